@@ -1,0 +1,25 @@
+# Bootstrap: a virtual environment with pledgewatch and its test tools, made on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test schemas clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed  ## ingest, classifier and notifier on an embedded Redis, watching seeds/
+	$(BIN)/pledgewatch run $(ARGS)
+
+test: $(BIN)/.installed  ## the whole test suite (starts its own Redis)
+	$(BIN)/python -m pytest $(ARGS)
+
+schemas: $(BIN)/.installed  ## regenerate schemas/json from the models
+	$(BIN)/python -m schemas.generate
+
+clean:
+	rm -rf $(VENV) .pledgewatch .pytest_cache

@@ -1,0 +1,143 @@
+"""The ``pledgewatch`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from services.common.logs import setup_logging
+from services.common.settings import Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's message names the bad variable
+        raise SystemExit(f"bad configuration: {exc}") from None
+
+
+def _release_files(paths: list[Path]) -> list[Path]:
+    from services.ingest.folder import candidate_files
+
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p, _ in candidate_files([path]))
+        elif path.exists():
+            files.append(path)
+        else:
+            print(f"{path}: no such file or folder", file=sys.stderr)
+    return files
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    run(settings, watch=args.watch, subscriptions=args.subscriptions)
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """One release.classified event as JSON per line; needs no Redis."""
+    from schemas import ReleaseClassifiedEvent
+    from services.classifier.core import classify
+    from services.ingest.files import ReleaseFileError, load_release
+
+    settings = _settings()
+    failed = 0
+    for path in _release_files(args.paths) or []:
+        try:
+            release = load_release(path, max_bytes=settings.max_release_bytes)
+        except ReleaseFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        event = ReleaseClassifiedEvent.wrap(
+            classify(release), id=f"{release.release_id}/v{release.version}/classified",
+            source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
+        sys.stdout.write(event.model_dump_json() + "\n")
+    return 1 if failed or not args.paths else 0
+
+
+async def _ingest(settings: Settings, files: list[Path]) -> int:
+    from services.ingest.service import IngestService
+
+    service = IngestService(settings, watch=[])
+    await service.start()
+    failed = 0
+    try:
+        for path in files:
+            result = await service.ingest_file(path)
+            if result is None:
+                failed += 1
+                print(f"error: {path}: rejected (see the log and the dead-letter stream)", file=sys.stderr)
+            else:
+                state = "published" if result.published else "unchanged"
+                print(f"{state} {result.release_id} v{result.version} {path}")
+    finally:
+        await service.stop()
+    return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .runstate import with_running_redis
+
+    settings = with_running_redis(_settings())
+    setup_logging("WARNING")
+    files = _release_files(args.paths)
+    if not files:
+        print("no release files given", file=sys.stderr)
+        return 1
+    return asyncio.run(_ingest(settings, files))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import main as evaluate
+
+    return evaluate(args.dir, as_json=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pledgewatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run ingest, classifier and notifier in one process")
+    run.add_argument("--watch", action="append", type=Path, metavar="DIR",
+                     help="folder of release files to watch (repeatable; default: seeds/)")
+    run.add_argument("--subscriptions", type=Path, metavar="FILE", help="YAML subscriptions file")
+    run.set_defaults(func=cmd_run)
+
+    classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")
+    classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    classify.set_defaults(func=cmd_classify)
+
+    ingest = sub.add_parser("ingest", help="publish release files to a running pledgewatch")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.set_defaults(func=cmd_ingest)
+
+    evaluate = sub.add_parser("eval", help="measure the classifier against a labelled set")
+    evaluate.add_argument("dir", type=Path, metavar="DIR", help="folder with releases/ and labels.json")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(func=cmd_eval)
+
+    try:
+        from .subscriptions_cli import register
+    except ImportError:
+        pass
+    else:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

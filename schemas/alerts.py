@@ -1,0 +1,95 @@
+"""Notifier events: alerts, their delivery audit trail and fired reminders."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from .classified import Commitment, Deadline, IsoDuration
+from .envelope import CloudEvent, register
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AlertKind(str, Enum):
+    NEW = "new"  # commitments the subscriber has not been sent before
+    CHANGED = "changed"  # a commitment changed in a new version of its release
+    REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
+    ELAPSED = "elapsed"  # a deadline was already past when first seen
+
+
+class ReleaseRef(_Frozen):
+    release_id: str
+    version: int = Field(ge=1)
+    title: str
+    url: str
+    published_at: AwareDatetime
+    source: str
+
+
+class ReminderInfo(_Frozen):
+    deadline: Deadline
+    offset: IsoDuration = Field(description="How long before the due date; P0D on the day.")
+    due: date
+
+
+class Alert(_Frozen):
+    """What one subscriber is told about one release, or one deadline."""
+
+    alert_id: str = Field(description="Stable: the same alert always has the same id.")
+    subscription_id: str
+    kind: AlertKind
+    release: ReleaseRef
+    commitments: list[Commitment]
+    reminder: ReminderInfo | None = None
+    created_at: AwareDatetime
+
+
+@register
+class AlertEvent(CloudEvent[Alert]):
+    TYPE = "pledgewatch.alert"
+    type: Literal["pledgewatch.alert"] = TYPE
+
+
+class DeliveryAttempt(_Frozen):
+    alert_id: str
+    subscription_id: str
+    channel: str = Field(examples=["webhook", "email", "console"])
+    destination: str = Field(description="Where it went, secrets removed.")
+    attempt: int = Field(ge=1)
+    outcome: Literal["delivered", "failed"]
+    final: bool = Field(description="No further attempt will be made.")
+    error: str | None = None
+    at: AwareDatetime
+
+
+@register
+class AlertDeliveredEvent(CloudEvent[DeliveryAttempt]):
+    TYPE = "pledgewatch.alert.delivered"
+    type: Literal["pledgewatch.alert.delivered"] = TYPE
+
+
+@register
+class AlertFailedEvent(CloudEvent[DeliveryAttempt]):
+    TYPE = "pledgewatch.alert.failed"
+    type: Literal["pledgewatch.alert.failed"] = TYPE
+
+
+class ReminderDue(_Frozen):
+    reminder_id: str
+    subscription_id: str
+    release: ReleaseRef
+    commitment: Commitment
+    reminder: ReminderInfo
+    fired_at: AwareDatetime
+
+
+@register
+class ReminderDueEvent(CloudEvent[ReminderDue]):
+    TYPE = "pledgewatch.reminder.due"
+    type: Literal["pledgewatch.reminder.due"] = TYPE

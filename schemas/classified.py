@@ -1,0 +1,125 @@
+"""``release.classified``: the commitments found in one release version."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from .envelope import CloudEvent, register
+
+Span = Annotated[
+    tuple[int, int],
+    Field(description="[start, end) character offsets into the release body."),
+]
+IsoDuration = Annotated[
+    str,
+    Field(pattern=r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$",
+          examples=["PT1H", "P1D"]),
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Kind(str, Enum):
+    PLEDGE = "pledge"  # the publisher (or a co-signatory) commits itself
+    DEMAND = "demand"  # the publisher asks or obliges others to act
+
+
+class Category(str, Enum):
+    FUNDING = "funding"
+    CAPABILITY_BUILDING = "capability_building"
+    BORDER_SECURITY = "border_security"
+    ONLINE_CONTENT = "online_content"
+    TRAINING = "training"
+    LEGISLATION = "legislation"
+    SANCTIONS = "sanctions"
+    PREVENTION = "prevention"
+    INTERNATIONAL_COOPERATION = "international_cooperation"
+    OTHER = "other"
+
+
+class Evidence(_Frozen):
+    term: str = Field(examples=["counter-terrorism"])
+    span: Span
+
+
+class Money(_Frozen):
+    amount: float = Field(examples=[10_000_000])
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code.", examples=["GBP"])
+    text: str = Field(examples=["£10m"])
+    span: Span
+
+
+class DateDeadline(_Frozen):
+    type: Literal["date"] = "date"
+    due: date = Field(description="Last day on which the commitment is due.")
+    text: str = Field(examples=["by March 2018"])
+    span: Span
+
+
+class PeriodDeadline(_Frozen):
+    type: Literal["period"] = "period"
+    start: date
+    end: date | None = Field(description="None only for a vague period.")
+    vague: bool = Field(default=False, description="'over the coming weeks': no definite end.")
+    text: str = Field(examples=["over the next three years"])
+    span: Span
+
+
+class ResponseTimeDeadline(_Frozen):
+    type: Literal["response_time"] = "response_time"
+    min: IsoDuration
+    max: IsoDuration
+    anchor: str = Field(description="The event each response is timed from.", examples=["release"])
+    text: str = Field(examples=["within one to two hours of release"])
+    span: Span
+
+
+Deadline = Annotated[
+    Union[DateDeadline, PeriodDeadline, ResponseTimeDeadline], Field(discriminator="type")
+]
+
+
+class Commitment(_Frozen):
+    id: str = Field(description="Stable across versions while text and actor stay the same.")
+    text: str = Field(description="The sentence or clause; may run across a paragraph break.")
+    span: Span
+    kind: Kind
+    actor: str = Field(description="Who must act.", examples=["UK", "major communications companies"])
+    category: Category
+    counter_terrorism: bool
+    confidence: float = Field(ge=0, le=1)
+    money: Money | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+
+class ReleaseClassified(_Frozen):
+    """The classifier's reading of one release version."""
+
+    release_id: str
+    version: int = Field(ge=1)
+    classifier_version: str
+    url: str
+    title: str
+    published_at: AwareDatetime
+    source: str
+    locale: str = "en"
+    withdrawn: bool = False
+    unsupported_reason: str | None = Field(
+        default=None, description="Set when the release was not classified, e.g. its language."
+    )
+    is_counter_terrorism: bool
+    counter_terrorism_score: float = Field(ge=0, le=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list)
+
+
+@register
+class ReleaseClassifiedEvent(CloudEvent[ReleaseClassified]):
+    TYPE = "pledgewatch.release.classified"
+    type: Literal["pledgewatch.release.classified"] = TYPE

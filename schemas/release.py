@@ -1,0 +1,38 @@
+"""``release.published``: a new or changed release, as ingest saw it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from .envelope import CloudEvent, register
+
+
+class ReleasePublished(BaseModel):
+    """One version of one release: published again only when its text changes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    release_id: str = Field(
+        description="Stable id derived from the canonical URL, GOV.UK content_id or source path.",
+        examples=["rel-3f9a1c2b7d4e5f60"],
+    )
+    version: int = Field(ge=1, description="1 for the first content seen, +1 on each change.")
+    url: str = Field(description="Canonical URL (file:// for folder sources).")
+    title: str
+    published_at: AwareDatetime = Field(description="Publication time; deadlines resolve against it.")
+    source: str = Field(description="Name of the configured source.", examples=["folder", "govuk-home-office"])
+    body: str = Field(description="Plain text, paragraphs separated by blank lines.")
+    content_hash: str = Field(description="sha256 of the normalised title and body.", pattern=r"^sha256:[0-9a-f]{64}$")
+    locale: str = Field(default="en", description="BCP 47 language of the text.")
+    document_type: str | None = Field(default=None, examples=["press_release"])
+    organisations: list[str] = Field(default_factory=list)
+    withdrawn: bool = Field(default=False, description="The publisher withdrew the release.")
+    withdrawn_notice: str | None = None
+
+
+@register
+class ReleasePublishedEvent(CloudEvent[ReleasePublished]):
+    TYPE = "pledgewatch.release.published"
+    type: Literal["pledgewatch.release.published"] = TYPE

@@ -1,0 +1,36 @@
+"""Stream and consumer-group names: the addresses every service agrees on.
+
+Every key is ``<prefix><name>``; the prefix (default ``pledgewatch:``) lets
+several deployments share one Redis.
+"""
+
+from __future__ import annotations
+
+DEFAULT_PREFIX = "pledgewatch:"
+
+# New or changed releases, one entry per distinct content (ingest writes).
+RELEASES = "releases"
+# One classification per release version, flagged or not (classifier writes).
+CLASSIFIED = "classified"
+# Every alert sent to a subscriber, for other services to follow (notifier writes).
+ALERTS = "alerts"
+# Deadline reminders that fell due (notifier's scheduler writes).
+REMINDERS = "reminders"
+# The audit trail: one alert.delivered / alert.failed per delivery attempt.
+DELIVERIES = "deliveries"
+# Entries no service could process, with the original payload and the reason.
+DEAD_LETTERS = "dead-letters"
+
+ALL = (RELEASES, CLASSIFIED, ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS)
+
+# Consumer groups: one per service that reads a stream.
+CLASSIFIER_GROUP = "classifier"
+NOTIFIER_GROUP = "notifier"
+
+# Field of a stream entry that holds the CloudEvent as UTF-8 JSON.
+EVENT_FIELD = "__data__"
+
+
+def stream_key(name: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """Return the Redis key of stream ``name`` under ``prefix``."""
+    return f"{prefix}{name}"

@@ -1,0 +1,97 @@
+"""Reliable consumption of one stream by one consumer group.
+
+Two FastStream subscribers share a handler: one reads new entries (``>``),
+the other reclaims entries left pending by a dead consumer (XAUTOCLAIM after
+``claim_idle_ms``). An entry that does not decode, or that was delivered more
+than ``max_deliveries`` times, goes to the dead-letter stream with the reason.
+The handler acknowledges (through ``Streams.commit``) only once its work is
+done; if it raises, the entry stays pending and is retried after the idle time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
+
+from schemas import CloudEvent, EventError, decode_event
+from schemas.streams import EVENT_FIELD
+
+from .streams import Entry, Streams
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
+
+
+def _entry(msg: RedisStreamMessage, group: str) -> Entry:
+    raw = msg.raw_message
+    entry_id = raw["message_ids"][0]
+    return Entry(stream=raw["channel"], group=group,
+                 entry_id=entry_id.decode() if isinstance(entry_id, bytes) else entry_id,
+                 fields=raw["data"])
+
+
+class StreamConsumer:
+    """Binds ``handler`` to ``stream`` for ``group``; call :meth:`attach` once per broker."""
+
+    def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
+                 expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
+                 claim_idle_ms: int, max_deliveries: int) -> None:
+        self._streams = streams
+        self.stream, self.group, self.consumer = stream, group, consumer
+        self.expect, self.handler = expect, handler
+        self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
+
+    def attach(self, broker: RedisBroker, *, title: str) -> None:
+        fresh = StreamSub(self.stream, group=self.group, consumer=self.consumer)
+        stale = StreamSub(self.stream, group=self.group, consumer=self.consumer,
+                          min_idle_time=self.claim_idle_ms)
+
+        async def on_entry(msg: RedisStreamMessage) -> None:
+            await self._consume(_entry(msg, self.group), reclaimed=False)
+
+        async def on_reclaimed(msg: RedisStreamMessage) -> None:
+            await self._consume(_entry(msg, self.group), reclaimed=True)
+
+        broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title,
+                          description=f"{self.group} reads {self.stream}")(on_entry)
+        broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim",
+                          description=f"{self.group} reclaims stale entries of {self.stream}")(on_reclaimed)
+
+    async def _consume(self, entry: Entry, *, reclaimed: bool) -> None:
+        streams = self._streams()
+        if reclaimed:
+            deliveries = await streams.times_delivered(entry)
+            if deliveries > self.max_deliveries:
+                last_error = await streams.client.get(self._error_key(entry))
+                reason = f"gave up after {deliveries - 1} deliveries"
+                if last_error:
+                    reason += f"; last error: {last_error.decode(errors='replace')}"
+                await streams.dead_letter(entry, reason, deliveries=deliveries)
+                await streams.client.delete(self._error_key(entry))
+                return
+            log.warning("reclaimed %s %s (delivery %d)", entry.stream, entry.entry_id, deliveries)
+        raw = entry.fields.get(EVENT_FIELD.encode())
+        if raw is None:
+            names = ", ".join(sorted(k.decode(errors="replace") for k in entry.fields))
+            await streams.dead_letter(entry, f"no {EVENT_FIELD} field (fields: {names})")
+            return
+        try:
+            event = decode_event(raw, expect=self.expect)
+        except EventError as exc:
+            await streams.dead_letter(entry, str(exc))
+            return
+        try:
+            await self.handler(event, entry)
+        except Exception as exc:
+            # Left pending: reclaimed after claim_idle_ms, dead-lettered after max_deliveries.
+            log.exception("%s failed on %s %s; will retry", self.group, entry.stream, entry.entry_id)
+            await streams.client.set(self._error_key(entry), f"{type(exc).__name__}: {exc}"[:500],
+                                     ex=7 * 86400)
+
+    def _error_key(self, entry: Entry) -> str:
+        return f"{entry.stream}:last-error:{self.group}:{entry.entry_id}"

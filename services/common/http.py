@@ -1,0 +1,55 @@
+"""The HTTP side of the services: one aiohttp server, routes from each service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+HealthCheck = Callable[[], Awaitable[None]]
+
+
+class HttpServer:
+    """Serves the given routes plus ``GET /healthz`` on ``host:port``."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.app = web.Application(client_max_size=4 * 1024 * 1024)
+        self._checks: dict[str, HealthCheck] = {}
+        self._runner: web.AppRunner | None = None
+        self.app.router.add_get("/healthz", self._health)
+
+    def add_routes(self, routes: Iterable[web.RouteDef]) -> None:
+        self.app.router.add_routes(list(routes))
+
+    def add_check(self, name: str, check: HealthCheck) -> None:
+        self._checks[name] = check
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockets = site._server.sockets if site._server else []  # port 0 picks a free port
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        log.info("HTTP on http://%s:%d (health: /healthz)", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _health(self, request: web.Request) -> web.Response:
+        status, results = 200, {}
+        for name, check in self._checks.items():
+            try:
+                await check()
+                results[name] = "ok"
+            except Exception as exc:  # a health check reports, it never raises
+                status, results[name] = 503, f"{type(exc).__name__}: {exc}"
+        return web.json_response({"status": "ok" if status == 200 else "unhealthy", "checks": results},
+                                 status=status)

@@ -1,0 +1,95 @@
+"""What a service is, and the FastStream app that runs one or several of them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import redis.asyncio as aioredis
+from aiohttp import web
+from faststream import FastStream
+from faststream.redis import RedisBroker
+
+from .http import HttpServer
+from .settings import Settings
+from .streams import Streams
+from .wire import CloudEventJSONFormat
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """The Redis connection of one service, opened at startup."""
+
+    def __init__(self, settings: Settings, *, source: str) -> None:
+        self.settings, self.source = settings, source
+        self._streams: Streams | None = None
+
+    @property
+    def streams(self) -> Streams:
+        if self._streams is None:
+            raise RuntimeError(f"{self.source}: not started")
+        return self._streams
+
+    async def open(self) -> Streams:
+        client = aioredis.Redis.from_url(self.settings.require_redis_url())
+        await client.ping()
+        self._streams = Streams(client, prefix=self.settings.prefix, maxlen=self.settings.stream_maxlen,
+                                source=self.source)
+        return self._streams
+
+    async def close(self) -> None:
+        if self._streams is not None:
+            await self._streams.client.aclose()
+            self._streams = None
+
+    async def ping(self) -> None:
+        await self.streams.client.ping()
+
+
+class Service(Protocol):
+    name: str
+
+    def attach(self, broker: RedisBroker) -> None: ...
+    async def start(self) -> None: ...  # before the broker: connections, consumer groups
+    async def started(self) -> None: ...  # after the broker: background tasks
+    async def stop(self) -> None: ...
+    def routes(self) -> Iterable[web.RouteDef]: ...
+    async def ping(self) -> None: ...
+
+
+def make_broker(settings: Settings) -> RedisBroker:
+    return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
+                       logger=logging.getLogger("faststream"))
+
+
+def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:
+    """One FastStream app running ``services`` on one broker and one HTTP port."""
+    broker = make_broker(settings)
+    for service in services:
+        service.attach(broker)
+    http = HttpServer(settings.http_host, settings.http_port)
+
+    async def on_startup() -> None:
+        for service in services:
+            await service.start()
+            http.add_routes(service.routes())
+            http.add_check(service.name, service.ping)
+
+    async def after_startup() -> None:
+        await http.start()
+        for service in services:
+            await service.started()
+
+    async def on_shutdown() -> None:
+        await http.stop()
+
+    async def after_shutdown() -> None:
+        for service in reversed(services):
+            await service.stop()
+
+    app = FastStream(broker, title=title, on_startup=[on_startup], after_startup=[after_startup],
+                     on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
+    app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port
+    return app

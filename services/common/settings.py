@@ -1,0 +1,64 @@
+"""One settings object for every service, from ``PLEDGEWATCH_*`` and ``REDIS_URL``."""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from schemas.streams import DEFAULT_PREFIX, stream_key
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "PLEDGEWATCH_REDIS_URL"),
+        description="Redis to use; unset: `pledgewatch run` starts an embedded one.",
+    )
+    prefix: str = Field(default=DEFAULT_PREFIX, description="Prefix of every Redis key.")
+    data_dir: Path = Field(default=Path(".pledgewatch"), description="Embedded Redis data (AOF).")
+    consumer: str = Field(
+        default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
+        description="Consumer name inside each group; unique per replica.",
+    )
+    watch: list[Path] = Field(default_factory=lambda: [Path("seeds")], description="Folders ingest watches.")
+    poll_seconds: float = Field(default=1.0, gt=0, description="Folder scan interval.")
+    max_release_bytes: int = Field(default=2_000_000, gt=0, description="Larger release files are rejected.")
+    subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535, description="HTTP API port (0: any free port).")
+    claim_idle_ms: int = Field(default=30_000, gt=0, description="Reclaim entries pending this long.")
+    max_deliveries: int = Field(default=5, ge=1, description="Dead-letter an entry delivered more often.")
+    stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
+    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
+    log_level: str = "INFO"
+
+    @field_validator("watch", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.split(os.pathsep) if part]
+        return value
+
+    def key(self, name: str) -> str:
+        """Full Redis key of a stream or other object under the configured prefix."""
+        return stream_key(name, self.prefix)
+
+    def require_redis_url(self) -> str:
+        if not self.redis_url:
+            raise RuntimeError(
+                "REDIS_URL is not set: run the services together with `pledgewatch run` "
+                "(which starts an embedded Redis) or point REDIS_URL at a server"
+            )
+        return self.redis_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

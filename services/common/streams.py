@@ -1,0 +1,112 @@
+"""Stream operations every service needs, on a plain redis-py asyncio client.
+
+Publishing, acknowledging and dead-lettering happen in one MULTI/EXEC where
+they belong together, so a crash leaves either all of them or none.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from schemas import CloudEvent, DeadLetter, DeadLetterEvent
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where one delivered stream entry came from, for ack and dead letters."""
+
+    stream: str
+    group: str
+    entry_id: str
+    fields: Mapping[bytes, bytes]
+
+
+def printable_fields(fields: Mapping[bytes | str, bytes | str]) -> dict[str, str]:
+    """Entry fields as text; bytes that are not UTF-8 become ``base64:...``."""
+    out = {}
+    for key, value in fields.items():
+        name = key.decode(errors="replace") if isinstance(key, bytes) else key
+        if isinstance(value, bytes):
+            try:
+                value = value.decode()
+            except UnicodeDecodeError:
+                value = "base64:" + base64.b64encode(value).decode()
+        out[name] = value
+    return out
+
+
+class Streams:
+    """The prefix-aware stream operations of one service."""
+
+    def __init__(self, client: aioredis.Redis, *, prefix: str, maxlen: int, source: str) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.maxlen = maxlen
+        self.source = source
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    async def ensure_group(self, stream: str, group: str) -> None:
+        """Create ``group`` reading from the start of ``stream``, so nothing published
+        before the first consumer started is missed."""
+        try:
+            await self.client.xgroup_create(stream, group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def publish(self, stream: str, event: CloudEvent) -> str:
+        entry_id = await self.client.xadd(stream, {EVENT_FIELD: event.to_json()},
+                                          maxlen=self.maxlen, approximate=True)
+        return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+
+    async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = (),
+                     *, set_keys: Mapping[str, str] | None = None, ttl_seconds: int | None = None) -> None:
+        """Publish events, set idempotency keys and XACK ``entry``, atomically."""
+        async with self.client.pipeline(transaction=True) as pipe:
+            for stream, event in publish:
+                pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=self.maxlen, approximate=True)
+            for key, value in (set_keys or {}).items():
+                pipe.set(key, value, ex=ttl_seconds)
+            if entry is not None:
+                pipe.xack(entry.stream, entry.group, entry.entry_id)
+            await pipe.execute()
+
+    def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
+                          entry_id: str | None = None, group: str | None = None,
+                          deliveries: int = 0) -> DeadLetterEvent:
+        now = datetime.now(timezone.utc)
+        letter = DeadLetter(stream=stream, entry_id=entry_id, group=group, payload=payload,
+                            reason=reason, deliveries=deliveries, at=now)
+        ident = f"{stream}/{entry_id}/{group}" if entry_id else f"{stream}/{now.timestamp()}"
+        return DeadLetterEvent.wrap(letter, id=ident, source=self.source, time=now, subject=stream)
+
+    async def dead_letter(self, entry: Entry, reason: str, *, deliveries: int = 1) -> None:
+        """Move ``entry`` to the dead-letter stream with ``reason`` and acknowledge it."""
+        log.error("dead letter %s %s (group %s): %s", entry.stream, entry.entry_id, entry.group, reason)
+        event = self.dead_letter_event(stream=entry.stream, payload=printable_fields(entry.fields),
+                                       reason=reason, entry_id=entry.entry_id, group=entry.group,
+                                       deliveries=deliveries)
+        await self.commit(entry, [(self.key(DEAD_LETTERS), event)])
+
+    async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str) -> None:
+        """Dead-letter something that never was a stream entry (a bad file, a bad POST)."""
+        log.error("dead letter from %s: %s", origin, reason)
+        await self.publish(self.key(DEAD_LETTERS),
+                           self.dead_letter_event(stream=origin, payload=payload, reason=reason))
+
+    async def times_delivered(self, entry: Entry) -> int:
+        pending = await self.client.xpending_range(entry.stream, entry.group, min=entry.entry_id,
+                                                   max=entry.entry_id, count=1)
+        return int(pending[0]["times_delivered"]) if pending else 0

@@ -1,0 +1,178 @@
+"""Read one release file (.txt, .md, .json, .html) into a ``ReleasePublished``.
+
+Every problem is a :class:`ReleaseFileError` with a one-line reason naming
+the file: empty, too large, not UTF-8, no publication date, bad JSON fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import yaml
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from schemas import ReleasePublished
+
+from .html_text import html_published, html_title, html_to_text
+from .identity import content_hash, release_id_for
+
+DEFAULT_MAX_BYTES = 2_000_000
+SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
+
+_LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_MD_HEADING = re.compile(r"^#+\s*")
+
+
+class ReleaseFileError(ValueError):
+    """A file that cannot become a release; the message says why."""
+
+
+class ReleaseInput(BaseModel):
+    """The release.published fields a file or a POST supplies; other fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str | None = None
+    url: str | None = None
+    title: str = Field(min_length=1)
+    published_at: AwareDatetime
+    body: str = Field(min_length=1)
+    source: str | None = None
+
+    def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
+        url = self.url or default_url
+        if not url and not self.id:
+            raise ValueError("a release needs a url or an id")
+        return _release(release_id=self.id or release_id_for(url or ""), url=url or f"urn:pledgewatch:{self.id}",
+                        title=self.title, published_at=self.published_at, body=self.body,
+                        source=self.source or source)
+
+
+def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    size = path.stat().st_size
+    if size == 0:
+        raise ReleaseFileError(f"{path}: empty file")
+    if size > max_bytes:
+        raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
+    return path.read_bytes()
+
+
+def decode_utf8(path: Path, raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReleaseFileError(f"{path}: not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from None
+    if not text.strip():
+        raise ReleaseFileError(f"{path}: no text")
+    return text
+
+
+def load_release(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str = "folder"
+) -> ReleasePublished:
+    """Read ``path`` as version 1 of a release; ingest decides the real version."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReleaseFileError(f"{path}: unsupported file type {suffix!r} (use {', '.join(SUFFIXES)})")
+    text = decode_utf8(path, read_bytes(path, max_bytes=max_bytes))
+    url = path.resolve().as_uri()
+    if suffix == ".json":
+        return _from_json(path, text, url, source)
+    if suffix in (".html", ".htm"):
+        return _from_html(path, text, url, source)
+    return _from_text(path, text, url, source)
+
+
+def _release(*, release_id: str, url: str, title: str, published_at: datetime, body: str,
+             source: str) -> ReleasePublished:
+    if not body.strip():
+        raise ReleaseFileError(f"{url}: no body text")
+    return ReleasePublished(
+        release_id=release_id, version=1, url=url, title=title.strip(), published_at=published_at,
+        source=source, body=body, content_hash=content_hash(title, body),
+    )
+
+
+def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
+    try:
+        fields = ReleaseInput.model_validate_json(text)
+    except ValidationError as exc:
+        raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
+    return fields.to_release(default_url=url, source=source)
+
+
+def field_errors(exc: ValidationError) -> list[str]:
+    """One ``field: message`` line per validation error."""
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()]
+
+
+def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:
+    published = _parse_when(html_published(text)) or _date_from_name(path)
+    if published is None:
+        raise ReleaseFileError(
+            f"{path}: no publication date (name the file YYYY-MM-DD-... or add "
+            '<meta property="article:published_time">)'
+        )
+    body = html_to_text(text)
+    title = html_title(text) or body.split("\n", 1)[0]
+    return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
+                    body=body, source=source)
+
+
+def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished:
+    text = text.replace("\r\n", "\n")
+    meta: dict[str, object] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise ReleaseFileError(f"{path}: bad front matter: {str(exc).splitlines()[0]}") from None
+        if not isinstance(loaded, dict):
+            raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
+        meta = loaded
+        text = text[match.end():]
+    published = _parse_when(meta.get("published_at", meta.get("date"))) or _date_from_name(path)
+    if published is None:
+        raise ReleaseFileError(
+            f"{path}: no publication date (name the file YYYY-MM-DD-... or add a 'date:' front-matter line)"
+        )
+    stripped = text.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    title = str(meta.get("title") or _MD_HEADING.sub("", first))
+    body = (rest if "title" not in meta else stripped).strip("\n")
+    canonical_url = str(meta.get("url") or url)
+    return _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
+                    published_at=published, body=body, source=str(meta.get("source") or source))
+
+
+def _date_from_name(path: Path) -> datetime | None:
+    match = _LEADING_DATE.match(path.name)
+    return _parse_when(match.group(1)) if match else None
+
+
+def _parse_when(value: object) -> datetime | None:
+    """A date or datetime (str or YAML-parsed) as an aware datetime; date-only is midnight UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def dump_release_json(release: ReleasePublished) -> str:
+    """The .json release-file form of a release (what ``load_release`` reads back)."""
+    fields = release.model_dump(mode="json", include={"url", "title", "published_at", "source", "body"})
+    return json.dumps({"id": release.release_id, **fields}, ensure_ascii=False, indent=2)

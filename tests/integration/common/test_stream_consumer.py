@@ -1,0 +1,139 @@
+"""Reliable consumption against a real Redis: acks, reclaim, dead letters."""
+
+import asyncio
+import json
+
+import pytest
+import redis.asyncio as aioredis
+from faststream.redis import RedisBroker
+
+from schemas import ReleasePublishedEvent, decode_event
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD, RELEASES
+from services.common.consumer import StreamConsumer
+from services.common.streams import Streams
+from services.common.wire import CloudEventJSONFormat
+
+pytestmark = pytest.mark.integration
+
+GROUP = "test-group"
+
+
+def _release_json(release_id="rel-1", schemaversion=1):
+    return json.dumps({
+        "specversion": "1.0", "id": f"{release_id}/v1", "source": "/test", "type": "pledgewatch.release.published",
+        "schemaversion": schemaversion, "time": "2017-11-29T10:00:00Z",
+        "data": {"release_id": release_id, "version": 1, "url": "https://example.org/r", "title": "T",
+                 "published_at": "2017-11-29T00:00:00+00:00", "source": "test", "body": "We will act.",
+                 "content_hash": "sha256:" + "0" * 64},
+    })
+
+
+async def _wait_for(predicate, timeout=10.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def harness(settings):
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    handled: list[str] = []
+    failing: set[str] = set()
+
+    async def handler(event, entry):
+        if event.data.release_id in failing:
+            raise RuntimeError(f"cannot handle {event.data.release_id}")
+        handled.append(event.data.release_id)
+        await streams.commit(entry)
+
+    brokers = []
+
+    async def start_consumer(name):
+        broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+        StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer=name,
+                       expect=(ReleasePublishedEvent,), handler=handler,
+                       claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+                       ).attach(broker, title="test")
+        await broker.start()
+        brokers.append(broker)
+        return broker
+
+    yield streams, stream, handled, failing, start_consumer
+    for broker in brokers:
+        await broker.stop()
+    await client.aclose()
+
+
+async def _dead_letters(streams):
+    entries = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    return [decode_event(fields[EVENT_FIELD.encode()]).data for _, fields in entries]
+
+
+async def test_valid_entry_is_handled_and_acknowledged(harness):
+    streams, stream, handled, _, start = harness
+    await start("c1")
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json()})
+    await _wait_for(lambda: _true(handled == ["rel-1"]))
+    pending = await streams.client.xpending(stream, GROUP)
+    assert pending["pending"] == 0
+
+
+async def _true(value):
+    return value
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        pytest.param({"other": "x"}, "no __data__ field (fields: other)", id="no-event-field"),
+        pytest.param({EVENT_FIELD: "{oops"}, "not JSON", id="malformed-json"),
+        pytest.param({EVENT_FIELD: _release_json(schemaversion=9)},
+                     "unknown schema version 9 for pledgewatch.release.published", id="unknown-version"),
+        pytest.param({EVENT_FIELD: b"\xff\xfe"}, "not JSON", id="not-utf8"),
+    ],
+)
+async def test_bad_entry_goes_to_dead_letters_and_consumption_goes_on(harness, fields, reason):
+    streams, stream, handled, _, start = harness
+    await start("c1")
+    bad_id = (await streams.client.xadd(stream, fields)).decode()
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-after")})
+    await _wait_for(lambda: _true(handled == ["rel-after"]))
+    letters = await _dead_letters(streams)
+    assert len(letters) == 1
+    assert letters[0].entry_id == bad_id and letters[0].group == GROUP and letters[0].stream == stream
+    assert reason in letters[0].reason
+    assert set(letters[0].payload) == {k.decode() if isinstance(k, bytes) else k for k in fields}
+    assert (await streams.client.xpending(stream, GROUP))["pending"] == 0
+
+
+async def test_entry_left_pending_by_a_dead_consumer_is_reclaimed(harness):
+    streams, stream, handled, _, start = harness
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-orphan")})
+    # A consumer that read the entry and died before acknowledging it.
+    await streams.client.xreadgroup(GROUP, "dead-consumer", {stream: ">"}, count=1)
+    await start("survivor")
+    await _wait_for(lambda: _true(handled == ["rel-orphan"]))
+    assert (await streams.client.xpending(stream, GROUP))["pending"] == 0
+
+
+async def test_poison_entry_is_dead_lettered_after_max_deliveries_with_the_last_error(harness, settings):
+    streams, stream, handled, failing, start = harness
+    failing.add("rel-poison")
+    await start("c1")
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-poison")})
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-fine")})
+
+    async def dead_lettered():
+        return len(await _dead_letters(streams)) == 1
+
+    await _wait_for(dead_lettered, timeout=30)
+    letter = (await _dead_letters(streams))[0]
+    assert letter.deliveries == settings.max_deliveries + 1
+    assert "last error: RuntimeError: cannot handle rel-poison" in letter.reason
+    assert handled == ["rel-fine"]
+    assert (await streams.client.xpending(stream, GROUP))["pending"] == 0

@@ -1,0 +1,77 @@
+"""Release files become release.published data; bad files give one clear error."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from services.ingest.files import ReleaseFileError, load_release
+from services.ingest.identity import content_hash
+
+
+def test_seed_text_file_takes_date_from_name_and_title_from_first_line(seed_file):
+    release = load_release(seed_file)
+    assert release.published_at == datetime(2017, 11, 29, tzinfo=timezone.utc)
+    assert release.title.startswith("Press release: UK ramps up counterterror effort")
+    assert release.body.startswith("On 29 November 2017 the Prime Minister")
+    assert release.release_id.startswith("rel-") and release.version == 1
+
+
+def test_markdown_front_matter_sets_date_title_and_url(tmp_path):
+    path = tmp_path / "statement.md"
+    path.write_text("---\ndate: 2019-05-15\ntitle: Christchurch Call\nurl: https://example.org/cc\n---\n"
+                    "Companies must remove terrorist content within one hour.\n")
+    release = load_release(path)
+    assert release.title == "Christchurch Call"
+    assert release.url == "https://example.org/cc"
+    assert release.published_at.date().isoformat() == "2019-05-15"
+    assert release.body == "Companies must remove terrorist content within one hour."
+
+
+def test_json_release_keeps_its_id_and_ignores_other_fields(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"id": "uk-1", "url": "https://www.gov.uk/x", "title": "X", "note": "ignored",'
+                    ' "published_at": "2018-01-02T09:30:00+00:00", "body": "The UK will act.", "source": "gov.uk"}')
+    release = load_release(path)
+    assert (release.release_id, release.source, release.url) == ("uk-1", "gov.uk", "https://www.gov.uk/x")
+
+
+def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
+    path = tmp_path / "2020-03-01-page.html"
+    path.write_text("<html><head><title>Page</title><script>track()</script></head><body>"
+                    "<nav>Menu</nav><main><h1>Border plan</h1><p>We will invest.</p><p>Second.</p></main>"
+                    "</body></html>")
+    release = load_release(path)
+    assert release.title == "Border plan"
+    assert release.body == "Border plan\n\nWe will invest.\n\nSecond."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param("2020-01-01-empty.txt", b"", "empty file", id="empty"),
+        pytest.param("2020-01-01-latin1.txt", "Caf\u00e9 title\nbody".encode("latin-1"), "not UTF-8", id="not-utf8"),
+        pytest.param("no-date.txt", b"Title\nBody text", "no publication date", id="no-date"),
+        pytest.param("r.json", b'{"title": "T", "body": "B"}', "published_at: Field required", id="json-missing"),
+        pytest.param("r.json", b'{"title": "T", "body": "B", "published_at": "2020-01-01T00:00:00"}',
+                     "timezone", id="json-naive-time"),
+        pytest.param("r.pdf", b"%PDF", "unsupported file type", id="pdf"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert message in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_oversized_file_is_rejected(tmp_path):
+    path = tmp_path / "2020-01-01-big.txt"
+    path.write_text("Title\n" + "x" * 200)
+    with pytest.raises(ReleaseFileError, match="over the 100-byte limit"):
+        load_release(path, max_bytes=100)
+
+
+def test_whitespace_changes_do_not_change_the_content_hash():
+    assert content_hash("T", "We will act.\n\nNow.") == content_hash("T ", "We  will act.\nNow. ")
+    assert content_hash("T", "We will act.") != content_hash("T", "We will not act.")
