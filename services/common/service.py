@@ -10,6 +10,9 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from faststream import FastStream
 from faststream.redis import RedisBroker
+from faststream.specification import AsyncAPI
+
+from pledgewatch import __version__
 
 from .http import HttpServer
 from .settings import Settings
@@ -89,7 +92,9 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
         for service in reversed(services):
             await service.stop()
 
-    app = FastStream(broker, title=title, on_startup=[on_startup], after_startup=[after_startup],
+    app = FastStream(broker, specification=AsyncAPI(title=title, version=__version__),
+                     on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port
+    app.services = list(services)  # type: ignore[attr-defined]
     return app
