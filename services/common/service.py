@@ -63,8 +63,9 @@ class Service(Protocol):
 
 
 def make_broker(settings: Settings) -> RedisBroker:
+    # Per-message access logs ("Received", "Processed") only at DEBUG: services log what they did.
     return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
-                       logger=logging.getLogger("faststream"))
+                       logger=logging.getLogger("faststream"), log_level=logging.DEBUG)
 
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:
@@ -93,6 +94,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
             await service.stop()
 
     app = FastStream(broker, specification=AsyncAPI(title=title, version=__version__),
+                     logger=logging.getLogger("faststream"),
                      on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port

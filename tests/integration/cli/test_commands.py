@@ -1,0 +1,73 @@
+"""The pledgewatch command as a user runs it: a real process, a real Redis."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import redis
+
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD, RELEASES
+
+pytestmark = pytest.mark.integration
+
+
+def _pledgewatch(*args, env=None, cwd=None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", *map(str, args)], capture_output=True,
+                          text=True, env=full_env, cwd=cwd, timeout=60)
+
+
+def test_classify_prints_one_classified_event_per_file_without_redis(seed_file, tmp_path):
+    other = tmp_path / "2019-05-15-call.md"
+    other.write_text("Christchurch Call\n\nOnline service providers must remove terrorist content within one hour.\n")
+    result = _pledgewatch("classify", seed_file, other, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    events = [json.loads(line) for line in lines]
+    assert [e["type"] for e in events] == ["pledgewatch.release.classified"] * 2
+    assert events[0]["data"]["is_counter_terrorism"] is True
+    assert events[0]["data"]["published_at"].startswith("2017-11-29")
+
+
+def test_classify_reports_a_bad_file_and_goes_on(seed_file, tmp_path):
+    bad = tmp_path / "2020-01-01-bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00broken")
+    result = _pledgewatch("classify", bad, seed_file)
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert f"error: {bad}: not UTF-8" in result.stderr
+
+
+def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file, tmp_path, redis_url, key_prefix):
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    first = _pledgewatch("ingest", seed_file, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("published rel-") and " v1 " in first.stdout
+
+    again = _pledgewatch("ingest", seed_file, env=env)
+    assert again.stdout.startswith("unchanged rel-") and " v1 " in again.stdout
+
+    empty = tmp_path / "2020-01-01-empty.txt"
+    empty.write_text("")
+    bad = _pledgewatch("ingest", empty, env=env)
+    assert bad.returncode == 1 and "rejected" in bad.stderr
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        assert client.xlen(f"{key_prefix}{RELEASES}") == 1
+        letters = client.xrange(f"{key_prefix}{DEAD_LETTERS}")
+        assert len(letters) == 1
+        letter = json.loads(letters[0][1][EVENT_FIELD.encode()])
+        assert "empty file" in letter["data"]["reason"] and letter["data"]["payload"]["path"] == str(empty)
+    finally:
+        client.close()
+
+
+def test_ingest_without_a_running_system_says_how_to_start_one(seed_file, tmp_path):
+    result = _pledgewatch("ingest", seed_file, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "no running pledgewatch found" in result.stderr and "pledgewatch run" in result.stderr
