@@ -11,6 +11,9 @@ from pathlib import Path
 from services.common.logs import setup_logging
 from services.common.settings import Settings
 
+from .backfill_cli import add_backfill_arguments, run_backfill
+from .subscriptions_cli import register as register_subscriptions
+
 
 def _settings() -> Settings:
     try:
@@ -87,6 +90,11 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .runstate import with_running_redis
 
+    if args.backfill:
+        if args.paths:
+            print("give either PATH... or --backfill, not both", file=sys.stderr)
+            return 2
+        return run_backfill(args)
     settings = with_running_redis(_settings())
     setup_logging("WARNING")
     files = _release_files(args.paths)
@@ -116,8 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     classify.set_defaults(func=cmd_classify)
 
-    ingest = sub.add_parser("ingest", help="publish release files to a running pledgewatch")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="release files or folders of them")
+    add_backfill_arguments(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     evaluate = sub.add_parser("eval", help="measure the classifier against a labelled set")
@@ -125,12 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(func=cmd_eval)
 
-    try:
-        from .subscriptions_cli import register
-    except ImportError:
-        pass
-    else:
-        register(sub)
+    register_subscriptions(sub)
     return parser
 
 

@@ -6,9 +6,10 @@ import os
 import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from schemas.streams import DEFAULT_PREFIX, stream_key
 
@@ -27,7 +28,8 @@ class Settings(BaseSettings):
         default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
         description="Consumer name inside each group; unique per replica.",
     )
-    watch: list[Path] = Field(default_factory=lambda: [Path("seeds")], description="Folders ingest watches.")
+    watch: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("seeds")], description="Folders ingest watches (':'-separated).")
     poll_seconds: float = Field(default=1.0, gt=0, description="Folder scan interval.")
     max_release_bytes: int = Field(default=2_000_000, gt=0, description="Larger release files are rejected.")
     subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")

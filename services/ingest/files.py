@@ -42,14 +42,22 @@ class ReleaseInput(BaseModel):
     published_at: AwareDatetime
     body: str = Field(min_length=1)
     source: str | None = None
+    locale: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    document_type: str | None = None
+    organisations: list[str] = Field(default_factory=list)
+    withdrawn: bool = False
+    withdrawn_notice: str | None = None
 
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url
         if not url and not self.id:
             raise ValueError("a release needs a url or an id")
-        return _release(release_id=self.id or release_id_for(url or ""), url=url or f"urn:pledgewatch:{self.id}",
-                        title=self.title, published_at=self.published_at, body=self.body,
-                        source=self.source or source)
+        release = _release(release_id=self.id or release_id_for(url or ""), url=url or f"urn:pledgewatch:{self.id}",
+                           title=self.title, published_at=self.published_at, body=self.body,
+                           source=self.source or source)
+        extra = self.model_dump(include={"locale", "document_type", "organisations", "withdrawn",
+                                         "withdrawn_notice"})
+        return release.model_copy(update=extra)
 
 
 def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -26,3 +26,14 @@ def content_hash(title: str, body: str) -> str:
     digest.update(b"\n")
     digest.update(normalise_text(body).encode())
     return "sha256:" + digest.hexdigest()
+
+
+def revision_hash(content_hash: str, *, withdrawn: bool = False, withdrawn_notice: str | None = None) -> str:
+    """What must differ for a new version: the text, plus the withdrawal and its notice.
+
+    Equal to ``content_hash`` for a release that is not withdrawn.
+    """
+    if not withdrawn:
+        return content_hash
+    digest = hashlib.sha256(f"{content_hash}\nwithdrawn\n{normalise_text(withdrawn_notice or '')}".encode())
+    return "sha256:" + digest.hexdigest()

@@ -17,6 +17,8 @@ from schemas import ReleasePublished, ReleasePublishedEvent
 from schemas.streams import EVENT_FIELD, RELEASES
 from services.common.streams import Streams
 
+from .identity import revision_hash
+
 log = logging.getLogger(__name__)
 
 SOURCE = "/pledgewatch/ingest"
@@ -35,22 +37,27 @@ def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublish
 
 
 async def publish_if_changed(streams: Streams, release: ReleasePublished) -> IngestResult:
-    """Publish ``release`` as its next version unless its content hash is unchanged."""
+    """Publish ``release`` as its next version unless its text (and withdrawal) is unchanged."""
+    revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
+                             withdrawn_notice=release.withdrawn_notice)
     key = streams.key(f"ingest:release:{release.release_id}")
     stream = streams.key(RELEASES)
     async with streams.client.pipeline(transaction=True) as pipe:
         while True:
             try:
                 await pipe.watch(key)
-                stored_hash, stored_version = await pipe.hmget(key, "content_hash", "version")
+                stored_revision, stored_hash, stored_version = await pipe.hmget(
+                    key, "revision", "content_hash", "version")
                 version = int(stored_version or 0)
-                if stored_hash is not None and stored_hash.decode() == release.content_hash:
+                stored = stored_revision or stored_hash
+                if stored is not None and stored.decode() == revision:
                     await pipe.unwatch()
                     return IngestResult(release.release_id, version, published=False)
                 versioned = release.model_copy(update={"version": version + 1})
                 event = release_event(versioned, now=datetime.now(timezone.utc))
                 pipe.multi()
-                pipe.hset(key, mapping={"content_hash": release.content_hash, "version": version + 1,
+                pipe.hset(key, mapping={"content_hash": release.content_hash, "revision": revision,
+                                        "version": version + 1,
                                         "url": release.url})
                 pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen, approximate=True)
                 await pipe.execute()

@@ -1,0 +1,279 @@
+"""``pledgewatch eval DIR``: measure the classifier against a labelled set.
+
+DIR holds ``releases/*.json`` (release files) and ``labels.json`` (labels keyed by
+release id, following LABELING.md). A labelled commitment is matched by a found
+one whose span covers at least half of the labelled quote (the quote is located
+in the body to get its span); each is matched at most once, largest overlap first.
+
+Actor comparison is lenient: both names are lower-cased, stripped of "the",
+possessives and punctuation, plural words singularised, common aliases mapped
+("we", "UK", "HM Government", "the government" -> "uk government"; "DfE" ->
+"department for education", ...). A label may list several names ("Department
+for Transport / UK government", "Home Office (FRANK)"): it is split on / ( ) ,
+"and", "with", and the actor counts as right when, for the label or any of its
+parts, one name equals the other or contains it as whole words.
+
+Deadlines are compared by type and normalised values (date: due; period: start,
+end, vague; response time: min and max as durations, the anchor ignored). The
+headline deadline figures are end to end: a deadline found on a commitment that
+matches no label is a false positive, and the deadlines of a missed commitment
+are false negatives. The same figures on matched commitments only are given too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from schemas import Commitment, ReleaseClassified, ReleasePublished
+from services.classifier.core import classify
+from services.ingest.files import load_release
+
+_ALIASES = {
+    "uk": "uk government", "united kingdom": "uk government", "britain": "uk government",
+    "government": "uk government", "british government": "uk government", "hm government": "uk government",
+    "we": "uk government", "prime minister": "uk government", "uk government": "uk government",
+    "dfe": "department for education", "dft": "department for transport", "dh": "department of health",
+    "doh": "department of health", "dhsc": "department of health and social care",
+    "defra": "department for environment food and rural affairs", "ho": "home office",
+    "fco": "foreign and commonwealth office", "fcdo": "foreign commonwealth and development office",
+    "mod": "ministry of defence", "moj": "ministry of justice", "dcms": "department for culture media and sport",
+}
+_SPLIT = re.compile(r"\s*(?:/|\(|\)|,|;|\band\b|\bwith\b|\bvia\b)\s*")
+
+
+def normalise_actor(name: str) -> str:
+    text = name.lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = [w for w in text.split() if w not in ("the", "a", "an", "all", "its", "our", "their", "these", "those", "this")]
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    joined = " ".join(words)
+    return _ALIASES.get(joined, joined)
+
+
+def actor_matches(found: str, label: str) -> bool:
+    """The lenient actor rule in this module's docstring."""
+    mine = normalise_actor(found)
+    if not mine:
+        return False
+    for part in [label, *_SPLIT.split(label)]:
+        theirs = normalise_actor(part)
+        if theirs and (mine == theirs or _contains(theirs, mine) or _contains(mine, theirs)):
+            return True
+    return False
+
+
+def _contains(outer: str, inner: str) -> bool:
+    return re.search(rf"(?:^| ){re.escape(inner)}(?: |$)", outer) is not None
+
+
+def _duration(iso: str) -> float:
+    match = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", iso)
+    if not match:
+        return -1.0
+    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return float((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds)
+
+
+def deadline_key(deadline: dict) -> tuple:
+    kind = deadline.get("type")
+    if kind == "date":
+        return ("date", str(deadline.get("due")))
+    if kind == "period":
+        end = deadline.get("end")
+        vague = bool(deadline.get("vague", end is None))
+        return ("period", str(deadline.get("start")), str(end) if end else None, vague)
+    if kind == "response_time":
+        return ("response_time", _duration(deadline.get("min", "")), _duration(deadline.get("max", "")))
+    return (str(kind),)
+
+
+def locate(quote: str, body: str) -> tuple[int, int] | None:
+    """The span of ``quote`` in ``body``, tolerant of quote marks, spacing and case."""
+    start = body.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    pattern = re.sub(r"(?:\\?['’‘]|\\?[\"“”])", "['’‘\"“”]", pattern)
+    match = re.search(pattern, body, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match_commitments(found: list[Commitment], spans: list[tuple[int, int] | None]) -> dict[int, int]:
+    """label index -> found index, each used once, largest overlap first (at least half the quote)."""
+    pairs = []
+    for li, span in enumerate(spans):
+        if span is None:
+            continue
+        for fi, commitment in enumerate(found):
+            overlap = _overlap(span, tuple(commitment.span))
+            if overlap * 2 >= span[1] - span[0]:
+                pairs.append((overlap / max(1, span[1] - span[0]), li, fi))
+    used_labels, used_found, matched = set(), set(), {}
+    for _, li, fi in sorted(pairs, reverse=True):
+        if li not in used_labels and fi not in used_found:
+            matched[li] = fi
+            used_labels.add(li)
+            used_found.add(fi)
+    return matched
+
+
+def _money_equal(found, label) -> bool:
+    if label is None or found is None:
+        return label is None and found is None
+    return found.currency == label.get("currency") and abs(found.amount - float(label["amount"])) <= 0.005 * max(
+        1.0, abs(float(label["amount"])))
+
+
+def load_set(directory: Path) -> list[tuple[ReleasePublished, dict]]:
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    pairs = []
+    for path in sorted((directory / "releases").glob("*.json")):
+        release = load_release(path)
+        label = labels.get(release.release_id) or labels.get(path.stem)
+        if label is not None:
+            pairs.append((release, label))
+    return pairs
+
+
+def _prf(tp: int, n_found: int, n_label: int) -> dict:
+    precision = tp / n_found if n_found else 1.0
+    recall = tp / n_label if n_label else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "tp": tp, "found": n_found, "labelled": n_label}
+
+
+def score_release(result: ReleaseClassified, label: dict, body: str, tally: Counter, errors: list) -> None:
+    """Add one release's counts to ``tally`` and its mistakes to ``errors``."""
+    rid = result.release_id
+    labelled = label.get("commitments", [])
+    spans = [locate(item["quote"], body) for item in labelled]
+    found = result.commitments
+    matched = match_commitments(found, spans)
+    tally["releases"] += 1
+    tally["release_ct_ok"] += result.is_counter_terrorism == bool(label.get("is_counter_terrorism"))
+    if result.is_counter_terrorism != bool(label.get("is_counter_terrorism")):
+        errors.append({"release": rid, "error": "release counter-terrorism",
+                       "found": result.is_counter_terrorism, "score": result.counter_terrorism_score})
+    tally["c_found"] += len(found)
+    tally["c_labelled"] += len(labelled)
+    tally["c_tp"] += len(matched)
+    for li, item in enumerate(labelled):
+        keys = Counter(deadline_key(d) for d in item.get("deadlines", []))
+        tally["d_labelled"] += sum(keys.values())
+        if spans[li] is None:
+            errors.append({"release": rid, "error": "quote not found in body", "quote": item["quote"]})
+            continue
+        if li not in matched:
+            errors.append({"release": rid, "error": "missed", "quote": item["quote"]})
+            continue
+        got = found[matched[li]]
+        tally["d_labelled_matched"] += sum(keys.values())
+        _compare(got, item, keys, tally, errors, rid)
+    for fi, got in enumerate(found):
+        tally["d_found"] += len(got.deadlines)
+        if fi not in matched.values():
+            errors.append({"release": rid, "error": "not a labelled commitment", "text": got.text[:200]})
+
+
+def _compare(got: Commitment, item: dict, keys: Counter, tally: Counter, errors: list, rid: str) -> None:
+    checks = {
+        "kind": got.kind.value == item.get("kind"),
+        "actor": actor_matches(got.actor, item.get("actor", "")),
+        "counter_terrorism": got.counter_terrorism == bool(item.get("counter_terrorism")),
+        "money": _money_equal(got.money, item.get("money")),
+    }
+    if item.get("category"):
+        checks["category"] = got.category.value == item["category"]
+    for name, ok in checks.items():
+        tally[f"n_{name}"] += 1
+        tally[f"ok_{name}"] += ok
+        if not ok:
+            errors.append({"release": rid, "error": f"wrong {name}", "quote": item["quote"][:120],
+                           "found": _field(got, name), "label": item.get(name)})
+    mine = Counter(deadline_key(d.model_dump(mode="json")) for d in got.deadlines)
+    hits = sum((mine & keys).values())
+    tally["d_tp"] += hits
+    tally["d_found_matched"] += sum(mine.values())
+    if mine != keys:
+        errors.append({"release": rid, "error": "deadlines differ", "quote": item["quote"][:120],
+                       "found": [d.model_dump(mode="json", exclude={"span"}) for d in got.deadlines],
+                       "label": item.get("deadlines", [])})
+
+
+def _field(got: Commitment, name: str):
+    value = getattr(got, name)
+    if name == "money" and value is not None:
+        return {"amount": value.amount, "currency": value.currency}
+    return getattr(value, "value", value)
+
+
+def evaluate(directory: Path) -> dict:
+    """All the figures for the labelled set in ``directory``, with the mistakes behind them."""
+    tally: Counter = Counter()
+    errors: list = []
+    for release, label in load_set(Path(directory)):
+        score_release(classify(release), label, release.body, tally, errors)
+
+    def accuracy(name: str) -> float | None:
+        return round(tally[f"ok_{name}"] / tally[f"n_{name}"], 3) if tally[f"n_{name}"] else None
+
+    return {
+        "releases": tally["releases"],
+        "commitments": _prf(tally["c_tp"], tally["c_found"], tally["c_labelled"]),
+        "on_matched": {name: accuracy(name) for name in ("kind", "actor", "category", "counter_terrorism", "money")},
+        "deadlines": _prf(tally["d_tp"], tally["d_found"], tally["d_labelled"]),
+        "deadlines_on_matched": _prf(tally["d_tp"], tally["d_found_matched"], tally["d_labelled_matched"]),
+        "release_counter_terrorism_accuracy": round(tally["release_ct_ok"] / tally["releases"], 3)
+        if tally["releases"] else None,
+        "errors": errors,
+    }
+
+
+def format_report(figures: dict, *, show_errors: bool = False) -> str:
+    lines = [f"releases: {figures['releases']}", "", f"{'':32}{'precision':>10}{'recall':>8}{'F1':>7}  (tp/found/labelled)"]
+    for name in ("commitments", "deadlines", "deadlines_on_matched"):
+        row = figures[name]
+        lines.append(f"{name.replace('_', ' '):32}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}"
+                     f"  ({row['tp']}/{row['found']}/{row['labelled']})")
+    lines += ["", "accuracy on matched commitments:"]
+    for name, value in figures["on_matched"].items():
+        lines.append(f"  {name:30}{'n/a (not labelled)' if value is None else f'{value:.3f}':>10}")
+    ct = figures["release_counter_terrorism_accuracy"]
+    lines += ["", f"release-level counter-terrorism accuracy: {'n/a' if ct is None else f'{ct:.3f}'}"]
+    if show_errors:
+        lines += ["", "mistakes:"] + [f"  {json.dumps(e, ensure_ascii=False, default=str)}" for e in figures["errors"]]
+    return "\n".join(lines)
+
+
+def main(dir_path: Path | str, *, as_json: bool = False, show_errors: bool = False) -> int:
+    """Print the figures for ``dir_path``; 0 on success, 2 when it is not a labelled set."""
+    directory = Path(dir_path)
+    if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
+        print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
+        return 2
+    figures = evaluate(directory)
+    if as_json:
+        print(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(format_report(figures, show_errors=show_errors))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--errors", action="store_true", help="list every mistake")
+    args = parser.parse_args()
+    sys.exit(main(args.dir, as_json=args.json, show_errors=args.errors))

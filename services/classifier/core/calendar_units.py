@@ -1,0 +1,90 @@
+"""Calendar arithmetic for deadlines: the last day of a month, season or year, and
+"N units after" a day. Pure date maths; no clock is read."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")),
+        start=1,
+    )
+    for name in names
+}
+#: A regex fragment for a month name (longest names first so "sept" beats "sep").
+MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+YEAR = r"(?:19|20)\d\d"
+
+# (first month, last month) of each season, as the labelling rules define them.
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+
+
+def month_number(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def end_of_season(year: int, season: str) -> date:
+    """Last day of ``season`` of ``year``; winter 2017 ends in February 2018."""
+    last = SEASONS[season.lower()][1]
+    return end_of_month(year + 1 if last < SEASONS[season.lower()][0] else year, last)
+
+
+def upcoming_season_year(season: str, published: date, *, following: bool = False) -> int:
+    """The year of the next ``season`` that has not ended by ``published``; with ``following``
+    ("next spring"), of the next one that has not yet begun."""
+    year = published.year
+    if following:
+        return year if date(year, SEASONS[season.lower()][0], 1) > published else year + 1
+    return year + 1 if end_of_season(year, season) < published else year
+
+
+def upcoming_month_year(month: int, published: date) -> int:
+    """The year in which ``month`` next ends on or after ``published``."""
+    return published.year if end_of_month(published.year, month) >= published else published.year + 1
+
+
+def add_units(start: date, amount: float, unit: str) -> date:
+    """``start`` plus ``amount`` days, weeks, months, years or decades (fractions of a month as days)."""
+    unit = unit.lower().rstrip("s")
+    whole = int(amount)
+    if unit == "day":
+        return start + timedelta(days=amount)
+    if unit == "week":
+        return start + timedelta(weeks=amount)
+    if unit == "month":
+        return start + relativedelta(months=whole) + timedelta(days=round((amount - whole) * 30))
+    if unit == "year":
+        return start + relativedelta(years=whole, months=round((amount - whole) * 12))
+    if unit == "decade":
+        return start + relativedelta(years=round(amount * 10))
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def end_of_unit(published: date, unit: str, *, following: int = 0) -> date:
+    """Last day of the week, month, year, decade or financial year holding ``published``,
+    or of the ``following``-th one after it."""
+    unit = unit.lower()
+    if unit == "week":
+        return published + timedelta(days=6 - published.weekday() + 7 * following)
+    if unit == "month":
+        first = published.replace(day=1) + relativedelta(months=following)
+        return end_of_month(first.year, first.month)
+    if unit == "year":
+        return date(published.year + following, 12, 31)
+    if unit == "decade":
+        return date(published.year // 10 * 10 + 9 + 10 * following, 12, 31)
+    if unit == "financial year":
+        start_year = published.year if published.month >= 4 else published.year - 1
+        return date(start_year + 1 + following, 3, 31)
+    raise ValueError(f"unknown unit {unit!r}")

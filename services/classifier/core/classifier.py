@@ -1,0 +1,52 @@
+"""``classify``: a published release in, its commitments and counter-terrorism reading out."""
+
+from __future__ import annotations
+
+from schemas import ReleaseClassified, ReleasePublished
+
+from .actors import publisher
+from .commitments import build_commitment, candidate_sentences, find_commitment
+from .money import dollar_of
+from .context import borrow_deadlines, drop_restated_summary
+from .sentences import split_sentences
+from .terrorism import THRESHOLD, score_release
+
+CLASSIFIER_VERSION = "rules-0.1.0"
+_SUPPORTED = ("en",)
+
+
+def classify(release: ReleasePublished) -> ReleaseClassified:
+    """Read one release version. Pure: deadlines resolve against ``release.published_at``
+    (its calendar date in the release's own time zone), never against the clock."""
+    copied = release.model_dump(include={"release_id", "version", "url", "title", "published_at", "source",
+                                         "locale", "withdrawn"})
+    language = release.locale.split("-")[0].lower()
+    if language not in _SUPPORTED:
+        return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,
+                                 counter_terrorism_score=0.0,
+                                 unsupported_reason=f"language {release.locale!r} is not supported")
+    score, evidence = score_release(release.title, release.body)
+    body, published = release.body, release.published_at.date()
+    who = publisher(release)
+    commitments = []
+    sentences = split_sentences(body)
+    previous = None
+    dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
+    for sentence in candidate_sentences(body, sentences):
+        found = find_commitment(body[sentence.start:sentence.end], who, previous)
+        if found is not None:
+            previous = found.actor
+            context = _paragraph(body, sentence.start, sentence.end)
+            commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
+                                                release_ct=score >= THRESHOLD, dollar=dollar))
+    commitments = borrow_deadlines(drop_restated_summary(commitments, body), sentences, body, published)
+    return ReleaseClassified(
+        **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
+        counter_terrorism_score=score, evidence=evidence, commitments=commitments,
+    )
+
+
+def _paragraph(body: str, start: int, end: int) -> str:
+    first = body.rfind("\n", 0, start) + 1
+    last = body.find("\n", end)
+    return body[first: last if last != -1 else len(body)]

@@ -1,0 +1,130 @@
+"""Find the commitments in a release body: one per sentence that pledges or demands."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from typing import NamedTuple
+
+from schemas import Commitment, Kind, PeriodDeadline
+
+from .actors import Actor, clause_subject, name_actor
+from .categories import categorise
+from .deadlines import find_deadlines
+from .money import find_money
+from .sentences import Sentence
+from .terrorism import mentions_terrorism
+from .triggers import Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers
+
+# Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
+_FRAMING = re.compile(
+    r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
+    r"warn\w*|could|would|might)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
+_THERE = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
+_FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
+
+
+# One pass over the whole body finds the sentences worth reading closely: every trigger holds one of these.
+_CUE = re.compile(
+    r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
+    r"undert\w*|agree\w*|resolved|going|plan|plans|intend\w*|step|steps|call\w*|urg\w*|press\w*|ask\w*|"
+    r"demand\w*|requir\w*|instruct\w*|direct\w*|order\w*|oblig\w*|compel\w*|forc\w*|tell\w*|told|advocat\w*|"
+    r"push\w*|argu\w*|lobb\w*|appeal\w*|essential|vital|important|crucial|imperative|critical|necessary|"
+    r"want\w*|decided|is\s+to|are\s+to|set\s+to|right\s+for|time\s+for|pounds?|dollars?|euros?)\b"
+    r"|[£$€]|['’]ll\b", re.IGNORECASE)
+
+
+def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences that hold a trigger word, found with one scan of ``body``."""
+    chosen, index = [], 0
+    for match in _CUE.finditer(body):
+        position = match.start()
+        while index < len(sentences) and sentences[index].end <= position:
+            index += 1
+        if index == len(sentences):
+            break
+        if sentences[index].start <= position and (not chosen or chosen[-1] is not sentences[index]):
+            chosen.append(sentences[index])
+    return chosen
+
+
+class Found(NamedTuple):
+    trigger: Trigger
+    actor: Actor
+
+
+def find_commitment(text: str, publisher: str, previous: Actor | None = None) -> Found | None:
+    """The commitment one sentence makes, if any: its trigger and who must act."""
+    if text.rstrip().endswith("?"):
+        return None
+    found: list[Found] = []
+    for trigger in demand_triggers(text):
+        actor = name_actor(trigger.actor or "", False, publisher)
+        if actor.agent and not actor.own and not actor.hostile:
+            found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
+    for trigger in obligation_triggers(text) + pledge_triggers(text):
+        actor = _subject_actor(text, trigger, publisher, previous)
+        if actor is not None:
+            found.append(Found(trigger, actor))
+    if not found and find_money(text):
+        trigger = money_trigger(text)
+        if trigger is not None:
+            actor = name_actor(clause_subject(text, trigger.start), trigger.start == 0, publisher)
+            if not actor.hostile and not _FRAMING.search(text[: trigger.start]):
+                found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
+    return min(found, key=lambda f: (f.trigger.start, f.trigger.kind != Kind.DEMAND), default=None)
+
+
+def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None) -> Actor | None:
+    subject = clause_subject(text, trigger.start)
+    last = subject.split()[-1] if subject.split() else ""
+    if _PRONOUN.match(last) and trigger.verb in ("be a", "be an") or _FRAMING.search(text[: trigger.start]):
+        return None
+    if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
+        return previous  # "These providers will have to remove ... They will also have to ..."
+    if _PRONOUN.match(last) and not trigger.verb.startswith("be "):
+        subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
+    if _THERE.search(subject):
+        return Actor(publisher, False) if trigger.kind == Kind.PLEDGE and trigger.verb.startswith("be") else None
+    actor = name_actor(subject, text.startswith(subject), publisher)
+    if actor.hostile or (not actor.agent and actor.name != publisher):
+        return None
+    if trigger.kind == Kind.DEMAND:  # "we must" is resolve, not a demand; "the rules should" names no one
+        return actor if actor.agent and not actor.own else None
+    if agent_only(trigger) and not actor.agent:
+        return None
+    return actor
+
+
+def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
+                     context: str, *, release_ct: bool = False, dollar: str = "USD") -> Commitment:
+    """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
+    ``context`` (its paragraph) names terrorism; a bare "$" is ``dollar``."""
+    start, end = sentence
+    text = body[start:end]
+    money = next(iter(find_money(text, start, dollar=dollar)), None)
+    deadlines = _own_deadlines(find_deadlines(text, published, start))
+    confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
+    return Commitment(
+        id=commitment_id(release_id, text, found.actor.name),
+        text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
+        category=categorise(text, has_money=money is not None),
+        counter_terrorism=release_ct or mentions_terrorism(text) or mentions_terrorism(context),
+        confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
+    )
+
+
+def _own_deadlines(deadlines: list) -> list:
+    """A financial year naming what is funded ("allocations for 2017-18 will be published in June")
+    is not the deadline when the sentence sets another one."""
+    years = [d for d in deadlines if isinstance(d, PeriodDeadline) and _FINANCIAL_YEAR.search(d.text)]
+    return [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
+
+
+def commitment_id(release_id: str, text: str, actor: str) -> str:
+    """Stable while the release, the commitment's words and its actor stay the same."""
+    normalised = " ".join(re.sub(r"[^\w£$€%]+", " ", text.lower()).split())
+    digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
+    return f"c-{digest[:16]}"

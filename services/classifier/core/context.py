@@ -1,0 +1,72 @@
+"""Rules that look past one sentence: a summary restated in the body, and a deadline
+written in a neighbouring sentence that the commitment refers back to."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from schemas import Commitment, Kind
+
+from .deadlines import find_deadlines
+from .sentences import Sentence
+
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_STOP = frozenset(
+    "the and for with that this will from have has been are was were its their our into over under more "
+    "also which who would could should than then they them these those such set develop a an of".split()
+)
+_LOOK_BACK, _LOOK_AHEAD = 5, 1
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def drop_restated_summary(commitments: list[Commitment], body: str) -> list[Commitment]:
+    """Drop a pledge in the opening paragraph (the summary) that a later pledge restates."""
+    first_break = body.find("\n")
+    summary_end = first_break if first_break != -1 else len(body)
+    kept = []
+    for commitment in commitments:
+        if commitment.span[0] < summary_end and commitment.kind is Kind.PLEDGE:
+            words = set(_content(commitment.text))
+            if words and any(
+                later.span[0] >= summary_end and len(words & set(_content(later.text))) >= 0.8 * len(words)
+                for later in commitments
+            ):
+                continue
+        kept.append(commitment)
+    return kept
+
+
+def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
+                     published: date) -> list[Commitment]:
+    """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
+    ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place")."""
+    index = {sentence.start: i for i, sentence in enumerate(sentences)}
+    cache: dict[int, list] = {}
+    result = []
+    for commitment in commitments:
+        position = index.get(commitment.span[0])
+        if commitment.deadlines or position is None:
+            result.append(commitment)
+            continue
+        lowered = commitment.text.lower()
+        words = _content(lowered)
+        trigrams = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+        borrowed = []
+        for neighbour in sentences[max(0, position - _LOOK_BACK):position] + sentences[position + 1:
+                                                                                       position + 1 + _LOOK_AHEAD]:
+            text = body[neighbour.start:neighbour.end]
+            theirs = _content(text)
+            if not any(" ".join(theirs[i:i + 3]) in trigrams for i in range(len(theirs) - 2)):
+                continue
+            if neighbour.start not in cache:
+                cache[neighbour.start] = find_deadlines(text, published, neighbour.start)
+            for deadline in cache[neighbour.start]:
+                named = _content(text[: deadline.span[0] - neighbour.start])[-3:]
+                if len(named) == 3 and " ".join(named) in lowered:
+                    borrowed.append(deadline)
+        result.append(commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment)
+    return result

@@ -1,0 +1,197 @@
+"""One rule per way of writing a deadline: a compiled regex and a resolver that turns
+its match into the deadline's fields, resolved against the publication date.
+
+A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
+start that is not a deadline ("from spring 2014"), or None when the match is no date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from .calendar_units import (
+    MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number,
+    upcoming_month_year, upcoming_season_year,
+)
+from .numbers import NUMBER, parse_number
+
+COMMENCEMENT = "commencement"
+Fields = dict | str | None
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
+
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_TO = r"\s*(?:to|until|till|and|-|–)\s*"
+_PREP = r"(?P<prep>by|in|on|before|until|till|during|throughout|from|no later than|in time for)"
+_END_OF = r"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)\s+of\s+)?"
+_BY_END = rf"\b(?:{_PREP}\s+)?{_END_OF}"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _year(text: str | None, fallback: int) -> int:
+    if not text:
+        return fallback
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _is_start(match: re.Match[str]) -> bool:
+    return (match.groupdict().get("prep") or "").lower() == "from"
+
+
+def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
+    """A due date for "by/in/on X", a period for "until X"; a bare date with no preposition is no deadline."""
+    groups = match.groupdict()
+    if _is_start(match):
+        return COMMENCEMENT
+    prep = (groups.get("prep") or "").lower()
+    edge = (groups.get("edge") or "").lower()
+    if not prep and not edge and not groups.get("rel"):
+        return None
+    if edge in ("start", "beginning"):
+        if first is None:
+            return None
+        due = first
+    elif edge == "middle":
+        return None
+    if prep in ("until", "till"):
+        return {"type": "period", "start": published, "end": due}
+    return {"type": "date", "due": due}
+
+
+def _response(match: re.Match[str], published: date) -> Fields:
+    low = parse_number(match["low"]) if match["low"] else None
+    high = parse_number(match["high"]) if match["high"] else 1.0
+    if high is None:
+        return None
+    low = high if low is None else low
+    unit = match["unit"].lower()
+    if unit in ("day", "week") and not match["anchor"]:
+        return {"type": "period", "start": published, "end": add_units(published, high, unit)}
+    code = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W"}[unit]
+    prefix = "PT" if code in "SMH" else "P"
+    anchor = (match["anchor"] or "notification").strip()
+    return {"type": "response_time", "min": f"{prefix}{low:g}{code}", "max": f"{prefix}{high:g}{code}",
+            "anchor": re.sub(r"^(?:the|a|an|its|their|each)\s+", "", anchor, flags=re.I)}
+
+
+def _instantly(match: re.Match[str], published: date) -> Fields:
+    return {"type": "response_time", "min": "PT0S", "max": "PT0S", "anchor": "notification"}
+
+
+def _relative_period(match: re.Match[str], published: date) -> Fields:
+    unit = match["unit"].lower()
+    if match["n"]:
+        amount = parse_number(match["n"])
+    else:
+        amount = None if match["plural"] else 1.0
+    if amount is None:
+        return {"type": "period", "start": published, "end": None, "vague": True}
+    return {"type": "period", "start": published, "end": add_units(published, amount, unit)}
+
+
+def _fixed_duration(match: re.Match[str], published: date) -> Fields:
+    amount = parse_number(match["n"])
+    if amount is None:
+        return None
+    return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
+
+
+def _financial_year(match: re.Match[str], published: date) -> Fields:
+    first, second = int(match["y1"]), _year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    return {"type": "period", "start": date(first, 4, 1), "end": date(first + 1, 3, 31)}
+
+
+def _year_range(match: re.Match[str], published: date) -> Fields:
+    first, last = int(match["y1"]), int(match["y2"])
+    if last < first:
+        return None
+    return {"type": "period", "start": date(first, 1, 1), "end": date(last, 12, 31)}
+
+
+def _month_range(match: re.Match[str], published: date) -> Fields:
+    m1, m2 = month_number(match["m1"]), month_number(match["m2"])
+    y2 = _year(match["y2"], _year(match["y1"], published.year))
+    y1 = _year(match["y1"], y2 - 1 if m1 > m2 else y2)
+    start = date(y1, m1, int(re.sub(r"\D", "", match["d1"]))) if match["d1"] else date(y1, m1, 1)
+    end = date(y2, m2, int(re.sub(r"\D", "", match["d2"]))) if match["d2"] else end_of_month(y2, m2)
+    return {"type": "period", "start": start, "end": end} if start <= end else None
+
+
+def _day(match: re.Match[str], published: date) -> Fields:
+    month = month_number(match["m"])
+    year = _year(match["y"], upcoming_month_year(month, published))
+    due = date(year, month, int(re.sub(r"\D", "", match["d"])))
+    if (match["prep"] or "").lower() == "before":
+        due -= timedelta(days=1)
+    return _due(match, due, published)
+
+
+def _month(match: re.Match[str], published: date) -> Fields:
+    month = month_number(match["m"])
+    year = _year(match["y"], upcoming_month_year(month, published))
+    return _due(match, end_of_month(year, month), published, date(year, month, 1))
+
+
+def _season(match: re.Match[str], published: date) -> Fields:
+    season, rel = match["s"].lower(), (match["rel"] or "").lower()
+    if match["y"]:
+        year = _year(match["y"], published.year)
+    elif rel == "this" or rel == "later this":
+        year = published.year
+    else:
+        year = upcoming_season_year(season, published, following=rel == "next")
+    return _due(match, end_of_season(year, season), published)
+
+
+def _calendar_year(match: re.Match[str], published: date) -> Fields:
+    year = int(match["y"])
+    return _due(match, date(year, 12, 31), published, date(year, 1, 1))
+
+
+def _this_unit(match: re.Match[str], published: date) -> Fields:
+    unit = " ".join(match["unit"].lower().split())
+    if match["rel"].lower() == "the" and not match["edge"]:
+        return None
+    following = 1 if (match["rel"] or "").lower() == "next" else 0
+    return _due(match, end_of_unit(published, unit, following=following), published)
+
+
+_UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
+
+RULES: list[Rule] = [
+    (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
+              r"(?P<unit>second|minute|hour|day|week)s?\b"
+              r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
+              r"[a-z][\w-]*))?"), _response),
+    (_compile(r"\binstantly\b"), _instantly),
+    (_compile(rf"\b(?:over|during|in|within|for|across)\s+the\s+(?:next|coming|following|forthcoming)\s+"
+              rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
+              r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
+    (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
+    (_compile(rf"\b(?:for|within|over)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
+              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b"), _fixed_duration),
+    (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
+              rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b"), _financial_year),
+    (_compile(rf"\b(?:between|from)\s+(?P<y1>{YEAR})\s+(?:and|to|until)\s+(?P<y2>{YEAR})\b"), _year_range),
+    (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
+              rf"(?:(?P<d1>{_DAY})\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}"
+              rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<d>{_DAY})\s+(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"), _day),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{YEAR})\b"), _day),
+    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR}))?\b"
+              r"(?!\s*\d)"), _month),
+    (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
+              rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?:early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
+     _calendar_year),
+    (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b"), _this_unit),
+]

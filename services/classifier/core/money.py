@@ -1,0 +1,61 @@
+"""Amounts of money: "£10m", "£1.5 billion", "$40 million", "€20m", "10 million pounds"."""
+
+from __future__ import annotations
+
+import re
+
+from schemas import Money
+
+from .numbers import NUMBER, parse_number
+
+_SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
+_WORDS = {"pound": "GBP", "dollar": "USD", "euro": "EUR"}
+_SCALE = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
+    "bn": 1e9, "b": 1e9, "billion": 1e9, "trillion": 1e12, "tn": 1e12,
+}
+_SCALE_RE = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
+
+_PREFIXED = re.compile(
+    rf"(?P<cur>US\$|[£$€]|\b(?:GBP|USD|EUR)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
+    rf"(?:\s?(?P<scale>{_SCALE_RE}))?",
+    re.IGNORECASE,
+)
+_SUFFIXED = re.compile(
+    rf"\b(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_RE}))?\s+(?P<cur>pound|dollar|euro)s?\b(?:\s+sterling)?",
+    re.IGNORECASE,
+)
+
+
+_ANY = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
+
+
+_DOLLAR_COUNTRIES = (("CAD", re.compile(r"\b(?:Canada|Canadian|Ottawa)\b")),
+                     ("AUD", re.compile(r"\b(?:Australia|Australian|Canberra)\b")),
+                     ("NZD", re.compile(r"\b(?:New Zealand|Wellington)\b")))
+
+
+def dollar_of(text: str) -> str:
+    """The currency a bare "$" means in ``text``: the country it names first, else US dollars."""
+    hits = [(m.start(), code) for code, pattern in _DOLLAR_COUNTRIES if (m := pattern.search(text))]
+    return min(hits)[1] if hits else "USD"
+
+
+def find_money(text: str, offset: int = 0, *, dollar: str = "USD") -> list[Money]:
+    """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``."""
+    found: list[tuple[int, Money]] = []
+    if not _ANY.search(text):
+        return []
+    for pattern, table in ((_PREFIXED, _SYMBOLS), (_SUFFIXED, _WORDS)):
+        for match in pattern.finditer(text):
+            value = parse_number(match["num"])
+            if value is None:
+                continue
+            scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+            symbol = match["cur"].strip().lower()
+            currency = dollar if symbol in ("$", "dollar") else table[symbol]
+            start, end = match.span()
+            found.append((start, Money(amount=value * scale, currency=currency, text=text[start:end],
+                                       span=(offset + start, offset + end))))
+    found.sort(key=lambda item: item[0])
+    return [money for _, money in found]

@@ -1,0 +1,48 @@
+"""Is a text about terrorism? Matched terms with spans, and a score in [0, 1].
+
+A release is counter-terrorism when it is *substantially* about terrorism: one
+passing mention ("national security", a single "terrorist") is not enough. The
+score is a saturating function of weighted term hits in the body, with hits in
+the title counted double.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from schemas import Evidence
+
+# Strong terms name terrorism or terrorist groups (weight 1); weak ones are often about terrorism
+# but not only (weight 0.5). "Prevent" counts only as the programme's name, case and all.
+_TERMS = re.compile(
+    r"\b(?=[a-zA-Z])(?:(?P<strong>(?:counter[- ]?)?terror(?:ism|ist|ists)?\b|counterterror\w*|daesh\b|isil\b|isis\b"
+    r"|islamic state\b|al[- ]qa['’]?[ie]da\b|al[- ]shabaa?b\b|boko haram\b|jihad\w*"
+    r"|foreign (?:terrorist )?fighters?\b|proscri(?:be|bed|ption)\b|contest strategy\b"
+    r"|hezbollah\b|hamas\b|taliban\b|(?-i:Prevent)(?= (?:programme|strategy|duty|referrals?|co-?ordinators?|"
+    r"officers?)|\)))"
+    r"|(?P<weak>(?:violent )?extremis[mt]s?\b|radicali[sz]\w*|de-?radicali[sz]\w*"
+    r"|improvised explosive|suicide bomb\w*|bombings?\b|hostages?\b|hate preachers?\b))",
+    re.IGNORECASE,
+)
+
+THRESHOLD = 0.5
+_SCALE = 4.0  # weighted hits at which the score reaches 1 - 1/e
+
+
+def terrorism_terms(text: str) -> list[tuple[str, int, int, float]]:
+    """(term, start, end, weight) for each terrorism term in ``text``."""
+    return [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5) for m in _TERMS.finditer(text)]
+
+
+def mentions_terrorism(text: str) -> bool:
+    return _TERMS.search(text) is not None
+
+
+def score_release(title: str, body: str) -> tuple[float, list[Evidence]]:
+    """The counter-terrorism score of a release and the evidence for it (spans into ``body``)."""
+    body_hits = terrorism_terms(body)
+    weight = sum(hit[3] for hit in body_hits) + 2 * sum(hit[3] for hit in terrorism_terms(title))
+    score = 1.0 - math.exp(-weight / _SCALE)
+    evidence = [Evidence(term=term, span=(start, end)) for term, start, end, _ in body_hits]
+    return round(score, 3), evidence

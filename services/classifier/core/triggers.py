@@ -1,0 +1,170 @@
+"""The words that make a sentence a commitment: a pledge ("we will", "has committed to",
+"the next step is to") or a demand ("called on X to", "X must", "for X to").
+
+Each finder returns :class:`Trigger` s with their offset in the sentence; the
+subject before the trigger decides whether a "will" commits anyone (see
+:mod:`.verbs`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from schemas import Kind
+
+from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
+
+_ADVERBS = (r"(?:(?:also|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
+            r"again|initially|first|finally|only|formally|quickly|actively|rapidly|swiftly|directly|fully|"
+            r"today|additionally|thus|similarly|likewise|in\s+turn|in\s+future|subsequently|duly|ultimately|"
+            r"personally|,)\s+)*")
+
+
+class Trigger(NamedTuple):
+    kind: Kind
+    start: int
+    actor: str | None  # the actor a demand names ("called on companies to": "companies")
+    verb: str
+    confidence: float
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_WILL = _compile(rf"\b(?:will|shall)\s+{_ADVERBS}(?P<verb>[a-z'’-]+)(?:\s+(?P<next>[a-z'’-]+))?|"
+                 rf"\b(?:we|i|they)['’]ll\s+{_ADVERBS}(?P<verb2>[a-z-]+)")
+_COMMITTED = _compile(
+    rf"\b(?:(?:has|have|had|is|are|am|remains?|was|were)\s+{_ADVERBS}(?:committed|pledged|promised|vowed|"
+    r"undertaken|agreed|resolved|decided)|(?<!to )(?<!not )(?:commit|commits|pledge|pledges|promise|promises|vow|vows|"
+    r"undertakes?|reaffirms?|reiterates?|renews?)(?:\s+(?:our|its|their)\s+(?:full\s+|strong\s+)?"
+    r"(?:commitment|support))?)\s+(?:not\s+only\s+|itself\s+|"
+    r"ourselves\s+|themselves\s+)?to\b")
+_GOING_TO = _compile(
+    r"\b(?:(?:is|are|am)\s+(?:going|planning|intending|preparing)|(?<!no )(?<!any )(?<!a )(?<!the )(?<!our )"
+    r"(?<!its )(?<!new )(?:plans|intends|plan|intend)|set)\s+to\s+(?:be\s+)?"
+    r"(?P<verb>[a-z]+)")
+_NEXT_STEP = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
+_IS_TO = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
+_NOT_PLANS = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|challenge|task|role|hope|intention|"
+                        r"vision|mission|focus|key|point|answer|solution|way|question|problem|step|steps|plan|"
+                        r"reason|result|effect|aims|goals|objectives|priorities|have|has|what|who|which")
+_MONEY_VERB = _compile(
+    rf"\b(?:(?:have|has|had|'ve|am|is|are|'m|'re|will|to|today)\s+{_ADVERBS}(?:been\s+able\s+to\s+)?{_ADVERBS}"
+    r"(?:announc|provid|invest|allocat|commit|pledg|award|earmark|set(?:ting)?\s+aside|spend|giv|fund|unveil|"
+    r"confirm|donat|contribut|boost|secur|inject|ring-?fenc|mak(?:e|ing)\s+available)\w*|"
+    r"\b(?:announces|unveils|pledges|commits|invests|provides|confirms|allocates|awards|donates|earmarks)\b|"
+    r"\bmade\s+available\b|\b(?:additional|further|extra|new)\s+(?:[£$€]|funding\s+of))")
+_CALL_ON = _compile(
+    r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
+    r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
+    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)[^,.;:()]{2,80}?)"
+    r"\s+to\s+(?P<verb>[a-z]+)")
+_CALL_FOR = _compile(
+    r"\b(?:advocat\w+|call(?:s|ed|ing)?|press(?:ed|ing)?|push(?:ed|ing)?|argu\w+|lobb\w+|appeal\w*)\b[^.;]{0,200}?"
+    r"\bfor\s+(?P<actor>[^,.;:()]{2,60}?)\s+to\s+(?P<verb>[a-z]+)")
+_ESSENTIAL = _compile(
+    r"\bit\s+is\s+(?:\w+\s+)?(?:essential|vital|important|crucial|imperative|critical|necessary|right|time)\s+"
+    r"(?:for|that)\s+(?P<actor>[^,.;:()]{2,60}?)\s+(?:to|should|must)\s+(?P<verb>[a-z]+)")
+_MUST = _compile(
+    rf"\b(?:must|should|need\s+to|needs\s+to|will\s+have\s+to|will\s+need\s+to|will\s+be\s+(?:required|"
+    rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected)\s+to)\s+{_ADVERBS}"
+    r"(?:continue\s+to\s+)?(?P<verb>[a-z]+)")
+
+
+# After "should": an inversion ("should the need arise") or no action ("should be", "must not").
+_NOT_ACTIONS = frozenset("be have not never the a an this that these those there it we they any no its "
+                         "their our he she you i".split())
+
+
+_EFFECTS = frozenset("improve increase reduce boost enhance strengthen accelerate transform".split())
+_DEMAND_VERBS = frozenset("press urge call ask require demand push instruct direct order oblige compel force".split())
+
+
+def pledge_triggers(sentence: str) -> list[Trigger]:
+    """Candidate pledges; the caller checks each one's subject."""
+    found = []
+    for match in _WILL.finditer(sentence):
+        verb = (match["verb"] or match["verb2"] or "").lower()
+        after = (match["next"] or "").lower()
+        verb_end = match.end("verb") if match["verb"] else match.end("verb2")
+        kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower())
+        if kind is None and verb == "be" and re.search(r"\bthere\s+$", sentence[:match.start()], re.I):
+            kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
+        if kind is not None:
+            found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
+    found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _COMMITTED.finditer(sentence)]
+    found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75) for m in _GOING_TO.finditer(sentence)]
+    found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _NEXT_STEP.finditer(sentence)]
+    found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
+              for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
+    return sorted(found, key=lambda t: t.start)
+
+
+def money_trigger(sentence: str) -> Trigger | None:
+    """Newly announced money, whatever the tense ("we have been able to provide an additional £130 million")."""
+    match = _MONEY_VERB.search(sentence)
+    return Trigger(Kind.PLEDGE, match.start(), None, "fund", 0.7) if match else None
+
+
+def demand_triggers(sentence: str) -> list[Trigger]:
+    """Demands that name whom they ask ("called on X to", "for X to", "it is vital for X to")."""
+    found = []
+    for pattern, confidence in ((_CALL_ON, 0.85), (_CALL_FOR, 0.8), (_ESSENTIAL, 0.8)):
+        for match in pattern.finditer(sentence):
+            if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
+                actor = re.sub(r"^(?:the|all\s+the)\s+", "", match["actor"].strip(), flags=re.I)
+                found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
+    return found
+
+
+def obligation_triggers(sentence: str) -> list[Trigger]:
+    """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
+    return [Trigger(Kind.DEMAND, m.start(), None, m["verb"].lower(), 0.75)
+            for m in _MUST.finditer(sentence) if m["verb"].lower() not in _NOT_ACTIONS]
+
+
+def _will(verb: str, after: str, rest: str) -> tuple[Kind | None, float]:
+    if verb == "become" and after == "available" or verb == "be" and after == "able":
+        return Kind.PLEDGE, 0.6  # "funding will become available", "families will be able to access"
+    if verb in ("not", "never", "no") or verb in NEVER or verb in _DEMAND_VERBS:
+        return None, 0.0  # "will press firms to": the demand trigger names whom
+    if verb == "be":
+        if after in ("required", "obliged", "expected") and rest.split()[1:2] == ["to"]:
+            return Kind.DEMAND, 0.75
+        if is_participle(after) and _lemma(after) in _EFFECTS:
+            return None, 0.0  # "cooperation will be improved": an effect, not an act
+        if is_participle(after) or is_gerund(after):
+            return Kind.PLEDGE, 0.75
+        if after in ("a", "an"):
+            return Kind.PLEDGE, 0.55  # "Shift will be a civilian-led program": something new is set up
+        return None, 0.0
+    if verb == "have":
+        if after == "to":
+            return Kind.DEMAND, 0.75
+        if re.match(r"\s*(?:the\s+)?(?:power|right|ability|option|opportunity|chance|benefit|impact|effect|"
+                    r"significant|huge|big|major|positive|negative|real|an?\s+(?:significant|huge|big|major|"
+                    r"positive|negative|real|impact|effect))", rest):
+            return None, 0.0
+    if verb == "report" and after in ("to", "directly", "back"):  # a reporting line, not an action
+        return None, 0.0
+    if verb == "take" and after in ("place", "effect"):
+        return None, 0.0
+    if verb == "announce" and "today" in rest:
+        return None, 0.0  # done today, not promised
+    if verb in ("make", "making") and "available" not in rest:
+        return Kind.PLEDGE, 0.5  # agent-only: see AGENT_ONLY
+    return Kind.PLEDGE, 0.8
+
+
+def _lemma(participle: str) -> str:
+    word = participle.lower()
+    for suffix, replacement in (("ened", "en"), ("ied", "y"), ("ed", "e"), ("ed", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in _EFFECTS:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def agent_only(trigger: Trigger) -> bool:
+    return trigger.verb in AGENT_ONLY

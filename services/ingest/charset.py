@@ -1,0 +1,43 @@
+"""Bytes to text by the declared charset; undeclared bytes must be UTF-8 (pure)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from .errors import ContentError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def declared_html_charset(raw: bytes) -> str | None:
+    """The charset an HTML document declares in a ``<meta>`` near its start."""
+    match = _META_CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:
+    """Decode ``raw`` by ``charset`` (from Content-Type), else an HTML meta charset, else UTF-8.
+
+    Raises :class:`ContentError` naming ``url`` for an unknown charset or bytes
+    that are not valid in it; a UTF-8 byte-order mark wins over any declaration.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        charset, raw = "utf-8", raw[len(codecs.BOM_UTF8):]
+    elif not charset and html:
+        charset = declared_html_charset(raw)
+    if charset:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            raise ContentError(f"{url}: unknown charset {charset!r}") from None
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ContentError(f"{url}: not valid {charset} (byte {exc.start})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"{url}: not UTF-8 and no charset declared (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
+        ) from None

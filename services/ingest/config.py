@@ -1,0 +1,135 @@
+"""Ingest's own settings (``PLEDGEWATCH_*``) and the sources file (YAML).
+
+A source is one place releases appear: a feed (RSS 2.0 or Atom, polled) or a
+web page with no feed (polled, main text extracted). Each has a ``name`` that
+travels with every event as ``source``. Sources come from the YAML file named
+by ``PLEDGEWATCH_SOURCES`` plus the feed URLs in ``PLEDGEWATCH_FEEDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
+_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message says where and why."""
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r}: only http:// and https:// URLs are allowed")
+    return value.strip()
+
+
+class SourceConfig(BaseModel):
+    """One configured source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=_NAME, description="Travels with each event as `source`.")
+    type: Literal["feed", "page"] = "feed"
+    url: str
+    interval: float | None = Field(default=None, gt=0, description="Seconds between polls.")
+    follow: Literal["auto", "govuk", "page", "none"] = Field(
+        default="auto",
+        description="Feeds: how to get an entry's full text. auto: GOV.UK Content API for GOV.UK links, "
+        "the entry's own content when it has some, else the linked page.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return _http_url(value)
+
+
+class IngestSettings(BaseSettings):
+    """Settings of the real sources; every field is ``PLEDGEWATCH_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+
+    sources: Path | None = Field(default=None, description="YAML file of sources (feeds, pages).")
+    feeds: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
+    feed_interval: float = Field(default=300.0, gt=0, description="Default seconds between polls of a source.")
+    max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
+    govuk_url: str = Field(default="https://www.gov.uk", description="GOV.UK site and API base URL.")
+    user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
+    max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
+    max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
+    fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,\s]+", value) if part]
+        return value
+
+    @field_validator("feeds")
+    @classmethod
+    def _check_feeds(cls, value: list[str]) -> list[str]:
+        return [_http_url(url) for url in value]
+
+    @field_validator("govuk_url")
+    @classmethod
+    def _check_govuk(cls, value: str) -> str:
+        return _http_url(value).rstrip("/")
+
+
+def feed_name(url: str) -> str:
+    """A stable source name for a feed given only by URL."""
+    host = re.sub(r"[^a-z0-9.-]", "-", urlsplit(url).hostname or "feed")
+    return f"feed-{host}-{hashlib.sha256(url.encode()).hexdigest()[:6]}"
+
+
+def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
+    """Sources from YAML text: a list, or a mapping with a ``sources:`` list."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{origin}: not YAML: {str(exc).splitlines()[0]}") from None
+    if isinstance(loaded, dict):
+        loaded = loaded.get("sources")
+    if loaded is None:
+        return []
+    if not isinstance(loaded, list):
+        raise SourcesError(f"{origin}: expected a list of sources (or 'sources:' with a list)")
+    sources = []
+    for index, item in enumerate(loaded):
+        try:
+            sources.append(SourceConfig.model_validate(item))
+        except ValidationError as exc:
+            where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'source'}: {e['msg']}" for e in exc.errors())
+            raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
+    return sources
+
+
+def load_sources(settings: IngestSettings) -> list[SourceConfig]:
+    """Every configured source; names must be unique."""
+    sources: list[SourceConfig] = []
+    if settings.sources is not None:
+        try:
+            text = settings.sources.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourcesError(f"{settings.sources}: cannot read: {exc}") from None
+        sources.extend(parse_sources(text, origin=str(settings.sources)))
+    sources.extend(SourceConfig(name=feed_name(url), url=url) for url in settings.feeds)
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise SourcesError(f"source name {source.name!r} is used twice")
+        seen.add(source.name)
+    return sources

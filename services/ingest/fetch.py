@@ -1,0 +1,114 @@
+"""The one HTTP client of ingest: http/https only, bounded in time, size and redirects.
+
+Conditional GET: pass the ``etag`` / ``last_modified`` of the last response and
+a ``304 Not Modified`` comes back as ``None``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+
+from .charset import decode_text
+from .config import IngestSettings
+from .errors import ContentError, FetchError
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    body: bytes
+    content_type: str  # media type, no parameters
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+    def text(self, *, html: bool = False) -> str:
+        return decode_text(self.body, charset=self.charset, url=self.url, html=html)
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: only http:// and https:// URLs are fetched")
+    return url
+
+
+class Fetcher:
+    """An aiohttp session with ingest's limits; use ``async with`` or ``open``/``close``."""
+
+    def __init__(self, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int) -> None:
+        self.user_agent, self.timeout = user_agent, timeout
+        self.max_bytes, self.max_redirects = max_bytes, max_redirects
+        self._session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_settings(cls, settings: IngestSettings) -> "Fetcher":
+        return cls(user_agent=settings.user_agent, timeout=settings.fetch_timeout,
+                   max_bytes=settings.max_fetch_bytes, max_redirects=settings.max_redirects)
+
+    def open(self) -> None:
+        if self._session is None:
+            timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.timeout)
+            self._session = aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": self.user_agent})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def __aenter__(self) -> "Fetcher":
+        self.open()
+        return self
+
+    async def __aexit__(self, et: type[BaseException] | None, e: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  accept: str = "*/*") -> Fetched | None:
+        """GET ``url``; ``None`` when the server answers 304 to the validators given."""
+        self.open()
+        assert self._session is not None
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = check_url(url)
+        try:
+            for _ in range(self.max_redirects + 1):
+                async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
+                    if resp.status in _REDIRECTS and "Location" in resp.headers:
+                        current = check_url(urljoin(current, resp.headers["Location"]))
+                        continue
+                    if resp.status == 304:
+                        return None
+                    if resp.status >= 400 or resp.status < 200:
+                        raise FetchError(f"{current}: HTTP {resp.status} {resp.reason or ''}".rstrip())
+                    body = await self._read(resp, current)
+                    return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
+                                   etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+        except asyncio.TimeoutError:
+            raise FetchError(f"{current}: no complete answer within {self.timeout:g} s") from None
+        except aiohttp.ClientError as exc:
+            raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
+        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+
+    async def _read(self, resp: aiohttp.ClientResponse, url: str) -> bytes:
+        declared = resp.content_length
+        if declared is not None and declared > self.max_bytes:
+            raise ContentError(f"{url}: {declared} bytes is over the {self.max_bytes}-byte limit")
+        body = bytearray()
+        async for chunk in resp.content.iter_chunked(_CHUNK):  # decompressed: a gzip bomb stops here too
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise ContentError(f"{url}: response is over the {self.max_bytes}-byte limit")
+        return bytes(body)

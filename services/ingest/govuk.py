@@ -1,0 +1,107 @@
+"""GOV.UK Content API items to releases (pure).
+
+``/api/content/<base_path>`` gives the title, description, dates, document
+type, organisations and the body as HTML (``details.body``). Translations of
+one document share its ``content_id``, so a non-English item's id includes
+its locale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from schemas import ReleasePublished
+
+from .errors import ContentError
+from .html_text import html_to_text
+from .identity import content_hash, release_id_for
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Organisation(_Loose):
+    title: str
+
+
+class _Links(_Loose):
+    organisations: list[_Organisation] = Field(default_factory=list)
+
+
+class _Details(_Loose):
+    body: str | None = None
+
+
+class _WithdrawnNotice(_Loose):
+    explanation: str = ""
+    withdrawn_at: AwareDatetime | None = None
+
+
+class ContentItem(_Loose):
+    """The fields of a Content API item that a release needs."""
+
+    content_id: str | None = None
+    base_path: str = Field(pattern=r"^/")
+    title: str = Field(min_length=1)
+    description: str | None = None
+    document_type: str | None = None
+    locale: str = "en"
+    first_published_at: AwareDatetime | None = None
+    public_updated_at: AwareDatetime | None = None
+    details: _Details = Field(default_factory=_Details)
+    links: _Links = Field(default_factory=_Links)
+    withdrawn_notice: _WithdrawnNotice | None = None
+
+
+def is_govuk_link(link: str, *, govuk_url: str) -> bool:
+    """Whether ``link`` is a page on the GOV.UK site at ``govuk_url``."""
+    host = urlsplit(link).hostname
+    return host is not None and host == urlsplit(govuk_url).hostname
+
+
+def content_api_url(link_or_path: str, *, govuk_url: str) -> str:
+    """The Content API URL of a GOV.UK page given by absolute link or base path."""
+    path = urlsplit(link_or_path).path or "/"
+    return f"{govuk_url}/api/content{quote(path, safe='/.-_~%')}"
+
+
+def release_id_for_item(content_id: str | None, base_path: str, locale: str, *, govuk_url: str) -> str:
+    """``content_id`` (with the locale when not English), else the page URL."""
+    if not content_id:
+        return release_id_for(govuk_url + base_path)
+    return release_id_for(content_id if locale == "en" else f"{content_id}/{locale}")
+
+
+def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "") -> ReleasePublished:
+    """A release from a decoded Content API item; :class:`ContentError` if it is not one.
+
+    The body is the description, then ``details.body`` as plain text; a
+    withdrawn item is marked withdrawn with the notice as text.
+    """
+    where = url or "content item"
+    try:
+        item = ContentItem.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {e['msg']}" for e in exc.errors())
+        raise ContentError(f"{where}: not a Content API item ({problems})") from None
+    published: datetime | None = item.first_published_at or item.public_updated_at
+    if published is None:
+        raise ContentError(f"{where}: no first_published_at or public_updated_at")
+    paragraphs = [text for text in (html_to_text(item.description or ""), html_to_text(item.details.body or ""))
+                  if text]
+    if not paragraphs:
+        raise ContentError(f"{where}: item has no description or body text")
+    body = "\n\n".join(paragraphs)
+    notice = item.withdrawn_notice
+    return ReleasePublished(
+        release_id=release_id_for_item(item.content_id, item.base_path, item.locale, govuk_url=govuk_url),
+        version=1, url=govuk_url + item.base_path, title=item.title.strip(), published_at=published,
+        source=source, body=body, content_hash=content_hash(item.title, body), locale=item.locale,
+        document_type=item.document_type, organisations=[org.title for org in item.links.organisations],
+        withdrawn=notice is not None,
+        withdrawn_notice=(html_to_text(notice.explanation) or "Withdrawn") if notice is not None else None,
+    )

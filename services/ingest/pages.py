@@ -1,0 +1,57 @@
+"""A web page with no feed, reduced to its main text (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from schemas import ReleasePublished
+
+from .errors import ContentError
+from .files import _parse_when
+from .html_text import html_published, html_title, html_to_text
+from .identity import content_hash, release_id_for
+
+
+def canonical_url(html: str, *, url: str) -> str:
+    """The page's ``<link rel=canonical>`` when it is http(s) on the same host, else ``url``."""
+    node = LexborHTMLParser(html).css_first('link[rel="canonical"][href]')
+    if node is not None:
+        candidate = urldefrag(urljoin(url, node.attributes.get("href") or ""))[0]
+        parts = urlsplit(candidate)
+        if parts.scheme in ("http", "https") and parts.hostname == urlsplit(url).hostname:
+            return candidate
+    return urldefrag(url)[0]
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else None
+
+
+def release_from_page(html: str, *, url: str, source: str, now: datetime, last_modified: str | None = None,
+                      title: str | None = None, published: datetime | None = None) -> ReleasePublished:
+    """A release from an HTML page fetched from ``url``.
+
+    Publication time: the page's own (meta or ``<time>``), else ``published``
+    (from a feed entry), else the Last-Modified header, else ``now``.
+    Raises :class:`ContentError` for a page with no text.
+    """
+    body = html_to_text(html)
+    if not body:
+        raise ContentError(f"{url}: page has no text")
+    title = (title or html_title(html) or body.split("\n", 1)[0]).strip()
+    when = _parse_when(html_published(html)) or published or _http_date(last_modified) or now
+    canonical = canonical_url(html, url=url)
+    return ReleasePublished(
+        release_id=release_id_for(canonical), version=1, url=canonical, title=title, published_at=when,
+        source=source, body=body, content_hash=content_hash(title, body),
+    )

@@ -1,0 +1,179 @@
+"""Polling the configured feeds and pages: one poll, and the schedule of polls.
+
+A failure is logged with its source and retried on a later poll with
+exponential backoff (per source, and per feed entry); it never ends the
+service. A feed's ETag/Last-Modified are saved only when every entry was
+read, so a 304 never hides an entry still to be retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TypeVar
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from services.common.streams import Streams
+
+from .backoff import Backoff
+from .config import SourceConfig
+from .errors import SourceError
+from .feeds import parse_feed
+from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
+from .source_state import SourceState
+from .state import IngestResult, publish_if_changed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PollReport:
+    source: str
+    not_modified: bool = False
+    published: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    waiting: int = 0  # entries still in backoff
+
+
+async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T | BaseException]:
+    """Run ``jobs`` at most ``limit`` at a time; each result or the exception it raised, in order."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(job: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await job()
+
+    return await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
+
+
+class SourcePoller:
+    """Polls one source: a feed (each new or changed entry read in full) or a web page."""
+
+    def __init__(self, config: SourceConfig, *, reader: Reader, streams: Streams, interval: float,
+                 max_backoff: float, concurrency: int = 4) -> None:
+        self.config, self.reader, self.streams = config, reader, streams
+        self.interval, self.concurrency = interval, concurrency
+        self.state = SourceState(streams, config.name)
+        self.backoff = Backoff(base=interval, cap=max(interval, max_backoff))
+        self.entry_backoff = Backoff(base=interval, cap=max(interval, max_backoff))
+
+    async def poll(self, *, now: datetime, clock: float) -> PollReport:
+        """One poll; raises :class:`SourceError` when the source itself cannot be read."""
+        if self.config.type == "page":
+            return await self._poll_page(now)
+        return await self._poll_feed(now, clock)
+
+    async def _publish(self, job: Awaitable) -> IngestResult:
+        return await publish_if_changed(self.streams, await job)
+
+    async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
+        name, url = self.config.name, self.config.url
+        etag, modified = await self.state.validators()
+        fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
+        if fetched is None:
+            return PollReport(name, not_modified=True)
+        entries = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
+                             charset=fetched.charset)
+        seen = await self.state.seen([e.key for e in entries])
+        fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
+        due = [e for e in fresh if self.entry_backoff.ready(e.key, clock)]
+        results = await gather_limited(self.concurrency, [
+            (lambda e=e: self._publish(self.reader.entry(e, source=name, follow=self.config.follow, now=now)))
+            for e in due])
+        done, published, failed = {}, 0, 0
+        for entry, result in zip(due, results):
+            if isinstance(result, SourceError):
+                failed += 1
+                delay = self.entry_backoff.failed(entry.key, clock)
+                log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, entry.link, delay, result)
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                self.entry_backoff.succeeded(entry.key)
+                done[entry.key] = entry.fingerprint
+                published += result.published
+        await self.state.mark_seen(done, keep=[e.key for e in entries])
+        waiting = len(fresh) - len(due)
+        complete = failed == 0 and waiting == 0
+        await self.state.save_validators(fetched.etag if complete else None,
+                                         fetched.last_modified if complete else None)
+        return PollReport(name, published=published, unchanged=len(done) - published, failed=failed,
+                          waiting=waiting)
+
+    async def _poll_page(self, now: datetime) -> PollReport:
+        etag, modified = await self.state.validators()
+        fetched = await self.reader.fetcher.get(self.config.url, etag=etag, last_modified=modified,
+                                                accept=HTML_ACCEPT)
+        if fetched is None:
+            return PollReport(self.config.name, not_modified=True)
+        release = self.reader.page_release(fetched, source=self.config.name, now=now)
+        result = await publish_if_changed(self.streams, release)
+        await self.state.save_validators(fetched.etag, fetched.last_modified)
+        return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))
+
+    async def run(self, *, now: datetime | None = None, clock: float | None = None) -> PollReport | None:
+        """A scheduled poll: skipped while backing off or while another replica polls; never raises."""
+        clock = time.monotonic() if clock is None else clock
+        name = self.config.name
+        if not self.backoff.ready(name, clock):
+            return None
+        try:
+            if not await self.state.acquire(self.interval * 0.8):
+                return None
+            report = await self.poll(now=now or datetime.now(timezone.utc), clock=clock)
+        except asyncio.CancelledError:
+            raise
+        except SourceError as exc:
+            delay = self.backoff.failed(name, clock)
+            log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
+            return None
+        except Exception as exc:  # Redis down, a bug: logged, retried, never the end of the service
+            delay = self.backoff.failed(name, clock)
+            log.exception("source %s: poll failed (retry in %.0f s): %s", name, delay, exc)
+            return None
+        self.backoff.succeeded(name)
+        if report.published or report.failed:
+            log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,
+                     report.unchanged, report.failed)
+        return report
+
+
+class PollSchedule:
+    """An APScheduler (in-memory jobs) firing each source's poll on its own interval."""
+
+    def __init__(self, pollers: Sequence[SourcePoller]) -> None:
+        self.pollers = {p.config.name: p for p in pollers}
+        self.scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        # One INFO line per tick per source drowns the log; the polls log what they do.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+        self._tasks: dict[str, asyncio.Task[PollReport | None]] = {}
+
+    def start(self) -> None:
+        for name, poller in self.pollers.items():
+            self.scheduler.add_job(self._tick, IntervalTrigger(seconds=poller.interval, timezone=timezone.utc),
+                                   args=[name], id=f"poll:{name}", next_run_time=datetime.now(timezone.utc),
+                                   max_instances=1, coalesce=True, misfire_grace_time=None)
+        self.scheduler.start()
+
+    async def _tick(self, name: str) -> None:
+        # Returns at once: the poll runs as our own task, so stop() can cancel and await it.
+        running = self._tasks.get(name)
+        if running is not None and not running.done():
+            return  # the last poll is still going: skip this one
+        self._tasks[name] = asyncio.create_task(self.pollers[name].run(), name=f"poll-{name}")
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        self._tasks.clear()

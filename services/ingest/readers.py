@@ -1,0 +1,66 @@
+"""Fetch-and-convert steps shared by the feed, page and backfill sources."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from schemas import ReleasePublished
+
+from .errors import ContentError
+from .feeds import FeedEntry, entry_release
+from .fetch import Fetched, Fetcher
+from .govuk import content_api_url, is_govuk_link, release_from_item
+from .pages import release_from_page
+
+FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+def decode_json(fetched: Fetched) -> object:
+    try:
+        return json.loads(fetched.text())
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"{fetched.url}: not JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+class Reader:
+    """Turns GOV.UK items, web pages and feed entries into releases over one :class:`Fetcher`."""
+
+    def __init__(self, fetcher: Fetcher, *, govuk_url: str) -> None:
+        self.fetcher, self.govuk_url = fetcher, govuk_url
+
+    async def govuk_item(self, link_or_path: str, *, source: str) -> ReleasePublished:
+        """The release of a GOV.UK page, from its Content API item."""
+        url = content_api_url(link_or_path, govuk_url=self.govuk_url)
+        fetched = await self.fetcher.get(url, accept="application/json")
+        assert fetched is not None  # no validators sent, so never 304
+        return release_from_item(decode_json(fetched), source=source, govuk_url=self.govuk_url, url=url)
+
+    async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
+                   published: datetime | None = None) -> ReleasePublished:
+        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT)
+        assert fetched is not None
+        return self.page_release(fetched, source=source, now=now, title=title, published=published)
+
+    @staticmethod
+    def page_release(fetched: Fetched, *, source: str, now: datetime, title: str | None = None,
+                     published: datetime | None = None) -> ReleasePublished:
+        if fetched.content_type not in ("text/html", "application/xhtml+xml"):
+            raise ContentError(f"{fetched.url}: expected an HTML page, got {fetched.content_type}")
+        return release_from_page(fetched.text(html=True), url=fetched.url, source=source, now=now,
+                                 last_modified=fetched.last_modified, title=title, published=published)
+
+    async def entry(self, entry: FeedEntry, *, source: str, follow: str, now: datetime) -> ReleasePublished:
+        """The release of one feed entry, read as ``follow`` says (see ``SourceConfig.follow``)."""
+        if follow == "auto":
+            if is_govuk_link(entry.link, govuk_url=self.govuk_url):
+                follow = "govuk"
+            else:
+                follow = "none" if entry.content_html else "page"
+        if follow == "govuk":
+            return await self.govuk_item(entry.link, source=source)
+        if follow == "page":
+            return await self.page(entry.link, source=source, now=now, title=entry.title or None,
+                                   published=entry.published)
+        return entry_release(entry, source=source, now=now)

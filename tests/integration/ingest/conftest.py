@@ -1,0 +1,78 @@
+"""Ingest against real parts: the session's Redis and a fixture GOV.UK on 127.0.0.1."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from schemas import ReleasePublishedEvent
+from schemas.streams import EVENT_FIELD, RELEASES
+from services.common.service import Runtime
+from services.common.settings import Settings
+from services.common.streams import Streams
+from services.ingest.config import IngestSettings
+from services.ingest.fetch import Fetcher
+from services.ingest.readers import Reader
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
+
+
+def _load_fixture_server():
+    name = "pledgewatch_govuk_fixture_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, FIXTURES / "fixture_server.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+FixtureServer = _load_fixture_server().FixtureServer
+
+
+@pytest.fixture
+async def govuk() -> AsyncIterator[FixtureServer]:
+    server = FixtureServer(items=0)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def ingest_settings(govuk: FixtureServer) -> IngestSettings:
+    return IngestSettings(govuk_url=govuk.base, fetch_timeout=1.0, max_fetch_bytes=200_000, max_redirects=2,
+                          feed_interval=0.2, max_backoff=2.0, sources=None, feeds=[])
+
+
+@pytest.fixture
+async def streams(settings: Settings) -> AsyncIterator[Streams]:
+    runtime = Runtime(settings, source="/test")
+    yield await runtime.open()
+    await runtime.close()
+
+
+@pytest.fixture
+async def fetcher(ingest_settings: IngestSettings) -> AsyncIterator[Fetcher]:
+    async with Fetcher.from_settings(ingest_settings) as client:
+        yield client
+
+
+@pytest.fixture
+def reader(fetcher: Fetcher, ingest_settings: IngestSettings) -> Reader:
+    return Reader(fetcher, govuk_url=ingest_settings.govuk_url)
+
+
+@pytest.fixture
+def published(streams: Streams):
+    """``await published()``: every release.published on the stream, oldest first."""
+
+    async def read() -> list:
+        entries = await streams.client.xrange(streams.key(RELEASES))
+        return [ReleasePublishedEvent.model_validate_json(fields[EVENT_FIELD.encode()]).data
+                for _, fields in entries]
+
+    return read

@@ -1,0 +1,193 @@
+"""Polling feeds and pages on a fixture GOV.UK: change detection, 304s, failures and backoff."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+import pytest
+
+from services.ingest.config import SourceConfig
+from services.ingest.polling import SourcePoller
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2023, 3, 20, 12, 0, tzinfo=timezone.utc)
+FEED = "/search/news-and-communications.atom"
+
+
+def serve_govuk_feed(govuk, *, etag='"news-1"', items=("press_release", "history_mode")):
+    govuk.put(FEED, govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8", etag=etag)
+    for name in items:
+        govuk.put_item(name)
+
+
+def poller(govuk, reader, streams, *, path=FEED, name="govuk-home-office", kind="feed", follow="auto"):
+    config = SourceConfig(name=name, type=kind, url=govuk.base + path, interval=1, follow=follow)
+    return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+
+
+async def test_new_govuk_feed_entries_are_published_from_the_content_api(govuk, reader, streams, published):
+    serve_govuk_feed(govuk)
+    report = await poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (2, 0)
+    releases = {r.title: r for r in await published()}
+    ports = releases["New fund to harden regional ports against terrorist threats"]
+    assert ports.source == "govuk-home-office" and ports.version == 1
+    assert ports.document_type == "press_release"
+    assert ports.organisations == ["Home Office", "Department for Transport"]
+    assert ports.url == govuk.base + "/government/news/new-fund-to-harden-regional-ports-against-terrorist-threats"
+    assert ports.published_at == datetime(2023, 3, 14, 9, 30, tzinfo=timezone.utc)
+    assert "- 40 specialist officers deployed" in ports.body
+    assert "\n\nThe government will invest the money" in ports.body
+    history = releases["Border watch-list checks extended to rail freight"]
+    assert history.document_type == "news_story" and not history.withdrawn
+
+
+async def test_repoll_gets_304_and_publishes_nothing(govuk, reader, streams, published):
+    serve_govuk_feed(govuk)
+    source = poller(govuk, reader, streams)
+    await source.poll(now=NOW, clock=0)
+    report = await source.poll(now=NOW, clock=1)
+    assert report.not_modified
+    assert len(await published()) == 2
+    assert govuk.hits[FEED] == 2 and govuk.hits["/api/content/government/news/border-watch-list-checks-extended-to-rail-freight"] == 1
+
+
+async def test_changed_item_is_a_new_version_and_a_changed_timestamp_alone_is_not(govuk, reader, streams, published):
+    serve_govuk_feed(govuk)
+    source = poller(govuk, reader, streams)
+    await source.poll(now=NOW, clock=0)
+    # The feed changes (new ETag, entry re-stamped), the item's text does not: no new version.
+    feed = govuk.fixture("feeds/news.atom").replace(b"2023-03-14T09:30:00+00:00</updated>",
+                                                  b"2023-03-15T08:00:00+00:00</updated>")
+    govuk.put(FEED, feed, "application/atom+xml", etag='"news-2"')
+    item = govuk.put_item("press_release")
+    item["public_updated_at"] = "2023-03-15T08:00:00.000+00:00"
+    item["details"]["body"] = item["details"]["body"].replace("</p>\n<p>", "</p>\n\n   <p>")  # whitespace only
+    govuk.put("/api/content" + item["base_path"], item)
+    report = await source.poll(now=NOW, clock=1)
+    assert (report.published, report.unchanged) == (0, 1)
+    # Then the text changes: version 2.
+    govuk.put(FEED, feed.replace(b"2023-03-15T08", b"2023-03-16T11"), "application/atom+xml", etag='"news-3"')
+    govuk.put_item("press_release_changed")
+    report = await source.poll(now=NOW, clock=2)
+    assert report.published == 1
+    versions = [(r.title, r.version) for r in await published()]
+    assert versions.count(("New fund to harden regional ports against terrorist threats", 2)) == 1
+    assert len(versions) == 3
+    assert "review of passenger screening" in (await published())[-1].body
+
+
+async def test_withdrawn_item_becomes_a_new_version_marked_withdrawn(govuk, reader, streams, published):
+    serve_govuk_feed(govuk, items=("press_release_changed", "history_mode"))
+    source = poller(govuk, reader, streams)
+    await source.poll(now=NOW, clock=0)
+    govuk.put(FEED, govuk.fixture("feeds/news.atom").replace(b"+00:00</updated>", b"+01:00</updated>"),
+              "application/atom+xml", etag='"news-2"')
+    govuk.put_item("withdrawn")
+    assert (await source.poll(now=NOW, clock=1)).published == 1
+    last = (await published())[-1]
+    assert last.withdrawn and last.version == 2
+    assert last.withdrawn_notice == "This fund has been replaced by the Ports Security Programme."
+
+
+async def test_translated_item_carries_its_locale_and_its_own_id(govuk, reader, streams):
+    english = await reader.govuk_item(govuk.put_item("press_release")["base_path"], source="s")
+    welsh = await reader.govuk_item(govuk.put_item("translated_welsh")["base_path"], source="s")
+    assert (english.locale, welsh.locale) == ("en", "cy")
+    assert english.release_id != welsh.release_id
+
+
+async def test_rss_entry_with_content_is_taken_from_the_feed_and_one_without_from_its_page(
+        govuk, reader, streams, published):
+    # Links on "localhost": not the GOV.UK host, so not read through the Content API.
+    govuk.put("/press.rss", govuk.fixture("feeds/ministry.rss", hostname="localhost"), "application/rss+xml")
+    govuk.put("/press/flood-defence-grants",
+              "<html><head><title>Flood grants</title><script>x()</script></head><body><nav>Menu</nav>"
+              "<main><h1>Flood defence grants open</h1><p>Councils can apply until 30 June 2023.</p></main></body></html>",
+              "text/html; charset=utf-8")
+    report = await poller(govuk, reader, streams, path="/press.rss", name="ministry").poll(now=NOW, clock=0)
+    assert report.published == 2
+    alerts, grants = await published()
+    assert alerts.body == ("The ministry will extend the emergency alert system to every mobile phone network "
+                           "by the end of 2024.\n\nOperators must test their connection to the system every quarter.")
+    assert alerts.published_at == datetime(2023, 4, 12, 7, 0, tzinfo=timezone.utc)
+    assert grants.title == "Flood defence grants open for applications"
+    assert grants.body == "Flood defence grants open\n\nCouncils can apply until 30 June 2023."
+    assert "Menu" not in grants.body and "x()" not in grants.body
+
+
+async def test_web_page_source_publishes_main_text_once(govuk, reader, streams, published):
+    govuk.put("/press/resilience", govuk.fixture("pages/article.html"), "text/html; charset=utf-8", etag='"p1"')
+    source = poller(govuk, reader, streams, path="/press/resilience", name="resilience-page", kind="page")
+    assert (await source.poll(now=NOW, clock=0)).published == 1
+    assert (await source.poll(now=NOW, clock=1)).not_modified
+    [page] = await published()
+    assert page.url == govuk.base + "/press/community-resilience-fund-doubled"  # its canonical link
+    assert page.body.startswith("Community resilience fund doubled\n\nThe ministry will double")
+    for chrome in ("cookies", "analytics", "Crown copyright", "Related:", "JavaScript", "font-family"):
+        assert chrome not in page.body
+    assert page.published_at == datetime(2023, 5, 20, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [pytest.param("feeds/entity_bomb.atom", "unsafe XML refused", id="entity-bomb"),
+     pytest.param("feeds/malformed.atom", "not a readable feed", id="malformed")],
+)
+async def test_bad_feed_is_logged_and_retried_with_backoff(govuk, reader, streams, published, caplog, fixture,
+                                                           message):
+    govuk.put("/bad.atom", govuk.fixture(fixture), "application/atom+xml")
+    source = poller(govuk, reader, streams, path="/bad.atom", name="bad-feed")
+    with caplog.at_level(logging.WARNING):
+        assert await source.run(now=NOW, clock=100.0) is None
+    assert f"source bad-feed failed (retry in 1 s)" in caplog.text and message in caplog.text
+    assert await source.run(now=NOW, clock=100.5) is None and govuk.hits["/bad.atom"] == 1  # backing off
+    await streams.client.delete(streams.key("ingest:source:bad-feed:lease"))
+    await source.run(now=NOW, clock=101.0)  # the next poll retries
+    assert govuk.hits["/bad.atom"] == 2 and "retry in 2 s" in caplog.text
+    assert await published() == []
+
+
+async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, reader, streams, published):
+    serve_govuk_feed(govuk, items=("press_release",))  # the second item's Content API answers 404
+    source = poller(govuk, reader, streams)
+    report = await source.poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (1, 1)
+    report = await source.poll(now=NOW, clock=0.5)
+    assert report.waiting == 1 and not report.not_modified  # validators not saved: full GET
+    govuk.put_item("history_mode")
+    report = await source.poll(now=NOW, clock=1.0)
+    assert (report.published, report.failed) == (1, 0)
+    assert (await source.poll(now=NOW, clock=2.0)).not_modified
+    assert len(await published()) == 2
+
+
+async def test_oversized_item_fails_alone(govuk, reader, streams, published):
+    serve_govuk_feed(govuk, items=("history_mode",))
+    item = json.loads(govuk.fixture("content-api/press_release.json"))
+    item["details"]["body"] = "<p>" + "padding " * 40_000 + "</p>"
+    govuk.put("/api/content" + item["base_path"], item)
+    report = await poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (1, 1)
+
+
+async def test_a_second_replica_publishes_nothing_again(govuk, reader, streams, published):
+    serve_govuk_feed(govuk)
+    first = poller(govuk, reader, streams)
+    second = poller(govuk, reader, streams)  # another process: its own memory, the same Redis
+    await first.poll(now=NOW, clock=0)
+    await streams.client.delete(streams.key("ingest:source:govuk-home-office"))  # forget the ETag too
+    report = await second.poll(now=NOW, clock=0)
+    assert report.published == 0
+    assert len(await published()) == 2
+
+
+async def test_only_one_replica_polls_at_a_time(govuk, reader, streams):
+    serve_govuk_feed(govuk)
+    first, second = poller(govuk, reader, streams), poller(govuk, reader, streams)
+    assert await first.run(now=NOW, clock=0) is not None
+    assert await second.run(now=NOW, clock=0) is None  # the lease is the first one's
+    assert govuk.hits[FEED] == 1

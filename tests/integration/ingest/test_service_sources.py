@@ -1,0 +1,138 @@
+"""The ingest service as a user runs it: sources from YAML polled on schedule, POST /releases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiohttp
+import pytest
+
+from schemas.streams import DEAD_LETTERS
+from services.common.http import HttpServer
+from services.ingest.config import IngestSettings, load_sources
+from services.ingest.service import IngestService
+
+pytestmark = pytest.mark.integration
+
+
+async def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_feed_in_the_sources_file_publishes_its_new_items(govuk, settings, ingest_settings, tmp_path,
+                                                                 streams, published):
+    govuk.put("/search/news-and-communications.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml",
+              etag='"n1"')
+    govuk.put_item("press_release")
+    govuk.put_item("history_mode")
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n  - name: govuk-home-office\n"
+                      f"    url: {govuk.base}/search/news-and-communications.atom\n    interval: 0.2\n")
+    ingest = IngestSettings.model_validate({**ingest_settings.model_dump(), "sources": config})
+    service = IngestService(settings, watch=[], ingest=ingest, sources=load_sources(ingest))
+    await service.start()
+    await service.started()
+    try:
+        async def two() -> bool:
+            return len(await published()) == 2
+        await wait_for(two)
+        # A new item appears in the feed: it is picked up on a later poll.
+        feed = govuk.fixture("feeds/news.atom").replace(b"</feed>", b"""<entry>
+            <id>%s/government/news/new-entry#2023-03-20</id><updated>2023-03-20T10:00:00+00:00</updated>
+            <link rel="alternate" type="text/html" href="%s/government/news/new-fund-to-harden-regional-ports-against-terrorist-threats.cy"/>
+            <title>Cronfa newydd</title></entry></feed>""" % (govuk.base.encode(), govuk.base.encode()))
+        govuk.put("/search/news-and-communications.atom", feed, "application/atom+xml", etag='"n2"')
+        govuk.put_item("translated_welsh")
+
+        async def three() -> bool:
+            return len(await published()) == 3
+        await wait_for(three)
+    finally:
+        await service.stop()
+    releases = await published()
+    assert {r.source for r in releases} == {"govuk-home-office"}
+    assert releases[-1].locale == "cy"
+
+
+async def test_a_broken_source_does_not_stop_the_others(govuk, settings, ingest_settings, streams, published):
+    from services.ingest.config import SourceConfig
+
+    govuk.put("/bomb.atom", govuk.fixture("feeds/entity_bomb.atom"), "application/atom+xml")
+    govuk.put("/page", govuk.fixture("pages/article.html"), "text/html")
+    sources = [SourceConfig(name="bomb", url=govuk.base + "/bomb.atom", interval=0.1),
+               SourceConfig(name="page", type="page", url=govuk.base + "/page", interval=0.1)]
+    service = IngestService(settings, watch=[], ingest=ingest_settings, sources=sources)
+    await service.start()
+    await service.started()
+    try:
+        async def page_published() -> bool:
+            return len(await published()) == 1
+        await wait_for(page_published)
+        await asyncio.sleep(0.3)
+    finally:
+        await service.stop()
+    assert 1 <= govuk.hits["/bomb.atom"] <= 3  # retried, but backing off
+
+
+@pytest.fixture
+async def http_service(settings, ingest_settings):
+    service = IngestService(settings, watch=[], ingest=ingest_settings, sources=[])
+    await service.start()
+    server = HttpServer("127.0.0.1", 0)
+    server.add_routes(service.routes())
+    await server.start()
+    yield service, f"http://127.0.0.1:{server.port}/releases"
+    await server.stop()
+    await service.stop()
+
+
+async def test_post_releases_answers_202_with_id_and_version(http_service, published):
+    _, url = http_service
+    release = {"url": "https://www.gov.uk/government/news/x", "title": "Port security fund",
+               "published_at": "2023-03-14T09:30:00+00:00", "body": "The UK will invest £24m.",
+               "source": "press-office", "locale": "cy"}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json=release) as resp:
+            first = (resp.status, await resp.json())
+        async with session.post(url, json={**release, "body": "The UK will invest   £24m.\n"}) as resp:
+            again = (resp.status, await resp.json())
+        async with session.post(url, json={**release, "body": "The UK will invest £30m."}) as resp:
+            changed = (resp.status, await resp.json())
+    assert first[0] == 202 and first[1]["version"] == 1 and first[1]["published"] is True
+    assert again == (202, {**first[1], "published": False})
+    assert changed[1]["version"] == 2 and changed[1]["release_id"] == first[1]["release_id"]
+    events = await published()
+    assert [e.version for e in events] == [1, 2] and events[0].source == "press-office" and events[0].locale == "cy"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [pytest.param(b'{"title": "T", "body": "B", "url": "https://x"}', "published_at: Field required", id="missing"),
+     pytest.param(b'{"title": "T", "body": "B", "url": "https://x", "published_at": "2023-01-01T00:00:00"}',
+                  "timezone", id="naive-time"),
+     pytest.param(b"not json", "Invalid JSON", id="not-json"),
+     pytest.param(b'{"title": "T", "body": "B", "published_at": "2023-01-01T00:00:00Z"}', "url or an id", id="no-url")],
+)
+async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http_service, streams, body, error):
+    _, url = http_service
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
+            status, answer = resp.status, await resp.json()
+    assert status == 400 and any(error in e for e in answer["errors"]), answer
+    letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    assert len(letters) == 1 and error.encode() in letters[0][1][b"__data__"]
+
+
+async def test_post_releases_refuses_an_oversized_body(http_service):
+    service, url = http_service
+    service.settings = service.settings.model_copy(update={"max_release_bytes": 1000})
+    body = json.dumps({"title": "T", "body": "x" * 1001, "url": "https://x",
+                       "published_at": "2023-01-01T00:00:00Z"})
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=body) as resp:
+            assert resp.status == 413
+            assert "over the 1000-byte limit" in (await resp.json())["errors"][0]

@@ -1,0 +1,34 @@
+"""Releases for the classifier's tests: the seed from ``seeds/``, or one sentence dated as given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from schemas import ReleasePublished
+from services.ingest.files import load_release
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED = ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
+
+
+def release_of(body: str, published: str = "2017-11-29", *, title: str = "Press release", locale: str = "en",
+               release_id: str = "rel-test") -> ReleasePublished:
+    return ReleasePublished(
+        release_id=release_id, version=1, url="https://www.gov.uk/test", title=title,
+        published_at=datetime.fromisoformat(published).replace(tzinfo=timezone.utc), source="test",
+        body=body, content_hash="sha256:" + "0" * 64, locale=locale,
+    )
+
+
+@pytest.fixture(scope="session")
+def seed() -> ReleasePublished:
+    return load_release(SEED)
+
+
+@pytest.fixture
+def make_release() -> Callable[..., ReleasePublished]:
+    return release_of

@@ -1,0 +1,61 @@
+"""``classify`` end to end on small releases: copied fields, ids, languages, purity."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from services.classifier.core import CLASSIFIER_VERSION, classify
+
+CORE = Path(__file__).resolve().parents[3] / "services" / "classifier" / "core"
+BODY = ("The Home Secretary has announced new measures against terrorism.\n\n"
+        "The Home Office will publish revised Prevent guidance by March 2018.")
+
+
+def test_release_fields_are_copied_through(make_release):
+    release = make_release(BODY, release_id="rel-abc")
+    result = classify(release)
+    assert (result.release_id, result.version, result.url, result.title, result.published_at, result.source,
+            result.locale, result.withdrawn) == (release.release_id, 1, release.url, release.title,
+                                                  release.published_at, "test", "en", False)
+    assert result.classifier_version == CLASSIFIER_VERSION
+
+
+def test_commitment_id_is_stable_across_versions_and_changes_with_the_text(make_release):
+    first = classify(make_release(BODY)).commitments[0]
+    again = classify(make_release(BODY + "\n\nMore detail follows.")).commitments[0]
+    changed = classify(make_release(BODY.replace("March 2018", "April 2018"))).commitments[0]
+    assert first.id == again.id != changed.id
+    assert first.id.startswith("c-")
+
+
+def test_spans_point_into_the_body(make_release):
+    release = make_release(BODY)
+    [commitment] = classify(release).commitments
+    assert release.body[slice(*commitment.span)] == commitment.text
+    assert release.body[slice(*commitment.deadlines[0].span)] == "by March 2018"
+
+
+def test_a_release_in_another_language_is_not_classified(make_release):
+    result = classify(make_release("سوف تستثمر المملكة المتحدة", locale="ar"))
+    assert result.unsupported_reason == "language 'ar' is not supported"
+    assert result.commitments == [] and not result.is_counter_terrorism
+
+
+def test_one_passing_mention_of_terrorism_does_not_make_a_release_counter_terrorism(make_release):
+    body = ("The Department for Education will provide £2 billion for schools this year.\n\n"
+            "Schools also run drills for emergencies, including the rare threat of terrorism.")
+    assert not classify(make_release(body, title="School funding boost")).is_counter_terrorism
+
+
+def test_the_core_imports_no_broker_scheduler_or_network_library():
+    forbidden = {"faststream", "redis", "apscheduler", "aiohttp", "requests", "httpx", "socket"}
+    for path in CORE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {node.module.split(".")[0] for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        assert not names & forbidden, path.name
+        assert "datetime.now" not in path.read_text(encoding="utf-8") and "date.today" not in path.read_text(
+            encoding="utf-8"), path.name

@@ -1,0 +1,97 @@
+"""Deadline phrases resolve against the publication date (29 November 2017 here), never today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.classifier.core.deadlines import find_deadlines
+
+PUBLISHED = date(2017, 11, 29)
+
+
+def _only(sentence: str):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert sentence[slice(*deadline.span)].strip() == deadline.text
+    return deadline
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    pytest.param("The Home Office will publish the review by March 2018.", date(2018, 3, 31), id="by-month-year"),
+    pytest.param("We will set out the next steps by the end of the year.", date(2017, 12, 31), id="end-of-the-year"),
+    pytest.param("Every force will have a specialist unit by 2020.", date(2020, 12, 31), id="by-year"),
+    pytest.param("The online chat service will be extended later this year.", date(2017, 12, 31), id="later-this-year"),
+    pytest.param("Guidance will be published in June 2018.", date(2018, 6, 30), id="in-month-year"),
+    pytest.param("The new offence will come into force in the autumn 2018.", date(2018, 11, 30), id="season-year"),
+    pytest.param("The registry will open next spring.", date(2018, 5, 31), id="next-spring"),
+    pytest.param("NATS will publish the notices on 17 April 2018.", date(2018, 4, 17), id="on-day-month-year"),
+    pytest.param("Ministers will report back by the end of next year.", date(2018, 12, 31), id="end-of-next-year"),
+    pytest.param("Applications must be made before 1 April 2018.", date(2018, 3, 31), id="before-a-day"),
+    pytest.param("The council will discuss the findings tomorrow.", date(2017, 11, 30), id="tomorrow"),
+])
+def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.due) == ("date", due)
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    pytest.param("The UK will invest £10m over the next three years to build capability.",
+                 date(2017, 11, 29), date(2020, 11, 29), id="over-the-next-three-years"),
+    pytest.param("The adverts will run for six months on youth channels.",
+                 date(2017, 11, 29), date(2018, 5, 29), id="for-six-months"),
+    pytest.param("Grants will be paid between 2018 and 2021.", date(2018, 1, 1), date(2021, 12, 31),
+                 id="between-years"),
+    pytest.param("The grant will be paid for the period April to August 2018.", date(2018, 4, 1),
+                 date(2018, 8, 31), id="month-range"),
+    pytest.param("Airspace restrictions will apply from 13 July to 6 August (2018).", date(2018, 7, 13),
+                 date(2018, 8, 6), id="day-range-year-in-brackets"),
+    pytest.param("Rates will be protected for 2018-19.", date(2018, 4, 1), date(2019, 3, 31), id="financial-year"),
+    pytest.param("The fund will pay out close to $2 million over five years.", date(2017, 11, 29),
+                 date(2022, 11, 29), id="over-five-years"),
+])
+def test_periods_start_and_end_on_resolved_days(sentence, start, end):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.start, deadline.end, deadline.vague) == ("period", start, end, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("We will work with partners over the coming weeks.", id="coming-weeks"),
+    pytest.param("Over the next several weeks and months, we will work with airlines.", id="several-weeks-and-months"),
+])
+def test_vague_periods_have_no_end(sentence):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.end, deadline.vague) == ("period", None, True)
+
+
+@pytest.mark.parametrize(("sentence", "low", "high", "anchor"), [
+    pytest.param("Companies should remove content within one to two hours of release.", "PT1H", "PT2H", "release",
+                 id="one-to-two-hours-words"),
+    pytest.param("Platforms must take down terrorist content within 24 hours.", "PT24H", "PT24H", "notification",
+                 id="twenty-four-hours-digits"),
+    pytest.param("Providers must act within the hour.", "PT1H", "PT1H", "notification", id="within-the-hour"),
+    pytest.param("Providers will have to remove content within one hour from receiving a removal order.",
+                 "PT1H", "PT1H", "receiving", id="one-hour-from-an-event"),
+    pytest.param("Flagged videos should be blocked instantly.", "PT0S", "PT0S", "notification", id="instantly"),
+])
+def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.min, deadline.max, deadline.anchor) == ("response_time", low, high, anchor)
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Academies signing agreements from spring 2018 will have a clause.", id="a-start-is-no-deadline"),
+    pytest.param("The fall of 28.3 per cent since 2003/04 is welcome.", id="past-financial-year"),
+    pytest.param("No school will lose more than 1.5% compared to 2016-17.", id="comparison-year"),
+    pytest.param("The advisers will answer calls each day between 2pm and 6pm.", id="clock-times"),
+    pytest.param("The March budget set the figures.", id="bare-month-without-preposition"),
+    pytest.param("In March 2013 the department took advice.", id="before-publication"),
+])
+def test_phrases_that_are_not_deadlines(sentence):
+    assert find_deadlines(sentence, PUBLISHED) == []
+
+
+def test_relative_phrases_follow_the_publication_date_not_the_clock():
+    [early] = find_deadlines("The review will finish this year.", date(2013, 1, 28))
+    [late] = find_deadlines("The review will finish this year.", date(2024, 11, 16))
+    assert (early.due, late.due) == (date(2013, 12, 31), date(2024, 12, 31))

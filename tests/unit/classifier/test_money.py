@@ -1,0 +1,43 @@
+"""Amounts of money in their currency, from symbols, scales and number words."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.classifier.core.money import dollar_of, find_money
+from services.classifier.core.numbers import parse_number
+
+
+@pytest.mark.parametrize(("sentence", "amount", "currency", "text"), [
+    pytest.param("The UK will invest £10m over the next three years.", 10_000_000, "GBP", "£10m", id="pounds-m"),
+    pytest.param("The government will provide £1.5 billion for roads.", 1_500_000_000, "GBP", "£1.5 billion",
+                 id="pounds-decimal-billion"),
+    pytest.param("The US will give $40 million to the coalition.", 40_000_000, "USD", "$40 million",
+                 id="dollars-million"),
+    pytest.param("The Commission will spend €20m on research.", 20_000_000, "EUR", "€20m", id="euros-m"),
+    pytest.param("Ministers pledged ten million pounds for victims.", 10_000_000, "GBP", "ten million pounds",
+                 id="number-words-pounds"),
+    pytest.param("The grant is set at a rate of £66 per pupil.", 66, "GBP", "£66", id="per-pupil-rate"),
+    pytest.param("Each school will get £1,320 per pupil.", 1_320, "GBP", "£1,320", id="thousands-separator"),
+])
+def test_money_amount_currency_and_source_text(sentence, amount, currency, text):
+    money = find_money(sentence, offset=100)[0]
+    assert (money.amount, money.currency, money.text) == (amount, currency, text)
+    assert sentence[money.span[0] - 100:money.span[1] - 100] == text
+
+
+def test_a_bare_dollar_takes_the_country_the_release_names():
+    assert dollar_of("OTTAWA - The Government of Canada announced $2 million.") == "CAD"
+    assert find_money("$2 million", dollar="CAD")[0].currency == "CAD"
+    assert dollar_of("WASHINGTON - DHS will require new measures.") == "USD"
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("one", 1), ("three", 3), ("twenty-four", 24), ("a dozen", 12), ("an", 1), ("1,320", 1320), ("1.5", 1.5),
+])
+def test_number_words_and_digits(words, value):
+    assert parse_number(words) == value
+
+
+def test_text_without_money_has_none():
+    assert find_money("Around 80 British troops are based at Taji.") == []

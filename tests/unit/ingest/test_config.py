@@ -1,0 +1,54 @@
+"""Sources YAML and ingest settings: good files load, bad ones say where and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.ingest.config import IngestSettings, SourcesError, feed_name, load_sources, parse_sources
+
+
+def test_sources_file_lists_feeds_and_pages_with_names():
+    sources = parse_sources("""
+sources:
+  - name: govuk-home-office
+    url: https://www.gov.uk/search/news-and-communications.atom?organisations%5B%5D=home-office
+    interval: 600
+  - name: ministry-page
+    type: page
+    url: https://example.org/press
+""")
+    assert [(s.name, s.type, s.interval, s.follow) for s in sources] == [
+        ("govuk-home-office", "feed", 600, "auto"), ("ministry-page", "page", None, "auto")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [pytest.param("- name: x\n  url: file:///etc/passwd\n", "only http:// and https://", id="file-url"),
+     pytest.param("- name: Bad Name\n  url: https://x.org/f\n", "name", id="bad-name"),
+     pytest.param("- name: x\n  url: https://x.org/f\n  interval: 0\n", "interval", id="zero-interval"),
+     pytest.param("- name: x\n  url: https://x.org/f\n  colour: red\n", "colour", id="unknown-key"),
+     pytest.param("sources: {name: x}\n", "expected a list", id="not-a-list"),
+     pytest.param("- name: [\n", "not YAML", id="bad-yaml")],
+)
+def test_bad_sources_file_is_refused_with_the_reason(text, message):
+    with pytest.raises(SourcesError, match=message):
+        parse_sources(text, origin="sources.yaml")
+
+
+def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
+    path = tmp_path / "sources.yaml"
+    path.write_text("- name: one\n  url: https://example.org/one.atom\n")
+    monkeypatch.setenv("PLEDGEWATCH_SOURCES", str(path))
+    monkeypatch.setenv("PLEDGEWATCH_FEEDS", "https://example.org/a.rss, https://example.org/b.rss")
+    monkeypatch.setenv("PLEDGEWATCH_FEED_INTERVAL", "60")
+    settings = IngestSettings()
+    names = [s.name for s in load_sources(settings)]
+    assert names == ["one", feed_name("https://example.org/a.rss"), feed_name("https://example.org/b.rss")]
+    assert names[1].startswith("feed-example.org-") and settings.feed_interval == 60
+
+
+def test_duplicate_source_names_are_refused(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("- {name: a, url: 'https://x.org/1'}\n- {name: a, url: 'https://x.org/2'}\n")
+    with pytest.raises(SourcesError, match="used twice"):
+        load_sources(IngestSettings(sources=path, feeds=[]))

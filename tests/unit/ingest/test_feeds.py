@@ -1,0 +1,73 @@
+"""Feeds parsed safely into entries; entries into releases (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from services.ingest.errors import ContentError
+from services.ingest.feeds import entry_release, parse_feed
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
+BASE = "https://www.gov.uk"
+NOW = datetime(2023, 6, 1, tzinfo=timezone.utc)
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes().replace(b"{{BASE}}", BASE.encode()).replace(b"{{HOST}}", b"www.gov.uk")
+
+
+def test_govuk_atom_feed_gives_its_entries_with_links_and_times():
+    entries = parse_feed(fixture("feeds/news.atom"), url=BASE + "/search/news-and-communications.atom")
+    assert [e.link for e in entries] == [
+        BASE + "/government/news/new-fund-to-harden-regional-ports-against-terrorist-threats",
+        BASE + "/government/news/border-watch-list-checks-extended-to-rail-freight"]
+    assert entries[0].updated == datetime(2023, 3, 14, 9, 30, tzinfo=timezone.utc)
+    assert entries[1].published == datetime(2014, 6, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_rss_entry_content_becomes_the_body_without_scripts():
+    entries = parse_feed(fixture("feeds/ministry.rss"), url="https://example.org/press.rss")
+    release = entry_release(entries[0], source="ministry", now=NOW)
+    assert release.title == "Emergency alerts to reach every mobile phone by 2024"
+    assert release.body.endswith("every quarter.") and "track" not in release.body
+    assert entries[0].key == "mcr-2023-0412" and entries[1].content_html is None
+
+
+def test_entry_fingerprint_ignores_nothing_the_feed_changes():
+    feed = fixture("feeds/news.atom")
+    before = parse_feed(feed, url=BASE)[0]
+    after = parse_feed(feed.replace(b"2023-03-14T09:30:00+00:00</updated>", b"2023-03-15T09:30:00+00:00</updated>"),
+                       url=BASE)[0]
+    assert before.fingerprint != after.fingerprint and before.link == after.link
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [pytest.param(fixture("feeds/entity_bomb.atom"), "unsafe XML refused", id="entity-bomb"),
+     pytest.param(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss>&x;</rss>',
+                  "unsafe XML refused", id="external-entity"),
+     pytest.param(fixture("feeds/malformed.atom"), "not a readable feed", id="malformed"),
+     pytest.param(b"", "not a readable feed", id="empty"),
+     pytest.param('<rss version="2.0"><channel><title>Café</title></channel></rss>'.encode("latin-1"),
+                  "not valid utf-8", id="undeclared-latin1")],
+)
+def test_unsafe_or_unreadable_feeds_are_refused(raw, message):
+    with pytest.raises(ContentError, match=message):
+        parse_feed(raw, url="https://example.org/feed")
+
+
+def test_feed_in_a_declared_encoding_is_read():
+    raw = '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>t</title><item>' \
+          '<title>Sécurité</title><link>https://e.org/a</link><description>x</description></item></channel></rss>'
+    [entry] = parse_feed(raw.encode("latin-1"), url="https://e.org/rss", content_type="application/rss+xml")
+    assert entry.title == "Sécurité"
+
+
+def test_entry_without_a_date_is_dated_now():
+    raw = b'<rss version="2.0"><channel><title>t</title><item><title>A</title><link>https://e.org/a</link>' \
+          b"<description>We will act.</description></item></channel></rss>"
+    [entry] = parse_feed(raw, url="https://e.org/rss")
+    assert entry_release(entry, source="s", now=NOW).published_at == NOW
