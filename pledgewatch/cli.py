@@ -41,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings()
     setup_logging(settings.log_level)
-    run(settings, watch=args.watch, subscriptions=args.subscriptions)
+    run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources)
     return 0
 
 
@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--watch", action="append", type=Path, metavar="DIR",
                      help="folder of release files to watch (repeatable; default: seeds/)")
     run.add_argument("--subscriptions", type=Path, metavar="FILE", help="YAML subscriptions file")
+    run.add_argument("--sources", type=Path, metavar="FILE", help="YAML file of feeds and pages to poll")
     run.set_defaults(func=cmd_run)
 
     classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")

@@ -16,6 +16,7 @@ from services.classifier.service import ClassifierService
 from services.common.embedded_redis import EmbeddedRedis
 from services.common.service import build_app
 from services.common.settings import Settings
+from services.ingest.config import IngestSettings
 from services.ingest.service import IngestService
 
 from .runstate import clear_run_state, write_run_state
@@ -23,16 +24,20 @@ from .runstate import clear_run_state, write_run_state
 log = logging.getLogger("pledgewatch")
 
 
-def build_all(settings: Settings) -> FastStream:
-    """The three services on one broker and one HTTP port."""
+def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
+    """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
     from services.notifier.service import NotifierService
 
-    services = [IngestService(settings), ClassifierService(settings), NotifierService(settings)]
+    ingest_settings = IngestSettings()
+    if sources is not None:
+        ingest_settings = ingest_settings.model_copy(update={"sources": sources})
+    services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
+                NotifierService(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 
-async def _serve(settings: Settings) -> None:
-    app = build_all(settings)
+async def _serve(settings: Settings, sources: Path | None) -> None:
+    app = build_all(settings, sources=sources)
     runner = asyncio.create_task(app.run())
     while not getattr(app, "running", False) and not runner.done():
         await asyncio.sleep(0.05)
@@ -46,7 +51,8 @@ async def _serve(settings: Settings) -> None:
         clear_run_state(settings)
 
 
-def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None) -> None:
+def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None,
+        sources: Path | None = None) -> None:
     updates: dict[str, object] = {}
     if watch:
         updates["watch"] = watch
@@ -55,15 +61,16 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
     for folder in updates.get("watch", settings.watch):  # type: ignore[union-attr]
         if not Path(folder).is_dir():
             raise SystemExit(f"--watch {folder}: not a folder")
-    if subscriptions is not None and not subscriptions.is_file():
-        raise SystemExit(f"--subscriptions {subscriptions}: no such file")
+    for flag, path in (("--subscriptions", subscriptions), ("--sources", sources)):
+        if path is not None and not path.is_file():
+            raise SystemExit(f"{flag} {path}: no such file")
     settings = settings.model_copy(update=updates)
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings, sources))
     except KeyboardInterrupt:
         pass
     finally:

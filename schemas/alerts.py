@@ -20,7 +20,6 @@ class AlertKind(str, Enum):
     NEW = "new"  # commitments the subscriber has not been sent before
     CHANGED = "changed"  # a commitment changed in a new version of its release
     REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
-    ELAPSED = "elapsed"  # a deadline was already past when first seen
 
 
 class ReleaseRef(_Frozen):
@@ -47,6 +46,8 @@ class Alert(_Frozen):
     release: ReleaseRef
     commitments: list[Commitment]
     reminder: ReminderInfo | None = None
+    elapsed: list[str] = Field(default_factory=list, description="Deadlines already past when first seen, as "
+                               "'<commitment id>:<deadline index>': reported in this alert once, never scheduled.")
     created_at: AwareDatetime
 
 

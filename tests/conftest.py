@@ -7,9 +7,11 @@ PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,23 @@ def settings(redis_url: str, key_prefix: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def seed_file() -> Path:
     return ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
+
+
+def _fixture_server_class():
+    """``tests/fixtures/govuk/fixture_server.py``'s FixtureServer (a script, so loaded by path)."""
+    name = "pledgewatch_govuk_fixture_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "fixtures" / "govuk" / "fixture_server.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name].FixtureServer
+
+
+@pytest.fixture
+async def govuk() -> AsyncIterator[object]:
+    """A local stand-in for GOV.UK on 127.0.0.1 (feeds, Content API, Search API)."""
+    server = _fixture_server_class()(items=0)
+    await server.start()
+    yield server
+    await server.stop()

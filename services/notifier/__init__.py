@@ -1,0 +1,1 @@
+"""Notifier: subscriptions, channels, exactly-once alerts, retries, reminders."""

@@ -9,7 +9,6 @@ import shutil
 import time
 
 import pytest
-from aiohttp import web
 
 from pledgewatch.runner import build_all
 
@@ -19,38 +18,11 @@ SECRET = "s3cret"
 
 
 @pytest.fixture
-async def receiver():
-    """A real webhook receiver on 127.0.0.1 recording each POST."""
-    posts = []
-
-    async def hook(request: web.Request) -> web.Response:
-        posts.append({"headers": dict(request.headers), "body": await request.read(), "at": time.monotonic()})
-        return web.Response(status=204)
-
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/hook", posts
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def pipeline(settings, tmp_path, receiver):
-    url, posts = receiver
+async def pipeline(settings, tmp_path, receiver, ct_desk_subscriptions):
+    _, posts = receiver
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    subscriptions = tmp_path / "subscriptions.yaml"
-    subscriptions.write_text(
-        "subscriptions:\n"
-        "  - id: ct-desk\n"
-        "    filter: {counter_terrorism: true}\n"
-        "    channels:\n"
-        f'      - webhook: {{url: "{url}", secret: "{SECRET}"}}\n'
-    )
+    subscriptions = ct_desk_subscriptions(SECRET)
     app = build_all(settings.model_copy(update={"watch": [inbox], "subscriptions": subscriptions}))
     await app.start()
     yield inbox, posts, app

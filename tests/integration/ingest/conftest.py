@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -18,32 +15,9 @@ from services.ingest.config import IngestSettings
 from services.ingest.fetch import Fetcher
 from services.ingest.readers import Reader
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
-
-
-def _load_fixture_server():
-    name = "pledgewatch_govuk_fixture_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "fixture_server.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-FixtureServer = _load_fixture_server().FixtureServer
-
 
 @pytest.fixture
-async def govuk() -> AsyncIterator[FixtureServer]:
-    server = FixtureServer(items=0)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def ingest_settings(govuk: FixtureServer) -> IngestSettings:
+def ingest_settings(govuk) -> IngestSettings:
     return IngestSettings(govuk_url=govuk.base, fetch_timeout=1.0, max_fetch_bytes=200_000, max_redirects=2,
                           feed_interval=0.2, max_backoff=2.0, sources=None, feeds=[])
 

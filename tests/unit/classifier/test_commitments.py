@@ -15,7 +15,7 @@ PUBLISHER = "Home Office"
     pytest.param("We will deepen our counter-terrorism relationship with Iraq.", Kind.PLEDGE, PUBLISHER, id="we-will"),
     pytest.param("The UK will invest £10m to build Iraq's counter-terrorism capability.", Kind.PLEDGE, "UK",
                  id="the-uk-will-invest"),
-    pytest.param("The Prime Minister has committed to three specific measures against Daesh.", Kind.PLEDGE,
+    pytest.param("The Home Secretary has committed to three specific measures against Daesh.", Kind.PLEDGE,
                  PUBLISHER, id="has-committed-to"),
     pytest.param("The UK will continue to support Iraqi defence and security.", Kind.PLEDGE, "UK",
                  id="will-continue-to"),

@@ -1,0 +1,145 @@
+"""The subscriptions HTTP JSON API (aiohttp), served by the notifier.
+
+GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
+POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume.
+Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``. Secrets are shown as ``***``;
+a PATCH or PUT that sends ``***`` back keeps the stored secret.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from pydantic import TypeAdapter, ValidationError
+from pydantic import AwareDatetime
+
+from .store import SubscriptionStore
+from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_subscription
+
+_WHEN = TypeAdapter(AwareDatetime)
+
+
+def _errors(status: int, errors: list[dict[str, str]]) -> web.Response:
+    return web.json_response({"errors": errors}, status=status)
+
+
+def _public(sub: Subscription, origin: str) -> dict[str, Any]:
+    return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
+
+
+async def _body(request: web.Request) -> Any:
+    try:
+        return await request.json(loads=json.loads)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise web.HTTPBadRequest(text=json.dumps({"errors": [{"field": "body", "message": f"not JSON: {exc}"}]}),
+                                 content_type="application/json") from None
+
+
+def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
+    """A channel sent back with secret ``***`` keeps the stored secret of the same channel."""
+    if old is None or not isinstance(new.get("channels"), list):
+        return new
+    stored = json.loads(old.stored())["channels"]
+    channels = []
+    for i, ch in enumerate(new["channels"]):
+        if isinstance(ch, dict) and len(ch) == 1 and i < len(stored) and isinstance(stored[i], dict):
+            (kind, params), = ch.items()
+            if isinstance(params, dict) and params.get("secret") == "***" and kind in stored[i]:
+                ch = {kind: {**params, "secret": stored[i][kind].get("secret")}}
+        channels.append(ch)
+    return {**new, "channels": channels}
+
+
+def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.RouteDef]:
+    async def find(request: web.Request) -> tuple[SubscriptionStore, str, Subscription]:
+        store, sub_id = get_store(), request.match_info["id"]
+        sub = await store.get(sub_id)
+        if sub is None:
+            raise web.HTTPNotFound(text=json.dumps({"errors": [{"field": "id", "message": f"no subscription {sub_id!r}"}]}),
+                                   content_type="application/json")
+        return store, sub_id, sub
+
+    def writable(store: SubscriptionStore, sub_id: str) -> None:
+        if store.in_file(sub_id):
+            raise web.HTTPConflict(text=json.dumps({"errors": [{"field": "id", "message":
+                                   f"{sub_id!r} is defined in the subscriptions file; edit the file"}]}),
+                                   content_type="application/json")
+
+    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201) -> web.Response:
+        try:
+            sub = parse_subscription(data)
+        except SubscriptionError as exc:
+            return _errors(422, exc.errors)
+        writable(store, sub.id)
+        created = await store.put(sub)
+        return web.json_response(_public(sub, "api"), status=status_new if created else 200)
+
+    async def list_all(request: web.Request) -> web.Response:
+        store = get_store()
+        file_subs = store.file.current()
+        ids = {s.id for s in file_subs}
+        api_subs = [s for s in await store.stored() if s.id not in ids]
+        out = [_public(s, "file") for s in file_subs] + [_public(s, "api") for s in api_subs]
+        if not out:
+            out = [_public(DEFAULT_SUBSCRIPTION, "default")]
+        return web.json_response({"subscriptions": out})
+
+    async def create(request: web.Request) -> web.Response:
+        store, data = get_store(), await _body(request)
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and await store.get(data["id"]):
+            return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
+        return await save(store, data)
+
+    async def show(request: web.Request) -> web.Response:
+        store, sub_id, sub = await find(request)
+        return web.json_response(_public(sub, "file" if store.in_file(sub_id) else "api"))
+
+    async def replace(request: web.Request) -> web.Response:
+        store, sub_id = get_store(), request.match_info["id"]
+        data = await _body(request)
+        if not isinstance(data, dict):
+            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+        if data.get("id", sub_id) != sub_id:
+            return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
+        return await save(store, _keep_secrets({**data, "id": sub_id}, await store.get(sub_id)))
+
+    async def patch(request: web.Request) -> web.Response:
+        store, sub_id, sub = await find(request)
+        data = await _body(request)
+        if not isinstance(data, dict):
+            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+        if data.get("id", sub_id) != sub_id:
+            return _errors(422, [{"field": "id", "message": "cannot be changed"}])
+        merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}
+        return await save(store, merged)
+
+    async def delete(request: web.Request) -> web.Response:
+        store, sub_id, _ = await find(request)
+        writable(store, sub_id)
+        await store.delete(sub_id)
+        return web.Response(status=204)
+
+    async def pause(request: web.Request) -> web.Response:
+        store, sub_id, sub = await find(request)
+        data = await _body(request) if request.can_read_body else {}
+        until = data.get("until") if isinstance(data, dict) else None
+        try:
+            when = _WHEN.validate_python(until)
+        except ValidationError as exc:
+            return _errors(422, [{"field": "until", "message": exc.errors()[0]["msg"] +
+                                  " (an ISO 8601 time with a zone, e.g. 2026-01-31T09:00:00Z)"}])
+        return await save(store, {**json.loads(sub.stored()), "paused_until": when.isoformat()})
+
+    async def resume(request: web.Request) -> web.Response:
+        store, sub_id, sub = await find(request)
+        return await save(store, {**json.loads(sub.stored()), "paused_until": None})
+
+    return [
+        web.get("/subscriptions", list_all), web.post("/subscriptions", create),
+        web.get("/subscriptions/{id}", show), web.put("/subscriptions/{id}", replace),
+        web.patch("/subscriptions/{id}", patch), web.delete("/subscriptions/{id}", delete),
+        web.post("/subscriptions/{id}/pause", pause), web.post("/subscriptions/{id}/resume", resume),
+    ]

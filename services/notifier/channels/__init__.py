@@ -1,0 +1,26 @@
+"""Delivery channels, each behind ``send(message) -> DeliveryResult``."""
+
+from __future__ import annotations
+
+from .base import Channel, DeliveryResult
+
+
+def build_channel(spec, config) -> Channel:  # type: ignore[no-untyped-def]
+    """The channel implementation for one subscription channel spec."""
+    kind = spec.type
+    if kind == "console":
+        from .console import ConsoleSender
+        return ConsoleSender()
+    if kind == "webhook":
+        from .webhook import WebhookSender
+        return WebhookSender(spec.url, spec.secret, timeout=config.webhook_timeout)
+    if kind == "email":
+        from .email import EmailSender
+        return EmailSender(spec.to, config)
+    if kind == "apprise":
+        from .chat import AppriseSender
+        return AppriseSender(spec.url, timeout=config.apprise_timeout)
+    raise ValueError(f"unknown channel type {kind!r}")
+
+
+__all__ = ["Channel", "DeliveryResult", "build_channel"]

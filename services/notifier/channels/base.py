@@ -1,0 +1,30 @@
+"""The one protocol every channel implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..messages import Message
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    ok: bool
+    error: str | None = None
+    retryable: bool = True  # False: retrying cannot help (e.g. HTTP 404), dead-letter now
+
+    @classmethod
+    def delivered(cls) -> "DeliveryResult":
+        return cls(ok=True)
+
+    @classmethod
+    def failed(cls, error: str, *, retryable: bool = True) -> "DeliveryResult":
+        return cls(ok=False, error=error, retryable=retryable)
+
+
+class Channel(Protocol):
+    name: str
+    destination: str  # where it goes, secrets removed (audit events, concurrency key)
+
+    async def send(self, message: Message) -> DeliveryResult: ...

@@ -1,0 +1,57 @@
+"""Webhook channel: the event as a signed JSON POST (aiohttp), with a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from ..messages import Message, message_id, message_json
+from .base import DeliveryResult
+from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+
+def redacted(url: str) -> str:
+    """scheme://host[:port]/path, without credentials or query (which may hold tokens)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}{parts.path}"
+
+
+class WebhookSender:
+    name = "webhook"
+
+    def __init__(self, url: str, secret: str | None, *, timeout: float) -> None:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ValueError(f"webhook URL must be http or https, not {scheme or 'none'}")
+        self.url, self.secret, self.timeout = url, secret, timeout
+        self.destination = redacted(url)
+
+    def headers(self, message: Message, body: bytes, *, now: float) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "User-Agent": "pledgewatch-notifier",
+                   ID_HEADER: message_id(message)}
+        if self.secret:
+            ts = int(now)
+            headers[TIMESTAMP_HEADER] = str(ts)
+            headers[SIGNATURE_HEADER] = sign(self.secret, ts, body)
+        return headers
+
+    async def send(self, message: Message) -> DeliveryResult:
+        body = message_json(message)
+        headers = self.headers(message, body, now=time.time())
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                async with session.post(self.url, data=body, headers=headers, allow_redirects=False) as resp:
+                    if 200 <= resp.status < 300:
+                        return DeliveryResult.delivered()
+                    retryable = resp.status >= 500 or resp.status in (408, 425, 429)
+                    return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(),
+                                                 retryable=retryable)
+        except asyncio.TimeoutError:
+            return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
+        except aiohttp.ClientError as exc:
+            return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,159 @@
+"""The delivery worker: sends due outbox jobs, isolated per destination, with retries.
+
+Each destination (webhook host, SMTP server, Apprise service, stdout) has its own
+bound on sends in flight, and every send has a timeout, so one slow or failing
+endpoint never holds up the others. Every attempt is audited on the deliveries
+stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
+A job is marked done the moment its send succeeds, before anything else, and is
+never sent again once marked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
+from schemas.streams import DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from services.common.streams import Streams
+
+from .channels import Channel, DeliveryResult, build_channel
+from .config import NotifierConfig
+from .messages import SOURCE, message_id
+from .outbox import DeliveryJob, Outbox
+from .retry import backoff_delay
+from .subscriptions import Subscription
+
+log = logging.getLogger(__name__)
+
+
+def _channel_for(job: DeliveryJob, config: NotifierConfig) -> Channel:
+    spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
+    return build_channel(spec, config)
+
+
+def destination_key(channel: Channel) -> str:
+    """Concurrency bucket: the endpoint (webhook URL without query, SMTP server, Apprise service)."""
+    return f"{channel.name}:{channel.destination}"
+
+
+class DeliveryWorker:
+    def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *,
+                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random) -> None:
+        self.streams, self.outbox, self.config = streams, outbox, config
+        self.clock, self.rng = clock, rng
+        self._limits: dict[str, asyncio.Semaphore] = {}
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._stopping = False
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New jobs were queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.poll_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery poll failed; retrying")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.config.delivery_poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+
+    async def poll_once(self) -> None:
+        now = self.clock()
+        lease = self.config.delivery_lease_seconds
+        await self.outbox.renew(list(self._inflight), until=now + lease)
+        for job_id in await self.outbox.claim(now=now, lease=lease, limit=200):
+            if job_id in self._inflight:
+                continue
+            task = asyncio.create_task(self._deliver(job_id))
+            self._inflight[job_id] = task
+            task.add_done_callback(lambda _t, j=job_id: self._inflight.pop(j, None))
+
+    async def drain(self) -> None:
+        """Wait for the sends in flight (tests and shutdown)."""
+        while self._inflight:
+            await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in list(self._inflight.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+
+    async def _deliver(self, job_id: str) -> None:
+        job = await self.outbox.load(job_id)
+        if job is None or await self.outbox.is_done(job_id):
+            async with self.streams.client.pipeline(transaction=True) as pipe:
+                self.outbox.finish(pipe, job_id)
+                await pipe.execute()
+            return
+        try:
+            channel = _channel_for(job, self.config)
+        except ValueError as exc:
+            await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
+            return
+        key = destination_key(channel)
+        limit = self._limits.setdefault(key, asyncio.Semaphore(self.config.destination_concurrency))
+        async with limit:
+            result = await self._send(channel, job)
+        if result.ok:
+            await self.outbox.mark_done(job_id)  # first: a crash after this never re-sends
+        await self._record(job, channel, result)
+
+    async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
+        # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
+        outer = self.config.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
+        try:
+            return await asyncio.wait_for(channel.send(job.message_model()), timeout=outer)
+        except asyncio.TimeoutError:
+            return DeliveryResult.failed(f"timed out after {outer:g}s")
+        except Exception as exc:  # a channel bug is a failed attempt, not a dead worker
+            log.exception("channel %s raised", channel.name)
+            return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+
+    async def _record(self, job: DeliveryJob, channel: Channel | None, result: DeliveryResult) -> None:
+        job.attempts += 1
+        now = self.clock()
+        final = result.ok or not result.retryable or job.attempts >= self.config.delivery_attempts
+        attempt = DeliveryAttempt(
+            alert_id=message_id(job.message_model()), subscription_id=job.subscription_id,
+            channel=channel.name if channel else job.channel.get("type", "?"),
+            destination=channel.destination if channel else "?", attempt=job.attempts,
+            outcome="delivered" if result.ok else "failed", final=final, error=result.error,
+            at=datetime.fromtimestamp(now, timezone.utc))
+        cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
+        event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
+                         subject=job.subscription_id)
+        async with self.streams.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.streams.key(DELIVERIES), {EVENT_FIELD: event.to_json()},
+                      maxlen=self.streams.maxlen, approximate=True)
+            if final:
+                self.outbox.finish(pipe, job.job_id)
+                if not result.ok:
+                    reason = (f"{attempt.channel} {attempt.destination}: {result.error} "
+                              f"(attempt {job.attempts} of {self.config.delivery_attempts}"
+                              f"{', not retryable' if not result.retryable else ''})")
+                    letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
+                                                            reason=reason, entry_id=job.job_id,
+                                                            group="notifier", deliveries=job.attempts)
+                    pipe.xadd(self.streams.key(DEAD_LETTERS), {EVENT_FIELD: letter.to_json()},
+                              maxlen=self.streams.maxlen, approximate=True)
+                    log.error("dead letter: %s", reason)
+            else:
+                delay = backoff_delay(job.attempts, base=self.config.retry_base_seconds,
+                                      cap=self.config.retry_max_seconds, jitter=self.rng())
+                self.outbox.reschedule(pipe, job, due=now + delay)
+                log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
+                            attempt.destination, result.error, job.attempts + 1, delay)
+            await pipe.execute()

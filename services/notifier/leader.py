@@ -1,0 +1,67 @@
+"""A Redis lease that lets exactly one replica run the reminder scheduler.
+
+``SET key token NX PX ttl`` takes it; the holder renews it every third of the
+TTL (only while the token is still its own); a replica that dies stops renewing
+and another takes over when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+Hook = Callable[[], Awaitable[None]]
+
+
+class LeaderLock:
+    def __init__(self, client, key: str, *, ttl: float, name: str = "") -> None:  # type: ignore[no-untyped-def]
+        self.client, self.key, self.ttl = client, key, ttl
+        self.token = f"{name or 'notifier'}-{uuid.uuid4().hex[:8]}"
+        self.is_leader = False
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+
+    async def try_acquire(self) -> bool:
+        ttl_ms = int(self.ttl * 1000)
+        if self.is_leader:
+            self.is_leader = bool(await self._renew(keys=[self.key], args=[self.token, ttl_ms]))
+        else:
+            self.is_leader = bool(await self.client.set(self.key, self.token, nx=True, px=ttl_ms))
+        return self.is_leader
+
+    async def release(self) -> None:
+        if self.is_leader:
+            await self._release(keys=[self.key], args=[self.token])
+            self.is_leader = False
+
+    async def run(self, *, on_elected: Hook, on_deposed: Hook, on_tick: Hook) -> None:
+        """Hold or seek the lease forever; call the hooks as leadership changes."""
+        while True:
+            was = self.is_leader
+            try:
+                now = await self.try_acquire()
+            except Exception as exc:  # Redis away: we cannot prove we still lead
+                log.warning("leader lock %s: %s", self.key, exc)
+                now = self.is_leader = False
+            if now and not was:
+                log.info("%s now runs the reminder scheduler", self.token)
+                await on_elected()
+            elif was and not now:
+                log.warning("%s lost the scheduler lock", self.token)
+                await on_deposed()
+            if now:
+                await on_tick()
+            await asyncio.sleep(self.ttl / 3)

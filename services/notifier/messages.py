@@ -1,0 +1,44 @@
+"""What a channel sends: an alert or a digest, and its JSON form on the wire."""
+
+from __future__ import annotations
+
+import json
+from typing import Union
+
+from schemas.alerts import Alert, AlertEvent
+
+from .digest import Digest
+from .rendering import render_digest_subject, render_digest_text, render_text, subject
+
+SOURCE = "/pledgewatch/notifier"
+DIGEST_TYPE = "pledgewatch.digest"
+
+Message = Union[Alert, Digest]
+
+
+def alert_event(alert: Alert) -> AlertEvent:
+    """The alert as the CloudEvent published to the alerts stream and POSTed to webhooks."""
+    return AlertEvent.wrap(alert, id=alert.alert_id, source=SOURCE, time=alert.created_at,
+                           subject=alert.release.release_id)  # type: ignore[return-value]
+
+
+def message_id(message: Message) -> str:
+    return message.alert_id if isinstance(message, Alert) else message.digest_id
+
+
+def message_json(message: Message) -> bytes:
+    """Webhook body: the AlertEvent, or for a digest a CloudEvent-shaped object of type
+    ``pledgewatch.digest`` whose data lists the alerts."""
+    if isinstance(message, Alert):
+        return alert_event(message).to_json()
+    body = {"specversion": "1.0", "id": message.digest_id, "source": SOURCE, "type": DIGEST_TYPE,
+            "schemaversion": 1, "time": message.created_at.isoformat(), "subject": message.subscription_id,
+            "datacontenttype": "application/json", "data": message.model_dump(mode="json", exclude_none=True)}
+    return json.dumps(body).encode()
+
+
+def message_text(message: Message) -> tuple[str, str]:
+    """(subject, plain text)."""
+    if isinstance(message, Alert):
+        return subject(message), render_text(message)
+    return render_digest_subject(message), render_digest_text(message)

@@ -1,0 +1,117 @@
+"""The delivery outbox in Redis: one job per message and channel, due at a time.
+
+Keys (under the prefix): ``notifier:outbox`` (sorted set: job id -> due, unix
+seconds), ``notifier:job:<id>`` (the job), ``notifier:done:<id>`` (delivered
+mark: a job is never sent again once it is set). Jobs are claimed by pushing
+their due time forward by a lease, so a worker that dies mid-send leaves its
+jobs to be retried when the lease ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from redis.asyncio.client import Pipeline
+
+from schemas.alerts import Alert
+
+from .digest import Digest
+from .messages import Message, message_id
+from .subscriptions import Subscription, channel_public
+
+DONE_TTL_SECONDS = 90 * 86400
+
+_CLAIM = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+return due
+"""
+
+
+class DeliveryJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    subscription_id: str
+    channel: dict[str, Any]  # {type: ..., ...} with secrets
+    kind: Literal["alert", "digest"]
+    message: dict[str, Any]
+    attempts: int = 0  # attempts made so far
+
+    def message_model(self) -> Message:
+        return Alert.model_validate(self.message) if self.kind == "alert" else Digest.model_validate(self.message)
+
+    def public_payload(self) -> dict[str, str]:
+        """For dead letters: no secrets."""
+        from .subscriptions import Subscription as _S
+
+        channel = _S.model_validate({"id": "x", "channels": [self.channel]}).channels[0]
+        return {"job_id": self.job_id, "subscription_id": self.subscription_id,
+                "channel": json.dumps(channel_public(channel)), "message": json.dumps(self.message)}
+
+
+def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str:
+    raw = f"{message_id(message)}\x1f{channel_index}\x1f{json.dumps(channel, sort_keys=True)}"
+    return "job-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def jobs_for(sub: Subscription, message: Message) -> list[DeliveryJob]:
+    """One job per channel of ``sub``."""
+    kind: Literal["alert", "digest"] = "alert" if isinstance(message, Alert) else "digest"
+    jobs = []
+    for i, channel in enumerate(sub.channels):
+        spec = channel.model_dump(mode="json")
+        jobs.append(DeliveryJob(job_id=job_id(message, i, spec), subscription_id=sub.id, channel=spec,
+                                kind=kind, message=message.model_dump(mode="json")))
+    return jobs
+
+
+class Outbox:
+    def __init__(self, client: Any, key: Any) -> None:
+        self.client = client
+        self._key = key  # name -> full key
+        self.zset = key("notifier:outbox")
+        self._claim = client.register_script(_CLAIM)
+
+    def job_key(self, job_id: str) -> str:
+        return self._key(f"notifier:job:{job_id}")
+
+    def done_key(self, job_id: str) -> str:
+        return self._key(f"notifier:done:{job_id}")
+
+    def enqueue(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:
+        """Add ``job`` inside a transaction; a job already queued keeps its attempt count."""
+        pipe.set(self.job_key(job.job_id), job.model_dump_json(), nx=True)
+        pipe.zadd(self.zset, {job.job_id: due}, nx=True)
+
+    async def claim(self, *, now: float, lease: float, limit: int) -> list[str]:
+        ids = await self._claim(keys=[self.zset], args=[now, now + lease, limit])
+        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+
+    async def renew(self, job_ids: list[str], *, until: float) -> None:
+        if job_ids:
+            await self.client.zadd(self.zset, {j: until for j in job_ids}, xx=True)
+
+    async def load(self, job_id: str) -> DeliveryJob | None:
+        raw = await self.client.get(self.job_key(job_id))
+        return DeliveryJob.model_validate_json(raw) if raw else None
+
+    async def is_done(self, job_id: str) -> bool:
+        return bool(await self.client.exists(self.done_key(job_id)))
+
+    async def mark_done(self, job_id: str) -> None:
+        await self.client.set(self.done_key(job_id), "1", ex=DONE_TTL_SECONDS)
+
+    def finish(self, pipe: Pipeline, job_id: str) -> None:
+        pipe.zrem(self.zset, job_id)
+        pipe.delete(self.job_key(job_id))
+
+    def reschedule(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:
+        pipe.set(self.job_key(job.job_id), job.model_dump_json())
+        pipe.zadd(self.zset, {job.job_id: due}, xx=True)
+
+    async def pending(self) -> int:
+        return int(await self.client.zcard(self.zset))

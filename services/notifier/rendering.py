@@ -1,0 +1,108 @@
+"""Alerts and digests in plain words: text for the console and email, HTML for email. Pure."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection
+
+from schemas.alerts import Alert, AlertKind
+from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
+
+from .digest import Digest
+from .reminders import due_date
+
+_HEADLINES = {
+    AlertKind.NEW: "New commitments",
+    AlertKind.CHANGED: "Changed commitments",
+    AlertKind.REMINDER: "Deadline reminder",
+}
+_UNITS = (("Y", "year"), ("M", "month"), ("W", "week"), ("D", "day"), ("H", "hour"), ("M", "minute"),
+          ("S", "second"))
+
+
+def duration_words(iso: str) -> str:
+    """``PT2H`` -> ``2 hours``; ``P1DT12H`` -> ``1 day 12 hours``; ``P0D`` -> ``0 days``."""
+    date_part, _, time_part = iso[1:].partition("T")
+    words = []
+    for part, units in ((date_part, _UNITS[:4]), (time_part, _UNITS[4:])):
+        found = dict((u, int(n)) for n, u in re.findall(r"(\d+)([YMWDHS])", part))
+        for code, name in units:
+            if found.get(code):
+                words.append(f"{found[code]} {name}{'' if found[code] == 1 else 's'}")
+    return " ".join(words) or "0 days"
+
+
+def deadline_words(deadline: Deadline) -> str:
+    """One deadline in plain words, with its source text."""
+    if isinstance(deadline, DateDeadline):
+        return f"due by {deadline.due:%-d %B %Y} (\u201c{deadline.text}\u201d)"
+    if isinstance(deadline, PeriodDeadline):
+        if deadline.end is None:
+            return f"from {deadline.start:%-d %B %Y}, no definite end (\u201c{deadline.text}\u201d)"
+        return f"from {deadline.start:%-d %B %Y} to {deadline.end:%-d %B %Y} (\u201c{deadline.text}\u201d)"
+    assert isinstance(deadline, ResponseTimeDeadline)
+    span = (duration_words(deadline.min) if deadline.min == deadline.max
+            else f"{duration_words(deadline.min)} to {duration_words(deadline.max)}")
+    return (f"a standing rule: within {span} of each {deadline.anchor}, no calendar date, "
+            f"so no reminder (\u201c{deadline.text}\u201d)")
+
+
+def commitment_lines(c: Commitment, passed: Collection[int] = ()) -> list[str]:
+    """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
+    kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
+    lines = [f"- {kind} {c.actor}: {c.text.strip()}",
+             f"    category: {c.category.value.replace('_', ' ')}"
+             f"{'; counter-terrorism' if c.counter_terrorism else ''}; confidence {c.confidence:.0%}"]
+    if c.money:
+        lines.append(f"    money: {c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)")
+    for i, d in enumerate(c.deadlines):
+        due = due_date(d)
+        gone = f" \u2014 passed on {due:%-d %B %Y}" if i in passed and due is not None else ""
+        lines.append(f"    deadline: {deadline_words(d)}{gone}")
+    if not c.deadlines:
+        lines.append("    deadline: none stated")
+    return lines
+
+
+def subject(alert: Alert) -> str:
+    if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
+        return f"[pledgewatch] Due {alert.reminder.due:%-d %B %Y}: {alert.release.title}"
+    return f"[pledgewatch] {_HEADLINES[alert.kind]}: {alert.release.title}"
+
+
+def render_text(alert: Alert) -> str:
+    """A readable alert: headline, title, URL, each commitment with its particulars."""
+    head = f"{_HEADLINES[alert.kind]} \u2014 {alert.release.title}"
+    lines = [head, "=" * len(head), alert.release.url,
+             f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
+             f"subscription {alert.subscription_id}"]
+    if alert.reminder is not None:
+        lines.append(f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
+                     f"({duration_words(alert.reminder.offset)} from now).")
+    lines.append("")
+    passed: dict[str, set[int]] = {}
+    for key in alert.elapsed:  # "<commitment id>:<deadline index>"
+        commitment_id, _, index = key.rpartition(":")
+        passed.setdefault(commitment_id, set()).add(int(index))
+    for c in alert.commitments:
+        lines.extend(commitment_lines(c, passed.get(c.id, ())))
+    return "\n".join(lines) + "\n"
+
+
+def render_digest_text(digest: Digest) -> str:
+    head = f"pledgewatch digest for {digest.subscription_id}: {len(digest.alerts)} alert(s)"
+    parts = [head, "#" * len(head), ""]
+    parts.extend(render_text(a) for a in digest.alerts)
+    return "\n".join(parts)
+
+
+def render_digest_subject(digest: Digest) -> str:
+    return f"[pledgewatch] Daily digest: {len(digest.alerts)} alert(s)"
+
+
+def render_html(text: str) -> str:
+    """The plain-text rendering as HTML: escaped, URLs linked, layout kept."""
+    escaped = html.escape(text)
+    linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+    return f'<html><body><pre style="font-family: sans-serif; white-space: pre-wrap">{linked}</pre></body></html>'

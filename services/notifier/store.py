@@ -1,0 +1,90 @@
+"""Where subscriptions live: the YAML file (read-only here) and Redis (the API and CLI write).
+
+The effective set is the file's subscriptions plus the stored ones; an id defined
+in the file cannot be written through the API. With none anywhere, the default
+``console`` subscription (every commitment to stdout) applies.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import redis.asyncio as aioredis
+import yaml
+
+from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
+
+log = logging.getLogger(__name__)
+
+
+def load_file(path: Path) -> list[Subscription]:
+    """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SubscriptionError([{"field": "file", "message": f"not valid YAML: {exc}"}]) from None
+    return parse_file_document(doc)
+
+
+class FileSubscriptions:
+    """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._mtime: float | None = None
+        self._subs: list[Subscription] = []
+        if path is not None:
+            self._subs = load_file(path)  # fail fast at startup
+            self._mtime = path.stat().st_mtime
+
+    def current(self) -> list[Subscription]:
+        if self.path is None:
+            return []
+        try:
+            mtime = self.path.stat().st_mtime
+            if mtime != self._mtime:
+                self._subs, self._mtime = load_file(self.path), mtime
+                log.info("reloaded %d subscription(s) from %s", len(self._subs), self.path)
+        except (OSError, SubscriptionError) as exc:
+            log.error("subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))
+            self._mtime = None if isinstance(exc, OSError) else self._mtime
+        return list(self._subs)
+
+
+class SubscriptionStore:
+    def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions) -> None:
+        self.client, self.key, self.file = client, key, file
+
+    async def stored(self) -> list[Subscription]:
+        raw = await self.client.hgetall(self.key)
+        subs = []
+        for sub_id, data in sorted(raw.items()):
+            try:
+                subs.append(Subscription.model_validate_json(data))
+            except ValueError as exc:
+                log.error("stored subscription %s is invalid, skipped: %s", sub_id.decode(), exc)
+        return subs
+
+    async def effective(self) -> list[Subscription]:
+        file_subs = self.file.current()
+        ids = {s.id for s in file_subs}
+        merged = file_subs + [s for s in await self.stored() if s.id not in ids]
+        return merged or [DEFAULT_SUBSCRIPTION]
+
+    def in_file(self, sub_id: str) -> bool:
+        return any(s.id == sub_id for s in self.file.current())
+
+    async def get(self, sub_id: str) -> Subscription | None:
+        for sub in self.file.current():
+            if sub.id == sub_id:
+                return sub
+        raw = await self.client.hget(self.key, sub_id)
+        return Subscription.model_validate_json(raw) if raw else None
+
+    async def put(self, sub: Subscription) -> bool:
+        """Store ``sub``; True when it was created, False when replaced."""
+        return bool(await self.client.hset(self.key, sub.id, sub.stored()))
+
+    async def delete(self, sub_id: str) -> bool:
+        return bool(await self.client.hdel(self.key, sub_id))

@@ -1,0 +1,241 @@
+"""Subscriptions: who wants which commitments, through which channels, and when.
+
+Pure models and validation, shared by the YAML file, the HTTP API and the CLI.
+Every bad field is reported with its path (``filter.categories.0``) and a message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_serializer, model_validator)
+
+from schemas.classified import Category, Kind
+
+from .durations import parse_duration
+
+DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
+_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_EMAIL = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Filter(_Strict):
+    """Every given criterion must hold (AND); within a list any value matches (OR)."""
+
+    counter_terrorism: bool = Field(default=False, description="true: only counter-terrorism commitments.")
+    categories: list[Category] | None = None
+    kinds: list[Kind] | None = None
+    actors: list[str] | None = Field(default=None, description="Case-insensitive; a part of the actor's name.")
+    keywords: list[str] | None = Field(default=None, description="Case-insensitive words in the commitment text.")
+    sources: list[str] | None = Field(default=None, description="Release sources (exact, or a prefix ending in '*').")
+    min_confidence: float = Field(default=0.0, ge=0, le=1)
+
+    @field_validator("actors", "keywords", "sources")
+    @classmethod
+    def _no_blank(cls, values: list[str] | None) -> list[str] | None:
+        if values is not None and any(not v.strip() for v in values):
+            raise ValueError("entries must not be blank")
+        return values
+
+
+class ConsoleChannel(_Strict):
+    type: Literal["console"] = "console"
+
+
+class WebhookChannel(_Strict):
+    type: Literal["webhook"] = "webhook"
+    url: str = Field(description="http or https URL that receives a signed JSON POST.")
+    secret: str | None = Field(default=None, min_length=1, description="HMAC-SHA256 key; unsigned when absent.")
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        scheme, sep, rest = url.partition("://")
+        if not sep or scheme.lower() not in ("http", "https"):
+            raise ValueError(f"only http and https URLs are allowed, not {scheme.lower()}://" if sep
+                             else "only http and https URLs are allowed (no scheme given)")
+        if not rest.split("/", 1)[0]:
+            raise ValueError("URL has no host")
+        return url
+
+
+class EmailChannel(_Strict):
+    type: Literal["email"] = "email"
+    to: list[str] = Field(min_length=1, description="Recipient addresses.")
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, values: list[str]) -> list[str]:
+        bad = [v for v in values if not _EMAIL.match(v)]
+        if bad:
+            raise ValueError(f"not an email address: {', '.join(bad)}")
+        return values
+
+
+class AppriseChannel(_Strict):
+    type: Literal["apprise"] = "apprise"
+    url: str = Field(description="An Apprise URL: slack://…, msteams://…, discord://…, tgram://…, ntfy://…")
+
+    @field_validator("url")
+    @classmethod
+    def _known_service(cls, url: str) -> str:
+        if "://" not in url:
+            raise ValueError("not an Apprise URL (expected scheme://…, e.g. ntfy://topic)")
+        from .channels.chat import apprise_url_problem  # lazily: Apprise is slow to import
+
+        problem = apprise_url_problem(url)
+        if problem:
+            raise ValueError(problem)
+        return url
+
+
+Channel = Annotated[Union[ConsoleChannel, WebhookChannel, EmailChannel, AppriseChannel],
+                    Field(discriminator="type")]
+CHANNEL_TYPES = ("console", "webhook", "email", "apprise")
+
+
+def _channel_input(item: Any) -> Any:
+    """Accept ``console``, ``{webhook: {url: …}}`` and ``{type: webhook, url: …}``."""
+    if isinstance(item, str):
+        return {"type": item}
+    if isinstance(item, dict) and len(item) == 1 and "type" not in item:
+        (kind, params), = item.items()
+        if kind in CHANNEL_TYPES:
+            if params is None:
+                return {"type": kind}
+            if isinstance(params, str):  # webhook: URL, apprise: URL, email: address
+                return {"type": kind, "to" if kind == "email" else "url": params}
+            return {"type": kind, **params} if isinstance(params, dict) else item
+    return item
+
+
+def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any] | str:
+    """The YAML/API form of a channel: ``{webhook: {url: …, secret: "***"}}``."""
+    params = channel.model_dump(exclude={"type"}, exclude_none=True)
+    if redact and "secret" in params:
+        params["secret"] = "***"
+    return {channel.type: params} if params else channel.type  # type: ignore[attr-defined]
+
+
+class Subscription(_Strict):
+    id: str = Field(pattern=_ID, description="Letters, digits, '.', '_' or '-'; at most 64.")
+    filter: Filter = Field(default_factory=Filter)
+    channels: list[Channel] = Field(min_length=1)
+    mode: Literal["immediate", "digest"] = "immediate"
+    digest_at: time = Field(default=time(8, 0), description="UTC time of the daily digest (HH:MM).")
+    reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS),
+                                 description="ISO 8601 durations before each due date; P0D is the day itself.")
+    paused_until: AwareDatetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("channels"), list):
+            data = {**data, "channels": [_channel_input(c) for c in data["channels"]]}
+        return data
+
+    @field_validator("digest_at", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 08:30 as 510 minutes
+            return time(*divmod(value, 60)) if 0 <= value < 1440 else value
+        if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value):
+            raise ValueError("expected a time of day as HH:MM (UTC)")
+        return value
+
+    @field_validator("reminders")
+    @classmethod
+    def _durations(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parse_duration(value)
+        if len(set(values)) != len(values):
+            raise ValueError("duplicate offsets")
+        return values
+
+    @model_serializer(mode="wrap")
+    def _public(self, handler: Any, info: Any) -> dict[str, Any]:
+        data = handler(self)
+        if info.mode == "json":
+            redact = not (info.context or {}).get("secrets", False)
+            data["channels"] = [channel_public(c, redact=redact) for c in self.channels]
+            data["digest_at"] = self.digest_at.strftime("%H:%M")
+        return data
+
+    def stored(self) -> str:
+        """JSON with secrets, for Redis."""
+        return self.model_dump_json(context={"secrets": True})
+
+
+class SubscriptionError(ValueError):
+    """Invalid subscription input, with one message per bad field."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, str]]:
+    """``[{field, message}]`` from a pydantic error, with channel paths made readable."""
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        if len(loc) >= 3 and loc[0] == "channels" and loc[2] in CHANNEL_TYPES:
+            del loc[2]  # channels.0.webhook.url -> channels.0.url
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            message = f"unknown channel type; expected one of {', '.join(CHANNEL_TYPES)}"
+        field = ".".join(loc) or "subscription"
+        out.append({"field": prefix + field, "message": message})
+    return out
+
+
+def parse_subscription(data: Any, *, where: str = "") -> Subscription:
+    """Validate one subscription; raise :class:`SubscriptionError` listing every bad field."""
+    if not isinstance(data, dict):
+        raise SubscriptionError([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
+    try:
+        return Subscription.model_validate(data)
+    except ValidationError as exc:
+        raise SubscriptionError(field_errors(exc, prefix=where)) from None
+
+
+def parse_file_document(doc: Any) -> list[Subscription]:
+    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported."""
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
+        raise SubscriptionError([{"field": "file", "message": "expected a mapping with one key, 'subscriptions'"}])
+    items = doc.get("subscriptions") or []
+    if not isinstance(items, list):
+        raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
+    subs, errors, seen = [], [], set()
+    for i, item in enumerate(items):
+        try:
+            sub = parse_subscription(item, where=f"subscriptions.{i}.")
+        except SubscriptionError as exc:
+            errors.extend(exc.errors)
+            continue
+        if sub.id in seen:
+            errors.append({"field": f"subscriptions.{i}.id", "message": f"duplicate id {sub.id!r}"})
+        seen.add(sub.id)
+        subs.append(sub)
+    if errors:
+        raise SubscriptionError(errors)
+    return subs
+
+
+DEFAULT_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])

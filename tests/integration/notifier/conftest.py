@@ -1,0 +1,63 @@
+"""Real parts for the notifier: a running NotifierService, an HTTP receiver, an SMTP server."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # notifier_harness.py
+sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "notifier"))  # samples.py
+
+from notifier_harness import Receiver, Running, fast_config  # noqa: E402
+from schemas import ReleaseClassifiedEvent  # noqa: E402
+from schemas.streams import CLASSIFIED, EVENT_FIELD  # noqa: E402
+from services.notifier.service import NotifierService  # noqa: E402
+
+
+@pytest.fixture
+async def notifier(settings):
+    """``await notifier(config=..., subscriptions=path)`` starts one; all are stopped afterwards."""
+    started = []
+
+    async def start(config=None, subscriptions=None, **kw):
+        s = settings.model_copy(update={"subscriptions": subscriptions,
+                                        "consumer": f"n-{uuid.uuid4().hex[:6]}"})
+        running = await Running(s, config or fast_config(), **kw).start()
+        started.append(running)
+        return running
+
+    yield start
+    for running in reversed(started):
+        await running.stop()
+
+
+@pytest.fixture
+def publish_classified(settings):
+    async def publish(service: NotifierService, release, *, event_id=None):
+        streams = service.runtime.streams
+        event = ReleaseClassifiedEvent.wrap(release, id=event_id or f"{release.release_id}/v{release.version}",
+                                            source="/test", time=datetime.now(timezone.utc),
+                                            subject=release.release_id)
+        return await streams.client.xadd(streams.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
+    return publish
+
+
+@pytest.fixture
+async def receiver():
+    r = Receiver()
+    await r.start()
+    yield r
+    await r.stop()
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    def write(text: str, name: str = "subscriptions.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+    return write

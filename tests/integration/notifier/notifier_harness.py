@@ -1,0 +1,105 @@
+"""Helpers for the notifier's integration tests: fast settings, waiting, a running service, an HTTP receiver."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from services.common.http import HttpServer
+from services.common.service import make_broker
+from services.notifier.config import NotifierConfig
+from services.notifier.service import NotifierService
+
+
+def fast_config(**overrides) -> NotifierConfig:
+    base = dict(webhook_timeout=1.0, delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
+                destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,
+                smtp_timeout=2.0, apprise_timeout=2.0, leader_ttl_seconds=0.6)
+    return NotifierConfig(**{**base, **overrides})
+
+
+async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} not met within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+class Running:
+    """One NotifierService on its own broker (and optionally its HTTP API)."""
+
+    def __init__(self, settings, config, clock=None, http=False, run_scheduler=True):
+        kwargs = {"config": config, "run_scheduler": run_scheduler}
+        if clock is not None:
+            kwargs["clock"] = clock
+        self.service = NotifierService(settings, **kwargs)
+        self.broker = make_broker(settings)
+        self.service.attach(self.broker)
+        self.http = HttpServer("127.0.0.1", 0) if http else None
+
+    async def start(self):
+        await self.service.start()
+        await self.broker.start()
+        if self.http:
+            self.http.add_routes(self.service.routes())
+            await self.http.start()
+        await self.service.started()
+        return self
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.http.port}"
+
+    async def stop(self):
+        if self.http:
+            await self.http.stop()
+        await self.broker.stop()
+        await self.service.stop()
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1: /hook answers 200, /hang never answers,
+    /fail answers 500, /gone answers 404."""
+
+    def __init__(self):
+        self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
+        self.app = web.Application()
+        self.app.router.add_post("/{path}", self.handle)
+        self.runner = web.AppRunner(self.app)
+        self.port = 0
+        self.release_hang = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        path = request.match_info["path"]
+        loop = asyncio.get_running_loop()
+        if path == "hang":
+            await self.release_hang.wait()
+        self.requests.append((path, dict(request.headers), body, loop.time()))
+        return web.Response(status={"fail": 500, "gone": 404}.get(path, 200))
+
+    def hits(self, path: str) -> list:
+        return [r for r in self.requests if r[0] == path]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    async def start(self):
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self):
+        self.release_hang.set()
+        await self.runner.cleanup()
+
+

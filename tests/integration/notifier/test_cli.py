@@ -1,0 +1,35 @@
+"""``pledgewatch subscriptions …`` against a running notifier API."""
+
+import asyncio
+
+import pytest
+
+from pledgewatch.subscriptions_cli import register
+
+pytestmark = pytest.mark.integration
+
+
+def _main(argv):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="pledgewatch")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys):
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
+    bad = write_yaml("id: desk2\nchannels: [{webhook: {url: 'ftp://x'}}]\n", "bad.yaml")
+    run = lambda *argv: asyncio.to_thread(_main, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(path)) == 0
+    assert await run("add", str(bad)) == 1
+    assert "error: channels.0.url: only http and https URLs are allowed, not ftp://" in capsys.readouterr().err
+    assert await run("pause", "desk", "--until", "2030-01-01T00:00:00Z") == 0
+    capsys.readouterr()
+    assert await run("list") == 0
+    assert capsys.readouterr().out == "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n"
+    assert await run("delete", "desk") == 0
+    assert await run("show", "desk") == 1
+    assert "error: id: no subscription 'desk'" in capsys.readouterr().err

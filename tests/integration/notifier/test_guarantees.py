@@ -1,0 +1,122 @@
+"""Exactly once under redelivery, isolation of a hanging endpoint, retries then dead letters."""
+
+import json
+
+import pytest
+
+from samples import BORDERS, FUNDING, release
+from schemas import decode_event
+from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, NOTIFIER_GROUP
+from services.notifier.delivery import DeliveryWorker
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+TWO_HOOKS = """
+subscriptions:
+  - id: slow-desk
+    channels: [{{webhook: {{url: "{slow}"}}}}]
+  - id: fast-desk
+    channels: [{{webhook: {{url: "{fast}"}}}}]
+"""
+
+
+async def _events(service, name):
+    streams = service.runtime.streams
+    return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(name))]
+
+
+async def _pending(service):
+    streams = service.runtime.streams
+    info = await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP)
+    return info["pending"]
+
+
+async def test_crash_after_send_before_ack_sends_no_second_alert(notifier, receiver, write_yaml,
+                                                                  publish_classified):
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    first = await notifier(subscriptions=path)
+    handler = first.service.on_release_classified
+
+    async def crash_before_ack(event, entry):  # does all the work, then "dies" before XACK
+        await handler(event, None)
+
+    first.service.consumer.handler = crash_before_ack
+    await publish_classified(first.service, release(FUNDING, BORDERS))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the alert sent by the first notifier")
+    await first.service.worker.drain()
+    assert await _pending(first.service) == 1  # sent, never acknowledged
+    await first.stop()
+
+    second = await notifier(subscriptions=path)  # restarted: reclaims the entry after claim_idle_ms
+    await wait_for(lambda: _is_zero(_pending(second.service)), timeout=15, what="entry reclaimed and acked")
+    await second.service.worker.drain()
+    assert len(receiver.hits("hook")) == 1
+    assert len(await _events(second.service, DELIVERIES)) == 1
+
+
+async def _is_zero(awaitable):
+    return await awaitable == 0
+
+
+async def test_crash_after_send_before_job_finished_is_not_resent(notifier, receiver, write_yaml,
+                                                                  publish_classified, monkeypatch):
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    crashed = []
+    record = DeliveryWorker._record
+
+    async def crash_once(self, job, channel, result):
+        if not crashed:
+            crashed.append(job.job_id)
+            raise ConnectionError("killed after the send")
+        await record(self, job, channel, result)
+
+    monkeypatch.setattr(DeliveryWorker, "_record", crash_once)
+    n = await notifier(config=fast_config(delivery_lease_seconds=0.3), subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: crashed, what="the crash")
+    await wait_for(lambda: _is_zero(n.service.outbox.pending()), what="lease ran out and the job finished")
+    assert len(receiver.hits("hook")) == 1
+
+
+async def test_hanging_endpoint_does_not_delay_another(notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(TWO_HOOKS.format(slow=receiver.url("hang"), fast=receiver.url("hook")))
+    n = await notifier(config=fast_config(webhook_timeout=30, destination_concurrency=1), subscriptions=path)
+    for i in range(5):
+        await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
+    await wait_for(lambda: len(receiver.hits("hook")) == 5, timeout=20, what="all five to the prompt endpoint")
+    assert receiver.hits("hang") == []  # the slow one is still stuck on its first request
+    receiver.release_hang.set()
+    await wait_for(lambda: len(receiver.hits("hang")) == 5, timeout=20, what="the slow one catches up")
+
+
+async def test_failing_endpoint_is_retried_then_dead_lettered_without_resending_others(
+        notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels:
+      - webhook: {{url: "{receiver.url('hook')}"}}
+      - webhook: {{url: "{receiver.url('fail')}", secret: "hunter2-value"}}
+      - webhook: {{url: "{receiver.url('gone')}"}}
+""")
+    n = await notifier(config=fast_config(delivery_attempts=3), subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    letters = await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 2), what="dead letters")
+    await n.service.worker.drain()
+    assert len(receiver.hits("hook")) == 1
+    assert len(receiver.hits("fail")) == 3
+    assert len(receiver.hits("gone")) == 1  # 404: retrying cannot help
+    reasons = sorted(letter.reason for letter in letters)
+    assert "HTTP 404 Not Found" in reasons[1] and "not retryable" in reasons[1]
+    assert "HTTP 500 Internal Server Error (attempt 3 of 3)" in reasons[0]
+    assert "hunter2-value" not in json.dumps([letter.payload for letter in letters])
+    audit = await _events(n.service, DELIVERIES)
+    failed = [(a.destination.rsplit("/", 1)[1], a.attempt, a.final) for a in audit if a.outcome == "failed"]
+    assert sorted(failed) == [("fail", 1, False), ("fail", 2, False), ("fail", 3, True), ("gone", 1, True)]
+
+
+async def _len_at_least(awaitable, n):
+    items = await awaitable
+    return items if len(items) >= n else None

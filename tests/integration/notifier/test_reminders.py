@@ -1,0 +1,107 @@
+"""Reminders: stable jobs in the Redis job store, one scheduler among replicas, fired once after a restart."""
+
+import asyncio
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from samples import dated, release
+from schemas import decode_event
+from schemas.streams import CLASSIFIED, EVENT_FIELD, REMINDERS
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _offset_firing_in(seconds: float, due: date) -> tuple[str, datetime]:
+    """An ISO offset that makes the reminder for ``due`` (at 00:00 UTC) fire ``seconds`` from now."""
+    on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
+    fire_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    return f"PT{int((on_day - fire_at).total_seconds())}S", fire_at
+
+
+async def _reminders_published(service):
+    streams = service.runtime.streams
+    return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
+
+
+async def test_reminder_survives_restart_and_fires_once(notifier, receiver, write_yaml, publish_classified):
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    offset, fire_at = _offset_firing_in(2.0, due)
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    reminders: [{offset}]
+    channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]
+""")
+    config = fast_config(reminder_time="00:00")
+    first = await notifier(config=config, subscriptions=path, run_scheduler=False)  # adds jobs, never fires
+    commitment = dated("c-dated", due)
+    await publish_classified(first.service, release(commitment))
+    await publish_classified(first.service, release(commitment), event_id="redelivered")
+    await wait_for(lambda: receiver.hits("hook"), what="the new alert")
+    await wait_for(lambda: first.service.reminders.jobs(), what="the reminder job")
+    (job_id, run_at), = first.service.reminders.jobs()
+    assert abs((run_at - fire_at).total_seconds()) < 1.5
+    await first.stop()  # down when the reminder falls due
+
+    await asyncio.sleep(max(0.0, (fire_at - datetime.now(timezone.utc)).total_seconds()) + 0.5)
+    replicas = [await notifier(config=config, subscriptions=path) for _ in range(2)]  # both want to lead
+    reminded = await wait_for(lambda: [h for h in receiver.hits("hook")
+                                       if json.loads(h[2])["data"]["kind"] == "reminder"], what="reminder sent")
+    await asyncio.sleep(1.0)  # any second firing would arrive now
+    assert len([h for h in receiver.hits("hook") if json.loads(h[2])["data"]["kind"] == "reminder"]) == 1
+    alert = json.loads(reminded[0][2])["data"]
+    assert alert["reminder"]["offset"] == offset and alert["reminder"]["due"] == due.isoformat()
+    (due_event,) = await _reminders_published(replicas[0].service)
+    assert due_event.reminder_id == job_id
+    assert [r.service.leader.is_leader for r in replicas].count(True) == 1
+    assert replicas[0].service.reminders.jobs() == []
+
+
+async def test_same_reminder_twice_leaves_one_job_and_a_moved_deadline_moves_it(notifier, write_yaml,
+                                                                                publish_classified):
+    today = datetime.now(timezone.utc).date()
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}]")
+    n = await notifier(subscriptions=path, run_scheduler=False)
+    await publish_classified(n.service, release(dated("c1", today + timedelta(days=60))))
+    await publish_classified(n.service, release(dated("c1", today + timedelta(days=60))), event_id="again")
+    jobs = await wait_for(lambda: len(n.service.reminders.jobs()) == 4 and n.service.reminders.jobs(),
+                          what="four reminders (P30D, P7D, P1D, P0D)")
+    await publish_classified(n.service, release(dated("c1", today + timedelta(days=90)), version=2))
+    moved = await wait_for(lambda: (m := dict(n.service.reminders.jobs())) != dict(jobs) and m, what="moved")
+    assert set(moved) == {job_id for job_id, _ in jobs}
+    assert all(moved[j] - t == timedelta(days=30) for j, t in jobs)
+
+
+async def test_past_deadline_is_reported_once_inside_the_new_alert_and_never_scheduled(
+        notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('hook')}'}}}}]}}]")
+    n = await notifier(subscriptions=path, run_scheduler=False)
+    past = dated("c-past", date(2018, 3, 31))
+    await publish_classified(n.service, release(past))
+    await publish_classified(n.service, release(past), event_id="redelivered")  # the same release again
+    last = await publish_classified(n.service, release(past, version=2), event_id="v2")  # unchanged, new version
+    await wait_for(lambda: receiver.hits("hook"), what="the new alert")
+    await wait_for(lambda: _handled(n.service, last), what="every delivery handled")
+    await n.service.worker.drain()
+    (hit,) = receiver.hits("hook")  # one message for the release, none for the repeats
+    alert = json.loads(hit[2])["data"]
+    assert (alert["kind"], alert["elapsed"], alert.get("reminder")) == ("new", ["c-past:0"], None)
+    streams = n.service.runtime.streams
+    assert await streams.client.smembers(streams.key("notifier:elapsed:desk")) == {b"c-past:0"}
+    assert n.service.reminders.jobs() == []
+
+
+async def _handled(service, entry_id) -> bool:
+    """True once the notifier has read and acknowledged every entry up to ``entry_id``."""
+    streams = service.runtime.streams
+    (group,) = await streams.client.xinfo_groups(streams.key(CLASSIFIED))
+    return _id(group["last-delivered-id"]) >= _id(entry_id) and group["pending"] == 0
+
+
+def _id(entry_id) -> tuple[int, int]:
+    ms, _, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).partition("-")
+    return int(ms), int(seq)

@@ -1,0 +1,47 @@
+"""Sample classified releases for the notifier tests (the 2017 Iraq release, abridged)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from schemas.classified import (Commitment, DateDeadline, Money, PeriodDeadline, ReleaseClassified,
+                                ResponseTimeDeadline)
+
+PUBLISHED = datetime(2017, 11, 29, 10, 0, tzinfo=timezone.utc)
+
+FUNDING = Commitment(
+    id="c-funding", text="The UK will invest £10m over the next three years to build Iraq's "
+    "counter-terrorism capability to meet the new threat.", span=(100, 210), kind="pledge", actor="UK",
+    category="capability_building", counter_terrorism=True, confidence=0.9,
+    money=Money(amount=10_000_000, currency="GBP", text="£10m", span=(120, 124)),
+    deadlines=[PeriodDeadline(start=date(2017, 11, 29), end=date(2020, 11, 29), text="over the next three years",
+                              span=(125, 150))])
+BORDERS = Commitment(
+    id="c-borders", text="We will work with partners across the region to develop border infrastructure, "
+    "watch-lists and biometric capabilities.", span=(300, 400), kind="pledge", actor="UK",
+    category="border_security", counter_terrorism=True, confidence=0.8)
+CONTENT = Commitment(
+    id="c-content", text="The major communications companies must remove content within one to two hours "
+    "of release.", span=(500, 590), kind="demand", actor="major communications companies",
+    category="online_content", counter_terrorism=True, confidence=0.85,
+    deadlines=[ResponseTimeDeadline(min="PT1H", max="PT2H", anchor="release",
+                                    text="within one to two hours of release", span=(550, 590))])
+TRAINING = Commitment(
+    id="c-training", text="The UK will continue to support Iraqi defence and security through the provision "
+    "of officer training.", span=(700, 800), kind="pledge", actor="UK", category="training",
+    counter_terrorism=False, confidence=0.7)
+
+
+def release(*commitments: Commitment, version: int = 1, release_id: str = "gov-uk/iraq-2017",
+            source: str = "seeds", published_at: datetime = PUBLISHED) -> ReleaseClassified:
+    return ReleaseClassified(
+        release_id=release_id, version=version, classifier_version="test", url="https://www.gov.uk/government/news/iraq",
+        title="UK ramps up counterterror effort in Iraq", published_at=published_at, source=source,
+        is_counter_terrorism=True, counter_terrorism_score=0.9,
+        commitments=list(commitments) if commitments else [FUNDING, BORDERS, CONTENT, TRAINING])
+
+
+def dated(cid: str, due: date, *, counter_terrorism: bool = True) -> Commitment:
+    return Commitment(id=cid, text=f"The UK will deliver {cid} by {due:%B %Y}.", span=(0, 40), kind="pledge",
+                      actor="UK", category="funding", counter_terrorism=counter_terrorism, confidence=0.9,
+                      deadlines=[DateDeadline(due=due, text=f"by {due:%-d %B %Y}", span=(20, 40))])

@@ -1,0 +1,74 @@
+"""Subscription validation: the documented YAML works, every bad field has its message."""
+
+import pytest
+import yaml
+
+from services.notifier.subscriptions import (Subscription, SubscriptionError, parse_file_document,
+                                             parse_subscription)
+
+CT_DESK = """
+subscriptions:
+  - id: ct-desk
+    filter: {counter_terrorism: true}
+    channels:
+      - webhook: {url: "http://127.0.0.1:9911/hook", secret: "s3cret"}
+"""
+
+
+def test_documented_yaml_is_valid():
+    (sub,) = parse_file_document(yaml.safe_load(CT_DESK))
+    assert sub.filter.counter_terrorism and sub.channels[0].secret == "s3cret"
+    assert sub.reminders == ["P30D", "P7D", "P1D", "P0D"] and sub.mode == "immediate"
+
+
+@pytest.mark.parametrize("channel, expected", [
+    ("console", {"type": "console"}),
+    ({"webhook": "https://x.example/h"}, {"type": "webhook", "url": "https://x.example/h", "secret": None}),
+    ({"email": "a@example.org"}, {"type": "email", "to": ["a@example.org"]}),
+    ({"apprise": "ntfy://ntfy.sh/pledgewatch"}, {"type": "apprise", "url": "ntfy://ntfy.sh/pledgewatch"}),
+    ({"type": "webhook", "url": "http://x.example/h"}, {"type": "webhook", "url": "http://x.example/h", "secret": None}),
+])
+def test_channel_shorthands(channel, expected):
+    assert Subscription(id="s", channels=[channel]).channels[0].model_dump() == expected
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"id": "", "channels": ["console"]}, "id", "String should match pattern"),
+    ({"id": "s", "channels": ["console"], "filter": {"kinds": ["promise"]}}, "filter.kinds.0", "Input should be"),
+    ({"id": "s", "channels": ["console"], "filter": {"actors": [" "]}}, "filter.actors", "entries must not be blank"),
+    ({"id": "s", "channels": ["console"], "filter": {"topic": "x"}}, "filter.topic", "unknown field"),
+    ({"id": "s", "channels": [{"webhook": {"url": "file:///etc/passwd"}}]}, "channels.0.url", "not file://"),
+    ({"id": "s", "channels": [{"webhook": {"url": "https://"}}]}, "channels.0.url", "URL has no host"),
+    ({"id": "s", "channels": [{"webhook": {"url": "https://x", "token": "t"}}]}, "channels.0.token", "unknown field"),
+    ({"id": "s", "channels": [{"apprise": "nosuch://x"}]}, "channels.0.url", "Apprise does not understand"),
+    ({"id": "s", "channels": [{"email": {"to": []}}]}, "channels.0.to", "at least 1 item"),
+    ({"id": "s", "channels": ["console"], "mode": "hourly"}, "mode", "Input should be 'immediate' or 'digest'"),
+    ({"id": "s", "channels": ["console"], "digest_at": "8am"}, "digest_at", "expected a time of day as HH:MM"),
+    ({"id": "s", "channels": ["console"], "reminders": ["P7D", "P7D"]}, "reminders", "duplicate offsets"),
+    ({"id": "s", "channels": ["console"], "paused_until": "2030-01-01T00:00:00"}, "paused_until", "timezone"),
+], ids=["id", "kind", "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
+        "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause"])
+def test_bad_field_is_named_with_its_message(data, field, message):
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription(data)
+    assert [e["field"] for e in info.value.errors] == [field]
+    assert message in info.value.errors[0]["message"]
+
+
+def test_file_errors_name_the_entry_and_duplicate_ids():
+    doc = {"subscriptions": [{"id": "a", "channels": ["console"]}, {"id": "a", "channels": ["console"]},
+                             {"id": "b", "channels": ["carrier-pigeon"]}]}
+    with pytest.raises(SubscriptionError) as info:
+        parse_file_document(doc)
+    assert [e["field"] for e in info.value.errors] == ["subscriptions.1.id", "subscriptions.2.channels.0"]
+
+
+def test_yaml_sexagesimal_digest_time_is_read_as_a_time():
+    (sub,) = parse_file_document(yaml.safe_load("subscriptions: [{id: d, mode: digest, digest_at: 07:30, channels: [console]}]"))
+    assert sub.digest_at.strftime("%H:%M") == "07:30"
+
+
+def test_secrets_are_redacted_in_public_json_and_kept_in_stored_json():
+    sub = Subscription(id="s", channels=[{"webhook": {"url": "https://x.example/h", "secret": "k"}}])
+    assert sub.model_dump(mode="json")["channels"] == [{"webhook": {"url": "https://x.example/h", "secret": "***"}}]
+    assert Subscription.model_validate_json(sub.stored()) == sub
