@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from schemas import ReleasePublished
+from .publishers import government_of
 
-UK_GOVERNMENT = "UK government"
-
-_DEPARTMENT = re.compile(
-    r"\b(?:Home Office|Cabinet Office|Foreign,? (?:and )?Commonwealth(?: and Development)? Office|Foreign Office"
-    r"|HM Treasury|Ministry of [A-Z][\w]+(?: (?:and|of) [A-Z]\w+)*|Department (?:of|for) [A-Z][\w]+"
-    r"(?:(?:,| and| of| for) [A-Z]\w+)*|Public Health England|National Crime Agency|Crown Prosecution Service"
-    r"|Northern Ireland Office|Scotland Office|Wales Office|Defra|DfE|DfT|DWP|DHSC|MoD|FCDO?|DCMS|DfID|DFID)\b"
-    r"|\b(?:the|HM|UK|British) [Gg]overnment\b|\bPrime Minister\b"
-)
+# Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
+_INSTRUMENT = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
+                         r"|Funding|Investment)s?$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher.
 _TITLE = re.compile(
@@ -42,14 +36,14 @@ _HOSTILE = re.compile(
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
 )
 _PUBLIC = re.compile(
-    r"^(?:the\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|parents|drivers|"
+    r"^(?:the\s+)?(?:(?:more|many|most|all|some|young|other)\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|parents|drivers|"
     r"individuals|residents|consumers|households|families|travellers|visitors|citizens|patients|users|"
     r"young people|children|customers|pupils|students)$",
     re.IGNORECASE,
 )
 _SUBORDINATOR = re.compile(
     r"\b(?:that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
-    r"said|says|announced|announces|confirmed|means)\b",
+    r"said|says|announced|announces|confirmed|means|why|how)\b",
     re.IGNORECASE,
 )
 
@@ -64,18 +58,6 @@ class Actor(NamedTuple):
     agent: bool  # a person or body able to act, not a thing ("the adverts") or a time ("later this year")
     hostile: bool = False
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
-
-
-def publisher(release: ReleasePublished) -> str:
-    """The body that published ``release``: its first organisation, else the first department named."""
-    if release.organisations:
-        return release.organisations[0]
-    for text in (release.title, release.body):
-        match = _DEPARTMENT.search(text)
-        if match:
-            name = match.group()
-            return UK_GOVERNMENT if _TITLE.match(name) or "overnment" in name else name
-    return UK_GOVERNMENT
 
 
 def clause_subject(sentence: str, trigger: int) -> str:
@@ -101,14 +83,18 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
     text = subject.strip()
     if not text or _FIRST_PERSON.fullmatch(text) or _FIRST_PERSON.match(text) and len(text.split()) == 1:
         return Actor(publisher_name, True, own=True)
-    if _HOSTILE.search(text):
+    head = _PREPOSITION.split(text, maxsplit=1)[0]  # "the distribution of X to local authorities": "the distribution"
+    if _HOSTILE.search(head):  # "providers exposed to terrorist content" are no terrorists
         return Actor(text, False, hostile=True)
     if _PUBLIC.match(text):
         return Actor(text, False)
     if _TITLE.match(text):
         bare = re.sub(r"^the\s+", "", text, flags=re.I)
-        return Actor(bare if bare.upper() in ("UK", "BRITAIN") else publisher_name, True, own=True)
-    head = _PREPOSITION.split(text, maxsplit=1)[0]  # "the distribution of X to local authorities": "the distribution"
+        if bare.upper() in ("UK", "BRITAIN"):
+            return Actor(bare, True, own=True)
+        if re.search(r"government|prime minister", bare, re.IGNORECASE):  # the whole government, not a department
+            return Actor(government_of(publisher_name), True, own=True)
+        return Actor(publisher_name, True, own=True)
     for match in _CAPITALISED.finditer(text):
         if match.start() >= len(head):
             break
@@ -123,7 +109,9 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
             break  # "the ESG transitional grant": the name only qualifies a thing
 
-        if _TITLE.match(name) or name == publisher_name:
+        if _TITLE.match(name):
+            return name_actor(name, False, publisher_name)
+        if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
     agent = _AGENT_NOUN.search(head)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from schemas import ReleaseClassified, ReleasePublished
 
-from .actors import publisher
-from .commitments import build_commitment, candidate_sentences, find_commitment
+from .publishers import publisher
+from .aliases import acronyms
+from .clauses import commitments_in
+from .commitments import build_commitment, candidate_sentences
 from .money import dollar_of
 from .context import borrow_deadlines, drop_restated_summary
 from .sentences import split_sentences
+from .publishers import publisher
 from .terrorism import THRESHOLD, score_release
 
-CLASSIFIER_VERSION = "rules-0.1.0"
+CLASSIFIER_VERSION = "rules-0.2.0"
 _SUPPORTED = ("en",)
 
 
@@ -28,18 +31,20 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
     score, evidence = score_release(release.title, release.body)
     body, published = release.body, release.published_at.date()
     who = publisher(release)
+    names = acronyms(body, who)
     commitments = []
     sentences = split_sentences(body)
     previous = None
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
-    for sentence in candidate_sentences(body, sentences):
-        found = find_commitment(body[sentence.start:sentence.end], who, previous)
-        if found is not None:
+    for whole in candidate_sentences(body, sentences):
+        for sentence, found in commitments_in(body, whole, who, previous):
+            if found.actor.name in names:
+                found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
             previous = found.actor
             context = _paragraph(body, sentence.start, sentence.end)
             commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
                                                 release_ct=score >= THRESHOLD, dollar=dollar))
-    commitments = borrow_deadlines(drop_restated_summary(commitments, body), sentences, body, published)
+    commitments = borrow_deadlines(commitments, sentences, body, published)
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
         counter_terrorism_score=score, evidence=evidence, commitments=commitments,

@@ -12,35 +12,45 @@ from schemas import Commitment, Kind, PeriodDeadline
 from .actors import Actor, clause_subject, name_actor
 from .categories import categorise
 from .deadlines import find_deadlines
+from .frames import headline, passive_demand, possessed_commitment, required_party
 from .money import find_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 from .triggers import Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers
+from .verbs import is_participle
 
 # Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
 _FRAMING = re.compile(
     r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
-    r"warn\w*|could|would|might)\b", re.IGNORECASE)
+    r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
 _THERE = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomorrow|\d{4})\b", re.IGNORECASE)
+_SEE_DONE = re.compile(r"\bsee\s+(?:[^\s.;]+\s+){1,8}?[a-z]+ed\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:that|which)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PERSON = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
+_PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
 _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 
-# One pass over the whole body finds the sentences worth reading closely: every trigger holds one of these.
+# One pass over the lowercased body finds the sentences worth reading closely: every trigger holds one of
+# these (a case-sensitive regex over lowercased text is about twice as fast as an IGNORECASE one).
 _CUE = re.compile(
     r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
     r"undert\w*|agree\w*|resolved|going|plan|plans|intend\w*|step|steps|call\w*|urg\w*|press\w*|ask\w*|"
     r"demand\w*|requir\w*|instruct\w*|direct\w*|order\w*|oblig\w*|compel\w*|forc\w*|tell\w*|told|advocat\w*|"
     r"push\w*|argu\w*|lobb\w*|appeal\w*|essential|vital|important|crucial|imperative|critical|necessary|"
     r"want\w*|decided|is\s+to|are\s+to|set\s+to|right\s+for|time\s+for|pounds?|dollars?|euros?)\b"
-    r"|[£$€]|['’]ll\b", re.IGNORECASE)
+    r"|[£$€]|['’]ll\b")
+_HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  # "Councils to get £100m"
 
 
 def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
     """The sentences that hold a trigger word, found with one scan of ``body``."""
+    positions = sorted([m.start() for m in _CUE.finditer(body.lower())] +
+                       [m.start() for m in _HEADLINE_CUE.finditer(body)])
     chosen, index = [], 0
-    for match in _CUE.finditer(body):
-        position = match.start()
+    for position in positions:
         while index < len(sentences) and sentences[index].end <= position:
             index += 1
         if index == len(sentences):
@@ -55,8 +65,9 @@ class Found(NamedTuple):
     actor: Actor
 
 
-def find_commitment(text: str, publisher: str, previous: Actor | None = None) -> Found | None:
-    """The commitment one sentence makes, if any: its trigger and who must act."""
+def find_commitment(text: str, publisher: str, previous: Actor | None = None, *, alone: bool = False) -> Found | None:
+    """The commitment one sentence makes, if any: its trigger and who must act. A sentence ``alone`` in
+    its paragraph may be a headline ("Councils to get £100m")."""
     if text.rstrip().endswith("?"):
         return None
     found: list[Found] = []
@@ -66,8 +77,12 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None) ->
             found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
     for trigger in obligation_triggers(text) + pledge_triggers(text):
         actor = _subject_actor(text, trigger, publisher, previous)
+        if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
+            party = required_party(text, trigger.start)
+            actor = Actor(party, True) if party else None
         if actor is not None:
             found.append(Found(trigger, actor))
+    found += _frames(text, publisher, previous, found, alone)
     if not found and find_money(text):
         trigger = money_trigger(text)
         if trigger is not None:
@@ -77,6 +92,24 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None) ->
     return min(found, key=lambda f: (f.trigger.start, f.trigger.kind != Kind.DEMAND), default=None)
 
 
+def _frames(text: str, publisher: str, previous: Actor | None, found: list[Found], alone: bool) -> list[Found]:
+    """Commitments written without a modal verb (see :mod:`.frames`)."""
+    extra = []
+    restated = possessed_commitment(text)
+    if restated is not None and not _FRAMING.search(text[: restated.start]):
+        actor = name_actor(restated.actor or "", False, publisher)
+        extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
+    if found or extra:
+        return extra
+    demand = passive_demand(text)
+    if demand is not None and previous is not None and not previous.own and find_deadlines(text, date(2000, 1, 1)):
+        return [Found(demand, previous)]  # "Companies should … Terrorist content should be removed …"
+    announced = headline(text) if alone else None
+    if announced is not None:
+        return [Found(announced, Actor(publisher, True, own=True))]
+    return []
+
+
 def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None) -> Actor | None:
     subject = clause_subject(text, trigger.start)
     last = subject.split()[-1] if subject.split() else ""
@@ -84,8 +117,16 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
+    if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE \
+            and not _passive(text, trigger):
+        return None  # "This will provide support": the effect of what was just announced
     if _PRONOUN.match(last) and not trigger.verb.startswith("be "):
         subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
+    if trigger.kind == Kind.PLEDGE and _PERSON.match(subject) and _passive(text, trigger):
+        return None  # "he will be sentenced": something done to a person, not a promise
+    if trigger.kind == Kind.PLEDGE and (_passive(text, trigger) or find_money(subject)) \
+            and not _THERE.search(subject) and not _FRAMING.search(text[: trigger.start]):
+        return Actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
     if _THERE.search(subject):
         return Actor(publisher, False) if trigger.kind == Kind.PLEDGE and trigger.verb.startswith("be") else None
     actor = name_actor(subject, text.startswith(subject), publisher)
@@ -93,9 +134,21 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if trigger.kind == Kind.DEMAND:  # "we must" is resolve, not a demand; "the rules should" names no one
         return actor if actor.agent and not actor.own else None
+    if not actor.agent and _RELATIVE.search(text, 0, trigger.start):
+        return None  # "training that will set them up": a thing described, not an actor's promise
+    if trigger.verb == "see" and not _TIME.search(subject) and not _SEE_DONE.search(text, trigger.start):
+        # "passengers will see faster services" predicts; "later this year will see", "will see 8 drugs added"
+        # announce
+        return None
     if agent_only(trigger) and not actor.agent:
         return None
     return actor
+
+
+def _passive(text: str, trigger: Trigger) -> bool:
+    """The trigger's verb is passive: "will be invested", "are to be given", "set to be opened"."""
+    match = _PASSIVE.search(text, trigger.start, trigger.start + 40)
+    return match is not None and is_participle(match["participle"])
 
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,

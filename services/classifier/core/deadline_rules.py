@@ -1,7 +1,8 @@
 """One rule per way of writing a deadline: a compiled regex and a resolver that turns
 its match into the deadline's fields, resolved against the publication date.
 
-A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
+Each rule runs only on text holding one of its ``NEEDS`` (a lowercase word, ``DIGIT`` or
+``MONTH_NAME``): a substring test is far cheaper than a regex. A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
 start that is not a deadline ("from spring 2014"), or None when the match is no date.
 """
 
@@ -20,6 +21,7 @@ from .numbers import NUMBER, parse_number
 COMMENCEMENT = "commencement"
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
+DIGIT, MONTH_NAME = "<digit>", "<month>"
 
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -104,10 +106,21 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
 
 
 def _financial_year(match: re.Match[str], published: date) -> Fields:
+    """"2018-19" → 2018-04-01..2019-03-31; "across 2018-19 and 2019-20" → 2018-04-01..2020-03-31."""
     first, second = int(match["y1"]), _year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
-    return {"type": "period", "start": date(first, 4, 1), "end": date(first + 1, 3, 31)}
+    last = first
+    if match["y3"] and _year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
+        last = int(match["y3"])
+    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31)}
+
+
+def _academic_year(match: re.Match[str], published: date) -> Fields:
+    """An academic year runs 1 September to 31 August."""
+    current = published.year if published.month >= 9 else published.year - 1
+    first = current if match["rel"].lower() in ("this", "current") else current + 1
+    return {"type": "period", "start": date(first, 9, 1), "end": date(first + 1, 8, 31)}
 
 
 def _year_range(match: re.Match[str], published: date) -> Fields:
@@ -180,12 +193,19 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?:for|within|over)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
-              rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b"), _financial_year),
+              rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
+              rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), _financial_year),
+    (_compile(rf"(?<![\d/-])(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})\b"), _year_range),
+    (_compile(r"\b(?:(?:for|in|during|over|across|by)\s+)?(?:the\s+)?(?P<rel>next|this|current|coming|following)\s+"
+              r"(?:academic|school)\s+year\b"), _academic_year),
+    (_compile(r"\b(?:in\s+)?both\s+this\s+year\s+and\s+next(?:\s+year)?\b"),
+     lambda match, published: {"type": "period", "start": published, "end": date(published.year + 1, 12, 31)}),
     (_compile(rf"\b(?:between|from)\s+(?P<y1>{YEAR})\s+(?:and|to|until)\s+(?P<y2>{YEAR})\b"), _year_range),
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
               rf"(?:(?P<d1>{_DAY})\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}"
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
-    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<d>{_DAY})\s+(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"), _day),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"),
+     _day),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{YEAR})\b"), _day),
     (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR}))?\b"
               r"(?!\s*\d)"), _month),
@@ -193,5 +213,15 @@ RULES: list[Rule] = [
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?:early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b"), _this_unit),
+    (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+     _this_unit),
 ]
+
+# What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
+NEEDS: list[tuple[str, ...]] = [
+    ("within",), ("instantly",), ("next", "coming", "following", "forthcoming"), ("tomorrow",),
+    ("week", "month", "year"), (DIGIT,), (DIGIT,), ("academic", "school year"), ("both this year",), (DIGIT,),
+    (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
+    (DIGIT,), ("year", "month", "week", "decade"),
+]
+assert len(NEEDS) == len(RULES)

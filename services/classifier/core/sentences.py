@@ -4,8 +4,9 @@ Paragraphs are separated by line breaks. A paragraph that ends in a comma (or
 "and"/"or") carries on into the next one: GOV.UK bodies often break one long
 sentence across paragraphs ("... through the provision of officer training,
 <blank line> including places for ..."). Inside a paragraph a sentence ends at
-., ! or ? followed by a space and a capital, digit or opening quote, unless
-the full stop closes a known abbreviation.
+., ! or ? followed by a space and a capital, digit or opening quote (or by a
+capitalised word with no space, as copied text often has), unless the full stop
+closes a known abbreviation.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import NamedTuple
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _CONTINUES = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
-_BOUNDARY = re.compile(r"[.!?][)\"'’”]*\s+(?=[\"'‘“(]?[A-Z0-9£$€])")
+_BOUNDARY = re.compile(r"[.!?](?:[)\"'’”]*\s+(?=[\"'‘“(]?[A-Z0-9£$€])"
+                       r"|(?<=[a-z]{2}[.!?])[)\"'’”]*(?=[A-Z][a-z]))")  # "...take action.The two countries"
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|St|Rt|Hon|Gen|Col|Lt|Capt|Sgt|Rev|No|Nos|Co|Ltd|Inc|vs?|etc|"
     r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|[A-Z])|\b(?:e\.g|i\.e|U\.S|U\.K|a\.m|p\.m))\.$"
@@ -53,7 +55,7 @@ def _pieces(text: str, offset: int):
     begin = 0
     for match in _BOUNDARY.finditer(text):
         stop = match.start() + 1
-        if _ABBREVIATION.search(text[:stop]):
+        if _ABBREVIATION.search(text, max(0, stop - 12), stop):  # abbreviations are short: look back a little
             continue
         while stop < len(text) and text[stop] in ")\"'’”":
             stop += 1

@@ -19,7 +19,7 @@ _TERMS = re.compile(
     r"\b(?=[a-zA-Z])(?:(?P<strong>(?:counter[- ]?)?terror(?:ism|ist|ists)?\b|counterterror\w*|daesh\b|isil\b|isis\b"
     r"|islamic state\b|al[- ]qa['’]?[ie]da\b|al[- ]shabaa?b\b|boko haram\b|jihad\w*"
     r"|foreign (?:terrorist )?fighters?\b|proscri(?:be|bed|ption)\b|contest strategy\b"
-    r"|hezbollah\b|hamas\b|taliban\b|(?-i:Prevent)(?= (?:programme|strategy|duty|referrals?|co-?ordinators?|"
+    r"|hezbollah\b|hamas\b|taliban\b|aviation security\b|(?-i:Prevent)(?= (?:programme|strategy|duty|referrals?|co-?ordinators?|"
     r"officers?)|\)))"
     r"|(?P<weak>(?:violent )?extremis[mt]s?\b|radicali[sz]\w*|de-?radicali[sz]\w*"
     r"|improvised explosive|suicide bomb\w*|bombings?\b|hostages?\b|hate preachers?\b))",

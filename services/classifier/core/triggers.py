@@ -15,7 +15,7 @@ from schemas import Kind
 
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
-_ADVERBS = (r"(?:(?:also|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
+_ADVERBS = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
             r"again|initially|first|finally|only|formally|quickly|actively|rapidly|swiftly|directly|fully|"
             r"today|additionally|thus|similarly|likewise|in\s+turn|in\s+future|subsequently|duly|ultimately|"
             r"personally|,)\s+)*")
@@ -41,6 +41,7 @@ _COMMITTED = _compile(
     r"undertakes?|reaffirms?|reiterates?|renews?)(?:\s+(?:our|its|their)\s+(?:full\s+|strong\s+)?"
     r"(?:commitment|support))?)\s+(?:not\s+only\s+|itself\s+|"
     r"ourselves\s+|themselves\s+)?to\b")
+_STANCE = _compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?committed\s+to\s+\w+ing\b")
 _GOING_TO = _compile(
     r"\b(?:(?:is|are|am)\s+(?:going|planning|intending|preparing)|(?<!no )(?<!any )(?<!a )(?<!the )(?<!our )"
     r"(?<!its )(?<!new )(?:plans|intends|plan|intend)|set)\s+to\s+(?:be\s+)?"
@@ -53,7 +54,8 @@ _NOT_PLANS = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|chal
 _MONEY_VERB = _compile(
     rf"\b(?:(?:have|has|had|'ve|am|is|are|'m|'re|will|to|today)\s+{_ADVERBS}(?:been\s+able\s+to\s+)?{_ADVERBS}"
     r"(?:announc|provid|invest|allocat|commit|pledg|award|earmark|set(?:ting)?\s+aside|spend|giv|fund|unveil|"
-    r"confirm|donat|contribut|boost|secur|inject|ring-?fenc|mak(?:e|ing)\s+available)\w*|"
+    r"confirm|donat|contribut(?!\w*\s+to\b)|boost|secur|inject|ring-?fenc|mak(?:e|ing)\s+available)\w*|"
+    r"\bannounced\b(?!\s+(?:the|a|an|its|their|that)\b)|\bthanks\s+to\s+(?:an?\s+|the\s+)?(?=[£$€])|"
     r"\b(?:announces|unveils|pledges|commits|invests|provides|confirms|allocates|awards|donates|earmarks)\b|"
     r"\bmade\s+available\b|\b(?:additional|further|extra|new)\s+(?:[£$€]|funding\s+of))")
 _CALL_ON = _compile(
@@ -78,27 +80,54 @@ _NOT_ACTIONS = frozenset("be have not never the a an this that these those there
                          "their our he she you i".split())
 
 
+_CHANGES = frozenset("rise fall grow increase decrease reach double treble triple soar drop climb exceed".split())
 _EFFECTS = frozenset("improve increase reduce boost enhance strengthen accelerate transform".split())
 _DEMAND_VERBS = frozenset("press urge call ask require demand push instruct direct order oblige compel force".split())
+
+
+# Each pattern runs only on a sentence holding one of its words: a substring test costs far less than a regex.
+_NEEDS = {
+    "will": ("will", "shall", "'ll", "’ll"),
+    "committed": ("commit", "pledge", "promis", "vow", "undert", "agreed", "resolved", "decided", "reaffirm",
+                  "reiterat", "renew"),
+    "going": ("going to", "planning to", "intending to", "preparing to", "plan", "intend", "set to"),
+    "step": ("next step",), "is to": ("is to", "are to"),
+    "call on": ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
+                "order", "oblig", "compel", "forc", "tell", "told"),
+    "call for": ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
+    "essential": ("it is",),
+    "must": ("must", "should", "need", "will have to", "required to", "obliged to", "expected to"),
+}
+
+
+def _has(low: str, family: str) -> bool:
+    return any(word in low for word in _NEEDS[family])
 
 
 def pledge_triggers(sentence: str) -> list[Trigger]:
     """Candidate pledges; the caller checks each one's subject."""
     found = []
-    for match in _WILL.finditer(sentence):
+    low = sentence.lower()
+    for match in _WILL.finditer(sentence) if _has(low, "will") else ():
         verb = (match["verb"] or match["verb2"] or "").lower()
         after = (match["next"] or "").lower()
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
-        kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower())
+        kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower(), sentence)
         if kind is None and verb == "be" and re.search(r"\bthere\s+$", sentence[:match.start()], re.I):
             kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
         if kind is not None:
             found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
-    found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _COMMITTED.finditer(sentence)]
-    found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75) for m in _GOING_TO.finditer(sentence)]
-    found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _NEXT_STEP.finditer(sentence)]
-    found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
-              for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
+    if _has(low, "committed"):
+        found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _COMMITTED.finditer(sentence)
+                  if not _STANCE.match(sentence, m.start())]
+    if _has(low, "going"):
+        found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
+                  for m in _GOING_TO.finditer(sentence) if m["verb"].lower() not in _CHANGES]
+    if _has(low, "step"):
+        found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _NEXT_STEP.finditer(sentence)]
+    if _has(low, "is to"):
+        found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
+                  for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
     return sorted(found, key=lambda t: t.start)
 
 
@@ -111,7 +140,11 @@ def money_trigger(sentence: str) -> Trigger | None:
 def demand_triggers(sentence: str) -> list[Trigger]:
     """Demands that name whom they ask ("called on X to", "for X to", "it is vital for X to")."""
     found = []
-    for pattern, confidence in ((_CALL_ON, 0.85), (_CALL_FOR, 0.8), (_ESSENTIAL, 0.8)):
+    low = sentence.lower()
+    for pattern, family, confidence in ((_CALL_ON, "call on", 0.85), (_CALL_FOR, "call for", 0.8),
+                                        (_ESSENTIAL, "essential", 0.8)):
+        if " to " not in low or not _has(low, family):
+            continue
         for match in pattern.finditer(sentence):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
                 actor = re.sub(r"^(?:the|all\s+the)\s+", "", match["actor"].strip(), flags=re.I)
@@ -121,14 +154,16 @@ def demand_triggers(sentence: str) -> list[Trigger]:
 
 def obligation_triggers(sentence: str) -> list[Trigger]:
     """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
+    if not _has(sentence.lower(), "must"):
+        return []
     return [Trigger(Kind.DEMAND, m.start(), None, m["verb"].lower(), 0.75)
             for m in _MUST.finditer(sentence) if m["verb"].lower() not in _NOT_ACTIONS]
 
 
-def _will(verb: str, after: str, rest: str) -> tuple[Kind | None, float]:
+def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None, float]:
     if verb == "become" and after == "available" or verb == "be" and after == "able":
         return Kind.PLEDGE, 0.6  # "funding will become available", "families will be able to access"
-    if verb in ("not", "never", "no") or verb in NEVER or verb in _DEMAND_VERBS:
+    if verb in ("not", "never", "no") or verb in NEVER or verb in _DEMAND_VERBS and verb != "require":
         return None, 0.0  # "will press firms to": the demand trigger names whom
     if verb == "be":
         if after in ("required", "obliged", "expected") and rest.split()[1:2] == ["to"]:
@@ -149,9 +184,13 @@ def _will(verb: str, after: str, rest: str) -> tuple[Kind | None, float]:
             return None, 0.0
     if verb == "report" and after in ("to", "directly", "back"):  # a reporting line, not an action
         return None, 0.0
+    if verb == "progress" and after in ("on", "to", "onto"):
+        return None, 0.0  # "students will progress on to": a path, not an act
+    if verb == "require" and not re.match(r"\s*\w+\s+to\b", rest):
+        return Kind.DEMAND, 0.75  # "DHS will require enhanced measures for all flights": a rule on others
     if verb == "take" and after in ("place", "effect"):
         return None, 0.0
-    if verb == "announce" and "today" in rest:
+    if verb == "announce" and "today" in sentence.lower():
         return None, 0.0  # done today, not promised
     if verb in ("make", "making") and "available" not in rest:
         return Kind.PLEDGE, 0.5  # agent-only: see AGENT_ONLY

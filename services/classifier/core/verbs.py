@@ -9,13 +9,13 @@ NEVER = frozenset(
     "mean means help allow enable need vary fit seem appear depend remain cost benefit affect become face "
     "last happen arise lead result matter know feel want like expect hope reflect prove suffer struggle "
     "mark play determine replace differ tend suit owe get apply experience serve explain say speak "
-    "miss regret".split()
+    "miss regret remember".split()
 )
 # Verbs that commit only when an agent acts ("we will ensure", not "the new rules will ensure").
 AGENT_ONLY = frozenset(
     "ensure reduce increase improve boost transform enhance save protect prevent encourage raise cut bring give "
     "seek try attempt aim look make keep strengthen tackle deter stop change drive secure accelerate clarify "
-    "bring focus".split()
+    "bring focus provide".split()
 )
 # Past participles that are not -ed/-en words.
 _IRREGULAR_PARTICIPLES = frozenset(
@@ -27,7 +27,7 @@ _IRREGULAR_PARTICIPLES = frozenset(
 _ADJECTIVES = frozenset(
     "pleased delighted interested concerned based able open ready free legally limited available sufficient "
     "needed tired worried excited proud grateful surprised disappointed happy glad keen aware tasked "
-    "likely unable eligible entitled liable even given often golden hidden wooden sudden broken".split()
+    "likely unable eligible entitled liable even often golden hidden wooden sudden broken".split()
 )
 
 

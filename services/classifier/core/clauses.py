@@ -1,0 +1,38 @@
+"""One commitment per clause with its own actor and action: "We will continue to support stabilisation,
+and we will continue to lead Coalition efforts …" holds two."""
+
+from __future__ import annotations
+
+import re
+
+from .actors import Actor
+from .commitments import Found, find_commitment
+from .sentences import Sentence
+
+# A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject.
+_BOUNDARY = re.compile(r"(?:[,;]\s+(?:and|but|while|whilst)|;)\s+(?=\S)", re.IGNORECASE)
+
+
+def commitments_in(body: str, sentence: Sentence, publisher: str,
+                   previous: Actor | None) -> list[tuple[Sentence, Found]]:
+    """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
+    actor and act, else at most one for the whole sentence."""
+    text = body[sentence.start:sentence.end]
+    if _BOUNDARY.search(text):
+        clauses, begin = [], 0
+        for match in _BOUNDARY.finditer(text):
+            clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
+            begin = match.end()
+        clauses.append(Sentence(sentence.start + begin, sentence.end))
+        found = []
+        for clause in clauses:
+            commitment = find_commitment(body[clause.start:clause.end], publisher, previous)
+            if commitment is not None and commitment.trigger.start > 0:  # its own subject before the verb
+                found.append((clause, commitment))
+                previous = commitment.actor
+        if len(found) > 1:
+            return found
+    first, last = body.rfind("\n", 0, sentence.start) + 1, body.find("\n", sentence.end)
+    alone = not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
+    commitment = find_commitment(text, publisher, previous, alone=alone)
+    return [(sentence, commitment)] if commitment is not None else []

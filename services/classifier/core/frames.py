@@ -1,0 +1,81 @@
+"""Commitments written without "will": a restated commitment ("the government's commitment to
+increase spending"), a headline ("Fifteen new free schools to open …"), a passive demand
+("terrorist content should be removed within one hour") and a rule set on others
+("DHS will require enhanced security measures for all flights")."""
+
+from __future__ import annotations
+
+import re
+
+from schemas import Kind
+
+from .triggers import Trigger
+from .verbs import is_participle
+
+_PROMISE = re.compile(r"\b(?P<noun>commitment|pledge|promise|plans?)\s+to\s+(?P<verb>[a-z]+)", re.IGNORECASE)
+# Who owns it, read back from the noun: "the government’s [long-standing] commitment", "our plans".
+_OWNER = re.compile(r"(?:(?P<owner>\b[\w-]+(?:\s+[\w-]+){0,3}?)['’]s|\b(?P<pronoun>our|its|their))"
+                    r"\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+# A headline: a noun phrase with no finite verb, then "to VERB" ("Councils to get £100m").
+_HEADLINE = re.compile(r"^(?P<np>[A-Z0-9£$€][^,;:.!?()]{0,80}?)\s+to\s+(?:be\s+)?(?:\w+ly\s+)?(?P<verb>[a-z]+)\b")
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|will|shall|has|have|had|can|could|would|should|must|may|might|do|does|did|"
+    r"thanks|due|according|ahead|welcome|response|access|next|up|close|prior|contrary|subject|able|want\w*|"
+    r"need\w*|going|hope\w*|plan\w*|aim\w*|seek\w*|tr(?:y|ies|ied)|how|what|who|which|that|it|we|i|you|they|"
+    r"he|she|in order|as|so|if|when|unless|whether|while|where|like|include\w*)\b|\w+(?:ed|ing)\b", re.IGNORECASE)
+_HEADLINE_WORDS = 5
+_RELATIVE_CLAUSE = re.compile(r",|\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
+_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)  # "The limits to be included … are not set at 0"
+_DETERMINER = re.compile(r"\s(?:the|a|an|its|their|our|his|her)\b", re.IGNORECASE)  # "X reserves the right": a verb
+# Aims too broad to be an action ("our commitment to stamp out this evil", "to prevent radicalization").
+_ASPIRATIONS = frozenset("prevent protect stamp fight combat defeat counter address tackle support ensure keep make "
+                         "promote uphold defend end eliminate eradicate work help build improve".split())
+_NOT_VERBS = frozenset("the a an this that these those their its our his her date be".split())
+_PASSIVE_DEMAND = re.compile(
+    r"\b(?:should|must|will\s+have\s+to|will\s+need\s+to|need\s+to|needs\s+to)\s+(?:\w+ly\s+)?be\s+"
+    r"(?:\w+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
+_REQUIRE_OBJECT = re.compile(r"\brequire\s+[^.;]*?\b(?:for|from|of|on)\s+(?P<actor>[^,.;:()]{2,60})", re.IGNORECASE)
+
+
+def possessed_commitment(sentence: str) -> Trigger | None:
+    """"the government's commitment to increase", "our plans to introduce": a restated pledge."""
+    low = sentence.lower()
+    if not any(word in low for word in ("commitment", "pledge", "promise", "plan")):
+        return None
+    match = _PROMISE.search(sentence)
+    if match is None or match["verb"].lower() in _NOT_VERBS | _ASPIRATIONS:
+        return None
+    owned = _OWNER.search(sentence, max(0, match.start() - 80), match.start())
+    if owned is None or owned["pronoun"] and match["noun"].lower() not in ("plan", "plans"):
+        return None  # "our commitment to …" in rhetoric; "the government's commitment to …" restates one
+    owner = owned["owner"] or ""
+    owner = re.sub(r"^(?:the|a|an)\s+", "", owner.split(" the ")[-1].strip(), flags=re.IGNORECASE)
+    return Trigger(Kind.PLEDGE, match.start("noun"), owner or None, match["verb"].lower(), 0.7)
+
+
+def headline(sentence: str) -> Trigger | None:
+    """"Fifteen new free schools to open in areas …", "The recommendations to be delivered by 2021 include:"."""
+    match = _HEADLINE.match(sentence)
+    if match is None or match["verb"].lower() in _NOT_VERBS or _FINITE.search(match["np"]) \
+            or len(match["np"].split()) > _HEADLINE_WORDS or _DETERMINER.search(match["np"]) \
+            or _COPULA.search(_RELATIVE_CLAUSE.split(sentence[match.end():], maxsplit=1)[0]):
+        return None
+    return Trigger(Kind.PLEDGE, match.end("np"), None, match["verb"].lower(), 0.6)
+
+
+def passive_demand(sentence: str) -> Trigger | None:
+    """"content … should be removed within one hour": a demand on whoever holds the content."""
+    if " be " not in sentence:
+        return None
+    match = _PASSIVE_DEMAND.search(sentence)
+    if match is None or not is_participle(match["participle"]) or match["participle"].lower() == "done" \
+            or re.search(r"\b(?:more|much|everything|something|nothing|this|it|that)\s*$", sentence[:match.start()],
+                         re.IGNORECASE):
+        return None
+    return Trigger(Kind.DEMAND, match.start(), None, match["participle"].lower(), 0.65)
+
+
+def required_party(sentence: str, start: int) -> str | None:
+    """Who "X will require … for/from Y" obliges: Y."""
+    match = _REQUIRE_OBJECT.search(sentence, start)
+    return match["actor"].strip() if match else None

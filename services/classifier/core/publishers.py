@@ -1,0 +1,137 @@
+"""Who published a release: the actor of its "we" and of its passive pledges.
+
+Read in this order, first hit wins:
+
+1. ``release.organisations`` (set by the GOV.UK API sources);
+2. the publishing site, from ``source`` then ``url``: a department's own domain or URL path
+   (dhs.gov, /public-safety-canada/, /government/organisations/home-office, "govuk-home-office")
+   or a short department slug among the words of the source, url or id ("dfe", "dhsc");
+3. on UK and Canadian government sites, the first department or minister the title and body
+   name ("the Home Secretary announced" → Home Office);
+4. the government the site belongs to (gov.uk → UK government, canada.ca → Government of
+   Canada, whitehouse.gov → United States government, ec.europa.eu → European Commission).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from schemas import ReleasePublished
+
+UK_GOVERNMENT = "UK government"
+
+# Site (the end of a host name, or a word of the source) → the body that speaks as "we" there.
+_SITES = [
+    ("dhs.gov", "U.S. Department of Homeland Security"), ("state.gov", "U.S. Department of State"),
+    ("defense.gov", "U.S. Department of Defense"), ("justice.gov", "U.S. Department of Justice"),
+    ("treasury.gov", "U.S. Department of the Treasury"), (".gov", "United States government"),
+    ("ec.europa.eu", "European Commission"), ("consilium.europa.eu", "Council of the EU"),
+    ("europarl.europa.eu", "European Parliament"), ("europa.eu", "European Union"),
+    ("govt.nz", "New Zealand government"), ("gov.au", "Australian government"), ("gov.ie", "Irish government"),
+    ("pm.gc.ca", "Government of Canada"), ("gc.ca", "Government of Canada"), ("canada.ca", "Government of Canada"),
+    ("counterterrorism.police.uk", "Counter Terrorism Policing"), ("g7", "G7"), ("g20", "G20"),
+    ("nato.int", "NATO"), ("un.org", "United Nations"),
+    ("gov.uk", UK_GOVERNMENT), ("parliament.uk", UK_GOVERNMENT), ("number10", UK_GOVERNMENT),
+]
+# Short names of UK departments as they appear in slugs, source names and URL paths.
+_SLUGS = {
+    "home-office": "Home Office", "ho": "Home Office", "dfe": "Department for Education",
+    "department-for-education": "Department for Education", "dft": "Department for Transport",
+    "department-for-transport": "Department for Transport", "dh": "Department of Health",
+    "doh": "Department of Health", "department-of-health": "Department of Health",
+    "dhsc": "Department of Health and Social Care",
+    "department-of-health-and-social-care": "Department of Health and Social Care",
+    "defra": "Defra", "moj": "Ministry of Justice", "ministry-of-justice": "Ministry of Justice",
+    "mod": "Ministry of Defence", "ministry-of-defence": "Ministry of Defence",
+    "dcms": "Department for Culture, Media and Sport", "dwp": "Department for Work and Pensions",
+    "phe": "Public Health England", "mmo": "Marine Management Organisation", "cabinet-office": "Cabinet Office",
+    "public-safety-canada": "Public Safety Canada", "fcdo": UK_GOVERNMENT, "fco": UK_GOVERNMENT,
+    "pmo": UK_GOVERNMENT, "prime-ministers-office-10-downing-street": UK_GOVERNMENT,
+}
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# Ministers and departments named in the text. Foreign policy and the Prime Minister speak for the
+# government as a whole; a domestic minister speaks for their department.
+_NAMED = [
+    (r"Home Secretary|Home Office|Security Minister|Policing Minister|Immigration Minister", "Home Office"),
+    (r"Education Secretary|Schools Minister|Children'?s Minister|Skills Minister|Department for Education"
+     r"|Secretary of State for Education", "Department for Education"),
+    (r"Transport Secretary|Rail Minister|Roads Minister|Road Safety Minister|Aviation Minister"
+     r"|Department for Transport|Secretary of State for Transport", "Department for Transport"),
+    (r"Health(?: and Social Care)? Secretary|Health Minister|Care Minister|Mental Health Minister"
+     r"|Department of Health(?: and Social Care)?|Secretary of State for Health", "health"),
+    (r"Justice Secretary|Justice Minister|Ministry of Justice", "Ministry of Justice"),
+    (r"Defence Secretary|Armed Forces Minister|Ministry of Defence", "Ministry of Defence"),
+    (r"Environment Secretary|Defra|Department for Environment", "Defra"),
+    (r"Public Safety Canada|(?:Minister of )?Public Safety(?: Minister)?", "Public Safety Canada"),
+    (r"Global Affairs Canada|Health Canada|Transport Canada|Canadian Heritage|Infrastructure Canada", None),
+    (r"Prime Minister|Foreign Secretary|Foreign Office|Chancellor|Cabinet Office", "government"),
+]
+_NAMED_RE = re.compile("|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED)))
+_NAMES_DEPARTMENTS = (UK_GOVERNMENT, "Government of Canada")
+
+
+def publisher(release: ReleasePublished) -> str:
+    """The body that speaks as "we" in ``release`` (see the module docstring for the order)."""
+    if release.organisations:
+        return release.organisations[0]
+    site = _site(release.source or "") or _site(release.url or "")
+    slug = _slug(" ".join((release.source or "", urlsplit(release.url or "").path, release.release_id)))
+    if slug and (site is None or site in _NAMES_DEPARTMENTS):
+        return slug
+    if site is None or site in _NAMES_DEPARTMENTS:
+        named = _named(release.title + "\n" + release.body, site or UK_GOVERNMENT, release.published_at.year)
+        if named:
+            return named
+    return site or UK_GOVERNMENT
+
+
+def _site(text: str) -> str | None:
+    lowered = text.lower()
+    hosts = re.findall(r"[a-z0-9.-]+\.[a-z]{2,}|\bg7\b|\bg20\b|\bnumber10\b", lowered)
+    for host in hosts:
+        host = host.removeprefix("www.")
+        for suffix, name in _SITES:
+            if host == suffix or host.endswith("." + suffix.lstrip(".")):
+                return name
+    return None
+
+
+def _slug(text: str) -> str | None:
+    lowered = text.lower()
+    for phrase in sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True):
+        if phrase in lowered:
+            return _SLUGS[phrase]
+    for word in re.findall(r"[a-z0-9]+", lowered):
+        if word in _SLUGS:
+            return _SLUGS[word]
+    return None
+
+
+def _named(text: str, site: str, year: int) -> str | None:
+    match = _NAMED_RE.search(text)
+    if match is None:
+        return None
+    name = _NAMED[int(match.lastgroup[1:])][1]
+    if name == "health":
+        return "Department of Health and Social Care" if year >= 2018 else "Department of Health"
+    if name == "government":
+        return site
+    return name or match.group()
+
+
+_GOVERNMENTS = {"Public Safety Canada": "Government of Canada", "Government of Canada": "Government of Canada",
+                "Counter Terrorism Policing": UK_GOVERNMENT}
+
+
+def government_of(publisher_name: str) -> str:
+    """The government a publisher belongs to ("the government" in its releases): a UK department's is
+    the UK government; a body that is no department of a government is its own."""
+    if publisher_name in _GOVERNMENTS:
+        return _GOVERNMENTS[publisher_name]
+    if publisher_name in _SLUGS.values() or any(name == publisher_name for _, name in _NAMED):
+        return "Government of Canada" if publisher_name.endswith("Canada") else UK_GOVERNMENT
+    if publisher_name.startswith("U.S. "):
+        return "United States government"
+    return publisher_name

@@ -1,0 +1,42 @@
+"""Deadline phrase families added for the labelling rules: spans of financial years, calendar ranges,
+academic years, "the 10th May", and starts that are not deadlines. Published 29 November 2017."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.classifier.core.deadlines import find_deadlines
+
+PUBLISHED = date(2017, 11, 29)
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    pytest.param("Councils will receive £40m across 2018-19 and 2019-20 for road repairs.",
+                 date(2018, 4, 1), date(2020, 3, 31), id="two-financial-years"),
+    pytest.param("The agency will fund research projects during 2018-2020.", date(2018, 1, 1), date(2020, 12, 31),
+                 id="during-calendar-range"),
+    pytest.param("The 2018-2020 programme will focus on fewer, larger projects.", date(2018, 1, 1),
+                 date(2020, 12, 31), id="bare-calendar-range"),
+    pytest.param("Every primary school will get extra funding for the next academic year.", date(2018, 9, 1),
+                 date(2019, 8, 31), id="next-academic-year"),
+    pytest.param("Grants will be paid in both this year and next year.", date(2017, 11, 29), date(2018, 12, 31),
+                 id="this-year-and-next"),
+])
+def test_periods(sentence, start, end):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.start, deadline.end) == ("period", start, end)
+
+
+def test_the_ordinal_day_before_a_month_is_a_date():
+    [deadline] = find_deadlines("Schools will receive the money by the 10th May.", PUBLISHED)
+    assert (deadline.type, deadline.due, deadline.text) == ("date", date(2018, 5, 10), "by the 10th May")
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Starting in 2018-19, £6m a year will become available through the fund.", id="starting-in"),
+    pytest.param("Funding rises in the wake of this year's floods.", id="this-years-possessive"),
+])
+def test_phrases_that_are_not_the_commitments_deadline(sentence):
+    assert find_deadlines(sentence, PUBLISHED) == []

@@ -1,0 +1,59 @@
+"""Who speaks as "we": from the publishing site, a department slug, or the minister the release names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from schemas import ReleasePublished
+from services.classifier.core.aliases import acronyms
+from services.classifier.core.publishers import government_of, publisher
+
+
+def _release(source: str, url: str, body: str, title: str = "News", release_id: str = "r-1") -> ReleasePublished:
+    return ReleasePublished(release_id=release_id, version=1, url=url, title=title, source=source, body=body,
+                            published_at=datetime(2017, 6, 1, tzinfo=timezone.utc),
+                            content_hash="sha256:" + "0" * 64)
+
+
+@pytest.mark.parametrize(("source", "url", "body", "expected"), [
+    pytest.param("gov.uk", "https://www.gov.uk/government/news/x", "The Home Secretary announced new funding.",
+                 "Home Office", id="uk-minister-names-department"),
+    pytest.param("gov.uk", "https://www.gov.uk/government/news/x", "The Prime Minister announced a review.",
+                 "UK government", id="uk-prime-minister-is-government"),
+    pytest.param("gov.uk", "https://www.gov.uk/government/news/x", "Funding was announced.", "UK government",
+                 id="uk-no-signal"),
+    pytest.param("govuk-department-for-education", "https://www.gov.uk/x", "We will act.",
+                 "Department for Education", id="source-names-department"),
+    pytest.param("canada.ca", "https://www.canada.ca/en/public-safety-canada/news/x.html", "We will act.",
+                 "Public Safety Canada", id="canada-url-path"),
+    pytest.param("canada.ca (via newswire.ca)", "https://www.newswire.ca/x", "Funding was announced.",
+                 "Government of Canada", id="canada-repost"),
+    pytest.param("dhs.gov", "https://www.embassy.example/x", "We will act.",
+                 "U.S. Department of Homeland Security", id="us-department-site"),
+    pytest.param("whitehouse.gov", "https://whitehouse.gov/x", "We will act.", "United States government",
+                 id="us-white-house"),
+    pytest.param("ec.europa.eu", "https://ec.europa.eu/x", "We will act.", "European Commission",
+                 id="eu-commission"),
+    pytest.param("mfat.govt.nz", "https://www.mfat.govt.nz/x", "We will act.", "New Zealand government",
+                 id="new-zealand"),
+])
+def test_publisher(source, url, body, expected):
+    assert publisher(_release(source, url, body)) == expected
+
+
+def test_a_department_slug_in_the_id_names_the_publisher():
+    assert publisher(_release("gov.uk", "https://x.example/y", "We will act.", release_id="dft-road-funding")) \
+        == "Department for Transport"
+
+
+def test_a_department_belongs_to_its_government():
+    assert government_of("Home Office") == "UK government"
+    assert government_of("Public Safety Canada") == "Government of Canada"
+
+
+def test_acronyms_defined_in_the_body_and_the_publishers_initials():
+    names = acronyms("The National Cyber Office (NCO) will open in May.", "U.S. Department of Homeland Security")
+    assert names["NCO"] == "National Cyber Office"
+    assert names["DHS"] == "U.S. Department of Homeland Security"
