@@ -18,7 +18,10 @@ FILE_NAME = "run.json"
 def write_run_state(settings: Settings, *, http_url: str) -> Path:
     path = settings.data_dir / FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "http_url": http_url}))
+    # Owner-only: a REDIS_URL may carry a password.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "http_url": http_url}))
     return path
 
 

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-import redis.asyncio as aioredis
 from aiohttp import web
 from faststream import FastStream
 from faststream.redis import RedisBroker
@@ -15,40 +14,14 @@ from faststream.specification import AsyncAPI
 from pledgewatch import __version__
 
 from .http import HttpServer
+from .runtime import Runtime
 from .settings import Settings
-from .streams import Streams
+from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
+__all__ = ["Runtime", "Service", "build_app", "make_broker"]
+
 log = logging.getLogger(__name__)
-
-
-class Runtime:
-    """The Redis connection of one service, opened at startup."""
-
-    def __init__(self, settings: Settings, *, source: str) -> None:
-        self.settings, self.source = settings, source
-        self._streams: Streams | None = None
-
-    @property
-    def streams(self) -> Streams:
-        if self._streams is None:
-            raise RuntimeError(f"{self.source}: not started")
-        return self._streams
-
-    async def open(self) -> Streams:
-        client = aioredis.Redis.from_url(self.settings.require_redis_url())
-        await client.ping()
-        self._streams = Streams(client, prefix=self.settings.prefix, maxlen=self.settings.stream_maxlen,
-                                source=self.source)
-        return self._streams
-
-    async def close(self) -> None:
-        if self._streams is not None:
-            await self._streams.client.aclose()
-            self._streams = None
-
-    async def ping(self) -> None:
-        await self.streams.client.ping()
 
 
 class Service(Protocol):
@@ -74,6 +47,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
     for service in services:
         service.attach(broker)
     http = HttpServer(settings.http_host, settings.http_port)
+    trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
 
     async def on_startup() -> None:
         for service in services:
@@ -85,11 +59,13 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
         await http.start()
         for service in services:
             await service.started()
+        await trimmer.start()
 
     async def on_shutdown() -> None:
         await http.stop()
 
     async def after_shutdown() -> None:
+        await trimmer.stop()
         for service in reversed(services):
             await service.stop()
 

@@ -45,13 +45,21 @@ def printable_fields(fields: Mapping[bytes | str, bytes | str]) -> dict[str, str
     return out
 
 
+def _stream_id(value: bytes | str) -> tuple[int, int]:
+    text = value.decode() if isinstance(value, bytes) else value
+    millis, _, seq = text.partition("-")
+    return int(millis), int(seq or 0)
+
+
 class Streams:
     """The prefix-aware stream operations of one service."""
 
     def __init__(self, client: aioredis.Redis, *, prefix: str, maxlen: int, source: str) -> None:
         self.client = client
         self.prefix = prefix
-        self.maxlen = maxlen
+        self.cap = maxlen
+        # XADD never trims (MAXLEN would drop entries no group has read yet): trim_consumed does.
+        self.maxlen: int | None = None
         self.source = source
 
     def key(self, name: str) -> str:
@@ -105,6 +113,26 @@ class Streams:
         log.error("dead letter from %s: %s", origin, reason)
         await self.publish(self.key(DEAD_LETTERS),
                            self.dead_letter_event(stream=origin, payload=payload, reason=reason))
+
+    async def trim_consumed(self, stream: str) -> int:
+        """Keep ``stream`` near ``cap`` entries without losing any that a group has not read.
+
+        Over the cap, entries every consumer group has read and acknowledged are
+        removed (XTRIM MINID); a stream no group reads is cut to the cap. A group
+        that lags keeps its backlog, however long. Returns the entries removed.
+        """
+        if await self.client.xlen(stream) <= self.cap:
+            return 0
+        groups = await self.client.xinfo_groups(stream)
+        if not groups:
+            return int(await self.client.xtrim(stream, maxlen=self.cap, approximate=False))
+        oldest_needed = min(_stream_id(g["last-delivered-id"]) for g in groups)
+        for group in groups:
+            if group["pending"]:
+                summary = await self.client.xpending(stream, group["name"])
+                oldest_needed = min(oldest_needed, _stream_id(summary["min"]))
+        keep_from = f"{oldest_needed[0]}-{oldest_needed[1]}"
+        return int(await self.client.xtrim(stream, minid=keep_from, approximate=False))
 
     async def times_delivered(self, entry: Entry) -> int:
         pending = await self.client.xpending_range(entry.stream, entry.group, min=entry.entry_id,

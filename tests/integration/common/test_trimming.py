@@ -1,0 +1,51 @@
+"""Stream trimming keeps streams near their cap and never drops an unread entry."""
+
+import pytest
+import redis.asyncio as aioredis
+
+from services.common.streams import Streams
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def streams(settings):
+    client = aioredis.Redis.from_url(settings.redis_url)
+    yield Streams(client, prefix=settings.prefix, maxlen=10, source="/test")
+    await client.aclose()
+
+
+async def _fill(streams, stream, count):
+    return [await streams.client.xadd(stream, {"n": str(i)}) for i in range(count)]
+
+
+async def test_a_stream_no_group_reads_is_cut_to_its_cap(streams):
+    stream = streams.key("orphan")
+    await _fill(streams, stream, 50)
+    await streams.trim_consumed(stream)
+    assert await streams.client.xlen(stream) == 10
+
+
+async def test_entries_a_group_has_not_read_are_kept_however_many(streams):
+    stream = streams.key("lagging")
+    await streams.ensure_group(stream, "slow")
+    ids = await _fill(streams, stream, 50)
+    assert await streams.trim_consumed(stream) == 0
+    assert await streams.client.xlen(stream) == 50
+
+    # The group reads 30 and acknowledges 25: the 5 pending and the 20 unread stay.
+    read = await streams.client.xreadgroup("slow", "c1", {stream: ">"}, count=30)
+    delivered = [entry_id for entry_id, _ in read[0][1]]
+    await streams.client.xack(stream, "slow", *delivered[:25])
+    await streams.trim_consumed(stream)
+    remaining = [entry_id for entry_id, _ in await streams.client.xrange(stream)]
+    assert remaining == ids[25:]
+
+
+async def test_a_stream_under_its_cap_is_left_alone(streams):
+    stream = streams.key("small")
+    await streams.ensure_group(stream, "g")
+    await _fill(streams, stream, 5)
+    await streams.client.xreadgroup("g", "c1", {stream: ">"})
+    assert await streams.trim_consumed(stream) == 0
+    assert await streams.client.xlen(stream) == 5
