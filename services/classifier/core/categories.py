@@ -13,9 +13,13 @@ import re
 
 from schemas import Category
 
+from .folding import any_in, fold
+
 
 def _rule(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    """Patterns are written in lowercase and run over the folded text (see :mod:`.folding`)."""
+    assert pattern == pattern.lower()
+    return re.compile(pattern)
 
 
 _SPECIFIC = [
@@ -45,21 +49,43 @@ _CAPABILITY = _rule(
     r"|\bresources?\b|\btechnolog\w*|\bsystems?\b|\bintelligence\b|\bdeploy\w*|\bprotect\w*|\bsecurity\b")
 _COOPERATION = _rule(
     r"\bpartners?\b|\bpartnerships?\b|\brelationships?\b|\bwork(?:ing)? (?:together |closely )?with\b|\ballies"
-    r"|\bcoalition\b|\binternational\b|\bbilateral\b|\bjoint(?:ly)?\b|\bUN\b|\bUnited Nations|\bG7\b|\bG20\b"
-    r"|\bNATO\b|\bEU\b|\bcountries\b|\bglobal\b")
+    r"|\bcoalition\b|\binternational\b|\bbilateral\b|\bjoint(?:ly)?\b|\bun\b|\bunited nations|\bg7\b|\bg20\b"
+    r"|\bnato\b|\beu\b|\bcountries\b|\bglobal\b")
+
+
+# Every match of a rule holds one of its words: a rule runs only on text that holds one.
+_WORDS = {
+    Category.ONLINE_CONTENT: ("internet", "online ", "social media", "tech", "communications companies", "platform",
+                              "content", "material", "posts", "videos", "encrypt", "end-to-end"),
+    Category.BORDER_SECURITY: ("border", "watch", "biometric", "passenger ", "airport security", "aviation security",
+                               "customs", "immigration", "visa", "travel "),
+    Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),
+    Category.TRAINING: ("train", "course", "mentor", "exercise", "curriculum", "military college"),
+    Category.LEGISLATION: ("legislat", "law", "bill", "act", "regulation", "statutory", "parliament", "offence",
+                           "powers", "consult", "code of practice", "guidance", "threshold"),
+    Category.PREVENTION: ("prevent", "radicali", "extremis", "safeguard", "counter", "diversion", "awareness",
+                          "campaign", "resilien", "communit"),
+    Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€"),
+    Category.INTERNATIONAL_COOPERATION: ("partner", "relationship", "work", "allies", "coalition", "international",
+                                         "bilateral", "joint", "un", "united nations", "g7", "g20", "nato", "eu",
+                                         "countries", "global"),
+    Category.CAPABILITY_BUILDING: ("capabilit", "capacity", "equip", "personnel", "build", "develop", "infrastructure",
+                                   "resource", "technolog", "system", "intelligence", "deploy", "protect", "security"),
+}
 
 
 def categorise(text: str, *, has_money: bool) -> Category:
     """The category of the commitment whose text is ``text``."""
+    folded = fold(text)
     for category, pattern in _SPECIFIC:
-        if pattern.search(text):
+        if any_in(folded, _WORDS[category]) and pattern.search(folded):
             return category
     if has_money:
         return Category.FUNDING
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):
-        if pattern.search(text):
+        if any_in(folded, _WORDS[category]) and pattern.search(folded):
             return category
     return Category.OTHER
 

@@ -23,6 +23,11 @@ def _content(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
+def _trigrams(text: str) -> set[str]:
+    words = _content(text)
+    return {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
 def drop_restated_summary(commitments: list[Commitment], body: str) -> list[Commitment]:
     """Drop a pledge in the opening paragraph (the summary) that a later pledge restates."""
     first_break = body.find("\n")
@@ -46,6 +51,7 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place")."""
     index = {sentence.start: i for i, sentence in enumerate(sentences)}
     cache: dict[int, list] = {}
+    trigrams_of: dict[int, set[str]] = {}  # a sentence's trigrams, by its start, for every neighbour read
     result = []
     for commitment in commitments:
         position = index.get(commitment.span[0])
@@ -53,14 +59,14 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
             result.append(commitment)
             continue
         lowered = commitment.text.lower()
-        words = _content(lowered)
-        trigrams = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+        trigrams = _trigrams(lowered)
         borrowed = []
         for neighbour in sentences[max(0, position - _LOOK_BACK):position] + sentences[position + 1:
                                                                                        position + 1 + _LOOK_AHEAD]:
             text = body[neighbour.start:neighbour.end]
-            theirs = _content(text)
-            if not any(" ".join(theirs[i:i + 3]) in trigrams for i in range(len(theirs) - 2)):
+            if neighbour.start not in trigrams_of:
+                trigrams_of[neighbour.start] = _trigrams(text)
+            if trigrams.isdisjoint(trigrams_of[neighbour.start]):
                 continue
             if neighbour.start not in cache:
                 cache[neighbour.start] = find_deadlines(text, published, neighbour.start)

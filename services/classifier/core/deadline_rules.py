@@ -1,8 +1,8 @@
 """One rule per way of writing a deadline: a compiled regex and a resolver that turns
 its match into the deadline's fields, resolved against the publication date.
 
-Each rule runs only on text holding one of its ``NEEDS`` (a lowercase word, ``DIGIT`` or
-``MONTH_NAME``): a substring test is far cheaper than a regex. A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
+Each rule runs only on text holding one of its ``NEEDS`` (a lowercase word, the first digits of a
+year or ``MONTH_NAME``): a substring test is far cheaper than a regex. A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
 start that is not a deadline ("from spring 2014"), or None when the match is no date.
 """
 
@@ -21,7 +21,8 @@ from .numbers import NUMBER, parse_number
 COMMENCEMENT = "commencement"
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
-DIGIT, MONTH_NAME = "<digit>", "<month>"
+MONTH_NAME = "<month>"
+_CENTURY = ("19", "20")  # a rule whose match holds a YEAR needs one of these
 
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -220,8 +221,8 @@ RULES: list[Rule] = [
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
 NEEDS: list[tuple[str, ...]] = [
     ("within",), ("instantly",), ("next", "coming", "following", "forthcoming"), ("tomorrow",),
-    ("week", "month", "year"), (DIGIT,), (DIGIT,), ("academic", "school year"), ("both this year",), (DIGIT,),
+    ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
-    (DIGIT,), ("year", "month", "week", "decade"),
+    _CENTURY, ("year", "month", "week", "decade"),
 ]
 assert len(NEEDS) == len(RULES)

@@ -9,8 +9,9 @@ from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH
-from .deadline_rules import COMMENCEMENT, DIGIT, MONTH_NAME, NEEDS, RULES
+from .calendar_units import MONTH, MONTHS
+from .folding import any_in, fold
+from .deadline_rules import COMMENCEMENT, MONTH_NAME, NEEDS, RULES
 
 _DEADLINE = TypeAdapter(Deadline)
 _DIGIT = re.compile(r"\d")
@@ -19,6 +20,11 @@ _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", 
 # Every rule needs a digit, a calendar word or "instantly": text with none of them holds no deadline.
 _ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
                   r"summer|autumn|fall|winter|instantly|tomorrow)\b", re.IGNORECASE)
+# Every word _ANY matches holds one of these; its other matches are digits.
+_MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
+_ANY_WORDS = _MONTH_WORDS + (
+    "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
+    "winter", "instantly", "tomorrow")
 
 
 def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline]:
@@ -30,13 +36,16 @@ def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline
     ("from spring 2014") and deadlines that ended before publication are left out.
     """
     candidates = []
-    if not _ANY.search(text):
+    if _DIGIT.search(text) is None and not any_in(fold(text), _ANY_WORDS) or not _ANY.search(text):
         return []
     low = text.lower()
-    present = {DIGIT: _DIGIT.search(text) is not None, MONTH_NAME: _MONTH.search(low) is not None}
+    present = {MONTH_NAME: any_in(low, _MONTH_WORDS) and _MONTH.search(low) is not None}
     for (pattern, resolve), needs in zip(RULES, NEEDS):
-        if not any(present[need] if need in present else need in low for need in needs):
-            continue
+        for need in needs:
+            if present[need] if need in present else need in low:
+                break
+        else:
+            continue  # the text holds none of the words the rule needs
         for match in pattern.finditer(text):
             fields = resolve(match, published)
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):

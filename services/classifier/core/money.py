@@ -6,6 +6,7 @@ import re
 
 from schemas import Money
 
+from .folding import any_in, fold
 from .numbers import NUMBER, parse_number
 
 _SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
@@ -28,6 +29,12 @@ _SUFFIXED = re.compile(
 
 
 _ANY = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
+_ANY_WORDS = ("gbp", "usd", "eur", "pound", "dollar")  # every match of _ANY but a symbol holds one
+
+
+def _may_hold_money(text: str) -> bool:
+    """False when ``text`` holds no match of ``_ANY``, found without running it."""
+    return "£" in text or "$" in text or "€" in text or any_in(fold(text), _ANY_WORDS)
 
 
 _DOLLAR_COUNTRIES = (("CAD", re.compile(r"\b(?:Canada|Canadian|Ottawa)\b")),
@@ -44,7 +51,7 @@ def dollar_of(text: str) -> str:
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD") -> list[Money]:
     """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``."""
     found: list[tuple[int, Money]] = []
-    if not _ANY.search(text):
+    if not _may_hold_money(text) or not _ANY.search(text):
         return []
     for pattern, table in ((_PREFIXED, _SYMBOLS), (_SUFFIXED, _WORDS)):
         for match in pattern.finditer(text):

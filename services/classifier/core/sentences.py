@@ -43,7 +43,7 @@ def split_sentences(body: str) -> list[Sentence]:
         if pending is not None and pieces:
             pieces[0] = Sentence(pending, pieces[0].end)
             pending = None
-        if pieces and _CONTINUES.search(text):
+        if pieces and _CONTINUES.search(text, max(0, len(text.rstrip()) - 12)):  # it can only match at the end
             pending = pieces.pop().start
         sentences.extend(pieces)
     if pending is not None:

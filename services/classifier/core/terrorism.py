@@ -13,6 +13,8 @@ import re
 
 from schemas import Evidence
 
+from .folding import fold, matches_at, word_starts
+
 # Strong terms name terrorism or terrorist groups (weight 1); weak ones are often about terrorism
 # but not only (weight 0.5). "Prevent" counts only as the programme's name, case and all.
 _TERMS = re.compile(
@@ -26,17 +28,30 @@ _TERMS = re.compile(
     re.IGNORECASE,
 )
 
+# Every alternative of _TERMS begins with one of these (lowercase): only where one begins can a term begin.
+_FIRST_WORDS = (
+    "counter", "terror", "daesh", "isil", "isis", "islamic state", "al-", "al ", "boko haram", "jihad", "foreign ",
+    "proscri", "contest strategy", "hezbollah", "hamas", "taliban", "aviation security", "prevent", "violent extremis",
+    "extremis", "radicali", "de-radicali", "deradicali", "improvised explosive", "suicide bomb", "bombing", "hostage",
+    "hate preacher",
+)
+
 THRESHOLD = 0.5
 _SCALE = 4.0  # weighted hits at which the score reaches 1 - 1/e
 
 
 def terrorism_terms(text: str) -> list[tuple[str, int, int, float]]:
     """(term, start, end, weight) for each terrorism term in ``text``."""
-    return [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5) for m in _TERMS.finditer(text)]
+    return [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5) for m in _matches(text)]
 
 
 def mentions_terrorism(text: str) -> bool:
-    return _TERMS.search(text) is not None
+    return next(_matches(text), None) is not None
+
+
+def _matches(text: str):
+    """``_TERMS.finditer(text)``, trying only the offsets where a first word begins."""
+    return matches_at(_TERMS, text, word_starts(fold(text), _FIRST_WORDS))
 
 
 def score_release(title: str, body: str) -> tuple[float, list[Evidence]]:

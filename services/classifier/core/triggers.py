@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from schemas import Kind
 
+from .folding import any_in
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
 _ADVERBS = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
@@ -101,7 +102,7 @@ _NEEDS = {
 
 
 def _has(low: str, family: str) -> bool:
-    return any(word in low for word in _NEEDS[family])
+    return any_in(low, _NEEDS[family])
 
 
 def pledge_triggers(sentence: str) -> list[Trigger]:

@@ -1,0 +1,63 @@
+"""Case-insensitive matching made cheap: lowercase the text once, then run case-sensitive regexes and
+substring tests over it.
+
+Python's IGNORECASE regexes are about twice as slow as case-sensitive ones. For patterns whose letters are
+all ASCII and lowercase, a case-sensitive match over ``fold(text)`` finds exactly the spans an IGNORECASE
+match over ``text`` finds, because ``fold`` keeps every character at its offset and maps each character
+to the ASCII letter IGNORECASE would match it with. ``str.lower`` alone does that for every character but
+three: "İ" (lowered to two characters), "ı" and "ſ" (IGNORECASE matches them with "i" and "s").
+
+Spans from a folded match index the original text; read matched words from the original, not the fold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_ODD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased, character for character (see the module docstring)."""
+    if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text):
+        text = text.translate(_ODD)
+    return text.lower()
+
+
+def any_in(folded: str, words: tuple[str, ...]) -> bool:
+    """Does ``folded`` hold one of ``words`` (lowercase)? A cheap test before a regex that needs one."""
+    for word in words:  # a plain loop: any() over a generator costs more than the tests themselves
+        if word in folded:
+            return True
+    return False
+
+
+def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:
+    """Every offset in ``folded`` where one of ``prefixes`` begins, sorted (a word boundary is not checked)."""
+    found = []
+    for prefix in prefixes:
+        at = folded.find(prefix)
+        while at != -1:
+            found.append(at)
+            at = folded.find(prefix, at + 1)
+    found.sort()
+    return found
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` yields, given every offset at which a match can start.
+
+    A regex engine tries every offset; when only a few offsets can start a match (those of the literal
+    words the pattern begins with), trying just those is much faster. Like ``finditer``, a match starting
+    inside the previous one is skipped. ``pattern.match(text, at)`` still sees the text before ``at``, so
+    ``\\b`` and look-behinds work as in a search.
+    """
+    reach = 0
+    for at in starts:
+        if at < reach:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            yield match
+            reach = match.end()
