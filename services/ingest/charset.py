@@ -19,8 +19,8 @@ def declared_html_charset(raw: bytes) -> str | None:
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:
     """Decode ``raw`` by ``charset`` (from Content-Type), else an HTML meta charset, else UTF-8.
 
-    Raises :class:`ContentError` naming ``url`` for an unknown charset or bytes
-    that are not valid in it; a UTF-8 byte-order mark wins over any declaration.
+    Raises :class:`ContentError` naming ``url`` for an unknown charset, one that
+    is not a text encoding (``base64``, ``rot13``) or bytes not valid in it; a UTF-8 byte-order mark wins over any declaration.
     """
     if raw.startswith(codecs.BOM_UTF8):
         charset, raw = "utf-8", raw[len(codecs.BOM_UTF8):]
@@ -35,6 +35,8 @@ def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False
             return raw.decode(codec)
         except UnicodeDecodeError as exc:
             raise ContentError(f"{url}: not valid {charset} (byte {exc.start})") from None
+        except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
+            raise ContentError(f"{url}: charset {charset!r} is not a text encoding") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

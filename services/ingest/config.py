@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .files import field_errors
+
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 _NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 
@@ -70,6 +72,9 @@ class IngestSettings(BaseSettings):
     max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
     max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
     fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
+    allow_private_links: bool = Field(
+        default=False, description="Fetch links from feed content (and their redirects) even when they resolve "
+        "to private, loopback, link-local or reserved addresses.")
 
     @field_validator("feeds", mode="before")
     @classmethod
@@ -112,7 +117,7 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
         try:
             sources.append(SourceConfig.model_validate(item))
         except ValidationError as exc:
-            where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'source'}: {e['msg']}" for e in exc.errors())
+            where = "; ".join(field_errors(exc, whole="source"))
             raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
     return sources
 

@@ -24,6 +24,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from schemas import ReleasePublished
 
 from .charset import decode_text
+from .drafts import Draft
 from .errors import ContentError
 from .html_text import html_to_text
 from .identity import content_hash, release_id_for
@@ -34,7 +35,7 @@ class FeedEntry:
     key: str  # the entry's id, else its link
     link: str  # absolute, fragment dropped
     title: str
-    published: datetime | None
+    published: datetime | None  # first publication (<published>, <pubDate>) only: never <updated>
     updated: datetime | None
     summary_html: str
     content_html: str | None  # the full text, when the feed carries it
@@ -106,22 +107,24 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
             "\x1f".join([link, title, str(updated), summary, content_html or ""]).encode()).hexdigest()
         entries.append(FeedEntry(
             key=item.get("id") or link, link=link, title=title,
-            published=_when(item.get("published_parsed")) or updated, updated=updated,
+            published=_when(dict.get(item, "published_parsed")), updated=updated,
             summary_html=summary, content_html=content_html, fingerprint=digest[:24],
         ))
     return entries
 
 
-def entry_release(entry: FeedEntry, *, source: str, now: datetime) -> ReleasePublished:
+def entry_release(entry: FeedEntry, *, source: str, now: datetime) -> Draft:
     """A release from the feed's own text of ``entry`` (its content, else its summary).
 
-    ``now`` stands in for the publication time of an entry that has none.
+    Dated by the entry's publication time; else (not ``dated``) its update time, else ``now``.
     """
     body = html_to_text(entry.content_html or entry.summary_html)
     title = entry.title or body.split("\n", 1)[0]
     if not body.strip() or not title:
         raise ContentError(f"{entry.link}: feed entry has no text")
-    return ReleasePublished(
+    release = ReleasePublished(
         release_id=release_id_for(entry.link), version=1, url=entry.link, title=title,
-        published_at=entry.published or now, source=source, body=body, content_hash=content_hash(title, body),
+        published_at=entry.published or entry.updated or now, source=source, body=body,
+        content_hash=content_hash(title, body),
     )
+    return Draft(release, dated=entry.published is not None)

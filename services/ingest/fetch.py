@@ -2,11 +2,20 @@
 
 Conditional GET: pass the ``etag`` / ``last_modified`` of the last response and
 a ``304 Not Modified`` comes back as ``None``.
+
+A URL taken from third-party content (a feed entry's link) is fetched with
+``trusted_origins``: it, and every redirect, must resolve only to public
+addresses unless its origin (host and port) is one of those (the source's
+own, GOV.UK's), so a feed cannot make ingest read and republish a loopback,
+private or link-local service. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS`` turns it off.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
+from collections.abc import Collection
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -41,18 +50,53 @@ def check_url(url: str) -> str:
     return url
 
 
+def origin(url: str) -> tuple[str, int]:
+    """(host, port) of an http(s) URL, the port filled in from the scheme."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def non_public_kind(address: str) -> str | None:
+    """What kind of non-public address ``address`` is (``"loopback"``, ``"private"``, ...), or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):  # most telling first
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None
+
+
+async def check_public(url: str) -> None:
+    """:class:`FetchError` unless every address ``url``'s host resolves to is public."""
+    host, port = origin(url)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"{url}: cannot resolve {host} ({exc.strerror})") from None
+    for *_, sockaddr in infos:
+        kind = non_public_kind(str(sockaddr[0]))
+        if kind is not None:
+            raise FetchError(
+                f"{url}: refused: {host} is a {kind} address ({sockaddr[0]}); links from feed content may only "
+                "go to public addresses (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
+
+
 class Fetcher:
     """An aiohttp session with ingest's limits; use ``async with`` or ``open``/``close``."""
 
-    def __init__(self, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int) -> None:
+    def __init__(self, *, user_agent: str, timeout: float, max_bytes: int, max_redirects: int,
+                 allow_private_links: bool = False) -> None:
         self.user_agent, self.timeout = user_agent, timeout
         self.max_bytes, self.max_redirects = max_bytes, max_redirects
+        self.allow_private_links = allow_private_links
         self._session: aiohttp.ClientSession | None = None
 
     @classmethod
     def from_settings(cls, settings: IngestSettings) -> "Fetcher":
         return cls(user_agent=settings.user_agent, timeout=settings.fetch_timeout,
-                   max_bytes=settings.max_fetch_bytes, max_redirects=settings.max_redirects)
+                   max_bytes=settings.max_fetch_bytes, max_redirects=settings.max_redirects,
+                   allow_private_links=settings.allow_private_links)
 
     def open(self) -> None:
         if self._session is None:
@@ -73,8 +117,12 @@ class Fetcher:
         await self.close()
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  accept: str = "*/*") -> Fetched | None:
-        """GET ``url``; ``None`` when the server answers 304 to the validators given."""
+                  accept: str = "*/*", trusted_origins: Collection[tuple[str, int]] | None = None) -> Fetched | None:
+        """GET ``url``; ``None`` when the server answers 304 to the validators given.
+
+        ``trusted_origins``: ``url`` came from third-party content, so it and its
+        redirects must go to public addresses unless their origin is one of these.
+        """
         self.open()
         assert self._session is not None
         headers = {"Accept": accept}
@@ -85,6 +133,9 @@ class Fetcher:
         current = check_url(url)
         try:
             for _ in range(self.max_redirects + 1):
+                if trusted_origins is not None and not self.allow_private_links \
+                        and origin(current) not in trusted_origins:
+                    await asyncio.wait_for(check_public(current), self.timeout)
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(urljoin(current, resp.headers["Location"]))

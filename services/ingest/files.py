@@ -1,7 +1,8 @@
 """Read one release file (.txt, .md, .json, .html) into a ``ReleasePublished``.
 
 Every problem is a :class:`ReleaseFileError` with a one-line reason naming
-the file: empty, too large, not UTF-8, no publication date, bad JSON fields.
+the file: empty, too large, unreadable, not UTF-8, no publication date, bad
+front matter (an impossible date too), bad JSON fields.
 """
 
 from __future__ import annotations
@@ -61,12 +62,21 @@ class ReleaseInput(BaseModel):
 
 
 def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    size = path.stat().st_size
-    if size == 0:
-        raise ReleaseFileError(f"{path}: empty file")
-    if size > max_bytes:
-        raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
-    return path.read_bytes()
+    """The file's bytes; :class:`ReleaseFileError` if empty, over ``max_bytes`` or unreadable.
+
+    ``FileNotFoundError`` passes through: a file gone since the scan is not a bad file.
+    """
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise ReleaseFileError(f"{path}: empty file")
+        if size > max_bytes:
+            raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
+        return path.read_bytes()
+    except (FileNotFoundError, ReleaseFileError):
+        raise
+    except OSError as exc:
+        raise ReleaseFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def decode_utf8(path: Path, raw: bytes) -> str:
@@ -84,16 +94,47 @@ def load_release(
 ) -> ReleasePublished:
     """Read ``path`` as version 1 of a release; ingest decides the real version."""
     path = Path(path)
+    _check_suffix(path)
+    try:
+        raw = read_bytes(path, max_bytes=max_bytes)
+    except FileNotFoundError:
+        raise ReleaseFileError(f"{path}: no such file") from None
+    return parse_release(path, raw, source=source)
+
+
+def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleasePublished:
+    """The release in ``raw``, the bytes of the file at ``path`` (read by the caller).
+
+    Every problem, whatever raised it (YAML, an impossible date, a field the
+    event refuses), is a :class:`ReleaseFileError` with a one-line reason.
+    """
+    suffix = _check_suffix(path)
+    text = decode_utf8(path, raw)
+    url = path.resolve().as_uri()
+    try:
+        if suffix == ".json":
+            return _from_json(path, text, url, source)
+        if suffix in (".html", ".htm"):
+            return _from_html(path, text, url, source)
+        return _from_text(path, text, url, source)
+    except ReleaseFileError:
+        raise
+    except ValidationError as exc:
+        raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
+
+
+def _check_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ReleaseFileError(f"{path}: unsupported file type {suffix!r} (use {', '.join(SUFFIXES)})")
-    text = decode_utf8(path, read_bytes(path, max_bytes=max_bytes))
-    url = path.resolve().as_uri()
-    if suffix == ".json":
-        return _from_json(path, text, url, source)
-    if suffix in (".html", ".htm"):
-        return _from_html(path, text, url, source)
-    return _from_text(path, text, url, source)
+    return suffix
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _release(*, release_id: str, url: str, title: str, published_at: datetime, body: str,
@@ -107,16 +148,12 @@ def _release(*, release_id: str, url: str, title: str, published_at: datetime, b
 
 
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    try:
-        fields = ReleaseInput.model_validate_json(text)
-    except ValidationError as exc:
-        raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
-    return fields.to_release(default_url=url, source=source)
+    return ReleaseInput.model_validate_json(text).to_release(default_url=url, source=source)
 
 
-def field_errors(exc: ValidationError) -> list[str]:
-    """One ``field: message`` line per validation error."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()]
+def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
+    """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
+    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg']}" for e in exc.errors()]
 
 
 def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:
@@ -139,8 +176,8 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     if match:
         try:
             loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            raise ReleaseFileError(f"{path}: bad front matter: {str(exc).splitlines()[0]}") from None
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:  # ValueError: `date: 2017-02-30`
+            raise ReleaseFileError(f"{path}: bad front matter: {_first_line(exc)}") from None
         if not isinstance(loaded, dict):
             raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
         meta = loaded

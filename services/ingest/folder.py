@@ -57,3 +57,7 @@ class FolderScanner:
             self.seen[path] = stamp
             fresh.append(path)
         return fresh
+
+    def forget(self, path: Path) -> None:
+        """Offer ``path`` again on the next scan (its ingest failed for a reason not its own)."""
+        self.seen.pop(path, None)

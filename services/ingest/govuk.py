@@ -15,7 +15,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from schemas import ReleasePublished
 
+from .drafts import Draft
 from .errors import ContentError
+from .files import field_errors
 from .html_text import html_to_text
 from .identity import content_hash, release_id_for
 
@@ -76,17 +78,18 @@ def release_id_for_item(content_id: str | None, base_path: str, locale: str, *, 
     return release_id_for(content_id if locale == "en" else f"{content_id}/{locale}")
 
 
-def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "") -> ReleasePublished:
+def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "") -> Draft:
     """A release from a decoded Content API item; :class:`ContentError` if it is not one.
 
     The body is the description, then ``details.body`` as plain text; a
-    withdrawn item is marked withdrawn with the notice as text.
+    withdrawn item is marked withdrawn with the notice as text. Dated by
+    ``first_published_at``; else (not ``dated``) ``public_updated_at``.
     """
     where = url or "content item"
     try:
         item = ContentItem.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'item'}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(field_errors(exc, whole="item"))
         raise ContentError(f"{where}: not a Content API item ({problems})") from None
     published: datetime | None = item.first_published_at or item.public_updated_at
     if published is None:
@@ -97,7 +100,7 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
         raise ContentError(f"{where}: item has no description or body text")
     body = "\n\n".join(paragraphs)
     notice = item.withdrawn_notice
-    return ReleasePublished(
+    release = ReleasePublished(
         release_id=release_id_for_item(item.content_id, item.base_path, item.locale, govuk_url=govuk_url),
         version=1, url=govuk_url + item.base_path, title=item.title.strip(), published_at=published,
         source=source, body=body, content_hash=content_hash(item.title, body), locale=item.locale,
@@ -105,3 +108,4 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
         withdrawn=notice is not None,
         withdrawn_notice=(html_to_text(notice.explanation) or "Withdrawn") if notice is not None else None,
     )
+    return Draft(release, dated=item.first_published_at is not None)

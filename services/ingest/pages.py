@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from schemas import ReleasePublished
 
+from .drafts import Draft
 from .errors import ContentError
 from .files import _parse_when
 from .html_text import html_published, html_title, html_to_text
@@ -38,20 +39,22 @@ def _http_date(value: str | None) -> datetime | None:
 
 
 def release_from_page(html: str, *, url: str, source: str, now: datetime, last_modified: str | None = None,
-                      title: str | None = None, published: datetime | None = None) -> ReleasePublished:
+                      title: str | None = None, published: datetime | None = None) -> Draft:
     """A release from an HTML page fetched from ``url``.
 
     Publication time: the page's own (meta or ``<time>``), else ``published``
-    (from a feed entry), else the Last-Modified header, else ``now``.
+    (from a feed entry); else, not ``dated``, the Last-Modified header, else ``now``.
     Raises :class:`ContentError` for a page with no text.
     """
     body = html_to_text(html)
     if not body:
         raise ContentError(f"{url}: page has no text")
     title = (title or html_title(html) or body.split("\n", 1)[0]).strip()
-    when = _parse_when(html_published(html)) or published or _http_date(last_modified) or now
+    stated = _parse_when(html_published(html)) or published
     canonical = canonical_url(html, url=url)
-    return ReleasePublished(
-        release_id=release_id_for(canonical), version=1, url=canonical, title=title, published_at=when,
-        source=source, body=body, content_hash=content_hash(title, body),
+    release = ReleasePublished(
+        release_id=release_id_for(canonical), version=1, url=canonical, title=title,
+        published_at=stated or _http_date(last_modified) or now, source=source, body=body,
+        content_hash=content_hash(title, body),
     )
+    return Draft(release, dated=stated is not None)

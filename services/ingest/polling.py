@@ -23,6 +23,7 @@ from services.common.streams import Streams
 
 from .backoff import Backoff
 from .config import SourceConfig
+from .drafts import Draft
 from .errors import SourceError
 from .feeds import parse_feed
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
@@ -71,8 +72,9 @@ class SourcePoller:
             return await self._poll_page(now)
         return await self._poll_feed(now, clock)
 
-    async def _publish(self, job: Awaitable) -> IngestResult:
-        return await publish_if_changed(self.streams, await job)
+    async def _publish(self, job: Awaitable[Draft]) -> IngestResult:
+        draft = await job
+        return await publish_if_changed(self.streams, draft.release, dated=draft.dated)
 
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
@@ -86,7 +88,8 @@ class SourcePoller:
         fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
         due = [e for e in fresh if self.entry_backoff.ready(e.key, clock)]
         results = await gather_limited(self.concurrency, [
-            (lambda e=e: self._publish(self.reader.entry(e, source=name, follow=self.config.follow, now=now)))
+            (lambda e=e: self._publish(self.reader.entry(e, source=name, follow=self.config.follow, now=now,
+                                                         feed_url=url)))
             for e in due])
         done, published, failed = {}, 0, 0
         for entry, result in zip(due, results):
@@ -114,8 +117,8 @@ class SourcePoller:
                                                 accept=HTML_ACCEPT)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
-        release = self.reader.page_release(fetched, source=self.config.name, now=now)
-        result = await publish_if_changed(self.streams, release)
+        draft = self.reader.page_release(fetched, source=self.config.name, now=now)
+        result = await publish_if_changed(self.streams, draft.release, dated=draft.dated)
         await self.state.save_validators(fetched.etag, fetched.last_modified)
         return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))
 

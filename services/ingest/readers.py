@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from schemas import ReleasePublished
-
+from .drafts import Draft
 from .errors import ContentError
 from .feeds import FeedEntry, entry_release
-from .fetch import Fetched, Fetcher
+from .fetch import Fetched, Fetcher, origin
 from .govuk import content_api_url, is_govuk_link, release_from_item
 from .pages import release_from_page
 
@@ -30,7 +29,7 @@ class Reader:
     def __init__(self, fetcher: Fetcher, *, govuk_url: str) -> None:
         self.fetcher, self.govuk_url = fetcher, govuk_url
 
-    async def govuk_item(self, link_or_path: str, *, source: str) -> ReleasePublished:
+    async def govuk_item(self, link_or_path: str, *, source: str) -> Draft:
         """The release of a GOV.UK page, from its Content API item."""
         url = content_api_url(link_or_path, govuk_url=self.govuk_url)
         fetched = await self.fetcher.get(url, accept="application/json")
@@ -38,21 +37,26 @@ class Reader:
         return release_from_item(decode_json(fetched), source=source, govuk_url=self.govuk_url, url=url)
 
     async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
-                   published: datetime | None = None) -> ReleasePublished:
-        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT)
+                   published: datetime | None = None, trusted_origins: frozenset[tuple[str, int]] | None = None,
+                   ) -> Draft:
+        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins)
         assert fetched is not None
         return self.page_release(fetched, source=source, now=now, title=title, published=published)
 
     @staticmethod
     def page_release(fetched: Fetched, *, source: str, now: datetime, title: str | None = None,
-                     published: datetime | None = None) -> ReleasePublished:
+                     published: datetime | None = None) -> Draft:
         if fetched.content_type not in ("text/html", "application/xhtml+xml"):
             raise ContentError(f"{fetched.url}: expected an HTML page, got {fetched.content_type}")
         return release_from_page(fetched.text(html=True), url=fetched.url, source=source, now=now,
                                  last_modified=fetched.last_modified, title=title, published=published)
 
-    async def entry(self, entry: FeedEntry, *, source: str, follow: str, now: datetime) -> ReleasePublished:
-        """The release of one feed entry, read as ``follow`` says (see ``SourceConfig.follow``)."""
+    async def entry(self, entry: FeedEntry, *, source: str, follow: str, now: datetime, feed_url: str) -> Draft:
+        """The release of one feed entry, read as ``follow`` says (see ``SourceConfig.follow``).
+
+        The entry's link is third-party content: it is fetched only from a public
+        address, or from the host of ``feed_url`` (the configured feed) or GOV.UK.
+        """
         if follow == "auto":
             if is_govuk_link(entry.link, govuk_url=self.govuk_url):
                 follow = "govuk"
@@ -62,5 +66,6 @@ class Reader:
             return await self.govuk_item(entry.link, source=source)
         if follow == "page":
             return await self.page(entry.link, source=source, now=now, title=entry.title or None,
-                                   published=entry.published)
+                                   published=entry.published,
+                                   trusted_origins=frozenset({origin(feed_url), origin(self.govuk_url)}))
         return entry_release(entry, source=source, now=now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import time
 from collections.abc import Iterable
@@ -15,10 +14,11 @@ from pydantic import ValidationError
 
 from services.common.service import Runtime
 from services.common.settings import Settings
+from services.common.streams import printable_fields
 
 from .config import IngestSettings, SourceConfig, load_sources
 from .fetch import Fetcher
-from .files import ReleaseFileError, ReleaseInput, field_errors, load_release
+from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
 from .readers import Reader
@@ -83,24 +83,41 @@ class IngestService:
         return [web.post("/releases", self.post_release)]
 
     async def ingest_file(self, path: Path) -> IngestResult | None:
-        """Publish one file if its content is new; bad files are dead-lettered."""
+        """Publish one file if its content is new; a file that cannot be read or parsed, for
+        whatever reason, is dead-lettered (``None``). Reading and parsing run off the event loop."""
+        raw: bytes | None = None
         try:
-            release = load_release(path, max_bytes=self.settings.max_release_bytes)
-        except ReleaseFileError as exc:
-            await self.runtime.streams.dead_letter_input(
-                origin=f"file:{path}", payload=_file_payload(path, self.settings.max_release_bytes),
-                reason=str(exc))
+            raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
+            release = await asyncio.to_thread(parse_release, path, raw)
+        except FileNotFoundError:
+            log.info("%s: gone before it was read", path)
+            return None
+        except Exception as exc:  # a parser bug must not make the file block the watch
+            if isinstance(exc, ReleaseFileError):
+                reason = str(exc)
+            else:
+                reason = f"{path}: cannot be read as a release ({type(exc).__name__}: {exc})"
+                log.error("%s: unexpected error reading the file", path, exc_info=exc)
+            payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
+            await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
             return None
         return await publish_if_changed(self.runtime.streams, release)
 
     async def _watch(self) -> None:
+        """Scan the folders every ``poll_seconds``; each file is ingested on its own, so one
+        failing (Redis restarting, say) is retried on the next scan and never holds up the others."""
         while True:
             try:
-                for path in self.scanner.changed(time.time_ns()):
+                paths = await asyncio.to_thread(self.scanner.changed, time.time_ns())
+            except Exception:  # an unreadable folder must not end the watch
+                log.exception("scanning %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
+                paths = []
+            for path in paths:
+                try:
                     await self.ingest_file(path)
-            except Exception:  # a scan failure (Redis restarting, a vanished folder) must not end the watch
-                log.exception("folder scan failed; retrying")
-                self.scanner.seen.clear()
+                except Exception:  # not the file's fault: Redis, say
+                    log.exception("ingesting %s failed; retrying on the next scan", path)
+                    self.scanner.forget(path)
             await asyncio.sleep(self.settings.poll_seconds)
 
     async def post_release(self, request: web.Request) -> web.Response:
@@ -119,34 +136,10 @@ class IngestService:
         except (ValidationError, ValueError) as exc:
             errors = field_errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
             await self.runtime.streams.dead_letter_input(
-                origin="http:POST /releases", payload=_body_payload(raw), reason="; ".join(errors))
+                origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors))
             return web.json_response({"errors": errors}, status=400)
         result = await publish_if_changed(self.runtime.streams, release)
         return web.json_response(
             {"release_id": result.release_id, "version": result.version, "published": result.published},
             status=202)
-
-
-def _body_payload(raw: bytes) -> dict[str, str]:
-    try:
-        return {"body": raw.decode()}
-    except UnicodeDecodeError:
-        return {"body": "base64:" + base64.b64encode(raw).decode()}
-
-
-def _file_payload(path: Path, max_bytes: int) -> dict[str, str]:
-    payload = {"path": str(path)}
-    try:
-        size = path.stat().st_size
-        payload["size"] = str(size)
-        if 0 < size <= max_bytes:
-            raw = path.read_bytes()
-            try:
-                payload["content"] = raw.decode()
-            except UnicodeDecodeError:
-                payload["content"] = "base64:" + base64.b64encode(raw).decode()
-    except OSError as exc:
-        payload["error"] = str(exc)
-    return payload
-
 

@@ -2,7 +2,9 @@
 
 ``publish_if_changed`` bumps the version and appends the event in one
 optimistic transaction (WATCH/MULTI), so replicas and restarts never publish
-the same content twice.
+the same content twice. ``ingest:release:<id>`` also keeps the ``published_at``
+last published, which later versions reuse when their source states no
+first-publication date (see :class:`~services.ingest.drafts.Draft`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,12 @@ def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublish
                                       source=SOURCE, time=now, subject=release.release_id)
 
 
-async def publish_if_changed(streams: Streams, release: ReleasePublished) -> IngestResult:
-    """Publish ``release`` as its next version unless its text (and withdrawal) is unchanged."""
+async def publish_if_changed(streams: Streams, release: ReleasePublished, *, dated: bool = True) -> IngestResult:
+    """Publish ``release`` as its next version unless its text (and withdrawal) is unchanged.
+
+    When not ``dated`` (its ``published_at`` is only an edit or fetch time), a
+    later version keeps the ``published_at`` of the version before it.
+    """
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
                              withdrawn_notice=release.withdrawn_notice)
     key = streams.key(f"ingest:release:{release.release_id}")
@@ -46,19 +52,22 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished) -> Ing
         while True:
             try:
                 await pipe.watch(key)
-                stored_revision, stored_hash, stored_version = await pipe.hmget(
-                    key, "revision", "content_hash", "version")
+                stored_revision, stored_hash, stored_version, stored_published = await pipe.hmget(
+                    key, "revision", "content_hash", "version", "published_at")
                 version = int(stored_version or 0)
                 stored = stored_revision or stored_hash
                 if stored is not None and stored.decode() == revision:
                     await pipe.unwatch()
                     return IngestResult(release.release_id, version, published=False)
-                versioned = release.model_copy(update={"version": version + 1})
+                update: dict[str, object] = {"version": version + 1}
+                if not dated and stored_published is not None:
+                    update["published_at"] = datetime.fromisoformat(stored_published.decode())
+                versioned = release.model_copy(update=update)
                 event = release_event(versioned, now=datetime.now(timezone.utc))
                 pipe.multi()
                 pipe.hset(key, mapping={"content_hash": release.content_hash, "revision": revision,
-                                        "version": version + 1,
-                                        "url": release.url})
+                                        "version": version + 1, "url": release.url,
+                                        "published_at": versioned.published_at.isoformat()})
                 pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen, approximate=True)
                 await pipe.execute()
                 log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)

@@ -55,6 +55,13 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
         pytest.param("r.json", b'{"title": "T", "body": "B", "published_at": "2020-01-01T00:00:00"}',
                      "timezone", id="json-naive-time"),
         pytest.param("r.pdf", b"%PDF", "unsupported file type", id="pdf"),
+        pytest.param("r.md", b"---\ndate: 2017-02-30\n---\nT\nB", "bad front matter: day is out of range for month",
+                     id="impossible-date"),
+        pytest.param("r.md", b"---\npublished_at: 2017-13-01T09:00:00Z\n---\nT\nB",
+                     "bad front matter: month must be in 1..12", id="impossible-month"),
+        pytest.param("r.md", b"---\ndate: [2017\n---\nT\nB", "bad front matter: while parsing", id="bad-yaml"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-02-30T00:00:00Z"}',
+                     "published_at: Input should be a valid datetime", id="json-impossible-date"),
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
@@ -62,7 +69,8 @@ def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(ReleaseFileError) as caught:
         load_release(path)
-    assert message in str(caught.value) and str(path) in str(caught.value)
+    assert message in str(caught.value) and str(caught.value).startswith(f"{path}: ")
+    assert "\n" not in str(caught.value)
 
 
 def test_oversized_file_is_rejected(tmp_path):

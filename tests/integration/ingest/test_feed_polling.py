@@ -23,8 +23,8 @@ def serve_govuk_feed(govuk, *, etag='"news-1"', items=("press_release", "history
         govuk.put_item(name)
 
 
-def poller(govuk, reader, streams, *, path=FEED, name="govuk-home-office", kind="feed", follow="auto"):
-    config = SourceConfig(name=name, type=kind, url=govuk.base + path, interval=1, follow=follow)
+def poller(govuk, reader, streams, *, path=FEED, name="govuk-home-office", kind="feed", follow="auto", base=None):
+    config = SourceConfig(name=name, type=kind, url=(base or govuk.base) + path, interval=1, follow=follow)
     return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
 
 
@@ -94,21 +94,24 @@ async def test_withdrawn_item_becomes_a_new_version_marked_withdrawn(govuk, read
 
 
 async def test_translated_item_carries_its_locale_and_its_own_id(govuk, reader, streams):
-    english = await reader.govuk_item(govuk.put_item("press_release")["base_path"], source="s")
-    welsh = await reader.govuk_item(govuk.put_item("translated_welsh")["base_path"], source="s")
+    english = (await reader.govuk_item(govuk.put_item("press_release")["base_path"], source="s")).release
+    welsh = (await reader.govuk_item(govuk.put_item("translated_welsh")["base_path"], source="s")).release
     assert (english.locale, welsh.locale) == ("en", "cy")
     assert english.release_id != welsh.release_id
 
 
 async def test_rss_entry_with_content_is_taken_from_the_feed_and_one_without_from_its_page(
         govuk, reader, streams, published):
-    # Links on "localhost": not the GOV.UK host, so not read through the Content API.
+    # Feed and links on "localhost": not the GOV.UK host, so not read through the Content API; the
+    # feed's own host, so its loopback links may be followed.
     govuk.put("/press.rss", govuk.fixture("feeds/ministry.rss", hostname="localhost"), "application/rss+xml")
     govuk.put("/press/flood-defence-grants",
               "<html><head><title>Flood grants</title><script>x()</script></head><body><nav>Menu</nav>"
               "<main><h1>Flood defence grants open</h1><p>Councils can apply until 30 June 2023.</p></main></body></html>",
               "text/html; charset=utf-8")
-    report = await poller(govuk, reader, streams, path="/press.rss", name="ministry").poll(now=NOW, clock=0)
+    source = poller(govuk, reader, streams, path="/press.rss", name="ministry",
+                    base=govuk.base.replace("127.0.0.1", "localhost"))
+    report = await source.poll(now=NOW, clock=0)
     assert report.published == 2
     alerts, grants = await published()
     assert alerts.body == ("The ministry will extend the emergency alert system to every mobile phone network "
@@ -191,3 +194,42 @@ async def test_only_one_replica_polls_at_a_time(govuk, reader, streams):
     assert await first.run(now=NOW, clock=0) is not None
     assert await second.run(now=NOW, clock=0) is None  # the lease is the first one's
     assert govuk.hits[FEED] == 1
+
+
+def atom_entry(dates: str, body: str) -> bytes:
+    return ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>f</id><updated>2023-01-01T00:00:00Z'
+            '</updated><entry><id>e1</id><title>Grants</title><link href="https://example.org/grants"/>'
+            f'{dates}<content type="html">&lt;p&gt;{body}&lt;/p&gt;</content></entry></feed>').encode()
+
+
+@pytest.mark.parametrize(
+    ("first", "edited", "v2_published_at"),
+    [pytest.param("<updated>2023-03-01T09:00:00Z</updated>", "<updated>2023-04-10T16:00:00Z</updated>",
+                  datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc), id="updated-only-keeps-the-first-date"),
+     pytest.param("<published>2023-03-01T09:00:00Z</published><updated>2023-03-01T09:00:00Z</updated>",
+                  "<published>2023-03-02T09:00:00Z</published><updated>2023-04-10T16:00:00Z</updated>",
+                  datetime(2023, 3, 2, 9, 0, tzinfo=timezone.utc), id="explicit-published-is-authoritative")],
+)
+async def test_edited_entry_keeps_its_first_publication_time_unless_the_feed_states_one(
+        govuk, reader, streams, published, first, edited, v2_published_at):
+    govuk.put("/edits.atom", atom_entry(first, "Councils can apply within 30 days."), "application/atom+xml",
+              etag='"e1"')
+    source = poller(govuk, reader, streams, path="/edits.atom", name="edits")
+    assert (await source.poll(now=NOW, clock=0)).published == 1
+    govuk.put("/edits.atom", atom_entry(edited, "Councils can apply within 60 days."), "application/atom+xml",
+              etag='"e2"')
+    assert (await source.poll(now=NOW, clock=1)).published == 1
+    v1, v2 = await published()
+    assert v1.published_at == datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc)
+    assert (v2.version, v2.published_at) == (2, v2_published_at)
+
+
+async def test_edited_page_keeps_the_first_last_modified_as_its_publication_time(govuk, reader, streams, published):
+    page = "<html><body><main><h1>Grants</h1><p>Councils can apply within {} days.</p></main></body></html>"
+    govuk.put("/grants", page.format(30), "text/html", last_modified="Wed, 01 Mar 2023 09:00:00 GMT")
+    source = poller(govuk, reader, streams, path="/grants", name="grants", kind="page")
+    await source.poll(now=NOW, clock=0)
+    govuk.put("/grants", page.format(60), "text/html", last_modified="Mon, 10 Apr 2023 16:00:00 GMT")
+    await source.poll(now=NOW, clock=1)
+    assert [(r.version, r.published_at) for r in await published()] == [
+        (1, datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc)), (2, datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc))]

@@ -1,4 +1,4 @@
-"""Decoding by declared charset, and backoff delays (pure)."""
+"""Decoding by declared charset, which addresses count as public, and backoff delays (pure)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from services.ingest.backoff import Backoff, backoff_delay
 from services.ingest.charset import decode_text
 from services.ingest.errors import ContentError
+from services.ingest.fetch import non_public_kind, origin
 
 
 @pytest.mark.parametrize(
@@ -25,11 +26,43 @@ def test_text_is_decoded_by_its_declared_charset(raw, charset, html, text):
     ("raw", "charset", "message"),
     [pytest.param("Café".encode("latin-1"), None, "not UTF-8 and no charset declared", id="undeclared"),
      pytest.param(b"abc", "klingon-8", "unknown charset", id="unknown"),
-     pytest.param(b"\xff\xfe\xfa", "utf-8", "not valid utf-8", id="invalid")],
+     pytest.param(b"\xff\xfe\xfa", "utf-8", "not valid utf-8", id="invalid"),
+     pytest.param(b"YWJj", "base64", "'base64' is not a text encoding", id="base64-is-not-text"),
+     pytest.param(b"nop", "rot13", "'rot13' is not a text encoding", id="rot13-is-not-text"),
+     pytest.param(b"<p>x</p>", "zlib", "'zlib' is not a text encoding", id="zlib-is-not-text")],
 )
 def test_undecodable_text_is_refused_with_a_clear_error(raw, charset, message):
     with pytest.raises(ContentError, match=message):
         decode_text(raw, charset=charset, url="http://x/y")
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [pytest.param("127.0.0.1", "loopback", id="ipv4-loopback"),
+     pytest.param("::1", "loopback", id="ipv6-loopback"),
+     pytest.param("::ffff:127.0.0.1", "loopback", id="ipv4-mapped-loopback"),
+     pytest.param("10.1.2.3", "private", id="rfc1918"),
+     pytest.param("192.168.0.10", "private", id="home-router"),
+     pytest.param("fd00::1", "private", id="ipv6-unique-local"),
+     pytest.param("169.254.169.254", "link-local", id="cloud-metadata"),
+     pytest.param("fe80::1%eth0", "link-local", id="ipv6-link-local-with-scope"),
+     pytest.param("224.0.0.1", "multicast", id="multicast"),
+     pytest.param("0.0.0.0", "unspecified", id="unspecified"),
+     pytest.param("240.0.0.1", "reserved", id="reserved"),
+     pytest.param("151.101.0.144", None, id="public-ipv4"),
+     pytest.param("2a04:4e42::144", None, id="public-ipv6")],
+)
+def test_addresses_a_feed_link_may_not_reach_are_named(address, kind):
+    assert non_public_kind(address) == kind
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [pytest.param("https://Example.org/a", ("example.org", 443), id="https-default-port"),
+     pytest.param("http://127.0.0.1:8080/x", ("127.0.0.1", 8080), id="explicit-port")],
+)
+def test_origin_is_host_and_port(url, expected):
+    assert origin(url) == expected
 
 
 @pytest.mark.parametrize(("failures", "delay"), [(0, 0), (1, 60), (2, 120), (3, 240), (10, 3600), (99, 3600)])

@@ -25,12 +25,13 @@ def test_govuk_atom_feed_gives_its_entries_with_links_and_times():
         BASE + "/government/news/new-fund-to-harden-regional-ports-against-terrorist-threats",
         BASE + "/government/news/border-watch-list-checks-extended-to-rail-freight"]
     assert entries[0].updated == datetime(2023, 3, 14, 9, 30, tzinfo=timezone.utc)
-    assert entries[1].published == datetime(2014, 6, 2, 9, 0, tzinfo=timezone.utc)
+    # GOV.UK search feeds carry only <updated>: an edit time, never taken for the publication time
+    assert entries[1].updated == datetime(2014, 6, 2, 9, 0, tzinfo=timezone.utc) and entries[1].published is None
 
 
 def test_rss_entry_content_becomes_the_body_without_scripts():
     entries = parse_feed(fixture("feeds/ministry.rss"), url="https://example.org/press.rss")
-    release = entry_release(entries[0], source="ministry", now=NOW)
+    release = entry_release(entries[0], source="ministry", now=NOW).release
     assert release.title == "Emergency alerts to reach every mobile phone by 2024"
     assert release.body.endswith("every quarter.") and "track" not in release.body
     assert entries[0].key == "mcr-2023-0412" and entries[1].content_html is None
@@ -66,8 +67,24 @@ def test_feed_in_a_declared_encoding_is_read():
     assert entry.title == "Sécurité"
 
 
-def test_entry_without_a_date_is_dated_now():
+def test_entry_without_a_date_is_dated_now_and_marked_undated():
     raw = b'<rss version="2.0"><channel><title>t</title><item><title>A</title><link>https://e.org/a</link>' \
           b"<description>We will act.</description></item></channel></rss>"
     [entry] = parse_feed(raw, url="https://e.org/rss")
-    assert entry_release(entry, source="s", now=NOW).published_at == NOW
+    draft = entry_release(entry, source="s", now=NOW)
+    assert draft.release.published_at == NOW and not draft.dated
+
+
+@pytest.mark.parametrize(
+    ("dates", "published_at", "dated"),
+    [pytest.param("<published>2023-01-02T09:00:00Z</published><updated>2023-03-04T10:00:00Z</updated>",
+                  datetime(2023, 1, 2, 9, 0, tzinfo=timezone.utc), True, id="published-wins-over-updated"),
+     pytest.param("<updated>2023-03-04T10:00:00Z</updated>",
+                  datetime(2023, 3, 4, 10, 0, tzinfo=timezone.utc), False, id="updated-only-is-an-edit-time")],
+)
+def test_atom_entry_is_dated_by_published_and_only_falls_back_to_updated(dates, published_at, dated):
+    raw = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>a</id><title>A</title>'
+           f'<link href="https://e.org/a"/>{dates}<summary>We will act.</summary></entry></feed>').encode()
+    [entry] = parse_feed(raw, url="https://e.org/atom")
+    draft = entry_release(entry, source="s", now=NOW)
+    assert (draft.release.published_at, draft.dated) == (published_at, dated)

@@ -23,7 +23,7 @@ def item(name: str) -> dict:
 
 
 def release(name: str):
-    return release_from_item(item(name), source="govuk", govuk_url=GOVUK)
+    return release_from_item(item(name), source="govuk", govuk_url=GOVUK).release
 
 
 def test_press_release_becomes_a_release_with_paragraphs_kept():
@@ -61,8 +61,15 @@ def test_history_mode_item_keeps_its_original_dates():
 def test_changed_text_changes_the_hash_and_a_changed_timestamp_does_not():
     base = item("press_release")
     retimed = {**base, "public_updated_at": "2023-04-01T00:00:00.000+00:00"}
-    assert release_from_item(retimed, source="g", govuk_url=GOVUK).content_hash == release("press_release").content_hash
+    assert release_from_item(retimed, source="g", govuk_url=GOVUK).release.content_hash == release("press_release").content_hash
     assert release("press_release_changed").content_hash != release("press_release").content_hash
+
+
+def test_item_is_dated_by_first_published_at_and_only_falls_back_to_public_updated_at():
+    assert release_from_item(item("press_release"), source="g", govuk_url=GOVUK).dated
+    updated_only = {k: v for k, v in item("press_release").items() if k != "first_published_at"}
+    draft = release_from_item(updated_only, source="g", govuk_url=GOVUK)
+    assert not draft.dated and draft.release.published_at.isoformat() == updated_only["public_updated_at"].replace(".000", "")
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,14 @@ NOW = datetime(2023, 6, 1, tzinfo=timezone.utc)
 
 def test_page_main_text_without_chrome_scripts_or_styles():
     html = (PAGES / "article.html").read_text().replace("{{BASE}}", "https://example.org")
-    r = release_from_page(html, url="https://example.org/press/x?utm=1", source="ministry", now=NOW)
+    draft = release_from_page(html, url="https://example.org/press/x?utm=1", source="ministry", now=NOW)
+    r = draft.release
     assert r.url == "https://example.org/press/community-resilience-fund-doubled"
     assert r.title == "Community resilience fund doubled"
     assert r.body == ("Community resilience fund doubled\n\n"
                       "The ministry will double the community resilience fund to £8 million from April 2024.\n\n"
                       "Every local resilience forum must publish an updated community risk register within 12 months.")
-    assert r.published_at == datetime(2023, 5, 20, 9, 0, tzinfo=timezone.utc)
+    assert r.published_at == datetime(2023, 5, 20, 9, 0, tzinfo=timezone.utc) and draft.dated
 
 
 @pytest.mark.parametrize(
@@ -37,11 +38,12 @@ def test_canonical_url_only_from_the_same_host(html, expected):
     assert canonical_url(html, url="https://e.org/page#top") == expected
 
 
-def test_page_without_a_date_uses_last_modified_then_now():
+def test_page_without_a_date_uses_last_modified_then_now_and_is_marked_undated():
     html = "<main><p>We will act.</p></main>"
     r = release_from_page(html, url="https://e.org/p", source="s", now=NOW, last_modified="Tue, 02 May 2023 08:00:00 GMT")
-    assert r.published_at == datetime(2023, 5, 2, 8, 0, tzinfo=timezone.utc)
-    assert release_from_page(html, url="https://e.org/p", source="s", now=NOW).published_at == NOW
+    assert r.release.published_at == datetime(2023, 5, 2, 8, 0, tzinfo=timezone.utc) and not r.dated
+    bare = release_from_page(html, url="https://e.org/p", source="s", now=NOW)
+    assert bare.release.published_at == NOW and not bare.dated
 
 
 def test_page_with_no_text_is_refused():

@@ -1,0 +1,80 @@
+"""Feed entries whose links lead somewhere they should not, or to text that cannot be read."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+import pytest
+
+from services.ingest.config import IngestSettings, SourceConfig
+from services.ingest.fetch import Fetcher
+from services.ingest.polling import SourcePoller
+from services.ingest.readers import Reader
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2023, 6, 1, tzinfo=timezone.utc)
+PAGE = ("<html><head><title>{0}</title></head><body><main><h1>{0}</h1><p>The ministry will act by 2025.</p>"
+        "</main></body></html>")
+
+
+def rss(*links: str) -> str:
+    items = "".join(f"<item><title>Entry {i}</title><link>{link}</link><pubDate>Tue, 02 May 2023 08:00:00 GMT"
+                    f"</pubDate><description>Summary {i}</description></item>" for i, link in enumerate(links))
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+@pytest.fixture
+async def internal(govuk):
+    """A second server on another loopback port: an internal service a feed should not reach."""
+    server = type(govuk)(items=0)
+    await server.start()
+    server.put("/admin", PAGE.format("Internal admin page"), "text/html; charset=utf-8")
+    yield server
+    await server.stop()
+
+
+def feed_poller(govuk, reader, streams, *, follow="page") -> SourcePoller:
+    config = SourceConfig(name="ministry", url=govuk.base + "/press.rss", interval=1, follow=follow)
+    return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+
+
+@pytest.mark.parametrize("via", ["link", "redirect"])
+async def test_entry_link_to_another_loopback_port_is_refused_and_the_other_entries_published(
+        govuk, internal, reader, streams, published, caplog, via):
+    govuk.put("/press/ok", PAGE.format("Ports plan"), "text/html; charset=utf-8")
+    govuk.put("/press/moved", "", status=302, headers={"Location": internal.base + "/admin"})
+    bad = internal.base + "/admin" if via == "link" else govuk.base + "/press/moved"
+    govuk.put("/press.rss", rss(bad, govuk.base + "/press/ok"), "application/rss+xml")
+    with caplog.at_level(logging.WARNING):
+        report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (1, 1)
+    assert [r.title for r in await published()] == ["Entry 1"]
+    assert internal.hits["/admin"] == 0
+    port = internal.base.rsplit(":", 1)[1]
+    assert (f"source ministry: entry {bad} failed (retry in 1 s): http://127.0.0.1:{port}/admin: refused: "
+            f"127.0.0.1 is a loopback address (127.0.0.1); links from feed content may only go to public "
+            f"addresses (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)") in caplog.text
+
+
+async def test_allow_private_links_lets_a_self_hosted_setup_follow_them(govuk, internal, ingest_settings,
+                                                                      streams, published):
+    govuk.put("/press.rss", rss(internal.base + "/admin"), "application/rss+xml")
+    settings = IngestSettings.model_validate({**ingest_settings.model_dump(), "allow_private_links": True})
+    async with Fetcher.from_settings(settings) as fetcher:
+        reader = Reader(fetcher, govuk_url=settings.govuk_url)
+        report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert report.published == 1 and internal.hits["/admin"] == 1
+
+
+@pytest.mark.parametrize("charset", ["base64", "rot13"])
+async def test_linked_page_in_a_charset_that_is_not_text_fails_alone(govuk, reader, streams, published, caplog,
+                                                                   charset):
+    govuk.put("/press/odd", PAGE.format("Odd"), f"text/html; charset={charset}")
+    govuk.put("/press/ok", PAGE.format("Ports plan"), "text/html; charset=utf-8")
+    govuk.put("/press.rss", rss(govuk.base + "/press/odd", govuk.base + "/press/ok"), "application/rss+xml")
+    with caplog.at_level(logging.WARNING):
+        report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (1, 1)
+    assert f"{govuk.base}/press/odd: charset '{charset}' is not a text encoding" in caplog.text

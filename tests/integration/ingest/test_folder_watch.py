@@ -1,0 +1,164 @@
+"""The folder watcher as ``pledgewatch run`` runs it: real files in tmp_path, the session's Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from schemas import DeadLetterEvent
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD
+from services.ingest import service as service_module
+from services.ingest.service import IngestService
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
+BAD_DATE = "---\ndate: 2017-02-30\ntitle: A day that never was\n---\nThe UK will act.\n"
+GOOD = "Border plan published\nThe UK will invest £5m in border checks.\n"
+
+
+def write_settled(path: Path, text: str) -> Path:
+    """Write ``path`` with an mtime in the past, so the watcher does not wait for it to settle."""
+    path.write_text(text)
+    past = time.time() - 5
+    os.utime(path, (past, past))
+    return path
+
+
+async def dead_letters(streams) -> list:
+    entries = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    return [DeadLetterEvent.model_validate_json(fields[EVENT_FIELD.encode()]).data for _, fields in entries]
+
+
+async def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def watching(settings, ingest_settings, tmp_path):
+    """Start the ingest service watching a fresh folder; yields the folder (files go in before or after)."""
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    services = []
+
+    async def start() -> IngestService:
+        service = IngestService(settings, watch=[folder], ingest=ingest_settings, sources=[])
+        await service.start()
+        await service.started()
+        services.append(service)
+        return service
+
+    yield folder, start
+    for service in services:
+        await service.stop()
+
+
+async def test_file_with_an_impossible_date_is_dead_lettered_once_and_the_file_after_it_is_published(
+        watching, streams, published):
+    folder, start = watching
+    bad = write_settled(folder / "2017-01-01-a-bad.md", BAD_DATE)  # sorts first
+    write_settled(folder / "2017-01-02-b-good.txt", GOOD)
+    await start()
+
+    async def one_published() -> bool:
+        return len(await published()) == 1
+    await wait_for(one_published)
+    await asyncio.sleep(0.6)  # several more scans (poll_seconds is 0.1)
+    [letter] = await dead_letters(streams)
+    assert letter.stream == f"file:{bad}"
+    assert letter.reason == f"{bad}: bad front matter: day is out of range for month"
+    assert letter.payload == {"path": str(bad), "content": BAD_DATE}
+    assert [r.title for r in await published()] == ["Border plan published"]
+
+
+async def test_unexpected_error_reading_a_file_is_dead_lettered_once_and_does_not_block_the_others(
+        watching, streams, published, monkeypatch, caplog):
+    folder, start = watching
+    broken = write_settled(folder / "2017-01-01-a-broken.txt", GOOD.replace("Border", "Broken"))
+    write_settled(folder / "2017-01-02-b-good.txt", GOOD)
+    parse = service_module.parse_release
+
+    def buggy_parse(path, raw, **kwargs):
+        if path == broken:
+            raise RuntimeError("parser bug")
+        return parse(path, raw, **kwargs)
+
+    monkeypatch.setattr(service_module, "parse_release", buggy_parse)
+    with caplog.at_level(logging.ERROR, logger="services.ingest.service"):
+        await start()
+
+        async def one_published() -> bool:
+            return len(await published()) == 1
+        await wait_for(one_published)
+        await asyncio.sleep(0.6)
+    [letter] = await dead_letters(streams)
+    assert letter.reason == f"{broken}: cannot be read as a release (RuntimeError: parser bug)"
+    tracebacks = [r for r in caplog.records if r.name == "services.ingest.service" and r.exc_info]
+    assert len(tracebacks) == 1 and str(broken) in tracebacks[0].getMessage()
+
+
+async def test_a_file_whose_publish_failed_is_retried_on_the_next_scan(watching, streams, published, monkeypatch):
+    folder, start = watching
+    write_settled(folder / "2017-01-01-a.txt", GOOD)
+    write_settled(folder / "2017-01-02-b.txt", GOOD.replace("£5m", "£6m").replace("Border", "Port"))
+    publish, failures = service_module.publish_if_changed, []
+
+    async def flaky_publish(streams, release, **kwargs):
+        if not failures:
+            failures.append(release.title)
+            raise ConnectionError("Redis restarting")
+        return await publish(streams, release, **kwargs)
+
+    monkeypatch.setattr(service_module, "publish_if_changed", flaky_publish)
+    await start()
+
+    async def both_published() -> bool:
+        return len(await published()) == 2
+    await wait_for(both_published)
+    assert failures == ["Border plan published"] and await dead_letters(streams) == []
+
+
+@pytest.mark.parametrize("slow", ["scan", "parse"])
+async def test_slow_disk_work_does_not_block_the_event_loop(watching, published, monkeypatch, slow):
+    folder, start = watching
+    write_settled(folder / "2017-01-01-a.txt", GOOD)
+    if slow == "parse":
+        parse = service_module.parse_release
+
+        def slow_parse(path, raw, **kwargs):
+            time.sleep(1.0)
+            return parse(path, raw, **kwargs)
+        monkeypatch.setattr(service_module, "parse_release", slow_parse)
+    service = await start()
+    if slow == "scan":
+        changed = service.scanner.changed
+
+        def slow_changed(now_ns):
+            time.sleep(1.0)
+            return changed(now_ns)
+        monkeypatch.setattr(service.scanner, "changed", slow_changed)
+    longest, last = 0.0, time.monotonic()
+    while not await published():
+        await asyncio.sleep(0.01)
+        now = time.monotonic()
+        longest, last = max(longest, now - last), now
+    assert longest < 0.5  # blocked, the loop would stall for the whole second
+
+
+async def test_classify_command_reports_a_bad_date_without_a_traceback(tmp_path):
+    bad = write_settled(tmp_path / "2017-01-01-bad.md", BAD_DATE)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pledgewatch.cli", "classify", str(bad), cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 1 and out == b""
+    assert err.decode() == f"error: {bad}: bad front matter: day is out of range for month\n"
