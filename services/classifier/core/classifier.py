@@ -12,7 +12,7 @@ from .money import dollar_of
 from .context import borrow_deadlines, drop_restated_summary
 from .sentences import split_sentences
 from .publishers import publisher
-from .terrorism import THRESHOLD, score_release
+from .terrorism import THRESHOLD, mentions_terrorism, score_release
 
 CLASSIFIER_VERSION = "rules-0.2.0"
 _SUPPORTED = ("en",)
@@ -35,6 +35,7 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
     commitments = []
     sentences = split_sentences(body)
     previous = None
+    paragraph_ct: dict[str, bool] = {}
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
     for whole in candidate_sentences(body, sentences):
         for sentence, found in commitments_in(body, whole, who, previous):
@@ -42,8 +43,11 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
                 found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
             previous = found.actor
             context = _paragraph(body, sentence.start, sentence.end)
+            if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
+                paragraph_ct[context] = mentions_terrorism(context)
             commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
-                                                release_ct=score >= THRESHOLD, dollar=dollar))
+                                                release_ct=score >= THRESHOLD, dollar=dollar,
+                                                context_ct=paragraph_ct.get(context)))
     commitments = borrow_deadlines(commitments, sentences, body, published)
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,

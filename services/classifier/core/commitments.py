@@ -11,12 +11,14 @@ from schemas import Commitment, Kind, PeriodDeadline
 
 from .actors import Actor, clause_subject, name_actor
 from .categories import categorise
+from .cues import cue_positions
 from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
 from .money import find_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
-from .triggers import Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers
+from .triggers import (Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers,
+                       trigger_families)
 from .verbs import is_participle
 
 # Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
@@ -33,21 +35,14 @@ _PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGN
 _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 
-# One pass over the lowercased body finds the sentences worth reading closely: every trigger holds one of
-# these (a case-sensitive regex over lowercased text is about twice as fast as an IGNORECASE one).
-_CUE = re.compile(
-    r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
-    r"undert\w*|agree\w*|resolved|going|plan|plans|intend\w*|step|steps|call\w*|urg\w*|press\w*|ask\w*|"
-    r"demand\w*|requir\w*|instruct\w*|direct\w*|order\w*|oblig\w*|compel\w*|forc\w*|tell\w*|told|advocat\w*|"
-    r"push\w*|argu\w*|lobb\w*|appeal\w*|essential|vital|important|crucial|imperative|critical|necessary|"
-    r"want\w*|decided|is\s+to|are\s+to|set\s+to|right\s+for|time\s+for|pounds?|dollars?|euros?)\b"
-    r"|[£$€]|['’]ll\b")
+# One pass over the lowercased body finds the sentences worth reading closely: every trigger holds a cue
+# (see :mod:`.cues`).
 _HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  # "Councils to get £100m"
 
 
 def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
     """The sentences that hold a trigger word, found with one scan of ``body``."""
-    positions = sorted([m.start() for m in _CUE.finditer(body.lower())] +
+    positions = sorted(cue_positions(body.lower()) +
                        [m.start() for m in _HEADLINE_CUE.finditer(body)])
     chosen, index = [], 0
     for position in positions:
@@ -71,18 +66,20 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
     if text.rstrip().endswith("?"):
         return None
     found: list[Found] = []
-    for trigger in demand_triggers(text):
+    low = text.lower()
+    present = trigger_families(low)
+    for trigger in demand_triggers(text, low, present):
         actor = name_actor(trigger.actor or "", False, publisher)
         if actor.agent and not actor.own and not actor.hostile:
             found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
-    for trigger in obligation_triggers(text) + pledge_triggers(text):
+    for trigger in obligation_triggers(text, present) + pledge_triggers(text, present):
         actor = _subject_actor(text, trigger, publisher, previous)
         if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
             party = required_party(text, trigger.start)
             actor = Actor(party, True) if party else None
         if actor is not None:
             found.append(Found(trigger, actor))
-    found += _frames(text, publisher, previous, found, alone)
+    found += _frames(text, low, publisher, previous, found, alone)
     if not found and find_money(text):
         trigger = money_trigger(text)
         if trigger is not None:
@@ -92,10 +89,11 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
     return min(found, key=lambda f: (f.trigger.start, f.trigger.kind != Kind.DEMAND), default=None)
 
 
-def _frames(text: str, publisher: str, previous: Actor | None, found: list[Found], alone: bool) -> list[Found]:
+def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: list[Found],
+            alone: bool) -> list[Found]:
     """Commitments written without a modal verb (see :mod:`.frames`)."""
     extra = []
-    restated = possessed_commitment(text)
+    restated = possessed_commitment(text, low)
     if restated is not None and not _FRAMING.search(text[: restated.start]):
         actor = name_actor(restated.actor or "", False, publisher)
         extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
@@ -152,9 +150,11 @@ def _passive(text: str, trigger: Trigger) -> bool:
 
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
-                     context: str, *, release_ct: bool = False, dollar: str = "USD") -> Commitment:
+                     context: str, *, release_ct: bool = False, dollar: str = "USD",
+                     context_ct: bool | None = None) -> Commitment:
     """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
-    ``context`` (its paragraph) names terrorism; a bare "$" is ``dollar``."""
+    ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
+    ``dollar``."""
     start, end = sentence
     text = body[start:end]
     money = next(iter(find_money(text, start, dollar=dollar)), None)
@@ -164,7 +164,8 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
         id=commitment_id(release_id, text, found.actor.name),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
         category=categorise(text, has_money=money is not None),
-        counter_terrorism=release_ct or mentions_terrorism(text) or mentions_terrorism(context),
+        counter_terrorism=release_ct or mentions_terrorism(text)
+        or (mentions_terrorism(context) if context_ct is None else context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from schemas import Commitment, Kind
 
-from .deadlines import find_deadlines
+from .deadlines import find_deadlines, may_hold_deadline
 from .sentences import Sentence
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
@@ -51,6 +51,7 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place")."""
     index = {sentence.start: i for i, sentence in enumerate(sentences)}
     cache: dict[int, list] = {}
+    may_hold: dict[int, bool] = {}
     trigrams_of: dict[int, set[str]] = {}  # a sentence's trigrams, by its start, for every neighbour read
     result = []
     for commitment in commitments:
@@ -59,11 +60,17 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
             result.append(commitment)
             continue
         lowered = commitment.text.lower()
-        trigrams = _trigrams(lowered)
+        trigrams = None
         borrowed = []
         for neighbour in sentences[max(0, position - _LOOK_BACK):position] + sentences[position + 1:
                                                                                        position + 1 + _LOOK_AHEAD]:
             text = body[neighbour.start:neighbour.end]
+            if neighbour.start not in may_hold:  # a sentence with no digit or calendar word lends nothing
+                may_hold[neighbour.start] = may_hold_deadline(text)
+            if not may_hold[neighbour.start]:
+                continue
+            if trigrams is None:
+                trigrams = _trigrams(lowered)
             if neighbour.start not in trigrams_of:
                 trigrams_of[neighbour.start] = _trigrams(text)
             if trigrams.isdisjoint(trigrams_of[neighbour.start]):

@@ -27,6 +27,30 @@ _ANY_WORDS = _MONTH_WORDS + (
     "winter", "instantly", "tomorrow")
 
 
+# Each rule runs only on text holding one of its NEEDS: the rules (in order) each need word calls for.
+_NEED_WORDS = tuple(sorted({need for needs in NEEDS for need in needs if need != MONTH_NAME}))
+_RULES_OF = {need: frozenset(i for i, needs in enumerate(NEEDS) if need in needs)
+             for need in _NEED_WORDS + (MONTH_NAME,)}
+
+
+def may_hold_deadline(text: str) -> bool:
+    """False when ``text`` holds no match of ``_ANY``, so no deadline (most often decided without running it)."""
+    if _DIGIT.search(text) is not None:
+        return True  # _ANY matches a digit
+    return any_in(fold(text), _ANY_WORDS) and _ANY.search(text) is not None
+
+
+def _rules_for(low: str) -> list:
+    """The rules, in order, whose needs ``low`` (the lowercased text) holds."""
+    chosen: set[int] = set()
+    for need in _NEED_WORDS:
+        if need in low:
+            chosen |= _RULES_OF[need]
+    if any_in(low, _MONTH_WORDS) and _MONTH.search(low) is not None:
+        chosen |= _RULES_OF[MONTH_NAME]
+    return [RULES[i] for i in sorted(chosen)]
+
+
 def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
@@ -35,17 +59,10 @@ def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline
     against it, never against today. Spans are shifted by ``offset``. Starts
     ("from spring 2014") and deadlines that ended before publication are left out.
     """
-    candidates = []
-    if _DIGIT.search(text) is None and not any_in(fold(text), _ANY_WORDS) or not _ANY.search(text):
+    if not may_hold_deadline(text):
         return []
-    low = text.lower()
-    present = {MONTH_NAME: any_in(low, _MONTH_WORDS) and _MONTH.search(low) is not None}
-    for (pattern, resolve), needs in zip(RULES, NEEDS):
-        for need in needs:
-            if present[need] if need in present else need in low:
-                break
-        else:
-            continue  # the text holds none of the words the rule needs
+    candidates = []
+    for pattern, resolve in _rules_for(text.lower()):
         for match in pattern.finditer(text):
             fields = resolve(match, published)
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):

@@ -37,10 +37,10 @@ _PASSIVE_DEMAND = re.compile(
 _REQUIRE_OBJECT = re.compile(r"\brequire\s+[^.;]*?\b(?:for|from|of|on)\s+(?P<actor>[^,.;:()]{2,60})", re.IGNORECASE)
 
 
-def possessed_commitment(sentence: str) -> Trigger | None:
+def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | None:
     """"the government's commitment to increase", "our plans to introduce": a restated pledge."""
-    low = sentence.lower()
-    if not any(word in low for word in ("commitment", "pledge", "promise", "plan")):
+    low = sentence.lower() if low is None else low
+    if "commitment" not in low and "pledge" not in low and "promise" not in low and "plan" not in low:
         return None
     match = _PROMISE.search(sentence)
     if match is None or match["verb"].lower() in _NOT_VERBS | _ASPIRATIONS:

@@ -68,7 +68,9 @@ _NAMED = [
     (r"Global Affairs Canada|Health Canada|Transport Canada|Canadian Heritage|Infrastructure Canada", None),
     (r"Prime Minister|Foreign Secretary|Foreign Office|Chancellor|Cabinet Office", "government"),
 ]
-_NAMED_RE = re.compile("|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED)))
+# Every name starts with a capital: the look-ahead lets the search skip other offsets fast (same matches).
+_NAMED_RE = re.compile(r"\b(?=[A-Z])(?:" + "|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED))
+                       + ")")
 _NAMES_DEPARTMENTS = (UK_GOVERNMENT, "Government of Canada")
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import ahocorasick
 from schemas import Kind
 
-from .folding import any_in
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
 _ADVERBS = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
@@ -101,15 +101,28 @@ _NEEDS = {
 }
 
 
-def _has(low: str, family: str) -> bool:
-    return any_in(low, _NEEDS[family])
+# One Aho–Corasick pass over the lowercased sentence finds every family whose words it holds: exactly the
+# families for which ``any(word in low for word in _NEEDS[family])``.
+_FAMILY_WORDS = ahocorasick.Automaton()
+for _word in {word for words in _NEEDS.values() for word in words}:
+    _FAMILY_WORDS.add_word(_word, frozenset(family for family, words in _NEEDS.items() if _word in words))
+_FAMILY_WORDS.make_automaton()
 
 
-def pledge_triggers(sentence: str) -> list[Trigger]:
-    """Candidate pledges; the caller checks each one's subject."""
+def trigger_families(low: str) -> set[str]:
+    """The families of ``_NEEDS`` whose words ``low`` (a lowercased sentence) holds."""
+    present: set[str] = set()
+    for _, families in _FAMILY_WORDS.iter(low):
+        present |= families
+    return present
+
+
+def pledge_triggers(sentence: str, present: set[str] | None = None) -> list[Trigger]:
+    """Candidate pledges; the caller checks each one's subject. ``present`` is
+    ``trigger_families(sentence.lower())`` if known."""
     found = []
-    low = sentence.lower()
-    for match in _WILL.finditer(sentence) if _has(low, "will") else ():
+    present = trigger_families(sentence.lower()) if present is None else present
+    for match in _WILL.finditer(sentence) if "will" in present else ():
         verb = (match["verb"] or match["verb2"] or "").lower()
         after = (match["next"] or "").lower()
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
@@ -118,15 +131,15 @@ def pledge_triggers(sentence: str) -> list[Trigger]:
             kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
         if kind is not None:
             found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
-    if _has(low, "committed"):
+    if "committed" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _COMMITTED.finditer(sentence)
                   if not _STANCE.match(sentence, m.start())]
-    if _has(low, "going"):
+    if "going" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
                   for m in _GOING_TO.finditer(sentence) if m["verb"].lower() not in _CHANGES]
-    if _has(low, "step"):
+    if "step" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _NEXT_STEP.finditer(sentence)]
-    if _has(low, "is to"):
+    if "is to" in present:
         found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
                   for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
     return sorted(found, key=lambda t: t.start)
@@ -138,13 +151,16 @@ def money_trigger(sentence: str) -> Trigger | None:
     return Trigger(Kind.PLEDGE, match.start(), None, "fund", 0.7) if match else None
 
 
-def demand_triggers(sentence: str) -> list[Trigger]:
+def demand_triggers(sentence: str, low: str | None = None, present: set[str] | None = None) -> list[Trigger]:
     """Demands that name whom they ask ("called on X to", "for X to", "it is vital for X to")."""
     found = []
-    low = sentence.lower()
+    low = sentence.lower() if low is None else low
+    if " to " not in low:
+        return found
+    present = trigger_families(low) if present is None else present
     for pattern, family, confidence in ((_CALL_ON, "call on", 0.85), (_CALL_FOR, "call for", 0.8),
                                         (_ESSENTIAL, "essential", 0.8)):
-        if " to " not in low or not _has(low, family):
+        if family not in present:
             continue
         for match in pattern.finditer(sentence):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
@@ -153,9 +169,9 @@ def demand_triggers(sentence: str) -> list[Trigger]:
     return found
 
 
-def obligation_triggers(sentence: str) -> list[Trigger]:
+def obligation_triggers(sentence: str, present: set[str] | None = None) -> list[Trigger]:
     """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
-    if not _has(sentence.lower(), "must"):
+    if "must" not in (trigger_families(sentence.lower()) if present is None else present):
         return []
     return [Trigger(Kind.DEMAND, m.start(), None, m["verb"].lower(), 0.75)
             for m in _MUST.finditer(sentence) if m["verb"].lower() not in _NOT_ACTIONS]

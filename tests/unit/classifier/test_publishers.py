@@ -57,3 +57,23 @@ def test_acronyms_defined_in_the_body_and_the_publishers_initials():
     names = acronyms("The National Cyber Office (NCO) will open in May.", "U.S. Department of Homeland Security")
     assert names["NCO"] == "National Cyber Office"
     assert names["DHS"] == "U.S. Department of Homeland Security"
+
+
+def test_every_named_department_starts_with_a_capital():
+    """``_NAMED_RE`` only tries offsets before a capital letter."""
+    import re
+
+    from services.classifier.core.publishers import _NAMED
+
+    for pattern, _ in _NAMED:
+        depth, alternatives, current = 0, [], ""
+        for char in pattern:
+            depth += char == "("
+            depth -= char == ")"
+            if char == "|" and depth == 0:
+                alternatives.append(current)
+                current = ""
+            else:
+                current += char
+        for alternative in alternatives + [current]:
+            assert re.match(r"(?:\(\?:[A-Z][^()]*\)\?)?[A-Z]", alternative), alternative
