@@ -18,7 +18,7 @@ class _Frozen(BaseModel):
 
 class AlertKind(str, Enum):
     NEW = "new"  # commitments the subscriber has not been sent before
-    CHANGED = "changed"  # a commitment changed in a new version of its release
+    CHANGED = "changed"  # a commitment changed in a new version (others in the alert may be new)
     REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
 
 
@@ -46,6 +46,8 @@ class Alert(_Frozen):
     release: ReleaseRef
     commitments: list[Commitment]
     reminder: ReminderInfo | None = None
+    changed: list[str] = Field(default_factory=list, description="Ids of the commitments in this alert that "
+                               "changed since the subscriber was last told; the others are new to them.")
     elapsed: list[str] = Field(default_factory=list, description="Deadlines already past when first seen, as "
                                "'<commitment id>:<deadline index>': reported in this alert once, never scheduled.")
     created_at: AwareDatetime

@@ -2,8 +2,8 @@
 
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume.
-Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``. Secrets are shown as ``***``;
-a PATCH or PUT that sends ``***`` back keeps the stored secret.
+Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``. Secrets are shown as ``***`` and URLs redacted;
+a PATCH or PUT that sends them back as shown keeps the stored values.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aiohttp import web
 from pydantic import TypeAdapter, ValidationError
 from pydantic import AwareDatetime
 
+from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
 from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_subscription
 
@@ -39,7 +40,8 @@ async def _body(request: web.Request) -> Any:
 
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
-    """A channel sent back with secret ``***`` keeps the stored secret of the same channel."""
+    """A channel sent back as shown (secret ``***``, URL redacted) keeps the stored secret and URL
+    of the same channel."""
     if old is None or not isinstance(new.get("channels"), list):
         return new
     stored = json.loads(old.stored())["channels"]
@@ -47,8 +49,13 @@ def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, An
     for i, ch in enumerate(new["channels"]):
         if isinstance(ch, dict) and len(ch) == 1 and i < len(stored) and isinstance(stored[i], dict):
             (kind, params), = ch.items()
-            if isinstance(params, dict) and params.get("secret") == "***" and kind in stored[i]:
-                ch = {kind: {**params, "secret": stored[i][kind].get("secret")}}
+            if isinstance(params, dict) and kind in stored[i]:
+                if params.get("secret") == HIDDEN:
+                    params = {**params, "secret": stored[i][kind].get("secret")}
+                url = stored[i][kind].get("url")
+                if isinstance(url, str) and params.get("url") == redact_url(kind, url) and params["url"] != url:
+                    params = {**params, "url": url}
+                ch = {kind: params}
         channels.append(ch)
     return {**new, "channels": channels}
 

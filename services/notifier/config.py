@@ -1,4 +1,5 @@
-"""Notifier settings, from ``PLEDGEWATCH_*`` environment variables (beside the common Settings)."""
+"""Notifier settings, from ``PLEDGEWATCH_*`` environment variables (beside the common Settings,
+which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class NotifierConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
 
-    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
     retry_max_seconds: float = Field(default=600.0, gt=0, description="Longest delay between two attempts.")
     destination_concurrency: int = Field(default=4, ge=1, description="Sends in flight per destination (host).")
+    delivery_max_inflight: int = Field(default=64, ge=1, description="Sends in flight (or waiting) in all.")
     delivery_poll_seconds: float = Field(default=0.2, gt=0, description="How often due deliveries are looked for.")
     delivery_lease_seconds: float = Field(default=60.0, gt=0,
                                           description="A claimed delivery not finished by then is retried.")
@@ -30,4 +31,8 @@ class NotifierConfig(BaseSettings):
                                description="UTC time of day reminders fire on their day.")
     reminder_misfire_grace_seconds: float | None = Field(
         default=None, gt=0, description="A reminder missed by longer is dropped; unset: always sent late, once.")
+    reminder_attempts: int = Field(default=5, ge=1, description="Attempts to fire a reminder before a dead letter.")
+    reminder_retry_base_seconds: float = Field(default=30.0, gt=0,
+                                               description="First delay after a failed firing; doubles each attempt.")
+    reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")

@@ -1,8 +1,10 @@
 """The delivery worker: sends due outbox jobs, isolated per destination, with retries.
 
-Each destination (webhook host, SMTP server, Apprise service, stdout) has its own
+Each destination (webhook URL, SMTP server, Apprise service, stdout) has its own
 bound on sends in flight, and every send has a timeout, so one slow or failing
-endpoint never holds up the others. Every attempt is audited on the deliveries
+endpoint never holds up the others. Jobs are only claimed for a destination with a
+free slot, and never more than ``delivery_max_inflight`` at once, so a hanging
+endpoint with a backlog holds its own slots and nothing else. Every attempt is audited on the deliveries
 stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
 A job is marked done the moment its send succeeds, before anything else, and is
 never sent again once marked.
@@ -25,29 +27,27 @@ from .channels import Channel, DeliveryResult, build_channel
 from .config import NotifierConfig
 from .messages import SOURCE, message_id
 from .outbox import DeliveryJob, Outbox
+from .redaction import scrub
 from .retry import backoff_delay
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
 
-def _channel_for(job: DeliveryJob, config: NotifierConfig) -> Channel:
+def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
-    return build_channel(spec, config)
-
-
-def destination_key(channel: Channel) -> str:
-    """Concurrency bucket: the endpoint (webhook URL without query, SMTP server, Apprise service)."""
-    return f"{channel.name}:{channel.destination}"
+    return build_channel(spec, config, webhook_timeout=webhook_timeout)
 
 
 class DeliveryWorker:
-    def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *,
+    def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
+        self.webhook_timeout = webhook_timeout
         self.clock, self.rng = clock, rng
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._stopping = False
         self._wake = asyncio.Event()
 
@@ -57,6 +57,9 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         while not self._stopping:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # a cancellation some library swallowed
+                raise asyncio.CancelledError
             self._wake.clear()
             try:
                 await self.poll_once()
@@ -73,12 +76,20 @@ class DeliveryWorker:
         now = self.clock()
         lease = self.config.delivery_lease_seconds
         await self.outbox.renew(list(self._inflight), until=now + lease)
-        for job_id in await self.outbox.claim(now=now, lease=lease, limit=200):
+        slots = self.config.destination_concurrency
+        busy = {d: slots - n for d, n in self._busy.items()}
+        free = self.config.delivery_max_inflight - len(self._inflight)
+        for job_id, dest in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy):
             if job_id in self._inflight:
                 continue
-            task = asyncio.create_task(self._deliver(job_id))
+            self._busy[dest] = self._busy.get(dest, 0) + 1
+            task = asyncio.create_task(self._deliver(job_id, dest))
             self._inflight[job_id] = task
             task.add_done_callback(lambda _t, j=job_id: self._inflight.pop(j, None))
+
+    def inflight(self) -> dict[str, int]:
+        """Jobs being sent (or loading) per destination."""
+        return {d: n for d, n in self._busy.items() if n}
 
     async def drain(self) -> None:
         """Wait for the sends in flight (tests and shutdown)."""
@@ -91,7 +102,15 @@ class DeliveryWorker:
             task.cancel()
         await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
 
-    async def _deliver(self, job_id: str) -> None:
+    async def _deliver(self, job_id: str, dest: str) -> None:
+        try:
+            await self._deliver_job(job_id)
+        finally:
+            self._busy[dest] -= 1
+            if not self._busy[dest]:
+                del self._busy[dest]
+
+    async def _deliver_job(self, job_id: str) -> None:
         job = await self.outbox.load(job_id)
         if job is None or await self.outbox.is_done(job_id):
             async with self.streams.client.pipeline(transaction=True) as pipe:
@@ -99,11 +118,11 @@ class DeliveryWorker:
                 await pipe.execute()
             return
         try:
-            channel = _channel_for(job, self.config)
+            channel = _channel_for(job, self.config, self.webhook_timeout)
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return
-        key = destination_key(channel)
+        key = job.destination
         limit = self._limits.setdefault(key, asyncio.Semaphore(self.config.destination_concurrency))
         async with limit:
             result = await self._send(channel, job)
@@ -113,7 +132,7 @@ class DeliveryWorker:
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
-        outer = self.config.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
+        outer = self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
         try:
             return await asyncio.wait_for(channel.send(job.message_model()), timeout=outer)
         except asyncio.TimeoutError:
@@ -125,11 +144,13 @@ class DeliveryWorker:
     async def _record(self, job: DeliveryJob, channel: Channel | None, result: DeliveryResult) -> None:
         job.attempts += 1
         now = self.clock()
+        if result.error:  # an error text may quote the URL (and with it a token)
+            result = DeliveryResult.failed(scrub(result.error, job.channel), retryable=result.retryable)
         final = result.ok or not result.retryable or job.attempts >= self.config.delivery_attempts
         attempt = DeliveryAttempt(
             alert_id=message_id(job.message_model()), subscription_id=job.subscription_id,
             channel=channel.name if channel else job.channel.get("type", "?"),
-            destination=channel.destination if channel else "?", attempt=job.attempts,
+            destination=channel.destination if channel else job.destination, attempt=job.attempts,
             outcome="delivered" if result.ok else "failed", final=final, error=result.error,
             at=datetime.fromtimestamp(now, timezone.utc))
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent

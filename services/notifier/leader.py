@@ -26,6 +26,13 @@ return 0
 Hook = Callable[[], Awaitable[None]]
 
 
+def _raise_if_cancelled() -> None:
+    """Honour a cancellation a library swallowed (caught and carried on) while it was delivered."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class LeaderLock:
     def __init__(self, client, key: str, *, ttl: float, name: str = "") -> None:  # type: ignore[no-untyped-def]
         self.client, self.key, self.ttl = client, key, ttl
@@ -48,20 +55,30 @@ class LeaderLock:
             self.is_leader = False
 
     async def run(self, *, on_elected: Hook, on_deposed: Hook, on_tick: Hook) -> None:
-        """Hold or seek the lease forever; call the hooks as leadership changes."""
+        """Hold or seek the lease forever; call the hooks as leadership changes.
+
+        A hook that raises is logged and the loop goes on: a failed ``on_elected`` (or
+        ``on_deposed``) is tried again at the next turn, a failed tick simply next time.
+        """
+        active = False  # on_elected has completed and on_deposed has not
         while True:
-            was = self.is_leader
+            _raise_if_cancelled()
             try:
-                now = await self.try_acquire()
+                leading = await self.try_acquire()
             except Exception as exc:  # Redis away: we cannot prove we still lead
                 log.warning("leader lock %s: %s", self.key, exc)
-                now = self.is_leader = False
-            if now and not was:
-                log.info("%s now runs the reminder scheduler", self.token)
-                await on_elected()
-            elif was and not now:
-                log.warning("%s lost the scheduler lock", self.token)
-                await on_deposed()
-            if now:
-                await on_tick()
+                leading = self.is_leader = False
+            try:
+                if leading and not active:
+                    log.info("%s now runs the reminder scheduler", self.token)
+                    await on_elected()
+                    active = True
+                elif active and not leading:
+                    log.warning("%s lost the scheduler lock", self.token)
+                    await on_deposed()
+                    active = False
+                if leading and active:
+                    await on_tick()
+            except Exception:
+                log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
             await asyncio.sleep(self.ttl / 3)

@@ -4,7 +4,8 @@ Keys (under the prefix): ``notifier:outbox`` (sorted set: job id -> due, unix
 seconds), ``notifier:job:<id>`` (the job), ``notifier:done:<id>`` (delivered
 mark: a job is never sent again once it is set). Jobs are claimed by pushing
 their due time forward by a lease, so a worker that dies mid-send leaves its
-jobs to be retried when the lease ends.
+jobs to be retried when the lease ends. ``notifier:job-dest`` (hash: job id ->
+destination) lets a claim skip jobs whose destination has no free slot.
 """
 
 from __future__ import annotations
@@ -20,16 +21,36 @@ from schemas.alerts import Alert
 
 from .digest import Digest
 from .messages import Message, message_id
+from .redaction import destination
 from .subscriptions import Subscription, channel_public
 
 DONE_TTL_SECONDS = 90 * 86400
 
 _CLAIM = """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
-return due
+-- KEYS: outbox zset, job -> destination hash. ARGV: now, lease end, jobs wanted, free slots of an
+-- idle destination, then (destination, free slots) pairs for the busy ones. Claims due jobs in due
+-- order, skipping those whose destination has no free slot; looks at most 2000 due jobs.
+local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
+for i = 5, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local claimed, offset = {}, 0
+while wanted > 0 and offset < 2000 do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 200)
+  if #due == 0 then break end
+  local dests = redis.call('HMGET', KEYS[2], unpack(due))
+  for i, id in ipairs(due) do
+    local d = dests[i] or '?'
+    local f = free[d] or idle
+    if f > 0 and wanted > 0 then
+      free[d], wanted = f - 1, wanted - 1
+      claimed[#claimed + 1] = id
+      claimed[#claimed + 1] = d
+    end
+  end
+  offset = offset + #due
+end
+for i = 1, #claimed, 2 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
+return claimed
 """
-
 
 class DeliveryJob(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -51,6 +72,10 @@ class DeliveryJob(BaseModel):
         channel = _S.model_validate({"id": "x", "channels": [self.channel]}).channels[0]
         return {"job_id": self.job_id, "subscription_id": self.subscription_id,
                 "channel": json.dumps(channel_public(channel)), "message": json.dumps(self.message)}
+
+    @property
+    def destination(self) -> str:
+        return destination(self.channel)
 
 
 def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str:
@@ -74,6 +99,7 @@ class Outbox:
         self.client = client
         self._key = key  # name -> full key
         self.zset = key("notifier:outbox")
+        self.dests = key("notifier:job-dest")
         self._claim = client.register_script(_CLAIM)
 
     def job_key(self, job_id: str) -> str:
@@ -86,10 +112,18 @@ class Outbox:
         """Add ``job`` inside a transaction; a job already queued keeps its attempt count."""
         pipe.set(self.job_key(job.job_id), job.model_dump_json(), nx=True)
         pipe.zadd(self.zset, {job.job_id: due}, nx=True)
+        pipe.hsetnx(self.dests, job.job_id, job.destination)
 
-    async def claim(self, *, now: float, lease: float, limit: int) -> list[str]:
-        ids = await self._claim(keys=[self.zset], args=[now, now + lease, limit])
-        return [i.decode() if isinstance(i, bytes) else i for i in ids]
+    async def claim(self, *, now: float, lease: float, limit: int, idle_slots: int,
+                    busy: dict[str, int] | None = None) -> list[tuple[str, str]]:
+        """Lease up to ``limit`` due jobs, as (job id, destination): at most ``idle_slots`` per
+        destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none when 0)."""
+        if limit <= 0:
+            return []
+        pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
+        raw = await self._claim(keys=[self.zset, self.dests], args=[now, now + lease, limit, idle_slots, *pairs])
+        flat = [i.decode() if isinstance(i, bytes) else i for i in raw]
+        return list(zip(flat[::2], flat[1::2]))
 
     async def renew(self, job_ids: list[str], *, until: float) -> None:
         if job_ids:
@@ -107,6 +141,7 @@ class Outbox:
 
     def finish(self, pipe: Pipeline, job_id: str) -> None:
         pipe.zrem(self.zset, job_id)
+        pipe.hdel(self.dests, job_id)
         pipe.delete(self.job_key(job_id))
 
     def reschedule(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:

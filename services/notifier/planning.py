@@ -4,8 +4,9 @@ The idempotency record of a subscriber is ``sent``: commitment id -> ``"<version
 of what it was last told. A commitment not in it is *new*; one whose fingerprint
 changed in a later version is *changed*; anything else was already sent.
 
-One message per release per subscriber: a deadline already past when its commitment
-is first seen (new or changed) is reported inside that same alert, listed in its
+One message per release version per subscriber: its new and changed commitments go in one
+alert (kind ``changed`` when any changed, its ids in ``changed``; else ``new``). A deadline
+already past when its commitment is first seen (new or changed) is reported inside that alert, listed in its
 ``elapsed`` as ``"<commitment id>:<deadline index>"``, and recorded once (``elapsed_sent``)
 so it is never reported as passed again; it is never scheduled as a reminder.
 """
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.alerts import Alert, AlertKind, ReleaseRef
+from schemas.alerts import Alert, AlertKind, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
 
 from .matching import matching_commitments
@@ -60,34 +61,56 @@ class Plan:
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
                 elapsed_sent: Set[str], now: datetime) -> Plan:
-    """Alerts for ``sub`` about ``release``: at most one *new* and one *changed*. A deadline
-    of theirs already past at ``now`` and not told before is listed in that alert's
-    ``elapsed`` (and in ``Plan.elapsed``), not sent separately. ``now`` (aware) stamps the
-    alerts and decides which deadlines are already past."""
+    """At most one alert for ``sub`` about ``release``: its new and changed commitments together
+    (kind ``changed`` if any changed, listed in ``changed``; else ``new``). ``sent`` and
+    ``elapsed_sent`` need only hold this release's commitments (see :func:`record_keys`). A
+    deadline of theirs already past at ``now`` and not told before is listed in the alert's
+    ``elapsed`` (and in ``Plan.elapsed``), not sent separately. ``now`` (aware) stamps the alert
+    and decides which deadlines are already past."""
     matched = matching_commitments(sub.filter, release)
-    new, changed, records = [], [], {}
+    told, changed, records = [], [], {}
     for c in matched:
         fp = fingerprint(c)
         previous = sent.get(c.id)
-        if previous is None:
-            new.append(c)
-        else:
+        if previous is not None:
             version, _, old_fp = previous.partition(":")
             if old_fp == fp or int(version) >= release.version:
                 continue  # already told, or an older version seen again
-            changed.append(c)
+            changed.append(c.id)
+        told.append(c)
         records[c.id] = f"{release.version}:{fp}"
-    ref = release_ref(release)
-    alerts, elapsed = [], []
-    for kind, group in ((AlertKind.NEW, new), (AlertKind.CHANGED, changed)):
-        if not group:
-            continue
-        passed = [key for c in group for key in _newly_elapsed(c, elapsed_sent, now=now)]
-        parts = [f"{c.id}:{records[c.id]}" if kind is AlertKind.CHANGED else c.id for c in group]
-        alerts.append(Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
-                            release=ref, commitments=group, elapsed=passed, created_at=now))
-        elapsed.extend(passed)
-    return Plan(alerts=alerts, sent=records, elapsed=elapsed, matched=matched)
+    if not told:
+        return Plan(matched=matched)
+    kind = AlertKind.CHANGED if changed else AlertKind.NEW
+    passed = [key for c in told for key in _newly_elapsed(c, elapsed_sent, now=now)]
+    parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
+    alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
+                  release=release_ref(release), commitments=told, changed=changed, elapsed=passed, created_at=now)
+    return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
+
+
+def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str], list[str]]:
+    """What to look up before :func:`plan_alerts`: the ids of the commitments ``sub`` matches in
+    ``release`` (fields of its ``sent`` record) and their deadline keys (members of ``elapsed``)."""
+    matched = matching_commitments(sub.filter, release)
+    return [c.id for c in matched], [f"{c.id}:{i}" for c in matched for i in range(len(c.deadlines))]
+
+
+def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) -> str | None:
+    """Why the reminder ``due`` is not sent at ``now``, or None when it is."""
+    if sub is None or due.reminder.offset not in sub.reminders:
+        return "subscription gone or offset removed"
+    if sub.paused_until is not None and sub.paused_until > now:
+        return f"{sub.id} paused until {sub.paused_until.isoformat()}"
+    return None
+
+
+def reminder_alert(due: ReminderDue, *, now: datetime) -> tuple[Alert, ReminderDue]:
+    """The reminder alert for a reminder firing at ``now``, and the ``ReminderDue`` to publish."""
+    alert = Alert(alert_id=alert_id(due.subscription_id, AlertKind.REMINDER, [due.reminder_id, str(due.reminder.due)]),
+                  subscription_id=due.subscription_id, kind=AlertKind.REMINDER, release=due.release,
+                  commitments=[due.commitment], reminder=due.reminder, created_at=now)
+    return alert, due.model_copy(update={"fired_at": now})
 
 
 def _newly_elapsed(c: Commitment, elapsed_sent: Set[str], *, now: datetime) -> list[str]:

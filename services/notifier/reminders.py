@@ -8,10 +8,13 @@ A reminder fires at ``remind_at`` (UTC) on the day ``offset`` before the due dat
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from schemas.classified import DateDeadline, Deadline, PeriodDeadline
+from schemas.alerts import ReleaseRef, ReminderDue, ReminderInfo
+from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline
 
 from .durations import parse_duration
 
@@ -60,3 +63,67 @@ def reminder_id(subscription_id: str, commitment_id: str, deadline_index: int, o
     so scheduling twice replaces, and a moved due date moves the job."""
     raw = f"{subscription_id}\x1f{commitment_id}\x1f{deadline_index}\x1f{offset}"
     return "rem-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class ReminderJob:
+    """One reminder to schedule: its stable id, when it fires, and what it says then."""
+
+    reminder_id: str
+    fire_at: datetime
+    due: ReminderDue
+
+
+def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef, commitments: Iterable[Commitment],
+                  *, now: datetime, remind_at: time = REMIND_AT) -> list[ReminderJob]:
+    """Every reminder still ahead of ``now`` (aware) for ``commitments`` of ``release``, for a
+    subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none."""
+    jobs = []
+    for c in commitments:
+        for i, deadline in enumerate(c.deadlines):
+            for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):
+                rid = reminder_id(subscription_id, c.id, i, p.offset)
+                info = ReminderInfo(deadline=deadline, offset=p.offset, due=p.due)
+                jobs.append(ReminderJob(rid, p.fire_at, ReminderDue(
+                    reminder_id=rid, subscription_id=subscription_id, release=release, commitment=c,
+                    reminder=info, fired_at=p.fire_at)))
+    return jobs
+
+
+@dataclass(frozen=True)
+class PlannedReminders:
+    """The reminders scheduled for one subscriber and release: the version they were planned
+    from, and each job id with its fire time (UTC)."""
+
+    version: int
+    jobs: dict[str, datetime]
+
+    @classmethod
+    def of(cls, version: int, jobs: Iterable[ReminderJob]) -> "PlannedReminders":
+        return cls(version, {j.reminder_id: j.fire_at for j in jobs})
+
+    def to_json(self) -> str:
+        return json.dumps({"version": self.version, "jobs": {k: v.isoformat() for k, v in self.jobs.items()}})
+
+    @classmethod
+    def from_json(cls, raw: str | bytes | None) -> "PlannedReminders | None":
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return cls(int(data["version"]), {k: datetime.fromisoformat(v) for k, v in data["jobs"].items()})
+
+
+def settle_reminders(current: PlannedReminders | None, mine: PlannedReminders, *,
+                     now: datetime) -> tuple[list[str], bool]:
+    """Reconcile the reminders just scheduled (``mine``) with the record (``current``).
+
+    Returns the job ids to cancel and whether ``mine`` becomes the record. A newer version
+    already recorded wins: ours not in it are cancelled. Otherwise the recorded jobs that
+    ``mine`` no longer plans and that are still ahead of ``now`` are cancelled (a commitment
+    reworded or gone, a deadline moved earlier, a withdrawn release); one whose time has come
+    is left alone: it fired, or is being retried.
+    """
+    if current is not None and current.version > mine.version:
+        return [rid for rid in mine.jobs if rid not in current.jobs], False
+    old = current.jobs if current is not None else {}
+    return sorted(rid for rid, at in old.items() if rid not in mine.jobs and at > now), True

@@ -48,10 +48,10 @@ def deadline_words(deadline: Deadline) -> str:
             f"so no reminder (\u201c{deadline.text}\u201d)")
 
 
-def commitment_lines(c: Commitment, passed: Collection[int] = ()) -> list[str]:
+def commitment_lines(c: Commitment, passed: Collection[int] = (), *, changed: bool = False) -> list[str]:
     """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
     kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
-    lines = [f"- {kind} {c.actor}: {c.text.strip()}",
+    lines = [f"- {'(changed) ' if changed else ''}{kind} {c.actor}: {c.text.strip()}",
              f"    category: {c.category.value.replace('_', ' ')}"
              f"{'; counter-terrorism' if c.counter_terrorism else ''}; confidence {c.confidence:.0%}"]
     if c.money:
@@ -65,15 +65,23 @@ def commitment_lines(c: Commitment, passed: Collection[int] = ()) -> list[str]:
     return lines
 
 
+def headline(alert: Alert) -> str:
+    """``New commitments``, ``Changed commitments``, ``New and changed commitments`` or ``Deadline reminder``."""
+    if alert.kind is AlertKind.CHANGED and 0 < len(alert.changed) < len(alert.commitments):
+        return "New and changed commitments"
+    return _HEADLINES[alert.kind]
+
+
 def subject(alert: Alert) -> str:
     if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
         return f"[pledgewatch] Due {alert.reminder.due:%-d %B %Y}: {alert.release.title}"
-    return f"[pledgewatch] {_HEADLINES[alert.kind]}: {alert.release.title}"
+    return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
 
 
 def render_text(alert: Alert) -> str:
-    """A readable alert: headline, title, URL, each commitment with its particulars."""
-    head = f"{_HEADLINES[alert.kind]} \u2014 {alert.release.title}"
+    """A readable alert: headline, title, URL, each commitment with its particulars (a changed
+    one marked ``(changed)`` when the alert also has new ones)."""
+    head = f"{headline(alert)} \u2014 {alert.release.title}"
     lines = [head, "=" * len(head), alert.release.url,
              f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
              f"subscription {alert.subscription_id}"]
@@ -85,8 +93,9 @@ def render_text(alert: Alert) -> str:
     for key in alert.elapsed:  # "<commitment id>:<deadline index>"
         commitment_id, _, index = key.rpartition(":")
         passed.setdefault(commitment_id, set()).add(int(index))
+    mixed = headline(alert) == "New and changed commitments"
     for c in alert.commitments:
-        lines.extend(commitment_lines(c, passed.get(c.id, ())))
+        lines.extend(commitment_lines(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed))
     return "\n".join(lines) + "\n"
 
 

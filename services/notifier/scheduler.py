@@ -5,6 +5,12 @@ store); only the holder of the leader lock resumes its scheduler and fires them.
 Job ids are the stable reminder ids, so adding one twice replaces it (and a
 moved due date moves it). Jobs coalesce; a reminder missed while no scheduler
 ran fires once on the next start, unless it is later than the configured grace.
+
+APScheduler deletes a date job as it submits it, whatever then happens, so the
+notifier re-schedules a firing that fails (``attempt`` counts them) and recovers
+one cut short by a crash (see ``NotifierService.fire_reminder``). The job store
+uses the synchronous redis client: call these methods from a thread
+(``asyncio.to_thread``), never on the event loop in a handler.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from apscheduler.jobstores.redis import RedisJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.connection import parse_url
 
+from .reminders import ReminderJob
+
 log = logging.getLogger(__name__)
 
 # Running notifiers by key prefix: the job function finds its service here, since
@@ -25,12 +33,12 @@ log = logging.getLogger(__name__)
 _ACTIVE: dict[str, Any] = {}
 
 
-async def fire_reminder(prefix: str, payload: str) -> None:
-    """The APScheduler job: hand a due reminder to the running notifier of ``prefix``."""
+async def fire_reminder(prefix: str, payload: str, attempt: int = 1) -> None:
+    """The APScheduler job: hand a due reminder (its ``attempt``-th firing) to the running notifier of ``prefix``."""
     service = _ACTIVE.get(prefix)
     if service is None:
         raise RuntimeError(f"no running notifier for prefix {prefix!r}")
-    await service.on_reminder_due(payload)
+    await service.fire_reminder(payload, attempt)
 
 
 class ReminderScheduler:
@@ -65,16 +73,26 @@ class ReminderScheduler:
             _ACTIVE.pop(self.prefix, None)
         self.store.redis.close()
 
-    def schedule(self, reminder_id: str, fire_at: datetime, payload: str) -> None:
+    def schedule(self, reminder_id: str, fire_at: datetime, payload: str, attempt: int = 1) -> None:
         """Add or move the job ``reminder_id`` to fire at ``fire_at``."""
         self.scheduler.add_job(fire_reminder, trigger="date", run_date=fire_at, id=reminder_id,
-                               args=[self.prefix, payload], replace_existing=True, name=reminder_id)
+                               args=[self.prefix, payload, attempt], replace_existing=True, name=reminder_id)
 
     def cancel(self, reminder_id: str) -> None:
         try:
             self.scheduler.remove_job(reminder_id)
         except JobLookupError:
             pass
+
+    def apply(self, schedule: list[ReminderJob], cancel: list[str]) -> None:
+        """Add (or move) every job of ``schedule`` and remove those in ``cancel``."""
+        for job in schedule:
+            self.schedule(job.reminder_id, job.fire_at, job.due.model_dump_json())
+        for reminder_id in cancel:
+            self.cancel(reminder_id)
+
+    def has_job(self, reminder_id: str) -> bool:
+        return self.store.lookup_job(reminder_id) is not None
 
     def jobs(self) -> list[tuple[str, datetime]]:
         return [(j.id, j.next_run_time) for j in self.scheduler.get_jobs()

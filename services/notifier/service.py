@@ -1,9 +1,11 @@
 """Notifier service: release.classified in; alerts, deliveries and reminders out.
 
-The handler only decides (pure core) and records, in one Redis transaction with
-the XACK: the alerts (to the alerts stream), the delivery jobs (the outbox), and
-what each subscriber has now been told (its idempotency record). Sending is the
-delivery worker's job; firing reminders and digests is the leader's.
+The handler reads the subscribers' records, decides (pure core) and writes, in one
+WATCHed Redis transaction: the alerts (to the alerts stream), the delivery jobs
+(the outbox), and what each subscriber has now been told (its idempotency record).
+Then it schedules the release's reminders (:mod:`.agenda`) and acknowledges the
+entry. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
+digests is the leader's.
 """
 
 from __future__ import annotations
@@ -15,24 +17,26 @@ from datetime import datetime, time, timedelta, timezone
 
 from aiohttp import web
 from faststream.redis import RedisBroker
+from redis.exceptions import WatchError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
-from schemas.alerts import Alert, AlertKind, ReminderDue, ReminderDueEvent, ReminderInfo
+from schemas.alerts import Alert
 from schemas.classified import ReleaseClassified
-from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP, REMINDERS
+from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry
 
+from .agenda import ReminderAgenda
 from .config import NotifierConfig
+from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
+from .firing import ReminderFiring
 from .leader import LeaderLock
 from .messages import SOURCE, Message, alert_event
 from .outbox import Outbox, jobs_for
-from .planning import alert_id, plan_alerts, release_ref
-from .reminders import plan_reminders, reminder_id
-from .delivery import DeliveryWorker
+from .planning import Plan, plan_alerts, record_keys
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
@@ -52,9 +56,7 @@ class NotifierService:
     def __init__(self, settings: Settings, *, config: NotifierConfig | None = None,
                  clock: Clock = _utc_now, run_scheduler: bool = True) -> None:
         self.settings = settings
-        if config is None:  # the common Settings own webhook_timeout
-            config = NotifierConfig().model_copy(update={"webhook_timeout": settings.webhook_timeout})
-        self.config = config
+        self.config = config if config is not None else NotifierConfig()
         self.clock = clock
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)
@@ -68,6 +70,8 @@ class NotifierService:
         self.worker: DeliveryWorker | None = None
         self.reminders: ReminderScheduler | None = None
         self.leader: LeaderLock | None = None
+        self.firing: ReminderFiring | None = None
+        self.agenda: ReminderAgenda | None = None
         self._tasks: list[asyncio.Task[None]] = []
         h, m = (int(x) for x in self.config.reminder_time.split(":"))
         self.remind_at = time(h, m, tzinfo=timezone.utc)
@@ -81,10 +85,14 @@ class NotifierService:
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
         self.outbox = Outbox(streams.client, streams.key)
-        self.worker = DeliveryWorker(streams, self.outbox, self.config)
+        self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout)
         self.reminders = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix,
                                            misfire_grace_seconds=self.config.reminder_misfire_grace_seconds)
         self.reminders.start(self)
+        self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
+        self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
+                                     subscription=self._store().get, record_alert=self._record_alert,
+                                     wake=self._wake_worker)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -118,7 +126,16 @@ class NotifierService:
         return subscription_routes(lambda: self._store())
 
     async def ping(self) -> None:
+        """Healthy: Redis answers and every background task (delivery, leader) still runs."""
+        for task in self._tasks:
+            if task.done():
+                error = task.exception() if not task.cancelled() else "cancelled"
+                raise RuntimeError(f"notifier: background task {task.get_name()} stopped: {error!r}")
         await self.runtime.ping()
+
+    def _wake_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
 
     def _store(self) -> SubscriptionStore:
         if self.store is None:
@@ -127,35 +144,51 @@ class NotifierService:
 
     # --- release.classified -------------------------------------------------------------
     async def on_release_classified(self, event: CloudEvent, entry: Entry | None) -> None:
+        """Alerts in one transaction with the subscribers' records; then reminders; then the XACK,
+        so a crash anywhere leaves the entry to be handled again (and every step is idempotent)."""
         release: ReleaseClassified = event.data
-        streams = self.runtime.streams
         now = self.clock()
         subs = [s for s in await self._store().effective() if s.paused_until is None or s.paused_until <= now]
-        plans = []
-        for sub in subs:
-            sent_raw = await streams.client.hgetall(streams.key(f"notifier:sent:{sub.id}"))
-            sent = {k.decode(): v.decode() for k, v in sent_raw.items()}
-            elapsed = {m.decode() for m in await streams.client.smembers(streams.key(f"notifier:elapsed:{sub.id}"))}
-            plan = plan_alerts(sub, release, sent=sent, elapsed_sent=elapsed, now=now)
-            plans.append((sub, plan))
-            self._schedule_reminders(sub, release, [c for c in plan.matched if c.id in plan.sent], now=now)
-        queued = 0
-        async with streams.client.pipeline(transaction=True) as pipe:
-            for sub, plan in plans:
-                for order, alert in enumerate(plan.alerts):  # due a millisecond apart: sent in order
-                    queued += self._record_alert(pipe, sub, alert, now=now + timedelta(milliseconds=order))
-                if plan.sent:
-                    pipe.hset(streams.key(f"notifier:sent:{sub.id}"), mapping=plan.sent)
-                if plan.elapsed:
-                    pipe.sadd(streams.key(f"notifier:elapsed:{sub.id}"), *plan.elapsed)
-            if entry is not None:
-                pipe.xack(entry.stream, entry.group, entry.entry_id)
-            await pipe.execute()
-        alerts = sum(len(p.alerts) for _, p in plans)
-        log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version, alerts,
-                 len(subs))
+        plans, queued = await self._record_alerts(release, subs, now=now)
+        assert self.agenda is not None
+        planned = await self.agenda.schedule(release, plans, now=now)
+        await self.agenda.settle(release, planned, entry, now=now)
+        log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
+                 sum(len(p.alerts) for _, p in plans), len(subs))
         if queued and self.worker is not None:
             self.worker.wake()
+
+    async def _record_alerts(self, release: ReleaseClassified, subs: list[Subscription], *,
+                             now: datetime) -> tuple[list[tuple[Subscription, Plan]], int]:
+        """Plan and record the alerts; WATCHes what it reads, so two handlers of one release never
+        both tell a subscriber. Reads only this release's commitments from the records."""
+        streams = self.runtime.streams
+        keys = [(streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}")) for s in subs]
+        async with streams.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(*[k for pair in keys for k in pair])
+                    plans = []
+                    for sub, (sent_key, elapsed_key) in zip(subs, keys):
+                        ids, deadline_keys = record_keys(sub, release)
+                        sent = dict(zip(ids, await pipe.hmget(sent_key, ids))) if ids else {}
+                        told = await pipe.smismember(elapsed_key, deadline_keys) if deadline_keys else []
+                        plans.append((sub, plan_alerts(
+                            sub, release, sent={k: v.decode() for k, v in sent.items() if v is not None},
+                            elapsed_sent={k for k, m in zip(deadline_keys, told) if m}, now=now)))
+                    pipe.multi()
+                    queued = 0
+                    for (sub, plan), (sent_key, elapsed_key) in zip(plans, keys):
+                        for alert in plan.alerts:
+                            queued += self._record_alert(pipe, sub, alert, now=now)
+                        if plan.sent:
+                            pipe.hset(sent_key, mapping=plan.sent)
+                        if plan.elapsed:
+                            pipe.sadd(elapsed_key, *plan.elapsed)
+                    await pipe.execute()
+                    return plans, queued
+                except WatchError:
+                    continue  # another handler told a subscriber meanwhile: look again
 
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""
@@ -175,64 +208,17 @@ class NotifierService:
         return len(jobs)
 
     # --- reminders ------------------------------------------------------------------------
-    def _schedule_reminders(self, sub: Subscription, release: ReleaseClassified, commitments, *,  # type: ignore[no-untyped-def]
-                            now: datetime) -> None:
-        if self.reminders is None:
-            return
-        ref = release_ref(release)
-        for c in commitments:
-            for i, deadline in enumerate(c.deadlines):
-                planned = {p.offset: p for p in plan_reminders(deadline, sub.reminders, now=now,
-                                                               remind_at=self.remind_at)}
-                for offset in sub.reminders:
-                    rid = reminder_id(sub.id, c.id, i, offset)
-                    if offset not in planned:
-                        self.reminders.cancel(rid)  # the deadline moved past it, or has no date
-                        continue
-                    p = planned[offset]
-                    info = ReminderInfo(deadline=deadline, offset=offset, due=p.due)
-                    due = ReminderDue(reminder_id=rid, subscription_id=sub.id, release=ref, commitment=c,
-                                      reminder=info, fired_at=p.fire_at)
-                    self.reminders.schedule(rid, p.fire_at, due.model_dump_json())
-
-    async def on_reminder_due(self, payload: str) -> None:
-        """A reminder job fired: publish reminder.due and deliver it, once."""
-        planned = ReminderDue.model_validate_json(payload)
-        now = self.clock()
-        sub = await self._store().get(planned.subscription_id)
-        if sub is None or planned.reminder.offset not in sub.reminders:
-            log.info("reminder %s dropped: subscription gone or offset removed", planned.reminder_id)
-            return
-        if sub.paused_until is not None and sub.paused_until > now:
-            log.info("reminder %s dropped: %s paused until %s", planned.reminder_id, sub.id, sub.paused_until)
-            return
-        due = planned.model_copy(update={"fired_at": now})
-        alert = Alert(alert_id=alert_id(sub.id, AlertKind.REMINDER, [planned.reminder_id, str(planned.reminder.due)]),
-                      subscription_id=sub.id, kind=AlertKind.REMINDER, release=planned.release,
-                      commitments=[planned.commitment], reminder=planned.reminder, created_at=now)
-        event = ReminderDueEvent.wrap(due, id=planned.reminder_id + f"/{planned.reminder.due}", source=SOURCE,
-                                      time=now, subject=planned.release.release_id)
-        streams = self.runtime.streams
-        fired_key = streams.key(f"notifier:reminded:{planned.reminder_id}:{planned.reminder.due}")
-        async with streams.client.pipeline(transaction=True) as pipe:
-            await pipe.watch(fired_key)
-            if await pipe.exists(fired_key):
-                log.info("reminder %s already fired", planned.reminder_id)
-                return
-            pipe.multi()
-            pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
-            pipe.xadd(streams.key(REMINDERS), {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen,
-                      approximate=True)
-            queued = self._record_alert(pipe, sub, alert, now=now)
-            await pipe.execute()
-        log.info("reminder %s fired for %s (due %s, %s before)", planned.reminder_id, sub.id,
-                 planned.reminder.due, planned.reminder.offset)
-        if queued and self.worker is not None:
-            self.worker.wake()
+    async def fire_reminder(self, payload: str, attempt: int) -> None:
+        """The reminder job ``payload`` fires (its ``attempt``-th time); see :class:`ReminderFiring`."""
+        if self.firing is None:
+            raise RuntimeError("notifier: not started")
+        await self.firing.fire(payload, attempt)
 
     # --- leadership: scheduler and digests --------------------------------------------------
     async def _elected(self) -> None:
         assert self.reminders is not None
+        assert self.firing is not None
+        await self.firing.recover()
         self.reminders.resume()
 
     async def _deposed(self) -> None:

@@ -8,6 +8,8 @@ in the file cannot be written through the API. With none anywhere, the default
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import redis.asyncio as aioredis
@@ -28,10 +30,14 @@ def load_file(path: Path) -> list[Subscription]:
 
 
 class FileSubscriptions:
-    """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set."""
+    """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set.
+    The file is looked at (stat) at most once every ``recheck_seconds``, not on every event."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, recheck_seconds: float = 1.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.path = path
+        self.recheck_seconds, self.monotonic = recheck_seconds, monotonic
+        self._checked: float | None = None
         self._mtime: float | None = None
         self._subs: list[Subscription] = []
         if path is not None:
@@ -41,6 +47,10 @@ class FileSubscriptions:
     def current(self) -> list[Subscription]:
         if self.path is None:
             return []
+        now = self.monotonic()
+        if self._checked is not None and now - self._checked < self.recheck_seconds:
+            return list(self._subs)
+        self._checked = now
         try:
             mtime = self.path.stat().st_mtime
             if mtime != self._mtime:

@@ -16,6 +16,7 @@ from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationErr
 from schemas.classified import Category, Kind
 
 from .durations import parse_duration
+from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -122,10 +123,12 @@ def _channel_input(item: Any) -> Any:
 
 
 def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any] | str:
-    """The YAML/API form of a channel: ``{webhook: {url: …, secret: "***"}}``."""
-    params = channel.model_dump(exclude={"type"}, exclude_none=True)
-    if redact and "secret" in params:
-        params["secret"] = "***"
+    """The YAML/API form of a channel: ``{webhook: {url: "https://***@host/p?token=***", secret: "***"}}``;
+    with ``redact=False`` (storage only) the real URL and secret."""
+    params = channel.model_dump(exclude_none=True)
+    if redact:
+        params = redact_channel(params)
+    params.pop("type", None)
     return {channel.type: params} if params else channel.type  # type: ignore[attr-defined]
 
 

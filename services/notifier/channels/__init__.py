@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import Channel, DeliveryResult
 
 
-def build_channel(spec, config) -> Channel:  # type: ignore[no-untyped-def]
+def build_channel(spec, config, *, webhook_timeout: float) -> Channel:  # type: ignore[no-untyped-def]
     """The channel implementation for one subscription channel spec."""
     kind = spec.type
     if kind == "console":
@@ -13,7 +13,7 @@ def build_channel(spec, config) -> Channel:  # type: ignore[no-untyped-def]
         return ConsoleSender()
     if kind == "webhook":
         from .webhook import WebhookSender
-        return WebhookSender(spec.url, spec.secret, timeout=config.webhook_timeout)
+        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout)
     if kind == "email":
         from .email import EmailSender
         return EmailSender(spec.to, config)

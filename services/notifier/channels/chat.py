@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from urllib.parse import urlsplit
 
 with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr module once
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -13,6 +12,7 @@ with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghd
     apprise.Apprise.instantiate("json://localhost")  # load the plugins now, inside this filter
 
 from ..messages import Message, message_text
+from ..redaction import redact_url
 from .base import DeliveryResult
 
 
@@ -29,8 +29,7 @@ class AppriseSender:
 
     def __init__(self, url: str, *, timeout: float) -> None:
         self.url, self.timeout = url, timeout
-        parts = urlsplit(url)
-        self.destination = f"{parts.scheme}://{parts.hostname or ''}"  # tokens live in the rest of the URL
+        self.destination = redact_url("apprise", url)  # tokens can sit anywhere in the URL
 
     async def send(self, message: Message) -> DeliveryResult:
         title, body = message_text(message)

@@ -9,15 +9,9 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from ..messages import Message, message_id, message_json
+from ..redaction import redact_url
 from .base import DeliveryResult
 from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-
-
-def redacted(url: str) -> str:
-    """scheme://host[:port]/path, without credentials or query (which may hold tokens)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}{parts.path}"
 
 
 class WebhookSender:
@@ -28,7 +22,7 @@ class WebhookSender:
         if scheme not in ("http", "https"):
             raise ValueError(f"webhook URL must be http or https, not {scheme or 'none'}")
         self.url, self.secret, self.timeout = url, secret, timeout
-        self.destination = redacted(url)
+        self.destination = redact_url("webhook", url)
 
     def headers(self, message: Message, body: bytes, *, now: float) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "User-Agent": "pledgewatch-notifier",

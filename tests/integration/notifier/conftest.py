@@ -20,11 +20,12 @@ from services.notifier.service import NotifierService  # noqa: E402
 
 @pytest.fixture
 async def notifier(settings):
-    """``await notifier(config=..., subscriptions=path)`` starts one; all are stopped afterwards."""
+    """``await notifier(config=..., subscriptions=path)`` starts one; all are stopped afterwards.
+    ``webhook_timeout`` is a common setting (``Settings.webhook_timeout``), not a NotifierConfig one."""
     started = []
 
-    async def start(config=None, subscriptions=None, **kw):
-        s = settings.model_copy(update={"subscriptions": subscriptions,
+    async def start(config=None, subscriptions=None, webhook_timeout=1.0, **kw):
+        s = settings.model_copy(update={"subscriptions": subscriptions, "webhook_timeout": webhook_timeout,
                                         "consumer": f"n-{uuid.uuid4().hex[:6]}"})
         running = await Running(s, config or fast_config(), **kw).start()
         started.append(running)

@@ -13,7 +13,7 @@ from services.notifier.service import NotifierService
 
 
 def fast_config(**overrides) -> NotifierConfig:
-    base = dict(webhook_timeout=1.0, delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
+    base = dict(delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
                 destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,
                 smtp_timeout=2.0, apprise_timeout=2.0, leader_ttl_seconds=0.6)
     return NotifierConfig(**{**base, **overrides})
@@ -66,7 +66,7 @@ class Running:
 
 
 class Receiver:
-    """A real HTTP server on 127.0.0.1: /hook answers 200, /hang never answers,
+    """A real HTTP server on 127.0.0.1: /hook answers 200, /hang (and /hang<anything>) never answers,
     /fail answers 500, /gone answers 404."""
 
     def __init__(self):
@@ -81,7 +81,7 @@ class Receiver:
         body = await request.read()
         path = request.match_info["path"]
         loop = asyncio.get_running_loop()
-        if path == "hang":
+        if path.startswith("hang"):
             await self.release_hang.wait()
         self.requests.append((path, dict(request.headers), body, loop.time()))
         return web.Response(status={"fail": 500, "gone": 404}.get(path, 200))

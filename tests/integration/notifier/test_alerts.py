@@ -50,7 +50,7 @@ async def test_classified_release_posts_one_signed_alert_with_the_past_deadline_
     hits = await wait_for(lambda: receiver.hits("hook"), what="webhook POST")
     await n.service.worker.drain()
     hits = receiver.hits("hook")
-    assert len(hits) == 1  # one message per release per subscriber
+    assert len(hits) == 1  # one message per release version per subscriber
     _, headers, body, _ = hits[0]
     assert verify("s3cret", headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER], now=time.time())
     event = json.loads(body)

@@ -82,7 +82,7 @@ async def test_crash_after_send_before_job_finished_is_not_resent(notifier, rece
 
 async def test_hanging_endpoint_does_not_delay_another(notifier, receiver, write_yaml, publish_classified):
     path = write_yaml(TWO_HOOKS.format(slow=receiver.url("hang"), fast=receiver.url("hook")))
-    n = await notifier(config=fast_config(webhook_timeout=30, destination_concurrency=1), subscriptions=path)
+    n = await notifier(config=fast_config(destination_concurrency=1), subscriptions=path, webhook_timeout=30)
     for i in range(5):
         await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
     await wait_for(lambda: len(receiver.hits("hook")) == 5, timeout=20, what="all five to the prompt endpoint")

@@ -1,0 +1,125 @@
+"""Firing reminder jobs: once, retried when a firing fails, recovered when one is cut short.
+
+APScheduler deletes a date job when it submits it, so a failure would lose the
+reminder. Each firing is recorded first in ``notifier:reminders:firing`` (hash:
+reminder id -> payload and attempt) and removed in the transaction that records
+it as fired (``notifier:reminded:<id>:<due>``, which also makes a second firing a
+no-op). A firing that raises is re-scheduled under the same job id with backoff,
+and after ``reminder_attempts`` dead-lettered with the reason; one whose process
+died is found in the hash on the next election and fired again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD, NOTIFIER_GROUP, REMINDERS
+from services.common.streams import Streams
+
+from .config import NotifierConfig
+from .messages import SOURCE
+from .planning import reminder_alert, reminder_skip
+from .retry import backoff_delay
+from .scheduler import ReminderScheduler
+from .subscriptions import Subscription
+
+log = logging.getLogger(__name__)
+
+FIRING = "notifier:reminders:firing"  # hash: reminder id -> {payload, attempt} while it fires
+
+
+class ReminderFiring:
+    def __init__(self, streams: Streams, scheduler: ReminderScheduler, config: NotifierConfig, *,
+                 clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
+                 record_alert: Callable[..., int], wake: Callable[[], None]) -> None:
+        self.streams, self.scheduler, self.config, self.clock = streams, scheduler, config, clock
+        self.subscription, self.record_alert, self.wake = subscription, record_alert, wake
+
+    async def fire(self, payload: str, attempt: int) -> None:
+        """A reminder job's ``attempt``-th firing. Recorded as firing first (recovered on the next
+        election if the process dies before it is done); on failure re-scheduled with backoff, and
+        after ``reminder_attempts`` dead-lettered."""
+        due = ReminderDue.model_validate_json(payload)
+        streams = self.streams
+        try:
+            await streams.client.hset(streams.key(FIRING), due.reminder_id,
+                                      json.dumps({"payload": payload, "attempt": attempt}))
+            await self.on_reminder_due(payload)
+        except Exception as exc:
+            await self._reminder_failed(due, payload, attempt, f"{type(exc).__name__}: {exc}")
+
+    async def _reminder_failed(self, due: ReminderDue, payload: str, attempt: int, error: str) -> None:
+        streams, c = self.streams, self.config
+        if attempt < c.reminder_attempts:
+            delay = backoff_delay(attempt, base=c.reminder_retry_base_seconds, cap=c.reminder_retry_max_seconds,
+                                  jitter=random.random())
+            await asyncio.to_thread(self.scheduler.schedule, due.reminder_id,
+                                    self.clock() + timedelta(seconds=delay), payload, attempt + 1)
+            log.warning("reminder %s failed (%s); attempt %d in %.0fs", due.reminder_id, error, attempt + 1, delay)
+            await streams.client.hdel(streams.key(FIRING), due.reminder_id)
+            return
+        reason = f"reminder {due.reminder_id} for {due.subscription_id}: {error} (attempt {attempt} of {c.reminder_attempts})"
+        letter = streams.dead_letter_event(stream=streams.key(REMINDERS), payload={"reminder": payload},
+                                           reason=reason, entry_id=f"{due.reminder_id}/{due.reminder.due}",
+                                           group=NOTIFIER_GROUP, deliveries=attempt)
+        async with streams.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(streams.key(DEAD_LETTERS), {EVENT_FIELD: letter.to_json()}, maxlen=streams.maxlen,
+                      approximate=True)
+            pipe.hdel(streams.key(FIRING), due.reminder_id)
+            await pipe.execute()
+        log.error("dead letter: %s", reason)
+
+    async def on_reminder_due(self, payload: str) -> None:
+        """A reminder fired: publish reminder.due and deliver it, once."""
+        planned = ReminderDue.model_validate_json(payload)
+        now, streams = self.clock(), self.streams
+        firing = streams.key(FIRING)
+        sub = await self.subscription(planned.subscription_id)
+        skip = reminder_skip(sub, planned, now=now)
+        if sub is None or skip is not None:
+            log.info("reminder %s dropped: %s", planned.reminder_id, skip)
+            await streams.client.hdel(firing, planned.reminder_id)
+            return
+        alert, due = reminder_alert(planned, now=now)
+        event = ReminderDueEvent.wrap(due, id=f"{planned.reminder_id}/{planned.reminder.due}", source=SOURCE,
+                                      time=now, subject=planned.release.release_id)
+        fired_key = streams.key(f"notifier:reminded:{planned.reminder_id}:{planned.reminder.due}")
+        async with streams.client.pipeline(transaction=True) as pipe:
+            await pipe.watch(fired_key)
+            if await pipe.exists(fired_key):
+                log.info("reminder %s already fired", planned.reminder_id)
+                pipe.multi()
+                pipe.hdel(firing, planned.reminder_id)
+                await pipe.execute()
+                return
+            pipe.multi()
+            pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
+            pipe.hdel(firing, planned.reminder_id)
+            pipe.xadd(streams.key(REMINDERS), {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen,
+                      approximate=True)
+            queued = self.record_alert(pipe, sub, alert, now=now)
+            await pipe.execute()
+        log.info("reminder %s fired for %s (due %s, %s before)", planned.reminder_id, sub.id,
+                 planned.reminder.due, planned.reminder.offset)
+        if queued:
+            self.wake()
+
+    async def recover(self) -> int:
+        """Re-schedule, now, each reminder recorded as firing whose job is gone (its process died
+        mid-fire): firing is idempotent, so one that did finish is not sent twice. Returns how many."""
+        streams, recovered = self.streams, 0
+        for rid, raw in (await streams.client.hgetall(streams.key(FIRING))).items():
+            reminder_id, data = rid.decode(), json.loads(raw)
+            if await asyncio.to_thread(self.scheduler.has_job, reminder_id):
+                continue
+            await asyncio.to_thread(self.scheduler.schedule, reminder_id, self.clock(), data["payload"],
+                                    int(data["attempt"]) + 1)
+            log.warning("reminder %s was cut short while firing; firing it again", reminder_id)
+            recovered += 1
+        return recovered

@@ -1,0 +1,62 @@
+"""Destinations without secrets: the one form in which a channel's address leaves the process
+(events, dead letters, the API, logs). Pure.
+
+An Apprise URL keeps only its scheme (``slack://***``): its tokens can sit anywhere in it.
+A webhook URL keeps scheme, host, port and path; its user info and every query value
+(and any fragment) become ``***``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+HIDDEN = "***"
+
+
+def redact_url(kind: str, url: str) -> str:
+    """``url`` of a channel of type ``kind`` (``webhook`` or ``apprise``) with its secrets hidden."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if kind != "webhook":
+        return f"{scheme.lower() or '?'}://{HIDDEN}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a malformed port or host: show nothing but the scheme
+        return f"{scheme.lower() or '?'}://{HIDDEN}"
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = (f"{HIDDEN}@" if "@" in parts.netloc else "") + host + port
+    query = "&".join(f"{k}={HIDDEN}" for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    if parts.query and not query:
+        query = HIDDEN
+    return urlunsplit((parts.scheme, netloc, parts.path, query, HIDDEN if parts.fragment else ""))
+
+
+def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:
+    """A channel spec (``{"type": …, …}``) as it may be shown: URLs redacted, secrets ``***``."""
+    out = dict(spec)
+    if isinstance(out.get("url"), str):
+        out["url"] = redact_url(str(out.get("type")), out["url"])
+    if out.get("secret") is not None:
+        out["secret"] = HIDDEN
+    return out
+
+
+def destination(spec: dict[str, Any]) -> str:
+    """Where a channel sends, secrets hidden; also the bucket that bounds sends in flight."""
+    kind = str(spec.get("type"))
+    if isinstance(spec.get("url"), str):
+        return f"{kind}:{redact_url(kind, spec['url'])}"
+    return {"console": "console:stdout", "email": "email:smtp"}.get(kind, f"{kind}:?")
+
+
+def scrub(text: str, spec: dict[str, Any]) -> str:
+    """``text`` (e.g. an error message) with the channel's raw URL and secret replaced."""
+    url, secret = spec.get("url"), spec.get("secret")
+    if isinstance(url, str) and url:
+        text = text.replace(url, redact_url(str(spec.get("type")), url))
+    if isinstance(secret, str) and secret:
+        text = text.replace(secret, HIDDEN)
+    return text

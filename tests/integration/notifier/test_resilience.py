@@ -1,0 +1,275 @@
+"""What the review found: a leader loop that died, reminders lost or left stale, double alerts
+from concurrent handlers, unbounded claims, secrets in events. Real Redis, real HTTP receivers."""
+
+import asyncio
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import aiohttp
+import pytest
+
+from samples import BORDERS, CONTENT, dated, release
+from schemas import ReleaseClassifiedEvent, decode_event
+from schemas.streams import ALERTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from services.notifier.firing import FIRING, ReminderFiring
+from services.notifier.leader import LeaderLock
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+async def _events(service, name):
+    streams = service.runtime.streams
+    return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(name))]
+
+
+def _hook_yaml(url, *, reminders=None):
+    extra = f"\n    reminders: [{', '.join(reminders)}]" if reminders else ""
+    return f"""
+subscriptions:
+  - id: desk{extra}
+    channels: [{{webhook: {{url: "{url}"}}}}]
+"""
+
+
+def _reminders_sent(receiver):
+    return [json.loads(h[2])["data"] for h in receiver.hits("hook") if json.loads(h[2])["data"]["kind"] == "reminder"]
+
+
+def _soon(seconds):
+    """A deadline two days ahead and the offset that makes its reminder fire ``seconds`` from now
+    (with reminder_time 00:00)."""
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
+    return due, f"PT{int((on_day - datetime.now(timezone.utc) - timedelta(seconds=seconds)).total_seconds())}S"
+
+
+# --- 1. the leader loop -------------------------------------------------------------------
+async def test_leader_loop_survives_a_failing_hook_and_keeps_ticking(notifier):
+    n = await notifier()
+    lock = LeaderLock(n.service.runtime.streams.client, n.service.runtime.streams.key("test-lock"), ttl=0.15)
+    calls = {"elected": 0, "tick": 0}
+
+    async def elected():
+        calls["elected"] += 1
+        if calls["elected"] == 1:
+            raise ConnectionError("redis blip")
+
+    async def tick():
+        calls["tick"] += 1
+        if calls["tick"] == 1:
+            raise RuntimeError("send_digests failed")
+
+    async def deposed():
+        pass
+
+    task = asyncio.create_task(lock.run(on_elected=elected, on_deposed=deposed, on_tick=tick))
+    try:
+        await wait_for(lambda: calls["tick"] >= 3, timeout=5, what="ticks after two failures")
+        assert calls["elected"] == 2 and not task.done()  # a failed election hook is tried again
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_dead_background_task_makes_the_health_check_fail(notifier):
+    n = await notifier()
+    await n.service.ping()
+    leader = next(t for t in n.service._tasks if t.get_name() == "notifier-leader")
+    leader.cancel()
+    await asyncio.gather(leader, return_exceptions=True)
+    with pytest.raises(RuntimeError, match="notifier-leader stopped"):
+        await n.service.ping()
+
+
+# --- 2. reminders that fail while firing ----------------------------------------------------
+@pytest.fixture
+def flaky_firing(monkeypatch):
+    """``flaky_firing(n)``: the next ``n`` firings raise (n=None: all of them)."""
+    original, calls = ReminderFiring.on_reminder_due, []
+
+    def make(failures):
+        async def on_reminder_due(self, payload):
+            calls.append(payload)
+            if failures is None or len(calls) <= failures:
+                raise ConnectionError(f"redis blip {len(calls)}")
+            await original(self, payload)
+        monkeypatch.setattr(ReminderFiring, "on_reminder_due", on_reminder_due)
+        return calls
+    return make
+
+
+async def test_a_reminder_that_fails_while_firing_is_fired_again_later(notifier, receiver, write_yaml,
+                                                                      publish_classified, flaky_firing):
+    calls = flaky_firing(2)
+    due, offset = _soon(0.5)
+    config = fast_config(reminder_time="00:00", reminder_retry_base_seconds=0.1, reminder_retry_max_seconds=0.2)
+    n = await notifier(config=config, subscriptions=write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset])))
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the reminder, third time lucky")
+    assert len(calls) == 3 and len(_reminders_sent(receiver)) == 1
+    streams = n.service.runtime.streams
+    assert await streams.client.hlen(streams.key(FIRING)) == 0
+
+
+async def test_a_reminder_that_keeps_failing_is_dead_lettered_with_the_reason(notifier, receiver, write_yaml,
+                                                                             publish_classified, flaky_firing):
+    calls = flaky_firing(None)
+    due, offset = _soon(0.5)
+    config = fast_config(reminder_time="00:00", reminder_attempts=3, reminder_retry_base_seconds=0.05,
+                         reminder_retry_max_seconds=0.1)
+    n = await notifier(config=config, subscriptions=write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset])))
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    (letter,) = await wait_for(lambda: _events(n.service, DEAD_LETTERS), timeout=10, what="the dead letter")
+    assert "redis blip 3 (attempt 3 of 3)" in letter.reason and letter.deliveries == 3
+    assert len(calls) == 3 and _reminders_sent(receiver) == []
+    assert n.service.reminders.jobs() == []
+
+
+async def test_a_reminder_cut_short_by_a_crash_is_fired_by_the_next_leader_once(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    due, offset = _soon(0.5)
+    path = write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset]))
+    config = fast_config(reminder_time="00:00")
+    original, hung = ReminderFiring.on_reminder_due, asyncio.Event()
+
+    async def dies_mid_fire(self, payload):  # the process "dies" here: nothing after the firing record
+        hung.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(ReminderFiring, "on_reminder_due", dies_mid_fire)
+    first = await notifier(config=config, subscriptions=path)
+    await publish_classified(first.service, release(dated("c-dated", due)))
+    await asyncio.wait_for(hung.wait(), timeout=10)
+    assert first.service.reminders.jobs() == []  # APScheduler already deleted the job
+    await first.stop()
+
+    monkeypatch.setattr(ReminderFiring, "on_reminder_due", original)
+    second = await notifier(config=config, subscriptions=path)
+    await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the recovered reminder")
+    await second.service.firing.recover()  # a second recovery finds nothing to do
+    await asyncio.sleep(0.3)
+    assert len(_reminders_sent(receiver)) == 1
+
+
+# --- 3. stale reminders ---------------------------------------------------------------------
+async def test_only_the_latest_versions_reminders_remain_and_a_withdrawn_release_has_none(
+        notifier, write_yaml, publish_classified):
+    today = datetime.now(timezone.utc).date()
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"),
+                       run_scheduler=False)
+    march = dated("c-by-march", today + timedelta(days=60))
+    june = dated("c-by-june", today + timedelta(days=150))  # the sentence changed: a new commitment id
+    await publish_classified(n.service, release(march, BORDERS))
+    v1 = await wait_for(lambda: len(n.service.reminders.jobs()) == 4 and dict(n.service.reminders.jobs()),
+                        what="v1's four reminders")
+    await publish_classified(n.service, release(june, BORDERS, version=2))
+    await publish_classified(n.service, release(march, BORDERS), event_id="v1-redelivered")  # stale: no effect
+    v2 = await wait_for(lambda: (jobs := dict(n.service.reminders.jobs())) and not set(jobs) & set(v1) and jobs,
+                        what="v1's reminders replaced by v2's")
+    assert len(v2) == 4 and min(v2.values()).date() == today + timedelta(days=120)
+    await asyncio.sleep(0.3)
+    assert dict(n.service.reminders.jobs()) == v2
+    withdrawn = release(june, BORDERS, version=3).model_copy(update={"withdrawn": True})
+    await publish_classified(n.service, withdrawn)
+    await wait_for(lambda: n.service.reminders.jobs() == [], what="no reminder for a withdrawn release")
+
+
+# --- 4. concurrent handlers -----------------------------------------------------------------
+async def test_two_versions_handled_at_once_tell_each_commitment_once(notifier, write_yaml):
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"))
+    handle = n.service.on_release_classified
+
+    def event(r):
+        return ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test",
+                                           time=datetime.now(timezone.utc), subject=r.release_id)
+
+    for i in range(5):  # each a race between v1 and v2 of one release
+        rid = f"race-{i}"
+        borders, content = (c.model_copy(update={"id": f"{c.id}-{i}"}) for c in (BORDERS, CONTENT))
+        await asyncio.gather(handle(event(release(borders, release_id=rid)), None),
+                             handle(event(release(borders, content, version=2, release_id=rid)), None))
+    told = [c.id for a in await _events(n.service, ALERTS) for c in a.commitments]
+    assert sorted(told) == sorted(f"{c}-{i}" for c in ("c-borders", "c-content") for i in range(5))
+
+
+# --- 5. claims bounded by free slots --------------------------------------------------------
+async def test_a_hanging_destination_with_a_backlog_holds_only_its_own_slots(notifier, receiver, write_yaml,
+                                                                            publish_classified):
+    path = write_yaml(f"""
+subscriptions:
+  - {{id: stuck-a, channels: [{{webhook: {{url: "{receiver.url('hang-a')}"}}}}]}}
+  - {{id: stuck-b, channels: [{{webhook: {{url: "{receiver.url('hang-b')}"}}}}]}}
+  - {{id: stuck-c, channels: [{{webhook: {{url: "{receiver.url('hang-c')}"}}}}]}}
+  - {{id: prompt, channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
+""")
+    n = await notifier(config=fast_config(destination_concurrency=1, delivery_max_inflight=4),
+                       subscriptions=path, webhook_timeout=30)
+    for i in range(6):
+        await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
+    await wait_for(lambda: len(receiver.hits("hook")) == 6, timeout=10, what="all six to the prompt endpoint")
+    worker = n.service.worker
+    for _ in range(5):  # several polls: the backlog stays queued, not in flight
+        assert len(worker._inflight) <= 4 and all(v <= 1 for v in worker.inflight().values())
+        await asyncio.sleep(0.06)
+    outbox = n.service.outbox
+    queued = await outbox.client.zcount(outbox.zset, "-inf", time.time())  # due, not claimed
+    assert (queued, await outbox.pending()) == (18 - 3, 18)  # one in flight per hanging endpoint
+    receiver.release_hang.set()
+    await wait_for(lambda: len([r for r in receiver.requests if r[0].startswith("hang")]) == 18, timeout=20,
+                   what="the backlog drains once the endpoints answer")
+
+
+# --- 7. secrets ------------------------------------------------------------------------------
+async def test_no_token_or_password_leaves_through_events_dead_letters_or_the_api(notifier, receiver, write_yaml,
+                                                                                  publish_classified):
+    gone = receiver.url("gone").replace("http://", "http://ops:pa55word@") + "?token=t0ken"
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels:
+      - webhook: {{url: "{gone}", secret: "hmac-key"}}
+      - apprise: "json://127.0.0.1:{receiver.port}/chat?token=t0ken"
+""")
+    n = await notifier(subscriptions=path, http=True)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: _events(n.service, DEAD_LETTERS), what="the 404 dead letter")
+    await wait_for(lambda: len(receiver.requests) >= 2, what="both sends")
+    await n.service.worker.drain()
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{n.url}/subscriptions") as resp:
+            api = await resp.text()
+    deliveries = await _events(n.service, DELIVERIES)
+    shown = json.dumps([[d.model_dump(mode="json") for d in deliveries], api,
+                        [d.model_dump(mode="json") for d in await _events(n.service, DEAD_LETTERS)]])
+    for secret in ("pa55word", "t0ken", "hmac-key"):
+        assert secret not in shown
+    assert sorted(d.destination for d in deliveries) == [
+        f"http://***@127.0.0.1:{receiver.port}/gone?token=***", "json://***"]
+
+
+async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
+    n = await notifier(http=True)
+    url = "https://ops:pa55word@hooks.example.org/in?token=t0ken"
+    async with aiohttp.ClientSession() as session:
+        body = {"id": "desk", "channels": [{"webhook": {"url": url}}]}
+        async with session.post(f"{n.url}/subscriptions", json=body) as resp:
+            shown = await resp.json()
+        assert shown["channels"] == [{"webhook": {"url": "https://***@hooks.example.org/in?token=***"}}]
+        shown.pop("origin")
+        async with session.put(f"{n.url}/subscriptions/desk", json={**shown, "mode": "digest"}) as resp:
+            assert resp.status == 200, await resp.text()
+    stored = await n.service.store.get("desk")
+    assert (stored.mode, stored.channels[0].url) == ("digest", url)
+
+
+# --- 9. one webhook timeout setting --------------------------------------------------------
+async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,
+                                                                         publish_classified):
+    n = await notifier(config=fast_config(delivery_attempts=1), webhook_timeout=0.3,
+                       subscriptions=write_yaml(_hook_yaml(receiver.url("hang"))))
+    await publish_classified(n.service, release(BORDERS))
+    (failed,) = await wait_for(lambda: _events(n.service, DELIVERIES), what="the timed-out attempt")
+    assert failed.error == "timed out after 0.3s"
