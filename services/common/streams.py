@@ -10,9 +10,11 @@ import base64
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timezone
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
 from schemas import CloudEvent, DeadLetter, DeadLetterEvent
@@ -58,12 +60,18 @@ class Streams:
         self.client = client
         self.prefix = prefix
         self.cap = maxlen
-        # XADD never trims (MAXLEN would drop entries no group has read yet): trim_consumed does.
-        self.maxlen: int | None = None
         self.source = source
 
     def key(self, name: str) -> str:
         return f"{self.prefix}{name}"
+
+    @staticmethod
+    def add(redis: aioredis.Redis | Pipeline, stream: str, event: CloudEvent) -> Any:
+        """XADD ``event`` in the wire format, on a client (awaitable) or queued on a pipeline.
+
+        No MAXLEN: it would drop entries no group has read yet; :meth:`trim_consumed` trims.
+        """
+        return redis.xadd(stream, {EVENT_FIELD: event.to_json()})
 
     async def ensure_group(self, stream: str, group: str) -> None:
         """Create ``group`` reading from the start of ``stream``, so nothing published
@@ -75,8 +83,7 @@ class Streams:
                 raise
 
     async def publish(self, stream: str, event: CloudEvent) -> str:
-        entry_id = await self.client.xadd(stream, {EVENT_FIELD: event.to_json()},
-                                          maxlen=self.maxlen, approximate=True)
+        entry_id = await self.add(self.client, stream, event)
         return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
 
     async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = (),
@@ -84,7 +91,7 @@ class Streams:
         """Publish events, set idempotency keys and XACK ``entry``, atomically."""
         async with self.client.pipeline(transaction=True) as pipe:
             for stream, event in publish:
-                pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=self.maxlen, approximate=True)
+                self.add(pipe, stream, event)
             for key, value in (set_keys or {}).items():
                 pipe.set(key, value, ex=ttl_seconds)
             if entry is not None:

@@ -68,7 +68,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, dat
                 pipe.hset(key, mapping={"content_hash": release.content_hash, "revision": revision,
                                         "version": version + 1, "url": release.url,
                                         "published_at": versioned.published_at.isoformat()})
-                pipe.xadd(stream, {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen, approximate=True)
+                streams.add(pipe, stream, event)
                 await pipe.execute()
                 log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)
                 return IngestResult(release.release_id, version + 1, published=True)

@@ -157,8 +157,7 @@ class DeliveryWorker:
         event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)
         async with self.streams.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.streams.key(DELIVERIES), {EVENT_FIELD: event.to_json()},
-                      maxlen=self.streams.maxlen, approximate=True)
+            self.streams.add(pipe, self.streams.key(DELIVERIES), event)
             if final:
                 self.outbox.finish(pipe, job.job_id)
                 if not result.ok:
@@ -168,8 +167,7 @@ class DeliveryWorker:
                     letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                             reason=reason, entry_id=job.job_id,
                                                             group="notifier", deliveries=job.attempts)
-                    pipe.xadd(self.streams.key(DEAD_LETTERS), {EVENT_FIELD: letter.to_json()},
-                              maxlen=self.streams.maxlen, approximate=True)
+                    self.streams.add(pipe, self.streams.key(DEAD_LETTERS), letter)
                     log.error("dead letter: %s", reason)
             else:
                 delay = backoff_delay(job.attempts, base=self.config.retry_base_seconds,

@@ -69,8 +69,7 @@ class ReminderFiring:
                                            reason=reason, entry_id=f"{due.reminder_id}/{due.reminder.due}",
                                            group=NOTIFIER_GROUP, deliveries=attempt)
         async with streams.client.pipeline(transaction=True) as pipe:
-            pipe.xadd(streams.key(DEAD_LETTERS), {EVENT_FIELD: letter.to_json()}, maxlen=streams.maxlen,
-                      approximate=True)
+            streams.add(pipe, streams.key(DEAD_LETTERS), letter)
             pipe.hdel(streams.key(FIRING), due.reminder_id)
             await pipe.execute()
         log.error("dead letter: %s", reason)
@@ -101,8 +100,7 @@ class ReminderFiring:
             pipe.multi()
             pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
             pipe.hdel(firing, planned.reminder_id)
-            pipe.xadd(streams.key(REMINDERS), {EVENT_FIELD: event.to_json()}, maxlen=streams.maxlen,
-                      approximate=True)
+            streams.add(pipe, streams.key(REMINDERS), event)
             queued = self.record_alert(pipe, sub, alert, now=now)
             await pipe.execute()
         log.info("reminder %s fired for %s (due %s, %s before)", planned.reminder_id, sub.id,

@@ -193,8 +193,7 @@ class NotifierService:
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""
         streams = self.runtime.streams
-        pipe.xadd(streams.key(ALERTS), {EVENT_FIELD: alert_event(alert).to_json()},
-                  maxlen=streams.maxlen, approximate=True)
+        streams.add(pipe, streams.key(ALERTS), alert_event(alert))
         if sub.mode == "digest":
             pipe.rpush(streams.key(f"notifier:digest:{sub.id}"), alert.model_dump_json())
             return 0
