@@ -13,7 +13,7 @@ import re
 
 from schemas import Category
 
-from .folding import any_in, fold
+from .folding import WordSet, fold
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -74,18 +74,21 @@ _WORDS = {
 }
 
 
+_WORD_SETS = {category: WordSet(words) for category, words in _WORDS.items()}
+
+
 def categorise(text: str, *, has_money: bool) -> Category:
     """The category of the commitment whose text is ``text``."""
     folded = fold(text)
     for category, pattern in _SPECIFIC:
-        if any_in(folded, _WORDS[category]) and pattern.search(folded):
+        if _WORD_SETS[category].in_(folded) and pattern.search(folded):
             return category
     if has_money:
         return Category.FUNDING
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):
-        if any_in(folded, _WORDS[category]) and pattern.search(folded):
+        if _WORD_SETS[category].in_(folded) and pattern.search(folded):
             return category
     return Category.OTHER
 

@@ -7,10 +7,12 @@ import re
 
 from .actors import Actor
 from .commitments import Found, find_commitment
+from .folding import case_sensitive, fold
 from .sentences import Sentence
 
 # A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject.
 _BOUNDARY = re.compile(r"(?:[,;]\s+(?:and|but|while|whilst)|;)\s+(?=\S)", re.IGNORECASE)
+_BOUNDARY_FOLDED = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
 
 
 def commitments_in(body: str, sentence: Sentence, publisher: str,
@@ -18,9 +20,9 @@ def commitments_in(body: str, sentence: Sentence, publisher: str,
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
     actor and act, else at most one for the whole sentence."""
     text = body[sentence.start:sentence.end]
-    if _BOUNDARY.search(text):
+    if ("," in text or ";" in text) and _BOUNDARY_FOLDED.search(folded := fold(text)):
         clauses, begin = [], 0
-        for match in _BOUNDARY.finditer(text):
+        for match in _BOUNDARY_FOLDED.finditer(folded):
             clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
             begin = match.end()
         clauses.append(Sentence(sentence.start + begin, sentence.end))

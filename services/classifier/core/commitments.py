@@ -14,7 +14,8 @@ from .categories import categorise
 from .cues import cue_positions
 from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
-from .money import find_money
+from .folding import case_sensitive, fold_lowered
+from .money import find_money, has_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 from .triggers import (Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers,
@@ -25,6 +26,7 @@ from .verbs import is_participle
 _FRAMING = re.compile(
     r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
     r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
+_FRAMING_FOLDED = case_sensitive(_FRAMING)
 _PRONOUN = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
 _THERE = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomorrow|\d{4})\b", re.IGNORECASE)
@@ -42,8 +44,7 @@ _HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  #
 
 def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
     """The sentences that hold a trigger word, found with one scan of ``body``."""
-    positions = sorted(cue_positions(body.lower()) +
-                       [m.start() for m in _HEADLINE_CUE.finditer(body)])
+    positions = sorted(cue_positions(body.lower()) + _headline_cues(body))
     chosen, index = [], 0
     for position in positions:
         while index < len(sentences) and sentences[index].end <= position:
@@ -53,6 +54,19 @@ def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
         if sentences[index].start <= position and (not chosen or chosen[-1] is not sentences[index]):
             chosen.append(sentences[index])
     return chosen
+
+
+def _headline_cues(body: str) -> list[int]:
+    """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
+    match may run on past a line break, but only over spaces and "to ", where no match can start."""
+    found, at = [], 0
+    while at != -1:
+        match = _HEADLINE_CUE.match(body, at)
+        if match is not None:
+            found.append(at)
+        at = body.find("\n", at)
+        at = at + 1 if at != -1 else -1
+    return found
 
 
 class Found(NamedTuple):
@@ -67,34 +81,40 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
         return None
     found: list[Found] = []
     low = text.lower()
+    folded = fold_lowered(text, low)
     present = trigger_families(low)
-    for trigger in demand_triggers(text, low, present):
+    for trigger in demand_triggers(text, low, present, folded):
         actor = name_actor(trigger.actor or "", False, publisher)
         if actor.agent and not actor.own and not actor.hostile:
             found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
-    for trigger in obligation_triggers(text, present) + pledge_triggers(text, present):
-        actor = _subject_actor(text, trigger, publisher, previous)
+    for trigger in obligation_triggers(text, present, folded) + pledge_triggers(text, present, folded):
+        actor = _subject_actor(text, trigger, publisher, previous, folded)
         if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
             party = required_party(text, trigger.start)
             actor = Actor(party, True) if party else None
         if actor is not None:
             found.append(Found(trigger, actor))
-    found += _frames(text, low, publisher, previous, found, alone)
-    if not found and find_money(text):
-        trigger = money_trigger(text)
+    found += _frames(text, low, publisher, previous, found, alone, folded)
+    if not found and has_money(text):
+        trigger = money_trigger(text, folded)
         if trigger is not None:
             actor = name_actor(clause_subject(text, trigger.start), trigger.start == 0, publisher)
-            if not actor.hostile and not _FRAMING.search(text[: trigger.start]):
+            if not actor.hostile and not _framed(folded, trigger.start):
                 found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
     return min(found, key=lambda f: (f.trigger.start, f.trigger.kind != Kind.DEMAND), default=None)
 
 
+def _framed(folded: str, end: int) -> bool:
+    """``_FRAMING.search(text[:end])``, over ``folded`` (``fold(text)``)."""
+    return _FRAMING_FOLDED.search(folded, 0, end) is not None
+
+
 def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: list[Found],
-            alone: bool) -> list[Found]:
+            alone: bool, folded: str) -> list[Found]:
     """Commitments written without a modal verb (see :mod:`.frames`)."""
     extra = []
     restated = possessed_commitment(text, low)
-    if restated is not None and not _FRAMING.search(text[: restated.start]):
+    if restated is not None and not _framed(folded, restated.start):
         actor = name_actor(restated.actor or "", False, publisher)
         extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
     if found or extra:
@@ -108,10 +128,13 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
     return []
 
 
-def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None) -> Actor | None:
+def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None,
+                   folded: str) -> Actor | None:
     subject = clause_subject(text, trigger.start)
-    last = subject.split()[-1] if subject.split() else ""
-    if _PRONOUN.match(last) and trigger.verb in ("be a", "be an") or _FRAMING.search(text[: trigger.start]):
+    words = subject.split()
+    last = words[-1] if words else ""
+    framed = _framed(folded, trigger.start)
+    if _PRONOUN.match(last) and trigger.verb in ("be a", "be an") or framed:
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
@@ -122,8 +145,8 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
     if trigger.kind == Kind.PLEDGE and _PERSON.match(subject) and _passive(text, trigger):
         return None  # "he will be sentenced": something done to a person, not a promise
-    if trigger.kind == Kind.PLEDGE and (_passive(text, trigger) or find_money(subject)) \
-            and not _THERE.search(subject) and not _FRAMING.search(text[: trigger.start]):
+    if trigger.kind == Kind.PLEDGE and (_passive(text, trigger) or has_money(subject)) \
+            and not _THERE.search(subject) and not framed:
         return Actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
     if _THERE.search(subject):
         return Actor(publisher, False) if trigger.kind == Kind.PLEDGE and trigger.verb.startswith("be") else None
@@ -177,8 +200,11 @@ def _own_deadlines(deadlines: list) -> list:
     return [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
 
 
+_WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
+
+
 def commitment_id(release_id: str, text: str, actor: str) -> str:
     """Stable while the release, the commitment's words and its actor stay the same."""
-    normalised = " ".join(re.sub(r"[^\w£$€%]+", " ", text.lower()).split())
+    normalised = " ".join(_WORD.findall(text.lower()))
     digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
     return f"c-{digest[:16]}"

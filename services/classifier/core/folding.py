@@ -13,7 +13,9 @@ Spans from a folded match index the original text; read matched words from the o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 _ODD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
@@ -31,6 +33,31 @@ def any_in(folded: str, words: tuple[str, ...]) -> bool:
         if word in folded:
             return True
     return False
+
+
+class WordSet:
+    """``any_in`` for a fixed set of words, as one Aho–Corasick pass (C) instead of a substring test per word."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(words)
+        self._automaton = ahocorasick.Automaton()
+        for word in self.words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def in_(self, folded: str) -> bool:
+        """``any_in(folded, self.words)``."""
+        for _ in self._automaton.iter(folded):
+            return True
+        return False
+
+    def found(self, folded: str) -> set[str]:
+        """The words ``folded`` holds."""
+        return {word for _, word in self._automaton.iter(folded)}
+
+    def starts(self, folded: str) -> list[int]:
+        """``word_starts(folded, self.words)`` (without repeats)."""
+        return sorted({end - len(word) + 1 for end, word in self._automaton.iter(folded)})
 
 
 def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:
@@ -61,3 +88,22 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterat
         if match is not None:
             yield match
             reach = match.end()
+
+
+def case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` without IGNORECASE, to run over ``fold(text)`` (its letters must be ASCII lowercase)."""
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def fold_lowered(text: str, low: str) -> str:
+    """``fold(text)`` when ``low`` is already ``text.lower()`` (the same string unless "İ", "ı" or "ſ" occur)."""
+    return low if text.isascii() else fold(text)
+
+
+def finditer_folded(pattern: re.Pattern[str], folded_pattern: re.Pattern[str], text: str,
+                    folded: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` yields (``pattern`` IGNORECASE), found by the faster case-sensitive
+    ``folded_pattern`` (``case_sensitive(pattern)``) over ``folded`` (``fold(text)``). Each hit is matched
+    again with ``pattern`` at its offset, so groups read the original text."""
+    for hit in folded_pattern.finditer(folded):
+        yield pattern.match(text, hit.start())

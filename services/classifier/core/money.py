@@ -6,7 +6,7 @@ import re
 
 from schemas import Money
 
-from .folding import any_in, fold
+from .folding import WordSet, case_sensitive, finditer_folded, fold
 from .numbers import NUMBER, parse_number
 
 _SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
@@ -29,12 +29,28 @@ _SUFFIXED = re.compile(
 
 
 _ANY = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
-_ANY_WORDS = ("gbp", "usd", "eur", "pound", "dollar")  # every match of _ANY but a symbol holds one
+_ANY_WORDS = WordSet(("gbp", "usd", "eur", "pound", "dollar"))  # every match of _ANY but a symbol holds one
+
+# The same three regexes in lowercase, run case-sensitively over the folded text (see :mod:`.folding`).
+_ANY_FOLDED = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
+_PREFIXED_FOLDED = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
+                              rf"(?:\s?(?P<scale>{_SCALE_RE}))?")
+_SUFFIXED_FOLDED = case_sensitive(_SUFFIXED)
 
 
-def _may_hold_money(text: str) -> bool:
-    """False when ``text`` holds no match of ``_ANY``, found without running it."""
-    return "£" in text or "$" in text or "€" in text or any_in(fold(text), _ANY_WORDS)
+def _matches(text: str):
+    """(match, currency table) for each match of ``_PREFIXED`` then of ``_SUFFIXED`` in ``text``, when
+    ``_ANY`` matches it; each regex runs only when ``text`` holds a word its every match holds."""
+    symbol = "£" in text or "$" in text or "€" in text
+    folded = fold(text)
+    if not (symbol or _ANY_WORDS.in_(folded)) or _ANY_FOLDED.search(folded) is None:
+        return
+    if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
+        for match in finditer_folded(_PREFIXED, _PREFIXED_FOLDED, text, folded):
+            yield match, _SYMBOLS
+    if "pound" in folded or "dollar" in folded or "euro" in folded:
+        for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
+            yield match, _WORDS
 
 
 _DOLLAR_COUNTRIES = (("CAD", re.compile(r"\b(?:Canada|Canadian|Ottawa)\b")),
@@ -48,21 +64,23 @@ def dollar_of(text: str) -> str:
     return min(hits)[1] if hits else "USD"
 
 
+def has_money(text: str) -> bool:
+    """``bool(find_money(text))``, without building the amounts."""
+    return any(parse_number(match["num"]) is not None for match, _ in _matches(text))
+
+
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD") -> list[Money]:
     """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``."""
     found: list[tuple[int, Money]] = []
-    if not _may_hold_money(text) or not _ANY.search(text):
-        return []
-    for pattern, table in ((_PREFIXED, _SYMBOLS), (_SUFFIXED, _WORDS)):
-        for match in pattern.finditer(text):
-            value = parse_number(match["num"])
-            if value is None:
-                continue
-            scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
-            symbol = match["cur"].strip().lower()
-            currency = dollar if symbol in ("$", "dollar") else table[symbol]
-            start, end = match.span()
-            found.append((start, Money(amount=value * scale, currency=currency, text=text[start:end],
-                                       span=(offset + start, offset + end))))
+    for match, table in _matches(text):
+        value = parse_number(match["num"])
+        if value is None:
+            continue
+        scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+        symbol = match["cur"].strip().lower()
+        currency = dollar if symbol in ("$", "dollar") else table[symbol]
+        start, end = match.span()
+        found.append((start, Money(amount=value * scale, currency=currency, text=text[start:end],
+                                   span=(offset + start, offset + end))))
     found.sort(key=lambda item: item[0])
     return [money for _, money in found]

@@ -1,0 +1,98 @@
+"""Each fast path finds exactly what the plain regex it replaces finds (on the labelled releases' sentences
+and on random text built from the patterns' own words)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from services.classifier.core import commitments, deadlines, money, triggers
+from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
+from services.classifier.core.sentences import split_sentences
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _sentences() -> list[str]:
+    texts = []
+    files = sorted((_ROOT / "tests" / "data" / "releases").glob("*.json")) + sorted((_ROOT / "seeds").glob("*.txt"))
+    for path in files:
+        body = path.read_text(encoding="utf-8")
+        texts += [body[s.start:s.end] for s in split_sentences(body)]
+    return texts
+
+
+_SENTENCES = _sentences()
+_PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
+           "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
+           "GBP10 ", "ten pounds ", "EUR ", "dollars", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
+           "announced ", "Thanks to £", "new ", "'ve ", "made available "]
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 25))) for _ in range(count)]
+
+
+def _spans(matches) -> list[tuple[tuple[int, int], dict]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+@pytest.mark.parametrize("pattern", list(triggers._FOLDED) + [pattern for pattern, _ in deadlines.RULES]
+                         + [money._PREFIXED, money._SUFFIXED])
+def test_folded_regexes_find_what_ignorecase_finds(pattern):
+    folded_pattern = {**triggers._FOLDED, **deadlines._FOLDED, money._PREFIXED: money._PREFIXED_FOLDED,
+                      money._SUFFIXED: money._SUFFIXED_FOLDED}[pattern]
+    for text in _SENTENCES + _random_texts(300, 11):
+        assert _spans(finditer_folded(pattern, folded_pattern, text, fold(text))) == _spans(pattern.finditer(text))
+
+
+def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds():
+    for text in _SENTENCES + _random_texts(1000, 5):
+        folded = fold(text)
+        for pattern, _ in deadlines.RULES:
+            assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text
+        assert _spans(triggers._finditer(triggers._MONEY_VERB, text, folded)) == \
+            _spans(triggers._MONEY_VERB.finditer(text)), text
+
+
+def test_money_matches_as_before():
+    def reference(text):
+        if not (any(c in text for c in "£$€") or any_in(fold(text), money._ANY_WORDS.words)) \
+                or not money._ANY.search(text):
+            return []
+        return [m.span() for p in (money._PREFIXED, money._SUFFIXED) for m in p.finditer(text)]
+
+    for text in _SENTENCES + _random_texts(1500, 9):
+        assert [m.span() for m, _ in money._matches(text)] == reference(text), text
+        assert money.has_money(text) == bool(money.find_money(text))
+
+
+def test_headline_cues_and_digits_as_the_regexes_find_them():
+    for text in ["\n".join(_SENTENCES[:400])] + _random_texts(2000, 13) + ["Abc\nto X to y", "A\n to b\n9 to c"]:
+        assert commitments._headline_cues(text) == [m.start() for m in commitments._HEADLINE_CUE.finditer(text)]
+        assert deadlines.has_digit(text) == (re.search(r"\d", text) is not None)
+    assert deadlines.has_digit("٣ days") and not deadlines.has_digit("three days")
+
+
+def test_word_set():
+    words = WordSet(("in", "within", "19"))
+    assert words.in_("within 1919") and not words.in_("no match here")
+    assert words.found("within 1919") == {"in", "within", "19"}
+    assert words.starts("within 1919") == sorted(set(word_starts("within 1919", words.words)))
+
+
+def test_commitment_id_as_before():
+    text = "We’ll give £5m — 50% of it — to 3 councils, by 2020!"
+    before = " ".join(re.sub(r"[^\w£$€%]+", " ", text.lower()).split())
+    assert " ".join(commitments._WORD.findall(text.lower())) == before
+
+
+def test_matches_at_on_folded_text():
+    pattern = re.compile(r"\bwithin\s+\d+\s+days?\b")
+    text = fold("Within 3 days, WITHIN 10 DAYS, notwithin 2 days")
+    assert [m.span() for m in matches_at(pattern, text, WordSet(("within",)).starts(text))] == \
+        [m.span() for m in pattern.finditer(text)]
