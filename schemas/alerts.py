@@ -6,14 +6,10 @@ from datetime import date
 from enum import Enum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from .classified import Commitment, Deadline, IsoDuration
-from .envelope import CloudEvent, register
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from .envelope import CloudEvent, FrozenModel, register
 
 
 class AlertKind(str, Enum):
@@ -22,7 +18,7 @@ class AlertKind(str, Enum):
     REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
 
 
-class ReleaseRef(_Frozen):
+class ReleaseRef(FrozenModel):
     release_id: str
     version: int = Field(ge=1)
     title: str
@@ -31,13 +27,13 @@ class ReleaseRef(_Frozen):
     source: str
 
 
-class ReminderInfo(_Frozen):
+class ReminderInfo(FrozenModel):
     deadline: Deadline
     offset: IsoDuration = Field(description="How long before the due date; P0D on the day.")
     due: date
 
 
-class Alert(_Frozen):
+class Alert(FrozenModel):
     """What one subscriber is told about one release, or one deadline."""
 
     alert_id: str = Field(description="Stable: the same alert always has the same id.")
@@ -59,7 +55,7 @@ class AlertEvent(CloudEvent[Alert]):
     type: Literal["pledgewatch.alert"] = TYPE
 
 
-class DeliveryAttempt(_Frozen):
+class DeliveryAttempt(FrozenModel):
     alert_id: str
     subscription_id: str
     channel: str = Field(examples=["webhook", "email", "console"])
@@ -83,7 +79,7 @@ class AlertFailedEvent(CloudEvent[DeliveryAttempt]):
     type: Literal["pledgewatch.alert.failed"] = TYPE
 
 
-class ReminderDue(_Frozen):
+class ReminderDue(FrozenModel):
     reminder_id: str
     subscription_id: str
     release: ReleaseRef

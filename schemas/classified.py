@@ -6,9 +6,9 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from .envelope import CloudEvent, register
+from .envelope import CloudEvent, FrozenModel, register
 
 Span = Annotated[
     tuple[int, int],
@@ -19,10 +19,6 @@ IsoDuration = Annotated[
     Field(pattern=r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$",
           examples=["PT1H", "P1D"]),
 ]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Kind(str, Enum):
@@ -43,26 +39,26 @@ class Category(str, Enum):
     OTHER = "other"
 
 
-class Evidence(_Frozen):
+class Evidence(FrozenModel):
     term: str = Field(examples=["counter-terrorism"])
     span: Span
 
 
-class Money(_Frozen):
+class Money(FrozenModel):
     amount: float = Field(examples=[10_000_000])
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code.", examples=["GBP"])
     text: str = Field(examples=["£10m"])
     span: Span
 
 
-class DateDeadline(_Frozen):
+class DateDeadline(FrozenModel):
     type: Literal["date"] = "date"
     due: date = Field(description="Last day on which the commitment is due.")
     text: str = Field(examples=["by March 2018"])
     span: Span
 
 
-class PeriodDeadline(_Frozen):
+class PeriodDeadline(FrozenModel):
     type: Literal["period"] = "period"
     start: date
     end: date | None = Field(description="None only for a vague period.")
@@ -71,7 +67,7 @@ class PeriodDeadline(_Frozen):
     span: Span
 
 
-class ResponseTimeDeadline(_Frozen):
+class ResponseTimeDeadline(FrozenModel):
     type: Literal["response_time"] = "response_time"
     min: IsoDuration
     max: IsoDuration
@@ -85,7 +81,7 @@ Deadline = Annotated[
 ]
 
 
-class Commitment(_Frozen):
+class Commitment(FrozenModel):
     id: str = Field(description="Stable across versions while text and actor stay the same.")
     text: str = Field(description="The sentence or clause; may run across a paragraph break.")
     span: Span
@@ -98,7 +94,7 @@ class Commitment(_Frozen):
     deadlines: list[Deadline] = Field(default_factory=list)
 
 
-class ReleaseClassified(_Frozen):
+class ReleaseClassified(FrozenModel):
     """The classifier's reading of one release version."""
 
     release_id: str

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from .envelope import CloudEvent, register
+from .envelope import CloudEvent, FrozenModel, register
 
 
-class DeadLetter(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class DeadLetter(FrozenModel):
     stream: str = Field(description="Stream (or source) the payload came from.", examples=["pledgewatch:releases"])
     entry_id: str | None = Field(default=None, description="Stream entry id, when it came from a stream.")
     group: str | None = Field(default=None, description="Consumer group that gave up on it.")

@@ -18,6 +18,12 @@ DataT = TypeVar("DataT", bound=BaseModel)
 SPEC_VERSION = "1.0"
 
 
+class FrozenModel(BaseModel):
+    """Event data: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
 class EventError(ValueError):
     """An entry that is not a valid event of a known type and schema version."""
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
-from .envelope import CloudEvent, register
+from .envelope import CloudEvent, FrozenModel, register
 
 
-class ReleasePublished(BaseModel):
+class ReleasePublished(FrozenModel):
     """One version of one release: published again only when its text changes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     release_id: str = Field(
         description="Stable id derived from the canonical URL, GOV.UK content_id or source path.",
