@@ -18,7 +18,7 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
 from schemas import CloudEvent, DeadLetter, DeadLetterEvent
-from schemas.streams import DEAD_LETTERS, EVENT_FIELD
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD, stream_key
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class Streams:
         self.source = source
 
     def key(self, name: str) -> str:
-        return f"{self.prefix}{name}"
+        return stream_key(name, self.prefix)
 
     @staticmethod
     def add(redis: aioredis.Redis | Pipeline, stream: str, event: CloudEvent) -> Any:
