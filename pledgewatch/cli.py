@@ -22,18 +22,20 @@ def _settings() -> Settings:
         raise SystemExit(f"bad configuration: {exc}") from None
 
 
-def _release_files(paths: list[Path]) -> list[Path]:
+def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
+    """The release files named or inside the folders named, and how many paths did not exist."""
     from services.ingest.folder import candidate_files
 
-    files = []
+    files, missing = [], 0
     for path in paths:
         if path.is_dir():
             files.extend(p for p, _ in candidate_files([path]))
         elif path.exists():
             files.append(path)
         else:
-            print(f"{path}: no such file or folder", file=sys.stderr)
-    return files
+            print(f"error: {path}: no such file or folder", file=sys.stderr)
+            missing += 1
+    return files, missing
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -52,8 +54,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from services.ingest.files import ReleaseFileError, load_release
 
     settings = _settings()
-    failed = 0
-    for path in _release_files(args.paths) or []:
+    files, failed = _release_files(args.paths)
+    for path in files:
         try:
             release = load_release(path, max_bytes=settings.max_release_bytes)
         except ReleaseFileError as exc:
@@ -64,21 +66,28 @@ def cmd_classify(args: argparse.Namespace) -> int:
             classify(release), id=f"{release.release_id}/v{release.version}/classified",
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
         sys.stdout.write(event.model_dump_json() + "\n")
-    return 1 if failed or not args.paths else 0
+    return 1 if failed else 0
 
 
 async def _ingest(settings: Settings, files: list[Path]) -> int:
     from services.ingest.service import IngestService
+
+    from services.ingest.files import ReleaseFileError, load_release
 
     service = IngestService(settings, watch=[])
     await service.start()
     failed = 0
     try:
         for path in files:
-            result = await service.ingest_file(path)
+            result = await service.ingest_file(path)  # a refused file goes to the dead-letter stream
             if result is None:
                 failed += 1
-                print(f"error: {path}: rejected (see the log and the dead-letter stream)", file=sys.stderr)
+                try:
+                    load_release(path, max_bytes=settings.max_release_bytes)
+                    reason = f"{path}: refused"
+                except ReleaseFileError as exc:
+                    reason = str(exc)
+                print(f"error: {reason} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
                 print(f"{state} {result.release_id} v{result.version} {path}")
@@ -96,12 +105,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return 2
         return run_backfill(args)
     settings = with_running_redis(_settings())
-    setup_logging("WARNING")
-    files = _release_files(args.paths)
-    if not files:
-        print("no release files given", file=sys.stderr)
-        return 1
-    return asyncio.run(_ingest(settings, files))
+    setup_logging("CRITICAL")  # this command reports each file itself, one line each
+    files, missing = _release_files(args.paths)
+    if not args.paths:
+        print("error: give release files or folders, or --backfill", file=sys.stderr)
+        return 2
+    status = asyncio.run(_ingest(settings, files)) if files else 0
+    return 1 if missing else status
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

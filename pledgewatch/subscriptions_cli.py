@@ -14,6 +14,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,15 @@ def _base_url(args: argparse.Namespace) -> str:
                          f"or start `pledgewatch run` ({path} missing)") from None
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
 def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
+    # YAML reads an unquoted time (paused_until: 2026-02-01T09:00:00Z) as a datetime: send it as ISO 8601.
+    data = json.dumps(body, default=_iso).encode() if body is not None else None
     req = urllib.request.Request(_base_url(args) + path, data=data, method=method,
                                  headers={"Content-Type": "application/json"} if data else {})
     try:

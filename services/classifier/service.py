@@ -71,5 +71,5 @@ class ClassifierService:
         await streams.commit(entry, [(streams.key(CLASSIFIED), out)], set_keys={done_key: "1"},
                              ttl_seconds=DONE_TTL_SECONDS)
         flagged = sum(c.counter_terrorism for c in result.commitments)
-        log.info("classified %s v%d: %d commitments (%d counter-terrorism)", release.release_id,
+        log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
                  release.version, len(result.commitments), flagged)

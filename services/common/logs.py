@@ -15,3 +15,6 @@ def setup_logging(level: str = "INFO") -> None:
         handler._pledgewatch = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # Their routine chatter (startup banners, each job added) would drown what the services say.
+    for noisy in ("pledgewatch.faststream", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -23,6 +23,9 @@ __all__ = ["Runtime", "Service", "build_app", "make_broker"]
 
 log = logging.getLogger(__name__)
 
+# FastStream logs through this logger, so its records take our format (its own logger adds colour codes).
+FASTSTREAM_LOGGER = "pledgewatch.faststream"
+
 
 class Service(Protocol):
     name: str
@@ -38,7 +41,7 @@ class Service(Protocol):
 def make_broker(settings: Settings) -> RedisBroker:
     # Per-message access logs ("Received", "Processed") only at DEBUG: services log what they did.
     return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
-                       logger=logging.getLogger("faststream"), log_level=logging.DEBUG)
+                       logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG)
 
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:
@@ -70,7 +73,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
             await service.stop()
 
     app = FastStream(broker, specification=AsyncAPI(title=title, version=__version__),
-                     logger=logging.getLogger("faststream"),
+                     logger=logging.getLogger(FASTSTREAM_LOGGER),
                      on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port

@@ -134,7 +134,7 @@ class IngestService:
             fields = ReleaseInput.model_validate_json(raw)
             release = fields.to_release(source="http")
         except (ValidationError, ValueError) as exc:
-            errors = field_errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
+            errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
             await self.runtime.streams.dead_letter_input(
                 origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors))
             return web.json_response({"errors": errors}, status=400)

@@ -51,7 +51,8 @@ def deadline_words(deadline: Deadline) -> str:
 def commitment_lines(c: Commitment, passed: Collection[int] = (), *, changed: bool = False) -> list[str]:
     """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
     kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
-    lines = [f"- {'(changed) ' if changed else ''}{kind} {c.actor}: {c.text.strip()}",
+    text = " ".join(c.text.split())  # a sentence may run across a paragraph break
+    lines = [f"- {'(changed) ' if changed else ''}{kind} {c.actor}: {text}",
              f"    category: {c.category.value.replace('_', ' ')}"
              f"{'; counter-terrorism' if c.counter_terrorism else ''}; confidence {c.confidence:.0%}"]
     if c.money:

@@ -54,7 +54,7 @@ def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file,
     empty = tmp_path / "2020-01-01-empty.txt"
     empty.write_text("")
     bad = _pledgewatch("ingest", empty, env=env)
-    assert bad.returncode == 1 and "rejected" in bad.stderr
+    assert bad.returncode == 1 and "empty file (kept on the dead-letter stream)" in bad.stderr
 
     client = redis.Redis.from_url(redis_url)
     try:
