@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from schemas import Category
 
-from .folding import WordSet, fold
+from .folding import fold
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -74,21 +76,34 @@ _WORDS = {
 }
 
 
-_WORD_SETS = {category: WordSet(words) for category, words in _WORDS.items()}
+# One Aho–Corasick pass finds every category whose words the text holds: exactly the categories for which
+# ``any(word in folded for word in _WORDS[category])`` (one pass instead of one per category).
+_CATEGORIES_OF = ahocorasick.Automaton()
+for _word in {word for words in _WORDS.values() for word in words}:
+    _CATEGORIES_OF.add_word(_word, frozenset(c for c, words in _WORDS.items() if _word in words))
+_CATEGORIES_OF.make_automaton()
+
+
+def _present(folded: str) -> set[Category]:
+    found: set[Category] = set()
+    for _, categories in _CATEGORIES_OF.iter(folded):
+        found |= categories
+    return found
 
 
 def categorise(text: str, *, has_money: bool) -> Category:
     """The category of the commitment whose text is ``text``."""
     folded = fold(text)
+    present = _present(folded)
     for category, pattern in _SPECIFIC:
-        if _WORD_SETS[category].in_(folded) and pattern.search(folded):
+        if category in present and pattern.search(folded):
             return category
     if has_money:
         return Category.FUNDING
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):
-        if _WORD_SETS[category].in_(folded) and pattern.search(folded):
+        if category in present and pattern.search(folded):
             return category
     return Category.OTHER
 

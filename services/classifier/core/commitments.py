@@ -138,14 +138,14 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
-    if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE \
-            and not _passive(text, trigger):
+    passive = trigger.kind == Kind.PLEDGE and _passive(text, trigger)  # read once: pure, tested up to 3 times
+    if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE and not passive:
         return None  # "This will provide support": the effect of what was just announced
     if _PRONOUN.match(last) and not trigger.verb.startswith("be "):
         subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
-    if trigger.kind == Kind.PLEDGE and _PERSON.match(subject) and _passive(text, trigger):
+    if passive and _PERSON.match(subject):
         return None  # "he will be sentenced": something done to a person, not a promise
-    if trigger.kind == Kind.PLEDGE and (_passive(text, trigger) or has_money(subject)) \
+    if trigger.kind == Kind.PLEDGE and (passive or has_money(subject)) \
             and not _THERE.search(subject) and not framed:
         return Actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
     if _THERE.search(subject):

@@ -100,9 +100,12 @@ def _site(text: str) -> str | None:
     return None
 
 
+_PHRASES = sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True)  # the longest first
+
+
 def _slug(text: str) -> str | None:
     lowered = text.lower()
-    for phrase in sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True):
+    for phrase in _PHRASES:
         if phrase in lowered:
             return _SLUGS[phrase]
     for word in re.findall(r"[a-z0-9]+", lowered):

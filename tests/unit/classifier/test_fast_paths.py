@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.classifier.core import commitments, deadlines, money, triggers
+from services.classifier.core import categories, commitments, deadlines, money, triggers
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 from services.classifier.core.sentences import split_sentences
 
@@ -96,3 +96,12 @@ def test_matches_at_on_folded_text():
     text = fold("Within 3 days, WITHIN 10 DAYS, notwithin 2 days")
     assert [m.span() for m in matches_at(pattern, text, WordSet(("within",)).starts(text))] == \
         [m.span() for m in pattern.finditer(text)]
+
+
+def test_category_words_in_one_pass():
+    words = [word for group in categories._WORDS.values() for word in group] + ["x", "İ"]
+    rnd = random.Random(7)
+    made = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 6))) for _ in range(500)]
+    for text in _SENTENCES + _random_texts(300, 8) + made:
+        folded = fold(text)
+        assert categories._present(folded) == {c for c, group in categories._WORDS.items() if any_in(folded, group)}
