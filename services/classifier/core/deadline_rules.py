@@ -65,6 +65,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         return None
     if prep in ("until", "till"):
         return {"type": "period", "start": published, "end": due}
+    if prep == "on" and due <= published:
+        return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
 
 

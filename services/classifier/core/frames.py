@@ -24,6 +24,10 @@ _FINITE = re.compile(
     r"need\w*|going|hope\w*|plan\w*|aim\w*|seek\w*|tr(?:y|ies|ied)|how|what|who|which|that|it|we|i|you|they|"
     r"he|she|in order|as|so|if|when|unless|whether|while|where|like|include\w*)\b|\w+(?:ed|ing)\b", re.IGNORECASE)
 _HEADLINE_WORDS = 5
+_HEADLINE_MAX_WORDS = 25  # a paragraph longer than this is prose, not a title
+# "Daesh's ability to spread …": a noun that takes "to" names a capacity or an attempt, not an announcement.
+_NOT_HEADLINE_HEADS = frozenset("ability capacity power right attempt attempts bid failure refusal need "
+                                "desire efforts effort decision".split())
 _RELATIVE_CLAUSE = re.compile(r",|\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
 _COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)  # "The limits to be included … are not set at 0"
 _DETERMINER = re.compile(r"\s(?:the|a|an|its|their|our|his|her)\b", re.IGNORECASE)  # "X reserves the right": a verb
@@ -56,7 +60,8 @@ def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | Non
 def headline(sentence: str) -> Trigger | None:
     """"Fifteen new free schools to open in areas …", "The recommendations to be delivered by 2021 include:"."""
     match = _HEADLINE.match(sentence)
-    if match is None or match["verb"].lower() in _NOT_VERBS or _FINITE.search(match["np"]) \
+    if match is None or len(sentence.split()) > _HEADLINE_MAX_WORDS \
+            or match["np"].split()[-1].lower() in _NOT_HEADLINE_HEADS or match["verb"].lower() in _NOT_VERBS or _FINITE.search(match["np"]) \
             or len(match["np"].split()) > _HEADLINE_WORDS or _DETERMINER.search(match["np"]) \
             or _COPULA.search(_RELATIVE_CLAUSE.split(sentence[match.end():], maxsplit=1)[0]):
         return None

@@ -67,3 +67,16 @@ def test_seed_release_is_counter_terrorism_with_evidence(classified, seed):
     assert classified.is_counter_terrorism and classified.counter_terrorism_score >= 0.5
     assert all(seed.body[slice(*e.span)] == e.term for e in classified.evidence)
     assert any(e.term.lower() == "counter-terrorism" for e in classified.evidence)
+
+
+@pytest.mark.parametrize("words", [
+    pytest.param("Daesh's ability to spread propaganda at speed drew terrorists", id="past-fact-with-noun-to"),
+    pytest.param("Military success against Daesh means they are increasingly losing control", id="analysis"),
+])
+def test_seed_speech_facts_are_not_commitments(classified, words):
+    assert not [c for c in classified.commitments if words in c.text]
+
+
+def test_the_day_something_happened_is_not_a_deadline(classified):
+    for commitment in classified.commitments:
+        assert all(d.text != "On 29 November 2017" for d in commitment.deadlines)
