@@ -47,7 +47,8 @@ def printable_fields(fields: Mapping[bytes | str, bytes | str]) -> dict[str, str
     return out
 
 
-def _stream_id(value: bytes | str) -> tuple[int, int]:
+def parse_stream_id(value: bytes | str) -> tuple[int, int]:
+    """``"1700000000000-3"`` as ``(1700000000000, 3)``, so entry ids compare in stream order."""
     text = value.decode() if isinstance(value, bytes) else value
     millis, _, seq = text.partition("-")
     return int(millis), int(seq or 0)
@@ -133,11 +134,11 @@ class Streams:
         groups = await self.client.xinfo_groups(stream)
         if not groups:
             return int(await self.client.xtrim(stream, maxlen=self.cap, approximate=False))
-        oldest_needed = min(_stream_id(g["last-delivered-id"]) for g in groups)
+        oldest_needed = min(parse_stream_id(g["last-delivered-id"]) for g in groups)
         for group in groups:
             if group["pending"]:
                 summary = await self.client.xpending(stream, group["name"])
-                oldest_needed = min(oldest_needed, _stream_id(summary["min"]))
+                oldest_needed = min(oldest_needed, parse_stream_id(summary["min"]))
         keep_from = f"{oldest_needed[0]}-{oldest_needed[1]}"
         return int(await self.client.xtrim(stream, minid=keep_from, approximate=False))
 

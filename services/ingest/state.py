@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from redis.exceptions import WatchError
 
 from schemas import ReleasePublished, ReleasePublishedEvent
-from schemas.streams import EVENT_FIELD, RELEASES
+from schemas.streams import RELEASES
 from services.common.streams import Streams
 
 from .identity import revision_hash

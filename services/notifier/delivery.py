@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
-from schemas.streams import DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel

@@ -18,8 +18,8 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
-from schemas.streams import DEAD_LETTERS, EVENT_FIELD, NOTIFIER_GROUP, REMINDERS
+from schemas.alerts import ReminderDue, ReminderDueEvent
+from schemas.streams import DEAD_LETTERS, NOTIFIER_GROUP, REMINDERS
 from services.common.streams import Streams
 
 from .config import NotifierConfig

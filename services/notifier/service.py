@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 
 from aiohttp import web
 from faststream.redis import RedisBroker
@@ -22,7 +22,7 @@ from redis.exceptions import WatchError
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
 from schemas.classified import ReleaseClassified
-from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
+from schemas.streams import ALERTS, CLASSIFIED, NOTIFIER_GROUP
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
 from services.common.settings import Settings

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from schemas import ReleaseClassified, ReleasePublished
 
-from .publishers import publisher
 from .aliases import acronyms
 from .clauses import commitments_in
 from .commitments import build_commitment, candidate_sentences
 from .money import dollar_of
-from .context import borrow_deadlines, drop_restated_summary
+from .context import borrow_deadlines
 from .sentences import split_sentences
 from .publishers import publisher
 from .terrorism import THRESHOLD, mentions_terrorism, score_release

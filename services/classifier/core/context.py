@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from schemas import Commitment, Kind
+from schemas import Commitment
 
 from .deadlines import find_deadlines, may_hold_deadline
 from .sentences import Sentence
@@ -26,23 +26,6 @@ def _content(text: str) -> list[str]:
 def _trigrams(text: str) -> set[str]:
     words = _content(text)
     return {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
-
-
-def drop_restated_summary(commitments: list[Commitment], body: str) -> list[Commitment]:
-    """Drop a pledge in the opening paragraph (the summary) that a later pledge restates."""
-    first_break = body.find("\n")
-    summary_end = first_break if first_break != -1 else len(body)
-    kept = []
-    for commitment in commitments:
-        if commitment.span[0] < summary_end and commitment.kind is Kind.PLEDGE:
-            words = set(_content(commitment.text))
-            if words and any(
-                later.span[0] >= summary_end and len(words & set(_content(later.text))) >= 0.8 * len(words)
-                for later in commitments
-            ):
-                continue
-        kept.append(commitment)
-    return kept
 
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,

@@ -146,7 +146,7 @@ async def test_bad_feed_is_logged_and_retried_with_backoff(govuk, reader, stream
     source = poller(govuk, reader, streams, path="/bad.atom", name="bad-feed")
     with caplog.at_level(logging.WARNING):
         assert await source.run(now=NOW, clock=100.0) is None
-    assert f"source bad-feed failed (retry in 1 s)" in caplog.text and message in caplog.text
+    assert "source bad-feed failed (retry in 1 s)" in caplog.text and message in caplog.text
     assert await source.run(now=NOW, clock=100.5) is None and govuk.hits["/bad.atom"] == 1  # backing off
     await streams.client.delete(streams.key("ingest:source:bad-feed:lease"))
     await source.run(now=NOW, clock=101.0)  # the next poll retries

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime, timedelta, timezone
 
 from aiohttp import web
+
+from schemas.streams import CLASSIFIED
+from services.common.streams import parse_stream_id
 
 from services.common.http import HttpServer
 from services.common.service import make_broker
@@ -17,6 +21,20 @@ def fast_config(**overrides) -> NotifierConfig:
                 destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,
                 smtp_timeout=2.0, apprise_timeout=2.0, leader_ttl_seconds=0.6)
     return NotifierConfig(**{**base, **overrides})
+
+
+async def handled(service, entry_id) -> bool:
+    """True once the notifier has read and acknowledged every classified entry up to ``entry_id``."""
+    streams = service.runtime.streams
+    (group,) = await streams.client.xinfo_groups(streams.key(CLASSIFIED))
+    return parse_stream_id(group["last-delivered-id"]) >= parse_stream_id(entry_id) and group["pending"] == 0
+
+
+def offset_firing_in(seconds: float, due: date) -> tuple[str, datetime]:
+    """An ISO offset that makes the reminder for ``due`` (at 00:00 UTC) fire ``seconds`` from now."""
+    on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
+    fire_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    return f"PT{int((on_day - fire_at).total_seconds())}S", fire_at
 
 
 async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):

@@ -5,13 +5,13 @@ import time
 
 import pytest
 
-from samples import BORDERS, CONTENT, FUNDING, TRAINING, release
+from samples import BORDERS, CONTENT, FUNDING, release
 from schemas import decode_event
 from schemas.classified import Category
-from schemas.streams import ALERTS, CLASSIFIED, DELIVERIES, EVENT_FIELD
+from schemas.streams import ALERTS, DELIVERIES, EVENT_FIELD
 from services.notifier.channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
-from notifier_harness import wait_for
+from notifier_harness import handled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -29,24 +29,12 @@ async def _events(service, name):
     return [decode_event(f[EVENT_FIELD.encode()]) for _, f in await streams.client.xrange(streams.key(name))]
 
 
-async def _handled(service, entry_id):
-    """True once the notifier has read and acknowledged every entry up to ``entry_id``."""
-    streams = service.runtime.streams
-    (group,) = await streams.client.xinfo_groups(streams.key(CLASSIFIED))
-    return _id(group["last-delivered-id"]) >= _id(entry_id) and group["pending"] == 0
-
-
-def _id(entry_id) -> tuple[int, int]:
-    ms, _, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).partition("-")
-    return int(ms), int(seq)
-
-
 async def test_classified_release_posts_one_signed_alert_with_the_past_deadline_inside(
         notifier, receiver, write_yaml, publish_classified):
     n = await notifier(subscriptions=write_yaml(CT_DESK.format(url=receiver.url("hook"))))
     await publish_classified(n.service, release())
     last = await publish_classified(n.service, release(), event_id="redelivered")  # the same release again
-    await wait_for(lambda: _handled(n.service, last), what="both deliveries handled")
+    await wait_for(lambda: handled(n.service, last), what="both deliveries handled")
     hits = await wait_for(lambda: receiver.hits("hook"), what="webhook POST")
     await n.service.worker.drain()
     hits = receiver.hits("hook")

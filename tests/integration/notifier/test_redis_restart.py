@@ -9,7 +9,7 @@ import pytest
 from samples import dated, release
 from services.common.embedded_redis import EmbeddedRedis, free_port
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, offset_firing_in, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -32,9 +32,7 @@ def settings(settings, redis_with_aof):
 async def test_reminder_fires_once_after_redis_restarts(notifier, receiver, write_yaml, publish_classified,
                                                         redis_with_aof):
     due = datetime.now(timezone.utc).date() + timedelta(days=2)
-    fire_at = datetime.now(timezone.utc) + timedelta(seconds=2.0)
-    on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
-    offset = f"PT{int((on_day - fire_at).total_seconds())}S"
+    offset, fire_at = offset_firing_in(2.0, due)
     path = write_yaml(f"""
 subscriptions:
   - id: desk

@@ -8,18 +8,11 @@ import pytest
 
 from samples import dated, release
 from schemas import decode_event
-from schemas.streams import CLASSIFIED, EVENT_FIELD, REMINDERS
+from schemas.streams import EVENT_FIELD, REMINDERS
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, handled, offset_firing_in, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def _offset_firing_in(seconds: float, due: date) -> tuple[str, datetime]:
-    """An ISO offset that makes the reminder for ``due`` (at 00:00 UTC) fire ``seconds`` from now."""
-    on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
-    fire_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
-    return f"PT{int((on_day - fire_at).total_seconds())}S", fire_at
 
 
 async def _reminders_published(service):
@@ -29,7 +22,7 @@ async def _reminders_published(service):
 
 async def test_reminder_survives_restart_and_fires_once(notifier, receiver, write_yaml, publish_classified):
     due = datetime.now(timezone.utc).date() + timedelta(days=2)
-    offset, fire_at = _offset_firing_in(2.0, due)
+    offset, fire_at = offset_firing_in(2.0, due)
     path = write_yaml(f"""
 subscriptions:
   - id: desk
@@ -85,7 +78,7 @@ async def test_past_deadline_is_reported_once_inside_the_new_alert_and_never_sch
     await publish_classified(n.service, release(past), event_id="redelivered")  # the same release again
     last = await publish_classified(n.service, release(past, version=2), event_id="v2")  # unchanged, new version
     await wait_for(lambda: receiver.hits("hook"), what="the new alert")
-    await wait_for(lambda: _handled(n.service, last), what="every delivery handled")
+    await wait_for(lambda: handled(n.service, last), what="every delivery handled")
     await n.service.worker.drain()
     (hit,) = receiver.hits("hook")  # one message for the release, none for the repeats
     alert = json.loads(hit[2])["data"]
@@ -95,13 +88,3 @@ async def test_past_deadline_is_reported_once_inside_the_new_alert_and_never_sch
     assert n.service.reminders.jobs() == []
 
 
-async def _handled(service, entry_id) -> bool:
-    """True once the notifier has read and acknowledged every entry up to ``entry_id``."""
-    streams = service.runtime.streams
-    (group,) = await streams.client.xinfo_groups(streams.key(CLASSIFIED))
-    return _id(group["last-delivered-id"]) >= _id(entry_id) and group["pending"] == 0
-
-
-def _id(entry_id) -> tuple[int, int]:
-    ms, _, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).partition("-")
-    return int(ms), int(seq)

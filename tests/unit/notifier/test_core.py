@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from samples import BORDERS, CONTENT, FUNDING, TRAINING, dated, release
-from schemas.alerts import Alert, AlertKind, ReminderInfo
+from schemas.alerts import AlertKind, ReminderInfo
 from schemas.classified import DateDeadline, PeriodDeadline, ResponseTimeDeadline
 from services.notifier.channels.signing import sign, verify
 from services.notifier.digest import assemble_digest, digest_due
