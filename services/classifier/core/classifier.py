@@ -6,11 +6,12 @@ from schemas import ReleaseClassified, ReleasePublished
 
 from .aliases import acronyms
 from .clauses import commitments_in
-from .commitments import build_commitment, candidate_sentences
+from .cues import candidate_sentences
 from .money import dollar_of
 from .context import borrow_deadlines
 from .sentences import split_sentences
 from .publishers import publisher
+from .records import build_commitment
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 
 CLASSIFIER_VERSION = "rules-0.2.0"

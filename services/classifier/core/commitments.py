@@ -1,23 +1,18 @@
-"""Find the commitments in a release body: one per sentence that pledges or demands."""
+"""Whether one sentence commits anyone: its trigger and who must act."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from typing import NamedTuple
 
-from schemas import Commitment, Kind, PeriodDeadline
+from schemas import Kind
 
 from .actors import Actor, clause_subject, name_actor
-from .categories import categorise
-from .cues import cue_positions
 from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
 from .folding import case_sensitive, fold_lowered
-from .money import find_money, has_money
-from .sentences import Sentence
-from .terrorism import mentions_terrorism
+from .money import has_money
 from .triggers import (Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers,
                        trigger_families)
 from .verbs import is_participle
@@ -34,39 +29,6 @@ _SEE_DONE = re.compile(r"\bsee\s+(?:[^\s.;]+\s+){1,8}?[a-z]+ed\b", re.IGNORECASE
 _RELATIVE = re.compile(r"\b(?:that|which)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PERSON = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
 _PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
-_FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
-
-
-# One pass over the lowercased body finds the sentences worth reading closely: every trigger holds a cue
-# (see :mod:`.cues`).
-_HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  # "Councils to get £100m"
-
-
-def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences that hold a trigger word, found with one scan of ``body``."""
-    positions = sorted(cue_positions(body.lower()) + _headline_cues(body))
-    chosen, index = [], 0
-    for position in positions:
-        while index < len(sentences) and sentences[index].end <= position:
-            index += 1
-        if index == len(sentences):
-            break
-        if sentences[index].start <= position and (not chosen or chosen[-1] is not sentences[index]):
-            chosen.append(sentences[index])
-    return chosen
-
-
-def _headline_cues(body: str) -> list[int]:
-    """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
-    match may run on past a line break, but only over spaces and "to ", where no match can start."""
-    found, at = [], 0
-    while at != -1:
-        match = _HEADLINE_CUE.match(body, at)
-        if match is not None:
-            found.append(at)
-        at = body.find("\n", at)
-        at = at + 1 if at != -1 else -1
-    return found
 
 
 class Found(NamedTuple):
@@ -170,41 +132,3 @@ def _passive(text: str, trigger: Trigger) -> bool:
     """The trigger's verb is passive: "will be invested", "are to be given", "set to be opened"."""
     match = _PASSIVE.search(text, trigger.start, trigger.start + 40)
     return match is not None and is_participle(match["participle"])
-
-
-def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
-                     context: str, *, release_ct: bool = False, dollar: str = "USD",
-                     context_ct: bool | None = None) -> Commitment:
-    """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
-    ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
-    ``dollar``."""
-    start, end = sentence
-    text = body[start:end]
-    money = next(iter(find_money(text, start, dollar=dollar)), None)
-    deadlines = _own_deadlines(find_deadlines(text, published, start))
-    confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
-    return Commitment(
-        id=commitment_id(release_id, text, found.actor.name),
-        text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
-        category=categorise(text, has_money=money is not None),
-        counter_terrorism=release_ct or mentions_terrorism(text)
-        or (mentions_terrorism(context) if context_ct is None else context_ct),
-        confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
-    )
-
-
-def _own_deadlines(deadlines: list) -> list:
-    """A financial year naming what is funded ("allocations for 2017-18 will be published in June")
-    is not the deadline when the sentence sets another one."""
-    years = [d for d in deadlines if isinstance(d, PeriodDeadline) and _FINANCIAL_YEAR.search(d.text)]
-    return [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
-
-
-_WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
-
-
-def commitment_id(release_id: str, text: str, actor: str) -> str:
-    """Stable while the release, the commitment's words and its actor stay the same."""
-    normalised = " ".join(_WORD.findall(text.lower()))
-    digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
-    return f"c-{digest[:16]}"

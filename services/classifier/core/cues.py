@@ -1,4 +1,5 @@
-"""Where a trigger word can start in a lowercased body: one Aho–Corasick pass instead of a regex.
+"""Where a trigger word can start in a lowercased body (one Aho–Corasick pass instead of a regex), and the
+sentences that hold one.
 
 ``cue_positions(low)`` returns the start of every match ``REFERENCE`` (below) finds in ``low`` with
 ``finditer``, sorted, found with one C-level multi-pattern scan (``pyahocorasick``) and a word-boundary
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 
 import ahocorasick
+
+from .sentences import Sentence
 
 REFERENCE = re.compile(
     r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
@@ -62,3 +65,34 @@ def cue_positions(low: str) -> list[int]:
                 or kind in (_WHOLE, _SUFFIX) and (end + 1 == size or not _is_word(low[end + 1])):
             found.add(start)
     return sorted(found)
+
+
+# The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.
+_HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  # "Councils to get £100m"
+
+
+def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences that hold a trigger word, found with one scan of ``body``."""
+    positions = sorted(cue_positions(body.lower()) + _headline_cues(body))
+    chosen, index = [], 0
+    for position in positions:
+        while index < len(sentences) and sentences[index].end <= position:
+            index += 1
+        if index == len(sentences):
+            break
+        if sentences[index].start <= position and (not chosen or chosen[-1] is not sentences[index]):
+            chosen.append(sentences[index])
+    return chosen
+
+
+def _headline_cues(body: str) -> list[int]:
+    """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
+    match may run on past a line break, but only over spaces and "to ", where no match can start."""
+    found, at = [], 0
+    while at != -1:
+        match = _HEADLINE_CUE.match(body, at)
+        if match is not None:
+            found.append(at)
+        at = body.find("\n", at)
+        at = at + 1 if at != -1 else -1
+    return found

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.classifier.core import categories, commitments, deadlines, money, triggers
+from services.classifier.core import categories, cues, deadlines, money, records, triggers
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 from services.classifier.core.sentences import split_sentences
 
@@ -73,7 +73,7 @@ def test_money_matches_as_before():
 
 def test_headline_cues_and_digits_as_the_regexes_find_them():
     for text in ["\n".join(_SENTENCES[:400])] + _random_texts(2000, 13) + ["Abc\nto X to y", "A\n to b\n9 to c"]:
-        assert commitments._headline_cues(text) == [m.start() for m in commitments._HEADLINE_CUE.finditer(text)]
+        assert cues._headline_cues(text) == [m.start() for m in cues._HEADLINE_CUE.finditer(text)]
         assert deadlines.has_digit(text) == (re.search(r"\d", text) is not None)
     assert deadlines.has_digit("٣ days") and not deadlines.has_digit("three days")
 
@@ -88,7 +88,7 @@ def test_word_set():
 def test_commitment_id_as_before():
     text = "We’ll give £5m — 50% of it — to 3 councils, by 2020!"
     before = " ".join(re.sub(r"[^\w£$€%]+", " ", text.lower()).split())
-    assert " ".join(commitments._WORD.findall(text.lower())) == before
+    assert " ".join(records._WORD.findall(text.lower())) == before
 
 
 def test_matches_at_on_folded_text():

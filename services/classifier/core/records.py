@@ -1,0 +1,57 @@
+"""The ``Commitment`` record for a sentence that commits someone: its money, deadlines, category,
+counter-terrorism flag, confidence and stable id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from schemas import Commitment, PeriodDeadline
+
+from .categories import categorise
+from .commitments import Found
+from .deadlines import find_deadlines
+from .money import find_money
+from .sentences import Sentence
+from .terrorism import mentions_terrorism
+
+_FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
+
+
+def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
+                     context: str, *, release_ct: bool = False, dollar: str = "USD",
+                     context_ct: bool | None = None) -> Commitment:
+    """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
+    ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
+    ``dollar``."""
+    start, end = sentence
+    text = body[start:end]
+    money = next(iter(find_money(text, start, dollar=dollar)), None)
+    deadlines = _own_deadlines(find_deadlines(text, published, start))
+    confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
+    return Commitment(
+        id=commitment_id(release_id, text, found.actor.name),
+        text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
+        category=categorise(text, has_money=money is not None),
+        counter_terrorism=release_ct or mentions_terrorism(text)
+        or (mentions_terrorism(context) if context_ct is None else context_ct),
+        confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
+    )
+
+
+def _own_deadlines(deadlines: list) -> list:
+    """A financial year naming what is funded ("allocations for 2017-18 will be published in June")
+    is not the deadline when the sentence sets another one."""
+    years = [d for d in deadlines if isinstance(d, PeriodDeadline) and _FINANCIAL_YEAR.search(d.text)]
+    return [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
+
+
+_WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
+
+
+def commitment_id(release_id: str, text: str, actor: str) -> str:
+    """Stable while the release, the commitment's words and its actor stay the same."""
+    normalised = " ".join(_WORD.findall(text.lower()))
+    digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
+    return f"c-{digest[:16]}"
