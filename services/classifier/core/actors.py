@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .folding import WordSet, fold
 from .publishers import government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
@@ -22,15 +23,16 @@ _TITLE = re.compile(
 _CAPITALISED = re.compile(
     r"(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
 )
-_AGENT_NOUN = re.compile(
-    r"\b(?:(?:\w+\s+){0,3}(?:government|governments|department|departments|ministry|ministries|office|agency|"
-    r"agencies|police|forces?|council|councils|authority|authorities|panel|commission|committee|board|service|"
-    r"services|forum|companies|company|firms|platforms|providers|industry|operators|partners|allies|states|"
-    r"countries|nations|members|regulator|regulators|banks|airlines|employers|universities|schools|hospitals|"
-    r"trusts?|charities|organisations|institutions|team|teams|taskforce|unit|leaders|ministers|officials|"
-    r"officers|troops|military|army|navy|navies|coalition|alliance))\b",
-    re.IGNORECASE,
-)
+# Nouns that name a body able to act; a subject holding none of them (a substring test) is not searched.
+_AGENT_NOUNS = (
+    "government governments department departments ministry ministries office agency agencies police forces force "
+    "council councils authority authorities panel commission committee board service services forum companies "
+    "company firms platforms providers industry operators partners allies states countries nations members "
+    "regulator regulators banks airlines employers universities schools hospitals trusts trust charities "
+    "organisations institutions team teams taskforce unit leaders ministers officials officers troops military "
+    "army navy navies coalition alliance").split()
+_AGENT_NOUN = re.compile(rf"\b(?:(?:\w+\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b", re.IGNORECASE)
+_AGENT_NOUN_WORDS = WordSet(_AGENT_NOUNS)
 _HOSTILE = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
@@ -41,10 +43,11 @@ _PUBLIC = re.compile(
     r"young people|children|customers|pupils|students)$",
     re.IGNORECASE,
 )
-_SUBORDINATOR = re.compile(
-    r"\b(?:that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
+# The last subordinating word of a clause's subject: ".*" runs to the end and backs off to the rightmost one.
+_LAST_SUBORDINATOR = re.compile(
+    r".*\b(?P<word>that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
     r"said|says|announced|announces|confirmed|means|why|how)\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -69,12 +72,12 @@ def clause_subject(sentence: str, trigger: int) -> str:
             pre = pre[: pre.rfind(",")]
     segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
     segment = segment.split(":")[-1]
-    cuts = list(_SUBORDINATOR.finditer(segment))
-    if cuts:
-        after = segment[cuts[-1].end():].strip()
+    cut = _LAST_SUBORDINATOR.match(segment)
+    if cut:
+        after = segment[cut.end():].strip()
         if after:
             return after
-        return segment[: cuts[-1].start()].strip()  # a relative clause: its antecedent
+        return segment[: cut.start("word")].strip()  # a relative clause: its antecedent
     return segment.strip()
 
 
@@ -114,7 +117,7 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
         if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
-    agent = _AGENT_NOUN.search(head)
+    agent = _AGENT_NOUN.search(head) if _AGENT_NOUN_WORDS.in_(fold(head)) else None
     if agent:
         return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", agent.group(), flags=re.I), True)
     return Actor(publisher_name, False)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from .actors import Actor
-from .commitments import Found, find_commitment
+from .commitments import Found, find_commitment, may_commit
 from .folding import case_sensitive, fold
 from .sentences import Sentence
+from .triggers import read_cues
 
 # A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject.
 _BOUNDARY = re.compile(r"(?:[,;]\s+(?:and|but|while|whilst)|;)\s+(?=\S)", re.IGNORECASE)
@@ -26,9 +27,14 @@ def commitments_in(body: str, sentence: Sentence, publisher: str,
             clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
             begin = match.end()
         clauses.append(Sentence(sentence.start + begin, sentence.end))
-        found = []
+        readable = []  # (clause, its cues) for the clauses that may commit
         for clause in clauses:
-            commitment = find_commitment(body[clause.start:clause.end], publisher, previous)
+            cues = read_cues(fold(body[clause.start:clause.end]))
+            if may_commit(body[clause.start:clause.end], cues):
+                readable.append((clause, cues))
+        found = []
+        for clause, cues in readable if len(readable) > 1 else ():
+            commitment = find_commitment(body[clause.start:clause.end], publisher, previous, cues=cues)
             if commitment is not None and commitment.trigger.start > 0:  # its own subject before the verb
                 found.append((clause, commitment))
                 previous = commitment.actor

@@ -13,8 +13,8 @@ from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
 from .folding import case_sensitive, fold_lowered
 from .money import has_money
-from .triggers import (Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers, pledge_triggers,
-                       trigger_families)
+from .triggers import (Cues, Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers,
+                       pledge_triggers, read_cues)
 from .verbs import is_participle
 
 # Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
@@ -36,20 +36,30 @@ class Found(NamedTuple):
     actor: Actor
 
 
-def find_commitment(text: str, publisher: str, previous: Actor | None = None, *, alone: bool = False) -> Found | None:
+def may_commit(text: str, cues: Cues) -> bool:
+    """Can ``find_commitment`` find anything in ``text`` (not ``alone``)? Every way it finds one needs a
+    trigger family's word (``cues``: ``read_cues(fold(text))``) or an amount of money."""
+    return bool(cues.families) or has_money(text)
+
+
+def find_commitment(text: str, publisher: str, previous: Actor | None = None, *, alone: bool = False,
+                    cues: Cues | None = None) -> Found | None:
     """The commitment one sentence makes, if any: its trigger and who must act. A sentence ``alone`` in
-    its paragraph may be a headline ("Councils to get £100m")."""
+    its paragraph may be a headline ("Councils to get £100m"). ``cues`` is ``read_cues(fold(text))``, if
+    known."""
     if text.rstrip().endswith("?"):
         return None
-    found: list[Found] = []
     low = text.lower()
     folded = fold_lowered(text, low)
-    present = trigger_families(low)
-    for trigger in demand_triggers(text, low, present, folded):
+    cues = read_cues(folded) if cues is None else cues
+    if not alone and not may_commit(text, cues):
+        return None
+    found: list[Found] = []
+    for trigger in demand_triggers(text, low, cues, folded):
         actor = name_actor(trigger.actor or "", False, publisher)
         if actor.agent and not actor.own and not actor.hostile:
             found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
-    for trigger in obligation_triggers(text, present, folded) + pledge_triggers(text, present, folded):
+    for trigger in obligation_triggers(text, cues, folded) + pledge_triggers(text, cues, folded):
         actor = _subject_actor(text, trigger, publisher, previous, folded)
         if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
             party = required_party(text, trigger.start)

@@ -103,8 +103,9 @@ _NEEDS = {
 
 
 # The same regexes without IGNORECASE, run over the folded sentence (see :mod:`.folding`): about twice as fast.
-_FOLDED = {p: case_sensitive(p) for p in (_WILL, _COMMITTED, _GOING_TO, _NEXT_STEP, _MONEY_VERB, _CALL_ON,
-                                          _CALL_FOR, _ESSENTIAL, _MUST)}
+# Keyed by id(): hashing a compiled pattern hashes its whole program (about a microsecond).
+_PATTERNS = (_WILL, _COMMITTED, _GOING_TO, _NEXT_STEP, _MONEY_VERB, _CALL_ON, _CALL_FOR, _ESSENTIAL, _MUST)
+_FOLDED = {id(p): case_sensitive(p) for p in _PATTERNS}
 
 
 # Every match of _MONEY_VERB begins with one of these words: it is tried only where one begins (much faster
@@ -114,21 +115,51 @@ _MONEY_STARTS = WordSet(
     "confirms allocates awards donates earmarks made additional further extra new".split())
 
 
-def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None):
+# Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
+# cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
+_STARTS = {  # by id(pattern), as _FOLDED
+    id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
+    id(_COMMITTED): ("has", "have", "had", "is", "are", "am", "remain", "was", "were", "commit", "pledge", "promise",
+                 "vow", "undertake", "reaffirm", "reiterate", "renew"),
+    id(_GOING_TO): ("is", "are", "am", "plan", "intend", "set"),
+    id(_MUST): ("must", "should", "need", "will", "is", "are"),
+    id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
+               "order", "oblig", "compel", "forc", "tell", "told"),
+    id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
+}
+
+
+class Cues(NamedTuple):
+    """What one pass over a folded sentence finds: the families of ``_NEEDS`` whose words it holds, and the
+    offsets where each regex of ``_STARTS`` may begin (by its id; sorted, without repeats)."""
+    families: set[str]
+    starts: dict[int, list[int]]
+
+
+def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues: Cues | None = None):
     """``pattern.finditer(sentence)``, found over ``folded`` (``fold(sentence)``)."""
     folded = fold(sentence) if folded is None else folded
     if pattern is _MONEY_VERB:
         return (pattern.match(sentence, hit.start())
-                for hit in matches_at(_FOLDED[pattern], folded, _MONEY_STARTS.starts(folded)))
-    return finditer_folded(pattern, _FOLDED[pattern], sentence, folded)
+                for hit in matches_at(_FOLDED[id(pattern)], folded, _MONEY_STARTS.starts(folded)))
+    if cues is not None and id(pattern) in _STARTS:
+        return (pattern.match(sentence, hit.start())
+                for hit in matches_at(_FOLDED[id(pattern)], folded, cues.starts.get(id(pattern), ())))
+    return finditer_folded(pattern, _FOLDED[id(pattern)], sentence, folded)
 
 
 # One Aho–Corasick pass over the lowercased sentence finds every family whose words it holds: exactly the
-# families for which ``any(word in low for word in _NEEDS[family])``.
+# families for which ``any(word in low for word in _NEEDS[family])``; ``read_cues`` finds the starts too.
 _FAMILY_WORDS = ahocorasick.Automaton()
-for _word in {word for words in _NEEDS.values() for word in words}:
-    _FAMILY_WORDS.add_word(_word, frozenset(family for family, words in _NEEDS.items() if _word in words))
+_CUE_WORDS = ahocorasick.Automaton()
+for _word in {word for words in _NEEDS.values() for word in words} | {w for words in _STARTS.values() for w in words}:
+    _families = frozenset(family for family, words in _NEEDS.items() if _word in words)
+    if _families:
+        _FAMILY_WORDS.add_word(_word, _families)
+    _CUE_WORDS.add_word(_word, (len(_word) - 1, _families,
+                                tuple(key for key, words in _STARTS.items() if _word in words)))
 _FAMILY_WORDS.make_automaton()
+_CUE_WORDS.make_automaton()
 
 
 def trigger_families(low: str) -> set[str]:
@@ -136,12 +167,30 @@ def trigger_families(low: str) -> set[str]:
     return set().union(*{families for _, families in _FAMILY_WORDS.iter(low)})
 
 
-def pledge_triggers(sentence: str, present: set[str] | None = None, folded: str | None = None) -> list[Trigger]:
-    """Candidate pledges; the caller checks each one's subject. ``present`` is
-    ``trigger_families(sentence.lower())`` and ``folded`` is ``fold(sentence)``, if known."""
+def read_cues(folded: str) -> Cues:
+    """The :class:`Cues` of a folded sentence, in one pass."""
+    families: set[str] = set()
+    starts: dict[int, list[int]] = {}
+    for end, (length, found, keys) in _CUE_WORDS.iter(folded):
+        if found:
+            families |= found
+        for key in keys:
+            if key in starts:
+                starts[key].append(end - length)
+            else:
+                starts[key] = [end - length]
+    for key, offsets in starts.items():
+        if len(offsets) > 1:
+            starts[key] = sorted(set(offsets))
+    return Cues(families, starts)
+
+
+def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:
+    """Candidate pledges; the caller checks each one's subject. ``folded`` is ``fold(sentence)`` and ``cues``
+    is ``read_cues(folded)``, if known."""
     found = []
-    present = trigger_families(sentence.lower()) if present is None else present
-    for match in _finditer(_WILL, sentence, folded) if "will" in present else ():
+    present = trigger_families(sentence.lower()) if cues is None else cues.families
+    for match in _finditer(_WILL, sentence, folded, cues) if "will" in present else ():
         verb = (match["verb"] or match["verb2"] or "").lower()
         after = (match["next"] or "").lower()
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
@@ -151,11 +200,11 @@ def pledge_triggers(sentence: str, present: set[str] | None = None, folded: str 
         if kind is not None:
             found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
     if "committed" in present:
-        found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded)
+        found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
                   if not _STANCE.match(sentence, m.start())]
     if "going" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
-                  for m in _finditer(_GOING_TO, sentence, folded) if m["verb"].lower() not in _CHANGES]
+                  for m in _finditer(_GOING_TO, sentence, folded, cues) if m["verb"].lower() not in _CHANGES]
     if "step" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _finditer(_NEXT_STEP, sentence, folded)]
     if "is to" in present:
@@ -170,31 +219,31 @@ def money_trigger(sentence: str, folded: str | None = None) -> Trigger | None:
     return Trigger(Kind.PLEDGE, match.start(), None, "fund", 0.7) if match else None
 
 
-def demand_triggers(sentence: str, low: str | None = None, present: set[str] | None = None,
+def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = None,
                     folded: str | None = None) -> list[Trigger]:
     """Demands that name whom they ask ("called on X to", "for X to", "it is vital for X to")."""
     found = []
     low = sentence.lower() if low is None else low
     if " to " not in low:
         return found
-    present = trigger_families(low) if present is None else present
+    present = trigger_families(low) if cues is None else cues.families
     for pattern, family, confidence in ((_CALL_ON, "call on", 0.85), (_CALL_FOR, "call for", 0.8),
                                         (_ESSENTIAL, "essential", 0.8)):
         if family not in present:
             continue
-        for match in _finditer(pattern, sentence, folded):
+        for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
                 actor = re.sub(r"^(?:the|all\s+the)\s+", "", match["actor"].strip(), flags=re.I)
                 found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
 
 
-def obligation_triggers(sentence: str, present: set[str] | None = None, folded: str | None = None) -> list[Trigger]:
+def obligation_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:
     """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
-    if "must" not in (trigger_families(sentence.lower()) if present is None else present):
+    if "must" not in (trigger_families(sentence.lower()) if cues is None else cues.families):
         return []
     return [Trigger(Kind.DEMAND, m.start(), None, m["verb"].lower(), 0.75)
-            for m in _finditer(_MUST, sentence, folded) if m["verb"].lower() not in _NOT_ACTIONS]
+            for m in _finditer(_MUST, sentence, folded, cues) if m["verb"].lower() not in _NOT_ACTIONS]
 
 
 def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None, float]:

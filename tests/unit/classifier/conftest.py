@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemas import ReleasePublished
+from services.classifier.core.sentences import split_sentences
 from services.ingest.files import load_release
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -32,3 +33,15 @@ def seed() -> ReleasePublished:
 @pytest.fixture
 def make_release() -> Callable[..., ReleasePublished]:
     return release_of
+
+
+@pytest.fixture(scope="session")
+def labelled_sentences() -> list[str]:
+    """Every sentence of the labelled releases under tests/data and of the seed: real text for checking
+    that a fast path finds what the code it replaces finds."""
+    texts = []
+    files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json")) + sorted((ROOT / "seeds").glob("*.txt"))
+    for path in files:
+        body = path.read_text(encoding="utf-8")
+        texts += [body[s.start:s.end] for s in split_sentences(body)]
+    return texts

@@ -5,27 +5,12 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
 
 from services.classifier.core import categories, cues, deadlines, money, records, triggers
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
-from services.classifier.core.sentences import split_sentences
 
-_ROOT = Path(__file__).resolve().parents[3]
-
-
-def _sentences() -> list[str]:
-    texts = []
-    files = sorted((_ROOT / "tests" / "data" / "releases").glob("*.json")) + sorted((_ROOT / "seeds").glob("*.txt"))
-    for path in files:
-        body = path.read_text(encoding="utf-8")
-        texts += [body[s.start:s.end] for s in split_sentences(body)]
-    return texts
-
-
-_SENTENCES = _sentences()
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
            "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
            "GBP10 ", "ten pounds ", "EUR ", "dollars", "İ", "ı", "ſ", "K", "x", " ", ", and ", "; ", "\n", "-", ".",
@@ -41,17 +26,17 @@ def _spans(matches) -> list[tuple[tuple[int, int], dict]]:
     return [(m.span(), m.groupdict()) for m in matches]
 
 
-@pytest.mark.parametrize("pattern", list(triggers._FOLDED) + [pattern for pattern, _ in deadlines.RULES]
+@pytest.mark.parametrize("pattern", list(triggers._PATTERNS) + [pattern for pattern, _ in deadlines.RULES]
                          + [money._PREFIXED, money._SUFFIXED])
-def test_folded_regexes_find_what_ignorecase_finds(pattern):
-    folded_pattern = {**triggers._FOLDED, **deadlines._FOLDED, money._PREFIXED: money._PREFIXED_FOLDED,
-                      money._SUFFIXED: money._SUFFIXED_FOLDED}[pattern]
-    for text in _SENTENCES + _random_texts(300, 11):
+def test_folded_regexes_find_what_ignorecase_finds(pattern, labelled_sentences):
+    folded_pattern = {**{p: triggers._FOLDED[id(p)] for p in triggers._PATTERNS}, **deadlines._FOLDED,
+                      money._PREFIXED: money._PREFIXED_FOLDED, money._SUFFIXED: money._SUFFIXED_FOLDED}[pattern]
+    for text in labelled_sentences + _random_texts(300, 11):
         assert _spans(finditer_folded(pattern, folded_pattern, text, fold(text))) == _spans(pattern.finditer(text))
 
 
-def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds():
-    for text in _SENTENCES + _random_texts(1000, 5):
+def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds(labelled_sentences):
+    for text in labelled_sentences + _random_texts(1000, 5):
         folded = fold(text)
         for pattern, _ in deadlines.RULES:
             assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text
@@ -59,20 +44,20 @@ def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds():
             _spans(triggers._MONEY_VERB.finditer(text)), text
 
 
-def test_money_matches_as_before():
+def test_money_matches_as_before(labelled_sentences):
     def reference(text):
         if not (any(c in text for c in "£$€") or any_in(fold(text), money._ANY_WORDS.words)) \
                 or not money._ANY.search(text):
             return []
         return [m.span() for p in (money._PREFIXED, money._SUFFIXED) for m in p.finditer(text)]
 
-    for text in _SENTENCES + _random_texts(1500, 9):
+    for text in labelled_sentences + _random_texts(1500, 9):
         assert [m.span() for m, _ in money._matches(text)] == reference(text), text
         assert money.has_money(text) == bool(money.find_money(text))
 
 
-def test_headline_cues_and_digits_as_the_regexes_find_them():
-    for text in ["\n".join(_SENTENCES[:400])] + _random_texts(2000, 13) + ["Abc\nto X to y", "A\n to b\n9 to c"]:
+def test_headline_cues_and_digits_as_the_regexes_find_them(labelled_sentences):
+    for text in ["\n".join(labelled_sentences[:400])] + _random_texts(2000, 13) + ["Abc\nto X to y", "A\n to b\n9 to c"]:
         assert cues._headline_cues(text) == [m.start() for m in cues._HEADLINE_CUE.finditer(text)]
         assert deadlines.has_digit(text) == (re.search(r"\d", text) is not None)
     assert deadlines.has_digit("٣ days") and not deadlines.has_digit("three days")
@@ -98,10 +83,10 @@ def test_matches_at_on_folded_text():
         [m.span() for m in pattern.finditer(text)]
 
 
-def test_category_words_in_one_pass():
+def test_category_words_in_one_pass(labelled_sentences):
     words = [word for group in categories._WORDS.values() for word in group] + ["x", "İ"]
     rnd = random.Random(7)
     made = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 6))) for _ in range(500)]
-    for text in _SENTENCES + _random_texts(300, 8) + made:
+    for text in labelled_sentences + _random_texts(300, 8) + made:
         folded = fold(text)
         assert categories._present(folded) == {c for c, group in categories._WORDS.items() if any_in(folded, group)}

@@ -1,0 +1,80 @@
+"""The shortcuts in reading one sentence for a commitment find exactly what the plain code finds, on the
+labelled releases' sentences and on random text built from the rules' own words."""
+
+from __future__ import annotations
+
+import random
+import re
+import pytest
+
+from services.classifier.core import actors, triggers
+from services.classifier.core.commitments import find_commitment, may_commit
+from services.classifier.core.folding import fold
+from services.classifier.core.triggers import read_cues
+
+_SUBORDINATOR = re.compile(
+    r"\b(?:that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
+    r"said|says|announced|announces|confirmed|means|why|how)\b", re.IGNORECASE)
+_WORDS = ["will ", "must ", "The ", "council ", "that ", "Which ", "whereby ", "where ", "as ", "so ", "forces ",
+          "FORCE ", "governments ", "Trust ", "trusts ", "unity ", "the Home Office ", "of ", "to ", "£5m ", ", ",
+          ": ", "İ", "ſ", "K", "x", " ", "we ", "they ", "commitment ", "plans ", "should be removed "]
+
+
+def _texts(sentences: list[str], count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return sentences + ["".join(rnd.choice(_WORDS) for _ in range(rnd.randint(0, 20))) for _ in range(count)]
+
+
+def _subject_by_scan(segment: str) -> str:
+    cuts = list(_SUBORDINATOR.finditer(segment))
+    if cuts:
+        after = segment[cuts[-1].end():].strip()
+        return after or segment[: cuts[-1].start()].strip()
+    return segment.strip()
+
+
+def test_the_last_subordinator_is_the_one_a_scan_finds_last(labelled_sentences):
+    for text in _texts(labelled_sentences, 2000, 3):
+        assert actors.clause_subject(text + " will", len(text) + 1) == _subject_by_scan(
+            _segment(text.rstrip())), text
+
+
+def _segment(pre: str) -> str:
+    if pre.endswith(","):
+        pre = pre[:-1]
+        if "," in pre:
+            pre = pre[: pre.rfind(",")]
+    segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
+    return segment.split(":")[-1]
+
+
+def test_a_subject_without_an_agent_noun_word_has_no_agent_noun(labelled_sentences):
+    for text in _texts(labelled_sentences, 2000, 4):
+        if not actors._AGENT_NOUN_WORDS.in_(fold(text)):
+            assert actors._AGENT_NOUN.search(text) is None, text
+
+
+def test_a_sentence_that_may_not_commit_commits_nothing(labelled_sentences):
+    for text in _texts(labelled_sentences, 3000, 5):
+        if not may_commit(text, read_cues(fold(text))):
+            assert find_commitment(text, "Home Office", actors.Actor("Companies", True)) is None, text
+
+
+_TRIGGER_WORDS = _WORDS + ["shall ", "we'll ", "I’ll ", "They'll ", "has ", "have been ", "is ", "are now ", "am ",
+                           "remains ", "committed to ", "Pledges ", "promise ", "vows ", "undertakes ", "reaffirms ",
+                           "reiterate ", "renews its commitment ", "not ", "to ", "going ", "plans ", "intend ",
+                           "set ", "need ", "needs to ", "called on ", "urges ", "pressed ", "asked ", "requires ",
+                           "forced ", "told ", "advocates ", "pushing for ", "lobbied ", "appeal ", "companies ",
+                           "remove ", "be ", "also "]
+
+
+@pytest.mark.parametrize("pattern", [p for p in triggers._PATTERNS if id(p) in triggers._STARTS])
+def test_trigger_regexes_tried_at_their_cues_find_what_a_scan_finds(pattern, labelled_sentences):
+    rnd = random.Random(6)
+    made = ["".join(rnd.choice(_TRIGGER_WORDS) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + made:
+        folded = fold(text)
+        cues = triggers.read_cues(folded)
+        assert [m.span() for m in triggers._finditer(pattern, text, folded, cues)] == \
+            [m.span() for m in pattern.finditer(text)], text
+        assert cues.families == triggers.trigger_families(folded)
