@@ -117,7 +117,7 @@ _MONEY_STARTS = WordSet(
 
 # Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
 # cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
-_STARTS = {  # by id(pattern), as _FOLDED
+_STARTS = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
     id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
     id(_COMMITTED): ("has", "have", "had", "is", "are", "am", "remain", "was", "were", "commit", "pledge", "promise",
                  "vow", "undertake", "reaffirm", "reiterate", "renew"),
@@ -168,20 +168,21 @@ def trigger_families(low: str) -> set[str]:
 
 
 def read_cues(folded: str) -> Cues:
-    """The :class:`Cues` of a folded sentence, in one pass."""
+    """The :class:`Cues` of a folded sentence, in one pass. No start word of a regex begins another, so
+    each regex's starts come without repeats; hits come in order of their ends, so "is" in "promise"
+    comes first: they are sorted."""
     families: set[str] = set()
     starts: dict[int, list[int]] = {}
     for end, (length, found, keys) in _CUE_WORDS.iter(folded):
-        if found:
-            families |= found
+        families |= found
         for key in keys:
             if key in starts:
                 starts[key].append(end - length)
             else:
                 starts[key] = [end - length]
-    for key, offsets in starts.items():
+    for offsets in starts.values():
         if len(offsets) > 1:
-            starts[key] = sorted(set(offsets))
+            offsets.sort()
     return Cues(families, starts)
 
 

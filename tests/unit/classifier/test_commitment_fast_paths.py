@@ -60,7 +60,7 @@ def test_a_sentence_that_may_not_commit_commits_nothing(labelled_sentences):
             assert find_commitment(text, "Home Office", actors.Actor("Companies", True)) is None, text
 
 
-_TRIGGER_WORDS = _WORDS + ["shall ", "we'll ", "I’ll ", "They'll ", "has ", "have been ", "is ", "are now ", "am ",
+_TRIGGER_WORDS = _WORDS + ["promised to ", "promises ", "shall ", "we'll ", "I’ll ", "They'll ", "has ", "have been ", "is ", "are now ", "am ",
                            "remains ", "committed to ", "Pledges ", "promise ", "vows ", "undertakes ", "reaffirms ",
                            "reiterate ", "renews its commitment ", "not ", "to ", "going ", "plans ", "intend ",
                            "set ", "need ", "needs to ", "called on ", "urges ", "pressed ", "asked ", "requires ",
@@ -78,3 +78,9 @@ def test_trigger_regexes_tried_at_their_cues_find_what_a_scan_finds(pattern, lab
         assert [m.span() for m in triggers._finditer(pattern, text, folded, cues)] == \
             [m.span() for m in pattern.finditer(text)], text
         assert cues.families == triggers.trigger_families(folded)
+        assert all(offsets == sorted(set(offsets)) for offsets in cues.starts.values()), text
+
+
+def test_no_start_word_of_a_trigger_regex_begins_another():  # so read_cues finds no start twice
+    for words in triggers._STARTS.values():
+        assert not [(a, b) for a in words for b in words if a != b and b.startswith(a)]
