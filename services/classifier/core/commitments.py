@@ -91,8 +91,8 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
         extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
     if found or extra:
         return extra
-    demand = passive_demand(text)
-    if demand is not None and previous is not None and not previous.own and find_deadlines(text, date(2000, 1, 1)):
+    demand = passive_demand(text) if previous is not None and not previous.own else None
+    if demand is not None and find_deadlines(text, date(2000, 1, 1)):
         return [Found(demand, previous)]  # "Companies should … Terrorist content should be removed …"
     announced = headline(text) if alone else None
     if announced is not None:
@@ -105,22 +105,24 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     subject = clause_subject(text, trigger.start)
     words = subject.split()
     last = words[-1] if words else ""
-    framed = _framed(folded, trigger.start)
-    if _PRONOUN.match(last) and trigger.verb in ("be a", "be an") or framed:
+    if _framed(folded, trigger.start):
+        return None
+    pronoun = _PRONOUN.match(last) is not None
+    if pronoun and trigger.verb in ("be a", "be an"):
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
     passive = trigger.kind == Kind.PLEDGE and _passive(text, trigger)  # read once: pure, tested up to 3 times
     if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE and not passive:
         return None  # "This will provide support": the effect of what was just announced
-    if _PRONOUN.match(last) and not trigger.verb.startswith("be "):
+    if pronoun and not trigger.verb.startswith("be "):
         subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
     if passive and _PERSON.match(subject):
         return None  # "he will be sentenced": something done to a person, not a promise
-    if trigger.kind == Kind.PLEDGE and (passive or has_money(subject)) \
-            and not _THERE.search(subject) and not framed:
+    there = _THERE.search(subject) is not None
+    if trigger.kind == Kind.PLEDGE and (passive or has_money(subject)) and not there:
         return Actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
-    if _THERE.search(subject):
+    if there:
         return Actor(publisher, False) if trigger.kind == Kind.PLEDGE and trigger.verb.startswith("be") else None
     actor = name_actor(subject, text.startswith(subject), publisher)
     if actor.hostile or (not actor.agent and actor.name != publisher):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import filterfalse
 
 from schemas import Commitment
 
@@ -20,49 +21,72 @@ _LOOK_BACK, _LOOK_AHEAD = 5, 1
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+    return list(filterfalse(_STOP.__contains__, _WORD.findall(text.lower())))
 
 
-def _trigrams(text: str) -> set[str]:
+def _trigrams(text: str) -> set[tuple[str, str, str]]:
     words = _content(text)
-    return {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+    return set(zip(words, words[1:], words[2:]))
 
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
                      published: date) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place")."""
-    index = {sentence.start: i for i, sentence in enumerate(sentences)}
-    cache: dict[int, list] = {}
-    may_hold: dict[int, bool] = {}
-    trigrams_of: dict[int, set[str]] = {}  # a sentence's trigrams, by its start, for every neighbour read
-    result = []
-    for commitment in commitments:
-        position = index.get(commitment.span[0])
-        if commitment.deadlines or position is None:
-            result.append(commitment)
-            continue
+    if all(commitment.deadlines for commitment in commitments):
+        return list(commitments)
+    lenders = _Lenders(sentences, body, published)
+    return [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
+
+
+class _Lenders:
+    """A release's sentences as lenders of deadlines; each is read at most once for each thing asked of it."""
+
+    def __init__(self, sentences: list[Sentence], body: str, published: date) -> None:
+        self.sentences, self.body, self.published = sentences, body, published
+        self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
+        self.may_hold: dict[int, bool] = {}  # by sentence start, as the caches below
+        self.trigrams: dict[int, set[tuple[str, str, str]]] = {}
+        self.deadlines: dict[int, list] = {}
+
+    def lend(self, commitment: Commitment) -> Commitment:
+        """``commitment`` with the first deadline a neighbour sets for what it names, if any."""
+        position = self.index.get(commitment.span[0])
+        if position is None:
+            return commitment
         lowered = commitment.text.lower()
         trigrams = None
         borrowed = []
-        for neighbour in sentences[max(0, position - _LOOK_BACK):position] + sentences[position + 1:
-                                                                                       position + 1 + _LOOK_AHEAD]:
-            text = body[neighbour.start:neighbour.end]
-            if neighbour.start not in may_hold:  # a sentence with no digit or calendar word lends nothing
-                may_hold[neighbour.start] = may_hold_deadline(text)
-            if not may_hold[neighbour.start]:
+        for neighbour in self.sentences[max(0, position - _LOOK_BACK):position] + \
+                self.sentences[position + 1:position + 1 + _LOOK_AHEAD]:
+            if not self._may_hold(neighbour):  # a sentence with no digit or calendar word lends nothing
                 continue
             if trigrams is None:
                 trigrams = _trigrams(lowered)
-            if neighbour.start not in trigrams_of:
-                trigrams_of[neighbour.start] = _trigrams(text)
-            if trigrams.isdisjoint(trigrams_of[neighbour.start]):
+            if trigrams.isdisjoint(self._trigrams(neighbour)):
                 continue
-            if neighbour.start not in cache:
-                cache[neighbour.start] = find_deadlines(text, published, neighbour.start)
-            for deadline in cache[neighbour.start]:
-                named = _content(text[: deadline.span[0] - neighbour.start])[-3:]
-                if len(named) == 3 and " ".join(named) in lowered:
-                    borrowed.append(deadline)
-        result.append(commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment)
-    return result
+            borrowed += self._named_in(neighbour, lowered)
+        return commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment
+
+    def _may_hold(self, sentence: Sentence) -> bool:
+        if sentence.start not in self.may_hold:
+            self.may_hold[sentence.start] = may_hold_deadline(self.body[sentence.start:sentence.end])
+        return self.may_hold[sentence.start]
+
+    def _trigrams(self, sentence: Sentence) -> set[tuple[str, str, str]]:
+        if sentence.start not in self.trigrams:
+            self.trigrams[sentence.start] = _trigrams(self.body[sentence.start:sentence.end])
+        return self.trigrams[sentence.start]
+
+    def _named_in(self, sentence: Sentence, lowered: str) -> list:
+        """The deadlines ``sentence`` sets for something ``lowered`` (a commitment's text) names: the three
+        content words before the deadline."""
+        text = self.body[sentence.start:sentence.end]
+        if sentence.start not in self.deadlines:
+            self.deadlines[sentence.start] = find_deadlines(text, self.published, sentence.start)
+        named = []
+        for deadline in self.deadlines[sentence.start]:
+            words = _content(text[: deadline.span[0] - sentence.start])[-3:]
+            if len(words) == 3 and " ".join(words) in lowered:
+                named.append(deadline)
+        return named

@@ -228,3 +228,15 @@ NEEDS: list[tuple[str, ...]] = [
     _CENTURY, ("year", "month", "week", "decade"),
 ]
 assert len(NEEDS) == len(RULES)
+
+# Text every match of a rule holds, found (over the fold) far faster than the rule's own regex scans: the
+# rule runs only on text holding it. By index in RULES.
+CORES: dict[int, re.Pattern[str]] = {
+    2: re.compile(r"the\s+(?:next|coming|following|forthcoming)\s"),  # "over the next three years"
+    5: re.compile(rf"{YEAR}\s*(?:-|–|/|\s+to\s+)\s*(?:19|20)?\d\d\b"),  # "in 2018-19"
+    6: re.compile(rf"{YEAR}\s*[-–]\s*{YEAR}\b"),  # "2018-2020"
+    9: re.compile(rf"{YEAR}\s+(?:and|to|until)\s+{YEAR}\b"),  # "between 2018 and 2020"
+    11: re.compile(rf"{_DAY}\s+(?:of\s+)?{MONTH}"),  # "by the 1st of June"
+    12: re.compile(rf"{_DAY},?\s+{YEAR}\b"),  # "by June 1, 2018"
+    16: re.compile(rf"(?:this|next|the)\s+{_UNIT}\b"),  # "by the end of this year"
+}

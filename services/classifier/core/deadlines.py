@@ -4,48 +4,63 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
+import ahocorasick
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
 from .calendar_units import MONTH, MONTHS
-from .folding import WordSet, case_sensitive, finditer_folded, fold, fold_lowered, matches_at
-from .deadline_rules import COMMENCEMENT, MONTH_NAME, NEEDS, RULES
+from .folding import WordSet, case_sensitive, fold, fold_lowered, matches_at
+from .deadline_rules import COMMENCEMENT, CORES, MONTH_NAME, NEEDS, RULES, Rule
 
 _DEADLINE = TypeAdapter(Deadline)
 _DIGIT = re.compile(r"\d")
-_FOLDED = {pattern: case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
+# Tables by id(pattern): hashing a compiled pattern hashes its whole program (about a microsecond).
+_FOLDED = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
+_CORE = {id(RULES[i][0]): core for i, core in CORES.items()}
 # The words every match of a rule begins with, where they are rare: the rule is tried only where one begins
 # (rules starting with "in" or "on" scan faster than they try each offset).
-_FIRST = {RULES[i][0]: WordSet(words) for i, words in (
+_FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
     (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")))}
 _MONTH = re.compile(rf"\b{MONTH}")
 _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
-# Every rule needs a digit, a calendar word or "instantly": text with none of them holds no deadline.
-_ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
-                  r"summer|autumn|fall|winter|instantly|tomorrow)\b", re.IGNORECASE)
-# Every word _ANY matches holds one of these; its other matches are digits.
+# Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
+# A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
+_CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
+                            r"spring|summer|autumn|fall|winter|instantly|tomorrow)\b")
 _MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
-_ANY_WORDS = WordSet(_MONTH_WORDS + (
+_CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
-    "winter", "instantly", "tomorrow"))
+    "winter", "instantly", "tomorrow")
+_CALENDAR_STARTS = ahocorasick.Automaton()  # finds each prefix, with how far back from its end it begins
+for _word in _CALENDAR_PREFIXES:
+    _CALENDAR_STARTS.add_word(_word, len(_word) - 1)
+_CALENDAR_STARTS.make_automaton()
 
 
-# Each rule runs only on text holding one of its NEEDS: the rules (in order) each need word calls for.
-_NEED_WORDS = tuple(sorted({need for needs in NEEDS for need in needs if need != MONTH_NAME}))
-_RULES_OF = {need: frozenset(i for i, needs in enumerate(NEEDS) if need in needs)
-             for need in _NEED_WORDS + (MONTH_NAME,)}
-_NEED_SET, _MONTH_SET = WordSet(_NEED_WORDS), WordSet(_MONTH_WORDS)
+# Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
+# a month name may begin (at one of _MONTH_WORDS, all three letters long).
+_NEEDS_FOUND = ahocorasick.Automaton()
+for _word in {need for needs in NEEDS for need in needs if need != MONTH_NAME}:
+    _NEEDS_FOUND.add_word(_word, _word)
+for _word in _MONTH_WORDS:
+    _NEEDS_FOUND.add_word(_word, MONTH_NAME)
+_NEEDS_FOUND.make_automaton()
 
 
 def may_hold_deadline(text: str) -> bool:
-    """False when ``text`` holds no match of ``_ANY``, so no deadline (most often decided without running it)."""
+    """False when ``text`` holds no digit and no calendar word, so no deadline."""
     if has_digit(text):
-        return True  # _ANY matches a digit
-    return _ANY_WORDS.in_(fold(text)) and _ANY.search(text) is not None
+        return True
+    folded = fold(text)
+    for end, back in _CALENDAR_STARTS.iter(folded):  # a calendar word can begin only where one of these does
+        if _CALENDAR_WORD.match(folded, end - back) is not None:
+            return True
+    return False
 
 
 def has_digit(text: str) -> bool:
@@ -56,14 +71,20 @@ def has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
-def _rules_for(low: str) -> list:
+def _rules_for(low: str) -> tuple[Rule, ...]:
     """The rules, in order, whose needs ``low`` (the lowercased text) holds."""
-    chosen: set[int] = set()
-    for need in _NEED_SET.found(low):
-        chosen |= _RULES_OF[need]
-    if _MONTH_SET.in_(low) and _MONTH.search(low) is not None:
-        chosen |= _RULES_OF[MONTH_NAME]
-    return [RULES[i] for i in sorted(chosen)]
+    needs = set()
+    for end, need in _NEEDS_FOUND.iter(low):
+        if need != MONTH_NAME:
+            needs.add(need)
+        elif MONTH_NAME not in needs and _MONTH.match(low, end - 2) is not None:
+            needs.add(MONTH_NAME)
+    return _rules_needing(frozenset(needs))
+
+
+@lru_cache(maxsize=4096)
+def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
+    return tuple(rule for rule, rule_needs in zip(RULES, NEEDS) if not needs.isdisjoint(rule_needs))
 
 
 def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline]:
@@ -101,12 +122,18 @@ def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline
     return deadlines
 
 
-def _finditer(pattern: re.Pattern[str], text: str, folded: str):
-    """``pattern.finditer(text)``, found over ``folded`` (``fold(text)``)."""
-    first = _FIRST.get(pattern)
+def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``)."""
+    key = id(pattern)
+    core = _CORE.get(key)
+    if core is not None and core.search(folded) is None:
+        return []
+    first = _FIRST.get(key)
     if first is None:
-        return finditer_folded(pattern, _FOLDED[pattern], text, folded)
-    return (pattern.match(text, hit.start()) for hit in matches_at(_FOLDED[pattern], folded, first.starts(folded)))
+        hits = _FOLDED[key].finditer(folded)
+    else:
+        hits = matches_at(_FOLDED[key], folded, first.starts(folded))
+    return [pattern.match(text, hit.start()) for hit in hits]  # matched again to read groups from ``text``
 
 
 def _ended_before(fields: dict, published: date) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from datetime import date
 
 from schemas import Commitment, PeriodDeadline
@@ -48,10 +49,19 @@ def _own_deadlines(deadlines: list) -> list:
 
 
 _WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
+_ASCII_WORD = frozenset((string.ascii_lowercase + string.digits + "_$%").encode())  # _WORD's lowercase ASCII
+_ASCII_SEPARATORS = bytes(byte if byte in _ASCII_WORD else ord(" ") for byte in range(256))  # others to spaces
 
 
 def commitment_id(release_id: str, text: str, actor: str) -> str:
     """Stable while the release, the commitment's words and its actor stay the same."""
-    normalised = " ".join(_WORD.findall(text.lower()))
+    normalised = _words(text.lower())
     digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
     return f"c-{digest[:16]}"
+
+
+def _words(low: str) -> str:
+    """``" ".join(_WORD.findall(low))``; a byte translation finds the words of ASCII text faster."""
+    if low.isascii():
+        return " ".join(low.encode().translate(_ASCII_SEPARATORS).decode().split())
+    return " ".join(_WORD.findall(low))

@@ -29,7 +29,7 @@ def _spans(matches) -> list[tuple[tuple[int, int], dict]]:
 @pytest.mark.parametrize("pattern", list(triggers._PATTERNS) + [pattern for pattern, _ in deadlines.RULES]
                          + [money._PREFIXED, money._SUFFIXED])
 def test_folded_regexes_find_what_ignorecase_finds(pattern, labelled_sentences):
-    folded_pattern = {**{p: triggers._FOLDED[id(p)] for p in triggers._PATTERNS}, **deadlines._FOLDED,
+    folded_pattern = {**{p: triggers._FOLDED[id(p)] for p in triggers._PATTERNS}, **{p: deadlines._FOLDED[id(p)] for p, _ in deadlines.RULES},
                       money._PREFIXED: money._PREFIXED_FOLDED, money._SUFFIXED: money._SUFFIXED_FOLDED}[pattern]
     for text in labelled_sentences + _random_texts(300, 11):
         assert _spans(finditer_folded(pattern, folded_pattern, text, fold(text))) == _spans(pattern.finditer(text))
