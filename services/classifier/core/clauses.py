@@ -11,8 +11,9 @@ from .folding import case_sensitive, fold
 from .sentences import Sentence
 from .triggers import read_cues
 
-# A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject.
-_BOUNDARY = re.compile(r"(?:[,;]\s+(?:and|but|while|whilst)|;)\s+(?=\S)", re.IGNORECASE)
+# A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject. Written to begin with "[,;]"
+# so that the regex engine skips quickly to those characters.
+_BOUNDARY = re.compile(r"[,;](?:\s+(?:and|but|while|whilst)|(?<=;))\s+(?=\S)", re.IGNORECASE)
 _BOUNDARY_FOLDED = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
 
 

@@ -119,10 +119,6 @@ _MONEY_STARTS = WordSet(
 # cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
 _STARTS = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
     id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
-    id(_COMMITTED): ("has", "have", "had", "is", "are", "am", "remain", "was", "were", "commit", "pledge", "promise",
-                 "vow", "undertake", "reaffirm", "reiterate", "renew"),
-    id(_GOING_TO): ("is", "are", "am", "plan", "intend", "set"),
-    id(_MUST): ("must", "should", "need", "will", "is", "are"),
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
                "order", "oblig", "compel", "forc", "tell", "told"),
     id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),

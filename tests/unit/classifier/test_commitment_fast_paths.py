@@ -7,7 +7,7 @@ import random
 import re
 import pytest
 
-from services.classifier.core import actors, triggers
+from services.classifier.core import actors, clauses, triggers
 from services.classifier.core.commitments import find_commitment, may_commit
 from services.classifier.core.folding import fold
 from services.classifier.core.triggers import read_cues
@@ -84,3 +84,12 @@ def test_trigger_regexes_tried_at_their_cues_find_what_a_scan_finds(pattern, lab
 def test_no_start_word_of_a_trigger_regex_begins_another():  # so read_cues finds no start twice
     for words in triggers._STARTS.values():
         assert not [(a, b) for a in words for b in words if a != b and b.startswith(a)]
+
+
+def test_the_clause_boundary_finds_what_it_found_before(labelled_sentences):
+    before = re.compile(r"(?:[,;]\s+(?:and|but|while|whilst)|;)\s+(?=\S)", re.IGNORECASE)
+    rnd = random.Random(8)
+    pieces = [", ", "; ", ",", ";", " and ", "AND ", "but ", " while", "whilst ", "\t", "\n", "x", "We will "]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    for text in labelled_sentences + made:
+        assert [m.span() for m in clauses._BOUNDARY.finditer(text)] == [m.span() for m in before.finditer(text)]
