@@ -54,18 +54,14 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
     cues = read_cues(folded) if cues is None else cues
     if not alone and not may_commit(text, cues):
         return None
+    triggers = [(trigger, True) for trigger in demand_triggers(text, low, cues, folded)] + \
+        [(trigger, False) for trigger in obligation_triggers(text, cues, folded) + pledge_triggers(text, cues, folded)]
     found: list[Found] = []
-    for trigger in demand_triggers(text, low, cues, folded):
-        actor = name_actor(trigger.actor or "", False, publisher)
-        if actor.agent and not actor.own and not actor.hostile:
-            found.append(Found(trigger, Actor(trigger.actor or actor.name, True)))
-    for trigger in obligation_triggers(text, cues, folded) + pledge_triggers(text, cues, folded):
-        actor = _subject_actor(text, trigger, publisher, previous, folded)
-        if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
-            party = required_party(text, trigger.start)
-            actor = Actor(party, True) if party else None
+    for trigger, names in sorted(triggers, key=lambda item: _place(item[0])):  # the first with an actor wins
+        actor = _named_actor(trigger, publisher) if names else _acting(text, trigger, publisher, previous, folded)
         if actor is not None:
             found.append(Found(trigger, actor))
+            break
     found += _frames(text, low, publisher, previous, found, alone, folded)
     if not found and has_money(text):
         trigger = money_trigger(text, folded)
@@ -73,7 +69,27 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
             actor = name_actor(clause_subject(text, trigger.start), trigger.start == 0, publisher)
             if not actor.hostile and not _framed(folded, trigger.start):
                 found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
-    return min(found, key=lambda f: (f.trigger.start, f.trigger.kind != Kind.DEMAND), default=None)
+    return min(found, key=lambda f: _place(f.trigger), default=None)
+
+
+def _place(trigger: Trigger) -> tuple[int, bool]:
+    """The earliest trigger wins, a demand before a pledge at the same place."""
+    return trigger.start, trigger.kind != Kind.DEMAND
+
+
+def _named_actor(trigger: Trigger, publisher: str) -> Actor | None:
+    """The actor a demand names ("called on companies to"), if it is someone else able to act."""
+    actor = name_actor(trigger.actor or "", False, publisher)
+    return Actor(trigger.actor or actor.name, True) if actor.agent and not actor.own and not actor.hostile else None
+
+
+def _acting(text: str, trigger: Trigger, publisher: str, previous: Actor | None, folded: str) -> Actor | None:
+    """Who must act on a pledge or an obligation: its subject, or whom "X will require … for Y" obliges."""
+    actor = _subject_actor(text, trigger, publisher, previous, folded)
+    if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
+        party = required_party(text, trigger.start)
+        return Actor(party, True) if party else None
+    return actor
 
 
 def _framed(folded: str, end: int) -> bool:

@@ -7,7 +7,7 @@ import random
 import re
 import pytest
 
-from services.classifier.core import actors, clauses, triggers
+from services.classifier.core import actors, clauses, commitments, triggers
 from services.classifier.core.commitments import find_commitment, may_commit
 from services.classifier.core.folding import fold
 from services.classifier.core.triggers import read_cues
@@ -93,3 +93,31 @@ def test_the_clause_boundary_finds_what_it_found_before(labelled_sentences):
     made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
     for text in labelled_sentences + made:
         assert [m.span() for m in clauses._BOUNDARY.finditer(text)] == [m.span() for m in before.finditer(text)]
+
+
+def _every_trigger_then_the_earliest(text: str, publisher: str, previous) -> object:
+    """What ``find_commitment`` picks among the triggers when it names the actor of every one of them."""
+    low, folded = text.lower(), fold(text)
+    cues = triggers.read_cues(folded)
+    found = []
+    for trigger in triggers.demand_triggers(text, low, cues, folded):
+        actor = commitments._named_actor(trigger, publisher)
+        if actor is not None:
+            found.append(commitments.Found(trigger, actor))
+    for trigger in triggers.obligation_triggers(text, cues, folded) + triggers.pledge_triggers(text, cues, folded):
+        actor = commitments._acting(text, trigger, publisher, previous, folded)
+        if actor is not None:
+            found.append(commitments.Found(trigger, actor))
+    return min(found, key=lambda f: commitments._place(f.trigger), default=None)
+
+
+def test_the_first_trigger_with_an_actor_is_the_earliest_of_all(labelled_sentences):
+    rnd = random.Random(9)
+    made = ["".join(rnd.choice(_TRIGGER_WORDS) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    previous = actors.Actor("Companies", True)
+    for text in labelled_sentences + made:
+        if text.rstrip().endswith("?"):
+            continue
+        expected = _every_trigger_then_the_earliest(text, "Home Office", previous)
+        if expected is not None and not commitments.possessed_commitment(text, text.lower()):
+            assert find_commitment(text, "Home Office", previous) == expected, text
