@@ -76,34 +76,57 @@ _WORDS = {
 }
 
 
+# The categories whose rule's every match begins with one of the category's words (the other two rules may hold
+# theirs later, as in "asset freezes" or "removing ... content"): these rules are tried only where a word begins.
+_BEGIN_WITH_A_WORD = frozenset(_WORDS) - {Category.ONLINE_CONTENT, Category.SANCTIONS}
+
 # One Aho–Corasick pass finds every category whose words the text holds: exactly the categories for which
-# ``any(word in folded for word in _WORDS[category])`` (one pass instead of one per category).
+# ``any(word in folded for word in _WORDS[category])`` (one pass instead of one per category), and where
+# those words begin. Each word's value: how far back from its last character it begins, and its categories.
 _CATEGORIES_OF = ahocorasick.Automaton()
 for _word in {word for words in _WORDS.values() for word in words}:
-    _CATEGORIES_OF.add_word(_word, frozenset(c for c, words in _WORDS.items() if _word in words))
+    _CATEGORIES_OF.add_word(_word, (len(_word) - 1, frozenset(c for c, words in _WORDS.items() if _word in words)))
 _CATEGORIES_OF.make_automaton()
 
+_Hits = list[tuple[int, frozenset[Category]]]
 
-def _present(folded: str) -> set[Category]:
+
+def _word_hits(folded: str) -> _Hits:
+    """(offset, categories) for each place in ``folded`` where a word of those categories begins."""
+    return [(end - back, categories) for end, (back, categories) in _CATEGORIES_OF.iter(folded)]
+
+
+def _categories_of(hits: _Hits) -> set[Category]:
     found: set[Category] = set()
-    for _, categories in _CATEGORIES_OF.iter(folded):
+    for _, categories in hits:
         found |= categories
     return found
 
 
-def categorise(text: str, *, has_money: bool) -> Category:
-    """The category of the commitment whose text is ``text``."""
-    folded = fold(text)
-    present = _present(folded)
+def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hits: _Hits) -> bool:
+    """``pattern.search(folded) is not None`` (``pattern``: the rule of ``category``, present in ``hits``)."""
+    if category not in _BEGIN_WITH_A_WORD:
+        return pattern.search(folded) is not None
+    for at, categories in hits:
+        if category in categories and pattern.match(folded, at) is not None:
+            return True
+    return False
+
+
+def categorise(text: str, *, has_money: bool, folded: str | None = None) -> Category:
+    """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known)."""
+    if folded is None:
+        folded = fold(text)
+    hits = _word_hits(folded)
+    present = _categories_of(hits)
     for category, pattern in _SPECIFIC:
-        if category in present and pattern.search(folded):
+        if category in present and _rule_matches(category, pattern, folded, hits):
             return category
     if has_money:
         return Category.FUNDING
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):
-        if category in present and pattern.search(folded):
+        if category in present and _rule_matches(category, pattern, folded, hits):
             return category
     return Category.OTHER
-

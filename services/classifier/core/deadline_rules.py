@@ -31,6 +31,10 @@ _TO = r"\s*(?:to|until|till|and|-|–)\s*"
 _PREP = r"(?P<prep>by|in|on|before|until|till|during|throughout|from|no later than|in time for)"
 _END_OF = r"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)\s+of\s+)?"
 _BY_END = rf"\b(?:{_PREP}\s+)?{_END_OF}"
+# The words a match of _PREP, _END_OF or _WEEKDAY begins with ("in time for" begins with "in").
+PREP_WORDS = ("by", "in", "on", "before", "until", "till", "during", "throughout", "from", "no later than")
+END_OF_WORDS = ("the", "end", "close", "middle", "start", "beginning")
+WEEKDAY_WORDS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

@@ -12,27 +12,35 @@ from pydantic import TypeAdapter
 from schemas import Deadline
 
 from .calendar_units import MONTH, MONTHS
-from .folding import WordSet, case_sensitive, fold, fold_lowered, matches_at
-from .deadline_rules import COMMENCEMENT, CORES, MONTH_NAME, NEEDS, RULES, Rule
+from .folding import WordSet, case_sensitive, fold, matches_at
+from .deadline_rules import (
+    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Rule,
+)
 
 _DEADLINE = TypeAdapter(Deadline)
 _DIGIT = re.compile(r"\d")
 # Tables by id(pattern): hashing a compiled pattern hashes its whole program (about a microsecond).
 _FOLDED = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
 _CORE = {id(RULES[i][0]): core for i, core in CORES.items()}
-# The words every match of a rule begins with, where they are rare: the rule is tried only where one begins
-# (rules starting with "in" or "on" scan faster than they try each offset).
+_MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
+# The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
+# words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
+# word boundary, which costs more than trying them at each "in" or "on").
 _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
-    (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")))}
+    (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
+    (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
+    (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
+    (14, PREP_WORDS + ("later", "this", "next")),
+    (15, PREP_WORDS),
+    (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "late", "this", "next")))}
 _MONTH = re.compile(rf"\b{MONTH}")
 _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
 # A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
 _CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
                             r"spring|summer|autumn|fall|winter|instantly|tomorrow)\b")
-_MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
 _CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow")
@@ -52,11 +60,13 @@ for _word in _MONTH_WORDS:
 _NEEDS_FOUND.make_automaton()
 
 
-def may_hold_deadline(text: str) -> bool:
-    """False when ``text`` holds no digit and no calendar word, so no deadline."""
+def may_hold_deadline(text: str, *, folded: str | None = None) -> bool:
+    """False when ``text`` holds no digit and no calendar word, so no deadline (``folded``: ``fold(text)``,
+    when known)."""
     if has_digit(text):
         return True
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     for end, back in _CALENDAR_STARTS.iter(folded):  # a calendar word can begin only where one of these does
         if _CALENDAR_WORD.match(folded, end - back) is not None:
             return True
@@ -87,19 +97,21 @@ def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
     return tuple(rule for rule, rule_needs in zip(RULES, NEEDS) if not needs.isdisjoint(rule_needs))
 
 
-def find_deadlines(text: str, published: date, offset: int = 0) -> list[Deadline]:
+def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
     ``published`` is the release's publication date (in the release's own time
     zone): relative phrases ("over the next three years", "this year") resolve
     against it, never against today. Spans are shifted by ``offset``. Starts
-    ("from spring 2014") and deadlines that ended before publication are left out.
+    ("from spring 2014") and deadlines that ended before publication are left out. ``folded`` is
+    ``fold(text)``, when the caller has it.
     """
-    if not may_hold_deadline(text):
+    if folded is None:
+        folded = fold(text)
+    if not may_hold_deadline(text, folded=folded):
         return []
     candidates = []
-    low = text.lower()
-    folded = fold_lowered(text, low)
+    low = folded if text.isascii() else text.lower()
     for pattern, resolve in _rules_for(low):
         for match in _finditer(pattern, text, folded):
             fields = resolve(match, published)

@@ -6,7 +6,7 @@ import re
 
 from schemas import Money
 
-from .folding import WordSet, case_sensitive, finditer_folded, fold
+from .folding import case_sensitive, finditer_folded, fold
 from .numbers import NUMBER, parse_number
 
 _SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
@@ -29,7 +29,6 @@ _SUFFIXED = re.compile(
 
 
 _ANY = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
-_ANY_WORDS = WordSet(("gbp", "usd", "eur", "pound", "dollar"))  # every match of _ANY but a symbol holds one
 
 # The same three regexes in lowercase, run case-sensitively over the folded text (see :mod:`.folding`).
 _ANY_FOLDED = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
@@ -38,12 +37,24 @@ _PREFIXED_FOLDED = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<
 _SUFFIXED_FOLDED = case_sensitive(_SUFFIXED)
 
 
-def _matches(text: str):
-    """(match, currency table) for each match of ``_PREFIXED`` then of ``_SUFFIXED`` in ``text``, when
-    ``_ANY`` matches it; each regex runs only when ``text`` holds a word its every match holds."""
-    symbol = "£" in text or "$" in text or "€" in text
-    folded = fold(text)
-    if not (symbol or _ANY_WORDS.in_(folded)) or _ANY_FOLDED.search(folded) is None:
+def _has_symbol(text: str) -> bool:
+    return "£" in text or "$" in text or "€" in text
+
+
+def _names_currency(folded: str) -> bool:
+    """Does ``folded`` hold "gbp", "usd", "eur", "pound" or "dollar"? Every match of ``_ANY`` but a symbol
+    holds one (five substring tests beat an automaton pass over a sentence)."""
+    return "gbp" in folded or "usd" in folded or "eur" in folded or "pound" in folded or "dollar" in folded
+
+
+def _matches(text: str, folded: str | None = None):
+    """(match, currency table) for each match of ``_PREFIXED`` then of ``_SUFFIXED`` in ``text``
+    (``folded``: ``fold(text)``, when known), when ``_ANY`` matches it; each regex runs only when ``text``
+    holds a word its every match holds."""
+    if folded is None:
+        folded = fold(text)
+    symbol = _has_symbol(text)  # then ``_ANY`` matches
+    if not symbol and (not _names_currency(folded) or _ANY_FOLDED.search(folded) is None):
         return
     if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
         for match in finditer_folded(_PREFIXED, _PREFIXED_FOLDED, text, folded):
@@ -66,13 +77,20 @@ def dollar_of(text: str) -> str:
 
 def has_money(text: str) -> bool:
     """``bool(find_money(text))``, without building the amounts."""
-    return any(parse_number(match["num"]) is not None for match, _ in _matches(text))
+    symbol = _has_symbol(text)
+    folded = fold(text)
+    if not (symbol or _names_currency(folded)):  # most text: tested before a generator is made
+        return False
+    if symbol and _PREFIXED_FOLDED.search(folded) is not None:  # the number of a prefixed amount always parses
+        return True
+    return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded))
 
 
-def find_money(text: str, offset: int = 0, *, dollar: str = "USD") -> list[Money]:
-    """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``."""
+def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str | None = None) -> list[Money]:
+    """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``;
+    ``folded`` is ``fold(text)`` when the caller has it."""
     found: list[tuple[int, Money]] = []
-    for match, table in _matches(text):
+    for match, table in _matches(text, folded):
         value = parse_number(match["num"])
         if value is None:
             continue

@@ -13,6 +13,7 @@ from schemas import Commitment, PeriodDeadline
 from .categories import categorise
 from .commitments import Found
 from .deadlines import find_deadlines
+from .folding import fold
 from .money import find_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
@@ -28,13 +29,14 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     ``dollar``."""
     start, end = sentence
     text = body[start:end]
-    money = next(iter(find_money(text, start, dollar=dollar)), None)
-    deadlines = _own_deadlines(find_deadlines(text, published, start))
+    folded = fold(text)  # read by each finder below
+    money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
+    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
-        id=commitment_id(release_id, text, found.actor.name),
+        id=commitment_id(release_id, text, found.actor.name, lowered=folded if text.isascii() else None),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
-        category=categorise(text, has_money=money is not None),
+        category=categorise(text, has_money=money is not None, folded=folded),
         counter_terrorism=release_ct or mentions_terrorism(text)
         or (mentions_terrorism(context) if context_ct is None else context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
@@ -53,9 +55,10 @@ _ASCII_WORD = frozenset((string.ascii_lowercase + string.digits + "_$%").encode(
 _ASCII_SEPARATORS = bytes(byte if byte in _ASCII_WORD else ord(" ") for byte in range(256))  # others to spaces
 
 
-def commitment_id(release_id: str, text: str, actor: str) -> str:
-    """Stable while the release, the commitment's words and its actor stay the same."""
-    normalised = _words(text.lower())
+def commitment_id(release_id: str, text: str, actor: str, *, lowered: str | None = None) -> str:
+    """Stable while the release, the commitment's words and its actor stay the same (``lowered``:
+    ``text.lower()``, when known)."""
+    normalised = _words(text.lower() if lowered is None else lowered)
     digest = hashlib.sha256(f"{release_id}\x1f{normalised}\x1f{actor.lower()}".encode()).hexdigest()
     return f"c-{digest[:16]}"
 

@@ -1,17 +1,20 @@
-"""Fast paths of the deadline, borrowing and id code decide exactly what the plain code they replace decides (on
-the labelled releases' sentences and on random text built from the deadline rules' own words)."""
+"""Fast paths of the deadline, money, category, borrowing and id code decide exactly what the plain code they
+replace decides (on the labelled releases' sentences and on random text built from the rules' own words)."""
 
 from __future__ import annotations
 
 import random
 import re
+from datetime import date
 
 import pytest
 
-from services.classifier.core import context, deadlines, records
+from schemas import Category
+from services.classifier.core import categories, context, deadlines, money, records
 from services.classifier.core.calendar_units import MONTH
 from services.classifier.core.deadline_rules import CORES, MONTH_NAME, NEEDS, RULES
-from services.classifier.core.folding import fold
+from services.classifier.core.folding import any_in, fold
+from services.classifier.core.numbers import parse_number
 
 _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month ", "Week ", "decade ", "financial ",
            "1st ", "17 ", "of ", "June ", "Sept. ", "May ", "may ", "mayor ", "march ", "2018", "19", "-", "–", "/",
@@ -62,3 +65,84 @@ def test_trigrams_are_the_joined_content_word_triples(labelled_sentences):
         words = [w for w in context._WORD.findall(text.lower()) if w not in context._STOP]
         joined = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
         assert {" ".join(trigram) for trigram in context._trigrams(text)} == joined
+
+
+_RULE_WORDS = ["early ", "mid-", "late ", "later ", "earlier ", "Monday, ", "in time for ", "no later than ", "until ",
+               "beginning of ", "close of ", "middle of ", "start ", "summer ", "2020 ", "in ", "on ", "before ",
+               "3rd ", "December ", "dec", "decision ", "market ", "Mar. ", "throughout ", "during ", "the ", "by ",
+               "end of ", "this ", "next ", "year ", "month ", "June ", "may ", "17 ", "of ", "2019", "x "]
+
+
+@pytest.mark.parametrize("index", sorted(i for i, (pattern, _) in enumerate(RULES) if id(pattern) in deadlines._FIRST))
+def test_rules_tried_where_their_words_begin_find_what_a_scan_finds(index, labelled_sentences):
+    pattern, _ = RULES[index]
+    rnd = random.Random(index)
+    made = ["".join(rnd.choice(_RULE_WORDS) for _ in range(rnd.randint(0, 8))) for _ in range(3000)]
+    made += ["".join(rnd.choice(_PIECES + _RULE_WORDS) for _ in range(rnd.randint(0, 12))) for _ in range(1000)]
+    for text in labelled_sentences + made:
+        assert [m.span() for m in deadlines._finditer(pattern, text, fold(text))] == \
+            [m.span() for m in pattern.finditer(text)], text
+
+
+def test_deadlines_found_with_the_fold_given_as_without(labelled_sentences):
+    published = date(2017, 11, 29)
+    for text in _texts(labelled_sentences, 1000, 24) + ["By İstanbul’s ſpring 2019 and ı June 2018"]:
+        assert deadlines.find_deadlines(text, published, 7, folded=fold(text)) == \
+            deadlines.find_deadlines(text, published, 7), text
+
+
+_MONEY_PIECES = ["£5m ", "£", "$", "€", "US$4 ", "GBP10 ", "gbp5m ", "EUR ", "usd", "ten pounds ", "a dozen dollars ",
+                 "euros ", "Pound ", "dollar", "and ", "1,2 ", "1.5 ", "million ", "bn ", "sterling ", "ſ", "İ", "x",
+                 " "]
+
+
+def _money_texts(sentences: list[str], count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return sentences + ["".join(rnd.choice(_MONEY_PIECES) for _ in range(rnd.randint(0, 10))) for _ in range(count)]
+
+
+def test_has_money_as_the_plain_matches_decide(labelled_sentences):
+    def plain(text):
+        if not money._ANY.search(text):
+            return False
+        matches = [m for p in (money._PREFIXED, money._SUFFIXED) for m in p.finditer(text)]
+        return any(parse_number(m["num"]) is not None for m in matches)
+
+    for text in _money_texts(labelled_sentences, 3000, 25):
+        assert money.has_money(text) == plain(text), text
+        assert money._names_currency(fold(text)) == any_in(fold(text), ("gbp", "usd", "eur", "pound", "dollar")), text
+        assert money.find_money(text, 3, folded=fold(text)) == money.find_money(text, 3), text
+
+
+def _plain_category(text: str, has_money: bool) -> Category:
+    folded = fold(text)
+    for category, pattern in categories._SPECIFIC:
+        if pattern.search(folded):
+            return category
+    if has_money:
+        return Category.FUNDING
+    for category, pattern in ((Category.PREVENTION, categories._PREVENTION), (Category.FUNDING, categories._FUNDING),
+                              (Category.INTERNATIONAL_COOPERATION, categories._COOPERATION),
+                              (Category.CAPABILITY_BUILDING, categories._CAPABILITY)):
+        if pattern.search(folded):
+            return category
+    return Category.OTHER
+
+
+def test_categories_as_the_plain_rules_decide(labelled_sentences):
+    words = [word for group in categories._WORDS.values() for word in group]
+    words += ["asset freezes", "removing the", "posts", "un-", "under", "fund", "$", "works with", "g7 ", "İ", "x"]
+    rnd = random.Random(26)
+    made = [rnd.choice(["", "re", "a "]) + " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 5)))
+            for _ in range(3000)]
+    for text in labelled_sentences + made:
+        for has_money in (False, True):
+            assert categories.categorise(text, has_money=has_money) == _plain_category(text, has_money), text
+        assert categories.categorise(text, has_money=False, folded=fold(text)) == \
+            categories.categorise(text, has_money=False), text
+
+
+def test_id_with_the_lowered_text_given_as_without(labelled_sentences):
+    for text in labelled_sentences[:300] + ["İstanbul ſ ı"]:
+        assert records.commitment_id("r", text, "HM Treasury", lowered=text.lower()) == \
+            records.commitment_id("r", text, "HM Treasury"), text
