@@ -5,6 +5,7 @@ that an actor named by its acronym gets its full name."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DEFINITION = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z]{1,9})\s*\)")
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
@@ -20,11 +21,7 @@ def _initials(words: list[str]) -> set[str]:
 
 def acronyms(body: str, publisher: str) -> dict[str, str]:
     """Acronym → full name, from "Full Name (ACR)" in ``body`` and from ``publisher``'s initials."""
-    found = {}
-    words = [w for w in _WORD.findall(publisher) if w.upper() not in ("U.S.", "US", "UK")]
-    for acronym in _initials(words):
-        if len(acronym) > 1:
-            found[acronym] = publisher
+    found = dict(_publisher_acronyms(publisher))
     if "(" not in body:
         return found
     for match in _DEFINITION.finditer(body):
@@ -32,7 +29,14 @@ def acronyms(body: str, publisher: str) -> dict[str, str]:
         before = _WORD.findall(body[max(0, match.start() - 160):match.start()])[-12:]
         for first in range(len(before)):
             name = before[first:]
-            if name[0][0].isupper() and name[0].lower() not in _MINOR and acronym in _initials(name):
+            # both spellings start with the name's first letter (a capital, as the acronym's is)
+            if name[0][0] == acronym[0] and name[0].lower() not in _MINOR and acronym in _initials(name):
                 found.setdefault(acronym, " ".join(name))
                 break
     return found
+
+
+@lru_cache(maxsize=256)  # a few dozen publishers write most releases
+def _publisher_acronyms(publisher: str) -> dict[str, str]:
+    words = [w for w in _WORD.findall(publisher) if w.upper() not in ("U.S.", "US", "UK")]
+    return {acronym: publisher for acronym in _initials(words) if len(acronym) > 1}

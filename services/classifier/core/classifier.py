@@ -6,7 +6,7 @@ from schemas import ReleaseClassified, ReleasePublished
 
 from .aliases import acronyms
 from .clauses import commitments_in
-from .cues import candidate_sentences
+from .cues import candidate_sentences, read_body
 from .money import dollar_of
 from .context import borrow_deadlines
 from .sentences import split_sentences
@@ -28,8 +28,9 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
         return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,
                                  counter_terrorism_score=0.0,
                                  unsupported_reason=f"language {release.locale!r} is not supported")
-    score, evidence = score_release(release.title, release.body)
     body, published = release.body, release.published_at.date()
+    words = read_body(body)  # one pass: where trigger cues and terrorism terms may start
+    score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
     names = acronyms(body, who)
     commitments = []
@@ -37,7 +38,7 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
     previous = None
     paragraph_ct: dict[str, bool] = {}
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
-    for whole in candidate_sentences(body, sentences):
+    for whole in candidate_sentences(body, sentences, cues=words.cues):
         for sentence, found in commitments_in(body, whole, who, previous):
             if found.actor.name in names:
                 found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))

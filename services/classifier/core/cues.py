@@ -8,15 +8,20 @@ automaton reads each character once. ``tests/unit/classifier/test_cues.py`` comp
 
 ``REFERENCE`` is the pattern this replaces, kept for the test. Its first-letter look-ahead has no "f", so
 "forc…" never matched: that quirk is kept (no "forc" below).
+
+``read_body(body)`` runs the same pass with the first words of the terrorism terms added, so that
+``terrorism.score_release`` need not read the body a second time.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import ahocorasick
 
 from .sentences import Sentence
+from .terrorism import _FIRST_WORDS as _TERM_FIRST_WORDS
 
 REFERENCE = re.compile(
     r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
@@ -27,6 +32,7 @@ REFERENCE = re.compile(
     r"|[£$€]|['’]ll\b")
 
 _WHOLE, _PREFIX, _PAIR, _ANYWHERE, _SUFFIX = range(5)  # what a hit needs besides the word itself
+_TERM = 5  # no cue: where a terrorism term can start (see read_body)
 _WORDS = {
     _WHOLE: "will shall must should need needs resolved going plan plans step steps told essential vital important "
             "crucial imperative critical necessary decided pound pounds dollar dollars euro euros",
@@ -37,43 +43,86 @@ _WORDS = {
     _SUFFIX: "'ll ’ll",  # no boundary before, one after
 }
 _PAIRED = re.compile(r"(?:is|are|set)\s+to\b|(?:right|time)\s+for\b")
-
-_AUTOMATON = ahocorasick.Automaton()
-for _kind, _words in _WORDS.items():
-    for _word in _words.split():
-        _AUTOMATON.add_word(_word, (len(_word) - 1, _kind))
-_AUTOMATON.make_automaton()
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+          "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # what \s matches
 
 
-def _is_word(char: str) -> bool:
-    """``re``'s ``\\w`` for one character of a str pattern."""
-    return char.isalnum() or char == "_"
+def _automaton(terms: tuple[str, ...] = ()) -> ahocorasick.Automaton:
+    """The cue words, each with (its length - 1, its kind), and ``terms`` as _TERM words."""
+    automaton = ahocorasick.Automaton()
+    for kind, words in _WORDS.items():
+        for word in words.split():
+            if kind == _PAIR:  # held with the space after it: "this" and "care" are no hits
+                for space in _SPACES:
+                    automaton.add_word(word + space, (len(word), kind))
+            else:
+                automaton.add_word(word, (len(word) - 1, kind))
+    for term in terms:
+        if automaton.exists(term):
+            raise ValueError(f"{term!r} is a cue word")
+        automaton.add_word(term, (len(term) - 1, _TERM))
+    automaton.make_automaton()
+    return automaton
+
+
+_CUES = _automaton()
+_CUES_AND_TERMS = _automaton(_TERM_FIRST_WORDS)
+
+
+class BodyWords(NamedTuple):
+    """What ``read_body`` finds in a release body."""
+
+    cues: list[int]  # cue_positions(body.lower())
+    term_starts: list[int] | None  # terrorism.term_starts(fold(body)); None when fold(body) is not body.lower()
+
+
+def read_body(body: str) -> BodyWords:
+    """Where a cue and where a terrorism term can start in ``body``, found in one pass where the folded and
+    the lowercased body are the same string (``fold`` differs from ``str.lower`` on three letters only)."""
+    low = body.lower()
+    if not body.isascii() and ("İ" in body or "ı" in body or "ſ" in body):
+        return BodyWords(cue_positions(low), None)
+    return BodyWords(*_scan(low, _CUES_AND_TERMS))
 
 
 def cue_positions(low: str) -> list[int]:
     """The sorted start offsets of ``REFERENCE.finditer(low)``."""
-    found = set()
+    return _scan(low, _CUES)[0]
+
+
+def _scan(low: str, automaton: ahocorasick.Automaton) -> tuple[list[int], list[int]]:
+    """The cue offsets and the _TERM word offsets in ``low``, each sorted."""
+    cues, terms = set(), set()
     size = len(low)
-    for end, (length, kind) in _AUTOMATON.iter(low):
+    for end, (length, kind) in automaton.iter(low):
         start = end - length
         if kind == _ANYWHERE:
-            found.add(start)
-            continue
-        if kind != _SUFFIX and start and _is_word(low[start - 1]):
-            continue  # no word boundary before
-        if kind == _PREFIX or kind == _PAIR and _PAIRED.match(low, start) \
-                or kind in (_WHOLE, _SUFFIX) and (end + 1 == size or not _is_word(low[end + 1])):
-            found.add(start)
-    return sorted(found)
+            cues.add(start)
+        elif kind == _TERM:
+            terms.add(start)
+        elif kind != _SUFFIX and start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            continue  # a \w character before: no word boundary (the test is inlined: this loop is hot)
+        elif kind == _PREFIX or kind == _PAIR and _PAIRED.match(low, start):
+            cues.add(start)
+        elif kind == _WHOLE or kind == _SUFFIX:
+            if end + 1 == size or not (low[end + 1].isalnum() or low[end + 1] == "_"):
+                cues.add(start)
+    return sorted(cues), sorted(terms)
 
 
 # The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.
-_HEADLINE_CUE = re.compile(r"^[A-Z0-9][^\n.,;:]{0,60}?\s+to\s", re.MULTILINE)  # "Councils to get £100m"
+_HEADLINE = r"[A-Z0-9][^\n.,;:]{0,60}?\s+to\s"  # "Councils to get £100m"
+_HEADLINE_CUE = re.compile("^" + _HEADLINE, re.MULTILINE)
+# A line break before a headline: searched for as fast as str.find, as the pattern starts with one character.
+_BREAK_BEFORE_HEADLINE = re.compile(r"\n(?=" + _HEADLINE + ")")
 
 
-def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences that hold a trigger word, found with one scan of ``body``."""
-    positions = sorted(cue_positions(body.lower()) + _headline_cues(body))
+def candidate_sentences(body: str, sentences: list[Sentence], *, cues: list[int] | None = None) -> list[Sentence]:
+    """The sentences that hold a trigger word, found with one scan of ``body`` (``cues``: its
+    ``cue_positions(body.lower())`` if the caller has them, from ``read_body``)."""
+    if cues is None:
+        cues = cue_positions(body.lower())
+    positions = sorted(cues + _headline_cues(body))
     chosen, index = [], 0
     for position in positions:
         while index < len(sentences) and sentences[index].end <= position:
@@ -88,11 +137,5 @@ def candidate_sentences(body: str, sentences: list[Sentence]) -> list[Sentence]:
 def _headline_cues(body: str) -> list[int]:
     """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
     match may run on past a line break, but only over spaces and "to ", where no match can start."""
-    found, at = [], 0
-    while at != -1:
-        match = _HEADLINE_CUE.match(body, at)
-        if match is not None:
-            found.append(at)
-        at = body.find("\n", at)
-        at = at + 1 if at != -1 else -1
-    return found
+    found = [0] if _HEADLINE_CUE.match(body) else []
+    return found + [line_break.end() for line_break in _BREAK_BEFORE_HEADLINE.finditer(body)]

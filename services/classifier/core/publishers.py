@@ -15,6 +15,7 @@ Read in this order, first hit wins:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from schemas import ReleasePublished
@@ -64,13 +65,15 @@ _NAMED = [
     (r"Justice Secretary|Justice Minister|Ministry of Justice", "Ministry of Justice"),
     (r"Defence Secretary|Armed Forces Minister|Ministry of Defence", "Ministry of Defence"),
     (r"Environment Secretary|Defra|Department for Environment", "Defra"),
-    (r"Public Safety Canada|(?:Minister of )?Public Safety(?: Minister)?", "Public Safety Canada"),
+    (r"Public Safety Canada|Minister of Public Safety(?: Minister)?|Public Safety(?: Minister)?",
+     "Public Safety Canada"),
     (r"Global Affairs Canada|Health Canada|Transport Canada|Canadian Heritage|Infrastructure Canada", None),
     (r"Prime Minister|Foreign Secretary|Foreign Office|Chancellor|Cabinet Office", "government"),
 ]
-# Every name starts with a capital: the look-ahead lets the search skip other offsets fast (same matches).
-_NAMED_RE = re.compile(r"\b(?=[A-Z])(?:" + "|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED))
-                       + ")")
+_NAMED_RE = re.compile("|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED)))
+# The same names without the word boundaries: every alternative starts with a letter, so the search skips
+# to the offsets holding one of those letters (a pattern that starts with \b is tried at every offset).
+_NAME_START = re.compile("|".join(p for p, _ in _NAMED))
 _NAMES_DEPARTMENTS = (UK_GOVERNMENT, "Government of Canada")
 
 
@@ -78,7 +81,7 @@ def publisher(release: ReleasePublished) -> str:
     """The body that speaks as "we" in ``release`` (see the module docstring for the order)."""
     if release.organisations:
         return release.organisations[0]
-    site = _site(release.source or "") or _site(release.url or "")
+    site = _source_site(release.source or "") or _site(release.url or "")
     slug = _slug(" ".join((release.source or "", urlsplit(release.url or "").path, release.release_id)))
     if slug and (site is None or site in _NAMES_DEPARTMENTS):
         return slug
@@ -89,13 +92,26 @@ def publisher(release: ReleasePublished) -> str:
     return site or UK_GOVERNMENT
 
 
+# A host name starts where a run of host characters starts: trying the offsets inside a run could find
+# nothing more, and took time quadratic in the run's length.
+_HOST = re.compile(r"(?<![a-z0-9.-])[a-z0-9.-]+\.[a-z]{2,}|\b(?:g7|g20|number10)\b")
+_SITE_ENDINGS = [(suffix, "." + suffix.lstrip("."), name) for suffix, name in _SITES]
+_SITE_NAMES = frozenset(suffix for suffix, _, _ in _SITE_ENDINGS)
+_ANY_SITE_ENDING = tuple(ending for _, ending, _ in _SITE_ENDINGS)
+
+
+@lru_cache(maxsize=256)  # a few sources publish most releases
+def _source_site(source: str) -> str | None:
+    return _site(source)
+
+
 def _site(text: str) -> str | None:
-    lowered = text.lower()
-    hosts = re.findall(r"[a-z0-9.-]+\.[a-z]{2,}|\bg7\b|\bg20\b|\bnumber10\b", lowered)
-    for host in hosts:
+    for host in _HOST.findall(text.lower()):
         host = host.removeprefix("www.")
-        for suffix, name in _SITES:
-            if host == suffix or host.endswith("." + suffix.lstrip(".")):
+        if host not in _SITE_NAMES and not host.endswith(_ANY_SITE_ENDING):
+            continue  # no site: skip the look-up in order
+        for suffix, ending, name in _SITE_ENDINGS:
+            if host == suffix or host.endswith(ending):
                 return name
     return None
 
@@ -115,7 +131,7 @@ def _slug(text: str) -> str | None:
 
 
 def _named(text: str, site: str, year: int) -> str | None:
-    match = _NAMED_RE.search(text)
+    match = _first_name(text)
     if match is None:
         return None
     name = _NAMED[int(match.lastgroup[1:])][1]
@@ -124,6 +140,17 @@ def _named(text: str, site: str, year: int) -> str | None:
     if name == "government":
         return site
     return name or match.group()
+
+
+def _first_name(text: str) -> re.Match[str] | None:
+    """``_NAMED_RE.search(text)``, tried only where a name without its word boundaries begins."""
+    at = 0
+    while (candidate := _NAME_START.search(text, at)) is not None:
+        match = _NAMED_RE.match(text, candidate.start())
+        if match is not None:
+            return match
+        at = candidate.start() + 1
+    return None
 
 
 _GOVERNMENTS = {"Public Safety Canada": "Government of Canada", "Government of Canada": "Government of Canada",

@@ -14,15 +14,25 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_PARAGRAPH = re.compile(r"[^\n]+")
+# A line from its first non-space character; group 1 leaves out the spaces it ends with.
+_PARAGRAPH = re.compile(r"(\S(?:[^\n]*\S)?)[^\S\n]*")
 _CONTINUES = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
-_BOUNDARY = re.compile(r"[.!?](?:[)\"'’”]*\s+(?=[\"'‘“(]?[A-Z0-9£$€])"
-                       r"|(?<=[a-z]{2}[.!?])[)\"'’”]*(?=[A-Z][a-z]))")  # "...take action.The two countries"
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|St|Rt|Hon|Gen|Col|Lt|Capt|Sgt|Rev|No|Nos|Co|Ltd|Inc|vs?|etc|"
-    r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|[A-Z])|\b(?:e\.g|i\.e|U\.S|U\.K|a\.m|p\.m))\.$"
+# A full stop that closes an abbreviation ends no sentence (each look-behind covers the words of one length).
+_NOT_ABBREVIATION = (
+    r"(?<!\b[A-Zv]\.)(?<!\b(?:Mr|Ms|Dr|St|Rt|Lt|No|Co|vs)\.)"
+    r"(?<!\b(?:Mrs|Sir|Hon|Gen|Col|Sgt|Rev|Nos|Ltd|Inc|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    r"|e\.g|i\.e|U\.S|U\.K|a\.m|p\.m)\.)(?<!\b(?:Prof|Capt|Sept)\.)(?<!\bapprox\.)"
 )
-_BULLET = re.compile(r"^(?:[-–•*·]|\d{1,2}[.)])\s+")
+# What follows a sentence's last stop: spaces (no line break: a boundary stays inside its paragraph) before
+# a capital, digit or opening quote, or a capitalised word with no space ("...take action.The two countries").
+_AFTER_STOP = (r"(?:[)\"'’”]*[^\S\n]+(?=[\"'‘“(]?[A-Z0-9£$€])"
+               r"|(?<=[a-z]{2}[.!?])[)\"'’”]*(?=[A-Z][a-z]))")
+_BOUNDARY = re.compile(r"[.!?]" + _NOT_ABBREVIATION + _AFTER_STOP)
+# The same for a body with no "!" or "?": a pattern that starts with one literal character is searched for
+# as fast as str.find, one that starts with a set of characters several times slower.
+_FULL_STOP_BOUNDARY = re.compile(r"\." + _NOT_ABBREVIATION + _AFTER_STOP)
+_CLOSERS = ")\"'’”"
+_LEAD = re.compile(r"\s*(?:(?:[-–•*·]|\d{1,2}[.)])\s+)?")  # spaces and a bullet before a sentence
 
 
 class Sentence(NamedTuple):
@@ -34,47 +44,48 @@ def split_sentences(body: str) -> list[Sentence]:
     """``[start, end)`` spans of the sentences of ``body``, leading bullets and spaces left out."""
     sentences: list[Sentence] = []
     pending: int | None = None  # start of a sentence carried over from the previous paragraph
+    cuts, at = _cuts(body), 0
     for paragraph in _PARAGRAPH.finditer(body):
-        text = paragraph.group()
-        if not text.strip():
-            continue
-        start = paragraph.start()
-        pieces = list(_pieces(text, start))
-        if pending is not None and pieces:
-            pieces[0] = Sentence(pending, pieces[0].end)
+        start, end = paragraph.span(1)
+        first, begin = len(sentences), start
+        while at < len(cuts) and cuts[at][0] <= end:
+            _add_trimmed(sentences, body, begin, cuts[at][0])
+            begin = cuts[at][1]
+            at += 1
+        _add_trimmed(sentences, body, begin, end, paragraph.end())
+        if pending is not None and len(sentences) > first:
+            sentences[first] = Sentence(pending, sentences[first].end)
             pending = None
-        if pieces and _CONTINUES.search(text, max(0, len(text.rstrip()) - 12)):  # it can only match at the end
-            pending = pieces.pop().start
-        sentences.extend(pieces)
+        if len(sentences) > first and _continues(body, start, end):
+            pending = sentences.pop().start
     if pending is not None:
         sentences.append(Sentence(pending, len(body.rstrip())))
     return sentences
 
 
-def _pieces(text: str, offset: int):
-    begin = 0
-    for match in _BOUNDARY.finditer(text):
-        stop = match.start() + 1
-        if _ABBREVIATION.search(text, max(0, stop - 12), stop):  # abbreviations are short: look back a little
-            continue
-        while stop < len(text) and text[stop] in ")\"'’”":
+def _continues(body: str, start: int, end: int) -> bool:
+    """Does the paragraph ``body[start:end]`` carry on into the next one?"""
+    # _CONTINUES can only match at the end: after ",", ";", "and", "or" or "including"
+    return body[end - 1] in ",;drg" and _CONTINUES.search(body, max(start, end - 12), end) is not None
+
+
+def _cuts(body: str) -> list[tuple[int, int]]:
+    """(where a sentence ends, where the text after it starts) at each sentence boundary of ``body``."""
+    boundaries = _BOUNDARY if "!" in body or "?" in body else _FULL_STOP_BOUNDARY
+    cuts = []
+    for boundary in boundaries.finditer(body):
+        stop = boundary.start() + 1
+        while stop < len(body) and body[stop] in _CLOSERS:
             stop += 1
-        piece = _trimmed(text, begin, stop, offset)
-        if piece:
-            yield piece
-        begin = match.end()
-    piece = _trimmed(text, begin, len(text), offset)
-    if piece:
-        yield piece
+        cuts.append((stop, boundary.end()))
+    return cuts
 
 
-def _trimmed(text: str, begin: int, end: int, offset: int) -> Sentence | None:
-    chunk = text[begin:end]
-    lead = len(chunk) - len(chunk.lstrip())
-    bullet = _BULLET.match(chunk[lead:])
-    if bullet:
-        lead += bullet.end()
-    tail = len(chunk.rstrip())
-    if tail <= lead:
-        return None
-    return Sentence(offset + begin + lead, offset + begin + tail)
+def _add_trimmed(sentences: list[Sentence], body: str, begin: int, end: int, line_end: int | None = None) -> None:
+    """Add ``body[begin:end]`` (which ends in no space) to ``sentences`` without the spaces and bullet it
+    starts with, unless nothing is left. The space after a bullet may run on to ``line_end``: a line "- "
+    holds no sentence."""
+    if not body[begin].isalpha():  # no space, bullet or digit: nothing to cut
+        begin = _LEAD.match(body, begin, end if line_end is None else line_end).end()
+    if begin < end:
+        sentences.append(Sentence(begin, end))

@@ -31,23 +31,27 @@ _TERMS = re.compile(
 
 # Every alternative of _TERMS begins with one of these (lowercase): only where one begins can a term begin.
 _FIRST_WORDS = (
-    "counter", "terror", "daesh", "isil", "isis", "islamic state", "al-", "al ", "boko haram", "jihad", "foreign ",
-    "proscri", "contest strategy", "hezbollah", "hamas", "taliban", "aviation security", "prevent", "violent extremis",
-    "extremis", "radicali", "de-radicali", "deradicali", "improvised explosive", "suicide bomb", "bombing", "hostage",
-    "hate preacher",
+    "counter", "terror", "daesh", "isil", "isis", "islamic state", "al-qa", "al qa", "al-sh", "al sh", "boko haram",
+    "jihad", "foreign ", "proscri", "contest strategy", "hezbollah", "hamas", "taliban", "aviation security",
+    "prevent", "violent extremis", "extremis", "radicali", "de-radicali", "deradicali", "improvised explosive",
+    "suicide bomb", "bombing", "hostage", "hate preacher",
 )
 
 THRESHOLD = 0.5
 _SCALE = 4.0  # weighted hits at which the score reaches 1 - 1/e
 
 
-def terrorism_terms(text: str) -> list[tuple[str, int, int, float]]:
-    """(term, start, end, weight) for each terrorism term in ``text``."""
-    return [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5) for m in _matches(text)]
+def terrorism_terms(text: str, *, starts: list[int] | None = None) -> list[tuple[str, int, int, float]]:
+    """(term, start, end, weight) for each terrorism term in ``text`` (``starts``: its ``term_starts(fold(text))``
+    if the caller has them)."""
+    if starts is None:
+        starts = term_starts(fold(text))
+    return [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5)
+            for m in matches_at(_TERMS, text, starts)]
 
 
 def mentions_terrorism(text: str) -> bool:
-    return next(_matches(text), None) is not None
+    return next(matches_at(_TERMS, text, term_starts(fold(text))), None) is not None
 
 
 _FIRST = ahocorasick.Automaton()  # finds every offset word_starts(folded, _FIRST_WORDS) finds, in one pass
@@ -56,14 +60,16 @@ for _word in _FIRST_WORDS:
 _FIRST.make_automaton()
 
 
-def _matches(text: str):
-    """``_TERMS.finditer(text)``, trying only the offsets where a first word begins."""
-    return matches_at(_TERMS, text, sorted({end - length for end, length in _FIRST.iter(fold(text))}))
+def term_starts(folded: str) -> list[int]:
+    """The sorted offsets of ``folded`` (a ``fold``-ed text) where a first word, so a term, can begin."""
+    return sorted({end - length for end, length in _FIRST.iter(folded)})
 
 
-def score_release(title: str, body: str) -> tuple[float, list[Evidence]]:
-    """The counter-terrorism score of a release and the evidence for it (spans into ``body``)."""
-    body_hits = terrorism_terms(body)
+def score_release(title: str, body: str, *, body_term_starts: list[int] | None = None,
+                  ) -> tuple[float, list[Evidence]]:
+    """The counter-terrorism score of a release and the evidence for it (spans into ``body``).
+    ``body_term_starts``: ``term_starts(fold(body))`` if the caller has them (``cues.read_body`` finds them)."""
+    body_hits = terrorism_terms(body, starts=body_term_starts)
     weight = sum(hit[3] for hit in body_hits) + 2 * sum(hit[3] for hit in terrorism_terms(title))
     score = 1.0 - math.exp(-weight / _SCALE)
     evidence = [Evidence(term=term, span=(start, end)) for term, start, end, _ in body_hits]

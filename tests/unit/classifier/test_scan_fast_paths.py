@@ -1,0 +1,183 @@
+"""The shortcuts in scanning a whole release (sentence splitting, the shared cue and terrorism pass, the
+publisher's name and host look-ups, acronyms) find exactly what the plain code finds, on the labelled
+releases and on random text built from the patterns' own words."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from services.classifier.core import aliases, cues, publishers, terrorism
+from services.classifier.core.cues import BodyWords, cue_positions, read_body
+from services.classifier.core.folding import fold
+from services.classifier.core.sentences import Sentence, split_sentences
+from services.ingest.files import load_release
+
+_ROOT = Path(__file__).resolve().parents[3]
+_RELEASES = [load_release(path) for path in sorted((_ROOT / "tests" / "data" / "releases").glob("*.json"))
+             + sorted((_ROOT / "seeds").glob("*.txt"))]
+
+
+def _random_texts(pieces: list[str], count: int, seed: int, longest: int = 30) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, longest))) for _ in range(count)]
+
+
+# The splitter as it was: each paragraph cut out, and an abbreviation looked for at every boundary.
+_PLAIN_PARAGRAPH = re.compile(r"[^\n]+")
+_PLAIN_CONTINUES = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
+_PLAIN_BOUNDARY = re.compile(r"[.!?](?:[)\"'’”]*\s+(?=[\"'‘“(]?[A-Z0-9£$€])"
+                             r"|(?<=[a-z]{2}[.!?])[)\"'’”]*(?=[A-Z][a-z]))")
+_PLAIN_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|St|Rt|Hon|Gen|Col|Lt|Capt|Sgt|Rev|No|Nos|Co|Ltd|Inc|vs?|etc|"
+    r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|[A-Z])|\b(?:e\.g|i\.e|U\.S|U\.K|a\.m|p\.m))\.$")
+_PLAIN_BULLET = re.compile(r"^(?:[-–•*·]|\d{1,2}[.)])\s+")
+
+
+def _plain_split(body: str) -> list[Sentence]:
+    sentences, pending = [], None
+    for paragraph in _PLAIN_PARAGRAPH.finditer(body):
+        text = paragraph.group()
+        if not text.strip():
+            continue
+        pieces = _plain_pieces(text, paragraph.start())
+        if pending is not None and pieces:
+            pieces[0] = Sentence(pending, pieces[0].end)
+            pending = None
+        if pieces and _PLAIN_CONTINUES.search(text):
+            pending = pieces.pop().start
+        sentences.extend(pieces)
+    if pending is not None:
+        sentences.append(Sentence(pending, len(body.rstrip())))
+    return sentences
+
+
+def _plain_pieces(text: str, offset: int) -> list[Sentence]:
+    pieces, begin = [], 0
+    for match in _PLAIN_BOUNDARY.finditer(text):
+        stop = match.start() + 1
+        if _PLAIN_ABBREVIATION.search(text, 0, stop):
+            continue
+        while stop < len(text) and text[stop] in ")\"'’”":
+            stop += 1
+        pieces.append(_plain_trimmed(text, begin, stop, offset))
+        begin = match.end()
+    pieces.append(_plain_trimmed(text, begin, len(text), offset))
+    return [piece for piece in pieces if piece]
+
+
+def _plain_trimmed(text: str, begin: int, end: int, offset: int) -> Sentence | None:
+    chunk = text[begin:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    bullet = _PLAIN_BULLET.match(chunk[lead:])
+    if bullet:
+        lead += bullet.end()
+    tail = len(chunk.rstrip())
+    return Sentence(offset + begin + lead, offset + begin + tail) if tail > lead else None
+
+
+_SENTENCE_PIECES = [
+    "We will act", "the plan", ". ", "! ", "? ", ".", "!", "?", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\xa0",
+    "Mr. ", "Mrs.", "Dr. Smith", "St.", "No. 5", "Nos. ", "v. ", "vs. ", "approx. ", "Sept. ", "Sep.", "etc. ",
+    "e.g. ", "i.e.", "U.S. ", "U.K.", "p.m. ", "A. ", "x.", "Inc.", "Prof.", "Capt. ", "The", "A", "2019", "£5m",
+    "“Quote", "’", "”", "\"", ")", "(", "- ", "• ", "* ", "1) ", "12. ", "3.5", ",", ", and", " or", "including",
+    ";", "action.The", "ab.Cd", "é", "_", "ı",
+]
+
+
+def test_sentences_split_as_the_plain_splitter_splits():
+    texts = [release.body for release in _RELEASES] + _random_texts(_SENTENCE_PIECES, 6000, 17)
+    for text in texts:
+        assert split_sentences(text) == _plain_split(text), text
+
+
+def test_spaces_are_what_backslash_s_matches():
+    assert set(cues._SPACES) == set(re.findall(r"\s", "".join(map(chr, range(0x110000)))))
+
+
+_BODY_PIECES = (list(terrorism._FIRST_WORDS) + cues._WORDS[cues._WHOLE].split()[:12] + [
+    "is to", "are\nto", "set  to", "this ", "care ", "time for", "right\tfor", "’ll", "we'll", "£", "x", " ", "-",
+    "\n", "İ", "ı", "ſ", "Isis", "TERROR", "Prevent programme", "é", "_", "isil", "counter-terrorism ", "al-Qaeda",
+    "Al Shabaab", "al qa’ida", "al-shabab", "AL-", "al ", "national ", "crisis",
+])
+
+
+def _two_passes(body: str) -> BodyWords:
+    odd = any(letter in body for letter in "İıſ")
+    return BodyWords(cue_positions(body.lower()), None if odd else terrorism.term_starts(fold(body)))
+
+
+def test_one_pass_finds_what_the_cue_and_terrorism_passes_find():
+    texts = [release.body for release in _RELEASES] + _random_texts(_BODY_PIECES, 5000, 23, longest=15)
+    for text in texts:
+        words = read_body(text)
+        assert words == _two_passes(text), text
+        assert terrorism.score_release("Title", text, body_term_starts=words.term_starts) == \
+            terrorism.score_release("Title", text), text
+        sentences = split_sentences(text)
+        assert cues.candidate_sentences(text, sentences, cues=words.cues) == \
+            cues.candidate_sentences(text, sentences), text
+
+
+def test_terrorism_terms_as_the_regex_finds_them():
+    texts = [release.body for release in _RELEASES] + _random_texts(_BODY_PIECES, 5000, 19, longest=15)
+    for text in texts:
+        plain = [(m.group(), m.start(), m.end(), 1.0 if m.lastgroup == "strong" else 0.5)
+                 for m in terrorism._TERMS.finditer(text)]
+        assert terrorism.terrorism_terms(text) == plain, text
+
+
+_NAMES_OF_OLD = re.compile(r"\b(?=[A-Z])(?:" + "|".join(
+    f"(?P<n{i}>\\b(?:{pattern})\\b)" for i, pattern in enumerate(
+        p.replace("Minister of Public Safety(?: Minister)?|", "(?:Minister of )?") for p, _ in publishers._NAMED))
+    + ")")
+_NAME_PIECES = ["Home Secretary", "Home ", "Minister of Public Safety", "Public Safety Minister", "Public Safety",
+                "Minister of ", "Health and Social Care Secretary", "Health ", "Prime Minister", "Defra", "xDefra",
+                "Chancellor", "Chancellors", "Canada", " ", "\n", "the ", "of ", "Secretary of State for Health"]
+
+
+def test_the_first_name_is_the_one_the_search_finds():
+    assert "(?:Minister of )?Public Safety(?: Minister)?" in _NAMES_OF_OLD.pattern
+    texts = [release.title + "\n" + release.body for release in _RELEASES] + _random_texts(_NAME_PIECES, 4000, 29)
+    for text in texts:
+        found, expected = publishers._first_name(text), _NAMES_OF_OLD.search(text)
+        assert (found and (found.span(), found.lastgroup)) == (expected and (expected.span(), expected.lastgroup))
+
+
+_HOST_PIECES = ["www.", "gov", ".uk", ".", "-", "dhs", "g7", "g20", "number10", "a", "9", "/", ":", " ", "_", "x.y",
+                "ec.europa.eu", "canada.ca"]
+
+
+def test_host_names_as_the_plain_pattern_finds_them():
+    for text in [release.url for release in _RELEASES] + _random_texts(_HOST_PIECES, 3000, 31, longest=20):
+        plain = re.findall(r"[a-z0-9.-]+\.[a-z]{2,}|\bg7\b|\bg20\b|\bnumber10\b", text)
+        assert publishers._HOST.findall(text) == plain, text
+
+
+def _plain_acronyms(body: str, publisher: str) -> dict[str, str]:
+    found = {}
+    words = [w for w in aliases._WORD.findall(publisher) if w.upper() not in ("U.S.", "US", "UK")]
+    for acronym in aliases._initials(words):
+        if len(acronym) > 1:
+            found[acronym] = publisher
+    for match in aliases._DEFINITION.finditer(body):
+        acronym = match["acronym"]
+        before = aliases._WORD.findall(body[max(0, match.start() - 160):match.start()])[-12:]
+        for first in range(len(before)):
+            name = before[first:]
+            if name[0][0].isupper() and name[0].lower() not in aliases._MINOR and acronym in aliases._initials(name):
+                found.setdefault(acronym, " ".join(name))
+                break
+    return found
+
+
+_ACRONYM_PIECES = ["Department ", "for ", "Education ", "(DfE) ", "(DE) ", "the ", "Home ", "Office ", "(HO) ",
+                   "(Ho) ", "of ", "defence ", "(D) ", "Canada ", "(CCCEPV) ", "x ", "( DfE )"]
+
+
+def test_acronyms_as_the_plain_reading_finds_them():
+    bodies = [(release.body, publishers.publisher(release)) for release in _RELEASES]
+    bodies += [(text, "Department for Education") for text in _random_texts(_ACRONYM_PIECES, 3000, 37)]
+    for body, publisher in bodies:
+        assert aliases.acronyms(body, publisher) == _plain_acronyms(body, publisher), body
