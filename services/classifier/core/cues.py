@@ -2,7 +2,7 @@
 sentences that hold one.
 
 ``cue_positions(low)`` returns the start of every match ``REFERENCE`` (below) finds in ``low`` with
-``finditer``, sorted, found with one C-level multi-pattern scan (``pyahocorasick``) and a word-boundary
+``finditer``, sorted, found with one multi-pattern scan (see ``folding.Lexicon``) and a word-boundary
 check at each hit. Python's ``re`` tries every alternative of a big alternation at every offset; the
 automaton reads each character once. ``tests/unit/classifier/test_cues.py`` compares the two.
 
@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import ahocorasick
-
+from .folding import Lexicon
 from .sentences import Sentence
 from .terrorism import _FIRST_WORDS as _TERM_FIRST_WORDS
 
@@ -47,26 +46,26 @@ _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # what \s matches
 
 
-def _automaton(terms: tuple[str, ...] = ()) -> ahocorasick.Automaton:
-    """The cue words, each with (its length - 1, its kind), and ``terms`` as _TERM words."""
-    automaton = ahocorasick.Automaton()
+def _lexicon(terms: tuple[str, ...] = ()) -> Lexicon[tuple[int, int]]:
+    """The cue words, each with (how far its end is from where the word ends, its kind), and ``terms`` as
+    _TERM words."""
+    entries = []
     for kind, words in _WORDS.items():
         for word in words.split():
             if kind == _PAIR:  # held with the space after it: "this" and "care" are no hits
-                for space in _SPACES:
-                    automaton.add_word(word + space, (len(word), kind))
+                entries += [(word + space, (1, kind)) for space in _SPACES]
             else:
-                automaton.add_word(word, (len(word) - 1, kind))
+                entries.append((word, (0, kind)))
+    cue_words = {word for word, _ in entries}
     for term in terms:
-        if automaton.exists(term):
+        if term in cue_words:
             raise ValueError(f"{term!r} is a cue word")
-        automaton.add_word(term, (len(term) - 1, _TERM))
-    automaton.make_automaton()
-    return automaton
+        entries.append((term, (0, _TERM)))
+    return Lexicon(entries)
 
 
-_CUES = _automaton()
-_CUES_AND_TERMS = _automaton(_TERM_FIRST_WORDS)
+_CUES = _lexicon()
+_CUES_AND_TERMS = _lexicon(_TERM_FIRST_WORDS)
 
 
 class BodyWords(NamedTuple):
@@ -90,12 +89,14 @@ def cue_positions(low: str) -> list[int]:
     return _scan(low, _CUES)[0]
 
 
-def _scan(low: str, automaton: ahocorasick.Automaton) -> tuple[list[int], list[int]]:
+def _scan(low: str, lexicon: Lexicon[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """The cue offsets and the _TERM word offsets in ``low``, each sorted."""
     cues, terms = set(), set()
     size = len(low)
-    for end, (length, kind) in automaton.iter(low):
-        start = end - length
+    values = lexicon.values
+    for index, start, end in lexicon.hits(low):
+        trailing, kind = values[index]
+        end -= trailing + 1  # the word's last character
         if kind == _ANYWHERE:
             cues.add(start)
         elif kind == _TERM:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
+
+V = TypeVar("V")
 
 _ODD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
@@ -35,29 +38,45 @@ def any_in(folded: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+class Lexicon(Generic[V]):
+    """Words, each with a value, found in a text in one pass: every occurrence, overlapping and nested ones
+    too ("is" in "this"), as (word index, start, end) in order of their ends. The matcher is the Rust
+    aho-corasick DFA (``ahocorasick_rs``): one pass reads each character once, where a regex alternation
+    or a substring test per word reads the text again for each word."""
+
+    def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
+        pairs = list(entries)
+        self.words = tuple(word for word, _ in pairs)
+        self.values = tuple(value for _, value in pairs)
+        self._matcher = AhoCorasick(self.words, matchkind=MatchKind.Standard, implementation=Implementation.DFA)
+
+    def hits(self, text: str) -> list[tuple[int, int, int]]:
+        return self._matcher.find_matches_as_indexes(text, overlapping=True)
+
+    def any_in(self, text: str) -> bool:
+        """Does ``text`` hold one of the words?"""
+        return bool(self._matcher.find_matches_as_indexes(text))
+
+
 class WordSet:
-    """``any_in`` for a fixed set of words, as one Aho–Corasick pass (C) instead of a substring test per word."""
+    """``any_in`` for a fixed set of words, as one pass (see :class:`Lexicon`) instead of a substring test
+    per word."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.words = tuple(words)
-        self._automaton = ahocorasick.Automaton()
-        for word in self.words:
-            self._automaton.add_word(word, word)
-        self._automaton.make_automaton()
+        self._lexicon = Lexicon((word, None) for word in words)
+        self.words = self._lexicon.words
 
     def in_(self, folded: str) -> bool:
         """``any_in(folded, self.words)``."""
-        for _ in self._automaton.iter(folded):
-            return True
-        return False
+        return self._lexicon.any_in(folded)
 
     def found(self, folded: str) -> set[str]:
         """The words ``folded`` holds."""
-        return {word for _, word in self._automaton.iter(folded)}
+        return {self.words[index] for index, _, _ in self._lexicon.hits(folded)}
 
     def starts(self, folded: str) -> list[int]:
         """``word_starts(folded, self.words)`` (without repeats)."""
-        return sorted({end - len(word) + 1 for end, word in self._automaton.iter(folded)})
+        return sorted({start for _, start, _ in self._lexicon.hits(folded)})
 
 
 def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:

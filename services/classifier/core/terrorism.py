@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 import re
 
-import ahocorasick
 from schemas import Evidence
 
-from .folding import fold, matches_at
+from .folding import WordSet, fold, matches_at
 
 # Strong terms name terrorism or terrorist groups (weight 1); weak ones are often about terrorism
 # but not only (weight 0.5). "Prevent" counts only as the programme's name, case and all.
@@ -54,15 +53,12 @@ def mentions_terrorism(text: str) -> bool:
     return next(matches_at(_TERMS, text, term_starts(fold(text))), None) is not None
 
 
-_FIRST = ahocorasick.Automaton()  # finds every offset word_starts(folded, _FIRST_WORDS) finds, in one pass
-for _word in _FIRST_WORDS:
-    _FIRST.add_word(_word, len(_word) - 1)
-_FIRST.make_automaton()
+_FIRST = WordSet(_FIRST_WORDS)
 
 
 def term_starts(folded: str) -> list[int]:
     """The sorted offsets of ``folded`` (a ``fold``-ed text) where a first word, so a term, can begin."""
-    return sorted({end - length for end, length in _FIRST.iter(folded)})
+    return _FIRST.starts(folded)
 
 
 def score_release(title: str, body: str, *, body_term_starts: list[int] | None = None,

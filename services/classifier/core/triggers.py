@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import ahocorasick
 from schemas import Kind
 
-from .folding import WordSet, case_sensitive, finditer_folded, fold, matches_at
+from .folding import Lexicon, WordSet, case_sensitive, finditer_folded, fold, matches_at
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
 _ADVERBS = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
@@ -144,38 +143,39 @@ def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues:
     return finditer_folded(pattern, _FOLDED[id(pattern)], sentence, folded)
 
 
-# One Aho–Corasick pass over the lowercased sentence finds every family whose words it holds: exactly the
-# families for which ``any(word in low for word in _NEEDS[family])``; ``read_cues`` finds the starts too.
-_FAMILY_WORDS = ahocorasick.Automaton()
-_CUE_WORDS = ahocorasick.Automaton()
-for _word in {word for words in _NEEDS.values() for word in words} | {w for words in _STARTS.values() for w in words}:
-    _families = frozenset(family for family, words in _NEEDS.items() if _word in words)
-    if _families:
-        _FAMILY_WORDS.add_word(_word, _families)
-    _CUE_WORDS.add_word(_word, (len(_word) - 1, _families,
-                                tuple(key for key, words in _STARTS.items() if _word in words)))
-_FAMILY_WORDS.make_automaton()
-_CUE_WORDS.make_automaton()
+# One pass over the lowercased sentence finds every family whose words it holds: exactly the families for
+# which ``any(word in low for word in _NEEDS[family])``; ``read_cues`` finds the starts too.
+_FAMILY_WORDS = Lexicon(
+    (word, frozenset(family for family, words in _NEEDS.items() if word in words))
+    for word in sorted({word for words in _NEEDS.values() for word in words}))
+_CUE_WORDS = Lexicon(
+    (word, (frozenset(family for family, words in _NEEDS.items() if word in words),
+            tuple(key for key, words in _STARTS.items() if word in words)))
+    for word in sorted({word for words in _NEEDS.values() for word in words}
+                       | {word for words in _STARTS.values() for word in words}))
 
 
 def trigger_families(low: str) -> set[str]:
     """The families of ``_NEEDS`` whose words ``low`` (a lowercased sentence) holds."""
-    return set().union(*{families for _, families in _FAMILY_WORDS.iter(low)})
+    values = _FAMILY_WORDS.values
+    return set().union(*{values[index] for index, _, _ in _FAMILY_WORDS.hits(low)})
 
 
 def read_cues(folded: str) -> Cues:
     """The :class:`Cues` of a folded sentence, in one pass. No start word of a regex begins another, so
-    each regex's starts come without repeats; hits come in order of their ends, so "is" in "promise"
-    comes first: they are sorted."""
+    each regex's starts come without repeats; hits come in order of their ends, where a word inside a
+    longer one comes first: they are sorted."""
     families: set[str] = set()
     starts: dict[int, list[int]] = {}
-    for end, (length, found, keys) in _CUE_WORDS.iter(folded):
+    values = _CUE_WORDS.values
+    for index, start, _ in _CUE_WORDS.hits(folded):
+        found, keys = values[index]
         families |= found
         for key in keys:
             if key in starts:
-                starts[key].append(end - length)
+                starts[key].append(start)
             else:
-                starts[key] = [end - length]
+                starts[key] = [start]
     for offsets in starts.values():
         if len(offsets) > 1:
             offsets.sort()
