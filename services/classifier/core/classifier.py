@@ -29,7 +29,7 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
                                  counter_terrorism_score=0.0,
                                  unsupported_reason=f"language {release.locale!r} is not supported")
     body, published = release.body, release.published_at.date()
-    words = read_body(body)  # one pass: where trigger cues and terrorism terms may start
+    words = read_body(body)  # one pass: where cues, terrorism terms and trigger words are
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
     names = acronyms(body, who)
@@ -39,7 +39,7 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
     paragraph_ct: dict[str, bool] = {}
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
     for whole in candidate_sentences(body, sentences, cues=words.cues):
-        for sentence, found in commitments_in(body, whole, who, previous):
+        for sentence, found in commitments_in(body, whole, who, previous, words.triggers):
             if found.actor.name in names:
                 found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
             previous = found.actor

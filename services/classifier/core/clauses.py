@@ -9,7 +9,7 @@ from .actors import Actor
 from .commitments import Found, find_commitment, may_commit
 from .folding import case_sensitive, fold
 from .sentences import Sentence
-from .triggers import read_cues
+from .triggers import TriggerWords, read_cues
 
 # A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject. Written to begin with "[,;]"
 # so that the regex engine skips quickly to those characters.
@@ -17,10 +17,11 @@ _BOUNDARY = re.compile(r"[,;](?:\s+(?:and|but|while|whilst)|(?<=;))\s+(?=\S)", r
 _BOUNDARY_FOLDED = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
 
 
-def commitments_in(body: str, sentence: Sentence, publisher: str,
-                   previous: Actor | None) -> list[tuple[Sentence, Found]]:
+def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
+                   words: TriggerWords | None = None) -> list[tuple[Sentence, Found]]:
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
-    actor and act, else at most one for the whole sentence."""
+    actor and act, else at most one for the whole sentence. ``words``: the body's trigger words, if known
+    (``cues.read_body``)."""
     text = body[sentence.start:sentence.end]
     if ("," in text or ";" in text) and _BOUNDARY_FOLDED.search(folded := fold(text)):
         clauses, begin = [], 0
@@ -30,7 +31,7 @@ def commitments_in(body: str, sentence: Sentence, publisher: str,
         clauses.append(Sentence(sentence.start + begin, sentence.end))
         readable = []  # (clause, its cues) for the clauses that may commit
         for clause in clauses:
-            cues = read_cues(fold(body[clause.start:clause.end]))
+            cues = words.within(*clause) if words else read_cues(fold(body[clause.start:clause.end]))
             if may_commit(body[clause.start:clause.end], cues):
                 readable.append((clause, cues))
         found = []
@@ -43,5 +44,6 @@ def commitments_in(body: str, sentence: Sentence, publisher: str,
             return found
     first, last = body.rfind("\n", 0, sentence.start) + 1, body.find("\n", sentence.end)
     alone = not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
-    commitment = find_commitment(text, publisher, previous, alone=alone)
+    commitment = find_commitment(text, publisher, previous, alone=alone,
+                                 cues=words.within(*sentence) if words else None)
     return [(sentence, commitment)] if commitment is not None else []

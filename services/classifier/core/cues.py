@@ -9,8 +9,8 @@ automaton reads each character once. ``tests/unit/classifier/test_cues.py`` comp
 ``REFERENCE`` is the pattern this replaces, kept for the test. Its first-letter look-ahead has no "f", so
 "forc…" never matched: that quirk is kept (no "forc" below).
 
-``read_body(body)`` runs the same pass with the first words of the terrorism terms added, so that
-``terrorism.score_release`` need not read the body a second time.
+``read_body(body)`` runs the same pass with the first words of the terrorism terms and the trigger words
+added, so that neither ``terrorism.score_release`` nor the reading of each sentence reads the body again.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .folding import Lexicon
 from .sentences import Sentence
 from .terrorism import _FIRST_WORDS as _TERM_FIRST_WORDS
+from .triggers import TRIGGER_WORDS, TriggerWords
 
 REFERENCE = re.compile(
     r"\b(?=[wsmncpvuagridotleiry])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
@@ -46,42 +47,52 @@ _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # what \s matches
 
 
-def _lexicon(terms: tuple[str, ...] = ()) -> Lexicon[tuple[int, int]]:
-    """The cue words, each with (how far its end is from where the word ends, its kind), and ``terms`` as
-    _TERM words."""
-    entries = []
+_Value = tuple[int, int | None, object]  # how far the word ends before the hit's end, its kind, its trigger value
+
+
+def _lexicon(terms: tuple[str, ...] = (), triggers: dict[str, object] | None = None) -> Lexicon[_Value]:
+    """The cue words, each with (how far its end is from where the hit ends, its kind, None), ``terms`` as
+    _TERM words, and the words of ``triggers`` (``triggers.TRIGGER_WORDS``) with their value third: a word
+    may be a cue and a trigger word at once."""
+    entries: dict[str, _Value] = {}
     for kind, words in _WORDS.items():
         for word in words.split():
             if kind == _PAIR:  # held with the space after it: "this" and "care" are no hits
-                entries += [(word + space, (1, kind)) for space in _SPACES]
+                entries.update((word + space, (1, kind, None)) for space in _SPACES)
             else:
-                entries.append((word, (0, kind)))
-    cue_words = {word for word, _ in entries}
+                entries[word] = (0, kind, None)
     for term in terms:
-        if term in cue_words:
+        if term in entries:
             raise ValueError(f"{term!r} is a cue word")
-        entries.append((term, (0, _TERM)))
-    return Lexicon(entries)
+        entries[term] = (0, _TERM, None)
+    for word, value in (triggers or {}).items():
+        trailing, kind, _ = entries.get(word, (0, None, None))
+        entries[word] = (trailing, kind, value)
+    return Lexicon(entries.items())
 
 
 _CUES = _lexicon()
-_CUES_AND_TERMS = _lexicon(_TERM_FIRST_WORDS)
+_BODY_WORDS = _lexicon(_TERM_FIRST_WORDS, TRIGGER_WORDS)
 
 
 class BodyWords(NamedTuple):
     """What ``read_body`` finds in a release body."""
 
     cues: list[int]  # cue_positions(body.lower())
-    term_starts: list[int] | None  # terrorism.term_starts(fold(body)); None when fold(body) is not body.lower()
+    # Where fold(body) is body.lower() (else None): terrorism.term_starts(fold(body)), and the trigger words.
+    term_starts: list[int] | None
+    triggers: TriggerWords | None
 
 
 def read_body(body: str) -> BodyWords:
-    """Where a cue and where a terrorism term can start in ``body``, found in one pass where the folded and
-    the lowercased body are the same string (``fold`` differs from ``str.lower`` on three letters only)."""
+    """Where a cue, a terrorism term and a trigger word can start in ``body``, found in one pass where the
+    folded and the lowercased body are the same string (``fold`` differs from ``str.lower`` on three letters
+    only)."""
     low = body.lower()
     if not body.isascii() and ("İ" in body or "ı" in body or "ſ" in body):
-        return BodyWords(cue_positions(low), None)
-    return BodyWords(*_scan(low, _CUES_AND_TERMS))
+        return BodyWords(cue_positions(low), None, None)
+    cues, terms, triggers = _scan(low, _BODY_WORDS)
+    return BodyWords(cues, terms, TriggerWords(triggers))
 
 
 def cue_positions(low: str) -> list[int]:
@@ -89,13 +100,18 @@ def cue_positions(low: str) -> list[int]:
     return _scan(low, _CUES)[0]
 
 
-def _scan(low: str, lexicon: Lexicon[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """The cue offsets and the _TERM word offsets in ``low``, each sorted."""
-    cues, terms = set(), set()
+def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], list[tuple[int, int, object]]]:
+    """The cue offsets and the _TERM word offsets in ``low``, each sorted, and the trigger words' hits
+    (start, end, value)."""
+    cues, terms, triggers = set(), set(), []
     size = len(low)
     values = lexicon.values
     for index, start, end in lexicon.hits(low):
-        trailing, kind = values[index]
+        trailing, kind, trigger = values[index]
+        if trigger is not None:
+            triggers.append((start, end, trigger))
+            if kind is None:
+                continue
         end -= trailing + 1  # the word's last character
         if kind == _ANYWHERE:
             cues.add(start)
@@ -108,7 +124,7 @@ def _scan(low: str, lexicon: Lexicon[tuple[int, int]]) -> tuple[list[int], list[
         elif kind == _WHOLE or kind == _SUFFIX:
             if end + 1 == size or not (low[end + 1].isalnum() or low[end + 1] == "_"):
                 cues.add(start)
-    return sorted(cues), sorted(terms)
+    return sorted(cues), sorted(terms), triggers
 
 
 # The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.

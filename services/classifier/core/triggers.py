@@ -9,6 +9,8 @@ subject before the trigger decides whether a "will" commits anyone (see
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from schemas import Kind
@@ -148,11 +150,13 @@ def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues:
 _FAMILY_WORDS = Lexicon(
     (word, frozenset(family for family, words in _NEEDS.items() if word in words))
     for word in sorted({word for words in _NEEDS.values() for word in words}))
-_CUE_WORDS = Lexicon(
-    (word, (frozenset(family for family, words in _NEEDS.items() if word in words),
-            tuple(key for key, words in _STARTS.items() if word in words)))
+# Each word a family needs or a regex starts with: (its families, the keys of the regexes it starts).
+TRIGGER_WORDS = {
+    word: (frozenset(family for family, words in _NEEDS.items() if word in words),
+           tuple(key for key, words in _STARTS.items() if word in words))
     for word in sorted({word for words in _NEEDS.values() for word in words}
-                       | {word for words in _STARTS.values() for word in words}))
+                       | {word for words in _STARTS.values() for word in words})}
+_CUE_WORDS = Lexicon(TRIGGER_WORDS.items())
 
 
 def trigger_families(low: str) -> set[str]:
@@ -165,11 +169,15 @@ def read_cues(folded: str) -> Cues:
     """The :class:`Cues` of a folded sentence, in one pass. No start word of a regex begins another, so
     each regex's starts come without repeats; hits come in order of their ends, where a word inside a
     longer one comes first: they are sorted."""
+    values = _CUE_WORDS.values
+    return _cues_of((start, values[index]) for index, start, _ in _CUE_WORDS.hits(folded))
+
+
+def _cues_of(hits: Iterable[tuple[int, tuple[frozenset[str], tuple[int, ...]]]]) -> Cues:
+    """The :class:`Cues` of a text from its hits: (start, a value of ``TRIGGER_WORDS``)."""
     families: set[str] = set()
     starts: dict[int, list[int]] = {}
-    values = _CUE_WORDS.values
-    for index, start, _ in _CUE_WORDS.hits(folded):
-        found, keys = values[index]
+    for start, (found, keys) in hits:
         families |= found
         for key in keys:
             if key in starts:
@@ -180,6 +188,25 @@ def read_cues(folded: str) -> Cues:
         if len(offsets) > 1:
             offsets.sort()
     return Cues(families, starts)
+
+
+class TriggerWords:
+    """The ``TRIGGER_WORDS`` of a whole body, found in the body's one pass (``cues.read_body``), so that
+    any sentence's :class:`Cues` are read off them: ``within(start, end)`` is
+    ``read_cues(fold(body[start:end]))`` (offsets relative to ``start``)."""
+
+    def __init__(self, hits: list[tuple[int, int, tuple[frozenset[str], tuple[int, ...]]]]) -> None:
+        self._hits = sorted(hits, key=lambda hit: hit[0])  # (start, end, value), by start
+        self._starts = [hit[0] for hit in self._hits]
+
+    def within(self, start: int, end: int) -> Cues:
+        hits, index, size = self._hits, bisect_left(self._starts, start), len(self._starts)
+        inside = []
+        while index < size and hits[index][0] < end:
+            if hits[index][1] <= end:
+                inside.append((hits[index][0] - start, hits[index][2]))
+            index += 1
+        return _cues_of(inside)
 
 
 def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:

@@ -8,8 +8,8 @@ import random
 import re
 from pathlib import Path
 
-from services.classifier.core import aliases, cues, publishers, terrorism
-from services.classifier.core.cues import BodyWords, cue_positions, read_body
+from services.classifier.core import aliases, cues, publishers, terrorism, triggers
+from services.classifier.core.cues import cue_positions, read_body
 from services.classifier.core.folding import fold
 from services.classifier.core.sentences import Sentence, split_sentences
 from services.ingest.files import load_release
@@ -103,16 +103,16 @@ _BODY_PIECES = (list(terrorism._FIRST_WORDS) + cues._WORDS[cues._WHOLE].split()[
 ])
 
 
-def _two_passes(body: str) -> BodyWords:
+def _two_passes(body: str) -> tuple[list[int], list[int] | None]:
     odd = any(letter in body for letter in "İıſ")
-    return BodyWords(cue_positions(body.lower()), None if odd else terrorism.term_starts(fold(body)))
+    return cue_positions(body.lower()), None if odd else terrorism.term_starts(fold(body))
 
 
 def test_one_pass_finds_what_the_cue_and_terrorism_passes_find():
     texts = [release.body for release in _RELEASES] + _random_texts(_BODY_PIECES, 5000, 23, longest=15)
     for text in texts:
         words = read_body(text)
-        assert words == _two_passes(text), text
+        assert (words.cues, words.term_starts) == _two_passes(text), text
         assert terrorism.score_release("Title", text, body_term_starts=words.term_starts) == \
             terrorism.score_release("Title", text), text
         sentences = split_sentences(text)
@@ -181,3 +181,21 @@ def test_acronyms_as_the_plain_reading_finds_them():
     bodies += [(text, "Department for Education") for text in _random_texts(_ACRONYM_PIECES, 3000, 37)]
     for body, publisher in bodies:
         assert aliases.acronyms(body, publisher) == _plain_acronyms(body, publisher), body
+
+
+_TRIGGER_PIECES = _BODY_PIECES + ["will ", "shall", "must ", "called on ", "urges ", "forces ", "border ", "plans to ",
+                                  "is going to ", "has committed to ", "promises ", "it is ", "next step", ". ", ", and ",
+                                  "calling for ", "pushed ", "We’ll ", "they'll "]
+
+
+def test_any_sentence_reads_its_trigger_words_off_the_body_pass():
+    texts = [release.body for release in _RELEASES] + _random_texts(_TRIGGER_PIECES, 3000, 29, longest=25)
+    for text in texts:
+        words = read_body(text)
+        if words.triggers is None:
+            assert any(letter in text for letter in "İıſ")
+            continue
+        ranges = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
+        ranges += [(a, b) for a, b in ((len(text) // 3, len(text) // 2), (1, len(text) - 1)) if a < b]
+        for start, end in ranges:
+            assert words.triggers.within(start, end) == triggers.read_cues(fold(text[start:end])), (text, start, end)
