@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 
-import ahocorasick
-
 from schemas import Category
 
-from .folding import fold
+from .folding import Lexicon, fold
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -80,20 +78,19 @@ _WORDS = {
 # theirs later, as in "asset freezes" or "removing ... content"): these rules are tried only where a word begins.
 _BEGIN_WITH_A_WORD = frozenset(_WORDS) - {Category.ONLINE_CONTENT, Category.SANCTIONS}
 
-# One Aho–Corasick pass finds every category whose words the text holds: exactly the categories for which
+# One pass finds every category whose words the text holds: exactly the categories for which
 # ``any(word in folded for word in _WORDS[category])`` (one pass instead of one per category), and where
-# those words begin. Each word's value: how far back from its last character it begins, and its categories.
-_CATEGORIES_OF = ahocorasick.Automaton()
-for _word in {word for words in _WORDS.values() for word in words}:
-    _CATEGORIES_OF.add_word(_word, (len(_word) - 1, frozenset(c for c, words in _WORDS.items() if _word in words)))
-_CATEGORIES_OF.make_automaton()
+# those words begin. Each word's value: its categories.
+_CATEGORIES_OF = Lexicon((word, frozenset(c for c, words in _WORDS.items() if word in words))
+                         for word in sorted({word for words in _WORDS.values() for word in words}))
 
 _Hits = list[tuple[int, frozenset[Category]]]
 
 
 def _word_hits(folded: str) -> _Hits:
     """(offset, categories) for each place in ``folded`` where a word of those categories begins."""
-    return [(end - back, categories) for end, (back, categories) in _CATEGORIES_OF.iter(folded)]
+    values = _CATEGORIES_OF.values
+    return [(start, values[index]) for index, start, _ in _CATEGORIES_OF.hits(folded)]
 
 
 def _categories_of(hits: _Hits) -> set[Category]:

@@ -32,10 +32,13 @@ def _trigrams(text: str) -> set[tuple[str, str, str]]:
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
                      published: date) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
-    ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place")."""
+    ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place").
+    ``commitments`` are those found in ``body``, their deadlines read at ``published``."""
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
     lenders = _Lenders(sentences, body, published)
+    # The sentence of a commitment with no deadline has none to lend: skip it without reading it again.
+    lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)
     return [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
 
 
@@ -48,6 +51,7 @@ class _Lenders:
         self.may_hold: dict[int, bool] = {}  # by sentence start, as the caches below
         self.trigrams: dict[int, set[tuple[str, str, str]]] = {}
         self.deadlines: dict[int, list] = {}
+        self.silent: set[tuple[int, int]] = set()  # spans of sentences known to set no deadline
 
     def lend(self, commitment: Commitment) -> Commitment:
         """``commitment`` with the first deadline a neighbour sets for what it names, if any."""
@@ -59,7 +63,8 @@ class _Lenders:
         borrowed = []
         for neighbour in self.sentences[max(0, position - _LOOK_BACK):position] + \
                 self.sentences[position + 1:position + 1 + _LOOK_AHEAD]:
-            if not self._may_hold(neighbour):  # a sentence with no digit or calendar word lends nothing
+            # a sentence known to set no deadline, or with no digit or calendar word, lends nothing
+            if neighbour in self.silent or not self._may_hold(neighbour):
                 continue
             if trigrams is None:
                 trigrams = _trigrams(lowered)

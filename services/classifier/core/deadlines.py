@@ -6,13 +6,12 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import ahocorasick
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
 from .calendar_units import MONTH, MONTHS
-from .folding import WordSet, case_sensitive, fold, matches_at
+from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
     COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Rule,
 )
@@ -44,20 +43,13 @@ _CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|m
 _CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow")
-_CALENDAR_STARTS = ahocorasick.Automaton()  # finds each prefix, with how far back from its end it begins
-for _word in _CALENDAR_PREFIXES:
-    _CALENDAR_STARTS.add_word(_word, len(_word) - 1)
-_CALENDAR_STARTS.make_automaton()
+_CALENDAR_STARTS = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
 # a month name may begin (at one of _MONTH_WORDS, all three letters long).
-_NEEDS_FOUND = ahocorasick.Automaton()
-for _word in {need for needs in NEEDS for need in needs if need != MONTH_NAME}:
-    _NEEDS_FOUND.add_word(_word, _word)
-for _word in _MONTH_WORDS:
-    _NEEDS_FOUND.add_word(_word, MONTH_NAME)
-_NEEDS_FOUND.make_automaton()
+_NEED_WORDS = sorted({need for needs in NEEDS for need in needs if need != MONTH_NAME})
+_NEEDS_FOUND = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
 
 
 def may_hold_deadline(text: str, *, folded: str | None = None) -> bool:
@@ -67,8 +59,8 @@ def may_hold_deadline(text: str, *, folded: str | None = None) -> bool:
         return True
     if folded is None:
         folded = fold(text)
-    for end, back in _CALENDAR_STARTS.iter(folded):  # a calendar word can begin only where one of these does
-        if _CALENDAR_WORD.match(folded, end - back) is not None:
+    for _, start, _ in _CALENDAR_STARTS.hits(folded):  # a calendar word can begin only where one of these does
+        if _CALENDAR_WORD.match(folded, start) is not None:
             return True
     return False
 
@@ -84,10 +76,12 @@ def has_digit(text: str) -> bool:
 def _rules_for(low: str) -> tuple[Rule, ...]:
     """The rules, in order, whose needs ``low`` (the lowercased text) holds."""
     needs = set()
-    for end, need in _NEEDS_FOUND.iter(low):
+    values = _NEEDS_FOUND.values
+    for index, start, _ in _NEEDS_FOUND.hits(low):
+        need = values[index]
         if need != MONTH_NAME:
             needs.add(need)
-        elif MONTH_NAME not in needs and _MONTH.match(low, end - 2) is not None:
+        elif MONTH_NAME not in needs and _MONTH.match(low, start) is not None:
             needs.add(MONTH_NAME)
     return _rules_needing(frozenset(needs))
 

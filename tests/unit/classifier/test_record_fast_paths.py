@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from schemas import Category
-from services.classifier.core import categories, context, deadlines, money, records
+from services.classifier.core import categories, classifier, context, deadlines, money, records
 from services.classifier.core.calendar_units import MONTH
 from services.classifier.core.deadline_rules import CORES, MONTH_NAME, NEEDS, RULES
 from services.classifier.core.folding import any_in, fold
 from services.classifier.core.numbers import parse_number
+from services.ingest.files import load_release
+
+from .conftest import release_of
 
 _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month ", "Week ", "decade ", "financial ",
            "1st ", "17 ", "of ", "June ", "Sept. ", "May ", "may ", "mayor ", "march ", "2018", "19", "-", "–", "/",
@@ -146,3 +150,33 @@ def test_id_with_the_lowered_text_given_as_without(labelled_sentences):
     for text in labelled_sentences[:300] + ["İstanbul ſ ı"]:
         assert records.commitment_id("r", text, "HM Treasury", lowered=text.lower()) == \
             records.commitment_id("r", text, "HM Treasury"), text
+
+
+_LENDING = [  # neighbours that lend deadlines, beside commitments with and without deadlines of their own
+    "The Government will ban the sale of new petrol cars by 2030. Ministers will ban the sale of new petrol cars "
+    "and vans. Councils will consult on the new parking rules by June 2031. The Department will publish the new "
+    "parking rules. It will also fund 20 new buses.",
+    "Restrictions will apply from 13 July to 6 August 2026. The council will enforce the restrictions that will "
+    "apply. The police will support local councils. Officers will patrol the town centre.",
+]
+
+
+def _releases_to_borrow_for() -> list:
+    root = Path(__file__).resolve().parents[3]
+    files = sorted((root / "tests" / "data" / "releases").glob("*.json")) + sorted((root / "seeds").glob("*.txt"))
+    return [load_release(path) for path in files] + [release_of(body, "2026-01-05") for body in _LENDING]
+
+
+def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
+    asked = []
+    monkeypatch.setattr(classifier, "borrow_deadlines", lambda *args: asked.append(args) or args[0])
+    for release in _releases_to_borrow_for():
+        for days in (0, 400, 2000):  # later publication dates leave more commitments without a deadline
+            classifier.classify(release.model_copy(update={"published_at": release.published_at + timedelta(days)}))
+    lent = 0
+    for commitments, sentences, body, published in asked:
+        lenders = context._Lenders(sentences, body, published)  # nothing known to be silent: every neighbour read
+        plain = [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
+        assert context.borrow_deadlines(commitments, sentences, body, published) == plain
+        lent += sum(1 for before, after in zip(commitments, plain) if before.deadlines != after.deadlines)
+    assert lent >= 3
