@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .folding import WordSet, fold
+from .folding import WordSet, case_sensitive, fold
 from .publishers import government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
 _INSTRUMENT = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
                          r"|Funding|Investment)s?$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
-# Ministers speak for their government: an actor that is only a title is the publisher.
+# Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
+# (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
 _TITLE = re.compile(
-    r"^(?:the\s+)?(?:(?:UK|British|Home|Foreign|Defence|Justice|Health|Security|Culture|Education|Transport|"
-    r"Digital|Business|Policing|Immigration|Armed Forces|Treasury|Cabinet|Prime|Deputy Prime)\s+)*"
-    r"(?:Prime Minister|Minister|Secretary(?: of State)?(?: for [A-Z][\w ]+)?|Chancellor|ministers?|government|UK"
-    r"|Britain|United Kingdom|HM Government)$",
+    r"^(?:the\s+)?(?:(?:uk|british|home|foreign|defence|justice|health|security|culture|education|transport|"
+    r"digital|business|policing|immigration|armed forces|treasury|cabinet|prime|deputy prime)\s+)*"
+    r"(?:prime minister|minister|secretary(?: of state)?(?: for [a-z][\w ]+)?|chancellor|ministers?|government|uk"
+    r"|britain|united kingdom|hm government)$",
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(
@@ -54,6 +55,22 @@ _LAST_SUBORDINATOR = re.compile(
 _PREPOSITION = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|under|within|between|signing|"
                           r"including|led|chaired|run)\s+", re.IGNORECASE)
 _MODIFIED = re.compile(r"\s+[a-z]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_LEADING_THE = re.compile(r"^the\s+")
+_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
+# Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
+_PRONOUNS = frozenset("it It this This these These those Those".split())
+_CAPITAL_OR_DIGIT = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
+
+# The patterns above without IGNORECASE, to run over fold(text) (see .folding).
+_FIRST_PERSON_FOLDED = case_sensitive(_FIRST_PERSON)
+_TITLE_FOLDED = case_sensitive(_TITLE)
+_AGENT_NOUN_FOLDED = case_sensitive(_AGENT_NOUN)
+_HOSTILE_FOLDED = case_sensitive(_HOSTILE)
+_PUBLIC_FOLDED = case_sensitive(_PUBLIC)
+_LAST_SUBORDINATOR_FOLDED = case_sensitive(_LAST_SUBORDINATOR)
+_PREPOSITION_FOLDED = case_sensitive(_PREPOSITION)
 
 
 class Actor(NamedTuple):
@@ -63,43 +80,67 @@ class Actor(NamedTuple):
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
 
 
-def clause_subject(sentence: str, trigger: int) -> str:
-    """The text of the subject of the clause whose verb starts at ``trigger``."""
+def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> str:
+    """The text of the subject of the clause whose verb starts at ``trigger``. ``folded`` is
+    ``fold(sentence)``, if known."""
     pre = sentence[:trigger].rstrip()
     if pre.endswith(","):  # "NATS, the UK's air traffic provider, will ..." drops the apposition
         pre = pre[:-1]
         if "," in pre:
             pre = pre[: pre.rfind(",")]
-    segment = pre[pre.rfind(",") + 1:] if "," in pre else pre
-    segment = segment.split(":")[-1]
-    cut = _LAST_SUBORDINATOR.match(segment)
+    start = max(pre.rfind(","), pre.rfind(":")) + 1  # the segment after the last comma or colon
+    folded = fold(pre) if folded is None else folded
+    cut = _LAST_SUBORDINATOR_FOLDED.match(folded, start, len(pre))
     if cut:
-        after = segment[cut.end():].strip()
+        after = pre[cut.end():].strip()
         if after:
             return after
-        return segment[: cut.start("word")].strip()  # a relative clause: its antecedent
-    return segment.strip()
+        return pre[start: cut.start("word")].strip()  # a relative clause: its antecedent
+    return pre[start:].strip()
 
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
     text = subject.strip()
-    if not text or _FIRST_PERSON.fullmatch(text) or _FIRST_PERSON.match(text) and len(text.split()) == 1:
+    if text in _PRONOUNS:
+        return Actor(publisher_name, False)
+    folded = fold(text)
+    if not text or _FIRST_PERSON_FOLDED.match(folded) and len(text.split()) == 1:  # "we", "our", "I"
         return Actor(publisher_name, True, own=True)
-    head = _PREPOSITION.split(text, maxsplit=1)[0]  # "the distribution of X to local authorities": "the distribution"
-    if _HOSTILE.search(head):  # "providers exposed to terrorist content" are no terrorists
+    # "the distribution of X to local authorities": the head is "the distribution"
+    preposition = _PREPOSITION_FOLDED.search(folded)
+    head_end = preposition.start() if preposition else len(text)
+    if _HOSTILE_FOLDED.search(folded, 0, head_end):  # "providers exposed to terrorist content" are no terrorists
         return Actor(text, False, hostile=True)
-    if _PUBLIC.match(text):
+    if _PUBLIC_FOLDED.match(folded):
         return Actor(text, False)
-    if _TITLE.match(text):
-        bare = re.sub(r"^the\s+", "", text, flags=re.I)
-        if bare.upper() in ("UK", "BRITAIN"):
-            return Actor(bare, True, own=True)
-        if re.search(r"government|prime minister", bare, re.IGNORECASE):  # the whole government, not a department
-            return Actor(government_of(publisher_name), True, own=True)
-        return Actor(publisher_name, True, own=True)
+    if _TITLE_FOLDED.match(folded):
+        return _titled(text, folded, publisher_name)
+    if _CAPITAL_OR_DIGIT.search(text, 0, head_end):
+        named = _named(text, head_end, sentence_start, publisher_name)
+        if named is not None:
+            return named
+    agent = _AGENT_NOUN_FOLDED.search(folded, 0, head_end) if _AGENT_NOUN_WORDS.in_(folded[:head_end]) else None
+    if agent:
+        return Actor(_LEADING_DETERMINER.sub("", text[agent.start():agent.end()]), True)
+    return Actor(publisher_name, False)
+
+
+def _titled(text: str, folded: str, publisher_name: str) -> Actor:
+    """The actor a minister's title or the country's name stands for: the publisher or its government."""
+    the = _LEADING_THE.match(folded)
+    bare = text[the.end():] if the else text
+    if bare.upper() in ("UK", "BRITAIN"):
+        return Actor(bare, True, own=True)
+    if "government" in folded or "prime minister" in folded:  # the whole government, not a department
+        return Actor(government_of(publisher_name), True, own=True)
+    return Actor(publisher_name, True, own=True)
+
+
+def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) -> Actor | None:
+    """The actor a capitalised name in the head (``text[:head_end]``) names, if any."""
     for match in _CAPITALISED.finditer(text):
-        if match.start() >= len(head):
+        if match.start() >= head_end:
             break
         name = match.group()
         rest = text[match.end():]
@@ -107,17 +148,14 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
             continue
         if name.lower() in ("the", "this", "these", "those", "it", "a", "an") or name.isdigit():
             continue
-        possessive = re.search(r"['’]s\b", name)
-        name = re.sub(r"^(?:The|A|An)\s+", "", name[: possessive.start()] if possessive else name)
+        possessive = _POSSESSIVE.search(name)
+        name = _LEADING_ARTICLE.sub("", name[: possessive.start()] if possessive else name)
         if not possessive and _MODIFIED.match(rest) and not _AGENT_NOUN.match(rest.strip()):
-            break  # "the ESG transitional grant": the name only qualifies a thing
+            return None  # "the ESG transitional grant": the name only qualifies a thing
 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
         if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
             return Actor(publisher_name, True, own=True)
         return Actor(name, True)
-    agent = _AGENT_NOUN.search(head) if _AGENT_NOUN_WORDS.in_(fold(head)) else None
-    if agent:
-        return Actor(re.sub(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", "", agent.group(), flags=re.I), True)
-    return Actor(publisher_name, False)
+    return None

@@ -9,6 +9,7 @@ import re
 
 from schemas import Kind
 
+from .folding import case_sensitive, fold, fold_lowered
 from .triggers import Trigger
 from .verbs import is_participle
 
@@ -35,10 +36,20 @@ _DETERMINER = re.compile(r"\s(?:the|a|an|its|their|our|his|her)\b", re.IGNORECAS
 _ASPIRATIONS = frozenset("prevent protect stamp fight combat defeat counter address tackle support ensure keep make "
                          "promote uphold defend end eliminate eradicate work help build improve".split())
 _NOT_VERBS = frozenset("the a an this that these those their its our his her date be".split())
+_NOT_PROMISED = _NOT_VERBS | _ASPIRATIONS
 _PASSIVE_DEMAND = re.compile(
     r"\b(?:should|must|will\s+have\s+to|will\s+need\s+to|need\s+to|needs\s+to)\s+(?:\w+ly\s+)?be\s+"
     r"(?:\w+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_VAGUE_SUBJECT = re.compile(r"\b(?:more|much|everything|something|nothing|this|it|that)\s*$", re.IGNORECASE)
 _REQUIRE_OBJECT = re.compile(r"\brequire\s+[^.;]*?\b(?:for|from|of|on)\s+(?P<actor>[^,.;:()]{2,60})", re.IGNORECASE)
+
+# The patterns above without IGNORECASE, to run over fold(text) (see .folding); groups are read from the text.
+_PROMISE_FOLDED = case_sensitive(_PROMISE)
+_OWNER_FOLDED = case_sensitive(_OWNER)
+_FINITE_FOLDED = case_sensitive(_FINITE)
+_PASSIVE_DEMAND_FOLDED = case_sensitive(_PASSIVE_DEMAND)
+_VAGUE_SUBJECT_FOLDED = case_sensitive(_VAGUE_SUBJECT)
 
 
 def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | None:
@@ -46,23 +57,37 @@ def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | Non
     low = sentence.lower() if low is None else low
     if "commitment" not in low and "pledge" not in low and "promise" not in low and "plan" not in low:
         return None
-    match = _PROMISE.search(sentence)
-    if match is None or match["verb"].lower() in _NOT_VERBS | _ASPIRATIONS:
+    folded = fold_lowered(sentence, low)
+    match = _PROMISE_FOLDED.search(folded)
+    if match is None:
         return None
-    owned = _OWNER.search(sentence, max(0, match.start() - 80), match.start())
-    if owned is None or owned["pronoun"] and match["noun"].lower() not in ("plan", "plans"):
+    verb = _group(sentence, match, "verb").lower()
+    if verb in _NOT_PROMISED:
+        return None
+    owned = _OWNER_FOLDED.search(folded, max(0, match.start() - 80), match.start())
+    if owned is None or owned["pronoun"] and _group(sentence, match, "noun").lower() not in ("plan", "plans"):
         return None  # "our commitment to …" in rhetoric; "the government's commitment to …" restates one
-    owner = owned["owner"] or ""
-    owner = re.sub(r"^(?:the|a|an)\s+", "", owner.split(" the ")[-1].strip(), flags=re.IGNORECASE)
-    return Trigger(Kind.PLEDGE, match.start("noun"), owner or None, match["verb"].lower(), 0.7)
+    owner = _group(sentence, owned, "owner") if owned["owner"] else ""
+    owner = _LEADING_ARTICLE.sub("", owner.split(" the ")[-1].strip())
+    return Trigger(Kind.PLEDGE, match.start("noun"), owner or None, verb, 0.7)
+
+
+def _group(text: str, match: re.Match[str], name: str) -> str:
+    """The text of group ``name`` of a match found over ``fold(text)``."""
+    return text[match.start(name):match.end(name)]
 
 
 def headline(sentence: str) -> Trigger | None:
     """"Fifteen new free schools to open in areas …", "The recommendations to be delivered by 2021 include:"."""
     match = _HEADLINE.match(sentence)
-    if match is None or len(sentence.split()) > _HEADLINE_MAX_WORDS \
-            or match["np"].split()[-1].lower() in _NOT_HEADLINE_HEADS or match["verb"].lower() in _NOT_VERBS or _FINITE.search(match["np"]) \
-            or len(match["np"].split()) > _HEADLINE_WORDS or _DETERMINER.search(match["np"]) \
+    if match is None:
+        return None
+    np = match["np"]
+    words = np.split()
+    # the cheap tests first
+    if len(words) > _HEADLINE_WORDS or words[-1].lower() in _NOT_HEADLINE_HEADS \
+            or match["verb"].lower() in _NOT_VERBS or len(sentence.split()) > _HEADLINE_MAX_WORDS \
+            or _DETERMINER.search(np) or _FINITE_FOLDED.search(fold(np)) \
             or _COPULA.search(_RELATIVE_CLAUSE.split(sentence[match.end():], maxsplit=1)[0]):
         return None
     return Trigger(Kind.PLEDGE, match.end("np"), None, match["verb"].lower(), 0.6)
@@ -72,12 +97,15 @@ def passive_demand(sentence: str) -> Trigger | None:
     """"content … should be removed within one hour": a demand on whoever holds the content."""
     if " be " not in sentence:
         return None
-    match = _PASSIVE_DEMAND.search(sentence)
-    if match is None or not is_participle(match["participle"]) or match["participle"].lower() == "done" \
-            or re.search(r"\b(?:more|much|everything|something|nothing|this|it|that)\s*$", sentence[:match.start()],
-                         re.IGNORECASE):
+    folded = fold(sentence)
+    match = _PASSIVE_DEMAND_FOLDED.search(folded)
+    if match is None:
         return None
-    return Trigger(Kind.DEMAND, match.start(), None, match["participle"].lower(), 0.65)
+    participle = _group(sentence, match, "participle")
+    if not is_participle(participle) or participle.lower() == "done" \
+            or _VAGUE_SUBJECT_FOLDED.search(folded, 0, match.start()):
+        return None
+    return Trigger(Kind.DEMAND, match.start(), None, participle.lower(), 0.65)
 
 
 def required_party(sentence: str, start: int) -> str | None:

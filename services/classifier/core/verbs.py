@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # "will VERB" that predicts, describes or evaluates rather than commits ("this will help", "will mean").
 NEVER = frozenset(
     "mean means help allow enable need vary fit seem appear depend remain cost benefit affect become face "
@@ -36,7 +34,8 @@ def is_participle(word: str) -> bool:
     word = word.lower()
     if word in _ADJECTIVES:
         return False
-    return word in _IRREGULAR_PARTICIPLES or (len(word) > 3 and re.fullmatch(r"[a-z]+(?:ed|en)", word) is not None)
+    return word in _IRREGULAR_PARTICIPLES or (len(word) > 3 and word.endswith(("ed", "en")) and word.isascii()
+                                              and word.isalpha())  # [a-z]+(?:ed|en): lowered, so no A-Z is left
 
 
 def is_gerund(word: str) -> bool:
