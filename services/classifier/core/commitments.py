@@ -66,7 +66,7 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
     if not found and has_money(text):
         trigger = money_trigger(text, folded)
         if trigger is not None:
-            actor = name_actor(clause_subject(text, trigger.start), trigger.start == 0, publisher)
+            actor = name_actor(clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
             if not actor.hostile and not _framed(folded, trigger.start):
                 found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
     return min(found, key=lambda f: _place(f.trigger), default=None)
@@ -118,7 +118,7 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
 
 def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None,
                    folded: str) -> Actor | None:
-    subject = clause_subject(text, trigger.start)
+    subject = clause_subject(text, trigger.start, folded)
     words = subject.split()
     last = words[-1] if words else ""
     if _framed(folded, trigger.start):
