@@ -200,13 +200,23 @@ class TriggerWords:
         self._starts = [hit[0] for hit in self._hits]
 
     def within(self, start: int, end: int) -> Cues:
+        # Hits come by start, and no start word of a regex begins another: each regex's starts come sorted.
+        families: set[str] = set()
+        starts: dict[int, list[int]] = {}
         hits, index, size = self._hits, bisect_left(self._starts, start), len(self._starts)
-        inside = []
-        while index < size and hits[index][0] < end:
-            if hits[index][1] <= end:
-                inside.append((hits[index][0] - start, hits[index][2]))
+        while index < size:
+            at, stop, (found, keys) = hits[index]
+            if at >= end:
+                break
+            if stop <= end:
+                families |= found
+                for key in keys:
+                    if key in starts:
+                        starts[key].append(at - start)
+                    else:
+                        starts[key] = [at - start]
             index += 1
-        return _cues_of(inside)
+        return Cues(families, starts)
 
 
 def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:
