@@ -21,8 +21,9 @@ _SUPPORTED = ("en",)
 def classify(release: ReleasePublished) -> ReleaseClassified:
     """Read one release version. Pure: deadlines resolve against ``release.published_at``
     (its calendar date in the release's own time zone), never against the clock."""
-    copied = release.model_dump(include={"release_id", "version", "url", "title", "published_at", "source",
-                                         "locale", "withdrawn"})
+    copied = {"release_id": release.release_id, "version": release.version, "url": release.url,
+              "title": release.title, "published_at": release.published_at, "source": release.source,
+              "locale": release.locale, "withdrawn": release.withdrawn}
     language = release.locale.split("-")[0].lower()
     if language not in _SUPPORTED:
         return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,

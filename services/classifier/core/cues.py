@@ -47,27 +47,28 @@ _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # what \s matches
 
 
-_Value = tuple[int, int | None, object]  # how far the word ends before the hit's end, its kind, its trigger value
+_Value = tuple[int | None, object]  # the word's kind, its trigger value
 
 
 def _lexicon(terms: tuple[str, ...] = (), triggers: dict[str, object] | None = None) -> Lexicon[_Value]:
-    """The cue words, each with (how far its end is from where the hit ends, its kind, None), ``terms`` as
-    _TERM words, and the words of ``triggers`` (``triggers.TRIGGER_WORDS``) with their value third: a word
-    may be a cue and a trigger word at once."""
+    """The cue words, each with (its kind, None), ``terms`` as _TERM words, and the words of ``triggers``
+    (``triggers.TRIGGER_WORDS``) with their value second: a word may be a cue and a trigger word at once."""
     entries: dict[str, _Value] = {}
     for kind, words in _WORDS.items():
         for word in words.split():
-            if kind == _PAIR:  # held with the space after it: "this" and "care" are no hits
-                entries.update((word + space, (1, kind, None)) for space in _SPACES)
+            if kind == _PAIR:  # held with the start of what _PAIRED needs after it, so that the common "is "
+                # and "this " are no hits: a space and "to" ("for"), or a second space
+                follower = "for" if word in ("right", "time") else "to"
+                for space in _SPACES:
+                    entries.update((word + space + after, (kind, None)) for after in (follower, *_SPACES))
             else:
-                entries[word] = (0, kind, None)
+                entries[word] = (kind, None)
     for term in terms:
         if term in entries:
             raise ValueError(f"{term!r} is a cue word")
-        entries[term] = (0, _TERM, None)
+        entries[term] = (_TERM, None)
     for word, value in (triggers or {}).items():
-        trailing, kind, _ = entries.get(word, (0, None, None))
-        entries[word] = (trailing, kind, value)
+        entries[word] = (entries.get(word, (None, None))[0], value)
     return Lexicon(entries.items())
 
 
@@ -107,12 +108,11 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
     size = len(low)
     values = lexicon.values
     for index, start, end in lexicon.hits(low):
-        trailing, kind, trigger = values[index]
+        kind, trigger = values[index]
         if trigger is not None:
             triggers.append((start, end, trigger))
             if kind is None:
                 continue
-        end -= trailing + 1  # the word's last character
         if kind == _ANYWHERE:
             cues.add(start)
         elif kind == _TERM:
@@ -122,7 +122,7 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
         elif kind == _PREFIX or kind == _PAIR and _PAIRED.match(low, start):
             cues.add(start)
         elif kind == _WHOLE or kind == _SUFFIX:
-            if end + 1 == size or not (low[end + 1].isalnum() or low[end + 1] == "_"):
+            if end == size or not (low[end].isalnum() or low[end] == "_"):
                 cues.add(start)
     return sorted(cues), sorted(terms), triggers
 

@@ -89,7 +89,9 @@ _SENTENCE_PIECES = [
 def test_sentences_split_as_the_plain_splitter_splits():
     texts = [release.body for release in _RELEASES] + _random_texts(_SENTENCE_PIECES, 6000, 17)
     for text in texts:
-        assert split_sentences(text) == _plain_split(text), text
+        found = split_sentences(text)
+        assert found == _plain_split(text), text
+        assert all(type(sentence) is Sentence and sentence.end == sentence[1] for sentence in found), text
 
 
 def test_spaces_are_what_backslash_s_matches():
