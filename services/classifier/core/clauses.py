@@ -15,6 +15,10 @@ from .triggers import TriggerWords, read_cues
 # so that the regex engine skips quickly to those characters.
 _BOUNDARY = re.compile(r"[,;](?:\s+(?:and|but|while|whilst)|(?<=;))\s+(?=\S)", re.IGNORECASE)
 _BOUNDARY_FOLDED = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
+# Whether there is a boundary at all, by regexes that begin with a literal (the fastest scan), over the
+# sentence itself: most sentences have none, and need not be folded here.
+_SEMICOLON = re.compile(r";\s+\S")
+_COMMA_AND = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
 
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
@@ -23,9 +27,9 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
     actor and act, else at most one for the whole sentence. ``words``: the body's trigger words, if known
     (``cues.read_body``)."""
     text = body[sentence.start:sentence.end]
-    if ("," in text or ";" in text) and _BOUNDARY_FOLDED.search(folded := fold(text)):
+    if _has_boundary(text):
         clauses, begin = [], 0
-        for match in _BOUNDARY_FOLDED.finditer(folded):
+        for match in _BOUNDARY_FOLDED.finditer(fold(text)):
             clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
             begin = match.end()
         clauses.append(Sentence(sentence.start + begin, sentence.end))
@@ -47,3 +51,8 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
     commitment = find_commitment(text, publisher, previous, alone=alone,
                                  cues=words.within(*sentence) if words else None)
     return [(sentence, commitment)] if commitment is not None else []
+
+
+def _has_boundary(text: str) -> bool:
+    """``_BOUNDARY.search(text) is not None``."""
+    return ";" in text and _SEMICOLON.search(text) is not None or "," in text and _COMMA_AND.search(text) is not None

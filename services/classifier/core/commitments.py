@@ -52,24 +52,33 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
     low = text.lower()
     folded = fold_lowered(text, low)
     cues = read_cues(folded) if cues is None else cues
-    if not alone and not may_commit(text, cues):
+    money = None if cues.families else has_money(text)  # else read only when no trigger is found
+    if not alone and not cues.families and not money:  # not may_commit(text, cues)
         return None
-    triggers = [(trigger, True) for trigger in demand_triggers(text, low, cues, folded)] + \
-        [(trigger, False) for trigger in obligation_triggers(text, cues, folded) + pledge_triggers(text, cues, folded)]
+    # Demands (those naming whom they ask have an actor), obligations and pledges, by place.
+    triggers = demand_triggers(text, low, cues, folded) + obligation_triggers(text, cues, folded) + \
+        pledge_triggers(text, cues, folded)
+    if len(triggers) > 1:
+        triggers.sort(key=_place)
     found: list[Found] = []
-    for trigger, names in sorted(triggers, key=lambda item: _place(item[0])):  # the first with an actor wins
-        actor = _named_actor(trigger, publisher) if names else _acting(text, trigger, publisher, previous, folded)
+    for trigger in triggers:  # the first with an actor wins
+        if trigger.actor is not None:
+            actor = _named_actor(trigger, publisher)
+        else:
+            actor = _acting(text, trigger, publisher, previous, folded)
         if actor is not None:
             found.append(Found(trigger, actor))
             break
     found += _frames(text, low, publisher, previous, found, alone, folded)
-    if not found and has_money(text):
+    if not found and (has_money(text) if money is None else money):
         trigger = money_trigger(text, folded)
         if trigger is not None:
             actor = name_actor(clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
             if not actor.hostile and not _framed(folded, trigger.start):
                 found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
-    return min(found, key=lambda f: _place(f.trigger), default=None)
+    if len(found) > 1:  # at most two: a trigger's and a frame's
+        return min(found, key=lambda f: _place(f.trigger))
+    return found[0] if found else None
 
 
 def _place(trigger: Trigger) -> tuple[int, bool]:

@@ -49,6 +49,9 @@ _GOING_TO = _compile(
     r"\b(?:(?:is|are|am)\s+(?:going|planning|intending|preparing)|(?<!no )(?<!any )(?<!a )(?<!the )(?<!our )"
     r"(?<!its )(?<!new )(?:plans|intends|plan|intend)|set)\s+to\s+(?:be\s+)?"
     r"(?P<verb>[a-z]+)")
+# Every match of _GOING_TO holds one of these (a quicker scan: the sentences its family words let through
+# mostly hold "plan" or "set" in other words, "planning", "settled").
+_GOING_TO_CORE = re.compile(r"(?:going|planning|intending|preparing|plans?|intends?|set)\s+to\s")
 _NEXT_STEP = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
 _IS_TO = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
 _NOT_PLANS = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|challenge|task|role|hope|intention|"
@@ -236,7 +239,7 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
     if "committed" in present:
         found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
                   if not _STANCE.match(sentence, m.start())]
-    if "going" in present:
+    if "going" in present and _GOING_TO_CORE.search(fold(sentence) if folded is None else folded):
         found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
                   for m in _finditer(_GOING_TO, sentence, folded, cues) if m["verb"].lower() not in _CHANGES]
     if "step" in present:

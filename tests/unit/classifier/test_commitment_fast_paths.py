@@ -121,3 +121,73 @@ def test_the_first_trigger_with_an_actor_is_the_earliest_of_all(labelled_sentenc
         expected = _every_trigger_then_the_earliest(text, "Home Office", previous)
         if expected is not None and not commitments.possessed_commitment(text, text.lower()):
             assert find_commitment(text, "Home Office", previous) == expected, text
+
+
+def test_a_boundary_is_found_where_the_boundary_regex_finds_one(labelled_sentences):
+    rnd = random.Random(10)
+    pieces = [", ", "; ", ",", ";", " and ", "AND ", "But ", " while", "whilſt ", "\t", "\n", "\u00a0", "x", "We will "]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    for text in labelled_sentences + made:
+        assert clauses._has_boundary(text) == (clauses._BOUNDARY.search(text) is not None), text
+
+
+def test_only_the_demands_that_name_whom_they_ask_carry_an_actor(labelled_sentences):
+    rnd = random.Random(11)
+    made = ["".join(rnd.choice(_TRIGGER_WORDS) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + made:
+        low, folded = text.lower(), fold(text)
+        cues = triggers.read_cues(folded)
+        assert all(t.actor is not None for t in triggers.demand_triggers(text, low, cues, folded)), text
+        assert all(t.actor is None for t in triggers.obligation_triggers(text, cues, folded)
+                   + triggers.pledge_triggers(text, cues, folded)), text
+
+
+def _plain_find_commitment(text: str, publisher: str, previous, alone: bool):
+    """``find_commitment`` reading money twice and sorting every trigger list, as it was first written."""
+    if text.rstrip().endswith("?"):
+        return None
+    low, folded = text.lower(), fold(text)
+    cues = read_cues(folded)
+    if not alone and not may_commit(text, cues):
+        return None
+    tagged = [(t, True) for t in triggers.demand_triggers(text, low, cues, folded)] + \
+        [(t, False) for t in triggers.obligation_triggers(text, cues, folded)
+         + triggers.pledge_triggers(text, cues, folded)]
+    found = []
+    for trigger, names in sorted(tagged, key=lambda item: commitments._place(item[0])):
+        actor = commitments._named_actor(trigger, publisher) if names else \
+            commitments._acting(text, trigger, publisher, previous, folded)
+        if actor is not None:
+            found.append(commitments.Found(trigger, actor))
+            break
+    found += commitments._frames(text, low, publisher, previous, found, alone, folded)
+    if not found and commitments.has_money(text):
+        trigger = triggers.money_trigger(text, folded)
+        if trigger is not None:
+            actor = actors.name_actor(actors.clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
+            if not actor.hostile and not commitments._framed(folded, trigger.start):
+                found.append(commitments.Found(trigger, actor if actor.agent else
+                                               actors.Actor(publisher, True, own=True)))
+    return min(found, key=lambda f: commitments._place(f.trigger), default=None)
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["in a paragraph", "alone"])
+def test_a_commitment_is_what_the_plain_reading_finds(labelled_sentences, alone):
+    rnd = random.Random(12)
+    words = _TRIGGER_WORDS + ["£5m ", "$40 million ", "10 million pounds ", "announced ", "the government's ",
+                              "commitment to ", "within one hour ", "by 2021 ", "Councils to get "]
+    made = ["".join(rnd.choice(words) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for previous in (None, actors.Actor("Companies", True)):
+        for text in labelled_sentences + made:
+            assert find_commitment(text, "Home Office", previous, alone=alone) == \
+                _plain_find_commitment(text, "Home Office", previous, alone), text
+
+
+def test_a_sentence_without_the_going_to_core_has_no_going_to_trigger(labelled_sentences):
+    rnd = random.Random(13)
+    words = _TRIGGER_WORDS + ["planning ", "intending ", "preparing ", "intends ", "plan ", "Set ", "settled ",
+                              "to\t", "to\n", "\u00a0", "be ", "open ", "no ", "the "]
+    made = ["".join(rnd.choice(words) for _ in range(rnd.randint(0, 20))) for _ in range(5000)]
+    for text in labelled_sentences + made:
+        if triggers._GOING_TO_CORE.search(fold(text)) is None:
+            assert triggers._GOING_TO.search(text) is None, text
