@@ -34,16 +34,20 @@ _SPECIFIC = [
         r"|\baviation security|\bcustoms\b|\bimmigration\b|\bvisas?\b|\btravel (?:bans?|documents?)")),
     (Category.SANCTIONS, _rule(
         r"\bsanction\w*|\basset freez\w*|\bfreez\w+ (?:of )?assets|\bdesignat\w+|\bembargo\w*|\btravel bans?")),
-    (Category.TRAINING, _rule(
-        r"\btrain(?:ing|ed|ers?)?\b|\bcourses?\b|\bmentor\w*|\bexercises?\b|\bcurriculum|\bmilitary colleges?")),
-    (Category.LEGISLATION, _rule(
-        r"\blegislat\w*|\blaws?\b|\bbill\b|\bact\b|\bregulations?\b|\bstatutory|\bparliament\b|\boffences?\b"
+    (Category.TRAINING, _rule(  # "train" the verb, not the railway ("faster train journeys")
+        r"\btrain(?:ing|ed|ers?)?\b(?! (?:journeys?|services?|lines?|stations?|operators?|fares?|tickets?|travel"
+        r"|routes?|times?|drivers?|companies))|\bcourses?\b|\bmentor\w*|\bexercises?\b|\bcurriculum"
+        r"|\bmilitary colleges?")),
+    (Category.LEGISLATION, _rule(  # not "law enforcement", nor a Member of Parliament
+        r"\blegislat\w*|\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
+        r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
         r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]
 _PREVENTION = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
     r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b")
-_FUNDING = _rule(r"\bfund\w*|\bgrants?\b|\binvest\w*|\bbudgets?\b|\ballocat\w*|\bspend\w*|£|\$|€")
+_FUNDING = _rule(r"\bfund\w*|\bgrants?\b|\binvest\w*|\bbudgets?\b|\ballocat\w*|\bspend\w*|£|\$|€"
+                 r"|\bcalls? for (?:proposals|applications|bids)\b")
 _CAPABILITY = _rule(
     r"\bcapabilit\w*|\bcapacity\b|\bequip\w*|\bpersonnel\b|\bbuild\w*|\bdevelop\w*|\binfrastructure"
     r"|\bresources?\b|\btechnolog\w*|\bsystems?\b|\bintelligence\b|\bdeploy\w*|\bprotect\w*|\bsecurity\b")
@@ -65,7 +69,7 @@ _WORDS = {
                            "powers", "consult", "code of practice", "guidance", "threshold"),
     Category.PREVENTION: ("prevent", "radicali", "extremis", "safeguard", "counter", "diversion", "awareness",
                           "campaign", "resilien", "communit"),
-    Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€"),
+    Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€", "call"),
     Category.INTERNATIONAL_COOPERATION: ("partner", "relationship", "work", "allies", "coalition", "international",
                                          "bilateral", "joint", "un", "united nations", "g7", "g20", "nato", "eu",
                                          "countries", "global"),
