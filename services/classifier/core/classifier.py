@@ -14,7 +14,7 @@ from .publishers import publisher
 from .records import build_commitment
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 
-CLASSIFIER_VERSION = "rules-0.2.0"
+CLASSIFIER_VERSION = "rules-0.2.1"
 _SUPPORTED = ("en",)
 
 
