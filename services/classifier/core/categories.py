@@ -28,7 +28,8 @@ _SPECIFIC = [
         r"(?:companies|firms|industry)|communications companies|(?:internet|tech|social media) platforms?"
         r"|platforms?\b.*\bcontent|(?:remove|removing|removal of|take down|taking down|takedown of)\b[^.]{0,40}"
         r"\b(?:content|material|posts|videos)|(?:terrorist|extremist|illegal|harmful) (?:content|material)"
-        r"|encrypt\w*|end-to-end)")),
+        r"|(?:content|posts|videos)\b[^.]{0,60}\b(?:removed|taken down|deleted)"
+        r"|hosting (?:service )?providers?|encrypt\w*|end-to-end)")),
     (Category.BORDER_SECURITY, _rule(
         r"\bborders?\b|\bwatch-?lists?\b|\bbiometric\w*|\bpassenger (?:name )?(?:data|records?)|\bairport security"
         r"|\baviation security|\bcustoms\b|\bimmigration\b|\bvisas?\b|\btravel (?:bans?|documents?)")),
@@ -45,22 +46,22 @@ _SPECIFIC = [
 ]
 _PREVENTION = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
-    r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b")
+    r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b|\bpropaganda\b")
 _FUNDING = _rule(r"\bfund\w*|\bgrants?\b|\binvest\w*|\bbudgets?\b|\ballocat\w*|\bspend\w*|£|\$|€"
                  r"|\bcalls? for (?:proposals|applications|bids)\b")
 _CAPABILITY = _rule(
     r"\bcapabilit\w*|\bcapacity\b|\bequip\w*|\bpersonnel\b|\bbuild\w*|\bdevelop\w*|\binfrastructure"
     r"|\bresources?\b|\btechnolog\w*|\bsystems?\b|\bintelligence\b|\bdeploy\w*|\bprotect\w*|\bsecurity\b")
 _COOPERATION = _rule(
-    r"\bpartners?\b|\bpartnerships?\b|\brelationships?\b|\bwork(?:ing)? (?:together |closely )?with\b|\ballies"
+    r"\bpartners?\b|\bpartnerships?\b|\brelationships?\b|\bwork(?:ing)? (?:together |closely )?with\b(?! (?:councils|local authorities|schools|industry|businesses))|\ballies"
     r"|\bcoalition\b|\binternational\b|\bbilateral\b|\bjoint(?:ly)?\b|\bun\b|\bunited nations|\bg7\b|\bg20\b"
-    r"|\bnato\b|\beu\b|\bcountries\b|\bglobal\b")
+    r"|\bnato\b|\beu\b|\bcountries\b|\bglobal\b|\binformation[- ]sharing\b|\bshar(?:e|ing) (?:information|intelligence)\b")
 
 
 # Every match of a rule holds one of its words: a rule runs only on text that holds one.
 _WORDS = {
     Category.ONLINE_CONTENT: ("internet", "online ", "social media", "tech", "communications companies", "platform",
-                              "content", "material", "posts", "videos", "encrypt", "end-to-end"),
+                              "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end"),
     Category.BORDER_SECURITY: ("border", "watch", "biometric", "passenger ", "airport security", "aviation security",
                                "customs", "immigration", "visa", "travel "),
     Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),
@@ -68,11 +69,11 @@ _WORDS = {
     Category.LEGISLATION: ("legislat", "law", "bill", "act", "regulation", "statutory", "parliament", "offence",
                            "powers", "consult", "code of practice", "guidance", "threshold"),
     Category.PREVENTION: ("prevent", "radicali", "extremis", "safeguard", "counter", "diversion", "awareness",
-                          "campaign", "resilien", "communit"),
+                          "campaign", "resilien", "communit", "propaganda"),
     Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€", "call"),
     Category.INTERNATIONAL_COOPERATION: ("partner", "relationship", "work", "allies", "coalition", "international",
                                          "bilateral", "joint", "un", "united nations", "g7", "g20", "nato", "eu",
-                                         "countries", "global"),
+                                         "countries", "global", "information", "shar"),
     Category.CAPABILITY_BUILDING: ("capabilit", "capacity", "equip", "personnel", "build", "develop", "infrastructure",
                                    "resource", "technolog", "system", "intelligence", "deploy", "protect", "security"),
 }

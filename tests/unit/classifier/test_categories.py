@@ -37,3 +37,20 @@ def test_a_member_of_parliament_or_law_enforcement_is_no_legislation():
 def test_a_call_for_proposals_is_funding():
     assert categorise("It will launch a call for proposals opening on July 6, 2017.", has_money=False) == \
         Category.FUNDING
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("They will also have to address the reappearance of content which has previously been removed.",
+     Category.ONLINE_CONTENT),
+    ("Hosting service providers should establish user-friendly complaint mechanisms.", Category.ONLINE_CONTENT),
+    ("We will continue to lead Coalition efforts to puncture and disrupt Daesh propaganda.", Category.PREVENTION),
+    ("We intend to take measures to address barriers to information-sharing.", Category.INTERNATIONAL_COOPERATION),
+])
+def test_words_that_name_a_category_without_its_usual_keywords(text, category):
+    assert categorise(text, has_money=False) == category
+
+
+def test_working_with_councils_is_no_international_cooperation():
+    assert categorise("We will be working with councils to make sure that happens.", has_money=False) == \
+        Category.OTHER
+    assert categorise("We will work closely with our allies.", has_money=False) == Category.INTERNATIONAL_COOPERATION
