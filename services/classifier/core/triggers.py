@@ -286,6 +286,8 @@ def obligation_triggers(sentence: str, cues: Cues | None = None, folded: str | N
 def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None, float]:
     if verb == "become" and after == "available" or verb == "be" and after == "able":
         return Kind.PLEDGE, 0.6  # "funding will become available", "families will be able to access"
+    if verb == "lead" and after not in ("to", "in", "into", ""):
+        return Kind.PLEDGE, 0.8  # "the two countries will lead joint work"; "will lead to" predicts
     if verb in ("not", "never", "no") or verb in NEVER or verb in _DEMAND_VERBS and verb != "require":
         return None, 0.0  # "will press firms to": the demand trigger names whom
     if verb == "be":

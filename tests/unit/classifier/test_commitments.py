@@ -40,6 +40,8 @@ PUBLISHER = "Home Office"
                  "platforms", id="essential-for"),
     pytest.param("The Prime Minister and the President will press relevant firms to establish an industry forum.",
                  Kind.DEMAND, "relevant firms", id="will-press-is-a-demand"),
+    pytest.param("The two countries will lead joint work with the tech companies.", Kind.PLEDGE, "two countries",
+                 id="will-lead-work"),
 ])
 def test_commitments_with_kind_and_actor(sentence, kind, actor):
     found = find_commitment(sentence, PUBLISHER)
@@ -64,6 +66,7 @@ def test_commitments_with_kind_and_actor(sentence, kind, actor):
     pytest.param("Will the companies act in time?", id="question"),
     pytest.param("Secretary Kelly will announce the new measures today in Washington.", id="announced-today"),
     pytest.param("We will not tolerate attacks on our values.", id="negated"),
+    pytest.param("These measures will lead to safer streets.", id="will-lead-to-predicts"),
 ])
 def test_sentences_that_are_not_commitments(sentence):
     assert find_commitment(sentence, PUBLISHER) is None
