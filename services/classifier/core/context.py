@@ -29,6 +29,16 @@ def _trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(words, words[1:], words[2:]))
 
 
+def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
+    """False when no trigram in ``trigrams`` can be one of ``_trigrams(lowered)``: each of its words would be
+    in ``lowered.lower()``. Cheaper than reading the trigrams of ``lowered``."""
+    low = lowered if lowered.isascii() else lowered.lower()
+    for first, second, third in trigrams:
+        if first in low and second in low and third in low:
+            return True
+    return False
+
+
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
                      published: date) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
@@ -37,8 +47,10 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
     lenders = _Lenders(sentences, body, published)
-    # The sentence of a commitment with no deadline has none to lend: skip it without reading it again.
+    # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
+    # one with a deadline holds a digit or a calendar word.
     lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)
+    lenders.may_hold.update((commitment.span, True) for commitment in commitments if commitment.deadlines)
     return [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
 
 
@@ -48,8 +60,8 @@ class _Lenders:
     def __init__(self, sentences: list[Sentence], body: str, published: date) -> None:
         self.sentences, self.body, self.published = sentences, body, published
         self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
-        self.may_hold: dict[int, bool] = {}  # by sentence start, as the caches below
-        self.trigrams: dict[int, set[tuple[str, str, str]]] = {}
+        self.may_hold: dict[tuple[int, int], bool] = {}  # by span
+        self.trigrams: dict[int, set[tuple[str, str, str]]] = {}  # by sentence start, as the one below
         self.deadlines: dict[int, list] = {}
         self.silent: set[tuple[int, int]] = set()  # spans of sentences known to set no deadline
 
@@ -66,17 +78,21 @@ class _Lenders:
             # a sentence known to set no deadline, or with no digit or calendar word, lends nothing
             if neighbour in self.silent or not self._may_hold(neighbour):
                 continue
+            theirs = self._trigrams(neighbour)
             if trigrams is None:
+                if not _may_share(theirs, lowered):
+                    continue
                 trigrams = _trigrams(lowered)
-            if trigrams.isdisjoint(self._trigrams(neighbour)):
+            if trigrams.isdisjoint(theirs):
                 continue
             borrowed += self._named_in(neighbour, lowered)
         return commitment.model_copy(update={"deadlines": borrowed[:1]}) if borrowed else commitment
 
     def _may_hold(self, sentence: Sentence) -> bool:
-        if sentence.start not in self.may_hold:
-            self.may_hold[sentence.start] = may_hold_deadline(self.body[sentence.start:sentence.end])
-        return self.may_hold[sentence.start]
+        known = self.may_hold.get(sentence)
+        if known is None:
+            known = self.may_hold[sentence] = may_hold_deadline(self.body[sentence.start:sentence.end])
+        return known
 
     def _trigrams(self, sentence: Sentence) -> set[tuple[str, str, str]]:
         if sentence.start not in self.trigrams:

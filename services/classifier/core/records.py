@@ -37,10 +37,28 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
         id=commitment_id(release_id, text, found.actor.name, lowered=folded if text.isascii() else None),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
         category=categorise(text, has_money=money is not None, folded=folded),
-        counter_terrorism=release_ct or mentions_terrorism(text)
-        or (mentions_terrorism(context) if context_ct is None else context_ct),
+        counter_terrorism=release_ct or _names_terrorism(text, context, context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
     )
+
+
+def _names_terrorism(text: str, context: str, context_ct: bool | None) -> bool:
+    """``mentions_terrorism(text) or context_ct`` (``context_ct``: ``mentions_terrorism(context)``, if known)."""
+    if context_ct is None:
+        return mentions_terrorism(text) or mentions_terrorism(context)
+    if context_ct:
+        return True
+    # A term found in ``text`` reads nothing outside ``text`` but the character either side (``\b``, the end of
+    # "jihad\w*"), so where ``text`` stands in ``context`` between non-word characters, ``context`` holds it too.
+    at = context.find(text)
+    if at != -1 and not _is_word_at(context, at - 1) and not _is_word_at(context, at + len(text)):
+        return False
+    return mentions_terrorism(text)
+
+
+def _is_word_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` a character ``\\w`` matches (False outside ``text``)?"""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 def _own_deadlines(deadlines: list) -> list:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from schemas import Category
-from services.classifier.core import categories, classifier, context, deadlines, money, records
+from services.classifier.core import categories, classifier, context, deadlines, money, records, terrorism
 from services.classifier.core.calendar_units import MONTH
 from services.classifier.core.deadline_rules import CORES, MONTH_NAME, NEEDS, RULES
 from services.classifier.core.folding import any_in, fold
@@ -180,3 +180,35 @@ def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
         assert context.borrow_deadlines(commitments, sentences, body, published) == plain
         lent += sum(1 for before, after in zip(commitments, plain) if before.deadlines != after.deadlines)
     assert lent >= 3
+
+
+_TERROR_PIECES = ["terror", "terrorist ", "jihad", "jihadists", "Prevent", " programme", "Prevent)", "isis", "x", "_",
+                  "é", " ", ". ", "\n", "-", "counter", "bombing", "the ", "hostage"]
+
+
+def test_sentence_read_for_terrorism_only_when_its_paragraph_may_not_decide(labelled_sentences):
+    rnd = random.Random(27)
+    made = ["".join(rnd.choice(_TERROR_PIECES) for _ in range(rnd.randint(0, 6))) for _ in range(3000)]
+    for text in labelled_sentences[:1000] + made:
+        for _ in range(3):
+            before, after = ("".join(rnd.choice(_TERROR_PIECES) for _ in range(rnd.randint(0, 2))) for _ in "ab")
+            context = before + text + after
+            known = terrorism.mentions_terrorism(context)
+            plain = terrorism.mentions_terrorism(text) or known
+            assert records._names_terrorism(text, context, known) == plain, (text, context)
+            assert records._names_terrorism(text, context, None) == plain, (text, context)
+
+
+def test_commitment_trigrams_read_whenever_a_neighbour_may_share_one(labelled_sentences):
+    words = ["new", "rules", "parking", "petrol", "cars", "the", "ban", "sale", "x", "newer", "’s", "-"]
+    rnd = random.Random(28)
+    made = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 8))) for _ in range(2000)]
+    texts = labelled_sentences + made
+    pairs = list(zip(texts, texts[1:])) + [(text, text) for text in texts[::7]]
+    shared = 0
+    for neighbour, text in pairs:
+        theirs, lowered = context._trigrams(neighbour), text.lower()
+        if not context._trigrams(lowered).isdisjoint(theirs):
+            shared += 1
+            assert context._may_share(theirs, lowered), (neighbour, text)
+    assert shared > 150
