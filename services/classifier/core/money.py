@@ -6,7 +6,7 @@ import re
 
 from schemas import Money
 
-from .folding import case_sensitive, finditer_folded, fold
+from .folding import case_sensitive, finditer_folded, fold, matches_at, word_starts
 from .numbers import NUMBER, parse_number
 
 _SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
@@ -35,6 +35,14 @@ _ANY_FOLDED = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b"
 _PREFIXED_FOLDED = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
                               rf"(?:\s?(?P<scale>{_SCALE_RE}))?")
 _SUFFIXED_FOLDED = case_sensitive(_SUFFIXED)
+# Every match of _PREFIXED begins with one of these: it is tried only where one begins (a regex that starts
+# with a group of alternatives gets no fast scan).
+_PREFIX_STARTS = ("£", "$", "€", "us$", "gbp", "usd", "eur")
+
+
+def _prefixed(folded: str):
+    """What ``_PREFIXED_FOLDED.finditer(folded)`` finds."""
+    return matches_at(_PREFIXED_FOLDED, folded, word_starts(folded, _PREFIX_STARTS))
 
 
 def _has_symbol(text: str) -> bool:
@@ -57,8 +65,8 @@ def _matches(text: str, folded: str | None = None):
     if not symbol and (not _names_currency(folded) or _ANY_FOLDED.search(folded) is None):
         return
     if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
-        for match in finditer_folded(_PREFIXED, _PREFIXED_FOLDED, text, folded):
-            yield match, _SYMBOLS
+        for hit in _prefixed(folded):
+            yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
     if "pound" in folded or "dollar" in folded or "euro" in folded:
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
@@ -81,7 +89,7 @@ def has_money(text: str) -> bool:
     folded = fold(text)
     if not (symbol or _names_currency(folded)):  # most text: tested before a generator is made
         return False
-    if symbol and _PREFIXED_FOLDED.search(folded) is not None:  # the number of a prefixed amount always parses
+    if symbol and next(_prefixed(folded), None) is not None:  # the number of a prefixed amount always parses
         return True
     return any(parse_number(match["num"]) is not None for match, _ in _matches(text, folded))
 
