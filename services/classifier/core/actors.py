@@ -41,7 +41,7 @@ _HOSTILE = re.compile(
 _PUBLIC = re.compile(
     r"^(?:the\s+)?(?:(?:more|many|most|all|some|young|other)\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|parents|drivers|"
     r"individuals|residents|consumers|households|families|travellers|visitors|citizens|patients|users|"
-    r"young people|children|customers|pupils|students)$",
+    r"young people|children|customers|pupils|students|(?:many|most|some|a few|few) of us)$",
     re.IGNORECASE,
 )
 # The last subordinating word of a clause's subject: ".*" runs to the end and backs off to the rightmost one.

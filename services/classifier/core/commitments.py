@@ -28,6 +28,9 @@ _TIME = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomo
 _SEE_DONE = re.compile(r"\bsee\s+(?:[^\s.;]+\s+){1,8}?[a-z]+ed\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:that|which)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PERSON = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
+# People described, not an actor's promise: "those who will be separated from their families".
+_PEOPLE_WHO = re.compile(r"\b(?:those|anyone|everyone|people|others|many|all|some|each)\s+who\s+(?:\w+ly\s+)?$",
+                         re.IGNORECASE)
 _PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
 
 
@@ -130,7 +133,7 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     subject = clause_subject(text, trigger.start, folded)
     words = subject.split()
     last = words[-1] if words else ""
-    if _framed(folded, trigger.start):
+    if _framed(folded, trigger.start) or _PEOPLE_WHO.search(text, 0, trigger.start):
         return None
     pronoun = _PRONOUN.match(last) is not None
     if pronoun and trigger.verb in ("be a", "be an"):

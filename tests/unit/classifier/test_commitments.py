@@ -67,6 +67,12 @@ def test_commitments_with_kind_and_actor(sentence, kind, actor):
     pytest.param("Secretary Kelly will announce the new measures today in Washington.", id="announced-today"),
     pytest.param("We will not tolerate attacks on our values.", id="negated"),
     pytest.param("These measures will lead to safer streets.", id="will-lead-to-predicts"),
+    pytest.param("Many of us will have more personal memories too, of happy times with family and friends.",
+                 id="some-of-us-is-no-actor"),
+    pytest.param("We thank those who will be separated by their duty from their families this Christmas.",
+                 id="people-described"),
+    pytest.param("Our gratitude goes to those who will have to spend Christmas away from the people they love.",
+                 id="people-described-obligation"),
 ])
 def test_sentences_that_are_not_commitments(sentence):
     assert find_commitment(sentence, PUBLISHER) is None
