@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import NamedTuple
 
 from aiohttp import web
 
@@ -35,6 +37,27 @@ def offset_firing_in(seconds: float, due: date) -> tuple[str, datetime]:
     on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
     fire_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
     return f"PT{int((on_day - fire_at).total_seconds())}S", fire_at
+
+
+class SoonReminder(NamedTuple):
+    path: Path  # the subscriptions file
+    due: date
+    offset: str
+    fire_at: datetime
+
+
+def desk_reminded_soon(write_yaml, hook_url: str, seconds: float = 2.0) -> SoonReminder:
+    """Subscription "desk", one webhook to ``hook_url`` and one reminder, which fires ``seconds`` from now
+    for a commitment due in two days (with the reminder time at 00:00)."""
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    offset, fire_at = offset_firing_in(seconds, due)
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    reminders: [{offset}]
+    channels: [{{webhook: {{url: "{hook_url}"}}}}]
+""")
+    return SoonReminder(path, due, offset, fire_at)
 
 
 async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):

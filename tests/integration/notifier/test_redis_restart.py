@@ -2,14 +2,14 @@
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from samples import dated, release
 from services.common.embedded_redis import EmbeddedRedis, free_port
 
-from notifier_harness import fast_config, offset_firing_in, wait_for
+from notifier_harness import desk_reminded_soon, fast_config, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -31,14 +31,7 @@ def settings(settings, redis_with_aof):
 
 async def test_reminder_fires_once_after_redis_restarts(notifier, receiver, write_yaml, publish_classified,
                                                         redis_with_aof):
-    due = datetime.now(timezone.utc).date() + timedelta(days=2)
-    offset, fire_at = offset_firing_in(2.0, due)
-    path = write_yaml(f"""
-subscriptions:
-  - id: desk
-    reminders: [{offset}]
-    channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]
-""")
+    path, due, _, fire_at = desk_reminded_soon(write_yaml, receiver.url("hook"))
     config = fast_config(reminder_time="00:00")
     first = await notifier(config=config, subscriptions=path, run_scheduler=False)
     await publish_classified(first.service, release(dated("c-dated", due)))

@@ -10,7 +10,7 @@ from samples import dated, release
 from schemas import decode_event
 from schemas.streams import EVENT_FIELD, REMINDERS
 
-from notifier_harness import fast_config, handled, offset_firing_in, wait_for
+from notifier_harness import desk_reminded_soon, fast_config, handled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +21,7 @@ async def _reminders_published(service):
 
 
 async def test_reminder_survives_restart_and_fires_once(notifier, receiver, write_yaml, publish_classified):
-    due = datetime.now(timezone.utc).date() + timedelta(days=2)
-    offset, fire_at = offset_firing_in(2.0, due)
-    path = write_yaml(f"""
-subscriptions:
-  - id: desk
-    reminders: [{offset}]
-    channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]
-""")
+    path, due, offset, fire_at = desk_reminded_soon(write_yaml, receiver.url("hook"))
     config = fast_config(reminder_time="00:00")
     first = await notifier(config=config, subscriptions=path, run_scheduler=False)  # adds jobs, never fires
     commitment = dated("c-dated", due)
