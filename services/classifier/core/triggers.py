@@ -148,12 +148,9 @@ def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues:
     return finditer_folded(pattern, _FOLDED[id(pattern)], sentence, folded)
 
 
-# One pass over the lowercased sentence finds every family whose words it holds: exactly the families for
-# which ``any(word in low for word in _NEEDS[family])``; ``read_cues`` finds the starts too.
-_FAMILY_WORDS = Lexicon(
-    (word, frozenset(family for family, words in _NEEDS.items() if word in words))
-    for word in sorted({word for words in _NEEDS.values() for word in words}))
-# Each word a family needs or a regex starts with: (its families, the keys of the regexes it starts).
+# Each word a family needs or a regex starts with: (its families, the keys of the regexes it starts). One pass
+# over a lowercased sentence finds every family whose words it holds (exactly the families for which
+# ``any(word in low for word in _NEEDS[family])``), and where each regex of ``_STARTS`` may begin.
 TRIGGER_WORDS = {
     word: (frozenset(family for family, words in _NEEDS.items() if word in words),
            tuple(key for key, words in _STARTS.items() if word in words))
@@ -164,8 +161,7 @@ _CUE_WORDS = Lexicon(TRIGGER_WORDS.items())
 
 def trigger_families(low: str) -> set[str]:
     """The families of ``_NEEDS`` whose words ``low`` (a lowercased sentence) holds."""
-    values = _FAMILY_WORDS.values
-    return set().union(*{values[index] for index, _, _ in _FAMILY_WORDS.hits(low)})
+    return read_cues(low).families
 
 
 def read_cues(folded: str) -> Cues:
