@@ -61,8 +61,13 @@ class CloudEvent(BaseModel, Generic[DataT]):
         )
 
     def to_json(self) -> bytes:
-        return self.model_dump_json(exclude_none=True).encode()
+        """Structured-mode JSON. Unset optional attributes are left out, as CloudEvents asks; ``data`` is
+        dumped whole, nulls included, so that every event decodes back to itself."""
+        absent = {name for name in _OPTIONAL_ATTRIBUTES if getattr(self, name) is None}
+        return self.model_dump_json(exclude=absent or None).encode()
 
+
+_OPTIONAL_ATTRIBUTES = ("subject",)
 
 _REGISTRY: dict[str, type[CloudEvent[Any]]] = {}
 

@@ -33,7 +33,7 @@ def message_json(message: Message) -> bytes:
         return alert_event(message).to_json()
     body = {"specversion": "1.0", "id": message.digest_id, "source": SOURCE, "type": DIGEST_TYPE,
             "schemaversion": 1, "time": message.created_at.isoformat(), "subject": message.subscription_id,
-            "datacontenttype": "application/json", "data": message.model_dump(mode="json", exclude_none=True)}
+            "datacontenttype": "application/json", "data": message.model_dump(mode="json")}
     return json.dumps(body).encode()
 
 

@@ -25,8 +25,8 @@ CATEGORIES = {
     "legislation", "sanctions", "prevention", "international_cooperation", "other",
 }
 GROUPS = {"ct": "counter-terrorism pledges", "dm": "demands", "nc": "other commitments", "ng": "no commitments"}
-ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
-DURATION = re.compile(r"^PT(\d+H)?(\d+M)?(\d+S)?$")
+ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2,3}-[a-z0-9]+(-[a-z0-9]+)*$")
+DURATION = re.compile(r"^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$")
 
 
 def _iso_date(value: object) -> bool:
@@ -67,7 +67,7 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
             problems.append(f"{where}: bad period end {d.get('end')!r}")
     elif kind == "response_time":
         for key in ("min", "max"):
-            if not DURATION.match(str(d.get(key))) or d.get(key) == "PT":
+            if not DURATION.match(str(d.get(key))) or d.get(key) in ("P", "PT") or str(d.get(key)).endswith("T"):
                 problems.append(f"{where}: bad duration {key}={d.get(key)!r}")
     else:
         problems.append(f"{where}: unknown deadline type {kind!r}")
@@ -118,7 +118,7 @@ def check(root: Path) -> tuple[list[str], dict]:
         if rel.get("id") != rid:
             problems.append(f"{rid}: id {rel.get('id')!r} does not match the file name")
         if not ID_PATTERN.match(rid):
-            problems.append(f"{rid}: id is not <group>-NN-slug")
+            problems.append(f"{rid}: id is not <group>-NN-slug or <group>-NNN-slug")
         missing = RELEASE_FIELDS - set(rel)
         unknown = set(rel) - RELEASE_FIELDS - OPTIONAL_FIELDS
         if missing or unknown:
