@@ -12,6 +12,8 @@ from services.common.logs import setup_logging
 from services.common.settings import Settings
 
 from .backfill_cli import add_backfill_arguments, run_backfill
+from .evaluation import add_arguments as add_evaluation_arguments
+from .training import add_arguments as add_training_arguments
 from .subscriptions_cli import register as register_subscriptions
 
 
@@ -117,7 +119,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import main as evaluate
 
-    return evaluate(args.dir, as_json=args.json)
+    return evaluate(args.dir, as_json=args.json, show_errors=args.errors, rules_only=args.rules_only)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import train
+
+    return train(args.dir, output=args.output, compare=args.compare)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,10 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_backfill_arguments(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
-    evaluate = sub.add_parser("eval", help="measure the classifier against a labelled set")
-    evaluate.add_argument("dir", type=Path, metavar="DIR", help="folder with releases/ and labels.json")
-    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate = sub.add_parser("eval", help="measure the classifier against a labelled set (default: both splits)")
+    add_evaluation_arguments(evaluate)
     evaluate.set_defaults(func=cmd_eval)
+
+    training = sub.add_parser("train", help="fit the classifier's decision model on the training split")
+    add_training_arguments(training)
+    training.set_defaults(func=cmd_train)
 
     register_subscriptions(sub)
     return parser

@@ -1,4 +1,9 @@
-"""``pledgewatch eval DIR``: measure the classifier against a labelled set.
+"""``pledgewatch eval [DIR]``: measure the classifier against a labelled set.
+
+With no DIR, both splits of the project's corpus side by side: the training split (``tests/data``) and
+the blind validation split (``tests/data/validation``), each with the rules alone and with rules plus the
+model. A set holding a ``BLIND`` file is measured in aggregate only: its per-item mistakes are never
+printed, so that whoever tunes the classifier cannot tune on it.
 
 DIR holds ``releases/*.json`` (release files) and ``labels.json`` (labels keyed by
 release id, following LABELING.md). A labelled commitment is matched by a found
@@ -218,12 +223,28 @@ def _field(got: Commitment, name: str):
     return getattr(value, "value", value)
 
 
-def evaluate(directory: Path) -> dict:
-    """All the figures for the labelled set in ``directory``, with the mistakes behind them."""
+ROOT = Path(__file__).resolve().parents[1]
+SPLITS = {"training": ROOT / "tests" / "data", "validation": ROOT / "tests" / "data" / "validation"}
+BLIND_MARKER = "BLIND"
+
+
+class BlindSetError(Exception):
+    """Per-item mistakes were asked for on a blind set."""
+
+
+def is_blind(directory: Path) -> bool:
+    return (Path(directory) / BLIND_MARKER).exists()
+
+
+def evaluate(directory: Path, *, rules_only: bool = False) -> dict:
+    """All the figures for the labelled set in ``directory``, with the mistakes behind them (none for a
+    blind set); ``rules_only``: without the decision model."""
     tally: Counter = Counter()
     errors: list = []
     for release, label in load_set(Path(directory)):
-        score_release(classify(release), label, release.body, tally, errors)
+        score_release(classify(release, rules_only=rules_only), label, release.body, tally, errors)
+    if is_blind(directory):
+        errors = []
 
     def accuracy(name: str) -> float | None:
         return round(tally[f"ok_{name}"] / tally[f"n_{name}"], 3) if tally[f"n_{name}"] else None
@@ -256,13 +277,48 @@ def format_report(figures: dict, *, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
-def main(dir_path: Path | str, *, as_json: bool = False, show_errors: bool = False) -> int:
-    """Print the figures for ``dir_path``; 0 on success, 2 when it is not a labelled set."""
+def format_splits(rows: dict[str, dict]) -> str:
+    """One line per (split, classifier): the headline figures side by side."""
+    lines = [f"{'':26}{'commitments P / R / F1':>25}{'deadlines P / R / F1':>25}{'kind':>7}{'CT':>7}{'releases':>10}"]
+    for name, figures in rows.items():
+        c, d = figures["commitments"], figures["deadlines"]
+        kind = figures["on_matched"]["kind"]
+        lines.append(f"{name:26}{c['precision']:>8.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
+                     f"{d['precision']:>8.3f} / {d['recall']:.3f} / {d['f1']:.3f}"
+                     f"{kind if kind is not None else 0:>7.3f}{figures['release_counter_terrorism_accuracy'] or 0:>7.3f}"
+                     f"{figures['releases']:>10}")
+    return "\n".join(lines)
+
+
+def evaluate_splits(splits: dict[str, Path] = SPLITS) -> dict[str, dict]:
+    """Each split that exists, with the rules alone and with the model: ``{"training, rules + model": …}``."""
+    rows = {}
+    for split, directory in splits.items():
+        if not (directory / "labels.json").is_file():
+            continue
+        for name, rules_only in (("rules only", True), ("rules + model", False)):
+            figures = evaluate(directory, rules_only=rules_only)
+            figures.pop("errors")
+            rows[f"{split}, {name}"] = figures
+    return rows
+
+
+def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_errors: bool = False,
+         rules_only: bool = False) -> int:
+    """Print the figures for ``dir_path`` (both splits when None); 0 on success, 2 when it is not a labelled
+    set or mistakes are asked of a blind one."""
+    if dir_path is None:
+        rows = evaluate_splits()
+        print(json.dumps(rows, indent=2) if as_json else format_splits(rows))
+        return 0
     directory = Path(dir_path)
     if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
         print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
         return 2
-    figures = evaluate(directory)
+    if show_errors and is_blind(directory):
+        print(f"{directory} is a blind set: only its aggregate figures are shown", file=sys.stderr)
+        return 2
+    figures = evaluate(directory, rules_only=rules_only)
     if as_json:
         print(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     else:
@@ -270,10 +326,16 @@ def main(dir_path: Path | str, *, as_json: bool = False, show_errors: bool = Fal
     return 0
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, nargs="?", metavar="DIR",
+                        help="folder with releases/ and labels.json (default: both splits of tests/data)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--errors", action="store_true", help="list every mistake (not on a blind set)")
+    parser.add_argument("--rules-only", action="store_true", help="without the decision model")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("dir", type=Path)
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--errors", action="store_true", help="list every mistake")
+    add_arguments(parser)
     args = parser.parse_args()
-    sys.exit(main(args.dir, as_json=args.json, show_errors=args.errors))
+    sys.exit(main(args.dir, as_json=args.json, show_errors=args.errors, rules_only=args.rules_only))

@@ -5,22 +5,29 @@ from __future__ import annotations
 from schemas import ReleaseClassified, ReleasePublished
 
 from .aliases import acronyms
-from .clauses import commitments_in
-from .cues import candidate_sentences, read_body
-from .money import dollar_of
+from .commitments import Found
 from .context import borrow_deadlines
-from .sentences import split_sentences
+from .cues import read_body
+from .decision import DecisionModel, shipped_model
+from .money import dollar_of
+from .proposals import Proposal, propose
 from .publishers import publisher
 from .records import build_commitment
+from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
+from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules-0.2.1"
+CLASSIFIER_VERSION = "rules+model-0.3.0"
 _SUPPORTED = ("en",)
 
 
-def classify(release: ReleasePublished) -> ReleaseClassified:
+def classify(release: ReleasePublished, *, model: DecisionModel | None = None,
+             rules_only: bool = False) -> ReleaseClassified:
     """Read one release version. Pure: deadlines resolve against ``release.published_at``
-    (its calendar date in the release's own time zone), never against the clock."""
+    (its calendar date in the release's own time zone), never against the clock.
+
+    Rules propose clauses (:mod:`.proposals`), ``model`` (the shipped one by default) decides which are
+    commitments and of which kind; ``rules_only`` keeps exactly what the rules read, for comparison."""
     copied = {"release_id": release.release_id, "version": release.version, "url": release.url,
               "title": release.title, "published_at": release.published_at, "source": release.source,
               "locale": release.locale, "withdrawn": release.withdrawn}
@@ -36,25 +43,52 @@ def classify(release: ReleasePublished) -> ReleaseClassified:
     names = acronyms(body, who)
     commitments = []
     sentences = split_sentences(body)
-    previous = None
     paragraph_ct: dict[str, bool] = {}
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
-    for whole in candidate_sentences(body, sentences, cues=words.cues):
-        for sentence, found in commitments_in(body, whole, who, previous, words.triggers):
-            if found.actor.name in names:
-                found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
-            previous = found.actor
-            context = _paragraph(body, sentence.start, sentence.end)
-            if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
-                paragraph_ct[context] = mentions_terrorism(context)
-            commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
-                                                release_ct=score >= THRESHOLD, dollar=dollar,
-                                                context_ct=paragraph_ct.get(context)))
+    model = None if rules_only else model or shipped_model()
+    for sentence, found, features in propose(body, sentences, words, who):
+        found = _decided(found, features, model, body[sentence.start:sentence.end], who)
+        if found is None:
+            continue
+        if found.actor.name in names:
+            found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
+        context = _paragraph(body, sentence.start, sentence.end)
+        if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
+            paragraph_ct[context] = mentions_terrorism(context)
+        commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
+                                            release_ct=score >= THRESHOLD, dollar=dollar,
+                                            context_ct=paragraph_ct.get(context)))
     commitments = borrow_deadlines(commitments, sentences, body, published)
+    # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
+    if score < THRESHOLD and any(c.counter_terrorism for c in commitments):
+        score = THRESHOLD
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
         counter_terrorism_score=score, evidence=evidence, commitments=commitments,
     )
+
+
+def proposals_of(release: ReleasePublished) -> list[Proposal]:
+    """What the rules propose in ``release`` (what training learns from)."""
+    body = release.body
+    return propose(body, split_sentences(body), read_body(body), publisher(release))
+
+
+def _decided(found: Found | None, features: set[str], model: DecisionModel | None, text: str,
+             who: str) -> Found | None:
+    """The commitment a proposal makes once the model has weighed it (the rules' reading without one)."""
+    if model is None:
+        return found
+    decision = model.decide(features, found is not None)
+    if decision is None:
+        return None
+    probability, kind = decision
+    if found is None:
+        return read_unruled(text, who, kind, probability)
+    trigger = found.trigger._replace(kind=kind, confidence=probability)
+    if kind != found.trigger.kind:  # the rules' actor was read for the other kind
+        return read_unruled(text, who, kind, probability)
+    return found._replace(trigger=trigger)
 
 
 def _paragraph(body: str, start: int, end: int) -> str:

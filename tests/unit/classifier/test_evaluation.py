@@ -41,3 +41,50 @@ def test_deadlines_compare_by_value_not_by_text():
                                                                                      86400.0)
     assert deadline_key({"type": "period", "start": "2017-11-29", "end": None}) == ("period", "2017-11-29",
                                                                                     None, True)
+
+
+def _labelled_set(root, *, blind: bool):
+    import json
+
+    (root / "releases").mkdir(parents=True)
+    body = "The department will publish the guidance by March 2019."
+    (root / "releases" / "nc-01-x.json").write_text(json.dumps({
+        "id": "nc-01-x", "url": "https://example.org/x", "title": "T", "published_at": "2018-01-10T00:00:00+00:00",
+        "source": "example.org", "body": body}))
+    (root / "labels.json").write_text(json.dumps({"nc-01-x": {
+        "is_counter_terrorism": False, "text_complete": True, "non_commitments": [],
+        "commitments": [{"quote": "The department will publish the guidance", "kind": "pledge", "actor": "department",
+                         "category": "other", "counter_terrorism": False, "money": None, "deadlines": []}]}}))
+    if blind:
+        (root / "BLIND").write_text("aggregate figures only\n")
+    return root
+
+
+def test_a_blind_set_shows_aggregate_figures_but_never_its_mistakes(tmp_path, capsys):
+    from pledgewatch.evaluation import evaluate, main
+
+    blind = _labelled_set(tmp_path / "validation", blind=True)
+    assert main(blind, show_errors=True) == 2
+    assert "blind set" in capsys.readouterr().err
+    figures = evaluate(blind)
+    assert figures["errors"] == [] and figures["commitments"]["labelled"] == 1
+    assert main(blind) == 0
+    assert "commitments" in capsys.readouterr().out
+
+
+def test_an_open_set_lists_its_mistakes(tmp_path, capsys):
+    from pledgewatch.evaluation import main
+
+    assert main(_labelled_set(tmp_path / "training", blind=False), show_errors=True) == 0
+    assert "deadlines differ" in capsys.readouterr().out
+
+
+def test_both_splits_are_reported_side_by_side(tmp_path):
+    from pledgewatch.evaluation import evaluate_splits, format_splits
+
+    splits = {"training": _labelled_set(tmp_path / "t", blind=False),
+              "validation": _labelled_set(tmp_path / "v", blind=True)}
+    text = format_splits(evaluate_splits(splits))
+    for row in ("training, rules only", "training, rules + model", "validation, rules only",
+                "validation, rules + model"):
+        assert row in text

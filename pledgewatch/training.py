@@ -1,0 +1,189 @@
+"""``pledgewatch train``: fit the classifier's decision stage on the training split.
+
+Every proposal the rules make in a labelled release (:mod:`services.classifier.core.proposals`) becomes
+one example: a commitment when it covers at least half of a labelled quote (the rule ``pledgewatch eval``
+matches by), or lies mostly inside one; its kind is that label's kind. Two logistic regressions
+(scikit-learn, L2, ``liblinear``: deterministic) learn whether a proposal commits and whether it is a
+demand; the threshold on P(commitment) is the one that gives the best commitment F1 over release-grouped
+cross-validation. The weights go to ``services/classifier/core/model/decision.json`` as plain JSON.
+
+``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
+held-out releases: the honest figure for the training split. The validation split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from schemas import ReleasePublished
+from services.classifier.core import classify
+from services.classifier.core.classifier import proposals_of
+from services.classifier.core.decision import MODEL_FILE, DecisionModel, Linear
+from services.classifier.core.signals import tied
+
+from .evaluation import _prf, load_set, locate, score_release
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAINING_SET = ROOT / "tests" / "data"
+MODEL_PATH = ROOT / "services" / "classifier" / "core" / "model" / MODEL_FILE
+FOLDS = 5
+C_COMMITMENT = 0.5
+C_KIND = 0.5
+MODEL_VERSION = "decision-1"
+
+
+class TrainingError(Exception):
+    """Training cannot run (a missing library, an empty set)."""
+
+
+def examples(release: ReleasePublished, label: dict) -> list[tuple[list[str], bool, bool, bool]]:
+    """(features, is a commitment, is a demand, the rules read one) for each proposal in ``release``."""
+    spans = [(locate(item["quote"], release.body), item.get("kind") == "demand") for item in label["commitments"]]
+    rows = []
+    for proposal in proposals_of(release):
+        start, end = proposal.span
+        commits, demand = False, False
+        for span, is_demand in spans:
+            if span is None:
+                continue
+            overlap = max(0, min(end, span[1]) - max(start, span[0]))
+            if overlap * 2 >= span[1] - span[0] or overlap * 2 >= end - start > 0:
+                commits, demand = True, is_demand
+                break
+        ruled = proposal.found is not None
+        rows.append((sorted(tied(proposal.features, ruled)), commits, demand, ruled))
+    return rows
+
+
+def fit(rows: list[tuple[list[str], bool, bool, bool]], threshold: float = 0.5) -> DecisionModel:
+    """The two logistic regressions over ``rows``, as plain weights."""
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise TrainingError("training needs scikit-learn: pip install -e '.[train]'") from None
+
+    def linear(features: list[list[str]], targets: list[bool], c: float) -> Linear:
+        if len(set(targets)) < 2:  # one class only: a constant model
+            return Linear({}, 35.0 if targets and targets[0] else -35.0)
+        vectoriser = DictVectorizer(sparse=False)
+        matrix = vectoriser.fit_transform([{name: 1 for name in row} for row in features])
+        regression = LogisticRegression(C=c, solver="liblinear", max_iter=1000, class_weight="balanced")
+        regression.fit(matrix, targets)
+        weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0])
+                   if abs(w) >= 1e-6}
+        return Linear(dict(sorted(weights.items())), round(float(regression.intercept_[0]), 6))
+
+    commitment = linear([r[0] for r in rows], [r[1] for r in rows], C_COMMITMENT)
+    positives = [r for r in rows if r[1]]
+    kind = linear([r[0] for r in positives], [r[2] for r in positives], C_KIND)
+    return DecisionModel(MODEL_VERSION, commitment, kind, threshold)
+
+
+def _folds(ids: list[str], k: int) -> list[set[str]]:
+    """Releases dealt round-robin into ``k`` folds, by sorted id (deterministic)."""
+    return [set(ids[i::k]) for i in range(k)]
+
+
+def cross_validate(pairs: list, k: int = FOLDS) -> tuple[float, dict, dict]:
+    """(best threshold, rules-only figures, rules+model figures) over release-grouped folds."""
+    rows_of = {release.release_id: examples(release, label) for release, label in pairs}
+    ids = sorted(rows_of)
+    scored: list[tuple[float, bool]] = []
+    fold_models = []
+    for held_out in _folds(ids, k):
+        model = fit([row for rid in ids if rid not in held_out for row in rows_of[rid]])
+        fold_models.append((held_out, model))
+        scored += [(model.commitment.probability(set(row[0]), row[3]), row[1]) for rid in held_out
+                   for row in rows_of[rid]]
+    threshold = _best_threshold(scored)
+    rules, learned = Counter(), Counter()
+    for held_out, model in fold_models:
+        model = DecisionModel(model.version, model.commitment, model.kind, threshold)
+        for release, label in pairs:
+            if release.release_id in held_out:
+                score_release(classify(release, rules_only=True), label, release.body, rules, [])
+                score_release(classify(release, model=model), label, release.body, learned, [])
+    return threshold, _summary(rules), _summary(learned)
+
+
+def _best_threshold(scored: list[tuple[float, bool]]) -> float:
+    """The probability cut with the best F1 over ``scored`` (probability, truth), from 0.30 to 0.80."""
+    best, best_f1 = 0.5, -1.0
+    for step in range(30, 81):
+        cut = step / 100
+        tp = sum(1 for p, truth in scored if p >= cut and truth)
+        found = sum(1 for p, _ in scored if p >= cut)
+        labelled = sum(1 for _, truth in scored if truth)
+        f1 = 2 * tp / (found + labelled) if found + labelled else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = cut, f1
+    return best
+
+
+def _summary(tally: Counter) -> dict:
+    return {"commitments": _prf(tally["c_tp"], tally["c_found"], tally["c_labelled"]),
+            "deadlines": _prf(tally["d_tp"], tally["d_found"], tally["d_labelled"]),
+            "kind": round(tally["ok_kind"] / tally["n_kind"], 3) if tally["n_kind"] else None}
+
+
+def proposal_recall(pairs: list) -> tuple[int, int]:
+    """(labelled commitments some proposal covers, labelled commitments): the ceiling the rules set."""
+    covered = total = 0
+    for release, label in pairs:
+        proposals = proposals_of(release)
+        for item in label["commitments"]:
+            span = locate(item["quote"], release.body)
+            total += 1
+            covered += span is not None and any(
+                max(0, min(p.span.end, span[1]) - max(p.span.start, span[0])) * 2 >= span[1] - span[0]
+                for p in proposals)
+    return covered, total
+
+
+def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False) -> int:
+    if not (directory / "labels.json").is_file():
+        print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
+        return 2
+    pairs = load_set(directory)
+    try:
+        threshold, rules, learned = cross_validate(pairs)
+        rows = [row for release, label in pairs for row in examples(release, label)]
+        model = fit(rows, threshold)
+    except TrainingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    output.write_text(json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    covered, total = proposal_recall(pairs)
+    print(f"training split: {len(pairs)} releases, {len(rows)} proposals, {sum(r[1] for r in rows)} commitments; "
+          f"proposals cover {covered}/{total} labelled commitments")
+    print(f"threshold {threshold:.2f} (best commitment F1 over {FOLDS}-fold release-grouped cross-validation)")
+    print(f"wrote {output} ({len(model.commitment.weights)} + {len(model.kind.weights)} weights)")
+    if compare:
+        print(f"\n{FOLDS}-fold cross-validation on the training split      commitments P / R / F1   deadlines F1   kind")
+        for name, row in (("rules only", rules), ("rules + model", learned)):
+            c = row["commitments"]
+            print(f"  {name:50}{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
+                  f"{row['deadlines']['f1']:>14.3f}{row['kind'] or 0:>8.3f}")
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, nargs="?", default=TRAINING_SET, help="the training split")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where the model's JSON goes")
+    parser.add_argument("--compare", action="store_true", help="cross-validated rules only vs rules + model")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pledgewatch train", description=__doc__.split("\n", 1)[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return train(args.dir, output=args.output, compare=args.compare)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

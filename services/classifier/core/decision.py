@@ -1,0 +1,90 @@
+"""The decision stage: a small logistic model weighs each proposal's signals.
+
+Two linear models read the same feature names (:mod:`.signals`): one says whether the proposal is a
+commitment, the other whether it is a pledge or a demand. Their weights are plain JSON
+(``model/decision.json``), written by ``pledgewatch train`` from the training split and loaded here with
+no download; a feature the model never saw weighs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from schemas import Kind
+
+MODEL_FILE = "decision.json"
+
+
+@dataclass(frozen=True)
+class Linear:
+    """``P(yes) = sigmoid(intercept + sum of the weights of the features present)``, where each feature
+    weighs its own weight plus its weight tied to the rules' reading (``signals.tied``): the tied weights are
+    kept in their own tables, so that scoring builds no new names."""
+
+    weights: dict[str, float]
+    intercept: float
+
+    def __post_init__(self) -> None:
+        plain, ruled, unruled = {}, {}, {}
+        for name, weight in self.weights.items():
+            base, _, tag = name.partition("|")
+            table = plain if not tag else ruled if tag == "rule" else unruled
+            table[base] = weight
+        object.__setattr__(self, "_tables", (plain, ruled, unruled))
+
+    def probability(self, features: set[str], ruled: bool) -> float:
+        plain, ruled_table, unruled_table = self._tables  # type: ignore[attr-defined]
+        tied = ruled_table if ruled else unruled_table
+        total = self.intercept
+        for name in features:
+            total += plain.get(name, 0.0) + tied.get(name, 0.0)
+        if total < -35:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-total))
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    version: str
+    commitment: Linear
+    kind: Linear  # P(demand)
+    threshold: float  # P(commitment) at or above which a proposal is kept
+
+    def decide(self, features: set[str], ruled: bool) -> tuple[float, Kind] | None:
+        """(P(commitment), kind) when the proposal is a commitment, else None; ``ruled``: the rules read a
+        commitment in it."""
+        probability = self.commitment.probability(features, ruled)
+        if probability < self.threshold:
+            return None
+        return probability, Kind.DEMAND if self.kind.probability(features, ruled) >= 0.5 else Kind.PLEDGE
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DecisionModel":
+        try:
+            return cls(version=str(data["version"]), threshold=float(data["threshold"]),
+                       commitment=Linear(dict(data["commitment"]["weights"]), float(data["commitment"]["intercept"])),
+                       kind=Linear(dict(data["kind"]["weights"]), float(data["kind"]["intercept"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a decision model: {exc}") from None
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "threshold": self.threshold,
+                "commitment": {"intercept": self.commitment.intercept, "weights": self.commitment.weights},
+                "kind": {"intercept": self.kind.intercept, "weights": self.kind.weights}}
+
+
+def load_model(path: Path | None = None) -> DecisionModel:
+    """The model in ``path``, or the one shipped with the classifier."""
+    text = path.read_text(encoding="utf-8") if path else \
+        resources.files(__package__).joinpath("model", MODEL_FILE).read_text(encoding="utf-8")
+    return DecisionModel.from_dict(json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> DecisionModel:
+    return load_model()

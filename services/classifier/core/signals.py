@@ -1,0 +1,184 @@
+"""What the decision stage weighs about one proposed clause: the rules' reading of it and the words that
+tell a commitment from a fact, a prediction or a past act.
+
+``signals`` returns feature names (present = 1). The model weighs each twice: once alone and once tied to
+whether the rules read a commitment (``tied``): "urges" weighs differently in a clause the rules passed
+over than in one they took. They are deliberately general: modality, tense, operative
+verbs, who the subject is, where the clause stands, and the verb that follows a modal. Topic words are left
+out on purpose: a model that learns "terrorism" or "schools" would not carry over to other releases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .commitments import Found
+from .deadlines import may_hold_deadline
+from .money import has_money
+
+# Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
+# their apostrophes ("we'll"). A word not listed here may still be one by its beginning (_PREFIXES).
+_WORDS = {
+    **dict.fromkeys(("will", "shall"), "will"), **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll",
+                                                                 "they’ll"), "ll"),
+    "must": "must", "should": "should", "would": "would", **dict.fromkeys(("could", "might", "may"), "could"),
+    **dict.fromkeys(("expected", "likely"), "expected"), **dict.fromkeys(("if", "unless", "whether"), "conditional"),
+    **dict.fromkeys(("not", "never", "don't", "won't", "can't", "doesn't", "didn't", "isn't"), "negation"),
+    **dict.fromkeys(("was", "were"), "past_be"), **dict.fromkeys(("today", "yesterday"), "today"),
+    "remain": "continue", "remains": "continue",
+    **dict.fromkeys(("urge", "urges", "request", "requests", "invite", "invites", "encourage", "encourages",
+                     "decide", "decides", "demand", "demands", "direct", "directs", "require", "requires", "oblige",
+                     "obliges", "instruct", "instructs", "ask", "asks", "insist", "insists"), "operative"),
+    **dict.fromkeys(("condemn", "condemns", "reaffirm", "reaffirms", "welcome", "welcomes", "note", "notes",
+                     "recall", "recalls", "stresses", "emphasises", "emphasizes", "underline", "underlines",
+                     "expresses", "recognises", "recognizes", "acknowledge", "acknowledges", "commend", "commends",
+                     "reiterate", "reiterates", "deplore", "deplores", "regret", "regrets"), "declarative"),
+    **dict.fromkeys(("required", "obliged", "obligation", "obligations", "duty", "duties", "mandatory",
+                     "compulsory", "prohibited", "banned"), "duty"),
+    **dict.fromkeys(("by", "within", "until", "before", "deadline"), "deadline_word"),
+    **dict.fromkeys(("we", "our", "us"), "we"), "i": "i", "they": "they", "their": "they", "blocked": "blocked",
+}
+_PAIRS = {
+    **dict.fromkeys((("is", "to"), ("are", "to")), "is_to"), ("set", "to"): "set_to", ("to", "be"): "to_be",
+    **dict.fromkeys((("need", "to"), ("needs", "to")), "need_to"),
+    **dict.fromkeys((("have", "to"), ("has", "to")), "have_to"),
+    **dict.fromkeys(((verb, "to") for verb in ("plan", "plans", "intend", "intends", "aim", "aims", "seek", "seeks",
+                                               "want", "wants", "hope", "hopes")), "intend"),
+    **dict.fromkeys(((verb, "to") for verb in ("commit", "commits", "committed", "agreed", "resolved")), "committed"),
+    **dict.fromkeys((("call", "on"), ("calls", "on"), ("call", "upon"), ("calls", "upon"), ("appeals", "to")),
+                    "operative"),
+    ("continue", "to"): "continue", ("no", "longer"): "negation", ("this", "week"): "today",
+    ("no", "later"): "deadline_word",
+}
+_PREFIXES = {  # checked in order; the first that begins the word names its signal
+    "forecast": "expected", "pledg": "committed", "promis": "committed", "vow": "committed",
+    "undertak": "committed", "announc": "announce", "unveil": "announce", "launch": "announce",
+    "award": "money_verb", "allocat": "money_verb", "invest": "money_verb", "fund": "money_verb",
+    "provid": "money_verb", "grant": "money_verb", "budget": "money_verb", "contribut": "money_verb",
+    "donat": "money_verb", "designat": "blocked", "sanction": "blocked",
+}
+_WORD = re.compile(r"[a-z0-9'’]+")
+_FIRST_WORD = re.compile(r"[\W\d_]*([A-Za-z]+)")
+_PRONOUNS = frozenset("it this that these those they he she which there".split())
+_DETERMINERS = frozenset("the a an all every each any".split())
+_PERFECT_AUXILIARIES = frozenset(("has", "have", "had"))
+_GIVING = frozenset(("has", "have", "had", "give", "gives", "given", "gave"))  # "have six months to"
+_TIME_UNITS = frozenset("hour hours day days week weeks month months year years".split())
+_MODAL_WORDS = frozenset(("will", "shall", "must", "should", "to"))
+_EARLY_WORDS = 10  # an operative or declarative verb this near the start leads its clause
+
+
+def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool) -> set[str]:
+    """Feature names for ``text`` (one clause or sentence) given the rules' reading ``found`` (None when
+    they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first."""
+    low = text.lower()
+    names = {"bias"}
+    if found is None:
+        names.add("rule:none")
+    else:
+        trigger, actor = found
+        names.update(("rule:found", f"rule:kind:{trigger.kind.value}", f"rule:verb:{trigger.verb.split()[0]}"))
+        names.add("rule:own" if actor.own else "rule:agent" if actor.agent else "rule:thing")
+        if trigger.actor is not None:
+            names.add("rule:named_party")
+    words = _WORD.findall(low)
+    _read_words(words, names)
+    first = _FIRST_WORD.match(text)
+    if first is not None:
+        word = first.group(1)
+        lower = word.lower()
+        names.add("first:pronoun" if lower in _PRONOUNS else "first:determiner" if lower in _DETERMINERS
+                  else "first:we" if lower in ("we", "i", "our") else "first:capital" if word[0].isupper()
+                  else "first:lower")
+    if has_money(text):
+        names.add("money")
+        if "will" in names or "perfect" in names or "announce" in names:
+            names.add("money:stated")
+    if may_hold_deadline(text):
+        names.add("time_words")
+    if alone:
+        names.add("alone")
+    if first_paragraph:
+        names.add("first_paragraph")
+    if text.rstrip().endswith("?"):
+        names.add("question")
+    if text[:1] in "\"“‘'" or text.rstrip()[-1:] in "\"”’":
+        names.add("quoted")
+    count = len(words)
+    names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
+    return names
+
+
+def _read_words(words: list[str], names: set[str]) -> None:
+    """Add the signals of the lowercased ``words`` to ``names``: single words, pairs, the perfect tense, and
+    the verb after the first modal."""
+    modal_verb = None
+    last = len(words) - 1
+    signal_of = _SIGNAL_OF.get
+    for index, word in enumerate(words):
+        name = signal_of(word, _UNKNOWN)
+        if name is _UNKNOWN:
+            name = _remember(word)
+        if name is not None:
+            names.add(name)
+            if index < _EARLY_WORDS and name in _LEADING:
+                names.add(name + ":early")
+        if word not in _SPECIAL:
+            continue
+        if index < last:
+            pair = _PAIRS.get((word, words[index + 1]))
+            if pair is not None:
+                names.add(pair)
+                if index < _EARLY_WORDS and pair in _LEADING:
+                    names.add(pair + ":early")
+        if word in _PERFECT_AUXILIARIES and _participle(words, index + 1):
+            names.add("perfect")
+        if word in _GIVING and _window(words, index + 1):
+            names.add("window")
+        if modal_verb is None and word in _MODAL_WORDS:
+            modal_verb = _verb_after(words, index + 1)
+    if modal_verb:
+        names.add("after_modal:" + modal_verb)
+
+
+_UNKNOWN = object()
+_SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
+_MAX_REMEMBERED = 1 << 16
+_LEADING = frozenset(("operative", "declarative"))
+_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING)
+
+
+def _remember(word: str) -> str | None:
+    """The signal a word not yet seen carries by its beginning, remembered (up to a bound)."""
+    name = next((name for prefix, name in _PREFIXES.items() if word.startswith(prefix)), None)
+    if len(_SIGNAL_OF) < _MAX_REMEMBERED:
+        _SIGNAL_OF[word] = name
+    return name
+
+
+def _participle(words: list[str], at: int) -> bool:
+    """A past participle at ``words[at]``, after an adverb or "been" if any ("has recently been awarded")."""
+    while at < len(words) and (words[at].endswith("ly") or words[at] == "been"):
+        at += 1
+    return at < len(words) and words[at].endswith(("ed", "en", "t"))
+
+
+def _window(words: list[str], at: int) -> bool:
+    """A time given to act: "six months to", "the industry four months to" (within five words)."""
+    for index in range(at, min(at + 5, len(words) - 1)):
+        if words[index] in _TIME_UNITS and words[index + 1] == "to":
+            return True
+    return False
+
+
+def _verb_after(words: list[str], at: int) -> str:
+    """The word after a modal, past an adverb and "be" ("will also be invested" → "invested")."""
+    while at < len(words) and (words[at].endswith("ly") or words[at] == "be"):
+        at += 1
+    return words[at] if at < len(words) else ""
+
+
+def tied(names: set[str], found: bool) -> set[str]:
+    """The feature names the model is trained on: ``names``, and each again tied to the rules' reading."""
+    tag = "|rule" if found else "|none"
+    return names | {name + tag for name in names if not name.startswith("rule")}

@@ -1,0 +1,41 @@
+"""Who acts in a clause the model keeps although no rule read a commitment in it.
+
+The rules name the actor of what they read; here the clause was kept on the model's word alone, so the
+actor is read plainly: the party an operative verb addresses ("urges all States to"), else the subject of
+the first modal or duty phrase, else the publisher.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas import Kind
+
+from .actors import Actor, clause_subject, name_actor
+from .commitments import Found
+from .triggers import Trigger
+
+_ADDRESSED = re.compile(
+    r"\b(?:urg(?:es?|ed)|call(?:s|ed)?\s+(?:up)?on|request(?:s|ed)?|invit(?:es?|ed)|encourag(?:es?|ed)|"
+    r"requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed)?|demand(?:s|ed)?|instruct(?:s|ed)?|"
+    r"give[sn]?|gave)\s+(?P<party>(?!to\b)[^,.;:()]{2,80}?)\s+(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|"
+    r"hours?)\s+)?to\s+[a-z]", re.IGNORECASE)
+_ACTING = re.compile(
+    r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
+    r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
+    r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?))\b", re.IGNORECASE)
+
+
+def read_unruled(text: str, publisher: str, kind: Kind, confidence: float) -> Found:
+    """The trigger and actor of ``text``, kept as a commitment of ``kind`` by the model alone."""
+    if kind == Kind.DEMAND:
+        addressed = _ADDRESSED.search(text)
+        if addressed is not None:
+            party = addressed["party"].strip()
+            return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
+    acting = _ACTING.search(text)
+    at = acting.start() if acting else 0
+    actor = name_actor(clause_subject(text, at), at == 0, publisher) if at else Actor(publisher, True, own=True)
+    if actor.hostile or not actor.agent:
+        actor = Actor(publisher, True, own=True) if kind == Kind.PLEDGE else Actor(actor.name, False)
+    return Found(Trigger(kind, at, None, "model", confidence), actor)

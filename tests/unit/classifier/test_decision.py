@@ -1,0 +1,89 @@
+"""The decision stage: rules propose, a small linear model decides commitment or not and its kind."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemas import Kind
+from services.classifier.core import classify
+from services.classifier.core.classifier import proposals_of
+from services.classifier.core.decision import DecisionModel, Linear, load_model, shipped_model
+from services.classifier.core.signals import signals, tied
+
+
+def _model(weights: dict[str, float], *, intercept: float = -3.0, kind: dict[str, float] | None = None,
+           threshold: float = 0.5) -> DecisionModel:
+    return DecisionModel("test", Linear(weights, intercept), Linear(kind or {}, -3.0), threshold)
+
+
+@pytest.mark.parametrize(("sentence", "present", "absent"), [
+    pytest.param("The Council urges all States to ratify the convention without delay.",
+                 {"operative", "operative:early", "after_modal:ratify", "first:determiner"}, {"will", "perfect"},
+                 id="operative-clause"),
+    pytest.param("The department has awarded twelve grants worth $4m to community groups.",
+                 {"perfect", "money", "money_verb", "money:stated"}, {"will", "operative"}, id="perfect-money"),
+    pytest.param("Platforms will have six months to comply with the new code.",
+                 {"will", "window", "time_words", "after_modal:have"}, {"negation"}, id="duty-with-window"),
+    pytest.param("We do not expect that the rules will change.",
+                 {"negation", "will", "first:we", "we"}, {"perfect"}, id="negated-prediction"),
+])
+def test_signals_of_real_sentence_forms(sentence, present, absent):
+    names = signals(sentence, None, alone=False, first_paragraph=False)
+    assert present <= names
+    assert not absent & names
+
+
+def test_tied_signals_carry_the_rules_reading():
+    names = {"will", "rule:found"}
+    assert tied(names, True) == {"will", "rule:found", "will|rule"}
+    assert tied(names, False) == {"will", "rule:found", "will|none"}
+
+
+def test_a_tied_weight_counts_only_with_its_reading():
+    linear = Linear({"operative|none": 4.0, "operative": 1.0}, 0.0)
+    assert linear.probability({"operative"}, ruled=False) > linear.probability({"operative"}, ruled=True)
+
+
+def test_the_model_keeps_an_operative_clause_the_rules_pass_over(make_release):
+    release = make_release("The Security Council requests the Secretary-General to submit a report by 2025.")
+    assert not [p for p in proposals_of(release) if p.found is not None]
+    assert classify(release, rules_only=True).commitments == []
+    model = _model({"operative:early|none": 8.0}, kind={"operative:early": 8.0})
+    [commitment] = classify(release, model=model).commitments
+    assert commitment.kind == Kind.DEMAND
+    assert commitment.actor == "the Secretary-General"
+    assert [d.due.isoformat() for d in commitment.deadlines] == ["2025-12-31"]
+    assert 0.5 <= commitment.confidence <= 1.0
+
+
+def test_the_model_can_overrule_the_rules(make_release):
+    release = make_release("The UK will invest £10m over the next three years.")
+    assert classify(release, rules_only=True).commitments
+    assert classify(release, model=_model({"rule:found": -10.0})).commitments == []
+
+
+def test_the_shipped_model_loads_without_a_download():
+    model = shipped_model()
+    assert model.commitment.weights and 0 < model.threshold < 1
+    assert model.version
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"version": "x", "commitment": {}}))
+    with pytest.raises(ValueError, match="not a decision model"):
+        load_model(path)
+
+
+def test_seed_commitments_stay_with_the_model(seed):
+    assert len(classify(seed).commitments) == len(classify(seed, rules_only=True).commitments)
+
+
+def test_a_release_with_a_commitment_about_terrorism_is_flagged_counter_terrorism(make_release):
+    release = make_release("Annual report on rail services.\n\nPassenger numbers rose by 4% last year. "
+                           "The department will fund a new counter-terrorism training unit for station staff.")
+    result = classify(release)
+    assert any(c.counter_terrorism for c in result.commitments)
+    assert result.is_counter_terrorism

@@ -1,0 +1,36 @@
+"""The shipped decision model is what `pledgewatch train` makes of the training split, and training is
+deterministic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pledgewatch.training import MODEL_PATH, TRAINING_SET, train
+
+pytest.importorskip("sklearn")
+
+
+def test_the_shipped_model_is_what_training_makes_of_the_training_split(tmp_path, capsys):
+    fresh = tmp_path / "decision.json"
+    assert train(TRAINING_SET, output=fresh) == 0
+    shipped, made = json.loads(MODEL_PATH.read_text()), json.loads(fresh.read_text())
+    assert made["threshold"] == shipped["threshold"], "run `pledgewatch train` and commit the model"
+    for part in ("commitment", "kind"):
+        assert made[part]["weights"].keys() == shipped[part]["weights"].keys(), "run `pledgewatch train`"
+        for name, weight in made[part]["weights"].items():
+            assert weight == pytest.approx(shipped[part]["weights"][name], abs=1e-3), name
+    assert "proposals cover" in capsys.readouterr().out
+
+
+def test_training_twice_gives_the_same_model(tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    train(TRAINING_SET, output=first)
+    train(TRAINING_SET, output=second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_folder_without_labels_is_refused(tmp_path, capsys):
+    assert train(tmp_path, output=tmp_path / "m.json") == 2
+    assert "needs releases/ and labels.json" in capsys.readouterr().err
