@@ -19,6 +19,7 @@ from .calendar_units import (
 from .numbers import NUMBER, parse_number
 
 COMMENCEMENT = "commencement"
+UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it runs from
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
 MONTH_NAME = "<month>"
@@ -85,13 +86,12 @@ def _response(match: re.Match[str], published: date) -> Fields:
         return {"type": "period", "start": published, "end": add_units(published, high, unit)}
     code = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W"}[unit]
     prefix = "PT" if code in "SMH" else "P"
-    anchor = (match["anchor"] or "notification").strip()
     return {"type": "response_time", "min": f"{prefix}{low:g}{code}", "max": f"{prefix}{high:g}{code}",
-            "anchor": re.sub(r"^(?:the|a|an|its|their|each)\s+", "", anchor, flags=re.I)}
+            "anchor": _anchor(match["anchor"])}
 
 
 def _instantly(match: re.Match[str], published: date) -> Fields:
-    return {"type": "response_time", "min": "PT0S", "max": "PT0S", "anchor": "notification"}
+    return {"type": "response_time", "min": "PT0S", "max": "PT0S", "anchor": UNSTATED_ANCHOR}
 
 
 def _relative_period(match: re.Match[str], published: date) -> Fields:
@@ -105,7 +105,16 @@ def _relative_period(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": published, "end": add_units(published, amount, unit)}
 
 
+# A duration that says how long something lasts or is kept, not by when it is done: "records are kept for
+# five years", "the licence is valid for three years", "jailed for six years".
+_LASTING = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing)|valid|last|lasts|held|hold|holds|"
+                      r"sentenced|jailed|imprisoned|banned|disqualified|suspended|remain|remains|live[ds]?|lived|"
+                      r"serv(?:e|ed|ing)|detained)\b[^.;,]{0,40}$", re.IGNORECASE)
+
+
 def _fixed_duration(match: re.Match[str], published: date) -> Fields:
+    if _LASTING.search(match.string, max(0, match.start() - 60), match.start()):
+        return None
     amount = parse_number(match["n"])
     if amount is None:
         return None
@@ -121,6 +130,56 @@ def _financial_year(match: re.Match[str], published: date) -> Fields:
     if match["y3"] and _year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
         last = int(match["y3"])
     return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31)}
+
+
+def _by_financial_year(match: re.Match[str], published: date) -> Fields:
+    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
+    first, second = int(match["y1"]), _year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    end = date(first + 1, 3, 31)
+    if match["prep"].lower() in ("until", "till"):
+        return {"type": "period", "start": published, "end": end}
+    return {"type": "date", "due": end}
+
+
+def _milestone(match: re.Match[str], published: date) -> Fields:
+    """A timetable line led by its date: "June 2026: services must publish …" is due then."""
+    month, year = month_number(match["m"]), int(match["y"])
+    due = date(year, month, int(re.sub(r"\D", "", match["d"]))) if match["d"] else end_of_month(year, month)
+    return {"type": "date", "due": due}
+
+
+def _window(match: re.Match[str], published: date) -> Fields:
+    """Time given to act: "firms will have six months to comply", "gave the industry four months to act"."""
+    amount = 1.0 if match["n"].lower() in ("a", "an", "one") else parse_number(match["n"])
+    if amount is None:
+        return None
+    return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
+
+
+def _bounded_response(match: re.Match[str], published: date) -> Fields:
+    """"in under 12 hours", "an hour or two after upload": a response time; the anchor only where named."""
+    groups = match.groupdict()
+    high = parse_number(groups["high"]) if groups.get("high") else 1.0
+    low_text = groups.get("low")
+    low = 1.0 if low_text and low_text.lower() in ("a", "an") else parse_number(low_text) if low_text else high
+    if high is None or low is None:
+        return None
+    low, high = min(low, high), max(low, high)
+    unit = groups.get("unit") or groups.get("unit2")
+    if not unit:
+        return None
+    code = {"second": "S", "minute": "M", "hour": "H"}[unit.lower()]
+    return {"type": "response_time", "min": f"PT{low:g}{code}", "max": f"PT{high:g}{code}",
+            "anchor": _anchor(groups.get("anchor"))}
+
+
+def _anchor(text: str | None) -> str:
+    """The event a response time runs from, as the text names it; "unstated" when it names none."""
+    if not text:
+        return UNSTATED_ANCHOR
+    return re.sub(r"^(?:the|a|an|its|their|each|being)\s+", "", text.strip(), flags=re.I)
 
 
 def _academic_year(match: re.Match[str], published: date) -> Fields:
@@ -222,6 +281,18 @@ RULES: list[Rule] = [
      _calendar_year),
     (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
      _this_unit),
+    (_compile(rf"\b(?P<prep>by|before|until|till|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
+              rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
+              r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
+    (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
+    (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
+              r"(?P<unit>second|minute|hour)s?\b(?:\s+(?:of|after|from|following)\s+(?P<anchor>"
+              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*))?"), _bounded_response),
+    (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
+              r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+(?P<anchor>"
+              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), _bounded_response),
+    (_compile(rf"\b(?:ha(?:ve|s|d)|give[sn]?|gave|granted|allow(?:s|ed)?)\s+(?:[\w-]+\s+){{0,3}}?"
+              rf"(?P<text>(?P<n>{NUMBER}|an?)\s+(?P<unit>day|week|month|year)s?)\s+to\s+[a-z]"), _window),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -230,6 +301,8 @@ NEEDS: list[tuple[str, ...]] = [
     ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
+    _CENTURY, (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"),
+    ("day", "week", "month", "year"),
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -243,4 +316,8 @@ CORES: dict[int, re.Pattern[str]] = {
     11: re.compile(rf"{_DAY}\s+(?:of\s+)?{MONTH}"),  # "by the 1st of June"
     12: re.compile(rf"{_DAY},?\s+{YEAR}\b"),  # "by June 1, 2018"
     16: re.compile(rf"(?:this|next|the)\s+{_UNIT}\b"),  # "by the end of this year"
+    17: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
+    19: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
+    20: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),  # "an hour or two after"
+    21: re.compile(r"(?:day|week|month|year)s?\s+to\s"),  # "six months to"
 }

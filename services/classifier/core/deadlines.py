@@ -112,7 +112,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):
                 fields = COMMENCEMENT  # "Starting in 2022-23": a start, not a deadline
             if fields is not None:
-                candidates.append((match.start(), match.end(), fields))
+                candidates.append((*_text_span(match), fields))
     candidates.sort(key=lambda item: (item[0], item[0] - item[1]))
     chosen, reach = [], -1
     for start, end, fields in candidates:
@@ -120,12 +120,32 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             chosen.append((start, end, fields))
             reach = end
     deadlines = []
-    for start, end, fields in chosen:
+    for start, end, fields in _without_starts(chosen, text):
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
     return deadlines
+
+
+def _text_span(match: re.Match[str]) -> tuple[int, int]:
+    """Where the deadline is written: the rule's ``text`` group where it has one ("have *six months* to")."""
+    if "text" in match.re.groupindex and match.start("text") >= 0:
+        return match.span("text")
+    return match.span()
+
+
+# A verb that starts work before a date: "work begins in the spring and ends by the autumn".
+_STARTED = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
+                      r"get\s+under\s+way|gets\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def _without_starts(chosen: list[tuple[int, int, object]], text: str) -> list[tuple[int, int, object]]:
+    """A date that starts the work is no deadline when the text also gives one that ends it."""
+    if len(chosen) < 2:
+        return chosen
+    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
+    return kept if kept else chosen
 
 
 def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match[str]]:

@@ -67,12 +67,12 @@ def test_vague_periods_have_no_end(sentence):
 @pytest.mark.parametrize(("sentence", "low", "high", "anchor"), [
     pytest.param("Companies should remove content within one to two hours of release.", "PT1H", "PT2H", "release",
                  id="one-to-two-hours-words"),
-    pytest.param("Platforms must take down terrorist content within 24 hours.", "PT24H", "PT24H", "notification",
+    pytest.param("Platforms must take down terrorist content within 24 hours.", "PT24H", "PT24H", "unstated",
                  id="twenty-four-hours-digits"),
-    pytest.param("Providers must act within the hour.", "PT1H", "PT1H", "notification", id="within-the-hour"),
+    pytest.param("Providers must act within the hour.", "PT1H", "PT1H", "unstated", id="within-the-hour"),
     pytest.param("Providers will have to remove content within one hour from receiving a removal order.",
                  "PT1H", "PT1H", "receiving", id="one-hour-from-an-event"),
-    pytest.param("Flagged videos should be blocked instantly.", "PT0S", "PT0S", "notification", id="instantly"),
+    pytest.param("Flagged videos should be blocked instantly.", "PT0S", "PT0S", "unstated", id="instantly"),
 ])
 def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
     deadline = _only(sentence)
@@ -95,3 +95,47 @@ def test_relative_phrases_follow_the_publication_date_not_the_clock():
     [early] = find_deadlines("The review will finish this year.", date(2013, 1, 28))
     [late] = find_deadlines("The review will finish this year.", date(2024, 11, 16))
     assert (early.due, late.due) == (date(2013, 12, 31), date(2024, 12, 31))
+
+
+GENERAL_FORMS_PUBLISHED = date(2023, 5, 10)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    pytest.param("June 2026: services must publish their first transparency reports.",
+                 ("date", "2026-06-30"), id="milestone-line-led-by-a-month"),
+    pytest.param("The department will deliver 500 new places by 2023/24.", ("date", "2024-03-31"),
+                 id="by-a-financial-year-slash"),
+    pytest.param("The department will deliver 500 new places by 2023-24.", ("date", "2024-03-31"),
+                 id="by-a-financial-year-dash"),
+    pytest.param("Work will begin in the spring and end by the autumn.", ("date", "2023-11-30"),
+                 id="a-start-is-not-the-deadline"),
+    pytest.param("Work on the new site will start in 2024 and finish in 2026.", ("date", "2026-12-31"),
+                 id="start-year-and-end-year"),
+    pytest.param("Platforms must remove the content in under 12 hours.", ("response_time", "PT12H", "PT12H"),
+                 id="in-under-twelve-hours"),
+    pytest.param("Firms will have to take down the material an hour or two after upload.",
+                 ("response_time", "PT1H", "PT2H"), id="an-hour-or-two-after-upload"),
+    pytest.param("Companies must act within a day of notification.", ("response_time", "P1D", "P1D"),
+                 id="within-a-day-of-notification"),
+    pytest.param("The regulator gave the industry four months to act.", ("period", "2023-05-10", "2023-09-10"),
+                 id="window-given-to-the-actor"),
+    pytest.param("Firms will have six months to comply with the code.", ("period", "2023-05-10", "2023-11-10"),
+                 id="firms-will-have-six-months"),
+])
+def test_deadline_forms_beyond_govuk_prose(sentence, expected):
+    [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
+    if deadline.type == "date":
+        assert (deadline.type, deadline.due.isoformat()) == expected
+    elif deadline.type == "period":
+        assert (deadline.type, deadline.start.isoformat(), deadline.end.isoformat()) == expected
+    else:
+        assert (deadline.type, deadline.min, deadline.max) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Providers will be required to keep records for five years.", id="retention"),
+    pytest.param("The licence is valid for three years.", id="validity"),
+    pytest.param("He was jailed for six years.", id="sentence-length"),
+])
+def test_a_duration_that_lasts_is_no_deadline(sentence):
+    assert find_deadlines(sentence, GENERAL_FORMS_PUBLISHED) == []
