@@ -32,7 +32,9 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float) -> Fo
         addressed = _ADDRESSED.search(text)
         if addressed is not None:
             party = addressed["party"].strip()
-            return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
+            named = name_actor(party, False, publisher)
+            if named.agent and not named.own and not named.hostile:  # never a bare pronoun ("urges them to")
+                return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
     acting = _ACTING.search(text)
     at = acting.start() if acting else 0
     actor = name_actor(clause_subject(text, at), at == 0, publisher) if at else Actor(publisher, True, own=True)

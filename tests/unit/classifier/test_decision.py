@@ -87,3 +87,17 @@ def test_a_release_with_a_commitment_about_terrorism_is_flagged_counter_terroris
     result = classify(release)
     assert any(c.counter_terrorism for c in result.commitments)
     assert result.is_counter_terrorism
+
+
+@pytest.mark.parametrize(("sentence", "kind", "actor"), [
+    pytest.param("The Council requests the Secretary-General to report by June.", Kind.DEMAND, "the Secretary-General",
+                 id="addressed-party"),
+    pytest.param("It invites them to report by June.", Kind.DEMAND, "Press release publisher", id="never-a-pronoun"),
+    pytest.param("We have awarded twelve grants worth $4m.", Kind.PLEDGE, "Press release publisher",
+                 id="we-is-the-publisher"),
+])
+def test_an_actor_read_for_the_model_alone_is_never_a_bare_pronoun(sentence, kind, actor):
+    from services.classifier.core.unruled import read_unruled
+
+    found = read_unruled(sentence, "Press release publisher", kind, 0.9)
+    assert (found.trigger.kind, found.actor.name) == (kind, actor)
