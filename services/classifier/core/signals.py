@@ -135,6 +135,9 @@ def _read_words(words: list[str], names: set[str]) -> None:
             names.add("perfect")
         if word in _GIVING and _window(words, index + 1):
             names.add("window")
+        if word == "expected" and words[index + 1:index + 2] == ["to"] and \
+                words[index + 2:index + 3] and words[index + 2] in _ANNOUNCING:
+            names.add("briefed")  # "the minister is expected to tell the summit that …": an announcement
         if modal_verb is None and word in _MODAL_WORDS:
             modal_verb = _verb_after(words, index + 1)
     if modal_verb:
@@ -145,7 +148,8 @@ _UNKNOWN = object()
 _SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
 _MAX_REMEMBERED = 1 << 16
 _LEADING = frozenset(("operative", "declarative"))
-_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING)
+_ANNOUNCING = frozenset("tell announce say confirm unveil set pledge commit outline reveal launch".split())
+_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | {"expected"})
 
 
 def _remember(word: str) -> str | None:
