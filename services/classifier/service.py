@@ -33,7 +33,7 @@ class ClassifierService:
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(RELEASES), group=CLASSIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleasePublishedEvent,), handler=self.on_release_published,
-            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count,
         )
 
     def attach(self, broker: RedisBroker) -> None:
@@ -68,8 +68,11 @@ class ClassifierService:
             result, id=f"{release.release_id}/v{release.version}/classified", source=SOURCE,
             time=datetime.now(timezone.utc), subject=release.release_id,
         )
-        await streams.commit(entry, [(streams.key(CLASSIFIED), out)], set_keys={done_key: "1"},
-                             ttl_seconds=DONE_TTL_SECONDS)
+        published = await streams.commit(entry, [(streams.key(CLASSIFIED), out)], unless_exists=done_key,
+                                         ttl_seconds=DONE_TTL_SECONDS)
+        if not published:  # another delivery of the same entry got there first
+            log.info("already classified %s v%d", release.release_id, release.version)
+            return
         flagged = sum(c.counter_terrorism for c in result.commitments)
         log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
                  release.version, len(result.commitments), flagged)

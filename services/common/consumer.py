@@ -6,6 +6,7 @@ the other reclaims entries left pending by a dead consumer (XAUTOCLAIM after
 than ``max_deliveries`` times, goes to the dead-letter stream with the reason.
 The handler acknowledges (through ``Streams.commit``) only once its work is
 done; if it raises, the entry stays pending and is retried after the idle time.
+New entries are read ``read_count`` at a time (XREADGROUP COUNT).
 """
 
 from __future__ import annotations
@@ -40,14 +41,17 @@ class StreamConsumer:
 
     def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
                  expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
-                 claim_idle_ms: int, max_deliveries: int) -> None:
+                 claim_idle_ms: int, max_deliveries: int, read_count: int = 16) -> None:
         self._streams = streams
         self.stream, self.group, self.consumer = stream, group, consumer
         self.expect, self.handler = expect, handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
+        self.read_count = read_count
 
     def attach(self, broker: RedisBroker, *, title: str) -> None:
-        fresh = StreamSub(self.stream, group=self.group, consumer=self.consumer)
+        # Bounded reads: a consumer that took a whole backlog at once would hold entries pending, unhandled,
+        # long enough for its own reclaim to deliver them a second time.
+        fresh = StreamSub(self.stream, group=self.group, consumer=self.consumer, max_records=self.read_count)
         stale = StreamSub(self.stream, group=self.group, consumer=self.consumer,
                           min_idle_time=self.claim_idle_ms)
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535, description="HTTP API port (0: any free port).")
     claim_idle_ms: int = Field(default=30_000, gt=0, description="Reclaim entries pending this long.")
     max_deliveries: int = Field(default=5, ge=1, description="Dead-letter an entry delivered more often.")
+    read_count: int = Field(default=16, ge=1, le=10_000,
+                            description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
     log_level: str = "INFO"

@@ -54,6 +54,32 @@ def parse_stream_id(value: bytes | str) -> tuple[int, int]:
     return int(millis), int(seq or 0)
 
 
+# KEYS: the once key, the entry's stream ("" for none), the keys to set, the streams to publish to.
+# ARGV: how many keys to set, their TTL (0: none), the group and entry id to XACK, the event field name, the
+# keys' values, the events' JSON.
+_COMMIT_ONCE = """
+local n = tonumber(ARGV[1])
+local done = redis.call('EXISTS', KEYS[1]) == 1
+if not done then
+  for i = 1, #KEYS - 2 - n do
+    redis.call('XADD', KEYS[2 + n + i], '*', ARGV[5], ARGV[5 + n + i])
+  end
+  for i = 1, n do
+    if tonumber(ARGV[2]) > 0 then
+      redis.call('SET', KEYS[2 + i], ARGV[5 + i], 'EX', ARGV[2])
+    else
+      redis.call('SET', KEYS[2 + i], ARGV[5 + i])
+    end
+  end
+end
+if KEYS[2] ~= '' then
+  redis.call('XACK', KEYS[2], ARGV[3], ARGV[4])
+end
+if done then return 0 end
+return 1
+"""
+
+
 class Streams:
     """The prefix-aware stream operations of one service."""
 
@@ -88,8 +114,16 @@ class Streams:
         return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
 
     async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = (),
-                     *, set_keys: Mapping[str, str] | None = None, ttl_seconds: int | None = None) -> None:
-        """Publish events, set idempotency keys and XACK ``entry``, atomically."""
+                     *, set_keys: Mapping[str, str] | None = None, ttl_seconds: int | None = None,
+                     unless_exists: str | None = None) -> bool:
+        """Publish events, set idempotency keys and XACK ``entry``, atomically.
+
+        With ``unless_exists``, the work is done once: when that key exists the events are not published
+        and the keys not set, but ``entry`` is still acknowledged; otherwise the key is set with the rest.
+        The check and the writes run in one script, so two deliveries of the same entry racing each other
+        publish once. Returns whether the events were published."""
+        if unless_exists is not None:
+            return await self._commit_once(entry, list(publish), dict(set_keys or {}), ttl_seconds, unless_exists)
         async with self.client.pipeline(transaction=True) as pipe:
             for stream, event in publish:
                 self.add(pipe, stream, event)
@@ -98,6 +132,15 @@ class Streams:
             if entry is not None:
                 pipe.xack(entry.stream, entry.group, entry.entry_id)
             await pipe.execute()
+        return True
+
+    async def _commit_once(self, entry: Entry | None, publish: list[tuple[str, CloudEvent]],
+                           set_keys: dict[str, str], ttl_seconds: int | None, once_key: str) -> bool:
+        set_keys.setdefault(once_key, "1")
+        keys = [once_key, entry.stream if entry else "", *set_keys, *(stream for stream, _ in publish)]
+        args = [len(set_keys), ttl_seconds or 0, entry.group if entry else "", entry.entry_id if entry else "",
+                EVENT_FIELD, *set_keys.values(), *(event.to_json() for _, event in publish)]
+        return bool(await self.client.eval(_COMMIT_ONCE, len(keys), *keys, *args))
 
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,

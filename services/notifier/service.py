@@ -64,7 +64,8 @@ class NotifierService:
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=NOTIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
-            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries)
+            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+            read_count=settings.read_count)
         self.store: SubscriptionStore | None = None
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None

@@ -137,3 +137,38 @@ async def test_poison_entry_is_dead_lettered_after_max_deliveries_with_the_last_
     assert "last error: RuntimeError: cannot handle rel-poison" in letter.reason
     assert handled == ["rel-fine"]
     assert (await streams.client.xpending(stream, GROUP))["pending"] == 0
+
+
+async def test_a_consumer_takes_a_bounded_batch_of_a_backlog(settings):
+    """A backlog is read in bounded batches: an entry never waits in this consumer's pending list long
+    enough to be reclaimed while its first delivery is still queued behind thousands of others."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=10_000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    for n in range(300):
+        last = await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+    most_pending = 0
+
+    async def handler(event, entry):
+        nonlocal most_pending
+        most_pending = max(most_pending, (await client.xpending(stream, GROUP))["pending"])
+        await streams.commit(entry)
+
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1", expect=(ReleasePublishedEvent,),
+                   handler=handler, claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+                   ).attach(broker, title="test")
+    await broker.start()
+    try:
+        await _wait_for(lambda: _all_read_and_acknowledged(client, stream, last), timeout=30)
+    finally:
+        await broker.stop()
+        await client.aclose()
+    assert 0 < most_pending <= 16  # PLEDGEWATCH_READ_COUNT, the default
+
+
+
+async def _all_read_and_acknowledged(client, stream, last_id):
+    [group] = await client.xinfo_groups(stream)
+    return group["pending"] == 0 and group["last-delivered-id"] == last_id
