@@ -53,6 +53,7 @@ def settings(redis_url: str, key_prefix: str, tmp_path: Path) -> Settings:
         redis_url=redis_url, prefix=key_prefix, data_dir=tmp_path / "data", watch=[],
         http_port=0, poll_seconds=0.1, claim_idle_ms=500, max_deliveries=3, webhook_timeout=2.0,
         consumer=f"test-{uuid.uuid4().hex[:6]}", subscriptions=None,
+        allow_private_targets=["127.0.0.0/8", "::1"],  # the tests' receivers listen on loopback
     )
 
 

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from schemas.streams import DEFAULT_PREFIX, stream_key
 
+from .outbound import TargetPolicy
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
@@ -41,6 +43,10 @@ class Settings(BaseSettings):
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
+    allow_private_targets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDRs or host names outbound requests (webhooks, chat) may reach although not public "
+                    "(comma-separated); by default only public addresses are reached.")
     log_level: str = "INFO"
 
     @field_validator("watch", mode="before")
@@ -49,6 +55,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part for part in value.split(os.pathsep) if part]
         return value
+
+    @field_validator("allow_private_targets", mode="before")
+    @classmethod
+    def _split_targets(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            TargetPolicy.parse(value)  # a malformed entry is a settings error naming it
+        return value
+
+    @property
+    def target_policy(self) -> TargetPolicy:
+        """Where outbound requests may go (see :mod:`services.common.outbound`)."""
+        return TargetPolicy.parse(self.allow_private_targets)
 
     def key(self, name: str) -> str:
         """Full Redis key of a stream or other object under the configured prefix."""

@@ -13,7 +13,6 @@ private or link-local service. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS`` turns it off.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+
+from services.common.outbound import non_public_kind
 
 from .charset import decode_text
 from .config import IngestSettings
@@ -54,17 +55,6 @@ def origin(url: str) -> tuple[str, int]:
     """(host, port) of an http(s) URL, the port filled in from the scheme."""
     parts = urlsplit(url)
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def non_public_kind(address: str) -> str | None:
-    """What kind of non-public address ``address`` is (``"loopback"``, ``"private"``, ...), or None."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):  # most telling first
-        if getattr(ip, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return None
 
 
 async def check_public(url: str) -> None:

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
+from services.common.outbound import TargetPolicy
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
@@ -34,16 +35,19 @@ from .subscriptions import Subscription
 log = logging.getLogger(__name__)
 
 
-def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float) -> Channel:
+def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
+                 targets: TargetPolicy | None) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
-    return build_channel(spec, config, webhook_timeout=webhook_timeout)
+    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets)
 
 
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
-                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random) -> None:
+                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+                 targets: TargetPolicy | None = None) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
         self.webhook_timeout = webhook_timeout
+        self.targets = targets
         self.clock, self.rng = clock, rng
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
@@ -118,7 +122,7 @@ class DeliveryWorker:
                 await pipe.execute()
             return
         try:
-            channel = _channel_for(job, self.config, self.webhook_timeout)
+            channel = _channel_for(job, self.config, self.webhook_timeout, self.targets)
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return

@@ -86,7 +86,8 @@ class NotifierService:
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
         self.outbox = Outbox(streams.client, streams.key)
-        self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout)
+        self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
+                                     targets=self.settings.target_policy)
         self.reminders = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix,
                                            misfire_grace_seconds=self.config.reminder_misfire_grace_seconds)
         self.reminders.start(self)

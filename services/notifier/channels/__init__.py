@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from services.common.outbound import TargetPolicy
+
 from .base import Channel, DeliveryResult
 
 
-def build_channel(spec, config, *, webhook_timeout: float) -> Channel:  # type: ignore[no-untyped-def]
-    """The channel implementation for one subscription channel spec."""
+def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-untyped-def]
+                  targets: TargetPolicy | None = None) -> Channel:
+    """The channel implementation for one subscription channel spec; ``targets``: where outbound requests
+    may go (only public addresses by default)."""
     kind = spec.type
     if kind == "console":
         from .console import ConsoleSender
         return ConsoleSender()
     if kind == "webhook":
         from .webhook import WebhookSender
-        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout)
+        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets)
     if kind == "email":
         from .email import EmailSender
         return EmailSender(spec.to, config)
     if kind == "apprise":
         from .chat import AppriseSender
-        return AppriseSender(spec.url, timeout=config.apprise_timeout)
+        return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets)
     raise ValueError(f"unknown channel type {kind!r}")
 
 

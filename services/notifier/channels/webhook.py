@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
+
 from ..messages import Message, message_id, message_json
 from ..redaction import redact_url
 from .base import DeliveryResult
@@ -17,11 +19,12 @@ from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 class WebhookSender:
     name = "webhook"
 
-    def __init__(self, url: str, secret: str | None, *, timeout: float) -> None:
+    def __init__(self, url: str, secret: str | None, *, timeout: float, targets: TargetPolicy | None = None) -> None:
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             raise ValueError(f"webhook URL must be http or https, not {scheme or 'none'}")
         self.url, self.secret, self.timeout = url, secret, timeout
+        self.targets = targets or TargetPolicy()
         self.destination = redact_url("webhook", url)
 
     def headers(self, message: Message, body: bytes, *, now: float) -> dict[str, str]:
@@ -37,8 +40,11 @@ class WebhookSender:
         body = message_json(message)
         headers = self.headers(message, body, now=time.time())
         timeout = aiohttp.ClientTimeout(total=self.timeout)
+        refusal = self.targets.url_refusal(self.url)
+        if refusal is not None:
+            return DeliveryResult.failed(refusal, retryable=False)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with guarded_session(self.targets, timeout=timeout) as session:
                 async with session.post(self.url, data=body, headers=headers, allow_redirects=False) as resp:
                     if 200 <= resp.status < 300:
                         return DeliveryResult.delivered()
@@ -47,5 +53,9 @@ class WebhookSender:
                                                  retryable=retryable)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, TargetRefused):
+                return DeliveryResult.failed(str(exc.os_error), retryable=False)
+            return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         except aiohttp.ClientError as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")

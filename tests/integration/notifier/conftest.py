@@ -24,9 +24,12 @@ async def notifier(settings):
     ``webhook_timeout`` is a common setting (``Settings.webhook_timeout``), not a NotifierConfig one."""
     started = []
 
-    async def start(config=None, subscriptions=None, webhook_timeout=1.0, **kw):
-        s = settings.model_copy(update={"subscriptions": subscriptions, "webhook_timeout": webhook_timeout,
-                                        "consumer": f"n-{uuid.uuid4().hex[:6]}"})
+    async def start(config=None, subscriptions=None, webhook_timeout=1.0, allow_private_targets=None, **kw):
+        update = {"subscriptions": subscriptions, "webhook_timeout": webhook_timeout,
+                  "consumer": f"n-{uuid.uuid4().hex[:6]}"}
+        if allow_private_targets is not None:
+            update["allow_private_targets"] = allow_private_targets
+        s = settings.model_copy(update=update)
         running = await Running(s, config or fast_config(), **kw).start()
         started.append(running)
         return running

@@ -1,0 +1,138 @@
+"""Where requests that subscribers or third-party content choose may go: public addresses only.
+
+A webhook URL or a chat target is chosen by whoever may create a subscription; left unchecked it would let
+them make pledgewatch reach loopback services, the cloud metadata address or the private network behind
+it (server-side request forgery). Every such request is checked after DNS resolution, on the addresses
+the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
+gains nothing), and refused when any is loopback, link-local, private, multicast, reserved or
+unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
+
+``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
+internal endpoint on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+
+
+class TargetRefused(OSError):
+    """The target resolves to an address outbound requests may not reach."""
+
+
+def non_public_kind(address: str) -> str | None:
+    """What kind of non-public address ``address`` is (``"loopback"``, ``"private"``, ...), or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind in _KINDS:
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None
+
+
+@dataclass(frozen=True)
+class TargetPolicy:
+    """Which non-public targets are allowed anyway: networks and host names (lowercase)."""
+
+    networks: tuple[IPNetwork, ...] = ()
+    hosts: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def parse(cls, entries: Iterable[str]) -> "TargetPolicy":
+        """From ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` entries: CIDRs ("10.0.0.0/8", "::1/128"), single
+        addresses, or host names. Raises ValueError naming a malformed entry."""
+        networks, hosts = [], set()
+        for raw in entries:
+            entry = raw.strip()
+            if not entry:
+                continue
+            if any(c.isdigit() for c in entry.split("/")[0][:1]) or ":" in entry:
+                try:
+                    networks.append(ipaddress.ip_network(entry, strict=False))
+                except ValueError as exc:
+                    raise ValueError(f"PLEDGEWATCH_ALLOW_PRIVATE_TARGETS: {entry!r} is not a CIDR: {exc}") from None
+            elif all(part and (part.isalnum() or "-" in part) for part in entry.split(".")):
+                hosts.add(entry.lower().rstrip("."))
+            else:
+                raise ValueError(f"PLEDGEWATCH_ALLOW_PRIVATE_TARGETS: {entry!r} is neither a CIDR nor a host name")
+        return cls(tuple(networks), frozenset(hosts))
+
+    def refusal(self, host: str, address: str) -> str | None:
+        """Why ``host`` at ``address`` may not be reached, or None when it may."""
+        if host.lower().rstrip(".") in self.hosts:
+            return None
+        kind = non_public_kind(address)
+        if kind is None:
+            return None
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(ip in network for network in self.networks):
+            return None
+        shown = host if host == address else f"{host} ({address})"
+        return f"refused: {shown} is a {kind} address; outbound requests go only to public addresses " \
+               "unless PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it"
+
+    def url_refusal(self, url: str) -> str | None:
+        """Why ``url`` may not be reached when its host is an IP literal (names are checked on resolution)."""
+        host = urlsplit(url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        return self.refusal(host, host)
+
+    async def check(self, host: str, port: int, *, unresolvable_ok: bool = False) -> None:
+        """Resolve ``host`` and raise :class:`TargetRefused` when any address it has is not allowed (for
+        clients, like Apprise's, whose connections this module cannot see). ``unresolvable_ok``: a name
+        that does not resolve is let through (the client cannot reach it either)."""
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            if unresolvable_ok:
+                return
+            raise TargetRefused(f"cannot resolve {host} ({exc.strerror})") from None
+        for *_, sockaddr in infos:
+            reason = self.refusal(host, str(sockaddr[0]))
+            if reason is not None:
+                raise TargetRefused(reason)
+
+
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver, refusing a name with any address the policy does not allow: the connection
+    uses exactly the addresses checked here."""
+
+    def __init__(self, policy: TargetPolicy, inner: AbstractResolver | None = None) -> None:
+        self.policy = policy
+        self._inner = inner or DefaultResolver()
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        infos = await self._inner.resolve(host, port, family)
+        for info in infos:
+            reason = self.policy.refusal(host, info["host"])
+            if reason is not None:
+                raise TargetRefused(reason)
+        return infos
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def guarded_session(policy: TargetPolicy, *, timeout: aiohttp.ClientTimeout,
+                    limit_per_host: int = 0) -> aiohttp.ClientSession:
+    """An aiohttp session whose every connection is checked by ``policy`` (IP-literal URLs are not
+    resolved: check them with :meth:`TargetPolicy.url_refusal` before the request)."""
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), limit_per_host=limit_per_host)
+    return aiohttp.ClientSession(timeout=timeout, connector=connector)

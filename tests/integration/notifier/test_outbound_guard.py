@@ -1,0 +1,59 @@
+"""Webhooks reach only public addresses unless PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows the target."""
+
+import pytest
+
+from samples import BORDERS, release
+from schemas import decode_event
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+async def _dead_letters(service):
+    streams = service.runtime.streams
+    entries = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    return [decode_event(fields[EVENT_FIELD.encode()]).data for _, fields in entries]
+
+
+async def test_a_webhook_to_loopback_is_refused_and_dead_lettered_with_the_reason(
+        notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('hook')}'}}}}]}}]")
+    n = await notifier(config=fast_config(delivery_attempts=3), subscriptions=path, allow_private_targets=[])
+    await publish_classified(n.service, release(BORDERS))
+    [letter] = await wait_for(lambda: _dead_letters(n.service), what="a dead letter")
+    assert "refused" in letter.reason and "loopback" in letter.reason
+    assert "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS" in letter.reason
+    assert receiver.hits("hook") == []
+
+
+async def test_the_allow_list_lets_an_internal_endpoint_through(notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f"subscriptions: [{{id: desk, channels: [{{webhook: {{url: '{receiver.url('hook')}'}}}}]}}]")
+    n = await notifier(subscriptions=path, allow_private_targets=["127.0.0.0/8"])
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: receiver.hits("hook"), what="the webhook POST")
+
+
+async def _refused(notifier, write_yaml, publish_classified, channel: str, url: str):
+    """The dead letter of the one delivery to ``url`` through ``channel``, with no allow-list."""
+    path = write_yaml(f"subscriptions: [{{id: desk, channels: [{{{channel}: {{url: '{url}'}}}}]}}]")
+    n = await notifier(config=fast_config(delivery_attempts=3), subscriptions=path, allow_private_targets=[])
+    await publish_classified(n.service, release(BORDERS))
+    [letter] = await wait_for(lambda: _dead_letters(n.service), what="a dead letter")
+    return letter
+
+
+async def test_a_name_resolving_to_loopback_is_refused_after_resolution(
+        notifier, receiver, write_yaml, publish_classified):
+    url = receiver.url("hook").replace("127.0.0.1", "localhost")
+    letter = await _refused(notifier, write_yaml, publish_classified, "webhook", url)
+    assert "localhost" in letter.reason and "loopback" in letter.reason
+    assert receiver.hits("hook") == []
+
+
+async def test_a_self_hosted_chat_target_on_loopback_is_refused(notifier, receiver, write_yaml, publish_classified):
+    url = receiver.url("hook").replace("http://", "json://")
+    letter = await _refused(notifier, write_yaml, publish_classified, "apprise", url)
+    assert "refused" in letter.reason and "loopback" in letter.reason
+    assert receiver.hits("hook") == []
