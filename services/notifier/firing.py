@@ -6,7 +6,10 @@ reminder id -> payload and attempt) and removed in the transaction that records
 it as fired (``notifier:reminded:<id>:<due>``, which also makes a second firing a
 no-op). A firing that raises is re-scheduled under the same job id with backoff,
 and after ``reminder_attempts`` dead-lettered with the reason; one whose process
-died is found in the hash on the next election and fired again.
+died is found in the hash on the next election and fired again. Before any of that, scheduling records
+the reminder in ``notifier:reminders:planned`` until it has fired (or is dropped or dead-lettered): a
+process killed after APScheduler deleted the job but before the firing record was written leaves it
+there, and the next leader fires it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from .config import NotifierConfig
 from .messages import SOURCE
 from .planning import reminder_alert, reminder_skip
 from .retry import backoff_delay
-from .scheduler import ReminderScheduler
+from .scheduler import PLANNED, ReminderScheduler
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class ReminderFiring:
         async with streams.client.pipeline(transaction=True) as pipe:
             streams.add(pipe, streams.key(DEAD_LETTERS), letter)
             pipe.hdel(streams.key(FIRING), due.reminder_id)
+            pipe.hdel(streams.key(PLANNED), due.reminder_id)
             await pipe.execute()
         log.error("dead letter: %s", reason)
 
@@ -83,7 +87,10 @@ class ReminderFiring:
         skip = reminder_skip(sub, planned, now=now)
         if sub is None or skip is not None:
             log.info("reminder %s dropped: %s", planned.reminder_id, skip)
-            await streams.client.hdel(firing, planned.reminder_id)
+            async with streams.client.pipeline(transaction=True) as pipe:
+                pipe.hdel(firing, planned.reminder_id)
+                pipe.hdel(streams.key(PLANNED), planned.reminder_id)
+                await pipe.execute()
             return
         alert, due = reminder_alert(planned, now=now)
         event = ReminderDueEvent.wrap(due, id=f"{planned.reminder_id}/{planned.reminder.due}", source=SOURCE,
@@ -95,11 +102,13 @@ class ReminderFiring:
                 log.info("reminder %s already fired", planned.reminder_id)
                 pipe.multi()
                 pipe.hdel(firing, planned.reminder_id)
+                pipe.hdel(streams.key(PLANNED), planned.reminder_id)
                 await pipe.execute()
                 return
             pipe.multi()
             pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
             pipe.hdel(firing, planned.reminder_id)
+            pipe.hdel(streams.key(PLANNED), planned.reminder_id)
             streams.add(pipe, streams.key(REMINDERS), event)
             queued = self.record_alert(pipe, sub, alert, now=now)
             await pipe.execute()
@@ -119,5 +128,14 @@ class ReminderFiring:
             await asyncio.to_thread(self.scheduler.schedule, reminder_id, self.clock(), data["payload"],
                                     int(data["attempt"]) + 1)
             log.warning("reminder %s was cut short while firing; firing it again", reminder_id)
+            recovered += 1
+        firing = {rid.decode() for rid in await streams.client.hkeys(streams.key(FIRING))}
+        for reminder_id, data in (await asyncio.to_thread(self.scheduler.planned)).items():
+            if reminder_id in firing or await asyncio.to_thread(self.scheduler.has_job, reminder_id):
+                continue
+            fire_at, now = datetime.fromisoformat(data["fire_at"]), self.clock()
+            attempt = int(data["attempt"]) + (fire_at <= now)  # it may have been submitted once already
+            await asyncio.to_thread(self.scheduler.schedule, reminder_id, max(fire_at, now), data["payload"], attempt)
+            log.warning("reminder %s lost its job before its firing was recorded; firing it again", reminder_id)
             recovered += 1
         return recovered

@@ -15,6 +15,7 @@ uses the synchronous redis client: call these methods from a thread
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -27,6 +28,8 @@ from redis.connection import parse_url
 from .reminders import ReminderJob
 
 log = logging.getLogger(__name__)
+
+PLANNED = "notifier:reminders:planned"  # hash: reminder id -> {payload, attempt, fire_at} until it has fired
 
 # Running notifiers by key prefix: the job function finds its service here, since
 # job arguments must be picklable (ids and JSON, never clients).
@@ -44,6 +47,7 @@ async def fire_reminder(prefix: str, payload: str, attempt: int = 1) -> None:
 class ReminderScheduler:
     def __init__(self, redis_url: str, prefix: str, *, misfire_grace_seconds: float | None) -> None:
         self.prefix = prefix
+        self.planned_key = f"{prefix}{PLANNED}"
         self.store = RedisJobStore(jobs_key=f"{prefix}notifier:reminders:jobs",
                                    run_times_key=f"{prefix}notifier:reminders:run_times", **parse_url(redis_url))
         grace = int(misfire_grace_seconds) if misfire_grace_seconds else None
@@ -74,11 +78,16 @@ class ReminderScheduler:
         self.store.redis.close()
 
     def schedule(self, reminder_id: str, fire_at: datetime, payload: str, attempt: int = 1) -> None:
-        """Add or move the job ``reminder_id`` to fire at ``fire_at``."""
+        """Add or move the job ``reminder_id`` to fire at ``fire_at``. The reminder is first recorded as
+        planned (``PLANNED``): APScheduler deletes the job when it submits it, and the record stays until
+        the firing is recorded as done, so a process killed in between loses nothing."""
+        self.store.redis.hset(self.planned_key, reminder_id, json.dumps(
+            {"payload": payload, "attempt": attempt, "fire_at": fire_at.isoformat()}))
         self.scheduler.add_job(fire_reminder, trigger="date", run_date=fire_at, id=reminder_id,
                                args=[self.prefix, payload, attempt], replace_existing=True, name=reminder_id)
 
     def cancel(self, reminder_id: str) -> None:
+        self.store.redis.hdel(self.planned_key, reminder_id)
         try:
             self.scheduler.remove_job(reminder_id)
         except JobLookupError:
@@ -93,6 +102,10 @@ class ReminderScheduler:
 
     def has_job(self, reminder_id: str) -> bool:
         return self.store.lookup_job(reminder_id) is not None
+
+    def planned(self) -> dict[str, dict]:
+        """Every reminder planned and not yet recorded as fired: id -> {payload, attempt, fire_at}."""
+        return {rid.decode(): json.loads(raw) for rid, raw in self.store.redis.hgetall(self.planned_key).items()}
 
     def jobs(self) -> list[tuple[str, datetime]]:
         return [(j.id, j.next_run_time) for j in self.scheduler.get_jobs()

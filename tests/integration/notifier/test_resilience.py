@@ -154,6 +154,34 @@ async def test_a_reminder_cut_short_by_a_crash_is_fired_by_the_next_leader_once(
     assert len(_reminders_sent(receiver)) == 1
 
 
+async def test_a_reminder_whose_job_was_deleted_before_its_firing_was_recorded_is_not_lost(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """APScheduler deletes a date job as it submits it: a kill -9 before the firing is recorded must not
+    lose the reminder. The next leader fires it, once."""
+    due, offset = _soon(0.5)
+    path = write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset]))
+    config = fast_config(reminder_time="00:00")
+    original, hung = ReminderFiring.fire, asyncio.Event()
+
+    async def dies_on_submission(self, payload, attempt):  # "killed" before anything is written
+        hung.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(ReminderFiring, "fire", dies_on_submission)
+    first = await notifier(config=config, subscriptions=path)
+    await publish_classified(first.service, release(dated("c-dated", due)))
+    await asyncio.wait_for(hung.wait(), timeout=10)
+    assert first.service.reminders.jobs() == []
+    await first.stop()
+
+    monkeypatch.setattr(ReminderFiring, "fire", original)
+    second = await notifier(config=config, subscriptions=path)
+    await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the recovered reminder")
+    await second.service.firing.recover()
+    await asyncio.sleep(0.3)
+    assert len(_reminders_sent(receiver)) == 1
+
+
 # --- 3. stale reminders ---------------------------------------------------------------------
 async def test_only_the_latest_versions_reminders_remain_and_a_withdrawn_release_has_none(
         notifier, write_yaml, publish_classified):
