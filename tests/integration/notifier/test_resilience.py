@@ -128,58 +128,46 @@ async def test_a_reminder_that_keeps_failing_is_dead_lettered_with_the_reason(no
     assert n.service.reminders.jobs() == []
 
 
-async def test_a_reminder_cut_short_by_a_crash_is_fired_by_the_next_leader_once(
-        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+async def _first_leader_dies_in(method, notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """The first notifier "dies" (hangs for good) on entering ``ReminderFiring.<method>`` after APScheduler
+    deleted the job; a second one starts. Returns the reminders the receiver got."""
     due, offset = _soon(0.5)
     path = write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset]))
     config = fast_config(reminder_time="00:00")
-    original, hung = ReminderFiring.on_reminder_due, asyncio.Event()
+    original, hung = getattr(ReminderFiring, method), asyncio.Event()
 
-    async def dies_mid_fire(self, payload):  # the process "dies" here: nothing after the firing record
+    async def dies(self, *args):
         hung.set()
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(ReminderFiring, "on_reminder_due", dies_mid_fire)
+    monkeypatch.setattr(ReminderFiring, method, dies)
     first = await notifier(config=config, subscriptions=path)
     await publish_classified(first.service, release(dated("c-dated", due)))
     await asyncio.wait_for(hung.wait(), timeout=10)
     assert first.service.reminders.jobs() == []  # APScheduler already deleted the job
     await first.stop()
 
-    monkeypatch.setattr(ReminderFiring, "on_reminder_due", original)
+    monkeypatch.setattr(ReminderFiring, method, original)
     second = await notifier(config=config, subscriptions=path)
     await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the recovered reminder")
     await second.service.firing.recover()  # a second recovery finds nothing to do
     await asyncio.sleep(0.3)
-    assert len(_reminders_sent(receiver)) == 1
+    return _reminders_sent(receiver)
+
+
+async def test_a_reminder_cut_short_by_a_crash_is_fired_by_the_next_leader_once(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """Killed after the firing record was written."""
+    sent = await _first_leader_dies_in("on_reminder_due", notifier, receiver, write_yaml, publish_classified,
+                                       monkeypatch)
+    assert len(sent) == 1
 
 
 async def test_a_reminder_whose_job_was_deleted_before_its_firing_was_recorded_is_not_lost(
         notifier, receiver, write_yaml, publish_classified, monkeypatch):
-    """APScheduler deletes a date job as it submits it: a kill -9 before the firing is recorded must not
-    lose the reminder. The next leader fires it, once."""
-    due, offset = _soon(0.5)
-    path = write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset]))
-    config = fast_config(reminder_time="00:00")
-    original, hung = ReminderFiring.fire, asyncio.Event()
-
-    async def dies_on_submission(self, payload, attempt):  # "killed" before anything is written
-        hung.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(ReminderFiring, "fire", dies_on_submission)
-    first = await notifier(config=config, subscriptions=path)
-    await publish_classified(first.service, release(dated("c-dated", due)))
-    await asyncio.wait_for(hung.wait(), timeout=10)
-    assert first.service.reminders.jobs() == []
-    await first.stop()
-
-    monkeypatch.setattr(ReminderFiring, "fire", original)
-    second = await notifier(config=config, subscriptions=path)
-    await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the recovered reminder")
-    await second.service.firing.recover()
-    await asyncio.sleep(0.3)
-    assert len(_reminders_sent(receiver)) == 1
+    """Killed after APScheduler deleted the job and before anything was written."""
+    sent = await _first_leader_dies_in("fire", notifier, receiver, write_yaml, publish_classified, monkeypatch)
+    assert len(sent) == 1
 
 
 # --- 3. stale reminders ---------------------------------------------------------------------
