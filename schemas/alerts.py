@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 
 from .classified import Commitment, Deadline, IsoDuration
 from .envelope import CloudEvent, FrozenModel, register
+from .json_bounds import MAX_INTEGER
 
 
 class AlertKind(str, Enum):
@@ -20,7 +21,7 @@ class AlertKind(str, Enum):
 
 class ReleaseRef(FrozenModel):
     release_id: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INTEGER)
     title: str
     url: str
     published_at: AwareDatetime
@@ -60,7 +61,7 @@ class DeliveryAttempt(FrozenModel):
     subscription_id: str
     channel: str = Field(examples=["webhook", "email", "console"])
     destination: str = Field(description="Where it went, secrets removed.")
-    attempt: int = Field(ge=1)
+    attempt: int = Field(ge=1, le=MAX_INTEGER)
     outcome: Literal["delivered", "failed"]
     final: bool = Field(description="No further attempt will be made.")
     error: str | None = None

@@ -9,9 +9,11 @@ from typing import Annotated, Literal, Union
 from pydantic import AwareDatetime, Field
 
 from .envelope import CloudEvent, FrozenModel, register
+from .json_bounds import MAX_INTEGER
 
+Offset = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 Span = Annotated[
-    tuple[int, int],
+    tuple[Offset, Offset],
     Field(description="[start, end) character offsets into the release body."),
 ]
 IsoDuration = Annotated[
@@ -98,7 +100,7 @@ class ReleaseClassified(FrozenModel):
     """The classifier's reading of one release version."""
 
     release_id: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INTEGER)
     classifier_version: str
     url: str
     title: str

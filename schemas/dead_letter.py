@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from .envelope import CloudEvent, FrozenModel, register
+from .json_bounds import MAX_INTEGER
 
 
 class DeadLetter(FrozenModel):
@@ -17,7 +18,7 @@ class DeadLetter(FrozenModel):
         description="The original entry fields (bytes that are not UTF-8 are base64 with a 'base64:' prefix)."
     )
     reason: str = Field(examples=["unknown schema version 2 for pledgewatch.release.published"])
-    deliveries: int = Field(ge=0, description="Times it was delivered before giving up.")
+    deliveries: int = Field(ge=0, le=MAX_INTEGER, description="Times it was delivered before giving up.")
     at: AwareDatetime
 
 

@@ -7,11 +7,12 @@ attribute; a consumer rejects a type or version it does not know.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from .json_bounds import JSONBoundsError, loads_bounded
 
 DataT = TypeVar("DataT", bound=BaseModel)
 
@@ -40,7 +41,7 @@ class CloudEvent(BaseModel, Generic[DataT]):
     id: str = Field(description="Unique per event; the same event published twice keeps its id.")
     source: str = Field(description="URI-reference of the producer.", examples=["/pledgewatch/ingest"])
     type: str = Field(description="Event type, reverse-DNS style.")
-    schemaversion: int = Field(description="Version of this type's data schema.")
+    schemaversion: int = Field(strict=True, description="Version of this type's data schema.")
     time: AwareDatetime = Field(description="When the event was produced (UTC).")
     subject: str | None = Field(default=None, description="What the event is about, e.g. a release id.")
     datacontenttype: Literal["application/json"] = "application/json"
@@ -85,13 +86,14 @@ def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] 
     """Parse one stream entry's JSON into its event class.
 
     Raises :class:`EventError` with a one-line reason for anything that is not
-    JSON, not a CloudEvent, of an unknown or unexpected type, of an unknown
-    schema version, or whose data does not validate.
+    JSON (strict, UTF-8, within the bounds of :mod:`schemas.json_bounds`), not a
+    CloudEvent, of an unknown or unexpected type, of an unknown schema version
+    (an integer: ``true`` is not ``1``), or whose data does not validate.
     """
     try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EventError(f"not JSON: {exc}") from None
+        obj = loads_bounded(raw)
+    except JSONBoundsError as exc:
+        raise EventError(str(exc)) from None
     if not isinstance(obj, dict):
         raise EventError("not a JSON object")
     event_type = obj.get("type")
@@ -102,7 +104,7 @@ def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] 
         wanted = ", ".join(sorted(c.TYPE for c in expect))
         raise EventError(f"unexpected event type {event_type!r} (this stream carries {wanted})")
     version = obj.get("schemaversion")
-    if version != cls.SCHEMA_VERSION:
+    if type(version) is not int or version != cls.SCHEMA_VERSION:
         raise EventError(
             f"unknown schema version {version!r} for {event_type} (supported: {cls.SCHEMA_VERSION})"
         )
@@ -111,6 +113,7 @@ def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] 
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "event"
+        message = " ".join(first["msg"].split())
         raise EventError(
-            f"invalid {event_type}: {where}: {first['msg']} ({exc.error_count()} error(s))"
+            f"invalid {event_type}: {where}: {message} ({exc.error_count()} error(s))"
         ) from None

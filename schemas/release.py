@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from .envelope import CloudEvent, FrozenModel, register
+from .json_bounds import MAX_INTEGER
 
 
 class ReleasePublished(FrozenModel):
@@ -16,7 +17,7 @@ class ReleasePublished(FrozenModel):
         description="Stable id derived from the canonical URL, GOV.UK content_id or source path.",
         examples=["rel-3f9a1c2b7d4e5f60"],
     )
-    version: int = Field(ge=1, description="1 for the first content seen, +1 on each change.")
+    version: int = Field(ge=1, le=MAX_INTEGER, description="1 for the first content seen, +1 on each change.")
     url: str = Field(description="Canonical URL (file:// for folder sources).")
     title: str
     published_at: AwareDatetime = Field(description="Publication time; deadlines resolve against it.")

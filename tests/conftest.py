@@ -16,11 +16,18 @@ from pathlib import Path
 
 import pytest
 import redis
+from hypothesis import settings as hypothesis_settings
 
 from services.common.embedded_redis import EmbeddedRedis
 from services.common.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: "ci" (the default) keeps the suite near a minute; HYPOTHESIS_PROFILE=long runs every
+# property and fuzz test without an explicit example count 50 times longer.
+hypothesis_settings.register_profile("ci", max_examples=100)
+hypothesis_settings.register_profile("long", max_examples=5000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

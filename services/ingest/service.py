@@ -12,6 +12,7 @@ from aiohttp import web
 from faststream.redis import RedisBroker
 from pydantic import ValidationError
 
+from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import printable_fields
@@ -131,10 +132,11 @@ class IngestService:
                 {"errors": [f"body: {len(raw)} bytes is over the {self.settings.max_release_bytes}-byte limit"]},
                 status=413)
         try:
-            fields = ReleaseInput.model_validate_json(raw)
+            fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
             release = fields.to_release(source="http")
         except (ValidationError, ValueError) as exc:
-            errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
+            errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
+                      else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])
             await self.runtime.streams.dead_letter_input(
                 origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors))
             return web.json_response({"errors": errors}, status=400)

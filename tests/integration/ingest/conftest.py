@@ -10,9 +10,11 @@ from schemas import ReleasePublishedEvent
 from schemas.streams import EVENT_FIELD, RELEASES
 from services.common.service import Runtime
 from services.common.settings import Settings
+from services.common.http import HttpServer
 from services.common.streams import Streams
 from services.ingest.config import IngestSettings
 from services.ingest.fetch import Fetcher
+from services.ingest.service import IngestService
 from services.ingest.readers import Reader
 
 
@@ -50,3 +52,16 @@ def published(streams: Streams):
                 for _, fields in entries]
 
     return read
+
+
+@pytest.fixture
+async def http_service(settings: Settings, ingest_settings: IngestSettings):
+    """An IngestService with its HTTP routes on a free loopback port: ``(service, POST /releases URL)``."""
+    service = IngestService(settings, watch=[], ingest=ingest_settings, sources=[])
+    await service.start()
+    server = HttpServer("127.0.0.1", 0)
+    server.add_routes(service.routes())
+    await server.start()
+    yield service, f"http://127.0.0.1:{server.port}/releases"
+    await server.stop()
+    await service.stop()

@@ -9,7 +9,6 @@ import aiohttp
 import pytest
 
 from schemas.streams import DEAD_LETTERS
-from services.common.http import HttpServer
 from services.ingest.config import IngestSettings, load_sources
 from services.ingest.service import IngestService
 
@@ -78,18 +77,6 @@ async def test_a_broken_source_does_not_stop_the_others(govuk, settings, ingest_
     assert 1 <= govuk.hits["/bomb.atom"] <= 3  # retried, but backing off
 
 
-@pytest.fixture
-async def http_service(settings, ingest_settings):
-    service = IngestService(settings, watch=[], ingest=ingest_settings, sources=[])
-    await service.start()
-    server = HttpServer("127.0.0.1", 0)
-    server.add_routes(service.routes())
-    await server.start()
-    yield service, f"http://127.0.0.1:{server.port}/releases"
-    await server.stop()
-    await service.stop()
-
-
 async def test_post_releases_answers_202_with_id_and_version(http_service, published):
     _, url = http_service
     release = {"url": "https://www.gov.uk/government/news/x", "title": "Port security fund",
@@ -114,7 +101,7 @@ async def test_post_releases_answers_202_with_id_and_version(http_service, publi
     [pytest.param(b'{"title": "T", "body": "B", "url": "https://x"}', "published_at: Field required", id="missing"),
      pytest.param(b'{"title": "T", "body": "B", "url": "https://x", "published_at": "2023-01-01T00:00:00"}',
                   "timezone", id="naive-time"),
-     pytest.param(b"not json", "Invalid JSON", id="not-json"),
+     pytest.param(b"not json", "request body: not JSON", id="not-json"),
      pytest.param(b'{"title": "T", "body": "B", "published_at": "2023-01-01T00:00:00Z"}', "url or an id", id="no-url")],
 )
 async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http_service, streams, body, error):

@@ -1,0 +1,100 @@
+"""Bad input never escapes the decoder: deep nesting, huge numbers, a bool for an int, broken text.
+
+``decode_event`` raises :class:`EventError` with a one-line reason for each, before any model sees it,
+so the consumer dead-letters the entry at once instead of retrying a traceback.
+"""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemas import EventError, decode_event, event_types
+from schemas.json_bounds import MAX_DEPTH, JSONBoundsError, loads_bounded
+
+from test_schemas import _release_event
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested deeper than", id="deep-array"),
+        pytest.param(_nested(5_000), "nested deeper than", id="deep-object"),
+        pytest.param(b'{"type": "pledgewatch.release.published", "schemaversion": ' + b"9" * 5_000 + b"}",
+                     "integer too large", id="huge-int"),
+        pytest.param(b'{"n": -' + b"1" * 40 + b"}", "integer too large", id="huge-negative-int"),
+        pytest.param(b'{"n": 1e999}', "number out of range", id="float-overflow"),
+        pytest.param(b'{"n": NaN}', "not JSON", id="nan"),
+        pytest.param(b'{"s": "\\ud800"}', "not JSON", id="lone-surrogate"),
+        pytest.param(_release_event(schemaversion=True), "schema version", id="schemaversion-true"),
+        pytest.param(_release_event(schemaversion=1.0), "schema version", id="schemaversion-float"),
+        pytest.param(_release_event(schemaversion="1"), "schema version", id="schemaversion-string"),
+    ],
+)
+def test_bad_input_is_an_event_error_with_a_one_line_reason(raw, reason):
+    with pytest.raises(EventError) as caught:
+        decode_event(raw)
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_number_inside_a_string_or_a_bracket_in_a_key_is_not_counted():
+    text = json.dumps({"[" * 200: "9" * 500, "x": ["{" * 100]})
+    assert loads_bounded(text)["x"] == ["{" * 100]
+
+
+def test_nesting_up_to_the_bound_is_fine_and_one_more_is_refused():
+    assert loads_bounded(_nested(MAX_DEPTH))
+    with pytest.raises(JSONBoundsError, match=f"nested deeper than {MAX_DEPTH}"):
+        loads_bounded(_nested(MAX_DEPTH + 1))
+
+
+def test_integers_up_to_nineteen_digits_and_ordinary_floats_pass():
+    assert loads_bounded(b'[-999999999999999999, 1234567890123456789, 1.5e10, 0.000001, -2E-5]') == [
+        -999999999999999999, 1234567890123456789, 1.5e10, 0.000001, -2e-5]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+_FIELDS = ("specversion", "id", "source", "type", "schemaversion", "time", "subject", "datacontenttype", "data")
+
+
+def _assert_event_error_only(raw):
+    try:
+        decode_event(raw)
+    except EventError as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.binary(max_size=300))
+def test_arbitrary_bytes_raise_nothing_but_event_error(raw):
+    _assert_event_error_only(raw)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(alphabet='[]{}":,0123456789.eE+-\\ntrufalsu ', max_size=400))
+def test_json_like_text_raises_nothing_but_event_error(text):
+    _assert_event_error_only(text)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(event_type=st.sampled_from(sorted(event_types())), field=st.sampled_from(_FIELDS), value=_JSON,
+       depth=st.integers(0, 3000), digits=st.integers(1, 6000))
+def test_any_event_with_one_field_made_arbitrary_raises_nothing_but_event_error(event_type, field, value,
+                                                                                 depth, digits):
+    event = json.loads(_release_event())
+    event["type"] = event_type
+    event[field] = value
+    _assert_event_error_only(json.dumps(event, allow_nan=True))
+    event[field] = "__HOLE__"
+    text = json.dumps(event)
+    _assert_event_error_only(text.replace('"__HOLE__"', "[" * depth + "]" * depth))
+    _assert_event_error_only(text.replace('"__HOLE__"', "7" * digits))
