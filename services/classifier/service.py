@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from aiohttp import web
 from faststream.redis import RedisBroker
 
-from schemas import CloudEvent, ReleaseClassifiedEvent, ReleasePublishedEvent
+from schemas import CloudEvent, ReleaseClassified, ReleaseClassifiedEvent, ReleasePublished, ReleasePublishedEvent
 from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, RELEASES
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
@@ -21,6 +23,7 @@ from .core import classify
 log = logging.getLogger(__name__)
 
 DONE_TTL_SECONDS = 30 * 86400
+INLINE_BODY_CHARS = 64_000  # a body longer than this is classified off the event loop
 SOURCE = "/pledgewatch/classifier"
 
 
@@ -55,6 +58,14 @@ class ClassifierService:
     async def ping(self) -> None:
         await self.runtime.ping()
 
+    async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
+        """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop
+        (health checks, the other services of `pledgewatch run`) goes on, and within a time budget."""
+        if len(release.body) <= INLINE_BODY_CHARS:
+            return classify(release)
+        return await asyncio.to_thread(classify, release, budget_seconds=self.settings.classify_budget_seconds,
+                                       clock=time.monotonic)
+
     async def on_release_published(self, event: CloudEvent, entry: Entry) -> None:
         release = event.data
         streams = self.runtime.streams
@@ -63,7 +74,7 @@ class ClassifierService:
             log.info("already classified %s v%d", release.release_id, release.version)
             await streams.commit(entry)
             return
-        result = classify(release)
+        result = await self._classify(release)
         out = ReleaseClassifiedEvent.wrap(
             result, id=f"{release.release_id}/v{release.version}/classified", source=SOURCE,
             time=datetime.now(timezone.utc), subject=release.release_id,

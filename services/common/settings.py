@@ -43,6 +43,10 @@ class Settings(BaseSettings):
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
+    classify_budget_seconds: float = Field(
+        default=10.0, gt=0, le=600,
+        description="CPU seconds a big release may take to classify; past it, the commitments found so far "
+                    "are published with the reason.")
     allow_private_targets: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="CIDRs or host names outbound requests (webhooks, chat) may reach although not public "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from schemas import ReleaseClassified, ReleasePublished
 
 from .aliases import acronyms
@@ -18,16 +21,21 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
 CLASSIFIER_VERSION = "rules+model-0.3.0"
+MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
 
-def classify(release: ReleasePublished, *, model: DecisionModel | None = None,
-             rules_only: bool = False) -> ReleaseClassified:
+def classify(release: ReleasePublished, *, model: DecisionModel | None = None, rules_only: bool = False,
+             budget_seconds: float | None = None, clock: Callable[[], float] = time.monotonic) -> ReleaseClassified:
     """Read one release version. Pure: deadlines resolve against ``release.published_at``
     (its calendar date in the release's own time zone), never against the clock.
 
     Rules propose clauses (:mod:`.proposals`), ``model`` (the shipped one by default) decides which are
-    commitments and of which kind; ``rules_only`` keeps exactly what the rules read, for comparison."""
+    commitments and of which kind; ``rules_only`` keeps exactly what the rules read, for comparison.
+
+    Bounded: at most ``MAX_COMMITMENTS`` are read, and with ``budget_seconds`` reading stops once that much
+    ``clock`` time has passed; either way the commitments found so far are kept and ``unsupported_reason``
+    says where and why reading stopped."""
     copied = {"release_id": release.release_id, "version": release.version, "url": release.url,
               "title": release.title, "published_at": release.published_at, "source": release.source,
               "locale": release.locale, "withdrawn": release.withdrawn}
@@ -46,7 +54,14 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None,
     paragraph_ct: dict[str, bool] = {}
     dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
     model = None if rules_only else model or shipped_model()
+    deadline = None if budget_seconds is None else clock() + budget_seconds
+    stopped = None
     for sentence, found, features in propose(body, sentences, words, who):
+        if len(commitments) >= MAX_COMMITMENTS or deadline is not None and clock() > deadline:
+            why = f"{MAX_COMMITMENTS} commitments" if len(commitments) >= MAX_COMMITMENTS else \
+                f"the time budget of {budget_seconds:g} s"
+            stopped = f"read up to character {sentence.start} of {len(body)}: stopped at {why}"
+            break
         found = _decided(found, features, model, body[sentence.start:sentence.end], who)
         if found is None:
             continue
@@ -64,14 +79,14 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None,
         score = THRESHOLD
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
-        counter_terrorism_score=score, evidence=evidence, commitments=commitments,
+        counter_terrorism_score=score, evidence=evidence, commitments=commitments, unsupported_reason=stopped,
     )
 
 
 def proposals_of(release: ReleasePublished) -> list[Proposal]:
     """What the rules propose in ``release`` (what training learns from)."""
     body = release.body
-    return propose(body, split_sentences(body), read_body(body), publisher(release))
+    return list(propose(body, split_sentences(body), read_body(body), publisher(release)))
 
 
 def _decided(found: Found | None, features: set[str], model: DecisionModel | None, text: str,

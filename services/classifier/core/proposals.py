@@ -7,6 +7,8 @@ exactly what it is later asked about.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .actors import Actor
@@ -23,28 +25,41 @@ class Proposal(NamedTuple):
     features: set[str]  # what the decision stage weighs (``signals.signals``)
 
 
-def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str) -> list[Proposal]:
-    """The proposals of one release body, in order: the clauses the rules read as commitments, and each
-    cue-holding sentence in which they read none."""
-    proposals = []
+def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str) -> Iterator[Proposal]:
+    """The proposals of one release body, in order (lazily, so that a reader may stop early): the clauses
+    the rules read as commitments, and each cue-holding sentence in which they read none."""
     previous: Actor | None = None
     first_break = body.find("\n")
+    paragraphs = Paragraphs(body)
     for whole in candidate_sentences(body, sentences, cues=words.cues):
+        alone = paragraphs.alone(whole)
         readings: list[tuple[Sentence, Found | None]] = list(
-            commitments_in(body, whole, publisher, previous, words.triggers))
+            commitments_in(body, whole, publisher, previous, words.triggers, alone=alone))
         if readings:
             previous = readings[-1][1].actor
         else:
             readings = [(whole, None)]
-        alone = _alone(body, whole)
         first_paragraph = first_break == -1 or whole.start < first_break
         for span, found in readings:
             features = signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph)
-            proposals.append(Proposal(span, found, features))
-    return proposals
+            yield Proposal(span, found, features)
 
 
-def _alone(body: str, sentence: Sentence) -> bool:
-    """Whether ``sentence`` is the whole of its paragraph (a headline or a one-line item)."""
-    first, last = body.rfind("\n", 0, sentence.start) + 1, body.find("\n", sentence.end)
-    return not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
+class Paragraphs:
+    """Where the paragraphs (lines, spaces trimmed) of a body begin and end, found once: asking whether a
+    sentence is a whole paragraph then costs two set lookups, not a scan of its lines (a one-line body of
+    megabytes would make that scan quadratic)."""
+
+    def __init__(self, body: str) -> None:
+        self.starts, self.ends = set(), set()
+        for match in _LINE.finditer(body):
+            self.starts.add(match.start(1))
+            self.ends.add(match.end(1))
+
+    def alone(self, sentence: Sentence) -> bool:
+        """Whether ``sentence`` is the whole of its paragraph (a headline or a one-line item): nothing but
+        spaces before it on its first line or after it on its last."""
+        return sentence.start in self.starts and sentence.end in self.ends
+
+
+_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")  # a line's text, without the spaces around it

@@ -19,7 +19,7 @@ from .money import has_money
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
 # their apostrophes ("we'll"). A word not listed here may still be one by its beginning (_PREFIXES).
 _WORDS = {
-    **dict.fromkeys(("will", "shall"), "will"), **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll",
+    "will": "will", "shall": "shall", **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll",
                                                                  "they’ll"), "ll"),
     "must": "must", "should": "should", "would": "would", **dict.fromkeys(("could", "might", "may"), "could"),
     **dict.fromkeys(("expected", "likely"), "expected"), **dict.fromkeys(("if", "unless", "whether"), "conditional"),
@@ -29,6 +29,12 @@ _WORDS = {
     **dict.fromkeys(("urge", "urges", "request", "requests", "invite", "invites", "encourage", "encourages",
                      "decide", "decides", "demand", "demands", "direct", "directs", "require", "requires", "oblige",
                      "obliges", "instruct", "instructs", "ask", "asks", "insist", "insists"), "operative"),
+    # The same verbs reporting a decision taken today ("the Council requested CTED to report by March").
+    **dict.fromkeys(("urged", "requested", "invited", "encouraged", "demanded", "directed", "instructed",
+                     "decided", "asked", "insisted"), "operative_past"),
+    **dict.fromkeys(("mandate", "mandates"), "mandate"),
+    **dict.fromkeys(("extend", "extends", "extended", "renew", "renews", "renewed", "prolong", "prolonged"),
+                    "extend"),
     **dict.fromkeys(("condemn", "condemns", "reaffirm", "reaffirms", "welcome", "welcomes", "note", "notes",
                      "recall", "recalls", "stresses", "emphasises", "emphasizes", "underline", "underlines",
                      "expresses", "recognises", "recognizes", "acknowledge", "acknowledges", "commend", "commends",
@@ -49,6 +55,14 @@ _PAIRS = {
                     "operative"),
     ("continue", "to"): "continue", ("no", "longer"): "negation", ("this", "week"): "today",
     ("no", "later"): "deadline_word",
+    **dict.fromkeys(((verb, "that") for verb in ("demands", "demanded", "urges", "urged", "insists", "insisted",
+                                                 "requests", "requested", "decides", "decided", "calls", "agreed",
+                                                 "agrees")), "operative_that"),
+    ("in", "addition"): "in_addition", ("on", "top"): "in_addition",
+    **dict.fromkeys(((verb, word) for verb in ("require", "requires", "required", "oblige", "obliges", "force",
+                                               "forces", "compel", "compels")
+                     for word in ("services", "platforms", "companies", "providers", "firms", "operators", "them",
+                                  "all", "states", "businesses", "industry")), "requires_party"),
 }
 _PREFIXES = {  # checked in order; the first that begins the word names its signal
     "forecast": "expected", "pledg": "committed", "promis": "committed", "vow": "committed",
@@ -147,7 +161,7 @@ def _read_words(words: list[str], names: set[str]) -> None:
 _UNKNOWN = object()
 _SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
 _MAX_REMEMBERED = 1 << 16
-_LEADING = frozenset(("operative", "declarative"))
+_LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that"))
 _ANNOUNCING = frozenset("tell announce say confirm unveil set pledge commit outline reveal launch".split())
 _SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | {"expected"})
 

@@ -66,3 +66,50 @@ async def test_a_redelivered_release_is_acknowledged_without_a_second_event(clas
     await classifier.on_release_published(event, entry)
     await classifier.on_release_published(event, entry)
     assert await classifier.runtime.streams.client.xlen(settings.key(CLASSIFIED)) == 1
+
+
+async def test_a_big_release_is_classified_off_the_event_loop_within_its_budget(settings):
+    """Classifying a big release must not stall every other task of the process (health checks, the
+    other services of `pledgewatch run`), and stops at its time budget with the reason."""
+    import json
+    import time
+
+    big = json.loads(json.dumps(RELEASE))
+    big["data"]["body"] = "It was important that the report was published last year. " * 30000  # 1.7 MB of cues
+    classifier = ClassifierService(settings.model_copy(update={"classify_budget_seconds": 0.05}))
+    await classifier.start()
+    try:
+        await _classify_big(classifier, settings, big)
+    finally:
+        await classifier.stop()
+
+
+async def _classify_big(classifier, settings, big):
+    import json
+    import time
+
+    streams = classifier.runtime.streams
+    await streams.client.xadd(settings.key(RELEASES), {EVENT_FIELD: json.dumps(big)})
+    [[_, [(entry_id, fields)]]] = await streams.client.xreadgroup(CLASSIFIER_GROUP, "c1", {settings.key(RELEASES): ">"})
+    entry = Entry(stream=settings.key(RELEASES), group=CLASSIFIER_GROUP, entry_id=entry_id.decode(), fields=fields)
+    ticks: list[float] = []
+
+    async def ticker():
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    try:
+        await classifier.on_release_published(decode_event(json.dumps(big)), entry)
+    finally:
+        took = time.monotonic() - started
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert max(gaps) < 0.15, f"the event loop stalled for {max(gaps):.2f}s while classifying ({took:.2f}s)"
+    assert await streams.client.xlen(settings.key(CLASSIFIED)) == 1
+    [(_, out)] = await streams.client.xrange(settings.key(CLASSIFIED))
+    assert "stopped at the time budget of 0.05 s" in decode_event(out[EVENT_FIELD.encode()]).data.unsupported_reason

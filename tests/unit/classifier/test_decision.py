@@ -103,3 +103,37 @@ def test_an_actor_read_for_the_model_alone_is_never_a_bare_pronoun(sentence, kin
 
     found = read_unruled(sentence, "Press release publisher", kind, 0.9)
     assert (found.trigger.kind, found.actor.name) == (kind, actor)
+
+
+HUGE = "The UK will invest £10m in new schools. " * 2000  # one 80 KB line: 2,000 pledges
+
+
+def test_a_huge_release_gives_at_most_the_cap_and_says_where_reading_stopped(make_release):
+    from services.classifier.core.classifier import MAX_COMMITMENTS
+
+    result = classify(make_release(HUGE))
+    assert len(result.commitments) == MAX_COMMITMENTS
+    assert f"stopped at {MAX_COMMITMENTS} commitments" in result.unsupported_reason
+
+
+def test_the_time_budget_stops_reading_and_keeps_what_was_found(make_release):
+    seconds = iter(range(10_000))  # every look at the clock: one second later
+    result = classify(make_release(HUGE), budget_seconds=5, clock=lambda: next(seconds))
+    assert 0 < len(result.commitments) <= 5
+    assert "stopped at the time budget of 5 s" in result.unsupported_reason
+
+
+def test_paragraphs_know_a_whole_paragraph_as_a_scan_of_its_lines_would(labelled_sentences):
+    from services.classifier.core.proposals import Paragraphs
+    from services.classifier.core.sentences import split_sentences
+
+    def scanned(body, sentence):
+        first, last = body.rfind("\n", 0, sentence.start) + 1, body.find("\n", sentence.end)
+        return not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
+
+    bodies = ["Headline to go\n\nFirst sentence. Second one,\n\ncontinued here.\n  Alone line.  \n", HUGE[:2000],
+              "\n\n".join(labelled_sentences[:400])]
+    for body in bodies:
+        paragraphs = Paragraphs(body)
+        for sentence in split_sentences(body):
+            assert paragraphs.alone(sentence) == scanned(body, sentence), body[sentence.start:sentence.end]
