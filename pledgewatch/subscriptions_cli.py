@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from services.notifier.yaml_text import load_yaml
+
 
 def _base_url(args: argparse.Namespace) -> str:
     if args.url:
@@ -73,7 +75,7 @@ def _report(status: int, body: Any) -> int:
 
 def _read(path: str) -> Any:
     text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return yaml.safe_load(text)  # YAML is a superset of JSON
+    return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
 
 
 def _items(doc: Any) -> list[Any]:

@@ -2,20 +2,25 @@
 
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume.
-Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``. Secrets are shown as ``***`` and URLs redacted;
-a PATCH or PUT that sends them back as shown keeps the stored values.
+Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``; a body that is not JSON or is past the
+shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
+as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import web
 from pydantic import TypeAdapter, ValidationError
 from pydantic import AwareDatetime
 
+from schemas.json_bounds import JSONBoundsError, loads_bounded
+
+from .bounds import pause_problem
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
 from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_subscription
@@ -33,9 +38,9 @@ def _public(sub: Subscription, origin: str) -> dict[str, Any]:
 
 async def _body(request: web.Request) -> Any:
     try:
-        return await request.json(loads=json.loads)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise web.HTTPBadRequest(text=json.dumps({"errors": [{"field": "body", "message": f"not JSON: {exc}"}]}),
+        return loads_bounded(await request.read())
+    except JSONBoundsError as exc:
+        raise web.HTTPBadRequest(text=json.dumps({"errors": [{"field": "body", "message": str(exc)}]}),
                                  content_type="application/json") from None
 
 
@@ -60,7 +65,12 @@ def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, An
     return {**new, "channels": channels}
 
 
-def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.RouteDef]:
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def subscription_routes(get_store: Callable[[], SubscriptionStore],
+                        clock: Callable[[], datetime] = _utc_now) -> list[web.RouteDef]:
     async def find(request: web.Request) -> tuple[SubscriptionStore, str, Subscription]:
         store, sub_id = get_store(), request.match_info["id"]
         sub = await store.get(sub_id)
@@ -75,9 +85,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.
                                    f"{sub_id!r} is defined in the subscriptions file; edit the file"}]}),
                                    content_type="application/json")
 
-    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201) -> web.Response:
+    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True
+                   ) -> web.Response:
+        """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past."""
         try:
-            sub = parse_subscription(data)
+            sub = parse_subscription(data, now=clock() if new_pause else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
         writable(store, sub.id)
@@ -111,7 +123,9 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.
             return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
-        return await save(store, _keep_secrets({**data, "id": sub_id}, await store.get(sub_id)))
+        old = await store.get(sub_id)
+        same_pause = old is not None and data.get("paused_until") == _public(old, "api").get("paused_until")
+        return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause)
 
     async def patch(request: web.Request) -> web.Response:
         store, sub_id, sub = await find(request)
@@ -121,7 +135,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": "cannot be changed"}])
         merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}
-        return await save(store, merged)
+        return await save(store, merged, new_pause="paused_until" in data)
 
     async def delete(request: web.Request) -> web.Response:
         store, sub_id, _ = await find(request)
@@ -134,15 +148,18 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore]) -> list[web.
         data = await _body(request) if request.can_read_body else {}
         until = data.get("until") if isinstance(data, dict) else None
         try:
-            when = _WHEN.validate_python(until)
+            when = _WHEN.validate_python(until if isinstance(until, str) else None, strict=False)
         except ValidationError as exc:
             return _errors(422, [{"field": "until", "message": exc.errors()[0]["msg"] +
                                   " (an ISO 8601 time with a zone, e.g. 2026-01-31T09:00:00Z)"}])
+        problem = pause_problem(when, now=clock())
+        if problem:
+            return _errors(422, [{"field": "until", "message": problem}])
         return await save(store, {**json.loads(sub.stored()), "paused_until": when.isoformat()})
 
     async def resume(request: web.Request) -> web.Response:
         store, sub_id, sub = await find(request)
-        return await save(store, {**json.loads(sub.stored()), "paused_until": None})
+        return await save(store, {**json.loads(sub.stored()), "paused_until": None}, new_pause=False)
 
     return [
         web.get("/subscriptions", list_all), web.post("/subscriptions", create),

@@ -1,4 +1,4 @@
-"""ISO 8601 durations (``P30D``, ``PT2H``, ``P1M``) as calendar-aware offsets."""
+"""ISO 8601 durations (``P30D``, ``PT2H``, ``P1M``) as calendar-aware offsets, at most five years."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ _PATTERN = re.compile(
     r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
 )
+MAX_TEXT = 32
+_MONTH = 2_629_746  # seconds in an average Gregorian month (a 400-year cycle / 4800)
+_SECONDS = {"y": 12 * _MONTH, "mo": _MONTH, "w": 604_800, "d": 86_400, "h": 3_600, "mi": 60, "s": 1}
+MAX_SECONDS = 5 * 12 * _MONTH  # P5Y: the longest offset a reminder may have
+LONGEST = "P5Y"
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,13 @@ class Duration:
 
 
 def parse_duration(text: str) -> Duration:
-    """Parse an ISO 8601 duration; raise ``ValueError`` with the reason when it is not one."""
-    match = _PATTERN.match(text or "")
+    """Parse an ISO 8601 duration of at most :data:`LONGEST` (years and months count as average
+    Gregorian ones); raise ``ValueError`` with the reason when it is not one, or is longer."""
+    match = _PATTERN.match(text or "") if len(text or "") <= MAX_TEXT else None
     if not match or text in ("P", "PT") or text.endswith("T"):
-        raise ValueError(f"{text!r} is not an ISO 8601 duration (e.g. P30D, P1W, PT2H)")
+        raise ValueError(f"{text[:MAX_TEXT]!r} is not an ISO 8601 duration (e.g. P30D, P1W, PT2H)")
     n = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
+    if sum(n[k] * _SECONDS[k] for k in n) > MAX_SECONDS:
+        raise ValueError(f"{text!r} is longer than {LONGEST}")
     return Duration(months=n["y"] * 12 + n["mo"],
                     delta=timedelta(weeks=n["w"], days=n["d"], hours=n["h"], minutes=n["mi"], seconds=n["s"]))

@@ -125,7 +125,7 @@ class NotifierService:
     def routes(self) -> Iterable[web.RouteDef]:
         from .api import subscription_routes
 
-        return subscription_routes(lambda: self._store())
+        return subscription_routes(lambda: self._store(), clock=self.clock)
 
     async def ping(self) -> None:
         """Healthy: Redis answers and every background task (delivery, leader) still runs."""

@@ -16,6 +16,7 @@ import redis.asyncio as aioredis
 import yaml
 
 from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
+from .yaml_text import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 def load_file(path: Path) -> list[Subscription]:
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": "file", "message": f"not valid YAML: {exc}"}]) from None
     return parse_file_document(doc)

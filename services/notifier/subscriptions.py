@@ -1,26 +1,30 @@
 """Subscriptions: who wants which commitments, through which channels, and when.
 
 Pure models and validation, shared by the YAML file, the HTTP API and the CLI.
-Every bad field is reported with its path (``filter.categories.0``) and a message.
+Every bad field is reported with its path (``filter.categories.0``) and a message; every value
+is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_serializer, model_validator)
+from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+                      field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 
+from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
+                     pause_problem, time_of_day)
 from .durations import parse_duration
 from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_EMAIL = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+$")
+_EMAIL = re.compile(r"^[^@\s,<>]{1,64}@[^@\s,<>]{1,189}\.[^@\s,<>]{1,63}$")
+Entry = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class _Strict(BaseModel):
@@ -31,11 +35,14 @@ class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR)."""
 
     counter_terrorism: bool = Field(default=False, description="true: only counter-terrorism commitments.")
-    categories: list[Category] | None = None
-    kinds: list[Kind] | None = None
-    actors: list[str] | None = Field(default=None, description="Case-insensitive; a part of the actor's name.")
-    keywords: list[str] | None = Field(default=None, description="Case-insensitive words in the commitment text.")
-    sources: list[str] | None = Field(default=None, description="Release sources (exact, or a prefix ending in '*').")
+    categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS)
+    kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS)
+    actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+                                       description="Case-insensitive; a part of the actor's name.")
+    keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+                                         description="Case-insensitive words in the commitment text.")
+    sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+                                        description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: float = Field(default=0.0, ge=0, le=1)
 
     @field_validator("actors", "keywords", "sources")
@@ -53,23 +60,21 @@ class ConsoleChannel(_Strict):
 class WebhookChannel(_Strict):
     type: Literal["webhook"] = "webhook"
     url: str = Field(description="http or https URL that receives a signed JSON POST.")
-    secret: str | None = Field(default=None, min_length=1, description="HMAC-SHA256 key; unsigned when absent.")
+    secret: str | None = Field(default=None, min_length=1, max_length=1024,
+                               description="HMAC-SHA256 key; unsigned when absent.")
 
     @field_validator("url")
     @classmethod
     def _http_only(cls, url: str) -> str:
-        scheme, sep, rest = url.partition("://")
-        if not sep or scheme.lower() not in ("http", "https"):
-            raise ValueError(f"only http and https URLs are allowed, not {scheme.lower()}://" if sep
-                             else "only http and https URLs are allowed (no scheme given)")
-        if not rest.split("/", 1)[0]:
-            raise ValueError("URL has no host")
+        problem = http_url_problem(url)
+        if problem:
+            raise ValueError(problem)
         return url
 
 
 class EmailChannel(_Strict):
     type: Literal["email"] = "email"
-    to: list[str] = Field(min_length=1, description="Recipient addresses.")
+    to: list[str] = Field(min_length=1, max_length=MAX_ITEMS, description="Recipient addresses.")
 
     @field_validator("to", mode="before")
     @classmethod
@@ -79,15 +84,16 @@ class EmailChannel(_Strict):
     @field_validator("to")
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not _EMAIL.match(v)]
+        bad = [v for v in values if len(v) > 254 or not _EMAIL.match(v)]
         if bad:
-            raise ValueError(f"not an email address: {', '.join(bad)}")
+            raise ValueError(f"not an email address: {', '.join(b[:80] for b in bad[:3])}")
         return values
 
 
 class AppriseChannel(_Strict):
     type: Literal["apprise"] = "apprise"
-    url: str = Field(description="An Apprise URL: slack://…, msteams://…, discord://…, tgram://…, ntfy://…")
+    url: str = Field(max_length=MAX_URL,
+                     description="An Apprise URL: slack://…, msteams://…, discord://…, tgram://…, ntfy://…")
 
     @field_validator("url")
     @classmethod
@@ -135,12 +141,13 @@ def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any]
 class Subscription(_Strict):
     id: str = Field(pattern=_ID, description="Letters, digits, '.', '_' or '-'; at most 64.")
     filter: Filter = Field(default_factory=Filter)
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     mode: Literal["immediate", "digest"] = "immediate"
     digest_at: time = Field(default=time(8, 0), description="UTC time of the daily digest (HH:MM).")
-    reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS),
-                                 description="ISO 8601 durations before each due date; P0D is the day itself.")
-    paused_until: AwareDatetime | None = None
+    reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS), max_length=MAX_REMINDERS,
+                                 description="ISO 8601 durations (at most P5Y) before each due date; "
+                                             "P0D is the day itself.")
+    paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
 
     @model_validator(mode="before")
     @classmethod
@@ -151,11 +158,15 @@ class Subscription(_Strict):
 
     @field_validator("digest_at", mode="before")
     @classmethod
-    def _hh_mm(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 08:30 as 510 minutes
-            return time(*divmod(value, 60)) if 0 <= value < 1440 else value
-        if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value):
-            raise ValueError("expected a time of day as HH:MM (UTC)")
+    def _hh_mm(cls, value: Any) -> time:
+        return time_of_day(value)  # the file is read without YAML 1.1's base 60: 08:30 stays text
+
+    @field_validator("paused_until")
+    @classmethod
+    def _pause_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        problem = pause_problem(value, now=(info.context or {}).get("now")) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("reminders")
@@ -206,12 +217,13 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
     return out
 
 
-def parse_subscription(data: Any, *, where: str = "") -> Subscription:
-    """Validate one subscription; raise :class:`SubscriptionError` listing every bad field."""
+def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None) -> Subscription:
+    """Validate one subscription; raise :class:`SubscriptionError` listing every bad field.
+    With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause)."""
     if not isinstance(data, dict):
         raise SubscriptionError([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
     try:
-        return Subscription.model_validate(data)
+        return Subscription.model_validate(data, context={"now": now})
     except ValidationError as exc:
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 

@@ -1,0 +1,66 @@
+"""The bounds a subscription's values must keep, each a pure check returning the reason or None.
+
+Sizes, times of day, pause dates and URLs: past a bound, the API answers 422 with the reason,
+and nothing out of range reaches planning, where it would fail for every subscriber.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timezone
+from urllib.parse import urlsplit
+
+from yarl import URL
+
+MAX_URL = 2048
+MAX_TEXT = 200  # a filter entry: an actor, a keyword, a source
+MAX_ITEMS = 100  # entries in one filter list, recipients of one email channel
+MAX_CHANNELS = 20
+MAX_REMINDERS = 20
+PAUSE_FROM = datetime(2000, 1, 1, tzinfo=timezone.utc)
+PAUSE_BEFORE = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+_HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_BAD_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def time_of_day(value: object) -> time:
+    """``"HH:MM"`` (00:00 to 23:59) as a time; ``ValueError`` for anything else, numbers included."""
+    if isinstance(value, time):
+        return value
+    match = _HH_MM.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("expected a time of day as HH:MM (UTC), 00:00 to 23:59")
+    return time(int(match[1]), int(match[2]))
+
+
+def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None:
+    """Why ``until`` (aware) cannot end a pause: outside 2000..2099, or before ``now`` when given."""
+    if until < PAUSE_FROM:
+        return f"must be from {PAUSE_FROM.year} on"
+    if until >= PAUSE_BEFORE:
+        return f"must be before {PAUSE_BEFORE.year}"
+    if now is not None and until < now:
+        return f"is in the past (now {now.isoformat()})"
+    return None
+
+
+def http_url_problem(url: str) -> str | None:
+    """Why ``url`` is not a well-formed http or https URL with a host, or None when it is one."""
+    scheme, sep, _ = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return (f"only http and https URLs are allowed, not {scheme.lower()[:20]}://" if sep
+                else "only http and https URLs are allowed (no scheme given)")
+    if len(url) > MAX_URL:
+        return f"URL has {len(url)} characters; at most {MAX_URL}"
+    if _BAD_CHARACTER.search(url):
+        return "not a well-formed URL: a space or control character in it"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+        host = URL(url).raw_host
+    except (ValueError, UnicodeError) as exc:
+        return f"not a well-formed URL: {exc}"
+    if not parts.hostname or not host:
+        return "URL has no host"
+    return None
