@@ -1,38 +1,48 @@
-"""The classifier's figures on the project's labelled set (tests/data) may not fall below the ones
-reached. Floors sit a little under the measured values; raise them when the rules improve."""
+"""The classifier's figures on both splits of the project's corpus may not fall below the ones reached.
+
+Floors sit a little under the measured values: raise them when the classifier improves. The training
+split is what the model was fitted on (its figures are in-sample); the validation split is blind: only its
+aggregate figures are read, here as anywhere.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pledgewatch.evaluation import evaluate
-
-DATA = Path(__file__).resolve().parents[2] / "data"
+from pledgewatch.evaluation import SPLITS, evaluate
 
 FLOORS = {
-    ("commitments", "f1"): 0.92,
-    ("deadlines", "f1"): 0.89,
-    ("on_matched", "kind"): 0.98,
-    ("on_matched", "actor"): 0.88,
-    ("on_matched", "category"): 0.77,
-    ("on_matched", "counter_terrorism"): 0.97,
-    ("on_matched", "money"): 0.96,
-    ("release_counter_terrorism_accuracy", None): 0.98,
+    "training": {
+        ("commitments", "f1"): 0.85,
+        ("deadlines", "f1"): 0.69,
+        ("on_matched", "kind"): 0.97,
+        ("on_matched", "actor"): 0.70,
+        ("on_matched", "category"): 0.61,
+        ("on_matched", "counter_terrorism"): 0.93,
+        ("on_matched", "money"): 0.96,
+        ("release_counter_terrorism_accuracy", None): 0.94,
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def figures():
-    if not (DATA / "labels.json").is_file():
-        pytest.skip("tests/data has no labelled set yet")
-    return evaluate(DATA)
+    cache: dict[str, dict] = {}
+
+    def of(split: str) -> dict:
+        if split not in cache:
+            if not (SPLITS[split] / "labels.json").is_file():
+                pytest.skip(f"{SPLITS[split]} has no labelled set")
+            cache[split] = evaluate(SPLITS[split])
+        return cache[split]
+    return of
 
 
-@pytest.mark.parametrize(("figure", "floor"), FLOORS.items(), ids=lambda v: v if isinstance(v, float) else
-                         ".".join(p for p in v if p))
-def test_figure_does_not_fall_below_its_floor(figures, figure, floor):
+@pytest.mark.parametrize(("split", "figure", "floor"),
+                         [(split, figure, floor) for split, floors in FLOORS.items() for figure, floor in floors.items()],
+                         ids=lambda v: v if isinstance(v, (str, float)) else ".".join(p for p in v if p))
+def test_figure_does_not_fall_below_its_floor(figures, split, figure, floor):
     group, name = figure
-    value = figures[group] if name is None else figures[group][name]
+    found = figures(split)
+    value = found[group] if name is None else found[group][name]
     assert value >= floor
