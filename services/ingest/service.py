@@ -39,6 +39,7 @@ class IngestService:
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
         self.scanner = FolderScanner(list(settings.watch if watch is None else watch))
+        self._reported_skips: set[tuple[Path, str]] = set()
         self.fetcher = Fetcher.from_settings(self.ingest)
         self.schedule: PollSchedule | None = None
         self._task: asyncio.Task[None] | None = None
@@ -113,6 +114,10 @@ class IngestService:
             except Exception:  # an unreadable folder must not end the watch
                 log.exception("scanning %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
                 paths = []
+            for skipped in self.scanner.skipped:
+                if skipped not in self._reported_skips:  # once, not at every scan
+                    self._reported_skips.add(skipped)
+                    log.warning("skipped %s: %s", *skipped)
             for path in paths:
                 try:
                     await self.ingest_file(path)
