@@ -20,6 +20,7 @@ from schemas.classified import ReleaseClassified
 from services.common.streams import Entry, Streams
 
 from .planning import Plan, release_ref
+from .quarantine import Quarantined, isolate
 from .reminders import PlannedReminders, reminder_jobs, settle_reminders
 from .scheduler import ReminderScheduler
 from .subscriptions import Subscription
@@ -33,28 +34,32 @@ class ReminderAgenda:
         return self.streams.key(f"notifier:reminders:planned:{sub_id}")
 
     async def schedule(self, release: ReleaseClassified, plans: list[tuple[Subscription, Plan]], *,
-                       now: datetime) -> list[tuple[str, PlannedReminders]]:
+                       now: datetime) -> tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]:
         """Schedule the reminders of this version of ``release`` for each subscriber whose record
-        is of an older version (none: already done, or this version is stale)."""
+        is of an older version (none: already done, or this version is stale). A subscriber whose
+        reminders cannot be planned is returned as quarantined; the others are scheduled."""
         if not plans:
-            return []
+            return [], []
         client, ref = self.streams.client, release_ref(release)
         async with client.pipeline(transaction=False) as pipe:
             for sub, _ in plans:
                 pipe.hget(self.key(sub.id), release.release_id)
             records = await pipe.execute()
+        matched = {sub.id: plan.matched for sub, plan in plans}
+        currents = {sub.id: PlannedReminders.from_json(raw) for (sub, _), raw in zip(plans, records)}
+        due = [sub for sub, _ in plans
+               if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
+        ready, quarantined = isolate(due, "planning reminders", lambda sub: reminder_jobs(
+            sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at))
         planned, jobs = [], []
-        for (sub, plan), raw in zip(plans, records):
-            current = PlannedReminders.from_json(raw)
-            if current is not None and current.version >= release.version:
-                continue
-            mine = reminder_jobs(sub.id, sub.reminders, ref, plan.matched, now=now, remind_at=self.remind_at)
+        for sub, mine in ready:
+            current = currents[sub.id]
             if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
                 jobs.extend(mine)
                 planned.append((sub.id, PlannedReminders.of(release.version, mine)))
         if jobs:
             await asyncio.to_thread(self.scheduler.apply, jobs, [])
-        return planned
+        return planned, quarantined
 
     async def settle(self, release: ReleaseClassified, planned: list[tuple[str, PlannedReminders]],
                      entry: Entry | None, *, now: datetime) -> None:

@@ -22,7 +22,7 @@ from redis.exceptions import WatchError
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
 from schemas.classified import ReleaseClassified
-from schemas.streams import ALERTS, CLASSIFIED, NOTIFIER_GROUP
+from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
 from services.common.settings import Settings
@@ -37,6 +37,7 @@ from .leader import LeaderLock
 from .messages import SOURCE, Message, alert_event
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
+from .quarantine import Quarantined, isolate
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
@@ -151,36 +152,42 @@ class NotifierService:
         release: ReleaseClassified = event.data
         now = self.clock()
         subs = [s for s in await self._store().effective() if s.paused_until is None or s.paused_until <= now]
-        plans, queued = await self._record_alerts(release, subs, now=now)
+        plans, queued, quarantined = await self._record_alerts(release, subs, now=now)
         assert self.agenda is not None
-        planned = await self.agenda.schedule(release, plans, now=now)
+        planned, unplanned = await self.agenda.schedule(release, plans, now=now)
+        await self._report_quarantined(release, entry, quarantined + unplanned)
         await self.agenda.settle(release, planned, entry, now=now)
         log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                  sum(len(p.alerts) for _, p in plans), len(subs))
         if queued and self.worker is not None:
             self.worker.wake()
 
-    async def _record_alerts(self, release: ReleaseClassified, subs: list[Subscription], *,
-                             now: datetime) -> tuple[list[tuple[Subscription, Plan]], int]:
+    async def _record_alerts(self, release: ReleaseClassified, subs: list[Subscription], *, now: datetime
+                             ) -> tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]:
         """Plan and record the alerts; WATCHes what it reads, so two handlers of one release never
-        both tell a subscriber. Reads only this release's commitments from the records."""
+        both tell a subscriber. Reads only this release's commitments from the records. A subscription
+        whose matching or planning fails is left out and returned as quarantined."""
         streams = self.runtime.streams
-        keys = [(streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}")) for s in subs]
+        matched, unmatched = isolate(subs, "matching", lambda s: record_keys(s, release))
+        keys = [(streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}")) for s, _ in matched]
         async with streams.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
                     await pipe.watch(*[k for pair in keys for k in pair])
-                    plans = []
-                    for sub, (sent_key, elapsed_key) in zip(subs, keys):
-                        ids, deadline_keys = record_keys(sub, release)
+                    records = []
+                    for (sub, (ids, deadline_keys)), (sent_key, elapsed_key) in zip(matched, keys):
                         sent = dict(zip(ids, await pipe.hmget(sent_key, ids))) if ids else {}
                         told = await pipe.smismember(elapsed_key, deadline_keys) if deadline_keys else []
-                        plans.append((sub, plan_alerts(
-                            sub, release, sent={k: v.decode() for k, v in sent.items() if v is not None},
-                            elapsed_sent={k for k, m in zip(deadline_keys, told) if m}, now=now)))
+                        records.append(({k: v.decode() for k, v in sent.items() if v is not None},
+                                        {k for k, m in zip(deadline_keys, told) if m}))
+                    record_of = {sub.id: record for (sub, _), record in zip(matched, records)}
+                    plans, unplanned = isolate([s for s, _ in matched], "planning alerts", lambda s: plan_alerts(
+                        s, release, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1], now=now))
+                    keys_of = dict(zip([s.id for s, _ in matched], keys))
                     pipe.multi()
                     queued = 0
-                    for (sub, plan), (sent_key, elapsed_key) in zip(plans, keys):
+                    for sub, plan in plans:
+                        sent_key, elapsed_key = keys_of[sub.id]
                         for alert in plan.alerts:
                             queued += self._record_alert(pipe, sub, alert, now=now)
                         if plan.sent:
@@ -188,9 +195,31 @@ class NotifierService:
                         if plan.elapsed:
                             pipe.sadd(elapsed_key, *plan.elapsed)
                     await pipe.execute()
-                    return plans, queued
+                    return plans, queued, unmatched + unplanned
                 except WatchError:
                     continue  # another handler told a subscriber meanwhile: look again
+
+    async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
+                                  quarantined: list[Quarantined]) -> None:
+        """Log and dead-letter each subscription set aside for this release version, once: a redelivered
+        entry finds the record (``notifier:quarantined:<id>``, release version -> reason) and says nothing."""
+        streams = self.runtime.streams
+        version_key = f"{release.release_id}/v{release.version}"
+        for q in quarantined:
+            record = streams.key(f"notifier:quarantined:{q.subscription_id}")
+            if await streams.client.hexists(record, version_key):
+                continue
+            reason = f"subscription {q.subscription_id!r} quarantined for {version_key}: {q.reason}"
+            log.error("%s", reason)
+            letter = streams.dead_letter_event(
+                stream=streams.key(CLASSIFIED), group=NOTIFIER_GROUP, reason=reason,  # one event id each
+                payload={"subscription": q.subscription_id, "release_id": release.release_id,
+                         "version": str(release.version), "stage": q.stage,
+                         "entry_id": entry.entry_id if entry else ""})
+            async with streams.client.pipeline(transaction=True) as pipe:
+                streams.add(pipe, streams.key(DEAD_LETTERS), letter)
+                pipe.hset(record, version_key, q.reason)
+                await pipe.execute()
 
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""
