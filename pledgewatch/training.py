@@ -4,8 +4,8 @@ Every proposal the rules make in a labelled release (:mod:`services.classifier.c
 one example: a commitment when it covers at least half of a labelled quote (the rule ``pledgewatch eval``
 matches by), or lies mostly inside one; its kind is that label's kind. Two logistic regressions
 (scikit-learn, L2, ``liblinear``: deterministic) learn whether a proposal commits and whether it is a
-demand; the threshold on P(commitment) is the one that gives the best commitment F1 over release-grouped
-cross-validation. The weights go to ``services/classifier/core/model/decision.json`` as plain JSON.
+demand; the two cuts on P(commitment) (to keep a proposal the rules passed over, and to drop one they read)
+are the ones that give the best commitment F1 over release-grouped cross-validation. The weights go to ``services/classifier/core/model/decision.json`` as plain JSON.
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
 held-out releases: the honest figure for the training split. The validation split is never read here.
@@ -59,7 +59,7 @@ def examples(release: ReleasePublished, label: dict) -> list[tuple[list[str], bo
     return rows
 
 
-def fit(rows: list[tuple[list[str], bool, bool, bool]], threshold: float = 0.5) -> DecisionModel:
+def fit(rows: list[tuple[list[str], bool, bool, bool]], threshold: float = 0.5, veto: float = 0.0) -> DecisionModel:
     """The two logistic regressions over ``rows``, as plain weights."""
     try:
         from sklearn.feature_extraction import DictVectorizer
@@ -81,7 +81,7 @@ def fit(rows: list[tuple[list[str], bool, bool, bool]], threshold: float = 0.5) 
     commitment = linear([r[0] for r in rows], [r[1] for r in rows], C_COMMITMENT)
     positives = [r for r in rows if r[1]]
     kind = linear([r[0] for r in positives], [r[2] for r in positives], C_KIND)
-    return DecisionModel(MODEL_VERSION, commitment, kind, threshold)
+    return DecisionModel(MODEL_VERSION, commitment, kind, threshold, veto)
 
 
 def _folds(ids: list[str], k: int) -> list[set[str]]:
@@ -89,39 +89,42 @@ def _folds(ids: list[str], k: int) -> list[set[str]]:
     return [set(ids[i::k]) for i in range(k)]
 
 
-def cross_validate(pairs: list, k: int = FOLDS) -> tuple[float, dict, dict]:
-    """(best threshold, rules-only figures, rules+model figures) over release-grouped folds."""
+def cross_validate(pairs: list, k: int = FOLDS) -> tuple[tuple[float, float], dict, dict]:
+    """((threshold, veto), rules-only figures, rules+model figures) over release-grouped folds."""
     rows_of = {release.release_id: examples(release, label) for release, label in pairs}
     ids = sorted(rows_of)
-    scored: list[tuple[float, bool]] = []
+    scored: list[tuple[float, bool, bool]] = []
     fold_models = []
     for held_out in _folds(ids, k):
         model = fit([row for rid in ids if rid not in held_out for row in rows_of[rid]])
         fold_models.append((held_out, model))
-        scored += [(model.commitment.probability(set(row[0]), row[3]), row[1]) for rid in held_out
+        scored += [(model.commitment.probability(set(row[0]), row[3]), row[1], row[3]) for rid in held_out
                    for row in rows_of[rid]]
-    threshold = _best_threshold(scored)
+    threshold, veto = _best_thresholds(scored)
     rules, learned = Counter(), Counter()
     for held_out, model in fold_models:
-        model = DecisionModel(model.version, model.commitment, model.kind, threshold)
+        model = DecisionModel(model.version, model.commitment, model.kind, threshold, veto)
         for release, label in pairs:
             if release.release_id in held_out:
                 score_release(classify(release, rules_only=True), label, release.body, rules, [])
                 score_release(classify(release, model=model), label, release.body, learned, [])
-    return threshold, _summary(rules), _summary(learned)
+    return (threshold, veto), _summary(rules), _summary(learned)
 
 
-def _best_threshold(scored: list[tuple[float, bool]]) -> float:
-    """The probability cut with the best F1 over ``scored`` (probability, truth), from 0.30 to 0.80."""
-    best, best_f1 = 0.5, -1.0
-    for step in range(30, 81):
-        cut = step / 100
-        tp = sum(1 for p, truth in scored if p >= cut and truth)
-        found = sum(1 for p, _ in scored if p >= cut)
-        labelled = sum(1 for _, truth in scored if truth)
-        f1 = 2 * tp / (found + labelled) if found + labelled else 0.0
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = cut, f1
+def _best_thresholds(scored: list[tuple[float, bool, bool]]) -> tuple[float, float]:
+    """(threshold, veto) with the best F1 over ``scored`` (probability, truth, the rules read it): the cut
+    for proposals the rules passed over (0.30 to 0.95), and the one below which a rules' reading is dropped
+    (0.00 to 0.60). Ties go to the cautious pair: the higher threshold, the lower veto."""
+    labelled = sum(1 for _, truth, _ in scored if truth)
+    best, best_f1 = (0.5, 0.0), -1.0
+    for veto_step in range(0, 61, 2):
+        veto = veto_step / 100
+        for step in range(95, 29, -1):
+            cut = step / 100
+            kept = [truth for p, truth, ruled in scored if p >= (veto if ruled else cut)]
+            f1 = 2 * sum(kept) / (len(kept) + labelled) if kept or labelled else 0.0
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = (cut, veto), f1
     return best
 
 
@@ -151,9 +154,9 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
         return 2
     pairs = load_set(directory)
     try:
-        threshold, rules, learned = cross_validate(pairs)
+        (threshold, veto), rules, learned = cross_validate(pairs)
         rows = [row for release, label in pairs for row in examples(release, label)]
-        model = fit(rows, threshold)
+        model = fit(rows, threshold, veto)
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -161,7 +164,8 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
     covered, total = proposal_recall(pairs)
     print(f"training split: {len(pairs)} releases, {len(rows)} proposals, {sum(r[1] for r in rows)} commitments; "
           f"proposals cover {covered}/{total} labelled commitments")
-    print(f"threshold {threshold:.2f} (best commitment F1 over {FOLDS}-fold release-grouped cross-validation)")
+    print(f"threshold {threshold:.2f}, veto {veto:.2f} (best commitment F1 over {FOLDS}-fold release-grouped "
+          "cross-validation)")
     print(f"wrote {output} ({len(model.commitment.weights)} + {len(model.kind.weights)} weights)")
     if compare:
         print(f"\n{FOLDS}-fold cross-validation on the training split      commitments P / R / F1   deadlines F1   kind")

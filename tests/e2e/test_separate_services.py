@@ -33,7 +33,8 @@ async def test_separate_services_deliver_one_alert_with_two_classifier_replicas(
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
     env.update({"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HTTP_PORT": "0",
                 "PLEDGEWATCH_WATCH": str(inbox), "PLEDGEWATCH_POLL_SECONDS": "0.1",
-                "PLEDGEWATCH_SUBSCRIPTIONS": str(ct_desk_subscriptions("s3cret"))})
+                "PLEDGEWATCH_SUBSCRIPTIONS": str(ct_desk_subscriptions("s3cret")),
+                "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8,::1"})  # the receiver is on loopback
     names = ["ingest", "classifier", "classifier", "notifier"]
     procs = [await _start(name, {**env, "PLEDGEWATCH_CONSUMER": f"{name}-{i}"}, tmp_path / f"{name}-{i}.log")
              for i, name in enumerate(names)]

@@ -54,7 +54,8 @@ def _is_start(match: re.Match[str]) -> bool:
 
 
 def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
-    """A due date for "by/in/on X", a period for "until X"; a bare date with no preposition is no deadline."""
+    """A due date for "by/in/on/until X" (the labelled corpus reads "extended the mandate until X" as due
+    on X); a bare date with no preposition is no deadline."""
     groups = match.groupdict()
     if _is_start(match):
         return COMMENCEMENT
@@ -68,8 +69,6 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
-    if prep in ("until", "till"):
-        return {"type": "period", "start": published, "end": due}
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
@@ -137,10 +136,7 @@ def _by_financial_year(match: re.Match[str], published: date) -> Fields:
     first, second = int(match["y1"]), _year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
-    end = date(first + 1, 3, 31)
-    if match["prep"].lower() in ("until", "till"):
-        return {"type": "period", "start": published, "end": end}
-    return {"type": "date", "due": end}
+    return {"type": "date", "due": date(first + 1, 3, 31)}
 
 
 def _milestone(match: re.Match[str], published: date) -> Fields:
@@ -293,6 +289,10 @@ RULES: list[Rule] = [
               r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), _bounded_response),
     (_compile(rf"\b(?:ha(?:ve|s|d)|give[sn]?|gave|granted|allow(?:s|ed)?)\s+(?:[\w-]+\s+){{0,3}}?"
               rf"(?P<text>(?P<n>{NUMBER}|an?)\s+(?P<unit>day|week|month|year)s?)\s+to\s+[a-z]"), _window),
+    (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
+     lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
+    (_compile(r"\b(?:later|earlier)\s+in\s+the\s+year\b"),
+     lambda match, published: {"type": "date", "due": date(published.year, 12, 31)}),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -302,7 +302,8 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     _CENTURY, (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"),
-    ("day", "week", "month", "year"),
+    ("day", "week", "month", "year"), ("soon", "shortly", "near future", "due course", "imminently"),
+    ("in the year",),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -1,7 +1,9 @@
 """The decision stage: a small logistic model weighs each proposal's signals.
 
 Two linear models read the same feature names (:mod:`.signals`): one says whether the proposal is a
-commitment, the other whether it is a pledge or a demand. Their weights are plain JSON
+commitment, the other whether it is a pledge or a demand. A proposal the rules passed over is kept at
+P(commitment) >= ``threshold``; one they read is dropped only below ``veto``: the rules' reading stands
+unless the model is fairly sure it is wrong. Their weights are plain JSON
 (``model/decision.json``), written by ``pledgewatch train`` from the training split and loaded here with
 no download; a feature the model never saw weighs nothing.
 """
@@ -53,27 +55,28 @@ class DecisionModel:
     version: str
     commitment: Linear
     kind: Linear  # P(demand)
-    threshold: float  # P(commitment) at or above which a proposal is kept
+    threshold: float  # P(commitment) at or above which a proposal the rules passed over is kept
+    veto: float = 0.0  # P(commitment) below which a commitment the rules read is dropped
 
     def decide(self, features: set[str], ruled: bool) -> tuple[float, Kind] | None:
         """(P(commitment), kind) when the proposal is a commitment, else None; ``ruled``: the rules read a
         commitment in it."""
         probability = self.commitment.probability(features, ruled)
-        if probability < self.threshold:
+        if probability < (self.veto if ruled else self.threshold):
             return None
         return probability, Kind.DEMAND if self.kind.probability(features, ruled) >= 0.5 else Kind.PLEDGE
 
     @classmethod
     def from_dict(cls, data: dict) -> "DecisionModel":
         try:
-            return cls(version=str(data["version"]), threshold=float(data["threshold"]),
+            return cls(version=str(data["version"]), threshold=float(data["threshold"]), veto=float(data["veto"]),
                        commitment=Linear(dict(data["commitment"]["weights"]), float(data["commitment"]["intercept"])),
                        kind=Linear(dict(data["kind"]["weights"]), float(data["kind"]["intercept"])))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a decision model: {exc}") from None
 
     def to_dict(self) -> dict:
-        return {"version": self.version, "threshold": self.threshold,
+        return {"version": self.version, "threshold": self.threshold, "veto": self.veto,
                 "commitment": {"intercept": self.commitment.intercept, "weights": self.commitment.weights},
                 "kind": {"intercept": self.kind.intercept, "weights": self.kind.weights}}
 

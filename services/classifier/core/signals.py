@@ -156,12 +156,29 @@ def _read_words(words: list[str], names: set[str]) -> None:
             modal_verb = _verb_after(words, index + 1)
     if modal_verb:
         names.add("after_modal:" + modal_verb)
+        verb_class = _VERB_CLASSES.get(modal_verb)
+        if verb_class is not None:
+            names.add("verb_class:" + verb_class)
 
 
 _UNKNOWN = object()
 _SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
 _MAX_REMEMBERED = 1 << 16
 _LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that"))
+# What kind of act the verb after a modal names: classes carry over to verbs the training split never saw.
+_VERB_CLASSES = {
+    **dict.fromkeys("attend travel visit participate discuss consider meet host co-host chair head speak address "
+                    "join hold welcome mark".split(), "agenda"),
+    **dict.fromkeys("support contribute help ensure enable boost improve strengthen allow benefit mean make "
+                    "bring lead result increase reduce transform change".split(), "effect"),
+    **dict.fromkeys("invest provide allocate fund spend award give donate pay commit pledge grant double "
+                    "receive".split(), "money"),
+    **dict.fromkeys("legislate introduce publish launch establish create set develop deliver implement build "
+                    "open recruit train deploy adopt review consult appoint extend expand require ban "
+                    "remove".split(), "act"),
+    **dict.fromkeys("continue remain stand work seek strive aim".split(), "aspire"),
+    **dict.fromkeys("be have".split(), "state"),
+}
 _ANNOUNCING = frozenset("tell announce say confirm unveil set pledge commit outline reveal launch".split())
 _SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | {"expected"})
 

@@ -139,3 +139,26 @@ def test_deadline_forms_beyond_govuk_prose(sentence, expected):
 ])
 def test_a_duration_that_lasts_is_no_deadline(sentence):
     assert find_deadlines(sentence, GENERAL_FORMS_PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    pytest.param("The Council extended the mandate until 31 December 2025.", ("date", "2025-12-31"),
+                 id="until-a-day-is-its-due-date"),
+    pytest.param("The scheme will run until August 2025.", ("date", "2025-08-31"), id="until-a-month"),
+    pytest.param("The department will publish the review later in the year.", ("date", "2023-12-31"),
+                 id="later-in-the-year"),
+])
+def test_deadline_forms_the_labelled_corpus_reads_as_dates(sentence, expected):
+    [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
+    assert (deadline.type, deadline.due.isoformat()) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Ukraine will soon receive around €2.3 billion in funding.", id="soon"),
+    pytest.param("The department will shortly publish new guidance.", id="shortly"),
+    pytest.param("We will set out our plans in the near future.", id="near-future"),
+])
+def test_soon_is_a_vague_period(sentence):
+    [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
+    assert (deadline.type, deadline.start, deadline.end, deadline.vague) == (
+        "period", GENERAL_FORMS_PUBLISHED, None, True)
