@@ -27,11 +27,13 @@ _WORDS = {
     **dict.fromkeys(("was", "were"), "past_be"), **dict.fromkeys(("today", "yesterday"), "today"),
     "remain": "continue", "remains": "continue",
     **dict.fromkeys(("urge", "urges", "request", "requests", "invite", "invites", "encourage", "encourages",
-                     "decide", "decides", "demand", "demands", "direct", "directs", "require", "requires", "oblige",
+                     "demand", "demands", "direct", "directs", "require", "requires", "oblige",
                      "obliges", "instruct", "instructs", "ask", "asks", "insist", "insists"), "operative"),
     # The same verbs reporting a decision taken today ("the Council requested CTED to report by March").
     **dict.fromkeys(("urged", "requested", "invited", "encouraged", "demanded", "directed", "instructed",
-                     "decided", "asked", "insisted"), "operative_past"),
+                     "asked", "insisted"), "operative_past"),
+    # "decided to establish" is the body's own act, "decides that all States shall" binds others: its own signal
+    **dict.fromkeys(("decide", "decides", "decided"), "decide"),
     **dict.fromkeys(("mandate", "mandates"), "mandate"),
     **dict.fromkeys(("extend", "extends", "extended", "renew", "renews", "renewed", "prolong", "prolonged"),
                     "extend"),
@@ -164,7 +166,7 @@ def _read_words(words: list[str], names: set[str]) -> None:
 _UNKNOWN = object()
 _SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
 _MAX_REMEMBERED = 1 << 16
-_LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that"))
+_LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
 # What kind of act the verb after a modal names: classes carry over to verbs the training split never saw.
 _VERB_CLASSES = {
     **dict.fromkeys("attend travel visit participate discuss consider meet host co-host chair head speak address "
