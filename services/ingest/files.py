@@ -17,8 +17,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from schemas import ReleasePublished
 
-from .html_text import html_published, html_title, html_to_text
+from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
+from .page_text import page_to_text
 
 DEFAULT_MAX_BYTES = 2_000_000
 SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
@@ -163,7 +164,7 @@ def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished
             f"{path}: no publication date (name the file YYYY-MM-DD-... or add "
             '<meta property="article:published_time">)'
         )
-    body = html_to_text(text)
+    body = page_to_text(text)
     title = html_title(text) or body.split("\n", 1)[0]
     return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
                     body=body, source=source)

@@ -13,8 +13,9 @@ from schemas import ReleasePublished
 from .drafts import Draft
 from .errors import ContentError
 from .files import _parse_when
-from .html_text import html_published, html_title, html_to_text
+from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
+from .page_text import page_to_text
 
 
 def canonical_url(html: str, *, url: str) -> str:
@@ -46,7 +47,7 @@ def release_from_page(html: str, *, url: str, source: str, now: datetime, last_m
     (from a feed entry); else, not ``dated``, the Last-Modified header, else ``now``.
     Raises :class:`ContentError` for a page with no text.
     """
-    body = html_to_text(html)
+    body = page_to_text(html)
     if not body:
         raise ContentError(f"{url}: page has no text")
     title = (title or html_title(html) or body.split("\n", 1)[0]).strip()

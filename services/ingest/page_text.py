@@ -1,0 +1,69 @@
+"""A whole web page reduced to its article's text (pure).
+
+trafilatura finds the article (it drops menus, cookie banners, related links and
+footers that sit in plain ``<div>``s, which tag-based dropping cannot see); its
+result, as HTML, is rendered by :func:`html_to_text`, so pages and fragments read
+the same way (paragraphs, ``- `` list items, ``" | "`` between table cells).
+:func:`html_to_text` of the whole page is the fallback: when trafilatura finds
+nothing, and on a short page, where trafilatura has too little text to judge and
+dumps the whole body, menu and all, as one paragraph.
+
+Fragments (a GOV.UK body, a feed entry's content) are all text and never come
+here: trafilatura would judge parts of them boilerplate (a heading and its list).
+"""
+
+from __future__ import annotations
+
+import trafilatura
+from lxml.etree import ParserError
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from .html_text import html_to_text
+
+# trafilatura's own MIN_EXTRACTED_SIZE: under this many characters it distrusts its reading.
+SHORT_PAGE = 250
+
+# The page is already decoded: the parser reads our UTF-8 bytes and ignores any declared charset.
+_PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False, remove_comments=True,
+                     remove_pis=True)
+
+
+def _document(html: str) -> HtmlElement | None:
+    try:
+        return document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except (ParserError, ValueError):  # an empty document
+        return None
+
+
+def article_html(html: str) -> str | None:
+    """The article trafilatura finds in a whole page, as simple HTML; ``None`` if it finds none.
+
+    Deterministic and offline: trafilatura's packaged settings, no comments section, no
+    metadata (so no date search), no deduplication across calls (it would keep state);
+    extraction fetches nothing. ``fast`` skips its second opinions (readability, jusText):
+    as good on the extraction benchmark, and a third faster.
+    """
+    document = _document(html)
+    if document is None:
+        return None
+    return trafilatura.extract(
+        document, output_format="html", include_comments=False, include_tables=True, include_images=False,
+        include_links=False, deduplicate=False, with_metadata=False, fast=True,
+    )
+
+
+def page_to_text(html: str) -> str:
+    """Main text of a whole web page, paragraphs separated by blank lines.
+
+    trafilatura's article when it finds one with text, else :func:`html_to_text` of the page.
+    A page whose :func:`html_to_text` is shorter than ``SHORT_PAGE`` characters keeps that
+    reading unless trafilatura finds at least twice as much (text a ``<form>`` held, say).
+    """
+    article = article_html(html)
+    text = html_to_text(article) if article else ""
+    if len(text) >= 2 * SHORT_PAGE:  # more than the short-page rule can ever prefer the page's own reading to
+        return text
+    whole = html_to_text(html)
+    if not text or (whole and len(whole) < SHORT_PAGE and len(text) < 2 * len(whole)):
+        return whole
+    return text
