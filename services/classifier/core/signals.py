@@ -74,6 +74,18 @@ _PREFIXES = {  # checked in order; the first that begins the word names its sign
     "donat": "money_verb", "designat": "blocked", "sanction": "blocked",
 }
 _WORD = re.compile(r"[a-z0-9'’]+")
+_PREFIX = re.compile("|".join(_PREFIXES))  # the first of _PREFIXES (in order) that begins a word
+# ASCII text: every byte that is not part of a word becomes a space, and str.split finds the words (several
+# times faster than _WORD.findall, with the same words).
+_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'")
+_ASCII_TO_SPACES = bytes(byte if byte in _ASCII_WORD_BYTES else ord(" ") for byte in range(256))
+
+
+def _words(low: str) -> list[str]:
+    """``_WORD.findall(low)``, faster on ASCII text."""
+    if low.isascii():
+        return low.encode().translate(_ASCII_TO_SPACES).decode().split()
+    return _WORD.findall(low)
 _FIRST_WORD = re.compile(r"[\W\d_]*([A-Za-z]+)")
 _PRONOUNS = frozenset("it this that these those they he she which there".split())
 _DETERMINERS = frozenset("the a an all every each any".split())
@@ -97,7 +109,7 @@ def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: boo
         names.add("rule:own" if actor.own else "rule:agent" if actor.agent else "rule:thing")
         if trigger.actor is not None:
             names.add("rule:named_party")
-    words = _WORD.findall(low)
+    words = _words(low)
     _read_words(words, names)
     first = _FIRST_WORD.match(text)
     if first is not None:
@@ -187,7 +199,8 @@ _SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MO
 
 def _remember(word: str) -> str | None:
     """The signal a word not yet seen carries by its beginning, remembered (up to a bound)."""
-    name = next((name for prefix, name in _PREFIXES.items() if word.startswith(prefix)), None)
+    match = _PREFIX.match(word)
+    name = _PREFIXES[match.group()] if match else None
     if len(_SIGNAL_OF) < _MAX_REMEMBERED:
         _SIGNAL_OF[word] = name
     return name

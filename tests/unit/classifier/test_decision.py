@@ -134,3 +134,11 @@ def test_paragraphs_know_a_whole_paragraph_as_a_scan_of_its_lines_would(labelled
         paragraphs = Paragraphs(body)
         for sentence in split_sentences(body):
             assert paragraphs.alone(sentence) == scanned(body, sentence), body[sentence.start:sentence.end]
+
+
+def test_words_are_found_as_the_word_pattern_finds_them(labelled_sentences):
+    from services.classifier.core.signals import _WORD, _words
+
+    for sentence in labelled_sentences + ["We'll act—now!", "naïve £10m co-operation 2023/24", ""]:
+        low = sentence.lower()
+        assert _words(low) == _WORD.findall(low), sentence
