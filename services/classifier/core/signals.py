@@ -61,6 +61,9 @@ _PAIRS = {
                                                  "requests", "requested", "decides", "decided", "calls", "agreed",
                                                  "agrees")), "operative_that"),
     ("in", "addition"): "in_addition", ("on", "top"): "in_addition",
+    **dict.fromkeys((("determined", "to"), ("resolved", "to"), ("ready", "to")), "committed"),
+    **dict.fromkeys((("legally", "required"), ("legal", "duty"), ("duty", "of"), ("now", "have"),
+                     ("now", "required"), ("now", "being")), "legal_duty"),
     **dict.fromkeys(((verb, word) for verb in ("require", "requires", "required", "oblige", "obliges", "force",
                                                "forces", "compel", "compels")
                      for word in ("services", "platforms", "companies", "providers", "firms", "operators", "them",
@@ -163,6 +166,8 @@ def _read_words(words: list[str], names: set[str]) -> None:
             names.add("perfect")
         if word in _GIVING and _window(words, index + 1):
             names.add("window")
+        if word in _EXPECTING and "to" in words[index + 2:index + 7] and words[index + 1:index + 2] != ["to"]:
+            names.add("expects_party")  # "we expect platforms to ensure": a demand, not a prediction
         if word == "expected" and words[index + 1:index + 2] == ["to"] and \
                 words[index + 2:index + 3] and words[index + 2] in _ANNOUNCING:
             names.add("briefed")  # "the minister is expected to tell the summit that …": an announcement
@@ -194,7 +199,9 @@ _VERB_CLASSES = {
     **dict.fromkeys("be have".split(), "state"),
 }
 _ANNOUNCING = frozenset("tell announce say confirm unveil set pledge commit outline reveal launch".split())
-_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | {"expected"})
+_EXPECTING = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
+_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING |
+                     {"expected"})
 
 
 def _remember(word: str) -> str | None:
