@@ -32,19 +32,20 @@ class Linear:
     intercept: float
 
     def __post_init__(self) -> None:
-        plain, ruled, unruled = {}, {}, {}
+        # One table per reading: each feature's own weight plus its weight tied to that reading.
+        ruled: dict[str, float] = {}
+        unruled: dict[str, float] = {}
         for name, weight in self.weights.items():
             base, _, tag = name.partition("|")
-            table = plain if not tag else ruled if tag == "rule" else unruled
-            table[base] = weight
-        object.__setattr__(self, "_tables", (plain, ruled, unruled))
+            for table in ((ruled, unruled) if not tag else (ruled,) if tag == "rule" else (unruled,)):
+                table[base] = table.get(base, 0.0) + weight
+        object.__setattr__(self, "_tables", (unruled, ruled))
 
     def probability(self, features: set[str], ruled: bool) -> float:
-        plain, ruled_table, unruled_table = self._tables  # type: ignore[attr-defined]
-        tied = ruled_table if ruled else unruled_table
+        weight = self._tables[ruled].get  # type: ignore[attr-defined]
         total = self.intercept
         for name in features:
-            total += plain.get(name, 0.0) + tied.get(name, 0.0)
+            total += weight(name, 0.0)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
