@@ -42,6 +42,16 @@ class FeedEntry:
     fingerprint: str  # changes whenever the feed's view of the entry changes
 
 
+@dataclass(frozen=True)
+class RefusedEntry:
+    """An entry of a readable feed that cannot become a release (a date out of range, say)."""
+
+    key: str
+    link: str
+    reason: str
+    fingerprint: str
+
+
 def check_xml_safe(raw: bytes, *, url: str) -> None:
     """Refuse XML with entity declarations or external references (:class:`ContentError`).
 
@@ -76,8 +86,10 @@ def canonical_link(link: str, *, base: str) -> str:
 
 
 def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
-               charset: str | None = None) -> list[FeedEntry]:
+               charset: str | None = None) -> list[FeedEntry | RefusedEntry]:
     """The entries of an RSS or Atom document fetched from ``url``, in feed order.
+
+    An entry that cannot be read is a :class:`RefusedEntry` with the reason, in its place.
 
     Raises :class:`ContentError` for unsafe XML, bytes not valid in the declared
     encoding (``charset`` from Content-Type, else the XML declaration, else UTF-8)
@@ -92,25 +104,47 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
         raise ContentError(f"{url}: not a readable feed ({reason})")
-    entries = []
-    for item in parsed.entries:
-        link = item.get("link") or ""
-        if not link:
-            continue  # nothing to point a reader at: not a release
-        link = canonical_link(link, base=url)
-        content = item.get("content") or []
-        content_html = "\n".join(part.get("value", "") for part in content) or None
-        summary = item.get("summary", "") or ""
-        updated = _when(dict.get(item, "updated_parsed"))  # not .get: feedparser warns on its fallback
-        title = (item.get("title") or "").strip()
-        digest = hashlib.sha256(
-            "\x1f".join([link, title, str(updated), summary, content_html or ""]).encode()).hexdigest()
-        entries.append(FeedEntry(
-            key=item.get("id") or link, link=link, title=title,
-            published=_when(dict.get(item, "published_parsed")), updated=updated,
-            summary_html=summary, content_html=content_html, fingerprint=digest[:24],
-        ))
+    entries: list[FeedEntry | RefusedEntry] = []
+    for index, item in enumerate(parsed.entries):
+        try:
+            entry = _entry(item, base=url)
+        except Exception as exc:  # one entry's problem, never the feed's
+            entries.append(_refused(item, index, base=url, exc=exc))
+            continue
+        if entry is not None:
+            entries.append(entry)
     return entries
+
+
+def _digest(*parts: object) -> str:
+    text = "\x1f".join(str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _entry(item: dict, *, base: str) -> FeedEntry | None:
+    link = item.get("link") or ""
+    if not link:
+        return None  # nothing to point a reader at: not a release
+    link = canonical_link(link, base=base)
+    content = item.get("content") or []
+    content_html = "\n".join(part.get("value", "") for part in content) or None
+    summary = item.get("summary", "") or ""
+    updated = _when(dict.get(item, "updated_parsed"))  # not .get: feedparser warns on its fallback
+    title = (item.get("title") or "").strip()
+    return FeedEntry(
+        key=item.get("id") or link, link=link, title=title,
+        published=_when(dict.get(item, "published_parsed")), updated=updated,
+        summary_html=summary, content_html=content_html,
+        fingerprint=_digest(link, title, updated, summary, content_html or ""),
+    )
+
+
+def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEntry:
+    link = str(item.get("link") or "")
+    link = canonical_link(link, base=base) if link else f"{base}#entry-{index + 1}"
+    reason = f"{link}: feed entry cannot be read ({type(exc).__name__}: {exc})"
+    return RefusedEntry(key=str(item.get("id") or link), link=link, reason=reason,
+                        fingerprint=_digest(sorted(item.items(), key=lambda kv: kv[0])))
 
 
 def entry_release(entry: FeedEntry, *, source: str, now: datetime) -> Draft:

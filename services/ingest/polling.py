@@ -2,8 +2,11 @@
 
 A failure is logged with its source and retried on a later poll with
 exponential backoff (per source, and per feed entry); it never ends the
-service. A feed's ETag/Last-Modified are saved only when every entry was
-read, so a 304 never hides an entry still to be retried.
+service. A feed entry that cannot become a release (its content, not the
+network: a date out of range, a page that is not text, an error converting
+it) is refused: dead-lettered with the reason and read again only when the
+feed's view of it changes. A feed's ETag/Last-Modified are saved only when
+no entry waits to be retried, so a 304 never hides one.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from services.common.streams import Streams
 from .backoff import Backoff
 from .config import SourceConfig
 from .drafts import Draft
-from .errors import SourceError
-from .feeds import parse_feed
+from .errors import ContentError, FetchError, SourceError
+from .feeds import FeedEntry, RefusedEntry, parse_feed
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
 from .source_state import SourceState
 from .state import IngestResult, publish_if_changed
@@ -40,7 +43,8 @@ class PollReport:
     not_modified: bool = False
     published: int = 0
     unchanged: int = 0
-    failed: int = 0
+    failed: int = 0  # entries that failed this poll: retried later, or refused
+    rejected: int = 0  # of those, refused and dead-lettered (read again only when they change)
     waiting: int = 0  # entries still in backoff
 
 
@@ -72,9 +76,24 @@ class SourcePoller:
             return await self._poll_page(now)
         return await self._poll_feed(now, clock)
 
-    async def _publish(self, job: Awaitable[Draft]) -> IngestResult:
-        draft = await job
+    async def _publish_entry(self, entry: FeedEntry, now: datetime) -> IngestResult:
+        """Read and publish one entry; any error reading it, but the network's, is a :class:`ContentError`."""
+        try:
+            draft = await self.reader.entry(entry, source=self.config.name, follow=self.config.follow, now=now,
+                                            feed_url=self.config.url)
+        except SourceError:
+            raise
+        except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
+            raise ContentError(f"{entry.link}: cannot be read ({type(exc).__name__}: {exc})") from exc
         return await publish_if_changed(self.streams, draft.release, dated=draft.dated)
+
+    async def _refuse(self, key: str, link: str, reason: str) -> None:
+        name = self.config.name
+        log.warning("source %s: entry %s refused (dead-lettered; read again when it changes): %s",
+                    name, link, reason)
+        await self.streams.dead_letter_input(
+            origin=f"feed:{name}", reason=_printable(reason),
+            payload={"source": name, "feed": self.config.url, "entry": _printable(key), "link": _printable(link)})
 
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
@@ -86,30 +105,36 @@ class SourcePoller:
                              charset=fetched.charset)
         seen = await self.state.seen([e.key for e in entries])
         fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
-        due = [e for e in fresh if self.entry_backoff.ready(e.key, clock)]
+        done, published, failed, rejected = {}, 0, 0, 0
+        for bad in (e for e in fresh if isinstance(e, RefusedEntry)):
+            await self._refuse(bad.key, bad.link, bad.reason)
+            done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1
+        readable = [e for e in fresh if isinstance(e, FeedEntry)]
+        due = [e for e in readable if self.entry_backoff.ready(e.key, clock)]
         results = await gather_limited(self.concurrency, [
-            (lambda e=e: self._publish(self.reader.entry(e, source=name, follow=self.config.follow, now=now,
-                                                         feed_url=url)))
-            for e in due])
-        done, published, failed = {}, 0, 0
+            (lambda e=e: self._publish_entry(e, now)) for e in due])
         for entry, result in zip(due, results):
-            if isinstance(result, SourceError):
+            if isinstance(result, FetchError):
                 failed += 1
                 delay = self.entry_backoff.failed(entry.key, clock)
                 log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, entry.link, delay, result)
+            elif isinstance(result, SourceError):
+                await self._refuse(entry.key, entry.link, str(result))
+                self.entry_backoff.succeeded(entry.key)
+                done[entry.key], failed, rejected = entry.fingerprint, failed + 1, rejected + 1
             elif isinstance(result, BaseException):
-                raise result
+                raise result  # not the entry's fault (Redis): the poll fails and is retried
             else:
                 self.entry_backoff.succeeded(entry.key)
                 done[entry.key] = entry.fingerprint
                 published += result.published
         await self.state.mark_seen(done, keep=[e.key for e in entries])
-        waiting = len(fresh) - len(due)
-        complete = failed == 0 and waiting == 0
+        waiting = len(readable) - len(due)
+        complete = failed == rejected and waiting == 0
         await self.state.save_validators(fetched.etag if complete else None,
                                          fetched.last_modified if complete else None)
-        return PollReport(name, published=published, unchanged=len(done) - published, failed=failed,
-                          waiting=waiting)
+        return PollReport(name, published=published, unchanged=len(done) - published - rejected, failed=failed,
+                          rejected=rejected, waiting=waiting)
 
     async def _poll_page(self, now: datetime) -> PollReport:
         etag, modified = await self.state.validators()
@@ -147,6 +172,11 @@ class SourcePoller:
             log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,
                      report.unchanged, report.failed)
         return report
+
+
+def _printable(text: str) -> str:
+    """``text`` safe to store: a lone surrogate (from a character reference) becomes an escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class PollSchedule:
