@@ -77,6 +77,23 @@ def check_encoding(raw: bytes, *, charset: str | None, url: str) -> None:
     decode_text(raw, charset=charset or (declared.group(1).decode() if declared else "utf-8"), url=url)
 
 
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _xml_char(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def drop_bad_charrefs(raw: bytes) -> bytes:
+    """``raw`` without character references to what XML forbids (NUL, other C0 controls, lone
+    surrogates, beyond U+10FFFF): feedparser's fallback parser would crash on a surrogate."""
+    def keep(match: re.Match[bytes]) -> bytes:
+        digits = match.group(1)
+        code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+        return match.group(0) if _xml_char(code) else b""
+    return _CHARREF.sub(keep, raw)
+
+
 def _when(parsed: time.struct_time | None) -> datetime | None:
     return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
 
@@ -100,7 +117,10 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
     if content_type:
         headers["content-type"] = f"{content_type}; charset={charset}" if charset else content_type
     check_encoding(raw, charset=charset, url=url)
-    parsed = feedparser.parse(io.BytesIO(raw), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(drop_bad_charrefs(raw)), response_headers=headers)
+    except Exception as exc:  # feedparser's own bug on hostile input: this feed's problem, with a reason
+        raise ContentError(f"{url}: not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
         raise ContentError(f"{url}: not a readable feed ({reason})")

@@ -13,7 +13,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from urllib.parse import urlsplit
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ReleasePublished
 
@@ -49,6 +51,23 @@ class ReleaseInput(BaseModel):
     organisations: list[str] = Field(default_factory=list)
     withdrawn: bool = False
     withdrawn_notice: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, url: str | None) -> str | None:
+        """Only a web page can be a release's link (no ``javascript:``, ``ftp:``, ``file:``)."""
+        if url is None:
+            return None
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError as exc:
+            raise ValueError(f"not a URL ({exc})") from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise ValueError(f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'}:")
+        if not parts.hostname:
+            raise ValueError("the URL has no host")
+        return url
 
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url

@@ -11,12 +11,14 @@ from pathlib import Path
 from aiohttp import web
 from faststream.redis import RedisBroker
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import printable_fields
 
+from .admission import ReleaseRefused
 from .config import IngestSettings, SourceConfig, load_sources
 from .fetch import Fetcher
 from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
@@ -26,6 +28,8 @@ from .readers import Reader
 from .state import SOURCE, IngestResult, publish_if_changed
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 
 
 class IngestService:
@@ -100,10 +104,17 @@ class IngestService:
             else:
                 reason = f"{path}: cannot be read as a release ({type(exc).__name__}: {exc})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
-            payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
-            await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
+            await self._dead_letter_file(path, raw, reason)
             return None
-        return await publish_if_changed(self.runtime.streams, release)
+        try:
+            return await publish_if_changed(self.runtime.streams, release)
+        except ReleaseRefused as exc:  # a date out of bounds: the file's fault, not worth a retry
+            await self._dead_letter_file(path, raw, f"{path}: {exc}")
+            return None
+
+    async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> None:
+        payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
+        await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
 
     async def _watch(self) -> None:
         """Scan the folders every ``poll_seconds``; each file is ingested on its own, so one
@@ -127,7 +138,17 @@ class IngestService:
             await asyncio.sleep(self.settings.poll_seconds)
 
     async def post_release(self, request: web.Request) -> web.Response:
-        """202 with the release id and version; 400 with the field errors (and a dead letter)."""
+        """202 with the release id and version; 400 with the field errors (and a dead letter);
+        503 with the reason and Retry-After while Redis cannot be reached."""
+        try:
+            return await self._accept_release(request)
+        except RedisError as exc:
+            log.warning("POST /releases: Redis unavailable: %s", exc)
+            return web.json_response(
+                {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
+                status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    async def _accept_release(self, request: web.Request) -> web.Response:
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -139,14 +160,13 @@ class IngestService:
         try:
             fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
             release = fields.to_release(source="http")
-        except (ValidationError, ValueError) as exc:
+            result = await publish_if_changed(self.runtime.streams, release)  # ReleaseRefused: date out of bounds
+        except (ValidationError, ValueError, ReleaseRefused) as exc:
             errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
                       else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])
             await self.runtime.streams.dead_letter_input(
                 origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors))
             return web.json_response({"errors": errors}, status=400)
-        result = await publish_if_changed(self.runtime.streams, release)
         return web.json_response(
             {"release_id": result.release_id, "version": result.version, "published": result.published},
             status=202)
-

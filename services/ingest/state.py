@@ -19,6 +19,7 @@ from schemas import ReleasePublished, ReleasePublishedEvent
 from schemas.streams import RELEASES
 from services.common.streams import Streams
 
+from .admission import admit
 from .identity import revision_hash
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,11 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, dat
     """Publish ``release`` as its next version unless its text (and withdrawal) is unchanged.
 
     When not ``dated`` (its ``published_at`` is only an edit or fetch time), a
-    later version keeps the ``published_at`` of the version before it.
+    later version keeps the ``published_at`` of the version before it. Every release is
+    first :func:`~services.ingest.admission.admit`-ted: control characters stripped, and
+    :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds.
     """
+    release = admit(release, now=datetime.now(timezone.utc))
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
                              withdrawn_notice=release.withdrawn_notice)
     key = streams.key(f"ingest:release:{release.release_id}")

@@ -41,12 +41,14 @@ def feed_poller(govuk, reader, streams) -> SourcePoller:
     return SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
 
 
-@pytest.mark.parametrize("inner", [
-    pytest.param("<published>0000-01-01T00:00:00Z</published>", id="year-0"),
-    pytest.param("<published>9999-12-31T23:59:59-05:00</published>", id="year-10000"),
+@pytest.mark.parametrize(("inner", "reason"), [
+    pytest.param("<published>0000-01-01T00:00:00Z</published>", "year 0 is out of range", id="year-0"),
+    pytest.param("<published>9999-12-31T23:59:59-05:00</published>", "year 10000 is out of range",
+                 id="year-10000"),
+    pytest.param("<published>2099-01-01T00:00:00Z</published>", "is more than a day after now", id="2099"),
 ])
 async def test_an_entry_that_cannot_be_read_is_dead_lettered_and_the_feed_goes_on(
-        govuk, reader, streams, published, caplog, inner):
+        govuk, reader, streams, published, caplog, inner, reason):
     govuk.put("/press.atom", atom(bad_entry(inner), GOOD), "application/atom+xml", etag='"v1"')
     source = feed_poller(govuk, reader, streams)
     with caplog.at_level(logging.WARNING):
@@ -55,7 +57,7 @@ async def test_an_entry_that_cannot_be_read_is_dead_lettered_and_the_feed_goes_o
     assert (report.published, report.failed, report.rejected) == (1, 1, 1)
     assert [r.title for r in await published()] == ["Ports plan"]
     [letter] = await dead_letters(streams)
-    assert "https://example.org/broken" in letter.reason and "year" in letter.reason
+    assert "https://example.org/broken" in letter.reason and reason in letter.reason
     assert "source ministry: entry https://example.org/broken refused" in caplog.text
     # Not backed off, and the ETag was saved: the next poll is a 304 and dead-letters nothing again.
     await streams.client.delete(streams.key("ingest:source:ministry:lease"))

@@ -1,0 +1,85 @@
+"""POST /releases takes only http/https URLs and a published_at between 1900 and a day from now, and
+answers 503 with a reason and Retry-After, never 500, while Redis cannot be reached."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import aiohttp
+import pytest
+
+from schemas.streams import DEAD_LETTERS
+from services.common.embedded_redis import EmbeddedRedis
+from services.common.http import HttpServer
+from services.ingest.service import IngestService
+
+pytestmark = pytest.mark.integration
+
+RELEASE = {"url": "https://www.gov.uk/government/news/x", "title": "Port security fund",
+           "published_at": "2023-03-14T09:30:00+00:00", "body": "The UK will invest £24m."}
+SOON = (datetime.now(timezone.utc) + timedelta(hours=20)).isoformat()
+
+
+async def _post(url: str, body: dict) -> tuple[int, dict, aiohttp.typedefs.LooseHeaders]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"}) as resp:
+            return resp.status, await resp.json(), resp.headers
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    pytest.param("url", "javascript:alert(1)", "only http and https URLs are allowed", id="javascript"),
+    pytest.param("url", "ftp://files.example.org/release.txt", "only http and https URLs are allowed", id="ftp"),
+    pytest.param("url", "file:///etc/passwd", "only http and https URLs are allowed", id="file"),
+    pytest.param("url", "https://", "url: ", id="no-host"),
+    pytest.param("published_at", "2099-01-01T00:00:00+00:00", "is more than a day after now", id="2099"),
+    pytest.param("published_at", "1899-12-31T23:59:59+00:00", "is before 1900-01-01", id="1899"),
+    pytest.param("published_at", "0001-01-01T00:00:00+00:00", "is before 1900-01-01", id="year-1"),
+])
+async def test_bad_url_or_date_is_refused_with_a_reason_and_dead_lettered(http_service, streams, published,
+                                                                       field, value, reason):
+    _, url = http_service
+    status, answer, _ = await _post(url, {**RELEASE, field: value})
+    assert status == 400 and any(reason in e for e in answer["errors"]), answer
+    assert await published() == []
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
+
+
+@pytest.mark.parametrize("when", ["1900-01-01T00:00:00+00:00", SOON, "2023-03-14T09:30:00-05:00"])
+async def test_dates_within_the_bounds_are_taken(http_service, published, when):
+    _, url = http_service
+    status, answer, _ = await _post(url, {**RELEASE, "published_at": when, "url": "http://example.org/r"})
+    assert status == 202, answer
+
+
+async def test_redis_down_answers_503_with_a_reason_and_retry_after(settings, ingest_settings, tmp_path):
+    redis = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    redis_url = redis.start()
+    service = IngestService(settings.model_copy(update={"redis_url": redis_url}), watch=[], ingest=ingest_settings,
+                            sources=[])
+    await service.start()
+    server = HttpServer("127.0.0.1", 0)
+    server.add_routes(service.routes())
+    await server.start()
+    try:
+        redis.stop()
+        for body in (RELEASE, {**RELEASE, "published_at": "not a date"}):  # a publish, and a dead letter
+            status, answer, headers = await _post(f"http://127.0.0.1:{server.port}/releases", body)
+            assert status == 503, answer
+            assert answer["errors"][0].startswith("service unavailable: cannot reach Redis")
+            assert int(headers["Retry-After"]) > 0
+    finally:
+        await server.stop()
+        await service.stop()
+        redis.stop()
+
+
+async def test_folder_file_dated_2099_is_dead_lettered_not_retried_forever(http_service, streams, published,
+                                                                         tmp_path):
+    service, _ = http_service
+    path = tmp_path / "2099-01-01-ports.txt"
+    path.write_text("Ports plan\n\nThe ministry will act by 2025.\n")
+    assert await service.ingest_file(path) is None
+    letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    assert len(letters) == 1 and b"is more than a day after now" in letters[0][1][b"__data__"]
+    assert await published() == []
