@@ -7,6 +7,10 @@ import re
 
 from .errors import ContentError
 
+# UTF-32 before UTF-16: the UTF-32 little-endian mark begins with the UTF-16 one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -16,14 +20,24 @@ def declared_html_charset(raw: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+def bom_encoding(raw: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark at the start of ``raw`` names, and the mark's length."""
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:
     """Decode ``raw`` by ``charset`` (from Content-Type), else an HTML meta charset, else UTF-8.
 
     Raises :class:`ContentError` naming ``url`` for an unknown charset, one that
-    is not a text encoding (``base64``, ``rot13``) or bytes not valid in it; a UTF-8 byte-order mark wins over any declaration.
+    is not a text encoding (``base64``, ``rot13``) or bytes not valid in it. A byte-order
+    mark (UTF-8, UTF-16 or UTF-32, either byte order) wins over any declaration.
     """
-    if raw.startswith(codecs.BOM_UTF8):
-        charset, raw = "utf-8", raw[len(codecs.BOM_UTF8):]
+    marked = bom_encoding(raw)
+    if marked is not None:
+        charset, raw = marked[0], raw[marked[1]:]
     elif not charset and html:
         charset = declared_html_charset(raw)
     if charset:

@@ -1,13 +1,13 @@
 """RSS 2.0 and Atom feeds to entries, parsed safely (pure).
 
-The XML is first checked with defusedxml, so a document that declares
-entities (an entity bomb) or references external ones is refused outright;
-feedparser then reads it (and it too drops entity declarations).
+The feed is decoded once and re-encoded as UTF-8; those bytes are checked with
+defusedxml (from the start and from every DOCTYPE), so a document that declares
+entities (an entity bomb) or references external ones is refused outright,
+whatever its encoding or prologue; feedparser then reads the same bytes.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import re
@@ -52,29 +52,45 @@ class RefusedEntry:
     fingerprint: str
 
 
-def check_xml_safe(raw: bytes, *, url: str) -> None:
-    """Refuse XML with entity declarations or external references (:class:`ContentError`).
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
-    Malformed XML passes here: feedparser decides whether it is still a feed.
+
+def check_xml_safe(raw: bytes, *, url: str) -> None:
+    """Refuse XML with entity declarations or external references (:class:`ContentError`),
+    whatever precedes its DOCTYPE.
+
+    defusedxml reads the document from its start and again from every ``<!DOCTYPE``
+    (any case), so junk or a malformed prologue before it cannot stop the DTD being
+    read; and an ``<!ENTITY`` anywhere before the first element (where feedparser's
+    lenient parser looks for one) is refused even in a DTD that expat cannot read.
+    Malformed XML otherwise passes here: feedparser decides whether it is still a feed.
     """
-    try:
-        safe_fromstring(raw, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise ContentError(f"{url}: unsafe XML refused ({type(exc).__name__}: {exc})") from None
-    except (ParseError, ValueError, LookupError):
-        pass
+    first = _FIRST_ELEMENT.search(raw)
+    if _ENTITY.search(raw, 0, first.start() if first else len(raw)):
+        raise ContentError(f"{url}: unsafe XML refused (an entity declaration before the first element)")
+    for start in [0] + [m.start() for m in _DOCTYPE.finditer(raw) if m.start()]:
+        document = raw if start == 0 else b"<!DOCTYPE" + raw[start + len(b"<!DOCTYPE"):]
+        try:
+            safe_fromstring(document, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        except DefusedXmlException as exc:
+            raise ContentError(f"{url}: unsafe XML refused ({type(exc).__name__}: {exc})") from None
+        except (ParseError, ValueError, LookupError):
+            pass
 
 
 _XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
 
 
-def check_encoding(raw: bytes, *, charset: str | None, url: str) -> None:
-    """Refuse bytes not valid in the declared encoding (HTTP charset, else the XML
-    declaration, else UTF-8), rather than let feedparser guess one."""
-    if raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return  # the byte-order mark says it
+def feed_as_utf8(raw: bytes, *, charset: str | None, url: str) -> bytes:
+    """The feed re-encoded as UTF-8 with no XML declaration, so the guard and feedparser read the
+    same bytes. Decoded by its byte-order mark, else ``charset`` (HTTP), else the XML
+    declaration, else UTF-8; :class:`ContentError` for bytes not valid in it."""
     declared = _XML_ENCODING.match(raw[:512])
-    decode_text(raw, charset=charset or (declared.group(1).decode() if declared else "utf-8"), url=url)
+    text = decode_text(raw, charset=charset or (declared.group(1).decode() if declared else "utf-8"), url=url)
+    return _XML_DECLARATION.sub("", text, count=1).encode("utf-8", "surrogatepass")
 
 
 _CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
@@ -108,17 +124,15 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
 
     An entry that cannot be read is a :class:`RefusedEntry` with the reason, in its place.
 
-    Raises :class:`ContentError` for unsafe XML, bytes not valid in the declared
-    encoding (``charset`` from Content-Type, else the XML declaration, else UTF-8)
-    or a document that is not a feed.
+    Raises :class:`ContentError` for unsafe XML, bytes not valid in their encoding
+    (a byte-order mark, else ``charset`` from Content-Type, else the XML declaration,
+    else UTF-8) or a document that is not a feed.
     """
-    check_xml_safe(raw, url=url)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = f"{content_type}; charset={charset}" if charset else content_type
-    check_encoding(raw, charset=charset, url=url)
+    data = drop_bad_charrefs(feed_as_utf8(raw, charset=charset, url=url))
+    check_xml_safe(data, url=url)
+    headers = {"content-location": url, "content-type": f"{content_type or 'application/xml'}; charset=utf-8"}
     try:
-        parsed = feedparser.parse(io.BytesIO(drop_bad_charrefs(raw)), response_headers=headers)
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     except Exception as exc:  # feedparser's own bug on hostile input: this feed's problem, with a reason
         raise ContentError(f"{url}: not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.get("version") and not parsed.entries:

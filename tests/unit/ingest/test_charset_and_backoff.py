@@ -26,7 +26,7 @@ def test_text_is_decoded_by_its_declared_charset(raw, charset, html, text):
     ("raw", "charset", "message"),
     [pytest.param("Café".encode("latin-1"), None, "not UTF-8 and no charset declared", id="undeclared"),
      pytest.param(b"abc", "klingon-8", "unknown charset", id="unknown"),
-     pytest.param(b"\xff\xfe\xfa", "utf-8", "not valid utf-8", id="invalid"),
+     pytest.param(b"ab\xfe\xfa", "utf-8", "not valid utf-8", id="invalid"),
      pytest.param(b"YWJj", "base64", "'base64' is not a text encoding", id="base64-is-not-text"),
      pytest.param(b"nop", "rot13", "'rot13' is not a text encoding", id="rot13-is-not-text"),
      pytest.param(b"<p>x</p>", "zlib", "'zlib' is not a text encoding", id="zlib-is-not-text")],
