@@ -5,7 +5,8 @@ one example: a commitment when it covers at least half of a labelled quote (the 
 matches by), or lies mostly inside one; its kind is that label's kind. Two logistic regressions
 (scikit-learn, L2, ``liblinear``: deterministic) learn whether a proposal commits and whether it is a
 demand; the two cuts on P(commitment) (to keep a proposal the rules passed over, and to drop one they read)
-are the ones that give the best commitment F1 over release-grouped cross-validation. The weights go to ``services/classifier/core/model/decision.json`` as plain JSON.
+are the ones that give the best commitment F1 over release-grouped cross-validation. The weights go to
+``services/classifier/core/model/decision.json`` as plain JSON.
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
 held-out releases: the honest figure for the training split. The validation split is never read here.
