@@ -285,7 +285,8 @@ def format_splits(rows: dict[str, dict]) -> str:
         kind = figures["on_matched"]["kind"]
         lines.append(f"{name:26}{c['precision']:>8.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
                      f"{d['precision']:>8.3f} / {d['recall']:.3f} / {d['f1']:.3f}"
-                     f"{kind if kind is not None else 0:>7.3f}{figures['release_counter_terrorism_accuracy'] or 0:>7.3f}"
+                     f"{kind if kind is not None else 0:>7.3f}"
+                     f"{figures['release_counter_terrorism_accuracy'] or 0:>7.3f}"
                      f"{figures['releases']:>10}")
     return "\n".join(lines)
 

@@ -169,7 +169,8 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
           "cross-validation)")
     print(f"wrote {output} ({len(model.commitment.weights)} + {len(model.kind.weights)} weights)")
     if compare:
-        print(f"\n{FOLDS}-fold cross-validation on the training split      commitments P / R / F1   deadlines F1   kind")
+        print(f"\n{FOLDS}-fold cross-validation on the training split      "
+              "commitments P / R / F1   deadlines F1   kind")
         for name, row in (("rules only", rules), ("rules + model", learned)):
             c = row["commitments"]
             print(f"  {name:50}{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f}"

@@ -319,6 +319,7 @@ CORES: dict[int, re.Pattern[str]] = {
     16: re.compile(rf"(?:this|next|the)\s+{_UNIT}\b"),  # "by the end of this year"
     17: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     19: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
-    20: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),  # "an hour or two after"
+    # "an hour or two after"
+    20: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     21: re.compile(r"(?:day|week|month|year)s?\s+to\s"),  # "six months to"
 }

@@ -114,8 +114,8 @@ def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str |
 
 # An amount that is not the commitment's own: an earlier allocation it adds to, or the old figure of a change.
 _NOT_OWN_BEFORE = re.compile(r"(?:\bin\s+addition\s+to|\bon\s+top\s+of|\bbuilds?\s+on|\bbuilding\s+on|\bfrom|"
-                             r"\bof\s+the|\bincluding|\bthe\s+existing|\bpreviously|\balready)\s+(?:the\s+|an?\s+|its\s+|"
-                             r"their\s+)?$", re.IGNORECASE)
+                             r"\bof\s+the|\bincluding|\bthe\s+existing|\bpreviously|\balready)\s+"
+                             r"(?:the\s+|an?\s+|its\s+|their\s+)?$", re.IGNORECASE)
 _NOT_OWN_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:already|previously)\s+(?:announced|committed|allocated|pledged)|"
                             r"^\s*to\s+[£$€]", re.IGNORECASE)
 
