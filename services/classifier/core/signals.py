@@ -1,11 +1,11 @@
 """What the decision stage weighs about one proposed clause: the rules' reading of it and the words that
 tell a commitment from a fact, a prediction or a past act.
 
-``signals`` returns feature names (present = 1). The model weighs each twice: once alone and once tied to
-whether the rules read a commitment (``tied``): "urges" weighs differently in a clause the rules passed
-over than in one they took. They are deliberately general: modality, tense, operative
-verbs, who the subject is, where the clause stands, and the verb that follows a modal. Topic words are left
-out on purpose: a model that learns "terrorism" or "schools" would not carry over to other releases.
+``signals`` returns feature names (present = 1). They are deliberately general: modality, tense,
+operative verbs, who the subject is, where the clause stands, and the verb that follows a modal. Topic
+words are left out on purpose: a model that learns "terrorism" or "schools" would not carry over to other
+releases. The model weighs each name twice, once alone and once tied to whether the rules read a
+commitment (``tied``): "urges" weighs differently in a clause the rules passed over than in one they took.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from .money import has_money
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
 # their apostrophes ("we'll"). A word not listed here may still be one by its beginning (_PREFIXES).
 _WORDS = {
-    "will": "will", "shall": "shall", **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll",
-                                                                 "they’ll"), "ll"),
+    "will": "will", "shall": "shall",
+    **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll", "they’ll"), "ll"),
     "must": "must", "should": "should", "would": "would", **dict.fromkeys(("could", "might", "may"), "could"),
     **dict.fromkeys(("expected", "likely"), "expected"), **dict.fromkeys(("if", "unless", "whether"), "conditional"),
     **dict.fromkeys(("not", "never", "don't", "won't", "can't", "doesn't", "didn't", "isn't"), "negation"),
