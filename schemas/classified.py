@@ -109,7 +109,9 @@ class ReleaseClassified(FrozenModel):
     locale: str = "en"
     withdrawn: bool = False
     unsupported_reason: str | None = Field(
-        default=None, description="Set when the release was not classified, e.g. its language."
+        default=None,
+        description="Why the release was not read, or not read to the end: its language is not supported, or "
+                    "reading stopped at the time budget or the cap on commitments (those found are kept).",
     )
     is_counter_terrorism: bool
     counter_terrorism_score: float = Field(ge=0, le=1)
