@@ -35,8 +35,8 @@ _WORDS = {
     # "decided to establish" is the body's own act, "decides that all States shall" binds others: its own signal
     **dict.fromkeys(("decide", "decides", "decided"), "decide"),
     **dict.fromkeys(("mandate", "mandates"), "mandate"),
-    **dict.fromkeys(("extend", "extends", "extended", "renew", "renews", "renewed", "prolong", "prolonged"),
-                    "extend"),
+    **dict.fromkeys(("extend", "extends", "extended", "renew", "renews", "renewed", "prolong", "prolonged",
+                     "extension", "renewal"), "extend"),
     **dict.fromkeys(("condemn", "condemns", "reaffirm", "reaffirms", "welcome", "welcomes", "note", "notes",
                      "recall", "recalls", "stresses", "emphasises", "emphasizes", "underline", "underlines",
                      "expresses", "recognises", "recognizes", "acknowledge", "acknowledges", "commend", "commends",
@@ -55,6 +55,9 @@ _PAIRS = {
     **dict.fromkeys(((verb, "to") for verb in ("commit", "commits", "committed", "agreed", "resolved")), "committed"),
     **dict.fromkeys((("call", "on"), ("calls", "on"), ("call", "upon"), ("calls", "upon"), ("appeals", "to")),
                     "operative"),
+    **dict.fromkeys((("called", "on"), ("called", "upon"), ("calling", "on"), ("calling", "upon")), "operative_past"),
+    **dict.fromkeys(((verb, word) for verb in ("call", "calls", "called", "calling") for word in ("for", "to")),
+                    "call_for"),  # "called for specific measures", "reiterated its call to Member States"
     ("continue", "to"): "continue", ("no", "longer"): "negation", ("this", "week"): "today",
     ("no", "later"): "deadline_word",
     **dict.fromkeys(((verb, "that") for verb in ("demands", "demanded", "urges", "urged", "insists", "insisted",
