@@ -19,6 +19,7 @@ from services.common.settings import Settings
 from services.ingest.config import IngestSettings
 from services.ingest.service import IngestService
 
+from .api_token import announcement, ensure_api_token
 from .runstate import clear_run_state, write_run_state
 
 log = logging.getLogger("pledgewatch")
@@ -36,7 +37,7 @@ def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     return build_app(services, settings, title="pledgewatch")
 
 
-async def _serve(settings: Settings, sources: Path | None) -> None:
+async def _serve(settings: Settings, sources: Path | None, token_notice: str | None) -> None:
     app = build_all(settings, sources=sources)
     runner = asyncio.create_task(app.run())
     while not getattr(app, "running", False) and not runner.done():
@@ -44,6 +45,8 @@ async def _serve(settings: Settings, sources: Path | None) -> None:
     if not runner.done():
         http = app.http  # type: ignore[attr-defined]
         write_run_state(settings, http_url=f"http://{http.host}:{http.port}")
+        if token_notice:
+            print(token_notice, flush=True)  # printed, never logged: it may hold the token
         log.info("pledgewatch running; Ctrl+C to stop")
     try:
         await runner
@@ -65,12 +68,15 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         if path is not None and not path.is_file():
             raise SystemExit(f"{flag} {path}: no such file")
     settings = settings.model_copy(update=updates)
+    configured = settings.api_token_value is not None
+    settings, generated = ensure_api_token(settings)
+    token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
-        asyncio.run(_serve(settings, sources))
+        asyncio.run(_serve(settings, sources, token_notice))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,7 +1,8 @@
 """``pledgewatch subscriptions …``: manage subscriptions through the notifier's HTTP API.
 
 The API is found from ``--url``, else ``PLEDGEWATCH_NOTIFIER_URL``, else the
-``run.json`` of a running ``pledgewatch run``. Going through the API keeps one
+``run.json`` of a running ``pledgewatch run``; its token from PLEDGEWATCH_API_TOKEN(_FILE),
+else (for the API of a local run only) ``<data_dir>/api-token``. Going through the API keeps one
 place that validates and that knows which ids the YAML file owns.
 ``validate FILE`` checks a YAML file offline.
 """
@@ -22,20 +23,35 @@ import yaml
 
 from services.notifier.yaml_text import load_yaml
 
+NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
+                 "or, for the API of a local `pledgewatch run`, from its data folder")
 
-def _base_url(args: argparse.Namespace) -> str:
-    if args.url:
-        return args.url.rstrip("/")
-    if os.environ.get("PLEDGEWATCH_NOTIFIER_URL"):
-        return os.environ["PLEDGEWATCH_NOTIFIER_URL"].rstrip("/")
+
+def _settings() -> Any:
     from services.common.settings import Settings
 
-    path = Settings().data_dir / "run.json"
     try:
-        return str(json.loads(path.read_text())["http_url"]).rstrip("/")
+        return Settings()
+    except Exception as exc:  # pydantic's message names the bad variable
+        raise SystemExit(f"bad configuration: {exc}") from None
+
+
+def _target(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The notifier API's URL and the token to send it. The token of a local run (``<data_dir>/api-token``)
+    goes only to the API found through its ``run.json``, never to a URL given by hand."""
+    from .api_token import find_api_token
+
+    settings = _settings()
+    url = args.url or os.environ.get("PLEDGEWATCH_NOTIFIER_URL")
+    if url:
+        return url.rstrip("/"), find_api_token(settings, stored=False)
+    path = settings.data_dir / "run.json"
+    try:
+        url = str(json.loads(path.read_text())["http_url"])
     except (OSError, ValueError, KeyError):
         raise SystemExit(f"no notifier API found: pass --url, set PLEDGEWATCH_NOTIFIER_URL, "
                          f"or start `pledgewatch run` ({path} missing)") from None
+    return url.rstrip("/"), find_api_token(settings)
 
 
 def _iso(value: Any) -> str:
@@ -47,8 +63,11 @@ def _iso(value: Any) -> str:
 def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     # YAML reads an unquoted time (paused_until: 2026-02-01T09:00:00Z) as a datetime: send it as ISO 8601.
     data = json.dumps(body, default=_iso).encode() if body is not None else None
-    req = urllib.request.Request(_base_url(args) + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
+    url, token = _target(args)
+    headers = {"Content-Type": "application/json"} if data else {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             raw = resp.read()
@@ -67,6 +86,8 @@ def _report(status: int, body: Any) -> int:
     if status >= 400:
         for err in (body or {}).get("errors", []):
             print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
+        if status == 401:
+            print(NO_TOKEN_HINT, file=sys.stderr)
         return 1
     if body is not None:
         print(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())

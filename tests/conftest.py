@@ -22,6 +22,7 @@ from services.common.embedded_redis import EmbeddedRedis
 from services.common.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+API_TOKEN = "test-api-token-0123456789abcdef"  # every write to the HTTP APIs sends it (see api_headers)
 
 # Hypothesis: "ci" (the default) keeps the suite near a minute; HYPOTHESIS_PROFILE=long runs every
 # property and fuzz test without an explicit example count 50 times longer.
@@ -61,7 +62,14 @@ def settings(redis_url: str, key_prefix: str, tmp_path: Path) -> Settings:
         http_port=0, poll_seconds=0.1, claim_idle_ms=500, max_deliveries=3, webhook_timeout=2.0,
         consumer=f"test-{uuid.uuid4().hex[:6]}", subscriptions=None,
         allow_private_targets=["127.0.0.0/8", "::1"],  # the tests' receivers listen on loopback
+        api_token=API_TOKEN,
     )
+
+
+@pytest.fixture
+def api_headers(settings: Settings) -> dict[str, str]:
+    """What a client of the HTTP APIs sends to write: ``Authorization: Bearer <the test token>``."""
+    return {"Authorization": f"Bearer {settings.api_token_value}"}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The HTTP side of the services: one aiohttp server, routes from each service."""
+"""The HTTP side of the services: one aiohttp server, routes from each service, one token check."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
+from .auth import ApiAuth, auth_middleware
+
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[None]]
 
 
 class HttpServer:
-    """Serves the given routes plus ``GET /healthz`` on ``host:port``."""
+    """Serves the given routes plus ``GET /healthz`` on ``host:port``; ``auth`` guards every route but health."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, auth: ApiAuth) -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=4 * 1024 * 1024)
+        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[auth_middleware(auth)])
         self._checks: dict[str, HealthCheck] = {}
         self._runner: web.AppRunner | None = None
         self.app.router.add_get("/healthz", self._health)

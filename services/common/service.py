@@ -13,6 +13,7 @@ from faststream.specification import AsyncAPI
 
 from pledgewatch import __version__
 
+from .auth import READ_METHODS, ApiAuth
 from .http import HttpServer
 from .runtime import Runtime
 from .settings import Settings
@@ -44,12 +45,22 @@ def make_broker(settings: Settings) -> RedisBroker:
                        logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG)
 
 
+def _has_write_routes(services: Sequence[Service]) -> bool:
+    return any(route.method not in READ_METHODS for service in services for route in service.routes())
+
+
 def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:
-    """One FastStream app running ``services`` on one broker and one HTTP port."""
+    """One FastStream app running ``services`` on one broker and one HTTP port.
+
+    Exits with a one-line reason when a service has a write API and no API token is configured."""
+    if settings.api_token_value is None and _has_write_routes(services):
+        raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
+                         "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
+                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
     broker = make_broker(settings)
     for service in services:
         service.attach(broker)
-    http = HttpServer(settings.http_host, settings.http_port)
+    http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
 
     async def on_startup() -> None:

@@ -8,11 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from schemas.streams import DEFAULT_PREFIX, stream_key
 
+from .auth import validate_token
 from .outbound import TargetPolicy
 
 
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="CIDRs or host names outbound requests (webhooks, chat) may reach although not public "
                     "(comma-separated); by default only public addresses are reached.")
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token every write to the HTTP APIs must carry (see README, Security).")
+    api_token_file: Path | None = Field(
+        default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
+    open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
     log_level: str = "INFO"
 
     @field_validator("watch", mode="before")
@@ -68,6 +74,31 @@ class Settings(BaseSettings):
         if isinstance(value, list):
             TargetPolicy.parse(value)  # a malformed entry is a settings error naming it
         return value
+
+    @field_validator("api_token", "api_token_file", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _read_api_token(self) -> Settings:
+        if self.api_token is not None and self.api_token_file is not None:
+            raise ValueError("set PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, not both")
+        if self.api_token_file is not None:
+            try:
+                text = self.api_token_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"PLEDGEWATCH_API_TOKEN_FILE: cannot read {self.api_token_file} "
+                                 f"({type(exc).__name__})") from None
+            self.api_token = SecretStr(text)
+        if self.api_token is not None:
+            validate_token(self.api_token.get_secret_value())
+        return self
+
+    @property
+    def api_token_value(self) -> str | None:
+        """The API token (from PLEDGEWATCH_API_TOKEN or the file), or None when none is configured."""
+        return self.api_token.get_secret_value() if self.api_token is not None else None
 
     @property
     def target_policy(self) -> TargetPolicy:
@@ -89,4 +120,9 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of a service; a bad value exits with one line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise SystemExit(f"bad configuration: {reasons}") from None

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 import redis
@@ -58,3 +60,60 @@ def test_run_starts_embedded_redis_prints_the_alert_and_stops_cleanly(tmp_path, 
     with pytest.raises(redis.ConnectionError):
         client.ping()
     client.close()
+
+
+def _start_run(tmp_path, env, name):
+    out = (tmp_path / name).open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", "run", "--watch", str(tmp_path / "inbox")],
+                            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    return proc, out
+
+
+def _stop(proc, out):
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    out.close()
+
+
+def test_run_generates_a_token_prints_it_once_and_the_cli_uses_it(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update({"PLEDGEWATCH_DATA_DIR": str(data), "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    token_file = data / "api-token"
+    proc, out = _start_run(tmp_path, env, "first.txt")
+    try:
+        assert _wait((data / "run.json").exists), (tmp_path / "first.txt").read_text()
+        token = token_file.read_text().strip()
+        assert len(token) >= 32
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        assert _wait(lambda: "Authorization: Bearer" in (tmp_path / "first.txt").read_text())
+        assert (tmp_path / "first.txt").read_text().count(token) == 1
+        url = json.loads((data / "run.json").read_text())["http_url"]
+
+        # Without the token, a write is refused; the CLI finds the token as it finds the running system.
+        request = urllib.request.Request(f"{url}/subscriptions", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        refused.value.close()  # it holds the connection
+        assert refused.value.code == 401
+        sub = tmp_path / "desk.yaml"
+        sub.write_text('id: desk\nchannels: [{webhook: {url: "https://hooks.example.org/in", secret: k}}]\n')
+        added = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "subscriptions", "add", str(sub)],
+                               capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        assert added.returncode == 0, added.stderr
+        assert "id: desk" in added.stdout
+    finally:
+        _stop(proc, out)
+    assert proc.returncode == 0, (tmp_path / "first.txt").read_text()
+
+    # A second run keeps the same token and does not print it again.
+    proc, out = _start_run(tmp_path, env, "second.txt")
+    try:
+        assert _wait((data / "run.json").exists), (tmp_path / "second.txt").read_text()
+        assert _wait(lambda: "api-token" in (tmp_path / "second.txt").read_text())
+        assert token_file.read_text().strip() == token
+        assert token not in (tmp_path / "second.txt").read_text()
+    finally:
+        _stop(proc, out)

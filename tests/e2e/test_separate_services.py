@@ -34,7 +34,8 @@ async def test_separate_services_deliver_one_alert_with_two_classifier_replicas(
     env.update({"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HTTP_PORT": "0",
                 "PLEDGEWATCH_WATCH": str(inbox), "PLEDGEWATCH_POLL_SECONDS": "0.1",
                 "PLEDGEWATCH_SUBSCRIPTIONS": str(ct_desk_subscriptions("s3cret")),
-                "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8,::1"})  # the receiver is on loopback
+                "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8,::1",  # the receiver is on loopback
+                "PLEDGEWATCH_API_TOKEN": "separate-services-token-0123456789"})
     names = ["ingest", "classifier", "classifier", "notifier"]
     procs = [await _start(name, {**env, "PLEDGEWATCH_CONSUMER": f"{name}-{i}"}, tmp_path / f"{name}-{i}.log")
              for i, name in enumerate(names)]
@@ -61,3 +62,16 @@ async def test_separate_services_deliver_one_alert_with_two_classifier_replicas(
                 proc.terminate()
         for proc in procs:
             await asyncio.wait_for(proc.wait(), timeout=20)
+
+
+@pytest.mark.parametrize("name", ["ingest", "notifier"])
+async def test_a_separate_service_with_a_write_api_will_not_start_without_a_token(tmp_path, redis_url, key_prefix,
+                                                                                  name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
+    env.update({"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HTTP_PORT": "0",
+                "PLEDGEWATCH_WATCH": str(tmp_path)})
+    proc = await _start(name, env, tmp_path / "log.txt")
+    assert await asyncio.wait_for(proc.wait(), timeout=30) != 0
+    lines = (tmp_path / "log.txt").read_text().strip().splitlines()
+    assert lines[-1].startswith(f"pledgewatch {name}: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
+    assert len(lines) == 1, lines

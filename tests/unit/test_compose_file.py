@@ -1,5 +1,6 @@
 """docker-compose.yml: Redis persists, every service is healthchecked and scalable."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +39,23 @@ def test_classifier_publishes_no_host_port_so_it_scales(compose):
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
 def test_compose_file_validates_offline():
-    result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], cwd=ROOT,
+    env = {**os.environ, "PLEDGEWATCH_API_TOKEN": "compose-token-0123456789"}
+    result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_published_port_is_bound_to_loopback(compose):
+    published = [port for service in compose["services"].values() for port in service.get("ports", [])]
+    assert published
+    assert all(str(port).startswith("127.0.0.1:") for port in published), published
+
+
+@pytest.mark.parametrize("name", ["ingest", "notifier"])
+def test_services_with_a_write_api_get_the_token_from_the_environment(compose, name):
+    value = compose["services"][name]["environment"]["PLEDGEWATCH_API_TOKEN"]
+    assert value.startswith("${PLEDGEWATCH_API_TOKEN:?")
+
+
+def test_the_classifier_gets_no_token_it_does_not_need(compose):
+    assert "PLEDGEWATCH_API_TOKEN" not in compose["services"]["classifier"]["environment"]

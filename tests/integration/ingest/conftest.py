@@ -10,6 +10,7 @@ from schemas import ReleasePublishedEvent
 from schemas.streams import EVENT_FIELD, RELEASES
 from services.common.service import Runtime
 from services.common.settings import Settings
+from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 from services.common.streams import Streams
 from services.ingest.config import IngestSettings
@@ -59,7 +60,7 @@ async def http_service(settings: Settings, ingest_settings: IngestSettings):
     """An IngestService with its HTTP routes on a free loopback port: ``(service, POST /releases URL)``."""
     service = IngestService(settings, watch=[], ingest=ingest_settings, sources=[])
     await service.start()
-    server = HttpServer("127.0.0.1", 0)
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
     server.add_routes(service.routes())
     await server.start()
     yield service, f"http://127.0.0.1:{server.port}/releases"

@@ -41,11 +41,11 @@ async def test_folder_file(http_service, tmp_path, published):
     assert_clean(release, "Ports plan[31m", "The ministry will act by 2025.", "\tTabs stay.")
 
 
-async def test_post_releases(http_service, published):
+async def test_post_releases(http_service, published, api_headers):
     _, url = http_service
     body = {"url": "https://www.gov.uk/government/news/x", "title": "Port\u0000 security\u0001 fund",
             "published_at": "2023-03-14T09:30:00+00:00", "body": "The UK will\u0000 invest \u001f£24m.\nMore."}
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=json.dumps(body)) as resp:
             assert resp.status == 202, await resp.text()
     [release] = await published()

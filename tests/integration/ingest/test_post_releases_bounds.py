@@ -36,8 +36,8 @@ def _with_extra(raw_value: str) -> bytes:
     pytest.param(_with_extra("[" * 100_000 + "]" * 100_000), "nested deeper than 32 levels", id="very-deep"),
     pytest.param(_with_extra("9" * 5000), "integer too large: 5000 digits", id="huge-int"),
 ])
-async def test_json_past_the_bounds_is_refused_with_a_reason(releases_url, body, reason):
-    async with aiohttp.ClientSession() as session:
+async def test_json_past_the_bounds_is_refused_with_a_reason(releases_url, api_headers, body, reason):
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         status, answer = await _post(session, releases_url, body)
     assert status == 400 and any(reason in e for e in answer["errors"]), answer
 
@@ -60,7 +60,7 @@ _BODIES = (
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=_BODIES)
-async def test_no_body_gives_a_server_error(releases_url, body):
-    async with aiohttp.ClientSession() as session:
+async def test_no_body_gives_a_server_error(releases_url, api_headers, body):
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         status, answer = await _post(session, releases_url, body)
     assert status < 500, (status, answer)

@@ -11,6 +11,7 @@ import pytest
 
 from schemas.streams import DEAD_LETTERS
 from services.common.embedded_redis import EmbeddedRedis
+from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 from services.ingest.service import IngestService
 
@@ -21,8 +22,8 @@ RELEASE = {"url": "https://www.gov.uk/government/news/x", "title": "Port securit
 SOON = (datetime.now(timezone.utc) + timedelta(hours=20)).isoformat()
 
 
-async def _post(url: str, body: dict) -> tuple[int, dict, aiohttp.typedefs.LooseHeaders]:
-    async with aiohttp.ClientSession() as session:
+async def _post(url: str, body: dict, auth: dict[str, str]) -> tuple[int, dict, aiohttp.typedefs.LooseHeaders]:
+    async with aiohttp.ClientSession(headers=auth) as session:
         async with session.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"}) as resp:
             return resp.status, await resp.json(), resp.headers
 
@@ -37,34 +38,35 @@ async def _post(url: str, body: dict) -> tuple[int, dict, aiohttp.typedefs.Loose
     pytest.param("published_at", "0001-01-01T00:00:00+00:00", "is before 1900-01-01", id="year-1"),
 ])
 async def test_bad_url_or_date_is_refused_with_a_reason_and_dead_lettered(http_service, streams, published,
-                                                                       field, value, reason):
+                                                                       field, value, reason, api_headers):
     _, url = http_service
-    status, answer, _ = await _post(url, {**RELEASE, field: value})
+    status, answer, _ = await _post(url, {**RELEASE, field: value}, api_headers)
     assert status == 400 and any(reason in e for e in answer["errors"]), answer
     assert await published() == []
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 
 
 @pytest.mark.parametrize("when", ["1900-01-01T00:00:00+00:00", SOON, "2023-03-14T09:30:00-05:00"])
-async def test_dates_within_the_bounds_are_taken(http_service, published, when):
+async def test_dates_within_the_bounds_are_taken(http_service, published, when, api_headers):
     _, url = http_service
-    status, answer, _ = await _post(url, {**RELEASE, "published_at": when, "url": "http://example.org/r"})
+    status, answer, _ = await _post(url, {**RELEASE, "published_at": when, "url": "http://example.org/r"}, api_headers)
     assert status == 202, answer
 
 
-async def test_redis_down_answers_503_with_a_reason_and_retry_after(settings, ingest_settings, tmp_path):
+async def test_redis_down_answers_503_with_a_reason_and_retry_after(settings, ingest_settings, tmp_path,
+                                                                    api_headers):
     redis = EmbeddedRedis(tmp_path / "redis", appendonly=False)
     redis_url = redis.start()
     service = IngestService(settings.model_copy(update={"redis_url": redis_url}), watch=[], ingest=ingest_settings,
                             sources=[])
     await service.start()
-    server = HttpServer("127.0.0.1", 0)
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
     server.add_routes(service.routes())
     await server.start()
     try:
         redis.stop()
         for body in (RELEASE, {**RELEASE, "published_at": "not a date"}):  # a publish, and a dead letter
-            status, answer, headers = await _post(f"http://127.0.0.1:{server.port}/releases", body)
+            status, answer, headers = await _post(f"http://127.0.0.1:{server.port}/releases", body, api_headers)
             assert status == 503, answer
             assert answer["errors"][0].startswith("service unavailable: cannot reach Redis")
             assert int(headers["Retry-After"]) > 0

@@ -77,12 +77,12 @@ async def test_a_broken_source_does_not_stop_the_others(govuk, settings, ingest_
     assert 1 <= govuk.hits["/bomb.atom"] <= 3  # retried, but backing off
 
 
-async def test_post_releases_answers_202_with_id_and_version(http_service, published):
+async def test_post_releases_answers_202_with_id_and_version(http_service, published, api_headers):
     _, url = http_service
     release = {"url": "https://www.gov.uk/government/news/x", "title": "Port security fund",
                "published_at": "2023-03-14T09:30:00+00:00", "body": "The UK will invest £24m.",
                "source": "press-office", "locale": "cy"}
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, json=release) as resp:
             first = (resp.status, await resp.json())
         async with session.post(url, json={**release, "body": "The UK will invest   £24m.\n"}) as resp:
@@ -104,9 +104,10 @@ async def test_post_releases_answers_202_with_id_and_version(http_service, publi
      pytest.param(b"not json", "request body: not JSON", id="not-json"),
      pytest.param(b'{"title": "T", "body": "B", "published_at": "2023-01-01T00:00:00Z"}', "url or an id", id="no-url")],
 )
-async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http_service, streams, body, error):
+async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http_service, streams, body, error,
+                                                                           api_headers):
     _, url = http_service
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             status, answer = resp.status, await resp.json()
     assert status == 400 and any(error in e for e in answer["errors"]), answer
@@ -114,12 +115,12 @@ async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http
     assert len(letters) == 1 and error.encode() in letters[0][1][b"__data__"]
 
 
-async def test_post_releases_refuses_an_oversized_body(http_service):
+async def test_post_releases_refuses_an_oversized_body(http_service, api_headers):
     service, url = http_service
     service.settings = service.settings.model_copy(update={"max_release_bytes": 1000})
     body = json.dumps({"title": "T", "body": "x" * 1001, "url": "https://x",
                        "published_at": "2023-01-01T00:00:00Z"})
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=body) as resp:
             assert resp.status == 413
             assert "over the 1000-byte limit" in (await resp.json())["errors"][0]

@@ -24,9 +24,10 @@ async def notifier(settings):
     ``webhook_timeout`` is a common setting (``Settings.webhook_timeout``), not a NotifierConfig one."""
     started = []
 
-    async def start(config=None, subscriptions=None, webhook_timeout=1.0, allow_private_targets=None, **kw):
+    async def start(config=None, subscriptions=None, webhook_timeout=1.0, allow_private_targets=None,
+                    open_reads=True, **kw):
         update = {"subscriptions": subscriptions, "webhook_timeout": webhook_timeout,
-                  "consumer": f"n-{uuid.uuid4().hex[:6]}"}
+                  "consumer": f"n-{uuid.uuid4().hex[:6]}", "open_reads": open_reads}
         if allow_private_targets is not None:
             update["allow_private_targets"] = allow_private_targets
         s = settings.model_copy(update=update)

@@ -12,6 +12,7 @@ from aiohttp import web
 from schemas.streams import CLASSIFIED
 from services.common.streams import parse_stream_id
 
+from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 from services.common.service import make_broker
 from services.notifier.config import NotifierConfig
@@ -84,7 +85,7 @@ class Running:
         self.service = NotifierService(settings, **kwargs)
         self.broker = make_broker(settings)
         self.service.attach(self.broker)
-        self.http = HttpServer("127.0.0.1", 0) if http else None
+        self.http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings)) if http else None
 
     async def start(self):
         await self.service.start()
@@ -98,6 +99,11 @@ class Running:
     @property
     def url(self):
         return f"http://127.0.0.1:{self.http.port}"
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """What a client sends to write to this API: its token."""
+        return {"Authorization": f"Bearer {self.service.settings.api_token_value}"}
 
     async def stop(self):
         if self.http:

@@ -50,7 +50,7 @@ def _raw(field: str, raw_value: str) -> bytes:
 ])
 async def test_bad_subscription_is_a_4xx_with_a_json_reason(notifier, body, status, field, message):
     n = await notifier(http=True)
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
         answer = await _send(session, "POST", f"{n.url}/subscriptions", body)
     assert answer[0] == status, answer
     (error,) = answer[1]["errors"]
@@ -61,7 +61,7 @@ async def test_bad_subscription_is_a_4xx_with_a_json_reason(notifier, body, stat
                                    12345, True, None])
 async def test_a_pause_out_of_range_is_a_422(notifier, until):
     n = await notifier(http=True)
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
         assert (await _send(session, "POST", f"{n.url}/subscriptions", _with()))[0] == 201
         status, answer = await _send(session, "POST", f"{n.url}/subscriptions/desk/pause",
                                      json.dumps({"until": until}).encode())
@@ -95,7 +95,7 @@ _CALLS = st.sampled_from([("POST", "/subscriptions"), ("PUT", "/subscriptions/de
 @pytest.fixture
 async def api(notifier):
     n = await notifier(http=True)
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
         assert (await _send(session, "POST", f"{n.url}/subscriptions", _with()))[0] == 201
         yield session, n.url
 

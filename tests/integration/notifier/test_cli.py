@@ -18,7 +18,8 @@ def _main(argv):
     return args.func(args)
 
 
-async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys):
+async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, monkeypatch, settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
     n = await notifier(http=True)
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
     bad = write_yaml("id: desk2\nchannels: [{webhook: {url: 'ftp://x'}}]\n", "bad.yaml")
@@ -33,3 +34,28 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys):
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
     assert "error: id: no subscription 'desk'" in capsys.readouterr().err
+
+
+async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write_yaml, capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
+    monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
+    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "elsewhere"))
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
+    assert await asyncio.to_thread(_main, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "error: authorization: POST needs an API token" in err
+    assert "PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE" in err
+
+
+async def test_cli_never_sends_a_local_runs_token_to_a_url_given_by_hand(notifier, write_yaml, capsys, monkeypatch,
+                                                                          tmp_path, settings):
+    monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
+    monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
+    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "local"))
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "api-token").write_text(settings.api_token_value + "\n")
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
+    assert await asyncio.to_thread(_main, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    assert "POST needs an API token" in capsys.readouterr().err

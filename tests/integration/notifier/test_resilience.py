@@ -254,7 +254,7 @@ subscriptions:
     await wait_for(lambda: _events(n.service, DEAD_LETTERS), what="the 404 dead letter")
     await wait_for(lambda: len(receiver.requests) >= 2, what="both sends")
     await n.service.worker.drain()
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
         async with session.get(f"{n.url}/subscriptions") as resp:
             api = await resp.text()
     deliveries = await _events(n.service, DELIVERIES)
@@ -269,7 +269,7 @@ subscriptions:
 async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
     n = await notifier(http=True)
     url = "https://ops:pa55word@hooks.example.org/in?token=t0ken"
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
         body = {"id": "desk", "channels": [{"webhook": {"url": url}}]}
         async with session.post(f"{n.url}/subscriptions", json=body) as resp:
             shown = await resp.json()

@@ -1,0 +1,106 @@
+"""Bearer-token authentication of the HTTP APIs: one aiohttp middleware for every service.
+
+Every request but a read (GET, HEAD, OPTIONS) needs ``Authorization: Bearer <token>``; reads need
+it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does. The token is compared in
+constant time, and neither it nor what a client sent is ever logged or echoed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+OPEN_PATHS = frozenset({"/healthz"})  # a health check is always open (probes carry no token)
+MIN_TOKEN_LENGTH = 16
+REALM = "pledgewatch"
+# RFC 6750's b64token: what may follow "Bearer " in a header.
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def validate_token(value: str) -> str:
+    """``value`` if it can serve as the API token; ValueError saying why not."""
+    if not _TOKEN.fullmatch(value):
+        raise ValueError("the API token may hold only letters, digits and - . _ ~ + / (then any '=')")
+    if len(value) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"the API token needs at least {MIN_TOKEN_LENGTH} characters "
+                         "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    return value
+
+
+def needs_token(method: str, path: str, *, open_reads: bool) -> bool:
+    """Whether a request of ``method`` on ``path`` must carry the token."""
+    if path in OPEN_PATHS:
+        return False
+    return method.upper() not in READ_METHODS or not open_reads
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (scheme in any case), or None."""
+    scheme, _, credentials = (header or "").strip().partition(" ")
+    credentials = credentials.strip()
+    return credentials if scheme.lower() == "bearer" and credentials else None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request is refused (401), as a JSON reason and a ``WWW-Authenticate`` challenge."""
+
+    reason: str
+    error: str | None = None  # RFC 6750: None when no credentials were sent, "invalid_token" when wrong
+
+    @property
+    def challenge(self) -> str:
+        if self.error is None:
+            return f'Bearer realm="{REALM}"'
+        return f'Bearer realm="{REALM}", error="{self.error}"'
+
+
+@dataclass(frozen=True)
+class ApiAuth:
+    """The token every protected request must carry (None: none configured, every such request is refused)."""
+
+    token: str | None = field(repr=False)
+    open_reads: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiAuth:
+        return cls(settings.api_token_value, open_reads=settings.open_reads)
+
+    def check(self, method: str, path: str, authorization: str | None) -> Refusal | None:
+        """None when the request may go on, else the :class:`Refusal`."""
+        if not needs_token(method, path, open_reads=self.open_reads):
+            return None
+        if self.token is None:
+            return Refusal("no API token is configured on this server: writes are refused")
+        presented = bearer_token(authorization)
+        if presented is None:
+            return Refusal(f"{method.upper()} needs an API token: send Authorization: Bearer <token>")
+        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), self.token.encode()):
+            return Refusal("the API token is not valid", error="invalid_token")
+        return None
+
+
+def auth_middleware(auth: ApiAuth):
+    """An aiohttp middleware answering 401 (JSON reason, ``WWW-Authenticate: Bearer``) to what ``auth`` refuses."""
+
+    @web.middleware
+    async def authenticate(request: web.Request, handler):
+        refusal = auth.check(request.method, request.path, request.headers.get("Authorization"))
+        if refusal is None:
+            return await handler(request)
+        log.info("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
+        return web.json_response({"errors": [{"field": "authorization", "message": refusal.reason}]},
+                                 status=401, headers={"WWW-Authenticate": refusal.challenge})
+
+    return authenticate
