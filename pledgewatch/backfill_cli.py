@@ -14,6 +14,7 @@ import sys
 from datetime import date
 
 from services.common.logs import setup_logging
+from services.common.runtime import for_a_command
 from services.common.settings import Settings
 
 DEFAULT_SOURCE = "govuk-backfill"
@@ -104,10 +105,13 @@ def run_backfill(args: argparse.Namespace) -> int:
     setup_logging("WARNING")
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
-        return asyncio.run(_backfill(settings, args))
+        return asyncio.run(_backfill(for_a_command(settings), args))
     except KeyboardInterrupt:
         print("stopped; run the same command again to resume", file=sys.stderr)
         return 130
+    except RuntimeError as exc:  # Redis did not answer
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from urllib.parse import urlsplit
+
 import redis.asyncio as aioredis
+from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
 
 from .settings import Settings
 from .streams import Streams
+
+log = logging.getLogger(__name__)
+_NOT_YET = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, starting, or loading its data
+COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
+
+
+def for_a_command(settings: Settings) -> Settings:
+    """``settings`` for a command-line run: a Redis that does not answer is reported within seconds."""
+    return settings.model_copy(update={"redis_wait_seconds": min(settings.redis_wait_seconds, COMMAND_WAIT_SECONDS)})
 
 
 class Runtime:
@@ -22,8 +37,15 @@ class Runtime:
         return self._streams
 
     async def open(self) -> Streams:
-        client = aioredis.Redis.from_url(self.settings.require_redis_url())
-        await client.ping()
+        """Connect, waiting up to ``redis_wait_seconds`` for a Redis that is not up yet (started together
+        with the services, or loading its data after a restart). Past that, a one-line RuntimeError."""
+        url = self.settings.require_redis_url()
+        client = aioredis.Redis.from_url(url)
+        try:
+            await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)
+        except BaseException:
+            await client.aclose()
+            raise
         self._streams = Streams(client, prefix=self.settings.prefix, maxlen=self.settings.stream_maxlen,
                                 source=self.source)
         return self._streams
@@ -35,3 +57,28 @@ class Runtime:
 
     async def ping(self) -> None:
         await self.streams.client.ping()
+
+
+async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: str) -> None:
+    deadline = time.monotonic() + wait
+    delay, said = 0.1, 0.0
+    while True:
+        try:
+            await client.ping()
+            return
+        except _NOT_YET as exc:
+            now = time.monotonic()
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if now >= deadline:
+                raise RuntimeError(f"{source}: Redis at {where} did not answer within {wait:g} s: {reason}") from None
+            if now - said >= 10:
+                log.warning("%s: waiting for Redis at %s (%s)", source, where, reason)
+                said = now
+            await asyncio.sleep(min(delay, max(0.0, deadline - now)))
+            delay = min(delay * 2, 2.0)
+
+
+def _where(url: str) -> str:
+    """host:port of a Redis URL, without its credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}" if parts.scheme != "unix" else parts.path

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         description="Redis to use; unset: `pledgewatch run` starts an embedded one.",
     )
     prefix: str = Field(default=DEFAULT_PREFIX, description="Prefix of every Redis key.")
+    redis_wait_seconds: float = Field(
+        default=60.0, ge=0, le=3600,
+        description="How long a service waits at startup for a Redis that does not answer yet.")
     data_dir: Path = Field(default=Path(".pledgewatch"), description="Embedded Redis data (AOF).")
     consumer: str = Field(
         default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
