@@ -36,9 +36,11 @@ def free_port(host: str = "127.0.0.1") -> int:
 class EmbeddedRedis:
     """``with EmbeddedRedis(dir) as url:`` runs a private redis-server meanwhile."""
 
-    def __init__(self, data_dir: Path, *, appendonly: bool = True, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, *, appendonly: bool = True, port: int | None = None,
+                 appendfsync: str = "everysec") -> None:
         self.data_dir = Path(data_dir).resolve()
         self.appendonly = appendonly
+        self.appendfsync = appendfsync  # "always": an acknowledged write survives a kill -9 (tests use it)
         self.port = port
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -53,7 +55,7 @@ class EmbeddedRedis:
             redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
             "--dir", str(self.data_dir), "--save", "",
             "--appendonly", "yes" if self.appendonly else "no",
-            "--appendfsync", "everysec", "--protected-mode", "yes",
+            "--appendfsync", self.appendfsync, "--protected-mode", "yes",
             "--logfile", str(self.data_dir / "redis.log"), "--daemonize", "no",
         ]
         self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -70,12 +72,22 @@ class EmbeddedRedis:
                     if client.ping():
                         log.info("embedded Redis %s on %s, data in %s", _version(client), self.url, self.data_dir)
                         return self.url
-                except redis.ConnectionError:
+                except (redis.ConnectionError, redis.BusyLoadingError):  # starting, or loading its AOF
                     time.sleep(0.05)
         finally:
             client.close()
         self.stop()
         raise RuntimeError(f"embedded redis-server did not answer on port {self.port} within {timeout}s")
+
+    def kill(self) -> None:
+        """SIGKILL: no AOF rewrite, no shutdown save; what was written to the AOF is all there is. ``start``
+        again brings it back on the same port and data."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        if process is not None and process.stderr is not None:
+            process.stderr.close()
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -26,7 +26,6 @@ from services.common.streams import Streams
 
 from .backoff import Backoff
 from .config import SourceConfig
-from .drafts import Draft
 from .errors import ContentError, FetchError, SourceError
 from .feeds import FeedEntry, RefusedEntry, parse_feed
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader

@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,7 +20,7 @@ import redis
 
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, RELEASES
-from services.common.embedded_redis import _die_with_parent, free_port, redis_server_binary
+from services.common.embedded_redis import EmbeddedRedis, _die_with_parent, free_port
 from services.notifier.matching import matching_commitments
 from services.notifier.store import load_file
 
@@ -65,50 +64,12 @@ def terminate(process: subprocess.Popen[bytes] | None, timeout: float = 15.0) ->
             process.wait()
 
 
-class KillableRedis:
+class KillableRedis(EmbeddedRedis):
     """A private redis-server on a free loopback port, AOF with ``appendfsync always`` (an acknowledged
     write survives a kill -9), that can be killed with SIGKILL and started again on the same port and data."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 20.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.data_dir),
-             "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes",
-             "--logfile", str(self.data_dir / "redis.log"), "--daemonize", "no"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_die_with_parent)
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited: see {self.data_dir / 'redis.log'}")
-                try:
-                    if client.ping():
-                        return
-                except (redis.ConnectionError, redis.BusyLoadingError):
-                    time.sleep(0.05)
-        finally:
-            client.close()
-        raise RuntimeError(f"redis-server did not answer on port {self.port} within {timeout}s")
-
-    def kill(self) -> None:
-        """SIGKILL: no AOF rewrite, no shutdown save; what was fsynced is all there is."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        terminate(self.process)
+        super().__init__(data_dir, port=free_port(), appendfsync="always")
 
 
 class ServiceProcess:

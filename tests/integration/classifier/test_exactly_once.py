@@ -72,7 +72,6 @@ async def test_a_big_release_is_classified_off_the_event_loop_within_its_budget(
     """Classifying a big release must not stall every other task of the process (health checks, the
     other services of `pledgewatch run`), and stops at its time budget with the reason."""
     import json
-    import time
 
     big = json.loads(json.dumps(RELEASE))
     big["data"]["body"] = "It was important that the report was published last year. " * 30000  # 1.7 MB of cues
