@@ -134,8 +134,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train(args.dir, output=args.output, compare=args.compare)
 
 
+def _version() -> str:
+    from services.classifier.core import CLASSIFIER_VERSION
+
+    from . import __version__
+    return f"pledgewatch {__version__} (classifier {CLASSIFIER_VERSION})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pledgewatch", description=__doc__)
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run ingest, classifier and notifier in one process")
