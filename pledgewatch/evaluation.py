@@ -109,7 +109,8 @@ def locate(quote: str, body: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """How many characters the spans ``a`` and ``b`` share."""
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
@@ -120,9 +121,9 @@ def match_commitments(found: list[Commitment], spans: list[tuple[int, int] | Non
         if span is None:
             continue
         for fi, commitment in enumerate(found):
-            overlap = _overlap(span, tuple(commitment.span))
-            if overlap * 2 >= span[1] - span[0]:
-                pairs.append((overlap / max(1, span[1] - span[0]), li, fi))
+            shared = overlap(span, tuple(commitment.span))
+            if shared * 2 >= span[1] - span[0]:
+                pairs.append((shared / max(1, span[1] - span[0]), li, fi))
     used_labels, used_found, matched = set(), set(), {}
     for _, li, fi in sorted(pairs, reverse=True):
         if li not in used_labels and fi not in used_found:

@@ -26,7 +26,7 @@ from services.classifier.core.classifier import proposals_of
 from services.classifier.core.decision import MODEL_FILE, DecisionModel, Linear
 from services.classifier.core.signals import tied
 
-from .evaluation import _prf, load_set, locate, score_release
+from .evaluation import _prf, load_set, locate, overlap, score_release
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING_SET = ROOT / "tests" / "data"
@@ -51,8 +51,8 @@ def examples(release: ReleasePublished, label: dict) -> list[tuple[list[str], bo
         for span, is_demand in spans:
             if span is None:
                 continue
-            overlap = max(0, min(end, span[1]) - max(start, span[0]))
-            if overlap * 2 >= span[1] - span[0] or overlap * 2 >= end - start > 0:
+            shared = overlap(span, (start, end))
+            if shared * 2 >= span[1] - span[0] or shared * 2 >= end - start > 0:
                 commits, demand = True, is_demand
                 break
         ruled = proposal.found is not None
@@ -143,9 +143,7 @@ def proposal_recall(pairs: list) -> tuple[int, int]:
         for item in label["commitments"]:
             span = locate(item["quote"], release.body)
             total += 1
-            covered += span is not None and any(
-                max(0, min(p.span.end, span[1]) - max(p.span.start, span[0])) * 2 >= span[1] - span[0]
-                for p in proposals)
+            covered += span is not None and any(overlap(span, p.span) * 2 >= span[1] - span[0] for p in proposals)
     return covered, total
 
 

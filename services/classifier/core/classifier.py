@@ -98,12 +98,9 @@ def _decided(found: Found | None, features: set[str], model: DecisionModel | Non
     if decision is None:
         return None
     probability, kind = decision
-    if found is None:
+    if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
         return read_unruled(text, who, kind, probability)
-    trigger = found.trigger._replace(kind=kind, confidence=probability)
-    if kind != found.trigger.kind:  # the rules' actor was read for the other kind
-        return read_unruled(text, who, kind, probability)
-    return found._replace(trigger=trigger)
+    return found._replace(trigger=found.trigger._replace(confidence=probability))
 
 
 def _paragraph(body: str, start: int, end: int) -> str:

@@ -22,10 +22,11 @@ _COMMA_AND = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
 
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
-                   words: TriggerWords | None = None, *, alone: bool | None = None) -> list[tuple[Sentence, Found]]:
+                   words: TriggerWords | None = None, *, alone: bool) -> list[tuple[Sentence, Found]]:
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
     actor and act, else at most one for the whole sentence. ``words``: the body's trigger words, if known
-    (``cues.read_body``); ``alone``: whether the sentence is the whole of its paragraph, if known."""
+    (``cues.read_body``); ``alone``: whether the sentence is the whole of its paragraph
+    (``proposals.Paragraphs``)."""
     text = body[sentence.start:sentence.end]
     if _has_boundary(text):
         clauses, begin = [], 0
@@ -46,9 +47,6 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
                 previous = commitment.actor
         if len(found) > 1:
             return found
-    if alone is None:
-        first, last = body.rfind("\n", 0, sentence.start) + 1, body.find("\n", sentence.end)
-        alone = not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
     commitment = find_commitment(text, publisher, previous, alone=alone,
                                  cues=words.within(*sentence) if words else None)
     return [(sentence, commitment)] if commitment is not None else []
