@@ -63,14 +63,9 @@ _PAIRS = {
     **dict.fromkeys(((verb, "that") for verb in ("demands", "demanded", "urges", "urged", "insists", "insisted",
                                                  "requests", "requested", "decides", "decided", "calls", "agreed",
                                                  "agrees")), "operative_that"),
-    ("in", "addition"): "in_addition", ("on", "top"): "in_addition",
     **dict.fromkeys((("determined", "to"), ("resolved", "to"), ("ready", "to")), "committed"),
     **dict.fromkeys((("legally", "required"), ("legal", "duty"), ("duty", "of"), ("now", "have"),
                      ("now", "required"), ("now", "being")), "legal_duty"),
-    **dict.fromkeys(((verb, word) for verb in ("require", "requires", "required", "oblige", "obliges", "force",
-                                               "forces", "compel", "compels")
-                     for word in ("services", "platforms", "companies", "providers", "firms", "operators", "them",
-                                  "all", "states", "businesses", "industry")), "requires_party"),
 }
 _PREFIXES = {  # checked in order; the first that begins the word names its signal
     "forecast": "expected", "pledg": "committed", "promis": "committed", "vow": "committed",
@@ -171,40 +166,18 @@ def _read_words(words: list[str], names: set[str]) -> None:
             names.add("window")
         if word in _EXPECTING and "to" in words[index + 2:index + 7] and words[index + 1:index + 2] != ["to"]:
             names.add("expects_party")  # "we expect platforms to ensure": a demand, not a prediction
-        if word == "expected" and words[index + 1:index + 2] == ["to"] and \
-                words[index + 2:index + 3] and words[index + 2] in _ANNOUNCING:
-            names.add("briefed")  # "the minister is expected to tell the summit that …": an announcement
         if modal_verb is None and word in _MODAL_WORDS:
             modal_verb = _verb_after(words, index + 1)
     if modal_verb:
         names.add("after_modal:" + modal_verb)
-        verb_class = _VERB_CLASSES.get(modal_verb)
-        if verb_class is not None:
-            names.add("verb_class:" + verb_class)
 
 
 _UNKNOWN = object()
 _SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
 _MAX_REMEMBERED = 1 << 16
 _LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
-# What kind of act the verb after a modal names: classes carry over to verbs the training split never saw.
-_VERB_CLASSES = {
-    **dict.fromkeys("attend travel visit participate discuss consider meet host co-host chair head speak address "
-                    "join hold welcome mark".split(), "agenda"),
-    **dict.fromkeys("support contribute help ensure enable boost improve strengthen allow benefit mean make "
-                    "bring lead result increase reduce transform change".split(), "effect"),
-    **dict.fromkeys("invest provide allocate fund spend award give donate pay commit pledge grant double "
-                    "receive".split(), "money"),
-    **dict.fromkeys("legislate introduce publish launch establish create set develop deliver implement build "
-                    "open recruit train deploy adopt review consult appoint extend expand require ban "
-                    "remove".split(), "act"),
-    **dict.fromkeys("continue remain stand work seek strive aim".split(), "aspire"),
-    **dict.fromkeys("be have".split(), "state"),
-}
-_ANNOUNCING = frozenset("tell announce say confirm unveil set pledge commit outline reveal launch".split())
 _EXPECTING = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
-_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING |
-                     {"expected"})
+_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING)
 
 
 def _remember(word: str) -> str | None:
