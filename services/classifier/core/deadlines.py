@@ -39,11 +39,10 @@ _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", 
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
 # A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
 _CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
-                            r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
-                            r"due\s+course|imminently)\b")
+                            r"spring|summer|autumn|fall|winter|instantly|tomorrow)\b")
 _CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
-    "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
+    "winter", "instantly", "tomorrow")
 _CALENDAR_STARTS = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
 
 
@@ -121,7 +120,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             chosen.append((start, end, fields))
             reach = end
     deadlines = []
-    for start, end, fields in _without_starts(chosen, text):
+    for start, end, fields in chosen:
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(
@@ -134,19 +133,6 @@ def _text_span(match: re.Match[str]) -> tuple[int, int]:
     if "text" in match.re.groupindex and match.start("text") >= 0:
         return match.span("text")
     return match.span()
-
-
-# A verb that starts work before a date: "work begins in the spring and ends by the autumn".
-_STARTED = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
-                      r"get\s+under\s+way|gets\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
-
-
-def _without_starts(chosen: list[tuple[int, int, object]], text: str) -> list[tuple[int, int, object]]:
-    """A date that starts the work is no deadline when the text also gives one that ends it."""
-    if len(chosen) < 2:
-        return chosen
-    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
-    return kept if kept else chosen
 
 
 def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match[str]]:

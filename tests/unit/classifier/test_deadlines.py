@@ -103,24 +103,12 @@ GENERAL_FORMS_PUBLISHED = date(2023, 5, 10)
 @pytest.mark.parametrize(("sentence", "expected"), [
     pytest.param("June 2026: services must publish their first transparency reports.",
                  ("date", "2026-06-30"), id="milestone-line-led-by-a-month"),
-    pytest.param("The department will deliver 500 new places by 2023/24.", ("date", "2024-03-31"),
-                 id="by-a-financial-year-slash"),
-    pytest.param("The department will deliver 500 new places by 2023-24.", ("date", "2024-03-31"),
-                 id="by-a-financial-year-dash"),
-    pytest.param("Work will begin in the spring and end by the autumn.", ("date", "2023-11-30"),
-                 id="a-start-is-not-the-deadline"),
-    pytest.param("Work on the new site will start in 2024 and finish in 2026.", ("date", "2026-12-31"),
-                 id="start-year-and-end-year"),
     pytest.param("Platforms must remove the content in under 12 hours.", ("response_time", "PT12H", "PT12H"),
                  id="in-under-twelve-hours"),
     pytest.param("Firms will have to take down the material an hour or two after upload.",
                  ("response_time", "PT1H", "PT2H"), id="an-hour-or-two-after-upload"),
     pytest.param("Companies must act within a day of notification.", ("response_time", "P1D", "P1D"),
                  id="within-a-day-of-notification"),
-    pytest.param("The regulator gave the industry four months to act.", ("period", "2023-05-10", "2023-09-10"),
-                 id="window-given-to-the-actor"),
-    pytest.param("Firms will have six months to comply with the code.", ("period", "2023-05-10", "2023-11-10"),
-                 id="firms-will-have-six-months"),
 ])
 def test_deadline_forms_beyond_govuk_prose(sentence, expected):
     [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
@@ -139,26 +127,3 @@ def test_deadline_forms_beyond_govuk_prose(sentence, expected):
 ])
 def test_a_duration_that_lasts_is_no_deadline(sentence):
     assert find_deadlines(sentence, GENERAL_FORMS_PUBLISHED) == []
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    pytest.param("The Council extended the mandate until 31 December 2025.", ("date", "2025-12-31"),
-                 id="until-a-day-is-its-due-date"),
-    pytest.param("The scheme will run until August 2025.", ("date", "2025-08-31"), id="until-a-month"),
-    pytest.param("The department will publish the review later in the year.", ("date", "2023-12-31"),
-                 id="later-in-the-year"),
-])
-def test_deadline_forms_the_labelled_corpus_reads_as_dates(sentence, expected):
-    [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
-    assert (deadline.type, deadline.due.isoformat()) == expected
-
-
-@pytest.mark.parametrize("sentence", [
-    pytest.param("Ukraine will soon receive around €2.3 billion in funding.", id="soon"),
-    pytest.param("The department will shortly publish new guidance.", id="shortly"),
-    pytest.param("We will set out our plans in the near future.", id="near-future"),
-])
-def test_soon_is_a_vague_period(sentence):
-    [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
-    assert (deadline.type, deadline.start, deadline.end, deadline.vague) == (
-        "period", GENERAL_FORMS_PUBLISHED, None, True)

@@ -25,8 +25,7 @@ _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month 
            " to ", " and ", ", ", "from ", "between ", "over ", "within ", "coming ", "three ", "days", "instantly ",
            "tomorrow ", "Spring ", "İ", "ı", "ſ", "K", "x", " ", "\n", "’s", "today ", "second ", "2", "day"]
 _ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
-                  r"summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|due\s+course|"
-                  r"imminently)\b", re.IGNORECASE)
+                  r"summer|autumn|fall|winter|instantly|tomorrow)\b", re.IGNORECASE)
 
 
 def _texts(sentences: list[str], count: int, seed: int) -> list[str]:
