@@ -111,26 +111,3 @@ def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str |
     found.sort(key=lambda item: item[0])
     return [money for _, money in found]
 
-
-# An amount that is not the commitment's own: an earlier allocation it adds to, or the old figure of a change.
-_NOT_OWN_BEFORE = re.compile(r"(?:\bin\s+addition\s+to|\bon\s+top\s+of|\bbuilds?\s+on|\bbuilding\s+on|\bfrom|"
-                             r"\bof\s+the|\bincluding|\bthe\s+existing|\bpreviously|\balready)\s+"
-                             r"(?:the\s+|an?\s+|its\s+|their\s+)?$", re.IGNORECASE)
-_NOT_OWN_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:already|previously)\s+(?:announced|committed|allocated|pledged)|"
-                            r"^\s*to\s+[£$€]", re.IGNORECASE)
-
-
-def own_amount(amounts: list[Money], text: str, offset: int, trigger: int) -> Money | None:
-    """The amount a commitment pledges among the ``amounts`` in its ``text`` (spans shifted by ``offset``):
-    not an earlier allocation it adds to ("in addition to £707m already announced"), not the old figure of
-    a change ("from £11.7bn to £15.1bn"), not the whole a part is taken from ("of the £50m, £10m will"); the
-    first after the commitment's verb at ``trigger`` where there is one, else the first."""
-    own = []
-    for money in amounts:
-        start, end = money.span[0] - offset, money.span[1] - offset
-        if _NOT_OWN_BEFORE.search(text, max(0, start - 40), start) or _NOT_OWN_AFTER.match(text[end:end + 60]):
-            continue
-        own.append(money)
-    if not own:
-        return amounts[0] if amounts else None
-    return next((money for money in own if money.span[0] - offset >= trigger), own[0])

@@ -14,7 +14,7 @@ from .categories import categorise
 from .commitments import Found
 from .deadlines import find_deadlines
 from .folding import fold
-from .money import find_money, own_amount
+from .money import find_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 
@@ -30,8 +30,7 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     start, end = sentence
     text = body[start:end]
     folded = fold(text)  # read by each finder below
-    amounts = find_money(text, start, dollar=dollar, folded=folded)
-    money = own_amount(amounts, text, start, found.trigger.start) if len(amounts) > 1 else next(iter(amounts), None)
+    money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
     deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
