@@ -14,7 +14,7 @@ import sys
 from datetime import date
 
 from services.common.logs import setup_logging
-from services.common.runtime import for_a_command
+from services.common.runtime import RedisUnavailable, for_a_command
 from services.common.settings import Settings
 
 DEFAULT_SOURCE = "govuk-backfill"
@@ -109,7 +109,7 @@ def run_backfill(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("stopped; run the same command again to resume", file=sys.stderr)
         return 130
-    except RuntimeError as exc:  # Redis did not answer
+    except RedisUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

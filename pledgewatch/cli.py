@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from services.common.logs import setup_logging
-from services.common.runtime import for_a_command
+from services.common.runtime import RedisUnavailable, for_a_command
 from services.common.settings import Settings
 
 from .backfill_cli import add_backfill_arguments, run_backfill
@@ -116,7 +116,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     try:
         status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
-    except RuntimeError as exc:  # Redis did not answer
+    except RedisUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 1 if missing else status

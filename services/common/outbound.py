@@ -98,15 +98,25 @@ class TargetPolicy:
         clients, like Apprise's, whose connections this module cannot see). ``unresolvable_ok``: a name
         that does not resolve is let through (the client cannot reach it either)."""
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            addresses = await resolve_addresses(host, port)
         except socket.gaierror as exc:
             if unresolvable_ok:
                 return
             raise TargetRefused(f"cannot resolve {host} ({exc.strerror})") from None
-        for *_, sockaddr in infos:
-            reason = self.refusal(host, str(sockaddr[0]))
+        self.check_addresses(host, addresses)
+
+    def check_addresses(self, host: str, addresses: list[str]) -> None:
+        """:class:`TargetRefused` when any of ``host``'s ``addresses`` is not allowed."""
+        for address in addresses:
+            reason = self.refusal(host, address)
             if reason is not None:
                 raise TargetRefused(reason)
+
+
+async def resolve_addresses(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (``socket.gaierror`` when it does not)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(sockaddr[0]) for *_, sockaddr in infos]
 
 
 class GuardedResolver(AbstractResolver):
@@ -120,10 +130,7 @@ class GuardedResolver(AbstractResolver):
     async def resolve(self, host: str, port: int = 0,
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
         infos = await self._inner.resolve(host, port, family)
-        for info in infos:
-            reason = self.policy.refusal(host, info["host"])
-            if reason is not None:
-                raise TargetRefused(reason)
+        self.policy.check_addresses(host, [info["host"] for info in infos])
         return infos
 
     async def close(self) -> None:

@@ -15,6 +15,10 @@ from .streams import Streams
 
 log = logging.getLogger(__name__)
 _NOT_YET = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, starting, or loading its data
+class RedisUnavailable(RuntimeError):
+    """Redis did not answer within the wait (one line, without credentials)."""
+
+
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
 
 
@@ -38,7 +42,8 @@ class Runtime:
 
     async def open(self) -> Streams:
         """Connect, waiting up to ``redis_wait_seconds`` for a Redis that is not up yet (started together
-        with the services, or loading its data after a restart). Past that, a one-line RuntimeError."""
+        with the services, or loading its data after a restart). Past that, a one-line
+        :class:`RedisUnavailable`."""
         url = self.settings.require_redis_url()
         client = aioredis.Redis.from_url(url)
         try:
@@ -70,7 +75,8 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
             now = time.monotonic()
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if now >= deadline:
-                raise RuntimeError(f"{source}: Redis at {where} did not answer within {wait:g} s: {reason}") from None
+                raise RedisUnavailable(
+                    f"{source}: Redis at {where} did not answer within {wait:g} s: {reason}") from None
             if now - said >= 10:
                 log.warning("%s: waiting for Redis at %s (%s)", source, where, reason)
                 said = now

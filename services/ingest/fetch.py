@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from services.common.outbound import non_public_kind
+from services.common.outbound import non_public_kind, resolve_addresses
 
 from .charset import decode_text
 from .config import IngestSettings
@@ -61,14 +61,14 @@ async def check_public(url: str) -> None:
     """:class:`FetchError` unless every address ``url``'s host resolves to is public."""
     host, port = origin(url)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = await resolve_addresses(host, port)
     except socket.gaierror as exc:
         raise FetchError(f"{url}: cannot resolve {host} ({exc.strerror})") from None
-    for *_, sockaddr in infos:
-        kind = non_public_kind(str(sockaddr[0]))
+    for address in addresses:
+        kind = non_public_kind(address)
         if kind is not None:
             raise FetchError(
-                f"{url}: refused: {host} is a {kind} address ({sockaddr[0]}); links from feed content may only "
+                f"{url}: refused: {host} is a {kind} address ({address}); links from feed content may only "
                 "go to public addresses (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
 
 

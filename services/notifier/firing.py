@@ -29,7 +29,7 @@ from .config import NotifierConfig
 from .messages import SOURCE
 from .planning import reminder_alert, reminder_skip
 from .retry import backoff_delay
-from .scheduler import PLANNED, ReminderScheduler
+from .scheduler import ReminderScheduler
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,7 @@ class ReminderFiring:
                                            group=NOTIFIER_GROUP, deliveries=attempt)
         async with streams.client.pipeline(transaction=True) as pipe:
             streams.add(pipe, streams.key(DEAD_LETTERS), letter)
-            pipe.hdel(streams.key(FIRING), due.reminder_id)
-            pipe.hdel(streams.key(PLANNED), due.reminder_id)
+            self._forget(pipe, due.reminder_id)
             await pipe.execute()
         log.error("dead letter: %s", reason)
 
@@ -82,14 +81,12 @@ class ReminderFiring:
         """A reminder fired: publish reminder.due and deliver it, once."""
         planned = ReminderDue.model_validate_json(payload)
         now, streams = self.clock(), self.streams
-        firing = streams.key(FIRING)
         sub = await self.subscription(planned.subscription_id)
         skip = reminder_skip(sub, planned, now=now)
         if sub is None or skip is not None:
             log.info("reminder %s dropped: %s", planned.reminder_id, skip)
             async with streams.client.pipeline(transaction=True) as pipe:
-                pipe.hdel(firing, planned.reminder_id)
-                pipe.hdel(streams.key(PLANNED), planned.reminder_id)
+                self._forget(pipe, planned.reminder_id)
                 await pipe.execute()
             return
         alert, due = reminder_alert(planned, now=now)
@@ -101,14 +98,12 @@ class ReminderFiring:
             if await pipe.exists(fired_key):
                 log.info("reminder %s already fired", planned.reminder_id)
                 pipe.multi()
-                pipe.hdel(firing, planned.reminder_id)
-                pipe.hdel(streams.key(PLANNED), planned.reminder_id)
+                self._forget(pipe, planned.reminder_id)
                 await pipe.execute()
                 return
             pipe.multi()
             pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
-            pipe.hdel(firing, planned.reminder_id)
-            pipe.hdel(streams.key(PLANNED), planned.reminder_id)
+            self._forget(pipe, planned.reminder_id)
             streams.add(pipe, streams.key(REMINDERS), event)
             queued = self.record_alert(pipe, sub, alert, now=now)
             await pipe.execute()
@@ -117,19 +112,24 @@ class ReminderFiring:
         if queued:
             self.wake()
 
+    def _forget(self, pipe, reminder_id: str) -> None:  # type: ignore[no-untyped-def]
+        """Queue on ``pipe`` the end of a reminder's records: no longer firing, no longer planned."""
+        pipe.hdel(self.streams.key(FIRING), reminder_id)
+        pipe.hdel(self.scheduler.planned_key, reminder_id)
+
     async def recover(self) -> int:
         """Re-schedule, now, each reminder recorded as firing whose job is gone (its process died
         mid-fire): firing is idempotent, so one that did finish is not sent twice. Returns how many."""
         streams, recovered = self.streams, 0
-        for rid, raw in (await streams.client.hgetall(streams.key(FIRING))).items():
-            reminder_id, data = rid.decode(), json.loads(raw)
+        records = await streams.client.hgetall(streams.key(FIRING))
+        firing = {rid.decode(): json.loads(raw) for rid, raw in records.items()}
+        for reminder_id, data in firing.items():
             if await asyncio.to_thread(self.scheduler.has_job, reminder_id):
                 continue
             await asyncio.to_thread(self.scheduler.schedule, reminder_id, self.clock(), data["payload"],
                                     int(data["attempt"]) + 1)
             log.warning("reminder %s was cut short while firing; firing it again", reminder_id)
             recovered += 1
-        firing = {rid.decode() for rid in await streams.client.hkeys(streams.key(FIRING))}
         for reminder_id, data in (await asyncio.to_thread(self.scheduler.planned)).items():
             if reminder_id in firing or await asyncio.to_thread(self.scheduler.has_job, reminder_id):
                 continue
