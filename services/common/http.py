@@ -6,12 +6,15 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .auth import ApiAuth, auth_middleware
 
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[None]]
+RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 
 
 class HttpServer:
@@ -19,7 +22,7 @@ class HttpServer:
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth) -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[auth_middleware(auth)])
+        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[auth_middleware(auth), redis_unavailable])
         self._checks: dict[str, HealthCheck] = {}
         self._runner: web.AppRunner | None = None
         self.app.router.add_get("/healthz", self._health)
@@ -55,3 +58,16 @@ class HttpServer:
                 status, results[name] = 503, f"{type(exc).__name__}: {exc}"
         return web.json_response({"status": "ok" if status == 200 else "unhealthy", "checks": results},
                                  status=status)
+
+
+@web.middleware
+async def redis_unavailable(request: web.Request, handler) -> web.StreamResponse:
+    """503 with the reason and Retry-After, on every route, while Redis cannot be reached: a client should
+    retry later, not read a 500 as a bug in what it sent."""
+    try:
+        return await handler(request)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        log.warning("%s %s: Redis unavailable: %s", request.method, request.path, exc)
+        return web.json_response(
+            {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
+            status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -11,7 +11,6 @@ from pathlib import Path
 from aiohttp import web
 from faststream.redis import RedisBroker
 from pydantic import ValidationError
-from redis.exceptions import RedisError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.service import Runtime
@@ -29,7 +28,6 @@ from .state import SOURCE, IngestResult, publish_if_changed
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 
 
 class IngestService:
@@ -138,17 +136,8 @@ class IngestService:
             await asyncio.sleep(self.settings.poll_seconds)
 
     async def post_release(self, request: web.Request) -> web.Response:
-        """202 with the release id and version; 400 with the field errors (and a dead letter);
-        503 with the reason and Retry-After while Redis cannot be reached."""
-        try:
-            return await self._accept_release(request)
-        except RedisError as exc:
-            log.warning("POST /releases: Redis unavailable: %s", exc)
-            return web.json_response(
-                {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
-                status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-
-    async def _accept_release(self, request: web.Request) -> web.Response:
+        """202 with the release id and version; 400 with the field errors (and a dead letter). While Redis
+        cannot be reached, the server's middleware answers 503 (``services.common.http``)."""
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
