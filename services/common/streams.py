@@ -47,6 +47,12 @@ def printable_fields(fields: Mapping[bytes | str, bytes | str]) -> dict[str, str
     return out
 
 
+def storable_text(text: str) -> str:
+    """``text`` safe to encode as UTF-8: a lone surrogate (from a character reference, a file name) becomes
+    its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def parse_stream_id(value: bytes | str) -> tuple[int, int]:
     """``"1700000000000-3"`` as ``(1700000000000, 3)``, so entry ids compare in stream order."""
     text = value.decode() if isinstance(value, bytes) else value
@@ -146,8 +152,9 @@ class Streams:
                           entry_id: str | None = None, group: str | None = None,
                           deliveries: int = 0) -> DeadLetterEvent:
         now = datetime.now(timezone.utc)
-        letter = DeadLetter(stream=stream, entry_id=entry_id, group=group, payload=payload,
-                            reason=reason, deliveries=deliveries, at=now)
+        letter = DeadLetter(stream=storable_text(stream), entry_id=entry_id, group=group,
+                            payload={storable_text(k): storable_text(v) for k, v in payload.items()},
+                            reason=storable_text(reason), deliveries=deliveries, at=now)
         ident = f"{stream}/{entry_id}/{group}" if entry_id else f"{stream}/{now.timestamp()}"
         return DeadLetterEvent.wrap(letter, id=ident, source=self.source, time=now, subject=stream)
 

@@ -91,8 +91,8 @@ class SourcePoller:
         log.warning("source %s: entry %s refused (dead-lettered; read again when it changes): %s",
                     name, link, reason)
         await self.streams.dead_letter_input(
-            origin=f"feed:{name}", reason=_printable(reason),
-            payload={"source": name, "feed": self.config.url, "entry": _printable(key), "link": _printable(link)})
+            origin=f"feed:{name}", reason=reason,
+            payload={"source": name, "feed": self.config.url, "entry": key, "link": link})
 
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
@@ -171,11 +171,6 @@ class SourcePoller:
             log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,
                      report.unchanged, report.failed)
         return report
-
-
-def _printable(text: str) -> str:
-    """``text`` safe to store: a lone surrogate (from a character reference) becomes an escape."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class PollSchedule:
