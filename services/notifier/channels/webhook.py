@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from urllib.parse import urlsplit
 
 import aiohttp
 
 from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
 
+from ..bounds import http_url_problem
 from ..messages import Message, message_id, message_json
 from ..redaction import redact_url
 from .base import DeliveryResult
@@ -20,9 +20,9 @@ class WebhookSender:
     name = "webhook"
 
     def __init__(self, url: str, secret: str | None, *, timeout: float, targets: TargetPolicy | None = None) -> None:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise ValueError(f"webhook URL must be http or https, not {scheme or 'none'}")
+        problem = http_url_problem(url)
+        if problem is not None:
+            raise ValueError(f"webhook URL: {problem}")
         self.url, self.secret, self.timeout = url, secret, timeout
         self.targets = targets or TargetPolicy()
         self.destination = redact_url("webhook", url)
