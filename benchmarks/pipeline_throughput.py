@@ -1,0 +1,309 @@
+"""Throughput of the pipeline, side by side with its ceilings, measured in the same run.
+
+    .venv/bin/python benchmarks/pipeline_throughput.py [--releases 5000] [--classifiers 1] [--notifiers 1]
+
+One embedded Redis (AOF, appendfsync everysec, as ``pledgewatch run``), the classifier and the notifier
+as separate ``faststream run`` processes, four webhook subscribers on a loopback receiver (everything,
+counter-terrorism, funding, one keyword). Real-shaped releases (the labelled training releases and the seed,
+each with its own id) are written to the releases stream as a backlog in pipelined batches, as ingest
+publishes them, and the run times how long the services take to:
+
+- classify them all (``release.classified``);
+- publish every alert (the notifier's group has read and acknowledged every classified entry);
+- deliver every alert to the receiver.
+
+In the same run it measures the two ceilings:
+
+- **raw Redis streams**: redis-py XADD (pipelined, 100 a batch), then XREADGROUP COUNT 100 and XACK per batch,
+  with the same payloads, on another stream;
+- **the pure work alone**: ``classify`` over every release and the notifier's pure ``matching_commitments`` over
+  every classified release and subscriber, in this process, on one core.
+
+It prints releases/s for each stage, the ratio to each ceiling, the CPU each process spent per release, and
+the share of the services' CPU that is not the pure work (messaging, framework, Redis). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import redis
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from schemas import ReleasePublished, ReleasePublishedEvent, decode_event  # noqa: E402
+from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
+from services.classifier.core import classify  # noqa: E402
+from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
+from services.ingest.identity import content_hash  # noqa: E402
+from services.notifier.matching import matching_commitments  # noqa: E402
+from services.notifier.store import load_file  # noqa: E402
+
+FASTSTREAM = str(Path(sys.executable).parent / "faststream")
+PREFIX = "bench:"
+BATCH = 100
+
+
+def corpus() -> list[dict]:
+    """The labelled training releases and the seed, as ``ReleasePublished`` fields."""
+    releases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests/data/releases").glob("*.json"))]
+    seed = ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
+    releases.append({"title": "UK support to Iraq", "url": "https://www.gov.uk/government/news/seed",
+                     "published_at": "2017-11-29T00:00:00+00:00", "body": seed.read_text(encoding="utf-8")})
+    return releases
+
+
+def events(n: int, base: list[dict]) -> list[tuple[ReleasePublished, bytes]]:
+    """``n`` releases, each with its own id and URL, cycling through ``base``; with their encoded events."""
+    out = []
+    now = datetime.now(timezone.utc)
+    for i in range(n):
+        item = base[i % len(base)]
+        release = ReleasePublished(
+            release_id=f"bench-{i:06d}", version=1, url=f"https://example.org/releases/{i}", title=item["title"],
+            published_at=item["published_at"], source="bench", body=item["body"],
+            content_hash=content_hash(item["title"], item["body"]))
+        event = ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v1", source="/bench", time=now,
+                                           subject=release.release_id)
+        out.append((release, event.to_json()))
+    return out
+
+
+SUBSCRIPTIONS = """subscriptions:
+  - {{id: everything, reminders: [], channels: [{{webhook: {{url: "{hook}/everything"}}}}]}}
+  - {{id: ct-desk, filter: {{counter_terrorism: true}}, reminders: [], channels: [{{webhook: {{url: "{hook}/ct"}}}}]}}
+  - {{id: funding, filter: {{categories: [funding]}}, reminders: [], channels: [{{webhook: {{url: "{hook}/funding"}}}}]}}
+  - {{id: police, filter: {{keywords: [police]}}, reminders: [], channels: [{{webhook: {{url: "{hook}/police"}}}}]}}
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def command_calls(client: redis.Redis) -> Counter[str]:
+    """Calls of each Redis command so far (INFO commandstats)."""
+    return Counter({name.removeprefix("cmdstat_"): stats["calls"]
+                    for name, stats in client.info("commandstats").items()})
+
+
+def raw_ceiling(client: redis.Redis, payloads: list[bytes]) -> float:
+    """Messages per second through XADD + XREADGROUP + XACK, batches of ``BATCH``, on a stream of its own."""
+    stream, group = f"{PREFIX}ceiling", "ceiling"
+    client.delete(stream)
+    client.xgroup_create(stream, group, id="0", mkstream=True)
+    start = time.perf_counter()
+    for i in range(0, len(payloads), BATCH):
+        with client.pipeline(transaction=False) as pipe:
+            for payload in payloads[i:i + BATCH]:
+                pipe.xadd(stream, {EVENT_FIELD: payload})
+            pipe.execute()
+    done = 0
+    while done < len(payloads):
+        batch = client.xreadgroup(group, "c", {stream: ">"}, count=BATCH)
+        ids = [entry_id for _, entries in batch for entry_id, _ in entries]
+        client.xack(stream, group, *ids)
+        done += len(ids)
+    elapsed = time.perf_counter() - start
+    client.delete(stream)
+    return len(payloads) / elapsed
+
+
+def pure_work(releases: list[ReleasePublished], subscriptions: Path) -> tuple[float, float]:
+    """(CPU seconds to classify every release, CPU seconds to match every classified release against every
+    subscriber), in this process."""
+    start = time.process_time()
+    classified = [classify(release) for release in releases]
+    classify_cpu = time.process_time() - start
+    subs = load_file(subscriptions)
+    start = time.process_time()
+    for result in classified:
+        for sub in subs:
+            matching_commitments(sub.filter, result)
+    return classify_cpu, time.process_time() - start
+
+
+class Receiver:
+    """A loopback webhook receiver counting what arrives, and when the last one did."""
+
+    def __init__(self) -> None:
+        self.count, self.last = 0, 0.0
+        self.app = web.Application()
+        self.app.router.add_post("/{path}", self.hook)
+        self.runner = web.AppRunner(self.app, access_log=None)
+
+    async def hook(self, request: web.Request) -> web.Response:
+        await request.read()
+        self.count += 1
+        self.last = time.perf_counter()
+        return web.Response(status=204)
+
+    async def start(self) -> str:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+
+
+def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling ``pid`` into ``output`` (collapsed stacks: one line per stack, for flame graphs)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
+                             "raw", "--rate", "100", "--output", str(output)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_service(app: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen([FASTSTREAM, "run", f"services.{app}.app:app"], env=env, cwd=ROOT,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+
+
+async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:
+    """Polls ``predicate`` until true; returns ``time.perf_counter()`` when it first was."""
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        await asyncio.sleep(step)
+    return time.perf_counter()
+
+
+def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
+    """Whether ``group`` has read and acknowledged everything in ``stream``."""
+    try:
+        info = {g["name"].decode(): g for g in client.xinfo_groups(stream)}
+    except redis.ResponseError:
+        return False
+    last = client.xinfo_stream(stream)["last-generated-id"]
+    g = info.get(group)
+    return g is not None and g["last-delivered-id"] == last and g["pending"] == 0
+
+
+async def run(n: int, classifiers: int, notifiers: int, profile: Path | None) -> None:
+    base = corpus()
+    batch = events(n, base)
+    size_mb = sum(len(r.body.encode()) for r, _ in batch) / 1e6
+    print(f"{n} releases ({size_mb:.1f} MB of body text), {classifiers} classifier and {notifiers} notifier "
+          f"process(es), {os.cpu_count()} CPUs")
+    receiver = Receiver()
+    hook = await receiver.start()
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
+        subscriptions = Path(tmp) / "subscriptions.yaml"
+        subscriptions.write_text(SUBSCRIPTIONS.format(hook=hook))
+        client = redis.Redis.from_url(redis_url)
+        ceiling = raw_ceiling(client, [payload for _, payload in batch])
+        classify_cpu, match_cpu = pure_work([r for r, _ in batch], subscriptions)
+        alone = n / classify_cpu
+
+        env = {**os.environ, "REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": PREFIX, "PLEDGEWATCH_LOG_LEVEL": "WARNING",
+               "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
+               "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONPATH": str(ROOT),
+               "PLEDGEWATCH_API_TOKEN": secrets.token_urlsafe(32)}
+        procs = {}
+        for kind, count in (("classifier", classifiers), ("notifier", notifiers)):
+            for i in range(count):
+                procs[f"{kind}-{i}"] = start_service(kind, {**env, "PLEDGEWATCH_CONSUMER": f"{kind}-{i}"},
+                                                     Path(tmp) / f"{kind}-{i}.log")
+        redis_pid = int(client.info("server")["process_id"])
+        try:
+            def groups_ready() -> bool:
+                try:
+                    return (any(g["name"] == CLASSIFIER_GROUP.encode() for g in client.xinfo_groups(PREFIX + RELEASES))
+                            and any(g["name"] == NOTIFIER_GROUP.encode()
+                                    for g in client.xinfo_groups(PREFIX + CLASSIFIED)))
+                except redis.ResponseError:
+                    return False
+            try:
+                await wait_until(groups_ready, timeout=60, what="the services to start", step=0.2)
+            except SystemExit:
+                for name in procs:
+                    print(f"--- {name}:\n" + (Path(tmp) / f"{name}.log").read_text()[-1500:], file=sys.stderr)
+                raise
+            await asyncio.sleep(1.0)  # subscribers reading
+            cpu_before = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
+            calls_before = command_calls(client)
+            spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
+
+            start = time.perf_counter()
+            for i in range(0, n, BATCH):
+                with client.pipeline(transaction=False) as pipe:
+                    for _, payload in batch[i:i + BATCH]:
+                        pipe.xadd(PREFIX + RELEASES, {EVENT_FIELD: payload})
+                    pipe.execute()
+            fed = time.perf_counter()
+            classified_at = await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600,
+                                             what="every release to be classified")
+            alerted_at = await wait_until(lambda: caught_up(client, PREFIX + CLASSIFIED, NOTIFIER_GROUP),
+                                          timeout=600, what="every alert to be published")
+            alerts = client.xlen(PREFIX + ALERTS)
+            await wait_until(lambda: receiver.count >= alerts, timeout=600, what="every alert to be delivered")
+            delivered_at = receiver.last
+            cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
+            calls = command_calls(client) - calls_before
+            for spy in spies:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=30)
+        finally:
+            for p in procs.values():
+                p.terminate()
+            for p in procs.values():
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            client.close()
+        await receiver.runner.cleanup()
+
+    cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+    services_cpu = sum(cpu.values())
+    pure = classify_cpu + match_cpu
+    print(f"\nfed the backlog in {fed - start:.2f} s ({n / (fed - start):,.0f} releases/s)")
+    rows = [("ingest -> classified", classified_at), ("-> alerts published", alerted_at),
+            ("-> alerts delivered", delivered_at)]
+    for name, at in rows:
+        rate = n / (at - start)
+        print(f"  {name:<24}{rate:>9,.0f} releases/s   ({at - start:6.2f} s)   "
+              f"ratio to the classifier alone {rate / alone:.2f}")
+    print(f"  alerts: {alerts:,} published, {receiver.count:,} delivered")
+    print("\nceilings measured in this run")
+    print(f"  raw redis-py streams (XADD + XREADGROUP + XACK, batch {BATCH}){ceiling:>10,.0f} msg/s")
+    print(f"  classify alone, one core{alone:>42,.0f} releases/s ({size_mb / classify_cpu:.2f} MB/s)")
+    print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
+    print(f"\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
+          + f"; total {1000 * services_cpu / n:.2f}")
+    print("Redis commands per release: " + ", ".join(
+        f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}")
+    print(f"  the pure work (classify + match) {1000 * pure / n:.2f} ms; messaging, framework and Redis "
+          f"{100 * (1 - pure / services_cpu):.0f} % of the services' CPU")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--releases", type=int, default=5000)
+    parser.add_argument("--classifiers", type=int, default=1, help="classifier processes (one consumer group)")
+    parser.add_argument("--notifiers", type=int, default=1, help="notifier processes (one consumer group)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="sample each service with py-spy during the timed run; collapsed stacks go to DIR")
+    args = parser.parse_args()
+    asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile))
+
+
+if __name__ == "__main__":
+    main()
