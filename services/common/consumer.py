@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
-from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
+from faststream.redis import RedisBatchStreamMessage, RedisBroker, RedisStreamMessage, StreamSub
 
 from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
@@ -28,12 +28,13 @@ log = logging.getLogger(__name__)
 Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
 
 
+def _text(entry_id: bytes | str) -> str:
+    return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+
+
 def _entry(msg: RedisStreamMessage, group: str) -> Entry:
     raw = msg.raw_message
-    entry_id = raw["message_ids"][0]
-    return Entry(stream=raw["channel"], group=group,
-                 entry_id=entry_id.decode() if isinstance(entry_id, bytes) else entry_id,
-                 fields=raw["data"])
+    return Entry(stream=raw["channel"], group=group, entry_id=_text(raw["message_ids"][0]), fields=raw["data"])
 
 
 class StreamConsumer:
@@ -50,21 +51,34 @@ class StreamConsumer:
 
     def attach(self, broker: RedisBroker, *, title: str) -> None:
         # Bounded reads: a consumer that took a whole backlog at once would hold entries pending, unhandled,
-        # long enough for its own reclaim to deliver them a second time.
-        fresh = StreamSub(self.stream, group=self.group, consumer=self.consumer, max_records=self.read_count)
+        # long enough for its own reclaim to deliver them a second time. New entries come as one batch per
+        # read, so the framework's per-message work (dependency resolution, logging scope) is paid once a read.
+        fresh = StreamSub(self.stream, group=self.group, consumer=self.consumer, batch=True,
+                          max_records=self.read_count)
         stale = StreamSub(self.stream, group=self.group, consumer=self.consumer,
                           min_idle_time=self.claim_idle_ms)
 
-        async def on_entry(msg: RedisStreamMessage) -> None:
-            await self._consume(_entry(msg, self.group), reclaimed=False)
+        async def on_entry(msg: RedisBatchStreamMessage) -> None:
+            raw = msg.raw_message
+            for entry_id, fields in zip(raw["message_ids"], raw["data"]):
+                # Each entry is handled, committed or dead-lettered on its own; if Redis fails mid-batch, the
+                # rest stay pending and are reclaimed.
+                await self._consume(Entry(stream=raw["channel"], group=self.group, entry_id=_text(entry_id),
+                                          fields=fields), reclaimed=False)
 
         async def on_reclaimed(msg: RedisStreamMessage) -> None:
             await self._consume(_entry(msg, self.group), reclaimed=True)
 
-        broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title,
+        broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title, parser=self._undecoded,
                           description=f"{self.group} reads {self.stream}")(on_entry)
         broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim",
                           description=f"{self.group} reclaims stale entries of {self.stream}")(on_reclaimed)
+
+    async def _undecoded(self, raw: Any, _framework_parser: Any) -> RedisBatchStreamMessage:
+        """The batch as read, its entries left as bytes: each is decoded, and a bad one dead-lettered alone, by
+        :meth:`_consume`. (The framework's batch parser decodes every entry up front, so one entry that is not
+        UTF-8 would fail the whole batch, and each entry would be parsed twice.)"""
+        return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group)
 
     async def _consume(self, entry: Entry, *, reclaimed: bool) -> None:
         streams = self._streams()
