@@ -137,9 +137,9 @@ class GuardedResolver(AbstractResolver):
         await self._inner.close()
 
 
-def guarded_session(policy: TargetPolicy, *, timeout: aiohttp.ClientTimeout,
+def guarded_session(policy: TargetPolicy, *, timeout: aiohttp.ClientTimeout, limit: int = 100,
                     limit_per_host: int = 0) -> aiohttp.ClientSession:
     """An aiohttp session whose every connection is checked by ``policy`` (IP-literal URLs are not
     resolved: check them with :meth:`TargetPolicy.url_refusal` before the request)."""
-    connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), limit_per_host=limit_per_host)
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), limit=limit, limit_per_host=limit_per_host)
     return aiohttp.ClientSession(timeout=timeout, connector=connector)

@@ -19,9 +19,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+import aiohttp
+
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
-from services.common.outbound import TargetPolicy
+from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
@@ -36,9 +38,9 @@ log = logging.getLogger(__name__)
 
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
-                 targets: TargetPolicy | None) -> Channel:
+                 targets: TargetPolicy | None, http: aiohttp.ClientSession | None) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
-    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets)
+    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http)
 
 
 class DeliveryWorker:
@@ -54,6 +56,7 @@ class DeliveryWorker:
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._stopping = False
         self._wake = asyncio.Event()
+        self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
 
     def wake(self) -> None:
         """New jobs were queued: look now rather than at the next poll."""
@@ -105,6 +108,18 @@ class DeliveryWorker:
         for task in list(self._inflight.values()):
             task.cancel()
         await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
+    def _shared_http(self) -> aiohttp.ClientSession:
+        """The webhook session, made on first use (inside the running loop): every connection it opens is
+        checked by the target policy; per-destination concurrency is bounded by ``_limits``."""
+        if self._http is None or self._http.closed:
+            self._http = guarded_session(self.targets or TargetPolicy(),
+                                         timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+                                         limit=self.config.delivery_max_inflight)
+        return self._http
 
     async def _deliver(self, job_id: str, dest: str) -> None:
         try:
@@ -122,7 +137,7 @@ class DeliveryWorker:
                 await pipe.execute()
             return
         try:
-            channel = _channel_for(job, self.config, self.webhook_timeout, self.targets)
+            channel = _channel_for(job, self.config, self.webhook_timeout, self.targets, self._shared_http())
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import aiohttp
+
 from services.common.outbound import TargetPolicy
 
 from .base import Channel, DeliveryResult
 
 
 def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-untyped-def]
-                  targets: TargetPolicy | None = None) -> Channel:
+                  targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None) -> Channel:
     """The channel implementation for one subscription channel spec; ``targets``: where outbound requests
-    may go (only public addresses by default)."""
+    may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks."""
     kind = spec.type
     if kind == "console":
         from .console import ConsoleSender
         return ConsoleSender()
     if kind == "webhook":
         from .webhook import WebhookSender
-        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets)
+        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http)
     if kind == "email":
         from .email import EmailSender
         return EmailSender(spec.to, config)

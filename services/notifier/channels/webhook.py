@@ -19,12 +19,16 @@ from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 class WebhookSender:
     name = "webhook"
 
-    def __init__(self, url: str, secret: str | None, *, timeout: float, targets: TargetPolicy | None = None) -> None:
+    def __init__(self, url: str, secret: str | None, *, timeout: float, targets: TargetPolicy | None = None,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        """``session``: a shared, guarded session (``guarded_session`` with the same ``targets``) whose pooled
+        connections are reused across sends; without one, each send opens and closes its own."""
         problem = http_url_problem(url)
         if problem is not None:
             raise ValueError(f"webhook URL: {problem}")
         self.url, self.secret, self.timeout = url, secret, timeout
         self.targets = targets or TargetPolicy()
+        self.session = session
         self.destination = redact_url("webhook", url)
 
     def headers(self, message: Message, body: bytes, *, now: float) -> dict[str, str]:
@@ -44,13 +48,10 @@ class WebhookSender:
         if refusal is not None:
             return DeliveryResult.failed(refusal, retryable=False)
         try:
+            if self.session is not None:
+                return await self._post(self.session, body, headers, timeout)
             async with guarded_session(self.targets, timeout=timeout) as session:
-                async with session.post(self.url, data=body, headers=headers, allow_redirects=False) as resp:
-                    if 200 <= resp.status < 300:
-                        return DeliveryResult.delivered()
-                    retryable = resp.status >= 500 or resp.status in (408, 425, 429)
-                    return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(),
-                                                 retryable=retryable)
+                return await self._post(session, body, headers, timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
         except aiohttp.ClientConnectorError as exc:
@@ -59,3 +60,12 @@ class WebhookSender:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         except aiohttp.ClientError as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+
+    async def _post(self, session: aiohttp.ClientSession, body: bytes, headers: dict[str, str],
+                    timeout: aiohttp.ClientTimeout) -> DeliveryResult:
+        async with session.post(self.url, data=body, headers=headers, allow_redirects=False,
+                                timeout=timeout) as resp:
+            if 200 <= resp.status < 300:
+                return DeliveryResult.delivered()
+            retryable = resp.status >= 500 or resp.status in (408, 425, 429)
+            return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(), retryable=retryable)
