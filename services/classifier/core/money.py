@@ -72,15 +72,22 @@ def _matches(text: str, folded: str | None = None):
             yield match, _WORDS
 
 
-_DOLLAR_COUNTRIES = (("CAD", re.compile(r"\b(?:Canada|Canadian|Ottawa)\b")),
-                     ("AUD", re.compile(r"\b(?:Australia|Australian|Canberra)\b")),
-                     ("NZD", re.compile(r"\b(?:New Zealand|Wellington)\b")))
+_DOLLAR_PLACES = {"Canada": "CAD", "Canadian": "CAD", "Ottawa": "CAD", "Australia": "AUD", "Australian": "AUD",
+                  "Canberra": "AUD", "New Zealand": "NZD", "Wellington": "NZD"}
+# Every place above, with the word boundary after it only: a regex that begins with \b gets no fast scan for its
+# first letters (about thirty times slower over a whole body). The boundary before is checked at each hit.
+_DOLLAR_PLACE = re.compile(r"(?:Canad(?:ian|a)|Ottawa|Australian?|Canberra|New Zealand|Wellington)\b")
 
 
 def dollar_of(text: str) -> str:
     """The currency a bare "$" means in ``text``: the country it names first, else US dollars."""
-    hits = [(m.start(), code) for code, pattern in _DOLLAR_COUNTRIES if (m := pattern.search(text))]
-    return min(hits)[1] if hits else "USD"
+    at = 0
+    while (place := _DOLLAR_PLACE.search(text, at)) is not None:
+        start = place.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):  # \b before a letter
+            return _DOLLAR_PLACES[place.group()]
+        at = start + 1
+    return "USD"
 
 
 def has_money(text: str) -> bool:
