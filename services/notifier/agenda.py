@@ -40,11 +40,8 @@ class ReminderAgenda:
         reminders cannot be planned is returned as quarantined; the others are scheduled."""
         if not plans:
             return [], []
-        client, ref = self.streams.client, release_ref(release)
-        async with client.pipeline(transaction=False) as pipe:
-            for sub, _ in plans:
-                pipe.hget(self.key(sub.id), release.release_id)
-            records = await pipe.execute()
+        ref = release_ref(release)
+        records = await self._records([self.key(sub.id) for sub, _ in plans], release.release_id)
         matched = {sub.id: plan.matched for sub, plan in plans}
         currents = {sub.id: PlannedReminders.from_json(raw) for (sub, _), raw in zip(plans, records)}
         due = [sub for sub, _ in plans
@@ -61,6 +58,16 @@ class ReminderAgenda:
             await asyncio.to_thread(self.scheduler.apply, jobs, [])
         return planned, quarantined
 
+    async def _records(self, keys: list[str], release_id: str) -> list[bytes | None]:
+        """The planned-reminders records of ``release_id`` under ``keys``, in one round trip (on another
+        connection than a WATCH, which still fails the transaction on any write after it)."""
+        if not keys:
+            return []
+        async with self.streams.client.pipeline(transaction=False) as reads:
+            for key in keys:
+                reads.hget(key, release_id)
+            return await reads.execute()
+
     async def settle(self, release: ReleaseClassified, planned: list[tuple[str, PlannedReminders]],
                      entry: Entry | None, *, now: datetime) -> None:
         """Cancel the reminders no longer planned (see :func:`settle_reminders`), record what is, and XACK."""
@@ -72,9 +79,8 @@ class ReminderAgenda:
                     if keys:
                         await pipe.watch(*keys)
                     cancel, writes = [], []
-                    for key, (_, mine) in zip(keys, planned):
-                        current = PlannedReminders.from_json(await pipe.hget(key, release.release_id))
-                        drop, keep = settle_reminders(current, mine, now=now)
+                    for key, (_, mine), raw in zip(keys, planned, await self._records(keys, release.release_id)):
+                        drop, keep = settle_reminders(PlannedReminders.from_json(raw), mine, now=now)
                         cancel.extend(drop)
                         if keep:
                             writes.append((key, mine))

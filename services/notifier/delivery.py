@@ -86,11 +86,12 @@ class DeliveryWorker:
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
         free = self.config.delivery_max_inflight - len(self._inflight)
-        for job_id, dest in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy):
+        for job_id, dest, job in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots,
+                                                         busy=busy):
             if job_id in self._inflight:
                 continue
             self._busy[dest] = self._busy.get(dest, 0) + 1
-            task = asyncio.create_task(self._deliver(job_id, dest))
+            task = asyncio.create_task(self._deliver(job, dest))
             self._inflight[job_id] = task
             task.add_done_callback(lambda _t, j=job_id: self._inflight.pop(j, None))
 
@@ -121,21 +122,15 @@ class DeliveryWorker:
                                          limit=self.config.delivery_max_inflight)
         return self._http
 
-    async def _deliver(self, job_id: str, dest: str) -> None:
+    async def _deliver(self, job: DeliveryJob, dest: str) -> None:
         try:
-            await self._deliver_job(job_id)
+            await self._deliver_job(job)
         finally:
             self._busy[dest] -= 1
             if not self._busy[dest]:
                 del self._busy[dest]
 
-    async def _deliver_job(self, job_id: str) -> None:
-        job = await self.outbox.load(job_id)
-        if job is None or await self.outbox.is_done(job_id):
-            async with self.streams.client.pipeline(transaction=True) as pipe:
-                self.outbox.finish(pipe, job_id)
-                await pipe.execute()
-            return
+    async def _deliver_job(self, job: DeliveryJob) -> None:
         try:
             channel = _channel_for(job, self.config, self.webhook_timeout, self.targets, self._shared_http())
         except ValueError as exc:
@@ -145,8 +140,6 @@ class DeliveryWorker:
         limit = self._limits.setdefault(key, asyncio.Semaphore(self.config.destination_concurrency))
         async with limit:
             result = await self._send(channel, job)
-        if result.ok:
-            await self.outbox.mark_done(job_id)  # first: a crash after this never re-sends
         await self._record(job, channel, result)
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
@@ -176,6 +169,8 @@ class DeliveryWorker:
         event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)
         async with self.streams.client.pipeline(transaction=True) as pipe:
+            if result.ok:  # the first write after the send: a crash from here on never sends it again
+                self.outbox.mark_done(pipe, job.job_id)
             self.streams.add(pipe, self.streams.key(DELIVERIES), event)
             if final:
                 self.outbox.finish(pipe, job.job_id)

@@ -28,10 +28,13 @@ DONE_TTL_SECONDS = 90 * 86400
 
 _CLAIM = """
 -- KEYS: outbox zset, job -> destination hash. ARGV: now, lease end, jobs wanted, free slots of an
--- idle destination, then (destination, free slots) pairs for the busy ones. Claims due jobs in due
--- order, skipping those whose destination has no free slot; looks at most 2000 due jobs.
+-- idle destination, the key prefix of jobs, of done marks, then (destination, free slots) pairs for
+-- the busy ones. Claims due jobs in due order, skipping those whose destination has no free slot;
+-- looks at most 2000 due jobs. A job already delivered (its done mark set) or gone is finished here,
+-- never claimed. Returns (job id, destination, job JSON) triples.
 local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
-for i = 5, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local job_prefix, done_prefix = ARGV[5], ARGV[6]
+for i = 7, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local claimed, offset = {}, 0
 while wanted > 0 and offset < 2000 do
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 200)
@@ -41,14 +44,23 @@ while wanted > 0 and offset < 2000 do
     local d = dests[i] or '?'
     local f = free[d] or idle
     if f > 0 and wanted > 0 then
-      free[d], wanted = f - 1, wanted - 1
-      claimed[#claimed + 1] = id
-      claimed[#claimed + 1] = d
+      local job = redis.call('GET', job_prefix .. id)
+      if job and redis.call('EXISTS', done_prefix .. id) == 0 then
+        free[d], wanted = f - 1, wanted - 1
+        claimed[#claimed + 1] = id
+        claimed[#claimed + 1] = d
+        claimed[#claimed + 1] = job
+      else
+        redis.call('ZREM', KEYS[1], id)
+        redis.call('HDEL', KEYS[2], id)
+        redis.call('DEL', job_prefix .. id)
+        offset = offset - 1
+      end
     end
   end
   offset = offset + #due
 end
-for i = 1, #claimed, 2 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
+for i = 1, #claimed, 3 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
 return claimed
 """
 
@@ -94,6 +106,10 @@ def jobs_for(sub: Subscription, message: Message) -> list[DeliveryJob]:
     return jobs
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class Outbox:
     def __init__(self, client: Any, key: Any) -> None:
         self.client = client
@@ -115,29 +131,25 @@ class Outbox:
         pipe.hsetnx(self.dests, job.job_id, job.destination)
 
     async def claim(self, *, now: float, lease: float, limit: int, idle_slots: int,
-                    busy: dict[str, int] | None = None) -> list[tuple[str, str]]:
-        """Lease up to ``limit`` due jobs, as (job id, destination): at most ``idle_slots`` per
-        destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none when 0)."""
+                    busy: dict[str, int] | None = None) -> list[tuple[str, str, DeliveryJob]]:
+        """Lease up to ``limit`` due jobs, as (job id, destination, job): at most ``idle_slots`` per
+        destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none when 0). Jobs
+        already delivered are finished, not claimed."""
         if limit <= 0:
             return []
         pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
-        raw = await self._claim(keys=[self.zset, self.dests], args=[now, now + lease, limit, idle_slots, *pairs])
-        flat = [i.decode() if isinstance(i, bytes) else i for i in raw]
-        return list(zip(flat[::2], flat[1::2]))
+        raw = await self._claim(keys=[self.zset, self.dests],
+                                args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""), *pairs])
+        return [(_text(raw[i]), _text(raw[i + 1]), DeliveryJob.model_validate_json(raw[i + 2]))
+                for i in range(0, len(raw), 3)]
 
     async def renew(self, job_ids: list[str], *, until: float) -> None:
         if job_ids:
             await self.client.zadd(self.zset, {j: until for j in job_ids}, xx=True)
 
-    async def load(self, job_id: str) -> DeliveryJob | None:
-        raw = await self.client.get(self.job_key(job_id))
-        return DeliveryJob.model_validate_json(raw) if raw else None
-
-    async def is_done(self, job_id: str) -> bool:
-        return bool(await self.client.exists(self.done_key(job_id)))
-
-    async def mark_done(self, job_id: str) -> None:
-        await self.client.set(self.done_key(job_id), "1", ex=DONE_TTL_SECONDS)
+    def mark_done(self, pipe: Pipeline, job_id: str) -> None:
+        """Inside the transaction that records the delivery: once set, the job is never claimed again."""
+        pipe.set(self.done_key(job_id), "1", ex=DONE_TTL_SECONDS)
 
     def finish(self, pipe: Pipeline, job_id: str) -> None:
         pipe.zrem(self.zset, job_id)

@@ -174,12 +174,7 @@ class NotifierService:
             while True:
                 try:
                     await pipe.watch(*[k for pair in keys for k in pair])
-                    records = []
-                    for (sub, (ids, deadline_keys)), (sent_key, elapsed_key) in zip(matched, keys):
-                        sent = dict(zip(ids, await pipe.hmget(sent_key, ids))) if ids else {}
-                        told = await pipe.smismember(elapsed_key, deadline_keys) if deadline_keys else []
-                        records.append(({k: v.decode() for k, v in sent.items() if v is not None},
-                                        {k for k, m in zip(deadline_keys, told) if m}))
+                    records = await self._read_records(matched, keys)
                     record_of = {sub.id: record for (sub, _), record in zip(matched, records)}
                     plans, unplanned = isolate([s for s, _ in matched], "planning alerts", lambda s: plan_alerts(
                         s, release, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1], now=now))
@@ -220,6 +215,25 @@ class NotifierService:
                 streams.add(pipe, streams.key(DEAD_LETTERS), letter)
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
+
+    async def _read_records(self, matched: list[tuple[Subscription, tuple[list[str], list[str]]]],
+                            keys: list[tuple[str, str]]) -> list[tuple[dict[str, str], set[str]]]:
+        """What each matched subscriber has been told of this release, in one round trip. Read on another
+        connection after the WATCH: a write in between still fails the transaction, so nothing is missed."""
+        async with self.runtime.streams.client.pipeline(transaction=False) as reads:
+            for (_, (ids, deadline_keys)), (sent_key, elapsed_key) in zip(matched, keys):
+                if ids:
+                    reads.hmget(sent_key, ids)
+                if deadline_keys:
+                    reads.smismember(elapsed_key, deadline_keys)
+            answers = iter(await reads.execute())
+        records = []
+        for _, (ids, deadline_keys) in matched:
+            sent = dict(zip(ids, next(answers))) if ids else {}
+            told = next(answers) if deadline_keys else []
+            records.append(({k: v.decode() for k, v in sent.items() if v is not None},
+                            {k for k, m in zip(deadline_keys, told) if m}))
+        return records
 
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""

@@ -66,15 +66,18 @@ class FileSubscriptions:
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions) -> None:
         self.client, self.key, self.file = client, key, file
+        self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
     async def stored(self) -> list[Subscription]:
         raw = await self.client.hgetall(self.key)
-        subs = []
+        subs, parsed = [], {}
         for sub_id, data in sorted(raw.items()):
             try:
-                subs.append(Subscription.model_validate_json(data))
+                parsed[data] = self._parsed.get(data) or Subscription.model_validate_json(data)
+                subs.append(parsed[data])
             except ValueError as exc:
                 log.error("stored subscription %s is invalid, skipped: %s", sub_id.decode(), exc)
+        self._parsed = parsed
         return subs
 
     async def effective(self) -> list[Subscription]:
