@@ -12,6 +12,7 @@ from .commitments import Found
 from .context import borrow_deadlines
 from .cues import read_body
 from .decision import DecisionModel, shipped_model
+from .folding import LoweredBody
 from .money import dollar_of
 from .proposals import Proposal, propose
 from .publishers import publisher
@@ -45,7 +46,9 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                                  counter_terrorism_score=0.0,
                                  unsupported_reason=f"language {release.locale!r} is not supported")
     body, published = release.body, release.published_at.date()
-    words = read_body(body)  # one pass: where cues, terrorism terms and trigger words are
+    low = body.lower()
+    lowered = LoweredBody(body, low)  # each sentence's lowering, a slice of the body's
+    words = read_body(body, low=low)  # one pass: where cues, terrorism terms and trigger words are
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
     names = acronyms(body, who)
@@ -56,7 +59,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
-    for sentence, found, features in propose(body, sentences, words, who):
+    for sentence, found, features in propose(body, sentences, words, who, lowered):
         if len(commitments) >= MAX_COMMITMENTS or deadline is not None and clock() > deadline:
             why = f"{MAX_COMMITMENTS} commitments" if len(commitments) >= MAX_COMMITMENTS else \
                 f"the time budget of {budget_seconds:g} s"
@@ -72,7 +75,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             paragraph_ct[context] = mentions_terrorism(context)
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
                                             release_ct=score >= THRESHOLD, dollar=dollar,
-                                            context_ct=paragraph_ct.get(context)))
+                                            context_ct=paragraph_ct.get(context), lowered=lowered))
     commitments = borrow_deadlines(commitments, sentences, body, published)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
     if score < THRESHOLD and any(c.counter_terrorism for c in commitments):

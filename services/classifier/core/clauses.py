@@ -7,7 +7,7 @@ import re
 
 from .actors import Actor
 from .commitments import Found, find_commitment, may_commit
-from .folding import case_sensitive, fold
+from .folding import LoweredBody, case_sensitive, fold
 from .sentences import Sentence
 from .triggers import TriggerWords, read_cues
 
@@ -22,33 +22,37 @@ _COMMA_AND = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
 
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
-                   words: TriggerWords | None = None, *, alone: bool) -> list[tuple[Sentence, Found]]:
+                   words: TriggerWords | None = None, *, alone: bool,
+                   lowered: LoweredBody | None = None) -> list[tuple[Sentence, Found]]:
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
     actor and act, else at most one for the whole sentence. ``words``: the body's trigger words, if known
     (``cues.read_body``); ``alone``: whether the sentence is the whole of its paragraph
-    (``proposals.Paragraphs``)."""
+    (``proposals.Paragraphs``); ``lowered``: the body lowercased, if known."""
+    lowered = LoweredBody(body, None) if lowered is None else lowered
     text = body[sentence.start:sentence.end]
     if _has_boundary(text):
         clauses, begin = [], 0
-        for match in _BOUNDARY_FOLDED.finditer(fold(text)):
+        for match in _BOUNDARY_FOLDED.finditer(lowered.folded(*sentence)):
             clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
             begin = match.end()
         clauses.append(Sentence(sentence.start + begin, sentence.end))
         readable = []  # (clause, its cues) for the clauses that may commit
         for clause in clauses:
-            cues = words.within(*clause) if words else read_cues(fold(body[clause.start:clause.end]))
+            cues = words.within(*clause) if words else read_cues(lowered.folded(*clause))
             if may_commit(body[clause.start:clause.end], cues):
                 readable.append((clause, cues))
         found = []
         for clause, cues in readable if len(readable) > 1 else ():
-            commitment = find_commitment(body[clause.start:clause.end], publisher, previous, cues=cues)
+            commitment = find_commitment(body[clause.start:clause.end], publisher, previous, cues=cues,
+                                         low=lowered.low(*clause), folded=lowered.folded(*clause))
             if commitment is not None and commitment.trigger.start > 0:  # its own subject before the verb
                 found.append((clause, commitment))
                 previous = commitment.actor
         if len(found) > 1:
             return found
     commitment = find_commitment(text, publisher, previous, alone=alone,
-                                 cues=words.within(*sentence) if words else None)
+                                 cues=words.within(*sentence) if words else None,
+                                 low=lowered.low(*sentence), folded=lowered.folded(*sentence))
     return [(sentence, commitment)] if commitment is not None else []
 
 

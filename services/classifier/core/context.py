@@ -10,6 +10,7 @@ from itertools import filterfalse
 from schemas import Commitment
 
 from .deadlines import find_deadlines, may_hold_deadline
+from .folding import LoweredBody
 from .sentences import Sentence
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
@@ -20,21 +21,26 @@ _STOP = frozenset(
 _LOOK_BACK, _LOOK_AHEAD = 5, 1
 
 
-def _content(text: str) -> list[str]:
-    return list(filterfalse(_STOP.__contains__, _WORD.findall(text.lower())))
+def _low_content(low: str) -> list[str]:
+    """``_content`` of lowercased text."""
+    return list(filterfalse(_STOP.__contains__, _WORD.findall(low)))
 
 
 def _trigrams(text: str) -> set[tuple[str, str, str]]:
-    words = _content(text)
+    return _low_trigrams(text.lower())
+
+
+def _low_trigrams(low: str) -> set[tuple[str, str, str]]:
+    """``_trigrams`` of lowercased text."""
+    words = _low_content(low)
     return set(zip(words, words[1:], words[2:]))
 
 
 def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
-    """False when no trigram in ``trigrams`` can be one of ``_trigrams(lowered)``: each of its words would be
-    in ``lowered.lower()``. Cheaper than reading the trigrams of ``lowered``."""
-    low = lowered if lowered.isascii() else lowered.lower()
+    """False when no trigram in ``trigrams`` can be one of ``_trigrams(lowered)`` (``lowered``: lowercased
+    text): each of its words would be in ``lowered``. Cheaper than reading the trigrams of ``lowered``."""
     for first, second, third in trigrams:
-        if first in low and second in low and third in low:
+        if first in lowered and second in lowered and third in lowered:
             return True
     return False
 
@@ -59,6 +65,7 @@ class _Lenders:
 
     def __init__(self, sentences: list[Sentence], body: str, published: date) -> None:
         self.sentences, self.body, self.published = sentences, body, published
+        self.lowered = LoweredBody(body, None)  # span by span: only a few sentences are read here
         self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
         self.may_hold: dict[tuple[int, int], bool] = {}  # by span
         self.trigrams: dict[int, set[tuple[str, str, str]]] = {}  # by sentence start, as the one below
@@ -70,7 +77,7 @@ class _Lenders:
         position = self.index.get(commitment.span[0])
         if position is None:
             return commitment
-        lowered = commitment.text.lower()
+        lowered = self.lowered.low(*commitment.span)
         trigrams = None
         borrowed = []
         for neighbour in self.sentences[max(0, position - _LOOK_BACK):position] + \
@@ -82,7 +89,7 @@ class _Lenders:
             if trigrams is None:
                 if not _may_share(theirs, lowered):
                     continue
-                trigrams = _trigrams(lowered)
+                trigrams = _low_trigrams(lowered)
             if trigrams.isdisjoint(theirs):
                 continue
             borrowed += self._named_in(neighbour, lowered)
@@ -91,23 +98,25 @@ class _Lenders:
     def _may_hold(self, sentence: Sentence) -> bool:
         known = self.may_hold.get(sentence)
         if known is None:
-            known = self.may_hold[sentence] = may_hold_deadline(self.body[sentence.start:sentence.end])
+            known = self.may_hold[sentence] = may_hold_deadline(self.body[sentence.start:sentence.end],
+                                                                folded=self.lowered.folded(*sentence))
         return known
 
     def _trigrams(self, sentence: Sentence) -> set[tuple[str, str, str]]:
         if sentence.start not in self.trigrams:
-            self.trigrams[sentence.start] = _trigrams(self.body[sentence.start:sentence.end])
+            self.trigrams[sentence.start] = _low_trigrams(self.lowered.low(*sentence))
         return self.trigrams[sentence.start]
 
     def _named_in(self, sentence: Sentence, lowered: str) -> list:
         """The deadlines ``sentence`` sets for something ``lowered`` (a commitment's text) names: the three
         content words before the deadline."""
-        text = self.body[sentence.start:sentence.end]
         if sentence.start not in self.deadlines:
-            self.deadlines[sentence.start] = find_deadlines(text, self.published, sentence.start)
+            self.deadlines[sentence.start] = find_deadlines(
+                self.body[sentence.start:sentence.end], self.published, sentence.start,
+                folded=self.lowered.folded(*sentence), low=self.lowered.low(*sentence))
         named = []
         for deadline in self.deadlines[sentence.start]:
-            words = _content(text[: deadline.span[0] - sentence.start])[-3:]
+            words = _low_content(self.lowered.low(sentence.start, deadline.span[0]))[-3:]
             if len(words) == 3 and " ".join(words) in lowered:
                 named.append(deadline)
         return named

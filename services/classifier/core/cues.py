@@ -87,11 +87,11 @@ class BodyWords(NamedTuple):
     triggers: TriggerWords | None
 
 
-def read_body(body: str) -> BodyWords:
+def read_body(body: str, *, low: str | None = None) -> BodyWords:
     """Where a cue, a terrorism term and a trigger word can start in ``body``, found in one pass where the
     folded and the lowercased body are the same string (``fold`` differs from ``str.lower`` on three letters
-    only)."""
-    low = body.lower()
+    only). ``low``: ``body.lower()``, when known."""
+    low = body.lower() if low is None else low
     if not body.isascii() and ("İ" in body or "ı" in body or "ſ" in body):
         return BodyWords(cue_positions(low), None, None)
     cues, terms, triggers = _scan(low, _BODY_WORDS)

@@ -66,11 +66,12 @@ def may_hold_deadline(text: str, *, folded: str | None = None) -> bool:
 
 
 def has_digit(text: str) -> bool:
-    """``_DIGIT.search(text) is not None``; ten substring tests are faster on ASCII text."""
-    if text.isascii():
-        return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text
-                or "6" in text or "7" in text or "8" in text or "9" in text)
-    return _DIGIT.search(text) is not None
+    """``_DIGIT.search(text) is not None``; ten substring tests are faster, and only text that is not ASCII
+    may hold another digit."""
+    if ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text or "6" in text
+            or "7" in text or "8" in text or "9" in text):
+        return True
+    return not text.isascii() and _DIGIT.search(text) is not None
 
 
 def _rules_for(low: str) -> tuple[Rule, ...]:
@@ -91,21 +92,23 @@ def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
     return tuple(rule for rule, rule_needs in zip(RULES, NEEDS) if not needs.isdisjoint(rule_needs))
 
 
-def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None) -> list[Deadline]:
+def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None,
+                   low: str | None = None) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
     ``published`` is the release's publication date (in the release's own time
     zone): relative phrases ("over the next three years", "this year") resolve
     against it, never against today. Spans are shifted by ``offset``. Starts
     ("from spring 2014") and deadlines that ended before publication are left out. ``folded`` is
-    ``fold(text)``, when the caller has it.
+    ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them.
     """
     if folded is None:
         folded = fold(text)
     if not may_hold_deadline(text, folded=folded):
         return []
     candidates = []
-    low = folded if text.isascii() else text.lower()
+    if low is None:
+        low = folded if text.isascii() else text.lower()
     for pattern, resolve in _rules_for(low):
         for match in _finditer(pattern, text, folded):
             fields = resolve(match, published)

@@ -30,6 +30,29 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+class LoweredBody:
+    """A body lowercased and folded once, so that the ``str.lower`` or ``fold`` of any span of it is a slice:
+    each sentence was lowered again by every reader, which cost more than the rest of reading it where the
+    text is not ASCII. A slice is the span's own lowering unless the body holds "Σ" (lowered as its
+    neighbours say: a final sigma) or "İ" (lowered to two characters); such a body is lowered span by span."""
+
+    def __init__(self, body: str, low: str | None) -> None:
+        """``low``: ``body.lower()``; None lowers each span on its own."""
+        self.body = body
+        self._sliced = low is not None and "Σ" not in body and "İ" not in body
+        self._low = low or ""
+        self._folded = low if low is None or body.isascii() or ("ı" not in body and "ſ" not in body) \
+            else fold(body)
+
+    def low(self, start: int, end: int) -> str:
+        """``body[start:end].lower()``."""
+        return self._low[start:end] if self._sliced else self.body[start:end].lower()
+
+    def folded(self, start: int, end: int) -> str:
+        """``fold(body[start:end])``."""
+        return self._folded[start:end] if self._sliced else fold(self.body[start:end])
+
+
 def any_in(folded: str, words: tuple[str, ...]) -> bool:
     """Does ``folded`` hold one of ``words`` (lowercase)? A cheap test before a regex that needs one."""
     for word in words:  # a plain loop: any() over a generator costs more than the tests themselves

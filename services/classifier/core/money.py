@@ -90,10 +90,10 @@ def dollar_of(text: str) -> str:
     return "USD"
 
 
-def has_money(text: str) -> bool:
-    """``bool(find_money(text))``, without building the amounts."""
+def has_money(text: str, *, folded: str | None = None) -> bool:
+    """``bool(find_money(text))``, without building the amounts (``folded``: ``fold(text)``, when known)."""
     symbol = _has_symbol(text)
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     if not (symbol or _names_currency(folded)):  # most text: tested before a generator is made
         return False
     if symbol and next(_prefixed(folded), None) is not None:  # the number of a prefixed amount always parses

@@ -15,6 +15,7 @@ from .actors import Actor
 from .clauses import commitments_in
 from .commitments import Found
 from .cues import BodyWords, candidate_sentences
+from .folding import LoweredBody
 from .sentences import Sentence
 from .signals import signals
 
@@ -25,23 +26,27 @@ class Proposal(NamedTuple):
     features: set[str]  # what the decision stage weighs (``signals.signals``)
 
 
-def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str) -> Iterator[Proposal]:
+def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str,
+            lowered: LoweredBody | None = None) -> Iterator[Proposal]:
     """The proposals of one release body, in order (lazily, so that a reader may stop early): the clauses
-    the rules read as commitments, and each cue-holding sentence in which they read none."""
+    the rules read as commitments, and each cue-holding sentence in which they read none. ``lowered``: the
+    body lowercased, when known."""
+    lowered = LoweredBody(body, body.lower()) if lowered is None else lowered
     previous: Actor | None = None
     first_break = body.find("\n")
     paragraphs = Paragraphs(body)
     for whole in candidate_sentences(body, sentences, cues=words.cues):
         alone = paragraphs.alone(whole)
         readings: list[tuple[Sentence, Found | None]] = list(
-            commitments_in(body, whole, publisher, previous, words.triggers, alone=alone))
+            commitments_in(body, whole, publisher, previous, words.triggers, alone=alone, lowered=lowered))
         if readings:
             previous = readings[-1][1].actor
         else:
             readings = [(whole, None)]
         first_paragraph = first_break == -1 or whole.start < first_break
         for span, found in readings:
-            features = signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph)
+            features = signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
+                               low=lowered.low(*span), folded=lowered.folded(*span))
             yield Proposal(span, found, features)
 
 

@@ -13,7 +13,7 @@ from schemas import Commitment, PeriodDeadline
 from .categories import categorise
 from .commitments import Found
 from .deadlines import find_deadlines
-from .folding import fold
+from .folding import LoweredBody, fold
 from .money import find_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
@@ -23,18 +23,19 @@ _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
                      context: str, *, release_ct: bool = False, dollar: str = "USD",
-                     context_ct: bool | None = None) -> Commitment:
+                     context_ct: bool | None = None, lowered: LoweredBody | None = None) -> Commitment:
     """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
     ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
-    ``dollar``."""
+    ``dollar``; ``lowered``: the body lowercased, when known."""
     start, end = sentence
     text = body[start:end]
-    folded = fold(text)  # read by each finder below
+    folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
+    low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
     money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
-    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded))
+    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
-        id=commitment_id(release_id, text, found.actor.name, lowered=folded if text.isascii() else None),
+        id=commitment_id(release_id, text, found.actor.name, lowered=low),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
         category=categorise(text, has_money=money is not None, folded=folded),
         counter_terrorism=release_ct or _names_terrorism(text, context, context_ct),

@@ -97,10 +97,12 @@ _MODAL_WORDS = frozenset(("will", "shall", "must", "should", "to"))
 _EARLY_WORDS = 10  # an operative or declarative verb this near the start leads its clause
 
 
-def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool) -> set[str]:
+def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
+            folded: str | None = None) -> set[str]:
     """Feature names for ``text`` (one clause or sentence) given the rules' reading ``found`` (None when
-    they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first."""
-    low = text.lower()
+    they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first;
+    ``low``: ``text.lower()`` and ``folded``: ``fold(text)``, when known."""
+    low = text.lower() if low is None else low
     names = {"bias"}
     if found is None:
         names.add("rule:none")
@@ -119,11 +121,11 @@ def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: boo
         names.add("first:pronoun" if lower in _PRONOUNS else "first:determiner" if lower in _DETERMINERS
                   else "first:we" if lower in ("we", "i", "our") else "first:capital" if word[0].isupper()
                   else "first:lower")
-    if has_money(text):
+    if has_money(text, folded=folded):
         names.add("money")
         if "will" in names or "perfect" in names or "announce" in names:
             names.add("money:stated")
-    if may_hold_deadline(text):
+    if may_hold_deadline(text, folded=folded):
         names.add("time_words")
     if alone:
         names.add("alone")
