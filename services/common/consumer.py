@@ -26,6 +26,7 @@ from .streams import Entry, Streams
 log = logging.getLogger(__name__)
 
 Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
+BatchHandler = Callable[[list[tuple[CloudEvent[Any], Entry]]], Awaitable[None]]
 
 
 def _text(entry_id: bytes | str) -> str:
@@ -42,10 +43,14 @@ class StreamConsumer:
 
     def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
                  expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
-                 claim_idle_ms: int, max_deliveries: int, read_count: int = 16) -> None:
+                 claim_idle_ms: int, max_deliveries: int, read_count: int = 16,
+                 batch_handler: BatchHandler | None = None) -> None:
+        """``batch_handler``, when given, takes each read's decoded entries at once (one round of Redis
+        writes for all); if it raises, the entries are handled one by one by ``handler``, so one that fails
+        is left pending alone."""
         self._streams = streams
         self.stream, self.group, self.consumer = stream, group, consumer
-        self.expect, self.handler = expect, handler
+        self.expect, self.handler, self.batch_handler = expect, handler, batch_handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.read_count = read_count
 
@@ -60,11 +65,9 @@ class StreamConsumer:
 
         async def on_entry(msg: RedisBatchStreamMessage) -> None:
             raw = msg.raw_message
-            for entry_id, fields in zip(raw["message_ids"], raw["data"]):
-                # Each entry is handled, committed or dead-lettered on its own; if Redis fails mid-batch, the
-                # rest stay pending and are reclaimed.
-                await self._consume(Entry(stream=raw["channel"], group=self.group, entry_id=_text(entry_id),
-                                          fields=fields), reclaimed=False)
+            entries = [Entry(stream=raw["channel"], group=self.group, entry_id=_text(entry_id), fields=fields)
+                       for entry_id, fields in zip(raw["message_ids"], raw["data"])]
+            await self._consume_batch(entries)
 
         async def on_reclaimed(msg: RedisStreamMessage) -> None:
             await self._consume(_entry(msg, self.group), reclaimed=True)
@@ -80,6 +83,24 @@ class StreamConsumer:
         UTF-8 would fail the whole batch, and each entry would be parsed twice.)"""
         return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group)
 
+    async def _consume_batch(self, entries: list[Entry]) -> None:
+        """A read's entries: each bad one dead-lettered alone; the rest to the batch handler, or one by one.
+        If Redis fails mid-way, what is not committed stays pending and is reclaimed."""
+        if self.batch_handler is None:
+            for entry in entries:
+                await self._consume(entry, reclaimed=False)
+            return
+        decoded = [(event, entry) for entry in entries if (event := await self._decode(entry)) is not None]
+        if not decoded:
+            return
+        try:
+            await self.batch_handler(decoded)
+        except Exception:
+            log.warning("%s: a batch of %d failed; handling its entries one by one", self.group, len(decoded),
+                        exc_info=True)
+            for event, entry in decoded:
+                await self._handle(event, entry)
+
     async def _consume(self, entry: Entry, *, reclaimed: bool) -> None:
         streams = self._streams()
         if reclaimed:
@@ -93,23 +114,31 @@ class StreamConsumer:
                 await streams.client.delete(self._error_key(entry))
                 return
             log.warning("reclaimed %s %s (delivery %d)", entry.stream, entry.entry_id, deliveries)
+        event = await self._decode(entry)
+        if event is not None:
+            await self._handle(event, entry)
+
+    async def _decode(self, entry: Entry) -> CloudEvent[Any] | None:
+        """The entry's event; None when it has none or it does not decode (then it is dead-lettered)."""
         raw = entry.fields.get(EVENT_FIELD.encode())
         if raw is None:
             names = ", ".join(sorted(k.decode(errors="replace") for k in entry.fields))
-            await streams.dead_letter(entry, f"no {EVENT_FIELD} field (fields: {names})")
-            return
+            await self._streams().dead_letter(entry, f"no {EVENT_FIELD} field (fields: {names})")
+            return None
         try:
-            event = decode_event(raw, expect=self.expect)
+            return decode_event(raw, expect=self.expect)
         except EventError as exc:
-            await streams.dead_letter(entry, str(exc))
-            return
+            await self._streams().dead_letter(entry, str(exc))
+            return None
+
+    async def _handle(self, event: CloudEvent[Any], entry: Entry) -> None:
         try:
             await self.handler(event, entry)
         except Exception as exc:
             # Left pending: reclaimed after claim_idle_ms, dead-lettered after max_deliveries.
             log.exception("%s failed on %s %s; will retry", self.group, entry.stream, entry.entry_id)
-            await streams.client.set(self._error_key(entry), f"{type(exc).__name__}: {exc}"[:500],
-                                     ex=7 * 86400)
+            await self._streams().client.set(self._error_key(entry), f"{type(exc).__name__}: {exc}"[:500],
+                                             ex=7 * 86400)
 
     def _error_key(self, entry: Entry) -> str:
         return f"{entry.stream}:last-error:{self.group}:{entry.entry_id}"

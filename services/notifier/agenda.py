@@ -33,64 +33,72 @@ class ReminderAgenda:
     def key(self, sub_id: str) -> str:
         return self.streams.key(f"notifier:reminders:planned:{sub_id}")
 
-    async def schedule(self, release: ReleaseClassified, plans: list[tuple[Subscription, Plan]], *,
-                       now: datetime) -> tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]:
-        """Schedule the reminders of this version of ``release`` for each subscriber whose record
-        is of an older version (none: already done, or this version is stale). A subscriber whose
-        reminders cannot be planned is returned as quarantined; the others are scheduled."""
-        if not plans:
-            return [], []
-        ref = release_ref(release)
-        records = await self._records([self.key(sub.id) for sub, _ in plans], release.release_id)
-        matched = {sub.id: plan.matched for sub, plan in plans}
-        currents = {sub.id: PlannedReminders.from_json(raw) for (sub, _), raw in zip(plans, records)}
-        due = [sub for sub, _ in plans
-               if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
-        ready, quarantined = isolate(due, "planning reminders", lambda sub: reminder_jobs(
-            sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at))
-        planned, jobs = [], []
-        for sub, mine in ready:
-            current = currents[sub.id]
-            if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
-                jobs.extend(mine)
-                planned.append((sub.id, PlannedReminders.of(release.version, mine)))
+    async def schedule(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]], *,
+                       now: datetime) -> list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]]:
+        """For each (release, plans) of distinct releases: schedule the reminders of this version for each
+        subscriber whose record is of an older version (none: already done, or this version is stale).
+        Returns, per release, what was planned and the subscribers whose reminders could not be planned
+        (quarantined; the others are scheduled). One round trip to read, one call to the scheduler."""
+        raws = iter(await self._records([(self.key(sub.id), release.release_id)
+                                         for release, plans in batch for sub, _ in plans]))
+        results, jobs = [], []
+        for release, plans in batch:
+            ref = release_ref(release)
+            matched = {sub.id: plan.matched for sub, plan in plans}
+            currents = {sub.id: PlannedReminders.from_json(next(raws)) for sub, _ in plans}
+            due = [sub for sub, _ in plans
+                   if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
+            ready, quarantined = isolate(due, "planning reminders", lambda sub, ref=ref: reminder_jobs(
+                sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at))
+            planned = []
+            for sub, mine in ready:
+                current = currents[sub.id]
+                if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
+                    jobs.extend(mine)
+                    planned.append((sub.id, PlannedReminders.of(release.version, mine)))
+            results.append((planned, quarantined))
         if jobs:
             await asyncio.to_thread(self.scheduler.apply, jobs, [])
-        return planned, quarantined
+        return results
 
-    async def _records(self, keys: list[str], release_id: str) -> list[bytes | None]:
-        """The planned-reminders records of ``release_id`` under ``keys``, in one round trip (on another
-        connection than a WATCH, which still fails the transaction on any write after it)."""
-        if not keys:
+    async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
+        """The planned-reminders record of each (key, release id), in one round trip (on another connection
+        than a WATCH, which still fails the transaction on any write after it)."""
+        if not lookups:
             return []
         async with self.streams.client.pipeline(transaction=False) as reads:
-            for key in keys:
+            for key, release_id in lookups:
                 reads.hget(key, release_id)
             return await reads.execute()
 
-    async def settle(self, release: ReleaseClassified, planned: list[tuple[str, PlannedReminders]],
-                     entry: Entry | None, *, now: datetime) -> None:
-        """Cancel the reminders no longer planned (see :func:`settle_reminders`), record what is, and XACK."""
+    async def settle(self, batch: list[tuple[ReleaseClassified, list[tuple[str, PlannedReminders]], Entry | None]],
+                     *, now: datetime) -> None:
+        """For each (release, planned, entry): cancel the reminders no longer planned (see
+        :func:`settle_reminders`), record what is, and XACK the entry; all in one transaction."""
         streams = self.streams
-        keys = [self.key(sub_id) for sub_id, _ in planned]
+        lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
+        keys = sorted({key for key, _ in lookups})
         async with streams.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
                     if keys:
                         await pipe.watch(*keys)
+                    raws = iter(await self._records(lookups))
                     cancel, writes = [], []
-                    for key, (_, mine), raw in zip(keys, planned, await self._records(keys, release.release_id)):
-                        drop, keep = settle_reminders(PlannedReminders.from_json(raw), mine, now=now)
-                        cancel.extend(drop)
-                        if keep:
-                            writes.append((key, mine))
+                    for release, planned, _ in batch:
+                        for sub_id, mine in planned:
+                            drop, keep = settle_reminders(PlannedReminders.from_json(next(raws)), mine, now=now)
+                            cancel.extend(drop)
+                            if keep:
+                                writes.append((self.key(sub_id), release.release_id, mine))
                     if cancel:
                         await asyncio.to_thread(self.scheduler.apply, [], cancel)
                     pipe.multi()
-                    for key, mine in writes:
-                        pipe.hset(key, release.release_id, mine.to_json())
-                    if entry is not None:
-                        pipe.xack(entry.stream, entry.group, entry.entry_id)
+                    for key, release_id, mine in writes:
+                        pipe.hset(key, release_id, mine.to_json())
+                    for _, _, entry in batch:
+                        if entry is not None:
+                            pipe.xack(entry.stream, entry.group, entry.entry_id)
                     await pipe.execute()
                     return
                 except WatchError:

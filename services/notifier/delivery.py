@@ -129,6 +129,7 @@ class DeliveryWorker:
             self._busy[dest] -= 1
             if not self._busy[dest]:
                 del self._busy[dest]
+            self.wake()  # a slot is free: claim the next job now, not at the next poll
 
     async def _deliver_job(self, job: DeliveryJob) -> None:
         try:

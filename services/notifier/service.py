@@ -51,6 +51,20 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def distinct_releases(items: list[tuple[CloudEvent, Entry | None]]) -> list[list[tuple[CloudEvent, Entry | None]]]:
+    """``items`` in order, cut into runs in which no release appears twice."""
+    runs: list[list[tuple[CloudEvent, Entry | None]]] = [[]]
+    seen: set[str] = set()
+    for item in items:
+        release_id = item[0].data.release_id
+        if release_id in seen:
+            runs.append([])
+            seen.clear()
+        runs[-1].append(item)
+        seen.add(release_id)
+    return [run for run in runs if run]
+
+
 class NotifierService:
     name = "notifier"
 
@@ -66,7 +80,7 @@ class NotifierService:
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=NOTIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
-            read_count=settings.read_count)
+            read_count=settings.read_count, batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
@@ -147,50 +161,75 @@ class NotifierService:
 
     # --- release.classified -------------------------------------------------------------
     async def on_release_classified(self, event: CloudEvent, entry: Entry | None) -> None:
-        """Alerts in one transaction with the subscribers' records; then reminders; then the XACK,
-        so a crash anywhere leaves the entry to be handled again (and every step is idempotent)."""
-        release: ReleaseClassified = event.data
+        """One classified release: see :meth:`on_classified_batch`."""
+        await self.on_classified_batch([(event, entry)])
+
+    async def on_classified_batch(self, items: list[tuple[CloudEvent, Entry | None]]) -> None:
+        """Alerts in one transaction with the subscribers' records; then reminders; then the XACKs,
+        so a crash anywhere leaves the entries to be handled again (and every step is idempotent). A batch
+        is handled in runs of distinct releases: two versions of one release are never planned together."""
         now = self.clock()
         subs = [s for s in await self._store().effective() if s.paused_until is None or s.paused_until <= now]
-        plans, queued, quarantined = await self._record_alerts(release, subs, now=now)
         assert self.agenda is not None
-        planned, unplanned = await self.agenda.schedule(release, plans, now=now)
-        await self._report_quarantined(release, entry, quarantined + unplanned)
-        await self.agenda.settle(release, planned, entry, now=now)
-        log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
-                 sum(len(p.alerts) for _, p in plans), len(subs))
+        queued = 0
+        for run in distinct_releases(items):
+            releases: list[ReleaseClassified] = [event.data for event, _ in run]
+            recorded = await self._record_alerts(releases, subs, now=now)
+            scheduled = await self.agenda.schedule(
+                [(release, plans) for release, (plans, _, _) in zip(releases, recorded)], now=now)
+            for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded, scheduled):
+                if quarantined or unplanned:
+                    await self._report_quarantined(release, entry, quarantined + unplanned)
+            await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
+                                      in zip(releases, run, scheduled)], now=now)
+            for release, (plans, count, _) in zip(releases, recorded):
+                queued += count
+                log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
+                         sum(len(p.alerts) for _, p in plans), len(subs))
         if queued and self.worker is not None:
             self.worker.wake()
 
-    async def _record_alerts(self, release: ReleaseClassified, subs: list[Subscription], *, now: datetime
-                             ) -> tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]:
-        """Plan and record the alerts; WATCHes what it reads, so two handlers of one release never
-        both tell a subscriber. Reads only this release's commitments from the records. A subscription
-        whose matching or planning fails is left out and returned as quarantined."""
+    async def _record_alerts(self, releases: list[ReleaseClassified], subs: list[Subscription], *, now: datetime
+                             ) -> list[tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]]:
+        """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined).
+        WATCHes what it reads, so two handlers of one release never both tell a subscriber. Reads only
+        these releases' commitments from the records (their ids differ from release to release). A
+        subscription whose matching or planning fails is left out and returned as quarantined."""
         streams = self.runtime.streams
-        matched, unmatched = isolate(subs, "matching", lambda s: record_keys(s, release))
-        keys = [(streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}")) for s, _ in matched]
+        matched_of, unmatched_of = [], []
+        for release in releases:
+            matched, unmatched = isolate(subs, "matching", lambda s, r=release: record_keys(s, r))
+            matched_of.append(matched)
+            unmatched_of.append(unmatched)
+        keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
+                   for matched in matched_of for s, _ in matched}
         async with streams.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
-                    await pipe.watch(*[k for pair in keys for k in pair])
-                    records = await self._read_records(matched, keys)
-                    record_of = {sub.id: record for (sub, _), record in zip(matched, records)}
-                    plans, unplanned = isolate([s for s, _ in matched], "planning alerts", lambda s: plan_alerts(
-                        s, release, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1], now=now))
-                    keys_of = dict(zip([s.id for s, _ in matched], keys))
+                    if keys_of:
+                        await pipe.watch(*[k for pair in keys_of.values() for k in pair])
+                    records = iter(await self._read_records(
+                        [(keys_of[s.id], lookup) for matched in matched_of for s, lookup in matched]))
                     pipe.multi()
-                    queued = 0
-                    for sub, plan in plans:
-                        sent_key, elapsed_key = keys_of[sub.id]
-                        for alert in plan.alerts:
-                            queued += self._record_alert(pipe, sub, alert, now=now)
-                        if plan.sent:
-                            pipe.hset(sent_key, mapping=plan.sent)
-                        if plan.elapsed:
-                            pipe.sadd(elapsed_key, *plan.elapsed)
+                    results = []
+                    for release, matched, unmatched in zip(releases, matched_of, unmatched_of):
+                        record_of = {s.id: next(records) for s, _ in matched}
+                        plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
+                                                   lambda s, r=release: plan_alerts(
+                                                       s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
+                                                       now=now))
+                        queued = 0
+                        for sub, plan in plans:
+                            sent_key, elapsed_key = keys_of[sub.id]
+                            for alert in plan.alerts:
+                                queued += self._record_alert(pipe, sub, alert, now=now)
+                            if plan.sent:
+                                pipe.hset(sent_key, mapping=plan.sent)
+                            if plan.elapsed:
+                                pipe.sadd(elapsed_key, *plan.elapsed)
+                        results.append((plans, queued, unmatched + unplanned))
                     await pipe.execute()
-                    return plans, queued, unmatched + unplanned
+                    return results
                 except WatchError:
                     continue  # another handler told a subscriber meanwhile: look again
 
@@ -216,19 +255,20 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, matched: list[tuple[Subscription, tuple[list[str], list[str]]]],
-                            keys: list[tuple[str, str]]) -> list[tuple[dict[str, str], set[str]]]:
-        """What each matched subscriber has been told of this release, in one round trip. Read on another
-        connection after the WATCH: a write in between still fails the transaction, so nothing is missed."""
+    async def _read_records(self, lookups: list[tuple[tuple[str, str], tuple[list[str], list[str]]]]
+                            ) -> list[tuple[dict[str, str], set[str]]]:
+        """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
+        told of them, all in one round trip. Read on another connection after the WATCH: a write in between
+        still fails the transaction, so nothing is missed."""
         async with self.runtime.streams.client.pipeline(transaction=False) as reads:
-            for (_, (ids, deadline_keys)), (sent_key, elapsed_key) in zip(matched, keys):
+            for (sent_key, elapsed_key), (ids, deadline_keys) in lookups:
                 if ids:
                     reads.hmget(sent_key, ids)
                 if deadline_keys:
                     reads.smismember(elapsed_key, deadline_keys)
             answers = iter(await reads.execute())
         records = []
-        for _, (ids, deadline_keys) in matched:
+        for _, (ids, deadline_keys) in lookups:
             sent = dict(zip(ids, next(answers))) if ids else {}
             told = next(answers) if deadline_keys else []
             records.append(({k: v.decode() for k, v in sent.items() if v is not None},

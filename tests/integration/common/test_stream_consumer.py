@@ -172,3 +172,44 @@ async def test_a_consumer_takes_a_bounded_batch_of_a_backlog(settings):
 async def _all_read_and_acknowledged(client, stream, last_id):
     [group] = await client.xinfo_groups(stream)
     return group["pending"] == 0 and group["last-delivered-id"] == last_id
+
+
+async def test_a_batch_that_fails_is_handled_entry_by_entry_and_only_the_failing_one_stays_pending(settings):
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    batches, one_by_one = [], []
+
+    async def handle_batch(items):
+        batches.append([event.data.release_id for event, _ in items])
+        raise RuntimeError("one of them cannot be handled")
+
+    async def handle_one(event, entry):
+        if event.data.release_id == "rel-bad":
+            raise RuntimeError("cannot handle rel-bad")
+        one_by_one.append(event.data.release_id)
+        await streams.commit(entry)
+
+    for release_id in ("rel-1", "rel-bad", "rel-2"):
+        await client.xadd(stream, {EVENT_FIELD: _release_json(release_id)})
+    await client.xadd(stream, {EVENT_FIELD: b"\xff not an event"})
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1",
+                   expect=(ReleasePublishedEvent,), handler=handle_one, batch_handler=handle_batch,
+                   claim_idle_ms=60_000, max_deliveries=settings.max_deliveries).attach(broker, title="test")
+    await broker.start()
+    try:
+        async def settled():
+            return (await client.xpending(stream, GROUP))["pending"] == 1 and len(one_by_one) == 2
+        await _wait_for(settled)
+        assert batches == [["rel-1", "rel-bad", "rel-2"]]  # the undecodable entry never reached the handlers
+        assert one_by_one == ["rel-1", "rel-2"]
+        (letter,) = await _dead_letters(streams)
+        assert letter.reason.startswith("not JSON")
+        (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
+        fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
+        assert b"rel-bad" in fields[EVENT_FIELD.encode()]
+    finally:
+        await broker.stop()
+        await client.aclose()

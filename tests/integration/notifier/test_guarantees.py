@@ -43,6 +43,7 @@ async def test_crash_after_send_before_ack_sends_no_second_alert(notifier, recei
         await handler(event, None)
 
     first.service.consumer.handler = crash_before_ack
+    first.service.consumer.batch_handler = None  # entries one by one, through the handler above
     await publish_classified(first.service, release(FUNDING, BORDERS))
     await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the alert sent by the first notifier")
     await first.service.worker.drain()
@@ -148,3 +149,14 @@ subscriptions:
 async def _len_at_least(awaitable, n):
     items = await awaitable
     return items if len(items) >= n else None
+
+
+async def test_a_finished_send_frees_its_slot_for_the_next_job_at_once_not_at_the_next_poll(
+        notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    n = await notifier(config=fast_config(destination_concurrency=1, delivery_poll_seconds=30), subscriptions=path)
+    for i in range(5):
+        await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
+    # One send at a time to the endpoint and a poll every 30 s: only waking on each finished send gets all
+    # five there within the timeout.
+    await wait_for(lambda: len(receiver.hits("hook")) == 5, timeout=10, what="all five, one after another")
