@@ -145,16 +145,21 @@ def _read_words(words: list[str], names: set[str]) -> None:
     the verb after the first modal."""
     modal_verb = None
     last = len(words) - 1
-    signal_of = _SIGNAL_OF.get
+    reading_of = _READING_OF.get
     for index, word in enumerate(words):
-        name = signal_of(word, _UNKNOWN)
-        if name is _UNKNOWN:
-            name = _remember(word)
+        reading = reading_of(word, _UNKNOWN)
+        if reading is None:  # most words: one look-up each
+            continue
+        if reading is _UNKNOWN:
+            reading = _remember(word)
+            if reading is None:
+                continue
+        name, special = reading
         if name is not None:
             names.add(name)
             if index < _EARLY_WORDS and name in _LEADING:
                 names.add(name + ":early")
-        if word not in _SPECIAL:
+        if not special:
             continue
         if index < last:
             pair = _PAIRS.get((word, words[index + 1]))
@@ -175,20 +180,23 @@ def _read_words(words: list[str], names: set[str]) -> None:
 
 
 _UNKNOWN = object()
-_SIGNAL_OF: dict[str, str | None] = dict(_WORDS)  # every word seen, with its signal (None for most)
-_MAX_REMEMBERED = 1 << 16
 _LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
 _EXPECTING = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
 _SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING)
+_Reading = tuple[str | None, bool]  # a word's signal, and whether it is one of _SPECIAL
+# Every word seen, with its reading: None for most (no signal, not special), so that they cost one look-up.
+_READING_OF: dict[str, _Reading | None] = {word: (_WORDS.get(word), word in _SPECIAL) for word in {*_WORDS, *_SPECIAL}}
+_MAX_REMEMBERED = 1 << 16
 
 
-def _remember(word: str) -> str | None:
-    """The signal a word not yet seen carries by its beginning, remembered (up to a bound)."""
+def _remember(word: str) -> _Reading | None:
+    """The reading of a word not yet seen (its signal by its beginning), remembered (up to a bound)."""
     match = _PREFIX.match(word)
     name = _PREFIXES[match.group()] if match else None
-    if len(_SIGNAL_OF) < _MAX_REMEMBERED:
-        _SIGNAL_OF[word] = name
-    return name
+    reading = None if name is None and word not in _SPECIAL else (name, word in _SPECIAL)
+    if len(_READING_OF) < _MAX_REMEMBERED:
+        _READING_OF[word] = reading
+    return reading
 
 
 def _participle(words: list[str], at: int) -> bool:
