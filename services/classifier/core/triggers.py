@@ -118,11 +118,12 @@ _PATTERNS = (_WILL, _COMMITTED, _GOING_TO, _NEXT_STEP, _MONEY_VERB, _CALL_ON, _C
 _FOLDED = {id(p): case_sensitive(p) for p in _PATTERNS}
 
 
-# Every match of _MONEY_VERB begins with one of these words: it is tried only where one begins (much faster
-# than a scan for this long pattern; the others gain little).
+# Every match of _MONEY_VERB begins with one of these words, every match of _MUST with one of the next: each is
+# tried only where one begins (much faster than a scan, which tries the long alternation at every word).
 _MONEY_STARTS = WordSet(
     "have has had 've am is are 'm 're will to today announce thanks unveil pledges commits invests provides "
     "confirms allocates awards donates earmarks made additional further extra new".split())
+_MUST_STARTS = WordSet(("must", "should", "need", "will", "is", "are"))
 
 
 # Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
@@ -145,9 +146,9 @@ class Cues(NamedTuple):
 def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues: Cues | None = None):
     """``pattern.finditer(sentence)``, found over ``folded`` (``fold(sentence)``)."""
     folded = fold(sentence) if folded is None else folded
-    if pattern is _MONEY_VERB:
-        return (pattern.match(sentence, hit.start())
-                for hit in matches_at(_FOLDED[id(pattern)], folded, _MONEY_STARTS.starts(folded)))
+    if pattern is _MONEY_VERB or pattern is _MUST:
+        starts = (_MONEY_STARTS if pattern is _MONEY_VERB else _MUST_STARTS).starts(folded)
+        return (pattern.match(sentence, hit.start()) for hit in matches_at(_FOLDED[id(pattern)], folded, starts))
     if cues is not None and id(pattern) in _STARTS:
         return (pattern.match(sentence, hit.start())
                 for hit in matches_at(_FOLDED[id(pattern)], folded, cues.starts.get(id(pattern), ())))
