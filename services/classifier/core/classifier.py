@@ -103,7 +103,7 @@ def _decided(found: Found | None, features: set[str], model: DecisionModel | Non
     probability, kind = decision
     if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
         return read_unruled(text, who, kind, probability)
-    return found._replace(trigger=found.trigger._replace(confidence=probability))
+    return Found(found.trigger._replace(confidence=probability), found.actor)
 
 
 def _paragraph(body: str, start: int, end: int) -> str:

@@ -32,6 +32,9 @@ _PERSON = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
 _PEOPLE_WHO = re.compile(r"\b(?:those|anyone|everyone|people|others|many|all|some|each)\s+who\s+(?:\w+ly\s+)?$",
                          re.IGNORECASE)
 _PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
+# The same without IGNORECASE, to run over the folded sentence (see .folding): about twice as fast.
+_RELATIVE_FOLDED = case_sensitive(_RELATIVE)
+_PEOPLE_WHO_FOLDED = case_sensitive(_PEOPLE_WHO)
 
 
 class Found(NamedTuple):
@@ -133,7 +136,7 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     subject = clause_subject(text, trigger.start, folded)
     words = subject.split()
     last = words[-1] if words else ""
-    if _framed(folded, trigger.start) or _PEOPLE_WHO.search(text, 0, trigger.start):
+    if _framed(folded, trigger.start) or _PEOPLE_WHO_FOLDED.search(folded, 0, trigger.start):
         return None
     pronoun = _PRONOUN.match(last) is not None
     if pronoun and trigger.verb in ("be a", "be an"):
@@ -157,7 +160,7 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if trigger.kind == Kind.DEMAND:  # "we must" is resolve, not a demand; "the rules should" names no one
         return actor if actor.agent and not actor.own else None
-    if not actor.agent and _RELATIVE.search(text, 0, trigger.start):
+    if not actor.agent and _RELATIVE_FOLDED.search(folded, 0, trigger.start):
         return None  # "training that will set them up": a thing described, not an actor's promise
     if trigger.verb == "see" and not _TIME.search(subject) and not _SEE_DONE.search(text, trigger.start):
         # "passengers will see faster services" predicts; "later this year will see", "will see 8 drugs added"
