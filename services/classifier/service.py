@@ -16,7 +16,7 @@ from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, RELEASES
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
 from services.common.settings import Settings
-from services.common.streams import Entry
+from services.common.streams import Entry, OnceCommit
 
 from .core import classify
 
@@ -37,6 +37,7 @@ class ClassifierService:
             streams=lambda: self.runtime.streams, stream=settings.key(RELEASES), group=CLASSIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleasePublishedEvent,), handler=self.on_release_published,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count,
+            batch_handler=self.on_releases_published,
         )
 
     def attach(self, broker: RedisBroker) -> None:
@@ -67,23 +68,32 @@ class ClassifierService:
                                        clock=time.monotonic)
 
     async def on_release_published(self, event: CloudEvent, entry: Entry) -> None:
-        release = event.data
+        """One release: see :meth:`on_releases_published`."""
+        await self.on_releases_published([(event, entry)])
+
+    async def on_releases_published(self, items: list[tuple[CloudEvent, Entry]]) -> None:
+        """Each release version classified once: the versions already done are only acknowledged; the
+        others classified, then published, marked done and acknowledged, each by its own script (a second
+        delivery racing this one publishes nothing), all in one round trip."""
         streams = self.runtime.streams
-        done_key = streams.key(f"classifier:done:{release.release_id}:{release.version}")
-        if await streams.client.exists(done_key):
-            log.info("already classified %s v%d", release.release_id, release.version)
-            await streams.commit(entry)
-            return
-        result = await self._classify(release)
-        out = ReleaseClassifiedEvent.wrap(
-            result, id=f"{release.release_id}/v{release.version}/classified", source=SOURCE,
-            time=datetime.now(timezone.utc), subject=release.release_id,
-        )
-        published = await streams.commit(entry, [(streams.key(CLASSIFIED), out)], unless_exists=done_key,
-                                         ttl_seconds=DONE_TTL_SECONDS)
-        if not published:  # another delivery of the same entry got there first
-            log.info("already classified %s v%d", release.release_id, release.version)
-            return
-        flagged = sum(c.counter_terrorism for c in result.commitments)
-        log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
-                 release.version, len(result.commitments), flagged)
+        done_keys = [streams.key(f"classifier:done:{e.data.release_id}:{e.data.version}") for e, _ in items]
+        async with streams.client.pipeline(transaction=False) as pipe:
+            for key in done_keys:
+                pipe.exists(key)
+            already = await pipe.execute()
+        commits, results = [], []
+        for (event, entry), done_key, done in zip(items, done_keys, already):
+            release: ReleasePublished = event.data
+            result = None if done else await self._classify(release)
+            publish = [] if result is None else [(streams.key(CLASSIFIED), ReleaseClassifiedEvent.wrap(
+                result, id=f"{release.release_id}/v{release.version}/classified", source=SOURCE,
+                time=datetime.now(timezone.utc), subject=release.release_id))]
+            commits.append(OnceCommit(entry, publish, done_key, DONE_TTL_SECONDS))
+            results.append((release, result))
+        for (release, result), published in zip(results, await streams.commit_once_many(commits)):
+            if result is None or not published:  # done before, or another delivery got there first
+                log.info("already classified %s v%d", release.release_id, release.version)
+                continue
+            flagged = sum(c.counter_terrorism for c in result.commitments)
+            log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
+                     release.version, len(result.commitments), flagged)

@@ -86,11 +86,33 @@ return 1
 """
 
 
+@dataclass(frozen=True)
+class OnceCommit:
+    """One entry's effects for :meth:`Streams.commit_once_many`: published and ``once_key`` set (with the
+    TTL) unless ``once_key`` exists; ``entry`` acknowledged either way."""
+
+    entry: Entry | None
+    publish: list[tuple[str, CloudEvent]]
+    once_key: str
+    ttl_seconds: int | None = None
+
+
+def _once_arguments(entry: Entry | None, publish: list[tuple[str, CloudEvent]], set_keys: dict[str, str],
+                    ttl_seconds: int | None, once_key: str) -> tuple[list[str], list[Any]]:
+    """KEYS and ARGV of ``_COMMIT_ONCE``."""
+    set_keys = {once_key: "1", **set_keys}
+    keys = [once_key, entry.stream if entry else "", *set_keys, *(stream for stream, _ in publish)]
+    args = [len(set_keys), ttl_seconds or 0, entry.group if entry else "", entry.entry_id if entry else "",
+            EVENT_FIELD, *set_keys.values(), *(event.to_json() for _, event in publish)]
+    return keys, args
+
+
 class Streams:
     """The prefix-aware stream operations of one service."""
 
     def __init__(self, client: aioredis.Redis, *, prefix: str, maxlen: int, source: str) -> None:
         self.client = client
+        self._commit_once_script = client.register_script(_COMMIT_ONCE) if client is not None else None
         self.prefix = prefix
         self.cap = maxlen
         self.source = source
@@ -142,11 +164,19 @@ class Streams:
 
     async def _commit_once(self, entry: Entry | None, publish: list[tuple[str, CloudEvent]],
                            set_keys: dict[str, str], ttl_seconds: int | None, once_key: str) -> bool:
-        set_keys.setdefault(once_key, "1")
-        keys = [once_key, entry.stream if entry else "", *set_keys, *(stream for stream, _ in publish)]
-        args = [len(set_keys), ttl_seconds or 0, entry.group if entry else "", entry.entry_id if entry else "",
-                EVENT_FIELD, *set_keys.values(), *(event.to_json() for _, event in publish)]
-        return bool(await self.client.eval(_COMMIT_ONCE, len(keys), *keys, *args))
+        keys, args = _once_arguments(entry, publish, set_keys, ttl_seconds, once_key)
+        return bool(await self._commit_once_script(keys=keys, args=args))
+
+    async def commit_once_many(self, commits: list[OnceCommit]) -> list[bool]:
+        """:meth:`commit` with ``unless_exists`` for many entries in one round trip: each still runs as
+        its own script (atomic alone, in order). Returns, for each, whether its events were published."""
+        if not commits:
+            return []
+        async with self.client.pipeline(transaction=False) as pipe:
+            for c in commits:
+                keys, args = _once_arguments(c.entry, c.publish, {}, c.ttl_seconds, c.once_key)
+                await self._commit_once_script(keys=keys, args=args, client=pipe)  # queued, not run yet
+            return [bool(done) for done in await pipe.execute()]
 
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,

@@ -45,7 +45,7 @@ async def test_concurrent_deliveries_of_one_release_publish_one_classified_event
     entry racing its first delivery can): still one event, and the entry acknowledged."""
     event, entry = await _delivered(classifier, settings)
     streams = classifier.runtime.streams
-    commit, waiting, all_there = streams.commit, [], asyncio.Event()
+    commit, waiting, all_there = streams.commit_once_many, [], asyncio.Event()
 
     async def commit_together(*args, **kwargs):
         waiting.append(1)
@@ -54,7 +54,7 @@ async def test_concurrent_deliveries_of_one_release_publish_one_classified_event
         await all_there.wait()
         return await commit(*args, **kwargs)
 
-    streams.commit = commit_together
+    streams.commit_once_many = commit_together
     await asyncio.wait_for(asyncio.gather(*(classifier.on_release_published(event, entry) for _ in range(5))), 10)
     assert await streams.client.xlen(settings.key(CLASSIFIED)) == 1
     pending = await streams.client.xpending(settings.key(RELEASES), CLASSIFIER_GROUP)
@@ -66,6 +66,25 @@ async def test_a_redelivered_release_is_acknowledged_without_a_second_event(clas
     await classifier.on_release_published(event, entry)
     await classifier.on_release_published(event, entry)
     assert await classifier.runtime.streams.client.xlen(settings.key(CLASSIFIED)) == 1
+
+
+async def test_a_batch_publishes_once_per_release_version_and_acknowledges_every_entry(classifier, settings):
+    import json
+
+    streams = classifier.runtime.streams
+    second = json.loads(json.dumps(RELEASE))
+    second["id"], second["data"]["release_id"] = "rel-2/v1", "rel-2"
+    for raw in (RELEASE, second, RELEASE):  # the first release twice in one read
+        await streams.client.xadd(settings.key(RELEASES), {EVENT_FIELD: json.dumps(raw)})
+    [[_, delivered]] = await streams.client.xreadgroup(CLASSIFIER_GROUP, "c1", {settings.key(RELEASES): ">"})
+    items = [(decode_event(fields[EVENT_FIELD.encode()]),
+              Entry(stream=settings.key(RELEASES), group=CLASSIFIER_GROUP, entry_id=entry_id.decode(), fields=fields))
+             for entry_id, fields in delivered]
+    await classifier.on_releases_published(items)
+    published = [decode_event(f[EVENT_FIELD.encode()]).data.release_id
+                 for _, f in await streams.client.xrange(settings.key(CLASSIFIED))]
+    assert published == ["rel-1", "rel-2"]
+    assert (await streams.client.xpending(settings.key(RELEASES), CLASSIFIER_GROUP))["pending"] == 0
 
 
 async def test_a_big_release_is_classified_off_the_event_loop_within_its_budget(settings):
