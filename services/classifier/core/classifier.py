@@ -65,7 +65,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                 f"the time budget of {budget_seconds:g} s"
             stopped = f"read up to character {sentence.start} of {len(body)}: stopped at {why}"
             break
-        found = _decided(found, features, model, body[sentence.start:sentence.end], who)
+        found = _decided(found, features, model, body[sentence.start:sentence.end], who, lowered.folded(*sentence))
         if found is None:
             continue
         if found.actor.name in names:
@@ -93,8 +93,9 @@ def proposals_of(release: ReleasePublished) -> list[Proposal]:
 
 
 def _decided(found: Found | None, features: set[str], model: DecisionModel | None, text: str,
-             who: str) -> Found | None:
-    """The commitment a proposal makes once the model has weighed it (the rules' reading without one)."""
+             who: str, folded: str) -> Found | None:
+    """The commitment a proposal makes once the model has weighed it (the rules' reading without one);
+    ``folded``: ``fold(text)``."""
     if model is None:
         return found
     decision = model.decide(features, found is not None)
@@ -102,7 +103,7 @@ def _decided(found: Found | None, features: set[str], model: DecisionModel | Non
         return None
     probability, kind = decision
     if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
-        return read_unruled(text, who, kind, probability)
+        return read_unruled(text, who, kind, probability, folded=folded)
     return Found(found.trigger._replace(confidence=probability), found.actor)
 
 

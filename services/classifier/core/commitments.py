@@ -35,6 +35,7 @@ _PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGN
 # The same without IGNORECASE, to run over the folded sentence (see .folding): about twice as fast.
 _RELATIVE_FOLDED = case_sensitive(_RELATIVE)
 _PEOPLE_WHO_FOLDED = case_sensitive(_PEOPLE_WHO)
+_PASSIVE_FOLDED = case_sensitive(_PASSIVE)
 
 
 class Found(NamedTuple):
@@ -143,7 +144,7 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
-    passive = trigger.kind == Kind.PLEDGE and _passive(text, trigger)  # read once: pure, tested up to 3 times
+    passive = trigger.kind == Kind.PLEDGE and _passive(text, trigger, folded)  # read once: tested up to 3 times
     if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE and not passive:
         return None  # "This will provide support": the effect of what was just announced
     if pronoun and not trigger.verb.startswith("be "):
@@ -171,7 +172,8 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     return actor
 
 
-def _passive(text: str, trigger: Trigger) -> bool:
-    """The trigger's verb is passive: "will be invested", "are to be given", "set to be opened"."""
-    match = _PASSIVE.search(text, trigger.start, trigger.start + 40)
-    return match is not None and is_participle(match["participle"])
+def _passive(text: str, trigger: Trigger, folded: str) -> bool:
+    """The trigger's verb is passive: "will be invested", "are to be given", "set to be opened" (``folded``:
+    ``fold(text)``)."""
+    match = _PASSIVE_FOLDED.search(folded, trigger.start, trigger.start + 40)
+    return match is not None and is_participle(text[match.start("participle"):match.end("participle")])

@@ -13,6 +13,7 @@ from schemas import Kind
 
 from .actors import Actor, clause_subject, name_actor
 from .commitments import Found
+from .folding import case_sensitive, fold
 from .triggers import Trigger
 
 _ADDRESSED = re.compile(
@@ -26,16 +27,24 @@ _ACTING = re.compile(
     r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?))\b", re.IGNORECASE)
 
 
-def read_unruled(text: str, publisher: str, kind: Kind, confidence: float) -> Found:
-    """The trigger and actor of ``text``, kept as a commitment of ``kind`` by the model alone."""
+# The same without IGNORECASE, to run over the folded text (see .folding): about twice as fast.
+_ADDRESSED_FOLDED = case_sensitive(_ADDRESSED)
+_ACTING_FOLDED = case_sensitive(_ACTING)
+
+
+def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, folded: str | None = None) -> Found:
+    """The trigger and actor of ``text``, kept as a commitment of ``kind`` by the model alone (``folded``:
+    ``fold(text)``, when known)."""
+    folded = fold(text) if folded is None else folded
     if kind == Kind.DEMAND:
-        addressed = _ADDRESSED.search(text)
-        if addressed is not None:
+        hit = _ADDRESSED_FOLDED.search(folded)
+        if hit is not None:
+            addressed = _ADDRESSED.match(text, hit.start())  # matched again to read the party from ``text``
             party = addressed["party"].strip()
             named = name_actor(party, False, publisher)
             if named.agent and not named.own and not named.hostile:  # never a bare pronoun ("urges them to")
                 return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
-    acting = _ACTING.search(text)
+    acting = _ACTING_FOLDED.search(folded)
     at = acting.start() if acting else 0
     actor = name_actor(clause_subject(text, at), at == 0, publisher) if at else Actor(publisher, True, own=True)
     if actor.hostile or not actor.agent:
