@@ -13,6 +13,7 @@ never sent again once marked.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -28,13 +29,15 @@ from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
 from .config import NotifierConfig
-from .messages import SOURCE, message_id
+from .messages import SOURCE
 from .outbox import DeliveryJob, Outbox
 from .redaction import scrub
 from .retry import backoff_delay
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
+
+MAX_CACHED_CHANNELS = 4096
 
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
@@ -57,6 +60,7 @@ class DeliveryWorker:
         self._stopping = False
         self._wake = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
+        self._channels: dict[str, Channel] = {}
 
     def wake(self) -> None:
         """New jobs were queued: look now rather than at the next poll."""
@@ -112,6 +116,7 @@ class DeliveryWorker:
         if self._http is not None:
             await self._http.close()
             self._http = None
+            self._channels.clear()  # their webhooks hold the closed session
 
     def _shared_http(self) -> aiohttp.ClientSession:
         """The webhook session, made on first use (inside the running loop): every connection it opens is
@@ -121,6 +126,17 @@ class DeliveryWorker:
                                          timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
                                          limit=self.config.delivery_max_inflight)
         return self._http
+
+    def _channel(self, job: DeliveryJob) -> Channel:
+        """The channel a job goes out on, built once per distinct channel spec (not per job)."""
+        spec = json.dumps(job.channel, sort_keys=True)
+        channel = self._channels.get(spec)
+        if channel is None:
+            if len(self._channels) >= MAX_CACHED_CHANNELS:
+                self._channels.clear()
+            channel = self._channels[spec] = _channel_for(job, self.config, self.webhook_timeout, self.targets,
+                                                          self._shared_http())
+        return channel
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:
         try:
@@ -133,7 +149,7 @@ class DeliveryWorker:
 
     async def _deliver_job(self, job: DeliveryJob) -> None:
         try:
-            channel = _channel_for(job, self.config, self.webhook_timeout, self.targets, self._shared_http())
+            channel = self._channel(job)
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return
@@ -161,7 +177,7 @@ class DeliveryWorker:
             result = DeliveryResult.failed(scrub(result.error, job.channel), retryable=result.retryable)
         final = result.ok or not result.retryable or job.attempts >= self.config.delivery_attempts
         attempt = DeliveryAttempt(
-            alert_id=message_id(job.message_model()), subscription_id=job.subscription_id,
+            alert_id=job.message_id, subscription_id=job.subscription_id,
             channel=channel.name if channel else job.channel.get("type", "?"),
             destination=channel.destination if channel else job.destination, attempt=job.attempts,
             outcome="delivered" if result.ok else "failed", final=final, error=result.error,

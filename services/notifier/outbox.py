@@ -86,6 +86,11 @@ class DeliveryJob(BaseModel):
                 "channel": json.dumps(channel_public(channel)), "message": json.dumps(self.message)}
 
     @property
+    def message_id(self) -> str:
+        """The alert's (or digest's) id, read without parsing the message."""
+        return str(self.message["alert_id" if self.kind == "alert" else "digest_id"])
+
+    @property
     def destination(self) -> str:
         return destination(self.channel)
 
