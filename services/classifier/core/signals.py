@@ -76,17 +76,20 @@ _PREFIXES = {  # checked in order; the first that begins the word names its sign
 }
 _WORD = re.compile(r"[a-z0-9'’]+")
 _PREFIX = re.compile("|".join(_PREFIXES))  # the first of _PREFIXES (in order) that begins a word
-# ASCII text: every byte that is not part of a word becomes a space, and str.split finds the words (several
-# times faster than _WORD.findall, with the same words).
-_ASCII_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'")
-_ASCII_TO_SPACES = bytes(byte if byte in _ASCII_WORD_BYTES else ord(" ") for byte in range(256))
+# Every byte of the UTF-8 text that is not part of a word becomes a space, and str.split finds the words (several
+# times faster than _WORD.findall, with the same words). The one word character that is not ASCII, "’", stands
+# in as "\x01" meanwhile; the bytes of every other character that is not ASCII become spaces.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'\x01")
+_TO_SPACES = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
 
 
 def _words(low: str) -> list[str]:
-    """``_WORD.findall(low)``, faster on ASCII text."""
+    """``_WORD.findall(low)``, faster."""
+    if "\x01" in low:  # the stand-in for "’"
+        return _WORD.findall(low)
     if low.isascii():
-        return low.encode().translate(_ASCII_TO_SPACES).decode().split()
-    return _WORD.findall(low)
+        return low.encode().translate(_TO_SPACES).decode().split()
+    return low.replace("’", "\x01").encode().translate(_TO_SPACES).decode().replace("\x01", "’").split()
 _FIRST_WORD = re.compile(r"[\W\d_]*([A-Za-z]+)")
 _PRONOUNS = frozenset("it this that these those they he she which there".split())
 _DETERMINERS = frozenset("the a an all every each any".split())

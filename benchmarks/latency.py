@@ -1,0 +1,170 @@
+"""Latency against offered load: a release published to its alert at a webhook, p50 / p95 / p99.
+
+    .venv/bin/pip install -e '.[bench]'        # matplotlib, for the plot
+    .venv/bin/python benchmarks/latency.py [--rates 50,100,200,500] [--seconds 10] [--plot latency.png]
+
+One embedded Redis, the classifier and the notifier as separate ``faststream run`` processes (as
+``benchmarks/pipeline_throughput.py`` starts them), one webhook subscriber taking everything on a loopback
+receiver. At each offered rate, releases that each hold a commitment are published to the releases stream at
+an even pace for ``--seconds``, as ingest publishes them; the latency of a release is from its publish to the
+arrival of its alert. A rate the pipeline cannot sustain shows as latency that grows with the run. Prints one
+line per rate and writes the plot (percentiles against offered rate). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import redis
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pipeline_throughput import start_service, wait_until  # noqa: E402
+from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
+from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
+from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
+from services.ingest.identity import content_hash  # noqa: E402
+
+PREFIX = "bench:"
+BODY = ("The Home Office will invest £{n}m over the next three years in counter-terrorism policing, "
+        "and companies must remove terrorist content within one hour of being notified.")
+
+
+def release_event(i: int) -> bytes:
+    title, body = f"Release {i}", BODY.format(n=i % 90 + 10)
+    release = ReleasePublished(release_id=f"lat-{i:07d}", version=1, url=f"https://example.org/lat/{i}",
+                               title=title, published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="bench",
+                               body=body, content_hash=content_hash(title, body))
+    return ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v1", source="/bench",
+                                      time=datetime.now(timezone.utc), subject=release.release_id).to_json()
+
+
+class Receiver:
+    """Records when each release's alert arrived."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, float] = {}
+        self.app = web.Application()
+        self.app.router.add_post("/hook", self.hook)
+        self.runner = web.AppRunner(self.app, access_log=None)
+
+    async def hook(self, request: web.Request) -> web.Response:
+        alert = await request.json()
+        self.arrived[alert["data"]["release"]["release_id"]] = time.perf_counter()
+        return web.Response(status=204)
+
+    async def start(self) -> str:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/hook"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int) -> dict:
+    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures."""
+    count = int(rate * seconds)
+    sent: dict[str, float] = {}
+    start = time.perf_counter()
+    for i in range(count):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        n = first + i
+        client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n)})
+        sent[f"lat-{n:07d}"] = time.perf_counter()
+    await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
+                     what=f"the alerts at {rate:g}/s")
+    ms = [1000 * (receiver.arrived[rid] - at) for rid, at in sent.items()]
+    achieved = count / (time.perf_counter() - start)
+    return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
+            "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved}
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name in ("p50", "p95", "p99"):
+        ax.plot([r["rate"] for r in rows], [r[name] for r in rows], marker="o", label=name)
+    ax.set_xlabel("offered load (releases/s)")
+    ax.set_ylabel("publish to webhook (ms)")
+    ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    ax.set_title("pledgewatch: latency against offered load")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+async def run(rates: list[float], seconds: float, plot_path: Path | None) -> None:
+    receiver = Receiver()
+    hook = await receiver.start()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
+        subscriptions = Path(tmp) / "subscriptions.yaml"
+        subscriptions.write_text(f'subscriptions:\n  - {{id: all, reminders: [], channels: [{{webhook: {{url: "{hook}"}}}}]}}\n')
+        client = redis.Redis.from_url(redis_url)
+        env = {**os.environ, "REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": PREFIX, "PLEDGEWATCH_LOG_LEVEL": "WARNING",
+               "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
+               "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONPATH": str(ROOT), "PLEDGEWATCH_API_TOKEN": "x" * 32}
+        procs = [start_service(kind, {**env, "PLEDGEWATCH_CONSUMER": kind}, Path(tmp) / f"{kind}.log")
+                 for kind in ("classifier", "notifier")]
+        try:
+            def ready() -> bool:
+                try:
+                    return bool(client.xinfo_groups(PREFIX + RELEASES)) and bool(client.xinfo_groups(PREFIX + CLASSIFIED))
+                except redis.ResponseError:
+                    return False
+            await wait_until(ready, timeout=60, what="the services to start", step=0.2)
+            await offer(client, receiver, 20, 1, first=0)  # warm-up: connections, imports, caches
+            first = 100
+            print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+            for rate in rates:
+                row = await offer(client, receiver, rate, seconds, first)
+                first += row["n"]
+                rows.append(row)
+                print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}",
+                      flush=True)
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=15)
+            client.close()
+        await receiver.runner.cleanup()
+    if plot_path is not None and rows:
+        plot(rows, plot_path)
+        print(f"plot: {plot_path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rates", default="50,100,200,500", help="offered rates, releases/s, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate is offered")
+    parser.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG; needs matplotlib)")
+    args = parser.parse_args()
+    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot))
+
+
+if __name__ == "__main__":
+    main()
