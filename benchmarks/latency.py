@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline_throughput import start_service, wait_until  # noqa: E402
+from harness import serve, start_service, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
-from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
+from schemas.streams import CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.ingest.identity import content_hash  # noqa: E402
 
@@ -65,10 +65,7 @@ class Receiver:
         return web.Response(status=204)
 
     async def start(self) -> str:
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/hook"
+        return await serve(self.runner) + "/hook"
 
 
 def percentile(values: list[float], q: float) -> float:

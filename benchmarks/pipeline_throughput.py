@@ -44,8 +44,10 @@ from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from schemas import ReleasePublished, ReleasePublishedEvent, decode_event  # noqa: E402
+from harness import serve, start_service, wait_until  # noqa: E402
+from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
 from services.classifier.core import classify  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
@@ -53,7 +55,6 @@ from services.ingest.identity import content_hash  # noqa: E402
 from services.notifier.matching import matching_commitments  # noqa: E402
 from services.notifier.store import load_file  # noqa: E402
 
-FASTSTREAM = str(Path(sys.executable).parent / "faststream")
 PREFIX = "bench:"
 BATCH = 100
 
@@ -155,10 +156,7 @@ class Receiver:
         return web.Response(status=204)
 
     async def start(self) -> str:
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        return await serve(self.runner)
 
 
 def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
@@ -167,22 +165,6 @@ def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
                              "raw", "--rate", "100", "--output", str(output)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start_service(app: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen([FASTSTREAM, "run", f"services.{app}.app:app"], env=env, cwd=ROOT,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-
-
-async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:
-    """Polls ``predicate`` until true; returns ``time.perf_counter()`` when it first was."""
-    deadline = time.perf_counter() + timeout
-    while not predicate():
-        if time.perf_counter() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        await asyncio.sleep(step)
-    return time.perf_counter()
 
 
 def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
@@ -286,7 +268,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None) ->
     print(f"  raw redis-py streams (XADD + XREADGROUP + XACK, batch {BATCH}){ceiling:>10,.0f} msg/s")
     print(f"  classify alone, one core{alone:>42,.0f} releases/s ({size_mb / classify_cpu:.2f} MB/s)")
     print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
-    print(f"\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
+    print("\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
           + f"; total {1000 * services_cpu / n:.2f}")
     print("Redis commands per release: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}")

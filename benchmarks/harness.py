@@ -1,0 +1,38 @@
+"""What the pipeline benchmarks share: services as processes, waiting, a loopback HTTP receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+FASTSTREAM = str(Path(sys.executable).parent / "faststream")
+
+
+def start_service(app: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen([FASTSTREAM, "run", f"services.{app}.app:app"], env=env, cwd=ROOT,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+
+
+async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:
+    """Polls ``predicate`` until true; returns ``time.perf_counter()`` when it first was."""
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        await asyncio.sleep(step)
+    return time.perf_counter()
+
+
+async def serve(runner: web.AppRunner) -> str:
+    """Start ``runner`` on a free loopback port; its base URL."""
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
