@@ -1,9 +1,10 @@
-"""The three services as separate processes (`faststream run services.<name>.app:app`),
-two classifier replicas in one consumer group, on one Redis."""
+"""The three services as separate processes (`faststream run services.<name>.app:app`), replicas
+sharing their consumer groups, on one Redis."""
 
 import asyncio
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -75,3 +76,56 @@ async def test_a_separate_service_with_a_write_api_will_not_start_without_a_toke
     lines = (tmp_path / "log.txt").read_text().strip().splitlines()
     assert lines[-1].startswith(f"pledgewatch {name}: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
     assert len(lines) == 1, lines
+
+
+async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplicate_effect(
+        tmp_path, redis_url, key_prefix, receiver):
+    """A backlog published before four replicas (two per group) start: each group's replicas split the work,
+    every release is classified once and every alert arrives once."""
+    from datetime import datetime, timezone
+
+    from schemas import ReleasePublished, ReleasePublishedEvent
+    from schemas.streams import ALERTS, RELEASES
+    from services.ingest.identity import content_hash
+
+    url, posts = receiver
+    subscriptions = tmp_path / "subscriptions.yaml"
+    subscriptions.write_text(f'subscriptions:\n  - {{id: all, channels: [{{webhook: {{url: "{url}"}}}}]}}\n')
+    client = aioredis.Redis.from_url(redis_url)
+    n = 300
+    for i in range(n):
+        title, body = f"Release {i}", f"The Home Office will invest £{i + 1}m in counter-terrorism policing."
+        release = ReleasePublished(release_id=f"r-{i}", version=1, url=f"https://example.org/{i}", title=title,
+                                   published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="test", body=body,
+                                   content_hash=content_hash(title, body))
+        event = ReleasePublishedEvent.wrap(release, id=f"r-{i}/v1", source="/test", time=datetime.now(timezone.utc),
+                                           subject=release.release_id)
+        await client.xadd(f"{key_prefix}{RELEASES}", {EVENT_FIELD: event.to_json()})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
+    env.update({"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HTTP_PORT": "0",
+                "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
+                "PLEDGEWATCH_API_TOKEN": "replicas-token-0123456789abcdef", "PLEDGEWATCH_LOG_LEVEL": "INFO"})
+    names = ["classifier-0", "classifier-1", "notifier-0", "notifier-1"]
+    procs = [await _start(name.split("-")[0], {**env, "PLEDGEWATCH_CONSUMER": name}, tmp_path / f"{name}.log")
+             for name in names]
+    try:
+        deadline = time.monotonic() + 60
+        while len(posts) < n and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # a duplicate would arrive now
+        ids = [post["headers"]["X-Pledgewatch-Alert-Id"] for post in posts]
+        assert len(ids) == n and len(set(ids)) == n, f"{len(ids)} alerts, {len(set(ids))} distinct"
+        assert await client.xlen(f"{key_prefix}{CLASSIFIED}") == n
+        assert await client.xlen(f"{key_prefix}{ALERTS}") == n
+        logs = {name: (tmp_path / f"{name}.log").read_text() for name in names}
+        classified = {name: len(re.findall(r"\bclassified r-\d+ v1: ", logs[name])) for name in names[:2]}
+        alerted = {name: logs[name].count(" alert(s) for ") for name in names[2:]}
+        assert sum(classified.values()) == n and all(classified.values()), classified  # both classifiers worked
+        assert sum(alerted.values()) == n and all(alerted.values()), alerted  # both notifiers worked
+    finally:
+        await client.aclose()
+        for proc in procs:
+            if proc.returncode is None:
+                proc.terminate()
+        for proc in procs:
+            await asyncio.wait_for(proc.wait(), timeout=20)
