@@ -37,6 +37,13 @@ def test_classifier_publishes_no_host_port_so_it_scales(compose):
     assert "ports" not in compose["services"]["classifier"]
 
 
+def test_notifier_publishes_a_range_of_host_ports_so_it_scales(compose):
+    (port,) = compose["services"]["notifier"]["ports"]
+    host = port.split(":")[1]
+    first, _, last = host.partition("-")
+    assert last and int(last) > int(first), port  # --scale notifier=2 needs a host port each
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
 def test_compose_file_validates_offline():
     env = {**os.environ, "PLEDGEWATCH_API_TOKEN": "compose-token-0123456789"}
