@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import redis
@@ -68,28 +68,38 @@ def corpus() -> list[dict]:
     return releases
 
 
-def events(n: int, base: list[dict]) -> list[tuple[ReleasePublished, bytes]]:
-    """``n`` releases, each with its own id and URL, cycling through ``base``; with their encoded events."""
+def events(n: int, base: list[dict], *, size: int = 1, recent: bool = False) -> list[tuple[ReleasePublished, bytes]]:
+    """``n`` releases, each with its own id and URL, cycling through ``base``; with their encoded events.
+    ``size``: each body that many times over; ``recent``: published yesterday, so that relative deadlines fall
+    in the future (and get reminders)."""
     out = []
     now = datetime.now(timezone.utc)
     for i in range(n):
         item = base[i % len(base)]
+        body = "\n\n".join([item["body"]] * size)
         release = ReleasePublished(
             release_id=f"bench-{i:06d}", version=1, url=f"https://example.org/releases/{i}", title=item["title"],
-            published_at=item["published_at"], source="bench", body=item["body"],
-            content_hash=content_hash(item["title"], item["body"]))
+            published_at=now - timedelta(days=1) if recent else item["published_at"], source="bench", body=body,
+            content_hash=content_hash(item["title"], body))
         event = ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v1", source="/bench", time=now,
                                            subject=release.release_id)
         out.append((release, event.to_json()))
     return out
 
 
-SUBSCRIPTIONS = """subscriptions:
-  - {{id: everything, reminders: [], channels: [{{webhook: {{url: "{hook}/everything"}}}}]}}
-  - {{id: ct-desk, filter: {{counter_terrorism: true}}, reminders: [], channels: [{{webhook: {{url: "{hook}/ct"}}}}]}}
-  - {{id: funding, filter: {{categories: [funding]}}, reminders: [], channels: [{{webhook: {{url: "{hook}/funding"}}}}]}}
-  - {{id: police, filter: {{keywords: [police]}}, reminders: [], channels: [{{webhook: {{url: "{hook}/police"}}}}]}}
+SUBSCRIPTION_SET = """  - {{id: everything{k}, reminders: {r}, channels: [{{webhook: {{url: "{hook}/everything"}}}}]}}
+  - {{id: ct-desk{k}, filter: {{counter_terrorism: true}}, reminders: {r}, channels: [{{webhook: {{url: "{hook}/ct"}}}}]}}
+  - {{id: funding{k}, filter: {{categories: [funding]}}, reminders: {r}, channels: [{{webhook: {{url: "{hook}/funding"}}}}]}}
+  - {{id: police{k}, filter: {{keywords: [police]}}, reminders: {r}, channels: [{{webhook: {{url: "{hook}/police"}}}}]}}
 """
+
+
+def subscriptions_yaml(hook: str, *, sets: int, reminders: int) -> str:
+    """``sets`` copies of four webhook subscribers (everything, counter-terrorism, funding, a keyword), each
+    reminded ``reminders`` times before a deadline (1 to ``reminders`` days)."""
+    offsets = "[" + ", ".join(f"P{d}D" for d in range(1, reminders + 1)) + "]"
+    return "subscriptions:\n" + "".join(SUBSCRIPTION_SET.format(hook=hook, k=f"-{k}" if k else "", r=offsets)
+                                        for k in range(sets))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -178,17 +188,18 @@ def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
     return g is not None and g["last-delivered-id"] == last and g["pending"] == 0
 
 
-async def run(n: int, classifiers: int, notifiers: int, profile: Path | None) -> None:
+async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *, size: int = 1,
+              subscriber_sets: int = 1, reminders: int = 0) -> None:
     base = corpus()
-    batch = events(n, base)
+    batch = events(n, base, size=size, recent=reminders > 0)
     size_mb = sum(len(r.body.encode()) for r, _ in batch) / 1e6
     print(f"{n} releases ({size_mb:.1f} MB of body text), {classifiers} classifier and {notifiers} notifier "
-          f"process(es), {os.cpu_count()} CPUs")
+          f"process(es), {4 * subscriber_sets} subscribers with {reminders} reminder(s) each, {os.cpu_count()} CPUs")
     receiver = Receiver()
     hook = await receiver.start()
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
         subscriptions = Path(tmp) / "subscriptions.yaml"
-        subscriptions.write_text(SUBSCRIPTIONS.format(hook=hook))
+        subscriptions.write_text(subscriptions_yaml(hook, sets=subscriber_sets, reminders=reminders))
         client = redis.Redis.from_url(redis_url)
         ceiling = raw_ceiling(client, [payload for _, payload in batch])
         classify_cpu, match_cpu = pure_work([r for r, _ in batch], subscriptions)
@@ -283,8 +294,13 @@ def main() -> None:
     parser.add_argument("--notifiers", type=int, default=1, help="notifier processes (one consumer group)")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="sample each service with py-spy during the timed run; collapsed stacks go to DIR")
+    parser.add_argument("--size", type=int, default=1, help="each release body that many times over")
+    parser.add_argument("--subscriber-sets", type=int, default=1, help="copies of the four subscribers")
+    parser.add_argument("--reminders", type=int, default=0,
+                        help="reminders per subscriber (releases are then dated yesterday, so deadlines lie ahead)")
     args = parser.parse_args()
-    asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile))
+    asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile, size=args.size,
+                    subscriber_sets=args.subscriber_sets, reminders=args.reminders))
 
 
 if __name__ == "__main__":
