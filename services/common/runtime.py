@@ -20,6 +20,7 @@ class RedisUnavailable(RuntimeError):
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
+POOL_WAIT_SECONDS = 30.0  # how long a command waits for a free connection before it fails
 
 
 def for_a_command(settings: Settings) -> Settings:
@@ -45,7 +46,11 @@ class Runtime:
         with the services, or loading its data after a restart). Past that, a one-line
         :class:`RedisUnavailable`."""
         url = self.settings.require_redis_url()
-        client = aioredis.Redis.from_url(url)
+        # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
+        # instead of failing with "too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=self.settings.redis_max_connections,
+                                                        timeout=POOL_WAIT_SECONDS)
+        client = aioredis.Redis(connection_pool=pool)
         try:
             await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)
         except BaseException:
@@ -58,6 +63,7 @@ class Runtime:
     async def close(self) -> None:
         if self._streams is not None:
             await self._streams.client.aclose()
+            await self._streams.client.connection_pool.disconnect()
             self._streams = None
 
     async def ping(self) -> None:

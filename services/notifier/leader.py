@@ -1,7 +1,7 @@
 """A Redis lease that lets exactly one replica run the reminder scheduler.
 
 ``SET key token NX PX ttl`` takes it; the holder renews it every third of the
-TTL (only while the token is still its own); a replica that dies stops renewing
+TTL on a task of its own (only while the token is still its own); a replica that dies stops renewing
 and another takes over when the lease runs out.
 """
 
@@ -57,28 +57,52 @@ class LeaderLock:
     async def run(self, *, on_elected: Hook, on_deposed: Hook, on_tick: Hook) -> None:
         """Hold or seek the lease forever; call the hooks as leadership changes.
 
-        A hook that raises is logged and the loop goes on: a failed ``on_elected`` (or
-        ``on_deposed``) is tried again at the next turn, a failed tick simply next time.
+        The lease is renewed (or sought) by a task of its own every third of the TTL, however long a hook
+        takes: a slow tick (a burst of due reminders, many digests) cannot let it run out. A hook that
+        raises is logged and the loop goes on: a failed ``on_elected`` (or ``on_deposed``) is tried again at
+        the next turn, a failed tick simply next time.
         """
+        changed = asyncio.Event()
+        keeping = asyncio.create_task(self._keep(changed), name=f"leader-lease-{self.token}")
         active = False  # on_elected has completed and on_deposed has not
+        try:
+            while True:
+                _raise_if_cancelled()
+                if keeping.done():
+                    keeping.result()  # the lease task never ends on its own: raise what ended it
+                changed.clear()
+                leading = self.is_leader
+                try:
+                    if leading and not active:
+                        log.info("%s now runs the reminder scheduler", self.token)
+                        await on_elected()
+                        active = True
+                    elif active and not leading:
+                        log.warning("%s lost the scheduler lock", self.token)
+                        await on_deposed()
+                        active = False
+                    if leading and active:
+                        await on_tick()
+                except Exception:
+                    log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
+                try:
+                    await asyncio.wait_for(changed.wait(), timeout=self.ttl / 3)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            keeping.cancel()
+            await asyncio.gather(keeping, return_exceptions=True)
+
+    async def _keep(self, changed: asyncio.Event) -> None:
+        """Renew the lease while held, try for it while not; ``changed`` is set when that flips."""
         while True:
             _raise_if_cancelled()
+            was = self.is_leader
             try:
-                leading = await self.try_acquire()
+                await self.try_acquire()
             except Exception as exc:  # Redis away: we cannot prove we still lead
                 log.warning("leader lock %s: %s", self.key, exc)
-                leading = self.is_leader = False
-            try:
-                if leading and not active:
-                    log.info("%s now runs the reminder scheduler", self.token)
-                    await on_elected()
-                    active = True
-                elif active and not leading:
-                    log.warning("%s lost the scheduler lock", self.token)
-                    await on_deposed()
-                    active = False
-                if leading and active:
-                    await on_tick()
-            except Exception:
-                log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
+                self.is_leader = False
+            if self.is_leader != was:
+                changed.set()
             await asyncio.sleep(self.ttl / 3)

@@ -74,6 +74,33 @@ async def test_leader_loop_survives_a_failing_hook_and_keeps_ticking(notifier):
         await asyncio.gather(task, return_exceptions=True)
 
 
+async def test_a_hook_slower_than_the_lease_does_not_lose_the_lease(notifier):
+    """The lease is renewed on its own task: a long tick (a burst of due reminders and digests) must not let
+    it run out and hand the scheduler to a second replica while the first still runs it."""
+    n = await notifier()
+    client, key = n.service.runtime.streams.client, n.service.runtime.streams.key("test-lock-slow")
+    first, second = LeaderLock(client, key, ttl=0.3, name="first"), LeaderLock(client, key, ttl=0.3, name="second")
+    ticks = []
+
+    async def slow_tick():
+        ticks.append(1)
+        await asyncio.sleep(1.0)
+
+    async def nothing():
+        pass
+
+    leading = asyncio.create_task(first.run(on_elected=nothing, on_deposed=nothing, on_tick=slow_tick))
+    try:
+        await wait_for(lambda: ticks, timeout=5, what="the first tick")
+        for _ in range(20):  # two seconds of a rival trying, while the first is inside its slow ticks
+            assert not await second.try_acquire(), "the lease ran out during a slow tick"
+            await asyncio.sleep(0.1)
+        assert first.is_leader
+    finally:
+        leading.cancel()
+        await asyncio.gather(leading, return_exceptions=True)
+
+
 async def test_a_dead_background_task_makes_the_health_check_fail(notifier):
     n = await notifier()
     await n.service.ping()
