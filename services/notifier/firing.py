@@ -44,6 +44,11 @@ class ReminderFiring:
         self.streams, self.scheduler, self.config, self.clock = streams, scheduler, config, clock
         self.subscription, self.record_alert, self.wake = subscription, record_alert, wake
 
+    async def planned_payload(self, reminder_id: str) -> str | None:
+        """The payload of a reminder still planned, or None (fired and recorded, or cancelled)."""
+        raw = await self.streams.client.hget(self.scheduler.planned_key, reminder_id)
+        return json.loads(raw)["payload"] if raw else None
+
     async def fire(self, payload: str, attempt: int) -> None:
         """A reminder job's ``attempt``-th firing. Recorded as firing first (recovered on the next
         election if the process dies before it is done); on failure re-scheduled with backoff, and

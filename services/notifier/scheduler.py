@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 from datetime import datetime, timezone
 from typing import Any
 
-from apscheduler.jobstores.base import JobLookupError
+from apscheduler.job import Job
 from apscheduler.jobstores.redis import RedisJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.util import datetime_to_utc_timestamp
 from redis.connection import parse_url
 
 from .reminders import ReminderJob
 
 log = logging.getLogger(__name__)
 
+BULK = 1000  # reminders written per transaction
 PLANNED = "notifier:reminders:planned"  # hash: reminder id -> {payload, attempt, fire_at} until it has fired
 
 # Running notifiers by key prefix: the job function finds its service here, since
@@ -36,12 +40,14 @@ PLANNED = "notifier:reminders:planned"  # hash: reminder id -> {payload, attempt
 _ACTIVE: dict[str, Any] = {}
 
 
-async def fire_reminder(prefix: str, payload: str, attempt: int = 1) -> None:
-    """The APScheduler job: hand a due reminder (its ``attempt``-th firing) to the running notifier of ``prefix``."""
+async def fire_reminder(prefix: str, reminder: str, attempt: int = 1) -> None:
+    """The APScheduler job: hand a due reminder (its ``attempt``-th firing) to the running notifier of ``prefix``.
+    ``reminder`` is its id, its payload being in the planned record (or, in a job stored by an older version,
+    the payload itself)."""
     service = _ACTIVE.get(prefix)
     if service is None:
         raise RuntimeError(f"no running notifier for prefix {prefix!r}")
-    await service.fire_reminder(payload, attempt)
+    await service.fire_reminder(reminder, attempt)
 
 
 class ReminderScheduler:
@@ -50,10 +56,10 @@ class ReminderScheduler:
         self.planned_key = f"{prefix}{PLANNED}"
         self.store = RedisJobStore(jobs_key=f"{prefix}notifier:reminders:jobs",
                                    run_times_key=f"{prefix}notifier:reminders:run_times", **parse_url(redis_url))
-        grace = int(misfire_grace_seconds) if misfire_grace_seconds else None
+        self.grace = int(misfire_grace_seconds) if misfire_grace_seconds else None
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": self.store}, timezone=timezone.utc,
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace})
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": self.grace})
 
     def start(self, service: Any) -> None:
         _ACTIVE[self.prefix] = service
@@ -78,27 +84,49 @@ class ReminderScheduler:
         self.store.redis.close()
 
     def schedule(self, reminder_id: str, fire_at: datetime, payload: str, attempt: int = 1) -> None:
-        """Add or move the job ``reminder_id`` to fire at ``fire_at``. The reminder is first recorded as
-        planned (``PLANNED``): APScheduler deletes the job when it submits it, and the record stays until
-        the firing is recorded as done, so a process killed in between loses nothing."""
-        self.store.redis.hset(self.planned_key, reminder_id, json.dumps(
-            {"payload": payload, "attempt": attempt, "fire_at": fire_at.isoformat()}))
-        self.scheduler.add_job(fire_reminder, trigger="date", run_date=fire_at, id=reminder_id,
-                               args=[self.prefix, payload, attempt], replace_existing=True, name=reminder_id)
+        """Add or move the job ``reminder_id`` to fire at ``fire_at``: see :meth:`apply`."""
+        self._write([(reminder_id, fire_at, payload, attempt)])
+        self.wakeup()
 
     def cancel(self, reminder_id: str) -> None:
-        self.store.redis.hdel(self.planned_key, reminder_id)
-        try:
-            self.scheduler.remove_job(reminder_id)
-        except JobLookupError:
-            pass
+        self.apply([], [reminder_id])
 
     def apply(self, schedule: list[ReminderJob], cancel: list[str]) -> None:
-        """Add (or move) every job of ``schedule`` and remove those in ``cancel``."""
-        for job in schedule:
-            self.schedule(job.reminder_id, job.fire_at, job.due.model_dump_json())
-        for reminder_id in cancel:
-            self.cancel(reminder_id)
+        """Add (or move) every job of ``schedule`` and remove those in ``cancel``, a thousand at a time in one
+        transaction each. A reminder is recorded as planned (``PLANNED``, with its payload) in the same
+        transaction that stores its job: APScheduler deletes the job when it submits it, and the record stays
+        until the firing is recorded as done, so a process killed in between loses nothing. The job itself
+        holds only the reminder's id."""
+        for i in range(0, len(schedule), BULK):
+            self._write([(job.reminder_id, job.fire_at, job.due.model_dump_json(), 1) for job in schedule[i:i + BULK]])
+        for i in range(0, len(cancel), BULK):
+            ids = cancel[i:i + BULK]
+            with self.store.redis.pipeline() as pipe:
+                pipe.hdel(self.planned_key, *ids)
+                pipe.hdel(self.store.jobs_key, *ids)
+                pipe.zrem(self.store.run_times_key, *ids)
+                pipe.execute()
+        if schedule or cancel:
+            self.wakeup()
+
+    def _write(self, entries: list[tuple[str, datetime, str, int]]) -> None:
+        """Store (reminder id, fire time, payload, attempt) entries: the planned records and the jobs, in the
+        job store's own format (what ``add_job(..., replace_existing=True)`` writes, without a round trip
+        per job)."""
+        planned, states, run_times = {}, {}, {}
+        for reminder_id, fire_at, payload, attempt in entries:
+            planned[reminder_id] = json.dumps({"payload": payload, "attempt": attempt, "fire_at": fire_at.isoformat()})
+            trigger = DateTrigger(run_date=fire_at, timezone=timezone.utc)
+            job = Job(self.scheduler, id=reminder_id, func=fire_reminder, args=(self.prefix, reminder_id, attempt),
+                      kwargs={}, trigger=trigger, executor="default", name="fire_reminder",
+                      misfire_grace_time=self.grace, coalesce=True, max_instances=1, next_run_time=trigger.run_date)
+            states[reminder_id] = pickle.dumps(job.__getstate__(), self.store.pickle_protocol)
+            run_times[reminder_id] = datetime_to_utc_timestamp(trigger.run_date)
+        with self.store.redis.pipeline() as pipe:
+            pipe.hset(self.planned_key, mapping=planned)
+            pipe.hset(self.store.jobs_key, mapping=states)
+            pipe.zadd(self.store.run_times_key, run_times)
+            pipe.execute()
 
     def has_job(self, reminder_id: str) -> bool:
         return self.store.lookup_job(reminder_id) is not None

@@ -292,10 +292,15 @@ class NotifierService:
         return len(jobs)
 
     # --- reminders ------------------------------------------------------------------------
-    async def fire_reminder(self, payload: str, attempt: int) -> None:
-        """The reminder job ``payload`` fires (its ``attempt``-th time); see :class:`ReminderFiring`."""
+    async def fire_reminder(self, reminder: str, attempt: int) -> None:
+        """The reminder job for ``reminder`` (its id, or its payload in a job stored by an older version) fires,
+        its ``attempt``-th time; see :class:`ReminderFiring`."""
         if self.firing is None:
             raise RuntimeError("notifier: not started")
+        payload = reminder if reminder.startswith("{") else await self.firing.planned_payload(reminder)
+        if payload is None:
+            log.info("reminder %s is no longer planned (fired or cancelled)", reminder)
+            return
         await self.firing.fire(payload, attempt)
 
     # --- leadership: scheduler and digests --------------------------------------------------

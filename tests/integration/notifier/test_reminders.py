@@ -2,13 +2,16 @@
 
 import asyncio
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
 from samples import dated, release
 from schemas import decode_event
 from schemas.streams import EVENT_FIELD, REMINDERS
+from services.notifier.planning import release_ref
+from services.notifier.reminders import reminder_jobs
+from services.notifier.scheduler import fire_reminder
 
 from notifier_harness import desk_reminded_soon, fast_config, handled, wait_for
 
@@ -81,3 +84,48 @@ async def test_past_deadline_is_reported_once_inside_the_new_alert_and_never_sch
     assert n.service.reminders.jobs() == []
 
 
+
+
+async def test_a_reminders_job_holds_its_id_only_and_its_payload_is_planned_beside_it(notifier, write_yaml,
+                                                                                      publish_classified):
+    """Small jobs: the payload is stored once, in the planned record written with the job."""
+    path = write_yaml("subscriptions: [{id: desk, reminders: [P1D, P7D], channels: [console]}]")
+    n = await notifier(subscriptions=path, run_scheduler=False)
+    due = datetime.now(timezone.utc).date() + timedelta(days=30)
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    await wait_for(lambda: len(n.service.reminders.jobs()) == 2, what="two reminder jobs")
+    scheduler = n.service.reminders
+    planned = scheduler.planned()
+    for reminder_id, _ in scheduler.jobs():
+        job = scheduler.store.lookup_job(reminder_id)
+        assert job.args == (scheduler.prefix, reminder_id, 1)
+        assert json.loads(planned[reminder_id]["payload"])["reminder_id"] == reminder_id
+
+
+async def test_a_job_stored_with_its_payload_by_an_older_version_still_fires_once(notifier, receiver, write_yaml):
+    path, due, offset, fire_at = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=1.5)
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=path)
+    await wait_for(lambda: n.service.leader.is_leader, what="leadership")
+    ref = release_ref(release(dated("c-dated", due)))
+    (job,) = reminder_jobs("desk", [offset], ref, [dated("c-dated", due)], now=datetime.now(timezone.utc),
+                           remind_at=time(0, 0))
+    scheduler, payload = n.service.reminders, job.due.model_dump_json()
+    # What the previous version stored: the payload in the job's arguments, and a planned record.
+    scheduler.store.redis.hset(scheduler.planned_key, job.reminder_id, json.dumps(
+        {"payload": payload, "attempt": 1, "fire_at": job.fire_at.isoformat()}))
+    scheduler.scheduler.add_job(fire_reminder, trigger="date", run_date=job.fire_at, id=job.reminder_id,
+                                args=[scheduler.prefix, payload, 1], replace_existing=True, name=job.reminder_id)
+    reminded = await wait_for(lambda: [h for h in receiver.hits("hook")
+                                       if json.loads(h[2])["data"]["kind"] == "reminder"], what="the reminder")
+    await asyncio.sleep(1.0)
+    assert len(reminded) == 1 and json.loads(reminded[0][2])["data"]["reminder"]["offset"] == offset
+    assert scheduler.planned() == {}
+
+
+async def test_a_job_whose_reminder_was_cancelled_meanwhile_sends_nothing(notifier, receiver, write_yaml):
+    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=1.0)
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=path)
+    await wait_for(lambda: n.service.leader.is_leader, what="leadership")
+    await n.service.fire_reminder("rem-no-longer-planned", 1)  # as APScheduler would call it
+    await asyncio.sleep(0.3)
+    assert receiver.hits("hook") == []
