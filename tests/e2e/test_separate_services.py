@@ -80,7 +80,7 @@ async def test_a_separate_service_with_a_write_api_will_not_start_without_a_toke
 
 async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplicate_effect(
         tmp_path, redis_url, key_prefix, receiver):
-    """A backlog published before four replicas (two per group) start: each group's replicas split the work,
+    """300 releases published at once to four replicas (two per group): each group's replicas split the work,
     every release is classified once and every alert arrives once."""
     from datetime import datetime, timezone
 
@@ -92,15 +92,6 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
     subscriptions = tmp_path / "subscriptions.yaml"
     subscriptions.write_text(f'subscriptions:\n  - {{id: all, channels: [{{webhook: {{url: "{url}"}}}}]}}\n')
     client = aioredis.Redis.from_url(redis_url)
-    n = 300
-    for i in range(n):
-        title, body = f"Release {i}", f"The Home Office will invest £{i + 1}m in counter-terrorism policing."
-        release = ReleasePublished(release_id=f"r-{i}", version=1, url=f"https://example.org/{i}", title=title,
-                                   published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="test", body=body,
-                                   content_hash=content_hash(title, body))
-        event = ReleasePublishedEvent.wrap(release, id=f"r-{i}/v1", source="/test", time=datetime.now(timezone.utc),
-                                           subject=release.release_id)
-        await client.xadd(f"{key_prefix}{RELEASES}", {EVENT_FIELD: event.to_json()})
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
     env.update({"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HTTP_PORT": "0",
                 "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
@@ -108,7 +99,22 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
     names = ["classifier-0", "classifier-1", "notifier-0", "notifier-1"]
     procs = [await _start(name.split("-")[0], {**env, "PLEDGEWATCH_CONSUMER": name}, tmp_path / f"{name}.log")
              for name in names]
+    n = 300
+
     try:
+        deadline = time.monotonic() + 60  # every replica reading before the backlog arrives, however slow its start
+        while time.monotonic() < deadline and not all(  # HTTP starts once the broker's subscribers run
+                "HTTP on http" in (tmp_path / f"{name}.log").read_text() for name in names):
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+        for i in range(n):
+            title, body = f"Release {i}", f"The Home Office will invest £{i + 1}m in counter-terrorism policing."
+            release = ReleasePublished(release_id=f"r-{i}", version=1, url=f"https://example.org/{i}", title=title,
+                                       published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="test",
+                                       body=body, content_hash=content_hash(title, body))
+            event = ReleasePublishedEvent.wrap(release, id=f"r-{i}/v1", source="/test",
+                                               time=datetime.now(timezone.utc), subject=release.release_id)
+            await client.xadd(f"{key_prefix}{RELEASES}", {EVENT_FIELD: event.to_json()})
         deadline = time.monotonic() + 60
         while len(posts) < n and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
