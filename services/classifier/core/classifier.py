@@ -21,7 +21,7 @@ from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.3.0"
+CLASSIFIER_VERSION = "rules+model-0.4.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
