@@ -108,6 +108,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def max_rss_mb(pid: int) -> float:
+    """Peak resident memory of process ``pid`` so far, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def command_calls(client: redis.Redis) -> Counter[str]:
     """Calls of each Redis command so far (INFO commandstats)."""
     return Counter({name.removeprefix("cmdstat_"): stats["calls"]
@@ -250,6 +258,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             delivered_at = receiver.last
             cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
             calls = command_calls(client) - calls_before
+            peak_rss = {name: max_rss_mb(p.pid) for name, p in procs.items()}
             for spy in spies:
                 spy.send_signal(signal.SIGINT)
                 spy.wait(timeout=30)
@@ -281,6 +290,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
     print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
     print("\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
           + f"; total {1000 * services_cpu / n:.2f}")
+    print("peak RSS (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(peak_rss.items())))
     print("Redis commands per release: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}")
     print(f"  the pure work (classify + match) {1000 * pure / n:.2f} ms; messaging, framework and Redis "

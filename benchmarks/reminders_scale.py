@@ -1,13 +1,18 @@
-"""Reminders at scale: schedule many, and the bytes each takes in Redis.
+"""Reminders at scale: schedule many, the bytes each takes in Redis, and many falling due at one second.
 
-    .venv/bin/python benchmarks/reminders_scale.py [--reminders 100000] [--batch 1000]
+    .venv/bin/python benchmarks/reminders_scale.py [--reminders 100000] [--batch 1000] [--at-once 1000]
 
 Builds real reminder jobs (``reminder_jobs`` for a release with a dated commitment, one subscriber per
 reminder, offsets of one to thirty days) and schedules them through the notifier's ``ReminderScheduler.apply``
 on an embedded Redis (AOF, appendfsync everysec), ``--batch`` at a time, as the notifier schedules a read's
 releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (the
 APScheduler job store and the planned record together, from ``MEMORY USAGE`` of their keys). Then it cancels
-them all and prints that time. Nothing is asserted.
+them all and prints that time.
+
+Then ``--at-once`` reminders, each for its own commitment, are scheduled to fall due at the same second, a few
+seconds ahead, with a running notifier (leader, delivery worker) and one webhook subscriber on a loopback
+receiver; it prints how long after that second they arrived (p50, p99, max) and how many within one second.
+Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ import asyncio
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from schemas import Commitment, DateDeadline  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
@@ -34,8 +40,9 @@ from services.notifier.scheduler import ReminderScheduler  # noqa: E402
 PREFIX = "bench:"
 
 
-def sample_jobs(n: int) -> list:
-    """``n`` reminder jobs: subscribers ``s0``..., each reminded once, 1 to 30 days before a deadline a year on."""
+def sample_jobs(n: int, subscriber: str | None = None) -> list:
+    """``n`` reminder jobs, 1 to 30 days before a deadline a year on: subscribers ``s0``... each reminded
+    once, or (``subscriber``) one subscriber reminded a day before each of ``n`` commitments."""
     from schemas import ReleaseClassified
 
     now = datetime.now(timezone.utc)
@@ -50,17 +57,70 @@ def sample_jobs(n: int) -> list:
         "published_at": now.isoformat(), "source": "bench", "classifier_version": "bench",
         "is_counter_terrorism": True, "counter_terrorism_score": 0.9, "commitments": [commitment.model_dump(mode="json")]})
     ref = release_ref(release)
+    if subscriber is not None:
+        return reminder_jobs(subscriber, ["P1D"], ref, [commitment.model_copy(update={"id": f"c-{i:08d}"})
+                                                        for i in range(n)], now=now)
     jobs = []
     for i in range(n):
         jobs += reminder_jobs(f"s{i}", [f"P{i % 30 + 1}D"], ref, [commitment], now=now)
     return jobs
 
 
+async def fire_at_once(redis_url: str, tmp: Path, count: int) -> None:
+    """``count`` reminders due at one second through a running notifier to a loopback webhook: arrival delays."""
+    import json
+    from dataclasses import replace
+
+    from aiohttp import web
+
+    from harness import serve
+    from services.common.settings import Settings
+    from services.notifier.service import NotifierService
+
+    arrived: list[float] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        if json.loads(await request.read())["data"]["kind"] == "reminder":
+            arrived.append(time.time())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None)
+    url = await serve(runner) + "/hook"
+    subscriptions = tmp / "subscriptions.yaml"
+    subscriptions.write_text(f'subscriptions:\n  - {{id: desk, reminders: [P1D], channels: [{{webhook: {{url: "{url}"}}}}]}}\n')
+    settings = Settings(redis_url=redis_url, prefix="fire:", subscriptions=subscriptions, http_port=0,
+                        allow_private_targets=["127.0.0.0/8"], api_token="x" * 32, consumer="bench")
+    service = NotifierService(settings)
+    await service.start()
+    await service.started()
+    try:
+        while not service.leader.is_leader:
+            await asyncio.sleep(0.05)
+        due_at = datetime.fromtimestamp(int(time.time()) + 4, timezone.utc)
+        jobs = [replace(job, fire_at=due_at) for job in sample_jobs(count, subscriber="desk")]
+        await asyncio.to_thread(service.reminders.apply, jobs, [])
+        deadline = due_at.timestamp() + 60
+        while len(arrived) < count and time.time() < deadline:
+            await asyncio.sleep(0.05)
+    finally:
+        await service.stop()
+        await runner.cleanup()
+    late = sorted(t - due_at.timestamp() for t in arrived)
+    if not late:
+        print(f"{count:,} due at one second: none arrived")
+        return
+    p = lambda q: late[min(len(late) - 1, round(q * len(late)) - 1)]  # noqa: E731
+    print(f"{count:,} due at one second: {len(late):,} arrived; after the due second p50 {p(0.5):.2f} s, "
+          f"p99 {p(0.99):.2f} s, max {late[-1]:.2f} s; {sum(d <= 1.0 for d in late):,} within 1 s")
+
+
 def memory(client: redis.Redis, keys: list[str]) -> int:
     return sum(client.memory_usage(key, samples=0) or 0 for key in keys)
 
 
-async def run(reminders: int, batch: int) -> None:
+async def run(reminders: int, batch: int, at_once: int) -> None:
     jobs = sample_jobs(reminders)
     print(f"{len(jobs):,} reminders, {batch} per call")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
@@ -84,14 +144,17 @@ async def run(reminders: int, batch: int) -> None:
         print(f"cancelled them in {time.perf_counter() - start:.2f} s; {client.hlen(scheduler.store.jobs_key)} left")
         scheduler.shutdown()
         client.close()
+        if at_once:
+            await fire_at_once(redis_url, Path(tmp), at_once)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000, help="reminders per apply() call")
+    parser.add_argument("--at-once", type=int, default=1000, help="reminders falling due at one second (0: skip)")
     args = parser.parse_args()
-    asyncio.run(run(args.reminders, args.batch))
+    asyncio.run(run(args.reminders, args.batch, args.at_once))
 
 
 if __name__ == "__main__":
