@@ -79,7 +79,7 @@ class StreamConsumer:
 
     async def _undecoded(self, raw: Any, _framework_parser: Any) -> RedisBatchStreamMessage:
         """The batch as read, its entries left as bytes: each is decoded, and a bad one dead-lettered alone, by
-        :meth:`_consume`. (The framework's batch parser decodes every entry up front, so one entry that is not
+        :meth:`_decode`. (The framework's batch parser decodes every entry up front, so one entry that is not
         UTF-8 would fail the whole batch, and each entry would be parsed twice.)"""
         return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group)
 

@@ -6,8 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from .auth import ApiAuth, auth_middleware
 
@@ -62,11 +61,11 @@ class HttpServer:
 
 @web.middleware
 async def redis_unavailable(request: web.Request, handler) -> web.StreamResponse:
-    """503 with the reason and Retry-After, on every route, while Redis cannot be reached: a client should
-    retry later, not read a 500 as a bug in what it sent."""
+    """503 with the reason and Retry-After, on every route, while Redis cannot be reached or cannot take
+    writes: a client should retry later, not read a 500 as a bug in what it sent."""
     try:
         return await handler(request)
-    except (RedisConnectionError, RedisTimeoutError) as exc:
+    except RedisError as exc:  # down, loading, read-only in a failover, out of memory: the server's state
         log.warning("%s %s: Redis unavailable: %s", request.method, request.path, exc)
         return web.json_response(
             {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},

@@ -142,4 +142,6 @@ def guarded_session(policy: TargetPolicy, *, timeout: aiohttp.ClientTimeout, lim
     """An aiohttp session whose every connection is checked by ``policy`` (IP-literal URLs are not
     resolved: check them with :meth:`TargetPolicy.url_refusal` before the request)."""
     connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), limit=limit, limit_per_host=limit_per_host)
-    return aiohttp.ClientSession(timeout=timeout, connector=connector)
+    # No cookie jar: the session is shared by every subscriber's webhooks, and a cookie one endpoint sets
+    # must never travel to another's.
+    return aiohttp.ClientSession(timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar())

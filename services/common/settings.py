@@ -44,8 +44,9 @@ class Settings(BaseSettings):
     claim_idle_ms: int = Field(default=30_000, gt=0, description="Reclaim entries pending this long.")
     max_deliveries: int = Field(default=5, ge=1, description="Dead-letter an entry delivered more often.")
     redis_max_connections: int = Field(
-        default=100, ge=2, le=10_000,
-        description="Connections a service opens to Redis at most; past it, a command waits for a free one.")
+        default=100, ge=8, le=10_000,
+        description="Connections each service's command pool opens to Redis at most; past it, a command waits "
+                    "for a free one. At least 8: a transaction holds one connection while it reads on another.")
     read_count: int = Field(default=16, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")

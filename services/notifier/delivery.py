@@ -6,8 +6,8 @@ endpoint never holds up the others. Jobs are only claimed for a destination with
 free slot, and never more than ``delivery_max_inflight`` at once, so a hanging
 endpoint with a backlog holds its own slots and nothing else. Every attempt is audited on the deliveries
 stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
-A job is marked done the moment its send succeeds, before anything else, and is
-never sent again once marked.
+A job is marked done by the first write after its send succeeds (the transaction
+that records the delivery), and is never sent again once marked.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .subscriptions import Subscription
 log = logging.getLogger(__name__)
 
 MAX_CACHED_CHANNELS = 4096
+MIN_POLL_GAP_SECONDS = 0.005
 
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
@@ -80,6 +81,9 @@ class DeliveryWorker:
                 log.exception("delivery poll failed; retrying")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.delivery_poll_seconds)
+                # Woken (new jobs, a freed slot): a short pause gathers the wake-ups of sends finishing
+                # together into one claim, so a blocked backlog cannot make the worker poll without pause.
+                await asyncio.sleep(MIN_POLL_GAP_SECONDS)
             except asyncio.TimeoutError:
                 pass
 
@@ -92,7 +96,7 @@ class DeliveryWorker:
         free = self.config.delivery_max_inflight - len(self._inflight)
         for job_id, dest, job in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots,
                                                          busy=busy):
-            if job_id in self._inflight:
+            if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                 continue
             self._busy[dest] = self._busy.get(dest, 0) + 1
             task = asyncio.create_task(self._deliver(job, dest))

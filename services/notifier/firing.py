@@ -37,6 +37,15 @@ log = logging.getLogger(__name__)
 FIRING = "notifier:reminders:firing"  # hash: reminder id -> {payload, attempt} while it fires
 
 
+# KEYS: the planned hash. ARGV: the reminder id, the payload that fired. Removes the record only if it is
+# still that payload.
+_FORGET_PLANNED = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw and cjson.decode(raw)['payload'] == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+"""
+
+
 class ReminderFiring:
     def __init__(self, streams: Streams, scheduler: ReminderScheduler, config: NotifierConfig, *,
                  clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
@@ -44,10 +53,13 @@ class ReminderFiring:
         self.streams, self.scheduler, self.config, self.clock = streams, scheduler, config, clock
         self.subscription, self.record_alert, self.wake = subscription, record_alert, wake
 
-    async def planned_payload(self, reminder_id: str) -> str | None:
-        """The payload of a reminder still planned, or None (fired and recorded, or cancelled)."""
+    async def planned(self, reminder_id: str) -> tuple[str, datetime] | None:
+        """(payload, fire time) of a reminder still planned, or None (fired and recorded, or cancelled)."""
         raw = await self.streams.client.hget(self.scheduler.planned_key, reminder_id)
-        return json.loads(raw)["payload"] if raw else None
+        if not raw:
+            return None
+        record = json.loads(raw)
+        return record["payload"], datetime.fromisoformat(record["fire_at"])
 
     async def fire(self, payload: str, attempt: int) -> None:
         """A reminder job's ``attempt``-th firing. Recorded as firing first (recovered on the next
@@ -78,7 +90,7 @@ class ReminderFiring:
                                            group=NOTIFIER_GROUP, deliveries=attempt)
         async with streams.client.pipeline(transaction=True) as pipe:
             streams.add(pipe, streams.key(DEAD_LETTERS), letter)
-            self._forget(pipe, due.reminder_id)
+            self._forget(pipe, due.reminder_id, payload)
             await pipe.execute()
         log.error("dead letter: %s", reason)
 
@@ -91,7 +103,7 @@ class ReminderFiring:
         if sub is None or skip is not None:
             log.info("reminder %s dropped: %s", planned.reminder_id, skip)
             async with streams.client.pipeline(transaction=True) as pipe:
-                self._forget(pipe, planned.reminder_id)
+                self._forget(pipe, planned.reminder_id, payload)
                 await pipe.execute()
             return
         alert, due = reminder_alert(planned, now=now)
@@ -103,12 +115,12 @@ class ReminderFiring:
             if await pipe.exists(fired_key):
                 log.info("reminder %s already fired", planned.reminder_id)
                 pipe.multi()
-                self._forget(pipe, planned.reminder_id)
+                self._forget(pipe, planned.reminder_id, payload)
                 await pipe.execute()
                 return
             pipe.multi()
             pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
-            self._forget(pipe, planned.reminder_id)
+            self._forget(pipe, planned.reminder_id, payload)
             streams.add(pipe, streams.key(REMINDERS), event)
             queued = self.record_alert(pipe, sub, alert, now=now)
             await pipe.execute()
@@ -117,10 +129,11 @@ class ReminderFiring:
         if queued:
             self.wake()
 
-    def _forget(self, pipe, reminder_id: str) -> None:  # type: ignore[no-untyped-def]
-        """Queue on ``pipe`` the end of a reminder's records: no longer firing, no longer planned."""
+    def _forget(self, pipe, reminder_id: str, payload: str) -> None:  # type: ignore[no-untyped-def]
+        """Queue on ``pipe`` the end of a reminder's records: no longer firing, and no longer planned unless
+        it was planned again meanwhile (a new version moved its date: same id, another payload, a new job)."""
         pipe.hdel(self.streams.key(FIRING), reminder_id)
-        pipe.hdel(self.scheduler.planned_key, reminder_id)
+        pipe.eval(_FORGET_PLANNED, 1, self.scheduler.planned_key, reminder_id, payload)
 
     async def recover(self) -> int:
         """Re-schedule, now, each reminder recorded as firing whose job is gone (its process died

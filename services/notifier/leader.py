@@ -81,7 +81,7 @@ class LeaderLock:
                         log.warning("%s lost the scheduler lock", self.token)
                         await on_deposed()
                         active = False
-                    if leading and active:
+                    if active and self.is_leader:  # still leading now, after a hook that may have been slow
                         await on_tick()
                 except Exception:
                     log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
@@ -92,6 +92,11 @@ class LeaderLock:
         finally:
             keeping.cancel()
             await asyncio.gather(keeping, return_exceptions=True)
+            if active:  # stopped or failed while leading: stop the scheduler before the lease passes on
+                try:
+                    await on_deposed()
+                except Exception:
+                    log.exception("leader %s: stepping down failed", self.token)
 
     async def _keep(self, changed: asyncio.Event) -> None:
         """Renew the lease while held, try for it while not; ``changed`` is set when that flips."""

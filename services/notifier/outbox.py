@@ -35,10 +35,11 @@ _CLAIM = """
 local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
 local job_prefix, done_prefix = ARGV[5], ARGV[6]
 for i = 7, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local claimed, offset = {}, 0
-while wanted > 0 and offset < 2000 do
+local claimed, offset, seen = {}, 0, 0
+while wanted > 0 and seen < 2000 do
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 200)
   if #due == 0 then break end
+  seen = seen + #due
   local dests = redis.call('HMGET', KEYS[2], unpack(due))
   for i, id in ipairs(due) do
     local d = dests[i] or '?'

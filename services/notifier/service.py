@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from aiohttp import web
 from faststream.redis import RedisBroker
@@ -45,6 +45,9 @@ from .subscriptions import Subscription
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+STALE_FIRING = timedelta(seconds=5)  # a job firing this long before its planned time was re-planned later
 
 
 def _utc_now() -> datetime:
@@ -297,10 +300,17 @@ class NotifierService:
         its ``attempt``-th time; see :class:`ReminderFiring`."""
         if self.firing is None:
             raise RuntimeError("notifier: not started")
-        payload = reminder if reminder.startswith("{") else await self.firing.planned_payload(reminder)
-        if payload is None:
-            log.info("reminder %s is no longer planned (fired or cancelled)", reminder)
-            return
+        if reminder.startswith("{"):
+            payload = reminder
+        else:
+            planned = await self.firing.planned(reminder)
+            if planned is None:
+                log.info("reminder %s is no longer planned (fired or cancelled)", reminder)
+                return
+            payload, fire_at = planned
+            if fire_at > self.clock() + STALE_FIRING:
+                log.info("reminder %s was planned again for %s; this firing is stale", reminder, fire_at.isoformat())
+                return
         await self.firing.fire(payload, attempt)
 
     # --- leadership: scheduler and digests --------------------------------------------------

@@ -114,7 +114,7 @@ class Running:
 
 class Receiver:
     """A real HTTP server on 127.0.0.1: /hook answers 200, /hang (and /hang<anything>) never answers,
-    /fail answers 500, /gone answers 404."""
+    /fail answers 500, /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
 
     def __init__(self):
         self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
@@ -131,7 +131,8 @@ class Receiver:
         if path.startswith("hang"):
             await self.release_hang.wait()
         self.requests.append((path, dict(request.headers), body, loop.time()))
-        return web.Response(status={"fail": 500, "gone": 404}.get(path, 200))
+        cookie = {"Set-Cookie": f"session=secret-of-{path}"} if path.startswith("cookie") else None
+        return web.Response(status={"fail": 500, "gone": 404}.get(path, 200), headers=cookie)
 
     def hits(self, path: str) -> list:
         return [r for r in self.requests if r[0] == path]

@@ -160,3 +160,19 @@ async def test_a_finished_send_frees_its_slot_for_the_next_job_at_once_not_at_th
     # One send at a time to the endpoint and a poll every 30 s: only waking on each finished send gets all
     # five there within the timeout.
     await wait_for(lambda: len(receiver.hits("hook")) == 5, timeout=10, what="all five, one after another")
+
+
+async def test_a_cookie_one_webhook_sets_never_reaches_another(notifier, receiver, write_yaml, publish_classified):
+    """Webhooks share one HTTP session: it must keep no cookies, or one subscriber's endpoint could read
+    what another's set."""
+    base = f"http://localhost:{receiver.port}"  # a host name: a cookie jar takes no cookie from an IP address
+    path = write_yaml(f"""
+subscriptions:
+  - {{id: a-desk, channels: [{{webhook: {{url: "{base}/cookie-a"}}}}]}}
+  - {{id: b-desk, channels: [{{webhook: {{url: "{base}/cookie-b"}}}}]}}
+""")
+    n = await notifier(config=fast_config(destination_concurrency=1), subscriptions=path)
+    for i in range(3):
+        await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
+    await wait_for(lambda: len(receiver.requests) == 6, what="three alerts to each endpoint")
+    assert [headers.get("Cookie") for _, headers, _, _ in receiver.requests] == [None] * 6

@@ -122,10 +122,47 @@ async def test_a_job_stored_with_its_payload_by_an_older_version_still_fires_onc
     assert scheduler.planned() == {}
 
 
-async def test_a_job_whose_reminder_was_cancelled_meanwhile_sends_nothing(notifier, receiver, write_yaml):
-    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=1.0)
+async def _desk_with_two_plans(notifier, write_yaml, receiver):
+    """A leader notifier, subscriber "desk" reminded a day before, and two plans of one reminder (same
+    commitment id, so same reminder id): due in 5 days, then moved to 9 days by a new version."""
+    path = write_yaml(f'subscriptions: [{{id: desk, reminders: [P1D], channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
     n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=path)
     await wait_for(lambda: n.service.leader.is_leader, what="leadership")
-    await n.service.fire_reminder("rem-no-longer-planned", 1)  # as APScheduler would call it
+    today, now = datetime.now(timezone.utc).date(), datetime.now(timezone.utc)
+    plans = []
+    for days, version in ((5, 1), (9, 2)):
+        commitment = dated("c-moved", today + timedelta(days=days))
+        (job,) = reminder_jobs("desk", ["P1D"], release_ref(release(commitment, version=version)), [commitment],
+                               now=now, remind_at=time(0, 0))
+        plans.append(job)
+    assert plans[0].reminder_id == plans[1].reminder_id
+    return n, plans
+
+
+async def test_the_firing_of_an_old_plan_does_not_forget_the_new_one(notifier, receiver, write_yaml):
+    """A new version moves a reminder while its old plan is firing: the old firing must not erase the new
+    plan's record, which is all the new job has (it holds only the reminder's id)."""
+    n, (old, new) = await _desk_with_two_plans(notifier, write_yaml, receiver)
+    scheduler = n.service.reminders
+    await asyncio.to_thread(scheduler.apply, [new], [])  # re-planned while the old one fires
+    await n.service.firing.on_reminder_due(old.due.model_dump_json())  # the old plan's firing ends
+    assert json.loads(scheduler.planned()[new.reminder_id]["payload"]) == json.loads(new.due.model_dump_json())
+    assert scheduler.has_job(new.reminder_id)
+
+
+async def test_a_job_firing_long_before_its_plan_is_stale_and_sends_nothing(notifier, receiver, write_yaml):
+    n, (_, new) = await _desk_with_two_plans(notifier, write_yaml, receiver)
+    await asyncio.to_thread(n.service.reminders.apply, [new], [])
+    await n.service.fire_reminder(new.reminder_id, 1)  # as if the old plan's job fired now, after the move
+    await asyncio.sleep(0.3)
+    assert receiver.hits("hook") == []
+    assert new.reminder_id in n.service.reminders.planned()
+
+
+async def test_a_cancelled_reminders_job_sends_nothing(notifier, receiver, write_yaml):
+    n, (old, _) = await _desk_with_two_plans(notifier, write_yaml, receiver)
+    await asyncio.to_thread(n.service.reminders.apply, [old], [])
+    await asyncio.to_thread(n.service.reminders.apply, [], [old.reminder_id])
+    await n.service.fire_reminder(old.reminder_id, 1)  # as APScheduler would, had it already submitted it
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == []
