@@ -97,10 +97,10 @@ class OnceCommit:
     ttl_seconds: int | None = None
 
 
-def _once_arguments(entry: Entry | None, publish: list[tuple[str, CloudEvent]], set_keys: dict[str, str],
-                    ttl_seconds: int | None, once_key: str) -> tuple[list[str], list[Any]]:
+def _once_arguments(entry: Entry | None, publish: list[tuple[str, CloudEvent]], ttl_seconds: int | None,
+                    once_key: str) -> tuple[list[str], list[Any]]:
     """KEYS and ARGV of ``_COMMIT_ONCE``."""
-    set_keys = {once_key: "1", **set_keys}
+    set_keys = {once_key: "1"}
     keys = [once_key, entry.stream if entry else "", *set_keys, *(stream for stream, _ in publish)]
     args = [len(set_keys), ttl_seconds or 0, entry.group if entry else "", entry.entry_id if entry else "",
             EVENT_FIELD, *set_keys.values(), *(event.to_json() for _, event in publish)]
@@ -141,40 +141,25 @@ class Streams:
         entry_id = await self.add(self.client, stream, event)
         return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
 
-    async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = (),
-                     *, set_keys: Mapping[str, str] | None = None, ttl_seconds: int | None = None,
-                     unless_exists: str | None = None) -> bool:
-        """Publish events, set idempotency keys and XACK ``entry``, atomically.
-
-        With ``unless_exists``, the work is done once: when that key exists the events are not published
-        and the keys not set, but ``entry`` is still acknowledged; otherwise the key is set with the rest.
-        The check and the writes run in one script, so two deliveries of the same entry racing each other
-        publish once. Returns whether the events were published."""
-        if unless_exists is not None:
-            return await self._commit_once(entry, list(publish), dict(set_keys or {}), ttl_seconds, unless_exists)
+    async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = ()) -> None:
+        """Publish events and XACK ``entry``, atomically. (Work to be done once per entry, however often it
+        is delivered: :meth:`commit_once_many`.)"""
         async with self.client.pipeline(transaction=True) as pipe:
             for stream, event in publish:
                 self.add(pipe, stream, event)
-            for key, value in (set_keys or {}).items():
-                pipe.set(key, value, ex=ttl_seconds)
             if entry is not None:
                 pipe.xack(entry.stream, entry.group, entry.entry_id)
             await pipe.execute()
-        return True
-
-    async def _commit_once(self, entry: Entry | None, publish: list[tuple[str, CloudEvent]],
-                           set_keys: dict[str, str], ttl_seconds: int | None, once_key: str) -> bool:
-        keys, args = _once_arguments(entry, publish, set_keys, ttl_seconds, once_key)
-        return bool(await self._commit_once_script(keys=keys, args=args))
 
     async def commit_once_many(self, commits: list[OnceCommit]) -> list[bool]:
-        """:meth:`commit` with ``unless_exists`` for many entries in one round trip: each still runs as
-        its own script (atomic alone, in order). Returns, for each, whether its events were published."""
+        """Each commit's events published and its ``once_key`` set unless that key exists, and its entry
+        acknowledged either way, in one script per commit, so two deliveries of one entry racing each other
+        publish once; all in one round trip. Returns, for each, whether its events were published."""
         if not commits:
             return []
         async with self.client.pipeline(transaction=False) as pipe:
             for c in commits:
-                keys, args = _once_arguments(c.entry, c.publish, {}, c.ttl_seconds, c.once_key)
+                keys, args = _once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key)
                 await self._commit_once_script(keys=keys, args=args, client=pipe)  # queued, not run yet
             return [bool(done) for done in await pipe.execute()]
 
