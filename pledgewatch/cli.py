@@ -13,17 +13,11 @@ from services.common.logs import setup_logging
 from services.common.runtime import RedisUnavailable, for_a_command
 from services.common.settings import Settings
 
+from .configuration import load_settings
 from .backfill_cli import add_backfill_arguments, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
 from .subscriptions_cli import register as register_subscriptions
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic's message names the bad variable
-        raise SystemExit(f"bad configuration: {exc}") from None
 
 
 def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
@@ -45,7 +39,7 @@ def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
 def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
-    settings = _settings()
+    settings = load_settings()
     setup_logging(settings.log_level)
     run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources)
     return 0
@@ -57,7 +51,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from services.classifier.core import classify
     from services.ingest.files import ReleaseFileError, load_release
 
-    settings = _settings()
+    settings = load_settings()
     files, failed = _release_files(args.paths)
     for path in files:
         try:
@@ -108,7 +102,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print("give either PATH... or --backfill, not both", file=sys.stderr)
             return 2
         return run_backfill(args)
-    settings = with_running_redis(_settings())
+    settings = with_running_redis(load_settings())
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
     files, missing = _release_files(args.paths)
     if not args.paths:

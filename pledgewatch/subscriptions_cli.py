@@ -23,17 +23,10 @@ import yaml
 
 from services.notifier.yaml_text import load_yaml
 
+from .configuration import load_settings
+
 NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
                  "or, for the API of a local `pledgewatch run`, from its data folder")
-
-
-def _settings() -> Any:
-    from services.common.settings import Settings
-
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic's message names the bad variable
-        raise SystemExit(f"bad configuration: {exc}") from None
 
 
 def _target(args: argparse.Namespace) -> tuple[str, str | None]:
@@ -41,7 +34,7 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
     goes only to the API found through its ``run.json``, never to a URL given by hand."""
     from .api_token import find_api_token
 
-    settings = _settings()
+    settings = load_settings()
     url = args.url or os.environ.get("PLEDGEWATCH_NOTIFIER_URL")
     if url:
         return url.rstrip("/"), find_api_token(settings, stored=False)

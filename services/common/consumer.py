@@ -21,7 +21,7 @@ from faststream.redis import RedisBatchStreamMessage, RedisBroker, RedisStreamMe
 from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
-from .streams import Entry, Streams
+from .streams import Entry, Streams, as_text
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,11 @@ Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
 BatchHandler = Callable[[list[tuple[CloudEvent[Any], Entry]]], Awaitable[None]]
 
 
-def _text(entry_id: bytes | str) -> str:
-    return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-
-
-def _entry(msg: RedisStreamMessage, group: str) -> Entry:
-    raw = msg.raw_message
-    return Entry(stream=raw["channel"], group=group, entry_id=_text(raw["message_ids"][0]), fields=raw["data"])
+def _entries(raw: Any, group: str) -> list[Entry]:
+    """The entries of a message as FastStream read it: one (``data`` a mapping) or a batch (a list)."""
+    fields = raw["data"] if isinstance(raw["data"], list) else [raw["data"]]
+    return [Entry(stream=raw["channel"], group=group, entry_id=as_text(entry_id), fields=f)
+            for entry_id, f in zip(raw["message_ids"], fields)]
 
 
 class StreamConsumer:
@@ -64,13 +62,10 @@ class StreamConsumer:
                           min_idle_time=self.claim_idle_ms)
 
         async def on_entry(msg: RedisBatchStreamMessage) -> None:
-            raw = msg.raw_message
-            entries = [Entry(stream=raw["channel"], group=self.group, entry_id=_text(entry_id), fields=fields)
-                       for entry_id, fields in zip(raw["message_ids"], raw["data"])]
-            await self._consume_batch(entries)
+            await self._consume_batch(_entries(msg.raw_message, self.group))
 
         async def on_reclaimed(msg: RedisStreamMessage) -> None:
-            await self._consume(_entry(msg, self.group), reclaimed=True)
+            await self._consume(_entries(msg.raw_message, self.group)[0], reclaimed=True)
 
         broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title, parser=self._undecoded,
                           description=f"{self.group} reads {self.stream}")(on_entry)

@@ -53,10 +53,14 @@ def storable_text(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def as_text(value: bytes | str) -> str:
+    """A value as Redis answers it (bytes) or as given (str), as text."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def parse_stream_id(value: bytes | str) -> tuple[int, int]:
     """``"1700000000000-3"`` as ``(1700000000000, 3)``, so entry ids compare in stream order."""
-    text = value.decode() if isinstance(value, bytes) else value
-    millis, _, seq = text.partition("-")
+    millis, _, seq = as_text(value).partition("-")
     return int(millis), int(seq or 0)
 
 
@@ -138,8 +142,7 @@ class Streams:
                 raise
 
     async def publish(self, stream: str, event: CloudEvent) -> str:
-        entry_id = await self.add(self.client, stream, event)
-        return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+        return as_text(await self.add(self.client, stream, event))
 
     async def commit(self, entry: Entry | None, publish: Iterable[tuple[str, CloudEvent]] = ()) -> None:
         """Publish events and XACK ``entry``, atomically. (Work to be done once per entry, however often it

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Alert
+from services.common.streams import as_text
 
 from .digest import Digest
 from .messages import Message, message_id
@@ -112,10 +113,6 @@ def jobs_for(sub: Subscription, message: Message) -> list[DeliveryJob]:
     return jobs
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 class Outbox:
     def __init__(self, client: Any, key: Any) -> None:
         self.client = client
@@ -146,7 +143,7 @@ class Outbox:
         pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
         raw = await self._claim(keys=[self.zset, self.dests],
                                 args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""), *pairs])
-        return [(_text(raw[i]), _text(raw[i + 1]), DeliveryJob.model_validate_json(raw[i + 2]))
+        return [(as_text(raw[i]), as_text(raw[i + 1]), DeliveryJob.model_validate_json(raw[i + 2]))
                 for i in range(0, len(raw), 3)]
 
     async def renew(self, job_ids: list[str], *, until: float) -> None:
