@@ -15,12 +15,13 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from services.notifier.bounds import pause_until_problem
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
@@ -116,7 +117,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     for item in _items(_read(args.file)):
         method, path = ("PUT", f"/subscriptions/{item.get('id')}") if args.replace and isinstance(item, dict) \
             else ("POST", "/subscriptions")
-        failed |= _report(*_request(args, method, path, item))
+        status, body = _request(args, method, path, item)
+        if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
+            print(f"error: id: {item.get('id')!r} already exists; add --replace to replace it", file=sys.stderr)
+            failed = 1
+            continue
+        failed |= _report(status, body)
     return failed
 
 
@@ -125,6 +131,10 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
+    problem = pause_until_problem(args.until, now=datetime.now(timezone.utc))
+    if problem:
+        print(f"error: --until {args.until}: {problem}", file=sys.stderr)
+        return 2
     return _report(*_request(args, "POST", f"/subscriptions/{args.id}/pause", {"until": args.until}))
 
 

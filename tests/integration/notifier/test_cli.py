@@ -59,3 +59,28 @@ async def test_cli_never_sends_a_local_runs_token_to_a_url_given_by_hand(notifie
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
     assert await asyncio.to_thread(_main, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
     assert "POST needs an API token" in capsys.readouterr().err
+
+
+async def test_adding_an_existing_id_names_the_flag_that_replaces_it(notifier, write_yaml, capsys, monkeypatch,
+                                                                     settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [console]\n', "one.yaml")
+    run = lambda *argv: asyncio.to_thread(_main, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(path)) == 0
+    capsys.readouterr()
+    assert await run("add", str(path)) == 1
+    assert capsys.readouterr().err == "error: id: 'desk' already exists; add --replace to replace it\n"
+    assert await run("add", "--replace", str(path)) == 0
+
+
+@pytest.mark.parametrize("until, message", [
+    pytest.param("2020-01-01T00:00:00Z", "error: --until 2020-01-01T00:00:00Z: the pause would end in the past",
+                 id="past"),
+    pytest.param("2030-01-01", "error: --until 2030-01-01: not a time with a zone (e.g. 2026-02-01T09:00:00Z)",
+                 id="no-zone"),
+], )
+def test_a_pause_that_cannot_hold_is_refused_before_the_api_is_asked(until, message, capsys):
+    assert _main(["subscriptions", "--url", "http://127.0.0.1:9", "pause", "desk", "--until", until]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
