@@ -54,7 +54,8 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
-def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+def _request(args: argparse.Namespace, method: str, path: str, body: Any = None, *,
+             timeout: float = 10) -> tuple[int, Any]:
     # YAML reads an unquoted time (paused_until: 2026-02-01T09:00:00Z) as a datetime: send it as ISO 8601.
     data = json.dumps(body, default=_iso).encode() if body is not None else None
     url, token = _target(args)
@@ -63,7 +64,7 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None)
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url + path, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
             return resp.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as exc:
@@ -147,6 +148,21 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return _report(status, body) if status >= 400 else (print(f"deleted {args.id}") or 0)
 
 
+TEST_TIMEOUT = 120  # the notifier bounds each channel's send itself (webhook, SMTP and Apprise timeouts)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    status, body = _request(args, "POST", f"/subscriptions/{args.id}/test", timeout=TEST_TIMEOUT)
+    if status >= 400:
+        return _report(status, body)
+    print(f"test notification for {body['subscription']}:")
+    for outcome in body["channels"]:
+        result = (f"delivered ({outcome['detail']})" if outcome.get("detail") else "delivered") \
+            if outcome["delivered"] else f"failed: {outcome.get('error')}"
+        print(f"  {outcome['channel']} {outcome['destination']}: {result}")
+    return 0 if body["delivered"] else 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from services.notifier.store import load_file
     from services.notifier.subscriptions import SubscriptionError
@@ -190,6 +206,9 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("delete", help="delete one stored subscription")
     p.add_argument("id")
     p.set_defaults(func=cmd_delete)
+    p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_test)
     p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)

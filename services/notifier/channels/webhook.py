@@ -66,6 +66,6 @@ class WebhookSender:
         async with session.post(self.url, data=body, headers=headers, allow_redirects=False,
                                 timeout=timeout) as resp:
             if 200 <= resp.status < 300:
-                return DeliveryResult.delivered()
+                return DeliveryResult.delivered(f"HTTP {resp.status} {resp.reason or ''}".strip())
             retryable = resp.status >= 500 or resp.status in (408, 425, 429)
             return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(), retryable=retryable)

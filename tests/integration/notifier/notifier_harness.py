@@ -19,6 +19,18 @@ from services.notifier.config import NotifierConfig
 from services.notifier.service import NotifierService
 
 
+def subscriptions_cli(argv: list[str]) -> int:
+    """``pledgewatch ARGV`` with only the ``subscriptions`` commands, run in this process."""
+    import argparse
+
+    from pledgewatch.subscriptions_cli import register
+
+    parser = argparse.ArgumentParser(prog="pledgewatch")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
 def fast_config(**overrides) -> NotifierConfig:
     base = dict(delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
                 destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,
