@@ -182,7 +182,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
-    p = sub.add_parser("list", help="every subscription: id, origin (file/api/default), mode, channels")
+    p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")
     p.add_argument("--full", action="store_true", help="print them in full (YAML)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="one subscription in full")

@@ -25,7 +25,7 @@ from .bounds import pause_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
-from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_subscription
+from .subscriptions import Subscription, SubscriptionError, parse_subscription
 
 _WHEN = TypeAdapter(AwareDatetime)
 
@@ -108,8 +108,6 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         ids = {s.id for s in file_subs}
         api_subs = [s for s in await store.stored() if s.id not in ids]
         out = [_public(s, "file") for s in file_subs] + [_public(s, "api") for s in api_subs]
-        if not out:
-            out = [_public(DEFAULT_SUBSCRIPTION, "default")]
         return web.json_response({"subscriptions": out})
 
     async def create(request: web.Request) -> web.Response:

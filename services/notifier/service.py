@@ -105,6 +105,11 @@ class NotifierService:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
+        if await self.store.store_console_once():
+            log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
+                     "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
+        elif not await self.store.effective():
+            log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         self.outbox = Outbox(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                                      targets=self.settings.target_policy)

@@ -263,4 +263,5 @@ def parse_file_document(doc: Any) -> list[Subscription]:
     return subs
 
 
-DEFAULT_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])
+# Stored once in a system that starts with no subscription (store.SubscriptionStore.store_console_once).
+CONSOLE_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])

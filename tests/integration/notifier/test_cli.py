@@ -21,7 +21,8 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
     assert await run("pause", "desk", "--until", "2030-01-01T00:00:00Z") == 0
     capsys.readouterr()
     assert await run("list") == 0
-    assert capsys.readouterr().out == "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n"
+    assert capsys.readouterr().out == ("console\tapi\timmediate\tconsole\n"
+                                       "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
     assert "error: id: no subscription 'desk'" in capsys.readouterr().err
