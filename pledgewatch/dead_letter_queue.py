@@ -37,7 +37,8 @@ class Replayed:
     letter_id: str
     stream: str | None = None
     new_id: str | None = None  # set when it went back onto ``stream``
-    problem: str | None = None  # else why not (the letter is kept, or was not there)
+    problem: str | None = None  # else why not
+    kept: bool = False  # the letter is still there (it could not be replayed), rather than gone
 
 
 @dataclass
@@ -92,18 +93,18 @@ class DeadLetterQueue:
         if item is None:
             return Replayed(letter_id, problem="no such dead letter")
         if isinstance(item, Unreadable):
-            return Replayed(letter_id, problem=f"not a dead letter pledgewatch can read ({item.reason}); kept")
+            return Replayed(letter_id, problem=f"not a dead letter pledgewatch can read ({item.reason})", kept=True)
         letter = item.letter
         refusal = why_not_replayable(letter)
         if refusal is not None:
-            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed, kept: {refusal}")
+            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
         fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
         result = await self._replay(keys=[self.key, letter.stream], args=[letter_id, *fields])
         if result == 0:
             return Replayed(letter_id, letter.stream, problem="no such dead letter (replayed or dropped meanwhile)")
         if result == -1:
-            return Replayed(letter_id, letter.stream,
-                            problem=f"cannot be replayed, kept: stream {letter.stream} no longer exists")
+            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: stream {letter.stream} no longer exists",
+                            kept=True)
         return Replayed(letter_id, letter.stream, new_id=as_text(result))
 
     async def drop(self, letter_ids: list[str]) -> int:

@@ -103,7 +103,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if letter.entry_id:
         print(f"entry:      {letter.entry_id}")
     if letter.group:
-        print(f"group:      {letter.group} (gave up after {letter.deliveries} deliveries)")
+        print(f"group:      {letter.group} (deliveries: {letter.deliveries})")
     print(f"reason:     {letter.reason}")
     print(f"replayable: {'yes' if refusal is None else 'no, ' + refusal}")
     print("payload:")
@@ -147,8 +147,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             done = await queue.replay(letter_id)
             if done.new_id is None:
                 failed += 1
-                print(f"kept {letter_id}: {done.problem}" if done.stream else f"error: {letter_id}: {done.problem}",
-                      file=sys.stderr)
+                print(f"{'kept' if done.kept else 'error:'} {letter_id}: {done.problem}", file=sys.stderr)
             else:
                 print(f"replayed {letter_id} onto {done.stream} as {done.new_id}")
         if args.all and not ids:

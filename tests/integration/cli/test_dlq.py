@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import pty
 import subprocess
 import sys
 
@@ -97,7 +98,7 @@ def test_show_gives_the_reason_and_the_original_event(cli, settings, capsys):
     assert cli("dlq", "show", letter) == 0
     out = capsys.readouterr().out
     assert f"stream:     {settings.prefix}releases\n" in out
-    assert "group:      classifier (gave up after 4 deliveries)\n" in out
+    assert "group:      classifier (deliveries: 4)\n" in out
     assert "reason:     unknown schema version 2 for pledgewatch.release.published\n" in out
     assert "replayable: yes\n" in out
     assert f'payload:\n  {EVENT_FIELD}: \n    {{\n      "specversion": "1.0",\n' in out
@@ -126,7 +127,7 @@ def test_a_letter_with_no_entry_to_republish_is_kept_with_one_line(cli, settings
     letter = dead_letter_file(settings, "/in/2020-01-01-empty.txt", "/in/2020-01-01-empty.txt: empty file")
     assert cli("dlq", "replay", letter) == 1
     err = capsys.readouterr().err
-    assert err == (f"kept {letter}: cannot be replayed, kept: a refused release file (/in/2020-01-01-empty.txt): "
+    assert err == (f"kept {letter}: cannot be replayed: a refused release file (/in/2020-01-01-empty.txt): "
                    "fix the file and run `pledgewatch ingest` on it\n")
     assert client.xlen(settings.key(DEAD_LETTERS)) == 1
 
@@ -161,11 +162,10 @@ def test_two_replays_of_one_letter_at_once_publish_it_once(settings, client):
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
 
 
-def test_drop_asks_and_refuses_without_a_terminal(cli, settings, client, redis_url, capsys):
+def test_drop_asks_and_refuses_without_a_terminal(cli, settings, client, capsys):
     first = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
     dead_letter_file(settings, "/in/x.txt", "empty file")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
-    env.update(REDIS_URL=redis_url, PLEDGEWATCH_PREFIX=settings.prefix)
+    env = _process_env(settings)
     refused = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "dlq", "drop", first], stdin=subprocess.PIPE,
                              capture_output=True, text=True, env=env, timeout=60)
     assert refused.returncode == 2
@@ -178,6 +178,36 @@ def test_drop_asks_and_refuses_without_a_terminal(cli, settings, client, redis_u
     assert cli("dlq", "drop", "--all", "--yes") == 0
     assert capsys.readouterr().out == "dropped 1 of 1 dead letter\n"
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+
+def _process_env(settings):
+    """The environment of a ``pledgewatch`` process against the test's Redis and key prefix."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
+    return env | {"REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix}
+
+
+def _in_a_terminal(args, answer, env):
+    """Run ``pledgewatch ARGS`` with a pseudo-terminal as its stdin, answering ``answer`` to its question."""
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", *args], stdin=follower,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        os.write(leader, answer.encode() + b"\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("answer, dropped", [("y", True), ("n", False), ("", False)], ids=["yes", "no", "enter"])
+def test_drop_in_a_terminal_asks_and_drops_only_on_yes(settings, client, answer, dropped):
+    letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    env = _process_env(settings)
+    code, out, err = _in_a_terminal(["dlq", "drop", letter], answer, env)
+    assert err.startswith("Drop 1 dead letter for good? [y/N] ")
+    assert (code, out) == ((0, "dropped 1 of 1 dead letter\n") if dropped else (1, ""))
+    assert client.xlen(settings.key(DEAD_LETTERS)) == (0 if dropped else 1)
 
 
 @pytest.mark.parametrize("args", [["dlq", "replay"], ["dlq", "replay", "1-1", "--all"],
