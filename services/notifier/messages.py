@@ -31,7 +31,7 @@ def message_id(message: Message) -> str:
 
 def message_json(message: Message) -> bytes:
     """Webhook body: the AlertEvent, or for a digest a CloudEvent-shaped object of type
-    ``pledgewatch.digest`` whose data lists the alerts."""
+    ``pledgewatch.digest`` whose data lists the alerts (``pledgewatch.test`` for a test notification)."""
     if isinstance(message, Alert):
         return alert_event(message).to_json()
     kind = TEST_TYPE if isinstance(message, TestNotification) else DIGEST_TYPE

@@ -64,7 +64,7 @@ def test_text(message: TestNotification) -> str:
             "come the same way.")
 
 
-async def send_test(sub: Subscription, build: Callable[[Any], "Channel"], *, now: datetime,
+async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: datetime,
                     timeout: float) -> list[ChannelOutcome]:
     """Send a test notification through each channel of ``sub`` at once (each within ``timeout`` seconds),
     paused or not; one outcome per channel, in order, secrets left out."""
