@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from typing import Union
+from typing import Any, Union
 
+from schemas import CloudEvent
 from schemas.alerts import Alert, AlertEvent
+from schemas.digest import DigestEvent
 
 from .digest import Digest
 from .rendering import render_digest_subject, render_digest_text, render_text, subject
 
 SOURCE = "/pledgewatch/notifier"
-DIGEST_TYPE = "pledgewatch.digest"
 
 Message = Union[Alert, Digest]
 
@@ -26,15 +26,17 @@ def message_id(message: Message) -> str:
     return message.alert_id if isinstance(message, Alert) else message.digest_id
 
 
-def message_json(message: Message) -> bytes:
-    """Webhook body: the AlertEvent, or for a digest a CloudEvent-shaped object of type
-    ``pledgewatch.digest`` whose data lists the alerts."""
+def message_event(message: Message) -> CloudEvent[Any]:
+    """The CloudEvent a webhook receives: the AlertEvent, or a DigestEvent listing the alerts."""
     if isinstance(message, Alert):
-        return alert_event(message).to_json()
-    body = {"specversion": "1.0", "id": message.digest_id, "source": SOURCE, "type": DIGEST_TYPE,
-            "schemaversion": 1, "time": message.created_at.isoformat(), "subject": message.subscription_id,
-            "datacontenttype": "application/json", "data": message.model_dump(mode="json")}
-    return json.dumps(body).encode()
+        return alert_event(message)
+    return DigestEvent.wrap(message, id=message.digest_id, source=SOURCE, time=message.created_at,
+                            subject=message.subscription_id)
+
+
+def message_json(message: Message) -> bytes:
+    """The message's CloudEvent in structured-mode JSON."""
+    return message_event(message).to_json()
 
 
 def message_text(message: Message) -> tuple[str, str]:
