@@ -15,12 +15,13 @@ from pledgewatch import __version__
 
 from .auth import READ_METHODS, ApiAuth
 from .http import HttpServer
+from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
-__all__ = ["Runtime", "Service", "build_app", "make_broker"]
+__all__ = ["Runtime", "Service", "attach_all", "build_app", "make_broker"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,13 @@ def make_broker(settings: Settings) -> RedisBroker:
                        logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG)
 
 
+def attach_all(broker: RedisBroker, services: Sequence[Service], settings: Settings) -> None:
+    """Each service's subscribers, and the streams it writes, on ``broker``."""
+    for service in services:
+        service.attach(broker)
+        declare_publishers(broker, service.name, settings.key)
+
+
 def _has_write_routes(services: Sequence[Service]) -> bool:
     return any(route.method not in READ_METHODS for service in services for route in service.routes())
 
@@ -58,8 +66,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
                          "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
     broker = make_broker(settings)
-    for service in services:
-        service.attach(broker)
+    attach_all(broker, services, settings)
     http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
 
