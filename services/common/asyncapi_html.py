@@ -107,7 +107,8 @@ def _streams(doc: dict[str, Any]) -> str:
     by_address: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
     for name, operation in doc["operations"].items():
         channel = doc["channels"][operation["channel"]["$ref"].rsplit("/", 1)[1]]
-        by_address.setdefault(channel["address"], []).append((name, operation, channel))
+        if channel["address"] is not None:  # a stream; the webhooks' addresses are the subscribers' URLs
+            by_address.setdefault(channel["address"], []).append((name, operation, channel))
     out = []
     for address, rows in sorted(by_address.items()):
         cells = []
@@ -121,6 +122,27 @@ def _streams(doc: dict[str, Any]) -> str:
         out.append(f'<section id="stream-{escape(address)}"><h3><code>{escape(address)}</code></h3><table>'
                    "<tr><th>operation</th><th>who</th><th>event</th><th>description</th></tr>"
                    + "".join(cells) + "</table></section>")
+    return "".join(out)
+
+
+def _webhooks(doc: dict[str, Any]) -> str:
+    out = []
+    for name, operation in doc["operations"].items():
+        channel = doc["channels"][operation["channel"]["$ref"].rsplit("/", 1)[1]]
+        if channel["address"] is not None:
+            continue
+        method = operation.get("bindings", {}).get("http", {}).get("method", "")
+        rows = []
+        for ref in channel["messages"].values():
+            message = doc["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]
+            headers = "".join(f"<code>{escape(h)}</code>: {_notes(sub)}<br>"
+                              for h, sub in message.get("headers", {}).get("properties", {}).items())
+            rows.append(f"<tr><td>{escape(message.get('title', ''))}</td><td>{type_of(message['payload'])}</td>"
+                        f"<td>{headers}</td></tr>")
+        out.append(f"<section><h3>{escape(method)} <code>{escape(name)}</code></h3>"
+                   f"{_paragraphs(channel.get('description', ''))}{_paragraphs(operation.get('description', ''))}"
+                   "<table><tr><th>message</th><th>event</th><th>headers</th></tr>" + "".join(rows)
+                   + "</table></section>")
     return "".join(out)
 
 
@@ -140,6 +162,7 @@ Generated from the models by <code>make asyncapi</code>; the document itself: <a
 <a href="asyncapi.json">asyncapi.json</a>.</p>
 <h2>Servers</h2><table><tr><th>name</th><th>where</th><th>description</th></tr>{servers}</table>
 <h2>Streams</h2>{_streams(doc)}
+<h2>Webhooks</h2>{_webhooks(doc)}
 <h2>Schemas</h2>{schemas}
 </body></html>
 """

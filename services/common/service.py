@@ -9,7 +9,6 @@ from typing import Protocol
 from aiohttp import web
 from faststream import FastStream
 from faststream.redis import RedisBroker
-from faststream.specification import AsyncAPI
 
 from pledgewatch import __version__
 
@@ -18,6 +17,7 @@ from .http import HttpServer
 from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
+from .specification import ContractAsyncAPI
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
@@ -90,7 +90,9 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
         for service in reversed(services):
             await service.stop()
 
-    app = FastStream(broker, specification=AsyncAPI(title=title, version=__version__),
+    app = FastStream(broker, specification=ContractAsyncAPI(
+                         title=title, version=__version__, prefix=settings.prefix,
+                         webhooks=any(service.name == "notifier" for service in services)),
                      logger=logging.getLogger(FASTSTREAM_LOGGER),
                      on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
+from schemas import DigestEvent
 from schemas.streams import ALL, DEFAULT_PREFIX
 from schemas.topology import STREAM_EVENTS, WRITERS
 from services.common.asyncapi import DOCS_DIR, build_document, render_files
@@ -49,8 +50,8 @@ def _operations(document):
             schema = document["components"]["schemas"][payload["$ref"].rsplit("/", 1)[1]]
             arms = [payload] if "properties" in schema else schema["anyOf"]  # one event, or a union of them
             names |= {arm["$ref"].rsplit("/", 1)[1] for arm in arms}
-        out.add((name.split(":")[0], operation["action"], channel["address"].removeprefix(DEFAULT_PREFIX),
-                 frozenset(names)))
+        address = channel["address"] or "webhook"  # a webhook's address is each subscriber's URL
+        out.add((name.split(":")[0], operation["action"], address.removeprefix(DEFAULT_PREFIX), frozenset(names)))
     return out
 
 
@@ -58,23 +59,23 @@ def test_every_stream_writer_and_reader_is_there_with_its_events(document):
     operations = _operations(document)
     expected_sends = {(service, "send", stream, frozenset(cls.__name__ for cls in STREAM_EVENTS[stream]))
                       for service, streams in WRITERS.items() for stream in streams}
+    expected_sends.add(("notifier", "send", "webhook", frozenset({"AlertEvent", "DigestEvent"})))
     assert {op for op in operations if op[1] == "send"} == expected_sends
     assert {op[:3] for op in operations if op[1] == "receive"} == {
         ("classifier", "receive", "releases"), ("notifier", "receive", "classified")}
     assert {op[3] for op in operations if op[2] == "releases"} == {frozenset({"ReleasePublishedEvent"})}
-    assert {op[2] for op in operations} == set(ALL)
+    assert {op[2] for op in operations} == {*ALL, "webhook"}
 
 
 def test_every_payload_is_the_real_model(document):
     text = json.dumps(document)
     assert "EmptyPayload" not in text and "correlation_id" not in text
     schemas = document["components"]["schemas"]
-    for events in STREAM_EVENTS.values():
-        for cls in events:
-            assert set(schemas[cls.__name__]["properties"]) == set(cls.model_fields), cls.__name__
-            assert schemas[cls.__name__]["properties"]["type"]["const"] == cls.TYPE
-            data_model = cls.model_fields["data"].annotation.__name__
-            assert set(schemas[data_model]["properties"]) == set(cls.model_fields["data"].annotation.model_fields)
+    for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
+        assert set(schemas[cls.__name__]["properties"]) == set(cls.model_fields), cls.__name__
+        assert schemas[cls.__name__]["properties"]["type"]["const"] == cls.TYPE
+        data_model = cls.model_fields["data"].annotation
+        assert set(schemas[data_model.__name__]["properties"]) == set(data_model.model_fields)
 
 
 def test_the_html_page_fetches_nothing_and_shows_every_stream_and_event():
@@ -82,6 +83,6 @@ def test_the_html_page_fetches_nothing_and_shows_every_stream_and_event():
     assert not re.search(r"<script|<link|(?:src|href)=\"(?:https?:)?//", page)
     for stream in ALL:
         assert f'id="stream-{DEFAULT_PREFIX}{stream}"' in page
-    for events in STREAM_EVENTS.values():
-        for cls in events:
-            assert f'id="schema-{cls.__name__}"' in page
+    for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
+        assert f'id="schema-{cls.__name__}"' in page
+    assert "X-Pledgewatch-Signature" in page
