@@ -3,6 +3,8 @@ which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,4 +37,6 @@ class NotifierConfig(BaseSettings):
     reminder_retry_base_seconds: float = Field(default=30.0, gt=0,
                                                description="First delay after a failed firing; doubles each attempt.")
     reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
+    webhook_content_mode: Literal["structured", "binary"] = Field(
+        default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")

@@ -70,6 +70,10 @@ class WebhookChannel(_Strict):
     url: str = Field(description="http or https URL that receives a signed JSON POST.")
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
                                description="HMAC-SHA256 key; unsigned when absent.")
+    content_mode: Literal["structured", "binary"] | None = Field(
+        default=None, description="CloudEvents HTTP content mode: the whole event as the body (structured) or "
+                                  "ce-* headers and the data as the body (binary); unset: "
+                                  "PLEDGEWATCH_WEBHOOK_CONTENT_MODE.")
 
     @field_validator("url")
     @classmethod

@@ -19,7 +19,8 @@ def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-un
         return ConsoleSender()
     if kind == "webhook":
         from .webhook import WebhookSender
-        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http)
+        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http,
+                             content_mode=spec.content_mode or config.webhook_content_mode)
     if kind == "email":
         from .email import EmailSender
         return EmailSender(spec.to, config)
