@@ -51,3 +51,21 @@ def same_commitment(a: Commitment, b: Commitment) -> bool:
     if money_key(a) is not None and money_key(b) is not None:
         return False  # one actor, two different amounts: two commitments, however alike the words
     return likeness >= SAME_ACTION
+
+
+def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
+    """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
+    (``hits``) and which share its amount (``money_hits``): a shared amount, or at least two words and
+    two in five of its words."""
+    enough = max(2, -(-2 * words // 5))
+    return sorted(key for key, count in hits.items() if count >= enough or key in money_hits)
+
+
+def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | None:
+    """The chain a re-announcement joins, from the earlier announcements it repeats, each as (published
+    at, its chain or None, its key): the chain of the earliest, which is the key of the first
+    announcement of them all."""
+    if not candidates:
+        return None
+    _, chain, key = min(candidates)
+    return chain or key
