@@ -133,6 +133,10 @@ class LedgerStore:
         found = await self._entries(self.client, [key])
         return found[0] if found else None
 
+    async def recent_releases(self, *, limit: int = 50) -> list[str]:
+        """The ids of the releases most recently published, the latest first."""
+        return [r.decode() for r in await self.client.zrevrange(self.key("ledger:releases"), 0, limit - 1)]
+
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")
         return await self._entries(self.client, json.loads(raw) if raw else [])
