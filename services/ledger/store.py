@@ -8,11 +8,16 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:deadlines              zset: "<key>#<deadline index>" by the day it falls due (ordinal)
     ledger:index:<index key>      set: ledger keys (see reannouncements.index_keys)
     ledger:chain:<first key>      zset: the announcements of one commitment, by publication time
+    ledger:cards                  hash: ledger key -> its Card (what queries read, see index.py)
+    ledger:changes                stream: the ledger keys each transaction wrote, numbered (for readers' memory)
+    ledger:changes:seq            the number of the last of them
+    ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
@@ -24,11 +29,20 @@ from schemas.classified import ReleaseClassified
 from services.common.streams import Entry
 from services.notifier.reminders import due_date
 
+from .core.cards import card_of
 from .core.entries import EntryState, LedgerEntry, VersionUpdate, apply_version
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
+CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
 COMMON = 1000  # an index key shared by more commitments than this says nothing about sameness
 _LIVE = (EntryState.ACTIVE, EntryState.CHANGED)
+# KEYS: the changes stream, its sequence. ARGV: the keys written (JSON), how many entries to keep. Numbered,
+# so that a reader can tell it missed some (trimmed away while it was not looking).
+_LOG_CHANGE = """
+local seq = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'seq', seq, 'keys', ARGV[1])
+return seq
+"""
 
 
 class LedgerStore:
@@ -118,6 +132,10 @@ class LedgerStore:
                 pipe.zadd(self.key("ledger:deadlines"), dated)
             for k in index_keys(entry.commitment):
                 pipe.sadd(self.key(f"ledger:index:{k}"), entry.key)
+            pipe.hset(self.key("ledger:cards"), entry.key, card_of(entry).to_json())
+        pipe.set(self.key("ledger:epoch"), uuid.uuid4().hex, nx=True)
+        pipe.eval(_LOG_CHANGE, 2, self.key("ledger:changes"), self.key("ledger:changes:seq"),
+                  json.dumps([e.key for e in update.entries]), CHANGES_KEPT)
 
     async def _pipelined(self, calls: list[tuple[str, str]]) -> list:  # type: ignore[type-arg]
         """Each (command, key) call's answer, in one round trip."""
