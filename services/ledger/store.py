@@ -34,7 +34,7 @@ from .core.entries import EntryState, LedgerEntry, VersionUpdate, apply_version
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
-COMMON = 1000  # an index key shared by more commitments than this says nothing about sameness
+COMMON = 250  # an index key shared by more commitments than this says nothing about sameness
 _LIVE = (EntryState.ACTIVE, EntryState.CHANGED)
 # KEYS: the changes stream, its sequence. ARGV: the keys written (JSON), how many entries to keep. Numbered,
 # so that a reader can tell it missed some (trimmed away while it was not looking).
@@ -81,27 +81,30 @@ class LedgerStore:
 
     async def _chains(self, release: ReleaseClassified, update: VersionUpdate) -> dict[str, str]:
         """The chain each newly added entry joins, when it announces again what an earlier release did (read
-        outside the release's watch: another release's entries do not make this one's write stale)."""
-        chains: dict[str, str] = {}
-        for entry in (e for e in update.entries if e.key in update.added):
-            index = index_keys(entry.commitment)
-            sizes = await self._pipelined([("scard", self.key(f"ledger:index:{k}")) for k in index])
-            wanted = [k for k, size in zip(index, sizes) if 0 < size <= COMMON]
-            members = await self._pipelined([("smembers", self.key(f"ledger:index:{k}")) for k in wanted])
+        outside the release's watch: another release's entries do not make this one's write stale). Three
+        round trips for the whole release, whatever its size."""
+        added = [e for e in update.entries if e.key in update.added]
+        indexes = {e.key: index_keys(e.commitment) for e in added}
+        distinct = sorted({k for keys in indexes.values() for k in keys})
+        sizes = await self._pipelined([("scard", self.key(f"ledger:index:{k}")) for k in distinct])
+        wanted = [k for k, size in zip(distinct, sizes) if 0 < size <= COMMON]
+        found = await self._pipelined([("smembers", self.key(f"ledger:index:{k}")) for k in wanted])
+        members = {k: [m.decode() for m in keys] for k, keys in zip(wanted, found)}
+        candidates = {}
+        for entry in added:
             hits: Counter[str] = Counter()
             money_hits: set[str] = set()
-            for k, keys in zip(wanted, members):
-                found = [member.decode() for member in keys]
-                if k.startswith("m:"):
-                    money_hits.update(found)
-                else:
-                    hits.update(found)
-            words = sum(1 for k in index if k.startswith("w:"))
-            earlier = []
-            for other in await self._entries(self.client, likely_candidates(hits, money_hits=money_hits, words=words)):
-                if other.release_id != release.release_id and other.published_at <= release.published_at \
-                        and same_commitment(other.commitment, entry.commitment):
-                    earlier.append((other.published_at.isoformat(), other.chain, other.key))
+            for k in indexes[entry.key]:
+                (money_hits.update if k.startswith("m:") else hits.update)(members.get(k, ()))
+            words = sum(1 for k in indexes[entry.key] if k.startswith("w:"))
+            candidates[entry.key] = likely_candidates(hits, money_hits=money_hits, words=words)
+        others = {o.key: o for o in await self._entries(
+            self.client, sorted({k for keys in candidates.values() for k in keys}))}
+        chains: dict[str, str] = {}
+        for entry in added:
+            earlier = [(o.published_at.isoformat(), o.chain, o.key) for o in map(others.get, candidates[entry.key])
+                       if o is not None and o.release_id != release.release_id
+                       and o.published_at <= release.published_at and same_commitment(o.commitment, entry.commitment)]
             chain = first_announcement(earlier)
             if chain is not None:
                 chains[entry.key] = chain

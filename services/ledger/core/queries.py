@@ -8,6 +8,7 @@ of the last item shown, so a page stays right while commitments are added before
 from __future__ import annotations
 
 import base64
+import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,23 +82,22 @@ def selects(query: CommitmentQuery, card: Card) -> bool:
 def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
     after = _decode(query.cursor, 2) if query.cursor else None
-    ordered = sorted((c for c in cards if selects(query, c)), key=lambda c: (-c.published, c.key))
-    if after is not None:
-        ordered = [c for c in ordered if (-c.published, c.key) > (-after[0], after[1])]
-    page = ordered[:query.limit]
-    more = len(ordered) > query.limit
+    place = None if after is None else (-after[0], after[1])
+    chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and selects(query, c))
+    page = heapq.nsmallest(query.limit + 1, chosen, key=lambda c: (-c.published, c.key))
+    more = len(page) > query.limit
+    page = page[:query.limit]
     return Page(items=page, next_cursor=_encode([page[-1].published, page[-1].key]) if more else None)
 
 
 def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
     """The dated deadlines of the commitments ``query`` selects, within its window, soonest first."""
     after = tuple(_decode(query.cursor, 2)) if query.cursor else None
-    items = sorted((DeadlineItem(card, day) for card in cards if selects(query, card)
-                    for day in _due_in_window(query, card)), key=lambda item: (item.due, item.card.key))
-    if after is not None:
-        items = [i for i in items if (i.due, i.card.key) > after]
-    page = items[:query.limit]
-    more = len(items) > query.limit
+    chosen = (DeadlineItem(card, day) for card in cards if selects(query, card) for day in _due_in_window(query, card)
+              if after is None or (day, card.key) > after)
+    page = heapq.nsmallest(query.limit + 1, chosen, key=lambda item: (item.due, item.card.key))
+    more = len(page) > query.limit
+    page = page[:query.limit]
     return page, _encode([page[-1].due, page[-1].card.key]) if more else None
 
 

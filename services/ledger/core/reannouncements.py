@@ -14,6 +14,7 @@ from schemas.classified import Commitment
 from .words import action_words, overlap
 
 SAME_ACTION = 0.6  # word overlap at or above which two commitments of one actor are the same action
+MAX_CANDIDATES = 20  # compared with each new commitment, at most
 SAME_MONEY_ACTION = 0.2  # with the same amount, this much overlap suffices: the amount says the rest
 _ACTOR_NOISE = frozenset("the hm her his majesty's majestys government govt".split())
 _NOT_ACTOR_CHAR = re.compile(r"[^\w\s]")
@@ -55,10 +56,12 @@ def same_commitment(a: Commitment, b: Commitment) -> bool:
 
 def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
     """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
-    (``hits``) and which share its amount (``money_hits``): a shared amount, or at least two words and
-    two in five of its words."""
+    (``hits``) and which share its amount (``money_hits``): those sharing its amount, then those sharing at
+    least two words and two in five of its words, the most words first; ``MAX_CANDIDATES`` at most."""
     enough = max(2, -(-2 * words // 5))
-    return sorted(key for key, count in hits.items() if count >= enough or key in money_hits)
+    ranked = sorted((key for key in {*hits, *money_hits} if key in money_hits or hits[key] >= enough),
+                    key=lambda key: (key not in money_hits, -hits.get(key, 0), key))
+    return ranked[:MAX_CANDIDATES]
 
 
 def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | None:
@@ -67,5 +70,5 @@ def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | N
     announcement of them all."""
     if not candidates:
         return None
-    _, chain, key = min(candidates)
+    _, chain, key = min(candidates, key=lambda c: (c[0], c[2]))
     return chain or key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z][a-z'-]+|\d[\d.,]*")
 # Words that carry no action: compared commitments share them whatever they commit to.
@@ -19,6 +20,7 @@ eight nine ten million billion
 _SUFFIXES = ("ing", "ed", "es", "s")  # enough to make "investing", "invested" and "invests" one word
 
 
+@lru_cache(maxsize=4096)  # a commitment is compared with several others, and again as a candidate
 def action_words(text: str) -> frozenset[str]:
     """The content words of ``text``, lowercased, without the words every commitment shares and without
     numbers (money and dates are compared on their own): "The UK will provide £10m to train Iraqi police"

@@ -51,3 +51,11 @@ def test_index_keys_name_the_actor_with_its_amount_and_words():
     keys = index_keys(FUNDING)
     assert keys[0] == "m:uk:GBP:10000000"
     assert "w:uk:counter-terrorism" in keys and "w:uk:iraq's" not in keys and "w:uk:iraq" in keys
+
+
+def test_the_first_announcement_of_two_at_the_same_time_is_chosen_by_key():
+    from services.ledger.core.reannouncements import first_announcement
+
+    at = "2018-01-01T00:00:00+00:00"
+    assert first_announcement([(at, "c-first", "c-b"), (at, None, "c-a")]) == "c-a"
+    assert first_announcement([]) is None
