@@ -35,4 +35,5 @@ WRITERS: dict[str, tuple[str, ...]] = {
     "ingest": (RELEASES, DEAD_LETTERS),
     "classifier": (CLASSIFIED, DEAD_LETTERS),
     "notifier": (ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS),
+    "ledger": (DEAD_LETTERS,),
 }

@@ -29,11 +29,13 @@ def documented_services(settings: Settings) -> list[Service]:
     from services.classifier.service import ClassifierService
     from services.ingest.config import IngestSettings
     from services.ingest.service import IngestService
+    from services.ledger.service import LedgerService
     from services.notifier.config import NotifierConfig
     from services.notifier.service import NotifierService
 
     return [IngestService(settings, ingest=IngestSettings.model_construct(), sources=[]),
-            ClassifierService(settings), NotifierService(settings, config=NotifierConfig.model_construct())]
+            ClassifierService(settings), NotifierService(settings, config=NotifierConfig.model_construct()),
+            LedgerService(settings)]
 
 
 def build_document() -> dict[str, Any]:

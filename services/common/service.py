@@ -21,7 +21,7 @@ from .specification import ContractAsyncAPI
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
-__all__ = ["Runtime", "Service", "attach_all", "build_app", "make_broker"]
+__all__ = ["Runtime", "RuntimeService", "Service", "attach_all", "build_app", "make_broker"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,25 @@ class Service(Protocol):
     async def stop(self) -> None: ...
     def routes(self) -> Iterable[web.RouteDef]: ...
     async def ping(self) -> None: ...
+
+
+class RuntimeService:
+    """What a service that only consumes and publishes does beyond its handlers: nothing to do once the broker
+    runs, no routes, its Redis closed when it stops and pinged for health. Subclasses set ``runtime``."""
+
+    runtime: Runtime
+
+    async def started(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        await self.runtime.close()
+
+    def routes(self) -> Iterable[web.RouteDef]:
+        return ()
+
+    async def ping(self) -> None:
+        await self.runtime.ping()
 
 
 def make_broker(settings: Settings) -> RedisBroker:

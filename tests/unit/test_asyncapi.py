@@ -62,7 +62,7 @@ def test_every_stream_writer_and_reader_is_there_with_its_events(document):
     expected_sends.add(("notifier", "send", "webhook", frozenset({"AlertEvent", "DigestEvent", "TestNotificationEvent"})))
     assert {op for op in operations if op[1] == "send"} == expected_sends
     assert {op[:3] for op in operations if op[1] == "receive"} == {
-        ("classifier", "receive", "releases"), ("notifier", "receive", "classified")}
+        ("classifier", "receive", "releases"), ("notifier", "receive", "classified"), ("ledger", "receive", "classified")}
     assert {op[3] for op in operations if op[2] == "releases"} == {frozenset({"ReleasePublishedEvent"})}
     assert {op[2] for op in operations} == {*ALL, "webhook"}
 

@@ -22,6 +22,7 @@ FASTSTREAM = Path(sys.executable).parent / "faststream"
                     "classifier:classified", "classifier:dead-letters"}),
     ("notifier", {"notifier:release.classified", "notifier:release.classified/reclaim", "notifier:alerts",
                   "notifier:reminders", "notifier:deliveries", "notifier:dead-letters", "notifier:webhook"}),
+    ("ledger", {"ledger:release.classified", "ledger:release.classified/reclaim", "ledger:dead-letters"}),
 ])
 def test_each_service_documents_what_it_reads_and_writes(tmp_path, service, operations):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
