@@ -1,4 +1,4 @@
-"""Bearer-token authentication of the HTTP APIs: one aiohttp middleware for every service.
+"""Bearer-token authentication of the HTTP APIs: one ASGI middleware for every service.
 
 Every request but a read (GET, HEAD, OPTIONS) needs ``Authorization: Bearer <token>``; reads need
 it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does. The token is compared in
@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .http_middleware import HttpMiddleware, client_of
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -91,16 +95,19 @@ class ApiAuth:
         return None
 
 
-def auth_middleware(auth: ApiAuth):
-    """An aiohttp middleware answering 401 (JSON reason, ``WWW-Authenticate: Bearer``) to what ``auth`` refuses."""
+class Authenticate(HttpMiddleware):
+    """ASGI middleware answering 401 (JSON reason, ``WWW-Authenticate: Bearer``) to what ``auth`` refuses."""
 
-    @web.middleware
-    async def authenticate(request: web.Request, handler):
-        refusal = auth.check(request.method, request.path, request.headers.get("Authorization"))
+    def __init__(self, app: ASGIApp, auth: ApiAuth) -> None:
+        super().__init__(app)
+        self.auth = auth
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self.auth.check(scope["method"], scope["path"], Headers(scope=scope).get("authorization"))
         if refusal is None:
-            return await handler(request)
-        log.info("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
-        return web.json_response({"errors": [{"field": "authorization", "message": refusal.reason}]},
-                                 status=401, headers={"WWW-Authenticate": refusal.challenge})
-
-    return authenticate
+            await self.app(scope, receive, send)
+            return
+        log.info("refused %s %s from %s: %s", scope["method"], scope["path"], client_of(scope), refusal.reason)
+        answer = JSONResponse({"errors": [{"field": "authorization", "message": refusal.reason}]},
+                              status_code=401, headers={"WWW-Authenticate": refusal.challenge})
+        await answer(scope, receive, send)

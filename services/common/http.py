@@ -1,53 +1,111 @@
-"""The HTTP side of the services: one aiohttp server, routes from each service, one token check."""
+"""The HTTP side of the services: one FastAPI app served by uvicorn, routes from each service, one token check.
+
+The server runs inside the FastStream app's lifecycle (:func:`services.common.service.build_app`), on a task
+of its own, never installing signal handlers: the FastStream app handles those and stops it. ``/openapi.json`` documents every route
+from its pydantic models.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+import socket
+from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiohttp import web
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from redis.exceptions import RedisError
+from starlette.exceptions import HTTPException
 
-from .auth import ApiAuth, auth_middleware
+from pledgewatch import __version__
+
+from .api import ApiError, Routes, component_schemas
+from .auth import ApiAuth, Authenticate
+from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, too_large
 
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[None]]
 RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
+MAX_BODY = 4 * 1024 * 1024
+SHUTDOWN_GRACE_SECONDS = 5
+
+
+class HealthReport(BaseModel):
+    status: str  # "ok" or "unhealthy"
+    checks: dict[str, str]  # each service's check: "ok", or why not
+
+
+class _Quiet(uvicorn.Server):
+    """uvicorn without signal handlers: the FastStream app that runs it handles the signals."""
+
+    def capture_signals(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 class HttpServer:
     """Serves the given routes plus ``GET /healthz`` on ``host:port``; ``auth`` guards every route but health."""
 
-    def __init__(self, host: str, port: int, *, auth: ApiAuth) -> None:
+    def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch") -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[auth_middleware(auth), redis_unavailable])
+        self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+        self.app.add_middleware(BodyLimit, limit=MAX_BODY)
+        self.app.add_middleware(Authenticate, auth=auth)
+        self.app.add_middleware(ClientErrorLog)
+        self.app.add_exception_handler(RedisError, _redis_unavailable)
+        self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
+        self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
+        self.app.add_exception_handler(RequestValidationError, _invalid_request)
+        self.app.add_exception_handler(HTTPException, _http_error)
+        self.app.openapi = self._openapi  # type: ignore[method-assign]
+        self.app.add_api_route("/healthz", self._health, methods=["GET"], response_model=HealthReport,
+                               responses={503: {"model": HealthReport}}, summary="Health of each service")
+        self._body_models: list[type[BaseModel]] = []
         self._checks: dict[str, HealthCheck] = {}
-        self._runner: web.AppRunner | None = None
-        self.app.router.add_get("/healthz", self._health)
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
 
-    def add_routes(self, routes: Iterable[web.RouteDef]) -> None:
-        self.app.router.add_routes(list(routes))
+    def add_routes(self, routes: Routes) -> None:
+        self.app.include_router(routes)
+        self._body_models += routes.body_models
+        self.app.openapi_schema = None
 
     def add_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockets = site._server.sockets if site._server else []  # port 0 picks a free port
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
-        log.info("HTTP on http://%s:%d (health: /healthz)", self.host, self.port)
+        family = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]  # port 0 picks a free port
+        # uvicorn's own INFO lines (started, shutting down, each request) are noise beside ours.
+        config = uvicorn.Config(self.app, log_config=None, log_level=logging.WARNING, access_log=False,
+                                lifespan="off", http="h11",
+                                proxy_headers=False, server_header=False,
+                                timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
+        self._server = _Quiet(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="http")
+        while not self._server.started:
+            if self._task.done():
+                await self._task  # raises what stopped it
+                raise RuntimeError(f"HTTP server on {self.host}:{self.port} stopped while starting")
+            await asyncio.sleep(0.005)
+        log.info("HTTP on http://%s:%d (health: /healthz, API: /openapi.json)", self.host, self.port)
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+            self._server = self._task = None
 
-    async def _health(self, request: web.Request) -> web.Response:
+    async def _health(self) -> JSONResponse:
         status, results = 200, {}
         for name, check in self._checks.items():
             try:
@@ -55,18 +113,37 @@ class HttpServer:
                 results[name] = "ok"
             except Exception as exc:  # a health check reports, it never raises
                 status, results[name] = 503, f"{type(exc).__name__}: {exc}"
-        return web.json_response({"status": "ok" if status == 200 else "unhealthy", "checks": results},
-                                 status=status)
+        report = HealthReport(status="ok" if status == 200 else "unhealthy", checks=results)
+        return JSONResponse(report.model_dump(), status_code=status)
+
+    def _openapi(self) -> dict[str, Any]:
+        if self.app.openapi_schema is None:
+            document = get_openapi(title=self.app.title, version=self.app.version, routes=self.app.routes,
+                                   description="pledgewatch's HTTP API: releases in, subscriptions, the "
+                                               "commitments ledger.")
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update({k: v for k, v in component_schemas(self._body_models).items() if k not in schemas})
+            self.app.openapi_schema = document
+        return self.app.openapi_schema
 
 
-@web.middleware
-async def redis_unavailable(request: web.Request, handler) -> web.StreamResponse:
+async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """503 with the reason and Retry-After, on every route, while Redis cannot be reached or cannot take
     writes: a client should retry later, not read a 500 as a bug in what it sent."""
-    try:
-        return await handler(request)
-    except RedisError as exc:  # down, loading, read-only in a failover, out of memory: the server's state
-        log.warning("%s %s: Redis unavailable: %s", request.method, request.path, exc)
-        return web.json_response(
-            {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
-            status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
+        status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"field": str(error["loc"][-1]) if error["loc"] else "request", "message": error["msg"]}
+              for error in exc.errors()]
+    return JSONResponse({"errors": errors}, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"errors": [{"field": "request", "message": str(exc.detail)}]},
+                        status_code=exc.status_code, headers=exc.headers)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
-from aiohttp import web
 from faststream import FastStream
 from faststream.redis import RedisBroker
 
 from pledgewatch import __version__
 
+from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .http import HttpServer
 from .publishers import declare_publishers
@@ -36,7 +36,7 @@ class Service(Protocol):
     async def start(self) -> None: ...  # before the broker: connections, consumer groups
     async def started(self) -> None: ...  # after the broker: background tasks
     async def stop(self) -> None: ...
-    def routes(self) -> Iterable[web.RouteDef]: ...
+    def routes(self) -> Routes: ...
     async def ping(self) -> None: ...
 
 
@@ -52,8 +52,8 @@ class RuntimeService:
     async def stop(self) -> None:
         await self.runtime.close()
 
-    def routes(self) -> Iterable[web.RouteDef]:
-        return ()
+    def routes(self) -> Routes:
+        return Routes()
 
     async def ping(self) -> None:
         await self.runtime.ping()
@@ -73,7 +73,8 @@ def attach_all(broker: RedisBroker, services: Sequence[Service], settings: Setti
 
 
 def _has_write_routes(services: Sequence[Service]) -> bool:
-    return any(route.method not in READ_METHODS for service in services for route in service.routes())
+    return any(method not in READ_METHODS for service in services for route in service.routes().routes
+               for method in getattr(route, "methods", ()))
 
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:

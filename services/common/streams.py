@@ -184,9 +184,11 @@ class Streams:
                                        deliveries=deliveries)
         await self.commit(entry, [(self.key(DEAD_LETTERS), event)])
 
-    async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str) -> None:
-        """Dead-letter something that never was a stream entry (a bad file, a bad POST)."""
-        log.error("dead letter from %s: %s", origin, reason)
+    async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str,
+                                level: int = logging.ERROR) -> None:
+        """Dead-letter something that never was a stream entry (a bad file, a bad POST); ``level``: WARNING
+        where the sender was already told (a client's 400)."""
+        log.log(level, "dead letter from %s: %s", origin, reason)
         await self.publish(self.key(DEAD_LETTERS),
                            self.dead_letter_event(stream=origin, payload=payload, reason=reason))
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
-from aiohttp import web
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from faststream.redis import RedisBroker
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
+from services.common.api import Routes, answers
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import printable_fields
@@ -28,6 +29,11 @@ from .state import SOURCE, IngestResult, publish_if_changed
 
 log = logging.getLogger(__name__)
 
+
+class ReleaseAccepted(BaseModel):
+    release_id: str
+    version: int
+    published: bool  # False when this content was already published: nothing new on the stream
 
 
 class IngestService:
@@ -83,8 +89,12 @@ class IngestService:
     async def ping(self) -> None:
         await self.runtime.ping()
 
-    def routes(self) -> Iterable[web.RouteDef]:
-        return [web.post("/releases", self.post_release)]
+    def routes(self) -> Routes:
+        routes = Routes(tags=["releases"])
+        routes.add_api_route("/releases", self.post_release, methods=["POST"], status_code=202,
+                             response_model=ReleaseAccepted, responses=answers(400, 401, 413, 503),
+                             openapi_extra=routes.json_body(ReleaseInput), summary="Publish a release")
+        return routes
 
     async def ingest_file(self, path: Path) -> IngestResult | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
@@ -135,17 +145,14 @@ class IngestService:
                     self.scanner.forget(path)
             await asyncio.sleep(self.settings.poll_seconds)
 
-    async def post_release(self, request: web.Request) -> web.Response:
+    async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 400 with the field errors (and a dead letter). While Redis
-        cannot be reached, the server's middleware answers 503 (``services.common.http``)."""
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return web.json_response({"errors": ["body: too large"]}, status=413)
+        cannot be reached, the server answers 503 (``services.common.http``)."""
+        raw = await request.body()
         if len(raw) > self.settings.max_release_bytes:
-            return web.json_response(
+            return JSONResponse(
                 {"errors": [f"body: {len(raw)} bytes is over the {self.settings.max_release_bytes}-byte limit"]},
-                status=413)
+                status_code=413)
         try:
             fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
             release = fields.to_release(source="http")
@@ -154,8 +161,8 @@ class IngestService:
             errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
                       else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])
             await self.runtime.streams.dead_letter_input(
-                origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors))
-            return web.json_response({"errors": errors}, status=400)
-        return web.json_response(
-            {"release_id": result.release_id, "version": result.version, "published": result.published},
-            status=202)
+                origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors),
+                level=logging.WARNING)
+            return JSONResponse({"errors": errors}, status_code=400)
+        accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
+        return JSONResponse(accepted.model_dump(), status_code=202)

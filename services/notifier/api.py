@@ -1,4 +1,4 @@
-"""The subscriptions HTTP JSON API (aiohttp), served by the notifier.
+"""The subscriptions HTTP JSON API, served by the notifier.
 
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
-from aiohttp import web
-from pydantic import TypeAdapter, ValidationError
-from pydantic import AwareDatetime
+from fastapi import Path, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+from typing_extensions import Annotated
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
+from services.common.api import Routes, answers, errors_response, field_error
 
 from .bounds import pause_problem
 from .probe import ChannelOutcome
@@ -30,20 +32,42 @@ from .subscriptions import Subscription, SubscriptionError, parse_subscription
 _WHEN = TypeAdapter(AwareDatetime)
 
 
-def _errors(status: int, errors: list[dict[str, str]]) -> web.Response:
-    return web.json_response({"errors": errors}, status=status)
+SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
+
+
+class ShownSubscription(Subscription):
+    """A subscription as the API shows it: secrets as ``***``, URLs redacted, and where it is defined."""
+
+    origin: Literal["file", "api"]
+
+
+class SubscriptionList(BaseModel):
+    subscriptions: list[ShownSubscription]
+
+
+class PauseRequest(BaseModel):
+    until: AwareDatetime
+
+
+class TestOutcome(BaseModel):
+    subscription: str
+    delivered: bool  # through every channel
+    channels: list[ChannelOutcome]
+
+
+def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
+    return errors_response(status, errors)
 
 
 def _public(sub: Subscription, origin: str) -> dict[str, Any]:
     return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
 
 
-async def _body(request: web.Request) -> Any:
+async def _body(request: Request) -> Any:
     try:
-        return loads_bounded(await request.read())
+        return loads_bounded(await request.body())
     except JSONBoundsError as exc:
-        raise web.HTTPBadRequest(text=json.dumps({"errors": [{"field": "body", "message": str(exc)}]}),
-                                 content_type="application/json") from None
+        raise field_error(400, "body", str(exc)) from None
 
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
@@ -74,25 +98,22 @@ def _utc_now() -> datetime:
 def subscription_routes(get_store: Callable[[], SubscriptionStore],
                         clock: Callable[[], datetime] = _utc_now,
                         send_test: Callable[[Subscription], Awaitable[list[ChannelOutcome]]] | None = None,
-                        ) -> list[web.RouteDef]:
+                        ) -> Routes:
     """The routes; ``send_test`` sends a test notification through a subscription's channels (the
     notifier's own channels and settings), for ``POST /subscriptions/{id}/test``."""
-    async def find(request: web.Request) -> tuple[SubscriptionStore, str, Subscription]:
-        store, sub_id = get_store(), request.match_info["id"]
+    async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
+        store = get_store()
         sub = await store.get(sub_id)
         if sub is None:
-            raise web.HTTPNotFound(text=json.dumps({"errors": [{"field": "id", "message": f"no subscription {sub_id!r}"}]}),
-                                   content_type="application/json")
+            raise field_error(404, "id", f"no subscription {sub_id!r}")
         return store, sub_id, sub
 
     def writable(store: SubscriptionStore, sub_id: str) -> None:
         if store.in_file(sub_id):
-            raise web.HTTPConflict(text=json.dumps({"errors": [{"field": "id", "message":
-                                   f"{sub_id!r} is defined in the subscriptions file; edit the file"}]}),
-                                   content_type="application/json")
+            raise field_error(409, "id", f"{sub_id!r} is defined in the subscriptions file; edit the file")
 
     async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True
-                   ) -> web.Response:
+                   ) -> JSONResponse:
         """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past."""
         try:
             sub = parse_subscription(data, now=clock() if new_pause else None)
@@ -100,28 +121,28 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             return _errors(422, exc.errors)
         writable(store, sub.id)
         created = await store.put(sub)
-        return web.json_response(_public(sub, "api"), status=status_new if created else 200)
+        return JSONResponse(_public(sub, "api"), status_code=status_new if created else 200)
 
-    async def list_all(request: web.Request) -> web.Response:
+    async def list_all() -> JSONResponse:
         store = get_store()
         file_subs = store.file.current()
         ids = {s.id for s in file_subs}
         api_subs = [s for s in await store.stored() if s.id not in ids]
         out = [_public(s, "file") for s in file_subs] + [_public(s, "api") for s in api_subs]
-        return web.json_response({"subscriptions": out})
+        return JSONResponse({"subscriptions": out})
 
-    async def create(request: web.Request) -> web.Response:
+    async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await _body(request)
         if isinstance(data, dict) and isinstance(data.get("id"), str) and await store.get(data["id"]):
             return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
         return await save(store, data)
 
-    async def show(request: web.Request) -> web.Response:
-        store, sub_id, sub = await find(request)
-        return web.json_response(_public(sub, "file" if store.in_file(sub_id) else "api"))
+    async def show(sub_id: SubscriptionId) -> JSONResponse:
+        store, sub_id, sub = await find(sub_id)
+        return JSONResponse(_public(sub, "file" if store.in_file(sub_id) else "api"))
 
-    async def replace(request: web.Request) -> web.Response:
-        store, sub_id = get_store(), request.match_info["id"]
+    async def replace(request: Request, sub_id: SubscriptionId) -> JSONResponse:
+        store = get_store()
         data = await _body(request)
         if not isinstance(data, dict):
             return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
@@ -131,8 +152,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         same_pause = old is not None and data.get("paused_until") == _public(old, "api").get("paused_until")
         return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause)
 
-    async def patch(request: web.Request) -> web.Response:
-        store, sub_id, sub = await find(request)
+    async def patch(request: Request, sub_id: SubscriptionId) -> JSONResponse:
+        store, sub_id, sub = await find(sub_id)
         data = await _body(request)
         if not isinstance(data, dict):
             return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
@@ -141,15 +162,15 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}
         return await save(store, merged, new_pause="paused_until" in data)
 
-    async def delete(request: web.Request) -> web.Response:
-        store, sub_id, _ = await find(request)
+    async def delete(sub_id: SubscriptionId) -> Response:
+        store, sub_id, _ = await find(sub_id)
         writable(store, sub_id)
         await store.delete(sub_id)
-        return web.Response(status=204)
+        return Response(status_code=204)
 
-    async def pause(request: web.Request) -> web.Response:
-        store, sub_id, sub = await find(request)
-        data = await _body(request) if request.can_read_body else {}
+    async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
+        store, sub_id, sub = await find(sub_id)
+        data = await _body(request) if await request.body() else {}
         until = data.get("until") if isinstance(data, dict) else None
         try:
             when = _WHEN.validate_python(until if isinstance(until, str) else None, strict=False)
@@ -161,22 +182,37 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             return _errors(422, [{"field": "until", "message": problem}])
         return await save(store, {**json.loads(sub.stored()), "paused_until": when.isoformat()})
 
-    async def resume(request: web.Request) -> web.Response:
-        store, sub_id, sub = await find(request)
+    async def resume(sub_id: SubscriptionId) -> JSONResponse:
+        store, sub_id, sub = await find(sub_id)
         return await save(store, {**json.loads(sub.stored()), "paused_until": None}, new_pause=False)
 
-    async def test(request: web.Request) -> web.Response:
-        _, sub_id, sub = await find(request)
+    async def test(sub_id: SubscriptionId) -> JSONResponse:
+        _, sub_id, sub = await find(sub_id)
         if send_test is None:
             return _errors(501, [{"field": "id", "message": "this server cannot send test notifications"}])
         outcomes = await send_test(sub)
-        return web.json_response({"subscription": sub_id, "delivered": all(o.delivered for o in outcomes),
-                                  "channels": [o.public() for o in outcomes]})
+        return JSONResponse({"subscription": sub_id, "delivered": all(o.delivered for o in outcomes),
+                             "channels": [o.public() for o in outcomes]})
 
-    return [
-        web.post("/subscriptions/{id}/test", test),
-        web.get("/subscriptions", list_all), web.post("/subscriptions", create),
-        web.get("/subscriptions/{id}", show), web.put("/subscriptions/{id}", replace),
-        web.patch("/subscriptions/{id}", patch), web.delete("/subscriptions/{id}", delete),
-        web.post("/subscriptions/{id}/pause", pause), web.post("/subscriptions/{id}/resume", resume),
-    ]
+    routes = Routes(tags=["subscriptions"])
+    one, shown = "/subscriptions/{id}", {"response_model": ShownSubscription}
+    routes.add_api_route("/subscriptions", list_all, methods=["GET"], response_model=SubscriptionList,
+                         summary="Every subscription, the file's first")
+    routes.add_api_route("/subscriptions", create, methods=["POST"], status_code=201, **shown,
+                         responses=answers(400, 409, 422), openapi_extra=routes.json_body(Subscription),
+                         summary="Create a subscription")
+    routes.add_api_route(one, show, methods=["GET"], **shown, responses=answers(404), summary="One subscription")
+    routes.add_api_route(one, replace, methods=["PUT"], **shown, responses=answers(400, 409, 422),
+                         openapi_extra=routes.json_body(Subscription), summary="Create or replace a subscription")
+    routes.add_api_route(one, patch, methods=["PATCH"], **shown, responses=answers(400, 404, 409, 422),
+                         openapi_extra=routes.json_body(Subscription),
+                         summary="Change some fields of a subscription (those given replace the stored ones)")
+    routes.add_api_route(one, delete, methods=["DELETE"], status_code=204, response_class=Response,
+                         responses=answers(404, 409), summary="Delete a subscription")
+    routes.add_api_route(one + "/pause", pause, methods=["POST"], **shown, responses=answers(400, 404, 409, 422),
+                         openapi_extra=routes.json_body(PauseRequest), summary="Pause until a time")
+    routes.add_api_route(one + "/resume", resume, methods=["POST"], **shown, responses=answers(404, 409),
+                         summary="Resume")
+    routes.add_api_route(one + "/test", test, methods=["POST"], response_model=TestOutcome,
+                         responses=answers(404, 501), summary="Send a test notification through its channels now")
+    return routes

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
-from aiohttp import web
 from faststream.redis import RedisBroker
 from redis.exceptions import WatchError
 
@@ -23,6 +22,7 @@ from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
 from schemas.classified import ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
+from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime
 from services.common.settings import Settings
@@ -147,7 +147,7 @@ class NotifierService:
                 pass
         await self.runtime.close()
 
-    def routes(self) -> Iterable[web.RouteDef]:
+    def routes(self) -> Routes:
         from .api import subscription_routes
 
         return subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test)

@@ -2,10 +2,10 @@
 
 import aiohttp
 import pytest
-from aiohttp import web
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError
 
+from services.common.api import Routes
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 
@@ -15,11 +15,13 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("error", [RedisConnectionError("refused"), ReadOnlyError("READONLY replica"),
                                    OutOfMemoryError("OOM command not allowed")], ids=["down", "read-only", "full"])
 async def test_a_redis_that_cannot_take_the_work_is_a_503_with_retry_after(settings, error):
-    async def failing(request: web.Request) -> web.Response:
+    async def failing() -> None:
         raise error
 
+    routes = Routes()
+    routes.add_api_route("/thing", failing, methods=["GET"])
     server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    server.add_routes([web.get("/thing", failing)])
+    server.add_routes(routes)
     await server.start()
     try:
         async with aiohttp.ClientSession() as session:

@@ -1,0 +1,75 @@
+"""What every service's HTTP routes share: the error answer, and request bodies documented from their models.
+
+A route that must bound or explain what it reads (depth, integer size, a reason per field) reads the body
+itself; :meth:`Routes.json_body` still puts the body's pydantic model in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+COMPONENTS = "#/components/schemas/"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field, parameter or part of the request at fault.")
+    message: str
+
+
+class Errors(BaseModel):
+    """Every 4xx and 5xx answer: what was wrong (a field error, or one line for ``POST /releases``)."""
+
+    errors: list[FieldError | str]
+
+
+class ApiError(Exception):
+    """Raised by a route to answer ``status`` with ``{"errors": errors}``."""
+
+    def __init__(self, status: int, errors: list[dict[str, str]] | list[str],
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, errors)
+        self.status, self.errors, self.headers = status, errors, headers
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"errors": self.errors}, status_code=self.status, headers=self.headers)
+
+
+def field_error(status: int, field: str, message: str) -> ApiError:
+    return ApiError(status, [{"field": field, "message": message}])
+
+
+def errors_response(status: int, errors: list[dict[str, str]] | list[str]) -> JSONResponse:
+    return ApiError(status, errors).response()
+
+
+def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that may answer these error statuses."""
+    return {status: {"model": Errors} for status in statuses}
+
+
+class Routes(APIRouter):
+    """An APIRouter that remembers the models of the bodies its routes read themselves."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.body_models: list[type[BaseModel]] = []
+
+    def json_body(self, model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+        """``openapi_extra`` documenting a JSON request body of ``model``."""
+        self.body_models.append(model)
+        schema = {"$ref": COMPONENTS + model.__name__}
+        return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
+
+
+def component_schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
+    """The ``components.schemas`` entries of ``models`` and every model they use."""
+    out: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template=COMPONENTS + "{model}")
+        out.update(schema.pop("$defs", {}))
+        out[model.__name__] = schema
+    return out

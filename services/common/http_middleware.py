@@ -1,0 +1,82 @@
+"""ASGI middleware of the HTTP server: the request body's size bound, and one log line per client error."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("services.common.http")
+
+
+class BodyTooLarge(Exception):
+    """A request body past the server's bound; the server answers 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body: over the {limit}-byte limit")
+
+
+class HttpMiddleware:
+    """ASGI middleware that looks at HTTP requests only (:meth:`handle`) and passes anything else on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+def client_of(scope: Scope) -> str:
+    return str((scope.get("client") or ("?",))[0])
+
+
+def too_large(limit: int) -> JSONResponse:
+    return JSONResponse({"errors": [str(BodyTooLarge(limit))]}, status_code=413)
+
+
+class BodyLimit(HttpMiddleware):
+    """Refuses a body over ``limit`` bytes: at once when Content-Length says so, else when a route reads
+    past it (a chunked body), by raising :class:`BodyTooLarge` from ``receive``."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        super().__init__(app)
+        self.limit = limit
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.limit:
+            await too_large(self.limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, bounded, send)
+
+
+class ClientErrorLog(HttpMiddleware):
+    """Logs each answer of 400 to 499 at WARNING (the client's mistake, not ours); server errors are logged
+    where they are raised."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def logged(message: Message) -> None:
+            if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
+                log.warning("%s %s from %s: %d", scope["method"], scope["path"], client_of(scope),
+                            message["status"])
+            await send(message)
+
+        await self.app(scope, receive, logged)

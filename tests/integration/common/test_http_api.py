@@ -1,0 +1,84 @@
+"""The HTTP server as a client meets it: /openapi.json a valid OpenAPI document of every route and body,
+client errors logged at WARNING (never ERROR), bodies past 4 MiB refused, unknown routes a JSON 404."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import aiohttp
+from aiohttp.payload import AsyncIterablePayload
+import pytest
+from openapi_spec_validator import validate
+
+from services.common.auth import ApiAuth
+from services.common.http import MAX_BODY, HttpServer
+from services.ingest.service import IngestService
+from services.notifier.service import NotifierService
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def server(settings):
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    services = [IngestService(settings, watch=[], sources=[]), NotifierService(settings)]
+    for service in services:
+        await service.start()
+        http.add_routes(service.routes())
+    await http.start()
+    yield f"http://127.0.0.1:{http.port}"
+    await http.stop()
+    for service in services:
+        await service.stop()
+
+
+async def test_openapi_document_is_valid_and_documents_every_route_and_body(server):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            assert resp.status == 200
+            document = await resp.json()
+    validate(document)
+    paths = document["paths"]
+    assert {"/healthz", "/releases", "/subscriptions", "/subscriptions/{id}", "/subscriptions/{id}/pause",
+            "/subscriptions/{id}/resume", "/subscriptions/{id}/test"} <= set(paths)
+    body = paths["/releases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ReleaseInput"}
+    schemas = document["components"]["schemas"]
+    assert {"ReleaseInput", "ReleaseAccepted", "Subscription", "ShownSubscription", "Filter", "WebhookChannel",
+            "PauseRequest", "Errors"} <= set(schemas)
+    assert paths["/subscriptions/{id}"]["get"]["parameters"][0]["name"] == "id"
+
+
+async def test_a_client_error_is_logged_at_warning_and_never_at_error(server, api_headers, caplog):
+    caplog.set_level(logging.DEBUG)
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.post(f"{server}/subscriptions", json={"id": "x"}) as resp:
+            assert resp.status == 422
+        async with session.post(f"{server}/releases", data=b"not json") as resp:
+            assert resp.status == 400
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "POST /subscriptions from 127.0.0.1: 422" in warned
+    assert "POST /releases from 127.0.0.1: 400" in warned
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_body_past_the_bound_is_refused_with_a_json_413(server, api_headers):
+    too_big = b"[" + b" " * MAX_BODY + b"]"
+
+    async def chunks():
+        yield too_big
+
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.post(f"{server}/subscriptions", data=io.BytesIO(too_big)) as resp:  # says its length
+            assert (resp.status, await resp.json()) == (413, {"errors": [f"body: over the {MAX_BODY}-byte limit"]})
+        async with session.post(f"{server}/subscriptions", data=AsyncIterablePayload(chunks())) as resp:  # chunked: read to the bound
+            assert (resp.status, await resp.json()) == (413, {"errors": [f"body: over the {MAX_BODY}-byte limit"]})
+
+
+async def test_an_unknown_route_or_method_is_a_json_error(server, api_headers):
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.get(f"{server}/nowhere") as resp:
+            assert (resp.status, await resp.json()) == (404, {"errors": [{"field": "request", "message": "Not Found"}]})
+        async with session.put(f"{server}/releases") as resp:
+            assert resp.status == 405 and "POST" in resp.headers["Allow"]
