@@ -15,11 +15,16 @@ from faststream.redis import RedisBroker
 
 from schemas import CloudEvent, ReleaseClassified, ReleaseClassifiedEvent
 from schemas.streams import CLASSIFIED, LEDGER_GROUP
+from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.service import Runtime, RuntimeService
 from services.common.settings import Settings
 from services.common.streams import Entry
+from services.notifier.config import NotifierConfig
+from services.notifier.store import FileSubscriptions, SubscriptionStore
 
+from .api import ledger_routes
+from .index import LedgerIndex
 from .store import LedgerStore
 
 log = logging.getLogger(__name__)
@@ -30,10 +35,15 @@ SOURCE = "/pledgewatch/ledger"
 class LedgerService(RuntimeService):
     name = "ledger"
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 notifier: NotifierConfig | None = None) -> None:
+        """``notifier``: where the subscriptions are and when reminders go out, for their calendar feeds."""
         self.settings, self.clock = settings, clock
+        self.remind_at = (notifier if notifier is not None else NotifierConfig()).remind_at
         self.runtime = Runtime(settings, source=SOURCE)
         self.store: LedgerStore | None = None
+        self.index: LedgerIndex | None = None
+        self.subscriptions: SubscriptionStore | None = None
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=LEDGER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
@@ -46,6 +56,20 @@ class LedgerService(RuntimeService):
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), LEDGER_GROUP)
         self.store = LedgerStore(streams.client, self.settings.key)
+        self.index = LedgerIndex(streams.client, self.settings.key)
+        self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
+                                               file=FileSubscriptions(self.settings.subscriptions))
+
+    def routes(self) -> Routes:
+        return ledger_routes(lambda: self._started(self.store), lambda: self._started(self.index),
+                             subscription=lambda sub_id: self._started(self.subscriptions).get(sub_id),
+                             remind_at=self.remind_at, clock=self.clock)
+
+    @staticmethod
+    def _started(part):  # type: ignore[no-untyped-def]
+        if part is None:
+            raise RuntimeError("ledger: not started")
+        return part
 
     async def on_release_classified(self, event: CloudEvent, entry: Entry) -> None:
         release: ReleaseClassified = event.data

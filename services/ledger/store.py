@@ -150,6 +150,10 @@ class LedgerStore:
             return await pipe.execute()
 
     # --- reading -------------------------------------------------------------------------------------
+    async def entries(self, keys: list[str]) -> list[LedgerEntry]:
+        """The entries of ``keys`` that exist, in that order, in one round trip."""
+        return await self._entries(self.client, keys)
+
     async def entry(self, key: str) -> LedgerEntry | None:
         found = await self._entries(self.client, [key])
         return found[0] if found else None
@@ -157,6 +161,24 @@ class LedgerStore:
     async def recent_releases(self, *, limit: int = 50) -> list[str]:
         """The ids of the releases most recently published, the latest first."""
         return [r.decode() for r in await self.client.zrevrange(self.key("ledger:releases"), 0, limit - 1)]
+
+    async def releases_after(self, after: tuple[float, str] | None, *, limit: int) -> list[tuple[str, float]]:
+        """Up to ``limit`` (release id, publication timestamp), the latest first, after the place ``after``
+        (a timestamp and id already shown) in that order."""
+        key = self.key("ledger:releases")
+        if after is None:
+            rows = await self.client.zrevrange(key, 0, limit - 1, withscores=True)
+        else:
+            ties = await self.client.zcount(key, after[0], after[0])  # shown or not, they share the score
+            rows = await self.client.zrevrangebyscore(key, after[0], "-inf", start=0, num=limit + ties,
+                                                      withscores=True)
+            rows = [(m, score) for m, score in rows if score < after[0] or m.decode() < after[1]]
+        return [(m.decode(), score) for m, score in rows[:limit]]
+
+    async def release_records(self, release_ids: list[str]) -> list[tuple[int, list[str]] | None]:
+        """Each release's last version read and its ledger keys (None for a release the ledger never read)."""
+        records = await self._pipelined([("hgetall", self.key(f"ledger:release:{r}")) for r in release_ids])
+        return [(int(r[b"version"]), json.loads(r[b"keys"])) if r else None for r in records]
 
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")

@@ -3,6 +3,7 @@ which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
 
 from __future__ import annotations
 
+from datetime import time, timezone
 from typing import Literal
 
 from pydantic import Field
@@ -40,3 +41,9 @@ class NotifierConfig(BaseSettings):
     webhook_content_mode: Literal["structured", "binary"] = Field(
         default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+
+    @property
+    def remind_at(self) -> time:
+        """``reminder_time`` as an aware time of day (UTC)."""
+        hours, minutes = (int(x) for x in self.reminder_time.split(":"))
+        return time(hours, minutes, tzinfo=timezone.utc)

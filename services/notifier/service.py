@@ -94,8 +94,7 @@ class NotifierService:
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        h, m = (int(x) for x in self.config.reminder_time.split(":"))
-        self.remind_at = time(h, m, tzinfo=timezone.utc)
+        self.remind_at = self.config.remind_at
 
     # --- Service protocol -------------------------------------------------------------
     def attach(self, broker: RedisBroker) -> None:

@@ -81,24 +81,24 @@ def selects(query: CommitmentQuery, card: Card) -> bool:
 
 def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
-    after = _decode(query.cursor, 2) if query.cursor else None
+    after = decode_cursor(query.cursor, 2) if query.cursor else None
     place = None if after is None else (-after[0], after[1])
     chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and selects(query, c))
     page = heapq.nsmallest(query.limit + 1, chosen, key=lambda c: (-c.published, c.key))
     more = len(page) > query.limit
     page = page[:query.limit]
-    return Page(items=page, next_cursor=_encode([page[-1].published, page[-1].key]) if more else None)
+    return Page(items=page, next_cursor=encode_cursor([page[-1].published, page[-1].key]) if more else None)
 
 
 def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
     """The dated deadlines of the commitments ``query`` selects, within its window, soonest first."""
-    after = tuple(_decode(query.cursor, 2)) if query.cursor else None
+    after = tuple(decode_cursor(query.cursor, 2)) if query.cursor else None
     chosen = (DeadlineItem(card, day) for card in cards if selects(query, card) for day in _due_in_window(query, card)
               if after is None or (day, card.key) > after)
     page = heapq.nsmallest(query.limit + 1, chosen, key=lambda item: (item.due, item.card.key))
     more = len(page) > query.limit
     page = page[:query.limit]
-    return page, _encode([page[-1].due, page[-1].card.key]) if more else None
+    return page, encode_cursor([page[-1].due, page[-1].card.key]) if more else None
 
 
 def _due_in_window(query: CommitmentQuery, card: Card) -> list[int]:
@@ -111,11 +111,11 @@ def _searchable(card: Card) -> str:
     return f"{card.actor}\n{card.text}\n{card.title}"
 
 
-def _encode(place: list) -> str:  # type: ignore[type-arg]
+def encode_cursor(place: list) -> str:  # type: ignore[type-arg]
     return base64.urlsafe_b64encode(json.dumps(place, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> list:  # type: ignore[type-arg]
+def decode_cursor(cursor: str, size: int) -> list:  # type: ignore[type-arg]
     try:
         place = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if isinstance(place, list) and len(place) == size and isinstance(place[1], str) \

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 from services.common.auth import ApiAuth
 from services.common.http import MAX_BODY, HttpServer
 from services.ingest.service import IngestService
+from services.ledger.service import LedgerService
 from services.notifier.service import NotifierService
 
 pytestmark = pytest.mark.integration
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def server(settings):
     http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    services = [IngestService(settings, watch=[], sources=[]), NotifierService(settings)]
+    services = [IngestService(settings, watch=[], sources=[]), NotifierService(settings), LedgerService(settings)]
     for service in services:
         await service.start()
         http.add_routes(service.routes())
@@ -41,12 +42,17 @@ async def test_openapi_document_is_valid_and_documents_every_route_and_body(serv
     validate(document)
     paths = document["paths"]
     assert {"/healthz", "/releases", "/subscriptions", "/subscriptions/{id}", "/subscriptions/{id}/pause",
-            "/subscriptions/{id}/resume", "/subscriptions/{id}/test"} <= set(paths)
+            "/subscriptions/{id}/resume", "/subscriptions/{id}/test", "/subscriptions/{id}/deadlines.ics",
+            "/ledger/commitments", "/ledger/commitments/{key}", "/ledger/releases", "/ledger/releases/{release_id}",
+            "/ledger/deadlines"} <= set(paths)
+    filters = {p["name"] for p in paths["/ledger/commitments"]["get"]["parameters"]}
+    assert {"counter_terrorism", "category", "kind", "actor", "keyword", "source", "min_confidence", "state",
+            "due_after", "due_before", "q", "limit", "cursor"} == filters
     body = paths["/releases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ReleaseInput"}
     schemas = document["components"]["schemas"]
     assert {"ReleaseInput", "ReleaseAccepted", "Subscription", "ShownSubscription", "Filter", "WebhookChannel",
-            "PauseRequest", "Errors"} <= set(schemas)
+            "PauseRequest", "Errors", "CommitmentPage", "LedgerEntry", "ReleaseDetail", "DeadlinePage"} <= set(schemas)
     assert paths["/subscriptions/{id}"]["get"]["parameters"][0]["name"] == "id"
 
 

@@ -1,0 +1,141 @@
+"""The ledger's query API (JSON, and the deadlines of a subscription as an iCalendar feed), served by the ledger.
+
+GET /ledger/commitments: filtered by every subscription criterion, the deadline window, state and words,
+    the latest first; GET /ledger/commitments/{key}: one, with its history and every announcement of it;
+GET /ledger/releases: the latest first; GET /ledger/releases/{release_id}: its commitments with their spans;
+GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first, the same filters;
+GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders.
+Lists are pages of at most 200 (``limit``), the next one asked for with ``cursor``, as given in ``next_cursor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from services.common.api import Routes, answers, field_error
+from services.notifier.subscriptions import Subscription
+
+from .core.calendar_feed import deadlines_calendar
+from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_page, decode_cursor,
+                           encode_cursor, parse_query, selects)
+from .index import LedgerIndex
+from .models import (CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
+                     ReleaseSummary)
+from .reading import deadline_due_on, release_summaries
+from .store import LedgerStore
+
+Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+def ledger_query(
+    request: Request,
+    counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
+    category: Many = None, kind: Many = None, state: Many = None,
+    actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
+    keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
+    source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
+    min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
+    due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
+    q: Annotated[str | None, Query(description="Words of the commitment, its actor or its release's title.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(description="``next_cursor`` of the page before.")] = None,
+) -> CommitmentQuery:
+    """The query of the request's parameters. The parameters above document them and check their types;
+    :func:`parse_query` reads them as the CLI does (repeats, commas, unknown names refused)."""
+    params: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        params.setdefault(name, []).append(value)
+    try:
+        query = parse_query(params)
+        if query.cursor is not None:
+            decode_cursor(query.cursor, 2)  # refused here, not halfway through a page
+        return query
+    except QueryError as exc:
+        name, _, message = str(exc).partition(": ")
+        raise field_error(422, name, message) from None
+
+
+Query_ = Annotated[CommitmentQuery, Depends(ledger_query)]
+
+
+def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIndex], *,
+                  subscription: Callable[[str], Awaitable[Subscription | None]], remind_at: time,
+                  clock: Callable[[], datetime]) -> Routes:
+    """The routes over ``store`` (whole entries) and ``index`` (the cards every query is answered from);
+    ``subscription`` finds a subscription by id, ``remind_at`` is when on a day reminders go out."""
+
+    async def commitments(query: Query_) -> CommitmentPage:
+        page = commitments_page(await index().cards(), query)
+        return CommitmentPage(commitments=await store().entries([c.key for c in page.items]),
+                              next_cursor=page.next_cursor)
+
+    async def commitment(key: Annotated[str, Path(max_length=200)]) -> CommitmentDetail:
+        entry = await store().entry(key)
+        if entry is None:
+            raise field_error(404, "key", f"no commitment {key!r} in the ledger")
+        chain = await store().chain(entry.chain or entry.key)
+        return CommitmentDetail(commitment=entry, announcements=chain if len(chain) > 1 else [])
+
+    async def releases(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+                       cursor: Annotated[str | None, Query(max_length=500)] = None) -> ReleasePage:
+        try:
+            after = (float(p[0]), p[1]) if cursor and (p := decode_cursor(cursor, 2)) else None
+        except QueryError as exc:
+            raise field_error(422, "cursor", str(exc).partition(": ")[2]) from None
+        rows = await store().releases_after(after, limit=limit + 1)
+        shown = rows[:limit]
+        summaries = await release_summaries(store(), [release_id for release_id, _ in shown])
+        more = len(rows) > limit
+        return ReleasePage(releases=summaries, next_cursor=encode_cursor([shown[-1][1], shown[-1][0]]) if more else None)
+
+    async def release(release_id: Annotated[str, Path(max_length=500)]) -> ReleaseDetail:
+        (record,) = await store().release_records([release_id])
+        if record is None:
+            raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
+        version, keys = record
+        entries = await store().entries(keys)
+        summary = ReleaseSummary.of(release_id, version, entries)
+        return ReleaseDetail(**summary.model_dump(), entries=entries)
+
+    async def deadlines(query: Query_) -> DeadlinePage:
+        if query.due_after is None:
+            query = query.model_copy(update={"due_after": clock().date()})
+        items, next_cursor = deadlines_page(await index().cards(), query)
+        entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
+        due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
+                           commitment=entries[i.card.key]) for i in items if i.card.key in entries]
+        return DeadlinePage(deadlines=due, next_cursor=next_cursor)
+
+    async def calendar(sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
+        sub = await subscription(sub_id)
+        if sub is None:
+            raise field_error(404, "id", f"no subscription {sub_id!r}")
+        query = CommitmentQuery(filter=sub.filter)
+        keys = sorted(c.key for c in await index().cards() if c.due and selects(query, c))
+        body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
+                                  offsets=sub.reminders, remind_at=remind_at, now=clock())
+        return Response(body, media_type=CALENDAR)
+
+    routes = Routes(tags=["ledger"])
+    routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], responses=answers(422),
+                         summary="Commitments the filters select, the latest first")
+    routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], responses=answers(404),
+                         summary="One commitment, its history and every announcement of it")
+    routes.add_api_route("/ledger/releases", releases, methods=["GET"], responses=answers(422),
+                         summary="Releases, the latest first")
+    routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], responses=answers(404),
+                         summary="One release's commitments, with their spans in its text")
+    routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], responses=answers(422),
+                         summary="Dated deadlines from today (or due_after), soonest first")
+    routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
+                         responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+                                    **answers(404)},
+                         summary="The deadlines a subscription selects, as an iCalendar feed (RFC 5545)")
+    return routes

@@ -1,0 +1,25 @@
+"""Reading whole entries back for the query API: release summaries and the deadline of a day."""
+
+from __future__ import annotations
+
+from schemas.classified import Deadline
+from services.notifier.reminders import due_date
+
+from .core.entries import LedgerEntry
+from .models import ReleaseSummary
+from .store import LedgerStore
+
+
+async def release_summaries(store: LedgerStore, release_ids: list[str]) -> list[ReleaseSummary]:
+    """A summary of each release (the ones the ledger never read left out), in two round trips."""
+    records = await store.release_records(release_ids)
+    known = [(release_id, record) for release_id, record in zip(release_ids, records) if record is not None]
+    firsts = {e.key: e for e in await store.entries([keys[0] for _, (_, keys) in known if keys])}
+    return [ReleaseSummary.of(release_id, version, [firsts[keys[0]]] if keys and keys[0] in firsts else [])
+            .model_copy(update={"commitments": len(keys)})
+            for release_id, (version, keys) in known]
+
+
+def deadline_due_on(entry: LedgerEntry, day: int) -> Deadline | None:
+    """The deadline of ``entry`` that falls due on ``day`` (an ordinal)."""
+    return next((d for d in entry.commitment.deadlines if (due := due_date(d)) and due.toordinal() == day), None)

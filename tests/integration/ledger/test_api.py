@@ -1,0 +1,170 @@
+"""The ledger's query API on the real server and a real Redis: filters, pages, one commitment with its
+announcements, releases with their spans, upcoming deadlines, and a subscription's calendar feed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import aiohttp
+import icalendar
+import pytest
+
+from services.common.auth import ApiAuth
+from services.common.http import HttpServer
+from services.ledger.service import LedgerService
+from services.notifier.config import NotifierConfig
+from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, PUBLISHED, TRAINING, dated, release
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2018, 1, 1, tzinfo=timezone.utc)
+AGAIN = FUNDING.model_copy(update={
+    "id": "c-again", "actor": "The UK Government",
+    "text": "The UK Government is investing £10m to strengthen Iraq's counter-terrorism forces."})
+LATER = PUBLISHED + timedelta(days=100)
+
+
+@pytest.fixture
+async def ledger(settings):
+    service = LedgerService(settings, clock=lambda: NOW, notifier=NotifierConfig(reminder_time="08:30"))
+    await service.start()
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    http.add_routes(service.routes())
+    await http.start()
+    await service.store.apply(release(), now=NOW)
+    await service.store.apply(release(AGAIN, dated("c-soon", date(2018, 2, 1)), dated("c-late", date(2019, 6, 1)),
+                                      release_id="gov-uk/iraq-2018", published_at=LATER), now=NOW)
+    yield service, f"http://127.0.0.1:{http.port}"
+    await http.stop()
+    await service.stop()
+
+
+async def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, object, aiohttp.typedefs.LooseHeaders]:
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async with session.get(url) as resp:
+            body = await resp.json() if resp.content_type == "application/json" else await resp.text()
+            return resp.status, body, resp.headers
+
+
+def _keys(page: dict) -> list[str]:
+    return [e["key"] for e in page["commitments"]]
+
+
+@pytest.mark.parametrize(("query", "keys"), [
+    pytest.param("", ["c-again", "c-late", "c-soon", "c-borders", "c-content", "c-funding", "c-training"], id="all"),
+    pytest.param("?counter_terrorism=true&category=capability_building", ["c-again", "c-funding"], id="ct-category"),
+    pytest.param("?category=training,border_security", ["c-borders", "c-training"], id="comma-separated"),
+    pytest.param("?kind=demand", ["c-content"], id="kind"),
+    pytest.param("?actor=communications", ["c-content"], id="actor"),
+    pytest.param("?keyword=biometric", ["c-borders"], id="keyword"),
+    pytest.param("?q=iraq+forces", ["c-again"], id="free-text"),
+    pytest.param("?due_after=2018-01-15&due_before=2018-03-01", ["c-soon"], id="due-window"),
+    pytest.param("?min_confidence=0.85", ["c-again", "c-late", "c-soon", "c-content", "c-funding"], id="confidence"),
+    pytest.param("?state=removed", [], id="state"),
+    pytest.param("?source=elsewhere", [], id="source"),
+])
+async def test_commitments_are_filtered_by_every_criterion_the_latest_first(ledger, query, keys):
+    _, url = ledger
+    status, page, _ = await _get(f"{url}/ledger/commitments{query}")
+    assert status == 200, page
+    assert _keys(page) == keys and page["next_cursor"] is None
+
+
+async def test_pages_follow_the_cursor_without_repeats_or_gaps(ledger):
+    _, url = ledger
+    seen, cursor = [], ""
+    for _ in range(5):
+        status, page, _ = await _get(f"{url}/ledger/commitments?limit=3{cursor}")
+        assert status == 200 and len(page["commitments"]) <= 3
+        seen += _keys(page)
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == ["c-again", "c-late", "c-soon", "c-borders", "c-content", "c-funding", "c-training"]
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    pytest.param("?limit=201", "limit", "less than or equal to 200", id="limit-over-200"),
+    pytest.param("?limit=0", "limit", "greater than or equal to 1", id="limit-0"),
+    pytest.param("?due_after=2018-13-01", "due_after", "date", id="bad-date"),
+    pytest.param("?due_after=2019-01-01&due_before=2018-01-01", "due_before", "before due_after", id="window"),
+    pytest.param("?category=cooking", "category", "Input should be", id="category"),
+    pytest.param("?cursor=nonsense", "cursor", "not one this server gave", id="cursor"),
+    pytest.param("?colour=red", "colour", "not a query parameter", id="unknown"),
+    pytest.param("?q=a&q=b", "q", "give it once", id="twice"),
+])
+async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, query, field, message):
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}/ledger/commitments{query}")
+    assert status == 422, answer
+    (error,) = answer["errors"]
+    assert error["field"] == field and message in error["message"], error
+
+
+async def test_one_commitment_with_its_history_and_its_announcements(ledger):
+    _, url = ledger
+    status, detail, _ = await _get(f"{url}/ledger/commitments/c-again")
+    assert status == 200, detail
+    assert detail["commitment"]["chain"] == "c-funding"
+    assert [e["key"] for e in detail["announcements"]] == ["c-funding", "c-again"]
+    assert (await _get(f"{url}/ledger/commitments/c-borders"))[1]["announcements"] == []
+    status, answer, _ = await _get(f"{url}/ledger/commitments/c-nothing")
+    assert status == 404 and answer["errors"][0]["field"] == "key"
+
+
+async def test_releases_the_latest_first_and_one_with_its_spans(ledger):
+    _, url = ledger
+    status, page, _ = await _get(f"{url}/ledger/releases?limit=1")
+    assert status == 200, page
+    assert [(r["release_id"], r["commitments"]) for r in page["releases"]] == [("gov-uk/iraq-2018", 3)]
+    status, rest, _ = await _get(f"{url}/ledger/releases?limit=1&cursor={page['next_cursor']}")
+    assert [r["release_id"] for r in rest["releases"]] == ["gov-uk/iraq-2017"] and rest["next_cursor"] is None
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200, one
+    assert one["title"] == "UK ramps up counterterror effort in Iraq" and one["version"] == 1
+    funding = next(e for e in one["entries"] if e["key"] == "c-funding")["commitment"]
+    assert (funding["span"], funding["money"]["span"], funding["deadlines"][0]["span"]) == \
+        ([100, 210], [120, 124], [125, 150])
+    assert (await _get(f"{url}/ledger/releases/gov-uk/none"))[0] == 404
+
+
+async def test_upcoming_deadlines_soonest_first_from_today(ledger):
+    _, url = ledger
+    status, page, _ = await _get(f"{url}/ledger/deadlines")
+    assert status == 200, page
+    assert [(d["due"], d["commitment"]["key"]) for d in page["deadlines"]] == \
+        [("2018-02-01", "c-soon"), ("2019-06-01", "c-late"), ("2020-11-29", "c-again"), ("2020-11-29", "c-funding")]
+    assert page["deadlines"][0]["deadline"]["text"] == "by 1 February 2018"
+    status, page, _ = await _get(f"{url}/ledger/deadlines?due_before=2019-12-31&limit=1")
+    assert [d["commitment"]["key"] for d in page["deadlines"]] == ["c-soon"] and page["next_cursor"]
+
+
+async def test_a_subscriptions_deadlines_as_a_calendar_with_its_reminders(ledger, api_headers):
+    service, url = ledger
+    from services.notifier.subscriptions import parse_subscription
+    await service.subscriptions.put(parse_subscription(
+        {"id": "desk", "channels": [{"console": {}}], "filter": {"categories": ["funding"]},
+         "reminders": ["P7D", "P0D"]}))
+    status, text, headers = await _get(f"{url}/subscriptions/desk/deadlines.ics")
+    assert status == 200 and headers["Content-Type"].startswith("text/calendar"), text
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert sorted(str(e["uid"]) for e in events) == ["c-late-0@pledgewatch", "c-soon-0@pledgewatch"]
+    alarms = [a.decoded("trigger") for a in events[0].walk("VALARM")]
+    assert len(alarms) == 2
+    assert (await _get(f"{url}/subscriptions/nobody/deadlines.ics"))[0] == 404
+
+
+async def test_reads_need_the_token_when_open_reads_is_off(settings, api_headers):
+    settings = settings.model_copy(update={"open_reads": False})
+    service = LedgerService(settings, clock=lambda: NOW)
+    await service.start()
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    http.add_routes(service.routes())
+    await http.start()
+    try:
+        url = f"http://127.0.0.1:{http.port}/ledger/commitments"
+        assert (await _get(url))[0] == 401
+        assert (await _get(url, api_headers))[0] == 200
+    finally:
+        await http.stop()
+        await service.stop()
