@@ -1,13 +1,15 @@
 """Ledger queries at scale: N commitments stored, then the queries a dashboard and an API client make.
 
-    .venv/bin/python benchmarks/ledger_queries.py [--commitments 10000] [--rounds 200]
+    .venv/bin/python benchmarks/ledger_queries.py [--commitments 10000] [--rounds 200] [--http]
 
 Stores ``--commitments`` real-shaped commitments (ten per release, varied actors, categories, money and
 deadlines; every tenth release announces again an earlier one's money) through ``LedgerStore.apply`` on an
 embedded Redis, then times each query kind ``--rounds`` times through ``LedgerIndex`` (what the API
 answers from: the cards in memory, refreshed from Redis first) and the page's entries read back whole:
-p50, p99 and max per kind. Prints the time to store them all, Redis memory per commitment (``MEMORY USAGE``
-of every ledger key) and the reader's memory for the cards. Nothing is asserted.
+p50, p99 and max per kind. With ``--http`` the same queries go through the HTTP API instead (the real server
+on 127.0.0.1, one kept-alive client connection): ``GET /ledger/commitments`` and ``GET /ledger/deadlines``,
+answered as JSON. Prints the time to store them all, Redis memory per commitment (``MEMORY USAGE`` of every
+ledger key) and the reader's memory for the cards. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -21,15 +23,20 @@ import tempfile
 import time
 import tracemalloc
 from datetime import datetime, timedelta, timezone
+from datetime import time as dtime
 from pathlib import Path
 
+import aiohttp
 import redis.asyncio as aioredis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schemas.classified import Commitment, DateDeadline, Money, ReleaseClassified  # noqa: E402
+from services.common.auth import ApiAuth  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
+from services.common.http import HttpServer  # noqa: E402
+from services.ledger.api import ledger_routes  # noqa: E402
 from services.ledger.core.queries import commitments_page, deadlines_page, parse_query  # noqa: E402
 from services.ledger.index import LedgerIndex  # noqa: E402
 from services.ledger.store import LedgerStore  # noqa: E402
@@ -84,6 +91,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--commitments", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--http", action="store_true", help="through the HTTP API, not in-process")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder, EmbeddedRedis(Path(folder), appendonly=True) as url:
@@ -108,26 +116,61 @@ async def main() -> int:
         size, _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"reader's cards in memory: {size / 1e6:.1f} MB for {len(cards)} ({size / len(cards):,.0f} bytes each)")
-        print(f"{'query':28} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+        measure = _through_http if args.http else _in_process
+        print(f"{'query' + (' (HTTP)' if args.http else ''):28} {'matches':>8} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'max ms':>8}")
         for name, params in QUERIES.items():
-            query = parse_query({**params, "limit": ["50"]})
-            times, matched = [], 0
-            for _ in range(args.rounds):
-                t0 = time.perf_counter()
-                cards = await index.cards()
-                if "due_after" in params:
-                    items, _ = deadlines_page(cards, query)
-                    keys = [i.card.key for i in items]
-                else:
-                    keys = [c.key for c in commitments_page(cards, query).items]
-                await store._entries(client, keys)  # the page, read back whole
-                times.append((time.perf_counter() - t0) * 1000)
-                matched = len(keys)
+            times, matched = await measure(store, index, params, args.rounds)
             times.sort()
             p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
             print(f"{name:28} {matched:>8} {statistics.median(times):>8.1f} {p99:>8.1f} {times[-1]:>8.1f}")
         await client.aclose()
     return 0
+
+
+async def _in_process(store: LedgerStore, index: LedgerIndex, params: dict[str, list[str]],
+                      rounds: int) -> tuple[list[float], int]:
+    query = parse_query({**params, "limit": ["50"]})
+    times, matched = [], 0
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        cards = await index.cards()
+        if "due_after" in params:
+            items, _ = deadlines_page(cards, query)
+            keys = [i.card.key for i in items]
+        else:
+            keys = [c.key for c in commitments_page(cards, query).items]
+        await store.entries(keys)  # the page, read back whole
+        times.append((time.perf_counter() - t0) * 1000)
+        matched = len(keys)
+    return times, matched
+
+
+async def _through_http(store: LedgerStore, index: LedgerIndex, params: dict[str, list[str]],
+                        rounds: int) -> tuple[list[float], int]:
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth(None))
+    server.add_routes(ledger_routes(lambda: store, lambda: index, subscription=_no_subscription,
+                                    remind_at=dtime(9, tzinfo=timezone.utc), clock=lambda: START))
+    await server.start()
+    path = "deadlines" if "due_after" in params else "commitments"
+    query = [(k, v) for k, values in {**params, "limit": ["50"]}.items() for v in values]
+    times, matched = [], 0
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as session:
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                async with session.get(f"/ledger/{path}", params=query) as resp:
+                    assert resp.status == 200, await resp.text()
+                    page = await resp.json()
+                times.append((time.perf_counter() - t0) * 1000)
+                matched = len(page[path])
+    finally:
+        await server.stop()
+    return times, matched
+
+
+async def _no_subscription(sub_id: str) -> None:
+    return None
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@ Lists are pages of at most 200 (``limit``), the next one asked for with ``cursor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from services.common.api import Routes, answers, field_error
 from services.notifier.subscriptions import Subscription
@@ -65,26 +67,33 @@ def ledger_query(
 Query_ = Annotated[CommitmentQuery, Depends(ledger_query)]
 
 
+def _json(answer: BaseModel) -> Response:
+    """``answer`` written once by pydantic (a returned model would be validated again and written twice)."""
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
 def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIndex], *,
                   subscription: Callable[[str], Awaitable[Subscription | None]], remind_at: time,
                   clock: Callable[[], datetime]) -> Routes:
     """The routes over ``store`` (whole entries) and ``index`` (the cards every query is answered from);
     ``subscription`` finds a subscription by id, ``remind_at`` is when on a day reminders go out."""
 
-    async def commitments(query: Query_) -> CommitmentPage:
+    async def commitments(query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
-        return CommitmentPage(commitments=await store().entries([c.key for c in page.items]),
-                              next_cursor=page.next_cursor)
+        # The entries as stored are the answer's items: passed on as they are, not parsed and written again.
+        raws = await store().raw_entries([c.key for c in page.items])
+        body = b'{"commitments":[%s],"next_cursor":%s}' % (b",".join(raws), json.dumps(page.next_cursor).encode())
+        return Response(body, media_type="application/json")
 
-    async def commitment(key: Annotated[str, Path(max_length=200)]) -> CommitmentDetail:
+    async def commitment(key: Annotated[str, Path(max_length=200)]) -> Response:
         entry = await store().entry(key)
         if entry is None:
             raise field_error(404, "key", f"no commitment {key!r} in the ledger")
         chain = await store().chain(entry.chain or entry.key)
-        return CommitmentDetail(commitment=entry, announcements=chain if len(chain) > 1 else [])
+        return _json(CommitmentDetail(commitment=entry, announcements=chain if len(chain) > 1 else []))
 
     async def releases(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-                       cursor: Annotated[str | None, Query(max_length=500)] = None) -> ReleasePage:
+                       cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
         try:
             after = (float(p[0]), p[1]) if cursor and (p := decode_cursor(cursor, 2)) else None
         except QueryError as exc:
@@ -93,25 +102,26 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         shown = rows[:limit]
         summaries = await release_summaries(store(), [release_id for release_id, _ in shown])
         more = len(rows) > limit
-        return ReleasePage(releases=summaries, next_cursor=encode_cursor([shown[-1][1], shown[-1][0]]) if more else None)
+        return _json(ReleasePage(releases=summaries,
+                                 next_cursor=encode_cursor([shown[-1][1], shown[-1][0]]) if more else None))
 
-    async def release(release_id: Annotated[str, Path(max_length=500)]) -> ReleaseDetail:
+    async def release(release_id: Annotated[str, Path(max_length=500)]) -> Response:
         (record,) = await store().release_records([release_id])
         if record is None:
             raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
         version, keys = record
         entries = await store().entries(keys)
         summary = ReleaseSummary.of(release_id, version, entries)
-        return ReleaseDetail(**summary.model_dump(), entries=entries)
+        return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
-    async def deadlines(query: Query_) -> DeadlinePage:
+    async def deadlines(query: Query_) -> Response:
         if query.due_after is None:
             query = query.model_copy(update={"due_after": clock().date()})
         items, next_cursor = deadlines_page(await index().cards(), query)
         entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
         due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
                            commitment=entries[i.card.key]) for i in items if i.card.key in entries]
-        return DeadlinePage(deadlines=due, next_cursor=next_cursor)
+        return _json(DeadlinePage(deadlines=due, next_cursor=next_cursor))
 
     async def calendar(sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
         sub = await subscription(sub_id)
@@ -124,15 +134,20 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         return Response(body, media_type=CALENDAR)
 
     routes = Routes(tags=["ledger"])
-    routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], responses=answers(422),
+    routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
+                         responses=answers(422),
                          summary="Commitments the filters select, the latest first")
-    routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], responses=answers(404),
+    routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
+                         responses=answers(404),
                          summary="One commitment, its history and every announcement of it")
-    routes.add_api_route("/ledger/releases", releases, methods=["GET"], responses=answers(422),
+    routes.add_api_route("/ledger/releases", releases, methods=["GET"], response_model=ReleasePage,
+                         responses=answers(422),
                          summary="Releases, the latest first")
-    routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], responses=answers(404),
+    routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], response_model=ReleaseDetail,
+                         responses=answers(404),
                          summary="One release's commitments, with their spans in its text")
-    routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], responses=answers(422),
+    routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], response_model=DeadlinePage,
+                         responses=answers(422),
                          summary="Dated deadlines from today (or due_after), soonest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},

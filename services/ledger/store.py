@@ -150,6 +150,11 @@ class LedgerStore:
             return await pipe.execute()
 
     # --- reading -------------------------------------------------------------------------------------
+    async def raw_entries(self, keys: list[str]) -> list[bytes]:
+        """The stored JSON of the entries of ``keys`` that exist, in that order, in one round trip."""
+        raws = await self.client.mget([self.key(f"ledger:entry:{k}") for k in keys]) if keys else []
+        return [raw for raw in raws if raw]
+
     async def entries(self, keys: list[str]) -> list[LedgerEntry]:
         """The entries of ``keys`` that exist, in that order, in one round trip."""
         return await self._entries(self.client, keys)
