@@ -1,49 +1,53 @@
-"""Email channel over SMTP (aiosmtplib): one message per alert or digest, text and HTML."""
+"""Email channel over SMTP (aiosmtplib): one message per alert or digest and recipient, on one connection.
+
+Each recipient gets a message of their own (only their address in ``To``), so that each can carry its
+own unsubscribe link. The bytes are made here (:func:`..mail.mail_bytes`), not by aiosmtplib, whose
+serialiser would re-fold the headers with the plain ``email.policy.SMTP``.
+"""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from collections.abc import Callable
+from datetime import datetime, timezone
 
 import aiosmtplib
 
+from ..addresses import parse_address
 from ..config import NotifierConfig
-from ..messages import Message, message_id, message_text
-from ..rendering import render_html
+from ..mail import build_email, mail_bytes
+from ..messages import Message
 from .base import DeliveryResult
 
 
-def build_email(message: Message, *, sender: str, to: list[str]) -> EmailMessage:
-    """The MIME message: plain text with an HTML alternative. Pure."""
-    subject, text = message_text(message)
-    mail = EmailMessage()
-    mail["Subject"] = subject
-    mail["From"] = sender
-    mail["To"] = ", ".join(to)
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(idstring=message_id(message), domain="pledgewatch")
-    mail["X-Pledgewatch-Alert-Id"] = message_id(message)
-    mail.set_content(text)
-    mail.add_alternative(render_html(text), subtype="html")
-    return mail
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class EmailSender:
     name = "email"
 
-    def __init__(self, to: list[str], config: NotifierConfig) -> None:
-        self.to, self.config = to, config
+    def __init__(self, to: list[str], config: NotifierConfig, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.to = [parse_address(t) for t in to]
+        self.config, self.clock = config, clock
+        self.sender = parse_address(config.smtp_from, dotted_domain=False)
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"
 
     async def send(self, message: Message) -> DeliveryResult:
-        c = self.config
-        mail = build_email(message, sender=c.smtp_from, to=self.to)
+        c, now = self.config, self.clock()
+        client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
+                                 password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
+                                 timeout=c.smtp_timeout)
+        refused: list[str] = []
         try:
-            await aiosmtplib.send(mail, hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
-                                  password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
-                                  timeout=c.smtp_timeout)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            return DeliveryResult.failed(f"recipients refused: {exc}", retryable=False)
+            async with client:
+                for recipient in self.to:
+                    mail = build_email(message, sender=self.sender, recipient=recipient, now=now)
+                    try:
+                        await client.sendmail(self.sender.addr_spec, [recipient.addr_spec], mail_bytes(mail))
+                    except aiosmtplib.SMTPRecipientsRefused:
+                        refused.append(recipient.addr_spec)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+        if refused:  # retrying cannot help; the others got theirs
+            return DeliveryResult.failed(f"recipients refused: {', '.join(refused)}", retryable=False)
         return DeliveryResult.delivered()

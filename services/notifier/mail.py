@@ -1,0 +1,55 @@
+"""Alert and digest emails as MIME messages, and their bytes on the wire. Pure; time is an argument."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+
+from .messages import Message, message_id, message_text
+from .rendering import render_html
+
+
+class _MailPolicy(EmailPolicy):
+    """``email.policy.SMTP`` (CRLF, lines folded at 78) with one correction. When a header's value does not
+    fit beside its name but fits on a line of its own, CPython folds right after the colon
+    (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value starting with a space.
+    Here the first line is joined back (a line of at most 78 + the name's length, far below the 998
+    the RFC allows)."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
+        folded = super().fold_binary(name, value)
+        early = f"{name}:{self.linesep} ".encode()
+        return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded
+
+
+MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected
+
+
+def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str:
+    """``<alert id>.<recipient hash>@<domain>``: the same for every retry of one alert to one recipient,
+    so a mail client drops a copy sent again after a partial failure."""
+    who = hashlib.sha256(recipient.addr_spec.lower().encode()).hexdigest()[:12]
+    return f"<{message_id(message)}.{who}@{domain}>"
+
+
+def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime) -> EmailMessage:
+    """The MIME message for one recipient, dated ``now`` (aware)."""
+    subject, text = message_text(message)
+    mail = EmailMessage(policy=MAIL_POLICY)
+    mail["Subject"] = subject
+    mail["From"] = sender
+    mail["To"] = recipient
+    mail["Date"] = now
+    mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
+    mail["X-Pledgewatch-Alert-Id"] = message_id(message)
+    mail.set_content(text)
+    mail.add_alternative(render_html(text), subtype="html")
+    return mail
+
+
+def mail_bytes(mail: EmailMessage) -> bytes:
+    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`)."""
+    return mail.as_bytes(policy=MAIL_POLICY)
