@@ -19,33 +19,36 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def parse_address(text: str, *, dotted_domain: bool = True) -> Address:
     """One mailbox from ``text`` (``jane@example.org``, ``Jane Doe <jane@example.org>``,
     ``"Doe, Jane" <jane@example.org>``); ``dotted_domain``: the domain must hold a dot (``localhost``
-    is refused). Raises ValueError saying what is wrong."""
+    is refused). Raises ValueError: ``not an email address: '<text>' (<why>)``."""
+    problem = _problem(text, dotted_domain=dotted_domain)
+    if isinstance(problem, str):
+        raise ValueError(f"not an email address: {text[:80]!r} ({problem})")
+    return problem
+
+
+def _problem(text: str, *, dotted_domain: bool) -> Address | str:
+    """The address, or why ``text`` is not one."""
     if len(text) > MAX_TEXT:
-        raise ValueError(f"longer than {MAX_TEXT} characters")
+        return f"longer than {MAX_TEXT} characters"
     if _CONTROL.search(text):
-        raise ValueError("contains a line break or another control character")
+        return "contains a line break or another control character"
     try:
         header = default.header_factory("to", text)
     except Exception:  # the parser raises IndexError and others on some malformed input
-        raise ValueError("not an email address") from None
+        return "expected name@domain"
     if header.defects:
-        raise ValueError(f"not an email address ({header.defects[0]})")
+        return str(header.defects[0])
     if len(header.groups) != 1 or header.groups[0].display_name is not None:
-        raise ValueError("expected one address, not a list or a group")
+        return "expected one address, not a list or a group"
     address = header.addresses[0]
-    return _checked(address, dotted_domain=dotted_domain)
-
-
-def _checked(address: Address, *, dotted_domain: bool) -> Address:
     if not address.username or not address.domain:
-        raise ValueError("not an email address (expected name@domain)")
+        return "expected name@domain"
     if not address.addr_spec.isascii():
-        raise ValueError("the address (not its display name) must be ASCII: write the domain in its "
-                         "xn-- form")
+        return "the address (not its display name) must be ASCII: write the domain in its xn-- form"
     if len(address.addr_spec) > MAX_ADDRESS or len(address.username) > MAX_LOCAL_PART:
-        raise ValueError(f"longer than {MAX_ADDRESS} characters (or a part before @ over {MAX_LOCAL_PART})")
+        return f"longer than {MAX_ADDRESS} characters, or over {MAX_LOCAL_PART} before the @"
     if address.domain.startswith("[") or (dotted_domain and "." not in address.domain.strip(".")):
-        raise ValueError(f"the domain {address.domain!r} is not a mail domain (e.g. example.org)")
+        return f"{address.domain!r} is not a mail domain (e.g. example.org)"
     return address
 
 

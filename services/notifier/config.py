@@ -3,8 +3,10 @@ which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .addresses import parse_address
 
 
 class NotifierConfig(BaseSettings):
@@ -24,7 +26,9 @@ class NotifierConfig(BaseSettings):
     smtp_tls: bool = Field(default=False, description="Implicit TLS (port 465).")
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_from: str = Field(default="pledgewatch@localhost", description="From address of alert emails.")
+    smtp_from: str = Field(default="pledgewatch@localhost",
+                           description='From address of alert emails: alerts@example.org or '
+                                       '"pledgewatch" <alerts@example.org>.')
     smtp_timeout: float = Field(default=10.0, gt=0)
     apprise_timeout: float = Field(default=15.0, gt=0, description="Seconds before an Apprise notification gives up.")
     reminder_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$",
@@ -36,3 +40,9 @@ class NotifierConfig(BaseSettings):
                                                description="First delay after a failed firing; doubles each attempt.")
     reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _from_address(cls, value: str) -> str:
+        parse_address(value, dotted_domain=False)
+        return value

@@ -65,3 +65,13 @@ async def test_subject_is_sent_with_no_leading_space(notifier, smtp, write_yaml,
     assert not _raw_header(raw, "Subject").startswith(" \r\n"), "folded before the first word"
     assert mail["Subject"] == f"[pledgewatch] New commitments: {title}"
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+async def test_display_names_of_recipient_and_sender_are_used(notifier, smtp, write_yaml, publish_classified):
+    _, (rcpts, mail, _) = await _one_mail(notifier, smtp, write_yaml, publish_classified,
+                                          to='"Doe, Jane" <jane@example.org>',
+                                          sender="Pledgewatch Alerts <alerts@pledgewatch.test>")
+    assert rcpts == ["jane@example.org"]
+    (to,), (sender,) = mail["To"].addresses, mail["From"].addresses
+    assert (to.display_name, to.addr_spec) == ("Doe, Jane", "jane@example.org")
+    assert (sender.display_name, sender.addr_spec) == ("Pledgewatch Alerts", "alerts@pledgewatch.test")
