@@ -8,8 +8,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 
+from schemas.alerts import Alert
+
+from .mail_html import render_alert_html, render_digest_html
 from .messages import Message, message_id, message_text
-from .rendering import render_html
 
 
 class _MailPolicy(EmailPolicy):
@@ -35,9 +37,13 @@ def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str
     return f"<{message_id(message)}.{who}@{domain}>"
 
 
-def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime) -> EmailMessage:
-    """The MIME message for one recipient, dated ``now`` (aware)."""
+def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
+                unsubscribe_url: str | None = None) -> EmailMessage:
+    """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative,
+    both ending with ``unsubscribe_url`` when there is one."""
     subject, text = message_text(message)
+    if unsubscribe_url is not None:
+        text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
     mail["Subject"] = subject
     mail["From"] = sender
@@ -46,7 +52,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
     mail["X-Pledgewatch-Alert-Id"] = message_id(message)
     mail.set_content(text)
-    mail.add_alternative(render_html(text), subtype="html")
+    render = render_alert_html if isinstance(message, Alert) else render_digest_html
+    mail.add_alternative(render(message, unsubscribe_url=unsubscribe_url), subtype="html")  # type: ignore[arg-type]
     return mail
 
 
