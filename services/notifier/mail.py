@@ -51,6 +51,10 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["Date"] = now
     mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
     mail["X-Pledgewatch-Alert-Id"] = message_id(message)
+    mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
+    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
+        mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
     render = render_alert_html if isinstance(message, Alert) else render_digest_html
     mail.add_alternative(render(message, unsubscribe_url=unsubscribe_url), subtype="html")  # type: ignore[arg-type]

@@ -10,9 +10,11 @@ from .base import Channel, DeliveryResult
 
 
 def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-untyped-def]
-                  targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None) -> Channel:
+                  targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None,
+                  unsubscribing=None) -> Channel:
     """The channel implementation for one subscription channel spec; ``targets``: where outbound requests
-    may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks."""
+    may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks;
+    ``unsubscribing``: the email channel's links and record of who unsubscribed (:class:`.email.Unsubscribing`)."""
     kind = spec.type
     if kind == "console":
         from .console import ConsoleSender
@@ -21,8 +23,8 @@ def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-un
         from .webhook import WebhookSender
         return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http)
     if kind == "email":
-        from .email import EmailSender
-        return EmailSender(spec.to, config)
+        from .email import EmailSender, Unsubscribing
+        return EmailSender(spec.to, config, unsubscribing=unsubscribing or Unsubscribing())
     if kind == "apprise":
         from .chat import AppriseSender
         return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets)
