@@ -45,7 +45,7 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
-    mail["Subject"] = subject
+    mail["Subject"] = " ".join(subject.split())  # a line break in a title cannot end the header
     mail["From"] = sender
     mail["To"] = recipient
     mail["Date"] = now

@@ -1,0 +1,36 @@
+"""Alert emails as bytes: headers a reader parses back to what was meant, whatever the title."""
+
+import email
+from datetime import datetime, timezone
+from email import policy
+from email.headerregistry import Address
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samples import BORDERS, release
+from services.notifier.mail import build_email, mail_bytes
+from services.notifier.planning import plan_alerts
+from services.notifier.subscriptions import Subscription
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+SUB = Subscription(id="desk", channels=[{"email": "desk@example.org"}])
+ALERT = plan_alerts(SUB, release(BORDERS), sent={}, elapsed_sent=set(), now=NOW).alerts[0]
+
+
+def _sent(title: str) -> tuple[bytes, email.message.EmailMessage]:
+    alert = ALERT.model_copy(update={"release": ALERT.release.model_copy(update={"title": title})})
+    raw = mail_bytes(build_email(alert, sender=Address("pledgewatch", "alerts", "example.org"),
+                                 recipient=Address("", "desk", "example.org"), now=NOW))
+    return raw, email.message_from_bytes(raw, policy=policy.default)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=300))
+def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space(title):
+    raw, mail = _sent(title)
+    expected = " ".join(f"[pledgewatch] New commitments: {title}".split())
+    assert mail["Subject"] == expected
+    assert raw.startswith(b"Subject: ") and not raw.startswith(b"Subject: \r\n")
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert mail["Date"] == "Sat, 10 Jan 2026 12:00:00 +0000"
