@@ -154,7 +154,7 @@ class NotifierService:
         from .unsubscribe_api import unsubscribe_routes
 
         return [*subscription_routes(lambda: self._store(), clock=self.clock),
-                *unsubscribe_routes(lambda: self.unsubscribe_links, lambda: self._started(self.unsubscribed))]
+                *unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed))]
 
     async def ping(self) -> None:
         """Healthy: Redis answers and every background task (delivery, leader) still runs."""

@@ -29,10 +29,11 @@ def _page(template: str, *, status: int = 200, **context: object) -> web.Respons
                         headers=_PAGE_HEADERS)
 
 
-def unsubscribe_routes(get_links: Callable[[], UnsubscribeLinks | None],
+def unsubscribe_routes(links: UnsubscribeLinks | None,
                        get_unsubscribed: Callable[[], Unsubscribed]) -> list[web.RouteDef]:
+    """``links``: None when this notifier makes none (no secret), so every token is refused."""
+
     def recipient(request: web.Request) -> Recipient:
-        links = get_links()
         found = links.read(request.match_info["token"]) if links is not None else None
         if found is None:
             raise web.HTTPNotFound(text=render("unsubscribe_invalid.html.j2"), content_type="text/html",

@@ -34,3 +34,11 @@ def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space
     assert raw.startswith(b"Subject: ") and not raw.startswith(b"Subject: \r\n")
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
     assert mail["Date"] == "Sat, 10 Jan 2026 12:00:00 +0000"
+
+
+def test_without_an_unsubscribe_link_the_mail_is_still_marked_automatic_and_offers_none():
+    _, mail = _sent("Statement")
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
+    assert "To stop these emails" not in mail.get_body(("plain",)).get_content()
+    assert "Unsubscribe" not in mail.get_body(("html",)).get_content()
