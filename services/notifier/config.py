@@ -32,7 +32,8 @@ class NotifierConfig(BaseSettings):
                                        '"pledgewatch" <alerts@example.org>.')
     smtp_timeout: float = Field(default=10.0, gt=0)
     public_url: str | None = Field(
-        default=None, description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
+        default=None, max_length=400,  # a link with a token still fits on one header line (998)
+        description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
                                   "emails; unset: http://<PLEDGEWATCH_HTTP_HOST>:<PLEDGEWATCH_HTTP_PORT>.")
     unsubscribe_secret: SecretStr | None = Field(
         default=None, min_length=16,

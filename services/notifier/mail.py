@@ -14,14 +14,24 @@ from .mail_html import render_alert_html, render_digest_html
 from .messages import Message, message_id, message_text
 
 
+MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
+_AS_IS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})  # URLs: never folded, never encoded
+
+
 class _MailPolicy(EmailPolicy):
-    """``email.policy.SMTP`` (CRLF, lines folded at 78) with one correction. When a header's value does not
-    fit beside its name but fits on a line of its own, CPython folds right after the colon
-    (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value starting with a space.
-    Here the first line is joined back (a line of at most 78 + the name's length, far below the 998
-    the RFC allows)."""
+    """``email.policy.SMTP`` (CRLF, lines folded at 78) with two corrections.
+
+    When a header's value does not fit beside its name but fits on a line of its own, CPython folds
+    right after the colon (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value
+    starting with a space. Here the first line is joined back (a line of at most 78 + the name's
+    length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
+    decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
+    """
 
     def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
+        line = f"{name}: {value}"
+        if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
+            return (line + self.linesep).encode("ascii")
         folded = super().fold_binary(name, value)
         early = f"{name}:{self.linesep} ".encode()
         return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded

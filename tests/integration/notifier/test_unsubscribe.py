@@ -58,6 +58,8 @@ async def test_email_is_marked_automatic_and_carries_a_one_click_unsubscribe_lin
     _, inbox = smtp
     await _deliver(n, inbox, publish_classified, BORDERS, "r1", 2)
     (_, desk), (_, ops) = inbox.messages
+    raw = inbox.received[0][2]
+    assert f"\r\nList-Unsubscribe: <{_link(desk)}>\r\n".encode() in raw, "the URL as it is, not encoded words"
     assert desk["Auto-Submitted"] == "auto-generated"
     assert desk["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert _link(desk).startswith(PUBLIC + "/unsubscribe/") and _link(desk) != _link(ops)

@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samples import BORDERS, release
+from services.notifier.config import NotifierConfig
 from services.notifier.mail import build_email, mail_bytes
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
+from services.notifier.unsubscribe import UnsubscribeLinks
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 SUB = Subscription(id="desk", channels=[{"email": "desk@example.org"}])
@@ -42,3 +44,14 @@ def test_without_an_unsubscribe_link_the_mail_is_still_marked_automatic_and_offe
     assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
     assert "To stop these emails" not in mail.get_body(("plain",)).get_content()
     assert "Unsubscribe" not in mail.get_body(("html",)).get_content()
+
+
+def test_the_longest_unsubscribe_link_is_sent_as_it_is_on_one_line():
+    base = "https://alerts.example.org/" + "p" * (400 - len("https://alerts.example.org/"))
+    longest = UnsubscribeLinks.from_secret("a-server-secret-0123456789", base).url(
+        "s" * 64, "l" * 64 + "@" + ".".join(["d" * 60] * 3) + ".org")
+    mail = build_email(ALERT, sender=Address("", "alerts", "example.org"), recipient=Address("", "desk", "example.org"),
+                       now=NOW, unsubscribe_url=longest)
+    line = f"List-Unsubscribe: <{longest}>"
+    assert len(line) <= 998 and f"\r\n{line}\r\n".encode() in mail_bytes(mail)
+    assert NotifierConfig(public_url=base).public_url == base
