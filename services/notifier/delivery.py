@@ -29,7 +29,7 @@ from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
-from .channels.email import Unsubscribing
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import DeliveryJob, Outbox
@@ -45,18 +45,18 @@ MIN_POLL_GAP_SECONDS = 0.005
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
                  targets: TargetPolicy | None, http: aiohttp.ClientSession | None,
-                 unsubscribing: Unsubscribing | None) -> Channel:
+                 email_support: EmailSupport | None) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
     return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http,
-                         unsubscribing=unsubscribing)
+                         email_support=email_support)
 
 
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
-                 targets: TargetPolicy | None = None, unsubscribing: Unsubscribing | None = None) -> None:
+                 targets: TargetPolicy | None = None, email_support: EmailSupport | None = None) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
-        self.unsubscribing = unsubscribing
+        self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
         self.clock, self.rng = clock, rng
@@ -144,7 +144,7 @@ class DeliveryWorker:
             if len(self._channels) >= MAX_CACHED_CHANNELS:
                 self._channels.clear()
             channel = self._channels[spec] = _channel_for(job, self.config, self.webhook_timeout, self.targets,
-                                                          self._shared_http(), self.unsubscribing)
+                                                          self._shared_http(), self.email_support)
         return channel
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:

@@ -30,12 +30,13 @@ from services.common.settings import Settings
 from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
-from .channels.email import Unsubscribing
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .firing import ReminderFiring
 from .leader import LeaderLock
+from .mailed import Mailed
 from .messages import SOURCE, Message, alert_event
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
@@ -112,9 +113,11 @@ class NotifierService:
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
         self.outbox = Outbox(streams.client, streams.key)
         self.unsubscribed = Unsubscribed(streams.client, streams.key)
+        mailed = Mailed(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                                      targets=self.settings.target_policy,
-                                     unsubscribing=Unsubscribing(self.unsubscribe_links, self.unsubscribed.of))
+                                     email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
+                                                                mailed.of, mailed.add))
         self.reminders = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix,
                                            misfire_grace_seconds=self.config.reminder_misfire_grace_seconds)
         self.reminders.start(self)

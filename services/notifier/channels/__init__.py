@@ -11,10 +11,10 @@ from .base import Channel, DeliveryResult
 
 def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-untyped-def]
                   targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None,
-                  unsubscribing=None) -> Channel:
+                  email_support=None) -> Channel:
     """The channel implementation for one subscription channel spec; ``targets``: where outbound requests
     may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks;
-    ``unsubscribing``: the email channel's links and record of who unsubscribed (:class:`.email.Unsubscribing`)."""
+    ``email_support``: what the email channel uses beside SMTP (:class:`.email.EmailSupport`)."""
     kind = spec.type
     if kind == "console":
         from .console import ConsoleSender
@@ -23,8 +23,8 @@ def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-un
         from .webhook import WebhookSender
         return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http)
     if kind == "email":
-        from .email import EmailSender, Unsubscribing
-        return EmailSender(spec.to, config, unsubscribing=unsubscribing or Unsubscribing())
+        from .email import EmailSender, EmailSupport
+        return EmailSender(spec.to, config, support=email_support or EmailSupport())
     if kind == "apprise":
         from .chat import AppriseSender
         return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets)

@@ -169,3 +169,14 @@ class Inbox:
         mail = email.message_from_bytes(envelope.content, policy=policy.default)
         self.received.append((envelope.rcpt_tos, mail, envelope.content))
         return "250 OK"
+
+
+async def start_mailing(notifier, write_yaml, smtp_port: int, to: list[str], *,
+                        sender: str = "alerts@pledgewatch.test", **config):
+    """A notifier (``notifier`` fixture) whose subscription "mail" emails ``to`` through the SMTP server
+    on ``smtp_port``; ``config``: more NotifierConfig values, and ``http`` for its API."""
+    http = config.pop("http", False)
+    recipients = ", ".join(f"'{t}'" for t in to)
+    path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: [{recipients}]}}}}]}}]")
+    return await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_from=sender, **config),
+                          subscriptions=path, http=http)

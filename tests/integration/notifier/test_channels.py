@@ -7,7 +7,7 @@ import pytest
 from samples import BORDERS, release
 from services.common.embedded_redis import free_port
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.integration
 async def test_email_alert_goes_to_each_recipient_on_its_own_with_text_and_html(notifier, smtp, write_yaml,
                                                                                   publish_classified):
     controller, inbox = smtp
-    path = write_yaml("subscriptions: [{id: mail, channels: [{email: {to: [desk@example.org, ops@example.org]}}]}]")
-    n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
-                                          smtp_from="alerts@pledgewatch.test"), subscriptions=path)
+    n = await start_mailing(notifier, write_yaml, controller.port, ["desk@example.org", "ops@example.org"])
     await publish_classified(n.service, release(BORDERS))
     await wait_for(lambda: len(inbox.messages) == 2, what="two emails")
     await n.service.worker.drain()

@@ -8,7 +8,7 @@ import pytest
 
 from samples import BORDERS, release
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.integration
 async def _one_mail(notifier, smtp, write_yaml, publish_classified, *, title=None, to="desk@example.org",
                     sender="alerts@pledgewatch.test", **config):
     controller, inbox = smtp
-    path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: ['{to}']}}}}]}}]")
-    n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_from=sender,
-                                          **config), subscriptions=path)
+    n = await start_mailing(notifier, write_yaml, controller.port, [to], sender=sender, **config)
     classified = release(BORDERS)
     if title is not None:
         classified = classified.model_copy(update={"title": title})

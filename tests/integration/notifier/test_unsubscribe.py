@@ -11,7 +11,7 @@ from samples import BORDERS, TRAINING, release
 from schemas import decode_event
 from schemas.streams import DELIVERIES, EVENT_FIELD
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -21,12 +21,8 @@ ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 async def _mail_desk(notifier, smtp, write_yaml, *, to=("desk@example.org", "ops@example.org"), **config):
     controller, _ = smtp
-    recipients = ", ".join(f"'{t}'" for t in to)
-    path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: [{recipients}]}}}}]}}]")
-    config = {"public_url": PUBLIC, **config}
-    return await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
-                                             smtp_from="alerts@pledgewatch.test", **config),
-                          subscriptions=path, http=True)
+    return await start_mailing(notifier, write_yaml, controller.port, list(to), http=True,
+                               **{"public_url": PUBLIC, **config})
 
 
 async def _deliver(n, inbox, publish_classified, commitment, release_id, count):
