@@ -69,6 +69,7 @@ class EmailSender:
                                  password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
         refused: list[str] = []
+        deferred: list[str] = []
         try:
             async with client:
                 for recipient in recipients:
@@ -77,12 +78,15 @@ class EmailSender:
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url)
                     try:
                         await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
-                    except aiosmtplib.SMTPRecipientsRefused:
-                        refused.append(address)
+                    except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
+                        transient = any(r.code < 500 for r in exc.recipients)
+                        (deferred if transient else refused).append(address)
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+        if deferred:  # a retry mails only these (and the refused, once more)
+            return DeliveryResult.failed(f"recipients deferred: {', '.join(deferred)}")
         if refused:  # retrying cannot help; the others got theirs
             return DeliveryResult.failed(f"recipients refused: {', '.join(refused)}", retryable=False)
         return DeliveryResult.delivered()
