@@ -58,6 +58,11 @@ class Routes(APIRouter):
         super().__init__(**kwargs)
         self.body_models: list[type[BaseModel]] = []
 
+    def include(self, other: Routes) -> None:
+        """``other``'s routes, and the bodies they document, served here too."""
+        self.include_router(other)
+        self.body_models += other.body_models
+
     def json_body(self, model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
         """``openapi_extra`` documenting a JSON request body of ``model``."""
         self.body_models.append(model)

@@ -1,0 +1,89 @@
+"""The unsubscribe routes on the notifier's HTTP API.
+
+``GET /unsubscribe/{token}`` shows a form and changes nothing (mail scanners and link previews fetch
+every link in a message); ``POST /unsubscribe/{token}`` unsubscribes (the RFC 8058 one-click POST, or
+that form). The signed token is the only credential: these two need no API token. For the operator,
+``GET /subscriptions/{id}/unsubscribed`` lists who unsubscribed and ``DELETE
+/subscriptions/{id}/unsubscribed/{address}`` undoes one (with the API token, as every write).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Path, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+
+from services.common.api import Routes, answers, errors_response
+
+from .templates import render
+from .unsubscribe import Recipient, UnsubscribeLinks
+from .unsubscribed import Unsubscribed
+
+log = logging.getLogger(__name__)
+
+# A page holding a token: never cached, never sent on as a Referer, never indexed.
+_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+Token = Annotated[str, Path(description="The signed token of the link in the email.")]
+SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+class Unsubscribers(BaseModel):
+    unsubscribed: list[str]  # addresses, lower-cased
+
+
+def _page(template: str, *, status: int = 200, **context: object) -> HTMLResponse:
+    return HTMLResponse(render(template, **context), status_code=status, headers=_PAGE_HEADERS)
+
+
+def unsubscribe_routes(links: UnsubscribeLinks | None,
+                       get_unsubscribed: Callable[[], Unsubscribed]) -> Routes:
+    """``links``: None when this notifier makes none (no secret), so every token is refused."""
+
+    def recipient(token: str) -> Recipient | None:
+        return links.read(token) if links is not None else None
+
+    async def confirm(token: Token) -> HTMLResponse:
+        who = recipient(token)
+        if who is None:
+            return _page("unsubscribe_invalid.html.j2", status=404)
+        already = who.address in await get_unsubscribed().of(who.subscription_id)
+        return _page("unsubscribe.html.j2", recipient=who, done=False, already=already)
+
+    async def unsubscribe(token: Token) -> HTMLResponse:
+        who = recipient(token)
+        if who is None:
+            return _page("unsubscribe_invalid.html.j2", status=404)
+        if await get_unsubscribed().add(who.subscription_id, who.address):
+            log.info("%s unsubscribed from subscription %s", who.address, who.subscription_id)
+        return _page("unsubscribe.html.j2", recipient=who, done=True, already=True)
+
+    async def listing(sub_id: SubscriptionId) -> JSONResponse:
+        addresses = await get_unsubscribed().of(sub_id)
+        return JSONResponse({"unsubscribed": sorted(addresses)})
+
+    async def undo(sub_id: SubscriptionId, address: str) -> Response:
+        if not await get_unsubscribed().remove(sub_id, address):
+            return errors_response(404, [{"field": "address",
+                                          "message": f"{address!r} has not unsubscribed from {sub_id!r}"}])
+        log.info("%s subscribed again to subscription %s", address.lower(), sub_id)
+        return Response(status_code=204)
+
+    routes = Routes(tags=["unsubscribe"])
+    page = {"response_class": HTMLResponse, "responses": {200: _HTML, 404: _HTML}}
+    routes.add_api_route("/unsubscribe/{token}", confirm, methods=["GET"], **page,
+                         summary="The unsubscribe page of a link in an email (changes nothing)")
+    routes.add_api_route("/unsubscribe/{token}", unsubscribe, methods=["POST"], **page,
+                         summary="Unsubscribe that recipient (RFC 8058 one-click, or the page's form)")
+    routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
+                         summary="Who unsubscribed from a subscription")
+    routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,
+                         response_class=Response, responses=answers(404),
+                         summary="Undo one recipient's unsubscribe")
+    return routes
