@@ -80,8 +80,10 @@ class HttpServer:
         self._checks[name] = check
 
     async def start(self) -> None:
-        family = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0][0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        family, kind, proto, _, _ = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0]
+        # proto IPPROTO_TCP, not 0: asyncio turns Nagle off only on such sockets (else a kept-alive client
+        # waits 40 ms for each answer's body, held back until its head is acknowledged)
+        sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]  # port 0 picks a free port
