@@ -24,7 +24,7 @@ from services.notifier.subscriptions import Subscription
 
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_page, decode_cursor,
-                           encode_cursor, parse_query, selects)
+                           encode_cursor, parse_query, selector)
 from .index import LedgerIndex
 from .models import (CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
@@ -127,8 +127,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         sub = await subscription(sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
-        query = CommitmentQuery(filter=sub.filter)
-        keys = sorted(c.key for c in await index().cards() if c.due and selects(query, c))
+        select = selector(CommitmentQuery(filter=sub.filter))
+        keys = sorted(c.key for c in await index().cards() if c.due and select(c))
         body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
                                   offsets=sub.reminders, remind_at=remind_at, now=clock())
         return Response(body, media_type=CALENDAR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from services.notifier.reminders import due_date
 
@@ -27,6 +28,11 @@ class Card:
     title: str
     due: tuple[int, ...]  # the ordinal days its deadlines fall due (dated ones only)
     chain: str | None
+
+    @cached_property
+    def searchable(self) -> str:
+        """What free text is looked for in: the actor, the text and the release's title."""
+        return f"{self.actor}\n{self.text}\n{self.title}"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

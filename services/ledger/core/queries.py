@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import heapq
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,28 +62,45 @@ class DeadlineItem:
     due: int  # ordinal day
 
 
+def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
+    """Whether a card satisfies every criterion of ``query``, with what the criteria need worked out once
+    (a query looks at every card)."""
+    f = query.filter
+    categories = None if f.categories is None else {c.value for c in f.categories}
+    kinds = None if f.kinds is None else {k.value for k in f.kinds}
+    actors = None if f.actors is None else [a.strip().lower() for a in f.actors]
+    states = None if query.states is None else {s.value for s in query.states}
+    words = None if query.q is None else query.q.lower().split()
+    windowed = query.due_after is not None or query.due_before is not None
+
+    def select(card: Card) -> bool:
+        return (
+            (not f.counter_terrorism or card.counter_terrorism)
+            and (categories is None or card.category in categories)
+            and (kinds is None or card.kind in kinds)
+            and card.confidence >= f.min_confidence
+            and (states is None or card.state in states)
+            and (actors is None or any(a in card.actor for a in actors))
+            and (f.keywords is None or has_keyword(f.keywords, card.text))
+            and (f.sources is None or source_matches(f.sources, card.source))
+            and (words is None or all(word in card.searchable for word in words))
+            and (not windowed or bool(_due_in_window(query, card)))
+        )
+
+    return select
+
+
 def selects(query: CommitmentQuery, card: Card) -> bool:
     """Whether ``card`` satisfies every criterion of ``query``."""
-    f = query.filter
-    return (
-        (not f.counter_terrorism or card.counter_terrorism)
-        and (f.categories is None or card.category in {c.value for c in f.categories})
-        and (f.kinds is None or card.kind in {k.value for k in f.kinds})
-        and (f.actors is None or any(a.strip().lower() in card.actor for a in f.actors))
-        and (f.keywords is None or has_keyword(f.keywords, card.text))
-        and (f.sources is None or source_matches(f.sources, card.source))
-        and card.confidence >= f.min_confidence
-        and (query.states is None or card.state in {s.value for s in query.states})
-        and (query.q is None or all(word in _searchable(card) for word in query.q.lower().split()))
-        and (query.due_after is None and query.due_before is None or bool(_due_in_window(query, card)))
-    )
+    return selector(query)(card)
 
 
 def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
     after = decode_cursor(query.cursor, 2) if query.cursor else None
     place = None if after is None else (-after[0], after[1])
-    chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and selects(query, c))
+    select = selector(query)
+    chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and select(c))
     page = heapq.nsmallest(query.limit + 1, chosen, key=lambda c: (-c.published, c.key))
     more = len(page) > query.limit
     page = page[:query.limit]
@@ -93,7 +110,8 @@ def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
 def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
     """The dated deadlines of the commitments ``query`` selects, within its window, soonest first."""
     after = tuple(decode_cursor(query.cursor, 2)) if query.cursor else None
-    chosen = (DeadlineItem(card, day) for card in cards if selects(query, card) for day in _due_in_window(query, card)
+    select = selector(query)
+    chosen = (DeadlineItem(card, day) for card in cards if select(card) for day in _due_in_window(query, card)
               if after is None or (day, card.key) > after)
     page = heapq.nsmallest(query.limit + 1, chosen, key=lambda item: (item.due, item.card.key))
     more = len(page) > query.limit
@@ -105,10 +123,6 @@ def _due_in_window(query: CommitmentQuery, card: Card) -> list[int]:
     low = query.due_after.toordinal() if query.due_after else -1
     high = query.due_before.toordinal() if query.due_before else 1 << 30
     return [day for day in card.due if low <= day <= high]
-
-
-def _searchable(card: Card) -> str:
-    return f"{card.actor}\n{card.text}\n{card.title}"
 
 
 def encode_cursor(place: list) -> str:  # type: ignore[type-arg]
