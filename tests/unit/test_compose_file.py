@@ -25,7 +25,7 @@ def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume(compose):
     assert "healthcheck" in redis
 
 
-SERVICES = ["ingest", "classifier", "notifier"]
+SERVICES = ["ingest", "classifier", "ledger", "notifier"]
 
 
 @pytest.mark.parametrize("name", SERVICES)
