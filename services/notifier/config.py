@@ -6,6 +6,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.common.retrying import RetryPolicy
+
 
 class NotifierConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
@@ -36,3 +38,13 @@ class NotifierConfig(BaseSettings):
                                                description="First delay after a failed firing; doubles each attempt.")
     reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+
+    @property
+    def delivery_retry(self) -> RetryPolicy:
+        """When a failed delivery is tried again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.retry_base_seconds, self.retry_max_seconds, jitter=True)
+
+    @property
+    def reminder_retry(self) -> RetryPolicy:
+        """When a failed reminder is fired again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.reminder_retry_base_seconds, self.reminder_retry_max_seconds, jitter=True)
