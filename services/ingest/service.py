@@ -18,7 +18,8 @@ from services.common.settings import Settings
 from services.common.streams import printable_fields
 
 from .admission import ReleaseRefused
-from .config import IngestSettings, SourceConfig, load_sources
+from .config import SourceConfig, load_sources
+from .settings import IngestSettings
 from .fetch import Fetcher
 from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
 from .folder import FolderScanner
@@ -35,9 +36,9 @@ class IngestService:
 
     def __init__(self, settings: Settings, *, watch: list[Path] | None = None,
                  ingest: IngestSettings | None = None, sources: list[SourceConfig] | None = None) -> None:
-        """``ingest`` and ``sources`` default to the environment and its sources file."""
+        """``ingest`` and ``sources`` default to ``settings.ingest`` and its sources file."""
         self.settings = settings
-        self.ingest = ingest if ingest is not None else IngestSettings()
+        self.ingest = ingest if ingest is not None else settings.ingest
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
         self.scanner = FolderScanner(list(settings.watch if watch is None else watch))

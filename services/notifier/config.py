@@ -1,16 +1,17 @@
-"""Notifier settings, from ``PLEDGEWATCH_*`` environment variables (beside the common Settings,
-which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
+"""The notifier's section of the settings (``PLEDGEWATCH_*``): delivery, retries, email, reminders.
+
+A plain model: :class:`services.common.settings.Settings` reads it from the environment with the rest
+(and owns ``PLEDGEWATCH_WEBHOOK_TIMEOUT`` and ``PLEDGEWATCH_SUBSCRIPTIONS``)."""
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field
 
 from services.common.retrying import RetryPolicy
 
 
-class NotifierConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+class NotifierConfig(BaseModel):
+    """Every field is ``PLEDGEWATCH_<NAME>``."""
 
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
