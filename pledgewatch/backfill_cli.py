@@ -102,7 +102,7 @@ def run_backfill(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:  # pydantic's message names the bad variable
         raise SystemExit(f"bad configuration: {exc}") from None
-    setup_logging("WARNING")
+    setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
         return asyncio.run(_backfill(for_a_command(settings), args))

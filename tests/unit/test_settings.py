@@ -207,3 +207,11 @@ def test_explicit_section_values_win_over_the_environment_field_by_field(monkeyp
     monkeypatch.setenv("PLEDGEWATCH_MAX_BACKOFF", "120")
     settings = Settings(ingest={"feed_interval": 5})
     assert (settings.ingest.feed_interval, settings.ingest.max_backoff) == (5.0, 120.0)
+
+
+def test_the_log_format_is_text_or_json(monkeypatch):
+    assert Settings().log_format == "text"
+    monkeypatch.setenv("PLEDGEWATCH_LOG_FORMAT", "json")
+    assert Settings().log_format == "json"
+    monkeypatch.setenv("PLEDGEWATCH_LOG_FORMAT", "xml")
+    assert service_exit_message() == "bad configuration: PLEDGEWATCH_LOG_FORMAT: Input should be 'text' or 'json'"
