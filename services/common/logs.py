@@ -19,7 +19,7 @@ _CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "
 _JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
 # Their routine chatter (startup banners, each job added, each notification sent, each request served)
 # would drown what the services say.
-NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "aiohttp.access")
+NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "aiohttp.access", "watchfiles")
 TRACEBACK_INDENT = "    "
 
 
