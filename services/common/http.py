@@ -23,7 +23,8 @@ class HttpServer:
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth) -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[client_errors, auth_middleware(auth), redis_unavailable])
+        self.app = web.Application(client_max_size=4 * 1024 * 1024,
+                                   middlewares=[client_errors, auth_middleware(auth), redis_unavailable])
         self._checks: dict[str, HealthCheck] = {}
         self._runner: web.AppRunner | None = None
         self.app.router.add_get("/healthz", self._health)

@@ -61,8 +61,9 @@ class Settings(BaseSettings):
     )
     watch: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("seeds")], description="Folders ingest watches (':'-separated).")
-    poll_seconds: float = Field(default=1.0, gt=0, description="Folder scan interval when polling (force_polling, or no file system notifications); "
-                                "also how soon a file whose ingest failed is tried again.")
+    poll_seconds: float = Field(
+        default=1.0, gt=0, description="Folder scan interval when polling (force_polling, or no file system "
+                                       "notifications); also how soon a file whose ingest failed is tried again.")
     max_release_bytes: int = Field(default=2_000_000, gt=0, description="Larger release files are rejected.")
     subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")
     http_host: str = "127.0.0.1"

@@ -215,3 +215,9 @@ def test_the_log_format_is_text_or_json(monkeypatch):
     assert Settings().log_format == "json"
     monkeypatch.setenv("PLEDGEWATCH_LOG_FORMAT", "xml")
     assert service_exit_message() == "bad configuration: PLEDGEWATCH_LOG_FORMAT: Input should be 'text' or 'json'"
+
+
+def test_folders_are_watched_by_notification_unless_polling_is_forced(monkeypatch):
+    assert Settings().force_polling is False
+    monkeypatch.setenv("PLEDGEWATCH_FORCE_POLLING", "true")
+    assert Settings().force_polling is True
