@@ -49,12 +49,14 @@ class FolderWatcher:
 
     async def _changes(self, present: list[Path]) -> AsyncIterator[list[Path]]:
         """Batches of changed files until a watched folder that was missing appears (the caller then walks)."""
-        roots = {folder.absolute(): folder for folder in present}
-        async for changes in awatch(*roots, watch_filter=_relevant, stop_event=self._stop, step=50,
-                                    debounce=500, rust_timeout=TICK_MS, yield_on_timeout=True,
+        # Events name paths under the folder as given, or (FSEvents) under its real path.
+        roots = {folder.absolute(): folder for folder in present} | {folder.resolve(): folder for folder in present}
+        async for changes in awatch(*(folder.absolute() for folder in present), watch_filter=_relevant,
+                                    stop_event=self._stop, step=50, debounce=500, rust_timeout=TICK_MS,
+                                    yield_on_timeout=True,
                                     force_polling=True if self.force_polling else None,
                                     poll_delay_ms=int(self.poll_seconds * 1000)):
-            paths = [self._local(Path(raw), roots) for _, raw in changes]
+            paths = [self.local(Path(raw), roots) for _, raw in changes]
             now, due = time.time_ns(), self.scanner.due()
             if paths or (due is not None and due <= now):
                 yield await asyncio.to_thread(self.scanner.changed_among, [p for p in paths if p], now)
@@ -62,7 +64,7 @@ class FolderWatcher:
                 return
 
     @staticmethod
-    def _local(path: Path, roots: dict[Path, Path]) -> Path | None:
+    def local(path: Path, roots: dict[Path, Path]) -> Path | None:
         """``path`` as under the folder it was configured as (``seeds/a.txt``, not ``/home/…/seeds/a.txt``)."""
         for absolute, folder in roots.items():
             if path.is_relative_to(absolute):

@@ -111,3 +111,16 @@ def test_a_forgotten_file_is_offered_again_at_its_retry_time_and_a_deleted_one_i
     assert scanner.changed_among([], now) == []
     assert scanner.changed_among([], now + 1_000) == [first]
     assert scanner.due() is None
+
+
+def test_a_changed_path_is_named_as_under_its_folder_as_configured_even_by_its_real_path(tmp_path, monkeypatch):
+    from services.ingest.watcher import FolderWatcher
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "inbox").symlink_to(tmp_path / "real", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    folder = Path("inbox")
+    roots = {folder.absolute(): folder, folder.resolve(): folder}
+    assert FolderWatcher.local(tmp_path / "inbox" / "a.txt", roots) == Path("inbox/a.txt")
+    assert FolderWatcher.local(tmp_path / "real" / "sub" / "b.txt", roots) == Path("inbox/sub/b.txt")
+    assert FolderWatcher.local(tmp_path / "elsewhere.txt", roots) is None
