@@ -94,8 +94,14 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_backfill(args: argparse.Namespace) -> int:
     """Run the backfill ``args`` describe against the configured (or running) Redis."""
+    from services.ingest.search import window_problem
+
     from .runstate import with_running_redis
 
+    problem = window_problem(args.from_date, args.to_date)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = with_running_redis(Settings())
     except SystemExit:

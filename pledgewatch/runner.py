@@ -26,13 +26,14 @@ log = logging.getLogger("pledgewatch")
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
+    from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
     ingest_settings = settings.ingest
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings)]
+                NotifierService(settings), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from services.common.settings import Settings, get_settings
 
@@ -159,6 +160,10 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS", "10", "notifier.reminder_retry_base_seconds", 10.0),
     ("PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS", "100", "notifier.reminder_retry_max_seconds", 100.0),
     ("PLEDGEWATCH_LEADER_TTL_SECONDS", "5", "notifier.leader_ttl_seconds", 5.0),
+    ("PLEDGEWATCH_PUBLIC_URL", "https://alerts.example.org", "notifier.public_url", "https://alerts.example.org"),
+    ("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "unsubscribe-0123456789", "notifier.unsubscribe_secret",
+     SecretStr("unsubscribe-0123456789")),
+    ("PLEDGEWATCH_WEBHOOK_CONTENT_MODE", "binary", "notifier.webhook_content_mode", "binary"),
 ]
 # Read through other means or new with this settings object, and tested on their own.
 NOT_IN_THE_TABLE = {"PLEDGEWATCH_REDIS_URL", "PLEDGEWATCH_API_TOKEN_FILE", "PLEDGEWATCH_LOG_FORMAT",
