@@ -100,7 +100,7 @@ def auth_middleware(auth: ApiAuth):
         refusal = auth.check(request.method, request.path, request.headers.get("Authorization"))
         if refusal is None:
             return await handler(request)
-        log.info("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
+        log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
         return web.json_response({"errors": [{"field": "authorization", "message": refusal.reason}]},
                                  status=401, headers={"WWW-Authenticate": refusal.challenge})
 
