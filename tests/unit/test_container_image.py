@@ -3,8 +3,6 @@ uv.lock matches pyproject.toml and has a wheel of everything the image installs 
 
 from __future__ import annotations
 
-import ast
-import importlib
 import os
 import re
 import tomllib
@@ -15,7 +13,9 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
-from pydantic_settings import BaseSettings
+from pydantic import BaseModel
+
+from services.common.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -25,25 +25,20 @@ _ASSIGNMENT = re.compile(r"^#?([A-Z][A-Z0-9_]*)=(.*)$")
 _READ_FROM_ENVIRON = re.compile(r"""(?:environ\.get|environ\[|getenv)\(?\s*["'](PLEDGEWATCH_[A-Z0-9_]+)["']""")
 
 
-def _settings_models() -> list[type[BaseSettings]]:
-    """Every BaseSettings subclass defined in the project's packages."""
-    models = []
-    for package in PACKAGES:
-        for source in sorted((ROOT / package).rglob("*.py")):
-            tree = ast.parse(source.read_text(encoding="utf-8"))
-            names = [node.name for node in tree.body if isinstance(node, ast.ClassDef)
-                     and any(getattr(base, "id", getattr(base, "attr", None)) == "BaseSettings" for base in node.bases)]
-            if names:
-                module = importlib.import_module(".".join(source.relative_to(ROOT).with_suffix("").parts))
-                models.extend(getattr(module, name) for name in names)
-    return models
+def _model(section: str | None) -> type[BaseModel]:
+    return Settings if section is None else Settings.model_fields[section].annotation
 
 
-def _env_names(model: type[BaseSettings], field: str) -> list[str]:
-    alias = model.model_fields[field].validation_alias
+def _env_names(section: str | None, field: str) -> list[str]:
+    alias = _model(section).model_fields[field].validation_alias
     if alias is not None:
         return [choice for choice in getattr(alias, "choices", [alias]) if isinstance(choice, str)]
-    return [f"{model.model_config.get('env_prefix', '')}{field}".upper()]
+    return [f"PLEDGEWATCH_{field}".upper()]  # a section's fields too are read from flat variables
+
+
+def _value(section: str | None, field: str):  # type: ignore[no-untyped-def]
+    settings = Settings()
+    return getattr(settings if section is None else getattr(settings, section), field)
 
 
 def _example() -> dict[str, str]:
@@ -57,30 +52,33 @@ def _example() -> dict[str, str]:
     return entries
 
 
-def _settings_fields() -> list[tuple[type[BaseSettings], str]]:
-    return [(model, field) for model in _settings_models() for field in model.model_fields]
+def _settings_fields() -> list[tuple[str | None, str]]:
+    """(section, field) of every setting: the settings' own fields (section None) and each section's."""
+    sections = Settings.section_names()
+    return [(None, f) for f in Settings.model_fields if f not in sections] + [
+        (section, f) for section in sorted(sections) for f in _model(section).model_fields]
 
 
-def test_the_settings_models_are_found():
-    assert {model.__name__ for model in _settings_models()} >= {"Settings", "IngestSettings", "NotifierConfig"}
+def test_the_settings_sections_are_found():
+    assert Settings.section_names() == {"ingest", "notifier"}
 
 
-@pytest.mark.parametrize(("model", "field"), _settings_fields(),
-                         ids=[f"{model.__name__}.{field}" for model, field in _settings_fields()])
-def test_every_setting_is_in_env_example_with_its_default(model, field, monkeypatch):
-    names = _env_names(model, field)
+@pytest.mark.parametrize(("section", "field"), _settings_fields(),
+                         ids=[f"{section or 'settings'}.{field}" for section, field in _settings_fields()])
+def test_every_setting_is_in_env_example_with_its_default(section, field, monkeypatch):
+    names = _env_names(section, field)
     listed = [name for name in names if name in _example()]
     assert listed, f"add {names[0]}=<default> and a comment saying what it does to .env.example"
     value = _example()[listed[0]]
     for name in [name for name in os.environ if name.startswith("PLEDGEWATCH_") or name == "REDIS_URL"]:
         monkeypatch.delenv(name)
-    default = getattr(model(), field)
+    default = _value(section, field)
     if value == "":  # listed as unset: the default is none, empty, or made at run time
-        info = model.model_fields[field]
+        info = _model(section).model_fields[field]
         assert default in (None, []) or info.default_factory is not None, f"{listed[0]}: give its default"
         return
     monkeypatch.setenv(listed[0], value)
-    assert getattr(model(), field) == default, f".env.example: {listed[0]}={value} is not the default {default!r}"
+    assert _value(section, field) == default, f".env.example: {listed[0]}={value} is not the default {default!r}"
 
 
 def _read_from_environ() -> set[str]:
@@ -94,7 +92,7 @@ def test_every_variable_read_from_the_environment_is_in_env_example():
 
 
 def test_env_example_lists_nothing_that_is_not_a_setting():
-    known = {name for model, field in _settings_fields() for name in _env_names(model, field)}
+    known = {name for section, field in _settings_fields() for name in _env_names(section, field)}
     assert _example().keys() - known - _read_from_environ() == set()
 
 
