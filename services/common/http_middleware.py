@@ -69,14 +69,15 @@ class BodyLimit(HttpMiddleware):
 
 
 class ClientErrorLog(HttpMiddleware):
-    """Logs each answer of 400 to 499 at WARNING (the client's mistake, not ours); server errors are logged
-    where they are raised."""
+    """Logs each answer of 400 to 499 at WARNING, one line (the client's mistake, not ours); a 401 is logged by
+    the token check, with its reason; server errors where they are raised."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def logged(message: Message) -> None:
-            if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
-                log.warning("%s %s from %s: %d", scope["method"], scope["path"], client_of(scope),
-                            message["status"])
+            if message["type"] == "http.response.start" and 400 <= message["status"] < 500 \
+                    and message["status"] != 401:
+                log.warning("%s %s: %d for %s", scope["method"], scope["path"], message["status"],
+                            client_of(scope))
             await send(message)
 
         await self.app(scope, receive, logged)

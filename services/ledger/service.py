@@ -20,7 +20,6 @@ from services.common.consumer import StreamConsumer
 from services.common.service import Runtime, RuntimeService
 from services.common.settings import Settings
 from services.common.streams import Entry
-from services.notifier.config import NotifierConfig
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 
 from .api import ledger_routes
@@ -35,11 +34,9 @@ SOURCE = "/pledgewatch/ledger"
 class LedgerService(RuntimeService):
     name = "ledger"
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 notifier: NotifierConfig | None = None) -> None:
-        """``notifier``: where the subscriptions are and when reminders go out, for their calendar feeds."""
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.settings, self.clock = settings, clock
-        self.remind_at = (notifier if notifier is not None else NotifierConfig()).remind_at
+        self.remind_at = settings.notifier.remind_at  # the subscriptions' calendar feeds place their alarms by it
         self.runtime = Runtime(settings, source=SOURCE)
         self.store: LedgerStore | None = None
         self.index: LedgerIndex | None = None

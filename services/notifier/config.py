@@ -1,20 +1,23 @@
-"""Notifier settings, from ``PLEDGEWATCH_*`` environment variables (beside the common Settings,
-which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
+"""The notifier's section of the settings (``PLEDGEWATCH_*``): delivery, retries, email, reminders.
+
+A plain model: :class:`services.common.settings.Settings` reads it from the environment with the rest
+(and owns ``PLEDGEWATCH_WEBHOOK_TIMEOUT`` and ``PLEDGEWATCH_SUBSCRIPTIONS``)."""
 
 from __future__ import annotations
 
 from datetime import time, timezone
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from services.common.retrying import RetryPolicy
 
 from .addresses import parse_address
 from .bounds import http_url_problem
 
 
-class NotifierConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+class NotifierConfig(BaseModel):
+    """Every field is ``PLEDGEWATCH_<NAME>``."""
 
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
@@ -67,6 +70,16 @@ class NotifierConfig(BaseSettings):
     def _from_address(cls, value: str) -> str:
         parse_address(value, dotted_domain=False)
         return value
+
+    @property
+    def delivery_retry(self) -> RetryPolicy:
+        """When a failed delivery is tried again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.retry_base_seconds, self.retry_max_seconds, jitter=True)
+
+    @property
+    def reminder_retry(self) -> RetryPolicy:
+        """When a failed reminder is fired again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.reminder_retry_base_seconds, self.reminder_retry_max_seconds, jitter=True)
 
     @property
     def remind_at(self) -> time:

@@ -16,7 +16,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -34,7 +33,6 @@ from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import DeliveryJob, Outbox
 from .redaction import scrub
-from .retry import backoff_delay
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -53,13 +51,13 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
 
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
-                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+                 clock: Callable[[], float] = time.time,
                  targets: TargetPolicy | None = None, email_support: EmailSupport | None = None) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
         self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
-        self.clock, self.rng = clock, rng
+        self.clock = clock
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
@@ -210,8 +208,7 @@ class DeliveryWorker:
                     self.streams.add(pipe, self.streams.key(DEAD_LETTERS), letter)
                     log.error("dead letter: %s", reason)
             else:
-                delay = backoff_delay(job.attempts, base=self.config.retry_base_seconds,
-                                      cap=self.config.retry_max_seconds, jitter=self.rng())
+                delay = self.config.delivery_retry.delay(job.attempts)
                 self.outbox.reschedule(pipe, job, due=now + delay)
                 log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
                             attempt.destination, result.error, job.attempts + 1, delay)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -28,7 +27,6 @@ from services.common.streams import Streams
 from .config import NotifierConfig
 from .messages import SOURCE
 from .planning import reminder_alert, reminder_skip
-from .retry import backoff_delay
 from .scheduler import ReminderScheduler
 from .subscriptions import Subscription
 
@@ -77,8 +75,7 @@ class ReminderFiring:
     async def _reminder_failed(self, due: ReminderDue, payload: str, attempt: int, error: str) -> None:
         streams, c = self.streams, self.config
         if attempt < c.reminder_attempts:
-            delay = backoff_delay(attempt, base=c.reminder_retry_base_seconds, cap=c.reminder_retry_max_seconds,
-                                  jitter=random.random())
+            delay = c.reminder_retry.delay(attempt)
             await asyncio.to_thread(self.scheduler.schedule, due.reminder_id,
                                     self.clock() + timedelta(seconds=delay), payload, attempt + 1)
             log.warning("reminder %s failed (%s); attempt %d in %.0fs", due.reminder_id, error, attempt + 1, delay)

@@ -82,7 +82,7 @@ class NotifierService:
     def __init__(self, settings: Settings, *, config: NotifierConfig | None = None,
                  clock: Clock = _utc_now, run_scheduler: bool = True) -> None:
         self.settings = settings
-        self.config = config if config is not None else NotifierConfig()
+        self.config = config if config is not None else settings.notifier
         self.clock = clock
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)

@@ -65,8 +65,8 @@ async def test_a_client_error_is_logged_at_warning_and_never_at_error(server, ap
         async with session.post(f"{server}/releases", data=b"not json") as resp:
             assert resp.status == 400
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert "POST /subscriptions from 127.0.0.1: 422" in warned
-    assert "POST /releases from 127.0.0.1: 400" in warned
+    assert "POST /subscriptions: 422 for 127.0.0.1" in warned
+    assert "POST /releases: 400 for 127.0.0.1" in warned
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 

@@ -26,7 +26,8 @@ LATER = PUBLISHED + timedelta(days=100)
 
 @pytest.fixture
 async def ledger(settings):
-    service = LedgerService(settings, clock=lambda: NOW, notifier=NotifierConfig(reminder_time="08:30"))
+    settings = settings.model_copy(update={"notifier": NotifierConfig(reminder_time="08:30")})
+    service = LedgerService(settings, clock=lambda: NOW)
     await service.start()
     http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
     http.add_routes(service.routes())

@@ -15,7 +15,6 @@ from services.notifier.planning import fingerprint, plan_alerts
 from services.notifier.reminders import plan_reminders, reminder_id
 from services.notifier.mail_html import render_alert_html
 from services.notifier.rendering import deadline_words, render_text
-from services.notifier.retry import backoff_delay
 from services.notifier.subscriptions import Filter, Subscription
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
@@ -127,13 +126,6 @@ def test_parse_duration(text, months, delta):
 def test_parse_duration_rejects(text):
     with pytest.raises(ValueError, match="not an ISO 8601 duration"):
         parse_duration(text)
-
-
-@pytest.mark.parametrize("attempt, jitter, expected", [
-    (1, 0.0, 1.0), (1, 0.999, 1.999), (2, 0.0, 2.0), (3, 1.0, 8.0), (10, 0.0, 30.0), (10, 1.0, 60.0),
-])
-def test_backoff_doubles_with_jitter_up_to_a_cap(attempt, jitter, expected):
-    assert backoff_delay(attempt, base=2.0, cap=60.0, jitter=jitter) == pytest.approx(expected)
 
 
 def test_signature_verifies_and_rejects_tampering_and_stale_timestamps():
