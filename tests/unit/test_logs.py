@@ -90,7 +90,7 @@ def test_the_log_format_setting_picks_the_formatter(restored_logging, fmt, kind)
     assert len(ours) == 1 and type(ours[0].formatter) is kind
 
 
-@pytest.mark.parametrize("name", ["apprise", "aiohttp.access", "apscheduler", "pledgewatch.faststream"])
+@pytest.mark.parametrize("name", ["apprise", "uvicorn", "apscheduler", "pledgewatch.faststream"])
 def test_third_party_chatter_is_kept_to_warnings(restored_logging, name):
     setup_logging("INFO")
     assert not logging.getLogger(name).isEnabledFor(logging.INFO)
