@@ -23,7 +23,10 @@ import yaml
 
 from services.notifier.yaml_text import load_yaml
 
+from services.notifier.subscriptions import SubscriptionError
+
 from .configuration import load_settings
+from .errors import RUNTIME, USAGE, CommandError, usage_error
 
 NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
                  "or, for the API of a local `pledgewatch run`, from its data folder")
@@ -42,8 +45,9 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
     try:
         url = str(json.loads(path.read_text())["http_url"])
     except (OSError, ValueError, KeyError):
-        raise SystemExit(f"no notifier API found: pass --url, set PLEDGEWATCH_NOTIFIER_URL, "
-                         f"or start `pledgewatch run` ({path} missing)") from None
+        raise CommandError(f"no running pledgewatch found ({path} missing): start one with `pledgewatch run`, "
+                           "set PLEDGEWATCH_HOME to the folder of the one running, pass --url or set "
+                           "PLEDGEWATCH_NOTIFIER_URL") from None
     return url.rstrip("/"), find_api_token(settings)
 
 
@@ -72,24 +76,32 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None)
         except ValueError:
             return exc.code, {"errors": [{"field": "http", "message": raw.decode(errors="replace")}]}
     except urllib.error.URLError as exc:
-        raise SystemExit(f"cannot reach the notifier API: {exc.reason}") from None
+        raise CommandError(f"cannot reach the notifier API at {url}: {exc.reason} (is `pledgewatch run` still "
+                           "running? check with `pledgewatch status`)") from None
 
 
 def _report(status: int, body: Any) -> int:
     if status >= 400:
-        for err in (body or {}).get("errors", []):
-            print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
-        if status == 401:
-            print(NO_TOKEN_HINT, file=sys.stderr)
-        return 1
+        reasons = "; ".join(f"{err['field']}: {err['message']}" for err in (body or {}).get("errors", []))
+        raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({NO_TOKEN_HINT})" if status == 401 else ""))
     if body is not None:
         print(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())
     return 0
 
 
 def _read(path: str) -> Any:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
+    from services.notifier.store import yaml_error_place, yaml_problem
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise usage_error(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from None
+    try:
+        return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
+    except yaml.YAMLError as exc:
+        raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
 
 
 def _items(doc: Any) -> list[Any]:
@@ -112,12 +124,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    failed = 0
+    failures = []
     for item in _items(_read(args.file)):
         method, path = ("PUT", f"/subscriptions/{item.get('id')}") if args.replace and isinstance(item, dict) \
             else ("POST", "/subscriptions")
-        failed |= _report(*_request(args, method, path, item))
-    return failed
+        try:
+            _report(*_request(args, method, path, item))
+        except CommandError as exc:  # the others are still added; every failure is on the one line
+            failures.append(str(exc))
+    if failures:
+        raise CommandError("; ".join(failures))
+    return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -139,16 +156,25 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from services.notifier.store import load_file
-    from services.notifier.subscriptions import SubscriptionError
 
     try:
         subs = load_file(Path(args.file))
     except SubscriptionError as exc:
-        for err in exc.errors:
-            print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
-        return 1
+        raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
     print(f"{args.file}: {len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}")
     return 0
+
+
+def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
+                             hint: str = "fix it, then check it with `pledgewatch subscriptions validate FILE`"
+                             ) -> CommandError:
+    """One line for a subscriptions file that cannot be used, naming the file (and line) first."""
+    mine = [e for e in exc.errors if e["field"].startswith(str(path))]
+    place = mine[0]["field"] if mine else str(path)
+    reasons = "; ".join(e["message"] if e in mine else f"{e['field']}: {e['message']}" for e in exc.errors)
+    if any(e["message"] == "no such file" for e in mine):
+        return CommandError(f"{place}: no such subscriptions file (give the path of a YAML file)", exit_code=USAGE)
+    return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 
 
 def register(subparsers: Any) -> None:

@@ -91,5 +91,5 @@ def test_a_service_with_a_bad_token_setting_exits_with_one_line(monkeypatch):
             get_settings()
     finally:
         get_settings.cache_clear()
-    assert str(exited.value.code).startswith("bad configuration: settings: Value error, the API token needs at least")
+    assert str(exited.value.code).startswith("error: bad setting: the API token needs at least")
     assert "\n" not in str(exited.value.code)
