@@ -20,6 +20,8 @@ from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .backfill_cli import add_backfill_arguments, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
+from .status import add_arguments as add_status_arguments
+from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
 
 
@@ -180,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     training = sub.add_parser("train", help="fit the classifier's decision model on the training split")
     add_training_arguments(training)
     training.set_defaults(func=cmd_train)
+
+    status = sub.add_parser("status", help="what runs: services, streams, lag, dead letters, the Redis URL")
+    add_status_arguments(status)
+    status.set_defaults(func=cmd_status)
 
     register_subscriptions(sub)
     return parser
