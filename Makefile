@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test schemas clean
+.PHONY: run status test schemas clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -14,6 +14,9 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed  ## ingest, classifier and notifier on an embedded Redis, watching seeds/
 	$(BIN)/pledgewatch run $(ARGS)
+
+status: $(BIN)/.installed  ## what the running pledgewatch is doing (from any folder)
+	$(BIN)/pledgewatch status $(ARGS)
 
 test: $(BIN)/.installed  ## the whole test suite (starts its own Redis)
 	$(BIN)/python -m pytest $(ARGS)

@@ -328,10 +328,11 @@ def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_erro
         return 0
     directory = Path(dir_path)
     if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
-        print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
+        print(f"error: {directory}: needs releases/ and labels.json (a labelled set)", file=sys.stderr)
         return 2
     if show_errors and is_blind(directory):
-        print(f"{directory} is a blind set: only its aggregate figures are shown", file=sys.stderr)
+        print(f"error: {directory} is a blind set: only its aggregate figures are shown (leave out --errors)",
+              file=sys.stderr)
         return 2
     figures = evaluate(directory, rules_only=rules_only)
     if as_json:
