@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="pledgewatch", description=__doc__)
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--debug", action="store_true",
-                        help="show the traceback of an error (before the command: pledgewatch --debug run)")
+                        help="show the traceback of an error (anywhere on the command line)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run ingest, classifier and notifier in one process")
@@ -193,8 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure it reports is one line on stderr (a traceback only with --debug)."""
-    argv = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options_end = argv.index("--") if "--" in argv else len(argv)
+    debug = "--debug" in argv[:options_end]  # anywhere before "--": `pledgewatch run --debug` too
+    if debug:
+        argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)

@@ -130,8 +130,9 @@ def test_a_failure_is_one_line_with_its_exit_code(case: Case, tmp_path: Path):
         assert not (home / case.absent).exists()
 
 
-def test_debug_shows_the_traceback(tmp_path: Path):
-    result = subprocess.run([str(BIN / "pledgewatch"), "--debug", *RUN[1:]], capture_output=True, text=True,
+@pytest.mark.parametrize("command", [["--debug", *RUN[1:]], [*RUN[1:], "--debug"]], ids=["before", "after"])
+def test_debug_shows_the_traceback(tmp_path: Path, command: list[str]):
+    result = subprocess.run([str(BIN / "pledgewatch"), *command], capture_output=True, text=True,
                             cwd=_folder(tmp_path), env=_environment(tmp_path / "home", {"PLEDGEWATCH_SMTP_PORT": "abc"}),
                             timeout=60)
     assert result.returncode == 1
