@@ -18,7 +18,7 @@ from services.common.runtime import for_a_command
 from services.common.settings import Settings
 
 from .configuration import load_settings
-from .errors import CommandError
+from .errors import CommandError, usage_error
 
 DEFAULT_SOURCE = "govuk-backfill"
 
@@ -96,8 +96,13 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_backfill(args: argparse.Namespace) -> int:
     """Run the backfill ``args`` describe against the configured (or running) Redis."""
+    from services.ingest.search import window_problem
+
     from .runstate import with_running_redis
 
+    problem = window_problem(args.from_date, args.to_date)
+    if problem:
+        raise usage_error(problem)
     settings = with_running_redis(load_settings())
     setup_logging("WARNING")
     logging.getLogger("services.ingest").setLevel(logging.WARNING)

@@ -23,6 +23,7 @@ from .training import add_arguments as add_training_arguments
 from .status import add_arguments as add_status_arguments
 from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
+from .dlq_cli import register as register_dlq
 
 
 def local_path(text: str) -> Path:
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=cmd_status)
 
     register_subscriptions(sub)
+    register_dlq(sub)
     return parser
 
 

@@ -8,12 +8,13 @@ from typing import Union
 from schemas.alerts import Alert, AlertEvent
 
 from .digest import Digest
+from .probe import TEST_TYPE, TestNotification, test_subject, test_text
 from .rendering import render_digest_subject, render_digest_text, render_text, subject
 
 SOURCE = "/pledgewatch/notifier"
 DIGEST_TYPE = "pledgewatch.digest"
 
-Message = Union[Alert, Digest]
+Message = Union[Alert, Digest, TestNotification]
 
 
 def alert_event(alert: Alert) -> AlertEvent:
@@ -23,15 +24,18 @@ def alert_event(alert: Alert) -> AlertEvent:
 
 
 def message_id(message: Message) -> str:
+    if isinstance(message, TestNotification):
+        return message.notification_id
     return message.alert_id if isinstance(message, Alert) else message.digest_id
 
 
 def message_json(message: Message) -> bytes:
     """Webhook body: the AlertEvent, or for a digest a CloudEvent-shaped object of type
-    ``pledgewatch.digest`` whose data lists the alerts."""
+    ``pledgewatch.digest`` whose data lists the alerts (``pledgewatch.test`` for a test notification)."""
     if isinstance(message, Alert):
         return alert_event(message).to_json()
-    body = {"specversion": "1.0", "id": message.digest_id, "source": SOURCE, "type": DIGEST_TYPE,
+    kind = TEST_TYPE if isinstance(message, TestNotification) else DIGEST_TYPE
+    body = {"specversion": "1.0", "id": message_id(message), "source": SOURCE, "type": kind,
             "schemaversion": 1, "time": message.created_at.isoformat(), "subject": message.subscription_id,
             "datacontenttype": "application/json", "data": message.model_dump(mode="json")}
     return json.dumps(body).encode()
@@ -41,4 +45,6 @@ def message_text(message: Message) -> tuple[str, str]:
     """(subject, plain text)."""
     if isinstance(message, Alert):
         return subject(message), render_text(message)
+    if isinstance(message, TestNotification):
+        return test_subject(message), test_text(message)
     return render_digest_subject(message), render_digest_text(message)

@@ -29,6 +29,7 @@ from services.common.settings import Settings
 from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
+from .channels import Channel, build_channel
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
@@ -37,6 +38,7 @@ from .leader import LeaderLock
 from .messages import SOURCE, Message, alert_event
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
+from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
@@ -103,6 +105,11 @@ class NotifierService:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
+        if await self.store.store_console_once():
+            log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
+                     "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
+        elif not await self.store.effective():
+            log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         self.outbox = Outbox(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                                      targets=self.settings.target_policy)
@@ -143,7 +150,20 @@ class NotifierService:
     def routes(self) -> Iterable[web.RouteDef]:
         from .api import subscription_routes
 
-        return subscription_routes(lambda: self._store(), clock=self.clock)
+        return subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test)
+
+    async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
+        """A test notification through each channel of ``sub``, now, with this notifier's settings."""
+        def build(spec: object) -> Channel:
+            return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,
+                                 targets=self.settings.target_policy)
+
+        bound = self.settings.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
+        outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
+        for o in outcomes:
+            log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
+                     o.detail if o.delivered else f"failed: {o.error}")
+        return outcomes
 
     async def ping(self) -> None:
         """Healthy: Redis answers and every background task (delivery, leader) still runs."""

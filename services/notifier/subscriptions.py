@@ -45,6 +45,14 @@ class Filter(_Strict):
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: float = Field(default=0.0, ge=0, le=1)
 
+    @model_serializer(mode="wrap")
+    def _set_only(self, handler: Any) -> dict[str, Any]:
+        """Only the criteria that select something: an unset list, ``counter_terrorism: false`` and
+        ``min_confidence: 0`` select every commitment and are left out (``false`` is no filter, not "not
+        counter-terrorism")."""
+        unset = {"counter_terrorism": False, "min_confidence": 0}
+        return {k: v for k, v in handler(self).items() if v is not None and not (k in unset and v == unset[k])}
+
     @field_validator("actors", "keywords", "sources")
     @classmethod
     def _no_blank(cls, values: list[str] | None) -> list[str] | None:
@@ -181,6 +189,8 @@ class Subscription(_Strict):
     @model_serializer(mode="wrap")
     def _public(self, handler: Any, info: Any) -> dict[str, Any]:
         data = handler(self)
+        if not data["filter"]:
+            del data["filter"]  # no filter: every commitment
         if info.mode == "json":
             redact = not (info.context or {}).get("secrets", False)
             data["channels"] = [channel_public(c, redact=redact) for c in self.channels]
@@ -253,4 +263,5 @@ def parse_file_document(doc: Any) -> list[Subscription]:
     return subs
 
 
-DEFAULT_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])
+# Stored once in a system that starts with no subscription (store.SubscriptionStore.store_console_once).
+CONSOLE_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])

@@ -13,10 +13,11 @@ class DeliveryResult:
     ok: bool
     error: str | None = None
     retryable: bool = True  # False: retrying cannot help (e.g. HTTP 404), dead-letter now
+    detail: str | None = None  # how it was accepted: "HTTP 204", an SMTP reply
 
     @classmethod
-    def delivered(cls) -> "DeliveryResult":
-        return cls(ok=True)
+    def delivered(cls, detail: str | None = None) -> "DeliveryResult":
+        return cls(ok=True, detail=detail)
 
     @classmethod
     def failed(cls, error: str, *, retryable: bool = True) -> "DeliveryResult":

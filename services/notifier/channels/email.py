@@ -39,11 +39,11 @@ class EmailSender:
         c = self.config
         mail = build_email(message, sender=c.smtp_from, to=self.to)
         try:
-            await aiosmtplib.send(mail, hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
-                                  password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
-                                  timeout=c.smtp_timeout)
+            _, reply = await aiosmtplib.send(mail, hostname=c.smtp_host, port=c.smtp_port,
+                                             username=c.smtp_username, password=c.smtp_password,
+                                             start_tls=c.smtp_starttls, use_tls=c.smtp_tls, timeout=c.smtp_timeout)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             return DeliveryResult.failed(f"recipients refused: {exc}", retryable=False)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
-        return DeliveryResult.delivered()
+        return DeliveryResult.delivered(f"SMTP 250 {reply}")  # 250: the only reply that accepts a message

@@ -65,7 +65,8 @@ class WebhookSender:
                     timeout: aiohttp.ClientTimeout) -> DeliveryResult:
         async with session.post(self.url, data=body, headers=headers, allow_redirects=False,
                                 timeout=timeout) as resp:
+            status = f"HTTP {resp.status} {resp.reason or ''}".strip()
             if 200 <= resp.status < 300:
-                return DeliveryResult.delivered()
+                return DeliveryResult.delivered(status)
             retryable = resp.status >= 500 or resp.status in (408, 425, 429)
-            return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(), retryable=retryable)
+            return DeliveryResult.failed(status, retryable=retryable)

@@ -19,6 +19,13 @@ from services.notifier.config import NotifierConfig
 from services.notifier.service import NotifierService
 
 
+def subscriptions_cli(argv: list[str]) -> int:
+    """``pledgewatch ARGV``, run in this process: its exit code, its failures one line on stderr."""
+    from pledgewatch.cli import main
+
+    return main(argv)
+
+
 def fast_config(**overrides) -> NotifierConfig:
     base = dict(delivery_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
                 destination_concurrency=2, delivery_poll_seconds=0.05, delivery_lease_seconds=5,

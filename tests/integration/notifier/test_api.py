@@ -20,7 +20,7 @@ async def _call(n, method, path, json=None):
 async def test_subscription_lifecycle_survives_a_restart(notifier):
     n = await notifier(http=True)
     status, body = await _call(n, "GET", "/subscriptions")
-    assert (status, [s["origin"] for s in body["subscriptions"]]) == (200, ["default"])
+    assert (status, [s["origin"] for s in body["subscriptions"]]) == (200, ["api"])  # the console subscription a new system starts with
 
     status, body = await _call(n, "POST", "/subscriptions", HOOK)
     assert status == 201

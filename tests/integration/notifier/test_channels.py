@@ -1,11 +1,8 @@
 """Email through a real SMTP server (aiosmtpd) and chat through Apprise, on 127.0.0.1."""
 
-import email
 import json
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from samples import BORDERS, release
 from services.common.embedded_redis import free_port
@@ -13,24 +10,6 @@ from services.common.embedded_redis import free_port
 from notifier_harness import fast_config, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 async def test_email_alert_has_text_and_html_parts(notifier, smtp, write_yaml, publish_classified):
