@@ -63,10 +63,11 @@ def read_run_state(settings: Settings) -> dict[str, Any] | None:
     return state
 
 
-def not_running(settings: Settings) -> CommandError:
+def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> CommandError:
+    """No live ``pledgewatch run`` in the data folder; ``otherwise`` is what else makes the command work."""
     return CommandError(
         f"no running pledgewatch found in {settings.data_dir} ({FILE_NAME} missing or stale): start one with "
-        "`pledgewatch run`, set PLEDGEWATCH_HOME to the data folder of the one running, or set REDIS_URL")
+        f"`pledgewatch run`, set PLEDGEWATCH_HOME to the data folder of the one running, or {otherwise}")
 
 
 def with_running_redis(settings: Settings) -> Settings:

@@ -27,6 +27,7 @@ from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
 from .errors import RUNTIME, USAGE, CommandError, usage_error
+from .runstate import not_running, read_run_state
 
 NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
                  "or, for the API of a local `pledgewatch run`, from its data folder")
@@ -41,13 +42,10 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
     url = args.url or os.environ.get("PLEDGEWATCH_NOTIFIER_URL")
     if url:
         return url.rstrip("/"), find_api_token(settings, stored=False)
-    path = settings.data_dir / "run.json"
-    try:
-        url = str(json.loads(path.read_text())["http_url"])
-    except (OSError, ValueError, KeyError):
-        raise CommandError(f"no running pledgewatch found ({path} missing): start one with `pledgewatch run`, "
-                           "set PLEDGEWATCH_HOME to the folder of the one running, pass --url or set "
-                           "PLEDGEWATCH_NOTIFIER_URL") from None
+    state = read_run_state(settings)
+    if not state or not state.get("http_url"):
+        raise not_running(settings, otherwise="give the notifier's API with --url or PLEDGEWATCH_NOTIFIER_URL")
+    url = str(state["http_url"])
     return url.rstrip("/"), find_api_token(settings)
 
 
