@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run status test schemas clean
+.PHONY: run status test schemas asyncapi clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -23,6 +23,9 @@ test: $(BIN)/.installed  ## the whole test suite (starts its own Redis)
 
 schemas: $(BIN)/.installed  ## regenerate schemas/json from the models
 	$(BIN)/python -m schemas.generate
+
+asyncapi: $(BIN)/.installed  ## regenerate docs/asyncapi.{json,yaml,html} from the services' declarations (no Redis needed)
+	$(BIN)/python -m services.common.asyncapi
 
 clean:
 	rm -rf $(VENV) .pledgewatch .pytest_cache

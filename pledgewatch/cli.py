@@ -20,6 +20,7 @@ from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .backfill_cli import add_backfill_arguments, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
+from .ledger_cli import register as register_ledger
 from .status import add_arguments as add_status_arguments
 from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_subscriptions(sub)
     register_dlq(sub)
+    register_ledger(sub)
     return parser
 
 

@@ -29,13 +29,14 @@ log = logging.getLogger("pledgewatch")
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
+    from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
     ingest_settings = IngestSettings()
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings)]
+                NotifierService(settings), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 
@@ -91,7 +92,7 @@ def _already_running(settings: Settings, exc: AlreadyLocked) -> CommandError:
 
 def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None,
         sources: Path | None = None) -> None:
-    """Run the three services until Ctrl+C. Every setting and file is checked, and the data folder locked,
+    """Run every service until Ctrl+C. Every setting and file is checked, and the data folder locked,
     before Redis starts; a second run on the same folder is refused with a :class:`CommandError`."""
     updates: dict[str, object] = {}
     if watch:

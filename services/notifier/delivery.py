@@ -13,6 +13,7 @@ that records the delivery), and is never sent again once marked.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import random
@@ -28,6 +29,7 @@ from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import DeliveryJob, Outbox
@@ -42,16 +44,19 @@ MIN_POLL_GAP_SECONDS = 0.005
 
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
-                 targets: TargetPolicy | None, http: aiohttp.ClientSession | None) -> Channel:
+                 targets: TargetPolicy | None, http: aiohttp.ClientSession | None,
+                 email_support: EmailSupport | None) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
-    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http)
+    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http,
+                         email_support=email_support)
 
 
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
-                 targets: TargetPolicy | None = None) -> None:
+                 targets: TargetPolicy | None = None, email_support: EmailSupport | None = None) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
+        self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
         self.clock, self.rng = clock, rng
@@ -139,7 +144,7 @@ class DeliveryWorker:
             if len(self._channels) >= MAX_CACHED_CHANNELS:
                 self._channels.clear()
             channel = self._channels[spec] = _channel_for(job, self.config, self.webhook_timeout, self.targets,
-                                                          self._shared_http())
+                                                          self._shared_http(), self.email_support)
         return channel
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:
@@ -178,7 +183,7 @@ class DeliveryWorker:
         job.attempts += 1
         now = self.clock()
         if result.error:  # an error text may quote the URL (and with it a token)
-            result = DeliveryResult.failed(scrub(result.error, job.channel), retryable=result.retryable)
+            result = dataclasses.replace(result, error=scrub(result.error, job.channel))
         final = result.ok or not result.retryable or job.attempts >= self.config.delivery_attempts
         attempt = DeliveryAttempt(
             alert_id=job.message_id, subscription_id=job.subscription_id,

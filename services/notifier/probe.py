@@ -11,30 +11,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from schemas.probe import TestNotification
 
 from .redaction import destination, scrub
 from .subscriptions import Subscription
 
 if TYPE_CHECKING:
     from .channels import Channel  # whose messages include this one
-
-TEST_TYPE = "pledgewatch.test"
-
-
-class TestNotification(BaseModel):
-    """The test message (webhook body: a CloudEvent of type ``pledgewatch.test`` with this as ``data``)."""
-
-    __test__ = False  # not a pytest test class
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    notification_id: str
-    subscription_id: str
-    test: Literal[True] = Field(default=True, description="Always true: no release or commitment is behind it.")
-    created_at: AwareDatetime
-
 
 @dataclass(frozen=True)
 class ChannelOutcome:

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta, timezone
+from typing import TypeVar
 
 from aiohttp import web
 from faststream.redis import RedisBroker
@@ -30,11 +31,13 @@ from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
 from .channels import Channel, build_channel
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .firing import ReminderFiring
 from .leader import LeaderLock
+from .mailed import Mailed
 from .messages import SOURCE, Message, alert_event
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
@@ -43,10 +46,13 @@ from .quarantine import Quarantined, isolate
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
+from .unsubscribe import unsubscribe_links
+from .unsubscribed import Unsubscribed
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 STALE_FIRING = timedelta(seconds=5)  # a job firing this long before its planned time was re-planned later
@@ -87,6 +93,8 @@ class NotifierService:
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
             read_count=settings.read_count, batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
+        self.unsubscribed: Unsubscribed | None = None
+        self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.reminders: ReminderScheduler | None = None
@@ -111,8 +119,12 @@ class NotifierService:
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         self.outbox = Outbox(streams.client, streams.key)
+        self.unsubscribed = Unsubscribed(streams.client, streams.key)
+        mailed = Mailed(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
-                                     targets=self.settings.target_policy)
+                                     targets=self.settings.target_policy,
+                                     email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
+                                                                mailed.of, mailed.add))
         self.reminders = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix,
                                            misfire_grace_seconds=self.config.reminder_misfire_grace_seconds)
         self.reminders.start(self)
@@ -149,8 +161,10 @@ class NotifierService:
 
     def routes(self) -> Iterable[web.RouteDef]:
         from .api import subscription_routes
+        from .unsubscribe_api import unsubscribe_routes
 
-        return subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test)
+        return [*subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test),
+                *unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed))]
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
@@ -178,9 +192,13 @@ class NotifierService:
             self.worker.wake()
 
     def _store(self) -> SubscriptionStore:
-        if self.store is None:
+        return self._started(self.store)
+
+    @staticmethod
+    def _started(part: T | None) -> T:
+        if part is None:
             raise RuntimeError("notifier: not started")
-        return self.store
+        return part
 
     # --- release.classified -------------------------------------------------------------
     async def on_release_classified(self, event: CloudEvent, entry: Entry | None) -> None:

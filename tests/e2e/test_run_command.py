@@ -171,7 +171,7 @@ def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_
         status = json.loads(_pledgewatch_in("status", "--json", env=env, cwd=other_folder).stdout)
         assert status["run"] == {"pid": first.pid, "api": state["http_url"]}
         assert status["api"]["status"] == "ok"
-        assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier"}
+        assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
         assert status["redis_url"] == state["redis_url"]
         assert status["dead_letters"] == {"total": 0, "by_origin": {}}
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import email
 import sys
 import uuid
-from email import policy
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,10 +13,10 @@ from aiosmtpd.controller import Controller
 sys.path.insert(0, str(Path(__file__).parent))  # notifier_harness.py
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "notifier"))  # samples.py
 
-from notifier_harness import Receiver, Running, fast_config  # noqa: E402
+from notifier_harness import Inbox, Receiver, Running, fast_config  # noqa: E402
+from services.common.embedded_redis import free_port  # noqa: E402
 from schemas import ReleaseClassifiedEvent  # noqa: E402
 from schemas.streams import CLASSIFIED, EVENT_FIELD  # noqa: E402
-from services.common.embedded_redis import free_port  # noqa: E402
 from services.notifier.service import NotifierService  # noqa: E402
 
 
@@ -72,18 +70,9 @@ def write_yaml(tmp_path):
     return write
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1: ``(controller, inbox)``."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: (its controller, its :class:`Inbox`)."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()

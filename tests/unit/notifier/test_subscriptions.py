@@ -23,10 +23,12 @@ def test_documented_yaml_is_valid():
 
 @pytest.mark.parametrize("channel, expected", [
     ("console", {"type": "console"}),
-    ({"webhook": "https://x.example/h"}, {"type": "webhook", "url": "https://x.example/h", "secret": None}),
+    ({"webhook": "https://x.example/h"}, {"type": "webhook", "url": "https://x.example/h", "secret": None,
+                                       "content_mode": None}),
     ({"email": "a@example.org"}, {"type": "email", "to": ["a@example.org"]}),
     ({"apprise": "ntfy://ntfy.sh/pledgewatch"}, {"type": "apprise", "url": "ntfy://ntfy.sh/pledgewatch"}),
-    ({"type": "webhook", "url": "http://x.example/h"}, {"type": "webhook", "url": "http://x.example/h", "secret": None}),
+    ({"type": "webhook", "url": "http://x.example/h"}, {"type": "webhook", "url": "http://x.example/h", "secret": None,
+                                                   "content_mode": None}),
 ])
 def test_channel_shorthands(channel, expected):
     assert Subscription(id="s", channels=[channel]).channels[0].model_dump() == expected
