@@ -33,7 +33,7 @@ WORKDIR /app
 COPY seeds ./seeds
 ENV PATH=/opt/pledgewatch/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    PLEDGEWATCH_DATA_DIR=/var/lib/pledgewatch \
+    PLEDGEWATCH_HOME=/var/lib/pledgewatch \
     PLEDGEWATCH_HTTP_HOST=0.0.0.0 \
     PLEDGEWATCH_HTTP_PORT=8080
 USER pledgewatch

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # elsewhere `pledgewatch run` uses a redis-server on PATH.
 EXTRAS ?= dev,embedded
 
-.PHONY: run test schemas asyncapi lock clean
+.PHONY: run status test schemas asyncapi lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -17,6 +17,9 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed  ## ingest, classifier and notifier on an embedded Redis, watching seeds/
 	$(BIN)/pledgewatch run $(ARGS)
+
+status: $(BIN)/.installed  ## what the running pledgewatch is doing (from any folder)
+	$(BIN)/pledgewatch status $(ARGS)
 
 test: $(BIN)/.installed  ## the whole test suite (starts its own Redis)
 	$(BIN)/python -m pytest $(ARGS)

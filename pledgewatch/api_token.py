@@ -16,6 +16,8 @@ from pydantic import SecretStr
 from services.common.auth import validate_token
 from services.common.settings import Settings
 
+from .errors import CommandError
+
 FILE_NAME = "api-token"
 
 
@@ -30,12 +32,12 @@ def _stored(settings: Settings) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"{path}: cannot read the API token ({type(exc).__name__}); "
+        raise CommandError(f"{path}: cannot read the API token ({type(exc).__name__}); "
                          "delete it to have a new one made") from None
     try:
         return validate_token(text)
     except ValueError as exc:
-        raise SystemExit(f"{path}: {exc}; delete it to have a new one made") from None
+        raise CommandError(f"{path}: {exc}; delete it to have a new one made") from None
 
 
 def _generate(path: Path) -> str:

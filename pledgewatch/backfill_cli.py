@@ -14,8 +14,11 @@ import sys
 from datetime import date
 
 from services.common.logs import setup_logging
-from services.common.runtime import RedisUnavailable, for_a_command
+from services.common.runtime import for_a_command
 from services.common.settings import Settings
+
+from .configuration import load_settings
+from .errors import CommandError, usage_error
 
 DEFAULT_SOURCE = "govuk-backfill"
 
@@ -82,8 +85,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
                 report = await job.run(lambda done, total: progress.update(task, completed=done, total=total),
                                        restart=args.restart)
     except SourceError as exc:
-        print(f"error: {exc} (run again to resume)", file=sys.stderr)
-        return 1
+        raise CommandError(f"{exc} (run again to resume)") from None
     finally:
         await runtime.close()
     print(f"backfill {args.source}: {report.published} published, {report.unchanged} unchanged, "
@@ -100,14 +102,8 @@ def run_backfill(args: argparse.Namespace) -> int:
 
     problem = window_problem(args.from_date, args.to_date)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    try:
-        settings = with_running_redis(Settings())
-    except SystemExit:
-        raise
-    except Exception as exc:  # pydantic's message names the bad variable
-        raise SystemExit(f"bad configuration: {exc}") from None
+        raise usage_error(problem)
+    settings = with_running_redis(load_settings())
     setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
@@ -115,17 +111,13 @@ def run_backfill(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("stopped; run the same command again to resume", file=sys.stderr)
         return 130
-    except RedisUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pledgewatch ingest --backfill", description=__doc__.splitlines()[0])
-    add_backfill_arguments(parser)
-    args = parser.parse_args(argv)
-    args.backfill = True
-    return run_backfill(args)
+    """``python -m pledgewatch.backfill_cli ARGS`` is ``pledgewatch ingest --backfill ARGS``."""
+    from .cli import main as pledgewatch
+
+    return pledgewatch(["ingest", "--backfill", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -8,18 +8,36 @@ import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from services.common.logs import setup_logging
-from services.common.runtime import RedisUnavailable, for_a_command
+from services.common.runtime import for_a_command
 from services.common.settings import Settings
 
 from .configuration import load_settings
+from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .backfill_cli import add_backfill_arguments, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
 from .ledger_cli import register as register_ledger
+from .status import add_arguments as add_status_arguments
+from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
 from .dlq_cli import register as register_dlq
+
+
+def local_path(text: str) -> Path:
+    """A PATH argument: a path, or a ``file://`` URL of one (what a file manager copies)."""
+    parts = urlsplit(text)
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise argparse.ArgumentTypeError(f"{text}: a file:// URL of another host ({parts.netloc}); give a local path")
+        return Path(url2pathname(unquote(parts.path)))
+    if parts.scheme in ("http", "https"):
+        raise argparse.ArgumentTypeError(f"{text}: give a local file or folder; web pages are read from a "
+                                         "sources file (`pledgewatch run --sources FILE`)")
+    return Path(text)
 
 
 def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
@@ -27,6 +45,8 @@ def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
     from services.ingest.folder import candidate_files
 
     files, missing = [], 0
+    if len(paths) == 1 and not paths[0].exists():  # the only path: the command has nothing to do
+        raise usage_error(f"{paths[0]}: no such file or folder")
     for path in paths:
         if path.is_dir():
             files.extend(p for p, _ in candidate_files([path]))
@@ -101,20 +121,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     if args.backfill:
         if args.paths:
-            print("give either PATH... or --backfill, not both", file=sys.stderr)
-            return 2
+            raise usage_error("give either PATH... or --backfill, not both")
         return run_backfill(args)
-    settings = with_running_redis(load_settings())
-    setup_logging("CRITICAL")  # this command reports each file itself, one line each
-    files, missing = _release_files(args.paths)
     if not args.paths:
-        print("error: give release files or folders, or --backfill", file=sys.stderr)
-        return 2
-    try:
-        status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
-    except RedisUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        raise usage_error("give release files or folders, or --backfill")
+    settings = load_settings()
+    files, missing = _release_files(args.paths)
+    settings = with_running_redis(settings)
+    setup_logging("CRITICAL")  # this command reports each file itself, one line each
+    status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
     return 1 if missing else status
 
 
@@ -138,8 +153,10 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pledgewatch", description=__doc__)
+    parser = OneLineParser(prog="pledgewatch", description=__doc__)
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error (anywhere on the command line)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run ingest, classifier and notifier in one process")
@@ -150,11 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")
-    classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    classify.add_argument("paths", nargs="+", type=local_path, metavar="PATH")
     classify.set_defaults(func=cmd_classify)
 
     ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")
-    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="release files or folders of them")
+    ingest.add_argument("paths", nargs="*", type=local_path, metavar="PATH",
+                        help="release files or folders of them (a path, or a file:// URL)")
     add_backfill_arguments(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
@@ -166,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_training_arguments(training)
     training.set_defaults(func=cmd_train)
 
+    status = sub.add_parser("status", help="what runs: services, streams, lag, dead letters, the Redis URL")
+    add_status_arguments(status)
+    status.set_defaults(func=cmd_status)
+
     register_subscriptions(sub)
     register_dlq(sub)
     register_ledger(sub)
@@ -173,13 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; every failure it reports is one line on stderr (a traceback only with --debug)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options_end = argv.index("--") if "--" in argv else len(argv)
+    debug = "--debug" in argv[:options_end]  # anywhere before "--": `pledgewatch run --debug` too
+    if debug:
+        argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's final flush does not fail again
         return 141  # 128 + SIGPIPE, what a shell reports for a command killed by it
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except Exception as exc:
+        if debug:
+            raise
+        message, code = one_line(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

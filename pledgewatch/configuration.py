@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+from services.common.errors import bad_settings
 from services.common.settings import Settings
+
+from .errors import usage_error
 
 
 def load_settings() -> Settings:
     try:
         return Settings()
-    except Exception as exc:  # pydantic's message names the bad variable
-        raise SystemExit(f"bad configuration: {exc}") from None
+    except ValidationError as exc:
+        raise usage_error(bad_settings(exc)) from None
+

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from schemas.streams import DEAD_LETTERS
-from services.common.runtime import RedisUnavailable, Runtime, for_a_command
+from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 from .dead_letter_queue import DeadLetterQueue, OriginSummary
@@ -40,10 +40,7 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
         finally:
             await runtime.close()
 
-    try:
-        return asyncio.run(run())
-    except RedisUnavailable as exc:
-        raise SystemExit(f"error: {exc}") from None
+    return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
 
 
 def _one_line(text: str, width: int = REASON_WIDTH) -> str:

@@ -274,8 +274,12 @@ def format_report(figures: dict, *, show_errors: bool = False) -> str:
     ct = figures["release_counter_terrorism_accuracy"]
     lines += ["", f"release-level counter-terrorism accuracy: {'n/a' if ct is None else f'{ct:.3f}'}"]
     if show_errors:
-        lines += ["", "mistakes:"] + [f"  {json.dumps(e, ensure_ascii=False, default=str)}" for e in figures["errors"]]
+        lines += ["", "mistakes:", *_mistake_lines(figures["errors"])]
     return "\n".join(lines)
+
+
+def _mistake_lines(errors: list[dict]) -> list[str]:
+    return [f"  {json.dumps(e, ensure_ascii=False, default=str)}" for e in errors]
 
 
 def format_splits(rows: dict[str, dict]) -> str:
@@ -311,14 +315,24 @@ def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_erro
     set or mistakes are asked of a blind one."""
     if dir_path is None:
         rows = evaluate_splits()
-        print(json.dumps(rows, indent=2) if as_json else format_splits(rows))
+        # Mistakes only of the split that is not blind.
+        mistakes = evaluate(SPLITS["training"], rules_only=rules_only)["errors"] if show_errors else None
+        if as_json:
+            extra = {"training mistakes": mistakes} if mistakes is not None else {}
+            print(json.dumps(rows | extra, indent=2, ensure_ascii=False, default=str))
+            return 0
+        print(format_splits(rows))
+        if mistakes is not None:
+            print("", f"mistakes on the training split ({'rules only' if rules_only else 'rules + model'}; "
+                  "the validation split is blind):", *_mistake_lines(mistakes), sep="\n")
         return 0
     directory = Path(dir_path)
     if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
-        print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
+        print(f"error: {directory}: needs releases/ and labels.json (a labelled set)", file=sys.stderr)
         return 2
     if show_errors and is_blind(directory):
-        print(f"{directory} is a blind set: only its aggregate figures are shown", file=sys.stderr)
+        print(f"error: {directory} is a blind set: only its aggregate figures are shown (leave out --errors)",
+              file=sys.stderr)
         return 2
     figures = evaluate(directory, rules_only=rules_only)
     if as_json:

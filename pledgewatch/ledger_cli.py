@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from services.common.logs import setup_logging
-from services.common.runtime import RedisUnavailable, Runtime, for_a_command
+from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 
@@ -32,11 +32,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     settings = for_a_command(with_running_redis(load_settings()))
     setup_logging("CRITICAL")  # this command reports itself, in one line
-    try:
-        return asyncio.run(_rebuild(settings))
-    except RedisUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return asyncio.run(_rebuild(settings))  # RedisUnavailable: one line from the CLI's error boundary
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -19,7 +19,9 @@ from services.common.settings import Settings
 from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
-from .runstate import clear_run_state, write_run_state
+from .errors import CommandError, usage_error
+from .runlock import AlreadyLocked, RunLock
+from .runstate import clear_run_state, read_run_state, write_run_state
 
 log = logging.getLogger("pledgewatch")
 
@@ -54,20 +56,64 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         clear_run_state(settings)
 
 
+def _check_files(settings: Settings, sources: Path | None) -> None:
+    """The folders and files a run reads, checked before anything starts: one line on the first problem."""
+    from services.ingest.config import SourcesError, load_sources
+    from services.notifier.store import load_file
+    from services.notifier.subscriptions import SubscriptionError
+
+    from .subscriptions_cli import subscriptions_file_error
+
+    for folder in settings.watch:
+        if not Path(folder).is_dir():
+            raise usage_error(f"--watch {folder}: not a folder (create it, or watch another with --watch DIR)")
+    if sources is not None and not sources.is_file():
+        raise usage_error(f"--sources {sources}: no such file")
+    if settings.subscriptions is not None:
+        try:
+            load_file(settings.subscriptions)
+        except SubscriptionError as exc:
+            raise subscriptions_file_error(settings.subscriptions, exc) from None
+    ingest = settings.ingest
+    try:
+        load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
+    except SourcesError as exc:
+        raise CommandError(f"{exc} (fix the sources file)") from None
+
+
+def _already_running(settings: Settings, exc: AlreadyLocked) -> CommandError:
+    state = read_run_state(settings) or {}
+    api = state.get("http_url") or "not up yet"
+    return CommandError(f"pledgewatch is already running, pid {exc.pid or state.get('pid', '?')}, api {api}, "
+                        f"data folder {settings.data_dir}: use that one (`pledgewatch status`), stop it first, "
+                        "or give this run another folder with PLEDGEWATCH_HOME")
+
+
 def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None,
         sources: Path | None = None) -> None:
+    """Run every service until Ctrl+C. Every setting and file is checked, and the data folder locked,
+    before Redis starts; a second run on the same folder is refused with a :class:`CommandError`."""
     updates: dict[str, object] = {}
     if watch:
         updates["watch"] = watch
     if subscriptions is not None:
+        if not subscriptions.is_file():
+            raise usage_error(f"--subscriptions {subscriptions}: no such file")
         updates["subscriptions"] = subscriptions
-    for folder in updates.get("watch", settings.watch):  # type: ignore[union-attr]
-        if not Path(folder).is_dir():
-            raise SystemExit(f"--watch {folder}: not a folder")
-    for flag, path in (("--subscriptions", subscriptions), ("--sources", sources)):
-        if path is not None and not path.is_file():
-            raise SystemExit(f"{flag} {path}: no such file")
     settings = settings.model_copy(update=updates)
+    _check_files(settings, sources)
+    lock = RunLock(settings.data_dir)
+    try:
+        lock.acquire()
+    except AlreadyLocked as exc:
+        raise _already_running(settings, exc) from None
+    try:
+        _run_locked(settings, sources)
+    finally:
+        lock.release()
+
+
+def _run_locked(settings: Settings, sources: Path | None) -> None:
     configured = settings.api_token_value is not None
     settings, generated = ensure_api_token(settings)
     token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)

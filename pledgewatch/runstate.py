@@ -1,7 +1,8 @@
 """Where a running ``pledgewatch run`` can be found: ``<data_dir>/run.json``.
 
-Commands such as ``pledgewatch ingest`` use it to reach the embedded Redis
-when REDIS_URL is not set.
+The data folder is PLEDGEWATCH_HOME, or the user's data folder, wherever a command is started, so
+``pledgewatch ingest``, ``status`` and ``subscriptions`` find the Redis and the HTTP API of the run
+from any folder when REDIS_URL is not set.
 """
 
 from __future__ import annotations
@@ -9,14 +10,21 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from services.common.settings import Settings
+
+from .errors import CommandError
 
 FILE_NAME = "run.json"
 
 
+def run_state_path(settings: Settings) -> Path:
+    return settings.data_dir / FILE_NAME
+
+
 def write_run_state(settings: Settings, *, http_url: str) -> Path:
-    path = settings.data_dir / FILE_NAME
+    path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Owner-only: a REDIS_URL may carry a password.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -26,7 +34,7 @@ def write_run_state(settings: Settings, *, http_url: str) -> Path:
 
 
 def clear_run_state(settings: Settings) -> None:
-    path = settings.data_dir / FILE_NAME
+    path = run_state_path(settings)
     try:
         if json.loads(path.read_text()).get("pid") == os.getpid():
             path.unlink()
@@ -44,18 +52,29 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def read_run_state(settings: Settings) -> dict[str, Any] | None:
+    """``{pid, redis_url, http_url}`` of the run whose process is alive, or None."""
+    try:
+        state = json.loads(run_state_path(settings).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("pid"), int) or not _alive(state["pid"]):
+        return None
+    return state
+
+
+def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> CommandError:
+    """No live ``pledgewatch run`` in the data folder; ``otherwise`` is what else makes the command work."""
+    return CommandError(
+        f"no running pledgewatch found in {settings.data_dir} ({FILE_NAME} missing or stale): start one with "
+        f"`pledgewatch run`, set PLEDGEWATCH_HOME to the data folder of the one running, or {otherwise}")
+
+
 def with_running_redis(settings: Settings) -> Settings:
     """``settings`` with the Redis of a running ``pledgewatch run`` when REDIS_URL is unset."""
     if settings.redis_url:
         return settings
-    path = settings.data_dir / FILE_NAME
-    try:
-        state = json.loads(path.read_text())
-    except (OSError, ValueError):
-        state = {}
-    if not state.get("redis_url") or not _alive(int(state.get("pid", 0))):
-        raise SystemExit(
-            f"no running pledgewatch found ({path} missing or stale): "
-            "start one with `pledgewatch run`, or set REDIS_URL"
-        )
+    state = read_run_state(settings)
+    if not state or not state.get("redis_url"):
+        raise not_running(settings)
     return settings.model_copy(update={"redis_url": state["redis_url"]})

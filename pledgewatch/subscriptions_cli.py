@@ -22,9 +22,12 @@ from typing import Any
 import yaml
 
 from services.notifier.bounds import pause_until_problem
+from services.notifier.subscriptions import SubscriptionError
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
+from .errors import RUNTIME, USAGE, CommandError, usage_error
+from .runstate import not_running, read_run_state
 
 NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
                  "or, for the API of a local `pledgewatch run`, from its data folder")
@@ -39,12 +42,10 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
     url = args.url or os.environ.get("PLEDGEWATCH_NOTIFIER_URL")
     if url:
         return url.rstrip("/"), find_api_token(settings, stored=False)
-    path = settings.data_dir / "run.json"
-    try:
-        url = str(json.loads(path.read_text())["http_url"])
-    except (OSError, ValueError, KeyError):
-        raise SystemExit(f"no notifier API found: pass --url, set PLEDGEWATCH_NOTIFIER_URL, "
-                         f"or start `pledgewatch run` ({path} missing)") from None
+    state = read_run_state(settings)
+    if not state or not state.get("http_url"):
+        raise not_running(settings, otherwise="give the notifier's API with --url or PLEDGEWATCH_NOTIFIER_URL")
+    url = str(state["http_url"])
     return url.rstrip("/"), find_api_token(settings)
 
 
@@ -74,24 +75,32 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None,
         except ValueError:
             return exc.code, {"errors": [{"field": "http", "message": raw.decode(errors="replace")}]}
     except urllib.error.URLError as exc:
-        raise SystemExit(f"cannot reach the notifier API: {exc.reason}") from None
+        raise CommandError(f"cannot reach the notifier API at {url}: {exc.reason} (is `pledgewatch run` still "
+                           "running? check with `pledgewatch status`)") from None
 
 
 def _report(status: int, body: Any) -> int:
     if status >= 400:
-        for err in (body or {}).get("errors", []):
-            print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
-        if status == 401:
-            print(NO_TOKEN_HINT, file=sys.stderr)
-        return 1
+        reasons = "; ".join(f"{err['field']}: {err['message']}" for err in (body or {}).get("errors", []))
+        raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({NO_TOKEN_HINT})" if status == 401 else ""))
     if body is not None:
         print(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())
     return 0
 
 
 def _read(path: str) -> Any:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
+    from services.notifier.store import yaml_error_place, yaml_problem
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise usage_error(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from None
+    try:
+        return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
+    except yaml.YAMLError as exc:
+        raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
 
 
 def _items(doc: Any) -> list[Any]:
@@ -114,17 +123,20 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    failed = 0
+    failures = []
     for item in _items(_read(args.file)):
         method, path = ("PUT", f"/subscriptions/{item.get('id')}") if args.replace and isinstance(item, dict) \
             else ("POST", "/subscriptions")
         status, body = _request(args, method, path, item)
-        if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
-            print(f"error: id: {item.get('id')!r} already exists; add --replace to replace it", file=sys.stderr)
-            failed = 1
-            continue
-        failed |= _report(status, body)
-    return failed
+        try:
+            if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
+                raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
+            _report(status, body)
+        except CommandError as exc:  # the others are still added; every failure is on the one line
+            failures.append(str(exc))
+    if failures:
+        raise CommandError("; ".join(failures))
+    return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -134,8 +146,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_pause(args: argparse.Namespace) -> int:
     problem = pause_until_problem(args.until, now=datetime.now(timezone.utc))
     if problem:
-        print(f"error: --until {args.until}: {problem}", file=sys.stderr)
-        return 2
+        raise usage_error(f"--until {args.until}: {problem}")
     return _report(*_request(args, "POST", f"/subscriptions/{args.id}/pause", {"until": args.until}))
 
 
@@ -165,16 +176,25 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from services.notifier.store import load_file
-    from services.notifier.subscriptions import SubscriptionError
 
     try:
         subs = load_file(Path(args.file))
     except SubscriptionError as exc:
-        for err in exc.errors:
-            print(f"error: {err['field']}: {err['message']}", file=sys.stderr)
-        return 1
+        raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
     print(f"{args.file}: {len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}")
     return 0
+
+
+def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
+                             hint: str = "fix it, then check it with `pledgewatch subscriptions validate FILE`"
+                             ) -> CommandError:
+    """One line for a subscriptions file that cannot be used, naming the file (and line) first."""
+    mine = [e for e in exc.errors if e["field"].startswith(str(path))]
+    place = mine[0]["field"] if mine else str(path)
+    reasons = "; ".join(e["message"] if e in mine else f"{e['field']}: {e['message']}" for e in exc.errors)
+    if any(e["message"] == "no such file" for e in mine):
+        return CommandError(f"{place}: no such subscriptions file (give the path of a YAML file)", exit_code=USAGE)
+    return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 
 
 def register(subparsers: Any) -> None:

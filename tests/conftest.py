@@ -32,6 +32,18 @@ hypothesis_settings.register_profile("long", max_examples=5000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary pledgewatch data folder for every test, never the user's: PLEDGEWATCH_HOME for this
+    process and the commands it starts, and XDG_DATA_HOME (where the default folder lies on Linux) for a
+    command started with the PLEDGEWATCH_ variables removed."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("PLEDGEWATCH_HOME", str(home / "pledgewatch"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg"))
+    monkeypatch.delenv("PLEDGEWATCH_DATA_DIR", raising=False)
+    return home / "pledgewatch"
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("PLEDGEWATCH_TEST_REDIS_URL")

@@ -1,11 +1,7 @@
 """``faststream run services.classifier.app:app`` runs the classifier alone."""
 
-from services.common.logs import setup_logging
-from services.common.service import build_app
-from services.common.settings import get_settings
+from services.common.standalone import standalone_app
 
 from .service import ClassifierService
 
-settings = get_settings()
-setup_logging(settings.log_level, settings.log_format)
-app = build_app([ClassifierService(settings)], settings, title="pledgewatch classifier")
+app = standalone_app(lambda settings: [ClassifierService(settings)], title="pledgewatch classifier")

@@ -25,6 +25,8 @@ from types import ModuleType
 
 import redis
 
+from .errors import StartupError
+
 log = logging.getLogger(__name__)
 
 
@@ -105,7 +107,7 @@ class EmbeddedRedis:
             while time.monotonic() < deadline:
                 if self._process.poll() is not None:
                     err = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
-                    raise RuntimeError(f"embedded redis-server exited: {err.strip() or 'see ' + str(self.data_dir / 'redis.log')}")
+                    raise StartupError(f"embedded redis-server exited: {err.strip() or 'see ' + str(self.data_dir / 'redis.log')}")
                 try:
                     if client.ping():
                         log.info("embedded Redis %s on %s, data in %s", _version(client), self.url, self.data_dir)
@@ -115,7 +117,7 @@ class EmbeddedRedis:
         finally:
             client.close()
         self.stop()
-        raise RuntimeError(f"embedded redis-server did not answer on port {self.port} within {timeout}s")
+        raise StartupError(f"embedded redis-server did not answer on port {self.port} within {timeout}s")
 
     def kill(self) -> None:
         """SIGKILL: no AOF rewrite, no shutdown save; what was written to the AOF is all there is. ``start``

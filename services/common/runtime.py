@@ -10,17 +10,21 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
 
+from .errors import StartupError
 from .settings import Settings
 from .streams import Streams
 
 log = logging.getLogger(__name__)
 _NOT_YET = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, starting, or loading its data
-class RedisUnavailable(RuntimeError):
+
+
+class RedisUnavailable(StartupError):
     """Redis did not answer within the wait (one line, without credentials)."""
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
-POOL_WAIT_SECONDS = 30.0  # how long a command waits for a free connection before it fails
+POOL_WAIT_SECONDS = 30.0
+FIRST_NOTICE_SECONDS, NOTICE_EVERY_SECONDS = 2.0, 10.0  # "waiting for Redis" while a service waits  # how long a command waits for a free connection before it fails
 
 
 def for_a_command(settings: Settings) -> Settings:
@@ -71,8 +75,10 @@ class Runtime:
 
 
 async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: str) -> None:
-    deadline = time.monotonic() + wait
-    delay, said = 0.1, 0.0
+    start = time.monotonic()
+    deadline = start + wait
+    # The first notice after a couple of seconds: a short wait that ends in the error says it all, in one line.
+    delay, said = 0.1, start - NOTICE_EVERY_SECONDS + FIRST_NOTICE_SECONDS
     while True:
         try:
             await client.ping()
@@ -82,8 +88,9 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if now >= deadline:
                 raise RedisUnavailable(
-                    f"{source}: Redis at {where} did not answer within {wait:g} s: {reason}") from None
-            if now - said >= 10:
+                    f"{source}: Redis at {where} did not answer within {wait:g} s ({reason}): start it, "
+                    "or point REDIS_URL at one that runs") from None
+            if now - said >= NOTICE_EVERY_SECONDS:
                 log.warning("%s: waiting for Redis at %s (%s)", source, where, reason)
                 said = now
             await asyncio.sleep(min(delay, max(0.0, deadline - now)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from faststream import FastStream
@@ -13,6 +13,7 @@ from pledgewatch import __version__
 
 from .api import Routes
 from .auth import READ_METHODS, ApiAuth
+from .errors import StartupError
 from .http import HttpServer
 from .publishers import declare_publishers
 from .runtime import Runtime
@@ -77,10 +78,12 @@ def _has_write_routes(services: Sequence[Service]) -> bool:
                for method in getattr(route, "methods", ()))
 
 
-def build_app(services: Sequence[Service], settings: Settings, *, title: str) -> FastStream:
+def build_app(services: Sequence[Service], settings: Settings, *, title: str,
+              on_startup_error: Callable[[StartupError], None] | None = None) -> FastStream:
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
-    Exits with a one-line reason when a service has a write API and no API token is configured."""
+    Exits with a one-line reason when a service has a write API and no API token is configured.
+    A :class:`StartupError` while the services start goes to ``on_startup_error`` when given."""
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -92,7 +95,12 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
 
     async def on_startup() -> None:
         for service in services:
-            await service.start()
+            try:
+                await service.start()
+            except StartupError as exc:
+                if on_startup_error is None:
+                    raise
+                on_startup_error(exc)
             http.add_routes(service.routes())
             http.add_check(service.name, service.ping)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import platformdirs
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource,
                                SettingsConfigDict)
@@ -22,6 +24,7 @@ from services.ingest.settings import IngestSettings
 from services.notifier.config import NotifierConfig
 
 from .auth import validate_token
+from .errors import StartupError, bad_settings
 from .outbound import TargetPolicy
 
 
@@ -42,6 +45,16 @@ class FlatSectionsSource(EnvSettingsSource):
         return data
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+HOME_VARIABLE = "PLEDGEWATCH_HOME"
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """``PLEDGEWATCH_HOME`` when set, else the user's data folder (``~/.local/share/pledgewatch`` on Linux)."""
+    home = environ.get(HOME_VARIABLE, "").strip()
+    return Path(home) if home else Path(platformdirs.user_data_dir("pledgewatch", appauthor=False))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
 
@@ -54,7 +67,10 @@ class Settings(BaseSettings):
     redis_wait_seconds: float = Field(
         default=60.0, ge=0, le=3600,
         description="How long a service waits at startup for a Redis that does not answer yet.")
-    data_dir: Path = Field(default=Path(".pledgewatch"), description="Embedded Redis data (AOF).")
+    data_dir: Path = Field(
+        default_factory=lambda: default_data_dir(os.environ),
+        description="Embedded Redis data (AOF), run.json and the lock of a running `pledgewatch run`; "
+                    "PLEDGEWATCH_DATA_DIR is the older name of PLEDGEWATCH_HOME.")
     consumer: str = Field(
         default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
         description="Consumer name inside each group; unique per replica.",
@@ -107,6 +123,27 @@ class Settings(BaseSettings):
             file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, FlatSectionsSource(settings_cls), dotenv_settings,
                 file_secret_settings)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()  # run.json tells other folders where to look
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_home(cls, data: object) -> object:
+        home, older = os.environ.get(HOME_VARIABLE, "").strip(), os.environ.get("PLEDGEWATCH_DATA_DIR", "").strip()
+        if home and older and Path(home).absolute() != Path(older).absolute():
+            raise ValueError(f"{HOME_VARIABLE}={home!r} and PLEDGEWATCH_DATA_DIR={older!r} (its older name) "
+                             "name different folders; set only one")
+        return data
 
     @field_validator("watch", mode="before")
     @classmethod
@@ -166,20 +203,11 @@ class Settings(BaseSettings):
 
     def require_redis_url(self) -> str:
         if not self.redis_url:
-            raise RuntimeError(
+            raise StartupError(
                 "REDIS_URL is not set: run the services together with `pledgewatch run` "
                 "(which starts an embedded Redis) or point REDIS_URL at a server"
             )
         return self.redis_url
-
-
-def variable_name(loc: tuple[int | str, ...]) -> str:
-    """The environment variable behind a validation error's location (``("notifier", "smtp_port")`` ->
-    ``PLEDGEWATCH_SMTP_PORT``); ``settings`` for an error of the whole."""
-    names = [part for part in loc if isinstance(part, str) and part not in Settings.section_names()]
-    if not names:
-        return "settings"
-    return "REDIS_URL" if names[0] == "redis_url" else f"PLEDGEWATCH_{names[0].upper()}"
 
 
 @lru_cache
@@ -188,5 +216,4 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        reasons = "; ".join(f"{variable_name(tuple(e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise SystemExit(f"bad configuration: {reasons}") from None
+        raise SystemExit(f"error: {bad_settings(exc)}") from None

@@ -1,11 +1,9 @@
 """``faststream run services.ingest.app:app`` runs ingest alone."""
 
-from services.common.logs import setup_logging
-from services.common.service import build_app
-from services.common.settings import get_settings
+from services.common.standalone import standalone_app
 
+from .config import SourcesError
 from .service import IngestService
 
-settings = get_settings()
-setup_logging(settings.log_level, settings.log_format)
-app = build_app([IngestService(settings)], settings, title="pledgewatch ingest")
+app = standalone_app(lambda settings: [IngestService(settings)], title="pledgewatch ingest",
+                     one_line_errors=(SourcesError,))

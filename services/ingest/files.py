@@ -35,6 +35,34 @@ class ReleaseFileError(ValueError):
     """A file that cannot become a release; the message says why."""
 
 
+def web_url(url: str) -> str:
+    """``url`` if it can be a release's link: a web page (no ``javascript:``, ``ftp:``, ``file:``), else ValueError."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise ValueError(f"not a URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'}:")
+    if not parts.hostname:
+        raise ValueError("the URL has no host")
+    return url
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML for front matter: an impossible date (``2024-13-01``) is an error that knows its line."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{exc}: {node.value!r} is not a real date; write YYYY-MM-DD", node.start_mark) from None
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+
+
 class ReleaseInput(BaseModel):
     """The release.published fields a file or a POST supplies; other fields are ignored."""
 
@@ -55,19 +83,7 @@ class ReleaseInput(BaseModel):
     @field_validator("url")
     @classmethod
     def _web_url(cls, url: str | None) -> str | None:
-        """Only a web page can be a release's link (no ``javascript:``, ``ftp:``, ``file:``)."""
-        if url is None:
-            return None
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 - raises on a bad port
-        except ValueError as exc:
-            raise ValueError(f"not a URL ({exc})") from None
-        if parts.scheme.lower() not in ("http", "https"):
-            raise ValueError(f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'}:")
-        if not parts.hostname:
-            raise ValueError("the URL has no host")
-        return url
+        return None if url is None else web_url(url)
 
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url
@@ -160,7 +176,7 @@ def _first_line(exc: BaseException) -> str:
 def _release(*, release_id: str, url: str, title: str, published_at: datetime, body: str,
              source: str) -> ReleasePublished:
     if not body.strip():
-        raise ReleaseFileError(f"{url}: no body text")
+        raise ReleaseFileError(f"{url}: no body text (the text of the release goes below its title)")
     return ReleasePublished(
         release_id=release_id, version=1, url=url, title=title.strip(), published_at=published_at,
         source=source, body=body, content_hash=content_hash(title, body),
@@ -173,7 +189,8 @@ def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished
 
 def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
     """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg']}" for e in exc.errors()]
+    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()]
 
 
 def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:
@@ -194,13 +211,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     meta: dict[str, object] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except (yaml.YAMLError, ValueError, RecursionError) as exc:  # ValueError: `date: 2017-02-30`
-            raise ReleaseFileError(f"{path}: bad front matter: {_first_line(exc)}") from None
-        if not isinstance(loaded, dict):
-            raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
-        meta = loaded
+        meta = _front_matter(path, match.group(1))
         text = text[match.end():]
     published = _parse_when(meta.get("published_at", meta.get("date"))) or _date_from_name(path)
     if published is None:
@@ -211,9 +222,41 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     first, _, rest = stripped.partition("\n")
     title = str(meta.get("title") or _MD_HEADING.sub("", first))
     body = (rest if "title" not in meta else stripped).strip("\n")
+    if match and "title" not in meta and first.strip() and not body.strip():
+        raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
+                               "first line and the text below it")
     canonical_url = str(meta.get("url") or url)
+    if meta.get("url"):
+        try:
+            web_url(canonical_url)
+        except ValueError as exc:
+            raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
+                                   "(the web page the release was published on; leave it out for a local file)"
+                                   ) from None
     return _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                     published_at=published, body=body, source=str(meta.get("source") or source))
+
+
+def _front_matter(path: Path, text: str) -> dict[str, object]:
+    """The front-matter block's keys; a problem names the file's line (the block starts on line 2)."""
+    try:
+        loaded = yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 2}" if mark is not None else str(path)
+        problem = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise ReleaseFileError(f"{where}: bad front matter: {problem}") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise ReleaseFileError(f"{path}: bad front matter: {_first_line(exc)}") from None
+    if not isinstance(loaded, dict):
+        raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
+    return loaded
+
+
+def _meta_line(match: re.Match[str] | None, key: str) -> int:
+    """The file's line number of ``key:`` in the front matter (line 1 is its opening ``---``)."""
+    lines = match.group(1).split("\n") if match else []
+    return next((number for number, line in enumerate(lines, start=2) if line.startswith(f"{key}:")), 1)
 
 
 def _date_from_name(path: Path) -> datetime | None:

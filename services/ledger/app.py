@@ -1,11 +1,7 @@
 """``faststream run services.ledger.app:app`` runs the ledger alone."""
 
-from services.common.logs import setup_logging
-from services.common.service import build_app
-from services.common.settings import get_settings
+from services.common.standalone import standalone_app
 
 from .service import LedgerService
 
-settings = get_settings()
-setup_logging(settings.log_level)
-app = build_app([LedgerService(settings)], settings, title="pledgewatch ledger")
+app = standalone_app(lambda settings: [LedgerService(settings)], title="pledgewatch ledger")

@@ -1,11 +1,9 @@
 """``faststream run services.notifier.app:app`` runs the notifier alone."""
 
-from services.common.logs import setup_logging
-from services.common.service import build_app
-from services.common.settings import get_settings
+from services.common.standalone import standalone_app
 
 from .service import NotifierService
+from .subscriptions import SubscriptionError
 
-settings = get_settings()
-setup_logging(settings.log_level, settings.log_format)
-app = build_app([NotifierService(settings)], settings, title="pledgewatch notifier")
+app = standalone_app(lambda settings: [NotifierService(settings)], title="pledgewatch notifier",
+                     one_line_errors=(SubscriptionError,))

@@ -26,10 +26,33 @@ log = logging.getLogger(__name__)
 def load_file(path: Path) -> list[Subscription]:
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field."""
     try:
-        doc = load_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SubscriptionError([{"field": str(path), "message": "no such file"}]) from None
+    except UnicodeDecodeError:
+        raise SubscriptionError([{"field": str(path), "message": "not a text file (not UTF-8): "
+                                  "give the YAML subscriptions file"}]) from None
+    except OSError as exc:
+        raise SubscriptionError([{"field": str(path), "message": f"cannot read it: {exc.strerror}"}]) from None
+    try:
+        doc = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise SubscriptionError([{"field": "file", "message": f"not valid YAML: {exc}"}]) from None
+        raise SubscriptionError([{"field": yaml_error_place(path, exc),
+                                  "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
     return parse_file_document(doc)
+
+
+def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
+    """``path:line`` of a YAML error (1-based), or ``path`` when the parser did not say where."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return f"{path}:{mark.line + 1}" if mark is not None else str(path)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What the YAML parser found wrong, in its own words, without its multi-line excerpt."""
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    return " ".join(part for part in (context, problem) if part) or str(exc).splitlines()[0]
 
 
 class FileSubscriptions:

@@ -1,4 +1,5 @@
-"""`pledgewatch run` as a user starts it: embedded Redis, console alerts, clean stop."""
+"""`pledgewatch run` as a user starts it: embedded Redis, console alerts, clean stop; one run per data
+folder (PLEDGEWATCH_HOME), found from any folder."""
 
 import json
 import os
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import redis
@@ -118,3 +120,92 @@ def test_run_generates_a_token_prints_it_once_and_the_cli_uses_it(tmp_path):
         assert token not in (tmp_path / "second.txt").read_text()
     finally:
         _stop(proc, out)
+
+
+BIN = Path(sys.executable).parent
+
+
+def _home_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update({"PLEDGEWATCH_HOME": str(home), "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def _pledgewatch_in(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "pledgewatch"), *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=60)
+
+
+def _caught_up(result: subprocess.CompletedProcess[str]) -> bool:
+    status = json.loads(result.stdout)
+    releases = next(s for s in status["streams"] if s["name"] == "releases")
+    return releases["length"] == 1 and all(g["lag"] == 0 and g["pending"] == 0 for g in releases["groups"])
+
+
+def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_path, seed_file):
+    home, first_folder, other_folder = tmp_path / "home", tmp_path / "a", tmp_path / "b"
+    for folder in (first_folder, other_folder, tmp_path / "inbox"):
+        folder.mkdir()
+    env = _home_env(home)
+    log = (tmp_path / "run.log").open("w")
+    first = subprocess.Popen([str(BIN / "pledgewatch"), "run", "--watch", str(tmp_path / "inbox")],
+                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=first_folder)
+    try:
+        state_file = home / "run.json"
+        assert _wait(state_file.exists), (tmp_path / "run.log").read_text()
+        state = json.loads(state_file.read_text())
+
+        second = _pledgewatch_in("run", "--watch", str(tmp_path / "inbox"), env=env, cwd=other_folder)
+        assert second.returncode == 1
+        assert second.stderr.splitlines() == [second.stderr.strip()]
+        assert f"already running, pid {first.pid}, api {state['http_url']}" in second.stderr
+        assert json.loads(state_file.read_text()) == state  # the first run's state is untouched
+        client = redis.Redis.from_url(state["redis_url"])
+        assert client.ping()  # and so is its Redis
+        client.close()
+
+        ingest = _pledgewatch_in("ingest", str(seed_file), env=env, cwd=other_folder)
+        assert ingest.returncode == 0, ingest.stderr
+        assert ingest.stdout.startswith("published rel-")
+
+        assert _wait(lambda: _caught_up(_pledgewatch_in("status", "--json", env=env, cwd=other_folder)))
+        status = json.loads(_pledgewatch_in("status", "--json", env=env, cwd=other_folder).stdout)
+        assert status["run"] == {"pid": first.pid, "api": state["http_url"]}
+        assert status["api"]["status"] == "ok"
+        assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
+        assert status["redis_url"] == state["redis_url"]
+        assert status["dead_letters"] == {"total": 0, "by_origin": {}}
+
+        text = _pledgewatch_in("status", env=env, cwd=other_folder)
+        assert text.returncode == 0, text.stderr
+        assert f"redis-cli -u {state['redis_url']}" in text.stdout
+        assert "releases" in text.stdout and "classifier" in text.stdout
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=30)
+        log.close()
+    assert first.returncode == 0
+    gone = _pledgewatch_in("status", env=env, cwd=other_folder)
+    assert gone.returncode == 1 and "no running pledgewatch found" in gone.stderr
+
+
+def test_a_run_after_a_killed_run_starts(tmp_path):
+    """The lock dies with its process: a run killed with SIGKILL does not block the next one."""
+    home = tmp_path / "home"
+    (tmp_path / "inbox").mkdir()
+    env = _home_env(home)
+    command = [str(BIN / "pledgewatch"), "run", "--watch", str(tmp_path / "inbox")]
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    assert _wait((home / "run.json").exists)
+    killed.kill()
+    killed.wait(timeout=10)
+    log = (tmp_path / "next.log").open("w")
+    following = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        assert _wait(lambda: (home / "run.json").exists() and
+                     json.loads((home / "run.json").read_text())["pid"] == following.pid), \
+            (tmp_path / "next.log").read_text()
+    finally:
+        following.send_signal(signal.SIGINT)
+        following.wait(timeout=30)
+        log.close()

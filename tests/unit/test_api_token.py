@@ -4,6 +4,7 @@ import pytest
 from pydantic import SecretStr
 
 from pledgewatch.api_token import ensure_api_token, find_api_token, token_path
+from pledgewatch.errors import CommandError
 from services.common.settings import Settings
 
 
@@ -42,5 +43,5 @@ def test_the_cli_finds_the_configured_token_first_then_the_stored_one(settings):
 def test_a_damaged_stored_token_is_refused_naming_the_file(settings):
     token_path(settings).parent.mkdir(parents=True)
     token_path(settings).write_text("x\n")
-    with pytest.raises(SystemExit, match="api-token: the API token needs at least 16 characters.*delete it"):
+    with pytest.raises(CommandError, match="api-token: the API token needs at least 16 characters.*delete it"):
         ensure_api_token(settings)

@@ -77,7 +77,7 @@ def test_every_service_reads_the_env_file_of_settings(compose):
 def test_container_values_win_over_the_env_file(compose, name):
     environment = compose["services"][name]["environment"]
     assert environment["PLEDGEWATCH_HTTP_HOST"] == "0.0.0.0"
-    assert environment["PLEDGEWATCH_DATA_DIR"] == "/var/lib/pledgewatch"
+    assert environment["PLEDGEWATCH_HOME"] == "/var/lib/pledgewatch"
 
 
 def test_every_published_port_is_bound_to_loopback(compose):

@@ -83,7 +83,7 @@ async def test_failed_items_are_retried_when_the_backfill_runs_again(govuk_items
 
 async def test_backfill_command_prints_its_rate(govuk_items, settings):
     env = {**os.environ, "REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix,
-           "PLEDGEWATCH_GOVUK_URL": govuk_items.base, "PLEDGEWATCH_DATA_DIR": str(settings.data_dir)}
+           "PLEDGEWATCH_GOVUK_URL": govuk_items.base, "PLEDGEWATCH_HOME": str(settings.data_dir)}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "pledgewatch.backfill_cli", "--no-progress", "--page-size", "100", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -19,7 +19,8 @@ from services.ingest.service import IngestService
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[3]
-BAD_DATE = "---\ndate: 2017-02-30\ntitle: A day that never was\n---\nThe UK will act.\n"
+IMPOSSIBLE = "2017-02-30"
+BAD_DATE = f"---\ndate: {IMPOSSIBLE}\ntitle: A day that never was\n---\nThe UK will act.\n"
 GOOD = "Border plan published\nThe UK will invest £5m in border checks.\n"
 
 
@@ -77,7 +78,7 @@ async def test_file_with_an_impossible_date_is_dead_lettered_once_and_the_file_a
     await asyncio.sleep(0.6)  # several more scans (poll_seconds is 0.1)
     [letter] = await dead_letters(streams)
     assert letter.stream == f"file:{bad}"
-    assert letter.reason == f"{bad}: bad front matter: day is out of range for month"
+    assert letter.reason == f"{bad}:2: bad front matter: day is out of range for month: {IMPOSSIBLE!r} is not a real date; write YYYY-MM-DD"
     assert letter.payload == {"path": str(bad), "content": BAD_DATE}
     assert [r.title for r in await published()] == ["Border plan published"]
 
@@ -239,4 +240,5 @@ async def test_classify_command_reports_a_bad_date_without_a_traceback(tmp_path)
         env={k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 1 and out == b""
-    assert err.decode() == f"error: {bad}: bad front matter: day is out of range for month\n"
+    assert err.decode() == (f"error: {bad}:2: bad front matter: day is out of range for month: {IMPOSSIBLE!r} "
+                            "is not a real date; write YYYY-MM-DD\n")

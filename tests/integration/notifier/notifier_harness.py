@@ -22,15 +22,10 @@ from services.notifier.service import NotifierService
 
 
 def subscriptions_cli(argv: list[str]) -> int:
-    """``pledgewatch ARGV`` with only the ``subscriptions`` commands, run in this process."""
-    import argparse
+    """``pledgewatch ARGV``, run in this process: its exit code, its failures one line on stderr."""
+    from pledgewatch.cli import main
 
-    from pledgewatch.subscriptions_cli import register
-
-    parser = argparse.ArgumentParser(prog="pledgewatch")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 def fast_config(**overrides) -> NotifierConfig:

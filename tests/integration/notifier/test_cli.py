@@ -31,7 +31,7 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
 async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write_yaml, capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
-    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("PLEDGEWATCH_HOME", str(tmp_path / "elsewhere"))
     n = await notifier(http=True)
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
@@ -44,7 +44,7 @@ async def test_cli_never_sends_a_local_runs_token_to_a_url_given_by_hand(notifie
                                                                           tmp_path, settings):
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
-    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "local"))
+    monkeypatch.setenv("PLEDGEWATCH_HOME", str(tmp_path / "local"))
     (tmp_path / "local").mkdir()
     (tmp_path / "local" / "api-token").write_text(settings.api_token_value + "\n")
     n = await notifier(http=True)

@@ -74,7 +74,7 @@ async def test_a_failing_channel_is_named_with_its_error_and_fails_the_command(r
 async def test_an_unknown_subscription_or_a_missing_token_is_one_line(running, capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
-    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("PLEDGEWATCH_HOME", str(tmp_path / "elsewhere"))
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
     assert "error: authorization: POST needs an API token" in capsys.readouterr().err
 

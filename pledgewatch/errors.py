@@ -1,0 +1,59 @@
+"""How the ``pledgewatch`` command fails: one line on stderr and an exit code.
+
+Code raises :class:`CommandError` where it knows what went wrong, where and what to do;
+``cli.main`` is the one place that prints it. Exit codes: 2 for a command line or setting
+that cannot work as given, 1 for what went wrong while doing the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from services.common.errors import StartupError, bad_settings
+
+USAGE, RUNTIME = 2, 1
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
+
+
+class CommandError(Exception):
+    """A failure the user can act on: ``message`` is the whole line, ``exit_code`` the status."""
+
+    def __init__(self, message: str, *, exit_code: int = RUNTIME) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def usage_error(message: str) -> CommandError:
+    """A command line or setting that cannot work as given (exit code 2)."""
+    return CommandError(message, exit_code=USAGE)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line instead of the usage block and the error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+def _only(exc: BaseException) -> BaseException:
+    """The one exception inside nested exception groups (a task group around the services), else ``exc``."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def one_line(exc: BaseException) -> tuple[str, int]:
+    """What to print (without the ``error:`` prefix) and the exit code for ``exc`` raised by a command."""
+    exc = _only(exc)
+    if isinstance(exc, CommandError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, ValidationError) and exc.title.endswith(("Settings", "Config")):
+        return bad_settings(exc), USAGE
+    if isinstance(exc, StartupError):
+        return str(exc), RUNTIME
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return (f"unexpected {type(exc).__name__}{': ' + first if first else ''} "
+            "(run again as `pledgewatch --debug ...` for the traceback, and report it)"), RUNTIME

@@ -1,0 +1,111 @@
+"""``pledgewatch status``: what runs, how far each consumer group is behind, what was dead-lettered.
+
+Found like every command finds the system: REDIS_URL, else the ``run.json`` of a ``pledgewatch run``
+in the data folder (PLEDGEWATCH_HOME or the user's data folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import urllib.error
+import urllib.request
+from collections import Counter
+from typing import Any
+
+import redis
+
+from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
+
+from .configuration import load_settings
+from .errors import CommandError
+from .runstate import not_running, read_run_state
+from .status_view import redacted, render
+
+LAG_COUNT_LIMIT = 10_000  # Redis 6 reports no lag: counted up to this, then shown as "10000+"
+DEAD_LETTER_BATCH = 1_000
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the status as one JSON object")
+    parser.add_argument("--show-secrets", action="store_true", help="show the Redis password in its URL")
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    state = read_run_state(settings)
+    redis_url = settings.redis_url or (state or {}).get("redis_url")
+    if not redis_url:
+        raise not_running(settings)
+    status: dict[str, Any] = {
+        "data_folder": str(settings.data_dir),
+        "run": {"pid": state["pid"], "api": state.get("http_url")} if state else None,
+        "redis_url": redis_url if args.show_secrets else redacted(redis_url),
+        "api": _health(state["http_url"]) if state and state.get("http_url") else None,
+    }
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5, decode_responses=True)
+    try:
+        status["streams"] = [_stream(client, settings.key(name), name) for name in ALL]
+        status["dead_letters"] = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
+    except redis.RedisError as exc:
+        raise CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}): is pledgewatch still "
+                           "running? (`pledgewatch run`, or check REDIS_URL)") from None
+    finally:
+        client.close()
+    print(json.dumps(status, indent=2) if args.json else render(status))
+    healthy = status["api"] is None or status["api"]["status"] == "ok"
+    return 0 if healthy else 1
+
+
+def _health(api: str) -> dict[str, Any]:
+    """The HTTP API's health: ``{url, status, checks}``; status "not answering" when it does not."""
+    try:
+        with urllib.request.urlopen(f"{api}/healthz", timeout=HEALTH_TIMEOUT_SECONDS) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as exc:  # 503: a service's check failed; the body says which
+        try:
+            body = json.loads(exc.read())
+        except ValueError:
+            body = {"status": f"HTTP {exc.code}", "checks": {}}
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return {"url": api, "status": "not answering", "checks": {}, "reason": str(getattr(exc, "reason", exc))}
+    return {"url": api, "status": body.get("status", "?"), "checks": body.get("checks", {})}
+
+
+def _stream(client: redis.Redis, key: str, name: str) -> dict[str, Any]:
+    if not client.exists(key):
+        return {"name": name, "length": 0, "groups": []}
+    groups = []
+    for group in client.xinfo_groups(key):
+        lag = group.get("lag")
+        if lag is None:
+            lag = _count_after(client, key, group["last-delivered-id"])
+        groups.append({"name": group["name"], "consumers": group["consumers"], "pending": group["pending"],
+                       "lag": lag})
+    return {"name": name, "length": client.xlen(key), "groups": groups}
+
+
+def _count_after(client: redis.Redis, key: str, last_delivered: str) -> int | str:
+    entries = client.xrange(key, min=f"({last_delivered}", count=LAG_COUNT_LIMIT + 1)
+    return f"{LAG_COUNT_LIMIT}+" if len(entries) > LAG_COUNT_LIMIT else len(entries)
+
+
+def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
+    """How many entries the dead-letter stream holds, by where each came from (a stream, or a source)."""
+    by_origin: Counter[str] = Counter()
+    start = "-"
+    while entries := client.xrange(key, min=start, count=DEAD_LETTER_BATCH):
+        for entry_id, fields in entries:
+            by_origin[_origin(fields.get(EVENT_FIELD), prefix)] += 1
+        start = f"({entries[-1][0]}"
+    return {"total": sum(by_origin.values()), "by_origin": dict(by_origin.most_common())}
+
+
+def _origin(event: str | None, prefix: str) -> str:
+    try:
+        stream = str(json.loads(event or "")["data"]["stream"])
+    except (ValueError, KeyError, TypeError):
+        return "unreadable"
+    stream = stream.removeprefix(prefix)
+    return stream if stream in ALL else stream.split(":", 1)[0]  # file:/path/x.md -> file

@@ -1,0 +1,47 @@
+"""The text of ``pledgewatch status`` (pure: a status dict in, lines out)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``; the user name stays."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _api_line(api: dict[str, Any] | None) -> str:
+    if api is None:
+        return "api       unknown (no `pledgewatch run` in the data folder; services started another way)"
+    checks = ", ".join(f"{name} {result}" for name, result in api["checks"].items())
+    return f"api       {api['url']}  {api['status']}" + (f" ({checks})" if checks else "")
+
+
+def render(status: dict[str, Any]) -> str:
+    """Lines a person reads: the run, the API's health, Redis, each stream and group, dead letters."""
+    run = status["run"]
+    lines = [f"pledgewatch running, pid {run['pid']}" if run else "pledgewatch: no `pledgewatch run` here, "
+             "reading REDIS_URL",
+             f"data      {status['data_folder']}",
+             _api_line(status["api"]),
+             f"redis     {status['redis_url']}  (redis-cli -u {status['redis_url']})",
+             "",
+             f"{'stream':<14}{'length':>8}  {'group':<12}{'consumers':>10}{'pending':>9}{'lag':>8}"]
+    for stream in status["streams"]:
+        groups = stream["groups"] or [None]
+        for index, group in enumerate(groups):
+            head = f"{stream['name']:<14}{stream['length']:>8}" if index == 0 else " " * 22
+            tail = (f"  {group['name']:<12}{group['consumers']:>10}{group['pending']:>9}{group['lag']!s:>8}"
+                    if group else "")
+            lines.append((head + tail).rstrip())
+    dead = status["dead_letters"]
+    origins = ", ".join(f"{origin} {count}" for origin, count in dead["by_origin"].items())
+    lines += ["", f"dead letters  {dead['total']}" + (f" ({origins})" if origins else "")]
+    return "\n".join(lines)

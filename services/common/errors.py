@@ -1,0 +1,50 @@
+"""Failures an operator can act on, and how a settings error reads as one line."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+ENV_PREFIX = "PLEDGEWATCH_"
+# Fields read from a variable other than PLEDGEWATCH_<FIELD>.
+_ENV_NAMES = {"redis_url": "REDIS_URL", "data_dir": "PLEDGEWATCH_HOME"}
+# Their values are never repeated in a message.
+_SECRET_WORDS = ("token", "password", "secret", "redis_url")
+
+
+class StartupError(RuntimeError):
+    """A service cannot start, for a reason one line says (no Redis, no REDIS_URL, a bad file)."""
+
+
+def env_name(field: str) -> str:
+    """The environment variable a settings field is read from."""
+    return _ENV_NAMES.get(field) or (field if field.isupper() else ENV_PREFIX + field.upper())
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """``PLEDGEWATCH_SMTP_PORT='abc': Input should be a valid integer`` for each error, on one line."""
+    reasons = []
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        if not error["loc"]:
+            reasons.append(message)
+            continue
+        field = _field(error["loc"])
+        value = error.get("input")
+        secret = any(word in field.lower() for word in _SECRET_WORDS)
+        shown = f"={value!r}" if isinstance(value, str | int | float) and not secret else ""
+        reasons.append(f"{env_name(field)}{shown}: {message}")
+    return "; ".join(reasons)
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    """The setting an error is about: a section's field is read from a flat variable like any other
+    (``("notifier", "smtp_port")`` is ``smtp_port``, from PLEDGEWATCH_SMTP_PORT)."""
+    from .settings import Settings
+
+    names = [str(part) for part in loc if isinstance(part, str) and part not in Settings.section_names()]
+    return names[0] if names else str(loc[0])
+
+
+def bad_settings(exc: ValidationError) -> str:
+    """The whole line for a settings error: what is wrong and what to do."""
+    return f"bad setting: {settings_problem(exc)} (fix the environment variable, or unset it for the default)"

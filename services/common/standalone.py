@@ -1,0 +1,43 @@
+"""The app of one service started alone (``faststream run services.<name>.app:app``).
+
+FastStream's command prints any exception raised while it imports or starts an app with a full
+traceback. A service started alone instead says in one line on stderr what is wrong and exits 1:
+a bad setting or file while the module is imported, a Redis that does not answer while it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from faststream import FastStream
+from pydantic import ValidationError
+
+from .errors import StartupError, bad_settings
+from .logs import setup_logging
+from .service import Service, build_app
+from .settings import Settings
+
+
+def standalone_app(make_services: Callable[[Settings], Sequence[Service]], *, title: str,
+                   one_line_errors: tuple[type[Exception], ...] = ()) -> FastStream:
+    """``make_services(settings)`` on one app; ``one_line_errors`` are the service's own errors (a bad file)
+    whose message is the whole story."""
+    try:
+        settings = Settings()
+        settings.require_redis_url()
+        setup_logging(settings.log_level, settings.log_format)
+        return build_app(make_services(settings), settings, title=title, on_startup_error=_exit_with_one_line)
+    except ValidationError as exc:
+        raise SystemExit(f"error: {title}: {bad_settings(exc)}") from None
+    except (StartupError, *one_line_errors) as exc:
+        raise SystemExit(f"error: {title}: {exc}") from None
+
+
+def _exit_with_one_line(exc: StartupError) -> None:
+    # Raised from here, even SystemExit reaches FastStream's task group and is printed with a traceback.
+    # Nothing has started yet (the services start one by one, and this is the first that failed).
+    sys.stderr.write(f"error: {exc}\n")
+    sys.stderr.flush()
+    os._exit(1)

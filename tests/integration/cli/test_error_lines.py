@@ -1,0 +1,139 @@
+"""Every failure a user meets starting or using pledgewatch is one line on stderr with an exit code.
+
+Each row: a command line, its environment and files -> the exit code and a fragment of the line.
+The commands run as the user runs them: the installed `pledgewatch` and `faststream` entry points.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from services.common.embedded_redis import free_port
+
+pytestmark = pytest.mark.integration
+
+BIN = Path(sys.executable).parent
+TOKEN = "test-api-token-0123456789abcdef"
+DEAD_REDIS = "redis://127.0.0.1:{dead_port}/0"  # a port nothing listens on
+FILES = {
+    "bad.yaml": "subscriptions:\n  - id: a\n    channels: [console\n  bad: : :\n",
+    "binary.yaml": b"\x7fELF\x02\x01\x01\x00\x00\xd0\xff\xfe",
+    "2024-01-01-bad-month.md": "---\ndate: 2024-13-01\ntitle: Plan\n---\nThe UK will invest in schools.\n",
+    "no-title.md": "---\ndate: 2024-03-01\n---\nThe UK will invest £10m in border checks.\n",
+    "file-url.md": "---\ndate: 2024-03-01\ntitle: Plan\nurl: file:///etc/passwd\n---\nThe UK will invest.\n",
+    "file-url.json": '{"url": "file:///etc/passwd", "title": "T", "published_at": "2024-01-01T00:00:00Z", '
+                     '"body": "The UK will invest."}',
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    command: list[str]
+    code: int
+    fragment: str
+    env: dict[str, str] = field(default_factory=dict)
+    absent: str | None = None  # a path under the data folder the failure must not have created
+
+
+RUN = ["pledgewatch", "run", "--watch", "inbox"]
+CASES = {
+    "missing-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "nope.yaml"], 2,
+                                       "error: nope.yaml: no such subscriptions file"),
+    "binary-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "binary.yaml"], 1,
+                                      "error: binary.yaml: not a text file (not UTF-8)"),
+    "bad-subscriptions-yaml-names-its-line": Case([*RUN, "--subscriptions", "bad.yaml"], 1,
+                                                  "error: bad.yaml:4: not valid YAML", absent="redis"),
+    "bad-subscriptions-file-at-run": Case(RUN, 1, "error: binary.yaml: not a text file",
+                                          env={"PLEDGEWATCH_SUBSCRIPTIONS": "binary.yaml"}, absent="redis"),
+    "run-without-the-subscriptions-file": Case([*RUN, "--subscriptions", "nope.yaml"], 2,
+                                               "error: --subscriptions nope.yaml: no such file"),
+    "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
+                                           "error: --watch nowhere: not a folder"),
+    "run-with-an-unreachable-redis": Case(RUN, 1, "did not answer within 1 s",
+                                          env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1"}),
+    "ingest-with-an-unreachable-redis": Case(["pledgewatch", "ingest", "no-title.md"], 1, "did not answer within",
+                                             env={"REDIS_URL": DEAD_REDIS}),
+    "bad-log-level": Case(RUN, 2, "error: bad setting: PLEDGEWATCH_LOG_LEVEL='LOUD': not a log level",
+                          env={"PLEDGEWATCH_LOG_LEVEL": "LOUD"}, absent="redis"),
+    "bad-smtp-port-before-redis-starts": Case(RUN, 2, "error: bad setting: PLEDGEWATCH_SMTP_PORT='abc'",
+                                              env={"PLEDGEWATCH_SMTP_PORT": "abc"}, absent="redis"),
+    "bad-feed-setting-before-redis-starts": Case(RUN, 2, "PLEDGEWATCH_FEEDS='ftp://x'",
+                                                 env={"PLEDGEWATCH_FEEDS": "ftp://x"}, absent="redis"),
+    "bad-common-setting": Case(["pledgewatch", "classify", "no-title.md"], 2, "PLEDGEWATCH_HTTP_PORT='eighty'",
+                               env={"PLEDGEWATCH_HTTP_PORT": "eighty"}),
+    "two-data-folders": Case(RUN, 2, "set only one", env={"PLEDGEWATCH_DATA_DIR": "elsewhere"}),
+    "unknown-option": Case(["pledgewatch", "run", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    "web-page-as-path": Case(["pledgewatch", "classify", "https://example.org/a"], 2, "give a local file"),
+    "missing-release-file": Case(["pledgewatch", "classify", "gone.md"], 2, "error: gone.md: no such file"),
+    "bad-month-in-front-matter": Case(["pledgewatch", "classify", "2024-01-01-bad-month.md"], 1,
+                                      "2024-01-01-bad-month.md:2: bad front matter: month must be in 1..12: "
+                                      "'2024-13-01' is not a real date"),
+    "front-matter-without-a-title": Case(["pledgewatch", "classify", "no-title.md"], 1,
+                                         "error: no-title.md: no title: add a 'title:' front-matter line"),
+    "file-url-in-front-matter": Case(["pledgewatch", "classify", "file-url.md"], 1,
+                                     "file-url.md:4: front matter url 'file:///etc/passwd': only http and https "
+                                     "URLs are allowed"),
+    "file-url-in-json": Case(["pledgewatch", "classify", "file-url.json"], 1,
+                             "error: file-url.json: url: only http and https URLs are allowed, not file:"),
+    "subscriptions-with-nothing-running": Case(["pledgewatch", "subscriptions", "list"], 1,
+                                               "no running pledgewatch found"),
+    "status-with-nothing-running": Case(["pledgewatch", "status"], 1, "no running pledgewatch found"),
+    "service-without-redis-url": Case(["faststream", "run", "services.classifier.app:app"], 1,
+                                      "error: pledgewatch classifier: REDIS_URL is not set"),
+    "service-with-an-unreachable-redis": Case(["faststream", "run", "services.classifier.app:app"], 1,
+                                              "did not answer within 1 s",
+                                              env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1"}),
+    "service-with-a-bad-setting": Case(["faststream", "run", "services.notifier.app:app"], 1,
+                                       "error: pledgewatch notifier: bad setting: PLEDGEWATCH_SMTP_PORT='abc'",
+                                       env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SMTP_PORT": "abc"}),
+    "service-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.notifier.app:app"], 1,
+                                                  "error: pledgewatch notifier: bad.yaml:4: not valid YAML",
+                                                  env={"REDIS_URL": DEAD_REDIS,
+                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+}
+
+
+def _environment(home: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update({"PLEDGEWATCH_HOME": str(home), "PLEDGEWATCH_HTTP_PORT": "0", "PLEDGEWATCH_API_TOKEN": TOKEN,
+                "PYTHONPATH": str(Path(__file__).resolve().parents[3])})  # `faststream run` imports services.*
+    dead_port = str(free_port())
+    env.update({name: value.format(dead_port=dead_port) for name, value in extra.items()})
+    return env
+
+
+def _folder(tmp_path: Path) -> Path:
+    (tmp_path / "inbox").mkdir()
+    for name, content in FILES.items():
+        path = tmp_path / name
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_a_failure_is_one_line_with_its_exit_code(case: Case, tmp_path: Path):
+    folder, home = _folder(tmp_path), tmp_path / "home"
+    program, *args = case.command
+    result = subprocess.run([str(BIN / program), *args], capture_output=True, text=True, cwd=folder,
+                            env=_environment(home, case.env), timeout=60)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert case.fragment in result.stderr
+    assert result.returncode == case.code, result.stderr
+    if case.absent:
+        assert not (home / case.absent).exists()
+
+
+@pytest.mark.parametrize("command", [["--debug", *RUN[1:]], [*RUN[1:], "--debug"]], ids=["before", "after"])
+def test_debug_shows_the_traceback(tmp_path: Path, command: list[str]):
+    result = subprocess.run([str(BIN / "pledgewatch"), *command], capture_output=True, text=True,
+                            cwd=_folder(tmp_path), env=_environment(tmp_path / "home", {"PLEDGEWATCH_SMTP_PORT": "abc"}),
+                            timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "PLEDGEWATCH_SMTP_PORT='abc'" in result.stderr

@@ -1,0 +1,65 @@
+"""`pledgewatch status` against a real Redis: stream lengths, group lag and pending, dead letters."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+
+from schemas.streams import RELEASES
+
+pytestmark = pytest.mark.integration
+
+BIN = Path(sys.executable).parent
+
+
+def _pledgewatch(*args, env):
+    full = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    return subprocess.run([str(BIN / "pledgewatch"), *map(str, args)], capture_output=True, text=True,
+                          env={**full, **env}, timeout=60)
+
+
+def test_status_counts_lag_pending_and_dead_letters_of_a_redis_url(redis_url, key_prefix, seed_file, tmp_path):
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    empty = tmp_path / "2020-01-01-empty.txt"
+    empty.write_text("")
+    assert _pledgewatch("ingest", seed_file, env=env).returncode == 0
+    assert _pledgewatch("ingest", empty, env=env).returncode == 1  # kept on the dead-letter stream
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.xgroup_create(f"{key_prefix}{RELEASES}", "reader", id="0")
+        client.xgroup_create(f"{key_prefix}{RELEASES}", "taker", id="0")
+        client.xreadgroup("taker", "c1", {f"{key_prefix}{RELEASES}": ">"}, count=1)  # read, never acknowledged
+    finally:
+        client.close()
+
+    result = _pledgewatch("status", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    releases = next(s for s in status["streams"] if s["name"] == RELEASES)
+    assert releases["length"] == 1
+    groups = {g["name"]: g for g in releases["groups"]}
+    assert (groups["reader"]["lag"], groups["reader"]["pending"]) == (1, 0)
+    assert (groups["taker"]["lag"], groups["taker"]["pending"], groups["taker"]["consumers"]) == (0, 1, 1)
+    assert status["dead_letters"] == {"total": 1, "by_origin": {"file": 1}}
+    assert status["run"] is None and status["api"] is None
+
+    text = _pledgewatch("status", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "dead letters  1 (file 1)" in text.stdout
+    assert f"redis-cli -u {redis_url}" in text.stdout
+
+
+def test_status_with_an_unanswering_redis_is_one_line(tmp_path):
+    from services.common.embedded_redis import free_port
+
+    result = _pledgewatch("status", env={"REDIS_URL": f"redis://:hunter2@127.0.0.1:{free_port()}/0",
+                                         "PLEDGEWATCH_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: Redis at redis://:***@127.0.0.1:") and "hunter2" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1

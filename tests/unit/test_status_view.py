@@ -1,0 +1,36 @@
+"""The text of `pledgewatch status`, and the Redis URL with its password hidden."""
+
+import pytest
+
+from pledgewatch.status_view import redacted, render
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    pytest.param("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0", id="no-password"),
+    pytest.param("redis://:s3cret@cache:6380/1", "redis://:***@cache:6380/1", id="password-only"),
+    pytest.param("rediss://app:s3cret@cache/0", "rediss://app:***@cache/0", id="user-and-password"),
+    pytest.param("redis://app@cache/0", "redis://app@cache/0", id="user-only"),
+])
+def test_the_password_is_hidden(url, shown):
+    assert redacted(url) == shown
+
+
+def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
+    status = {
+        "data_folder": "/home/u/.local/share/pledgewatch", "run": {"pid": 42, "api": "http://127.0.0.1:8080"},
+        "redis_url": "redis://127.0.0.1:6379/0",
+        "api": {"url": "http://127.0.0.1:8080", "status": "ok", "checks": {"ingest": "ok"}},
+        "streams": [{"name": "releases", "length": 3, "groups": [
+                        {"name": "classifier", "consumers": 1, "pending": 2, "lag": 1},
+                        {"name": "audit", "consumers": 0, "pending": 0, "lag": "10000+"}]},
+                    {"name": "alerts", "length": 0, "groups": []}],
+        "dead_letters": {"total": 2, "by_origin": {"file": 2}},
+    }
+    lines = render(status).splitlines()
+    assert lines[0] == "pledgewatch running, pid 42"
+    assert "api       http://127.0.0.1:8080  ok (ingest ok)" in lines
+    assert "redis     redis://127.0.0.1:6379/0  (redis-cli -u redis://127.0.0.1:6379/0)" in lines
+    assert "releases             3  classifier           1        2       1" in lines
+    assert "                        audit                0        0  10000+" in lines
+    assert "alerts               0" in lines
+    assert lines[-1] == "dead letters  2 (file 2)"
