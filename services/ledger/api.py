@@ -50,7 +50,7 @@ def ledger_query(
     cursor: Annotated[str | None, Query(description="``next_cursor`` of the page before.")] = None,
 ) -> CommitmentQuery:
     """The query of the request's parameters. The parameters above document them and check their types;
-    :func:`parse_query` reads them as the CLI does (repeats, commas, unknown names refused)."""
+    :func:`parse_query` reads them (repeats, commas, unknown names refused, the window checked)."""
     params: dict[str, list[str]] = {}
     for name, value in request.query_params.multi_items():
         params.setdefault(name, []).append(value)
