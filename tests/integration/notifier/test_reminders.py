@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -275,3 +276,22 @@ async def test_a_thousand_reminders_due_at_one_second_are_each_sent_once(notifie
     store = n.service.reminders
     assert await store.planned() == {} and await scheduled(n.service) == {}
     assert await store.client.hlen(store.claimed_key) == 0 and await store.client.hlen(store.subjects_key) == 0
+
+
+@pytest.mark.parametrize(("grace", "sent"), [(None, 1), (2.0, 0)], ids=["no-grace-sent-late", "past-grace-dropped"])
+async def test_a_reminder_missed_by_longer_than_the_grace_is_dropped(notifier, receiver, write_yaml, grace, sent):
+    """Missed while no notifier ran, 5 s ago: sent late once, unless the grace is shorter."""
+    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=60.0)
+    config = fast_config(reminder_time="00:00", reminder_misfire_grace_seconds=grace)
+    n = await notifier(config=config, subscriptions=path, run_scheduler=False)
+    job, _ = _legacy_job(due, offset)
+    await n.service.reminders.apply([replace(job, fire_at=datetime.now(timezone.utc) - timedelta(seconds=5))], [])
+    await n.stop()
+    leader = await notifier(config=config, subscriptions=path)
+    await wait_for(lambda: _none_planned(leader.service), what="the reminder handled")
+    await asyncio.sleep(0.5)
+    assert len(_reminders_sent_to(receiver)) == sent
+
+
+async def _none_planned(service):
+    return await service.reminders.planned() == {}
