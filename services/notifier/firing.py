@@ -39,8 +39,6 @@ CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
 LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
 FIRED_TTL_SECONDS = 400 * 86400
 
-Sending = tuple[Claimed, Subscription, ReminderDue]
-
 
 def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
@@ -69,7 +67,7 @@ class ReminderFiring:
         write that fails, is retried later (see :meth:`_failed`)."""
         now = self.clock()
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
-        sending: list[Sending] = []
+        sending: list[Firing] = []
         dropped: list[Claimed] = []
         failed: list[tuple[Claimed, str]] = []
         for c in claimed:
@@ -77,22 +75,21 @@ class ReminderFiring:
                 if c.subject is None:
                     raise LookupError(f"its subject {c.record.subject} is missing")
                 due = c.record.due(c.reminder_id, c.subject, fired_at=now)
-            except Exception as exc:
+                sub = subs[c.record.subscription_id]
+                skip = self._skip(sub, due, c, now=now)
+                if sub is None or skip is not None:
+                    log.info("reminder %s dropped: %s", c.reminder_id, skip)
+                    dropped.append(c)
+                else:
+                    sending.append(self._firing(c, sub, due, now=now))
+            except Exception as exc:  # this reminder alone fails
                 failed.append((c, _error(exc)))
-                continue
-            sub = subs[c.record.subscription_id]
-            skip = self._skip(sub, due, c, now=now)
-            if sub is None or skip is not None:
-                log.info("reminder %s dropped: %s", c.reminder_id, skip)
-                dropped.append(c)
-            else:
-                sending.append((c, sub, due))
         sent = 0
         if sending or dropped:
             try:
                 sent = await self._commit(sending, dropped, now=now)
             except Exception as exc:
-                failed += [(c, _error(exc)) for c in [s[0] for s in sending] + dropped]
+                failed += [(c, _error(exc)) for c in [f.claimed for f in sending] + dropped]
         if failed:
             await self._failed(failed, now=now)
         if sent:
@@ -105,22 +102,24 @@ class ReminderFiring:
             return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
         return reminder_skip(sub, due, now=now)
 
-    async def _commit(self, sending: list[Sending], dropped: list[Claimed], *, now: datetime) -> int:
-        """One script: each reminder of ``sending`` not fired before is recorded as fired, its event published
-        and its alert recorded; all of them and ``dropped`` are finished. Returns how many were sent."""
+    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, now: datetime) -> Firing:
+        """What firing ``c`` writes: its fired mark, its ``reminder.due`` event and its alert's effects."""
+        alert, event_data = reminder_alert(due, now=now)
+        event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
+                                      time=now, subject=due.release.release_id)
+        return Firing(c, self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
+                      event.to_json(), self.alert_effects(sub, alert))
+
+    async def _commit(self, sending: list[Firing], dropped: list[Claimed], *, now: datetime) -> int:
+        """One script: each reminder of ``sending`` still planned as claimed and not fired before is recorded as
+        fired, its event published and its alert recorded; all of them and ``dropped`` are finished. Returns
+        how many were sent."""
         streams = self.streams
-        firings = []
-        for c, sub, due in sending:
-            alert, event_data = reminder_alert(due, now=now)
-            event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
-                                          time=now, subject=due.release.release_id)
-            firings.append(Firing(c, streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
-                                  event.to_json(), self.alert_effects(sub, alert)))
-        fired = await self.store.fire(firings, dropped, outbox=self.outbox, at=now, ttl_seconds=FIRED_TTL_SECONDS,
+        fired = await self.store.fire(sending, dropped, outbox=self.outbox, at=now, ttl_seconds=FIRED_TTL_SECONDS,
                                       streams=(streams.key(REMINDERS), streams.key(ALERTS)))
-        for f, now_fired in zip(firings, fired):
+        for f, now_fired in zip(sending, fired):
             if not now_fired:
-                log.info("reminder %s already fired", f.claimed.reminder_id)
+                log.info("reminder %s already fired, or planned again or cancelled since", f.claimed.reminder_id)
         sent = sum(fired)
         if sent:
             log.info("%d reminder(s) fired", sent)
