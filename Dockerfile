@@ -1,13 +1,45 @@
-# One image for every pledgewatch service; the compose file picks the app to run.
-FROM python:3.11-slim
-WORKDIR /app
-COPY pyproject.toml README.md ./
+# syntax=docker/dockerfile:1
+# One image for every pledgewatch service (the compose file picks the app each container runs), for
+# linux/amd64 and linux/arm64:
+#   docker buildx build --platform linux/amd64,linux/arm64 -t pledgewatch:local .
+# Dependencies come from uv.lock only (`uv sync --frozen`): no resolution at build time, and every
+# dependency of the image has a wheel for both platforms, so nothing is compiled. The `embedded` extra
+# (a redis-server for `pledgewatch run` without REDIS_URL) is not installed: containers use a Redis service.
+
+# python:3.11-slim (Debian trixie, Python 3.11.15), the multi-platform index, pinned by digest.
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
+
+FROM ${PYTHON_IMAGE} AS build
+# uv itself, pinned with the hashes of its Linux wheels (x86_64, aarch64).
+RUN printf '%s\n' 'uv==0.13.9' \
+      '  --hash=sha256:d7f459fe4fd247d830351c75686d3996ace3c6f3f728eb0e85a30b7ada0cef19' \
+      '  --hash=sha256:5435c5ce14a56431208ca0996416d310f1598e8c2c8ba707688985a16bb82dbe' \
+      '  --hash=sha256:ecb6028d79dc96fbeafffe5c8af62a7099487ebc05a701e76714eebcffd06375' > /tmp/uv.txt \
+ && pip install --no-cache-dir --require-hashes -r /tmp/uv.txt
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/pledgewatch
+WORKDIR /src
+# The dependencies first, in a layer of their own that a code change does not invalidate.
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project --no-cache
 COPY schemas ./schemas
 COPY services ./services
 COPY pledgewatch ./pledgewatch
+RUN uv sync --frozen --no-dev --no-editable --no-cache
+
+FROM ${PYTHON_IMAGE}
+RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home pledgewatch
+COPY --from=build /opt/pledgewatch /opt/pledgewatch
+WORKDIR /app
 COPY seeds ./seeds
-RUN pip install --no-cache-dir .
-USER nobody
-ENV PLEDGEWATCH_HTTP_HOST=0.0.0.0 PLEDGEWATCH_HTTP_PORT=8080
+ENV PATH=/opt/pledgewatch/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PLEDGEWATCH_DATA_DIR=/var/lib/pledgewatch \
+    PLEDGEWATCH_HTTP_HOST=0.0.0.0 \
+    PLEDGEWATCH_HTTP_PORT=8080
+USER pledgewatch
+EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2).status != 200)"
+# All three services in one process on the Redis in REDIS_URL (needs PLEDGEWATCH_API_TOKEN or a token in
+# /var/lib/pledgewatch); the compose file runs each service as a container of its own instead.
+CMD ["pledgewatch", "run"]

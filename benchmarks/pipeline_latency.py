@@ -1,5 +1,5 @@
 """Latency of the whole pipeline: a release file dropped into a watched folder to
-the signed webhook POST, on an embedded Redis, with the default poll interval.
+the signed webhook POST, on an embedded Redis, with the default settings.
 
     .venv/bin/python benchmarks/pipeline_latency.py [--releases 20] [--poll 1.0]
 
@@ -64,7 +64,8 @@ async def main(releases: int, poll: float) -> None:
             "subscriptions:\n  - id: bench\n    filter: {counter_terrorism: true}\n    channels:\n"
             f'      - webhook: {{url: "{hook_url}", secret: "bench"}}\n')
         settings = Settings(redis_url=redis_url, data_dir=Path(tmp) / "data", watch=[inbox], http_port=0,
-                            poll_seconds=poll, subscriptions=subscriptions)
+                            poll_seconds=poll, subscriptions=subscriptions, api_token="bench-token-0123456789",
+                            allow_private_targets=["127.0.0.0/8"])
         app = build_all(settings)
         await app.start()
         dropped: dict[str, float] = {}
@@ -88,7 +89,7 @@ async def main(releases: int, poll: float) -> None:
             await runner.cleanup()
     end_to_end = [received[u] - t for u, t in dropped.items() if u in received]
     notifier = [received[u] - classified_at[u] for u in received if u in classified_at]
-    print(f"{releases} releases, folder poll every {poll:g}s, embedded Redis")
+    print(f"{releases} releases, folder watched (every {poll:g}s where it must poll), embedded Redis")
     print(_summary("file dropped -> webhook POST", end_to_end))
     print(_summary("classified -> webhook POST", notifier))
     if len(end_to_end) < releases:

@@ -57,13 +57,13 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
 
     from services.common.service import Runtime
     from services.ingest.backfill import Backfill
-    from services.ingest.config import IngestSettings
+    from services.ingest.settings import IngestSettings
     from services.ingest.errors import SourceError
     from services.ingest.fetch import Fetcher
     from services.ingest.readers import Reader
     from services.ingest.search import SearchQuery
 
-    ingest = IngestSettings()
+    ingest = settings.ingest
     if args.govuk_url:
         ingest = IngestSettings.model_validate({**ingest.model_dump(), "govuk_url": args.govuk_url})
     query = SearchQuery(document_types=tuple(args.document_types or ["press_release"]),
@@ -94,15 +94,21 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_backfill(args: argparse.Namespace) -> int:
     """Run the backfill ``args`` describe against the configured (or running) Redis."""
+    from services.ingest.search import window_problem
+
     from .runstate import with_running_redis
 
+    problem = window_problem(args.from_date, args.to_date)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = with_running_redis(Settings())
     except SystemExit:
         raise
     except Exception as exc:  # pydantic's message names the bad variable
         raise SystemExit(f"bad configuration: {exc}") from None
-    setup_logging("WARNING")
+    setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
         return asyncio.run(_backfill(for_a_command(settings), args))

@@ -17,7 +17,9 @@ from .configuration import load_settings
 from .backfill_cli import add_backfill_arguments, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
+from .ledger_cli import register as register_ledger
 from .subscriptions_cli import register as register_subscriptions
+from .dlq_cli import register as register_dlq
 
 
 def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
@@ -40,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     settings = load_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources)
     return 0
 
@@ -165,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     training.set_defaults(func=cmd_train)
 
     register_subscriptions(sub)
+    register_dlq(sub)
+    register_ledger(sub)
     return parser
 
 

@@ -16,7 +16,6 @@ from services.classifier.service import ClassifierService
 from services.common.embedded_redis import EmbeddedRedis
 from services.common.service import build_app
 from services.common.settings import Settings
-from services.ingest.config import IngestSettings
 from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
@@ -27,13 +26,14 @@ log = logging.getLogger("pledgewatch")
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
+    from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
-    ingest_settings = IngestSettings()
+    ingest_settings = settings.ingest
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings)]
+                NotifierService(settings), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 

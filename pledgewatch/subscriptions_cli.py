@@ -15,12 +15,13 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from services.notifier.bounds import pause_until_problem
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
@@ -53,7 +54,8 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
-def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+def _request(args: argparse.Namespace, method: str, path: str, body: Any = None, *,
+             timeout: float = 10) -> tuple[int, Any]:
     # YAML reads an unquoted time (paused_until: 2026-02-01T09:00:00Z) as a datetime: send it as ISO 8601.
     data = json.dumps(body, default=_iso).encode() if body is not None else None
     url, token = _target(args)
@@ -62,7 +64,7 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None)
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url + path, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
             return resp.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as exc:
@@ -116,7 +118,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     for item in _items(_read(args.file)):
         method, path = ("PUT", f"/subscriptions/{item.get('id')}") if args.replace and isinstance(item, dict) \
             else ("POST", "/subscriptions")
-        failed |= _report(*_request(args, method, path, item))
+        status, body = _request(args, method, path, item)
+        if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
+            print(f"error: id: {item.get('id')!r} already exists; add --replace to replace it", file=sys.stderr)
+            failed = 1
+            continue
+        failed |= _report(status, body)
     return failed
 
 
@@ -125,6 +132,10 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
+    problem = pause_until_problem(args.until, now=datetime.now(timezone.utc))
+    if problem:
+        print(f"error: --until {args.until}: {problem}", file=sys.stderr)
+        return 2
     return _report(*_request(args, "POST", f"/subscriptions/{args.id}/pause", {"until": args.until}))
 
 
@@ -135,6 +146,21 @@ def cmd_resume(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     status, body = _request(args, "DELETE", f"/subscriptions/{args.id}")
     return _report(status, body) if status >= 400 else (print(f"deleted {args.id}") or 0)
+
+
+TEST_TIMEOUT = 120  # the notifier bounds each channel's send itself (webhook, SMTP and Apprise timeouts)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    status, body = _request(args, "POST", f"/subscriptions/{args.id}/test", timeout=TEST_TIMEOUT)
+    if status >= 400:
+        return _report(status, body)
+    print(f"test notification for {body['subscription']}:")
+    for outcome in body["channels"]:
+        result = (f"delivered ({outcome['detail']})" if outcome.get("detail") else "delivered") \
+            if outcome["delivered"] else f"failed: {outcome.get('error')}"
+        print(f"  {outcome['channel']} {outcome['destination']}: {result}")
+    return 0 if body["delivered"] else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -156,7 +182,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
-    p = sub.add_parser("list", help="every subscription: id, origin (file/api/default), mode, channels")
+    p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")
     p.add_argument("--full", action="store_true", help="print them in full (YAML)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="one subscription in full")
@@ -180,6 +206,9 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("delete", help="delete one stored subscription")
     p.add_argument("id")
     p.set_defaults(func=cmd_delete)
+    p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_test)
     p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)

@@ -26,7 +26,9 @@ from .classified import (
     ResponseTimeDeadline,
 )
 from .dead_letter import DeadLetter, DeadLetterEvent
-from .envelope import CloudEvent, EventError, decode_event, event_types
+from .digest import Digest, DigestEvent
+from .envelope import CloudEvent, EventError, data_schema_uri, decode_event, event_schema_uri, event_types
+from .probe import TestNotification, TestNotificationEvent
 from .release import ReleasePublished, ReleasePublishedEvent
 
 __all__ = [name for name in dir() if not name.startswith("_")]

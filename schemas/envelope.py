@@ -1,22 +1,43 @@
 """The CloudEvents 1.0 envelope around every event, and strict decoding.
 
 Every stream entry carries one event in structured mode: the CloudEvent
-attributes and ``data`` as one JSON object. ``schemaversion`` is an extension
-attribute; a consumer rejects a type or version it does not know.
+attributes and ``data`` as one JSON object. ``dataschema`` names the JSON Schema
+of ``data``, its version in the URI; a consumer rejects a type or data schema it
+does not know. Events written before ``dataschema`` carry the version in an
+extension attribute ``schemaversion`` instead: still read, no longer written.
+Other extension attributes (``traceparent``, say) are accepted and kept.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .json_bounds import JSONBoundsError, loads_bounded
 
 DataT = TypeVar("DataT", bound=BaseModel)
 
 SPEC_VERSION = "1.0"
+SCHEMA_BASE_URI = "https://pledgewatch.org/schemas"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# CloudEvents: attribute names are lower-case ASCII letters and digits; extension values are strings,
+# integers or booleans (a URI or a timestamp travels as a string). A null attribute is an absent one.
+_ATTRIBUTE_NAME = re.compile(r"^[a-z0-9]+$")
+_EXTENSION_VALUE_TYPES = ("string", "integer", "boolean")
+
+
+def data_schema_uri(event_type: str, version: int) -> str:
+    """The ``dataschema`` of ``event_type`` at ``version``: the ``$id`` of its data's JSON Schema."""
+    return f"{SCHEMA_BASE_URI}/{event_type}/v{version}/data.json"
+
+
+def event_schema_uri(event_type: str, version: int) -> str:
+    """The ``$id`` of the JSON Schema of the whole event (envelope and data)."""
+    return f"{SCHEMA_BASE_URI}/{event_type}/v{version}/event.json"
 
 
 class FrozenModel(BaseModel):
@@ -29,23 +50,67 @@ class EventError(ValueError):
     """An entry that is not a valid event of a known type and schema version."""
 
 
+def _envelope_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """The event's JSON Schema beyond what the fields say: the required CloudEvents attributes, the one
+    ``dataschema`` this class reads (or the older ``schemaversion``), and extension attributes allowed."""
+    event_type = getattr(cls, "TYPE", None)
+    properties = schema.setdefault("properties", {})
+    schema["required"] = sorted({*schema.get("required", ()), "specversion", "id", "source", "type"})
+    schema["propertyNames"] = {"pattern": _ATTRIBUTE_NAME.pattern}
+    schema["additionalProperties"] = {"type": [*_EXTENSION_VALUE_TYPES, "null"],
+                                      "description": "A CloudEvents extension attribute (traceparent, ...)."}
+    properties["dataschema"] = {"type": "string", "format": "uri",
+                                "description": "URI of the JSON Schema of data; its version is in the URI."}
+    properties["schemaversion"] = {"type": "integer", "deprecated": True,
+                                   "description": "The data schema version, as events written before "
+                                                  "dataschema carry it; read, no longer written."}
+    if event_type is not None:
+        version = cls.SCHEMA_VERSION  # type: ignore[attr-defined]
+        properties["dataschema"]["const"] = data_schema_uri(event_type, version)
+        properties["schemaversion"]["const"] = version
+        schema["anyOf"] = [{"required": ["dataschema"]}, {"required": ["schemaversion"]}]
+
+
 class CloudEvent(BaseModel, Generic[DataT]):
     """CloudEvents 1.0 structured-mode envelope."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="allow", json_schema_extra=_envelope_schema)
 
     TYPE: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int] = 1
 
     specversion: Literal["1.0"] = Field(default="1.0", description="CloudEvents spec version.")
-    id: str = Field(description="Unique per event; the same event published twice keeps its id.")
-    source: str = Field(description="URI-reference of the producer.", examples=["/pledgewatch/ingest"])
+    id: str = Field(min_length=1, description="Unique per event; the same event published twice keeps its id.")
+    source: str = Field(min_length=1, description="URI-reference of the producer.", examples=["/pledgewatch/ingest"])
     type: str = Field(description="Event type, reverse-DNS style.")
-    schemaversion: int = Field(strict=True, description="Version of this type's data schema.")
+    dataschema: str | None = Field(default=None, description="URI of the JSON Schema of data.")
+    schemaversion: int | None = Field(default=None, strict=True, description="Deprecated: see dataschema.")
     time: AwareDatetime = Field(description="When the event was produced (UTC).")
     subject: str | None = Field(default=None, description="What the event is about, e.g. a release id.")
     datacontenttype: Literal["application/json"] = "application/json"
     data: DataT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extension_attributes(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        kept = {}
+        for name, attribute in value.items():
+            if name not in cls.model_fields:
+                if attribute is None:
+                    continue
+                if not isinstance(name, str) or not _ATTRIBUTE_NAME.match(name):
+                    raise ValueError(f"{name!r} is not a CloudEvents attribute name (a-z, 0-9)")
+                if not isinstance(attribute, (str, int)):  # bool is an int
+                    raise ValueError(f"extension attribute {name!r} must be a string, integer or boolean")
+            kept[name] = attribute
+        return kept
+
+    @classmethod
+    def data_schema(cls) -> str:
+        """The ``dataschema`` this event type is written with."""
+        return data_schema_uri(cls.TYPE, cls.SCHEMA_VERSION)
 
     @classmethod
     def wrap(
@@ -55,11 +120,16 @@ class CloudEvent(BaseModel, Generic[DataT]):
             id=id,
             source=source,
             type=cls.TYPE,
-            schemaversion=cls.SCHEMA_VERSION,
+            dataschema=cls.data_schema(),
             time=time,
             subject=subject,
             data=data,
         )
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The extension attributes the event came with (``traceparent``, ...)."""
+        return dict(self.model_extra or {})
 
     def to_json(self) -> bytes:
         """Structured-mode JSON. Unset optional attributes are left out, as CloudEvents asks; ``data`` is
@@ -68,7 +138,7 @@ class CloudEvent(BaseModel, Generic[DataT]):
         return self.model_dump_json(exclude=absent or None).encode()
 
 
-_OPTIONAL_ATTRIBUTES = ("subject",)
+_OPTIONAL_ATTRIBUTES = ("subject", "dataschema", "schemaversion")
 
 _REGISTRY: dict[str, type[CloudEvent[Any]]] = {}
 
@@ -82,13 +152,26 @@ def event_types() -> dict[str, type[CloudEvent[Any]]]:
     return dict(_REGISTRY)
 
 
+def _schema_problem(obj: dict[str, Any], cls: type[CloudEvent[Any]]) -> str | None:
+    """Why the event's data schema is not the one ``cls`` reads, or None when it is."""
+    event_type, dataschema, version = cls.TYPE, obj.get("dataschema"), obj.get("schemaversion")
+    if dataschema is not None and dataschema != cls.data_schema():
+        return f"unknown dataschema {dataschema!r} for {event_type} (supported: {cls.data_schema()})"
+    if version is None and dataschema is None:
+        return f"no dataschema for {event_type} (supported: {cls.data_schema()})"
+    if version is not None and (type(version) is not int or version != cls.SCHEMA_VERSION):
+        return f"unknown schema version {version!r} for {event_type} (supported: {cls.SCHEMA_VERSION})"
+    return None
+
+
 def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] = ()) -> CloudEvent[Any]:
     """Parse one stream entry's JSON into its event class.
 
     Raises :class:`EventError` with a one-line reason for anything that is not
     JSON (strict, UTF-8, within the bounds of :mod:`schemas.json_bounds`), not a
-    CloudEvent, of an unknown or unexpected type, of an unknown schema version
-    (an integer: ``true`` is not ``1``), or whose data does not validate.
+    CloudEvent, of an unknown or unexpected type, of an unknown ``dataschema`` (or,
+    for events written before it, ``schemaversion``: an integer, ``true`` is not
+    ``1``), or whose data does not validate.
     """
     try:
         obj = loads_bounded(raw)
@@ -103,11 +186,9 @@ def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] 
     if expect and cls not in expect:
         wanted = ", ".join(sorted(c.TYPE for c in expect))
         raise EventError(f"unexpected event type {event_type!r} (this stream carries {wanted})")
-    version = obj.get("schemaversion")
-    if type(version) is not int or version != cls.SCHEMA_VERSION:
-        raise EventError(
-            f"unknown schema version {version!r} for {event_type} (supported: {cls.SCHEMA_VERSION})"
-        )
+    problem = _schema_problem(obj, cls)
+    if problem is not None:
+        raise EventError(problem)
     try:
         return cls.model_validate(obj)
     except ValidationError as exc:

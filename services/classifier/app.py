@@ -7,5 +7,5 @@ from services.common.settings import get_settings
 from .service import ClassifierService
 
 settings = get_settings()
-setup_logging(settings.log_level)
+setup_logging(settings.log_level, settings.log_format)
 app = build_app([ClassifierService(settings)], settings, title="pledgewatch classifier")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from aiohttp import web
 from faststream.redis import RedisBroker
 
 from schemas import CloudEvent, ReleaseClassified, ReleaseClassifiedEvent, ReleasePublished, ReleasePublishedEvent
 from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, RELEASES
 from services.common.consumer import StreamConsumer
-from services.common.service import Runtime
+from services.common.service import Runtime, RuntimeService
 from services.common.settings import Settings
 from services.common.streams import Entry, OnceCommit
 
@@ -27,7 +25,7 @@ INLINE_BODY_CHARS = 64_000  # a body longer than this is classified off the even
 SOURCE = "/pledgewatch/classifier"
 
 
-class ClassifierService:
+class ClassifierService(RuntimeService):
     name = "classifier"
 
     def __init__(self, settings: Settings) -> None:
@@ -46,18 +44,6 @@ class ClassifierService:
     async def start(self) -> None:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP)
-
-    async def started(self) -> None:
-        pass
-
-    async def stop(self) -> None:
-        await self.runtime.close()
-
-    def routes(self) -> Iterable[web.RouteDef]:
-        return ()
-
-    async def ping(self) -> None:
-        await self.runtime.ping()
 
     async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop

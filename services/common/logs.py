@@ -1,32 +1,104 @@
-"""One-line log records for every service."""
+"""Log records for every service: one readable line each, or one JSON object a line (``PLEDGEWATCH_LOG_FORMAT``).
+
+Both formats escape what a record quotes (a file name, a release title, a URL, a request path), so no input
+can forge a record of its own or send escape sequences to the terminal reading the log.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime, timezone
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# Control characters in a message (a file name with a line break, text from a feed) are shown escaped, so
-# that no input can forge a log line of its own.
-_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
-_CONTROL |= {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\x85"}
+# C0 and C1 control characters (ESC starts an ANSI sequence; 0x9B is a one-byte CSI), DEL, and the Unicode
+# line and paragraph separators, which some viewers break lines at.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# What json.dumps leaves as it is (it escapes only C0), as JSON escapes.
+_JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+# Their routine chatter (startup banners, each job added, each notification sent, each request served)
+# would drown what the services say.
+NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "aiohttp.access", "watchfiles")
+TRACEBACK_INDENT = "    "
+
+
+def escape(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return text.translate(_CONTROL)
 
 
 class OneLineFormatter(logging.Formatter):
-    """The message part of a record on one line; a traceback, when there is one, still follows it."""
+    """The message part of a record on one line; a traceback, when there is one, follows it indented, so that
+    no line of it (an exception message quoting input) can pass for a record."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        record.message = record.message.translate(_CONTROL)
+        record.message = escape(record.message)
         return super().formatMessage(record)
 
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        text = super().formatException(ei)
+        return "\n".join(TRACEBACK_INDENT + line for line in text.splitlines())
 
-def setup_logging(level: str = "INFO") -> None:
+    def formatStack(self, stack_info: str) -> str:
+        return "\n".join(TRACEBACK_INDENT + line for line in stack_info.splitlines())
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a record: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message`` and, when there
+    is one, ``exception`` (the traceback as one string)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False).translate(_JSON_UNESCAPED)
+
+
+class ClientErrorsAsWarnings(logging.Filter):
+    """aiohttp logs a request it could not parse (a 400 it answers itself) as an ERROR with a traceback: the
+    client's fault, so a one-line WARNING naming the problem."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        status = getattr(error, "code", None) if error is not None else None
+        if isinstance(status, int) and 400 <= status < 500:
+            reason = " ".join(str(getattr(error, "message", "") or type(error).__name__).split())
+            record.msg, record.args = "bad request from %s: %s %s", (_remote(record), status, reason)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _remote(record: logging.LogRecord) -> str:
+    args = record.args if isinstance(record.args, tuple) else ()
+    return str(args[0]) if args else "a client"
+
+
+def formatter(fmt: str) -> logging.Formatter:
+    """The formatter for ``PLEDGEWATCH_LOG_FORMAT`` (``text`` or ``json``)."""
+    return JsonFormatter() if fmt == "json" else OneLineFormatter(FORMAT)
+
+
+def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
-    if not any(getattr(h, "_pledgewatch", False) for h in root.handlers):
+    ours = [h for h in root.handlers if getattr(h, "_pledgewatch", False)]
+    if not ours:
         handler = logging.StreamHandler()
-        handler.setFormatter(OneLineFormatter(FORMAT))
         handler._pledgewatch = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+        ours = [handler]
+    for handler in ours:
+        handler.setFormatter(formatter(fmt))
     root.setLevel(level.upper())
-    # Their routine chatter (startup banners, each job added) would drown what the services say.
-    for noisy in ("pledgewatch.faststream", "apscheduler"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -9,18 +9,19 @@ from typing import Protocol
 from aiohttp import web
 from faststream import FastStream
 from faststream.redis import RedisBroker
-from faststream.specification import AsyncAPI
 
 from pledgewatch import __version__
 
 from .auth import READ_METHODS, ApiAuth
 from .http import HttpServer
+from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
+from .specification import ContractAsyncAPI
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
-__all__ = ["Runtime", "Service", "build_app", "make_broker"]
+__all__ = ["Runtime", "RuntimeService", "Service", "attach_all", "build_app", "make_broker"]
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,36 @@ class Service(Protocol):
     async def ping(self) -> None: ...
 
 
+class RuntimeService:
+    """What a service that only consumes and publishes does beyond its handlers: nothing to do once the broker
+    runs, no routes, its Redis closed when it stops and pinged for health. Subclasses set ``runtime``."""
+
+    runtime: Runtime
+
+    async def started(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        await self.runtime.close()
+
+    def routes(self) -> Iterable[web.RouteDef]:
+        return ()
+
+    async def ping(self) -> None:
+        await self.runtime.ping()
+
+
 def make_broker(settings: Settings) -> RedisBroker:
     # Per-message access logs ("Received", "Processed") only at DEBUG: services log what they did.
     return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
                        logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG)
+
+
+def attach_all(broker: RedisBroker, services: Sequence[Service], settings: Settings) -> None:
+    """Each service's subscribers, and the streams it writes, on ``broker``."""
+    for service in services:
+        service.attach(broker)
+        declare_publishers(broker, service.name, settings.key)
 
 
 def _has_write_routes(services: Sequence[Service]) -> bool:
@@ -58,8 +85,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
                          "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
     broker = make_broker(settings)
-    for service in services:
-        service.attach(broker)
+    attach_all(broker, services, settings)
     http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
 
@@ -83,7 +109,9 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str) ->
         for service in reversed(services):
             await service.stop()
 
-    app = FastStream(broker, specification=AsyncAPI(title=title, version=__version__),
+    app = FastStream(broker, specification=ContractAsyncAPI(
+                         title=title, version=__version__, prefix=settings.prefix,
+                         webhooks=any(service.name == "notifier" for service in services)),
                      logger=logging.getLogger(FASTSTREAM_LOGGER),
                      on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])

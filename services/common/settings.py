@@ -1,4 +1,9 @@
-"""One settings object for every service, from ``PLEDGEWATCH_*`` and ``REDIS_URL``."""
+"""One settings object for every service, from ``PLEDGEWATCH_*`` and ``REDIS_URL``.
+
+Common settings are fields of :class:`Settings`; each service's own are a section of it (``settings.ingest``,
+``settings.notifier``) whose fields are read from the same flat variables (``PLEDGEWATCH_FEEDS``, not
+``PLEDGEWATCH_INGEST__FEEDS``), so every variable keeps the name it has always had.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,35 @@ import os
 import socket
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource,
+                               SettingsConfigDict)
 
 from schemas.streams import DEFAULT_PREFIX, stream_key
+from services.ingest.settings import IngestSettings
+from services.notifier.config import NotifierConfig
 
 from .auth import validate_token
 from .outbound import TargetPolicy
+
+
+class FlatSectionsSource(EnvSettingsSource):
+    """Each section's fields from ``<prefix><FIELD>``, as if they were fields of the settings themselves."""
+
+    def __call__(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for section_name in Settings.section_names():
+            model = Settings.model_fields[section_name].annotation
+            values = {}
+            for name, field in model.model_fields.items():
+                value, _, is_complex = self.get_field_value(field, name)
+                value = self.prepare_field_value(name, field, value, is_complex)
+                if value is not None:
+                    values[name] = value
+            data[section_name] = values
+        return data
 
 
 class Settings(BaseSettings):
@@ -36,7 +61,9 @@ class Settings(BaseSettings):
     )
     watch: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("seeds")], description="Folders ingest watches (':'-separated).")
-    poll_seconds: float = Field(default=1.0, gt=0, description="Folder scan interval.")
+    poll_seconds: float = Field(
+        default=1.0, gt=0, description="Folder scan interval when polling (force_polling, or no file system "
+                                       "notifications); also how soon a file whose ingest failed is tried again.")
     max_release_bytes: int = Field(default=2_000_000, gt=0, description="Larger release files are rejected.")
     subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")
     http_host: str = "127.0.0.1"
@@ -65,6 +92,21 @@ class Settings(BaseSettings):
         default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
     open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text: one readable line a record; json: one JSON object a line.")
+    force_polling: bool = Field(
+        default=False, description="Watch folders by polling every poll_seconds instead of inotify/FSEvents "
+                                   "(network filesystems, some containers' bind mounts).")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest's own settings.")
+    notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The notifier's own settings.")
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FlatSectionsSource(settings_cls), dotenv_settings,
+                file_secret_settings)
 
     @field_validator("watch", mode="before")
     @classmethod
@@ -112,6 +154,12 @@ class Settings(BaseSettings):
         """Where outbound requests may go (see :mod:`services.common.outbound`)."""
         return TargetPolicy.parse(self.allow_private_targets)
 
+    @classmethod
+    def section_names(cls) -> set[str]:
+        """The fields that are a service's section (read from flat variables, see FlatSectionsSource)."""
+        return {name for name, field in cls.model_fields.items()
+                if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)}
+
     def key(self, name: str) -> str:
         """Full Redis key of a stream or other object under the configured prefix."""
         return stream_key(name, self.prefix)
@@ -125,11 +173,20 @@ class Settings(BaseSettings):
         return self.redis_url
 
 
+def variable_name(loc: tuple[int | str, ...]) -> str:
+    """The environment variable behind a validation error's location (``("notifier", "smtp_port")`` ->
+    ``PLEDGEWATCH_SMTP_PORT``); ``settings`` for an error of the whole."""
+    names = [part for part in loc if isinstance(part, str) and part not in Settings.section_names()]
+    if not names:
+        return "settings"
+    return "REDIS_URL" if names[0] == "redis_url" else f"PLEDGEWATCH_{names[0].upper()}"
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The settings of a service; a bad value exits with one line naming the variable."""
     try:
         return Settings()
     except ValidationError as exc:
-        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        reasons = "; ".join(f"{variable_name(tuple(e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SystemExit(f"bad configuration: {reasons}") from None

@@ -8,12 +8,14 @@ Items that failed are kept in Redis and retried first on the next run.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tenacity import RetryCallState
+
+from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
 from .errors import SourceError
@@ -82,19 +84,19 @@ class Backfill:
 
     async def _page(self, start: int) -> tuple[list[str], int, int]:
         url = self.query.url(self.reader.govuk_url, start)
-        for attempt in range(self.page_retries + 1):
-            try:
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            delay = state.next_action.sleep if state.next_action else 0.0
+            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, exc)
+
+        policy = RetryPolicy(base=self.retry_delay, cap=self.retry_delay * 2 ** self.page_retries)
+        async for attempt in policy.retrying(attempts=self.page_retries + 1, on=SourceError, before_sleep=before_sleep):
+            with attempt:
                 fetched = await self.reader.fetcher.get(url, accept="application/json")
                 assert fetched is not None
                 page = parse_search_page(decode_json(fetched), url=url)
-                return page.paths, page.size, page.total
-            except SourceError as exc:
-                if attempt == self.page_retries:
-                    raise
-                delay = self.retry_delay * 2 ** attempt
-                log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, exc)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        return page.paths, page.size, page.total
 
     async def run(self, progress: Progress | None = None, *, restart: bool = False) -> BackfillReport:
         """Read every remaining page; ``progress(done, total)`` after each item."""

@@ -1,4 +1,4 @@
-"""Ingest's own settings (``PLEDGEWATCH_*``) and the sources file (YAML).
+"""The sources file (YAML) and the sources it names, with ``PLEDGEWATCH_FEEDS``.
 
 A source is one place releases appear: a feed (RSS 2.0 or Atom, polled) or a
 web page with no feed (polled, main text extracted). Each has a ``name`` that
@@ -10,29 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .files import field_errors
+from .settings import IngestSettings, http_url
 
-DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 _NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; the message says where and why."""
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r}: only http:// and https:// URLs are allowed")
-    return value.strip()
 
 
 class SourceConfig(BaseModel):
@@ -53,45 +44,7 @@ class SourceConfig(BaseModel):
     @field_validator("url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        return _http_url(value)
-
-
-class IngestSettings(BaseSettings):
-    """Settings of the real sources; every field is ``PLEDGEWATCH_<NAME>``."""
-
-    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
-
-    sources: Path | None = Field(default=None, description="YAML file of sources (feeds, pages).")
-    feeds: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
-    feed_interval: float = Field(default=300.0, gt=0, description="Default seconds between polls of a source.")
-    max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
-    govuk_url: str = Field(default="https://www.gov.uk", description="GOV.UK site and API base URL.")
-    user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
-    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
-    max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
-    max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
-    fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
-    allow_private_links: bool = Field(
-        default=False, description="Fetch links from feed content (and their redirects) even when they resolve "
-        "to private, loopback, link-local or reserved addresses.")
-
-    @field_validator("feeds", mode="before")
-    @classmethod
-    def _split_feeds(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part for part in re.split(r"[,\s]+", value) if part]
-        return value
-
-    @field_validator("feeds")
-    @classmethod
-    def _check_feeds(cls, value: list[str]) -> list[str]:
-        return [_http_url(url) for url in value]
-
-    @field_validator("govuk_url")
-    @classmethod
-    def _check_govuk(cls, value: str) -> str:
-        return _http_url(value).rstrip("/")
+        return http_url(value)
 
 
 def feed_name(url: str) -> str:

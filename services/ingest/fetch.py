@@ -24,7 +24,7 @@ import aiohttp
 from services.common.outbound import non_public_kind, resolve_addresses
 
 from .charset import decode_text
-from .config import IngestSettings
+from .settings import IngestSettings
 from .errors import ContentError, FetchError
 
 _REDIRECTS = {301, 302, 303, 307, 308}

@@ -1,4 +1,5 @@
-"""Folder source: notices new and changed release files in watched folders."""
+"""Folder source: which release files in the watched folders are new or changed, and settled (pure but for
+reading the file system; time is an argument)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .files import SUFFIXES
 
 # Editors and downloaders write to these first, then rename into place.
 _TEMPORARY = (".part", ".tmp", ".swp", "~", ".crdownload")
+Skipped = list[tuple[Path, str]]
 
 
 @dataclass(frozen=True)
@@ -19,66 +21,136 @@ class Stamp:
     size: int
 
 
-def candidate_files(folders: Iterable[Path],
-                    skipped: list[tuple[Path, str]] | None = None) -> Iterator[tuple[Path, Stamp]]:
+def ignored_name(name: str) -> bool:
+    """Hidden and temporary files (and hidden folders) are never read."""
+    return name.startswith(".") or name.endswith(_TEMPORARY)
+
+
+def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
     Directory links are not walked (no loop can trap the walk); a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, no permission) is left
     out and noted in ``skipped`` with the reason, so the rest of the scan goes on."""
     for folder in folders:
-        root_resolved = folder.resolve()
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith(".") or name.endswith(_TEMPORARY):
-                    continue
-                path = Path(root) / name
-                if path.suffix.lower() not in SUFFIXES:
-                    continue
-                try:
-                    if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root_resolved):
-                        _skip(skipped, path, f"a link to {path.resolve()}, outside the watched folder {folder}")
-                        continue
-                    info = path.stat()
-                except FileNotFoundError:
-                    continue  # gone since it was listed (renamed into place, deleted)
-                except (OSError, RuntimeError) as exc:  # a link loop, no permission
-                    _skip(skipped, path, f"cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}")
-                    continue
-                yield path, Stamp(info.st_mtime_ns, info.st_size)
+        yield from _walk(folder, folder, skipped)
 
 
-def _skip(skipped: list[tuple[Path, str]] | None, path: Path, reason: str) -> None:
+def _walk(folder: Path, root: Path, skipped: Skipped | None) -> Iterator[tuple[Path, Stamp]]:
+    root_resolved = root.resolve()
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            stamp = _stamp(Path(top) / name, root, root_resolved, skipped)
+            if stamp is not None:
+                yield Path(top) / name, stamp
+
+
+def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None) -> Stamp | None:
+    """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason)."""
+    if ignored_name(path.name) or path.suffix.lower() not in SUFFIXES:
+        return None
+    try:
+        if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root_resolved):
+            _skip(skipped, path, f"a link to {path.resolve()}, outside the watched folder {root}")
+            return None
+        info = path.stat()
+    except FileNotFoundError:
+        return None  # gone since it was listed (renamed into place, deleted)
+    except (OSError, RuntimeError) as exc:  # a link loop, no permission
+        _skip(skipped, path, f"cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}")
+        return None
+    return Stamp(info.st_mtime_ns, info.st_size) if path.is_file() else None
+
+
+def _skip(skipped: Skipped | None, path: Path, reason: str) -> None:
     if skipped is not None:
         skipped.append((path, reason))
 
 
 @dataclass
 class FolderScanner:
-    """Remembers what it has seen; :meth:`changed` yields files new or modified since.
+    """Remembers what it has seen; :meth:`changed` (every file) and :meth:`changed_among` (the files a watcher
+    saw change) return files new or modified since.
 
-    A file modified less than ``settle_ns`` ago is left for the next scan, so a
-    file still being written is not read half-way. A scan marks files seen only once it has completed,
-    so one that fails half-way loses nothing. ``skipped``: the files the last scan left out, and why.
+    A file modified less than ``settle_ns`` ago is still being written, perhaps: it waits, and is offered once
+    it has stopped changing for that long (:meth:`due` says when to look again). Files are marked seen only
+    once a scan has completed, so one that fails half-way loses nothing. ``skipped``: the files the last scan
+    left out, and why.
     """
 
     folders: list[Path]
     settle_ns: int = 300_000_000
     seen: dict[Path, Stamp] = field(default_factory=dict)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: Skipped = field(default_factory=list)
+    waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
 
     def changed(self, now_ns: int) -> list[Path]:
-        fresh: list[tuple[Path, Stamp]] = []
-        skipped: list[tuple[Path, str]] = []
-        for path, stamp in candidate_files(self.folders, skipped):
-            if self.seen.get(path) == stamp or now_ns - stamp.mtime_ns < self.settle_ns:
-                continue
-            fresh.append((path, stamp))
-        self.seen.update(fresh)
-        self.skipped = skipped
-        return [path for path, _ in fresh]
+        """Every new or modified settled file under the folders (a full walk)."""
+        skipped: Skipped = []
+        found = list(candidate_files(self.folders, skipped))
+        listed = {path for path, _ in found}
+        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, now_ns)
 
-    def forget(self, path: Path) -> None:
-        """Offer ``path`` again on the next scan (its ingest failed for a reason not its own)."""
+    def changed_among(self, paths: Iterable[Path], now_ns: int) -> list[Path]:
+        """The new or modified settled files among ``paths`` (files, or folders moved in: walked) and among the
+        files waiting whose time has come."""
+        skipped: Skipped = []
+        found: list[tuple[Path, Stamp]] = []
+        for path in paths:
+            root = self._root_of(path)
+            if root is None:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                found.extend(_walk(path, root, skipped))
+                continue
+            if not path.exists():
+                self.seen.pop(path, None)  # deleted: a file made there later is new
+            stamp = _stamp(path, root, root.resolve(), skipped)
+            if stamp is not None:
+                found.append((path, stamp))
+        listed = {path for path, _ in found}
+        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, now_ns)
+
+    def due(self) -> int | None:
+        """When (ns) a waiting file should be looked at again; None when none waits."""
+        return min(self.waiting.values(), default=None)
+
+    def forget(self, path: Path, *, retry_at_ns: int) -> None:
+        """Offer ``path`` again at ``retry_at_ns`` (its ingest failed for a reason not its own)."""
         self.seen.pop(path, None)
+        self.waiting[path] = retry_at_ns
+
+    def _root_of(self, path: Path) -> Path | None:
+        """The watched folder holding ``path``, unless a hidden folder on the way hides it."""
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                inside = path.relative_to(folder).parts
+                return None if any(part.startswith(".") for part in inside[:-1]) else folder
+        return None
+
+    def _recheck(self, now_ns: int, *, exclude: set[Path]) -> list[tuple[Path, Stamp]]:
+        found = []
+        for path in [p for p, at in self.waiting.items() if at <= now_ns and p not in exclude]:
+            root = self._root_of(path)
+            stamp = _stamp(path, root, root.resolve(), None) if root is not None else None
+            if stamp is None:
+                del self.waiting[path]  # gone
+            else:
+                found.append((path, stamp))
+        return found
+
+    def _settled(self, found: list[tuple[Path, Stamp]], skipped: Skipped, now_ns: int) -> list[Path]:
+        fresh: dict[Path, Stamp] = {}
+        for path, stamp in found:
+            if self.seen.get(path) == stamp:
+                self.waiting.pop(path, None)
+            elif now_ns - stamp.mtime_ns < self.settle_ns:
+                self.waiting[path] = stamp.mtime_ns + self.settle_ns
+            else:
+                fresh[path] = stamp
+        self.seen.update(fresh)
+        for path in fresh:
+            self.waiting.pop(path, None)
+        self.skipped = skipped
+        return list(fresh)

@@ -22,6 +22,7 @@ from typing import TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
 from .backoff import Backoff
@@ -66,8 +67,8 @@ class SourcePoller:
         self.config, self.reader, self.streams = config, reader, streams
         self.interval, self.concurrency = interval, concurrency
         self.state = SourceState(streams, config.name)
-        self.backoff = Backoff(base=interval, cap=max(interval, max_backoff))
-        self.entry_backoff = Backoff(base=interval, cap=max(interval, max_backoff))
+        policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
+        self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
 
     async def poll(self, *, now: datetime, clock: float) -> PollReport:
         """One poll; raises :class:`SourceError` when the source itself cannot be read."""

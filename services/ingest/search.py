@@ -19,6 +19,13 @@ from .errors import ContentError
 FIELDS = "link,title,public_timestamp,content_store_document_type"
 
 
+def window_problem(from_date: date | None, to_date: date | None) -> str | None:
+    """Why a publication window from ``from_date`` to ``to_date`` (both days included) selects nothing."""
+    if from_date is not None and to_date is not None and from_date > to_date:
+        return f"--from {from_date.isoformat()} is after --to {to_date.isoformat()}"
+    return None
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     document_types: tuple[str, ...] = ("press_release",)
@@ -26,6 +33,11 @@ class SearchQuery:
     from_date: date | None = None
     to_date: date | None = None
     page_size: int = 100
+
+    def __post_init__(self) -> None:
+        problem = window_problem(self.from_date, self.to_date)
+        if problem:
+            raise ValueError(problem)
 
     def params(self, start: int) -> list[tuple[str, str]]:
         params = [("filter_content_store_document_type", t) for t in self.document_types]

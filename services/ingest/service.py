@@ -18,13 +18,15 @@ from services.common.settings import Settings
 from services.common.streams import printable_fields
 
 from .admission import ReleaseRefused
-from .config import IngestSettings, SourceConfig, load_sources
+from .config import SourceConfig, load_sources
+from .settings import IngestSettings
 from .fetch import Fetcher
 from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
 from .readers import Reader
 from .state import SOURCE, IngestResult, publish_if_changed
+from .watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +37,14 @@ class IngestService:
 
     def __init__(self, settings: Settings, *, watch: list[Path] | None = None,
                  ingest: IngestSettings | None = None, sources: list[SourceConfig] | None = None) -> None:
-        """``ingest`` and ``sources`` default to the environment and its sources file."""
+        """``ingest`` and ``sources`` default to ``settings.ingest`` and its sources file."""
         self.settings = settings
-        self.ingest = ingest if ingest is not None else IngestSettings()
+        self.ingest = ingest if ingest is not None else settings.ingest
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
         self.scanner = FolderScanner(list(settings.watch if watch is None else watch))
+        self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
+                                     poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
         self.fetcher = Fetcher.from_settings(self.ingest)
         self.schedule: PollSchedule | None = None
@@ -75,6 +79,7 @@ class IngestService:
             await self.schedule.stop()
             self.schedule = None
         if self._task is not None:
+            self.watcher.stop()
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.fetcher.close()
@@ -115,14 +120,9 @@ class IngestService:
         await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
 
     async def _watch(self) -> None:
-        """Scan the folders every ``poll_seconds``; each file is ingested on its own, so one
-        failing (Redis restarting, say) is retried on the next scan and never holds up the others."""
-        while True:
-            try:
-                paths = await asyncio.to_thread(self.scanner.changed, time.time_ns())
-            except Exception:  # an unreadable folder must not end the watch
-                log.exception("scanning %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
-                paths = []
+        """Ingest each file the watcher offers on its own, so one failing (Redis restarting, say) is offered
+        again a ``poll_seconds`` later and never holds up the others."""
+        async for paths in self.watcher.batches():
             for skipped in self.scanner.skipped:
                 if skipped not in self._reported_skips:  # once, not at every scan
                     self._reported_skips.add(skipped)
@@ -131,9 +131,8 @@ class IngestService:
                 try:
                     await self.ingest_file(path)
                 except Exception:  # not the file's fault: Redis, say
-                    log.exception("ingesting %s failed; retrying on the next scan", path)
-                    self.scanner.forget(path)
-            await asyncio.sleep(self.settings.poll_seconds)
+                    log.exception("ingesting %s failed; retrying in %g s", path, self.settings.poll_seconds)
+                    self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
 
     async def post_release(self, request: web.Request) -> web.Response:
         """202 with the release id and version; 400 with the field errors (and a dead letter). While Redis

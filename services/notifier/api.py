@@ -1,7 +1,8 @@
 """The subscriptions HTTP JSON API (aiohttp), served by the notifier.
 
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
-POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume.
+POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
+POST /subscriptions/{id}/test: a test notification through its channels now, each channel's outcome in the answer.
 Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``; a body that is not JSON or is past the
 shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
 as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
@@ -10,7 +11,7 @@ as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,9 +22,10 @@ from pydantic import AwareDatetime
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from .bounds import pause_problem
+from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
-from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_subscription
+from .subscriptions import Subscription, SubscriptionError, parse_subscription
 
 _WHEN = TypeAdapter(AwareDatetime)
 
@@ -70,7 +72,11 @@ def _utc_now() -> datetime:
 
 
 def subscription_routes(get_store: Callable[[], SubscriptionStore],
-                        clock: Callable[[], datetime] = _utc_now) -> list[web.RouteDef]:
+                        clock: Callable[[], datetime] = _utc_now,
+                        send_test: Callable[[Subscription], Awaitable[list[ChannelOutcome]]] | None = None,
+                        ) -> list[web.RouteDef]:
+    """The routes; ``send_test`` sends a test notification through a subscription's channels (the
+    notifier's own channels and settings), for ``POST /subscriptions/{id}/test``."""
     async def find(request: web.Request) -> tuple[SubscriptionStore, str, Subscription]:
         store, sub_id = get_store(), request.match_info["id"]
         sub = await store.get(sub_id)
@@ -102,8 +108,6 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         ids = {s.id for s in file_subs}
         api_subs = [s for s in await store.stored() if s.id not in ids]
         out = [_public(s, "file") for s in file_subs] + [_public(s, "api") for s in api_subs]
-        if not out:
-            out = [_public(DEFAULT_SUBSCRIPTION, "default")]
         return web.json_response({"subscriptions": out})
 
     async def create(request: web.Request) -> web.Response:
@@ -161,7 +165,16 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store, sub_id, sub = await find(request)
         return await save(store, {**json.loads(sub.stored()), "paused_until": None}, new_pause=False)
 
+    async def test(request: web.Request) -> web.Response:
+        _, sub_id, sub = await find(request)
+        if send_test is None:
+            return _errors(501, [{"field": "id", "message": "this server cannot send test notifications"}])
+        outcomes = await send_test(sub)
+        return web.json_response({"subscription": sub_id, "delivered": all(o.delivered for o in outcomes),
+                                  "channels": [o.public() for o in outcomes]})
+
     return [
+        web.post("/subscriptions/{id}/test", test),
         web.get("/subscriptions", list_all), web.post("/subscriptions", create),
         web.get("/subscriptions/{id}", show), web.put("/subscriptions/{id}", replace),
         web.patch("/subscriptions/{id}", patch), web.delete("/subscriptions/{id}", delete),

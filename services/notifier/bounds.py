@@ -45,6 +45,20 @@ def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None
     return None
 
 
+def pause_until_problem(text: str, *, now: datetime) -> str | None:
+    """Why ``text``, an ISO 8601 time with a zone given to end a pause now, cannot: not such a time, out of
+    range, or already past."""
+    try:
+        until = datetime.fromisoformat(text)
+    except ValueError:
+        until = None
+    if until is None or until.tzinfo is None:
+        return "not a time with a zone (e.g. 2026-02-01T09:00:00Z)"
+    if until < now:
+        return f"the pause would end in the past (now {now.isoformat(timespec='seconds')})"
+    return pause_problem(until)
+
+
 def http_url_problem(url: str) -> str | None:
     """Why ``url`` is not a well-formed http or https URL with a host, or None when it is one."""
     scheme, sep, _ = url.partition("://")

@@ -1,14 +1,22 @@
-"""Notifier settings, from ``PLEDGEWATCH_*`` environment variables (beside the common Settings,
-which own ``PLEDGEWATCH_WEBHOOK_TIMEOUT``)."""
+"""The notifier's section of the settings (``PLEDGEWATCH_*``): delivery, retries, email, reminders.
+
+A plain model: :class:`services.common.settings.Settings` reads it from the environment with the rest
+(and owns ``PLEDGEWATCH_WEBHOOK_TIMEOUT`` and ``PLEDGEWATCH_SUBSCRIPTIONS``)."""
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from services.common.retrying import RetryPolicy
+
+from .addresses import parse_address
+from .bounds import http_url_problem
 
 
-class NotifierConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+class NotifierConfig(BaseModel):
+    """Every field is ``PLEDGEWATCH_<NAME>``."""
 
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
@@ -24,8 +32,17 @@ class NotifierConfig(BaseSettings):
     smtp_tls: bool = Field(default=False, description="Implicit TLS (port 465).")
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_from: str = Field(default="pledgewatch@localhost", description="From address of alert emails.")
+    smtp_from: str = Field(default="pledgewatch@localhost",
+                           description='From address of alert emails: alerts@example.org or '
+                                       '"pledgewatch" <alerts@example.org>.')
     smtp_timeout: float = Field(default=10.0, gt=0)
+    public_url: str | None = Field(
+        default=None, max_length=400,  # a link with a token still fits on one header line (998)
+        description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
+                                  "emails; unset: http://<PLEDGEWATCH_HTTP_HOST>:<PLEDGEWATCH_HTTP_PORT>.")
+    unsubscribe_secret: SecretStr | None = Field(
+        default=None, min_length=16,
+        description="Key of the unsubscribe links; unset: derived from the API token (a new token voids old links).")
     apprise_timeout: float = Field(default=15.0, gt=0, description="Seconds before an Apprise notification gives up.")
     reminder_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$",
                                description="UTC time of day reminders fire on their day.")
@@ -35,4 +52,30 @@ class NotifierConfig(BaseSettings):
     reminder_retry_base_seconds: float = Field(default=30.0, gt=0,
                                                description="First delay after a failed firing; doubles each attempt.")
     reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
+    webhook_content_mode: Literal["structured", "binary"] = Field(
+        default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        problem = http_url_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value or None
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _from_address(cls, value: str) -> str:
+        parse_address(value, dotted_domain=False)
+        return value
+
+    @property
+    def delivery_retry(self) -> RetryPolicy:
+        """When a failed delivery is tried again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.retry_base_seconds, self.retry_max_seconds, jitter=True)
+
+    @property
+    def reminder_retry(self) -> RetryPolicy:
+        """When a failed reminder is fired again (the delay is stored with the job in Redis)."""
+        return RetryPolicy(self.reminder_retry_base_seconds, self.reminder_retry_max_seconds, jitter=True)

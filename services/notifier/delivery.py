@@ -14,9 +14,9 @@ marked.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
-import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -30,11 +30,11 @@ from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .redaction import scrub
-from .retry import backoff_delay
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -44,19 +44,22 @@ MIN_POLL_GAP_SECONDS = 0.005
 
 
 def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: float,
-                 targets: TargetPolicy | None, http: aiohttp.ClientSession | None) -> Channel:
+                 targets: TargetPolicy | None, http: aiohttp.ClientSession | None,
+                 email_support: EmailSupport | None) -> Channel:
     spec = Subscription.model_validate({"id": "x", "channels": [job.channel]}).channels[0]
-    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http)
+    return build_channel(spec, config, webhook_timeout=webhook_timeout, targets=targets, http=http,
+                         email_support=email_support)
 
 
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
-                 clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
-                 targets: TargetPolicy | None = None) -> None:
+                 clock: Callable[[], float] = time.time,
+                 targets: TargetPolicy | None = None, email_support: EmailSupport | None = None) -> None:
         self.streams, self.outbox, self.config = streams, outbox, config
+        self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
-        self.clock, self.rng = clock, rng
+        self.clock = clock
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
@@ -143,7 +146,7 @@ class DeliveryWorker:
             if len(self._channels) >= MAX_CACHED_CHANNELS:
                 self._channels.clear()
             channel = self._channels[spec] = _channel_for(job, self.config, self.webhook_timeout, self.targets,
-                                                          self._shared_http())
+                                                          self._shared_http(), self.email_support)
         return channel
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:
@@ -182,7 +185,7 @@ class DeliveryWorker:
         job.attempts += 1
         now = self.clock()
         if result.error:  # an error text may quote the URL (and with it a token)
-            result = DeliveryResult.failed(scrub(result.error, job.channel), retryable=result.retryable)
+            result = dataclasses.replace(result, error=scrub(result.error, job.channel))
         final = result.ok or not result.retryable or job.attempts >= self.config.delivery_attempts
         attempt = DeliveryAttempt(
             alert_id=job.message_id, subscription_id=job.subscription_id,
@@ -203,8 +206,7 @@ class DeliveryWorker:
                                                     group="notifier", deliveries=job.attempts)
             log.error("dead letter: %s", reason)
         elif not final:
-            delay = backoff_delay(job.attempts, base=self.config.retry_base_seconds,
-                                  cap=self.config.retry_max_seconds, jitter=self.rng())
+            delay = self.config.delivery_retry.delay(job.attempts)
             retry_at = now + delay
             log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
                         attempt.destination, result.error, job.attempts + 1, delay)

@@ -5,22 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, time, timedelta, timezone
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
 from schemas.alerts import Alert
+from schemas.digest import Digest
 
-
-class Digest(BaseModel):
-    """What a digest subscriber receives once a day (webhook body: ``{"type": "pledgewatch.digest", ...}``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    digest_id: str
-    subscription_id: str
-    since: AwareDatetime | None = Field(description="End of the previous digest; None for the first.")
-    until: AwareDatetime
-    alerts: list[Alert]
-    created_at: AwareDatetime
+__all__ = ["Digest", "assemble_digest", "digest_due", "last_digest_time"]
 
 
 def last_digest_time(at: time, *, now: datetime) -> datetime:

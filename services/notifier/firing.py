@@ -14,7 +14,6 @@ their lease ends.
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -30,7 +29,6 @@ from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_store import Claimed, Firing, ReminderStore
-from .retry import backoff_delay
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -126,9 +124,7 @@ class ReminderFiring:
         return sent
 
     def _retry_delay(self, attempt: int) -> float:
-        c = self.config
-        return backoff_delay(attempt, base=c.reminder_retry_base_seconds, cap=c.reminder_retry_max_seconds,
-                             jitter=random.random())
+        return self.config.reminder_retry.delay(attempt)
 
     async def _failed(self, failed: list[tuple[Claimed, str]], *, now: datetime) -> None:
         """Fire each failed reminder again later, one attempt further; one out of attempts is dead-lettered."""

@@ -9,16 +9,16 @@ from schemas.classified import Commitment, ReleaseClassified
 from .subscriptions import Filter
 
 
-def _source_matches(patterns: list[str], source: str) -> bool:
+def source_matches(patterns: list[str], source: str) -> bool:
     return any(source.startswith(p[:-1]) if p.endswith("*") else source == p for p in patterns)
 
 
-def _has_keyword(keywords: list[str], text: str) -> bool:
+def has_keyword(keywords: list[str], text: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(k.strip())}(?!\w)", text, re.IGNORECASE) for k in keywords)
 
 
-def commitment_matches(flt: Filter, commitment: Commitment, release: ReleaseClassified) -> bool:
-    """True when ``commitment`` of ``release`` satisfies every criterion of ``flt``."""
+def commitment_matches(flt: Filter, commitment: Commitment, *, source: str) -> bool:
+    """True when ``commitment``, of a release from ``source``, satisfies every criterion of ``flt``."""
     if flt.counter_terrorism and not commitment.counter_terrorism:
         return False
     if flt.categories is not None and commitment.category not in flt.categories:
@@ -27,9 +27,9 @@ def commitment_matches(flt: Filter, commitment: Commitment, release: ReleaseClas
         return False
     if flt.actors is not None and not any(a.strip().lower() in commitment.actor.lower() for a in flt.actors):
         return False
-    if flt.keywords is not None and not _has_keyword(flt.keywords, commitment.text):
+    if flt.keywords is not None and not has_keyword(flt.keywords, commitment.text):
         return False
-    if flt.sources is not None and not _source_matches(flt.sources, release.source):
+    if flt.sources is not None and not source_matches(flt.sources, source):
         return False
     return commitment.confidence >= flt.min_confidence
 
@@ -38,4 +38,4 @@ def matching_commitments(flt: Filter, release: ReleaseClassified) -> list[Commit
     """The commitments of ``release`` that ``flt`` selects, in release order; none for a withdrawn one."""
     if release.withdrawn:
         return []
-    return [c for c in release.commitments if commitment_matches(flt, c, release)]
+    return [c for c in release.commitments if commitment_matches(flt, c, source=release.source)]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from typing import Union
+from typing import Any, Union
 
+from schemas import CloudEvent
 from schemas.alerts import Alert, AlertEvent
+from schemas.digest import DigestEvent
+from schemas.probe import TestNotification, TestNotificationEvent
 
 from .digest import Digest
+from .probe import test_subject, test_text
 from .rendering import render_digest_subject, render_digest_text, render_text, subject
 
 SOURCE = "/pledgewatch/notifier"
-DIGEST_TYPE = "pledgewatch.digest"
 
-Message = Union[Alert, Digest]
+Message = Union[Alert, Digest, TestNotification]
 
 
 def alert_event(alert: Alert) -> AlertEvent:
@@ -23,22 +25,31 @@ def alert_event(alert: Alert) -> AlertEvent:
 
 
 def message_id(message: Message) -> str:
+    if isinstance(message, TestNotification):
+        return message.notification_id
     return message.alert_id if isinstance(message, Alert) else message.digest_id
 
 
-def message_json(message: Message) -> bytes:
-    """Webhook body: the AlertEvent, or for a digest a CloudEvent-shaped object of type
-    ``pledgewatch.digest`` whose data lists the alerts."""
+def message_event(message: Message) -> CloudEvent[Any]:
+    """The CloudEvent a webhook receives: the AlertEvent, a DigestEvent listing the alerts, or a test."""
     if isinstance(message, Alert):
-        return alert_event(message).to_json()
-    body = {"specversion": "1.0", "id": message.digest_id, "source": SOURCE, "type": DIGEST_TYPE,
-            "schemaversion": 1, "time": message.created_at.isoformat(), "subject": message.subscription_id,
-            "datacontenttype": "application/json", "data": message.model_dump(mode="json")}
-    return json.dumps(body).encode()
+        return alert_event(message)
+    if isinstance(message, TestNotification):
+        return TestNotificationEvent.wrap(message, id=message.notification_id, source=SOURCE,
+                                          time=message.created_at, subject=message.subscription_id)
+    return DigestEvent.wrap(message, id=message.digest_id, source=SOURCE, time=message.created_at,
+                            subject=message.subscription_id)
+
+
+def message_json(message: Message) -> bytes:
+    """The message's CloudEvent in structured-mode JSON."""
+    return message_event(message).to_json()
 
 
 def message_text(message: Message) -> tuple[str, str]:
     """(subject, plain text)."""
     if isinstance(message, Alert):
         return subject(message), render_text(message)
+    if isinstance(message, TestNotification):
+        return test_subject(message), test_text(message)
     return render_digest_subject(message), render_digest_text(message)

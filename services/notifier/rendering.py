@@ -1,10 +1,10 @@
-"""Alerts and digests in plain words: text for the console and email, HTML for email. Pure."""
+"""Alerts and digests in plain words: the text of every channel, and the views the HTML email is made of\n(:mod:`.mail_html`). Pure."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
@@ -48,22 +48,73 @@ def deadline_words(deadline: Deadline) -> str:
             f"so no reminder (\u201c{deadline.text}\u201d)")
 
 
-def commitment_lines(c: Commitment, passed: Collection[int] = (), *, changed: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class CommitmentView:
+    """One commitment in plain words, as both the text and the HTML renderings show it."""
+
+    who: str  # "Pledge by UK", "Demand on major communications companies"
+    text: str
+    particulars: tuple[str, ...]  # category, counter-terrorism, confidence
+    money: str | None
+    deadlines: tuple[str, ...]  # each with its source text, "— passed on …" when first seen past
+    changed: bool
+
+
+def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: bool = False) -> CommitmentView:
     """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
     kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
-    text = " ".join(c.text.split())  # a sentence may run across a paragraph break
-    lines = [f"- {'(changed) ' if changed else ''}{kind} {c.actor}: {text}",
-             f"    category: {c.category.value.replace('_', ' ')}"
-             f"{'; counter-terrorism' if c.counter_terrorism else ''}; confidence {c.confidence:.0%}"]
-    if c.money:
-        lines.append(f"    money: {c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)")
+    deadlines = []
     for i, d in enumerate(c.deadlines):
         due = due_date(d)
         gone = f" \u2014 passed on {due:%-d %B %Y}" if i in passed and due is not None else ""
-        lines.append(f"    deadline: {deadline_words(d)}{gone}")
-    if not c.deadlines:
-        lines.append("    deadline: none stated")
+        deadlines.append(f"{deadline_words(d)}{gone}")
+    particulars = (c.category.value.replace("_", " "), *(("counter-terrorism",) if c.counter_terrorism else ()),
+                   f"confidence {c.confidence:.0%}")
+    return CommitmentView(
+        who=f"{kind} {c.actor}", text=" ".join(c.text.split()),  # a sentence may run across a paragraph break
+        particulars=particulars, changed=changed, deadlines=tuple(deadlines),
+        money=f"{c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)" if c.money else None)
+
+
+def commitment_lines(view: CommitmentView) -> list[str]:
+    """A commitment as indented plain-text lines."""
+    category, *more = view.particulars
+    lines = [f"- {'(changed) ' if view.changed else ''}{view.who}: {view.text}",
+             f"    category: {'; '.join([category, *more])}"]
+    if view.money:
+        lines.append(f"    money: {view.money}")
+    lines.extend(f"    deadline: {d}" for d in view.deadlines or ("none stated",))
     return lines
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert in plain words: what the text and HTML renderings are made of."""
+
+    headline: str
+    title: str
+    url: str
+    published: str
+    reminder: str | None
+    commitments: tuple[CommitmentView, ...]
+
+
+def alert_view(alert: Alert) -> AlertView:
+    passed: dict[str, set[int]] = {}
+    for key in alert.elapsed:  # "<commitment id>:<deadline index>"
+        commitment_id, _, index = key.rpartition(":")
+        passed.setdefault(commitment_id, set()).add(int(index))
+    mixed = headline(alert) == "New and changed commitments"
+    reminder = None
+    if alert.reminder is not None:
+        reminder = (f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
+                    f"({duration_words(alert.reminder.offset)} from now).")
+    return AlertView(
+        headline=headline(alert), title=alert.release.title, url=alert.release.url, reminder=reminder,
+        published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
+                   f"subscription {alert.subscription_id}"),
+        commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed)
+                          for c in alert.commitments))
 
 
 def headline(alert: Alert) -> str:
@@ -82,21 +133,14 @@ def subject(alert: Alert) -> str:
 def render_text(alert: Alert) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones)."""
-    head = f"{headline(alert)} \u2014 {alert.release.title}"
-    lines = [head, "=" * len(head), alert.release.url,
-             f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
-             f"subscription {alert.subscription_id}"]
-    if alert.reminder is not None:
-        lines.append(f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
-                     f"({duration_words(alert.reminder.offset)} from now).")
+    view = alert_view(alert)
+    head = f"{view.headline} \u2014 {view.title}"
+    lines = [head, "=" * len(head), view.url, view.published]
+    if view.reminder is not None:
+        lines.append(view.reminder)
     lines.append("")
-    passed: dict[str, set[int]] = {}
-    for key in alert.elapsed:  # "<commitment id>:<deadline index>"
-        commitment_id, _, index = key.rpartition(":")
-        passed.setdefault(commitment_id, set()).add(int(index))
-    mixed = headline(alert) == "New and changed commitments"
-    for c in alert.commitments:
-        lines.extend(commitment_lines(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed))
+    for c in view.commitments:
+        lines.extend(commitment_lines(c))
     return "\n".join(lines) + "\n"
 
 
@@ -109,10 +153,3 @@ def render_digest_text(digest: Digest) -> str:
 
 def render_digest_subject(digest: Digest) -> str:
     return f"[pledgewatch] Daily digest: {len(digest.alerts)} alert(s)"
-
-
-def render_html(text: str) -> str:
-    """The plain-text rendering as HTML: escaped, URLs linked, layout kept."""
-    escaped = html.escape(text)
-    linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
-    return f'<html><body><pre style="font-family: sans-serif; white-space: pre-wrap">{linked}</pre></body></html>'

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timezone
+from typing import TypeVar
 
 from aiohttp import web
 from faststream.redis import RedisBroker
@@ -30,24 +31,31 @@ from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
 from .alert_effects import AlertEffects, alert_effects
+from .channels import Channel, build_channel
+from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .firing import ReminderFiring
 from .leader import LeaderLock
+from .mailed import Mailed
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
+from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
+from .unsubscribe import unsubscribe_links
+from .unsubscribed import Unsubscribed
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -74,7 +82,7 @@ class NotifierService:
     def __init__(self, settings: Settings, *, config: NotifierConfig | None = None,
                  clock: Clock = _utc_now, run_scheduler: bool = True) -> None:
         self.settings = settings
-        self.config = config if config is not None else NotifierConfig()
+        self.config = config if config is not None else settings.notifier
         self.clock = clock
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)
@@ -85,6 +93,8 @@ class NotifierService:
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
             read_count=settings.read_count, batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
+        self.unsubscribed: Unsubscribed | None = None
+        self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.scheduler: ReminderScheduler | None = None
@@ -104,9 +114,18 @@ class NotifierService:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
+        if await self.store.store_console_once():
+            log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
+                     "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
+        elif not await self.store.effective():
+            log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         self.outbox = Outbox(streams.client, streams.key)
+        self.unsubscribed = Unsubscribed(streams.client, streams.key)
+        mailed = Mailed(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
-                                     targets=self.settings.target_policy)
+                                     targets=self.settings.target_policy,
+                                     email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
+                                                                mailed.of, mailed.add))
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
         self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
@@ -143,8 +162,23 @@ class NotifierService:
 
     def routes(self) -> Iterable[web.RouteDef]:
         from .api import subscription_routes
+        from .unsubscribe_api import unsubscribe_routes
 
-        return subscription_routes(lambda: self._store(), clock=self.clock)
+        return [*subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test),
+                *unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed))]
+
+    async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
+        """A test notification through each channel of ``sub``, now, with this notifier's settings."""
+        def build(spec: object) -> Channel:
+            return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,
+                                 targets=self.settings.target_policy)
+
+        bound = self.settings.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
+        outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
+        for o in outcomes:
+            log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
+                     o.detail if o.delivered else f"failed: {o.error}")
+        return outcomes
 
     async def ping(self) -> None:
         """Healthy: Redis answers and every background task (delivery, leader) still runs."""
@@ -159,9 +193,13 @@ class NotifierService:
             self.worker.wake()
 
     def _store(self) -> SubscriptionStore:
-        if self.store is None:
+        return self._started(self.store)
+
+    @staticmethod
+    def _started(part: T | None) -> T:
+        if part is None:
             raise RuntimeError("notifier: not started")
-        return self.store
+        return part
 
     # --- release.classified -------------------------------------------------------------
     async def on_release_classified(self, event: CloudEvent, entry: Entry | None) -> None:

@@ -1,8 +1,10 @@
 """Where subscriptions live: the YAML file (read-only here) and Redis (the API and CLI write).
 
 The effective set is the file's subscriptions plus the stored ones; an id defined
-in the file cannot be written through the API. With none anywhere, the default
-``console`` subscription (every commitment to stdout) applies.
+in the file cannot be written through the API. A system that starts with no subscription
+anywhere stores the ``console`` subscription (every commitment to stdout) once, as a
+subscription like any other: shown, paused, replaced or deleted through the API, never
+dropped because others were added, and not made again once deleted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import redis.asyncio as aioredis
 import yaml
 
-from .subscriptions import DEFAULT_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
+from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
 
 log = logging.getLogger(__name__)
@@ -63,10 +65,29 @@ class FileSubscriptions:
         return list(self._subs)
 
 
+# KEYS: the subscriptions hash, the "console subscription was made" mark. ARGV: the subscription's id and JSON.
+# One script, so two notifiers starting at once store it once, and never over a subscription just added.
+_STORE_CONSOLE_ONCE = """
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('HLEN', KEYS[1]) > 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[2], '1')
+return 1
+"""
+
+
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions) -> None:
         self.client, self.key, self.file = client, key, file
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
+
+    async def store_console_once(self) -> bool:
+        """Store the ``console`` subscription if there is no subscription at all and it was never stored
+        before (so a deleted one stays deleted). True when it was stored now."""
+        if self.file.current():
+            return False
+        made = await self.client.eval(_STORE_CONSOLE_ONCE, 2, self.key, f"{self.key}:console-made",
+                                      CONSOLE_SUBSCRIPTION.id, CONSOLE_SUBSCRIPTION.stored())
+        return bool(made)
 
     async def stored(self) -> list[Subscription]:
         raw = await self.client.hgetall(self.key)
@@ -83,8 +104,7 @@ class SubscriptionStore:
     async def effective(self) -> list[Subscription]:
         file_subs = self.file.current()
         ids = {s.id for s in file_subs}
-        merged = file_subs + [s for s in await self.stored() if s.id not in ids]
-        return merged or [DEFAULT_SUBSCRIPTION]
+        return file_subs + [s for s in await self.stored() if s.id not in ids]
 
     def in_file(self, sub_id: str) -> bool:
         return any(s.id == sub_id for s in self.file.current())

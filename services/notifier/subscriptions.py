@@ -7,15 +7,15 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
                       field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 
+from .addresses import parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_problem, time_of_day)
 from .durations import parse_duration
@@ -23,8 +23,15 @@ from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_EMAIL = re.compile(r"^[^@\s,<>]{1,64}@[^@\s,<>]{1,189}\.[^@\s,<>]{1,63}$")
 Entry = Annotated[str, Field(max_length=MAX_TEXT)]
+
+
+def _email_address(text: str) -> str:
+    parse_address(text)
+    return text  # kept as written; parsed again where it is sent
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
 
 
 class _Strict(BaseModel):
@@ -45,6 +52,14 @@ class Filter(_Strict):
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: float = Field(default=0.0, ge=0, le=1)
 
+    @model_serializer(mode="wrap")
+    def _set_only(self, handler: Any) -> dict[str, Any]:
+        """Only the criteria that select something: an unset list, ``counter_terrorism: false`` and
+        ``min_confidence: 0`` select every commitment and are left out (``false`` is no filter, not "not
+        counter-terrorism")."""
+        unset = {"counter_terrorism": False, "min_confidence": 0}
+        return {k: v for k, v in handler(self).items() if v is not None and not (k in unset and v == unset[k])}
+
     @field_validator("actors", "keywords", "sources")
     @classmethod
     def _no_blank(cls, values: list[str] | None) -> list[str] | None:
@@ -62,6 +77,10 @@ class WebhookChannel(_Strict):
     url: str = Field(description="http or https URL that receives a signed JSON POST.")
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
                                description="HMAC-SHA256 key; unsigned when absent.")
+    content_mode: Literal["structured", "binary"] | None = Field(
+        default=None, description="CloudEvents HTTP content mode: the whole event as the body (structured) or "
+                                  "ce-* headers and the data as the body (binary); unset: "
+                                  "PLEDGEWATCH_WEBHOOK_CONTENT_MODE.")
 
     @field_validator("url")
     @classmethod
@@ -74,20 +93,13 @@ class WebhookChannel(_Strict):
 
 class EmailChannel(_Strict):
     type: Literal["email"] = "email"
-    to: list[str] = Field(min_length=1, max_length=MAX_ITEMS, description="Recipient addresses.")
+    to: list[EmailAddress] = Field(min_length=1, max_length=MAX_ITEMS,
+                                   description='Recipient addresses: jane@example.org or "Jane Doe" <jane@example.org>.')
 
     @field_validator("to", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
-
-    @field_validator("to")
-    @classmethod
-    def _addresses(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if len(v) > 254 or not _EMAIL.match(v)]
-        if bad:
-            raise ValueError(f"not an email address: {', '.join(b[:80] for b in bad[:3])}")
-        return values
 
 
 class AppriseChannel(_Strict):
@@ -181,6 +193,8 @@ class Subscription(_Strict):
     @model_serializer(mode="wrap")
     def _public(self, handler: Any, info: Any) -> dict[str, Any]:
         data = handler(self)
+        if not data["filter"]:
+            del data["filter"]  # no filter: every commitment
         if info.mode == "json":
             redact = not (info.context or {}).get("secrets", False)
             data["channels"] = [channel_public(c, redact=redact) for c in self.channels]
@@ -253,4 +267,5 @@ def parse_file_document(doc: Any) -> list[Subscription]:
     return subs
 
 
-DEFAULT_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])
+# Stored once in a system that starts with no subscription (store.SubscriptionStore.store_console_once).
+CONSOLE_SUBSCRIPTION = Subscription(id="console", channels=[ConsoleChannel()])

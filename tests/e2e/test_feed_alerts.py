@@ -11,7 +11,7 @@ from pledgewatch.runner import build_all
 pytestmark = pytest.mark.e2e
 
 async def test_new_feed_item_gives_an_alert_and_a_repoll_gives_none(govuk, settings, tmp_path, receiver,
-                                                                    ct_desk_subscriptions, monkeypatch):
+                                                                    ct_desk_subscriptions):
     _, posts = receiver
     govuk.put("/search/news-and-communications.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml",
               etag='"n1"')
@@ -20,8 +20,8 @@ async def test_new_feed_item_gives_an_alert_and_a_repoll_gives_none(govuk, setti
     sources = tmp_path / "sources.yaml"
     sources.write_text(f"sources:\n  - name: govuk-home-office\n"
                        f"    url: {govuk.base}/search/news-and-communications.atom\n    interval: 0.2\n")
-    monkeypatch.setenv("PLEDGEWATCH_GOVUK_URL", govuk.base)
-    app = build_all(settings.model_copy(update={"subscriptions": ct_desk_subscriptions("s3cret")}),
+    ingest = settings.ingest.model_copy(update={"govuk_url": govuk.base})
+    app = build_all(settings.model_copy(update={"subscriptions": ct_desk_subscriptions("s3cret"), "ingest": ingest}),
                     sources=sources)
     await app.start()
     try:

@@ -55,7 +55,8 @@ def test_run_starts_embedded_redis_prints_the_alert_and_stops_cleanly(tmp_path, 
         out.close()
     assert proc.returncode == 0, (tmp_path / "stdout.txt").read_text()
     assert not state_file.exists()
-    assert (data / "redis" / "appendonly.aof").exists()
+    aof = ("appendonly.aof", "appendonlydir")  # Redis 6.2 keeps one file; Redis 7 and later a folder
+    assert any((data / "redis" / name).exists() for name in aof)
     client = redis.Redis.from_url(state["redis_url"], socket_connect_timeout=0.5)
     with pytest.raises(redis.ConnectionError):
         client.ping()

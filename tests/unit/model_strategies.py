@@ -80,7 +80,11 @@ def for_type(annotation: Any, metadata: list[Any] | None = None) -> st.SearchStr
         return _bounded_number(st.floats(), metadata, float)
     if annotation is str:
         pattern = _pattern(metadata)
-        return st.from_regex(pattern, fullmatch=True) if pattern else _TEXT
+        if pattern:
+            return st.from_regex(pattern, fullmatch=True)
+        shortest = max((item.min_length for item in metadata if isinstance(item, annotated_types.MinLen)),
+                       default=0)
+        return _TEXT.filter(lambda text: len(text) >= shortest) if shortest else _TEXT
     raise TypeError(f"no strategy for field type {annotation!r}: teach tests/unit/model_strategies.py")
 
 

@@ -20,6 +20,9 @@ TOKEN = "s3cret-token-0123456789"
         pytest.param("GET", "/subscriptions", False, True, id="reads-closed-by-setting"),
         pytest.param("GET", "/healthz", False, False, id="health-always-open"),
         pytest.param("POST", "/healthz", False, False, id="health-open-whatever-the-method"),
+        pytest.param("POST", "/unsubscribe/tok.mac", False, False, id="unsubscribe-link-is-its-own-credential"),
+        pytest.param("DELETE", "/subscriptions/desk/unsubscribed/a@example.org", True, True, id="undo-unsubscribe"),
+        pytest.param("POST", "/unsubscribe", True, True, id="only-under-the-prefix"),
     ],
 )
 def test_which_requests_need_the_token(method, path, open_reads, needed):

@@ -1,4 +1,5 @@
-"""docker-compose.yml: Redis persists, every service is healthchecked and scalable."""
+"""docker-compose.yml: Redis persists, every service is healthchecked and scalable, one image serves them all,
+and every setting reaches them from one env file."""
 
 import os
 import shutil
@@ -24,7 +25,10 @@ def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume(compose):
     assert "healthcheck" in redis
 
 
-@pytest.mark.parametrize("name", ["ingest", "classifier", "notifier"])
+SERVICES = ["ingest", "classifier", "ledger", "notifier"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
 def test_each_service_is_its_own_healthchecked_faststream_app(compose, name):
     service = compose["services"][name]
     assert service["command"] == ["faststream", "run", f"services.{name}.app:app"]
@@ -45,11 +49,35 @@ def test_notifier_publishes_a_range_of_host_ports_so_it_scales(compose):
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
-def test_compose_file_validates_offline():
-    env = {**os.environ, "PLEDGEWATCH_API_TOKEN": "compose-token-0123456789"}
+def test_compose_file_validates_offline_with_nothing_set():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
     result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _pledgewatch_services(compose) -> dict:
+    return {name: service for name, service in compose["services"].items() if name != "redis"}
+
+
+def test_one_image_is_built_once_and_shared_by_every_service(compose):
+    services = _pledgewatch_services(compose)
+    builders = [name for name, service in services.items() if "build" in service]
+    assert builders == ["api-token"]
+    assert {service["image"] for service in services.values()} == {"pledgewatch:local"}
+    assert all(service["pull_policy"] == "never" for name, service in services.items() if name not in builders)
+
+
+def test_every_service_reads_the_env_file_of_settings(compose):
+    for name, service in _pledgewatch_services(compose).items():
+        assert {"path": ".env", "required": False} in service["env_file"], name
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_container_values_win_over_the_env_file(compose, name):
+    environment = compose["services"][name]["environment"]
+    assert environment["PLEDGEWATCH_HTTP_HOST"] == "0.0.0.0"
+    assert environment["PLEDGEWATCH_DATA_DIR"] == "/var/lib/pledgewatch"
 
 
 def test_every_published_port_is_bound_to_loopback(compose):
@@ -59,10 +87,27 @@ def test_every_published_port_is_bound_to_loopback(compose):
 
 
 @pytest.mark.parametrize("name", ["ingest", "notifier"])
-def test_services_with_a_write_api_get_the_token_from_the_environment(compose, name):
-    value = compose["services"][name]["environment"]["PLEDGEWATCH_API_TOKEN"]
-    assert value.startswith("${PLEDGEWATCH_API_TOKEN:?")
+def test_services_with_a_write_api_read_the_token_the_api_token_service_wrote(compose, name):
+    service = compose["services"][name]
+    token_file = service["environment"]["PLEDGEWATCH_API_TOKEN_FILE"]
+    assert service["environment"]["PLEDGEWATCH_API_TOKEN"] == ""  # blank is unset: the env file's token is not read twice
+    assert service["depends_on"]["api-token"]["condition"] == "service_completed_successfully"
+    assert f"api-token:{Path(token_file).parent}:ro" in service["volumes"]
+
+
+def test_the_api_token_service_writes_the_chosen_token_or_makes_one(compose, tmp_path, monkeypatch):
+    script = compose["services"]["api-token"]["command"][2].replace("/var/lib/pledgewatch", str(tmp_path))
+    token = tmp_path / "api-token"
+    monkeypatch.delenv("PLEDGEWATCH_API_TOKEN", raising=False)
+    exec(script, {})
+    made = token.read_text()
+    assert len(made.strip()) >= 40 and token.stat().st_mode & 0o777 == 0o600
+    exec(script, {})
+    assert token.read_text() == made  # kept across restarts
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", "chosen-token-0123456789")
+    exec(script, {})
+    assert token.read_text() == "chosen-token-0123456789\n"
 
 
 def test_the_classifier_gets_no_token_it_does_not_need(compose):
-    assert "PLEDGEWATCH_API_TOKEN" not in compose["services"]["classifier"]["environment"]
+    assert "PLEDGEWATCH_API_TOKEN_FILE" not in compose["services"]["classifier"]["environment"]

@@ -63,7 +63,7 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )
-_FIELDS = ("specversion", "id", "source", "type", "schemaversion", "time", "subject", "datacontenttype", "data")
+_FIELDS = ("specversion", "id", "source", "type", "dataschema", "schemaversion", "time", "subject", "datacontenttype", "data")
 
 
 def _assert_event_error_only(raw):

@@ -15,13 +15,14 @@ from services.notifier.messages import message_json
 from model_strategies import for_model, for_type
 
 _TEXT = st.text(max_size=20)
+_NON_EMPTY = st.text(min_size=1, max_size=20)  # CloudEvents: id and source are non-empty
 
 
 def _events_of(cls):
     data_type = cls.model_fields["data"].annotation
     return st.builds(
         lambda data, id, source, time, subject: cls.wrap(data, id=id, source=source, time=time, subject=subject),
-        for_model(data_type), _TEXT, _TEXT, for_type(datetime), st.none() | _TEXT,
+        for_model(data_type), _NON_EMPTY, _NON_EMPTY, for_type(datetime), st.none() | _TEXT,
     )
 
 

@@ -1,17 +1,35 @@
-"""Log records stay one line each, whatever the input they quote."""
+"""Log records stay one record each, whatever the input they quote, in both formats."""
 
+import json
 import logging
+import sys
 
-from services.common.logs import FORMAT, OneLineFormatter
+import pytest
+from aiohttp.http_exceptions import BadHttpMessage
+
+from services.common.logs import (FORMAT, NOISY_LOGGERS, ClientErrorsAsWarnings, JsonFormatter, OneLineFormatter,
+                                  setup_logging)
+
+FORGED = "evil.txt\n2026-12-04 12:00:00 INFO pledgewatch: all good"
+
+
+def _record(message: str, *args, exc_info=None) -> logging.LogRecord:
+    return logging.LogRecord("pledgewatch.test", logging.WARNING, __file__, 1, message, args, exc_info)
 
 
 def _formatted(message: str, *args) -> str:
-    record = logging.LogRecord("pledgewatch.test", logging.WARNING, __file__, 1, message, args, None)
-    return OneLineFormatter(FORMAT).format(record)
+    return OneLineFormatter(FORMAT).format(_record(message, *args))
+
+
+def _failed_with(message: str) -> logging.LogRecord:
+    try:
+        raise ValueError(message)
+    except ValueError:
+        return _record("failed %s", "a\nb", exc_info=sys.exc_info())
 
 
 def test_a_line_break_in_a_file_name_cannot_forge_a_log_line():
-    line = _formatted("skipped %s: %s", "evil.txt\n2026-12-04 12:00:00 INFO pledgewatch: all good", "reason")
+    line = _formatted("skipped %s: %s", FORGED, "reason")
     assert "\n" not in line
     assert "evil.txt\\n2026-12-04" in line
 
@@ -21,13 +39,75 @@ def test_other_control_characters_are_escaped():
     assert line.endswith("title a\\rb\\x00c\\x1bd\\u2028e")
 
 
-def test_a_traceback_still_follows_the_message():
-    try:
-        raise ValueError("boom")
-    except ValueError:
-        import sys
+def test_a_one_byte_control_sequence_introducer_is_escaped():
+    line = _formatted("title %s", "red\x9b31mtext\x85next")
+    assert line.endswith("title red\\x9b31mtext\\x85next")
 
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed %s", ("a\nb",), sys.exc_info())
-    text = OneLineFormatter(FORMAT).format(record)
-    first, *rest = text.split("\n")
+
+def test_a_traceback_still_follows_the_message():
+    first, *rest = OneLineFormatter(FORMAT).format(_failed_with("boom")).split("\n")
     assert first.endswith("failed a\\nb") and "ValueError: boom" in rest[-1]
+
+
+def test_an_exception_message_quoting_input_cannot_forge_a_record_in_the_traceback():
+    _, *rest = OneLineFormatter(FORMAT).format(_failed_with(FORGED)).split("\n")
+    assert rest and all(line.startswith("    ") for line in rest)
+
+
+@pytest.mark.parametrize("text", [FORGED, "a\x1b[31mred", "a\x9b31mred", "a\u2028b\u2029c", "a\rb\x7f"],
+                         ids=["newline", "ansi-escape", "one-byte-csi", "line-separators", "cr-and-del"])
+def test_a_json_record_is_one_line_of_json_with_every_control_character_escaped(text):
+    line = JsonFormatter().format(_record("title %s", text))
+    assert line.isprintable() and "\x1b" not in line
+    entry = json.loads(line)
+    assert entry["message"] == f"title {text}"
+    assert (entry["level"], entry["logger"]) == ("WARNING", "pledgewatch.test")
+    assert entry["time"].endswith("+00:00")
+
+
+def test_a_json_record_carries_its_traceback_as_one_field():
+    line = JsonFormatter().format(_failed_with(FORGED))
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "failed a\nb" and entry["exception"].endswith(f"ValueError: {FORGED}")
+
+
+@pytest.fixture
+def restored_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, saved in levels.items():
+        logging.getLogger(name).setLevel(saved)
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("json", JsonFormatter), ("text", OneLineFormatter)])
+def test_the_log_format_setting_picks_the_formatter(restored_logging, fmt, kind):
+    setup_logging("INFO", fmt)
+    ours = [h for h in logging.getLogger().handlers if getattr(h, "_pledgewatch", False)]
+    assert len(ours) == 1 and type(ours[0].formatter) is kind
+
+
+@pytest.mark.parametrize("name", ["apprise", "aiohttp.access", "apscheduler", "pledgewatch.faststream"])
+def test_third_party_chatter_is_kept_to_warnings(restored_logging, name):
+    setup_logging("INFO")
+    assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+    assert logging.getLogger(name).isEnabledFor(logging.WARNING)
+
+
+def test_a_request_the_server_could_not_parse_is_a_one_line_warning():
+    error = BadHttpMessage("Content-Length: abc\n  invalid")
+    record = logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "Error handling request from %s",
+                               ("10.1.2.3",), (type(error), error, None))
+    assert ClientErrorsAsWarnings().filter(record)
+    assert (record.levelname, record.exc_info) == ("WARNING", None)
+    assert record.getMessage() == "bad request from 10.1.2.3: 400 Content-Length: abc invalid"
+
+
+def test_a_server_error_stays_an_error_with_its_traceback():
+    error = RuntimeError("bug")
+    record = logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "Error handling request from %s",
+                               ("10.1.2.3",), (type(error), error, None))
+    assert ClientErrorsAsWarnings().filter(record) and record.levelname == "ERROR" and record.exc_info

@@ -5,18 +5,20 @@ import json
 import pytest
 
 from schemas import EventError, ReleasePublishedEvent, decode_event
-from schemas.generate import JSON_DIR, render_all
+from schemas.generate import committed as committed_schemas
+from schemas.generate import render_all
 
 
 def test_committed_json_schemas_match_the_models():
     wanted = render_all()
-    committed = {p.name: p.read_text() for p in JSON_DIR.glob("*.json")}
-    assert committed.keys() == wanted.keys(), "run `python -m schemas.generate`"
+    committed = committed_schemas()
+    assert committed.keys() == wanted.keys(), "run `make schemas`"
     for name, text in wanted.items():
         assert committed[name] == text, f"{name} drifted from its model: run `python -m schemas.generate`"
 
 
 def _release_event(**overrides):
+    """A release event as written before ``dataschema``: the version in ``schemaversion``."""
     event = {
         "specversion": "1.0", "id": "rel-1/v1", "source": "/test", "type": "pledgewatch.release.published",
         "schemaversion": 1, "time": "2017-11-29T10:00:00Z", "datacontenttype": "application/json",
@@ -59,3 +61,51 @@ def test_an_event_of_another_type_is_unexpected_on_this_stream():
 
     with pytest.raises(EventError, match="unexpected event type"):
         decode_event(_release_event(), expect=(ReleaseClassifiedEvent,))
+
+
+def _current_release_event(**overrides):
+    event = json.loads(_release_event())
+    del event["schemaversion"]
+    event["dataschema"] = ReleasePublishedEvent.data_schema()
+    event.update(overrides)
+    return json.dumps(event)
+
+
+def test_a_new_event_names_its_data_schema_and_no_schema_version():
+    event = decode_event(_current_release_event())
+    wire = json.loads(event.to_json())
+    assert wire["dataschema"] == "https://pledgewatch.org/schemas/pledgewatch.release.published/v1/data.json"
+    assert "schemaversion" not in wire
+
+
+def test_an_event_written_before_dataschema_still_decodes_and_keeps_its_attribute():
+    event = decode_event(_release_event())
+    assert event.schemaversion == 1 and event.dataschema is None
+    assert json.loads(event.to_json())["schemaversion"] == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        pytest.param(_current_release_event(dataschema="https://pledgewatch.org/schemas/"
+                                            "pledgewatch.release.published/v2/data.json"),
+                     "unknown dataschema", id="unknown-dataschema"),
+        pytest.param(_current_release_event(schemaversion=2), "unknown schema version 2", id="disagreeing-version"),
+        pytest.param(_current_release_event(dataschema=None), "no dataschema", id="no-version-at-all"),
+        pytest.param(_current_release_event(id=""), "invalid pledgewatch.release.published: id", id="empty-id"),
+        pytest.param(_current_release_event(Trace="x"), "not a CloudEvents attribute name", id="bad-extension-name"),
+        pytest.param(_current_release_event(depth=1.5), "must be a string, integer or boolean",
+                     id="float-extension"),
+    ],
+)
+def test_events_of_an_unknown_data_schema_or_bad_attributes_are_rejected(raw, reason):
+    with pytest.raises(EventError) as caught:
+        decode_event(raw, expect=(ReleasePublishedEvent,))
+    assert reason in str(caught.value)
+
+
+def test_extension_attributes_are_accepted_and_kept():
+    traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    event = decode_event(_current_release_event(traceparent=traceparent, sampled=True, hops=2, gone=None))
+    assert event.extensions == {"traceparent": traceparent, "sampled": True, "hops": 2}
+    assert decode_event(event.to_json()) == event

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from services.common.settings import Settings
+from services.common.settings import Settings, get_settings
 
 
 @pytest.mark.parametrize(
@@ -81,15 +82,147 @@ def test_no_token_and_open_reads_by_default_and_reads_close_by_setting(monkeypat
     assert Settings().open_reads is False
 
 
-def test_a_service_with_a_bad_token_setting_exits_with_one_line(monkeypatch):
-    from services.common.settings import get_settings
-
-    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", "short")
+def service_exit_message() -> str:
+    """What a service started with the environment as it is exits with."""
     get_settings.cache_clear()
     try:
         with pytest.raises(SystemExit) as exited:
             get_settings()
     finally:
         get_settings.cache_clear()
-    assert str(exited.value.code).startswith("bad configuration: settings: Value error, the API token needs at least")
-    assert "\n" not in str(exited.value.code)
+    return str(exited.value.code)
+
+
+def test_a_service_with_a_bad_token_setting_exits_with_one_line(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", "short")
+    message = service_exit_message()
+    assert message.startswith("bad configuration: settings: Value error, the API token needs at least")
+    assert "\n" not in message
+
+
+# Every variable the services have read, with a value other than its default, and where it lands in the one
+# settings object: a user's configuration keeps working whichever section a setting now lives in.
+EVERY_VARIABLE = [
+    ("REDIS_URL", "redis://db:6379/2", "redis_url", "redis://db:6379/2"),
+    ("PLEDGEWATCH_PREFIX", "staging:", "prefix", "staging:"),
+    ("PLEDGEWATCH_REDIS_WAIT_SECONDS", "5", "redis_wait_seconds", 5.0),
+    ("PLEDGEWATCH_DATA_DIR", "/var/lib/pw", "data_dir", Path("/var/lib/pw")),
+    ("PLEDGEWATCH_CONSUMER", "replica-7", "consumer", "replica-7"),
+    ("PLEDGEWATCH_WATCH", "in:box", "watch", [Path("in"), Path("box")]),
+    ("PLEDGEWATCH_POLL_SECONDS", "0.5", "poll_seconds", 0.5),
+    ("PLEDGEWATCH_MAX_RELEASE_BYTES", "1000", "max_release_bytes", 1000),
+    ("PLEDGEWATCH_SUBSCRIPTIONS", "subs.yaml", "subscriptions", Path("subs.yaml")),
+    ("PLEDGEWATCH_HTTP_HOST", "0.0.0.0", "http_host", "0.0.0.0"),
+    ("PLEDGEWATCH_HTTP_PORT", "9090", "http_port", 9090),
+    ("PLEDGEWATCH_CLAIM_IDLE_MS", "1000", "claim_idle_ms", 1000),
+    ("PLEDGEWATCH_MAX_DELIVERIES", "9", "max_deliveries", 9),
+    ("PLEDGEWATCH_REDIS_MAX_CONNECTIONS", "20", "redis_max_connections", 20),
+    ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
+    ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
+    ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),
+    ("PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS", "2", "classify_budget_seconds", 2.0),
+    ("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", "10.0.0.0/8, hooks.internal", "allow_private_targets",
+     ["10.0.0.0/8", "hooks.internal"]),
+    ("PLEDGEWATCH_API_TOKEN", "env-token-0123456789", "api_token_value", "env-token-0123456789"),
+    ("PLEDGEWATCH_OPEN_READS", "false", "open_reads", False),
+    ("PLEDGEWATCH_LOG_LEVEL", "DEBUG", "log_level", "DEBUG"),
+    ("PLEDGEWATCH_SOURCES", "sources.yaml", "ingest.sources", Path("sources.yaml")),
+    ("PLEDGEWATCH_FEEDS", "https://a.org/x.atom https://b.org/y.rss", "ingest.feeds",
+     ["https://a.org/x.atom", "https://b.org/y.rss"]),
+    ("PLEDGEWATCH_FEED_INTERVAL", "60", "ingest.feed_interval", 60.0),
+    ("PLEDGEWATCH_MAX_BACKOFF", "120", "ingest.max_backoff", 120.0),
+    ("PLEDGEWATCH_GOVUK_URL", "https://gov.example/", "ingest.govuk_url", "https://gov.example"),
+    ("PLEDGEWATCH_USER_AGENT", "bot/1", "ingest.user_agent", "bot/1"),
+    ("PLEDGEWATCH_FETCH_TIMEOUT", "7", "ingest.fetch_timeout", 7.0),
+    ("PLEDGEWATCH_MAX_FETCH_BYTES", "4096", "ingest.max_fetch_bytes", 4096),
+    ("PLEDGEWATCH_MAX_REDIRECTS", "1", "ingest.max_redirects", 1),
+    ("PLEDGEWATCH_FETCH_CONCURRENCY", "2", "ingest.fetch_concurrency", 2),
+    ("PLEDGEWATCH_ALLOW_PRIVATE_LINKS", "true", "ingest.allow_private_links", True),
+    ("PLEDGEWATCH_DELIVERY_ATTEMPTS", "3", "notifier.delivery_attempts", 3),
+    ("PLEDGEWATCH_RETRY_BASE_SECONDS", "1", "notifier.retry_base_seconds", 1.0),
+    ("PLEDGEWATCH_RETRY_MAX_SECONDS", "30", "notifier.retry_max_seconds", 30.0),
+    ("PLEDGEWATCH_DESTINATION_CONCURRENCY", "2", "notifier.destination_concurrency", 2),
+    ("PLEDGEWATCH_DELIVERY_MAX_INFLIGHT", "8", "notifier.delivery_max_inflight", 8),
+    ("PLEDGEWATCH_DELIVERY_POLL_SECONDS", "0.5", "notifier.delivery_poll_seconds", 0.5),
+    ("PLEDGEWATCH_DELIVERY_LEASE_SECONDS", "30", "notifier.delivery_lease_seconds", 30.0),
+    ("PLEDGEWATCH_SMTP_HOST", "mail.example", "notifier.smtp_host", "mail.example"),
+    ("PLEDGEWATCH_SMTP_PORT", "2525", "notifier.smtp_port", 2525),
+    ("PLEDGEWATCH_SMTP_STARTTLS", "true", "notifier.smtp_starttls", True),
+    ("PLEDGEWATCH_SMTP_TLS", "true", "notifier.smtp_tls", True),
+    ("PLEDGEWATCH_SMTP_USERNAME", "alerts", "notifier.smtp_username", "alerts"),
+    ("PLEDGEWATCH_SMTP_PASSWORD", "hunter2", "notifier.smtp_password", "hunter2"),
+    ("PLEDGEWATCH_SMTP_FROM", "pw@example.org", "notifier.smtp_from", "pw@example.org"),
+    ("PLEDGEWATCH_SMTP_TIMEOUT", "4", "notifier.smtp_timeout", 4.0),
+    ("PLEDGEWATCH_APPRISE_TIMEOUT", "5", "notifier.apprise_timeout", 5.0),
+    ("PLEDGEWATCH_REMINDER_TIME", "07:30", "notifier.reminder_time", "07:30"),
+    ("PLEDGEWATCH_REMINDER_MISFIRE_GRACE_SECONDS", "600", "notifier.reminder_misfire_grace_seconds", 600.0),
+    ("PLEDGEWATCH_REMINDER_ATTEMPTS", "2", "notifier.reminder_attempts", 2),
+    ("PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS", "10", "notifier.reminder_retry_base_seconds", 10.0),
+    ("PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS", "100", "notifier.reminder_retry_max_seconds", 100.0),
+    ("PLEDGEWATCH_LEADER_TTL_SECONDS", "5", "notifier.leader_ttl_seconds", 5.0),
+    ("PLEDGEWATCH_PUBLIC_URL", "https://alerts.example.org", "notifier.public_url", "https://alerts.example.org"),
+    ("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "unsubscribe-0123456789", "notifier.unsubscribe_secret",
+     SecretStr("unsubscribe-0123456789")),
+    ("PLEDGEWATCH_WEBHOOK_CONTENT_MODE", "binary", "notifier.webhook_content_mode", "binary"),
+]
+# Read through other means or new with this settings object, and tested on their own.
+NOT_IN_THE_TABLE = {"PLEDGEWATCH_REDIS_URL", "PLEDGEWATCH_API_TOKEN_FILE", "PLEDGEWATCH_LOG_FORMAT",
+                    "PLEDGEWATCH_FORCE_POLLING"}
+
+
+def _attribute(settings: Settings, path: str) -> object:
+    value: object = settings
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@pytest.mark.parametrize(("variable", "value", "attribute", "expected"), EVERY_VARIABLE,
+                         ids=[row[0] for row in EVERY_VARIABLE])
+def test_every_variable_keeps_its_name_and_meaning(monkeypatch, variable, value, attribute, expected):
+    monkeypatch.setenv(variable, value)
+    assert _attribute(Settings(), attribute) == expected
+
+
+def test_all_variables_together_are_read_in_one_go(monkeypatch):
+    for variable, value, _, _ in EVERY_VARIABLE:
+        monkeypatch.setenv(variable, value)
+    settings = Settings()
+    assert [_attribute(settings, attribute) for _, _, attribute, _ in EVERY_VARIABLE] == [
+        expected for _, _, _, expected in EVERY_VARIABLE]
+
+
+def test_the_table_names_every_setting_of_every_section():
+    names = {f"PLEDGEWATCH_{name.upper()}" for name in Settings.model_fields if name not in Settings.section_names()}
+    for section in Settings.section_names():
+        names |= {f"PLEDGEWATCH_{name.upper()}" for name in Settings.model_fields[section].annotation.model_fields}
+    names = (names - {"PLEDGEWATCH_REDIS_URL", "PLEDGEWATCH_API_TOKEN"}) | {"REDIS_URL", "PLEDGEWATCH_API_TOKEN"}
+    assert names - NOT_IN_THE_TABLE == {row[0] for row in EVERY_VARIABLE}
+
+
+def test_a_bad_section_value_exits_with_one_line_naming_its_variable(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_PORT", "twenty-five")
+    assert service_exit_message() == (
+        "bad configuration: PLEDGEWATCH_SMTP_PORT: Input should be a valid integer, unable to parse string as an "
+        "integer")
+
+
+def test_explicit_section_values_win_over_the_environment_field_by_field(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_FEED_INTERVAL", "60")
+    monkeypatch.setenv("PLEDGEWATCH_MAX_BACKOFF", "120")
+    settings = Settings(ingest={"feed_interval": 5})
+    assert (settings.ingest.feed_interval, settings.ingest.max_backoff) == (5.0, 120.0)
+
+
+def test_the_log_format_is_text_or_json(monkeypatch):
+    assert Settings().log_format == "text"
+    monkeypatch.setenv("PLEDGEWATCH_LOG_FORMAT", "json")
+    assert Settings().log_format == "json"
+    monkeypatch.setenv("PLEDGEWATCH_LOG_FORMAT", "xml")
+    assert service_exit_message() == "bad configuration: PLEDGEWATCH_LOG_FORMAT: Input should be 'text' or 'json'"
+
+
+def test_folders_are_watched_by_notification_unless_polling_is_forced(monkeypatch):
+    assert Settings().force_polling is False
+    monkeypatch.setenv("PLEDGEWATCH_FORCE_POLLING", "true")
+    assert Settings().force_polling is True

@@ -10,19 +10,22 @@ from .base import Channel, DeliveryResult
 
 
 def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-untyped-def]
-                  targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None) -> Channel:
+                  targets: TargetPolicy | None = None, http: aiohttp.ClientSession | None = None,
+                  email_support=None) -> Channel:
     """The channel implementation for one subscription channel spec; ``targets``: where outbound requests
-    may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks."""
+    may go (only public addresses by default); ``http``: a shared session guarded by ``targets`` for webhooks;
+    ``email_support``: what the email channel uses beside SMTP (:class:`.email.EmailSupport`)."""
     kind = spec.type
     if kind == "console":
         from .console import ConsoleSender
         return ConsoleSender()
     if kind == "webhook":
         from .webhook import WebhookSender
-        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http)
+        return WebhookSender(spec.url, spec.secret, timeout=webhook_timeout, targets=targets, session=http,
+                             content_mode=spec.content_mode or config.webhook_content_mode)
     if kind == "email":
-        from .email import EmailSender
-        return EmailSender(spec.to, config)
+        from .email import EmailSender, EmailSupport
+        return EmailSender(spec.to, config, support=email_support or EmailSupport())
     if kind == "apprise":
         from .chat import AppriseSender
         return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets)

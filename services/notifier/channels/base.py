@@ -11,12 +11,13 @@ from ..messages import Message
 @dataclass(frozen=True)
 class DeliveryResult:
     ok: bool
-    error: str | None = None
+    error: str | None = None  # with ok: a note on the audit event, e.g. why nothing needed sending
     retryable: bool = True  # False: retrying cannot help (e.g. HTTP 404), dead-letter now
+    detail: str | None = None  # how it was accepted: "HTTP 204", an SMTP reply
 
     @classmethod
-    def delivered(cls) -> "DeliveryResult":
-        return cls(ok=True)
+    def delivered(cls, detail: str | None = None) -> "DeliveryResult":
+        return cls(ok=True, detail=detail)
 
     @classmethod
     def failed(cls, error: str, *, retryable: bool = True) -> "DeliveryResult":

@@ -52,7 +52,9 @@ class AppriseSender:
             ok = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
-        return DeliveryResult.delivered() if ok else DeliveryResult.failed(f"{self.destination} refused the notification")
+        if not ok:
+            return DeliveryResult.failed(f"{self.destination} refused the notification")
+        return DeliveryResult.delivered(f"accepted by {self.destination}")
 
     async def _check_targets(self, notifier: "apprise.Apprise") -> None:
         """Refuse a self-hosted target (``json://``, ``ntfy://``, ...) that resolves to a non-public address.

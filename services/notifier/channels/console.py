@@ -16,4 +16,4 @@ class ConsoleSender:
         _, text = message_text(message)
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
-        return DeliveryResult.delivered()
+        return DeliveryResult.delivered("written to the notifier's standard output")

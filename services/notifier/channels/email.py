@@ -1,49 +1,93 @@
-"""Email channel over SMTP (aiosmtplib): one message per alert or digest, text and HTML."""
+"""Email channel over SMTP (aiosmtplib): one message per alert or digest and recipient, on one connection.
+
+Each recipient gets a message of their own (only their address in ``To``), so that each can carry its
+own unsubscribe link; each one sent is recorded, so a retry after a failure part-way mails only the rest. The bytes are made here (:func:`..mail.mail_bytes`), not by aiosmtplib, whose
+serialiser would re-fold the headers with the plain ``email.policy.SMTP``.
+"""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import aiosmtplib
 
+from ..addresses import parse_address
 from ..config import NotifierConfig
-from ..messages import Message, message_id, message_text
-from ..rendering import render_html
+from ..mail import build_email, mail_bytes
+from ..messages import Message, message_id
+from ..unsubscribe import UnsubscribeLinks
 from .base import DeliveryResult
 
 
-def build_email(message: Message, *, sender: str, to: list[str]) -> EmailMessage:
-    """The MIME message: plain text with an HTML alternative. Pure."""
-    subject, text = message_text(message)
-    mail = EmailMessage()
-    mail["Subject"] = subject
-    mail["From"] = sender
-    mail["To"] = ", ".join(to)
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(idstring=message_id(message), domain="pledgewatch")
-    mail["X-Pledgewatch-Alert-Id"] = message_id(message)
-    mail.set_content(text)
-    mail.add_alternative(render_html(text), subtype="html")
-    return mail
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _nobody(key: str) -> set[str]:
+    return set()
+
+
+async def _forget(message_id: str, address: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class EmailSupport:
+    """What the email channel uses beside SMTP: ``links`` (None: no server secret, so no unsubscribe
+    links), ``unsubscribed`` (subscription id -> the lower-cased addresses that have unsubscribed), and
+    the record of who was sent a message already (``mailed``: message id -> addresses; ``mark_mailed``)."""
+
+    links: UnsubscribeLinks | None = None
+    unsubscribed: Callable[[str], Awaitable[set[str]]] = _nobody
+    mailed: Callable[[str], Awaitable[set[str]]] = _nobody
+    mark_mailed: Callable[[str, str], Awaitable[None]] = _forget
 
 
 class EmailSender:
     name = "email"
 
-    def __init__(self, to: list[str], config: NotifierConfig) -> None:
-        self.to, self.config = to, config
+    def __init__(self, to: list[str], config: NotifierConfig, *, support: EmailSupport = EmailSupport(),
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        self.to = [parse_address(t) for t in to]
+        self.config, self.clock, self.support = config, clock, support
+        self.sender = parse_address(config.smtp_from, dotted_domain=False)
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"
 
     async def send(self, message: Message) -> DeliveryResult:
-        c = self.config
-        mail = build_email(message, sender=c.smtp_from, to=self.to)
+        c, now, support, mid = self.config, self.clock(), self.support, message_id(message)
+        gone = await support.unsubscribed(message.subscription_id)
+        wanted = [r for r in self.to if r.addr_spec.lower() not in gone]
+        if not wanted:  # nothing to retry, nobody to tell: done, with the reason on the audit event
+            return DeliveryResult(ok=True, error="not sent: every recipient has unsubscribed")
+        done = await support.mailed(mid)
+        recipients = [r for r in wanted if r.addr_spec.lower() not in done]
+        if not recipients:  # every one mailed by an earlier attempt that failed after (at QUIT, say)
+            return DeliveryResult.delivered()
+        client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
+                                 password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
+                                 timeout=c.smtp_timeout)
+        refused: list[str] = []
+        deferred: list[str] = []
+        reply = ""
         try:
-            await aiosmtplib.send(mail, hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
-                                  password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
-                                  timeout=c.smtp_timeout)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            return DeliveryResult.failed(f"recipients refused: {exc}", retryable=False)
+            async with client:
+                for recipient in recipients:
+                    address = recipient.addr_spec
+                    url = support.links.url(message.subscription_id, address) if support.links else None
+                    mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url)
+                    try:
+                        _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
+                    except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
+                        transient = any(r.code < 500 for r in exc.recipients)
+                        (deferred if transient else refused).append(address)
+                        continue
+                    await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
-        return DeliveryResult.delivered()
+        if deferred:  # a retry mails only these (and the refused, once more)
+            return DeliveryResult.failed(f"recipients deferred: {', '.join(deferred)}")
+        if refused:  # retrying cannot help; the others got theirs
+            return DeliveryResult.failed(f"recipients refused: {', '.join(refused)}", retryable=False)
+        return DeliveryResult.delivered(f"SMTP 250 {reply}")  # 250: the only reply that accepts a message

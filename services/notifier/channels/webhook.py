@@ -1,4 +1,7 @@
-"""Webhook channel: the event as a signed JSON POST (aiohttp), with a timeout."""
+"""Webhook channel: the message's CloudEvent as a signed POST (aiohttp), with a timeout.
+
+Structured content mode by default (the whole event as ``application/cloudevents+json``), or binary
+(``ce-*`` headers, the data as the body); the signature covers the exact body bytes either way."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import aiohttp
 from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
 
 from ..bounds import http_url_problem
-from ..messages import Message, message_id, message_json
+from ..messages import Message, message_event, message_id
 from ..redaction import redact_url
 from .base import DeliveryResult
+from .content_modes import ContentMode, encode
 from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 
@@ -20,29 +24,31 @@ class WebhookSender:
     name = "webhook"
 
     def __init__(self, url: str, secret: str | None, *, timeout: float, targets: TargetPolicy | None = None,
-                 session: aiohttp.ClientSession | None = None) -> None:
+                 session: aiohttp.ClientSession | None = None, content_mode: ContentMode = "structured") -> None:
         """``session``: a shared, guarded session (``guarded_session`` with the same ``targets``) whose pooled
-        connections are reused across sends; without one, each send opens and closes its own."""
+        connections are reused across sends; without one, each send opens and closes its own.
+        ``content_mode``: the CloudEvents HTTP content mode, ``structured`` or ``binary``."""
         problem = http_url_problem(url)
         if problem is not None:
             raise ValueError(f"webhook URL: {problem}")
         self.url, self.secret, self.timeout = url, secret, timeout
+        self.content_mode: ContentMode = content_mode
         self.targets = targets or TargetPolicy()
         self.session = session
         self.destination = redact_url("webhook", url)
 
-    def headers(self, message: Message, body: bytes, *, now: float) -> dict[str, str]:
-        headers = {"Content-Type": "application/json", "User-Agent": "pledgewatch-notifier",
-                   ID_HEADER: message_id(message)}
+    def request(self, message: Message, *, now: float) -> tuple[dict[str, str], bytes]:
+        """Headers and body of the POST for ``message`` sent at ``now`` (unix seconds)."""
+        headers, body = encode(message_event(message), self.content_mode)
+        headers.update({"User-Agent": "pledgewatch-notifier", ID_HEADER: message_id(message)})
         if self.secret:
             ts = int(now)
             headers[TIMESTAMP_HEADER] = str(ts)
             headers[SIGNATURE_HEADER] = sign(self.secret, ts, body)
-        return headers
+        return headers, body
 
     async def send(self, message: Message) -> DeliveryResult:
-        body = message_json(message)
-        headers = self.headers(message, body, now=time.time())
+        headers, body = self.request(message, now=time.time())
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         refusal = self.targets.url_refusal(self.url)
         if refusal is not None:
@@ -65,7 +71,8 @@ class WebhookSender:
                     timeout: aiohttp.ClientTimeout) -> DeliveryResult:
         async with session.post(self.url, data=body, headers=headers, allow_redirects=False,
                                 timeout=timeout) as resp:
+            status = f"HTTP {resp.status} {resp.reason or ''}".strip()
             if 200 <= resp.status < 300:
-                return DeliveryResult.delivered()
+                return DeliveryResult.delivered(status)
             retryable = resp.status >= 500 or resp.status in (408, 425, 429)
-            return DeliveryResult.failed(f"HTTP {resp.status} {resp.reason or ''}".strip(), retryable=retryable)
+            return DeliveryResult.failed(status, retryable=retryable)

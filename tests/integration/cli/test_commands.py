@@ -71,3 +71,10 @@ def test_ingest_without_a_running_system_says_how_to_start_one(seed_file, tmp_pa
     result = _pledgewatch("ingest", seed_file, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "no running pledgewatch found" in result.stderr and "pledgewatch run" in result.stderr
+
+
+def test_a_backfill_window_that_ends_before_it_starts_is_a_usage_error(tmp_path):
+    result = _pledgewatch("ingest", "--backfill", "--from", "2018-01-01", "--to", "2017-01-01",
+                          env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr == "error: --from 2018-01-01 is after --to 2017-01-01\n"

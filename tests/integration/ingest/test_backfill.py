@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from services.ingest.backfill import Backfill
+from services.ingest.errors import SourceError
 from services.ingest.search import SearchQuery
 
 pytestmark = pytest.mark.integration
@@ -89,3 +91,16 @@ async def test_backfill_command_prints_its_rate(govuk_items, settings):
     assert proc.returncode == 0, err.decode()
     assert f"{PRESS_RELEASES} published, 0 unchanged, 0 failed of {PRESS_RELEASES} results" in out.decode()
     assert "items/s" in out.decode()
+
+
+async def test_a_failing_search_page_is_retried_with_doubling_delays_then_reported(govuk_items, reader, streams,
+                                                                                    caplog):
+    govuk_items.put("/api/search.json", {"error": "busy"}, status=503)
+    job = Backfill(streams, reader, SearchQuery(page_size=40), source="govuk-backfill", page_retries=2,
+                   retry_delay=0.05)
+    began = time.monotonic()
+    with pytest.raises(SourceError, match="503"):
+        await job.run()
+    assert govuk_items.hits["/api/search.json"] == 3
+    assert time.monotonic() - began >= 0.05 + 0.1  # waited, doubling, between the three attempts
+    assert len([r for r in caplog.records if "page at 0 failed (retry in" in r.getMessage()]) == 2

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from services.ingest.config import DEFAULT_USER_AGENT
+from services.ingest.settings import DEFAULT_USER_AGENT
 from services.ingest.errors import ContentError, FetchError
 
 pytestmark = pytest.mark.integration

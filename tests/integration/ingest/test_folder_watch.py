@@ -50,8 +50,10 @@ async def watching(settings, ingest_settings, tmp_path):
     folder.mkdir()
     services = []
 
-    async def start() -> IngestService:
-        service = IngestService(settings, watch=[folder], ingest=ingest_settings, sources=[])
+    async def start(**overrides) -> IngestService:
+        """``overrides``: settings of this test's service (``poll_seconds``, ``force_polling``)."""
+        service = IngestService(settings.model_copy(update=overrides), watch=[folder], ingest=ingest_settings,
+                                sources=[])
         await service.start()
         await service.started()
         services.append(service)
@@ -152,6 +154,82 @@ async def test_slow_disk_work_does_not_block_the_event_loop(watching, published,
         now = time.monotonic()
         longest, last = max(longest, now - last), now
     assert longest < 0.5  # blocked, the loop would stall for the whole second
+
+
+async def published_titles(published) -> list[str]:
+    return [r.title for r in await published()]
+
+
+async def wait_for_titles(published, titles: list[str], timeout: float = 10.0) -> None:
+    async def arrived() -> bool:
+        return await published_titles(published) == titles
+    await wait_for(arrived, timeout)
+
+
+async def test_a_dropped_file_is_published_without_waiting_for_a_poll(watching, published):
+    folder, start = watching
+    await start(poll_seconds=30)  # a poll would take half a minute
+    await asyncio.sleep(0.2)
+    write_settled(folder / "2017-01-02-b-good.txt", GOOD)
+    await wait_for_titles(published, ["Border plan published"], timeout=3)
+
+
+@pytest.mark.parametrize("force_polling", [False, True], ids=["notified", "polling"])
+async def test_a_file_written_in_parts_is_read_once_whole(watching, published, force_polling):
+    folder, start = watching
+    await start(force_polling=force_polling)
+    await asyncio.sleep(0.2)
+    path = folder / "2017-01-02-slow.txt"
+    with path.open("w") as file:
+        for part in ["Border plan published\n", "The UK will invest ", "£5m in border checks.\n"]:
+            file.write(part)
+            file.flush()
+            await asyncio.sleep(0.15)  # a slow writer: each pause shorter than the settle time
+    await wait_for_titles(published, ["Border plan published"])
+    await asyncio.sleep(0.6)
+    [release] = await published()
+    assert release.body.endswith("£5m in border checks.")
+
+
+async def test_a_changed_file_is_read_again_as_a_new_version(watching, published):
+    folder, start = watching
+    path = write_settled(folder / "2017-01-02-b-good.txt", GOOD)
+    await start(poll_seconds=30)
+    await wait_for_titles(published, ["Border plan published"])
+    path.write_text(GOOD.replace("£5m", "£7m"))
+    past = time.time() - 2
+    os.utime(path, (past, past))
+    await wait_for_titles(published, ["Border plan published"] * 2, timeout=3)
+    assert [r.version for r in await published()] == [1, 2]
+
+
+async def test_a_folder_moved_in_and_a_watched_folder_made_later_are_read(watching, published, tmp_path):
+    folder, start = watching
+    later = tmp_path / "later"
+    service = await start(poll_seconds=0.2)
+    service.scanner.folders.append(later)  # watched, but not there yet
+    await asyncio.sleep(0.2)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    write_settled(staging / "2017-01-02-b-good.txt", GOOD)
+    staging.rename(folder / "moved-in")
+    await wait_for_titles(published, ["Border plan published"], timeout=3)
+    later.mkdir()
+    await asyncio.sleep(0.5)
+    write_settled(later / "2017-01-03-port.txt", GOOD.replace("Border", "Port"))
+    await wait_for_titles(published, ["Border plan published", "Port plan published"], timeout=3)
+
+
+async def test_hidden_and_temporary_files_are_not_read(watching, published):
+    folder, start = watching
+    await start()
+    await asyncio.sleep(0.2)
+    write_settled(folder / ".hidden.txt", GOOD)
+    write_settled(folder / "2017-01-02-b.txt.part", GOOD)
+    (folder / ".cache").mkdir()
+    write_settled(folder / ".cache" / "2017-01-02-c.txt", GOOD)
+    await asyncio.sleep(0.8)
+    assert await published() == []
 
 
 async def test_classify_command_reports_a_bad_date_without_a_traceback(tmp_path):

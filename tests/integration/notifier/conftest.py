@@ -8,11 +8,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).parent))  # notifier_harness.py
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "notifier"))  # samples.py
 
-from notifier_harness import Receiver, Running, fast_config  # noqa: E402
+from notifier_harness import Inbox, Receiver, Running, fast_config  # noqa: E402
+from services.common.embedded_redis import free_port  # noqa: E402
 from schemas import ReleaseClassifiedEvent  # noqa: E402
 from schemas.streams import CLASSIFIED, EVENT_FIELD  # noqa: E402
 from services.notifier.service import NotifierService  # noqa: E402
@@ -66,3 +68,13 @@ def write_yaml(tmp_path):
         path.write_text(text)
         return path
     return write
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: (its controller, its :class:`Inbox`)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import email
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from email import policy
 from typing import NamedTuple
 
 from aiohttp import web
@@ -17,6 +19,18 @@ from services.common.http import HttpServer
 from services.common.service import make_broker
 from services.notifier.config import NotifierConfig
 from services.notifier.service import NotifierService
+
+
+def subscriptions_cli(argv: list[str]) -> int:
+    """``pledgewatch ARGV`` with only the ``subscriptions`` commands, run in this process."""
+    import argparse
+
+    from pledgewatch.subscriptions_cli import register
+
+    parser = argparse.ArgumentParser(prog="pledgewatch")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
 
 
 def fast_config(**overrides) -> NotifierConfig:
@@ -156,3 +170,30 @@ class Receiver:
         await self.runner.cleanup()
 
 
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) on 127.0.0.1 received: (recipients, parsed message, raw bytes)."""
+
+    def __init__(self):
+        self.received: list[tuple[list[str], email.message.EmailMessage, bytes]] = []
+
+    @property
+    def messages(self) -> list[tuple[list[str], email.message.EmailMessage]]:
+        return [(rcpts, mail) for rcpts, mail, _ in self.received]
+
+    async def handle_DATA(self, server, session, envelope):
+        mail = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.received.append((envelope.rcpt_tos, mail, envelope.content))
+        return "250 OK"
+
+
+async def start_mailing(notifier, write_yaml, smtp_port: int, to: list[str], *,
+                        sender: str = "alerts@pledgewatch.test", **config):
+    """A notifier (``notifier`` fixture) whose subscription "mail" emails ``to`` through the SMTP server
+    on ``smtp_port``; ``config``: more NotifierConfig values, and ``http`` for its API."""
+    http = config.pop("http", False)
+    recipients = ", ".join(f"'{t}'" for t in to)
+    path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: [{recipients}]}}}}]}}]")
+    return await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_from=sender, **config),
+                          subscriptions=path, http=http)

@@ -20,7 +20,7 @@ async def _call(n, method, path, json=None):
 async def test_subscription_lifecycle_survives_a_restart(notifier):
     n = await notifier(http=True)
     status, body = await _call(n, "GET", "/subscriptions")
-    assert (status, [s["origin"] for s in body["subscriptions"]]) == (200, ["default"])
+    assert (status, [s["origin"] for s in body["subscriptions"]]) == (200, ["api"])  # the console subscription a new system starts with
 
     status, body = await _call(n, "POST", "/subscriptions", HOOK)
     assert status == 201
@@ -58,10 +58,10 @@ async def test_every_bad_field_is_rejected_with_its_message(notifier):
     assert status == 422
     errors = {e["field"]: e["message"] for e in body["errors"]}
     assert set(errors) == {"id", "filter.categories.1", "filter.min_confidence", "filter.colour", "channels.0.url",
-                           "channels.1.to", "channels.2", "mode", "digest_at", "reminders", "paused_until", "extra"}
+                           "channels.1.to.0", "channels.2", "mode", "digest_at", "reminders", "paused_until", "extra"}
     assert errors["filter.colour"] == errors["extra"] == "unknown field"
     assert errors["channels.0.url"] == "only http and https URLs are allowed, not ftp://"
-    assert errors["channels.1.to"] == "not an email address: not-an-address"
+    assert errors["channels.1.to.0"] == "not an email address: 'not-an-address' (addr-spec local part with no domain)"
     assert "unknown channel type" in errors["channels.2"]
     assert errors["reminders"] == "'30 days' is not an ISO 8601 duration (e.g. P30D, P1W, PT2H)"
 

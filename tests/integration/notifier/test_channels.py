@@ -1,54 +1,35 @@
 """Email through a real SMTP server (aiosmtpd) and chat through Apprise, on 127.0.0.1."""
 
-import email
 import json
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from samples import BORDERS, release
 from services.common.embedded_redis import free_port
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-async def test_email_alert_has_text_and_html_parts(notifier, smtp, write_yaml, publish_classified):
+async def test_email_alert_goes_to_each_recipient_on_its_own_with_text_and_html(notifier, smtp, write_yaml,
+                                                                                  publish_classified):
     controller, inbox = smtp
-    path = write_yaml("subscriptions: [{id: mail, channels: [{email: {to: [desk@example.org, ops@example.org]}}]}]")
-    n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
-                                          smtp_from="alerts@pledgewatch.test"), subscriptions=path)
+    n = await start_mailing(notifier, write_yaml, controller.port, ["desk@example.org", "ops@example.org"])
     await publish_classified(n.service, release(BORDERS))
-    (rcpts, mail), = await wait_for(lambda: inbox.messages, what="one email")
+    await wait_for(lambda: len(inbox.messages) == 2, what="two emails")
     await n.service.worker.drain()
-    assert rcpts == ["desk@example.org", "ops@example.org"]
-    assert mail["Subject"].strip() == "[pledgewatch] New commitments: UK ramps up counterterror effort in Iraq"
+    assert [(rcpts, mail["To"]) for rcpts, mail in inbox.messages] == [
+        (["desk@example.org"], "desk@example.org"), (["ops@example.org"], "ops@example.org")]
+    (_, mail), _ = inbox.messages
+    assert mail["Subject"] == "[pledgewatch] New commitments: UK ramps up counterterror effort in Iraq"
     assert mail["From"] == "alerts@pledgewatch.test"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "border infrastructure" in text and "deadline: none stated" in text
-    assert '<a href="https://www.gov.uk/government/news/iraq">' in html
-    assert len(inbox.messages) == 1
+    assert '<a href="https://www.gov.uk/government/news/iraq"' in html and "<pre" not in html
+    assert "<td style=\"border: 1px solid #b1b4b6;\">Pledge by UK</td>" in html
+    assert len(inbox.messages) == 2
 
 
 async def test_unreachable_smtp_server_is_retried_then_dead_lettered(notifier, write_yaml, publish_classified):

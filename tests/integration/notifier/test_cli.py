@@ -4,18 +4,9 @@ import asyncio
 
 import pytest
 
-from pledgewatch.subscriptions_cli import register
+from notifier_harness import subscriptions_cli
 
 pytestmark = pytest.mark.integration
-
-
-def _main(argv):
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="pledgewatch")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
 
 
 async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, monkeypatch, settings):
@@ -23,14 +14,15 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
     n = await notifier(http=True)
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
     bad = write_yaml("id: desk2\nchannels: [{webhook: {url: 'ftp://x'}}]\n", "bad.yaml")
-    run = lambda *argv: asyncio.to_thread(_main, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
     assert await run("add", str(path)) == 0
     assert await run("add", str(bad)) == 1
     assert "error: channels.0.url: only http and https URLs are allowed, not ftp://" in capsys.readouterr().err
     assert await run("pause", "desk", "--until", "2030-01-01T00:00:00Z") == 0
     capsys.readouterr()
     assert await run("list") == 0
-    assert capsys.readouterr().out == "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n"
+    assert capsys.readouterr().out == ("console\tapi\timmediate\tconsole\n"
+                                       "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
     assert "error: id: no subscription 'desk'" in capsys.readouterr().err
@@ -42,7 +34,7 @@ async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write
     monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", str(tmp_path / "elsewhere"))
     n = await notifier(http=True)
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
-    assert await asyncio.to_thread(_main, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
     err = capsys.readouterr().err
     assert "error: authorization: POST needs an API token" in err
     assert "PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE" in err
@@ -57,5 +49,30 @@ async def test_cli_never_sends_a_local_runs_token_to_a_url_given_by_hand(notifie
     (tmp_path / "local" / "api-token").write_text(settings.api_token_value + "\n")
     n = await notifier(http=True)
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
-    assert await asyncio.to_thread(_main, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
     assert "POST needs an API token" in capsys.readouterr().err
+
+
+async def test_adding_an_existing_id_names_the_flag_that_replaces_it(notifier, write_yaml, capsys, monkeypatch,
+                                                                     settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [console]\n', "one.yaml")
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(path)) == 0
+    capsys.readouterr()
+    assert await run("add", str(path)) == 1
+    assert capsys.readouterr().err == "error: id: 'desk' already exists; add --replace to replace it\n"
+    assert await run("add", "--replace", str(path)) == 0
+
+
+@pytest.mark.parametrize("until, message", [
+    pytest.param("2020-01-01T00:00:00Z", "error: --until 2020-01-01T00:00:00Z: the pause would end in the past",
+                 id="past"),
+    pytest.param("2030-01-01", "error: --until 2030-01-01: not a time with a zone (e.g. 2026-02-01T09:00:00Z)",
+                 id="no-zone"),
+], )
+def test_a_pause_that_cannot_hold_is_refused_before_the_api_is_asked(until, message, capsys):
+    assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "pause", "desk", "--until", until]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_digest_lists_every_match_since_the_last_in_one_message(notifier, receiver, write_yaml,
-                                                                       publish_classified):
+                                                                       publish_classified, contract_schemas):
     path = write_yaml(f"""
 subscriptions:
   - id: morning
@@ -32,9 +32,11 @@ subscriptions:
     now[0] += timedelta(hours=1, minutes=5)
     assert await n.service.send_digests() == 1
     assert await n.service.send_digests() == 0  # once per day
-    (_, _, body, _), = await wait_for(lambda: receiver.hits("hook"), what="digest POST")
+    (_, headers, body, _), = await wait_for(lambda: receiver.hits("hook"), what="digest POST")
     digest = json.loads(body)
     assert digest["type"] == "pledgewatch.digest"
+    assert headers["Content-Type"] == "application/cloudevents+json; charset=utf-8"
+    assert contract_schemas.event_errors(digest) == []
     assert [a["release"]["release_id"] for a in digest["data"]["alerts"]] == ["r1", "r2"]
     assert digest["data"]["until"] == "2026-03-02T08:00:00Z"
     now[0] += timedelta(days=1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.backoff import Backoff, backoff_delay
+from services.common.retrying import RetryPolicy
+from services.ingest.backoff import Backoff
 from services.ingest.charset import decode_text
 from services.ingest.errors import ContentError
 from services.ingest.fetch import non_public_kind, origin
@@ -67,11 +68,11 @@ def test_origin_is_host_and_port(url, expected):
 
 @pytest.mark.parametrize(("failures", "delay"), [(0, 0), (1, 60), (2, 120), (3, 240), (10, 3600), (99, 3600)])
 def test_backoff_doubles_up_to_the_cap(failures, delay):
-    assert backoff_delay(failures, base=60, cap=3600) == delay
+    assert RetryPolicy(base=60, cap=3600).delay(failures) == delay
 
 
 def test_backoff_holds_a_key_until_its_retry_time():
-    backoff = Backoff(base=10, cap=100)
+    backoff = Backoff(RetryPolicy(base=10, cap=100))
     assert backoff.ready("feed", 0)
     assert backoff.failed("feed", now=0) == 10
     assert not backoff.ready("feed", 9.9) and backoff.ready("feed", 10)

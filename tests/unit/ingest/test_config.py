@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.settings import Settings
 from services.ingest.config import IngestSettings, SourcesError, feed_name, load_sources, parse_sources
 
 
@@ -41,7 +42,7 @@ def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
     monkeypatch.setenv("PLEDGEWATCH_SOURCES", str(path))
     monkeypatch.setenv("PLEDGEWATCH_FEEDS", "https://example.org/a.rss, https://example.org/b.rss")
     monkeypatch.setenv("PLEDGEWATCH_FEED_INTERVAL", "60")
-    settings = IngestSettings()
+    settings = Settings().ingest
     names = [s.name for s in load_sources(settings)]
     assert names == ["one", feed_name("https://example.org/a.rss"), feed_name("https://example.org/b.rss")]
     assert names[1].startswith("feed-example.org-") and settings.feed_interval == 60

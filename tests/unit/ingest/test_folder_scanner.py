@@ -71,3 +71,56 @@ def test_a_scan_that_fails_half_way_marks_nothing_seen(tmp_path, monkeypatch):
         pass
     monkeypatch.setattr(folder, "candidate_files", real)
     assert sorted(scanner.changed(time.time_ns())) == [first, second]
+
+
+def test_a_file_still_changing_waits_until_it_has_settled(tmp_path):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    path = watched / "release.txt"
+    path.write_text(GOOD)
+    written = path.stat().st_mtime_ns
+    scanner = FolderScanner([watched], settle_ns=300_000_000)
+    assert scanner.changed_among([path], written + 100_000_000) == []
+    assert scanner.due() == written + 300_000_000
+    assert scanner.changed_among([], written + 200_000_000) == []  # not due yet
+    assert scanner.changed_among([], written + 300_000_000) == [path]  # due: looked at with no new event
+    assert scanner.due() is None and scanner.changed_among([path], written + 400_000_000) == []
+
+
+def test_only_files_of_the_watched_folders_outside_hidden_folders_are_offered(tmp_path):
+    watched = tmp_path / "watched"
+    (watched / ".git").mkdir(parents=True)
+    (watched / "sub").mkdir()
+    hidden = _settled(watched / ".git" / "release.txt")
+    elsewhere = _settled(tmp_path / "release.txt")
+    inner = _settled(watched / "sub" / "release.txt")
+    scanner = FolderScanner([watched])
+    assert scanner.changed_among([hidden, elsewhere, watched / "sub"], time.time_ns()) == [inner]
+
+
+def test_a_forgotten_file_is_offered_again_at_its_retry_time_and_a_deleted_one_is_dropped(tmp_path):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    first, second = _settled(watched / "a.txt"), _settled(watched / "b.txt")
+    scanner = FolderScanner([watched])
+    now = time.time_ns()
+    assert sorted(scanner.changed(now)) == [first, second]
+    scanner.forget(first, retry_at_ns=now + 1_000)
+    scanner.forget(second, retry_at_ns=now + 1_000)
+    second.unlink()
+    assert scanner.changed_among([], now) == []
+    assert scanner.changed_among([], now + 1_000) == [first]
+    assert scanner.due() is None
+
+
+def test_a_changed_path_is_named_as_under_its_folder_as_configured_even_by_its_real_path(tmp_path, monkeypatch):
+    from services.ingest.watcher import FolderWatcher
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "inbox").symlink_to(tmp_path / "real", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    folder = Path("inbox")
+    roots = {folder.absolute(): folder, folder.resolve(): folder}
+    assert FolderWatcher.local(tmp_path / "inbox" / "a.txt", roots) == Path("inbox/a.txt")
+    assert FolderWatcher.local(tmp_path / "real" / "sub" / "b.txt", roots) == Path("inbox/sub/b.txt")
+    assert FolderWatcher.local(tmp_path / "elsewhere.txt", roots) is None

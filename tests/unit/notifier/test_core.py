@@ -13,8 +13,8 @@ from services.notifier.durations import parse_duration
 from services.notifier.matching import matching_commitments
 from services.notifier.planning import fingerprint, plan_alerts
 from services.notifier.reminders import plan_reminders, reminder_id
-from services.notifier.rendering import deadline_words, render_html, render_text
-from services.notifier.retry import backoff_delay
+from services.notifier.mail_html import render_alert_html
+from services.notifier.rendering import deadline_words, render_text
 from services.notifier.subscriptions import Filter, Subscription
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
@@ -128,13 +128,6 @@ def test_parse_duration_rejects(text):
         parse_duration(text)
 
 
-@pytest.mark.parametrize("attempt, jitter, expected", [
-    (1, 0.0, 1.0), (1, 0.999, 1.999), (2, 0.0, 2.0), (3, 1.0, 8.0), (10, 0.0, 30.0), (10, 1.0, 60.0),
-])
-def test_backoff_doubles_with_jitter_up_to_a_cap(attempt, jitter, expected):
-    assert backoff_delay(attempt, base=2.0, cap=60.0, jitter=jitter) == pytest.approx(expected)
-
-
 def test_signature_verifies_and_rejects_tampering_and_stale_timestamps():
     body = b'{"type": "pledgewatch.alert"}'
     sig = sign("s3cret", 1_700_000_000, body)
@@ -180,7 +173,7 @@ def test_rendering_marks_a_deadline_first_seen_past_as_passed_in_text_and_html()
     text = render_text(alert)
     assert text.startswith("New commitments \u2014 ") and "    " + passed in text.splitlines()
     assert text.count("passed on") == 1
-    assert passed in render_html(text)
+    assert passed.removeprefix("deadline: ") in render_alert_html(alert, unsubscribe_url=None)
     dated_alert = plan_alerts(_sub(), release(dated("c1", date(2018, 1, 1))), sent={}, elapsed_sent=set(),
                               now=NOW).alerts[0]
     assert ("deadline: due by 1 January 2018 (\u201cby 1 January 2018\u201d) \u2014 passed on 1 January 2018"

@@ -23,10 +23,12 @@ def test_documented_yaml_is_valid():
 
 @pytest.mark.parametrize("channel, expected", [
     ("console", {"type": "console"}),
-    ({"webhook": "https://x.example/h"}, {"type": "webhook", "url": "https://x.example/h", "secret": None}),
+    ({"webhook": "https://x.example/h"}, {"type": "webhook", "url": "https://x.example/h", "secret": None,
+                                       "content_mode": None}),
     ({"email": "a@example.org"}, {"type": "email", "to": ["a@example.org"]}),
     ({"apprise": "ntfy://ntfy.sh/pledgewatch"}, {"type": "apprise", "url": "ntfy://ntfy.sh/pledgewatch"}),
-    ({"type": "webhook", "url": "http://x.example/h"}, {"type": "webhook", "url": "http://x.example/h", "secret": None}),
+    ({"type": "webhook", "url": "http://x.example/h"}, {"type": "webhook", "url": "http://x.example/h", "secret": None,
+                                                   "content_mode": None}),
 ])
 def test_channel_shorthands(channel, expected):
     assert Subscription(id="s", channels=[channel]).channels[0].model_dump() == expected
@@ -72,3 +74,17 @@ def test_secrets_are_redacted_in_public_json_and_kept_in_stored_json():
     sub = Subscription(id="s", channels=[{"webhook": {"url": "https://x.example/h", "secret": "k"}}])
     assert sub.model_dump(mode="json")["channels"] == [{"webhook": {"url": "https://x.example/h", "secret": "***"}}]
     assert Subscription.model_validate_json(sub.stored()) == sub
+
+
+@pytest.mark.parametrize("given, shown", [
+    pytest.param({}, None, id="no-filter"),
+    pytest.param({"counter_terrorism": False, "min_confidence": 0}, None, id="false-means-no-filter"),
+    pytest.param({"counter_terrorism": True}, {"counter_terrorism": True}, id="counter-terrorism"),
+    pytest.param({"kinds": ["pledge"], "min_confidence": 0.7}, {"kinds": ["pledge"], "min_confidence": 0.7},
+                 id="kinds-and-confidence"),
+])
+def test_only_the_filter_criteria_that_are_set_are_shown(given, shown):
+    sub = parse_subscription({"id": "s", "channels": ["console"], "filter": given})
+    public = sub.model_dump(mode="json")
+    assert public.get("filter") == shown
+    assert parse_subscription(yaml.safe_load(yaml.safe_dump(public))) == sub  # read back as it was

@@ -1,0 +1,116 @@
+"""The dead-letter stream in Redis: read it newest first, replay a letter onto its stream, drop letters.
+
+A replay re-publishes the original entry and deletes the letter in one Lua script, so a crash (of the
+command or of Redis) leaves either both done or neither, and two replays of one letter at once publish it
+once: the second finds the letter gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import redis.asyncio as aioredis
+
+from services.common.streams import as_text
+
+from .dead_letters import Letter, Unreadable, original_fields, read_letter, why_not_replayable
+
+PAGE = 500  # entries read per XREVRANGE while scanning
+
+# KEYS: the dead-letter stream, the stream to re-publish onto. ARGV: the letter's id, then field, value, ...
+# Returns the new entry's id; 0 when the letter is gone (replayed or dropped meanwhile); -1 when the stream
+# it came from no longer exists (re-creating it would leave the entry to no consumer group).
+_REPLAY = """
+if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then return 0 end
+if redis.call('TYPE', KEYS[2])['ok'] ~= 'stream' then return -1 end
+local fields = {}
+for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return id
+"""
+
+
+@dataclass
+class Replayed:
+    letter_id: str
+    stream: str | None = None
+    new_id: str | None = None  # set when it went back onto ``stream``
+    problem: str | None = None  # else why not
+    kept: bool = False  # the letter is still there (it could not be replayed), rather than gone
+
+
+@dataclass
+class OriginSummary:
+    """One origin's dead letters: how many, and the newest few."""
+
+    origin: str
+    total: int = 0
+    newest: list[Letter | Unreadable] = field(default_factory=list)
+
+
+class DeadLetterQueue:
+    def __init__(self, client: aioredis.Redis, key: str) -> None:
+        self.client, self.key = client, key
+        self._replay = client.register_script(_REPLAY)
+
+    async def _newest_first(self) -> AsyncIterator[Letter | Unreadable]:
+        """Every letter, newest first, read a page at a time."""
+        upper = "+"
+        while True:
+            page = await self.client.xrevrange(self.key, max=upper, min="-", count=PAGE)
+            for entry_id, fields in page:
+                yield read_letter(as_text(entry_id), fields)
+            if len(page) < PAGE:
+                return
+            upper = "(" + as_text(page[-1][0])
+
+    async def summary(self, *, origins: set[str] | None, limit: int) -> list[OriginSummary]:
+        """Per origin (newest letter first): the count and the ``limit`` newest letters. ``origins``: only
+        letters whose origin or stream is one of these."""
+        found: dict[str, OriginSummary] = {}
+        async for item in self._newest_first():
+            if origins is not None and not _named(item, origins):
+                continue
+            group = found.setdefault(item.origin, OriginSummary(item.origin))
+            group.total += 1
+            if len(group.newest) < limit:
+                group.newest.append(item)
+        return list(found.values())
+
+    async def ids(self, *, origins: set[str] | None) -> list[str]:
+        """The ids of every letter (of ``origins`` only, when given), newest first."""
+        return [item.id async for item in self._newest_first() if origins is None or _named(item, origins)]
+
+    async def get(self, letter_id: str) -> Letter | Unreadable | None:
+        page = await self.client.xrange(self.key, min=letter_id, max=letter_id, count=1)
+        return read_letter(as_text(page[0][0]), page[0][1]) if page else None
+
+    async def replay(self, letter_id: str) -> Replayed:
+        """Put the letter's original entry back onto its stream and delete the letter, atomically."""
+        item = await self.get(letter_id)
+        if item is None:
+            return Replayed(letter_id, problem="no such dead letter")
+        if isinstance(item, Unreadable):
+            return Replayed(letter_id, problem=f"not a dead letter pledgewatch can read ({item.reason})", kept=True)
+        letter = item.letter
+        refusal = why_not_replayable(letter)
+        if refusal is not None:
+            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
+        fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
+        result = await self._replay(keys=[self.key, letter.stream], args=[letter_id, *fields])
+        if result == 0:
+            return Replayed(letter_id, letter.stream, problem="no such dead letter (replayed or dropped meanwhile)")
+        if result == -1:
+            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: stream {letter.stream} no longer exists",
+                            kept=True)
+        return Replayed(letter_id, letter.stream, new_id=as_text(result))
+
+    async def drop(self, letter_ids: list[str]) -> int:
+        """Delete letters; returns how many were there."""
+        return int(await self.client.xdel(self.key, *letter_ids)) if letter_ids else 0
+
+
+def _named(item: Letter | Unreadable, origins: set[str]) -> bool:
+    return item.origin in origins or (isinstance(item, Letter) and item.letter.stream in origins)

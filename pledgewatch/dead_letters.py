@@ -1,0 +1,100 @@
+"""Dead letters as an operator sees them: what each one is, where it came from, and whether it can be replayed.
+
+Pure: no Redis. A dead letter (``schemas.dead_letter``) is an entry of the ``dead-letters`` stream; its id
+there (``1733328000000-0``) is how the operator names it. Only a letter that holds a whole stream entry
+(the entry id and the consumer group that gave up on it) can be replayed: its original fields go back onto
+the stream it came from. Every other letter (a refused release file, POST or feed entry, a quarantined
+subscription, a reminder or delivery out of attempts) holds no entry to re-publish and says why.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
+from schemas.streams import EVENT_FIELD
+
+_STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+BASE64_PREFIX = "base64:"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One entry of the dead-letter stream: its id there and the dead letter it holds."""
+
+    id: str
+    letter: DeadLetter
+
+    @property
+    def origin(self) -> str:
+        """What ``dlq list`` groups by: the stream, or for a refused file just ``file`` (each has its own path)."""
+        return "file" if self.letter.stream.startswith("file:") else self.letter.stream
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry of the dead-letter stream that is not a dead letter (written by hand, or by a newer version)."""
+
+    id: str
+    reason: str
+    origin = "unreadable"
+
+
+def read_letter(entry_id: str, fields: dict[bytes, bytes]) -> Letter | Unreadable:
+    """The dead letter in one entry of the dead-letter stream, or why it is not one."""
+    raw = fields.get(EVENT_FIELD.encode())
+    if raw is None:
+        return Unreadable(entry_id, f"no {EVENT_FIELD} field")
+    try:
+        event = decode_event(raw, expect=(DeadLetterEvent,))
+    except EventError as exc:
+        return Unreadable(entry_id, str(exc))
+    return Letter(entry_id, event.data)
+
+
+def original_fields(payload: dict[str, str]) -> dict[str, bytes]:
+    """The entry fields a dead letter kept, as they were: a value kept as ``base64:…`` because it was not
+    UTF-8 (``streams.printable_fields``) is decoded back; any other value is its UTF-8 text."""
+    out = {}
+    for name, value in payload.items():
+        out[name] = value.encode()
+        if value.startswith(BASE64_PREFIX):
+            try:
+                decoded = base64.b64decode(value[len(BASE64_PREFIX):], validate=True)
+            except binascii.Error:
+                continue
+            if not _is_utf8(decoded):  # only bytes that were not UTF-8 were ever written this way
+                out[name] = decoded
+    return out
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def why_not_replayable(letter: DeadLetter) -> str | None:
+    """None when ``letter`` holds a stream entry that can go back onto its stream, else why it cannot."""
+    if letter.entry_id is not None and _STREAM_ID.match(letter.entry_id) and letter.group:
+        return None
+    origin = letter.stream
+    if origin.startswith("file:"):
+        return f"a refused release file ({origin[5:]}): fix the file and run `pledgewatch ingest` on it"
+    if origin.startswith("http:"):
+        return "a refused POST /releases: send the corrected release again"
+    if origin.startswith("feed:"):
+        return f"a refused entry of source {origin[5:]!r}: it is read again when the source changes it"
+    if "subscription" in letter.payload and "stage" in letter.payload:
+        return (f"subscription {letter.payload['subscription']!r} was set aside for one release; "
+                "fix the subscription: the release's next version reaches it")
+    if origin.endswith("notifier:outbox"):
+        return "a delivery out of attempts: its channel is kept redacted, so it cannot be sent again from here"
+    if "reminder" in letter.payload:
+        return "a reminder that failed to fire: it is no stream entry to re-publish"
+    return f"it holds no stream entry of {origin!r} to re-publish"

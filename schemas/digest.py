@@ -1,0 +1,30 @@
+"""``digest``: one message a day listing every alert a digest subscriber had since the last.
+
+Sent to the subscriber's channels only (a webhook receives it as a CloudEvent); it is on no stream.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from .alerts import Alert
+from .envelope import CloudEvent, FrozenModel, register
+
+
+class Digest(FrozenModel):
+    """What a digest subscriber receives once a day."""
+
+    digest_id: str = Field(min_length=1, description="Stable: the same subscription and digest time give the same id.")
+    subscription_id: str
+    since: AwareDatetime | None = Field(description="End of the previous digest; None for the first.")
+    until: AwareDatetime = Field(description="The digest time this digest is for.")
+    alerts: list[Alert] = Field(description="The alerts since the previous digest, oldest first.")
+    created_at: AwareDatetime
+
+
+@register
+class DigestEvent(CloudEvent[Digest]):
+    TYPE = "pledgewatch.digest"
+    type: Literal["pledgewatch.digest"] = TYPE

@@ -1,0 +1,60 @@
+"""Ingest's section of the settings (``PLEDGEWATCH_*``): the sources it polls and how it fetches.
+
+A plain model: :class:`services.common.settings.Settings` reads it from the environment with the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import NoDecode
+
+DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
+
+
+def http_url(value: str) -> str:
+    """``value`` stripped, if it is an http(s) URL with a host; else ValueError."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r}: only http:// and https:// URLs are allowed")
+    return value.strip()
+
+
+class IngestSettings(BaseModel):
+    """Settings of the real sources; every field is ``PLEDGEWATCH_<NAME>``."""
+
+    sources: Path | None = Field(default=None, description="YAML file of sources (feeds, pages).")
+    feeds: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
+    feed_interval: float = Field(default=300.0, gt=0, description="Default seconds between polls of a source.")
+    max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
+    govuk_url: str = Field(default="https://www.gov.uk", description="GOV.UK site and API base URL.")
+    user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
+    max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
+    max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
+    fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
+    allow_private_links: bool = Field(
+        default=False, description="Fetch links from feed content (and their redirects) even when they resolve "
+        "to private, loopback, link-local or reserved addresses.")
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,\s]+", value) if part]
+        return value
+
+    @field_validator("feeds")
+    @classmethod
+    def _check_feeds(cls, value: list[str]) -> list[str]:
+        return [http_url(url) for url in value]
+
+    @field_validator("govuk_url")
+    @classmethod
+    def _check_govuk(cls, value: str) -> str:
+        return http_url(value).rstrip("/")

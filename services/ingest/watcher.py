@@ -1,0 +1,72 @@
+"""Watching folders for release files: watchfiles (inotify, FSEvents, ReadDirectoryChangesW; polling where
+those cannot be used, or when ``force_polling`` asks) says which paths changed, the scanner what to read."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from watchfiles import Change, awatch
+
+from .folder import FolderScanner, ignored_name
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 100  # how often a quiet watch wakes: files waiting to settle, folders that appear
+
+
+def _relevant(change: Change, path: str) -> bool:
+    return not ignored_name(Path(path).name)
+
+
+class FolderWatcher:
+    """Yields the files to read: every settled new or changed file at the start (a full walk), then each as it
+    changes; never raises (a failing watch is logged, and restarted with a full walk)."""
+
+    def __init__(self, scanner: FolderScanner, *, force_polling: bool = False, poll_seconds: float = 1.0) -> None:
+        self.scanner, self.force_polling, self.poll_seconds = scanner, force_polling, poll_seconds
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def batches(self) -> AsyncIterator[list[Path]]:
+        while not self._stop.is_set():
+            present = [folder for folder in self.scanner.folders if folder.is_dir()]
+            try:
+                yield await asyncio.to_thread(self.scanner.changed, time.time_ns())
+                if not present:  # nothing to watch yet: look again in a while
+                    await asyncio.sleep(self.poll_seconds)
+                    continue
+                async for paths in self._changes(present):
+                    yield paths
+            except Exception:  # an unreadable or vanished folder must not end the watch
+                log.exception("watching %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
+                await asyncio.sleep(self.poll_seconds)
+
+    async def _changes(self, present: list[Path]) -> AsyncIterator[list[Path]]:
+        """Batches of changed files until a watched folder that was missing appears (the caller then walks)."""
+        # Events name paths under the folder as given, or (FSEvents) under its real path.
+        roots = {folder.absolute(): folder for folder in present} | {folder.resolve(): folder for folder in present}
+        async for changes in awatch(*(folder.absolute() for folder in present), watch_filter=_relevant,
+                                    stop_event=self._stop, step=50, debounce=500, rust_timeout=TICK_MS,
+                                    yield_on_timeout=True,
+                                    force_polling=True if self.force_polling else None,
+                                    poll_delay_ms=int(self.poll_seconds * 1000)):
+            paths = [self.local(Path(raw), roots) for _, raw in changes]
+            now, due = time.time_ns(), self.scanner.due()
+            if paths or (due is not None and due <= now):
+                yield await asyncio.to_thread(self.scanner.changed_among, [p for p in paths if p], now)
+            if any(f not in present and f.is_dir() for f in self.scanner.folders):
+                return
+
+    @staticmethod
+    def local(path: Path, roots: dict[Path, Path]) -> Path | None:
+        """``path`` as under the folder it was configured as (``seeds/a.txt``, not ``/home/…/seeds/a.txt``)."""
+        for absolute, folder in roots.items():
+            if path.is_relative_to(absolute):
+                return folder / path.relative_to(absolute)
+        return None

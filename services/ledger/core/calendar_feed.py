@@ -1,0 +1,71 @@
+"""The deadlines of a subscriber's commitments as an iCalendar feed (RFC 5545). Pure; time is an argument.
+
+One all-day event per dated deadline or period end, its UID made of the ledger key and the deadline's place,
+so a calendar app that polls the feed updates an event when a new version moves the date, and drops it
+(``STATUS:CANCELLED``) when the commitment is removed or its release withdrawn. One alarm per reminder
+offset, at the moment pledgewatch itself would send that reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import icalendar
+
+from services.notifier.durations import parse_duration
+from services.notifier.reminders import due_date
+
+from .entries import EntryState, LedgerEntry
+
+PRODID = "-//pledgewatch//commitment deadlines//EN"
+UID_DOMAIN = "pledgewatch"
+SUMMARY_CHARS = 120
+
+
+def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[str], remind_at: time,
+                       now: datetime) -> bytes:
+    """The iCalendar document of the dated deadlines of ``entries``; ``offsets`` (ISO 8601 durations before
+    the due day) and ``remind_at`` (an aware time of day) place the alarms; ``now`` stamps the events."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for entry in entries:
+        for index, deadline in enumerate(entry.commitment.deadlines):
+            day = due_date(deadline)
+            if day is not None:
+                calendar.add_component(_event(entry, index, day, deadline.text, offsets, remind_at, now))
+    return calendar.to_ical()
+
+
+def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: list[str],  # type: ignore[no-untyped-def]
+           remind_at: time, now: datetime) -> icalendar.Event:
+    c = entry.commitment
+    text = " ".join(c.text.split())
+    event = icalendar.Event()
+    event.add("uid", f"{entry.key}-{index}@{UID_DOMAIN}")
+    event.add("dtstamp", now)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
+    event.add("summary", _short(f"{c.actor}: {text}"))
+    event.add("description", f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}")
+    event.add("url", entry.url)
+    event.add("categories", [c.category.value.replace("_", " ")])
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    live = entry.state in (EntryState.ACTIVE, EntryState.CHANGED)
+    event.add("status", "CONFIRMED" if live else "CANCELLED")
+    if live:
+        on_day = datetime.combine(day, remind_at.replace(tzinfo=None), tzinfo=remind_at.tzinfo)
+        for offset in offsets:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", _short(f"Due {day:%-d %b %Y}: {c.actor}: {text}"))
+            alarm.add("trigger", parse_duration(offset).before(on_day))
+            event.add_component(alarm)
+    return event
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "\u2026"

@@ -1,0 +1,48 @@
+"""A ledger entry's card: the little the queries look at, kept apart from the whole entry so that every
+query can be answered from memory. Pure."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from services.notifier.reminders import due_date
+
+from .entries import LedgerEntry
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    release_id: str
+    source: str
+    published: float  # the release version that first held it, as a POSIX timestamp
+    state: str
+    kind: str
+    category: str
+    counter_terrorism: bool
+    confidence: float
+    actor: str  # lowercased, as are text and title: the queries compare without case
+    text: str
+    title: str
+    due: tuple[int, ...]  # the ordinal days its deadlines fall due (dated ones only)
+    chain: str | None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> "Card":
+        data = json.loads(raw)
+        data["due"] = tuple(data["due"])
+        return cls(**data)
+
+
+def card_of(entry: LedgerEntry) -> Card:
+    c = entry.commitment
+    return Card(key=entry.key, release_id=entry.release_id, source=entry.source,
+                published=entry.published_at.timestamp(), state=entry.state.value, kind=c.kind.value,
+                category=c.category.value, counter_terrorism=c.counter_terrorism, confidence=c.confidence,
+                actor=c.actor.lower(), text=" ".join(c.text.lower().split()), title=entry.title.lower(),
+                due=tuple(day.toordinal() for day in map(due_date, c.deadlines) if day is not None),
+                chain=entry.chain)

@@ -1,0 +1,111 @@
+"""The ledger's record of each commitment across the versions of its release. Pure; time is an argument.
+
+A release's next version is paired with what the ledger holds of it (:mod:`.versions`): a commitment kept
+or edited carries on under its first id (its ledger key), with what changed recorded field by field; one
+gone from the new version is ``removed`` (and comes back if a later version restores it); a withdrawn
+release withdraws them all. A version no newer than the last one read changes nothing (events come at
+least once, and out of order after a replay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from schemas.classified import Commitment, ReleaseClassified
+
+from .changes import FieldChange, field_changes
+from .versions import pair_versions
+
+
+class EntryState(str, Enum):
+    ACTIVE = "active"
+    CHANGED = "changed"  # changed in a later version of its release
+    REMOVED = "removed"  # gone from a later version of its release
+    WITHDRAWN = "withdrawn"  # its release was withdrawn
+
+
+class VersionChange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    changes: list[FieldChange]
+
+
+class LedgerEntry(BaseModel):
+    """One commitment as the ledger knows it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str  # the commitment's id when first seen; stays while later versions edit it
+    release_id: str
+    title: str
+    url: str
+    source: str
+    published_at: AwareDatetime  # of the release version that first held it
+    first_seen: AwareDatetime  # when the ledger first read it
+    versions: list[int]  # the release versions that hold it
+    state: EntryState
+    commitment: Commitment  # as its latest version states it
+    history: list[VersionChange] = []
+    chain: str | None = None  # the key of its first announcement, when it is a re-announcement
+
+
+@dataclass(frozen=True)
+class VersionUpdate:
+    """What one release version does to the ledger: the entries to write, and what changed."""
+
+    version: int
+    entries: list[LedgerEntry] = field(default_factory=list)  # new and updated entries, to be stored
+    added: list[str] = field(default_factory=list)  # keys of entries first seen in this version
+    changed: dict[str, list[FieldChange]] = field(default_factory=dict)  # key -> what changed
+    removed: list[str] = field(default_factory=list)
+    stale: bool = False  # a version no newer than the last one read: nothing to write
+
+
+def apply_version(held: list[LedgerEntry], release: ReleaseClassified, *, last_version: int | None,
+                  now: AwareDatetime) -> VersionUpdate:
+    """The ledger update for ``release``, given the entries ``held`` for its release and the last version
+    of it read (None for none); ``now`` stamps entries first seen."""
+    version = release.version
+    if last_version is not None and version <= last_version:
+        return VersionUpdate(version=version, stale=True)
+    if release.withdrawn:
+        return _withdrawn(held, version)
+    by_key = {entry.commitment.id: entry for entry in held if entry.state is not EntryState.WITHDRAWN}
+    pairing = pair_versions(list(c.commitment for c in by_key.values()), release.commitments)
+    update = VersionUpdate(version=version)
+    for old, new in [*pairing.kept, *pairing.edited]:
+        entry = by_key[old.id]
+        changes = field_changes(old, new)
+        if entry.state is EntryState.REMOVED:
+            changes = [FieldChange(field="commitment", before=None, after=" ".join(new.text.split())), *changes]
+        state = EntryState.CHANGED if changes or entry.state is EntryState.CHANGED else EntryState.ACTIVE
+        history = [*entry.history, VersionChange(version=version, changes=changes)] if changes else entry.history
+        update.entries.append(entry.model_copy(update={
+            "commitment": new, "versions": [*entry.versions, version], "state": state, "history": history}))
+        if changes:
+            update.changed[entry.key] = changes
+    for entry in (by_key[c.id] for c in pairing.removed):
+        if entry.state is EntryState.REMOVED:
+            continue
+        removal = [FieldChange(field="commitment", before=" ".join(entry.commitment.text.split()), after=None)]
+        update.entries.append(entry.model_copy(update={
+            "state": EntryState.REMOVED, "history": [*entry.history, VersionChange(version=version, changes=removal)]}))
+        update.removed.append(entry.key)
+    for c in pairing.added:
+        update.entries.append(LedgerEntry(
+            key=c.id, release_id=release.release_id, title=release.title, url=release.url, source=release.source,
+            published_at=release.published_at, first_seen=now, versions=[version], state=EntryState.ACTIVE,
+            commitment=c))
+        update.added.append(c.id)
+    return update
+
+
+def _withdrawn(held: list[LedgerEntry], version: int) -> VersionUpdate:
+    withdrawal = VersionChange(version=version, changes=[])
+    entries = [entry.model_copy(update={"state": EntryState.WITHDRAWN, "history": [*entry.history, withdrawal]})
+               for entry in held if entry.state is not EntryState.WITHDRAWN]
+    return VersionUpdate(version=version, entries=entries, removed=[e.key for e in entries])

@@ -1,0 +1,163 @@
+"""Which commitments a query selects, in what order, a page at a time. Pure.
+
+A query takes every criterion a subscription's filter takes (so a filter can be tried on the ledger before
+it is saved), plus the deadline window, the state and free text. Pages follow an opaque cursor: the place
+of the last item shown, so a page stays right while commitments are added before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import heapq
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from services.notifier.matching import has_keyword, source_matches
+from services.notifier.subscriptions import Filter
+
+from .cards import Card
+from .entries import EntryState
+
+MAX_PAGE = 200
+
+
+class QueryError(ValueError):
+    """A query that cannot be run, with the reason."""
+
+
+class CommitmentQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filter: Filter = Field(default_factory=Filter)
+    states: list[EntryState] | None = Field(default=None, max_length=4)
+    due_after: date | None = Field(default=None, description="A deadline falls due on or after this day.")
+    due_before: date | None = Field(default=None, description="A deadline falls due on or before this day.")
+    q: str | None = Field(default=None, min_length=1, max_length=200,
+                          description="Words in the commitment, its actor or its release's title.")
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(default=None, max_length=500)
+
+    @field_validator("due_before")
+    @classmethod
+    def _window(cls, value: date | None, info) -> date | None:  # type: ignore[no-untyped-def]
+        after = info.data.get("due_after")
+        if value is not None and after is not None and value < after:
+            raise ValueError("due_before is before due_after")
+        return value
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Card]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    card: Card
+    due: int  # ordinal day
+
+
+def selects(query: CommitmentQuery, card: Card) -> bool:
+    """Whether ``card`` satisfies every criterion of ``query``."""
+    f = query.filter
+    return (
+        (not f.counter_terrorism or card.counter_terrorism)
+        and (f.categories is None or card.category in {c.value for c in f.categories})
+        and (f.kinds is None or card.kind in {k.value for k in f.kinds})
+        and (f.actors is None or any(a.strip().lower() in card.actor for a in f.actors))
+        and (f.keywords is None or has_keyword(f.keywords, card.text))
+        and (f.sources is None or source_matches(f.sources, card.source))
+        and card.confidence >= f.min_confidence
+        and (query.states is None or card.state in {s.value for s in query.states})
+        and (query.q is None or all(word in _searchable(card) for word in query.q.lower().split()))
+        and (query.due_after is None and query.due_before is None or bool(_due_in_window(query, card)))
+    )
+
+
+def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
+    """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
+    after = _decode(query.cursor, 2) if query.cursor else None
+    place = None if after is None else (-after[0], after[1])
+    chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and selects(query, c))
+    page = heapq.nsmallest(query.limit + 1, chosen, key=lambda c: (-c.published, c.key))
+    more = len(page) > query.limit
+    page = page[:query.limit]
+    return Page(items=page, next_cursor=_encode([page[-1].published, page[-1].key]) if more else None)
+
+
+def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
+    """The dated deadlines of the commitments ``query`` selects, within its window, soonest first."""
+    after = tuple(_decode(query.cursor, 2)) if query.cursor else None
+    chosen = (DeadlineItem(card, day) for card in cards if selects(query, card) for day in _due_in_window(query, card)
+              if after is None or (day, card.key) > after)
+    page = heapq.nsmallest(query.limit + 1, chosen, key=lambda item: (item.due, item.card.key))
+    more = len(page) > query.limit
+    page = page[:query.limit]
+    return page, _encode([page[-1].due, page[-1].card.key]) if more else None
+
+
+def _due_in_window(query: CommitmentQuery, card: Card) -> list[int]:
+    low = query.due_after.toordinal() if query.due_after else -1
+    high = query.due_before.toordinal() if query.due_before else 1 << 30
+    return [day for day in card.due if low <= day <= high]
+
+
+def _searchable(card: Card) -> str:
+    return f"{card.actor}\n{card.text}\n{card.title}"
+
+
+def _encode(place: list) -> str:  # type: ignore[type-arg]
+    return base64.urlsafe_b64encode(json.dumps(place, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, size: int) -> list:  # type: ignore[type-arg]
+    try:
+        place = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(place, list) and len(place) == size and isinstance(place[1], str) \
+                and isinstance(place[0], (int, float)):
+            return place
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise QueryError("cursor: not one this server gave (ask again without it)")
+
+
+def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
+    """A query from URL parameters, each a list of its values (``?category=funding&category=training``; a
+    value may also list several, comma-separated); a :class:`QueryError` naming the parameter when one is
+    wrong."""
+    lists = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords",
+             "source": "sources"}
+    singles = ("counter_terrorism", "min_confidence")
+    known = {*lists, *singles, "state", "due_after", "due_before", "q", "limit", "cursor"}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
+    flt: dict[str, object] = {name: _split(params[p]) for p, name in lists.items() if p in params}
+    flt.update({p: _one(params, p) for p in singles if p in params})
+    data: dict[str, object] = {p: _one(params, p) for p in ("due_after", "due_before", "q", "limit", "cursor")
+                               if p in params}
+    if "state" in params:
+        data["states"] = _split(params["state"])
+    try:
+        return CommitmentQuery(filter=Filter.model_validate(flt), **data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = next((str(part) for part in error["loc"] if not isinstance(part, int)), "query")
+        names = {name: p for p, name in lists.items()} | {"states": "state"}
+        raise QueryError(f"{names.get(field, field)}: {error['msg']}") from None
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _one(params: dict[str, list[str]], name: str) -> str:
+    values = params[name]
+    if len(values) != 1:
+        raise QueryError(f"{name}: give it once")
+    return values[0]

@@ -1,0 +1,74 @@
+"""The same commitment announced again: in another release, maybe by another department. Pure.
+
+Two commitments are one when the same actor commits to the same money, or to the same action in
+much the same words. The ledger finds candidates through index keys (:func:`index_keys`) and confirms
+each with :func:`same_commitment`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.classified import Commitment
+
+from .words import action_words, overlap
+
+SAME_ACTION = 0.6  # word overlap at or above which two commitments of one actor are the same action
+MAX_CANDIDATES = 20  # compared with each new commitment, at most
+SAME_MONEY_ACTION = 0.2  # with the same amount, this much overlap suffices: the amount says the rest
+_ACTOR_NOISE = frozenset("the hm her his majesty's majestys government govt".split())
+_NOT_ACTOR_CHAR = re.compile(r"[^\w\s]")
+
+
+def actor_key(actor: str) -> str:
+    """``"The UK Government"``, ``"UK"`` and ``"HM Government of the UK"`` -> ``"uk"``; a bare "the
+    Government" -> ``"government"``."""
+    words = [w for w in _NOT_ACTOR_CHAR.sub(" ", actor.lower()).split() if w not in _ACTOR_NOISE and w != "of"]
+    return " ".join(words) or "government"
+
+
+def money_key(c: Commitment) -> str | None:
+    if c.money is None or c.money.amount <= 0:
+        return None
+    return f"{c.money.currency}:{c.money.amount:.0f}"
+
+
+def index_keys(c: Commitment) -> list[str]:
+    """Keys under which ``c`` is indexed and under which its re-announcements are looked up: its actor's
+    amount, and its actor's action words."""
+    actor = actor_key(c.actor)
+    keys = [f"m:{actor}:{key}" for key in [money_key(c)] if key]
+    keys += sorted(f"w:{actor}:{word}" for word in action_words(c.text))
+    return keys
+
+
+def same_commitment(a: Commitment, b: Commitment) -> bool:
+    """Whether ``b`` announces again what ``a`` announced (the relation is symmetric)."""
+    if actor_key(a.actor) != actor_key(b.actor) or a.kind != b.kind:
+        return False
+    likeness = overlap(action_words(a.text), action_words(b.text))
+    if money_key(a) is not None and money_key(a) == money_key(b):
+        return likeness >= SAME_MONEY_ACTION
+    if money_key(a) is not None and money_key(b) is not None:
+        return False  # one actor, two different amounts: two commitments, however alike the words
+    return likeness >= SAME_ACTION
+
+
+def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
+    """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
+    (``hits``) and which share its amount (``money_hits``): those sharing its amount, then those sharing at
+    least two words and two in five of its words, the most words first; ``MAX_CANDIDATES`` at most."""
+    enough = max(2, -(-2 * words // 5))
+    ranked = sorted((key for key in {*hits, *money_hits} if key in money_hits or hits[key] >= enough),
+                    key=lambda key: (key not in money_hits, -hits.get(key, 0), key))
+    return ranked[:MAX_CANDIDATES]
+
+
+def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | None:
+    """The chain a re-announcement joins, from the earlier announcements it repeats, each as (published
+    at, its chain or None, its key): the chain of the earliest, which is the key of the first
+    announcement of them all."""
+    if not candidates:
+        return None
+    _, chain, key = min(candidates, key=lambda c: (c[0], c[2]))
+    return chain or key

@@ -1,0 +1,61 @@
+"""The ledger rebuilt from the ``classified`` stream, for when its keys were lost or its rules changed.
+
+Replays what the stream still holds (each stream is trimmed to about ``PLEDGEWATCH_STREAM_MAXLEN`` entries
+once every group has read them), in stream order. A ledger service running meanwhile does no harm: a
+version read twice is recorded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from schemas import EventError, ReleaseClassifiedEvent, decode_event
+from schemas.streams import CLASSIFIED, EVENT_FIELD
+
+from .store import LedgerStore
+
+PAGE = 500
+
+
+@dataclass
+class Rebuilt:
+    read: int = 0  # stream entries read
+    versions: int = 0  # release versions recorded
+    skipped: int = 0  # entries that are not a release.classified event
+
+
+async def rebuild(client: Redis, key: Callable[[str], str], *, progress: Callable[[Rebuilt], None] = lambda _: None) -> Rebuilt:
+    """Drop every ledger key under the prefix, then read the whole ``classified`` stream into the ledger."""
+    await drop_ledger(client, key)
+    store, counts, start = LedgerStore(client, key), Rebuilt(), "-"
+    while True:
+        page = await client.xrange(key(CLASSIFIED), min=start, max="+", count=PAGE)
+        for entry_id, fields in page:
+            counts.read += 1
+            try:
+                event = decode_event(fields.get(EVENT_FIELD.encode(), b""), expect=(ReleaseClassifiedEvent,))
+            except EventError:
+                counts.skipped += 1
+                continue
+            update = await store.apply(event.data, now=event.time)
+            counts.versions += not update.stale
+        if len(page) < PAGE:
+            return counts
+        start = "(" + page[-1][0].decode()
+        progress(counts)
+
+
+async def drop_ledger(client: Redis, key: Callable[[str], str]) -> int:
+    """Delete every ``ledger:`` key under the prefix; returns how many."""
+    dropped, batch = 0, []
+    async for name in client.scan_iter(match=key("ledger:*"), count=1000):
+        batch.append(name)
+        if len(batch) >= 1000:
+            dropped += await client.delete(*batch)
+            batch = []
+    if batch:
+        dropped += await client.delete(*batch)
+    return dropped

@@ -1,0 +1,58 @@
+"""Ledger service: release.classified in; every commitment kept across releases and versions.
+
+Reads ``classified`` in a consumer group of its own, so the ledger keeps up or catches up on its own
+without holding back the notifier. Each release version is one transaction with its XACK
+(:class:`.store.LedgerStore`): a version delivered twice is recorded once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from faststream.redis import RedisBroker
+
+from schemas import CloudEvent, ReleaseClassified, ReleaseClassifiedEvent
+from schemas.streams import CLASSIFIED, LEDGER_GROUP
+from services.common.consumer import StreamConsumer
+from services.common.service import Runtime, RuntimeService
+from services.common.settings import Settings
+from services.common.streams import Entry
+
+from .store import LedgerStore
+
+log = logging.getLogger(__name__)
+
+SOURCE = "/pledgewatch/ledger"
+
+
+class LedgerService(RuntimeService):
+    name = "ledger"
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.settings, self.clock = settings, clock
+        self.runtime = Runtime(settings, source=SOURCE)
+        self.store: LedgerStore | None = None
+        self.consumer = StreamConsumer(
+            streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=LEDGER_GROUP,
+            consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
+            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count)
+
+    def attach(self, broker: RedisBroker) -> None:
+        self.consumer.attach(broker, title="ledger:release.classified")
+
+    async def start(self) -> None:
+        streams = await self.runtime.open()
+        await streams.ensure_group(self.settings.key(CLASSIFIED), LEDGER_GROUP)
+        self.store = LedgerStore(streams.client, self.settings.key)
+
+    async def on_release_classified(self, event: CloudEvent, entry: Entry) -> None:
+        release: ReleaseClassified = event.data
+        assert self.store is not None
+        update = await self.store.apply(release, now=self.clock(), ack=entry)
+        if update.stale:
+            log.info("ledger: %s v%d already read", release.release_id, release.version)
+            return
+        log.info("ledger: %s v%d: %d new, %d changed, %d removed", release.release_id, release.version,
+                 len(update.added), len(update.changed), len(update.removed))

@@ -1,0 +1,58 @@
+"""Email addresses, with or without a display name (``"Jane Doe" <jane@example.org>``). Pure.
+
+Parsed by the standard library's RFC 5322 header parser; anything it flags, and anything that could
+end a header (CR, LF and other control characters), is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import Address
+from email.policy import default
+
+MAX_ADDRESS = 254  # RFC 5321: the longest forward path, less its angle brackets
+MAX_LOCAL_PART = 64
+MAX_TEXT = 320  # an address with a display name, as written
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def parse_address(text: str, *, dotted_domain: bool = True) -> Address:
+    """One mailbox from ``text`` (``jane@example.org``, ``Jane Doe <jane@example.org>``,
+    ``"Doe, Jane" <jane@example.org>``); ``dotted_domain``: the domain must hold a dot (``localhost``
+    is refused). Raises ValueError: ``not an email address: '<text>' (<why>)``."""
+    problem = _problem(text, dotted_domain=dotted_domain)
+    if isinstance(problem, str):
+        raise ValueError(f"not an email address: {text[:80]!r} ({problem})")
+    return problem
+
+
+def _problem(text: str, *, dotted_domain: bool) -> Address | str:
+    """The address, or why ``text`` is not one."""
+    if len(text) > MAX_TEXT:
+        return f"longer than {MAX_TEXT} characters"
+    if _CONTROL.search(text):
+        return "contains a line break or another control character"
+    try:
+        header = default.header_factory("to", text)
+    except Exception:  # the parser raises IndexError and others on some malformed input
+        return "expected name@domain"
+    if header.defects:
+        return str(header.defects[0])
+    if len(header.groups) != 1 or header.groups[0].display_name is not None:
+        return "expected one address, not a list or a group"
+    address = header.addresses[0]
+    if not address.username or not address.domain:
+        return "expected name@domain"
+    if not address.addr_spec.isascii():
+        return "the address (not its display name) must be ASCII: write the domain in its xn-- form"
+    if len(address.addr_spec) > MAX_ADDRESS or len(address.username) > MAX_LOCAL_PART:
+        return f"longer than {MAX_ADDRESS} characters, or over {MAX_LOCAL_PART} before the @"
+    if address.domain.startswith("[") or (dotted_domain and "." not in address.domain.strip(".")):
+        return f"{address.domain!r} is not a mail domain (e.g. example.org)"
+    return address
+
+
+def same_mailbox(a: Address, b: Address) -> bool:
+    """Whether ``a`` and ``b`` are one mailbox, whatever their display names (domains case-insensitive,
+    local parts compared as most servers do: without regard to case)."""
+    return a.addr_spec.lower() == b.addr_spec.lower()

@@ -1,0 +1,78 @@
+"""Alert and digest emails as MIME messages, and their bytes on the wire. Pure; time is an argument."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+
+from schemas.alerts import Alert
+from schemas.probe import TestNotification
+
+from .mail_html import render_alert_html, render_digest_html, render_test_html
+from .messages import Message, message_id, message_text
+
+
+MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
+_AS_IS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})  # URLs: never folded, never encoded
+
+
+class _MailPolicy(EmailPolicy):
+    """``email.policy.SMTP`` (CRLF, lines folded at 78) with two corrections.
+
+    When a header's value does not fit beside its name but fits on a line of its own, CPython folds
+    right after the colon (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value
+    starting with a space. Here the first line is joined back (a line of at most 78 + the name's
+    length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
+    decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
+    """
+
+    def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
+        line = f"{name}: {value}"
+        if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
+            return (line + self.linesep).encode("ascii")
+        folded = super().fold_binary(name, value)
+        early = f"{name}:{self.linesep} ".encode()
+        return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded
+
+
+MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected
+
+
+def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str:
+    """``<alert id>.<recipient hash>@<domain>``: the same for every retry of one alert to one recipient,
+    so a mail client drops a copy sent again after a partial failure."""
+    who = hashlib.sha256(recipient.addr_spec.lower().encode()).hexdigest()[:12]
+    return f"<{message_id(message)}.{who}@{domain}>"
+
+
+def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
+                unsubscribe_url: str | None = None) -> EmailMessage:
+    """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative,
+    both ending with ``unsubscribe_url`` when there is one."""
+    subject, text = message_text(message)
+    if unsubscribe_url is not None:
+        text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
+    mail = EmailMessage(policy=MAIL_POLICY)
+    mail["Subject"] = " ".join(subject.split())  # a line break in a title cannot end the header
+    mail["From"] = sender
+    mail["To"] = recipient
+    mail["Date"] = now
+    mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
+    mail["X-Pledgewatch-Alert-Id"] = message_id(message)
+    mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
+    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
+        mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(text)
+    render = render_alert_html if isinstance(message, Alert) else \
+        render_test_html if isinstance(message, TestNotification) else render_digest_html
+    mail.add_alternative(render(message, unsubscribe_url=unsubscribe_url), subtype="html")  # type: ignore[arg-type]
+    return mail
+
+
+def mail_bytes(mail: EmailMessage) -> bytes:
+    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`)."""
+    return mail.as_bytes(policy=MAIL_POLICY)

@@ -1,0 +1,32 @@
+"""The HTML part of alert and digest emails, from the Jinja2 templates (:mod:`.templates`). Pure."""
+
+from __future__ import annotations
+
+from schemas.alerts import Alert
+from schemas.probe import TestNotification
+
+from .digest import Digest
+from .probe import test_subject, test_text
+from .rendering import alert_view
+from .templates import render
+
+
+def render_alert_html(alert: Alert, *, unsubscribe_url: str | None) -> str:
+    """The alert as an HTML document: headline, linked title, a table of its commitments."""
+    view = alert_view(alert)
+    return render("alert.html.j2", alert=view, title=f"{view.headline}: {view.title}",
+                  subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url)
+
+
+def render_digest_html(digest: Digest, *, unsubscribe_url: str | None) -> str:
+    """The digest as an HTML document: one section per alert, oldest first."""
+    count = len(digest.alerts)
+    return render("digest.html.j2", alerts=[alert_view(a) for a in digest.alerts],
+                  subscription_id=digest.subscription_id, unsubscribe_url=unsubscribe_url,
+                  title=f"pledgewatch digest: {count} alert{'' if count == 1 else 's'}")
+
+
+def render_test_html(message: TestNotification, *, unsubscribe_url: str | None) -> str:
+    """A test notification as an HTML document: what it is, and that nothing needs doing."""
+    return render("test.html.j2", title=test_subject(message), lines=test_text(message).splitlines(),
+                  subscription_id=message.subscription_id, unsubscribe_url=unsubscribe_url)

@@ -1,0 +1,72 @@
+"""Test notifications: one message sent at once through every channel of a subscription, to check them.
+
+Nothing is queued, retried, recorded as sent or dead-lettered: the operator asked, and gets each
+channel's result (delivered with the HTTP status or SMTP reply, or the error) in the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from schemas.probe import TestNotification
+
+from .redaction import destination, scrub
+from .subscriptions import Subscription
+
+if TYPE_CHECKING:
+    from .channels import Channel  # whose messages include this one
+
+@dataclass(frozen=True)
+class ChannelOutcome:
+    channel: str
+    destination: str
+    delivered: bool
+    detail: str | None = None  # delivered: the HTTP status, the SMTP reply, ...
+    error: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def test_notification(subscription_id: str, *, now: datetime) -> TestNotification:
+    return TestNotification(notification_id=f"test-{subscription_id}-{uuid.uuid4().hex[:12]}",
+                            subscription_id=subscription_id, created_at=now)
+
+
+def test_subject(message: TestNotification) -> str:
+    return f"[pledgewatch] [TEST] Test notification for subscription {message.subscription_id}"
+
+
+def test_text(message: TestNotification) -> str:
+    return (f"[TEST] This is a test notification for subscription {message.subscription_id!r}, "
+            f"sent {message.created_at:%-d %B %Y %H:%M:%S} UTC by `pledgewatch subscriptions test`.\n"
+            "No release or commitment is behind it: nothing needs doing. Alerts for this subscription "
+            "come the same way.")
+
+
+async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: datetime,
+                    timeout: float) -> list[ChannelOutcome]:
+    """Send a test notification through each channel of ``sub`` at once (each within ``timeout`` seconds),
+    paused or not; one outcome per channel, in order, secrets left out."""
+    message = test_notification(sub.id, now=now)
+
+    async def one(spec: Any) -> ChannelOutcome:
+        raw = spec.model_dump(mode="json")
+        where = destination(raw).partition(":")[2]
+        try:
+            channel = build(spec)
+            result = await asyncio.wait_for(channel.send(message), timeout=timeout)
+        except asyncio.TimeoutError:
+            return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
+        except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
+            return ChannelOutcome(spec.type, where, False, error=scrub(f"{type(exc).__name__}: {exc}", raw))
+        if result.ok:
+            return ChannelOutcome(spec.type, channel.destination, True, detail=result.detail)
+        return ChannelOutcome(spec.type, channel.destination, False, error=scrub(result.error or "failed", raw))
+
+    return list(await asyncio.gather(*(one(spec) for spec in sub.channels)))

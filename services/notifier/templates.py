@@ -1,0 +1,31 @@
+"""The Jinja2 templates in ``templates/`` (emails' HTML parts, the unsubscribe pages). Pure.
+
+Autoescaping is on: nothing from a release (titles, sentences, actors) nor from a request can add
+markup. Only http and https addresses become links (the ``web_address`` test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+
+def web_address(url: str) -> bool:
+    """Whether ``url`` may be a link: http or https with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+_TEMPLATES = Environment(loader=PackageLoader("services.notifier", "templates"), autoescape=True,
+                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_TEMPLATES.filters["web_address"] = web_address
+
+
+def render(name: str, **context: Any) -> str:
+    """The template ``templates/<name>`` filled with ``context``."""
+    return _TEMPLATES.get_template(name).render(**context)

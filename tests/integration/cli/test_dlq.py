@@ -1,0 +1,218 @@
+"""``pledgewatch dlq …`` against a real Redis, on dead letters written by the services' own code."""
+
+import asyncio
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+import redis
+
+from pledgewatch.cli import main
+from pledgewatch.dead_letter_queue import DeadLetterQueue
+from schemas.streams import CLASSIFIER_GROUP, DEAD_LETTERS, EVENT_FIELD, RELEASES
+from services.common.runtime import Runtime
+from services.common.streams import Entry
+
+pytestmark = pytest.mark.integration
+
+EVENT = b'{"specversion": "1.0", "type": "pledgewatch.release.published", "schemaversion": 2}'
+
+
+@pytest.fixture
+def cli(settings, monkeypatch):
+    """Runs ``pledgewatch ARGS`` in this process against the test's Redis and key prefix."""
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("PLEDGEWATCH_PREFIX", settings.prefix)
+    return lambda *args: main(list(args))
+
+
+@pytest.fixture
+def client(redis_url):
+    c = redis.Redis.from_url(redis_url)
+    yield c
+    c.close()
+
+
+def _letters(settings, work):
+    """Run ``work(streams)`` with the services' stream operations, as a service would."""
+    async def run():
+        runtime = Runtime(settings, source="/pledgewatch/test")
+        streams = await runtime.open()
+        try:
+            return await work(streams)
+        finally:
+            await runtime.close()
+    return asyncio.run(run())
+
+
+def dead_letter_entry(settings, fields, reason, stream=RELEASES):
+    """An entry of ``stream`` read by the classifier's group and given up on: what the consumer does."""
+    async def work(streams):
+        key = streams.key(stream)
+        await streams.ensure_group(key, CLASSIFIER_GROUP)
+        await streams.client.xadd(key, fields)
+        [(_, [(entry_id, read)])] = await streams.client.xreadgroup(CLASSIFIER_GROUP, "c1", {key: ">"}, count=1)
+        await streams.dead_letter(Entry(key, CLASSIFIER_GROUP, entry_id.decode(), read), reason, deliveries=4)
+        return (await streams.client.xrevrange(streams.key(DEAD_LETTERS), count=1))[0][0].decode()
+    return _letters(settings, work)
+
+
+def dead_letter_file(settings, path, reason):
+    async def work(streams):
+        await streams.dead_letter_input(origin=f"file:{path}", payload={"path": str(path)}, reason=reason)
+        return (await streams.client.xrevrange(streams.key(DEAD_LETTERS), count=1))[0][0].decode()
+    return _letters(settings, work)
+
+
+def test_list_groups_letters_per_stream_newest_first_within_the_limit(cli, settings, capsys):
+    older = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 2")
+    newer = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 3")
+    filed = dead_letter_file(settings, "/in/2020-01-01-empty.txt", "/in/2020-01-01-empty.txt: empty file")
+
+    assert cli("dlq", "list", "--limit", "1") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "file: 1 dead letter, newest first"
+    assert lines[1].startswith(f"  {filed}  ") and lines[1].endswith("/in/2020-01-01-empty.txt: empty file")
+    assert lines[2] == f"{settings.prefix}releases: 2 dead letters, newest first"
+    assert lines[3].startswith(f"  {newer}  ") and "classifier  unknown schema version 3" in lines[3]
+    assert lines[4] == "  … 1 older (--limit)"
+    assert len(lines) == 5
+
+    assert cli("dlq", "list", "--stream", "releases", "--json") == 0
+    [group] = json.loads(capsys.readouterr().out)["streams"]
+    assert (group["stream"], group["total"]) == (f"{settings.prefix}releases", 2)
+    assert [(letter["id"], letter["replayable"]) for letter in group["letters"]] == [(newer, True), (older, True)]
+    assert group["letters"][0]["payload"] == {EVENT_FIELD: EVENT.decode()}
+
+
+def test_an_empty_queue_says_so(cli, capsys):
+    assert cli("dlq", "list") == 0
+    assert capsys.readouterr().out == "no dead letters\n"
+
+
+def test_show_gives_the_reason_and_the_original_event(cli, settings, capsys):
+    letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 2 for pledgewatch.release.published")
+    assert cli("dlq", "show", letter) == 0
+    out = capsys.readouterr().out
+    assert f"stream:     {settings.prefix}releases\n" in out
+    assert "group:      classifier (deliveries: 4)\n" in out
+    assert "reason:     unknown schema version 2 for pledgewatch.release.published\n" in out
+    assert "replayable: yes\n" in out
+    assert f'payload:\n  {EVENT_FIELD}: \n    {{\n      "specversion": "1.0",\n' in out
+    assert cli("dlq", "show", "1-1") == 1
+    assert capsys.readouterr().err == "error: 1-1: no such dead letter\n"
+
+
+def test_replay_puts_the_original_entry_back_for_its_group_and_removes_the_letter(cli, settings, client, capsys):
+    fields = {EVENT_FIELD: EVENT, "raw": b"\xff\xfe not utf-8"}
+    letter = dead_letter_entry(settings, fields, "gave up after 3 deliveries")
+    key = settings.key(RELEASES)
+
+    assert cli("dlq", "replay", letter) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"replayed {letter} onto {key} as ")
+    [(_, [(new_id, again)])] = client.xreadgroup(CLASSIFIER_GROUP, "c2", {key: ">"})
+    assert out.strip().endswith(new_id.decode())
+    assert again == {k.encode(): v for k, v in fields.items()}  # byte for byte, non-UTF-8 value included
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+    assert cli("dlq", "replay", letter) == 1
+    assert capsys.readouterr().err == f"error: {letter}: no such dead letter\n"
+
+
+def test_a_letter_with_no_entry_to_republish_is_kept_with_one_line(cli, settings, client, capsys):
+    letter = dead_letter_file(settings, "/in/2020-01-01-empty.txt", "/in/2020-01-01-empty.txt: empty file")
+    assert cli("dlq", "replay", letter) == 1
+    err = capsys.readouterr().err
+    assert err == (f"kept {letter}: cannot be replayed: a refused release file (/in/2020-01-01-empty.txt): "
+                   "fix the file and run `pledgewatch ingest` on it\n")
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 1
+
+
+def test_replay_all_of_one_stream_leaves_the_others(cli, settings, client, capsys):
+    dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    other = dead_letter_entry(settings, {EVENT_FIELD: b"{}"}, "bad classified", stream="classified")
+    assert cli("dlq", "replay", "--all", "--stream", "releases") == 0
+    assert capsys.readouterr().out.count("replayed ") == 1
+    assert [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))] == [other]
+
+
+def test_a_letter_whose_stream_is_gone_is_kept(cli, settings, client, capsys):
+    letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    client.delete(settings.key(RELEASES))
+    assert cli("dlq", "replay", letter) == 1
+    assert f"stream {settings.key(RELEASES)} no longer exists" in capsys.readouterr().err
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 1 and not client.exists(settings.key(RELEASES))
+
+
+def test_two_replays_of_one_letter_at_once_publish_it_once(settings, client):
+    letters = [dead_letter_entry(settings, {EVENT_FIELD: EVENT}, f"bad {i}") for i in range(20)]
+    before = client.xlen(settings.key(RELEASES))
+
+    async def race(streams):
+        queue = DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS))
+        return await asyncio.gather(*(queue.replay(letter) for letter in letters for _ in range(2)))
+
+    results = _letters(settings, race)
+    assert sum(r.new_id is not None for r in results) == 20
+    assert client.xlen(settings.key(RELEASES)) == before + 20
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+
+def test_drop_asks_and_refuses_without_a_terminal(cli, settings, client, capsys):
+    first = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    dead_letter_file(settings, "/in/x.txt", "empty file")
+    env = _process_env(settings)
+    refused = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "dlq", "drop", first], stdin=subprocess.PIPE,
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert refused.returncode == 2
+    assert refused.stderr == ("error: dropping dead letters needs confirmation: run it in a terminal, "
+                              "or pass --yes\n")
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 2
+
+    assert cli("dlq", "drop", first, "--yes") == 0
+    assert capsys.readouterr().out == "dropped 1 of 1 dead letter\n"
+    assert cli("dlq", "drop", "--all", "--yes") == 0
+    assert capsys.readouterr().out == "dropped 1 of 1 dead letter\n"
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+
+def _process_env(settings):
+    """The environment of a ``pledgewatch`` process against the test's Redis and key prefix."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
+    return env | {"REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix}
+
+
+def _in_a_terminal(args, answer, env):
+    """Run ``pledgewatch ARGS`` with a pseudo-terminal as its stdin, answering ``answer`` to its question."""
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", *args], stdin=follower,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        os.write(leader, answer.encode() + b"\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("answer, dropped", [("y", True), ("n", False), ("", False)], ids=["yes", "no", "enter"])
+def test_drop_in_a_terminal_asks_and_drops_only_on_yes(settings, client, answer, dropped):
+    letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    env = _process_env(settings)
+    code, out, err = _in_a_terminal(["dlq", "drop", letter], answer, env)
+    assert err.startswith("Drop 1 dead letter for good? [y/N] ")
+    assert (code, out) == ((0, "dropped 1 of 1 dead letter\n") if dropped else (1, ""))
+    assert client.xlen(settings.key(DEAD_LETTERS)) == (0 if dropped else 1)
+
+
+@pytest.mark.parametrize("args", [["dlq", "replay"], ["dlq", "replay", "1-1", "--all"],
+                                  ["dlq", "drop", "1-1", "--stream", "releases", "--yes"]],
+                         ids=["neither", "both", "stream-with-ids"])
+def test_choosing_letters_two_ways_or_none_is_a_usage_error(cli, args, capsys):
+    assert cli(*args) == 2
+    assert capsys.readouterr().err.startswith("error: ")

@@ -1,0 +1,89 @@
+"""The ledger in a real Redis: versions, re-announcements, deadlines, idempotence, the XACK with the write."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+import redis.asyncio as aioredis
+
+from schemas.classified import Money
+from services.common.streams import Entry
+from services.ledger.core.entries import EntryState
+from services.ledger.store import LedgerStore
+from tests.unit.notifier.samples import BORDERS, FUNDING, PUBLISHED, release
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2018, 1, 1, tzinfo=timezone.utc)
+FUNDING_8M = FUNDING.model_copy(update={
+    "id": "c-funding-8m", "text": FUNDING.text.replace("£10m", "£8m"),
+    "money": Money(amount=8_000_000, currency="GBP", text="£8m", span=(120, 123))})
+AGAIN = FUNDING.model_copy(update={
+    "id": "c-again", "actor": "The UK Government",
+    "text": "The UK Government is investing £10m to strengthen Iraq's counter-terrorism forces."})
+
+
+@pytest.fixture
+async def store(redis_url, key_prefix):
+    client = aioredis.Redis.from_url(redis_url)
+    yield LedgerStore(client, lambda name: f"{key_prefix}{name}")
+    await client.aclose()
+
+
+async def test_a_release_and_its_edit(store):
+    await store.apply(release(FUNDING, BORDERS), now=NOW)
+    update = await store.apply(release(FUNDING_8M, BORDERS, version=2), now=NOW)
+    assert [c.words() for c in update.changed["c-funding"]] == ["money £10m \u2192 £8m"]
+    entries = {e.key: e for e in await store.release_entries("gov-uk/iraq-2017")}
+    assert entries["c-funding"].state is EntryState.CHANGED
+    assert entries["c-funding"].commitment.money.text == "£8m"
+    assert entries["c-borders"].versions == [1, 2]
+
+
+async def test_a_version_read_twice_or_late_changes_nothing(store):
+    await store.apply(release(FUNDING, version=2), now=NOW)
+    assert (await store.apply(release(FUNDING_8M, version=1), now=NOW)).stale
+    assert (await store.apply(release(FUNDING, version=2), now=NOW)).stale
+    assert (await store.entry("c-funding")).versions == [2]
+
+
+async def test_two_readers_of_one_version_record_it_once(store):
+    updates = await asyncio.gather(*(store.apply(release(FUNDING, BORDERS), now=NOW) for _ in range(5)))
+    assert sum(not u.stale for u in updates) == 1
+    assert (await store.entry("c-funding")).versions == [1]
+
+
+async def test_the_same_money_announced_again_by_another_release_joins_its_chain(store):
+    await store.apply(release(FUNDING), now=NOW)
+    later = PUBLISHED + timedelta(days=100)
+    await store.apply(release(AGAIN, release_id="gov-uk/iraq-2018", published_at=later), now=NOW)
+    again = await store.entry("c-again")
+    assert again.chain == "c-funding"
+    assert [e.key for e in await store.chain("c-funding")] == ["c-funding", "c-again"]
+
+
+async def test_an_unrelated_commitment_starts_no_chain(store):
+    await store.apply(release(FUNDING), now=NOW)
+    await store.apply(release(BORDERS, release_id="gov-uk/other", published_at=PUBLISHED + timedelta(days=1)), now=NOW)
+    assert (await store.entry("c-borders")).chain is None
+
+
+async def test_deadlines_falling_due_in_a_window_and_not_once_removed(store):
+    await store.apply(release(FUNDING, BORDERS), now=NOW)
+    due = await store.deadlines_between(date(2020, 11, 1), date(2020, 12, 31))
+    assert [(e.key, i) for e, i in due] == [("c-funding", 0)]
+    await store.apply(release(BORDERS, version=2), now=NOW)
+    assert await store.deadlines_between(date(2020, 11, 1), date(2020, 12, 31)) == []
+    assert (await store.entry("c-funding")).state is EntryState.REMOVED
+
+
+async def test_the_event_is_acknowledged_with_the_write(store, key_prefix):
+    client = store.client
+    stream = f"{key_prefix}classified"
+    await client.xgroup_create(stream, "ledger", id="0", mkstream=True)
+    entry_id = (await client.xadd(stream, {"x": "1"})).decode()
+    await client.xreadgroup("ledger", "reader", {stream: ">"})
+    await store.apply(release(FUNDING), now=NOW, ack=Entry(stream=stream, group="ledger", entry_id=entry_id, fields={}))
+    assert (await client.xpending(stream, "ledger"))["pending"] == 0

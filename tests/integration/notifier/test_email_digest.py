@@ -1,0 +1,45 @@
+"""A daily digest by email, received by a real SMTP server (aiosmtpd) on 127.0.0.1."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from samples import BORDERS, TRAINING, release
+
+from notifier_harness import fast_config, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+async def test_email_digest_has_text_and_an_html_section_per_alert(notifier, smtp, write_yaml, publish_classified):
+    controller, inbox = smtp
+    path = write_yaml("""
+subscriptions:
+  - id: morning
+    mode: digest
+    digest_at: "08:00"
+    channels: [{email: {to: ['"Morning Desk" <desk@example.org>']}}]
+""")
+    now = [datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)]
+    n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
+                                          smtp_from="alerts@pledgewatch.test"),
+                       subscriptions=path, clock=lambda: now[0], run_scheduler=False)
+    assert await n.service.send_digests() == 0
+    await publish_classified(n.service, release(BORDERS, release_id="r1"))
+    await publish_classified(n.service, release(TRAINING, release_id="r2"))
+    streams = n.service.runtime.streams
+    await wait_for(lambda: _is(streams.client.llen(streams.key("notifier:digest:morning")), 2), what="buffered")
+    now[0] += timedelta(hours=1, minutes=5)
+    assert await n.service.send_digests() == 1
+    (_, mail), = await wait_for(lambda: inbox.messages, what="digest email")
+    assert mail["Subject"] == "[pledgewatch] Daily digest: 2 alert(s)"
+    assert mail.get_content_type() == "multipart/alternative"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "pledgewatch digest for morning: 2 alert(s)" in text
+    assert "pledgewatch digest: 2 alerts</h1>" in html and html.count("<table") == 2
+    assert "border infrastructure" in html and "officer training" in html
+
+
+async def _is(awaitable, value):
+    return await awaitable == value

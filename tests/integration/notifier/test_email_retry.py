@@ -1,0 +1,98 @@
+"""A send that fails part-way is retried for the recipients who did not get it, and only for them."""
+
+import email
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from samples import BORDERS, release
+from schemas.streams import EVENT_FIELD
+from services.common.embedded_redis import free_port
+
+from notifier_harness import start_mailing, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+class FlakyInbox:
+    """Takes every message but the first one for ``flaky``, which it defers once (451): at DATA, or with
+    ``at_rcpt`` at RCPT (greylisting)."""
+
+    def __init__(self, flaky: str, *, at_rcpt: bool = False):
+        self.flaky, self.at_rcpt, self.deferred = flaky, at_rcpt, 0
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    def _defer(self, address: str) -> bool:
+        if address == self.flaky and not self.deferred:
+            self.deferred += 1
+            return True
+        return False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.at_rcpt and self._defer(address):
+            return "451 4.7.1 greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.at_rcpt and self._defer(envelope.rcpt_tos[0]):
+            return "451 4.3.0 try again later"
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture(params=[False, True], ids=["deferred-at-data", "greylisted-at-rcpt"])
+def flaky_smtp(request):
+    inbox = FlakyInbox("ops@example.org", at_rcpt=request.param)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+async def test_a_retry_after_a_deferred_recipient_does_not_mail_the_others_again(notifier, flaky_smtp, write_yaml,
+                                                                                 publish_classified):
+    controller, inbox = flaky_smtp
+    n = await start_mailing(notifier, write_yaml, controller.port, ["desk@example.org", "ops@example.org"])
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: any(rcpts == ["ops@example.org"] for rcpts, _ in inbox.messages), what="ops's retry")
+    await n.service.worker.drain()
+    assert inbox.deferred == 1
+    assert sorted(rcpts for rcpts, _ in inbox.messages) == [["desk@example.org"], ["ops@example.org"]]
+
+
+class RefusingInbox:
+    """Refuses ``refused`` for good (550 at RCPT); takes every other message."""
+
+    def __init__(self, refused: str):
+        self.refused = refused
+        self.messages: list[list[str]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_mailed(notifier, write_yaml,
+                                                                                      publish_classified):
+    inbox = RefusingInbox("gone@example.org")
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"])
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
+        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
+        assert b"recipients refused: gone@example.org" in fields[EVENT_FIELD.encode()]
+        assert b"attempt 1 of" in fields[EVENT_FIELD.encode()]
+        assert inbox.messages == [["desk@example.org"]]
+    finally:
+        controller.stop()

@@ -1,0 +1,55 @@
+"""The deadlines calendar: one event per dated deadline, stable UIDs, alarms at the reminders' times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import icalendar
+
+from services.ledger.core.calendar_feed import deadlines_calendar
+from services.ledger.core.entries import EntryState, LedgerEntry
+from tests.unit.notifier.samples import CONTENT, FUNDING, PUBLISHED, dated
+
+NOW = datetime(2018, 1, 1, 12, tzinfo=timezone.utc)
+
+
+def entry(commitment, *, state=EntryState.ACTIVE, versions=(1,)):
+    return LedgerEntry(key=commitment.id, release_id="r", title="UK ramps up", url="https://www.gov.uk/x", source="s",
+                       published_at=PUBLISHED, first_seen=NOW, versions=list(versions), state=state,
+                       commitment=commitment)
+
+
+def parse(entries, offsets=("P7D", "P0D")):
+    document = deadlines_calendar(entries, name="ct-desk deadlines", offsets=list(offsets),
+                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+    return icalendar.Calendar.from_ical(document)
+
+
+def test_one_all_day_event_per_dated_deadline_with_a_stable_uid_and_the_reminders_as_alarms():
+    calendar = parse([entry(dated("c-report", date(2018, 3, 31))), entry(CONTENT)])
+    [event] = calendar.walk("VEVENT")  # the response-time rule has no calendar date
+    assert str(event["uid"]) == "c-report-0@pledgewatch"
+    assert event.decoded("dtstart") == date(2018, 3, 31) and event.decoded("dtend") == date(2018, 4, 1)
+    assert str(event["status"]) == "CONFIRMED"
+    triggers = [alarm.decoded("trigger") for alarm in event.walk("VALARM")]
+    assert triggers == [datetime(2018, 3, 24, 9, tzinfo=timezone.utc), datetime(2018, 3, 31, 9, tzinfo=timezone.utc)]
+    assert str(calendar["x-wr-calname"]) == "ct-desk deadlines"
+
+
+def test_a_period_falls_due_at_its_end():
+    [event] = parse([entry(FUNDING)]).walk("VEVENT")
+    assert event.decoded("dtstart") == date(2020, 11, 29)
+
+
+def test_a_removed_commitment_is_cancelled_under_the_same_uid_with_a_higher_sequence():
+    [event] = parse([entry(dated("c-report", date(2018, 3, 31)), state=EntryState.REMOVED, versions=(1, 2))]).walk("VEVENT")
+    assert str(event["uid"]) == "c-report-0@pledgewatch"
+    assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 1
+    assert event.walk("VALARM") == []
+
+
+def test_the_document_is_valid_icalendar_text():
+    document = deadlines_calendar([entry(dated("c-report", date(2018, 3, 31)))], name="x", offsets=["P1D"],
+                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+    assert document.startswith(b"BEGIN:VCALENDAR\r\n") and document.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in document.split(b"\r\n"))  # folded, as RFC 5545 asks

@@ -1,0 +1,61 @@
+"""The ledger across versions of one release: kept, changed, removed, restored, withdrawn, stale."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from schemas.classified import Money
+from services.ledger.core.entries import EntryState, apply_version
+from tests.unit.notifier.samples import BORDERS, FUNDING, TRAINING, release
+
+NOW = datetime(2018, 1, 1, tzinfo=timezone.utc)
+FUNDING_8M = FUNDING.model_copy(update={
+    "id": "c-funding-8m", "text": FUNDING.text.replace("£10m", "£8m"),
+    "money": Money(amount=8_000_000, currency="GBP", text="£8m", span=(120, 123))})
+
+
+def read(*versions):
+    """Apply release versions in order; the ledger's entries by key after each."""
+    held, last, updates = {}, None, []
+    for classified in versions:
+        update = apply_version(list(held.values()), classified, last_version=last, now=NOW)
+        updates.append(update)
+        held.update({e.key: e for e in update.entries})
+        last = classified.version if not update.stale else last
+    return held, updates
+
+
+def test_a_first_version_adds_every_commitment_as_active():
+    held, (update,) = read(release(FUNDING, BORDERS))
+    assert update.added == ["c-funding", "c-borders"]
+    assert {e.state for e in held.values()} == {EntryState.ACTIVE}
+    assert held["c-funding"].versions == [1] and held["c-funding"].first_seen == NOW
+
+
+def test_an_edit_keeps_the_ledger_key_and_records_the_change():
+    held, (_, update) = read(release(FUNDING, BORDERS), release(FUNDING_8M, BORDERS, version=2))
+    assert [c.words() for c in update.changed["c-funding"]] == ["money £10m \u2192 £8m"]
+    entry = held["c-funding"]
+    assert entry.state is EntryState.CHANGED and entry.commitment.id == "c-funding-8m"
+    assert entry.versions == [1, 2] and entry.history[0].version == 2
+    assert held["c-borders"].state is EntryState.ACTIVE and held["c-borders"].versions == [1, 2]
+
+
+def test_a_commitment_gone_from_a_version_is_removed_and_comes_back_when_restored():
+    held, updates = read(release(FUNDING, TRAINING), release(FUNDING, version=2), release(FUNDING, TRAINING, version=3))
+    assert updates[1].removed == ["c-training"]
+    assert [c.words() for c in updates[2].changed["c-training"]] == ["restored"]
+    assert held["c-training"].state is EntryState.CHANGED and held["c-training"].versions == [1, 3]
+
+
+def test_a_withdrawn_release_withdraws_every_commitment():
+    withdrawn = release(FUNDING, version=2).model_copy(update={"withdrawn": True, "commitments": []})
+    held, (_, update) = read(release(FUNDING, BORDERS), withdrawn)
+    assert sorted(update.removed) == ["c-borders", "c-funding"]
+    assert {e.state for e in held.values()} == {EntryState.WITHDRAWN}
+
+
+def test_an_old_or_repeated_version_changes_nothing():
+    held, updates = read(release(FUNDING, version=2), release(FUNDING_8M, version=1), release(FUNDING, version=2))
+    assert updates[1].stale and updates[2].stale
+    assert held["c-funding"].commitment == FUNDING and held["c-funding"].versions == [2]

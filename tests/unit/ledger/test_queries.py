@@ -1,0 +1,90 @@
+"""Ledger queries: every filter criterion, deadline windows, state, free text, cursor pages, bad parameters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from services.ledger.core.cards import Card
+from services.ledger.core.queries import QueryError, commitments_page, deadlines_page, parse_query
+
+BASE = Card(key="a", release_id="r1", source="gov-uk", published=1000.0, state="active", kind="pledge",
+            category="funding", counter_terrorism=True, confidence=0.9, actor="uk",
+            text="the uk will invest £10m in iraq's police", title="uk ramps up", due=(date(2018, 3, 31).toordinal(),),
+            chain=None)
+CARDS = [
+    BASE,
+    replace(BASE, key="b", published=2000.0, kind="demand", category="online_content", actor="tech companies",
+            text="companies must remove terrorist content", counter_terrorism=True, due=()),
+    replace(BASE, key="c", published=3000.0, state="removed", counter_terrorism=False, source="eu-council",
+            confidence=0.4, text="the council will adopt a budget", actor="council",
+            due=(date(2019, 1, 1).toordinal(), date(2018, 2, 1).toordinal())),
+]
+
+
+def keys(params):
+    return [c.key for c in commitments_page(CARDS, parse_query(params)).items]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({}, ["c", "b", "a"]),
+    ({"counter_terrorism": ["true"]}, ["b", "a"]),
+    ({"category": ["funding,online_content"]}, ["c", "b", "a"]),
+    ({"category": ["online_content"]}, ["b"]),
+    ({"kind": ["demand"]}, ["b"]),
+    ({"actor": ["TECH"]}, ["b"]),
+    ({"keyword": ["police"]}, ["a"]),
+    ({"keyword": ["pol"]}, []),  # whole words, as a subscription's keywords
+    ({"source": ["eu-*"]}, ["c"]),
+    ({"min_confidence": ["0.5"]}, ["b", "a"]),
+    ({"state": ["removed"]}, ["c"]),
+    ({"q": ["IRAQ invest"]}, ["a"]),
+    ({"q": ["ramps"]}, ["c", "b", "a"]),  # the release's title counts
+    ({"due_after": ["2018-03-01"], "due_before": ["2018-12-31"]}, ["a"]),
+    ({"due_before": ["2018-02-01"]}, ["c"]),
+])
+def test_each_criterion(params, expected):
+    assert keys(params) == expected
+
+
+def test_pages_follow_the_cursor_to_the_end():
+    first = commitments_page(CARDS, parse_query({"limit": ["2"]}))
+    assert [c.key for c in first.items] == ["c", "b"] and first.next_cursor
+    rest = commitments_page(CARDS, parse_query({"limit": ["2"], "cursor": [first.next_cursor]}))
+    assert [c.key for c in rest.items] == ["a"] and rest.next_cursor is None
+
+
+def test_a_page_stays_right_when_a_newer_commitment_arrives():
+    first = commitments_page(CARDS, parse_query({"limit": ["1"]}))
+    newer = [*CARDS, replace(BASE, key="d", published=9000.0)]
+    second = commitments_page(newer, parse_query({"limit": ["1"], "cursor": [first.next_cursor]}))
+    assert [c.key for c in second.items] == ["b"]
+
+
+def test_deadlines_soonest_first_within_the_window_in_pages():
+    query = parse_query({"due_after": ["2018-01-01"], "limit": ["2"]})
+    items, cursor = deadlines_page(CARDS, query)
+    assert [(i.card.key, date.fromordinal(i.due)) for i in items] == [("c", date(2018, 2, 1)), ("a", date(2018, 3, 31))]
+    rest, end = deadlines_page(CARDS, parse_query({"due_after": ["2018-01-01"], "limit": ["2"], "cursor": [cursor]}))
+    assert [(i.card.key, date.fromordinal(i.due)) for i in rest] == [("c", date(2019, 1, 1))] and end is None
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"colour": ["red"]}, "colour: not a query parameter"),
+    ({"category": ["weather"]}, "category: Input should be"),
+    ({"limit": ["1000"]}, "limit: Input should be less than or equal to 200"),
+    ({"limit": ["1", "2"]}, "limit: give it once"),
+    ({"due_after": ["2018-02-01"], "due_before": ["2018-01-01"]}, "due_before: Value error, due_before is before due_after"),
+    ({"due_after": ["tomorrow"]}, "due_after: Input should be a valid date"),
+    ({"state": ["lost"]}, "state: Input should be"),
+    ({"cursor": ["not-a-cursor"]}, "cursor: not one this server gave"),
+])
+def test_bad_parameters_say_which_and_why(params, message):
+    with pytest.raises(QueryError, match="^" + message.replace("(", r"\(")):
+        commitments_page(CARDS, parse_query(params))
+
+
+def test_a_card_survives_its_json():
+    assert Card.from_json(BASE.to_json()) == BASE

@@ -1,0 +1,61 @@
+"""The same commitment announced again, maybe by another department, in other words."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.classified import Money
+from services.ledger.core.reannouncements import actor_key, index_keys, same_commitment
+from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING
+
+
+def restated(c, **update):
+    return type(c).model_validate({**c.model_dump(), "id": c.id + "-again", **update})
+
+
+@pytest.mark.parametrize(("actor", "key"), [
+    ("UK", "uk"), ("The UK Government", "uk"), ("HM Government", "government"), ("the Government", "government"),
+    ("Home Office", "home office"), ("major communications companies", "major communications companies"),
+])
+def test_actor_keys(actor, key):
+    assert actor_key(actor) == key
+
+
+@pytest.mark.parametrize(("again", "same"), [
+    pytest.param(restated(FUNDING, text="The UK Government is investing £10m to strengthen Iraq's counter-terrorism "
+                                         "forces.", actor="The UK Government"), True, id="same-money-other-words"),
+    pytest.param(restated(FUNDING, money=Money(amount=20_000_000, currency="GBP", text="£20m", span=(0, 4))), False,
+                 id="same-words-other-money"),
+    pytest.param(restated(FUNDING, actor="France"), False, id="other-actor"),
+    pytest.param(restated(FUNDING, text="The UK will invest £10m in rural broadband."), False,
+                 id="same-money-unrelated-action"),
+])
+def test_same_money_needs_a_related_action(again, same):
+    assert same_commitment(FUNDING, again) is same
+    assert same_commitment(again, FUNDING) is same
+
+
+def test_same_action_without_money_needs_most_of_the_words():
+    again = restated(BORDERS, text="The UK will work with regional partners to develop border infrastructure, "
+                                   "watch-lists and biometric capabilities.")
+    unrelated = restated(BORDERS, text="The UK will work with partners to reform the asylum system.")
+    assert same_commitment(BORDERS, again)
+    assert not same_commitment(BORDERS, unrelated)
+
+
+def test_a_pledge_and_a_demand_are_never_one_commitment():
+    assert not same_commitment(CONTENT, restated(CONTENT, kind="pledge"))
+
+
+def test_index_keys_name_the_actor_with_its_amount_and_words():
+    keys = index_keys(FUNDING)
+    assert keys[0] == "m:uk:GBP:10000000"
+    assert "w:uk:counter-terrorism" in keys and "w:uk:iraq's" not in keys and "w:uk:iraq" in keys
+
+
+def test_the_first_announcement_of_two_at_the_same_time_is_chosen_by_key():
+    from services.ledger.core.reannouncements import first_announcement
+
+    at = "2018-01-01T00:00:00+00:00"
+    assert first_announcement([(at, "c-first", "c-b"), (at, None, "c-a")]) == "c-a"
+    assert first_announcement([]) is None

@@ -1,0 +1,69 @@
+"""Email addresses with display names: accepted where people write them, refused with the reason when
+malformed, and never a way to add a header."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from services.notifier.addresses import parse_address
+from services.notifier.config import NotifierConfig
+from services.notifier.subscriptions import SubscriptionError, parse_subscription
+
+
+@pytest.mark.parametrize("text, display_name, addr_spec", [
+    ("jane@example.org", "", "jane@example.org"),
+    ('"Jane Doe" <jane@example.org>', "Jane Doe", "jane@example.org"),
+    ("Jane Doe <jane@example.org>", "Jane Doe", "jane@example.org"),
+    ('"Doe, Jane" <jane@example.org>', "Doe, Jane", "jane@example.org"),
+    ("Ren\u00e9e M\u00fcller <renee@example.org>", "Ren\u00e9e M\u00fcller", "renee@example.org"),
+], ids=["bare", "quoted-name", "unquoted-name", "comma-in-quoted-name", "non-ascii-name"])
+def test_address_with_or_without_a_display_name_is_accepted(text, display_name, addr_spec):
+    address = parse_address(text)
+    assert (address.display_name, address.addr_spec) == (display_name, addr_spec)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("not-an-address", "addr-spec local part with no domain"),
+    ("Jane <jane@example.org", "missing trailing '>'"),
+    ("Doe, Jane <jane@example.org>", "local part with no domain"),
+    ("jane@example.org, joe@example.org", "expected one address"),
+    ("team: jane@example.org;", "expected one address"),
+    ("jane@localhost", "not a mail domain"),
+    ("jane@[127.0.0.1]", "not a mail domain"),
+    ("jane@ex\u00e4mple.org", "must be ASCII"),
+    ("Jane <jane@example.org>\r\nBcc: everyone@example.org", "line break"),
+    ("jane@example.org\nBcc: everyone@example.org", "line break"),
+    ("x" * 65 + "@example.org", "longer than"),
+    ("a@", "expected name@domain"),
+], ids=["no-domain", "unclosed-angle", "unquoted-comma", "two-addresses", "group", "single-label-domain",
+        "ip-literal", "non-ascii-domain", "crlf-injection", "lf-injection", "long-local-part", "empty-domain"])
+def test_malformed_address_is_refused_with_the_reason(text, reason):
+    with pytest.raises(ValueError, match=reason.replace("[", r"\[")):
+        parse_address(text)
+
+
+@given(st.text(max_size=120))
+def test_parsing_any_text_raises_nothing_but_value_error(text):
+    try:
+        address = parse_address(text)
+    except ValueError:
+        return
+    assert "\r" not in str(address) and "\n" not in str(address)
+
+
+def test_subscription_takes_a_display_name_address_and_names_a_bad_one():
+    sub = parse_subscription({"id": "s", "channels": [{"email": {"to": ['"Jane Doe" <jane@example.org>']}}]})
+    assert sub.channels[0].to == ['"Jane Doe" <jane@example.org>']
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription({"id": "s", "channels": [{"email": {"to": ["ok@example.org", "Jane\r\nBcc: x@y.org"]}}]})
+    assert info.value.errors == [{"field": "channels.0.to.1", "message": "not an email address: "
+                                  "'Jane\\r\\nBcc: x@y.org' (contains a line break or another control character)"}]
+
+
+def test_from_setting_takes_a_display_name_and_refuses_a_malformed_one():
+    assert NotifierConfig(smtp_from='"pledgewatch alerts" <alerts@example.org>').smtp_from == \
+        '"pledgewatch alerts" <alerts@example.org>'
+    assert NotifierConfig(smtp_from="pledgewatch@localhost").smtp_from == "pledgewatch@localhost"  # the default
+    with pytest.raises(ValidationError, match="line break"):
+        NotifierConfig(smtp_from="alerts@example.org\r\nBcc: x@example.org")

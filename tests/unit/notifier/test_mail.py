@@ -1,0 +1,57 @@
+"""Alert emails as bytes: headers a reader parses back to what was meant, whatever the title."""
+
+import email
+from datetime import datetime, timezone
+from email import policy
+from email.headerregistry import Address
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samples import BORDERS, release
+from services.notifier.config import NotifierConfig
+from services.notifier.mail import build_email, mail_bytes
+from services.notifier.planning import plan_alerts
+from services.notifier.subscriptions import Subscription
+from services.notifier.unsubscribe import UnsubscribeLinks
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+SUB = Subscription(id="desk", channels=[{"email": "desk@example.org"}])
+ALERT = plan_alerts(SUB, release(BORDERS), sent={}, elapsed_sent=set(), now=NOW).alerts[0]
+
+
+def _sent(title: str) -> tuple[bytes, email.message.EmailMessage]:
+    alert = ALERT.model_copy(update={"release": ALERT.release.model_copy(update={"title": title})})
+    raw = mail_bytes(build_email(alert, sender=Address("pledgewatch", "alerts", "example.org"),
+                                 recipient=Address("", "desk", "example.org"), now=NOW))
+    return raw, email.message_from_bytes(raw, policy=policy.default)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=300))
+def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space(title):
+    raw, mail = _sent(title)
+    expected = " ".join(f"[pledgewatch] New commitments: {title}".split())
+    assert mail["Subject"] == expected
+    assert raw.startswith(b"Subject: ") and not raw.startswith(b"Subject: \r\n")
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert mail["Date"] == "Sat, 10 Jan 2026 12:00:00 +0000"
+
+
+def test_without_an_unsubscribe_link_the_mail_is_still_marked_automatic_and_offers_none():
+    _, mail = _sent("Statement")
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
+    assert "To stop these emails" not in mail.get_body(("plain",)).get_content()
+    assert "Unsubscribe" not in mail.get_body(("html",)).get_content()
+
+
+def test_the_longest_unsubscribe_link_is_sent_as_it_is_on_one_line():
+    base = "https://alerts.example.org/" + "p" * (400 - len("https://alerts.example.org/"))
+    longest = UnsubscribeLinks.from_secret("a-server-secret-0123456789", base).url(
+        "s" * 64, "l" * 64 + "@" + ".".join(["d" * 60] * 3) + ".org")
+    mail = build_email(ALERT, sender=Address("", "alerts", "example.org"), recipient=Address("", "desk", "example.org"),
+                       now=NOW, unsubscribe_url=longest)
+    line = f"List-Unsubscribe: <{longest}>"
+    assert len(line) <= 998 and f"\r\n{line}\r\n".encode() in mail_bytes(mail)
+    assert NotifierConfig(public_url=base).public_url == base

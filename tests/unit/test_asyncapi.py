@@ -1,0 +1,88 @@
+"""The AsyncAPI document in ``docs/`` is what the services declare, a valid AsyncAPI 3.0 document, and
+complete: every stream, every reader and writer, every payload the real model."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator
+
+from schemas import DigestEvent
+from schemas.streams import ALL, DEFAULT_PREFIX
+from schemas.topology import STREAM_EVENTS, WRITERS
+from services.common.asyncapi import DOCS_DIR, build_document, render_files
+
+OFFICIAL_SCHEMA = Path(__file__).parents[1] / "fixtures" / "asyncapi" / "asyncapi-3.0.0.schema.json"
+
+
+@pytest.fixture(scope="module")
+def document():
+    return json.loads(json.dumps(build_document()))  # as a consumer reads it
+
+
+def test_committed_asyncapi_files_match_the_services_and_models():
+    for name, text in render_files(build_document()).items():
+        committed = (DOCS_DIR / name).read_text(encoding="utf-8")
+        assert committed == text, f"docs/{name} drifted from the services or models: run `make asyncapi`"
+
+
+def test_the_document_is_valid_asyncapi_3(document):
+    validator = Draft7Validator(json.loads(OFFICIAL_SCHEMA.read_text()))
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(document)]
+    assert document["asyncapi"] == "3.0.0" and errors == []
+
+
+def test_an_invalid_document_is_refused_by_the_same_validator(document):
+    broken = json.loads(json.dumps(document))
+    next(iter(broken["operations"].values()))["action"] = "publish"  # AsyncAPI 2's word
+    assert not Draft7Validator(json.loads(OFFICIAL_SCHEMA.read_text())).is_valid(broken)
+
+
+def _operations(document):
+    """``(service, action, stream, payload schema names)`` for every operation."""
+    out = set()
+    for name, operation in document["operations"].items():
+        channel = document["channels"][operation["channel"]["$ref"].rsplit("/", 1)[1]]
+        names = set()
+        for ref in channel["messages"].values():
+            payload = document["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["payload"]
+            schema = document["components"]["schemas"][payload["$ref"].rsplit("/", 1)[1]]
+            arms = [payload] if "properties" in schema else schema["anyOf"]  # one event, or a union of them
+            names |= {arm["$ref"].rsplit("/", 1)[1] for arm in arms}
+        address = channel["address"] or "webhook"  # a webhook's address is each subscriber's URL
+        out.add((name.split(":")[0], operation["action"], address.removeprefix(DEFAULT_PREFIX), frozenset(names)))
+    return out
+
+
+def test_every_stream_writer_and_reader_is_there_with_its_events(document):
+    operations = _operations(document)
+    expected_sends = {(service, "send", stream, frozenset(cls.__name__ for cls in STREAM_EVENTS[stream]))
+                      for service, streams in WRITERS.items() for stream in streams}
+    expected_sends.add(("notifier", "send", "webhook", frozenset({"AlertEvent", "DigestEvent", "TestNotificationEvent"})))
+    assert {op for op in operations if op[1] == "send"} == expected_sends
+    assert {op[:3] for op in operations if op[1] == "receive"} == {
+        ("classifier", "receive", "releases"), ("notifier", "receive", "classified"), ("ledger", "receive", "classified")}
+    assert {op[3] for op in operations if op[2] == "releases"} == {frozenset({"ReleasePublishedEvent"})}
+    assert {op[2] for op in operations} == {*ALL, "webhook"}
+
+
+def test_every_payload_is_the_real_model(document):
+    text = json.dumps(document)
+    assert "EmptyPayload" not in text and "correlation_id" not in text
+    schemas = document["components"]["schemas"]
+    for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
+        assert set(schemas[cls.__name__]["properties"]) == set(cls.model_fields), cls.__name__
+        assert schemas[cls.__name__]["properties"]["type"]["const"] == cls.TYPE
+        data_model = cls.model_fields["data"].annotation
+        assert set(schemas[data_model.__name__]["properties"]) == set(data_model.model_fields)
+
+
+def test_the_html_page_fetches_nothing_and_shows_every_stream_and_event():
+    page = (DOCS_DIR / "asyncapi.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script|<link|(?:src|href)=\"(?:https?:)?//", page)
+    for stream in ALL:
+        assert f'id="stream-{DEFAULT_PREFIX}{stream}"' in page
+    for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
+        assert f'id="schema-{cls.__name__}"' in page
+    assert "X-Pledgewatch-Signature" in page
