@@ -83,6 +83,9 @@ class EmailSender:
                         transient = any(r.code < 500 for r in exc.recipients)
                         (deferred if transient else refused).append(address)
                         continue
+                    except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
+                        (deferred if exc.code < 500 else refused).append(address)
+                        continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
