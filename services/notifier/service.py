@@ -169,9 +169,12 @@ class NotifierService:
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
+        unsubscribed = self._started(self.unsubscribed)
+        support = EmailSupport(self.unsubscribe_links, unsubscribed.of)  # no record of who was mailed: a test
+
         def build(spec: object) -> Channel:
             return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,
-                                 targets=self.settings.target_policy)
+                                 targets=self.settings.target_policy, email_support=support)
 
         bound = self.settings.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
         outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
