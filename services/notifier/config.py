@@ -31,7 +31,7 @@ class NotifierConfig(BaseModel):
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
     smtp_tls: bool = Field(default=False, description="Implicit TLS (port 465).")
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_from: str = Field(default="pledgewatch@localhost",
                            description='From address of alert emails: alerts@example.org or '
                                        '"pledgewatch" <alerts@example.org>.')

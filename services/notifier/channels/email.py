@@ -66,7 +66,7 @@ class EmailSender:
         if not recipients:  # every one mailed by an earlier attempt that failed after (at QUIT, say)
             return DeliveryResult.delivered()
         client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
-                                 password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
+                                 password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
         refused: list[str] = []
         deferred: list[str] = []
