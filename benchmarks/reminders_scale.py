@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/reminders_scale.py [--reminders 100000] [--batch 1000] [--at-once 1000]
 
 Builds real reminder jobs (``reminder_jobs`` for a release with a dated commitment, one subscriber per
-reminder, offsets of one to thirty days) and schedules them through the notifier's ``ReminderScheduler.apply``
+reminder, offsets of one to thirty days) and schedules them through the notifier's ``ReminderStore.apply``
 on an embedded Redis (AOF, appendfsync everysec), ``--batch`` at a time, as the notifier schedules a read's
-releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (the
-APScheduler job store and the planned record together, from ``MEMORY USAGE`` of their keys). Then it cancels
-them all and prints that time.
+releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (every
+key the reminders are kept in: the APScheduler job store, the planned records, the due index and the
+shared subjects, from ``MEMORY USAGE``). Then it cancels them all and prints that time.
 
 Then ``--at-once`` reminders, each for its own commitment, are scheduled to fall due at the same second, a few
 seconds ahead, with a running notifier (leader, delivery worker) and one webhook subscriber on a loopback
@@ -26,6 +26,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import redis
+import redis.asyncio as aioredis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +36,7 @@ from schemas import Commitment, DateDeadline  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.notifier.planning import release_ref  # noqa: E402
 from services.notifier.reminders import reminder_jobs  # noqa: E402
+from services.notifier.reminder_store import ReminderStore  # noqa: E402
 from services.notifier.scheduler import ReminderScheduler  # noqa: E402
 
 PREFIX = "bench:"
@@ -101,7 +103,7 @@ async def fire_at_once(redis_url: str, tmp: Path, count: int) -> None:
             await asyncio.sleep(0.05)
         due_at = datetime.fromtimestamp(int(time.time()) + 4, timezone.utc)
         jobs = [replace(job, fire_at=due_at) for job in sample_jobs(count, subscriber="desk")]
-        await asyncio.to_thread(service.reminders.apply, jobs, [])
+        await service.reminders.apply(jobs, [])
         deadline = due_at.timestamp() + 60
         while len(arrived) < count and time.time() < deadline:
             await asyncio.sleep(0.05)
@@ -128,25 +130,30 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
     jobs = sample_jobs(reminders)
     print(f"{len(jobs):,} reminders, {batch} per call")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
-        scheduler = ReminderScheduler(redis_url, PREFIX, misfire_grace_seconds=None)
+        scheduler = ReminderScheduler(redis_url, PREFIX)
         scheduler.start(None)  # paused, as every notifier replica runs it: it writes to the store, fires nothing
+        aclient = aioredis.Redis.from_url(redis_url)
+        store = ReminderStore(aclient, lambda name: f"{PREFIX}{name}", scheduler)
         client = redis.Redis.from_url(redis_url)
-        keys = [scheduler.store.jobs_key, scheduler.store.run_times_key, scheduler.planned_key]
+        keys = [scheduler.jobs_key, scheduler.run_times_key, store.planned_key, store.due_key, store.subjects_key,
+                store.refs_key]
         empty = memory(client, keys)
         start = time.perf_counter()
         for i in range(0, len(jobs), batch):
-            await asyncio.to_thread(scheduler.apply, jobs[i:i + batch], [])
+            await store.apply(jobs[i:i + batch], [])
         scheduled = time.perf_counter() - start
-        stored = client.hlen(scheduler.store.jobs_key)
+        stored = client.hlen(store.planned_key)
         used = memory(client, keys) - empty
         print(f"scheduled {stored:,} in {scheduled:.2f} s ({stored / scheduled:,.0f} reminders/s); "
-              f"{used / stored:,.0f} bytes each in Redis (job store and planned record)")
+              f"{used / stored:,.0f} bytes each in Redis ({client.hlen(scheduler.jobs_key)} scheduler jobs, "
+              f"{client.hlen(store.subjects_key)} subjects, the planned records and the due index)")
         start = time.perf_counter()
         ids = [job.reminder_id for job in jobs]
         for i in range(0, len(ids), batch):
-            await asyncio.to_thread(scheduler.apply, [], ids[i:i + batch])
-        print(f"cancelled them in {time.perf_counter() - start:.2f} s; {client.hlen(scheduler.store.jobs_key)} left")
+            await store.apply([], ids[i:i + batch])
+        print(f"cancelled them in {time.perf_counter() - start:.2f} s; {client.hlen(store.planned_key)} left")
         scheduler.shutdown()
+        await aclient.aclose()
         client.close()
         if at_once:
             await fire_at_once(redis_url, Path(tmp), at_once)

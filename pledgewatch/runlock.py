@@ -54,6 +54,21 @@ class RunLock:
         self.release()
 
 
+def is_locked(data_dir: Path) -> bool:
+    """Whether a run holds ``data_dir``'s lock now (its run.json is then to be believed)."""
+    try:
+        fd = os.open(Path(data_dir) / FILE_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock this took
+    return False
+
+
 def _pid_in(fd: int) -> int | None:
     try:
         return int(os.pread(fd, 32, 0).decode().strip())

@@ -15,6 +15,7 @@ from typing import Any
 from services.common.settings import Settings
 
 from .errors import CommandError
+from .runlock import is_locked
 
 FILE_NAME = "run.json"
 
@@ -53,12 +54,14 @@ def _alive(pid: int) -> bool:
 
 
 def read_run_state(settings: Settings) -> dict[str, Any] | None:
-    """``{pid, redis_url, http_url}`` of the run whose process is alive, or None."""
+    """``{pid, redis_url, http_url}`` of the run that holds the folder's lock, or None (a pid alone may
+    have been reused after a crash or a reboot)."""
     try:
         state = json.loads(run_state_path(settings).read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or not isinstance(state.get("pid"), int) or not _alive(state["pid"]):
+    if not isinstance(state, dict) or not isinstance(state.get("pid"), int) or not _alive(state["pid"]) \
+            or not is_locked(settings.data_dir):
         return None
     return state
 

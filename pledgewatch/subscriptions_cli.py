@@ -81,7 +81,10 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None,
 
 def _report(status: int, body: Any) -> int:
     if status >= 400:
-        reasons = "; ".join(f"{err['field']}: {err['message']}" for err in (body or {}).get("errors", []))
+        errors = (body or {}).get("errors", []) if isinstance(body, dict) else []
+        # A field's error names the field; the server's own (503 while Redis is away, 413) is a plain line.
+        reasons = "; ".join(f"{err['field']}: {err['message']}" if isinstance(err, dict) else str(err)
+                            for err in errors)
         raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({NO_TOKEN_HINT})" if status == 401 else ""))
     if body is not None:
         print(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())

@@ -51,6 +51,7 @@ class FolderWatcher:
         """Batches of changed files until a watched folder that was missing appears (the caller then walks)."""
         # Events name paths under the folder as given, or (FSEvents) under its real path.
         roots = {folder.absolute(): folder for folder in present} | {folder.resolve(): folder for folder in present}
+        walked = False
         async for changes in awatch(*(folder.absolute() for folder in present), watch_filter=_relevant,
                                     stop_event=self._stop, step=50, debounce=500, rust_timeout=TICK_MS,
                                     yield_on_timeout=True,
@@ -58,7 +59,10 @@ class FolderWatcher:
                                     poll_delay_ms=int(self.poll_seconds * 1000)):
             paths = [self.local(Path(raw), roots) for _, raw in changes]
             now, due = time.time_ns(), self.scanner.due()
-            if paths or (due is not None and due <= now):
+            if not walked:  # watching now: a file written after the caller's walk and before this has no event
+                walked = True
+                yield await asyncio.to_thread(self.scanner.changed, now)
+            elif paths or (due is not None and due <= now):
                 yield await asyncio.to_thread(self.scanner.changed_among, [p for p in paths if p], now)
             if any(f not in present and f.is_dir() for f in self.scanner.folders):
                 return

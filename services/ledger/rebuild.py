@@ -1,8 +1,9 @@
 """The ledger rebuilt from the ``classified`` stream, for when its keys were lost or its rules changed.
 
 Replays what the stream still holds (each stream is trimmed to about ``PLEDGEWATCH_STREAM_MAXLEN`` entries
-once every group has read them), in stream order. A ledger service running meanwhile does no harm: a
-version read twice is recorded once.
+once every group has read them), in stream order. A ledger service running meanwhile waits while the
+``ledger-rebuilding`` mark is set (it lapses after ``PAUSE_SECONDS`` if the rebuild dies), then goes on: what
+it then reads again is recorded once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from redis.asyncio import Redis
 from schemas import EventError, ReleaseClassifiedEvent, decode_event
 from schemas.streams import CLASSIFIED, EVENT_FIELD
 
-from .store import LedgerStore
+from .store import REBUILDING, LedgerStore
 
 PAGE = 500
+PAUSE_SECONDS = 120  # the mark lapses this long after the rebuild last renewed it
 
 
 @dataclass
@@ -28,10 +30,21 @@ class Rebuilt:
 
 
 async def rebuild(client: Redis, key: Callable[[str], str], *, progress: Callable[[Rebuilt], None] = lambda _: None) -> Rebuilt:
-    """Drop every ledger key under the prefix, then read the whole ``classified`` stream into the ledger."""
+    """Drop every ledger key under the prefix, then read the whole ``classified`` stream into the ledger,
+    other writers paused meanwhile."""
+    pause = key(REBUILDING)
+    await client.set(pause, "1", ex=PAUSE_SECONDS)
+    try:
+        return await _replay(client, key, pause, progress)
+    finally:
+        await client.delete(pause)
+
+
+async def _replay(client: Redis, key: Callable[[str], str], pause: str, progress: Callable[[Rebuilt], None]) -> Rebuilt:
     await drop_ledger(client, key)
-    store, counts, start = LedgerStore(client, key), Rebuilt(), "-"
+    store, counts, start = LedgerStore(client, key, rebuilding=True), Rebuilt(), "-"
     while True:
+        await client.expire(pause, PAUSE_SECONDS)
         page = await client.xrange(key(CLASSIFIED), min=start, max="+", count=PAGE)
         for entry_id, fields in page:
             counts.read += 1

@@ -7,6 +7,7 @@ without holding back the notifier. Each release version is one transaction with 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -24,11 +25,12 @@ from services.notifier.store import FileSubscriptions, SubscriptionStore
 
 from .api import ledger_routes
 from .index import LedgerIndex
-from .store import LedgerStore
+from .store import LedgerPaused, LedgerStore
 
 log = logging.getLogger(__name__)
 
 SOURCE = "/pledgewatch/ledger"
+PAUSED_WAIT_SECONDS = 0.5
 
 
 class LedgerService(RuntimeService):
@@ -71,7 +73,12 @@ class LedgerService(RuntimeService):
     async def on_release_classified(self, event: CloudEvent, entry: Entry) -> None:
         release: ReleaseClassified = event.data
         assert self.store is not None
-        update = await self.store.apply(release, now=self.clock(), ack=entry)
+        while True:
+            try:
+                update = await self.store.apply(release, now=self.clock(), ack=entry)
+                break
+            except LedgerPaused:  # a rebuild is under way: it reads this version too, or this waits for it
+                await asyncio.sleep(PAUSED_WAIT_SECONDS)
         if update.stale:
             log.info("ledger: %s v%d already read", release.release_id, release.version)
             return

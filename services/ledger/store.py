@@ -12,6 +12,7 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:changes                stream: the ledger keys each transaction wrote, numbered (for readers' memory)
     ledger:changes:seq            the number of the last of them
     ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
+    ledger-rebuilding             set while `pledgewatch ledger rebuild` runs: other writers wait
 """
 
 from __future__ import annotations
@@ -45,17 +46,29 @@ return seq
 """
 
 
+REBUILDING = "ledger-rebuilding"  # outside "ledger:*", which a rebuild drops
+
+
+class LedgerPaused(RuntimeError):
+    """The ledger is being rebuilt: nothing but the rebuild writes to it until it is done."""
+
+
 class LedgerStore:
-    def __init__(self, client: Redis, key: Callable[[str], str], *, attempts: int = 20) -> None:
-        self.client, self.key, self.attempts = client, key, attempts
+    def __init__(self, client: Redis, key: Callable[[str], str], *, attempts: int = 20,
+                 rebuilding: bool = False) -> None:
+        """``rebuilding``: this store is the rebuild's own, which writes while others wait."""
+        self.client, self.key, self.attempts, self.rebuilding = client, key, attempts, rebuilding
 
     async def apply(self, release: ReleaseClassified, *, now: datetime, ack: Entry | None = None) -> VersionUpdate:
-        """Record one release version (a no-op for one already read) and acknowledge ``ack``, atomically."""
-        release_key = self.key(f"ledger:release:{release.release_id}")
+        """Record one release version (a no-op for one already read) and acknowledge ``ack``, atomically;
+        :class:`LedgerPaused` while a rebuild runs (watched too: one that starts meanwhile aborts the write)."""
+        release_key, pause_key = self.key(f"ledger:release:{release.release_id}"), self.key(REBUILDING)
         for _ in range(self.attempts):
             async with self.client.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(release_key)
+                    await pipe.watch(release_key, pause_key)
+                    if not self.rebuilding and await pipe.exists(pause_key):
+                        raise LedgerPaused("the ledger is being rebuilt")
                     record = await pipe.hgetall(release_key)
                     last = int(record[b"version"]) if b"version" in record else None
                     keys = json.loads(record[b"keys"]) if b"keys" in record else []

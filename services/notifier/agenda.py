@@ -11,7 +11,6 @@ written and the entry acknowledged, so a crash in between only repeats it.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, time
 
 from redis.exceptions import WatchError
@@ -22,13 +21,13 @@ from services.common.streams import Entry, Streams
 from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
 from .reminders import PlannedReminders, reminder_jobs, settle_reminders
-from .scheduler import ReminderScheduler
+from .reminder_store import ReminderStore
 from .subscriptions import Subscription
 
 
 class ReminderAgenda:
-    def __init__(self, streams: Streams, scheduler: ReminderScheduler, *, remind_at: time) -> None:
-        self.streams, self.scheduler, self.remind_at = streams, scheduler, remind_at
+    def __init__(self, streams: Streams, store: ReminderStore, *, remind_at: time) -> None:
+        self.streams, self.store, self.remind_at = streams, store, remind_at
 
     def key(self, sub_id: str) -> str:
         return self.streams.key(f"notifier:reminders:planned:{sub_id}")
@@ -38,7 +37,7 @@ class ReminderAgenda:
         """For each (release, plans) of distinct releases: schedule the reminders of this version for each
         subscriber whose record is of an older version (none: already done, or this version is stale).
         Returns, per release, what was planned and the subscribers whose reminders could not be planned
-        (quarantined; the others are scheduled). One round trip to read, one call to the scheduler."""
+        (quarantined; the others are scheduled). One round trip to read, one call to the store."""
         raws = iter(await self._records([(self.key(sub.id), release.release_id)
                                          for release, plans in batch for sub, _ in plans]))
         results, jobs = [], []
@@ -58,7 +57,7 @@ class ReminderAgenda:
                     planned.append((sub.id, PlannedReminders.of(release.version, mine)))
             results.append((planned, quarantined))
         if jobs:
-            await asyncio.to_thread(self.scheduler.apply, jobs, [])
+            await self.store.apply(jobs, [])
         return results
 
     async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
@@ -92,7 +91,7 @@ class ReminderAgenda:
                             if keep:
                                 writes.append((self.key(sub_id), release.release_id, mine))
                     if cancel:
-                        await asyncio.to_thread(self.scheduler.apply, [], cancel)
+                        await self.store.apply([], cancel)
                     pipe.multi()
                     for key, release_id, mine in writes:
                         pipe.hset(key, release_id, mine.to_json())

@@ -22,7 +22,7 @@ class NotifierConfig(BaseModel):
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
     retry_max_seconds: float = Field(default=600.0, gt=0, description="Longest delay between two attempts.")
-    destination_concurrency: int = Field(default=4, ge=1, description="Sends in flight per destination (host).")
+    destination_concurrency: int = Field(default=16, ge=1, description="Sends in flight per destination (host).")
     delivery_max_inflight: int = Field(default=64, ge=1, description="Sends in flight (or waiting) in all.")
     delivery_poll_seconds: float = Field(default=0.2, gt=0, description="How often due deliveries are looked for.")
     delivery_lease_seconds: float = Field(default=60.0, gt=0,
@@ -32,7 +32,7 @@ class NotifierConfig(BaseModel):
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
     smtp_tls: bool = Field(default=False, description="Implicit TLS (port 465).")
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_from: str = Field(default="pledgewatch@localhost",
                            description='From address of alert emails: alerts@example.org or '
                                        '"pledgewatch" <alerts@example.org>.')

@@ -6,8 +6,9 @@ endpoint never holds up the others. Jobs are only claimed for a destination with
 free slot, and never more than ``delivery_max_inflight`` at once, so a hanging
 endpoint with a backlog holds its own slots and nothing else. Every attempt is audited on the deliveries
 stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
-A job is marked done by the first write after its send succeeds (the transaction
-that records the delivery), and is never sent again once marked.
+A job is marked done by the first write after its send succeeds (the script that
+records the delivery, with the other attempts finishing at the same time), and is never sent again once
+marked.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import aiohttp
 
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
+from services.common.batch_writer import BatchWriter
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
@@ -31,7 +33,7 @@ from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .messages import SOURCE
-from .outbox import DeliveryJob, Outbox
+from .outbox import Attempt, DeliveryJob, Outbox
 from .redaction import scrub
 from .subscriptions import Subscription
 
@@ -65,6 +67,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
         self._channels: dict[str, Channel] = {}
+        self._records: BatchWriter[Attempt] = BatchWriter(self._write_attempts)
 
     def wake(self) -> None:
         """New jobs were queued: look now rather than at the next poll."""
@@ -120,6 +123,7 @@ class DeliveryWorker:
         for task in list(self._inflight.values()):
             task.cancel()
         await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        await self._records.close()
         if self._http is not None:
             await self._http.close()
             self._http = None
@@ -192,24 +196,24 @@ class DeliveryWorker:
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
         event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)
-        async with self.streams.client.pipeline(transaction=True) as pipe:
-            if result.ok:  # the first write after the send: a crash from here on never sends it again
-                self.outbox.mark_done(pipe, job.job_id)
-            self.streams.add(pipe, self.streams.key(DELIVERIES), event)
-            if final:
-                self.outbox.finish(pipe, job.job_id)
-                if not result.ok:
-                    reason = (f"{attempt.channel} {attempt.destination}: {result.error} "
-                              f"(attempt {job.attempts} of {self.config.delivery_attempts}"
-                              f"{', not retryable' if not result.retryable else ''})")
-                    letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
-                                                            reason=reason, entry_id=job.job_id,
-                                                            group="notifier", deliveries=job.attempts)
-                    self.streams.add(pipe, self.streams.key(DEAD_LETTERS), letter)
-                    log.error("dead letter: %s", reason)
-            else:
-                delay = self.config.delivery_retry.delay(job.attempts)
-                self.outbox.reschedule(pipe, job, due=now + delay)
-                log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
-                            attempt.destination, result.error, job.attempts + 1, delay)
-            await pipe.execute()
+        letter, retry_at = None, None
+        if final and not result.ok:
+            reason = (f"{attempt.channel} {attempt.destination}: {result.error} "
+                      f"(attempt {job.attempts} of {self.config.delivery_attempts}"
+                      f"{', not retryable' if not result.retryable else ''})")
+            letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
+                                                    reason=reason, entry_id=job.job_id,
+                                                    group="notifier", deliveries=job.attempts)
+            log.error("dead letter: %s", reason)
+        elif not final:
+            delay = self.config.delivery_retry.delay(job.attempts)
+            retry_at = now + delay
+            log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
+                        attempt.destination, result.error, job.attempts + 1, delay)
+        # Written with the other attempts finishing now, in one script: for a delivered job, the first write
+        # after its send (its done mark); a crash from there on never sends it again.
+        await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_at))
+
+    async def _write_attempts(self, attempts: list[Attempt]) -> None:
+        await self.outbox.record(attempts, deliveries=self.streams.key(DELIVERIES),
+                                 dead_letters=self.streams.key(DEAD_LETTERS))

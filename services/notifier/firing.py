@@ -1,156 +1,181 @@
-"""Firing reminder jobs: once, retried when a firing fails, recovered when one is cut short.
+"""Firing due reminders: in bulk, once each, retried when a firing fails, taken back when one is cut short.
 
-APScheduler deletes a date job when it submits it, so a failure would lose the
-reminder. Each firing is recorded first in ``notifier:reminders:firing`` (hash:
-reminder id -> payload and attempt) and removed in the transaction that records
-it as fired (``notifier:reminded:<id>:<due>``, which also makes a second firing a
-no-op). A firing that raises is re-scheduled under the same job id with backoff,
-and after ``reminder_attempts`` dead-lettered with the reason; one whose process
-died is found in the hash on the next election and fired again. Before any of that, scheduling records
-the reminder in ``notifier:reminders:planned`` until it has fired (or is dropped or dead-lettered): a
-process killed after APScheduler deleted the job but before the firing record was written leaves it
-there, and the next leader fires it.
+The leader fires what is due a chunk at a time (:data:`CHUNK`): one script claims the chunk
+(:meth:`ReminderStore.claim`), and one more records every reminder of it as fired
+(``notifier:reminded:<id>:<due>``, set only if unset, which makes a second firing a no-op), publishes the
+``reminder.due`` events and the alerts, queues the deliveries and finishes the claims, atomically; then the
+delivery worker is woken.
+A chunk whose script fails is retried with backoff, each reminder one attempt further, and a reminder
+out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. A leader
+that dies mid-fire leaves its claims: the next leader takes them back when elected, or any leader when
+their lease ends.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from schemas.alerts import ReminderDue, ReminderDueEvent
-from schemas.streams import DEAD_LETTERS, NOTIFIER_GROUP, REMINDERS
+from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
+from schemas.streams import ALERTS, DEAD_LETTERS, NOTIFIER_GROUP, REMINDERS
 from services.common.streams import Streams
 
+from .alert_effects import AlertEffects
 from .config import NotifierConfig
 from .messages import SOURCE
+from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
-from .scheduler import ReminderScheduler
+from .reminder_records import from_legacy, from_payload, is_legacy
+from .reminder_store import Claimed, Firing, ReminderStore
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
-FIRING = "notifier:reminders:firing"  # hash: reminder id -> {payload, attempt} while it fires
+CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
+LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
+FIRED_TTL_SECONDS = 400 * 86400
 
 
-# KEYS: the planned hash. ARGV: the reminder id, the payload that fired. Removes the record only if it is
-# still that payload.
-_FORGET_PLANNED = """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw and cjson.decode(raw)['payload'] == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0
-"""
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 class ReminderFiring:
-    def __init__(self, streams: Streams, scheduler: ReminderScheduler, config: NotifierConfig, *,
+    def __init__(self, streams: Streams, store: ReminderStore, config: NotifierConfig, *,
                  clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
-                 record_alert: Callable[..., int], wake: Callable[[], None]) -> None:
-        self.streams, self.scheduler, self.config, self.clock = streams, scheduler, config, clock
-        self.subscription, self.record_alert, self.wake = subscription, record_alert, wake
+                 alert_effects: Callable[[Subscription, Alert], AlertEffects], outbox: Outbox,
+                 wake: Callable[[], None]) -> None:
+        self.streams, self.store, self.config, self.clock = streams, store, config, clock
+        self.subscription, self.alert_effects, self.outbox, self.wake = subscription, alert_effects, outbox, wake
 
-    async def planned(self, reminder_id: str) -> tuple[str, datetime] | None:
-        """(payload, fire time) of a reminder still planned, or None (fired and recorded, or cancelled)."""
-        raw = await self.streams.client.hget(self.scheduler.planned_key, reminder_id)
-        if not raw:
-            return None
-        record = json.loads(raw)
-        return record["payload"], datetime.fromisoformat(record["fire_at"])
+    async def fire_due(self) -> int:
+        """Fire every reminder due by now, a chunk at a time; returns how many were sent."""
+        sent = 0
+        while True:
+            now = self.clock().timestamp()
+            claimed = await self.store.claim(until=now, lease_end=now + LEASE_SECONDS, limit=CHUNK)
+            if not claimed:
+                return sent
+            sent += await self.fire(claimed)
 
-    async def fire(self, payload: str, attempt: int) -> None:
-        """A reminder job's ``attempt``-th firing. Recorded as firing first (recovered on the next
-        election if the process dies before it is done); on failure re-scheduled with backoff, and
-        after ``reminder_attempts`` dead-lettered."""
-        due = ReminderDue.model_validate_json(payload)
-        streams = self.streams
-        try:
-            await streams.client.hset(streams.key(FIRING), due.reminder_id,
-                                      json.dumps({"payload": payload, "attempt": attempt}))
-            await self.on_reminder_due(payload)
-        except Exception as exc:
-            await self._reminder_failed(due, payload, attempt, f"{type(exc).__name__}: {exc}")
-
-    async def _reminder_failed(self, due: ReminderDue, payload: str, attempt: int, error: str) -> None:
-        streams, c = self.streams, self.config
-        if attempt < c.reminder_attempts:
-            delay = c.reminder_retry.delay(attempt)
-            await asyncio.to_thread(self.scheduler.schedule, due.reminder_id,
-                                    self.clock() + timedelta(seconds=delay), payload, attempt + 1)
-            log.warning("reminder %s failed (%s); attempt %d in %.0fs", due.reminder_id, error, attempt + 1, delay)
-            await streams.client.hdel(streams.key(FIRING), due.reminder_id)
-            return
-        reason = f"reminder {due.reminder_id} for {due.subscription_id}: {error} (attempt {attempt} of {c.reminder_attempts})"
-        letter = streams.dead_letter_event(stream=streams.key(REMINDERS), payload={"reminder": payload},
-                                           reason=reason, entry_id=f"{due.reminder_id}/{due.reminder.due}",
-                                           group=NOTIFIER_GROUP, deliveries=attempt)
-        async with streams.client.pipeline(transaction=True) as pipe:
-            streams.add(pipe, streams.key(DEAD_LETTERS), letter)
-            self._forget(pipe, due.reminder_id, payload)
-            await pipe.execute()
-        log.error("dead letter: %s", reason)
-
-    async def on_reminder_due(self, payload: str) -> None:
-        """A reminder fired: publish reminder.due and deliver it, once."""
-        planned = ReminderDue.model_validate_json(payload)
-        now, streams = self.clock(), self.streams
-        sub = await self.subscription(planned.subscription_id)
-        skip = reminder_skip(sub, planned, now=now)
-        if sub is None or skip is not None:
-            log.info("reminder %s dropped: %s", planned.reminder_id, skip)
-            async with streams.client.pipeline(transaction=True) as pipe:
-                self._forget(pipe, planned.reminder_id, payload)
-                await pipe.execute()
-            return
-        alert, due = reminder_alert(planned, now=now)
-        event = ReminderDueEvent.wrap(due, id=f"{planned.reminder_id}/{planned.reminder.due}", source=SOURCE,
-                                      time=now, subject=planned.release.release_id)
-        fired_key = streams.key(f"notifier:reminded:{planned.reminder_id}:{planned.reminder.due}")
-        async with streams.client.pipeline(transaction=True) as pipe:
-            await pipe.watch(fired_key)
-            if await pipe.exists(fired_key):
-                log.info("reminder %s already fired", planned.reminder_id)
-                pipe.multi()
-                self._forget(pipe, planned.reminder_id, payload)
-                await pipe.execute()
-                return
-            pipe.multi()
-            pipe.set(fired_key, now.isoformat(), ex=400 * 86400)
-            self._forget(pipe, planned.reminder_id, payload)
-            streams.add(pipe, streams.key(REMINDERS), event)
-            queued = self.record_alert(pipe, sub, alert, now=now)
-            await pipe.execute()
-        log.info("reminder %s fired for %s (due %s, %s before)", planned.reminder_id, sub.id,
-                 planned.reminder.due, planned.reminder.offset)
-        if queued:
+    async def fire(self, claimed: list[Claimed]) -> int:
+        """Fire claimed reminders together; returns how many were sent. A reminder that cannot be read, or a
+        write that fails, is retried later (see :meth:`_failed`)."""
+        now = self.clock()
+        subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
+        sending: list[Firing] = []
+        dropped: list[Claimed] = []
+        failed: list[tuple[Claimed, str]] = []
+        for c in claimed:
+            try:
+                if c.subject is None:
+                    raise LookupError(f"its subject {c.record.subject} is missing")
+                due = c.record.due(c.reminder_id, c.subject, fired_at=now)
+                sub = subs[c.record.subscription_id]
+                skip = self._skip(sub, due, c, now=now)
+                if sub is None or skip is not None:
+                    log.info("reminder %s dropped: %s", c.reminder_id, skip)
+                    dropped.append(c)
+                else:
+                    sending.append(self._firing(c, sub, due, now=now))
+            except Exception as exc:  # this reminder alone fails
+                failed.append((c, _error(exc)))
+        sent = 0
+        if sending or dropped:
+            try:
+                sent = await self._commit(sending, dropped, now=now)
+            except Exception as exc:
+                failed += [(c, _error(exc)) for c in [f.claimed for f in sending] + dropped]
+        if failed:
+            await self._failed(failed, now=now)
+        if sent:
             self.wake()
+        return sent
 
-    def _forget(self, pipe, reminder_id: str, payload: str) -> None:  # type: ignore[no-untyped-def]
-        """Queue on ``pipe`` the end of a reminder's records: no longer firing, and no longer planned unless
-        it was planned again meanwhile (a new version moved its date: same id, another payload, a new job)."""
-        pipe.hdel(self.streams.key(FIRING), reminder_id)
-        pipe.eval(_FORGET_PLANNED, 1, self.scheduler.planned_key, reminder_id, payload)
+    def _skip(self, sub: Subscription | None, due: ReminderDue, claimed: Claimed, *, now: datetime) -> str | None:
+        grace = self.config.reminder_misfire_grace_seconds
+        if grace is not None and now.timestamp() - claimed.due_at > grace:
+            return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
+        return reminder_skip(sub, due, now=now)
 
-    async def recover(self) -> int:
-        """Re-schedule, now, each reminder recorded as firing whose job is gone (its process died
-        mid-fire): firing is idempotent, so one that did finish is not sent twice. Returns how many."""
-        streams, recovered = self.streams, 0
-        records = await streams.client.hgetall(streams.key(FIRING))
-        firing = {rid.decode(): json.loads(raw) for rid, raw in records.items()}
-        for reminder_id, data in firing.items():
-            if await asyncio.to_thread(self.scheduler.has_job, reminder_id):
+    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, now: datetime) -> Firing:
+        """What firing ``c`` writes: its fired mark, its ``reminder.due`` event and its alert's effects."""
+        alert, event_data = reminder_alert(due, now=now)
+        event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
+                                      time=now, subject=due.release.release_id)
+        return Firing(c, self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
+                      event.to_json(), self.alert_effects(sub, alert))
+
+    async def _commit(self, sending: list[Firing], dropped: list[Claimed], *, now: datetime) -> int:
+        """One script: each reminder of ``sending`` still planned as claimed and not fired before is recorded as
+        fired, its event published and its alert recorded; all of them and ``dropped`` are finished. Returns
+        how many were sent."""
+        streams = self.streams
+        fired = await self.store.fire(sending, dropped, outbox=self.outbox, at=now, ttl_seconds=FIRED_TTL_SECONDS,
+                                      streams=(streams.key(REMINDERS), streams.key(ALERTS)))
+        for f, now_fired in zip(sending, fired):
+            if not now_fired:
+                log.info("reminder %s already fired, or planned again or cancelled since", f.claimed.reminder_id)
+        sent = sum(fired)
+        if sent:
+            log.info("%d reminder(s) fired", sent)
+        return sent
+
+    def _retry_delay(self, attempt: int) -> float:
+        return self.config.reminder_retry.delay(attempt)
+
+    async def _failed(self, failed: list[tuple[Claimed, str]], *, now: datetime) -> None:
+        """Fire each failed reminder again later, one attempt further; one out of attempts is dead-lettered."""
+        streams, attempts = self.streams, self.config.reminder_attempts
+        retries, letters = [], []
+        for c, error in failed:
+            attempt = c.record.attempt
+            if attempt < attempts:
+                delay = self._retry_delay(attempt)
+                retries.append((c, now + timedelta(seconds=delay)))
+                log.warning("reminder %s failed (%s); attempt %d in %.0fs", c.reminder_id, error, attempt + 1, delay)
                 continue
-            await asyncio.to_thread(self.scheduler.schedule, reminder_id, self.clock(), data["payload"],
-                                    int(data["attempt"]) + 1)
-            log.warning("reminder %s was cut short while firing; firing it again", reminder_id)
-            recovered += 1
-        for reminder_id, data in (await asyncio.to_thread(self.scheduler.planned)).items():
-            if reminder_id in firing or await asyncio.to_thread(self.scheduler.has_job, reminder_id):
-                continue
-            fire_at, now = datetime.fromisoformat(data["fire_at"]), self.clock()
-            attempt = int(data["attempt"]) + (fire_at <= now)  # it may have been submitted once already
-            await asyncio.to_thread(self.scheduler.schedule, reminder_id, max(fire_at, now), data["payload"], attempt)
-            log.warning("reminder %s lost its job before its firing was recorded; firing it again", reminder_id)
-            recovered += 1
-        return recovered
+            reason = (f"reminder {c.reminder_id} for {c.record.subscription_id}: {error} "
+                      f"(attempt {attempt} of {attempts})")
+            letters.append((c, streams.dead_letter_event(
+                stream=streams.key(REMINDERS), payload={"reminder": self._payload(c, now=now)}, reason=reason,
+                entry_id=f"{c.reminder_id}/{c.record.deadline_index}/{c.record.offset}", group=NOTIFIER_GROUP,
+                deliveries=attempt)))
+            log.error("dead letter: %s", reason)
+        async with streams.client.pipeline(transaction=True) as pipe:
+            await self.store.retry(pipe, retries)
+            for _, letter in letters:
+                streams.add(pipe, streams.key(DEAD_LETTERS), letter)
+            await self.store.finish(pipe, [c for c, _ in letters])
+            await pipe.execute()
+        if retries:
+            self.store.scheduler.wakeup()
+
+    @staticmethod
+    def _payload(c: Claimed, *, now: datetime) -> str:
+        """What a dead letter keeps of a reminder: its ``reminder.due``, or its record if that cannot be read."""
+        try:
+            assert c.subject is not None
+            return c.record.due(c.reminder_id, c.subject, fired_at=now).model_dump_json()
+        except Exception:
+            return c.raw.decode()
+
+    async def fire_legacy(self, reminder: str, attempt: int) -> None:
+        """A job of an earlier version fires for ``reminder`` (its id, or its payload): the reminder is planned
+        again in this version's shape, due now, and fired with whatever else is due."""
+        if reminder.startswith("{"):
+            legacy = from_payload(reminder, attempt)
+        else:
+            raw = await self.streams.client.hget(self.store.planned_key, reminder)
+            if raw is None:
+                log.info("reminder %s is no longer planned (fired or cancelled)", reminder)
+                return
+            if not is_legacy(raw):
+                log.info("reminder %s was planned again since; its earlier job is stale", reminder)
+                return
+            legacy = from_legacy(raw)
+        record = replace(legacy.record, attempt=attempt)
+        await self.store.plan([(legacy.reminder_id, record, self.clock(), legacy.subject.to_json())])
+        await self.fire_due()

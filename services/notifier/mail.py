@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -48,6 +49,13 @@ def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str
     return f"<{message_id(message)}.{who}@{domain}>"
 
 
+def one_line(text: str) -> str:
+    """``text`` as a header's one line: whitespace runs as single spaces (a line break in a title cannot end
+    the header), control characters dropped (a C1 control is encoded as a word of its own, and readers
+    then drop the space before it)."""
+    return " ".join("".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split())
+
+
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
                 unsubscribe_url: str | None = None) -> EmailMessage:
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative,
@@ -56,7 +64,7 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
-    mail["Subject"] = " ".join(subject.split())  # a line break in a title cannot end the header
+    mail["Subject"] = one_line(subject)
     mail["From"] = sender
     mail["To"] = recipient
     mail["Date"] = now

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Alert
+from schemas.envelope import CloudEvent
+from schemas.streams import EVENT_FIELD
 from services.common.streams import as_text
 
 from .digest import Digest
@@ -65,6 +68,43 @@ end
 for i = 1, #claimed, 3 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
 return claimed
 """
+
+# KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream. ARGV: the key prefix of
+# jobs, of done marks, the done marks' TTL, the event field, then for each attempt: job id, delivered (1/0),
+# final (1/0), its delivery event, its dead letter ('' for none), the job to retry ('' for none) and when.
+# Records each attempt as DeliveryWorker does one by one: done mark first, audit event, then the job finished,
+# dead-lettered or rescheduled.
+_RECORD = """
+local job_prefix, done_prefix, ttl, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+for i = 5, #ARGV, 7 do
+  local id = ARGV[i]
+  if ARGV[i + 1] == '1' then redis.call('SET', done_prefix .. id, '1', 'EX', ttl) end
+  redis.call('XADD', KEYS[3], '*', field, ARGV[i + 3])
+  if ARGV[i + 2] == '1' then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('DEL', job_prefix .. id)
+    if ARGV[i + 4] ~= '' then redis.call('XADD', KEYS[4], '*', field, ARGV[i + 4]) end
+  elseif ARGV[i + 5] ~= '' then
+    redis.call('SET', job_prefix .. id, ARGV[i + 5])
+    redis.call('ZADD', KEYS[1], 'XX', ARGV[i + 6], id)
+  end
+end
+"""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery attempt to record: the job (its attempt count already raised), whether it was delivered
+    and is final, its audit event, and its dead letter (final failures) or when it is tried again."""
+
+    job: DeliveryJob
+    delivered: bool
+    final: bool
+    event: CloudEvent
+    dead_letter: CloudEvent | None = None
+    retry_at: float | None = None
+
 
 class DeliveryJob(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -120,6 +160,7 @@ class Outbox:
         self.zset = key("notifier:outbox")
         self.dests = key("notifier:job-dest")
         self._claim = client.register_script(_CLAIM)
+        self._record = client.register_script(_RECORD)
 
     def job_key(self, job_id: str) -> str:
         return self._key(f"notifier:job:{job_id}")
@@ -150,18 +191,16 @@ class Outbox:
         if job_ids:
             await self.client.zadd(self.zset, {j: until for j in job_ids}, xx=True)
 
-    def mark_done(self, pipe: Pipeline, job_id: str) -> None:
-        """Inside the transaction that records the delivery: once set, the job is never claimed again."""
-        pipe.set(self.done_key(job_id), "1", ex=DONE_TTL_SECONDS)
-
-    def finish(self, pipe: Pipeline, job_id: str) -> None:
-        pipe.zrem(self.zset, job_id)
-        pipe.hdel(self.dests, job_id)
-        pipe.delete(self.job_key(job_id))
-
-    def reschedule(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:
-        pipe.set(self.job_key(job.job_id), job.model_dump_json())
-        pipe.zadd(self.zset, {job.job_id: due}, xx=True)
+    async def record(self, attempts: list[Attempt], *, deliveries: str, dead_letters: str) -> None:
+        """Record delivery attempts in one script: for each, the done mark when delivered (once set, the job
+        is never claimed again), its event on ``deliveries``, then the job finished (with its dead letter on
+        ``dead_letters`` if it failed for good) or rescheduled."""
+        args: list[Any] = [self.job_key(""), self.done_key(""), DONE_TTL_SECONDS, EVENT_FIELD]
+        for a in attempts:
+            args += [a.job.job_id, int(a.delivered), int(a.final), a.event.to_json(),
+                     a.dead_letter.to_json() if a.dead_letter is not None else "",
+                     a.job.model_dump_json() if a.retry_at is not None else "", a.retry_at or ""]
+        await self._record(keys=[self.zset, self.dests, deliveries, dead_letters], args=args)
 
     async def pending(self) -> int:
         return int(await self.client.zcard(self.zset))

@@ -67,11 +67,34 @@ def reminder_id(subscription_id: str, commitment_id: str, deadline_index: int, o
 
 @dataclass(frozen=True)
 class ReminderJob:
-    """One reminder to schedule: its stable id, when it fires, and what it says then."""
+    """One reminder to schedule: its stable id, when it fires, whom it reminds, and of which deadline
+    (``commitment.deadlines[deadline_index]``, ``offset`` before its due date)."""
 
     reminder_id: str
     fire_at: datetime
-    due: ReminderDue
+    subscription_id: str
+    release: ReleaseRef
+    commitment: Commitment
+    deadline_index: int
+    offset: str
+
+    def due(self, *, fired_at: datetime) -> ReminderDue:
+        """What this reminder says when it fires at ``fired_at``."""
+        return reminder_due(self.reminder_id, self.subscription_id, self.release, self.commitment,
+                            self.deadline_index, self.offset, fired_at=fired_at)
+
+
+def reminder_due(reminder_id: str, subscription_id: str, release: ReleaseRef, commitment: Commitment,
+                 deadline_index: int, offset: str, *, fired_at: datetime) -> ReminderDue:
+    """The ``reminder.due`` of ``commitment``'s deadline ``deadline_index``, ``offset`` before it, fired at
+    ``fired_at``. Raises ValueError (IndexError) when the deadline has no calendar date (or no such deadline)."""
+    deadline = commitment.deadlines[deadline_index]
+    due = due_date(deadline)
+    if due is None:
+        raise ValueError(f"deadline {deadline_index} of {commitment.id} has no calendar date")
+    return ReminderDue(reminder_id=reminder_id, subscription_id=subscription_id, release=release,
+                       commitment=commitment, reminder=ReminderInfo(deadline=deadline, offset=offset, due=due),
+                       fired_at=fired_at)
 
 
 def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef, commitments: Iterable[Commitment],
@@ -83,10 +106,7 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
         for i, deadline in enumerate(c.deadlines):
             for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):
                 rid = reminder_id(subscription_id, c.id, i, p.offset)
-                info = ReminderInfo(deadline=deadline, offset=p.offset, due=p.due)
-                jobs.append(ReminderJob(rid, p.fire_at, ReminderDue(
-                    reminder_id=rid, subscription_id=subscription_id, release=release, commitment=c,
-                    reminder=info, fired_at=p.fire_at)))
+                jobs.append(ReminderJob(rid, p.fire_at, subscription_id, release, c, i, p.offset))
     return jobs
 
 

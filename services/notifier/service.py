@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TypeVar
 
 from faststream.redis import RedisBroker
@@ -30,6 +30,7 @@ from services.common.settings import Settings
 from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
+from .alert_effects import AlertEffects, alert_effects
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
@@ -38,11 +39,13 @@ from .digest import assemble_digest, digest_due, last_digest_time
 from .firing import ReminderFiring
 from .leader import LeaderLock
 from .mailed import Mailed
-from .messages import SOURCE, Message, alert_event
+from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
 from .planning import Plan, plan_alerts, record_keys
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
+from .reminder_migration import migrate_legacy_reminders
+from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
@@ -53,9 +56,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-
-STALE_FIRING = timedelta(seconds=5)  # a job firing this long before its planned time was re-planned later
 
 
 def _utc_now() -> datetime:
@@ -97,7 +97,8 @@ class NotifierService:
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
-        self.reminders: ReminderScheduler | None = None
+        self.scheduler: ReminderScheduler | None = None
+        self.reminders: ReminderStore | None = None
         self.leader: LeaderLock | None = None
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
@@ -124,13 +125,13 @@ class NotifierService:
                                      targets=self.settings.target_policy,
                                      email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
                                                                 mailed.of, mailed.add))
-        self.reminders = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix,
-                                           misfire_grace_seconds=self.config.reminder_misfire_grace_seconds)
-        self.reminders.start(self)
+        self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
+        self.scheduler.start(self)
+        self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
-                                     subscription=self._store().get, record_alert=self._record_alert,
-                                     wake=self._wake_worker)
+                                     subscription=self._store().get, alert_effects=self._alert_effects,
+                                     outbox=self.outbox, wake=self._wake_worker)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -149,8 +150,8 @@ class NotifierService:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
-        if self.reminders is not None:
-            self.reminders.shutdown()
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         if self.leader is not None:
             try:
                 await self.leader.release()
@@ -168,9 +169,12 @@ class NotifierService:
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
+        unsubscribed = self._started(self.unsubscribed)
+        support = EmailSupport(self.unsubscribe_links, unsubscribed.of)  # no record of who was mailed: a test
+
         def build(spec: object) -> Channel:
             return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,
-                                 targets=self.settings.target_policy)
+                                 targets=self.settings.target_policy, email_support=support)
 
         bound = self.settings.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
         outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
@@ -316,14 +320,19 @@ class NotifierService:
                             {k for k, m in zip(deadline_keys, told) if m}))
         return records
 
+    def _alert_effects(self, sub: Subscription, alert: Alert) -> AlertEffects:
+        return alert_effects(sub, alert, digest_key=self.runtime.streams.key(f"notifier:digest:{sub.id}"))
+
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""
-        streams = self.runtime.streams
-        streams.add(pipe, streams.key(ALERTS), alert_event(alert))
-        if sub.mode == "digest":
-            pipe.rpush(streams.key(f"notifier:digest:{sub.id}"), alert.model_dump_json())
-            return 0
-        return self._queue(pipe, sub, alert, now=now)
+        assert self.outbox is not None
+        streams, effects = self.runtime.streams, self._alert_effects(sub, alert)
+        streams.add(pipe, streams.key(ALERTS), effects.event)
+        if effects.digest is not None:
+            pipe.rpush(*effects.digest)
+        for job in effects.jobs:
+            self.outbox.enqueue(pipe, job, due=now.timestamp())
+        return len(effects.jobs)
 
     def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         assert self.outbox is not None
@@ -333,38 +342,40 @@ class NotifierService:
         return len(jobs)
 
     # --- reminders ------------------------------------------------------------------------
+    async def fire_due(self) -> None:
+        """A scheduler job fires: every reminder due by now is fired (see :class:`ReminderFiring`)."""
+        await self._firing().fire_due()
+
     async def fire_reminder(self, reminder: str, attempt: int) -> None:
-        """The reminder job for ``reminder`` (its id, or its payload in a job stored by an older version) fires,
-        its ``attempt``-th time; see :class:`ReminderFiring`."""
+        """A job stored by an earlier version fires for ``reminder`` (its id, or its payload), its ``attempt``-th
+        time; see :meth:`ReminderFiring.fire_legacy`."""
+        await self._firing().fire_legacy(reminder, attempt)
+
+    def _firing(self) -> ReminderFiring:
         if self.firing is None:
             raise RuntimeError("notifier: not started")
-        if reminder.startswith("{"):
-            payload = reminder
-        else:
-            planned = await self.firing.planned(reminder)
-            if planned is None:
-                log.info("reminder %s is no longer planned (fired or cancelled)", reminder)
-                return
-            payload, fire_at = planned
-            if fire_at > self.clock() + STALE_FIRING:
-                log.info("reminder %s was planned again for %s; this firing is stale", reminder, fire_at.isoformat())
-                return
-        await self.firing.fire(payload, attempt)
+        return self.firing
 
     # --- leadership: scheduler and digests --------------------------------------------------
     async def _elected(self) -> None:
-        assert self.reminders is not None
-        assert self.firing is not None
-        await self.firing.recover()
-        self.reminders.resume()
+        assert self.reminders is not None and self.scheduler is not None
+        streams = self.runtime.streams
+        await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
+        reclaimed = await self.reminders.reclaim(now=self.clock())
+        if reclaimed:
+            log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)
+        self.scheduler.resume()
 
     async def _deposed(self) -> None:
-        assert self.reminders is not None
-        self.reminders.pause()
+        assert self.scheduler is not None
+        self.scheduler.pause()
 
     async def _leader_tick(self) -> None:
-        assert self.reminders is not None
-        self.reminders.wakeup()
+        """Besides digests: fire what is due and has no job left to fire it (its job ran in a process that died
+        before claiming, or a claim's lease ended)."""
+        assert self.scheduler is not None
+        self.scheduler.wakeup()
+        await self._firing().fire_due()
         await self.send_digests()
 
     async def send_digests(self) -> int:

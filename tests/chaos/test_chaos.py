@@ -31,7 +31,7 @@ from chaos_harness import (  # noqa: E402
     reminder_offsets, reminder_release_json, subscriptions_yaml, tally, utc_midnight_in)
 from notifier_harness import Receiver, wait_for  # noqa: E402
 from services.common.embedded_redis import free_port  # noqa: E402
-from services.notifier.scheduler import PLANNED  # noqa: E402
+from services.notifier.reminder_store import PLANNED  # noqa: E402
 
 SIZE = ChaosSize.from_env()
 DRAIN_SECONDS = 60 + SIZE.releases * 0.06

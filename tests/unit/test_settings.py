@@ -162,7 +162,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_LEADER_TTL_SECONDS", "5", "notifier.leader_ttl_seconds", 5.0),
     ("PLEDGEWATCH_PUBLIC_URL", "https://alerts.example.org", "notifier.public_url", "https://alerts.example.org"),
     ("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "unsubscribe-0123456789", "notifier.unsubscribe_secret",
-     SecretStr("unsubscribe-0123456789")),
+     "unsubscribe-0123456789"),
     ("PLEDGEWATCH_WEBHOOK_CONTENT_MODE", "binary", "notifier.webhook_content_mode", "binary"),
 ]
 # Read through other means or new with this settings object, and tested on their own.
@@ -175,7 +175,7 @@ def _attribute(settings: Settings, path: str) -> object:
     value: object = settings
     for part in path.split("."):
         value = getattr(value, part)
-    return value
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 @pytest.mark.parametrize(("variable", "value", "attribute", "expected"), EVERY_VARIABLE,
@@ -228,3 +228,10 @@ def test_folders_are_watched_by_notification_unless_polling_is_forced(monkeypatc
     assert Settings().force_polling is False
     monkeypatch.setenv("PLEDGEWATCH_FORCE_POLLING", "true")
     assert Settings().force_polling is True
+
+
+def test_the_smtp_password_is_never_shown(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_PASSWORD", "hunter2")
+    settings = Settings()
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+    assert settings.notifier.smtp_password.get_secret_value() == "hunter2"

@@ -66,7 +66,7 @@ class EmailSender:
         if not recipients:  # every one mailed by an earlier attempt that failed after (at QUIT, say)
             return DeliveryResult.delivered()
         client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
-                                 password=c.smtp_password, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
+                                 password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
         refused: list[str] = []
         deferred: list[str] = []
@@ -82,6 +82,9 @@ class EmailSender:
                     except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
                         transient = any(r.code < 500 for r in exc.recipients)
                         (deferred if transient else refused).append(address)
+                        continue
+                    except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
+                        (deferred if exc.code < 500 else refused).append(address)
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:

@@ -242,3 +242,35 @@ async def test_classify_command_reports_a_bad_date_without_a_traceback(tmp_path)
     assert proc.returncode == 1 and out == b""
     assert err.decode() == (f"error: {bad}:2: bad front matter: day is out of range for month: {IMPOSSIBLE!r} "
                             "is not a real date; write YYYY-MM-DD\n")
+
+
+async def test_a_file_dropped_while_the_first_batch_is_handled_is_still_offered(tmp_path):
+    """The first walk happens before the watch starts: a file written in between has no event, so the watch
+    walks again once it is watching."""
+    from services.ingest.folder import FolderScanner
+    from services.ingest.watcher import FolderWatcher
+
+    settled = time.time() - 5
+    (tmp_path / "a.md").write_text("x")
+    os.utime(tmp_path / "a.md", (settled, settled))
+    watcher = FolderWatcher(FolderScanner([tmp_path]))
+    batches = watcher.batches()
+    assert [p.name for p in await batches.__anext__()] == ["a.md"]
+    (tmp_path / "b.md").write_text("y")  # while the first batch is being ingested
+    os.utime(tmp_path / "b.md", (settled, settled))
+    seen: list[str] = []
+
+    async def drain():
+        async for batch in batches:
+            seen.extend(p.name for p in batch)
+            if "b.md" in seen:
+                return
+
+    try:
+        await asyncio.wait_for(drain(), 5)
+    except asyncio.TimeoutError:
+        pass
+    finally:
+        watcher.stop()
+        await batches.aclose()
+    assert seen == ["b.md"]

@@ -87,3 +87,16 @@ async def test_the_event_is_acknowledged_with_the_write(store, key_prefix):
     await client.xreadgroup("ledger", "reader", {stream: ">"})
     await store.apply(release(FUNDING), now=NOW, ack=Entry(stream=stream, group="ledger", entry_id=entry_id, fields={}))
     assert (await client.xpending(stream, "ledger"))["pending"] == 0
+
+
+async def test_while_a_rebuild_runs_other_writers_wait_and_write_nothing(store, key_prefix):
+    from services.ledger.store import REBUILDING, LedgerPaused, LedgerStore
+
+    await store.client.set(f"{key_prefix}{REBUILDING}", "1", ex=60)
+    with pytest.raises(LedgerPaused):
+        await store.apply(release(FUNDING), now=NOW)
+    assert await store.entry("c-funding") is None
+    rebuilding = LedgerStore(store.client, store.key, rebuilding=True)
+    assert not (await rebuilding.apply(release(FUNDING), now=NOW)).stale
+    await store.client.delete(f"{key_prefix}{REBUILDING}")
+    assert (await store.apply(release(FUNDING), now=NOW)).stale

@@ -70,6 +70,11 @@ subscriptions:
     return SoonReminder(path, due, offset, fire_at)
 
 
+async def scheduled(service) -> dict[str, datetime]:
+    """The reminders ``service`` has planned and not fired: id -> when each fires next (UTC)."""
+    return dict(await service.reminders.scheduled())
+
+
 async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -96,3 +96,35 @@ async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_m
         assert inbox.messages == [["desk@example.org"]]
     finally:
         controller.stop()
+
+
+class RefusingAtDataInbox(RefusingInbox):
+    """Takes ``refused`` at RCPT, then refuses its message for good at DATA (554: a policy, a size limit)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if envelope.rcpt_tos == [self.refused]:
+            return "554 5.7.1 message refused by policy"
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+async def test_a_message_refused_at_data_for_one_recipient_does_not_stop_the_others(notifier, write_yaml,
+                                                                                     publish_classified):
+    inbox = RefusingAtDataInbox("gone@example.org")
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"])
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
+        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
+        assert b"recipients refused: gone@example.org" in fields[EVENT_FIELD.encode()]
+        assert b"attempt 1 of" in fields[EVENT_FIELD.encode()]
+        assert inbox.messages == [["desk@example.org"]]
+    finally:
+        controller.stop()

@@ -12,7 +12,7 @@ from schemas import decode_event
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD
 from services.notifier.subscriptions import ConsoleChannel, Subscription
 
-from notifier_harness import handled, wait_for
+from notifier_harness import handled, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +32,7 @@ async def test_one_failing_subscription_never_stops_the_others_reminders(notifie
     streams = n.service.runtime.streams
     planned = await streams.client.hgetall(streams.key("notifier:reminders:planned:good"))
     assert list(planned) == [b"gov-uk/iraq-2017"]
-    assert len(n.service.reminders.jobs()) == 1  # good's P1D reminder
+    assert len(await scheduled(n.service)) == 1  # good's P1D reminder
     letters = [decode_event(f[EVENT_FIELD.encode()]).data
                for _, f in await streams.client.xrange(streams.key(DEAD_LETTERS))]
     (letter,) = letters

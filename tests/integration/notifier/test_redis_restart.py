@@ -9,7 +9,7 @@ import pytest
 from samples import dated, release
 from services.common.embedded_redis import EmbeddedRedis, free_port
 
-from notifier_harness import desk_reminded_soon, fast_config, wait_for
+from notifier_harness import desk_reminded_soon, fast_config, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ async def test_reminder_fires_once_after_redis_restarts(notifier, receiver, writ
     config = fast_config(reminder_time="00:00")
     first = await notifier(config=config, subscriptions=path, run_scheduler=False)
     await publish_classified(first.service, release(dated("c-dated", due)))
-    await wait_for(lambda: first.service.reminders.jobs(), what="the reminder job")
+    await wait_for(lambda: scheduled(first.service), what="the reminder")
     await first.stop()
 
     # Redis goes down (SIGTERM: it writes its append-only file) and comes back from that file.

@@ -12,10 +12,12 @@ import pytest
 from samples import BORDERS, CONTENT, dated, release
 from schemas import ReleaseClassifiedEvent, decode_event
 from schemas.streams import ALERTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
-from services.notifier.firing import FIRING, ReminderFiring
+from services.notifier.firing import ReminderFiring
+from services.notifier.reminder_store import CLAIMED
+from services.notifier.service import NotifierService
 from services.notifier.leader import LeaderLock
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +46,10 @@ def _soon(seconds):
     due = datetime.now(timezone.utc).date() + timedelta(days=2)
     on_day = datetime.combine(due, datetime.min.time(), tzinfo=timezone.utc)
     return due, f"PT{int((on_day - datetime.now(timezone.utc) - timedelta(seconds=seconds)).total_seconds())}S"
+
+
+async def _none_scheduled(service):
+    return await scheduled(service) == {}
 
 
 # --- 1. the leader loop -------------------------------------------------------------------
@@ -115,15 +121,15 @@ async def test_a_dead_background_task_makes_the_health_check_fail(notifier):
 @pytest.fixture
 def flaky_firing(monkeypatch):
     """``flaky_firing(n)``: the next ``n`` firings raise (n=None: all of them)."""
-    original, calls = ReminderFiring.on_reminder_due, []
+    original, calls = ReminderFiring._commit, []
 
     def make(failures):
-        async def on_reminder_due(self, payload):
-            calls.append(payload)
+        async def commit(self, sending, dropped, *, now):
+            calls.append(sending)
             if failures is None or len(calls) <= failures:
                 raise ConnectionError(f"redis blip {len(calls)}")
-            await original(self, payload)
-        monkeypatch.setattr(ReminderFiring, "on_reminder_due", on_reminder_due)
+            return await original(self, sending, dropped, now=now)
+        monkeypatch.setattr(ReminderFiring, "_commit", commit)
         return calls
     return make
 
@@ -138,7 +144,7 @@ async def test_a_reminder_that_fails_while_firing_is_fired_again_later(notifier,
     await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the reminder, third time lucky")
     assert len(calls) == 3 and len(_reminders_sent(receiver)) == 1
     streams = n.service.runtime.streams
-    assert await streams.client.hlen(streams.key(FIRING)) == 0
+    assert await streams.client.hlen(streams.key(CLAIMED)) == 0
 
 
 async def test_a_reminder_that_keeps_failing_is_dead_lettered_with_the_reason(notifier, receiver, write_yaml,
@@ -152,48 +158,49 @@ async def test_a_reminder_that_keeps_failing_is_dead_lettered_with_the_reason(no
     (letter,) = await wait_for(lambda: _events(n.service, DEAD_LETTERS), timeout=10, what="the dead letter")
     assert "redis blip 3 (attempt 3 of 3)" in letter.reason and letter.deliveries == 3
     assert len(calls) == 3 and _reminders_sent(receiver) == []
-    assert n.service.reminders.jobs() == []
+    assert await scheduled(n.service) == {}
 
 
-async def _first_leader_dies_in(method, notifier, receiver, write_yaml, publish_classified, monkeypatch):
-    """The first notifier "dies" (hangs for good) on entering ``ReminderFiring.<method>`` after APScheduler
-    deleted the job; a second one starts. Returns the reminders the receiver got."""
+async def _first_leader_dies_in(cls, method, notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """The first notifier "dies" (hangs for good) on entering ``cls.<method>`` after APScheduler deleted the
+    job that fires the reminder; a second one starts. Returns the reminders the receiver got."""
     due, offset = _soon(0.5)
     path = write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset]))
     config = fast_config(reminder_time="00:00")
-    original, hung = getattr(ReminderFiring, method), asyncio.Event()
+    original, hung = getattr(cls, method), asyncio.Event()
 
     async def dies(self, *args):
         hung.set()
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(ReminderFiring, method, dies)
+    monkeypatch.setattr(cls, method, dies)
     first = await notifier(config=config, subscriptions=path)
     await publish_classified(first.service, release(dated("c-dated", due)))
     await asyncio.wait_for(hung.wait(), timeout=10)
-    assert first.service.reminders.jobs() == []  # APScheduler already deleted the job
+    await wait_for(lambda: first.service.scheduler.jobs() == [], what="APScheduler deleting the job")
     await first.stop()
 
-    monkeypatch.setattr(ReminderFiring, method, original)
+    monkeypatch.setattr(cls, method, original)
     second = await notifier(config=config, subscriptions=path)
     await wait_for(lambda: _reminders_sent(receiver), timeout=10, what="the recovered reminder")
-    await second.service.firing.recover()  # a second recovery finds nothing to do
+    assert await second.service.reminders.reclaim(now=datetime.now(timezone.utc)) == 0  # nothing left claimed
+    assert await second.service.firing.fire_due() == 0  # nor due
     await asyncio.sleep(0.3)
     return _reminders_sent(receiver)
 
 
 async def test_a_reminder_cut_short_by_a_crash_is_fired_by_the_next_leader_once(
         notifier, receiver, write_yaml, publish_classified, monkeypatch):
-    """Killed after the firing record was written."""
-    sent = await _first_leader_dies_in("on_reminder_due", notifier, receiver, write_yaml, publish_classified,
+    """Killed after the reminder was claimed, before it was recorded as fired."""
+    sent = await _first_leader_dies_in(ReminderFiring, "fire", notifier, receiver, write_yaml, publish_classified,
                                        monkeypatch)
     assert len(sent) == 1
 
 
 async def test_a_reminder_whose_job_was_deleted_before_its_firing_was_recorded_is_not_lost(
         notifier, receiver, write_yaml, publish_classified, monkeypatch):
-    """Killed after APScheduler deleted the job and before anything was written."""
-    sent = await _first_leader_dies_in("fire", notifier, receiver, write_yaml, publish_classified, monkeypatch)
+    """Killed after APScheduler deleted the job and before anything was written (or claimed)."""
+    sent = await _first_leader_dies_in(NotifierService, "fire_due", notifier, receiver, write_yaml, publish_classified, monkeypatch)
     assert len(sent) == 1
 
 
@@ -206,18 +213,24 @@ async def test_only_the_latest_versions_reminders_remain_and_a_withdrawn_release
     march = dated("c-by-march", today + timedelta(days=60))
     june = dated("c-by-june", today + timedelta(days=150))  # the sentence changed: a new commitment id
     await publish_classified(n.service, release(march, BORDERS))
-    v1 = await wait_for(lambda: len(n.service.reminders.jobs()) == 4 and dict(n.service.reminders.jobs()),
-                        what="v1's four reminders")
+    async def four():
+        jobs = await scheduled(n.service)
+        return len(jobs) == 4 and jobs
+
+    v1 = await wait_for(four, what="v1's four reminders")
     await publish_classified(n.service, release(june, BORDERS, version=2))
     await publish_classified(n.service, release(march, BORDERS), event_id="v1-redelivered")  # stale: no effect
-    v2 = await wait_for(lambda: (jobs := dict(n.service.reminders.jobs())) and not set(jobs) & set(v1) and jobs,
-                        what="v1's reminders replaced by v2's")
+    async def replaced():
+        jobs = await scheduled(n.service)
+        return jobs and not set(jobs) & set(v1) and jobs
+
+    v2 = await wait_for(replaced, what="v1's reminders replaced by v2's")
     assert len(v2) == 4 and min(v2.values()).date() == today + timedelta(days=120)
     await asyncio.sleep(0.3)
-    assert dict(n.service.reminders.jobs()) == v2
+    assert await scheduled(n.service) == v2
     withdrawn = release(june, BORDERS, version=3).model_copy(update={"withdrawn": True})
     await publish_classified(n.service, withdrawn)
-    await wait_for(lambda: n.service.reminders.jobs() == [], what="no reminder for a withdrawn release")
+    await wait_for(lambda: _none_scheduled(n.service), what="no reminder for a withdrawn release")
 
 
 # --- 4. concurrent handlers -----------------------------------------------------------------

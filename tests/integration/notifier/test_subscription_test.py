@@ -81,3 +81,16 @@ async def test_an_unknown_subscription_or_a_missing_token_is_one_line(running, c
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", running.service.settings.api_token_value)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "nobody"]) == 1
     assert capsys.readouterr().err == "error: id: no subscription 'nobody'\n"
+
+
+async def test_a_test_email_skips_who_unsubscribed_and_offers_the_others_the_link(running, smtp, capsys, monkeypatch,
+                                                                                 settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    _, inbox = smtp
+    await _add(running, {"id": "desk", "channels": [{"email": {"to": ["desk@example.org", "gone@example.org"]}}]})
+    await running.service.unsubscribed.add("desk", "gone@example.org")
+
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 0
+    [(rcpts, mail)] = inbox.messages
+    assert rcpts == ["desk@example.org"]
+    assert mail["List-Unsubscribe"] is not None

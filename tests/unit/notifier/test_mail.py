@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 from email import policy
 from email.headerregistry import Address
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from samples import BORDERS, release
 from services.notifier.config import NotifierConfig
-from services.notifier.mail import build_email, mail_bytes
+from services.notifier.mail import build_email, mail_bytes, one_line
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
 from services.notifier.unsubscribe import UnsubscribeLinks
@@ -27,11 +27,12 @@ def _sent(title: str) -> tuple[bytes, email.message.EmailMessage]:
     return raw, email.message_from_bytes(raw, policy=policy.default)
 
 
+@example(title="00\x80\x80\x80\x80\U00010000\U00010000 \x80 \x80")  # C1 controls beside spaces
 @settings(max_examples=300)
 @given(st.text(max_size=300))
 def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space(title):
     raw, mail = _sent(title)
-    expected = " ".join(f"[pledgewatch] New commitments: {title}".split())
+    expected = one_line(f"[pledgewatch] New commitments: {title}")
     assert mail["Subject"] == expected
     assert raw.startswith(b"Subject: ") and not raw.startswith(b"Subject: \r\n")
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))

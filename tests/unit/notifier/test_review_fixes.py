@@ -88,7 +88,7 @@ def test_settling_reminders_cancels_what_the_latest_version_no_longer_plans(curr
 def test_reminder_jobs_cover_each_offset_still_ahead_and_round_trip_their_record():
     c = dated("c1", date(2026, 3, 31))
     jobs = reminder_jobs("desk", ["P30D", "P7D", "P90D"], release_ref(release(c)), [c, BORDERS], now=NOW)
-    assert [(j.due.reminder.offset, j.fire_at) for j in jobs] == [
+    assert [(j.offset, j.fire_at) for j in jobs] == [
         ("P30D", datetime(2026, 3, 1, 9, tzinfo=timezone.utc)), ("P7D", datetime(2026, 3, 24, 9, tzinfo=timezone.utc))]
     record = PlannedReminders.of(2, jobs)
     assert PlannedReminders.from_json(record.to_json()) == record

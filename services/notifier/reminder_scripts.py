@@ -1,0 +1,155 @@
+"""The Lua scripts behind :class:`.reminder_store.ReminderStore`: each writes a thousand reminders (or a
+chunk being fired) in one call, atomically. Keys and arguments are described above each."""
+
+HELPERS = """
+local function subject_of(record) return record and string.match(record, '^{"s":"([^"]+)"') end
+local function unref(refs, subjects, subject)
+  if redis.call('HINCRBY', refs, subject, -1) <= 0 then
+    redis.call('HDEL', refs, subject)
+    redis.call('HDEL', subjects, subject)
+  end
+end
+-- The end of a claimed reminder: no longer claimed, and no longer planned unless planned again since (its
+-- record is no longer the one claimed). KEYS 1-5 are planned, due, subjects, refs, claimed.
+local function finish(id, record)
+  redis.call('HDEL', KEYS[5], id)
+  if redis.call('HGET', KEYS[1], id) == record then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    unref(KEYS[4], KEYS[3], subject_of(record))
+  end
+end
+local function add_jobs(jobs, run_times, first, count)
+  for i = first, first + 3 * count - 1, 3 do
+    redis.call('HSET', jobs, ARGV[i], ARGV[i + 1])
+    redis.call('ZADD', run_times, ARGV[i + 2], ARGV[i])
+  end
+  return first + 3 * count
+end
+"""
+
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: subject count S, job count J, S (key,
+# JSON) pairs, J (job id, pickled state, run time) triples, then (reminder id, record, subject key, fire time)
+# quads. A record replacing one of an earlier version also removes that version's job (its id is the reminder's).
+APPLY = HELPERS + """
+local i = 3
+for _ = 1, tonumber(ARGV[1]) do redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2 end
+i = add_jobs(KEYS[5], KEYS[6], i, tonumber(ARGV[2]))
+for j = i, #ARGV, 4 do
+  local id, record, subject = ARGV[j], ARGV[j + 1], ARGV[j + 2]
+  local old = redis.call('HGET', KEYS[1], id)
+  local was = subject_of(old)
+  if old and not was then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
+  if was ~= subject then
+    redis.call('HINCRBY', KEYS[4], subject, 1)
+    if was then unref(KEYS[4], KEYS[3], was) end
+  end
+  redis.call('HSET', KEYS[1], id, record)
+  redis.call('ZADD', KEYS[2], ARGV[j + 3], id)
+end
+"""
+
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: reminder ids.
+CANCEL = HELPERS + """
+for _, id in ipairs(ARGV) do
+  local old = redis.call('HGET', KEYS[1], id)
+  local was = subject_of(old)
+  if was then unref(KEYS[4], KEYS[3], was)
+  elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+"""
+
+# KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end, most to take.
+# Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
+CLAIM = HELPERS + """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local claimed, wanted, keys = {}, {}, {}
+for i = 1, #due, 2 do
+  local id = due[i]
+  local record = redis.call('HGET', KEYS[2], id)
+  local subject = subject_of(record)
+  if subject then
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    redis.call('HSET', KEYS[4], id, record)
+    claimed[#claimed + 1] = id; claimed[#claimed + 1] = due[i + 1]; claimed[#claimed + 1] = record
+    if not wanted[subject] then wanted[subject] = true; keys[#keys + 1] = subject end
+  else
+    redis.call('ZREM', KEYS[1], id)  -- nothing planned under this id any more
+  end
+end
+local subjects = {}
+if #keys > 0 then
+  local texts = redis.call('HMGET', KEYS[3], unpack(keys))
+  for i, key in ipairs(keys) do subjects[#subjects + 1] = key; subjects[#subjects + 1] = texts[i] or '' end
+end
+return {claimed, subjects}
+"""
+
+# KEYS: planned, due, subjects, refs, claimed. ARGV: (reminder id, claimed record) pairs.
+FINISH = HELPERS + """
+for i = 1, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1]) end
+"""
+
+# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
+# ARGV: the fired mark's value and TTL, the event field, the job key prefix, when the jobs are due, then for
+# each reminder: its id, claimed record, fired key ('' for one dropped: only finished), reminder.due event,
+# alert event, digest buffer key and alert JSON ('' '' for none), job count, then (job id, job JSON,
+# destination) for each job. Each reminder still planned as claimed and not fired before (its fired key
+# unset) sets it, publishes its events and queues its jobs (as Outbox.enqueue) or its digest entry; every one
+# is finished. Returns 1 or 0 per reminder: fired now or not.
+FIRE = HELPERS + """
+local value, ttl, field, job_prefix, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local fired, i = {}, 6
+while i <= #ARGV do
+  local id, record, key = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local jobs = tonumber(ARGV[i + 7])
+  local current = redis.call('HGET', KEYS[1], id) == record  -- not cancelled nor planned again since its claim
+  local now = current and key ~= '' and redis.call('SET', key, value, 'NX', 'EX', ttl)
+  if now then
+    redis.call('XADD', KEYS[6], '*', field, ARGV[i + 3])
+    redis.call('XADD', KEYS[7], '*', field, ARGV[i + 4])
+    if ARGV[i + 5] ~= '' then redis.call('RPUSH', ARGV[i + 5], ARGV[i + 6]) end
+    for j = i + 8, i + 7 + 3 * jobs, 3 do
+      redis.call('SET', job_prefix .. ARGV[j], ARGV[j + 1], 'NX')
+      redis.call('ZADD', KEYS[8], 'NX', at, ARGV[j])
+      redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
+    end
+  end
+  finish(id, record)
+  fired[#fired + 1] = now and 1 or 0
+  i = i + 8 + 3 * jobs
+end
+return fired
+"""
+
+# KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: job count J, J job triples, then (reminder id,
+# claimed record, next record, next time) quads.
+RETRY = HELPERS + """
+local first = add_jobs(KEYS[4], KEYS[5], 2, tonumber(ARGV[1]))
+for i = first, #ARGV, 4 do
+  local id = ARGV[i]
+  redis.call('HDEL', KEYS[3], id)
+  if redis.call('HGET', KEYS[1], id) == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], id, ARGV[i + 2])
+    redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
+  end
+end
+"""
+
+# KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: now, job count (0 or 1), the job for now.
+# Every reminder a previous leader claimed and did not finish is due now, unless planned again since.
+RECLAIM = HELPERS + """
+local claimed = redis.call('HGETALL', KEYS[3])
+local count = 0
+for i = 1, #claimed, 2 do
+  if redis.call('HGET', KEYS[1], claimed[i]) == claimed[i + 1] then
+    redis.call('ZADD', KEYS[2], ARGV[1], claimed[i])
+    count = count + 1
+  end
+end
+redis.call('DEL', KEYS[3])
+if count > 0 then add_jobs(KEYS[4], KEYS[5], 3, tonumber(ARGV[2])) end
+return count
+"""

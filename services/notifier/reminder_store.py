@@ -1,0 +1,196 @@
+"""The reminders planned and not yet fired, in Redis, with the scheduler's jobs that fire them.
+
+Keys (under the prefix):
+
+- ``notifier:reminders:planned`` (hash): reminder id -> its record (:class:`PlannedRecord` JSON);
+- ``notifier:reminders:due`` (sorted set): reminder id -> when it fires next (unix seconds);
+- ``notifier:reminders:subjects`` (hash): subject key -> the commitment and release it reminds of, stored once
+  for all the reminders that refer to it, and ``notifier:reminders:subject-refs`` (hash): subject key -> how
+  many planned records refer to it (the subject goes with the last);
+- ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it.
+
+APScheduler holds one job per second at which reminders fall due (``due:<unix second>``, see
+:mod:`.scheduler`), written in the same script as the reminders, so a reminder is never planned without a
+job to fire it. A firing *claims* what is due: the claim moves each reminder's time a lease ahead (a
+leader that dies mid-fire leaves them to fire again when it ends, or at the next election) and records it
+as claimed. Finishing removes a reminder only if its record is still the one claimed: a newer version may
+have planned it again meanwhile (same id, another record and time), and that plan stands.
+
+Every write is one Lua script per thousand reminders, so scheduling and firing are bulk operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from redis.asyncio.client import Pipeline
+
+from schemas.streams import EVENT_FIELD
+
+from .alert_effects import AlertEffects
+from .outbox import Outbox
+from .reminder_records import PlannedRecord, Subject, subject_key
+from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETRY
+from .reminders import ReminderJob
+from .scheduler import ReminderScheduler
+
+BULK = 1000  # reminders written per script call
+PLANNED = "notifier:reminders:planned"
+DUE = "notifier:reminders:due"
+SUBJECTS = "notifier:reminders:subjects"
+SUBJECT_REFS = "notifier:reminders:subject-refs"
+CLAIMED = "notifier:reminders:claimed"
+
+@dataclass(frozen=True)
+class Claimed:
+    """A reminder taken for firing: its id, when it was due (unix seconds), its record as claimed (raw, to
+    finish it only if unchanged) and parsed, and its subject (None if it could not be read)."""
+
+    reminder_id: str
+    due_at: float
+    raw: bytes
+    record: PlannedRecord
+    subject: Subject | None
+
+
+@dataclass(frozen=True)
+class Firing:
+    """What firing a claimed reminder writes, unless it fired before: its fired mark (``fired_key``), its
+    ``reminder.due`` event (wire JSON) and its alert's effects."""
+
+    claimed: Claimed
+    fired_key: str
+    event: bytes
+    effects: AlertEffects
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class ReminderStore:
+    def __init__(self, client: Any, key: Any, scheduler: ReminderScheduler) -> None:
+        self.client, self.scheduler = client, scheduler
+        self.planned_key, self.due_key = key(PLANNED), key(DUE)
+        self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
+        jobs = [scheduler.jobs_key, scheduler.run_times_key]
+        self._keys = {"apply": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs],
+                      "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
+                      "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
+                      "retry": [self.planned_key, self.due_key, self.claimed_key, *jobs]}
+        self._apply, self._cancel = client.register_script(APPLY), client.register_script(CANCEL)
+        self._claim, self._finish = client.register_script(CLAIM), client.register_script(FINISH)
+        self._retry, self._reclaim = client.register_script(RETRY), client.register_script(RECLAIM)
+        self._fire = client.register_script(FIRE)
+
+    # --- planning ---------------------------------------------------------------------------
+    async def apply(self, schedule: list[ReminderJob], cancel: list[str]) -> None:
+        """Plan (or move) every reminder of ``schedule`` and drop those in ``cancel``, a thousand per script.
+        Planning a reminder again replaces it (same id): a moved date moves it."""
+        subjects: dict[tuple[int, int], tuple[str, str]] = {}  # built once per release and commitment object
+        entries = []
+        for job in schedule:
+            ident = (id(job.release), id(job.commitment))
+            if ident not in subjects:
+                text = Subject(job.release, job.commitment).to_json()
+                subjects[ident] = (subject_key(text), text)
+            key, text = subjects[ident]
+            entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id),
+                            job.fire_at, text))
+        await self.plan(entries)
+        for i in range(0, len(cancel), BULK):
+            await self._cancel(keys=self._keys["apply"], args=cancel[i:i + BULK])
+
+    async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
+        """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs
+        for their seconds; then let a running scheduler look at its jobs again."""
+        for i in range(0, len(entries), BULK):
+            chunk = entries[i:i + BULK]
+            subjects = {record.subject: text for _, record, _, text in chunk}
+            args: list[Any] = [len(subjects), 0]
+            for key, text in subjects.items():
+                args += [key, text]
+            args[1], jobs = self._job_args({at.timestamp() for _, _, at, _ in chunk})
+            args += jobs
+            for rid, record, at, _ in chunk:
+                args += [rid, record.to_json(), record.subject, at.timestamp()]
+            await self._apply(keys=self._keys["apply"], args=args)
+        if entries:
+            self.scheduler.wakeup()
+
+    def _job_args(self, times: Iterable[float]) -> tuple[int, list[Any]]:
+        jobs = self.scheduler.second_jobs(times)
+        return len(jobs), [v for job in jobs for v in job]
+
+    # --- firing -----------------------------------------------------------------------------
+    async def claim(self, *, until: float, lease_end: float, limit: int) -> list[Claimed]:
+        """Take up to ``limit`` reminders due by ``until`` (unix seconds), soonest first: each is moved to
+        ``lease_end`` and recorded as claimed until :meth:`finish` or :meth:`retry`."""
+        raw_claimed, raw_subjects = await self._claim(keys=self._keys["claim"], args=[until, lease_end, limit])
+        subjects: dict[str, Subject | None] = {}
+        for i in range(0, len(raw_subjects), 2):
+            try:
+                subjects[_text(raw_subjects[i])] = Subject.from_json(raw_subjects[i + 1])
+            except ValueError:  # missing ('') or unreadable: its reminders fail, and are retried
+                subjects[_text(raw_subjects[i])] = None
+        claimed = []
+        for i in range(0, len(raw_claimed), 3):
+            record = PlannedRecord.from_json(raw_claimed[i + 2])
+            assert record is not None  # the script claims only records of this version
+            claimed.append(Claimed(_text(raw_claimed[i]), float(raw_claimed[i + 1]), raw_claimed[i + 2], record,
+                                   subjects.get(record.subject)))
+        return claimed
+
+    async def fire(self, firings: list[Firing], dropped: list[Claimed], *, outbox: Outbox, streams: tuple[str, str],
+                   at: datetime, ttl_seconds: int) -> list[bool]:
+        """In one script: each of ``firings`` not fired before is marked fired (``at``, for ``ttl_seconds``), its
+        events published (on ``streams``: reminders, alerts) and its jobs queued in ``outbox`` (or its digest
+        entry buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
+        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp()]
+        for f in firings:
+            digest_key, digest = f.effects.digest or ("", "")
+            args += [f.claimed.reminder_id, f.claimed.raw, f.fired_key, f.event, f.effects.event.to_json(),
+                     digest_key, digest, len(f.effects.jobs)]
+            for job in f.effects.jobs:
+                args += [job.job_id, job.model_dump_json(), job.destination]
+        for c in dropped:
+            args += [c.reminder_id, c.raw, "", "", "", "", "", 0]
+        keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
+        fired = await self._fire(keys=keys, args=args)
+        return [bool(flag) for flag in fired[:len(firings)]]
+
+    async def finish(self, pipe: Pipeline, claimed: list[Claimed]) -> None:
+        """Queue on ``pipe`` the end of these reminders: fired, dropped or dead-lettered. Each is no longer
+        claimed, and no longer planned unless planned again since its claim."""
+        if claimed:
+            args = [v for c in claimed for v in (c.reminder_id, c.raw)]
+            await self._finish(keys=self._keys["finish"], args=args, client=pipe)
+
+    async def retry(self, pipe: Pipeline, retries: list[tuple[Claimed, datetime]]) -> None:
+        """Queue on ``pipe``: each claimed reminder fires again at its time, one attempt further (unless
+        planned again since its claim)."""
+        if retries:
+            count, jobs = self._job_args({at.timestamp() for _, at in retries})
+            args = [count, *jobs]
+            for c, at in retries:
+                args += [c.reminder_id, c.raw, c.record.retried().to_json(), at.timestamp()]
+            await self._retry(keys=self._keys["retry"], args=args, client=pipe)
+
+    async def reclaim(self, *, now: datetime) -> int:
+        """At an election: every reminder claimed by a previous leader and not finished is due now. Returns
+        how many."""
+        count, job = self._job_args([now.timestamp()])
+        return int(await self._reclaim(keys=self._keys["retry"], args=[now.timestamp(), count, *job]))
+
+    # --- reading ----------------------------------------------------------------------------
+    async def scheduled(self) -> list[tuple[str, datetime]]:
+        """Every reminder planned and not fired, with when it fires next (UTC), soonest first."""
+        return [(_text(rid), datetime.fromtimestamp(at, timezone.utc))
+                for rid, at in await self.client.zrange(self.due_key, 0, -1, withscores=True)]
+
+    async def planned(self) -> dict[str, bytes]:
+        """Every planned record by reminder id."""
+        return {_text(rid): raw for rid, raw in (await self.client.hgetall(self.planned_key)).items()}
