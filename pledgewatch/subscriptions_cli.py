@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -177,6 +178,47 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0 if body["delivered"] else 1
 
 
+def backtest_since(text: str, *, now: datetime) -> datetime:
+    """``--since``: ``90d``, ``12w``, an ISO 8601 duration (``P3M``) back from ``now``, or a date (UTC)."""
+    from services.notifier.durations import parse_duration
+
+    shorthand = re.fullmatch(r"(\d+)([dw])", text.strip().lower())
+    try:
+        if shorthand:
+            return parse_duration(f"P{shorthand[1]}{shorthand[2].upper()}").before(now)
+        if text.upper().startswith("P"):
+            return parse_duration(text.upper()).before(now)
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
+    except ValueError:
+        raise usage_error(f"--since {text}: give days (90d), weeks (12w), an ISO 8601 duration (P3M) "
+                          "or a date (2026-09-01)") from None
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """The alerts each subscription of FILE would have sent since ``--since``, from the ledger."""
+    from services.notifier.store import load_file
+
+    try:
+        subs = load_file(Path(args.file))
+    except SubscriptionError as exc:
+        raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
+    since = backtest_since(args.since, now=datetime.now(timezone.utc))
+    for sub in subs:
+        body = {"filter": sub.filter.model_dump(mode="json", exclude_defaults=True), "since": since.isoformat()}
+        status, answer = _request(args, "POST", "/ledger/backtest", body)
+        if status >= 400:
+            return _report(status, answer)
+        print(f"{sub.id}: would have sent {answer['alerts']} alert(s) since {since:%-d %b %Y} "
+              f"({answer['commitments']} commitment(s))")
+        for alert in answer["shown"]:
+            release = alert["release"]
+            day = (release.get("published_at") or "")[:10]
+            print(f"  {day}  {len(alert['commitments'])}  {release.get('title') or release['release_id']}")
+        if answer["alerts"] > len(answer["shown"]):
+            print(f"  … and {answer['alerts'] - len(answer['shown'])} more")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from services.notifier.store import load_file
 
@@ -232,6 +274,11 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
     p.add_argument("id")
     p.set_defaults(func=cmd_test)
+    p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")
+    p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
+    p.add_argument("--since", default="90d", metavar="WHEN",
+                   help="90d, 12w, an ISO 8601 duration (P3M) or a date (default: 90d)")
+    p.set_defaults(func=cmd_backtest)
     p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)

@@ -4,7 +4,8 @@ GET /ledger/commitments: filtered by every subscription criterion, the deadline 
     the latest first; GET /ledger/commitments/{key}: one, with its history and every announcement of it;
 GET /ledger/releases: the latest first; GET /ledger/releases/{release_id}: its commitments with their spans;
 GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first, the same filters;
-GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders.
+GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders;
+POST /ledger/backtest: the alerts a filter would have sent since a time.
 Lists are pages of at most 200 (``limit``), the next one asked for with ``cursor``, as given in ``next_cursor``.
 """
 
@@ -17,22 +18,26 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+
+from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import Routes, answers, field_error
 from services.notifier.subscriptions import Subscription
 
+from .core.backtest import backtest
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_page, decode_cursor,
                            encode_cursor, parse_query, selector)
 from .index import LedgerIndex
-from .models import (CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
+from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
 from .reading import deadline_due_on, release_summaries
 from .store import LedgerStore
 
 Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
 CALENDAR = "text/calendar; charset=utf-8"
+BACKTEST_SHOWN = 100  # alerts listed in a backtest's answer (all are counted)
 
 
 def ledger_query(
@@ -133,7 +138,27 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                                   offsets=sub.reminders, remind_at=remind_at, now=clock())
         return Response(body, media_type=CALENDAR)
 
+    async def try_filter(request: Request) -> Response:
+        try:
+            asked = BacktestRequest.model_validate(loads_bounded(await request.body()))
+        except JSONBoundsError as exc:
+            raise field_error(400, "body", str(exc)) from None
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"]) or "body"
+            raise field_error(422, where, error["msg"]) from None
+        alerts = backtest(await index().cards(), asked.filter, since=asked.since)
+        shown = alerts[:BACKTEST_SHOWN]
+        summaries = {s.release_id: s for s in await release_summaries(store(), [a.release_id for a in shown])}
+        return _json(BacktestAnswer(
+            since=asked.since, alerts=len(alerts), commitments=sum(len(a.keys) for a in alerts),
+            shown=[BacktestAlert(release=summaries[a.release_id], commitments=a.keys)
+                   for a in shown if a.release_id in summaries]))
+
     routes = Routes(tags=["ledger"])
+    routes.add_api_route("/ledger/backtest", try_filter, methods=["POST"], response_model=BacktestAnswer,
+                         responses=answers(400, 422), openapi_extra=routes.json_body(BacktestRequest),
+                         summary="The alerts a filter would have sent since a time, before it is saved")
     routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
                          responses=answers(422),
                          summary="Commitments the filters select, the latest first")

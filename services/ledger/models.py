@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from schemas.classified import Deadline
+from services.notifier.subscriptions import Filter
 
 from .core.entries import LedgerEntry
 
@@ -59,3 +60,24 @@ class DueDeadline(BaseModel):
 class DeadlinePage(BaseModel):
     deadlines: list[DueDeadline]
     next_cursor: str | None
+
+
+class BacktestRequest(BaseModel):
+    """A filter to try on the ledger before a subscription with it is saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filter: Filter = Field(default_factory=Filter, description="As a subscription's filter.")
+    since: AwareDatetime = Field(description="Releases published at or after this time.")
+
+
+class BacktestAlert(BaseModel):
+    release: ReleaseSummary
+    commitments: list[str] = Field(description="The ledger keys of the commitments the alert would have held.")
+
+
+class BacktestAnswer(BaseModel):
+    since: AwareDatetime
+    alerts: int = Field(description="How many alerts the filter would have sent: one per release.")
+    commitments: int
+    shown: list[BacktestAlert] = Field(description="The alerts, the latest first (at most 100).")

@@ -169,3 +169,54 @@ async def test_reads_need_the_token_when_open_reads_is_off(settings, api_headers
     finally:
         await http.stop()
         await service.stop()
+
+
+async def _post(url: str, body: object, headers: dict[str, str]) -> tuple[int, dict]:
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async with session.post(url, json=body) as resp:
+            return resp.status, await resp.json()
+
+
+async def test_a_filter_is_backtested_before_it_is_saved(ledger, api_headers):
+    _, url = ledger
+    status, answer = await _post(url + "/ledger/backtest", {"filter": {"counter_terrorism": True, "categories":
+                                 ["capability_building"]}, "since": "2017-01-01T00:00:00Z"}, api_headers)
+    assert status == 200, answer
+    assert (answer["alerts"], answer["commitments"]) == (2, 2)
+    assert [a["release"]["release_id"] for a in answer["shown"]] == ["gov-uk/iraq-2018", "gov-uk/iraq-2017"]
+    assert answer["shown"][0]["commitments"] == ["c-again"]
+    status, later = await _post(url + "/ledger/backtest", {"since": LATER.isoformat()}, api_headers)
+    assert (status, later["alerts"], later["commitments"]) == (200, 1, 3)
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"filter": {"categories": ["weather"]}, "since": "2017-01-01T00:00:00Z"}, 422, "filter.categories.0"),
+    ({"filter": {}}, 422, "since"),
+    ({"since": "2017-01-01T00:00:00"}, 422, "since"),  # no time zone
+    ({"since": "2017-01-01T00:00:00Z", "colour": "red"}, 422, "colour"),
+])
+async def test_a_bad_backtest_says_which_field(ledger, api_headers, body, status, field):
+    _, url = ledger
+    got, answer = await _post(url + "/ledger/backtest", body, api_headers)
+    assert got == status and answer["errors"][0]["field"] == field
+
+
+async def test_pledgewatch_subscriptions_backtest_prints_what_each_subscription_would_have_got(
+        ledger, settings, tmp_path, capsys, monkeypatch):
+    import asyncio
+
+    from pledgewatch.cli import main
+
+    _, url = ledger
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    path = tmp_path / "subscriptions.yaml"
+    path.write_text("subscriptions:\n"
+                    "  - id: ct-funding\n    channels: [console]\n"
+                    "    filter: {counter_terrorism: true, categories: [capability_building]}\n"
+                    "  - id: demands\n    channels: [console]\n    filter: {kinds: [demand]}\n")
+    assert await asyncio.to_thread(main, ["subscriptions", "--url", url, "backtest", str(path),
+                                          "--since", "2017-01-01"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "ct-funding: would have sent 2 alert(s) since 1 Jan 2017 (2 commitment(s))"
+    assert out[1].startswith("  2018-03-09  1  ") and out[2].startswith("  2017-11-29  1  ")
+    assert out[3] == "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
