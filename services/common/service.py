@@ -15,10 +15,12 @@ from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .errors import StartupError
 from .http import HttpServer
+from .metrics import registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
 from .specification import ContractAsyncAPI
+from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
@@ -92,6 +94,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     attach_all(broker, services, settings)
     http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
+    metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
 
     async def on_startup() -> None:
         for service in services:
@@ -103,6 +106,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                 on_startup_error(exc)
             http.add_routes(service.routes())
             http.add_check(service.name, service.ping)
+        streams = StreamCollector(await metrics_runtime.open())
+        http.add_metrics(registry_with(streams), streams.refresh)
 
     async def after_startup() -> None:
         await http.start()
@@ -117,6 +122,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         await trimmer.stop()
         for service in reversed(services):
             await service.stop()
+        await metrics_runtime.close()
 
     app = FastStream(broker, specification=ContractAsyncAPI(
                          title=title, version=__version__, prefix=settings.prefix,
