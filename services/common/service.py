@@ -85,7 +85,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
     Exits with a one-line reason when a service has a write API and no API token is configured.
-    A :class:`StartupError` while the services start goes to ``on_startup_error`` when given."""
+    A :class:`StartupError` while the services (or the metrics' Redis connection) start goes to
+    ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values."""
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -96,18 +97,25 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
 
+    def failed(exc: StartupError) -> None:
+        if on_startup_error is None:
+            raise exc
+        on_startup_error(exc)
+
     async def on_startup() -> None:
         for service in services:
             try:
                 await service.start()
             except StartupError as exc:
-                if on_startup_error is None:
-                    raise
-                on_startup_error(exc)
+                failed(exc)
             http.add_routes(service.routes())
             http.add_check(service.name, service.ping)
-        streams = StreamCollector(await metrics_runtime.open())
-        http.add_metrics(registry_with(streams), streams.refresh)
+        try:
+            streams = StreamCollector(await metrics_runtime.open())
+        except StartupError as exc:
+            failed(exc)
+        else:
+            http.add_metrics(registry_with(streams), streams.refresh)
 
     async def after_startup() -> None:
         await http.start()
