@@ -16,13 +16,13 @@ from typing import Any
 import redis
 
 from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
+from services.common.stream_stats import lag_range, lag_text, origin_of, reported_lag
 
 from .configuration import load_settings
 from .errors import CommandError
 from .runstate import not_running, read_run_state
 from .status_view import redacted, render
 
-LAG_COUNT_LIMIT = 10_000  # Redis 6 reports no lag: counted up to this, then shown as "10000+"
 DEAD_LETTER_BATCH = 1_000
 HEALTH_TIMEOUT_SECONDS = 3.0
 
@@ -78,17 +78,12 @@ def _stream(client: redis.Redis, key: str, name: str) -> dict[str, Any]:
         return {"name": name, "length": 0, "groups": []}
     groups = []
     for group in client.xinfo_groups(key):
-        lag = group.get("lag")
+        lag = reported_lag(group)
         if lag is None:
-            lag = _count_after(client, key, group["last-delivered-id"])
+            lag = len(client.xrange(**lag_range(key, group["last-delivered-id"])))
         groups.append({"name": group["name"], "consumers": group["consumers"], "pending": group["pending"],
-                       "lag": lag})
+                       "lag": lag_text(lag)})
     return {"name": name, "length": client.xlen(key), "groups": groups}
-
-
-def _count_after(client: redis.Redis, key: str, last_delivered: str) -> int | str:
-    entries = client.xrange(key, min=f"({last_delivered}", count=LAG_COUNT_LIMIT + 1)
-    return f"{LAG_COUNT_LIMIT}+" if len(entries) > LAG_COUNT_LIMIT else len(entries)
 
 
 def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
@@ -107,5 +102,4 @@ def _origin(event: str | None, prefix: str) -> str:
         stream = str(json.loads(event or "")["data"]["stream"])
     except (ValueError, KeyError, TypeError):
         return "unreadable"
-    stream = stream.removeprefix(prefix)
-    return stream if stream in ALL else stream.split(":", 1)[0]  # file:/path/x.md -> file
+    return origin_of(stream, prefix)

@@ -12,6 +12,7 @@ from faststream.redis import RedisBroker
 from schemas import CloudEvent, ReleaseClassified, ReleaseClassifiedEvent, ReleasePublished, ReleasePublishedEvent
 from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, RELEASES
 from services.common.consumer import StreamConsumer
+from services.common.metrics import RELEASES_CLASSIFIED, count_commitments
 from services.common.service import Runtime, RuntimeService
 from services.common.settings import Settings
 from services.common.streams import Entry, OnceCommit
@@ -81,5 +82,7 @@ class ClassifierService(RuntimeService):
                 log.info("already classified %s v%d", release.release_id, release.version)
                 continue
             flagged = sum(c.counter_terrorism for c in result.commitments)
+            RELEASES_CLASSIFIED.inc()
+            count_commitments(flagged, len(result.commitments) - flagged)
             log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
                      release.version, len(result.commitments), flagged)

@@ -18,7 +18,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
@@ -32,6 +33,7 @@ from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, too_large
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[None]]
+Refresh = Callable[[], Awaitable[None]]
 RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 MAX_BODY = 4 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5
@@ -79,6 +81,19 @@ class HttpServer:
     def add_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
 
+    def add_metrics(self, registry: CollectorRegistry, refresh: Refresh) -> None:
+        """``GET /metrics``: ``registry`` in the Prometheus text format, ``refresh`` awaited before each scrape
+        (it reads what the registry's collectors report). A read like any other: see
+        :func:`~services.common.auth.needs_token`."""
+        async def metrics() -> Response:
+            await refresh()
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+        self.app.add_api_route("/metrics", metrics, methods=["GET"], response_class=Response,
+                               responses={200: {"content": {"text/plain": {}}}},
+                               summary="Counters and stream values in the Prometheus text format")
+        self.app.openapi_schema = None
+
     async def start(self) -> None:
         family, kind, proto, _, _ = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0]
         # proto IPPROTO_TCP, not 0: asyncio turns Nagle off only on such sockets (else a kept-alive client
@@ -99,7 +114,8 @@ class HttpServer:
                 await self._task  # raises what stopped it
                 raise RuntimeError(f"HTTP server on {self.host}:{self.port} stopped while starting")
             await asyncio.sleep(0.005)
-        log.info("HTTP on http://%s:%d (health: /healthz, API: /openapi.json)", self.host, self.port)
+        log.info("HTTP on http://%s:%d (health: /healthz, metrics: /metrics, API: /openapi.json)",
+                 self.host, self.port)
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:

@@ -15,10 +15,12 @@ from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .errors import StartupError
 from .http import HttpServer
+from .metrics import registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
 from .specification import ContractAsyncAPI
+from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
 
@@ -83,7 +85,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
     Exits with a one-line reason when a service has a write API and no API token is configured.
-    A :class:`StartupError` while the services start goes to ``on_startup_error`` when given."""
+    A :class:`StartupError` while the services (or the metrics' Redis connection) start goes to
+    ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values."""
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -92,17 +95,27 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     attach_all(broker, services, settings)
     http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
+    metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
+
+    def failed(exc: StartupError) -> None:
+        if on_startup_error is None:
+            raise exc
+        on_startup_error(exc)
 
     async def on_startup() -> None:
         for service in services:
             try:
                 await service.start()
             except StartupError as exc:
-                if on_startup_error is None:
-                    raise
-                on_startup_error(exc)
+                failed(exc)
             http.add_routes(service.routes())
             http.add_check(service.name, service.ping)
+        try:
+            streams = StreamCollector(await metrics_runtime.open())
+        except StartupError as exc:
+            failed(exc)
+        else:
+            http.add_metrics(registry_with(streams), streams.refresh)
 
     async def after_startup() -> None:
         await http.start()
@@ -117,6 +130,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         await trimmer.stop()
         for service in reversed(services):
             await service.stop()
+        await metrics_runtime.close()
 
     app = FastStream(broker, specification=ContractAsyncAPI(
                          title=title, version=__version__, prefix=settings.prefix,

@@ -20,6 +20,9 @@ from redis.exceptions import ResponseError
 from schemas import CloudEvent, DeadLetter, DeadLetterEvent
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD, stream_key
 
+from .metrics import DEAD_LETTERS_WRITTEN
+from .stream_stats import origin_of
+
 log = logging.getLogger(__name__)
 
 
@@ -174,6 +177,7 @@ class Streams:
                             payload={storable_text(k): storable_text(v) for k, v in payload.items()},
                             reason=storable_text(reason), deliveries=deliveries, at=now)
         ident = f"{stream}/{entry_id}/{group}" if entry_id else f"{stream}/{now.timestamp()}"
+        DEAD_LETTERS_WRITTEN.labels(origin=origin_of(stream, self.prefix)).inc()
         return DeadLetterEvent.wrap(letter, id=ident, source=self.source, time=now, subject=stream)
 
     async def dead_letter(self, entry: Entry, reason: str, *, deliveries: int = 1) -> None:

@@ -57,7 +57,7 @@ class Backfill:
 
     async def _ingest(self, path: str) -> bool:
         draft = await self.reader.govuk_item(path, source=self.source)
-        return (await publish_if_changed(self.streams, draft.release, dated=draft.dated)).published
+        return (await publish_if_changed(self.streams, draft.release, kind="backfill", dated=draft.dated)).published
 
     async def _ingest_all(self, paths: list[str], on_item: Callable[[], None]) -> list[str]:
         """Ingest ``paths``; the ones that failed (logged)."""

@@ -85,7 +85,7 @@ class SourcePoller:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
             raise ContentError(f"{entry.link}: cannot be read ({type(exc).__name__}: {exc})") from exc
-        return await publish_if_changed(self.streams, draft.release, dated=draft.dated)
+        return await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
 
     async def _refuse(self, key: str, link: str, reason: str) -> None:
         name = self.config.name
@@ -143,7 +143,7 @@ class SourcePoller:
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
         draft = self.reader.page_release(fetched, source=self.config.name, now=now)
-        result = await publish_if_changed(self.streams, draft.release, dated=draft.dated)
+        result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)
         await self.state.save_validators(fetched.etag, fetched.last_modified)
         return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))
 

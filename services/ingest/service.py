@@ -120,7 +120,7 @@ class IngestService:
             await self._dead_letter_file(path, raw, reason)
             return None
         try:
-            return await publish_if_changed(self.runtime.streams, release)
+            return await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds: the file's fault, not worth a retry
             await self._dead_letter_file(path, raw, f"{path}: {exc}")
             return None
@@ -155,7 +155,7 @@ class IngestService:
         try:
             fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
             release = fields.to_release(source="http")
-            result = await publish_if_changed(self.runtime.streams, release)  # ReleaseRefused: date out of bounds
+            result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except (ValidationError, ValueError, ReleaseRefused) as exc:
             errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
                       else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])

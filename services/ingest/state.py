@@ -17,6 +17,7 @@ from redis.exceptions import WatchError
 
 from schemas import ReleasePublished, ReleasePublishedEvent
 from schemas.streams import RELEASES
+from services.common.metrics import RELEASES_PUBLISHED, SourceKind
 from services.common.streams import Streams
 
 from .admission import admit
@@ -39,8 +40,10 @@ def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublish
                                       source=SOURCE, time=now, subject=release.release_id)
 
 
-async def publish_if_changed(streams: Streams, release: ReleasePublished, *, dated: bool = True) -> IngestResult:
-    """Publish ``release`` as its next version unless its text (and withdrawal) is unchanged.
+async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kind: SourceKind,
+                             dated: bool = True) -> IngestResult:
+    """Publish ``release`` (read from a source of ``kind``) as its next version unless its text (and
+    withdrawal) is unchanged.
 
     When not ``dated`` (its ``published_at`` is only an edit or fetch time), a
     later version keeps the ``published_at`` of the version before it. Every release is
@@ -74,6 +77,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, dat
                                         "published_at": versioned.published_at.isoformat()})
                 streams.add(pipe, stream, event)
                 await pipe.execute()
+                RELEASES_PUBLISHED.labels(source_kind=kind).inc()
                 log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)
                 return IngestResult(release.release_id, version + 1, published=True)
             except WatchError:

@@ -26,6 +26,7 @@ import aiohttp
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
+from services.common.metrics import count_delivery
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
@@ -193,6 +194,7 @@ class DeliveryWorker:
             destination=channel.destination if channel else job.destination, attempt=job.attempts,
             outcome="delivered" if result.ok else "failed", final=final, error=result.error,
             at=datetime.fromtimestamp(now, timezone.utc))
+        count_delivery(job.channel.get("type", "?"), ok=result.ok)
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
         event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
 from schemas.streams import ALERTS, DEAD_LETTERS, NOTIFIER_GROUP, REMINDERS
+from services.common.metrics import REMINDERS_FIRED
 from services.common.streams import Streams
 
 from .alert_effects import AlertEffects
@@ -119,6 +120,7 @@ class ReminderFiring:
             if not now_fired:
                 log.info("reminder %s already fired, or planned again or cancelled since", f.claimed.reminder_id)
         sent = sum(fired)
+        REMINDERS_FIRED.inc(sent)
         if sent:
             log.info("%d reminder(s) fired", sent)
         return sent

@@ -25,6 +25,7 @@ from schemas.classified import ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.metrics import ALERTS_QUEUED
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry
@@ -231,6 +232,7 @@ class NotifierService:
                 queued += count
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                          sum(len(p.alerts) for _, p in plans), len(subs))
+        ALERTS_QUEUED.inc(queued)
         if queued and self.worker is not None:
             self.worker.wake()
 

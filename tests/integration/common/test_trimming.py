@@ -1,18 +1,8 @@
 """Stream trimming keeps streams near their cap and never drops an unread entry."""
 
 import pytest
-import redis.asyncio as aioredis
-
-from services.common.streams import Streams
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def streams(settings):
-    client = aioredis.Redis.from_url(settings.redis_url)
-    yield Streams(client, prefix=settings.prefix, maxlen=10, source="/test")
-    await client.aclose()
 
 
 async def _fill(streams, stream, count):

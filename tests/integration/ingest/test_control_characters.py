@@ -81,6 +81,6 @@ async def test_govuk_content_api_item(govuk, reader, streams, published):
     govuk.put("/api/content" + item["base_path"], item)
     draft = await reader.govuk_item(item["base_path"], source="govuk")
     from services.ingest.state import publish_if_changed
-    assert (await publish_if_changed(streams, draft.release, dated=draft.dated)).published
+    assert (await publish_if_changed(streams, draft.release, kind="feed", dated=draft.dated)).published
     [release] = await published()
     assert_clean(release, "New fund for ports", "A fund for ports.")

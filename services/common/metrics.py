@@ -1,0 +1,69 @@
+"""The counters a pledgewatch process keeps, in the Prometheus text format at ``GET /metrics``.
+
+One set per process: the services run in one process (``pledgewatch run``) share them. They belong to no
+registry of their own; each HTTP app registers them in its own (:func:`registry_with`), so building several
+apps in one process never registers a name twice. Labels take only bounded values: a source's kind, a
+channel type, yes/no, a stream name: never a release id, a URL or a subscriber.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from prometheus_client import CollectorRegistry, Counter, disable_created_metrics
+from prometheus_client.registry import Collector
+
+# A counter's *_created series (its creation time) only doubles what the scrape says: not exported.
+disable_created_metrics()
+
+SourceKind = Literal["file", "http", "feed", "page", "backfill"]
+CHANNEL_TYPES = ("webhook", "email", "apprise", "console")
+
+RELEASES_PUBLISHED = Counter(
+    "pledgewatch_releases_published", "Release versions ingest published on the releases stream.",
+    ["source_kind"], registry=None)
+RELEASES_CLASSIFIED = Counter(
+    "pledgewatch_releases_classified", "Release versions the classifier classified.", registry=None)
+COMMITMENTS_FOUND = Counter(
+    "pledgewatch_commitments_found", "Commitments the classifier found, by whether they concern counter-terrorism.",
+    ["counter_terrorism"], registry=None)
+ALERTS_QUEUED = Counter(
+    "pledgewatch_alerts_queued", "Alert deliveries queued for new commitments (one per alert and channel).",
+    registry=None)
+DELIVERIES = Counter(
+    "pledgewatch_deliveries", "Delivery attempts, by channel type and outcome (sent, failed).",
+    ["channel", "outcome"], registry=None)
+REMINDERS_FIRED = Counter("pledgewatch_reminders_fired", "Deadline reminders fired.", registry=None)
+DEAD_LETTERS_WRITTEN = Counter(
+    "pledgewatch_dead_letters_written", "Dead letters written, by the stream or kind of source they came from.",
+    ["origin"], registry=None)
+
+# Every bounded label value exported from the start (at 0): a rate over a series that appears late is wrong.
+for _kind in get_args(SourceKind):
+    RELEASES_PUBLISHED.labels(source_kind=_kind)
+for _answer in ("yes", "no"):
+    COMMITMENTS_FOUND.labels(counter_terrorism=_answer)
+for _channel in CHANNEL_TYPES:
+    for _outcome in ("sent", "failed"):
+        DELIVERIES.labels(channel=_channel, outcome=_outcome)
+
+PROCESS_COUNTERS = (RELEASES_PUBLISHED, RELEASES_CLASSIFIED, COMMITMENTS_FOUND, ALERTS_QUEUED, DELIVERIES,
+                    REMINDERS_FIRED, DEAD_LETTERS_WRITTEN)
+
+
+def count_delivery(channel_type: str, *, ok: bool) -> None:
+    channel = channel_type if channel_type in CHANNEL_TYPES else "other"
+    DELIVERIES.labels(channel=channel, outcome="sent" if ok else "failed").inc()
+
+
+def count_commitments(counter_terrorism: int, other: int) -> None:
+    COMMITMENTS_FOUND.labels(counter_terrorism="yes").inc(counter_terrorism)
+    COMMITMENTS_FOUND.labels(counter_terrorism="no").inc(other)
+
+
+def registry_with(*collectors: Collector) -> CollectorRegistry:
+    """A registry of the process's counters and ``collectors``: one per HTTP app."""
+    registry = CollectorRegistry(auto_describe=True)
+    for collector in (*PROCESS_COUNTERS, *collectors):
+        registry.register(collector)
+    return registry

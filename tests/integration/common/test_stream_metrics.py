@@ -1,0 +1,56 @@
+"""The streams' values read at scrape time: lengths, each group's pending count and lag (counted on Redis 6,
+which reports none, and capped there), the dead letters waiting."""
+
+import pytest
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.common.metrics import registry_with
+from services.common.stream_metrics import StreamCollector, read_stream_stats
+from services.common.stream_stats import LAG_COUNT_LIMIT
+
+pytestmark = pytest.mark.integration
+
+
+async def _fill(streams, stream, count):
+    async with streams.client.pipeline(transaction=False) as pipe:
+        for i in range(count):
+            pipe.xadd(stream, {"n": str(i)})
+        await pipe.execute()
+
+
+async def test_each_group_reports_its_pending_entries_and_its_lag(streams):
+    releases = streams.key("releases")
+    await streams.ensure_group(releases, "classifier")
+    await streams.ensure_group(releases, "ledger")
+    await _fill(streams, releases, 5)
+    read = await streams.client.xreadgroup("classifier", "c1", {releases: ">"}, count=3)
+    await streams.client.xack(releases, "classifier", read[0][1][0][0])
+
+    stats = await read_stream_stats(streams)
+
+    assert stats.lengths == {"releases": 5, "classified": 0, "alerts": 0, "reminders": 0, "deliveries": 0,
+                             "dead-letters": 0}
+    assert {(g.stream, g.group, g.pending, g.lag) for g in stats.groups} == {
+        ("releases", "classifier", 2, 2), ("releases", "ledger", 0, 5)}
+
+
+async def test_a_lag_is_counted_no_further_than_the_limit(streams):
+    releases = streams.key("releases")
+    await streams.ensure_group(releases, "classifier")
+    await _fill(streams, releases, LAG_COUNT_LIMIT + 50)
+    (group,) = (await read_stream_stats(streams)).groups
+    assert group.lag in (LAG_COUNT_LIMIT + 1, LAG_COUNT_LIMIT + 50)  # counted (Redis 6) or reported (Redis 7)
+
+
+async def test_the_collector_exports_what_it_read_last(streams):
+    await streams.ensure_group(streams.key("classified"), "notifier")
+    await _fill(streams, streams.key("dead-letters"), 2)
+    collector = StreamCollector(streams)
+    await collector.refresh()
+    text = generate_latest(registry_with(collector)).decode()
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(text) for s in family.samples}
+    assert samples[("pledgewatch_dead_letters", ())] == 2
+    assert samples[("pledgewatch_stream_length", (("stream", "dead-letters"),))] == 2
+    assert samples[("pledgewatch_consumer_group_lag", (("group", "notifier"), ("stream", "classified")))] == 0

@@ -1,0 +1,36 @@
+"""The process's counters: bounded labels, and one registry per HTTP app over the same counters."""
+
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.common.metrics import count_delivery, registry_with
+
+
+def _samples(registry):
+    text = generate_latest(registry).decode()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def test_every_bounded_series_is_exported_from_the_start():
+    samples = _samples(registry_with())
+    assert ("pledgewatch_releases_published_total", (("source_kind", "backfill"),)) in samples
+    assert ("pledgewatch_commitments_found_total", (("counter_terrorism", "no"),)) in samples
+    assert ("pledgewatch_deliveries_total", (("channel", "apprise"), ("outcome", "failed"))) in samples
+    assert not any(name.endswith("_created") for name, _ in samples)
+
+
+def test_an_unknown_channel_type_is_counted_as_other_never_as_itself():
+    other_failed = ("pledgewatch_deliveries_total", (("channel", "other"), ("outcome", "failed")))
+    before = _samples(registry_with()).get(other_failed, 0)
+    count_delivery("https://hooks.example/secret", ok=False)
+    after = _samples(registry_with())
+    assert after[other_failed] == before + 1
+    assert not any("hooks.example" in str(labels) for _, labels in after)
+
+
+def test_two_apps_in_one_process_each_register_the_same_counters():
+    first, second = registry_with(), registry_with()
+    count_delivery("console", ok=True)
+    key = ("pledgewatch_deliveries_total", (("channel", "console"), ("outcome", "sent")))
+    assert _samples(first)[key] == _samples(second)[key] >= 1
