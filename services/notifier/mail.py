@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -28,12 +29,17 @@ class _MailPolicy(EmailPolicy):
     starting with a space. Here the first line is joined back (a line of at most 78 + the name's
     length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
     decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
+    A Subject that is not ASCII is encoded whole, spaces inside the encoded words: CPython may fold at a
+    space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡").
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
+        if name.lower() == "subject" and not value.isascii():
+            encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {encoded}{self.linesep}".encode("ascii")
         folded = super().fold_binary(name, value)
         early = f"{name}:{self.linesep} ".encode()
         return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded

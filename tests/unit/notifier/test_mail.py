@@ -28,6 +28,7 @@ def _sent(title: str) -> tuple[bytes, email.message.EmailMessage]:
 
 
 @example(title="00\x80\x80\x80\x80\U00010000\U00010000 \x80 \x80")  # C1 controls beside spaces
+@example(title="00000\r000\xa1\U00010000\U00010000 \xa1")  # a space between two encoded words
 @settings(max_examples=300)
 @given(st.text(max_size=300))
 def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space(title):
