@@ -34,6 +34,24 @@ class ReminderInfo(FrozenModel):
     due: date
 
 
+class FieldChangeInfo(FrozenModel):
+    """One field of a commitment, before and after, as a reader would say it."""
+
+    field: str = Field(description="The field that changed; 'commitment' when the whole commitment was removed "
+                       "or restored.", examples=["money", "deadlines", "commitment"])
+    before: str | None = Field(description="As it read before; null when added.", examples=["£10m"])
+    after: str | None = Field(description="As it reads now; null when dropped or removed.", examples=["£8m"])
+    words: str = Field(description="The change in plain words.", examples=["money £10m → £8m", "removed"])
+
+
+class CommitmentChange(FrozenModel):
+    """What changed in one commitment the subscriber was told about, since the release's previous version."""
+
+    commitment_id: str = Field(description="The commitment now; for a removed one, the id it had.")
+    previous_id: str = Field(description="Its id in the previous version (an edit of its words changes the id).")
+    changes: list[FieldChangeInfo]
+
+
 class Alert(FrozenModel):
     """What one subscriber is told about one release, or one deadline."""
 
@@ -47,12 +65,17 @@ class Alert(FrozenModel):
                                "changed since the subscriber was last told; the others are new to them.")
     elapsed: list[str] = Field(default_factory=list, description="Deadlines already past when first seen, as "
                                "'<commitment id>:<deadline index>': reported in this alert once, never scheduled.")
+    changes: list[CommitmentChange] = Field(default_factory=list, description="Field by field, what changed in "
+                                            "each changed commitment, and the commitments removed since the "
+                                            "previous version (a removed one is not in commitments).")
     created_at: AwareDatetime
 
 
 @register
 class AlertEvent(CloudEvent[Alert]):
     TYPE = "pledgewatch.alert"
+    SCHEMA_VERSION = 2  # v2: changes
+    READ_VERSIONS = (1, 2)  # v1 data is v2 data without changes
     type: Literal["pledgewatch.alert"] = TYPE
 
 

@@ -27,4 +27,6 @@ class Digest(FrozenModel):
 @register
 class DigestEvent(CloudEvent[Digest]):
     TYPE = "pledgewatch.digest"
+    SCHEMA_VERSION = 2  # v2: its alerts' changes
+    READ_VERSIONS = (1, 2)  # v1 data is v2 data without changes
     type: Literal["pledgewatch.digest"] = TYPE

@@ -77,7 +77,8 @@ class CloudEvent(BaseModel, Generic[DataT]):
     model_config = ConfigDict(frozen=True, extra="allow", json_schema_extra=_envelope_schema)
 
     TYPE: ClassVar[str]
-    SCHEMA_VERSION: ClassVar[int] = 1
+    SCHEMA_VERSION: ClassVar[int] = 1  # the version written
+    READ_VERSIONS: ClassVar[tuple[int, ...]] = (1,)  # the versions read: earlier data must decode as this model
 
     specversion: Literal["1.0"] = Field(default="1.0", description="CloudEvents spec version.")
     id: str = Field(min_length=1, description="Unique per event; the same event published twice keeps its id.")
@@ -155,12 +156,17 @@ def event_types() -> dict[str, type[CloudEvent[Any]]]:
 def _schema_problem(obj: dict[str, Any], cls: type[CloudEvent[Any]]) -> str | None:
     """Why the event's data schema is not the one ``cls`` reads, or None when it is."""
     event_type, dataschema, version = cls.TYPE, obj.get("dataschema"), obj.get("schemaversion")
-    if dataschema is not None and dataschema != cls.data_schema():
-        return f"unknown dataschema {dataschema!r} for {event_type} (supported: {cls.data_schema()})"
+    uris = {data_schema_uri(event_type, v): v for v in cls.READ_VERSIONS}
+    supported = ", ".join(uris)
+    if dataschema is not None and (not isinstance(dataschema, str) or dataschema not in uris):
+        return f"unknown dataschema {dataschema!r} for {event_type} (supported: {supported})"
     if version is None and dataschema is None:
-        return f"no dataschema for {event_type} (supported: {cls.data_schema()})"
-    if version is not None and (type(version) is not int or version != cls.SCHEMA_VERSION):
-        return f"unknown schema version {version!r} for {event_type} (supported: {cls.SCHEMA_VERSION})"
+        return f"no dataschema for {event_type} (supported: {supported})"
+    if version is not None and (type(version) is not int or version not in cls.READ_VERSIONS):
+        versions = ", ".join(map(str, cls.READ_VERSIONS))
+        return f"unknown schema version {version!r} for {event_type} (supported: {versions})"
+    if version is not None and dataschema is not None and uris[dataschema] != version:
+        return f"schemaversion {version} disagrees with dataschema {dataschema!r}"
     return None
 
 

@@ -9,13 +9,18 @@ alert (kind ``changed`` when any changed, its ids in ``changed``; else ``new``).
 already past when its commitment is first seen (new or changed) is reported inside that alert, listed in its
 ``elapsed`` as ``"<commitment id>:<deadline index>"``, and recorded once (``elapsed_sent``)
 so it is never reported as passed again; it is never scheduled as a reminder.
+
+Paired against the release's previous version (``previous``), an edit that gives a commitment a new id
+("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it was; and one
+the subscriber was told of and now gone is reported *removed*. Both are described field by field in the
+alert's ``changes``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +30,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from .matching import matching_commitments
 from .reminders import is_elapsed
 from .subscriptions import Subscription
+from .version_changes import commitment_change, version_changes
 
 
 def fingerprint(commitment: Commitment) -> str:
@@ -60,32 +66,45 @@ class Plan:
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
-                elapsed_sent: Set[str], now: datetime) -> Plan:
+                elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = ()) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
-    (kind ``changed`` if any changed, listed in ``changed``; else ``new``). ``sent`` and
-    ``elapsed_sent`` need only hold this release's commitments (see :func:`record_keys`). A
+    (kind ``changed`` if any changed or was removed, listed in ``changed``; else ``new``). ``sent`` and
+    ``elapsed_sent`` need only hold this release's commitments and ``previous``'s (see :func:`record_keys`). A
     deadline of theirs already past at ``now`` and not told before is listed in the alert's
     ``elapsed`` (and in ``Plan.elapsed``), not sent separately. ``now`` (aware) stamps the alert
-    and decides which deadlines are already past."""
+    and decides which deadlines are already past. ``previous`` is the release's last earlier version's
+    commitments, when known: what ``changes`` describes."""
     matched = matching_commitments(sub.filter, release)
-    told, changed, records = [], [], {}
+    pairing = version_changes(previous, release.commitments)
+    told, changed, records, changes = [], [], {}, []
     for c in matched:
         fp = fingerprint(c)
-        previous = sent.get(c.id)
-        if previous is not None:
-            version, _, old_fp = previous.partition(":")
-            if old_fp == fp or int(version) >= release.version:
-                continue  # already told, or an older version seen again
+        record = sent.get(c.id)
+        was = pairing.previous_of.get(c.id)
+        edited = was is not None and was.id != c.id and was.id in sent  # told of it under its previous id
+        if record is not None:
+            version, _, old_fp = record.partition(":")
+            if int(version) >= release.version or (old_fp == fp and not edited):
+                continue  # already told (an edit undone is told again), or an older version seen again
+        elif not edited:
+            was = None  # new to this subscriber
+        if record is not None or was is not None:
             changed.append(c.id)
+            change = commitment_change(was, c) if was is not None else None
+            if change is not None and change.changes:  # "£10m" rewritten "£10 million" changes nothing to say
+                changes.append(change)
         told.append(c)
         records[c.id] = f"{release.version}:{fp}"
-    if not told:
+    removed = [commitment_change(old, None) for old in pairing.removed if old.id in sent]
+    if not told and not removed:
         return Plan(matched=matched)
-    kind = AlertKind.CHANGED if changed else AlertKind.NEW
+    kind = AlertKind.CHANGED if changed or removed else AlertKind.NEW
     passed = [key for c in told for key in _newly_elapsed(c, elapsed_sent, now=now)]
     parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
+    parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
-                  release=release_ref(release), commitments=told, changed=changed, elapsed=passed, created_at=now)
+                  release=release_ref(release), commitments=told, changed=changed, elapsed=passed,
+                  changes=[*changes, *removed], created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
 
 

@@ -58,9 +58,11 @@ class CommitmentView:
     money: str | None
     deadlines: tuple[str, ...]  # each with its source text, "— passed on …" when first seen past
     changed: bool
+    changes: tuple[str, ...] = ()  # since the previous version: "money £10m → £8m", ...
 
 
-def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: bool = False) -> CommitmentView:
+def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: bool = False,
+                    changes: tuple[str, ...] = ()) -> CommitmentView:
     """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
     kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
     deadlines = []
@@ -72,15 +74,17 @@ def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: boo
                    f"confidence {c.confidence:.0%}")
     return CommitmentView(
         who=f"{kind} {c.actor}", text=" ".join(c.text.split()),  # a sentence may run across a paragraph break
-        particulars=particulars, changed=changed, deadlines=tuple(deadlines),
+        particulars=particulars, changed=changed, deadlines=tuple(deadlines), changes=changes,
         money=f"{c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)" if c.money else None)
 
 
 def commitment_lines(view: CommitmentView) -> list[str]:
     """A commitment as indented plain-text lines."""
     category, *more = view.particulars
-    lines = [f"- {'(changed) ' if view.changed else ''}{view.who}: {view.text}",
-             f"    category: {'; '.join([category, *more])}"]
+    lines = [f"- {'(changed) ' if view.changed else ''}{view.who}: {view.text}"]
+    if view.changes:
+        lines.append(f"    changed: {'; '.join(view.changes)}")
+    lines.append(f"    category: {'; '.join([category, *more])}")
     if view.money:
         lines.append(f"    money: {view.money}")
     lines.extend(f"    deadline: {d}" for d in view.deadlines or ("none stated",))
@@ -97,6 +101,7 @@ class AlertView:
     published: str
     reminder: str | None
     commitments: tuple[CommitmentView, ...]
+    removed: tuple[str, ...] = ()  # the words of each commitment gone since the previous version
 
 
 def alert_view(alert: Alert) -> AlertView:
@@ -109,12 +114,16 @@ def alert_view(alert: Alert) -> AlertView:
     if alert.reminder is not None:
         reminder = (f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
                     f"({duration_words(alert.reminder.offset)} from now).")
+    said = {c.commitment_id: tuple(f.words for f in c.changes) for c in alert.changes
+            if c.commitment_id in {c.id for c in alert.commitments}}
+    removed = tuple(f.before or "" for c in alert.changes for f in c.changes
+                    if f.field == "commitment" and f.after is None)
     return AlertView(
-        headline=headline(alert), title=alert.release.title, url=alert.release.url, reminder=reminder,
+        headline=headline(alert), removed=removed, title=alert.release.title, url=alert.release.url, reminder=reminder,
         published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
                    f"subscription {alert.subscription_id}"),
-        commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed)
-                          for c in alert.commitments))
+        commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,
+                                          changes=said.get(c.id, ())) for c in alert.commitments))
 
 
 def headline(alert: Alert) -> str:
@@ -132,7 +141,8 @@ def subject(alert: Alert) -> str:
 
 def render_text(alert: Alert) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
-    one marked ``(changed)`` when the alert also has new ones)."""
+    one marked ``(changed)`` when the alert also has new ones, and what changed in it), then the
+    commitments removed since the previous version."""
     view = alert_view(alert)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, "=" * len(head), view.url, view.published]
@@ -141,6 +151,9 @@ def render_text(alert: Alert) -> str:
     lines.append("")
     for c in view.commitments:
         lines.extend(commitment_lines(c))
+    if view.removed:
+        lines.append(f"Removed since the previous version ({len(view.removed)}):")
+        lines.extend(f"- removed: {text}" for text in view.removed)
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,7 @@ from redis.exceptions import WatchError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
-from schemas.classified import ReleaseClassified
+from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
@@ -38,6 +38,7 @@ from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .firing import ReminderFiring
+from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
 from .messages import SOURCE, Message
@@ -75,6 +76,12 @@ def distinct_releases(items: list[tuple[CloudEvent, Entry | None]]) -> list[list
         runs[-1].append(item)
         seen.add(release_id)
     return [run for run in runs if run]
+
+
+def _with_previous(ids: list[str], previous: list[Commitment]) -> list[str]:
+    """``ids`` and the ids of the previous version's commitments: the records to read to pair them."""
+    seen = set(ids)
+    return [*ids, *(c.id for c in previous if c.id not in seen)]
 
 
 class NotifierService:
@@ -250,21 +257,26 @@ class NotifierService:
             unmatched_of.append(unmatched)
         keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
                    for matched in matched_of for s, _ in matched}
+        release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
         async with streams.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
-                    if keys_of:
-                        await pipe.watch(*[k for pair in keys_of.values() for k in pair])
+                    await pipe.watch(*release_keys, *[k for pair in keys_of.values() for k in pair])
+                    stored = await self._read_last_versions(release_keys)
+                    previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
                     records = iter(await self._read_records(
-                        [(keys_of[s.id], lookup) for matched in matched_of for s, lookup in matched]))
+                        [(keys_of[s.id], (_with_previous(ids, previous), deadline_keys))
+                         for matched, previous in zip(matched_of, previous_of)
+                         for s, (ids, deadline_keys) in matched]))
                     pipe.multi()
                     results = []
-                    for release, matched, unmatched in zip(releases, matched_of, unmatched_of):
+                    for release, matched, unmatched, previous, raw, release_key in zip(
+                            releases, matched_of, unmatched_of, previous_of, stored, release_keys):
                         record_of = {s.id: next(records) for s, _ in matched}
                         plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
-                                                   lambda s, r=release: plan_alerts(
+                                                   lambda s, r=release, p=previous: plan_alerts(
                                                        s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                                       now=now))
+                                                       now=now, previous=p))
                         queued = 0
                         for sub, plan in plans:
                             sent_key, elapsed_key = keys_of[sub.id]
@@ -274,6 +286,8 @@ class NotifierService:
                                 pipe.hset(sent_key, mapping=plan.sent)
                             if plan.elapsed:
                                 pipe.sadd(elapsed_key, *plan.elapsed)
+                        if stored_version(raw) < release.version:
+                            pipe.set(release_key, last_version_record(release))
                         results.append((plans, queued, unmatched + unplanned))
                     await pipe.execute()
                     return results
@@ -321,6 +335,10 @@ class NotifierService:
             records.append(({k: v.decode() for k, v in sent.items() if v is not None},
                             {k for k, m in zip(deadline_keys, told) if m}))
         return records
+
+    async def _read_last_versions(self, release_keys: list[str]) -> list[bytes | None]:
+        """The stored last version of each release (see :mod:`.last_version`), in one round trip."""
+        return list(await self.runtime.streams.client.mget(release_keys))
 
     def _alert_effects(self, sub: Subscription, alert: Alert) -> AlertEffects:
         return alert_effects(sub, alert, digest_key=self.runtime.streams.key(f"notifier:digest:{sub.id}"))

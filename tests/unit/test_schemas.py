@@ -109,3 +109,40 @@ def test_extension_attributes_are_accepted_and_kept():
     event = decode_event(_current_release_event(traceparent=traceparent, sampled=True, hops=2, gone=None))
     assert event.extensions == {"traceparent": traceparent, "sampled": True, "hops": 2}
     assert decode_event(event.to_json()) == event
+
+
+def _alert_event(**overrides):
+    """An alert as the notifier wrote it at data schema v1, before ``changes``."""
+    event = {
+        "specversion": "1.0", "id": "a1", "source": "/pledgewatch/notifier", "type": "pledgewatch.alert",
+        "dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v1/data.json",
+        "time": "2017-11-29T10:00:00Z", "datacontenttype": "application/json",
+        "data": {
+            "alert_id": "new-1", "subscription_id": "desk", "kind": "new", "commitments": [], "reminder": None,
+            "changed": [], "elapsed": [], "created_at": "2017-11-29T10:00:00Z",
+            "release": {"release_id": "rel-1", "version": 1, "title": "T", "url": "https://example.org/r",
+                        "published_at": "2017-11-29T00:00:00+00:00", "source": "test"},
+        },
+    }
+    event.update(overrides)
+    return json.dumps(event)
+
+
+def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v2():
+    from schemas.alerts import AlertEvent
+
+    event = decode_event(_alert_event())
+    assert isinstance(event, AlertEvent) and event.data.changes == []
+    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v2/data.json"
+    assert decode_event(_alert_event(dataschema=None, schemaversion=1)).data.changes == []
+
+
+@pytest.mark.parametrize(("overrides", "reason"), [
+    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v3/data.json"},
+                 "unknown dataschema", id="v3"),
+    pytest.param({"schemaversion": 2}, "disagrees with dataschema", id="disagreeing-version"),
+    pytest.param({"dataschema": ["v1"]}, "unknown dataschema", id="not-a-string"),
+])
+def test_an_alert_of_an_unknown_or_contradictory_data_schema_is_refused(overrides, reason):
+    with pytest.raises(EventError, match=reason):
+        decode_event(_alert_event(**overrides))

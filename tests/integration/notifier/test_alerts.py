@@ -1,11 +1,12 @@
-"""release.classified in, alerts out: webhook, console, the alerts and deliveries streams."""
+"""release.classified in, alerts out: webhook, console, the alerts and deliveries streams; a new version's
+changes, field by field."""
 
 import json
 import time
 
 import pytest
 
-from samples import BORDERS, CONTENT, FUNDING, release
+from samples import BORDERS, CONTENT, FUNDING, FUNDING_CUT, release
 from schemas import decode_event
 from schemas.classified import Category
 from schemas.streams import ALERTS, DELIVERIES, EVENT_FIELD
@@ -79,6 +80,35 @@ async def test_changed_commitment_in_new_version_gives_one_changed_alert(notifie
     await wait_for(lambda: len(receiver.hits("hook")) == 2, what="changed alert")
     await n.service.worker.drain()
     assert [json.loads(b)["data"]["kind"] for _, _, b, _ in receiver.hits("hook")] == ["new", "changed"]
+
+
+async def test_an_edited_and_a_dropped_commitment_give_one_changed_alert_with_their_changes(
+        notifier, receiver, write_yaml, publish_classified, contract_schemas):
+    n = await notifier(subscriptions=write_yaml(CT_DESK.format(url=receiver.url("hook"))))
+    await publish_classified(n.service, release(FUNDING, BORDERS))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the first alert")
+    await publish_classified(n.service, release(FUNDING_CUT, version=2))
+    last = await publish_classified(n.service, release(FUNDING_CUT, version=2), event_id="delivered-twice")
+    await wait_for(lambda: handled(n.service, last), what="both deliveries of version 2 handled")
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="the changed alert")
+    await n.service.worker.drain()
+
+    hits = receiver.hits("hook")
+    assert len(hits) == 2
+    first, second = (json.loads(body) for _, _, body, _ in hits)
+    assert first["data"]["kind"] == "new" and first["data"]["changes"] == []
+    data = second["data"]
+    assert data["kind"] == "changed"
+    assert [c["id"] for c in data["commitments"]] == ["c-funding-8m"] and data["changed"] == ["c-funding-8m"]
+    assert [(c["commitment_id"], c["previous_id"], [f["words"] for f in c["changes"]]) for c in data["changes"]] == [
+        ("c-funding-8m", "c-funding", ["money £10m \u2192 £8m"]),
+        ("c-borders", "c-borders", ["removed"])]
+    assert data["changes"][0]["changes"][0] == {"field": "money", "before": "£10m", "after": "£8m",
+                                                "words": "money £10m \u2192 £8m"}
+    assert contract_schemas.event_errors(second) == []
+
+    alerts = await _events(n.service, ALERTS)
+    assert [(a.data.kind.value, len(a.data.changes)) for a in alerts] == [("new", 0), ("changed", 2)]
 
 
 async def test_no_subscriptions_prints_every_commitment_and_the_passed_deadline_to_the_console(

@@ -16,6 +16,9 @@ FUNDING = Commitment(
     money=Money(amount=10_000_000, currency="GBP", text="£10m", span=(120, 124)),
     deadlines=[PeriodDeadline(start=date(2017, 11, 29), end=date(2020, 11, 29), text="over the next three years",
                               span=(125, 150))])
+FUNDING_CUT = FUNDING.model_copy(update={  # FUNDING in a later version, £8m instead of £10m: a new id
+    "id": "c-funding-8m", "text": FUNDING.text.replace("£10m", "£8m"),
+    "money": Money(amount=8_000_000, currency="GBP", text="£8m", span=(120, 123))})
 BORDERS = Commitment(
     id="c-borders", text="We will work with partners across the region to develop border infrastructure, "
     "watch-lists and biometric capabilities.", span=(300, 400), kind="pledge", actor="UK",

@@ -1,0 +1,44 @@
+"""What a new version of a release did to the commitments of the one before, as an alert tells it. Pure.
+
+The pairing (kept by id, edited by words) and the field-by-field words are the ledger's
+(:mod:`services.ledger.core`), so an alert and the ledger always describe an edit alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from schemas.alerts import CommitmentChange, FieldChangeInfo
+from schemas.classified import Commitment
+from services.ledger.core.changes import FieldChange, field_changes
+from services.ledger.core.versions import pair_versions
+
+
+@dataclass(frozen=True)
+class VersionChanges:
+    """Each commitment of the new version that was in the previous one (under its old id or another), and
+    each commitment of the previous version gone from the new one."""
+
+    previous_of: dict[str, Commitment] = field(default_factory=dict)  # new id -> the commitment it was
+    removed: list[Commitment] = field(default_factory=list)
+
+
+def version_changes(previous: Sequence[Commitment], current: Sequence[Commitment]) -> VersionChanges:
+    """Pair ``previous`` (the release's last version seen) with ``current``; nothing when there is no previous."""
+    if not previous:
+        return VersionChanges()
+    pairing = pair_versions(list(previous), list(current))
+    return VersionChanges(previous_of={new.id: old for old, new in [*pairing.kept, *pairing.edited]},
+                          removed=pairing.removed)
+
+
+def commitment_change(old: Commitment, new: Commitment | None) -> CommitmentChange:
+    """What became of ``old``: its field changes into ``new``, or ``removed`` when ``new`` is None."""
+    if new is None:
+        changes = [FieldChange(field="commitment", before=" ".join(old.text.split()), after=None)]
+    else:
+        changes = field_changes(old, new)
+    return CommitmentChange(
+        commitment_id=old.id if new is None else new.id, previous_id=old.id,
+        changes=[FieldChangeInfo(field=c.field, before=c.before, after=c.after, words=c.words()) for c in changes])

@@ -1,0 +1,76 @@
+"""A new version of a release that edits or drops a commitment the subscriber was told about: the alert says
+what changed, field by field, and what was removed."""
+
+from datetime import datetime, timezone
+
+from samples import BORDERS, FUNDING, FUNDING_CUT as EIGHT, release
+from schemas.alerts import AlertKind
+from services.notifier.mail_html import render_alert_html
+from services.notifier.planning import plan_alerts
+from services.notifier.rendering import render_text
+from services.notifier.subscriptions import Subscription
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+SUB = Subscription(id="desk", channels=["console"])
+
+
+def _told(*commitments):
+    first = plan_alerts(SUB, release(*commitments), sent={}, elapsed_sent=set(), now=NOW)
+    return first.sent, set(first.elapsed)
+
+
+def test_an_edited_amount_is_one_changed_commitment_that_says_what_changed():
+    sent, elapsed = _told(FUNDING, BORDERS)
+    plan = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
+                       previous=[FUNDING, BORDERS])
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.CHANGED
+    assert [c.id for c in alert.commitments] == ["c-funding-8m"] and alert.changed == ["c-funding-8m"]
+    [change] = alert.changes
+    assert (change.commitment_id, change.previous_id) == ("c-funding-8m", "c-funding")
+    assert [c.words for c in change.changes] == ["money £10m \u2192 £8m"]
+    assert "changed: money £10m \u2192 £8m" in render_text(alert)
+    assert "Changed: money £10m \u2192 £8m" in render_alert_html(alert, unsubscribe_url=None)
+    again = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent={**sent, **plan.sent},
+                        elapsed_sent=elapsed | set(plan.elapsed), now=NOW, previous=[FUNDING, BORDERS])
+    assert again.alerts == []  # the same version delivered again
+
+
+def test_a_commitment_gone_from_the_new_version_is_reported_removed():
+    sent, elapsed = _told(FUNDING, BORDERS)
+    plan = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
+                       previous=[FUNDING, BORDERS])
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.CHANGED and alert.commitments == []
+    [change] = alert.changes
+    assert (change.commitment_id, change.previous_id) == ("c-funding", "c-funding")
+    assert [c.words for c in change.changes] == ["removed"]
+    assert "- removed: The UK will invest £10m" in render_text(alert)
+    html = render_alert_html(alert, unsubscribe_url=None)
+    assert "<li>removed: The UK will invest £10m" in html and "<table" not in html
+
+
+def test_a_removal_the_subscriber_was_never_told_of_is_not_reported():
+    sent, elapsed = _told(BORDERS)
+    plan = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
+                       previous=[FUNDING, BORDERS])
+    assert plan.alerts == []
+
+
+def test_an_edit_of_a_commitment_never_told_is_new():
+    sent, elapsed = _told(BORDERS)
+    plan = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
+                       previous=[FUNDING, BORDERS])
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.NEW and alert.changes == []
+
+
+def test_an_edit_undone_in_a_later_version_is_told_again():
+    sent, elapsed = _told(FUNDING)
+    v2 = plan_alerts(SUB, release(EIGHT, version=2), sent=sent, elapsed_sent=elapsed, now=NOW, previous=[FUNDING])
+    sent = {**sent, **v2.sent}
+    v3 = plan_alerts(SUB, release(FUNDING, version=3), sent=sent, elapsed_sent=elapsed, now=NOW, previous=[EIGHT])
+    [alert] = v3.alerts
+    assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
+    assert [(c.previous_id, [f.words for f in c.changes]) for c in alert.changes] == [
+        ("c-funding-8m", ["money £8m \u2192 £10m"])]
