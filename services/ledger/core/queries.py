@@ -90,11 +90,6 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     return select
 
 
-def selects(query: CommitmentQuery, card: Card) -> bool:
-    """Whether ``card`` satisfies every criterion of ``query``."""
-    return selector(query)(card)
-
-
 def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
     after = decode_cursor(query.cursor, 2) if query.cursor else None

@@ -80,24 +80,6 @@ class RefusingInbox:
         return "250 OK"
 
 
-async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_mailed(notifier, write_yaml,
-                                                                                      publish_classified):
-    inbox = RefusingInbox("gone@example.org")
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"])
-        await publish_classified(n.service, release(BORDERS))
-        streams = n.service.runtime.streams
-        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
-        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
-        assert b"recipients refused: gone@example.org" in fields[EVENT_FIELD.encode()]
-        assert b"attempt 1 of" in fields[EVENT_FIELD.encode()]
-        assert inbox.messages == [["desk@example.org"]]
-    finally:
-        controller.stop()
-
-
 class RefusingAtDataInbox(RefusingInbox):
     """Takes ``refused`` at RCPT, then refuses its message for good at DATA (554: a policy, a size limit)."""
 
@@ -112,9 +94,11 @@ class RefusingAtDataInbox(RefusingInbox):
         return "250 OK"
 
 
-async def test_a_message_refused_at_data_for_one_recipient_does_not_stop_the_others(notifier, write_yaml,
-                                                                                     publish_classified):
-    inbox = RefusingAtDataInbox("gone@example.org")
+@pytest.mark.parametrize("refusing", [RefusingInbox, RefusingAtDataInbox], ids=["at-rcpt", "at-data"])
+async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_mailed(notifier, write_yaml,
+                                                                                      publish_classified, refusing):
+    """Refused for good at RCPT, or its message refused at DATA: the recipients after it are mailed all the same."""
+    inbox = refusing("gone@example.org")
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
