@@ -408,8 +408,8 @@ class NotifierService:
         self.scheduler.pause()
 
     async def _leader_tick(self) -> None:
-        """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a process that died
-        before claiming, or a claim's lease ended)."""
+        """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
+        process that died before claiming, or a claim's lease ended)."""
         assert self.scheduler is not None
         self.scheduler.wakeup()
         await self._firing().fire_due()

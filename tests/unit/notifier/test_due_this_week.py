@@ -11,7 +11,8 @@ from schemas.due_week import DueDeadline
 from services.notifier.due_week import assemble_due_week, week_slot
 from services.notifier.due_week_rendering import render_due_week_subject, render_due_week_text
 from services.notifier.messages import message_event, message_text
-from services.notifier.subscriptions import DueThisWeek, SubscriptionError, parse_subscription
+from services.notifier.subscriptions import DueThisWeek, SubscriptionError, parse_file_document, parse_subscription
+from services.notifier.yaml_text import load_yaml
 
 from samples import FUNDING, dated
 
@@ -130,3 +131,9 @@ def test_each_deadline_shows_its_commitment_as_every_alert_does():
     message = assemble_due_week("desk", _option(), SLOT, [_due("c-a", date(2026, 12, 8)).model_copy(
         update={"commitment": FUNDING})], more=0, now=NOW)
     assert "Pledge by UK: The UK will invest £10m" in render_due_week_text(message)
+
+
+def test_an_unquoted_time_in_the_file_is_the_time_it_looks_like():
+    doc = load_yaml("subscriptions: [{id: desk, channels: [console], due_this_week: {weekday: friday, at: 08:30}}]")
+    (sub,) = parse_file_document(doc)
+    assert sub.due_this_week.at == time(8, 30)
