@@ -27,7 +27,8 @@ log = logging.getLogger("pledgewatch")
 
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
-    """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
+    """The services, and the dashboard, on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
+    from services.dashboard.service import with_dashboard
     from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
@@ -35,7 +36,7 @@ def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings), LedgerService(settings)]
+                NotifierService(settings), *with_dashboard(settings, LedgerService(settings))]
     return build_app(services, settings, title="pledgewatch")
 
 
