@@ -8,6 +8,7 @@ a missing browser fails them."""
 
 import asyncio
 import os
+import re
 import shutil
 import time
 from datetime import datetime, timezone
@@ -41,11 +42,16 @@ async def browser():
 
 
 @pytest.fixture
-async def dashboard(settings, tmp_path, seed_file):
+def open_reads():
+    return True
+
+
+@pytest.fixture
+async def dashboard(settings, tmp_path, seed_file, open_reads):
     """The base URL of `pledgewatch run`'s services, the seed release read into the ledger."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    app = build_all(settings.model_copy(update={"watch": [inbox]}))
+    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads}))
     next(s for s in app.services if s.name == "dashboard").clock = lambda: PAGE_DAY
     await app.start()
     ledger = next(s for s in app.services if s.name == "ledger")
@@ -161,3 +167,19 @@ async def test_the_page_fits_a_phone_without_scrolling_sideways(browser, dashboa
     await page.get_by_role("button", name="Sign in").click()
     widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+@pytest.mark.parametrize("open_reads", [False])
+async def test_with_reads_closed_every_page_asks_to_sign_in_first(dashboard):
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        async with client.get(dashboard + "/") as answer:
+            page = await answer.text()
+            assert answer.status == 401 and "API token" in page and "The UK will invest" not in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        async with client.post(dashboard + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN},
+                               allow_redirects=False) as answer:
+            assert answer.status == 303
+            cookie = answer.headers["Set-Cookie"]
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+        async with client.get(dashboard + "/") as answer:
+            assert answer.status == 200 and "The UK will invest" in await answer.text()
