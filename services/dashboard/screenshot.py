@@ -44,11 +44,10 @@ async def photograph(out: Path, *, full_page: bool) -> None:
                             http_host="127.0.0.1", http_port=0, subscriptions=None,
                             api_token="screenshot-token-0123456789")
         app = build_all(settings)
-        dashboard = next(s for s in app.services if s.name == "dashboard")  # type: ignore[attr-defined]
-        dashboard.clock = lambda: PAGE_DAY
+        ledger = next(s for s in app.services if s.name == "ledger")  # type: ignore[attr-defined]
+        ledger.page_clock = lambda: PAGE_DAY
         await app.start()
         try:
-            ledger = next(s for s in app.services if s.name == "ledger")  # type: ignore[attr-defined]
             await ledger.subscriptions.put(parse_subscription({
                 "id": "ct-desk", "filter": {"counter_terrorism": True, "categories": ["funding", "training"]},
                 "channels": ["console"]}))

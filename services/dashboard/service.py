@@ -1,13 +1,13 @@
-"""The dashboard, served beside the ledger: it reads what the ledger service holds (its store, its cards in
-memory, the subscriptions it reads) rather than a second copy, and writes subscriptions as the notifier's API
-does, through the same store. It consumes nothing and starts nothing of its own."""
+"""The ledger service with the dashboard among its routes: the dashboard reads what the ledger holds (its
+store, its cards in memory, the subscriptions it reads) rather than a second copy, and writes subscriptions as
+the notifier's API does, through the same store. It consumes nothing and starts nothing of its own, so it has
+no health of its own either: the ledger's check covers the Redis both read."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
-
-from faststream.redis import RedisBroker
+from typing import Any
 
 from schemas.streams import DELIVERIES
 from services.common.api import Routes
@@ -17,40 +17,22 @@ from services.ledger.service import LedgerService
 from .routes import DashboardParts, dashboard_routes
 
 
-class DashboardService:
-    name = "dashboard"
+class LedgerWithDashboard(LedgerService):
+    """``page_clock``: the time the pages are as of (the ledger's own clock stamps what it records)."""
 
-    def __init__(self, settings: Settings, ledger: LedgerService, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
-        self.settings, self.ledger, self.clock = settings, ledger, clock
+    def __init__(self, settings: Settings, *, page_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self.page_clock = page_clock
 
-    def attach(self, broker: RedisBroker) -> None:
-        pass
-
-    async def start(self) -> None:
-        pass
-
-    async def started(self) -> None:
-        pass
-
-    async def stop(self) -> None:
-        pass
-
-    async def ping(self) -> None:
-        pass  # the ledger's own check reports the Redis both read
-
-    def parts(self) -> DashboardParts:
-        ledger = self.ledger
-        if ledger.store is None or ledger.index is None or ledger.subscriptions is None:
+    def dashboard_parts(self) -> DashboardParts:
+        if self.store is None or self.index is None or self.subscriptions is None:
             raise RuntimeError("dashboard: the ledger has not started")
-        return DashboardParts(ledger.store, ledger.index, ledger.subscriptions,
+        return DashboardParts(self.store, self.index, self.subscriptions,
                               deliveries=self.settings.key(DELIVERIES))
 
     def routes(self) -> Routes:
-        return dashboard_routes(self.parts, api_token=self.settings.api_token_value,
-                                open_reads=self.settings.open_reads, clock=self.clock)
-
-
-def with_dashboard(settings: Settings, ledger: LedgerService) -> list[LedgerService | DashboardService]:
-    """The ledger and the dashboard that reads it: the services of a process that serves the dashboard."""
-    return [ledger, DashboardService(settings, ledger)]
+        routes = super().routes()
+        routes.include(dashboard_routes(self.dashboard_parts, api_token=self.settings.api_token_value,
+                                        open_reads=self.settings.open_reads, clock=lambda: self.page_clock()))
+        return routes

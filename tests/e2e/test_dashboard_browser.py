@@ -52,9 +52,9 @@ async def dashboard(settings, tmp_path, seed_file, open_reads):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads}))
-    next(s for s in app.services if s.name == "dashboard").clock = lambda: PAGE_DAY
-    await app.start()
     ledger = next(s for s in app.services if s.name == "ledger")
+    ledger.page_clock = lambda: PAGE_DAY
+    await app.start()
     shutil.copy(seed_file, inbox / seed_file.name)
     deadline = time.monotonic() + 30
     while not await ledger.store.recent_releases(limit=1):
