@@ -7,16 +7,15 @@ import os
 import shutil
 from pathlib import Path
 
-INSTALL_HINT = "install Debian's chromium (apt-get install chromium), or set PLEDGEWATCH_CHROMIUM to a Chromium binary"
+INSTALL_HINT = "install Debian's chromium: apt-get install chromium"
 # Headless, no sandbox (CI runs as root), and nothing that reaches past loopback on its own.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def chromium_path() -> Path | None:
-    """``PLEDGEWATCH_CHROMIUM``, else ``/usr/bin/chromium``, else a ``chromium`` on PATH; None when none is."""
-    chosen = os.environ.get("PLEDGEWATCH_CHROMIUM")
-    for candidate in (chosen, "/usr/bin/chromium", shutil.which("chromium")):
+    """``/usr/bin/chromium``, else a ``chromium`` on PATH; None when there is none."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
     return None

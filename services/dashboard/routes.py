@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,12 +29,13 @@ from services.notifier.bounds import pause_problem
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import Filter, SubscriptionError, field_errors, parse_subscription
 
+from .access import Refused, Visitor, check_csrf, read_form, set_cookie
 from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
                       upcoming)
-from .sessions import COOKIE, Session, Sessions
+from .sessions import COOKIE, Sessions
 from .views import day_label, release_view, subscription_rows, timeline
 
 RECENT_RELEASES = 5
@@ -42,7 +43,6 @@ SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its o
 TIMELINE_ITEMS = 30
 CHAINS = 10
 BACKTEST_SHOWN = 20
-MAX_FORM = 64 * 1024
 NOTICES = {
     "created": "Subscription {id} created.",
     "paused": "Subscription {id} paused.",
@@ -62,20 +62,6 @@ class DashboardParts:
     deliveries: str  # the deliveries stream's key
 
 
-@dataclass(frozen=True)
-class Visitor:
-    session: Session
-    new: bool  # the session cookie is to be set
-    signed_in: bool
-    csrf: str
-
-
-class Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
                      clock: Callable[[], datetime]) -> Routes:
     sessions = Sessions.from_api_token(api_token) if api_token else None
@@ -91,13 +77,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
         answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
         if visitor.new and sessions:
-            _set_cookie(answer, request, sessions.cookie(visitor.session))
+            set_cookie(answer, request, sessions.cookie(visitor.session))
         return answer
 
     def redirect(to: str, cookie: str | None = None, request: Request | None = None) -> RedirectResponse:
         answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
         if cookie is not None and request is not None:
-            _set_cookie(answer, request, cookie)
+            set_cookie(answer, request, cookie)
         return answer
 
     async def home_page(request: Request, visitor: Visitor, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -154,8 +140,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def sign_in(request: Request) -> Response:
         visitor = visitor_of(request)
         try:
-            form = await _form(request)
-            _check_csrf(sessions, visitor, form)
+            form = await read_form(request)
+            check_csrf(sessions, visitor, form)
         except Refused as exc:
             return sign_in_page(request, visitor, status=exc.status, error=exc.message)
         presented = (form.get("token") or [""])[-1].strip()
@@ -170,7 +156,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def sign_out(request: Request) -> Response:
         visitor = visitor_of(request)
         try:
-            _check_csrf(sessions, visitor, await _form(request))
+            check_csrf(sessions, visitor, await read_form(request))
         except Refused as exc:
             return await home_page(request, visitor, status=exc.status, failure=exc.message)
         assert sessions is not None
@@ -178,8 +164,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     async def guarded(request: Request) -> tuple[Visitor, dict[str, list[str]]]:
         """The visitor and the form of a change: refused without a signed-in session and its CSRF token."""
-        visitor, form = visitor_of(request), await _form(request)
-        _check_csrf(sessions, visitor, form)
+        visitor, form = visitor_of(request), await read_form(request)
+        check_csrf(sessions, visitor, form)
         if not visitor.signed_in:
             raise Refused(401, "Sign in with the API token to change subscriptions.")
         return visitor, form
@@ -281,25 +267,3 @@ def _common(visitor: Visitor, api_token: str | None) -> dict[str, Any]:
     return {"signed_in": visitor.signed_in, "csrf": visitor.csrf, "can_sign_in": api_token is not None,
             "channels": CHANNELS, "category_choices": CATEGORY_CHOICES, "kind_choices": KIND_CHOICES,
             "failure": None, "sign_in_error": None}
-
-
-def _check_csrf(sessions: Sessions | None, visitor: Visitor, form: dict[str, list[str]]) -> None:
-    if sessions is None:
-        raise Refused(403, "No API token is configured on this server: changes are refused.")
-    if visitor.new or not sessions.csrf_matches(visitor.session, (form.get("csrf") or [None])[-1]):
-        raise Refused(403, "This form has expired or did not come from this page: reload the page and try again.")
-
-
-async def _form(request: Request) -> dict[str, list[str]]:
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        raise Refused(413, "The form is too large.")
-    try:
-        return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=200)
-    except ValueError:
-        raise Refused(413, "The form has too many fields.") from None
-
-
-def _set_cookie(answer: Response, request: Request, value: str) -> None:
-    answer.set_cookie(COOKIE, value, httponly=True, samesite="strict", path="/",
-                      secure=request.url.scheme == "https")
