@@ -27,15 +27,16 @@ log = logging.getLogger("pledgewatch")
 
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
-    """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
-    from services.ledger.service import LedgerService
+    """The services on one broker and one HTTP port, the dashboard among the ledger's routes; ``sources``
+    overrides PLEDGEWATCH_SOURCES."""
+    from services.dashboard.service import LedgerWithDashboard
     from services.notifier.service import NotifierService
 
     ingest_settings = settings.ingest
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings), LedgerService(settings)]
+                NotifierService(settings), LedgerWithDashboard(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 
