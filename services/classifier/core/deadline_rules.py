@@ -54,7 +54,8 @@ def _is_start(match: re.Match[str]) -> bool:
 
 
 def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
-    """A due date for "by/in/on X", a period for "until X"; a bare date with no preposition is no deadline."""
+    """A due date for "by/in/on/until X" (the labelling rules read "extended the mandate until X" as due on X);
+    a bare date with no preposition is no deadline."""
     groups = match.groupdict()
     if _is_start(match):
         return COMMENCEMENT
@@ -68,8 +69,6 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
-    if prep in ("until", "till"):
-        return {"type": "period", "start": published, "end": due}
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}

@@ -28,6 +28,9 @@ def _only(sentence: str):
     pytest.param("NATS will publish the notices on 17 April 2018.", date(2018, 4, 17), id="on-day-month-year"),
     pytest.param("Ministers will report back by the end of next year.", date(2018, 12, 31), id="end-of-next-year"),
     pytest.param("Applications must be made before 1 April 2018.", date(2018, 3, 31), id="before-a-day"),
+    pytest.param("The Council extended the observer mission until 15 March 2019.", date(2019, 3, 15),
+                 id="until-a-day-is-due-that-day"),
+    pytest.param("The helpline will stay open until June 2018.", date(2018, 6, 30), id="until-a-month"),
     pytest.param("The council will discuss the findings tomorrow.", date(2017, 11, 30), id="tomorrow"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
