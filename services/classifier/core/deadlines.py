@@ -13,7 +13,7 @@ from schemas import Deadline
 from .calendar_units import MONTH, MONTHS
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Rule,
+    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
 
 _DEADLINE = TypeAdapter(Deadline)
@@ -123,12 +123,25 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             chosen.append((start, end, fields))
             reach = end
     deadlines = []
-    for start, end, fields in chosen:
+    for start, end, fields in _without_starts(chosen, text):
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
     return deadlines
+
+
+# A verb that starts the work just before a date: "work begins in the spring and ends by the autumn".
+_STARTED = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
+                      r"gets?\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def _without_starts(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
+    """A date that starts the work is no deadline when the text gives another that ends it."""
+    if len(chosen) < 2:
+        return chosen
+    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
+    return kept if kept else chosen
 
 
 def _text_span(match: re.Match[str]) -> tuple[int, int]:

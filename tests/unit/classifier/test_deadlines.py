@@ -112,6 +112,10 @@ GENERAL_FORMS_PUBLISHED = date(2023, 5, 10)
                  ("response_time", "PT1H", "PT2H"), id="an-hour-or-two-after-upload"),
     pytest.param("Companies must act within a day of notification.", ("response_time", "P1D", "P1D"),
                  id="within-a-day-of-notification"),
+    pytest.param("Resurfacing starts in the summer and will be finished by the winter.", ("date", "2024-02-29"),
+                 id="a-start-beside-an-end-is-not-the-deadline"),
+    pytest.param("Building the depot will begin in 2024 and end in 2025.", ("date", "2025-12-31"),
+                 id="start-year-beside-end-year"),
 ])
 def test_deadline_forms_beyond_govuk_prose(sentence, expected):
     [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)
