@@ -131,6 +131,14 @@ def _financial_year(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31)}
 
 
+def _by_financial_year(match: re.Match[str], published: date) -> Fields:
+    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
+    first, second = int(match["y1"]), _year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    return {"type": "date", "due": date(first + 1, 3, 31)}
+
+
 def _milestone(match: re.Match[str], published: date) -> Fields:
     """A timetable line led by its date: "June 2026: services must publish …" is due then."""
     month, year = month_number(match["m"]), int(match["y"])
@@ -268,6 +276,9 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
               r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+(?P<anchor>"
               r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), _bounded_response),
+    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
+              rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
+              r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -276,7 +287,7 @@ NEEDS: list[tuple[str, ...]] = [
     ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
-    (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"),
+    (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -293,4 +304,5 @@ CORES: dict[int, re.Pattern[str]] = {
     18: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
     # "an hour or two after"
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
+    20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
 }
