@@ -15,7 +15,7 @@ from .decision import DecisionModel, shipped_model
 from .folding import LoweredBody
 from .money import dollar_of
 from .proposals import Proposal, propose
-from .publishers import publisher
+from .publishers import financial_year_start, publisher
 from .records import build_commitment
 from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
@@ -51,6 +51,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     words = read_body(body, low=low)  # one pass: where cues, terrorism terms and trigger words are
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
+    year_starts = financial_year_start(release)
     names = acronyms(body, who)
     commitments = []
     sentences = split_sentences(body)
@@ -75,8 +76,9 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             paragraph_ct[context] = mentions_terrorism(context)
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
                                             release_ct=score >= THRESHOLD, dollar=dollar,
-                                            context_ct=paragraph_ct.get(context), lowered=lowered))
-    commitments = borrow_deadlines(commitments, sentences, body, published)
+                                            context_ct=paragraph_ct.get(context), lowered=lowered,
+                                            year_starts=year_starts))
+    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
     if score < THRESHOLD and any(c.counter_terrorism for c in commitments):
         score = THRESHOLD

@@ -19,6 +19,8 @@ from .calendar_units import (
 from .numbers import NUMBER, parse_number
 
 COMMENCEMENT = "commencement"
+# Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
+FINANCIAL = "financial"
 UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it runs from
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
@@ -128,7 +130,7 @@ def _financial_year(match: re.Match[str], published: date) -> Fields:
     last = first
     if match["y3"] and _year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
         last = int(match["y3"])
-    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31)}
+    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31), FINANCIAL: True}
 
 
 def _by_financial_year(match: re.Match[str], published: date) -> Fields:
@@ -136,7 +138,13 @@ def _by_financial_year(match: re.Match[str], published: date) -> Fields:
     first, second = int(match["y1"]), _year(match["y2"], 0)
     if second % 100 != (first + 1) % 100:
         return None
-    return {"type": "date", "due": date(first + 1, 3, 31)}
+    return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
+
+
+def _named_financial_year(match: re.Match[str], published: date) -> Fields:
+    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019."""
+    year = int(match["y"])
+    return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
 
 
 def _milestone(match: re.Match[str], published: date) -> Fields:
@@ -279,6 +287,7 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
               r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
+    (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), _named_financial_year),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -288,6 +297,7 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
+    ("fiscal year", "fy"),
 ]
 assert len(NEEDS) == len(RULES)
 

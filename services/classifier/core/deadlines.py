@@ -6,14 +6,15 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from dateutil.relativedelta import relativedelta
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH, MONTHS
+from .calendar_units import MONTH, MONTHS, end_of_month
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
+    COMMENCEMENT, CORES, END_OF_WORDS, FINANCIAL, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
 
 _DEADLINE = TypeAdapter(Deadline)
@@ -93,14 +94,15 @@ def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
 
 
 def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None,
-                   low: str | None = None) -> list[Deadline]:
+                   low: str | None = None, year_starts: int = 4) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
     ``published`` is the release's publication date (in the release's own time
     zone): relative phrases ("over the next three years", "this year") resolve
     against it, never against today. Spans are shifted by ``offset``. Starts
     ("from spring 2014") and deadlines that ended before publication are left out. ``folded`` is
-    ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them.
+    ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them. A financial year starts in the
+    month ``year_starts`` (the publisher's own year: April in the UK, July in Australia).
     """
     if folded is None:
         folded = fold(text)
@@ -124,6 +126,8 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             reach = end
     deadlines = []
     for start, end, fields in _without_starts(chosen, text):
+        if isinstance(fields, dict) and fields.pop(FINANCIAL, False):
+            fields = _in_financial_year(fields, year_starts)
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(
@@ -142,6 +146,18 @@ def _without_starts(chosen: list[tuple[int, int, Fields]], text: str) -> list[tu
         return chosen
     kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
     return kept if kept else chosen
+
+
+def _in_financial_year(fields: dict, year_starts: int) -> dict:
+    """``fields`` read in an April-to-March year, moved to the year that starts in the month ``year_starts``
+    ("2018-19" in Australia: 1 July 2018 to 30 June 2019)."""
+    shift = relativedelta(months=year_starts - 4)
+    moved = dict(fields)
+    for name in ("start", "end", "due"):
+        if name in moved:
+            day = moved[name] + shift
+            moved[name] = day if name == "start" else end_of_month(day.year, day.month)
+    return moved
 
 
 def _text_span(match: re.Match[str]) -> tuple[int, int]:

@@ -153,6 +153,23 @@ def _first_name(text: str) -> re.Match[str] | None:
     return None
 
 
+# The month a government's financial year starts in, by the end of the publishing site's host name: Australia
+# and New Zealand count from July, the United States from October; the UK, Canada and others from April.
+_FINANCIAL_YEAR_STARTS = ((".au", 7), (".nz", 7), (".gov", 10))
+APRIL = 4
+
+
+def financial_year_start(release: ReleasePublished) -> int:
+    """The month the financial year of ``release``'s publisher starts in (its site, from ``source`` then
+    ``url``); April when the site says nothing."""
+    for text in (release.source or "", release.url or ""):
+        for host in _HOST.findall(text.lower()):
+            for ending, month in _FINANCIAL_YEAR_STARTS:
+                if host.endswith(ending):
+                    return month
+    return APRIL
+
+
 _GOVERNMENTS = {"Public Safety Canada": "Government of Canada", "Government of Canada": "Government of Canada",
                 "Counter Terrorism Policing": UK_GOVERNMENT}
 

@@ -23,16 +23,18 @@ _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
                      context: str, *, release_ct: bool = False, dollar: str = "USD",
-                     context_ct: bool | None = None, lowered: LoweredBody | None = None) -> Commitment:
+                     context_ct: bool | None = None, lowered: LoweredBody | None = None,
+                     year_starts: int = 4) -> Commitment:
     """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
     ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
-    ``dollar``; ``lowered``: the body lowercased, when known."""
+    ``dollar``; ``lowered``: the body lowercased, when known; a financial year starts in the month
+    ``year_starts``."""
     start, end = sentence
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
     money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
-    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low))
+    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),

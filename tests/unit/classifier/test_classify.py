@@ -59,3 +59,12 @@ def test_the_core_imports_no_broker_scheduler_or_network_library():
         assert not names & forbidden, path.name
         assert "datetime.now" not in path.read_text(encoding="utf-8") and "date.today" not in path.read_text(
             encoding="utf-8"), path.name
+
+
+def test_a_financial_year_is_the_publishers_own(make_release):
+    body = "The Government will provide $12 million in 2019-20 to expand the border force."
+    release = make_release(body).model_copy(update={"source": "minister.example.gov.au",
+                                                    "url": "https://minister.example.gov.au/media/x"})
+    [commitment] = classify(release).commitments
+    [deadline] = commitment.deadlines
+    assert (deadline.start.isoformat(), deadline.end.isoformat()) == ("2019-07-01", "2020-06-30")

@@ -40,3 +40,22 @@ def test_the_ordinal_day_before_a_month_is_a_date():
 ])
 def test_phrases_that_are_not_the_commitments_deadline(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "year_starts", "expected"), [
+    pytest.param("The ministry will spend $8m on patrols in 2018-19.", 7, ("period", "2018-07-01", "2019-06-30"),
+                 id="july-year"),
+    pytest.param("The ministry will spend $8m on patrols in 2018-19.", 4, ("period", "2018-04-01", "2019-03-31"),
+                 id="april-year"),
+    pytest.param("Every depot will be rebuilt by 2019/20.", 7, ("date", "2020-06-30"), id="by-a-july-year"),
+    pytest.param("The bureau's Fiscal Year 2019 request includes $40 million for training.", 10,
+                 ("period", "2018-10-01", "2019-09-30"), id="us-fiscal-year-named-by-its-end"),
+    pytest.param("The agency will receive $3 million in FY2019.", 10, ("period", "2018-10-01", "2019-09-30"),
+                 id="fy-abbreviation"),
+])
+def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_starts, expected):
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=year_starts)
+    if deadline.type == "date":
+        assert (deadline.type, deadline.due.isoformat()) == expected
+    else:
+        assert (deadline.type, deadline.start.isoformat(), deadline.end.isoformat()) == expected
