@@ -40,10 +40,11 @@ _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", 
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
 # A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
 _CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
-                            r"spring|summer|autumn|fall|winter|instantly|tomorrow)\b")
+                            r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
+                            r"due\s+course|imminently)\b")
 _CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
-    "winter", "instantly", "tomorrow")
+    "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
 _CALENDAR_STARTS = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
 
 

@@ -61,6 +61,10 @@ def test_periods_start_and_end_on_resolved_days(sentence, start, end):
 @pytest.mark.parametrize("sentence", [
     pytest.param("We will work with partners over the coming weeks.", id="coming-weeks"),
     pytest.param("Over the next several weeks and months, we will work with airlines.", id="several-weeks-and-months"),
+    pytest.param("The minister will soon set out the new rules for landlords.", id="soon"),
+    pytest.param("Further guidance for schools will follow shortly.", id="shortly"),
+    pytest.param("A chair for the panel will be named in due course.", id="in-due-course"),
+    pytest.param("Member States should ratify the protocol as soon as possible.", id="as-soon-as-possible"),
 ])
 def test_vague_periods_have_no_end(sentence):
     deadline = _only(sentence)
