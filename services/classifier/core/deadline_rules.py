@@ -201,16 +201,32 @@ def _month_range(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": start, "end": end} if start <= end else None
 
 
+# A day written with no year that fell this long before publication is when something happened ("the resolution
+# adopted on 28 September", published in November), not a day the next year.
+_RECENT_PAST = timedelta(days=92)
+
+
 def _day(match: re.Match[str], published: date) -> Fields:
-    month = month_number(match["m"])
+    month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
+    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+        return None
     year = _year(match["y"], upcoming_month_year(month, published))
-    due = date(year, month, int(re.sub(r"\D", "", match["d"])))
+    due = date(year, month, day)
     if (match["prep"] or "").lower() == "before":
         due -= timedelta(days=1)
     return _due(match, due, published)
 
 
+def _same_year_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, end_of_month(year, month).day))
+
+
+_LAST_YEAR = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
+
+
 def _month(match: re.Match[str], published: date) -> Fields:
+    if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
+        return None  # "opened in September last year"
     month = month_number(match["m"])
     year = _year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))

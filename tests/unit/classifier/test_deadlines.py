@@ -32,6 +32,7 @@ def _only(sentence: str):
                  id="until-a-day-is-due-that-day"),
     pytest.param("The helpline will stay open until June 2018.", date(2018, 6, 30), id="until-a-month"),
     pytest.param("The council will discuss the findings tomorrow.", date(2017, 11, 30), id="tomorrow"),
+    pytest.param("The summit on 3 April will agree the plan.", date(2018, 4, 3), id="day-months-ahead-next-year"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
     deadline = _only(sentence)
@@ -93,6 +94,8 @@ def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
     pytest.param("The advisers will answer calls each day between 2pm and 6pm.", id="clock-times"),
     pytest.param("The March budget set the figures.", id="bare-month-without-preposition"),
     pytest.param("In March 2013 the department took advice.", id="before-publication"),
+    pytest.param("Ministers will build on the plan agreed at the summit on 2 October.", id="day-weeks-before-publication"),
+    pytest.param("The unit, which the force set up in August last year, will grow.", id="month-last-year"),
 ])
 def test_phrases_that_are_not_deadlines(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
