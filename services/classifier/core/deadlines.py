@@ -126,7 +126,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             chosen.append((start, end, fields))
             reach = end
     deadlines = []
-    for start, end, fields in _without_starts(chosen, text):
+    for start, end, fields in _without_starts(_without_spelled_out_lengths(chosen, text), text):
         if isinstance(fields, dict) and fields.pop(FINANCIAL, False):
             fields = _in_financial_year(fields, year_starts)
         if fields == COMMENCEMENT or _ended_before(fields, published):
@@ -159,6 +159,24 @@ def _in_financial_year(fields: dict, year_starts: int) -> dict:
             day = moved[name] + shift
             moved[name] = day if name == "start" else end_of_month(day.year, day.month)
     return moved
+
+
+_UNTIL = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
+
+
+def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
+    """A length of time followed by the day it runs until ("for nine months, until 20 December") is one
+    deadline: that day."""
+    if len(chosen) < 2:
+        return chosen
+    kept = []
+    for (start, end, fields), following in zip(chosen, chosen[1:] + [None]):
+        lasts = isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
+        until = _UNTIL.match(text, end) if lasts and following is not None else None
+        if until is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
+            continue
+        kept.append((start, end, fields))
+    return kept
 
 
 def _text_span(match: re.Match[str]) -> tuple[int, int]:

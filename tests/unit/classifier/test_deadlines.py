@@ -32,6 +32,10 @@ def _only(sentence: str):
                  id="until-a-day-is-due-that-day"),
     pytest.param("The helpline will stay open until June 2018.", date(2018, 6, 30), id="until-a-month"),
     pytest.param("The council will discuss the findings tomorrow.", date(2017, 11, 30), id="tomorrow"),
+    pytest.param("The Council renewed the panel for six months, until 30 April 2018.", date(2018, 4, 30),
+                 id="a-duration-and-the-day-it-runs-until"),
+    pytest.param("The mission is extended for a further three weeks until 20 December.", date(2017, 12, 20),
+                 id="a-further-duration-until-a-day"),
     pytest.param("The summit on 3 April will agree the plan.", date(2018, 4, 3), id="day-months-ahead-next-year"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
