@@ -31,11 +31,14 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _TO = r"\s*(?:to|until|till|and|-|–)\s*"
-_PREP = r"(?P<prep>by|in|on|before|until|till|during|throughout|from|no later than|in time for)"
-_END_OF = r"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)\s+of\s+)?"
+_PREP = (r"(?P<prep>by|in|on|before|until|till|through|during|throughout|from|no later than|in time for|"
+         r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
+# "the end of", or "end" straight before a month or year ("by end March", "by end-2018")
+_END_OF = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
 _BY_END = rf"\b(?:{_PREP}\s+)?{_END_OF}"
 # The words a match of _PREP, _END_OF or _WEEKDAY begins with ("in time for" begins with "in").
-PREP_WORDS = ("by", "in", "on", "before", "until", "till", "during", "throughout", "from", "no later than")
+PREP_WORDS = ("by", "in", "on", "before", "until", "till", "through", "during", "throughout", "from", "no later than",
+              "deadline")
 END_OF_WORDS = ("the", "end", "close", "middle", "start", "beginning")
 WEEKDAY_WORDS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 
@@ -243,6 +246,19 @@ def _season(match: re.Match[str], published: date) -> Fields:
     return _due(match, end_of_season(year, season), published)
 
 
+# A part of a year: its first and last month.
+_PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter": (4, 6), "q3": (7, 9),
+          "third quarter": (7, 9), "q4": (10, 12), "fourth quarter": (10, 12), "final quarter": (10, 12),
+          "last quarter": (10, 12), "h1": (1, 6), "first half": (1, 6), "h2": (7, 12), "second half": (7, 12)}
+
+
+def _year_part(match: re.Match[str], published: date) -> Fields:
+    """"by Q2 2018", "in the third quarter of 2018", "the first half of 2019": the end of that part of the year."""
+    first, last = _PARTS[" ".join(match["part"].lower().split())]
+    year = int(match["y"])
+    return _due(match, end_of_month(year, last), published, date(year, first, 1))
+
+
 def _calendar_year(match: re.Match[str], published: date) -> Fields:
     year = int(match["y"])
     return _due(match, date(year, 12, 31), published, date(year, 1, 1))
@@ -305,6 +321,8 @@ RULES: list[Rule] = [
               r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
      lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
+              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
     (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), _named_financial_year),
 ]
 
@@ -315,7 +333,7 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), ("fiscal year", "fy"),
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -59,3 +59,21 @@ def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_s
         assert (deadline.type, deadline.due.isoformat()) == expected
     else:
         assert (deadline.type, deadline.start.isoformat(), deadline.end.isoformat()) == expected
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    pytest.param("The depot will be ready by end-2018.", date(2018, 12, 31), id="by-end-year"),
+    pytest.param("The survey is due by end March.", date(2018, 3, 31), id="by-end-month"),
+    pytest.param("The pilot will run through September 2018.", date(2018, 9, 30), id="through-a-month"),
+    pytest.param("The grants will run through 2019.", date(2019, 12, 31), id="through-a-year"),
+    pytest.param("Bids must be in by the deadline of 9 February.", date(2018, 2, 9), id="deadline-of-a-day"),
+    pytest.param("The deadline for bids is 9 February 2018.", date(2018, 2, 9), id="deadline-is-a-day"),
+    pytest.param("The new register will be live by Q2 2018.", date(2018, 6, 30), id="by-a-quarter"),
+    pytest.param("Trials will finish in the third quarter of 2018.", date(2018, 9, 30), id="in-the-third-quarter"),
+    pytest.param("Councils will be consulted in the first half of 2018.", date(2018, 6, 30), id="first-half-of-a-year"),
+    pytest.param("Training will be complete by the end of the second half of 2019.", date(2019, 12, 31),
+                 id="end-of-the-second-half"),
+])
+def test_calendar_forms_are_due_at_the_end_of_their_unit(sentence, due):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.due) == ("date", due)
