@@ -284,8 +284,8 @@ RULES: list[Rule] = [
               rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
-    (_compile(rf"\b(?:for|within|over)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b"), _fixed_duration),
+    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
+              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
               rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), _financial_year),

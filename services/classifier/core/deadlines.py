@@ -28,7 +28,7 @@ _MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name 
 # word boundary, which costs more than trying them at each "in" or "on").
 _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
-    (4, ("for", "within", "over")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
+    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
     (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
     (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
