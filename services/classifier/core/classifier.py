@@ -15,7 +15,7 @@ from .decision import DecisionModel, shipped_model
 from .folding import LoweredBody
 from .money import dollar_of
 from .proposals import Proposal, propose
-from .publishers import financial_year_start, publisher
+from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
 from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
@@ -56,7 +56,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     commitments = []
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
-    dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
+    dollar = (site_dollar(release) or dollar_of(release.title + "\n" + body)) if "$" in body else "USD"
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None

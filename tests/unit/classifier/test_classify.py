@@ -68,3 +68,12 @@ def test_a_financial_year_is_the_publishers_own(make_release):
     [commitment] = classify(release).commitments
     [deadline] = commitment.deadlines
     assert (deadline.start.isoformat(), deadline.end.isoformat()) == ("2019-07-01", "2020-06-30")
+
+
+def test_a_bare_dollar_is_the_publishing_sites_own(make_release):
+    body = "The state government will invest $40 million in new police stations."
+    for site, currency in (("premier.example.gov.au", "AUD"), ("news.example.on.ca", "CAD"),
+                           ("beehive.govt.nz", "NZD"), ("www.example.gov", "USD")):
+        release = make_release(body).model_copy(update={"source": site, "url": f"https://{site}/media/x"})
+        [commitment] = classify(release).commitments
+        assert (commitment.money.amount, commitment.money.currency) == (40_000_000, currency), site
