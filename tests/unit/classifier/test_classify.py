@@ -77,3 +77,20 @@ def test_a_bare_dollar_is_the_publishing_sites_own(make_release):
         release = make_release(body).model_copy(update={"source": site, "url": f"https://{site}/media/x"})
         [commitment] = classify(release).commitments
         assert (commitment.money.amount, commitment.money.currency) == (40_000_000, currency), site
+
+
+def test_a_commitments_money_is_its_own_not_a_total_or_an_earlier_sum(make_release):
+    for body, amount in (
+            ("Of the £40m package, £5m will go to rural police forces.", 5_000_000),
+            ("Out of this £900 million, the department will give £120 million to hospices.", 120_000_000),
+            ("In addition to the £70 million already announced, the Home Office will provide £9 million for "
+             "training.", 9_000_000),
+            ("The Government will raise spending on flood defences from £2 billion to £2.6 billion.", 2_600_000_000),
+            ("The UK will spend £1.2 billion over five years, including £200 million this year, on flood defences.",
+             1_200_000_000),
+            ("The council will invest a total of £12m, with £3m for cycle lanes.", 12_000_000)):
+        [commitment] = classify(make_release(body)).commitments
+        assert commitment.money.amount == amount, body
+    [commitment] = classify(make_release("In addition to the £70 million already announced, the Home Office will "
+                                         "train 300 more firearms officers.")).commitments
+    assert commitment.money is None
