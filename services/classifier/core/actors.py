@@ -60,7 +60,8 @@ _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _LEADING_THE = re.compile(r"^the\s+")
 _LEADING_DETERMINER = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
-_PRONOUNS = frozenset("it It this This these These those Those".split())
+_PRONOUNS = frozenset("it It this This these These those Those they They them Them he He she She you You".split())
+_QUOTES = "\"'‘’“”«» "  # around a subject quoted from a speech: '"We will …' is "We"
 _CAPITAL_OR_DIGIT = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
@@ -101,7 +102,7 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
-    text = subject.strip()
+    text = subject.strip(_QUOTES)
     if text in _PRONOUNS:
         return Actor(publisher_name, False)
     folded = fold(text)

@@ -94,3 +94,14 @@ def test_a_commitments_money_is_its_own_not_a_total_or_an_earlier_sum(make_relea
     [commitment] = classify(make_release("In addition to the £70 million already announced, the Home Office will "
                                          "train 300 more firearms officers.")).commitments
     assert commitment.money is None
+
+
+def test_an_actor_is_never_a_bare_pronoun(make_release):
+    for body in ("They will provide £2m to local schools next year.",
+                 'She said: "We will deliver 200 new homes by 2021."',
+                 "‘We will open three new depots by 2020,’ the minister said.",
+                 "Ministers met the mayors. Later, he will set out £6m for new buses."):
+        actors = [commitment.actor for commitment in classify(make_release(body)).commitments]
+        assert actors, body
+        assert not any(actor.strip("\"'‘’“” ").lower() in ("we", "they", "he", "she", "it", "you", "i")
+                       for actor in actors), (body, actors)
