@@ -60,8 +60,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _LEADING_THE = re.compile(r"^the\s+")
 _LEADING_DETERMINER = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
-_PRONOUNS = frozenset("it It this This these These those Those they They them Them he He she She you You".split())
-_QUOTES = "\"'‘’“”«» "  # around a subject quoted from a speech: '"We will …' is "We"
+_PRONOUNS = frozenset("it It this This these These those Those".split())
 _CAPITAL_OR_DIGIT = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
@@ -79,6 +78,14 @@ class Actor(NamedTuple):
     agent: bool  # a person or body able to act, not a thing ("the adverts") or a time ("later this year")
     hostile: bool = False
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
+
+
+_BARE_PRONOUN = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
+
+
+def without_bare_pronoun(name: str, publisher_name: str) -> str:
+    """``name``, or the publisher when it is a bare pronoun ('"We', "they"): an actor is never one."""
+    return publisher_name if _BARE_PRONOUN.fullmatch(name) else name
 
 
 def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> str:
@@ -102,7 +109,7 @@ def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> st
 
 def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor:
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
-    text = subject.strip(_QUOTES)
+    text = subject.strip()
     if text in _PRONOUNS:
         return Actor(publisher_name, False)
     folded = fold(text)

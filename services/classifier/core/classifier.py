@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from schemas import ReleaseClassified, ReleasePublished
 
+from .actors import without_bare_pronoun
 from .aliases import acronyms
 from .commitments import Found
 from .context import borrow_deadlines
@@ -21,7 +22,7 @@ from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.4.0"
+CLASSIFIER_VERSION = "rules+model-0.5.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
@@ -71,6 +72,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             continue
         if found.actor.name in names:
             found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
+        found = found._replace(actor=found.actor._replace(name=without_bare_pronoun(found.actor.name, who)))
         context = _paragraph(body, sentence.start, sentence.end)
         if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
             paragraph_ct[context] = mentions_terrorism(context)
