@@ -165,7 +165,8 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
 
 async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tmp_path, receiver):
     """`pledgewatch run --workers 2` on its embedded Redis: both processes classify, alert and record in the
-    ledger part of 300 releases, each effect happens once, `status` shows both, Ctrl+C stops both."""
+    ledger part of 300 releases, each effect happens once, `status` shows both, a killed worker is started
+    again, Ctrl+C stops both."""
     from schemas.streams import DEFAULT_PREFIX, RELEASES
 
     url, posts = receiver
@@ -205,6 +206,15 @@ async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tm
         assert [w["pid"] for w in report["run"]["workers"]] == state["workers"]
         assert all(w["running"] for w in report["run"]["workers"]), report["run"]
         assert report["api"]["status"] == "ok", report["api"]  # served by worker 1 alone
+
+        os.kill(state["workers"][1], signal.SIGKILL)  # a worker that dies is started again
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and json.loads((data / "run.json").read_text())["workers"] == state["workers"]:
+            await asyncio.sleep(0.1)
+        restarted = json.loads((data / "run.json").read_text())["workers"]
+        assert restarted[0] == run.pid and restarted[1] != state["workers"][1] and _alive(restarted[1]), restarted
+        assert f"worker 2 (pid {state['workers'][1]}) was killed by signal 9" in log.read_text()
+        state["workers"] = restarted
     finally:
         if run.returncode is None:
             run.send_signal(signal.SIGINT)
