@@ -30,5 +30,6 @@ from .digest import Digest, DigestEvent
 from .envelope import CloudEvent, EventError, data_schema_uri, decode_event, event_schema_uri, event_types
 from .probe import TestNotification, TestNotificationEvent
 from .release import ReleasePublished, ReleasePublishedEvent
+from .sources import SourceResumed, SourceResumedEvent, SourceWentQuiet, SourceWentQuietEvent
 
 __all__ = [name for name in dir() if not name.startswith("_")]
