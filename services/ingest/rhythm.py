@@ -73,7 +73,10 @@ def judge(times: Iterable[datetime], *, now: datetime, rules: QuietRules, resolu
     if len(gaps) < rules.min_gaps:
         return Rhythm(last, None, None)
     usual = statistics.median(gaps[-rules.window:])
-    threshold = last + usual * rules.after
+    try:
+        threshold = last + usual * rules.after
+    except OverflowError:  # a silence longer than the calendar holds: never reached
+        return Rhythm(last, usual, None)
     return Rhythm(last, usual, threshold if now >= threshold else None)
 
 

@@ -55,6 +55,12 @@ def test_releases_published_together_count_as_one_moment():
     assert judge(times, now=times[-1] + DAY, rules=RULES, resolution=POLL).quiet is False
 
 
+def test_a_silence_longer_than_the_calendar_holds_is_never_quiet_and_never_an_error():
+    times = [datetime(1900, 1, 1, tzinfo=timezone.utc) + timedelta(days=365 * 20 * i) for i in range(7)]
+    rhythm = judge(times, now=times[-1], rules=QuietRules(after=1000, window=20, min_gaps=5), resolution=POLL)
+    assert rhythm == Rhythm(times[-1], timedelta(days=365 * 20), None)
+
+
 def test_a_source_that_never_published_has_no_rhythm():
     assert judge([], now=T0, rules=RULES, resolution=POLL) == Rhythm(None, None, None)
 
@@ -78,9 +84,11 @@ def test_transition(spell, rhythm, change):
     assert transition(spell, rhythm) is change
 
 
-# Publication times within ten years of T0, to the second.
-_times = st.lists(st.integers(0, 10 * 365 * 86400).map(lambda s: T0 + timedelta(seconds=s)), max_size=60)
-_rules = st.builds(QuietRules, after=st.floats(1, 10), window=st.integers(1, 30), min_gaps=st.integers(1, 30))
+# Publication times from 1900 (the earliest a release may state) to a day after T0, to the second.
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+_times = st.lists(st.integers(0, int((T0 + DAY - _EARLIEST).total_seconds())).map(
+    lambda s: _EARLIEST + timedelta(seconds=s)), max_size=60)
+_rules = st.builds(QuietRules, after=st.floats(1, 1000), window=st.integers(1, 30), min_gaps=st.integers(1, 30))
 _resolution = st.integers(1, 86400).map(lambda s: timedelta(seconds=s))
 _later = st.integers(0, 400 * 86400).map(lambda s: timedelta(seconds=s))
 
