@@ -31,5 +31,6 @@ from .due_week import DueDeadline, DueThisWeek, DueThisWeekEvent
 from .envelope import CloudEvent, EventError, data_schema_uri, decode_event, event_schema_uri, event_types
 from .probe import TestNotification, TestNotificationEvent
 from .release import ReleasePublished, ReleasePublishedEvent
+from .sources import SourceResumed, SourceResumedEvent, SourceWentQuiet, SourceWentQuietEvent
 
 __all__ = [name for name in dir() if not name.startswith("_")]

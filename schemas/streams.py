@@ -20,8 +20,10 @@ REMINDERS = "reminders"
 DELIVERIES = "deliveries"
 # Entries no service could process, with the original payload and the reason.
 DEAD_LETTERS = "dead-letters"
+# Polled sources gone quiet and back, for operators and any service that follows them (ingest writes).
+SOURCES = "sources"
 
-ALL = (RELEASES, CLASSIFIED, ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS)
+ALL = (RELEASES, CLASSIFIED, ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS, SOURCES)
 
 # Consumer groups: one per service that reads a stream.
 CLASSIFIER_GROUP = "classifier"

@@ -10,7 +10,8 @@ from .classified import ReleaseClassifiedEvent
 from .dead_letter import DeadLetterEvent
 from .envelope import CloudEvent
 from .release import ReleasePublishedEvent
-from .streams import ALERTS, CLASSIFIED, DEAD_LETTERS, DELIVERIES, RELEASES, REMINDERS
+from .sources import SourceResumedEvent, SourceWentQuietEvent
+from .streams import ALERTS, CLASSIFIED, DEAD_LETTERS, DELIVERIES, RELEASES, REMINDERS, SOURCES
 
 STREAM_EVENTS: dict[str, tuple[type[CloudEvent[Any]], ...]] = {
     RELEASES: (ReleasePublishedEvent,),
@@ -19,6 +20,7 @@ STREAM_EVENTS: dict[str, tuple[type[CloudEvent[Any]], ...]] = {
     REMINDERS: (ReminderDueEvent,),
     DELIVERIES: (AlertDeliveredEvent, AlertFailedEvent),
     DEAD_LETTERS: (DeadLetterEvent,),
+    SOURCES: (SourceWentQuietEvent, SourceResumedEvent),
 }
 
 STREAM_PURPOSES = {
@@ -28,11 +30,13 @@ STREAM_PURPOSES = {
     REMINDERS: "Deadline reminders that fell due.",
     DELIVERIES: "The audit trail: one alert.delivered or alert.failed per delivery attempt.",
     DEAD_LETTERS: "Entries no service could process, with the original payload and the reason.",
+    SOURCES: "Polled sources gone quiet (nothing published for several usual gaps) and back: one "
+             "source.quiet and one source.resumed per quiet spell.",
 }
 
 # Every service that reads a stream dead-letters what it cannot process; ingest also refused release files.
 WRITERS: dict[str, tuple[str, ...]] = {
-    "ingest": (RELEASES, DEAD_LETTERS),
+    "ingest": (RELEASES, DEAD_LETTERS, SOURCES),
     "classifier": (CLASSIFIED, DEAD_LETTERS),
     "notifier": (ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS),
     "ledger": (DEAD_LETTERS,),

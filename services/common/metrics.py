@@ -8,9 +8,11 @@ channel type, yes/no, a stream name: never a release id, a URL or a subscriber.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from collections.abc import Iterable
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 from prometheus_client import CollectorRegistry, Counter, disable_created_metrics
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 # A counter's *_created series (its creation time) only doubles what the scrape says: not exported.
@@ -33,6 +35,9 @@ ALERTS_QUEUED = Counter(
 DELIVERIES = Counter(
     "pledgewatch_deliveries", "Delivery attempts, by channel type and outcome (sent, failed).",
     ["channel", "outcome"], registry=None)
+DELIVERIES_GIVEN_UP = Counter(
+    "pledgewatch_deliveries_given_up", "Deliveries that failed for good (attempts spent, or not retryable) and "
+    "were dead-lettered, by channel type: the alerts that never reached a channel.", ["channel"], registry=None)
 REMINDERS_FIRED = Counter("pledgewatch_reminders_fired", "Deadline reminders fired.", registry=None)
 DEAD_LETTERS_WRITTEN = Counter(
     "pledgewatch_dead_letters_written", "Dead letters written, by the stream or kind of source they came from.",
@@ -46,19 +51,37 @@ for _answer in ("yes", "no"):
 for _channel in CHANNEL_TYPES:
     for _outcome in ("sent", "failed"):
         DELIVERIES.labels(channel=_channel, outcome=_outcome)
+    DELIVERIES_GIVEN_UP.labels(channel=_channel)
 
 PROCESS_COUNTERS = (RELEASES_PUBLISHED, RELEASES_CLASSIFIED, COMMITMENTS_FOUND, ALERTS_QUEUED, DELIVERIES,
-                    REMINDERS_FIRED, DEAD_LETTERS_WRITTEN)
+                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN)
 
 
-def count_delivery(channel_type: str, *, ok: bool) -> None:
+def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:
+    """One delivery attempt on a channel of ``channel_type``; a failed ``final`` one is also given up."""
     channel = channel_type if channel_type in CHANNEL_TYPES else "other"
     DELIVERIES.labels(channel=channel, outcome="sent" if ok else "failed").inc()
+    if final and not ok:
+        DELIVERIES_GIVEN_UP.labels(channel=channel).inc()
 
 
 def count_commitments(counter_terrorism: int, other: int) -> None:
     COMMITMENTS_FOUND.labels(counter_terrorism="yes").inc(counter_terrorism)
     COMMITMENTS_FOUND.labels(counter_terrorism="no").inc(other)
+
+
+class ScrapeCollector(Protocol):
+    """A collector of values read at scrape time: :meth:`refresh` is awaited before each scrape."""
+
+    def collect(self) -> Iterable[Metric]: ...
+    async def refresh(self) -> None: ...
+
+
+@runtime_checkable
+class Measured(Protocol):
+    """A service that exports values of its own at ``/metrics``."""
+
+    def collectors(self) -> list[ScrapeCollector]: ...
 
 
 def registry_with(*collectors: Collector) -> CollectorRegistry:

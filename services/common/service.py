@@ -8,6 +8,8 @@ from typing import Protocol
 
 from faststream import FastStream
 from faststream.redis import RedisBroker
+from faststream.redis.prometheus import RedisPrometheusMiddleware
+from prometheus_client import CollectorRegistry
 
 from pledgewatch import __version__
 
@@ -15,7 +17,7 @@ from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .errors import StartupError
 from .http import HttpServer
-from .metrics import registry_with
+from .metrics import Measured, registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
@@ -62,10 +64,15 @@ class RuntimeService:
         await self.runtime.ping()
 
 
-def make_broker(settings: Settings) -> RedisBroker:
+def make_broker(settings: Settings, *, registry: CollectorRegistry | None = None) -> RedisBroker:
+    """The services' broker; with a ``registry`` (and ``PLEDGEWATCH_FASTSTREAM_METRICS`` on), FastStream's
+    Prometheus middleware counts in it what each subscriber received and processed, and how long it took."""
+    middlewares = ([RedisPrometheusMiddleware(registry=registry, app_name="pledgewatch")]
+                   if registry is not None and settings.faststream_metrics else [])
     # Per-message access logs ("Received", "Processed") only at DEBUG: services log what they did.
     return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
-                       logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG)
+                       logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG,
+                       middlewares=middlewares)
 
 
 def attach_all(broker: RedisBroker, services: Sequence[Service], settings: Settings) -> None:
@@ -95,7 +102,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
                          "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
-    broker = make_broker(settings)
+    registry = registry_with()  # the broker's middleware registers FastStream's metrics in it now, ours later
+    broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
     http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
@@ -119,7 +127,15 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         except StartupError as exc:
             failed(exc)
         else:
-            http.add_metrics(registry_with(streams), streams.refresh)
+            collectors = [streams, *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
+            for collector in collectors:
+                registry.register(collector)  # type: ignore[arg-type]  # a collector by its collect()
+
+            async def refresh() -> None:
+                for collector in collectors:
+                    await collector.refresh()
+
+            http.add_metrics(registry, refresh)
 
     async def after_startup() -> None:
         await http.start()

@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     api_token_file: Path | None = Field(
         default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
     open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
+    faststream_metrics: bool = Field(default=True, description="FastStream's own per-subscriber metrics "
+                                     "(received, processed, duration) at /metrics; false: not measured.")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = Field(
         default="text", description="text: one readable line a record; json: one JSON object a line.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from fastapi import Request
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers
+from services.common.metrics import ScrapeCollector
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import printable_fields
@@ -25,7 +27,10 @@ from .fetch import Fetcher
 from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
+from .quiet_watch import QuietWatch
 from .readers import Reader
+from .source_metrics import SourceCollector
+from .source_reads import SourcesAnswer, read_sources
 from .state import SOURCE, IngestResult, publish_if_changed
 from .watcher import FolderWatcher
 
@@ -54,6 +59,7 @@ class IngestService:
         self._reported_skips: set[tuple[Path, str]] = set()
         self.fetcher = Fetcher.from_settings(self.ingest)
         self.schedule: PollSchedule | None = None
+        self.quiet_watch: QuietWatch | None = None
         self._task: asyncio.Task[None] | None = None
 
     def attach(self, broker: RedisBroker) -> None:
@@ -61,6 +67,9 @@ class IngestService:
 
     async def start(self) -> None:
         await self.runtime.open()
+        self.quiet_watch = QuietWatch(self.runtime.streams, self.sources, rules=self.ingest.quiet_rules,
+                                      default_interval=self.ingest.feed_interval,
+                                      check_interval=self.ingest.quiet_check_interval)
 
     async def started(self) -> None:
         if self.scanner.folders:
@@ -72,6 +81,8 @@ class IngestService:
             for source in self.sources:
                 log.info("polling %s %s (%s) every %g s", source.type, source.name, source.url,
                          source.interval or self.ingest.feed_interval)
+        if self.quiet_watch is not None:
+            await self.quiet_watch.start()  # with no source configured, it only clears the list of sources
 
     def pollers(self) -> list[SourcePoller]:
         reader = Reader(self.fetcher, govuk_url=self.ingest.govuk_url)
@@ -81,6 +92,8 @@ class IngestService:
                 for source in self.sources]
 
     async def stop(self) -> None:
+        if self.quiet_watch is not None:
+            await self.quiet_watch.stop()
         if self.schedule is not None:
             await self.schedule.stop()
             self.schedule = None
@@ -99,7 +112,16 @@ class IngestService:
         routes.add_api_route("/releases", self.post_release, methods=["POST"], status_code=202,
                              response_model=ReleaseAccepted, responses=answers(400, 401, 413, 503),
                              openapi_extra=routes.json_body(ReleaseInput), summary="Publish a release")
+        routes.add_api_route("/sources", self.get_sources, methods=["GET"], response_model=SourcesAnswer,
+                             responses=answers(401, 503), tags=["sources"],
+                             summary="The polled sources: when each last published, its usual gap, quiet or not")
         return routes
+
+    def collectors(self) -> list[ScrapeCollector]:
+        return [SourceCollector(self.runtime.streams)]
+
+    async def get_sources(self) -> SourcesAnswer:
+        return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
     async def ingest_file(self, path: Path) -> IngestResult | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for

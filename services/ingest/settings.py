@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
+
+from .rhythm import QuietRules
 
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 
@@ -41,6 +43,14 @@ class IngestSettings(BaseModel):
     allow_private_links: bool = Field(
         default=False, description="Fetch links from feed content (and their redirects) even when they resolve "
         "to private, loopback, link-local or reserved addresses.")
+    quiet_after: float = Field(default=3.0, gt=1, le=1000, description="A polled source is quiet once it has "
+                               "published nothing for this many times its usual gap between releases.")
+    quiet_window: int = Field(default=20, ge=1, le=100, description="Its usual gap is the median of this many "
+                              "latest gaps between its releases.")
+    quiet_min_gaps: int = Field(default=5, ge=1, le=100, description="A source with fewer gaps between releases "
+                                "than this is not judged.")
+    quiet_check_interval: float = Field(default=60.0, gt=0, description="Seconds between two checks of every "
+                                        "polled source's silence.")
 
     @field_validator("feeds", mode="before")
     @classmethod
@@ -53,6 +63,17 @@ class IngestSettings(BaseModel):
     @classmethod
     def _check_feeds(cls, value: list[str]) -> list[str]:
         return [http_url(url) for url in value]
+
+    @model_validator(mode="after")
+    def _check_quiet(self) -> "IngestSettings":
+        if self.quiet_min_gaps > self.quiet_window:
+            raise ValueError(f"quiet_min_gaps ({self.quiet_min_gaps}) is more than quiet_window "
+                             f"({self.quiet_window}): no source could ever be judged")
+        return self
+
+    @property
+    def quiet_rules(self) -> QuietRules:
+        return QuietRules(after=self.quiet_after, window=self.quiet_window, min_gaps=self.quiet_min_gaps)
 
     @field_validator("govuk_url")
     @classmethod

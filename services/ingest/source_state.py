@@ -5,6 +5,8 @@
 - ``ingest:source:<name>:lease``: held by the replica polling the source right now.
 - ``ingest:backfill:<source>:<query>``: the offset of the next unread Search API result, and the total.
 - ``ingest:backfill:<source>:<query>:failed``: paths that failed, retried when the backfill resumes.
+
+Each polled source's rhythm (when it published, a quiet spell) is kept apart: :mod:`.source_rhythm`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from services.common.streams import Streams
 
 from .admission import admit
 from .identity import revision_hash
+from .source_rhythm import record_release, release_moment
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,16 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                 if not dated and stored_published is not None:
                     update["published_at"] = datetime.fromisoformat(stored_published.decode())
                 versioned = release.model_copy(update=update)
-                event = release_event(versioned, now=datetime.now(timezone.utc))
+                now = datetime.now(timezone.utc)
+                event = release_event(versioned, now=now)
+                moment = release_moment(kind, version + 1, versioned.published_at, now=now)
                 pipe.multi()
                 pipe.hset(key, mapping={"content_hash": release.content_hash, "revision": revision,
                                         "version": version + 1, "url": release.url,
                                         "published_at": versioned.published_at.isoformat()})
                 streams.add(pipe, stream, event)
+                if moment is not None:
+                    record_release(pipe, streams, release.source, f"{release.release_id}/v{version + 1}", moment)
                 await pipe.execute()
                 RELEASES_PUBLISHED.labels(source_kind=kind).inc()
                 log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)

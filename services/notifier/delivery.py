@@ -194,7 +194,7 @@ class DeliveryWorker:
             destination=channel.destination if channel else job.destination, attempt=job.attempts,
             outcome="delivered" if result.ok else "failed", final=final, error=result.error,
             at=datetime.fromtimestamp(now, timezone.utc))
-        count_delivery(job.channel.get("type", "?"), ok=result.ok)
+        count_delivery(job.channel.get("type", "?"), ok=result.ok, final=final)
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
         event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)

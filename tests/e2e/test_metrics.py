@@ -109,3 +109,39 @@ async def test_metrics_need_the_token_when_reads_are_closed(settings, api_header
     finally:
         for app in apps:
             await app.stop()
+
+
+def faststream(metric, handler, **labels):
+    return (f"faststream_{metric}",
+            tuple(sorted({"app_name": "pledgewatch", "broker": "redis", "handler": handler, **labels}.items())))
+
+
+async def test_faststream_counts_each_entry_each_subscriber_read_once_beside_our_counters(pipeline, seed_file,
+                                                                                        settings):
+    inbox, _, client = pipeline
+    releases, classified = settings.key("releases"), settings.key("classified")
+    before = await scrape(client)
+    shutil.copy(seed_file, inbox / seed_file.name)
+    after = await scrape_until(client, lambda s: moved(before, s).get(WEBHOOK_SENT) == 1
+                               and s.get(group("pending", "classified", "ledger")) == 0)
+    gained = moved(before, after)
+    # classified is read by two groups (notifier, ledger), each through its own subscriber on the same stream
+    assert gained[faststream("received_messages_total", releases)] == 1
+    assert gained[faststream("received_processed_messages_total", releases, status="acked")] == 1
+    assert gained[faststream("received_messages_total", classified)] == 2
+    assert after[faststream("received_processed_messages_duration_seconds_count", classified)] >= 2
+    assert gained[("pledgewatch_releases_classified_total", ())] == 1  # ours, counted apart, not doubled
+    names = {name for name, _ in after}
+    assert all(name.startswith(("pledgewatch_", "faststream_")) for name in names)
+
+
+async def test_faststream_metrics_can_be_turned_off(settings):
+    app = build_all(settings.model_copy(update={"faststream_metrics": False}))
+    await app.start()
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{app.http.port}") as client:
+            samples = await scrape(client)
+    finally:
+        await app.stop()
+    assert not any(name.startswith("faststream_") for name, _ in samples)
+    assert samples[stream("releases")] == 0

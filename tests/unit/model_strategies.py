@@ -23,14 +23,18 @@ _AWARE = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1
 
 def _bounded_number(base: st.SearchStrategy, metadata: list[Any], kind: type) -> st.SearchStrategy:
     low = high = None
+    exclude_low = False
     for item in metadata:
         if isinstance(item, annotated_types.Ge):
             low = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            low, exclude_low = item.gt, True
         elif isinstance(item, annotated_types.Le):
             high = item.le
     if kind is int:
-        return st.integers(min_value=low, max_value=high)
-    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+        return st.integers(min_value=low + 1 if exclude_low else low, max_value=high)
+    return st.floats(min_value=low, max_value=high, exclude_min=exclude_low, allow_nan=False,
+                     allow_infinity=False)
 
 
 def _pattern(metadata: list[Any]) -> str | None:

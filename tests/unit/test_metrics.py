@@ -17,6 +17,7 @@ def test_every_bounded_series_is_exported_from_the_start():
     assert ("pledgewatch_releases_published_total", (("source_kind", "backfill"),)) in samples
     assert ("pledgewatch_commitments_found_total", (("counter_terrorism", "no"),)) in samples
     assert ("pledgewatch_deliveries_total", (("channel", "apprise"), ("outcome", "failed"))) in samples
+    assert ("pledgewatch_deliveries_given_up_total", (("channel", "email"),)) in samples
     assert not any(name.endswith("_created") for name, _ in samples)
 
 

@@ -126,6 +126,7 @@ EVERY_VARIABLE = [
      ["10.0.0.0/8", "hooks.internal"]),
     ("PLEDGEWATCH_API_TOKEN", "env-token-0123456789", "api_token_value", "env-token-0123456789"),
     ("PLEDGEWATCH_OPEN_READS", "false", "open_reads", False),
+    ("PLEDGEWATCH_FASTSTREAM_METRICS", "false", "faststream_metrics", False),
     ("PLEDGEWATCH_LOG_LEVEL", "DEBUG", "log_level", "DEBUG"),
     ("PLEDGEWATCH_SOURCES", "sources.yaml", "ingest.sources", Path("sources.yaml")),
     ("PLEDGEWATCH_FEEDS", "https://a.org/x.atom https://b.org/y.rss", "ingest.feeds",
@@ -139,6 +140,10 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_MAX_REDIRECTS", "1", "ingest.max_redirects", 1),
     ("PLEDGEWATCH_FETCH_CONCURRENCY", "2", "ingest.fetch_concurrency", 2),
     ("PLEDGEWATCH_ALLOW_PRIVATE_LINKS", "true", "ingest.allow_private_links", True),
+    ("PLEDGEWATCH_QUIET_AFTER", "4.5", "ingest.quiet_after", 4.5),
+    ("PLEDGEWATCH_QUIET_WINDOW", "30", "ingest.quiet_window", 30),
+    ("PLEDGEWATCH_QUIET_MIN_GAPS", "8", "ingest.quiet_min_gaps", 8),
+    ("PLEDGEWATCH_QUIET_CHECK_INTERVAL", "15", "ingest.quiet_check_interval", 15.0),
     ("PLEDGEWATCH_DELIVERY_ATTEMPTS", "3", "notifier.delivery_attempts", 3),
     ("PLEDGEWATCH_RETRY_BASE_SECONDS", "1", "notifier.retry_base_seconds", 1.0),
     ("PLEDGEWATCH_RETRY_MAX_SECONDS", "30", "notifier.retry_max_seconds", 30.0),
@@ -236,3 +241,10 @@ def test_the_smtp_password_is_never_shown(monkeypatch):
     settings = Settings()
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
     assert settings.notifier.smtp_password.get_secret_value() == "hunter2"
+
+
+def test_a_minimum_of_gaps_beyond_the_window_is_refused_with_both_names(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_QUIET_WINDOW", "10")
+    monkeypatch.setenv("PLEDGEWATCH_QUIET_MIN_GAPS", "12")
+    with pytest.raises(ValueError, match=r"quiet_min_gaps \(12\) is more than quiet_window \(10\)"):
+        Settings()

@@ -17,7 +17,7 @@ FASTSTREAM = Path(sys.executable).parent / "faststream"
 
 
 @pytest.mark.parametrize(("service", "operations"), [
-    ("ingest", {"ingest:releases", "ingest:dead-letters"}),
+    ("ingest", {"ingest:releases", "ingest:dead-letters", "ingest:sources"}),
     ("classifier", {"classifier:release.published", "classifier:release.published/reclaim",
                     "classifier:classified", "classifier:dead-letters"}),
     ("notifier", {"notifier:release.classified", "notifier:release.classified/reclaim", "notifier:alerts",

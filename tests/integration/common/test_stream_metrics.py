@@ -30,7 +30,7 @@ async def test_each_group_reports_its_pending_entries_and_its_lag(streams):
     stats = await read_stream_stats(streams)
 
     assert stats.lengths == {"releases": 5, "classified": 0, "alerts": 0, "reminders": 0, "deliveries": 0,
-                             "dead-letters": 0}
+                             "dead-letters": 0, "sources": 0}
     assert {(g.stream, g.group, g.pending, g.lag) for g in stats.groups} == {
         ("releases", "classifier", 2, 2), ("releases", "ledger", 0, 5)}
 

@@ -1,0 +1,54 @@
+"""What the polled sources look like now: a read only, for ``GET /sources``, ``/metrics`` and the dashboard.
+
+It reads what ingest keeps in Redis (see :mod:`services.ingest.source_rhythm`): the configured sources, when
+each last published, and what the last silence check judged. It needs no ingest running in the same process.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from services.common.streams import Streams
+
+from .source_rhythm import REGISTRY, from_epoch, releases_key, rhythm_key
+
+
+class SourceView(BaseModel):
+    """One configured source, as ``GET /sources`` answers it."""
+
+    id: str = Field(description="The source's name, as `source` on its releases.", examples=["govuk-home-office"])
+    kind: Literal["feed", "page"]
+    last_release: AwareDatetime | None = Field(description="When it last published; null when never seen to.")
+    seconds_since_release: float | None = Field(description="Seconds from last_release to the time of the read.")
+    usual_gap_seconds: float | None = Field(description="The median of its latest gaps between releases; null "
+                                            "until it has enough of them to be judged.")
+    quiet_since: AwareDatetime | None = Field(description="When it went quiet; null when it is not quiet.")
+
+
+class SourcesAnswer(BaseModel):
+    sources: list[SourceView]
+
+
+async def read_sources(streams: Streams, *, now: datetime) -> list[SourceView]:
+    """Every configured polled source, by name, as Redis holds it at ``now`` (timezone-aware)."""
+    client = streams.client
+    kinds = {name.decode(): kind.decode() for name, kind in (await client.hgetall(streams.key(REGISTRY))).items()}
+    names = sorted(kinds)
+    if not names:
+        return []
+    async with client.pipeline(transaction=False) as pipe:
+        for name in names:
+            pipe.zrange(releases_key(streams, name), -1, -1, withscores=True)
+            pipe.hmget(rhythm_key(streams, name), "usual_gap", "quiet_since")
+        answers = await pipe.execute()
+    views = []
+    for name, latest, (gap, since) in zip(names, answers[::2], answers[1::2]):
+        last = from_epoch(latest[0][1]) if latest else None
+        views.append(SourceView(
+            id=name, kind=kinds[name], last_release=last,
+            seconds_since_release=(now - last).total_seconds() if last else None,
+            usual_gap_seconds=float(gap) if gap else None, quiet_since=from_epoch(since) if since else None))
+    return views
