@@ -21,6 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from services.common.api import Routes
+from services.common.streams import Streams
+from services.ingest.source_reads import read_sources
 from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
@@ -36,7 +38,7 @@ from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
                       upcoming)
 from .sessions import COOKIE, Sessions
-from .views import day_label, release_view, subscription_rows, timeline
+from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
 
 RECENT_RELEASES = 5
 SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
@@ -60,6 +62,7 @@ class DashboardParts:
     index: LedgerIndex
     subscriptions: SubscriptionStore
     deliveries: str  # the deliveries stream's key
+    streams: Streams  # for what ingest keeps of the polled sources
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
@@ -98,6 +101,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                          for s, e in recent],
             "timeline": timeline(await upcoming(p.ledger, cards, today=today, limit=TIMELINE_ITEMS), today=today),
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
+            "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
             "subscriptions": subscription_rows(
                 await subscriptions_with_origin(p.subscriptions),
                 delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now),

@@ -29,7 +29,7 @@ class LedgerWithDashboard(LedgerService):
         if self.store is None or self.index is None or self.subscriptions is None:
             raise RuntimeError("dashboard: the ledger has not started")
         return DashboardParts(self.store, self.index, self.subscriptions,
-                              deliveries=self.settings.key(DELIVERIES))
+                              deliveries=self.settings.key(DELIVERIES), streams=self.runtime.streams)
 
     def routes(self) -> Routes:
         routes = super().routes()

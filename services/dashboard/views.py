@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from schemas.classified import Deadline
 from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import LedgerEntry
+from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
 from services.notifier.reminders import due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public
@@ -215,3 +216,31 @@ def _utc_label(when: datetime) -> str:
 def _web_link(url: str | None) -> str | None:
     """``url`` when a browser may follow it (http or https), else None (a file:// or other scheme is no link)."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+@dataclass(frozen=True)
+class QuietSourceRow:
+    id: str
+    kind: str
+    last_release: str  # "27 Nov 2026 09:30 UTC"
+    usual_gap: str  # "1 day", "6 hours"
+    quiet_since: str
+
+
+def quiet_source_rows(sources: Iterable[SourceView]) -> list[QuietSourceRow]:
+    """The sources judged quiet, the longest quiet first; the others need no one's attention."""
+    quiet = sorted((s for s in sources if s.quiet_since is not None and s.last_release is not None),
+                   key=lambda s: s.quiet_since or s.last_release)
+    return [QuietSourceRow(id=s.id, kind=s.kind, last_release=_utc_label(s.last_release),
+                           usual_gap=gap_label(s.usual_gap_seconds or 0), quiet_since=_utc_label(s.quiet_since))
+            for s in quiet if s.last_release and s.quiet_since]
+
+
+def gap_label(seconds: float) -> str:
+    """``1 day``, ``2.5 days``, ``6 hours``, ``45 minutes``: a usual gap in the largest unit it fills."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = round(seconds / size, 1)
+            number = f"{count:g}"
+            return f"{number} {unit}" + ("" if number == "1" else "s")
+    return f"{seconds:g} seconds"

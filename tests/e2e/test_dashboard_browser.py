@@ -1,5 +1,5 @@
 """The dashboard in a real headless browser (Debian's chromium, driven by Playwright) on the whole pipeline:
-a release dropped in and its commitment marked on the page; sign-in; a subscription tried, refused, created
+a release dropped in and its commitment marked on the page; a source gone quiet warned of; sign-in; a subscription tried, refused, created
 and paused through the page, each effect read back through the JSON API; the page's accessibility basics
 and its width on a phone.
 
@@ -17,6 +17,13 @@ import aiohttp
 import pytest
 
 from pledgewatch.runner import build_all
+from schemas import ReleasePublished
+from services.common.runtime import Runtime
+from services.ingest.config import SourceConfig
+from services.ingest.identity import content_hash
+from services.ingest.quiet_watch import QuietWatch
+from services.ingest.rhythm import QuietRules
+from services.ingest.state import publish_if_changed
 from services.dashboard.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_path
 
 from ..conftest import API_TOKEN
@@ -183,3 +190,26 @@ async def test_with_reads_closed_every_page_asks_to_sign_in_first(dashboard):
             assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
         async with client.get(dashboard + "/") as answer:
             assert answer.status == 200 and "The UK will invest" in await answer.text()
+
+
+async def test_a_source_gone_quiet_is_shown_as_a_warning_on_the_page(settings, dashboard):
+    feed = SourceConfig(name="daily-feed", url="https://example.org/news.atom", interval=300)
+    runtime = Runtime(settings, source="/test")
+    streams = await runtime.open()
+    try:
+        watch = QuietWatch(streams, [feed], rules=QuietRules(after=3, window=20, min_gaps=5),
+                           default_interval=300, check_interval=60)
+        await watch.register()
+        first = datetime(2017, 11, 1, 9, tzinfo=timezone.utc)
+        for n in range(8):
+            title, body = f"Release {n}", f"The UK will invest £{n}m in port security."
+            await publish_if_changed(streams, ReleasePublished(
+                release_id=f"quiet-{n}", version=1, url=f"https://example.org/news/{n}", title=title,
+                published_at=first.replace(day=1 + n), source=feed.name, body=body,
+                content_hash=content_hash(title, body)), kind="feed")
+        await watch.check(feed, now=PAGE_DAY)
+    finally:
+        await runtime.close()
+    async with aiohttp.ClientSession() as client, client.get(dashboard + "/") as answer:
+        page = await answer.text()
+    assert "Sources gone quiet" in page and "daily-feed" in page and "usually publishes every\n      1 day" in page

@@ -8,7 +8,9 @@ from schemas.alerts import DeliveryAttempt
 from services.dashboard.deliveries import delivery_statuses
 from services.dashboard.forms import FormErrors, SubscriptionForm
 from services.dashboard.pages import render
-from services.dashboard.views import (chain_view, filter_summary, release_view, subscription_rows, timeline)
+from services.dashboard.views import (chain_view, filter_summary, gap_label, quiet_source_rows, release_view,
+                                      subscription_rows, timeline)
+from services.ingest.source_reads import SourceView
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ledger.models import ReleaseSummary
 from services.notifier.subscriptions import Filter, parse_subscription
@@ -110,3 +112,28 @@ def test_every_form_carries_the_csrf_token():
     sub = parse_subscription({"id": "desk", "channels": ["console"]})
     page = _home(subscriptions=subscription_rows([(sub, "api")], {}, now=NOW), backtest=None)
     assert page.count("<form") == page.count('name="csrf" value="tok"') == 3  # sign out, pause, create
+
+
+def _source(name, *, quiet_since=None, last=NOW - timedelta(days=5), gap=86400.0):
+    return SourceView(id=name, kind="feed", last_release=last, seconds_since_release=None, usual_gap_seconds=gap,
+                      quiet_since=quiet_since)
+
+
+def test_only_sources_judged_quiet_are_shown_the_longest_quiet_first():
+    rows = quiet_source_rows([_source("publishing"), _source("recent", quiet_since=NOW - timedelta(hours=2)),
+                              _source("oldest", quiet_since=NOW - timedelta(days=2), gap=6 * 3600)])
+    assert [r.id for r in rows] == ["oldest", "recent"]
+    assert rows[0].usual_gap == "6 hours" and rows[0].quiet_since == "29 Nov 2017 09:00 UTC"
+    assert rows[1].last_release == "26 Nov 2017 09:00 UTC"
+
+
+def test_a_usual_gap_reads_in_the_largest_unit_it_fills():
+    assert [gap_label(s) for s in (86400, 1.5 * 86400, 3600, 7200, 45 * 60, 30)] == [
+        "1 day", "1.5 days", "1 hour", "2 hours", "45 minutes", "30 seconds"]
+
+
+def test_the_page_warns_of_quiet_sources_and_says_nothing_when_none_is():
+    quiet = quiet_source_rows([_source("govuk-home-office", quiet_since=NOW - timedelta(days=1))])
+    page = render("_quiet_sources.html.j2", quiet_sources=quiet)
+    assert "Sources gone quiet" in page and "govuk-home-office" in page and "every\n      1 day" in page
+    assert render("_quiet_sources.html.j2", quiet_sources=[]).strip() == ""
