@@ -17,13 +17,18 @@ from .commitments import Found
 from .cues import BodyWords, candidate_sentences
 from .folding import LoweredBody
 from .sentences import Sentence
-from .signals import signals
+from .signals import Signals, read_signals
 
 
 class Proposal(NamedTuple):
     span: Sentence  # the clause or sentence proposed
     found: Found | None  # the rules' reading; None when they read no commitment in it
-    features: set[str]  # what the decision stage weighs (``signals.signals``)
+    signals: Signals  # what the decision stage weighs
+
+    @property
+    def features(self) -> set[str]:
+        """Every feature name the decision stage weighs (``signals.signals``)."""
+        return self.signals.names
 
 
 def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str,
@@ -45,9 +50,9 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
             readings = [(whole, None)]
         first_paragraph = first_break == -1 or whole.start < first_break
         for span, found in readings:
-            features = signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
-                               low=lowered.low(*span), folded=lowered.folded(*span))
-            yield Proposal(span, found, features)
+            read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
+                                low=lowered.low(*span), folded=lowered.folded(*span))
+            yield Proposal(span, found, read)
 
 
 class Paragraphs:
