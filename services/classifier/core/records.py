@@ -14,7 +14,7 @@ from .categories import categorise
 from .commitments import Found
 from .deadlines import find_deadlines
 from .folding import LoweredBody, fold
-from .money import find_money
+from .money import first_money
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 
@@ -31,7 +31,7 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
-    money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
+    money = first_money(text, start, dollar=dollar, folded=folded)
     deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(

@@ -116,6 +116,7 @@ def test_has_money_as_the_plain_matches_decide(labelled_sentences):
         assert money.has_money(text) == plain(text), text
         assert money._names_currency(fold(text)) == any_in(fold(text), ("gbp", "usd", "eur", "pound", "dollar")), text
         assert money.find_money(text, 3, folded=fold(text)) == money.find_money(text, 3), text
+        assert money.first_money(text, 3, dollar="CAD") == next(iter(money.find_money(text, 3, dollar="CAD")), None), text
 
 
 def _plain_category(text: str, has_money: bool) -> Category:
