@@ -7,7 +7,6 @@ exactly what it is later asked about.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -56,20 +55,26 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
 
 
 class Paragraphs:
-    """Where the paragraphs (lines, spaces trimmed) of a body begin and end, found once: asking whether a
-    sentence is a whole paragraph then costs two set lookups, not a scan of its lines (a one-line body of
-    megabytes would make that scan quadratic)."""
+    """Whether a sentence is a whole paragraph (a line, spaces trimmed) of a body. Asked only of the few
+    sentences proposed, each by reading the spaces either side of it up to a line break: no scan of the
+    body's lines (nor of a sentence's own line, which in a one-line body of megabytes would make asking
+    every sentence quadratic)."""
 
     def __init__(self, body: str) -> None:
-        self.starts, self.ends = set(), set()
-        for match in _LINE.finditer(body):
-            self.starts.add(match.start(1))
-            self.ends.add(match.end(1))
+        self.body = body
 
     def alone(self, sentence: Sentence) -> bool:
         """Whether ``sentence`` is the whole of its paragraph (a headline or a one-line item): nothing but
         spaces before it on its first line or after it on its last."""
-        return sentence.start in self.starts and sentence.end in self.ends
-
-
-_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")  # a line's text, without the spaces around it
+        body, start, end = self.body, sentence.start, sentence.end
+        if start >= end or body[start].isspace() or body[end - 1].isspace():
+            return False
+        before = start - 1
+        while before >= 0 and body[before] != "\n" and body[before].isspace():
+            before -= 1
+        if before >= 0 and body[before] != "\n":
+            return False
+        after, size = end, len(body)
+        while after < size and body[after] != "\n" and body[after].isspace():
+            after += 1
+        return after == size or body[after] == "\n"

@@ -130,6 +130,7 @@ def test_paragraphs_know_a_whole_paragraph_as_a_scan_of_its_lines_would(labelled
         return not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
 
     bodies = ["Headline to go\n\nFirst sentence. Second one,\n\ncontinued here.\n  Alone line.  \n", HUGE[:2000],
+              " \tTabbed line\r\n\xa0Spaced out.\u2003\x0b\nOne. Two.\x1c\n\n- Bullet item\nLast words",
               "\n\n".join(labelled_sentences[:400])]
     for body in bodies:
         paragraphs = Paragraphs(body)
