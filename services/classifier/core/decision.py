@@ -40,7 +40,10 @@ class Linear:
             for table in ((ruled, unruled) if not tag else (ruled,) if tag == "rule" else (unruled,)):
                 table[base] = table.get(base, 0.0) + weight
         object.__setattr__(self, "_tables", (unruled, ruled))
-        object.__setattr__(self, "_vocabularies", (_Vocabulary(unruled), _Vocabulary(ruled)))
+        vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
+        if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
+            vocabularies = vocabularies[0], vocabularies[0]
+        object.__setattr__(self, "_vocabularies", vocabularies)
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
@@ -66,6 +69,9 @@ class _Vocabulary:
         self.pairs = {(first, second): weight for name, weight in table.items() if name.startswith("w2:")
                       for first, _, second in [name[3:].partition("_")]}
         self.known_words, self.known_pairs = frozenset(self.words), frozenset(self.pairs)
+
+    def same_as(self, other: "_Vocabulary") -> bool:
+        return self.words == other.words and self.pairs == other.pairs
 
     def weight(self, tokens: list[str]) -> float:
         """The summed weights of the distinct tokens and distinct adjacent pairs of ``tokens``."""
