@@ -19,6 +19,7 @@ from .proposals import Proposal, propose
 from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
 from .sentences import split_sentences
+from .signals import Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
@@ -61,13 +62,13 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
-    for sentence, found, features in propose(body, sentences, words, who, lowered):
+    for sentence, found, read in propose(body, sentences, words, who, lowered):
         if len(commitments) >= MAX_COMMITMENTS or deadline is not None and clock() > deadline:
             why = f"{MAX_COMMITMENTS} commitments" if len(commitments) >= MAX_COMMITMENTS else \
                 f"the time budget of {budget_seconds:g} s"
             stopped = f"read up to character {sentence.start} of {len(body)}: stopped at {why}"
             break
-        found = _decided(found, features, model, body[sentence.start:sentence.end], who, lowered.folded(*sentence))
+        found = _decided(found, read, model, body[sentence.start:sentence.end], who, lowered.folded(*sentence))
         if found is None:
             continue
         if found.actor.name in names:
@@ -96,13 +97,13 @@ def proposals_of(release: ReleasePublished) -> list[Proposal]:
     return list(propose(body, split_sentences(body), read_body(body), publisher(release)))
 
 
-def _decided(found: Found | None, features: set[str], model: DecisionModel | None, text: str,
+def _decided(found: Found | None, read: Signals, model: DecisionModel | None, text: str,
              who: str, folded: str) -> Found | None:
     """The commitment a proposal makes once the model has weighed it (the rules' reading without one);
     ``folded``: ``fold(text)``."""
     if model is None:
         return found
-    decision = model.decide(features, found is not None)
+    decision = model.decide(read.general, found is not None, read.tokens)
     if decision is None:
         return None
     probability, kind = decision

@@ -7,7 +7,7 @@ import re
 
 from .actors import Actor
 from .commitments import Found, find_commitment, may_commit
-from .folding import LoweredBody, case_sensitive, fold
+from .folding import LoweredBody, case_sensitive
 from .sentences import Sentence
 from .triggers import TriggerWords, read_cues
 

@@ -40,15 +40,51 @@ class Linear:
             for table in ((ruled, unruled) if not tag else (ruled,) if tag == "rule" else (unruled,)):
                 table[base] = table.get(base, 0.0) + weight
         object.__setattr__(self, "_tables", (unruled, ruled))
+        vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
+        if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
+            vocabularies = vocabularies[0], vocabularies[0]
+        object.__setattr__(self, "_vocabularies", vocabularies)
 
-    def probability(self, features: set[str], ruled: bool) -> float:
+    def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
+        """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
+        lexical names made of them: ``probability(features | lexical names, ruled)``."""
         weight = self._tables[ruled].get  # type: ignore[attr-defined]
         total = self.intercept
         for name in features:
             total += weight(name, 0.0)
+        if tokens:
+            total += self._vocabularies[ruled].weight(tokens)  # type: ignore[attr-defined]
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
+
+
+class _Vocabulary:
+    """The lexical weights of one table (``signals.lexical``: "w:attend", "w2:will_attend"), by token and by
+    pair of tokens. A clause's words weigh by two set intersections with the vocabulary: no name is built
+    for any of them, and only the few the model knows are looked up."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
+        self.pairs = {(first, second): weight for name, weight in table.items() if name.startswith("w2:")
+                      for first, _, second in [name[3:].partition("_")]}
+        self.known_words, self.known_pairs = frozenset(self.words), frozenset(self.pairs)
+
+    def same_as(self, other: "_Vocabulary") -> bool:
+        return self.words == other.words and self.pairs == other.pairs
+
+    def weight(self, tokens: list[str]) -> float:
+        """The summed weights of the distinct tokens and distinct adjacent pairs of ``tokens``."""
+        total = 0.0
+        if self.words:
+            words = self.words
+            for token in self.known_words.intersection(tokens):
+                total += words[token]
+        if self.pairs:
+            pairs = self.pairs
+            for pair in self.known_pairs.intersection(zip(tokens, tokens[1:])):
+                total += pairs[pair]
+        return total
 
 
 @dataclass(frozen=True)
@@ -59,13 +95,14 @@ class DecisionModel:
     threshold: float  # P(commitment) at or above which a proposal the rules passed over is kept
     veto: float = 0.0  # P(commitment) below which a commitment the rules read is dropped
 
-    def decide(self, features: set[str], ruled: bool) -> tuple[float, Kind] | None:
+    def decide(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> tuple[float, Kind] | None:
         """(P(commitment), kind) when the proposal is a commitment, else None; ``ruled``: the rules read a
-        commitment in it."""
-        probability = self.commitment.probability(features, ruled)
+        commitment in it; ``tokens``: the clause's tokens, whose lexical names ``features`` leaves out
+        (``signals.Signals``)."""
+        probability = self.commitment.probability(features, ruled, tokens)
         if probability < (self.veto if ruled else self.threshold):
             return None
-        return probability, Kind.DEMAND if self.kind.probability(features, ruled) >= 0.5 else Kind.PLEDGE
+        return probability, Kind.DEMAND if self.kind.probability(features, ruled, tokens) >= 0.5 else Kind.PLEDGE
 
     @classmethod
     def from_dict(cls, data: dict) -> "DecisionModel":

@@ -104,17 +104,24 @@ def has_money(text: str, *, folded: str | None = None) -> bool:
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str | None = None) -> list[Money]:
     """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``;
     ``folded`` is ``fold(text)`` when the caller has it."""
-    found: list[tuple[int, Money]] = []
-    for match, table in _matches(text, folded):
-        value = parse_number(match["num"])
-        if value is None:
-            continue
-        scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
-        symbol = match["cur"].strip().lower()
-        currency = dollar if symbol in ("$", "dollar") else table[symbol]
-        start, end = match.span()
-        found.append((start, Money(amount=value * scale, currency=currency, text=text[start:end],
-                                   span=(offset + start, offset + end))))
+    found = [(match.start(), _money(text, match, table, value, offset, dollar))
+             for match, table, value in _amounts(text, folded)]
     found.sort(key=lambda item: item[0])
     return [money for _, money in found]
+
+
+def _amounts(text: str, folded: str | None):
+    """(match, currency table, number) for each match of ``_matches`` whose number parses."""
+    for match, table in _matches(text, folded):
+        value = parse_number(match["num"])
+        if value is not None:
+            yield match, table, value
+
+
+def _money(text: str, match: re.Match[str], table: dict[str, str], value: float, offset: int, dollar: str) -> Money:
+    scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+    symbol = match["cur"].strip().lower()
+    currency = dollar if symbol in ("$", "dollar") else table[symbol]
+    start, end = match.span()
+    return Money(amount=value * scale, currency=currency, text=text[start:end], span=(offset + start, offset + end))
 

@@ -7,7 +7,6 @@ exactly what it is later asked about.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -17,13 +16,18 @@ from .commitments import Found
 from .cues import BodyWords, candidate_sentences
 from .folding import LoweredBody
 from .sentences import Sentence
-from .signals import signals
+from .signals import Signals, read_signals
 
 
 class Proposal(NamedTuple):
     span: Sentence  # the clause or sentence proposed
     found: Found | None  # the rules' reading; None when they read no commitment in it
-    features: set[str]  # what the decision stage weighs (``signals.signals``)
+    signals: Signals  # what the decision stage weighs
+
+    @property
+    def features(self) -> set[str]:
+        """Every feature name the decision stage weighs (``signals.signals``)."""
+        return self.signals.names
 
 
 def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str,
@@ -45,26 +49,32 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
             readings = [(whole, None)]
         first_paragraph = first_break == -1 or whole.start < first_break
         for span, found in readings:
-            features = signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
-                               low=lowered.low(*span), folded=lowered.folded(*span))
-            yield Proposal(span, found, features)
+            read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
+                                low=lowered.low(*span), folded=lowered.folded(*span))
+            yield Proposal(span, found, read)
 
 
 class Paragraphs:
-    """Where the paragraphs (lines, spaces trimmed) of a body begin and end, found once: asking whether a
-    sentence is a whole paragraph then costs two set lookups, not a scan of its lines (a one-line body of
-    megabytes would make that scan quadratic)."""
+    """Whether a sentence is a whole paragraph (a line, spaces trimmed) of a body. Asked only of the few
+    sentences proposed, each by reading the spaces either side of it up to a line break: no scan of the
+    body's lines (nor of a sentence's own line, which in a one-line body of megabytes would make asking
+    every sentence quadratic)."""
 
     def __init__(self, body: str) -> None:
-        self.starts, self.ends = set(), set()
-        for match in _LINE.finditer(body):
-            self.starts.add(match.start(1))
-            self.ends.add(match.end(1))
+        self.body = body
 
     def alone(self, sentence: Sentence) -> bool:
         """Whether ``sentence`` is the whole of its paragraph (a headline or a one-line item): nothing but
         spaces before it on its first line or after it on its last."""
-        return sentence.start in self.starts and sentence.end in self.ends
-
-
-_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")  # a line's text, without the spaces around it
+        body, start, end = self.body, sentence.start, sentence.end
+        if start >= end or body[start].isspace() or body[end - 1].isspace():
+            return False
+        before = start - 1
+        while before >= 0 and body[before] != "\n" and body[before].isspace():
+            before -= 1
+        if before >= 0 and body[before] != "\n":
+            return False
+        after, size = end, len(body)
+        while after < size and body[after] != "\n" and body[after].isspace():
+            after += 1
+        return after == size or body[after] == "\n"

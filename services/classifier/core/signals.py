@@ -17,9 +17,10 @@ only the words seen in at least ``pledgewatch.training.LEXICAL_MIN_DF`` training
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .commitments import Found
-from .deadlines import may_hold_deadline
+from .deadlines import has_digit, may_hold_deadline
 from .money import has_money
 
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
@@ -106,11 +107,31 @@ _MODAL_WORDS = frozenset(("will", "shall", "must", "should", "to"))
 _EARLY_WORDS = 10  # an operative or declarative verb this near the start leads its clause
 
 
+class Signals(NamedTuple):
+    """What the decision stage weighs about one clause: its general signals, and the tokens its lexical
+    names are made of. The model reads the tokens' weights straight off its vocabulary
+    (``decision.Linear``), so scoring a clause builds none of its word and pair names."""
+
+    general: set[str]
+    tokens: list[str]  # the clause's words, a word holding a digit read as "0" (see ``lexical``)
+
+    @property
+    def names(self) -> set[str]:
+        """Every feature name: ``signals(...)``."""
+        return self.general | _lexical_names(self.tokens)
+
+
 def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
             folded: str | None = None) -> set[str]:
     """Feature names for ``text`` (one clause or sentence) given the rules' reading ``found`` (None when
     they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first;
     ``low``: ``text.lower()`` and ``folded``: ``fold(text)``, when known."""
+    return read_signals(text, found, alone=alone, first_paragraph=first_paragraph, low=low, folded=folded).names
+
+
+def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
+                 folded: str | None = None) -> Signals:
+    """``signals(...)``, its lexical names left as the tokens they are made of."""
     low = text.lower() if low is None else low
     names = {"bias"}
     if found is None:
@@ -146,8 +167,7 @@ def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: boo
         names.add("quoted")
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
-    names.update(lexical(words))
-    return names
+    return Signals(names, lexical_tokens(words) if has_digit(low) else words)
 
 
 LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
@@ -157,7 +177,15 @@ _DIGIT = re.compile(r"\d")
 def lexical(words: list[str]) -> set[str]:
     """The lowercased ``words`` ("w:attend") and word pairs ("w2:will_attend") as feature names; a word
     holding a digit is read as "0" ("2025", "10m" and "2017" are all "w:0")."""
-    tokens = [word if word.isalpha() or not _DIGIT.search(word) else "0" for word in words]
+    return _lexical_names(lexical_tokens(words))
+
+
+def lexical_tokens(words: list[str]) -> list[str]:
+    """``words`` as ``lexical`` reads them: a word holding a digit becomes "0"."""
+    return [word if word.isalpha() or not _DIGIT.search(word) else "0" for word in words]
+
+
+def _lexical_names(tokens: list[str]) -> set[str]:
     names = set(map("w:".__add__, tokens))
     names.update(map("w2:{}_{}".format, tokens, tokens[1:]))
     return names

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 import re
 
-from schemas import Evidence
-
 from .folding import WordSet, fold, matches_at
 
 # Strong terms name terrorism or terrorist groups (weight 1); weak ones are often about terrorism
@@ -62,11 +60,13 @@ def term_starts(folded: str) -> list[int]:
 
 
 def score_release(title: str, body: str, *, body_term_starts: list[int] | None = None,
-                  ) -> tuple[float, list[Evidence]]:
-    """The counter-terrorism score of a release and the evidence for it (spans into ``body``).
-    ``body_term_starts``: ``term_starts(fold(body))`` if the caller has them (``cues.read_body`` finds them)."""
+                  ) -> tuple[float, list[dict]]:
+    """The counter-terrorism score of a release and the evidence for it (spans into ``body``), each the
+    fields of a ``schemas.Evidence``: the event validates them all in one call, several times faster than
+    a model built for each. ``body_term_starts``: ``term_starts(fold(body))`` if the caller has them
+    (``cues.read_body`` finds them)."""
     body_hits = terrorism_terms(body, starts=body_term_starts)
     weight = sum(hit[3] for hit in body_hits) + 2 * sum(hit[3] for hit in terrorism_terms(title))
     score = 1.0 - math.exp(-weight / _SCALE)
-    evidence = [Evidence(term=term, span=(start, end)) for term, start, end, _ in body_hits]
+    evidence = [{"term": term, "span": (start, end)} for term, start, end, _ in body_hits]
     return round(score, 3), evidence

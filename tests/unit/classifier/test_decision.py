@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -10,7 +11,7 @@ from schemas import Kind
 from services.classifier.core import classify
 from services.classifier.core.classifier import proposals_of
 from services.classifier.core.decision import DecisionModel, Linear, load_model, shipped_model
-from services.classifier.core.signals import signals, tied
+from services.classifier.core.signals import read_signals, signals, tied
 
 
 def _model(weights: dict[str, float], *, intercept: float = -3.0, kind: dict[str, float] | None = None,
@@ -129,6 +130,7 @@ def test_paragraphs_know_a_whole_paragraph_as_a_scan_of_its_lines_would(labelled
         return not body[first:sentence.start].strip() and not body[sentence.end:last if last != -1 else None].strip()
 
     bodies = ["Headline to go\n\nFirst sentence. Second one,\n\ncontinued here.\n  Alone line.  \n", HUGE[:2000],
+              " \tTabbed line\r\n\xa0Spaced out.\u2003\x0b\nOne. Two.\x1c\n\n- Bullet item\nLast words",
               "\n\n".join(labelled_sentences[:400])]
     for body in bodies:
         paragraphs = Paragraphs(body)
@@ -142,3 +144,22 @@ def test_words_are_found_as_the_word_pattern_finds_them(labelled_sentences):
     for sentence in labelled_sentences + ["We'll act—now!", "naïve £10m co-operation 2023/24", ""]:
         low = sentence.lower()
         assert _words(low) == _WORD.findall(low), sentence
+
+
+def test_weighing_a_clauses_tokens_equals_weighing_its_word_and_pair_names(labelled_sentences):
+    model = shipped_model()
+    texts = labelled_sentences + ["Funds will fund funds will fund 2025 and 2026, 10m or 5m."]  # repeated words, pairs
+    for text in texts:
+        read = read_signals(text, None, alone=False, first_paragraph=False)
+        assert read.names == signals(text, None, alone=False, first_paragraph=False)
+        for linear in (model.commitment, model.kind):
+            for ruled in (False, True):
+                assert linear.probability(read.general, ruled, read.tokens) == \
+                    pytest.approx(linear.probability(read.names, ruled), rel=1e-12, abs=1e-15)
+
+
+def test_a_lexical_weight_counts_once_however_often_its_word_or_pair_occurs():
+    linear = Linear({"w:fund": 1.0, "w2:will_fund": 2.0, "will": 0.5}, 0.0)
+    once = linear.probability({"will"}, False, ["we", "will", "fund"])
+    assert once == linear.probability({"will"}, False, ["we", "will", "fund", "and", "will", "fund"])
+    assert once == pytest.approx(1 / (1 + math.exp(-3.5)))
