@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timezone
 
 from redis.asyncio import Redis
 
 from schemas.alerts import Announcement
-from schemas.classified import ReleaseClassified
+from schemas.classified import Commitment, ReleaseClassified
 from services.ledger.core.reannouncements import index_keys
 
 from .announcements import MAX_CHAIN, Announced, announced_commitments, assign_chains, candidates, chain_announcements
@@ -48,55 +49,65 @@ class AnnouncementIndex:
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
-        ids = [c.id for _, c in pairs]
-        keys = sorted({k for _, c in pairs for k in index_keys(c)})
+        stored, members = await self._neighbours([c for _, c in pairs])
+        added = assign_chains(releases, stored=stored, members=members)
+        chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
+        chains = await self._chains(sorted(set(chain_of.values())), known={**stored, **added})
+        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
+
+    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, list[str]]]:
+        """The records of ``commitments`` already indexed and of every candidate they might repeat, and the
+        members of their index keys (those shared by at most ``COMMON``)."""
+        ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
+        keys = sorted({k for c in commitments for k in index_keys(c)})
         async with self.client.pipeline(transaction=False) as reads:
-            reads.hmget(self.key("notifier:announced"), ids)
+            reads.hmget(hash_key, ids)
             for k in keys:
                 reads.scard(self.key(f"notifier:announced:{k}"))
             own, *sizes = await reads.execute()
         stored = {cid: Announced.model_validate_json(raw) for cid, raw in zip(ids, own) if raw is not None}
         wanted = [k for k, size in zip(keys, sizes) if 0 < size <= COMMON]
-        found = await self._each("smembers", [self.key(f"notifier:announced:{k}") for k in wanted])
+        found = await self._each(lambda reads, k: reads.smembers(k),
+                                 [self.key(f"notifier:announced:{k}") for k in wanted])
         members = {k: sorted(m.decode() for m in ms) for k, ms in zip(wanted, found)}
-        others = sorted({cid for _, c in pairs if c.id not in stored for cid in candidates(c, members)} - set(stored))
-        if others:
-            raws = await self.client.hmget(self.key("notifier:announced"), others)
-            stored.update((cid, Announced.model_validate_json(raw)) for cid, raw in zip(others, raws) if raw is not None)
-        added = assign_chains(releases, stored=stored, members=members)
-        chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
-        names = sorted(set(chain_of.values()))
-        rows = await self._each("zrange", [self.key(f"notifier:chain:{n}") for n in names])
-        known = {**stored, **added}
+        others = sorted({o for c in commitments if c.id not in stored for o in candidates(c, members)} - set(stored))
+        raws = await self.client.hmget(hash_key, others) if others else []
+        stored.update((cid, Announced.model_validate_json(raw)) for cid, raw in zip(others, raws) if raw is not None)
+        return stored, members
+
+    async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:
+        """Each chain's announcements: those stored under its key and those ``known`` now (read or added)."""
+        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
+                                [self.key(f"notifier:chain:{name}") for name in names])
         chains = {}
-        for name, members_of in zip(names, rows):
-            kept = [_announcement(m, score) for m, score in members_of]
+        for name, row in zip(names, rows):
+            kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, added.values(), name)
-        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
+            chains[name] = chain_announcements(kept, known.values(), name)
+        return chains
 
     def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
         """Add the run's new records to the index, inside the alerts' transaction ``pipe``."""
         if not run.added:
             return
-        pipe.hset(self.key("notifier:announced"), mapping={cid: a.model_dump_json() for cid, a in run.added.items()})
+        records = {cid: a.model_dump_json() for cid, a in run.added.items()}
+        pipe.hset(self.key("notifier:announced"), mapping=records)
         for cid, a in run.added.items():
             for k in index_keys(a.commitment):
                 pipe.sadd(self.key(f"notifier:announced:{k}"), cid)
             if a.chain != cid:
                 chain = [*run.chains[cid], a.announcement()]  # the first member too: a chain of one has no key
-                pipe.zadd(self.key(f"notifier:chain:{a.chain}"), {_member(x): x.published_at.timestamp() for x in chain})
+                pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
+                          {_member(x): x.published_at.timestamp() for x in chain})
 
-    async def _each(self, command: str, keys: list[str]) -> list:  # type: ignore[type-arg]
+    async def _each(self, read: Callable[[Any, str], object], keys: list[str]) -> list:  # type: ignore[type-arg]
+        """``read(pipeline, key)`` for each of ``keys``: the answers, in one round trip."""
         if not keys:
             return []
         async with self.client.pipeline(transaction=False) as reads:
             for k in keys:
-                if command == "zrange":
-                    reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True)
-                else:
-                    getattr(reads, command)(k)
+                read(reads, k)
             return await reads.execute()
 
 

@@ -38,7 +38,8 @@ from .subscriptions import Subscription
 from .version_changes import commitment_change, matches_again, no_longer_matches, restored, version_changes
 
 
-REMOVED, UNMATCHED = "removed", "unmatched"  # recorded in place of a fingerprint: told it was removed, or left the filter
+# Recorded in place of a fingerprint: the subscriber was told it was removed, or that it left their filter.
+REMOVED, UNMATCHED = "removed", "unmatched"
 
 
 def fingerprint(commitment: Commitment) -> str:

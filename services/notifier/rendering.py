@@ -127,7 +127,8 @@ def alert_view(alert: Alert) -> AlertView:
                       for f in c.changes if f.field == "filter" and f.before is not None)
     repeats = {r.commitment_id: r.words for r in alert.reannounced}
     return AlertView(
-        headline=headline(alert), removed=removed, unmatched=unmatched, title=alert.release.title, url=alert.release.url, reminder=reminder,
+        headline=headline(alert), removed=removed, unmatched=unmatched, title=alert.release.title,
+        url=alert.release.url, reminder=reminder,
         published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
                    f"subscription {alert.subscription_id}"),
         commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,

@@ -57,7 +57,8 @@ def no_longer_matches(was: Commitment, c: Commitment) -> FieldChangeInfo:
 
 def matches_again(c: Commitment) -> FieldChangeInfo:
     """``c`` selected by the filter again, after the subscriber was told it no longer was."""
-    return FieldChangeInfo(field="filter", before=None, after=_words(c), words="matches the subscription's filter again")
+    return FieldChangeInfo(field="filter", before=None, after=_words(c),
+                           words="matches the subscription's filter again")
 
 
 def _words(c: Commitment) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from samples import BORDERS, FUNDING, PUBLISHED, release
+from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import Money
 from services.notifier.announcements import Announced, announced_words, assign_chains, reannouncement
@@ -18,10 +18,6 @@ NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
 SUB = Subscription(id="desk", channels=["console"])
 MARCH_2018 = datetime(2018, 3, 14, 9, 0, tzinfo=timezone.utc)
 FEB_2019 = datetime(2019, 2, 2, 9, 0, tzinfo=timezone.utc)
-# The Home Office announces the same £10m again, in other words, in another release
-AGAIN = FUNDING.model_copy(update={
-    "id": "c-funding-again", "text": "The UK is investing £10m to build Iraq's counter-terrorism capability.",
-    "money": Money(amount=10_000_000, currency="GBP", text="£10m", span=(20, 24))})
 THIRD = AGAIN.model_copy(update={"id": "c-funding-third"})
 OTHER_MONEY = AGAIN.model_copy(update={
     "id": "c-funding-20m", "money": Money(amount=20_000_000, currency="GBP", text="£20m", span=(20, 24))})
