@@ -71,7 +71,7 @@ class Plan:
     alerts: list[Alert] = field(default_factory=list)
     sent: dict[str, str] = field(default_factory=dict)  # commitment id -> "<version>:<fingerprint>"
     elapsed: list[str] = field(default_factory=list)  # "<commitment id>:<deadline index>"
-    matched: list[Commitment] = field(default_factory=list)
+    matched: list[Commitment] = field(default_factory=list)  # what it is reminded of: not what it opted out of
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
@@ -88,7 +88,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     re-announcements is not told of them at all."""
     matched = matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
-    told, changed, records, changes, repeats = [], [], {}, [], []
+    told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
         fp = fingerprint(c)
         record = sent.get(c.id)
@@ -102,6 +102,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
             was = None  # new to this subscriber, unless it repeats an announcement they were told of
             repeat = reannouncement(c.id, chains.get(c.id, ()), sent)
             if repeat is not None and not sub.reannouncements:
+                skipped.add(c.id)
                 continue
             if repeat is not None:
                 repeats.append(repeat)
@@ -117,6 +118,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     removed = [commitment_change(old, None) for old in pairing.removed if _told(sent.get(old.id))]
     records.update({r.commitment_id: f"{release.version}:{UNMATCHED}" for r in unmatched})
     records.update({r.previous_id: f"{release.version}:{REMOVED}" for r in removed})
+    matched = [c for c in matched if c.id not in skipped]  # nor reminded of
     if not told and not removed and not unmatched:
         return Plan(matched=matched)
     kind = (AlertKind.CHANGED if changed or removed or unmatched

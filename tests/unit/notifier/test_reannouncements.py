@@ -110,7 +110,7 @@ def test_a_subscription_that_opts_out_is_not_told_of_re_announcements_at_all():
     third = release(THIRD, release_id="fco/2019", published_at=FEB_2019)
     plan = plan_alerts(quiet, third, sent={FUNDING.id: "1:abc"}, elapsed_sent=set(), now=NOW,
                        chains={THIRD.id: CHAIN})
-    assert plan.alerts == [] and plan.sent == {}
+    assert plan.alerts == [] and plan.sent == {} and plan.matched == []  # nor reminded of
 
 
 def test_the_records_read_include_the_chain_and_every_commitment_to_pair():
