@@ -22,7 +22,8 @@ from schemas.alerts import Announcement
 from schemas.classified import Commitment, ReleaseClassified
 from services.ledger.core.reannouncements import index_keys
 
-from .announcements import MAX_CHAIN, Announced, announced_commitments, assign_chains, candidates, chain_announcements
+from .announcements import (MAX_CHAIN, Announced, announced_commitments, assign_chains, candidates,
+                            chain_announcements, read_announced)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
 
@@ -65,14 +66,14 @@ class AnnouncementIndex:
             for k in keys:
                 reads.scard(self.key(f"notifier:announced:{k}"))
             own, *sizes = await reads.execute()
-        stored = {cid: Announced.model_validate_json(raw) for cid, raw in zip(ids, own) if raw is not None}
+        stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         wanted = [k for k, size in zip(keys, sizes) if 0 < size <= COMMON]
         found = await self._each(lambda reads, k: reads.smembers(k),
                                  [self.key(f"notifier:announced:{k}") for k in wanted])
         members = {k: sorted(m.decode() for m in ms) for k, ms in zip(wanted, found)}
         others = sorted({o for c in commitments if c.id not in stored for o in candidates(c, members)} - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
-        stored.update((cid, Announced.model_validate_json(raw)) for cid, raw in zip(others, raws) if raw is not None)
+        stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
         return stored, members
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:

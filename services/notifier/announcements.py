@@ -36,6 +36,18 @@ class Announced(FrozenModel):
                             published_at=self.published_at)
 
 
+def read_announced(raw: bytes | None) -> Announced | None:
+    """A stored record; None when there is none or it cannot be read (written by hand, or by a later model):
+    the commitment then counts as not indexed and its record is written again, rather than the release
+    being held up."""
+    if raw is None:
+        return None
+    try:
+        return Announced.model_validate_json(raw)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
+
+
 def announced_commitments(releases: Iterable[ReleaseClassified]) -> list[tuple[ReleaseClassified, Commitment]]:
     """Every commitment of ``releases`` that counts as announced: withdrawn releases announce nothing."""
     return [(r, c) for r in releases if not r.withdrawn for c in r.commitments]

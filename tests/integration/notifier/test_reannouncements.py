@@ -28,6 +28,7 @@ subscriptions:
     reannouncements: false
     channels: [{{webhook: {{url: "{quiet}"}}}}]
 """
+ONE_DESK = 'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{url}"}}}}]}}]'
 
 
 def _data(receiver, path):
@@ -115,3 +116,14 @@ async def test_a_release_s_last_version_is_kept_for_the_memory_set_and_no_longer
     streams = n.service.runtime.streams
     ttl = await streams.client.ttl(streams.key("notifier:release:gov-uk/iraq-2017"))
     assert 729 * 86_400 < ttl <= 730 * 86_400
+
+
+async def test_an_unreadable_record_of_the_index_holds_nothing_up_and_is_written_again(
+        notifier, write_yaml, publish_classified, receiver):
+    n = await notifier(subscriptions=write_yaml(ONE_DESK.format(url=receiver.url("hook"))))
+    streams = n.service.runtime.streams
+    await streams.client.hset(streams.key("notifier:announced"), FUNDING.id, "{not json")
+    await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the alert")
+    raw = await streams.client.hget(streams.key("notifier:announced"), FUNDING.id)
+    assert Announced.model_validate_json(raw).chain == FUNDING.id

@@ -4,11 +4,13 @@ re-announcement, never as new."""
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, strategies as st
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import Money
-from services.notifier.announcements import Announced, announced_words, assign_chains, reannouncement
+from services.notifier.announcements import (Announced, announced_words, assign_chains, read_announced,
+                                             reannouncement)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts
 from services.notifier.rendering import render_text
@@ -117,3 +119,14 @@ def test_the_records_read_include_the_chain_and_every_commitment_to_pair():
     third = release(THIRD, BORDERS, release_id="fco/2019")
     assert lookup_ids([THIRD.id], third, [FUNDING], {THIRD.id: CHAIN}) == [
         THIRD.id, BORDERS.id, FUNDING.id, AGAIN.id]
+
+
+def test_a_stored_record_reads_back_and_an_unreadable_one_reads_as_none():
+    record = _first("gov-uk/iraq-2017", FUNDING)
+    assert read_announced(record.model_dump_json().encode()) == record
+    assert read_announced(b'{"release_id": "r"}') is None and read_announced(None) is None
+
+
+@given(st.binary(max_size=200))
+def test_reading_any_bytes_as_a_record_never_raises(raw):
+    assert read_announced(raw) is None or isinstance(read_announced(raw), Announced)
