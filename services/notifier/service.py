@@ -31,8 +31,8 @@ from services.common.settings import Settings
 from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
-from .announcement_index import AnnouncementIndex
 from .alert_effects import AlertEffects, alert_effects
+from .announcement_index import AnnouncementIndex
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
