@@ -20,12 +20,39 @@ from redis.asyncio import Redis
 
 from schemas.alerts import Announcement
 from schemas.classified import Commitment, ReleaseClassified
-from services.ledger.core.reannouncements import index_keys
+from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
-from .announcements import (MAX_CHAIN, Announced, announced_commitments, assign_chains, candidates,
+from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
                             chain_announcements, read_announced)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
+# KEYS: a scratch key, the amount's index key (ARGV[4] of them: 0 or 1), the action words' index keys.
+# ARGV: COMMON, the words to share (shared_enough), how many to return. The members sharing the amount, and the
+# ids sharing enough words with their count, the most first: counted in Redis (ZUNIONSTORE scores a set's
+# member by the sets it is in), so that only the likeliest come back rather than every member of every key.
+_ADD = """
+for i, key in ipairs(KEYS) do
+  redis.call('SADD', key, unpack(cjson.decode(ARGV[i])))
+end
+"""  # KEYS: index keys; ARGV: each one's ids to add, JSON (one command for a run's dozens of SADDs)
+_NEIGHBOURS = """
+local common, first = tonumber(ARGV[1]), 2 + tonumber(ARGV[4])
+local money, words, top = {}, {}, {}
+if first == 3 then
+  local n = redis.call('SCARD', KEYS[2])
+  if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[2]) end
+end
+for i = first, #KEYS do
+  local n = redis.call('SCARD', KEYS[i])
+  if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
+end
+if #words > 0 then
+  redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
+  top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
+  redis.call('DEL', KEYS[1])
+end
+return {money, top}
+"""
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,8 @@ class AnnouncedRun:
 class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
+        self._neighbours_script = client.register_script(_NEIGHBOURS)
+        self._add_script = client.register_script(_ADD)
 
     def watched(self, releases: Sequence[ReleaseClassified]) -> list[str]:
         """The keys to WATCH while reading for ``releases``: those their announcements would be added to."""
@@ -46,35 +75,40 @@ class AnnouncementIndex:
                        for k in index_keys(c)})
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
-        """The chains of every commitment of ``releases`` (read in four round trips whatever their number)."""
+        """The chains of every commitment of ``releases`` (read in three round trips whatever their number)."""
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
-        stored, members = await self._neighbours([c for _, c in pairs])
-        added = assign_chains(releases, stored=stored, members=members)
+        stored, neighbours = await self._neighbours([c for _, c in pairs])
+        added = assign_chains(releases, stored=stored, neighbours=neighbours)
         chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
         chains = await self._chains(sorted(set(chain_of.values())), known={**stored, **added})
         return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
 
-    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, list[str]]]:
-        """The records of ``commitments`` already indexed and of every candidate they might repeat, and the
-        members of their index keys (those shared by at most ``COMMON``)."""
+    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, Neighbours]]:
+        """The records of ``commitments`` already indexed and of every candidate they might repeat, and each
+        one's neighbours in the index (two round trips)."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
-        keys = sorted({k for c in commitments for k in index_keys(c)})
         async with self.client.pipeline(transaction=False) as reads:
             reads.hmget(hash_key, ids)
-            for k in keys:
-                reads.scard(self.key(f"notifier:announced:{k}"))
-            own, *sizes = await reads.execute()
+            for c in commitments:
+                await self._find_neighbours(reads, c)  # queued, not run yet
+            own, *found = await reads.execute()
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
-        wanted = [k for k, size in zip(keys, sizes) if 0 < size <= COMMON]
-        found = await self._each(lambda reads, k: reads.smembers(k),
-                                 [self.key(f"notifier:announced:{k}") for k in wanted])
-        members = {k: sorted(m.decode() for m in ms) for k, ms in zip(wanted, found)}
-        others = sorted({o for c in commitments if c.id not in stored for o in candidates(c, members)} - set(stored))
+        neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
+        others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
+                        - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
-        return stored, members
+        return stored, neighbours
+
+    async def _find_neighbours(self, reads, c: Commitment) -> None:  # type: ignore[no-untyped-def]
+        keys = index_keys(c)
+        money = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("m:")]
+        words = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("w:")]
+        scratch = self.key(f"notifier:announced-scratch:{c.id}")
+        await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
+                                args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:
         """Each chain's announcements: those stored under its key and those ``known`` now (read or added)."""
@@ -88,15 +122,18 @@ class AnnouncementIndex:
             chains[name] = chain_announcements(kept, known.values(), name)
         return chains
 
-    def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
-        """Add the run's new records to the index, inside the alerts' transaction ``pipe``."""
+    async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
+        """Add the run's new records to the index, inside the alerts' transaction ``pipe`` (queued, not run)."""
         if not run.added:
             return
         records = {cid: a.model_dump_json() for cid, a in run.added.items()}
         pipe.hset(self.key("notifier:announced"), mapping=records)
+        members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
             for k in index_keys(a.commitment):
-                pipe.sadd(self.key(f"notifier:announced:{k}"), cid)
+                members.setdefault(self.key(f"notifier:announced:{k}"), []).append(cid)
+        await self._add_script(keys=list(members), args=[json.dumps(ids) for ids in members.values()], client=pipe)
+        for cid, a in run.added.items():
             if a.chain != cid:
                 chain = [*run.chains[cid], a.announcement()]  # the first member too: a chain of one has no key
                 pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
@@ -110,6 +147,13 @@ class AnnouncementIndex:
             for k in keys:
                 read(reads, k)
             return await reads.execute()
+
+
+def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
+    """The script's answer: the members sharing the amount, then (id, words shared) pairs, flat."""
+    money, top = answer
+    return Neighbours(words={m.decode(): int(float(n)) for m, n in zip(top[::2], top[1::2])},
+                      money=frozenset(m.decode() for m in money))
 
 
 def _member(a: Announcement) -> str:

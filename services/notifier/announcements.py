@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timezone
 
 from pydantic import AwareDatetime
@@ -53,35 +54,43 @@ def announced_commitments(releases: Iterable[ReleaseClassified]) -> list[tuple[R
     return [(r, c) for r in releases if not r.withdrawn for c in r.commitments]
 
 
-def candidates(commitment: Commitment, members: Mapping[str, Sequence[str]]) -> list[str]:
-    """The ids of announcements worth comparing with ``commitment``, from the members of its index keys."""
-    hits: Counter[str] = Counter()
-    money_hits: set[str] = set()
-    keys = index_keys(commitment)
-    for key in keys:
-        (money_hits.update if key.startswith("m:") else hits.update)(members.get(key, ()))
-    words = sum(1 for key in keys if key.startswith("w:"))
-    return [c for c in likely_candidates(hits, money_hits=money_hits, words=words) if c != commitment.id]
+@dataclass(frozen=True)
+class Neighbours:
+    """The announcements sharing index keys with a commitment: how many of its action words each shares
+    (those sharing enough, see :func:`likely_candidates`), and which share its amount."""
+
+    words: Mapping[str, int] = field(default_factory=dict)
+    money: frozenset[str] = frozenset()
+
+    def candidates(self, commitment: Commitment) -> list[str]:
+        """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
+        words = sum(1 for key in index_keys(commitment) if key.startswith("w:"))
+        ranked = likely_candidates(dict(self.words), money_hits=set(self.money), words=words)
+        return [c for c in ranked if c != commitment.id]
 
 
 def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str, Announced],
-                  members: Mapping[str, Sequence[str]]) -> dict[str, Announced]:
+                  neighbours: Mapping[str, Neighbours]) -> dict[str, Announced]:
     """The record of each commitment of ``releases`` (handled in this order) not in ``stored``: the chain of
-    the earliest published announcement it repeats, among ``stored`` (every candidate found through
-    ``members``, the index keys' members, must be in it) and the commitments of the releases before it here;
-    its own id when it repeats none. Commitments of one release never repeat each other."""
+    the earliest published announcement it repeats, among ``stored`` (each commitment's ``neighbours`` found
+    in the index, which must all be in it) and the commitments of the releases before it here; its own id
+    when it repeats none. Commitments of one release never repeat each other."""
     added: dict[str, Announced] = {}
     run_members: dict[str, list[str]] = {}
     for release, c in announced_commitments(releases):
         if c.id in stored or c.id in added:
             continue
-        seen = {k: [*members.get(k, ()), *run_members.get(k, ())] for k in index_keys(c)}
-        earlier = [a for a in (added.get(cid) or stored.get(cid) for cid in candidates(c, seen))
+        near = neighbours.get(c.id, Neighbours())
+        words, money = Counter(near.words), set(near.money)
+        for k in index_keys(c):
+            (money.update if k.startswith("m:") else words.update)(run_members.get(k, ()))
+        found = Neighbours(words=words, money=frozenset(money)).candidates(c)
+        earlier = [a for a in (added.get(cid) or stored.get(cid) for cid in found)
                    if a is not None and a.release_id != release.release_id and same_commitment(a.commitment, c)]
         first = min(earlier, key=lambda a: (a.published_at, a.commitment.id), default=None)
         added[c.id] = Announced(release_id=release.release_id, published_at=release.published_at,
                                 chain=c.id if first is None else first.chain, commitment=c)
-        for key in seen:
+        for key in index_keys(c):
             run_members.setdefault(key, []).append(c.id)
     return added
 

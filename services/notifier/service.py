@@ -287,7 +287,7 @@ class NotifierService:
                         if stored_version(raw) < release.version:
                             pipe.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
                         results.append((plans, queued, unmatched + unplanned))
-                    index.write(pipe, announced)
+                    await index.write(pipe, announced)
                     await pipe.execute()
                     return results
                 except WatchError:

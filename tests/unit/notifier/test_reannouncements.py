@@ -9,8 +9,8 @@ from hypothesis import given, strategies as st
 from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import Money
-from services.notifier.announcements import (Announced, announced_words, assign_chains, read_announced,
-                                             reannouncement)
+from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
+                                             read_announced, reannouncement)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts
 from services.notifier.rendering import render_text
@@ -32,7 +32,7 @@ def _first(release_id: str, c, published: datetime = PUBLISHED) -> Announced:
 def test_the_same_money_from_the_same_actor_in_another_release_joins_the_first_announcement():
     added = assign_chains([release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)],
                           stored={FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)},
-                          members={"m:uk:GBP:10000000": [FUNDING.id]})
+                          neighbours={AGAIN.id: Neighbours(money=frozenset({FUNDING.id}))})
     assert added[AGAIN.id].chain == FUNDING.id
 
 
@@ -42,21 +42,22 @@ def test_the_same_money_from_the_same_actor_in_another_release_joins_the_first_a
 ])
 def test_a_different_commitment_of_the_same_actor_starts_its_own_chain(commitment, why):
     stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)}
-    members = {key: [FUNDING.id] for key in ("m:uk:GBP:10000000", "w:uk:build", "w:uk:capability", "w:uk:iraq")}
-    added = assign_chains([release(commitment, release_id="ho/2018")], stored=stored, members=members)
+    neighbours = {commitment.id: Neighbours(words={FUNDING.id: 3})}  # sharing words, not what they commit to
+    added = assign_chains([release(commitment, release_id="ho/2018")], stored=stored, neighbours=neighbours)
     assert added[commitment.id].chain == commitment.id, why
 
 
 def test_releases_read_together_see_each_other_in_order():
     first = release(FUNDING, release_id="gov-uk/iraq-2017")
     second = release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)
-    added = assign_chains([first, second], stored={}, members={})
+    added = assign_chains([first, second], stored={}, neighbours={})
     assert (added[FUNDING.id].chain, added[AGAIN.id].chain) == (FUNDING.id, FUNDING.id)
 
 
 def test_commitments_of_one_release_never_repeat_each_other_and_a_stored_one_is_kept():
     stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)}
-    added = assign_chains([release(FUNDING, AGAIN)], stored=stored, members={"m:uk:GBP:10000000": [FUNDING.id]})
+    added = assign_chains([release(FUNDING, AGAIN)], stored=stored,
+                          neighbours={AGAIN.id: Neighbours(money=frozenset({FUNDING.id}))})
     assert list(added) == [AGAIN.id] and added[AGAIN.id].chain == AGAIN.id
 
 
