@@ -31,6 +31,7 @@ from redis.asyncio.client import Pipeline
 from schemas.streams import EVENT_FIELD
 
 from .alert_effects import AlertEffects
+from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
 from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETRY
@@ -147,17 +148,18 @@ class ReminderStore:
     async def fire(self, firings: list[Firing], dropped: list[Claimed], *, outbox: Outbox, streams: tuple[str, str],
                    at: datetime, ttl_seconds: int) -> list[bool]:
         """In one script: each of ``firings`` not fired before is marked fired (``at``, for ``ttl_seconds``), its
-        events published (on ``streams``: reminders, alerts) and its jobs queued in ``outbox`` (or its digest
-        entry buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
-        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp()]
+        events published (on ``streams``: reminders, alerts), its alert recorded in its subscriber's feed and its
+        jobs queued in ``outbox`` (or its digest entry buffered); all of them and ``dropped`` are finished.
+        Returns, per firing, whether it fired now."""
+        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
         for f in firings:
             digest_key, digest = f.effects.digest or ("", "")
             args += [f.claimed.reminder_id, f.claimed.raw, f.fired_key, f.event, f.effects.event.to_json(),
-                     digest_key, digest, len(f.effects.jobs)]
+                     digest_key, digest, f.effects.feed, len(f.effects.jobs)]
             for job in f.effects.jobs:
                 args += [job.job_id, job.model_dump_json(), job.destination]
         for c in dropped:
-            args += [c.reminder_id, c.raw, "", "", "", "", "", 0]
+            args += [c.reminder_id, c.raw, "", "", "", "", "", "", 0]
         keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]
