@@ -16,6 +16,7 @@ from .json_bounds import MAX_INTEGER
 class AlertKind(str, Enum):
     NEW = "new"  # commitments the subscriber has not been sent before
     CHANGED = "changed"  # a commitment changed in a new version (others in the alert may be new)
+    REANNOUNCED = "reannounced"  # only commitments announcing again what the subscriber was told of already
     REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
 
 
@@ -52,6 +53,24 @@ class CommitmentChange(FrozenModel):
     changes: list[FieldChangeInfo]
 
 
+class Announcement(FrozenModel):
+    """One time a commitment was announced: in which release, under which id, when."""
+
+    release_id: str
+    commitment_id: str
+    published_at: AwareDatetime
+
+
+class Reannouncement(FrozenModel):
+    """A commitment that announces again what an earlier release did, which the subscriber was told of."""
+
+    commitment_id: str = Field(description="The commitment in this alert.")
+    announcements: list[Announcement] = Field(description="Every announcement of it known, this one included, "
+                                              "the earliest first.")
+    words: str = Field(description="In plain words.", examples=["announced 3 times: 29 Nov 2017, 14 Mar 2018, "
+                                                                 "2 Feb 2019"])
+
+
 class Alert(FrozenModel):
     """What one subscriber is told about one release, or one deadline."""
 
@@ -67,15 +86,20 @@ class Alert(FrozenModel):
                                "'<commitment id>:<deadline index>': reported in this alert once, never scheduled.")
     changes: list[CommitmentChange] = Field(default_factory=list, description="Field by field, what changed in "
                                             "each changed commitment, and the commitments removed since the "
-                                            "previous version (a removed one is not in commitments).")
+                                            "previous version (a removed one is not in commitments), "
+                                            "restored, or no longer matching the subscription's filter (not in "
+                                            "commitments either).")
+    reannounced: list[Reannouncement] = Field(default_factory=list, description="The commitments in this alert "
+                                              "that announce again one the subscriber was told of: not new to "
+                                              "them. Kind 'reannounced' when the alert has nothing else.")
     created_at: AwareDatetime
 
 
 @register
 class AlertEvent(CloudEvent[Alert]):
     TYPE = "pledgewatch.alert"
-    SCHEMA_VERSION = 2  # v2: changes
-    READ_VERSIONS = (1, 2)  # v1 data is v2 data without changes
+    SCHEMA_VERSION = 3  # v2: changes; v3: reannounced, kind reannounced
+    READ_VERSIONS = (1, 2, 3)  # v1 data is v2 data without changes, v2 is v3 without reannounced
     type: Literal["pledgewatch.alert"] = TYPE
 
 

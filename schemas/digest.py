@@ -27,6 +27,6 @@ class Digest(FrozenModel):
 @register
 class DigestEvent(CloudEvent[Digest]):
     TYPE = "pledgewatch.digest"
-    SCHEMA_VERSION = 2  # v2: its alerts' changes
-    READ_VERSIONS = (1, 2)  # v1 data is v2 data without changes
+    SCHEMA_VERSION = 3  # v2: its alerts' changes; v3: their reannounced
+    READ_VERSIONS = (1, 2, 3)  # v1 data is v2 data without changes, v2 is v3 without reannounced
     type: Literal["pledgewatch.digest"] = TYPE

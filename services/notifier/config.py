@@ -56,6 +56,11 @@ class NotifierConfig(BaseModel):
     webhook_content_mode: Literal["structured", "binary"] = Field(
         default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
     leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+    release_memory_days: int = Field(
+        default=730, ge=1, le=36_500,
+        description="How long a release's last version is kept, after it, to pair its next version against; "
+                    "an edit later than this pairs against nothing (an edit that changes a commitment's id reads "
+                    "as new).")
 
     @field_validator("public_url")
     @classmethod
@@ -70,6 +75,10 @@ class NotifierConfig(BaseModel):
     def _from_address(cls, value: str) -> str:
         parse_address(value, dotted_domain=False)
         return value
+
+    @property
+    def release_memory_seconds(self) -> int:
+        return self.release_memory_days * 86_400
 
     @property
     def delivery_retry(self) -> RetryPolicy:

@@ -5,15 +5,19 @@ of what it was last told. A commitment not in it is *new*; one whose fingerprint
 changed in a later version is *changed*; anything else was already sent.
 
 One message per release version per subscriber: its new and changed commitments go in one
-alert (kind ``changed`` when any changed, its ids in ``changed``; else ``new``). A deadline
+alert (kind ``changed`` when any changed, its ids in ``changed``; else ``new`` or ``reannounced``). A deadline
 already past when its commitment is first seen (new or changed) is reported inside that alert, listed in its
 ``elapsed`` as ``"<commitment id>:<deadline index>"``, and recorded once (``elapsed_sent``)
 so it is never reported as passed again; it is never scheduled as a reminder.
 
 Paired against the release's previous version (``previous``), an edit that gives a commitment a new id
-("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it was; and one
-the subscriber was told of and now gone is reported *removed*. Both are described field by field in the
-alert's ``changes``.
+("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it was; one
+the subscriber was told of and now gone is reported *removed* (recorded ``REMOVED``, so that its return is
+*restored*); one edited so that the filter no longer selects it is reported as such (recorded ``UNMATCHED``,
+so that a later match is told again). All are described field by field in the alert's ``changes``.
+
+A commitment new to the subscriber that announces again one they were told of (same chain, see
+:mod:`.announcements`) is marked in ``reannounced``, or left out when the subscription opts out.
 """
 
 from __future__ import annotations
@@ -24,13 +28,18 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.alerts import Alert, AlertKind, ReleaseRef, ReminderDue
+from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
 
+from .announcements import reannouncement
 from .matching import matching_commitments
 from .reminders import is_elapsed
 from .subscriptions import Subscription
-from .version_changes import commitment_change, version_changes
+from .version_changes import commitment_change, matches_again, no_longer_matches, restored, version_changes
+
+
+# Recorded in place of a fingerprint: the subscriber was told it was removed, or that it left their filter.
+REMOVED, UNMATCHED = "removed", "unmatched"
 
 
 def fingerprint(commitment: Commitment) -> str:
@@ -62,21 +71,24 @@ class Plan:
     alerts: list[Alert] = field(default_factory=list)
     sent: dict[str, str] = field(default_factory=dict)  # commitment id -> "<version>:<fingerprint>"
     elapsed: list[str] = field(default_factory=list)  # "<commitment id>:<deadline index>"
-    matched: list[Commitment] = field(default_factory=list)
+    matched: list[Commitment] = field(default_factory=list)  # what it is reminded of: not what it opted out of
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
-                elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = ()) -> Plan:
+                elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = (),
+                chains: Mapping[str, Sequence[Announcement]] = {}) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
-    (kind ``changed`` if any changed or was removed, listed in ``changed``; else ``new``). ``sent`` and
-    ``elapsed_sent`` need only hold this release's commitments and ``previous``'s (see :func:`record_keys`). A
-    deadline of theirs already past at ``now`` and not told before is listed in the alert's
-    ``elapsed`` (and in ``Plan.elapsed``), not sent separately. ``now`` (aware) stamps the alert
-    and decides which deadlines are already past. ``previous`` is the release's last earlier version's
-    commitments, when known: what ``changes`` describes."""
+    (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
+    ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
+    ``elapsed_sent`` need only hold the ids :func:`lookup_ids` names. A deadline of theirs already past at
+    ``now`` and not told before is listed in the alert's ``elapsed`` (and in ``Plan.elapsed``), not sent
+    separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``previous``
+    is the release's last earlier version's commitments, when known: what ``changes`` describes. ``chains``
+    gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
+    re-announcements is not told of them at all."""
     matched = matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
-    told, changed, records, changes = [], [], {}, []
+    told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
         fp = fingerprint(c)
         record = sent.get(c.id)
@@ -87,25 +99,79 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
             if int(version) >= release.version or (old_fp == fp and not edited):
                 continue  # already told (an edit undone is told again), or an older version seen again
         elif not edited:
-            was = None  # new to this subscriber
+            was = None  # new to this subscriber, unless it repeats an announcement they were told of
+            repeat = reannouncement(c.id, chains.get(c.id, ()), sent)
+            if repeat is not None and not sub.reannouncements:
+                skipped.add(c.id)
+                continue
+            if repeat is not None:
+                repeats.append(repeat)
         if record is not None or was is not None:
             changed.append(c.id)
-            change = commitment_change(was, c) if was is not None else None
-            if change is not None and change.changes:  # "£10m" rewritten "£10 million" changes nothing to say
+            marks = {r.partition(":")[2] for r in (record, sent.get(was.id) if was else None) if r is not None}
+            change = _change(was, c, marks=marks)
+            if change.changes:  # "£10m" rewritten "£10 million" changes nothing to say
                 changes.append(change)
         told.append(c)
         records[c.id] = f"{release.version}:{fp}"
-    removed = [commitment_change(old, None) for old in pairing.removed if old.id in sent]
-    if not told and not removed:
+    unmatched = _no_longer_matching(release, matched, pairing.previous_of, sent)
+    removed = [commitment_change(old, None) for old in pairing.removed if _told(sent.get(old.id))]
+    records.update({r.commitment_id: f"{release.version}:{UNMATCHED}" for r in unmatched})
+    records.update({r.previous_id: f"{release.version}:{REMOVED}" for r in removed})
+    matched = [c for c in matched if c.id not in skipped]  # nor reminded of
+    if not told and not removed and not unmatched:
         return Plan(matched=matched)
-    kind = AlertKind.CHANGED if changed or removed else AlertKind.NEW
+    kind = (AlertKind.CHANGED if changed or removed or unmatched
+            else AlertKind.REANNOUNCED if len(repeats) == len(told) else AlertKind.NEW)
     passed = [key for c in told for key in _newly_elapsed(c, elapsed_sent, now=now)]
     parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
     parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
+    parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
                   release=release_ref(release), commitments=told, changed=changed, elapsed=passed,
-                  changes=[*changes, *removed], created_at=now)
+                  changes=[*changes, *unmatched, *removed], reannounced=repeats, created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
+
+
+def _told(record: str | None) -> bool:
+    """Whether a record says the subscriber was told of the commitment as it stands (not of its removal, nor
+    that it no longer matches)."""
+    return record is not None and record.partition(":")[2] not in (REMOVED, UNMATCHED)
+
+
+def _change(was: Commitment | None, c: Commitment, *, marks: Set[str]) -> CommitmentChange:
+    """What to say of ``c``, told before (as ``was`` in the previous version, when paired): its field changes;
+    ``restored`` after a removal; that it matches again after it no longer did. ``marks``: what the records
+    of ``c`` and ``was`` hold in place of a fingerprint."""
+    change = commitment_change(was, c) if was is not None else CommitmentChange(
+        commitment_id=c.id, previous_id=c.id, changes=[])
+    if REMOVED in marks:
+        return change.model_copy(update={"changes": [restored(c), *change.changes]})
+    if UNMATCHED in marks:
+        return change.model_copy(update={"changes": [*change.changes, matches_again(c)]})
+    return change
+
+
+def _no_longer_matching(release: ReleaseClassified, matched: Sequence[Commitment],
+                        previous_of: Mapping[str, Commitment], sent: Mapping[str, str]) -> list[CommitmentChange]:
+    """The commitments of ``release`` edited from one the subscriber was told of so that the filter no longer
+    selects them: what changed, and that it no longer matches. Each told once (recorded ``UNMATCHED``)."""
+    if release.withdrawn:
+        return []
+    selected = {c.id for c in matched}
+    out = []
+    for c in release.commitments:
+        was = previous_of.get(c.id)
+        if c.id in selected or was is None or not _told(sent.get(was.id)):
+            continue
+        record = sent.get(c.id)
+        if c.id != was.id and record is not None:
+            continue  # recorded under its new id already: this version was handled
+        if record is not None and int(record.partition(":")[0]) >= release.version:
+            continue
+        change = commitment_change(was, c)
+        out.append(change.model_copy(update={"changes": [*change.changes, no_longer_matches(was, c)]}))
+    return out
 
 
 def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str], list[str]]:
@@ -113,6 +179,16 @@ def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str
     ``release`` (fields of its ``sent`` record) and their deadline keys (members of ``elapsed``)."""
     matched = matching_commitments(sub.filter, release)
     return [c.id for c in matched], [f"{c.id}:{i}" for c in matched for i in range(len(c.deadlines))]
+
+
+def lookup_ids(matched_ids: Sequence[str], release: ReleaseClassified, previous: Sequence[Commitment],
+               chains: Mapping[str, Sequence[Announcement]]) -> list[str]:
+    """The commitment ids whose records :func:`plan_alerts` reads: ``matched_ids`` (from :func:`record_keys`),
+    every other commitment of ``release`` and of ``previous`` (to pair them), and the announcements of their
+    chains (to tell a re-announcement)."""
+    others = [c.id for c in release.commitments] + [c.id for c in previous]
+    others += [a.commitment_id for c in release.commitments for a in chains.get(c.id, ())]
+    return list(dict.fromkeys([*matched_ids, *others]))
 
 
 def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) -> str | None:

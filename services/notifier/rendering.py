@@ -15,6 +15,7 @@ from .reminders import due_date
 _HEADLINES = {
     AlertKind.NEW: "New commitments",
     AlertKind.CHANGED: "Changed commitments",
+    AlertKind.REANNOUNCED: "Commitments announced again",
     AlertKind.REMINDER: "Deadline reminder",
 }
 _UNITS = (("Y", "year"), ("M", "month"), ("W", "week"), ("D", "day"), ("H", "hour"), ("M", "minute"),
@@ -59,10 +60,11 @@ class CommitmentView:
     deadlines: tuple[str, ...]  # each with its source text, "— passed on …" when first seen past
     changed: bool
     changes: tuple[str, ...] = ()  # since the previous version: "money £10m → £8m", ...
+    reannounced: str | None = None  # "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
 
 
 def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: bool = False,
-                    changes: tuple[str, ...] = ()) -> CommitmentView:
+                    changes: tuple[str, ...] = (), reannounced: str | None = None) -> CommitmentView:
     """``c`` in plain words; the deadlines at the indexes in ``passed`` are marked as passed."""
     kind = "Pledge by" if c.kind.value == "pledge" else "Demand on"
     deadlines = []
@@ -74,7 +76,7 @@ def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: boo
                    f"confidence {c.confidence:.0%}")
     return CommitmentView(
         who=f"{kind} {c.actor}", text=" ".join(c.text.split()),  # a sentence may run across a paragraph break
-        particulars=particulars, changed=changed, deadlines=tuple(deadlines), changes=changes,
+        particulars=particulars, changed=changed, deadlines=tuple(deadlines), changes=changes, reannounced=reannounced,
         money=f"{c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)" if c.money else None)
 
 
@@ -82,6 +84,8 @@ def commitment_lines(view: CommitmentView) -> list[str]:
     """A commitment as indented plain-text lines."""
     category, *more = view.particulars
     lines = [f"- {'(changed) ' if view.changed else ''}{view.who}: {view.text}"]
+    if view.reannounced:
+        lines.append(f"    re-announced: {view.reannounced}")
     if view.changes:
         lines.append(f"    changed: {'; '.join(view.changes)}")
     lines.append(f"    category: {'; '.join([category, *more])}")
@@ -102,6 +106,7 @@ class AlertView:
     reminder: str | None
     commitments: tuple[CommitmentView, ...]
     removed: tuple[str, ...] = ()  # the words of each commitment gone since the previous version
+    unmatched: tuple[str, ...] = ()  # each commitment edited out of the filter: its words, then what changed
 
 
 def alert_view(alert: Alert) -> AlertView:
@@ -118,12 +123,17 @@ def alert_view(alert: Alert) -> AlertView:
             if c.commitment_id in {c.id for c in alert.commitments}}
     removed = tuple(f.before or "" for c in alert.changes for f in c.changes
                     if f.field == "commitment" and f.after is None)
+    unmatched = tuple(f"{f.after} ({'; '.join(g.words for g in c.changes)})" for c in alert.changes
+                      for f in c.changes if f.field == "filter" and f.before is not None)
+    repeats = {r.commitment_id: r.words for r in alert.reannounced}
     return AlertView(
-        headline=headline(alert), removed=removed, title=alert.release.title, url=alert.release.url, reminder=reminder,
+        headline=headline(alert), removed=removed, unmatched=unmatched, title=alert.release.title,
+        url=alert.release.url, reminder=reminder,
         published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
                    f"subscription {alert.subscription_id}"),
         commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,
-                                          changes=said.get(c.id, ())) for c in alert.commitments))
+                                          changes=said.get(c.id, ()), reannounced=repeats.get(c.id))
+                           for c in alert.commitments))
 
 
 def headline(alert: Alert) -> str:
@@ -141,8 +151,9 @@ def subject(alert: Alert) -> str:
 
 def render_text(alert: Alert) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
-    one marked ``(changed)`` when the alert also has new ones, and what changed in it), then the
-    commitments removed since the previous version."""
+    one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
+    with its announcements), then the commitments removed since the previous version, then those edited so
+    that the subscription no longer selects them."""
     view = alert_view(alert)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, "=" * len(head), view.url, view.published]
@@ -154,6 +165,9 @@ def render_text(alert: Alert) -> str:
     if view.removed:
         lines.append(f"Removed since the previous version ({len(view.removed)}):")
         lines.extend(f"- removed: {text}" for text in view.removed)
+    if view.unmatched:
+        lines.append(f"No longer matching this subscription ({len(view.unmatched)}):")
+        lines.extend(f"- {text}" for text in view.unmatched)
     return "\n".join(lines) + "\n"
 
 

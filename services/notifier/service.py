@@ -21,7 +21,7 @@ from redis.exceptions import WatchError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
-from schemas.classified import Commitment, ReleaseClassified
+from schemas.classified import ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
@@ -32,6 +32,7 @@ from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
 from .alert_effects import AlertEffects, alert_effects
+from .announcement_index import AnnouncementIndex
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
@@ -44,7 +45,7 @@ from .leader import LeaderLock
 from .mailed import Mailed
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Plan, plan_alerts, record_keys
+from .planning import Plan, lookup_ids, plan_alerts, record_keys
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_migration import migrate_legacy_reminders
@@ -78,12 +79,6 @@ def distinct_releases(items: list[tuple[CloudEvent, Entry | None]]) -> list[list
         runs[-1].append(item)
         seen.add(release_id)
     return [run for run in runs if run]
-
-
-def _with_previous(ids: list[str], previous: list[Commitment]) -> list[str]:
-    """``ids`` and the ids of the previous version's commitments: the records to read to pair them."""
-    seen = set(ids)
-    return [*ids, *(c.id for c in previous if c.id not in seen)]
 
 
 class NotifierService:
@@ -271,15 +266,18 @@ class NotifierService:
         keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
                    for matched in matched_of for s, _ in matched}
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
+        index = AnnouncementIndex(streams.client, streams.key)
         async with streams.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
-                    await pipe.watch(*release_keys, *[k for pair in keys_of.values() for k in pair])
+                    await pipe.watch(*release_keys, *[k for pair in keys_of.values() for k in pair],
+                                     *index.watched(releases))
                     stored = await self._read_last_versions(release_keys)
                     previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
+                    announced = await index.read(releases)
                     records = iter(await self._read_records(
-                        [(keys_of[s.id], (_with_previous(ids, previous), deadline_keys))
-                         for matched, previous in zip(matched_of, previous_of)
+                        [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
+                         for release, matched, previous in zip(releases, matched_of, previous_of)
                          for s, (ids, deadline_keys) in matched]))
                     pipe.multi()
                     results = []
@@ -289,7 +287,7 @@ class NotifierService:
                         plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
                                                    lambda s, r=release, p=previous: plan_alerts(
                                                        s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                                       now=now, previous=p))
+                                                       now=now, previous=p, chains=announced.chains))
                         queued = 0
                         for sub, plan in plans:
                             sent_key, elapsed_key = keys_of[sub.id]
@@ -300,8 +298,9 @@ class NotifierService:
                             if plan.elapsed:
                                 pipe.sadd(elapsed_key, *plan.elapsed)
                         if stored_version(raw) < release.version:
-                            pipe.set(release_key, last_version_record(release))
+                            pipe.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
                         results.append((plans, queued, unmatched + unplanned))
+                    await index.write(pipe, announced)
                     await pipe.execute()
                     return results
                 except WatchError:

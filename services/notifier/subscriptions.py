@@ -197,6 +197,8 @@ class Subscription(_Strict):
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
     paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
+    reannouncements: bool = Field(default=True, description="false: a commitment that announces again one "
+                                  "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
         default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
                                   "true for Mondays at 08:00 UTC.")

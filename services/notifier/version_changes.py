@@ -36,9 +36,30 @@ def version_changes(previous: Sequence[Commitment], current: Sequence[Commitment
 def commitment_change(old: Commitment, new: Commitment | None) -> CommitmentChange:
     """What became of ``old``: its field changes into ``new``, or ``removed`` when ``new`` is None."""
     if new is None:
-        changes = [FieldChange(field="commitment", before=" ".join(old.text.split()), after=None)]
+        changes = [FieldChange(field="commitment", before=_words(old), after=None)]
     else:
         changes = field_changes(old, new)
     return CommitmentChange(
         commitment_id=old.id if new is None else new.id, previous_id=old.id,
         changes=[FieldChangeInfo(field=c.field, before=c.before, after=c.after, words=c.words()) for c in changes])
+
+
+def restored(c: Commitment) -> FieldChangeInfo:
+    """``c`` back in a later version after the subscriber was told it was removed."""
+    return FieldChangeInfo(field="commitment", before=None, after=_words(c), words="restored")
+
+
+def no_longer_matches(was: Commitment, c: Commitment) -> FieldChangeInfo:
+    """``was``, which the subscriber was told of, edited into ``c``, which their filter does not select."""
+    return FieldChangeInfo(field="filter", before=_words(was), after=_words(c),
+                           words="no longer matches the subscription's filter")
+
+
+def matches_again(c: Commitment) -> FieldChangeInfo:
+    """``c`` selected by the filter again, after the subscriber was told it no longer was."""
+    return FieldChangeInfo(field="filter", before=None, after=_words(c),
+                           words="matches the subscription's filter again")
+
+
+def _words(c: Commitment) -> str:
+    return " ".join(c.text.split())  # a sentence may run across a paragraph break

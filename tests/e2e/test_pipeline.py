@@ -75,3 +75,18 @@ async def test_editing_a_release_publishes_a_new_version(pipeline, seed_file):
     target.write_text(seed_file.read_text() + "\n\nThe UK will also invest £5m in aviation security by 2019.\n")
     result = await ingest.ingest_file(target)
     assert result is not None and result.published and result.version == 2
+
+
+async def test_a_release_repeating_the_seed_release_is_told_as_a_re_announcement(pipeline, seed_file):
+    inbox, posts, _ = pipeline
+    shutil.copy(seed_file, inbox / seed_file.name)
+    assert await _wait_for_posts(posts, 1) == 1
+    again = seed_file.read_text().replace("Press release: UK ramps up counterterror effort in Iraq",
+                                          "Press release: UK restates its counterterror commitments in Iraq", 1)
+    (inbox / "2018-03-14-uk-restates-iraq-commitments.txt").write_text(again)
+    assert await _wait_for_posts(posts, 2) == 2
+    first, second = (json.loads(p["body"])["data"] for p in posts)
+    assert first["kind"] == "new" and second["kind"] == "reannounced"
+    assert {c["text"] for c in second["commitments"]} == {c["text"] for c in first["commitments"]}
+    assert len(second["reannounced"]) == len(second["commitments"])
+    assert all(r["words"].startswith("announced 2 times: 29 Nov 2017") for r in second["reannounced"])

@@ -128,18 +128,29 @@ def _alert_event(**overrides):
     return json.dumps(event)
 
 
-def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v2():
+def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v3():
     from schemas.alerts import AlertEvent
 
     event = decode_event(_alert_event())
-    assert isinstance(event, AlertEvent) and event.data.changes == []
-    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v2/data.json"
+    assert isinstance(event, AlertEvent) and event.data.changes == [] and event.data.reannounced == []
+    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v3/data.json"
     assert decode_event(_alert_event(dataschema=None, schemaversion=1)).data.changes == []
 
 
+def test_an_alert_of_data_schema_v2_still_decodes_without_reannouncements():
+    from schemas.alerts import AlertEvent
+
+    v2 = json.loads(_alert_event(dataschema="https://pledgewatch.org/schemas/pledgewatch.alert/v2/data.json"))
+    v2["data"].update(kind="changed", changes=[{"commitment_id": "c2", "previous_id": "c1", "changes": [
+        {"field": "money", "before": "£10m", "after": "£8m", "words": "money £10m → £8m"}]}])
+    event = decode_event(json.dumps(v2))
+    assert isinstance(event, AlertEvent) and event.data.reannounced == []
+    assert event.data.changes[0].changes[0].words == "money £10m → £8m"
+
+
 @pytest.mark.parametrize(("overrides", "reason"), [
-    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v3/data.json"},
-                 "unknown dataschema", id="v3"),
+    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v4/data.json"},
+                 "unknown dataschema", id="v4"),
     pytest.param({"schemaversion": 2}, "disagrees with dataschema", id="disagreeing-version"),
     pytest.param({"dataschema": ["v1"]}, "unknown dataschema", id="not-a-string"),
 ])

@@ -166,6 +166,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS", "10", "notifier.reminder_retry_base_seconds", 10.0),
     ("PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS", "100", "notifier.reminder_retry_max_seconds", 100.0),
     ("PLEDGEWATCH_LEADER_TTL_SECONDS", "5", "notifier.leader_ttl_seconds", 5.0),
+    ("PLEDGEWATCH_RELEASE_MEMORY_DAYS", "90", "notifier.release_memory_days", 90),
     ("PLEDGEWATCH_PUBLIC_URL", "https://alerts.example.org", "notifier.public_url", "https://alerts.example.org"),
     ("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "unsubscribe-0123456789", "notifier.unsubscribe_secret",
      "unsubscribe-0123456789"),

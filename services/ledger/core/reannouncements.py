@@ -54,11 +54,17 @@ def same_commitment(a: Commitment, b: Commitment) -> bool:
     return likeness >= SAME_ACTION
 
 
+def shared_enough(words: int) -> int:
+    """How many of a commitment's ``words`` action-word keys another must share to be compared with it: at
+    least two, and two in five."""
+    return max(2, -(-2 * words // 5))
+
+
 def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
     """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
     (``hits``) and which share its amount (``money_hits``): those sharing its amount, then those sharing at
     least two words and two in five of its words, the most words first; ``MAX_CANDIDATES`` at most."""
-    enough = max(2, -(-2 * words // 5))
+    enough = shared_enough(words)
     ranked = sorted((key for key in {*hits, *money_hits} if key in money_hits or hits[key] >= enough),
                     key=lambda key: (key not in money_hits, -hits.get(key, 0), key))
     return ranked[:MAX_CANDIDATES]

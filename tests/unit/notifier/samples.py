@@ -19,6 +19,9 @@ FUNDING = Commitment(
 FUNDING_CUT = FUNDING.model_copy(update={  # FUNDING in a later version, £8m instead of £10m: a new id
     "id": "c-funding-8m", "text": FUNDING.text.replace("£10m", "£8m"),
     "money": Money(amount=8_000_000, currency="GBP", text="£8m", span=(120, 123))})
+FUNDING_AGAIN = FUNDING.model_copy(update={  # the same £10m announced again, in other words, in another release
+    "id": "c-funding-again", "text": "The UK is investing £10m to build Iraq's counter-terrorism capability.",
+    "money": Money(amount=10_000_000, currency="GBP", text="£10m", span=(20, 24))})
 BORDERS = Commitment(
     id="c-borders", text="We will work with partners across the region to develop border infrastructure, "
     "watch-lists and biometric capabilities.", span=(300, 400), kind="pledge", actor="UK",

@@ -74,3 +74,55 @@ def test_an_edit_undone_in_a_later_version_is_told_again():
     assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
     assert [(c.previous_id, [f.words for f in c.changes]) for c in alert.changes] == [
         ("c-funding-8m", ["money £8m \u2192 £10m"])]
+
+
+FUNDING_DESK = Subscription(id="funding-desk", channels=["console"], filter={"keywords": ["£10m"]})
+
+
+def test_an_edit_that_takes_a_told_commitment_out_of_the_filter_is_told_once_as_no_longer_matching():
+    first = plan_alerts(FUNDING_DESK, release(FUNDING, BORDERS), sent={}, elapsed_sent=set(), now=NOW)
+    plan = plan_alerts(FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=first.sent, elapsed_sent=set(),
+                       now=NOW, previous=[FUNDING, BORDERS])
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.CHANGED and alert.commitments == []
+    [change] = alert.changes
+    assert (change.commitment_id, change.previous_id) == ("c-funding-8m", "c-funding")
+    assert [c.words for c in change.changes] == ["money £10m \u2192 £8m", "no longer matches the subscription's filter"]
+    text = render_text(alert)
+    assert "No longer matching this subscription (1):" in text and "- The UK will invest £8m" in text
+    assert "<li>The UK will invest £8m" in render_alert_html(alert, unsubscribe_url=None)
+    sent = {**first.sent, **plan.sent}
+    again = plan_alerts(FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=set(), now=NOW,
+                        previous=[EIGHT, BORDERS])
+    assert again.alerts == []  # delivered twice
+    later = plan_alerts(FUNDING_DESK, release(EIGHT, version=3), sent=sent, elapsed_sent=set(), now=NOW,
+                        previous=[EIGHT, BORDERS])
+    assert later.alerts == []  # told it left: its removal says nothing more
+
+
+def test_a_commitment_edited_back_into_the_filter_is_told_as_matching_again():
+    first = plan_alerts(FUNDING_DESK, release(FUNDING), sent={}, elapsed_sent=set(), now=NOW)
+    v2 = plan_alerts(FUNDING_DESK, release(EIGHT, version=2), sent=first.sent, elapsed_sent=set(), now=NOW,
+                     previous=[FUNDING])
+    sent = {**first.sent, **v2.sent}
+    [alert] = plan_alerts(FUNDING_DESK, release(FUNDING, version=3), sent=sent, elapsed_sent=set(), now=NOW,
+                          previous=[EIGHT]).alerts
+    assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
+    assert [f.words for f in alert.changes[0].changes] == ["money £8m \u2192 £10m",
+                                                           "matches the subscription's filter again"]
+
+
+def test_a_commitment_removed_then_brought_back_is_told_as_restored():
+    sent, elapsed = _told(FUNDING, BORDERS)
+    v2 = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
+                     previous=[FUNDING, BORDERS])
+    sent = {**sent, **v2.sent}
+    plan = plan_alerts(SUB, release(FUNDING, BORDERS, version=3), sent=sent, elapsed_sent=elapsed, now=NOW,
+                       previous=[BORDERS])
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
+    assert [(c.commitment_id, [f.words for f in c.changes]) for c in alert.changes] == [("c-funding", ["restored"])]
+    assert "changed: restored" in render_text(alert)
+    again = plan_alerts(SUB, release(FUNDING, BORDERS, version=3), sent={**sent, **plan.sent},
+                        elapsed_sent=elapsed, now=NOW, previous=[FUNDING, BORDERS])
+    assert again.alerts == []

@@ -1,0 +1,166 @@
+"""The notifier's index of announcements in Redis (what it decides is in :mod:`.announcements`).
+
+    notifier:announced               hash: commitment id -> its Announced record (JSON)
+    notifier:announced:<index key>   set: the ids of the commitments under that key (reannouncements.index_keys)
+    notifier:chain:<first id>        zset: JSON [commitment id, release id] by publication time, from its second member
+
+Read under the WATCH of the alerts' transaction (the index keys of the releases read are watched, so two
+handlers of two announcements of one commitment never both find it new) and written in that transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from redis.asyncio import Redis
+
+from schemas.alerts import Announcement
+from schemas.classified import Commitment, ReleaseClassified
+from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
+
+from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
+                            chain_announcements, read_announced)
+
+COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
+# KEYS: a scratch key, the amount's index key (ARGV[4] of them: 0 or 1), the action words' index keys.
+# ARGV: COMMON, the words to share (shared_enough), how many to return. The members sharing the amount, and the
+# ids sharing enough words with their count, the most first: counted in Redis (ZUNIONSTORE scores a set's
+# member by the sets it is in), so that only the likeliest come back rather than every member of every key.
+_ADD = """
+for i, key in ipairs(KEYS) do
+  redis.call('SADD', key, unpack(cjson.decode(ARGV[i])))
+end
+"""  # KEYS: index keys; ARGV: each one's ids to add, JSON (one command for a run's dozens of SADDs)
+_NEIGHBOURS = """
+local common, first = tonumber(ARGV[1]), 2 + tonumber(ARGV[4])
+local money, words, top = {}, {}, {}
+if first == 3 then
+  local n = redis.call('SCARD', KEYS[2])
+  if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[2]) end
+end
+for i = first, #KEYS do
+  local n = redis.call('SCARD', KEYS[i])
+  if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
+end
+if #words > 0 then
+  redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
+  top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
+  redis.call('DEL', KEYS[1])
+end
+return {money, top}
+"""
+
+
+@dataclass(frozen=True)
+class AnnouncedRun:
+    """What the index says of a run of releases: the records to add, and each commitment's chain."""
+
+    added: dict[str, Announced] = field(default_factory=dict)
+    chains: dict[str, list[Announcement]] = field(default_factory=dict)  # commitment id -> its chain
+
+
+class AnnouncementIndex:
+    def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
+        self.client, self.key = client, key
+        self._neighbours_script = client.register_script(_NEIGHBOURS)
+        self._add_script = client.register_script(_ADD)
+
+    def watched(self, releases: Sequence[ReleaseClassified]) -> list[str]:
+        """The keys to WATCH while reading for ``releases``: those their announcements would be added to."""
+        return sorted({self.key(f"notifier:announced:{k}") for _, c in announced_commitments(releases)
+                       for k in index_keys(c)})
+
+    async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
+        """The chains of every commitment of ``releases`` (read in three round trips whatever their number)."""
+        pairs = announced_commitments(releases)
+        if not pairs:
+            return AnnouncedRun()
+        stored, neighbours = await self._neighbours([c for _, c in pairs])
+        added = assign_chains(releases, stored=stored, neighbours=neighbours)
+        chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
+        chains = await self._chains(sorted(set(chain_of.values())), known={**stored, **added})
+        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
+
+    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, Neighbours]]:
+        """The records of ``commitments`` already indexed and of every candidate they might repeat, and each
+        one's neighbours in the index (two round trips)."""
+        ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
+        async with self.client.pipeline(transaction=False) as reads:
+            reads.hmget(hash_key, ids)
+            for c in commitments:
+                await self._find_neighbours(reads, c)  # queued, not run yet
+            own, *found = await reads.execute()
+        stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
+        neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
+        others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
+                        - set(stored))
+        raws = await self.client.hmget(hash_key, others) if others else []
+        stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
+        return stored, neighbours
+
+    async def _find_neighbours(self, reads, c: Commitment) -> None:  # type: ignore[no-untyped-def]
+        keys = index_keys(c)
+        money = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("m:")]
+        words = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("w:")]
+        scratch = self.key(f"notifier:announced-scratch:{c.id}")
+        await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
+                                args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
+
+    async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:
+        """Each chain's announcements: those stored under its key and those ``known`` now (read or added)."""
+        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
+                                [self.key(f"notifier:chain:{name}") for name in names])
+        chains = {}
+        for name, row in zip(names, rows):
+            kept = [_announcement(m, score) for m, score in row]
+            if not kept and name in known:
+                kept = [known[name].announcement()]  # a chain of one has no key of its own
+            chains[name] = chain_announcements(kept, known.values(), name)
+        return chains
+
+    async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
+        """Add the run's new records to the index, inside the alerts' transaction ``pipe`` (queued, not run)."""
+        if not run.added:
+            return
+        records = {cid: a.model_dump_json() for cid, a in run.added.items()}
+        pipe.hset(self.key("notifier:announced"), mapping=records)
+        members: dict[str, list[str]] = {}
+        for cid, a in run.added.items():
+            for k in index_keys(a.commitment):
+                members.setdefault(self.key(f"notifier:announced:{k}"), []).append(cid)
+        await self._add_script(keys=list(members), args=[json.dumps(ids) for ids in members.values()], client=pipe)
+        for cid, a in run.added.items():
+            if a.chain != cid:
+                chain = [*run.chains[cid], a.announcement()]  # the first member too: a chain of one has no key
+                pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
+                          {_member(x): x.published_at.timestamp() for x in chain})
+
+    async def _each(self, read: Callable[[Any, str], object], keys: list[str]) -> list:  # type: ignore[type-arg]
+        """``read(pipeline, key)`` for each of ``keys``: the answers, in one round trip."""
+        if not keys:
+            return []
+        async with self.client.pipeline(transaction=False) as reads:
+            for k in keys:
+                read(reads, k)
+            return await reads.execute()
+
+
+def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
+    """The script's answer: the members sharing the amount, then (id, words shared) pairs, flat."""
+    money, top = answer
+    return Neighbours(words={m.decode(): int(float(n)) for m, n in zip(top[::2], top[1::2])},
+                      money=frozenset(m.decode() for m in money))
+
+
+def _member(a: Announcement) -> str:
+    return json.dumps([a.commitment_id, a.release_id])
+
+
+def _announcement(member: bytes, score: float) -> Announcement:
+    commitment_id, release_id = json.loads(member)
+    return Announcement(release_id=release_id, commitment_id=commitment_id,
+                        published_at=datetime.fromtimestamp(score, tz=timezone.utc))

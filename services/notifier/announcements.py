@@ -1,0 +1,117 @@
+"""Which earlier announcement a commitment repeats, as the notifier remembers them. Pure.
+
+The notifier keeps an index of every commitment it has handled (``Announced``), written in the transaction
+of its alerts, and links a commitment to the chain of an earlier one it repeats with the ledger's matcher
+(:mod:`services.ledger.core.reannouncements`: same actor and money, or the same action in much the same
+words). A chain is named by its first member. "Earlier" is in the order the notifier handled them, so a
+commitment is never new twice whichever release arrived first; the dates a subscriber reads are sorted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timezone
+
+from pydantic import AwareDatetime
+
+from schemas.alerts import Announcement, Reannouncement
+from schemas.classified import Commitment, ReleaseClassified
+from schemas.envelope import FrozenModel
+from services.ledger.core.reannouncements import index_keys, likely_candidates, same_commitment
+
+MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
+
+
+class Announced(FrozenModel):
+    """What the notifier keeps of a commitment it handled, to recognise it when it is announced again."""
+
+    release_id: str
+    published_at: AwareDatetime
+    chain: str  # the id of the chain's first commitment; its own id when it is the first
+    commitment: Commitment
+
+    def announcement(self) -> Announcement:
+        return Announcement(release_id=self.release_id, commitment_id=self.commitment.id,
+                            published_at=self.published_at)
+
+
+def read_announced(raw: bytes | None) -> Announced | None:
+    """A stored record; None when there is none or it cannot be read (written by hand, or by a later model):
+    the commitment then counts as not indexed and its record is written again, rather than the release
+    being held up."""
+    if raw is None:
+        return None
+    try:
+        return Announced.model_validate_json(raw)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
+
+
+def announced_commitments(releases: Iterable[ReleaseClassified]) -> list[tuple[ReleaseClassified, Commitment]]:
+    """Every commitment of ``releases`` that counts as announced: withdrawn releases announce nothing."""
+    return [(r, c) for r in releases if not r.withdrawn for c in r.commitments]
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The announcements sharing index keys with a commitment: how many of its action words each shares
+    (those sharing enough, see :func:`likely_candidates`), and which share its amount."""
+
+    words: Mapping[str, int] = field(default_factory=dict)
+    money: frozenset[str] = frozenset()
+
+    def candidates(self, commitment: Commitment) -> list[str]:
+        """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
+        words = sum(1 for key in index_keys(commitment) if key.startswith("w:"))
+        ranked = likely_candidates(dict(self.words), money_hits=set(self.money), words=words)
+        return [c for c in ranked if c != commitment.id]
+
+
+def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str, Announced],
+                  neighbours: Mapping[str, Neighbours]) -> dict[str, Announced]:
+    """The record of each commitment of ``releases`` (handled in this order) not in ``stored``: the chain of
+    the earliest published announcement it repeats, among ``stored`` (each commitment's ``neighbours`` found
+    in the index, which must all be in it) and the commitments of the releases before it here; its own id
+    when it repeats none. Commitments of one release never repeat each other."""
+    added: dict[str, Announced] = {}
+    run_members: dict[str, list[str]] = {}
+    for release, c in announced_commitments(releases):
+        if c.id in stored or c.id in added:
+            continue
+        near = neighbours.get(c.id, Neighbours())
+        words, money = Counter(near.words), set(near.money)
+        for k in index_keys(c):
+            (money.update if k.startswith("m:") else words.update)(run_members.get(k, ()))
+        found = Neighbours(words=words, money=frozenset(money)).candidates(c)
+        earlier = [a for a in (added.get(cid) or stored.get(cid) for cid in found)
+                   if a is not None and a.release_id != release.release_id and same_commitment(a.commitment, c)]
+        first = min(earlier, key=lambda a: (a.published_at, a.commitment.id), default=None)
+        added[c.id] = Announced(release_id=release.release_id, published_at=release.published_at,
+                                chain=c.id if first is None else first.chain, commitment=c)
+        for key in index_keys(c):
+            run_members.setdefault(key, []).append(c.id)
+    return added
+
+
+def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> list[Announcement]:
+    """The announcements of ``chain``: those stored and those added now, the earliest first, without repeats."""
+    found = {a.commitment_id: a for a in stored}
+    found.update((a.commitment.id, a.announcement()) for a in added if a.chain == chain)
+    return sorted(found.values(), key=lambda a: (a.published_at, a.commitment_id))[:MAX_CHAIN]
+
+
+def reannouncement(commitment_id: str, chain: Sequence[Announcement], told: Mapping[str, str]
+                   ) -> Reannouncement | None:
+    """``commitment_id`` as a re-announcement when another announcement of its ``chain`` is in ``told`` (the
+    subscriber's record, commitment id -> what it was told); None when the subscriber was told of none."""
+    if not any(a.commitment_id != commitment_id and a.commitment_id in told for a in chain):
+        return None
+    return Reannouncement(commitment_id=commitment_id, announcements=list(chain), words=announced_words(chain))
+
+
+def announced_words(chain: Sequence[Announcement]) -> str:
+    """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019`` (the dates in UTC)."""
+    dates = ", ".join(f"{a.published_at.astimezone(timezone.utc):%-d %b %Y}" for a in chain)
+    return f"announced {len(chain)} times: {dates}"

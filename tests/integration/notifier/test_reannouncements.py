@@ -1,0 +1,129 @@
+"""The same commitment announced again in other releases: told once as new, then as a re-announcement with
+its dates (or not at all for a subscription that opts out), whichever handler reads it; change alerts for a
+commitment edited out of the filter; the last-version record expires. Real Redis, a real webhook receiver."""
+
+import asyncio
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, release
+from schemas import ReleaseClassifiedEvent
+from services.notifier.announcements import Announced
+
+from notifier_harness import handled, wait_for
+
+pytestmark = pytest.mark.integration
+
+MARCH_2018 = datetime(2018, 3, 14, 9, 0, tzinfo=timezone.utc)
+FEB_2019 = datetime(2019, 2, 2, 9, 0, tzinfo=timezone.utc)
+THIRD = FUNDING_AGAIN.model_copy(update={"id": "c-funding-third"})
+
+DESKS = """
+subscriptions:
+  - id: ct-desk
+    channels: [{{webhook: {{url: "{all}"}}}}]
+  - id: quiet-desk
+    reannouncements: false
+    channels: [{{webhook: {{url: "{quiet}"}}}}]
+"""
+ONE_DESK = 'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{url}"}}}}]}}]'
+
+
+def _data(receiver, path):
+    return [json.loads(body)["data"] for _, _, body, _ in receiver.hits(path)]
+
+
+async def test_a_commitment_announced_three_times_is_new_once_then_a_re_announcement_with_its_dates(
+        notifier, receiver, write_yaml, publish_classified, contract_schemas):
+    n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
+    await publish_classified(n.service, release(FUNDING, release_id="gov-uk/iraq-2017"))
+    await publish_classified(n.service, release(FUNDING_AGAIN, release_id="ho/2018", published_at=MARCH_2018))
+    await publish_classified(n.service, release(FUNDING_AGAIN, release_id="ho/2018", published_at=MARCH_2018),
+                             event_id="delivered-twice")
+    last = await publish_classified(n.service, release(THIRD, release_id="fco/2019", published_at=FEB_2019))
+    await wait_for(lambda: handled(n.service, last), what="the three releases handled")
+    await wait_for(lambda: len(receiver.hits("all")) == 3, what="three alerts")
+    await n.service.worker.drain()
+
+    alerts = _data(receiver, "all")
+    assert [(a["kind"], [c["id"] for c in a["commitments"]]) for a in alerts] == [
+        ("new", ["c-funding"]), ("reannounced", ["c-funding-again"]), ("reannounced", ["c-funding-third"])]
+    assert [[r["words"] for r in a["reannounced"]] for a in alerts] == [
+        [], ["announced 2 times: 29 Nov 2017, 14 Mar 2018"],
+        ["announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"]]
+    assert [x["release_id"] for x in alerts[2]["reannounced"][0]["announcements"]] == [
+        "gov-uk/iraq-2017", "ho/2018", "fco/2019"]
+    assert [contract_schemas.event_errors(json.loads(b)) for _, _, b, _ in receiver.hits("all")] == [[], [], []]
+    assert [(a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, "quiet")] == [
+        ("new", ["c-funding"])]  # opted out: told of the first announcement only
+
+
+@pytest.mark.parametrize("desk", [
+    pytest.param("{id: desk, channels: [{webhook: {url: URL}}]}", id="told"),
+    pytest.param("{id: desk, filter: {sources: [elsewhere]}, channels: [{webhook: {url: URL}}]}", id="not-told"),
+])
+async def test_two_announcements_handled_at_once_are_linked_and_make_one_new_alert(
+        notifier, write_yaml, receiver, desk):
+    n = await notifier(subscriptions=write_yaml(f"subscriptions: [{desk.replace('URL', receiver.url('hook'))}]"))
+
+    def event(r):
+        return ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test",
+                                           time=datetime.now(timezone.utc), subject=r.release_id)
+
+    for i in range(5):  # each a race between two handlers (two replicas) of two announcements of one £10m
+        first, again = (c.model_copy(update={"id": f"{c.id}-{i}", "actor": f"UK {i}"})
+                        for c in (FUNDING, FUNDING_AGAIN))
+        await asyncio.gather(
+            n.service.on_release_classified(event(release(first, release_id=f"first-{i}")), None),
+            n.service.on_release_classified(event(release(again, release_id=f"again-{i}", published_at=MARCH_2018)),
+                                            None))
+    streams = n.service.runtime.streams
+    records = [Announced.model_validate_json(raw)
+               for raw in (await streams.client.hgetall(streams.key("notifier:announced"))).values()]
+    assert len({a.chain for a in records}) == 5  # one chain per pair, whichever handler wrote first
+    if "elsewhere" not in desk:
+        await wait_for(lambda: len(receiver.hits("hook")) == 10, what="ten alerts")
+        assert sorted(a["kind"] for a in _data(receiver, "hook")) == ["new"] * 5 + ["reannounced"] * 5
+
+
+async def test_an_edit_out_of_the_filter_is_told_to_the_subscriber_who_had_it(
+        notifier, receiver, write_yaml, publish_classified):
+    n = await notifier(subscriptions=write_yaml(f"""
+subscriptions:
+  - id: ten-million
+    filter: {{keywords: ["£10m"]}}
+    channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]
+"""))
+    await publish_classified(n.service, release(FUNDING, BORDERS))
+    await publish_classified(n.service, release(FUNDING_CUT, BORDERS, version=2))
+    last = await publish_classified(n.service, release(FUNDING_CUT, BORDERS, version=2), event_id="twice")
+    await wait_for(lambda: handled(n.service, last), what="both versions handled")
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="two alerts")
+    await n.service.worker.drain()
+    first, second = _data(receiver, "hook")
+    assert second["kind"] == "changed" and second["commitments"] == []
+    assert [f["words"] for f in second["changes"][0]["changes"]] == [
+        "money £10m \u2192 £8m", "no longer matches the subscription's filter"]
+
+
+async def test_a_release_s_last_version_is_kept_for_the_memory_set_and_no_longer(
+        notifier, write_yaml, publish_classified):
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"))
+    last = await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: handled(n.service, last), what="the release handled")
+    streams = n.service.runtime.streams
+    ttl = await streams.client.ttl(streams.key("notifier:release:gov-uk/iraq-2017"))
+    assert 729 * 86_400 < ttl <= 730 * 86_400
+
+
+async def test_an_unreadable_record_of_the_index_holds_nothing_up_and_is_written_again(
+        notifier, write_yaml, publish_classified, receiver):
+    n = await notifier(subscriptions=write_yaml(ONE_DESK.format(url=receiver.url("hook"))))
+    streams = n.service.runtime.streams
+    await streams.client.hset(streams.key("notifier:announced"), FUNDING.id, "{not json")
+    await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the alert")
+    raw = await streams.client.hget(streams.key("notifier:announced"), FUNDING.id)
+    assert Announced.model_validate_json(raw).chain == FUNDING.id

@@ -1,0 +1,133 @@
+"""A commitment that announces again one the subscriber was told of: linked to its chain, and told as a
+re-announcement, never as new."""
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
+from schemas.alerts import AlertKind, Announcement
+from schemas.classified import Money
+from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
+                                             read_announced, reannouncement)
+from services.notifier.mail_html import render_alert_html
+from services.notifier.planning import lookup_ids, plan_alerts
+from services.notifier.rendering import render_text
+from services.notifier.subscriptions import Subscription
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+SUB = Subscription(id="desk", channels=["console"])
+MARCH_2018 = datetime(2018, 3, 14, 9, 0, tzinfo=timezone.utc)
+FEB_2019 = datetime(2019, 2, 2, 9, 0, tzinfo=timezone.utc)
+THIRD = AGAIN.model_copy(update={"id": "c-funding-third"})
+OTHER_MONEY = AGAIN.model_copy(update={
+    "id": "c-funding-20m", "money": Money(amount=20_000_000, currency="GBP", text="£20m", span=(20, 24))})
+
+
+def _first(release_id: str, c, published: datetime = PUBLISHED) -> Announced:
+    return Announced(release_id=release_id, published_at=published, chain=c.id, commitment=c)
+
+
+def test_the_same_money_from_the_same_actor_in_another_release_joins_the_first_announcement():
+    added = assign_chains([release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)],
+                          stored={FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)},
+                          neighbours={AGAIN.id: Neighbours(money=frozenset({FUNDING.id}))})
+    assert added[AGAIN.id].chain == FUNDING.id
+
+
+@pytest.mark.parametrize(("commitment", "why"), [
+    pytest.param(OTHER_MONEY, "another amount", id="other-money"),
+    pytest.param(BORDERS, "another action", id="other-action"),
+])
+def test_a_different_commitment_of_the_same_actor_starts_its_own_chain(commitment, why):
+    stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)}
+    neighbours = {commitment.id: Neighbours(words={FUNDING.id: 3})}  # sharing words, not what they commit to
+    added = assign_chains([release(commitment, release_id="ho/2018")], stored=stored, neighbours=neighbours)
+    assert added[commitment.id].chain == commitment.id, why
+
+
+def test_releases_read_together_see_each_other_in_order():
+    first = release(FUNDING, release_id="gov-uk/iraq-2017")
+    second = release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)
+    added = assign_chains([first, second], stored={}, neighbours={})
+    assert (added[FUNDING.id].chain, added[AGAIN.id].chain) == (FUNDING.id, FUNDING.id)
+
+
+def test_commitments_of_one_release_never_repeat_each_other_and_a_stored_one_is_kept():
+    stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)}
+    added = assign_chains([release(FUNDING, AGAIN)], stored=stored,
+                          neighbours={AGAIN.id: Neighbours(money=frozenset({FUNDING.id}))})
+    assert list(added) == [AGAIN.id] and added[AGAIN.id].chain == AGAIN.id
+
+
+def _chain(*pairs):
+    return [Announcement(release_id=r, commitment_id=c, published_at=p) for r, c, p in pairs]
+
+
+CHAIN = _chain(("gov-uk/iraq-2017", FUNDING.id, PUBLISHED), ("ho/2018", AGAIN.id, MARCH_2018),
+               ("fco/2019", THIRD.id, FEB_2019))
+
+
+def test_announced_words_list_every_date():
+    assert announced_words(CHAIN) == "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+
+
+def test_a_re_announcement_is_one_only_for_a_subscriber_told_of_another_of_its_chain():
+    assert reannouncement(THIRD.id, CHAIN, {AGAIN.id: "1:abc"}).words.startswith("announced 3 times")
+    assert reannouncement(THIRD.id, CHAIN, {THIRD.id: "1:abc"}) is None
+    assert reannouncement(THIRD.id, CHAIN, {}) is None
+
+
+def test_a_re_announcement_is_told_as_such_in_every_rendering_not_as_new():
+    third = release(THIRD, release_id="fco/2019", published_at=FEB_2019)
+    plan = plan_alerts(SUB, third, sent={FUNDING.id: "1:abc"}, elapsed_sent=set(), now=NOW,
+                       chains={THIRD.id: CHAIN})
+    [alert] = plan.alerts
+    assert alert.kind is AlertKind.REANNOUNCED and [c.id for c in alert.commitments] == [THIRD.id]
+    [repeat] = alert.reannounced
+    assert [a.release_id for a in repeat.announcements] == ["gov-uk/iraq-2017", "ho/2018", "fco/2019"]
+    words = "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+    assert repeat.words == words
+    text = render_text(alert)
+    assert text.startswith("Commitments announced again") and f"re-announced: {words}" in text
+    assert f"Re-announced: {words}" in render_alert_html(alert, unsubscribe_url=None)
+    assert THIRD.id in plan.sent  # told: its own edits are changes from now on
+
+
+def test_a_re_announcement_beside_a_new_commitment_keeps_the_alert_new_and_marks_only_it():
+    both = release(THIRD, BORDERS, release_id="fco/2019", published_at=FEB_2019)
+    [alert] = plan_alerts(SUB, both, sent={FUNDING.id: "1:abc"}, elapsed_sent=set(), now=NOW,
+                          chains={THIRD.id: CHAIN}).alerts
+    assert alert.kind is AlertKind.NEW and [r.commitment_id for r in alert.reannounced] == [THIRD.id]
+
+
+def test_a_subscriber_never_told_of_the_first_announcement_gets_it_as_new():
+    third = release(THIRD, release_id="fco/2019", published_at=FEB_2019)
+    [alert] = plan_alerts(SUB, third, sent={}, elapsed_sent=set(), now=NOW, chains={THIRD.id: CHAIN}).alerts
+    assert alert.kind is AlertKind.NEW and alert.reannounced == []
+
+
+def test_a_subscription_that_opts_out_is_not_told_of_re_announcements_at_all():
+    quiet = Subscription(id="desk", channels=["console"], reannouncements=False)
+    third = release(THIRD, release_id="fco/2019", published_at=FEB_2019)
+    plan = plan_alerts(quiet, third, sent={FUNDING.id: "1:abc"}, elapsed_sent=set(), now=NOW,
+                       chains={THIRD.id: CHAIN})
+    assert plan.alerts == [] and plan.sent == {} and plan.matched == []  # nor reminded of
+
+
+def test_the_records_read_include_the_chain_and_every_commitment_to_pair():
+    third = release(THIRD, BORDERS, release_id="fco/2019")
+    assert lookup_ids([THIRD.id], third, [FUNDING], {THIRD.id: CHAIN}) == [
+        THIRD.id, BORDERS.id, FUNDING.id, AGAIN.id]
+
+
+def test_a_stored_record_reads_back_and_an_unreadable_one_reads_as_none():
+    record = _first("gov-uk/iraq-2017", FUNDING)
+    assert read_announced(record.model_dump_json().encode()) == record
+    assert read_announced(b'{"release_id": "r"}') is None and read_announced(None) is None
+
+
+@given(st.binary(max_size=200))
+def test_reading_any_bytes_as_a_record_never_raises(raw):
+    assert read_announced(raw) is None or isinstance(read_announced(raw), Announced)
