@@ -261,7 +261,8 @@ async def test_an_earlier_versions_job_for_a_cancelled_reminder_sends_nothing(no
 
 async def test_a_thousand_reminders_due_at_one_second_are_each_sent_once(notifier, receiver, write_yaml):
     """Fired in chunks by one job, each reminder once, each to the webhook once; nothing left planned."""
-    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=2.0)
+    # Due far enough ahead that its job (run LEAD_SECONDS before) is still there to be seen.
+    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=LEAD_SECONDS + 2.0)
     n = await notifier(config=fast_config(reminder_time="00:00", destination_concurrency=16), subscriptions=path)
     await wait_for(lambda: n.service.leader.is_leader, what="leadership")
     commitments = [dated(f"c-{i:04d}", due) for i in range(1000)]
