@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import pickle
 import subprocess
 import sys
 import time
@@ -18,6 +19,18 @@ def start_service(app: str, env: dict[str, str], log: Path) -> subprocess.Popen[
     with log.open("wb") as out:
         return subprocess.Popen([FASTSTREAM, "run", f"services.{app}.app:app"], env=env, cwd=ROOT,
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start_worker(settings, number: int, log: Path) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+    """A worker of ``pledgewatch run --workers`` (classifier, notifier and ledger in one process), given
+    ``settings`` as the run gives them."""
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.worker"], cwd=ROOT, stdin=subprocess.PIPE,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    assert process.stdin is not None
+    with process.stdin:
+        process.stdin.write(pickle.dumps((settings, number)))
+    return process
 
 
 async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:

@@ -1,9 +1,11 @@
 """Throughput of the pipeline, side by side with its ceilings, measured in the same run.
 
     .venv/bin/python benchmarks/pipeline_throughput.py [--releases 5000] [--classifiers 1] [--notifiers 1]
+    .venv/bin/python benchmarks/pipeline_throughput.py --workers 2
 
 One embedded Redis (AOF, appendfsync everysec, as ``pledgewatch run``), the classifier and the notifier
-as separate ``faststream run`` processes, four webhook subscribers on a loopback receiver (everything,
+as separate ``faststream run`` processes (or, with ``--workers N``, N processes each running the classifier,
+the notifier and the ledger, as ``pledgewatch run --workers N`` does), four webhook subscribers on a loopback receiver (everything,
 counter-terrorism, funding, one keyword). Real-shaped releases (the labelled training releases and the seed,
 each with its own id) are written to the releases stream as a backlog in pipelined batches, as ingest
 publishes them, and the run times how long the services take to:
@@ -46,11 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import serve, start_service, wait_until  # noqa: E402
+from harness import serve, start_service, start_worker, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
 from services.classifier.core import classify  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
+from services.common.settings import Settings  # noqa: E402
 from services.ingest.identity import content_hash  # noqa: E402
 from services.notifier.matching import matching_commitments  # noqa: E402
 from services.notifier.store import load_file  # noqa: E402
@@ -197,12 +200,14 @@ def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
 
 
 async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *, size: int = 1,
-              subscriber_sets: int = 1, reminders: int = 0) -> None:
+              subscriber_sets: int = 1, reminders: int = 0, workers: int = 0) -> None:
     base = corpus()
     batch = events(n, base, size=size, recent=reminders > 0)
     size_mb = sum(len(r.body.encode()) for r, _ in batch) / 1e6
-    print(f"{n} releases ({size_mb:.1f} MB of body text), {classifiers} classifier and {notifiers} notifier "
-          f"process(es), {4 * subscriber_sets} subscribers with {reminders} reminder(s) each, {os.cpu_count()} CPUs")
+    processes = (f"{workers} worker process(es) (classifier, notifier and ledger in each)" if workers else
+                 f"{classifiers} classifier and {notifiers} notifier process(es)")
+    print(f"{n} releases ({size_mb:.1f} MB of body text), {processes}, {4 * subscriber_sets} subscribers with "
+          f"{reminders} reminder(s) each, {os.cpu_count()} CPUs")
     receiver = Receiver()
     hook = await receiver.start()
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
@@ -219,9 +224,15 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                "PLEDGEWATCH_API_TOKEN": secrets.token_urlsafe(32)}
         procs = {}
         for kind, count in (("classifier", classifiers), ("notifier", notifiers)):
-            for i in range(count):
+            for i in range(0 if workers else count):
                 procs[f"{kind}-{i}"] = start_service(kind, {**env, "PLEDGEWATCH_CONSUMER": f"{kind}-{i}"},
                                                      Path(tmp) / f"{kind}-{i}.log")
+        settings = Settings(redis_url=redis_url, prefix=PREFIX, log_level="WARNING", subscriptions=subscriptions,
+                            allow_private_targets=["127.0.0.0/8"], http_port=0, api_token=env["PLEDGEWATCH_API_TOKEN"],
+                            workers=max(workers, 1))
+        for i in range(workers):
+            procs[f"worker-{i}"] = start_worker(settings.model_copy(update={"consumer": f"worker-{i}"}), i + 1,
+                                                Path(tmp) / f"worker-{i}.log")
         redis_pid = int(client.info("server")["process_id"])
         try:
             def groups_ready() -> bool:
@@ -302,6 +313,9 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=5000)
     parser.add_argument("--classifiers", type=int, default=1, help="classifier processes (one consumer group)")
     parser.add_argument("--notifiers", type=int, default=1, help="notifier processes (one consumer group)")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="instead: N processes running the classifier, the notifier and the ledger each, as "
+                             "`pledgewatch run --workers N` does")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="sample each service with py-spy during the timed run; collapsed stacks go to DIR")
     parser.add_argument("--size", type=int, default=1, help="each release body that many times over")
@@ -310,7 +324,7 @@ def main() -> None:
                         help="reminders per subscriber (releases are then dated yesterday, so deadlines lie ahead)")
     args = parser.parse_args()
     asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile, size=args.size,
-                    subscriber_sets=args.subscriber_sets, reminders=args.reminders))
+                    subscriber_sets=args.subscriber_sets, reminders=args.reminders, workers=args.workers))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from urllib.request import url2pathname
 
 from services.common.logs import setup_logging
 from services.common.runtime import for_a_command
-from services.common.settings import Settings
+from services.common.settings import MAX_WORKERS, Settings
 
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
@@ -58,12 +58,26 @@ def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
     return files, missing
 
 
+def worker_count(text: str) -> int:
+    """A ``--workers`` argument: how many processes share the consumer groups' work."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number; give how many processes, "
+                                         f"1 to {MAX_WORKERS}") from None
+    if not 1 <= count <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{count}: give how many processes, 1 to {MAX_WORKERS} (1, the default, "
+                                         "runs everything in one; about one per core is what pays)")
+    return count
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     settings = load_settings()
-    setup_logging(settings.log_level, settings.log_format)
-    run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources)
+    workers = args.workers if args.workers is not None else settings.workers
+    setup_logging(settings.log_level, settings.log_format, worker=1 if workers > 1 else None)
+    run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources, workers=args.workers)
     return 0
 
 
@@ -159,11 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the traceback of an error (anywhere on the command line)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run ingest, classifier and notifier in one process")
+    run = sub.add_parser("run", help="run ingest, classifier, notifier and ledger (in one process, or --workers N)")
     run.add_argument("--watch", action="append", type=Path, metavar="DIR",
                      help="folder of release files to watch (repeatable; default: seeds/)")
     run.add_argument("--subscriptions", type=Path, metavar="FILE", help="YAML subscriptions file")
     run.add_argument("--sources", type=Path, metavar="FILE", help="YAML file of feeds and pages to poll")
+    run.add_argument("--workers", type=worker_count, metavar="N",
+                     help="processes running the classifier, notifier and ledger, sharing their work "
+                          "(default: PLEDGEWATCH_WORKERS, else 1)")
     run.set_defaults(func=cmd_run)
 
     classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")

@@ -77,12 +77,18 @@ def _contains(outer: str, inner: str) -> bool:
     return re.search(rf"(?:^| ){re.escape(inner)}(?: |$)", outer) is not None
 
 
-def _duration(iso: str) -> float:
-    match = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", iso)
-    if not match:
-        return -1.0
-    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return float((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds)
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_DURATION = re.compile(rf"P(?:{_NUMBER}W)?(?:{_NUMBER}D)?(?:T(?:{_NUMBER}H)?(?:{_NUMBER}M)?(?:{_NUMBER}S)?)?")
+
+
+def _duration(iso: str) -> float | str:
+    """Seconds in an ISO 8601 duration of weeks to seconds ("PT1.5H" is "PT90M"); text that is none (or
+    counts months or years, which have no fixed length) is kept as written, equal only to itself."""
+    match = _DURATION.fullmatch(iso)
+    if not match or iso in ("P", "PT"):
+        return iso
+    weeks, days, hours, minutes, seconds = (float((g or "0").replace(",", ".")) for g in match.groups())
+    return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
 def deadline_key(deadline: dict) -> tuple:

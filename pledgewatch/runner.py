@@ -1,7 +1,8 @@
-"""``pledgewatch run``: ingest, classifier and notifier in one process.
+"""``pledgewatch run``: ingest, classifier, notifier and ledger in one process, and with ``--workers N``
+the classifier, the notifier and the ledger in N-1 more (:mod:`.workers`).
 
 With no REDIS_URL, a private Redis is started under ``<data_dir>/redis`` for
-the lifetime of the process (the embedded default).
+the lifetime of the run (the embedded default).
 """
 
 from __future__ import annotations
@@ -22,20 +23,22 @@ from .api_token import announcement, ensure_api_token
 from .errors import CommandError, usage_error
 from .runlock import AlreadyLocked, RunLock
 from .runstate import clear_run_state, read_run_state, write_run_state
+from .workers import Workers
 
 log = logging.getLogger("pledgewatch")
 
 
 def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
-    """The three services on one broker and one HTTP port; ``sources`` overrides PLEDGEWATCH_SOURCES."""
-    from services.ledger.service import LedgerService
+    """The services on one broker and one HTTP port, the dashboard among the ledger's routes; ``sources``
+    overrides PLEDGEWATCH_SOURCES."""
+    from services.dashboard.service import LedgerWithDashboard
     from services.notifier.service import NotifierService
 
     ingest_settings = settings.ingest
     if sources is not None:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
-                NotifierService(settings), LedgerService(settings)]
+                NotifierService(settings), LedgerWithDashboard(settings)]
     return build_app(services, settings, title="pledgewatch")
 
 
@@ -44,15 +47,30 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
     runner = asyncio.create_task(app.run())
     while not getattr(app, "running", False) and not runner.done():
         await asyncio.sleep(0.05)
+    workers = None
+    watching = None
     if not runner.done():
         http = app.http  # type: ignore[attr-defined]
-        write_run_state(settings, http_url=f"http://{http.host}:{http.port}")
+        http_url = f"http://{http.host}:{http.port}"
+
+        def record(pids: list[int]) -> None:
+            write_run_state(settings, http_url=http_url, workers=pids)
+
+        workers = Workers(settings, on_change=record)
+        workers.start()  # once the groups exist and this process's services run: a bad start shows here first
+        watching = asyncio.create_task(workers.watch())
+        record(workers.pids)
         if token_notice:
             print(token_notice, flush=True)  # printed, never logged: it may hold the token
-        log.info("pledgewatch running; Ctrl+C to stop")
+        log.info("pledgewatch running%s; Ctrl+C to stop",
+                 f", {settings.workers} workers" if settings.workers > 1 else "")
     try:
         await runner
     finally:
+        if watching is not None:
+            watching.cancel()
+        if workers is not None:
+            await asyncio.to_thread(workers.stop)
         clear_run_state(settings)
 
 
@@ -90,10 +108,13 @@ def _already_running(settings: Settings, exc: AlreadyLocked) -> CommandError:
 
 
 def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None,
-        sources: Path | None = None) -> None:
-    """Run every service until Ctrl+C. Every setting and file is checked, and the data folder locked,
+        sources: Path | None = None, workers: int | None = None) -> None:
+    """Run every service until Ctrl+C, the consuming ones in ``workers`` processes (default: the
+    PLEDGEWATCH_WORKERS setting). Every setting and file is checked, and the data folder locked,
     before Redis starts; a second run on the same folder is refused with a :class:`CommandError`."""
     updates: dict[str, object] = {}
+    if workers is not None:
+        updates["workers"] = workers
     if watch:
         updates["watch"] = watch
     if subscriptions is not None:

@@ -24,13 +24,16 @@ def run_state_path(settings: Settings) -> Path:
     return settings.data_dir / FILE_NAME
 
 
-def write_run_state(settings: Settings, *, http_url: str) -> Path:
+def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None) -> Path:
+    """``run.json``: this process's pid, the Redis and API addresses, and ``workers``: the pids of the
+    run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Owner-only: a REDIS_URL may carry a password.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
-        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "http_url": http_url}))
+        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "http_url": http_url,
+                              "workers": [os.getpid(), *(workers or [])]}))
     return path
 
 
@@ -43,7 +46,7 @@ def clear_run_state(settings: Settings) -> None:
         pass
 
 
-def _alive(pid: int) -> bool:
+def is_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -54,13 +57,13 @@ def _alive(pid: int) -> bool:
 
 
 def read_run_state(settings: Settings) -> dict[str, Any] | None:
-    """``{pid, redis_url, http_url}`` of the run that holds the folder's lock, or None (a pid alone may
+    """``{pid, redis_url, http_url, workers}`` of the run that holds the folder's lock, or None (a pid alone may
     have been reused after a crash or a reboot)."""
     try:
         state = json.loads(run_state_path(settings).read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or not isinstance(state.get("pid"), int) or not _alive(state["pid"]) \
+    if not isinstance(state, dict) or not isinstance(state.get("pid"), int) or not is_alive(state["pid"]) \
             or not is_locked(settings.data_dir):
         return None
     return state

@@ -20,7 +20,7 @@ from services.common.stream_stats import lag_range, lag_text, origin_of, reporte
 
 from .configuration import load_settings
 from .errors import CommandError
-from .runstate import not_running, read_run_state
+from .runstate import is_alive, not_running, read_run_state
 from .status_view import redacted, render
 
 DEAD_LETTER_BATCH = 1_000
@@ -40,7 +40,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         raise not_running(settings)
     status: dict[str, Any] = {
         "data_folder": str(settings.data_dir),
-        "run": {"pid": state["pid"], "api": state.get("http_url")} if state else None,
+        "run": {"pid": state["pid"], "api": state.get("http_url"), "workers": _workers(state)} if state else None,
         "redis_url": redis_url if args.show_secrets else redacted(redis_url),
         "api": _health(state["http_url"]) if state and state.get("http_url") else None,
     }
@@ -56,6 +56,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(json.dumps(status, indent=2) if args.json else render(status))
     healthy = status["api"] is None or status["api"]["status"] == "ok"
     return 0 if healthy else 1
+
+
+def _workers(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run's processes (``pledgewatch run --workers``): number, pid, whether it runs; the first one
+    also runs ingest and the HTTP API."""
+    pids = [pid for pid in state.get("workers") or [state["pid"]] if isinstance(pid, int)]
+    return [{"number": number, "pid": pid, "running": is_alive(pid)} for number, pid in enumerate(pids, start=1)]
 
 
 def _health(api: str) -> dict[str, Any]:

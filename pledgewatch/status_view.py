@@ -24,11 +24,18 @@ def _api_line(api: dict[str, Any] | None) -> str:
     return f"api       {api['url']}  {api['status']}" + (f" ({checks})" if checks else "")
 
 
+def _workers_line(workers: list[dict[str, Any]]) -> str:
+    pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") + (" (ingest, api)" if i == 0 else "")
+                     for i, w in enumerate(workers))
+    return f"workers   {len(workers)}: pid {pids}"
+
+
 def render(status: dict[str, Any]) -> str:
     """Lines a person reads: the run, the API's health, Redis, each stream and group, dead letters."""
     run = status["run"]
     lines = [f"pledgewatch running, pid {run['pid']}" if run else "pledgewatch: no `pledgewatch run` here, "
              "reading REDIS_URL",
+             *([_workers_line(run["workers"])] if run and len(run.get("workers") or []) > 1 else []),
              f"data      {status['data_folder']}",
              _api_line(status["api"]),
              f"redis     {status['redis_url']}  (redis-cli -u {status['redis_url']})",

@@ -27,6 +27,7 @@ from .classified import (
 )
 from .dead_letter import DeadLetter, DeadLetterEvent
 from .digest import Digest, DigestEvent
+from .due_week import DueDeadline, DueThisWeek, DueThisWeekEvent
 from .envelope import CloudEvent, EventError, data_schema_uri, decode_event, event_schema_uri, event_types
 from .probe import TestNotification, TestNotificationEvent
 from .release import ReleasePublished, ReleasePublishedEvent

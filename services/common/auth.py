@@ -1,7 +1,8 @@
 """Bearer-token authentication of the HTTP APIs: one ASGI middleware for every service.
 
 Every request but a read (GET, HEAD, OPTIONS) needs ``Authorization: Bearer <token>``; reads need
-it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does. The token is compared in
+it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does, nor the dashboard's pages, which
+check a signed-in session themselves. The token is compared in
 constant time, and neither it nor what a client sent is ever logged or echoed.
 """
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = frozenset({"/healthz"})  # a health check is always open (probes carry no token)
 OPEN_PREFIXES = ("/unsubscribe/",)  # a signed link in an email is its own credential (the notifier checks it)
+# The dashboard's pages and forms are used from a browser, which sends no bearer token: they check a session
+# signed in with the token, and a CSRF token on every form, themselves (services/dashboard/routes.py).
+SELF_CHECKED_PATHS = frozenset({"/"})
+SELF_CHECKED_PREFIXES = ("/dashboard/",)
 MIN_TOKEN_LENGTH = 16
 REALM = "pledgewatch"
 # RFC 6750's b64token: what may follow "Bearer " in a header.
@@ -46,6 +51,8 @@ def validate_token(value: str) -> str:
 def needs_token(method: str, path: str, *, open_reads: bool) -> bool:
     """Whether a request of ``method`` on ``path`` must carry the token."""
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+        return False
+    if path in SELF_CHECKED_PATHS or path.startswith(SELF_CHECKED_PREFIXES):
         return False
     return method.upper() not in READ_METHODS or not open_reads
 

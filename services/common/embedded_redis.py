@@ -100,7 +100,7 @@ class EmbeddedRedis:
         ]
         self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE, start_new_session=True,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
         try:
@@ -150,7 +150,7 @@ class EmbeddedRedis:
         self.stop()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child: on Linux, SIGTERM when the parent dies, even by SIGKILL, so no server is orphaned."""
     if sys.platform.startswith("linux"):
         try:

@@ -46,7 +46,7 @@ class OneLineFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     """One JSON object a record: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message`` and, when there
-    is one, ``exception`` (the traceback as one string)."""
+    is one, ``worker`` (see :class:`WorkerLabel`) and ``exception`` (the traceback as one string)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -55,6 +55,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if hasattr(record, "worker"):
+            entry["worker"] = record.worker
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
@@ -64,12 +66,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False).translate(_JSON_UNESCAPED)
 
 
-def formatter(fmt: str) -> logging.Formatter:
-    """The formatter for ``PLEDGEWATCH_LOG_FORMAT`` (``text`` or ``json``)."""
-    return JsonFormatter() if fmt == "json" else OneLineFormatter(FORMAT)
+class WorkerLabel(logging.Filter):
+    """Marks each record with the number of the worker process that wrote it (``pledgewatch run --workers``),
+    so that the lines of several processes sharing one terminal tell who did what."""
+
+    def __init__(self, worker: int) -> None:
+        super().__init__()
+        self.worker = worker
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.worker = self.worker
+        return True
 
 
-def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
+def formatter(fmt: str, *, worker: int | None = None) -> logging.Formatter:
+    """The formatter for ``PLEDGEWATCH_LOG_FORMAT`` (``text`` or ``json``); with ``worker``, each record
+    names its worker (``[worker 2]``, or a ``worker`` field)."""
+    if fmt == "json":
+        return JsonFormatter()
+    return OneLineFormatter(FORMAT if worker is None else FORMAT.replace("%(name)s", "[worker %(worker)s] %(name)s"))
+
+
+def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None = None) -> None:
     root = logging.getLogger()
     ours = [h for h in root.handlers if getattr(h, "_pledgewatch", False)]
     if not ours:
@@ -78,7 +96,11 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
         root.addHandler(handler)
         ours = [handler]
     for handler in ours:
-        handler.setFormatter(formatter(fmt))
+        handler.setFormatter(formatter(fmt, worker=worker))
+        for label in [f for f in handler.filters if isinstance(f, WorkerLabel)]:
+            handler.removeFilter(label)
+        if worker is not None:
+            handler.addFilter(WorkerLabel(worker))
     root.setLevel(level.upper())
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -89,12 +89,16 @@ def _has_write_routes(services: Sequence[Service]) -> bool:
 
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str,
-              on_startup_error: Callable[[StartupError], None] | None = None) -> FastStream:
+              on_startup_error: Callable[[StartupError], None] | None = None, serve_http: bool = True) -> FastStream:
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
     Exits with a one-line reason when a service has a write API and no API token is configured.
     A :class:`StartupError` while the services (or the metrics' Redis connection) start goes to
-    ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values."""
+    ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values.
+    ``serve_http=False``: the services' consumers and background work only, for a replica beside a process
+    that serves the API, the metrics and the streams' trimming (``pledgewatch run --workers``)."""
+    if not serve_http:
+        return _consuming_app(services, settings, on_startup_error=on_startup_error)
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -148,5 +152,33 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                      on_startup=[on_startup], after_startup=[after_startup],
                      on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port
+    app.services = list(services)  # type: ignore[attr-defined]
+    return app
+
+
+def _consuming_app(services: Sequence[Service], settings: Settings, *,
+                   on_startup_error: Callable[[StartupError], None] | None) -> FastStream:
+    broker = make_broker(settings)
+    attach_all(broker, services, settings)
+
+    async def on_startup() -> None:
+        for service in services:
+            try:
+                await service.start()
+            except StartupError as exc:
+                if on_startup_error is None:
+                    raise
+                on_startup_error(exc)
+
+    async def after_startup() -> None:
+        for service in services:
+            await service.started()
+
+    async def after_shutdown() -> None:
+        for service in reversed(services):
+            await service.stop()
+
+    app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), on_startup=[on_startup],
+                     after_startup=[after_startup], after_shutdown=[after_shutdown])
     app.services = list(services)  # type: ignore[attr-defined]
     return app

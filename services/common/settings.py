@@ -45,6 +45,9 @@ class FlatSectionsSource(EnvSettingsSource):
         return data
 
 
+# Each worker is a Python process of about 80 MB and a core's worth of work; past a few per core they only
+# contend for the CPU and for Redis.
+MAX_WORKERS = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 HOME_VARIABLE = "PLEDGEWATCH_HOME"
 
@@ -90,6 +93,10 @@ class Settings(BaseSettings):
         default=100, ge=8, le=10_000,
         description="Connections each service's command pool opens to Redis at most; past it, a command waits "
                     "for a free one. At least 8: a transaction holds one connection while it reads on another.")
+    workers: int = Field(
+        default=1, ge=1, le=MAX_WORKERS,
+        description="Processes `pledgewatch run` runs the classifier, the notifier and the ledger in; the "
+                    "first also runs ingest and the HTTP API, the others share the consumer groups' work.")
     read_count: int = Field(default=16, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")

@@ -18,7 +18,7 @@ import yaml
 from faststream.specification import AsyncAPI
 from pydantic.json_schema import models_json_schema
 
-from schemas import AlertEvent, DigestEvent, TestNotificationEvent
+from schemas import AlertEvent, DigestEvent, DueThisWeekEvent, TestNotificationEvent
 from schemas.streams import DEFAULT_PREFIX, EVENT_FIELD
 from schemas.topology import STREAM_EVENTS
 
@@ -78,10 +78,11 @@ def _asyncapi_discriminators(node: Any) -> None:
 
 
 def add_webhooks(doc: dict[str, Any]) -> None:
-    """The notifier's webhook POSTs: an alert, a digest or a test, to each subscriber's URL."""
-    refs = _add_schemas((AlertEvent, DigestEvent, TestNotificationEvent), doc["components"]["schemas"])
+    """The notifier's webhook POSTs: an alert, a digest, a week's deadlines or a test, to each subscriber's URL."""
+    events = (AlertEvent, DigestEvent, DueThisWeekEvent, TestNotificationEvent)
+    refs = _add_schemas(events, doc["components"]["schemas"])
     messages = {}
-    for kind, ref in zip(("alert", "digest", "test"), refs):
+    for kind, ref in zip(("alert", "digest", "due_this_week", "test"), refs):
         messages[kind] = {"$ref": f"#/components/messages/webhook:{kind}"}
         doc["components"]["messages"][f"webhook:{kind}"] = {
             "name": f"webhook:{kind}", "title": f"webhook {kind}", "contentType": CONTENT_TYPE,

@@ -28,14 +28,14 @@ def standalone_app(make_services: Callable[[Settings], Sequence[Service]], *, ti
         settings = Settings()
         settings.require_redis_url()
         setup_logging(settings.log_level, settings.log_format)
-        return build_app(make_services(settings), settings, title=title, on_startup_error=_exit_with_one_line)
+        return build_app(make_services(settings), settings, title=title, on_startup_error=exit_with_one_line)
     except ValidationError as exc:
         raise SystemExit(f"error: {title}: {bad_settings(exc)}") from None
     except (StartupError, *one_line_errors) as exc:
         raise SystemExit(f"error: {title}: {exc}") from None
 
 
-def _exit_with_one_line(exc: StartupError) -> None:
+def exit_with_one_line(exc: StartupError) -> None:
     # Raised from here, even SystemExit reaches FastStream's task group and is printed with a traceback.
     # Nothing has started yet (the services start one by one, and this is the first that failed).
     sys.stderr.write(f"error: {exc}\n")

@@ -1,7 +1,6 @@
-"""``faststream run services.ledger.app:app`` runs the ledger alone."""
+"""``faststream run services.ledger.app:app`` runs the ledger alone, with the dashboard that reads it."""
 
 from services.common.standalone import standalone_app
+from services.dashboard.service import LedgerWithDashboard
 
-from .service import LedgerService
-
-app = standalone_app(lambda settings: [LedgerService(settings)], title="pledgewatch ledger")
+app = standalone_app(lambda settings: [LedgerWithDashboard(settings)], title="pledgewatch ledger")

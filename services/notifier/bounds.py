@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timezone
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yarl import URL
 
@@ -32,6 +33,15 @@ def time_of_day(value: object) -> time:
     if not match:
         raise ValueError("expected a time of day as HH:MM (UTC), 00:00 to 23:59")
     return time(int(match[1]), int(match[2]))
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone (``Europe/London``, ``UTC``), or None when it is one."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name[:64]!r}; expected an IANA name such as Europe/London or UTC"
+    return None
 
 
 def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None:

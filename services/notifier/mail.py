@@ -11,9 +11,10 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 
 from schemas.alerts import Alert
+from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 
-from .mail_html import render_alert_html, render_digest_html, render_test_html
+from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
 
 
@@ -82,7 +83,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
     render = render_alert_html if isinstance(message, Alert) else \
-        render_test_html if isinstance(message, TestNotification) else render_digest_html
+        render_test_html if isinstance(message, TestNotification) else \
+        render_due_week_html if isinstance(message, DueThisWeek) else render_digest_html
     mail.add_alternative(render(message, unsubscribe_url=unsubscribe_url), subtype="html")  # type: ignore[arg-type]
     return mail
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from schemas.alerts import Alert
+from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 
 from .digest import Digest
+from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
 from .rendering import alert_view
 from .templates import render
@@ -30,3 +32,10 @@ def render_test_html(message: TestNotification, *, unsubscribe_url: str | None) 
     """A test notification as an HTML document: what it is, and that nothing needs doing."""
     return render("test.html.j2", title=test_subject(message), lines=test_text(message).splitlines(),
                   subscription_id=message.subscription_id, unsubscribe_url=unsubscribe_url)
+
+
+def render_due_week_html(message: DueThisWeek, *, unsubscribe_url: str | None) -> str:
+    """The week's deadlines as an HTML document: one table per day, soonest first."""
+    view = due_week_view(message)
+    return render("due_week.html.j2", week=view, title=view.headline, subscription_id=message.subscription_id,
+                  unsubscribe_url=unsubscribe_url)

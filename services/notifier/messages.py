@@ -7,15 +7,17 @@ from typing import Any, Union
 from schemas import CloudEvent
 from schemas.alerts import Alert, AlertEvent
 from schemas.digest import DigestEvent
+from schemas.due_week import DueThisWeek, DueThisWeekEvent
 from schemas.probe import TestNotification, TestNotificationEvent
 
 from .digest import Digest
+from .due_week_rendering import render_due_week_subject, render_due_week_text
 from .probe import test_subject, test_text
 from .rendering import render_digest_subject, render_digest_text, render_text, subject
 
 SOURCE = "/pledgewatch/notifier"
 
-Message = Union[Alert, Digest, TestNotification]
+Message = Union[Alert, Digest, DueThisWeek, TestNotification]
 
 
 def alert_event(alert: Alert) -> AlertEvent:
@@ -27,16 +29,20 @@ def alert_event(alert: Alert) -> AlertEvent:
 def message_id(message: Message) -> str:
     if isinstance(message, TestNotification):
         return message.notification_id
-    return message.alert_id if isinstance(message, Alert) else message.digest_id
+    return message.alert_id if isinstance(message, Alert) else message.digest_id  # a digest, daily or weekly
 
 
 def message_event(message: Message) -> CloudEvent[Any]:
-    """The CloudEvent a webhook receives: the AlertEvent, a DigestEvent listing the alerts, or a test."""
+    """The CloudEvent a webhook receives: the AlertEvent, a DigestEvent listing the alerts, the week's
+    DueThisWeekEvent, or a test."""
     if isinstance(message, Alert):
         return alert_event(message)
     if isinstance(message, TestNotification):
         return TestNotificationEvent.wrap(message, id=message.notification_id, source=SOURCE,
                                           time=message.created_at, subject=message.subscription_id)
+    if isinstance(message, DueThisWeek):
+        return DueThisWeekEvent.wrap(message, id=message.digest_id, source=SOURCE, time=message.created_at,
+                                     subject=message.subscription_id)
     return DigestEvent.wrap(message, id=message.digest_id, source=SOURCE, time=message.created_at,
                             subject=message.subscription_id)
 
@@ -52,4 +58,6 @@ def message_text(message: Message) -> tuple[str, str]:
         return subject(message), render_text(message)
     if isinstance(message, TestNotification):
         return test_subject(message), test_text(message)
+    if isinstance(message, DueThisWeek):
+        return render_due_week_subject(message), render_due_week_text(message)
     return render_digest_subject(message), render_digest_text(message)

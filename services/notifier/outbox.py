@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Alert
+from schemas.due_week import DueThisWeek
 from schemas.envelope import CloudEvent
 from schemas.streams import EVENT_FIELD
 from services.common.streams import as_text
@@ -112,12 +113,13 @@ class DeliveryJob(BaseModel):
     job_id: str
     subscription_id: str
     channel: dict[str, Any]  # {type: ..., ...} with secrets
-    kind: Literal["alert", "digest"]
+    kind: Literal["alert", "digest", "due_this_week"]
     message: dict[str, Any]
     attempts: int = 0  # attempts made so far
 
     def message_model(self) -> Message:
-        return Alert.model_validate(self.message) if self.kind == "alert" else Digest.model_validate(self.message)
+        model = {"alert": Alert, "digest": Digest, "due_this_week": DueThisWeek}[self.kind]
+        return model.model_validate(self.message)  # type: ignore[attr-defined,no-any-return]
 
     def public_payload(self) -> dict[str, str]:
         """For dead letters: no secrets."""
@@ -129,7 +131,7 @@ class DeliveryJob(BaseModel):
 
     @property
     def message_id(self) -> str:
-        """The alert's (or digest's) id, read without parsing the message."""
+        """The alert's (or a digest's, daily or weekly) id, read without parsing the message."""
         return str(self.message["alert_id" if self.kind == "alert" else "digest_id"])
 
     @property
@@ -144,7 +146,8 @@ def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str
 
 def jobs_for(sub: Subscription, message: Message) -> list[DeliveryJob]:
     """One job per channel of ``sub``."""
-    kind: Literal["alert", "digest"] = "alert" if isinstance(message, Alert) else "digest"
+    kind: Literal["alert", "digest", "due_this_week"] = (
+        "alert" if isinstance(message, Alert) else "due_this_week" if isinstance(message, DueThisWeek) else "digest")
     jobs = []
     for i, channel in enumerate(sub.channels):
         spec = channel.model_dump(mode="json")

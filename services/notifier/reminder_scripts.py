@@ -95,25 +95,30 @@ for i = 1, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1]) end
 """
 
 # KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
-# ARGV: the fired mark's value and TTL, the event field, the job key prefix, when the jobs are due, then for
-# each reminder: its id, claimed record, fired key ('' for one dropped: only finished), reminder.due event,
-# alert event, digest buffer key and alert JSON ('' '' for none), job count, then (job id, job JSON,
-# destination) for each job. Each reminder still planned as claimed and not fired before (its fired key
-# unset) sets it, publishes its events and queues its jobs (as Outbox.enqueue) or its digest entry; every one
-# is finished. Returns 1 or 0 per reminder: fired now or not.
+# ARGV: the fired mark's value and TTL, the event field, the job key prefix, when the jobs are due, the feeds'
+# size, then for each reminder: its id, claimed record, fired key ('' for one dropped: only finished),
+# reminder.due event, alert event, digest buffer key and alert JSON ('' '' for none), the subscriber's feed key
+# ('' for none), job count, then (job id, job JSON, destination) for each job. Each reminder still planned as
+# claimed and not fired before (its fired key unset) sets it, publishes its events, records its alert in the
+# feed (as feed.record_in_feed) and queues its jobs (as Outbox.enqueue) or its digest entry; every one is
+# finished. Returns 1 or 0 per reminder: fired now or not.
 FIRE = HELPERS + """
-local value, ttl, field, job_prefix, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local fired, i = {}, 6
+local value, ttl, field, job_prefix, at, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local fired, i = {}, 7
 while i <= #ARGV do
   local id, record, key = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local jobs = tonumber(ARGV[i + 7])
+  local jobs = tonumber(ARGV[i + 8])
   local current = redis.call('HGET', KEYS[1], id) == record  -- not cancelled nor planned again since its claim
   local now = current and key ~= '' and redis.call('SET', key, value, 'NX', 'EX', ttl)
   if now then
     redis.call('XADD', KEYS[6], '*', field, ARGV[i + 3])
     redis.call('XADD', KEYS[7], '*', field, ARGV[i + 4])
     if ARGV[i + 5] ~= '' then redis.call('RPUSH', ARGV[i + 5], ARGV[i + 6]) end
-    for j = i + 8, i + 7 + 3 * jobs, 3 do
+    if ARGV[i + 7] ~= '' then
+      redis.call('LPUSH', ARGV[i + 7], ARGV[i + 4])
+      redis.call('LTRIM', ARGV[i + 7], 0, tonumber(feed_size) - 1)
+    end
+    for j = i + 9, i + 8 + 3 * jobs, 3 do
       redis.call('SET', job_prefix .. ARGV[j], ARGV[j + 1], 'NX')
       redis.call('ZADD', KEYS[8], 'NX', at, ARGV[j])
       redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
@@ -121,7 +126,7 @@ while i <= #ARGV do
   end
   finish(id, record)
   fired[#fired + 1] = now and 1 or 0
-  i = i + 8 + 3 * jobs
+  i = i + 9 + 3 * jobs
 end
 return fired
 """

@@ -31,6 +31,7 @@ from redis.asyncio.client import Pipeline
 from schemas.streams import EVENT_FIELD
 
 from .alert_effects import AlertEffects
+from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
 from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETRY
@@ -60,7 +61,8 @@ class Claimed:
 class Firing:
     """What firing a claimed reminder writes, unless it fired before, as the arguments of the script that
     records it (serialised when the firing is built, not when it is recorded): its fired mark, its
-    ``reminder.due`` event, and its alert's effects (its event, and its delivery jobs or digest entry)."""
+    ``reminder.due`` event, and its alert's effects (its event, also recorded in its subscriber's feed, and its
+    delivery jobs or digest entry)."""
 
     claimed: Claimed
     args: tuple[Any, ...]
@@ -69,7 +71,7 @@ class Firing:
     def of(cls, claimed: Claimed, *, fired_key: str, event: bytes, effects: AlertEffects) -> "Firing":
         digest_key, digest = effects.digest or ("", "")
         args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, event, effects.event.to_json(), digest_key,
-                           digest, len(effects.jobs)]
+                           digest, effects.feed, len(effects.jobs)]
         for job in effects.jobs:
             args += [job.job_id, job.model_dump_json(), job.destination]
         return cls(claimed, tuple(args))
@@ -163,13 +165,14 @@ class ReminderStore:
     async def fire(self, firings: list[Firing], dropped: list[Claimed], *, outbox: Outbox, streams: tuple[str, str],
                    at: datetime, ttl_seconds: int) -> list[bool]:
         """In one script: each of ``firings`` not fired before is marked fired (``at``, for ``ttl_seconds``), its
-        events published (on ``streams``: reminders, alerts) and its jobs queued in ``outbox`` (or its digest
-        entry buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
-        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp()]
+        events published (on ``streams``: reminders, alerts), its alert recorded in its subscriber's feed and its
+        jobs queued in ``outbox`` (or its digest entry buffered); all of them and ``dropped`` are finished.
+        Returns, per firing, whether it fired now."""
+        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
         for f in firings:
             args += f.args
         for c in dropped:
-            args += [c.reminder_id, c.raw, "", "", "", "", "", 0]
+            args += [c.reminder_id, c.raw, "", "", "", "", "", "", 0]
         keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]

@@ -37,6 +37,7 @@ from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
+from .feed import feed_events, feed_key, record_in_feed
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
@@ -53,6 +54,7 @@ from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription
 from .unsubscribe import unsubscribe_links
 from .unsubscribed import Unsubscribed
+from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,7 @@ class NotifierService:
         self.leader: LeaderLock | None = None
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
+        self.weekly: WeeklyDeadlines | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.remind_at = self.config.remind_at
 
@@ -120,13 +123,16 @@ class NotifierService:
     async def start(self) -> None:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
-        self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file)
+        self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
+                                       kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
+                                                                week_key(streams, sub_id)])
         if await self.store.store_console_once():
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
                      "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         self.outbox = Outbox(streams.client, streams.key)
+        self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key)
         mailed = Mailed(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
@@ -169,11 +175,18 @@ class NotifierService:
 
     def routes(self) -> Routes:
         from .api import subscription_routes
+        from .feed_api import feed_routes
         from .unsubscribe_api import unsubscribe_routes
 
         routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test)
+        routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
+                                   public_url=self.config.public_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed)))
         return routes
+
+    async def _feed(self, sub_id: str) -> list[CloudEvent]:
+        streams = self.runtime.streams
+        return await feed_events(streams.client, feed_key(streams.key, sub_id))
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
@@ -341,13 +354,17 @@ class NotifierService:
         return list(await self.runtime.streams.client.mget(release_keys))
 
     def _alert_effects(self, sub: Subscription, alert: Alert) -> AlertEffects:
-        return alert_effects(sub, alert, digest_key=self.runtime.streams.key(f"notifier:digest:{sub.id}"))
+        streams = self.runtime.streams
+        return alert_effects(sub, alert, digest_key=streams.key(f"notifier:digest:{sub.id}"),
+                             feed_key=feed_key(streams.key, sub.id))
 
     def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
-        """Publish ``alert`` and queue it (immediate) or buffer it (digest); returns jobs queued."""
+        """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
+        returns jobs queued."""
         assert self.outbox is not None
         streams, effects = self.runtime.streams, self._alert_effects(sub, alert)
         streams.add(pipe, streams.key(ALERTS), effects.event)
+        record_in_feed(pipe, effects.feed, effects.event.to_json())
         if effects.digest is not None:
             pipe.rpush(*effects.digest)
         for job in effects.jobs:
@@ -392,12 +409,21 @@ class NotifierService:
         self.scheduler.pause()
 
     async def _leader_tick(self) -> None:
-        """Besides digests: fire what is due and has no job left to fire it (its job ran in a process that died
-        before claiming, or a claim's lease ended)."""
+        """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
+        process that died before claiming, or a claim's lease ended)."""
         assert self.scheduler is not None
         self.scheduler.wakeup()
         await self._firing().fire_due()
         await self.send_digests()
+        await self.send_due_this_week()
+
+    async def send_due_this_week(self) -> int:
+        """Queue every weekly "falls due this week" message due at ``clock()`` (see :mod:`.weekly`); returns how
+        many were queued."""
+        sent = await self._started(self.weekly).send_due(await self._store().effective(), now=self.clock())
+        if sent and self.worker is not None:
+            self.worker.wake()
+        return sent
 
     async def send_digests(self) -> int:
         """Queue every digest due at ``clock()``; returns how many were queued."""

@@ -99,8 +99,10 @@ return 1
 
 
 class SubscriptionStore:
-    def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions) -> None:
-        self.client, self.key, self.file = client, key, file
+    def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions,
+                 kept_for: Callable[[str], list[str]] = lambda sub_id: []) -> None:
+        """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it."""
+        self.client, self.key, self.file, self.kept_for = client, key, file, kept_for
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
     async def store_console_once(self) -> bool:
@@ -144,4 +146,11 @@ class SubscriptionStore:
         return bool(await self.client.hset(self.key, sub.id, sub.stored()))
 
     async def delete(self, sub_id: str) -> bool:
-        return bool(await self.client.hdel(self.key, sub_id))
+        """Delete a stored subscription and what is kept for it, at once; True when there was one."""
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.key, sub_id)
+            kept = self.kept_for(sub_id)
+            if kept:
+                pipe.delete(*kept)
+            deleted, *_ = await pipe.execute()
+        return bool(deleted)

@@ -7,7 +7,9 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
+from functools import partial
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
@@ -17,7 +19,7 @@ from schemas.classified import Category, Kind
 
 from .addresses import parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, time_of_day)
+                     pause_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
 from .redaction import redact_channel
 
@@ -32,6 +34,14 @@ def _email_address(text: str) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
+
+
+def _refused(problem: Callable[[str], str | None], value: str) -> str:
+    """``value`` when ``problem(value)`` finds nothing wrong with it; else ValueError with the reason."""
+    reason = problem(value)
+    if reason:
+        raise ValueError(reason)
+    return value
 
 
 class _Strict(BaseModel):
@@ -74,21 +84,14 @@ class ConsoleChannel(_Strict):
 
 class WebhookChannel(_Strict):
     type: Literal["webhook"] = "webhook"
-    url: str = Field(description="http or https URL that receives a signed JSON POST.")
+    url: Annotated[str, AfterValidator(partial(_refused, http_url_problem))] = Field(
+        description="http or https URL that receives a signed JSON POST.")
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
                                description="HMAC-SHA256 key; unsigned when absent.")
     content_mode: Literal["structured", "binary"] | None = Field(
         default=None, description="CloudEvents HTTP content mode: the whole event as the body (structured) or "
                                   "ce-* headers and the data as the body (binary); unset: "
                                   "PLEDGEWATCH_WEBHOOK_CONTENT_MODE.")
-
-    @field_validator("url")
-    @classmethod
-    def _http_only(cls, url: str) -> str:
-        problem = http_url_problem(url)
-        if problem:
-            raise ValueError(problem)
-        return url
 
 
 class EmailChannel(_Strict):
@@ -150,6 +153,40 @@ def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any]
     return {channel.type: params} if params else channel.type  # type: ignore[attr-defined]
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class DueThisWeek(_Strict):
+    """Once a week, at ``at`` on ``weekday`` in ``time_zone``: one message listing the deadlines of the
+    commitments the filter selects that fall due in the seven days from that day."""
+
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = Field(
+        default="monday", description="The day it is sent, the first of its seven days.")
+    at: time = Field(default=time(8, 0), description="Time of day (HH:MM) in time_zone.")
+    time_zone: Annotated[str, AfterValidator(partial(_refused, time_zone_problem))] = Field(
+        default="UTC", max_length=64, description="IANA time zone name, e.g. Europe/London.")
+
+    @field_validator("weekday", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: Any) -> time:
+        try:
+            return time_of_day(value)
+        except ValueError:
+            raise ValueError("expected a time of day as HH:MM (in time_zone), 00:00 to 23:59") from None
+
+    @model_serializer(mode="wrap")
+    def _hh_mm_out(self, handler: Any, info: Any) -> dict[str, Any]:
+        data = handler(self)
+        if info.mode == "json":
+            data["at"] = self.at.strftime("%H:%M")
+        return data
+
+
 class Subscription(_Strict):
     id: str = Field(pattern=_ID, description="Letters, digits, '.', '_' or '-'; at most 64.")
     filter: Filter = Field(default_factory=Filter)
@@ -160,6 +197,9 @@ class Subscription(_Strict):
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
     paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
+    due_this_week: DueThisWeek | None = Field(
+        default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
+                                  "true for Mondays at 08:00 UTC.")
 
     @model_validator(mode="before")
     @classmethod
@@ -167,6 +207,14 @@ class Subscription(_Strict):
         if isinstance(data, dict) and isinstance(data.get("channels"), list):
             data = {**data, "channels": [_channel_input(c) for c in data["channels"]]}
         return data
+
+    @field_validator("due_this_week", mode="before")
+    @classmethod
+    def _on_or_off(cls, value: Any) -> Any:
+        """``true``: every default (Mondays, 08:00, UTC); ``false``: none."""
+        if value is True:
+            return {}
+        return None if value is False else value
 
     @field_validator("digest_at", mode="before")
     @classmethod
@@ -195,6 +243,8 @@ class Subscription(_Strict):
         data = handler(self)
         if not data["filter"]:
             del data["filter"]  # no filter: every commitment
+        if data.get("due_this_week", ...) is None:
+            del data["due_this_week"]  # off
         if info.mode == "json":
             redact = not (info.context or {}).get("secrets", False)
             data["channels"] = [channel_public(c, redact=redact) for c in self.channels]

@@ -20,7 +20,7 @@ import redis
 
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, RELEASES
-from services.common.embedded_redis import EmbeddedRedis, _die_with_parent, free_port
+from services.common.embedded_redis import EmbeddedRedis, die_with_parent, free_port
 from services.notifier.matching import matching_commitments
 from services.notifier.store import load_file
 
@@ -88,7 +88,7 @@ class ServiceProcess:
         with log.open("wb") as out:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen([FASTSTREAM, "run", f"services.{self.app}.app:app"], env=self.env,
                                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True, preexec_fn=_die_with_parent)
+                                            start_new_session=True, preexec_fn=die_with_parent)
 
     @property
     def alive(self) -> bool:

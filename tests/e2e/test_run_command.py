@@ -170,7 +170,8 @@ def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_
 
         assert _wait(lambda: _caught_up(_pledgewatch_in("status", "--json", env=env, cwd=other_folder)))
         status = json.loads(_pledgewatch_in("status", "--json", env=env, cwd=other_folder).stdout)
-        assert status["run"] == {"pid": first.pid, "api": state["http_url"]}
+        assert status["run"] == {"pid": first.pid, "api": state["http_url"],
+                                 "workers": [{"number": 1, "pid": first.pid, "running": True}]}
         assert status["api"]["status"] == "ok"
         assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
         assert status["redis_url"] == state["redis_url"]

@@ -1,13 +1,15 @@
-"""The three services as separate processes (`faststream run services.<name>.app:app`), replicas
-sharing their consumer groups, on one Redis."""
+"""The three services as separate processes (`faststream run services.<name>.app:app`), and `pledgewatch
+run --workers`: replicas sharing their consumer groups, on one Redis."""
 
 import asyncio
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,48 @@ async def _start(app: str, env: dict[str, str], log: Path) -> asyncio.subprocess
     with log.open("w") as out:  # the child keeps its own copy of the descriptor
         return await asyncio.create_subprocess_exec(
             FASTSTREAM, "run", f"services.{app}.app:app", env=env, stdout=out, stderr=asyncio.subprocess.STDOUT)
+
+
+async def _backlog(client: aioredis.Redis, stream: str, n: int) -> None:
+    """``n`` distinct releases, each with one counter-terrorism commitment, published to ``stream`` at once."""
+    from datetime import datetime, timezone
+
+    from schemas import ReleasePublished, ReleasePublishedEvent
+    from services.ingest.identity import content_hash
+
+    async with client.pipeline(transaction=False) as pipe:
+        for i in range(n):
+            title, body = f"Release {i}", f"The Home Office will invest £{i + 1}m in counter-terrorism policing."
+            release = ReleasePublished(release_id=f"r-{i}", version=1, url=f"https://example.org/{i}", title=title,
+                                       published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="test",
+                                       body=body, content_hash=content_hash(title, body))
+            event = ReleasePublishedEvent.wrap(release, id=f"r-{i}/v1", source="/test",
+                                               time=datetime.now(timezone.utc), subject=release.release_id)
+            pipe.xadd(stream, {EVENT_FIELD: event.to_json()})
+        await pipe.execute()
+
+
+async def _each_alert_arrives_once(client: aioredis.Redis, prefix: str, posts: list[dict], n: int, *,
+                                   timeout: float) -> None:
+    """``n`` releases classified once, ``n`` alerts published, and each posted to the receiver once."""
+    from schemas.streams import ALERTS
+
+    deadline = time.monotonic() + timeout
+    while len(posts) < n and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)  # a duplicate would arrive now
+    ids = [post["headers"]["X-Pledgewatch-Alert-Id"] for post in posts]
+    assert len(ids) == n and len(set(ids)) == n, f"{len(ids)} alerts, {len(set(ids))} distinct"
+    assert await client.xlen(f"{prefix}{CLASSIFIED}") == n
+    assert await client.xlen(f"{prefix}{ALERTS}") == n
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 async def test_separate_services_deliver_one_alert_with_two_classifier_replicas(
@@ -82,11 +126,7 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
         tmp_path, redis_url, key_prefix, receiver):
     """300 releases published at once to four replicas (two per group): each group's replicas split the work,
     every release is classified once and every alert arrives once."""
-    from datetime import datetime, timezone
-
-    from schemas import ReleasePublished, ReleasePublishedEvent
-    from schemas.streams import ALERTS, RELEASES
-    from services.ingest.identity import content_hash
+    from schemas.streams import RELEASES
 
     url, posts = receiver
     subscriptions = tmp_path / "subscriptions.yaml"
@@ -107,22 +147,8 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
                 "HTTP on http" in (tmp_path / f"{name}.log").read_text() for name in names):
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)
-        for i in range(n):
-            title, body = f"Release {i}", f"The Home Office will invest £{i + 1}m in counter-terrorism policing."
-            release = ReleasePublished(release_id=f"r-{i}", version=1, url=f"https://example.org/{i}", title=title,
-                                       published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="test",
-                                       body=body, content_hash=content_hash(title, body))
-            event = ReleasePublishedEvent.wrap(release, id=f"r-{i}/v1", source="/test",
-                                               time=datetime.now(timezone.utc), subject=release.release_id)
-            await client.xadd(f"{key_prefix}{RELEASES}", {EVENT_FIELD: event.to_json()})
-        deadline = time.monotonic() + 60
-        while len(posts) < n and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(1.0)  # a duplicate would arrive now
-        ids = [post["headers"]["X-Pledgewatch-Alert-Id"] for post in posts]
-        assert len(ids) == n and len(set(ids)) == n, f"{len(ids)} alerts, {len(set(ids))} distinct"
-        assert await client.xlen(f"{key_prefix}{CLASSIFIED}") == n
-        assert await client.xlen(f"{key_prefix}{ALERTS}") == n
+        await _backlog(client, f"{key_prefix}{RELEASES}", n)
+        await _each_alert_arrives_once(client, key_prefix, posts, n, timeout=60)
         logs = {name: (tmp_path / f"{name}.log").read_text() for name in names}
         classified = {name: len(re.findall(r"\bclassified r-\d+ v1: ", logs[name])) for name in names[:2]}
         alerted = {name: logs[name].count(" alert(s) for ") for name in names[2:]}
@@ -135,3 +161,69 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
                 proc.terminate()
         for proc in procs:
             await asyncio.wait_for(proc.wait(), timeout=20)
+
+
+async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tmp_path, receiver):
+    """`pledgewatch run --workers 2` on its embedded Redis: both processes classify, alert and record in the
+    ledger part of 300 releases, each effect happens once, `status` shows both, a killed worker is started
+    again, Ctrl+C stops both."""
+    from schemas.streams import DEFAULT_PREFIX, RELEASES
+
+    url, posts = receiver
+    (tmp_path / "inbox").mkdir()
+    subscriptions = tmp_path / "subscriptions.yaml"
+    subscriptions.write_text(f'subscriptions:\n  - {{id: all, channels: [{{webhook: {{url: "{url}"}}}}]}}\n')
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update({"PLEDGEWATCH_HOME": str(data), "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONUNBUFFERED": "1",
+                "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8"})
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        run = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "pledgewatch.cli", "run", "--workers", "2", "--watch", str(tmp_path / "inbox"),
+            "--subscriptions", str(subscriptions), env=env, cwd=tmp_path, stdout=out, stderr=asyncio.subprocess.STDOUT)
+    n = 300
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not ((data / "run.json").exists()
+                                                    and "worker 2 reading as consumer" in log.read_text()):
+            assert run.returncode is None, log.read_text()
+            await asyncio.sleep(0.1)
+        state = json.loads((data / "run.json").read_text())
+        assert len(state["workers"]) == 2 and state["workers"][0] == run.pid, state
+        client = aioredis.Redis.from_url(state["redis_url"])
+        try:
+            await asyncio.sleep(0.5)
+            await _backlog(client, f"{DEFAULT_PREFIX}{RELEASES}", n)
+            await _each_alert_arrives_once(client, DEFAULT_PREFIX, posts, n, timeout=90)
+        finally:
+            await client.aclose()
+
+        status = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "pledgewatch.cli", "status", "--json", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE)
+        report = json.loads((await status.communicate())[0])
+        assert [w["pid"] for w in report["run"]["workers"]] == state["workers"]
+        assert all(w["running"] for w in report["run"]["workers"]), report["run"]
+        assert report["api"]["status"] == "ok", report["api"]  # served by worker 1 alone
+
+        os.kill(state["workers"][1], signal.SIGKILL)  # a worker that dies is started again
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and json.loads((data / "run.json").read_text())["workers"] == state["workers"]:
+            await asyncio.sleep(0.1)
+        restarted = json.loads((data / "run.json").read_text())["workers"]
+        assert restarted[0] == run.pid and restarted[1] != state["workers"][1] and _alive(restarted[1]), restarted
+        assert f"worker 2 (pid {state['workers'][1]}) was killed by signal 9" in log.read_text()
+        state["workers"] = restarted
+    finally:
+        if run.returncode is None:
+            run.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(run.wait(), timeout=60)
+    text = log.read_text()
+    assert code == 0, text
+    assert not any(_alive(pid) for pid in state["workers"]), "a worker outlived the run"
+    for what, pattern in (("classified", r"\[worker (\d)\] \S+: classified r-\d+ v1: "),
+                          ("alerted", r"\[worker (\d)\] \S+: r-\d+ v1: 1 alert\(s\) for "),
+                          ("recorded in the ledger", r"\[worker (\d)\] \S+: ledger: r-\d+ v1: ")):
+        by_worker = Counter(re.findall(pattern, text))
+        assert sum(by_worker.values()) == n and set(by_worker) == {"1", "2"}, (what, by_worker)

@@ -56,7 +56,8 @@ def for_type(annotation: Any, metadata: list[Any] | None = None) -> st.SearchStr
     if origin is Literal:
         return st.sampled_from(get_args(annotation))
     if origin is list:
-        return st.lists(for_type(get_args(annotation)[0]), max_size=3)
+        shortest = max((item.min_length for item in metadata if isinstance(item, annotated_types.MinLen)), default=0)
+        return st.lists(for_type(get_args(annotation)[0]), min_size=shortest, max_size=max(3, shortest))
     if origin is tuple:
         return st.tuples(*(for_type(arm) for arm in get_args(annotation)))
     if origin is dict:

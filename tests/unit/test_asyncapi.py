@@ -59,7 +59,8 @@ def test_every_stream_writer_and_reader_is_there_with_its_events(document):
     operations = _operations(document)
     expected_sends = {(service, "send", stream, frozenset(cls.__name__ for cls in STREAM_EVENTS[stream]))
                       for service, streams in WRITERS.items() for stream in streams}
-    expected_sends.add(("notifier", "send", "webhook", frozenset({"AlertEvent", "DigestEvent", "TestNotificationEvent"})))
+    expected_sends.add(("notifier", "send", "webhook",
+                        frozenset({"AlertEvent", "DigestEvent", "DueThisWeekEvent", "TestNotificationEvent"})))
     assert {op for op in operations if op[1] == "send"} == expected_sends
     assert {op[:3] for op in operations if op[1] == "receive"} == {
         ("classifier", "receive", "releases"), ("notifier", "receive", "classified"), ("ledger", "receive", "classified")}

@@ -23,6 +23,9 @@ TOKEN = "s3cret-token-0123456789"
         pytest.param("POST", "/unsubscribe/tok.mac", False, False, id="unsubscribe-link-is-its-own-credential"),
         pytest.param("DELETE", "/subscriptions/desk/unsubscribed/a@example.org", True, True, id="undo-unsubscribe"),
         pytest.param("POST", "/unsubscribe", True, True, id="only-under-the-prefix"),
+        pytest.param("GET", "/", False, False, id="dashboard-checks-its-own-session"),
+        pytest.param("POST", "/dashboard/subscriptions", True, False, id="dashboard-forms-check-their-own-session"),
+        pytest.param("POST", "/dashboard", True, True, id="dashboard-only-under-its-prefix"),
     ],
 )
 def test_which_requests_need_the_token(method, path, open_reads, needed):

@@ -118,6 +118,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_MAX_DELIVERIES", "9", "max_deliveries", 9),
     ("PLEDGEWATCH_REDIS_MAX_CONNECTIONS", "20", "redis_max_connections", 20),
     ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
+    ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
     ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
     ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),
     ("PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS", "2", "classify_budget_seconds", 2.0),

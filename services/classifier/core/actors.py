@@ -80,6 +80,14 @@ class Actor(NamedTuple):
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
 
 
+_BARE_PRONOUN = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
+
+
+def without_bare_pronoun(name: str, publisher_name: str) -> str:
+    """``name``, or the publisher when it is a bare pronoun ('"We', "they"): an actor is never one."""
+    return publisher_name if _BARE_PRONOUN.fullmatch(name) else name
+
+
 def clause_subject(sentence: str, trigger: int, folded: str | None = None) -> str:
     """The text of the subject of the clause whose verb starts at ``trigger``. ``folded`` is
     ``fold(sentence)``, if known."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from schemas import ReleaseClassified, ReleasePublished
 
+from .actors import without_bare_pronoun
 from .aliases import acronyms
 from .commitments import Found
 from .context import borrow_deadlines
@@ -15,13 +16,13 @@ from .decision import DecisionModel, shipped_model
 from .folding import LoweredBody
 from .money import dollar_of
 from .proposals import Proposal, propose
-from .publishers import publisher
+from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
 from .sentences import split_sentences
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.4.0"
+CLASSIFIER_VERSION = "rules+model-0.5.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
@@ -51,11 +52,12 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     words = read_body(body, low=low)  # one pass: where cues, terrorism terms and trigger words are
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
+    year_starts = financial_year_start(release)
     names = acronyms(body, who)
     commitments = []
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
-    dollar = dollar_of(release.title + "\n" + body) if "$" in body else "USD"
+    dollar = (site_dollar(release) or dollar_of(release.title + "\n" + body)) if "$" in body else "USD"
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
@@ -70,13 +72,15 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             continue
         if found.actor.name in names:
             found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
+        found = found._replace(actor=found.actor._replace(name=without_bare_pronoun(found.actor.name, who)))
         context = _paragraph(body, sentence.start, sentence.end)
         if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
             paragraph_ct[context] = mentions_terrorism(context)
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
                                             release_ct=score >= THRESHOLD, dollar=dollar,
-                                            context_ct=paragraph_ct.get(context), lowered=lowered))
-    commitments = borrow_deadlines(commitments, sentences, body, published)
+                                            context_ct=paragraph_ct.get(context), lowered=lowered,
+                                            year_starts=year_starts))
+    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
     if score < THRESHOLD and any(c.counter_terrorism for c in commitments):
         score = THRESHOLD

@@ -46,13 +46,14 @@ def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
 
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
-                     published: date) -> list[Commitment]:
+                     published: date, year_starts: int = 4) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place").
-    ``commitments`` are those found in ``body``, their deadlines read at ``published``."""
+    ``commitments`` are those found in ``body``, their deadlines read at ``published`` (a financial year
+    starting in the month ``year_starts``)."""
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
-    lenders = _Lenders(sentences, body, published)
+    lenders = _Lenders(sentences, body, published, year_starts)
     # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
     # one with a deadline holds a digit or a calendar word.
     lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)
@@ -63,8 +64,8 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
 class _Lenders:
     """A release's sentences as lenders of deadlines; each is read at most once for each thing asked of it."""
 
-    def __init__(self, sentences: list[Sentence], body: str, published: date) -> None:
-        self.sentences, self.body, self.published = sentences, body, published
+    def __init__(self, sentences: list[Sentence], body: str, published: date, year_starts: int) -> None:
+        self.sentences, self.body, self.published, self.year_starts = sentences, body, published, year_starts
         self.lowered = LoweredBody(body, None)  # span by span: only a few sentences are read here
         self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
         self.may_hold: dict[tuple[int, int], bool] = {}  # by span
@@ -113,7 +114,7 @@ class _Lenders:
         if sentence.start not in self.deadlines:
             self.deadlines[sentence.start] = find_deadlines(
                 self.body[sentence.start:sentence.end], self.published, sentence.start,
-                folded=self.lowered.folded(*sentence), low=self.lowered.low(*sentence))
+                folded=self.lowered.folded(*sentence), low=self.lowered.low(*sentence), year_starts=self.year_starts)
         named = []
         for deadline in self.deadlines[sentence.start]:
             words = _low_content(self.lowered.low(sentence.start, deadline.span[0]))[-3:]

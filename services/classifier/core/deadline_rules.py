@@ -19,6 +19,8 @@ from .calendar_units import (
 from .numbers import NUMBER, parse_number
 
 COMMENCEMENT = "commencement"
+# Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
+FINANCIAL = "financial"
 UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it runs from
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
@@ -29,11 +31,14 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _TO = r"\s*(?:to|until|till|and|-|–)\s*"
-_PREP = r"(?P<prep>by|in|on|before|until|till|during|throughout|from|no later than|in time for)"
-_END_OF = r"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)\s+of\s+)?"
+_PREP = (r"(?P<prep>by|in|on|before|until|till|through|during|throughout|from|no later than|in time for|"
+         r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
+# "the end of", or "end" straight before a month or year ("by end March", "by end-2018")
+_END_OF = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
 _BY_END = rf"\b(?:{_PREP}\s+)?{_END_OF}"
 # The words a match of _PREP, _END_OF or _WEEKDAY begins with ("in time for" begins with "in").
-PREP_WORDS = ("by", "in", "on", "before", "until", "till", "during", "throughout", "from", "no later than")
+PREP_WORDS = ("by", "in", "on", "before", "until", "till", "through", "during", "throughout", "from", "no later than",
+              "deadline")
 END_OF_WORDS = ("the", "end", "close", "middle", "start", "beginning")
 WEEKDAY_WORDS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 
@@ -54,7 +59,8 @@ def _is_start(match: re.Match[str]) -> bool:
 
 
 def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
-    """A due date for "by/in/on X", a period for "until X"; a bare date with no preposition is no deadline."""
+    """A due date for "by/in/on/until X" (the labelling rules read "extended the mandate until X" as due on X);
+    a bare date with no preposition is no deadline."""
     groups = match.groupdict()
     if _is_start(match):
         return COMMENCEMENT
@@ -68,8 +74,6 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
-    if prep in ("until", "till"):
-        return {"type": "period", "start": published, "end": due}
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
@@ -129,7 +133,21 @@ def _financial_year(match: re.Match[str], published: date) -> Fields:
     last = first
     if match["y3"] and _year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
         last = int(match["y3"])
-    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31)}
+    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31), FINANCIAL: True}
+
+
+def _by_financial_year(match: re.Match[str], published: date) -> Fields:
+    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
+    first, second = int(match["y1"]), _year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
+
+
+def _named_financial_year(match: re.Match[str], published: date) -> Fields:
+    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019."""
+    year = int(match["y"])
+    return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
 
 
 def _milestone(match: re.Match[str], published: date) -> Fields:
@@ -186,16 +204,32 @@ def _month_range(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": start, "end": end} if start <= end else None
 
 
+# A day written with no year that fell this long before publication is when something happened ("the resolution
+# adopted on 28 September", published in November), not a day the next year.
+_RECENT_PAST = timedelta(days=92)
+
+
 def _day(match: re.Match[str], published: date) -> Fields:
-    month = month_number(match["m"])
+    month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
+    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+        return None
     year = _year(match["y"], upcoming_month_year(month, published))
-    due = date(year, month, int(re.sub(r"\D", "", match["d"])))
+    due = date(year, month, day)
     if (match["prep"] or "").lower() == "before":
         due -= timedelta(days=1)
     return _due(match, due, published)
 
 
+def _same_year_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, end_of_month(year, month).day))
+
+
+_LAST_YEAR = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
+
+
 def _month(match: re.Match[str], published: date) -> Fields:
+    if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
+        return None  # "opened in September last year"
     month = month_number(match["m"])
     year = _year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
@@ -210,6 +244,19 @@ def _season(match: re.Match[str], published: date) -> Fields:
     else:
         year = upcoming_season_year(season, published, following=rel == "next")
     return _due(match, end_of_season(year, season), published)
+
+
+# A part of a year: its first and last month.
+_PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter": (4, 6), "q3": (7, 9),
+          "third quarter": (7, 9), "q4": (10, 12), "fourth quarter": (10, 12), "final quarter": (10, 12),
+          "last quarter": (10, 12), "h1": (1, 6), "first half": (1, 6), "h2": (7, 12), "second half": (7, 12)}
+
+
+def _year_part(match: re.Match[str], published: date) -> Fields:
+    """"by Q2 2018", "in the third quarter of 2018", "the first half of 2019": the end of that part of the year."""
+    first, last = _PARTS[" ".join(match["part"].lower().split())]
+    year = int(match["y"])
+    return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 
 def _calendar_year(match: re.Match[str], published: date) -> Fields:
@@ -237,8 +284,8 @@ RULES: list[Rule] = [
               rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
-    (_compile(rf"\b(?:for|within|over)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b"), _fixed_duration),
+    (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
+              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
               rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), _financial_year),
@@ -269,6 +316,14 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
               r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+(?P<anchor>"
               r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), _bounded_response),
+    (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
+              rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
+              r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
+    (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
+     lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
+              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
+    (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), _named_financial_year),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -277,7 +332,8 @@ NEEDS: list[tuple[str, ...]] = [
     ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
-    (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"),
+    (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"),
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -294,4 +350,5 @@ CORES: dict[int, re.Pattern[str]] = {
     18: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
     # "an hour or two after"
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
+    20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
 }

@@ -6,14 +6,15 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from dateutil.relativedelta import relativedelta
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH, MONTHS
+from .calendar_units import MONTH, MONTHS, end_of_month
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Rule,
+    COMMENCEMENT, CORES, END_OF_WORDS, FINANCIAL, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
 
 _DEADLINE = TypeAdapter(Deadline)
@@ -27,7 +28,7 @@ _MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name 
 # word boundary, which costs more than trying them at each "in" or "on").
 _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
-    (4, ("for", "within", "over")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
+    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
     (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
     (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
@@ -39,10 +40,11 @@ _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", 
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
 # A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
 _CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
-                            r"spring|summer|autumn|fall|winter|instantly|tomorrow)\b")
+                            r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
+                            r"due\s+course|imminently)\b")
 _CALENDAR_PREFIXES = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
-    "winter", "instantly", "tomorrow")
+    "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
 _CALENDAR_STARTS = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
 
 
@@ -93,14 +95,15 @@ def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
 
 
 def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None,
-                   low: str | None = None) -> list[Deadline]:
+                   low: str | None = None, year_starts: int = 4) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
     ``published`` is the release's publication date (in the release's own time
     zone): relative phrases ("over the next three years", "this year") resolve
     against it, never against today. Spans are shifted by ``offset``. Starts
     ("from spring 2014") and deadlines that ended before publication are left out. ``folded`` is
-    ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them.
+    ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them. A financial year starts in the
+    month ``year_starts`` (the publisher's own year: April in the UK, July in Australia).
     """
     if folded is None:
         folded = fold(text)
@@ -123,12 +126,57 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             chosen.append((start, end, fields))
             reach = end
     deadlines = []
-    for start, end, fields in chosen:
+    for start, end, fields in _without_starts(_without_spelled_out_lengths(chosen, text), text):
+        if isinstance(fields, dict) and fields.pop(FINANCIAL, False):
+            fields = _in_financial_year(fields, year_starts)
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
     return deadlines
+
+
+# A verb that starts the work just before a date: "work begins in the spring and ends by the autumn".
+_STARTED = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
+                      r"gets?\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def _without_starts(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
+    """A date that starts the work is no deadline when the text gives another that ends it."""
+    if len(chosen) < 2:
+        return chosen
+    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
+    return kept if kept else chosen
+
+
+def _in_financial_year(fields: dict, year_starts: int) -> dict:
+    """``fields`` read in an April-to-March year, moved to the year that starts in the month ``year_starts``
+    ("2018-19" in Australia: 1 July 2018 to 30 June 2019)."""
+    shift = relativedelta(months=year_starts - 4)
+    moved = dict(fields)
+    for name in ("start", "end", "due"):
+        if name in moved:
+            day = moved[name] + shift
+            moved[name] = day if name == "start" else end_of_month(day.year, day.month)
+    return moved
+
+
+_UNTIL = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
+
+
+def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
+    """A length of time followed by the day it runs until ("for nine months, until 20 December") is one
+    deadline: that day."""
+    if len(chosen) < 2:
+        return chosen
+    kept = []
+    for (start, end, fields), following in zip(chosen, chosen[1:] + [None]):
+        lasts = isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
+        until = _UNTIL.match(text, end) if lasts and following is not None else None
+        if until is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
+            continue
+        kept.append((start, end, fields))
+    return kept
 
 
 def _text_span(match: re.Match[str]) -> tuple[int, int]:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from schemas import ReleasePublished
 
 UK_GOVERNMENT = "UK government"
+V = TypeVar("V")
 
 # Site (the end of a host name, or a word of the source) → the body that speaks as "we" there.
 _SITES = [
@@ -150,6 +152,34 @@ def _first_name(text: str) -> re.Match[str] | None:
         if match is not None:
             return match
         at = candidate.start() + 1
+    return None
+
+
+# By the end of the publishing site's host name: the month its government's financial year starts in (Australia
+# and New Zealand count from July, the United States from October; the UK, Canada and others from April) and
+# the currency a bare "$" means there.
+_FINANCIAL_YEAR_STARTS = ((".au", 7), (".nz", 7), (".gov", 10))
+_DOLLARS = ((".au", "AUD"), (".nz", "NZD"), (".ca", "CAD"), (".gov", "USD"))
+APRIL = 4
+
+
+def financial_year_start(release: ReleasePublished) -> int:
+    """The month the financial year of ``release``'s publisher starts in; April when its site says nothing."""
+    return _by_site(release, _FINANCIAL_YEAR_STARTS) or APRIL
+
+
+def site_dollar(release: ReleasePublished) -> str | None:
+    """The currency a bare "$" means on ``release``'s site ("AUD" on an Australian one), if it says."""
+    return _by_site(release, _DOLLARS)
+
+
+def _by_site(release: ReleasePublished, table: tuple[tuple[str, V], ...]) -> V | None:
+    """The value ``table`` gives the first host name ending in ``source``, then in ``url``."""
+    for text in (release.source or "", release.url or ""):
+        for host in _HOST.findall(text.lower()):
+            for ending, value in table:
+                if host.endswith(ending):
+                    return value
     return None
 
 

@@ -8,7 +8,7 @@ import re
 import string
 from datetime import date
 
-from schemas import Commitment, PeriodDeadline
+from schemas import Commitment, Money, PeriodDeadline
 
 from .categories import categorise
 from .commitments import Found
@@ -23,16 +23,18 @@ _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
                      context: str, *, release_ct: bool = False, dollar: str = "USD",
-                     context_ct: bool | None = None, lowered: LoweredBody | None = None) -> Commitment:
+                     context_ct: bool | None = None, lowered: LoweredBody | None = None,
+                     year_starts: int = 4) -> Commitment:
     """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
     ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
-    ``dollar``; ``lowered``: the body lowercased, when known."""
+    ``dollar``; ``lowered``: the body lowercased, when known; a financial year starts in the month
+    ``year_starts``."""
     start, end = sentence
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
-    money = next(iter(find_money(text, start, dollar=dollar, folded=folded)), None)
-    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low))
+    money = own_money(find_money(text, start, dollar=dollar, folded=folded), text, start)
+    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),
@@ -60,6 +62,27 @@ def _names_terrorism(text: str, context: str, context_ct: bool | None) -> bool:
 def _is_word_at(text: str, at: int) -> bool:
     """Is ``text[at]`` a character ``\\w`` matches (False outside ``text``)?"""
     return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+# Words just before an amount that is not the commitment's own: the total a part is taken from ("Of the £40m
+# package, £5m will …") or where a change starts ("from £2bn to £2.6bn"); and an earlier sum, never its own
+# ("in addition to the £70m already announced").
+_PART_OF = re.compile(r"(?:(?:^|[,;:]\s*)(?:out\s+)?of\s+(?:the|this|that|these)|\bfrom)\s*$", re.IGNORECASE)
+_EARLIER = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?\s*$", re.IGNORECASE)
+
+
+def own_money(amounts: list[Money], text: str, offset: int) -> Money | None:
+    """The amount a commitment pledges: the first in ``text`` (which starts at ``offset`` in the body) that is
+    no total it takes a part of, no starting figure and no earlier sum; else the first that is no earlier sum."""
+    fallback = None
+    for money in amounts:
+        start = money.span[0] - offset
+        if _EARLIER.search(text, max(0, start - 24), start):
+            continue
+        if not _PART_OF.search(text, max(0, start - 24), start):
+            return money
+        fallback = fallback or money
+    return fallback
 
 
 def _own_deadlines(deadlines: list) -> list:

@@ -59,3 +59,49 @@ def test_the_core_imports_no_broker_scheduler_or_network_library():
         assert not names & forbidden, path.name
         assert "datetime.now" not in path.read_text(encoding="utf-8") and "date.today" not in path.read_text(
             encoding="utf-8"), path.name
+
+
+def test_a_financial_year_is_the_publishers_own(make_release):
+    body = "The Government will provide $12 million in 2019-20 to expand the border force."
+    release = make_release(body).model_copy(update={"source": "minister.example.gov.au",
+                                                    "url": "https://minister.example.gov.au/media/x"})
+    [commitment] = classify(release).commitments
+    [deadline] = commitment.deadlines
+    assert (deadline.start.isoformat(), deadline.end.isoformat()) == ("2019-07-01", "2020-06-30")
+
+
+def test_a_bare_dollar_is_the_publishing_sites_own(make_release):
+    body = "The state government will invest $40 million in new police stations."
+    for site, currency in (("premier.example.gov.au", "AUD"), ("news.example.on.ca", "CAD"),
+                           ("beehive.govt.nz", "NZD"), ("www.example.gov", "USD")):
+        release = make_release(body).model_copy(update={"source": site, "url": f"https://{site}/media/x"})
+        [commitment] = classify(release).commitments
+        assert (commitment.money.amount, commitment.money.currency) == (40_000_000, currency), site
+
+
+def test_a_commitments_money_is_its_own_not_a_total_or_an_earlier_sum(make_release):
+    for body, amount in (
+            ("Of the £40m package, £5m will go to rural police forces.", 5_000_000),
+            ("Out of this £900 million, the department will give £120 million to hospices.", 120_000_000),
+            ("In addition to the £70 million already announced, the Home Office will provide £9 million for "
+             "training.", 9_000_000),
+            ("The Government will raise spending on flood defences from £2 billion to £2.6 billion.", 2_600_000_000),
+            ("The UK will spend £1.2 billion over five years, including £200 million this year, on flood defences.",
+             1_200_000_000),
+            ("The council will invest a total of £12m, with £3m for cycle lanes.", 12_000_000)):
+        [commitment] = classify(make_release(body)).commitments
+        assert commitment.money.amount == amount, body
+    [commitment] = classify(make_release("In addition to the £70 million already announced, the Home Office will "
+                                         "train 300 more firearms officers.")).commitments
+    assert commitment.money is None
+
+
+def test_an_actor_is_never_a_bare_pronoun(make_release):
+    for body in ("They will provide £2m to local schools next year.",
+                 'She said: "We will deliver 200 new homes by 2021."',
+                 "‘We will open three new depots by 2020,’ the minister said.",
+                 "Ministers met the mayors. Later, he will set out £6m for new buses."):
+        actors = [commitment.actor for commitment in classify(make_release(body)).commitments]
+        assert actors, body
+        assert not any(actor.strip("\"'‘’“” ").lower() in ("we", "they", "he", "she", "it", "you", "i")
+                       for actor in actors), (body, actors)

@@ -40,3 +40,40 @@ def test_the_ordinal_day_before_a_month_is_a_date():
 ])
 def test_phrases_that_are_not_the_commitments_deadline(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(("sentence", "year_starts", "expected"), [
+    pytest.param("The ministry will spend $8m on patrols in 2018-19.", 7, ("period", "2018-07-01", "2019-06-30"),
+                 id="july-year"),
+    pytest.param("The ministry will spend $8m on patrols in 2018-19.", 4, ("period", "2018-04-01", "2019-03-31"),
+                 id="april-year"),
+    pytest.param("Every depot will be rebuilt by 2019/20.", 7, ("date", "2020-06-30"), id="by-a-july-year"),
+    pytest.param("The bureau's Fiscal Year 2019 request includes $40 million for training.", 10,
+                 ("period", "2018-10-01", "2019-09-30"), id="us-fiscal-year-named-by-its-end"),
+    pytest.param("The agency will receive $3 million in FY2019.", 10, ("period", "2018-10-01", "2019-09-30"),
+                 id="fy-abbreviation"),
+])
+def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_starts, expected):
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=year_starts)
+    if deadline.type == "date":
+        assert (deadline.type, deadline.due.isoformat()) == expected
+    else:
+        assert (deadline.type, deadline.start.isoformat(), deadline.end.isoformat()) == expected
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    pytest.param("The depot will be ready by end-2018.", date(2018, 12, 31), id="by-end-year"),
+    pytest.param("The survey is due by end March.", date(2018, 3, 31), id="by-end-month"),
+    pytest.param("The pilot will run through September 2018.", date(2018, 9, 30), id="through-a-month"),
+    pytest.param("The grants will run through 2019.", date(2019, 12, 31), id="through-a-year"),
+    pytest.param("Bids must be in by the deadline of 9 February.", date(2018, 2, 9), id="deadline-of-a-day"),
+    pytest.param("The deadline for bids is 9 February 2018.", date(2018, 2, 9), id="deadline-is-a-day"),
+    pytest.param("The new register will be live by Q2 2018.", date(2018, 6, 30), id="by-a-quarter"),
+    pytest.param("Trials will finish in the third quarter of 2018.", date(2018, 9, 30), id="in-the-third-quarter"),
+    pytest.param("Councils will be consulted in the first half of 2018.", date(2018, 6, 30), id="first-half-of-a-year"),
+    pytest.param("Training will be complete by the end of the second half of 2019.", date(2019, 12, 31),
+                 id="end-of-the-second-half"),
+])
+def test_calendar_forms_are_due_at_the_end_of_their_unit(sentence, due):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.due) == ("date", due)

@@ -28,7 +28,15 @@ def _only(sentence: str):
     pytest.param("NATS will publish the notices on 17 April 2018.", date(2018, 4, 17), id="on-day-month-year"),
     pytest.param("Ministers will report back by the end of next year.", date(2018, 12, 31), id="end-of-next-year"),
     pytest.param("Applications must be made before 1 April 2018.", date(2018, 3, 31), id="before-a-day"),
+    pytest.param("The Council extended the observer mission until 15 March 2019.", date(2019, 3, 15),
+                 id="until-a-day-is-due-that-day"),
+    pytest.param("The helpline will stay open until June 2018.", date(2018, 6, 30), id="until-a-month"),
     pytest.param("The council will discuss the findings tomorrow.", date(2017, 11, 30), id="tomorrow"),
+    pytest.param("The Council renewed the panel for six months, until 30 April 2018.", date(2018, 4, 30),
+                 id="a-duration-and-the-day-it-runs-until"),
+    pytest.param("The mission is extended for a further three weeks until 20 December.", date(2017, 12, 20),
+                 id="a-further-duration-until-a-day"),
+    pytest.param("The summit on 3 April will agree the plan.", date(2018, 4, 3), id="day-months-ahead-next-year"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
     deadline = _only(sentence)
@@ -46,6 +54,10 @@ def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
                  date(2018, 8, 31), id="month-range"),
     pytest.param("Airspace restrictions will apply from 13 July to 6 August (2018).", date(2018, 7, 13),
                  date(2018, 8, 6), id="day-range-year-in-brackets"),
+    pytest.param("The panel will meet again in six months.", date(2017, 11, 29), date(2018, 5, 29),
+                 id="in-six-months"),
+    pytest.param("Ministers will review the scheme in two years' time.", date(2017, 11, 29), date(2019, 11, 29),
+                 id="in-two-years-time"),
     pytest.param("Rates will be protected for 2018-19.", date(2018, 4, 1), date(2019, 3, 31), id="financial-year"),
     pytest.param("The fund will pay out close to $2 million over five years.", date(2017, 11, 29),
                  date(2022, 11, 29), id="over-five-years"),
@@ -58,6 +70,10 @@ def test_periods_start_and_end_on_resolved_days(sentence, start, end):
 @pytest.mark.parametrize("sentence", [
     pytest.param("We will work with partners over the coming weeks.", id="coming-weeks"),
     pytest.param("Over the next several weeks and months, we will work with airlines.", id="several-weeks-and-months"),
+    pytest.param("The minister will soon set out the new rules for landlords.", id="soon"),
+    pytest.param("Further guidance for schools will follow shortly.", id="shortly"),
+    pytest.param("A chair for the panel will be named in due course.", id="in-due-course"),
+    pytest.param("Member States should ratify the protocol as soon as possible.", id="as-soon-as-possible"),
 ])
 def test_vague_periods_have_no_end(sentence):
     deadline = _only(sentence)
@@ -86,6 +102,8 @@ def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
     pytest.param("The advisers will answer calls each day between 2pm and 6pm.", id="clock-times"),
     pytest.param("The March budget set the figures.", id="bare-month-without-preposition"),
     pytest.param("In March 2013 the department took advice.", id="before-publication"),
+    pytest.param("Ministers will build on the plan agreed at the summit on 2 October.", id="day-weeks-before-publication"),
+    pytest.param("The unit, which the force set up in August last year, will grow.", id="month-last-year"),
 ])
 def test_phrases_that_are_not_deadlines(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
@@ -109,6 +127,14 @@ GENERAL_FORMS_PUBLISHED = date(2023, 5, 10)
                  ("response_time", "PT1H", "PT2H"), id="an-hour-or-two-after-upload"),
     pytest.param("Companies must act within a day of notification.", ("response_time", "P1D", "P1D"),
                  id="within-a-day-of-notification"),
+    pytest.param("Every trust will have the new scanners by 2025/26.", ("date", "2026-03-31"),
+                 id="by-a-financial-year-slash"),
+    pytest.param("The agency aims to cut waiting lists by the end of 2024-25.", ("date", "2025-03-31"),
+                 id="by-the-end-of-a-financial-year"),
+    pytest.param("Resurfacing starts in the summer and will be finished by the winter.", ("date", "2024-02-29"),
+                 id="a-start-beside-an-end-is-not-the-deadline"),
+    pytest.param("Building the depot will begin in 2024 and end in 2025.", ("date", "2025-12-31"),
+                 id="start-year-beside-end-year"),
 ])
 def test_deadline_forms_beyond_govuk_prose(sentence, expected):
     [deadline] = find_deadlines(sentence, GENERAL_FORMS_PUBLISHED)

@@ -36,6 +36,16 @@ def test_quotes_are_found_despite_curly_quotes_and_line_breaks():
     assert locate("not in the body", body) is None
 
 
+def test_response_times_in_fractions_are_the_same_duration():
+    half_hour = {"type": "response_time", "min": "PT0.5H", "max": "PT1.5H"}
+    assert deadline_key(half_hour) == deadline_key({"type": "response_time", "min": "PT30M", "max": "PT90M"})
+
+
+def test_response_times_that_cannot_be_read_match_only_themselves():
+    assert deadline_key({"type": "response_time", "min": "P1Y", "max": "P1Y"}) != \
+        deadline_key({"type": "response_time", "min": "soon", "max": "soon"})
+
+
 def test_deadlines_compare_by_value_not_by_text():
     assert deadline_key({"type": "response_time", "min": "PT24H", "max": "P1D"}) == ("response_time", 86400.0,
                                                                                      86400.0)

@@ -8,7 +8,7 @@ import pytest
 
 from schemas import ReleasePublished
 from services.classifier.core.aliases import acronyms
-from services.classifier.core.publishers import government_of, publisher
+from services.classifier.core.publishers import financial_year_start, government_of, publisher
 
 
 def _release(source: str, url: str, body: str, title: str = "News", release_id: str = "r-1") -> ReleasePublished:
@@ -77,3 +77,15 @@ def test_every_named_department_starts_with_a_capital():
                 current += char
         for alternative in alternatives + [current]:
             assert re.match(r"(?:\(\?:[A-Z][^()]*\)\?)?[A-Z]", alternative), alternative
+
+
+@pytest.mark.parametrize(("source", "url", "month"), [
+    pytest.param("gov.uk", "https://www.gov.uk/government/news/x", 4, id="uk-april"),
+    pytest.param("canada.ca", "https://www.canada.ca/en/news/x.html", 4, id="canada-april"),
+    pytest.param("minister.example.gov.au", "https://minister.example.gov.au/x", 7, id="australia-july"),
+    pytest.param("beehive.govt.nz", "https://www.beehive.govt.nz/x", 7, id="new-zealand-july"),
+    pytest.param("treasury.gov", "https://home.treasury.gov/news/x", 10, id="united-states-october"),
+    pytest.param("press.un.org", "https://press.un.org/x", 4, id="unknown-april"),
+])
+def test_the_financial_year_starts_in_the_publishers_own_month(source, url, month):
+    assert financial_year_start(_release(source, url, "Funding was announced.")) == month

@@ -23,9 +23,10 @@ from .conftest import release_of
 _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month ", "Week ", "decade ", "financial ",
            "1st ", "17 ", "of ", "June ", "Sept. ", "May ", "may ", "mayor ", "march ", "2018", "19", "-", "–", "/",
            " to ", " and ", ", ", "from ", "between ", "over ", "within ", "coming ", "three ", "days", "instantly ",
-           "tomorrow ", "Spring ", "İ", "ı", "ſ", "K", "x", " ", "\n", "’s", "today ", "second ", "2", "day"]
+           "tomorrow ", "soon ", "due course ", "Spring ", "İ", "ı", "ſ", "K", "x", " ", "\n", "’s", "today ", "second ", "2", "day"]
 _ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
-                  r"summer|autumn|fall|winter|instantly|tomorrow)\b", re.IGNORECASE)
+                  r"summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|due\s+course|"
+                  r"imminently)\b", re.IGNORECASE)
 
 
 def _texts(sentences: list[str], count: int, seed: int) -> list[str]:
@@ -174,10 +175,11 @@ def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
         for days in (0, 400, 2000):  # later publication dates leave more commitments without a deadline
             classifier.classify(release.model_copy(update={"published_at": release.published_at + timedelta(days)}))
     lent = 0
-    for commitments, sentences, body, published in asked:
-        lenders = context._Lenders(sentences, body, published)  # nothing known to be silent: every neighbour read
+    for commitments, sentences, body, published, year_starts in asked:
+        # nothing known to be silent: every neighbour read
+        lenders = context._Lenders(sentences, body, published, year_starts)
         plain = [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
-        assert context.borrow_deadlines(commitments, sentences, body, published) == plain
+        assert context.borrow_deadlines(commitments, sentences, body, published, year_starts) == plain
         lent += sum(1 for before, after in zip(commitments, plain) if before.deadlines != after.deadlines)
     assert lent >= 3
 

@@ -1,0 +1,53 @@
+"""One extra worker of ``pledgewatch run --workers N`` (``python -m pledgewatch.worker``, started by the run).
+
+It reads the run's settings (already checked, with the run's Redis, API token and subscriptions) and its
+number from its standard input, runs the classifier, the notifier and the ledger on their consumer groups,
+serves no HTTP, and ends with the run: on SIGTERM from it, or when it dies (Linux; see :mod:`.workers`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import sys
+
+from faststream import FastStream
+
+from services.classifier.service import ClassifierService
+from services.common.logs import setup_logging
+from services.common.service import build_app
+from services.common.settings import Settings
+from services.common.standalone import exit_with_one_line
+
+log = logging.getLogger("pledgewatch")
+
+
+def build_worker(settings: Settings) -> FastStream:
+    """The services a worker shares with the run's first process: every consumer group's work, no HTTP."""
+    from services.ledger.service import LedgerService
+    from services.notifier.service import NotifierService
+
+    services = [ClassifierService(settings), NotifierService(settings), LedgerService(settings)]
+    return build_app(services, settings, title="pledgewatch worker", on_startup_error=exit_with_one_line,
+                     serve_http=False)
+
+
+def main() -> int:
+    settings, number = pickle.load(sys.stdin.buffer)  # written by the run that started this process
+    setup_logging(settings.log_level, settings.log_format, worker=number)
+    app = build_worker(settings)
+
+    @app.after_startup
+    async def reading() -> None:
+        log.info("worker %d reading as consumer %s: classifier, notifier, ledger", number, settings.consumer)
+
+    try:
+        asyncio.run(app.run())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The extra worker processes of ``pledgewatch run --workers N``.
+
+The run's own process is worker 1: ingest, the HTTP API, and one replica of the classifier, the notifier
+and the ledger. Workers 2..N are processes of their own (:mod:`.worker`), each running another replica of
+those three on the same Redis under a consumer name of its own, so the consumer groups share the work
+between them; every effect is exactly once however many replicas read a group (docs/SCALING.md).
+
+Each worker gets the run's settings through its standard input, already checked; it sits in a session of
+its own, so Ctrl+C reaches the run alone, which then stops the workers (SIGTERM, each finishing what it
+holds) before it stops Redis. A worker also gets SIGTERM if the run dies (Linux), and one that exits while
+the run goes on is started again, after a pause that grows while it keeps failing at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from services.common.embedded_redis import die_with_parent
+from services.common.settings import Settings
+
+log = logging.getLogger("pledgewatch")
+
+WORKER_MODULE = "pledgewatch.worker"
+STOP_SECONDS = 20.0  # a worker finishing its batch and closing its connections; then SIGKILL
+WATCH_SECONDS = 1.0
+FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 60.0
+STEADY_SECONDS = 60.0  # a worker that ran this long before it exited is started again at once
+
+
+def worker_consumer(consumer: str, number: int) -> str:
+    """The consumer name of worker ``number`` in every group: the run's, numbered (worker 1 keeps it)."""
+    return consumer if number == 1 else f"{consumer}-w{number}"
+
+
+def exit_text(code: int) -> str:
+    """How a process ended, from its ``returncode`` (negative: the signal that ended it)."""
+    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+
+
+def next_pause(pause: float, ran_seconds: float) -> float:
+    """How long to wait before starting again a worker that exited after ``ran_seconds``, ``pause`` being
+    the wait before its last start: none after a steady run, then 1 s, doubling up to a minute."""
+    if ran_seconds >= STEADY_SECONDS:
+        return 0.0
+    return min(LONGEST_PAUSE_SECONDS, max(FIRST_PAUSE_SECONDS, 2 * pause))
+
+
+@dataclass
+class _Worker:
+    number: int
+    process: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.monotonic)
+    pause: float = 0.0
+
+
+class Workers:
+    """Workers 2..``settings.workers`` of a run; ``on_change(pids)`` after one is started again."""
+
+    def __init__(self, settings: Settings, *, on_change: Callable[[list[int]], None] = lambda pids: None) -> None:
+        self.settings, self.on_change = settings, on_change
+        self._workers: list[_Worker] = []
+
+    @property
+    def pids(self) -> list[int]:
+        return [worker.process.pid for worker in self._workers]
+
+    def start(self) -> None:
+        for number in range(2, self.settings.workers + 1):
+            self._workers.append(_Worker(number, self._spawn(number)))
+        if self._workers:
+            if len(self._workers) == 1:
+                log.info("worker 2 started (pid %d)", self.pids[0])
+            else:
+                log.info("workers 2-%d started (pids %s)", self.settings.workers, ", ".join(map(str, self.pids)))
+
+    def _spawn(self, number: int) -> subprocess.Popen[bytes]:
+        settings = self.settings.model_copy(update={"consumer": worker_consumer(self.settings.consumer, number)})
+        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE], stdin=subprocess.PIPE,
+                                   start_new_session=True, preexec_fn=die_with_parent)
+        assert process.stdin is not None
+        with process.stdin:
+            process.stdin.write(pickle.dumps((settings, number)))
+        return process
+
+    async def watch(self) -> None:
+        """Start again, until cancelled, every worker that exits."""
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            for worker in self._workers:
+                code = worker.process.poll()
+                if code is None:
+                    continue
+                ran = time.monotonic() - worker.started
+                worker.pause = next_pause(worker.pause, ran)
+                log.error("worker %d (pid %d) %s after %.0f s; starting it again%s",
+                          worker.number, worker.process.pid, exit_text(code), ran,
+                          f" in {worker.pause:.0f} s" if worker.pause else "")
+                await asyncio.sleep(worker.pause)
+                worker.process, worker.started = self._spawn(worker.number), time.monotonic()
+                self.on_change(self.pids)
+
+    def stop(self) -> None:
+        """SIGTERM to every worker, then wait for all (SIGKILL past ``STOP_SECONDS``)."""
+        for worker in self._workers:
+            if worker.process.poll() is None:
+                worker.process.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in self._workers:
+            try:
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("worker %d (pid %d) did not stop within %.0f s: killed", worker.number,
+                            worker.process.pid, STOP_SECONDS)
+                worker.process.kill()
+                worker.process.wait()
+        self._workers.clear()

@@ -1,0 +1,56 @@
+"""Who is asking, and whether a form of theirs may change anything: the visitor's session (one is made for a
+visitor without), whether it is signed in, its CSRF token, and the form read within bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from .sessions import COOKIE, Session, Sessions
+
+MAX_FORM = 64 * 1024
+MAX_FIELDS = 200
+
+
+@dataclass(frozen=True)
+class Visitor:
+    session: Session
+    new: bool  # the session cookie is to be set
+    signed_in: bool
+    csrf: str
+
+
+class Refused(Exception):
+    """A form refused: the status to answer, and the message to show on the page."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def check_csrf(sessions: Sessions | None, visitor: Visitor, form: dict[str, list[str]]) -> None:
+    """:class:`Refused` unless ``form`` carries the CSRF token of the visitor's session (a visitor who came
+    without a session has none to carry)."""
+    if sessions is None:
+        raise Refused(403, "No API token is configured on this server: changes are refused.")
+    if visitor.new or not sessions.csrf_matches(visitor.session, (form.get("csrf") or [None])[-1]):
+        raise Refused(403, "This form has expired or did not come from this page: reload the page and try again.")
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """The fields of an ``application/x-www-form-urlencoded`` body, each with its values in order."""
+    body = await request.body()
+    if len(body) > MAX_FORM:
+        raise Refused(413, "The form is too large.")
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:
+        raise Refused(413, "The form has too many fields.") from None
+
+
+def set_cookie(answer: Response, request: Request, value: str) -> None:
+    answer.set_cookie(COOKIE, value, httponly=True, samesite="strict", path="/",
+                      secure=request.url.scheme == "https")

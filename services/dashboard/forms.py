@@ -1,0 +1,107 @@
+"""The subscription form: what was typed, turned into a subscription's data for the subscriptions API's own
+validation (so the page and the API refuse the same input with the same words), and each refusal placed
+beside the field it is about. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from schemas.classified import Category, Kind
+
+CHANNELS = ("console", "webhook", "email", "apprise")
+BACKTEST_DAYS = 90
+_LISTS = ("actors", "keywords", "sources")
+
+
+@dataclass(frozen=True)
+class SubscriptionForm:
+    """The form's fields as typed (shown again with the errors when refused)."""
+
+    id: str = ""
+    channel: str = "webhook"
+    target: str = ""  # the webhook's or Apprise's URL, or the email addresses
+    counter_terrorism: bool = False
+    categories: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    actors: str = ""
+    keywords: str = ""
+    sources: str = ""
+    min_confidence: str = ""
+    mode: str = "immediate"
+
+    @classmethod
+    def read(cls, form: Mapping[str, list[str]]) -> SubscriptionForm:
+        def one(name: str, default: str = "") -> str:
+            values = form.get(name) or [default]
+            return values[-1].strip()
+
+        return cls(id=one("id"), channel=one("channel", "webhook"), target=one("target"),
+                   counter_terrorism=one("counter_terrorism") in ("on", "true", "1"),
+                   categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
+                   actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
+                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"))
+
+    def filter_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.counter_terrorism:
+            data["counter_terrorism"] = True
+        if self.categories:
+            data["categories"] = list(self.categories)
+        if self.kinds:
+            data["kinds"] = list(self.kinds)
+        for name in _LISTS:
+            words = [w.strip() for w in getattr(self, name).split(",") if w.strip()]
+            if words:
+                data[name] = words
+        if self.min_confidence:
+            data["min_confidence"] = self.min_confidence  # a number as text: the model reads it, or says why not
+        return data
+
+    def subscription_data(self) -> dict[str, Any]:
+        """The subscription as the JSON API would be sent it."""
+        if self.channel == "console" or not self.target:
+            channel: Any = self.channel
+        elif self.channel == "email":
+            channel = {"email": {"to": [a.strip() for a in self.target.split(",") if a.strip()]}}
+        else:
+            channel = {self.channel: {"url": self.target}}
+        return {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
+
+
+# Where an error about a subscription's field is shown: the input it came from.
+_INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "filter.counter_terrorism": "counter_terrorism",
+             "filter.categories": "categories", "filter.kinds": "kinds", "filter.actors": "actors",
+             "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence"}
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """The refusals of one submission: by input name, and all of them in order for the summary at the top."""
+
+    all: list[dict[str, str]] = field(default_factory=list)
+
+    def at(self, name: str) -> list[str]:
+        return [e["message"] for e in self.all if input_of(e["field"]) == name]
+
+    def __bool__(self) -> bool:
+        return bool(self.all)
+
+
+def input_of(error_field: str) -> str:
+    """The form input an error's field (``filter.categories.0``, ``channels.0.url``) belongs to."""
+    for prefix in sorted(_INPUT_OF, key=len, reverse=True):
+        if error_field == prefix or error_field.startswith(prefix + "."):
+            return _INPUT_OF[prefix]
+    return "id" if error_field == "subscription" else error_field
+
+
+def backtest_since(now: datetime) -> datetime:
+    return now - timedelta(days=BACKTEST_DAYS)
+
+
+CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Category]
+KIND_CHOICES = [(k.value, k.value) for k in Kind]

@@ -1,0 +1,24 @@
+"""The dashboard's HTML: Jinja2 templates shipped with the package, autoescaped (a release cannot add markup)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+_TEMPLATES = Environment(loader=PackageLoader("services.dashboard", "templates"),
+                         autoescape=select_autoescape(default=True, default_for_string=True),
+                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+# The page needs nothing from elsewhere: its style is inline, it runs no script, its forms post to itself.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",  # each page holds its session's CSRF token
+}
+
+
+def render(template: str, **context: Any) -> str:
+    return _TEMPLATES.get_template(template).render(**context)

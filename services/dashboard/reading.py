@@ -1,0 +1,85 @@
+"""What the dashboard reads from Redis: the ledger (through its store and in-memory cards, as its JSON
+queries do), the subscriptions (through the notifier's store) and the latest delivery attempts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from redis.asyncio import Redis
+
+from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
+from schemas.classified import Deadline
+from schemas.envelope import EventError, decode_event
+from schemas.streams import EVENT_FIELD
+from services.ledger.core.cards import Card
+from services.ledger.core.entries import LedgerEntry
+from services.ledger.core.queries import CommitmentQuery, deadlines_page
+from services.ledger.models import ReleaseSummary
+from services.ledger.reading import deadline_due_on
+from services.ledger.store import LedgerStore
+from services.notifier.store import SubscriptionStore
+from services.notifier.subscriptions import Subscription
+
+from .views import ChainView, chain_view
+
+ATTEMPTS_READ = 10_000  # the latest delivery attempts the statuses are counted from
+
+
+async def releases_with_entries(store: LedgerStore, release_ids: list[str]
+                                ) -> list[tuple[ReleaseSummary, list[LedgerEntry]]]:
+    """Each release the ledger read, with its entries, in two round trips."""
+    records = await store.release_records(release_ids)
+    known = [(r, record) for r, record in zip(release_ids, records) if record is not None]
+    entries = {e.key: e for e in await store.entries([k for _, (_, keys) in known for k in keys])}
+    out = []
+    for release_id, (version, keys) in known:
+        held = [entries[k] for k in keys if k in entries]
+        out.append((ReleaseSummary.of(release_id, version, held), held))
+    return out
+
+
+def chain_sizes(cards: list[Card]) -> dict[str, int]:
+    """How many announcements each chain holds, by its first key (chains of one left out)."""
+    later = Counter(c.chain for c in cards if c.chain)
+    return {first: count + 1 for first, count in later.items()}
+
+
+async def latest_chains(store: LedgerStore, cards: list[Card], *, limit: int) -> list[ChainView]:
+    """The ``limit`` chains most recently announced again, the latest first."""
+    latest: dict[str, float] = {}
+    for card in cards:
+        if card.chain:
+            latest[card.chain] = max(latest.get(card.chain, 0.0), card.published)
+    firsts = sorted(latest, key=lambda k: (-latest[k], k))[:limit]
+    return [chain_view(chain) for chain in [await store.chain(first) for first in firsts] if len(chain) > 1]
+
+
+async def upcoming(store: LedgerStore, cards: list[Card], *, today: date, limit: int
+                   ) -> list[tuple[date, Deadline | None, LedgerEntry]]:
+    """The first ``limit`` dated deadlines from ``today``, soonest first: (day, deadline, entry)."""
+    items, _ = deadlines_page(cards, CommitmentQuery(due_after=today, limit=limit))
+    entries = {e.key: e for e in await store.entries(list(dict.fromkeys(i.card.key for i in items)))}
+    return [(date.fromordinal(i.due), deadline_due_on(entries[i.card.key], i.due), entries[i.card.key])
+            for i in items if i.card.key in entries]
+
+
+async def subscriptions_with_origin(store: SubscriptionStore) -> list[tuple[Subscription, str]]:
+    """Every subscription, the file's first (``file``), then those stored through the API (``api``)."""
+    in_file = store.file.current()
+    ids = {s.id for s in in_file}
+    return [(s, "file") for s in in_file] + [(s, "api") for s in await store.stored() if s.id not in ids]
+
+
+async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMPTS_READ) -> list[DeliveryAttempt]:
+    """The latest ``count`` delivery attempts on the ``deliveries`` stream (entries that do not read are
+    skipped: the stream is an audit, the dashboard only counts)."""
+    attempts = []
+    for _, fields in await client.xrevrange(deliveries, count=count):
+        raw = fields.get(EVENT_FIELD.encode())
+        try:
+            event = decode_event(raw or b"", expect=(AlertDeliveredEvent, AlertFailedEvent))
+        except EventError:
+            continue
+        attempts.append(event.data)
+    return attempts

@@ -1,0 +1,269 @@
+"""The dashboard's routes: ``GET /``, one release's page, sign-in and the subscription forms.
+
+Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
+sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
+token. A change that is done answers 303 to the page (post, redirect, get); one refused is shown again with
+its errors beside its fields, in the subscriptions API's own words.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from services.common.api import Routes
+from services.ledger.core.backtest import backtest
+from services.ledger.index import LedgerIndex
+from services.ledger.reading import release_summaries
+from services.ledger.store import LedgerStore
+from services.notifier.bounds import pause_problem
+from services.notifier.store import SubscriptionStore
+from services.notifier.subscriptions import Filter, SubscriptionError, field_errors, parse_subscription
+
+from .access import Refused, Visitor, check_csrf, read_form, set_cookie
+from .deliveries import delivery_statuses
+from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
+from .pages import SECURITY_HEADERS, render
+from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
+                      upcoming)
+from .sessions import COOKIE, Sessions
+from .views import day_label, release_view, subscription_rows, timeline
+
+RECENT_RELEASES = 5
+SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
+TIMELINE_ITEMS = 30
+CHAINS = 10
+BACKTEST_SHOWN = 20
+NOTICES = {
+    "created": "Subscription {id} created.",
+    "paused": "Subscription {id} paused.",
+    "resumed": "Subscription {id} resumed.",
+    "signed-in": "Signed in: you can now change subscriptions.",
+    "signed-out": "Signed out.",
+}
+
+
+@dataclass(frozen=True)
+class DashboardParts:
+    """What the dashboard reads and writes through (the ledger's store and cards, the subscriptions)."""
+
+    ledger: LedgerStore
+    index: LedgerIndex
+    subscriptions: SubscriptionStore
+    deliveries: str  # the deliveries stream's key
+
+
+def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
+                     clock: Callable[[], datetime]) -> Routes:
+    sessions = Sessions.from_api_token(api_token) if api_token else None
+
+    def visitor_of(request: Request) -> Visitor:
+        now = clock()
+        session = sessions.read(request.cookies.get(COOKIE)) if sessions else None
+        new = session is None
+        session = session or Sessions.new()
+        return Visitor(session, new, bool(sessions) and session.signed_in(now),
+                       sessions.csrf(session) if sessions else "")
+
+    def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
+        answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+        if visitor.new and sessions:
+            set_cookie(answer, request, sessions.cookie(visitor.session))
+        return answer
+
+    def redirect(to: str, cookie: str | None = None, request: Request | None = None) -> RedirectResponse:
+        answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
+        if cookie is not None and request is not None:
+            set_cookie(answer, request, cookie)
+        return answer
+
+    async def home_page(request: Request, visitor: Visitor, *, status: int = 200, **extra: Any) -> HTMLResponse:
+        now = clock()
+        today, p = now.date(), parts()
+        cards = await p.index.cards()
+        recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
+        sizes = chain_sizes(cards)
+        notice = NOTICES.get(request.query_params.get("notice", ""))
+        context: dict[str, Any] = {
+            "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
+                         for s, e in recent],
+            "timeline": timeline(await upcoming(p.ledger, cards, today=today, limit=TIMELINE_ITEMS), today=today),
+            "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
+            "subscriptions": subscription_rows(
+                await subscriptions_with_origin(p.subscriptions),
+                delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now),
+            "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
+            "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
+            "today": day_label(today), "pause_default": day_label(today),
+            **extra}
+        return respond(request, visitor, render("home.html.j2", **{**_common(visitor, api_token), **context}), status)
+
+    def sign_in_page(request: Request, visitor: Visitor, *, status: int, error: str | None = None) -> HTMLResponse:
+        return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token),
+                                                "sign_in_error": error}), status)
+
+    def may_read(visitor: Visitor) -> bool:
+        return open_reads or visitor.signed_in
+
+    async def home(request: Request) -> Response:
+        visitor = visitor_of(request)
+        if not may_read(visitor):
+            return sign_in_page(request, visitor, status=401, error=None)
+        return await home_page(request, visitor)
+
+    async def release(request: Request, release_id: str = Path(max_length=500)) -> Response:
+        visitor = visitor_of(request)
+        if not may_read(visitor):
+            return sign_in_page(request, visitor, status=401)
+        p, today = parts(), clock().date()
+        found = await releases_with_entries(p.ledger, [release_id])
+        if not found:
+            body = render("not_found.html.j2", **_common(visitor, api_token),
+                          message=f"The ledger holds no release {release_id!r}.")
+            return respond(request, visitor, body, 404)
+        summary, entries = found[0]
+        view = release_view(summary, entries, today=today, chain_sizes=chain_sizes(await p.index.cards()))
+        return respond(request, visitor, render("release.html.j2", **_common(visitor, api_token), release=view))
+
+    async def sign_in_form(request: Request) -> Response:
+        return sign_in_page(request, visitor_of(request), status=200)
+
+    async def sign_in(request: Request) -> Response:
+        visitor = visitor_of(request)
+        try:
+            form = await read_form(request)
+            check_csrf(sessions, visitor, form)
+        except Refused as exc:
+            return sign_in_page(request, visitor, status=exc.status, error=exc.message)
+        presented = (form.get("token") or [""])[-1].strip()
+        assert sessions is not None and api_token is not None  # _check_csrf refuses without them
+        if not presented:
+            return sign_in_page(request, visitor, status=422, error="Enter the API token.")
+        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
+            return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
+        session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
+        return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)
+
+    async def sign_out(request: Request) -> Response:
+        visitor = visitor_of(request)
+        try:
+            check_csrf(sessions, visitor, await read_form(request))
+        except Refused as exc:
+            return await home_page(request, visitor, status=exc.status, failure=exc.message)
+        assert sessions is not None
+        return redirect("/?notice=signed-out", sessions.cookie(Sessions.new()), request)
+
+    async def guarded(request: Request) -> tuple[Visitor, dict[str, list[str]]]:
+        """The visitor and the form of a change: refused without a signed-in session and its CSRF token."""
+        visitor, form = visitor_of(request), await read_form(request)
+        check_csrf(sessions, visitor, form)
+        if not visitor.signed_in:
+            raise Refused(401, "Sign in with the API token to change subscriptions.")
+        return visitor, form
+
+    async def create(request: Request) -> Response:
+        try:
+            visitor, raw = await guarded(request)
+        except Refused as exc:
+            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
+        form, p, now = SubscriptionForm.read(raw), parts(), clock()
+        if (raw.get("action") or [""])[-1] == "backtest":
+            return await try_filter(request, visitor, form, p, now)
+        try:
+            sub = parse_subscription(form.subscription_data(), now=now)
+        except SubscriptionError as exc:
+            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
+        problem = None
+        if p.subscriptions.in_file(sub.id):
+            problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"
+        elif await p.subscriptions.get(sub.id) is not None:
+            problem = f"{sub.id!r} already exists; use PUT to replace"
+        if problem:
+            return await home_page(request, visitor, status=409, form=form,
+                                   errors=FormErrors([{"field": "id", "message": problem}]))
+        await p.subscriptions.put(sub)
+        return redirect("/?" + urlencode({"notice": "created", "subscription": sub.id}) + "#subscriptions")
+
+    async def try_filter(request: Request, visitor: Visitor, form: SubscriptionForm, p: DashboardParts,
+                         now: datetime) -> Response:
+        try:
+            flt = Filter.model_validate(form.filter_data())
+        except ValidationError as exc:
+            return await home_page(request, visitor, status=422, form=form,
+                                   errors=FormErrors(field_errors(exc, prefix="filter.")))
+        since = backtest_since(now)
+        alerts = backtest(await p.index.cards(), flt, since=since)
+        shown = alerts[:BACKTEST_SHOWN]
+        summaries = {s.release_id: s for s in await release_summaries(p.ledger, [a.release_id for a in shown])}
+        result = {"alerts": len(alerts), "commitments": sum(len(a.keys) for a in alerts),
+                  "since": day_label(since.date()),
+                  "shown": [(summaries[a.release_id], len(a.keys)) for a in shown if a.release_id in summaries]}
+        return await home_page(request, visitor, form=form, backtest=result)
+
+    async def change(request: Request, sub_id: str, paused_until: Callable[[dict[str, list[str]]], datetime | None],
+                     notice: str) -> Response:
+        try:
+            visitor, raw = await guarded(request)
+        except Refused as exc:
+            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
+        p = parts()
+        sub = await p.subscriptions.get(sub_id)
+        problem = None
+        if sub is None:
+            problem, status = f"no subscription {sub_id!r}", 404
+        elif p.subscriptions.in_file(sub_id):
+            problem, status = f"{sub_id!r} is defined in the subscriptions file; edit the file", 409
+        else:
+            try:
+                until = paused_until(raw)
+                sub = parse_subscription({**json.loads(sub.stored()), "paused_until": until and until.isoformat()})
+            except (Refused, SubscriptionError) as exc:
+                problem, status = (exc.message if isinstance(exc, Refused) else exc.errors[0]["message"]), 422
+        if problem is not None:
+            return await home_page(request, visitor, status=status, row_errors={sub_id: problem})
+        await p.subscriptions.put(sub)
+        return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id}) + "#subscriptions")
+
+    def pause_until(raw: dict[str, list[str]]) -> datetime:
+        text = (raw.get("until") or [""])[-1].strip()
+        try:
+            when = datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)
+        except ValueError:
+            raise Refused(422, "Give the day to pause until as YYYY-MM-DD.") from None
+        problem = pause_problem(when, now=clock())
+        if problem:
+            raise Refused(422, f"until: {problem}")
+        return when
+
+    async def pause(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
+        return await change(request, sub_id, pause_until, "paused")
+
+    async def resume(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
+        return await change(request, sub_id, lambda _: None, "resumed")
+
+    routes = Routes(tags=["dashboard"])
+    html = {"response_class": HTMLResponse, "include_in_schema": False}
+    routes.add_api_route("/", home, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/releases/{release_id:path}", release, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/sign-in", sign_in_form, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/sign-in", sign_in, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/sign-out", sign_out, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/subscriptions", create, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/subscriptions/{id}/pause", pause, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/subscriptions/{id}/resume", resume, methods=["POST"], **html)
+    return routes
+
+
+def _common(visitor: Visitor, api_token: str | None) -> dict[str, Any]:
+    return {"signed_in": visitor.signed_in, "csrf": visitor.csrf, "can_sign_in": api_token is not None,
+            "channels": CHANNELS, "category_choices": CATEGORY_CHOICES, "kind_choices": KIND_CHOICES,
+            "failure": None, "sign_in_error": None}

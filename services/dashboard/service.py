@@ -1,0 +1,38 @@
+"""The ledger service with the dashboard among its routes: the dashboard reads what the ledger holds (its
+store, its cards in memory, the subscriptions it reads) rather than a second copy, and writes subscriptions as
+the notifier's API does, through the same store. It consumes nothing and starts nothing of its own, so it has
+no health of its own either: the ledger's check covers the Redis both read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from schemas.streams import DELIVERIES
+from services.common.api import Routes
+from services.common.settings import Settings
+from services.ledger.service import LedgerService
+
+from .routes import DashboardParts, dashboard_routes
+
+
+class LedgerWithDashboard(LedgerService):
+    """``page_clock``: the time the pages are as of (the ledger's own clock stamps what it records)."""
+
+    def __init__(self, settings: Settings, *, page_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
+        self.page_clock = page_clock
+
+    def dashboard_parts(self) -> DashboardParts:
+        if self.store is None or self.index is None or self.subscriptions is None:
+            raise RuntimeError("dashboard: the ledger has not started")
+        return DashboardParts(self.store, self.index, self.subscriptions,
+                              deliveries=self.settings.key(DELIVERIES))
+
+    def routes(self) -> Routes:
+        routes = super().routes()
+        routes.include(dashboard_routes(self.dashboard_parts, api_token=self.settings.api_token_value,
+                                        open_reads=self.settings.open_reads, clock=lambda: self.page_clock()))
+        return routes

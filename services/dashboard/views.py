@@ -1,0 +1,217 @@
+"""What the dashboard's templates show, built from the ledger's entries and the subscriptions. Pure: no
+Redis, no HTTP; ``today`` and ``now`` are arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from schemas.classified import Deadline
+from services.ledger.core.deadline_states import deadline_state
+from services.ledger.core.entries import LedgerEntry
+from services.ledger.models import ReleaseSummary
+from services.notifier.reminders import due_date
+from services.notifier.subscriptions import Filter, Subscription, channel_public
+
+from .deliveries import DeliveryStatus
+from .highlight import Piece, highlighted
+
+
+def day_label(day: date) -> str:
+    """``29 Nov 2017``."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def category_label(category: str) -> str:
+    return category.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    text: str  # as the release states it
+    due: str | None  # its day, None for a standing one (a response time, a period with no end)
+    state: str  # upcoming, due, passed, standing
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    key: str
+    pieces: list[Piece]
+    kind: str
+    actor: str
+    category: str
+    counter_terrorism: bool
+    money: str | None
+    deadlines: list[DeadlineView]
+    state: str  # the ledger's: active, changed, removed, withdrawn
+    announced: int  # how many times, counting this one (1: once)
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    release_id: str
+    title: str
+    url: str | None
+    source: str | None
+    published: str | None
+    version: int
+    commitments: list[CommitmentView]
+    total: int  # commitments in the release (some may not be shown)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.commitments)
+
+
+def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
+    day = due_date(deadline)
+    return DeadlineView(deadline.text, day_label(day) if day else None, deadline_state(deadline, today=today).value)
+
+
+def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
+    c = entry.commitment
+    return CommitmentView(
+        key=entry.key, pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
+        counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
+        deadlines=[deadline_view(d, today=today) for d in c.deadlines], state=entry.state.value, announced=announced)
+
+
+def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: date,
+                 chain_sizes: dict[str, int] | None = None, shown: int | None = None) -> ReleaseView:
+    """A release with its commitments in the order they stand in its text (the first ``shown`` of them);
+    ``chain_sizes``: how many announcements each chain (by its first key) holds."""
+    sizes = chain_sizes or {}
+    ordered = sorted(entries, key=lambda e: e.commitment.span[0])
+    views = [commitment_view(e, today=today, announced=sizes.get(e.chain or e.key, 1)) for e in ordered[:shown]]
+    return ReleaseView(
+        release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
+        source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
+        version=summary.version, commitments=views, total=len(entries))
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    due: str
+    state: str  # upcoming or due (within a week)
+    deadline: str  # as the release states it
+    actor: str
+    text: str
+    release_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TimelineMonth:
+    month: str  # "November 2020"
+    items: list[TimelineItem]
+
+
+def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today: date) -> list[TimelineMonth]:
+    """Deadlines (already soonest first) grouped by the month they fall due in."""
+    months: list[TimelineMonth] = []
+    for day, deadline, entry in due:
+        label = f"{day:%B %Y}"
+        if not months or months[-1].month != label:
+            months.append(TimelineMonth(label, []))
+        state = deadline_state(deadline, today=today).value if deadline is not None else "upcoming"
+        months[-1].items.append(TimelineItem(
+            due=day_label(day), state=state, deadline=deadline.text if deadline else "",
+            actor=entry.commitment.actor, text=" ".join(entry.commitment.text.split()),
+            release_id=entry.release_id, title=entry.title))
+    return months
+
+
+@dataclass(frozen=True)
+class Announcement:
+    day: str
+    title: str
+    release_id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ChainView:
+    actor: str
+    money: str | None
+    text: str  # as the latest announcement states it
+    announcements: list[Announcement]  # the first first
+
+    @property
+    def summary(self) -> str:
+        """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019``."""
+        return f"announced {len(self.announcements)} times: " + ", ".join(a.day for a in self.announcements)
+
+
+def chain_view(chain: list[LedgerEntry]) -> ChainView:
+    """One commitment announced more than once (``chain``: every announcement, the first first)."""
+    latest = chain[-1].commitment
+    return ChainView(actor=latest.actor, money=latest.money.text if latest.money else None,
+                     text=" ".join(latest.text.split()),
+                     announcements=[Announcement(day_label(e.published_at.date()), e.title, e.release_id, e.source)
+                                    for e in chain])
+
+
+def filter_summary(flt: Filter) -> str:
+    """The criteria a filter holds, in words: ``counter-terrorism; categories: funding, training``."""
+    parts = ["counter-terrorism"] if flt.counter_terrorism else []
+    for name, values in (("categories", flt.categories), ("kinds", flt.kinds), ("actors", flt.actors),
+                         ("keywords", flt.keywords), ("sources", flt.sources)):
+        if values:
+            parts.append(f"{name}: " + ", ".join(category_label(getattr(v, "value", v)) for v in values))
+    if flt.min_confidence:
+        parts.append(f"confidence ≥ {flt.min_confidence:g}")
+    return "; ".join(parts) or "every commitment"
+
+
+def channel_summary(sub: Subscription) -> str:
+    """Its channels as the API shows them (URLs and secrets redacted)."""
+    out = []
+    for channel in sub.channels:
+        public = channel_public(channel)
+        if isinstance(public, str):
+            out.append(public)
+        else:
+            (kind, params), = public.items()
+            target = params.get("url") or ", ".join(params.get("to", []))
+            out.append(f"{kind} {target}".strip())
+    return "; ".join(out)
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    id: str
+    origin: str  # "file" (read-only here) or "api"
+    filter: str
+    channels: str
+    mode: str
+    paused_until: str | None  # "until 31 Jan 2027 09:00 UTC"; None: active
+    status: DeliveryStatus = field(default_factory=DeliveryStatus)
+
+    @property
+    def editable(self) -> bool:
+        return self.origin == "api"
+
+
+def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[str, DeliveryStatus], *,
+                      now: datetime) -> list[SubscriptionRow]:
+    """One row per (subscription, origin); a pause already over shows as active."""
+    rows = []
+    for sub, origin in subs:
+        paused = sub.paused_until if sub.paused_until is not None and sub.paused_until > now else None
+        rows.append(SubscriptionRow(
+            id=sub.id, origin=origin, filter=filter_summary(sub.filter), channels=channel_summary(sub), mode=sub.mode,
+            paused_until=_utc_label(paused) if paused else None,
+            status=statuses.get(sub.id, DeliveryStatus())))
+    return rows
+
+
+def _utc_label(when: datetime) -> str:
+    when = when.astimezone(timezone.utc)
+    return f"{day_label(when.date())} {when:%H:%M} UTC"
+
+
+def _web_link(url: str | None) -> str | None:
+    """``url`` when a browser may follow it (http or https), else None (a file:// or other scheme is no link)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None

@@ -1,0 +1,44 @@
+"""Each subscriber's record of what it was sent, newest first, for its Atom feed.
+
+``<prefix>notifier:feed:<subscription id>`` is a list of the messages' CloudEvents (an alert as published on
+the alerts stream, a weekly "falls due this week" message as its webhook receives it), pushed at the head in
+the same transaction as the message's other effects and trimmed to the newest :data:`FEED_SIZE`. Dropped with
+the subscription.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from schemas.alerts import AlertEvent
+from schemas.due_week import DueThisWeekEvent
+from schemas.envelope import CloudEvent, EventError, decode_event
+
+log = logging.getLogger(__name__)
+
+FEED_SIZE = 100  # entries kept per subscriber: a feed reader polls, it does not page back
+FEED_EVENTS = (AlertEvent, DueThisWeekEvent)
+
+
+def feed_key(key: Callable[[str], str], subscription_id: str) -> str:
+    return key(f"notifier:feed:{subscription_id}")
+
+
+def record_in_feed(pipe: Any, feed: str, event: bytes) -> None:
+    """Queue on ``pipe`` (a transaction) ``event`` at the head of the list ``feed``, trimmed to its size."""
+    pipe.lpush(feed, event)
+    pipe.ltrim(feed, 0, FEED_SIZE - 1)
+
+
+async def feed_events(client: Any, feed: str) -> list[CloudEvent[Any]]:
+    """The events of ``feed``, newest first; one that cannot be read (written by a newer version) is left
+    out and logged."""
+    events = []
+    for raw in await client.lrange(feed, 0, FEED_SIZE - 1):
+        try:
+            events.append(decode_event(raw, expect=FEED_EVENTS))
+        except EventError as exc:
+            log.warning("%s: an entry left out of the feed: %s", feed, exc)
+    return events

@@ -1,0 +1,185 @@
+"""The dashboard in a real headless browser (Debian's chromium, driven by Playwright) on the whole pipeline:
+a release dropped in and its commitment marked on the page; sign-in; a subscription tried, refused, created
+and paused through the page, each effect read back through the JSON API; the page's accessibility basics
+and its width on a phone.
+
+Without chromium these tests skip, saying how to install it, unless PLEDGEWATCH_REQUIRE_BROWSER=1 (CI), where
+a missing browser fails them."""
+
+import asyncio
+import os
+import re
+import shutil
+import time
+from datetime import datetime, timezone
+
+import aiohttp
+import pytest
+
+from pledgewatch.runner import build_all
+from services.dashboard.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_path
+
+from ..conftest import API_TOKEN
+
+pytestmark = pytest.mark.e2e
+
+PAGE_DAY = datetime(2017, 12, 1, 9, 0, tzinfo=timezone.utc)  # days after the seed release: its deadlines ahead
+
+
+@pytest.fixture
+async def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("PLEDGEWATCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no Chromium for the browser tests: {INSTALL_HINT}")
+        pytest.skip(f"no Chromium: {INSTALL_HINT}")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+def open_reads():
+    return True
+
+
+@pytest.fixture
+async def dashboard(settings, tmp_path, seed_file, open_reads):
+    """The base URL of `pledgewatch run`'s services, the seed release read into the ledger."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads}))
+    ledger = next(s for s in app.services if s.name == "ledger")
+    ledger.page_clock = lambda: PAGE_DAY
+    await app.start()
+    shutil.copy(seed_file, inbox / seed_file.name)
+    deadline = time.monotonic() + 30
+    while not await ledger.store.recent_releases(limit=1):
+        assert time.monotonic() < deadline, "the seed release did not reach the ledger"
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{app.http.port}"
+    await app.stop()
+
+
+async def _json(base, path):
+    async with aiohttp.ClientSession() as client, client.get(base + path) as answer:
+        return answer.status, await answer.json()
+
+
+async def test_a_subscription_created_and_paused_through_the_page(browser, dashboard):
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+
+    funding = page.locator("mark.commitment-text", has_text="The UK will invest")
+    await funding.wait_for()
+    assert await funding.locator("mark.money").text_content() == "money £10m"  # its hidden label read first
+    assert "over the next three years" in await funding.locator("mark.deadline").inner_text()
+    timeline = page.locator("#deadlines")
+    assert "29 Nov 2020" in await timeline.inner_text()
+
+    await page.get_by_label("API token").fill("not-the-token-0123456789")
+    await page.get_by_role("button", name="Sign in").click()
+    assert "That API token is not valid." in await page.get_by_role("alert").inner_text()
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    assert "Signed in" in await page.get_by_role("status").inner_text()
+
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("ct browser")  # a space: refused, in the API's words
+    await form.get_by_label("Counter-terrorism only").check()
+    await form.get_by_role("button", name="Save subscription").click()
+    api_status, api_answer = await _refusal(dashboard, {"id": "ct browser", "channels": ["console"]})
+    assert api_status == 422
+    assert api_answer["errors"][0]["message"] in await page.locator("#id-error").inner_text()
+    assert await form.get_by_label("Counter-terrorism only").is_checked()  # what was typed is kept
+
+    await form.get_by_label("Subscription name").fill("ct-browser")
+    await form.get_by_label("Send alerts by").select_option("console")
+    await form.get_by_role("button", name="Try it on the last 90 days").click()
+    assert "Would have sent 1 alert in the last 90 days" in await page.locator(".backtest").inner_text()
+    assert (await _json(dashboard, "/subscriptions/ct-browser"))[0] == 404  # tried, not saved
+
+    await page.locator("form.create").get_by_role("button", name="Save subscription").click()
+    assert "Subscription ‘ct-browser’ created." in await page.get_by_role("status").first.inner_text()
+    status, created = await _json(dashboard, "/subscriptions/ct-browser")
+    assert (status, created["filter"], created["channels"]) == (200, {"counter_terrorism": True}, ["console"])
+
+    await page.get_by_label("Pause until").and_(page.locator("#until-ct-browser")).fill("2018-01-15")
+    await page.get_by_role("button", name="Pause ct-browser").click()
+    assert "Subscription ‘ct-browser’ paused." in await page.get_by_role("status").first.inner_text()
+    status, paused = await _json(dashboard, "/subscriptions/ct-browser")
+    assert paused["paused_until"] == "2018-01-15T00:00:00Z"
+    assert "until 15 Jan 2018 00:00 UTC" in await page.locator("#sub-ct-browser").inner_text()
+
+
+async def _refusal(base, subscription):
+    async with aiohttp.ClientSession() as client, client.post(
+            base + "/subscriptions", json=subscription, headers={"Authorization": f"Bearer {API_TOKEN}"}) as answer:
+        return answer.status, await answer.json()
+
+
+async def test_a_form_without_its_session_csrf_token_changes_nothing(dashboard):
+    async with aiohttp.ClientSession() as client:
+        async with client.post(dashboard + "/dashboard/sign-in", data={"token": API_TOKEN}) as answer:
+            assert answer.status == 403
+            assert "did not come from this page" in await answer.text()
+            assert "Set-Cookie" not in answer.headers or "signed" not in answer.headers["Set-Cookie"]
+        async with client.post(dashboard + "/dashboard/subscriptions",
+                               data={"id": "forged", "channel": "console", "action": "create"}) as answer:
+            assert answer.status == 403
+    assert (await _json(dashboard, "/subscriptions/forged"))[0] == 404
+
+
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("no lang attribute");
+  const h1s = document.querySelectorAll("h1").length;
+  if (h1s !== 1) problems.push(`${h1s} h1 elements`);
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (el.type === "hidden") continue;
+    if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) problems.push(`unlabelled ${el.outerHTML}`);
+  }
+  if (!document.querySelector("main")) problems.push("no main landmark");
+  return problems;
+}"""
+
+
+async def test_every_page_has_its_accessibility_basics(browser, dashboard):
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    assert await page.locator("form.create").count() == 1
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []  # with every form shown
+    await page.locator("article.release h3 a").first.click()
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+    assert await page.locator(".commitments mark.money").count() == 1
+
+
+async def test_the_page_fits_a_phone_without_scrolling_sideways(browser, dashboard):
+    page = await browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    await page.goto(dashboard + "/")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+@pytest.mark.parametrize("open_reads", [False])
+async def test_with_reads_closed_every_page_asks_to_sign_in_first(dashboard):
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        async with client.get(dashboard + "/") as answer:
+            page = await answer.text()
+            assert answer.status == 401 and "API token" in page and "The UK will invest" not in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        async with client.post(dashboard + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN},
+                               allow_redirects=False) as answer:
+            assert answer.status == 303
+            cookie = answer.headers["Set-Cookie"]
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+        async with client.get(dashboard + "/") as answer:
+            assert answer.status == 200 and "The UK will invest" in await answer.text()

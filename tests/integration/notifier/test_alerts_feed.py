@@ -1,0 +1,123 @@
+"""A subscriber's Atom feed on the real server and a real Redis: what it was sent, newest first, told as the
+other channels tell it, with ETags for conditional GETs; gone with the subscription."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import aiohttp
+import feedparser
+import pytest
+
+from schemas.streams import ALERTS, EVENT_FIELD
+from services.notifier.atom import stable_id
+from services.notifier.feed import FEED_SIZE, feed_events, feed_key, record_in_feed
+from services.notifier.messages import alert_event
+from services.notifier.planning import plan_alerts
+from services.notifier.subscriptions import Subscription
+
+from notifier_harness import desk_reminded_soon, fast_config, handled, wait_for
+from samples import BORDERS, TRAINING, dated, release
+
+pytestmark = pytest.mark.integration
+
+
+async def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, aiohttp.typedefs.LooseHeaders]:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url, headers=headers) as resp:
+            return resp.status, await resp.read(), resp.headers
+
+
+async def _alert_ids(service) -> list[str]:
+    streams = service.runtime.streams
+    return [json.loads(fields[EVENT_FIELD.encode()])["id"]
+            for _, fields in await streams.client.xrange(streams.key(ALERTS))]
+
+
+async def test_the_feed_lists_what_the_subscriber_was_sent_and_answers_304_while_nothing_new(
+        notifier, receiver, write_yaml, publish_classified):
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]
+""")
+    n = await notifier(subscriptions=path, http=True)
+    feed_url = f"{n.url}/subscriptions/desk/alerts.atom"
+    status, body, headers = await _get(feed_url)
+    assert status == 200 and feedparser.parse(body).entries == []
+
+    entry = await publish_classified(n.service, release(BORDERS, release_id="r1"))
+    await wait_for(lambda: handled(n.service, entry), what="r1 handled")
+    status, body, headers = await _get(feed_url)
+    assert (status, headers["Content-Type"]) == (200, "application/atom+xml; charset=utf-8")
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo and parsed.version == "atom10"
+    (alert_id,) = await _alert_ids(n.service)
+    assert [e.id for e in parsed.entries] == [stable_id("alert", alert_id)]
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [feed_url]
+    assert {link.href for link in parsed.entries[0].links if link.rel == "related"} == {f"{n.url}/releases/r1"}
+
+    tag = headers["ETag"]
+    status, body, again = await _get(feed_url, {"If-None-Match": tag})
+    assert (status, body, again["ETag"]) == (304, b"", tag)
+
+    entry = await publish_classified(n.service, release(TRAINING, release_id="r2"))
+    await wait_for(lambda: handled(n.service, entry), what="r2 handled")
+    status, body, headers = await _get(feed_url, {"If-None-Match": tag})
+    assert status == 200 and headers["ETag"] != tag
+    first, second = feedparser.parse(body).entries
+    assert first.title.endswith(": UK ramps up counterterror effort in Iraq") and second.id == stable_id("alert", alert_id)
+    assert "We will work with partners across the region" in second.content[0].value
+
+
+async def test_a_fired_reminder_is_in_the_feed_too(notifier, receiver, write_yaml, publish_classified):
+    soon = desk_reminded_soon(write_yaml, receiver.url("hook"))
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=soon.path, http=True)
+    await publish_classified(n.service, release(dated("c-soon", soon.due)))
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="alert and reminder delivered")
+    status, body, _ = await _get(f"{n.url}/subscriptions/desk/alerts.atom")
+    reminder, new = feedparser.parse(body).entries
+    assert [t.term for t in reminder.tags] == ["reminder"] and reminder.title.startswith("Due ")
+    assert [t.term for t in new.tags] == ["new"]
+
+
+async def test_an_unknown_subscription_has_no_feed(notifier):
+    n = await notifier(http=True)
+    status, body, _ = await _get(f"{n.url}/subscriptions/nobody/alerts.atom")
+    assert (status, json.loads(body)) == (404, {"errors": [{"field": "id", "message": "no subscription 'nobody'"}]})
+
+
+async def test_the_feed_is_read_as_the_calendar_is_with_reads_closed(notifier):
+    n = await notifier(http=True, open_reads=False)
+    assert (await _get(f"{n.url}/subscriptions/console/alerts.atom"))[0] == 401
+    assert (await _get(f"{n.url}/subscriptions/console/alerts.atom", n.api_headers))[0] == 200
+
+
+async def test_deleting_a_subscription_drops_its_feed(notifier, publish_classified):
+    n = await notifier(http=True)
+    entry = await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: handled(n.service, entry), what="handled")
+    streams = n.service.runtime.streams
+    key = feed_key(streams.key, "console")
+    assert await streams.client.llen(key) == 1
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.delete(f"{n.url}/subscriptions/console") as resp:
+            assert resp.status == 204
+    assert await streams.client.exists(key) == 0
+
+
+async def test_the_feed_keeps_the_newest_entries_only(notifier):
+    n = await notifier()
+    streams = n.service.runtime.streams
+    sub = Subscription(id="desk", channels=["console"])
+    key = feed_key(streams.key, sub.id)
+    alerts = [plan_alerts(sub, release(BORDERS, release_id=f"r{i}"), sent={}, elapsed_sent=set(),
+                          now=datetime.now(timezone.utc)).alerts[0]
+              for i in range(FEED_SIZE + 5)]
+    for alert in alerts:
+        async with streams.client.pipeline(transaction=True) as pipe:
+            record_in_feed(pipe, key, alert_event(alert).to_json())
+            await pipe.execute()
+    events = await feed_events(streams.client, key)
+    assert [e.id for e in events] == [a.alert_id for a in reversed(alerts)][:FEED_SIZE]

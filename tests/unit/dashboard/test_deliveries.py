@@ -1,0 +1,41 @@
+"""Each subscription's deliveries: delivered, retrying or dead-lettered by their last attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from schemas.alerts import DeliveryAttempt
+from services.dashboard.deliveries import DeliveryStatus, delivery_statuses
+
+T0 = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
+
+
+def attempt(sub, alert, n, outcome, *, final=False, minutes=0, destination="https://hooks.example.org/x"):
+    return DeliveryAttempt(alert_id=alert, subscription_id=sub, channel="webhook", destination=destination,
+                           attempt=n, outcome=outcome, final=final or outcome == "delivered",
+                           at=T0 + timedelta(minutes=minutes))
+
+
+def test_each_delivery_counts_once_by_its_last_attempt_whatever_the_order_read():
+    attempts = [
+        attempt("desk", "a1", 2, "delivered", minutes=2), attempt("desk", "a1", 1, "failed", minutes=1),  # retried
+        attempt("desk", "a2", 1, "failed", minutes=3),  # another attempt to come
+        attempt("desk", "a3", 1, "failed", minutes=0), attempt("desk", "a3", 5, "failed", final=True, minutes=9),
+        attempt("other", "a1", 1, "delivered", minutes=4),
+    ]
+    statuses = delivery_statuses(attempts)
+    desk = statuses["desk"]
+    assert (desk.delivered, desk.retrying, desk.dead_lettered) == (1, 1, 1)
+    assert desk.last.alert_id == "a3" and desk.last_at == T0 + timedelta(minutes=9)
+    assert (statuses["other"].delivered, statuses["other"].retrying) == (1, 0)
+
+
+def test_one_alert_through_two_channels_is_two_deliveries():
+    statuses = delivery_statuses([attempt("desk", "a1", 1, "delivered"),
+                                  attempt("desk", "a1", 1, "failed", destination="smtp://mail.example.org")])
+    assert (statuses["desk"].delivered, statuses["desk"].retrying) == (1, 1)
+
+
+def test_no_attempt_no_status():
+    assert delivery_statuses([]) == {}
+    assert DeliveryStatus().last_at is None

@@ -1,0 +1,52 @@
+"""The subscription form read into a subscription's data, validated as the API validates it."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.dashboard.forms import SubscriptionForm, input_of
+from services.notifier.subscriptions import SubscriptionError, parse_subscription
+
+
+def read(**fields):
+    return SubscriptionForm.read({k: v if isinstance(v, list) else [v] for k, v in fields.items()})
+
+
+def test_a_filled_form_is_the_subscription_the_api_would_be_sent():
+    form = read(id="ct-desk", channel="webhook", target=" https://hooks.example.org/x ", counter_terrorism="on",
+                categories=["funding", "training"], actors="UK, Home Office ,", keywords="", min_confidence="0.5",
+                mode="digest")
+    sub = parse_subscription(form.subscription_data())
+    assert sub.filter.counter_terrorism and [c.value for c in sub.filter.categories] == ["funding", "training"]
+    assert sub.filter.actors == ["UK", "Home Office"] and sub.filter.keywords is None
+    assert sub.filter.min_confidence == 0.5 and sub.mode == "digest"
+    assert sub.channels[0].url == "https://hooks.example.org/x"
+
+
+@pytest.mark.parametrize(("channel", "target", "expected"), [
+    pytest.param("console", "", "console", id="console"),
+    pytest.param("email", "a@example.org, b@example.org", {"email": {"to": ["a@example.org", "b@example.org"]}},
+                 id="email-addresses"),
+    pytest.param("apprise", "ntfy://topic", {"apprise": {"url": "ntfy://topic"}}, id="apprise"),
+    pytest.param("webhook", "", "webhook", id="webhook-without-url"),
+])
+def test_the_channel_as_the_api_takes_it(channel, target, expected):
+    assert read(id="x", channel=channel, target=target).subscription_data()["channels"] == [expected]
+
+
+@pytest.mark.parametrize(("fields", "where"), [
+    pytest.param({"id": "has space", "channel": "console"}, "id", id="bad-name"),
+    pytest.param({"id": "x", "channel": "webhook"}, "target", id="webhook-needs-a-url"),
+    pytest.param({"id": "x", "channel": "webhook", "target": "ftp://example.org"}, "target", id="not-http"),
+    pytest.param({"id": "x", "channel": "console", "categories": ["cats"]}, "categories", id="unknown-category"),
+    pytest.param({"id": "x", "channel": "console", "min_confidence": "high"}, "min_confidence", id="not-a-number"),
+])
+def test_each_refusal_is_placed_beside_its_input(fields, where):
+    with pytest.raises(SubscriptionError) as refused:
+        parse_subscription(read(**fields).subscription_data())
+    assert [input_of(e["field"]) for e in refused.value.errors] == [where]
+
+
+def test_an_empty_form_keeps_its_defaults():
+    form = read()
+    assert (form.channel, form.mode, form.counter_terrorism) == ("webhook", "immediate", False)

@@ -1,0 +1,112 @@
+"""What the dashboard shows, built from ledger entries and subscriptions; and the templates that show it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from schemas.alerts import DeliveryAttempt
+from services.dashboard.deliveries import delivery_statuses
+from services.dashboard.forms import FormErrors, SubscriptionForm
+from services.dashboard.pages import render
+from services.dashboard.views import (chain_view, filter_summary, release_view, subscription_rows, timeline)
+from services.ledger.core.entries import EntryState, LedgerEntry
+from services.ledger.models import ReleaseSummary
+from services.notifier.subscriptions import Filter, parse_subscription
+from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, PUBLISHED
+
+TODAY = date(2017, 12, 1)
+NOW = datetime(2017, 12, 1, 9, tzinfo=timezone.utc)
+
+
+def entry(commitment, *, release_id="r1", published=PUBLISHED, title="UK ramps up", chain=None,
+          url="https://www.gov.uk/x"):
+    return LedgerEntry(key=commitment.id, release_id=release_id, title=title, url=url, source="gov-uk",
+                       published_at=published, first_seen=published, versions=[1], state=EntryState.ACTIVE,
+                       commitment=commitment, chain=chain)
+
+
+def test_a_release_shows_its_commitments_in_the_order_of_its_text_with_what_each_is():
+    entries = [entry(BORDERS), entry(FUNDING), entry(CONTENT)]
+    view = release_view(ReleaseSummary.of("r1", 2, entries), entries, today=TODAY,
+                        chain_sizes={FUNDING.id: 3}, shown=2)
+    assert [c.key for c in view.commitments] == [FUNDING.id, BORDERS.id]  # spans 100 and 300
+    assert (view.total, view.more, view.published, view.version) == (3, 1, "29 Nov 2017", 2)
+    funding = view.commitments[0]
+    assert (funding.kind, funding.actor, funding.money, funding.category) == ("pledge", "UK", "£10m",
+                                                                              "capability building")
+    assert [(d.text, d.due, d.state) for d in funding.deadlines] == [
+        ("over the next three years", "29 Nov 2020", "upcoming")]
+    assert funding.announced == 3 and view.commitments[1].announced == 1
+
+
+def test_a_release_link_is_shown_for_a_web_address_only():
+    for url, shown in (("https://www.gov.uk/x", "https://www.gov.uk/x"), ("file:///inbox/a.txt", None),
+                       ("javascript:alert(1)", None)):
+        entries = [entry(FUNDING, url=url)]
+        assert release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY).url == shown
+
+
+def test_a_chain_says_how_many_times_and_when():
+    later = FUNDING.model_copy(update={"id": "c-again"})
+    view = chain_view([entry(FUNDING), entry(later, release_id="r2", published=datetime(2018, 3, 14, tzinfo=timezone.utc),
+                                             chain=FUNDING.id)])
+    assert view.summary == "announced 2 times: 29 Nov 2017, 14 Mar 2018"
+    assert [a.release_id for a in view.announcements] == ["r1", "r2"] and view.money == "£10m"
+
+
+def test_the_timeline_groups_deadlines_by_month_and_marks_those_due_this_week():
+    soon = FUNDING.deadlines[0].model_copy(update={"end": date(2017, 12, 5)})
+    items = [(date(2017, 12, 5), soon, entry(FUNDING)), (date(2017, 12, 20), None, entry(BORDERS)),
+             (date(2020, 11, 29), FUNDING.deadlines[0], entry(FUNDING))]
+    months = timeline(items, today=TODAY)
+    assert [(m.month, [i.state for i in m.items]) for m in months] == [
+        ("December 2017", ["due", "upcoming"]), ("November 2020", ["upcoming"])]
+
+
+def test_subscription_rows_say_what_each_selects_where_it_sends_and_how_its_deliveries_went():
+    webhook = parse_subscription({"id": "desk", "filter": {"counter_terrorism": True, "categories": ["funding"]},
+                                  "channels": [{"webhook": {"url": "https://u:pw@hooks.example.org/x?token=abc"}}],
+                                  "paused_until": (NOW + timedelta(days=3)).isoformat()})
+    lapsed = parse_subscription({"id": "old", "channels": ["console"], "paused_until": "2017-11-01T00:00:00Z"})
+    delivered = DeliveryAttempt(alert_id="a", subscription_id="desk", channel="webhook", destination="x", attempt=1,
+                                outcome="delivered", final=True, at=NOW)
+    rows = subscription_rows([(webhook, "api"), (lapsed, "file")], delivery_statuses([delivered]), now=NOW)
+    assert rows[0].filter == "counter-terrorism; categories: funding"
+    assert "pw" not in rows[0].channels and "abc" not in rows[0].channels
+    assert rows[0].paused_until == "4 Dec 2017 09:00 UTC" and rows[0].status.delivered == 1
+    assert rows[1].paused_until is None and not rows[1].editable and rows[1].status.delivered == 0
+
+
+def test_a_filter_with_nothing_set_selects_every_commitment():
+    assert filter_summary(Filter()) == "every commitment"
+    assert filter_summary(Filter(min_confidence=0.7, keywords=["border"])) == "keywords: border; confidence ≥ 0.7"
+
+
+def _home(**overrides):
+    context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
+                   kind_choices=[], failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
+                   subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None,
+                   row_errors={}, today="1 Dec 2017", pause_default="1 Dec 2017")
+    return render("home.html.j2", **{**context, **overrides})
+
+
+def test_release_text_cannot_add_markup_to_the_page():
+    hostile = FUNDING.model_copy(update={"text": "<script>alert(1)</script> £10m", "actor": "<b>UK</b>"})
+    entries = [entry(hostile, title="<img src=x onerror=alert(1)>")]
+    page = _home(releases=[release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY)])
+    assert "<script>" not in page and "<img" not in page and "<b>UK" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_refusals_are_shown_beside_their_inputs_and_summed_up_at_the_top():
+    errors = FormErrors([{"field": "id", "message": "String should match pattern"},
+                         {"field": "channels.0.url", "message": "not an http(s) URL"}])
+    page = _home(errors=errors, form=SubscriptionForm(id="bad id"))
+    assert 'id="id-error"' in page and 'aria-describedby="target-error"' in page
+    assert page.count('role="alert"') == 1 and 'value="bad id"' in page
+
+
+def test_every_form_carries_the_csrf_token():
+    sub = parse_subscription({"id": "desk", "channels": ["console"]})
+    page = _home(subscriptions=subscription_rows([(sub, "api")], {}, now=NOW), backtest=None)
+    assert page.count("<form") == page.count('name="csrf" value="tok"') == 3  # sign out, pause, create

@@ -1,0 +1,85 @@
+"""`pledgewatch run --workers N`: the number checked, the workers named, started again, shown and logged."""
+
+import json
+import logging
+
+import pytest
+
+from pledgewatch.cli import main
+from pledgewatch.status_view import render
+from pledgewatch.workers import exit_text, next_pause, worker_consumer
+from services.common.logs import FORMAT, JsonFormatter, OneLineFormatter, WorkerLabel
+from services.common.settings import MAX_WORKERS, Settings
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("0", "argument --workers: 0: give how many processes, 1 to 32"),
+    ("-1", "argument --workers: -1: give how many processes, 1 to 32"),
+    (str(MAX_WORKERS + 1), f"argument --workers: {MAX_WORKERS + 1}: give how many processes, 1 to 32"),
+    ("two", "argument --workers: 'two': not a whole number"),
+])
+def test_a_bad_number_of_workers_is_refused_before_anything_starts(capsys, given, says):
+    assert main(["run", "--workers", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: pledgewatch run: {says}") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("value", ["0", "33", "many"])
+def test_a_bad_workers_setting_names_the_variable(monkeypatch, capsys, value):
+    monkeypatch.setenv("PLEDGEWATCH_WORKERS", value)
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: bad setting: PLEDGEWATCH_WORKERS={value!r}: ")
+
+
+def test_one_worker_is_the_default_and_the_setting_is_read(monkeypatch):
+    monkeypatch.delenv("PLEDGEWATCH_WORKERS", raising=False)
+    assert Settings().workers == 1
+    monkeypatch.setenv("PLEDGEWATCH_WORKERS", "3")
+    assert Settings().workers == 3
+
+
+def test_each_worker_reads_under_a_consumer_name_of_its_own():
+    names = [worker_consumer("host-42", number) for number in range(1, 5)]
+    assert names[0] == "host-42" and len(set(names)) == 4
+
+
+def test_a_worker_failing_at_once_is_started_again_ever_more_slowly_and_one_that_ran_at_once():
+    pauses, pause = [], 0.0
+    for _ in range(9):
+        pause = next_pause(pause, ran_seconds=2.0)
+        pauses.append(pause)
+    assert pauses == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert next_pause(60.0, ran_seconds=3600.0) == 0.0
+
+
+@pytest.mark.parametrize(("code", "text"), [(-9, "was killed by signal 9"), (1, "exited with status 1")])
+def test_how_a_worker_ended_is_said_plainly(code, text):
+    assert exit_text(code) == text
+
+
+def _record() -> logging.LogRecord:
+    record = logging.LogRecord("services.classifier", logging.INFO, __file__, 1, "classified %s", ("r-1",), None)
+    WorkerLabel(2).filter(record)
+    return record
+
+
+def test_a_worker_s_log_lines_name_it():
+    line = OneLineFormatter(FORMAT.replace("%(name)s", "[worker %(worker)s] %(name)s")).format(_record())
+    assert line.endswith(" INFO [worker 2] services.classifier: classified r-1")
+    assert json.loads(JsonFormatter().format(_record()))["worker"] == 2
+
+
+def _status(workers):
+    return {"data_folder": "/d", "run": {"pid": 42, "api": "http://127.0.0.1:8080", "workers": workers},
+            "redis_url": "redis://127.0.0.1:6379/0", "api": None, "streams": [],
+            "dead_letters": {"total": 0, "by_origin": {}}}
+
+
+def test_status_lists_the_workers_and_says_which_one_is_not_running():
+    lines = render(_status([{"number": 1, "pid": 42, "running": True},
+                            {"number": 2, "pid": 43, "running": False}])).splitlines()
+    assert lines[1] == "workers   2: pid 42 (ingest, api), 43 (not running)"
+
+
+def test_status_of_a_single_process_run_has_no_workers_line():
+    assert "workers" not in render(_status([{"number": 1, "pid": 42, "running": True}]))
