@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -62,6 +63,13 @@ class RuntimeService:
 
     async def ping(self) -> None:
         await self.runtime.ping()
+
+
+def freeze_startup_heap() -> None:
+    """Leave what startup made (modules, models, schemas: most of the heap, and it lives as long as the process)
+    out of every later garbage collection. A full collection walks the whole heap: in a burst of a thousand
+    reminders two of them took a third of a second, mostly on these objects."""
+    gc.freeze()
 
 
 def make_broker(settings: Settings, *, registry: CollectorRegistry | None = None) -> RedisBroker:
@@ -142,6 +150,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         for service in services:
             await service.started()
         await trimmer.start()
+        freeze_startup_heap()
 
     async def on_shutdown() -> None:
         await http.stop()

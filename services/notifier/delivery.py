@@ -152,21 +152,20 @@ class DeliveryWorker:
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:
         try:
-            await self._deliver_job(job)
+            await self._deliver_job(job, dest)
         finally:
             self._busy[dest] -= 1
             if not self._busy[dest]:
                 del self._busy[dest]
             self.wake()  # a slot is free: claim the next job now, not at the next poll
 
-    async def _deliver_job(self, job: DeliveryJob) -> None:
+    async def _deliver_job(self, job: DeliveryJob, dest: str) -> None:
         try:
             channel = self._channel(job)
         except ValueError as exc:
             await self._record(job, None, DeliveryResult.failed(f"bad channel: {exc}", retryable=False))
             return
-        key = job.destination
-        limit = self._limits.setdefault(key, asyncio.Semaphore(self.config.destination_concurrency))
+        limit = self._limits.setdefault(dest, asyncio.Semaphore(self.config.destination_concurrency))
         async with limit:
             result = await self._send(channel, job)
         await self._record(job, channel, result)

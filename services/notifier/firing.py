@@ -5,6 +5,9 @@ The leader fires what is due a chunk at a time (:data:`CHUNK`): one script claim
 (``notifier:reminded:<id>:<due>``, set only if unset, which makes a second firing a no-op), publishes the
 ``reminder.due`` events and the alerts, queues the deliveries and finishes the claims, atomically; then the
 delivery worker is woken.
+A second's scheduler job runs a little before it (:data:`~.scheduler.LEAD_SECONDS`): its reminders are
+read and everything they write is built then, as of the second, so that when it comes firing is only the
+scripts that record them (:meth:`ReminderFiring.fire_second`).
 A chunk whose script fails is retried with backoff, each reminder one attempt further, and a reminder
 out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. A leader
 that dies mid-fire leaves its claims: the next leader takes them back when elected, or any leader when
@@ -13,9 +16,10 @@ their lease ends.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
@@ -30,11 +34,23 @@ from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_store import Claimed, Firing, ReminderStore
+from .scheduler import LEAD_SECONDS
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
+
+@dataclass
+class Prepared:
+    """Reminders due (claimed, or read ahead of their second) with what firing them writes: those sent, those dropped (only finished), and those
+    that failed (with why)."""
+
+    sending: list[Firing] = field(default_factory=list)
+    dropped: list[Claimed] = field(default_factory=list)
+    failed: list[tuple[Claimed, str]] = field(default_factory=list)
+
 CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
+PREPARE_LIMIT = 8 * CHUNK  # reminders a second's job builds ahead of it; any more are fired once it has come
 LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
 FIRED_TTL_SECONDS = 400 * 86400
 
@@ -61,14 +77,38 @@ class ReminderFiring:
                 return sent
             sent += await self.fire(claimed)
 
+    async def fire_second(self, second: float) -> int:
+        """The job of ``second`` (unix seconds), run up to :data:`~.scheduler.LEAD_SECONDS` before it: the
+        reminders due by then (up to :data:`PREPARE_LIMIT`) are read and everything they write is built now,
+        as of ``second``; when it comes, each chunk's commit is one script. Then whatever else is due is fired
+        as usual. Returns how many were sent.
+
+        They are read, not claimed: until the second nothing is written, so a leader that dies meanwhile
+        leaves them planned and due as before (a claim taken back at an election would be due at once, ahead
+        of its second). A reminder planned again or cancelled meanwhile, or fired by another firing of the
+        second, is not fired by the commit (see :meth:`ReminderStore.fire`)."""
+        start = self.clock()
+        at = max(start, datetime.fromtimestamp(second, start.tzinfo))
+        due = await self.store.due_by(until=second, limit=PREPARE_LIMIT)
+        prepared = [await self._prepare(due[i:i + CHUNK], now=at) for i in range(0, len(due), CHUNK)]
+        wait = min(LEAD_SECONDS, second - self.clock().timestamp())
+        if wait > 0:
+            await asyncio.sleep(wait)
+        sent = 0
+        for p in prepared:
+            sent += await self._complete(p, now=at)
+        return sent + await self.fire_due()
+
     async def fire(self, claimed: list[Claimed]) -> int:
         """Fire claimed reminders together; returns how many were sent. A reminder that cannot be read, or a
         write that fails, is retried later (see :meth:`_failed`)."""
         now = self.clock()
+        return await self._complete(await self._prepare(claimed, now=now), now=now)
+
+    async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
+        """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
-        sending: list[Firing] = []
-        dropped: list[Claimed] = []
-        failed: list[tuple[Claimed, str]] = []
+        prepared = Prepared()
         for c in claimed:
             try:
                 if c.subject is None:
@@ -78,11 +118,16 @@ class ReminderFiring:
                 skip = self._skip(sub, due, c, now=now)
                 if sub is None or skip is not None:
                     log.info("reminder %s dropped: %s", c.reminder_id, skip)
-                    dropped.append(c)
+                    prepared.dropped.append(c)
                 else:
-                    sending.append(self._firing(c, sub, due, now=now))
+                    prepared.sending.append(self._firing(c, sub, due, now=now))
             except Exception as exc:  # this reminder alone fails
-                failed.append((c, _error(exc)))
+                prepared.failed.append((c, _error(exc)))
+        return prepared
+
+    async def _complete(self, prepared: Prepared, *, now: datetime) -> int:
+        """Commit what ``prepared`` writes; a failed reminder, or a commit that fails, is retried later."""
+        sending, dropped, failed = prepared.sending, prepared.dropped, list(prepared.failed)
         sent = 0
         if sending or dropped:
             try:
@@ -106,8 +151,8 @@ class ReminderFiring:
         alert, event_data = reminder_alert(due, now=now)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
                                       time=now, subject=due.release.release_id)
-        return Firing(c, self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
-                      event.to_json(), self.alert_effects(sub, alert))
+        return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
+                         event=event.to_json(), effects=self.alert_effects(sub, alert))
 
     async def _commit(self, sending: list[Firing], dropped: list[Claimed], *, now: datetime) -> int:
         """One script: each reminder of ``sending`` still planned as claimed and not fired before is recorded as

@@ -61,8 +61,8 @@ for _, id in ipairs(ARGV) do
 end
 """
 
-# KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end, most to take.
-# Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
+# KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without
+# claiming them), most to take. Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
 CLAIM = HELPERS + """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
 local claimed, wanted, keys = {}, {}, {}
@@ -70,9 +70,11 @@ for i = 1, #due, 2 do
   local id = due[i]
   local record = redis.call('HGET', KEYS[2], id)
   local subject = subject_of(record)
-  if subject then
+  if subject and ARGV[2] ~= '' then
     redis.call('ZADD', KEYS[1], ARGV[2], id)
     redis.call('HSET', KEYS[4], id, record)
+  end
+  if subject then
     claimed[#claimed + 1] = id; claimed[#claimed + 1] = due[i + 1]; claimed[#claimed + 1] = record
     if not wanted[subject] then wanted[subject] = true; keys[#keys + 1] = subject end
   else

@@ -59,13 +59,22 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Firing:
-    """What firing a claimed reminder writes, unless it fired before: its fired mark (``fired_key``), its
-    ``reminder.due`` event (wire JSON) and its alert's effects."""
+    """What firing a claimed reminder writes, unless it fired before, as the arguments of the script that
+    records it (serialised when the firing is built, not when it is recorded): its fired mark, its
+    ``reminder.due`` event, and its alert's effects (its event, also recorded in its subscriber's feed, and its
+    delivery jobs or digest entry)."""
 
     claimed: Claimed
-    fired_key: str
-    event: bytes
-    effects: AlertEffects
+    args: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, claimed: Claimed, *, fired_key: str, event: bytes, effects: AlertEffects) -> "Firing":
+        digest_key, digest = effects.digest or ("", "")
+        args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, event, effects.event.to_json(), digest_key,
+                           digest, effects.feed, len(effects.jobs)]
+        for job in effects.jobs:
+            args += [job.job_id, job.model_dump_json(), job.destination]
+        return cls(claimed, tuple(args))
 
 
 def _text(value: bytes | str) -> str:
@@ -130,6 +139,14 @@ class ReminderStore:
     async def claim(self, *, until: float, lease_end: float, limit: int) -> list[Claimed]:
         """Take up to ``limit`` reminders due by ``until`` (unix seconds), soonest first: each is moved to
         ``lease_end`` and recorded as claimed until :meth:`finish` or :meth:`retry`."""
+        return await self._read_due(until, lease_end, limit)
+
+    async def due_by(self, *, until: float, limit: int) -> list[Claimed]:
+        """Up to ``limit`` reminders due by ``until``, soonest first, read as :meth:`claim` takes them but left
+        as they are: firing them (:meth:`fire`) still fires each once, and only if it is still planned so."""
+        return await self._read_due(until, "", limit)
+
+    async def _read_due(self, until: float, lease_end: float | str, limit: int) -> list[Claimed]:
         raw_claimed, raw_subjects = await self._claim(keys=self._keys["claim"], args=[until, lease_end, limit])
         subjects: dict[str, Subject | None] = {}
         for i in range(0, len(raw_subjects), 2):
@@ -153,11 +170,7 @@ class ReminderStore:
         Returns, per firing, whether it fired now."""
         args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
         for f in firings:
-            digest_key, digest = f.effects.digest or ("", "")
-            args += [f.claimed.reminder_id, f.claimed.raw, f.fired_key, f.event, f.effects.event.to_json(),
-                     digest_key, digest, f.effects.feed, len(f.effects.jobs)]
-            for job in f.effects.jobs:
-                args += [job.job_id, job.model_dump_json(), job.destination]
+            args += f.args
         for c in dropped:
             args += [c.reminder_id, c.raw, "", "", "", "", "", "", 0]
         keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]

@@ -1,9 +1,10 @@
 """Deadline reminders fired by APScheduler 3.11 from a Redis job store: one job per second at which reminders
 fall due.
 
-A job (id ``due:<unix second>``) holds no reminder: when it runs, the notifier fires every reminder due by
-then (:mod:`.reminder_store` keeps them, :mod:`.firing` fires them), a thousand falling due at one second
-being one job. Jobs are written by the store's scripts, in APScheduler's own format, with the reminders
+A job (id ``due:<unix second>``) holds no reminder: it runs :data:`LEAD_SECONDS` before its second, and the
+notifier claims the reminders due by then and builds what firing them writes, commits them when the second
+comes, and fires anything else due (:mod:`.reminder_store` keeps them, :mod:`.firing` fires them), a
+thousand falling due at one second being one job. Jobs are written by the store's scripts, in APScheduler's own format, with the reminders
 they fire. Every replica writes them (its scheduler runs paused, which still lets it pickle jobs); only the
 holder of the leader lock resumes its scheduler and runs them. A job missed while no scheduler ran runs on
 the next start; whether its reminders are then too late is for the firing to decide (its grace).
@@ -32,6 +33,7 @@ from redis.connection import parse_url
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "due:"
+LEAD_SECONDS = 2.0  # a second's job runs this long before it, so that its reminders are ready when it comes
 
 # Running notifiers by key prefix: the job function finds its service here, since
 # job arguments must be picklable (ids, never clients).
@@ -46,8 +48,9 @@ def _service(prefix: str) -> Any:
 
 
 async def fire_due(prefix: str, second: int) -> None:
-    """The APScheduler job of ``second``: fire every reminder due by now with the running notifier of ``prefix``."""
-    await _service(prefix).fire_due()
+    """The APScheduler job of ``second``: fire the reminders due by then, and any due before, with the running
+    notifier of ``prefix``."""
+    await _service(prefix).fire_second(second)
 
 
 async def fire_reminder(prefix: str, reminder: str, attempt: int = 1) -> None:
@@ -89,17 +92,18 @@ class ReminderScheduler:
         self.store.redis.close()
 
     def second_jobs(self, times: Iterable[float]) -> list[tuple[str, bytes, float]]:
-        """The jobs that fire reminders due at ``times`` (unix seconds), one per whole second (rounded up),
-        as (job id, pickled state, run time) in the job store's format: what ``add_job(...,
-        replace_existing=True)`` would write."""
+        """The jobs that fire reminders due at ``times`` (unix seconds), one per whole second (rounded up) and
+        run :data:`LEAD_SECONDS` before it, as (job id, pickled state, run time) in the job store's format: what
+        ``add_job(..., replace_existing=True)`` would write."""
         jobs = []
         for second in sorted({math.ceil(t) for t in times}):
-            trigger = DateTrigger(run_date=datetime.fromtimestamp(second, timezone.utc), timezone=timezone.utc)
+            run_at = datetime.fromtimestamp(second - LEAD_SECONDS, timezone.utc)
+            trigger = DateTrigger(run_date=run_at, timezone=timezone.utc)
             job_id = f"{JOB_PREFIX}{second}"
             job = Job(self.scheduler, id=job_id, func=fire_due, args=(self.prefix, second), kwargs={},
                       trigger=trigger, executor="default", name="fire_due", misfire_grace_time=None,
                       coalesce=True, max_instances=1, next_run_time=trigger.run_date)
-            jobs.append((job_id, pickle.dumps(job.__getstate__(), self.store.pickle_protocol), float(second)))
+            jobs.append((job_id, pickle.dumps(job.__getstate__(), self.store.pickle_protocol), run_at.timestamp()))
         return jobs
 
     def jobs(self) -> list[tuple[str, datetime]]:

@@ -378,9 +378,10 @@ class NotifierService:
         return len(jobs)
 
     # --- reminders ------------------------------------------------------------------------
-    async def fire_due(self) -> None:
-        """A scheduler job fires: every reminder due by now is fired (see :class:`ReminderFiring`)."""
-        await self._firing().fire_due()
+    async def fire_second(self, second: float) -> None:
+        """The scheduler job of ``second`` runs, a little ahead of it: the reminders due by then are fired when
+        it comes, and any due before (see :meth:`ReminderFiring.fire_second`)."""
+        await self._firing().fire_second(second)
 
     async def fire_reminder(self, reminder: str, attempt: int) -> None:
         """A job stored by an earlier version fires for ``reminder`` (its id, or its payload), its ``attempt``-th

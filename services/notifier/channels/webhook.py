@@ -36,6 +36,7 @@ class WebhookSender:
         self.targets = targets or TargetPolicy()
         self.session = session
         self.destination = redact_url("webhook", url)
+        self._refusal = self.targets.url_refusal(url)  # an IP-literal host, refused or not for every send
 
     def request(self, message: Message, *, now: float) -> tuple[dict[str, str], bytes]:
         """Headers and body of the POST for ``message`` sent at ``now`` (unix seconds)."""
@@ -50,9 +51,8 @@ class WebhookSender:
     async def send(self, message: Message) -> DeliveryResult:
         headers, body = self.request(message, now=time.time())
         timeout = aiohttp.ClientTimeout(total=self.timeout)
-        refusal = self.targets.url_refusal(self.url)
-        if refusal is not None:
-            return DeliveryResult.failed(refusal, retryable=False)
+        if self._refusal is not None:
+            return DeliveryResult.failed(self._refusal, retryable=False)
         try:
             if self.session is not None:
                 return await self._post(self.session, body, headers, timeout)

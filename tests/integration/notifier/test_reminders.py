@@ -11,11 +11,12 @@ import redis
 from samples import dated, release
 from schemas import decode_event
 from schemas.streams import EVENT_FIELD, REMINDERS
+from services.notifier.firing import ReminderFiring
 from services.notifier.planning import release_ref
 from services.notifier.reminders import reminder_jobs
 from services.notifier.reminder_records import PlannedRecord
 from services.notifier.reminder_store import PLANNED
-from services.notifier.scheduler import ReminderScheduler, fire_reminder
+from services.notifier.scheduler import LEAD_SECONDS, ReminderScheduler, fire_reminder
 
 from notifier_harness import desk_reminded_soon, fast_config, handled, scheduled, wait_for
 
@@ -260,7 +261,8 @@ async def test_an_earlier_versions_job_for_a_cancelled_reminder_sends_nothing(no
 
 async def test_a_thousand_reminders_due_at_one_second_are_each_sent_once(notifier, receiver, write_yaml):
     """Fired in chunks by one job, each reminder once, each to the webhook once; nothing left planned."""
-    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=2.0)
+    # Due far enough ahead that its job (run LEAD_SECONDS before) is still there to be seen.
+    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=LEAD_SECONDS + 2.0)
     n = await notifier(config=fast_config(reminder_time="00:00", destination_concurrency=16), subscriptions=path)
     await wait_for(lambda: n.service.leader.is_leader, what="leadership")
     commitments = [dated(f"c-{i:04d}", due) for i in range(1000)]
@@ -276,6 +278,47 @@ async def test_a_thousand_reminders_due_at_one_second_are_each_sent_once(notifie
     store = n.service.reminders
     assert await store.planned() == {} and await scheduled(n.service) == {}
     assert await store.client.hlen(store.claimed_key) == 0 and await store.client.hlen(store.subjects_key) == 0
+
+
+async def test_a_seconds_reminders_are_built_ahead_of_it_and_fired_no_earlier(notifier, receiver, write_yaml,
+                                                                             monkeypatch):
+    """Its job runs ahead of the second and builds what its reminders write then; nothing is written before
+    the second, and each reminder fires once, as of its second."""
+    built_at = []
+    prepare = ReminderFiring._prepare
+
+    async def timed(self, claimed, *, now):
+        built_at.append(datetime.now(timezone.utc))
+        return await prepare(self, claimed, now=now)
+
+    monkeypatch.setattr(ReminderFiring, "_prepare", timed)
+    path, due, offset, _ = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=LEAD_SECONDS + 2.0)
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=path)
+    await wait_for(lambda: n.service.leader.is_leader, what="leadership")
+    commitments = [dated(f"c-{i:04d}", due) for i in range(300)]  # more than one chunk
+    jobs = reminder_jobs("desk", [offset], release_ref(release(*commitments)), commitments,
+                         now=datetime.now(timezone.utc), remind_at=time(0, 0))
+    store = n.service.reminders
+    await store.apply(jobs, [])
+    second = jobs[0].fire_at
+    ((job_id, run_at),) = n.service.scheduler.jobs()
+    assert (job_id, run_at) == (f"due:{int(second.timestamp())}", second - timedelta(seconds=LEAD_SECONDS))
+    planned = await store.planned()
+    while datetime.now(timezone.utc) < second - timedelta(seconds=0.1):
+        assert await store.planned() == planned and await store.client.hlen(store.claimed_key) == 0
+        assert await _reminders_published(n.service) == [] and _reminders_sent_to(receiver) == []
+        await asyncio.sleep(0.05)
+    assert built_at and built_at[0] < second
+    await wait_for(lambda: len(_reminders_sent_to(receiver)) >= 300, timeout=30, what="the reminders")
+    await asyncio.sleep(0.5)  # any second firing would arrive now
+    assert sorted(json.loads(h[2])["data"]["commitments"][0]["id"] for h in _reminders_sent_to(receiver)) == [
+        c.id for c in commitments]
+    streams = n.service.runtime.streams
+    entries = await streams.client.xrange(streams.key(REMINDERS))
+    assert len(entries) == 300 and min(int(entry_id.split(b"-")[0]) for entry_id, _ in entries) >= \
+        1000 * second.timestamp()
+    assert {decode_event(f[EVENT_FIELD.encode()]).data.fired_at for _, f in entries} == {second}
+    assert await store.planned() == {} and await store.client.hlen(store.claimed_key) == 0
 
 
 @pytest.mark.parametrize(("grace", "sent"), [(None, 1), (2.0, 0)], ids=["no-grace-sent-late", "past-grace-dropped"])
