@@ -27,7 +27,7 @@ from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
 from .core.calendar_feed import deadlines_calendar
-from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_page, decode_cursor,
+from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            encode_cursor, parse_query, selector)
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
@@ -122,7 +122,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
     async def deadlines(query: Query_) -> Response:
         if query.due_after is None:
             query = query.model_copy(update={"due_after": clock().date()})
-        items, next_cursor = deadlines_page(await index().cards(), query)
+        items, next_cursor = deadlines_in(await index().due_order(), query)
         entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
         due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
                            commitment=entries[i.card.key]) for i in items if i.card.key in entries]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 
 from .core.cards import Card
+from .core.queries import DueOrder, due_order
 
 PAGE = 2000
 
@@ -26,12 +27,22 @@ class LedgerIndex:
         self._last: str | None = None  # the id of the last change read
         self._seq = 0  # and its number
         self._lock = asyncio.Lock()
+        self._due: DueOrder | None = None  # the cards' deadlines in order, made again after a change
+
 
     async def cards(self) -> list[Card]:
         """Every card, as of now."""
         async with self._lock:
             await self._refresh()
             return list(self._cards.values())
+
+    async def due_order(self) -> DueOrder:
+        """Every card's dated deadlines, soonest first (:func:`due_order`), as of now."""
+        async with self._lock:
+            await self._refresh()
+            if self._due is None:
+                self._due = due_order(self._cards.values())
+            return self._due
 
     async def _refresh(self) -> None:
         changes_key = self.key("ledger:changes")
@@ -47,6 +58,7 @@ class LedgerIndex:
                 await self._read_all()
                 return
             keys = sorted({k for _, fields in changes for k in json.loads(fields[b"keys"])})
+            self._due = None
             raws = await self.client.hmget(self.key("ledger:cards"), keys)
             for k, raw in zip(keys, raws):
                 if raw is None:
@@ -66,5 +78,6 @@ class LedgerIndex:
             pipe.hgetall(self.key("ledger:cards"))
             epoch, last, raws = await pipe.execute()
         self._cards = {k.decode(): Card.from_json(raw) for k, raw in raws.items()}
+        self._due = None
         self._epoch = epoch
         self._last, self._seq = (last[0][0].decode(), int(last[0][1][b"seq"])) if last else ("0-0", 0)

@@ -8,7 +8,9 @@ of the last item shown, so a page stays right while commitments are added before
 from __future__ import annotations
 
 import base64
+import bisect
 import heapq
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -102,16 +104,43 @@ def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     return Page(items=page, next_cursor=encode_cursor([page[-1].published, page[-1].key]) if more else None)
 
 
+DueOrder = list[tuple[int, str, Card]]  # (ordinal day, card key, card) for each dated deadline, soonest first
+
+
+def due_order(cards: Iterable[Card]) -> DueOrder:
+    """Every day a card's deadlines fall due on, as (day, key, card), soonest first, each day of a card once
+    (a cursor names a card's day): what :func:`deadlines_in` walks."""
+    return sorted(((day, card.key, card) for card in cards for day in set(card.due)), key=_place)
+
+
 def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
     """The dated deadlines of the commitments ``query`` selects, within its window, soonest first."""
-    after = tuple(decode_cursor(query.cursor, 2)) if query.cursor else None
+    return deadlines_in(due_order(cards), query)
+
+
+def deadlines_in(order: DueOrder, query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
+    """:func:`deadlines_page` over a :func:`due_order` kept from one query to the next: the walk starts at the
+    window (or the cursor) and stops once the page is full, rather than reading every card."""
     select = selector(query)
-    chosen = (DeadlineItem(card, day) for card in cards if select(card) for day in _due_in_window(query, card)
-              if after is None or (day, card.key) > after)
-    page = heapq.nsmallest(query.limit + 1, chosen, key=lambda item: (item.due, item.card.key))
+    low = query.due_after.toordinal() if query.due_after else -1
+    high = query.due_before.toordinal() if query.due_before else 1 << 30
+    start = bisect.bisect_left(order, (low, ""), key=_place)
+    if query.cursor:
+        day, key = decode_cursor(query.cursor, 2)
+        start = max(start, bisect.bisect_right(order, (day, key), key=_place))
+    page: list[DeadlineItem] = []
+    for day, _, card in itertools.islice(order, start, None):
+        if day > high or len(page) > query.limit:
+            break
+        if select(card):
+            page.append(DeadlineItem(card, day))
     more = len(page) > query.limit
     page = page[:query.limit]
     return page, encode_cursor([page[-1].due, page[-1].card.key]) if more else None
+
+
+def _place(entry: tuple[int, str, Card]) -> tuple[int, str]:
+    return entry[0], entry[1]
 
 
 def _due_in_window(query: CommitmentQuery, card: Card) -> list[int]:

@@ -6,9 +6,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.ledger.core.cards import Card
-from services.ledger.core.queries import QueryError, commitments_page, deadlines_page, parse_query
+from services.ledger.core.queries import (QueryError, commitments_page, deadlines_in, deadlines_page, due_order,
+                                         parse_query)
 
 BASE = Card(key="a", release_id="r1", source="gov-uk", published=1000.0, state="active", kind="pledge",
             category="funding", counter_terrorism=True, confidence=0.9, actor="uk",
@@ -88,3 +91,44 @@ def test_bad_parameters_say_which_and_why(params, message):
 
 def test_a_card_survives_its_json():
     assert Card.from_json(BASE.to_json()) == BASE
+
+
+DAYS = st.integers(date(2018, 1, 1).toordinal(), date(2018, 1, 20).toordinal())
+
+
+@st.composite
+def cards_and_query(draw):
+    cards = [replace(BASE, key=f"k{n}", counter_terrorism=draw(st.booleans()),
+                     due=tuple(draw(st.lists(DAYS, max_size=3)))) for n in range(draw(st.integers(0, 12)))]
+    after, before = draw(st.one_of(st.none(), DAYS)), draw(st.one_of(st.none(), DAYS))
+    if after is not None and before is not None and before < after:
+        after, before = before, after
+    params = {"limit": [str(draw(st.integers(1, 5))), ]}
+    if after is not None:
+        params["due_after"] = [date.fromordinal(after).isoformat()]
+    if before is not None:
+        params["due_before"] = [date.fromordinal(before).isoformat()]
+    if draw(st.booleans()):
+        params["counter_terrorism"] = ["true"]
+    return cards, params
+
+
+@given(cards_and_query())
+def test_the_deadlines_walked_in_order_page_by_page_are_every_one_selected_once(drawn):
+    """The walk from the window's start (deadlines_in) against reading every card: the same deadlines, in
+    the same order, each once, across all the pages the cursors lead to."""
+    cards, params = drawn
+    query = parse_query(params)
+    low = query.due_after.toordinal() if query.due_after else 0
+    high = query.due_before.toordinal() if query.due_before else 1 << 30
+    only_ct = "counter_terrorism" in params
+    expected = sorted((day, c.key) for c in cards for day in set(c.due)
+                      if low <= day <= high and (not only_ct or c.counter_terrorism))
+    walked, cursor, order = [], None, due_order(cards)
+    for _ in range(len(expected) + 2):
+        items, cursor = deadlines_in(order, parse_query({**params, **({"cursor": [cursor]} if cursor else {})}))
+        walked += [(i.due, i.card.key) for i in items]
+        assert len(items) <= query.limit
+        if cursor is None:
+            break
+    assert walked == expected
