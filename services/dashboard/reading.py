@@ -14,7 +14,7 @@ from schemas.envelope import EventError, decode_event
 from schemas.streams import EVENT_FIELD
 from services.ledger.core.cards import Card
 from services.ledger.core.entries import LedgerEntry
-from services.ledger.core.queries import CommitmentQuery, deadlines_page
+from services.ledger.core.queries import CommitmentQuery, DueOrder, deadlines_in
 from services.ledger.models import ReleaseSummary
 from services.ledger.reading import deadline_due_on
 from services.ledger.store import LedgerStore
@@ -55,10 +55,10 @@ async def latest_chains(store: LedgerStore, cards: list[Card], *, limit: int) ->
     return [chain_view(chain) for chain in [await store.chain(first) for first in firsts] if len(chain) > 1]
 
 
-async def upcoming(store: LedgerStore, cards: list[Card], *, today: date, limit: int
+async def upcoming(store: LedgerStore, order: DueOrder, *, today: date, limit: int
                    ) -> list[tuple[date, Deadline | None, LedgerEntry]]:
     """The first ``limit`` dated deadlines from ``today``, soonest first: (day, deadline, entry)."""
-    items, _ = deadlines_page(cards, CommitmentQuery(due_after=today, limit=limit))
+    items, _ = deadlines_in(order, CommitmentQuery(due_after=today, limit=limit))
     entries = {e.key: e for e in await store.entries(list(dict.fromkeys(i.card.key for i in items)))}
     return [(date.fromordinal(i.due), deadline_due_on(entries[i.card.key], i.due), entries[i.card.key])
             for i in items if i.card.key in entries]

@@ -99,7 +99,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
                          for s, e in recent],
-            "timeline": timeline(await upcoming(p.ledger, cards, today=today, limit=TIMELINE_ITEMS), today=today),
+            "timeline": timeline(await upcoming(p.ledger, await p.index.due_order(), today=today, limit=TIMELINE_ITEMS), today=today),
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
             "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
             "subscriptions": subscription_rows(

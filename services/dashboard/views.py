@@ -229,11 +229,10 @@ class QuietSourceRow:
 
 def quiet_source_rows(sources: Iterable[SourceView]) -> list[QuietSourceRow]:
     """The sources judged quiet, the longest quiet first; the others need no one's attention."""
-    quiet = sorted((s for s in sources if s.quiet_since is not None and s.last_release is not None),
-                   key=lambda s: s.quiet_since or s.last_release)
-    return [QuietSourceRow(id=s.id, kind=s.kind, last_release=_utc_label(s.last_release),
-                           usual_gap=gap_label(s.usual_gap_seconds or 0), quiet_since=_utc_label(s.quiet_since))
-            for s in quiet if s.last_release and s.quiet_since]
+    quiet = [(s.quiet_since, s.last_release, s) for s in sources if s.quiet_since and s.last_release]
+    return [QuietSourceRow(id=s.id, kind=s.kind, last_release=_utc_label(last), quiet_since=_utc_label(since),
+                           usual_gap=gap_label(s.usual_gap_seconds or 0))
+            for since, last, s in sorted(quiet, key=lambda q: q[0])]
 
 
 def gap_label(seconds: float) -> str:

@@ -18,7 +18,7 @@ from redis.exceptions import WatchError
 
 from services.common.streams import Streams
 from services.ledger.core.entries import EntryState
-from services.ledger.core.queries import MAX_PAGE, CommitmentQuery, deadlines_page
+from services.ledger.core.queries import MAX_PAGE, CommitmentQuery, deadlines_in
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import deadline_due_on
 from services.ledger.store import LedgerStore
@@ -93,11 +93,11 @@ class WeeklyDeadlines:
             self._index = LedgerIndex(self.streams.client, self.streams.key)
         query = CommitmentQuery(filter=sub.filter, states=LIVE, due_after=slot.first_day, due_before=slot.last_day,
                                 limit=MAX_PAGE)
-        cards = await self._index.cards()
-        items, cursor = deadlines_page(cards, query)
+        order = await self._index.due_order()
+        items, cursor = deadlines_in(order, query)
         more = 0
         while cursor is not None:  # counted, not listed
-            rest, cursor = deadlines_page(cards, query.model_copy(update={"cursor": cursor}))
+            rest, cursor = deadlines_in(order, query.model_copy(update={"cursor": cursor}))
             more += len(rest)
         entries = {e.key: e for e in await self._store.entries(list(dict.fromkeys(i.card.key for i in items)))}
         deadlines = []
