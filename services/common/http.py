@@ -28,7 +28,7 @@ from pledgewatch import __version__
 
 from .api import ApiError, Routes, component_schemas
 from .auth import ApiAuth, Authenticate
-from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, too_large
+from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, too_large
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class HttpServer:
     def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch") -> None:
         self.host, self.port = host, port
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+        self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
         self.app.add_middleware(BodyLimit, limit=MAX_BODY)
         self.app.add_middleware(Authenticate, auth=auth)
         self.app.add_middleware(ClientErrorLog)

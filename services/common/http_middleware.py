@@ -1,4 +1,5 @@
-"""ASGI middleware of the HTTP server: the request body's size bound, and one log line per client error."""
+"""ASGI middleware of the HTTP server: HEAD answered as GET, the request body's size bound, and one log line
+per client error."""
 
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ class HttpMiddleware:
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         raise NotImplementedError
+
+
+class HeadAsGet(HttpMiddleware):
+    """Routes a ``HEAD`` request as the ``GET`` of the same path (RFC 9110 9.3.2: the same headers, no body),
+    so uptime checks and link checkers get 200 instead of 405. The server leaves the body out itself: it
+    still sees the request as ``HEAD``."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
 
 
 def client_of(scope: Scope) -> str:

@@ -102,3 +102,21 @@ async def test_a_kept_alive_connection_is_answered_without_waiting_for_an_ack(se
                 await resp.read()
             times.append(time.perf_counter() - started)
     assert min(times[1:]) < 0.030, times
+
+
+async def test_head_is_answered_like_get_without_a_body(server, api_headers):
+    """Before: every route was GET only, so an uptime check's ``HEAD /healthz`` got 405."""
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        for path in ("/healthz", "/ledger/commitments", "/openapi.json"):
+            async with session.get(f"{server}{path}") as got:
+                body = await got.read()
+            async with session.head(f"{server}{path}") as head:
+                assert head.status == got.status == 200, path
+                assert head.headers["Content-Type"] == got.headers["Content-Type"]
+                assert int(head.headers["Content-Length"]) == len(body)
+                assert await head.read() == b""
+        async with session.head(f"{server}/releases") as resp:  # POST only: still not allowed
+            assert resp.status == 405
+    async with aiohttp.ClientSession() as anonymous:  # the token check treats HEAD as the read it is
+        async with anonymous.get(f"{server}/subscriptions") as got, anonymous.head(f"{server}/subscriptions") as head:
+            assert head.status == got.status
