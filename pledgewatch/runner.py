@@ -55,6 +55,8 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
 
         def record(pids: list[int]) -> None:
             write_run_state(settings, http_url=http_url, workers=pids)
+            if (run_metrics := getattr(app, "run_metrics", None)) is not None:
+                run_metrics.live = set(pids)  # a gauge is added from running workers only
 
         workers = Workers(settings, on_change=record)
         workers.start()  # once the groups exist and this process's services run: a bad start shows here first

@@ -1,8 +1,9 @@
 """One extra worker of ``pledgewatch run --workers N`` (``python -m pledgewatch.worker``, started by the run).
 
-It reads the run's settings (already checked, with the run's Redis, API token and subscriptions) and its
-number from its standard input, runs the classifier, the notifier and the ledger on their consumer groups,
-serves no HTTP, and ends with the run: on SIGTERM from it, or when it dies (Linux; see :mod:`.workers`).
+It reads the run's settings (already checked, with the run's Redis, API token and subscriptions), its
+number and the run's consumer name from its standard input, runs the classifier, the notifier and the
+ledger on their consumer groups, serves no HTTP (its counters reach the run's ``/metrics`` through Redis:
+:mod:`services.common.worker_metrics`), and ends with the run: on SIGTERM from it, or when it dies (Linux; see :mod:`.workers`).
 """
 
 from __future__ import annotations
@@ -23,20 +24,21 @@ from services.common.standalone import exit_with_one_line
 log = logging.getLogger("pledgewatch")
 
 
-def build_worker(settings: Settings) -> FastStream:
-    """The services a worker shares with the run's first process: every consumer group's work, no HTTP."""
+def build_worker(settings: Settings, run_consumer: str, number: int) -> FastStream:
+    """The services a worker shares with the run's first process: every consumer group's work, no HTTP; its
+    counters go to the run's ``/metrics``."""
     from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
     services = [ClassifierService(settings), NotifierService(settings), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch worker", on_startup_error=exit_with_one_line,
-                     serve_http=False)
+                     serve_http=False, worker=(run_consumer, number))
 
 
 def main() -> int:
-    settings, number = pickle.load(sys.stdin.buffer)  # written by the run that started this process
+    settings, number, run_consumer = pickle.load(sys.stdin.buffer)  # written by the run that started this process
     setup_logging(settings.log_level, settings.log_format, worker=number)
-    app = build_worker(settings)
+    app = build_worker(settings, run_consumer, number)
 
     @app.after_startup
     async def reading() -> None:

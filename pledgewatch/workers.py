@@ -86,7 +86,7 @@ class Workers:
                                    start_new_session=True, preexec_fn=die_with_parent)
         assert process.stdin is not None
         with process.stdin:
-            process.stdin.write(pickle.dumps((settings, number)))
+            process.stdin.write(pickle.dumps((settings, number, self.settings.consumer)))
         return process
 
     async def watch(self) -> None:

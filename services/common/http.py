@@ -19,7 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.registry import Collector
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
@@ -82,13 +83,13 @@ class HttpServer:
     def add_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
 
-    def add_metrics(self, registry: CollectorRegistry, refresh: Refresh) -> None:
-        """``GET /metrics``: ``registry`` in the Prometheus text format, ``refresh`` awaited before each scrape
+    def add_metrics(self, registry: Collector, refresh: Refresh) -> None:
+        """``GET /metrics``: what ``registry`` collects, in the Prometheus text format, ``refresh`` awaited before each scrape
         (it reads what the registry's collectors report). A read like any other: see
         :func:`~services.common.auth.needs_token`."""
         async def metrics() -> Response:
             await refresh()
-            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)  # type: ignore[arg-type]
 
         self.app.add_api_route("/metrics", metrics, methods=["GET"], response_class=Response,
                                responses={200: {"content": {"text/plain": {}}}},

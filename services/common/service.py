@@ -18,7 +18,7 @@ from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .errors import StartupError
 from .http import HttpServer
-from .metrics import Measured, registry_with
+from .metrics import Measured, ScrapeCollector, registry_with
 from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
@@ -26,6 +26,7 @@ from .specification import ContractAsyncAPI
 from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
+from .worker_metrics import MetricsShipper, RunMetrics
 
 __all__ = ["Runtime", "RuntimeService", "Service", "attach_all", "build_app", "make_broker"]
 
@@ -96,16 +97,18 @@ def _has_write_routes(services: Sequence[Service]) -> bool:
 
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str,
-              on_startup_error: Callable[[StartupError], None] | None = None, serve_http: bool = True) -> FastStream:
+              on_startup_error: Callable[[StartupError], None] | None = None, serve_http: bool = True,
+              worker: tuple[str, int] | None = None) -> FastStream:
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
     Exits with a one-line reason when a service has a write API and no API token is configured.
     A :class:`StartupError` while the services (or the metrics' Redis connection) start goes to
     ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values.
     ``serve_http=False``: the services' consumers and background work only, for a replica beside a process
-    that serves the API, the metrics and the streams' trimming (``pledgewatch run --workers``)."""
+    that serves the API, the metrics and the streams' trimming (``pledgewatch run --workers``); such a
+    ``worker`` (the run's consumer name, its number) writes its counters for the run's ``/metrics``."""
     if not serve_http:
-        return _consuming_app(services, settings, on_startup_error=on_startup_error)
+        return _consuming_app(services, settings, on_startup_error=on_startup_error, worker=worker)
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -135,15 +138,21 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         except StartupError as exc:
             failed(exc)
         else:
-            collectors = [streams, *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
+            collectors: list[ScrapeCollector] = [
+                streams, *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
             for collector in collectors:
                 registry.register(collector)  # type: ignore[arg-type]  # a collector by its collect()
+            exported: CollectorRegistry | RunMetrics = registry
+            if settings.workers > 1:
+                exported = app.run_metrics = RunMetrics(registry, streams.streams, settings.consumer)  # type: ignore[attr-defined]
+                await exported.clear()
+                collectors.append(exported)
 
             async def refresh() -> None:
                 for collector in collectors:
                     await collector.refresh()
 
-            http.add_metrics(registry, refresh)
+            http.add_metrics(exported, refresh)
 
     async def after_startup() -> None:
         await http.start()
@@ -173,9 +182,13 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
 
 
 def _consuming_app(services: Sequence[Service], settings: Settings, *,
-                   on_startup_error: Callable[[StartupError], None] | None) -> FastStream:
-    broker = make_broker(settings)
+                   on_startup_error: Callable[[StartupError], None] | None,
+                   worker: tuple[str, int] | None) -> FastStream:
+    registry = registry_with() if worker is not None else None
+    broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
+    metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
+    shippers: list[MetricsShipper] = []
 
     async def on_startup() -> None:
         for service in services:
@@ -185,14 +198,26 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *,
                 if on_startup_error is None:
                     raise
                 on_startup_error(exc)
+        if registry is not None and worker is not None:
+            try:
+                shippers.append(MetricsShipper(registry, await metrics_runtime.open(), *worker))
+            except StartupError as exc:
+                if on_startup_error is None:
+                    raise
+                on_startup_error(exc)
 
     async def after_startup() -> None:
         for service in services:
             await service.started()
+        for shipper in shippers:
+            shipper.start()
 
     async def after_shutdown() -> None:
+        for shipper in shippers:
+            await shipper.stop()  # after the services: their last counts go with it
         for service in reversed(services):
             await service.stop()
+        await metrics_runtime.close()
 
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), on_startup=[on_startup],
                      after_startup=[after_startup], after_shutdown=[after_shutdown])

@@ -163,6 +163,31 @@ async def test_two_classifiers_and_two_notifiers_share_a_backlog_with_no_duplica
             await asyncio.wait_for(proc.wait(), timeout=20)
 
 
+def _counter_values(text: str, names: list[str]) -> dict[str, float]:
+    values = dict.fromkeys(names, 0.0)
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in values:
+            values[name] = float(value)
+    return values
+
+
+async def _counters_reach(http_url: str, floors: dict[str, float], *, timeout: float) -> dict[str, float]:
+    """The values of the counters in ``floors`` at ``/metrics`` once each reaches its floor (or at ``timeout``)."""
+    import aiohttp
+
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while True:
+            async with session.get(f"{http_url}/metrics") as resp:
+                assert resp.status == 200
+                values = _counter_values(await resp.text(), list(floors))
+            if all(values[name] >= floor for name, floor in floors.items()) or time.monotonic() > deadline:
+                assert values == floors, values  # neither short of the work done, nor past it
+                return values
+            await asyncio.sleep(0.5)
+
+
 async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tmp_path, receiver):
     """`pledgewatch run --workers 2` on its embedded Redis: both processes classify, alert and record in the
     ledger part of 300 releases, each effect happens once, `status` shows both, a killed worker is started
@@ -198,6 +223,9 @@ async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tm
             await _each_alert_arrives_once(client, DEFAULT_PREFIX, posts, n, timeout=90)
         finally:
             await client.aclose()
+        # /metrics, served by worker 1, counts what both did (worker 2 writes its counters every few seconds)
+        counted = await _counters_reach(state["http_url"], {"pledgewatch_releases_classified_total": n,
+                                                            "pledgewatch_alerts_queued_total": n}, timeout=20)
 
         status = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "pledgewatch.cli", "status", "--json", env=env, cwd=tmp_path,
@@ -215,6 +243,8 @@ async def test_run_with_two_workers_shares_a_backlog_with_no_duplicate_effect(tm
         assert restarted[0] == run.pid and restarted[1] != state["workers"][1] and _alive(restarted[1]), restarted
         assert f"worker 2 (pid {state['workers'][1]}) was killed by signal 9" in log.read_text()
         state["workers"] = restarted
+        after = await _counters_reach(state["http_url"], counted, timeout=20)  # the dead worker's counts stay
+        assert after == counted, (after, counted)
     finally:
         if run.returncode is None:
             run.send_signal(signal.SIGINT)
