@@ -47,7 +47,7 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
         base = (public_url or str(request.base_url)).rstrip("/")
         body = alerts_feed(await events(sub.id), subscription_id=sub.id,
                            self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
-                           release_page=lambda release_id: f"{base}/releases/{quote(release_id)}")
+                           release_page=lambda release_id: f"{base}/dashboard/releases/{quote(release_id)}")
         tag = etag(body)
         headers = {"ETag": tag, "Cache-Control": "no-cache"}  # kept, but asked again each time: 304 is cheap
         if matches(if_none_match, tag):

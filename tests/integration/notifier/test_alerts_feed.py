@@ -56,7 +56,7 @@ subscriptions:
     (alert_id,) = await _alert_ids(n.service)
     assert [e.id for e in parsed.entries] == [stable_id("alert", alert_id)]
     assert [link.href for link in parsed.feed.links if link.rel == "self"] == [feed_url]
-    assert {link.href for link in parsed.entries[0].links if link.rel == "related"} == {f"{n.url}/releases/r1"}
+    assert {link.href for link in parsed.entries[0].links if link.rel == "related"} == {f"{n.url}/dashboard/releases/r1"}  # its dashboard page
 
     tag = headers["ETag"]
     status, body, again = await _get(feed_url, {"If-None-Match": tag})
