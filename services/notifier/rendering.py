@@ -34,6 +34,9 @@ def duration_words(iso: str) -> str:
     return " ".join(words) or "0 days"
 
 
+UNSTATED_ANCHOR = "unstated"  # the classifier's anchor of a response time whose text names no event
+
+
 def deadline_words(deadline: Deadline) -> str:
     """One deadline in plain words, with its source text."""
     if isinstance(deadline, DateDeadline):
@@ -45,7 +48,9 @@ def deadline_words(deadline: Deadline) -> str:
     assert isinstance(deadline, ResponseTimeDeadline)
     span = (duration_words(deadline.min) if deadline.min == deadline.max
             else f"{duration_words(deadline.min)} to {duration_words(deadline.max)}")
-    return (f"a standing rule: within {span} of each {deadline.anchor}, no calendar date, "
+    timed_from = (", timed from an event the text does not name" if deadline.anchor == UNSTATED_ANCHOR
+                  else f" of each {deadline.anchor}")
+    return (f"a standing rule: within {span}{timed_from}, no calendar date, "
             f"so no reminder (\u201c{deadline.text}\u201d)")
 
 

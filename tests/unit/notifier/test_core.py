@@ -159,6 +159,11 @@ def test_rendering_states_response_time_rules_plainly():
     assert deadline_words(CONTENT.deadlines[0]) == (
         "a standing rule: within 1 hour to 2 hours of each release, no calendar date, so no reminder "
         "(\u201cwithin one to two hours of release\u201d)")
+    unstated = CONTENT.deadlines[0].model_copy(update={"anchor": "unstated", "text": "within three hours",
+                                                       "min": "PT3H", "max": "PT3H"})
+    assert deadline_words(unstated) == (  # before: "within 3 hours of each unstated"
+        "a standing rule: within 3 hours, timed from an event the text does not name, no calendar date, so no "
+        "reminder (\u201cwithin three hours\u201d)")
     text = render_text(plan_alerts(_sub(), release(), sent={}, elapsed_sent=set(), now=NOW).alerts[0])
     assert "Pledge by UK: The UK will invest £10m" in text
     assert "money: GBP 10,000,000 (\u201c£10m\u201d)" in text
