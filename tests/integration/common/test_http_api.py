@@ -120,3 +120,31 @@ async def test_head_is_answered_like_get_without_a_body(server, api_headers):
     async with aiohttp.ClientSession() as anonymous:  # the token check treats HEAD as the read it is
         async with anonymous.get(f"{server}/subscriptions") as got, anonymous.head(f"{server}/subscriptions") as head:
             assert head.status == got.status
+
+
+async def test_a_health_check_that_hangs_is_reported_unhealthy_instead_of_hanging_the_probe(settings):
+    """Before: the checks ran one after another with no bound, so with Redis frozen (SIGSTOP) /healthz gave no
+    answer at all, and a probe timing out says less than a 503 naming the check."""
+    import asyncio
+
+    from services.common.http import HEALTH_CHECK_SECONDS
+
+    async def hangs() -> None:
+        await asyncio.Event().wait()
+
+    async def fine() -> None:
+        pass
+
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    http.add_check("frozen", hangs)
+    http.add_check("other", fine)
+    await http.start()
+    try:
+        timeout = aiohttp.ClientTimeout(total=HEALTH_CHECK_SECONDS + 10)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(f"http://127.0.0.1:{http.port}/healthz") as resp:
+                assert resp.status == 503
+                assert await resp.json() == {"status": "unhealthy", "checks": {
+                    "frozen": f"no answer within {HEALTH_CHECK_SECONDS:g} s", "other": "ok"}}
+    finally:
+        await http.stop()
