@@ -65,8 +65,10 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
             return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
         except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
             return ChannelOutcome(spec.type, where, False, error=scrub(f"{type(exc).__name__}: {exc}", raw))
-        if result.ok:
+        if result.ok and result.error is None:
             return ChannelOutcome(spec.type, channel.destination, True, detail=result.detail)
+        if result.ok:  # done without sending ("every recipient has unsubscribed"): right for an alert, not a test
+            return ChannelOutcome(spec.type, channel.destination, False, error=result.error)
         return ChannelOutcome(spec.type, channel.destination, False, error=scrub(result.error or "failed", raw))
 
     return list(await asyncio.gather(*(one(spec) for spec in sub.channels)))

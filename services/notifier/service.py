@@ -196,7 +196,7 @@ class NotifierService:
         outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
         for o in outcomes:
             log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
-                     o.detail if o.delivered else f"failed: {o.error}")
+                     (f"delivered ({o.detail})" if o.detail else "delivered") if o.delivered else f"failed: {o.error}")
         return outcomes
 
     async def ping(self) -> None:

@@ -94,3 +94,18 @@ async def test_a_test_email_skips_who_unsubscribed_and_offers_the_others_the_lin
     [(rcpts, mail)] = inbox.messages
     assert rcpts == ["desk@example.org"]
     assert mail["List-Unsubscribe"] is not None
+
+
+async def test_a_test_email_to_nobody_left_says_it_was_not_sent_and_fails_the_command(running, smtp, capsys,
+                                                                                      monkeypatch, settings):
+    """Before: with every recipient unsubscribed, the test said "delivered" and exited 0, and nothing was sent."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    _, inbox = smtp
+    await _add(running, {"id": "desk", "channels": [{"email": {"to": ["gone@example.org"]}}]})
+    await running.service.unsubscribed.add("desk", "gone@example.org")
+
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (f"  email smtp://127.0.0.1:{smtp[0].port}: failed: not sent: every recipient has "
+                        "unsubscribed")
+    assert inbox.messages == []
