@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -181,6 +182,14 @@ def cmd_drop(args: argparse.Namespace) -> int:
     return _with_queue(work, args.stream)
 
 
+def _letter_id(text: str) -> str:
+    """A dead letter's id: its entry id on the dead-letter stream, ``<milliseconds>-<sequence>``."""
+    if not re.fullmatch(r"\d+-\d+", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: not a dead letter id (like 1796426709596-0; `pledgewatch dlq list` shows them)")
+    return text
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -202,18 +211,18 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="one dead letter: its reason and the original payload")
-    p.add_argument("id")
+    p.add_argument("id", type=_letter_id)
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("replay", help="put letters back onto the stream they came from, to be processed again")
-    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id)
     p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("drop", help="delete dead letters for good (asks first)")
-    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id)
     p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
     p.add_argument("--yes", action="store_true", help="do not ask")

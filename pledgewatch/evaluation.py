@@ -36,7 +36,7 @@ from pathlib import Path
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 from services.classifier.core import classify
-from services.ingest.files import load_release
+from services.ingest.files import ReleaseFileError, load_release
 
 _ALIASES = {
     "uk": "uk government", "united kingdom": "uk government", "britain": "uk government",
@@ -146,11 +146,26 @@ def _money_equal(found, label) -> bool:
         1.0, abs(float(label["amount"])))
 
 
+class LabelledSetError(ValueError):
+    """A labelled set's file that cannot be read; the message names it and says why."""
+
+
 def load_set(directory: Path) -> list[tuple[ReleasePublished, dict]]:
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    labels_path = directory / "labels.json"
+    try:
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise LabelledSetError(f"{labels_path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabelledSetError(f"{labels_path}: {exc}") from None
+    if not isinstance(labels, dict):
+        raise LabelledSetError(f"{labels_path}: not an object of labels keyed by release id")
     pairs = []
     for path in sorted((directory / "releases").glob("*.json")):
-        release = load_release(path)
+        try:
+            release = load_release(path)
+        except ReleaseFileError as exc:
+            raise LabelledSetError(str(exc)) from None
         label = labels.get(release.release_id) or labels.get(path.stem)
         if label is not None:
             pairs.append((release, label))
@@ -318,7 +333,15 @@ def evaluate_splits(splits: dict[str, Path] = SPLITS) -> dict[str, dict]:
 def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_errors: bool = False,
          rules_only: bool = False) -> int:
     """Print the figures for ``dir_path`` (both splits when None); 0 on success, 2 when it is not a labelled
-    set or mistakes are asked of a blind one."""
+    set, one of its files does not read, or mistakes are asked of a blind one."""
+    try:
+        return _report(dir_path, as_json=as_json, show_errors=show_errors, rules_only=rules_only)
+    except LabelledSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _report(dir_path: Path | str | None, *, as_json: bool, show_errors: bool, rules_only: bool) -> int:
     if dir_path is None:
         rows = evaluate_splits()
         # Mistakes only of the split that is not blind.

@@ -216,3 +216,13 @@ def test_drop_in_a_terminal_asks_and_drops_only_on_yes(settings, client, answer,
 def test_choosing_letters_two_ways_or_none_is_a_usage_error(cli, args, capsys):
     assert cli(*args) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize("args", [["dlq", "show", "garbage"], ["dlq", "replay", "1-1", "x"],
+                                  ["dlq", "drop", "12-a", "--yes"]], ids=["show", "replay", "drop"])
+def test_an_id_that_is_no_dead_letter_id_is_a_usage_error(cli, args, capsys):
+    """Before: Redis's "Invalid stream ID" came back as an unexpected error, exit 1, asking for a report."""
+    assert cli(*args) == 2
+    err = capsys.readouterr().err
+    assert "not a dead letter id (like 1796426709596-0; `pledgewatch dlq list` shows them)" in err
+    assert "unexpected" not in err

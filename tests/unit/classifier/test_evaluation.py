@@ -98,3 +98,23 @@ def test_both_splits_are_reported_side_by_side(tmp_path):
     for row in ("training, rules only", "training, rules + model", "validation, rules only",
                 "validation, rules + model"):
         assert row in text
+
+
+def test_a_labelled_set_that_does_not_read_is_one_line_naming_the_file(tmp_path, capsys):
+    """Before: a malformed labels.json ended `pledgewatch eval` in an unexpected JSONDecodeError."""
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    (root / "labels.json").write_text('{"nc-01-x": {"commitments": [}')
+    assert main(root) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {root / 'labels.json'}: not JSON (line 1, column 30: Expecting value)") and err.count("\n") == 1
+
+    (root / "labels.json").write_text("[]")
+    assert main(root) == 2
+    assert "labels.json: not an object of labels keyed by release id" in capsys.readouterr().err
+
+    (root / "labels.json").write_text("{}")
+    (root / "releases" / "nc-02-y.json").write_text("{not json")
+    assert main(root) == 2
+    assert capsys.readouterr().err.startswith(f"error: {root / 'releases' / 'nc-02-y.json'}")
