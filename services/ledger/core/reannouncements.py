@@ -1,15 +1,18 @@
 """The same commitment announced again: in another release, maybe by another department. Pure.
 
-Two commitments are one when the same actor commits to the same money, or to the same action in
-much the same words. The ledger finds candidates through index keys (:func:`index_keys`) and confirms
-each with :func:`same_commitment`.
+Two commitments are one when the same actor commits to the same money for a related action, or to the
+same action in much the same words. The actor's own name is no action word: every commitment of the Home
+Office shares "home" and "office". Two different due dates make two commitments unless the words say it is
+the same action. The ledger finds candidates through index keys (:func:`index_keys`) and confirms each with
+:func:`same_commitment`.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from schemas.classified import Commitment
+from schemas.classified import Commitment, DateDeadline, PeriodDeadline
 
 from .words import action_words, overlap
 
@@ -38,17 +41,29 @@ def index_keys(c: Commitment) -> list[str]:
     amount, and its actor's action words."""
     actor = actor_key(c.actor)
     keys = [f"m:{actor}:{key}" for key in [money_key(c)] if key]
-    keys += sorted(f"w:{actor}:{word}" for word in action_words(c.text))
+    keys += sorted(f"w:{actor}:{word}" for word in commitment_words(c))
     return keys
+
+
+def commitment_words(c: Commitment) -> frozenset[str]:
+    """The action words of ``c``'s text that are not words of its actor's name."""
+    return action_words(c.text) - action_words(c.actor)
+
+
+def due_dates(c: Commitment) -> frozenset[date]:
+    """The days ``c`` is due by: its dated deadlines and the ends of its periods."""
+    return frozenset(d.due if isinstance(d, DateDeadline) else d.end for d in c.deadlines
+                     if isinstance(d, DateDeadline) or (isinstance(d, PeriodDeadline) and d.end is not None))
 
 
 def same_commitment(a: Commitment, b: Commitment) -> bool:
     """Whether ``b`` announces again what ``a`` announced (the relation is symmetric)."""
     if actor_key(a.actor) != actor_key(b.actor) or a.kind != b.kind:
         return False
-    likeness = overlap(action_words(a.text), action_words(b.text))
+    likeness = overlap(commitment_words(a), commitment_words(b))
     if money_key(a) is not None and money_key(a) == money_key(b):
-        return likeness >= SAME_MONEY_ACTION
+        other_days = bool(due_dates(a)) and bool(due_dates(b)) and not due_dates(a) & due_dates(b)
+        return likeness >= (SAME_ACTION if other_days else SAME_MONEY_ACTION)
     if money_key(a) is not None and money_key(b) is not None:
         return False  # one actor, two different amounts: two commitments, however alike the words
     return likeness >= SAME_ACTION

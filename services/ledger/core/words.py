@@ -16,6 +16,7 @@ then there these they this those through to too under until up upon very was we 
 while who whom why will with would you your today year years month months week weeks day days new next
 government minister secretary said says announced announces announce also one two three four five six seven
 eight nine ten million billion
+january february march april june july august september october november december
 """.split())
 _SUFFIXES = ("ing", "ed", "es", "s")  # enough to make "investing", "invested" and "invests" one word
 
@@ -23,7 +24,7 @@ _SUFFIXES = ("ing", "ed", "es", "s")  # enough to make "investing", "invested" a
 @lru_cache(maxsize=4096)  # a commitment is compared with several others, and again as a candidate
 def action_words(text: str) -> frozenset[str]:
     """The content words of ``text``, lowercased, without the words every commitment shares and without
-    numbers (money and dates are compared on their own): "The UK will provide £10m to train Iraqi police"
+    numbers or month names (money and dates are compared on their own): "The UK will provide £10m to train Iraqi police"
     -> {uk, provide, train, iraqi, police}; "investing", "invested" and "invests" -> "invest"."""
     words = (_stem(w.strip("'-")) for w in _WORD.findall(text.lower()) if not w[0].isdigit())
     return frozenset(w for w in words if w not in _STOP and len(w) > 2)

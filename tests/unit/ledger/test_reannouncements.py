@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from schemas.classified import Money
+from schemas.classified import Commitment, DateDeadline, Money
 from services.ledger.core.reannouncements import actor_key, index_keys, same_commitment
 from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING
 
@@ -33,6 +35,37 @@ def test_actor_keys(actor, key):
 def test_same_money_needs_a_related_action(again, same):
     assert same_commitment(FUNDING, again) is same
     assert same_commitment(again, FUNDING) is same
+
+
+def _home_office(text: str, due: date | None, cid: str) -> Commitment:
+    deadlines = [DateDeadline(due=due, text=f"by {due:%-d %B %Y}", span=(0, 5))] if due else []
+    return restated(FUNDING, id=cid, actor="Home Office", text=text, deadlines=deadlines,
+                    money=Money(amount=17_000_000, currency="GBP", text="£17m", span=(0, 4)))
+
+
+def test_the_actor_s_own_words_and_month_names_do_not_make_two_actions_alike():
+    """Before: "Home Office" and "March" counted as shared action words, so one actor's two £17m commitments
+    to different work (Welsh policing, lighthouses) were one chain, and a subscriber opted out of
+    re-announcements never heard of the second."""
+    wales = _home_office("The Home Office will provide £17m by 31 March 2027 to counter-terrorism policing in "
+                         "Wales.", date(2027, 3, 31), "c-wales")
+    lighthouses = _home_office("The Home Office will invest £17m in counter-terrorism protection at every "
+                               "lighthouse by 1 May 2027.", date(2027, 5, 1), "c-lighthouses")
+    assert not same_commitment(wales, lighthouses) and not same_commitment(lighthouses, wales)
+    region = _home_office("The Home Office will provide £17m to counter-terrorism policing in region 4.", None, "c-r")
+    assert not same_commitment(region, _home_office(lighthouses.text.replace(" by 1 May 2027", ""), None, "c-l"))
+    again = _home_office("The Home Office is providing £17m to counter-terrorism policing in Wales by March 2027.",
+                         date(2027, 3, 31), "c-wales-again")
+    assert same_commitment(wales, again)
+
+
+def test_same_money_with_other_due_dates_needs_most_of_the_words():
+    wales = _home_office("The Home Office will provide £17m to counter-terrorism policing in Wales.",
+                         date(2027, 3, 31), "c-wales")
+    assert not same_commitment(wales, _home_office("The Home Office will fund Welsh counter-terrorism policing "
+                                                   "with £17m.", date(2029, 3, 31), "c-later"))
+    assert same_commitment(wales, _home_office("The Home Office will provide £17m to counter-terrorism policing "
+                                               "in Wales, a year later than planned.", date(2028, 3, 31), "c-late"))
 
 
 def test_same_action_without_money_needs_most_of_the_words():
