@@ -8,7 +8,9 @@ the lifetime of the run (the embedded default).
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 from pathlib import Path
 
 from faststream import FastStream
@@ -76,6 +78,27 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         clear_run_state(settings)
 
 
+def _check_listen_address(settings: Settings) -> None:
+    """The API's address can be listened on: checked before Redis starts, rather than failing after."""
+    host, port = settings.http_host, settings.http_port
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise usage_error(f"PLEDGEWATCH_HTTP_HOST={host!r}: not an address of this machine (127.0.0.1 serves "
+                          "this machine only, 0.0.0.0 every interface)") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise usage_error(f"PLEDGEWATCH_HTTP_PORT={port}: {host}:{port} is already in use (another "
+                                  "pledgewatch? `pledgewatch status` finds it): set PLEDGEWATCH_HTTP_PORT to "
+                                  "a free port, or 0 for any") from None
+            raise usage_error(f"PLEDGEWATCH_HTTP_HOST={host!r}: not an address of this machine ({exc.strerror})"
+                              ) from None
+
+
 def _check_files(settings: Settings, sources: Path | None) -> None:
     """The folders and files a run reads, checked before anything starts: one line on the first problem."""
     from services.ingest.config import SourcesError, load_sources
@@ -125,6 +148,7 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["subscriptions"] = subscriptions
     settings = settings.model_copy(update=updates)
     _check_files(settings, sources)
+    _check_listen_address(settings)
     lock = RunLock(settings.data_dir)
     try:
         lock.acquire()

@@ -57,6 +57,8 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     home = environ.get(HOME_VARIABLE, "").strip()
     return Path(home) if home else Path(platformdirs.user_data_dir("pledgewatch", appauthor=False))
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url reads
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
@@ -132,6 +134,13 @@ class Settings(BaseSettings):
             file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, FlatSectionsSource(settings_cls), dotenv_settings,
                 file_secret_settings)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(REDIS_SCHEMES):
+            raise ValueError(f"not a Redis URL: it starts with one of {', '.join(REDIS_SCHEMES)}")
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -7,6 +7,7 @@ The commands run as the user runs them: the installed `pledgewatch` and `faststr
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -55,6 +56,14 @@ CASES = {
                                                "error: --subscriptions nope.yaml: no such file"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
                                            "error: --watch nowhere: not a folder"),
+    "run-on-a-port-in-use-before-redis-starts": Case(
+        RUN, 2, "error: PLEDGEWATCH_HTTP_PORT={busy_port}: 127.0.0.1:{busy_port} is already in use",
+        env={"PLEDGEWATCH_HTTP_PORT": "{busy_port}"}, absent="redis"),
+    "run-on-a-host-that-is-no-address-here": Case(
+        RUN, 2, "error: PLEDGEWATCH_HTTP_HOST='999.1.1.1': not an address of this machine",
+        env={"PLEDGEWATCH_HTTP_HOST": "999.1.1.1"}, absent="redis"),
+    "run-with-a-redis-url-that-is-no-url": Case(RUN, 2, "error: bad setting: REDIS_URL: not a Redis URL",
+                                                env={"REDIS_URL": "notaurl"}),  # not echoed: it may hold a password
     "run-with-an-unreachable-redis": Case(RUN, 1, "did not answer within 1 s",
                                           env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1"}),
     "ingest-with-an-unreachable-redis": Case(["pledgewatch", "ingest", "no-title.md"], 1, "did not answer within",
@@ -99,13 +108,22 @@ CASES = {
 }
 
 
-def _environment(home: Path, extra: dict[str, str]) -> dict[str, str]:
+def _environment(home: Path, extra: dict[str, str], busy_port: int = 0) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
     env.update({"PLEDGEWATCH_HOME": str(home), "PLEDGEWATCH_HTTP_PORT": "0", "PLEDGEWATCH_API_TOKEN": TOKEN,
                 "PYTHONPATH": str(Path(__file__).resolve().parents[3])})  # `faststream run` imports services.*
     dead_port = str(free_port())
-    env.update({name: value.format(dead_port=dead_port) for name, value in extra.items()})
+    env.update({name: value.format(dead_port=dead_port, busy_port=busy_port) for name, value in extra.items()})
     return env
+
+
+@pytest.fixture
+def busy_port():
+    """A port something else listens on."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -117,14 +135,14 @@ def _folder(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_a_failure_is_one_line_with_its_exit_code(case: Case, tmp_path: Path):
+def test_a_failure_is_one_line_with_its_exit_code(case: Case, tmp_path: Path, busy_port: int):
     folder, home = _folder(tmp_path), tmp_path / "home"
     program, *args = case.command
     result = subprocess.run([str(BIN / program), *args], capture_output=True, text=True, cwd=folder,
-                            env=_environment(home, case.env), timeout=60)
+                            env=_environment(home, case.env, busy_port), timeout=60)
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert case.fragment in result.stderr
+    assert case.fragment.format(busy_port=busy_port) in result.stderr
     assert result.returncode == case.code, result.stderr
     if case.absent:
         assert not (home / case.absent).exists()
