@@ -148,13 +148,13 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["subscriptions"] = subscriptions
     settings = settings.model_copy(update=updates)
     _check_files(settings, sources)
-    _check_listen_address(settings)
     lock = RunLock(settings.data_dir)
     try:
         lock.acquire()
     except AlreadyLocked as exc:
         raise _already_running(settings, exc) from None
     try:
+        _check_listen_address(settings)  # after the lock: a second run here is told where the first one is
         _run_locked(settings, sources)
     finally:
         lock.release()
