@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from pledgewatch import training
 from pledgewatch.training import MODEL_PATH, TRAINING_SET, publisher_folds, train
 
 pytest.importorskip("sklearn")
@@ -43,3 +44,12 @@ def test_cross_validation_holds_out_whole_publishers():
     for publisher in set(group_of.values()):
         assert sum(any(group_of[rid] == publisher for rid in fold) for fold in folds) == 1, publisher
     assert [len(fold) for fold in folds] == [3, 2, 2]
+
+
+def test_tuning_keeps_the_c_with_the_best_cross_validated_commitment_f1(monkeypatch, capsys):
+    scores = {0.2: 0.70, 0.5: 0.72, 1.0: 0.72, 2.0: 0.71, 4.0: 0.69}  # a tie: the smaller C, more regularised
+    monkeypatch.setattr(training, "cross_validate", lambda pairs, c_commitment: (
+        (0.5, 0.1), {}, {"commitments": {"f1": scores[c_commitment]}, "deadlines": {"f1": 0.6}}))
+    c, (_, _, learned) = training.tuned([])
+    assert (c, learned["commitments"]["f1"]) == (0.5, 0.72)
+    assert capsys.readouterr().out.count("C ") == len(training.C_GRID)
