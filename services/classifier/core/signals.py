@@ -2,10 +2,9 @@
 tell a commitment from a fact, a prediction or a past act.
 
 ``signals`` returns feature names (present = 1). Most are deliberately general: modality, tense,
-operative verbs, who the subject is, where the clause stands, and the verb that follows a modal. The kind
-model weighs each of those twice, once alone and once tied to whether the rules read a commitment (``tied``):
-"urges" weighs differently in a clause the rules passed over than in one they took; the commitment model
-weighs each once.
+operative verbs, who the subject is, where the clause stands, and the verb that follows a modal. The model
+weighs each of those twice, once alone and once tied to whether the rules read a commitment (``tied``):
+"urges" weighs differently in a clause the rules passed over than in one they took.
 
 Beside them come the clause's own words and word pairs (``lexical``: "w:attend", "w2:will_attend"; a
 word holding a digit is read as "0"), weighed once, never tied. They let the model learn the phrasings the
