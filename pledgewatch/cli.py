@@ -156,7 +156,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .training import train
 
-    return train(args.dir, output=args.output, compare=args.compare)
+    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune)
 
 
 def _version() -> str:

@@ -86,10 +86,13 @@ def own_money(amounts: list[Money], text: str, offset: int) -> Money | None:
 
 
 def _own_deadlines(deadlines: list) -> list:
-    """A financial year naming what is funded ("allocations for 2017-18 will be published in June")
-    is not the deadline when the sentence sets another one."""
+    """A commitment's one deadline: the last the sentence writes ("for nine months, until 20 December", "an
+    extension for a further two years ... by 2025-26"), as a commitment has at most one. A financial year
+    naming what is funded ("allocations for 2017-18 will be published in June") is not the deadline when
+    the sentence sets another one."""
     years = [d for d in deadlines if isinstance(d, PeriodDeadline) and _FINANCIAL_YEAR.search(d.text)]
-    return [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
+    kept = [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
+    return kept[-1:]
 
 
 _WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one

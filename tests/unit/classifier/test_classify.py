@@ -105,3 +105,10 @@ def test_an_actor_is_never_a_bare_pronoun(make_release):
         assert actors, body
         assert not any(actor.strip("\"'‘’“” ").lower() in ("we", "they", "he", "she", "it", "you", "i")
                        for actor in actors), (body, actors)
+
+
+def test_a_commitment_has_one_deadline_the_last_its_sentence_writes(make_release):
+    body = ("The Government will extend its trading plan for a further two years, with the aim of completing the "
+            "sale by 2025-26.")
+    [commitment] = classify(make_release(body)).commitments
+    assert [deadline.text for deadline in commitment.deadlines] == ["by 2025-26"]
