@@ -44,7 +44,35 @@ def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
     return build_app(services, settings, title="pledgewatch")
 
 
-async def _serve(settings: Settings, sources: Path | None, token_notice: str | None) -> None:
+async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) -> None:
+    """Consumers of stopped processes out of the groups: at the start of a run on its own embedded Redis
+    (nothing else reads it) every idle one, after what they held is handed over; at a clean stop this
+    run's own idle ones (every idle one on the embedded Redis)."""
+    import redis.asyncio as aioredis
+    from redis.exceptions import RedisError
+
+    from schemas.streams import ALL
+    from services.common.consumer_names import hand_over_pending, retire_idle_consumers
+
+    from .workers import worker_consumer
+
+    streams = [settings.key(name) for name in ALL]
+    ours = {worker_consumer(settings.consumer, n) for n in range(1, settings.workers + 1)}
+    client = aioredis.Redis.from_url(settings.require_redis_url())
+    try:
+        if starting:
+            await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms)
+        await retire_idle_consumers(client, streams, only=None if embedded else ours)
+    except RedisError as exc:  # tidying only: the run goes on, or has stopped anyway
+        log.warning("could not tidy the consumer groups: %s", exc)
+    finally:
+        await client.aclose()
+
+
+async def _serve(settings: Settings, sources: Path | None, token_notice: str | None, *,
+                 embedded: bool = False) -> None:
+    if embedded:
+        await _tidy_groups(settings, starting=True, embedded=True)
     app = build_all(settings, sources=sources)
     runner = asyncio.create_task(app.run())
     while not getattr(app, "running", False) and not runner.done():
@@ -75,6 +103,8 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
             watching.cancel()
         if workers is not None:
             await asyncio.to_thread(workers.stop)
+        if runner.done() and not runner.cancelled() and runner.exception() is None:
+            await _tidy_groups(settings, starting=False, embedded=embedded)
         clear_run_state(settings)
 
 
@@ -169,7 +199,7 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
-        asyncio.run(_serve(settings, sources, token_notice))
+        asyncio.run(_serve(settings, sources, token_notice, embedded=embedded is not None))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,0 +1,61 @@
+"""Consumers of stopped processes leave the groups, and what they held is reclaimable at once where no other
+process reads (the embedded Redis before its run starts)."""
+
+from __future__ import annotations
+
+import pytest
+import redis.asyncio as aioredis
+
+from services.common.consumer_names import hand_over_pending, retire_idle_consumers
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def client(redis_url):
+    c = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    yield c
+    await c.aclose()
+
+
+async def _stream_read_by(client, stream: str, readers: dict[str, int]) -> list[str]:
+    """``stream`` with one group whose consumers each read (and leave pending) the given number of entries."""
+    ids = [await client.xadd(stream, {"n": str(i)}) for i in range(sum(readers.values()))]
+    await client.xgroup_create(stream, "g", id="0")
+    for name, count in readers.items():
+        if count:
+            await client.xreadgroup("g", name, {stream: ">"}, count=count)
+        else:
+            await client.xgroup_createconsumer(stream, "g", name)
+    return ids
+
+
+async def _consumers(client, stream: str) -> dict[str, int]:
+    return {c["name"]: c["pending"] for c in await client.xinfo_consumers(stream, "g")}
+
+
+async def test_idle_consumers_leave_the_group_and_one_holding_entries_stays(client, key_prefix):
+    stream = f"{key_prefix}s"
+    await _stream_read_by(client, stream, {"stopped-1": 0, "stopped-2": 0, "busy": 2, "other": 0})
+    assert await retire_idle_consumers(client, [stream, f"{key_prefix}no-such-stream"],
+                                       only={"stopped-1", "stopped-2", "busy"}) == 2
+    assert await _consumers(client, stream) == {"busy": 2, "other": 0}  # holding entries, or not named
+    assert await retire_idle_consumers(client, [stream]) == 1
+    assert await _consumers(client, stream) == {"busy": 2}
+
+
+async def test_entries_a_stopped_run_held_are_reclaimable_at_once_and_nothing_is_dropped(client, key_prefix):
+    """Before: a run stopped with entries read and not acknowledged; the next run's reclaim took them only
+    after claim_idle_ms (30 s by default), so some alerts arrived that much later."""
+    stream = f"{key_prefix}s"
+    ids = await _stream_read_by(client, stream, {"old-run": 3, "older-run": 1204})
+    assert await hand_over_pending(client, [stream], idle_ms=30_000) == 1207
+    claimed, cursor = [], "0-0"
+    while True:  # what the new run's reclaim (XAUTOCLAIM, min idle 30 s) gets right away
+        cursor, page, *_ = await client.xautoclaim(stream, "g", "new-run", min_idle_time=30_000,
+                                                   start_id=cursor, count=500)
+        claimed += [entry_id for entry_id, _ in page]
+        if cursor == "0-0":
+            break
+    assert sorted(claimed) == sorted(ids)
+    assert await _consumers(client, stream) == {"old-run": 0, "older-run": 0, "new-run": 1207}
