@@ -27,14 +27,18 @@ from services.classifier.core import classify  # noqa: E402
 from services.classifier.core.classifier import proposals_of  # noqa: E402
 from services.ingest.files import load_release  # noqa: E402
 
-DEFAULT_SETS = [ROOT / "tests" / "data", ROOT / "tests" / "data" / "validation",
-                ROOT.parent / "shared" / "data" / "dev-releases"]
+# the shared dev releases beside the checkout (or beside the folder of worktrees holding it)
+_DEV = next((p / "shared" / "data" / "dev-releases" for p in ROOT.parents if (p / "shared").is_dir()),
+            ROOT.parent / "shared" / "data" / "dev-releases")
+DEFAULT_SETS = [ROOT / "tests" / "data", ROOT / "tests" / "data" / "validation", _DEV]
 _INSERTS = ("İ", "ı", "ſ", "Σ", "’", ";", " - ", "\u00a0", "\n\n", ",\n")
 
 
 def releases(dirs: list[Path]) -> dict[str, object]:
     """Every release by a stable key, and the variants of the training split's."""
-    found = {"seed": load_release(ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt")}
+    seed = load_release(ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt")
+    # its id and address come from where the checkout is: the same in every checkout here
+    found = {"seed": seed.model_copy(update={"release_id": "rel-seed", "url": "file:///seeds/seed.txt"})}
     for directory in dirs:
         for path in sorted((directory / "releases").glob("*.json")):
             found[f"{directory.name}/{path.name}"] = load_release(path)
