@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Callable
 
 from schemas import ReleaseClassified, ReleasePublished
@@ -71,17 +72,18 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
         found = _decided(found, read, model, body[sentence.start:sentence.end], who, lowered.folded(*sentence))
         if found is None:
             continue
-        if found.actor.name in names:
-            found = found._replace(actor=found.actor._replace(name=names[found.actor.name]))
-        found = found._replace(actor=found.actor._replace(name=without_bare_pronoun(found.actor.name, who)))
-        context = _paragraph(body, sentence.start, sentence.end)
+        name = without_bare_pronoun(names.get(found.actor.name, found.actor.name), who)
+        if name != found.actor.name:
+            found = found._replace(actor=found.actor._replace(name=name))
+        first, last = _paragraph(body, sentence.start, sentence.end)
+        context = body[first:last]
         if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
-            paragraph_ct[context] = mentions_terrorism(context)
+            paragraph_ct[context] = mentions_terrorism(context, starts=_starts_within(words.term_starts, first, last))
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
                                             release_ct=score >= THRESHOLD, dollar=dollar,
                                             context_ct=paragraph_ct.get(context), lowered=lowered,
                                             year_starts=year_starts))
-    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts)
+    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
     if score < THRESHOLD and any(c.counter_terrorism for c in commitments):
         score = THRESHOLD
@@ -112,7 +114,15 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, te
     return Found(found.trigger._replace(confidence=probability), found.actor)
 
 
-def _paragraph(body: str, start: int, end: int) -> str:
-    first = body.rfind("\n", 0, start) + 1
+def _paragraph(body: str, start: int, end: int) -> tuple[int, int]:
+    """Where the paragraph (the line) holding ``body[start:end]`` begins and ends."""
     last = body.find("\n", end)
-    return body[first: last if last != -1 else len(body)]
+    return body.rfind("\n", 0, start) + 1, last if last != -1 else len(body)
+
+
+def _starts_within(starts: list[int] | None, first: int, last: int) -> list[int] | None:
+    """The offsets of sorted ``starts`` (into the body) in ``[first, last)``, relative to ``first``. No term
+    word holds a line break, so those of a paragraph are the term starts of the paragraph alone."""
+    if starts is None:
+        return None
+    return [start - first for start in starts[bisect_left(starts, first):bisect_left(starts, last)]]

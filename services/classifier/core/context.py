@@ -46,14 +46,14 @@ def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
 
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
-                     published: date, year_starts: int = 4) -> list[Commitment]:
+                     published: date, year_starts: int = 4, *, lowered: LoweredBody | None = None) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place").
     ``commitments`` are those found in ``body``, their deadlines read at ``published`` (a financial year
-    starting in the month ``year_starts``)."""
+    starting in the month ``year_starts``; ``lowered``: the body lowercased, when known)."""
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
-    lenders = _Lenders(sentences, body, published, year_starts)
+    lenders = _Lenders(sentences, body, published, year_starts, lowered)
     # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
     # one with a deadline holds a digit or a calendar word.
     lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)
@@ -64,9 +64,10 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
 class _Lenders:
     """A release's sentences as lenders of deadlines; each is read at most once for each thing asked of it."""
 
-    def __init__(self, sentences: list[Sentence], body: str, published: date, year_starts: int) -> None:
+    def __init__(self, sentences: list[Sentence], body: str, published: date, year_starts: int,
+                 lowered: LoweredBody | None = None) -> None:
         self.sentences, self.body, self.published, self.year_starts = sentences, body, published, year_starts
-        self.lowered = LoweredBody(body, None)  # span by span: only a few sentences are read here
+        self.lowered = LoweredBody(body, None) if lowered is None else lowered  # None: lowered span by span
         self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
         self.may_hold: dict[tuple[int, int], bool] = {}  # by span
         self.trigrams: dict[int, set[tuple[str, str, str]]] = {}  # by sentence start, as the one below

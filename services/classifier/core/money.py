@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from schemas import Money
 
@@ -104,10 +105,31 @@ def has_money(text: str, *, folded: str | None = None) -> bool:
 def find_money(text: str, offset: int = 0, *, dollar: str = "USD", folded: str | None = None) -> list[Money]:
     """Every amount in ``text``, in order; spans are shifted by ``offset``. A bare "$" is ``dollar``;
     ``folded`` is ``fold(text)`` when the caller has it."""
-    found = [(match.start(), _money(text, match, table, value, offset, dollar))
-             for match, table, value in _amounts(text, folded)]
-    found.sort(key=lambda item: item[0])
-    return [money for _, money in found]
+    return [amount.money(offset, dollar) for amount in amounts_in(text, folded=folded)]
+
+
+class Amount(NamedTuple):
+    """An amount found in a text, its ``Money`` not built yet: a reader that keeps one of several builds one."""
+
+    text: str
+    match: re.Match[str]
+    table: dict[str, str]
+    value: float
+
+    @property
+    def start(self) -> int:
+        return self.match.start()
+
+    def money(self, offset: int = 0, dollar: str = "USD") -> Money:
+        """The amount as ``Money``, its span shifted by ``offset``; a bare "$" is ``dollar``."""
+        return _money(self.text, self.match, self.table, self.value, offset, dollar)
+
+
+def amounts_in(text: str, *, folded: str | None = None) -> list[Amount]:
+    """Every amount in ``text``, in order, as ``find_money`` finds them (``folded``: ``fold(text)``, when known)."""
+    found = [Amount(text, match, table, value) for match, table, value in _amounts(text, folded)]
+    found.sort(key=Amount.start.fget)
+    return found
 
 
 def _amounts(text: str, folded: str | None):

@@ -8,13 +8,13 @@ import re
 import string
 from datetime import date
 
-from schemas import Commitment, Money, PeriodDeadline
+from schemas import Commitment, PeriodDeadline
 
 from .categories import categorise
 from .commitments import Found
 from .deadlines import find_deadlines
 from .folding import LoweredBody, fold
-from .money import find_money
+from .money import Amount, amounts_in
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 
@@ -33,7 +33,8 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
-    money = own_money(find_money(text, start, dollar=dollar, folded=folded), text, start)
+    amount = own_amount(amounts_in(text, folded=folded), text)
+    money = None if amount is None else amount.money(start, dollar)
     deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
@@ -71,17 +72,17 @@ _PART_OF = re.compile(r"(?:(?:^|[,;:]\s*)(?:out\s+)?of\s+(?:the|this|that|these)
 _EARLIER = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?\s*$", re.IGNORECASE)
 
 
-def own_money(amounts: list[Money], text: str, offset: int) -> Money | None:
-    """The amount a commitment pledges: the first in ``text`` (which starts at ``offset`` in the body) that is
-    no total it takes a part of, no starting figure and no earlier sum; else the first that is no earlier sum."""
+def own_amount(amounts: list[Amount], text: str) -> Amount | None:
+    """The amount a commitment pledges: the first in ``text`` that is no total it takes a part of, no
+    starting figure and no earlier sum; else the first that is no earlier sum."""
     fallback = None
-    for money in amounts:
-        start = money.span[0] - offset
+    for amount in amounts:
+        start = amount.start
         if _EARLIER.search(text, max(0, start - 24), start):
             continue
         if not _PART_OF.search(text, max(0, start - 24), start):
-            return money
-        fallback = fallback or money
+            return amount
+        fallback = fallback or amount
     return fallback
 
 

@@ -47,8 +47,11 @@ def terrorism_terms(text: str, *, starts: list[int] | None = None) -> list[tuple
             for m in matches_at(_TERMS, text, starts)]
 
 
-def mentions_terrorism(text: str) -> bool:
-    return next(matches_at(_TERMS, text, term_starts(fold(text))), None) is not None
+def mentions_terrorism(text: str, *, starts: list[int] | None = None) -> bool:
+    """Does ``text`` name a terrorism term (``starts``: its ``term_starts(fold(text))``, if the caller has them)?"""
+    if starts is None:
+        starts = term_starts(fold(text))
+    return next(matches_at(_TERMS, text, starts), None) is not None
 
 
 _FIRST = WordSet(_FIRST_WORDS)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from schemas import ReleasePublished
 from services.classifier.core.aliases import acronyms
-from services.classifier.core.publishers import financial_year_start, government_of, publisher
+from services.classifier.core.publishers import _PLAIN_URL, financial_year_start, government_of, publisher, url_path
+from services.ingest.files import load_release
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _release(source: str, url: str, body: str, title: str = "News", release_id: str = "r-1") -> ReleasePublished:
@@ -89,3 +95,23 @@ def test_every_named_department_starts_with_a_capital():
 ])
 def test_the_financial_year_starts_in_the_publishers_own_month(source, url, month):
     assert financial_year_start(_release(source, url, "Funding was announced.")) == month
+
+
+_URL_PIECES = ["http", "https", "HTTPS", "ftp", "a+b", "1x", ":", "//", "/", "?", "#", "[", "]", "::1", "www.gov.uk",
+               "example.com", ":8080", "news", "-", ".", "%20", " ", "\t", "\n", "\x00", "\x7f", "é", "a", "x?y#z",
+               "user@"]
+
+
+def test_url_path_as_urlsplit_reads_it():
+    rnd = random.Random(31)
+    urls = ["".join(rnd.choice(_URL_PIECES) for _ in range(rnd.randint(0, 8))) for _ in range(30000)]
+    urls += [load_release(path).url or "" for path in sorted((ROOT / "tests" / "data" / "releases").glob("*.json"))]
+    for url in urls:
+        try:
+            expected = urlsplit(url).path
+        except ValueError:
+            with pytest.raises(ValueError):
+                url_path(url)
+        else:
+            assert url_path(url) == expected, url
+    assert all(_PLAIN_URL.match(url) for url in urls[-100:])  # the releases' own addresses take the short way

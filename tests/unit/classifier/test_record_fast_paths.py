@@ -14,7 +14,8 @@ from schemas import Category
 from services.classifier.core import categories, classifier, context, deadlines, money, records, terrorism
 from services.classifier.core.calendar_units import MONTH
 from services.classifier.core.deadline_rules import CORES, MONTH_NAME, NEEDS, RULES
-from services.classifier.core.folding import any_in, fold
+from services.classifier.core.cues import read_body
+from services.classifier.core.folding import LoweredBody, any_in, fold
 from services.classifier.core.numbers import parse_number
 from services.ingest.files import load_release
 
@@ -170,7 +171,7 @@ def _releases_to_borrow_for() -> list:
 
 def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
     asked = []
-    monkeypatch.setattr(classifier, "borrow_deadlines", lambda *args: asked.append(args) or args[0])
+    monkeypatch.setattr(classifier, "borrow_deadlines", lambda *args, **_: asked.append(args) or args[0])
     for release in _releases_to_borrow_for():
         for days in (0, 400, 2000):  # later publication dates leave more commitments without a deadline
             classifier.classify(release.model_copy(update={"published_at": release.published_at + timedelta(days)}))
@@ -180,6 +181,8 @@ def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
         lenders = context._Lenders(sentences, body, published, year_starts)
         plain = [commitment if commitment.deadlines else lenders.lend(commitment) for commitment in commitments]
         assert context.borrow_deadlines(commitments, sentences, body, published, year_starts) == plain
+        assert context.borrow_deadlines(commitments, sentences, body, published, year_starts,
+                                        lowered=LoweredBody(body, body.lower())) == plain
         lent += sum(1 for before, after in zip(commitments, plain) if before.deadlines != after.deadlines)
     assert lent >= 3
 
@@ -199,6 +202,26 @@ def test_sentence_read_for_terrorism_only_when_its_paragraph_may_not_decide(labe
             plain = terrorism.mentions_terrorism(text) or known
             assert records._names_terrorism(text, context, known) == plain, (text, context)
             assert records._names_terrorism(text, context, None) == plain, (text, context)
+
+
+def test_paragraph_read_for_terrorism_at_the_term_starts_of_the_body_as_on_its_own():
+    rnd = random.Random(29)
+    made = ["".join(rnd.choice(_TERROR_PIECES + ["\n\n", "İ"]) for _ in range(rnd.randint(0, 40))) for _ in range(2000)]
+    bodies = [release.body for release in _releases_to_borrow_for()] + made
+    read = 0
+    for body in bodies:
+        starts = read_body(body).term_starts
+        first = 0
+        while first <= len(body):
+            last = body.find("\n", first)
+            last = len(body) if last == -1 else last
+            paragraph = body[first:last]
+            given = classifier._starts_within(starts, first, last)
+            read += given is not None
+            assert terrorism.mentions_terrorism(paragraph, starts=given) == terrorism.mentions_terrorism(paragraph), \
+                paragraph
+            first = last + 1
+    assert read > 3000
 
 
 def test_commitment_trigrams_read_whenever_a_neighbour_may_share_one(labelled_sentences):
