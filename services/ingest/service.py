@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from datetime import datetime, timezone
@@ -18,7 +19,7 @@ from services.common.api import Routes, answers
 from services.common.metrics import ScrapeCollector
 from services.common.service import Runtime
 from services.common.settings import Settings
-from services.common.streams import printable_fields
+from services.common.streams import as_text, printable_fields
 
 from .admission import ReleaseRefused
 from .config import SourceConfig, load_sources
@@ -35,6 +36,13 @@ from .state import SOURCE, IngestResult, publish_if_changed
 from .watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
+
+REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
+
+
+def refusal_mark(raw: bytes | None, reason: str) -> str:
+    """What a file was refused as: its content, or the reason where it was refused unread (too large)."""
+    return hashlib.sha256(raw if raw is not None else reason.encode()).hexdigest()[:32]
 
 
 class ReleaseAccepted(BaseModel):
@@ -142,14 +150,28 @@ class IngestService:
             await self._dead_letter_file(path, raw, reason)
             return None
         try:
-            return await publish_if_changed(self.runtime.streams, release, kind="file")
+            result = await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds: the file's fault, not worth a retry
             await self._dead_letter_file(path, raw, f"{path}: {exc}")
             return None
+        await self.runtime.streams.client.hdel(self._refused_key, str(path))  # fixed: refused again if it breaks
+        return result
+
+    @property
+    def _refused_key(self) -> str:
+        return self.runtime.streams.key(REFUSED_FILES)
 
     async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> None:
+        """Dead-letter a file that cannot be published, once for each content it is refused with: the same
+        file found again as it was (at the next start, say) is only logged."""
+        mark = refusal_mark(raw, reason)
+        client = self.runtime.streams.client
+        if as_text(await client.hget(self._refused_key, str(path)) or b"") == mark:
+            log.info("%s: refused before, unchanged since: not dead-lettered again (%s)", path, reason)
+            return
         payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
         await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
+        await client.hset(self._refused_key, str(path), mark)
 
     async def _watch(self) -> None:
         """Ingest each file the watcher offers on its own, so one failing (Redis restarting, say) is offered

@@ -83,6 +83,34 @@ async def test_file_with_an_impossible_date_is_dead_lettered_once_and_the_file_a
     assert [r.title for r in await published()] == ["Border plan published"]
 
 
+async def test_a_refused_file_left_as_it_is_is_not_dead_lettered_again_at_each_restart(watching, streams, published):
+    """Before: every start of the watch found the same bad file and dead-lettered it once more."""
+    folder, start = watching
+    bad = write_settled(folder / "2017-01-01-a-bad.md", BAD_DATE)
+    for _ in range(3):  # three runs, one after the other, over the same folder
+        service = await start()
+        await wait_for(lambda: _lettered(streams, 1))
+        await asyncio.sleep(0.3)
+        await service.stop()
+    assert len(await dead_letters(streams)) == 1
+
+    write_settled(bad, BAD_DATE.replace("title: A day", "title: Still a day"))  # changed, still refused
+    await start()
+    await wait_for(lambda: _lettered(streams, 2))
+    write_settled(bad, GOOD)  # fixed: published; the same bad text again later is refused again
+    await wait_for(lambda: _count(published, 1))
+    write_settled(bad, BAD_DATE)
+    await wait_for(lambda: _lettered(streams, 3))
+
+
+async def _lettered(streams, n: int) -> bool:
+    return len(await dead_letters(streams)) == n
+
+
+async def _count(published, n: int) -> bool:
+    return len(await published()) == n
+
+
 async def test_unexpected_error_reading_a_file_is_dead_lettered_once_and_does_not_block_the_others(
         watching, streams, published, monkeypatch, caplog):
     folder, start = watching
