@@ -99,7 +99,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         event = ReleaseClassifiedEvent.wrap(
             classify(release), id=f"{release.release_id}/v{release.version}/classified",
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
-        sys.stdout.write(event.model_dump_json() + "\n")
+        sys.stdout.write(event.to_json().decode() + "\n")  # as the classified stream carries it
     return 1 if failed else 0
 
 

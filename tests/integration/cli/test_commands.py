@@ -31,6 +31,8 @@ def test_classify_prints_one_classified_event_per_file_without_redis(seed_file, 
     assert [e["type"] for e in events] == ["pledgewatch.release.classified"] * 2
     assert events[0]["data"]["is_counter_terrorism"] is True
     assert events[0]["data"]["published_at"].startswith("2017-11-29")
+    # as the classified stream carries it: no deprecated "schemaversion": null beside the dataschema
+    assert all("schemaversion" not in e and e["dataschema"] for e in events)
 
 
 def test_classify_reports_a_bad_file_and_goes_on(seed_file, tmp_path):
