@@ -7,14 +7,16 @@ once: the second finds the letter gone.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
 from services.common.streams import as_text
+from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
 
-from .dead_letters import Letter, Unreadable, original_fields, read_letter, why_not_replayable
+from .dead_letters import OUTBOX, Letter, Unreadable, original_fields, read_letter, why_not_replayable
 
 PAGE = 500  # entries read per XREVRANGE while scanning
 
@@ -95,6 +97,8 @@ class DeadLetterQueue:
         if isinstance(item, Unreadable):
             return Replayed(letter_id, problem=f"not a dead letter pledgewatch can read ({item.reason})", kept=True)
         letter = item.letter
+        if letter.stream.endswith(OUTBOX) and letter.entry_id:
+            return await self._send_again(letter_id, letter.stream, letter.entry_id)
         refusal = why_not_replayable(letter)
         if refusal is not None:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
@@ -106,6 +110,20 @@ class DeadLetterQueue:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: stream {letter.stream} no longer exists",
                             kept=True)
         return Replayed(letter_id, letter.stream, new_id=as_text(result))
+
+    async def _send_again(self, letter_id: str, outbox: str, job_id: str) -> Replayed:
+        """A delivery given up on: its job queued again, attempts from zero, to the subscription's channel as
+        it was (secrets kept in Redis with the job, never in the letter)."""
+        prefix = outbox.removesuffix(OUTBOX)
+        queued = await Outbox(self.client, key=lambda name: prefix + name).send_again(
+            self.key, letter_id, job_id, now=time.time())
+        if queued is None:
+            return Replayed(letter_id, outbox, kept=True, problem=(
+                f"cannot be replayed: its delivery job is no longer kept (jobs given up on are kept "
+                f"{GIVEN_UP_TTL_SECONDS // 86400} days)"))
+        if not queued:
+            return Replayed(letter_id, outbox, problem="no such dead letter (replayed or dropped meanwhile)")
+        return Replayed(letter_id, outbox, new_id=job_id)
 
     async def drop(self, letter_ids: list[str]) -> int:
         """Delete letters; returns how many were there."""

@@ -18,6 +18,7 @@ from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
 _STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
 BASE64_PREFIX = "base64:"
 
 
@@ -93,8 +94,8 @@ def why_not_replayable(letter: DeadLetter) -> str | None:
     if "subscription" in letter.payload and "stage" in letter.payload:
         return (f"subscription {letter.payload['subscription']!r} was set aside for one release; "
                 "fix the subscription: the release's next version reaches it")
-    if origin.endswith("notifier:outbox"):
-        return "a delivery out of attempts: its channel is kept redacted, so it cannot be sent again from here"
+    if origin.endswith(OUTBOX) and letter.entry_id:
+        return None  # a delivery out of attempts: its job is kept, to be queued again
     if "reminder" in letter.payload:
         return "a reminder that failed to fire: it is no stream entry to re-publish"
     return f"it holds no stream entry of {origin!r} to re-publish"

@@ -30,6 +30,7 @@ from .redaction import destination
 from .subscriptions import Subscription, channel_public
 
 DONE_TTL_SECONDS = 90 * 86400
+GIVEN_UP_TTL_SECONDS = 30 * 86400  # a job given up on, kept this long so that `pledgewatch dlq replay` can send it again
 
 _CLAIM = """
 -- KEYS: outbox zset, job -> destination hash. ARGV: now, lease end, jobs wanted, free slots of an
@@ -77,7 +78,8 @@ return claimed
 # dead-lettered or rescheduled.
 _RECORD = """
 local job_prefix, done_prefix, ttl, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-for i = 5, #ARGV, 7 do
+local given_up_prefix, given_up_ttl = ARGV[5], ARGV[6]
+for i = 7, #ARGV, 7 do
   local id = ARGV[i]
   if ARGV[i + 1] == '1' then redis.call('SET', done_prefix .. id, '1', 'EX', ttl) end
   redis.call('XADD', KEYS[3], '*', field, ARGV[i + 3])
@@ -85,12 +87,29 @@ for i = 5, #ARGV, 7 do
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', KEYS[2], id)
     redis.call('DEL', job_prefix .. id)
-    if ARGV[i + 4] ~= '' then redis.call('XADD', KEYS[4], '*', field, ARGV[i + 4]) end
+    if ARGV[i + 4] ~= '' then
+      redis.call('XADD', KEYS[4], '*', field, ARGV[i + 4])
+      -- the job, its channel's secrets with it, kept where it was so that the dead letter can send it again
+      redis.call('SET', given_up_prefix .. id, ARGV[i + 5], 'EX', given_up_ttl)
+    end
   elseif ARGV[i + 5] ~= '' then
     redis.call('SET', job_prefix .. id, ARGV[i + 5])
     redis.call('ZADD', KEYS[1], 'XX', ARGV[i + 6], id)
   end
 end
+"""
+
+
+_SEND_AGAIN = """
+-- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash.
+-- ARGV: letter id, job JSON (attempts from zero), due, job id, destination. Gated on deleting the letter:
+-- of two replays of one letter, one queues the job.
+if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
+redis.call('DEL', KEYS[2])
+return 1
 """
 
 
@@ -164,6 +183,7 @@ class Outbox:
         self.dests = key("notifier:job-dest")
         self._claim = client.register_script(_CLAIM)
         self._record = client.register_script(_RECORD)
+        self._send_again = client.register_script(_SEND_AGAIN)
 
     def job_key(self, job_id: str) -> str:
         return self._key(f"notifier:job:{job_id}")
@@ -198,12 +218,30 @@ class Outbox:
         """Record delivery attempts in one script: for each, the done mark when delivered (once set, the job
         is never claimed again), its event on ``deliveries``, then the job finished (with its dead letter on
         ``dead_letters`` if it failed for good) or rescheduled."""
-        args: list[Any] = [self.job_key(""), self.done_key(""), DONE_TTL_SECONDS, EVENT_FIELD]
+        args: list[Any] = [self.job_key(""), self.done_key(""), DONE_TTL_SECONDS, EVENT_FIELD,
+                           self.given_up_key(""), GIVEN_UP_TTL_SECONDS]
         for a in attempts:
             args += [a.job.job_id, int(a.delivered), int(a.final), a.event.to_json(),
                      a.dead_letter.to_json() if a.dead_letter is not None else "",
-                     a.job.model_dump_json() if a.retry_at is not None else "", a.retry_at or ""]
+                     a.job.model_dump_json() if a.retry_at is not None or a.dead_letter is not None else "",
+                     a.retry_at or ""]
         await self._record(keys=[self.zset, self.dests, deliveries, dead_letters], args=args)
+
+    def given_up_key(self, job_id: str) -> str:
+        return self._key(f"notifier:given-up:{job_id}")
+
+    async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *, now: float) -> bool | None:
+        """Queue a job given up on again, with its attempts from zero, and delete its dead letter
+        ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
+        again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``)."""
+        raw = await self.client.get(self.given_up_key(job_id))
+        if raw is None:
+            return None
+        job = DeliveryJob.model_validate_json(raw).model_copy(update={"attempts": 0})
+        queued = await self._send_again(
+            keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests],
+            args=[letter_id, job.model_dump_json(), now, job_id, job.destination])
+        return bool(queued)
 
     async def pending(self) -> int:
         return int(await self.client.zcard(self.zset))

@@ -128,7 +128,7 @@ class Running:
 
 class Receiver:
     """A real HTTP server on 127.0.0.1: /hook answers 200, /hang (and /hang<anything>) never answers,
-    /fail answers 500, /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
+    /fail answers 500 (200 once in ``fixed``), /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
 
     def __init__(self):
         self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
@@ -137,6 +137,7 @@ class Receiver:
         self.runner = web.AppRunner(self.app)
         self.port = 0
         self.release_hang = asyncio.Event()
+        self.fixed: set[str] = set()  # paths that answer 200 from now on
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -146,7 +147,8 @@ class Receiver:
             await self.release_hang.wait()
         self.requests.append((path, dict(request.headers), body, loop.time()))
         cookie = {"Set-Cookie": f"session=secret-of-{path}"} if path.startswith("cookie") else None
-        return web.Response(status={"fail": 500, "gone": 404}.get(path, 200), headers=cookie)
+        status = 200 if path in self.fixed else {"fail": 500, "gone": 404}.get(path, 200)
+        return web.Response(status=status, headers=cookie)
 
     def hits(self, path: str) -> list:
         return [r for r in self.requests if r[0] == path]

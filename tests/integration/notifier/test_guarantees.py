@@ -176,3 +176,39 @@ subscriptions:
         await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
     await wait_for(lambda: len(receiver.requests) == 6, what="three alerts to each endpoint")
     assert [headers.get("Cookie") for _, headers, _, _ in receiver.requests] == [None] * 6
+
+
+async def test_a_delivery_given_up_on_is_sent_again_by_replaying_its_dead_letter_once(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: `pledgewatch dlq replay` refused a delivery out of attempts (its letter holds the channel
+    redacted), so once the endpoint was fixed the alert was lost to it all the same."""
+    from pledgewatch.dead_letter_queue import DeadLetterQueue
+
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels: [{{webhook: {{url: "{receiver.url('fail')}", secret: "hunter2-value"}}}}]
+""")
+    n = await notifier(config=fast_config(delivery_attempts=2), subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 1), what="dead letter")
+    await n.service.worker.drain()
+    streams = n.service.runtime.streams
+    [(letter_id, fields)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    assert b"hunter2-value" not in fields[EVENT_FIELD.encode()]  # the secret stays with the job, not the letter
+    failed = receiver.hits("fail")
+    assert len(failed) == 2
+
+    receiver.fixed.add("fail")
+    queue = DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS))
+    first, second = await queue.replay(letter_id.decode()), await queue.replay(letter_id.decode())
+    assert first.new_id is not None and first.problem is None
+    assert second.new_id is None and "no such dead letter" in second.problem
+    await wait_for(lambda: len(receiver.hits("fail")) == 3, what="sent again")
+    await n.service.worker.drain()
+    again = receiver.hits("fail")[2]
+    assert again[1]["X-Pledgewatch-Alert-Id"] == failed[0][1]["X-Pledgewatch-Alert-Id"]  # the same alert
+    assert "X-Pledgewatch-Signature" in again[1] or "Webhook-Signature" in again[1]  # signed with the secret
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 0
+    audit = [a for a in await _events(n.service, DELIVERIES) if a.outcome == "delivered"]
+    assert [a.attempt for a in audit] == [1]
