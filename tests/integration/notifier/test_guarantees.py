@@ -176,3 +176,23 @@ subscriptions:
         await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
     await wait_for(lambda: len(receiver.requests) == 6, what="three alerts to each endpoint")
     assert [headers.get("Cookie") for _, headers, _, _ in receiver.requests] == [None] * 6
+
+
+async def test_a_job_in_flight_past_half_its_lease_is_renewed_at_the_next_poll(notifier, receiver, write_yaml,
+                                                                               publish_classified):
+    """Leases are renewed as they near their end, not at every poll; none in flight runs out while polls come."""
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_lease_seconds=10, delivery_poll_seconds=30), subscriptions=path,
+                       webhook_timeout=30)
+    worker, outbox = n.service.worker, n.service.outbox
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: worker.inflight(), what="the send under way")
+    (_, claimed_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
+    later = claimed_until - 4  # six seconds into its ten
+    worker.clock = lambda: later
+    await worker.poll_once()
+    (_, leased_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
+    assert leased_until == pytest.approx(later + 10, abs=0.01)
+    receiver.release_hang.set()
+    await wait_for(lambda: _is_zero(outbox.pending()), what="the job finished")
+    assert len(receiver.hits("hang")) == 1
