@@ -199,7 +199,8 @@ class DeliveryWorker:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
         outer = self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
         try:
-            return await asyncio.wait_for(self._sending(channel, job), timeout=outer)
+            async with asyncio.timeout(outer):  # in this task: wait_for would start one more per send
+                return await self._sending(channel, job)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {outer:g}s")
         except Exception as exc:  # a channel bug is a failed attempt, not a dead worker

@@ -1,5 +1,6 @@
 """Exactly once under redelivery, isolation of a hanging endpoint, retries then dead letters."""
 
+import asyncio
 import json
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from samples import BORDERS, FUNDING, release
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, NOTIFIER_GROUP
+from services.notifier.channels.webhook import WebhookSender
 from services.notifier.delivery import DeliveryWorker
 
 from notifier_harness import fast_config, wait_for
@@ -196,3 +198,24 @@ async def test_a_job_in_flight_past_half_its_lease_is_renewed_at_the_next_poll(n
     receiver.release_hang.set()
     await wait_for(lambda: _is_zero(outbox.pending()), what="the job finished")
     assert len(receiver.hits("hang")) == 1
+
+
+async def test_a_send_whose_own_timeout_never_fires_is_ended_by_the_workers_and_retried(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    stuck = []
+
+    async def never_returns(self, event_json, message_id):
+        stuck.append(message_id)
+        if len(stuck) == 1:
+            await asyncio.Event().wait()  # a channel bug: its own timeout does not fire
+        return await send_rendered(self, event_json, message_id)
+
+    send_rendered = WebhookSender.send_rendered
+    monkeypatch.setattr(WebhookSender, "send_rendered", never_returns)
+    n = await notifier(config=fast_config(smtp_timeout=0.1, apprise_timeout=0.1), subscriptions=path,
+                       webhook_timeout=0.1)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: receiver.hits("hook"), what="the retry delivered")
+    first, second = await _events(n.service, DELIVERIES)
+    assert (first.outcome, first.error, second.outcome) == ("failed", "timed out after 0.3s", "delivered")
