@@ -18,8 +18,9 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timezone
+from typing import Any
 
 import aiohttp
 
@@ -53,6 +54,14 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
                          email_support=email_support)
 
 
+def _spec_key(channel: dict[str, Any]) -> Hashable:
+    """A channel spec as a cache key: its items when all are plain values (a webhook's), else its JSON."""
+    items = tuple(sorted(channel.items()))
+    if all(isinstance(v, (str, int, float, bool, type(None))) for _, v in items):
+        return items
+    return json.dumps(channel, sort_keys=True)
+
+
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time,
@@ -69,7 +78,7 @@ class DeliveryWorker:
         self._stopping = False
         self._wake = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
-        self._channels: dict[str, Channel] = {}
+        self._channels: dict[Hashable, Channel] = {}
         self._records: BatchWriter[Attempt] = BatchWriter(self._write_attempts)
 
     def wake(self) -> None:
@@ -157,7 +166,7 @@ class DeliveryWorker:
 
     def _channel(self, job: DeliveryJob) -> Channel:
         """The channel a job goes out on, built once per distinct channel spec (not per job)."""
-        spec = json.dumps(job.channel, sort_keys=True)
+        spec = _spec_key(job.channel)
         channel = self._channels.get(spec)
         if channel is None:
             if len(self._channels) >= MAX_CACHED_CHANNELS:
