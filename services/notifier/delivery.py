@@ -123,9 +123,11 @@ class DeliveryWorker:
             task.add_done_callback(lambda _t, j=job_id: self._done(j))
 
     async def _renew(self, *, now: float, lease: float) -> None:
-        """Extend the leases of the jobs in flight that are past half their lease: a poll does not write to
-        Redis for jobs claimed moments ago, and no lease in flight runs out while polls keep coming."""
-        ending = [j for j in self._inflight if self._leased.get(j, now) - now <= lease / 2]
+        """Extend the leases of the jobs in flight that are past half their lease (or would run out before the
+        poll after next): a poll does not write to Redis for jobs claimed moments ago, and no lease in flight
+        runs out while polls keep coming."""
+        soon = max(lease / 2, 2 * self.config.delivery_poll_seconds)
+        ending = [j for j in self._inflight if self._leased.get(j, now) - now <= soon]
         await self.outbox.renew(ending, until=now + lease)
         for j in ending:
             if j in self._inflight:

@@ -180,9 +180,9 @@ subscriptions:
     assert [headers.get("Cookie") for _, headers, _, _ in receiver.requests] == [None] * 6
 
 
-async def test_a_job_in_flight_past_half_its_lease_is_renewed_at_the_next_poll(notifier, receiver, write_yaml,
-                                                                               publish_classified):
-    """Leases are renewed as they near their end, not at every poll; none in flight runs out while polls come."""
+async def test_a_job_in_flight_near_its_lease_end_is_renewed_at_the_next_poll(notifier, receiver, write_yaml,
+                                                                              publish_classified):
+    """Leases are renewed as they near their end (not at every poll), so none in flight runs out."""
     path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
     n = await notifier(config=fast_config(delivery_lease_seconds=10, delivery_poll_seconds=30), subscriptions=path,
                        webhook_timeout=30)
