@@ -18,8 +18,9 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timezone
+from typing import Any
 
 import aiohttp
 
@@ -32,6 +33,7 @@ from services.common.streams import Streams
 
 from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
+from .channels.webhook import WebhookSender
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
@@ -52,6 +54,14 @@ def _channel_for(job: DeliveryJob, config: NotifierConfig, webhook_timeout: floa
                          email_support=email_support)
 
 
+def _spec_key(channel: dict[str, Any]) -> Hashable:
+    """A channel spec as a cache key: its items when all are plain values (a webhook's), else its JSON."""
+    items = tuple(sorted(channel.items()))
+    if all(isinstance(v, (str, int, float, bool, type(None))) for _, v in items):
+        return items
+    return json.dumps(channel, sort_keys=True)
+
+
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time,
@@ -63,11 +73,12 @@ class DeliveryWorker:
         self.clock = clock
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._stopping = False
         self._wake = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
-        self._channels: dict[str, Channel] = {}
+        self._channels: dict[Hashable, Channel] = {}
         self._records: BatchWriter[Attempt] = BatchWriter(self._write_attempts)
 
     def wake(self) -> None:
@@ -97,7 +108,7 @@ class DeliveryWorker:
     async def poll_once(self) -> None:
         now = self.clock()
         lease = self.config.delivery_lease_seconds
-        await self.outbox.renew(list(self._inflight), until=now + lease)
+        await self._renew(now=now, lease=lease)
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
         free = self.config.delivery_max_inflight - len(self._inflight)
@@ -108,7 +119,23 @@ class DeliveryWorker:
             self._busy[dest] = self._busy.get(dest, 0) + 1
             task = asyncio.create_task(self._deliver(job, dest))
             self._inflight[job_id] = task
-            task.add_done_callback(lambda _t, j=job_id: self._inflight.pop(j, None))
+            self._leased[job_id] = now + lease
+            task.add_done_callback(lambda _t, j=job_id: self._done(j))
+
+    async def _renew(self, *, now: float, lease: float) -> None:
+        """Extend the leases of the jobs in flight that are past half their lease (or would run out before the
+        poll after next): a poll does not write to Redis for jobs claimed moments ago, and no lease in flight
+        runs out while polls keep coming."""
+        soon = max(lease / 2, 2 * self.config.delivery_poll_seconds)
+        ending = [j for j in self._inflight if self._leased.get(j, now) - now <= soon]
+        await self.outbox.renew(ending, until=now + lease)
+        for j in ending:
+            if j in self._inflight:
+                self._leased[j] = now + lease
+
+    def _done(self, job_id: str) -> None:
+        self._inflight.pop(job_id, None)
+        self._leased.pop(job_id, None)
 
     def inflight(self) -> dict[str, int]:
         """Jobs being sent (or loading) per destination."""
@@ -141,7 +168,7 @@ class DeliveryWorker:
 
     def _channel(self, job: DeliveryJob) -> Channel:
         """The channel a job goes out on, built once per distinct channel spec (not per job)."""
-        spec = json.dumps(job.channel, sort_keys=True)
+        spec = _spec_key(job.channel)
         channel = self._channels.get(spec)
         if channel is None:
             if len(self._channels) >= MAX_CACHED_CHANNELS:
@@ -151,15 +178,23 @@ class DeliveryWorker:
         return channel
 
     async def _deliver(self, job: DeliveryJob, dest: str) -> None:
-        try:
-            await self._deliver_job(job, dest)
-        finally:
-            self._busy[dest] -= 1
-            if not self._busy[dest]:
-                del self._busy[dest]
-            self.wake()  # a slot is free: claim the next job now, not at the next poll
+        freed = False
 
-    async def _deliver_job(self, job: DeliveryJob, dest: str) -> None:
+        def free_slot() -> None:  # once the send is over: the next job can be claimed while this one is recorded
+            nonlocal freed
+            if not freed:
+                freed = True
+                self._busy[dest] -= 1
+                if not self._busy[dest]:
+                    del self._busy[dest]
+                self.wake()  # a slot is free: claim the next job now, not at the next poll
+
+        try:
+            await self._deliver_job(job, dest, free_slot)
+        finally:
+            free_slot()
+
+    async def _deliver_job(self, job: DeliveryJob, dest: str, sent: Callable[[], None]) -> None:
         try:
             channel = self._channel(job)
         except ValueError as exc:
@@ -168,18 +203,27 @@ class DeliveryWorker:
         limit = self._limits.setdefault(dest, asyncio.Semaphore(self.config.destination_concurrency))
         async with limit:
             result = await self._send(channel, job)
+        sent()
         await self._record(job, channel, result)
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
         outer = self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
         try:
-            return await asyncio.wait_for(channel.send(job.message_model()), timeout=outer)
+            async with asyncio.timeout(outer):  # in this task: wait_for would start one more per send
+                return await self._sending(channel, job)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {outer:g}s")
         except Exception as exc:  # a channel bug is a failed attempt, not a dead worker
             log.exception("channel %s raised", channel.name)
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _sending(channel: Channel, job: DeliveryJob) -> Awaitable[DeliveryResult]:
+        """The send of ``job``: its rendered event as it is, when it has one and the channel posts events."""
+        if job.event_json is not None and isinstance(channel, WebhookSender):
+            return channel.send_rendered(job.event_json.encode(), job.message_id)
+        return channel.send(job.message_model())
 
     async def _record(self, job: DeliveryJob, channel: Channel | None, result: DeliveryResult) -> None:
         job.attempts += 1

@@ -25,7 +25,7 @@ from schemas.streams import EVENT_FIELD
 from services.common.streams import as_text
 
 from .digest import Digest
-from .messages import Message, message_id
+from .messages import Message, message_id, message_json
 from .redaction import destination
 from .subscriptions import Subscription, channel_public
 
@@ -135,6 +135,9 @@ class DeliveryJob(BaseModel):
     kind: Literal["alert", "digest", "due_this_week"]
     message: dict[str, Any]
     attempts: int = 0  # attempts made so far
+    # A webhook job's message as its CloudEvent in structured-mode JSON, rendered once when the job is made, so
+    # that a send posts it as it is; None (other channels, jobs queued by earlier versions): rendered at the send.
+    event_json: str | None = None
 
     def message_model(self) -> Message:
         model = {"alert": Alert, "digest": Digest, "due_this_week": DueThisWeek}[self.kind]
@@ -163,15 +166,18 @@ def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str
     return "job-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def jobs_for(sub: Subscription, message: Message) -> list[DeliveryJob]:
-    """One job per channel of ``sub``."""
+def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = None) -> list[DeliveryJob]:
+    """One job per channel of ``sub``; a webhook's carries the message's CloudEvent rendered
+    (``event_json``, its structured-mode JSON when the caller has it already, else rendered here once)."""
     kind: Literal["alert", "digest", "due_this_week"] = (
         "alert" if isinstance(message, Alert) else "due_this_week" if isinstance(message, DueThisWeek) else "digest")
-    jobs = []
+    jobs, data, rendered = [], message.model_dump(mode="json"), None
     for i, channel in enumerate(sub.channels):
         spec = channel.model_dump(mode="json")
-        jobs.append(DeliveryJob(job_id=job_id(message, i, spec), subscription_id=sub.id, channel=spec,
-                                kind=kind, message=message.model_dump(mode="json")))
+        if spec.get("type") == "webhook" and rendered is None:
+            rendered = (event_json if event_json is not None else message_json(message)).decode()
+        jobs.append(DeliveryJob(job_id=job_id(message, i, spec), subscription_id=sub.id, channel=spec, kind=kind,
+                                message=data, event_json=rendered if spec.get("type") == "webhook" else None))
     return jobs
 
 

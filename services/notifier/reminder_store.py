@@ -70,7 +70,7 @@ class Firing:
     @classmethod
     def of(cls, claimed: Claimed, *, fired_key: str, event: bytes, effects: AlertEffects) -> "Firing":
         digest_key, digest = effects.digest or ("", "")
-        args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, event, effects.event.to_json(), digest_key,
+        args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, event, effects.event_json, digest_key,
                            digest, effects.feed, len(effects.jobs)]
         for job in effects.jobs:
             args += [job.job_id, job.model_dump_json(), job.destination]

@@ -11,7 +11,7 @@ import json
 from typing import Any, Literal
 from urllib.parse import quote
 
-from schemas import CloudEvent
+from schemas import CloudEvent, decode_event
 
 ContentMode = Literal["structured", "binary"]
 
@@ -45,3 +45,11 @@ def binary(event: CloudEvent[Any]) -> tuple[dict[str, str], bytes]:
 def encode(event: CloudEvent[Any], mode: ContentMode) -> tuple[dict[str, str], bytes]:
     """Headers and body of ``event`` in content ``mode``."""
     return binary(event) if mode == "binary" else structured(event)
+
+
+def encode_rendered(event_json: bytes, mode: ContentMode) -> tuple[dict[str, str], bytes]:
+    """Headers and body, in content ``mode``, of the event already rendered as ``event_json`` (structured-mode
+    JSON, as :meth:`CloudEvent.to_json` writes it): structured mode sends those bytes as they are."""
+    if mode == "binary":
+        return binary(decode_event(event_json))
+    return {"Content-Type": STRUCTURED_CONTENT_TYPE}, event_json

@@ -16,7 +16,7 @@ from ..bounds import http_url_problem
 from ..messages import Message, message_event, message_id
 from ..redaction import redact_url
 from .base import DeliveryResult
-from .content_modes import ContentMode, encode
+from .content_modes import ContentMode, encode, encode_rendered
 from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 
@@ -40,8 +40,16 @@ class WebhookSender:
 
     def request(self, message: Message, *, now: float) -> tuple[dict[str, str], bytes]:
         """Headers and body of the POST for ``message`` sent at ``now`` (unix seconds)."""
-        headers, body = encode(message_event(message), self.content_mode)
-        headers.update({"User-Agent": "pledgewatch-notifier", ID_HEADER: message_id(message)})
+        return self._signed(*encode(message_event(message), self.content_mode), message_id(message), now=now)
+
+    def rendered_request(self, event_json: bytes, message_id: str, *, now: float) -> tuple[dict[str, str], bytes]:
+        """The same POST as :meth:`request`, for a message whose CloudEvent is already rendered (``event_json``,
+        structured-mode JSON) and whose id is ``message_id``."""
+        return self._signed(*encode_rendered(event_json, self.content_mode), message_id, now=now)
+
+    def _signed(self, headers: dict[str, str], body: bytes, message_id: str, *,
+                now: float) -> tuple[dict[str, str], bytes]:
+        headers.update({"User-Agent": "pledgewatch-notifier", ID_HEADER: message_id})
         if self.secret:
             ts = int(now)
             headers[TIMESTAMP_HEADER] = str(ts)
@@ -49,7 +57,13 @@ class WebhookSender:
         return headers, body
 
     async def send(self, message: Message) -> DeliveryResult:
-        headers, body = self.request(message, now=time.time())
+        return await self._send(*self.request(message, now=time.time()))
+
+    async def send_rendered(self, event_json: bytes, message_id: str) -> DeliveryResult:
+        """Send a message whose CloudEvent was rendered when it was queued: no model is parsed nor rendered."""
+        return await self._send(*self.rendered_request(event_json, message_id, now=time.time()))
+
+    async def _send(self, headers: dict[str, str], body: bytes) -> DeliveryResult:
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         if self._refusal is not None:
             return DeliveryResult.failed(self._refusal, retryable=False)

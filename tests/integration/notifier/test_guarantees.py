@@ -1,5 +1,6 @@
 """Exactly once under redelivery, isolation of a hanging endpoint, retries then dead letters."""
 
+import asyncio
 import json
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from samples import BORDERS, FUNDING, release
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, NOTIFIER_GROUP
+from services.notifier.channels.webhook import WebhookSender
 from services.notifier.delivery import DeliveryWorker
 
 from notifier_harness import fast_config, wait_for
@@ -212,3 +214,44 @@ subscriptions:
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 0
     audit = [a for a in await _events(n.service, DELIVERIES) if a.outcome == "delivered"]
     assert [a.attempt for a in audit] == [1]
+
+
+async def test_a_job_in_flight_near_its_lease_end_is_renewed_at_the_next_poll(notifier, receiver, write_yaml,
+                                                                              publish_classified):
+    """Leases are renewed as they near their end (not at every poll), so none in flight runs out."""
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_lease_seconds=10, delivery_poll_seconds=30), subscriptions=path,
+                       webhook_timeout=30)
+    worker, outbox = n.service.worker, n.service.outbox
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: worker.inflight(), what="the send under way")
+    (_, claimed_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
+    later = claimed_until - 4  # six seconds into its ten
+    worker.clock = lambda: later
+    await worker.poll_once()
+    (_, leased_until), = await outbox.client.zrange(outbox.zset, 0, -1, withscores=True)
+    assert leased_until == pytest.approx(later + 10, abs=0.01)
+    receiver.release_hang.set()
+    await wait_for(lambda: _is_zero(outbox.pending()), what="the job finished")
+    assert len(receiver.hits("hang")) == 1
+
+
+async def test_a_send_whose_own_timeout_never_fires_is_ended_by_the_workers_and_retried(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    stuck = []
+
+    async def never_returns(self, event_json, message_id):
+        stuck.append(message_id)
+        if len(stuck) == 1:
+            await asyncio.Event().wait()  # a channel bug: its own timeout does not fire
+        return await send_rendered(self, event_json, message_id)
+
+    send_rendered = WebhookSender.send_rendered
+    monkeypatch.setattr(WebhookSender, "send_rendered", never_returns)
+    n = await notifier(config=fast_config(smtp_timeout=0.1, apprise_timeout=0.1), subscriptions=path,
+                       webhook_timeout=0.1)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: receiver.hits("hook"), what="the retry delivered")
+    first, second = await _events(n.service, DELIVERIES)
+    assert (first.outcome, first.error, second.outcome) == ("failed", "timed out after 0.3s", "delivered")

@@ -9,6 +9,8 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.v1.http import from_http as from_http_v1
 
 from samples import release
+from schemas.streams import ALERTS, EVENT_FIELD
+from services.notifier import alert_effects
 from services.notifier.channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
 from notifier_harness import fast_config, wait_for
@@ -80,3 +82,26 @@ async def test_a_subscription_mode_overrides_the_setting(notifier, receiver, wri
                                  extra=', content_mode: "structured"',
                                  config=fast_config(webhook_content_mode="binary"))
     assert headers["content-type"] == "application/cloudevents+json; charset=utf-8"
+
+
+@pytest.mark.parametrize("mode", ["structured", "binary"])
+async def test_a_job_queued_without_its_rendered_event_is_posted_from_its_message(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch, mode):
+    """Jobs queued by earlier versions carry no rendered event: the send renders it from the message, the event
+    published on the alerts stream as it is."""
+    jobs_for = alert_effects.jobs_for
+    monkeypatch.setattr(alert_effects, "jobs_for", lambda sub, message, event_json=None: [
+        job.model_copy(update={"event_json": None}) for job in jobs_for(sub, message)])
+    desk = DESK.format(url=receiver.url("hook"), extra=f', content_mode: "{mode}"')
+    n = await notifier(subscriptions=write_yaml(desk))
+    await publish_classified(n.service, release())
+    (_, headers, body, _), = await wait_for(lambda: receiver.hits("hook"), what="webhook POST")
+    headers = {k.lower(): v for k, v in headers.items()}
+    streams = n.service.runtime.streams
+    (_, entry), = await streams.client.xrange(streams.key(ALERTS))
+    published = json.loads(entry[EVENT_FIELD.encode()])
+    assert _signed(headers, body)
+    if mode == "structured":
+        assert json.loads(body) == published
+    else:
+        assert json.loads(body) == published["data"] and headers["ce-id"] == published["id"]
