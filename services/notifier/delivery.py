@@ -249,12 +249,13 @@ class DeliveryWorker:
             letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                     reason=reason, entry_id=job.job_id,
                                                     group="notifier", deliveries=job.attempts)
-            log.error("dead letter: %s", reason)
+            log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
         elif not final:
             delay = self.config.delivery_retry.delay(job.attempts)
             retry_at = now + delay
-            log.warning("%s %s failed (%s); attempt %d again in %.1fs", attempt.channel,
-                        attempt.destination, result.error, job.attempts + 1, delay)
+            log.warning("%s: %s: %s %s failed (%s); attempt %d again in %.1fs", job.subscription_id,
+                        job.message_id, attempt.channel, attempt.destination, result.error, job.attempts + 1,
+                        delay)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
         await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_at))

@@ -148,6 +148,23 @@ subscriptions:
     assert sorted(failed) == [("fail", 1, False), ("fail", 2, False), ("fail", 3, True), ("gone", 1, True)]
 
 
+async def test_a_failed_attempt_s_log_line_names_the_subscription_and_the_message(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    """Before: "webhook http://…/fail failed (HTTP 500); attempt 2 again in 0.1s" said neither whose alert
+    nor which one."""
+    import logging
+
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("fail")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_attempts=2), subscriptions=path)
+    with caplog.at_level(logging.WARNING, logger="services.notifier.delivery"):
+        await publish_classified(n.service, release(BORDERS))
+        await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 1), what="dead letter")
+    alert_id = receiver.hits("fail")[0][1]["X-Pledgewatch-Alert-Id"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "services.notifier.delivery"]
+    assert any(line.startswith(f"desk: {alert_id}: webhook ") and "attempt 2 again in" in line for line in lines)
+    assert any(line.startswith(f"dead letter: desk: {alert_id}: webhook ") for line in lines), lines
+
+
 async def _len_at_least(awaitable, n):
     items = await awaitable
     return items if len(items) >= n else None
