@@ -143,8 +143,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
+    """The fields to change: ``doc`` itself, or in a file of the form ``add`` takes (``subscriptions:``, a
+    list) the entry with id ``sub_id``, whole."""
+    if not (isinstance(doc, dict) and set(doc) == {"subscriptions"} and isinstance(doc["subscriptions"], list)):
+        return doc
+    for entry in doc["subscriptions"]:
+        if isinstance(entry, dict) and entry.get("id") == sub_id:
+            return entry
+    raise usage_error(f"{path}: lists no subscription {sub_id!r}")
+
+
 def cmd_update(args: argparse.Namespace) -> int:
-    return _report(*_request(args, "PATCH", f"/subscriptions/{args.id}", _read(args.file)))
+    fields = _fields_for(_read(args.file), args.id, args.file)
+    return _report(*_request(args, "PATCH", f"/subscriptions/{args.id}", fields))
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
@@ -257,7 +269,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="replace any with the same id")
     p.set_defaults(func=cmd_add)
-    p = sub.add_parser("update", help="change some fields of one (YAML or JSON file of the fields)")
+    p = sub.add_parser("update", help="change some fields of one (YAML or JSON file of the fields, or the file add takes)")
     p.add_argument("id")
     p.add_argument("file")
     p.set_defaults(func=cmd_update)

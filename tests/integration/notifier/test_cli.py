@@ -76,3 +76,23 @@ def test_a_pause_that_cannot_hold_is_refused_before_the_api_is_asked(until, mess
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "pause", "desk", "--until", until]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+async def test_update_takes_the_fields_or_the_file_add_takes(notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: `update ID FILE` refused the `subscriptions:` file that `add` takes ("subscriptions: unknown
+    field"), so editing the file you added from and updating with it failed."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    listed = write_yaml('subscriptions:\n  - {id: desk, channels: [console]}\n  - {id: other, channels: [console]}\n',
+                        "subs.yaml")
+    assert await run("add", str(listed)) == 0
+    edited = write_yaml('subscriptions:\n  - {id: desk, channels: [console], mode: digest}\n', "edited.yaml")
+    assert await run("update", "desk", str(edited)) == 0
+    assert await run("update", "desk", str(write_yaml("digest_at: '07:30'\n", "fields.yaml"))) == 0
+    capsys.readouterr()
+    assert await run("show", "desk") == 0
+    shown = capsys.readouterr().out
+    assert "mode: digest" in shown and "07:30" in shown
+    assert await run("update", "nobody", str(edited)) == 2
+    assert f"error: {edited}: lists no subscription 'nobody'" in capsys.readouterr().err
