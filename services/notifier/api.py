@@ -27,7 +27,7 @@ from .bounds import pause_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
-from .subscriptions import Subscription, SubscriptionError, parse_subscription
+from .subscriptions import Subscription, SubscriptionError, WebhookChannel, parse_subscription
 
 _WHEN = TypeAdapter(AwareDatetime)
 
@@ -98,9 +98,11 @@ def _utc_now() -> datetime:
 def subscription_routes(get_store: Callable[[], SubscriptionStore],
                         clock: Callable[[], datetime] = _utc_now,
                         send_test: Callable[[Subscription], Awaitable[list[ChannelOutcome]]] | None = None,
+                        url_refusal: Callable[[str], str | None] = lambda url: None,
                         ) -> Routes:
     """The routes; ``send_test`` sends a test notification through a subscription's channels (the
-    notifier's own channels and settings), for ``POST /subscriptions/{id}/test``."""
+    notifier's own channels and settings), for ``POST /subscriptions/{id}/test``; ``url_refusal(url)`` says
+    why a webhook's URL would be refused at every send (an IP literal outside the outbound policy)."""
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
         sub = await store.get(sub_id)
@@ -119,6 +121,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             sub = parse_subscription(data, now=clock() if new_pause else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
+        refused = [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
+                   if isinstance(channel, WebhookChannel) and (reason := url_refusal(channel.url))]
+        if refused:
+            return _errors(422, refused)
         writable(store, sub.id)
         created = await store.put(sub)
         return JSONResponse(_public(sub, "api"), status_code=status_new if created else 200)

@@ -173,7 +173,8 @@ class NotifierService:
         from .feed_api import feed_routes
         from .unsubscribe_api import unsubscribe_routes
 
-        routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test)
+        routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test,
+                                     url_refusal=self.settings.target_policy.url_refusal)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed)))

@@ -57,3 +57,24 @@ async def test_a_self_hosted_chat_target_on_loopback_is_refused(notifier, receiv
     letter = await _refused(notifier, write_yaml, publish_classified, "apprise", url)
     assert "refused" in letter.reason and "loopback" in letter.reason
     assert receiver.hits("hook") == []
+
+
+async def test_a_subscription_to_a_refused_address_is_refused_when_it_is_added_not_at_each_alert(notifier, api_headers):
+    """Before: the API stored a webhook to 127.0.0.1 and every alert to it was then refused and
+    dead-lettered; only `subscriptions test` showed why."""
+    import aiohttp
+
+    n = await notifier(http=True, allow_private_targets=[])
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        body = {"id": "desk", "channels": ["console", {"webhook": {"url": "http://127.0.0.1:9911/hook"}}]}
+        async with session.post(f"{n.url}/subscriptions", json=body) as resp:
+            assert resp.status == 422
+            [error] = (await resp.json())["errors"]
+        assert error["field"] == "channels.1.url"
+        assert "127.0.0.1 is a loopback address" in error["message"]
+        assert "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS" in error["message"]
+        async with session.get(f"{n.url}/subscriptions/desk") as resp:
+            assert resp.status == 404
+        public = {"id": "desk", "channels": [{"webhook": {"url": "https://alerts.example.org/hook"}}]}
+        async with session.post(f"{n.url}/subscriptions", json=public) as resp:  # a name: judged when it resolves
+            assert resp.status == 201
