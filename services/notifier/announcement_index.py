@@ -1,7 +1,9 @@
 """The notifier's index of announcements in Redis (what it decides is in :mod:`.announcements`).
 
     notifier:announced               hash: commitment id -> its Announced record (JSON)
-    notifier:announced:<index key>   set: the ids of the commitments under that key (reannouncements.index_keys)
+    notifier:announced:<index key>   set: the ids of the commitments under that key (reannouncements.index_keys),
+                                     but those alike an earlier one of their chain (announcements.unindexed);
+                                     COMMON + 1 at most (a set larger than COMMON is never read)
     notifier:chain:<first id>        zset: JSON [commitment id, release id] by publication time, from its second member
 
 Read under the WATCH of the alerts' transaction (the index keys of the releases read are watched, so two
@@ -14,6 +16,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from redis.asyncio import Redis
@@ -23,7 +26,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
 from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
-                            chain_announcements, read_announced)
+                            chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
 # KEYS: a scratch key, the amount's index key (ARGV[4] of them: 0 or 1), the action words' index keys.
@@ -31,10 +34,13 @@ COMMON = 250  # an index key shared by more commitments than this says nothing a
 # ids sharing enough words with their count, the most first: counted in Redis (ZUNIONSTORE scores a set's
 # member by the sets it is in), so that only the likeliest come back rather than every member of every key.
 _ADD = """
+local common = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-  redis.call('SADD', key, unpack(cjson.decode(ARGV[i])))
+  if redis.call('SCARD', key) <= common then
+    redis.call('SADD', key, unpack(cjson.decode(ARGV[i + 1])))
+  end
 end
-"""  # KEYS: index keys; ARGV: each one's ids to add, JSON (one command for a run's dozens of SADDs)
+"""  # KEYS: index keys; ARGV: COMMON, each key's ids to add, JSON (one command for a run's dozens of SADDs)
 _NEIGHBOURS = """
 local common, first = tonumber(ARGV[1]), 2 + tonumber(ARGV[4])
 local money, words, top = {}, {}, {}
@@ -61,6 +67,7 @@ class AnnouncedRun:
 
     added: dict[str, Announced] = field(default_factory=dict)
     chains: dict[str, list[Announcement]] = field(default_factory=dict)  # commitment id -> its chain
+    unindexed: frozenset[str] = frozenset()  # ids of added records the index's sets need not hold
 
 
 class AnnouncementIndex:
@@ -79,15 +86,18 @@ class AnnouncementIndex:
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
-        stored, neighbours = await self._neighbours([c for _, c in pairs])
+        stored, neighbours, unseen = await self._neighbours([c for _, c in pairs])
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
-        chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
-        chains = await self._chains(sorted(set(chain_of.values())), known={**stored, **added})
-        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
+        known = {**stored, **added}
+        chain_of = {c.id: known[c.id].chain for _, c in pairs}
+        chains = await self._chains(sorted(set(chain_of.values())), known=known, keyless=unseen)
+        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
+                            unindexed=frozenset(unindexed(added, known.values())))
 
-    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, Neighbours]]:
-        """The records of ``commitments`` already indexed and of every candidate they might repeat, and each
-        one's neighbours in the index (two round trips)."""
+    async def _neighbours(self, commitments: list[Commitment]
+                          ) -> tuple[dict[str, Announced], dict[str, Neighbours], set[str]]:
+        """The records of ``commitments`` already indexed and of every candidate they might repeat, each
+        one's neighbours in the index, and the ids of those never indexed (two round trips)."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         async with self.client.pipeline(transaction=False) as reads:
             reads.hmget(hash_key, ids)
@@ -100,7 +110,7 @@ class AnnouncementIndex:
                         - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
-        return stored, neighbours
+        return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}
 
     async def _find_neighbours(self, reads, c: Commitment) -> None:  # type: ignore[no-untyped-def]
         keys = index_keys(c)
@@ -110,12 +120,17 @@ class AnnouncementIndex:
         await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
                                 args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
 
-    async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:
-        """Each chain's announcements: those stored under its key and those ``known`` now (read or added)."""
-        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
-                                [self.key(f"notifier:chain:{name}") for name in names])
+    async def _chains(self, names: list[str], *, known: dict[str, Announced], keyless: set[str]
+                      ) -> dict[str, list[Announcement]]:
+        """Each chain's announcements: those stored under its key and those ``known`` now (read or added). The
+        chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
+        second member): none is read."""
+        stored = [name for name in names if name not in keyless]
+        rows = dict(zip(stored, await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
+                                                 [self.key(f"notifier:chain:{name}") for name in stored])))
         chains = {}
-        for name, row in zip(names, rows):
+        for name in names:
+            row = rows.get(name, [])
             kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
@@ -130,12 +145,13 @@ class AnnouncementIndex:
         pipe.hset(self.key("notifier:announced"), mapping=records)
         members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
-            for k in index_keys(a.commitment):
+            for k in index_keys(a.commitment) if cid not in run.unindexed else ():
                 members.setdefault(self.key(f"notifier:announced:{k}"), []).append(cid)
-        await self._add_script(keys=list(members), args=[json.dumps(ids) for ids in members.values()], client=pipe)
+        if members:
+            await self._add_script(keys=list(members), args=[COMMON, *map(json.dumps, members.values())], client=pipe)
         for cid, a in run.added.items():
-            if a.chain != cid:
-                chain = [*run.chains[cid], a.announcement()]  # the first member too: a chain of one has no key
+            if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
+                chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]
                 pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
                           {_member(x): x.published_at.timestamp() for x in chain})
 
@@ -160,6 +176,7 @@ def _member(a: Announcement) -> str:
     return json.dumps([a.commitment_id, a.release_id])
 
 
+@lru_cache(maxsize=8192)  # a chain's members are read again with each of its announcements
 def _announcement(member: bytes, score: float) -> Announcement:
     commitment_id, release_id = json.loads(member)
     return Announcement(release_id=release_id, commitment_id=commitment_id,

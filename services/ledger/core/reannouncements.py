@@ -8,6 +8,7 @@ each with :func:`same_commitment`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schemas.classified import Commitment
 
@@ -36,10 +37,20 @@ def money_key(c: Commitment) -> str | None:
 def index_keys(c: Commitment) -> list[str]:
     """Keys under which ``c`` is indexed and under which its re-announcements are looked up: its actor's
     amount, and its actor's action words."""
-    actor = actor_key(c.actor)
-    keys = [f"m:{actor}:{key}" for key in [money_key(c)] if key]
-    keys += sorted(f"w:{actor}:{word}" for word in action_words(c.text))
-    return keys
+    return list(_index_keys(c.actor, money_key(c), c.text))
+
+
+@lru_cache(maxsize=4096)  # a commitment's keys are read several times as it is indexed, and as a candidate
+def _index_keys(actor: str, money: str | None, text: str) -> tuple[str, ...]:
+    actor = actor_key(actor)
+    keys = [f"m:{actor}:{money}"] if money else []
+    return (*keys, *sorted(f"w:{actor}:{word}" for word in action_words(text)))
+
+
+def likeness(c: Commitment) -> tuple[str, str, str | None, frozenset[str]]:
+    """All :func:`same_commitment` compares of ``c``: two commitments alike in it are the same commitment to
+    every other (its actor, kind, amount and action words)."""
+    return actor_key(c.actor), c.kind, money_key(c), action_words(c.text)
 
 
 def same_commitment(a: Commitment, b: Commitment) -> bool:
