@@ -122,6 +122,11 @@ def test_the_records_read_include_the_chain_and_every_commitment_to_pair():
         THIRD.id, BORDERS.id, FUNDING.id, AGAIN.id]
 
 
+def test_the_records_read_leave_out_the_chain_of_a_commitment_the_subscriber_does_not_match():
+    both = release(THIRD, BORDERS, release_id="fco/2019")
+    assert lookup_ids([BORDERS.id], both, [], {THIRD.id: CHAIN}) == [BORDERS.id, THIRD.id]
+
+
 def test_a_stored_record_reads_back_and_an_unreadable_one_reads_as_none():
     record = _first("gov-uk/iraq-2017", FUNDING)
     assert read_announced(record.model_dump_json().encode()) == record
