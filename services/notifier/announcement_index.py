@@ -13,7 +13,7 @@ handlers of two announcements of one commitment never both find it new) and writ
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -90,7 +90,8 @@ class AnnouncementIndex:
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
         known = {**stored, **added}
         chain_of = {c.id: known[c.id].chain for _, c in pairs}
-        chains = await self._chains(sorted(set(chain_of.values())), known=known, keyless=unseen)
+        chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
+                                     keyless=unseen)
         return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
                             unindexed=frozenset(unindexed(added, known.values())))
 
@@ -120,9 +121,9 @@ class AnnouncementIndex:
         await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
                                 args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
 
-    async def _chains(self, names: list[str], *, known: dict[str, Announced], keyless: set[str]
-                      ) -> dict[str, list[Announcement]]:
-        """Each chain's announcements: those stored under its key and those ``known`` now (read or added). The
+    async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
+                      keyless: set[str]) -> dict[str, list[Announcement]]:
+        """Each chain's announcements: those stored under its key (or its first, ``known``) and those ``added``. The
         chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
         second member): none is read."""
         stored = [name for name in names if name not in keyless]
@@ -134,7 +135,7 @@ class AnnouncementIndex:
             kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, known.values(), name)
+            chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
         return chains
 
     async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ _ACTOR_NOISE = frozenset("the hm her his majesty's majestys government govt".spl
 _NOT_ACTOR_CHAR = re.compile(r"[^\w\s]")
 
 
+@lru_cache(maxsize=4096)  # two per comparison of two commitments
 def actor_key(actor: str) -> str:
     """``"The UK Government"``, ``"UK"`` and ``"HM Government of the UK"`` -> ``"uk"``; a bare "the
     Government" -> ``"government"``."""
