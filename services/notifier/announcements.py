@@ -98,16 +98,21 @@ def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str,
 
 
 def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set[str]:
-    """The ids of ``added`` the index's sets need not hold: each is alike (:func:`likeness`) an announcement of
-    ``known`` (stored or added) in its own chain published before it, so that whatever would find it finds that
-    one, and joins the same chain (the earliest published of those it repeats). A commitment announced again in
-    the same words then grows no set of the index."""
-    first: dict[tuple, tuple] = {}  # (chain, likeness) -> the earliest (published at, id) known
-    for a in known:
-        key, order = (a.chain, likeness(a.commitment)), (a.published_at, a.commitment.id)
-        first[key] = min(first.get(key, order), order)
-    return {cid for cid, a in added.items()
-            if first.get((a.chain, likeness(a.commitment)), (a.published_at, cid)) < (a.published_at, cid)}
+    """The ids of ``added`` (in the order handled) the index's sets need not hold: each is alike
+    (:func:`likeness`) an announcement of its own chain handled before it (among ``known``: stored, or added
+    before it) and published no later, so that whatever would find it finds that one, and joins the same
+    chain. A commitment announced again in the same words then grows no set of the index."""
+    earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
+    for a in [a for a in known if a.commitment.id not in added]:
+        key = (a.chain, likeness(a.commitment))
+        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+    out = set()
+    for cid, a in added.items():
+        key = (a.chain, likeness(a.commitment))
+        if key in earliest and earliest[key] <= a.published_at:
+            out.add(cid)
+        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+    return out
 
 
 def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> list[Announcement]:

@@ -158,3 +158,14 @@ def test_an_announcement_keeps_its_place_in_the_index_unless_an_earlier_one_of_i
     again = _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
     added = {third.commitment.id: third}
     assert unindexed(added, [_first("gov-uk/iraq-2017", FUNDING), again, third]) == set(), why
+
+
+def test_of_two_announcements_in_the_same_words_at_the_same_time_the_one_handled_later_needs_no_place():
+    again = _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
+    first_id, later_id = (AGAIN.model_copy(update={"id": cid}) for cid in ("c-a-first", "c-z-later"))
+    for earlier, later in [(first_id, later_id), (later_id, first_id)]:  # whichever id sorts first
+        stored, added = _in(FUNDING.id, earlier, "fco/2019", FEB_2019), _in(FUNDING.id, later, "dfid/2019", FEB_2019)
+        assert unindexed({later.id: added}, [stored, added]) == {later.id}
+    both = {c.id: _in(FUNDING.id, c, f"r/{c.id}", MARCH_2018) for c in (later_id, first_id)}  # added together
+    assert unindexed(both, [again, *both.values()]) == {later_id.id, first_id.id}  # alike AGAIN, stored
+    assert unindexed(both, list(both.values())) == {first_id.id}  # the first handled keeps its place
