@@ -29,10 +29,6 @@ from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitme
                             chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
-# KEYS: a scratch key, the amount's index key (ARGV[4] of them: 0 or 1), the action words' index keys.
-# ARGV: COMMON, the words to share (shared_enough), how many to return. The members sharing the amount, and the
-# ids sharing enough words with their count, the most first: counted in Redis (ZUNIONSTORE scores a set's
-# member by the sets it is in), so that only the likeliest come back rather than every member of every key.
 _ADD = """
 local common = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
@@ -41,23 +37,33 @@ for i, key in ipairs(KEYS) do
   end
 end
 """  # KEYS: index keys; ARGV: COMMON, each key's ids to add, JSON (one command for a run's dozens of SADDs)
+# KEYS: a scratch key, then each commitment's amount key (0 or 1) and its action words' keys. ARGV: COMMON, how
+# many to return, then for each commitment: how many amount keys, how many word keys, the words to share
+# (shared_enough). For each commitment: the members sharing the amount, and the ids sharing enough words with
+# their count, the most first: counted in Redis (ZUNIONSTORE scores a set's member by the sets it is in), so
+# that only the likeliest come back rather than every member of every key. One call for a run's commitments.
 _NEIGHBOURS = """
-local common, first = tonumber(ARGV[1]), 2 + tonumber(ARGV[4])
-local money, words, top = {}, {}, {}
-if first == 3 then
-  local n = redis.call('SCARD', KEYS[2])
-  if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[2]) end
+local common, limit, at, answers = tonumber(ARGV[1]), ARGV[2], 2, {}
+for arg = 3, #ARGV, 3 do
+  local n_money, n_words = tonumber(ARGV[arg]), tonumber(ARGV[arg + 1])
+  local money, words, top = {}, {}, {}
+  if n_money == 1 then
+    local n = redis.call('SCARD', KEYS[at])
+    if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[at]) end
+  end
+  for i = at + n_money, at + n_money + n_words - 1 do
+    local n = redis.call('SCARD', KEYS[i])
+    if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
+  end
+  at = at + n_money + n_words
+  if #words > 0 then
+    redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
+    top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[arg + 2], 'WITHSCORES', 'LIMIT', 0, limit)
+    redis.call('DEL', KEYS[1])
+  end
+  answers[#answers + 1] = {money, top}
 end
-for i = first, #KEYS do
-  local n = redis.call('SCARD', KEYS[i])
-  if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
-end
-if #words > 0 then
-  redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
-  top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
-  redis.call('DEL', KEYS[1])
-end
-return {money, top}
+return answers
 """
 
 
@@ -102,9 +108,8 @@ class AnnouncementIndex:
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         async with self.client.pipeline(transaction=False) as reads:
             reads.hmget(hash_key, ids)
-            for c in commitments:
-                await self._find_neighbours(reads, c)  # queued, not run yet
-            own, *found = await reads.execute()
+            await self._find_neighbours(reads, commitments)  # queued, not run yet
+            own, found = await reads.execute()
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
         others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
@@ -113,13 +118,14 @@ class AnnouncementIndex:
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
         return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}
 
-    async def _find_neighbours(self, reads, c: Commitment) -> None:  # type: ignore[no-untyped-def]
-        keys = index_keys(c)
-        money = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("m:")]
-        words = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("w:")]
-        scratch = self.key(f"notifier:announced-scratch:{c.id}")
-        await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
-                                args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
+    async def _find_neighbours(self, reads, commitments: list[Commitment]) -> None:  # type: ignore[no-untyped-def]
+        keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]
+        for c in commitments:
+            own = index_keys(c)
+            money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
+            keys += [self.key(f"notifier:announced:{k}") for k in (*money, *words)]
+            args += [len(money), len(words), shared_enough(len(words))]
+        await self._neighbours_script(keys=keys, args=args, client=reads)
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
                       keyless: set[str]) -> dict[str, list[Announcement]]:
