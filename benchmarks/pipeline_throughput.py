@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/pipeline_throughput.py [--releases 5000] [--classifiers 1] [--notifiers 1]
     .venv/bin/python benchmarks/pipeline_throughput.py --workers 2
+    .venv/bin/python benchmarks/pipeline_throughput.py --releases 2000 --distinct
 
 One embedded Redis (AOF, appendfsync everysec, as ``pledgewatch run``), the classifier and the notifier
 as separate ``faststream run`` processes (or, with ``--workers N``, N processes each running the classifier,
 the notifier and the ledger, as ``pledgewatch run --workers N`` does), four webhook subscribers on a loopback receiver (everything,
 counter-terrorism, funding, one keyword). Real-shaped releases (the labelled training releases and the seed,
-each with its own id) are written to the releases stream as a backlog in pipelined batches, as ingest
-publishes them, and the run times how long the services take to:
+cycled, each copy with its own id) are written to the releases stream as a backlog in pipelined batches, as
+ingest publishes them, and the run times how long the services take to:
 
 - classify them all (``release.classified``);
 - publish every alert (the notifier's group has read and acknowledged every classified entry);
@@ -20,6 +21,9 @@ In the same run it measures the two ceilings:
   with the same payloads, on another stream;
 - **the pure work alone**: ``classify`` over every release and the notifier's pure ``matching_commitments`` over
   every classified release and subscriber, in this process, on one core.
+
+By default every copy after the first announces its commitments again (the re-announcement index's worst
+case); with ``--distinct`` each copy's actors are its own, so that almost nothing repeats.
 
 It prints releases/s for each stage, the ratio to each ceiling, the CPU each process spent per release, and
 the share of the services' CPU that is not the pure work (messaging, framework, Redis). Nothing is asserted.
