@@ -88,7 +88,7 @@ class AnnouncementIndex:
                        for k in index_keys(c)})
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
-        """The chains of every commitment of ``releases`` (read in three round trips whatever their number)."""
+        """The chains of every commitment of ``releases`` (read in three round trips at most, whatever their number)."""
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
