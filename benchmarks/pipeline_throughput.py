@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/pipeline_throughput.py [--releases 5000] [--classifiers 1] [--notifiers 1]
     .venv/bin/python benchmarks/pipeline_throughput.py --workers 2
+    .venv/bin/python benchmarks/pipeline_throughput.py --releases 2000 --distinct
 
 One embedded Redis (AOF, appendfsync everysec, as ``pledgewatch run``), the classifier and the notifier
 as separate ``faststream run`` processes (or, with ``--workers N``, N processes each running the classifier,
 the notifier and the ledger, as ``pledgewatch run --workers N`` does), four webhook subscribers on a loopback receiver (everything,
 counter-terrorism, funding, one keyword). Real-shaped releases (the labelled training releases and the seed,
-each with its own id) are written to the releases stream as a backlog in pipelined batches, as ingest
-publishes them, and the run times how long the services take to:
+cycled, each copy with its own id) are written to the releases stream as a backlog in pipelined batches, as
+ingest publishes them, and the run times how long the services take to:
 
 - classify them all (``release.classified``);
 - publish every alert (the notifier's group has read and acknowledged every classified entry);
@@ -21,6 +22,9 @@ In the same run it measures the two ceilings:
 - **the pure work alone**: ``classify`` over every release and the notifier's pure ``matching_commitments`` over
   every classified release and subscriber, in this process, on one core.
 
+By default every copy after the first announces its commitments again (the re-announcement index's worst
+case); with ``--distinct`` each copy's actors are its own, so that almost nothing repeats.
+
 It prints releases/s for each stage, the ratio to each ceiling, the CPU each process spent per release, and
 the share of the services' CPU that is not the pure work (messaging, framework, Redis). Nothing is asserted.
 """
@@ -31,8 +35,10 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import secrets
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -71,23 +77,52 @@ def corpus() -> list[dict]:
     return releases
 
 
-def events(n: int, base: list[dict], *, size: int = 1, recent: bool = False) -> list[tuple[ReleasePublished, bytes]]:
+def events(n: int, base: list[dict], *, size: int = 1, recent: bool = False, distinct: bool = False
+           ) -> list[tuple[ReleasePublished, bytes]]:
     """``n`` releases, each with its own id and URL, cycling through ``base``; with their encoded events.
     ``size``: each body that many times over; ``recent``: published yesterday, so that relative deadlines fall
-    in the future (and get reminders)."""
+    in the future (and get reminders); ``distinct``: each copy's actors made its own (see :func:`distinct_copy`),
+    so that a copy announces again nothing of an earlier one."""
     out = []
     now = datetime.now(timezone.utc)
+    actors = base_actors(base) if distinct else []
     for i in range(n):
         item = base[i % len(base)]
+        if distinct:
+            item = distinct_copy(item, actors[i % len(base)], i // len(base))
         body = "\n\n".join([item["body"]] * size)
         release = ReleasePublished(
             release_id=f"bench-{i:06d}", version=1, url=f"https://example.org/releases/{i}", title=item["title"],
             published_at=now - timedelta(days=1) if recent else item["published_at"], source="bench", body=body,
-            content_hash=content_hash(item["title"], body))
+            content_hash=content_hash(item["title"], body), organisations=item.get("organisations", []))
         event = ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v1", source="/bench", time=now,
                                            subject=release.release_id)
         out.append((release, event.to_json()))
     return out
+
+
+def base_actors(base: list[dict]) -> list[re.Pattern[str] | None]:
+    """For each release of ``base``: the actors its commitments name, as one pattern (None when none)."""
+    out = []
+    for item in base:
+        release = ReleasePublished(release_id="actors", version=1, url="https://example.org/releases/actors",
+                                   title=item["title"], published_at=item["published_at"], source="bench",
+                                   body=item["body"], content_hash=content_hash(item["title"], item["body"]))
+        names = sorted({c.actor for c in classify(release).commitments}, key=len, reverse=True)
+        out.append(re.compile("|".join(rf"\b{re.escape(a)}\b" for a in names)) if names else None)
+    return out
+
+
+def distinct_copy(item: dict, actors: re.Pattern[str] | None, copy: int) -> dict:
+    """The ``copy``-th copy of ``item`` (0: itself), its actors its own: a word of the copy's after every actor
+    its commitments name, in the title, and as its publisher (the actor of its "we" and its passive pledges).
+    The classifier keeps the word in the actor, so the copy's commitments share no actor with another copy's
+    (a few whose actor the text names otherwise still do)."""
+    if copy == 0:
+        return item
+    word = "Copy" + "".join(string.ascii_lowercase[int(d)] for d in str(copy)).capitalize()
+    body = actors.sub(lambda m: f"{m.group()} {word}", item["body"]) if actors else item["body"]
+    return {**item, "title": f"{item['title']} ({word})", "body": body, "organisations": [f"Bench Office {word}"]}
 
 
 SUBSCRIPTION_SET = """  - {{id: everything{k}, reminders: {r}, channels: [{{webhook: {{url: "{hook}/everything"}}}}]}}
@@ -200,14 +235,15 @@ def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
 
 
 async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *, size: int = 1,
-              subscriber_sets: int = 1, reminders: int = 0, workers: int = 0) -> None:
+              subscriber_sets: int = 1, reminders: int = 0, workers: int = 0, distinct: bool = False) -> None:
     base = corpus()
-    batch = events(n, base, size=size, recent=reminders > 0)
+    batch = events(n, base, size=size, recent=reminders > 0, distinct=distinct)
     size_mb = sum(len(r.body.encode()) for r, _ in batch) / 1e6
     processes = (f"{workers} worker process(es) (classifier, notifier and ledger in each)" if workers else
                  f"{classifiers} classifier and {notifiers} notifier process(es)")
-    print(f"{n} releases ({size_mb:.1f} MB of body text), {processes}, {4 * subscriber_sets} subscribers with "
-          f"{reminders} reminder(s) each, {os.cpu_count()} CPUs")
+    copies = "each copy distinct" if distinct else "each copy after the first announcing them again"
+    print(f"{n} releases ({size_mb:.1f} MB of body text; {len(base)} cycled, {copies}), {processes}, "
+          f"{4 * subscriber_sets} subscribers with {reminders} reminder(s) each, {os.cpu_count()} CPUs")
     receiver = Receiver()
     hook = await receiver.start()
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp) / "redis") as redis_url:
@@ -322,9 +358,13 @@ def main() -> None:
     parser.add_argument("--subscriber-sets", type=int, default=1, help="copies of the four subscribers")
     parser.add_argument("--reminders", type=int, default=0,
                         help="reminders per subscriber (releases are then dated yesterday, so deadlines lie ahead)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="each copy of a cycled release with actors of its own, so that it announces again "
+                             "nothing (by default every copy after the first is a re-announcement)")
     args = parser.parse_args()
     asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile, size=args.size,
-                    subscriber_sets=args.subscriber_sets, reminders=args.reminders, workers=args.workers))
+                    subscriber_sets=args.subscriber_sets, reminders=args.reminders, workers=args.workers,
+                    distinct=args.distinct))
 
 
 if __name__ == "__main__":

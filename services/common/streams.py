@@ -133,7 +133,12 @@ class Streams:
 
         No MAXLEN: it would drop entries no group has read yet; :meth:`trim_consumed` trims.
         """
-        return redis.xadd(stream, {EVENT_FIELD: event.to_json()})
+        return Streams.add_json(redis, stream, event.to_json())
+
+    @staticmethod
+    def add_json(redis: aioredis.Redis | Pipeline, stream: str, event: bytes) -> Any:
+        """:meth:`add` of an event already in the wire format (``CloudEvent.to_json``)."""
+        return redis.xadd(stream, {EVENT_FIELD: event})
 
     async def ensure_group(self, stream: str, group: str) -> None:
         """Create ``group`` reading from the start of ``stream``, so nothing published

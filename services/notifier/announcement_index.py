@@ -1,7 +1,9 @@
 """The notifier's index of announcements in Redis (what it decides is in :mod:`.announcements`).
 
     notifier:announced               hash: commitment id -> its Announced record (JSON)
-    notifier:announced:<index key>   set: the ids of the commitments under that key (reannouncements.index_keys)
+    notifier:announced:<index key>   set: the ids of the commitments under that key (reannouncements.index_keys),
+                                     but those alike an earlier one of their chain (announcements.unindexed);
+                                     COMMON + 1 at most (a set larger than COMMON is never read)
     notifier:chain:<first id>        zset: JSON [commitment id, release id] by publication time, from its second member
 
 Read under the WATCH of the alerts' transaction (the index keys of the releases read are watched, so two
@@ -11,9 +13,10 @@ handlers of two announcements of one commitment never both find it new) and writ
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from redis.asyncio import Redis
@@ -23,35 +26,44 @@ from schemas.classified import Commitment, ReleaseClassified
 from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
 from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
-                            chain_announcements, read_announced)
+                            chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
-# KEYS: a scratch key, the amount's index key (ARGV[4] of them: 0 or 1), the action words' index keys.
-# ARGV: COMMON, the words to share (shared_enough), how many to return. The members sharing the amount, and the
-# ids sharing enough words with their count, the most first: counted in Redis (ZUNIONSTORE scores a set's
-# member by the sets it is in), so that only the likeliest come back rather than every member of every key.
 _ADD = """
+local common = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-  redis.call('SADD', key, unpack(cjson.decode(ARGV[i])))
+  if redis.call('SCARD', key) <= common then
+    redis.call('SADD', key, unpack(cjson.decode(ARGV[i + 1])))
+  end
 end
-"""  # KEYS: index keys; ARGV: each one's ids to add, JSON (one command for a run's dozens of SADDs)
+"""  # KEYS: index keys; ARGV: COMMON, each key's ids to add, JSON (one command for a run's dozens of SADDs)
+# KEYS: a scratch key, then each commitment's amount key (0 or 1) and its action words' keys. ARGV: COMMON, how
+# many to return, then for each commitment: how many amount keys, how many word keys, the words to share
+# (shared_enough). For each commitment: the members sharing the amount, and the ids sharing enough words with
+# their count, the most first: counted in Redis (ZUNIONSTORE scores a set's member by the sets it is in), so
+# that only the likeliest come back rather than every member of every key. One call for a run's commitments.
 _NEIGHBOURS = """
-local common, first = tonumber(ARGV[1]), 2 + tonumber(ARGV[4])
-local money, words, top = {}, {}, {}
-if first == 3 then
-  local n = redis.call('SCARD', KEYS[2])
-  if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[2]) end
+local common, limit, at, answers = tonumber(ARGV[1]), ARGV[2], 2, {}
+for arg = 3, #ARGV, 3 do
+  local n_money, n_words = tonumber(ARGV[arg]), tonumber(ARGV[arg + 1])
+  local money, words, top = {}, {}, {}
+  if n_money == 1 then
+    local n = redis.call('SCARD', KEYS[at])
+    if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[at]) end
+  end
+  for i = at + n_money, at + n_money + n_words - 1 do
+    local n = redis.call('SCARD', KEYS[i])
+    if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
+  end
+  at = at + n_money + n_words
+  if #words > 0 then
+    redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
+    top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[arg + 2], 'WITHSCORES', 'LIMIT', 0, limit)
+    redis.call('DEL', KEYS[1])
+  end
+  answers[#answers + 1] = {money, top}
 end
-for i = first, #KEYS do
-  local n = redis.call('SCARD', KEYS[i])
-  if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
-end
-if #words > 0 then
-  redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
-  top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
-  redis.call('DEL', KEYS[1])
-end
-return {money, top}
+return answers
 """
 
 
@@ -61,6 +73,7 @@ class AnnouncedRun:
 
     added: dict[str, Announced] = field(default_factory=dict)
     chains: dict[str, list[Announcement]] = field(default_factory=dict)  # commitment id -> its chain
+    unindexed: frozenset[str] = frozenset()  # ids of added records the index's sets need not hold
 
 
 class AnnouncementIndex:
@@ -75,51 +88,60 @@ class AnnouncementIndex:
                        for k in index_keys(c)})
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
-        """The chains of every commitment of ``releases`` (read in three round trips whatever their number)."""
+        """The chains of every commitment of ``releases`` (read in three round trips at most, whatever their number)."""
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
-        stored, neighbours = await self._neighbours([c for _, c in pairs])
+        stored, neighbours, unseen = await self._neighbours([c for _, c in pairs])
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
-        chain_of = {c.id: (added.get(c.id) or stored[c.id]).chain for _, c in pairs}
-        chains = await self._chains(sorted(set(chain_of.values())), known={**stored, **added})
-        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()})
+        known = {**stored, **added}
+        chain_of = {c.id: known[c.id].chain for _, c in pairs}
+        chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
+                                     keyless=unseen)
+        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
+                            unindexed=frozenset(unindexed(added, known.values())))
 
-    async def _neighbours(self, commitments: list[Commitment]) -> tuple[dict[str, Announced], dict[str, Neighbours]]:
-        """The records of ``commitments`` already indexed and of every candidate they might repeat, and each
-        one's neighbours in the index (two round trips)."""
+    async def _neighbours(self, commitments: list[Commitment]
+                          ) -> tuple[dict[str, Announced], dict[str, Neighbours], set[str]]:
+        """The records of ``commitments`` already indexed and of every candidate they might repeat, each
+        one's neighbours in the index, and the ids of those never indexed (two round trips)."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         async with self.client.pipeline(transaction=False) as reads:
             reads.hmget(hash_key, ids)
-            for c in commitments:
-                await self._find_neighbours(reads, c)  # queued, not run yet
-            own, *found = await reads.execute()
+            await self._find_neighbours(reads, commitments)  # queued, not run yet
+            own, found = await reads.execute()
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
         others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
                         - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
-        return stored, neighbours
+        return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}
 
-    async def _find_neighbours(self, reads, c: Commitment) -> None:  # type: ignore[no-untyped-def]
-        keys = index_keys(c)
-        money = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("m:")]
-        words = [self.key(f"notifier:announced:{k}") for k in keys if k.startswith("w:")]
-        scratch = self.key(f"notifier:announced-scratch:{c.id}")
-        await self._neighbours_script(keys=[scratch, *money, *words], client=reads,
-                                args=[COMMON, shared_enough(len(words)), MAX_CANDIDATES, len(money)])
+    async def _find_neighbours(self, reads, commitments: list[Commitment]) -> None:  # type: ignore[no-untyped-def]
+        keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]
+        for c in commitments:
+            own = index_keys(c)
+            money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
+            keys += [self.key(f"notifier:announced:{k}") for k in (*money, *words)]
+            args += [len(money), len(words), shared_enough(len(words))]
+        await self._neighbours_script(keys=keys, args=args, client=reads)
 
-    async def _chains(self, names: list[str], *, known: dict[str, Announced]) -> dict[str, list[Announcement]]:
-        """Each chain's announcements: those stored under its key and those ``known`` now (read or added)."""
-        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
-                                [self.key(f"notifier:chain:{name}") for name in names])
+    async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
+                      keyless: set[str]) -> dict[str, list[Announcement]]:
+        """Each chain's announcements: those stored under its key (or its first, ``known``) and those ``added``. The
+        chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
+        second member): none is read."""
+        stored = [name for name in names if name not in keyless]
+        rows = dict(zip(stored, await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
+                                                 [self.key(f"notifier:chain:{name}") for name in stored])))
         chains = {}
-        for name, row in zip(names, rows):
+        for name in names:
+            row = rows.get(name, [])
             kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, known.values(), name)
+            chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
         return chains
 
     async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
@@ -130,12 +152,13 @@ class AnnouncementIndex:
         pipe.hset(self.key("notifier:announced"), mapping=records)
         members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
-            for k in index_keys(a.commitment):
+            for k in index_keys(a.commitment) if cid not in run.unindexed else ():
                 members.setdefault(self.key(f"notifier:announced:{k}"), []).append(cid)
-        await self._add_script(keys=list(members), args=[json.dumps(ids) for ids in members.values()], client=pipe)
+        if members:
+            await self._add_script(keys=list(members), args=[COMMON, *map(json.dumps, members.values())], client=pipe)
         for cid, a in run.added.items():
-            if a.chain != cid:
-                chain = [*run.chains[cid], a.announcement()]  # the first member too: a chain of one has no key
+            if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
+                chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]
                 pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
                           {_member(x): x.published_at.timestamp() for x in chain})
 
@@ -160,6 +183,7 @@ def _member(a: Announcement) -> str:
     return json.dumps([a.commitment_id, a.release_id])
 
 
+@lru_cache(maxsize=8192)  # a chain's members are read again with each of its announcements
 def _announcement(member: bytes, score: float) -> Announcement:
     commitment_id, release_id = json.loads(member)
     return Announcement(release_id=release_id, commitment_id=commitment_id,

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timezone
+from functools import lru_cache
 
 from pydantic import AwareDatetime
 
 from schemas.alerts import Announcement, Reannouncement
 from schemas.classified import Commitment, ReleaseClassified
 from schemas.envelope import FrozenModel
-from services.ledger.core.reannouncements import index_keys, likely_candidates, same_commitment
+from services.ledger.core.reannouncements import index_keys, likely_candidates, likeness, same_commitment
 
 MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
 
@@ -37,6 +38,7 @@ class Announced(FrozenModel):
                             published_at=self.published_at)
 
 
+@lru_cache(maxsize=4096)  # records never change once written, and the likeliest candidates are read again and again
 def read_announced(raw: bytes | None) -> Announced | None:
     """A stored record; None when there is none or it cannot be read (written by hand, or by a later model):
     the commitment then counts as not indexed and its record is written again, rather than the release
@@ -95,6 +97,24 @@ def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str,
     return added
 
 
+def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set[str]:
+    """The ids of ``added`` (in the order handled) the index's sets need not hold: each is alike
+    (:func:`likeness`) an announcement of its own chain handled before it (among ``known``: stored, or added
+    before it) and published no later, so that whatever would find it finds that one, and joins the same
+    chain. A commitment announced again in the same words then grows no set of the index."""
+    earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
+    for a in [a for a in known if a.commitment.id not in added]:
+        key = (a.chain, likeness(a.commitment))
+        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+    out = set()
+    for cid, a in added.items():
+        key = (a.chain, likeness(a.commitment))
+        if key in earliest and earliest[key] <= a.published_at:
+            out.add(cid)
+        earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
+    return out
+
+
 def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> list[Announcement]:
     """The announcements of ``chain``: those stored and those added now, the earliest first, without repeats."""
     found = {a.commitment_id: a for a in stored}
@@ -113,5 +133,9 @@ def reannouncement(commitment_id: str, chain: Sequence[Announcement], told: Mapp
 
 def announced_words(chain: Sequence[Announcement]) -> str:
     """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019`` (the dates in UTC)."""
-    dates = ", ".join(f"{a.published_at.astimezone(timezone.utc):%-d %b %Y}" for a in chain)
-    return f"announced {len(chain)} times: {dates}"
+    return f"announced {len(chain)} times: {', '.join(_day(a.published_at) for a in chain)}"
+
+
+@lru_cache(maxsize=8192)  # a chain's dates are written again with each of its announcements, to each subscriber
+def _day(at: datetime) -> str:
+    return f"{at.astimezone(timezone.utc):%-d %b %Y}"

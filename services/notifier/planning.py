@@ -184,10 +184,10 @@ def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str
 def lookup_ids(matched_ids: Sequence[str], release: ReleaseClassified, previous: Sequence[Commitment],
                chains: Mapping[str, Sequence[Announcement]]) -> list[str]:
     """The commitment ids whose records :func:`plan_alerts` reads: ``matched_ids`` (from :func:`record_keys`),
-    every other commitment of ``release`` and of ``previous`` (to pair them), and the announcements of their
-    chains (to tell a re-announcement)."""
+    every other commitment of ``release`` and of ``previous`` (to pair them), and the announcements of the
+    matched ones' chains (to tell a re-announcement)."""
     others = [c.id for c in release.commitments] + [c.id for c in previous]
-    others += [a.commitment_id for c in release.commitments for a in chains.get(c.id, ())]
+    others += [a.commitment_id for cid in matched_ids for a in chains.get(cid, ())]
     return list(dict.fromkeys([*matched_ids, *others]))
 
 

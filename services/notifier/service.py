@@ -363,8 +363,9 @@ class NotifierService:
         returns jobs queued."""
         assert self.outbox is not None
         streams, effects = self.runtime.streams, self._alert_effects(sub, alert)
-        streams.add(pipe, streams.key(ALERTS), effects.event)
-        record_in_feed(pipe, effects.feed, effects.event.to_json())
+        event = effects.event.to_json()  # once for the stream and the feed: a re-announcement's is long
+        streams.add_json(pipe, streams.key(ALERTS), event)
+        record_in_feed(pipe, effects.feed, event)
         if effects.digest is not None:
             pipe.rpush(*effects.digest)
         for job in effects.jobs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from schemas.classified import Commitment, DateDeadline, PeriodDeadline
 
@@ -23,6 +24,7 @@ _ACTOR_NOISE = frozenset("the hm her his majesty's majestys government govt".spl
 _NOT_ACTOR_CHAR = re.compile(r"[^\w\s]")
 
 
+@lru_cache(maxsize=4096)  # two per comparison of two commitments
 def actor_key(actor: str) -> str:
     """``"The UK Government"``, ``"UK"`` and ``"HM Government of the UK"`` -> ``"uk"``; a bare "the
     Government" -> ``"government"``."""
@@ -39,15 +41,31 @@ def money_key(c: Commitment) -> str | None:
 def index_keys(c: Commitment) -> list[str]:
     """Keys under which ``c`` is indexed and under which its re-announcements are looked up: its actor's
     amount, and its actor's action words."""
-    actor = actor_key(c.actor)
-    keys = [f"m:{actor}:{key}" for key in [money_key(c)] if key]
-    keys += sorted(f"w:{actor}:{word}" for word in commitment_words(c))
-    return keys
+    return list(_index_keys(c.actor, money_key(c), c.text))
+
+
+@lru_cache(maxsize=4096)  # a commitment's keys are read several times as it is indexed, and as a candidate
+def _index_keys(actor: str, money: str | None, text: str) -> tuple[str, ...]:
+    words = _commitment_words(actor, text)
+    actor = actor_key(actor)
+    keys = [f"m:{actor}:{money}"] if money else []
+    return (*keys, *sorted(f"w:{actor}:{word}" for word in words))
+
+
+def likeness(c: Commitment) -> tuple[str, str, str | None, frozenset[str], frozenset[date]]:
+    """All :func:`same_commitment` compares of ``c``: two commitments alike in it are the same commitment to
+    every other (its actor, kind, amount, action words and due dates)."""
+    return actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c)
 
 
 def commitment_words(c: Commitment) -> frozenset[str]:
     """The action words of ``c``'s text that are not words of its actor's name."""
-    return action_words(c.text) - action_words(c.actor)
+    return _commitment_words(c.actor, c.text)
+
+
+@lru_cache(maxsize=4096)  # two per comparison of two commitments
+def _commitment_words(actor: str, text: str) -> frozenset[str]:
+    return action_words(text) - action_words(actor)
 
 
 def due_dates(c: Commitment) -> frozenset[date]:

@@ -10,6 +10,7 @@ import pytest
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, release
 from schemas import ReleaseClassifiedEvent
+from services.notifier.announcement_index import COMMON
 from services.notifier.announcements import Announced
 
 from notifier_harness import handled, wait_for
@@ -129,3 +130,29 @@ async def test_an_unreadable_record_of_the_index_holds_nothing_up_and_is_written
     await wait_for(lambda: len(receiver.hits("hook")) == 1, what="the alert")
     raw = await streams.client.hget(streams.key("notifier:announced"), FUNDING.id)
     assert Announced.model_validate_json(raw).chain == FUNDING.id
+
+
+async def test_the_index_keeps_each_announcement_in_its_chain_and_only_new_words_in_its_sets(
+        notifier, write_yaml, publish_classified):
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"))
+    await publish_classified(n.service, release(FUNDING, release_id="gov-uk/iraq-2017"))
+    await publish_classified(n.service, release(FUNDING_AGAIN, release_id="ho/2018", published_at=MARCH_2018))
+    last = await publish_classified(n.service, release(THIRD, release_id="fco/2019", published_at=FEB_2019))
+    await wait_for(lambda: handled(n.service, last), what="the three releases handled")
+    client, key = n.service.runtime.streams.client, n.service.runtime.streams.key
+    chain = await client.zrange(key("notifier:chain:c-funding"), 0, -1)
+    assert [json.loads(m)[0] for m in chain] == ["c-funding", "c-funding-again", "c-funding-third"]
+    # THIRD says what FUNDING_AGAIN said: whatever would find it finds FUNDING_AGAIN, earlier in its chain
+    assert await client.smembers(key("notifier:announced:m:uk:GBP:10000000")) == {b"c-funding", b"c-funding-again"}
+    assert await client.hexists(key("notifier:announced"), "c-funding-third")
+
+
+async def test_a_set_of_the_index_too_common_to_be_read_grows_no_further(notifier, write_yaml, publish_classified):
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"))
+    client, key = n.service.runtime.streams.client, n.service.runtime.streams.key
+    common = key("notifier:announced:m:uk:GBP:10000000")
+    await client.sadd(common, *[f"c-{i}" for i in range(COMMON + 1)])
+    last = await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: handled(n.service, last), what="the release handled")
+    assert await client.scard(common) == COMMON + 1
+    assert await client.sismember(key("notifier:announced:w:uk:build"), "c-funding")

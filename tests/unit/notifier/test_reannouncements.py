@@ -10,7 +10,7 @@ from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
-                                             read_announced, reannouncement)
+                                             read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts
 from services.notifier.rendering import render_text
@@ -122,6 +122,11 @@ def test_the_records_read_include_the_chain_and_every_commitment_to_pair():
         THIRD.id, BORDERS.id, FUNDING.id, AGAIN.id]
 
 
+def test_the_records_read_leave_out_the_chain_of_a_commitment_the_subscriber_does_not_match():
+    both = release(THIRD, BORDERS, release_id="fco/2019")
+    assert lookup_ids([BORDERS.id], both, [], {THIRD.id: CHAIN}) == [BORDERS.id, THIRD.id]
+
+
 def test_a_stored_record_reads_back_and_an_unreadable_one_reads_as_none():
     record = _first("gov-uk/iraq-2017", FUNDING)
     assert read_announced(record.model_dump_json().encode()) == record
@@ -131,3 +136,36 @@ def test_a_stored_record_reads_back_and_an_unreadable_one_reads_as_none():
 @given(st.binary(max_size=200))
 def test_reading_any_bytes_as_a_record_never_raises(raw):
     assert read_announced(raw) is None or isinstance(read_announced(raw), Announced)
+
+
+def _in(chain: str, c, release_id: str, published: datetime) -> Announced:
+    return Announced(release_id=release_id, published_at=published, chain=chain, commitment=c)
+
+
+def test_an_announcement_in_the_same_words_as_an_earlier_one_of_its_chain_needs_no_place_in_the_index():
+    first, again = _first("gov-uk/iraq-2017", FUNDING), _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
+    third = _in(FUNDING.id, THIRD, "fco/2019", FEB_2019)  # AGAIN's words under another id
+    added = {AGAIN.id: again, THIRD.id: third}
+    assert unindexed(added, [first, again, third]) == {THIRD.id}
+
+
+@pytest.mark.parametrize(("third", "why"), [
+    pytest.param(_in("c-other-chain", THIRD, "fco/2019", FEB_2019), "in another chain", id="other-chain"),
+    pytest.param(_in(FUNDING.id, THIRD, "fco/2017", PUBLISHED), "published before it", id="earlier"),
+    pytest.param(_in(FUNDING.id, OTHER_MONEY, "fco/2019", FEB_2019), "another amount", id="other-words"),
+])
+def test_an_announcement_keeps_its_place_in_the_index_unless_an_earlier_one_of_its_chain_says_the_same(third, why):
+    again = _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
+    added = {third.commitment.id: third}
+    assert unindexed(added, [_first("gov-uk/iraq-2017", FUNDING), again, third]) == set(), why
+
+
+def test_of_two_announcements_in_the_same_words_at_the_same_time_the_one_handled_later_needs_no_place():
+    again = _in(FUNDING.id, AGAIN, "ho/2018", MARCH_2018)
+    first_id, later_id = (AGAIN.model_copy(update={"id": cid}) for cid in ("c-a-first", "c-z-later"))
+    for earlier, later in [(first_id, later_id), (later_id, first_id)]:  # whichever id sorts first
+        stored, added = _in(FUNDING.id, earlier, "fco/2019", FEB_2019), _in(FUNDING.id, later, "dfid/2019", FEB_2019)
+        assert unindexed({later.id: added}, [stored, added]) == {later.id}
+    both = {c.id: _in(FUNDING.id, c, f"r/{c.id}", MARCH_2018) for c in (later_id, first_id)}  # added together
+    assert unindexed(both, [again, *both.values()]) == {later_id.id, first_id.id}  # alike AGAIN, stored
+    assert unindexed(both, list(both.values())) == {first_id.id}  # the first handled keeps its place
