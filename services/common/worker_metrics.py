@@ -28,6 +28,7 @@ from .streams import Streams, as_text
 log = logging.getLogger(__name__)
 
 SHIP_SECONDS = 5.0
+KEEP_SECONDS = 3600
 HASH_NAME = "metrics:workers"
 
 SampleKey = tuple[str, tuple[tuple[str, str], ...]]  # a sample's name and its sorted labels
@@ -107,7 +108,10 @@ class MetricsShipper:
         self._task: asyncio.Task[None] | None = None
 
     async def ship(self) -> None:
-        await self.streams.client.hset(self.key, self.field, snapshot(self.registry))
+        async with self.streams.client.pipeline(transaction=False) as pipe:
+            pipe.hset(self.key, self.field, snapshot(self.registry))
+            pipe.expire(self.key, KEEP_SECONDS)  # gone an hour after the run's last worker stopped
+            await pipe.execute()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._every_while(), name="metrics-shipper")
