@@ -27,7 +27,7 @@ from .bounds import pause_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
-from .subscriptions import Subscription, SubscriptionError, WebhookChannel, parse_subscription
+from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_webhooks
 
 _WHEN = TypeAdapter(AwareDatetime)
 
@@ -121,8 +121,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             sub = parse_subscription(data, now=clock() if new_pause else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
-        refused = [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
-                   if isinstance(channel, WebhookChannel) and (reason := url_refusal(channel.url))]
+        refused = [{"field": field, "message": why} for field, why in refused_webhooks(sub, url_refusal)]
         if refused:
             return _errors(422, refused)
         writable(store, sub.id)

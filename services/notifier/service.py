@@ -52,7 +52,7 @@ from .reminder_migration import migrate_legacy_reminders
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
-from .subscriptions import Subscription
+from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import unsubscribe_links
 from .unsubscribed import Unsubscribed
 from .weekly import WeeklyDeadlines, week_key
@@ -126,6 +126,9 @@ class NotifierService:
                      "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
+        for sub in self.file.current():  # the API refuses these; a file's are told of once, here
+            for field, why in refused_webhooks(sub, self.settings.target_policy.url_refusal):
+                log.warning("subscription %s: %s: %s", sub.id, field, why)
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key)

@@ -283,6 +283,13 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
     return out
 
 
+def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None]) -> list[tuple[str, str]]:
+    """``(field, why)`` for each webhook of ``sub`` whose URL would be refused at every send
+    (``url_refusal``: the outbound policy's judgement of an IP-literal host)."""
+    return [(f"channels.{i}.url", reason) for i, channel in enumerate(sub.channels)
+            if isinstance(channel, WebhookChannel) and (reason := url_refusal(channel.url))]
+
+
 def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None) -> Subscription:
     """Validate one subscription; raise :class:`SubscriptionError` listing every bad field.
     With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause)."""

@@ -78,3 +78,14 @@ async def test_a_subscription_to_a_refused_address_is_refused_when_it_is_added_n
         public = {"id": "desk", "channels": [{"webhook": {"url": "https://alerts.example.org/hook"}}]}
         async with session.post(f"{n.url}/subscriptions", json=public) as resp:  # a name: judged when it resolves
             assert resp.status == 201
+
+
+async def test_a_file_subscription_to_a_refused_address_is_warned_of_at_start(notifier, write_yaml, caplog):
+    """Before: a webhook to 127.0.0.1 in the subscriptions file was only found out at its first alert."""
+    import logging
+
+    path = write_yaml("subscriptions: [{id: desk, channels: [console, {webhook: {url: 'http://127.0.0.1:9911/h'}}]}]")
+    with caplog.at_level(logging.WARNING, logger="services.notifier.service"):
+        await notifier(subscriptions=path, allow_private_targets=[])
+    [line] = [r.getMessage() for r in caplog.records if "channels.1.url" in r.getMessage()]
+    assert line.startswith("subscription desk: channels.1.url: refused: 127.0.0.1 is a loopback address")
