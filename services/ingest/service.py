@@ -170,7 +170,8 @@ class IngestService:
             log.info("%s: refused before, unchanged since: not dead-lettered again (%s)", path, reason)
             return
         payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
-        await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason)
+        await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
+                                                     level=logging.WARNING)  # the user's file to fix
         await client.hset(self._refused_key, str(path), mark)
 
     async def _watch(self) -> None:

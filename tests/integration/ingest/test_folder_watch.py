@@ -103,6 +103,18 @@ async def test_a_refused_file_left_as_it_is_is_not_dead_lettered_again_at_each_r
     await wait_for(lambda: _lettered(streams, 3))
 
 
+async def test_a_refused_file_is_a_warning_not_an_error(watching, streams, caplog):
+    """A file that is no release is the user's to fix, told at WARNING as other refused input is (a bad POST);
+    ERROR is for what went wrong in pledgewatch. Before: every refused file was logged at ERROR."""
+    folder, start = watching
+    bad = write_settled(folder / "2017-01-01-a-bad.md", BAD_DATE)
+    with caplog.at_level(logging.WARNING, logger="services.common.streams"):
+        await start()
+        await wait_for(lambda: _lettered(streams, 1))
+    [record] = [r for r in caplog.records if r.getMessage().startswith(f"dead letter from file:{bad}")]
+    assert record.levelno == logging.WARNING
+
+
 async def _lettered(streams, n: int) -> bool:
     return len(await dead_letters(streams)) == n
 
