@@ -125,9 +125,13 @@ class DeadLetterQueue:
             return Replayed(letter_id, outbox, problem="no such dead letter (replayed or dropped meanwhile)")
         return Replayed(letter_id, outbox, new_id=job_id)
 
-    async def drop(self, letter_ids: list[str]) -> int:
-        """Delete letters; returns how many were there."""
-        return int(await self.client.xdel(self.key, *letter_ids)) if letter_ids else 0
+    async def drop(self, letter_ids: list[str]) -> list[str]:
+        """Delete letters; returns the ids that were not there."""
+        async with self.client.pipeline(transaction=False) as pipe:
+            for letter_id in letter_ids:
+                pipe.xdel(self.key, letter_id)
+            deleted = await pipe.execute()
+        return [letter_id for letter_id, n in zip(letter_ids, deleted) if not n]
 
 
 def _named(item: Letter | Unreadable, origins: set[str]) -> bool:

@@ -175,9 +175,11 @@ def cmd_drop(args: argparse.Namespace) -> int:
         if not args.yes and not _confirmed(f"Drop {what} for good?"):
             print("nothing dropped", file=sys.stderr)
             return 1
-        dropped = await queue.drop(ids)
-        print(f"dropped {dropped} of {what}")
-        return 0 if dropped == len(ids) else 1
+        missing = await queue.drop(ids)
+        print(f"dropped {len(ids) - len(missing)} of {what}")
+        for letter_id in missing:
+            print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
+        return 1 if missing else 0
 
     return _with_queue(work, args.stream)
 

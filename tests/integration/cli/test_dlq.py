@@ -178,6 +178,10 @@ def test_drop_asks_and_refuses_without_a_terminal(cli, settings, client, capsys)
     assert cli("dlq", "drop", "--all", "--yes") == 0
     assert capsys.readouterr().out == "dropped 1 of 1 dead letter\n"
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+    # one already gone is named (before: "dropped 0 of 1 dead letter", exit 1, and no word of which)
+    assert cli("dlq", "drop", first, "--yes") == 1
+    assert capsys.readouterr() == ("dropped 0 of 1 dead letter\n",
+                                   f"error: {first}: no such dead letter (replayed or dropped already)\n")
 
 
 def _process_env(settings):
