@@ -29,7 +29,8 @@ from services.ledger.reading import release_summaries
 from services.ledger.store import LedgerStore
 from services.notifier.bounds import pause_problem
 from services.notifier.store import SubscriptionStore
-from services.notifier.subscriptions import Filter, SubscriptionError, field_errors, parse_subscription
+from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
+                                              refused_webhooks)
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie
 from .deliveries import delivery_statuses
@@ -66,7 +67,8 @@ class DashboardParts:
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
-                     clock: Callable[[], datetime]) -> Routes:
+                     clock: Callable[[], datetime],
+                     url_refusal: Callable[[str], str | None] = lambda url: None) -> Routes:
     sessions = Sessions.from_api_token(api_token) if api_token else None
 
     def visitor_of(request: Request) -> Visitor:
@@ -186,6 +188,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             sub = parse_subscription(form.subscription_data(), now=now)
         except SubscriptionError as exc:
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
+        if refused := refused_webhooks(sub, url_refusal):  # as the subscriptions API refuses it
+            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(
+                [{"field": field, "message": why} for field, why in refused]))
         problem = None
         if p.subscriptions.in_file(sub.id):
             problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"

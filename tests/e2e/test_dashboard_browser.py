@@ -54,11 +54,17 @@ def open_reads():
 
 
 @pytest.fixture
-async def dashboard(settings, tmp_path, seed_file, open_reads):
+def allow_private_targets():
+    return ["127.0.0.0/8", "::1"]
+
+
+@pytest.fixture
+async def dashboard(settings, tmp_path, seed_file, open_reads, allow_private_targets):
     """The base URL of `pledgewatch run`'s services, the seed release read into the ledger."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads}))
+    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads,
+                                                "allow_private_targets": allow_private_targets}))
     ledger = next(s for s in app.services if s.name == "ledger")
     ledger.page_clock = lambda: PAGE_DAY
     await app.start()
@@ -120,6 +126,25 @@ async def test_a_subscription_created_and_paused_through_the_page(browser, dashb
     status, paused = await _json(dashboard, "/subscriptions/ct-browser")
     assert paused["paused_until"] == "2018-01-15T00:00:00Z"
     assert "until 15 Jan 2018 00:00 UTC" in await page.locator("#sub-ct-browser").inner_text()
+
+
+@pytest.mark.parametrize("allow_private_targets", [[]])
+async def test_a_webhook_to_an_address_never_reached_is_refused_beside_its_field(browser, dashboard):
+    """Before: the page saved a webhook to 127.0.0.1 with no allow-list, and every alert to it was refused."""
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("desk")
+    await form.get_by_label("Send alerts by").select_option("webhook")
+    await form.get_by_label("To (webhook").fill("http://127.0.0.1:9911/hook")
+    await form.get_by_role("button", name="Save subscription").click()
+    api_status, api_answer = await _refusal(
+        dashboard, {"id": "desk", "channels": [{"webhook": {"url": "http://127.0.0.1:9911/hook"}}]})
+    assert api_status == 422
+    assert api_answer["errors"][0]["message"] in await page.locator("#target-error").inner_text()
+    assert (await _json(dashboard, "/subscriptions/desk"))[0] == 404
 
 
 async def _refusal(base, subscription):
