@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
-_STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
 BASE64_PREFIX = "base64:"
 
@@ -82,7 +82,7 @@ def _is_utf8(data: bytes) -> bool:
 
 def why_not_replayable(letter: DeadLetter) -> str | None:
     """None when ``letter`` holds a stream entry that can go back onto its stream, else why it cannot."""
-    if letter.entry_id is not None and _STREAM_ID.match(letter.entry_id) and letter.group:
+    if letter.entry_id is not None and STREAM_ID.match(letter.entry_id) and letter.group:
         return None
     origin = letter.stream
     if origin.startswith("file:"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -19,7 +18,7 @@ from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 from .dead_letter_queue import DeadLetterQueue, OriginSummary
-from .dead_letters import Letter, Unreadable, why_not_replayable
+from .dead_letters import STREAM_ID, Letter, Unreadable, why_not_replayable
 
 T = TypeVar("T")
 REASON_WIDTH = 120  # a reason is cut to this in `list`; `show` gives it whole
@@ -186,7 +185,7 @@ def cmd_drop(args: argparse.Namespace) -> int:
 
 def _letter_id(text: str) -> str:
     """A dead letter's id: its entry id on the dead-letter stream, ``<milliseconds>-<sequence>``."""
-    if not re.fullmatch(r"\d+-\d+", text):
+    if not STREAM_ID.match(text):
         raise argparse.ArgumentTypeError(
             f"{text!r}: not a dead letter id (like 1796426709596-0; `pledgewatch dlq list` shows them)")
     return text

@@ -189,8 +189,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except SubscriptionError as exc:
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
         if refused := refused_webhooks(sub, url_refusal):  # as the subscriptions API refuses it
-            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(
-                [{"field": field, "message": why} for field, why in refused]))
+            return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
         if p.subscriptions.in_file(sub.id):
             problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"

@@ -121,8 +121,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             sub = parse_subscription(data, now=clock() if new_pause else None)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
-        refused = [{"field": field, "message": why} for field, why in refused_webhooks(sub, url_refusal)]
-        if refused:
+        if refused := refused_webhooks(sub, url_refusal):
             return _errors(422, refused)
         writable(store, sub.id)
         created = await store.put(sub)

@@ -127,8 +127,8 @@ class NotifierService:
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here
-            for field, why in refused_webhooks(sub, self.settings.target_policy.url_refusal):
-                log.warning("subscription %s: %s: %s", sub.id, field, why)
+            for error in refused_webhooks(sub, self.settings.target_policy.url_refusal):
+                log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key)

@@ -283,10 +283,10 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
     return out
 
 
-def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None]) -> list[tuple[str, str]]:
-    """``(field, why)`` for each webhook of ``sub`` whose URL would be refused at every send
-    (``url_refusal``: the outbound policy's judgement of an IP-literal host)."""
-    return [(f"channels.{i}.url", reason) for i, channel in enumerate(sub.channels)
+def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None]) -> list[dict[str, str]]:
+    """An error (``field``, ``message``) for each webhook of ``sub`` whose URL would be refused at every
+    send (``url_refusal``: the outbound policy's judgement of an IP-literal host)."""
+    return [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
             if isinstance(channel, WebhookChannel) and (reason := url_refusal(channel.url))]
 
 
