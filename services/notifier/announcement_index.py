@@ -144,6 +144,13 @@ class AnnouncementIndex:
             chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
         return chains
 
+    async def chains_of(self, commitment_ids: Iterable[str]) -> dict[str, str]:
+        """The chain of each of ``commitment_ids`` (one round trip): its own id for one not indexed (handled before
+        the index, or unreadable). A commitment's chain never changes once recorded."""
+        ids = sorted(set(commitment_ids))
+        raws = await self.client.hmget(self.key("notifier:announced"), ids) if ids else []
+        return {cid: a.chain if a is not None else cid for cid, a in zip(ids, map(read_announced, raws))}
+
     async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
         """Add the run's new records to the index, inside the alerts' transaction ``pipe`` (queued, not run)."""
         if not run.added:

@@ -143,7 +143,8 @@ class NotifierService:
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
-                                     outbox=self.outbox, wake=self._wake_worker)
+                                     outbox=self.outbox, wake=self._wake_worker,
+                                     chains=AnnouncementIndex(streams.client, streams.key).chains_of)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 

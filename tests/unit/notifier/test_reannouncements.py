@@ -1,7 +1,7 @@
 """A commitment that announces again one the subscriber was told of: linked to its chain, and told as a
 re-announcement, never as new."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from hypothesis import given, strategies as st
@@ -13,6 +13,7 @@ from services.notifier.announcements import (Announced, Neighbours, announced_wo
                                              read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts
+from services.notifier.reminders import reminder_slot
 from services.notifier.rendering import render_text
 from services.notifier.subscriptions import Subscription
 
@@ -169,3 +170,16 @@ def test_of_two_announcements_in_the_same_words_at_the_same_time_the_one_handled
     both = {c.id: _in(FUNDING.id, c, f"r/{c.id}", MARCH_2018) for c in (later_id, first_id)}  # added together
     assert unindexed(both, [again, *both.values()]) == {later_id.id, first_id.id}  # alike AGAIN, stored
     assert unindexed(both, list(both.values())) == {first_id.id}  # the first handled keeps its place
+
+
+@pytest.mark.parametrize("other, same", [
+    pytest.param(("desk", "c-funding", "2027-03-31", "P7D"), True, id="same-chain-day-offset-subscriber"),
+    pytest.param(("desk", "c-funding", "2027-06-30", "P7D"), False, id="another-day"),
+    pytest.param(("desk", "c-funding", "2027-03-31", "P1D"), False, id="another-offset"),
+    pytest.param(("desk", "c-borders", "2027-03-31", "P7D"), False, id="another-chain"),
+    pytest.param(("other-desk", "c-funding", "2027-03-31", "P7D"), False, id="another-subscriber"),
+])
+def test_two_announcements_reminded_for_one_day_share_one_reminder_slot(other, same):
+    sub, chain, due, offset = other
+    slot = reminder_slot("desk", "c-funding", date(2027, 3, 31), "P7D")
+    assert (reminder_slot(sub, chain, date.fromisoformat(due), offset) == slot) is same
