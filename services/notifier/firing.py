@@ -36,6 +36,7 @@ from .messages import SOURCE
 from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
+from .reminder_chains import ReminderChain
 from .reminder_store import Claimed, Firing, ReminderStore
 from .reminders import reminder_slot
 from .scheduler import LEAD_SECONDS
@@ -67,10 +68,12 @@ class ReminderFiring:
     def __init__(self, streams: Streams, store: ReminderStore, config: NotifierConfig, *,
                  clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
                  alert_effects: Callable[[Subscription, Alert], AlertEffects], outbox: Outbox,
-                 wake: Callable[[], None], chains: Callable[[Iterable[str]], Awaitable[dict[str, str]]]) -> None:
+                 wake: Callable[[], None],
+                 chains: Callable[[Iterable[tuple[str, str]]], Awaitable[dict[tuple[str, str], ReminderChain]]]
+                 ) -> None:
         self.streams, self.store, self.config, self.clock = streams, store, config, clock
         self.subscription, self.alert_effects, self.outbox, self.wake = subscription, alert_effects, outbox, wake
-        self.chains = chains  # commitment ids -> their re-announcement chains
+        self.chains = chains  # (subscription id, commitment id) reminded -> its re-announcement chain
 
     async def fire_due(self) -> int:
         """Fire every reminder due by now, a chunk at a time; returns how many were sent."""
@@ -113,7 +116,8 @@ class ReminderFiring:
     async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
         """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
-        chains = await self.chains(c.subject.commitment.id for c in claimed if c.subject is not None)
+        chains = await self.chains((c.record.subscription_id, c.subject.commitment.id)
+                                   for c in claimed if c.subject is not None)
         prepared = Prepared()
         for c in claimed:
             try:
@@ -126,7 +130,8 @@ class ReminderFiring:
                     log.info("reminder %s dropped: %s", c.reminder_id, skip)
                     prepared.dropped.append(c)
                 else:
-                    prepared.sending.append(self._firing(c, sub, due, chain=chains[due.commitment.id], now=now))
+                    chain = chains[(c.record.subscription_id, due.commitment.id)]
+                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now))
             except Exception as exc:  # this reminder alone fails
                 prepared.failed.append((c, _error(exc)))
         return prepared
@@ -152,13 +157,14 @@ class ReminderFiring:
             return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
         return reminder_skip(sub, due, now=now)
 
-    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: str, now: datetime) -> Firing:
+    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: ReminderChain,
+                now: datetime) -> Firing:
         """What firing ``c`` (of a commitment of ``chain``) writes: its slot's fired mark, its ``reminder.due``
-        event and its alert's effects."""
-        alert, event_data = reminder_alert(due, now=now)
+        event and its alert's effects (the alert marked re-announced, unless the subscription opts out)."""
+        alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
                                       time=now, subject=due.release.release_id)
-        slot = reminder_slot(due.subscription_id, chain, due.reminder.due, due.reminder.offset)
+        slot = reminder_slot(due.subscription_id, chain.name, due.reminder.due, due.reminder.offset)
         return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{slot}"),
                          earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
                          event=event.to_json(), effects=self.alert_effects(sub, alert))

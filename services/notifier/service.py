@@ -48,6 +48,7 @@ from .outbox import Outbox, jobs_for
 from .planning import Plan, lookup_ids, plan_alerts, record_keys
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
+from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
@@ -144,7 +145,7 @@ class NotifierService:
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
-                                     chains=AnnouncementIndex(streams.client, streams.key).chains_of)
+                                     chains=ReminderChains(streams.client, streams.key).read)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 

@@ -78,6 +78,11 @@ async def _reminders(receiver, sent):
     return reminders()
 
 
+def _marks(receiver):
+    """What marks each reminder sent as re-announced: its words, or None."""
+    return [a["reannounced"][0]["words"] if a["reannounced"] else None for a in _alerts(receiver, "reminder")]
+
+
 def _alerts(receiver, kind):
     return [a for a in (json.loads(body)["data"] for _, _, body, _ in receiver.hits("hook")) if a["kind"] == kind]
 
@@ -95,9 +100,10 @@ async def test_a_commitment_announced_again_for_the_same_day_is_reminded_once_pe
     assert await _reminders(receiver, sent) == sorted((due.isoformat(), o) for o in OFFSETS)
     assert sent == len(OFFSETS)
     assert await scheduled(n.service) == {}
+    assert _marks(receiver) == ["announced 2 times: 29 Nov 2017, 14 Mar 2018"] * len(OFFSETS)
 
 
-async def test_a_commitment_announced_again_for_another_day_is_reminded_of_both_days(
+async def test_a_commitment_announced_again_for_another_day_is_reminded_of_both_days_marked_re_announced(
         notifier, receiver, write_yaml, publish_classified):
     """The date slipped (or the link is wrong): each announced day is a deadline of its own, reminded once per
     offset; the later announcement does not move or cancel the first one's."""
@@ -110,6 +116,7 @@ async def test_a_commitment_announced_again_for_another_day_is_reminded_of_both_
     sent = await _fire_everything_planned(n)
     assert await _reminders(receiver, sent) == sorted((d.isoformat(), o) for d in (first_day, slipped)
                                                       for o in OFFSETS)
+    assert _marks(receiver) == ["announced 2 times: 29 Nov 2017, 14 Mar 2018"] * 2 * len(OFFSETS)
 
 
 @pytest.mark.parametrize("later", ["withdrawn", "reworded"])
@@ -146,6 +153,7 @@ async def test_a_subscriber_told_of_one_announcement_is_reminded_once_per_offset
     sent = await _fire_everything_planned(n)
     assert await _reminders(receiver, sent) == sorted((due.isoformat(), o) for o in OFFSETS)
     assert sorted(a["kind"] for a in _alerts(receiver, "new") + _alerts(receiver, "reannounced")) == told
+    assert _marks(receiver) == [None] * len(OFFSETS)  # not told of it as a re-announcement: nor reminded so
 
 
 async def test_two_replicas_handling_both_announcements_at_once_remind_once_per_offset(
