@@ -144,13 +144,18 @@ class AnnouncementIndex:
             chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
         return chains
 
+    async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
+        """The record of each of ``commitment_ids`` (None: not indexed, or unreadable), in one round trip."""
+        ids = sorted(set(commitment_ids))
+        raws = await self.client.hmget(self.key("notifier:announced"), ids) if ids else []
+        return dict(zip(ids, map(read_announced, raws)))
+
     async def chains_of(self, commitment_ids: Iterable[str]) -> dict[str, tuple[str, list[Announcement]]]:
         """The chain of each of ``commitment_ids`` and its announcements, the earliest first (two round trips):
         its own id and none for a commitment alone in its chain or not indexed (handled before the index, or
         unreadable). A commitment's chain never changes once recorded."""
-        ids = sorted(set(commitment_ids))
-        raws = await self.client.hmget(self.key("notifier:announced"), ids) if ids else []
-        name_of = {cid: a.chain if a is not None else cid for cid, a in zip(ids, map(read_announced, raws))}
+        records = await self.announced(commitment_ids)
+        name_of = {cid: a.chain if a is not None else cid for cid, a in records.items()}
         names = sorted(set(name_of.values()))
         rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
                                 [self.key(f"notifier:chain:{name}") for name in names])

@@ -74,6 +74,13 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
     return "slot-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def sibling_reminder_ids(subscription_id: str, siblings: Iterable[Commitment], due: date, offset: str) -> list[str]:
+    """The ids of the reminders that other announcements of a commitment (``siblings``) plan for the subscriber,
+    ``offset`` before ``due``: one for each deadline of theirs due that day."""
+    return [reminder_id(subscription_id, c.id, i, offset) for c in siblings
+            for i, deadline in enumerate(c.deadlines) if due_date(deadline) == due]
+
+
 @dataclass(frozen=True)
 class ReminderJob:
     """One reminder to schedule: its stable id, when it fires, whom it reminds, and of which deadline

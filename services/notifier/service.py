@@ -39,7 +39,7 @@ from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .feed import feed_events, feed_key, record_in_feed
-from .firing import ReminderFiring
+from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
@@ -50,6 +50,7 @@ from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
+from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
@@ -405,6 +406,8 @@ class NotifierService:
         assert self.reminders is not None and self.scheduler is not None
         streams = self.runtime.streams
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
+        await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
+                                       streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
         reclaimed = await self.reminders.reclaim(now=self.clock())
         if reclaimed:
             log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)

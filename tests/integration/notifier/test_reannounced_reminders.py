@@ -11,6 +11,8 @@ import pytest
 from samples import FUNDING, FUNDING_AGAIN, release
 from schemas import ReleaseClassifiedEvent
 from schemas.classified import DateDeadline
+from services.notifier.reminder_records import PlannedRecord
+from services.notifier.reminder_slots import SLOTS, SLOTS_VERSION
 
 from notifier_harness import handled, scheduled, wait_for
 
@@ -189,3 +191,35 @@ async def test_a_reminder_fired_by_an_earlier_version_is_not_fired_again(
     assert sent == len(OFFSETS) - 1
     reminded = await _reminders(receiver, sent)
     assert len(reminded) == len(OFFSETS) - 1
+
+
+async def test_a_day_an_earlier_version_reminded_through_another_announcement_is_not_reminded_again(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before the upgrade, both announcements planned their reminders and the earlier version fired the first
+    one's P30D (marked by its id), while the re-announcement's P30D was held back (its firing failed, to be
+    retried): the first leader of this version knows that day reminded, and sends only the P7D, once."""
+    path = write_yaml(DESK.format(url=receiver.url("hook"), extra=""))
+    before = await notifier(subscriptions=path, run_scheduler=False)
+    due = _due(60)
+    await _handle(before, publish_classified, _first(due), _again(due))
+    store, streams = before.service.reminders, before.service.runtime.streams
+    first = await _planned_for(before, "gov-uk/iraq-2017")
+    (first_p30d,) = [rid for rid, raw in (await store.planned()).items()
+                     if rid in first and PlannedRecord.from_json(raw).offset == "P30D"]
+    await store.apply([], [first_p30d])  # fired by the earlier version: no longer planned, marked by its id
+    await streams.client.set(streams.key(f"notifier:reminded:{first_p30d}:{due.isoformat()}"), "earlier")
+    await before.stop()
+
+    after = await notifier(subscriptions=path)
+    await wait_for(lambda: after.service.leader.is_leader, what="leadership")
+    sent = await _fire_everything_planned(after)
+    assert await _reminders(receiver, sent) == [(due.isoformat(), "P7D")]
+    streams = after.service.runtime.streams
+    assert await streams.client.get(streams.key(SLOTS)) == SLOTS_VERSION.encode()
+
+
+async def _planned_for(n, release_id):
+    """The ids of the reminders planned from ``release_id`` for "desk"."""
+    streams = n.service.runtime.streams
+    raw = await streams.client.hget(streams.key("notifier:reminders:planned:desk"), release_id)
+    return set(json.loads(raw)["jobs"])

@@ -8,12 +8,12 @@ from hypothesis import given, strategies as st
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
-from schemas.classified import Money
+from schemas.classified import DateDeadline, Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
                                              read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts
-from services.notifier.reminders import reminder_slot
+from services.notifier.reminders import reminder_id, reminder_slot, sibling_reminder_ids
 from services.notifier.rendering import render_text
 from services.notifier.subscriptions import Subscription
 
@@ -183,3 +183,16 @@ def test_two_announcements_reminded_for_one_day_share_one_reminder_slot(other, s
     sub, chain, due, offset = other
     slot = reminder_slot("desk", "c-funding", date(2027, 3, 31), "P7D")
     assert (reminder_slot(sub, chain, date.fromisoformat(due), offset) == slot) is same
+
+
+def test_the_reminders_other_announcements_plan_for_a_day_are_those_of_their_deadlines_due_that_day():
+    day, other_day = date(2027, 3, 31), date(2027, 6, 30)
+    both = _dated(AGAIN, day, other_day, day)
+    assert sibling_reminder_ids("desk", [both, _dated(THIRD, other_day)], day, "P7D") == [
+        reminder_id("desk", both.id, 0, "P7D"), reminder_id("desk", both.id, 2, "P7D")]
+    assert sibling_reminder_ids("desk", [FUNDING], day, "P7D") == []  # a period ending on another day
+
+
+def _dated(c, *days):
+    return c.model_copy(update={"deadlines": [DateDeadline(due=d, text=f"by {d:%-d %B %Y}", span=(0, 10))
+                                              for d in days]})

@@ -1,0 +1,93 @@
+"""Slots fired by an earlier version, marked as this version marks them: once, by the first leader.
+
+Earlier versions marked a fired reminder by its id alone (``notifier:reminded:<id>:<due>``); this one marks its
+slot (:func:`.reminders.reminder_slot`: subscriber, chain, due date, offset), so that a commitment announced
+twice for one day is reminded once. A reminder still planned at the upgrade whose slot an earlier version fired
+through another announcement's reminder (both fall due at the same second, so only one whose firing failed and
+is retried, or one cut short) would be sent again: the first leader of this version marks fired the slot of
+every such reminder, then records the upgrade done (``notifier:reminders:slots``), so later elections skip the
+scan. A reminder's own earlier mark is read when it fires (:mod:`.firing`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from .announcement_index import AnnouncementIndex
+from .reminder_records import PlannedRecord, Subject
+from .reminder_store import BULK, ReminderStore
+from .reminders import due_date, reminder_slot, sibling_reminder_ids
+
+log = logging.getLogger(__name__)
+
+SLOTS = "notifier:reminders:slots"
+SLOTS_VERSION = "1"
+
+
+async def mark_slots_fired_earlier(store: ReminderStore, index: AnnouncementIndex, client: Any, key: Any, *,
+                                   now: datetime, ttl_seconds: int) -> int:
+    """Mark fired the slot of every planned reminder whose chain's other announcements have a reminder of that
+    slot an earlier version fired; returns how many were marked."""
+    if await client.get(key(SLOTS)) == SLOTS_VERSION.encode():
+        return 0
+    planned = [(record, subject) for record, subject in await _planned(store, client) if subject is not None]
+    chains = await index.chains_of(subject.commitment.id for _, subject in planned)
+    linked = {name: members for name, members in chains.values() if len(members) > 1}
+    announced = await index.announced(a.commitment_id for members in linked.values() for a in members)
+    commitments = {name: [r.commitment for r in (announced[a.commitment_id] for a in members) if r is not None]
+                   for name, members in linked.items()}
+    earlier: list[tuple[str, list[str]]] = []  # (a slot's mark, the earlier marks of its siblings' reminders)
+    for record, subject in planned:
+        name, deadlines = chains[subject.commitment.id][0], subject.commitment.deadlines
+        due = due_date(deadlines[record.deadline_index]) if record.deadline_index < len(deadlines) else None
+        if name not in linked or due is None:
+            continue
+        siblings = [c for c in commitments[name] if c.id != subject.commitment.id]
+        ids = sibling_reminder_ids(record.subscription_id, siblings, due, record.offset)
+        if ids:
+            slot = reminder_slot(record.subscription_id, name, due, record.offset)
+            earlier.append((key(f"notifier:reminded:{slot}"), [key(f"notifier:reminded:{i}:{due}") for i in ids]))
+    marked = await _mark(client, earlier, value=now.isoformat(), ttl_seconds=ttl_seconds)
+    await client.set(key(SLOTS), SLOTS_VERSION)
+    if marked:
+        log.warning("%d reminder(s) whose day an earlier version already reminded through another announcement of "
+                    "their commitment will not be sent again", marked)
+    return marked
+
+
+async def _planned(store: ReminderStore, client: Any) -> list[tuple[PlannedRecord, Subject | None]]:
+    """Every planned record (in this version's shape) with its subject (None when it cannot be read)."""
+    records = []
+    async for _, raw in client.hscan_iter(store.planned_key, count=BULK):
+        record = PlannedRecord.from_json(raw)
+        if record is not None:
+            records.append(record)
+    keys = sorted({r.subject for r in records})
+    texts = await client.hmget(store.subjects_key, keys) if keys else []
+    subjects = {k: _subject(raw) for k, raw in zip(keys, texts)}
+    return [(r, subjects[r.subject]) for r in records]
+
+
+def _subject(raw: bytes | None) -> Subject | None:
+    try:
+        return Subject.from_json(raw) if raw else None
+    except ValueError:
+        return None
+
+
+async def _mark(client: Any, earlier: list[tuple[str, list[str]]], *, value: str, ttl_seconds: int) -> int:
+    """Set each slot's mark whose siblings' earlier marks exist (at least one); returns how many were set."""
+    if not earlier:
+        return 0
+    async with client.pipeline(transaction=False) as reads:
+        for _, marks in earlier:
+            reads.exists(*marks)
+        found = await reads.execute()
+    fired = [slot for (slot, _), count in zip(earlier, found) if count]
+    async with client.pipeline(transaction=False) as writes:
+        for slot in fired:
+            writes.set(slot, value, nx=True, ex=ttl_seconds)
+        await writes.execute()
+    return len(fired)
