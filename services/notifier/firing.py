@@ -178,7 +178,8 @@ class ReminderFiring:
                                       streams=(streams.key(REMINDERS), streams.key(ALERTS)))
         for f, now_fired in zip(sending, fired):
             if not now_fired:
-                log.info("reminder %s already fired, or planned again or cancelled since", f.claimed.reminder_id)
+                log.info("reminder %s already fired (or its day, through another announcement of its commitment), "
+                         "or planned again or cancelled since", f.claimed.reminder_id)
         sent = sum(fired)
         REMINDERS_FIRED.inc(sent)
         if sent:

@@ -12,8 +12,8 @@ from schemas.classified import DateDeadline, Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
                                              read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
-from services.notifier.planning import lookup_ids, plan_alerts
-from services.notifier.reminders import reminder_id, reminder_slot, sibling_reminder_ids
+from services.notifier.planning import lookup_ids, plan_alerts, release_ref, reminder_alert
+from services.notifier.reminders import reminder_id, reminder_jobs, reminder_slot, sibling_reminder_ids
 from services.notifier.rendering import render_text
 from services.notifier.subscriptions import Subscription
 
@@ -196,3 +196,18 @@ def test_the_reminders_other_announcements_plan_for_a_day_are_those_of_their_dea
 def _dated(c, *days):
     return c.model_copy(update={"deadlines": [DateDeadline(due=d, text=f"by {d:%-d %B %Y}", span=(0, 10))
                                               for d in days]})
+
+
+def test_a_reminder_of_a_re_announced_commitment_says_so_in_every_rendering():
+    due = date(2027, 3, 31)
+    third = _dated(THIRD, due)
+    ref = release_ref(release(third, release_id="fco/2019", published_at=FEB_2019))
+    (job,) = reminder_jobs("desk", ["P7D"], ref, [third], now=NOW)
+    repeat = reannouncement(THIRD.id, CHAIN, {FUNDING.id: "1:abc"})
+    alert, _ = reminder_alert(job.due(fired_at=NOW), now=NOW, reannounced=repeat)
+    assert alert.kind is AlertKind.REMINDER and alert.reannounced == [repeat]
+    words = "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+    text = render_text(alert)
+    assert text.startswith("Deadline reminder") and f"re-announced: {words}" in text
+    assert f"Re-announced: {words}" in render_alert_html(alert, unsubscribe_url=None)
+    assert reminder_alert(job.due(fired_at=NOW), now=NOW)[0].reannounced == []
