@@ -29,16 +29,37 @@ SLOTS_VERSION = "1"
 async def mark_slots_fired_earlier(store: ReminderStore, index: AnnouncementIndex, client: Any, key: Any, *,
                                    now: datetime, ttl_seconds: int) -> int:
     """Mark fired the slot of every planned reminder whose chain's other announcements have a reminder of that
-    slot an earlier version fired; returns how many were marked."""
+    slot an earlier version fired; returns how many were marked. Read a thousand reminders at a time (their
+    subjects and announcement records are a kilobyte or two each)."""
     if await client.get(key(SLOTS)) == SLOTS_VERSION.encode():
         return 0
-    planned = [(record, subject) for record, subject in await _planned(store, client) if subject is not None]
+    records = []
+    async for _, raw in client.hscan_iter(store.planned_key, count=BULK):
+        record = PlannedRecord.from_json(raw)
+        if record is not None:  # those of earlier layouts were planned again before (reminder_migration)
+            records.append(record)
+    records.sort(key=lambda r: r.subject)  # a subject's reminders together: each read once, mostly
+    marked = 0
+    for i in range(0, len(records), BULK):
+        earlier = await _earlier(await _with_subjects(store, client, records[i:i + BULK]), index, key)
+        marked += await _mark(client, earlier, value=now.isoformat(), ttl_seconds=ttl_seconds)
+    await client.set(key(SLOTS), SLOTS_VERSION)
+    if marked:
+        log.warning("%d reminder(s) whose day an earlier version already reminded through another announcement of "
+                    "their commitment will not be sent again", marked)
+    return marked
+
+
+async def _earlier(planned: list[tuple[PlannedRecord, Subject]], index: AnnouncementIndex, key: Any
+                   ) -> list[tuple[str, list[str]]]:
+    """For each planned reminder of a commitment announced more than once whose siblings plan reminders of its
+    slot: (its slot's mark, the marks an earlier version set for those reminders when they fired)."""
     chains = await index.chains_of(subject.commitment.id for _, subject in planned)
     linked = {name: members for name, members in chains.values() if len(members) > 1}
     announced = await index.announced(a.commitment_id for members in linked.values() for a in members)
     commitments = {name: [r.commitment for r in (announced[a.commitment_id] for a in members) if r is not None]
                    for name, members in linked.items()}
-    earlier: list[tuple[str, list[str]]] = []  # (a slot's mark, the earlier marks of its siblings' reminders)
+    earlier = []
     for record, subject in planned:
         name, deadlines = chains[subject.commitment.id][0], subject.commitment.deadlines
         due = due_date(deadlines[record.deadline_index]) if record.deadline_index < len(deadlines) else None
@@ -49,25 +70,15 @@ async def mark_slots_fired_earlier(store: ReminderStore, index: AnnouncementInde
         if ids:
             slot = reminder_slot(record.subscription_id, name, due, record.offset)
             earlier.append((key(f"notifier:reminded:{slot}"), [key(f"notifier:reminded:{i}:{due}") for i in ids]))
-    marked = await _mark(client, earlier, value=now.isoformat(), ttl_seconds=ttl_seconds)
-    await client.set(key(SLOTS), SLOTS_VERSION)
-    if marked:
-        log.warning("%d reminder(s) whose day an earlier version already reminded through another announcement of "
-                    "their commitment will not be sent again", marked)
-    return marked
+    return earlier
 
 
-async def _planned(store: ReminderStore, client: Any) -> list[tuple[PlannedRecord, Subject | None]]:
-    """Every planned record (in this version's shape) with its subject (None when it cannot be read)."""
-    records = []
-    async for _, raw in client.hscan_iter(store.planned_key, count=BULK):
-        record = PlannedRecord.from_json(raw)
-        if record is not None:
-            records.append(record)
+async def _with_subjects(store: ReminderStore, client: Any, records: list[PlannedRecord]
+                         ) -> list[tuple[PlannedRecord, Subject]]:
+    """``records`` with their subjects; those whose subject cannot be read are left out (they fail when fired)."""
     keys = sorted({r.subject for r in records})
-    texts = await client.hmget(store.subjects_key, keys) if keys else []
-    subjects = {k: _subject(raw) for k, raw in zip(keys, texts)}
-    return [(r, subjects[r.subject]) for r in records]
+    subjects = {k: _subject(raw) for k, raw in zip(keys, await client.hmget(store.subjects_key, keys))} if keys else {}
+    return [(r, subject) for r in records if (subject := subjects[r.subject]) is not None]
 
 
 def _subject(raw: bytes | None) -> Subject | None:
