@@ -167,10 +167,10 @@ class ReminderStore:
 
     async def fire(self, firings: list[Firing], dropped: list[Claimed], *, outbox: Outbox, streams: tuple[str, str],
                    at: datetime, ttl_seconds: int) -> list[bool]:
-        """In one script: each of ``firings`` whose slot was not fired before is marked fired (``at``, for ``ttl_seconds``), its
-        events published (on ``streams``: reminders, alerts), its alert recorded in its subscriber's feed and its
-        jobs queued in ``outbox`` (or its digest entry buffered); all of them and ``dropped`` are finished.
-        Returns, per firing, whether it fired now."""
+        """In one script: each of ``firings`` whose slot was not fired before (nor itself, by an earlier version)
+        is marked fired (``at``, for ``ttl_seconds``), its events published (on ``streams``: reminders, alerts),
+        its alert recorded in its subscriber's feed and its jobs queued in ``outbox`` (or its digest entry
+        buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
         args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
         for f in firings:
             args += f.args
