@@ -24,7 +24,8 @@ from .durations import parse_duration
 from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
-_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SUBSCRIPTION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SUBSCRIPTION_ID_WORDS = "letters, digits, '.', '_' or '-'; at most 64"
 Entry = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
@@ -188,7 +189,7 @@ class DueThisWeek(_Strict):
 
 
 class Subscription(_Strict):
-    id: str = Field(pattern=_ID, description="Letters, digits, '.', '_' or '-'; at most 64.")
+    id: str = Field(pattern=SUBSCRIPTION_ID, description=SUBSCRIPTION_ID_WORDS.capitalize() + ".")
     filter: Filter = Field(default_factory=Filter)
     channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     mode: Literal["immediate", "digest"] = "immediate"
