@@ -232,6 +232,18 @@ class Subscription(_Strict):
             raise ValueError(problem)
         return value
 
+    @field_validator("channels")
+    @classmethod
+    def _each_once(cls, channels: list[Channel], info: ValidationInfo) -> list[Channel]:
+        """A channel given twice is refused; one stored twice before this check existed is kept once."""
+        for i, channel in enumerate(channels):
+            if channel in channels[:i]:
+                if info.context is None:  # read back from Redis, not given
+                    return [c for j, c in enumerate(channels) if c not in channels[:j]]
+                raise ValueError(f"channel {i + 1} is channel {channels.index(channel) + 1} again: "
+                                 "every message would be sent twice")
+        return channels
+
     @field_validator("reminders")
     @classmethod
     def _durations(cls, values: list[str]) -> list[str]:
