@@ -128,11 +128,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     status, body = _request(args, "GET", "/subscriptions")
     if status >= 400 or args.full:
         return _report(status, body)
+    now = datetime.now(timezone.utc)
     for sub in body["subscriptions"]:
-        channels = ", ".join(c if isinstance(c, str) else next(iter(c)) for c in sub["channels"])
-        paused = f" paused until {sub['paused_until']}" if sub.get("paused_until") else ""
-        print(f"{sub['id']}\t{sub['origin']}\t{sub['mode']}\t{channels}{paused}")
+        print(list_line(sub, now=now))
     return 0
+
+
+def list_line(sub: dict[str, Any], *, now: datetime) -> str:
+    """One subscription as ``list`` shows it: id, origin, mode, channels, and its pause while it lasts."""
+    channels = ", ".join(c if isinstance(c, str) else next(iter(c)) for c in sub["channels"])
+    until = sub.get("paused_until")
+    paused = f" paused until {until}" if until and datetime.fromisoformat(until) > now else ""
+    return f"{sub['id']}\t{sub['origin']}\t{sub['mode']}\t{channels}{paused}"
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -121,3 +121,16 @@ def test_a_url_that_is_no_http_address_is_a_usage_error(url, capsys):
     assert subscriptions_cli(["subscriptions", "--url", url, "list"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: --url {url}: not an http(s) address of the notifier API") and err.count("\n") == 1
+
+
+def test_a_pause_that_has_ended_is_not_listed_as_paused():
+    """Before: ``list`` still showed "paused until" a time gone by, while the subscription was active again."""
+    from datetime import datetime, timezone
+
+    from pledgewatch.subscriptions_cli import list_line
+
+    sub = {"id": "desk", "origin": "api", "mode": "immediate", "channels": ["console"],
+           "paused_until": "2026-12-05T02:16:00Z"}
+    assert list_line(sub, now=datetime(2026, 12, 5, 2, 22, tzinfo=timezone.utc)) == "desk\tapi\timmediate\tconsole"
+    assert list_line(sub, now=datetime(2026, 12, 5, 2, 10, tzinfo=timezone.utc)) == \
+        "desk\tapi\timmediate\tconsole paused until 2026-12-05T02:16:00Z"
