@@ -153,6 +153,8 @@ class NotifierService:
     async def started(self) -> None:
         assert self.worker is not None and self.leader is not None
         self._tasks.append(asyncio.create_task(self.worker.run(), name="notifier-delivery"))
+        if self.file.path is not None:
+            self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
         if self.run_scheduler:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
@@ -416,6 +418,13 @@ class NotifierService:
     async def _deposed(self) -> None:
         assert self.scheduler is not None
         self.scheduler.pause()
+
+    async def _watch_file(self) -> None:
+        """Looks at the subscriptions file every ``recheck_seconds``, so that an edit is taken, or a broken one
+        reported, when it is made, not when the next event needs the subscriptions."""
+        while True:
+            await asyncio.sleep(self.file.recheck_seconds)
+            self.file.current()
 
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
