@@ -14,8 +14,9 @@ from schemas import Deadline
 from .calendar_units import MONTH, MONTHS, end_of_month
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, FINANCIAL, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
+    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
+from .financial_years import FINANCIAL
 
 _DEADLINE = TypeAdapter(Deadline)
 _DIGIT = re.compile(r"\d")
