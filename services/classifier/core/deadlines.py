@@ -115,7 +115,10 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
         low = folded if text.isascii() else text.lower()
     for pattern, resolve in _rules_for(low):
         for match in _finditer(pattern, text, folded):
-            fields = resolve(match, published)
+            try:
+                fields = resolve(match, published)
+            except (ValueError, OverflowError):  # a day the calendar lacks ("by 31 June") or a span past its end
+                fields = None
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):
                 fields = COMMENCEMENT  # "Starting in 2022-23": a start, not a deadline
             if fields is not None:

@@ -25,9 +25,7 @@ def read_within(match: re.Match[str], published: date) -> dict | None:
     if unit in ("day", "week") and not match["anchor"]:
         return {"type": "period", "start": published, "end": add_units(published, high, unit)}
     code = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W"}[unit]
-    prefix = "PT" if code in "SMH" else "P"
-    return {"type": "response_time", "min": f"{prefix}{low:g}{code}", "max": f"{prefix}{high:g}{code}",
-            "anchor": _anchor(match["anchor"])}
+    return _response_time(low, high, code, match["anchor"])
 
 
 def read_instantly(match: re.Match[str], published: date) -> dict:
@@ -47,8 +45,29 @@ def read_bounded(match: re.Match[str], published: date) -> dict | None:
     if not unit:
         return None
     code = {"second": "S", "minute": "M", "hour": "H"}[unit.lower()]
-    return {"type": "response_time", "min": f"PT{low:g}{code}", "max": f"PT{high:g}{code}",
-            "anchor": _anchor(groups.get("anchor"))}
+    return _response_time(low, high, code, groups.get("anchor"))
+
+
+def _response_time(low: float, high: float, code: str, anchor: str | None) -> dict | None:
+    shortest, longest = iso_duration(low, code), iso_duration(high, code)
+    if shortest is None or longest is None:
+        return None
+    return {"type": "response_time", "min": shortest, "max": longest, "anchor": _anchor(anchor)}
+
+
+# Each unit of an ISO 8601 duration, with the next smaller one and how many of those it holds.
+_SMALLER = {"W": ("D", 7), "D": ("H", 24), "H": ("M", 60), "M": ("S", 60)}
+
+
+def iso_duration(amount: float, code: str) -> str | None:
+    """``amount`` of the unit ``code`` (W, D, H, M or S) as an ISO 8601 duration in whole units: 12 hours →
+    "PT12H", 1.5 hours → "PT90M" (the form allows no fraction); None below a whole second."""
+    while abs(amount - round(amount)) > 1e-9:
+        if code not in _SMALLER:
+            return None
+        code, count = _SMALLER[code]
+        amount *= count
+    return f"{'PT' if code in 'HMS' else 'P'}{round(amount)}{code}"
 
 
 def _anchor(text: str | None) -> str:
