@@ -17,7 +17,7 @@ from .calendar_units import (
     MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number,
     upcoming_month_year, upcoming_season_year,
 )
-from .financial_years import full_year, read_due, read_named, read_span
+from .financial_years import FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
 from .response_times import read_bounded, read_instantly, read_within
 
@@ -193,8 +193,13 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     unit = " ".join(match["unit"].lower().split())
     if match["rel"].lower() == "the" and not match["edge"]:
         return None
+    if (match["when"] or "").lower() == "earlier":
+        return None  # "the talks earlier this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
-    return _due(match, end_of_unit(published, unit, following=following), published)
+    fields = _due(match, end_of_unit(published, unit, following=following), published)
+    if isinstance(fields, dict) and unit == "financial year":
+        fields[FINANCIAL_FOLLOWING] = following  # the publisher's own year, which the caller knows
+    return fields
 
 
 _UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
@@ -232,7 +237,7 @@ RULES: list[Rule] = [
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?:early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"

@@ -9,6 +9,9 @@ from datetime import date
 
 # Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
 FINANCIAL = "financial"
+# Set in the fields of "this/next financial year", to the number of years after the one holding publication:
+# the caller resolves it in the publisher's own year.
+FINANCIAL_FOLLOWING = "financial_following"
 
 
 def full_year(text: str | None, fallback: int) -> int:
