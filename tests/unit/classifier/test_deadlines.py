@@ -104,6 +104,8 @@ def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
     pytest.param("In March 2013 the department took advice.", id="before-publication"),
     pytest.param("Ministers will build on the plan agreed at the summit on 2 October.", id="day-weeks-before-publication"),
     pytest.param("The unit, which the force set up in August last year, will grow.", id="month-last-year"),
+    pytest.param("Building on the dialogues earlier this year, the minister will extend the offer.",
+                 id="earlier-this-year-is-past"),
 ])
 def test_phrases_that_are_not_deadlines(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []
