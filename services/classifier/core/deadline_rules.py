@@ -184,9 +184,15 @@ def _year_part(match: re.Match[str], published: date) -> Fields:
     return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 
+# The last month of a part of a year: "early 2024" is January to April (as the labels read it), "mid-2027"
+# ends with June, "late 2027" with the year.
+_PART_ENDS = {"early": 4, "mid": 6, "late": 12}
+
+
 def _calendar_year(match: re.Match[str], published: date) -> Fields:
     year = int(match["y"])
-    return _due(match, date(year, 12, 31), published, date(year, 1, 1))
+    last_month = _PART_ENDS.get((match["part"] or "").lower(), 12)
+    return _due(match, end_of_month(year, last_month), published, date(year, 1, 1))
 
 
 def _this_unit(match: re.Match[str], published: date) -> Fields:
@@ -235,7 +241,7 @@ RULES: list[Rule] = [
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
-    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?:early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
      _calendar_year),
     (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
      _this_unit),

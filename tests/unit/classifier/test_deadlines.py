@@ -37,6 +37,10 @@ def _only(sentence: str):
     pytest.param("The mission is extended for a further three weeks until 20 December.", date(2017, 12, 20),
                  id="a-further-duration-until-a-day"),
     pytest.param("The summit on 3 April will agree the plan.", date(2018, 4, 3), id="day-months-ahead-next-year"),
+    # before: the part of the year was read past, so each was due on 31 December, months late
+    pytest.param("The system will be delivered by mid-2019.", date(2019, 6, 30), id="by-mid-year"),
+    pytest.param("The plan will be published by early 2019.", date(2019, 4, 30), id="by-early-year"),
+    pytest.param("The review will report in late 2018.", date(2018, 12, 31), id="in-late-year"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
     deadline = _only(sentence)
