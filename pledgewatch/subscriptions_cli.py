@@ -216,15 +216,20 @@ def backtest_since(text: str, *, now: datetime) -> datetime:
     from services.notifier.durations import parse_duration
 
     shorthand = re.fullmatch(r"(\d+)([dw])", text.strip().lower())
+    duration = f"P{shorthand[1]}{shorthand[2].upper()}" if shorthand else text.upper() if text.upper().startswith("P") \
+        else None
     try:
-        if shorthand:
-            return parse_duration(f"P{shorthand[1]}{shorthand[2].upper()}").before(now)
-        if text.upper().startswith("P"):
-            return parse_duration(text.upper()).before(now)
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
-    except ValueError:
+        if duration is not None:
+            return parse_duration(duration).before(now)
+        since = datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
+    except ValueError as exc:
+        if duration is not None and "longer than" in str(exc):  # a duration, past the bound durations have
+            raise usage_error(f"--since {text}: {exc}") from None
         raise usage_error(f"--since {text}: give days (90d), weeks (12w), an ISO 8601 duration (P3M) "
                           "or a date (2026-09-01)") from None
+    if since > now:
+        raise usage_error(f"--since {text}: a time to come; give one in the past")
+    return since
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
