@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Fiel
                       field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
+from services.common.api import readable_message
 
 from .addresses import parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
@@ -286,10 +287,8 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
         loc = [str(p) for p in err["loc"]]
         if len(loc) >= 3 and loc[0] == "channels" and loc[2] in CHANNEL_TYPES:
             del loc[2]  # channels.0.webhook.url -> channels.0.url
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        message = readable_message(err)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             message = f"unknown channel type; expected one of {', '.join(CHANNEL_TYPES)}"
         field = ".".join(loc) or "subscription"
         out.append({"field": prefix + field, "message": message})
