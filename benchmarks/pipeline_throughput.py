@@ -142,8 +142,13 @@ def subscriptions_yaml(hook: str, *, sets: int, reminders: int) -> str:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of process ``pid`` so far (Linux /proc)."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """User and system CPU of process ``pid`` so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def max_rss_mb(pid: int) -> float:
@@ -292,6 +297,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                 raise
             await asyncio.sleep(1.0)  # subscribers reading
             cpu_before = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
+            sys_before = {name: cpu_split(p.pid)[1] for name, p in procs.items()}
             calls_before, traffic_before = command_calls(client), traffic(client)
             spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
 
@@ -310,6 +316,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             await wait_until(lambda: receiver.count >= alerts, timeout=600, what="every alert to be delivered")
             delivered_at = receiver.last
             cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
+            in_kernel = {name: cpu_split(p.pid)[1] - sys_before[name] for name, p in procs.items()}
             calls, moved = command_calls(client) - calls_before, traffic(client) - traffic_before
             peak_rss = {name: max_rss_mb(p.pid) for name, p in procs.items()}
             for spy in spies:
@@ -343,6 +350,8 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
     print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
     print("\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
           + f"; total {1000 * services_cpu / n:.2f}")
+    print("  of which in the kernel (system time): " + ", ".join(
+        f"{name} {1000 * s / n:.2f}" for name, s in sorted(in_kernel.items())))
     print("peak RSS (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(peak_rss.items())))
     print("Redis commands per release: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}"
