@@ -10,7 +10,8 @@ nothing is written and the run is planned again, as a WATCHed transaction would 
 field of the same record (another release's commitments) no longer makes it plan again.
 
 What to compare and write is collected in a :class:`Commit` (no I/O), sent as one JSON argument with the
-large documents (events, jobs) beside it, so each costs one argument rather than several commands.
+large documents (events, jobs, records) beside it, so each costs one argument rather than several commands
+and none is escaped into the JSON and decoded from it again.
 """
 
 from __future__ import annotations
@@ -62,13 +63,20 @@ for _, j in ipairs(c.jobs) do
   redis.call('ZADD', ARGV[4], 'NX', j[4], j[1])
   redis.call('HSETNX', ARGV[5], j[1], j[3])
 end
-for _, h in ipairs(c.hashes) do redis.call('HSET', h[1], unpack(h[2])) end
+for _, h in ipairs(c.hashes) do
+  local args = h[2]
+  if h[3] then  -- its values are documents
+    args = {}
+    for i = 1, #h[2], 2 do args[i], args[i + 1] = h[2][i], ARGV[docs + h[2][i + 1]] end
+  end
+  redis.call('HSET', h[1], unpack(args))
+end
 for _, s in ipairs(c.sets) do redis.call('SADD', s[1], unpack(s[2])) end
 for _, s in ipairs(c.capped) do
   if redis.call('SCARD', s[1]) <= common then redis.call('SADD', s[1], unpack(s[2])) end
 end
 for _, z in ipairs(c.sorted) do redis.call('ZADD', z[1], unpack(z[2])) end
-for _, v in ipairs(c.strings) do redis.call('SET', v[1], v[2], 'EX', v[3]) end
+for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
 return 1
 """
 
@@ -83,11 +91,11 @@ class Commit:
     sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
     jobs: list[list[Any]] = field(default_factory=list)  # [job id, job doc, destination, due (text)]
-    hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value, ...]]
+    hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
     sets: list[list[Any]] = field(default_factory=list)  # [key, members]
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
-    strings: list[list[Any]] = field(default_factory=list)  # [key, value, seconds to live (text)]
+    strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
     docs: list[bytes | str] = field(default_factory=list)
 
     # --- what was read ---------------------------------------------------------------------------
@@ -120,8 +128,10 @@ class Commit:
         """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count)."""
         self.jobs.append([job.job_id, self._doc(job.model_dump_json()), job.destination, repr(due)])
 
-    def hset(self, key: str, mapping: dict[str, str]) -> None:
-        self.hashes.append([key, [x for pair in mapping.items() for x in pair]])
+    def hset(self, key: str, mapping: dict[str, str], *, documents: bool = False) -> None:
+        """``documents``: the values are large (JSON records), passed beside the commit rather than in it."""
+        values = ((f, self._doc(v)) for f, v in mapping.items()) if documents else mapping.items()
+        self.hashes.append([key, [x for pair in values for x in pair], documents])
 
     def sadd(self, key: str, members: list[str], *, capped: bool = False) -> None:
         (self.capped if capped else self.sets).append([key, members])
@@ -131,7 +141,7 @@ class Commit:
         self.sorted.append([key, [x for member, score in scores.items() for x in (repr(score), member)]])
 
     def set(self, key: str, value: str, *, ex: int) -> None:
-        self.strings.append([key, value, str(ex)])
+        self.strings.append([key, self._doc(value), str(ex)])
 
 
 class AlertCommitter:

@@ -144,7 +144,8 @@ class AnnouncementIndex:
         commit.expect_sizes(run.sizes)
         if not run.added:
             return
-        commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()})
+        commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()},
+                    documents=True)
         members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
             for k in index_keys(a.commitment) if cid not in run.unindexed else ():

@@ -38,6 +38,7 @@ async def _commit_as_read(client, p) -> Commit:
     commit.alert(b'{"id": "a1"}', feed=f"{p}feed", digest=None)
     commit.job(CONSOLE_JOB, due=1_700_000_000.123456)
     commit.hset(f"{p}sent", {"c-new": "1:abc"})
+    commit.hset(f"{p}announced", {"c-new": '{"chain": "c-told"}'}, documents=True)
     commit.sadd(f"{p}index", ["c-new"], capped=True)
     commit.zadd(f"{p}chain", {"m": 1_511_949_600.654321})
     commit.set(f"{p}release", '{"version": 2}', ex=60)
@@ -63,6 +64,7 @@ async def test_a_commit_whose_reads_still_hold_writes_every_effect(redis_client,
     assert await client.zscore(f"{p}outbox", "j1") == 1_700_000_000.123456
     assert await client.hget(f"{p}job-dest", "j1") == CONSOLE_JOB.destination.encode()
     assert await client.hget(f"{p}sent", "c-new") == b"1:abc"
+    assert await client.hget(f"{p}announced", "c-new") == b'{"chain": "c-told"}'
     assert await client.smembers(f"{p}index") == {b"c-told", b"c-new"}
     assert await client.zscore(f"{p}chain", "m") == 1_511_949_600.654321  # not cut to 14 digits
     assert await client.get(f"{p}release") == b'{"version": 2}' and 0 < await client.ttl(f"{p}release") <= 60
