@@ -31,14 +31,26 @@ from .outbox import DeliveryJob
 _COMMIT = """
 local c = cjson.decode(ARGV[1])
 local docs = 8
+-- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
+-- answers joined
+local function call(command, key, list)
+  local answers = {}
+  for from = 1, #list, 1000 do
+    local part = redis.call(command, key, unpack(list, from, math.min(from + 999, #list)))
+    if type(part) == 'table' then
+      for i = 1, #part do answers[#answers + 1] = part[i] end
+    end
+  end
+  return answers
+end
 for _, f in ipairs(c.fields) do
-  local now = redis.call('HMGET', f[1], unpack(f[2]))
+  local now = call('HMGET', f[1], f[2])
   for i = 1, #f[2] do
     if now[i] ~= f[3][i] then return 0 end
   end
 end
 for _, m in ipairs(c.members) do
-  local now = redis.call('SMISMEMBER', m[1], unpack(m[2]))
+  local now = call('SMISMEMBER', m[1], m[2])
   for i = 1, #m[2] do
     if now[i] ~= m[3][i] then return 0 end
   end
@@ -69,13 +81,13 @@ for _, h in ipairs(c.hashes) do
     args = {}
     for i = 1, #h[2], 2 do args[i], args[i + 1] = h[2][i], ARGV[docs + h[2][i + 1]] end
   end
-  redis.call('HSET', h[1], unpack(args))
+  call('HSET', h[1], args)
 end
-for _, s in ipairs(c.sets) do redis.call('SADD', s[1], unpack(s[2])) end
+for _, s in ipairs(c.sets) do call('SADD', s[1], s[2]) end
 for _, s in ipairs(c.capped) do
-  if redis.call('SCARD', s[1]) <= common then redis.call('SADD', s[1], unpack(s[2])) end
+  if redis.call('SCARD', s[1]) <= common then call('SADD', s[1], s[2]) end
 end
-for _, z in ipairs(c.sorted) do redis.call('ZADD', z[1], unpack(z[2])) end
+for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
 return 1
 """

@@ -95,3 +95,27 @@ async def test_an_index_set_past_its_bound_is_left_as_it_is(redis_client, key_pr
     commit = await _commit_as_read(client, p)
     assert await _committer(client, p).commit(commit) is True
     assert await client.scard(f"{p}index") == 3
+
+
+async def test_a_commit_reading_and_writing_thousands_of_fields_is_one_script(redis_client, key_prefix):
+    """A release of many commitments in long chains reads thousands of fields of a record: more values than
+    Lua passes to one command at once."""
+    client, p = redis_client, key_prefix
+    ids = [f"c-{i}" for i in range(9000)]
+    await client.hset(f"{p}sent", mapping={i: "1:fff" for i in ids[::2]})
+    commit = Commit()
+    commit.expect_fields(f"{p}sent", dict(zip(ids, await client.hmget(f"{p}sent", ids))))
+    commit.expect_members(f"{p}elapsed", {f"{i}:0": False for i in ids})
+    commit.hset(f"{p}sent", {i: "2:aaa" for i in ids})
+    commit.sadd(f"{p}elapsed", [f"{i}:0" for i in ids])
+    commit.zadd(f"{p}chain", {i: n for n, i in enumerate(ids)})
+    assert await _committer(client, p).commit(commit) is True
+    assert set(await client.hvals(f"{p}sent")) == {b"2:aaa"} and await client.hlen(f"{p}sent") == 9000
+    assert await client.scard(f"{p}elapsed") == 9000 and await client.zcard(f"{p}chain") == 9000
+
+    again = Commit()
+    again.expect_fields(f"{p}sent", dict(zip(ids, await client.hmget(f"{p}sent", ids))))
+    again.hset(f"{p}sent", {"c-0": "3:bbb"})
+    await client.hset(f"{p}sent", "c-8999", "3:ccc")  # the last field read, told meanwhile
+    assert await _committer(client, p).commit(again) is False
+    assert await client.hget(f"{p}sent", "c-0") == b"2:aaa"
