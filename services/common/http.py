@@ -29,7 +29,7 @@ from pledgewatch import __version__
 
 from .api import ApiError, Routes, component_schemas
 from .auth import ApiAuth, Authenticate
-from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, too_large
+from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class HttpServer:
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
         self.app.add_middleware(BodyLimit, limit=MAX_BODY)
         self.app.add_middleware(Authenticate, auth=auth)
+        self.app.add_middleware(MethodsOfPath, router=self.app.router)  # asking what a path takes needs no token
         self.app.add_middleware(ClientErrorLog)
         self.app.add_exception_handler(RedisError, _redis_unavailable)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())

@@ -1,15 +1,17 @@
-"""ASGI middleware of the HTTP server: HEAD answered as GET, the request body's size bound, and one log line
-per client error."""
+"""ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, the
+request body's size bound, and one log line per client error."""
 
 from __future__ import annotations
 
 import logging
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("services.common.http")
+ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 class BodyTooLarge(Exception):
@@ -44,6 +46,39 @@ class HeadAsGet(HttpMiddleware):
         if scope["method"] == "HEAD":
             scope = {**scope, "method": "GET"}
         await self.app(scope, receive, send)
+
+
+class MethodsOfPath(HttpMiddleware):
+    """Answers ``OPTIONS`` with 204 and an ``Allow`` header of every method the path takes (RFC 9110 9.3.7),
+    and makes a 405's ``Allow`` name them all. The router alone answers OPTIONS with 405, and names in a 405
+    only the methods of the first route of the path. An unknown path goes on to the router's 404."""
+
+    def __init__(self, app: ASGIApp, router: Router) -> None:
+        super().__init__(app)
+        self.router = router
+
+    def allowed(self, scope: Scope) -> set[str]:
+        """The methods some route takes at the path of ``scope`` (the routes of an included router are matched
+        through it, so each method is tried as the router would route it)."""
+        methods = {method for method in ROUTED_METHODS
+                   if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in self.router.routes)}
+        if "GET" in methods:
+            methods.add("HEAD")
+        return methods | {"OPTIONS"} if methods else methods
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "OPTIONS" and (allowed := self.allowed(scope)):
+            await Response(status_code=204, headers={"Allow": ", ".join(sorted(allowed))})(scope, receive, send)
+            return
+
+        async def allow_named_in_full(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                allow = ", ".join(sorted(self.allowed(scope))).encode()
+                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        await self.app(scope, receive, allow_named_in_full)
 
 
 def client_of(scope: Scope) -> str:

@@ -60,6 +60,10 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
     except yaml.YAMLError as exc:
         raise SourcesError(f"{origin}: not YAML: {str(exc).splitlines()[0]}") from None
     if isinstance(loaded, dict):
+        unknown = sorted(str(key) for key in loaded if key != "sources")
+        if unknown:
+            raise SourcesError(f"{origin}: unknown key {', '.join(map(repr, unknown))} (a sources file is a list "
+                               "of sources, or 'sources:' with a list)")
         loaded = loaded.get("sources")
     if loaded is None:
         return []

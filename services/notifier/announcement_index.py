@@ -138,6 +138,25 @@ class AnnouncementIndex:
             chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
         return chains
 
+    async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
+        """The record of each of ``commitment_ids`` (None: not indexed, or unreadable), in one round trip."""
+        ids = sorted(set(commitment_ids))
+        raws = await self.client.hmget(self.key("notifier:announced"), ids) if ids else []
+        return dict(zip(ids, map(read_announced, raws)))
+
+    async def chains_of(self, commitment_ids: Iterable[str]) -> dict[str, tuple[str, list[Announcement]]]:
+        """The chain of each of ``commitment_ids`` and its announcements, the earliest first (two round trips):
+        its own id and none for a commitment alone in its chain or not indexed (handled before the index, or
+        unreadable). A commitment's chain never changes once recorded."""
+        records = await self.announced(commitment_ids)
+        name_of = {cid: a.chain if a is not None else cid for cid, a in records.items()}
+        names = sorted(set(name_of.values()))
+        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
+                                [self.key(f"notifier:chain:{name}") for name in names])
+        chains = {name: chain_announcements([_announcement(m, score) for m, score in row], (), name)
+                  for name, row in zip(names, rows)}
+        return {cid: (name, chains[name]) for cid, name in name_of.items()}
+
     def write(self, commit: Commit, run: AnnouncedRun) -> None:
         """Add the run's new records to the index, in the alerts' transaction ``commit``; with the size of each
         set they were looked up in, to compare."""

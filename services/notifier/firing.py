@@ -2,9 +2,12 @@
 
 The leader fires what is due a chunk at a time (:data:`CHUNK`): one script claims the chunk
 (:meth:`ReminderStore.claim`), and one more records every reminder of it as fired
-(``notifier:reminded:<id>:<due>``, set only if unset, which makes a second firing a no-op), publishes the
+(``notifier:reminded:<slot>``, set only if unset, which makes a second firing a no-op), publishes the
 ``reminder.due`` events and the alerts, queues the deliveries and finishes the claims, atomically; then the
-delivery worker is woken.
+delivery worker is woken. The slot (:func:`~.reminders.reminder_slot`) is the subscriber, the commitment's
+re-announcement chain, the due date and the offset: reminders planned from two announcements of one commitment
+for one day (two releases, each with its own plan) share it, so the subscriber is reminded once. Earlier
+versions marked each reminder by its id (``notifier:reminded:<id>:<due>``); that mark stops it too.
 A second's scheduler job runs a little before it (:data:`~.scheduler.LEAD_SECONDS`): its reminders are
 read and everything they write is built then, as of the second, so that when it comes firing is only the
 scripts that record them (:meth:`ReminderFiring.fire_second`).
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -33,7 +36,9 @@ from .messages import SOURCE
 from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
+from .reminder_chains import ReminderChain
 from .reminder_store import Claimed, Firing, ReminderStore
+from .reminders import reminder_slot
 from .scheduler import LEAD_SECONDS
 from .subscriptions import Subscription
 
@@ -63,9 +68,12 @@ class ReminderFiring:
     def __init__(self, streams: Streams, store: ReminderStore, config: NotifierConfig, *,
                  clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
                  alert_effects: Callable[[Subscription, Alert], AlertEffects], outbox: Outbox,
-                 wake: Callable[[], None]) -> None:
+                 wake: Callable[[], None],
+                 chains: Callable[[Iterable[tuple[str, str]]], Awaitable[dict[tuple[str, str], ReminderChain]]]
+                 ) -> None:
         self.streams, self.store, self.config, self.clock = streams, store, config, clock
         self.subscription, self.alert_effects, self.outbox, self.wake = subscription, alert_effects, outbox, wake
+        self.chains = chains  # (subscription id, commitment id) reminded -> its re-announcement chain
 
     async def fire_due(self) -> int:
         """Fire every reminder due by now, a chunk at a time; returns how many were sent."""
@@ -108,6 +116,8 @@ class ReminderFiring:
     async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
         """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
+        chains = await self.chains((c.record.subscription_id, c.subject.commitment.id)
+                                   for c in claimed if c.subject is not None)
         prepared = Prepared()
         for c in claimed:
             try:
@@ -120,7 +130,8 @@ class ReminderFiring:
                     log.info("reminder %s dropped: %s", c.reminder_id, skip)
                     prepared.dropped.append(c)
                 else:
-                    prepared.sending.append(self._firing(c, sub, due, now=now))
+                    chain = chains[(c.record.subscription_id, due.commitment.id)]
+                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now))
             except Exception as exc:  # this reminder alone fails
                 prepared.failed.append((c, _error(exc)))
         return prepared
@@ -146,12 +157,16 @@ class ReminderFiring:
             return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
         return reminder_skip(sub, due, now=now)
 
-    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, now: datetime) -> Firing:
-        """What firing ``c`` writes: its fired mark, its ``reminder.due`` event and its alert's effects."""
-        alert, event_data = reminder_alert(due, now=now)
+    def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: ReminderChain,
+                now: datetime) -> Firing:
+        """What firing ``c`` (of a commitment of ``chain``) writes: its slot's fired mark, its ``reminder.due``
+        event and its alert's effects (the alert marked re-announced, unless the subscription opts out)."""
+        alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
                                       time=now, subject=due.release.release_id)
-        return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
+        slot = reminder_slot(due.subscription_id, chain.name, due.reminder.due, due.reminder.offset)
+        return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{slot}"),
+                         earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
                          event=event.to_json(), effects=self.alert_effects(sub, alert))
 
     async def _commit(self, sending: list[Firing], dropped: list[Claimed], *, now: datetime) -> int:
@@ -163,7 +178,8 @@ class ReminderFiring:
                                       streams=(streams.key(REMINDERS), streams.key(ALERTS)))
         for f, now_fired in zip(sending, fired):
             if not now_fired:
-                log.info("reminder %s already fired, or planned again or cancelled since", f.claimed.reminder_id)
+                log.info("reminder %s already fired (or its day, through another announcement of its commitment), "
+                         "or planned again or cancelled since", f.claimed.reminder_id)
         sent = sum(fired)
         REMINDERS_FIRED.inc(sent)
         if sent:

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, ReleaseRef, ReminderDue
+from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Reannouncement, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement
@@ -200,11 +200,14 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
     return None
 
 
-def reminder_alert(due: ReminderDue, *, now: datetime) -> tuple[Alert, ReminderDue]:
-    """The reminder alert for a reminder firing at ``now``, and the ``ReminderDue`` to publish."""
+def reminder_alert(due: ReminderDue, *, now: datetime, reannounced: Reannouncement | None = None
+                   ) -> tuple[Alert, ReminderDue]:
+    """The reminder alert for a reminder firing at ``now``, and the ``ReminderDue`` to publish. ``reannounced``
+    marks its commitment as announced again (its announcements and their dates), as an alert marks one."""
     alert = Alert(alert_id=alert_id(due.subscription_id, AlertKind.REMINDER, [due.reminder_id, str(due.reminder.due)]),
                   subscription_id=due.subscription_id, kind=AlertKind.REMINDER, release=due.release,
-                  commitments=[due.commitment], reminder=due.reminder, created_at=now)
+                  commitments=[due.commitment], reminder=due.reminder, created_at=now,
+                  reannounced=[reannounced] if reannounced is not None else [])
     return alert, due.model_copy(update={"fired_at": now})
 
 

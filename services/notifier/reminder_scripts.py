@@ -96,29 +96,31 @@ for i = 1, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1]) end
 
 # KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
 # ARGV: the fired mark's value and TTL, the event field, the job key prefix, when the jobs are due, the feeds'
-# size, then for each reminder: its id, claimed record, fired key ('' for one dropped: only finished),
-# reminder.due event, alert event, digest buffer key and alert JSON ('' '' for none), the subscriber's feed key
-# ('' for none), job count, then (job id, job JSON, destination) for each job. Each reminder still planned as
-# claimed and not fired before (its fired key unset) sets it, publishes its events, records its alert in the
-# feed (as feed.record_in_feed) and queues its jobs (as Outbox.enqueue) or its digest entry; every one is
-# finished. Returns 1 or 0 per reminder: fired now or not.
+# size, then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
+# finished), the mark an earlier version set for it ('' for none), reminder.due event, alert event, digest buffer
+# key and alert JSON ('' '' for none), the subscriber's feed key ('' for none), job count, then (job id, job JSON,
+# destination) for each job. Each reminder still planned as claimed whose slot was not fired before (its fired
+# key unset, nor the earlier mark) sets it, publishes its events, records its alert in the feed (as
+# feed.record_in_feed) and queues its jobs (as Outbox.enqueue) or its digest entry; every one is finished.
+# Returns 1 or 0 per reminder: fired now or not.
 FIRE = HELPERS + """
 local value, ttl, field, job_prefix, at, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local fired, i = {}, 7
 while i <= #ARGV do
-  local id, record, key = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local jobs = tonumber(ARGV[i + 8])
+  local id, record, key, earlier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local jobs = tonumber(ARGV[i + 9])
   local current = redis.call('HGET', KEYS[1], id) == record  -- not cancelled nor planned again since its claim
-  local now = current and key ~= '' and redis.call('SET', key, value, 'NX', 'EX', ttl)
+  local now = current and key ~= '' and (earlier == '' or redis.call('EXISTS', earlier) == 0)
+    and redis.call('SET', key, value, 'NX', 'EX', ttl)
   if now then
-    redis.call('XADD', KEYS[6], '*', field, ARGV[i + 3])
-    redis.call('XADD', KEYS[7], '*', field, ARGV[i + 4])
-    if ARGV[i + 5] ~= '' then redis.call('RPUSH', ARGV[i + 5], ARGV[i + 6]) end
-    if ARGV[i + 7] ~= '' then
-      redis.call('LPUSH', ARGV[i + 7], ARGV[i + 4])
-      redis.call('LTRIM', ARGV[i + 7], 0, tonumber(feed_size) - 1)
+    redis.call('XADD', KEYS[6], '*', field, ARGV[i + 4])
+    redis.call('XADD', KEYS[7], '*', field, ARGV[i + 5])
+    if ARGV[i + 6] ~= '' then redis.call('RPUSH', ARGV[i + 6], ARGV[i + 7]) end
+    if ARGV[i + 8] ~= '' then
+      redis.call('LPUSH', ARGV[i + 8], ARGV[i + 5])
+      redis.call('LTRIM', ARGV[i + 8], 0, tonumber(feed_size) - 1)
     end
-    for j = i + 9, i + 8 + 3 * jobs, 3 do
+    for j = i + 10, i + 9 + 3 * jobs, 3 do
       redis.call('SET', job_prefix .. ARGV[j], ARGV[j + 1], 'NX')
       redis.call('ZADD', KEYS[8], 'NX', at, ARGV[j])
       redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
@@ -126,7 +128,7 @@ while i <= #ARGV do
   end
   finish(id, record)
   fired[#fired + 1] = now and 1 or 0
-  i = i + 9 + 3 * jobs
+  i = i + 10 + 3 * jobs
 end
 return fired
 """

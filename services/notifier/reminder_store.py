@@ -68,10 +68,13 @@ class Firing:
     args: tuple[Any, ...]
 
     @classmethod
-    def of(cls, claimed: Claimed, *, fired_key: str, event: bytes, effects: AlertEffects) -> "Firing":
+    def of(cls, claimed: Claimed, *, fired_key: str, earlier_key: str, event: bytes,
+           effects: AlertEffects) -> "Firing":
+        """``fired_key``: the mark of its reminder slot, set when it fires; ``earlier_key``: the mark earlier
+        versions set for this one reminder, which also stops it."""
         digest_key, digest = effects.digest or ("", "")
-        args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, event, effects.event_json, digest_key,
-                           digest, effects.feed, len(effects.jobs)]
+        args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, earlier_key, event, effects.event_json,
+                           digest_key, digest, effects.feed, len(effects.jobs)]
         for job in effects.jobs:
             args += [job.job_id, job.model_dump_json(), job.destination]
         return cls(claimed, tuple(args))
@@ -164,15 +167,15 @@ class ReminderStore:
 
     async def fire(self, firings: list[Firing], dropped: list[Claimed], *, outbox: Outbox, streams: tuple[str, str],
                    at: datetime, ttl_seconds: int) -> list[bool]:
-        """In one script: each of ``firings`` not fired before is marked fired (``at``, for ``ttl_seconds``), its
-        events published (on ``streams``: reminders, alerts), its alert recorded in its subscriber's feed and its
-        jobs queued in ``outbox`` (or its digest entry buffered); all of them and ``dropped`` are finished.
-        Returns, per firing, whether it fired now."""
+        """In one script: each of ``firings`` whose slot was not fired before (nor itself, by an earlier version)
+        is marked fired (``at``, for ``ttl_seconds``), its events published (on ``streams``: reminders, alerts),
+        its alert recorded in its subscriber's feed and its jobs queued in ``outbox`` (or its digest entry
+        buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
         args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
         for f in firings:
             args += f.args
         for c in dropped:
-            args += [c.reminder_id, c.raw, "", "", "", "", "", "", 0]
+            args += [c.reminder_id, c.raw, "", "", "", "", "", "", "", 0]
         keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]

@@ -65,6 +65,22 @@ def reminder_id(subscription_id: str, commitment_id: str, deadline_index: int, o
     return "rem-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> str:
+    """What one reminder reminds a subscriber of, whichever announcement planned it: ``offset`` before ``due``
+    for a commitment of ``chain`` (the first announcement of its re-announcement chain, see
+    :mod:`.announcements`; its own id when it has none). Two announcements of one commitment for one day share
+    it, so it is fired once; another day is another slot."""
+    raw = f"{subscription_id}\x1f{chain}\x1f{due.isoformat()}\x1f{offset}"
+    return "slot-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def sibling_reminder_ids(subscription_id: str, siblings: Iterable[Commitment], due: date, offset: str) -> list[str]:
+    """The ids of the reminders that other announcements of a commitment (``siblings``) plan for the subscriber,
+    ``offset`` before ``due``: one for each deadline of theirs due that day."""
+    return [reminder_id(subscription_id, c.id, i, offset) for c in siblings
+            for i, deadline in enumerate(c.deadlines) if due_date(deadline) == due]
+
+
 @dataclass(frozen=True)
 class ReminderJob:
     """One reminder to schedule: its stable id, when it fires, whom it reminds, and of which deadline

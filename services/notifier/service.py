@@ -39,7 +39,7 @@ from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .feed import feed_events, feed_key
-from .firing import ReminderFiring
+from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
@@ -48,7 +48,9 @@ from .outbox import Outbox, jobs_for
 from .planning import Plan, lookup_ids, plan_alerts, record_keys
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
+from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
+from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
@@ -144,7 +146,8 @@ class NotifierService:
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
-                                     outbox=self.outbox, wake=self._wake_worker)
+                                     outbox=self.outbox, wake=self._wake_worker,
+                                     chains=ReminderChains(streams.client, streams.key).read)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -409,6 +412,8 @@ class NotifierService:
         assert self.reminders is not None and self.scheduler is not None
         streams = self.runtime.streams
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
+        await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
+                                       streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
         reclaimed = await self.reminders.reclaim(now=self.clock())
         if reclaimed:
             log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)

@@ -24,7 +24,7 @@ from .signals import Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.6.0"
+CLASSIFIER_VERSION = "rules+model-0.7.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
@@ -63,29 +63,43 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
+    near_terrorism = False  # a proposal the model weighs at or above its terrorism cut names terrorism
+
+    def names_terrorism(first: int, last: int) -> bool:
+        """Whether the paragraph ``body[first:last]`` names terrorism (one reading per paragraph)."""
+        context = body[first:last]
+        if context not in paragraph_ct:
+            paragraph_ct[context] = mentions_terrorism(context, starts=_starts_within(words.term_starts, first, last))
+        return paragraph_ct[context]
+
     for sentence, found, read in propose(body, sentences, words, who, lowered):
         if len(commitments) >= MAX_COMMITMENTS or deadline is not None and clock() > deadline:
             why = f"{MAX_COMMITMENTS} commitments" if len(commitments) >= MAX_COMMITMENTS else \
                 f"the time budget of {budget_seconds:g} s"
             stopped = f"read up to character {sentence.start} of {len(body)}: stopped at {why}"
             break
-        found = _decided(found, read, model, body[sentence.start:sentence.end], who, lowered.folded(*sentence))
+        probability = None
+        if model is not None:
+            probability = model.commitment_probability(read.general, found is not None, read.tokens)
+            if score < THRESHOLD and not near_terrorism and model.terrorism_cut is not None \
+                    and probability >= model.terrorism_cut:
+                near_terrorism = names_terrorism(*_paragraph(body, sentence.start, sentence.end))
+        found = _decided(found, read, model, probability, body[sentence.start:sentence.end], who,
+                         lowered.folded(*sentence))
         if found is None:
             continue
         name = without_bare_pronoun(names.get(found.actor.name, found.actor.name), who)
         if name != found.actor.name:
             found = found._replace(actor=found.actor._replace(name=name))
         first, last = _paragraph(body, sentence.start, sentence.end)
-        context = body[first:last]
-        if score < THRESHOLD and context not in paragraph_ct:  # one reading per paragraph
-            paragraph_ct[context] = mentions_terrorism(context, starts=_starts_within(words.term_starts, first, last))
-        commitments.append(build_commitment(release.release_id, body, sentence, found, published, context,
+        commitments.append(build_commitment(release.release_id, body, sentence, found, published, body[first:last],
                                             release_ct=score >= THRESHOLD, dollar=dollar,
-                                            context_ct=paragraph_ct.get(context), lowered=lowered,
-                                            year_starts=year_starts))
+                                            context_ct=names_terrorism(first, last) if score < THRESHOLD else None,
+                                            lowered=lowered, year_starts=year_starts))
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered)
-    # A release that makes a commitment about terrorism is about terrorism, whatever its overall score.
-    if score < THRESHOLD and any(c.counter_terrorism for c in commitments):
+    # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
+    # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
+    if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):
         score = THRESHOLD
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
@@ -99,13 +113,13 @@ def proposals_of(release: ReleasePublished) -> list[Proposal]:
     return list(propose(body, split_sentences(body), read_body(body), publisher(release)))
 
 
-def _decided(found: Found | None, read: Signals, model: DecisionModel | None, text: str,
+def _decided(found: Found | None, read: Signals, model: DecisionModel | None, probability: float | None, text: str,
              who: str, folded: str) -> Found | None:
     """The commitment a proposal makes once the model has weighed it (the rules' reading without one);
-    ``folded``: ``fold(text)``."""
+    ``probability``: the model's P(commitment) for it; ``folded``: ``fold(text)``."""
     if model is None:
         return found
-    decision = model.decide(read.general, found is not None, read.tokens)
+    decision = model.decide(read.general, found is not None, read.tokens, probability=probability)
     if decision is None:
         return None
     probability, kind = decision

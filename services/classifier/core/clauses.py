@@ -1,5 +1,7 @@
 """One commitment per clause with its own actor and action: "We will continue to support stabilisation,
-and we will continue to lead Coalition efforts …" holds two."""
+and we will continue to lead Coalition efforts …" holds two. The other clauses of such a sentence that
+hold a cue ("$186 million to expand the prison; $34.6 million to roll out tablets; …", a list joined into
+one sentence) are proposed on their own with no reading, so that the decision stage weighs each of them."""
 
 from __future__ import annotations
 
@@ -23,9 +25,10 @@ _COMMA_AND = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
                    words: TriggerWords | None = None, *, alone: bool,
-                   lowered: LoweredBody | None = None) -> list[tuple[Sentence, Found]]:
+                   lowered: LoweredBody | None = None) -> list[tuple[Sentence, Found | None]]:
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
-    actor and act, else at most one for the whole sentence. ``words``: the body's trigger words, if known
+    actor and act (with each other clause that may commit, read as none), else at most one for the whole
+    sentence. ``words``: the body's trigger words, if known
     (``cues.read_body``); ``alone``: whether the sentence is the whole of its paragraph
     (``proposals.Paragraphs``); ``lowered``: the body lowercased, if known."""
     lowered = LoweredBody(body, None) if lowered is None else lowered
@@ -41,14 +44,16 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
             cues = words.within(*clause) if words else read_cues(lowered.folded(*clause))
             if may_commit(body[clause.start:clause.end], cues):
                 readable.append((clause, cues))
-        found = []
+        found: list[tuple[Sentence, Found | None]] = []
         for clause, cues in readable if len(readable) > 1 else ():
             commitment = find_commitment(body[clause.start:clause.end], publisher, previous, cues=cues,
                                          low=lowered.low(*clause), folded=lowered.folded(*clause))
             if commitment is not None and commitment.trigger.start > 0:  # its own subject before the verb
                 found.append((clause, commitment))
                 previous = commitment.actor
-        if len(found) > 1:
+            else:
+                found.append((clause, None))
+        if sum(commitment is not None for _, commitment in found) > 1:
             return found
     commitment = find_commitment(text, publisher, previous, alone=alone,
                                  cues=words.within(*sentence) if words else None,

@@ -1,8 +1,9 @@
 """Rules propose: every clause that may commit someone, with the rules' own reading of it (or none).
 
 The proposals are wide on purpose (every sentence holding a cue word); the decision stage
-(:mod:`.decision`) weighs each one. Training reads the same proposals, so what the model learns from is
-exactly what it is later asked about.
+(:mod:`.decision`) weighs each one, with where it stands and what kind of text the release is
+(``genre_of``). Training reads the same proposals, so what the model learns from is exactly what it is
+later asked about.
 """
 
 from __future__ import annotations
@@ -39,19 +40,45 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
     previous: Actor | None = None
     first_break = body.find("\n")
     paragraphs = Paragraphs(body)
+    genre = genre_of(body)
+    # A proposal starting before the body's second sentence is its first; before the fifth, in its lead.
+    second = sentences[1].start if len(sentences) > 1 else len(body)
+    fifth = sentences[4].start if len(sentences) > 4 else len(body)
     for whole in candidate_sentences(body, sentences, cues=words.cues):
         alone = paragraphs.alone(whole)
-        readings: list[tuple[Sentence, Found | None]] = list(
-            commitments_in(body, whole, publisher, previous, words.triggers, alone=alone, lowered=lowered))
-        if readings:
-            previous = readings[-1][1].actor
-        else:
+        readings = commitments_in(body, whole, publisher, previous, words.triggers, alone=alone, lowered=lowered)
+        for _, found in reversed(readings):
+            if found is not None:
+                previous = found.actor
+                break
+        if not readings:
             readings = [(whole, None)]
         first_paragraph = first_break == -1 or whole.start < first_break
+        context = genre[whole.start >= second] if whole.start < fifth else genre[2]
         for span, found in readings:
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
-                                low=lowered.low(*span), folded=lowered.folded(*span))
+                                low=lowered.low(*span), folded=lowered.folded(*span), context=context)
             yield Proposal(span, found, read)
+
+
+_UN_BODIES = ("Security Council", "General Assembly")
+_SHORT_LINE = 120  # characters: a headline, a list item or a heading, not a paragraph of prose
+
+
+def genre_of(body: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The context signals (``signals.CONTEXT_PREFIXES``) of a proposal in ``body`` by where it starts: in
+    the first sentence, in the next three (the lead), or later; each with what kind of text the release is:
+    coverage of a UN body's meeting ("genre:un"), a release reporting what people said ("genre:said", the
+    word twice or more), a list of short lines rather than prose ("genre:lines")."""
+    genre = set()
+    if any(name in body for name in _UN_BODIES):
+        genre.add("genre:un")
+    if body.count("said") > 1:
+        genre.add("genre:said")
+    lines = [line for line in body.split("\n") if line and not line.isspace()]
+    if sum(len(line) < _SHORT_LINE for line in lines) * 2 > len(lines):
+        genre.add("genre:lines")
+    return tuple(frozenset(genre | {place}) for place in ("place:first", "place:lead", "place:later"))
 
 
 class Paragraphs:

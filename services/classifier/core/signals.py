@@ -122,18 +122,20 @@ class Signals(NamedTuple):
 
 
 def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
-            folded: str | None = None) -> set[str]:
+            folded: str | None = None, context: frozenset[str] = frozenset()) -> set[str]:
     """Feature names for ``text`` (one clause or sentence) given the rules' reading ``found`` (None when
     they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first;
-    ``low``: ``text.lower()`` and ``folded``: ``fold(text)``, when known."""
-    return read_signals(text, found, alone=alone, first_paragraph=first_paragraph, low=low, folded=folded).names
+    ``low``: ``text.lower()`` and ``folded``: ``fold(text)``, when known; ``context``: the names of where it
+    stands and of the release's genre (``proposals.genre_of``)."""
+    return read_signals(text, found, alone=alone, first_paragraph=first_paragraph, low=low, folded=folded,
+                        context=context).names
 
 
 def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
-                 folded: str | None = None) -> Signals:
+                 folded: str | None = None, context: frozenset[str] = frozenset()) -> Signals:
     """``signals(...)``, its lexical names left as the tokens they are made of."""
     low = text.lower() if low is None else low
-    names = {"bias"}
+    names = {"bias", *context}
     if found is None:
         names.add("rule:none")
     else:
@@ -171,6 +173,9 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
 
 
 LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
+# The names of where a clause stands and of what kind of text its release is (``proposals.genre_of``): weighed
+# by the commitment model only (the kind model, fitted with them, fell from 0.958 to 0.947 in cross-validation).
+CONTEXT_PREFIXES = ("genre:", "place:")
 _DIGIT = re.compile(r"\d")
 
 

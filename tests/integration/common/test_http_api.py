@@ -122,6 +122,30 @@ async def test_head_is_answered_like_get_without_a_body(server, api_headers):
             assert head.status == got.status
 
 
+async def test_options_names_the_methods_of_a_path_and_404s_an_unknown_one(server, api_headers):
+    """Before: every route answered ``OPTIONS`` with 405, and a 405's ``Allow`` named only the methods of the
+    first route of its path (``GET`` for ``/subscriptions/{id}``, which also takes PUT, PATCH and DELETE)."""
+    async with aiohttp.ClientSession() as anonymous:  # asking what a path allows needs no token
+        for path, allowed in (("/healthz", "GET, HEAD, OPTIONS"), ("/releases", "OPTIONS, POST"),
+                              ("/subscriptions", "GET, HEAD, OPTIONS, POST"),
+                              ("/subscriptions/s-1", "DELETE, GET, HEAD, OPTIONS, PATCH, PUT")):
+            async with anonymous.options(f"{server}{path}") as resp:
+                assert resp.status == 204, path
+                assert resp.headers["Allow"] == allowed, path
+                assert await resp.read() == b""
+        async with anonymous.options(f"{server}/no-such-path") as resp:
+            assert resp.status == 404
+            assert (await resp.json())["errors"]
+    async with aiohttp.ClientSession(headers=api_headers) as session:  # a method not allowed names them all
+        async with session.post(f"{server}/healthz") as resp:
+            assert resp.status == 405
+            assert resp.headers["Allow"] == "GET, HEAD, OPTIONS"
+            assert (await resp.json())["errors"][0]["message"] == "Method Not Allowed"
+        async with session.post(f"{server}/subscriptions/s-1") as resp:  # not only the first route's GET
+            assert resp.status == 405
+            assert resp.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
+
+
 async def test_a_health_check_that_hangs_is_reported_unhealthy_instead_of_hanging_the_probe(settings):
     """Before: the checks ran one after another with no bound, so with Redis frozen (SIGSTOP) /healthz gave no
     answer at all, and a probe timing out says less than a 503 naming the check."""

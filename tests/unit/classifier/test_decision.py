@@ -163,3 +163,84 @@ def test_a_lexical_weight_counts_once_however_often_its_word_or_pair_occurs():
     once = linear.probability({"will"}, False, ["we", "will", "fund"])
     assert once == linear.probability({"will"}, False, ["we", "will", "fund", "and", "will", "fund"])
     assert once == pytest.approx(1 / (1 + math.exp(-3.5)))
+
+
+BUDGET_LIST = ("The 2019-20 State Budget includes:\n\n"
+               "$22 million investment to boost the Enhanced Prescribed Burning program in the South-West;\n\n"
+               "$186 million to expand Casuarina Prison including $3.3 million for security system upgrades;\n\n"
+               "$12.3 million to secure and screen a new female compound and enhance security at Greenough "
+               "Regional Prison.")
+
+
+def test_a_list_item_the_rules_pass_over_beside_items_they_read_is_proposed_on_its_own(make_release):
+    release = make_release(BUDGET_LIST)  # the items end in ";": one sentence, split into its clauses
+    proposals = [(BUDGET_LIST[p.span.start:p.span.end], p.found is not None) for p in proposals_of(release)]
+    assert proposals == [
+        ("$22 million investment to boost the Enhanced Prescribed Burning program in the South-West", True),
+        ("$186 million to expand Casuarina Prison including $3.3 million for security system upgrades", False),
+        ("$12.3 million to secure and screen a new female compound and enhance security at Greenough Regional "
+         "Prison.", True)]
+
+
+@pytest.mark.parametrize(("body", "first", "later"), [
+    pytest.param("The Security Council today extended the mandate of the mission until 30 April. The Council "
+                 "requested a report by June. It met twice. It will meet again. Members must report by May.",
+                 {"genre:un", "place:first"}, {"genre:un", "place:later"}, id="un-meeting-coverage"),
+    pytest.param("Ministers will meet in May, the minister said. They met before. They said so. It rained. "
+                 "Councils must report by June, he said.",
+                 {"genre:said", "place:first"}, {"genre:said", "place:later"}, id="reported-speech"),
+])
+def test_a_proposal_carries_where_it_stands_and_the_genre_of_its_release(make_release, body, first, later):
+    from services.classifier.core.signals import CONTEXT_PREFIXES
+
+    proposals = proposals_of(make_release(body))
+    context = [{name for name in p.signals.general if name.startswith(CONTEXT_PREFIXES)} for p in proposals]
+    assert (context[0], context[-1]) == (first, later)
+
+
+def test_prose_in_long_paragraphs_is_not_a_list_of_lines():
+    from services.classifier.core.proposals import genre_of
+
+    paragraph = "The department will fund new training for officers across the country this year. " * 3
+    assert all("genre:lines" not in names for names in genre_of(paragraph + "\n\n" + paragraph))
+    assert all("genre:lines" in names for names in genre_of("Short line one\nShort line two\n" + paragraph))
+
+
+def test_interactions_weigh_single_signals_pairs_and_steps_of_the_linear_probability():
+    from services.classifier.core.decision import Interactions, step_name
+
+    interactions = Interactions({"operative": 1.0, step_name(0.5): 2.0},
+                                [("genre:un", "operative", 0.5), ("operative", step_name(0.3), -1.5),
+                                 (step_name(0.3), step_name(0.5), 0.25)], -1.0)
+
+    def sigmoid(total):
+        return 1 / (1 + math.exp(-total))
+    assert interactions.probability({"genre:un"}, 0.2) == pytest.approx(sigmoid(-1.0))
+    assert interactions.probability({"genre:un", "operative"}, 0.2) == pytest.approx(sigmoid(0.5))
+    assert interactions.probability({"genre:un", "operative"}, 0.4) == pytest.approx(sigmoid(-1.0))
+    assert interactions.probability({"operative"}, 0.6) == pytest.approx(sigmoid(-1.0 + 1.0 + 2.0 - 1.5 + 0.25))
+    assert interactions.probability({"operative"}, 0.5) == pytest.approx(sigmoid(-1.5)), "a step is above its cut"
+
+
+def test_interactions_correct_the_linear_probability_and_survive_the_json(tmp_path):
+    from services.classifier.core.decision import Interactions, step_name
+
+    model = DecisionModel("test", Linear({"will": 2.0}, -1.0), Linear({}, -3.0), 0.5, 0.0,
+                          Interactions({"will": -5.0}, [("will", step_name(0.9), 9.0)], 0.0), terrorism_cut=0.25)
+    assert model.commitment.probability({"will"}, False) > 0.5
+    assert model.commitment_probability({"will"}, False) < 0.01
+    assert model.decide({"will"}, False) is None
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_dict()))
+    assert load_model(path) == model
+
+
+def test_a_release_is_about_terrorism_when_a_clause_near_the_cut_names_it(make_release):
+    release = make_release("Annual report on rail services.\n\nPassenger numbers rose by 4% last year. Station "
+                           "staff should be ready to respond to a terrorist attack.")
+    dropped = _model({}, intercept=-1.0, threshold=0.9, veto=0.9)  # P(commitment) 0.27 for every proposal
+    result = classify(release, model=dropped)
+    assert (result.commitments, result.is_counter_terrorism) == ([], False)
+    lifted = classify(release, model=DecisionModel(**{**dropped.__dict__, "terrorism_cut": 0.25}))
+    assert (lifted.commitments, lifted.is_counter_terrorism) == ([], True)
+    assert not classify(release, model=DecisionModel(**{**dropped.__dict__, "terrorism_cut": 0.3})).is_counter_terrorism

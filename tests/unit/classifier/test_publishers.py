@@ -44,6 +44,12 @@ def _release(source: str, url: str, body: str, title: str = "News", release_id: 
                  id="eu-commission"),
     pytest.param("mfat.govt.nz", "https://www.mfat.govt.nz/x", "We will act.", "New Zealand government",
                  id="new-zealand"),
+    pytest.param("mediastatements.wa.gov.au", "https://www.mediastatements.wa.gov.au/x", "We will act.",
+                 "Government of Western Australia", id="australian-state"),
+    pytest.param("www.nsw.gov.au", "https://www.nsw.gov.au/media-releases/x", "We will act.", "NSW Government",
+                 id="australian-state-nsw"),
+    pytest.param("www.pm.gov.au", "https://www.pm.gov.au/media/x", "We will act.", "Australian government",
+                 id="australian-federal"),
 ])
 def test_publisher(source, url, body, expected):
     assert publisher(_release(source, url, body)) == expected

@@ -1,18 +1,19 @@
 """A commitment that announces again one the subscriber was told of: linked to its chain, and told as a
 re-announcement, never as new."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from hypothesis import given, strategies as st
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
-from schemas.classified import Money
+from schemas.classified import DateDeadline, Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
                                              read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
-from services.notifier.planning import lookup_ids, plan_alerts
+from services.notifier.planning import lookup_ids, plan_alerts, release_ref, reminder_alert
+from services.notifier.reminders import reminder_id, reminder_jobs, reminder_slot, sibling_reminder_ids
 from services.notifier.rendering import render_text
 from services.notifier.subscriptions import Subscription
 
@@ -169,3 +170,44 @@ def test_of_two_announcements_in_the_same_words_at_the_same_time_the_one_handled
     both = {c.id: _in(FUNDING.id, c, f"r/{c.id}", MARCH_2018) for c in (later_id, first_id)}  # added together
     assert unindexed(both, [again, *both.values()]) == {later_id.id, first_id.id}  # alike AGAIN, stored
     assert unindexed(both, list(both.values())) == {first_id.id}  # the first handled keeps its place
+
+
+@pytest.mark.parametrize("other, same", [
+    pytest.param(("desk", "c-funding", "2027-03-31", "P7D"), True, id="same-chain-day-offset-subscriber"),
+    pytest.param(("desk", "c-funding", "2027-06-30", "P7D"), False, id="another-day"),
+    pytest.param(("desk", "c-funding", "2027-03-31", "P1D"), False, id="another-offset"),
+    pytest.param(("desk", "c-borders", "2027-03-31", "P7D"), False, id="another-chain"),
+    pytest.param(("other-desk", "c-funding", "2027-03-31", "P7D"), False, id="another-subscriber"),
+])
+def test_two_announcements_reminded_for_one_day_share_one_reminder_slot(other, same):
+    sub, chain, due, offset = other
+    slot = reminder_slot("desk", "c-funding", date(2027, 3, 31), "P7D")
+    assert (reminder_slot(sub, chain, date.fromisoformat(due), offset) == slot) is same
+
+
+def test_the_reminders_other_announcements_plan_for_a_day_are_those_of_their_deadlines_due_that_day():
+    day, other_day = date(2027, 3, 31), date(2027, 6, 30)
+    both = _dated(AGAIN, day, other_day, day)
+    assert sibling_reminder_ids("desk", [both, _dated(THIRD, other_day)], day, "P7D") == [
+        reminder_id("desk", both.id, 0, "P7D"), reminder_id("desk", both.id, 2, "P7D")]
+    assert sibling_reminder_ids("desk", [FUNDING], day, "P7D") == []  # a period ending on another day
+
+
+def _dated(c, *days):
+    return c.model_copy(update={"deadlines": [DateDeadline(due=d, text=f"by {d:%-d %B %Y}", span=(0, 10))
+                                              for d in days]})
+
+
+def test_a_reminder_of_a_re_announced_commitment_says_so_in_every_rendering():
+    due = date(2027, 3, 31)
+    third = _dated(THIRD, due)
+    ref = release_ref(release(third, release_id="fco/2019", published_at=FEB_2019))
+    (job,) = reminder_jobs("desk", ["P7D"], ref, [third], now=NOW)
+    repeat = reannouncement(THIRD.id, CHAIN, {FUNDING.id: "1:abc"})
+    alert, _ = reminder_alert(job.due(fired_at=NOW), now=NOW, reannounced=repeat)
+    assert alert.kind is AlertKind.REMINDER and alert.reannounced == [repeat]
+    words = "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+    text = render_text(alert)
+    assert text.startswith("Deadline reminder") and f"re-announced: {words}" in text
+    assert f"Re-announced: {words}" in render_alert_html(alert, unsubscribe_url=None)
+    assert reminder_alert(job.due(fired_at=NOW), now=NOW)[0].reannounced == []
