@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 import pydantic_core
@@ -19,9 +20,15 @@ MAX_INTEGER_DIGITS = 19  # the width of a signed 64-bit integer
 MAX_INTEGER = 2**63 - 1  # the models' bound on every integer field, so whatever they accept decodes
 
 _STRINGS = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
 _BIG_INTEGER = re.compile(rf"(?<![\w.+-])-?\d{{{MAX_INTEGER_DIGITS + 1},}}(?![\w.])")
 _BIG_FLOAT = re.compile(r"(?<![\w.+-])-?(?:\d+(?:\.\d*)?[eE]\+?\d{3,}|\d{300,}\.\d*(?:[eE][-+]?\d+)?)")
+# Byte tables, so that the common case is a few C calls rather than a regular expression tried at every
+# position: a bracket's step in depth; every byte but a bracket (deleted); and digits, e, E, + and non-ASCII
+# bytes (other scripts' digits, which \d matches) kept, every other byte a space, leaving words that hold every
+# run a large number could be written with.
+_DEPTH_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NUMBER_BYTES = bytes(b if b in b"0123456789eE+" or b >= 0x80 else 32 for b in range(256))
 
 
 class JSONBoundsError(ValueError):
@@ -33,11 +40,12 @@ def check_bounds(text: str) -> None:
     integer of more than :data:`MAX_INTEGER_DIGITS` digits or a number no float can hold.
     Strings are skipped; syntax is not checked (the parser does that)."""
     bare = _STRINGS.sub('""', text)
-    depth = 0
-    for match in _BRACKETS.finditer(bare):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    structure = bare.encode("utf-8", "surrogatepass")
+    brackets = structure.translate(None, _NOT_BRACKETS)
+    if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+        raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    if not _may_hold_a_large_number(structure):
+        return
     big = _BIG_INTEGER.search(bare)
     if big:
         raise JSONBoundsError(f"integer too large: {len(big.group().lstrip('-'))} digits "
@@ -45,6 +53,13 @@ def check_bounds(text: str) -> None:
     for match in _BIG_FLOAT.finditer(bare):
         if math.isinf(float(match.group())):
             raise JSONBoundsError("number out of range")
+
+
+def _may_hold_a_large_number(structure: bytes) -> bool:
+    """False when no run of ``structure`` (JSON with its strings emptied) could match ``_BIG_INTEGER`` (more
+    than MAX_INTEGER_DIGITS digits) or ``_BIG_FLOAT`` (an exponent of three digits or more, or 300 digits)."""
+    return any(len(word) > MAX_INTEGER_DIGITS or (len(word) > 3 and (b"e" in word or b"E" in word))
+               for word in structure.translate(_NUMBER_BYTES).split())
 
 
 def loads_bounded(raw: bytes | str) -> Any:
