@@ -120,7 +120,7 @@ class NotifierService:
 
     async def start(self) -> None:
         streams = await self.runtime.open()
-        await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
+        await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP, self.settings.consumer)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id)])
