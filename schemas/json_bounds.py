@@ -75,4 +75,55 @@ def loads_bounded(raw: bytes | str) -> Any:
     try:
         return pydantic_core.from_json(raw, allow_inf_nan=False)
     except ValueError as exc:
-        raise JSONBoundsError(f"not JSON: {' '.join(str(exc).split())}") from None
+        raise JSONBoundsError(lone_surrogate(raw) or f"not JSON: {' '.join(str(exc).split())}") from None
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}:,]', re.S)
+_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\.")
+
+
+def _lone_escape(string: str) -> str | None:
+    """The first ``\\uXXXX`` in a JSON string token that is half a UTF-16 pair without its other half."""
+    high: re.Match[str] | None = None  # a high surrogate still to be paired, right before the next escape
+    for match in _ESCAPES.finditer(string):
+        code = int(match.group(1), 16) if match.group(1) else -1
+        if high is not None:
+            if 0xDC00 <= code <= 0xDFFF and match.start() == high.end():
+                high = None
+                continue
+            return high.group()
+        if 0xD800 <= code <= 0xDBFF:
+            high = match
+        elif 0xDC00 <= code <= 0xDFFF:
+            return match.group()
+    return high.group() if high is not None else None
+
+
+def lone_surrogate(text: str) -> str | None:
+    """Where ``text`` writes a lone surrogate (``\\ud800``, not a character), as a one-line reason naming the
+    field (``title: \\ud800 is a lone surrogate, …``, ``organisations.1: …``, ``a key in links: …``); None
+    when it writes none."""
+    path: list[list[object]] = []  # per open container: [kind, current key or index]
+    tokens = list(_TOKENS.finditer(text))
+    for index, match in enumerate(tokens):
+        token = match.group()
+        if token in "{[":
+            path.append([token, None if token == "{" else 0])
+        elif token in "}]":
+            if path:
+                path.pop()
+        elif token == "," and path and path[-1][0] == "[":
+            path[-1][1] = int(path[-1][1]) + 1  # type: ignore[call-overload]
+        elif token.startswith('"'):
+            is_key = bool(path) and path[-1][0] == "{" and index + 1 < len(tokens) and tokens[index + 1].group() == ":"
+            lone = _lone_escape(token)
+            if lone is None:
+                if is_key:
+                    path[-1][1] = token[1:-1]
+                continue
+            where = ".".join(str(key) for _, key in (path[:-1] if is_key else path) if key is not None)
+            if is_key:
+                where = f"a key in {where}" if where else "a key"
+            return f"{where + ': ' if where else ''}{lone} is a lone surrogate, not a character (half of a UTF-16 " \
+                   "pair without its other half)"
+    return None

@@ -38,7 +38,8 @@ class SourceConfig(BaseModel):
     follow: Literal["auto", "govuk", "page", "none"] = Field(
         default="auto",
         description="Feeds: how to get an entry's full text. auto: GOV.UK Content API for GOV.UK links, "
-        "the entry's own content when it has some, else the linked page.",
+        "the entry's own text when the feed carries the full release (content, or a description that is no "
+        "teaser), else the linked page; a link that fails for good falls back to the feed's text.",
     )
 
     @field_validator("url")

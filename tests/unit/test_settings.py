@@ -139,6 +139,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_MAX_FETCH_BYTES", "4096", "ingest.max_fetch_bytes", 4096),
     ("PLEDGEWATCH_MAX_REDIRECTS", "1", "ingest.max_redirects", 1),
     ("PLEDGEWATCH_FETCH_CONCURRENCY", "2", "ingest.fetch_concurrency", 2),
+    ("PLEDGEWATCH_ENTRY_ATTEMPTS", "3", "ingest.entry_attempts", 3),
     ("PLEDGEWATCH_ALLOW_PRIVATE_LINKS", "true", "ingest.allow_private_links", True),
     ("PLEDGEWATCH_QUIET_AFTER", "4.5", "ingest.quiet_after", 4.5),
     ("PLEDGEWATCH_QUIET_WINDOW", "30", "ingest.quiet_window", 30),
