@@ -39,7 +39,7 @@ class SourceConfig(BaseModel):
         default="auto",
         description="Feeds: how to get an entry's full text. auto: GOV.UK Content API for GOV.UK links, "
         "the entry's own text when the feed carries the full release (content, or a description that is no "
-        "teaser), else the linked page; a link that fails for good falls back to the feed's text.",
+        "teaser), else the linked page; a link that still fails at the last try falls back to the feed's text.",
     )
 
     @field_validator("url")

@@ -14,11 +14,6 @@ class FetchError(SourceError):
         super().__init__(message)
         self.status = status
 
-    @property
-    def lasting(self) -> bool:
-        """The server refused for good: a 4xx, but 408 (timed out) and 429 (too many requests), which pass."""
-        return self.status is not None and 400 <= self.status < 500 and self.status not in (408, 429)
-
 
 class ContentError(SourceError):
     """The response came but cannot be used: too large, undecodable, unsafe or malformed."""

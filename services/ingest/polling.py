@@ -2,8 +2,8 @@
 
 A failure is logged with its source and retried on a later poll with
 exponential backoff (per source, and per feed entry); it never ends the
-service. A feed entry whose link fails for good (a 4xx but 408 and 429) or
-``entry_attempts`` times is published from the feed's own text instead. A feed
+service. A feed entry whose link still fails at the last of ``entry_attempts`` tries (a 404 too: a page
+a feed announces is often served a little later) is published from the feed's own text instead. A feed
 entry that cannot become a release (its content, not the network: a date out
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
@@ -86,9 +86,11 @@ class SourcePoller:
                                             feed_url=self.config.url)
         except FetchError as exc:
             tries = self.entry_backoff.failures(entry.key) + 1
-            if not exc.lasting and tries < self.entry_attempts:
-                raise  # retried on a later poll
-            draft = self._feed_text_instead(entry, exc, now, why="for good" if exc.lasting else f"after {tries} tries")
+            if tries < self.entry_attempts:
+                # retried on a later poll, a refusal too: a page that a feed announces is often not yet
+                # served (404) for a minute or two, and its teaser alone is not the release
+                raise
+            draft = self._feed_text_instead(entry, exc, now, why=f"after {tries} tries")
         except SourceError:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
@@ -96,8 +98,8 @@ class SourcePoller:
         return await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
 
     def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
-        """The entry from its own text in the feed, its link having failed (``why``: for good, or after the last
-        try); :class:`ContentError` (the entry is refused) when the feed gives it no text."""
+        """The entry from its own text in the feed, its link having failed (``why``: after how many
+        tries); :class:`ContentError` (the entry is refused) when the feed gives it no text."""
         try:
             draft = entry_release(entry, source=self.config.name, now=now)
         except ContentError:
