@@ -17,11 +17,21 @@ def has_keyword(keywords: list[str], text: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(k.strip())}(?!\w)", text, re.IGNORECASE) for k in keywords)
 
 
+FUNDING = "funding"
+
+
+def in_categories(categories: set[str] | list, category: str, *, pledges_money: bool) -> bool:
+    """Whether a commitment of ``category`` (its topic) is in ``categories``: ``funding`` also holds every
+    commitment that pledges money, whatever its topic ("£30m for biometric equipment" is border security)."""
+    return category in categories or (pledges_money and FUNDING in categories)
+
+
 def commitment_matches(flt: Filter, commitment: Commitment, *, source: str) -> bool:
     """True when ``commitment``, of a release from ``source``, satisfies every criterion of ``flt``."""
     if flt.counter_terrorism and not commitment.counter_terrorism:
         return False
-    if flt.categories is not None and commitment.category not in flt.categories:
+    if flt.categories is not None and not in_categories(flt.categories, commitment.category,
+                                                        pledges_money=commitment.money is not None):
         return False
     if flt.kinds is not None and commitment.kind not in flt.kinds:
         return False

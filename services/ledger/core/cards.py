@@ -28,6 +28,7 @@ class Card:
     title: str
     due: tuple[int, ...]  # the ordinal days its deadlines fall due (dated ones only)
     chain: str | None
+    pledges_money: bool = False  # money named: a card read back from before this field counts as none
 
     @cached_property
     def searchable(self) -> str:
@@ -51,4 +52,4 @@ def card_of(entry: LedgerEntry) -> Card:
                 category=c.category.value, counter_terrorism=c.counter_terrorism, confidence=c.confidence,
                 actor=c.actor.lower(), text=" ".join(c.text.lower().split()), title=entry.title.lower(),
                 due=tuple(day.toordinal() for day in map(due_date, c.deadlines) if day is not None),
-                chain=entry.chain)
+                chain=entry.chain, pledges_money=c.money is not None)

@@ -18,7 +18,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.notifier.matching import has_keyword, source_matches
+from services.notifier.matching import has_keyword, in_categories, source_matches
 from services.notifier.subscriptions import Filter
 
 from .cards import Card
@@ -78,7 +78,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     def select(card: Card) -> bool:
         return (
             (not f.counter_terrorism or card.counter_terrorism)
-            and (categories is None or card.category in categories)
+            and (categories is None or in_categories(categories, card.category, pledges_money=card.pledges_money))
             and (kinds is None or card.kind in kinds)
             and card.confidence >= f.min_confidence
             and (states is None or card.state in states)

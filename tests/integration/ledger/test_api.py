@@ -149,7 +149,10 @@ async def test_a_subscriptions_deadlines_as_a_calendar_with_its_reminders(ledger
     status, text, headers = await _get(f"{url}/subscriptions/desk/deadlines.ics")
     assert status == 200 and headers["Content-Type"].startswith("text/calendar"), text
     events = icalendar.Calendar.from_ical(text).walk("VEVENT")
-    assert sorted(str(e["uid"]) for e in events) == ["c-late-0@pledgewatch", "c-soon-0@pledgewatch"]
+    # funding: the commitments of that category, and those of another that pledge money (the £10m of c-funding
+    # and c-again, capability building)
+    assert sorted(str(e["uid"]) for e in events) == ["c-again-0@pledgewatch", "c-funding-0@pledgewatch",
+                                                     "c-late-0@pledgewatch", "c-soon-0@pledgewatch"]
     alarms = [a.decoded("trigger") for a in events[0].walk("VALARM")]
     assert len(alarms) == 2
     assert (await _get(f"{url}/subscriptions/nobody/deadlines.ics"))[0] == 404

@@ -52,6 +52,15 @@ def test_each_criterion(params, expected):
     assert keys(params) == expected
 
 
+def test_the_funding_category_selects_every_commitment_of_money_whatever_its_topic():
+    """Before: a card's one category was its topic, so ``category=funding`` missed "£30m for biometric
+    equipment" (border_security)."""
+    cards = [replace(BASE, key="paid", category="border_security", pledges_money=True),
+             replace(BASE, key="unpaid", category="border_security", pledges_money=False)]
+    assert [c.key for c in commitments_page(cards, parse_query({"category": ["funding"]})).items] == ["paid"]
+    assert len(commitments_page(cards, parse_query({"category": ["border_security"]})).items) == 2
+
+
 def test_pages_follow_the_cursor_to_the_end():
     first = commitments_page(CARDS, parse_query({"limit": ["2"]}))
     assert [c.key for c in first.items] == ["c", "b"] and first.next_cursor

@@ -196,3 +196,17 @@ def test_reminder_alert_text_names_the_due_date():
     assert text.startswith("Deadline reminder \u2014 ")
     assert "The deadline falls due on 31 March 2026 (7 days from now)." in text
     assert "passed on" not in text
+
+
+def test_a_funding_filter_selects_every_commitment_of_money_whatever_its_topic():
+    """Before: a commitment has one category, its topic, so "£30m for biometric equipment" (border_security)
+    never reached a subscriber asking for funding."""
+    from schemas.classified import Money
+
+    paid_borders = BORDERS.model_copy(update={"money": Money(amount=30_000_000, currency="GBP", text="£30m",
+                                                             span=(310, 314))})
+    flt = Filter(categories=["funding"])
+    assert [c.id for c in matching_commitments(flt, release(FUNDING, paid_borders, TRAINING))] == \
+        ["c-funding", "c-borders"]
+    assert [c.id for c in matching_commitments(Filter(categories=["training"]),
+                                                release(FUNDING, paid_borders, TRAINING))] == ["c-training"]
