@@ -55,6 +55,8 @@ class LedgerService(RuntimeService):
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), LEDGER_GROUP, self.settings.consumer)
         self.store = LedgerStore(streams.client, self.settings.key)
+        if upgraded := await self.store.upgrade_cards():
+            log.info("ledger: %d card(s) written again with what queries now read of them", upgraded)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
                                                file=FileSubscriptions(self.settings.subscriptions))

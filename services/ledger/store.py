@@ -162,6 +162,22 @@ class LedgerStore:
                 getattr(pipe, command)(key)
             return await pipe.execute()
 
+    async def upgrade_cards(self) -> int:
+        """Write again, from their entries, the cards an earlier version stored without a field queries now
+        read (``pledges_money``); returns how many. Idempotent: run by every ledger at start."""
+        cards_key = self.key("ledger:cards")
+        stale, cursor = [], 0
+        while True:
+            cursor, page = await self.client.hscan(cards_key, cursor, count=1000)
+            stale += [key.decode() for key, raw in page.items() if b'"pledges_money"' not in raw]
+            if cursor == 0:
+                break
+        for start in range(0, len(stale), 1000):
+            entries = await self.entries(stale[start:start + 1000])
+            if entries:
+                await self.client.hset(cards_key, mapping={e.key: card_of(e).to_json() for e in entries})
+        return len(stale)
+
     # --- reading -------------------------------------------------------------------------------------
     async def raw_entries(self, keys: list[str]) -> list[bytes]:
         """The stored JSON of the entries of ``keys`` that exist, in that order, in one round trip."""

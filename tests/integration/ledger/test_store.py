@@ -100,3 +100,20 @@ async def test_while_a_rebuild_runs_other_writers_wait_and_write_nothing(store, 
     assert not (await rebuilding.apply(release(FUNDING), now=NOW)).stale
     await store.client.delete(f"{key_prefix}{REBUILDING}")
     assert (await store.apply(release(FUNDING), now=NOW)).stale
+
+
+async def test_cards_written_before_they_knew_of_money_are_written_again_once(store):
+    """A card stored before ``pledges_money`` existed reads as naming no money, so ``category=funding`` would
+    miss its commitment's £10m; the ledger writes such cards again from their entries when it starts."""
+    import json
+
+    await store.apply(release(FUNDING, BORDERS), now=NOW)
+    cards_key = store.key("ledger:cards")
+    for key, raw in (await store.client.hgetall(cards_key)).items():  # as an earlier version wrote them
+        old = json.loads(raw)
+        del old["pledges_money"]
+        await store.client.hset(cards_key, key, json.dumps(old))
+    assert await store.upgrade_cards() == 2
+    cards = {k.decode(): json.loads(v) for k, v in (await store.client.hgetall(cards_key)).items()}
+    assert (cards["c-funding"]["pledges_money"], cards["c-borders"]["pledges_money"]) == (True, False)
+    assert await store.upgrade_cards() == 0
