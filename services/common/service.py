@@ -110,7 +110,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     if not serve_http:
         return _consuming_app(services, settings, on_startup_error=on_startup_error, worker=worker)
     if settings.api_token_value is None and _has_write_routes(services):
-        raise SystemExit(f"{title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
+        raise SystemExit(f"error: {title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
                          "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
     registry = registry_with()  # the broker's middleware registers FastStream's metrics in it now, ours later

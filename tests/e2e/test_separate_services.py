@@ -118,7 +118,7 @@ async def test_a_separate_service_with_a_write_api_will_not_start_without_a_toke
     proc = await _start(name, env, tmp_path / "log.txt")
     assert await asyncio.wait_for(proc.wait(), timeout=30) != 0
     lines = (tmp_path / "log.txt").read_text().strip().splitlines()
-    assert lines[-1].startswith(f"pledgewatch {name}: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
+    assert lines[-1].startswith(f"error: pledgewatch {name}: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
     assert len(lines) == 1, lines
 
 

@@ -20,7 +20,7 @@ def test_a_service_with_a_write_api_refuses_to_start_without_a_token(settings, m
     with pytest.raises(SystemExit) as exited:
         build_app([make(settings)], settings, title="pledgewatch x")
     message = str(exited.value.code)
-    assert message.startswith("pledgewatch x: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
+    assert message.startswith("error: pledgewatch x: no API token for its write API: set PLEDGEWATCH_API_TOKEN")
     assert "\n" not in message
 
 
