@@ -50,6 +50,7 @@ from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
+from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
@@ -408,6 +409,7 @@ class NotifierService:
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
         await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
                                        streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
+        await retime_reminders(self.reminders, streams.client, streams.key, remind_at=self.remind_at, now=self.clock())
         reclaimed = await self.reminders.reclaim(now=self.clock())
         if reclaimed:
             log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)
