@@ -142,8 +142,13 @@ def subscriptions_yaml(hook: str, *, sets: int, reminders: int) -> str:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of process ``pid`` so far (Linux /proc)."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """User and system CPU of process ``pid`` so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def max_rss_mb(pid: int) -> float:
@@ -158,6 +163,12 @@ def command_calls(client: redis.Redis) -> Counter[str]:
     """Calls of each Redis command so far (INFO commandstats)."""
     return Counter({name.removeprefix("cmdstat_"): stats["calls"]
                     for name, stats in client.info("commandstats").items()})
+
+
+def traffic(client: redis.Redis) -> Counter[str]:
+    """Bytes Redis has read from and written to its clients so far (INFO stats)."""
+    stats = client.info("stats")
+    return Counter({"in": stats["total_net_input_bytes"], "out": stats["total_net_output_bytes"]})
 
 
 def raw_ceiling(client: redis.Redis, payloads: list[bytes]) -> float:
@@ -286,7 +297,8 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                 raise
             await asyncio.sleep(1.0)  # subscribers reading
             cpu_before = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
-            calls_before = command_calls(client)
+            sys_before = {name: cpu_split(p.pid)[1] for name, p in procs.items()}
+            calls_before, traffic_before = command_calls(client), traffic(client)
             spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
 
             start = time.perf_counter()
@@ -304,7 +316,8 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             await wait_until(lambda: receiver.count >= alerts, timeout=600, what="every alert to be delivered")
             delivered_at = receiver.last
             cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
-            calls = command_calls(client) - calls_before
+            in_kernel = {name: cpu_split(p.pid)[1] - sys_before[name] for name, p in procs.items()}
+            calls, moved = command_calls(client) - calls_before, traffic(client) - traffic_before
             peak_rss = {name: max_rss_mb(p.pid) for name, p in procs.items()}
             for spy in spies:
                 spy.send_signal(signal.SIGINT)
@@ -337,9 +350,13 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
     print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
     print("\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
           + f"; total {1000 * services_cpu / n:.2f}")
+    print("  of which in the kernel (system time): " + ", ".join(
+        f"{name} {1000 * s / n:.2f}" for name, s in sorted(in_kernel.items())))
     print("peak RSS (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(peak_rss.items())))
     print("Redis commands per release: " + ", ".join(
-        f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}")
+        f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}"
+        " (those a script calls counted too)")
+    print(f"Redis traffic per release: {moved['in'] / n / 1024:.1f} KB in, {moved['out'] / n / 1024:.1f} KB out")
     print(f"  the pure work (classify + match) {1000 * pure / n:.2f} ms; messaging, framework and Redis "
           f"{100 * (1 - pure / services_cpu):.0f} % of the services' CPU")
 

@@ -21,6 +21,48 @@ from .configuration import load_settings
 from .errors import CommandError, usage_error
 
 DEFAULT_SOURCE = "govuk-backfill"
+MAX_PAGE_SIZE = 1000  # the most results the GOV.UK Search API gives in one page
+
+
+def _whole_number(text: str, *, wanted: str, most: int | None = None) -> int:
+    limits = f"1 to {most}" if most else "1 or more"
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number; give {wanted}, {limits}") from None
+    if number < 1 or (most is not None and number > most):
+        raise argparse.ArgumentTypeError(f"{number}: give {wanted}, {limits}")
+    return number
+
+
+def page_size(text: str) -> int:
+    """A ``--page-size`` argument: results per search page."""
+    return _whole_number(text, wanted="how many results per search page", most=MAX_PAGE_SIZE)
+
+
+def concurrency(text: str) -> int:
+    """A ``--concurrency`` argument: items fetched at once."""
+    return _whole_number(text, wanted="how many items to fetch at once")
+
+
+def publication_day(text: str) -> date:
+    """A ``--from`` / ``--to`` argument: a real day, YYYY-MM-DD."""
+    from services.ingest.calendar_days import calendar_day
+
+    try:
+        return calendar_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def govuk_url(text: str) -> str:
+    """A ``--govuk-url`` argument: an http(s) URL with a host."""
+    from services.ingest.settings import http_url
+
+    try:
+        return http_url(text).rstrip("/")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_backfill_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,15 +73,17 @@ def add_backfill_arguments(parser: argparse.ArgumentParser) -> None:
                        help="content_store_document_type to include (repeatable; default: press_release)")
     group.add_argument("--organisation", action="append", dest="organisations", metavar="SLUG", default=[],
                        help="organisation slug, e.g. home-office (repeatable)")
-    group.add_argument("--from", dest="from_date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    group.add_argument("--from", dest="from_date", type=publication_day, metavar="YYYY-MM-DD",
                        help="first publication day")
-    group.add_argument("--to", dest="to_date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    group.add_argument("--to", dest="to_date", type=publication_day, metavar="YYYY-MM-DD",
                        help="last publication day")
     group.add_argument("--source", default=DEFAULT_SOURCE, help=f"source name on the events (default {DEFAULT_SOURCE})")
-    group.add_argument("--page-size", type=int, default=100, metavar="N", help="results per search page (default 100)")
-    group.add_argument("--concurrency", type=int, default=None, metavar="N",
+    group.add_argument("--page-size", type=page_size, default=100, metavar="N",
+                       help=f"results per search page, 1 to {MAX_PAGE_SIZE} (default 100)")
+    group.add_argument("--concurrency", type=concurrency, default=None, metavar="N",
                        help="items fetched at once (default PLEDGEWATCH_FETCH_CONCURRENCY)")
-    group.add_argument("--govuk-url", default=None, metavar="URL", help="GOV.UK base URL (default PLEDGEWATCH_GOVUK_URL)")
+    group.add_argument("--govuk-url", type=govuk_url, default=None, metavar="URL",
+                       help="GOV.UK base URL (default PLEDGEWATCH_GOVUK_URL)")
     group.add_argument("--restart", action="store_true", help="forget the saved position and start again")
     group.add_argument("--no-progress", action="store_true", help="no progress bar")
 

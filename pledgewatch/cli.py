@@ -1,4 +1,5 @@
-"""The ``pledgewatch`` command."""
+"""pledgewatch: finds the commitments in government releases, alerts subscribers, and reminds them before each
+deadline."""
 
 from __future__ import annotations
 

@@ -192,10 +192,9 @@ def _letter_id(text: str) -> str:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number of 1 or more")
+    return int(text)
 
 
 def register(subparsers: Any) -> None:

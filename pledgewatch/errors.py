@@ -8,7 +8,7 @@ that cannot work as given, 1 for what went wrong while doing the work.
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -34,8 +34,25 @@ def usage_error(message: str) -> CommandError:
 class OneLineParser(argparse.ArgumentParser):
     """argparse, with a usage error on one line instead of the usage block and the error."""
 
+    _UNRECOGNISED_IN = "_unrecognised_in"  # the prog of the innermost command that left arguments over
+
     def error(self, message: str) -> NoReturn:
         raise usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and not hasattr(namespace, self._UNRECOGNISED_IN):  # a command's own parser finishes first
+            setattr(namespace, self._UNRECOGNISED_IN, self.prog)
+        return namespace, extras
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> argparse.Namespace:  # type: ignore[override]
+        """As argparse's, but an argument left over is told against the command it was given to, whose
+        ``--help`` lists what it takes."""
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            prog = getattr(namespace, self._UNRECOGNISED_IN, self.prog)
+            raise usage_error(f"{prog}: unrecognized arguments: {' '.join(extras)} (see `{prog} --help`)")
+        return namespace
 
 
 def _only(exc: BaseException) -> BaseException:

@@ -16,6 +16,7 @@ import re
 import sys
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 
 from services.notifier.bounds import pause_until_problem
-from services.notifier.subscriptions import SubscriptionError
+from services.notifier.subscriptions import SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, SubscriptionError
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
@@ -42,12 +43,24 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
     settings = load_settings()
     url = args.url or os.environ.get("PLEDGEWATCH_NOTIFIER_URL")
     if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            given = f"--url {url}" if args.url else f"PLEDGEWATCH_NOTIFIER_URL={url}"
+            raise usage_error(f"{given}: not an http(s) address of the notifier API (e.g. http://127.0.0.1:8080)")
         return url.rstrip("/"), find_api_token(settings, stored=False)
     state = read_run_state(settings)
     if not state or not state.get("http_url"):
         raise not_running(settings, otherwise="give the notifier's API with --url or PLEDGEWATCH_NOTIFIER_URL")
     url = str(state["http_url"])
     return url.rstrip("/"), find_api_token(settings)
+
+
+def _one(sub_id: str, action: str = "") -> str:
+    """The API path of subscription ``sub_id`` (and its ``action``); an id the API could never hold is a usage
+    error here, as it is, not cut short in the URL at a "?" or "#" (and so taken for another subscription)."""
+    if not re.match(SUBSCRIPTION_ID, sub_id):
+        raise usage_error(f"{sub_id!r} is no subscription id: {SUBSCRIPTION_ID_WORDS}")
+    return f"/subscriptions/{sub_id}{action}"
 
 
 def _iso(value: Any) -> str:
@@ -115,24 +128,32 @@ def cmd_list(args: argparse.Namespace) -> int:
     status, body = _request(args, "GET", "/subscriptions")
     if status >= 400 or args.full:
         return _report(status, body)
+    now = datetime.now(timezone.utc)
     for sub in body["subscriptions"]:
-        channels = ", ".join(c if isinstance(c, str) else next(iter(c)) for c in sub["channels"])
-        paused = f" paused until {sub['paused_until']}" if sub.get("paused_until") else ""
-        print(f"{sub['id']}\t{sub['origin']}\t{sub['mode']}\t{channels}{paused}")
+        print(list_line(sub, now=now))
     return 0
 
 
+def list_line(sub: dict[str, Any], *, now: datetime) -> str:
+    """One subscription as ``list`` shows it: id, origin, mode, channels, and its pause while it lasts."""
+    channels = ", ".join(c if isinstance(c, str) else next(iter(c)) for c in sub["channels"])
+    until = sub.get("paused_until")
+    paused = f" paused until {until}" if until and datetime.fromisoformat(until) > now else ""
+    return f"{sub['id']}\t{sub['origin']}\t{sub['mode']}\t{channels}{paused}"
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    return _report(*_request(args, "GET", f"/subscriptions/{args.id}"))
+    return _report(*_request(args, "GET", _one(args.id)))
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
     for item in _items(_read(args.file)):
-        method, path = ("PUT", f"/subscriptions/{item.get('id')}") if args.replace and isinstance(item, dict) \
-            else ("POST", "/subscriptions")
-        status, body = _request(args, method, path, item)
+        # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
+        replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)
         try:
+            method, path = ("PUT", _one(item["id"])) if replacing else ("POST", "/subscriptions")
+            status, body = _request(args, method, path, item)
             if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
@@ -156,22 +177,22 @@ def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
 
 def cmd_update(args: argparse.Namespace) -> int:
     fields = _fields_for(_read(args.file), args.id, args.file)
-    return _report(*_request(args, "PATCH", f"/subscriptions/{args.id}", fields))
+    return _report(*_request(args, "PATCH", _one(args.id), fields))
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
     problem = pause_until_problem(args.until, now=datetime.now(timezone.utc))
     if problem:
         raise usage_error(f"--until {args.until}: {problem}")
-    return _report(*_request(args, "POST", f"/subscriptions/{args.id}/pause", {"until": args.until}))
+    return _report(*_request(args, "POST", _one(args.id, "/pause"), {"until": args.until}))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    return _report(*_request(args, "POST", f"/subscriptions/{args.id}/resume"))
+    return _report(*_request(args, "POST", _one(args.id, "/resume")))
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    status, body = _request(args, "DELETE", f"/subscriptions/{args.id}")
+    status, body = _request(args, "DELETE", _one(args.id))
     return _report(status, body) if status >= 400 else (print(f"deleted {args.id}") or 0)
 
 
@@ -179,7 +200,7 @@ TEST_TIMEOUT = 120  # the notifier bounds each channel's send itself (webhook, S
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    status, body = _request(args, "POST", f"/subscriptions/{args.id}/test", timeout=TEST_TIMEOUT)
+    status, body = _request(args, "POST", _one(args.id, "/test"), timeout=TEST_TIMEOUT)
     if status >= 400:
         return _report(status, body)
     print(f"test notification for {body['subscription']}:")
@@ -195,15 +216,20 @@ def backtest_since(text: str, *, now: datetime) -> datetime:
     from services.notifier.durations import parse_duration
 
     shorthand = re.fullmatch(r"(\d+)([dw])", text.strip().lower())
+    duration = f"P{shorthand[1]}{shorthand[2].upper()}" if shorthand else text.upper() if text.upper().startswith("P") \
+        else None
     try:
-        if shorthand:
-            return parse_duration(f"P{shorthand[1]}{shorthand[2].upper()}").before(now)
-        if text.upper().startswith("P"):
-            return parse_duration(text.upper()).before(now)
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
-    except ValueError:
+        if duration is not None:
+            return parse_duration(duration).before(now)
+        since = datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
+    except ValueError as exc:
+        if duration is not None and "longer than" in str(exc):  # a duration, past the bound durations have
+            raise usage_error(f"--since {text}: {exc}") from None
         raise usage_error(f"--since {text}: give days (90d), weeks (12w), an ISO 8601 duration (P3M) "
                           "or a date (2026-09-01)") from None
+    if since > now:
+        raise usage_error(f"--since {text}: a time to come; give one in the past")
+    return since
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:

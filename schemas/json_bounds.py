@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 import pydantic_core
@@ -19,9 +20,15 @@ MAX_INTEGER_DIGITS = 19  # the width of a signed 64-bit integer
 MAX_INTEGER = 2**63 - 1  # the models' bound on every integer field, so whatever they accept decodes
 
 _STRINGS = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
 _BIG_INTEGER = re.compile(rf"(?<![\w.+-])-?\d{{{MAX_INTEGER_DIGITS + 1},}}(?![\w.])")
 _BIG_FLOAT = re.compile(r"(?<![\w.+-])-?(?:\d+(?:\.\d*)?[eE]\+?\d{3,}|\d{300,}\.\d*(?:[eE][-+]?\d+)?)")
+# Byte tables, so that the common case is a few C calls rather than a regular expression tried at every
+# position: a bracket's step in depth; every byte but a bracket (deleted); and digits, e, E, + and non-ASCII
+# bytes (other scripts' digits, which \d matches) kept, every other byte a space, leaving words that hold every
+# run a large number could be written with.
+_DEPTH_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NUMBER_BYTES = bytes(b if b in b"0123456789eE+" or b >= 0x80 else 32 for b in range(256))
 
 
 class JSONBoundsError(ValueError):
@@ -33,11 +40,12 @@ def check_bounds(text: str) -> None:
     integer of more than :data:`MAX_INTEGER_DIGITS` digits or a number no float can hold.
     Strings are skipped; syntax is not checked (the parser does that)."""
     bare = _STRINGS.sub('""', text)
-    depth = 0
-    for match in _BRACKETS.finditer(bare):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    structure = bare.encode("utf-8", "surrogatepass")
+    brackets = structure.translate(None, _NOT_BRACKETS)
+    if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+        raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    if not _may_hold_a_large_number(structure):
+        return
     big = _BIG_INTEGER.search(bare)
     if big:
         raise JSONBoundsError(f"integer too large: {len(big.group().lstrip('-'))} digits "
@@ -45,6 +53,13 @@ def check_bounds(text: str) -> None:
     for match in _BIG_FLOAT.finditer(bare):
         if math.isinf(float(match.group())):
             raise JSONBoundsError("number out of range")
+
+
+def _may_hold_a_large_number(structure: bytes) -> bool:
+    """False when no run of ``structure`` (JSON with its strings emptied) could match ``_BIG_INTEGER`` (more
+    than MAX_INTEGER_DIGITS digits) or ``_BIG_FLOAT`` (an exponent of three digits or more, or 300 digits)."""
+    return any(len(word) > MAX_INTEGER_DIGITS or (len(word) > 3 and (b"e" in word or b"E" in word))
+               for word in structure.translate(_NUMBER_BYTES).split())
 
 
 def loads_bounded(raw: bytes | str) -> Any:
@@ -60,4 +75,55 @@ def loads_bounded(raw: bytes | str) -> Any:
     try:
         return pydantic_core.from_json(raw, allow_inf_nan=False)
     except ValueError as exc:
-        raise JSONBoundsError(f"not JSON: {' '.join(str(exc).split())}") from None
+        raise JSONBoundsError(lone_surrogate(raw) or f"not JSON: {' '.join(str(exc).split())}") from None
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}:,]', re.S)
+_ESCAPES = re.compile(r"\\u([0-9a-fA-F]{4})|\\.")
+
+
+def _lone_escape(string: str) -> str | None:
+    """The first ``\\uXXXX`` in a JSON string token that is half a UTF-16 pair without its other half."""
+    high: re.Match[str] | None = None  # a high surrogate still to be paired, right before the next escape
+    for match in _ESCAPES.finditer(string):
+        code = int(match.group(1), 16) if match.group(1) else -1
+        if high is not None:
+            if 0xDC00 <= code <= 0xDFFF and match.start() == high.end():
+                high = None
+                continue
+            return high.group()
+        if 0xD800 <= code <= 0xDBFF:
+            high = match
+        elif 0xDC00 <= code <= 0xDFFF:
+            return match.group()
+    return high.group() if high is not None else None
+
+
+def lone_surrogate(text: str) -> str | None:
+    """Where ``text`` writes a lone surrogate (``\\ud800``, not a character), as a one-line reason naming the
+    field (``title: \\ud800 is a lone surrogate, …``, ``organisations.1: …``, ``a key in links: …``); None
+    when it writes none."""
+    path: list[list[object]] = []  # per open container: [kind, current key or index]
+    tokens = list(_TOKENS.finditer(text))
+    for index, match in enumerate(tokens):
+        token = match.group()
+        if token in "{[":
+            path.append([token, None if token == "{" else 0])
+        elif token in "}]":
+            if path:
+                path.pop()
+        elif token == "," and path and path[-1][0] == "[":
+            path[-1][1] = int(path[-1][1]) + 1  # type: ignore[call-overload]
+        elif token.startswith('"'):
+            is_key = bool(path) and path[-1][0] == "{" and index + 1 < len(tokens) and tokens[index + 1].group() == ":"
+            lone = _lone_escape(token)
+            if lone is None:
+                if is_key:
+                    path[-1][1] = token[1:-1]
+                continue
+            where = ".".join(str(key) for _, key in (path[:-1] if is_key else path) if key is not None)
+            if is_key:
+                where = f"a key in {where}" if where else "a key"
+            return f"{where + ': ' if where else ''}{lone} is a lone surrogate, not a character (half of a UTF-16 " \
+                   "pair without its other half)"
+    return None

@@ -44,7 +44,7 @@ class ClassifierService(RuntimeService):
 
     async def start(self) -> None:
         streams = await self.runtime.open()
-        await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP)
+        await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP, self.settings.consumer)
 
     async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 
 from pledgewatch import __version__
 
-from .api import ApiError, Routes, component_schemas
+from .api import ApiError, Routes, component_schemas, readable_message
 from .auth import ApiAuth, Authenticate
 from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
@@ -169,7 +169,7 @@ async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": str(error["loc"][-1]) if error["loc"] else "request", "message": error["msg"]}
+    errors = [{"field": str(error["loc"][-1]) if error["loc"] else "request", "message": readable_message(error)}
               for error in exc.errors()]
     return JSONResponse({"errors": errors}, status_code=422)
 

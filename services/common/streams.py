@@ -140,14 +140,17 @@ class Streams:
         """:meth:`add` of an event already in the wire format (``CloudEvent.to_json``)."""
         return redis.xadd(stream, {EVENT_FIELD: event})
 
-    async def ensure_group(self, stream: str, group: str) -> None:
+    async def ensure_group(self, stream: str, group: str, consumer: str | None = None) -> None:
         """Create ``group`` reading from the start of ``stream``, so nothing published
-        before the first consumer started is missed."""
+        before the first consumer started is missed; and ``consumer`` in it, listed from the start (Redis
+        lists a consumer only once XREADGROUP has given it an entry)."""
         try:
             await self.client.xgroup_create(stream, group, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+        if consumer is not None:
+            await self.client.xgroup_createconsumer(stream, group, consumer)
 
     async def publish(self, stream: str, event: CloudEvent) -> str:
         return as_text(await self.add(self.client, stream, event))

@@ -38,7 +38,8 @@ class SourceConfig(BaseModel):
     follow: Literal["auto", "govuk", "page", "none"] = Field(
         default="auto",
         description="Feeds: how to get an entry's full text. auto: GOV.UK Content API for GOV.UK links, "
-        "the entry's own content when it has some, else the linked page.",
+        "the entry's own text when the feed carries the full release (content, or a description that is no "
+        "teaser), else the linked page; a link that fails for good falls back to the feed's text.",
     )
 
     @field_validator("url")
@@ -60,6 +61,10 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
     except yaml.YAMLError as exc:
         raise SourcesError(f"{origin}: not YAML: {str(exc).splitlines()[0]}") from None
     if isinstance(loaded, dict):
+        unknown = sorted(str(key) for key in loaded if key != "sources")
+        if unknown:
+            raise SourcesError(f"{origin}: unknown key {', '.join(map(repr, unknown))} (a sources file is a list "
+                               "of sources, or 'sources:' with a list)")
         loaded = loaded.get("sources")
     if loaded is None:
         return []

@@ -181,6 +181,20 @@ def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEnt
                         fingerprint=_digest(sorted(item.items(), key=lambda kv: kv[0])))
 
 
+FULL_TEXT_MIN_CHARS = 500  # a teaser is a sentence or two; a release, even a short one, runs longer
+_CUT_OFF = re.compile(r"(\.\.\.|…|\[…]|\[\.\.\.]|read more|continue reading|read the full \w+)\W*\Z", re.I)
+
+
+def carries_full_text(entry: FeedEntry) -> bool:
+    """Whether the feed gives ``entry``'s whole release: its content (``<content:encoded>``, Atom
+    ``<content>``), or a summary (RSS ``<description>``) that is more than a teaser: at least
+    :data:`FULL_TEXT_MIN_CHARS` characters of text, not cut off with ``…`` or "Read more"."""
+    if entry.content_html and html_to_text(entry.content_html).strip():
+        return True
+    text = html_to_text(entry.summary_html).strip()
+    return len(text) >= FULL_TEXT_MIN_CHARS and not _CUT_OFF.search(text)
+
+
 def entry_release(entry: FeedEntry, *, source: str, now: datetime) -> Draft:
     """A release from the feed's own text of ``entry`` (its content, else its summary).
 

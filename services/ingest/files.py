@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from schemas import ReleasePublished
 
+from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .page_text import page_to_text
@@ -260,8 +261,16 @@ def _meta_line(match: re.Match[str] | None, key: str) -> int:
 
 
 def _date_from_name(path: Path) -> datetime | None:
+    """The date the file's name starts with; :class:`ReleaseFileError` when it names no real day."""
     match = _LEADING_DATE.match(path.name)
-    return _parse_when(match.group(1)) if match else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.group(1).split("-"))
+    problem = impossible_day(year, month, day)
+    if problem:
+        raise ReleaseFileError(f"{path}: the date in the file name, {match.group(1)}, is not a real date ({problem}); "
+                               "rename the file")
+    return datetime(year, month, day, tzinfo=timezone.utc)
 
 
 def _parse_when(value: object) -> datetime | None:

@@ -59,10 +59,25 @@ class ContentItem(_Loose):
     withdrawn_notice: _WithdrawnNotice | None = None
 
 
+def _site(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of ``url``, the port filled in from the scheme."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:  # a port that is not a number: no site's
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
 def is_govuk_link(link: str, *, govuk_url: str) -> bool:
-    """Whether ``link`` is a page on the GOV.UK site at ``govuk_url``."""
-    host = urlsplit(link).hostname
-    return host is not None and host == urlsplit(govuk_url).hostname
+    """Whether ``link`` is a page on the GOV.UK site at ``govuk_url``: same scheme, host and port (another
+    port of the same host is another site), or plain http to the default port of an https site (which
+    redirects it)."""
+    site, govuk = _site(link), _site(govuk_url)
+    if not site[1]:
+        return False
+    return site == govuk or (govuk[0] == "https" and site == ("http", govuk[1], 80) and govuk[2] == 443)
 
 
 def content_api_url(link_or_path: str, *, govuk_url: str) -> str:
@@ -81,7 +96,8 @@ def release_id_for_item(content_id: str | None, base_path: str, locale: str, *, 
 def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "") -> Draft:
     """A release from a decoded Content API item; :class:`ContentError` if it is not one.
 
-    The body is the description, then ``details.body`` as plain text; a
+    The body is ``details.body`` as plain text, else (an item with no body text)
+    the description, never both: the description summarises the body. A
     withdrawn item is marked withdrawn with the notice as text. Dated by
     ``first_published_at``; else (not ``dated``) ``public_updated_at``.
     """
@@ -94,11 +110,10 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
     published: datetime | None = item.first_published_at or item.public_updated_at
     if published is None:
         raise ContentError(f"{where}: no first_published_at or public_updated_at")
-    paragraphs = [text for text in (html_to_text(item.description or ""), html_to_text(item.details.body or ""))
-                  if text]
-    if not paragraphs:
+    # The description is GOV.UK's summary of the body: read both and a sum it repeats is counted twice.
+    body = html_to_text(item.details.body or "") or html_to_text(item.description or "")
+    if not body:
         raise ContentError(f"{where}: item has no description or body text")
-    body = "\n\n".join(paragraphs)
     notice = item.withdrawn_notice
     release = ReleasePublished(
         release_id=release_id_for_item(item.content_id, item.base_path, item.locale, govuk_url=govuk_url),

@@ -2,10 +2,12 @@
 
 A failure is logged with its source and retried on a later poll with
 exponential backoff (per source, and per feed entry); it never ends the
-service. A feed entry that cannot become a release (its content, not the
-network: a date out of range, a page that is not text, an error converting
-it) is refused: dead-lettered with the reason and read again only when the
-feed's view of it changes. A feed's ETag/Last-Modified are saved only when
+service. A feed entry whose link fails for good (a 4xx but 408 and 429) or
+``entry_attempts`` times is published from the feed's own text instead. A feed
+entry that cannot become a release (its content, not the network: a date out
+of range, a page that is not text, an error converting it, a failed link and
+no text of its own) is refused: dead-lettered with the reason and read again
+only when the feed's view of it changes. A feed's ETag/Last-Modified are saved only when
 no entry waits to be retried, so a 304 never hides one.
 """
 
@@ -28,7 +30,8 @@ from services.common.streams import Streams
 from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
-from .feeds import FeedEntry, RefusedEntry, parse_feed
+from .drafts import Draft
+from .feeds import FeedEntry, RefusedEntry, entry_release, parse_feed
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
 from .source_state import SourceState
 from .state import IngestResult, publish_if_changed
@@ -63,9 +66,9 @@ class SourcePoller:
     """Polls one source: a feed (each new or changed entry read in full) or a web page."""
 
     def __init__(self, config: SourceConfig, *, reader: Reader, streams: Streams, interval: float,
-                 max_backoff: float, concurrency: int = 4) -> None:
+                 max_backoff: float, concurrency: int = 4, entry_attempts: int = 8) -> None:
         self.config, self.reader, self.streams = config, reader, streams
-        self.interval, self.concurrency = interval, concurrency
+        self.interval, self.concurrency, self.entry_attempts = interval, concurrency, entry_attempts
         self.state = SourceState(streams, config.name)
         policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
@@ -81,11 +84,30 @@ class SourcePoller:
         try:
             draft = await self.reader.entry(entry, source=self.config.name, follow=self.config.follow, now=now,
                                             feed_url=self.config.url)
+        except FetchError as exc:
+            tries = self.entry_backoff.failures(entry.key) + 1
+            if not exc.lasting and tries < self.entry_attempts:
+                raise  # retried on a later poll
+            draft = self._feed_text_instead(entry, exc, now, why="for good" if exc.lasting else f"after {tries} tries")
         except SourceError:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
             raise ContentError(f"{entry.link}: cannot be read ({type(exc).__name__}: {exc})") from exc
         return await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
+
+    def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
+        """The entry from its own text in the feed, its link having failed (``why``: for good, or after the last
+        try); :class:`ContentError` (the entry is refused) when the feed gives it no text."""
+        try:
+            draft = entry_release(entry, source=self.config.name, now=now)
+        except ContentError:
+            raise ContentError(f"{failure}; the feed entry has no text of its own to publish instead") from None
+        except Exception as exc:  # a bug converting this entry's text: the entry's problem alone
+            raise ContentError(f"{failure}; the feed entry's own text cannot be read either "
+                               f"({type(exc).__name__}: {exc})") from exc
+        log.warning("source %s: entry %s: %s (%s); published from the feed's own text instead",
+                    self.config.name, entry.link, failure, why)
+        return draft
 
     async def _refuse(self, key: str, link: str, reason: str) -> None:
         name = self.config.name

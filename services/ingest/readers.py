@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .drafts import Draft
 from .errors import ContentError
-from .feeds import FeedEntry, entry_release
+from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
 from .govuk import content_api_url, is_govuk_link, release_from_item
 from .pages import release_from_page
@@ -61,7 +61,7 @@ class Reader:
             if is_govuk_link(entry.link, govuk_url=self.govuk_url):
                 follow = "govuk"
             else:
-                follow = "none" if entry.content_html else "page"
+                follow = "none" if carries_full_text(entry) else "page"
         if follow == "govuk":
             return await self.govuk_item(entry.link, source=source)
         if follow == "page":

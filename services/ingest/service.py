@@ -96,7 +96,8 @@ class IngestService:
         reader = Reader(self.fetcher, govuk_url=self.ingest.govuk_url)
         return [SourcePoller(source, reader=reader, streams=self.runtime.streams,
                              interval=source.interval or self.ingest.feed_interval,
-                             max_backoff=self.ingest.max_backoff, concurrency=self.ingest.fetch_concurrency)
+                             max_backoff=self.ingest.max_backoff, concurrency=self.ingest.fetch_concurrency,
+                             entry_attempts=self.ingest.entry_attempts)
                 for source in self.sources]
 
     async def stop(self) -> None:

@@ -39,6 +39,10 @@ class IngestSettings(BaseModel):
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
     max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")
     max_redirects: int = Field(default=5, ge=0, description="Redirects followed per request.")
+    entry_attempts: int = Field(
+        default=8, ge=1, le=100, description="Tries at reading a feed entry's link (through GOV.UK's Content API "
+        "or its page) before the entry's own text in the feed is published instead, or, with none, the entry is "
+        "dead-lettered. A refusal for good (a 4xx but 408 and 429) ends them at once.")
     fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
     allow_private_links: bool = Field(
         default=False, description="Fetch links from feed content (and their redirects) even when they resolve "

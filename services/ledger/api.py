@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
-from services.common.api import Routes, answers, field_error
+from services.common.api import ApiError, Routes, answers, field_error, readable_message
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
@@ -144,9 +144,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         except JSONBoundsError as exc:
             raise field_error(400, "body", str(exc)) from None
         except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(part) for part in error["loc"]) or "body"
-            raise field_error(422, where, error["msg"]) from None
+            raise ApiError(422, [{"field": ".".join(str(part) for part in error["loc"]) or "body",
+                                  "message": readable_message(error)} for error in exc.errors()]) from None
         alerts = backtest(await index().cards(), asked.filter, since=asked.since)
         shown = alerts[:BACKTEST_SHOWN]
         summaries = {s.release_id: s for s in await release_summaries(store(), [a.release_id for a in shown])}

@@ -53,7 +53,7 @@ class LedgerService(RuntimeService):
 
     async def start(self) -> None:
         streams = await self.runtime.open()
-        await streams.ensure_group(self.settings.key(CLASSIFIED), LEDGER_GROUP)
+        await streams.ensure_group(self.settings.key(CLASSIFIED), LEDGER_GROUP, self.settings.consumer)
         self.store = LedgerStore(streams.client, self.settings.key)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),

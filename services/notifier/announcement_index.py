@@ -6,8 +6,9 @@
                                      COMMON + 1 at most (a set larger than COMMON is never read)
     notifier:chain:<first id>        zset: JSON [commitment id, release id] by publication time, from its second member
 
-Read under the WATCH of the alerts' transaction (the index keys of the releases read are watched, so two
-handlers of two announcements of one commitment never both find it new) and written in that transaction.
+Written by the alerts' transaction (:mod:`.alert_commit`), which compares the size of every set the releases'
+commitments were looked up in with its size when read (the sets only grow), so two handlers of two
+announcements of one commitment never both find it new.
 """
 
 from __future__ import annotations
@@ -25,34 +26,30 @@ from schemas.alerts import Announcement
 from schemas.classified import Commitment, ReleaseClassified
 from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
+from .alert_commit import Commit
 from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
                             chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
-_ADD = """
-local common = tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
-  if redis.call('SCARD', key) <= common then
-    redis.call('SADD', key, unpack(cjson.decode(ARGV[i + 1])))
-  end
-end
-"""  # KEYS: index keys; ARGV: COMMON, each key's ids to add, JSON (one command for a run's dozens of SADDs)
 # KEYS: a scratch key, then each commitment's amount key (0 or 1) and its action words' keys. ARGV: COMMON, how
 # many to return, then for each commitment: how many amount keys, how many word keys, the words to share
-# (shared_enough). For each commitment: the members sharing the amount, and the ids sharing enough words with
+# (shared_enough). For each commitment: the members sharing the amount, the ids sharing enough words with
 # their count, the most first: counted in Redis (ZUNIONSTORE scores a set's member by the sets it is in), so
-# that only the likeliest come back rather than every member of every key. One call for a run's commitments.
+# that only the likeliest come back rather than every member of every key; and the size of each of its keys
+# (compared when the run is written). One call for a run's commitments.
 _NEIGHBOURS = """
 local common, limit, at, answers = tonumber(ARGV[1]), ARGV[2], 2, {}
 for arg = 3, #ARGV, 3 do
   local n_money, n_words = tonumber(ARGV[arg]), tonumber(ARGV[arg + 1])
-  local money, words, top = {}, {}, {}
+  local money, words, top, sizes = {}, {}, {}, {}
   if n_money == 1 then
     local n = redis.call('SCARD', KEYS[at])
+    sizes[1] = n
     if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[at]) end
   end
   for i = at + n_money, at + n_money + n_words - 1 do
     local n = redis.call('SCARD', KEYS[i])
+    sizes[#sizes + 1] = n
     if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
   end
   at = at + n_money + n_words
@@ -61,7 +58,7 @@ for arg = 3, #ARGV, 3 do
     top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[arg + 2], 'WITHSCORES', 'LIMIT', 0, limit)
     redis.call('DEL', KEYS[1])
   end
-  answers[#answers + 1] = {money, top}
+  answers[#answers + 1] = {money, top, sizes}
 end
 return answers
 """
@@ -74,37 +71,33 @@ class AnnouncedRun:
     added: dict[str, Announced] = field(default_factory=dict)
     chains: dict[str, list[Announcement]] = field(default_factory=dict)  # commitment id -> its chain
     unindexed: frozenset[str] = frozenset()  # ids of added records the index's sets need not hold
+    sizes: dict[str, int] = field(default_factory=dict)  # each index set looked up in -> its size when read
 
 
 class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
         self._neighbours_script = client.register_script(_NEIGHBOURS)
-        self._add_script = client.register_script(_ADD)
-
-    def watched(self, releases: Sequence[ReleaseClassified]) -> list[str]:
-        """The keys to WATCH while reading for ``releases``: those their announcements would be added to."""
-        return sorted({self.key(f"notifier:announced:{k}") for _, c in announced_commitments(releases)
-                       for k in index_keys(c)})
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
         """The chains of every commitment of ``releases`` (read in three round trips at most, whatever their number)."""
         pairs = announced_commitments(releases)
         if not pairs:
             return AnnouncedRun()
-        stored, neighbours, unseen = await self._neighbours([c for _, c in pairs])
+        stored, neighbours, unseen, sizes = await self._neighbours([c for _, c in pairs])
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
         known = {**stored, **added}
         chain_of = {c.id: known[c.id].chain for _, c in pairs}
         chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
                                      keyless=unseen)
         return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
-                            unindexed=frozenset(unindexed(added, known.values())))
+                            unindexed=frozenset(unindexed(added, known.values())), sizes=sizes)
 
     async def _neighbours(self, commitments: list[Commitment]
-                          ) -> tuple[dict[str, Announced], dict[str, Neighbours], set[str]]:
+                          ) -> tuple[dict[str, Announced], dict[str, Neighbours], set[str], dict[str, int]]:
         """The records of ``commitments`` already indexed and of every candidate they might repeat, each
-        one's neighbours in the index, and the ids of those never indexed (two round trips)."""
+        one's neighbours in the index, the ids of those never indexed, and the size of each index set looked
+        up in (two round trips)."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         async with self.client.pipeline(transaction=False) as reads:
             reads.hmget(hash_key, ids)
@@ -112,18 +105,19 @@ class AnnouncementIndex:
             own, found = await reads.execute()
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
+        sizes = {self._set_key(k): n for c, answer in zip(commitments, found) for k, n in zip(index_keys(c), answer[2])}
         others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
                         - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
-        return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}
+        return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes
 
     async def _find_neighbours(self, reads, commitments: list[Commitment]) -> None:  # type: ignore[no-untyped-def]
         keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]
         for c in commitments:
             own = index_keys(c)
             money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
-            keys += [self.key(f"notifier:announced:{k}") for k in (*money, *words)]
+            keys += [self._set_key(k) for k in (*money, *words)]
             args += [len(money), len(words), shared_enough(len(words))]
         await self._neighbours_script(keys=keys, args=args, client=reads)
 
@@ -163,23 +157,28 @@ class AnnouncementIndex:
                   for name, row in zip(names, rows)}
         return {cid: (name, chains[name]) for cid, name in name_of.items()}
 
-    async def write(self, pipe, run: AnnouncedRun) -> None:  # type: ignore[no-untyped-def]
-        """Add the run's new records to the index, inside the alerts' transaction ``pipe`` (queued, not run)."""
+    def write(self, commit: Commit, run: AnnouncedRun) -> None:
+        """Add the run's new records to the index, in the alerts' transaction ``commit``; with the size of each
+        set they were looked up in, to compare."""
+        commit.expect_sizes(run.sizes)
         if not run.added:
             return
-        records = {cid: a.model_dump_json() for cid, a in run.added.items()}
-        pipe.hset(self.key("notifier:announced"), mapping=records)
+        commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()},
+                    documents=True)
         members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
             for k in index_keys(a.commitment) if cid not in run.unindexed else ():
-                members.setdefault(self.key(f"notifier:announced:{k}"), []).append(cid)
-        if members:
-            await self._add_script(keys=list(members), args=[COMMON, *map(json.dumps, members.values())], client=pipe)
+                members.setdefault(self._set_key(k), []).append(cid)
+        for key, ids in members.items():  # a set past COMMON is left as it is: never read
+            commit.sadd(key, ids, capped=True)
         for cid, a in run.added.items():
             if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
                 chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]
-                pipe.zadd(self.key(f"notifier:chain:{a.chain}"),
-                          {_member(x): x.published_at.timestamp() for x in chain})
+                commit.zadd(self.key(f"notifier:chain:{a.chain}"),
+                            {_member(x): x.published_at.timestamp() for x in chain})
+
+    def _set_key(self, index_key: str) -> str:
+        return self.key(f"notifier:announced:{index_key}")
 
     async def _each(self, read: Callable[[Any, str], object], keys: list[str]) -> list:  # type: ignore[type-arg]
         """``read(pipeline, key)`` for each of ``keys``: the answers, in one round trip."""
@@ -192,8 +191,8 @@ class AnnouncementIndex:
 
 
 def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
-    """The script's answer: the members sharing the amount, then (id, words shared) pairs, flat."""
-    money, top = answer
+    """The script's answer: the members sharing the amount, (id, words shared) pairs, flat, and its keys' sizes."""
+    money, top, _ = answer
     return Neighbours(words={m.decode(): int(float(n)) for m, n in zip(top[::2], top[1::2])},
                       money=frozenset(m.decode() for m in money))
 

@@ -5,6 +5,7 @@ A plain model: :class:`services.common.settings.Settings` reads it from the envi
 
 from __future__ import annotations
 
+import re
 from datetime import time, timezone
 from typing import Literal
 
@@ -45,8 +46,7 @@ class NotifierConfig(BaseModel):
         default=None, min_length=16,
         description="Key of the unsubscribe links; unset: derived from the API token (a new token voids old links).")
     apprise_timeout: float = Field(default=15.0, gt=0, description="Seconds before an Apprise notification gives up.")
-    reminder_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$",
-                               description="UTC time of day reminders fire on their day.")
+    reminder_time: str = Field(default="09:00", description="UTC time of day reminders fire on their day (HH:MM).")
     reminder_misfire_grace_seconds: float | None = Field(
         default=None, gt=0, description="A reminder missed by longer is dropped; unset: always sent late, once.")
     reminder_attempts: int = Field(default=5, ge=1, description="Attempts to fire a reminder before a dead letter.")
@@ -69,6 +69,13 @@ class NotifierConfig(BaseModel):
         if problem:
             raise ValueError(problem)
         return value or None
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("not a time of day: give HH:MM in UTC, 00:00 to 23:59")
+        return value
 
     @field_validator("smtp_from")
     @classmethod

@@ -133,15 +133,24 @@ class DeliveryJob(BaseModel):
     subscription_id: str
     channel: dict[str, Any]  # {type: ..., ...} with secrets
     kind: Literal["alert", "digest", "due_this_week"]
+    # The message (an Alert, a Digest or a DueThisWeek, as JSON). A job with ``event_json`` holds only its id
+    # here (``{"alert_id": ...}`` or ``{"digest_id": ...}``): the event holds the rest (see ``message_data``).
     message: dict[str, Any]
     attempts: int = 0  # attempts made so far
     # A webhook job's message as its CloudEvent in structured-mode JSON, rendered once when the job is made, so
     # that a send posts it as it is; None (other channels, jobs queued by earlier versions): rendered at the send.
     event_json: str | None = None
 
+    def message_data(self) -> dict[str, Any]:
+        """The whole message as JSON data: from the rendered event when there is one (the message is its
+        ``data``), else ``message`` (a job of another channel, or queued by an earlier version)."""
+        if self.event_json is not None:
+            return json.loads(self.event_json)["data"]  # type: ignore[no-any-return]
+        return self.message
+
     def message_model(self) -> Message:
         model = {"alert": Alert, "digest": Digest, "due_this_week": DueThisWeek}[self.kind]
-        return model.model_validate(self.message)  # type: ignore[attr-defined,no-any-return]
+        return model.model_validate(self.message_data())  # type: ignore[attr-defined,no-any-return]
 
     def public_payload(self) -> dict[str, str]:
         """For dead letters: no secrets."""
@@ -149,16 +158,19 @@ class DeliveryJob(BaseModel):
 
         channel = _S.model_validate({"id": "x", "channels": [self.channel]}).channels[0]
         return {"job_id": self.job_id, "subscription_id": self.subscription_id,
-                "channel": json.dumps(channel_public(channel)), "message": json.dumps(self.message)}
+                "channel": json.dumps(channel_public(channel)), "message": json.dumps(self.message_data())}
 
     @property
     def message_id(self) -> str:
         """The alert's (or a digest's, daily or weekly) id, read without parsing the message."""
-        return str(self.message["alert_id" if self.kind == "alert" else "digest_id"])
+        return str(self.message[_ID_FIELD[self.kind]])
 
     @property
     def destination(self) -> str:
         return destination(self.channel)
+
+
+_ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
 
 
 def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str:
@@ -168,16 +180,23 @@ def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str
 
 def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = None) -> list[DeliveryJob]:
     """One job per channel of ``sub``; a webhook's carries the message's CloudEvent rendered
-    (``event_json``, its structured-mode JSON when the caller has it already, else rendered here once)."""
+    (``event_json``, its structured-mode JSON when the caller has it already, else rendered here once) and,
+    beside it, only the message's id: the alert is not written, nor claimed, twice."""
     kind: Literal["alert", "digest", "due_this_week"] = (
         "alert" if isinstance(message, Alert) else "due_this_week" if isinstance(message, DueThisWeek) else "digest")
-    jobs, data, rendered = [], message.model_dump(mode="json"), None
+    jobs, data, rendered = [], None, None
     for i, channel in enumerate(sub.channels):
         spec = channel.model_dump(mode="json")
-        if spec.get("type") == "webhook" and rendered is None:
-            rendered = (event_json if event_json is not None else message_json(message)).decode()
+        if spec.get("type") == "webhook":
+            if rendered is None:
+                rendered = (event_json if event_json is not None else message_json(message)).decode()
+            body, event = {_ID_FIELD[kind]: message_id(message)}, rendered
+        else:
+            if data is None:
+                data = message.model_dump(mode="json")
+            body, event = data, None
         jobs.append(DeliveryJob(job_id=job_id(message, i, spec), subscription_id=sub.id, channel=spec, kind=kind,
-                                message=data, event_json=rendered if spec.get("type") == "webhook" else None))
+                                message=body, event_json=event))
     return jobs
 
 

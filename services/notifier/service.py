@@ -1,8 +1,8 @@
 """Notifier service: release.classified in; alerts, deliveries and reminders out.
 
 The handler reads the subscribers' records, decides (pure core) and writes, in one
-WATCHed Redis transaction: the alerts (to the alerts stream), the delivery jobs
-(the outbox), and what each subscriber has now been told (its idempotency record).
+Redis script that first compares what it read (:mod:`.alert_commit`): the alerts (to the alerts stream),
+the delivery jobs (the outbox), and what each subscriber has now been told (its idempotency record).
 Then it schedules the release's reminders (:mod:`.agenda`) and acknowledges the
 entry. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
 digests is the leader's.
@@ -17,12 +17,11 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from faststream.redis import RedisBroker
-from redis.exceptions import WatchError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
 from schemas.classified import ReleaseClassified
-from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, NOTIFIER_GROUP
+from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.metrics import ALERTS_QUEUED
@@ -31,14 +30,15 @@ from services.common.settings import Settings
 from services.common.streams import Entry
 
 from .agenda import ReminderAgenda
+from .alert_commit import AlertCommitter, Commit
 from .alert_effects import AlertEffects, alert_effects
-from .announcement_index import AnnouncementIndex
+from .announcement_index import COMMON, AnnouncementIndex
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
-from .feed import feed_events, feed_key, record_in_feed
+from .feed import feed_events, feed_key
 from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
@@ -111,6 +111,7 @@ class NotifierService:
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
         self.weekly: WeeklyDeadlines | None = None
+        self.committer: AlertCommitter | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.remind_at = self.config.remind_at
 
@@ -120,7 +121,7 @@ class NotifierService:
 
     async def start(self) -> None:
         streams = await self.runtime.open()
-        await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP)
+        await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP, self.settings.consumer)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id)])
@@ -154,6 +155,8 @@ class NotifierService:
     async def started(self) -> None:
         assert self.worker is not None and self.leader is not None
         self._tasks.append(asyncio.create_task(self.worker.run(), name="notifier-delivery"))
+        if self.file.path is not None:
+            self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
         if self.run_scheduler:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
@@ -262,9 +265,10 @@ class NotifierService:
     async def _record_alerts(self, releases: list[ReleaseClassified], subs: list[Subscription], *, now: datetime
                              ) -> list[tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]]:
         """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined).
-        WATCHes what it reads, so two handlers of one release never both tell a subscriber. Reads only
-        these releases' commitments from the records (their ids differ from release to release). A
-        subscription whose matching or planning fails is left out and returned as quarantined."""
+        Written by one script that first compares what the plans read (:mod:`.alert_commit`), so two handlers
+        of one release never both tell a subscriber. Reads only these releases' commitments from the records
+        (their ids differ from release to release). A subscription whose matching or planning fails is left
+        out and returned as quarantined."""
         streams = self.runtime.streams
         matched_of, unmatched_of = [], []
         for release in releases:
@@ -275,44 +279,45 @@ class NotifierService:
                    for matched in matched_of for s, _ in matched}
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
         index = AnnouncementIndex(streams.client, streams.key)
-        async with streams.client.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(*release_keys, *[k for pair in keys_of.values() for k in pair],
-                                     *index.watched(releases))
-                    stored = await self._read_last_versions(release_keys)
-                    previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
-                    announced = await index.read(releases)
-                    records = iter(await self._read_records(
-                        [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
-                         for release, matched, previous in zip(releases, matched_of, previous_of)
-                         for s, (ids, deadline_keys) in matched]))
-                    pipe.multi()
-                    results = []
-                    for release, matched, unmatched, previous, raw, release_key in zip(
-                            releases, matched_of, unmatched_of, previous_of, stored, release_keys):
-                        record_of = {s.id: next(records) for s, _ in matched}
-                        plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
-                                                   lambda s, r=release, p=previous: plan_alerts(
-                                                       s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                                       now=now, previous=p, chains=announced.chains))
-                        queued = 0
-                        for sub, plan in plans:
-                            sent_key, elapsed_key = keys_of[sub.id]
-                            for alert in plan.alerts:
-                                queued += self._record_alert(pipe, sub, alert, now=now)
-                            if plan.sent:
-                                pipe.hset(sent_key, mapping=plan.sent)
-                            if plan.elapsed:
-                                pipe.sadd(elapsed_key, *plan.elapsed)
-                        if stored_version(raw) < release.version:
-                            pipe.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
-                        results.append((plans, queued, unmatched + unplanned))
-                    await index.write(pipe, announced)
-                    await pipe.execute()
-                    return results
-                except WatchError:
-                    continue  # another handler told a subscriber meanwhile: look again
+        while True:
+            commit = Commit()
+            stored = await self._read_last_versions(release_keys)
+            previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
+            announced = await index.read(releases)
+            records = iter(await self._read_records(
+                [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
+                 for release, matched, previous in zip(releases, matched_of, previous_of)
+                 for s, (ids, deadline_keys) in matched]))
+            results = []
+            for release, matched, unmatched, previous, raw, release_key in zip(
+                    releases, matched_of, unmatched_of, previous_of, stored, release_keys):
+                record_of = {s.id: next(records) for s, _ in matched}
+                for s, _ in matched:
+                    sent_key, elapsed_key = keys_of[s.id]
+                    read_sent, read_elapsed = record_of[s.id][2]
+                    commit.expect_fields(sent_key, read_sent)
+                    commit.expect_members(elapsed_key, read_elapsed)
+                commit.expect_value(release_key, raw)
+                plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
+                                           lambda s, r=release, p=previous: plan_alerts(
+                                               s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
+                                               now=now, previous=p, chains=announced.chains))
+                queued = 0
+                for sub, plan in plans:
+                    sent_key, elapsed_key = keys_of[sub.id]
+                    for alert in plan.alerts:
+                        queued += self._record_alert(commit, sub, alert, now=now)
+                    if plan.sent:
+                        commit.hset(sent_key, plan.sent)
+                    if plan.elapsed:
+                        commit.sadd(elapsed_key, plan.elapsed)
+                if stored_version(raw) < release.version:
+                    commit.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
+                results.append((plans, queued, unmatched + unplanned))
+            index.write(commit, announced)
+            if await self._committer().commit(commit):
+                return results
+            # another handler told a subscriber meanwhile: look again
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
                                   quarantined: list[Quarantined]) -> None:
@@ -337,10 +342,9 @@ class NotifierService:
                 await pipe.execute()
 
     async def _read_records(self, lookups: list[tuple[tuple[str, str], tuple[list[str], list[str]]]]
-                            ) -> list[tuple[dict[str, str], set[str]]]:
+                            ) -> list[tuple[dict[str, str], set[str], tuple[dict[str, bytes | None], dict[str, bool]]]]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, all in one round trip. Read on another connection after the WATCH: a write in between
-        still fails the transaction, so nothing is missed."""
+        told of them, and the answers as read (to compare when the alerts are written), all in one round trip."""
         async with self.runtime.streams.client.pipeline(transaction=False) as reads:
             for (sent_key, elapsed_key), (ids, deadline_keys) in lookups:
                 if ids:
@@ -351,9 +355,9 @@ class NotifierService:
         records = []
         for _, (ids, deadline_keys) in lookups:
             sent = dict(zip(ids, next(answers))) if ids else {}
-            told = next(answers) if deadline_keys else []
+            told = dict(zip(deadline_keys, map(bool, next(answers)))) if deadline_keys else {}
             records.append(({k: v.decode() for k, v in sent.items() if v is not None},
-                            {k for k, m in zip(deadline_keys, told) if m}))
+                            {k for k, m in told.items() if m}, (sent, told)))
         return records
 
     async def _read_last_versions(self, release_keys: list[str]) -> list[bytes | None]:
@@ -365,19 +369,23 @@ class NotifierService:
         return alert_effects(sub, alert, digest_key=streams.key(f"notifier:digest:{sub.id}"),
                              feed_key=feed_key(streams.key, sub.id))
 
-    def _record_alert(self, pipe, sub: Subscription, alert: Alert, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    def _record_alert(self, commit: Commit, sub: Subscription, alert: Alert, *, now: datetime) -> int:
         """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
         returns jobs queued."""
-        assert self.outbox is not None
-        streams, effects = self.runtime.streams, self._alert_effects(sub, alert)
-        event = effects.event.to_json()  # once for the stream and the feed: a re-announcement's is long
-        streams.add_json(pipe, streams.key(ALERTS), event)
-        record_in_feed(pipe, effects.feed, event)
-        if effects.digest is not None:
-            pipe.rpush(*effects.digest)
+        effects = self._alert_effects(sub, alert)
+        commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)  # one event: stream and feed
         for job in effects.jobs:
-            self.outbox.enqueue(pipe, job, due=now.timestamp())
+            commit.job(job, due=now.timestamp())
         return len(effects.jobs)
+
+    def _committer(self) -> AlertCommitter:
+        if self.committer is None:
+            assert self.outbox is not None
+            streams = self.runtime.streams
+            self.committer = AlertCommitter(streams.client, alerts=streams.key(ALERTS), event_field=EVENT_FIELD,
+                                            outbox_zset=self.outbox.zset, job_dests=self.outbox.dests,
+                                            job_prefix=self.outbox.job_key(""), common=COMMON)
+        return self.committer
 
     def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
         assert self.outbox is not None
@@ -418,6 +426,13 @@ class NotifierService:
     async def _deposed(self) -> None:
         assert self.scheduler is not None
         self.scheduler.pause()
+
+    async def _watch_file(self) -> None:
+        """Looks at the subscriptions file every ``recheck_seconds``, so that an edit is taken, or a broken one
+        reported, when it is made, not when the next event needs the subscriptions."""
+        while True:
+            await asyncio.sleep(self.file.recheck_seconds)
+            self.file.current()
 
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a

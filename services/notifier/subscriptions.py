@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Fiel
                       field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
+from services.common.api import readable_message
 
 from .addresses import parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
@@ -24,7 +25,8 @@ from .durations import parse_duration
 from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
-_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SUBSCRIPTION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SUBSCRIPTION_ID_WORDS = "letters, digits, '.', '_' or '-'; at most 64"
 Entry = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
@@ -188,7 +190,7 @@ class DueThisWeek(_Strict):
 
 
 class Subscription(_Strict):
-    id: str = Field(pattern=_ID, description="Letters, digits, '.', '_' or '-'; at most 64.")
+    id: str = Field(pattern=SUBSCRIPTION_ID, description=SUBSCRIPTION_ID_WORDS.capitalize() + ".")
     filter: Filter = Field(default_factory=Filter)
     channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     mode: Literal["immediate", "digest"] = "immediate"
@@ -230,6 +232,18 @@ class Subscription(_Strict):
         if problem:
             raise ValueError(problem)
         return value
+
+    @field_validator("channels")
+    @classmethod
+    def _each_once(cls, channels: list[Channel], info: ValidationInfo) -> list[Channel]:
+        """A channel given twice is refused; one stored twice before this check existed is kept once."""
+        for i, channel in enumerate(channels):
+            if channel in channels[:i]:
+                if info.context is None:  # read back from Redis, not given
+                    return [c for j, c in enumerate(channels) if c not in channels[:j]]
+                raise ValueError(f"channel {i + 1} is channel {channels.index(channel) + 1} again: "
+                                 "every message would be sent twice")
+        return channels
 
     @field_validator("reminders")
     @classmethod
@@ -273,10 +287,8 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
         loc = [str(p) for p in err["loc"]]
         if len(loc) >= 3 and loc[0] == "channels" and loc[2] in CHANNEL_TYPES:
             del loc[2]  # channels.0.webhook.url -> channels.0.url
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        message = readable_message(err)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             message = f"unknown channel type; expected one of {', '.join(CHANNEL_TYPES)}"
         field = ".".join(loc) or "subscription"
         out.append({"field": prefix + field, "message": message})

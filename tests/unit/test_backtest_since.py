@@ -26,3 +26,19 @@ def test_a_bad_since_is_a_usage_error(text):
     with pytest.raises(CommandError) as raised:
         backtest_since(text, now=NOW)
     assert raised.value.exit_code == 2 and str(raised.value).startswith(f"--since {text}: ")
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    # before: accepted, and the backtest found nothing, with no word of why
+    ("2030-01-01", "--since 2030-01-01: a time to come; give one in the past"),
+    ("5d", None),
+    # before: "give days (90d)…", which 99999d is, with no word of what was wrong
+    ("99999d", "--since 99999d: 'P99999D' is longer than P5Y"),
+])
+def test_a_since_in_the_future_or_too_far_back_says_why(text, reason):
+    if reason is None:
+        assert backtest_since(text, now=NOW) < NOW
+        return
+    with pytest.raises(CommandError) as raised:
+        backtest_since(text, now=NOW)
+    assert raised.value.exit_code == 2 and str(raised.value) == reason

@@ -7,7 +7,7 @@ so the consumer dead-letters the entry at once instead of retrying a traceback.
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from schemas import EventError, decode_event, event_types
@@ -30,7 +30,7 @@ def _nested(depth: int) -> bytes:
         pytest.param(b'{"n": -' + b"1" * 40 + b"}", "integer too large", id="huge-negative-int"),
         pytest.param(b'{"n": 1e999}', "number out of range", id="float-overflow"),
         pytest.param(b'{"n": NaN}', "not JSON", id="nan"),
-        pytest.param(b'{"s": "\\ud800"}', "not JSON", id="lone-surrogate"),
+        pytest.param(b'{"s": "\\ud800"}', "s: \\ud800 is a lone surrogate, not a character", id="lone-surrogate"),
         pytest.param(_release_event(schemaversion=True), "schema version", id="schemaversion-true"),
         pytest.param(_release_event(schemaversion=1.0), "schema version", id="schemaversion-float"),
         pytest.param(_release_event(schemaversion="1"), "schema version", id="schemaversion-string"),
@@ -98,3 +98,55 @@ def test_any_event_with_one_field_made_arbitrary_raises_nothing_but_event_error(
     text = json.dumps(event)
     _assert_event_error_only(text.replace('"__HOLE__"', "[" * depth + "]" * depth))
     _assert_event_error_only(text.replace('"__HOLE__"', "7" * digits))
+
+
+def _bounds_checked_at_every_position(text: str) -> None:
+    """check_bounds as it was before its byte-table shortcuts: each regular expression over the whole text."""
+    from schemas.json_bounds import _BIG_FLOAT, _BIG_INTEGER, _STRINGS, MAX_INTEGER_DIGITS
+    import math
+    import re
+
+    bare = _STRINGS.sub('""', text)
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", bare):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    big = _BIG_INTEGER.search(bare)
+    if big:
+        raise JSONBoundsError(f"integer too large: {len(big.group().lstrip('-'))} digits "
+                              f"(at most {MAX_INTEGER_DIGITS})")
+    for match in _BIG_FLOAT.finditer(bare):
+        if math.isinf(float(match.group())):
+            raise JSONBoundsError("number out of range")
+
+
+def _outcome(check, text):
+    try:
+        check(text)
+    except JSONBoundsError as exc:
+        return str(exc)
+    return None
+
+
+_NUMBER_LIKE = st.builds("".join, st.tuples(
+    st.sampled_from(["", "-", "+", "a", "."]), st.text("0123456789\u0663", max_size=30), st.sampled_from(["", "."]),
+    st.text("0123456789", max_size=3), st.sampled_from(["", "e", "E"]), st.sampled_from(["", "+", "-"]),
+    st.text("0123456789\u0663", max_size=5), st.sampled_from(["", "]", ",", "a", "."])))
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(alphabet='[]{}":,0123456789.eE+-\\ ntrufals\u0663\u00e9\ud800', max_size=600)
+       | st.builds(lambda depth, numbers: "[" * depth + ",".join(numbers) + "]" * depth,
+                   st.integers(0, 40), st.lists(_NUMBER_LIKE, max_size=5)))
+@example("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+@example("[" + "1" * 20 + "]")
+@example("[-" + "1" * 20 + ", " + "1" * 19 + "]")
+@example("[1.e999]")
+@example("[1E+999, 1e99]")
+@example("[" + "\u0663" * 20 + "]")
+@example("[" + "7" * 300 + ".5]")
+def test_the_bounds_are_checked_as_they_were_before_their_shortcuts(text):
+    from schemas.json_bounds import check_bounds
+
+    assert _outcome(check_bounds, text) == _outcome(_bounds_checked_at_every_position, text)

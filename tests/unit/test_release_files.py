@@ -51,6 +51,10 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
         pytest.param("2020-01-01-empty.txt", b"", "empty file", id="empty"),
         pytest.param("2020-01-01-latin1.txt", "Caf\u00e9 title\nbody".encode("latin-1"), "not UTF-8", id="not-utf8"),
         pytest.param("no-date.txt", b"Title\nBody text", "no publication date", id="no-date"),
+        pytest.param("2026-02-30-baddate.txt", b"Title\nBody text", ": the date in the file name, 2026-02-30, is "
+                     "not a real date (February 2026 has 28 days); rename the file", id="impossible-name-date"),
+        pytest.param("2026-13-01-baddate.html", b"<title>T</title><p>Body text</p>", ": the date in the file name, "
+                     "2026-13-01, is not a real date (there is no month 13)", id="impossible-name-month"),
         pytest.param("r.json", b'{"title": "T", "body": "B"}', "published_at: Field required", id="json-missing"),
         pytest.param("r.json", b'{"title": "T", "body": "B", "published_at": "2020-01-01T00:00:00"}',
                      "timezone", id="json-naive-time"),

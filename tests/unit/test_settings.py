@@ -139,6 +139,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_MAX_FETCH_BYTES", "4096", "ingest.max_fetch_bytes", 4096),
     ("PLEDGEWATCH_MAX_REDIRECTS", "1", "ingest.max_redirects", 1),
     ("PLEDGEWATCH_FETCH_CONCURRENCY", "2", "ingest.fetch_concurrency", 2),
+    ("PLEDGEWATCH_ENTRY_ATTEMPTS", "3", "ingest.entry_attempts", 3),
     ("PLEDGEWATCH_ALLOW_PRIVATE_LINKS", "true", "ingest.allow_private_links", True),
     ("PLEDGEWATCH_QUIET_AFTER", "4.5", "ingest.quiet_after", 4.5),
     ("PLEDGEWATCH_QUIET_WINDOW", "30", "ingest.quiet_window", 30),
@@ -249,3 +250,13 @@ def test_a_minimum_of_gaps_beyond_the_window_is_refused_with_both_names(monkeypa
     monkeypatch.setenv("PLEDGEWATCH_QUIET_MIN_GAPS", "12")
     with pytest.raises(ValueError, match=r"quiet_min_gaps \(12\) is more than quiet_window \(10\)"):
         Settings()
+
+
+@pytest.mark.parametrize("value", ["25:99", "24:00", "09:60", "9am"])
+def test_a_reminder_time_that_is_no_time_of_day_is_a_bad_setting(monkeypatch, value):
+    """Before: "25:99" passed the setting's pattern, so ``pledgewatch run`` started Redis and then failed with
+    "unexpected ValueError: hour must be in 0..23"; "9am" was told the pattern, not the form."""
+    monkeypatch.setenv("PLEDGEWATCH_REMINDER_TIME", value)
+    assert service_exit_message() == (
+        f"error: bad setting: PLEDGEWATCH_REMINDER_TIME={value!r}: not a time of day: give HH:MM in "
+        "UTC, 00:00 to 23:59 (fix the environment variable, or unset it for the default)")

@@ -71,9 +71,9 @@ def add_units(start: date, amount: float, unit: str) -> date:
     raise ValueError(f"unknown unit {unit!r}")
 
 
-def end_of_unit(published: date, unit: str, *, following: int = 0) -> date:
+def end_of_unit(published: date, unit: str, *, following: int = 0, year_starts: int = 4) -> date:
     """Last day of the week, month, year, decade or financial year holding ``published``,
-    or of the ``following``-th one after it."""
+    or of the ``following``-th one after it. A financial year starts in the month ``year_starts``."""
     unit = unit.lower()
     if unit == "week":
         return published + timedelta(days=6 - published.weekday() + 7 * following)
@@ -85,6 +85,8 @@ def end_of_unit(published: date, unit: str, *, following: int = 0) -> date:
     if unit == "decade":
         return date(published.year // 10 * 10 + 9 + 10 * following, 12, 31)
     if unit == "financial year":
-        start_year = published.year if published.month >= 4 else published.year - 1
-        return date(start_year + 1 + following, 3, 31)
+        start_year = published.year if published.month >= year_starts else published.year - 1
+        if year_starts == 1:
+            return date(start_year + following, 12, 31)
+        return end_of_month(start_year + 1 + following, year_starts - 1)
     raise ValueError(f"unknown unit {unit!r}")

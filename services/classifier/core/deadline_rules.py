@@ -3,7 +3,8 @@ its match into the deadline's fields, resolved against the publication date.
 
 Each rule runs only on text holding one of its ``NEEDS`` (a lowercase word, the first digits of a
 year or ``MONTH_NAME``): a substring test is far cheaper than a regex. A resolver returns a dict of fields (``type`` plus its values), ``COMMENCEMENT`` for a
-start that is not a deadline ("from spring 2014"), or None when the match is no date.
+start that is not a deadline ("from spring 2014"), or None when the match is no date. Those of financial
+years and of response times are in :mod:`.financial_years` and :mod:`.response_times`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from .calendar_units import (
     MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number,
     upcoming_month_year, upcoming_season_year,
 )
+from .financial_years import FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
+from .response_times import read_bounded, read_instantly, read_within
 
 COMMENCEMENT = "commencement"
-# Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
-FINANCIAL = "financial"
-UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it runs from
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
 MONTH_NAME = "<month>"
@@ -47,13 +47,6 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _year(text: str | None, fallback: int) -> int:
-    if not text:
-        return fallback
-    value = int(text)
-    return value + 2000 if value < 100 else value
-
-
 def _is_start(match: re.Match[str]) -> bool:
     return (match.groupdict().get("prep") or "").lower() == "from"
 
@@ -77,25 +70,6 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
-
-
-def _response(match: re.Match[str], published: date) -> Fields:
-    low = parse_number(match["low"]) if match["low"] else None
-    high = parse_number(match["high"]) if match["high"] else 1.0
-    if high is None:
-        return None
-    low = high if low is None else low
-    unit = match["unit"].lower()
-    if unit in ("day", "week") and not match["anchor"]:
-        return {"type": "period", "start": published, "end": add_units(published, high, unit)}
-    code = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W"}[unit]
-    prefix = "PT" if code in "SMH" else "P"
-    return {"type": "response_time", "min": f"{prefix}{low:g}{code}", "max": f"{prefix}{high:g}{code}",
-            "anchor": _anchor(match["anchor"])}
-
-
-def _instantly(match: re.Match[str], published: date) -> Fields:
-    return {"type": "response_time", "min": "PT0S", "max": "PT0S", "anchor": UNSTATED_ANCHOR}
 
 
 def _relative_period(match: re.Match[str], published: date) -> Fields:
@@ -125,60 +99,11 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
 
 
-def _financial_year(match: re.Match[str], published: date) -> Fields:
-    """"2018-19" → 2018-04-01..2019-03-31; "across 2018-19 and 2019-20" → 2018-04-01..2020-03-31."""
-    first, second = int(match["y1"]), _year(match["y2"], 0)
-    if second % 100 != (first + 1) % 100:
-        return None
-    last = first
-    if match["y3"] and _year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
-        last = int(match["y3"])
-    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31), FINANCIAL: True}
-
-
-def _by_financial_year(match: re.Match[str], published: date) -> Fields:
-    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
-    first, second = int(match["y1"]), _year(match["y2"], 0)
-    if second % 100 != (first + 1) % 100:
-        return None
-    return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
-
-
-def _named_financial_year(match: re.Match[str], published: date) -> Fields:
-    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019."""
-    year = int(match["y"])
-    return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
-
-
 def _milestone(match: re.Match[str], published: date) -> Fields:
     """A timetable line led by its date: "June 2026: services must publish …" is due then."""
     month, year = month_number(match["m"]), int(match["y"])
     due = date(year, month, int(re.sub(r"\D", "", match["d"]))) if match["d"] else end_of_month(year, month)
     return {"type": "date", "due": due}
-
-
-def _bounded_response(match: re.Match[str], published: date) -> Fields:
-    """"in under 12 hours", "an hour or two after upload": a response time; the anchor only where named."""
-    groups = match.groupdict()
-    high = parse_number(groups["high"]) if groups.get("high") else 1.0
-    low_text = groups.get("low")
-    low = 1.0 if low_text and low_text.lower() in ("a", "an") else parse_number(low_text) if low_text else high
-    if high is None or low is None:
-        return None
-    low, high = min(low, high), max(low, high)
-    unit = groups.get("unit") or groups.get("unit2")
-    if not unit:
-        return None
-    code = {"second": "S", "minute": "M", "hour": "H"}[unit.lower()]
-    return {"type": "response_time", "min": f"PT{low:g}{code}", "max": f"PT{high:g}{code}",
-            "anchor": _anchor(groups.get("anchor"))}
-
-
-def _anchor(text: str | None) -> str:
-    """The event a response time runs from, as the text names it; "unstated" when it names none."""
-    if not text:
-        return UNSTATED_ANCHOR
-    return re.sub(r"^(?:the|a|an|its|their|each|being)\s+", "", text.strip(), flags=re.I)
 
 
 def _academic_year(match: re.Match[str], published: date) -> Fields:
@@ -197,8 +122,8 @@ def _year_range(match: re.Match[str], published: date) -> Fields:
 
 def _month_range(match: re.Match[str], published: date) -> Fields:
     m1, m2 = month_number(match["m1"]), month_number(match["m2"])
-    y2 = _year(match["y2"], _year(match["y1"], published.year))
-    y1 = _year(match["y1"], y2 - 1 if m1 > m2 else y2)
+    y2 = full_year(match["y2"], full_year(match["y1"], published.year))
+    y1 = full_year(match["y1"], y2 - 1 if m1 > m2 else y2)
     start = date(y1, m1, int(re.sub(r"\D", "", match["d1"]))) if match["d1"] else date(y1, m1, 1)
     end = date(y2, m2, int(re.sub(r"\D", "", match["d2"]))) if match["d2"] else end_of_month(y2, m2)
     return {"type": "period", "start": start, "end": end} if start <= end else None
@@ -213,7 +138,7 @@ def _day(match: re.Match[str], published: date) -> Fields:
     month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
     if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
-    year = _year(match["y"], upcoming_month_year(month, published))
+    year = full_year(match["y"], upcoming_month_year(month, published))
     due = date(year, month, day)
     if (match["prep"] or "").lower() == "before":
         due -= timedelta(days=1)
@@ -231,14 +156,14 @@ def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
-    year = _year(match["y"], upcoming_month_year(month, published))
+    year = full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
 
 def _season(match: re.Match[str], published: date) -> Fields:
     season, rel = match["s"].lower(), (match["rel"] or "").lower()
     if match["y"]:
-        year = _year(match["y"], published.year)
+        year = full_year(match["y"], published.year)
     elif rel == "this" or rel == "later this":
         year = published.year
     else:
@@ -259,17 +184,28 @@ def _year_part(match: re.Match[str], published: date) -> Fields:
     return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 
+# The last month of a part of a year: "early 2024" is January to April (as the labels read it), "mid-2027"
+# ends with June, "late 2027" with the year.
+_PART_ENDS = {"early": 4, "mid": 6, "late": 12}
+
+
 def _calendar_year(match: re.Match[str], published: date) -> Fields:
     year = int(match["y"])
-    return _due(match, date(year, 12, 31), published, date(year, 1, 1))
+    last_month = _PART_ENDS.get((match["part"] or "").lower(), 12)
+    return _due(match, end_of_month(year, last_month), published, date(year, 1, 1))
 
 
 def _this_unit(match: re.Match[str], published: date) -> Fields:
     unit = " ".join(match["unit"].lower().split())
     if match["rel"].lower() == "the" and not match["edge"]:
         return None
+    if (match["when"] or "").lower() == "earlier":
+        return None  # "the talks earlier this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
-    return _due(match, end_of_unit(published, unit, following=following), published)
+    fields = _due(match, end_of_unit(published, unit, following=following), published)
+    if isinstance(fields, dict) and unit == "financial year":
+        fields[FINANCIAL_FOLLOWING] = following  # the publisher's own year, which the caller knows
+    return fields
 
 
 _UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
@@ -278,8 +214,8 @@ RULES: list[Rule] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
               r"(?P<unit>second|minute|hour|day|week)s?\b"
               r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
-              r"[a-z][\w-]*))?"), _response),
-    (_compile(r"\binstantly\b"), _instantly),
+              r"[a-z][\w-]*))?"), read_within),
+    (_compile(r"\binstantly\b"), read_instantly),
     (_compile(rf"\b(?:over|during|in|within|for|across)\s+the\s+(?:next|coming|following|forthcoming)\s+"
               rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
@@ -288,7 +224,7 @@ RULES: list[Rule] = [
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
-              rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), _financial_year),
+              rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), read_span),
     (_compile(rf"(?<![\d/-])(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})\b"), _year_range),
     (_compile(r"\b(?:(?:for|in|during|over|across|by)\s+)?(?:the\s+)?(?P<rel>next|this|current|coming|following)\s+"
               r"(?:academic|school)\s+year\b"), _academic_year),
@@ -305,25 +241,25 @@ RULES: list[Rule] = [
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
-    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?:early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?:later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
               r"(?P<unit>second|minute|hour)s?\b(?:\s+(?:of|after|from|following)\s+(?P<anchor>"
-              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*))?"), _bounded_response),
+              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*))?"), read_bounded),
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
               r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+(?P<anchor>"
-              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), _bounded_response),
+              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), read_bounded),
     (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
-              r"(?!\s*[-–/]\s*\d)"), _by_financial_year),
+              r"(?!\s*[-–/]\s*\d)"), read_due),
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
      lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
-    (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), _named_financial_year),
+    (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.

@@ -11,11 +11,12 @@ from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH, MONTHS, end_of_month
+from .calendar_units import MONTH, MONTHS, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
-    COMMENCEMENT, CORES, END_OF_WORDS, FINANCIAL, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
+    COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
 )
+from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING
 
 _DEADLINE = TypeAdapter(Deadline)
 _DIGIT = re.compile(r"\d")
@@ -114,7 +115,10 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
         low = folded if text.isascii() else text.lower()
     for pattern, resolve in _rules_for(low):
         for match in _finditer(pattern, text, folded):
-            fields = resolve(match, published)
+            try:
+                fields = resolve(match, published)
+            except (ValueError, OverflowError):  # a day the calendar lacks ("by 31 June") or a span past its end
+                fields = None
             if fields is not None and _STARTING.search(text, max(0, match.start() - 14), match.start()):
                 fields = COMMENCEMENT  # "Starting in 2022-23": a start, not a deadline
             if fields is not None:
@@ -129,6 +133,9 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     for start, end, fields in _without_starts(_without_spelled_out_lengths(chosen, text), text):
         if isinstance(fields, dict) and fields.pop(FINANCIAL, False):
             fields = _in_financial_year(fields, year_starts)
+        if isinstance(fields, dict) and FINANCIAL_FOLLOWING in fields:
+            following = fields.pop(FINANCIAL_FOLLOWING)
+            fields["due"] = end_of_unit(published, "financial year", following=following, year_starts=year_starts)
         if fields == COMMENCEMENT or _ended_before(fields, published):
             continue
         deadlines.append(_DEADLINE.validate_python(

@@ -80,3 +80,26 @@ def test_a_backfill_window_that_ends_before_it_starts_is_a_usage_error(tmp_path)
                           env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr == "error: --from 2018-01-01 is after --to 2017-01-01\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [pytest.param(["--page-size", "0"], "argument --page-size: 0: give how many results per search page, 1 to 1000",
+                  id="page-size-zero"),
+     pytest.param(["--page-size", "ten"], "argument --page-size: 'ten': not a whole number; give how many results "
+                  "per search page, 1 to 1000", id="page-size-word"),
+     pytest.param(["--concurrency", "0"], "argument --concurrency: 0: give how many items to fetch at once, 1 or more",
+                  id="concurrency-zero"),
+     pytest.param(["--from", "2018-02-30"], "argument --from: 2018-02-30 is not a real date (February 2018 has 28 "
+                  "days)", id="impossible-from"),
+     pytest.param(["--to", "2018-13-01"], "argument --to: 2018-13-01 is not a real date (there is no month 13)",
+                  id="impossible-to"),
+     pytest.param(["--from", "1/2/2018"], "argument --from: '1/2/2018' is not a date; write YYYY-MM-DD",
+                  id="not-a-date"),
+     pytest.param(["--govuk-url", "ftp://x"], "argument --govuk-url: 'ftp://x': only http:// and https:// URLs "
+                  "are allowed", id="govuk-url-ftp")],
+)
+def test_bad_backfill_options_are_usage_errors_naming_the_option(tmp_path, args, message):
+    result = _pledgewatch("ingest", "--backfill", *args, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr == f"error: pledgewatch ingest: {message} (see `pledgewatch ingest --help`)\n"

@@ -230,3 +230,11 @@ def test_an_id_that_is_no_dead_letter_id_is_a_usage_error(cli, args, capsys):
     err = capsys.readouterr().err
     assert "not a dead letter id (like 1796426709596-0; `pledgewatch dlq list` shows them)" in err
     assert "unexpected" not in err
+
+
+@pytest.mark.parametrize("limit", ["abc", "0", "-3"])
+def test_a_limit_that_is_no_positive_whole_number_says_so(cli, limit, capsys):
+    """Before: ``--limit abc`` said "invalid _positive value", the name of a function of ours."""
+    assert cli("dlq", "list", "--limit", limit) == 2
+    err = capsys.readouterr().err
+    assert f"--limit: {limit!r}: not a whole number of 1 or more" in err and "_positive" not in err

@@ -77,7 +77,12 @@ CASES = {
     "bad-common-setting": Case(["pledgewatch", "classify", "no-title.md"], 2, "PLEDGEWATCH_HTTP_PORT='eighty'",
                                env={"PLEDGEWATCH_HTTP_PORT": "eighty"}),
     "two-data-folders": Case(RUN, 2, "set only one", env={"PLEDGEWATCH_DATA_DIR": "elsewhere"}),
-    "unknown-option": Case(["pledgewatch", "run", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    # before: every unknown option pointed to `pledgewatch --help`, which does not list the command's options
+    "unknown-option": Case(["pledgewatch", "run", "--bogus"], 2,
+                           "error: pledgewatch run: unrecognized arguments: --bogus (see `pledgewatch run --help`)"),
+    "unknown-option-of-a-subcommand": Case(["pledgewatch", "subscriptions", "list", "--bogus", "x"], 2,
+                                           "error: pledgewatch subscriptions list: unrecognized arguments: --bogus x "
+                                           "(see `pledgewatch subscriptions list --help`)"),
     "web-page-as-path": Case(["pledgewatch", "classify", "https://example.org/a"], 2, "give a local file"),
     "missing-release-file": Case(["pledgewatch", "classify", "gone.md"], 2, "error: gone.md: no such file"),
     "bad-month-in-front-matter": Case(["pledgewatch", "classify", "2024-01-01-bad-month.md"], 1,

@@ -77,7 +77,7 @@ async def test_page(govuk, reader, streams, published):
 async def test_govuk_content_api_item(govuk, reader, streams, published):
     item = json.loads(govuk.fixture("content-api/press_release.json"))
     item["title"] = "New fund\u0000 for ports\u0008"
-    item["description"] = "A fund\u0003 for\u0000 ports."
+    item["details"]["body"] = "<p>A fund\u0003 for\u0000 ports.</p>" + item["details"]["body"]
     govuk.put("/api/content" + item["base_path"], item)
     draft = await reader.govuk_item(item["base_path"], source="govuk")
     from services.ingest.state import publish_if_changed

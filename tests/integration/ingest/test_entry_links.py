@@ -78,3 +78,17 @@ async def test_linked_page_in_a_charset_that_is_not_text_fails_alone(govuk, read
         report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
     assert (report.published, report.failed) == (1, 1)
     assert f"{govuk.base}/press/odd: charset '{charset}' is not a text encoding" in caplog.text
+
+
+async def test_a_link_on_another_port_of_the_govuk_host_is_read_as_a_page_not_through_the_content_api(
+        govuk, internal, reader, streams, published):
+    # GOV.UK (PLEDGEWATCH_GOVUK_URL) is on one loopback port, a ministry's feed and its pages on another.
+    internal.put("/press/ports", PAGE.format("Ports plan"), "text/html; charset=utf-8")
+    internal.put("/press.rss", rss(internal.base + "/press/ports"), "application/rss+xml")
+    config = SourceConfig(name="ministry", url=internal.base + "/press.rss", interval=1)
+    report = await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).poll(
+        now=NOW, clock=0)
+    assert (report.published, report.failed) == (1, 0)
+    assert internal.hits["/press/ports"] == 1 and govuk.hits["/api/content/press/ports"] == 0
+    [release] = await published()
+    assert release.body == "Ports plan\n\nThe ministry will act by 2025."

@@ -155,7 +155,9 @@ async def test_bad_feed_is_logged_and_retried_with_backoff(govuk, reader, stream
 
 
 async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, reader, streams, published):
-    serve_govuk_feed(govuk, items=("press_release",))  # the second item's Content API answers 404
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "busy", status=503)  # a failure that may pass
     source = poller(govuk, reader, streams)
     report = await source.poll(now=NOW, clock=0)
     assert (report.published, report.failed) == (1, 1)

@@ -42,6 +42,23 @@ async def test_json_past_the_bounds_is_refused_with_a_reason(releases_url, api_h
     assert status == 400 and any(reason in e for e in answer["errors"]), answer
 
 
+LONE = "is a lone surrogate, not a character (half of a UTF-16 pair without its other half)"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    pytest.param(json.dumps({**RELEASE, "title": "__HOLE__"}).replace("__HOLE__", "Port \\ud800 fund").encode(),
+                 f"request body: title: \\ud800 {LONE}", id="title"),
+    pytest.param(json.dumps({**RELEASE, "organisations": ["Home Office", "__HOLE__"]}).replace(
+        "__HOLE__", "\\udc00").encode(), f"request body: organisations.1: \\udc00 {LONE}", id="list-item"),
+    pytest.param(json.dumps({**RELEASE, "__HOLE__": 1}).replace("__HOLE__", "k\\uD83D").encode(),
+                 f"request body: a key: \\uD83D {LONE}", id="key"),
+])
+async def test_a_lone_surrogate_is_refused_naming_the_field(releases_url, api_headers, body, error):
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        status, answer = await _post(session, releases_url, body)
+    assert (status, answer) == (400, {"errors": [error]})
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),

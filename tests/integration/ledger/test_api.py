@@ -201,6 +201,16 @@ async def test_a_bad_backtest_says_which_field(ledger, api_headers, body, status
     assert got == status and answer["errors"][0]["field"] == field
 
 
+async def test_a_bad_backtest_is_told_in_the_words_the_subscriptions_api_uses(ledger, api_headers):
+    """Before: "Extra inputs are not permitted" and "Value error, …", where the subscriptions API says
+    "unknown field" and gives the message alone."""
+    _, url = ledger
+    _, answer = await _post(url + "/ledger/backtest", {"since": "2017-01-01T00:00:00Z", "colour": "red"}, api_headers)
+    assert answer["errors"] == [{"field": "colour", "message": "unknown field"}]
+    _, answer = await _post(url + "/ledger/backtest", {"since": "2017-01-01T00:00:00"}, api_headers)
+    assert not answer["errors"][0]["message"].startswith("Value error")
+
+
 async def test_pledgewatch_subscriptions_backtest_prints_what_each_subscription_would_have_got(
         ledger, settings, tmp_path, capsys, monkeypatch):
     import asyncio

@@ -96,3 +96,41 @@ async def test_update_takes_the_fields_or_the_file_add_takes(notifier, write_yam
     assert "mode: digest" in shown and "07:30" in shown
     assert await run("update", "nobody", str(edited)) == 2
     assert f"error: {edited}: lists no subscription 'nobody'" in capsys.readouterr().err
+
+
+async def test_an_id_that_is_no_subscription_id_is_refused_and_never_reaches_another(notifier, write_yaml, capsys,
+                                                                                      monkeypatch, settings):
+    """Before: the id went into the URL as it was, so ``delete 'victim?oops'`` deleted ``victim`` (the rest a
+    query), ``'victim#x'`` the same, and ``show ünï`` failed with an unexpected UnicodeEncodeError."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add",
+                                                       str(write_yaml("id: victim\nchannels: [console]\n"))]) == 0
+    capsys.readouterr()
+    for command in (["delete", "victim?oops"], ["delete", "victim#x"], ["pause", "victim/..", "--until", "2030-01-01T00:00:00Z"],
+                    ["show", "ünï"], ["test", "é"], ["resume", "a b"]):
+        assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *command]) == 2, command
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {command[1]!r} is no subscription id: ") and err.count("\n") == 1, err
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "victim"]) == 0
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://127.0.0.1:9", "http://"])
+def test_a_url_that_is_no_http_address_is_a_usage_error(url, capsys):
+    """Before: ``--url notaurl`` failed with "unexpected ValueError: unknown url type"."""
+    assert subscriptions_cli(["subscriptions", "--url", url, "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --url {url}: not an http(s) address of the notifier API") and err.count("\n") == 1
+
+
+def test_a_pause_that_has_ended_is_not_listed_as_paused():
+    """Before: ``list`` still showed "paused until" a time gone by, while the subscription was active again."""
+    from datetime import datetime, timezone
+
+    from pledgewatch.subscriptions_cli import list_line
+
+    sub = {"id": "desk", "origin": "api", "mode": "immediate", "channels": ["console"],
+           "paused_until": "2026-12-05T02:16:00Z"}
+    assert list_line(sub, now=datetime(2026, 12, 5, 2, 22, tzinfo=timezone.utc)) == "desk\tapi\timmediate\tconsole"
+    assert list_line(sub, now=datetime(2026, 12, 5, 2, 10, tzinfo=timezone.utc)) == \
+        "desk\tapi\timmediate\tconsole paused until 2026-12-05T02:16:00Z"

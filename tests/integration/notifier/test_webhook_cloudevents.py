@@ -91,7 +91,8 @@ async def test_a_job_queued_without_its_rendered_event_is_posted_from_its_messag
     published on the alerts stream as it is."""
     jobs_for = alert_effects.jobs_for
     monkeypatch.setattr(alert_effects, "jobs_for", lambda sub, message, event_json=None: [
-        job.model_copy(update={"event_json": None}) for job in jobs_for(sub, message)])
+        job.model_copy(update={"event_json": None, "message": message.model_dump(mode="json")})
+        for job in jobs_for(sub, message)])
     desk = DESK.format(url=receiver.url("hook"), extra=f', content_mode: "{mode}"')
     n = await notifier(subscriptions=write_yaml(desk))
     await publish_classified(n.service, release())

@@ -52,6 +52,12 @@ def test_phrases_that_are_not_the_commitments_deadline(sentence):
                  ("period", "2018-10-01", "2019-09-30"), id="us-fiscal-year-named-by-its-end"),
     pytest.param("The agency will receive $3 million in FY2019.", 10, ("period", "2018-10-01", "2019-09-30"),
                  id="fy-abbreviation"),
+    pytest.param("The fund will pay out $3 million by the end of this financial year.", 7, ("date", "2018-06-30"),
+                 id="this-financial-year-in-a-year-from-july"),
+    pytest.param("The grants will be awarded next financial year.", 10, ("date", "2019-09-30"),
+                 id="next-financial-year-in-a-year-from-october"),
+    pytest.param("The fund will pay out $3 million next financial year.", 4, ("date", "2019-03-31"),
+                 id="next-financial-year-in-a-year-from-april"),
 ])
 def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_starts, expected):
     [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=year_starts)
@@ -59,6 +65,11 @@ def test_financial_years_end_where_the_publishers_own_year_ends(sentence, year_s
         assert (deadline.type, deadline.due.isoformat()) == expected
     else:
         assert (deadline.type, deadline.start.isoformat(), deadline.end.isoformat()) == expected
+
+
+def test_this_financial_year_is_the_one_holding_publication_in_the_publishers_own_year():
+    [deadline] = find_deadlines("The grants will be awarded this financial year.", date(2018, 8, 15), year_starts=10)
+    assert (deadline.type, deadline.due) == ("date", date(2018, 9, 30))
 
 
 @pytest.mark.parametrize(("sentence", "due"), [

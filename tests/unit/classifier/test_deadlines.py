@@ -37,6 +37,10 @@ def _only(sentence: str):
     pytest.param("The mission is extended for a further three weeks until 20 December.", date(2017, 12, 20),
                  id="a-further-duration-until-a-day"),
     pytest.param("The summit on 3 April will agree the plan.", date(2018, 4, 3), id="day-months-ahead-next-year"),
+    # before: the part of the year was read past, so each was due on 31 December, months late
+    pytest.param("The system will be delivered by mid-2019.", date(2019, 6, 30), id="by-mid-year"),
+    pytest.param("The plan will be published by early 2019.", date(2019, 4, 30), id="by-early-year"),
+    pytest.param("The review will report in late 2018.", date(2018, 12, 31), id="in-late-year"),
 ])
 def test_date_deadlines_are_due_at_the_end_of_the_named_unit(sentence, due):
     deadline = _only(sentence)
@@ -104,6 +108,8 @@ def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
     pytest.param("In March 2013 the department took advice.", id="before-publication"),
     pytest.param("Ministers will build on the plan agreed at the summit on 2 October.", id="day-weeks-before-publication"),
     pytest.param("The unit, which the force set up in August last year, will grow.", id="month-last-year"),
+    pytest.param("Building on the dialogues earlier this year, the minister will extend the offer.",
+                 id="earlier-this-year-is-past"),
 ])
 def test_phrases_that_are_not_deadlines(sentence):
     assert find_deadlines(sentence, PUBLISHED) == []

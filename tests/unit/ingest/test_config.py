@@ -29,7 +29,11 @@ sources:
      pytest.param("- name: x\n  url: https://x.org/f\n  interval: 0\n", "interval", id="zero-interval"),
      pytest.param("- name: x\n  url: https://x.org/f\n  colour: red\n", "colour", id="unknown-key"),
      pytest.param("sources: {name: x}\n", "expected a list", id="not-a-list"),
-     pytest.param("- name: [\n", "not YAML", id="bad-yaml")],
+     pytest.param("- name: [\n", "not YAML", id="bad-yaml"),
+     # before: a subscriptions file given as the sources file was read as no sources at all, silently
+     pytest.param("subscriptions:\n  - id: desk\n    channels: [console]\n",
+                  r"unknown key 'subscriptions' \(a sources file is a list of sources, or 'sources:' with a list\)",
+                  id="a-subscriptions-file")],
 )
 def test_bad_sources_file_is_refused_with_the_reason(text, message):
     with pytest.raises(SourcesError, match=message):

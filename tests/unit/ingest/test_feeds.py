@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.ingest.errors import ContentError
-from services.ingest.feeds import entry_release, parse_feed
+from services.ingest.feeds import carries_full_text, entry_release, parse_feed
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
 BASE = "https://www.gov.uk"
@@ -88,3 +88,30 @@ def test_atom_entry_is_dated_by_published_and_only_falls_back_to_updated(dates, 
     [entry] = parse_feed(raw, url="https://e.org/atom")
     draft = entry_release(entry, source="s", now=NOW)
     assert (draft.release.published_at, draft.dated) == (published_at, dated)
+
+
+_RELEASE_TEXT = ("The ministry will extend the emergency alert system to every mobile phone network by the end of "
+                 "2024. Operators must test their connection to the system every quarter, and report each test to "
+                 "the regulator within a week. ") * 3
+
+
+def _rss_item(inner: str) -> bytes:
+    return ('<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f'<channel><title>t</title><item><title>Alerts</title><link>https://e.org/a</link>{inner}</item>'
+            '</channel></rss>').encode()
+
+
+@pytest.mark.parametrize(("inner", "full"), [
+    pytest.param(f"<description>{_RELEASE_TEXT}</description>", True, id="long-description"),
+    pytest.param("<description>The ministry will extend the emergency alert system.</description>", False,
+                 id="teaser"),
+    pytest.param(f"<description>{_RELEASE_TEXT} [&#8230;]</description>", False, id="cut-off-wordpress"),
+    pytest.param(f"<description>{_RELEASE_TEXT} Read more »</description>", False, id="read-more"),
+    pytest.param(f"<description>{_RELEASE_TEXT[:300]}...</description>", False, id="cut-off-dots"),
+    pytest.param("<description>Teaser.</description><content:encoded>&lt;p&gt;Operators must test.&lt;/p&gt;"
+                 "</content:encoded>", True, id="content-encoded"),
+    pytest.param("", False, id="no-text"),
+])
+def test_an_entry_carries_its_full_text_in_its_content_or_in_a_description_that_is_no_teaser(inner, full):
+    [entry] = parse_feed(_rss_item(inner), url="https://e.org/feed.rss")
+    assert carries_full_text(entry) is full

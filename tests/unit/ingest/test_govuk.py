@@ -34,8 +34,7 @@ def test_press_release_becomes_a_release_with_paragraphs_kept():
     assert (r.document_type, r.locale, r.withdrawn) == ("press_release", "en", False)
     assert r.organisations == ["Home Office", "Department for Transport"]
     paragraphs = r.body.split("\n\n")
-    assert paragraphs[0].startswith("A £24 million fund will pay")  # the description leads
-    assert paragraphs[1].startswith("The Security Minister today (14 March 2023) announced a £24 million fund")
+    assert paragraphs[0].startswith("The Security Minister today (14 March 2023) announced a £24 million fund")
     assert "What the fund pays for" in paragraphs and "- new vehicle and freight screening lanes by March 2025" in paragraphs
     assert "<" not in r.body
 
@@ -89,10 +88,33 @@ def test_items_that_are_not_releases_are_refused(data, message):
 @pytest.mark.parametrize(
     ("link", "expected"),
     [("https://www.gov.uk/government/news/a-b", True), ("https://example.org/government/news/a", False),
-     ("http://www.gov.uk/x", True)],
+     ("http://www.gov.uk/x", True), ("https://WWW.GOV.UK:443/x", True), ("https://www.gov.uk:8443/x", False)],
 )
-def test_govuk_links_are_recognised_by_host(link, expected):
+def test_govuk_links_are_recognised_by_scheme_host_and_port(link, expected):
     assert is_govuk_link(link, govuk_url=GOVUK) is expected
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [pytest.param("http://127.0.0.1:8393/government/news/a", True, id="same-port"),
+     pytest.param("http://127.0.0.1:8394/government/news/a", False, id="other-port"),
+     pytest.param("http://127.0.0.1/government/news/a", False, id="default-port"),
+     pytest.param("https://127.0.0.1:8393/government/news/a", False, id="other-scheme")],
+)
+def test_a_local_govuk_is_told_apart_from_other_ports_of_its_host(link, expected):
+    assert is_govuk_link(link, govuk_url="http://127.0.0.1:8393") is expected
+
+
+def test_the_description_is_not_read_as_body_text_when_the_body_states_it():
+    data = {**item("press_release"), "description": "An extra £25 million for Prevent.",
+            "details": {"body": "<p>The Home Office will give Prevent an extra £25 million next year.</p>"}}
+    body = release_from_item(data, source="g", govuk_url=GOVUK).release.body
+    assert body == "The Home Office will give Prevent an extra £25 million next year."
+
+
+def test_an_item_with_no_body_text_is_read_from_its_description():
+    data = {**item("press_release"), "description": "An extra £25 million for Prevent.", "details": {}}
+    assert release_from_item(data, source="g", govuk_url=GOVUK).release.body == "An extra £25 million for Prevent."
 
 
 def test_content_api_url_from_a_page_link():

@@ -1,6 +1,7 @@
 """A webhook job carries its message's CloudEvent rendered once, when it is queued; the POST made from it is
 the one the message itself would give."""
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -44,3 +45,23 @@ def test_the_post_of_a_rendered_job_is_the_post_of_its_message(mode, secret):
     assert job.event_json is not None
     assert (sender.rendered_request(job.event_json.encode(), job.message_id, now=NOW.timestamp())
             == sender.request(job.message_model(), now=NOW.timestamp()))
+
+
+def test_a_webhook_job_holds_its_alert_once_and_gives_it_whole_to_its_dead_letter():
+    alert = _alert()
+    webhook, console = alert_effects(_sub({"webhook": {"url": HOOK}}, "console"), alert, digest_key="d",
+                                     feed_key="f").jobs
+    webhook = DeliveryJob.model_validate_json(webhook.model_dump_json())  # as a claim reads it back
+    assert webhook.message == {"alert_id": alert.alert_id}  # the rest is in its event
+    assert webhook.message_id == alert.alert_id and webhook.message_model() == alert
+    assert console.message == alert.model_dump(mode="json")  # no event: the message whole, as before
+    assert json.loads(webhook.public_payload()["message"]) == json.loads(console.public_payload()["message"])
+
+
+def test_a_webhook_job_queued_by_the_previous_version_with_its_alert_twice_is_read_as_before():
+    alert = _alert()
+    job = alert_effects(_sub({"webhook": {"url": HOOK}}), alert, digest_key="d", feed_key="f").jobs[0]
+    earlier = DeliveryJob.model_validate_json(job.model_copy(update={"message": alert.model_dump(mode="json")})
+                                              .model_dump_json())
+    assert earlier.message_id == alert.alert_id and earlier.message_model() == alert
+    assert json.loads(earlier.public_payload()["message"]) == alert.model_dump(mode="json")

@@ -48,8 +48,13 @@ def test_channel_shorthands(channel, expected):
     ({"id": "s", "channels": ["console"], "digest_at": "8am"}, "digest_at", "expected a time of day as HH:MM"),
     ({"id": "s", "channels": ["console"], "reminders": ["P7D", "P7D"]}, "reminders", "duplicate offsets"),
     ({"id": "s", "channels": ["console"], "paused_until": "2030-01-01T00:00:00"}, "paused_until", "timezone"),
+    # before: accepted, and every message was sent twice
+    ({"id": "s", "channels": ["console", "console"]}, "channels", "channel 2 is channel 1 again"),
+    ({"id": "s", "channels": [{"webhook": {"url": "https://x.example/h"}}, "console",
+                              {"webhook": {"url": "https://x.example/h"}}]}, "channels", "channel 3 is channel 1 again"),
 ], ids=["id", "kind", "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
-        "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause"])
+        "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause", "same-channel-twice",
+        "same-webhook-twice"])
 def test_bad_field_is_named_with_its_message(data, field, message):
     with pytest.raises(SubscriptionError) as info:
         parse_subscription(data)
@@ -88,3 +93,8 @@ def test_only_the_filter_criteria_that_are_set_are_shown(given, shown):
     public = sub.model_dump(mode="json")
     assert public.get("filter") == shown
     assert parse_subscription(yaml.safe_load(yaml.safe_dump(public))) == sub  # read back as it was
+
+
+def test_a_channel_stored_twice_before_it_was_refused_is_read_back_once():
+    stored = '{"id": "s", "channels": [{"type": "console"}, {"type": "console"}]}'
+    assert [c.type for c in Subscription.model_validate_json(stored).channels] == ["console"]

@@ -1,0 +1,48 @@
+"""Financial years in deadlines: "2018-19", "across 2018-19 and 2019-20", "by 2023/24", "Fiscal Year 2019".
+Each is read as a year from April to March and marked ``FINANCIAL``: the caller moves it to the publisher's
+own year (July in Australia, October in the US). Resolvers for :mod:`.deadline_rules`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
+FINANCIAL = "financial"
+# Set in the fields of "this/next financial year", to the number of years after the one holding publication:
+# the caller resolves it in the publisher's own year.
+FINANCIAL_FOLLOWING = "financial_following"
+
+
+def full_year(text: str | None, fallback: int) -> int:
+    """The year written as ``text`` ("2019", or "19" for 2019); ``fallback`` when there is none."""
+    if not text:
+        return fallback
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def read_span(match: re.Match[str], published: date) -> dict | None:
+    """"2018-19" → 2018-04-01..2019-03-31; "across 2018-19 and 2019-20" → 2018-04-01..2020-03-31."""
+    first, second = int(match["y1"]), full_year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    last = first
+    if match["y3"] and full_year(match["y4"], 0) % 100 == (int(match["y3"]) + 1) % 100 and int(match["y3"]) > first:
+        last = int(match["y3"])
+    return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31), FINANCIAL: True}
+
+
+def read_due(match: re.Match[str], published: date) -> dict | None:
+    """"by 2023/24" → the last day of that financial year (31 March of its second year)."""
+    first, second = int(match["y1"]), full_year(match["y2"], 0)
+    if second % 100 != (first + 1) % 100:
+        return None
+    return {"type": "date", "due": date(first + 1, 3, 31), FINANCIAL: True}
+
+
+def read_named(match: re.Match[str], published: date) -> dict:
+    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019."""
+    year = int(match["y"])
+    return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
+

@@ -1,0 +1,168 @@
+"""The alerts' transaction as one script: what a run's plans read is compared, then their effects written.
+
+A run of releases is planned from reads: the subscribers' records of its commitments (fields of
+``notifier:sent:<id>``, members of ``notifier:elapsed:<id>``), the releases' last versions and the
+announcement index's sets. Its effects (alert events, feed entries, digest buffers, delivery jobs, the
+records, the index) are written by one script that first compares each of those reads with what is there
+now: a field's value or absence, a member's presence, a last version's SHA-1, an index set's size (the sets
+only grow). If any differs (another handler, a replica or a reclaimed entry, told a subscriber meanwhile)
+nothing is written and the run is planned again, as a WATCHed transaction would be; but a write to another
+field of the same record (another release's commitments) no longer makes it plan again.
+
+What to compare and write is collected in a :class:`Commit` (no I/O), sent as one JSON argument with the
+large documents (events, jobs, records) beside it, so each costs one argument rather than several commands
+and none is escaped into the JSON and decoded from it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .feed import FEED_SIZE
+from .outbox import DeliveryJob
+
+# ARGV[1]: the commit, JSON (see Commit); ARGV[2]: the alerts stream, ARGV[3]: its event field, ARGV[4]: the
+# outbox zset, ARGV[5]: job -> destination hash, ARGV[6]: the key prefix of jobs, ARGV[7]: feed length,
+# ARGV[8]: the index sets' bound; then the documents, named in the commit by their place (1: ARGV[9]).
+# Returns 0 (a read changed: nothing written) or 1.
+_COMMIT = """
+local c = cjson.decode(ARGV[1])
+local docs = 8
+-- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
+-- answers joined
+local function call(command, key, list)
+  local answers = {}
+  for from = 1, #list, 1000 do
+    local part = redis.call(command, key, unpack(list, from, math.min(from + 999, #list)))
+    if type(part) == 'table' then
+      for i = 1, #part do answers[#answers + 1] = part[i] end
+    end
+  end
+  return answers
+end
+for _, f in ipairs(c.fields) do
+  local now = call('HMGET', f[1], f[2])
+  for i = 1, #f[2] do
+    if now[i] ~= f[3][i] then return 0 end
+  end
+end
+for _, m in ipairs(c.members) do
+  local now = call('SMISMEMBER', m[1], m[2])
+  for i = 1, #m[2] do
+    if now[i] ~= m[3][i] then return 0 end
+  end
+end
+for _, v in ipairs(c.values) do
+  local now = redis.call('GET', v[1])
+  if (now and redis.sha1hex(now)) ~= v[2] then return 0 end
+end
+for _, s in ipairs(c.sizes) do
+  if redis.call('SCARD', s[1]) ~= s[2] then return 0 end
+end
+local feed_last, common = tonumber(ARGV[7]) - 1, tonumber(ARGV[8])
+for _, a in ipairs(c.alerts) do
+  local event = ARGV[docs + a[1]]
+  redis.call('XADD', ARGV[2], '*', ARGV[3], event)
+  redis.call('LPUSH', a[2], event)
+  redis.call('LTRIM', a[2], 0, feed_last)
+  if a[3] then redis.call('RPUSH', a[3], ARGV[docs + a[4]]) end
+end
+for _, j in ipairs(c.jobs) do
+  redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX')
+  redis.call('ZADD', ARGV[4], 'NX', j[4], j[1])
+  redis.call('HSETNX', ARGV[5], j[1], j[3])
+end
+for _, h in ipairs(c.hashes) do
+  local args = h[2]
+  if h[3] then  -- its values are documents
+    args = {}
+    for i = 1, #h[2], 2 do args[i], args[i + 1] = h[2][i], ARGV[docs + h[2][i + 1]] end
+  end
+  call('HSET', h[1], args)
+end
+for _, s in ipairs(c.sets) do call('SADD', s[1], s[2]) end
+for _, s in ipairs(c.capped) do
+  if redis.call('SCARD', s[1]) <= common then call('SADD', s[1], s[2]) end
+end
+for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
+for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
+return 1
+"""
+
+
+@dataclass
+class Commit:
+    """What a run's plans read (to compare) and what they write, in the script's order."""
+
+    fields: list[list[Any]] = field(default_factory=list)  # [hash key, fields, values read (false: none)]
+    members: list[list[Any]] = field(default_factory=list)  # [set key, members, 1/0 as read]
+    values: list[list[Any]] = field(default_factory=list)  # [key, SHA-1 of the value read (false: none)]
+    sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
+    alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
+    jobs: list[list[Any]] = field(default_factory=list)  # [job id, job doc, destination, due (text)]
+    hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
+    sets: list[list[Any]] = field(default_factory=list)  # [key, members]
+    capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
+    sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
+    strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
+    docs: list[bytes | str] = field(default_factory=list)
+
+    # --- what was read ---------------------------------------------------------------------------
+    def expect_fields(self, key: str, read: dict[str, bytes | None]) -> None:
+        if read:
+            self.fields.append([key, list(read), [v.decode() if v is not None else False for v in read.values()]])
+
+    def expect_members(self, key: str, read: dict[str, bool]) -> None:
+        if read:
+            self.members.append([key, list(read), [int(m) for m in read.values()]])
+
+    def expect_value(self, key: str, read: bytes | None) -> None:
+        self.values.append([key, hashlib.sha1(read).hexdigest() if read is not None else False])
+
+    def expect_sizes(self, sizes: dict[str, int]) -> None:
+        self.sizes += [[k, n] for k, n in sizes.items()]
+
+    # --- what is written -------------------------------------------------------------------------
+    def _doc(self, doc: bytes | str) -> int:
+        self.docs.append(doc)
+        return len(self.docs)
+
+    def alert(self, event: bytes, *, feed: str, digest: tuple[str, str] | None) -> None:
+        """The alert's event on the alerts stream and at the head of ``feed``; a digest subscriber's alert
+        appended to its buffer (``digest``: key, alert JSON)."""
+        buffered = [digest[0], self._doc(digest[1])] if digest is not None else [False, 0]
+        self.alerts.append([self._doc(event), feed, *buffered])
+
+    def job(self, job: DeliveryJob, *, due: float) -> None:
+        """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count)."""
+        self.jobs.append([job.job_id, self._doc(job.model_dump_json()), job.destination, repr(due)])
+
+    def hset(self, key: str, mapping: dict[str, str], *, documents: bool = False) -> None:
+        """``documents``: the values are large (JSON records), passed beside the commit rather than in it."""
+        values = ((f, self._doc(v)) for f, v in mapping.items()) if documents else mapping.items()
+        self.hashes.append([key, [x for pair in values for x in pair], documents])
+
+    def sadd(self, key: str, members: list[str], *, capped: bool = False) -> None:
+        (self.capped if capped else self.sets).append([key, members])
+
+    def zadd(self, key: str, scores: dict[str, float]) -> None:
+        # repr: a Lua number would reach Redis with 14 digits, a timestamp's microseconds lost
+        self.sorted.append([key, [x for member, score in scores.items() for x in (repr(score), member)]])
+
+    def set(self, key: str, value: str, *, ex: int) -> None:
+        self.strings.append([key, self._doc(value), str(ex)])
+
+
+class AlertCommitter:
+    def __init__(self, client: Any, *, alerts: str, event_field: str, outbox_zset: str, job_dests: str,
+                 job_prefix: str, common: int) -> None:
+        self._script = client.register_script(_COMMIT)
+        self._head = [alerts, event_field, outbox_zset, job_dests, job_prefix, FEED_SIZE, common]
+
+    async def commit(self, commit: Commit) -> bool:
+        """Write ``commit`` if what it read is still there: True; else write nothing: False."""
+        plan = {k: v for k, v in commit.__dict__.items() if k != "docs"}
+        return bool(await self._script(args=[json.dumps(plan), *self._head, *commit.docs]))

@@ -1,0 +1,121 @@
+"""The alerts' transaction script: it writes only while what the plan read is still there, and a write to
+what the plan did not read does not stop it."""
+
+import pytest
+import redis.asyncio as aioredis
+
+from schemas.streams import EVENT_FIELD
+from services.notifier.alert_commit import AlertCommitter, Commit
+from services.notifier.outbox import DeliveryJob
+
+CONSOLE_JOB = DeliveryJob(job_id="j1", subscription_id="desk", channel={"type": "console"}, kind="alert",
+                          message={"alert_id": "a1"})
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def redis_client(redis_url):
+    client = aioredis.Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+def _committer(client, p):
+    return AlertCommitter(client, alerts=f"{p}alerts", event_field=EVENT_FIELD, outbox_zset=f"{p}outbox",
+                          job_dests=f"{p}job-dest", job_prefix=f"{p}job:", common=2)
+
+
+async def _commit_as_read(client, p) -> Commit:
+    """A run's commit built from what it reads now: one told field, one untold, a member, a release record, an
+    index set; and one alert with its job, its records and a chain."""
+    commit = Commit()
+    sent = dict(zip(["c-told", "c-new"], await client.hmget(f"{p}sent", ["c-told", "c-new"])))
+    commit.expect_fields(f"{p}sent", sent)
+    commit.expect_members(f"{p}elapsed", {"c-told:0": bool(await client.sismember(f"{p}elapsed", "c-told:0"))})
+    commit.expect_value(f"{p}release", await client.get(f"{p}release"))
+    commit.expect_sizes({f"{p}index": await client.scard(f"{p}index")})
+    commit.alert(b'{"id": "a1"}', feed=f"{p}feed", digest=None)
+    commit.job(CONSOLE_JOB, due=1_700_000_000.123456)
+    commit.hset(f"{p}sent", {"c-new": "1:abc"})
+    commit.hset(f"{p}announced", {"c-new": '{"chain": "c-told"}'}, documents=True)
+    commit.sadd(f"{p}index", ["c-new"], capped=True)
+    commit.zadd(f"{p}chain", {"m": 1_511_949_600.654321})
+    commit.set(f"{p}release", '{"version": 2}', ex=60)
+    return commit
+
+
+async def _seed(client, p):
+    await client.hset(f"{p}sent", mapping={"c-told": "1:fff"})
+    await client.sadd(f"{p}index", "c-told")
+    await client.set(f"{p}release", '{"version": 1}')
+
+
+async def test_a_commit_whose_reads_still_hold_writes_every_effect(redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    await _seed(client, p)
+    commit = await _commit_as_read(client, p)
+    await client.hset(f"{p}sent", "c-other", "1:000")  # another release's commitment: not read by this run
+
+    assert await _committer(client, p).commit(commit) is True
+    assert [f[EVENT_FIELD.encode()] for _, f in await client.xrange(f"{p}alerts")] == [b'{"id": "a1"}']
+    assert await client.lrange(f"{p}feed", 0, -1) == [b'{"id": "a1"}']
+    assert DeliveryJob.model_validate_json(await client.get(f"{p}job:j1")).job_id == "j1"
+    assert await client.zscore(f"{p}outbox", "j1") == 1_700_000_000.123456
+    assert await client.hget(f"{p}job-dest", "j1") == CONSOLE_JOB.destination.encode()
+    assert await client.hget(f"{p}sent", "c-new") == b"1:abc"
+    assert await client.hget(f"{p}announced", "c-new") == b'{"chain": "c-told"}'
+    assert await client.smembers(f"{p}index") == {b"c-told", b"c-new"}
+    assert await client.zscore(f"{p}chain", "m") == 1_511_949_600.654321  # not cut to 14 digits
+    assert await client.get(f"{p}release") == b'{"version": 2}' and 0 < await client.ttl(f"{p}release") <= 60
+
+
+@pytest.mark.parametrize("meanwhile", [
+    pytest.param(lambda c, p: c.hset(f"{p}sent", "c-new", "1:abc"), id="an-untold-commitment-told"),
+    pytest.param(lambda c, p: c.hset(f"{p}sent", "c-told", "2:eee"), id="a-told-commitment-told-again"),
+    pytest.param(lambda c, p: c.sadd(f"{p}elapsed", "c-told:0"), id="a-passed-deadline-told"),
+    pytest.param(lambda c, p: c.set(f"{p}release", '{"version": 3}'), id="another-version-recorded"),
+    pytest.param(lambda c, p: c.delete(f"{p}release"), id="the-release-record-gone"),
+    pytest.param(lambda c, p: c.sadd(f"{p}index", "c-elsewhere"), id="an-announcement-indexed"),
+])
+async def test_a_commit_whose_reads_changed_writes_nothing(redis_client, key_prefix, meanwhile):
+    client, p = redis_client, key_prefix
+    await _seed(client, p)
+    commit = await _commit_as_read(client, p)
+    await meanwhile(client, p)
+
+    assert await _committer(client, p).commit(commit) is False
+    assert not await client.exists(f"{p}alerts", f"{p}feed", f"{p}job:j1", f"{p}outbox", f"{p}chain")
+    assert not await client.sismember(f"{p}index", "c-new")
+
+
+async def test_an_index_set_past_its_bound_is_left_as_it_is(redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    await client.sadd(f"{p}index", "a", "b", "c")  # past the bound (2)
+    commit = await _commit_as_read(client, p)
+    assert await _committer(client, p).commit(commit) is True
+    assert await client.scard(f"{p}index") == 3
+
+
+async def test_a_commit_reading_and_writing_thousands_of_fields_is_one_script(redis_client, key_prefix):
+    """A release of many commitments in long chains reads thousands of fields of a record: more values than
+    Lua passes to one command at once."""
+    client, p = redis_client, key_prefix
+    ids = [f"c-{i}" for i in range(9000)]
+    await client.hset(f"{p}sent", mapping={i: "1:fff" for i in ids[::2]})
+    commit = Commit()
+    commit.expect_fields(f"{p}sent", dict(zip(ids, await client.hmget(f"{p}sent", ids))))
+    commit.expect_members(f"{p}elapsed", {f"{i}:0": False for i in ids})
+    commit.hset(f"{p}sent", {i: "2:aaa" for i in ids})
+    commit.sadd(f"{p}elapsed", [f"{i}:0" for i in ids])
+    commit.zadd(f"{p}chain", {i: n for n, i in enumerate(ids)})
+    assert await _committer(client, p).commit(commit) is True
+    assert set(await client.hvals(f"{p}sent")) == {b"2:aaa"} and await client.hlen(f"{p}sent") == 9000
+    assert await client.scard(f"{p}elapsed") == 9000 and await client.zcard(f"{p}chain") == 9000
+
+    again = Commit()
+    again.expect_fields(f"{p}sent", dict(zip(ids, await client.hmget(f"{p}sent", ids))))
+    again.hset(f"{p}sent", {"c-0": "3:bbb"})
+    await client.hset(f"{p}sent", "c-8999", "3:ccc")  # the last field read, told meanwhile
+    assert await _committer(client, p).commit(again) is False
+    assert await client.hget(f"{p}sent", "c-0") == b"2:aaa"

@@ -1,0 +1,36 @@
+"""The subscriptions file is watched: an edit is taken (or a broken one reported) within a second or two, with no
+event needed to notice it."""
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from notifier_harness import fast_config
+
+pytestmark = pytest.mark.integration
+
+
+async def _logged(caplog, words: str, within: float = 2.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if any(words in record.getMessage() for record in caplog.records):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_an_edit_of_the_file_is_taken_and_a_broken_one_reported_with_no_event_to_handle(
+        notifier, write_yaml, caplog):
+    """Before: the file was looked at only when an event or a request needed the subscriptions, so with nothing
+    arriving an edit went unnoticed, and a broken edit fixed before the next event was never reported."""
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path = write_yaml("subscriptions:\n  - id: desk\n    channels: [console]\n", "subs.yaml")
+    await notifier(config=fast_config(leader_ttl_seconds=15, delivery_poll_seconds=0.2), subscriptions=path)  # defaults
+    await asyncio.sleep(1.1)  # a second mtime, whatever the file system's resolution
+    path.write_text("subscriptions:\n  - id: desk\n    channels: [console\n")
+    assert await _logged(caplog, "keeping the previous 1")
+    await asyncio.sleep(1.1)
+    path.write_text("subscriptions:\n  - id: desk\n    channels: [console]\n  - id: desk2\n    channels: [console]\n")
+    assert await _logged(caplog, "reloaded 2 subscription(s)")

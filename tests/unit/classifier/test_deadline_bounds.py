@@ -1,0 +1,57 @@
+"""Text that names no real day never escapes ``find_deadlines`` as an exception: "by 31 June" (a typo a release
+may carry), a length that runs past the calendar. It is no deadline, and the rest of the sentence is still read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.classifier.core.deadlines import find_deadlines
+
+PUBLISHED = date(2017, 11, 29)
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("The Home Office will publish the review by 31 June 2018.", id="a-day-june-lacks"),
+    pytest.param("Bids must be in by 30 February.", id="a-day-february-lacks"),
+    pytest.param("The mission will be extended from 30 to 31 April.", id="a-range-ending-on-a-missing-day"),
+    pytest.param("The store will hold the samples for 9000 years.", id="a-length-past-the-calendar"),
+    pytest.param("The programme will run over the next 99999 years.", id="a-coming-span-past-the-calendar"),
+    pytest.param("Platforms must act within 10000000 weeks.", id="a-window-past-the-calendar"),
+])
+def test_a_date_the_calendar_lacks_is_no_deadline(sentence):
+    assert find_deadlines(sentence, PUBLISHED) == []
+
+
+def test_the_rest_of_the_sentence_is_still_read():
+    [deadline] = find_deadlines("The review due by 31 June 2018 will be published by March 2019.", PUBLISHED)
+    assert deadline.text == "by March 2019"
+
+
+_PHRASES = st.tuples(
+    st.sampled_from(["by", "until", "within", "over the next", "for a further", "in under", "from", "by the end of",
+                     "over", "in"]),
+    st.one_of(st.integers(0, 10**8).map(str), st.sampled_from(["1.5", "0.25", "two and a half", "a", "31", "30"])),
+    st.sampled_from(["hours", "minutes", "days of notification", "weeks", "months", "years", "June", "February 2019",
+                     "April", "to 31 April", "years beginning in 2015-16", "year"]),
+).map(" ".join)
+
+
+@given(st.lists(_PHRASES, min_size=1, max_size=3).map(", and ".join), st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_deadline_reading_never_raises_and_its_spans_point_into_the_text(text, published):
+    deadlines = find_deadlines(text, published, 7)
+    for deadline in deadlines:
+        assert text[deadline.span[0] - 7:deadline.span[1] - 7].strip() == deadline.text
+
+
+@pytest.mark.parametrize(("sentence", "duration"), [
+    pytest.param("Platforms must act within 1.5 hours.", "PT90M", id="decimal-hours"),
+    pytest.param("Firms must respond within 2.5 days of notification.", "PT60H", id="decimal-days"),
+    pytest.param("Content must come down in under 1.5 hours.", "PT90M", id="under-decimal-hours"),
+])
+def test_a_response_time_in_part_units_is_counted_in_the_next_smaller_unit(sentence, duration):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.min, deadline.max) == ("response_time", duration, duration)
