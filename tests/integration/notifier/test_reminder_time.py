@@ -118,3 +118,33 @@ async def test_a_reminder_fired_at_the_old_time_is_not_fired_again_at_the_new_on
 
 async def _none(service) -> bool:
     return await scheduled(service) == {}
+
+
+async def test_a_reminder_planned_again_or_claimed_since_it_was_read_is_not_moved(
+        notifier, write_yaml, publish_classified):
+    """What keeps a move safe beside a replica planning a newer version, or a leader firing."""
+    today = datetime.now(timezone.utc).date()
+    n = await notifier(config=fast_config(reminder_time="02:10"), subscriptions=_desk(write_yaml, ["P7D", "P1D"]),
+                       run_scheduler=False)
+    await publish_classified(n.service, release(dated("c-ports", today + timedelta(days=60))))
+    before = await wait_for(lambda: scheduled(n.service), what="two reminders")
+    store = n.service.reminders
+    read = await store.planned()
+    week, day = sorted(before, key=before.get)
+    await publish_classified(n.service, release(dated("c-ports", today + timedelta(days=61)), version=2))
+    await wait_for(lambda: _moved_to_day(n.service, week, today + timedelta(days=54)), what="version 2's plan")
+    replanned = await scheduled(n.service)
+    moves = [(rid, read[rid], before[rid].replace(hour=9, minute=0), "unused", "unused") for rid in (week, day)]
+    assert await store.retime(moves) == 0 and await scheduled(n.service) == replanned  # version 2's times stand
+
+    read = await store.planned()
+    [claimed] = await store.claim(until=replanned[week].timestamp(), lease_end=replanned[week].timestamp(), limit=1)
+    assert claimed.reminder_id == week
+    moves = [(rid, read[rid], replanned[rid].replace(hour=9, minute=0), "unused", "unused") for rid in (week, day)]
+    assert await store.retime(moves) == 1  # the one being fired is left to its firing
+    assert await scheduled(n.service) == {week: replanned[week], day: replanned[day].replace(hour=9, minute=0)}
+
+
+async def _moved_to_day(service, rid, day) -> bool:
+    at = (await scheduled(service)).get(rid)
+    return at is not None and at.date() == day
