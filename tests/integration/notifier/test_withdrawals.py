@@ -96,3 +96,24 @@ async def test_the_withdrawal_of_a_release_nobody_was_told_of_sends_nothing(
     await wait_for(lambda: handled(n.service, last), what="the withdrawal handled")
     await n.service.worker.drain()
     assert receiver.requests == [] and await _alerts(n.service) == []
+
+
+async def test_a_subscriber_paused_at_the_withdrawal_is_not_told_and_is_reminded_of_it_no_more(
+        notifier, receiver, write_yaml, publish_classified):
+    """Paused, as for any alert: nothing sent, then or on resuming; but its reminders go with the release."""
+    from services.notifier.subscriptions import Subscription
+
+    n = await notifier(subscriptions=None)
+    desk = Subscription.model_validate({"id": "desk", "channels": [{"webhook": {"url": receiver.url("desk")}}]})
+    await n.service.store.put(desk)
+    first = release(dated("c-ports-fund", datetime.now(timezone.utc).date() + timedelta(days=90)))
+    await publish_classified(n.service, first)
+    await wait_for(lambda: len(receiver.hits("desk")) == 1, what="the first alert")
+    await wait_for(lambda: scheduled(n.service), what="its reminders planned")
+    await n.service.store.put(desk.model_copy(update={"paused_until": datetime.now(timezone.utc) + timedelta(days=1)}))
+
+    last = await publish_classified(n.service, withdrawn(first))
+    await wait_for(lambda: handled(n.service, last), what="the withdrawal handled")
+    await n.service.worker.drain()
+    assert len(receiver.hits("desk")) == 1
+    assert await scheduled(n.service) == {}  # else they would fire once the pause ends
