@@ -7,7 +7,9 @@ reminder, offsets of one to thirty days) and schedules them through the notifier
 on an embedded Redis (AOF, appendfsync everysec), ``--batch`` at a time, as the notifier schedules a read's
 releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (every
 key the reminders are kept in: the APScheduler job store, the planned records, the due index and the
-shared subjects, from ``MEMORY USAGE``). Then it cancels them all and prints that time.
+shared subjects, from ``MEMORY USAGE``). Then it moves them all to another reminder time, as the first leader
+after a change of ``PLEDGEWATCH_REMINDER_TIME`` does, and prints that time; then it cancels them all and prints
+that time.
 
 Then ``--at-once`` reminders, each for its own commitment, are scheduled to fall due at the same second, a few
 seconds ahead, with a running notifier (leader, delivery worker) and one webhook subscriber on a loopback
@@ -24,7 +26,7 @@ import asyncio
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time as dtime, timezone
 from pathlib import Path
 
 import redis
@@ -38,6 +40,7 @@ from schemas import Commitment, DateDeadline  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.notifier.planning import release_ref  # noqa: E402
 from services.notifier.reminders import reminder_jobs  # noqa: E402
+from services.notifier.reminder_retime import retime_reminders  # noqa: E402
 from services.notifier.reminder_store import ReminderStore  # noqa: E402
 from services.notifier.scheduler import ReminderScheduler  # noqa: E402
 
@@ -157,6 +160,11 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
         print(f"scheduled {stored:,} in {scheduled:.2f} s ({stored / scheduled:,.0f} reminders/s); "
               f"{used / stored:,.0f} bytes each in Redis ({client.hlen(scheduler.jobs_key)} scheduler jobs, "
               f"{client.hlen(store.subjects_key)} subjects, the planned records and the due index)")
+        start, cpu = time.perf_counter(), time.process_time()
+        moved = await retime_reminders(store, aclient, lambda name: f"{PREFIX}{name}",
+                                       remind_at=dtime(10, 0, tzinfo=timezone.utc), now=datetime.now(timezone.utc))
+        print(f"moved {moved:,} to another reminder time in {time.perf_counter() - start:.2f} s "
+              f"({time.process_time() - cpu:.2f} s CPU in the notifier)")
         start = time.perf_counter()
         ids = [job.reminder_id for job in jobs]
         for i in range(0, len(ids), batch):

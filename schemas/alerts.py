@@ -18,6 +18,7 @@ class AlertKind(str, Enum):
     CHANGED = "changed"  # a commitment changed in a new version (others in the alert may be new)
     REANNOUNCED = "reannounced"  # only commitments announcing again what the subscriber was told of already
     REMINDER = "reminder"  # a deadline is near (one per deadline and offset)
+    WITHDRAWN = "withdrawn"  # the release was withdrawn: the commitments of it the subscriber was told of
 
 
 class ReleaseRef(FrozenModel):
@@ -92,14 +93,19 @@ class Alert(FrozenModel):
     reannounced: list[Reannouncement] = Field(default_factory=list, description="The commitments in this alert "
                                               "that announce again one the subscriber was told of: not new to "
                                               "them. Kind 'reannounced' when the alert has nothing else.")
+    withdrawn_notice: str | None = Field(default=None, description="Kind 'withdrawn': the publisher's notice of "
+                                         "the withdrawal, when there is one. The alert's commitments are those of "
+                                         "the release the subscriber was told of; their reminders are cancelled.",
+                                         examples=["This fund has been replaced by the Ports Security Programme."])
     created_at: AwareDatetime
 
 
 @register
 class AlertEvent(CloudEvent[Alert]):
     TYPE = "pledgewatch.alert"
-    SCHEMA_VERSION = 3  # v2: changes; v3: reannounced, kind reannounced
-    READ_VERSIONS = (1, 2, 3)  # v1 data is v2 data without changes, v2 is v3 without reannounced
+    SCHEMA_VERSION = 4  # v2: changes; v3: reannounced, kind reannounced; v4: withdrawn_notice, kind withdrawn
+    READ_VERSIONS = (1, 2, 3, 4)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
+    # without withdrawn_notice
     type: Literal["pledgewatch.alert"] = TYPE
 
 

@@ -108,6 +108,9 @@ class ReleaseClassified(FrozenModel):
     source: str
     locale: str = "en"
     withdrawn: bool = False
+    withdrawn_notice: str | None = Field(
+        default=None, description="The publisher's notice of the withdrawal (release.published's), when there is one.",
+        examples=["This fund has been replaced by the Ports Security Programme."])
     unsupported_reason: str | None = Field(
         default=None,
         description="Why the release was not read, or not read to the end: its language is not supported, or "
@@ -122,4 +125,6 @@ class ReleaseClassified(FrozenModel):
 @register
 class ReleaseClassifiedEvent(CloudEvent[ReleaseClassified]):
     TYPE = "pledgewatch.release.classified"
+    SCHEMA_VERSION = 2  # v2: withdrawn_notice
+    READ_VERSIONS = (1, 2)  # v1 data is v2 data without withdrawn_notice
     type: Literal["pledgewatch.release.classified"] = TYPE

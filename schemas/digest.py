@@ -27,6 +27,7 @@ class Digest(FrozenModel):
 @register
 class DigestEvent(CloudEvent[Digest]):
     TYPE = "pledgewatch.digest"
-    SCHEMA_VERSION = 3  # v2: its alerts' changes; v3: their reannounced
-    READ_VERSIONS = (1, 2, 3)  # v1 data is v2 data without changes, v2 is v3 without reannounced
+    SCHEMA_VERSION = 4  # v2: its alerts' changes; v3: their reannounced; v4: their withdrawn_notice, kind withdrawn
+    READ_VERSIONS = (1, 2, 3, 4)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
+    # without withdrawn_notice
     type: Literal["pledgewatch.digest"] = TYPE

@@ -49,7 +49,7 @@ def alerts_feed(events: list[CloudEvent[Any]], *, subscription_id: str, self_url
     _add(feed, "id", stable_id("feed", subscription_id))
     _add(feed, "title", f"pledgewatch: alerts for {subscription_id}")
     _add(feed, "subtitle", "What the subscription was sent: new and changed commitments, deadline reminders, "
-                           "each week's deadlines.")
+                           "withdrawn releases, each week's deadlines.")
     _add(feed, "updated", rfc3339(events[0].time if events else NEVER))
     ElementTree.SubElement(feed, "link", rel="self", href=_clean(self_url), type=MEDIA_TYPE.partition(";")[0])
     author = ElementTree.SubElement(feed, "author")

@@ -18,6 +18,10 @@ so that a later match is told again). All are described field by field in the al
 
 A commitment new to the subscriber that announces again one they were told of (same chain, see
 :mod:`.announcements`) is marked in ``reannounced``, or left out when the subscription opts out.
+
+A withdrawn release is told, once (recorded ``WITHDRAWN``), to a subscriber told of any of its commitments: the
+alert (kind ``withdrawn``, with the publisher's notice) lists those, as last told; it plans no reminder, so theirs
+are cancelled. Nothing else of the version (its new text's commitments, what it dropped) is told.
 """
 
 from __future__ import annotations
@@ -38,8 +42,9 @@ from .subscriptions import Subscription
 from .version_changes import commitment_change, matches_again, no_longer_matches, restored, version_changes
 
 
-# Recorded in place of a fingerprint: the subscriber was told it was removed, or that it left their filter.
-REMOVED, UNMATCHED = "removed", "unmatched"
+# Recorded in place of a fingerprint: the subscriber was told it was removed, that it left their filter, or that
+# its release was withdrawn.
+REMOVED, UNMATCHED, WITHDRAWN = "removed", "unmatched", "withdrawn"
 
 
 def fingerprint(commitment: Commitment) -> str:
@@ -85,7 +90,9 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``previous``
     is the release's last earlier version's commitments, when known: what ``changes`` describes. ``chains``
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
-    re-announcements is not told of them at all."""
+    re-announcements is not told of them at all. A withdrawn release: see :func:`plan_withdrawal`."""
+    if release.withdrawn:
+        return plan_withdrawal(sub, release, sent=sent, now=now, previous=previous)
     matched = matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
@@ -133,10 +140,30 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
 
 
+def plan_withdrawal(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str], now: datetime,
+                    previous: Sequence[Commitment] = ()) -> Plan:
+    """The alert telling ``sub`` that ``release`` (withdrawn) was withdrawn: kind ``withdrawn``, its notice, and the
+    commitments of the release it was told of (those of ``previous``, the last version handled, then of ``release``
+    itself, as the same text keeps the same ids), each recorded ``WITHDRAWN`` so that it is told once. None when it
+    was told of none, or of this version or a later one already. Nothing is planned to be reminded."""
+    held: dict[str, Commitment] = {}
+    for c in [*previous, *release.commitments]:
+        held.setdefault(c.id, c)
+    told = [c for c in held.values()
+            if _told(sent.get(c.id)) and int(sent[c.id].partition(":")[0]) < release.version]
+    if not told:
+        return Plan()
+    parts = [f"{release.release_id}/v{release.version}", *(c.id for c in told)]
+    alert = Alert(alert_id=alert_id(sub.id, AlertKind.WITHDRAWN, parts), subscription_id=sub.id,
+                  kind=AlertKind.WITHDRAWN, release=release_ref(release), commitments=told,
+                  withdrawn_notice=release.withdrawn_notice, created_at=now)
+    return Plan(alerts=[alert], sent={c.id: f"{release.version}:{WITHDRAWN}" for c in told})
+
+
 def _told(record: str | None) -> bool:
-    """Whether a record says the subscriber was told of the commitment as it stands (not of its removal, nor
-    that it no longer matches)."""
-    return record is not None and record.partition(":")[2] not in (REMOVED, UNMATCHED)
+    """Whether a record says the subscriber was told of the commitment as it stands (not of its removal, that it
+    no longer matches, nor that its release was withdrawn)."""
+    return record is not None and record.partition(":")[2] not in (REMOVED, UNMATCHED, WITHDRAWN)
 
 
 def _change(was: Commitment | None, c: Commitment, *, marks: Set[str]) -> CommitmentChange:
@@ -145,7 +172,7 @@ def _change(was: Commitment | None, c: Commitment, *, marks: Set[str]) -> Commit
     of ``c`` and ``was`` hold in place of a fingerprint."""
     change = commitment_change(was, c) if was is not None else CommitmentChange(
         commitment_id=c.id, previous_id=c.id, changes=[])
-    if REMOVED in marks:
+    if REMOVED in marks or WITHDRAWN in marks:
         return change.model_copy(update={"changes": [restored(c), *change.changes]})
     if UNMATCHED in marks:
         return change.model_copy(update={"changes": [*change.changes, matches_again(c)]})
@@ -156,8 +183,6 @@ def _no_longer_matching(release: ReleaseClassified, matched: Sequence[Commitment
                         previous_of: Mapping[str, Commitment], sent: Mapping[str, str]) -> list[CommitmentChange]:
     """The commitments of ``release`` edited from one the subscriber was told of so that the filter no longer
     selects them: what changed, and that it no longer matches. Each told once (recorded ``UNMATCHED``)."""
-    if release.withdrawn:
-        return []
     selected = {c.id for c in matched}
     out = []
     for c in release.commitments:

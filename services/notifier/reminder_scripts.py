@@ -162,3 +162,32 @@ redis.call('DEL', KEYS[3])
 if count > 0 then add_jobs(KEYS[4], KEYS[5], 3, tonumber(ARGV[2])) end
 return count
 """
+
+# KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: job count J, J job triples, then (reminder id,
+# record as read, new time, its subscriber's agenda key, its release id, new time as ISO 8601) sextuples. Each
+# reminder still planned as read and not claimed is moved to its new time, and so is its time in the agenda's
+# record of its release (JSON {"version": n, "jobs": {id: time}}), if that still lists it. Returns how many moved.
+RETIME = HELPERS + """
+local i = add_jobs(KEYS[4], KEYS[5], 2, tonumber(ARGV[1]))
+local moved, plans, order = 0, {}, {}
+for j = i, #ARGV, 6 do
+  local id = ARGV[j]
+  if redis.call('HGET', KEYS[1], id) == ARGV[j + 1] and redis.call('HEXISTS', KEYS[3], id) == 0 then
+    redis.call('ZADD', KEYS[2], ARGV[j + 2], id)
+    moved = moved + 1
+    local where = ARGV[j + 3] .. '\\n' .. ARGV[j + 4]
+    if plans[where] == nil then
+      local raw = redis.call('HGET', ARGV[j + 3], ARGV[j + 4])
+      plans[where] = raw and {ARGV[j + 3], ARGV[j + 4], cjson.decode(raw)} or false
+      order[#order + 1] = where
+    end
+    local plan = plans[where]
+    if plan and type(plan[3].jobs) == 'table' and plan[3].jobs[id] then plan[3].jobs[id] = ARGV[j + 5] end
+  end
+end
+for _, where in ipairs(order) do
+  local plan = plans[where]
+  if plan then redis.call('HSET', plan[1], plan[2], cjson.encode(plan[3])) end
+end
+return moved
+"""

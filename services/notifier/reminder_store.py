@@ -34,7 +34,7 @@ from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
-from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETRY
+from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETIME, RETRY
 from .reminders import ReminderJob
 from .scheduler import ReminderScheduler
 
@@ -97,7 +97,7 @@ class ReminderStore:
         self._apply, self._cancel = client.register_script(APPLY), client.register_script(CANCEL)
         self._claim, self._finish = client.register_script(CLAIM), client.register_script(FINISH)
         self._retry, self._reclaim = client.register_script(RETRY), client.register_script(RECLAIM)
-        self._fire = client.register_script(FIRE)
+        self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
 
     # --- planning ---------------------------------------------------------------------------
     async def apply(self, schedule: list[ReminderJob], cancel: list[str]) -> None:
@@ -137,6 +137,22 @@ class ReminderStore:
     def _job_args(self, times: Iterable[float]) -> tuple[int, list[Any]]:
         jobs = self.scheduler.second_jobs(times)
         return len(jobs), [v for job in jobs for v in job]
+
+    async def retime(self, moves: list[tuple[str, bytes, datetime, str, str]]) -> int:
+        """Move each (reminder id, record as read, new time, its subscriber's agenda key, its release id) to its
+        new time, with the jobs for their seconds, a thousand per script; one planned again, cancelled or
+        claimed since it was read is left as it is. Returns how many moved."""
+        moved = 0
+        for i in range(0, len(moves), BULK):
+            chunk = moves[i:i + BULK]
+            count, jobs = self._job_args({at.timestamp() for _, _, at, _, _ in chunk})
+            args: list[Any] = [count, *jobs]
+            for rid, raw, at, agenda_key, release_id in chunk:
+                args += [rid, raw, at.timestamp(), agenda_key, release_id, at.isoformat()]
+            moved += int(await self._retime(keys=self._keys["retry"], args=args))
+        if moves:
+            self.scheduler.wakeup()
+        return moved
 
     # --- firing -----------------------------------------------------------------------------
     async def claim(self, *, until: float, lease_end: float, limit: int) -> list[Claimed]:

@@ -53,9 +53,15 @@ def plan_reminders(deadline: Deadline, offsets: list[str], *, now: datetime,
     due = due_date(deadline)
     if due is None or is_elapsed(deadline, now=now):
         return []
-    on_day = datetime.combine(due, remind_at.replace(tzinfo=None), tzinfo=remind_at.tzinfo or timezone.utc)
-    planned = [PlannedReminder(offset=o, due=due, fire_at=parse_duration(o).before(on_day)) for o in offsets]
+    planned = [PlannedReminder(offset=o, due=due, fire_at=fire_time(due, o, remind_at=remind_at)) for o in offsets]
     return sorted((p for p in planned if p.fire_at > now), key=lambda p: p.fire_at)
+
+
+def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT) -> datetime:
+    """When the reminder ``offset`` (ISO 8601) before ``due`` fires: ``remind_at`` (aware; UTC when naive) on
+    the due day, less the offset."""
+    on_day = datetime.combine(due, remind_at.replace(tzinfo=None), tzinfo=remind_at.tzinfo or timezone.utc)
+    return parse_duration(offset).before(on_day)
 
 
 def reminder_id(subscription_id: str, commitment_id: str, deadline_index: int, offset: str) -> str:

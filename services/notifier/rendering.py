@@ -17,6 +17,7 @@ _HEADLINES = {
     AlertKind.CHANGED: "Changed commitments",
     AlertKind.REANNOUNCED: "Commitments announced again",
     AlertKind.REMINDER: "Deadline reminder",
+    AlertKind.WITHDRAWN: "Release withdrawn",
 }
 _UNITS = (("Y", "year"), ("M", "month"), ("W", "week"), ("D", "day"), ("H", "hour"), ("M", "minute"),
           ("S", "second"))
@@ -112,6 +113,19 @@ class AlertView:
     commitments: tuple[CommitmentView, ...]
     removed: tuple[str, ...] = ()  # the words of each commitment gone since the previous version
     unmatched: tuple[str, ...] = ()  # each commitment edited out of the filter: its words, then what changed
+    withdrawn: str | None = None  # a withdrawal: the publisher's notice, and that these were the commitments told
+    cancelled: str | None = None  # a withdrawal: that their reminders are cancelled
+
+
+def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
+    """What a withdrawal alert says above and below its commitments; nothing for another kind."""
+    if alert.kind is not AlertKind.WITHDRAWN:
+        return None, None
+    notice = (f"The publisher withdrew this release: \u201c{' '.join(alert.withdrawn_notice.split())}\u201d"
+              if alert.withdrawn_notice else "The publisher withdrew this release (no notice given).")
+    count = len(alert.commitments)
+    held = f"It held {'this commitment' if count == 1 else f'these {count} commitments'}, which you were told of:"
+    return f"{notice} {held}", "Reminders of their deadlines are cancelled: none will be sent for this release."
 
 
 def alert_view(alert: Alert) -> AlertView:
@@ -131,8 +145,10 @@ def alert_view(alert: Alert) -> AlertView:
     unmatched = tuple(f"{f.after} ({'; '.join(g.words for g in c.changes)})" for c in alert.changes
                       for f in c.changes if f.field == "filter" and f.before is not None)
     repeats = {r.commitment_id: r.words for r in alert.reannounced}
+    withdrawn, cancelled = _withdrawal_words(alert)
     return AlertView(
-        headline=headline(alert), removed=removed, unmatched=unmatched, title=alert.release.title,
+        headline=headline(alert), removed=removed, unmatched=unmatched, withdrawn=withdrawn, cancelled=cancelled,
+        title=alert.release.title,
         url=alert.release.url, reminder=reminder,
         published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
                    f"subscription {alert.subscription_id}"),
@@ -142,7 +158,8 @@ def alert_view(alert: Alert) -> AlertView:
 
 
 def headline(alert: Alert) -> str:
-    """``New commitments``, ``Changed commitments``, ``New and changed commitments`` or ``Deadline reminder``."""
+    """``New commitments``, ``Changed commitments``, ``New and changed commitments``, ``Commitments announced
+    again``, ``Deadline reminder`` or ``Release withdrawn``."""
     if alert.kind is AlertKind.CHANGED and 0 < len(alert.changed) < len(alert.commitments):
         return "New and changed commitments"
     return _HEADLINES[alert.kind]
@@ -158,15 +175,20 @@ def render_text(alert: Alert) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
     with its announcements), then the commitments removed since the previous version, then those edited so
-    that the subscription no longer selects them."""
+    that the subscription no longer selects them. A withdrawal says so (with the publisher's notice) above the
+    commitments the subscriber was told of, and that their reminders are cancelled below them."""
     view = alert_view(alert)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, "=" * len(head), view.url, view.published]
     if view.reminder is not None:
         lines.append(view.reminder)
+    if view.withdrawn is not None:
+        lines.append(view.withdrawn)
     lines.append("")
     for c in view.commitments:
         lines.extend(commitment_lines(c))
+    if view.cancelled is not None:
+        lines.append(view.cancelled)
     if view.removed:
         lines.append(f"Removed since the previous version ({len(view.removed)}):")
         lines.extend(f"- removed: {text}" for text in view.removed)

@@ -50,6 +50,7 @@ from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
+from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import ReminderStore
 from .scheduler import ReminderScheduler
@@ -238,16 +239,20 @@ class NotifierService:
     async def on_classified_batch(self, items: list[tuple[CloudEvent, Entry | None]]) -> None:
         """Alerts in one transaction with the subscribers' records; then reminders; then the XACKs,
         so a crash anywhere leaves the entries to be handled again (and every step is idempotent). A batch
-        is handled in runs of distinct releases: two versions of one release are never planned together."""
+        is handled in runs of distinct releases: two versions of one release are never planned together. A
+        paused subscription is told nothing, but a withdrawn release's reminders are cancelled for it too."""
         now = self.clock()
-        subs = [s for s in await self._store().effective() if s.paused_until is None or s.paused_until <= now]
+        effective = await self._store().effective()
+        subs = [s for s in effective if s.paused_until is None or s.paused_until <= now]
+        paused = [(s, Plan()) for s in effective if s not in subs]
         assert self.agenda is not None
         queued = 0
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
             recorded = await self._record_alerts(releases, subs, now=now)
             scheduled = await self.agenda.schedule(
-                [(release, plans) for release, (plans, _, _) in zip(releases, recorded)], now=now)
+                [(release, plans + paused if release.withdrawn else plans)
+                 for release, (plans, _, _) in zip(releases, recorded)], now=now)
             for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded, scheduled):
                 if quarantined or unplanned:
                     await self._report_quarantined(release, entry, quarantined + unplanned)
@@ -416,6 +421,7 @@ class NotifierService:
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
         await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
                                        streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
+        await retime_reminders(self.reminders, streams.client, streams.key, remind_at=self.remind_at, now=self.clock())
         reclaimed = await self.reminders.reclaim(now=self.clock())
         if reclaimed:
             log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)

@@ -1,10 +1,11 @@
 """The committed JSON Schemas match the models, and events decode strictly."""
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 
-from schemas import EventError, ReleasePublishedEvent, decode_event
+from schemas import EventError, ReleaseClassified, ReleasePublishedEvent, decode_event
 from schemas.generate import committed as committed_schemas
 from schemas.generate import render_all
 
@@ -128,12 +129,12 @@ def _alert_event(**overrides):
     return json.dumps(event)
 
 
-def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v3():
+def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v4():
     from schemas.alerts import AlertEvent
 
     event = decode_event(_alert_event())
     assert isinstance(event, AlertEvent) and event.data.changes == [] and event.data.reannounced == []
-    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v3/data.json"
+    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v4/data.json"
     assert decode_event(_alert_event(dataschema=None, schemaversion=1)).data.changes == []
 
 
@@ -148,9 +149,37 @@ def test_an_alert_of_data_schema_v2_still_decodes_without_reannouncements():
     assert event.data.changes[0].changes[0].words == "money £10m → £8m"
 
 
+def test_an_alert_or_digest_of_data_schema_v3_still_decodes_without_a_withdrawal_notice():
+    from schemas.digest import DigestEvent
+
+    v3 = json.loads(_alert_event(dataschema="https://pledgewatch.org/schemas/pledgewatch.alert/v3/data.json"))
+    v3["data"].update(kind="reannounced", changes=[], reannounced=[])
+    assert decode_event(json.dumps(v3)).data.withdrawn_notice is None
+    digest = {**v3, "type": DigestEvent.TYPE, "id": "digest-1",
+              "dataschema": "https://pledgewatch.org/schemas/pledgewatch.digest/v3/data.json",
+              "data": {"digest_id": "digest-1", "subscription_id": "desk", "since": None,
+                       "until": "2017-11-30T08:00:00Z", "created_at": "2017-11-30T08:00:00Z", "alerts": [v3["data"]]}}
+    assert decode_event(json.dumps(digest)).data.alerts[0].withdrawn_notice is None
+
+
+def test_a_classified_release_of_data_schema_v1_still_decodes_without_a_withdrawal_notice():
+    from schemas import ReleaseClassifiedEvent
+
+    event = json.loads(ReleaseClassifiedEvent.wrap(ReleaseClassified(
+        release_id="r", version=2, classifier_version="t", url="https://example.org/r", title="T",
+        published_at=datetime(2017, 11, 29, tzinfo=timezone.utc), source="s", withdrawn=True,
+        is_counter_terrorism=False, counter_terrorism_score=0.0), id="r/v2", source="/t",
+        time=datetime(2017, 11, 29, tzinfo=timezone.utc)).to_json())
+    assert event["dataschema"].endswith("/pledgewatch.release.classified/v2/data.json")
+    del event["data"]["withdrawn_notice"]
+    event["dataschema"] = "https://pledgewatch.org/schemas/pledgewatch.release.classified/v1/data.json"
+    decoded = decode_event(json.dumps(event))
+    assert decoded.data.withdrawn and decoded.data.withdrawn_notice is None
+
+
 @pytest.mark.parametrize(("overrides", "reason"), [
-    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v4/data.json"},
-                 "unknown dataschema", id="v4"),
+    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"},
+                 "unknown dataschema", id="v5"),
     pytest.param({"schemaversion": 2}, "disagrees with dataschema", id="disagreeing-version"),
     pytest.param({"dataschema": ["v1"]}, "unknown dataschema", id="not-a-string"),
 ])

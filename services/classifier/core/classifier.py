@@ -42,7 +42,8 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     says where and why reading stopped."""
     copied = {"release_id": release.release_id, "version": release.version, "url": release.url,
               "title": release.title, "published_at": release.published_at, "source": release.source,
-              "locale": release.locale, "withdrawn": release.withdrawn}
+              "locale": release.locale, "withdrawn": release.withdrawn,
+              "withdrawn_notice": release.withdrawn_notice}
     language = release.locale.split("-")[0].lower()
     if language not in _SUPPORTED:
         return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,

@@ -21,6 +21,14 @@ def test_release_fields_are_copied_through(make_release):
     assert result.classifier_version == CLASSIFIER_VERSION
 
 
+def test_a_withdrawal_and_its_notice_are_carried_through_for_the_notifier_to_tell(make_release):
+    notice = "This fund has been replaced by the Ports Security Programme."
+    release = make_release(BODY).model_copy(update={"withdrawn": True, "withdrawn_notice": notice})
+    result = classify(release)
+    assert (result.withdrawn, result.withdrawn_notice) == (True, notice)
+    assert classify(make_release(BODY)).withdrawn_notice is None
+
+
 def test_commitment_id_is_stable_across_versions_and_changes_with_the_text(make_release):
     first = classify(make_release(BODY)).commitments[0]
     again = classify(make_release(BODY + "\n\nMore detail follows.")).commitments[0]

@@ -1,0 +1,91 @@
+"""Reminders planned at another ``PLEDGEWATCH_REMINDER_TIME``, moved to the current one when a leader is elected.
+
+A reminder fires on its day (its deadline's due date, less its offset) at the reminder time of the notifier that
+planned it. ``notifier:reminders:remind-at`` records the time the planned reminders are at (``HH:MM``); a leader
+elected with another (or with none recorded: planned by an earlier version, at a time not known) plans each
+reminder still ahead again at its own, then records it, so that later elections, and the other replicas, find
+nothing to do. A leader that dies midway leaves the record as it was: the next one moves what is left.
+
+Only a reminder still ahead and at its first attempt moves (one due already fires as it is; a retry keeps its
+backoff), and only if it is still planned as read and not claimed (:meth:`ReminderStore.retime`), so a newer
+version's plan, made at the new time meanwhile, stands. One whose new time has passed fires at once. With it
+moves its time in its subscriber's record of its release (:mod:`.agenda`), which a later version cancels against.
+A reminder that fired at the old time is no longer planned: nothing fires it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+from typing import Any
+
+from .reminder_records import PlannedRecord, Subject
+from .reminder_store import BULK, ReminderStore
+from .reminders import due_date, fire_time
+
+log = logging.getLogger(__name__)
+
+REMIND_AT = "notifier:reminders:remind-at"
+
+
+async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remind_at: time, now: datetime) -> int:
+    """Move every reminder still ahead of ``now`` to ``remind_at`` (UTC), unless the record says they are at it
+    already; returns how many moved."""
+    wanted = remind_at.strftime("%H:%M")
+    recorded = await client.get(key(REMIND_AT))
+    if recorded is not None and recorded.decode() == wanted:
+        return 0
+    subjects: dict[str, Subject | None] = {}
+    moved, batch = 0, []
+    async for rid, raw in client.hscan_iter(store.planned_key, count=BULK):
+        batch.append((rid, raw))
+        if len(batch) >= BULK:
+            moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now)
+            batch = []
+    moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now)
+    await client.set(key(REMIND_AT), wanted)
+    if recorded is None and not moved:
+        return 0  # the first start (of this version): nothing was planned at another time
+    log.info("reminder time %s (planned at %s): %d reminder(s) still ahead moved to it", wanted,
+             recorded.decode() if recorded is not None else "an unrecorded time", moved)
+    return moved
+
+
+async def _move(store: ReminderStore, client: Any, key: Any, batch: list[tuple[bytes, bytes]],
+                subjects: dict[str, Subject | None], *, remind_at: time, now: datetime) -> int:
+    """Move the reminders of ``batch`` (id, record) that are ahead of ``now`` and not at ``remind_at``."""
+    records = [(rid.decode(), raw, PlannedRecord.from_json(raw)) for rid, raw in batch]
+    records = [(rid, raw, r) for rid, raw, r in records if r is not None and r.attempt == 1]  # legacy: not here
+    if not records:
+        return 0
+    scores = await client.zmscore(store.due_key, [rid for rid, _, _ in records])
+    wanted = sorted({r.subject for _, _, r in records} - set(subjects))
+    if wanted:
+        for subject_key, text in zip(wanted, await client.hmget(store.subjects_key, wanted)):
+            subjects[subject_key] = _subject(text)
+    moves = []
+    for (rid, raw, record), score in zip(records, scores):
+        subject = subjects.get(record.subject)
+        if score is None or score <= now.timestamp() or subject is None:
+            continue
+        at = _fire_time(subject, record, remind_at=remind_at)
+        if at is None or at.timestamp() == score:
+            continue
+        moves.append((rid, raw, max(at, now), key(f"notifier:reminders:planned:{record.subscription_id}"),
+                      subject.release.release_id))
+    return await store.retime(moves)
+
+
+def _subject(text: bytes | None) -> Subject | None:
+    try:
+        return Subject.from_json(text) if text else None
+    except ValueError:  # unreadable: its reminder stays where it is (and fails when it fires, as before)
+        return None
+
+
+def _fire_time(subject: Subject, record: PlannedRecord, *, remind_at: time) -> datetime | None:
+    try:
+        due = due_date(subject.commitment.deadlines[record.deadline_index])
+        return None if due is None else fire_time(due, record.offset, remind_at=remind_at)
+    except (IndexError, ValueError):
+        return None
