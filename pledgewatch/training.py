@@ -120,8 +120,9 @@ def _averaged(models: list[DecisionModel], threshold: float, veto: float) -> Dec
         total: Counter = Counter()
         for part in parts:
             total.update(part.weights)
-        return Linear({name: round(w / len(parts), 6) for name, w in sorted(total.items()) if abs(w) >= 1e-6 * len(parts)},
-                      round(sum(part.intercept for part in parts) / len(parts), 6))
+        n = len(parts)
+        return Linear({name: round(w / n, 6) for name, w in sorted(total.items()) if abs(w) >= 1e-6 * n},
+                      round(sum(part.intercept for part in parts) / n, 6))
 
     trees = [model.interactions for model in models if model.interactions is not None]
     interactions = None
@@ -135,8 +136,8 @@ def _averaged(models: list[DecisionModel], threshold: float, veto: float) -> Dec
         interactions = Interactions({name: round(w / n, 6) for name, w in sorted(weights.items())},
                                     [(a, b, round(w / n, 6)) for (a, b), w in sorted(pairs.items())],
                                     round(sum(part.intercept for part in trees) / n, 6))
-    return DecisionModel(MODEL_VERSION, mean_linear([m.commitment for m in models]), mean_linear([m.kind for m in models]),
-                         threshold, veto, interactions)
+    return DecisionModel(MODEL_VERSION, mean_linear([model.commitment for model in models]),
+                         mean_linear([model.kind for model in models]), threshold, veto, interactions)
 
 
 def _fit_one(by_release: list[list[Row]], groups: list[str], c_commitment: float) -> DecisionModel:

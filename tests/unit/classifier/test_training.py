@@ -116,7 +116,8 @@ def test_the_perturbations_leave_out_fixed_releases_spread_over_the_split():
 
 
 def test_the_spread_names_each_figure_with_its_min_max_and_deviation():
-    runs = [{"left out": "a", "threshold": 0.5, "terrorism cut": 0.2}, {"left out": "b", "threshold": 0.7, "terrorism cut": 0.2}]
+    runs = [{"left out": "a", "threshold": 0.5, "terrorism cut": 0.2},
+            {"left out": "b", "threshold": 0.7, "terrorism cut": 0.2}]
     assert spread([0.5, 0.7]) == pytest.approx((0.5, 0.7, 0.6, 0.1))
     lines = format_spread(runs).splitlines()
     assert lines[0].startswith("2 trainings") and "a, b" in lines[0]
