@@ -157,7 +157,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .training import train
 
-    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune)
+    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune, stability=args.stability,
+                 stability_validation=args.stability_validation)
 
 
 def _version() -> str:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 from services.classifier.core import classify
+from services.classifier.core.decision import DecisionModel
 from services.ingest.files import ReleaseFileError, load_release
 
 _ALIASES = {
@@ -258,13 +259,13 @@ def is_blind(directory: Path) -> bool:
     return (Path(directory) / BLIND_MARKER).exists()
 
 
-def evaluate(directory: Path, *, rules_only: bool = False) -> dict:
+def evaluate(directory: Path, *, rules_only: bool = False, model: DecisionModel | None = None) -> dict:
     """All the figures for the labelled set in ``directory``, with the mistakes behind them (none for a
-    blind set); ``rules_only``: without the decision model."""
+    blind set); ``rules_only``: without the decision model; ``model``: another than the shipped one."""
     tally: Counter = Counter()
     errors: list = []
     for release, label in load_set(Path(directory)):
-        score_release(classify(release, rules_only=rules_only), label, release.body, tally, errors)
+        score_release(classify(release, model=model, rules_only=rules_only), label, release.body, tally, errors)
     if is_blind(directory):
         errors = []
 

@@ -10,12 +10,16 @@ and word pairs (``signals.lexical``) are features of the commitment model too, t
 ``LEXICAL_MIN_DF`` of the releases trained on. Boosted trees of depth two (scikit-learn, deterministic) then
 correct the commitment model's probability from the general signals and that probability, read out of
 publisher-grouped folds within the releases trained on (as it is on a release of an unseen publisher); each
-tree is written out as the weights of single signals and of pairs (``decision.Interactions``). The weights
+tree is written out as the weights of single signals and of pairs (``decision.Interactions``). Every model,
+in cross-validation and shipped, is the mean of ``BAGS`` such fits, each without one publisher-grouped fold of
+its releases: one fit moved its cuts and figures with any small change of the training split. The weights
 go to ``services/classifier/core/model/decision.json`` as plain JSON.
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
 held-out releases: the honest figure for the training split; ``--tune`` prints the same cross-validation
-for each C of ``C_GRID``. The validation split is never read here.
+for each C of ``C_GRID``; ``--stability N`` refits N times, each without one of N fixed releases, and prints
+the spread of the cuts and of the cross-validated F1 (:mod:`.stability`). The validation split is read only
+by ``--stability-validation``, for its aggregate figures.
 """
 
 from __future__ import annotations
@@ -48,12 +52,17 @@ FOLDS = 5
 C_COMMITMENT = 0.5
 C_GRID = (0.2, 0.5, 1.0, 2.0, 4.0)
 C_KIND = 0.5
-MODEL_VERSION = "decision-4"
+MODEL_VERSION = "decision-5"
 LEXICAL_MIN_DF = 2  # a word or word pair is a feature once this many training releases hold it
 # The trees that correct the commitment model (``fit_interactions``). Depth two gave the best grouped
 # cross-validation on the proposals (0.784; depth one 0.779, three 0.765, the linear model alone 0.767); a
 # larger minimum leaf or fewer trees did worse.
 TREES, TREE_DEPTH, TREE_LEARNING_RATE, TREE_MIN_LEAF = 100, 2, 0.1, 5
+# Every model, in cross-validation and shipped, is the mean of BAGS models each fitted without one of BAGS
+# publisher-grouped folds of its releases (``_averaged``): one fit moved its cuts and validation F1 by ±0.02
+# when one release changed; leaving out each of ten releases in turn (``--stability 10``) spread the
+# threshold 0.53-0.69 for one fit, 0.55-0.63 for the mean of five (docs/CLASSIFIER.md, "Stability").
+BAGS = 5
 
 Row = tuple[list[str], bool, bool, bool]
 
@@ -93,8 +102,47 @@ def lexicon(rows_by_release: list[list[Row]], min_df: int = LEXICAL_MIN_DF) -> s
 def fit(by_release: list[list[Row]], groups: list[str], threshold: float = 0.5, veto: float = 0.0,
         c_commitment: float = C_COMMITMENT) -> DecisionModel:
     """The two logistic regressions and the trees correcting the first over the examples of each release
-    (``by_release``, whose publishers are ``groups``), as plain weights; ``c_commitment``: the commitment
-    model's C. The lexical names kept are those of ``lexicon(by_release)``."""
+    (``by_release``, whose publishers are ``groups``), as plain weights, averaged over ``BAGS`` fits each
+    without one publisher-grouped fold; ``c_commitment``: the commitment model's C."""
+    if BAGS > 1:
+        bags = []
+        for held_out in publisher_folds(dict(enumerate(groups)), BAGS):
+            kept = [index for index in range(len(by_release)) if index not in held_out]
+            bags.append(_fit_one([by_release[i] for i in kept], [groups[i] for i in kept], c_commitment))
+        return _averaged(bags, threshold, veto)
+    return replace(_fit_one(by_release, groups, c_commitment), threshold=threshold, veto=veto)
+
+
+def _averaged(models: list[DecisionModel], threshold: float, veto: float) -> DecisionModel:
+    """The models' log-odds averaged: each weight and intercept is the mean of the models' (a name a model
+    lacks weighs nothing in it)."""
+    def mean_linear(parts: list[Linear]) -> Linear:
+        total: Counter = Counter()
+        for part in parts:
+            total.update(part.weights)
+        n = len(parts)
+        return Linear({name: round(w / n, 6) for name, w in sorted(total.items()) if abs(w) >= 1e-6 * n},
+                      round(sum(part.intercept for part in parts) / n, 6))
+
+    trees = [model.interactions for model in models if model.interactions is not None]
+    interactions = None
+    if trees:
+        weights: Counter = Counter()
+        pairs: Counter = Counter()
+        for part in trees:
+            weights.update(part.weights)
+            pairs.update({(a, b): w for a, b, w in part.pairs})
+        n = len(models)
+        interactions = Interactions({name: round(w / n, 6) for name, w in sorted(weights.items())},
+                                    [(a, b, round(w / n, 6)) for (a, b), w in sorted(pairs.items())],
+                                    round(sum(part.intercept for part in trees) / n, 6))
+    return DecisionModel(MODEL_VERSION, mean_linear([model.commitment for model in models]),
+                         mean_linear([model.kind for model in models]), threshold, veto, interactions)
+
+
+def _fit_one(by_release: list[list[Row]], groups: list[str], c_commitment: float) -> DecisionModel:
+    """One fit of ``fit``'s models, the cuts left to the caller; the lexical names kept are those of
+    ``lexicon(by_release)``."""
     rows = [row for rows in by_release for row in rows]
     commitment = _commitment_model(by_release, c_commitment)
     positives = [r for r in rows if r[1]]
@@ -104,7 +152,7 @@ def fit(by_release: list[list[Row]], groups: list[str], threshold: float = 0.5, 
     kind = _linear([[name for name in r[0] if not name.startswith((*LEXICAL_PREFIXES, *CONTEXT_PREFIXES))]
                     for r in positives], [r[2] for r in positives], C_KIND)
     interactions = fit_interactions(by_release, groups, c_commitment)
-    return DecisionModel(MODEL_VERSION, commitment, kind, threshold, veto, interactions)
+    return DecisionModel(MODEL_VERSION, commitment, kind, 0.5, 0.0, interactions)
 
 
 def _commitment_model(by_release: list[list[Row]], c: float) -> Linear:
@@ -270,7 +318,8 @@ TERRORISM_CUTS = (None, *(step / 100 for step in range(60, 0, -5)))  # None firs
 
 def _best_terrorism_cut(pairs: list, fold_models: list[tuple[set[str], DecisionModel]]) -> float | None:
     """The ``DecisionModel.terrorism_cut`` of ``TERRORISM_CUTS`` with the most releases whose
-    counter-terrorism flag is right over the folds (ties: the first, the most cautious)."""
+    counter-terrorism flag is right over the folds (ties: None first, then the middle of the run of tied
+    cuts around the highest, ``_middle_of_ties``)."""
     right: Counter = Counter()
     for held_out, model in fold_models:
         for release, label in pairs:
@@ -278,24 +327,43 @@ def _best_terrorism_cut(pairs: list, fold_models: list[tuple[set[str], DecisionM
                 for cut in TERRORISM_CUTS:
                     result = classify(release, model=replace(model, terrorism_cut=cut))
                     right[cut] += result.is_counter_terrorism == bool(label.get("is_counter_terrorism"))
-    return max(TERRORISM_CUTS, key=lambda cut: (right[cut], -TERRORISM_CUTS.index(cut)))
+    best = max(TERRORISM_CUTS, key=lambda cut: (right[cut], -TERRORISM_CUTS.index(cut)))
+    if best is None:
+        return None
+    cuts = list(TERRORISM_CUTS[1:])
+    return _middle_of_ties(cuts, [right[cut] for cut in cuts], cuts.index(best))
 
 
 def _best_thresholds(scored: list[tuple[float, bool, bool]]) -> tuple[float, float]:
     """(threshold, veto) with the best F1 over ``scored`` (probability, truth, the rules read it): the cut
     for proposals the rules passed over (0.30 to 0.95), and the one below which a rules' reading is dropped
-    (0.00 to 0.60). Ties go to the cautious pair: the higher threshold, the lower veto."""
+    (0.00 to 0.60). Of pairs tied at the best, the first (the highest threshold, the lowest veto), each then
+    moved to the middle of its run of tied values (``_middle_of_ties``)."""
     labelled = sum(1 for _, truth, _ in scored if truth)
+    vetoes = [step / 100 for step in range(0, 61, 2)]
+    cuts = [step / 100 for step in range(95, 29, -1)]
+    f1 = {}
     best, best_f1 = (0.5, 0.0), -1.0
-    for veto_step in range(0, 61, 2):
-        veto = veto_step / 100
-        for step in range(95, 29, -1):
-            cut = step / 100
+    for veto in vetoes:
+        for cut in cuts:
             kept = [truth for p, truth, ruled in scored if p >= (veto if ruled else cut)]
-            f1 = 2 * sum(kept) / (len(kept) + labelled) if kept or labelled else 0.0
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = (cut, veto), f1
-    return best
+            f1[cut, veto] = 2 * sum(kept) / (len(kept) + labelled) if kept or labelled else 0.0
+            if f1[cut, veto] > best_f1 + 1e-9:
+                best, best_f1 = (cut, veto), f1[cut, veto]
+    cut, veto = best
+    return (_middle_of_ties(cuts, [f1[c, veto] for c in cuts], cuts.index(cut)),
+            _middle_of_ties(vetoes, [f1[cut, v] for v in vetoes], vetoes.index(veto)))
+
+
+def _middle_of_ties(values: list, scores: list[float], best: int):
+    """The middle of the run of ``values`` around ``values[best]`` scoring as it does (of an even run, the
+    one nearer the start): a cut at the edge of a flat stretch moves with one example more or less."""
+    low = high = best
+    while low > 0 and scores[low - 1] >= scores[best] - 1e-9:
+        low -= 1
+    while high < len(values) - 1 and scores[high + 1] >= scores[best] - 1e-9:
+        high += 1
+    return values[(low + high) // 2]
 
 
 def _summary(tally: Counter) -> dict:
@@ -332,8 +400,17 @@ def tuned(pairs: list) -> tuple[float, tuple[tuple[float, float], dict, dict]]:
     return best
 
 
+def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
+    """(the model fitted on all of ``pairs`` with the cuts cross-validation chose, the cross-validated figures
+    of the rules alone, those of rules plus model)."""
+    (threshold, veto, cut), rules, learned = cross_validate(pairs)
+    by_release = [examples(release, label) for release, label in pairs]
+    model = fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto)
+    return replace(model, terrorism_cut=cut), rules, learned
+
+
 def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
-          tune: bool = False) -> int:
+          tune: bool = False, stability: int = 0, stability_validation: bool = False) -> int:
     if not (directory / "labels.json").is_file():
         print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
         return 2
@@ -341,12 +418,14 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
     try:
         if tune:  # measured only: C_COMMITMENT changes by hand, once the validation split confirms the choice
             print(f"  best C {tuned(pairs)[0]:g}; fitted with C_COMMITMENT {C_COMMITMENT:g}")
+        if stability:
+            from .stability import report_stability
+
+            return report_stability(pairs, stability, validation=stability_validation)
         c = C_COMMITMENT
-        (threshold, veto, cut), rules, learned = cross_validate(pairs)
-        by_release = [examples(release, label) for release, label in pairs]
-        rows = [row for release_rows in by_release for row in release_rows]
-        model = replace(fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto, c_commitment=c),
-                        terrorism_cut=cut)
+        model, rules, learned = trained(pairs)
+        threshold, veto, cut = model.threshold, model.veto, model.terrorism_cut
+        rows = [row for release, label in pairs for row in examples(release, label)]
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -376,13 +455,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune", action="store_true",
                         help="also print the cross-validated F1 of each C of C_GRID for the commitment model "
                              "(six times slower)")
+    parser.add_argument("--stability", type=int, default=0, metavar="N",
+                        help="write no model: refit N times, each without one of N fixed training releases, and "
+                             "print the spread of the cuts and of the cross-validated F1 (N times slower)")
+    parser.add_argument("--stability-validation", action="store_true",
+                        help="with --stability: also the spread of the blind validation split's aggregate F1, the "
+                             "noise band of a comparison between versions (not a way to choose between them)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pledgewatch train", description=__doc__.split("\n", 1)[0])
     add_arguments(parser)
     args = parser.parse_args(argv)
-    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune)
+    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune,
+                 stability=args.stability, stability_validation=args.stability_validation)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pledgewatch import training
+from pledgewatch.stability import format_spread, left_out, spread
 from pledgewatch.training import MODEL_PATH, TRAINING_SET, publisher_folds, train
 
 pytest.importorskip("sklearn")
@@ -77,3 +78,47 @@ def test_the_trees_written_as_weights_of_signals_and_pairs_score_as_the_trees_do
     assert any(name.startswith(step_name(0)[:7]) for pair in interactions.pairs for name in pair[:2])
     for (present, linear), expected in zip(rows, trees.predict_proba(matrix)[:, 1]):
         assert interactions.probability(present, linear) == pytest.approx(expected, abs=1e-5)
+
+
+def test_a_cut_tied_over_a_flat_stretch_sits_in_its_middle_not_at_its_edge():
+    # 16 commitments at 0.80 and 4 at 0.70, 3 proposals at 0.20: every cut from 0.70 down to 0.30 keeps the
+    # same 20 commitments. The first of them (0.70) moves as soon as one proposal lands below it.
+    scored = [(0.80, True, False)] * 16 + [(0.70, True, False)] * 4 + [(0.20, False, False)] * 3
+    scored += [(0.90, True, True), (0.10, False, True)]  # read by the rules: every veto of 0.12 to 0.60 ties
+    assert training._best_thresholds(scored) == (0.50, 0.36)
+
+
+def test_the_terrorism_cut_tied_over_a_run_of_cuts_sits_in_its_middle():
+    cuts = [0.60, 0.55, 0.50, 0.45, 0.40, 0.35]
+    assert training._middle_of_ties(cuts, [3, 5, 5, 5, 5, 4], 1) == 0.50
+    assert training._middle_of_ties(cuts, [3, 5, 4, 5, 5, 5], 1) == 0.55
+
+
+def test_the_bagged_model_averages_the_log_odds_of_its_models():
+    from services.classifier.core.decision import DecisionModel, Interactions, Linear
+
+    first = DecisionModel("x", Linear({"a": 1.0, "b": 2.0}, 0.5), Linear({"a": -1.0}, 0.0), 0.5, 0.0,
+                          Interactions({"a": 0.4}, [("a", "linear>0.500000", 1.0)], -0.2))
+    second = DecisionModel("x", Linear({"a": 3.0}, -0.5), Linear({"a": 1.0}, 1.0), 0.5, 0.0,
+                           Interactions({"b": 0.6}, [("a", "linear>0.500000", 0.5)], 0.2))
+    mean = training._averaged([first, second], threshold=0.6, veto=0.3)
+    assert (mean.threshold, mean.veto) == (0.6, 0.3)
+    assert (mean.commitment.weights, mean.commitment.intercept) == ({"a": 2.0, "b": 1.0}, 0.0)
+    assert (mean.kind.weights, mean.kind.intercept) == ({}, 0.5)
+    assert (mean.interactions.weights, mean.interactions.pairs, mean.interactions.intercept) == \
+        ({"a": 0.2, "b": 0.3}, [("a", "linear>0.500000", 0.75)], 0.0)
+
+
+def test_the_perturbations_leave_out_fixed_releases_spread_over_the_split():
+    ids = [f"r{index:02}" for index in range(40)]
+    assert left_out(list(reversed(ids)), 4) == ["r00", "r10", "r20", "r30"]
+    assert left_out(ids[:3], 5) == ["r00", "r01", "r02"]
+
+
+def test_the_spread_names_each_figure_with_its_min_max_and_deviation():
+    runs = [{"left out": "a", "threshold": 0.5, "terrorism cut": 0.2},
+            {"left out": "b", "threshold": 0.7, "terrorism cut": 0.2}]
+    assert spread([0.5, 0.7]) == pytest.approx((0.5, 0.7, 0.6, 0.1))
+    lines = format_spread(runs).splitlines()
+    assert lines[0].startswith("2 trainings") and "a, b" in lines[0]
+    assert lines[2].split() == ["threshold", "0.500", "0.700", "0.600", "0.1000"]
