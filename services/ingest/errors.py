@@ -8,11 +8,7 @@ class SourceError(Exception):
 
 
 class FetchError(SourceError):
-    """The request failed: refused, timed out, redirected too often, HTTP error status (``status``)."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+    """The request failed: refused, timed out, redirected too often, HTTP error status."""
 
 
 class ContentError(SourceError):

@@ -133,8 +133,7 @@ class Fetcher:
                     if resp.status == 304:
                         return None
                     if resp.status >= 400 or resp.status < 200:
-                        raise FetchError(f"{current}: HTTP {resp.status} {resp.reason or ''}".rstrip(),
-                                         status=resp.status)
+                        raise FetchError(f"{current}: HTTP {resp.status} {resp.reason or ''}".rstrip())
                     body = await self._read(resp, current)
                     return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
                                    etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))

@@ -10,6 +10,7 @@ import pytest
 from pledgewatch import training
 from pledgewatch.stability import format_spread, left_out, spread
 from pledgewatch.training import MODEL_PATH, TRAINING_SET, publisher_folds, train
+from pledgewatch.tree_weights import trees_as_interactions
 
 pytest.importorskip("sklearn")
 
@@ -74,7 +75,7 @@ def test_the_trees_written_as_weights_of_signals_and_pairs_score_as_the_trees_do
     vectoriser = DictVectorizer(sparse=False)
     matrix = vectoriser.fit_transform([{**dict.fromkeys(present, 1), "linear": linear} for present, linear in rows])
     trees = GradientBoostingClassifier(n_estimators=30, max_depth=2, init="zero", random_state=0).fit(matrix, targets)
-    interactions = training._as_interactions(trees, list(vectoriser.get_feature_names_out()))
+    interactions = trees_as_interactions(trees, list(vectoriser.get_feature_names_out()))
     assert any(name.startswith(step_name(0)[:7]) for pair in interactions.pairs for name in pair[:2])
     for (present, linear), expected in zip(rows, trees.predict_proba(matrix)[:, 1]):
         assert interactions.probability(present, linear) == pytest.approx(expected, abs=1e-5)
