@@ -18,7 +18,8 @@ go to ``services/classifier/core/model/decision.json`` as plain JSON.
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
 held-out releases: the honest figure for the training split; ``--tune`` prints the same cross-validation
 for each C of ``C_GRID``; ``--stability N`` refits N times, each without one of N fixed releases, and prints
-the spread of the cuts and of the cross-validated F1 (:mod:`.stability`). The validation split is read only
+the spread of the cuts and of the cross-validated F1 (:mod:`.stability`); ``--learning-curve`` the
+cross-validated F1 with each fold's model fitted on a share of its releases (:mod:`.learning_curve`). The validation split is read only
 by ``--stability-validation``, for its aggregate figures.
 """
 
@@ -29,6 +30,7 @@ import importlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -233,10 +235,12 @@ def publisher_folds(group_of: dict[str, str], k: int) -> list[set[str]]:
     return folds
 
 
-def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITMENT
+def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITMENT,
+                   trained_on: Callable[[list[str]], list[str]] | None = None
                    ) -> tuple[tuple[float, float, float | None], dict, dict]:
     """((threshold, veto, terrorism cut), rules-only figures, rules+model figures) over publisher-grouped
-    folds, the commitment model fitted with ``c_commitment``."""
+    folds, the commitment model fitted with ``c_commitment``; ``trained_on``: which of a fold's training
+    release ids its model is fitted on (all by default; ``pledgewatch train --learning-curve``)."""
     rows_of = {release.release_id: examples(release, label) for release, label in pairs}
     group_of = {release.release_id: publisher(release) for release, _ in pairs}
     ids = sorted(rows_of)
@@ -244,6 +248,8 @@ def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITME
     fold_models = []
     for held_out in publisher_folds(group_of, k):
         kept = [rid for rid in ids if rid not in held_out]
+        if trained_on is not None:
+            kept = trained_on(kept)
         model = fit([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment)
         fold_models.append((held_out, model))
         scored += [(model.commitment_probability(set(row[0]), row[3]), row[1], row[3]) for rid in held_out
@@ -359,7 +365,8 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
 
 
 def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
-          tune: bool = False, stability: int = 0, stability_validation: bool = False) -> int:
+          tune: bool = False, stability: int = 0, stability_validation: bool = False,
+          learning_curve: bool = False) -> int:
     if not (directory / "labels.json").is_file():
         print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
         return 2
@@ -371,6 +378,10 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
             from .stability import report_stability
 
             return report_stability(pairs, stability, validation=stability_validation)
+        if learning_curve:
+            from .learning_curve import report_learning_curve
+
+            return report_learning_curve(pairs)
         c = C_COMMITMENT
         model, rules, learned = trained(pairs)
         threshold, veto, cut = model.threshold, model.veto, model.terrorism_cut
@@ -410,6 +421,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stability-validation", action="store_true",
                         help="with --stability: also the spread of the blind validation split's aggregate F1, the "
                              "noise band of a comparison between versions (not a way to choose between them)")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="write no model: the cross-validated F1 with each fold's model fitted on 50%%, 75%% "
+                             "and all of its training releases (seven trainings): is labelling more worth it?")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -417,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     return train(args.dir, output=args.output, compare=args.compare, tune=args.tune,
-                 stability=args.stability, stability_validation=args.stability_validation)
+                 stability=args.stability, stability_validation=args.stability_validation,
+                 learning_curve=args.learning_curve)
 
 
 if __name__ == "__main__":

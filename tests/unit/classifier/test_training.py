@@ -123,3 +123,27 @@ def test_the_spread_names_each_figure_with_its_min_max_and_deviation():
     lines = format_spread(runs).splitlines()
     assert lines[0].startswith("2 trainings") and "a, b" in lines[0]
     assert lines[2].split() == ["threshold", "0.500", "0.700", "0.600", "0.1000"]
+
+
+def test_the_learning_curve_fits_each_fold_on_a_seeded_share_of_its_releases(monkeypatch):
+    from pledgewatch import learning_curve
+
+    ids = [f"r{index:02}" for index in range(20)]
+    half = learning_curve.sampler(0.5, 1)(ids)
+    assert len(half) == 10 and set(half) <= set(ids) and half == sorted(half)
+    assert learning_curve.sampler(0.5, 1)(list(reversed(ids))) == half  # the same draw, whatever the order
+    assert learning_curve.sampler(0.5, 2)(ids) != half
+    assert learning_curve.sampler(1.0, 1)(ids) == ids
+
+    seen = []
+
+    def cross_validate(pairs, trained_on):
+        share = len(trained_on(ids)) / len(ids)
+        seen.append(share)
+        return (0.5, 0.3, None), {}, {"commitments": {"f1": share}, "deadlines": {"f1": 0.6}}
+
+    monkeypatch.setattr(training, "cross_validate", cross_validate)
+    curve = learning_curve.learning_curve([], shares=(0.5, 1.0), seeds=2)
+    assert seen == [0.5, 0.5, 1.0]  # one draw of all of them
+    assert [point["commitments"] for point in curve] == [[0.5, 0.5], [1.0]]
+    assert "0.500 (0.500-0.500)" in learning_curve.format_curve(curve)
