@@ -222,7 +222,8 @@ RULES: list[Rule] = [
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
-    (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?(?:(?:financial|fiscal)\s+year\s+)?"
+    (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
+              rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
               rf"(?:\s+(?:and|to)\s+(?P<y3>{YEAR})\s*(?:-|–|/)\s*(?P<y4>(?:19|20)?\d\d)\b)?"), read_span),
     (_compile(rf"(?<![\d/-])(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})\b"), _year_range),

@@ -29,6 +29,14 @@ def test_periods(sentence, start, end):
     assert (deadline.type, deadline.start, deadline.end) == ("period", start, end)
 
 
+def test_an_academic_or_school_year_named_by_its_years_runs_from_september_not_as_a_financial_year():
+    for sentence in ("Every school will get the funding for the 2018/19 academic year.",
+                     "Schools will be paid in the 2018-19 school year.",
+                     "The places will be funded in the academic year 2018-19."):
+        [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=4)
+        assert (deadline.type, deadline.start, deadline.end) == ("period", date(2018, 9, 1), date(2019, 8, 31)), sentence
+
+
 def test_the_ordinal_day_before_a_month_is_a_date():
     [deadline] = find_deadlines("Schools will receive the money by the 10th May.", PUBLISHED)
     assert (deadline.type, deadline.due, deadline.text) == ("date", date(2018, 5, 10), "by the 10th May")
