@@ -25,7 +25,7 @@ CATEGORIES = {
     "legislation", "sanctions", "prevention", "international_cooperation", "other",
 }
 GROUPS = {"ct": "counter-terrorism pledges", "dm": "demands", "nc": "other commitments", "ng": "no commitments"}
-ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2,3}-[a-z0-9]+(-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2,4}-[a-z0-9]+(-[a-z0-9]+)*$")
 DURATION = re.compile(r"^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$")
 
 
