@@ -114,9 +114,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         (record,) = await store().release_records([release_id])
         if record is None:
             raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
-        version, keys = record
-        entries = await store().entries(keys)
-        summary = ReleaseSummary.of(release_id, version, entries)
+        entries = await store().entries(record.keys)
+        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None)
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: Query_) -> Response:

@@ -1,7 +1,8 @@
 """The ledger in Redis, under the key prefix. Every write for one release version is one transaction,
 watched on the release's record, together with the XACK of the event that carried it.
 
-    ledger:release:<release id>   hash: version (the last read), keys (JSON list of its ledger keys)
+    ledger:release:<release id>   hash: version (the last read), keys (JSON list of its ledger keys), and that
+                                  version's title, url, source, published_at (see core/release_records.py)
     ledger:entry:<key>            one commitment's LedgerEntry, JSON
     ledger:releases               zset: release id by publication time
     ledger:commitments            zset: ledger key by publication time
@@ -32,6 +33,7 @@ from services.notifier.reminders import due_date
 
 from .core.cards import card_of
 from .core.entries import EntryState, LedgerEntry, VersionUpdate, apply_version
+from .core.release_records import ReleaseRecord, record_fields
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
@@ -129,7 +131,7 @@ class LedgerStore:
         published = release.published_at.timestamp()
         before = {e.key: e for e in held}
         all_keys = [*keys, *(k for k in update.added if k not in keys)]
-        pipe.hset(release_key, mapping={"version": update.version, "keys": json.dumps(all_keys)})
+        pipe.hset(release_key, mapping=record_fields(release, update.version, all_keys))
         pipe.zadd(self.key("ledger:releases"), {release.release_id: published})
         for entry in update.entries:
             if entry.key in chains:
@@ -209,10 +211,10 @@ class LedgerStore:
             rows = [(m, score) for m, score in rows if score < after[0] or m.decode() < after[1]]
         return [(m.decode(), score) for m, score in rows[:limit]]
 
-    async def release_records(self, release_ids: list[str]) -> list[tuple[int, list[str]] | None]:
-        """Each release's last version read and its ledger keys (None for a release the ledger never read)."""
+    async def release_records(self, release_ids: list[str]) -> list[ReleaseRecord | None]:
+        """Each release's record (None for a release the ledger never read)."""
         records = await self._pipelined([("hgetall", self.key(f"ledger:release:{r}")) for r in release_ids])
-        return [(int(r[b"version"]), json.loads(r[b"keys"])) if r else None for r in records]
+        return [ReleaseRecord.from_hash(r) if r else None for r in records]
 
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")

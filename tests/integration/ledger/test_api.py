@@ -233,3 +233,49 @@ async def test_pledgewatch_subscriptions_backtest_prints_what_each_subscription_
     assert out[0] == "ct-funding: would have sent 2 alert(s) since 1 Jan 2017 (2 commitment(s))"
     assert out[1].startswith("  2018-03-09  1  ") and out[2].startswith("  2017-11-29  1  ")
     assert out[3] == "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
+
+
+async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source_and_time(ledger):
+    service, url = ledger
+    nothing = release(release_id="gov-uk/nothing", published_at=LATER + timedelta(days=1)).model_copy(update={
+        "commitments": [], "title": "Minister visits school", "url": "https://www.gov.uk/government/news/nothing"})
+    await service.store.apply(nothing, now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/releases?limit=1")
+    assert status == 200, page
+    assert page["releases"] == [{
+        "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
+        "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0}]
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
+    assert (one["title"], one["entries"]) == ("Minister visits school", [])
+
+
+async def test_a_later_versions_title_url_source_and_time_win_over_the_first(ledger):
+    service, url = ledger
+    later = PUBLISHED + timedelta(hours=2)
+    await service.store.apply(release(FUNDING, BORDERS, version=2, source="ministry", published_at=later).model_copy(
+        update={"title": "Headline corrected", "url": "https://www.gov.uk/government/news/iraq-corrected"}), now=NOW)
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200, one
+    assert (one["version"], one["title"], one["url"], one["source"], one["published_at"]) == \
+        (2, "Headline corrected", "https://www.gov.uk/government/news/iraq-corrected", "ministry",
+         "2017-11-29T12:00:00Z")
+    assert {(e["key"], e["title"], e["source"], e["state"]) for e in one["entries"]} == {
+        ("c-funding", "Headline corrected", "ministry", "active"),
+        ("c-borders", "Headline corrected", "ministry", "active"),
+        ("c-content", "Headline corrected", "ministry", "removed"),
+        ("c-training", "Headline corrected", "ministry", "removed")}
+    # each entry keeps the time of the version that first held it
+    assert {e["published_at"] for e in one["entries"]} == {"2017-11-29T10:00:00Z"}
+    status, page, _ = await _get(f"{url}/ledger/commitments?q=corrected&source=ministry")
+    assert sorted(_keys(page)) == ["c-borders", "c-content", "c-funding", "c-training"]
+
+
+async def test_a_release_recorded_before_its_title_was_kept_reads_it_from_its_first_entry(ledger, key_prefix):
+    service, url = ledger
+    await service.store.client.hdel(f"{key_prefix}ledger:release:gov-uk/iraq-2017", "title", "url", "source",
+                                    "published_at")
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200, one
+    assert (one["title"], one["source"], one["published_at"]) == \
+        ("UK ramps up counterterror effort in Iraq", "seeds", "2017-11-29T10:00:00Z")
