@@ -32,13 +32,12 @@ from services.common.streams import Entry
 from services.notifier.reminders import due_date
 
 from .core.cards import card_of
-from .core.entries import EntryState, LedgerEntry, VersionUpdate, apply_version
+from .core.entries import LIVE, LedgerEntry, VersionUpdate, apply_version
 from .core.release_records import ReleaseRecord, record_fields
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness
-_LIVE = (EntryState.ACTIVE, EntryState.CHANGED)
 # KEYS: the changes stream, its sequence. ARGV: the keys written (JSON), how many entries to keep. Numbered,
 # so that a reader can tell it missed some (trimmed away while it was not looking).
 _LOG_CHANGE = """
@@ -146,7 +145,7 @@ class LedgerStore:
                 pipe.zrem(self.key("ledger:deadlines"), *(f"{entry.key}#{i}" for i in range(len(old.commitment.deadlines))))
             dated = {f"{entry.key}#{i}": due.toordinal() for i, due in enumerate(map(due_date, entry.commitment.deadlines))
                      if due is not None}
-            if dated and entry.state in _LIVE:
+            if dated and entry.state in LIVE:
                 pipe.zadd(self.key("ledger:deadlines"), dated)
             for k in index_keys(entry.commitment):
                 pipe.sadd(self.key(f"ledger:index:{k}"), entry.key)

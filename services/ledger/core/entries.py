@@ -27,6 +27,9 @@ class EntryState(str, Enum):
     WITHDRAWN = "withdrawn"  # its release was withdrawn
 
 
+LIVE = (EntryState.ACTIVE, EntryState.CHANGED)  # still made: a removed or withdrawn commitment is due for no one
+
+
 class VersionChange(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -11,6 +11,7 @@ import pytest
 
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
+from services.dashboard.reading import upcoming
 from services.ledger.service import LedgerService
 from services.notifier.config import NotifierConfig
 from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, PUBLISHED, TRAINING, dated, release
@@ -279,3 +280,17 @@ async def test_a_release_recorded_before_its_title_was_kept_reads_it_from_its_fi
     assert status == 200, one
     assert (one["title"], one["source"], one["published_at"]) == \
         ("UK ramps up counterterror effort in Iraq", "seeds", "2017-11-29T10:00:00Z")
+
+
+async def test_the_deadlines_of_a_removed_commitment_are_not_listed_as_upcoming(ledger):
+    service, url = ledger
+    await service.store.apply(release(AGAIN, dated("c-late", date(2019, 6, 1)), release_id="gov-uk/iraq-2018",
+                                      published_at=LATER, version=2), now=NOW)  # c-soon removed
+    status, page, _ = await _get(f"{url}/ledger/deadlines")
+    assert status == 200, page
+    assert "c-soon" not in [d["commitment"]["key"] for d in page["deadlines"]]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?state=removed")
+    assert [(d["due"], d["commitment"]["key"], d["commitment"]["state"]) for d in page["deadlines"]] == \
+        [("2018-02-01", "c-soon", "removed")]
+    timeline = await upcoming(service.store, await service.index.due_order(), today=NOW.date(), limit=10)
+    assert "c-soon" not in [entry.key for _, _, entry in timeline]  # the dashboard's "Upcoming deadlines"
