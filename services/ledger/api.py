@@ -90,8 +90,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         body = b'{"commitments":[%s],"next_cursor":%s}' % (b",".join(raws), json.dumps(page.next_cursor).encode())
         return Response(body, media_type="application/json")
 
-    async def commitment(key: Annotated[str, Path(max_length=200)]) -> Response:
-        entry = await store().entry(key)
+    async def commitment(key: Annotated[str, Path(max_length=200, description=(
+            "Its ledger key, or any id it has had (alerts carry its current one)."))]) -> Response:
+        entry = await store().entry_by_id(key)
         if entry is None:
             raise field_error(404, "key", f"no commitment {key!r} in the ledger")
         chain = await store().chain(entry.chain or entry.key)

@@ -12,6 +12,7 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:cards                  hash: ledger key -> its Card (what queries read, see index.py)
     ledger:changes                stream: the ledger keys each transaction wrote, numbered (for readers' memory)
     ledger:changes:seq            the number of the last of them
+    ledger:ids                    hash: every id a commitment has had -> its ledger key (see ids.py)
     ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
     ledger-rebuilding             set while `pledgewatch ledger rebuild` runs: other writers wait
 """
@@ -34,6 +35,7 @@ from services.notifier.reminders import due_date
 from .core.cards import card_of
 from .core.entries import LIVE, LedgerEntry, VersionUpdate, apply_version
 from .core.release_records import ReleaseRecord, record_fields
+from .ids import IDS, record_ids
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
@@ -150,6 +152,7 @@ class LedgerStore:
             for k in index_keys(entry.commitment):
                 pipe.sadd(self.key(f"ledger:index:{k}"), entry.key)
             pipe.hset(self.key("ledger:cards"), entry.key, card_of(entry).to_json())
+        record_ids(pipe, self.key(IDS), update.entries)
         pipe.set(self.key("ledger:epoch"), uuid.uuid4().hex, nx=True)
         pipe.eval(_LOG_CHANGE, 2, self.key("ledger:changes"), self.key("ledger:changes:seq"),
                   json.dumps([e.key for e in update.entries]), CHANGES_KEPT)
@@ -192,6 +195,14 @@ class LedgerStore:
     async def entry(self, key: str) -> LedgerEntry | None:
         found = await self._entries(self.client, [key])
         return found[0] if found else None
+
+    async def entry_by_id(self, commitment_id: str) -> LedgerEntry | None:
+        """The entry of a commitment by its ledger key, or by any id it has had since (see ids.py)."""
+        found = await self.entry(commitment_id)
+        if found is not None:
+            return found
+        key = await self.client.hget(self.key(IDS), commitment_id)
+        return await self.entry(key.decode()) if key is not None else None
 
     async def recent_releases(self, *, limit: int = 50) -> list[str]:
         """The ids of the releases most recently published, the latest first."""

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import aiohttp
 import icalendar
 import pytest
+import redis
 
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 from services.dashboard.reading import upcoming
 from services.ledger.service import LedgerService
 from services.notifier.config import NotifierConfig
-from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, PUBLISHED, TRAINING, dated, release
+from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, FUNDING_CUT, PUBLISHED, TRAINING, dated, release
 
 pytestmark = pytest.mark.integration
 
@@ -294,3 +295,38 @@ async def test_the_deadlines_of_a_removed_commitment_are_not_listed_as_upcoming(
         [("2018-02-01", "c-soon", "removed")]
     timeline = await upcoming(service.store, await service.index.due_order(), today=NOW.date(), limit=10)
     assert "c-soon" not in [entry.key for _, _, entry in timeline]  # the dashboard's "Upcoming deadlines"
+
+
+FUNDING_6M = FUNDING.model_copy(update={
+    "id": "c-funding-6m", "text": FUNDING.text.replace("£10m", "£6m"),
+    "money": FUNDING.money.model_copy(update={"amount": 6_000_000, "text": "£6m"})})
+
+
+async def test_a_commitment_is_found_by_every_id_it_has_had(ledger):
+    """Alerts, reminders and feeds carry a commitment's current id; the ledger keeps it under its first."""
+    service, url = ledger
+    await service.store.apply(release(FUNDING_CUT, BORDERS, CONTENT, TRAINING, version=2), now=NOW)
+    await service.store.apply(release(FUNDING_6M, BORDERS, CONTENT, TRAINING, version=3), now=NOW)
+    for commitment_id in ("c-funding", "c-funding-8m", "c-funding-6m"):
+        status, detail, _ = await _get(f"{url}/ledger/commitments/{commitment_id}")
+        assert status == 200, (commitment_id, detail)
+        assert (detail["commitment"]["key"], detail["commitment"]["commitment"]["id"]) == ("c-funding", "c-funding-6m")
+
+
+async def test_a_commitment_edited_before_its_ids_were_kept_is_found_by_its_current_id(settings, key_prefix):
+    first = LedgerService(settings, clock=lambda: NOW)
+    await first.start()
+    await first.store.apply(release(), now=NOW)
+    await first.store.apply(release(FUNDING_CUT, BORDERS, CONTENT, TRAINING, version=2), now=NOW)
+    await first.stop()
+    client = redis.Redis.from_url(settings.redis_url)
+    for name in client.keys(f"{key_prefix}ledger:ids*"):  # as an earlier version left the ledger
+        client.delete(name)
+    client.close()
+    service = LedgerService(settings, clock=lambda: NOW)
+    await service.start()
+    try:
+        assert (await service.store.entry_by_id("c-funding-8m")).key == "c-funding"
+        assert await service.store.entry_by_id("c-nothing") is None
+    finally:
+        await service.stop()
