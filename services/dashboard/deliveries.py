@@ -61,8 +61,8 @@ def delivery_statuses(attempts: Iterable[DeliveryAttempt]) -> dict[str, Delivery
     for (sub_id, _, _), attempt in last.items():
         where = standing(attempt)
         counts.setdefault(sub_id, Counter())[where] += 1
-        if where == "partly delivered":
-            missed.setdefault(sub_id, set()).update(read(attempt.error).addresses)  # type: ignore[union-attr]
+        if where == "partly delivered" and (told := read(attempt.error)) is not None:
+            missed.setdefault(sub_id, set()).update(told.addresses)
         if sub_id not in latest or attempt.at > latest[sub_id].at:
             latest[sub_id] = attempt
     return {sub_id: DeliveryStatus(delivered=t["delivered"], retrying=t["retrying"],
