@@ -22,7 +22,8 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 from pydantic import BaseModel
-from redis.exceptions import RedisError
+from redis.exceptions import (ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, ResponseError,
+                              TryAgainError, WatchError)
 from starlette.exceptions import HTTPException
 
 from pledgewatch import __version__
@@ -76,7 +77,7 @@ class HttpServer:
         self.app.add_middleware(Authenticate, auth=auth)
         self.app.add_middleware(MethodsOfPath, router=self.app.router)  # asking what a path takes needs no token
         self.app.add_middleware(ClientErrorLog)
-        self.app.add_exception_handler(RedisError, _redis_unavailable)
+        self.app.add_exception_handler(RedisError, _redis_error)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
         self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
         self.app.add_exception_handler(RequestValidationError, _invalid_request)
@@ -158,9 +159,29 @@ class HttpServer:
         return self.app.openapi_schema
 
 
-async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
+# Refusals that pass once Redis has room, a primary, its disk or its script back: not a command of ours at fault.
+_PASSING_REFUSALS = (ReadOnlyError, OutOfMemoryError, ClusterDownError, TryAgainError)
+_PASSING_CODES = frozenset({"MISCONF", "BUSY", "NOREPLICAS", "MASTERDOWN"})
+
+
+def redis_unavailable(exc: RedisError) -> bool:
+    """Whether ``exc`` says Redis cannot be reached or cannot take the work for now (worth a retry), rather
+    than that it refused a command as malformed or wrong (:class:`ResponseError`: a bug of the caller's)."""
+    if not isinstance(exc, ResponseError):
+        return not isinstance(exc, WatchError)
+    code = exc.status_code or str(exc).partition(" ")[0]
+    return isinstance(exc, _PASSING_REFUSALS) or code in _PASSING_CODES
+
+
+async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
     """503 with the reason and Retry-After, on every route, while Redis cannot be reached or cannot take
-    writes: a client should retry later, not read a 500 as a bug in what it sent."""
+    writes: a client should retry later, not read a 500 as a bug in what it sent. A command Redis refused
+    is a 500, logged with its traceback: retrying would not help."""
+    assert isinstance(exc, RedisError)
+    if not redis_unavailable(exc):
+        log.error("%s %s: Redis refused a command: %s", request.method, request.url.path, exc, exc_info=exc)
+        return JSONResponse({"errors": [f"internal error: Redis refused a command ({type(exc).__name__}); "
+                                        "see the server's log"]}, status_code=500)
     log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
     return JSONResponse(
         {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},

@@ -1,17 +1,20 @@
 """Where each subscription's deliveries stand, from the attempts audited on the deliveries stream. Pure.
 
 One delivery is one alert through one channel of one subscription; its last attempt says where it stands:
-``delivered``, ``retrying`` (failed, another attempt to come) or ``dead-lettered`` (failed for good).
+``delivered``, ``retrying`` (failed, another attempt to come), ``partly delivered`` (an email that reached
+some of its recipients, the others refused for good) or ``dead-lettered`` (failed for good).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import AwareDatetime
 
 from schemas.alerts import DeliveryAttempt
+from services.notifier.channels.recipients_missed import read
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,13 @@ class DeliveryStatus:
     retrying: int = 0
     dead_lettered: int = 0
     last: DeliveryAttempt | None = None  # the latest attempt of any delivery
+    partly_delivered: int = 0
+    not_reached: tuple[str, ...] = ()  # the addresses partly delivered emails did not reach
+
+    @property
+    def last_standing(self) -> str | None:
+        """Where the delivery of the latest attempt stands (see :func:`standing`)."""
+        return standing(self.last) if self.last is not None else None
 
     @property
     def last_at(self) -> AwareDatetime | None:
@@ -27,10 +37,14 @@ class DeliveryStatus:
 
 
 def standing(attempt: DeliveryAttempt) -> str:
-    """``delivered``, ``retrying`` or ``dead-lettered``: where a delivery whose last attempt this is stands."""
+    """``delivered``, ``retrying``, ``partly delivered`` or ``dead-lettered``: where a delivery whose last
+    attempt this is stands."""
     if attempt.outcome == "delivered":
         return "delivered"
-    return "dead-lettered" if attempt.final else "retrying"
+    if not attempt.final:
+        return "retrying"
+    missed = read(attempt.error)
+    return "partly delivered" if missed is not None and missed.reached > 0 else "dead-lettered"
 
 
 def delivery_statuses(attempts: Iterable[DeliveryAttempt]) -> dict[str, DeliveryStatus]:
@@ -41,13 +55,18 @@ def delivery_statuses(attempts: Iterable[DeliveryAttempt]) -> dict[str, Delivery
         held = last.get(one)
         if held is None or (attempt.at, attempt.attempt) >= (held.at, held.attempt):
             last[one] = attempt
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, Counter[str]] = {}
     latest: dict[str, DeliveryAttempt] = {}
+    missed: dict[str, set[str]] = {}
     for (sub_id, _, _), attempt in last.items():
-        tally = counts.setdefault(sub_id, {"delivered": 0, "retrying": 0, "dead-lettered": 0})
-        tally[standing(attempt)] += 1
+        where = standing(attempt)
+        counts.setdefault(sub_id, Counter())[where] += 1
+        if where == "partly delivered" and (told := read(attempt.error)) is not None:
+            missed.setdefault(sub_id, set()).update(told.addresses)
         if sub_id not in latest or attempt.at > latest[sub_id].at:
             latest[sub_id] = attempt
     return {sub_id: DeliveryStatus(delivered=t["delivered"], retrying=t["retrying"],
-                                   dead_lettered=t["dead-lettered"], last=latest[sub_id])
+                                   dead_lettered=t["dead-lettered"], last=latest[sub_id],
+                                   partly_delivered=t["partly delivered"],
+                                   not_reached=tuple(sorted(missed.get(sub_id, ()))))
             for sub_id, t in counts.items()}

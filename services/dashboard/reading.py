@@ -31,11 +31,11 @@ async def releases_with_entries(store: LedgerStore, release_ids: list[str]
     """Each release the ledger read, with its entries, in two round trips."""
     records = await store.release_records(release_ids)
     known = [(r, record) for r, record in zip(release_ids, records) if record is not None]
-    entries = {e.key: e for e in await store.entries([k for _, (_, keys) in known for k in keys])}
+    entries = {e.key: e for e in await store.entries([k for _, record in known for k in record.keys])}
     out = []
-    for release_id, (version, keys) in known:
-        held = [entries[k] for k in keys if k in entries]
-        out.append((ReleaseSummary.of(release_id, version, held), held))
+    for release_id, record in known:
+        held = [entries[k] for k in record.keys if k in entries]
+        out.append((ReleaseSummary.of_record(release_id, record, held[0] if held else None), held))
     return out
 
 

@@ -90,8 +90,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         body = b'{"commitments":[%s],"next_cursor":%s}' % (b",".join(raws), json.dumps(page.next_cursor).encode())
         return Response(body, media_type="application/json")
 
-    async def commitment(key: Annotated[str, Path(max_length=200)]) -> Response:
-        entry = await store().entry(key)
+    async def commitment(key: Annotated[str, Path(max_length=200, description=(
+            "Its ledger key, or any id it has had (alerts carry its current one)."))]) -> Response:
+        entry = await store().entry_by_id(key)
         if entry is None:
             raise field_error(404, "key", f"no commitment {key!r} in the ledger")
         chain = await store().chain(entry.chain or entry.key)
@@ -114,9 +115,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         (record,) = await store().release_records([release_id])
         if record is None:
             raise field_error(404, "release_id", f"no release {release_id!r} in the ledger")
-        version, keys = record
-        entries = await store().entries(keys)
-        summary = ReleaseSummary.of(release_id, version, entries)
+        entries = await store().entries(record.keys)
+        summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None)
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: Query_) -> Response:

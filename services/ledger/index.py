@@ -58,13 +58,14 @@ class LedgerIndex:
                 await self._read_all()
                 return
             keys = sorted({k for _, fields in changes for k in json.loads(fields[b"keys"])})
-            self._due = None
-            raws = await self.client.hmget(self.key("ledger:cards"), keys)
-            for k, raw in zip(keys, raws):
-                if raw is None:
-                    self._cards.pop(k, None)
-                else:
-                    self._cards[k] = Card.from_json(raw)
+            if keys:  # a release version with no commitments wrote none (HMGET of no field is refused)
+                self._due = None
+                raws = await self.client.hmget(self.key("ledger:cards"), keys)
+                for k, raw in zip(keys, raws):
+                    if raw is None:
+                        self._cards.pop(k, None)
+                    else:
+                        self._cards[k] = Card.from_json(raw)
             self._last, self._seq = changes[-1][0].decode(), int(changes[-1][1][b"seq"])
             if len(changes) < PAGE:
                 return

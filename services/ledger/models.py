@@ -10,6 +10,7 @@ from schemas.classified import Deadline
 from services.notifier.subscriptions import Filter
 
 from .core.entries import LedgerEntry
+from .core.release_records import ReleaseRecord
 
 
 class CommitmentPage(BaseModel):
@@ -27,7 +28,8 @@ class CommitmentDetail(BaseModel):
 class ReleaseSummary(BaseModel):
     release_id: str
     version: int = Field(description="The last version the ledger read.")
-    title: str | None = None  # None: a release the ledger found no commitment in
+    title: str | None = Field(default=None, description="The last version's (as its url, source and "
+                              "published_at); null only for a release with no commitment read by an older ledger.")
     url: str | None = None
     source: str | None = None
     published_at: AwareDatetime | None = None
@@ -35,10 +37,19 @@ class ReleaseSummary(BaseModel):
 
     @classmethod
     def of(cls, release_id: str, version: int, entries: list[LedgerEntry]) -> ReleaseSummary:
-        first = entries[0] if entries else None
-        return cls(release_id=release_id, version=version, commitments=len(entries),
-                   title=first.title if first else None, url=first.url if first else None,
-                   source=first.source if first else None, published_at=first.published_at if first else None)
+        """The summary of a release as its entries tell it."""
+        return cls.of_record(release_id, ReleaseRecord(version=version, keys=[e.key for e in entries]),
+                             entries[0] if entries else None)
+
+    @classmethod
+    def of_record(cls, release_id: str, record: ReleaseRecord, first: LedgerEntry | None) -> ReleaseSummary:
+        """The summary of a release as its record tells it; ``first``, its first entry, tells what a record
+        written before the ledger kept title, url, source and time lacks."""
+        if record.title is not None or first is None:
+            return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
+                       title=record.title, url=record.url, source=record.source, published_at=record.published_at)
+        return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
+                   title=first.title, url=first.url, source=first.source, published_at=first.published_at)
 
 
 class ReleasePage(BaseModel):

@@ -14,10 +14,10 @@ async def release_summaries(store: LedgerStore, release_ids: list[str]) -> list[
     """A summary of each release (the ones the ledger never read left out), in two round trips."""
     records = await store.release_records(release_ids)
     known = [(release_id, record) for release_id, record in zip(release_ids, records) if record is not None]
-    firsts = {e.key: e for e in await store.entries([keys[0] for _, (_, keys) in known if keys])}
-    return [ReleaseSummary.of(release_id, version, [firsts[keys[0]]] if keys and keys[0] in firsts else [])
-            .model_copy(update={"commitments": len(keys)})
-            for release_id, (version, keys) in known]
+    # only a record from before the ledger kept a release's title needs its first entry
+    firsts = {e.key: e for e in await store.entries([r.keys[0] for _, r in known if r.title is None and r.keys])}
+    return [ReleaseSummary.of_record(release_id, record, firsts.get(record.keys[0]) if record.keys else None)
+            for release_id, record in known]
 
 
 def deadline_due_on(entry: LedgerEntry, day: int) -> Deadline | None:

@@ -24,6 +24,7 @@ from services.common.streams import Entry
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 
 from .api import ledger_routes
+from .ids import index_earlier_ids
 from .index import LedgerIndex
 from .store import LedgerPaused, LedgerStore
 
@@ -57,6 +58,8 @@ class LedgerService(RuntimeService):
         self.store = LedgerStore(streams.client, self.settings.key)
         if upgraded := await self.store.upgrade_cards():
             log.info("ledger: %d card(s) written again with what queries now read of them", upgraded)
+        if indexed := await index_earlier_ids(streams.client, self.settings.key):
+            log.info("ledger: %d edited commitment(s) now found by their current id too", indexed)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
                                                file=FileSubscriptions(self.settings.subscriptions))

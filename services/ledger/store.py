@@ -1,7 +1,8 @@
 """The ledger in Redis, under the key prefix. Every write for one release version is one transaction,
 watched on the release's record, together with the XACK of the event that carried it.
 
-    ledger:release:<release id>   hash: version (the last read), keys (JSON list of its ledger keys)
+    ledger:release:<release id>   hash: version (the last read), keys (JSON list of its ledger keys), and that
+                                  version's title, url, source, published_at (see core/release_records.py)
     ledger:entry:<key>            one commitment's LedgerEntry, JSON
     ledger:releases               zset: release id by publication time
     ledger:commitments            zset: ledger key by publication time
@@ -11,6 +12,7 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:cards                  hash: ledger key -> its Card (what queries read, see index.py)
     ledger:changes                stream: the ledger keys each transaction wrote, numbered (for readers' memory)
     ledger:changes:seq            the number of the last of them
+    ledger:ids                    hash: every id a commitment has had -> its ledger key (see ids.py)
     ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
     ledger-rebuilding             set while `pledgewatch ledger rebuild` runs: other writers wait
 """
@@ -31,12 +33,13 @@ from services.common.streams import Entry
 from services.notifier.reminders import due_date
 
 from .core.cards import card_of
-from .core.entries import EntryState, LedgerEntry, VersionUpdate, apply_version
+from .core.entries import LIVE, LedgerEntry, VersionUpdate, apply_version
+from .core.release_records import ReleaseRecord, record_fields
+from .ids import IDS, record_ids
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness
-_LIVE = (EntryState.ACTIVE, EntryState.CHANGED)
 # KEYS: the changes stream, its sequence. ARGV: the keys written (JSON), how many entries to keep. Numbered,
 # so that a reader can tell it missed some (trimmed away while it was not looking).
 _LOG_CHANGE = """
@@ -129,7 +132,7 @@ class LedgerStore:
         published = release.published_at.timestamp()
         before = {e.key: e for e in held}
         all_keys = [*keys, *(k for k in update.added if k not in keys)]
-        pipe.hset(release_key, mapping={"version": update.version, "keys": json.dumps(all_keys)})
+        pipe.hset(release_key, mapping=record_fields(release, update.version, all_keys))
         pipe.zadd(self.key("ledger:releases"), {release.release_id: published})
         for entry in update.entries:
             if entry.key in chains:
@@ -144,11 +147,12 @@ class LedgerStore:
                 pipe.zrem(self.key("ledger:deadlines"), *(f"{entry.key}#{i}" for i in range(len(old.commitment.deadlines))))
             dated = {f"{entry.key}#{i}": due.toordinal() for i, due in enumerate(map(due_date, entry.commitment.deadlines))
                      if due is not None}
-            if dated and entry.state in _LIVE:
+            if dated and entry.state in LIVE:
                 pipe.zadd(self.key("ledger:deadlines"), dated)
             for k in index_keys(entry.commitment):
                 pipe.sadd(self.key(f"ledger:index:{k}"), entry.key)
             pipe.hset(self.key("ledger:cards"), entry.key, card_of(entry).to_json())
+        record_ids(pipe, self.key(IDS), update.entries)
         pipe.set(self.key("ledger:epoch"), uuid.uuid4().hex, nx=True)
         pipe.eval(_LOG_CHANGE, 2, self.key("ledger:changes"), self.key("ledger:changes:seq"),
                   json.dumps([e.key for e in update.entries]), CHANGES_KEPT)
@@ -192,6 +196,14 @@ class LedgerStore:
         found = await self._entries(self.client, [key])
         return found[0] if found else None
 
+    async def entry_by_id(self, commitment_id: str) -> LedgerEntry | None:
+        """The entry of a commitment by its ledger key, or by any id it has had since (see ids.py)."""
+        found = await self.entry(commitment_id)
+        if found is not None:
+            return found
+        key = await self.client.hget(self.key(IDS), commitment_id)
+        return await self.entry(key.decode()) if key is not None else None
+
     async def recent_releases(self, *, limit: int = 50) -> list[str]:
         """The ids of the releases most recently published, the latest first."""
         return [r.decode() for r in await self.client.zrevrange(self.key("ledger:releases"), 0, limit - 1)]
@@ -209,10 +221,10 @@ class LedgerStore:
             rows = [(m, score) for m, score in rows if score < after[0] or m.decode() < after[1]]
         return [(m.decode(), score) for m, score in rows[:limit]]
 
-    async def release_records(self, release_ids: list[str]) -> list[tuple[int, list[str]] | None]:
-        """Each release's last version read and its ledger keys (None for a release the ledger never read)."""
+    async def release_records(self, release_ids: list[str]) -> list[ReleaseRecord | None]:
+        """Each release's record (None for a release the ledger never read)."""
         records = await self._pipelined([("hgetall", self.key(f"ledger:release:{r}")) for r in release_ids])
-        return [(int(r[b"version"]), json.loads(r[b"keys"])) if r else None for r in records]
+        return [ReleaseRecord.from_hash(r) if r else None for r in records]
 
     async def release_entries(self, release_id: str) -> list[LedgerEntry]:
         raw = await self.client.hget(self.key(f"ledger:release:{release_id}"), "keys")

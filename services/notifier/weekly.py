@@ -17,7 +17,7 @@ from datetime import date, datetime
 from redis.exceptions import WatchError
 
 from services.common.streams import Streams
-from services.ledger.core.entries import EntryState
+from services.ledger.core.entries import LIVE
 from services.ledger.core.queries import MAX_PAGE, CommitmentQuery, deadlines_in
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import deadline_due_on
@@ -31,7 +31,6 @@ from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
-LIVE = [EntryState.ACTIVE, EntryState.CHANGED]  # a removed or withdrawn commitment is due for no one
 
 
 def week_key(streams: Streams, subscription_id: str) -> str:
@@ -91,7 +90,7 @@ class WeeklyDeadlines:
         assert sub.due_this_week is not None
         if self._index is None:
             self._index = LedgerIndex(self.streams.client, self.streams.key)
-        query = CommitmentQuery(filter=sub.filter, states=LIVE, due_after=slot.first_day, due_before=slot.last_day,
+        query = CommitmentQuery(filter=sub.filter, states=list(LIVE), due_after=slot.first_day, due_before=slot.last_day,
                                 limit=MAX_PAGE)
         order = await self._index.due_order()
         items, cursor = deadlines_in(order, query)

@@ -27,6 +27,9 @@ class EntryState(str, Enum):
     WITHDRAWN = "withdrawn"  # its release was withdrawn
 
 
+LIVE = (EntryState.ACTIVE, EntryState.CHANGED)  # still made: a removed or withdrawn commitment is due for no one
+
+
 class VersionChange(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -41,7 +44,7 @@ class LedgerEntry(BaseModel):
 
     key: str  # the commitment's id when first seen; stays while later versions edit it
     release_id: str
-    title: str
+    title: str  # title, url, source: its release's latest version's
     url: str
     source: str
     published_at: AwareDatetime  # of the release version that first held it
@@ -72,8 +75,27 @@ def apply_version(held: list[LedgerEntry], release: ReleaseClassified, *, last_v
     version = release.version
     if last_version is not None and version <= last_version:
         return VersionUpdate(version=version, stale=True)
-    if release.withdrawn:
-        return _withdrawn(held, version)
+    update = _withdrawn(held, version) if release.withdrawn else _commitments(held, release, now=now)
+    return _as_released(update, held, release)
+
+
+def _as_released(update: VersionUpdate, held: list[LedgerEntry], release: ReleaseClassified) -> VersionUpdate:
+    """``update`` with every entry of the release (written by it or not) under the title, URL and source of
+    its latest version: a headline corrected, or a release read again from another feed, reaches them all."""
+    about = {"title": release.title, "url": release.url, "source": release.source}
+    written = {e.key for e in update.entries}
+    update.entries[:] = [e if _carries(e, about) else e.model_copy(update=about) for e in update.entries]
+    update.entries.extend(e.model_copy(update=about) for e in held if e.key not in written and not _carries(e, about))
+    return update
+
+
+def _carries(entry: LedgerEntry, about: dict[str, str]) -> bool:
+    return (entry.title, entry.url, entry.source) == (about["title"], about["url"], about["source"])
+
+
+def _commitments(held: list[LedgerEntry], release: ReleaseClassified, *, now: AwareDatetime) -> VersionUpdate:
+    """The update for a version that is not a withdrawal: its commitments paired with those held."""
+    version = release.version
     by_key = {entry.commitment.id: entry for entry in held if entry.state is not EntryState.WITHDRAWN}
     pairing = pair_versions(list(c.commitment for c in by_key.values()), release.commitments)
     update = VersionUpdate(version=version)

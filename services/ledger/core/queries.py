@@ -22,7 +22,7 @@ from services.notifier.matching import has_keyword, in_categories, source_matche
 from services.notifier.subscriptions import Filter
 
 from .cards import Card
-from .entries import EntryState
+from .entries import LIVE, EntryState
 
 MAX_PAGE = 200
 
@@ -120,7 +120,10 @@ def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[
 
 def deadlines_in(order: DueOrder, query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
     """:func:`deadlines_page` over a :func:`due_order` kept from one query to the next: the walk starts at the
-    window (or the cursor) and stops once the page is full, rather than reading every card."""
+    window (or the cursor) and stops once the page is full, rather than reading every card. A query that
+    names no state gets the deadlines of live commitments only: a removed or withdrawn one is due for no one."""
+    if query.states is None:
+        query = query.model_copy(update={"states": list(LIVE)})
     select = selector(query)
     low = query.due_after.toordinal() if query.due_after else -1
     high = query.due_before.toordinal() if query.due_before else 1 << 30

@@ -19,6 +19,7 @@ from ..mail import build_email, mail_bytes
 from ..messages import Message, message_id
 from ..unsubscribe import UnsubscribeLinks
 from .base import DeliveryResult
+from .recipients_missed import told
 
 
 def _utc_now() -> datetime:
@@ -89,8 +90,10 @@ class EmailSender:
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+        reached = len(wanted) - len(refused) - len(deferred)
         if deferred:  # a retry mails only these (and the refused, once more)
-            return DeliveryResult.failed(f"recipients deferred: {', '.join(deferred)}")
+            return DeliveryResult.failed(told("deferred", deferred, reached=reached, total=len(wanted)))
         if refused:  # retrying cannot help; the others got theirs
-            return DeliveryResult.failed(f"recipients refused: {', '.join(refused)}", retryable=False)
+            return DeliveryResult.failed(told("refused", refused, reached=reached, total=len(wanted)),
+                                         retryable=False)
         return DeliveryResult.delivered(f"SMTP 250 {reply}")  # 250: the only reply that accepts a message

@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import OutOfMemoryError, ReadOnlyError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 
 from services.common.api import Routes
 from services.common.auth import ApiAuth
@@ -17,8 +17,18 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("error", [RedisConnectionError("refused"), ReadOnlyError("READONLY replica"),
-                                   OutOfMemoryError("OOM command not allowed")], ids=["down", "read-only", "full"])
+                                   OutOfMemoryError("OOM command not allowed"),
+                                   ResponseError("MISCONF Redis is configured to save RDB snapshots")],
+                         ids=["down", "read-only", "full", "disk"])
 async def test_a_redis_that_cannot_take_the_work_is_a_503_with_retry_after(settings, error):
+    status, answer, headers = await _answer_when_raised(settings, error)
+    assert status == 503, answer
+    assert answer["errors"][0].startswith(f"service unavailable: cannot reach Redis ({type(error).__name__})")
+    assert int(headers["Retry-After"]) > 0
+
+
+async def _answer_when_raised(settings, error: Exception) -> tuple[int, dict, dict]:
+    """The status, JSON answer and headers of a route that raises ``error``."""
     async def failing() -> None:
         raise error
 
@@ -30,10 +40,7 @@ async def test_a_redis_that_cannot_take_the_work_is_a_503_with_retry_after(setti
     try:
         async with aiohttp.ClientSession() as session:
             async with session.get(f"http://127.0.0.1:{server.port}/thing") as response:
-                answer = await response.json()
-                assert response.status == 503, answer
-                assert answer["errors"][0].startswith(f"service unavailable: cannot reach Redis ({type(error).__name__})")
-                assert int(response.headers["Retry-After"]) > 0
+                return response.status, await response.json(), dict(response.headers)
     finally:
         await server.stop()
 
@@ -79,3 +86,15 @@ async def test_a_client_error_answered_by_a_route_is_logged_as_a_warning(served,
             assert response.status == status
     [record] = _client_error_records(caplog)
     assert (record.levelname, record.getMessage()) == ("WARNING", f"GET {path}: {status} for 127.0.0.1")
+
+
+@pytest.mark.parametrize("error", [ResponseError("wrong number of arguments for 'hmget' command"),
+                                   ResponseError("WRONGTYPE Operation against a key holding the wrong kind of value")],
+                         ids=["arguments", "wrong-type"])
+async def test_a_command_redis_refuses_is_a_500_logged_with_its_traceback_not_a_503(settings, caplog, error):
+    """A ResponseError is Redis refusing what was asked (a bug of ours), not Redis out of reach: no Retry-After."""
+    status, answer, headers = await _answer_when_raised(settings, error)
+    assert status == 500, answer
+    assert "Retry-After" not in headers and "cannot reach Redis" not in answer["errors"][0]
+    [record] = [r for r in caplog.records if r.name == "services.common.http" and r.levelname == "ERROR"]
+    assert record.exc_info is not None and str(error) in record.getMessage()

@@ -8,12 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import aiohttp
 import icalendar
 import pytest
+import redis
 
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
+from services.dashboard.reading import upcoming
 from services.ledger.service import LedgerService
 from services.notifier.config import NotifierConfig
-from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, PUBLISHED, TRAINING, dated, release
+from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING, FUNDING_CUT, PUBLISHED, TRAINING, dated, release
 
 pytestmark = pytest.mark.integration
 
@@ -233,3 +235,98 @@ async def test_pledgewatch_subscriptions_backtest_prints_what_each_subscription_
     assert out[0] == "ct-funding: would have sent 2 alert(s) since 1 Jan 2017 (2 commitment(s))"
     assert out[1].startswith("  2018-03-09  1  ") and out[2].startswith("  2017-11-29  1  ")
     assert out[3] == "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
+
+
+async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source_and_time(ledger):
+    service, url = ledger
+    nothing = release(release_id="gov-uk/nothing", published_at=LATER + timedelta(days=1)).model_copy(update={
+        "commitments": [], "title": "Minister visits school", "url": "https://www.gov.uk/government/news/nothing"})
+    await service.store.apply(nothing, now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/releases?limit=1")
+    assert status == 200, page
+    assert page["releases"] == [{
+        "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
+        "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0}]
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
+    assert (one["title"], one["entries"]) == ("Minister visits school", [])
+
+
+async def test_a_later_versions_title_url_source_and_time_win_over_the_first(ledger):
+    service, url = ledger
+    later = PUBLISHED + timedelta(hours=2)
+    await service.store.apply(release(FUNDING, BORDERS, version=2, source="ministry", published_at=later).model_copy(
+        update={"title": "Headline corrected", "url": "https://www.gov.uk/government/news/iraq-corrected"}), now=NOW)
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200, one
+    assert (one["version"], one["title"], one["url"], one["source"], one["published_at"]) == \
+        (2, "Headline corrected", "https://www.gov.uk/government/news/iraq-corrected", "ministry",
+         "2017-11-29T12:00:00Z")
+    assert {(e["key"], e["title"], e["source"], e["state"]) for e in one["entries"]} == {
+        ("c-funding", "Headline corrected", "ministry", "active"),
+        ("c-borders", "Headline corrected", "ministry", "active"),
+        ("c-content", "Headline corrected", "ministry", "removed"),
+        ("c-training", "Headline corrected", "ministry", "removed")}
+    # each entry keeps the time of the version that first held it
+    assert {e["published_at"] for e in one["entries"]} == {"2017-11-29T10:00:00Z"}
+    status, page, _ = await _get(f"{url}/ledger/commitments?q=corrected&source=ministry")
+    assert sorted(_keys(page)) == ["c-borders", "c-content", "c-funding", "c-training"]
+
+
+async def test_a_release_recorded_before_its_title_was_kept_reads_it_from_its_first_entry(ledger, key_prefix):
+    service, url = ledger
+    await service.store.client.hdel(f"{key_prefix}ledger:release:gov-uk/iraq-2017", "title", "url", "source",
+                                    "published_at")
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200, one
+    assert (one["title"], one["source"], one["published_at"]) == \
+        ("UK ramps up counterterror effort in Iraq", "seeds", "2017-11-29T10:00:00Z")
+
+
+async def test_the_deadlines_of_a_removed_commitment_are_not_listed_as_upcoming(ledger):
+    service, url = ledger
+    await service.store.apply(release(AGAIN, dated("c-late", date(2019, 6, 1)), release_id="gov-uk/iraq-2018",
+                                      published_at=LATER, version=2), now=NOW)  # c-soon removed
+    status, page, _ = await _get(f"{url}/ledger/deadlines")
+    assert status == 200, page
+    assert "c-soon" not in [d["commitment"]["key"] for d in page["deadlines"]]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?state=removed")
+    assert [(d["due"], d["commitment"]["key"], d["commitment"]["state"]) for d in page["deadlines"]] == \
+        [("2018-02-01", "c-soon", "removed")]
+    timeline = await upcoming(service.store, await service.index.due_order(), today=NOW.date(), limit=10)
+    assert "c-soon" not in [entry.key for _, _, entry in timeline]  # the dashboard's "Upcoming deadlines"
+
+
+FUNDING_6M = FUNDING.model_copy(update={
+    "id": "c-funding-6m", "text": FUNDING.text.replace("£10m", "£6m"),
+    "money": FUNDING.money.model_copy(update={"amount": 6_000_000, "text": "£6m"})})
+
+
+async def test_a_commitment_is_found_by_every_id_it_has_had(ledger):
+    """Alerts, reminders and feeds carry a commitment's current id; the ledger keeps it under its first."""
+    service, url = ledger
+    await service.store.apply(release(FUNDING_CUT, BORDERS, CONTENT, TRAINING, version=2), now=NOW)
+    await service.store.apply(release(FUNDING_6M, BORDERS, CONTENT, TRAINING, version=3), now=NOW)
+    for commitment_id in ("c-funding", "c-funding-8m", "c-funding-6m"):
+        status, detail, _ = await _get(f"{url}/ledger/commitments/{commitment_id}")
+        assert status == 200, (commitment_id, detail)
+        assert (detail["commitment"]["key"], detail["commitment"]["commitment"]["id"]) == ("c-funding", "c-funding-6m")
+
+
+async def test_a_commitment_edited_before_its_ids_were_kept_is_found_by_its_current_id(settings, key_prefix):
+    first = LedgerService(settings, clock=lambda: NOW)
+    await first.start()
+    await first.store.apply(release(), now=NOW)
+    await first.store.apply(release(FUNDING_CUT, BORDERS, CONTENT, TRAINING, version=2), now=NOW)
+    await first.stop()
+    client = redis.Redis.from_url(settings.redis_url)
+    for name in client.keys(f"{key_prefix}ledger:ids*"):  # as an earlier version left the ledger
+        client.delete(name)
+    client.close()
+    service = LedgerService(settings, clock=lambda: NOW)
+    await service.start()
+    try:
+        assert (await service.store.entry_by_id("c-funding-8m")).key == "c-funding"
+        assert await service.store.entry_by_id("c-nothing") is None
+    finally:
+        await service.stop()

@@ -56,3 +56,15 @@ async def test_a_dropped_and_rebuilt_ledger_is_read_again(ledger, key_prefix):
     await drop_ledger(store.client, lambda name: f"{key_prefix}{name}")
     await store.apply(release(TRAINING, release_id="r9"), now=NOW)
     assert await states(index) == {"c-training": "active"}
+
+
+async def test_a_release_version_with_no_commitments_does_not_stop_readers(ledger):
+    store, index, _ = ledger
+    await store.apply(release(FUNDING), now=NOW)
+    assert await states(index) == {"c-funding": "active"}
+    await store.apply(release(release_id="gov-uk/nothing").model_copy(update={"commitments": []}), now=NOW)
+    assert await states(index) == {"c-funding": "active"}
+    await store.apply(release(BORDERS, release_id="r2"), now=NOW)
+    assert await states(index) == {"c-funding": "active", "c-borders": "active"}
+    await store.apply(release(TRAINING, release_id="r3"), now=NOW)
+    assert await states(index) == {"c-funding": "active", "c-borders": "active", "c-training": "active"}

@@ -107,7 +107,7 @@ async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_m
         streams = n.service.runtime.streams
         await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
         (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
-        assert b"recipients refused: gone@example.org" in fields[EVENT_FIELD.encode()]
+        assert b"recipients refused: gone@example.org (reached 1 of 2)" in fields[EVENT_FIELD.encode()]
         assert b"attempt 1 of" in fields[EVENT_FIELD.encode()]
         assert inbox.messages == [["desk@example.org"]]
     finally:

@@ -39,3 +39,27 @@ def test_one_alert_through_two_channels_is_two_deliveries():
 def test_no_attempt_no_status():
     assert delivery_statuses([]) == {}
     assert DeliveryStatus().last_at is None
+
+
+def mail(alert, error, *, final=True):
+    return DeliveryAttempt(alert_id=alert, subscription_id="ct-mail", channel="email", destination="smtp://mx:25",
+                           attempt=1, outcome="failed", final=final, error=error, at=T0)
+
+
+def test_an_email_that_reached_some_recipients_is_partly_delivered_naming_the_refused():
+    """2 of 3 recipients mailed, one refused for good: not "0 delivered · 1 dead-lettered"."""
+    statuses = delivery_statuses([
+        mail("a1", "recipients refused: bounce@example.org (reached 2 of 3)"),
+        mail("a2", "recipients refused: bounce@example.org (reached 2 of 3)"),
+        mail("a3", "recipients refused: a@example.org, b@example.org (reached 0 of 2)"),
+        mail("a4", "recipients refused: old@example.org"),  # written before the count was: cannot tell
+    ])
+    mail_status = statuses["ct-mail"]
+    assert (mail_status.delivered, mail_status.partly_delivered, mail_status.retrying,
+            mail_status.dead_lettered) == (0, 2, 0, 2)
+    assert mail_status.not_reached == ("bounce@example.org",)
+
+
+def test_an_email_still_to_be_retried_for_a_deferred_recipient_is_retrying():
+    statuses = delivery_statuses([mail("a1", "recipients deferred: grey@example.org (reached 2 of 3)", final=False)])
+    assert (statuses["ct-mail"].partly_delivered, statuses["ct-mail"].retrying) == (0, 1)

@@ -137,3 +137,15 @@ def test_the_page_warns_of_quiet_sources_and_says_nothing_when_none_is():
     page = render("_quiet_sources.html.j2", quiet_sources=quiet)
     assert "Sources gone quiet" in page and "govuk-home-office" in page and "every\n      1 day" in page
     assert render("_quiet_sources.html.j2", quiet_sources=[]).strip() == ""
+
+
+def test_a_partly_delivered_email_is_shown_as_such_with_the_address_it_did_not_reach():
+    sub = parse_subscription({"id": "ct-mail", "channels": [{"email": {"to": ["desk@example.org",
+                                                                               "bounce@example.org"]}}]})
+    refused = DeliveryAttempt(alert_id="a", subscription_id="ct-mail", channel="email", destination="smtp://mx:25",
+                              attempt=1, outcome="failed", final=True, at=NOW,
+                              error="recipients refused: bounce@example.org (reached 1 of 2)")
+    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([refused]), now=NOW))
+    deliveries = " ".join(page.split('class="deliveries">')[1].split("</dd>")[0].split())
+    assert deliveries == "0 delivered · 1 partly delivered (not to bounce@example.org) · 0 retrying · 0 dead-lettered"
+    assert "partly delivered, 01 Dec 2017" in " ".join(page.split())

@@ -59,3 +59,13 @@ def test_an_old_or_repeated_version_changes_nothing():
     held, updates = read(release(FUNDING, version=2), release(FUNDING_8M, version=1), release(FUNDING, version=2))
     assert updates[1].stale and updates[2].stale
     assert held["c-funding"].commitment == FUNDING and held["c-funding"].versions == [2]
+
+
+def test_every_entry_takes_the_latest_versions_title_url_and_source_whatever_its_state():
+    retitled = {"title": "Headline corrected", "url": "https://www.gov.uk/x2", "source": "ministry"}
+    held, (_, second, third) = read(release(FUNDING, BORDERS), release(FUNDING, version=2).model_copy(update=retitled),
+                                    release(FUNDING, version=3).model_copy(update={**retitled, "withdrawn": True}))
+    assert {(e.key, e.state, e.title, e.url, e.source) for e in held.values()} == {
+        ("c-funding", EntryState.WITHDRAWN, "Headline corrected", "https://www.gov.uk/x2", "ministry"),
+        ("c-borders", EntryState.WITHDRAWN, "Headline corrected", "https://www.gov.uk/x2", "ministry")}
+    assert (second.changed, second.removed) == ({}, ["c-borders"])  # a new title is no change of a commitment

@@ -76,11 +76,22 @@ def test_a_page_stays_right_when_a_newer_commitment_arrives():
 
 
 def test_deadlines_soonest_first_within_the_window_in_pages():
-    query = parse_query({"due_after": ["2018-01-01"], "limit": ["2"]})
-    items, cursor = deadlines_page(CARDS, query)
+    asked = {"due_after": ["2018-01-01"], "limit": ["2"], "state": ["active,removed"]}
+    items, cursor = deadlines_page(CARDS, parse_query(asked))
     assert [(i.card.key, date.fromordinal(i.due)) for i in items] == [("c", date(2018, 2, 1)), ("a", date(2018, 3, 31))]
-    rest, end = deadlines_page(CARDS, parse_query({"due_after": ["2018-01-01"], "limit": ["2"], "cursor": [cursor]}))
+    rest, end = deadlines_page(CARDS, parse_query({**asked, "cursor": [cursor]}))
     assert [(i.card.key, date.fromordinal(i.due)) for i in rest] == [("c", date(2019, 1, 1))] and end is None
+
+
+@pytest.mark.parametrize("state", ["removed", "withdrawn"])
+def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_asked_for(state):
+    """A removed or withdrawn commitment's deadline is due for no one: not listed as upcoming by default
+    (as the weekly message and the calendar's cancelled events tell it)."""
+    cards = [replace(card, state=state) if card.key == "c" else card for card in CARDS]
+    items, _ = deadlines_page(cards, parse_query({"due_after": ["2018-01-01"]}))
+    assert [i.card.key for i in items] == ["a"]
+    items, _ = deadlines_page(cards, parse_query({"due_after": ["2018-01-01"], "state": [state]}))
+    assert [(i.card.key, date.fromordinal(i.due)) for i in items] == [("c", date(2018, 2, 1)), ("c", date(2019, 1, 1))]
 
 
 @pytest.mark.parametrize(("params", "message"), [

@@ -1,0 +1,36 @@
+"""What the ledger keeps of a release, beside its commitments: the last version read, its ledger keys, and
+that version's title, URL, source and publication time (a release with no commitment has no entry to read
+them from). Pure: the hash ``ledger:release:<release id>`` to and from a record."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from schemas.classified import ReleaseClassified
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    version: int  # the last version read
+    keys: list[str]  # the ledger keys of every commitment any version held
+    # The last version's; None in a record written before the ledger kept them (read from its first entry).
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+
+    @classmethod
+    def from_hash(cls, fields: dict[bytes, bytes]) -> ReleaseRecord:
+        text = {name.decode(): value.decode() for name, value in fields.items()}
+        published = text.get("published_at")
+        return cls(version=int(text["version"]), keys=json.loads(text.get("keys", "[]")),
+                   title=text.get("title"), url=text.get("url"), source=text.get("source"),
+                   published_at=datetime.fromisoformat(published) if published else None)
+
+
+def record_fields(release: ReleaseClassified, version: int, keys: list[str]) -> dict[str, str | int]:
+    """The hash of ``release``'s record once ``version`` of it is read, its ledger keys ``keys``."""
+    return {"version": version, "keys": json.dumps(keys), "title": release.title, "url": release.url,
+            "source": release.source, "published_at": release.published_at.isoformat()}
