@@ -8,7 +8,8 @@ entry that cannot become a release (its content, not the network: a date out
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
 only when the feed's view of it changes. A feed's ETag/Last-Modified are saved only when
-no entry waits to be retried, so a 304 never hides one.
+no entry waits to be retried, so a 304 never hides one. An entry the feed lists twice is read once
+(:mod:`.feed_duplicates`).
 """
 
 from __future__ import annotations
