@@ -105,9 +105,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 async def _ingest(settings: Settings, files: list[Path]) -> int:
-    from services.ingest.service import IngestService
-
-    from services.ingest.files import ReleaseFileError, load_release
+    from services.ingest.service import FileRefused, IngestService
 
     service = IngestService(settings, watch=[])
     await service.start()
@@ -117,12 +115,10 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
             result = await service.ingest_file(path)  # a refused file goes to the dead-letter stream
             if result is None:
                 failed += 1
-                try:
-                    load_release(path, max_bytes=settings.max_release_bytes)
-                    reason = f"{path}: refused"
-                except ReleaseFileError as exc:
-                    reason = str(exc)
-                print(f"error: {reason} (kept on the dead-letter stream)", file=sys.stderr)
+                print(f"error: {path}: no such file (gone before it was read)", file=sys.stderr)
+            elif isinstance(result, FileRefused):
+                failed += 1
+                print(f"error: {result.reason} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
                 print(f"{state} {result.release_id} v{result.version} {path}")

@@ -1,8 +1,9 @@
 """Read one release file (.txt, .md, .json, .html) into a ``ReleasePublished``.
 
 Every problem is a :class:`ReleaseFileError` with a one-line reason naming
-the file: empty, too large, unreadable, not UTF-8, no publication date, bad
-front matter (an impossible date too), bad JSON fields.
+the file: empty, too large, unreadable, not UTF-8, no publication date (or one
+before 1900 or after tomorrow, as ingest admits), bad front matter (an impossible
+date too), bad JSON fields.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from schemas import ReleasePublished
 
+from .admission import check_published_at
 from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
@@ -150,16 +152,22 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     url = path.resolve().as_uri()
     try:
         if suffix == ".json":
-            return _from_json(path, text, url, source)
-        if suffix in (".html", ".htm"):
-            return _from_html(path, text, url, source)
-        return _from_text(path, text, url, source)
+            release = _from_json(path, text, url, source)
+        elif suffix in (".html", ".htm"):
+            release = _from_html(path, text, url, source)
+        else:
+            release = _from_text(path, text, url, source)
     except ReleaseFileError:
         raise
     except ValidationError as exc:
         raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
+    # the bounds ingest admits a release within, so `classify` refuses what `ingest` would
+    problem = check_published_at(release.published_at, now=datetime.now(timezone.utc))
+    if problem is not None:
+        raise ReleaseFileError(f"{path}: {problem}")
+    return release
 
 
 def _check_suffix(path: Path) -> str:
@@ -214,7 +222,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     if match:
         meta = _front_matter(path, match.group(1))
         text = text[match.end():]
-    published = _parse_when(meta.get("published_at", meta.get("date"))) or _date_from_name(path)
+    published = _front_matter_date(path, match, meta) or _date_from_name(path)
     if published is None:
         raise ReleaseFileError(
             f"{path}: no publication date (name the file YYYY-MM-DD-... or add a 'date:' front-matter line)"
@@ -252,6 +260,18 @@ def _front_matter(path: Path, text: str) -> dict[str, object]:
     if not isinstance(loaded, dict):
         raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
     return loaded
+
+
+def _front_matter_date(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> datetime | None:
+    """The front matter's ``published_at``, else ``date``; a :class:`ReleaseFileError` naming its line when
+    it is there but not a date (``5th May 2026``), rather than a file with no date at all."""
+    key = "published_at" if "published_at" in meta else "date"
+    value = meta.get(key)
+    published = _parse_when(value)
+    if published is None and value not in (None, ""):
+        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: bad front matter: {key} {value!r} is not a date; "
+                               "write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
+    return published
 
 
 def _meta_line(match: re.Match[str] | None, key: str) -> int:

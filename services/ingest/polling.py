@@ -8,7 +8,8 @@ entry that cannot become a release (its content, not the network: a date out
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
 only when the feed's view of it changes. A feed's ETag/Last-Modified are saved only when
-no entry waits to be retried, so a 304 never hides one.
+no entry waits to be retried, so a 304 never hides one. An entry the feed lists twice is read once
+(:mod:`.feed_duplicates`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft
+from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, entry_release, parse_feed
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
 from .source_state import SourceState
@@ -72,6 +74,7 @@ class SourcePoller:
         self.state = SourceState(streams, config.name)
         policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
+        self._duplicates: set[tuple[str, str]] = set()  # those the last poll found (each is logged once)
 
     async def poll(self, *, now: datetime, clock: float) -> PollReport:
         """One poll; raises :class:`SourceError` when the source itself cannot be read."""
@@ -119,17 +122,28 @@ class SourcePoller:
             origin=f"feed:{name}", reason=reason,
             payload={"source": name, "feed": self.config.url, "entry": key, "link": link})
 
+    def _log_duplicates(self, duplicates: list[Duplicate]) -> None:
+        found = {(d.shared, d.entry.key) for d in duplicates}
+        for duplicate in duplicates:
+            if (duplicate.shared, duplicate.entry.key) not in self._duplicates:
+                log.warning("source %s: feed lists %s more than once; read only the one updated last (else the "
+                            "last in the feed), not entry %s (%s)", self.config.name, duplicate.shared,
+                            duplicate.entry.key, duplicate.entry.link)
+        self._duplicates = found
+
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
         etag, modified = await self.state.validators()
         fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
         if fetched is None:
             return PollReport(name, not_modified=True)
-        entries = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
-                             charset=fetched.charset)
+        listed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
+                            charset=fetched.charset)
+        entries, duplicates = one_per_release(listed)
+        self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
         fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
-        done, published, failed, rejected = {}, 0, 0, 0
+        done, published, unchanged, failed, rejected = {}, 0, 0, 0, 0
         for bad in (e for e in fresh if isinstance(e, RefusedEntry)):
             await self._refuse(bad.key, bad.link, bad.reason)
             done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1
@@ -151,14 +165,14 @@ class SourcePoller:
             else:
                 self.entry_backoff.succeeded(entry.key)
                 done[entry.key] = entry.fingerprint
-                published += result.published
+                published, unchanged = published + result.published, unchanged + (not result.published)
         await self.state.mark_seen(done, keep=[e.key for e in entries])
         waiting = len(readable) - len(due)
         complete = failed == rejected and waiting == 0
         await self.state.save_validators(fetched.etag if complete else None,
                                          fetched.last_modified if complete else None)
-        return PollReport(name, published=published, unchanged=len(done) - published - rejected, failed=failed,
-                          rejected=rejected, waiting=waiting)
+        return PollReport(name, published=published, unchanged=unchanged, failed=failed, rejected=rejected,
+                          waiting=waiting)
 
     async def _poll_page(self, now: datetime) -> PollReport:
         etag, modified = await self.state.validators()

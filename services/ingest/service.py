@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +44,13 @@ REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mar
 def refusal_mark(raw: bytes | None, reason: str) -> str:
     """What a file was refused as: its content, or the reason where it was refused unread (too large)."""
     return hashlib.sha256(raw if raw is not None else reason.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FileRefused:
+    """A release file that was dead-lettered, and why."""
+
+    reason: str
 
 
 class ReleaseAccepted(BaseModel):
@@ -132,9 +140,10 @@ class IngestService:
     async def get_sources(self) -> SourcesAnswer:
         return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
-    async def ingest_file(self, path: Path) -> IngestResult | None:
+    async def ingest_file(self, path: Path) -> IngestResult | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
-        whatever reason, is dead-lettered (``None``). Reading and parsing run off the event loop."""
+        whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
+        parsing run off the event loop."""
         raw: bytes | None = None
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
@@ -149,12 +158,13 @@ class IngestService:
                 reason = f"{path}: cannot be read as a release ({type(exc).__name__}: {exc})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
             await self._dead_letter_file(path, raw, reason)
-            return None
+            return FileRefused(reason)
         try:
             result = await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds: the file's fault, not worth a retry
-            await self._dead_letter_file(path, raw, f"{path}: {exc}")
-            return None
+            reason = f"{path}: {exc}"
+            await self._dead_letter_file(path, raw, reason)
+            return FileRefused(reason)
         await self.runtime.streams.client.hdel(self._refused_key, str(path))  # fixed: refused again if it breaks
         return result
 

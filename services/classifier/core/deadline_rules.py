@@ -120,7 +120,18 @@ def _year_range(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": date(first, 1, 1), "end": date(last, 12, 31)}
 
 
+# A number of four digits or more straight after a day, month or season read with no year: a year YEAR does not
+# read (before 1900, from 2100). Left out, it would make "by 1 January 2100" the next 1 January: no deadline.
+_UNREAD_YEAR = re.compile(r",?\s+(?:of\s+)?\(?\d{4}")
+
+
+def _year_unread(match: re.Match[str], group: str) -> bool:
+    return not match[group] and _UNREAD_YEAR.match(match.string, match.end()) is not None
+
+
 def _month_range(match: re.Match[str], published: date) -> Fields:
+    if _year_unread(match, "y2"):
+        return None
     m1, m2 = month_number(match["m1"]), month_number(match["m2"])
     y2 = full_year(match["y2"], full_year(match["y1"], published.year))
     y1 = full_year(match["y1"], y2 - 1 if m1 > m2 else y2)
@@ -135,6 +146,8 @@ _RECENT_PAST = timedelta(days=92)
 
 
 def _day(match: re.Match[str], published: date) -> Fields:
+    if _year_unread(match, "y"):
+        return None
     month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
     if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
@@ -161,6 +174,8 @@ def _month(match: re.Match[str], published: date) -> Fields:
 
 
 def _season(match: re.Match[str], published: date) -> Fields:
+    if _year_unread(match, "y"):
+        return None
     season, rel = match["s"].lower(), (match["rel"] or "").lower()
     if match["y"]:
         year = full_year(match["y"], published.year)

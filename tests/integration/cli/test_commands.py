@@ -69,6 +69,30 @@ def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file,
         client.close()
 
 
+def _out_of_range_files(tmp_path):
+    old, future = tmp_path / "1899-12-31-old.txt", tmp_path / "2099-01-01-future.txt"
+    for path in (old, future):
+        path.write_text("Dated out of range\nThe UK will invest £5m by 1 January 2100.\n")
+    return {old: "published_at 1899-12-31T00:00:00+00:00 is before 1900-01-01",
+            future: "published_at 2099-01-01T00:00:00+00:00 is more than a day after now ("}
+
+
+def test_ingest_of_a_file_dated_out_of_range_says_why_it_is_refused(tmp_path, redis_url, key_prefix):
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    for path, reason in _out_of_range_files(tmp_path).items():
+        result = _pledgewatch("ingest", path, env=env)
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"error: {path}: {reason}"), result.stderr
+        assert result.stderr.endswith(" (kept on the dead-letter stream)\n")
+
+
+def test_classify_refuses_the_dates_ingest_refuses_with_the_same_reason(tmp_path):
+    for path, reason in _out_of_range_files(tmp_path).items():
+        result = _pledgewatch("classify", path, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"error: {path}: {reason}") and result.stderr.count("\n") == 1
+
+
 def test_ingest_without_a_running_system_says_how_to_start_one(seed_file, tmp_path):
     result = _pledgewatch("ingest", seed_file, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0

@@ -13,7 +13,7 @@ from schemas.streams import DEAD_LETTERS
 from services.common.embedded_redis import EmbeddedRedis
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
-from services.ingest.service import IngestService
+from services.ingest.service import FileRefused, IngestService
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +81,9 @@ async def test_folder_file_dated_2099_is_dead_lettered_not_retried_forever(http_
     service, _ = http_service
     path = tmp_path / "2099-01-01-ports.txt"
     path.write_text("Ports plan\n\nThe ministry will act by 2025.\n")
-    assert await service.ingest_file(path) is None
+    refused = await service.ingest_file(path)
+    assert isinstance(refused, FileRefused)
+    assert refused.reason.startswith(f"{path}: published_at 2099-01-01T00:00:00+00:00 is more than a day after now (")
     letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
     assert len(letters) == 1 and b"is more than a day after now" in letters[0][1][b"__data__"]
     assert await published() == []

@@ -55,3 +55,30 @@ def test_deadline_reading_never_raises_and_its_spans_point_into_the_text(text, p
 def test_a_response_time_in_part_units_is_counted_in_the_next_smaller_unit(sentence, duration):
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert (deadline.type, deadline.min, deadline.max) == ("response_time", duration, duration)
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("The Home Office will invest £1m by 1 January 2100 to counter terrorism.", id="day-2100"),
+    pytest.param("The Home Office will invest £1m by 1 January, 2100.", id="day-comma-2100"),
+    pytest.param("The Home Office will invest £1m by 1 January 9999.", id="day-9999"),
+    pytest.param("The Home Office will invest £1m by 1 January 10000.", id="day-10000"),
+    pytest.param("The Home Office will invest £1m by 1 January 1899.", id="day-1899"),
+    pytest.param("The new strategy will be published by spring 2100.", id="season-2100"),
+    pytest.param("The new strategy will be published by the autumn of 2100.", id="season-of-2100"),
+    pytest.param("The scheme will run from November to December 2100.", id="month-range-2100"),
+    pytest.param("The scheme will run between 1 November and 3 December 2100.", id="day-range-2100"),
+    pytest.param("The Home Office will invest £1m by 1 January (2100).", id="day-bracketed-2100"),
+    pytest.param("The scheme will run by January 2100.", id="month-2100"),
+    pytest.param("The scheme will run by 2100.", id="year-2100"),
+])
+def test_a_year_outside_1900_to_2099_makes_no_deadline_never_another_year(sentence):
+    """The rules read years 1900-2099 only: one outside is not dropped to leave "by 1 January", due the next
+    1 January after publication."""
+    assert find_deadlines(sentence, date(2017, 6, 1)) == []
+
+
+def test_the_same_dates_in_a_year_read_are_deadlines():
+    texts = [d.text for d in find_deadlines(
+        "It will invest £1m by 1 January 2099, publish by spring 2099 and run from January to March 2099.",
+        date(2017, 6, 1))]
+    assert texts == ["by 1 January 2099", "by spring 2099", "from January to March 2099"]
