@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,6 +58,20 @@ def fingerprint(commitment: Commitment) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
+class Fingerprints:
+    """The fingerprints of one release's commitments, each worked out once however many subscribers are planned
+    for (a dump, a JSON encoding and a hash each)."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, str] = {}
+
+    def __call__(self, commitment: Commitment) -> str:
+        fp = self._of.get(commitment.id)
+        if fp is None:
+            fp = self._of[commitment.id] = fingerprint(commitment)
+        return fp
+
+
 def release_ref(release: ReleaseClassified) -> ReleaseRef:
     return ReleaseRef(release_id=release.release_id, version=release.version, title=release.title,
                       url=release.url, published_at=release.published_at, source=release.source)
@@ -81,7 +95,8 @@ class Plan:
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
                 elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = (),
-                chains: Mapping[str, Sequence[Announcement]] = {}) -> Plan:
+                chains: Mapping[str, Sequence[Announcement]] = {}, matched: Sequence[Commitment] | None = None,
+                fingerprints: Callable[[Commitment], str] = fingerprint) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
     (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
     ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
@@ -90,14 +105,16 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``previous``
     is the release's last earlier version's commitments, when known: what ``changes`` describes. ``chains``
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
-    re-announcements is not told of them at all. A withdrawn release: see :func:`plan_withdrawal`."""
+    re-announcements is not told of them at all. ``matched``: what ``sub``'s filter selects in ``release``, when the
+    caller has it (:func:`matching_commitments`); ``fingerprints``: :func:`fingerprint`, or one release's
+    :class:`Fingerprints`, shared by its subscribers. A withdrawn release: see :func:`plan_withdrawal`."""
     if release.withdrawn:
         return plan_withdrawal(sub, release, sent=sent, now=now, previous=previous)
-    matched = matching_commitments(sub.filter, release)
+    matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
-        fp = fingerprint(c)
+        fp = fingerprints(c)
         record = sent.get(c.id)
         was = pairing.previous_of.get(c.id)
         edited = was is not None and was.id != c.id and was.id in sent  # told of it under its previous id
@@ -202,7 +219,11 @@ def _no_longer_matching(release: ReleaseClassified, matched: Sequence[Commitment
 def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str], list[str]]:
     """What to look up before :func:`plan_alerts`: the ids of the commitments ``sub`` matches in
     ``release`` (fields of its ``sent`` record) and their deadline keys (members of ``elapsed``)."""
-    matched = matching_commitments(sub.filter, release)
+    return matched_keys(matching_commitments(sub.filter, release))
+
+
+def matched_keys(matched: Sequence[Commitment]) -> tuple[list[str], list[str]]:
+    """:func:`record_keys` of the commitments a filter selected."""
     return [c.id for c in matched], [f"{c.id}:{i}" for c in matched for i in range(len(c.deadlines))]
 
 

@@ -43,9 +43,10 @@ from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
+from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Plan, lookup_ids, plan_alerts, record_keys
+from .planning import Fingerprints, Plan, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .reminder_chains import ReminderChains
@@ -276,8 +277,8 @@ class NotifierService:
         streams = self.runtime.streams
         matched_of, unmatched_of = [], []
         for release in releases:
-            matched, unmatched = isolate(subs, "matching", lambda s, r=release: record_keys(s, r))
-            matched_of.append(matched)
+            matched, unmatched = isolate(subs, "matching", lambda s, r=release: matching_commitments(s.filter, r))
+            matched_of.append([(s, (commitments, matched_keys(commitments))) for s, commitments in matched])
             unmatched_of.append(unmatched)
         keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
                    for matched in matched_of for s, _ in matched}
@@ -291,7 +292,7 @@ class NotifierService:
             records = iter(await self._read_records(
                 [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
                  for release, matched, previous in zip(releases, matched_of, previous_of)
-                 for s, (ids, deadline_keys) in matched]))
+                 for s, (_, (ids, deadline_keys)) in matched]))
             results = []
             for release, matched, unmatched, previous, raw, release_key in zip(
                     releases, matched_of, unmatched_of, previous_of, stored, release_keys):
@@ -302,10 +303,12 @@ class NotifierService:
                     commit.expect_fields(sent_key, read_sent)
                     commit.expect_members(elapsed_key, read_elapsed)
                 commit.expect_value(release_key, raw)
+                commitments_of, fingerprints = {s.id: commitments for s, (commitments, _) in matched}, Fingerprints()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
                                            lambda s, r=release, p=previous: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                               now=now, previous=p, chains=announced.chains))
+                                               now=now, previous=p, chains=announced.chains,
+                                               matched=commitments_of[s.id], fingerprints=fingerprints))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
