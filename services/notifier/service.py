@@ -49,6 +49,7 @@ from .outbox import Outbox, jobs_for
 from .planning import Fingerprints, Plan, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
+from .record_reads import Lookup, RecordReader
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_retime import retime_reminders
@@ -113,6 +114,7 @@ class NotifierService:
         self.agenda: ReminderAgenda | None = None
         self.weekly: WeeklyDeadlines | None = None
         self.committer: AlertCommitter | None = None
+        self.record_reader: RecordReader | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.remind_at = self.config.remind_at
 
@@ -348,24 +350,14 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, lookups: list[tuple[tuple[str, str], tuple[list[str], list[str]]]]
+    async def _read_records(self, lookups: list[Lookup]
                             ) -> list[tuple[dict[str, str], set[str], tuple[dict[str, bytes | None], dict[str, bool]]]]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, and the answers as read (to compare when the alerts are written), all in one round trip."""
-        async with self.runtime.streams.client.pipeline(transaction=False) as reads:
-            for (sent_key, elapsed_key), (ids, deadline_keys) in lookups:
-                if ids:
-                    reads.hmget(sent_key, ids)
-                if deadline_keys:
-                    reads.smismember(elapsed_key, deadline_keys)
-            answers = iter(await reads.execute())
-        records = []
-        for _, (ids, deadline_keys) in lookups:
-            sent = dict(zip(ids, next(answers))) if ids else {}
-            told = dict(zip(deadline_keys, map(bool, next(answers)))) if deadline_keys else {}
-            records.append(({k: v.decode() for k, v in sent.items() if v is not None},
-                            {k for k, m in told.items() if m}, (sent, told)))
-        return records
+        told of them, and the answers as read (to compare when the alerts are written), in one round trip."""
+        if self.record_reader is None:
+            self.record_reader = RecordReader(self.runtime.streams.client)
+        return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
+                 (sent, told)) for sent, told in await self.record_reader.read(lookups)]
 
     async def _read_last_versions(self, release_keys: list[str]) -> list[bytes | None]:
         """The stored last version of each release (see :mod:`.last_version`), in one round trip."""
