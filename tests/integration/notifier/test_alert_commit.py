@@ -2,7 +2,6 @@
 what the plan did not read does not stop it."""
 
 import pytest
-import redis.asyncio as aioredis
 
 from schemas.streams import EVENT_FIELD
 from services.notifier.alert_commit import AlertCommitter, Commit
@@ -12,13 +11,6 @@ CONSOLE_JOB = DeliveryJob(job_id="j1", subscription_id="desk", channel={"type": 
                           message={"alert_id": "a1"})
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def redis_client(redis_url):
-    client = aioredis.Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
 
 
 def _committer(client, p):

@@ -1,18 +1,10 @@
 """The subscribers' records of a run, read by one script: what each field and member is, absent ones included."""
 
 import pytest
-import redis.asyncio as aioredis
 
 from services.notifier.record_reads import RecordReader
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def redis_client(redis_url):
-    client = aioredis.Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
 
 
 async def test_each_lookup_reads_its_fields_and_members_as_they_are(redis_client, key_prefix):
