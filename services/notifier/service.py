@@ -46,7 +46,7 @@ from .mailed import Mailed
 from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Fingerprints, Plan, lookup_ids, matched_keys, plan_alerts
+from .planning import Plan, Shared, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader
@@ -305,12 +305,12 @@ class NotifierService:
                     commit.expect_fields(sent_key, read_sent)
                     commit.expect_members(elapsed_key, read_elapsed)
                 commit.expect_value(release_key, raw)
-                commitments_of, fingerprints = {s.id: commitments for s, (commitments, _) in matched}, Fingerprints()
+                commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
                                            lambda s, r=release, p=previous: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
                                                now=now, previous=p, chains=announced.chains,
-                                               matched=commitments_of[s.id], fingerprints=fingerprints))
+                                               matched=commitments_of[s.id], shared=shared))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
