@@ -136,13 +136,16 @@ class AnnouncementIndex:
         second member): none is read."""
         stored = [name for name in names if name not in keyless]
         rows = dict(zip(stored, await self._chain_rows(stored)))
+        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
+        for a in added:
+            added_to.setdefault(a.chain, []).append(a)
         chains = {}
         for name in names:
             row = rows.get(name, [])
             kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
+            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
         return chains
 
     async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
