@@ -21,15 +21,16 @@ def start_service(app: str, env: dict[str, str], log: Path) -> subprocess.Popen[
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
 
 
-def start_worker(settings, number: int, log: Path) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+def start_worker(settings, number: int, log: Path,  # type: ignore[no-untyped-def]
+                 run_consumer: str = "benchmark") -> subprocess.Popen[bytes]:
     """A worker of ``pledgewatch run --workers`` (classifier, notifier and ledger in one process), given
-    ``settings`` as the run gives them."""
+    ``settings``, its number and the run's consumer name (its counters' key) as the run gives them."""
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "pledgewatch.worker"], cwd=ROOT, stdin=subprocess.PIPE,
                                    stdout=out, stderr=subprocess.STDOUT)
     assert process.stdin is not None
     with process.stdin:
-        process.stdin.write(pickle.dumps((settings, number)))
+        process.stdin.write(pickle.dumps((settings, number, run_consumer)))
     return process
 
 

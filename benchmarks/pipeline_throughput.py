@@ -230,7 +230,7 @@ def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
     """py-spy sampling ``pid`` into ``output`` (collapsed stacks: one line per stack, for flame graphs)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format",
-                             "raw", "--rate", "100", "--output", str(output)],
+                             "raw", "--rate", "100", "--gil", "--output", str(output)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

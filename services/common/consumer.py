@@ -41,7 +41,7 @@ class StreamConsumer:
 
     def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
                  expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
-                 claim_idle_ms: int, max_deliveries: int, read_count: int = 16,
+                 claim_idle_ms: int, max_deliveries: int, read_count: int = 64,
                  batch_handler: BatchHandler | None = None) -> None:
         """``batch_handler``, when given, takes each read's decoded entries at once (one round of Redis
         writes for all); if it raises, the entries are handled one by one by ``handler``, so one that fails

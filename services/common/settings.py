@@ -99,7 +99,7 @@ class Settings(BaseSettings):
         default=1, ge=1, le=MAX_WORKERS,
         description="Processes `pledgewatch run` runs the classifier, the notifier and the ledger in; the "
                     "first also runs ingest and the HTTP API, the others share the consumer groups' work.")
-    read_count: int = Field(default=16, ge=1, le=10_000,
+    read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")

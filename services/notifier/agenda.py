@@ -65,10 +65,16 @@ class ReminderAgenda:
         than a WATCH, which still fails the transaction on any write after it)."""
         if not lookups:
             return []
+        fields_of: dict[str, list[str]] = {}  # one HMGET per subscriber, not an HGET per subscriber and release
+        for key, release_id in lookups:
+            fields_of.setdefault(key, []).append(release_id)
         async with self.streams.client.pipeline(transaction=False) as reads:
-            for key, release_id in lookups:
-                reads.hget(key, release_id)
-            return await reads.execute()
+            for key, release_ids in fields_of.items():
+                reads.hmget(key, release_ids)
+            answers = await reads.execute()
+        read = {(key, release_id): raw for (key, release_ids), raws in zip(fields_of.items(), answers)
+                for release_id, raw in zip(release_ids, raws)}
+        return [read[lookup] for lookup in lookups]
 
     async def settle(self, batch: list[tuple[ReleaseClassified, list[tuple[str, PlannedReminders]], Entry | None]],
                      *, now: datetime) -> None:

@@ -17,9 +17,10 @@ and none is escaped into the JSON and decoded from it again.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic_core import to_json
 
 from .feed import FEED_SIZE
 from .outbox import DeliveryJob
@@ -164,5 +165,7 @@ class AlertCommitter:
 
     async def commit(self, commit: Commit) -> bool:
         """Write ``commit`` if what it read is still there: True; else write nothing: False."""
-        plan = {k: v for k, v in commit.__dict__.items() if k != "docs"}
-        return bool(await self._script(args=[json.dumps(plan), *self._head, *commit.docs]))
+        # pydantic's encoder, in Rust: a run's plan is some kilobytes a release, which json.dumps took a
+        # twentieth of the notifier's time to encode
+        plan = to_json({k: v for k, v in commit.__dict__.items() if k != "docs"})
+        return bool(await self._script(args=[plan, *self._head, *commit.docs]))

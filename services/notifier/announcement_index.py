@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
 
 from redis.asyncio import Redis
 
@@ -63,6 +62,14 @@ end
 return answers
 """
 
+# KEYS: chains' keys. ARGV: how many members of each to read. Each chain's first members with their scores, flat
+# (one script call rather than a ZRANGE per chain in a pipeline, which redis-py packs and parses one by one).
+_CHAINS = """
+local rows, last = {}, tonumber(ARGV[1]) - 1
+for i = 1, #KEYS do rows[i] = redis.call('ZRANGE', KEYS[i], 0, last, 'WITHSCORES') end
+return rows
+"""
+
 
 @dataclass(frozen=True)
 class AnnouncedRun:
@@ -78,6 +85,7 @@ class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
         self._neighbours_script = client.register_script(_NEIGHBOURS)
+        self._chains_script = client.register_script(_CHAINS)
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
         """The chains of every commitment of ``releases`` (read in three round trips at most, whatever their number)."""
@@ -127,15 +135,17 @@ class AnnouncementIndex:
         chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
         second member): none is read."""
         stored = [name for name in names if name not in keyless]
-        rows = dict(zip(stored, await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
-                                                 [self.key(f"notifier:chain:{name}") for name in stored])))
+        rows = dict(zip(stored, await self._chain_rows(stored)))
+        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
+        for a in added:
+            added_to.setdefault(a.chain, []).append(a)
         chains = {}
         for name in names:
             row = rows.get(name, [])
             kept = [_announcement(m, score) for m, score in row]
             if not kept and name in known:
                 kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, added, name)  # a stored member is under the key already
+            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
         return chains
 
     async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
@@ -151,8 +161,7 @@ class AnnouncementIndex:
         records = await self.announced(commitment_ids)
         name_of = {cid: a.chain if a is not None else cid for cid, a in records.items()}
         names = sorted(set(name_of.values()))
-        rows = await self._each(lambda reads, k: reads.zrange(k, 0, MAX_CHAIN - 1, withscores=True),
-                                [self.key(f"notifier:chain:{name}") for name in names])
+        rows = await self._chain_rows(names)
         chains = {name: chain_announcements([_announcement(m, score) for m, score in row], (), name)
                   for name, row in zip(names, rows)}
         return {cid: (name, chains[name]) for cid, name in name_of.items()}
@@ -180,14 +189,12 @@ class AnnouncementIndex:
     def _set_key(self, index_key: str) -> str:
         return self.key(f"notifier:announced:{index_key}")
 
-    async def _each(self, read: Callable[[Any, str], object], keys: list[str]) -> list:  # type: ignore[type-arg]
-        """``read(pipeline, key)`` for each of ``keys``: the answers, in one round trip."""
-        if not keys:
+    async def _chain_rows(self, names: list[str]) -> list[list[tuple[bytes, float]]]:
+        """The first ``MAX_CHAIN`` (member, score) pairs stored under each chain of ``names``, in one round trip."""
+        if not names:
             return []
-        async with self.client.pipeline(transaction=False) as reads:
-            for k in keys:
-                read(reads, k)
-            return await reads.execute()
+        flat = await self._chains_script(keys=[self.key(f"notifier:chain:{name}") for name in names], args=[MAX_CHAIN])
+        return [[(row[i], float(row[i + 1])) for i in range(0, len(row), 2)] for row in flat]
 
 
 def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]

@@ -126,9 +126,14 @@ def reannouncement(commitment_id: str, chain: Sequence[Announcement], told: Mapp
                    ) -> Reannouncement | None:
     """``commitment_id`` as a re-announcement when another announcement of its ``chain`` is in ``told`` (the
     subscriber's record, commitment id -> what it was told); None when the subscriber was told of none."""
-    if not any(a.commitment_id != commitment_id and a.commitment_id in told for a in chain):
+    if not repeats_told(commitment_id, chain, told):
         return None
     return Reannouncement(commitment_id=commitment_id, announcements=list(chain), words=announced_words(chain))
+
+
+def repeats_told(commitment_id: str, chain: Sequence[Announcement], told: Mapping[str, str]) -> bool:
+    """Whether another announcement of ``commitment_id``'s ``chain`` is in ``told``."""
+    return any(a.commitment_id != commitment_id and a.commitment_id in told for a in chain)
 
 
 def announced_words(chain: Sequence[Announcement]) -> str:

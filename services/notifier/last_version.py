@@ -17,8 +17,8 @@ _COMMITMENTS = TypeAdapter(list[Commitment])
 
 def last_version_record(release: ReleaseClassified) -> str:
     """What to store for ``release`` as its release's last version."""
-    commitments = _COMMITMENTS.dump_python(release.commitments, mode="json")
-    return json.dumps({"version": release.version, "commitments": commitments}, ensure_ascii=False)
+    commitments = _COMMITMENTS.dump_json(release.commitments).decode()  # not dumped to Python, then encoded
+    return f'{{"version": {int(release.version)}, "commitments": {commitments}}}'
 
 
 def stored_version(raw: bytes | None) -> int:

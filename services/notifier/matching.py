@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schemas.classified import Commitment, ReleaseClassified
 
@@ -14,7 +15,12 @@ def source_matches(patterns: list[str], source: str) -> bool:
 
 
 def has_keyword(keywords: list[str], text: str) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(k.strip())}(?!\w)", text, re.IGNORECASE) for k in keywords)
+    return any(_keyword(k).search(text) for k in keywords)
+
+
+@lru_cache(maxsize=4096)  # a filter's keywords are tried on every commitment of every release
+def _keyword(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(keyword.strip())}(?!\w)", re.IGNORECASE)
 
 
 FUNDING = "funding"

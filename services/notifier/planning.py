@@ -35,7 +35,7 @@ from datetime import datetime
 from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Reannouncement, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
 
-from .announcements import reannouncement
+from .announcements import reannouncement, repeats_told
 from .matching import matching_commitments
 from .reminders import is_elapsed
 from .subscriptions import Subscription
@@ -56,6 +56,31 @@ def fingerprint(commitment: Commitment) -> str:
     for deadline in data.get("deadlines", []):
         deadline.pop("span", None)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class Shared:
+    """What planning one release works out once for all its subscribers: each commitment's fingerprint (a dump,
+    a JSON encoding and a hash) and its re-announcement (its chain's dates in words), whoever it is told to."""
+
+    def __init__(self) -> None:
+        self._fingerprints: dict[str, str] = {}
+        self._repeats: dict[str, Reannouncement] = {}
+
+    def fingerprint(self, commitment: Commitment) -> str:
+        fp = self._fingerprints.get(commitment.id)
+        if fp is None:
+            fp = self._fingerprints[commitment.id] = fingerprint(commitment)
+        return fp
+
+    def reannouncement(self, commitment_id: str, chain: Sequence[Announcement], told: Mapping[str, str]
+                       ) -> Reannouncement | None:
+        """:func:`.announcements.reannouncement`, built once per commitment (the chain is the release's)."""
+        if not repeats_told(commitment_id, chain, told):
+            return None
+        repeat = self._repeats.get(commitment_id)
+        if repeat is None:
+            repeat = self._repeats[commitment_id] = reannouncement(commitment_id, chain, told)
+        return repeat
 
 
 def release_ref(release: ReleaseClassified) -> ReleaseRef:
@@ -81,7 +106,8 @@ class Plan:
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
                 elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = (),
-                chains: Mapping[str, Sequence[Announcement]] = {}) -> Plan:
+                chains: Mapping[str, Sequence[Announcement]] = {}, matched: Sequence[Commitment] | None = None,
+                shared: Shared | None = None) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
     (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
     ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
@@ -90,14 +116,17 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``previous``
     is the release's last earlier version's commitments, when known: what ``changes`` describes. ``chains``
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
-    re-announcements is not told of them at all. A withdrawn release: see :func:`plan_withdrawal`."""
+    re-announcements is not told of them at all. ``matched``: what ``sub``'s filter selects in ``release``, when the
+    caller has it (:func:`matching_commitments`); ``shared``: the release's :class:`Shared`, when other
+    subscribers are planned for it too. A withdrawn release: see :func:`plan_withdrawal`."""
     if release.withdrawn:
         return plan_withdrawal(sub, release, sent=sent, now=now, previous=previous)
-    matched = matching_commitments(sub.filter, release)
+    matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
+    shared = shared if shared is not None else Shared()
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
-        fp = fingerprint(c)
+        fp = shared.fingerprint(c)
         record = sent.get(c.id)
         was = pairing.previous_of.get(c.id)
         edited = was is not None and was.id != c.id and was.id in sent  # told of it under its previous id
@@ -107,7 +136,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                 continue  # already told (an edit undone is told again), or an older version seen again
         elif not edited:
             was = None  # new to this subscriber, unless it repeats an announcement they were told of
-            repeat = reannouncement(c.id, chains.get(c.id, ()), sent)
+            repeat = shared.reannouncement(c.id, chains.get(c.id, ()), sent)
             if repeat is not None and not sub.reannouncements:
                 skipped.add(c.id)
                 continue
@@ -202,7 +231,11 @@ def _no_longer_matching(release: ReleaseClassified, matched: Sequence[Commitment
 def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str], list[str]]:
     """What to look up before :func:`plan_alerts`: the ids of the commitments ``sub`` matches in
     ``release`` (fields of its ``sent`` record) and their deadline keys (members of ``elapsed``)."""
-    matched = matching_commitments(sub.filter, release)
+    return matched_keys(matching_commitments(sub.filter, release))
+
+
+def matched_keys(matched: Sequence[Commitment]) -> tuple[list[str], list[str]]:
+    """:func:`record_keys` of the commitments a filter selected."""
     return [c.id for c in matched], [f"{c.id}:{i}" for c in matched for i in range(len(c.deadlines))]
 
 

@@ -8,12 +8,14 @@ A webhook URL keeps scheme, host, port and path; its user info and every query v
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 HIDDEN = "***"
 
 
+@lru_cache(maxsize=4096)  # each job's destination is worked out as it is queued, claimed and recorded
 def redact_url(kind: str, url: str) -> str:
     """``url`` of a channel of type ``kind`` (``webhook`` or ``apprise``) with its secrets hidden."""
     scheme = url.split("://", 1)[0] if "://" in url else ""

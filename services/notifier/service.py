@@ -43,11 +43,13 @@ from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
+from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Plan, lookup_ids, plan_alerts, record_keys
+from .planning import Plan, Shared, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
+from .record_reads import Lookup, RecordReader
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_retime import retime_reminders
@@ -112,6 +114,7 @@ class NotifierService:
         self.agenda: ReminderAgenda | None = None
         self.weekly: WeeklyDeadlines | None = None
         self.committer: AlertCommitter | None = None
+        self.record_reader: RecordReader | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.remind_at = self.config.remind_at
 
@@ -276,8 +279,8 @@ class NotifierService:
         streams = self.runtime.streams
         matched_of, unmatched_of = [], []
         for release in releases:
-            matched, unmatched = isolate(subs, "matching", lambda s, r=release: record_keys(s, r))
-            matched_of.append(matched)
+            matched, unmatched = isolate(subs, "matching", lambda s, r=release: matching_commitments(s.filter, r))
+            matched_of.append([(s, (commitments, matched_keys(commitments))) for s, commitments in matched])
             unmatched_of.append(unmatched)
         keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
                    for matched in matched_of for s, _ in matched}
@@ -291,7 +294,7 @@ class NotifierService:
             records = iter(await self._read_records(
                 [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
                  for release, matched, previous in zip(releases, matched_of, previous_of)
-                 for s, (ids, deadline_keys) in matched]))
+                 for s, (_, (ids, deadline_keys)) in matched]))
             results = []
             for release, matched, unmatched, previous, raw, release_key in zip(
                     releases, matched_of, unmatched_of, previous_of, stored, release_keys):
@@ -302,10 +305,12 @@ class NotifierService:
                     commit.expect_fields(sent_key, read_sent)
                     commit.expect_members(elapsed_key, read_elapsed)
                 commit.expect_value(release_key, raw)
+                commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
                                            lambda s, r=release, p=previous: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                               now=now, previous=p, chains=announced.chains))
+                                               now=now, previous=p, chains=announced.chains,
+                                               matched=commitments_of[s.id], shared=shared))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
@@ -345,24 +350,14 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, lookups: list[tuple[tuple[str, str], tuple[list[str], list[str]]]]
+    async def _read_records(self, lookups: list[Lookup]
                             ) -> list[tuple[dict[str, str], set[str], tuple[dict[str, bytes | None], dict[str, bool]]]]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, and the answers as read (to compare when the alerts are written), all in one round trip."""
-        async with self.runtime.streams.client.pipeline(transaction=False) as reads:
-            for (sent_key, elapsed_key), (ids, deadline_keys) in lookups:
-                if ids:
-                    reads.hmget(sent_key, ids)
-                if deadline_keys:
-                    reads.smismember(elapsed_key, deadline_keys)
-            answers = iter(await reads.execute())
-        records = []
-        for _, (ids, deadline_keys) in lookups:
-            sent = dict(zip(ids, next(answers))) if ids else {}
-            told = dict(zip(deadline_keys, map(bool, next(answers)))) if deadline_keys else {}
-            records.append(({k: v.decode() for k, v in sent.items() if v is not None},
-                            {k for k, m in told.items() if m}, (sent, told)))
-        return records
+        told of them, and the answers as read (to compare when the alerts are written), in one round trip."""
+        if self.record_reader is None:
+            self.record_reader = RecordReader(self.runtime.streams.client)
+        return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
+                 (sent, told)) for sent, told in await self.record_reader.read(lookups)]
 
     async def _read_last_versions(self, release_keys: list[str]) -> list[bytes | None]:
         """The stored last version of each release (see :mod:`.last_version`), in one round trip."""

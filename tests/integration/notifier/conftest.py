@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import redis.asyncio as aioredis
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).parent))  # notifier_harness.py
@@ -78,3 +79,11 @@ def smtp():
     controller.start()
     yield controller, inbox
     controller.stop()
+
+
+@pytest.fixture
+async def redis_client(redis_url):
+    """An asyncio client of the test Redis."""
+    client = aioredis.Redis.from_url(redis_url)
+    yield client
+    await client.aclose()

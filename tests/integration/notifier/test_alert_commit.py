@@ -2,7 +2,6 @@
 what the plan did not read does not stop it."""
 
 import pytest
-import redis.asyncio as aioredis
 
 from schemas.streams import EVENT_FIELD
 from services.notifier.alert_commit import AlertCommitter, Commit
@@ -12,13 +11,6 @@ CONSOLE_JOB = DeliveryJob(job_id="j1", subscription_id="desk", channel={"type": 
                           message={"alert_id": "a1"})
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def redis_client(redis_url):
-    client = aioredis.Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
 
 
 def _committer(client, p):
@@ -119,3 +111,16 @@ async def test_a_commit_reading_and_writing_thousands_of_fields_is_one_script(re
     await client.hset(f"{p}sent", "c-8999", "3:ccc")  # the last field read, told meanwhile
     assert await _committer(client, p).commit(again) is False
     assert await client.hget(f"{p}sent", "c-0") == b"2:aaa"
+
+
+async def test_text_beyond_ascii_in_the_commit_reaches_redis_as_utf8(redis_client, key_prefix):
+    p = f"{key_prefix}é:"
+    await redis_client.hset(f"{p}sent", mapping={"c-ü": "1:fff"})
+    commit = Commit()
+    commit.expect_fields(f"{p}sent", dict(zip(["c-ü", "c-ß"], await redis_client.hmget(f"{p}sent", ["c-ü", "c-ß"]))))
+    commit.hset(f"{p}sent", {"c-ß": "1:abc — über"})
+    commit.sadd(f"{p}elapsed", ["c-ß:0"])
+
+    assert await _committer(redis_client, p).commit(commit) is True
+    assert await redis_client.hgetall(f"{p}sent") == {"c-ü".encode(): b"1:fff", "c-ß".encode(): "1:abc — über".encode()}
+    assert await redis_client.smembers(f"{p}elapsed") == {"c-ß:0".encode()}

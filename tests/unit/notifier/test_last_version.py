@@ -1,5 +1,7 @@
 """The stored last version of a release: which earlier commitments a new version is paired against."""
 
+import json
+
 import pytest
 
 from samples import BORDERS, FUNDING, release
@@ -19,3 +21,9 @@ def test_an_earlier_version_is_paired_against_and_the_same_or_a_later_one_is_not
 def test_nothing_stored_or_an_unreadable_record_pairs_against_nothing(raw):
     assert stored_version(raw) == 0
     assert previous_commitments(raw, release(BORDERS, version=2)) == []
+
+
+def test_the_record_is_the_version_and_its_commitments_as_json():
+    r = release(FUNDING, BORDERS, version=7)  # "£10m": not ASCII
+    assert json.loads(last_version_record(r)) == {
+        "version": 7, "commitments": [c.model_dump(mode="json") for c in r.commitments]}

@@ -1,0 +1,52 @@
+"""What subscribers were told of a run's commitments, read by one script.
+
+For each subscriber and release of a run, the fields of its ``notifier:sent:<id>`` record (HMGET) and the members
+of its ``notifier:elapsed:<id>`` set (SMISMEMBER) the plan needs. One script call for the whole run, not two
+commands per subscriber and release in a pipeline: redis-py packs and parses each command of a pipeline in
+Python, which cost three times the script's one call and nested answer (about 1.7 ms against 0.6 ms of client
+CPU for 16 releases and 4 subscribers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# ARGV: for each lookup, the record's key, how many fields, the fields, the set's key, how many members, the
+# members. Returns, for each lookup, {the fields' values (nil: none), 1/0 per member}.
+_READ = """
+local out, at = {}, 1
+local function call(command, key, from, n)
+  local answers = {}
+  for i = from, from + n - 1, 1000 do
+    local part = redis.call(command, key, unpack(ARGV, i, math.min(i + 999, from + n - 1)))
+    for j = 1, #part do answers[#answers + 1] = part[j] end
+  end
+  return answers
+end
+while at <= #ARGV do
+  local n = tonumber(ARGV[at + 1])
+  local sent = call('HMGET', ARGV[at], at + 2, n)
+  at = at + 2 + n
+  local m = tonumber(ARGV[at + 1])
+  local told = call('SMISMEMBER', ARGV[at], at + 2, m)
+  at = at + 2 + m
+  out[#out + 1] = {sent, told}
+end
+return out
+"""
+
+Lookup = tuple[tuple[str, str], tuple[list[str], list[str]]]  # ((sent key, elapsed key), (fields, members))
+
+
+class RecordReader:
+    def __init__(self, client: Any) -> None:
+        self._script = client.register_script(_READ)
+
+    async def read(self, lookups: list[Lookup]) -> list[tuple[dict[str, bytes | None], dict[str, bool]]]:
+        """For each lookup: each field's value as read (None: absent) and whether each member is in the set."""
+        args: list[Any] = []
+        for (sent_key, elapsed_key), (fields, members) in lookups:
+            args += [sent_key, len(fields), *fields, elapsed_key, len(members), *members]
+        answers = await self._script(args=args) if args else []
+        return [(dict(zip(fields, sent)), {m: bool(x) for m, x in zip(members, told)})
+                for (_, (fields, members)), (sent, told) in zip(lookups, answers)]
