@@ -20,7 +20,7 @@ from .proposals import Proposal, propose
 from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
 from .sentences import split_sentences
-from .signals import Signals
+from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
@@ -96,7 +96,9 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, body[first:last],
                                             release_ct=score >= THRESHOLD, dollar=dollar,
                                             context_ct=names_terrorism(first, last) if score < THRESHOLD else None,
-                                            lowered=lowered, year_starts=year_starts))
+                                            lowered=lowered, year_starts=year_starts,
+                                            has_money=MONEY in read.general,
+                                            may_hold_deadline=TIME_WORDS in read.general))
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
     # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
