@@ -149,7 +149,11 @@ class Interactions:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
         total = self.intercept + self._step_totals[bisect_left(self._steps, linear)]  # type: ignore[attr-defined]
         known = self._known  # type: ignore[attr-defined]
-        for name in self._names.intersection(features):  # type: ignore[attr-defined]
+        # The names present, in the order ``_names.intersection(features)`` gives them (the sums stay the same):
+        # that order is the smaller operand's, and the table's own keys spare a look-up in the frozenset too.
+        present = known.keys() & features if len(features) < len(known) else \
+            self._names.intersection(features)  # type: ignore[attr-defined]
+        for name in present:
             weight, partners, steps = known[name]
             total += weight
             for other, pair_weight in partners:
