@@ -19,8 +19,8 @@ from .money import dollar_of
 from .proposals import Proposal, propose
 from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
-from .sentences import split_sentences
-from .signals import Signals
+from .sentences import Sentence, split_sentences
+from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
@@ -65,6 +65,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
     near_terrorism = False  # a proposal the model weighs at or above its terrorism cut names terrorism
+    may_hold: dict[Sentence, bool] = {}  # by span: whether a proposal may hold a deadline (its signals say)
 
     def names_terrorism(first: int, last: int) -> bool:
         """Whether the paragraph ``body[first:last]`` names terrorism (one reading per paragraph)."""
@@ -79,6 +80,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                 f"the time budget of {budget_seconds:g} s"
             stopped = f"read up to character {sentence.start} of {len(body)}: stopped at {why}"
             break
+        may_hold[sentence] = TIME_WORDS in read.general
         probability = None
         if model is not None:
             probability = model.commitment_probability(read.general, found is not None, read.tokens)
@@ -96,8 +98,10 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
         commitments.append(build_commitment(release.release_id, body, sentence, found, published, body[first:last],
                                             release_ct=score >= THRESHOLD, dollar=dollar,
                                             context_ct=names_terrorism(first, last) if score < THRESHOLD else None,
-                                            lowered=lowered, year_starts=year_starts))
-    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered)
+                                            lowered=lowered, year_starts=year_starts,
+                                            has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence]))
+    commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered,
+                                   may_hold=may_hold)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
     # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
     if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):

@@ -46,14 +46,18 @@ def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
 
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
-                     published: date, year_starts: int = 4, *, lowered: LoweredBody | None = None) -> list[Commitment]:
+                     published: date, year_starts: int = 4, *, lowered: LoweredBody | None = None,
+                     may_hold: dict[Sentence, bool] | None = None) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place").
     ``commitments`` are those found in ``body``, their deadlines read at ``published`` (a financial year
-    starting in the month ``year_starts``; ``lowered``: the body lowercased, when known)."""
+    starting in the month ``year_starts``; ``lowered``: the body lowercased, when known). ``may_hold``: what
+    ``may_hold_deadline`` says of some spans of ``body``, when known (the proposals' signals say it)."""
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
     lenders = _Lenders(sentences, body, published, year_starts, lowered)
+    if may_hold:
+        lenders.may_hold.update(may_hold)
     # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
     # one with a deadline holds a digit or a calendar word.
     lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)

@@ -55,10 +55,10 @@ _NEED_WORDS = sorted({need for needs in NEEDS for need in needs if need != MONTH
 _NEEDS_FOUND = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
 
 
-def may_hold_deadline(text: str, *, folded: str | None = None) -> bool:
+def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None) -> bool:
     """False when ``text`` holds no digit and no calendar word, so no deadline (``folded``: ``fold(text)``,
-    when known)."""
-    if has_digit(text):
+    and ``digit``: ``has_digit(text)``, when known)."""
+    if has_digit(text) if digit is None else digit:
         return True
     if folded is None:
         folded = fold(text)
@@ -96,7 +96,7 @@ def _rules_needing(needs: frozenset[str]) -> tuple[Rule, ...]:
 
 
 def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str | None = None,
-                   low: str | None = None, year_starts: int = 4) -> list[Deadline]:
+                   low: str | None = None, year_starts: int = 4, may_hold: bool | None = None) -> list[Deadline]:
     """Every deadline written in ``text``, in order of appearance.
 
     ``published`` is the release's publication date (in the release's own time
@@ -104,11 +104,14 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     against it, never against today. Spans are shifted by ``offset``. Starts
     ("from spring 2014") and deadlines that ended before publication are left out. ``folded`` is
     ``fold(text)`` and ``low`` ``text.lower()``, when the caller has them. A financial year starts in the
-    month ``year_starts`` (the publisher's own year: April in the UK, July in Australia).
+    month ``year_starts`` (the publisher's own year: April in the UK, July in Australia). ``may_hold``:
+    ``may_hold_deadline(text)``, when known.
     """
+    if may_hold is False:
+        return []
     if folded is None:
         folded = fold(text)
-    if not may_hold_deadline(text, folded=folded):
+    if may_hold is None and not may_hold_deadline(text, folded=folded):
         return []
     candidates = []
     if low is None:

@@ -24,18 +24,21 @@ _FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
                      context: str, *, release_ct: bool = False, dollar: str = "USD",
                      context_ct: bool | None = None, lowered: LoweredBody | None = None,
-                     year_starts: int = 4) -> Commitment:
+                     year_starts: int = 4, has_money: bool | None = None,
+                     may_hold_deadline: bool | None = None) -> Commitment:
     """The commitment made by ``sentence``. It is about terrorism when the release is, or when it or
     ``context`` (its paragraph) names terrorism (``context_ct``, when the caller knows); a bare "$" is
     ``dollar``; ``lowered``: the body lowercased, when known; a financial year starts in the month
-    ``year_starts``."""
+    ``year_starts``. ``has_money`` and ``may_hold_deadline``: what those functions say of the sentence, when
+    known (its proposal's signals say)."""
     start, end = sentence
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
-    amount = own_amount(amounts_in(text, folded=folded), text)
+    amount = own_amount(amounts_in(text, folded=folded), text) if has_money is not False else None
     money = None if amount is None else amount.money(start, dollar)
-    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts))
+    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts,
+                                              may_hold=may_hold_deadline))
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),

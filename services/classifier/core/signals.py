@@ -81,6 +81,8 @@ _PREFIXES = {  # checked in order; the first that begins the word names its sign
     "provid": "money_verb", "grant": "money_verb", "budget": "money_verb", "contribut": "money_verb",
     "donat": "money_verb", "designat": "blocked", "sanction": "blocked",
 }
+MONEY = "money"  # the clause names an amount of money (``money.has_money``)
+TIME_WORDS = "time_words"  # it holds a digit or a calendar word (``deadlines.may_hold_deadline``)
 _WORD = re.compile(r"[a-z0-9'’]+")
 _PREFIX = re.compile("|".join(_PREFIXES))  # the first of _PREFIXES (in order) that begins a word
 # Every byte of the UTF-8 text that is not part of a word becomes a space, and str.split finds the words (several
@@ -154,11 +156,12 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
                   else "first:we" if lower in ("we", "i", "our") else "first:capital" if word[0].isupper()
                   else "first:lower")
     if has_money(text, folded=folded):
-        names.add("money")
+        names.add(MONEY)
         if "will" in names or "perfect" in names or "announce" in names:
             names.add("money:stated")
-    if may_hold_deadline(text, folded=folded):
-        names.add("time_words")
+    digit = has_digit(low)  # the same as has_digit(text): no digit has a case
+    if may_hold_deadline(text, folded=folded, digit=digit):
+        names.add(TIME_WORDS)
     if alone:
         names.add("alone")
     if first_paragraph:
@@ -169,7 +172,7 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("quoted")
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
-    return Signals(names, lexical_tokens(words) if has_digit(low) else words)
+    return Signals(names, lexical_tokens(words) if digit else words)
 
 
 LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
