@@ -23,6 +23,7 @@ from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .page_text import page_to_text
+from .text_markup import markup_to_text
 
 DEFAULT_MAX_BYTES = 2_000_000
 SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
@@ -30,6 +31,8 @@ SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _MD_HEADING = re.compile(r"^#+\s*")
+LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_LOCALE_KEYS = ("locale", "language")
 
 
 class ReleaseFileError(ValueError):
@@ -75,7 +78,7 @@ class ReleaseInput(BaseModel):
     published_at: AwareDatetime
     body: str = Field(min_length=1)
     source: str | None = None
-    locale: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
     withdrawn: bool = False
@@ -214,6 +217,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     if match:
         meta = _front_matter(path, match.group(1))
         text = text[match.end():]
+    text = markup_to_text(text)
     published = _parse_when(meta.get("published_at", meta.get("date"))) or _date_from_name(path)
     if published is None:
         raise ReleaseFileError(
@@ -221,7 +225,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
         )
     stripped = text.lstrip("\n")
     first, _, rest = stripped.partition("\n")
-    title = str(meta.get("title") or _MD_HEADING.sub("", first))
+    title = markup_to_text(str(meta.get("title") or "")) or _MD_HEADING.sub("", first)
     body = (rest if "title" not in meta else stripped).strip("\n")
     if match and "title" not in meta and first.strip() and not body.strip():
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
@@ -234,8 +238,23 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
-    return _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
-                    published_at=published, body=body, source=str(meta.get("source") or source))
+    release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
+                       published_at=published, body=body, source=str(meta.get("source") or source))
+    return release.model_copy(update={"locale": _meta_locale(path, match, meta)})
+
+
+def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> str:
+    """The language tag front matter gives as ``locale:`` or ``language:``; ``en`` when it gives none."""
+    given = [key for key in _LOCALE_KEYS if meta.get(key) is not None]
+    if len(given) > 1:
+        raise ReleaseFileError(f"{path}: front matter gives both locale: and language:; keep one")
+    if not given:
+        return "en"
+    key, value = given[0], meta[given[0]]
+    if not isinstance(value, str) or not re.match(LOCALE_PATTERN, value.strip()):
+        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {value!r}: not a language tag "
+                               "(write one such as en, cy or fr-CA)")
+    return value.strip()
 
 
 def _front_matter(path: Path, text: str) -> dict[str, object]:
