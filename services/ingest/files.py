@@ -177,10 +177,13 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+def _need_body(path: Path, body: str, hint: str) -> None:
+    if not body.strip():
+        raise ReleaseFileError(f"{path}: no body text ({hint})")
+
+
 def _release(*, release_id: str, url: str, title: str, published_at: datetime, body: str,
              source: str) -> ReleasePublished:
-    if not body.strip():
-        raise ReleaseFileError(f"{url}: no body text (the text of the release goes below its title)")
     return ReleasePublished(
         release_id=release_id, version=1, url=url, title=title.strip(), published_at=published_at,
         source=source, body=body, content_hash=content_hash(title, body),
@@ -206,6 +209,7 @@ def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished
         )
     body = page_to_text(text)
     title = html_title(text) or body.split("\n", 1)[0]
+    _need_body(path, body, "the page holds no article text")
     return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
                     body=body, source=source)
 
@@ -238,6 +242,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
+    _need_body(path, body, "the text of the release goes below its title")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                        published_at=published, body=body, source=str(meta.get("source") or source))
     return release.model_copy(update={"locale": _meta_locale(path, match, meta)})
