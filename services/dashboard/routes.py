@@ -111,7 +111,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
-        return respond(request, visitor, render("home.html.j2", **{**_common(visitor, api_token, open_reads), **context}), status)
+        common = _common(visitor, api_token, open_reads)
+        return respond(request, visitor, render("home.html.j2", **{**common, **context}), status)
 
     def sign_in_page(request: Request, visitor: Visitor, *, status: int, error: str | None = None) -> HTMLResponse:
         return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token, open_reads),
@@ -138,7 +139,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return respond(request, visitor, body, 404)
         summary, entries = found[0]
         view = release_view(summary, entries, today=today, chain_sizes=chain_sizes(await p.index.cards()))
-        return respond(request, visitor, render("release.html.j2", **_common(visitor, api_token, open_reads), release=view))
+        return respond(request, visitor,
+                       render("release.html.j2", **_common(visitor, api_token, open_reads), release=view))
 
     async def sign_in_form(request: Request) -> Response:
         return sign_in_page(request, visitor_of(request), status=200)

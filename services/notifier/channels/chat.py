@@ -75,11 +75,11 @@ class AppriseSender:
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
         try:
-            ok = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
+            result = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
-        if not ok:
-            return DeliveryResult.failed(f"{self.destination} did not take the notification: {failure_reason(ok)}")
+        if not result:
+            return DeliveryResult.failed(f"{self.destination} did not take the notification: {failure_reason(result)}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")
 
     async def _check_targets(self, notifier: "apprise.Apprise") -> None:

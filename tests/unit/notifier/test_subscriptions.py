@@ -55,7 +55,8 @@ def test_channel_shorthands(channel, expected):
     ({"id": "s", "channels": ["console", "console"]}, "channels", "channel 2 is channel 1 again"),
     ({"id": "s", "channels": [{"webhook": {"url": "https://x.example/h"}}, "console",
                               {"webhook": {"url": "https://x.example/h"}}]}, "channels", "channel 3 is channel 1 again"),
-], ids=["id", "id-leading-dash", "kind", "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
+], ids=["id", "id-leading-dash", "kind",
+        "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
         "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause", "same-channel-twice",
         "same-webhook-twice"])
 def test_bad_field_is_named_with_its_message(data, field, message):
