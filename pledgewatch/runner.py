@@ -129,8 +129,11 @@ def _check_listen_address(settings: Settings) -> None:
                               ) from None
 
 
-def _check_files(settings: Settings, sources: Path | None) -> None:
-    """The folders and files a run reads, checked before anything starts: one line on the first problem."""
+def _check_files(settings: Settings, sources: Path | None, watch_from: str | None) -> None:
+    """The folders and files a run reads, checked before anything starts: one line on the first problem.
+
+    ``watch_from`` is where the watched folders were given (``--watch``, ``PLEDGEWATCH_WATCH``), ``None``
+    for the default."""
     from services.ingest.config import SourcesError, load_sources
     from services.notifier.store import load_file
     from services.notifier.subscriptions import SubscriptionError
@@ -139,7 +142,7 @@ def _check_files(settings: Settings, sources: Path | None) -> None:
 
     for folder in settings.watch:
         if not Path(folder).is_dir():
-            raise usage_error(f"--watch {folder}: not a folder (create it, or watch another with --watch DIR)")
+            raise _not_a_folder(folder, watch_from)
     if sources is not None and not sources.is_file():
         raise usage_error(f"--sources {sources}: no such file")
     if settings.subscriptions is not None:
@@ -152,6 +155,16 @@ def _check_files(settings: Settings, sources: Path | None) -> None:
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
     except SourcesError as exc:
         raise CommandError(f"{exc} (fix the sources file)") from None
+
+
+def _not_a_folder(folder: Path, watch_from: str | None) -> CommandError:
+    if watch_from is None:
+        return usage_error(f"no folder {folder} in {Path.cwd()}: the folder of release files watched by default "
+                           f"is ./{folder} in the current folder (run from the checkout, or watch another with "
+                           "--watch DIR or PLEDGEWATCH_WATCH)")
+    if watch_from == "--watch":
+        return usage_error(f"--watch {folder}: not a folder (create it, or watch another with --watch DIR)")
+    return usage_error(f"{watch_from}: {folder}: not a folder (create it, or set {watch_from} to another)")
 
 
 def _already_running(settings: Settings, exc: AlreadyLocked) -> CommandError:
@@ -176,8 +189,9 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         if not subscriptions.is_file():
             raise usage_error(f"--subscriptions {subscriptions}: no such file")
         updates["subscriptions"] = subscriptions
+    watch_from = "--watch" if watch else "PLEDGEWATCH_WATCH" if "watch" in settings.model_fields_set else None
     settings = settings.model_copy(update=updates)
-    _check_files(settings, sources)
+    _check_files(settings, sources, watch_from)
     lock = RunLock(settings.data_dir)
     try:
         lock.acquire()

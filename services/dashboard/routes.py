@@ -111,10 +111,11 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
-        return respond(request, visitor, render("home.html.j2", **{**_common(visitor, api_token), **context}), status)
+        common = _common(visitor, api_token, open_reads)
+        return respond(request, visitor, render("home.html.j2", **{**common, **context}), status)
 
     def sign_in_page(request: Request, visitor: Visitor, *, status: int, error: str | None = None) -> HTMLResponse:
-        return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token),
+        return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token, open_reads),
                                                 "sign_in_error": error}), status)
 
     def may_read(visitor: Visitor) -> bool:
@@ -133,12 +134,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         p, today = parts(), clock().date()
         found = await releases_with_entries(p.ledger, [release_id])
         if not found:
-            body = render("not_found.html.j2", **_common(visitor, api_token),
+            body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
                           message=f"The ledger holds no release {release_id!r}.")
             return respond(request, visitor, body, 404)
         summary, entries = found[0]
         view = release_view(summary, entries, today=today, chain_sizes=chain_sizes(await p.index.cards()))
-        return respond(request, visitor, render("release.html.j2", **_common(visitor, api_token), release=view))
+        return respond(request, visitor,
+                       render("release.html.j2", **_common(visitor, api_token, open_reads), release=view))
 
     async def sign_in_form(request: Request) -> Response:
         return sign_in_page(request, visitor_of(request), status=200)
@@ -271,7 +273,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     return routes
 
 
-def _common(visitor: Visitor, api_token: str | None) -> dict[str, Any]:
+def _common(visitor: Visitor, api_token: str | None, open_reads: bool) -> dict[str, Any]:
+    """What every page needs. ``json_reads``: the JSON reads answer this browser (they take the API token,
+    not the session, so with reads closed the pages name them without linking to them)."""
     return {"signed_in": visitor.signed_in, "csrf": visitor.csrf, "can_sign_in": api_token is not None,
+            "json_reads": open_reads,
             "channels": CHANNELS, "category_choices": CATEGORY_CHOICES, "kind_choices": KIND_CHOICES,
             "failure": None, "sign_in_error": None}

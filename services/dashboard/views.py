@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from schemas.classified import Deadline
+from services.common.durations import gap_label
 from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import LedgerEntry
 from services.ingest.source_reads import SourceView
@@ -233,13 +234,3 @@ def quiet_source_rows(sources: Iterable[SourceView]) -> list[QuietSourceRow]:
     return [QuietSourceRow(id=s.id, kind=s.kind, last_release=_utc_label(last), quiet_since=_utc_label(since),
                            usual_gap=gap_label(s.usual_gap_seconds or 0))
             for since, last, s in sorted(quiet, key=lambda q: q[0])]
-
-
-def gap_label(seconds: float) -> str:
-    """``1 day``, ``2.5 days``, ``6 hours``, ``45 minutes``: a usual gap in the largest unit it fills."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = round(seconds / size, 1)
-            number = f"{count:g}"
-            return f"{number} {unit}" + ("" if number == "1" else "s")
-    return f"{seconds:g} seconds"

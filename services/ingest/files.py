@@ -25,6 +25,7 @@ from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .page_text import page_to_text
+from .text_markup import markup_to_text
 
 DEFAULT_MAX_BYTES = 2_000_000
 SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
@@ -32,6 +33,8 @@ SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _MD_HEADING = re.compile(r"^#+\s*")
+LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_LOCALE_KEYS = ("locale", "language")
 
 
 class ReleaseFileError(ValueError):
@@ -77,7 +80,7 @@ class ReleaseInput(BaseModel):
     published_at: AwareDatetime
     body: str = Field(min_length=1)
     source: str | None = None
-    locale: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
     withdrawn: bool = False
@@ -182,10 +185,13 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+def _need_body(path: Path, body: str, hint: str) -> None:
+    if not body.strip():
+        raise ReleaseFileError(f"{path}: no body text ({hint})")
+
+
 def _release(*, release_id: str, url: str, title: str, published_at: datetime, body: str,
              source: str) -> ReleasePublished:
-    if not body.strip():
-        raise ReleaseFileError(f"{url}: no body text (the text of the release goes below its title)")
     return ReleasePublished(
         release_id=release_id, version=1, url=url, title=title.strip(), published_at=published_at,
         source=source, body=body, content_hash=content_hash(title, body),
@@ -211,6 +217,7 @@ def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished
         )
     body = page_to_text(text)
     title = html_title(text) or body.split("\n", 1)[0]
+    _need_body(path, body, "the page holds no article text")
     return _release(release_id=release_id_for(url), url=url, title=title, published_at=published,
                     body=body, source=source)
 
@@ -222,6 +229,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     if match:
         meta = _front_matter(path, match.group(1))
         text = text[match.end():]
+    text = markup_to_text(text)
     published = _front_matter_date(path, match, meta) or _date_from_name(path)
     if published is None:
         raise ReleaseFileError(
@@ -229,7 +237,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
         )
     stripped = text.lstrip("\n")
     first, _, rest = stripped.partition("\n")
-    title = str(meta.get("title") or _MD_HEADING.sub("", first))
+    title = markup_to_text(str(meta.get("title") or "")) or _MD_HEADING.sub("", first)
     body = (rest if "title" not in meta else stripped).strip("\n")
     if match and "title" not in meta and first.strip() and not body.strip():
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
@@ -242,8 +250,24 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
-    return _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
-                    published_at=published, body=body, source=str(meta.get("source") or source))
+    _need_body(path, body, "the text of the release goes below its title")
+    release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
+                       published_at=published, body=body, source=str(meta.get("source") or source))
+    return release.model_copy(update={"locale": _meta_locale(path, match, meta)})
+
+
+def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> str:
+    """The language tag front matter gives as ``locale:`` or ``language:``; ``en`` when it gives none."""
+    given = [key for key in _LOCALE_KEYS if meta.get(key) is not None]
+    if len(given) > 1:
+        raise ReleaseFileError(f"{path}: front matter gives both locale: and language:; keep one")
+    if not given:
+        return "en"
+    key, value = given[0], meta[given[0]]
+    if not isinstance(value, str) or not re.match(LOCALE_PATTERN, value.strip()):
+        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {value!r}: not a language tag "
+                               "(write one such as en, cy or fr-CA)")
+    return value.strip()
 
 
 def _front_matter(path: Path, text: str) -> dict[str, object]:

@@ -30,8 +30,8 @@ def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None) -> 
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
     Directory links are not walked (no loop can trap the walk); a file link is read only when it resolves
-    inside the folder being watched. A file that cannot be looked at (a link loop, no permission) is left
-    out and noted in ``skipped`` with the reason, so the rest of the scan goes on."""
+    inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
+    permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on."""
     for folder in folders:
         yield from _walk(folder, folder, skipped)
 
@@ -56,6 +56,8 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None)
             return None
         info = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():  # the link is there, its target is not: say so, or it is never heard of
+            _skip(skipped, path, f"a link to {path.resolve()}, which does not exist")
         return None  # gone since it was listed (renamed into place, deleted)
     except (OSError, RuntimeError) as exc:  # a link loop, no permission
         _skip(skipped, path, f"cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}")

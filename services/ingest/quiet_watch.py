@@ -18,6 +18,7 @@ from redis.exceptions import WatchError
 from schemas.envelope import CloudEvent
 from schemas.sources import SourceResumed, SourceResumedEvent, SourceWentQuiet, SourceWentQuietEvent
 from schemas.streams import SOURCES
+from services.common.durations import gap_label
 from services.common.streams import Streams
 
 from .config import SourceConfig
@@ -101,8 +102,9 @@ class QuietWatch:
 
     def _log(self, name: str, change: Change | None, spell: Spell | None, rhythm: Rhythm) -> None:
         if change is Change.QUIET:
+            gap = gap_label(rhythm.usual_gap.total_seconds()) if rhythm.usual_gap else "unknown"
             log.warning("source %s went quiet: nothing since %s, %g times its usual gap of %s",
-                        name, rhythm.last_release, self.rules.after, rhythm.usual_gap)
+                        name, rhythm.last_release, self.rules.after, gap)
         elif change is Change.RESUMED:
             log.info("source %s published again (%s), quiet since %s", name, rhythm.last_release,
                      spell.quiet_since if spell else "?")

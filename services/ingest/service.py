@@ -143,7 +143,9 @@ class IngestService:
     async def ingest_file(self, path: Path) -> IngestResult | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
         whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
-        parsing run off the event loop."""
+        parsing run off the event loop. The file is named by its absolute path, so a letter says which folder
+        it came from."""
+        path = path.absolute()
         raw: bytes | None = None
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)

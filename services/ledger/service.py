@@ -24,6 +24,7 @@ from services.common.streams import Entry
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 
 from .api import ledger_routes
+from .core.entries import VersionUpdate
 from .ids import index_earlier_ids
 from .index import LedgerIndex
 from .store import LedgerPaused, LedgerStore
@@ -32,6 +33,16 @@ log = logging.getLogger(__name__)
 
 SOURCE = "/pledgewatch/ledger"
 PAUSED_WAIT_SECONDS = 0.5
+
+
+def version_summary(release: ReleaseClassified, update: VersionUpdate) -> str:
+    """What one version did to the ledger, for the log: a withdrawal is not a removal."""
+    if release.withdrawn:
+        count = len(update.removed)
+        return (f"{release.release_id} v{release.version}: withdrawn, {count} "
+                f"commitment{'' if count == 1 else 's'} marked withdrawn")
+    return (f"{release.release_id} v{release.version}: {len(update.added)} new, {len(update.changed)} changed, "
+            f"{len(update.removed)} removed")
 
 
 class LedgerService(RuntimeService):
@@ -87,5 +98,4 @@ class LedgerService(RuntimeService):
         if update.stale:
             log.info("ledger: %s v%d already read", release.release_id, release.version)
             return
-        log.info("ledger: %s v%d: %d new, %d changed, %d removed", release.release_id, release.version,
-                 len(update.added), len(update.changed), len(update.removed))
+        log.info("ledger: %s", version_summary(release, update))

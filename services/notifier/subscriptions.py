@@ -26,7 +26,7 @@ from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
 SUBSCRIPTION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-SUBSCRIPTION_ID_WORDS = "letters, digits, '.', '_' or '-'; at most 64"
+SUBSCRIPTION_ID_WORDS = "a letter or digit, then letters, digits, '.', '_' or '-' (at most 64 characters)"
 Entry = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
@@ -290,6 +290,8 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
         message = readable_message(err)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             message = f"unknown channel type; expected one of {', '.join(CHANNEL_TYPES)}"
+        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == SUBSCRIPTION_ID:
+            message = f"an id is {SUBSCRIPTION_ID_WORDS}"  # pydantic's own message shows the regex
         field = ".".join(loc) or "subscription"
         out.append({"field": prefix + field, "message": message})
     return out

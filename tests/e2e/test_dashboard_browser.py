@@ -217,6 +217,27 @@ async def test_with_reads_closed_every_page_asks_to_sign_in_first(dashboard):
             assert answer.status == 200 and "The UK will invest" in await answer.text()
 
 
+@pytest.mark.parametrize("open_reads", [False])
+async def test_with_reads_closed_a_signed_in_page_links_to_nothing_that_refuses_it(dashboard):
+    """Before: the footer, "as JSON" and "Announced N times" linked to JSON reads that answer 401 to the
+    session's browser (they take the API token, not the session)."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        async with client.get(dashboard + "/") as answer:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
+        await client.post(dashboard + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN})
+        async with client.get(dashboard + "/") as answer:
+            page = await answer.text()
+        release = re.search(r'href="(/dashboard/releases/[^"]+)"', page).group(1)
+        async with client.get(dashboard + release) as answer:
+            page += await answer.text()
+        links = set(re.findall(r'href="(/[^"#]*)"', page))
+        assert {"/", release} <= links
+        for link in links:
+            async with client.get(dashboard + link) as answer:
+                assert answer.status == 200, f"{link} answers {answer.status} to the signed-in browser"
+    assert "/ledger/releases" in page, "the page still says where the JSON reads are"
+
+
 async def test_a_source_gone_quiet_is_shown_as_a_warning_on_the_page(settings, dashboard):
     feed = SourceConfig(name="daily-feed", url="https://example.org/news.atom", interval=300)
     runtime = Runtime(settings, source="/test")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import warnings
+from http import HTTPStatus
 
 with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr module once
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -24,6 +26,30 @@ def apprise_url_problem(url: str) -> str | None:
         scheme = url.split("://", 1)[0]
         return f"Apprise does not understand this URL (scheme {scheme!r}); see the Apprise wiki for services"
     return None
+
+
+# Apprise's plugins log a refusal as "Failed to send ... notification: <phrase>, error=<status>."
+_STATUS = re.compile(r"\berror=(\d{3})\b")
+
+
+def failure_reason(result: object) -> str:
+    """Why Apprise's ``result`` failed, from its captured log lines: the HTTP status the service answered,
+    or that it could not be reached. Only these are repeated: a plugin's own words may hold a token."""
+    lines = [entry.message for service in getattr(result, "results", ()) for entry in service.logs()]
+    for line in reversed(lines):
+        found = _STATUS.search(line)
+        if found:
+            return f"it answered HTTP {_with_phrase(int(found.group(1)))}"
+    if any("connection error" in line.lower() for line in lines):
+        return "it could not be reached"
+    return "Apprise gave no reason"
+
+
+def _with_phrase(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 # Apprise services whose URL names the server to reach (the others name a token of a public service).
@@ -49,11 +75,11 @@ class AppriseSender:
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
         try:
-            ok = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
+            result = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
-        if not ok:
-            return DeliveryResult.failed(f"{self.destination} refused the notification")
+        if not result:
+            return DeliveryResult.failed(f"{self.destination} did not take the notification: {failure_reason(result)}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")
 
     async def _check_targets(self, notifier: "apprise.Apprise") -> None:

@@ -35,7 +35,10 @@ def test_channel_shorthands(channel, expected):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"id": "", "channels": ["console"]}, "id", "String should match pattern"),
+    # before: "String should match pattern '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'", shown on the dashboard's form
+    ({"id": "", "channels": ["console"]}, "id", "an id is a letter or digit, then letters, digits, '.', '_' or '-' "
+                                                "(at most 64 characters)"),
+    ({"id": "-x", "channels": ["console"]}, "id", "an id is a letter or digit, then"),
     ({"id": "s", "channels": ["console"], "filter": {"kinds": ["promise"]}}, "filter.kinds.0", "Input should be"),
     ({"id": "s", "channels": ["console"], "filter": {"actors": [" "]}}, "filter.actors", "entries must not be blank"),
     ({"id": "s", "channels": ["console"], "filter": {"topic": "x"}}, "filter.topic", "unknown field"),
@@ -52,7 +55,8 @@ def test_channel_shorthands(channel, expected):
     ({"id": "s", "channels": ["console", "console"]}, "channels", "channel 2 is channel 1 again"),
     ({"id": "s", "channels": [{"webhook": {"url": "https://x.example/h"}}, "console",
                               {"webhook": {"url": "https://x.example/h"}}]}, "channels", "channel 3 is channel 1 again"),
-], ids=["id", "kind", "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
+], ids=["id", "id-leading-dash", "kind",
+        "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
         "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause", "same-channel-twice",
         "same-webhook-twice"])
 def test_bad_field_is_named_with_its_message(data, field, message):
