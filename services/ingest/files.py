@@ -24,6 +24,7 @@ from .admission import check_published_at
 from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
+from .links import release_id_problem
 from .page_text import page_to_text
 
 DEFAULT_MAX_BYTES = 2_000_000
@@ -87,6 +88,14 @@ class ReleaseInput(BaseModel):
     @classmethod
     def _web_url(cls, url: str | None) -> str | None:
         return None if url is None else web_url(url)
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, release_id: str | None) -> str | None:
+        problem = None if release_id is None else release_id_problem(release_id)
+        if problem is not None:
+            raise ValueError(problem)
+        return release_id
 
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url
