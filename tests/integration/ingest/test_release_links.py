@@ -16,6 +16,7 @@ from schemas.streams import DEAD_LETTERS, EVENT_FIELD
 from services.ingest.config import SourceConfig
 from services.ingest.identity import release_id_for
 from services.ingest.polling import SourcePoller
+from services.ingest.service import FileRefused
 
 pytestmark = pytest.mark.integration
 
@@ -90,7 +91,7 @@ async def test_a_json_file_with_a_bad_id_is_refused_with_the_reason(http_service
     service, _ = http_service
     path = tmp_path / "harbours.json"
     path.write_text(json.dumps({**RELEASE, "id": "x y\nz"}))
-    assert await service.ingest_file(path) is None
+    assert isinstance(await service.ingest_file(path), FileRefused)
     [letter] = await dead_letters(streams)
     assert "harbours.json" in letter.reason and "letters, digits" in letter.reason
     assert await published() == []
