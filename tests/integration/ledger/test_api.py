@@ -343,3 +343,16 @@ async def test_a_release_read_only_in_part_says_why_until_a_version_is_read_in_f
     await service.store.apply(release(FUNDING, BORDERS, version=3), now=NOW)
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
     assert one["unsupported_reason"] is None
+
+
+async def test_a_stored_url_with_a_line_break_never_breaks_a_calendar_feed(ledger):
+    service, url = ledger
+    from services.notifier.subscriptions import parse_subscription
+    await service.subscriptions.put(parse_subscription({"id": "all", "channels": [{"console": {}}]}))
+    # as a feed entry with no link and a line break in its Atom id was stored before ingest cleaned urls
+    await service.store.apply(release(dated("c-harbours", date(2029, 4, 30)), release_id="rel-b559a7096be22001")
+                              .model_copy(update={"url": "urn:a\nb c"}), now=NOW)
+    status, text, _ = await _get(f"{url}/subscriptions/all/deadlines.ics")
+    assert status == 200, text
+    events = {str(e["uid"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+    assert "url" not in events["c-harbours-0@pledgewatch"] and "c-soon-0@pledgewatch" in events
