@@ -15,7 +15,7 @@ class ReleasePublished(FrozenModel):
 
     release_id: str = Field(
         description=("Stable id derived from the canonical URL, GOV.UK content_id or source path ('rel-' and 16 hex "
-                     "digits), or the id a POST or .json file gave: 1 to 64 letters, digits, '.', '_' or '-', "
+                     "digits), or the id a POST or .json file gave: 1 to 200 letters, digits, '.', '_' or '-', "
                      "starting with a letter or digit (ingest refuses others; events written before may hold any)."),
         examples=["rel-3f9a1c2b7d4e5f60"],
     )

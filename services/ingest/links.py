@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-RELEASE_ID_WORDS = "letters, digits, '.', '_' or '-', starting with a letter or digit; at most 64"
+RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+RELEASE_ID_WORDS = "letters, digits, '.', '_' or '-', starting with a letter or digit; at most 200"
 
 _LINE_BREAK = re.compile(r"[ \t]*[\r\n][\s]*")
 _SPACES = re.compile(r"\s+")
