@@ -97,15 +97,21 @@ class Alert(FrozenModel):
                                          "the withdrawal, when there is one. The alert's commitments are those of "
                                          "the release the subscriber was told of; their reminders are cancelled.",
                                          examples=["This fund has been replaced by the Ports Security Programme."])
+    unsupported_reason: str | None = Field(default=None, description="Set when the release was read only in "
+                                           "part (a language not supported; stopped at the commitment cap or "
+                                           "the time budget): why, as release.classified says it. The release "
+                                           "may hold commitments this alert does not.", examples=[
+                                               "read up to character 93681 of 1900000: stopped at 500 commitments"])
     created_at: AwareDatetime
 
 
 @register
 class AlertEvent(CloudEvent[Alert]):
     TYPE = "pledgewatch.alert"
-    SCHEMA_VERSION = 4  # v2: changes; v3: reannounced, kind reannounced; v4: withdrawn_notice, kind withdrawn
-    READ_VERSIONS = (1, 2, 3, 4)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
-    # without withdrawn_notice
+    SCHEMA_VERSION = 5  # v2: changes; v3: reannounced, kind reannounced; v4: withdrawn_notice, kind withdrawn;
+    # v5: unsupported_reason
+    READ_VERSIONS = (1, 2, 3, 4, 5)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
+    # without withdrawn_notice, v4 is v5 without unsupported_reason
     type: Literal["pledgewatch.alert"] = TYPE
 
 

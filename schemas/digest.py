@@ -27,7 +27,8 @@ class Digest(FrozenModel):
 @register
 class DigestEvent(CloudEvent[Digest]):
     TYPE = "pledgewatch.digest"
-    SCHEMA_VERSION = 4  # v2: its alerts' changes; v3: their reannounced; v4: their withdrawn_notice, kind withdrawn
-    READ_VERSIONS = (1, 2, 3, 4)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
-    # without withdrawn_notice
+    SCHEMA_VERSION = 5  # v2: its alerts' changes; v3: their reannounced; v4: their withdrawn_notice, kind withdrawn;
+    # v5: their unsupported_reason
+    READ_VERSIONS = (1, 2, 3, 4, 5)  # v1 data is v2 data without changes, v2 is v3 without reannounced, v3 is v4
+    # without withdrawn_notice, v4 is v5 without unsupported_reason
     type: Literal["pledgewatch.digest"] = TYPE

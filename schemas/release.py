@@ -14,7 +14,9 @@ class ReleasePublished(FrozenModel):
     """One version of one release: published again only when its text changes."""
 
     release_id: str = Field(
-        description="Stable id derived from the canonical URL, GOV.UK content_id or source path.",
+        description=("Stable id derived from the canonical URL, GOV.UK content_id or source path ('rel-' and 16 hex "
+                     "digits), or the id a POST or .json file gave: 1 to 200 letters, digits, '.', '_' or '-', "
+                     "starting with a letter or digit (ingest refuses others; events written before may hold any)."),
         examples=["rel-3f9a1c2b7d4e5f60"],
     )
     version: int = Field(ge=1, le=MAX_INTEGER, description="1 for the first content seen, +1 on each change.")

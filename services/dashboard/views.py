@@ -61,6 +61,7 @@ class ReleaseView:
     version: int
     commitments: list[CommitmentView]
     total: int  # commitments in the release (some may not be shown)
+    partial: str | None = None  # why the release was read only in part
 
     @property
     def more(self) -> int:
@@ -90,7 +91,7 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
     return ReleaseView(
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
         source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
-        version=summary.version, commitments=views, total=len(entries))
+        version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ Folder files, feeds, pages, GOV.UK items and ``POST /releases`` all publish thro
   return becomes a newline), and lone surrogates (from a character reference such
   as ``&#xD800;``, which no UTF-8 consumer could read);
 - ``published_at`` must lie between 1900-01-01 and one day after ``now`` (a
-  release dated 2099 would put every deadline it states in the wrong century).
+  release dated 2099 would put every deadline it states in the wrong century);
+- the url is cleaned of whitespace and control characters and must have a scheme, and the
+  release id must match :data:`~services.ingest.links.RELEASE_ID`
+  (:mod:`services.ingest.links`): a calendar, a page address or a log line takes them as they are.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from schemas import ReleasePublished
 
 from .errors import ContentError
 from .identity import content_hash
+from .links import clean_url, release_id_problem, url_problem
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 LATEST_AHEAD = timedelta(days=1)  # clocks and time zones differ; a release from tomorrow is not news yet
@@ -52,14 +56,16 @@ def admit(release: ReleasePublished, *, now: datetime) -> ReleasePublished:
     Raises :class:`ReleaseRefused` naming the release's URL when its ``published_at``
     is out of bounds (``now`` aware).
     """
-    problem = check_published_at(release.published_at, now=now)
+    url = clean_url(release.url)
+    problem = (url_problem(url) or release_id_problem(release.release_id)
+               or check_published_at(release.published_at, now=now))
     if problem is not None:
-        raise ReleaseRefused(f"{release.url}: {problem}")
+        raise ReleaseRefused(f"{url or release.release_id!r}: {problem}")
     title, body = strip_controls(release.title).strip(), strip_controls(release.body)
     notice = strip_controls(release.withdrawn_notice) if release.withdrawn_notice is not None else None
     organisations = [strip_controls(name) for name in release.organisations]
-    if (title, body, notice, organisations) == (release.title, release.body, release.withdrawn_notice,
-                                                release.organisations):
+    if (url, title, body, notice, organisations) == (release.url, release.title, release.body,
+                                                     release.withdrawn_notice, release.organisations):
         return release
-    return release.model_copy(update={"title": title, "body": body, "withdrawn_notice": notice,
+    return release.model_copy(update={"url": url, "title": title, "body": body, "withdrawn_notice": notice,
                                       "organisations": organisations, "content_hash": content_hash(title, body)})

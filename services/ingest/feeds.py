@@ -27,7 +27,8 @@ from .charset import decode_text
 from .drafts import Draft
 from .errors import ContentError
 from .html_text import html_to_text
-from .identity import content_hash, release_id_for
+from .identity import content_hash, normalise_text, release_id_for
+from .links import clean_url
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ def _when(parsed: time.struct_time | None) -> datetime | None:
 
 
 def canonical_link(link: str, *, base: str) -> str:
-    return urldefrag(urljoin(base, link.strip()))[0]
+    """``link`` made absolute against ``base``, its fragment dropped, its whitespace cleaned
+    (:func:`~services.ingest.links.clean_url`)."""
+    return urldefrag(urljoin(base, clean_url(link)))[0]
 
 
 def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
@@ -156,9 +159,11 @@ def _digest(*parts: object) -> str:
 
 
 def _entry(item: dict, *, base: str) -> FeedEntry | None:
-    link = item.get("link") or ""
+    link = item.get("link") or ""  # feedparser gives an Atom entry with no link its <id>
     if not link:
         return None  # nothing to point a reader at: not a release
+    if not clean_url(link):
+        raise ContentError(f"the entry's link (or, with none, its id) is only whitespace: {link!r}")
     link = canonical_link(link, base=base)
     content = item.get("content") or []
     content_html = "\n".join(part.get("value", "") for part in content) or None
@@ -166,7 +171,7 @@ def _entry(item: dict, *, base: str) -> FeedEntry | None:
     updated = _when(dict.get(item, "updated_parsed"))  # not .get: feedparser warns on its fallback
     title = (item.get("title") or "").strip()
     return FeedEntry(
-        key=item.get("id") or link, link=link, title=title,
+        key=normalise_text(item.get("id") or "") or link, link=link, title=title,
         published=_when(dict.get(item, "published_parsed")), updated=updated,
         summary_html=summary, content_html=content_html,
         fingerprint=_digest(link, title, updated, summary, content_html or ""),

@@ -24,6 +24,7 @@ from .admission import check_published_at
 from .calendar_days import impossible_day
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
+from .links import clean_url, release_id_problem
 from .page_text import page_to_text
 from .text_markup import markup_to_text
 
@@ -89,7 +90,15 @@ class ReleaseInput(BaseModel):
     @field_validator("url")
     @classmethod
     def _web_url(cls, url: str | None) -> str | None:
-        return None if url is None else web_url(url)
+        return None if url is None else web_url(clean_url(url))  # the id derived from it is admission's url's
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, release_id: str | None) -> str | None:
+        problem = None if release_id is None else release_id_problem(release_id)
+        if problem is not None:
+            raise ValueError(problem)
+        return release_id
 
     def to_release(self, *, default_url: str | None = None, source: str) -> ReleasePublished:
         url = self.url or default_url
@@ -242,7 +251,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     if match and "title" not in meta and first.strip() and not body.strip():
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
                                "first line and the text below it")
-    canonical_url = str(meta.get("url") or url)
+    canonical_url = clean_url(str(meta.get("url") or url))
     if meta.get("url"):
         try:
             web_url(canonical_url)

@@ -23,6 +23,7 @@ from services.common.settings import Settings
 from services.common.streams import as_text, printable_fields
 
 from .admission import ReleaseRefused
+from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
@@ -127,7 +128,7 @@ class IngestService:
     def routes(self) -> Routes:
         routes = Routes(tags=["releases"])
         routes.add_api_route("/releases", self.post_release, methods=["POST"], status_code=202,
-                             response_model=ReleaseAccepted, responses=answers(400, 401, 413, 503),
+                             response_model=ReleaseAccepted, responses=answers(400, 401, 409, 413, 503),
                              openapi_extra=routes.json_body(ReleaseInput), summary="Publish a release")
         routes.add_api_route("/sources", self.get_sources, methods=["GET"], response_model=SourcesAnswer,
                              responses=answers(401, 503), tags=["sources"],
@@ -203,7 +204,8 @@ class IngestService:
                     self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
 
     async def post_release(self, request: Request) -> JSONResponse:
-        """202 with the release id and version; 400 with the field errors (and a dead letter). While Redis
+        """202 with the release id and version; 400 with the field errors, 409 for an ``id`` naming another
+        source's release (:mod:`services.ingest.ownership`), each with a dead letter. While Redis
         cannot be reached, the server answers 503 (``services.common.http``)."""
         raw = await request.body()
         if len(raw) > self.settings.max_release_bytes:
@@ -214,12 +216,17 @@ class IngestService:
             fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
             release = fields.to_release(source="http")
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
+        except ReleaseOwned as exc:  # the id names another source's release
+            return await self._refuse_post(raw, [str(exc)], status=409)
         except (ValidationError, ValueError, ReleaseRefused) as exc:
             errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
                       else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])
-            await self.runtime.streams.dead_letter_input(
-                origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors),
-                level=logging.WARNING)
-            return JSONResponse({"errors": errors}, status_code=400)
+            return await self._refuse_post(raw, errors, status=400)
         accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
         return JSONResponse(accepted.model_dump(), status_code=202)
+
+    async def _refuse_post(self, raw: bytes, errors: list[str], *, status: int) -> JSONResponse:
+        await self.runtime.streams.dead_letter_input(
+            origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors),
+            level=logging.WARNING)
+        return JSONResponse({"errors": errors}, status_code=status)

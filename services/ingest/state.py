@@ -20,8 +20,9 @@ from schemas.streams import RELEASES
 from services.common.metrics import RELEASES_PUBLISHED, SourceKind
 from services.common.streams import Streams
 
-from .admission import admit
+from .admission import ReleaseRefused, admit
 from .identity import revision_hash
+from .ownership import check_owner, recorded_owner
 from .source_rhythm import record_release, release_moment
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
     When not ``dated`` (its ``published_at`` is only an edit or fetch time), a
     later version keeps the ``published_at`` of the version before it. Every release is
     first :func:`~services.ingest.admission.admit`-ted: control characters stripped, and
-    :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds.
+    :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds;
+    :class:`~services.ingest.ownership.ReleaseOwned` for a release named by id that another source owns.
     """
     release = admit(release, now=datetime.now(timezone.utc))
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
@@ -60,8 +62,14 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
         while True:
             try:
                 await pipe.watch(key)
-                stored_revision, stored_hash, stored_version, stored_published = await pipe.hmget(
-                    key, "revision", "content_hash", "version", "published_at")
+                (stored_revision, stored_hash, stored_version, stored_published, stored_kind, stored_source,
+                 stored_url) = await pipe.hmget(key, "revision", "content_hash", "version", "published_at", "kind",
+                                                "source", "url")
+                try:
+                    check_owner(release, kind, recorded_owner(stored_kind, stored_source, stored_url))
+                except ReleaseRefused:
+                    await pipe.unwatch()
+                    raise
                 version = int(stored_version or 0)
                 stored = stored_revision or stored_hash
                 if stored is not None and stored.decode() == revision:
@@ -75,9 +83,10 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                 event = release_event(versioned, now=now)
                 moment = release_moment(kind, version + 1, versioned.published_at, now=now)
                 pipe.multi()
+                owner = {"kind": stored_kind or kind, "source": stored_source or release.source}  # the first's
                 pipe.hset(key, mapping={"content_hash": release.content_hash, "revision": revision,
                                         "version": version + 1, "url": release.url,
-                                        "published_at": versioned.published_at.isoformat()})
+                                        "published_at": versioned.published_at.isoformat(), **owner})
                 streams.add(pipe, stream, event)
                 if moment is not None:
                     record_release(pipe, streams, release.source, f"{release.release_id}/v{version + 1}", moment)

@@ -34,6 +34,9 @@ class ReleaseSummary(BaseModel):
     source: str | None = None
     published_at: AwareDatetime | None = None
     commitments: int
+    unsupported_reason: str | None = Field(default=None, description="Set when the last version was read only "
+                                           "in part (a language not supported; stopped at the commitment cap or "
+                                           "the time budget): why. It may hold commitments not listed.")
 
     @classmethod
     def of(cls, release_id: str, version: int, entries: list[LedgerEntry]) -> ReleaseSummary:
@@ -45,11 +48,14 @@ class ReleaseSummary(BaseModel):
     def of_record(cls, release_id: str, record: ReleaseRecord, first: LedgerEntry | None) -> ReleaseSummary:
         """The summary of a release as its record tells it; ``first``, its first entry, tells what a record
         written before the ledger kept title, url, source and time lacks."""
+        partial = record.unsupported_reason
         if record.title is not None or first is None:
             return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
-                       title=record.title, url=record.url, source=record.source, published_at=record.published_at)
+                       title=record.title, url=record.url, source=record.source, published_at=record.published_at,
+                       unsupported_reason=partial)
         return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
-                   title=first.title, url=first.url, source=first.source, published_at=first.published_at)
+                   title=first.title, url=first.url, source=first.source, published_at=first.published_at,
+                   unsupported_reason=partial)
 
 
 class ReleasePage(BaseModel):

@@ -165,7 +165,8 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
                   release=release_ref(release), commitments=told, changed=changed, elapsed=passed,
-                  changes=[*changes, *unmatched, *removed], reannounced=repeats, created_at=now)
+                  changes=[*changes, *unmatched, *removed], reannounced=repeats,
+                  unsupported_reason=release.unsupported_reason, created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
 
 

@@ -115,6 +115,7 @@ class AlertView:
     unmatched: tuple[str, ...] = ()  # each commitment edited out of the filter: its words, then what changed
     withdrawn: str | None = None  # a withdrawal: the publisher's notice, and that these were the commitments told
     cancelled: str | None = None  # a withdrawal: that their reminders are cancelled
+    partial: str | None = None  # the release was read only in part: why, and that more may be missing
 
 
 def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
@@ -146,8 +147,11 @@ def alert_view(alert: Alert) -> AlertView:
                       for f in c.changes if f.field == "filter" and f.before is not None)
     repeats = {r.commitment_id: r.words for r in alert.reannounced}
     withdrawn, cancelled = _withdrawal_words(alert)
+    partial = (f"Read only in part ({alert.unsupported_reason}): the release may hold commitments not listed here."
+               if alert.unsupported_reason else None)
     return AlertView(
         headline=headline(alert), removed=removed, unmatched=unmatched, withdrawn=withdrawn, cancelled=cancelled,
+        partial=partial,
         title=alert.release.title,
         url=alert.release.url, reminder=reminder,
         published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
@@ -184,6 +188,8 @@ def render_text(alert: Alert) -> str:
         lines.append(view.reminder)
     if view.withdrawn is not None:
         lines.append(view.withdrawn)
+    if view.partial is not None:
+        lines.append(view.partial)
     lines.append("")
     for c in view.commitments:
         lines.extend(commitment_lines(c))

@@ -129,12 +129,12 @@ def _alert_event(**overrides):
     return json.dumps(event)
 
 
-def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v4():
+def test_an_alert_of_data_schema_v1_still_decodes_and_alerts_are_written_at_v5():
     from schemas.alerts import AlertEvent
 
     event = decode_event(_alert_event())
     assert isinstance(event, AlertEvent) and event.data.changes == [] and event.data.reannounced == []
-    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v4/data.json"
+    assert AlertEvent.data_schema() == "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"
     assert decode_event(_alert_event(dataschema=None, schemaversion=1)).data.changes == []
 
 
@@ -178,8 +178,8 @@ def test_a_classified_release_of_data_schema_v1_still_decodes_without_a_withdraw
 
 
 @pytest.mark.parametrize(("overrides", "reason"), [
-    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v5/data.json"},
-                 "unknown dataschema", id="v5"),
+    pytest.param({"dataschema": "https://pledgewatch.org/schemas/pledgewatch.alert/v6/data.json"},
+                 "unknown dataschema", id="v6"),
     pytest.param({"schemaversion": 2}, "disagrees with dataschema", id="disagreeing-version"),
     pytest.param({"dataschema": ["v1"]}, "unknown dataschema", id="not-a-string"),
 ])

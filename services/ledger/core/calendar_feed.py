@@ -4,10 +4,16 @@ One all-day event per dated deadline or period end, its UID made of the ledger k
 so a calendar app that polls the feed updates an event when a new version moves the date, and drops it
 (``STATUS:CANCELLED``) when the commitment is removed or its release withdrawn. One alarm per reminder
 offset, at the moment pledgewatch itself would send that reminder.
+
+One stored entry never breaks the feed: a release URL that is no URI (whitespace or a control character in it,
+as a feed entry's Atom id could give before ingest refused such) is left out of its event, and an entry whose
+event cannot be written is skipped; both are logged.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, time, timedelta
 
 import icalendar
@@ -20,6 +26,10 @@ from .entries import EntryState, LedgerEntry
 PRODID = "-//pledgewatch//commitment deadlines//EN"
 UID_DOMAIN = "pledgewatch"
 SUMMARY_CHARS = 120
+
+_NOT_IN_A_URI = re.compile(r"[\s\x00-\x1f\x7f]")  # RFC 3986 has no whitespace or control characters
+
+log = logging.getLogger(__name__)
 
 
 def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[str], remind_at: time,
@@ -34,8 +44,13 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
     for entry in entries:
         for index, deadline in enumerate(entry.commitment.deadlines):
             day = due_date(deadline)
-            if day is not None:
+            if day is None:
+                continue
+            try:
                 calendar.add_component(_event(entry, index, day, deadline.text, offsets, remind_at, now))
+            except Exception as exc:  # one stored entry must not cost the subscriber the whole feed
+                log.error("calendar %s: deadline %d of %s left out: %s: %s", name, index, entry.key,
+                          type(exc).__name__, exc)
     return calendar.to_ical()
 
 
@@ -51,7 +66,10 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
     event.add("summary", _short(f"{c.actor}: {text}"))
     event.add("description", f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}")
-    event.add("url", entry.url)
+    if _NOT_IN_A_URI.search(entry.url):
+        log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url)
+    else:
+        event.add("url", entry.url)
     event.add("categories", [c.category.value.replace("_", " ")])
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     live = entry.state in (EntryState.ACTIVE, EntryState.CHANGED)

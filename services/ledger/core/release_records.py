@@ -1,5 +1,5 @@
 """What the ledger keeps of a release, beside its commitments: the last version read, its ledger keys, and
-that version's title, URL, source and publication time (a release with no commitment has no entry to read
+that version's title, URL, source and publication time, and why it was read only in part (a release with no commitment has no entry to read
 them from). Pure: the hash ``ledger:release:<release id>`` to and from a record."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class ReleaseRecord:
     url: str | None = None
     source: str | None = None
     published_at: datetime | None = None
+    unsupported_reason: str | None = None  # the last version was read only in part: why
 
     @classmethod
     def from_hash(cls, fields: dict[bytes, bytes]) -> ReleaseRecord:
@@ -27,10 +28,12 @@ class ReleaseRecord:
         published = text.get("published_at")
         return cls(version=int(text["version"]), keys=json.loads(text.get("keys", "[]")),
                    title=text.get("title"), url=text.get("url"), source=text.get("source"),
-                   published_at=datetime.fromisoformat(published) if published else None)
+                   published_at=datetime.fromisoformat(published) if published else None,
+                   unsupported_reason=text.get("unsupported_reason") or None)
 
 
 def record_fields(release: ReleaseClassified, version: int, keys: list[str]) -> dict[str, str | int]:
     """The hash of ``release``'s record once ``version`` of it is read, its ledger keys ``keys``."""
     return {"version": version, "keys": json.dumps(keys), "title": release.title, "url": release.url,
-            "source": release.source, "published_at": release.published_at.isoformat()}
+            "source": release.source, "published_at": release.published_at.isoformat(),
+            "unsupported_reason": release.unsupported_reason or ""}  # "": read in full

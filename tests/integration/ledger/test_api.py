@@ -247,7 +247,7 @@ async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source
     assert page["releases"] == [{
         "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
         "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
-        "published_at": "2018-03-10T10:00:00Z", "commitments": 0}]
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "unsupported_reason": None}]
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
     assert (one["title"], one["entries"]) == ("Minister visits school", [])
 
@@ -330,3 +330,29 @@ async def test_a_commitment_edited_before_its_ids_were_kept_is_found_by_its_curr
         assert await service.store.entry_by_id("c-nothing") is None
     finally:
         await service.stop()
+
+
+async def test_a_release_read_only_in_part_says_why_until_a_version_is_read_in_full(ledger):
+    service, url = ledger
+    reason = "read up to character 93681 of 1900000: stopped at 500 commitments"
+    await service.store.apply(release(FUNDING, version=2).model_copy(update={"unsupported_reason": reason}), now=NOW)
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert status == 200 and one["unsupported_reason"] == reason, one
+    status, page, _ = await _get(f"{url}/ledger/releases")
+    assert [r["unsupported_reason"] for r in page["releases"] if r["release_id"] == "gov-uk/iraq-2017"] == [reason]
+    await service.store.apply(release(FUNDING, BORDERS, version=3), now=NOW)
+    status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/iraq-2017")
+    assert one["unsupported_reason"] is None
+
+
+async def test_a_stored_url_with_a_line_break_never_breaks_a_calendar_feed(ledger):
+    service, url = ledger
+    from services.notifier.subscriptions import parse_subscription
+    await service.subscriptions.put(parse_subscription({"id": "all", "channels": [{"console": {}}]}))
+    # as a feed entry with no link and a line break in its Atom id was stored before ingest cleaned urls
+    await service.store.apply(release(dated("c-harbours", date(2029, 4, 30)), release_id="rel-b559a7096be22001")
+                              .model_copy(update={"url": "urn:a\nb c"}), now=NOW)
+    status, text, _ = await _get(f"{url}/subscriptions/all/deadlines.ics")
+    assert status == 200, text
+    events = {str(e["uid"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+    assert "url" not in events["c-harbours-0@pledgewatch"] and "c-soon-0@pledgewatch" in events

@@ -149,3 +149,16 @@ def test_a_partly_delivered_email_is_shown_as_such_with_the_address_it_did_not_r
     deliveries = " ".join(page.split('class="deliveries">')[1].split("</dd>")[0].split())
     assert deliveries == "0 delivered · 1 partly delivered (not to bounce@example.org) · 0 retrying · 0 dead-lettered"
     assert "partly delivered, 01 Dec 2017" in " ".join(page.split())
+
+
+def test_a_release_read_only_in_part_says_so_on_its_page():
+    entries = [entry(FUNDING)]
+    summary = ReleaseSummary.of("r1", 1, entries).model_copy(update={"unsupported_reason": "language 'cy' is not "
+                                                                                           "supported"})
+    view = release_view(summary, entries, today=TODAY)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view)
+    assert "Read only in part (language &#39;cy&#39; is not supported)" in page
+    assert "may hold commitments not listed here" in page
+    full = release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY)
+    assert "Read only in part" not in render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True,
+                                             release=full)

@@ -53,3 +53,31 @@ def test_the_document_is_valid_icalendar_text():
                                   remind_at=time(9, tzinfo=timezone.utc), now=NOW)
     assert document.startswith(b"BEGIN:VCALENDAR\r\n") and document.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in document.split(b"\r\n"))  # folded, as RFC 5545 asks
+
+
+def test_a_stored_url_that_is_no_uri_is_left_out_of_its_event_and_logged_never_an_error(caplog):
+    # a feed entry's Atom <id> with a line break became a release's url before ingest refused such ids
+    bad = LedgerEntry(**{**entry(dated("c-bad", date(2018, 3, 31))).model_dump(), "url": "urn:a\nb c"})
+    spaced = LedgerEntry(**{**entry(dated("c-spaced", date(2018, 4, 30))).model_dump(), "url": "urn:a b\x00"})
+    good = entry(dated("c-good", date(2018, 5, 31)))
+    events = parse([bad, spaced, good]).walk("VEVENT")
+    assert [str(event["uid"]) for event in events] == ["c-bad-0@pledgewatch", "c-spaced-0@pledgewatch",
+                                                        "c-good-0@pledgewatch"]
+    assert "url" not in events[0] and "url" not in events[1]
+    assert str(events[2]["url"]) == "https://www.gov.uk/x"
+    assert "c-bad" in caplog.text and "not a URI" in caplog.text
+
+
+def test_an_entry_that_cannot_be_written_is_skipped_and_logged_the_others_kept(caplog, monkeypatch):
+    from services.ledger.core import calendar_feed
+
+    def short(text: str) -> str:
+        if "report-bad" in text:
+            raise ValueError("cannot write this one")
+        return text
+    monkeypatch.setattr(calendar_feed, "_short", short)
+    bad = dated("c-bad", date(2018, 3, 31))
+    bad = bad.model_copy(update={"text": bad.text + " report-bad"})
+    events = parse([entry(bad), entry(dated("c-good", date(2018, 5, 31)))]).walk("VEVENT")
+    assert [str(event["uid"]) for event in events] == ["c-good-0@pledgewatch"]
+    assert "c-bad" in caplog.text and "cannot write this one" in caplog.text

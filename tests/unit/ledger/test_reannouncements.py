@@ -92,3 +92,30 @@ def test_the_first_announcement_of_two_at_the_same_time_is_chosen_by_key():
     at = "2018-01-01T00:00:00+00:00"
     assert first_announcement([(at, "c-first", "c-b"), (at, None, "c-a")]) == "c-a"
     assert first_announcement([]) is None
+
+
+def test_other_due_dates_and_another_object_of_the_action_are_two_commitments():
+    """Before: with four action words, one differing each side still made 3 in 5 shared, so "£56m by 31 March
+    2027 ... in schools" and "£56m by 31 December 2028 ... in hospitals" were one chain, and a subscriber
+    opted out of re-announcements never heard of the hospitals."""
+    schools = _home_office("The Home Office will invest £17m by 31 March 2027 to counter terrorism in schools.",
+                           date(2027, 3, 31), "c-schools")
+    for other, due in (("in hospitals", date(2028, 12, 31)), ("in district 21", date(2028, 12, 31)),
+                       ("at stadiums", date(2028, 8, 31))):
+        elsewhere = _home_office(f"The Home Office will invest £17m by {due:%-d %B %Y} to counter terrorism "
+                                 f"{other}.", due, "c-" + other)
+        assert not same_commitment(schools, elsewhere) and not same_commitment(elsewhere, schools), other
+    without_money = [restated(schools, id=f"c-{place}", money=None,
+                              text=f"The Home Office will publish a counter-terrorism plan for {place} by {when}.",
+                              deadlines=[DateDeadline(due=due, text=f"by {when}", span=(0, 5))])
+                     for place, when, due in (("schools", "31 March 2027", date(2027, 3, 31)),
+                                              ("hospitals", "31 December 2028", date(2028, 12, 31)))]
+    assert not same_commitment(*without_money)
+    # the same action, its date moved and why said: still one commitment, with or without money
+    moved = _home_office("The Home Office will invest £17m to counter terrorism in schools by 31 December 2028, "
+                         "later than planned.", date(2028, 12, 31), "c-moved")
+    assert same_commitment(schools, moved) and same_commitment(moved, schools)
+    plan, _ = without_money
+    assert same_commitment(plan, restated(plan, text=plan.text.replace("31 March 2027", "31 December 2028, later "
+                                                                       "than planned"),
+                                          deadlines=[DateDeadline(due=date(2028, 12, 31), text="by", span=(0, 2))]))
