@@ -14,6 +14,10 @@ from pledgewatch.tree_weights import trees_as_interactions
 
 pytest.importorskip("sklearn")
 
+# A fit of the training split takes about 45 s of one core (more on a busy one), and some tests fit twice: past
+# the suite's 120 s bound for a hung consumer, yet no hang.
+pytestmark = pytest.mark.timeout(600)
+
 
 def test_the_shipped_model_is_what_training_makes_of_the_training_split(tmp_path, capsys):
     fresh = tmp_path / "decision.json"
