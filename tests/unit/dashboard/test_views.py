@@ -156,9 +156,9 @@ def test_a_release_read_only_in_part_says_so_on_its_page():
     summary = ReleaseSummary.of("r1", 1, entries).model_copy(update={"unsupported_reason": "language 'cy' is not "
                                                                                            "supported"})
     view = release_view(summary, entries, today=TODAY)
-    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
     assert "Read only in part (language &#39;cy&#39; is not supported)" in page
     assert "may hold commitments not listed here" in page
     full = release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY)
     assert "Read only in part" not in render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True,
-                                             release=full)
+                                             release=full, json_reads=True)
