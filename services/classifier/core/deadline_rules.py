@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .calendar_units import (
-    MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number,
+    MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number, season_start,
     upcoming_month_year, upcoming_season_year,
 )
 from .financial_years import FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
@@ -67,6 +67,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
+    elif prep == "before" and not edge and first is not None:
+        due = first - timedelta(days=1)  # "before summer" ends when summer begins
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
@@ -183,7 +185,8 @@ def _season(match: re.Match[str], published: date) -> Fields:
         year = published.year
     else:
         year = upcoming_season_year(season, published, following=rel == "next")
-    return _due(match, end_of_season(year, season), published)
+    due = end_of_season(year, season)
+    return _due(match, due, published, season_start(due, season))
 
 
 # A part of a year: its first and last month.
@@ -276,6 +279,10 @@ RULES: list[Rule] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
     (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
+    (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
+              rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
+              rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
+              rf"(?:\s+(?P<y2>{YEAR}))?\b"), _month_range),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -285,7 +292,7 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"),
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"), ("period",),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -1,0 +1,42 @@
+"""Deadline forms read from the labelling rules: "before" a unit ends the day before it begins, and "for the period
+beginning on X and ending on Y" is that span."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.classifier.core.deadlines import find_deadlines
+
+PUBLISHED = date(2023, 3, 28)
+
+
+def _only(sentence: str):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert sentence[slice(*deadline.span)].strip() == deadline.text
+    return deadline
+
+
+@pytest.mark.parametrize(("sentence", "due"), [
+    pytest.param("We asked the Commission to present a package before summer.", date(2023, 5, 31),
+                 id="before-a-season"),
+    pytest.param("The plan will be agreed before September.", date(2023, 8, 31), id="before-a-month"),
+    pytest.param("The rules will be adopted before 2025.", date(2024, 12, 31), id="before-a-year"),
+    pytest.param("The review will report before the end of 2024.", date(2024, 12, 31), id="before-the-end-of"),
+    pytest.param("The review will report by summer.", date(2023, 8, 31), id="by-a-season-is-its-end"),
+])
+def test_before_a_unit_is_due_the_day_before_it_begins(sentence, due):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.due) == ("date", due)
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    pytest.param("The sections shall continue in operation for the period beginning on 30th June, 2023 and "
+                 "ending on 29th June, 2024.", date(2023, 6, 30), date(2024, 6, 29),
+                 id="period-beginning-and-ending-on"),
+])
+def test_spans_from_the_labelling_rules_are_periods(sentence, start, end):
+    deadline = _only(sentence)
+    assert (deadline.type, deadline.start, deadline.end, deadline.vague) == ("period", start, end, False)
+
