@@ -17,7 +17,7 @@ from .calendar_units import (
     MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number, season_start,
     upcoming_month_year, upcoming_season_year,
 )
-from .financial_years import FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
+from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
 from .response_times import read_bounded, read_instantly, read_within
 
@@ -98,7 +98,21 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     amount = parse_number(match["n"])
     if amount is None:
         return None
+    if match["from"]:  # "over five years beginning in 2015-16": the years run from that one's first day
+        return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
+
+
+def _from_year(match: re.Match[str], amount: float) -> Fields:
+    first = int(match["from"])
+    financial = match["to"] is not None
+    if financial and full_year(match["to"], 0) % 100 != (first + 1) % 100:
+        return None
+    start = date(first, 4, 1) if financial else date(first, 1, 1)
+    fields = {"type": "period", "start": start, "end": add_units(start, amount, match["unit"]) - timedelta(days=1)}
+    if financial:
+        fields[FINANCIAL] = True  # moved to the publisher's own year by the caller
+    return fields
 
 
 def _milestone(match: re.Match[str], published: date) -> Fields:
@@ -239,7 +253,9 @@ RULES: list[Rule] = [
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
+              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
+              rf"(?:,?\s+(?:beginning|starting|commencing)\s+in\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
+              r"(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d))?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
               rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"

@@ -40,3 +40,14 @@ def test_spans_from_the_labelling_rules_are_periods(sentence, start, end):
     deadline = _only(sentence)
     assert (deadline.type, deadline.start, deadline.end, deadline.vague) == ("period", start, end, False)
 
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    pytest.param("The Prime Minister announced $150 million over five years beginning in 2015-2016.",
+                 date(2015, 4, 1), date(2020, 3, 31), id="over-five-years-beginning-in-a-financial-year"),
+    pytest.param("The fund will pay $40 million over four years, starting in 2024.", date(2024, 1, 1),
+                 date(2027, 12, 31), id="over-four-years-starting-in-a-year"),
+])
+def test_years_that_begin_in_a_named_year_run_from_its_first_day(sentence, start, end):
+    deadline = find_deadlines(sentence, date(2015, 5, 21))[0]
+    assert (deadline.type, deadline.start, deadline.end) == ("period", start, end)
