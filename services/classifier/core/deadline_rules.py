@@ -185,6 +185,9 @@ def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
+    if not match["y"] and (match["prep"] or "").lower() == "in" and \
+            published - _RECENT_PAST <= end_of_month(published.year, month) < published:
+        return None  # "In March, the codes came into force", published in May: when something happened
     year = full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 

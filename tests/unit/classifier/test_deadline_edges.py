@@ -51,3 +51,9 @@ def test_spans_from_the_labelling_rules_are_periods(sentence, start, end):
 def test_years_that_begin_in_a_named_year_run_from_its_first_day(sentence, start, end):
     deadline = find_deadlines(sentence, date(2015, 5, 21))[0]
     assert (deadline.type, deadline.start, deadline.end) == ("period", start, end)
+
+
+def test_a_month_just_past_is_when_something_happened():
+    assert find_deadlines("In March, the illegal codes of practice came into force.", date(2025, 5, 8)) == []
+    [deadline] = find_deadlines("The codes will come into force in March.", date(2025, 1, 8))
+    assert deadline.due == date(2025, 3, 31)
