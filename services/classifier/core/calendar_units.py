@@ -40,6 +40,12 @@ def end_of_season(year: int, season: str) -> date:
     return end_of_month(year + 1 if last < SEASONS[season.lower()][0] else year, last)
 
 
+def season_start(end: date, season: str) -> date:
+    """First day of the ``season`` that ends on ``end``."""
+    first = SEASONS[season.lower()][0]
+    return date(end.year - 1 if first > end.month else end.year, first, 1)
+
+
 def upcoming_season_year(season: str, published: date, *, following: bool = False) -> int:
     """The year of the next ``season`` that has not ended by ``published``; with ``following``
     ("next spring"), of the next one that has not yet begun."""

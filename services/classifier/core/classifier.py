@@ -14,6 +14,7 @@ from .commitments import Found
 from .context import borrow_deadlines
 from .cues import read_body
 from .decision import DecisionModel, shipped_model
+from .financial_context import in_financial_years
 from .folding import LoweredBody
 from .money import dollar_of
 from .proposals import Proposal, propose
@@ -24,7 +25,7 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.8.0"
+CLASSIFIER_VERSION = "rules+model-0.8.1"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
@@ -102,6 +103,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                                             has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence]))
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered,
                                    may_hold=may_hold)
+    commitments = in_financial_years(commitments, body, published, year_starts)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
     # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
     if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):

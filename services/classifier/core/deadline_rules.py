@@ -14,10 +14,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .calendar_units import (
-    MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number,
+    MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number, season_start,
     upcoming_month_year, upcoming_season_year,
 )
-from .financial_years import FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
+from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
 from .response_times import read_bounded, read_instantly, read_within
 
@@ -67,6 +67,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
+    elif prep == "before" and not edge and first is not None:
+        due = first - timedelta(days=1)  # "before summer" ends when summer begins
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
@@ -96,7 +98,21 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     amount = parse_number(match["n"])
     if amount is None:
         return None
+    if match["from"]:  # "over five years beginning in 2015-16": the years run from that one's first day
+        return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
+
+
+def _from_year(match: re.Match[str], amount: float) -> Fields:
+    first = int(match["from"])
+    financial = match["to"] is not None
+    if financial and full_year(match["to"], 0) % 100 != (first + 1) % 100:
+        return None
+    start = date(first, 4, 1) if financial else date(first, 1, 1)
+    fields = {"type": "period", "start": start, "end": add_units(start, amount, match["unit"]) - timedelta(days=1)}
+    if financial:
+        fields[FINANCIAL] = True  # moved to the publisher's own year by the caller
+    return fields
 
 
 def _milestone(match: re.Match[str], published: date) -> Fields:
@@ -169,6 +185,9 @@ def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
+    if not match["y"] and (match["prep"] or "").lower() == "in" and \
+            published - _RECENT_PAST <= end_of_month(published.year, month) < published:
+        return None  # "In March, the codes came into force", published in May: when something happened
     year = full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
@@ -183,7 +202,8 @@ def _season(match: re.Match[str], published: date) -> Fields:
         year = published.year
     else:
         year = upcoming_season_year(season, published, following=rel == "next")
-    return _due(match, end_of_season(year, season), published)
+    due = end_of_season(year, season)
+    return _due(match, due, published, season_start(due, season))
 
 
 # A part of a year: its first and last month.
@@ -236,7 +256,9 @@ RULES: list[Rule] = [
               r"(?:\s+(?:and|or)\s+(?:day|week|month|year)s)?"), _relative_period),
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
-              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"), _fixed_duration),
+              rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
+              rf"(?:,?\s+(?:beginning|starting|commencing)\s+in\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
+              r"(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d))?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
               rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"
@@ -276,6 +298,10 @@ RULES: list[Rule] = [
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
               rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
     (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
+    (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
+              rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
+              rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
+              rf"(?:\s+(?P<y2>{YEAR}))?\b"), _month_range),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -285,7 +311,7 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"),
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"), ("period",),
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -5,7 +5,7 @@ own year (July in Australia, October in the US). Resolvers for :mod:`.deadline_r
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 # Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
 FINANCIAL = "financial"
@@ -53,3 +53,43 @@ def read_named(match: re.Match[str], published: date) -> dict:
     year = int(match["y"])
     return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
 
+
+
+# A financial year named in a release: "2017-18", "Fiscal Year 2023", "FY 2023", "this financial year".
+_COUNTS_IN_YEARS = re.compile(r"\b(?:fiscal|financial)\s+years?(?:\s*\(FY\))?(?:\s+(?P<y>(?:19|20)\d\d)\b)?|"
+                              r"\bFY\s?(?P<fy>(?:19|20)?\d\d)\b|\b(?P<y1>(?:19|20)\d\d)\s*[-–/]\s*"
+                              r"(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)", re.IGNORECASE)
+
+
+def counts_in_financial_years(body: str, published: date) -> bool:
+    """Whether ``body`` counts in financial years: it names one that has not ended by ``published`` ("2017-18",
+    "Fiscal Year 2023"), or financial years with no number. Years of past statistics ("from 2003/04 to
+    2011/12") are not counting."""
+    for match in _COUNTS_IN_YEARS.finditer(body):
+        if match["y1"]:
+            if full_year(match["y2"], 0) % 100 != (int(match["y1"]) + 1) % 100:
+                continue
+            last = int(match["y1"]) + 1
+        else:
+            number = match["y"] or match["fy"]
+            last = full_year(number, published.year) if number else published.year
+        if last >= published.year:
+            return True
+    return False
+
+
+# "this year" / "next year" with nothing that sets a day in it ("by the end of this year" keeps its own day).
+_BARE_YEAR = re.compile(r"(?:(?:in|for|during|over|across)\s+)?(?P<rel>this|next)\s+year", re.IGNORECASE)
+
+
+def as_financial_year(text: str, published: date, year_starts: int) -> tuple[date, date] | None:
+    """The financial year "this year" or "next year" (``text``) means in a release that counts in them, as
+    the labelling rules read it: the one holding ``published``, or the one after; None for other text."""
+    match = _BARE_YEAR.fullmatch(text.strip())
+    if match is None:
+        return None
+    first = published.year if published.month >= year_starts else published.year - 1
+    first += match["rel"].lower() == "next"
+    if year_starts == 1:
+        return date(first, 1, 1), date(first, 12, 31)
+    return date(first, year_starts, 1), date(first + 1, year_starts, 1) - timedelta(days=1)
