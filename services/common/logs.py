@@ -96,6 +96,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None 
         root.addHandler(handler)
         ours = [handler]
     for handler in ours:
+        handler.setLevel(level.upper())
         handler.setFormatter(formatter(fmt, worker=worker))
         for label in [f for f in handler.filters if isinstance(f, WorkerLabel)]:
             handler.removeFilter(label)
@@ -104,3 +105,6 @@ def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None 
     root.setLevel(level.upper())
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # Apprise reads a failed send's reason (the status the service answered) from its own WARNING records,
+    # captured per call: they must be made whatever level is printed, which our handler's level bounds.
+    logging.getLogger("apprise").setLevel(logging.WARNING)

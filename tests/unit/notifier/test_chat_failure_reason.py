@@ -50,3 +50,31 @@ async def test_a_chat_service_that_cannot_be_reached_says_so():
     result = await sender.send(TestNotification(notification_id="t-2", subscription_id="chat",
                                                 created_at=datetime.now(timezone.utc)))
     assert result.error == "json://*** did not take the notification: it could not be reached"
+
+
+@pytest.fixture
+def logging_at_error():
+    import logging
+
+    from services.common.logs import NOISY_LOGGERS, setup_logging
+    root = logging.getLogger()
+    saved = root.level, list(root.handlers), {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    levels = {handler: handler.level for handler in root.handlers}
+    setup_logging("ERROR")
+    yield
+    root.setLevel(saved[0])
+    for handler in list(root.handlers):
+        if handler not in saved[1]:
+            root.removeHandler(handler)
+    for handler, level in levels.items():
+        handler.setLevel(level)
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)
+
+
+async def test_the_status_is_named_whatever_level_the_services_log_at(unavailable, logging_at_error):
+    sender = AppriseSender(f"json://127.0.0.1:{unavailable}/chat", timeout=5,
+                           targets=TargetPolicy.parse(["127.0.0.1"]))
+    result = await sender.send(TestNotification(notification_id="t-3", subscription_id="chat",
+                                                created_at=datetime.now(timezone.utc)))
+    assert result.error.endswith("it answered HTTP 503 Service Unavailable")
