@@ -35,15 +35,18 @@ _WORDS = {
     "remain": "continue", "remains": "continue",
     **dict.fromkeys(("urge", "urges", "request", "requests", "invite", "invites", "encourage", "encourages",
                      "demand", "demands", "direct", "directs", "require", "requires", "oblige",
-                     "obliges", "instruct", "instructs", "ask", "asks", "insist", "insists"), "operative"),
+                     "obliges", "instruct", "instructs", "ask", "asks", "insist", "insists",
+                     # the participle a report of a resolution gives its clauses ("requesting the Secretary-General to")
+                     "urging", "requesting", "inviting", "encouraging", "demanding", "directing", "requiring",
+                     "obliging", "instructing", "asking", "insisting"), "operative"),
     # The same verbs reporting a decision taken today ("the Council requested CTED to report by March").
     **dict.fromkeys(("urged", "requested", "invited", "encouraged", "demanded", "directed", "instructed",
                      "asked", "insisted"), "operative_past"),
     # "decided to establish" is the body's own act, "decides that all States shall" binds others: its own signal
     **dict.fromkeys(("decide", "decides", "decided"), "decide"),
     **dict.fromkeys(("mandate", "mandates"), "mandate"),
-    **dict.fromkeys(("extend", "extends", "extended", "renew", "renews", "renewed", "prolong", "prolonged",
-                     "extension", "renewal"), "extend"),
+    **dict.fromkeys(("extend", "extends", "extended", "extending", "renew", "renews", "renewed", "renewing",
+                     "prolong", "prolonged", "prolonging", "extension", "renewal"), "extend"),
     **dict.fromkeys(("condemn", "condemns", "reaffirm", "reaffirms", "welcome", "welcomes", "note", "notes",
                      "recall", "recalls", "stresses", "emphasises", "emphasizes", "underline", "underlines",
                      "expresses", "recognises", "recognizes", "acknowledge", "acknowledges", "commend", "commends",
@@ -222,6 +225,8 @@ def _read_words(words: list[str], names: set[str]) -> None:
             continue
         if index < last:
             pair = _PAIRS.get((word, words[index + 1]))
+            if pair is None and index + 1 < last and _adverb(words[index + 1]):  # "called directly on"
+                pair = _PAIRS.get((word, words[index + 2]))
             if pair is not None:
                 names.add(pair)
                 if index < _EARLY_WORDS and pair in _LEADING:
@@ -256,6 +261,12 @@ def _remember(word: str) -> _Reading | None:
     if len(_READING_OF) < _MAX_REMEMBERED:
         _READING_OF[word] = reading
     return reading
+
+
+def _adverb(word: str) -> bool:
+    """An adverb that may stand inside a pair ("called directly on"); "likely" never does: "is likely to" is a
+    prediction, not "is to"."""
+    return word.endswith("ly") and word != "likely"
 
 
 def _participle(words: list[str], at: int) -> bool:

@@ -31,6 +31,14 @@ def _model(weights: dict[str, float], *, intercept: float = -3.0, kind: dict[str
                  {"expected", "will", "money"}, {"negation"}, id="reported-speech"),
     pytest.param("We do not expect that the rules will change.",
                  {"negation", "will", "first:we", "we"}, {"perfect"}, id="negated-prediction"),
+    # A resolution's clauses reported with a participle ("requesting", "extending") are its operative verbs.
+    pytest.param("The Council renewed the Force, requesting the Secretary-General to ensure its safety.",
+                 {"operative"}, {"will"}, id="operative-participle"),
+    pytest.param("It adopted the text, extending the mandate of the mission for nine months until 20 December.",
+                 {"extend"}, {"operative"}, id="extend-participle"),
+    # An adverb between the verb and its particle keeps the pair ("has called directly on Meta").
+    pytest.param("The Home Secretary has called directly on Meta to commit to safety measures.",
+                 {"operative_past"}, {"operative"}, id="pair-across-adverb"),
 ])
 def test_signals_of_real_sentence_forms(sentence, present, absent):
     names = signals(sentence, None, alone=False, first_paragraph=False)

@@ -29,7 +29,9 @@ FLOORS = {
         # 0.539-0.556): the same 24 right, 38 found against 35; kind 0.891 (147 of 165 matched) against 0.912
         # (145 of 159), while commitments rose (band 0.706-0.719 against 0.699-0.711). Lowered from 0.53 and 0.90.
         ("deadlines", "f1"): 0.51,
-        ("on_matched", "kind"): 0.88,
+        # rules+model-0.8.1 (participles of operative verbs, pairs across an adverb, C_KIND 0.15): kind 0.909,
+        # 150 of 165 matched. Raised from 0.88.
+        ("on_matched", "kind"): 0.90,
         ("on_matched", "counter_terrorism"): 0.89,
         ("on_matched", "money"): 0.97,
         ("release_counter_terrorism_accuracy", None): 0.93,
