@@ -54,7 +54,7 @@ def admit(release: ReleasePublished, *, now: datetime) -> ReleasePublished:
     """``release`` with its text cleaned (content hash recomputed if that changed it).
 
     Raises :class:`ReleaseRefused` naming the release's URL when its ``published_at``
-    is out of bounds (``now`` aware).
+    is out of bounds (``now`` aware), its url is empty or has no scheme, or its id is not one.
     """
     url = clean_url(release.url)
     problem = (url_problem(url) or release_id_problem(release.release_id)

@@ -182,7 +182,7 @@ def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEnt
     link = str(item.get("link") or "")
     link = canonical_link(link, base=base) if link else f"{base}#entry-{index + 1}"
     reason = f"{link}: feed entry cannot be read ({type(exc).__name__}: {exc})"
-    return RefusedEntry(key=str(item.get("id") or link), link=link, reason=reason,
+    return RefusedEntry(key=normalise_text(str(item.get("id") or "")) or link, link=link, reason=reason,
                         fingerprint=_digest(sorted(item.items(), key=lambda kv: kv[0])))
 
 

@@ -164,7 +164,7 @@ class IngestService:
             return FileRefused(reason)
         try:
             result = await publish_if_changed(self.runtime.streams, release, kind="file")
-        except ReleaseRefused as exc:  # a date out of bounds: the file's fault, not worth a retry
+        except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
             await self._dead_letter_file(path, raw, reason)
             return FileRefused(reason)

@@ -27,6 +27,7 @@ PRODID = "-//pledgewatch//commitment deadlines//EN"
 UID_DOMAIN = "pledgewatch"
 SUMMARY_CHARS = 120
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _NOT_IN_A_URI = re.compile(r"[\s\x00-\x1f\x7f]")  # RFC 3986 has no whitespace or control characters
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,9 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
-    event.add("summary", _short(f"{c.actor}: {text}"))
-    event.add("description", f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}")
+    event.add("summary", _CONTROL.sub("", _short(f"{c.actor}: {text}")))
+    description = f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}"
+    event.add("description", _CONTROL.sub("", description))  # RFC 5545 admits no control character but the line break
     if _NOT_IN_A_URI.search(entry.url):
         log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url)
     else:

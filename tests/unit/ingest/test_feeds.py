@@ -115,3 +115,11 @@ def _rss_item(inner: str) -> bytes:
 def test_an_entry_carries_its_full_text_in_its_content_or_in_a_description_that_is_no_teaser(inner, full):
     [entry] = parse_feed(_rss_item(inner), url="https://e.org/feed.rss")
     assert carries_full_text(entry) is full
+
+
+def test_an_entry_keeps_its_key_whether_it_is_refused_or_read():
+    from services.ingest.feeds import _entry, _refused
+    item = {"id": "  twin-1\n", "link": "https://example.org/a", "title": "T", "summary": "s"}
+    read = _entry(item, base="https://example.org/feed")
+    refused = _refused(item, 0, base="https://example.org/feed", exc=ValueError("x"))
+    assert refused.key == read.key == "twin-1"

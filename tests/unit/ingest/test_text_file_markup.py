@@ -34,8 +34,16 @@ def test_block_tags_separate_paragraphs(tmp_path):
 @pytest.mark.parametrize("body", [
     "Spending < 5m and > 2m; R&D and AT&T stay; &notice is a word; 3<4>2.",
     "Use <angle brackets> as you like & write a < b.",
+    "An x <time limited> offer; spend <data for 2026> now; if a <b and c> d.",
 ])
 def test_plain_text_that_only_looks_like_markup_is_kept(tmp_path, body):
     path = tmp_path / "2026-03-03-t.txt"
     path.write_text(f"Title\n{body}\n")
     assert load_release(path).body == body
+
+
+def test_tags_with_attributes_are_still_read_as_markup(tmp_path):
+    path = tmp_path / "2026-03-03-t.md"
+    path.write_text('Title\n<span class="amount" data-x=1>£12m</span> by <time datetime="2027-03-31">31 March</time>'
+                    '<br/>next <a href=\'/x\' hidden>line</a>\n')
+    assert load_release(path).body == "£12m by 31 March\n\nnext line"

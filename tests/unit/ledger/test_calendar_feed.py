@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timezone
 
 import icalendar
@@ -66,6 +67,14 @@ def test_a_stored_url_that_is_no_uri_is_left_out_of_its_event_and_logged_never_a
     assert "url" not in events[0] and "url" not in events[1]
     assert str(events[2]["url"]) == "https://www.gov.uk/x"
     assert "c-bad" in caplog.text and "not a URI" in caplog.text
+
+
+def test_no_control_character_of_a_stored_release_reaches_the_feed():
+    odd = LedgerEntry(**{**entry(dated("c-odd", date(2018, 4, 30))).model_dump(), "url": "urn:a b\x00",
+                         "title": "Title\x07 with a bell"})
+    feed = deadlines_calendar([odd], name="ct-desk deadlines", offsets=["P0D"], remind_at=time(9, tzinfo=timezone.utc),
+                              now=NOW)
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed)
 
 
 def test_an_entry_that_cannot_be_written_is_skipped_and_logged_the_others_kept(caplog, monkeypatch):
