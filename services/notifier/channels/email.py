@@ -91,9 +91,9 @@ class EmailSender:
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         reached = len(wanted) - len(refused) - len(deferred)
+        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted))
         if deferred:  # a retry mails only these (and the refused, once more)
-            return DeliveryResult.failed(told("deferred", deferred, reached=reached, total=len(wanted)))
+            return DeliveryResult.failed(missed)
         if refused:  # retrying cannot help; the others got theirs
-            return DeliveryResult.failed(told("refused", refused, reached=reached, total=len(wanted)),
-                                         retryable=False)
+            return DeliveryResult.failed(missed, retryable=False)
         return DeliveryResult.delivered(f"SMTP 250 {reply}")  # 250: the only reply that accepts a message

@@ -7,26 +7,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOLD = re.compile(r"recipients (refused|deferred): (.+) \(reached (\d+) of (\d+)\)")
+# "recipients deferred: a; refused: b (reached 1 of 3)"; either part may be alone
+_TOLD = re.compile(r"recipients (?:deferred: (?P<deferred>[^;]+?))?(?:; )?(?:refused: (?P<refused>.+?))?"
+                   r" \(reached (?P<reached>\d+) of (?P<total>\d+)\)")
 
 
 @dataclass(frozen=True)
 class RecipientsMissed:
-    how: str  # "refused" (for good) or "deferred" (another attempt may get through)
-    addresses: tuple[str, ...]
+    how: str  # "deferred" when another attempt may get through to some, else "refused" (for good)
+    addresses: tuple[str, ...]  # the deferred first, then the refused
     reached: int  # recipients mailed, by this attempt or an earlier one
     total: int
 
 
-def told(how: str, addresses: list[str], *, reached: int, total: int) -> str:
-    return f"recipients {how}: {', '.join(addresses)} (reached {reached} of {total})"
+def told(*, deferred: list[str], refused: list[str], reached: int, total: int) -> str:
+    parts = [f"{how}: {', '.join(addresses)}" for how, addresses in (("deferred", deferred), ("refused", refused))
+             if addresses]
+    return f"recipients {'; '.join(parts)} (reached {reached} of {total})"
 
 
 def read(error: str | None) -> RecipientsMissed | None:
     """What :func:`told` wrote in ``error``; None for any other error (one written before the count was)."""
     found = _TOLD.fullmatch(error or "")
-    if found is None:
+    if found is None or not (found["deferred"] or found["refused"]):
         return None
-    how, addresses, reached, total = found.groups()
-    return RecipientsMissed(how=how, addresses=tuple(addresses.split(", ")), reached=int(reached),
-                            total=int(total))
+    addresses = [a for part in (found["deferred"], found["refused"]) if part for a in part.split(", ")]
+    return RecipientsMissed(how="deferred" if found["deferred"] else "refused", addresses=tuple(addresses),
+                            reached=int(found["reached"]), total=int(found["total"]))

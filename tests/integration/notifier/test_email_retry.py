@@ -112,3 +112,37 @@ async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_m
         assert inbox.messages == [["desk@example.org"]]
     finally:
         controller.stop()
+
+
+class RefusingAndDeferringInbox(RefusingInbox):
+    """Refuses ``refused`` for good (550) and always defers ``deferred`` (451) at RCPT; takes every other."""
+
+    def __init__(self, refused: str, deferred: str):
+        super().__init__(refused)
+        self.deferred = deferred
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.deferred:
+            return "451 4.7.1 greylisted, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+async def test_a_dead_letter_names_both_the_deferred_and_the_refused_recipients(notifier, write_yaml,
+                                                                                publish_classified):
+    """Out of attempts with one recipient deferred and another refused: the error names both, so the dashboard
+    lists every address the email did not reach."""
+    inbox = RefusingAndDeferringInbox("gone@example.org", "slow@example.org")
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port,
+                                ["gone@example.org", "slow@example.org", "desk@example.org"], delivery_attempts=2)
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
+        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
+        assert (b"recipients deferred: slow@example.org; refused: gone@example.org (reached 1 of 3)"
+                in fields[EVENT_FIELD.encode()])
+        assert inbox.messages == [["desk@example.org"]]
+    finally:
+        controller.stop()

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from schemas.alerts import DeliveryAttempt
 from services.dashboard.deliveries import DeliveryStatus, delivery_statuses
+from services.notifier.channels.recipients_missed import read, told
 
 T0 = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
 
@@ -63,3 +64,11 @@ def test_an_email_that_reached_some_recipients_is_partly_delivered_naming_the_re
 def test_an_email_still_to_be_retried_for_a_deferred_recipient_is_retrying():
     statuses = delivery_statuses([mail("a1", "recipients deferred: grey@example.org (reached 2 of 3)", final=False)])
     assert (statuses["ct-mail"].partly_delivered, statuses["ct-mail"].retrying) == (0, 1)
+
+
+def test_an_email_both_deferred_and_refused_lists_every_address_it_did_not_reach():
+    error = told(deferred=["slow@example.org"], refused=["gone@example.org"], reached=1, total=3)
+    missed = read(error)
+    assert missed is not None
+    assert (missed.addresses, missed.reached, missed.total) == (("slow@example.org", "gone@example.org"), 1, 3)
+    assert read("recipients refused: gone@example.org (reached 1 of 2)").addresses == ("gone@example.org",)
