@@ -18,6 +18,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from services.common.api import readable_message
 from services.notifier.matching import has_keyword, in_categories, source_matches
 from services.notifier.subscriptions import Filter
 
@@ -191,7 +192,7 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
         error = exc.errors()[0]
         field = next((str(part) for part in error["loc"] if not isinstance(part, int)), "query")
         names = {name: p for p, name in LISTS.items()} | {"states": "state"}
-        raise QueryError(f"{names.get(field, field)}: {error['msg']}") from None
+        raise QueryError(f"{names.get(field, field)}: {readable_message(error)}") from None
 
 
 def refuse_empty(params: dict[str, list[str]]) -> None:

@@ -123,6 +123,15 @@ async def test_a_parameter_given_no_value_is_a_422_naming_it_never_an_empty_page
     assert error == {"field": name, "message": "no value: give one, or leave the parameter out"}
 
 
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
+async def test_a_window_that_ends_before_it_starts_is_told_without_pydantics_prefix(ledger, path):
+    """Before: "Value error, due_before is before due_after"."""
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}{path}?due_after=2027-01-01&due_before=2026-01-01")
+    assert status == 422
+    assert answer["errors"] == [{"field": "due_before", "message": "due_before is before due_after"}]
+
+
 async def test_a_repeated_parameter_with_one_value_empty_is_a_422(ledger):
     _, url = ledger
     status, answer, _ = await _get(f"{url}/ledger/commitments?actor=UK&actor=")
