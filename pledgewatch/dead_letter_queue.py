@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from schemas.streams import DEAD_LETTERS
 from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
-
-from schemas.streams import DEAD_LETTERS
 
 from .dead_letters import (OUTBOX, Letter, Unreadable, is_chosen, origin, original_fields, read_letter,
                            why_not_replayable)
