@@ -112,3 +112,23 @@ def test_an_entry_that_cannot_be_written_is_skipped_and_logged_the_others_kept(c
     events = parse([entry(bad), entry(dated("c-good", date(2018, 5, 31)))]).walk("VEVENT")
     assert [str(event["uid"]) for event in events] == ["c-good-0@pledgewatch"]
     assert "c-bad" in caplog.text and "cannot write this one" in caplog.text
+
+
+def test_a_calendar_apps_strict_parser_reads_the_whole_feed_alarms_and_all():
+    """ical (the parser Home Assistant's calendar uses) refuses a feed with a control character anywhere, and
+    reads every absolute alarm as a moment."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    odd = dated("c-odd", date(2018, 6, 30))
+    odd = odd.model_copy(update={"actor": "UK\x00, Iraq; \"allies\"", "text": "A bell\x07 rings. " + odd.text * 4})
+    entries = [entry(odd), entry(FUNDING), entry(CONTENT),
+               entry(dated("c-gone", date(2018, 4, 30)), state=EntryState.REMOVED, versions=(1, 2))]
+    feed = deadlines_calendar(entries, name="ct-desk deadlines", offsets=["P7D", "PT12H", "P0D"],
+                              remind_at=time(9, tzinfo=ZoneInfo("Europe/London")), now=NOW)
+    calendar = IcsCalendarStream.calendar_from_ics(feed.decode())
+    events = {event.uid: event for event in calendar.events}
+    assert list(events) == ["c-odd-0@pledgewatch", "c-funding-0@pledgewatch", "c-gone-0@pledgewatch"]
+    assert [alarm.trigger for alarm in events["c-odd-0@pledgewatch"].alarm] == [
+        datetime(2018, 6, 23, 8, tzinfo=timezone.utc), datetime(2018, 6, 29, 20, tzinfo=timezone.utc),
+        datetime(2018, 6, 30, 8, tzinfo=timezone.utc)]
+    assert events["c-gone-0@pledgewatch"].alarm == []
