@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.common.errors import bad_settings
 from services.common.settings import Settings
 
-from .errors import usage_error
+from .errors import bad_settings_line, usage_error
 
 
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        raise usage_error(bad_settings(exc)) from None
+        raise usage_error(bad_settings_line(exc)) from None
 

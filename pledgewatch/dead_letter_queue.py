@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from schemas.streams import DEAD_LETTERS
 from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
 
-from .dead_letters import OUTBOX, Letter, Unreadable, original_fields, read_letter, why_not_replayable
+from .dead_letters import (OUTBOX, Letter, Unreadable, is_chosen, origin, original_fields, read_letter,
+                           why_not_replayable)
 
 PAGE = 500  # entries read per XREVRANGE while scanning
 
@@ -55,6 +57,7 @@ class OriginSummary:
 class DeadLetterQueue:
     def __init__(self, client: aioredis.Redis, key: str) -> None:
         self.client, self.key = client, key
+        self.prefix = key.removesuffix(DEAD_LETTERS)
         self._replay = client.register_script(_REPLAY)
 
     async def _newest_first(self) -> AsyncIterator[Letter | Unreadable]:
@@ -70,12 +73,13 @@ class DeadLetterQueue:
 
     async def summary(self, *, origins: set[str] | None, limit: int) -> list[OriginSummary]:
         """Per origin (newest letter first): the count and the ``limit`` newest letters. ``origins``: only
-        letters whose origin or stream is one of these."""
+        letters of these (``dead_letters.chosen_origins``)."""
         found: dict[str, OriginSummary] = {}
         async for item in self._newest_first():
-            if origins is not None and not _named(item, origins):
+            if origins is not None and not is_chosen(item, origins, self.prefix):
                 continue
-            group = found.setdefault(item.origin, OriginSummary(item.origin))
+            name = origin(item, self.prefix)
+            group = found.setdefault(name, OriginSummary(name))
             group.total += 1
             if len(group.newest) < limit:
                 group.newest.append(item)
@@ -83,7 +87,8 @@ class DeadLetterQueue:
 
     async def ids(self, *, origins: set[str] | None) -> list[str]:
         """The ids of every letter (of ``origins`` only, when given), newest first."""
-        return [item.id async for item in self._newest_first() if origins is None or _named(item, origins)]
+        return [item.id async for item in self._newest_first()
+                if origins is None or is_chosen(item, origins, self.prefix)]
 
     async def get(self, letter_id: str) -> Letter | Unreadable | None:
         page = await self.client.xrange(self.key, min=letter_id, max=letter_id, count=1)
@@ -133,6 +138,3 @@ class DeadLetterQueue:
             deleted = await pipe.execute()
         return [letter_id for letter_id, n in zip(letter_ids, deleted) if not n]
 
-
-def _named(item: Letter | Unreadable, origins: set[str]) -> bool:
-    return item.origin in origins or (isinstance(item, Letter) and item.letter.stream in origins)

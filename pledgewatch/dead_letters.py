@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
+from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
@@ -29,11 +30,6 @@ class Letter:
     id: str
     letter: DeadLetter
 
-    @property
-    def origin(self) -> str:
-        """What ``dlq list`` groups by: the stream, or for a refused file just ``file`` (each has its own path)."""
-        return "file" if self.letter.stream.startswith("file:") else self.letter.stream
-
 
 @dataclass(frozen=True)
 class Unreadable:
@@ -41,7 +37,6 @@ class Unreadable:
 
     id: str
     reason: str
-    origin = "unreadable"
 
 
 def read_letter(entry_id: str, fields: dict[bytes, bytes]) -> Letter | Unreadable:
@@ -54,6 +49,30 @@ def read_letter(entry_id: str, fields: dict[bytes, bytes]) -> Letter | Unreadabl
     except EventError as exc:
         return Unreadable(entry_id, str(exc))
     return Letter(entry_id, event.data)
+
+
+def origin(item: Letter | Unreadable, prefix: str) -> str:
+    """Where ``item`` came from, named as ``pledgewatch status`` counts dead letters (``releases``, ``notifier``,
+    ``file``, ``http``, ``feed``, ...); ``prefix`` is the deployment's key prefix."""
+    return UNREADABLE if isinstance(item, Unreadable) else origin_of(item.letter.stream, prefix)
+
+
+def chosen_origins(names: list[str], prefix: str) -> set[str]:
+    """The ``dlq --stream`` names, each an origin as :func:`origin` names it or one stream or source of one
+    (``feed:home-office``, ``pledgewatch:releases``), without ``prefix``. Raises ValueError, listing the
+    known origins, for a name no dead letter comes from."""
+    for name in names:
+        if origin_of(name, prefix) not in DEAD_LETTER_ORIGINS:
+            raise ValueError(f"--stream {name!r}: no dead letters come from there; known: "
+                             f"{', '.join(DEAD_LETTER_ORIGINS)} (or one source of them, like feed:NAME)")
+    return {name.removeprefix(prefix) for name in names}
+
+
+def is_chosen(item: Letter | Unreadable, chosen: set[str], prefix: str) -> bool:
+    """Whether ``item`` came from one of the :func:`chosen_origins`."""
+    if origin(item, prefix) in chosen:
+        return True
+    return isinstance(item, Letter) and item.letter.stream.removeprefix(prefix) in chosen
 
 
 def original_fields(payload: dict[str, str]) -> dict[str, bytes]:

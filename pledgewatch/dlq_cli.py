@@ -18,7 +18,8 @@ from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 from .dead_letter_queue import DeadLetterQueue, OriginSummary
-from .dead_letters import STREAM_ID, Letter, Unreadable, why_not_replayable
+from .dead_letters import STREAM_ID, Letter, Unreadable, chosen_origins, why_not_replayable
+from .errors import usage_error
 
 T = TypeVar("T")
 REASON_WIDTH = 120  # a reason is cut to this in `list`; `show` gives it whole
@@ -30,7 +31,10 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
     from .runstate import with_running_redis
 
     settings = for_a_command(with_running_redis(load_settings()))
-    names = None if not streams else {n for s in streams for n in (s, settings.key(s))}
+    try:
+        names = chosen_origins(streams, settings.prefix) if streams else None
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
 
     async def run() -> T:
         runtime = Runtime(settings, source="/pledgewatch/cli")
@@ -201,8 +205,8 @@ def register(subparsers: Any) -> None:
     """Add ``dlq`` and its commands to the ``pledgewatch`` parser."""
     parser = subparsers.add_parser("dlq", help="list, show, replay and drop dead letters")
     sub = parser.add_subparsers(dest="dlq_command", required=True)
-    stream_help = ("only letters from this stream (releases, pledgewatch:classified, …) or origin "
-                   "(file, http:POST /releases, feed:NAME); repeatable")
+    stream_help = ("only letters from this origin, as `pledgewatch status` counts them (releases, classified, "
+                   "notifier, file, http, feed, …), or one source of one (feed:NAME); repeatable")
 
     p = sub.add_parser("list", help="dead letters per stream, newest first")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)

@@ -16,6 +16,15 @@ from services.common.errors import StartupError, bad_settings
 
 USAGE, RUNTIME = 2, 1
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
+# The settings that are the default of a command-line option: a bad one is told with its option.
+SETTING_OPTIONS = {
+    "PLEDGEWATCH_WATCH": "pledgewatch run --watch",
+    "PLEDGEWATCH_SUBSCRIPTIONS": "pledgewatch run --subscriptions",
+    "PLEDGEWATCH_SOURCES": "pledgewatch run --sources",
+    "PLEDGEWATCH_WORKERS": "pledgewatch run --workers",
+    "PLEDGEWATCH_FETCH_CONCURRENCY": "pledgewatch ingest --backfill --concurrency",
+    "PLEDGEWATCH_GOVUK_URL": "pledgewatch ingest --backfill --govuk-url",
+}
 
 
 class CommandError(Exception):
@@ -24,6 +33,11 @@ class CommandError(Exception):
     def __init__(self, message: str, *, exit_code: int = RUNTIME) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def bad_settings_line(exc: ValidationError) -> str:
+    """A settings error as a command tells it: each bad variable named, with its command-line option."""
+    return bad_settings(exc, SETTING_OPTIONS)
 
 
 def usage_error(message: str) -> CommandError:
@@ -68,7 +82,7 @@ def one_line(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, CommandError):
         return str(exc), exc.exit_code
     if isinstance(exc, ValidationError) and exc.title.endswith(("Settings", "Config")):
-        return bad_settings(exc), USAGE
+        return bad_settings_line(exc), USAGE
     if isinstance(exc, StartupError):
         return str(exc), RUNTIME
     first = (str(exc).strip().splitlines() or [""])[0]

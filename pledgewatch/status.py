@@ -16,7 +16,7 @@ from typing import Any
 import redis
 
 from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
-from services.common.stream_stats import lag_range, lag_text, origin_of, reported_lag
+from services.common.stream_stats import UNREADABLE, lag_range, lag_text, origin_of, reported_lag
 
 from .configuration import load_settings
 from .errors import CommandError
@@ -108,5 +108,5 @@ def _origin(event: str | None, prefix: str) -> str:
     try:
         stream = str(json.loads(event or "")["data"]["stream"])
     except (ValueError, KeyError, TypeError):
-        return "unreadable"
+        return UNREADABLE
     return origin_of(stream, prefix)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import ValidationError
 
 ENV_PREFIX = "PLEDGEWATCH_"
@@ -20,8 +22,9 @@ def env_name(field: str) -> str:
     return _ENV_NAMES.get(field) or (field if field.isupper() else ENV_PREFIX + field.upper())
 
 
-def settings_problem(exc: ValidationError) -> str:
-    """``PLEDGEWATCH_SMTP_PORT='abc': Input should be a valid integer`` for each error, on one line."""
+def settings_problem(exc: ValidationError, options: Mapping[str, str] | None = None) -> str:
+    """``PLEDGEWATCH_SMTP_PORT='abc': Input should be a valid integer`` for each error, on one line; a variable
+    that is the default of a command-line option in ``options`` (variable: option) is told with it."""
     reasons = []
     for error in exc.errors():
         message = error["msg"].removeprefix("Value error, ")
@@ -29,10 +32,12 @@ def settings_problem(exc: ValidationError) -> str:
             reasons.append(message)
             continue
         field = _field(error["loc"])
+        variable = env_name(field)
         value = error.get("input")
         secret = any(word in field.lower() for word in _SECRET_WORDS)
         shown = f"={value!r}" if isinstance(value, str | int | float) and not secret else ""
-        reasons.append(f"{env_name(field)}{shown}: {message}")
+        option = f" (the default of `{options[variable]}`)" if options and variable in options else ""
+        reasons.append(f"{variable}{shown}{option}: {message.removeprefix(variable + ': ')}")
     return "; ".join(reasons)
 
 
@@ -45,6 +50,7 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return names[0] if names else str(loc[0])
 
 
-def bad_settings(exc: ValidationError) -> str:
-    """The whole line for a settings error: what is wrong and what to do."""
-    return f"bad setting: {settings_problem(exc)} (fix the environment variable, or unset it for the default)"
+def bad_settings(exc: ValidationError, options: Mapping[str, str] | None = None) -> str:
+    """The whole line for a settings error: what is wrong and what to do (``options``: see settings_problem)."""
+    return (f"bad setting: {settings_problem(exc, options)} "
+            "(fix the environment variable, or unset it for the default)")

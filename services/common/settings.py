@@ -184,19 +184,27 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("api_token")
+    @classmethod
+    def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            validate_token(value.get_secret_value())
+        return value
+
     @model_validator(mode="after")
     def _read_api_token(self) -> Settings:
         if self.api_token is not None and self.api_token_file is not None:
             raise ValueError("set PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, not both")
         if self.api_token_file is not None:
+            where = f"PLEDGEWATCH_API_TOKEN_FILE: {self.api_token_file}"
             try:
                 text = self.api_token_file.read_text(encoding="utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
-                raise ValueError(f"PLEDGEWATCH_API_TOKEN_FILE: cannot read {self.api_token_file} "
-                                 f"({type(exc).__name__})") from None
-            self.api_token = SecretStr(text)
-        if self.api_token is not None:
-            validate_token(self.api_token.get_secret_value())
+                raise ValueError(f"{where}: cannot be read ({type(exc).__name__})") from None
+            try:
+                self.api_token = SecretStr(validate_token(text))
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
         return self
 
     @property

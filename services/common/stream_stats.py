@@ -12,6 +12,10 @@ from typing import Any
 from schemas.streams import ALL
 
 LAG_COUNT_LIMIT = 10_000  # past this a lag is counted no further: LAG_COUNT_LIMIT + 1 means "more"
+UNREADABLE = "unreadable"  # the origin of an entry of the dead-letter stream that holds no dead letter
+# Where dead letters come from, as :func:`origin_of` names them: a stream; the notifier's delivery queue
+# (``notifier:outbox``); or a release refused at the door (``file:PATH``, ``http:POST /releases``, ``feed:NAME``).
+DEAD_LETTER_ORIGINS = (*ALL, "notifier", "file", "http", "feed", UNREADABLE)
 
 
 def reported_lag(group: dict[str, Any]) -> int | None:

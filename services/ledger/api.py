@@ -28,7 +28,7 @@ from services.notifier.subscriptions import Subscription
 from .core.backtest import backtest
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
-                           encode_cursor, parse_query, selector)
+                           encode_cursor, parse_query, refuse_empty, selector)
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
@@ -38,6 +38,27 @@ from .store import LedgerStore
 Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
 CALENDAR = "text/calendar; charset=utf-8"
 BACKTEST_SHOWN = 100  # alerts listed in a backtest's answer (all are counted)
+
+
+def _parameters(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _field_error(exc: QueryError) -> ApiError:
+    name, _, message = str(exc).partition(": ")
+    return field_error(422, name, message)
+
+
+def no_empty_parameter(request: Request) -> None:
+    """Every parameter has a value: ``?limit=`` is refused in the same words as ``?category=``, before the
+    parameters' types are checked (a route's own dependency runs first)."""
+    try:
+        refuse_empty(_parameters(request))
+    except QueryError as exc:
+        raise _field_error(exc) from None
 
 
 def ledger_query(
@@ -56,17 +77,13 @@ def ledger_query(
 ) -> CommitmentQuery:
     """The query of the request's parameters. The parameters above document them and check their types;
     :func:`parse_query` reads them (repeats, commas, unknown names refused, the window checked)."""
-    params: dict[str, list[str]] = {}
-    for name, value in request.query_params.multi_items():
-        params.setdefault(name, []).append(value)
     try:
-        query = parse_query(params)
+        query = parse_query(_parameters(request))
         if query.cursor is not None:
             decode_cursor(query.cursor, 2)  # refused here, not halfway through a page
         return query
     except QueryError as exc:
-        name, _, message = str(exc).partition(": ")
-        raise field_error(422, name, message) from None
+        raise _field_error(exc) from None
 
 
 Query_ = Annotated[CommitmentQuery, Depends(ledger_query)]
@@ -155,23 +172,24 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                    for a in shown if a.release_id in summaries]))
 
     routes = Routes(tags=["ledger"])
+    every_value_given = [Depends(no_empty_parameter)]
     routes.add_api_route("/ledger/backtest", try_filter, methods=["POST"], response_model=BacktestAnswer,
                          responses=answers(400, 422), openapi_extra=routes.json_body(BacktestRequest),
                          summary="The alerts a filter would have sent since a time, before it is saved")
     routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
-                         responses=answers(422),
+                         dependencies=every_value_given, responses=answers(422),
                          summary="Commitments the filters select, the latest first")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),
                          summary="One commitment, its history and every announcement of it")
     routes.add_api_route("/ledger/releases", releases, methods=["GET"], response_model=ReleasePage,
-                         responses=answers(422),
+                         dependencies=every_value_given, responses=answers(422),
                          summary="Releases, the latest first")
     routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], response_model=ReleaseDetail,
                          responses=answers(404),
                          summary="One release's commitments, with their spans in its text")
     routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], response_model=DeadlinePage,
-                         responses=answers(422),
+                         dependencies=every_value_given, responses=answers(422),
                          summary="Dated deadlines from today (or due_after), soonest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pledgewatch.dead_letters import BASE64_PREFIX, original_fields, why_not_replayable
+from pledgewatch.dead_letters import BASE64_PREFIX, chosen_origins, original_fields, why_not_replayable
 from schemas import DeadLetter
 from services.common.streams import printable_fields
 
@@ -48,3 +48,19 @@ def _letter(**fields):
 def test_only_a_letter_holding_a_stream_entry_can_be_replayed(letter, expected):
     reason = why_not_replayable(letter)
     assert reason is None if expected is None else reason.startswith(expected)
+
+
+@pytest.mark.parametrize("name, chosen", [
+    ("releases", "releases"), ("pledgewatch:releases", "releases"), ("notifier", "notifier"),
+    ("pledgewatch:notifier:outbox", "notifier:outbox"), ("http", "http"), ("http:POST /releases", "http:POST /releases"),
+    ("feed", "feed"), ("feed:home-office", "feed:home-office"), ("file:/in/x.txt", "file:/in/x.txt"),
+    ("unreadable", "unreadable"),
+])
+def test_stream_names_as_status_counts_dead_letters_are_chosen_without_the_prefix(name, chosen):
+    assert chosen_origins([name], "pledgewatch:") == {chosen}
+
+
+@pytest.mark.parametrize("name", ["relases", "outbox", "Notifier", "nope:x", "other:releases", ""])
+def test_a_name_no_dead_letter_comes_from_is_refused_with_the_known_ones(name):
+    with pytest.raises(ValueError, match=rf"^--stream {name!r}: no dead letters come from there; known: releases, "):
+        chosen_origins(["releases", name], "pledgewatch:")

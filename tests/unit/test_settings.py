@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
+from services.common.errors import bad_settings, env_name
 from services.common.settings import Settings, get_settings
 
 
@@ -61,7 +62,7 @@ def test_the_api_token_comes_from_a_file_without_its_newline(monkeypatch, tmp_pa
     ("env", "message"),
     [
         pytest.param({"PLEDGEWATCH_API_TOKEN": "short"}, "at least 16 characters", id="too-short"),
-        pytest.param({"PLEDGEWATCH_API_TOKEN_FILE": "/nonexistent/token"}, "cannot read /nonexistent/token",
+        pytest.param({"PLEDGEWATCH_API_TOKEN_FILE": "/nonexistent/token"}, "/nonexistent/token: cannot be read",
                      id="missing-file"),
         pytest.param({"PLEDGEWATCH_API_TOKEN": "env-token-0123456789", "PLEDGEWATCH_API_TOKEN_FILE": "/x"},
                      "set PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, not both", id="both"),
@@ -96,7 +97,7 @@ def service_exit_message() -> str:
 def test_a_service_with_a_bad_token_setting_exits_with_one_line(monkeypatch):
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", "short")
     message = service_exit_message()
-    assert message.startswith("error: bad setting: the API token needs at least")
+    assert message.startswith("error: bad setting: PLEDGEWATCH_API_TOKEN: the API token needs at least")
     assert "\n" not in message
 
 
@@ -260,3 +261,49 @@ def test_a_reminder_time_that_is_no_time_of_day_is_a_bad_setting(monkeypatch, va
     assert service_exit_message() == (
         f"error: bad setting: PLEDGEWATCH_REMINDER_TIME={value!r}: not a time of day: give HH:MM in "
         "UTC, 00:00 to 23:59 (fix the environment variable, or unset it for the default)")
+
+
+def _every_variable() -> list[str]:
+    fields = [name for name in Settings.model_fields if name not in Settings.section_names()]
+    for section in Settings.section_names():
+        fields += list(Settings.model_fields[section].annotation.model_fields)
+    return sorted(env_name(name) for name in fields)
+
+
+CANDIDATE_BAD_VALUES = ["abc", "-5", "0", "short", "http://x", "x,y", "{", "1e999", "99:99"]
+
+
+@pytest.mark.parametrize("variable", _every_variable())
+def test_every_bad_value_is_told_naming_its_variable_once(monkeypatch, variable):
+    """Before: ``PLEDGEWATCH_API_TOKEN=short`` said "bad setting: the API token needs at least 16 characters",
+    naming no variable; PLEDGEWATCH_ALLOW_PRIVATE_TARGETS was named twice."""
+    for value in CANDIDATE_BAD_VALUES:
+        monkeypatch.setenv(variable, value)
+        try:
+            Settings()
+        except ValidationError as exc:
+            line = bad_settings(exc)
+            assert line.startswith(f"bad setting: {variable}"), line
+            assert line.count(variable) == 1, line
+
+
+def test_a_bad_token_in_the_token_file_names_the_file_variable(monkeypatch, tmp_path):
+    path = tmp_path / "token"
+    path.write_text("short\n")
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN_FILE", str(path))
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        f"bad setting: PLEDGEWATCH_API_TOKEN_FILE: {path}: the API token needs at least 16 characters")
+
+
+def test_a_bad_setting_that_a_command_line_option_overrides_names_the_option_too(monkeypatch):
+    from pledgewatch.configuration import load_settings
+    from pledgewatch.errors import CommandError
+
+    monkeypatch.setenv("PLEDGEWATCH_WORKERS", "many")
+    with pytest.raises(CommandError) as refused:
+        load_settings()
+    assert str(refused.value).startswith(
+        "bad setting: PLEDGEWATCH_WORKERS='many' (the default of `pledgewatch run --workers`): Input should be")
+    assert refused.value.exit_code == 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import icalendar
 
@@ -41,7 +41,7 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _CONTROL.sub("", name))
     for entry in entries:
         for index, deadline in enumerate(entry.commitment.deadlines):
             day = due_date(deadline)
@@ -65,9 +65,10 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
-    event.add("summary", _CONTROL.sub("", _short(f"{c.actor}: {text}")))
+    headline = _CONTROL.sub("", f"{c.actor}: {text}")  # RFC 5545 admits no control character but the line break
+    event.add("summary", _short(headline))
     description = f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}"
-    event.add("description", _CONTROL.sub("", description))  # RFC 5545 admits no control character but the line break
+    event.add("description", _CONTROL.sub("", description))
     if _NOT_IN_A_URI.search(entry.url):
         log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url)
     else:
@@ -81,8 +82,10 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
         for offset in offsets:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", _short(f"Due {day:%-d %b %Y}: {c.actor}: {text}"))
-            alarm.add("trigger", parse_duration(offset).before(on_day))
+            alarm.add("description", _short(f"Due {day:%-d %b %Y}: {headline}"))
+            # an absolute trigger must say so (its default type is DURATION) and be in UTC (RFC 5545 3.8.6.3)
+            alarm.add("trigger", parse_duration(offset).before(on_day).astimezone(timezone.utc),
+                      parameters={"VALUE": "DATE-TIME"})
             event.add_component(alarm)
     return event
 

@@ -18,6 +18,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from services.common.api import readable_message
 from services.notifier.matching import has_keyword, in_categories, source_matches
 from services.notifier.subscriptions import Filter
 
@@ -25,6 +26,8 @@ from .cards import Card
 from .entries import LIVE, EntryState
 
 MAX_PAGE = 200
+# The parameters that take several values, repeated or comma-separated, and the filter field each fills.
+LISTS = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords", "source": "sources"}
 
 
 class QueryError(ValueError):
@@ -171,14 +174,13 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
     """A query from URL parameters, each a list of its values (``?category=funding&category=training``; a
     value may also list several, comma-separated); a :class:`QueryError` naming the parameter when one is
     wrong."""
-    lists = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords",
-             "source": "sources"}
     singles = ("counter_terrorism", "min_confidence")
-    known = {*lists, *singles, "state", "due_after", "due_before", "q", "limit", "cursor"}
+    known = {*LISTS, *singles, "state", "due_after", "due_before", "q", "limit", "cursor"}
     unknown = sorted(set(params) - known)
     if unknown:
         raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
-    flt: dict[str, object] = {name: _split(params[p]) for p, name in lists.items() if p in params}
+    refuse_empty(params)
+    flt: dict[str, object] = {name: _split(params[p]) for p, name in LISTS.items() if p in params}
     flt.update({p: _one(params, p) for p in singles if p in params})
     data: dict[str, object] = {p: _one(params, p) for p in ("due_after", "due_before", "q", "limit", "cursor")
                                if p in params}
@@ -189,8 +191,17 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = next((str(part) for part in error["loc"] if not isinstance(part, int)), "query")
-        names = {name: p for p, name in lists.items()} | {"states": "state"}
-        raise QueryError(f"{names.get(field, field)}: {error['msg']}") from None
+        names = {name: p for p, name in LISTS.items()} | {"states": "state"}
+        raise QueryError(f"{names.get(field, field)}: {readable_message(error)}") from None
+
+
+def refuse_empty(params: dict[str, list[str]]) -> None:
+    """A :class:`QueryError` naming the first parameter given no value (``?category=``, ``?actor=UK&actor=``,
+    ``?kind=,``): a filter of nothing would select nothing, and an answer of nothing says not why."""
+    for name, values in params.items():
+        several = name in LISTS or name == "state"
+        if any(not any(part.strip() for part in (value.split(",") if several else [value])) for value in values):
+            raise QueryError(f"{name}: no value: give one, or leave the parameter out")
 
 
 def _split(values: list[str]) -> list[str]:

@@ -76,16 +76,72 @@ def test_list_groups_letters_per_stream_newest_first_within_the_limit(cli, setti
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "file: 1 dead letter, newest first"
     assert lines[1].startswith(f"  {filed}  ") and lines[1].endswith("/in/2020-01-01-empty.txt: empty file")
-    assert lines[2] == f"{settings.prefix}releases: 2 dead letters, newest first"
+    assert lines[2] == "releases: 2 dead letters, newest first"
     assert lines[3].startswith(f"  {newer}  ") and "classifier  unknown schema version 3" in lines[3]
     assert lines[4] == "  … 1 older (--limit)"
     assert len(lines) == 5
 
     assert cli("dlq", "list", "--stream", "releases", "--json") == 0
     [group] = json.loads(capsys.readouterr().out)["streams"]
-    assert (group["stream"], group["total"]) == (f"{settings.prefix}releases", 2)
+    assert (group["stream"], group["total"]) == ("releases", 2)
     assert [(letter["id"], letter["replayable"]) for letter in group["letters"]] == [(newer, True), (older, True)]
     assert group["letters"][0]["payload"] == {EVENT_FIELD: EVENT.decode()}
+
+
+def dead_letter_source(settings, origin, reason):
+    """A release refused at the door (``file:PATH``, ``http:POST /releases``, ``feed:NAME``), as ingest keeps it."""
+    async def work(streams):
+        await streams.dead_letter_input(origin=origin, payload={"body": "{}"}, reason=reason)
+    _letters(settings, work)
+
+
+def dead_letter_delivery(settings, reason):
+    """A delivery out of attempts, as the notifier's outbox gives it up."""
+    async def work(streams):
+        letter = streams.dead_letter_event(stream=streams.key("notifier:outbox"), payload={"subscription": "desk"},
+                                           reason=reason, entry_id="job-1", group="notifier", deliveries=5)
+        await streams.publish(streams.key(DEAD_LETTERS), letter)
+    _letters(settings, work)
+
+
+def test_stream_takes_every_origin_status_counts_and_finds_as_many(cli, settings, capsys):
+    """Before: `status` said "notifier 1, http 1" but `dlq list --stream http` found no dead letters."""
+    dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 2")
+    dead_letter_file(settings, "/in/x.txt", "empty file")
+    dead_letter_source(settings, "http:POST /releases", "no title")
+    dead_letter_source(settings, "feed:home-office", "no link")
+    dead_letter_source(settings, "feed:mod", "no link")
+    dead_letter_delivery(settings, "webhook: 500")
+    assert cli("status", "--json") == 0
+    counted = json.loads(capsys.readouterr().out)["dead_letters"]["by_origin"]
+    assert counted == {"feed": 2, "releases": 1, "file": 1, "http": 1, "notifier": 1}
+
+    for origin, count in counted.items():
+        assert cli("dlq", "list", "--stream", origin, "--json") == 0
+        [group] = json.loads(capsys.readouterr().out)["streams"]
+        assert (group["stream"], group["total"]) == (origin, count)
+    assert cli("dlq", "list", "--stream", "feed:mod", "--stream", f"{settings.prefix}releases", "--json") == 0
+    groups = json.loads(capsys.readouterr().out)["streams"]
+    assert [(g["stream"], g["total"]) for g in groups] == [("feed", 1), ("releases", 1)]
+    assert cli("dlq", "list") == 0
+    headings = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
+    assert headings == ["notifier: 1 dead letter, newest first", "feed: 2 dead letters, newest first",
+                        "http: 1 dead letter, newest first", "file: 1 dead letter, newest first",
+                        "releases: 1 dead letter, newest first"]
+
+
+@pytest.mark.parametrize("args", [["dlq", "list", "--stream", "relases"],
+                                  ["dlq", "list", "--stream", "releases", "--stream", "nope:x"],
+                                  ["dlq", "replay", "--all", "--stream", "outbox"],
+                                  ["dlq", "drop", "--all", "--yes", "--stream", "Notifier"]],
+                         ids=["list", "one-of-two", "replay", "drop"])
+def test_a_stream_name_that_is_no_origin_is_a_usage_error_naming_the_known_ones(cli, settings, client, args, capsys):
+    dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    assert cli(*args) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"error: --stream {args[-1]!r}: no dead letters come from there; known: releases, ")
+    assert "notifier, file, http, feed" in err and out == ""
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 1
 
 
 def test_an_empty_queue_says_so(cli, capsys):

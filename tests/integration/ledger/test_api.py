@@ -104,6 +104,49 @@ async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, query, field, m
     assert error["field"] == field and message in error["message"], error
 
 
+LIST_PARAMETERS = ["category", "kind", "actor", "keyword", "source", "state"]
+SINGLE_PARAMETERS = ["counter_terrorism", "min_confidence", "due_after", "due_before", "q", "limit", "cursor"]
+
+
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
+@pytest.mark.parametrize(("name", "value"), [
+    *((name, "") for name in LIST_PARAMETERS + SINGLE_PARAMETERS),
+    *((name, "%20") for name in LIST_PARAMETERS + SINGLE_PARAMETERS),
+    *((name, ",%20,") for name in LIST_PARAMETERS),
+])
+async def test_a_parameter_given_no_value_is_a_422_naming_it_never_an_empty_page(ledger, path, name, value):
+    """Before: ``?category=`` or ``?actor=`` answered 200 with no commitments, ``?q=`` a 422."""
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}{path}?{name}={value}")
+    assert status == 422, answer
+    (error,) = answer["errors"]
+    assert error == {"field": name, "message": "no value: give one, or leave the parameter out"}
+
+
+@pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
+async def test_a_window_that_ends_before_it_starts_is_told_without_pydantics_prefix(ledger, path):
+    """Before: "Value error, due_before is before due_after"."""
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}{path}?due_after=2027-01-01&due_before=2026-01-01")
+    assert status == 422
+    assert answer["errors"] == [{"field": "due_before", "message": "due_before is before due_after"}]
+
+
+async def test_a_repeated_parameter_with_one_value_empty_is_a_422(ledger):
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}/ledger/commitments?actor=UK&actor=")
+    assert status == 422 and answer["errors"][0]["field"] == "actor", answer
+    status, page, _ = await _get(f"{url}/ledger/commitments?category=training,")  # a trailing comma names no one
+    assert status == 200 and _keys(page) == ["c-training"], page
+
+
+async def test_an_empty_cursor_of_releases_is_a_422(ledger):
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}/ledger/releases?cursor=")
+    assert status == 422, answer
+    assert answer["errors"] == [{"field": "cursor", "message": "no value: give one, or leave the parameter out"}]
+
+
 async def test_one_commitment_with_its_history_and_its_announcements(ledger):
     _, url = ledger
     status, detail, _ = await _get(f"{url}/ledger/commitments/c-again")

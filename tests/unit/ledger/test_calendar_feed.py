@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -56,6 +57,17 @@ def test_the_document_is_valid_icalendar_text():
     assert all(len(line) <= 75 for line in document.split(b"\r\n"))  # folded, as RFC 5545 asks
 
 
+def test_an_alarm_at_a_moment_is_an_absolute_trigger_in_utc_as_rfc_5545_asks():
+    # RFC 5545 3.8.6.3: a TRIGGER's default type is DURATION; a moment needs VALUE=DATE-TIME and UTC
+    document = deadlines_calendar([entry(dated("c-summer", date(2018, 6, 30)))], name="x", offsets=["P1D", "P0D"],
+                                  remind_at=time(9, tzinfo=ZoneInfo("Europe/London")), now=NOW)
+    lines = [line for line in document.split(b"\r\n") if line.startswith(b"TRIGGER")]
+    assert lines == [b"TRIGGER;VALUE=DATE-TIME:20180629T080000Z", b"TRIGGER;VALUE=DATE-TIME:20180630T080000Z"]
+    [event] = icalendar.Calendar.from_ical(document).walk("VEVENT")
+    assert [alarm.decoded("trigger") for alarm in event.walk("VALARM")] == [
+        datetime(2018, 6, 29, 8, tzinfo=timezone.utc), datetime(2018, 6, 30, 8, tzinfo=timezone.utc)]
+
+
 def test_a_stored_url_that_is_no_uri_is_left_out_of_its_event_and_logged_never_an_error(caplog):
     # a feed entry's Atom <id> with a line break became a release's url before ingest refused such ids
     bad = LedgerEntry(**{**entry(dated("c-bad", date(2018, 3, 31))).model_dump(), "url": "urn:a\nb c"})
@@ -77,6 +89,16 @@ def test_no_control_character_of_a_stored_release_reaches_the_feed():
     assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed)
 
 
+def test_no_control_character_of_a_stored_commitment_reaches_its_alarm_nor_of_a_name_the_calendar():
+    odd = dated("c-odd", date(2018, 4, 30))
+    odd = odd.model_copy(update={"actor": "UK\x00", "text": "A bell\x07 rings. " + odd.text})
+    feed = deadlines_calendar([entry(odd)], name="ct-desk\x07 deadlines", offsets=["P0D"],
+                              remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed)
+    [alarm] = icalendar.Calendar.from_ical(feed).walk("VALARM")
+    assert str(alarm["description"]).startswith("Due 30 Apr 2018: UK: A bell rings.")
+
+
 def test_an_entry_that_cannot_be_written_is_skipped_and_logged_the_others_kept(caplog, monkeypatch):
     from services.ledger.core import calendar_feed
 
@@ -90,3 +112,23 @@ def test_an_entry_that_cannot_be_written_is_skipped_and_logged_the_others_kept(c
     events = parse([entry(bad), entry(dated("c-good", date(2018, 5, 31)))]).walk("VEVENT")
     assert [str(event["uid"]) for event in events] == ["c-good-0@pledgewatch"]
     assert "c-bad" in caplog.text and "cannot write this one" in caplog.text
+
+
+def test_a_calendar_apps_strict_parser_reads_the_whole_feed_alarms_and_all():
+    """ical (the parser Home Assistant's calendar uses) refuses a feed with a control character anywhere, and
+    reads every absolute alarm as a moment."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    odd = dated("c-odd", date(2018, 6, 30))
+    odd = odd.model_copy(update={"actor": "UK\x00, Iraq; \"allies\"", "text": "A bell\x07 rings. " + odd.text * 4})
+    entries = [entry(odd), entry(FUNDING), entry(CONTENT),
+               entry(dated("c-gone", date(2018, 4, 30)), state=EntryState.REMOVED, versions=(1, 2))]
+    feed = deadlines_calendar(entries, name="ct-desk deadlines", offsets=["P7D", "PT12H", "P0D"],
+                              remind_at=time(9, tzinfo=ZoneInfo("Europe/London")), now=NOW)
+    calendar = IcsCalendarStream.calendar_from_ics(feed.decode())
+    events = {event.uid: event for event in calendar.events}
+    assert list(events) == ["c-odd-0@pledgewatch", "c-funding-0@pledgewatch", "c-gone-0@pledgewatch"]
+    assert [alarm.trigger for alarm in events["c-odd-0@pledgewatch"].alarm] == [
+        datetime(2018, 6, 23, 8, tzinfo=timezone.utc), datetime(2018, 6, 29, 20, tzinfo=timezone.utc),
+        datetime(2018, 6, 30, 8, tzinfo=timezone.utc)]
+    assert events["c-gone-0@pledgewatch"].alarm == []

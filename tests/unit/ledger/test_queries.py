@@ -99,10 +99,16 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"category": ["weather"]}, "category: Input should be"),
     ({"limit": ["1000"]}, "limit: Input should be less than or equal to 200"),
     ({"limit": ["1", "2"]}, "limit: give it once"),
-    ({"due_after": ["2018-02-01"], "due_before": ["2018-01-01"]}, "due_before: Value error, due_before is before due_after"),
+    ({"due_after": ["2018-02-01"], "due_before": ["2018-01-01"]}, "due_before: due_before is before due_after$"),
     ({"due_after": ["tomorrow"]}, "due_after: Input should be a valid date"),
     ({"state": ["lost"]}, "state: Input should be"),
     ({"cursor": ["not-a-cursor"]}, "cursor: not one this server gave"),
+    ({"category": [""]}, "category: no value: give one, or leave the parameter out"),
+    ({"actor": ["UK", " "]}, "actor: no value"),
+    ({"kind": [", ,"]}, "kind: no value"),
+    ({"state": [","]}, "state: no value"),
+    ({"q": [" "]}, "q: no value"),
+    ({"limit": [""]}, "limit: no value"),
 ])
 def test_bad_parameters_say_which_and_why(params, message):
     with pytest.raises(QueryError, match="^" + message.replace("(", r"\(")):
