@@ -18,7 +18,7 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Fiel
 from schemas.classified import Category, Kind
 from services.common.api import readable_message
 
-from .addresses import parse_address
+from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
@@ -105,6 +105,22 @@ class EmailChannel(_Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("to")
+    @classmethod
+    def _each_mailbox_once(cls, to: list[str], info: ValidationInfo) -> list[str]:
+        """A mailbox given twice (whatever the case or display name) is refused; one stored twice before this
+        check existed is kept once."""
+        keys = [mailbox(text) for text in to]
+        firsts = [keys.index(key) for key in keys]
+        repeats = [(i, first) for i, first in enumerate(firsts) if first != i]
+        if not repeats:
+            return to
+        if info.context is None:  # read back from Redis, not given
+            return [text for i, text in enumerate(to) if firsts[i] == i]
+        i, first = repeats[0]
+        raise ValueError(f"recipient {i + 1} ({to[i]}) is recipient {first + 1} again ({to[first]}): "
+                         "each message would be sent to it twice")
 
 
 class AppriseChannel(_Strict):
@@ -243,6 +259,8 @@ class Subscription(_Strict):
                     return [c for j, c in enumerate(channels) if c not in channels[:j]]
                 raise ValueError(f"channel {i + 1} is channel {channels.index(channel) + 1} again: "
                                  "every message would be sent twice")
+        if info.context is not None:
+            _each_mailbox_in_one_channel(channels)
         return channels
 
     @field_validator("reminders")
@@ -270,6 +288,17 @@ class Subscription(_Strict):
     def stored(self) -> str:
         """JSON with secrets, for Redis."""
         return self.model_dump_json(context={"secrets": True})
+
+
+def _each_mailbox_in_one_channel(channels: list[Channel]) -> None:
+    """ValueError when two email channels of one subscription name the same mailbox."""
+    seen: dict[str, tuple[int, int, str]] = {}
+    for c, channel in enumerate(channels):
+        for r, text in enumerate(channel.to if isinstance(channel, EmailChannel) else []):
+            first = seen.setdefault(mailbox(text), (c, r, text))
+            if first[0] != c:
+                raise ValueError(f"recipient {r + 1} of channel {c + 1} ({text}) is recipient {first[1] + 1} of "
+                                 f"channel {first[0] + 1} again ({first[2]}): each message would be sent to it twice")
 
 
 class SubscriptionError(ValueError):
