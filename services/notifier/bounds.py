@@ -26,6 +26,7 @@ _BAD_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 _DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
 def time_of_day(value: object) -> time:
@@ -55,6 +56,14 @@ def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None
         return f"must be before {PAUSE_BEFORE.year}"
     if now is not None and until < now:
         return f"is in the past (now {now.isoformat()})"
+    return None
+
+
+def time_given_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a time as given (ISO 8601 text, or a datetime as YAML reads one): a number, or the
+    text of one, which pydantic would otherwise read as unix seconds. None when it may be one."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value)):
+        return "expected an ISO 8601 time with a zone (e.g. 2026-02-01T09:00:00Z), not a number"
     return None
 
 

@@ -7,20 +7,21 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
-                      field_validator, model_serializer, model_validator)
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 from services.common.api import readable_message
 
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, sendable_host_problem, time_of_day, time_zone_problem)
+                     pause_problem, sendable_host_problem, time_given_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
 from .redaction import redact_channel
 
@@ -38,12 +39,35 @@ def _email_address(text: str) -> str:
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
 
 
-def _refused(problem: Callable[[str], str | None], value: str) -> str:
+_Value = TypeVar("_Value")
+
+
+def _refused(problem: Callable[[_Value], str | None], value: _Value) -> _Value:
     """``value`` when ``problem(value)`` finds nothing wrong with it; else ValueError with the reason."""
     reason = problem(value)
     if reason:
         raise ValueError(reason)
     return value
+
+
+def _given(kind: type[bool] | type[float], value: Any, info: ValidationInfo) -> Any:
+    """``value``, when given (validated with a context: :func:`parse_subscription`), must be a real boolean or
+    number (an int is a number), not text that looks like one: each decides what is sent. Without a context
+    (stored JSON, a ledger query's text parameters) pydantic's usual conversions apply."""
+    if info.context is None:
+        return value
+    if kind is bool:
+        ok, expected = isinstance(value, bool), "true or false"
+    else:
+        ok, expected = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+    if not ok:
+        shown = json.dumps(value, default=str)
+        raise ValueError(f"expected {expected}, not {shown if len(shown) <= 40 else shown[:39] + '…'}")
+    return value
+
+
+GivenBool = Annotated[bool, BeforeValidator(partial(_given, bool))]
+GivenNumber = Annotated[float, BeforeValidator(partial(_given, float))]
 
 
 class _Strict(BaseModel):
@@ -53,7 +77,7 @@ class _Strict(BaseModel):
 class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR)."""
 
-    counter_terrorism: bool = Field(default=False, description="true: only counter-terrorism commitments.")
+    counter_terrorism: GivenBool = Field(default=False, description="true: only counter-terrorism commitments.")
     categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS)
     kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS)
     actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
@@ -62,7 +86,7 @@ class Filter(_Strict):
                                          description="Case-insensitive words in the commitment text.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
                                         description="Release sources (exact, or a prefix ending in '*').")
-    min_confidence: float = Field(default=0.0, ge=0, le=1)
+    min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1)
 
     @model_serializer(mode="wrap")
     def _set_only(self, handler: Any) -> dict[str, Any]:
@@ -222,7 +246,7 @@ class Subscription(_Strict):
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
     paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
-    reannouncements: bool = Field(default=True, description="false: a commitment that announces again one "
+    reannouncements: GivenBool = Field(default=True, description="false: a commitment that announces again one "
                                   "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
         default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
@@ -247,6 +271,11 @@ class Subscription(_Strict):
     @classmethod
     def _hh_mm(cls, value: Any) -> time:
         return time_of_day(value)  # the file is read without YAML 1.1's base 60: 08:30 stays text
+
+    @field_validator("paused_until", mode="before")
+    @classmethod
+    def _no_unix_seconds(cls, value: Any) -> Any:
+        return _refused(time_given_problem, value)
 
     @field_validator("paused_until")
     @classmethod
