@@ -137,8 +137,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await _body(request)
-        if isinstance(data, dict) and isinstance(data.get("id"), str) and await store.get(data["id"]):
-            return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            writable(store, data["id"])  # the file's: no PUT replaces it either
+            if await store.get(data["id"]):
+                return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
         return await save(store, data)
 
     async def show(sub_id: SubscriptionId) -> JSONResponse:

@@ -69,3 +69,11 @@ async def test_file_subscriptions_are_listed_and_read_only(notifier, write_yaml)
     assert [(s["id"], s["origin"]) for s in body["subscriptions"]] == [("from-file", "file")]
     status, body = await api_call(n, "DELETE", "/subscriptions/from-file")
     assert status == 409 and "subscriptions file" in body["errors"][0]["message"]
+
+
+async def test_posting_an_id_the_file_defines_says_to_edit_the_file_not_to_put(notifier, write_yaml):
+    """Before: 409 "already exists; use PUT to replace", and a PUT then answered 409 too."""
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    status, body = await api_call(n, "POST", "/subscriptions", {"id": "from-file", "channels": ["console"]})
+    assert (status, body["errors"]) == (409, [{"field": "id", "message": "'from-file' is defined in the "
+                                                                          "subscriptions file; edit the file"}])
