@@ -154,7 +154,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             method, path = ("PUT", _one(item["id"])) if replacing else ("POST", "/subscriptions")
             status, body = _request(args, method, path, item)
-            if status == 409 and method == "POST":  # the API's own advice (PUT) is not what a CLI user types
+            if status == 409 and method == "POST" and not _in_file(args, item["id"]):
+                # the API's own advice (PUT) is not what a CLI user types
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
@@ -162,6 +163,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     if failures:
         raise CommandError("; ".join(failures))
     return 0
+
+
+def _in_file(args: argparse.Namespace, sub_id: str) -> bool:
+    """Whether the subscriptions file defines ``sub_id`` (which only an edit of the file changes)."""
+    status, shown = _request(args, "GET", _one(sub_id))
+    return status == 200 and isinstance(shown, dict) and shown.get("origin") == "file"
 
 
 def _fields_for(doc: Any, sub_id: str, path: str) -> Any:

@@ -58,7 +58,7 @@ class SubscriptionForm:
             if words:
                 data[name] = words
         if self.min_confidence:
-            data["min_confidence"] = self.min_confidence  # a number as text: the model reads it, or says why not
+            data["min_confidence"] = _number(self.min_confidence)
         return data
 
     def subscription_data(self) -> dict[str, Any]:
@@ -70,6 +70,14 @@ class SubscriptionForm:
         else:
             channel = {self.channel: {"url": self.target}}
         return {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
+
+
+def _number(text: str) -> float | str:
+    """The number typed, or the text as typed for the model to refuse with its reason."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 # Where an error about a subscription's field is shown: the input it came from.

@@ -52,7 +52,8 @@ def _problem(text: str, *, dotted_domain: bool) -> Address | str:
     return address
 
 
-def same_mailbox(a: Address, b: Address) -> bool:
-    """Whether ``a`` and ``b`` are one mailbox, whatever their display names (domains case-insensitive,
-    local parts compared as most servers do: without regard to case)."""
-    return a.addr_spec.lower() == b.addr_spec.lower()
+def mailbox(text: str) -> str:
+    """The mailbox ``text`` names, one key whatever its display name or case: the addr-spec, lower-cased
+    (domains are case-insensitive, and most servers read local parts so too). Raises ValueError as
+    :func:`parse_address`."""
+    return parse_address(text).addr_spec.lower()

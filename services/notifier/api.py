@@ -23,7 +23,7 @@ from typing_extensions import Annotated
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response, field_error
 
-from .bounds import pause_problem
+from .bounds import pause_problem, time_given_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
@@ -137,8 +137,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await _body(request)
-        if isinstance(data, dict) and isinstance(data.get("id"), str) and await store.get(data["id"]):
-            return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            writable(store, data["id"])  # the file's: no PUT replaces it either
+            if await store.get(data["id"]):
+                return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
         return await save(store, data)
 
     async def show(sub_id: SubscriptionId) -> JSONResponse:
@@ -176,6 +178,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store, sub_id, sub = await find(sub_id)
         data = await _body(request) if await request.body() else {}
         until = data.get("until") if isinstance(data, dict) else None
+        if problem := time_given_problem(until):
+            return _errors(422, [{"field": "until", "message": problem}])
         try:
             when = _WHEN.validate_python(until if isinstance(until, str) else None, strict=False)
         except ValidationError as exc:

@@ -23,6 +23,10 @@ PAUSE_BEFORE = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 _HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _BAD_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+_DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
 def time_of_day(value: object) -> time:
@@ -52,6 +56,14 @@ def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None
         return f"must be before {PAUSE_BEFORE.year}"
     if now is not None and until < now:
         return f"is in the past (now {now.isoformat()})"
+    return None
+
+
+def time_given_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a time as given (ISO 8601 text, or a datetime as YAML reads one): a number, or the
+    text of one, which pydantic would otherwise read as unix seconds. None when it may be one."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value)):
+        return "expected an ISO 8601 time with a zone (e.g. 2026-02-01T09:00:00Z), not a number"
     return None
 
 
@@ -87,4 +99,15 @@ def http_url_problem(url: str) -> str | None:
         return f"not a well-formed URL: {exc}"
     if not parts.hostname or not host:
         return "URL has no host"
+    return None
+
+
+def sendable_host_problem(url: str) -> str | None:
+    """Why no request can go to the host of ``url`` (a well-formed http URL), or None. A host of digits and dots
+    that is no dotted quad (``2130706433``, ``127.1``, ``010.0.0.1``) is one: the HTTP client (aiohttp) refuses
+    it at every send rather than guess which address it means, as the resolver would."""
+    host = URL(url).raw_host or ""
+    if _DIGITS_AND_DOTS.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
+        return (f"host {host[:64]!r} is neither a name nor an IPv4 address written a.b.c.d "
+                "(each 0 to 255, no leading zero)")
     return None

@@ -190,7 +190,8 @@ class NotifierService:
                                      url_refusal=self.settings.target_policy.url_refusal)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url))
-        routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed)))
+        routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
+                                          lambda sub_id: self._store().get(sub_id)))
         return routes
 
     async def _feed(self, sub_id: str) -> list[CloudEvent]:

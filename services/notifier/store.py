@@ -57,14 +57,16 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
 
 class FileSubscriptions:
     """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set.
-    The file is looked at (stat) at most once every ``recheck_seconds``, not on every event."""
+    The file is looked at (stat) at most once every ``recheck_seconds``, not on every event. A broken edit
+    (or a missing file) is logged once, not at every look; the next edit is read again, and its repair logged."""
 
     def __init__(self, path: Path | None, *, recheck_seconds: float = 1.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.path = path
         self.recheck_seconds, self.monotonic = recheck_seconds, monotonic
         self._checked: float | None = None
-        self._mtime: float | None = None
+        self._mtime: float | None = None  # of the version last read, good or bad; None: the file was missing
+        self._broken = False
         self._subs: list[Subscription] = []
         if path is not None:
             self._subs = load_file(path)  # fail fast at startup
@@ -78,13 +80,21 @@ class FileSubscriptions:
             return list(self._subs)
         self._checked = now
         try:
-            mtime = self.path.stat().st_mtime
-            if mtime != self._mtime:
-                self._subs, self._mtime = load_file(self.path), mtime
-                log.info("reloaded %d subscription(s) from %s", len(self._subs), self.path)
-        except (OSError, SubscriptionError) as exc:
+            mtime: float | None = self.path.stat().st_mtime
+        except OSError:
+            mtime = None  # missing or unreadable: load_file says which
+        if mtime == self._mtime:
+            return list(self._subs)
+        self._mtime = mtime
+        try:
+            subs = load_file(self.path)
+        except SubscriptionError as exc:
+            self._broken = True
             log.error("subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))
-            self._mtime = None if isinstance(exc, OSError) else self._mtime
+            return list(self._subs)
+        again = " (valid again)" if self._broken else ""
+        self._subs, self._broken = subs, False
+        log.info("reloaded %d subscription(s) from %s%s", len(subs), self.path, again)
         return list(self._subs)
 
 

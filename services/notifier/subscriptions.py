@@ -7,20 +7,21 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
-                      field_validator, model_serializer, model_validator)
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 from services.common.api import readable_message
 
-from .addresses import parse_address
+from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, time_of_day, time_zone_problem)
+                     pause_problem, sendable_host_problem, time_given_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
 from .redaction import redact_channel
 
@@ -38,12 +39,35 @@ def _email_address(text: str) -> str:
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
 
 
-def _refused(problem: Callable[[str], str | None], value: str) -> str:
+_Value = TypeVar("_Value")
+
+
+def _refused(problem: Callable[[_Value], str | None], value: _Value) -> _Value:
     """``value`` when ``problem(value)`` finds nothing wrong with it; else ValueError with the reason."""
     reason = problem(value)
     if reason:
         raise ValueError(reason)
     return value
+
+
+def _given(kind: type[bool] | type[float], value: Any, info: ValidationInfo) -> Any:
+    """``value``, when given (validated with a context: :func:`parse_subscription`), must be a real boolean or
+    number (an int is a number), not text that looks like one: each decides what is sent. Without a context
+    (stored JSON, a ledger query's text parameters) pydantic's usual conversions apply."""
+    if info.context is None:
+        return value
+    if kind is bool:
+        ok, expected = isinstance(value, bool), "true or false"
+    else:
+        ok, expected = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+    if not ok:
+        shown = json.dumps(value, default=str)
+        raise ValueError(f"expected {expected}, not {shown if len(shown) <= 40 else shown[:39] + '…'}")
+    return value
+
+
+GivenBool = Annotated[bool, BeforeValidator(partial(_given, bool))]
+GivenNumber = Annotated[float, BeforeValidator(partial(_given, float))]
 
 
 class _Strict(BaseModel):
@@ -53,7 +77,7 @@ class _Strict(BaseModel):
 class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR)."""
 
-    counter_terrorism: bool = Field(default=False, description="true: only counter-terrorism commitments.")
+    counter_terrorism: GivenBool = Field(default=False, description="true: only counter-terrorism commitments.")
     categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS)
     kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS)
     actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
@@ -62,7 +86,7 @@ class Filter(_Strict):
                                          description="Case-insensitive words in the commitment text.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
                                         description="Release sources (exact, or a prefix ending in '*').")
-    min_confidence: float = Field(default=0.0, ge=0, le=1)
+    min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1)
 
     @model_serializer(mode="wrap")
     def _set_only(self, handler: Any) -> dict[str, Any]:
@@ -87,13 +111,20 @@ class ConsoleChannel(_Strict):
 class WebhookChannel(_Strict):
     type: Literal["webhook"] = "webhook"
     url: Annotated[str, AfterValidator(partial(_refused, http_url_problem))] = Field(
-        description="http or https URL that receives a signed JSON POST.")
+        description="http or https URL that receives a signed JSON POST; a host of digits and dots must be an "
+                    "IPv4 address written a.b.c.d.")
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
                                description="HMAC-SHA256 key; unsigned when absent.")
     content_mode: Literal["structured", "binary"] | None = Field(
         default=None, description="CloudEvents HTTP content mode: the whole event as the body (structured) or "
                                   "ce-* headers and the data as the body (binary); unset: "
                                   "PLEDGEWATCH_WEBHOOK_CONTENT_MODE.")
+
+    @field_validator("url")
+    @classmethod
+    def _sendable(cls, url: str, info: ValidationInfo) -> str:
+        """Refused when given; one stored before this check is read back (its sends fail, with the reason)."""
+        return url if info.context is None else _refused(sendable_host_problem, url)
 
 
 class EmailChannel(_Strict):
@@ -105,6 +136,22 @@ class EmailChannel(_Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("to")
+    @classmethod
+    def _each_mailbox_once(cls, to: list[str], info: ValidationInfo) -> list[str]:
+        """A mailbox given twice (whatever the case or display name) is refused; one stored twice before this
+        check existed is kept once."""
+        keys = [mailbox(text) for text in to]
+        firsts = [keys.index(key) for key in keys]
+        repeats = [(i, first) for i, first in enumerate(firsts) if first != i]
+        if not repeats:
+            return to
+        if info.context is None:  # read back from Redis, not given
+            return [text for i, text in enumerate(to) if firsts[i] == i]
+        i, first = repeats[0]
+        raise ValueError(f"recipient {i + 1} ({to[i]}) is recipient {first + 1} again ({to[first]}): "
+                         "each message would be sent to it twice")
 
 
 class AppriseChannel(_Strict):
@@ -199,7 +246,7 @@ class Subscription(_Strict):
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
     paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
-    reannouncements: bool = Field(default=True, description="false: a commitment that announces again one "
+    reannouncements: GivenBool = Field(default=True, description="false: a commitment that announces again one "
                                   "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
         default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
@@ -225,6 +272,11 @@ class Subscription(_Strict):
     def _hh_mm(cls, value: Any) -> time:
         return time_of_day(value)  # the file is read without YAML 1.1's base 60: 08:30 stays text
 
+    @field_validator("paused_until", mode="before")
+    @classmethod
+    def _no_unix_seconds(cls, value: Any) -> Any:
+        return _refused(time_given_problem, value)
+
     @field_validator("paused_until")
     @classmethod
     def _pause_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
@@ -243,6 +295,8 @@ class Subscription(_Strict):
                     return [c for j, c in enumerate(channels) if c not in channels[:j]]
                 raise ValueError(f"channel {i + 1} is channel {channels.index(channel) + 1} again: "
                                  "every message would be sent twice")
+        if info.context is not None:
+            _each_mailbox_in_one_channel(channels)
         return channels
 
     @field_validator("reminders")
@@ -270,6 +324,17 @@ class Subscription(_Strict):
     def stored(self) -> str:
         """JSON with secrets, for Redis."""
         return self.model_dump_json(context={"secrets": True})
+
+
+def _each_mailbox_in_one_channel(channels: list[Channel]) -> None:
+    """ValueError when two email channels of one subscription name the same mailbox."""
+    seen: dict[str, tuple[int, int, str]] = {}
+    for c, channel in enumerate(channels):
+        for r, text in enumerate(channel.to if isinstance(channel, EmailChannel) else []):
+            first = seen.setdefault(mailbox(text), (c, r, text))
+            if first[0] != c:
+                raise ValueError(f"recipient {r + 1} of channel {c + 1} ({text}) is recipient {first[1] + 1} of "
+                                 f"channel {first[0] + 1} again ({first[2]}): each message would be sent to it twice")
 
 
 class SubscriptionError(ValueError):

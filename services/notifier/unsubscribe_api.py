@@ -10,14 +10,14 @@ that form). The signed token is the only credential: these two need no API token
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Path, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from services.common.api import Routes, answers, errors_response
+from services.common.api import Routes, answers, errors_response, field_error
 
 from .templates import render
 from .unsubscribe import Recipient, UnsubscribeLinks
@@ -42,9 +42,10 @@ def _page(template: str, *, status: int = 200, **context: object) -> HTMLRespons
     return HTMLResponse(render(template, **context), status_code=status, headers=_PAGE_HEADERS)
 
 
-def unsubscribe_routes(links: UnsubscribeLinks | None,
-                       get_unsubscribed: Callable[[], Unsubscribed]) -> Routes:
-    """``links``: None when this notifier makes none (no secret), so every token is refused."""
+def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callable[[], Unsubscribed],
+                       find_subscription: Callable[[str], Awaitable[object | None]]) -> Routes:
+    """``links``: None when this notifier makes none (no secret), so every token is refused;
+    ``find_subscription(id)``: the subscription, None when there is none (the operator's routes answer 404)."""
 
     def recipient(token: str) -> Recipient | None:
         return links.read(token) if links is not None else None
@@ -64,11 +65,17 @@ def unsubscribe_routes(links: UnsubscribeLinks | None,
             log.info("%s unsubscribed from subscription %s", who.address, who.subscription_id)
         return _page("unsubscribe.html.j2", recipient=who, done=True, already=True)
 
+    async def known(sub_id: str) -> None:
+        if await find_subscription(sub_id) is None:
+            raise field_error(404, "id", f"no subscription {sub_id!r}")
+
     async def listing(sub_id: SubscriptionId) -> JSONResponse:
+        await known(sub_id)
         addresses = await get_unsubscribed().of(sub_id)
         return JSONResponse({"unsubscribed": sorted(addresses)})
 
     async def undo(sub_id: SubscriptionId, address: str) -> Response:
+        await known(sub_id)
         if not await get_unsubscribed().remove(sub_id, address):
             return errors_response(404, [{"field": "address",
                                           "message": f"{address!r} has not unsubscribed from {sub_id!r}"}])
@@ -82,7 +89,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None,
     routes.add_api_route("/unsubscribe/{token}", unsubscribe, methods=["POST"], **page,
                          summary="Unsubscribe that recipient (RFC 8058 one-click, or the page's form)")
     routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
-                         summary="Who unsubscribed from a subscription")
+                         responses=answers(404), summary="Who unsubscribed from a subscription")
     routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,
                          response_class=Response, responses=answers(404),
                          summary="Undo one recipient's unsubscribe")

@@ -9,6 +9,7 @@ from pathlib import Path
 from email import policy
 from typing import NamedTuple
 
+import aiohttp
 from aiohttp import web
 
 from schemas.streams import CLASSIFIED
@@ -26,6 +27,14 @@ def subscriptions_cli(argv: list[str]) -> int:
     from pledgewatch.cli import main
 
     return main(argv)
+
+
+async def api_call(n, method: str, path: str, json=None) -> tuple[int, object]:
+    """``method path`` on the API of ``n`` (a started notifier), with its API token: the status and the JSON
+    body (None when it is not JSON)."""
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.request(method, n.url + path, json=json) as resp:
+            return resp.status, (await resp.json() if resp.content_type == "application/json" else None)
 
 
 def fast_config(**overrides) -> NotifierConfig:

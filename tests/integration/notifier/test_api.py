@@ -1,7 +1,8 @@
 """The subscriptions HTTP API against a real Redis: create, list, update, pause, delete, errors."""
 
-import aiohttp
 import pytest
+
+from notifier_harness import api_call
 
 pytestmark = pytest.mark.integration
 
@@ -9,42 +10,34 @@ HOOK = {"id": "ct-desk", "filter": {"counter_terrorism": True, "categories": ["f
         "channels": [{"webhook": {"url": "https://hooks.example.org/in", "secret": "s3cret"}}]}
 
 
-async def _call(n, method, path, json=None):
-    """``method path`` on the API of ``n`` (a started notifier), with its API token."""
-    async with aiohttp.ClientSession(headers=n.api_headers) as session:
-        async with session.request(method, n.url + path, json=json) as resp:
-            body = await resp.json() if resp.content_type == "application/json" else None
-            return resp.status, body
-
-
 async def test_subscription_lifecycle_survives_a_restart(notifier):
     n = await notifier(http=True)
-    status, body = await _call(n, "GET", "/subscriptions")
+    status, body = await api_call(n, "GET", "/subscriptions")
     assert (status, [s["origin"] for s in body["subscriptions"]]) == (200, ["api"])  # the console subscription a new system starts with
 
-    status, body = await _call(n, "POST", "/subscriptions", HOOK)
+    status, body = await api_call(n, "POST", "/subscriptions", HOOK)
     assert status == 201
     assert body["channels"] == [{"webhook": {"url": "https://hooks.example.org/in", "secret": "***"}}]
     assert body["reminders"] == ["P30D", "P7D", "P1D", "P0D"] and body["mode"] == "immediate"
-    assert (await _call(n, "POST", "/subscriptions", HOOK))[0] == 409
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 409
 
-    status, body = await _call(n, "PATCH", "/subscriptions/ct-desk", {"mode": "digest", "digest_at": "07:30"})
+    status, body = await api_call(n, "PATCH", "/subscriptions/ct-desk", {"mode": "digest", "digest_at": "07:30"})
     assert (status, body["mode"], body["digest_at"]) == (200, "digest", "07:30")
-    status, body = await _call(n, "POST", "/subscriptions/ct-desk/pause", {"until": "2030-01-01T00:00:00Z"})
+    status, body = await api_call(n, "POST", "/subscriptions/ct-desk/pause", {"until": "2030-01-01T00:00:00Z"})
     assert (status, body["paused_until"]) == (200, "2030-01-01T00:00:00Z")
     stored = await n.service.store.get("ct-desk")
     assert stored.channels[0].secret == "s3cret"  # *** sent back kept the secret
 
     await n.stop()
     n2 = await notifier(http=True)
-    status, body = await _call(n2, "GET", "/subscriptions/ct-desk")
+    status, body = await api_call(n2, "GET", "/subscriptions/ct-desk")
     assert (status, body["mode"], body["origin"]) == (200, "digest", "api")
-    status, body = await _call(n2, "POST", "/subscriptions/ct-desk/resume")
+    status, body = await api_call(n2, "POST", "/subscriptions/ct-desk/resume")
     assert body.get("paused_until") is None
     put = {**HOOK, "channels": ["console"]}
-    assert (await _call(n2, "PUT", "/subscriptions/ct-desk", put))[0] == 200
-    assert (await _call(n2, "DELETE", "/subscriptions/ct-desk"))[0] == 204
-    assert (await _call(n2, "GET", "/subscriptions/ct-desk"))[0] == 404
+    assert (await api_call(n2, "PUT", "/subscriptions/ct-desk", put))[0] == 200
+    assert (await api_call(n2, "DELETE", "/subscriptions/ct-desk"))[0] == 204
+    assert (await api_call(n2, "GET", "/subscriptions/ct-desk"))[0] == 404
 
 
 async def test_every_bad_field_is_rejected_with_its_message(notifier):
@@ -54,7 +47,7 @@ async def test_every_bad_field_is_rejected_with_its_message(notifier):
                         {"pigeon": {}}],
            "mode": "weekly", "digest_at": "25:99", "reminders": ["P30D", "30 days"], "paused_until": "tomorrow",
            "extra": 1}
-    status, body = await _call(n, "POST", "/subscriptions", bad)
+    status, body = await api_call(n, "POST", "/subscriptions", bad)
     assert status == 422
     errors = {e["field"]: e["message"] for e in body["errors"]}
     assert set(errors) == {"id", "filter.categories.1", "filter.min_confidence", "filter.colour", "channels.0.url",
@@ -65,14 +58,22 @@ async def test_every_bad_field_is_rejected_with_its_message(notifier):
     assert "unknown channel type" in errors["channels.2"]
     assert errors["reminders"] == "'30 days' is not an ISO 8601 duration (e.g. P30D, P1W, PT2H)"
 
-    status, body = await _call(n, "POST", "/subscriptions", {"id": "x", "channels": []})
+    status, body = await api_call(n, "POST", "/subscriptions", {"id": "x", "channels": []})
     assert body["errors"] == [{"field": "channels", "message": "List should have at least 1 item after validation, not 0"}]
 
 
 async def test_file_subscriptions_are_listed_and_read_only(notifier, write_yaml):
     path = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
     n = await notifier(http=True, subscriptions=path)
-    status, body = await _call(n, "GET", "/subscriptions")
+    status, body = await api_call(n, "GET", "/subscriptions")
     assert [(s["id"], s["origin"]) for s in body["subscriptions"]] == [("from-file", "file")]
-    status, body = await _call(n, "DELETE", "/subscriptions/from-file")
+    status, body = await api_call(n, "DELETE", "/subscriptions/from-file")
     assert status == 409 and "subscriptions file" in body["errors"][0]["message"]
+
+
+async def test_posting_an_id_the_file_defines_says_to_edit_the_file_not_to_put(notifier, write_yaml):
+    """Before: 409 "already exists; use PUT to replace", and a PUT then answered 409 too."""
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    status, body = await api_call(n, "POST", "/subscriptions", {"id": "from-file", "channels": ["console"]})
+    assert (status, body["errors"]) == (409, [{"field": "id", "message": "'from-file' is defined in the "
+                                                                          "subscriptions file; edit the file"}])

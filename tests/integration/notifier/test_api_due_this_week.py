@@ -3,29 +3,24 @@ values naming the field."""
 
 from __future__ import annotations
 
-import aiohttp
 import pytest
+
+from notifier_harness import api_call
 
 pytestmark = pytest.mark.integration
 
 DESK = {"id": "desk", "channels": ["console"]}
 
 
-async def _call(n, method, path, json=None):
-    async with aiohttp.ClientSession(headers=n.api_headers) as session:
-        async with session.request(method, n.url + path, json=json) as resp:
-            return resp.status, await resp.json() if resp.content_type == "application/json" else None
-
-
 async def test_the_option_is_created_shown_changed_and_turned_off(notifier):
     n = await notifier(http=True)
-    status, body = await _call(n, "POST", "/subscriptions", {**DESK, "due_this_week": True})
+    status, body = await api_call(n, "POST", "/subscriptions", {**DESK, "due_this_week": True})
     assert (status, body["due_this_week"]) == (201, {"weekday": "monday", "at": "08:00", "time_zone": "UTC"})
-    status, body = await _call(n, "PATCH", "/subscriptions/desk",
+    status, body = await api_call(n, "PATCH", "/subscriptions/desk",
                                {"due_this_week": {"weekday": "friday", "at": "16:30", "time_zone": "Europe/London"}})
     assert (status, body["due_this_week"]) == (200, {"weekday": "friday", "at": "16:30", "time_zone": "Europe/London"})
     assert (await n.service.store.get("desk")).due_this_week.time_zone == "Europe/London"
-    status, body = await _call(n, "PATCH", "/subscriptions/desk", {"due_this_week": None})
+    status, body = await api_call(n, "PATCH", "/subscriptions/desk", {"due_this_week": None})
     assert status == 200 and "due_this_week" not in body
 
 
@@ -44,5 +39,5 @@ async def test_the_option_is_created_shown_changed_and_turned_off(notifier):
 ])
 async def test_bad_values_are_refused_naming_each_field(notifier, option, errors):
     n = await notifier(http=True)
-    status, body = await _call(n, "POST", "/subscriptions", {**DESK, "due_this_week": option})
+    status, body = await api_call(n, "POST", "/subscriptions", {**DESK, "due_this_week": option})
     assert (status, body) == (422, {"errors": errors})

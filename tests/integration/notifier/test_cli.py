@@ -134,3 +134,16 @@ def test_a_pause_that_has_ended_is_not_listed_as_paused():
     assert list_line(sub, now=datetime(2026, 12, 5, 2, 22, tzinfo=timezone.utc)) == "desk\tapi\timmediate\tconsole"
     assert list_line(sub, now=datetime(2026, 12, 5, 2, 10, tzinfo=timezone.utc)) == \
         "desk\tapi\timmediate\tconsole paused until 2026-12-05T02:16:00Z"
+
+
+async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file(notifier, write_yaml, capsys,
+                                                                                monkeypatch, settings):
+    """Before: "add --replace to replace it", and --replace then failed: the file's ids are the file's to change."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    path = write_yaml("id: from-file\nchannels: [console]\n", "one.yaml")
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    for replace in ([], ["--replace"]):
+        assert await run("add", *replace, str(path)) == 1
+        assert capsys.readouterr().err == \
+            "error: id: 'from-file' is defined in the subscriptions file; edit the file\n", replace

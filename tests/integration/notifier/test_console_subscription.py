@@ -1,26 +1,19 @@
 """The console subscription a new system starts with: a stored subscription like any other."""
 
-import aiohttp
 import pytest
 
 from samples import release
 from schemas.streams import ALERTS
 
-from notifier_harness import handled, wait_for
+from notifier_harness import api_call, handled, wait_for
 
 pytestmark = pytest.mark.integration
 
 HOOK = {"id": "desk", "channels": [{"webhook": {"url": "https://hooks.example.org/in"}}]}
 
 
-async def _call(n, method, path, json=None):
-    async with aiohttp.ClientSession(headers=n.api_headers) as session:
-        async with session.request(method, n.url + path, json=json) as resp:
-            return resp.status, (await resp.json() if resp.content_type == "application/json" else None)
-
-
 async def _subscribers(n):
-    status, body = await _call(n, "GET", "/subscriptions")
+    status, body = await api_call(n, "GET", "/subscriptions")
     assert status == 200
     return [(s["id"], s["origin"]) for s in body["subscriptions"]]
 
@@ -28,16 +21,16 @@ async def _subscribers(n):
 async def test_a_new_system_has_a_console_subscription_that_can_be_shown_and_paused(notifier):
     n = await notifier(http=True)
     assert await _subscribers(n) == [("console", "api")]
-    status, body = await _call(n, "GET", "/subscriptions/console")
+    status, body = await api_call(n, "GET", "/subscriptions/console")
     assert (status, body["channels"]) == (200, ["console"])
-    status, body = await _call(n, "POST", "/subscriptions/console/pause", {"until": "2099-01-01T00:00:00Z"})
+    status, body = await api_call(n, "POST", "/subscriptions/console/pause", {"until": "2099-01-01T00:00:00Z"})
     assert (status, body["paused_until"]) == (200, "2099-01-01T00:00:00Z")
 
 
 async def test_the_console_subscription_keeps_its_alerts_when_another_subscription_is_added(
         notifier, publish_classified):
     n = await notifier(http=True)
-    assert (await _call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
     assert await _subscribers(n) == [("console", "api"), ("desk", "api")]
     entry = await publish_classified(n.service, release())
     await wait_for(lambda: handled(n.service, entry), what="release handled")
@@ -48,7 +41,7 @@ async def test_the_console_subscription_keeps_its_alerts_when_another_subscripti
 
 async def test_a_removed_console_subscription_stays_removed_after_a_restart(notifier):
     n = await notifier(http=True)
-    assert (await _call(n, "DELETE", "/subscriptions/console"))[0] == 204
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
     await n.stop()
     n2 = await notifier(http=True)
     assert await _subscribers(n2) == []
@@ -57,10 +50,10 @@ async def test_a_removed_console_subscription_stays_removed_after_a_restart(noti
 async def test_a_replaced_console_subscription_is_kept_as_replaced(notifier):
     n = await notifier(http=True)
     replaced = {"id": "console", "channels": ["console"], "filter": {"counter_terrorism": True}}
-    assert (await _call(n, "PUT", "/subscriptions/console", replaced))[0] == 200
+    assert (await api_call(n, "PUT", "/subscriptions/console", replaced))[0] == 200
     await n.stop()
     n2 = await notifier(http=True)
-    status, body = await _call(n2, "GET", "/subscriptions/console")
+    status, body = await api_call(n2, "GET", "/subscriptions/console")
     assert body["filter"] == {"counter_terrorism": True}
 
 

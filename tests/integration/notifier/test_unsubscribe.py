@@ -11,7 +11,7 @@ from samples import BORDERS, TRAINING, release
 from schemas import decode_event
 from schemas.streams import DELIVERIES, EVENT_FIELD
 
-from notifier_harness import start_mailing, wait_for
+from notifier_harness import api_call, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -152,3 +152,13 @@ async def test_when_every_recipient_has_unsubscribed_nothing_is_sent_and_the_aud
 
 async def _count(awaitable, n):
     return len(await awaitable) >= n
+
+
+async def test_who_unsubscribed_from_an_unknown_subscription_is_a_404_as_on_every_subscription_route(notifier):
+    """Before: GET /subscriptions/nope/unsubscribed answered 200 {"unsubscribed": []}."""
+    n = await notifier(http=True)
+    assert await api_call(n, "GET", "/subscriptions/nope/unsubscribed") == (
+        404, {"errors": [{"field": "id", "message": "no subscription 'nope'"}]})
+    assert await api_call(n, "DELETE", "/subscriptions/nope/unsubscribed/desk@example.org") == (
+        404, {"errors": [{"field": "id", "message": "no subscription 'nope'"}]})
+    assert await api_call(n, "GET", "/subscriptions/console/unsubscribed") == (200, {"unsubscribed": []})

@@ -1,0 +1,48 @@
+"""The subscriptions API refuses, at create time and with the field named, what could never be sent as meant."""
+
+import pytest
+
+from notifier_harness import api_call
+
+pytestmark = pytest.mark.integration
+
+
+async def test_an_address_repeated_whatever_its_case_or_display_name_is_refused(notifier):
+    """Before: 201, and each alert and reminder went three times to the one mailbox."""
+    n = await notifier(http=True)
+    sub = {"id": "dupmail", "channels": [{"email": {"to": ["twice@example.org", "Twice@Example.org",
+                                                           '"T" <twice@example.org>']}}]}
+    status, body = await api_call(n, "POST", "/subscriptions", sub)
+    assert (status, body["errors"]) == (422, [{
+        "field": "channels.0.to", "message": "recipient 2 (Twice@Example.org) is recipient 1 again "
+                                             "(twice@example.org): each message would be sent to it twice"}])
+    assert (await api_call(n, "GET", "/subscriptions/dupmail"))[0] == 404
+
+
+async def test_a_webhook_url_the_client_can_never_send_to_is_refused(notifier):
+    """Before: 201, then every send failed with InvalidUrlClientError and each alert was dead-lettered."""
+    n = await notifier(http=True)
+    sub = {"id": "hook1", "channels": [{"webhook": {"url": "http://2130706433:18941/x"}}]}
+    status, body = await api_call(n, "POST", "/subscriptions", sub)
+    assert (status, body["errors"]) == (422, [{
+        "field": "channels.0.url", "message": "host '2130706433' is neither a name nor an IPv4 address written "
+                                              "a.b.c.d (each 0 to 255, no leading zero)"}])
+    assert (await api_call(n, "GET", "/subscriptions/hook1"))[0] == 404
+
+
+async def test_text_for_a_boolean_or_number_is_refused_not_read_as_one(notifier):
+    """Before: "yes" and "0.5" were taken as true and 0.5 (201), and a pause "until": "1900000000" as unix seconds."""
+    n = await notifier(http=True)
+    sub = {"id": "loose", "filter": {"counter_terrorism": "yes", "min_confidence": "0.5"}, "channels": ["console"],
+           "reannouncements": "no"}
+    status, body = await api_call(n, "POST", "/subscriptions", sub)
+    assert (status, body["errors"]) == (422, [
+        {"field": "filter.counter_terrorism", "message": 'expected true or false, not "yes"'},
+        {"field": "filter.min_confidence", "message": 'expected a number, not "0.5"'},
+        {"field": "reannouncements", "message": 'expected true or false, not "no"'}])
+    assert (await api_call(n, "POST", "/subscriptions", {"id": "strict", "channels": ["console"]}))[0] == 201
+    assert (await api_call(n, "PATCH", "/subscriptions/strict", {"filter": {"counter_terrorism": 1}}))[0] == 422
+    status, body = await api_call(n, "POST", "/subscriptions/strict/pause", {"until": "1900000000"})
+    assert (status, body["errors"][0]["field"]) == (422, "until")
+    assert "expected an ISO 8601 time with a zone" in body["errors"][0]["message"]
+    assert (await api_call(n, "GET", "/subscriptions/strict"))[1].get("paused_until") is None

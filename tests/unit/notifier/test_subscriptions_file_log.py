@@ -1,0 +1,61 @@
+"""A broken subscriptions file is reported once per edit, not at every look; its repair is reported too."""
+
+import logging
+import os
+
+from services.notifier.store import FileSubscriptions
+
+GOOD = "subscriptions: [{id: one, channels: [console]}]"
+
+
+class _Looks:
+    """The file as the notifier looks at it: once per call, a recheck period apart."""
+
+    def __init__(self, path):
+        self.clock = [100.0]
+        self.file = FileSubscriptions(path, monotonic=lambda: self.clock[0])
+
+    def look(self, times: int = 1) -> list[str]:
+        for _ in range(times):
+            self.clock[0] += 1.5
+            ids = [s.id for s in self.file.current()]
+        return ids
+
+
+def _edit(path, text: str, mtime: float) -> None:
+    path.write_text(text)
+    os.utime(path, (mtime, mtime))  # a new mtime, whatever the file system's resolution
+
+
+def _errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_broken_edit_is_logged_once_however_often_the_file_is_looked_at(tmp_path, caplog):
+    path = tmp_path / "subs.yaml"
+    _edit(path, GOOD, 1_000)
+    looks = _Looks(path)
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    _edit(path, "subscriptions: [{id: one, channels: [console], filter: {colour: red}}]", 2_000)
+    assert looks.look(5) == ["one"]
+    assert len(_errors(caplog)) == 1 and "unknown field" in _errors(caplog)[0]
+    _edit(path, "subscriptions: [{id: one, channels: [pigeon]}]", 3_000)  # changed, still broken
+    assert looks.look(5) == ["one"]
+    assert len(_errors(caplog)) == 2 and "unknown channel type" in _errors(caplog)[1]
+    _edit(path, "subscriptions: [{id: two, channels: [console]}]", 4_000)
+    assert looks.look(3) == ["two"]
+    assert any("valid again" in r.getMessage() and "1 subscription" in r.getMessage() for r in caplog.records)
+    assert len(_errors(caplog)) == 2
+
+
+def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
+    path = tmp_path / "subs.yaml"
+    _edit(path, GOOD, 1_000)
+    looks = _Looks(path)
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path.unlink()
+    assert looks.look(5) == ["one"]
+    assert len(_errors(caplog)) == 1 and "no such file" in _errors(caplog)[0]
+    _edit(path, "subscriptions: [{id: two, channels: [console]}]", 2_000)
+    assert looks.look(3) == ["two"]
+    assert len(_errors(caplog)) == 1

@@ -1,0 +1,54 @@
+"""A webhook URL whose host is digits and dots but no dotted quad (``2130706433``, ``127.1``) is refused when
+given: the HTTP client refuses every send to it rather than guess which address it means, so each alert and
+reminder would have been dead-lettered."""
+
+import re
+
+import pytest
+
+from services.notifier.bounds import sendable_host_problem
+from services.notifier.channels.webhook import WebhookSender
+from services.notifier.store import load_file
+from services.notifier.subscriptions import Subscription, SubscriptionError, parse_subscription
+
+REFUSED = "is neither a name nor an IPv4 address written a.b.c.d (each 0 to 255, no leading zero)"
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("http://2130706433:18941/x", id="one-number"),
+    pytest.param("http://127.1/x", id="two-parts"),
+    pytest.param("https://10.0.1/x", id="three-parts"),
+    pytest.param("http://017700000001/x", id="octal"),
+    pytest.param("http://010.0.0.1/x", id="leading-zero"),
+    pytest.param("http://256.1.1.1/x", id="octet-over-255"),
+    pytest.param("http://1.2.3.4.5/x", id="five-parts"),
+    pytest.param("http://127.0.0.1./x", id="trailing-dot"),
+])
+def test_a_numeric_host_that_is_no_dotted_quad_is_refused_when_given(url):
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription({"id": "hook1", "channels": [{"webhook": {"url": url}}]})
+    ((error),) = info.value.errors
+    assert error["field"] == "channels.0.url" and REFUSED in error["message"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:18941/x", "https://203.0.113.255/", "http://0.0.0.0/", "http://[::1]:8080/x",
+    "https://hooks.example.org/in", "http://123.example.org/", "http://localhost:8000/", "http://1e100.net/",
+])
+def test_names_dotted_quads_and_ipv6_hosts_are_taken(url):
+    assert sendable_host_problem(url) is None
+    assert parse_subscription({"id": "hook1", "channels": [{"webhook": {"url": url}}]}).channels[0].url == url
+
+
+def test_a_subscriptions_file_with_such_a_webhook_is_refused(tmp_path):
+    path = tmp_path / "subs.yaml"
+    path.write_text("subscriptions:\n  - id: hook1\n    channels: [{webhook: 'http://2130706433:18941/x'}]\n")
+    with pytest.raises(SubscriptionError, match=re.escape("subscriptions.0.channels.0.url: host '2130706433' " + REFUSED)):
+        load_file(path)
+
+
+def test_one_stored_before_is_read_back_and_its_sends_fail_with_the_reason_not_retried():
+    stored = '{"id": "hook1", "channels": [{"type": "webhook", "url": "http://2130706433:18941/x"}]}'
+    (channel,) = Subscription.model_validate_json(stored).channels
+    with pytest.raises(ValueError, match=re.escape("webhook URL: host '2130706433' " + REFUSED)):
+        WebhookSender(channel.url, None, timeout=1)
