@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ReleasePublished
+from schemas.json_bounds import loads_bounded
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -208,7 +209,11 @@ def _release(*, release_id: str, url: str, title: str, published_at: datetime, b
 
 
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    return ReleaseInput.model_validate_json(text).to_release(default_url=url, source=source)
+    fields = loads_bounded(text)  # JSONBoundsError, "not JSON: …", is the file's problem, not a field's
+    if not isinstance(fields, dict):
+        raise ReleaseFileError(f"{path}: not a JSON object; a release is {{\"title\": …, \"published_at\": …, "
+                               "\"body\": …}")
+    return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
 
 
 def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:

@@ -88,6 +88,27 @@ def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("content", [
+    pytest.param(b"Title\nThe UK will invest.\n", id="plain-text"),
+    pytest.param(b'{"title": "T", "body": "B",', id="cut-off"),
+    pytest.param(b'{"title": "T"} trailing', id="trailing-text"),
+])
+def test_a_json_file_that_is_not_json_is_refused_as_the_file_not_a_field(tmp_path, content):
+    path = tmp_path / "j3.json"
+    path.write_bytes(content)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value).startswith(f"{path}: not JSON: "), caught.value
+    assert "body" not in str(caught.value).removeprefix(f"{path}: ") and "\n" not in str(caught.value)
+
+
+def test_a_json_file_that_is_json_but_not_an_object_says_so(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text('["The UK will invest."]')
+    with pytest.raises(ReleaseFileError, match=r"list\.json: not a JSON object; a release is"):
+        load_release(path)
+
+
 def test_oversized_file_is_rejected(tmp_path):
     path = tmp_path / "2020-01-01-big.txt"
     path.write_text("Title\n" + "x" * 200)
