@@ -12,11 +12,12 @@ import json
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
@@ -71,15 +72,29 @@ class _FrontMatterLoader(yaml.SafeLoader):
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
 
-class ReleaseInput(BaseModel):
-    """The release.published fields a file or a POST supplies; other fields are ignored."""
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+def _iso_text(value: object) -> object:
+    """``value`` if it is a string that starts as an ISO 8601 date does: a number (or a string of digits)
+    is not read as seconds since 1970."""
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise ValueError("write an ISO 8601 date-time string with its time zone, such as 2023-03-14T09:30:00+00:00")
+    return value
+
+
+class ReleaseInput(BaseModel):
+    """The release.published fields a file or a POST supplies; other fields are ignored.
+
+    Strict JSON types: ``withdrawn`` is true or false (not ``"yes"`` or 1), ``published_at`` an ISO 8601
+    string, every text a string: a value of another type is refused naming its field, never coerced."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
 
     id: str | None = None
     url: str | None = None
     title: str = Field(min_length=1)
-    published_at: AwareDatetime
+    published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
     source: str | None = None
     locale: str = Field(default="en", pattern=LOCALE_PATTERN)

@@ -77,6 +77,10 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      "1899-12-31T00:00:00+00:00 is before 1900-01-01", id="before-1900"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-02-30T00:00:00Z"}',
                      "published_at: Input should be a valid datetime", id="json-impossible-date"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
+                     b'"withdrawn": "no"}', "withdrawn: Input should be a valid boolean", id="json-withdrawn-string"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": 1577836800}',
+                     "published_at: write an ISO 8601 date-time string", id="json-date-a-number"),
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
