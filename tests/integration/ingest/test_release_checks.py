@@ -41,7 +41,7 @@ async def test_bad_url_or_date_is_refused_with_a_reason_and_dead_lettered(http_s
                                                                        field, value, reason, api_headers):
     _, url = http_service
     status, answer, _ = await _post(url, {**RELEASE, field: value}, api_headers)
-    assert status == 400 and any(reason in e for e in answer["errors"]), answer
+    assert status == 422 and any(reason in e for e in answer["errors"]), answer
     assert await published() == []
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 
@@ -102,7 +102,7 @@ async def test_a_field_of_the_wrong_json_type_is_refused_naming_it_not_coerced(h
                                                                                field, value, reason, api_headers):
     _, url = http_service
     status, answer, _ = await _post(url, {**RELEASE, field: value}, api_headers)
-    assert status == 400 and any(e.startswith(reason) for e in answer["errors"]), answer
+    assert status == 422 and any(e.startswith(reason) for e in answer["errors"]), answer
     assert await published() == []
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 
