@@ -38,6 +38,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 _LOCALE_KEYS = ("locale", "language")
+FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
 
 
 class ReleaseFileError(ValueError):
@@ -257,6 +258,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     match = _FRONT_MATTER.match(text)
     if match:
         meta = _front_matter(path, match.group(1))
+        _check_keys(path, match, meta)
         text = text[match.end():]
     text = markup_to_text(text)
     published = _front_matter_date(path, match, meta) or _date_from_name(path)
@@ -313,6 +315,15 @@ def _front_matter(path: Path, text: str) -> dict[str, object]:
     if not isinstance(loaded, dict):
         raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
     return loaded
+
+
+def _check_keys(path: Path, match: re.Match[str], meta: dict[str, object]) -> None:
+    """A :class:`ReleaseFileError` naming the first key front matter does not know (a typo would otherwise be
+    dropped without a word) and its line."""
+    unknown = next((str(key) for key in meta if key not in FRONT_MATTER_KEYS), None)
+    if unknown is not None:
+        raise ReleaseFileError(f"{path}:{_meta_line(match, unknown)}: bad front matter: unknown key {unknown!r} "
+                               f"(known keys: {', '.join(FRONT_MATTER_KEYS)})")
 
 
 def _front_matter_date(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> datetime | None:

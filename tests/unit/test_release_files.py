@@ -73,6 +73,11 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      id="unreadable-date-beside-a-dated-name"),
         pytest.param("r.md", b"---\ndate: 2026\n---\nT\nB", ":2: bad front matter: date 2026 is not a date",
                      id="a-year-alone"),
+        pytest.param("2026-05-05-colour.md", b"---\ntitle: T\ncolour: red\n---\nB",
+                     ":3: bad front matter: unknown key 'colour' (known keys: date, language, locale, published_at, "
+                     "source, title, url)", id="unknown-front-matter-key"),
+        pytest.param("2026-05-05-typo.md", b"---\ntitel: T\n---\nT\nB", ":2: bad front matter: unknown key 'titel'",
+                     id="misspelt-front-matter-key"),
         pytest.param("1899-12-31-old.txt", b"Very old\nThe UK will invest.", ": published_at "
                      "1899-12-31T00:00:00+00:00 is before 1900-01-01", id="before-1900"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-02-30T00:00:00Z"}',

@@ -44,6 +44,15 @@ def test_classify_reports_a_bad_file_and_goes_on(seed_file, tmp_path):
     assert f"error: {bad}: not UTF-8" in result.stderr
 
 
+def test_classify_refuses_an_unknown_front_matter_key_naming_the_known_ones(seed_file, tmp_path):
+    bad = tmp_path / "2026-05-05-colour.md"
+    bad.write_text("---\ntitle: Border plan\ncolour: red\n---\nThe UK will invest £5m.\n")
+    result = _pledgewatch("classify", bad, seed_file)
+    assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == (f"error: {bad}:3: bad front matter: unknown key 'colour' (known keys: date, language, "
+                             "locale, published_at, source, title, url)\n")
+
+
 def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file, tmp_path, redis_url, key_prefix):
     env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
     first = _pledgewatch("ingest", seed_file, env=env)
