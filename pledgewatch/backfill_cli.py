@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from datetime import date
 
@@ -21,6 +22,7 @@ from .configuration import load_settings
 from .errors import CommandError, usage_error
 
 DEFAULT_SOURCE = "govuk-backfill"
+DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000  # the most results the GOV.UK Search API gives in one page
 
 
@@ -65,21 +67,55 @@ def govuk_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def source_name(text: str) -> str:
+    """A ``--source`` argument: a name as the sources file takes."""
+    from services.ingest.config import SOURCE_NAME, SOURCE_NAME_RULE
+
+    if not re.fullmatch(SOURCE_NAME, text):
+        raise argparse.ArgumentTypeError(f"{text!r}: not a source name; use {SOURCE_NAME_RULE}")
+    return text
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def govuk_slug(text: str) -> str:
+    """An ``--organisation`` or ``--document-type`` argument: a GOV.UK slug, which search matches exactly."""
+    if not _SLUG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r}: not a GOV.UK slug; use lowercase letters, digits, '-' or '_' "
+                                         "(home-office, press_release)")
+    return text
+
+
+# Each option of the backfill alone: (its dest, its flag). None or False when not given, so that one given
+# without --backfill is told rather than ignored.
+BACKFILL_ONLY = (("document_types", "--document-type"), ("organisations", "--organisation"), ("from_date", "--from"),
+                 ("to_date", "--to"), ("source", "--source"), ("page_size", "--page-size"),
+                 ("concurrency", "--concurrency"), ("govuk_url", "--govuk-url"), ("restart", "--restart"),
+                 ("no_progress", "--no-progress"))
+
+
+def backfill_options_given(args: argparse.Namespace) -> list[str]:
+    """The flags of the backfill's own options that ``args`` gives."""
+    return [flag for dest, flag in BACKFILL_ONLY if getattr(args, dest) not in (None, False)]
+
+
 def add_backfill_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("backfill from the GOV.UK Search API")
     group.add_argument("--backfill", action="store_true",
                        help="page through GOV.UK search results and ingest every one (resumable)")
-    group.add_argument("--document-type", action="append", dest="document_types", metavar="TYPE",
+    group.add_argument("--document-type", action="append", dest="document_types", metavar="TYPE", type=govuk_slug,
                        help="content_store_document_type to include (repeatable; default: press_release)")
-    group.add_argument("--organisation", action="append", dest="organisations", metavar="SLUG", default=[],
+    group.add_argument("--organisation", action="append", dest="organisations", metavar="SLUG", type=govuk_slug,
                        help="organisation slug, e.g. home-office (repeatable)")
     group.add_argument("--from", dest="from_date", type=publication_day, metavar="YYYY-MM-DD",
                        help="first publication day")
     group.add_argument("--to", dest="to_date", type=publication_day, metavar="YYYY-MM-DD",
                        help="last publication day")
-    group.add_argument("--source", default=DEFAULT_SOURCE, help=f"source name on the events (default {DEFAULT_SOURCE})")
-    group.add_argument("--page-size", type=page_size, default=100, metavar="N",
-                       help=f"results per search page, 1 to {MAX_PAGE_SIZE} (default 100)")
+    group.add_argument("--source", type=source_name, metavar="NAME",
+                       help=f"source name on the events (default {DEFAULT_SOURCE})")
+    group.add_argument("--page-size", type=page_size, metavar="N",
+                       help=f"results per search page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})")
     group.add_argument("--concurrency", type=concurrency, default=None, metavar="N",
                        help="items fetched at once (default PLEDGEWATCH_FETCH_CONCURRENCY)")
     group.add_argument("--govuk-url", type=govuk_url, default=None, metavar="URL",
@@ -114,16 +150,17 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     if args.govuk_url:
         ingest = IngestSettings.model_validate({**ingest.model_dump(), "govuk_url": args.govuk_url})
     query = SearchQuery(document_types=tuple(args.document_types or ["press_release"]),
-                        organisations=tuple(args.organisations), from_date=args.from_date, to_date=args.to_date,
-                        page_size=args.page_size)
+                        organisations=tuple(args.organisations or ()), from_date=args.from_date,
+                        to_date=args.to_date, page_size=args.page_size or DEFAULT_PAGE_SIZE)
+    source = args.source or DEFAULT_SOURCE
     runtime = Runtime(settings, source="/pledgewatch/ingest")
     streams = await runtime.open()
-    progress = Progress(TextColumn(f"backfill {args.source}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+    progress = Progress(TextColumn(f"backfill {source}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                         TimeElapsedColumn(), disable=args.no_progress, transient=False)
     task = progress.add_task("backfill", total=None)
     try:
         async with Fetcher.from_settings(ingest) as fetcher:
-            job = Backfill(streams, Reader(fetcher, govuk_url=ingest.govuk_url), query, source=args.source,
+            job = Backfill(streams, Reader(fetcher, govuk_url=ingest.govuk_url), query, source=source,
                            concurrency=args.concurrency or ingest.fetch_concurrency)
             with progress:
                 report = await job.run(lambda done, total: progress.update(task, completed=done, total=total),
@@ -132,7 +169,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError(f"{exc} (run again to resume)") from None
     finally:
         await runtime.close()
-    print(f"backfill {args.source}: {report.published} published, {report.unchanged} unchanged, "
+    print(f"backfill {source}: {report.published} published, {report.unchanged} unchanged, "
           f"{report.failed} failed of {report.total} results (resumed at {report.resumed_at}); "
           f"{report.items} items in {report.seconds:.1f} s = {report.rate:.1f} items/s")
     return 1 if report.failed else 0

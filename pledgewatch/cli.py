@@ -18,7 +18,7 @@ from services.common.settings import MAX_WORKERS, Settings
 
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
-from .backfill_cli import add_backfill_arguments, run_backfill
+from .backfill_cli import add_backfill_arguments, backfill_options_given, run_backfill
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
 from .ledger_cli import register as register_ledger
@@ -134,6 +134,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.paths:
             raise usage_error("give either PATH... or --backfill, not both")
         return run_backfill(args)
+    backfill_only = backfill_options_given(args)
+    if backfill_only:
+        raise usage_error(f"pledgewatch ingest: {backfill_only[0]} is an option of --backfill; add --backfill (and no "
+                          "PATH) to backfill, or leave it out (see `pledgewatch ingest --help`)")
     if not args.paths:
         raise usage_error("give release files or folders, or --backfill")
     settings = load_settings()

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .files import field_errors
 from .settings import IngestSettings, http_url
 
-_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+SOURCE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+SOURCE_NAME_RULE = "1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
 class SourcesError(ValueError):
@@ -31,7 +32,7 @@ class SourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=_NAME, description="Travels with each event as `source`.")
+    name: str = Field(pattern=SOURCE_NAME, description="Travels with each event as `source`.")
     type: Literal["feed", "page"] = "feed"
     url: str
     interval: float | None = Field(default=None, gt=0, description="Seconds between polls.")

@@ -41,6 +41,9 @@ class FeedEntry:
     summary_html: str
     content_html: str | None  # the full text, when the feed carries it
     fingerprint: str  # changes whenever the feed's view of the entry changes
+    # (("publication" or "update", the value as written), ...): dates the entry states but that cannot be
+    # read, each then taken as not stated
+    unread_dates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,21 @@ def _when(parsed: time.struct_time | None) -> datetime | None:
     return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
 
 
+def _unread_dates(item: dict) -> tuple[tuple[str, str], ...]:
+    """The dates ``item`` (feedparser's) writes but feedparser could not read, as written."""
+    unread = []
+    for what, key in (("publication", "published"), ("update", "updated")):
+        written = str(dict.get(item, key) or "").strip()  # not .get: feedparser warns on its fallback
+        if written and not dict.get(item, f"{key}_parsed"):
+            unread.append((what, written))
+    return tuple(unread)
+
+
+def unread_dates_text(entry: FeedEntry) -> str:
+    """``entry``'s unread dates in words: ``its publication date 'Not a date' cannot be read``."""
+    return "; ".join(f"its {what} date {written[:100]!r} cannot be read" for what, written in entry.unread_dates)
+
+
 def canonical_link(link: str, *, base: str) -> str:
     """``link`` made absolute against ``base``, its fragment dropped, its whitespace cleaned
     (:func:`~services.ingest.links.clean_url`)."""
@@ -174,7 +192,7 @@ def _entry(item: dict, *, base: str) -> FeedEntry | None:
         key=normalise_text(item.get("id") or "") or link, link=link, title=title,
         published=_when(dict.get(item, "published_parsed")), updated=updated,
         summary_html=summary, content_html=content_html,
-        fingerprint=_digest(link, title, updated, summary, content_html or ""),
+        fingerprint=_digest(link, title, updated, summary, content_html or ""), unread_dates=_unread_dates(item),
     )
 
 

@@ -12,13 +12,15 @@ import json
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ReleasePublished
+from schemas.json_bounds import loads_bounded
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -36,6 +38,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 _LOCALE_KEYS = ("locale", "language")
+FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
 
 
 class ReleaseFileError(ValueError):
@@ -70,15 +73,29 @@ class _FrontMatterLoader(yaml.SafeLoader):
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
 
-class ReleaseInput(BaseModel):
-    """The release.published fields a file or a POST supplies; other fields are ignored."""
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+def _iso_text(value: object) -> object:
+    """``value`` if it is a string that starts as an ISO 8601 date does: a number (or a string of digits)
+    is not read as seconds since 1970."""
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise ValueError("write an ISO 8601 date-time string with its time zone, such as 2023-03-14T09:30:00+00:00")
+    return value
+
+
+class ReleaseInput(BaseModel):
+    """The release.published fields a file or a POST supplies; other fields are ignored.
+
+    Strict JSON types: ``withdrawn`` is true or false (not ``"yes"`` or 1), ``published_at`` an ISO 8601
+    string, every text a string: a value of another type is refused naming its field, never coerced."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
 
     id: str | None = None
     url: str | None = None
     title: str = Field(min_length=1)
-    published_at: AwareDatetime
+    published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
     source: str | None = None
     locale: str = Field(default="en", pattern=LOCALE_PATTERN)
@@ -208,7 +225,11 @@ def _release(*, release_id: str, url: str, title: str, published_at: datetime, b
 
 
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    return ReleaseInput.model_validate_json(text).to_release(default_url=url, source=source)
+    fields = loads_bounded(text)  # JSONBoundsError, "not JSON: …", is the file's problem, not a field's
+    if not isinstance(fields, dict):
+        raise ReleaseFileError(f"{path}: not a JSON object; a release is {{\"title\": …, \"published_at\": …, "
+                               "\"body\": …}")
+    return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
 
 
 def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
@@ -237,6 +258,7 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     match = _FRONT_MATTER.match(text)
     if match:
         meta = _front_matter(path, match.group(1))
+        _check_keys(path, match, meta)
         text = text[match.end():]
     text = markup_to_text(text)
     published = _front_matter_date(path, match, meta) or _date_from_name(path)
@@ -293,6 +315,15 @@ def _front_matter(path: Path, text: str) -> dict[str, object]:
     if not isinstance(loaded, dict):
         raise ReleaseFileError(f"{path}: front matter must be 'key: value' lines")
     return loaded
+
+
+def _check_keys(path: Path, match: re.Match[str], meta: dict[str, object]) -> None:
+    """A :class:`ReleaseFileError` naming the first key front matter does not know (a typo would otherwise be
+    dropped without a word) and its line."""
+    unknown = next((str(key) for key in meta if key not in FRONT_MATTER_KEYS), None)
+    if unknown is not None:
+        raise ReleaseFileError(f"{path}:{_meta_line(match, unknown)}: bad front matter: unknown key {unknown!r} "
+                               f"(known keys: {', '.join(FRONT_MATTER_KEYS)})")
 
 
 def _front_matter_date(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> datetime | None:

@@ -33,7 +33,7 @@ from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft
 from .feed_duplicates import Duplicate, one_per_release
-from .feeds import FeedEntry, RefusedEntry, entry_release, parse_feed
+from .feeds import FeedEntry, RefusedEntry, entry_release, parse_feed, unread_dates_text
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
 from .source_state import SourceState
 from .state import IngestResult, publish_if_changed
@@ -98,7 +98,21 @@ class SourcePoller:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
             raise ContentError(f"{entry.link}: cannot be read ({type(exc).__name__}: {exc})") from exc
-        return await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
+        result = await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
+        if entry.unread_dates and result.published:  # once: the entry is read again only when the feed changes it
+            self._log_unread_dates(entry, draft, result.version, now)
+        return result
+
+    def _log_unread_dates(self, entry: FeedEntry, draft: Draft, version: int, now: datetime) -> None:
+        when = draft.release.published_at.isoformat()
+        if draft.dated:
+            which = f"a date the source states, {when}"
+        elif version > 1:
+            which = "the first version's (kept)"
+        else:
+            which = f"the poll time, {when}" if draft.release.published_at == now else f"an update time, {when}"
+        log.warning("source %s: entry %s: %s; published_at is %s", self.config.name, entry.link,
+                    unread_dates_text(entry), which)
 
     def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
         """The entry from its own text in the feed, its link having failed (``why``: after how many

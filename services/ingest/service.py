@@ -128,7 +128,7 @@ class IngestService:
     def routes(self) -> Routes:
         routes = Routes(tags=["releases"])
         routes.add_api_route("/releases", self.post_release, methods=["POST"], status_code=202,
-                             response_model=ReleaseAccepted, responses=answers(400, 401, 409, 413, 503),
+                             response_model=ReleaseAccepted, responses=answers(400, 401, 409, 413, 422, 503),
                              openapi_extra=routes.json_body(ReleaseInput), summary="Publish a release")
         routes.add_api_route("/sources", self.get_sources, methods=["GET"], response_model=SourcesAnswer,
                              responses=answers(401, 503), tags=["sources"],
@@ -204,7 +204,8 @@ class IngestService:
                     self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
 
     async def post_release(self, request: Request) -> JSONResponse:
-        """202 with the release id and version; 400 with the field errors, 409 for an ``id`` naming another
+        """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or
+        is past the JSON bounds), 409 for an ``id`` naming another
         source's release (:mod:`services.ingest.ownership`), each with a dead letter. While Redis
         cannot be reached, the server answers 503 (``services.common.http``)."""
         raw = await request.body()
@@ -218,10 +219,11 @@ class IngestService:
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
             return await self._refuse_post(raw, [str(exc)], status=409)
-        except (ValidationError, ValueError, ReleaseRefused) as exc:
-            errors = (field_errors(exc, whole="request body") if isinstance(exc, ValidationError)
-                      else [f"request body: {exc}"] if isinstance(exc, JSONBoundsError) else [str(exc)])
-            return await self._refuse_post(raw, errors, status=400)
+        except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
+            return await self._refuse_post(raw, [f"request body: {exc}"], status=400)
+        except (ValidationError, ValueError, ReleaseRefused) as exc:  # a field's value, named in the error
+            errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
+            return await self._refuse_post(raw, errors, status=422)
         accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
         return JSONResponse(accepted.model_dump(), status_code=202)
 

@@ -73,10 +73,19 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      id="unreadable-date-beside-a-dated-name"),
         pytest.param("r.md", b"---\ndate: 2026\n---\nT\nB", ":2: bad front matter: date 2026 is not a date",
                      id="a-year-alone"),
+        pytest.param("2026-05-05-colour.md", b"---\ntitle: T\ncolour: red\n---\nB",
+                     ":3: bad front matter: unknown key 'colour' (known keys: date, language, locale, published_at, "
+                     "source, title, url)", id="unknown-front-matter-key"),
+        pytest.param("2026-05-05-typo.md", b"---\ntitel: T\n---\nT\nB", ":2: bad front matter: unknown key 'titel'",
+                     id="misspelt-front-matter-key"),
         pytest.param("1899-12-31-old.txt", b"Very old\nThe UK will invest.", ": published_at "
                      "1899-12-31T00:00:00+00:00 is before 1900-01-01", id="before-1900"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-02-30T00:00:00Z"}',
                      "published_at: Input should be a valid datetime", id="json-impossible-date"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
+                     b'"withdrawn": "no"}', "withdrawn: Input should be a valid boolean", id="json-withdrawn-string"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": 1577836800}',
+                     "published_at: write an ISO 8601 date-time string", id="json-date-a-number"),
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
@@ -86,6 +95,27 @@ def test_bad_files_are_rejected_with_a_reason(tmp_path, name, content, message):
         load_release(path)
     assert message in str(caught.value) and str(caught.value).startswith(f"{path}:")  # path: or path:line:
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(b"Title\nThe UK will invest.\n", id="plain-text"),
+    pytest.param(b'{"title": "T", "body": "B",', id="cut-off"),
+    pytest.param(b'{"title": "T"} trailing', id="trailing-text"),
+])
+def test_a_json_file_that_is_not_json_is_refused_as_the_file_not_a_field(tmp_path, content):
+    path = tmp_path / "j3.json"
+    path.write_bytes(content)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value).startswith(f"{path}: not JSON: "), caught.value
+    assert "body" not in str(caught.value).removeprefix(f"{path}: ") and "\n" not in str(caught.value)
+
+
+def test_a_json_file_that_is_json_but_not_an_object_says_so(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text('["The UK will invest."]')
+    with pytest.raises(ReleaseFileError, match=r"list\.json: not a JSON object; a release is"):
+        load_release(path)
 
 
 def test_oversized_file_is_rejected(tmp_path):

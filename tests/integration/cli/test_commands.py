@@ -44,6 +44,15 @@ def test_classify_reports_a_bad_file_and_goes_on(seed_file, tmp_path):
     assert f"error: {bad}: not UTF-8" in result.stderr
 
 
+def test_classify_refuses_an_unknown_front_matter_key_naming_the_known_ones(seed_file, tmp_path):
+    bad = tmp_path / "2026-05-05-colour.md"
+    bad.write_text("---\ntitle: Border plan\ncolour: red\n---\nThe UK will invest £5m.\n")
+    result = _pledgewatch("classify", bad, seed_file)
+    assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == (f"error: {bad}:3: bad front matter: unknown key 'colour' (known keys: date, language, "
+                             "locale, published_at, source, title, url)\n")
+
+
 def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file, tmp_path, redis_url, key_prefix):
     env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
     first = _pledgewatch("ingest", seed_file, env=env)
@@ -121,9 +130,37 @@ def test_a_backfill_window_that_ends_before_it_starts_is_a_usage_error(tmp_path)
      pytest.param(["--from", "1/2/2018"], "argument --from: '1/2/2018' is not a date; write YYYY-MM-DD",
                   id="not-a-date"),
      pytest.param(["--govuk-url", "ftp://x"], "argument --govuk-url: 'ftp://x': only http:// and https:// URLs "
-                  "are allowed", id="govuk-url-ftp")],
+                  "are allowed", id="govuk-url-ftp"),
+     pytest.param(["--source", "Bad Name!"], "argument --source: 'Bad Name!': not a source name; use 1 to 64 "
+                  "lowercase letters, digits, '.', '_' or '-', starting with a letter or digit", id="source-bad-name"),
+     pytest.param(["--source", ""], "argument --source: '': not a source name; use 1 to 64 lowercase letters, "
+                  "digits, '.', '_' or '-', starting with a letter or digit", id="source-empty"),
+     pytest.param(["--organisation", "Home Office"], "argument --organisation: 'Home Office': not a GOV.UK slug; "
+                  "use lowercase letters, digits, '-' or '_' (home-office, press_release)", id="organisation-not-a-slug"),
+     pytest.param(["--document-type", "press release"], "argument --document-type: 'press release': not a GOV.UK "
+                  "slug; use lowercase letters, digits, '-' or '_' (home-office, press_release)",
+                  id="document-type-not-a-slug")],
 )
 def test_bad_backfill_options_are_usage_errors_naming_the_option(tmp_path, args, message):
     result = _pledgewatch("ingest", "--backfill", *args, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr == f"error: pledgewatch ingest: {message} (see `pledgewatch ingest --help`)\n"
+
+
+@pytest.mark.parametrize("option", [
+    pytest.param(["--organisation", "home-office"], id="organisation"),
+    pytest.param(["--document-type", "news_story"], id="document-type"),
+    pytest.param(["--from", "2017-01-01"], id="from"),
+    pytest.param(["--to", "2017-12-31"], id="to"),
+    pytest.param(["--source", "govuk-backfill"], id="source-even-the-default"),
+    pytest.param(["--page-size", "100"], id="page-size"),
+    pytest.param(["--concurrency", "2"], id="concurrency"),
+    pytest.param(["--govuk-url", "https://www.gov.uk"], id="govuk-url"),
+    pytest.param(["--restart"], id="restart"),
+    pytest.param(["--no-progress"], id="no-progress"),
+])
+def test_a_backfill_option_without_backfill_is_a_usage_error_naming_it(seed_file, tmp_path, option):
+    result = _pledgewatch("ingest", *option, seed_file, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: pledgewatch ingest: {option[0]} is an option of --backfill; add --backfill "
+                             "(and no PATH) to backfill, or leave it out (see `pledgewatch ingest --help`)\n")

@@ -83,6 +83,23 @@ async def test_file_with_an_impossible_date_is_dead_lettered_once_and_the_file_a
     assert [r.title for r in await published()] == ["Border plan published"]
 
 
+async def test_a_file_with_an_unknown_front_matter_key_is_dead_lettered_naming_it_and_the_known_keys(
+        watching, streams, published):
+    folder, start = watching
+    text = "---\ntitle: Border plan\ncolour: red\n---\nThe UK will invest £5m in border checks.\n"
+    bad = write_settled(folder / "2017-01-01-colour.md", text)
+    await start()
+
+    async def one_letter() -> bool:
+        return len(await dead_letters(streams)) == 1
+    await wait_for(one_letter)
+    [letter] = await dead_letters(streams)
+    assert letter.reason == (f"{bad}:3: bad front matter: unknown key 'colour' (known keys: date, language, locale, "
+                             "published_at, source, title, url)")
+    assert letter.payload == {"path": str(bad), "content": text}  # nothing lost
+    assert await published() == []
+
+
 async def test_a_refused_file_left_as_it_is_is_not_dead_lettered_again_at_each_restart(watching, streams, published):
     """Before: every start of the watch found the same bad file and dead-lettered it once more."""
     folder, start = watching

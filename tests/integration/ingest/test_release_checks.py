@@ -41,7 +41,7 @@ async def test_bad_url_or_date_is_refused_with_a_reason_and_dead_lettered(http_s
                                                                        field, value, reason, api_headers):
     _, url = http_service
     status, answer, _ = await _post(url, {**RELEASE, field: value}, api_headers)
-    assert status == 400 and any(reason in e for e in answer["errors"]), answer
+    assert status == 422 and any(reason in e for e in answer["errors"]), answer
     assert await published() == []
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 
@@ -87,3 +87,30 @@ async def test_folder_file_dated_2099_is_dead_lettered_not_retried_forever(http_
     letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
     assert len(letters) == 1 and b"is more than a day after now" in letters[0][1][b"__data__"]
     assert await published() == []
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    pytest.param("withdrawn", "yes", "withdrawn: Input should be a valid boolean", id="withdrawn-yes"),
+    pytest.param("withdrawn", "true", "withdrawn: Input should be a valid boolean", id="withdrawn-true-string"),
+    pytest.param("withdrawn", 1, "withdrawn: Input should be a valid boolean", id="withdrawn-one"),
+    pytest.param("published_at", 1678786200, "published_at: ", id="published-at-a-number"),
+    pytest.param("published_at", "1678786200", "published_at: ", id="published-at-digits"),
+    pytest.param("organisations", ["Home Office", 7], "organisations.1: Input should be a valid string",
+                 id="organisation-a-number"),
+])
+async def test_a_field_of_the_wrong_json_type_is_refused_naming_it_not_coerced(http_service, streams, published,
+                                                                               field, value, reason, api_headers):
+    _, url = http_service
+    status, answer, _ = await _post(url, {**RELEASE, field: value}, api_headers)
+    assert status == 422 and any(e.startswith(reason) for e in answer["errors"]), answer
+    assert await published() == []
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
+
+
+async def test_json_types_as_documented_are_taken(http_service, published, api_headers):
+    _, url = http_service
+    body = {**RELEASE, "withdrawn": True, "withdrawn_notice": "Superseded", "organisations": ["Home Office"]}
+    status, answer, _ = await _post(url, body, api_headers)
+    assert status == 202, answer
+    [release] = await published()
+    assert (release.withdrawn, release.published_at) == (True, datetime(2023, 3, 14, 9, 30, tzinfo=timezone.utc))

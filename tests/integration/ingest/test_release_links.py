@@ -80,7 +80,7 @@ async def test_a_posted_id_outside_the_safe_pattern_is_refused_naming_the_rule(h
                                                                                api_headers, bad):
     _, url = http_service
     status, answer = await _post(url, {**RELEASE, "id": bad}, api_headers)
-    assert status == 400, answer
+    assert status == 422, answer
     assert any(e.startswith("id: ") and "letters, digits" in e for e in answer["errors"]), answer
     assert await published() == []
     [letter] = await dead_letters(streams)

@@ -97,20 +97,22 @@ async def test_post_releases_answers_202_with_id_and_version(http_service, publi
 
 
 @pytest.mark.parametrize(
-    ("body", "error"),
-    [pytest.param(b'{"title": "T", "body": "B", "url": "https://x"}', "published_at: Field required", id="missing"),
-     pytest.param(b'{"title": "T", "body": "B", "url": "https://x", "published_at": "2023-01-01T00:00:00"}',
+    ("body", "status", "error"),
+    [pytest.param(b'{"title": "T", "body": "B", "url": "https://x"}', 422, "published_at: Field required",
+                  id="missing"),
+     pytest.param(b'{"title": "T", "body": "B", "url": "https://x", "published_at": "2023-01-01T00:00:00"}', 422,
                   "timezone", id="naive-time"),
-     pytest.param(b"not json", "request body: not JSON", id="not-json"),
-     pytest.param(b'{"title": "T", "body": "B", "published_at": "2023-01-01T00:00:00Z"}', "url or an id", id="no-url")],
+     pytest.param(b"not json", 400, "request body: not JSON", id="not-json"),
+     pytest.param(b'{"title": "T", "body": "B", "published_at": "2023-01-01T00:00:00Z"}', 422, "url or an id",
+                  id="no-url")],
 )
-async def test_post_releases_answers_400_with_field_errors_and_dead_letters(http_service, streams, body, error,
-                                                                           api_headers):
+async def test_post_releases_answers_422_naming_the_field_400_for_a_body_not_json_and_dead_letters(
+        http_service, streams, body, status, error, api_headers):
     _, url = http_service
     async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
-            status, answer = resp.status, await resp.json()
-    assert status == 400 and any(error in e for e in answer["errors"]), answer
+            answered, answer = resp.status, await resp.json()
+    assert answered == status and any(error in e for e in answer["errors"]), answer
     letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
     assert len(letters) == 1 and error.encode() in letters[0][1][b"__data__"]
 

@@ -90,6 +90,29 @@ def test_atom_entry_is_dated_by_published_and_only_falls_back_to_updated(dates, 
     assert (draft.release.published_at, draft.dated) == (published_at, dated)
 
 
+@pytest.mark.parametrize(
+    ("feed", "unread", "published_at"),
+    [pytest.param('<rss version="2.0"><channel><title>t</title><item><title>A</title><link>https://e.org/a</link>'
+                  "<pubDate>Not a date at all</pubDate><description>We will act.</description></item></channel></rss>",
+                  (("publication", "Not a date at all"),), NOW, id="rss-pubdate"),
+     pytest.param('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>a</id><title>A</title>'
+                  '<link href="https://e.org/a"/><published>yesterday</published><updated>2023-03-04T10:00:00Z'
+                  "</updated><summary>We will act.</summary></entry></feed>",
+                  (("publication", "yesterday"),), datetime(2023, 3, 4, 10, tzinfo=timezone.utc), id="atom-published"),
+     pytest.param('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>a</id><title>A</title>'
+                  '<link href="https://e.org/a"/><updated>soon</updated><summary>We will act.</summary></entry></feed>',
+                  (("update", "soon"),), NOW, id="atom-updated"),
+     pytest.param('<rss version="2.0"><channel><title>t</title><item><title>A</title><link>https://e.org/a</link>'
+                  "<pubDate> </pubDate><description>We will act.</description></item></channel></rss>",
+                  (), NOW, id="an-empty-date-is-none-stated")],
+)
+def test_an_entry_date_that_cannot_be_read_is_kept_as_written_and_the_entry_left_undated(feed, unread, published_at):
+    [entry] = parse_feed(feed.encode(), url="https://e.org/feed")
+    assert entry.unread_dates == unread
+    draft = entry_release(entry, source="s", now=NOW)
+    assert (draft.release.published_at, draft.dated) == (published_at, False)
+
+
 _RELEASE_TEXT = ("The ministry will extend the emergency alert system to every mobile phone network by the end of "
                  "2024. Operators must test their connection to the system every quarter, and report each test to "
                  "the regulator within a week. ") * 3

@@ -78,7 +78,13 @@ def test_item_is_dated_by_first_published_at_and_only_falls_back_to_public_updat
                   id="no-date"),
      pytest.param({"base_path": "/x", "title": "T", "first_published_at": "2020-01-01T00:00:00Z",
                    "details": {"body": "<script>x()</script>"}}, "no description or body", id="no-text"),
-     pytest.param([1, 2], "not a Content API item", id="not-an-object")],
+     pytest.param([1, 2], "not a Content API item", id="not-an-object"),
+     pytest.param({"base_path": "/x", "title": "T", "first_published_at": "Not a date at all",
+                   "public_updated_at": "2020-01-01T00:00:00Z", "details": {"body": "<p>b</p>"}},
+                  r"not a Content API item \(first_published_at: Input should be a valid datetime", id="unreadable-date"),
+     pytest.param({"base_path": "/x", "title": "T", "first_published_at": "2020-01-01T00:00:00",
+                   "details": {"body": "<p>b</p>"}}, r"\(first_published_at: Input should have timezone info\)",
+                  id="date-without-zone")],
 )
 def test_items_that_are_not_releases_are_refused(data, message):
     with pytest.raises(ContentError, match=message):
