@@ -274,7 +274,7 @@ RULES: list[Rule] = [
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"),
      _day),
-    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{YEAR})\b"), _day),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"), _day),
     (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR}))?\b"
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
@@ -323,7 +323,7 @@ CORES: dict[int, re.Pattern[str]] = {
     6: re.compile(rf"{YEAR}\s*[-–]\s*{YEAR}\b"),  # "2018-2020"
     9: re.compile(rf"{YEAR}\s+(?:and|to|until)\s+{YEAR}\b"),  # "between 2018 and 2020"
     11: re.compile(rf"{_DAY}\s+(?:of\s+)?{MONTH}"),  # "by the 1st of June"
-    12: re.compile(rf"{_DAY},?\s+{YEAR}\b"),  # "by June 1, 2018"
+    12: re.compile(rf"{MONTH}\s+{_DAY}\b"),  # "by June 1, 2018", "by June 30"
     16: re.compile(rf"(?:this|next|the)\s+{_UNIT}\b"),  # "by the end of this year"
     18: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
     # "an hour or two after"
