@@ -179,16 +179,25 @@ def _same_year_day(year: int, month: int, day: int) -> date:
 
 
 _LAST_YEAR = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
+# A year named relative to publication after a month, season or part of a year: "June next year".
+_RELATIVE_YEAR = r"(?P<yrel>this|next)\s+year\b"
+
+
+def _relative_year(match: re.Match[str], published: date) -> int | None:
+    """The year "this year" or "next year" (the ``yrel`` group) names, if the match has one."""
+    rel = (match.groupdict().get("yrel") or "").lower()
+    return None if not rel else published.year + (rel == "next")
 
 
 def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
-    if not match["y"] and (match["prep"] or "").lower() == "in" and \
+    named = _relative_year(match, published)
+    if not match["y"] and named is None and (match["prep"] or "").lower() == "in" and \
             published - _RECENT_PAST <= end_of_month(published.year, month) < published:
         return None  # "In March, the codes came into force", published in May: when something happened
-    year = full_year(match["y"], upcoming_month_year(month, published))
+    year = named or full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
 
@@ -198,6 +207,8 @@ def _season(match: re.Match[str], published: date) -> Fields:
     season, rel = match["s"].lower(), (match["rel"] or "").lower()
     if match["y"]:
         year = full_year(match["y"], published.year)
+    elif match["yrel"]:
+        year = _relative_year(match, published)
     elif rel == "this" or rel == "later this":
         year = published.year
     else:
@@ -215,7 +226,7 @@ _PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter":
 def _year_part(match: re.Match[str], published: date) -> Fields:
     """"by Q2 2018", "in the third quarter of 2018", "the first half of 2019": the end of that part of the year."""
     first, last = _PARTS[" ".join(match["part"].lower().split())]
-    year = int(match["y"])
+    year = int(match["y"]) if match["y"] else _relative_year(match, published)
     return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 
@@ -237,7 +248,11 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     if (match["when"] or "").lower() == "earlier":
         return None  # "the talks earlier this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
-    fields = _due(match, end_of_unit(published, unit, following=following), published)
+    due = end_of_unit(published, unit, following=following)
+    part_ends = _PART_ENDS.get((match["when"] or "").lower())
+    if part_ends and unit == "year":
+        due = end_of_month(due.year, part_ends)  # "early next year" ends with April, as "early 2024" does
+    fields = _due(match, due, published)
     if isinstance(fields, dict) and unit == "financial year":
         fields[FINANCIAL_FOLLOWING] = following  # the publisher's own year, which the caller knows
     return fields
@@ -275,13 +290,13 @@ RULES: list[Rule] = [
     (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"),
      _day),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"), _day),
-    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR}))?\b"
+    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
-              rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
+              rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|{_RELATIVE_YEAR}))?\b"), _season),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
@@ -296,7 +311,7 @@ RULES: list[Rule] = [
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
      lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
-              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
+              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?:(?P<y>{YEAR})\b|{_RELATIVE_YEAR})"), _year_part),
     (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
     (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
               rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
@@ -311,7 +326,8 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"), ("period",),
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
+    ("fiscal year", "fy"), ("period",),
 ]
 assert len(NEEDS) == len(RULES)
 

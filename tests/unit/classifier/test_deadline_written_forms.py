@@ -24,16 +24,36 @@ def _read(sentence: str) -> tuple:
     return found.type, found.min, found.max
 
 
-@pytest.mark.parametrize(("sentence", "due"), [
-    pytest.param("Agencies must submit their plans by June 30.", date(2023, 6, 30), id="by-month-day"),
-    pytest.param("The rule takes effect on July 4th.", date(2023, 7, 4), id="on-month-ordinal-day"),
-    pytest.param("The waiver remains in place until January 31.", date(2024, 1, 31),
-                 id="until-month-day-next-year"),
-    pytest.param("Comments are due by Friday, June 16.", date(2023, 6, 16), id="by-weekday-month-day"),
-])
+_MONTH_AND_DAY = {
+    "by-month-day": ("Agencies must submit their plans by June 30.", date(2023, 6, 30)),
+    "on-month-ordinal-day": ("The rule takes effect on July 4th.", date(2023, 7, 4)),
+    "until-month-day-next-year": ("The waiver remains in place until January 31.", date(2024, 1, 31)),
+    "by-weekday-month-day": ("Comments are due by Friday, June 16.", date(2023, 6, 16)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "due"), _MONTH_AND_DAY.values(), ids=_MONTH_AND_DAY.keys())
 def test_a_month_and_day_with_no_year_is_the_next_such_day(sentence, due):
     assert _read(sentence) == ("date", due)
 
 
 def test_a_month_and_day_just_past_is_when_something_happened():
     assert find_deadlines("The attack on May 3 killed four people.", PUBLISHED) == []
+
+
+_PARTS_OF_A_YEAR = {
+    "month-next-year": ("The strategy will be published by June next year.", date(2024, 6, 30)),
+    "end-of-month-next-year": ("The review will report by the end of March next year.", date(2024, 3, 31)),
+    "season-of-next-year": ("The new rules will be laid in the spring of next year.", date(2024, 5, 31)),
+    "season-next-year": ("The new rules will be laid in spring next year.", date(2024, 5, 31)),
+    "month-this-year": ("The first grants will be paid in September this year.", date(2023, 9, 30)),
+    "early-next-year": ("The scheme will open early next year.", date(2024, 4, 30)),
+    "mid-next-year": ("The depot will be finished by mid-next year.", date(2024, 6, 30)),
+    "quarter-of-this-year": ("Trials will start in the third quarter of this year.", date(2023, 9, 30)),
+    "half-of-next-year": ("The fund will open in the first half of next year.", date(2024, 6, 30)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "due"), _PARTS_OF_A_YEAR.values(), ids=_PARTS_OF_A_YEAR.keys())
+def test_a_part_of_this_or_next_year_ends_with_that_part(sentence, due):
+    assert _read(sentence) == ("date", due)
