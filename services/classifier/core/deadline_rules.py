@@ -262,7 +262,7 @@ _UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
 
 RULES: list[Rule] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
-              r"(?P<unit>second|minute|hour|day|week)s?\b"
+              r"(?P<unit>second|minute|hour|day|week)(?P<plural>s)?\b"
               r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
               r"[a-z][\w-]*))?"), read_within),
     (_compile(r"\binstantly\b"), read_instantly),

@@ -57,3 +57,13 @@ _PARTS_OF_A_YEAR = {
 @pytest.mark.parametrize(("sentence", "due"), _PARTS_OF_A_YEAR.values(), ids=_PARTS_OF_A_YEAR.keys())
 def test_a_part_of_this_or_next_year_ends_with_that_part(sentence, due):
     assert _read(sentence) == ("date", due)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The government will publish its response within weeks.",
+    "Ministers will act within days.",
+])
+def test_within_units_with_no_number_is_a_vague_period(sentence):
+    # before: read as one week or one day
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.start, deadline.end, deadline.vague) == ("period", PUBLISHED, None, True)
