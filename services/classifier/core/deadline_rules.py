@@ -31,7 +31,7 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _TO = r"\s*(?:to|until|till|and|-|–)\s*"
-_PREP = (r"(?P<prep>by|in|on|before|until|till|through|during|throughout|from|no later than|in time for|"
+_PREP = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
          r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
 # "the end of", or "end" straight before a month or year ("by end March", "by end-2018")
 _END_OF = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
@@ -165,9 +165,11 @@ def _day(match: re.Match[str], published: date) -> Fields:
     if _year_unread(match, "y"):
         return None
     month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
-    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+    named = _relative_year(match, published)
+    if not match["y"] and named is None and \
+            published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
-    year = full_year(match["y"], upcoming_month_year(month, published))
+    year = named or full_year(match["y"], upcoming_month_year(month, published))
     due = date(year, month, day)
     if (match["prep"] or "").lower() == "before":
         due -= timedelta(days=1)
@@ -287,16 +289,18 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
               rf"(?:(?P<d1>{_DAY})\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}"
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
-    (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?"
+              rf"(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"),
      _day),
     (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"), _day),
     (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
               rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|{_RELATIVE_YEAR}))?\b"), _season),
-    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
+              r"(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"

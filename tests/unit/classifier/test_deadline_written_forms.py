@@ -67,3 +67,17 @@ def test_within_units_with_no_number_is_a_vague_period(sentence):
     # before: read as one week or one day
     [deadline] = find_deadlines(sentence, PUBLISHED)
     assert (deadline.type, deadline.start, deadline.end, deadline.vague) == ("period", PUBLISHED, None, True)
+
+
+_READ_ANOTHER_DAY_BEFORE = {  # each was read as another day
+    "on-or-before-a-day": ("Returns must be filed on or before 30 June.", date(2023, 6, 30)),
+    "a-day-of-next-year": ("The review will report by 31 March next year.", date(2024, 3, 31)),
+    "a-day-of-this-year": ("The scheme closes on 1 September this year.", date(2023, 9, 1)),
+    "the-end-of-the-year-named": ("Every site will be connected by the end of the year 2025.", date(2025, 12, 31)),
+    "the-year-named": ("The line will open in the year 2026.", date(2026, 12, 31)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "due"), _READ_ANOTHER_DAY_BEFORE.values(), ids=_READ_ANOTHER_DAY_BEFORE.keys())
+def test_the_day_written_is_the_day_read(sentence, due):
+    assert _read(sentence) == ("date", due)
