@@ -98,7 +98,7 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     amount = parse_number(match["n"])
     if amount is None:
         return None
-    if match["from"]:  # "over five years beginning in 2015-16": the years run from that one's first day
+    if match["from"]:  # "over five years beginning in 2015-16", "over four years from 2018-19": from that year's first day
         return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
 
@@ -274,7 +274,7 @@ RULES: list[Rule] = [
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
-              rf"(?:,?\s+(?:beginning|starting|commencing)\s+in\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
+              rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+in|from)\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
               r"(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d))?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
               rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"

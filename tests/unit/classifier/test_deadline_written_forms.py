@@ -81,3 +81,16 @@ _READ_ANOTHER_DAY_BEFORE = {  # each was read as another day
 @pytest.mark.parametrize(("sentence", "due"), _READ_ANOTHER_DAY_BEFORE.values(), ids=_READ_ANOTHER_DAY_BEFORE.keys())
 def test_the_day_written_is_the_day_read(sentence, due):
     assert _read(sentence) == ("date", due)
+
+
+_YEARS_FROM = {  # each was read from publication
+    "years-from-a-financial-year": ("The Government will provide $20 million over four years from 2023-24.",
+                                    date(2023, 4, 1), date(2027, 3, 31)),
+    "years-from-a-year": ("The fund will pay out €8 million over three years from 2024.",
+                          date(2024, 1, 1), date(2026, 12, 31)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), _YEARS_FROM.values(), ids=_YEARS_FROM.keys())
+def test_years_from_a_year_run_from_its_first_day(sentence, start, end):
+    assert _read(sentence) == ("period", start, end)
