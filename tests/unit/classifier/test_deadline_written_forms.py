@@ -94,3 +94,13 @@ _YEARS_FROM = {  # each was read from publication
 @pytest.mark.parametrize(("sentence", "start", "end"), _YEARS_FROM.values(), ids=_YEARS_FROM.keys())
 def test_years_from_a_year_run_from_its_first_day(sentence, start, end):
     assert _read(sentence) == ("period", start, end)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Secretary shall submit the plan by the end of fiscal year 2024.",
+    "Every airport must have the new scanners by FY2024.",
+])
+def test_by_a_named_fiscal_year_is_due_on_its_last_day(sentence):
+    # before: read as the whole year, a period
+    [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=10)
+    assert (deadline.type, deadline.due) == ("date", date(2024, 9, 30))
