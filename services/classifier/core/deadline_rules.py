@@ -122,6 +122,17 @@ def _milestone(match: re.Match[str], published: date) -> Fields:
     return {"type": "date", "due": due}
 
 
+def _milestone_part(match: re.Match[str], published: date) -> Fields:
+    """A timetable line led by a season or part of a year: "Spring 2025: services must …", "Q1 2025: …",
+    "Early 2025: …" are due when it ends."""
+    year = int(match["y"])
+    if match["s"]:
+        return {"type": "date", "due": end_of_season(year, match["s"])}
+    if match["q"]:
+        return {"type": "date", "due": end_of_month(year, _PARTS[match["q"].lower()][1])}
+    return {"type": "date", "due": end_of_month(year, _PART_ENDS[match["part"].lower()])}
+
+
 def _academic_year(match: re.Match[str], published: date) -> Fields:
     """An academic year runs 1 September to 31 August."""
     current = published.year if published.month >= 9 else published.year - 1
@@ -322,6 +333,8 @@ RULES: list[Rule] = [
               rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
               rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
               rf"(?:\s+(?P<y2>{YEAR}))?\b"), _month_range),
+    (_compile(rf"^\s*(?P<text>(?:(?P<part>early|mid|late)[\s-]+|(?P<s>{_SEASON})\s+(?:of\s+)?|(?P<q>q[1-4]|h[12])\s+)"
+              rf"(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone_part),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -332,7 +345,7 @@ NEEDS: list[tuple[str, ...]] = [
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",),
+    ("fiscal year", "fy"), ("period",), _CENTURY,
 ]
 assert len(NEEDS) == len(RULES)
 

@@ -104,3 +104,16 @@ def test_by_a_named_fiscal_year_is_due_on_its_last_day(sentence):
     # before: read as the whole year, a period
     [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=10)
     assert (deadline.type, deadline.due) == ("date", date(2024, 9, 30))
+
+
+_MILESTONES = {
+    "season": ("Spring 2024: services must complete their risk assessments.", date(2024, 5, 31)),
+    "early-year": ("Early 2024: we will consult on further measures.", date(2024, 4, 30)),
+    "mid-year": ("Mid-2024 – the register of categorised services.", date(2024, 6, 30)),
+    "quarter": ("Q1 2024: guidance for platforms.", date(2024, 3, 31)),
+}
+
+
+@pytest.mark.parametrize(("sentence", "due"), _MILESTONES.values(), ids=_MILESTONES.keys())
+def test_a_timetable_line_led_by_a_season_or_part_of_a_year(sentence, due):
+    assert _read(sentence) == ("date", due)
