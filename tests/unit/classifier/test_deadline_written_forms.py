@@ -94,3 +94,8 @@ def test_by_a_named_fiscal_year_is_due_on_its_last_day(sentence):
     # before: read as the whole year, a period
     [deadline] = find_deadlines(sentence, PUBLISHED, year_starts=10)
     assert (deadline.type, deadline.due) == ("date", date(2024, 9, 30))
+
+
+@pytest.mark.parametrize("sentence", ["Leaders will meet on June 4-5.", "Leaders will meet on June 4 and 5, 2024."])
+def test_the_first_of_days_written_as_a_range_is_not_the_deadline(sentence):
+    assert all(deadline.due != date(2023, 6, 4) for deadline in find_deadlines(sentence, PUBLISHED))
