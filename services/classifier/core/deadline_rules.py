@@ -31,7 +31,7 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _TO = r"\s*(?:to|until|till|and|-|–)\s*"
-_PREP = (r"(?P<prep>by|in|on|before|until|till|through|during|throughout|from|no later than|in time for|"
+_PREP = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
          r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
 # "the end of", or "end" straight before a month or year ("by end March", "by end-2018")
 _END_OF = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
@@ -98,7 +98,7 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     amount = parse_number(match["n"])
     if amount is None:
         return None
-    if match["from"]:  # "over five years beginning in 2015-16": the years run from that one's first day
+    if match["from"]:  # "over five years beginning in 2015-16", "over four years from 2018-19": from that year's first day
         return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
 
@@ -120,6 +120,17 @@ def _milestone(match: re.Match[str], published: date) -> Fields:
     month, year = month_number(match["m"]), int(match["y"])
     due = date(year, month, int(re.sub(r"\D", "", match["d"]))) if match["d"] else end_of_month(year, month)
     return {"type": "date", "due": due}
+
+
+def _milestone_part(match: re.Match[str], published: date) -> Fields:
+    """A timetable line led by a season or part of a year: "Spring 2025: services must …", "Q1 2025: …",
+    "Early 2025: …" are due when it ends."""
+    year = int(match["y"])
+    if match["s"]:
+        return {"type": "date", "due": end_of_season(year, match["s"])}
+    if match["q"]:
+        return {"type": "date", "due": end_of_month(year, _PARTS[match["q"].lower()][1])}
+    return {"type": "date", "due": end_of_month(year, _PART_ENDS[match["part"].lower()])}
 
 
 def _academic_year(match: re.Match[str], published: date) -> Fields:
@@ -165,9 +176,11 @@ def _day(match: re.Match[str], published: date) -> Fields:
     if _year_unread(match, "y"):
         return None
     month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
-    if not match["y"] and published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
+    named = _relative_year(match, published)
+    if not match["y"] and named is None and \
+            published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:
         return None
-    year = full_year(match["y"], upcoming_month_year(month, published))
+    year = named or full_year(match["y"], upcoming_month_year(month, published))
     due = date(year, month, day)
     if (match["prep"] or "").lower() == "before":
         due -= timedelta(days=1)
@@ -179,16 +192,25 @@ def _same_year_day(year: int, month: int, day: int) -> date:
 
 
 _LAST_YEAR = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
+# A year named relative to publication after a month, season or part of a year: "June next year".
+_RELATIVE_YEAR = r"(?P<yrel>this|next)\s+year\b"
+
+
+def _relative_year(match: re.Match[str], published: date) -> int | None:
+    """The year "this year" or "next year" (the ``yrel`` group) names, if the match has one."""
+    rel = (match.groupdict().get("yrel") or "").lower()
+    return None if not rel else published.year + (rel == "next")
 
 
 def _month(match: re.Match[str], published: date) -> Fields:
     if not match["y"] and _LAST_YEAR.match(match.string, match.end()):
         return None  # "opened in September last year"
     month = month_number(match["m"])
-    if not match["y"] and (match["prep"] or "").lower() == "in" and \
+    named = _relative_year(match, published)
+    if not match["y"] and named is None and (match["prep"] or "").lower() == "in" and \
             published - _RECENT_PAST <= end_of_month(published.year, month) < published:
         return None  # "In March, the codes came into force", published in May: when something happened
-    year = full_year(match["y"], upcoming_month_year(month, published))
+    year = named or full_year(match["y"], upcoming_month_year(month, published))
     return _due(match, end_of_month(year, month), published, date(year, month, 1))
 
 
@@ -198,6 +220,8 @@ def _season(match: re.Match[str], published: date) -> Fields:
     season, rel = match["s"].lower(), (match["rel"] or "").lower()
     if match["y"]:
         year = full_year(match["y"], published.year)
+    elif match["yrel"]:
+        year = _relative_year(match, published)
     elif rel == "this" or rel == "later this":
         year = published.year
     else:
@@ -215,7 +239,7 @@ _PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter":
 def _year_part(match: re.Match[str], published: date) -> Fields:
     """"by Q2 2018", "in the third quarter of 2018", "the first half of 2019": the end of that part of the year."""
     first, last = _PARTS[" ".join(match["part"].lower().split())]
-    year = int(match["y"])
+    year = int(match["y"]) if match["y"] else _relative_year(match, published)
     return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 
@@ -237,7 +261,11 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     if (match["when"] or "").lower() == "earlier":
         return None  # "the talks earlier this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
-    fields = _due(match, end_of_unit(published, unit, following=following), published)
+    due = end_of_unit(published, unit, following=following)
+    part_ends = _PART_ENDS.get((match["when"] or "").lower())
+    if part_ends and unit == "year":
+        due = end_of_month(due.year, part_ends)  # "early next year" ends with April, as "early 2024" does
+    fields = _due(match, due, published)
     if isinstance(fields, dict) and unit == "financial year":
         fields[FINANCIAL_FOLLOWING] = following  # the publisher's own year, which the caller knows
     return fields
@@ -247,7 +275,7 @@ _UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
 
 RULES: list[Rule] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
-              r"(?P<unit>second|minute|hour|day|week)s?\b"
+              r"(?P<unit>second|minute|hour|day|week)(?P<plural>s)?\b"
               r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
               r"[a-z][\w-]*))?"), read_within),
     (_compile(r"\binstantly\b"), read_instantly),
@@ -257,7 +285,7 @@ RULES: list[Rule] = [
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
-              rf"(?:,?\s+(?:beginning|starting|commencing)\s+in\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
+              rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+in|from)\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
               r"(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d))?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
               rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"
@@ -272,16 +300,19 @@ RULES: list[Rule] = [
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
               rf"(?:(?P<d1>{_DAY})\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}"
               rf"(?:(?P<d2>{_DAY})\s+)?(?P<m2>{MONTH})(?:,?\s+\(?(?P<y2>{YEAR})\)?)?"), _month_range),
-    (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?(?:\s+(?P<y>{YEAR}))?\b"),
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{MONTH}),?"
+              rf"(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"),
      _day),
-    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{YEAR})\b"), _day),
-    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR}))?\b"
+    (_compile(rf"{_BY_END}{_WEEKDAY}(?P<m>{MONTH})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{YEAR}))?\b(?![:.]?\d)"
+              r"(?!\s*(?:[-–]|and|to)\s*\d)"), _day),
+    (_compile(rf"{_BY_END}(?:(?:early|mid|late)[\s-]+)?(?P<m>{MONTH})(?:\s+(?P<y>{YEAR})|\s+{_RELATIVE_YEAR})?\b"
               r"(?!\s*\d)"), _month),
     (_compile(rf"\b(?:(?:{_PREP}|(?P<rel>later\s+this|this|next))\s+){_END_OF}(?:the\s+)?"
-              rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR}))?\b"), _season),
-    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"),
+              rf"(?:(?:early|late)\s+)?(?P<s>{_SEASON})(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|{_RELATIVE_YEAR}))?\b"), _season),
+    (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+year\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<y>{YEAR})\b"
+              r"(?!\s*[-–/]\s*\d)"),
      _calendar_year),
-    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|late)\s+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)"),
+    (_compile(rf"{_BY_END}(?:(?P<when>later|earlier|early|mid|late)[\s-]+)?(?P<rel>this|next|the)\s+{_UNIT}\b(?!['’]s)(?!\s+(?:19|20)\d\d\b)"),
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
@@ -296,12 +327,15 @@ RULES: list[Rule] = [
     (_compile(r"\b(?:soon|shortly|in\s+the\s+near\s+future|in\s+due\s+course|imminently)\b"),
      lambda match, published: {"type": "period", "start": published, "end": None, "vague": True}),
     (_compile(rf"\b{_PREP}\s+{_END_OF}(?:the\s+)?(?P<part>q[1-4]|h[12]|(?:first|second|third|fourth|final|last)\s+"
-              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?P<y>{YEAR})\b"), _year_part),
-    (_compile(rf"\b(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
+              rf"quarter|(?:first|second)\s+half)(?:\s+of)?\s+(?:(?P<y>{YEAR})\b|{_RELATIVE_YEAR})"), _year_part),
+    (_compile(rf"\b(?:(?P<prep>by|before|no\s+later\s+than|until|through)\s+(?:the\s+end\s+of\s+)?)?"
+              rf"(?:fiscal\s+year|fy)\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)"), read_named),
     (_compile(rf"\b(?:for|during|over)\s+(?:the|a)\s+period\s+(?:beginning|starting|commencing)\s+(?:on\s+)?"
               rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{MONTH}),?(?:\s+(?P<y1>{YEAR}))?,?\s+and\s+"
               rf"(?:ending|expiring)\s+(?:on\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{MONTH}),?"
               rf"(?:\s+(?P<y2>{YEAR}))?\b"), _month_range),
+    (_compile(rf"^\s*(?P<text>(?:(?P<part>early|mid|late)[\s-]+|(?P<s>{_SEASON})\s+(?:of\s+)?|(?P<q>q[1-4]|h[12])\s+)"
+              rf"(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone_part),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
@@ -311,7 +345,8 @@ NEEDS: list[tuple[str, ...]] = [
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
-    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY, ("fiscal year", "fy"), ("period",),
+    ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
+    ("fiscal year", "fy"), ("period",), _CENTURY,
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -323,7 +358,7 @@ CORES: dict[int, re.Pattern[str]] = {
     6: re.compile(rf"{YEAR}\s*[-–]\s*{YEAR}\b"),  # "2018-2020"
     9: re.compile(rf"{YEAR}\s+(?:and|to|until)\s+{YEAR}\b"),  # "between 2018 and 2020"
     11: re.compile(rf"{_DAY}\s+(?:of\s+)?{MONTH}"),  # "by the 1st of June"
-    12: re.compile(rf"{_DAY},?\s+{YEAR}\b"),  # "by June 1, 2018"
+    12: re.compile(rf"{MONTH}\s+{_DAY}\b"),  # "by June 1, 2018", "by June 30"
     16: re.compile(rf"(?:this|next|the)\s+{_UNIT}\b"),  # "by the end of this year"
     18: re.compile(r"(?:hour|minute|second)"),  # "in under 12 hours"
     # "an hour or two after"

@@ -35,7 +35,7 @@ _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
-    (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "late", "this", "next")))}
+    (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")))}
 _MONTH = re.compile(rf"\b{MONTH}")
 _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.

@@ -49,8 +49,11 @@ def read_due(match: re.Match[str], published: date) -> dict | None:
 
 
 def read_named(match: re.Match[str], published: date) -> dict:
-    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019."""
+    """"Fiscal Year 2019", "FY2019": the financial year that ends in 2019; "by the end of fiscal year 2019" is
+    due on its last day."""
     year = int(match["y"])
+    if match["prep"]:
+        return {"type": "date", "due": date(year, 3, 31), FINANCIAL: True}
     return {"type": "period", "start": date(year - 1, 4, 1), "end": date(year, 3, 31), FINANCIAL: True}
 
 

@@ -15,7 +15,9 @@ UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it run
 
 def read_within(match: re.Match[str], published: date) -> dict | None:
     """"within one to two hours of release" → PT1H..PT2H from "release"; "within 30 days" with no event named
-    is a period from publication."""
+    is a period from publication; "within weeks", with no number, a vague one."""
+    if not match["high"] and match["plural"]:  # "within weeks", "within days": no number, a vague period
+        return {"type": "period", "start": published, "end": None, "vague": True}
     low = parse_number(match["low"]) if match["low"] else None
     high = parse_number(match["high"]) if match["high"] else 1.0
     if high is None:

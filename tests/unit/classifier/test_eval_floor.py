@@ -28,7 +28,9 @@ FLOORS = {
         # (band 0.517-0.527 over `pledgewatch train --stability 5 --stability-validation`) against 0.539 (band
         # 0.539-0.556): the same 24 right, 38 found against 35; kind 0.891 (147 of 165 matched) against 0.912
         # (145 of 159), while commitments rose (band 0.706-0.719 against 0.699-0.711). Lowered from 0.53 and 0.90.
-        ("deadlines", "f1"): 0.51,
+        # rules+model-0.8.3 (deadline forms: a month and day with no year, a timetable line led by a season or
+        # part of a year): 0.559, band 0.549-0.565 against 0.517-0.533. Raised from 0.51.
+        ("deadlines", "f1"): 0.54,
         # rules+model-0.8.1 (participles of operative verbs, pairs across an adverb, C_KIND 0.15): kind 0.909,
         # 150 of 165 matched. Raised from 0.88.
         ("on_matched", "kind"): 0.90,
