@@ -9,12 +9,17 @@ receiver. At each offered rate, releases that each hold a commitment are publish
 an even pace for ``--seconds``, as ingest publishes them; the latency of a release is from its publish to the
 arrival of its alert. A rate the pipeline cannot sustain shows as latency that grows with the run. Prints one
 line per rate and writes the plot (percentiles against offered rate). Nothing is asserted.
+
+``--stages`` prints, for each rate, where the time went: publish to the release's classification on its stream
+(the classifier), to its alert on the alerts stream (the notifier's consumer), to the webhook (delivery). The
+stream entries' ids are Redis's clock in milliseconds, so each stage is good to about a millisecond.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -32,7 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from harness import serve, start_service, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
-from schemas.streams import CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
+from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.ingest.identity import content_hash  # noqa: E402
 
@@ -55,13 +60,15 @@ class Receiver:
 
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
+        self.arrived_wall: dict[str, float] = {}
         self.app = web.Application()
         self.app.router.add_post("/hook", self.hook)
         self.runner = web.AppRunner(self.app, access_log=None)
 
     async def hook(self, request: web.Request) -> web.Response:
         alert = await request.json()
-        self.arrived[alert["data"]["release"]["release_id"]] = time.perf_counter()
+        release_id = alert["data"]["release"]["release_id"]
+        self.arrived[release_id], self.arrived_wall[release_id] = time.perf_counter(), time.time()
         return web.Response(status=204)
 
     async def start(self) -> str:
@@ -73,10 +80,37 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
+def entry_ms(entry_id: bytes) -> int:
+    return int(entry_id.split(b"-")[0])
+
+
+def stream_times(client: redis.Redis, stream: str, since: bytes, release_of) -> dict[str, int]:  # noqa: ANN001
+    """When each release's entry was added to ``stream`` after ``since`` (Redis's clock, ms)."""
+    times: dict[str, int] = {}
+    for entry_id, fields in client.xrange(PREFIX + stream, min=since):
+        times.setdefault(release_of(json.loads(fields[EVENT_FIELD.encode()])["data"]), entry_ms(entry_id))
+    return times
+
+
+def stages(client: redis.Redis, receiver: Receiver, published: dict[str, bytes]) -> dict[str, tuple[float, float]]:
+    """p50 and p99 of each stage of the releases ``published`` (release id -> its entry's id), in ms."""
+    since = min(published.values())
+    classified = stream_times(client, CLASSIFIED, since, lambda data: data["release_id"])
+    alerted = stream_times(client, ALERTS, since, lambda data: data["release"]["release_id"])
+    spans: dict[str, list[float]] = {"classifier": [], "notifier": [], "delivery": []}
+    for rid, entry_id in published.items():
+        at = entry_ms(entry_id)
+        spans["classifier"].append(classified[rid] - at)
+        spans["notifier"].append(alerted[rid] - classified[rid])
+        spans["delivery"].append(1000 * receiver.arrived_wall[rid] - alerted[rid])
+    return {name: (statistics.median(ms), percentile(ms, 0.99)) for name, ms in spans.items()}
+
+
 async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int) -> dict:
     """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures."""
     count = int(rate * seconds)
     sent: dict[str, float] = {}
+    published: dict[str, bytes] = {}
     start = time.perf_counter()
     for i in range(count):
         due = start + i / rate
@@ -84,14 +118,15 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
         if delay > 0:
             await asyncio.sleep(delay)
         n = first + i
-        client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n)})
+        published[f"lat-{n:07d}"] = client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n)})
         sent[f"lat-{n:07d}"] = time.perf_counter()
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
     ms = [1000 * (receiver.arrived[rid] - at) for rid, at in sent.items()]
     achieved = count / (time.perf_counter() - start)
     return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
-            "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved}
+            "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved,
+            "stages": stages(client, receiver, published)}
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -113,7 +148,7 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-async def run(rates: list[float], seconds: float, plot_path: Path | None) -> None:
+async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool) -> None:
     receiver = Receiver()
     hook = await receiver.start()
     rows = []
@@ -142,6 +177,9 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None) -> Non
                 rows.append(row)
                 print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}",
                       flush=True)
+                if show_stages:
+                    print("          " + ", ".join(f"{name} {p50:.0f} / {p99:.0f}"
+                                                   for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
         finally:
             for p in procs:
                 p.terminate()
@@ -159,8 +197,9 @@ def main() -> None:
     parser.add_argument("--rates", default="50,100,200,500", help="offered rates, releases/s, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate is offered")
     parser.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG; needs matplotlib)")
+    parser.add_argument("--stages", action="store_true", help="print each stage's p50 and p99 too")
     args = parser.parse_args()
-    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot))
+    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages))
 
 
 if __name__ == "__main__":

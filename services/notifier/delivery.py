@@ -91,6 +91,7 @@ class DeliveryWorker:
             if task is not None and task.cancelling():  # a cancellation some library swallowed
                 raise asyncio.CancelledError
             self._wake.clear()
+            polled = time.monotonic()
             try:
                 await self.poll_once()
             except asyncio.CancelledError:
@@ -99,9 +100,10 @@ class DeliveryWorker:
                 log.exception("delivery poll failed; retrying")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.delivery_poll_seconds)
-                # Woken (new jobs, a freed slot): a short pause gathers the wake-ups of sends finishing
-                # together into one claim, so a blocked backlog cannot make the worker poll without pause.
-                await asyncio.sleep(MIN_POLL_GAP_SECONDS)
+                # Woken (new jobs, a freed slot): polls stay MIN_POLL_GAP_SECONDS apart, which gathers the
+                # wake-ups of sends finishing together into one claim and keeps a blocked backlog from polling
+                # without pause; a worker woken after a quiet spell claims at once.
+                await asyncio.sleep(max(0.0, polled + MIN_POLL_GAP_SECONDS - time.monotonic()))
             except asyncio.TimeoutError:
                 pass
 
