@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import statistics
+import string
 import sys
 import tempfile
 import time
@@ -42,12 +43,17 @@ from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.ingest.identity import content_hash  # noqa: E402
 
 PREFIX = "bench:"
-BODY = ("The Home Office will invest £{n}m over the next three years in counter-terrorism policing, "
-        "and companies must remove terrorist content within one hour of being notified.")
+BODY = ("The Home Office{actor} will invest £{n}m over the next three years in counter-terrorism policing, "
+        "and companies{actor} must remove terrorist content within one hour of being notified.")
 
 
-def release_event(i: int) -> bytes:
-    title, body = f"Release {i}", BODY.format(n=i % 90 + 10)
+def release_event(i: int, *, distinct: bool = False) -> bytes:
+    """The ``i``-th release. Its two commitments announce again those of the releases before it (the same
+    words; the amount repeats every 90), so each alert lists its chains' announcements (up to 100): the
+    notifier's worst case. ``distinct``: the actors are the release's own (a word of its own after each), so
+    no commitment repeats another."""
+    actor = " Copy" + "".join(string.ascii_lowercase[int(d)] for d in str(i)).capitalize() if distinct else ""
+    title, body = f"Release {i}", BODY.format(n=i % 90 + 10, actor=actor)
     release = ReleasePublished(release_id=f"lat-{i:07d}", version=1, url=f"https://example.org/lat/{i}",
                                title=title, published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="bench",
                                body=body, content_hash=content_hash(title, body))
@@ -106,7 +112,8 @@ def stages(client: redis.Redis, receiver: Receiver, published: dict[str, bytes])
     return {name: (statistics.median(ms), percentile(ms, 0.99)) for name, ms in spans.items()}
 
 
-async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int) -> dict:
+async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int,
+                distinct: bool = False) -> dict:
     """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures."""
     count = int(rate * seconds)
     sent: dict[str, float] = {}
@@ -118,7 +125,7 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
         if delay > 0:
             await asyncio.sleep(delay)
         n = first + i
-        published[f"lat-{n:07d}"] = client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n)})
+        published[f"lat-{n:07d}"] = client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n, distinct=distinct)})
         sent[f"lat-{n:07d}"] = time.perf_counter()
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
@@ -148,7 +155,7 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool) -> None:
+async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool, distinct: bool) -> None:
     receiver = Receiver()
     hook = await receiver.start()
     rows = []
@@ -168,11 +175,11 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                 except redis.ResponseError:
                     return False
             await wait_until(ready, timeout=60, what="the services to start", step=0.2)
-            await offer(client, receiver, 20, 1, first=0)  # warm-up: connections, imports, caches
+            await offer(client, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
             first = 100
             print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
             for rate in rates:
-                row = await offer(client, receiver, rate, seconds, first)
+                row = await offer(client, receiver, rate, seconds, first, distinct)
                 first += row["n"]
                 rows.append(row)
                 print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}",
@@ -198,8 +205,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate is offered")
     parser.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG; needs matplotlib)")
     parser.add_argument("--stages", action="store_true", help="print each stage's p50 and p99 too")
+    parser.add_argument("--distinct", action="store_true", help="each release's commitments its own (no re-announcements)")
     args = parser.parse_args()
-    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages))
+    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages, args.distinct))
 
 
 if __name__ == "__main__":
