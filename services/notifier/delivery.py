@@ -186,10 +186,13 @@ class DeliveryWorker:
             nonlocal freed
             if not freed:
                 freed = True
+                full = (self._busy[dest] >= self.config.destination_concurrency
+                        or len(self._inflight) >= self.config.delivery_max_inflight)
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                self.wake()  # a slot is free: claim the next job now, not at the next poll
+                if full:  # jobs may wait for this slot: claim the next now, not at the next poll (else a poll
+                    self.wake()  # for nothing would hold off, by the gap between polls, the claim of a new job)
 
         try:
             await self._deliver_job(job, dest, free_slot)

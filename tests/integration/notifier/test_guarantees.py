@@ -294,3 +294,26 @@ async def test_an_alert_is_sent_once_committed_not_after_its_release_s_reminders
     finally:
         gate.set()
     await wait_for(lambda: handled(n.service, entry_id), timeout=10, what="the entry acknowledged once scheduled")
+
+
+async def test_a_finished_send_with_no_job_waiting_for_its_slot_claims_nothing(
+        notifier, receiver, write_yaml, publish_classified):
+    """A freed slot wakes the worker only when jobs may wait for it: a claim for nothing would hold off the
+    claim of the next new job by the gap between polls."""
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
+    worker, claims = n.service.worker, []
+    claim = worker.outbox.claim
+
+    async def counted_claim(**kwargs):
+        claims.append(kwargs)
+        return await claim(**kwargs)
+
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: sum(worker.inflight().values()) == 1, timeout=10, what="the alert's send under way")
+    worker.outbox.claim = counted_claim
+    receiver.release_hang.set()
+    await wait_for(lambda: len(receiver.hits("hang")) == 1, timeout=10, what="the alert")
+    await worker.drain()
+    await asyncio.sleep(0.1)  # a wake-up from the freed slot would have claimed by now
+    assert claims == []
