@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import serve, start_service, wait_until  # noqa: E402
+from harness import cpu_seconds, serve, start_service, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
@@ -113,8 +113,11 @@ def stages(client: redis.Redis, receiver: Receiver, published: dict[str, bytes])
 
 
 async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int,
-                distinct: bool = False) -> dict:
-    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures."""
+                distinct: bool = False, pids: dict[str, int] | None = None) -> dict:
+    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures, and the
+    CPU each of ``pids`` (name -> process id) spent per release meanwhile (ms)."""
+    pids = pids or {}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     count = int(rate * seconds)
     sent: dict[str, float] = {}
     published: dict[str, bytes] = {}
@@ -129,11 +132,12 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
         sent[f"lat-{n:07d}"] = time.perf_counter()
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
+    cpu = {name: 1000 * (cpu_seconds(pid) - cpu_before[name]) / count for name, pid in pids.items()}
     ms = [1000 * (receiver.arrived[rid] - at) for rid, at in sent.items()]
     achieved = count / (time.perf_counter() - start)
     return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
             "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved,
-            "stages": stages(client, receiver, published)}
+            "stages": stages(client, receiver, published), "cpu": cpu}
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -177,13 +181,16 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
             await wait_until(ready, timeout=60, what="the services to start", step=0.2)
             await offer(client, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
             first = 100
-            print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+            pids = {kind: p.pid for kind, p in zip(("classifier", "notifier"), procs)}
+            pids["redis"] = int(client.info("server")["process_id"])
+            print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+                  "   CPU ms per release: classifier / notifier / Redis")
             for rate in rates:
-                row = await offer(client, receiver, rate, seconds, first, distinct)
+                row = await offer(client, receiver, rate, seconds, first, distinct, pids)
                 first += row["n"]
                 rows.append(row)
-                print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}",
-                      flush=True)
+                print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}"
+                      f"   {' / '.join(f'{ms:.2f}' for ms in row['cpu'].values())}", flush=True)
                 if show_stages:
                     print("          " + ", ".join(f"{name} {p50:.0f} / {p99:.0f}"
                                                    for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
