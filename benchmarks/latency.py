@@ -9,14 +9,20 @@ receiver. At each offered rate, releases that each hold a commitment are publish
 an even pace for ``--seconds``, as ingest publishes them; the latency of a release is from its publish to the
 arrival of its alert. A rate the pipeline cannot sustain shows as latency that grows with the run. Prints one
 line per rate and writes the plot (percentiles against offered rate). Nothing is asserted.
+
+``--stages`` prints, for each rate, where the time went: publish to the release's classification on its stream
+(the classifier), to its alert on the alerts stream (the notifier's consumer), to the webhook (delivery). The
+stream entries' ids are Redis's clock in milliseconds, so each stage is good to about a millisecond.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
+import string
 import sys
 import tempfile
 import time
@@ -30,19 +36,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import serve, start_service, wait_until  # noqa: E402
+from harness import cpu_seconds, serve, start_service, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
-from schemas.streams import CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
+from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
 from services.ingest.identity import content_hash  # noqa: E402
 
 PREFIX = "bench:"
-BODY = ("The Home Office will invest £{n}m over the next three years in counter-terrorism policing, "
-        "and companies must remove terrorist content within one hour of being notified.")
+BODY = ("The Home Office{actor} will invest £{n}m over the next three years in counter-terrorism policing, "
+        "and companies{actor} must remove terrorist content within one hour of being notified.")
 
 
-def release_event(i: int) -> bytes:
-    title, body = f"Release {i}", BODY.format(n=i % 90 + 10)
+def release_event(i: int, *, distinct: bool = False) -> bytes:
+    """The ``i``-th release. Its two commitments announce again those of the releases before it (the same
+    words; the amount repeats every 90), so each alert lists its chains' announcements (up to 100): the
+    notifier's worst case. ``distinct``: the actors are the release's own (a word of its own after each), so
+    no commitment repeats another."""
+    actor = " Copy" + "".join(string.ascii_lowercase[int(d)] for d in str(i)).capitalize() if distinct else ""
+    title, body = f"Release {i}", BODY.format(n=i % 90 + 10, actor=actor)
     release = ReleasePublished(release_id=f"lat-{i:07d}", version=1, url=f"https://example.org/lat/{i}",
                                title=title, published_at=datetime(2026, 1, 5, tzinfo=timezone.utc), source="bench",
                                body=body, content_hash=content_hash(title, body))
@@ -55,13 +66,15 @@ class Receiver:
 
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
+        self.arrived_wall: dict[str, float] = {}
         self.app = web.Application()
         self.app.router.add_post("/hook", self.hook)
         self.runner = web.AppRunner(self.app, access_log=None)
 
     async def hook(self, request: web.Request) -> web.Response:
         alert = await request.json()
-        self.arrived[alert["data"]["release"]["release_id"]] = time.perf_counter()
+        release_id = alert["data"]["release"]["release_id"]
+        self.arrived[release_id], self.arrived_wall[release_id] = time.perf_counter(), time.time()
         return web.Response(status=204)
 
     async def start(self) -> str:
@@ -73,10 +86,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int) -> dict:
-    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures."""
+def entry_ms(entry_id: bytes) -> int:
+    return int(entry_id.split(b"-")[0])
+
+
+def stream_times(client: redis.Redis, stream: str, since: bytes, release_of) -> dict[str, int]:  # noqa: ANN001
+    """When each release's entry was added to ``stream`` after ``since`` (Redis's clock, ms)."""
+    times: dict[str, int] = {}
+    for entry_id, fields in client.xrange(PREFIX + stream, min=since):
+        times.setdefault(release_of(json.loads(fields[EVENT_FIELD.encode()])["data"]), entry_ms(entry_id))
+    return times
+
+
+def stages(client: redis.Redis, receiver: Receiver, published: dict[str, bytes]) -> dict[str, tuple[float, float]]:
+    """p50 and p99 of each stage of the releases ``published`` (release id -> its entry's id), in ms."""
+    since = min(published.values())
+    classified = stream_times(client, CLASSIFIED, since, lambda data: data["release_id"])
+    alerted = stream_times(client, ALERTS, since, lambda data: data["release"]["release_id"])
+    spans: dict[str, list[float]] = {"classifier": [], "notifier": [], "delivery": []}
+    for rid, entry_id in published.items():
+        at = entry_ms(entry_id)
+        spans["classifier"].append(classified[rid] - at)
+        spans["notifier"].append(alerted[rid] - classified[rid])
+        spans["delivery"].append(1000 * receiver.arrived_wall[rid] - alerted[rid])
+    return {name: (statistics.median(ms), percentile(ms, 0.99)) for name, ms in spans.items()}
+
+
+async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int,
+                distinct: bool = False, pids: dict[str, int] | None = None) -> dict:
+    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures, and the
+    CPU each of ``pids`` (name -> process id) spent per release meanwhile (ms)."""
+    pids = pids or {}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     count = int(rate * seconds)
     sent: dict[str, float] = {}
+    published: dict[str, bytes] = {}
     start = time.perf_counter()
     for i in range(count):
         due = start + i / rate
@@ -84,14 +128,16 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
         if delay > 0:
             await asyncio.sleep(delay)
         n = first + i
-        client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n)})
+        published[f"lat-{n:07d}"] = client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n, distinct=distinct)})
         sent[f"lat-{n:07d}"] = time.perf_counter()
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
+    cpu = {name: 1000 * (cpu_seconds(pid) - cpu_before[name]) / count for name, pid in pids.items()}
     ms = [1000 * (receiver.arrived[rid] - at) for rid, at in sent.items()]
     achieved = count / (time.perf_counter() - start)
     return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
-            "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved}
+            "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved,
+            "stages": stages(client, receiver, published), "cpu": cpu}
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -113,7 +159,7 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-async def run(rates: list[float], seconds: float, plot_path: Path | None) -> None:
+async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool, distinct: bool) -> None:
     receiver = Receiver()
     hook = await receiver.start()
     rows = []
@@ -133,15 +179,21 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None) -> Non
                 except redis.ResponseError:
                     return False
             await wait_until(ready, timeout=60, what="the services to start", step=0.2)
-            await offer(client, receiver, 20, 1, first=0)  # warm-up: connections, imports, caches
+            await offer(client, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
             first = 100
-            print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+            pids = {kind: p.pid for kind, p in zip(("classifier", "notifier"), procs)}
+            pids["redis"] = int(client.info("server")["process_id"])
+            print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+                  "   CPU ms per release: classifier / notifier / Redis")
             for rate in rates:
-                row = await offer(client, receiver, rate, seconds, first)
+                row = await offer(client, receiver, rate, seconds, first, distinct, pids)
                 first += row["n"]
                 rows.append(row)
-                print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}",
-                      flush=True)
+                print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}"
+                      f"   {' / '.join(f'{ms:.2f}' for ms in row['cpu'].values())}", flush=True)
+                if show_stages:
+                    print("          " + ", ".join(f"{name} {p50:.0f} / {p99:.0f}"
+                                                   for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
         finally:
             for p in procs:
                 p.terminate()
@@ -159,8 +211,10 @@ def main() -> None:
     parser.add_argument("--rates", default="50,100,200,500", help="offered rates, releases/s, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate is offered")
     parser.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG; needs matplotlib)")
+    parser.add_argument("--stages", action="store_true", help="print each stage's p50 and p99 too")
+    parser.add_argument("--distinct", action="store_true", help="each release's commitments its own (no re-announcements)")
     args = parser.parse_args()
-    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot))
+    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages, args.distinct))
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import serve, start_service, start_worker, wait_until  # noqa: E402
+from harness import cpu_seconds, cpu_split, serve, start_service, start_worker, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
 from services.classifier.core import classify  # noqa: E402
@@ -138,17 +138,6 @@ def subscriptions_yaml(hook: str, *, sets: int, reminders: int) -> str:
     offsets = "[" + ", ".join(f"P{d}D" for d in range(1, reminders + 1)) + "]"
     return "subscriptions:\n" + "".join(SUBSCRIPTION_SET.format(hook=hook, k=f"-{k}" if k else "", r=offsets)
                                         for k in range(sets))
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of process ``pid`` so far (Linux /proc)."""
-    return sum(cpu_split(pid))
-
-
-def cpu_split(pid: int) -> tuple[float, float]:
-    """User and system CPU of process ``pid`` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def max_rss_mb(pid: int) -> float:

@@ -55,19 +55,26 @@ class ClassifierService(RuntimeService):
                                        clock=time.monotonic)
 
     async def on_release_published(self, event: CloudEvent, entry: Entry) -> None:
-        """One release: see :meth:`on_releases_published`."""
-        await self.on_releases_published([(event, entry)])
+        """One release, delivered again (reclaimed) or left over from a failed batch: acknowledged alone if its
+        version is done, else as in :meth:`on_releases_published`."""
+        done_key = self._done_key(event)
+        already = bool(await self.runtime.streams.client.exists(done_key))
+        await self._publish_once([(event, entry)], [done_key], [already])
 
     async def on_releases_published(self, items: list[tuple[CloudEvent, Entry]]) -> None:
-        """Each release version classified once: the versions already done are only acknowledged; the
-        others classified, then published, marked done and acknowledged, each by its own script (a second
-        delivery racing this one publishes nothing), all in one round trip."""
+        """A read of new entries: each release version classified, then published, marked done and
+        acknowledged by its own script, which publishes nothing if the version is done already (a second
+        delivery racing this one, a release published twice); all in one round trip. New entries are not
+        looked up first: one of a version already done is rare, and classifying it again costs less than a
+        round trip on every read."""
+        await self._publish_once(items, [self._done_key(e) for e, _ in items], [False] * len(items))
+
+    def _done_key(self, event: CloudEvent) -> str:
+        return self.runtime.streams.key(f"classifier:done:{event.data.release_id}:{event.data.version}")
+
+    async def _publish_once(self, items: list[tuple[CloudEvent, Entry]], done_keys: list[str], already: list[bool]
+                            ) -> None:
         streams = self.runtime.streams
-        done_keys = [streams.key(f"classifier:done:{e.data.release_id}:{e.data.version}") for e, _ in items]
-        async with streams.client.pipeline(transaction=False) as pipe:
-            for key in done_keys:
-                pipe.exists(key)
-            already = await pipe.execute()
         commits, results = [], []
         for (event, entry), done_key, done in zip(items, done_keys, already):
             release: ReleasePublished = event.data

@@ -61,15 +61,17 @@ class StreamConsumer:
         stale = StreamSub(self.stream, group=self.group, consumer=self.consumer,
                           min_idle_time=self.claim_idle_ms)
 
-        async def on_entry(msg: RedisBatchStreamMessage) -> None:
-            await self._consume_batch(_entries(msg.raw_message, self.group))
+        # The handlers take the read as their body (see _as_read), not the message: the framework finds a
+        # message parameter through its context in a worker thread, a thread hop on every read.
+        async def on_entry(read: Any) -> None:
+            await self._consume_batch(_entries(read, self.group))
 
-        async def on_reclaimed(msg: RedisStreamMessage) -> None:
-            await self._consume(_entries(msg.raw_message, self.group)[0], reclaimed=True)
+        async def on_reclaimed(read: Any) -> None:
+            await self._consume(_entries(read, self.group)[0], reclaimed=True)
 
         broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title, parser=self._undecoded,
-                          description=f"{self.group} reads {self.stream}")(on_entry)
-        broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim",
+                          decoder=self._as_read, description=f"{self.group} reads {self.stream}")(on_entry)
+        broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim", decoder=self._as_read,
                           description=f"{self.group} reclaims stale entries of {self.stream}")(on_reclaimed)
 
     async def _undecoded(self, raw: Any, _framework_parser: Any) -> RedisBatchStreamMessage:
@@ -77,6 +79,11 @@ class StreamConsumer:
         :meth:`_decode`. (The framework's batch parser decodes every entry up front, so one entry that is not
         UTF-8 would fail the whole batch, and each entry would be parsed twice.)"""
         return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group)
+
+    @staticmethod
+    async def _as_read(msg: RedisStreamMessage | RedisBatchStreamMessage, _framework_decoder: Any) -> Any:
+        """A message's body for its handler: the read as it came from Redis (stream, ids, entries)."""
+        return msg.raw_message
 
     async def _consume_batch(self, entries: list[Entry]) -> None:
         """A read's entries: each bad one dead-lettered alone; the rest to the batch handler, or one by one.

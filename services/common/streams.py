@@ -21,6 +21,7 @@ from schemas import CloudEvent, DeadLetter, DeadLetterEvent
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD, stream_key
 
 from .metrics import DEAD_LETTERS_WRITTEN
+from .pipelined_scripts import queue_script, run_pipeline
 from .stream_stats import origin_of
 
 log = logging.getLogger(__name__)
@@ -171,11 +172,14 @@ class Streams:
         publish once; all in one round trip. Returns, for each, whether its events were published."""
         if not commits:
             return []
-        async with self.client.pipeline(transaction=False) as pipe:
-            for c in commits:
-                keys, args = _once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key)
-                await self._commit_once_script(keys=keys, args=args, client=pipe)  # queued, not run yet
-            return [bool(done) for done in await pipe.execute()]
+        script, calls = self._commit_once_script, [_once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key)
+                                                    for c in commits]
+
+        def fill(pipe: Pipeline) -> None:
+            for keys, args in calls:
+                queue_script(pipe, script, keys, args)
+
+        return [bool(done) for done in await run_pipeline(self.client, fill, [script])]
 
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,

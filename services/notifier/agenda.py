@@ -25,6 +25,12 @@ from .reminder_store import ReminderStore
 from .subscriptions import Subscription
 
 
+def _may_plan(sub: Subscription, release: ReleaseClassified) -> bool:
+    """Whether ``release`` may plan or cancel reminders for ``sub``: a later version may cancel those of an
+    earlier one; a first version plans only the subscriber's own reminders."""
+    return release.version > 1 or bool(sub.reminders)
+
+
 class ReminderAgenda:
     def __init__(self, streams: Streams, store: ReminderStore, *, remind_at: time) -> None:
         self.streams, self.store, self.remind_at = streams, store, remind_at
@@ -37,14 +43,17 @@ class ReminderAgenda:
         """For each (release, plans) of distinct releases: schedule the reminders of this version for each
         subscriber whose record is of an older version (none: already done, or this version is stale).
         Returns, per release, what was planned and the subscribers whose reminders could not be planned
-        (quarantined; the others are scheduled). One round trip to read, one call to the store."""
-        raws = iter(await self._records([(self.key(sub.id), release.release_id)
-                                         for release, plans in batch for sub, _ in plans]))
+        (quarantined; the others are scheduled). One round trip to read, one call to the store. A first version
+        for a subscriber without reminders plans nothing, whatever its record holds: that record is not read."""
+        lookups = [(self.key(sub.id), release.release_id) for release, plans in batch for sub, _ in plans
+                   if _may_plan(sub, release)]
+        read = dict(zip(lookups, await self._records(lookups)))
         results, jobs = [], []
         for release, plans in batch:
             ref = release_ref(release)
             matched = {sub.id: plan.matched for sub, plan in plans}
-            currents = {sub.id: PlannedReminders.from_json(next(raws)) for sub, _ in plans}
+            currents = {sub.id: PlannedReminders.from_json(read.get((self.key(sub.id), release.release_id)))
+                        for sub, _ in plans}
             due = [sub for sub, _ in plans
                    if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
             ready, quarantined = isolate(due, "planning reminders", lambda sub, ref=ref: reminder_jobs(

@@ -20,9 +20,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Announcement
 from schemas.classified import Commitment, ReleaseClassified
+from services.common.pipelined_scripts import queue_script, run_pipeline
 from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
 from .alert_commit import Commit
@@ -107,10 +109,11 @@ class AnnouncementIndex:
         one's neighbours in the index, the ids of those never indexed, and the size of each index set looked
         up in (two round trips)."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
-        async with self.client.pipeline(transaction=False) as reads:
+        def fill(reads: Pipeline) -> None:
             reads.hmget(hash_key, ids)
-            await self._find_neighbours(reads, commitments)  # queued, not run yet
-            own, found = await reads.execute()
+            self._find_neighbours(reads, commitments)
+
+        own, found = await run_pipeline(self.client, fill, [self._neighbours_script])
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
         sizes = {self._set_key(k): n for c, answer in zip(commitments, found) for k, n in zip(index_keys(c), answer[2])}
@@ -120,14 +123,14 @@ class AnnouncementIndex:
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
         return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes
 
-    async def _find_neighbours(self, reads, commitments: list[Commitment]) -> None:  # type: ignore[no-untyped-def]
+    def _find_neighbours(self, reads: Pipeline, commitments: list[Commitment]) -> None:
         keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]
         for c in commitments:
             own = index_keys(c)
             money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
             keys += [self._set_key(k) for k in (*money, *words)]
             args += [len(money), len(words), shared_enough(len(words))]
-        await self._neighbours_script(keys=keys, args=args, client=reads)
+        queue_script(reads, self._neighbours_script, keys, args)
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
                       keyless: set[str]) -> dict[str, list[Announcement]]:

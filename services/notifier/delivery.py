@@ -76,13 +76,15 @@ class DeliveryWorker:
         self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._stopping = False
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # new jobs, or a slot freed
+        self._new_jobs = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
         self._channels: dict[Hashable, Channel] = {}
         self._records: BatchWriter[Attempt] = BatchWriter(self._write_attempts)
 
     def wake(self) -> None:
-        """New jobs were queued: look now rather than at the next poll."""
+        """New jobs were queued: claim them now, without waiting for the gap between polls."""
+        self._new_jobs.set()
         self._wake.set()
 
     async def run(self) -> None:
@@ -91,6 +93,8 @@ class DeliveryWorker:
             if task is not None and task.cancelling():  # a cancellation some library swallowed
                 raise asyncio.CancelledError
             self._wake.clear()
+            self._new_jobs.clear()
+            polled = time.monotonic()
             try:
                 await self.poll_once()
             except asyncio.CancelledError:
@@ -99,9 +103,12 @@ class DeliveryWorker:
                 log.exception("delivery poll failed; retrying")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.delivery_poll_seconds)
-                # Woken (new jobs, a freed slot): a short pause gathers the wake-ups of sends finishing
-                # together into one claim, so a blocked backlog cannot make the worker poll without pause.
-                await asyncio.sleep(MIN_POLL_GAP_SECONDS)
+                # Woken by a freed slot, polls stay MIN_POLL_GAP_SECONDS apart: the wake-ups of sends finishing
+                # together make one claim, and a blocked backlog does not poll without pause. New jobs (one
+                # wake-up per batch of alerts committed) are claimed at once.
+                gap = polled + MIN_POLL_GAP_SECONDS - time.monotonic()
+                if gap > 0 and not self._new_jobs.is_set():
+                    await asyncio.wait_for(self._new_jobs.wait(), timeout=gap)
             except asyncio.TimeoutError:
                 pass
 
@@ -187,7 +194,7 @@ class DeliveryWorker:
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                self.wake()  # a slot is free: claim the next job now, not at the next poll
+                self._wake.set()  # a slot is free: claim the next job now, not at the next poll
 
         try:
             await self._deliver_job(job, dest, free_slot)

@@ -254,6 +254,8 @@ class NotifierService:
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
             recorded = await self._record_alerts(releases, subs, now=now)
+            if any(count for _, count, _ in recorded):
+                self._wake_worker()  # the jobs are committed: send them while the reminders are scheduled
             scheduled = await self.agenda.schedule(
                 [(release, plans + paused if release.withdrawn else plans)
                  for release, (plans, _, _) in zip(releases, recorded)], now=now)
@@ -267,8 +269,6 @@ class NotifierService:
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                          sum(len(p.alerts) for _, p in plans), len(subs))
         ALERTS_QUEUED.inc(queued)
-        if queued and self.worker is not None:
-            self.worker.wake()
 
     async def _record_alerts(self, releases: list[ReleaseClassified], subs: list[Subscription], *, now: datetime
                              ) -> list[tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]]:

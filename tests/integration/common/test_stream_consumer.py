@@ -78,9 +78,13 @@ async def test_valid_entry_is_handled_and_acknowledged(harness):
     streams, stream, handled, _, start = harness
     await start("c1")
     await streams.client.xadd(stream, {EVENT_FIELD: _release_json()})
+
+    async def acknowledged():  # the handler acknowledges after it records the entry: wait for both
+        return (await streams.client.xpending(stream, GROUP))["pending"] == 0
+
     await _wait_for(lambda: _true(handled == ["rel-1"]))
-    pending = await streams.client.xpending(stream, GROUP)
-    assert pending["pending"] == 0
+    await _wait_for(acknowledged)
+    assert handled == ["rel-1"]
 
 
 async def _true(value):
@@ -213,3 +217,21 @@ async def test_a_batch_that_fails_is_handled_entry_by_entry_and_only_the_failing
     finally:
         await broker.stop()
         await client.aclose()
+
+
+async def test_a_read_reaches_its_handler_without_a_hop_to_a_worker_thread(harness):
+    """The framework resolves a handler's message parameter in a worker thread: the consumer's handlers take
+    the read as their body instead, so a read costs no thread hop (no worker thread is ever started)."""
+    import threading
+
+    streams, stream, handled, _, start = harness
+    await start("c1")
+    before = {t.ident for t in threading.enumerate()}
+    for n in range(3):
+        await streams.client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+
+    async def all_handled():
+        return len(handled) == 3
+
+    await _wait_for(all_handled)
+    assert [t.name for t in threading.enumerate() if t.ident not in before] == []

@@ -11,7 +11,7 @@ from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, N
 from services.notifier.channels.webhook import WebhookSender
 from services.notifier.delivery import DeliveryWorker
 
-from notifier_harness import fast_config, wait_for
+from notifier_harness import fast_config, handled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -272,3 +272,41 @@ async def test_a_send_whose_own_timeout_never_fires_is_ended_by_the_workers_and_
     await wait_for(lambda: receiver.hits("hook"), what="the retry delivered")
     first, second = await _events(n.service, DELIVERIES)
     assert (first.outcome, first.error, second.outcome) == ("failed", "timed out after 0.3s", "delivered")
+
+
+async def test_an_alert_is_sent_once_committed_not_after_its_release_s_reminders_are_scheduled(
+        notifier, receiver, write_yaml, publish_classified):
+    """The delivery worker is woken by the alerts' commit: a batch still scheduling its reminders does not
+    hold back its alerts (with a poll every 30 s, only that wake-up sends it in time)."""
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
+    agenda, gate = n.service.agenda, asyncio.Event()
+    schedule = agenda.schedule
+
+    async def held_schedule(*args, **kwargs):
+        await gate.wait()
+        return await schedule(*args, **kwargs)
+
+    agenda.schedule = held_schedule
+    entry_id = await publish_classified(n.service, release(BORDERS))
+    try:
+        await wait_for(lambda: len(receiver.hits("hook")) == 1, timeout=10, what="the alert, reminders pending")
+    finally:
+        gate.set()
+    await wait_for(lambda: handled(n.service, entry_id), timeout=10, what="the entry acknowledged once scheduled")
+
+
+async def test_new_jobs_are_claimed_at_once_not_after_the_gap_between_polls(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """A freed slot's wake-up waits for the gap between polls; new jobs do not: with a gap (and a poll) of 30 s,
+    the second alert, queued while the worker waits out the gap after the first one's send, still goes at once."""
+    from services.notifier import delivery
+
+    monkeypatch.setattr(delivery, "MIN_POLL_GAP_SECONDS", 30)
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, timeout=10, what="the first alert")
+    await n.service.worker.drain()  # its slot freed: the worker waits out the gap
+    await publish_classified(n.service, release(FUNDING, release_id="other"))
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, timeout=10, what="the second alert, at once")
