@@ -30,7 +30,8 @@ MODEL_FILE = "decision.json"
 class Linear:
     """``P(yes) = sigmoid(intercept + sum of the weights of the features present)``, where each feature
     weighs its own weight plus its weight tied to the rules' reading (``signals.tied``): the tied weights are
-    kept in their own tables, so that scoring builds no new names."""
+    kept in their own tables, so that scoring builds no new names. The sum is exact (``math.fsum``): a set's
+    order follows the string hash seed, and two processes must give the same float to the last bit."""
 
     weights: dict[str, float]
     intercept: float
@@ -52,12 +53,11 @@ class Linear:
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
         lexical names made of them: ``probability(features | lexical names, ruled)``."""
-        weight = self._tables[ruled].get  # type: ignore[attr-defined]
-        total = self.intercept
-        for name in features:
-            total += weight(name, 0.0)
+        table = self._tables[ruled]  # type: ignore[attr-defined]
+        terms = [self.intercept, *map(table.__getitem__, table.keys() & features)]
         if tokens:
-            total += self._vocabularies[ruled].weight(tokens)  # type: ignore[attr-defined]
+            terms += self._vocabularies[ruled].weights(tokens)  # type: ignore[attr-defined]
+        total = math.fsum(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
@@ -76,21 +76,16 @@ class _Vocabulary:
     def same_as(self, other: "_Vocabulary") -> bool:
         return self.words == other.words and self.pairs == other.pairs
 
-    def weight(self, tokens: list[str]) -> float:
-        """The summed weights of the distinct tokens and distinct adjacent pairs of ``tokens``."""
-        # Intersected with the tables' own keys (the same tokens, in the same order, as with a frozenset of
-        # them): a frozenset beside each table made each look-up touch twice the memory, which the rules
-        # evict from the caches between two clauses (2-3 % of the classifier's time).
-        total = 0.0
-        words = self.words
-        if words:
-            for token in words.keys() & tokens:
-                total += words[token]
-        pairs = self.pairs
+    def weights(self, tokens: list[str]) -> list[float]:
+        """The weights of the distinct tokens and distinct adjacent pairs of ``tokens``, in an order that
+        follows the string hash seed (``math.fsum`` adds them the same in any order)."""
+        # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice the
+        # memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
+        words, pairs = self.words, self.pairs
+        found = list(map(words.__getitem__, words.keys() & tokens)) if words else []
         if pairs:
-            for pair in pairs.keys() & zip(tokens, tokens[1:]):
-                total += pairs[pair]
-        return total
+            found += map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))
+        return found
 
 
 LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
@@ -100,7 +95,8 @@ LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0
 class Interactions:
     """``P(yes) = sigmoid(intercept + the weights of the names present + the weights of the pairs of names
     both present)``, where the names are the general signals (``signals.Signals.general``) and the steps
-    ``LINEAR_STEP + threshold`` that the linear model's probability lies above."""
+    ``LINEAR_STEP + threshold`` that the linear model's probability lies above; summed exactly, as in
+    ``Linear``."""
 
     weights: dict[str, float]
     pairs: list[tuple[str, str, float]]
@@ -147,21 +143,21 @@ class Interactions:
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        total = self.intercept + self._step_totals[bisect_left(self._steps, linear)]  # type: ignore[attr-defined]
+        terms = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]  # type: ignore[attr-defined]
         known = self._known  # type: ignore[attr-defined]
-        # The names present, in the order ``_names.intersection(features)`` gives them (the sums stay the same):
-        # that order is the smaller operand's, and the table's own keys spare a look-up in the frozenset too.
+        # An intersection iterates its smaller operand; the table's own keys spare a look-up in the frozenset.
         present = known.keys() & features if len(features) < len(known) else \
             self._names.intersection(features)  # type: ignore[attr-defined]
         for name in present:
             weight, partners, steps = known[name]
-            total += weight
+            terms.append(weight)
             for other, pair_weight in partners:
                 if other in features:
-                    total += pair_weight
+                    terms.append(pair_weight)
             for step, pair_weight in steps:
                 if step < linear:
-                    total += pair_weight
+                    terms.append(pair_weight)
+        total = math.fsum(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
