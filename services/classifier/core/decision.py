@@ -19,6 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 from schemas import Kind
@@ -53,8 +54,8 @@ class Linear:
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
         lexical names made of them: ``probability(features | lexical names, ruled)``."""
-        table = self._tables[ruled]  # type: ignore[attr-defined]
-        terms = [self.intercept, *map(table.__getitem__, table.keys() & features)]
+        terms = [self.intercept]
+        terms += map(self._tables[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
         if tokens:
             terms += self._vocabularies[ruled].weights(tokens)  # type: ignore[attr-defined]
         total = math.fsum(terms)
