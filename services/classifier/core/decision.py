@@ -19,7 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 from schemas import Kind
@@ -49,16 +49,23 @@ class Linear:
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
+        # None for a model that weighs no words (the kind model)
+        vocabularies = tuple(table if table.words or table.pairs else None for table in vocabularies)
         object.__setattr__(self, "_vocabularies", vocabularies)
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
         lexical names made of them: ``probability(features | lexical names, ruled)``."""
-        terms = [self.intercept]
-        terms += map(self._tables[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
-        if tokens:
-            terms += self._vocabularies[ruled].weights(tokens)  # type: ignore[attr-defined]
-        total = math.fsum(terms)
+        weights = map(self._tables[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
+        vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
+        if tokens and vocabulary is not None:
+            # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
+            # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
+            words, pairs = vocabulary.words, vocabulary.pairs
+            total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
+                                    map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
+        else:
+            total = math.fsum(chain((self.intercept,), weights))
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
@@ -76,17 +83,6 @@ class _Vocabulary:
 
     def same_as(self, other: "_Vocabulary") -> bool:
         return self.words == other.words and self.pairs == other.pairs
-
-    def weights(self, tokens: list[str]) -> list[float]:
-        """The weights of the distinct tokens and distinct adjacent pairs of ``tokens``, in an order that
-        follows the string hash seed (``math.fsum`` adds them the same in any order)."""
-        # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice the
-        # memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
-        words, pairs = self.words, self.pairs
-        found = list(map(words.__getitem__, words.keys() & tokens)) if words else []
-        if pairs:
-            found += map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))
-        return found
 
 
 LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it

@@ -8,7 +8,7 @@ import math
 import random
 from bisect import bisect_left
 
-from services.classifier.core.decision import Interactions, Linear, _Vocabulary, shipped_model, step_name
+from services.classifier.core.decision import Interactions, Linear, shipped_model, step_name
 from services.classifier.core.signals import lexical
 
 # Weights of very different sizes: adding them in another order gives another float.
@@ -20,9 +20,8 @@ def _words(count: int, seed: int) -> list[str]:
     return [f"w{rng.randrange(count)}" for _ in range(count)]
 
 
-def _vocabulary_terms(vocabulary: _Vocabulary, tokens: list[str]) -> list[float]:
-    return [vocabulary.words[token] for token in set(vocabulary.words) & set(tokens)] + \
-        [vocabulary.pairs[pair] for pair in set(vocabulary.pairs) & set(zip(tokens, tokens[1:]))]
+def _sigmoid(total: float) -> float:
+    return 0.0 if total < -35 else 1.0 / (1.0 + math.exp(-total))
 
 
 def _interactions_probability(interactions: Interactions, features: set[str], linear: float) -> float:
@@ -33,8 +32,7 @@ def _interactions_probability(interactions: Interactions, features: set[str], li
         weight, partners, steps = known[name]
         terms += [weight, *(w for other, w in partners if other in features),
                   *(w for step, w in steps if step < linear)]
-    total = math.fsum(terms)
-    return 0.0 if total < -35 else 1.0 / (1.0 + math.exp(-total))
+    return _sigmoid(math.fsum(terms))
 
 
 def _shuffled(names: set[str], rng: random.Random) -> set[str]:
@@ -46,14 +44,18 @@ def _shuffled(names: set[str], rng: random.Random) -> set[str]:
     return shuffled
 
 
-def test_vocabulary_weights_are_those_of_the_set_intersections():
+def test_a_clause_s_words_weigh_as_the_set_intersections_exactly():
     table = {f"w:w{i}": _WEIGHTS[i % len(_WEIGHTS)] * (i + 1) for i in range(0, 300, 2)}
     table.update({f"w2:w{i}_w{i + 1}": _WEIGHTS[i % 5] for i in range(0, 300, 3)})
-    vocabulary = _Vocabulary(table)
+    model = Linear(table, -0.5)
+    words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
+    pairs = {tuple(name[3:].split("_")): weight for name, weight in table.items() if name.startswith("w2:")}
     for seed in range(300):
         tokens = _words(20 + seed % 200, seed)
         tokens += [f"w{i}" for i in range(seed % 40)]  # known pairs, and repeated words
-        assert math.fsum(vocabulary.weights(tokens)) == math.fsum(_vocabulary_terms(vocabulary, tokens))
+        terms = [-0.5, *(words[token] for token in set(words) & set(tokens)),
+                 *(pairs[pair] for pair in set(pairs) & set(zip(tokens, tokens[1:])))]
+        assert model.probability(set(), seed % 2 == 0, tokens) == _sigmoid(math.fsum(terms))
 
 
 def test_a_clause_weighs_the_same_by_its_tokens_as_by_its_lexical_names():
@@ -76,8 +78,7 @@ def test_a_linear_model_sums_exactly():
     rng = random.Random(3)
     for _ in range(200):
         features = set(rng.sample(sorted(weights), rng.randrange(1, 61))) | {"unknown"}
-        total = math.fsum([0.25, *(weights[name] for name in features if name in weights)])
-        expected = 0.0 if total < -35 else 1.0 / (1.0 + math.exp(-total))
+        expected = _sigmoid(math.fsum([0.25, *(weights[name] for name in features if name in weights)]))
         assert model.probability(features, False) == expected
         assert model.probability(_shuffled(features, rng), False) == expected
 
