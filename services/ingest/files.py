@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
+from services.common.errors import readable_message
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -234,8 +235,7 @@ def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished
 
 def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
     """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()]
+    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {readable_message(e)}" for e in exc.errors()]
 
 
 def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:

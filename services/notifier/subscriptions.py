@@ -17,7 +17,7 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator,
                       ValidationInfo, field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
-from services.common.api import readable_message
+from services.common.errors import readable_message
 
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
