@@ -18,9 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .files import field_errors
 from .settings import IngestSettings, http_url
-
-SOURCE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-SOURCE_NAME_RULE = "1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
+from .source_names import SOURCE_NAME
 
 
 class SourcesError(ValueError):

@@ -98,7 +98,8 @@ class ReleaseInput(BaseModel):
     title: str = Field(min_length=1)
     published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
-    source: str | None = None
+    source: str | None = Field(default=None, description="The source's name, as in the sources file (1 to 64 "
+                               "lowercase letters, digits, '.', '_' or '-'); unset: http for a POST, folder for a file.")
     locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)

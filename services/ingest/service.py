@@ -33,6 +33,7 @@ from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
 from .source_metrics import SourceCollector
+from .source_names import source_name_problem
 from .source_reads import SourcesAnswer, read_sources
 from .state import SOURCE, IngestResult, publish_if_changed
 from .watcher import FolderWatcher
@@ -151,6 +152,8 @@ class IngestService:
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
             release = await asyncio.to_thread(parse_release, path, raw)
+            if problem := source_name_problem(release.source):  # the file's own: JSON source, front matter source:
+                raise ReleaseFileError(f"{path}: source: {problem}")
         except FileNotFoundError:
             log.info("%s: gone before it was read", path)
             return None
@@ -215,6 +218,8 @@ class IngestService:
                 status_code=413)
         try:
             fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
+            if fields.source is not None and (problem := source_name_problem(fields.source)):
+                raise ValueError(f"source: {problem}")
             release = fields.to_release(source="http")
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
