@@ -98,8 +98,9 @@ class ReleaseInput(BaseModel):
     title: str = Field(min_length=1)
     published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
-    source: str | None = Field(default=None, description="The source's name, as in the sources file (1 to 64 "
-                               "lowercase letters, digits, '.', '_' or '-'); unset: http for a POST, folder for a file.")
+    source: str | None = Field(
+        default=None, description="The source's name, as in the sources file (1 to 64 lowercase letters, digits, "
+                                  "'.', '_' or '-'); unset: http for a POST, folder for a file.")
     locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
@@ -226,11 +227,20 @@ def _release(*, release_id: str, url: str, title: str, published_at: datetime, b
     )
 
 
+class NotAnObject(ValueError):
+    """JSON that is no object, where a release was expected."""
+
+
+def release_object(value: object) -> dict[str, object]:
+    """``value``, a release file's or a posted body's JSON, if it is an object; else :class:`NotAnObject` saying
+    what a release is (pydantic's "Input should be a valid dictionary" would not)."""
+    if not isinstance(value, dict):
+        raise NotAnObject('not a JSON object; a release is {"title": …, "published_at": …, "body": …}')
+    return value
+
+
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    fields = loads_bounded(text)  # JSONBoundsError, "not JSON: …", is the file's problem, not a field's
-    if not isinstance(fields, dict):
-        raise ReleaseFileError(f"{path}: not a JSON object; a release is {{\"title\": …, \"published_at\": …, "
-                               "\"body\": …}")
+    fields = release_object(loads_bounded(text))  # JSONBoundsError, "not JSON: …", is the file's problem
     return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
 
 

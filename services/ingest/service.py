@@ -27,7 +27,8 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
+from .files import (NotAnObject, ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes,
+                    release_object)
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
@@ -217,7 +218,7 @@ class IngestService:
                 {"errors": [f"body: {len(raw)} bytes is over the {self.settings.max_release_bytes}-byte limit"]},
                 status_code=413)
         try:
-            fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
+            fields = ReleaseInput.model_validate(release_object(loads_bounded(raw)))  # bounded depth, integer size
             if fields.source is not None and (problem := source_name_problem(fields.source)):
                 raise ValueError(f"source: {problem}")
             release = fields.to_release(source="http")
@@ -226,6 +227,8 @@ class IngestService:
             return await self._refuse_post(raw, [str(exc)], status=409)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [f"request body: {exc}"], status=400)
+        except NotAnObject as exc:  # JSON, but no release's shape
+            return await self._refuse_post(raw, [f"request body: {exc}"], status=422)
         except (ValidationError, ValueError, ReleaseRefused) as exc:  # a field's value, named in the error
             errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
             return await self._refuse_post(raw, errors, status=422)
