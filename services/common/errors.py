@@ -26,6 +26,21 @@ def readable_message(error: Any) -> str:
     return " ".join(str(error["msg"]).removeprefix("Value error, ").split())
 
 
+def field_problems(exc: ValidationError, *, whole: str = "body") -> list[str]:
+    """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
+    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {readable_message(e)}" for e in exc.errors()]
+
+
+def failure_text(exc: BaseException) -> str:
+    """What went wrong, on one line, for a log line or a dead letter's reason: ``Type: message``; a pydantic
+    error as ``invalid Model: field: message; …``, not its block of lines with "Value error, " and a link."""
+    if isinstance(exc, ValidationError):
+        text = f"invalid {exc.title}: {'; '.join(field_problems(exc, whole=exc.title))}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
 def env_name(field: str) -> str:
     """The environment variable a settings field is read from."""
     return _ENV_NAMES.get(field) or (field if field.isupper() else ENV_PREFIX + field.upper())

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .files import field_errors
+from services.common.errors import field_problems
+
 from .settings import IngestSettings, http_url
 from .source_names import SOURCE_NAME
 
@@ -74,7 +75,7 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
         try:
             sources.append(SourceConfig.model_validate(item))
         except ValidationError as exc:
-            where = "; ".join(field_errors(exc, whole="source"))
+            where = "; ".join(field_problems(exc, whole="source"))
             raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
     return sources
 

@@ -21,7 +21,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
-from services.common.errors import readable_message
+from services.common.errors import field_problems
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -192,7 +192,7 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     except ReleaseFileError:
         raise
     except ValidationError as exc:
-        raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
+        raise ReleaseFileError(f"{path}: {'; '.join(field_problems(exc))}") from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
     # the bounds ingest admits a release within, so `classify` refuses what `ingest` would
@@ -242,11 +242,6 @@ def release_object(value: object) -> dict[str, object]:
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
     fields = release_object(loads_bounded(text))  # JSONBoundsError, "not JSON: …", is the file's problem
     return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
-
-
-def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
-    """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {readable_message(e)}" for e in exc.errors()]
 
 
 def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers
+from services.common.errors import failure_text, field_problems
 from services.common.metrics import ScrapeCollector
 from services.common.service import Runtime
 from services.common.settings import Settings
@@ -27,8 +28,7 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .files import (NotAnObject, ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes,
-                    release_object)
+from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
@@ -162,7 +162,7 @@ class IngestService:
             if isinstance(exc, ReleaseFileError):
                 reason = str(exc)
             else:
-                reason = f"{path}: cannot be read as a release ({type(exc).__name__}: {exc})"
+                reason = f"{path}: cannot be read as a release ({failure_text(exc)})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
             await self._dead_letter_file(path, raw, reason)
             return FileRefused(reason)
@@ -230,7 +230,7 @@ class IngestService:
         except NotAnObject as exc:  # JSON, but no release's shape
             return await self._refuse_post(raw, [f"request body: {exc}"], status=422)
         except (ValidationError, ValueError, ReleaseRefused) as exc:  # a field's value, named in the error
-            errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
+            errors = field_problems(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
             return await self._refuse_post(raw, errors, status=422)
         accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
         return JSONResponse(accepted.model_dump(), status_code=202)

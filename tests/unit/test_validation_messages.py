@@ -2,13 +2,19 @@
 line) is worded by one helper: a validator's own words, never pydantic's "Value error, " before them."""
 
 import json
+import logging
+from datetime import datetime, timezone
 
 import pytest
+from pydantic import BaseModel, field_validator
 
 from schemas import EventError, data_schema_uri, decode_event
 from services.ingest.errors import ContentError
 from services.ingest.files import ReleaseFileError, parse_release
 from services.ingest.search import parse_search_page
+from services.notifier.quarantine import isolate
+from services.notifier.reminder_migration import _read
+from services.notifier.subscriptions import Subscription
 
 
 def _release_event(**extra):
@@ -41,3 +47,36 @@ def test_a_release_file_a_validator_refuses_says_the_validators_words(tmp_path):
     with pytest.raises(ReleaseFileError) as refused:
         parse_release(path, raw)
     assert str(refused.value).startswith(f"{path}: id: ") and "Value error" not in str(refused.value)
+
+
+class _Model(BaseModel):
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        raise ValueError("a name is wanted\n  on one line")
+
+
+def _sub(sub_id: str) -> Subscription:
+    return Subscription.model_validate({"id": sub_id, "channels": ["console"]})
+
+
+def test_a_subscription_set_aside_by_a_validation_error_is_told_on_one_line_in_the_validators_words():
+    def step(sub: Subscription) -> None:
+        if sub.id == "bad":
+            _Model(name="x")
+
+    _, (quarantined,) = isolate([_sub("good"), _sub("bad")], "matching", step)
+    assert quarantined.reason == "matching failed: invalid _Model: name: a name is wanted on one line"
+    _, (other,) = isolate([_sub("bad")], "matching", lambda sub: 1 / 0)
+    assert other.reason == "matching failed: ZeroDivisionError: division by zero"
+
+
+def test_a_stored_reminder_that_cannot_be_read_is_logged_on_one_line_in_the_validators_words(caplog):
+    found: dict = {}
+    with caplog.at_level(logging.ERROR, logger="services.notifier.reminder_migration"):
+        _read(found, "r1", lambda: _Model(name="x"), now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert found == {}
+    assert caplog.messages == ["reminder 'r1' stored by an earlier version cannot be read (invalid _Model: name: a "
+                               "name is wanted on one line); left as it is"]
