@@ -69,10 +69,11 @@ def govuk_url(text: str) -> str:
 
 def source_name(text: str) -> str:
     """A ``--source`` argument: a name as the sources file takes."""
-    from services.ingest.config import SOURCE_NAME, SOURCE_NAME_RULE
+    from services.ingest.source_names import source_name_problem
 
-    if not re.fullmatch(SOURCE_NAME, text):
-        raise argparse.ArgumentTypeError(f"{text!r}: not a source name; use {SOURCE_NAME_RULE}")
+    problem = source_name_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 

@@ -16,6 +16,8 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from services.common.errors import readable_message
+
 from .json_bounds import JSONBoundsError, loads_bounded
 
 DataT = TypeVar("DataT", bound=BaseModel)
@@ -212,7 +214,7 @@ def decode_event(raw: bytes | str, *, expect: tuple[type[CloudEvent[Any]], ...] 
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "event"
-        message = " ".join(first["msg"].split())
+        message = readable_message(first)
         raise EventError(
             f"invalid {event_type}: {where}: {message} ({exc.error_count()} error(s))"
         ) from None

@@ -42,14 +42,6 @@ def field_error(status: int, field: str, message: str) -> ApiError:
     return ApiError(status, [{"field": field, "message": message}])
 
 
-def readable_message(error: Any) -> str:
-    """A pydantic error's message as every API words it: "unknown field" for a field the model does not
-    have, and a validator's own words without pydantic's "Value error, "."""
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
 def errors_response(status: int, errors: list[dict[str, str]] | list[str]) -> JSONResponse:
     return ApiError(status, errors).response()
 

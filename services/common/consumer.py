@@ -21,6 +21,7 @@ from faststream.redis import RedisBatchStreamMessage, RedisBroker, RedisStreamMe
 from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
+from .errors import failure_text
 from .streams import Entry, Streams, as_text
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class StreamConsumer:
         except Exception as exc:
             # Left pending: reclaimed after claim_idle_ms, dead-lettered after max_deliveries.
             log.exception("%s failed on %s %s; will retry", self.group, entry.stream, entry.entry_id)
-            await self._streams().client.set(self._error_key(entry), f"{type(exc).__name__}: {exc}"[:500],
+            await self._streams().client.set(self._error_key(entry), failure_text(exc)[:500],
                                              ex=7 * 86400)
 
     def _error_key(self, entry: Entry) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -17,6 +18,29 @@ class StartupError(RuntimeError):
     """A service cannot start, for a reason one line says (no Redis, no REDIS_URL, a bad file)."""
 
 
+def readable_message(error: Any) -> str:
+    """A pydantic error's message as every API, dead letter, command and log line words it: "unknown field"
+    for a field the model does not have, and a validator's own words without pydantic's "Value error, "."""
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    return " ".join(str(error["msg"]).removeprefix("Value error, ").split())
+
+
+def field_problems(exc: ValidationError, *, whole: str = "body") -> list[str]:
+    """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
+    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {readable_message(e)}" for e in exc.errors()]
+
+
+def failure_text(exc: BaseException) -> str:
+    """What went wrong, on one line, for a log line or a dead letter's reason: ``Type: message``; a pydantic
+    error as ``invalid Model: field: message; …``, not its block of lines with "Value error, " and a link."""
+    if isinstance(exc, ValidationError):
+        text = f"invalid {exc.title}: {'; '.join(field_problems(exc, whole=exc.title))}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
+
+
 def env_name(field: str) -> str:
     """The environment variable a settings field is read from."""
     return _ENV_NAMES.get(field) or (field if field.isupper() else ENV_PREFIX + field.upper())
@@ -27,7 +51,7 @@ def settings_problem(exc: ValidationError, options: Mapping[str, str] | None = N
     that is the default of a command-line option in ``options`` (variable: option) is told with it."""
     reasons = []
     for error in exc.errors():
-        message = error["msg"].removeprefix("Value error, ")
+        message = readable_message(error)
         if not error["loc"]:
             reasons.append(message)
             continue

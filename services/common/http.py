@@ -28,7 +28,8 @@ from starlette.exceptions import HTTPException
 
 from pledgewatch import __version__
 
-from .api import ApiError, Routes, component_schemas, readable_message
+from .api import ApiError, Routes, component_schemas
+from .errors import readable_message
 from .auth import ApiAuth, Authenticate
 from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 

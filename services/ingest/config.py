@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .files import field_errors
-from .settings import IngestSettings, http_url
+from services.common.errors import field_problems
 
-SOURCE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-SOURCE_NAME_RULE = "1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
+from .settings import IngestSettings, http_url
+from .source_names import SOURCE_NAME
 
 
 class SourcesError(ValueError):
@@ -76,7 +75,7 @@ def parse_sources(text: str, *, origin: str = "sources") -> list[SourceConfig]:
         try:
             sources.append(SourceConfig.model_validate(item))
         except ValidationError as exc:
-            where = "; ".join(field_errors(exc, whole="source"))
+            where = "; ".join(field_problems(exc, whole="source"))
             raise SourcesError(f"{origin}: source {index + 1}: {where}") from None
     return sources
 

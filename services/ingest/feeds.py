@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from schemas import ReleasePublished
+from services.common.errors import failure_text
 
 from .charset import decode_text
 from .drafts import Draft
@@ -199,7 +200,7 @@ def _entry(item: dict, *, base: str) -> FeedEntry | None:
 def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEntry:
     link = str(item.get("link") or "")
     link = canonical_link(link, base=base) if link else f"{base}#entry-{index + 1}"
-    reason = f"{link}: feed entry cannot be read ({type(exc).__name__}: {exc})"
+    reason = f"{link}: feed entry cannot be read ({failure_text(exc)})"
     return RefusedEntry(key=normalise_text(str(item.get("id") or "")) or link, link=link, reason=reason,
                         fingerprint=_digest(sorted(item.items(), key=lambda kv: kv[0])))
 

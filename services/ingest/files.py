@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
+from services.common.errors import field_problems
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -97,7 +98,9 @@ class ReleaseInput(BaseModel):
     title: str = Field(min_length=1)
     published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
-    source: str | None = None
+    source: str | None = Field(
+        default=None, description="The source's name, as in the sources file (1 to 64 lowercase letters, digits, "
+                                  "'.', '_' or '-'); unset: http for a POST, folder for a file.")
     locale: str = Field(default="en", pattern=LOCALE_PATTERN)
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
@@ -189,7 +192,7 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     except ReleaseFileError:
         raise
     except ValidationError as exc:
-        raise ReleaseFileError(f"{path}: {'; '.join(field_errors(exc))}") from None
+        raise ReleaseFileError(f"{path}: {'; '.join(field_problems(exc))}") from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
     # the bounds ingest admits a release within, so `classify` refuses what `ingest` would
@@ -224,18 +227,21 @@ def _release(*, release_id: str, url: str, title: str, published_at: datetime, b
     )
 
 
+class NotAnObject(ValueError):
+    """JSON that is no object, where a release was expected."""
+
+
+def release_object(value: object) -> dict[str, object]:
+    """``value``, a release file's or a posted body's JSON, if it is an object; else :class:`NotAnObject` saying
+    what a release is (pydantic's "Input should be a valid dictionary" would not)."""
+    if not isinstance(value, dict):
+        raise NotAnObject('not a JSON object; a release is {"title": …, "published_at": …, "body": …}')
+    return value
+
+
 def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    fields = loads_bounded(text)  # JSONBoundsError, "not JSON: …", is the file's problem, not a field's
-    if not isinstance(fields, dict):
-        raise ReleaseFileError(f"{path}: not a JSON object; a release is {{\"title\": …, \"published_at\": …, "
-                               "\"body\": …}")
+    fields = release_object(loads_bounded(text))  # JSONBoundsError, "not JSON: …", is the file's problem
     return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
-
-
-def field_errors(exc: ValidationError, *, whole: str = "body") -> list[str]:
-    """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()]
 
 
 def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:

@@ -14,10 +14,10 @@ from urllib.parse import quote, urlsplit
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from schemas import ReleasePublished
+from services.common.errors import field_problems
 
 from .drafts import Draft
 from .errors import ContentError
-from .files import field_errors
 from .html_text import html_to_text
 from .identity import content_hash, release_id_for
 
@@ -105,7 +105,7 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
     try:
         item = ContentItem.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(field_errors(exc, whole="item"))
+        problems = "; ".join(field_problems(exc, whole="item"))
         raise ContentError(f"{where}: not a Content API item ({problems})") from None
     published: datetime | None = item.first_published_at or item.public_updated_at
     if published is None:

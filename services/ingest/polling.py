@@ -25,6 +25,7 @@ from typing import TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from services.common.errors import failure_text
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
@@ -97,7 +98,7 @@ class SourcePoller:
         except SourceError:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
-            raise ContentError(f"{entry.link}: cannot be read ({type(exc).__name__}: {exc})") from exc
+            raise ContentError(f"{entry.link}: cannot be read ({failure_text(exc)})") from exc
         result = await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
         if entry.unread_dates and result.published:  # once: the entry is read again only when the feed changes it
             self._log_unread_dates(entry, draft, result.version, now)
@@ -123,7 +124,7 @@ class SourcePoller:
             raise ContentError(f"{failure}; the feed entry has no text of its own to publish instead") from None
         except Exception as exc:  # a bug converting this entry's text: the entry's problem alone
             raise ContentError(f"{failure}; the feed entry's own text cannot be read either "
-                               f"({type(exc).__name__}: {exc})") from exc
+                               f"({failure_text(exc)})") from exc
         log.warning("source %s: entry %s: %s (%s); published from the feed's own text instead",
                     self.config.name, entry.link, failure, why)
         return draft

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from services.common.errors import field_problems
+
 from .errors import ContentError
 
 FIELDS = "link,title,public_timestamp,content_store_document_type"
@@ -83,7 +85,7 @@ def parse_search_page(data: object, *, url: str = "search page") -> SearchPage:
     try:
         page = _Page.model_validate(data)
     except ValidationError as exc:
-        raise ContentError(f"{url}: not a Search API page ({exc.errors()[0]['msg']})") from None
+        raise ContentError(f"{url}: not a Search API page ({'; '.join(field_problems(exc, whole='page'))})") from None
     paths = [r.link for r in page.results if r.link.startswith("/")]
     skipped = [r.link for r in page.results if not r.link.startswith("/")]
     return SearchPage(paths=paths, total=page.total, size=len(page.results), skipped=skipped)

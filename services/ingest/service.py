@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers
+from services.common.errors import failure_text, field_problems
 from services.common.metrics import ScrapeCollector
 from services.common.service import Runtime
 from services.common.settings import Settings
@@ -27,12 +28,13 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .files import ReleaseFileError, ReleaseInput, field_errors, parse_release, read_bytes
+from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
 from .folder import FolderScanner
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
 from .source_metrics import SourceCollector
+from .source_names import source_name_problem
 from .source_reads import SourcesAnswer, read_sources
 from .state import SOURCE, IngestResult, publish_if_changed
 from .watcher import FolderWatcher
@@ -151,6 +153,8 @@ class IngestService:
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
             release = await asyncio.to_thread(parse_release, path, raw)
+            if problem := source_name_problem(release.source):  # the file's own: JSON source, front matter source:
+                raise ReleaseFileError(f"{path}: source: {problem}")
         except FileNotFoundError:
             log.info("%s: gone before it was read", path)
             return None
@@ -158,7 +162,7 @@ class IngestService:
             if isinstance(exc, ReleaseFileError):
                 reason = str(exc)
             else:
-                reason = f"{path}: cannot be read as a release ({type(exc).__name__}: {exc})"
+                reason = f"{path}: cannot be read as a release ({failure_text(exc)})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
             await self._dead_letter_file(path, raw, reason)
             return FileRefused(reason)
@@ -214,15 +218,19 @@ class IngestService:
                 {"errors": [f"body: {len(raw)} bytes is over the {self.settings.max_release_bytes}-byte limit"]},
                 status_code=413)
         try:
-            fields = ReleaseInput.model_validate(loads_bounded(raw))  # bounded depth and integer size
+            fields = ReleaseInput.model_validate(release_object(loads_bounded(raw)))  # bounded depth, integer size
+            if fields.source is not None and (problem := source_name_problem(fields.source)):
+                raise ValueError(f"source: {problem}")
             release = fields.to_release(source="http")
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
             return await self._refuse_post(raw, [str(exc)], status=409)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [f"request body: {exc}"], status=400)
+        except NotAnObject as exc:  # JSON, but no release's shape
+            return await self._refuse_post(raw, [f"request body: {exc}"], status=422)
         except (ValidationError, ValueError, ReleaseRefused) as exc:  # a field's value, named in the error
-            errors = field_errors(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
+            errors = field_problems(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
             return await self._refuse_post(raw, errors, status=422)
         accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
         return JSONResponse(accepted.model_dump(), status_code=202)

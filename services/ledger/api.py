@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
-from services.common.api import ApiError, Routes, answers, field_error, readable_message
+from services.common.api import ApiError, Routes, answers, field_error
+from services.common.errors import readable_message
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest

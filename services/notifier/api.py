@@ -22,6 +22,7 @@ from typing_extensions import Annotated
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response, field_error
+from services.common.errors import readable_message
 
 from .bounds import pause_problem, time_given_problem
 from .probe import ChannelOutcome
@@ -183,7 +184,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         try:
             when = _WHEN.validate_python(until if isinstance(until, str) else None, strict=False)
         except ValidationError as exc:
-            return _errors(422, [{"field": "until", "message": exc.errors()[0]["msg"] +
+            return _errors(422, [{"field": "until", "message": readable_message(exc.errors()[0]) +
                                   " (an ISO 8601 time with a zone, e.g. 2026-01-31T09:00:00Z)"}])
         problem = pause_problem(when, now=clock())
         if problem:

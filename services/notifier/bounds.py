@@ -102,12 +102,15 @@ def http_url_problem(url: str) -> str | None:
     return None
 
 
-def sendable_host_problem(url: str) -> str | None:
-    """Why no request can go to the host of ``url`` (a well-formed http URL), or None. A host of digits and dots
-    that is no dotted quad (``2130706433``, ``127.1``, ``010.0.0.1``) is one: the HTTP client (aiohttp) refuses
-    it at every send rather than guess which address it means, as the resolver would."""
+def sendable_url_problem(url: str) -> str | None:
+    """Why no request can go to ``url`` (a well-formed http URL), or None. A host of digits and dots that is no
+    dotted quad (``2130706433``, ``127.1``, ``010.0.0.1``) is one: the HTTP client (aiohttp) refuses it at every
+    send rather than guess which address it means, as the resolver would. Port 0 is another: no server listens
+    on it, every connection to it fails."""
     host = URL(url).raw_host or ""
     if _DIGITS_AND_DOTS.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
         return (f"host {host[:64]!r} is neither a name nor an IPv4 address written a.b.c.d "
                 "(each 0 to 255, no leading zero)")
+    if urlsplit(url).port == 0:
+        return "port 0 is no port a request can go to"
     return None

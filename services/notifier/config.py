@@ -17,6 +17,9 @@ from .addresses import parse_address
 from .bounds import http_url_problem
 
 
+MIN_SECRET_LENGTH = 16
+
+
 class NotifierConfig(BaseModel):
     """Every field is ``PLEDGEWATCH_<NAME>``."""
 
@@ -43,8 +46,9 @@ class NotifierConfig(BaseModel):
         description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
                                   "emails; unset: http://<PLEDGEWATCH_HTTP_HOST>:<PLEDGEWATCH_HTTP_PORT>.")
     unsubscribe_secret: SecretStr | None = Field(
-        default=None, min_length=16,
-        description="Key of the unsubscribe links; unset: derived from the API token (a new token voids old links).")
+        default=None,
+        description=f"Key of the unsubscribe links, at least {MIN_SECRET_LENGTH} characters; unset: derived from the "
+                    "API token (a new token voids old links).")
     apprise_timeout: float = Field(default=15.0, gt=0, description="Seconds before an Apprise notification gives up.")
     reminder_time: str = Field(default="09:00", description="UTC time of day reminders fire on their day (HH:MM).")
     reminder_misfire_grace_seconds: float | None = Field(
@@ -69,6 +73,14 @@ class NotifierConfig(BaseModel):
         if problem:
             raise ValueError(problem)
         return value or None
+
+    @field_validator("unsubscribe_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"the unsubscribe secret needs at least {MIN_SECRET_LENGTH} characters "
+                             "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
 
     @field_validator("reminder_time")
     @classmethod

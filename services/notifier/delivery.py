@@ -27,6 +27,7 @@ import aiohttp
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
+from services.common.errors import failure_text
 from services.common.metrics import count_delivery
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
@@ -223,7 +224,7 @@ class DeliveryWorker:
             return DeliveryResult.failed(f"timed out after {outer:g}s")
         except Exception as exc:  # a channel bug is a failed attempt, not a dead worker
             log.exception("channel %s raised", channel.name)
-            return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+            return DeliveryResult.failed(failure_text(exc))
 
     @staticmethod
     def _sending(channel: Channel, job: DeliveryJob) -> Awaitable[DeliveryResult]:

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from schemas.alerts import Alert, ReminderDue, ReminderDueEvent
 from schemas.streams import ALERTS, DEAD_LETTERS, NOTIFIER_GROUP, REMINDERS
+from services.common.errors import failure_text
 from services.common.metrics import REMINDERS_FIRED
 from services.common.streams import Streams
 
@@ -58,10 +59,6 @@ CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
 PREPARE_LIMIT = 8 * CHUNK  # reminders a second's job builds ahead of it; any more are fired once it has come
 LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
 FIRED_TTL_SECONDS = 400 * 86400
-
-
-def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 class ReminderFiring:
@@ -133,7 +130,7 @@ class ReminderFiring:
                     chain = chains[(c.record.subscription_id, due.commitment.id)]
                     prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now))
             except Exception as exc:  # this reminder alone fails
-                prepared.failed.append((c, _error(exc)))
+                prepared.failed.append((c, failure_text(exc)))
         return prepared
 
     async def _complete(self, prepared: Prepared, *, now: datetime) -> int:
@@ -144,7 +141,7 @@ class ReminderFiring:
             try:
                 sent = await self._commit(sending, dropped, now=now)
             except Exception as exc:
-                failed += [(c, _error(exc)) for c in [f.claimed for f in sending] + dropped]
+                failed += [(c, failure_text(exc)) for c in [f.claimed for f in sending] + dropped]
         if failed:
             await self._failed(failed, now=now)
         if sent:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from schemas.probe import TestNotification
+from services.common.errors import failure_text
 
 from .redaction import destination, scrub
 from .subscriptions import Subscription
@@ -64,7 +65,7 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
         except asyncio.TimeoutError:
             return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
         except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
-            return ChannelOutcome(spec.type, where, False, error=scrub(f"{type(exc).__name__}: {exc}", raw))
+            return ChannelOutcome(spec.type, where, False, error=scrub(failure_text(exc), raw))
         if result.ok and result.error is None:
             return ChannelOutcome(spec.type, channel.destination, True, detail=result.detail)
         if result.ok:  # done without sending ("every recipient has unsubscribed"): right for an alert, not a test

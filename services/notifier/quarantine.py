@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from services.common.errors import failure_text
+
 from .subscriptions import Subscription
 
 T = TypeVar("T")
@@ -33,6 +35,6 @@ def isolate(subs: Iterable[Subscription], stage: str,
         try:
             done.append((sub, step(sub)))
         except Exception as exc:  # a bad subscription, whatever its fault: set it aside
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            detail = failure_text(exc)[:300]
             quarantined.append(Quarantined(sub.id, stage, f"{stage} failed: {detail}"))
     return done, quarantined

@@ -17,6 +17,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from services.common.errors import failure_text
+
 from .reminder_records import LegacyReminder, from_legacy, from_payload, is_legacy
 from .reminder_store import BULK, ReminderStore
 
@@ -56,6 +58,7 @@ def _read(found: dict[str, tuple[LegacyReminder, datetime]], rid: bytes | str, r
     try:
         legacy: LegacyReminder = read()
     except Exception as exc:  # unreadable: left where it is, and said
-        log.error("reminder %r stored by an earlier version cannot be read (%s); left as it is", rid, exc)
+        log.error("reminder %r stored by an earlier version cannot be read (%s); left as it is", rid,
+                  failure_text(exc))
         return
     found[legacy.reminder_id] = (legacy, legacy.fire_at or now)

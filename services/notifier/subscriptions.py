@@ -17,11 +17,11 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator,
                       ValidationInfo, field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
-from services.common.api import readable_message
+from services.common.errors import readable_message
 
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, sendable_host_problem, time_given_problem, time_of_day, time_zone_problem)
+                     pause_problem, sendable_url_problem, time_given_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
 from .redaction import redact_channel
 
@@ -112,7 +112,7 @@ class WebhookChannel(_Strict):
     type: Literal["webhook"] = "webhook"
     url: Annotated[str, AfterValidator(partial(_refused, http_url_problem))] = Field(
         description="http or https URL that receives a signed JSON POST; a host of digits and dots must be an "
-                    "IPv4 address written a.b.c.d.")
+                    "IPv4 address written a.b.c.d; port 0 is refused.")
     secret: str | None = Field(default=None, min_length=1, max_length=1024,
                                description="HMAC-SHA256 key; unsigned when absent.")
     content_mode: Literal["structured", "binary"] | None = Field(
@@ -124,7 +124,7 @@ class WebhookChannel(_Strict):
     @classmethod
     def _sendable(cls, url: str, info: ValidationInfo) -> str:
         """Refused when given; one stored before this check is read back (its sends fail, with the reason)."""
-        return url if info.context is None else _refused(sendable_host_problem, url)
+        return url if info.context is None else _refused(sendable_url_problem, url)
 
 
 class EmailChannel(_Strict):

@@ -307,3 +307,14 @@ def test_a_bad_setting_that_a_command_line_option_overrides_names_the_option_too
     assert str(refused.value).startswith(
         "bad setting: PLEDGEWATCH_WORKERS='many' (the default of `pledgewatch run --workers`): Input should be")
     assert refused.value.exit_code == 2
+
+
+def test_a_short_unsubscribe_secret_says_it_needs_16_characters_naming_the_variable(monkeypatch):
+    """Before: "PLEDGEWATCH_UNSUBSCRIBE_SECRET: Value should have at least 16 items after validation, not 3"."""
+    monkeypatch.setenv("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "abc")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    line = bad_settings(refused.value)
+    assert line.startswith("bad setting: PLEDGEWATCH_UNSUBSCRIBE_SECRET: the unsubscribe secret needs at least 16 "
+                           "characters"), line
+    assert "abc" not in line and "items" not in line

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import icalendar
 
+from services.common.errors import failure_text
 from services.notifier.durations import parse_duration
 from services.notifier.reminders import due_date
 
@@ -50,8 +51,7 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
             try:
                 calendar.add_component(_event(entry, index, day, deadline.text, offsets, remind_at, now))
             except Exception as exc:  # one stored entry must not cost the subscriber the whole feed
-                log.error("calendar %s: deadline %d of %s left out: %s: %s", name, index, entry.key,
-                          type(exc).__name__, exc)
+                log.error("calendar %s: deadline %d of %s left out: %s", name, index, entry.key, failure_text(exc))
     return calendar.to_ical()
 
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.common.api import readable_message
+from services.common.errors import readable_message
 from services.notifier.matching import has_keyword, in_categories, source_matches
 from services.notifier.subscriptions import Filter
 

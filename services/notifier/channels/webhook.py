@@ -12,7 +12,7 @@ import aiohttp
 
 from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
 
-from ..bounds import http_url_problem, sendable_host_problem
+from ..bounds import http_url_problem, sendable_url_problem
 from ..messages import Message, message_event, message_id
 from ..redaction import redact_url
 from .base import DeliveryResult
@@ -28,7 +28,7 @@ class WebhookSender:
         """``session``: a shared, guarded session (``guarded_session`` with the same ``targets``) whose pooled
         connections are reused across sends; without one, each send opens and closes its own.
         ``content_mode``: the CloudEvents HTTP content mode, ``structured`` or ``binary``."""
-        problem = http_url_problem(url) or sendable_host_problem(url)
+        problem = http_url_problem(url) or sendable_url_problem(url)
         if problem is not None:
             raise ValueError(f"webhook URL: {problem}")
         self.url, self.secret, self.timeout = url, secret, timeout

@@ -114,3 +114,15 @@ async def test_json_types_as_documented_are_taken(http_service, published, api_h
     assert status == 202, answer
     [release] = await published()
     assert (release.withdrawn, release.published_at) == (True, datetime(2023, 3, 14, 9, 30, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("body", [[RELEASE], "a release", 7, None, True])
+async def test_a_body_that_is_json_but_no_object_is_told_what_a_release_is(http_service, streams, published, body,
+                                                                           api_headers):
+    """Before: "request body: Input should be a valid dictionary or instance of ReleaseInput"."""
+    _, url = http_service
+    status, answer, _ = await _post(url, body, api_headers)
+    assert (status, answer) == (422, {"errors": [
+        'request body: not a JSON object; a release is {"title": …, "published_at": …, "body": …}']})
+    assert await published() == []
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1

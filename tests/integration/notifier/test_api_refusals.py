@@ -19,14 +19,18 @@ async def test_an_address_repeated_whatever_its_case_or_display_name_is_refused(
     assert (await api_call(n, "GET", "/subscriptions/dupmail"))[0] == 404
 
 
-async def test_a_webhook_url_the_client_can_never_send_to_is_refused(notifier):
-    """Before: 201, then every send failed with InvalidUrlClientError and each alert was dead-lettered."""
+@pytest.mark.parametrize(("url", "message"), [
+    pytest.param("http://2130706433:18941/x", "host '2130706433' is neither a name nor an IPv4 address written "
+                                              "a.b.c.d (each 0 to 255, no leading zero)", id="numeric-host"),
+    pytest.param("http://hooks.example.org:0/x", "port 0 is no port a request can go to", id="port-0"),
+])
+async def test_a_webhook_url_the_client_can_never_send_to_is_refused(notifier, url, message):
+    """Before: 201, then every send failed (InvalidUrlClientError, or a connection to port 0 refused) and each
+    alert was dead-lettered."""
     n = await notifier(http=True)
-    sub = {"id": "hook1", "channels": [{"webhook": {"url": "http://2130706433:18941/x"}}]}
+    sub = {"id": "hook1", "channels": [{"webhook": {"url": url}}]}
     status, body = await api_call(n, "POST", "/subscriptions", sub)
-    assert (status, body["errors"]) == (422, [{
-        "field": "channels.0.url", "message": "host '2130706433' is neither a name nor an IPv4 address written "
-                                              "a.b.c.d (each 0 to 255, no leading zero)"}])
+    assert (status, body["errors"]) == (422, [{"field": "channels.0.url", "message": message}])
     assert (await api_call(n, "GET", "/subscriptions/hook1"))[0] == 404
 
 

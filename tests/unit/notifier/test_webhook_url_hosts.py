@@ -2,11 +2,12 @@
 given: the HTTP client refuses every send to it rather than guess which address it means, so each alert and
 reminder would have been dead-lettered."""
 
+import json
 import re
 
 import pytest
 
-from services.notifier.bounds import sendable_host_problem
+from services.notifier.bounds import sendable_url_problem
 from services.notifier.channels.webhook import WebhookSender
 from services.notifier.store import load_file
 from services.notifier.subscriptions import Subscription, SubscriptionError, parse_subscription
@@ -36,19 +37,38 @@ def test_a_numeric_host_that_is_no_dotted_quad_is_refused_when_given(url):
     "https://hooks.example.org/in", "http://123.example.org/", "http://localhost:8000/", "http://1e100.net/",
 ])
 def test_names_dotted_quads_and_ipv6_hosts_are_taken(url):
-    assert sendable_host_problem(url) is None
+    assert sendable_url_problem(url) is None
     assert parse_subscription({"id": "hook1", "channels": [{"webhook": {"url": url}}]}).channels[0].url == url
 
 
-def test_a_subscriptions_file_with_such_a_webhook_is_refused(tmp_path):
+PORT_ZERO = "port 0 is no port a request can go to"
+
+
+@pytest.mark.parametrize("url", ["http://hooks.example.org:0/x", "https://203.0.113.9:00/in", "http://[::1]:0/"])
+def test_a_webhook_url_with_port_0_is_refused_when_given(url):
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription({"id": "hook1", "channels": [{"webhook": {"url": url}}]})
+    ((error),) = info.value.errors
+    assert error["field"] == "channels.0.url" and PORT_ZERO in error["message"]
+
+
+UNSENDABLE = [
+    pytest.param("http://2130706433:18941/x", "host '2130706433' " + REFUSED, id="numeric-host"),
+    pytest.param("http://hooks.example.org:0/x", PORT_ZERO, id="port-0"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), UNSENDABLE)
+def test_a_subscriptions_file_with_such_a_webhook_is_refused(tmp_path, url, reason):
     path = tmp_path / "subs.yaml"
-    path.write_text("subscriptions:\n  - id: hook1\n    channels: [{webhook: 'http://2130706433:18941/x'}]\n")
-    with pytest.raises(SubscriptionError, match=re.escape("subscriptions.0.channels.0.url: host '2130706433' " + REFUSED)):
+    path.write_text(f"subscriptions:\n  - id: hook1\n    channels: [{{webhook: '{url}'}}]\n")
+    with pytest.raises(SubscriptionError, match=re.escape("subscriptions.0.channels.0.url: " + reason)):
         load_file(path)
 
 
-def test_one_stored_before_is_read_back_and_its_sends_fail_with_the_reason_not_retried():
-    stored = '{"id": "hook1", "channels": [{"type": "webhook", "url": "http://2130706433:18941/x"}]}'
+@pytest.mark.parametrize(("url", "reason"), UNSENDABLE)
+def test_one_stored_before_is_read_back_and_its_sends_fail_with_the_reason_not_retried(url, reason):
+    stored = json.dumps({"id": "hook1", "channels": [{"type": "webhook", "url": url}]})
     (channel,) = Subscription.model_validate_json(stored).channels
-    with pytest.raises(ValueError, match=re.escape("webhook URL: host '2130706433' " + REFUSED)):
+    with pytest.raises(ValueError, match=re.escape("webhook URL: " + reason)):
         WebhookSender(channel.url, None, timeout=1)

@@ -1,0 +1,69 @@
+"""A release's ``source`` given in ``POST /releases`` or in a release file (JSON ``source``, front matter
+``source:``) follows the rule of the sources file and ``--source``: it travels with every event and names the
+source in filters, metrics and the ledger."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+import pytest
+
+from schemas.streams import DEAD_LETTERS
+from services.ingest.service import FileRefused
+
+pytestmark = pytest.mark.integration
+
+RELEASE = {"url": "https://www.gov.uk/government/news/x", "title": "Port security fund",
+           "published_at": "2023-03-14T09:30:00+00:00", "body": "The UK will invest £24m."}
+RULE = "not a source name; use 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
+REFUSED = ["GOV.UK", "canada.ca (via newswire.ca)", "un.org/press", "", " ", "-dash-first", "x" * 65]
+
+
+async def _post(url: str, body: dict, auth: dict[str, str]) -> tuple[int, dict]:
+    async with aiohttp.ClientSession(headers=auth) as session:
+        async with session.post(url, data=json.dumps(body), headers={"Content-Type": "application/json"}) as resp:
+            return resp.status, await resp.json()
+
+
+@pytest.mark.parametrize("source", REFUSED)
+async def test_a_posted_source_that_is_no_source_name_is_refused_naming_the_field(http_service, streams, published,
+                                                                                  source, api_headers):
+    _, url = http_service
+    status, answer = await _post(url, {**RELEASE, "source": source}, api_headers)
+    assert (status, answer) == (422, {"errors": [f"source: {source.strip()!r}: {RULE}"]})
+    assert await published() == []
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
+
+
+@pytest.mark.parametrize("source", ["dft.gov.uk", "gov.uk", "press.un.org", "feeds_2", "a"])
+async def test_a_posted_source_name_is_taken(http_service, published, source, api_headers):
+    _, url = http_service
+    status, answer = await _post(url, {**RELEASE, "source": source}, api_headers)
+    assert status == 202, answer
+    assert [release.source for release in await published()] == [source]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    pytest.param("r.json", json.dumps({**RELEASE, "source": "GOV.UK"}), id="json"),
+    pytest.param("2023-03-14-r.md", "---\nsource: GOV.UK\n---\nPort security fund\n\nWe will act.\n",
+                 id="front-matter"),
+])
+async def test_a_file_whose_source_is_no_source_name_is_dead_lettered(http_service, streams, published, tmp_path,
+                                                                      name, text):
+    service, _ = http_service
+    path = tmp_path / name
+    path.write_text(text)
+    refused = await service.ingest_file(path)
+    assert refused == FileRefused(f"{path}: source: 'GOV.UK': {RULE}")
+    letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    assert len(letters) == 1 and b"not a source name" in letters[0][1][b"__data__"]
+    assert await published() == []
+
+
+async def test_a_file_with_a_source_name_is_published_under_it(http_service, published, tmp_path):
+    service, _ = http_service
+    path = tmp_path / "2023-03-14-r.md"
+    path.write_text("---\nsource: dft.gov.uk\n---\nPort security fund\n\nWe will act.\n")
+    await service.ingest_file(path)
+    assert [release.source for release in await published()] == ["dft.gov.uk"]
