@@ -16,9 +16,8 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from services.common.errors import readable_message
-
 from .json_bounds import JSONBoundsError, loads_bounded
+from .messages import readable_message
 
 DataT = TypeVar("DataT", bound=BaseModel)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from pydantic import ValidationError
+
+from schemas.messages import readable_message
 
 ENV_PREFIX = "PLEDGEWATCH_"
 # Fields read from a variable other than PLEDGEWATCH_<FIELD>.
@@ -16,14 +17,6 @@ _SECRET_WORDS = ("token", "password", "secret", "redis_url")
 
 class StartupError(RuntimeError):
     """A service cannot start, for a reason one line says (no Redis, no REDIS_URL, a bad file)."""
-
-
-def readable_message(error: Any) -> str:
-    """A pydantic error's message as every API, dead letter, command and log line words it: "unknown field"
-    for a field the model does not have, and a validator's own words without pydantic's "Value error, "."""
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    return " ".join(str(error["msg"]).removeprefix("Value error, ").split())
 
 
 def field_problems(exc: ValidationError, *, whole: str = "body") -> list[str]:
