@@ -28,7 +28,8 @@ def test_a_bad_number_of_workers_is_refused_before_anything_starts(capsys, given
 def test_a_bad_workers_setting_names_the_variable(monkeypatch, capsys, value):
     monkeypatch.setenv("PLEDGEWATCH_WORKERS", value)
     assert main(["run"]) == 2
-    assert capsys.readouterr().err.startswith(f"error: bad setting: PLEDGEWATCH_WORKERS={value!r}: ")
+    assert capsys.readouterr().err.startswith(
+        f"error: bad setting: PLEDGEWATCH_WORKERS={value!r} (the default of `pledgewatch run --workers`): ")
 
 
 def test_one_worker_is_the_default_and_the_setting_is_read(monkeypatch):
