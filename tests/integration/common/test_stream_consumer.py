@@ -235,3 +235,23 @@ async def test_a_read_reaches_its_handler_without_a_hop_to_a_worker_thread(harne
 
     await _wait_for(all_handled)
     assert [t.name for t in threading.enumerate() if t.ident not in before] == []
+
+
+async def test_a_read_does_not_copy_the_subscription_settings(harness, monkeypatch):
+    """The framework asks for the stream's settings under its prefix at each read and log line, a deep copy
+    each time: under no prefix (the stream's name holds ours), the consumer's settings are their own copy."""
+    from faststream.redis.schemas import stream_sub
+
+    copies = []
+    deepcopy = stream_sub.deepcopy
+    monkeypatch.setattr(stream_sub, "deepcopy", lambda x: copies.append(x) or deepcopy(x))
+    streams, stream, handled, _, start = harness
+    await start("c1")
+    for n in range(3):
+        await streams.client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+
+    async def all_handled():
+        return len(handled) == 3
+
+    await _wait_for(all_handled)
+    assert copies == []
