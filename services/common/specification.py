@@ -114,6 +114,9 @@ def complete(doc: dict[str, Any], *, prefix: str, webhooks: bool) -> dict[str, A
             if channel["bindings"]["redis"].get("method") == "xreadgroup":
                 stream = channel["bindings"]["redis"]["channel"].removeprefix(prefix)
                 refs = _add_schemas(STREAM_EVENTS[stream], schemas)
+                drawn = message.get("payload", {}).get("$ref", "")
+                if drawn.startswith(_REF.format(model="")):  # FastStream's own schema of the handler's body
+                    schemas.pop(drawn.rsplit("/", 1)[1], None)
                 message["payload"] = refs[0] if len(refs) == 1 else {"oneOf": refs}
     schemas.pop("EmptyPayload", None)
     for server in doc["servers"].values():
