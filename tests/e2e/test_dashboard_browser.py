@@ -7,13 +7,11 @@ Without chromium these tests skip, saying how to install it, unless PLEDGEWATCH_
 a missing browser fails them."""
 
 import asyncio
-import importlib.util
 import os
 import re
 import shutil
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -32,7 +30,6 @@ from ..conftest import API_TOKEN
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 PAGE_DAY = datetime(2017, 12, 1, 9, 0, tzinfo=timezone.utc)  # days after the seed release: its deadlines ahead
 
 
@@ -151,7 +148,7 @@ async def test_a_webhook_to_an_address_never_reached_is_refused_beside_its_field
 
 
 async def test_a_webhook_created_on_the_page_with_a_secret_is_sent_signed(browser, dashboard, receiver, seed_file,
-                                                                           tmp_path):
+                                                                           tmp_path, docs_example):
     """Before: the form had no secret, so a webhook made there was sent unsigned and every receiver checking
     signatures refused it. The secret typed is never shown back: not after a refusal, nor once saved."""
     url, posts = receiver
@@ -185,16 +182,9 @@ async def test_a_webhook_created_on_the_page_with_a_secret_is_sent_signed(browse
     while not posts:
         assert time.monotonic() < deadline, "no webhook reached the receiver"
         await asyncio.sleep(0.05)
-    verify = _verify_webhook_example().verify
+    verify = docs_example("verify_webhook").verify
     assert verify(secret, posts[0]["headers"], posts[0]["body"]) is True
     assert verify("another secret", posts[0]["headers"], posts[0]["body"]) is False
-
-
-def _verify_webhook_example():
-    spec = importlib.util.spec_from_file_location("verify_webhook_example", EXAMPLES / "verify_webhook.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 async def _refusal(base, subscription):
