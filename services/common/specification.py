@@ -98,7 +98,10 @@ def add_webhooks(doc: dict[str, Any]) -> None:
         "messages": [{"$ref": f"#/channels/notifier:webhook/messages/{kind}"} for kind in messages],
         "bindings": {"http": {"method": "POST", "bindingVersion": "0.3.0"}},
         "description": "A 2xx answer is success; 5xx, 408, 425, 429 and timeouts are retried with backoff; "
-                       "other answers end in a dead letter. Redirects are not followed."}
+                       "other answers end in a dead letter. Redirects are not followed. Delivered at least once "
+                       "and in no set order (each POST is retried on its own): drop duplicates by the event's id; "
+                       "order the alerts of one release by data.release.version (per data.subscription_id and "
+                       "data.release.release_id), others by time."}
 
 
 def complete(doc: dict[str, Any], *, prefix: str, webhooks: bool) -> dict[str, Any]:
