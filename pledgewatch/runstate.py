@@ -96,7 +96,7 @@ def joined_to_run(settings: Settings, state: dict[str, Any]) -> Settings:
         prefix = settings.prefix
     if "prefix" in settings.model_fields_set and settings.prefix != prefix:
         raise usage_error(
-            f"PLEDGEWATCH_PREFIX={settings.prefix} but the pledgewatch running in {settings.data_dir} uses "
-            f"{prefix}: what this command writes there would be read by nobody; unset PLEDGEWATCH_PREFIX, or set "
+            f"PLEDGEWATCH_PREFIX={settings.prefix!r} but the pledgewatch running in {settings.data_dir} uses "
+            f"{prefix!r}: what this command writes there would be read by nobody; unset PLEDGEWATCH_PREFIX, or set "
             "PLEDGEWATCH_HOME to the data folder of the run that uses it")
     return settings.model_copy(update={"redis_url": state["redis_url"], "prefix": prefix})

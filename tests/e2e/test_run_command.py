@@ -225,7 +225,7 @@ def test_ingest_from_another_shell_reaches_a_run_with_its_own_prefix_and_is_coun
         refused = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", str(seed_file)],
                                  capture_output=True, text=True, env={**shell, "PLEDGEWATCH_PREFIX": "other:"},
                                  timeout=60)
-        assert refused.returncode == 2 and "uses w2pfx:" in refused.stderr, refused.stderr
+        assert refused.returncode == 2 and "uses 'w2pfx:'" in refused.stderr, refused.stderr
         ingest = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", str(seed_file)],
                                 capture_output=True, text=True, env=shell, timeout=60)
         assert ingest.returncode == 0 and ingest.stdout.startswith("published rel-"), ingest.stderr

@@ -57,8 +57,8 @@ def test_ingest_with_another_prefix_than_the_run_is_refused_naming_both(run_home
         env["REDIS_URL"] = redis_url
     result = _pledgewatch("ingest", seed_file, env=env)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith(f"error: PLEDGEWATCH_PREFIX={other} but the pledgewatch running in {run_home} "
-                                    f"uses {key_prefix}"), result.stderr
+    assert result.stderr.startswith(f"error: PLEDGEWATCH_PREFIX={other!r} but the pledgewatch running in "
+                                    f"{run_home} uses {key_prefix!r}: "), result.stderr
     assert result.stderr.count("\n") == 1
     assert not client.exists(f"{other}{RELEASES}") and not client.exists(f"{other}{DEAD_LETTERS}")
 
