@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
+from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
 
 from .errors import StartupError
 from .settings import Settings
@@ -20,6 +20,10 @@ _NOT_YET = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, s
 
 class RedisUnavailable(StartupError):
     """Redis did not answer within the wait (one line, without credentials)."""
+
+
+class RedisRefusedCredentials(StartupError):
+    """Redis answered and refused the credentials of REDIS_URL: no wait mends that (one line, without them)."""
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
@@ -83,9 +87,13 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
         try:
             await client.ping()
             return
+        except AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
+            raise RedisRefusedCredentials(
+                f"{source}: Redis at {where} refused the credentials in REDIS_URL ({_first_line(exc)}): put its "
+                "user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)") from None
         except _NOT_YET as exc:
             now = time.monotonic()
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = _first_line(exc)
             if now >= deadline:
                 raise RedisUnavailable(
                     f"{source}: Redis at {where} did not answer within {wait:g} s ({reason}): start it, "
@@ -95,6 +103,10 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
                 said = now
             await asyncio.sleep(min(delay, max(0.0, deadline - now)))
             delay = min(delay * 2, 2.0)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _where(url: str) -> str:
