@@ -233,13 +233,21 @@ def _gone(pid: int) -> bool:
     return not Path(f"/proc/{pid}").exists()
 
 
-def test_an_embedded_redis_that_dies_is_started_again_from_its_aof_and_the_run_goes_on(tmp_path, seed_file):
-    home = tmp_path / "home"
+def _started_run(tmp_path: Path, home: Path):
+    """A run on the embedded Redis, watching ``tmp_path/inbox``, its output in ``run.log``, once up:
+    ``(process, output file, run.json)``."""
     (tmp_path / "inbox").mkdir()
     proc, out = _start_run(tmp_path, _home_env(home), "run.log")
+    if not _wait((home / "run.json").exists):
+        _stop(proc, out)
+        raise AssertionError((tmp_path / "run.log").read_text())
+    return proc, out, json.loads((home / "run.json").read_text())
+
+
+def test_an_embedded_redis_that_dies_is_started_again_from_its_aof_and_the_run_goes_on(tmp_path, seed_file):
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
     try:
-        assert _wait((home / "run.json").exists), (tmp_path / "run.log").read_text()
-        state = json.loads((home / "run.json").read_text())
         client = redis.Redis.from_url(state["redis_url"], socket_connect_timeout=0.5)
         client.set("kept-in-the-aof", "yes")
         first = _embedded_redis_pid(proc.pid, state["redis_url"])
@@ -270,11 +278,8 @@ def _answers(client: redis.Redis) -> bool:
 
 def test_an_embedded_redis_that_cannot_be_started_again_stops_the_run_with_one_error_line(tmp_path):
     home = tmp_path / "home"
-    (tmp_path / "inbox").mkdir()
-    proc, out = _start_run(tmp_path, _home_env(home), "run.log")
+    proc, out, state = _started_run(tmp_path, home)
     try:
-        assert _wait((home / "run.json").exists), (tmp_path / "run.log").read_text()
-        state = json.loads((home / "run.json").read_text())
         redis_dir = home / "redis"
         aof = next(p for p in [redis_dir / "appendonly.aof", *redis_dir.glob("appendonlydir/*.manifest")]
                    if p.exists())
