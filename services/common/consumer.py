@@ -22,7 +22,7 @@ from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
 from .errors import failure_text
-from .stream_reads import OutageNotices, keep_reading
+from .outages import OutageNotices, keep_reading
 from .streams import Entry, Streams, as_text
 
 log = logging.getLogger(__name__)

@@ -1,12 +1,14 @@
-"""How a consumer's reads outlive Redis trouble.
+"""What a service says while Redis does not answer, and how a consumer's reads outlive Redis trouble.
+
+A loop that talks to Redis (a consumer's reads, the outbox's polls, the trimmer, the scheduler's leader) tells an
+outage through :class:`OutageNotices`: one WARNING naming what failed and why, then one every
+:data:`NOTICE_EVERY_SECONDS` while it lasts (the traceback once, at DEBUG), and one line when it ends; never a
+traceback a round. Anything else that fails is logged with its traceback, as before.
 
 FastStream stops a stream subscriber for good when its consumer group is gone (a Redis restarted without
 persistence, a FLUSHALL, a failover to an empty replica), and logs every failed read with a traceback. Each
 read of a :class:`~services.common.consumer.StreamConsumer` goes through :func:`keep_reading` instead: a lost
-group is created again as at startup, from the start of the stream, so nothing published since is missed
-(one WARNING); a Redis that does not answer is one WARNING per consumer every :data:`NOTICE_EVERY_SECONDS`,
-naming the stream, the group and the reason (the traceback once, at DEBUG), and one line when reads succeed
-again.
+group is created again as at startup, from the start of the stream, so nothing published since is missed.
 """
 
 from __future__ import annotations
@@ -27,29 +29,38 @@ RETRY_SECONDS = 1.0
 
 
 class OutageNotices:
-    """The lines one consumer writes while its reads fail: the first failure at once, then one every
-    :data:`NOTICE_EVERY_SECONDS` at most, and one when a read succeeds again."""
+    """The lines ``what`` writes while its rounds fail for want of Redis. Several readers may share it (a
+    consumer's two subscribers): the outage lasts while any of them fails."""
 
     def __init__(self, what: str, *, every: float = NOTICE_EVERY_SECONDS) -> None:
         self.what, self.every = what, every
-        self._since: float | None = None
-        self._said = 0.0
+        self._failing: set[object] = set()
+        self._since = self._said = 0.0
 
-    def failed(self, exc: BaseException) -> None:
+    def failed(self, exc: BaseException, reader: object = None) -> None:
         now = time.monotonic()
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}"
-        if self._since is None:
+        if not self._failing:
             self._since = self._said = now
-            log.warning("%s: Redis unavailable (%s); retrying every %g s", self.what, reason, RETRY_SECONDS)
-            log.debug("%s: the first failed read", self.what, exc_info=exc)
+            log.warning("%s: Redis unavailable (%s); retrying", self.what, reason)
+            log.debug("%s: the first failure", self.what, exc_info=exc)
         elif now - self._said >= self.every:
             self._said = now
             log.warning("%s: Redis still unavailable after %.0f s (%s)", self.what, now - self._since, reason)
+        self._failing.add(reader)
 
-    def recovered(self) -> None:
-        if self._since is not None:
-            log.warning("%s: reading again after %.0f s", self.what, time.monotonic() - self._since)
-            self._since = None
+    def recovered(self, reader: object = None) -> None:
+        if reader in self._failing:
+            self._failing.discard(reader)
+            if not self._failing:
+                log.info("%s: Redis answers again after %.0f s", self.what, time.monotonic() - self._since)
+
+    def report(self, exc: Exception, logger: logging.Logger, message: str, *args: object) -> None:
+        """A failed round: an outage told as above, anything else logged at ERROR with its traceback."""
+        if isinstance(exc, UNREACHABLE):
+            self.failed(exc)
+        else:
+            logger.error(message, *args, exc_info=exc)
 
 
 def keep_reading(subscriber: Any, *, notices: OutageNotices, recreate_group: Callable[[], Awaitable[None]]) -> None:
@@ -65,9 +76,9 @@ def keep_reading(subscriber: Any, *, notices: OutageNotices, recreate_group: Cal
                     raise
                 await recreate_group()
         except UNREACHABLE as exc:
-            notices.failed(exc)
+            notices.failed(exc, subscriber)
             await asyncio.sleep(RETRY_SECONDS)
         else:
-            notices.recovered()
+            notices.recovered(subscriber)
 
     subscriber._get_msgs = guarded
