@@ -12,6 +12,8 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
+from services.common.outages import OutageNotices
+
 log = logging.getLogger(__name__)
 
 _RENEW = """
@@ -65,6 +67,7 @@ class LeaderLock:
         changed = asyncio.Event()
         keeping = asyncio.create_task(self._keep(changed), name=f"leader-lease-{self.token}")
         active = False  # on_elected has completed and on_deposed has not
+        outage = OutageNotices(f"reminder scheduler {self.token}")
         try:
             while True:
                 _raise_if_cancelled()
@@ -83,8 +86,11 @@ class LeaderLock:
                         active = False
                     if active and self.is_leader:  # still leading now, after a hook that may have been slow
                         await on_tick()
-                except Exception:
-                    log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
+                except Exception as exc:
+                    outage.report(exc, log, "leader %s: a hook failed; trying again in %.1fs", self.token,
+                                  self.ttl / 3)
+                else:
+                    outage.recovered()
                 try:
                     await asyncio.wait_for(changed.wait(), timeout=self.ttl / 3)
                 except asyncio.TimeoutError:

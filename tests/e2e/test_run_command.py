@@ -295,3 +295,14 @@ def test_an_embedded_redis_that_cannot_be_started_again_stops_the_run_with_one_e
     assert proc.returncode == 1, log
     errors = [line for line in log.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and errors[0].startswith("error: embedded Redis exited"), log
+
+
+def test_a_sigterm_stops_the_run_cleanly_and_says_so(tmp_path):
+    proc, out, _ = _started_run(tmp_path, tmp_path / "home")
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    out.close()
+    log = (tmp_path / "run.log").read_text()
+    assert proc.returncode == 0, log
+    assert "pledgewatch stopping" in log and "pledgewatch stopped" in log
+    assert "Traceback" not in log and "ERROR" not in log
