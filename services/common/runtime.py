@@ -28,6 +28,9 @@ class RedisRefusedCredentials(StartupError):
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
 POOL_WAIT_SECONDS = 30.0
+# A command Redis does not answer within this fails with TimeoutError (an HTTP read: a 503 with Retry-After) rather
+# than hang while Redis is frozen; none of ours blocks on the server (no BLOCK, no BLPOP).
+COMMAND_TIMEOUT_SECONDS = 5.0
 FIRST_NOTICE_SECONDS, NOTICE_EVERY_SECONDS = 2.0, 10.0  # "waiting for Redis" while a service waits  # how long a command waits for a free connection before it fails
 
 
@@ -57,7 +60,8 @@ class Runtime:
         # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
         # instead of failing with "too many connections".
         pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=self.settings.redis_max_connections,
-                                                        timeout=POOL_WAIT_SECONDS)
+                                                        timeout=POOL_WAIT_SECONDS,
+                                                        socket_timeout=COMMAND_TIMEOUT_SECONDS)
         client = aioredis.Redis(connection_pool=pool)
         try:
             await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)

@@ -306,3 +306,28 @@ def test_a_sigterm_stops_the_run_cleanly_and_says_so(tmp_path):
     assert proc.returncode == 0, log
     assert "pledgewatch stopping" in log and "pledgewatch stopped" in log
     assert "Traceback" not in log and "ERROR" not in log
+
+
+def test_while_redis_is_frozen_every_http_read_answers_503_within_its_bound(tmp_path):
+    """SIGSTOP: Redis keeps its connections open and answers nothing. /healthz answers 503 every time, the reads
+    503 with Retry-After, none hangs (a request unanswered after 20 s would)."""
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
+    frozen = _embedded_redis_pid(proc.pid, state["redis_url"])
+    headers = {"Authorization": f"Bearer {(home / 'api-token').read_text().strip()}"}
+    answers = []
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        for path in ["/healthz"] * 4 + ["/metrics", "/ledger/releases"]:
+            request = urllib.request.Request(state["http_url"] + path, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=20):
+                    answers.append((path, 200, None))
+            except urllib.error.HTTPError as error:
+                answers.append((path, error.code, error.headers.get("Retry-After")))
+            time.sleep(1)  # the scheduler wakes meanwhile, as it does in a run
+    finally:
+        os.kill(frozen, signal.SIGCONT)
+        _stop(proc, out)
+    assert [code for _, code, _ in answers] == [503] * 6, answers
+    assert all(int(retry) > 0 for path, _, retry in answers if path != "/healthz"), answers
