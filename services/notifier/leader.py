@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
-from services.common.outages import OutageNotices
+from services.common.outages import UNREACHABLE, OutageNotices
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,20 @@ class LeaderLock:
 
     async def _keep(self, changed: asyncio.Event) -> None:
         """Renew the lease while held, try for it while not; ``changed`` is set when that flips."""
+        outage = OutageNotices(f"leader lock {self.key}")
         while True:
             _raise_if_cancelled()
             was = self.is_leader
             try:
                 await self.try_acquire()
-            except Exception as exc:  # Redis away: we cannot prove we still lead
+            except UNREACHABLE as exc:  # Redis away: we cannot prove we still lead
+                outage.failed(exc)
+                self.is_leader = False
+            except Exception as exc:
                 log.warning("leader lock %s: %s", self.key, exc)
                 self.is_leader = False
+            else:
+                outage.recovered()
             if self.is_leader != was:
                 changed.set()
             await asyncio.sleep(self.ttl / 3)

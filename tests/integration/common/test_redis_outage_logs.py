@@ -65,3 +65,30 @@ async def test_an_outage_is_one_warning_per_consumer_without_tracebacks_and_cons
     assert stream in warnings[0].getMessage() and GROUP in warnings[0].getMessage()
     assert "Redis unavailable" in warnings[0].getMessage()
     assert not [r for r in during if r.exc_info and r.levelno >= logging.INFO]
+
+
+async def test_the_scheduler_lease_tells_an_outage_once_not_at_every_renewal(tmp_path, caplog):
+    from services.notifier.leader import LeaderLock
+
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    lock = LeaderLock(client, "outage-test:leader", ttl=0.6)
+
+    async def nothing() -> None:
+        pass
+
+    leading = asyncio.create_task(lock.run(on_elected=nothing, on_deposed=nothing, on_tick=nothing))
+    try:
+        await _wait_for(lambda: _true(lock.is_leader))
+        caplog.set_level(logging.INFO)
+        caplog.clear()
+        await asyncio.to_thread(server.kill)
+        await asyncio.sleep(2.0)  # ten renewals
+    finally:
+        leading.cancel()
+        await asyncio.gather(leading, return_exceptions=True)
+        await client.aclose()
+        server.stop()
+    about_the_lease = [r for r in caplog.records if "leader lock" in r.getMessage()]
+    assert len(about_the_lease) == 1 and "Redis unavailable" in about_the_lease[0].getMessage(), \
+        [r.getMessage() for r in about_the_lease]
