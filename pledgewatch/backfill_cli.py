@@ -139,6 +139,7 @@ def _RateColumn():  # noqa: N802  (a column class, built lazily: rich is importe
 async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from services.common.command_counts import hand_over
     from services.common.service import Runtime
     from services.ingest.backfill import Backfill
     from services.ingest.settings import IngestSettings
@@ -169,6 +170,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     except SourceError as exc:
         raise CommandError(f"{exc} (run again to resume)") from None
     finally:
+        await hand_over(streams)  # what it published, counted at the system's /metrics
         await runtime.close()
     print(f"backfill {source}: {report.published} published, {report.unchanged} unchanged, "
           f"{report.failed} failed of {report.total} results (resumed at {report.resumed_at}); "

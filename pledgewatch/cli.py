@@ -105,6 +105,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 async def _ingest(settings: Settings, files: list[Path]) -> int:
+    from services.common.command_counts import hand_over
     from services.ingest.service import FileRefused, IngestService
 
     service = IngestService(settings, watch=[])
@@ -123,6 +124,7 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
                 state = "published" if result.published else "unchanged"
                 print(f"{state} {result.release_id} v{result.version} {path}")
     finally:
+        await hand_over(service.runtime.streams)  # what it published, counted at the system's /metrics
         await service.stop()
     return 1 if failed else 0
 

@@ -2,7 +2,7 @@
 
 The data folder is PLEDGEWATCH_HOME, or the user's data folder, wherever a command is started, so
 ``pledgewatch ingest``, ``status`` and ``subscriptions`` find the Redis and the HTTP API of the run
-from any folder when REDIS_URL is not set.
+from any folder when REDIS_URL is not set, and the run's key prefix (PLEDGEWATCH_PREFIX) when that is not set.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from services.common.settings import Settings
 
-from .errors import CommandError
+from .errors import CommandError, usage_error
 from .runlock import is_locked
 
 FILE_NAME = "run.json"
@@ -25,14 +25,15 @@ def run_state_path(settings: Settings) -> Path:
 
 
 def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None) -> Path:
-    """``run.json``: this process's pid, the Redis and API addresses, and ``workers``: the pids of the
-    run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
+    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, and ``workers``: the pids of
+    the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Owner-only: a REDIS_URL may carry a password.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
-        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "http_url": http_url,
+        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "prefix": settings.prefix,
+                              "http_url": http_url,
                               "workers": [os.getpid(), *(workers or [])]}))
     return path
 
@@ -57,7 +58,7 @@ def is_alive(pid: int) -> bool:
 
 
 def read_run_state(settings: Settings) -> dict[str, Any] | None:
-    """``{pid, redis_url, http_url, workers}`` of the run that holds the folder's lock, or None (a pid alone may
+    """``{pid, redis_url, prefix, http_url, workers}`` of the run that holds the folder's lock, or None (a pid alone may
     have been reused after a crash or a reboot)."""
     try:
         state = json.loads(run_state_path(settings).read_text())
@@ -77,10 +78,25 @@ def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> Comm
 
 
 def with_running_redis(settings: Settings) -> Settings:
-    """``settings`` with the Redis of a running ``pledgewatch run`` when REDIS_URL is unset."""
-    if settings.redis_url:
-        return settings
+    """``settings`` with the Redis and the key prefix of a running ``pledgewatch run``: its Redis when REDIS_URL
+    is unset, its prefix when PLEDGEWATCH_PREFIX is unset. A REDIS_URL of another Redis is left as it is."""
     state = read_run_state(settings)
-    if not state or not state.get("redis_url"):
+    if state is None or not state.get("redis_url") or settings.redis_url not in (None, state["redis_url"]):
+        if settings.redis_url:
+            return settings
         raise not_running(settings)
-    return settings.model_copy(update={"redis_url": state["redis_url"]})
+    return joined_to_run(settings, state)
+
+
+def joined_to_run(settings: Settings, state: dict[str, Any]) -> Settings:
+    """``settings`` on the Redis and under the key prefix of the run ``state`` describes. A PLEDGEWATCH_PREFIX
+    other than the run's is refused: what a command published there would be read by nobody."""
+    prefix = state.get("prefix")
+    if not isinstance(prefix, str):  # a run.json written before it held the prefix
+        prefix = settings.prefix
+    if "prefix" in settings.model_fields_set and settings.prefix != prefix:
+        raise usage_error(
+            f"PLEDGEWATCH_PREFIX={settings.prefix!r} but the pledgewatch running in {settings.data_dir} uses "
+            f"{prefix!r}: what this command writes there would be read by nobody; unset PLEDGEWATCH_PREFIX, or set "
+            "PLEDGEWATCH_HOME to the data folder of the run that uses it")
+    return settings.model_copy(update={"redis_url": state["redis_url"], "prefix": prefix})

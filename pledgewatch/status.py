@@ -1,7 +1,7 @@
 """``pledgewatch status``: what runs, how far each consumer group is behind, what was dead-lettered.
 
 Found like every command finds the system: REDIS_URL, else the ``run.json`` of a ``pledgewatch run``
-in the data folder (PLEDGEWATCH_HOME or the user's data folder).
+in the data folder (PLEDGEWATCH_HOME or the user's data folder), which also gives the run's key prefix.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from services.common.stream_stats import UNREADABLE, lag_range, lag_text, origin
 
 from .configuration import load_settings
 from .errors import CommandError
-from .runstate import is_alive, not_running, read_run_state
+from .runstate import is_alive, read_run_state, with_running_redis
 from .status_view import redacted, render
 
 DEAD_LETTER_BATCH = 1_000
@@ -35,13 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     settings = load_settings()
     state = read_run_state(settings)
-    redis_url = settings.redis_url or (state or {}).get("redis_url")
-    if not redis_url:
-        raise not_running(settings)
+    settings = with_running_redis(settings)
+    redis_url = settings.require_redis_url()
     status: dict[str, Any] = {
         "data_folder": str(settings.data_dir),
         "run": {"pid": state["pid"], "api": state.get("http_url"), "workers": _workers(state)} if state else None,
         "redis_url": redis_url if args.show_secrets else redacted(redis_url),
+        "prefix": settings.prefix,
         "api": _health(state["http_url"]) if state and state.get("http_url") else None,
     }
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5, decode_responses=True)

@@ -91,6 +91,17 @@ def seed_file() -> Path:
     return ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
 
 
+@pytest.fixture
+def docs_example():
+    """``docs_example("verify_webhook")``: the module ``docs/examples/<name>.py``, loaded as a reader would."""
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(f"{name}_example", ROOT / "docs" / "examples" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load
+
+
 def _fixture_server_class():
     """``tests/fixtures/govuk/fixture_server.py``'s FixtureServer (a script, so loaded by path)."""
     name = "pledgewatch_govuk_fixture_server"

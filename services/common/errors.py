@@ -19,9 +19,16 @@ class StartupError(RuntimeError):
     """A service cannot start, for a reason one line says (no Redis, no REDIS_URL, a bad file)."""
 
 
+def field_errors(exc: ValidationError, *, whole: str = "body") -> list[dict[str, str]]:
+    """One ``{"field": "field.path", "message": …}`` per validation error, as the HTTP APIs answer them;
+    ``whole`` names an error of the whole input."""
+    return [{"field": ".".join(str(p) for p in e["loc"]) or whole, "message": readable_message(e)}
+            for e in exc.errors()]
+
+
 def field_problems(exc: ValidationError, *, whole: str = "body") -> list[str]:
     """One ``field.path: message`` line per validation error; ``whole`` names an error of the whole input."""
-    return [f"{'.'.join(str(p) for p in e['loc']) or whole}: {readable_message(e)}" for e in exc.errors()]
+    return [f"{e['field']}: {e['message']}" for e in field_errors(exc, whole=whole)]
 
 
 def failure_text(exc: BaseException) -> str:

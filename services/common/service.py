@@ -16,6 +16,7 @@ from pledgewatch import __version__
 
 from .api import Routes
 from .auth import READ_METHODS, ApiAuth
+from .command_counts import CommandCounts
 from .errors import StartupError
 from .http import HttpServer
 from .metrics import Measured, ScrapeCollector, registry_with
@@ -139,7 +140,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             failed(exc)
         else:
             collectors: list[ScrapeCollector] = [
-                streams, *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
+                CommandCounts(streams.streams), streams,
+                *(c for s in services if isinstance(s, Measured) for c in s.collectors())]
             for collector in collectors:
                 registry.register(collector)  # type: ignore[arg-type]  # a collector by its collect()
             exported: CollectorRegistry | RunMetrics = registry

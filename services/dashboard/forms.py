@@ -32,6 +32,11 @@ class SubscriptionForm:
     sources: str = ""
     min_confidence: str = ""
     mode: str = "immediate"
+    secret: str = field(default="", repr=False)  # a webhook's signing key: sent as typed, never shown back
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret)
 
     @classmethod
     def read(cls, form: Mapping[str, list[str]]) -> SubscriptionForm:
@@ -43,7 +48,8 @@ class SubscriptionForm:
                    counter_terrorism=one("counter_terrorism") in ("on", "true", "1"),
                    categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
                    actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
-                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"))
+                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"),
+                   secret=(form.get("secret") or [""])[-1])
 
     def filter_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -63,12 +69,14 @@ class SubscriptionForm:
 
     def subscription_data(self) -> dict[str, Any]:
         """The subscription as the JSON API would be sent it."""
-        if self.channel == "console" or not self.target:
-            channel: Any = self.channel
-        elif self.channel == "email":
-            channel = {"email": {"to": [a.strip() for a in self.target.split(",") if a.strip()]}}
-        else:
-            channel = {self.channel: {"url": self.target}}
+        settings: dict[str, Any] = {}
+        if self.target and self.channel == "email":
+            settings["to"] = [a.strip() for a in self.target.split(",") if a.strip()]
+        elif self.target and self.channel != "console":
+            settings["url"] = self.target
+        if self.secret:  # on any channel: the API refuses it beside the field where it does not belong
+            settings["secret"] = self.secret
+        channel: Any = {self.channel: settings} if settings else self.channel
         return {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
 
 
@@ -81,7 +89,7 @@ def _number(text: str) -> float | str:
 
 
 # Where an error about a subscription's field is shown: the input it came from.
-_INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "filter.counter_terrorism": "counter_terrorism",
+_INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "channels.0.secret": "secret", "filter.counter_terrorism": "counter_terrorism",
              "filter.categories": "categories", "filter.kinds": "kinds", "filter.actors": "actors",
              "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence"}
 

@@ -33,7 +33,12 @@ _RETURNS = re.compile("\r\n?")
 
 
 class ReleaseRefused(ContentError):
-    """A release that cannot be published as it stands; the message says why."""
+    """A release that cannot be published as it stands; the message says why, ``field`` names the field at
+    fault and ``problem`` what is wrong with it (the message, unless told)."""
+
+    def __init__(self, message: str, *, field: str = "release", problem: str | None = None) -> None:
+        super().__init__(message)
+        self.field, self.problem = field, message if problem is None else problem
 
 
 def strip_controls(text: str) -> str:
@@ -57,10 +62,10 @@ def admit(release: ReleasePublished, *, now: datetime) -> ReleasePublished:
     is out of bounds (``now`` aware), its url is empty or has no scheme, or its id is not one.
     """
     url = clean_url(release.url)
-    problem = (url_problem(url) or release_id_problem(release.release_id)
-               or check_published_at(release.published_at, now=now))
-    if problem is not None:
-        raise ReleaseRefused(f"{url or release.release_id!r}: {problem}")
+    for field, problem in (("url", url_problem(url)), ("id", release_id_problem(release.release_id)),
+                           ("published_at", check_published_at(release.published_at, now=now))):
+        if problem is not None:
+            raise ReleaseRefused(f"{url or release.release_id!r}: {problem}", field=field, problem=problem)
     title, body = strip_controls(release.title).strip(), strip_controls(release.body)
     notice = strip_controls(release.withdrawn_notice) if release.withdrawn_notice is not None else None
     organisations = [strip_controls(name) for name in release.organisations]

@@ -58,6 +58,7 @@ def check_owner(release: ReleasePublished, kind: str, owner: Owner | None) -> No
         return
     if owner.kind in (None, kind) and owner.source in (None, release.source):
         return
-    raise ReleaseOwned(f"id: release {release.release_id!r} belongs to {owner.describe()}; a release named by id "
-                       f"takes new versions only from the way in and source that first published it "
-                       f"(this one: {WAYS_IN.get(kind, kind)}, source {release.source!r})")
+    problem = (f"release {release.release_id!r} belongs to {owner.describe()}; a release named by id takes new "
+               f"versions only from the way in and source that first published it (this one: "
+               f"{WAYS_IN.get(kind, kind)}, source {release.source!r})")
+    raise ReleaseOwned(f"id: {problem}", field="id", problem=problem)

@@ -16,8 +16,8 @@ from faststream.redis import RedisBroker
 from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
-from services.common.api import Routes, answers
-from services.common.errors import failure_text, field_problems
+from services.common.api import Routes, answers, errors_response
+from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
 from services.common.service import Runtime
@@ -42,6 +42,7 @@ from .watcher import FolderWatcher
 
 log = logging.getLogger(__name__)
 
+WHOLE_BODY = "request body"  # the field an error of a POSTed body as a whole names
 REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
 
 
@@ -215,33 +216,35 @@ class IngestService:
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or
         is past the JSON bounds), 409 for an ``id`` naming another
-        source's release (:mod:`services.ingest.ownership`), each with a dead letter. While Redis
+        source's release (:mod:`services.ingest.ownership`), each with a dead letter; every error a
+        ``{"field", "message"}``, ``"request body"`` the field of the body as a whole. While Redis
         cannot be reached, the server answers 503 (``services.common.http``)."""
         raw = await request.body()
         if len(raw) > self.settings.max_release_bytes:
-            return JSONResponse(
-                {"errors": [f"body: {len(raw)} bytes is over the {self.settings.max_release_bytes}-byte limit"]},
-                status_code=413)
+            limit = self.settings.max_release_bytes
+            return errors_response(413, [{"field": WHOLE_BODY, "message": f"{len(raw)} bytes is over the {limit}-byte "
+                                                                         "limit"}])
         try:
             fields = ReleaseInput.model_validate(release_object(loads_bounded(raw)))  # bounded depth, integer size
             if fields.source is not None and (problem := source_name_problem(fields.source)):
-                raise ValueError(f"source: {problem}")
-            release = fields.to_release(source="http")
+                raise ReleaseRefused(problem, field="source")
+            release = fields.to_release(source="http")  # ValueError: neither a url nor an id
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
-            return await self._refuse_post(raw, [str(exc)], status=409)
+            return await self._refuse_post(raw, [{"field": exc.field, "message": exc.problem}], status=409)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
-            return await self._refuse_post(raw, [f"request body: {exc}"], status=400)
-        except NotAnObject as exc:  # JSON, but no release's shape
-            return await self._refuse_post(raw, [f"request body: {exc}"], status=422)
-        except (ValidationError, ValueError, ReleaseRefused) as exc:  # a field's value, named in the error
-            errors = field_problems(exc, whole="request body") if isinstance(exc, ValidationError) else [str(exc)]
-            return await self._refuse_post(raw, errors, status=422)
+            return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=400)
+        except ValidationError as exc:
+            return await self._refuse_post(raw, field_errors(exc, whole=WHOLE_BODY), status=422)
+        except ReleaseRefused as exc:  # a field's value
+            return await self._refuse_post(raw, [{"field": exc.field, "message": exc.problem}], status=422)
+        except (NotAnObject, ValueError) as exc:  # JSON, but no release's shape
+            return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=422)
         accepted = ReleaseAccepted(release_id=result.release_id, version=result.version, published=result.published)
         return JSONResponse(accepted.model_dump(), status_code=202)
 
-    async def _refuse_post(self, raw: bytes, errors: list[str], *, status: int) -> JSONResponse:
+    async def _refuse_post(self, raw: bytes, errors: list[dict[str, str]], *, status: int) -> JSONResponse:
         await self.runtime.streams.dead_letter_input(
-            origin="http:POST /releases", payload=printable_fields({"body": raw}), reason="; ".join(errors),
-            level=logging.WARNING)
-        return JSONResponse({"errors": errors}, status_code=status)
+            origin="http:POST /releases", payload=printable_fields({"body": raw}),
+            reason="; ".join(f"{e['field']}: {e['message']}" for e in errors), level=logging.WARNING)
+        return errors_response(status, errors)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import ApiError, Routes, answers, field_error
-from services.common.errors import readable_message
+from services.common.errors import field_errors
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
@@ -162,8 +162,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         except JSONBoundsError as exc:
             raise field_error(400, "body", str(exc)) from None
         except ValidationError as exc:
-            raise ApiError(422, [{"field": ".".join(str(part) for part in error["loc"]) or "body",
-                                  "message": readable_message(error)} for error in exc.errors()]) from None
+            raise ApiError(422, field_errors(exc)) from None
         alerts = backtest(await index().cards(), asked.filter, since=asked.since)
         shown = alerts[:BACKTEST_SHOWN]
         summaries = {s.release_id: s for s in await release_summaries(store(), [a.release_id for a in shown])}

@@ -11,9 +11,11 @@ written and the entry acknowledged, so a crash in between only repeats it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
+from typing import Any
 
-from redis.exceptions import WatchError
+from redis.asyncio.client import Pipeline
 
 from schemas.classified import ReleaseClassified
 from services.common.streams import Entry, Streams
@@ -23,6 +25,33 @@ from .quarantine import Quarantined, isolate
 from .reminders import PlannedReminders, reminder_jobs, settle_reminders
 from .reminder_store import ReminderStore
 from .subscriptions import Subscription
+
+Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
+
+# ARGV: how many records to compare, how many to write; for each to compare its key, release id, 1/0 (one was
+# read, or none) and the record read; for each to write its key, release id and record; then the entries to
+# XACK (stream, group, id). Writes and acknowledges only if every record is still as read: returns 1, else 0.
+_SETTLE = """
+local checks, writes, at = tonumber(ARGV[1]), tonumber(ARGV[2]), 3
+for _ = 1, checks do
+  local now = redis.call('HGET', ARGV[at], ARGV[at + 1])
+  if ARGV[at + 2] == '1' then
+    if now ~= ARGV[at + 3] then return 0 end
+  elseif now then
+    return 0
+  end
+  at = at + 4
+end
+for _ = 1, writes do
+  redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
+  at = at + 3
+end
+while at <= #ARGV do
+  redis.call('XACK', ARGV[at], ARGV[at + 1], ARGV[at + 2])
+  at = at + 3
+end
+return 1
+"""
 
 
 def _may_plan(sub: Subscription, release: ReleaseClassified) -> bool:
@@ -34,20 +63,30 @@ def _may_plan(sub: Subscription, release: ReleaseClassified) -> bool:
 class ReminderAgenda:
     def __init__(self, streams: Streams, store: ReminderStore, *, remind_at: time) -> None:
         self.streams, self.store, self.remind_at = streams, store, remind_at
+        self._settle_script = streams.client.register_script(_SETTLE)
 
     def key(self, sub_id: str) -> str:
         return self.streams.key(f"notifier:reminders:planned:{sub_id}")
 
+    def lookups(self, releases: list[ReleaseClassified], subs: list[Subscription]) -> list[tuple[str, str]]:
+        """The (key, release id) of each planned-reminder record :meth:`schedule` may need for ``releases`` and
+        any of ``subs``: to read beforehand, with other reads (see :meth:`queue_records`)."""
+        return [(self.key(sub.id), release.release_id) for release in releases for sub in subs
+                if _may_plan(sub, release)]
+
     async def schedule(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]], *,
-                       now: datetime) -> list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]]:
+                       now: datetime, read: Records | None = None
+                       ) -> list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]]:
         """For each (release, plans) of distinct releases: schedule the reminders of this version for each
         subscriber whose record is of an older version (none: already done, or this version is stale).
         Returns, per release, what was planned and the subscribers whose reminders could not be planned
-        (quarantined; the others are scheduled). One round trip to read, one call to the store. A first version
+        (quarantined; the others are scheduled). The records are those ``read`` beforehand (of
+        :meth:`lookups`), or else read here in one round trip; then one call to the store. A first version
         for a subscriber without reminders plans nothing, whatever its record holds: that record is not read."""
         lookups = [(self.key(sub.id), release.release_id) for release, plans in batch for sub, _ in plans
                    if _may_plan(sub, release)]
-        read = dict(zip(lookups, await self._records(lookups)))
+        if read is None or any(lookup not in read for lookup in lookups):
+            read = dict(zip(lookups, await self._records(lookups)))
         results, jobs = [], []
         for release, plans in batch:
             ref = release_ref(release)
@@ -70,50 +109,60 @@ class ReminderAgenda:
         return results
 
     async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
-        """The planned-reminders record of each (key, release id), in one round trip (on another connection
-        than a WATCH, which still fails the transaction on any write after it)."""
+        """The planned-reminders record of each (key, release id), in one round trip."""
         if not lookups:
             return []
-        fields_of: dict[str, list[str]] = {}  # one HMGET per subscriber, not an HGET per subscriber and release
-        for key, release_id in lookups:
-            fields_of.setdefault(key, []).append(release_id)
         async with self.streams.client.pipeline(transaction=False) as reads:
-            for key, release_ids in fields_of.items():
-                reads.hmget(key, release_ids)
-            answers = await reads.execute()
-        read = {(key, release_id): raw for (key, release_ids), raws in zip(fields_of.items(), answers)
-                for release_id, raw in zip(release_ids, raws)}
+            parse = self.queue_records(reads, lookups)
+            read = parse(await reads.execute())
         return [read[lookup] for lookup in lookups]
 
+    @staticmethod
+    def queue_records(reads: Pipeline, lookups: list[tuple[str, str]]) -> Callable[[list[Any]], Records]:
+        """Queue on ``reads`` the reads of each (key, release id) record: one HMGET per subscriber, not an HGET
+        per subscriber and release. Returns what takes the answers (those of ``reads``, from the first of these
+        on) to the records read."""
+        fields_of: dict[str, list[str]] = {}
+        for key, release_id in lookups:
+            fields_of.setdefault(key, []).append(release_id)
+        for key, release_ids in fields_of.items():
+            reads.hmget(key, release_ids)
+
+        def parse(answers: list[Any]) -> Records:
+            return {(key, release_id): raw for (key, release_ids), raws in zip(fields_of.items(), answers)
+                    for release_id, raw in zip(release_ids, raws)}
+        return parse
+
     async def settle(self, batch: list[tuple[ReleaseClassified, list[tuple[str, PlannedReminders]], Entry | None]],
-                     *, now: datetime) -> None:
+                     *, now: datetime, read: Records | None = None) -> None:
         """For each (release, planned, entry): cancel the reminders no longer planned (see
-        :func:`settle_reminders`), record what is, and XACK the entry; all in one transaction."""
-        streams = self.streams
+        :func:`settle_reminders`), record what is, and XACK the entry. The records are those ``read`` before
+        (by :meth:`schedule`'s caller), or read here; one script writes and acknowledges if each is still as
+        read, else they are read again and settled again (another version of the release was planned
+        meanwhile)."""
         lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
-        keys = sorted({key for key, _ in lookups})
-        async with streams.client.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    if keys:
-                        await pipe.watch(*keys)
-                    raws = iter(await self._records(lookups))
-                    cancel, writes = [], []
-                    for release, planned, _ in batch:
-                        for sub_id, mine in planned:
-                            drop, keep = settle_reminders(PlannedReminders.from_json(next(raws)), mine, now=now)
-                            cancel.extend(drop)
-                            if keep:
-                                writes.append((self.key(sub_id), release.release_id, mine))
-                    if cancel:
-                        await self.store.apply([], cancel)
-                    pipe.multi()
-                    for key, release_id, mine in writes:
-                        pipe.hset(key, release_id, mine.to_json())
-                    for _, _, entry in batch:
-                        if entry is not None:
-                            pipe.xack(entry.stream, entry.group, entry.entry_id)
-                    await pipe.execute()
-                    return
-                except WatchError:
-                    continue  # another version of the release was planned meanwhile: settle again
+        if read is None or any(lookup not in read for lookup in lookups):
+            read = dict(zip(lookups, await self._records(lookups)))
+        acks = [x for _, _, entry in batch if entry is not None
+                for x in (entry.stream, entry.group, entry.entry_id)]
+        while True:
+            cancel, writes = [], []
+            for release, planned, _ in batch:
+                for sub_id, mine in planned:
+                    drop, keep = settle_reminders(
+                        PlannedReminders.from_json(read[(self.key(sub_id), release.release_id)]), mine, now=now)
+                    cancel.extend(drop)
+                    if keep:
+                        writes.append((self.key(sub_id), release.release_id, mine.to_json()))
+            if cancel:
+                await self.store.apply([], cancel)
+            checks = [x for lookup in lookups for x in (*lookup, *_as_read(read[lookup]))]
+            args = [len(lookups), len(writes), *checks, *(x for w in writes for x in w), *acks]
+            if len(args) == 2 or await self._settle_script(args=args):
+                return
+            read = dict(zip(lookups, await self._records(lookups)))
+
+
+def _as_read(raw: bytes | None) -> tuple[int, bytes]:
+    """A record as read, for the settling script: whether there was one, and what."""
+    return (0, b"") if raw is None else (1, raw)

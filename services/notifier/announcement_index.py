@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -91,29 +92,38 @@ class AnnouncementIndex:
 
     async def read(self, releases: Sequence[ReleaseClassified]) -> AnnouncedRun:
         """The chains of every commitment of ``releases`` (read in three round trips at most, whatever their number)."""
+        run, _ = await self.read_with(releases, lambda reads: None)
+        return run
+
+    async def read_with(self, releases: Sequence[ReleaseClassified], alongside: Callable[[Pipeline], None]
+                        ) -> tuple[AnnouncedRun, list[Any]]:
+        """As :meth:`read`, with the reads ``alongside`` queues sent in its first round trip (they must not
+        need the index's answers); returns the run and their answers."""
         pairs = announced_commitments(releases)
         if not pairs:
-            return AnnouncedRun()
-        stored, neighbours, unseen, sizes = await self._neighbours([c for _, c in pairs])
+            return AnnouncedRun(), await run_pipeline(self.client, alongside, [])
+        (stored, neighbours, unseen, sizes), answers = await self._neighbours([c for _, c in pairs], alongside)
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
         known = {**stored, **added}
         chain_of = {c.id: known[c.id].chain for _, c in pairs}
         chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
                                      keyless=unseen)
         return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
-                            unindexed=frozenset(unindexed(added, known.values())), sizes=sizes)
+                            unindexed=frozenset(unindexed(added, known.values())), sizes=sizes), answers
 
-    async def _neighbours(self, commitments: list[Commitment]
-                          ) -> tuple[dict[str, Announced], dict[str, Neighbours], set[str], dict[str, int]]:
+    async def _neighbours(self, commitments: list[Commitment], alongside: Callable[[Pipeline], None]
+                          ) -> tuple[tuple[dict[str, Announced], dict[str, Neighbours], set[str], dict[str, int]],
+                                     list[Any]]:
         """The records of ``commitments`` already indexed and of every candidate they might repeat, each
         one's neighbours in the index, the ids of those never indexed, and the size of each index set looked
-        up in (two round trips)."""
+        up in (two round trips); and the answers of the reads ``alongside`` queues in the first."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         def fill(reads: Pipeline) -> None:
+            alongside(reads)
             reads.hmget(hash_key, ids)
             self._find_neighbours(reads, commitments)
 
-        own, found = await run_pipeline(self.client, fill, [self._neighbours_script])
+        *answers, own, found = await run_pipeline(self.client, fill, [self._neighbours_script])
         stored = {cid: a for cid, a in zip(ids, map(read_announced, own)) if a is not None}
         neighbours = {c.id: _neighbours(answer) for c, answer in zip(commitments, found)}
         sizes = {self._set_key(k): n for c, answer in zip(commitments, found) for k, n in zip(index_keys(c), answer[2])}
@@ -121,7 +131,7 @@ class AnnouncementIndex:
                         - set(stored))
         raws = await self.client.hmget(hash_key, others) if others else []
         stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
-        return stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes
+        return (stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes), answers
 
     def _find_neighbours(self, reads: Pipeline, commitments: list[Commitment]) -> None:
         keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio.client import Pipeline
+from redis.commands.core import AsyncScript
+
+from services.common.pipelined_scripts import queue_script
+
 # ARGV: for each lookup, the record's key, how many fields, the fields, the set's key, how many members, the
 # members. Returns, for each lookup, {the fields' values (nil: none), 1/0 per member}.
 _READ = """
@@ -42,11 +47,32 @@ class RecordReader:
     def __init__(self, client: Any) -> None:
         self._script = client.register_script(_READ)
 
+    @property
+    def scripts(self) -> list[AsyncScript]:
+        return [self._script]
+
     async def read(self, lookups: list[Lookup]) -> list[tuple[dict[str, bytes | None], dict[str, bool]]]:
         """For each lookup: each field's value as read (None: absent) and whether each member is in the set."""
-        args: list[Any] = []
-        for (sent_key, elapsed_key), (fields, members) in lookups:
-            args += [sent_key, len(fields), *fields, elapsed_key, len(members), *members]
-        answers = await self._script(args=args) if args else []
-        return [(dict(zip(fields, sent)), {m: bool(x) for m, x in zip(members, told)})
-                for (_, (fields, members)), (sent, told) in zip(lookups, answers)]
+        args = _args(lookups)
+        return parse_records(lookups, await self._script(args=args) if args else [])
+
+    def queue(self, reads: Pipeline, lookups: list[Lookup]) -> bool:
+        """Queue the read of ``lookups`` on ``reads`` (a pipeline sent by ``run_pipeline``, with :attr:`scripts`);
+        False when there is nothing to read (nothing queued: :func:`parse_records` of no answer)."""
+        args = _args(lookups)
+        if args:
+            queue_script(reads, self._script, [], args)
+        return bool(args)
+
+
+def parse_records(lookups: list[Lookup], answers: list[Any]) -> list[tuple[dict[str, bytes | None], dict[str, bool]]]:
+    """The script's answers to ``lookups``: each field's value as read and whether each member is in the set."""
+    return [(dict(zip(fields, sent)), {m: bool(x) for m, x in zip(members, told)})
+            for (_, (fields, members)), (sent, told) in zip(lookups, answers)]
+
+
+def _args(lookups: list[Lookup]) -> list[Any]:
+    args: list[Any] = []
+    for (sent_key, elapsed_key), (fields, members) in lookups:
+        args += [sent_key, len(fields), *fields, elapsed_key, len(members), *members]
+    return args

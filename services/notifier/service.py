@@ -14,22 +14,24 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from faststream.redis import RedisBroker
+from redis.asyncio.client import Pipeline
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
-from schemas.classified import ReleaseClassified
+from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.metrics import ALERTS_QUEUED
+from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry
 
-from .agenda import ReminderAgenda
+from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
 from .alert_effects import AlertEffects, alert_effects
 from .announcement_index import COMMON, AnnouncementIndex
@@ -49,7 +51,7 @@ from .outbox import Outbox, jobs_for
 from .planning import Plan, Shared, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
-from .record_reads import Lookup, RecordReader
+from .record_reads import Lookup, RecordReader, parse_records
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_retime import retime_reminders
@@ -70,6 +72,31 @@ T = TypeVar("T")
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+ReadRecord = tuple[dict[str, str], set[str], tuple[dict[str, bytes | None], dict[str, bool]]]
+RunResult = tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]  # plans, jobs queued, quarantined
+# per release, the subscriptions matched, with (commitments, keys), and those quarantined; each one's record keys
+Matching = tuple[list[list[tuple[Subscription, tuple[list[Commitment], tuple[list[str], list[str]]]]]],
+                 list[list[Quarantined]], dict[str, tuple[str, str]]]
+
+
+def _active(effective: list[Subscription], now: datetime) -> list[Subscription]:
+    """The subscriptions not paused at ``now``."""
+    return [s for s in effective if s.paused_until is None or s.paused_until <= now]
+
+
+def _match(releases: list[ReleaseClassified], subs: list[Subscription], key: Callable[[str], str]) -> Matching:
+    """What each of ``subs`` is told of in each release (those whose matching fails set apart), and the keys of
+    each matched subscriber's records (``notifier:sent:<id>``, ``notifier:elapsed:<id>``)."""
+    matched_of, unmatched_of = [], []
+    for release in releases:
+        matched, unmatched = isolate(subs, "matching", lambda s, r=release: matching_commitments(s.filter, r))
+        matched_of.append([(s, (commitments, matched_keys(commitments))) for s, commitments in matched])
+        unmatched_of.append(unmatched)
+    keys_of = {s.id: (key(f"notifier:sent:{s.id}"), key(f"notifier:elapsed:{s.id}"))
+               for matched in matched_of for s, _ in matched}
+    return matched_of, unmatched_of, keys_of
 
 
 def distinct_releases(items: list[tuple[CloudEvent, Entry | None]]) -> list[list[tuple[CloudEvent, Entry | None]]]:
@@ -246,56 +273,68 @@ class NotifierService:
         is handled in runs of distinct releases: two versions of one release are never planned together. A
         paused subscription is told nothing, but a withdrawn release's reminders are cancelled for it too."""
         now = self.clock()
-        effective = await self._store().effective()
-        subs = [s for s in effective if s.paused_until is None or s.paused_until <= now]
-        paused = [(s, Plan()) for s in effective if s not in subs]
         assert self.agenda is not None
         queued = 0
+        effective: list[Subscription] | None = None  # read with the first run's records, once a batch
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
-            recorded = await self._record_alerts(releases, subs, now=now)
+            effective, recorded, planned_read = await self._record_alerts(releases, effective, now=now)
+            subs = _active(effective, now)
+            paused = [(s, Plan()) for s in effective if s not in subs]
             if any(count for _, count, _ in recorded):
                 self._wake_worker()  # the jobs are committed: send them while the reminders are scheduled
             scheduled = await self.agenda.schedule(
                 [(release, plans + paused if release.withdrawn else plans)
-                 for release, (plans, _, _) in zip(releases, recorded)], now=now)
+                 for release, (plans, _, _) in zip(releases, recorded)], now=now, read=planned_read)
             for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded, scheduled):
                 if quarantined or unplanned:
                     await self._report_quarantined(release, entry, quarantined + unplanned)
             await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
-                                      in zip(releases, run, scheduled)], now=now)
+                                      in zip(releases, run, scheduled)], now=now, read=planned_read)
             for release, (plans, count, _) in zip(releases, recorded):
                 queued += count
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                          sum(len(p.alerts) for _, p in plans), len(subs))
         ALERTS_QUEUED.inc(queued)
 
-    async def _record_alerts(self, releases: list[ReleaseClassified], subs: list[Subscription], *, now: datetime
-                             ) -> list[tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]]:
-        """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined).
-        Written by one script that first compares what the plans read (:mod:`.alert_commit`), so two handlers
-        of one release never both tell a subscriber. Reads only these releases' commitments from the records
-        (their ids differ from release to release). A subscription whose matching or planning fails is left
-        out and returned as quarantined."""
-        streams = self.runtime.streams
-        matched_of, unmatched_of = [], []
-        for release in releases:
-            matched, unmatched = isolate(subs, "matching", lambda s, r=release: matching_commitments(s.filter, r))
-            matched_of.append([(s, (commitments, matched_keys(commitments))) for s, commitments in matched])
-            unmatched_of.append(unmatched)
-        keys_of = {s.id: (streams.key(f"notifier:sent:{s.id}"), streams.key(f"notifier:elapsed:{s.id}"))
-                   for matched in matched_of for s, _ in matched}
+    async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None, *,
+                             now: datetime) -> tuple[list[Subscription], list[RunResult], Records]:
+        """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined); with the
+        effective subscriptions (``effective``, or read here when None) and the planned-reminder records the
+        agenda will need (read with the subscribers' records: neither depends on the other). Written by one
+        script that first compares what the plans read (:mod:`.alert_commit`), so two handlers of one release
+        never both tell a subscriber. Reads only these releases' commitments from the records (their ids differ
+        from release to release), in two round trips besides the index's: the subscriptions and the last
+        versions with the index's first read, then the records. A subscription whose matching or planning
+        fails is left out and returned as quarantined."""
+        streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
+        reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
         index = AnnouncementIndex(streams.client, streams.key)
+        matching: Matching | None = None
         while True:
             commit = Commit()
-            stored = await self._read_last_versions(release_keys)
+            read_subscriptions = effective is None
+
+            def first_reads(reads: Pipeline) -> None:
+                if read_subscriptions:
+                    store.queue_stored(reads)
+                reads.mget(release_keys)
+
+            announced, answers = await index.read_with(releases, first_reads)
+            stored: list[bytes | None] = list(answers[-1])
+            if effective is None:
+                effective = store.effective_of(answers[0])
+            if matching is None:
+                matching = _match(releases, _active(effective, now), streams.key)
+            matched_of, unmatched_of, keys_of = matching
             previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
-            announced = await index.read(releases)
-            records = iter(await self._read_records(
-                [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
-                 for release, matched, previous in zip(releases, matched_of, previous_of)
-                 for s, (_, (ids, deadline_keys)) in matched]))
+            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
+                       for release, matched, previous in zip(releases, matched_of, previous_of)
+                       for s, (_, (ids, deadline_keys)) in matched]
+            planned_lookups = agenda.lookups(releases, effective)
+            records_of, planned_read = await self._read_records(reader, lookups, planned_lookups)
+            records = iter(records_of)
             results = []
             for release, matched, unmatched, previous, raw, release_key in zip(
                     releases, matched_of, unmatched_of, previous_of, stored, release_keys):
@@ -326,7 +365,7 @@ class NotifierService:
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)
             if await self._committer().commit(commit):
-                return results
+                return effective, results, planned_read
             # another handler told a subscriber meanwhile: look again
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
@@ -351,18 +390,27 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, lookups: list[Lookup]
-                            ) -> list[tuple[dict[str, str], set[str], tuple[dict[str, bytes | None], dict[str, bool]]]]:
+    async def _read_records(self, reader: RecordReader, lookups: list[Lookup], planned: list[tuple[str, str]]
+                            ) -> tuple[list[ReadRecord], Records]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, and the answers as read (to compare when the alerts are written), in one round trip."""
+        told of them, and the answers as read (to compare when the alerts are written); and the ``planned``
+        reminder records (see :meth:`.ReminderAgenda.lookups`); in one round trip."""
+        queued: list[bool] = []
+        parse_planned: list[Callable[[list[Any]], Records]] = []
+
+        def reads(pipe: Pipeline) -> None:  # queued again if the script must be loaded first
+            queued[:] = [reader.queue(pipe, lookups)]
+            parse_planned[:] = [ReminderAgenda.queue_records(pipe, planned)]
+
+        answers = await run_pipeline(self.runtime.streams.client, reads, reader.scripts)
+        told_answers = answers.pop(0) if queued[0] else []
+        return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
+                 (sent, told)) for sent, told in parse_records(lookups, told_answers)], parse_planned[0](answers)
+
+    def _record_reader(self) -> RecordReader:
         if self.record_reader is None:
             self.record_reader = RecordReader(self.runtime.streams.client)
-        return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
-                 (sent, told)) for sent, told in await self.record_reader.read(lookups)]
-
-    async def _read_last_versions(self, release_keys: list[str]) -> list[bytes | None]:
-        """The stored last version of each release (see :mod:`.last_version`), in one round trip."""
-        return list(await self.runtime.streams.client.mget(release_keys))
+        return self.record_reader
 
     def _alert_effects(self, sub: Subscription, alert: Alert) -> AlertEffects:
         streams = self.runtime.streams

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 import yaml
 
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
@@ -125,7 +126,13 @@ class SubscriptionStore:
         return bool(made)
 
     async def stored(self) -> list[Subscription]:
-        raw = await self.client.hgetall(self.key)
+        return self.parse_stored(await self.client.hgetall(self.key))
+
+    def queue_stored(self, reads: Pipeline) -> None:
+        """Queue on ``reads`` the read of the stored subscriptions (to give :meth:`effective_of`)."""
+        reads.hgetall(self.key)
+
+    def parse_stored(self, raw: dict[bytes, bytes]) -> list[Subscription]:
         subs, parsed = [], {}
         for sub_id, data in sorted(raw.items()):
             try:
@@ -137,9 +144,13 @@ class SubscriptionStore:
         return subs
 
     async def effective(self) -> list[Subscription]:
+        return self.effective_of(await self.client.hgetall(self.key))
+
+    def effective_of(self, stored: dict[bytes, bytes]) -> list[Subscription]:
+        """The effective subscriptions, ``stored`` those read from Redis (see :meth:`queue_stored`)."""
         file_subs = self.file.current()
         ids = {s.id for s in file_subs}
-        return file_subs + [s for s in await self.stored() if s.id not in ids]
+        return file_subs + [s for s in self.parse_stored(stored) if s.id not in ids]
 
     def in_file(self, sub_id: str) -> bool:
         return any(s.id == sub_id for s in self.file.current())

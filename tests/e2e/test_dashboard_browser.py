@@ -147,6 +147,46 @@ async def test_a_webhook_to_an_address_never_reached_is_refused_beside_its_field
     assert (await _json(dashboard, "/subscriptions/desk"))[0] == 404
 
 
+async def test_a_webhook_created_on_the_page_with_a_secret_is_sent_signed(browser, dashboard, receiver, seed_file,
+                                                                           tmp_path, docs_example):
+    """Before: the form had no secret, so a webhook made there was sent unsigned and every receiver checking
+    signatures refused it. The secret typed is never shown back: not after a refusal, nor once saved."""
+    url, posts = receiver
+    secret = "desk-secret-4f1c"
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("signed desk")  # refused: the secret is not typed back
+    await form.get_by_label("Send alerts by").select_option("webhook")
+    await form.get_by_label("To (webhook").fill(url)
+    await form.get_by_label("Webhook secret").fill(secret)
+    await form.get_by_role("button", name="Save subscription").click()
+    assert await page.locator("#id-error").count() == 1
+    assert await form.get_by_label("Webhook secret").input_value() == ""
+    assert "type it again to save it" in await page.locator("#secret-help").inner_text()
+    assert secret not in await page.content()
+
+    await form.get_by_label("Subscription name").fill("signed-desk")
+    await form.get_by_label("Webhook secret").fill(secret)
+    await form.get_by_role("button", name="Save subscription").click()
+    assert "Subscription ‘signed-desk’ created." in await page.get_by_role("status").first.inner_text()
+    assert secret not in await page.content()
+    status, created = await _json(dashboard, "/subscriptions/signed-desk")
+    assert (status, created["channels"]) == (200, [{"webhook": {"url": url, "secret": "***"}}])
+
+    edited = seed_file.read_text(encoding="utf-8").replace("£10m", "£12m")
+    (tmp_path / "inbox" / seed_file.name).write_text(edited, encoding="utf-8")  # a new version: alerted
+    deadline = time.monotonic() + 30
+    while not posts:
+        assert time.monotonic() < deadline, "no webhook reached the receiver"
+        await asyncio.sleep(0.05)
+    verify = docs_example("verify_webhook").verify
+    assert verify(secret, posts[0]["headers"], posts[0]["body"]) is True
+    assert verify("another secret", posts[0]["headers"], posts[0]["body"]) is False
+
+
 async def _refusal(base, subscription):
     async with aiohttp.ClientSession() as client, client.post(
             base + "/subscriptions", json=subscription, headers={"Authorization": f"Bearer {API_TOKEN}"}) as answer:

@@ -331,3 +331,30 @@ def test_while_redis_is_frozen_every_http_read_answers_503_within_its_bound(tmp_
         _stop(proc, out)
     assert [code for _, code, _ in answers] == [503] * 6, answers
     assert all(int(retry) > 0 for path, _, retry in answers if path != "/healthz"), answers
+
+
+def test_ingest_from_another_shell_reaches_a_run_with_its_own_prefix_and_is_counted(tmp_path, seed_file):
+    """The run's PLEDGEWATCH_PREFIX is recorded in its run.json: a command without it publishes where the run
+    reads, one with another is refused; what the command published is counted at the run's /metrics."""
+    (tmp_path / "inbox").mkdir()
+    home = tmp_path / "home"
+    shell = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    shell.update({"PLEDGEWATCH_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    proc, out = _start_run(tmp_path, {**shell, "PLEDGEWATCH_PREFIX": "w2pfx:", "PLEDGEWATCH_HTTP_PORT": "0"}, "run.txt")
+    try:
+        assert _wait((home / "run.json").exists), (tmp_path / "run.txt").read_text()
+        refused = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", str(seed_file)],
+                                 capture_output=True, text=True, env={**shell, "PLEDGEWATCH_PREFIX": "other:"},
+                                 timeout=60)
+        assert refused.returncode == 2 and "uses 'w2pfx:'" in refused.stderr, refused.stderr
+        ingest = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", str(seed_file)],
+                                capture_output=True, text=True, env=shell, timeout=60)
+        assert ingest.returncode == 0 and ingest.stdout.startswith("published rel-"), ingest.stderr
+        assert _wait(lambda: "New commitments" in (tmp_path / "run.txt").read_text())  # read, classified, alerted
+
+        api = json.loads((home / "run.json").read_text())["http_url"]
+        with urllib.request.urlopen(f"{api}/metrics", timeout=10) as response:
+            metrics = response.read().decode()
+        assert 'pledgewatch_releases_published_total{source_kind="file"} 1.0' in metrics
+    finally:
+        _stop(proc, out)

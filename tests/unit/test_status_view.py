@@ -18,7 +18,7 @@ def test_the_password_is_hidden(url, shown):
 def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
     status = {
         "data_folder": "/home/u/.local/share/pledgewatch", "run": {"pid": 42, "api": "http://127.0.0.1:8080"},
-        "redis_url": "redis://127.0.0.1:6379/0",
+        "redis_url": "redis://127.0.0.1:6379/0", "prefix": "pledgewatch:",
         "api": {"url": "http://127.0.0.1:8080", "status": "ok", "checks": {"ingest": "ok"}},
         "streams": [{"name": "releases", "length": 3, "groups": [
                         {"name": "classifier", "consumers": 1, "pending": 2, "lag": 1},
@@ -30,6 +30,7 @@ def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
     assert lines[0] == "pledgewatch running, pid 42"
     assert "api       http://127.0.0.1:8080  ok (ingest ok)" in lines
     assert "redis     redis://127.0.0.1:6379/0  (redis-cli -u redis://127.0.0.1:6379/0)" in lines
+    assert "keys      pledgewatch:*  (PLEDGEWATCH_PREFIX)" in lines
     assert "releases             3  classifier           1        2       1" in lines
     assert "                        audit                0        0  10000+" in lines
     assert "alerts               0" in lines

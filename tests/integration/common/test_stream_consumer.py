@@ -260,3 +260,23 @@ async def test_a_group_that_disappears_is_recreated_with_one_warning_and_nothing
     assert len(recreated) == 1 and recreated[0].levelname == "WARNING"
     assert GROUP in recreated[0].getMessage() and stream in recreated[0].getMessage()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_read_does_not_copy_the_subscription_settings(harness, monkeypatch):
+    """The framework asks for the stream's settings under its prefix at each read and log line, a deep copy
+    each time: under no prefix (the stream's name holds ours), the consumer's settings are their own copy."""
+    from faststream.redis.schemas import stream_sub
+
+    copies = []
+    deepcopy = stream_sub.deepcopy
+    monkeypatch.setattr(stream_sub, "deepcopy", lambda x: copies.append(x) or deepcopy(x))
+    streams, stream, handled, _, start = harness
+    await start("c1")
+    for n in range(3):
+        await streams.client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+
+    async def all_handled():
+        return len(handled) == 3
+
+    await _wait_for(all_handled)
+    assert copies == []

@@ -47,7 +47,7 @@ async def test_a_post_naming_a_watched_files_release_is_refused_with_409_naming_
     status, answer = await _post(url, {**RELEASE, "id": release_id}, api_headers)
     assert status == 409, answer
     [error] = answer["errors"]
-    assert error.startswith("id: ") and release_id in error and "'folder'" in error, error
+    assert error["field"] == "id" and release_id in error["message"] and "'folder'" in error["message"], error
     assert [r.version for r in await published()] == [1]  # nothing published over the file's release
     [letter] = await dead_letters(streams)
     assert release_id in letter.reason and "'folder'" in letter.reason
@@ -69,7 +69,7 @@ async def test_a_post_naming_a_feeds_release_is_refused(http_service, govuk, rea
     assert (await poller.run(now=datetime(2026, 11, 3, tzinfo=timezone.utc), clock=0)).published == 1
     [release] = await published()
     status, answer = await _post(url, {**RELEASE, "id": release.release_id}, api_headers)
-    assert status == 409 and "'ministry'" in answer["errors"][0], answer
+    assert status == 409 and "'ministry'" in answer["errors"][0]["message"], answer
 
 
 async def test_a_posted_release_takes_new_versions_from_its_own_source_only(http_service, published,
@@ -81,7 +81,7 @@ async def test_a_posted_release_takes_new_versions_from_its_own_source_only(http
     status, answer = await _post(url, {**first, "body": "Now a new text."}, api_headers)
     assert (status, answer["version"]) == (202, 2)
     status, answer = await _post(url, {**first, "body": "Another source.", "source": "other"}, api_headers)
-    assert status == 409 and "'press-office'" in answer["errors"][0], answer
+    assert status == 409 and "'press-office'" in answer["errors"][0]["message"], answer
     path = tmp_path / "press.json"  # nor may a watched file take it over
     path.write_text(json.dumps({**first, "body": "From a file."}))
     refused = await service.ingest_file(path)
@@ -98,6 +98,6 @@ async def test_a_release_recorded_before_owners_were_kept_is_judged_by_its_url(h
     for old in (release_id, "press-2"):  # as written before: no owner in the record
         await streams.client.hdel(streams.key(f"ingest:release:{old}"), "source", "kind")
     status, answer = await _post(url, {**RELEASE, "id": release_id}, api_headers)
-    assert status == 409 and "a watched file" in answer["errors"][0], answer  # a file:// url: a watched file's
+    assert status == 409 and "a watched file" in answer["errors"][0]["message"], answer  # a file:// url: a watched file's
     status, answer = await _post(url, {**RELEASE, "id": "press-2", "body": "Version two."}, api_headers)
     assert (status, answer["version"]) == (202, 2)  # a urn:pledgewatch: url: a POST's

@@ -31,7 +31,7 @@ async def test_a_posted_source_that_is_no_source_name_is_refused_naming_the_fiel
                                                                                   source, api_headers):
     _, url = http_service
     status, answer = await _post(url, {**RELEASE, "source": source}, api_headers)
-    assert (status, answer) == (422, {"errors": [f"source: {source.strip()!r}: {RULE}"]})
+    assert (status, answer) == (422, {"errors": [{"field": "source", "message": f"{source.strip()!r}: {RULE}"}]})
     assert await published() == []
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 

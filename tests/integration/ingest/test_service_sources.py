@@ -112,7 +112,7 @@ async def test_post_releases_answers_422_naming_the_field_400_for_a_body_not_jso
     async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             answered, answer = resp.status, await resp.json()
-    assert answered == status and any(error in e for e in answer["errors"]), answer
+    assert answered == status and any(error in line for line in [f"{e['field']}: {e['message']}" for e in answer["errors"]]), answer
     letters = await streams.client.xrange(streams.key(DEAD_LETTERS))
     assert len(letters) == 1 and error.encode() in letters[0][1][b"__data__"]
 
@@ -125,4 +125,5 @@ async def test_post_releases_refuses_an_oversized_body(http_service, api_headers
     async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.post(url, data=body) as resp:
             assert resp.status == 413
-            assert "over the 1000-byte limit" in (await resp.json())["errors"][0]
+            [error] = (await resp.json())["errors"]
+            assert error["field"] == "request body" and error["message"].endswith("over the 1000-byte limit")

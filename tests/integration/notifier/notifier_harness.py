@@ -137,7 +137,7 @@ class Running:
 
 class Receiver:
     """A real HTTP server on 127.0.0.1: /hook answers 200, /hang (and /hang<anything>) never answers,
-    /fail answers 500 (200 once in ``fixed``), /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
+    /fail answers 500 and /busy 503 (200 once in ``fixed``), /gone answers 404, /cookie<anything> answers 200 setting a cookie."""
 
     def __init__(self):
         self.requests: list[tuple[str, dict[str, str], bytes, float]] = []
@@ -156,7 +156,7 @@ class Receiver:
             await self.release_hang.wait()
         self.requests.append((path, dict(request.headers), body, loop.time()))
         cookie = {"Set-Cookie": f"session=secret-of-{path}"} if path.startswith("cookie") else None
-        status = 200 if path in self.fixed else {"fail": 500, "gone": 404}.get(path, 200)
+        status = 200 if path in self.fixed else {"fail": 500, "busy": 503, "gone": 404}.get(path, 200)
         return web.Response(status=status, headers=cookie)
 
     def hits(self, path: str) -> list:

@@ -22,7 +22,7 @@ async def test_one_failing_subscription_never_stops_the_others_reminders(notifie
     good = Subscription(id="good", channels=[ConsoleChannel()], reminders=["P1D"])
     bad = Subscription.model_construct(**{**dict(good), "id": "bad", "reminders": ["P3000Y"]})  # unvalidated
     store = n.service.store
-    store.effective = lambda: _return([bad, good])  # type: ignore[method-assign]
+    store.effective_of = lambda stored: [bad, good]  # type: ignore[method-assign]
     due = date.today() + timedelta(days=30)
     caplog.set_level(logging.ERROR)
     for event_id in ("first", "redelivered"):
@@ -40,6 +40,3 @@ async def test_one_failing_subscription_never_stops_the_others_reminders(notifie
     assert "subscription 'bad' quarantined" in letter.reason and "planning reminders failed" in letter.reason
     assert sum("subscription 'bad' quarantined" in r.getMessage() for r in caplog.records) == 1
 
-
-async def _return(value):
-    return value

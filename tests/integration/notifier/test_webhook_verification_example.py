@@ -1,7 +1,6 @@
 """The README's webhook verification example (docs/examples/verify_webhook.py, quoted there verbatim),
 run against webhooks the notifier really signed and POSTed to a real HTTP server on 127.0.0.1."""
 
-import importlib.util
 import re
 import time
 from pathlib import Path
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).parents[3]
 EXAMPLE = ROOT / "docs" / "examples" / "verify_webhook.py"
 SECRET = "s3cret-of-the-desk"
-
-
-def _example():
-    spec = importlib.util.spec_from_file_location("verify_webhook_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -50,14 +42,14 @@ def _mixed(name: str) -> str:
     lambda headers: {_mixed(k): v for k, v in headers.items()},
     lambda headers: CIMultiDict(headers),
 ], ids=["as-sent", "lower-case", "upper-case", "mixed-case", "case-insensitive-multidict"])
-async def test_the_example_accepts_a_signed_webhook_whatever_the_header_case(signed, spell):
+async def test_the_example_accepts_a_signed_webhook_whatever_the_header_case(signed, spell, docs_example):
     headers, body = signed
-    assert _example().verify(SECRET, spell(headers), body) is True
+    assert docs_example("verify_webhook").verify(SECRET, spell(headers), body) is True
 
 
-async def test_the_example_refuses_a_tampered_body_a_wrong_secret_and_a_stale_request(signed):
+async def test_the_example_refuses_a_tampered_body_a_wrong_secret_and_a_stale_request(signed, docs_example):
     headers, body = signed
-    verify = _example().verify
+    verify = docs_example("verify_webhook").verify
     lowered = {k.lower(): v for k, v in headers.items()}
     assert verify(SECRET, lowered, body.replace(b"border", b"b0rder")) is False
     assert verify("another secret", lowered, body) is False
@@ -71,8 +63,8 @@ async def test_the_example_refuses_a_tampered_body_a_wrong_secret_and_a_stale_re
     {"x-pledgewatch-timestamp": "\u00b2", "x-pledgewatch-signature": "sha256=00"},
     {"x-pledgewatch-timestamp": "1", "x-pledgewatch-signature": "sha256=\u00e9"},
 ], ids=["no-headers", "non-ascii-digit", "non-ascii-signature"])
-def test_the_example_refuses_missing_or_odd_headers_without_raising(headers):
-    assert _example().verify(SECRET, headers, b"{}") is False
+def test_the_example_refuses_missing_or_odd_headers_without_raising(headers, docs_example):
+    assert docs_example("verify_webhook").verify(SECRET, headers, b"{}") is False
 
 
 def test_the_readme_quotes_the_example_verbatim():

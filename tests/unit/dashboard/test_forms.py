@@ -50,3 +50,30 @@ def test_each_refusal_is_placed_beside_its_input(fields, where):
 def test_an_empty_form_keeps_its_defaults():
     form = read()
     assert (form.channel, form.mode, form.counter_terrorism) == ("webhook", "immediate", False)
+
+
+@pytest.mark.parametrize(("channel", "target", "expected"), [
+    pytest.param("webhook", "https://hooks.example.org/x",
+                 {"webhook": {"url": "https://hooks.example.org/x", "secret": " s3cret "}}, id="webhook-signed"),
+    pytest.param("webhook", "", {"webhook": {"secret": " s3cret "}}, id="webhook-without-url-keeps-the-secret"),
+    pytest.param("console", "", {"console": {"secret": " s3cret "}}, id="console-given-a-secret"),
+])
+def test_a_secret_is_sent_as_typed_with_the_channel(channel, target, expected):
+    form = read(id="x", channel=channel, target=target, secret=" s3cret ")
+    assert form.subscription_data()["channels"] == [expected]
+
+
+@pytest.mark.parametrize(("channel", "secret", "message"), [
+    pytest.param("webhook", "x" * 1025, "String should have at most 1024 characters", id="too-long"),
+    pytest.param("email", "s3cret", "unknown field", id="not-a-webhook"),
+])
+def test_a_refused_secret_is_placed_beside_its_input(channel, secret, message):
+    target = "a@example.org" if channel == "email" else "https://hooks.example.org/x"
+    with pytest.raises(SubscriptionError) as refused:
+        parse_subscription(read(id="x", channel=channel, target=target, secret=secret).subscription_data())
+    assert [(input_of(e["field"]), e["message"]) for e in refused.value.errors] == [("secret", message)]
+
+
+def test_the_secret_is_never_in_the_forms_repr():
+    form = read(id="x", channel="webhook", target="https://hooks.example.org/x", secret="s3cret")
+    assert form.has_secret and "s3cret" not in repr(form)

@@ -1,0 +1,91 @@
+"""How many times the notifier waits for Redis while it handles one read of release.classified.
+
+Each round trip waits for Redis to get a core: on a busy machine they, not the work, set the pace. A read of
+distinct releases, whatever their number, costs the same few: the subscriptions, the last versions and the
+announcement index read together (and the chains the index holds); the subscribers' records with their planned
+reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
+with the entries' XACKs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from redis.asyncio.connection import AbstractConnection
+
+from schemas import ReleaseClassifiedEvent
+from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
+from services.common.streams import Entry
+from services.notifier.service import NotifierService
+from services.notifier.subscriptions import Subscription
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+DUE = date(2026, 6, 1)
+
+
+class RoundTrips:
+    """Counts what the client sends to Redis: one send per command, or per pipeline or transaction."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        send = AbstractConnection.send_packed_command
+
+        async def counted(conn, command, check_health=True):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return await send(conn, command, check_health)
+
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+
+    async def of(self, work) -> int:  # type: ignore[no-untyped-def]
+        before = self.count
+        await work
+        return self.count - before
+
+
+async def _batch(service: NotifierService, releases) -> list:  # type: ignore[no-untyped-def]
+    streams = service.runtime.streams
+    items = []
+    for r in releases:
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW,
+                                            subject=r.release_id)
+        entry_id = await streams.client.xadd(streams.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
+        items.append((event, Entry(stream=streams.key(CLASSIFIED), group=NOTIFIER_GROUP,
+                                   entry_id=entry_id.decode(), fields={})))
+    return items
+
+
+async def test_a_read_costs_a_few_round_trips_whatever_its_size(settings, monkeypatch):
+    from samples import dated, release
+
+    service = NotifierService(settings.model_copy(update={"consumer": "rt"}), clock=lambda: NOW,
+                              run_scheduler=False)
+    await service.start()
+    try:
+        for sub_id in ("desk", "press"):
+            await service._store().put(Subscription.model_validate(
+                {"id": sub_id, "channels": ["console"], "reminders": ["P7D", "P1D"]}))
+        def versions(prefix: str) -> tuple[list, list]:  # type: ignore[type-arg]
+            first = [release(dated(f"{prefix}-{n}-a", DUE), dated(f"{prefix}-{n}-b", DUE + timedelta(days=30)),
+                             release_id=f"{prefix}-{n}", published_at=NOW - timedelta(hours=1)) for n in range(8)]
+            later = [release(dated(f"{prefix}-{n}-a", DUE), release_id=f"{prefix}-{n}", version=2,
+                             published_at=NOW - timedelta(minutes=30)) for n in range(8)]
+            return first, later
+
+        for batch in versions("warm"):  # every script loaded, every connection opened
+            await service.on_classified_batch(await _batch(service, batch))
+        first, later = versions("r")
+        trips, alerts_key = RoundTrips(monkeypatch), service.runtime.streams.key(ALERTS)
+        alerted_before = await service.runtime.streams.client.xlen(alerts_key)
+        first_trips = await trips.of(service.on_classified_batch(await _batch(service, first)))
+        alerted = await service.runtime.streams.client.xlen(alerts_key)
+        again_trips = await trips.of(service.on_classified_batch(await _batch(service, first)))
+        assert alerted > alerted_before and await service.runtime.streams.client.xlen(alerts_key) == alerted
+        later_trips = await trips.of(service.on_classified_batch(await _batch(service, later)))
+        # the first read, the records, the alerts' script, the reminders' script, their records and the XACKs;
+        # once the index holds them, the commitments' chains; for a later version, the reminders it cancels
+        assert (first_trips, again_trips, later_trips) == (5, 5, 7)
+    finally:
+        await service.stop()
