@@ -16,7 +16,7 @@ from pathlib import Path
 from faststream import FastStream
 
 from services.classifier.service import ClassifierService
-from services.common.embedded_redis import EmbeddedRedis
+from services.common.embedded_redis import EmbeddedRedis, EmbeddedRedisLost
 from services.common.service import build_app
 from services.common.settings import Settings
 from services.ingest.service import IngestService
@@ -69,12 +69,22 @@ async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) ->
         await client.aclose()
 
 
+async def _keep_up(embedded: EmbeddedRedis, app: FastStream) -> None:
+    """The embedded Redis started again whenever it exits; the run stopped when it cannot be."""
+    try:
+        await embedded.watch()
+    except EmbeddedRedisLost:
+        app.exit()
+        raise
+
+
 async def _serve(settings: Settings, sources: Path | None, token_notice: str | None, *,
-                 embedded: bool = False) -> None:
-    if embedded:
+                 embedded: EmbeddedRedis | None = None) -> None:
+    if embedded is not None:
         await _tidy_groups(settings, starting=True, embedded=True)
     app = build_all(settings, sources=sources)
     runner = asyncio.create_task(app.run())
+    redis_kept = asyncio.create_task(_keep_up(embedded, app)) if embedded is not None else None
     while not getattr(app, "running", False) and not runner.done():
         await asyncio.sleep(0.05)
     workers = None
@@ -96,16 +106,22 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
             print(token_notice, flush=True)  # printed, never logged: it may hold the token
         log.info("pledgewatch running%s; Ctrl+C to stop",
                  f", {settings.workers} workers" if settings.workers > 1 else "")
+    lost = None
     try:
         await runner
     finally:
+        if redis_kept is not None:
+            lost = redis_kept.exception() if redis_kept.done() and not redis_kept.cancelled() else None
+            redis_kept.cancel()
         if watching is not None:
             watching.cancel()
         if workers is not None:
             await asyncio.to_thread(workers.stop)
-        if runner.done() and not runner.cancelled() and runner.exception() is None:
-            await _tidy_groups(settings, starting=False, embedded=embedded)
+        if runner.done() and not runner.cancelled() and runner.exception() is None and lost is None:
+            await _tidy_groups(settings, starting=False, embedded=embedded is not None)
         clear_run_state(settings)
+    if lost is not None:
+        raise CommandError(str(lost))
 
 
 def _check_listen_address(settings: Settings) -> None:
@@ -213,7 +229,7 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
-        asyncio.run(_serve(settings, sources, token_notice, embedded=embedded is not None))
+        asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
     except KeyboardInterrupt:
         pass
     finally:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.common.embedded_redis import die_with_parent
+from services.common.embedded_redis import die_with_parent, exit_text
 from services.common.settings import Settings
 
 log = logging.getLogger("pledgewatch")
@@ -37,11 +37,6 @@ STEADY_SECONDS = 60.0  # a worker that ran this long before it exited is started
 def worker_consumer(consumer: str, number: int) -> str:
     """The consumer name of worker ``number`` in every group: the run's, numbered (worker 1 keeps it)."""
     return consumer if number == 1 else f"{consumer}-w{number}"
-
-
-def exit_text(code: int) -> str:
-    """How a process ended, from its ``returncode`` (negative: the signal that ended it)."""
-    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
 
 def next_pause(pause: float, ran_seconds: float) -> float:

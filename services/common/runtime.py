@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
+from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
 
 from .errors import StartupError
 from .settings import Settings
@@ -22,8 +22,15 @@ class RedisUnavailable(StartupError):
     """Redis did not answer within the wait (one line, without credentials)."""
 
 
+class RedisRefusedCredentials(StartupError):
+    """Redis answered and refused the credentials of REDIS_URL: no wait mends that (one line, without them)."""
+
+
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
 POOL_WAIT_SECONDS = 30.0
+# A command Redis does not answer within this fails with TimeoutError (an HTTP read: a 503 with Retry-After) rather
+# than hang while Redis is frozen; none of ours blocks on the server (no BLOCK, no BLPOP).
+COMMAND_TIMEOUT_SECONDS = 5.0
 FIRST_NOTICE_SECONDS, NOTICE_EVERY_SECONDS = 2.0, 10.0  # "waiting for Redis" while a service waits  # how long a command waits for a free connection before it fails
 
 
@@ -53,7 +60,8 @@ class Runtime:
         # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
         # instead of failing with "too many connections".
         pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=self.settings.redis_max_connections,
-                                                        timeout=POOL_WAIT_SECONDS)
+                                                        timeout=POOL_WAIT_SECONDS,
+                                                        socket_timeout=COMMAND_TIMEOUT_SECONDS)
         client = aioredis.Redis(connection_pool=pool)
         try:
             await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)
@@ -83,9 +91,13 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
         try:
             await client.ping()
             return
+        except AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
+            raise RedisRefusedCredentials(
+                f"{source}: Redis at {where} refused the credentials in REDIS_URL ({_first_line(exc)}): put its "
+                "user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)") from None
         except _NOT_YET as exc:
             now = time.monotonic()
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = _first_line(exc)
             if now >= deadline:
                 raise RedisUnavailable(
                     f"{source}: Redis at {where} did not answer within {wait:g} s ({reason}): start it, "
@@ -95,6 +107,10 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
                 said = now
             await asyncio.sleep(min(delay, max(0.0, deadline - now)))
             delay = min(delay * 2, 2.0)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _where(url: str) -> str:

@@ -109,7 +109,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     that serves the API, the metrics and the streams' trimming (``pledgewatch run --workers``); such a
     ``worker`` (the run's consumer name, its number) writes its counters for the run's ``/metrics``."""
     if not serve_http:
-        return _consuming_app(services, settings, on_startup_error=on_startup_error, worker=worker)
+        return _consuming_app(services, settings, title=title, on_startup_error=on_startup_error, worker=worker)
     if settings.api_token_value is None and _has_write_routes(services):
         raise SystemExit(f"error: {title}: no API token for its write API: set PLEDGEWATCH_API_TOKEN (or "
                          "PLEDGEWATCH_API_TOKEN_FILE, a file holding it); make one with: "
@@ -164,6 +164,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         freeze_startup_heap()
 
     async def on_shutdown() -> None:
+        log.info("%s stopping", title)
         await http.stop()
 
     async def after_shutdown() -> None:
@@ -171,6 +172,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         for service in reversed(services):
             await service.stop()
         await metrics_runtime.close()
+        log.info("%s stopped", title)
 
     app = FastStream(broker, specification=ContractAsyncAPI(
                          title=title, version=__version__, prefix=settings.prefix,
@@ -183,7 +185,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     return app
 
 
-def _consuming_app(services: Sequence[Service], settings: Settings, *,
+def _consuming_app(services: Sequence[Service], settings: Settings, *, title: str,
                    on_startup_error: Callable[[StartupError], None] | None,
                    worker: tuple[str, int] | None) -> FastStream:
     registry = registry_with() if worker is not None else None
@@ -214,14 +216,18 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *,
         for shipper in shippers:
             shipper.start()
 
+    async def on_shutdown() -> None:
+        log.info("%s stopping", title)
+
     async def after_shutdown() -> None:
         for shipper in shippers:
             await shipper.stop()  # after the services: their last counts go with it
         for service in reversed(services):
             await service.stop()
         await metrics_runtime.close()
+        log.info("%s stopped", title)
 
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), on_startup=[on_startup],
-                     after_startup=[after_startup], after_shutdown=[after_shutdown])
+                     after_startup=[after_startup], on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
     app.services = list(services)  # type: ignore[attr-defined]
     return app

@@ -141,17 +141,21 @@ class Streams:
         """:meth:`add` of an event already in the wire format (``CloudEvent.to_json``)."""
         return redis.xadd(stream, {EVENT_FIELD: event})
 
-    async def ensure_group(self, stream: str, group: str, consumer: str | None = None) -> None:
+    async def ensure_group(self, stream: str, group: str, consumer: str | None = None) -> bool:
         """Create ``group`` reading from the start of ``stream``, so nothing published
         before the first consumer started is missed; and ``consumer`` in it, listed from the start (Redis
-        lists a consumer only once XREADGROUP has given it an entry)."""
+        lists a consumer only once XREADGROUP has given it an entry). Returns whether the group was created
+        (False: it was there)."""
+        created = True
         try:
             await self.client.xgroup_create(stream, group, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+            created = False
         if consumer is not None:
             await self.client.xgroup_createconsumer(stream, group, consumer)
+        return created
 
     async def publish(self, stream: str, event: CloudEvent) -> str:
         return as_text(await self.add(self.client, stream, event))

@@ -7,6 +7,7 @@ import logging
 
 from schemas.streams import ALL
 
+from .outages import OutageNotices
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ class StreamTrimmer:
 
     def __init__(self, runtime: Runtime, *, interval: float = 60.0) -> None:
         self.runtime, self.interval = runtime, interval
+        self._outage = OutageNotices("stream trimming")
         self._task: asyncio.Task[None] | None = None
 
     async def trim_once(self) -> int:
@@ -33,8 +35,10 @@ class StreamTrimmer:
             await asyncio.sleep(self.interval)
             try:
                 await self.trim_once()
-            except Exception:  # Redis restarting: try again next round
-                log.exception("stream trimming failed")
+            except Exception as exc:  # Redis restarting: try again next round
+                self._outage.report(exc, log, "stream trimming failed")
+            else:
+                self._outage.recovered()
 
     async def start(self) -> None:
         await self.runtime.open()

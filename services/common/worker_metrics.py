@@ -23,6 +23,7 @@ from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 from redis.exceptions import RedisError
 
+from .outages import UNREACHABLE, OutageNotices
 from .streams import Streams, as_text
 
 log = logging.getLogger(__name__)
@@ -126,12 +127,17 @@ class MetricsShipper:
             log.warning("could not write this worker's last counters: %s", exc)
 
     async def _every_while(self) -> None:
+        outage = OutageNotices("writing this worker's counters")
         while True:
             await asyncio.sleep(SHIP_SECONDS)
             try:
                 await self.ship()
-            except RedisError as exc:  # the next write carries the totals: nothing is lost but time
+            except UNREACHABLE as exc:  # the next write carries the totals: nothing is lost but time
+                outage.failed(exc)
+            except RedisError as exc:
                 log.warning("could not write this worker's counters: %s", exc)
+            else:
+                outage.recovered()
 
 
 class RunMetrics(Collector):

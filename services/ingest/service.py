@@ -19,6 +19,7 @@ from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
+from services.common.outages import OutageNotices
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import as_text, printable_fields
@@ -77,6 +78,7 @@ class IngestService:
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
+        self._outage = OutageNotices("ingest of the watched folders")
         self.fetcher = Fetcher.from_settings(self.ingest)
         self.schedule: PollSchedule | None = None
         self.quiet_watch: QuietWatch | None = None
@@ -204,9 +206,12 @@ class IngestService:
             for path in paths:
                 try:
                     await self.ingest_file(path)
-                except Exception:  # not the file's fault: Redis, say
-                    log.exception("ingesting %s failed; retrying in %g s", path, self.settings.poll_seconds)
+                except Exception as exc:  # not the file's fault: Redis, say
+                    self._outage.report(exc, log, "ingesting %s failed; retrying in %g s", path,
+                                        self.settings.poll_seconds)
                     self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
+                else:
+                    self._outage.recovered()
 
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or

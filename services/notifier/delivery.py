@@ -29,6 +29,7 @@ from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
 from services.common.errors import failure_text
 from services.common.metrics import count_delivery
+from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
 
@@ -77,6 +78,7 @@ class DeliveryWorker:
         self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._stopping = False
+        self._outage = OutageNotices("notifier polling its outbox")
         self._wake = asyncio.Event()  # new jobs, or a slot freed
         self._new_jobs = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
@@ -100,8 +102,10 @@ class DeliveryWorker:
                 await self.poll_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("delivery poll failed; retrying")
+            except Exception as exc:
+                self._outage.report(exc, log, "delivery poll failed; retrying")
+            else:
+                self._outage.recovered()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.delivery_poll_seconds)
                 # Woken by a freed slot, polls stay MIN_POLL_GAP_SECONDS apart: the wake-ups of sends finishing

@@ -12,6 +12,8 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
+from services.common.outages import UNREACHABLE, OutageNotices
+
 log = logging.getLogger(__name__)
 
 _RENEW = """
@@ -65,6 +67,7 @@ class LeaderLock:
         changed = asyncio.Event()
         keeping = asyncio.create_task(self._keep(changed), name=f"leader-lease-{self.token}")
         active = False  # on_elected has completed and on_deposed has not
+        outage = OutageNotices(f"reminder scheduler {self.token}")
         try:
             while True:
                 _raise_if_cancelled()
@@ -83,8 +86,11 @@ class LeaderLock:
                         active = False
                     if active and self.is_leader:  # still leading now, after a hook that may have been slow
                         await on_tick()
-                except Exception:
-                    log.exception("leader %s: a hook failed; trying again in %.1fs", self.token, self.ttl / 3)
+                except Exception as exc:
+                    outage.report(exc, log, "leader %s: a hook failed; trying again in %.1fs", self.token,
+                                  self.ttl / 3)
+                else:
+                    outage.recovered()
                 try:
                     await asyncio.wait_for(changed.wait(), timeout=self.ttl / 3)
                 except asyncio.TimeoutError:
@@ -100,14 +106,20 @@ class LeaderLock:
 
     async def _keep(self, changed: asyncio.Event) -> None:
         """Renew the lease while held, try for it while not; ``changed`` is set when that flips."""
+        outage = OutageNotices(f"leader lock {self.key}")
         while True:
             _raise_if_cancelled()
             was = self.is_leader
             try:
                 await self.try_acquire()
-            except Exception as exc:  # Redis away: we cannot prove we still lead
+            except UNREACHABLE as exc:  # Redis away: we cannot prove we still lead
+                outage.failed(exc)
+                self.is_leader = False
+            except Exception as exc:
                 log.warning("leader lock %s: %s", self.key, exc)
                 self.is_leader = False
+            else:
+                outage.recovered()
             if self.is_leader != was:
                 changed.set()
             await asyncio.sleep(self.ttl / 3)

@@ -12,7 +12,10 @@ the next start; whether its reminders are then too late is for the firing to dec
 Jobs stored by earlier versions (id = a reminder's id, running :func:`fire_reminder`) still run: the firing
 reads the reminder in its old shape and fires it the new way.
 
-The job store uses the synchronous redis client; APScheduler calls it on the event loop when it wakes.
+The job store uses the synchronous redis client; APScheduler calls it on the event loop when it wakes. So each
+of its calls is bounded (:data:`STORE_TIMEOUT_SECONDS`, no retry): a frozen Redis would otherwise hold the whole
+process (its HTTP API and health checks too) for as long as it stays frozen. A call that fails is APScheduler's
+to retry (it looks at the store again ten seconds later).
 """
 
 from __future__ import annotations
@@ -28,12 +31,15 @@ from apscheduler.job import Job
 from apscheduler.jobstores.redis import RedisJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
+from redis.backoff import NoBackoff
 from redis.connection import parse_url
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "due:"
 LEAD_SECONDS = 2.0  # a second's job runs this long before it, so that its reminders are ready when it comes
+STORE_TIMEOUT_SECONDS = 0.5  # the longest the job store may hold the event loop on one call
 
 # Running notifiers by key prefix: the job function finds its service here, since
 # job arguments must be picklable (ids, never clients).
@@ -63,7 +69,9 @@ class ReminderScheduler:
     def __init__(self, redis_url: str, prefix: str) -> None:
         self.prefix = prefix
         self.store = RedisJobStore(jobs_key=f"{prefix}notifier:reminders:jobs",
-                                   run_times_key=f"{prefix}notifier:reminders:run_times", **parse_url(redis_url))
+                                   run_times_key=f"{prefix}notifier:reminders:run_times",
+                                   socket_timeout=STORE_TIMEOUT_SECONDS, socket_connect_timeout=STORE_TIMEOUT_SECONDS,
+                                   retry=Retry(NoBackoff(), 0), **parse_url(redis_url))
         self.jobs_key, self.run_times_key = self.store.jobs_key, self.store.run_times_key
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": self.store}, timezone=timezone.utc,

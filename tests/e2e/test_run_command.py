@@ -212,6 +212,127 @@ def test_a_run_after_a_killed_run_starts(tmp_path):
         log.close()
 
 
+def _embedded_redis_pid(run_pid: int, redis_url: str) -> int:
+    """The pid of the run's embedded redis-server (its child listening on ``redis_url``'s port)."""
+    port = redis_url.rsplit(":", 1)[1].split("/")[0]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()  # redis-server rewrites it: "redis-server 127.0.0.1:PORT"
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == run_pid and b"redis-server" in title and f":{port}".encode() in title:
+            return int(entry.name)
+    raise AssertionError(f"no redis-server child of {run_pid} on port {port}")
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has ended and been reaped (a zombie still has its /proc entry)."""
+    return not Path(f"/proc/{pid}").exists()
+
+
+def _started_run(tmp_path: Path, home: Path):
+    """A run on the embedded Redis, watching ``tmp_path/inbox``, its output in ``run.log``, once up:
+    ``(process, output file, run.json)``."""
+    (tmp_path / "inbox").mkdir()
+    proc, out = _start_run(tmp_path, _home_env(home), "run.log")
+    if not _wait((home / "run.json").exists):
+        _stop(proc, out)
+        raise AssertionError((tmp_path / "run.log").read_text())
+    return proc, out, json.loads((home / "run.json").read_text())
+
+
+def test_an_embedded_redis_that_dies_is_started_again_from_its_aof_and_the_run_goes_on(tmp_path, seed_file):
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
+    try:
+        client = redis.Redis.from_url(state["redis_url"], socket_connect_timeout=0.5)
+        client.set("kept-in-the-aof", "yes")
+        first = _embedded_redis_pid(proc.pid, state["redis_url"])
+        time.sleep(1.5)  # past the AOF's fsync of every second
+        os.kill(first, signal.SIGKILL)
+
+        assert _wait(lambda: _gone(first)), "the killed redis-server was left a zombie"
+        assert _wait(lambda: _answers(client)), (tmp_path / "run.log").read_text()
+        assert client.get("kept-in-the-aof") == b"yes"
+        assert _embedded_redis_pid(proc.pid, state["redis_url"]) != first
+        shutil.copy(seed_file, tmp_path / "inbox" / seed_file.name)
+        assert _wait(lambda: "New commitments" in (tmp_path / "run.log").read_text()), \
+            (tmp_path / "run.log").read_text()
+        client.close()
+    finally:
+        _stop(proc, out)
+    log = (tmp_path / "run.log").read_text()
+    assert proc.returncode == 0, log
+    assert "WARNING" in log and "embedded Redis" in log and "starting it again" in log
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+
+
+def test_an_embedded_redis_that_cannot_be_started_again_stops_the_run_with_one_error_line(tmp_path):
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
+    try:
+        redis_dir = home / "redis"
+        aof = next(p for p in [redis_dir / "appendonly.aof", *redis_dir.glob("appendonlydir/*.manifest")]
+                   if p.exists())
+        with aof.open("r+b") as damaged:  # a server started on it again refuses it
+            damaged.write(b"not an append-only file\r\n")
+        os.kill(_embedded_redis_pid(proc.pid, state["redis_url"]), signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            _stop(proc, out)
+        out.close()
+    log = (tmp_path / "run.log").read_text()
+    assert proc.returncode == 1, log
+    errors = [line for line in log.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: embedded Redis exited"), log
+
+
+def test_a_sigterm_stops_the_run_cleanly_and_says_so(tmp_path):
+    proc, out, _ = _started_run(tmp_path, tmp_path / "home")
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    out.close()
+    log = (tmp_path / "run.log").read_text()
+    assert proc.returncode == 0, log
+    assert "pledgewatch stopping" in log and "pledgewatch stopped" in log
+    assert "Traceback" not in log and "ERROR" not in log
+
+
+def test_while_redis_is_frozen_every_http_read_answers_503_within_its_bound(tmp_path):
+    """SIGSTOP: Redis keeps its connections open and answers nothing. /healthz answers 503 every time, the reads
+    503 with Retry-After, none hangs (a request unanswered after 20 s would)."""
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
+    frozen = _embedded_redis_pid(proc.pid, state["redis_url"])
+    headers = {"Authorization": f"Bearer {(home / 'api-token').read_text().strip()}"}
+    answers = []
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        for path in ["/healthz"] * 4 + ["/metrics", "/ledger/releases"]:
+            request = urllib.request.Request(state["http_url"] + path, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=20):
+                    answers.append((path, 200, None))
+            except urllib.error.HTTPError as error:
+                answers.append((path, error.code, error.headers.get("Retry-After")))
+            time.sleep(1)  # the scheduler wakes meanwhile, as it does in a run
+    finally:
+        os.kill(frozen, signal.SIGCONT)
+        _stop(proc, out)
+    assert [code for _, code, _ in answers] == [503] * 6, answers
+    assert all(int(retry) > 0 for path, _, retry in answers if path != "/healthz"), answers
+
+
 def test_ingest_from_another_shell_reaches_a_run_with_its_own_prefix_and_is_counted(tmp_path, seed_file):
     """The run's PLEDGEWATCH_PREFIX is recorded in its run.json: a command without it publishes where the run
     reads, one with another is refused; what the command published is counted at the run's /metrics."""

@@ -98,3 +98,27 @@ async def test_a_command_redis_refuses_is_a_500_logged_with_its_traceback_not_a_
     assert "Retry-After" not in headers and "cannot reach Redis" not in answer["errors"][0]
     [record] = [r for r in caplog.records if r.name == "services.common.http" and r.levelname == "ERROR"]
     assert record.exc_info is not None and str(error) in record.getMessage()
+
+
+async def test_a_health_check_that_swallows_its_cancellation_is_still_a_503_at_the_bound(settings):
+    """A client stuck on a frozen Redis may absorb the cancellation the bound sends it and answer later: the
+    probe's answer must not wait for it, nor take its late answer for health."""
+    from services.common.http import HEALTH_CHECK_SECONDS
+
+    async def stubborn() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            await asyncio.sleep(HEALTH_CHECK_SECONDS)  # absorbed: finishes, later, as if all were well
+
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    server.add_check("stuck", stubborn)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{server.port}/healthz") as response:
+                report = await response.json()
+    finally:
+        await server.stop()
+    assert response.status == 503, report
+    assert report["checks"]["stuck"] == f"no answer within {HEALTH_CHECK_SECONDS:g} s"

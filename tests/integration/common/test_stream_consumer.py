@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 
 import pytest
 import redis.asyncio as aioredis
@@ -235,6 +236,30 @@ async def test_a_read_reaches_its_handler_without_a_hop_to_a_worker_thread(harne
 
     await _wait_for(all_handled)
     assert [t.name for t in threading.enumerate() if t.ident not in before] == []
+
+
+async def test_a_group_that_disappears_is_recreated_with_one_warning_and_nothing_published_meanwhile_is_missed(
+        harness, caplog):
+    """A Redis restarted without persistence, a FLUSHALL or a failover to an empty replica loses the groups:
+    the consumer creates its group again, from the start of the stream, and goes on."""
+    streams, stream, handled, _, start = harness
+    broker = await start("c1")
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-1")})
+    await _wait_for(lambda: _true(handled == ["rel-1"]))
+    caplog.clear()
+    async with streams.client.pipeline(transaction=True) as pipe:  # the stream and its group gone, one entry since
+        pipe.delete(stream)
+        pipe.xadd(stream, {EVENT_FIELD: _release_json("rel-2")})
+        await pipe.execute()
+
+    await _wait_for(lambda: _true(handled == ["rel-1", "rel-2"]))
+    await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-3")})
+    await _wait_for(lambda: _true(handled == ["rel-1", "rel-2", "rel-3"]))
+    assert all(subscriber.running for subscriber in broker.subscribers)
+    recreated = [r for r in caplog.records if "recreated" in r.getMessage()]
+    assert len(recreated) == 1 and recreated[0].levelname == "WARNING"
+    assert GROUP in recreated[0].getMessage() and stream in recreated[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_a_read_does_not_copy_the_subscription_settings(harness, monkeypatch):

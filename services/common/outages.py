@@ -1,0 +1,84 @@
+"""What a service says while Redis does not answer, and how a consumer's reads outlive Redis trouble.
+
+A loop that talks to Redis (a consumer's reads, the outbox's polls, the trimmer, the scheduler's leader) tells an
+outage through :class:`OutageNotices`: one WARNING naming what failed and why, then one every
+:data:`NOTICE_EVERY_SECONDS` while it lasts (the traceback once, at DEBUG), and one line when it ends; never a
+traceback a round. Anything else that fails is logged with its traceback, as before.
+
+FastStream stops a stream subscriber for good when its consumer group is gone (a Redis restarted without
+persistence, a FLUSHALL, a failover to an empty replica), and logs every failed read with a traceback. Each
+read of a :class:`~services.common.consumer.StreamConsumer` goes through :func:`keep_reading` instead: a lost
+group is created again as at startup, from the start of the stream, so nothing published since is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.exceptions import BusyLoadingError, ConnectionError, ResponseError, TimeoutError
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, frozen, or loading its data
+NOTICE_EVERY_SECONDS = 10.0
+RETRY_SECONDS = 1.0
+
+
+class OutageNotices:
+    """The lines ``what`` writes while its rounds fail for want of Redis. Several readers may share it (a
+    consumer's two subscribers): the outage lasts while any of them fails."""
+
+    def __init__(self, what: str, *, every: float = NOTICE_EVERY_SECONDS) -> None:
+        self.what, self.every = what, every
+        self._failing: set[object] = set()
+        self._since = self._said = 0.0
+
+    def failed(self, exc: BaseException, reader: object = None) -> None:
+        now = time.monotonic()
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}"
+        if not self._failing:
+            self._since = self._said = now
+            log.warning("%s: Redis unavailable (%s); retrying", self.what, reason)
+            log.debug("%s: the first failure", self.what, exc_info=exc)
+        elif now - self._said >= self.every:
+            self._said = now
+            log.warning("%s: Redis still unavailable after %.0f s (%s)", self.what, now - self._since, reason)
+        self._failing.add(reader)
+
+    def recovered(self, reader: object = None) -> None:
+        if reader in self._failing:
+            self._failing.discard(reader)
+            if not self._failing:
+                log.info("%s: Redis answers again after %.0f s", self.what, time.monotonic() - self._since)
+
+    def report(self, exc: Exception, logger: logging.Logger, message: str, *args: object) -> None:
+        """A failed round: an outage told as above, anything else logged at ERROR with its traceback."""
+        if isinstance(exc, UNREACHABLE):
+            self.failed(exc)
+        else:
+            logger.error(message, *args, exc_info=exc)
+
+
+def keep_reading(subscriber: Any, *, notices: OutageNotices, recreate_group: Callable[[], Awaitable[None]]) -> None:
+    """Route each read of FastStream's stream ``subscriber`` through the handling above."""
+    read = subscriber._get_msgs  # one read, and the handling of what it brought
+
+    async def guarded(*args: Any) -> None:
+        try:
+            try:
+                await read(*args)
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                await recreate_group()
+        except UNREACHABLE as exc:
+            notices.failed(exc, subscriber)
+            await asyncio.sleep(RETRY_SECONDS)
+        else:
+            notices.recovered(subscriber)
+
+    subscriber._get_msgs = guarded

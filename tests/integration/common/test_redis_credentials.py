@@ -1,0 +1,62 @@
+"""A Redis that refuses the credentials in REDIS_URL is reported at once, in one line naming REDIS_URL, never
+waited for as if it were down, and the password is never repeated."""
+
+import subprocess
+import time
+
+import pytest
+import redis
+
+from services.common.embedded_redis import free_port, redis_server_binary
+from services.common.runtime import Runtime
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "s3cret-pw"
+
+
+@pytest.fixture
+def guarded_redis(tmp_path):
+    """A private redis-server that asks for :data:`PASSWORD`; its port."""
+    port = free_port()
+    server = subprocess.Popen([redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path), "--requirepass", PASSWORD],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port, password=PASSWORD)
+    try:
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield port
+    finally:
+        client.close()
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.parametrize("credentials", [":wrong-pw@", "", "someone:wrong-pw@"],
+                         ids=["wrong password", "no password", "wrong user"])
+async def test_refused_credentials_fail_at_once_in_one_line_naming_redis_url(settings, guarded_redis, credentials):
+    url = f"redis://{credentials}127.0.0.1:{guarded_redis}/0"
+    runtime = Runtime(settings.model_copy(update={"redis_url": url, "redis_wait_seconds": 30.0}), source="/test")
+    started = time.monotonic()
+    with pytest.raises(RuntimeError) as caught:
+        await runtime.open()
+    waited = time.monotonic() - started
+    message = str(caught.value)
+    assert "REDIS_URL" in message and "credentials" in message and f"127.0.0.1:{guarded_redis}" in message
+    assert "wrong-pw" not in message and "\n" not in message
+    assert waited < 15, "waited for a Redis that answered, as if it were down"
+
+
+async def test_the_right_password_connects(settings, guarded_redis):
+    url = f"redis://:{PASSWORD}@127.0.0.1:{guarded_redis}/0"
+    runtime = Runtime(settings.model_copy(update={"redis_url": url}), source="/test")
+    streams = await runtime.open()
+    try:
+        assert await streams.client.ping()
+    finally:
+        await runtime.close()
