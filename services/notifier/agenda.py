@@ -6,7 +6,10 @@ planned from the latest version handled. A newer version schedules its own and
 cancels the recorded ones it no longer plans (a reworded sentence has a new
 commitment id, hence new reminder ids); a withdrawn release plans none, so all
 its reminders still ahead are cancelled. Scheduling happens before the record is
-written and the entry acknowledged, so a crash in between only repeats it.
+written and the entry acknowledged, so a crash in between only repeats it; cancelling
+happens in the script that writes the record, only if the record is still the one the
+cancellations were worked out from (another handler may have recorded a newer version
+that plans them again).
 """
 
 from __future__ import annotations
@@ -22,17 +25,20 @@ from services.common.streams import Entry, Streams
 
 from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
+from .reminder_scripts import HELPERS
 from .reminders import PlannedReminders, reminder_jobs, settle_reminders
 from .reminder_store import ReminderStore
 from .subscriptions import Subscription
 
 Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
 
-# ARGV: how many records to compare, how many to write; for each to compare its key, release id, 1/0 (one was
-# read, or none) and the record read; for each to write its key, release id and record; then the entries to
-# XACK (stream, group, id). Writes and acknowledges only if every record is still as read: returns 1, else 0.
-_SETTLE = """
-local checks, writes, at = tonumber(ARGV[1]), tonumber(ARGV[2]), 3
+# KEYS: those of the reminder store's planning (see ``CANCEL``). ARGV: how many records to compare, reminders
+# to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and the
+# record read; the reminder ids to cancel; for each to write its key, release id and record; then the entries
+# to XACK (stream, group, id). Cancels, writes and acknowledges only if every record is still as read (what to
+# cancel was worked out from them): returns 1, else 0.
+_SETTLE = HELPERS + """
+local checks, cancels, writes, at = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), 4
 for _ = 1, checks do
   local now = redis.call('HGET', ARGV[at], ARGV[at + 1])
   if ARGV[at + 2] == '1' then
@@ -41,6 +47,10 @@ for _ = 1, checks do
     return 0
   end
   at = at + 4
+end
+for _ = 1, cancels do
+  cancel(ARGV[at])
+  at = at + 1
 end
 for _ = 1, writes do
   redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
@@ -137,9 +147,9 @@ class ReminderAgenda:
                      *, now: datetime, read: Records | None = None) -> None:
         """For each (release, planned, entry): cancel the reminders no longer planned (see
         :func:`settle_reminders`), record what is, and XACK the entry. The records are those ``read`` before
-        (by :meth:`schedule`'s caller), or read here; one script writes and acknowledges if each is still as
-        read, else they are read again and settled again (another version of the release was planned
-        meanwhile)."""
+        (by :meth:`schedule`'s caller), or read here; one script cancels, writes and acknowledges if each is
+        still as read, else they are read again and settled again (another version of the release was planned
+        meanwhile, and what a record read before it would cancel may be planned by it)."""
         lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
         if read is None or any(lookup not in read for lookup in lookups):
             read = dict(zip(lookups, await self._records(lookups)))
@@ -154,11 +164,9 @@ class ReminderAgenda:
                     cancel.extend(drop)
                     if keep:
                         writes.append((self.key(sub_id), release.release_id, mine.to_json()))
-            if cancel:
-                await self.store.apply([], cancel)
             checks = [x for lookup in lookups for x in (*lookup, *_as_read(read[lookup]))]
-            args = [len(lookups), len(writes), *checks, *(x for w in writes for x in w), *acks]
-            if len(args) == 2 or await self._settle_script(args=args):
+            args = [len(lookups), len(cancel), len(writes), *checks, *cancel, *(x for w in writes for x in w), *acks]
+            if len(args) == 3 or await self._settle_script(keys=self.store.planning_keys, args=args):
                 return
             read = dict(zip(lookups, await self._records(lookups)))
 

@@ -19,6 +19,15 @@ local function finish(id, record)
     unref(KEYS[4], KEYS[3], subject_of(record))
   end
 end
+-- A planned reminder dropped (none: nothing). KEYS 1-6 are planned, due, subjects, refs, APScheduler jobs, run times.
+local function cancel(id)
+  local old = redis.call('HGET', KEYS[1], id)
+  local was = subject_of(old)
+  if was then unref(KEYS[4], KEYS[3], was)
+  elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
 local function add_jobs(jobs, run_times, first, count)
   for i = first, first + 3 * count - 1, 3 do
     redis.call('HSET', jobs, ARGV[i], ARGV[i + 1])
@@ -51,14 +60,7 @@ end
 
 # KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: reminder ids.
 CANCEL = HELPERS + """
-for _, id in ipairs(ARGV) do
-  local old = redis.call('HGET', KEYS[1], id)
-  local was = subject_of(old)
-  if was then unref(KEYS[4], KEYS[3], was)
-  elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
-  redis.call('HDEL', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-end
+for _, id in ipairs(ARGV) do cancel(id) end
 """
 
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without

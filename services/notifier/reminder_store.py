@@ -90,7 +90,8 @@ class ReminderStore:
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
-        self._keys = {"apply": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs],
+        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs]
+        self._keys = {"apply": self.planning_keys,
                       "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
                       "retry": [self.planned_key, self.due_key, self.claimed_key, *jobs]}
