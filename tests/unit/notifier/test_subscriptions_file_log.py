@@ -59,3 +59,20 @@ def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
     _edit(path, "subscriptions: [{id: two, channels: [console]}]", 2_000)
     assert looks.look(3) == ["two"]
     assert len(_errors(caplog)) == 1
+
+
+def test_a_file_that_could_not_be_read_is_read_once_it_can_be_even_with_the_same_mtime(tmp_path, caplog):
+    path = tmp_path / "subs.yaml"
+    _edit(path, GOOD, 1_000)
+    looks = _Looks(path)
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path.unlink()
+    path.mkdir()  # in the file's place: seen (stat), not readable
+    os.utime(path, (2_000, 2_000))
+    size_unreadable = path.stat().st_size
+    assert looks.look(3) == ["one"]
+    assert len(_errors(caplog)) == 1 and "cannot read it" in _errors(caplog)[0]
+    path.rmdir()
+    text = "subscriptions: [{id: two, channels: [console]}]"
+    _edit(path, text + "\n" * (len(text) == size_unreadable), 2_000)  # readable now, its mtime unchanged
+    assert looks.look() == ["two"]
