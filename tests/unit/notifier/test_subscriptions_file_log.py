@@ -27,15 +27,20 @@ def _edit(path, text: str, mtime: float) -> None:
     os.utime(path, (mtime, mtime))  # a new mtime, whatever the file system's resolution
 
 
+def _watched(tmp_path, caplog) -> tuple:
+    """A good file, and the notifier looking at it, its log captured."""
+    path = tmp_path / "subs.yaml"
+    _edit(path, GOOD, 1_000)
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    return path, _Looks(path)
+
+
 def _errors(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_broken_edit_is_logged_once_however_often_the_file_is_looked_at(tmp_path, caplog):
-    path = tmp_path / "subs.yaml"
-    _edit(path, GOOD, 1_000)
-    looks = _Looks(path)
-    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path, looks = _watched(tmp_path, caplog)
     _edit(path, "subscriptions: [{id: one, channels: [console], filter: {colour: red}}]", 2_000)
     assert looks.look(5) == ["one"]
     assert len(_errors(caplog)) == 1 and "unknown field" in _errors(caplog)[0]
@@ -49,10 +54,7 @@ def test_a_broken_edit_is_logged_once_however_often_the_file_is_looked_at(tmp_pa
 
 
 def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
-    path = tmp_path / "subs.yaml"
-    _edit(path, GOOD, 1_000)
-    looks = _Looks(path)
-    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path, looks = _watched(tmp_path, caplog)
     path.unlink()
     assert looks.look(5) == ["one"]
     assert len(_errors(caplog)) == 1 and "no such file" in _errors(caplog)[0]
@@ -62,10 +64,7 @@ def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
 
 
 def test_a_file_that_could_not_be_read_is_read_once_it_can_be_even_with_the_same_mtime(tmp_path, caplog):
-    path = tmp_path / "subs.yaml"
-    _edit(path, GOOD, 1_000)
-    looks = _Looks(path)
-    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path, looks = _watched(tmp_path, caplog)
     path.unlink()
     path.mkdir()  # in the file's place: seen (stat), not readable
     os.utime(path, (2_000, 2_000))
