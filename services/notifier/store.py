@@ -24,8 +24,9 @@ from .yaml_text import load_yaml
 log = logging.getLogger(__name__)
 
 
-def load_file(path: Path) -> list[Subscription]:
-    """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field."""
+def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | None = None) -> list[Subscription]:
+    """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
+    :func:`parse_file_document`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -40,7 +41,7 @@ def load_file(path: Path) -> list[Subscription]:
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": yaml_error_place(path, exc),
                                   "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
-    return parse_file_document(doc)
+    return parse_file_document(doc, older=older)
 
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
@@ -83,8 +84,15 @@ class FileSubscriptions:
         self._broken = False
         self._subs: list[Subscription] = []
         if path is not None:
-            self._subs = load_file(path)  # fail fast at startup
+            self._subs = self._load(path)  # fail fast at startup
             self._version = _version_of(path)
+
+    def _load(self, path: Path) -> list[Subscription]:
+        return load_file(path, older=self._warn_older)
+
+    def _warn_older(self, errors: list[dict[str, str]]) -> None:
+        log.warning("subscriptions file %s: %s; taken as written before these checks: fix the file", self.path,
+                    SubscriptionError(errors))
 
     def current(self) -> list[Subscription]:
         if self.path is None:
@@ -98,7 +106,7 @@ class FileSubscriptions:
             return list(self._subs)
         self._version = version
         try:
-            subs = load_file(self.path)
+            subs = self._load(self.path)
         except SubscriptionError as exc:
             self._broken = True
             log.error("subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))

@@ -399,8 +399,12 @@ def parse_subscription(data: Any, *, where: str = "", now: datetime | None = Non
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 
 
-def parse_file_document(doc: Any) -> list[Subscription]:
-    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported."""
+def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
+                        ) -> list[Subscription]:
+    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
+    With ``older``, an entry refused only by the checks of new channels (a mailbox in two email channels, a
+    webhook URL no request can go to), as a file written before them may be, is taken as written, and its
+    errors passed to ``older``."""
     if doc is None:
         return []
     if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
@@ -413,8 +417,12 @@ def parse_file_document(doc: Any) -> list[Subscription]:
         try:
             sub = parse_subscription(item, where=f"subscriptions.{i}.")
         except SubscriptionError as exc:
-            errors.extend(exc.errors)
-            continue
+            taken = _as_written_before(item, where=f"subscriptions.{i}.") if older is not None else None
+            if taken is None:
+                errors.extend(exc.errors)
+                continue
+            older(exc.errors)
+            sub = taken
         if sub.id in seen:
             errors.append({"field": f"subscriptions.{i}.id", "message": f"duplicate id {sub.id!r}"})
         seen.add(sub.id)
@@ -422,6 +430,15 @@ def parse_file_document(doc: Any) -> list[Subscription]:
     if errors:
         raise SubscriptionError(errors)
     return subs
+
+
+def _as_written_before(item: dict[str, Any], *, where: str) -> Subscription | None:
+    """``item`` when only the checks of new channels refuse it; else None."""
+    try:
+        as_stored = Subscription.model_validate(item)
+        return parse_subscription(item, where=where, kept=as_stored.channels)
+    except (ValidationError, SubscriptionError):
+        return None
 
 
 # Stored once in a system that starts with no subscription (store.SubscriptionStore.store_console_once).

@@ -3,7 +3,10 @@
 import logging
 import os
 
+import pytest
+
 from services.notifier.store import FileSubscriptions
+from services.notifier.subscriptions import SubscriptionError
 
 GOOD = "subscriptions: [{id: one, channels: [console]}]"
 
@@ -75,3 +78,29 @@ def test_a_file_that_could_not_be_read_is_read_once_it_can_be_even_with_the_same
     text = "subscriptions: [{id: two, channels: [console]}]"
     _edit(path, text + "\n" * (len(text) == size_unreadable), 2_000)  # readable now, its mtime unchanged
     assert looks.look() == ["two"]
+
+
+OLDER_FILE = """subscriptions:
+  - id: two-channels
+    channels: [{email: a@x.org}, {email: {to: [A@x.org, b@x.org]}}]
+  - id: hook
+    channels: [{webhook: 'http://127.1/in'}]
+"""
+
+
+def test_entries_written_before_the_checks_of_new_channels_are_taken_each_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "subs.yaml"
+    path.write_text(OLDER_FILE)
+    caplog.set_level(logging.WARNING, logger="services.notifier.store")
+    assert [s.id for s in FileSubscriptions(path).current()] == ["two-channels", "hook"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and not _errors(caplog)
+    assert "subscriptions.0.channels: recipient 1 of channel 2 (A@x.org)" in warnings[0]
+    assert "subscriptions.1.channels.0.url: host '127.1'" in warnings[1]
+
+
+def test_an_entry_with_any_other_error_still_refuses_the_file(tmp_path):
+    path = tmp_path / "subs.yaml"
+    path.write_text(OLDER_FILE + "    mode: weekly\n")
+    with pytest.raises(SubscriptionError, match=r"subscriptions\.1\.mode"):
+        FileSubscriptions(path)
