@@ -163,7 +163,7 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         raise usage_error(f"--sources {sources}: no such file")
     if settings.subscriptions is not None:
         try:
-            load_file(settings.subscriptions)
+            load_file(settings.subscriptions, older=lambda errors: None)  # the service logs them
         except SubscriptionError as exc:
             raise subscriptions_file_error(settings.subscriptions, exc) from None
     ingest = settings.ingest

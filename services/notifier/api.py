@@ -115,14 +115,16 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         if store.in_file(sub_id):
             raise field_error(409, "id", f"{sub_id!r} is defined in the subscriptions file; edit the file")
 
-    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True
-                   ) -> JSONResponse:
-        """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past."""
+    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True,
+                   old: Subscription | None = None) -> JSONResponse:
+        """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past; ``old``:
+        the stored version, whose channels are not judged again as new input."""
+        kept = old.channels if old is not None else []
         try:
-            sub = parse_subscription(data, now=clock() if new_pause else None)
+            sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
-        if refused := refused_webhooks(sub, url_refusal):
+        if refused := refused_webhooks(sub, url_refusal, kept):
             return _errors(422, refused)
         writable(store, sub.id)
         created = await store.put(sub)
@@ -157,7 +159,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
         old = await store.get(sub_id)
         same_pause = old is not None and data.get("paused_until") == _public(old, "api").get("paused_until")
-        return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause)
+        return await save(store, _keep_secrets({**data, "id": sub_id}, old), new_pause=not same_pause,
+                          old=old)
 
     async def patch(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
@@ -167,7 +170,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": "cannot be changed"}])
         merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}
-        return await save(store, merged, new_pause="paused_until" in data)
+        return await save(store, merged, new_pause="paused_until" in data, old=sub)
 
     async def delete(sub_id: SubscriptionId) -> Response:
         store, sub_id, _ = await find(sub_id)
@@ -189,11 +192,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         problem = pause_problem(when, now=clock())
         if problem:
             return _errors(422, [{"field": "until", "message": problem}])
-        return await save(store, {**json.loads(sub.stored()), "paused_until": when.isoformat()})
+        return await save(store, {**json.loads(sub.stored()), "paused_until": when.isoformat()}, old=sub)
 
     async def resume(sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
-        return await save(store, {**json.loads(sub.stored()), "paused_until": None}, new_pause=False)
+        return await save(store, {**json.loads(sub.stored()), "paused_until": None}, new_pause=False, old=sub)
 
     async def test(sub_id: SubscriptionId) -> JSONResponse:
         _, sub_id, sub = await find(sub_id)

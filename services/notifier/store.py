@@ -24,8 +24,9 @@ from .yaml_text import load_yaml
 log = logging.getLogger(__name__)
 
 
-def load_file(path: Path) -> list[Subscription]:
-    """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field."""
+def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | None = None) -> list[Subscription]:
+    """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
+    :func:`parse_file_document`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -40,7 +41,7 @@ def load_file(path: Path) -> list[Subscription]:
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": yaml_error_place(path, exc),
                                   "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
-    return parse_file_document(doc)
+    return parse_file_document(doc, older=older)
 
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
@@ -56,6 +57,19 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     return " ".join(part for part in (context, problem) if part) or str(exc).splitlines()[0]
 
 
+_Version = tuple[int, int, int, int]
+
+
+def _version_of(path: Path) -> _Version | None:
+    """What tells one version of the file from another: its mtime, and its ctime, size and inode, which change
+    when only its permissions do (a file unreadable until ``chmod``) or another file takes its place."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # missing or not to be looked at: load_file says which
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
 class FileSubscriptions:
     """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set.
     The file is looked at (stat) at most once every ``recheck_seconds``, not on every event. A broken edit
@@ -66,12 +80,19 @@ class FileSubscriptions:
         self.path = path
         self.recheck_seconds, self.monotonic = recheck_seconds, monotonic
         self._checked: float | None = None
-        self._mtime: float | None = None  # of the version last read, good or bad; None: the file was missing
+        self._version: _Version | None = None  # of the file last looked at, good or bad; None: it was missing
         self._broken = False
         self._subs: list[Subscription] = []
         if path is not None:
-            self._subs = load_file(path)  # fail fast at startup
-            self._mtime = path.stat().st_mtime
+            self._subs = self._load(path)  # fail fast at startup
+            self._version = _version_of(path)
+
+    def _load(self, path: Path) -> list[Subscription]:
+        return load_file(path, older=self._warn_older)
+
+    def _warn_older(self, errors: list[dict[str, str]]) -> None:
+        log.warning("subscriptions file %s: %s; taken as written before these checks: fix the file", self.path,
+                    SubscriptionError(errors))
 
     def current(self) -> list[Subscription]:
         if self.path is None:
@@ -80,15 +101,12 @@ class FileSubscriptions:
         if self._checked is not None and now - self._checked < self.recheck_seconds:
             return list(self._subs)
         self._checked = now
-        try:
-            mtime: float | None = self.path.stat().st_mtime
-        except OSError:
-            mtime = None  # missing or unreadable: load_file says which
-        if mtime == self._mtime:
+        version = _version_of(self.path)
+        if version == self._version:
             return list(self._subs)
-        self._mtime = mtime
+        self._version = version
         try:
-            subs = load_file(self.path)
+            subs = self._load(self.path)
         except SubscriptionError as exc:
             self._broken = True
             log.error("subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))

@@ -8,7 +8,7 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from functools import partial
 from typing import Annotated, Any, Literal, TypeVar, Union
@@ -123,8 +123,11 @@ class WebhookChannel(_Strict):
     @field_validator("url")
     @classmethod
     def _sendable(cls, url: str, info: ValidationInfo) -> str:
-        """Refused when given; one stored before this check is read back (its sends fail, with the reason)."""
-        return url if info.context is None else _refused(sendable_url_problem, url)
+        """Refused when given; one stored before this check is read back (its sends fail, with the reason), and
+        kept when its subscription is paused, resumed or changed otherwise."""
+        if info.context is None or url in _kept_webhook_urls(info.context):
+            return url
+        return _refused(sendable_url_problem, url)
 
 
 class EmailChannel(_Strict):
@@ -295,8 +298,8 @@ class Subscription(_Strict):
                     return [c for j, c in enumerate(channels) if c not in channels[:j]]
                 raise ValueError(f"channel {i + 1} is channel {channels.index(channel) + 1} again: "
                                  "every message would be sent twice")
-        if info.context is not None:
-            _each_mailbox_in_one_channel(channels)
+        if info.context is not None and _emails(channels) != _emails(info.context.get("kept", [])):
+            _each_mailbox_in_one_channel(channels)  # given or changed, not only carried along
         return channels
 
     @field_validator("reminders")
@@ -324,6 +327,14 @@ class Subscription(_Strict):
     def stored(self) -> str:
         """JSON with secrets, for Redis."""
         return self.model_dump_json(context={"secrets": True})
+
+
+def _emails(channels: list[Channel]) -> list[Channel]:
+    return [channel for channel in channels if isinstance(channel, EmailChannel)]
+
+
+def _kept_webhook_urls(context: dict[str, Any]) -> set[str]:
+    return {channel.url for channel in context.get("kept", []) if isinstance(channel, WebhookChannel)}
 
 
 def _each_mailbox_in_one_channel(channels: list[Channel]) -> None:
@@ -362,26 +373,38 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
     return out
 
 
-def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None]) -> list[dict[str, str]]:
+def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None],
+                     kept: Sequence[Channel] = ()) -> list[dict[str, str]]:
     """An error (``field``, ``message``) for each webhook of ``sub`` whose URL would be refused at every
-    send (``url_refusal``: the outbound policy's judgement of an IP-literal host)."""
+    send (``url_refusal``: the outbound policy's judgement of an IP-literal host); a URL already stored in
+    ``kept`` is not judged again."""
+    stored = _kept_webhook_urls({"kept": kept})
     return [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
-            if isinstance(channel, WebhookChannel) and (reason := url_refusal(channel.url))]
+            if isinstance(channel, WebhookChannel) and channel.url not in stored
+            and (reason := url_refusal(channel.url))]
 
 
-def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None) -> Subscription:
+def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None,
+                       kept: Sequence[Channel] = ()) -> Subscription:
     """Validate one subscription; raise :class:`SubscriptionError` listing every bad field.
-    With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause)."""
+    With ``now`` (aware), a ``paused_until`` before it is refused too (new input, not a stored pause).
+    ``kept``: the channels already stored for it; the checks made only of new input (a mailbox in two email
+    channels, a webhook URL no request can go to) are not made again of them, so a subscription stored before
+    such a check can still be paused, resumed or changed in its other fields."""
     if not isinstance(data, dict):
         raise SubscriptionError([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
     try:
-        return Subscription.model_validate(data, context={"now": now})
+        return Subscription.model_validate(data, context={"now": now, "kept": list(kept)})
     except ValidationError as exc:
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 
 
-def parse_file_document(doc: Any) -> list[Subscription]:
-    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported."""
+def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
+                        ) -> list[Subscription]:
+    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
+    With ``older``, an entry refused only by the checks of new channels (a mailbox in two email channels, a
+    webhook URL no request can go to), as a file written before them may be, is taken as written, and its
+    errors passed to ``older``."""
     if doc is None:
         return []
     if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
@@ -394,8 +417,12 @@ def parse_file_document(doc: Any) -> list[Subscription]:
         try:
             sub = parse_subscription(item, where=f"subscriptions.{i}.")
         except SubscriptionError as exc:
-            errors.extend(exc.errors)
-            continue
+            taken = _as_written_before(item, where=f"subscriptions.{i}.") if older is not None else None
+            if taken is None:
+                errors.extend(exc.errors)
+                continue
+            older(exc.errors)
+            sub = taken
         if sub.id in seen:
             errors.append({"field": f"subscriptions.{i}.id", "message": f"duplicate id {sub.id!r}"})
         seen.add(sub.id)
@@ -403,6 +430,15 @@ def parse_file_document(doc: Any) -> list[Subscription]:
     if errors:
         raise SubscriptionError(errors)
     return subs
+
+
+def _as_written_before(item: dict[str, Any], *, where: str) -> Subscription | None:
+    """``item`` when only the checks of new channels refuse it; else None."""
+    try:
+        as_stored = Subscription.model_validate(item)
+        return parse_subscription(item, where=where, kept=as_stored.channels)
+    except (ValidationError, SubscriptionError):
+        return None
 
 
 # Stored once in a system that starts with no subscription (store.SubscriptionStore.store_console_once).

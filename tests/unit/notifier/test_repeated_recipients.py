@@ -1,6 +1,8 @@
 """One mailbox is mailed once: an address given twice in a subscription (whatever its case or display name) is
 refused, as a channel given twice is; one stored twice before that check is read back once."""
 
+import json
+
 import pytest
 
 from services.notifier.store import load_file
@@ -46,3 +48,13 @@ def test_distinct_addresses_are_kept_as_written():
 def test_an_address_stored_twice_before_it_was_refused_is_read_back_once():
     stored = '{"id": "s", "channels": [{"type": "email", "to": ["twice@example.org", "Twice@Example.org"]}]}'
     assert Subscription.model_validate_json(stored).channels[0].to == ["twice@example.org"]
+
+
+def test_one_stored_in_two_email_channels_before_it_was_refused_can_be_paused_and_resumed():
+    older = Subscription.model_validate_json(
+        '{"id": "s", "channels": [{"email": {"to": ["a@x.org"]}}, {"email": {"to": ["A@x.org", "b@x.org"]}}]}')
+    for paused_until in (None, "2030-01-01T00:00:00Z"):
+        again = parse_subscription({**json.loads(older.stored()), "paused_until": paused_until}, kept=older.channels)
+        assert again.channels == older.channels
+    with pytest.raises(SubscriptionError, match="recipient 1 of channel 2"):
+        parse_subscription(json.loads(older.stored()))  # given as new: refused

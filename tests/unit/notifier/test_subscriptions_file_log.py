@@ -3,7 +3,10 @@
 import logging
 import os
 
+import pytest
+
 from services.notifier.store import FileSubscriptions
+from services.notifier.subscriptions import SubscriptionError
 
 GOOD = "subscriptions: [{id: one, channels: [console]}]"
 
@@ -27,15 +30,20 @@ def _edit(path, text: str, mtime: float) -> None:
     os.utime(path, (mtime, mtime))  # a new mtime, whatever the file system's resolution
 
 
+def _watched(tmp_path, caplog) -> tuple:
+    """A good file, and the notifier looking at it, its log captured."""
+    path = tmp_path / "subs.yaml"
+    _edit(path, GOOD, 1_000)
+    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    return path, _Looks(path)
+
+
 def _errors(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_broken_edit_is_logged_once_however_often_the_file_is_looked_at(tmp_path, caplog):
-    path = tmp_path / "subs.yaml"
-    _edit(path, GOOD, 1_000)
-    looks = _Looks(path)
-    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path, looks = _watched(tmp_path, caplog)
     _edit(path, "subscriptions: [{id: one, channels: [console], filter: {colour: red}}]", 2_000)
     assert looks.look(5) == ["one"]
     assert len(_errors(caplog)) == 1 and "unknown field" in _errors(caplog)[0]
@@ -49,13 +57,50 @@ def test_a_broken_edit_is_logged_once_however_often_the_file_is_looked_at(tmp_pa
 
 
 def test_a_deleted_file_is_logged_once_and_its_return_taken(tmp_path, caplog):
-    path = tmp_path / "subs.yaml"
-    _edit(path, GOOD, 1_000)
-    looks = _Looks(path)
-    caplog.set_level(logging.INFO, logger="services.notifier.store")
+    path, looks = _watched(tmp_path, caplog)
     path.unlink()
     assert looks.look(5) == ["one"]
     assert len(_errors(caplog)) == 1 and "no such file" in _errors(caplog)[0]
     _edit(path, "subscriptions: [{id: two, channels: [console]}]", 2_000)
     assert looks.look(3) == ["two"]
     assert len(_errors(caplog)) == 1
+
+
+def test_a_file_that_could_not_be_read_is_read_once_it_can_be_even_with_the_same_mtime(tmp_path, caplog):
+    path, looks = _watched(tmp_path, caplog)
+    path.unlink()
+    path.mkdir()  # in the file's place: seen (stat), not readable
+    os.utime(path, (2_000, 2_000))
+    size_unreadable = path.stat().st_size
+    assert looks.look(3) == ["one"]
+    assert len(_errors(caplog)) == 1 and "cannot read it" in _errors(caplog)[0]
+    path.rmdir()
+    text = "subscriptions: [{id: two, channels: [console]}]"
+    _edit(path, text + "\n" * (len(text) == size_unreadable), 2_000)  # readable now, its mtime unchanged
+    assert looks.look() == ["two"]
+
+
+OLDER_FILE = """subscriptions:
+  - id: two-channels
+    channels: [{email: a@x.org}, {email: {to: [A@x.org, b@x.org]}}]
+  - id: hook
+    channels: [{webhook: 'http://127.1/in'}]
+"""
+
+
+def test_entries_written_before_the_checks_of_new_channels_are_taken_each_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "subs.yaml"
+    path.write_text(OLDER_FILE)
+    caplog.set_level(logging.WARNING, logger="services.notifier.store")
+    assert [s.id for s in FileSubscriptions(path).current()] == ["two-channels", "hook"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and not _errors(caplog)
+    assert "subscriptions.0.channels: recipient 1 of channel 2 (A@x.org)" in warnings[0]
+    assert "subscriptions.1.channels.0.url: host '127.1'" in warnings[1]
+
+
+def test_an_entry_with_any_other_error_still_refuses_the_file(tmp_path):
+    path = tmp_path / "subs.yaml"
+    path.write_text(OLDER_FILE + "    mode: weekly\n")
+    with pytest.raises(SubscriptionError, match=r"subscriptions\.1\.mode"):
+        FileSubscriptions(path)

@@ -72,3 +72,14 @@ def test_one_stored_before_is_read_back_and_its_sends_fail_with_the_reason_not_r
     (channel,) = Subscription.model_validate_json(stored).channels
     with pytest.raises(ValueError, match=re.escape("webhook URL: " + reason)):
         WebhookSender(channel.url, None, timeout=1)
+
+
+@pytest.mark.parametrize(("url", "reason"), UNSENDABLE)
+def test_one_stored_before_can_be_paused_and_resumed_but_not_given_again(url, reason):
+    older = Subscription.model_validate_json(json.dumps({"id": "hook1", "channels": [{"type": "webhook", "url": url}]}))
+    for paused_until in (None, "2030-01-01T00:00:00Z"):
+        again = parse_subscription({**json.loads(older.stored()), "paused_until": paused_until}, kept=older.channels)
+        assert again.channels == older.channels
+    with pytest.raises(SubscriptionError, match=re.escape(reason)):
+        parse_subscription({**json.loads(older.stored()), "channels": [{"webhook": {"url": url + "/other"}}]},
+                           kept=older.channels)
