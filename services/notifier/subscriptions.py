@@ -125,7 +125,7 @@ class WebhookChannel(_Strict):
     def _sendable(cls, url: str, info: ValidationInfo) -> str:
         """Refused when given; one stored before this check is read back (its sends fail, with the reason), and
         kept when its subscription is paused, resumed or changed otherwise."""
-        if info.context is None or url in _kept_webhook_urls(info.context):
+        if info.context is None or url in _webhook_urls(info.context.get("kept", [])):
             return url
         return _refused(sendable_url_problem, url)
 
@@ -333,8 +333,8 @@ def _emails(channels: list[Channel]) -> list[Channel]:
     return [channel for channel in channels if isinstance(channel, EmailChannel)]
 
 
-def _kept_webhook_urls(context: dict[str, Any]) -> set[str]:
-    return {channel.url for channel in context.get("kept", []) if isinstance(channel, WebhookChannel)}
+def _webhook_urls(channels: Sequence[Channel]) -> set[str]:
+    return {channel.url for channel in channels if isinstance(channel, WebhookChannel)}
 
 
 def _each_mailbox_in_one_channel(channels: list[Channel]) -> None:
@@ -378,7 +378,7 @@ def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | Non
     """An error (``field``, ``message``) for each webhook of ``sub`` whose URL would be refused at every
     send (``url_refusal``: the outbound policy's judgement of an IP-literal host); a URL already stored in
     ``kept`` is not judged again."""
-    stored = _kept_webhook_urls({"kept": kept})
+    stored = _webhook_urls(kept)
     return [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
             if isinstance(channel, WebhookChannel) and channel.url not in stored
             and (reason := url_refusal(channel.url))]
