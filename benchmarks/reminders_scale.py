@@ -166,7 +166,7 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
         print(f"moved {moved:,} to another reminder time in {time.perf_counter() - start:.2f} s "
               f"({time.process_time() - cpu:.2f} s CPU in the notifier)")
         start = time.perf_counter()
-        ids = [job.reminder_id for job in jobs]
+        ids = [(job.reminder_id, job.release.version) for job in jobs]  # each dropped by the version planning it
         for i in range(0, len(ids), batch):
             await store.apply([], ids[i:i + batch])
         print(f"cancelled them in {time.perf_counter() - start:.2f} s; {client.hlen(store.planned_key)} left")

@@ -34,9 +34,11 @@ Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the plan
 
 # KEYS: those of the reminder store's planning (see ``CANCEL``). ARGV: how many records to compare, reminders
 # to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and the
-# record read; the reminder ids to cancel; for each to write its key, release id and record; then the entries
-# to XACK (stream, group, id). Cancels, writes and acknowledges only if every record is still as read (what to
-# cancel was worked out from them): returns 1, else 0.
+# record read; for each reminder to cancel its id and the release version cancelling it; for each to write its
+# key, release id and record; then the entries to XACK (stream, group, id). Cancels, writes and acknowledges only
+# if every record is still as read (what to cancel was worked out from them): returns 1, else 0. A reminder a
+# newer version planned is not cancelled: that version's handler may have planned it again after these records
+# were read, and will settle against the record written here.
 _SETTLE = HELPERS + """
 local checks, cancels, writes, at = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), 4
 for _ = 1, checks do
@@ -49,8 +51,8 @@ for _ = 1, checks do
   at = at + 4
 end
 for _ = 1, cancels do
-  cancel(ARGV[at])
-  at = at + 1
+  cancel(ARGV[at], ARGV[at + 1])
+  at = at + 2
 end
 for _ = 1, writes do
   redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
@@ -156,16 +158,18 @@ class ReminderAgenda:
         acks = [x for _, _, entry in batch if entry is not None
                 for x in (entry.stream, entry.group, entry.entry_id)]
         while True:
-            cancel, writes = [], []
+            cancel: list[tuple[str, int]] = []  # (reminder id, the version cancelling it)
+            writes = []
             for release, planned, _ in batch:
                 for sub_id, mine in planned:
                     drop, keep = settle_reminders(
                         PlannedReminders.from_json(read[(self.key(sub_id), release.release_id)]), mine, now=now)
-                    cancel.extend(drop)
+                    cancel.extend((rid, mine.version) for rid in drop)
                     if keep:
                         writes.append((self.key(sub_id), release.release_id, mine.to_json()))
             checks = [x for lookup in lookups for x in (*lookup, *_as_read(read[lookup]))]
-            args = [len(lookups), len(cancel), len(writes), *checks, *cancel, *(x for w in writes for x in w), *acks]
+            args = [len(lookups), len(cancel), len(writes), *checks, *(x for c in cancel for x in c),
+                    *(x for w in writes for x in w), *acks]
             if len(args) == 3 or await self._settle_script(keys=self.store.planning_keys, args=args):
                 return
             read = dict(zip(lookups, await self._records(lookups)))

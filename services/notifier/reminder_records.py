@@ -3,9 +3,10 @@
 A commitment reminded to many subscribers at many offsets is stored once per release version, as a
 *subject* (the release reference and the commitment, JSON) under a key hashed from its content, so the
 same content always has the same key and two contents never share one. Each reminder's record holds
-only ids: ``{"s": subject key, "d": deadline index, "o": offset, "u": subscription id, "a": attempt}``
-(compact JSON, subject key first, so a Lua script can read it with one pattern). When it fires is not in
-the record but in the due index beside it.
+only ids and the version that planned it: ``{"s": subject key, "d": deadline index, "o": offset, "u":
+subscription id, "a": attempt, "v": release version}`` (compact JSON, subject key first and version last, so a
+Lua script reads each with one pattern). When it fires is not in the record but in the due index beside it.
+Records written before they carried ``v`` are read as they are: their version is their subject's release's.
 
 Records written by earlier versions held the whole ``reminder.due`` payload
 (``{"payload": ..., "attempt": n, "fire_at": iso}``); :func:`from_legacy` turns one into a subject and a record.
@@ -50,18 +51,24 @@ def subject_key(subject_json: str) -> str:
 
 @dataclass(frozen=True)
 class PlannedRecord:
-    """One planned reminder: its subject's key, which deadline, how long before it, for whom, and which
-    attempt at firing it comes next (1 until a firing fails)."""
+    """One planned reminder: its subject's key, which deadline, how long before it, for whom, which attempt at
+    firing it comes next (1 until a firing fails), and the release version that planned it (None in a record
+    written before records carried it: its subject's release version). A version older than the one that
+    planned a reminder neither plans it again nor cancels it (:mod:`.reminder_scripts`)."""
 
     subject: str
     deadline_index: int
     offset: str
     subscription_id: str
     attempt: int = 1
+    version: int | None = None
 
     def to_json(self) -> str:
-        return json.dumps({"s": self.subject, "d": self.deadline_index, "o": self.offset,
-                           "u": self.subscription_id, "a": self.attempt}, separators=(",", ":"))
+        fields = {"s": self.subject, "d": self.deadline_index, "o": self.offset, "u": self.subscription_id,
+                  "a": self.attempt}
+        if self.version is not None:
+            fields["v"] = self.version
+        return json.dumps(fields, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> "PlannedRecord | None":
@@ -69,7 +76,8 @@ class PlannedRecord:
         data = json.loads(raw)
         if "s" not in data:
             return None
-        return cls(str(data["s"]), int(data["d"]), str(data["o"]), str(data["u"]), int(data["a"]))
+        version = int(data["v"]) if "v" in data else None
+        return cls(str(data["s"]), int(data["d"]), str(data["o"]), str(data["u"]), int(data["a"]), version)
 
     def retried(self) -> "PlannedRecord":
         return replace(self, attempt=self.attempt + 1)
@@ -104,7 +112,8 @@ def from_payload(payload: str | bytes, attempt: int, fire_at: datetime | None = 
     except ValueError:
         raise ValueError(f"reminder {due.reminder_id}: its deadline is not one of its commitment's") from None
     subject = Subject(due.release, due.commitment)
-    record = PlannedRecord(subject_key(subject.to_json()), index, due.reminder.offset, due.subscription_id, attempt)
+    record = PlannedRecord(subject_key(subject.to_json()), index, due.reminder.offset, due.subscription_id, attempt,
+                           due.release.version)
     return LegacyReminder(due.reminder_id, subject, record, fire_at)
 
 

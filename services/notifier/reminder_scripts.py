@@ -3,6 +3,27 @@ chunk being fired) in one call, atomically. Keys and arguments are described abo
 
 HELPERS = """
 local function subject_of(record) return record and string.match(record, '^{"s":"([^"]+)"') end
+-- Whether release version a is older than b, both decimal without leading zeros: by length, then digit by digit
+-- (Lua's numbers are doubles, which cannot tell two versions above 2^53 apart).
+local function older(a, b)
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
+-- The release version that planned a record: its "v" (the last field); for one written before records carried
+-- it, its subject's release version (the subject JSON's first "version"; KEYS[3] is the subjects); '0' when
+-- neither is known (the earliest layout, or a subject gone): any version replaces or cancels that one.
+local planners = {}
+local function planned_by(record)
+  local v = string.match(record, ',"v":(%d+)}$')
+  if v then return v end
+  local subject = subject_of(record)
+  if not subject then return '0' end
+  if planners[subject] == nil then
+    local text = redis.call('HGET', KEYS[3], subject)
+    planners[subject] = text and string.match(text, '"version":(%d+)') or '0'
+  end
+  return planners[subject]
+end
 local function unref(refs, subjects, subject)
   if redis.call('HINCRBY', refs, subject, -1) <= 0 then
     redis.call('HDEL', refs, subject)
@@ -19,9 +40,11 @@ local function finish(id, record)
     unref(KEYS[4], KEYS[3], subject_of(record))
   end
 end
--- A planned reminder dropped (none: nothing). KEYS 1-6 are planned, due, subjects, refs, APScheduler jobs, run times.
-local function cancel(id)
+-- A planned reminder dropped by release version `by` (none: nothing; one a newer version planned is kept: it
+-- planned it again after `by`'s plan was read). KEYS 1-6 are planned, due, subjects, refs, APScheduler jobs, run times.
+local function cancel(id, by)
   local old = redis.call('HGET', KEYS[1], id)
+  if old and older(by, planned_by(old)) then return end
   local was = subject_of(old)
   if was then unref(KEYS[4], KEYS[3], was)
   elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
@@ -39,28 +62,34 @@ end
 
 # KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: subject count S, job count J, S (key,
 # JSON) pairs, J (job id, pickled state, run time) triples, then (reminder id, record, subject key, fire time)
-# quads. A record replacing one of an earlier version also removes that version's job (its id is the reminder's).
+# quads. A record planned by a newer release version than the new one's stays as it is (a handler of an older
+# version that read its records before); a subject is written with the first record that refers to it. A record
+# replacing one of the earliest layout also removes its job (its id is the reminder's).
 APPLY = HELPERS + """
-local i = 3
-for _ = 1, tonumber(ARGV[1]) do redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2 end
+local texts, i = {}, 3
+for _ = 1, tonumber(ARGV[1]) do texts[ARGV[i]] = ARGV[i + 1]; i = i + 2 end
 i = add_jobs(KEYS[5], KEYS[6], i, tonumber(ARGV[2]))
 for j = i, #ARGV, 4 do
   local id, record, subject = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local old = redis.call('HGET', KEYS[1], id)
-  local was = subject_of(old)
-  if old and not was then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
-  if was ~= subject then
-    redis.call('HINCRBY', KEYS[4], subject, 1)
-    if was then unref(KEYS[4], KEYS[3], was) end
+  if not (old and older(planned_by(record), planned_by(old))) then
+    if texts[subject] then redis.call('HSETNX', KEYS[3], subject, texts[subject]); texts[subject] = nil end
+    local was = subject_of(old)
+    if old and not was then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
+    if was ~= subject then
+      redis.call('HINCRBY', KEYS[4], subject, 1)
+      if was then unref(KEYS[4], KEYS[3], was) end
+    end
+    redis.call('HSET', KEYS[1], id, record)
+    redis.call('ZADD', KEYS[2], ARGV[j + 3], id)
   end
-  redis.call('HSET', KEYS[1], id, record)
-  redis.call('ZADD', KEYS[2], ARGV[j + 3], id)
 end
 """
 
-# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: reminder ids.
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: (reminder id, release version dropping
+# it) pairs.
 CANCEL = HELPERS + """
-for _, id in ipairs(ARGV) do cancel(id) end
+for i = 1, #ARGV, 2 do cancel(ARGV[i], ARGV[i + 1]) end
 """
 
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without

@@ -101,9 +101,10 @@ class ReminderStore:
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
 
     # --- planning ---------------------------------------------------------------------------
-    async def apply(self, schedule: list[ReminderJob], cancel: list[str]) -> None:
-        """Plan (or move) every reminder of ``schedule`` and drop those in ``cancel``, a thousand per script.
-        Planning a reminder again replaces it (same id): a moved date moves it."""
+    async def apply(self, schedule: list[ReminderJob], cancel: list[tuple[str, int]]) -> None:
+        """Plan (or move) every reminder of ``schedule`` and drop those in ``cancel`` (reminder id, the release
+        version dropping it), a thousand per script. Planning a reminder again replaces it (same id): a moved
+        date moves it. Neither replaces nor drops a reminder a newer version planned."""
         subjects: dict[tuple[int, int], tuple[str, str]] = {}  # built once per release and commitment object
         entries = []
         for job in schedule:
@@ -112,15 +113,16 @@ class ReminderStore:
                 text = Subject(job.release, job.commitment).to_json()
                 subjects[ident] = (subject_key(text), text)
             key, text = subjects[ident]
-            entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id),
-                            job.fire_at, text))
+            entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id,
+                                                           version=job.release.version), job.fire_at, text))
         await self.plan(entries)
         for i in range(0, len(cancel), BULK):
-            await self._cancel(keys=self._keys["apply"], args=cancel[i:i + BULK])
+            await self._cancel(keys=self._keys["apply"], args=[x for rid, by in cancel[i:i + BULK] for x in (rid, by)])
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs
-        for their seconds; then let a running scheduler look at its jobs again."""
+        for their seconds, except over a record a newer version planned; then let a running scheduler look at
+        its jobs again."""
         for i in range(0, len(entries), BULK):
             chunk = entries[i:i + BULK]
             subjects = {record.subject: text for _, record, _, text in chunk}

@@ -1,14 +1,18 @@
 """Two handlers settling two versions of one release at once: what one cancels from a record read before the
-other wrote a newer one must not take away a reminder the newer record still plans. Real Redis, the notifier's
-real agenda and reminder store."""
+other wrote a newer one must not take away a reminder the newer record still plans, nor move one the newer
+version planned. Real Redis, the notifier's real agenda and reminder store."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from samples import FUNDING, release
 from schemas.classified import DateDeadline
-from services.notifier.reminders import PlannedReminders
+from services.notifier.planning import Plan
+from services.notifier.reminder_records import Subject
+from services.notifier.reminders import PlannedReminders, fire_time
+from services.notifier.subscriptions import Subscription
 
 from notifier_harness import handled, wait_for
 
@@ -20,6 +24,7 @@ subscriptions:
     reminders: [P30D, P7D]
     channels: [console]
 """
+BIG = 2**63 - 1  # the largest version a release may have: above 2**53, a double no longer tells it from its neighbours
 
 
 def _version(n: int, due):
@@ -28,23 +33,39 @@ def _version(n: int, due):
     return release(commitment, version=n)
 
 
+async def _first_handled(n, publish_classified, version: int = 1):
+    """The release's first version, handled by the notifier, and what a handler of a later one reads then: the
+    record's lookup, the records read, and its reminders r1 (the later) and r2, each with its time."""
+    first = _version(version, datetime.now(timezone.utc).date() + timedelta(days=60))
+    entry = await publish_classified(n.service, first)
+    await wait_for(lambda: handled(n.service, entry), what="the first version handled")
+    lookup = (n.service.agenda.key("desk"), first.release_id)
+    read = {lookup: await n.service.runtime.streams.client.hget(*lookup)}
+    planned = PlannedReminders.from_json(read[lookup])
+    assert planned is not None and len(planned.jobs) == 2
+    r1, r2 = sorted(planned.jobs.items(), key=lambda job: job[1], reverse=True)
+    return first, lookup, read, r1, r2
+
+
+async def _schedule(agenda, release_version, *, now, read):
+    """What a handler of ``release_version`` schedules for ``desk`` from the records it ``read``: the planned
+    reminders it then settles."""
+    desk = Subscription.model_validate({"id": "desk", "channels": ["console"], "reminders": ["P30D", "P7D"]})
+    ((planned, quarantined),) = await agenda.schedule(
+        [(release_version, [(desk, Plan(matched=list(release_version.commitments)))])], now=now, read=read)
+    assert not quarantined
+    return planned
+
+
 async def test_a_stale_version_settling_after_a_newer_one_was_recorded_cancels_none_of_its_reminders(
         notifier, write_yaml, publish_classified):
     """A settles v2 (planning only r1) from the v1 record it read ({r1, r2}); meanwhile B recorded v3, which
     plans r1 and r2 again. A's settling finds the record changed and v3 newer: r2 stays planned."""
     n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
     agenda, store, client = n.service.agenda, n.service.reminders, n.service.runtime.streams.client
-    first = _version(1, datetime.now(timezone.utc).date() + timedelta(days=60))
-    entry = await publish_classified(n.service, first)
-    await wait_for(lambda: handled(n.service, entry), what="the first version handled")
-    key = agenda.key("desk")
-    lookup = (key, first.release_id)
-    read_by_a = {lookup: await client.hget(*lookup)}
-    v1 = PlannedReminders.from_json(read_by_a[lookup])
-    assert v1 is not None and len(v1.jobs) == 2
-    (r1, at1), (r2, _) = sorted(v1.jobs.items(), key=lambda job: job[1], reverse=True)
+    first, lookup, read_by_a, (r1, at1), (r2, at2) = await _first_handled(n, publish_classified)
 
-    await client.hset(key, first.release_id, PlannedReminders(3, dict(v1.jobs)).to_json())  # B settles v3
+    await client.hset(*lookup, PlannedReminders(3, {r1: at1, r2: at2}).to_json())  # B settles v3
     second = _version(2, first.commitments[0].deadlines[0].due)
     await agenda.settle([(second, [("desk", PlannedReminders(2, {r1: at1}))], None)],
                         now=datetime.now(timezone.utc), read=read_by_a)
@@ -54,28 +75,73 @@ async def test_a_stale_version_settling_after_a_newer_one_was_recorded_cancels_n
     assert await client.zscore(store.due_key, r2) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="a reminder scheduled again by a newer version before a stale version "
-                                       "settles is cancelled by it: cancels do not know the version planning them")
+@pytest.mark.parametrize("v1, v2, v3", [(1, 2, 3), (8, 9, 10), (BIG - 2, BIG - 1, BIG)],
+                         ids=["small", "one digit more", "above 2**53"])
 async def test_a_stale_version_settling_before_a_newer_one_cancels_none_of_the_newer_ones_reminders(
-        notifier, write_yaml, publish_classified):
+        notifier, write_yaml, publish_classified, v1, v2, v3):
     """B settles v2 (planning only r1) and A v3 (planning r1 and r2 again), both from the v1 record ({r1, r2});
-    A had scheduled r2 again before B settled. B cancels r2; A then records v3: r2 must still be planned."""
+    A had scheduled r2 again before B settled. B cancels nothing A planned; A then records v3: r2 is still
+    planned. Versions compare as the numbers they are, of any size."""
     n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
     agenda, store, client = n.service.agenda, n.service.reminders, n.service.runtime.streams.client
-    first = _version(1, datetime.now(timezone.utc).date() + timedelta(days=60))
-    entry = await publish_classified(n.service, first)
-    await wait_for(lambda: handled(n.service, entry), what="the first version handled")
-    lookup = (agenda.key("desk"), first.release_id)
-    read_by_both = {lookup: await client.hget(*lookup)}
-    v1 = PlannedReminders.from_json(read_by_both[lookup])
-    assert v1 is not None and len(v1.jobs) == 2
-    (r1, at1), (r2, _) = sorted(v1.jobs.items(), key=lambda job: job[1], reverse=True)
+    first, lookup, read_by_both, (r1, at1), (r2, at2) = await _first_handled(n, publish_classified, v1)
     due, now = first.commitments[0].deadlines[0].due, datetime.now(timezone.utc)
+    newer = _version(v3, due)
+    planned_by_a = await _schedule(agenda, newer, now=now, read=read_by_both)
+    assert planned_by_a == [("desk", PlannedReminders(v3, {r1: at1, r2: at2}))]
+
+    await agenda.settle([(_version(v2, due), [("desk", PlannedReminders(v2, {r1: at1}))], None)], now=now,
+                        read=read_by_both)
+    await agenda.settle([(newer, planned_by_a, None)], now=now, read=read_by_both)
+
+    assert PlannedReminders.from_json(await client.hget(*lookup)).version == v3
+    assert set(await client.hkeys(store.planned_key)) == {r1.encode(), r2.encode()}
+    assert await client.zscore(store.due_key, r2) is not None
+
+
+async def test_a_stale_version_scheduling_after_a_newer_one_moves_none_of_its_reminders(
+        notifier, write_yaml, publish_classified):
+    """A schedules and settles v3, which moves the deadline a week on; B, from the v1 record it read before,
+    then schedules and settles v2, whose deadline is v1's: the reminders stay at v3's times, reminding of v3."""
+    n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
+    agenda, store, client = n.service.agenda, n.service.reminders, n.service.runtime.streams.client
+    first, lookup, read_by_both, _, _ = await _first_handled(n, publish_classified)
+    due, now = first.commitments[0].deadlines[0].due, datetime.now(timezone.utc)
+
+    for version, day in ((3, due + timedelta(days=7)), (2, due)):  # A, then B
+        this = _version(version, day)
+        await agenda.settle([(this, await _schedule(agenda, this, now=now, read=read_by_both), None)], now=now,
+                            read=read_by_both)
+
+    assert PlannedReminders.from_json(await client.hget(*lookup)).version == 3
+    assert {at for _, at in await store.scheduled()} == {
+        fire_time(due + timedelta(days=7), offset, remind_at=agenda.remind_at) for offset in ("P30D", "P7D")}
+    subjects = (await client.hgetall(store.subjects_key)).values()
+    assert {Subject.from_json(raw).release.version for raw in subjects} == {3}
+
+
+async def test_reminders_stored_before_records_carried_their_version_are_kept_from_a_stale_one_and_settled(
+        notifier, write_yaml, publish_classified):
+    """r1 and r2 planned by v3 in the shape records had before they carried their version (their subject's
+    release tells it), A about to settle v3: B settling v2 (only r1) from the v1 record cancels neither; v4 (only
+    r1) then cancels r2."""
+    n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
+    agenda, store, client = n.service.agenda, n.service.reminders, n.service.runtime.streams.client
+    first, lookup, read_by_both, (r1, at1), (r2, _) = await _first_handled(n, publish_classified)
+    due, now = first.commitments[0].deadlines[0].due, datetime.now(timezone.utc)
+    newer = _version(3, due)
+    planned_by_a = await _schedule(agenda, newer, now=now, read=read_by_both)
+    for rid, raw in (await client.hgetall(store.planned_key)).items():
+        record = json.loads(raw)
+        record.pop("v", None)
+        await client.hset(store.planned_key, rid, json.dumps(record, separators=(",", ":")))
 
     await agenda.settle([(_version(2, due), [("desk", PlannedReminders(2, {r1: at1}))], None)], now=now,
                         read=read_by_both)
-    await agenda.settle([(_version(3, due), [("desk", PlannedReminders(3, dict(v1.jobs)))], None)], now=now,
-                        read=read_by_both)
-
-    assert PlannedReminders.from_json(await client.hget(*lookup)).version == 3
+    await agenda.settle([(newer, planned_by_a, None)], now=now, read=read_by_both)
     assert set(await client.hkeys(store.planned_key)) == {r1.encode(), r2.encode()}
+
+    await agenda.settle([(_version(4, due), [("desk", PlannedReminders(4, {r1: at1}))], None)], now=now)
+    assert set(await client.hkeys(store.planned_key)) == {r1.encode()}
+    assert await client.zscore(store.due_key, r2) is None
+    assert len(await client.hkeys(store.subjects_key)) == 1

@@ -204,9 +204,10 @@ async def test_a_day_an_earlier_version_reminded_through_another_announcement_is
     await _handle(before, publish_classified, _first(due), _again(due))
     store, streams = before.service.reminders, before.service.runtime.streams
     first = await _planned_for(before, "gov-uk/iraq-2017")
-    (first_p30d,) = [rid for rid, raw in (await store.planned()).items()
-                     if rid in first and PlannedRecord.from_json(raw).offset == "P30D"]
-    await store.apply([], [first_p30d])  # fired by the earlier version: no longer planned, marked by its id
+    ((first_p30d, version),) = [(rid, record.version) for rid, record in
+                                ((rid, PlannedRecord.from_json(raw)) for rid, raw in (await store.planned()).items())
+                                if rid in first and record.offset == "P30D"]
+    await store.apply([], [(first_p30d, version)])  # fired by the earlier version: no longer planned, marked by its id
     await streams.client.set(streams.key(f"notifier:reminded:{first_p30d}:{due.isoformat()}"), "earlier")
     await before.stop()
 

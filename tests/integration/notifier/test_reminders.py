@@ -233,7 +233,7 @@ async def test_a_reminder_cancelled_while_it_fires_sends_nothing(notifier, recei
     await store.apply([old], [])
     far = datetime.now(timezone.utc) + timedelta(days=30)
     claimed = await store.claim(until=far.timestamp(), lease_end=far.timestamp(), limit=10)
-    await store.apply([], [old.reminder_id])
+    await store.apply([], [(old.reminder_id, old.release.version)])
     assert await n.service.firing.fire(claimed) == 0
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == [] and await store.planned() == {}
@@ -253,7 +253,7 @@ async def test_an_earlier_versions_job_for_a_reminder_planned_again_since_sends_
 async def test_an_earlier_versions_job_for_a_cancelled_reminder_sends_nothing(notifier, receiver, write_yaml):
     n, (old, _) = await _desk_with_two_plans(notifier, write_yaml, receiver)
     await n.service.reminders.apply([old], [])
-    await n.service.reminders.apply([], [old.reminder_id])
+    await n.service.reminders.apply([], [(old.reminder_id, old.release.version)])
     await n.service.fire_reminder(old.reminder_id, 1)  # as APScheduler would, had it already submitted it
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == []

@@ -19,12 +19,23 @@ IDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size
 
 
 @given(subject=st.text(alphabet="0123456789abcdef", min_size=24, max_size=24), index=st.integers(0, 50),
-       offset=st.sampled_from(["P1D", "P30D", "PT3600S", "P0D"]), sub=IDS, attempt=st.integers(1, 20))
-def test_a_planned_record_round_trips(subject, index, offset, sub, attempt):
-    record = PlannedRecord(subject, index, offset, sub, attempt)
+       offset=st.sampled_from(["P1D", "P30D", "PT3600S", "P0D"]), sub=IDS, attempt=st.integers(1, 20),
+       version=st.one_of(st.none(), st.integers(1, 2**63 - 1)))
+def test_a_planned_record_round_trips(subject, index, offset, sub, attempt, version):
+    record = PlannedRecord(subject, index, offset, sub, attempt, version)
     assert PlannedRecord.from_json(record.to_json()) == record
+    assert PlannedRecord.from_json(record.retried().to_json()).version == version
     assert not is_legacy(record.to_json())
     assert record.to_json().startswith(f'{{"s":"{subject}"')  # where the Lua scripts look for the subject
+    if version is not None:  # and for the version that planned it
+        assert record.to_json().endswith(f',"v":{version}}}')
+    else:
+        assert '"v"' not in record.to_json()[-8:]
+
+
+def test_a_record_written_before_records_carried_their_version_is_read_without_one():
+    raw = '{"s":"0123456789abcdef01234567","d":0,"o":"P7D","u":"desk","a":2}'
+    assert PlannedRecord.from_json(raw) == PlannedRecord("0123456789abcdef01234567", 0, "P7D", "desk", 2, None)
 
 
 def test_a_record_is_ids_only_and_its_subject_is_shared_by_every_offset():
@@ -53,6 +64,7 @@ def test_a_record_says_what_its_reminder_said_in_the_previous_versions_payload()
     legacy = from_legacy(json.dumps({"payload": payload, "attempt": 2, "fire_at": job.fire_at.isoformat()}))
     assert is_legacy(json.dumps({"payload": payload, "attempt": 2, "fire_at": job.fire_at.isoformat()}))
     assert (legacy.reminder_id, legacy.fire_at, legacy.record.attempt) == (job.reminder_id, job.fire_at, 2)
+    assert legacy.record.version == job.release.version
     assert legacy.record.subject == subject_key(Subject(job.release, job.commitment).to_json())
     assert legacy.record.due(job.reminder_id, legacy.subject, fired_at=NOW) == job.due(fired_at=NOW)
 
