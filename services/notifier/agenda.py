@@ -9,7 +9,9 @@ its reminders still ahead are cancelled. Scheduling happens before the record is
 written and the entry acknowledged, so a crash in between only repeats it; cancelling
 happens in the script that writes the record, only if the record is still the one the
 cancellations were worked out from (another handler may have recorded a newer version
-that plans them again).
+that plans them again), and never of a reminder a newer version planned (another handler
+may have planned it again and not yet recorded it): each reminder's record names the
+version that planned it (:mod:`.reminder_records`).
 """
 
 from __future__ import annotations

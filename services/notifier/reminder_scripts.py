@@ -14,7 +14,8 @@ end
 -- neither is known (the earliest layout, or a subject gone): any version replaces or cancels that one.
 local planners = {}
 local function planned_by(record)
-  local v = string.match(record, ',"v":(%d+)}$')
+  local at = string.find(record, ',"v":', -26, true)  -- looked for in the last 26 characters alone: 19 digits at most
+  local v = at and string.match(record, '^(%d+)}$', at + 5)
   if v then return v end
   local subject = subject_of(record)
   if not subject then return '0' end
