@@ -41,9 +41,10 @@ def check_bounds(text: str) -> None:
     Strings are skipped; syntax is not checked (the parser does that)."""
     bare = strings_emptied(text)
     structure = bare.encode("utf-8", "surrogatepass")
-    brackets = structure.translate(None, _NOT_BRACKETS)
-    if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
-        raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    if structure.count(b"[") + structure.count(b"{") > MAX_DEPTH:  # else fewer openers than the bound in all
+        brackets = structure.translate(None, _NOT_BRACKETS)
+        if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+            raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
     if not _may_hold_a_large_number(structure):
         return
     big = _BIG_INTEGER.search(bare)
