@@ -183,6 +183,15 @@ def raw_ceiling(client: redis.Redis, payloads: list[bytes]) -> float:
     return len(payloads) / elapsed
 
 
+def feed_backlog(client: redis.Redis, payloads: list[bytes]) -> None:
+    """Write ``payloads`` to the releases stream as ingest publishes a backlog: pipelined, ``BATCH`` at a time."""
+    for i in range(0, len(payloads), BATCH):
+        with client.pipeline(transaction=False) as pipe:
+            for payload in payloads[i:i + BATCH]:
+                pipe.xadd(PREFIX + RELEASES, {EVENT_FIELD: payload})
+            pipe.execute()
+
+
 def pure_work(releases: list[ReleasePublished], subscriptions: Path) -> tuple[float, float]:
     """(CPU seconds to classify every release, CPU seconds to match every classified release against every
     subscriber), in this process."""
@@ -293,11 +302,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
 
             start = time.perf_counter()
-            for i in range(0, n, BATCH):
-                with client.pipeline(transaction=False) as pipe:
-                    for _, payload in batch[i:i + BATCH]:
-                        pipe.xadd(PREFIX + RELEASES, {EVENT_FIELD: payload})
-                    pipe.execute()
+            feed_backlog(client, [payload for _, payload in batch])
             fed = time.perf_counter()
             classified_at = await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600,
                                              what="every release to be classified")
