@@ -58,8 +58,10 @@ def decode_costs(payloads: list[bytes]) -> str:
                   for event in (decode_event(p) for p in payloads)]
     published_us = best_microseconds(lambda p: decode_event(p, expect=(ReleasePublishedEvent,)), payloads)
     classified_us = best_microseconds(lambda p: decode_event(p, expect=(ReleaseClassifiedEvent,)), classified)
-    return (f"decode_event: release.published ({sum(map(len, payloads)) / len(payloads):,.0f} B) {published_us:.1f} µs, "
-            f"release.classified ({sum(map(len, classified)) / len(classified):,.0f} B) {classified_us:.1f} µs")
+    published_size = sum(map(len, payloads)) / len(payloads)
+    classified_size = sum(map(len, classified)) / len(classified)
+    return (f"decode_event: release.published ({published_size:,.0f} B) {published_us:.1f} µs, "
+            f"release.classified ({classified_size:,.0f} B) {classified_us:.1f} µs")
 
 
 async def run(n: int, read_count: int, profile: Path | None) -> None:
@@ -89,7 +91,8 @@ async def run(n: int, read_count: int, profile: Path | None) -> None:
             spy = profile_process(process.pid, profile / "classifier.collapsed") if profile else None
             start = time.perf_counter()
             feed_backlog(client, [payload for _, payload in batch])
-            await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600, what="every release classified")
+            await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600,
+                             what="every release classified")
             done = await wait_until(lambda: caught_up(client, PREFIX + RELEASES, CLASSIFIER_GROUP), timeout=60,
                                     what="every release acknowledged")
             cpu_after = {"classifier": cpu_split(process.pid), "redis": cpu_split(redis_pid)}
@@ -103,12 +106,14 @@ async def run(n: int, read_count: int, profile: Path | None) -> None:
             client.close()
     cpu = {name: (sum(cpu_after[name]) - sum(cpu_before[name])) / n for name in cpu_after}
     kernel = {name: (cpu_after[name][1] - cpu_before[name][1]) / n for name in cpu_after}
-    print(f"{n} releases, reads of up to {read_count}: {n / (done - start):,.0f} releases/s classified and acknowledged "
-          f"(load average {os.getloadavg()[0]:.1f})")
-    print(f"  classifier process {1000 * cpu['classifier']:.3f} ms CPU per release (system {1000 * kernel['classifier']:.3f}); "
-          f"classify alone {1000 * alone:.3f}; the rest {1000 * (cpu['classifier'] - alone):.3f} ms")
+    print(f"{n} releases, reads of up to {read_count}: {n / (done - start):,.0f} releases/s classified and "
+          f"acknowledged (load average {os.getloadavg()[0]:.1f})")
+    print(f"  classifier process {1000 * cpu['classifier']:.3f} ms CPU per release "
+          f"(system {1000 * kernel['classifier']:.3f}); classify alone {1000 * alone:.3f}; "
+          f"the rest {1000 * (cpu['classifier'] - alone):.3f} ms")
     print(f"  Redis {1000 * cpu['redis']:.3f} ms CPU per release (system {1000 * kernel['redis']:.3f})")
-    print(f"  reads {calls['xreadgroup']:,} ({n / max(calls['xreadgroup'], 1):.1f} releases a read); commands per release: "
+    print(f"  reads {calls['xreadgroup']:,} ({n / max(calls['xreadgroup'], 1):.1f} releases a read); "
+          "commands per release: "
           + ", ".join(f"{name} {count / n:.2f}" for name, count in calls.most_common(8))
           + f"; {moved['in'] / n:,.0f} B to Redis and {moved['out'] / n:,.0f} B back per release")
     print("  " + decode_costs([payload for _, payload in batch[:len(base)]]))
@@ -117,7 +122,8 @@ async def run(n: int, read_count: int, profile: Path | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--releases", type=int, default=3000)
-    parser.add_argument("--read-count", type=int, default=64, help="entries a read takes at most (PLEDGEWATCH_READ_COUNT)")
+    parser.add_argument("--read-count", type=int, default=64,
+                        help="entries a read takes at most (PLEDGEWATCH_READ_COUNT)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="sample the classifier with py-spy into DIR")
     args = parser.parse_args()
     asyncio.run(run(args.releases, args.read_count, args.profile))

@@ -90,7 +90,9 @@ class ClassifierService(RuntimeService):
                 log.info("already classified %s v%d", release.release_id, release.version)
                 continue
             flagged = sum(c.counter_terrorism for c in result.commitments)
-            classified, flagged_in_all, found = classified + 1, flagged_in_all + flagged, found + len(result.commitments)
+            classified += 1
+            flagged_in_all += flagged
+            found += len(result.commitments)
             log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
                      release.version, len(result.commitments), flagged)
         if classified:
