@@ -148,9 +148,10 @@ def max_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def command_calls(client: redis.Redis) -> Counter[str]:
-    """Calls of each Redis command so far (INFO commandstats)."""
-    return Counter({name.removeprefix("cmdstat_"): stats["calls"]
+def command_calls(client: redis.Redis, measure: str = "calls") -> Counter[str]:
+    """Calls of each Redis command so far (INFO commandstats); ``measure="usec"``: the microseconds Redis spent
+    in each (a script's include those of the commands it calls, which are counted too)."""
+    return Counter({name.removeprefix("cmdstat_"): stats[measure]
                     for name, stats in client.info("commandstats").items()})
 
 
@@ -180,6 +181,15 @@ def raw_ceiling(client: redis.Redis, payloads: list[bytes]) -> float:
     elapsed = time.perf_counter() - start
     client.delete(stream)
     return len(payloads) / elapsed
+
+
+def feed_backlog(client: redis.Redis, payloads: list[bytes]) -> None:
+    """Write ``payloads`` to the releases stream as ingest publishes a backlog: pipelined, ``BATCH`` at a time."""
+    for i in range(0, len(payloads), BATCH):
+        with client.pipeline(transaction=False) as pipe:
+            for payload in payloads[i:i + BATCH]:
+                pipe.xadd(PREFIX + RELEASES, {EVENT_FIELD: payload})
+            pipe.execute()
 
 
 def pure_work(releases: list[ReleasePublished], subscriptions: Path) -> tuple[float, float]:
@@ -286,16 +296,13 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                 raise
             await asyncio.sleep(1.0)  # subscribers reading
             cpu_before = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
-            sys_before = {name: cpu_split(p.pid)[1] for name, p in procs.items()}
+            sys_before = {name: cpu_split(p.pid)[1] for name, p in procs.items()} | {"redis": cpu_split(redis_pid)[1]}
             calls_before, traffic_before = command_calls(client), traffic(client)
+            usec_before = command_calls(client, "usec")
             spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
 
             start = time.perf_counter()
-            for i in range(0, n, BATCH):
-                with client.pipeline(transaction=False) as pipe:
-                    for _, payload in batch[i:i + BATCH]:
-                        pipe.xadd(PREFIX + RELEASES, {EVENT_FIELD: payload})
-                    pipe.execute()
+            feed_backlog(client, [payload for _, payload in batch])
             fed = time.perf_counter()
             classified_at = await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600,
                                              what="every release to be classified")
@@ -305,8 +312,10 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             await wait_until(lambda: receiver.count >= alerts, timeout=600, what="every alert to be delivered")
             delivered_at = receiver.last
             cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
-            in_kernel = {name: cpu_split(p.pid)[1] - sys_before[name] for name, p in procs.items()}
+            in_kernel = {name: cpu_split(pid)[1] - sys_before[name]
+                         for name, pid in [(name, p.pid) for name, p in procs.items()] + [("redis", redis_pid)]}
             calls, moved = command_calls(client) - calls_before, traffic(client) - traffic_before
+            usec = command_calls(client, "usec") - usec_before
             peak_rss = {name: max_rss_mb(p.pid) for name, p in procs.items()}
             for spy in spies:
                 spy.send_signal(signal.SIGINT)
@@ -345,6 +354,8 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
     print("Redis commands per release: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}"
         " (those a script calls counted too)")
+    print("Redis µs per release in commands: " + ", ".join(
+        f"{name} {count / n:.1f}" for name, count in usec.most_common(12)) + " (a script's include those it calls)")
     print(f"Redis traffic per release: {moved['in'] / n / 1024:.1f} KB in, {moved['out'] / n / 1024:.1f} KB out")
     print(f"  the pure work (classify + match) {1000 * pure / n:.2f} ms; messaging, framework and Redis "
           f"{100 * (1 - pure / services_cpu):.0f} % of the services' CPU")

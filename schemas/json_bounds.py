@@ -23,12 +23,13 @@ _STRINGS = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
 _BIG_INTEGER = re.compile(rf"(?<![\w.+-])-?\d{{{MAX_INTEGER_DIGITS + 1},}}(?![\w.])")
 _BIG_FLOAT = re.compile(r"(?<![\w.+-])-?(?:\d+(?:\.\d*)?[eE]\+?\d{3,}|\d{300,}\.\d*(?:[eE][-+]?\d+)?)")
 # Byte tables, so that the common case is a few C calls rather than a regular expression tried at every
-# position: a bracket's step in depth; every byte but a bracket (deleted); and digits, e, E, + and non-ASCII
-# bytes (other scripts' digits, which \d matches) kept, every other byte a space, leaving words that hold every
-# run a large number could be written with.
+# position: a bracket's step in depth; every byte but a bracket (deleted); and e and E marked "e", digits, + and
+# non-ASCII bytes (other scripts' digits, which \d matches) marked "d", every other byte a space, leaving words
+# that hold every run a large number could be written with.
 _DEPTH_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_NUMBER_BYTES = bytes(b if b in b"0123456789eE+" or b >= 0x80 else 32 for b in range(256))
+_NUMBER_MARKS = bytes(ord("e") if b in b"eE" else ord("d") if b in b"0123456789+" or b >= 0x80 else 32
+                      for b in range(256))
 
 
 class JSONBoundsError(ValueError):
@@ -39,11 +40,12 @@ def check_bounds(text: str) -> None:
     """Raise :class:`JSONBoundsError` if ``text`` nests deeper than :data:`MAX_DEPTH` or holds an
     integer of more than :data:`MAX_INTEGER_DIGITS` digits or a number no float can hold.
     Strings are skipped; syntax is not checked (the parser does that)."""
-    bare = _STRINGS.sub('""', text)
+    bare = strings_emptied(text)
     structure = bare.encode("utf-8", "surrogatepass")
-    brackets = structure.translate(None, _NOT_BRACKETS)
-    if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
-        raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
+    if structure.count(b"[") + structure.count(b"{") > MAX_DEPTH:  # else fewer openers than the bound in all
+        brackets = structure.translate(None, _NOT_BRACKETS)
+        if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+            raise JSONBoundsError(f"nested deeper than {MAX_DEPTH} levels")
     if not _may_hold_a_large_number(structure):
         return
     big = _BIG_INTEGER.search(bare)
@@ -55,11 +57,36 @@ def check_bounds(text: str) -> None:
             raise JSONBoundsError("number out of range")
 
 
+def strings_emptied(text: str) -> str:
+    """``text`` with each JSON string emptied (``"..."`` becomes ``""``), as ``_STRINGS.sub('""', text)`` gives it.
+
+    The regular expression steps through every character of every string in Python's engine (most of a decode's
+    time). Here ``str.replace`` hides the escapes (a run of backslashes pairs from its start, so one left over
+    escapes the quote after it) behind a stand-in of the same length, and ``str.split`` finds the strings between
+    the quotes left. Where the quotes might pair otherwise (an odd number left; a backslash or the stand-in
+    between strings, which valid JSON never has) the regular expression decides."""
+    parts = text.replace("\\\\", _STAND_IN * 2).replace('\\"', _STAND_IN * 2).split('"')
+    bare = '""'.join(parts[::2])  # what lies between the strings is the text as it was
+    if len(parts) % 2 == 0 or "\\" in bare or _STAND_IN in bare:
+        return _STRINGS.sub('""', text)
+    return bare
+
+
+_STAND_IN = "\x00"
+
+
 def _may_hold_a_large_number(structure: bytes) -> bool:
     """False when no run of ``structure`` (JSON with its strings emptied) could match ``_BIG_INTEGER`` (more
     than MAX_INTEGER_DIGITS digits) or ``_BIG_FLOAT`` (an exponent of three digits or more, or 300 digits)."""
-    return any(len(word) > MAX_INTEGER_DIGITS or (len(word) > 3 and (b"e" in word or b"E" in word))
-               for word in structure.translate(_NUMBER_BYTES).split())
+    marked = structure.translate(_NUMBER_MARKS)
+    if _LONGER_THAN_AN_INTEGER in marked.replace(b"e", b"d"):
+        return True
+    if b"ed" not in marked and b"de" not in marked and b"ee" not in marked:
+        return False  # every e stands alone or beside a space: no word longer than 3 holds one
+    return any(len(word) > 3 and b"e" in word for word in marked.split())
+
+
+_LONGER_THAN_AN_INTEGER = b"d" * (MAX_INTEGER_DIGITS + 1)
 
 
 def loads_bounded(raw: bytes | str) -> Any:

@@ -84,12 +84,17 @@ class ClassifierService(RuntimeService):
                 time=datetime.now(timezone.utc), subject=release.release_id))]
             commits.append(OnceCommit(entry, publish, done_key, DONE_TTL_SECONDS))
             results.append((release, result))
+        classified = flagged_in_all = found = 0  # counted once a read
         for (release, result), published in zip(results, await streams.commit_once_many(commits)):
             if result is None or not published:  # done before, or another delivery got there first
                 log.info("already classified %s v%d", release.release_id, release.version)
                 continue
             flagged = sum(c.counter_terrorism for c in result.commitments)
-            RELEASES_CLASSIFIED.inc()
-            count_commitments(flagged, len(result.commitments) - flagged)
+            classified += 1
+            flagged_in_all += flagged
+            found += len(result.commitments)
             log.info("classified %s v%d: %d commitment(s), %d on counter-terrorism", release.release_id,
                      release.version, len(result.commitments), flagged)
+        if classified:
+            RELEASES_CLASSIFIED.inc(classified)
+            count_commitments(flagged_in_all, found - flagged_in_all)

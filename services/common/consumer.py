@@ -102,8 +102,10 @@ class StreamConsumer:
     async def _undecoded(self, raw: Any, _framework_parser: Any) -> RedisBatchStreamMessage:
         """The batch as read, its entries left as bytes: each is decoded, and a bad one dead-lettered alone, by
         :meth:`_decode`. (The framework's batch parser decodes every entry up front, so one entry that is not
-        UTF-8 would fail the whole batch, and each entry would be parsed twice.)"""
-        return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group)
+        UTF-8 would fail the whole batch, and each entry would be parsed twice.) Its first entry's id names it in
+        the framework's log lines (a random id otherwise, made for each read)."""
+        return RedisBatchStreamMessage(raw, b"", consumer=None, group=self.group,
+                                       correlation_id=as_text(raw["message_ids"][0]))
 
     @staticmethod
     async def _as_read(msg: RedisStreamMessage | RedisBatchStreamMessage, _framework_decoder: Any) -> Any:

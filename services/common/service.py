@@ -80,9 +80,11 @@ def make_broker(settings: Settings, *, registry: CollectorRegistry | None = None
     middlewares = ([RedisPrometheusMiddleware(registry=registry, app_name="pledgewatch")]
                    if registry is not None and settings.faststream_metrics else [])
     # Per-message access logs ("Received", "Processed") only at DEBUG: services log what they did.
+    # No dependency injection: every handler takes the read as its one argument (StreamConsumer), so resolving
+    # and validating its parameters on each read would only cost time.
     return RedisBroker(settings.require_redis_url(), message_format=CloudEventJSONFormat,
                        logger=logging.getLogger(FASTSTREAM_LOGGER), log_level=logging.DEBUG,
-                       middlewares=middlewares)
+                       middlewares=middlewares, apply_types=False)
 
 
 def attach_all(broker: RedisBroker, services: Sequence[Service], settings: Settings) -> None:

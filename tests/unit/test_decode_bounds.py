@@ -150,3 +150,18 @@ def test_the_bounds_are_checked_as_they_were_before_their_shortcuts(text):
     from schemas.json_bounds import check_bounds
 
     assert _outcome(check_bounds, text) == _outcome(_bounds_checked_at_every_position, text)
+
+
+@settings(deadline=None)
+@given(text=st.text(alphabet='"\\\x00ab[]{}1 \u00e9\ud800', max_size=40)
+       | st.builds(json.dumps, st.recursive(st.text(alphabet='"\\\x00a1\n\u2019', max_size=8),
+                                           lambda inner: st.lists(inner, max_size=3)
+                                           | st.dictionaries(st.text('"\\a', max_size=3), inner, max_size=3))))
+@example('"a\\"b" 1 "c\\\\" [2]')
+@example('x\\"1" "')  # a backslash before the first quote: the quote still opens a string
+@example('"a\\\\\\"b" "\\')  # three backslashes escape the quote; a last string that never ends
+@example('"\x00" \x00 "b"')
+def test_strings_are_emptied_as_the_regular_expression_empties_them(text):
+    from schemas.json_bounds import _STRINGS, strings_emptied
+
+    assert strings_emptied(text) == _STRINGS.sub('""', text)
