@@ -40,6 +40,15 @@ def test_bad_sources_file_is_refused_with_the_reason(text, message):
         parse_sources(text, origin="sources.yaml")
 
 
+def test_a_bad_source_name_is_refused_in_the_words_of_the_rule_not_a_pattern():
+    """Before: "name: String should match pattern '^[a-z0-9][a-z0-9._-]{0,63}$'"."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources("- name: Home Office\n  url: https://x.org/f\n", origin="sources.yaml")
+    assert str(refused.value) == (
+        "sources.yaml: source 1: name: 'Home Office': not a source name; use 1 to 64 lowercase letters, digits, "
+        "'.', '_' or '-', starting with a letter or digit")
+
+
 def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
     path = tmp_path / "sources.yaml"
     path.write_text("- name: one\n  url: https://example.org/one.atom\n")
