@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from schemas.streams import DEAD_LETTERS
+from services.common.command_counts import hand_over
 from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
@@ -38,10 +39,11 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
 
     async def run() -> T:
         runtime = Runtime(settings, source="/pledgewatch/cli")
-        client = (await runtime.open()).client
+        streams = await runtime.open()
         try:
-            return await work(DeadLetterQueue(client, settings.key(DEAD_LETTERS)), names)
+            return await work(DeadLetterQueue(streams.client, settings.key(DEAD_LETTERS)), names)
         finally:
+            await hand_over(streams)  # the letters it replayed, counted at the system's /metrics
             await runtime.close()
 
     return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
