@@ -146,9 +146,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _report(*_request(args, "GET", _one(args.id)))
 
 
+def _entry(index: int, item: Any) -> str:
+    """The entry of a ``subscriptions:`` list a failure is about: its place (as ``validate`` names it), its id."""
+    sub_id = item.get("id") if isinstance(item, dict) else None
+    return f"subscriptions.{index}" + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
-    for item in _items(_read(args.file)):
+    items = _items(_read(args.file))
+    for index, item in enumerate(items):
         # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
         replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)
         try:
@@ -159,9 +166,9 @@ def cmd_add(args: argparse.Namespace) -> int:
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
-            failures.append(str(exc))
+            failures.append(f"{_entry(index, item)} not added: {exc}" if len(items) > 1 else str(exc))
     if failures:
-        raise CommandError("; ".join(failures))
+        raise CommandError("; ".join(failures) if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
     return 0
 
 

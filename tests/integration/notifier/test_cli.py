@@ -147,3 +147,19 @@ async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file
         assert await run("add", *replace, str(path)) == 1
         assert capsys.readouterr().err == \
             "error: id: 'from-file' is defined in the subscriptions file; edit the file\n", replace
+
+
+async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, write_yaml, capsys, monkeypatch,
+                                                                     settings):
+    """Before: "error: channels.0: unknown channel type…; mode: Input should be…", naming neither the file nor
+    which of its subscriptions were left out while the others were added."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml("subscriptions:\n  - {id: good, channels: [console]}\n  - {id: typo, channels: [consolee]}\n"
+                      "  - {id: weekly, channels: [console], mode: weekly}\n", "subs.yaml")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path}: subscriptions.1 ('typo') not added: channels.0: unknown channel type; expected one of "
+        "console, webhook, email, apprise; subscriptions.2 ('weekly') not added: mode: Input should be 'immediate' "
+        "or 'digest'\n")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "good"]) == 0
