@@ -120,8 +120,17 @@ def _read(path: str) -> Any:
         raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
 
 
-def _items(doc: Any) -> list[Any]:
-    return doc["subscriptions"] if isinstance(doc, dict) and "subscriptions" in doc else [doc]
+def _items(doc: Any, path: str) -> list[Any]:
+    """The subscriptions of a file ``add`` takes: one subscription, or ``subscriptions:`` and a list of them."""
+    if isinstance(doc, dict) and "subscriptions" in doc:
+        items = doc["subscriptions"] or []
+        if not isinstance(items, list):
+            raise CommandError(f"{path}: subscriptions: expected a list (fix the file)")
+    else:
+        items = [] if doc is None else [doc]
+    if not items:
+        raise CommandError(f"{path}: no subscription in it (fix the file)")
+    return items
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -154,7 +163,7 @@ def _entry(index: int, item: Any) -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
-    items = _items(_read(args.file))
+    items = _items(_read(args.file), args.file)
     for index, item in enumerate(items):
         # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
         replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)

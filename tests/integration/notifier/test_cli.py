@@ -163,3 +163,17 @@ async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, w
         "console, webhook, email, apprise; subscriptions.2 ('weekly') not added: mode: Input should be 'immediate' "
         "or 'digest'\n")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "good"]) == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    pytest.param("subscriptions:\n", "no subscription in it", id="empty-list"),
+    pytest.param("", "no subscription in it", id="empty-file"),
+    pytest.param("subscriptions: {id: desk, channels: [console]}\n", "subscriptions: expected a list", id="mapping"),
+    pytest.param("subscriptions: 5\n", "subscriptions: expected a list", id="number"),
+])
+def test_a_file_add_cannot_take_is_refused_naming_it_before_the_api_is_asked(text, message, write_yaml, capsys):
+    """Before: "unexpected TypeError: 'NoneType' object is not iterable", each key of a mapping posted as a
+    subscription ("subscription: expected a mapping"), and an empty file posted as "body: not JSON"."""
+    path = write_yaml(text, "subs.yaml")
+    assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "add", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"
