@@ -190,6 +190,8 @@ def _in_file(args: argparse.Namespace, sub_id: str) -> bool:
 def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
     """The fields to change: ``doc`` itself, or in a file of the form ``add`` takes (``subscriptions:``, a
     list) the entry with id ``sub_id``, whole."""
+    if doc is None:
+        raise CommandError(f"{path}: no fields in it to change (fix the file)")
     if not (isinstance(doc, dict) and set(doc) == {"subscriptions"} and isinstance(doc["subscriptions"], list)):
         return doc
     for entry in doc["subscriptions"]:

@@ -177,3 +177,10 @@ def test_a_file_add_cannot_take_is_refused_naming_it_before_the_api_is_asked(tex
     path = write_yaml(text, "subs.yaml")
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "add", str(path)]) == 1
     assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"
+
+
+def test_updating_from_an_empty_file_is_refused_naming_it_before_the_api_is_asked(write_yaml, capsys):
+    """Before: "error: body: not JSON: EOF while parsing a value at line 1 column 0"."""
+    path = write_yaml("", "fields.yaml")
+    assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "update", "desk", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path}: no fields in it to change (fix the file)\n"
