@@ -305,6 +305,9 @@ def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
     return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 
 
+ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
+
+
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
     parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
@@ -314,28 +317,28 @@ def register(subparsers: Any) -> None:
     p.add_argument("--full", action="store_true", help="print them in full (YAML)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="one subscription in full")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("add", help="create subscriptions from a YAML or JSON file ('-': stdin)")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE", help="one subscription, or 'subscriptions:' and a list of them ('-': stdin)")
     p.add_argument("--replace", action="store_true", help="replace any with the same id")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("update", help="change some fields of one (YAML or JSON file of the fields, or the file add takes)")
-    p.add_argument("id")
-    p.add_argument("file")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p.add_argument("file", metavar="FILE", help="the fields to change, or the file add takes ('-': stdin)")
     p.set_defaults(func=cmd_update)
     p = sub.add_parser("pause", help="send nothing to it until a time")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("--until", required=True, help="ISO 8601 time with a zone, e.g. 2026-02-01T09:00:00Z")
     p.set_defaults(func=cmd_pause)
     p = sub.add_parser("resume", help="end a pause")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_resume)
     p = sub.add_parser("delete", help="delete one stored subscription")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_delete)
     p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_test)
     p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")
     p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
@@ -343,5 +346,5 @@ def register(subparsers: Any) -> None:
                    help="90d, 12w, an ISO 8601 duration (P3M) or a date (default: 90d)")
     p.set_defaults(func=cmd_backtest)
     p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
     p.set_defaults(func=cmd_validate)
