@@ -218,6 +218,7 @@ class SourcePoller:
         except asyncio.CancelledError:
             raise
         except SourceError as exc:
+            self.outage.recovered(name)  # the source failed, not Redis: it answered the lease's call
             delay = self.backoff.failed(name, clock)
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
             return None

@@ -76,6 +76,29 @@ async def test_polls_failing_for_want_of_redis_are_one_warning_without_a_traceba
     assert "Redis unavailable" in warnings[0].getMessage() and not warnings[0].exc_info
 
 
+async def test_the_end_of_a_redis_outage_is_told_though_the_source_itself_still_fails(tmp_path, key_prefix,
+                                                                                      reader, caplog):
+    """Before: a source failing on its own after Redis came back never said that Redis answered again."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    streams = Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    unreachable = SOURCE.model_copy(update={"url": "http://127.0.0.1:9/feed.atom"})  # nothing listens on port 9
+    poller = SourcePoller(unreachable, reader=reader, streams=streams, interval=1, max_backoff=1)
+    caplog.set_level(logging.INFO)
+    try:
+        await asyncio.to_thread(server.kill)
+        await poller.run(now=NOW, clock=0.0)
+        await asyncio.to_thread(server.start)
+        await poller.run(now=NOW, clock=100.0)
+    finally:
+        await client.aclose()
+        server.stop()
+    said = [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.INFO and "embedded Redis" not in r.getMessage()]
+    assert "Redis unavailable" in said[0] and "Redis answers again" in said[1], said
+    assert "127.0.0.1:9" in said[2], said
+
+
 async def test_quiet_checks_failing_for_want_of_redis_are_one_warning_without_a_traceback(redis_gone, caplog):
     watch = QuietWatch(redis_gone, [SOURCE], rules=QuietRules(), default_interval=60, check_interval=60)
     caplog.set_level(logging.INFO)
