@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
-run: $(BIN)/.installed  ## ingest, classifier and notifier on an embedded Redis, watching seeds/
+run: $(BIN)/.installed  ## ingest, classifier, notifier and ledger on an embedded Redis, watching seeds/
 	$(BIN)/pledgewatch run $(ARGS)
 
 status: $(BIN)/.installed  ## what the running pledgewatch is doing (from any folder)

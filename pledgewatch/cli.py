@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")
-    classify.add_argument("paths", nargs="+", type=local_path, metavar="PATH")
+    classify.add_argument("paths", nargs="+", type=local_path, metavar="PATH",
+                          help="release files or folders of them (a path, or a file:// URL)")
     classify.set_defaults(func=cmd_classify)
 
     ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")

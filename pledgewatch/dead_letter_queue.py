@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import redis.asyncio as aioredis
 
 from schemas.streams import DEAD_LETTERS
+from services.common.metrics import DEAD_LETTERS_REPLAYED
+from services.common.stream_stats import origin_of
 from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
 
@@ -95,7 +97,14 @@ class DeadLetterQueue:
         return read_letter(as_text(page[0][0]), page[0][1]) if page else None
 
     async def replay(self, letter_id: str) -> Replayed:
-        """Put the letter's original entry back onto its stream and delete the letter, atomically."""
+        """Put the letter's original entry back onto its stream and delete the letter, atomically; counted at
+        ``pledgewatch_dead_letters_replayed_total`` once done."""
+        done = await self._replay_letter(letter_id)
+        if done.new_id is not None and done.stream is not None:
+            DEAD_LETTERS_REPLAYED.labels(origin=origin_of(done.stream, self.prefix)).inc()
+        return done
+
+    async def _replay_letter(self, letter_id: str) -> Replayed:
         item = await self.get(letter_id)
         if item is None:
             return Replayed(letter_id, problem="no such dead letter")

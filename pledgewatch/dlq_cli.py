@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from schemas.streams import DEAD_LETTERS
+from services.common.command_counts import hand_over
 from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
@@ -38,10 +39,11 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
 
     async def run() -> T:
         runtime = Runtime(settings, source="/pledgewatch/cli")
-        client = (await runtime.open()).client
+        streams = await runtime.open()
         try:
-            return await work(DeadLetterQueue(client, settings.key(DEAD_LETTERS)), names)
+            return await work(DeadLetterQueue(streams.client, settings.key(DEAD_LETTERS)), names)
         finally:
+            await hand_over(streams)  # the letters it replayed, counted at the system's /metrics
             await runtime.close()
 
     return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
@@ -205,6 +207,7 @@ def register(subparsers: Any) -> None:
     """Add ``dlq`` and its commands to the ``pledgewatch`` parser."""
     parser = subparsers.add_parser("dlq", help="list, show, replay and drop dead letters")
     sub = parser.add_subparsers(dest="dlq_command", required=True)
+    id_help = "a dead letter's id, like 1796426709596-0 (`pledgewatch dlq list` shows them)"
     stream_help = ("only letters from this origin, as `pledgewatch status` counts them (releases, classified, "
                    "notifier, file, http, feed, …), or one source of one (feed:NAME); repeatable")
 
@@ -215,18 +218,18 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="one dead letter: its reason and the original payload")
-    p.add_argument("id", type=_letter_id)
+    p.add_argument("id", type=_letter_id, metavar="ID", help=id_help)
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("replay", help="put letters back onto the stream they came from, to be processed again")
-    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id)
+    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id, help=f"{id_help}; or --all")
     p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("drop", help="delete dead letters for good (asks first)")
-    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id)
+    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id, help=f"{id_help}; or --all")
     p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
     p.add_argument("--yes", action="store_true", help="do not ask")

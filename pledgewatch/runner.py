@@ -161,6 +161,9 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
             raise _not_a_folder(folder, watch_from)
     if sources is not None and not sources.is_file():
         raise usage_error(f"--sources {sources}: no such file")
+    if sources is None and settings.ingest.sources is not None and not settings.ingest.sources.exists():
+        raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: no such file (give the path of a "
+                          "YAML sources file, or unset it)")
     if settings.subscriptions is not None:
         try:
             load_file(settings.subscriptions, older=lambda errors: None)  # the service logs them
@@ -191,6 +194,12 @@ def _already_running(settings: Settings, exc: AlreadyLocked) -> CommandError:
                         "or give this run another folder with PLEDGEWATCH_HOME")
 
 
+def _unusable_data_folder(folder: Path, exc: OSError) -> CommandError:
+    why = "not a folder" if folder.exists() and not folder.is_dir() else (exc.strerror or str(exc)).lower()
+    return usage_error(f"data folder {folder}: {why} (set PLEDGEWATCH_HOME to a folder pledgewatch may create and "
+                       "write in)")
+
+
 def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: Path | None = None,
         sources: Path | None = None, workers: int | None = None) -> None:
     """Run every service until Ctrl+C, the consuming ones in ``workers`` processes (default: the
@@ -213,6 +222,8 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         lock.acquire()
     except AlreadyLocked as exc:
         raise _already_running(settings, exc) from None
+    except OSError as exc:  # a file where the folder should be, no permission: the first write there fails
+        raise _unusable_data_folder(settings.data_dir, exc) from None
     try:
         _check_listen_address(settings)  # after the lock: a second run here is told where the first one is
         _run_locked(settings, sources)

@@ -49,8 +49,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         status["streams"] = [_stream(client, settings.key(name), name) for name in ALL]
         status["dead_letters"] = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
     except redis.RedisError as exc:
-        raise CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}): is pledgewatch still "
-                           "running? (`pledgewatch run`, or check REDIS_URL)") from None
+        advice = (f", though the pledgewatch using it runs (pid {state['pid']}): see its log" if state else
+                  ": is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)")
+        raise CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}){advice}") from None
     finally:
         client.close()
     print(json.dumps(status, indent=2) if args.json else render(status))

@@ -120,8 +120,17 @@ def _read(path: str) -> Any:
         raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
 
 
-def _items(doc: Any) -> list[Any]:
-    return doc["subscriptions"] if isinstance(doc, dict) and "subscriptions" in doc else [doc]
+def _items(doc: Any, path: str) -> list[Any]:
+    """The subscriptions of a file ``add`` takes: one subscription, or ``subscriptions:`` and a list of them."""
+    if isinstance(doc, dict) and "subscriptions" in doc:
+        items = doc["subscriptions"] or []
+        if not isinstance(items, list):
+            raise CommandError(f"{path}: subscriptions: expected a list (fix the file)")
+    else:
+        items = [] if doc is None else [doc]
+    if not items:
+        raise CommandError(f"{path}: no subscription in it (fix the file)")
+    return items
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -146,9 +155,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _report(*_request(args, "GET", _one(args.id)))
 
 
+def _entry(index: int, item: Any) -> str:
+    """The entry of a ``subscriptions:`` list a failure is about: its place (as ``validate`` names it), its id."""
+    sub_id = item.get("id") if isinstance(item, dict) else None
+    return f"subscriptions.{index}" + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
-    for item in _items(_read(args.file)):
+    items = _items(_read(args.file), args.file)
+    for index, item in enumerate(items):
         # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
         replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)
         try:
@@ -159,9 +175,9 @@ def cmd_add(args: argparse.Namespace) -> int:
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
-            failures.append(str(exc))
+            failures.append(f"{_entry(index, item)} not added: {exc}" if len(items) > 1 else str(exc))
     if failures:
-        raise CommandError("; ".join(failures))
+        raise CommandError("; ".join(failures) if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
     return 0
 
 
@@ -174,6 +190,8 @@ def _in_file(args: argparse.Namespace, sub_id: str) -> bool:
 def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
     """The fields to change: ``doc`` itself, or in a file of the form ``add`` takes (``subscriptions:``, a
     list) the entry with id ``sub_id``, whole."""
+    if doc is None:
+        raise CommandError(f"{path}: no fields in it to change (fix the file)")
     if not (isinstance(doc, dict) and set(doc) == {"subscriptions"} and isinstance(doc["subscriptions"], list)):
         return doc
     for entry in doc["subscriptions"]:
@@ -287,6 +305,9 @@ def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
     return CommandError(f"{place}: {reasons} ({hint})", exit_code=RUNTIME)
 
 
+ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
+
+
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
     parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
@@ -296,28 +317,28 @@ def register(subparsers: Any) -> None:
     p.add_argument("--full", action="store_true", help="print them in full (YAML)")
     p.set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="one subscription in full")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("add", help="create subscriptions from a YAML or JSON file ('-': stdin)")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE", help="one subscription, or 'subscriptions:' and a list of them ('-': stdin)")
     p.add_argument("--replace", action="store_true", help="replace any with the same id")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("update", help="change some fields of one (YAML or JSON file of the fields, or the file add takes)")
-    p.add_argument("id")
-    p.add_argument("file")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p.add_argument("file", metavar="FILE", help="the fields to change, or the file add takes ('-': stdin)")
     p.set_defaults(func=cmd_update)
     p = sub.add_parser("pause", help="send nothing to it until a time")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.add_argument("--until", required=True, help="ISO 8601 time with a zone, e.g. 2026-02-01T09:00:00Z")
     p.set_defaults(func=cmd_pause)
     p = sub.add_parser("resume", help="end a pause")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_resume)
     p = sub.add_parser("delete", help="delete one stored subscription")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_delete)
     p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_test)
     p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")
     p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
@@ -325,5 +346,5 @@ def register(subparsers: Any) -> None:
                    help="90d, 12w, an ISO 8601 duration (P3M) or a date (default: 90d)")
     p.set_defaults(func=cmd_backtest)
     p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
     p.set_defaults(func=cmd_validate)

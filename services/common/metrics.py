@@ -42,6 +42,9 @@ REMINDERS_FIRED = Counter("pledgewatch_reminders_fired", "Deadline reminders fir
 DEAD_LETTERS_WRITTEN = Counter(
     "pledgewatch_dead_letters_written", "Dead letters written, by the stream or kind of source they came from.",
     ["origin"], registry=None)
+DEAD_LETTERS_REPLAYED = Counter(
+    "pledgewatch_dead_letters_replayed", "Dead letters replayed (`pledgewatch dlq replay`), by the stream or kind of "
+    "source they came from.", ["origin"], registry=None)
 
 # Every bounded label value exported from the start (at 0): a rate over a series that appears late is wrong.
 for _kind in get_args(SourceKind):
@@ -54,7 +57,7 @@ for _channel in CHANNEL_TYPES:
     DELIVERIES_GIVEN_UP.labels(channel=_channel)
 
 PROCESS_COUNTERS = (RELEASES_PUBLISHED, RELEASES_CLASSIFIED, COMMITMENTS_FOUND, ALERTS_QUEUED, DELIVERIES,
-                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN)
+                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN, DEAD_LETTERS_REPLAYED)
 
 
 def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:

@@ -1,7 +1,8 @@
 """What a service says while Redis does not answer, and how a consumer's reads outlive Redis trouble.
 
-A loop that talks to Redis (a consumer's reads, the outbox's polls, the trimmer, the scheduler's leader) tells an
-outage through :class:`OutageNotices`: one WARNING naming what failed and why, then one every
+A loop that talks to Redis (a consumer's reads, the outbox's polls, the trimmer, the scheduler's leader, ingest's
+source polls and quiet watch) tells an outage through :class:`OutageNotices` (ingest's folder watch too, an
+unwatchable folder in its own words): one WARNING naming what failed and why, then one every
 :data:`NOTICE_EVERY_SECONDS` while it lasts (the traceback once, at DEBUG), and one line when it ends; never a
 traceback a round. Anything else that fails is logged with its traceback, as before.
 
@@ -17,6 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import BusyLoadingError, ConnectionError, ResponseError, TimeoutError
@@ -28,12 +30,26 @@ NOTICE_EVERY_SECONDS = 10.0
 RETRY_SECONDS = 1.0
 
 
-class OutageNotices:
-    """The lines ``what`` writes while its rounds fail for want of Redis. Several readers may share it (a
-    consumer's two subscribers): the outage lasts while any of them fails."""
+@dataclass(frozen=True)
+class Wording:
+    """How the lines of an outage name it: as it begins, while it lasts, as it ends."""
 
-    def __init__(self, what: str, *, every: float = NOTICE_EVERY_SECONDS) -> None:
-        self.what, self.every = what, every
+    down: str
+    still: str
+    back: str
+
+
+REDIS_WORDING = Wording("Redis unavailable", "Redis still unavailable", "Redis answers again")
+
+
+class OutageNotices:
+    """The lines ``what`` writes while its rounds fail for want of Redis (or of what ``expected`` and
+    ``wording`` name instead). Several readers may share it (a consumer's two subscribers): the outage lasts
+    while any of them fails."""
+
+    def __init__(self, what: str, *, every: float = NOTICE_EVERY_SECONDS,
+                 expected: tuple[type[BaseException], ...] = UNREACHABLE, wording: Wording = REDIS_WORDING) -> None:
+        self.what, self.every, self.expected, self.wording = what, every, expected, wording
         self._failing: set[object] = set()
         self._since = self._said = 0.0
 
@@ -42,23 +58,24 @@ class OutageNotices:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}"
         if not self._failing:
             self._since = self._said = now
-            log.warning("%s: Redis unavailable (%s); retrying", self.what, reason)
+            log.warning("%s: %s (%s); retrying", self.what, self.wording.down, reason)
             log.debug("%s: the first failure", self.what, exc_info=exc)
         elif now - self._said >= self.every:
             self._said = now
-            log.warning("%s: Redis still unavailable after %.0f s (%s)", self.what, now - self._since, reason)
+            log.warning("%s: %s after %.0f s (%s)", self.what, self.wording.still, now - self._since, reason)
         self._failing.add(reader)
 
     def recovered(self, reader: object = None) -> None:
         if reader in self._failing:
             self._failing.discard(reader)
             if not self._failing:
-                log.info("%s: Redis answers again after %.0f s", self.what, time.monotonic() - self._since)
+                log.info("%s: %s after %.0f s", self.what, self.wording.back, time.monotonic() - self._since)
 
-    def report(self, exc: Exception, logger: logging.Logger, message: str, *args: object) -> None:
+    def report(self, exc: Exception, logger: logging.Logger, message: str, *args: object,
+               reader: object = None) -> None:
         """A failed round: an outage told as above, anything else logged at ERROR with its traceback."""
-        if isinstance(exc, UNREACHABLE):
-            self.failed(exc)
+        if isinstance(exc, self.expected):
+            self.failed(exc, reader)
         else:
             logger.error(message, *args, exc_info=exc)
 

@@ -179,6 +179,14 @@ class Settings(BaseSettings):
             TargetPolicy.parse(value)  # a malformed entry is a settings error naming it
         return value
 
+    @field_validator("consumer")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():  # FastStream takes no consumer name for none, and fails only once Redis runs
+            raise ValueError("a consumer name cannot be blank: give each replica its own (the default is "
+                             "<hostname>-<pid>)")
+        return value
+
     @field_validator("api_token", "api_token_file", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from services.common.errors import field_problems
 
 from .settings import IngestSettings, http_url
-from .source_names import SOURCE_NAME
+from .source_names import source_name_problem
 
 
 class SourcesError(ValueError):
@@ -31,7 +31,7 @@ class SourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=SOURCE_NAME, description="Travels with each event as `source`.")
+    name: str = Field(description="Travels with each event as `source`.")
     type: Literal["feed", "page"] = "feed"
     url: str
     interval: float | None = Field(default=None, gt=0, description="Seconds between polls.")
@@ -41,6 +41,13 @@ class SourceConfig(BaseModel):
         "the entry's own text when the feed carries the full release (content, or a description that is no "
         "teaser), else the linked page; a link that still fails at the last try falls back to the feed's text.",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if problem := source_name_problem(value):  # the rule in words, as everywhere a source is named
+            raise ValueError(problem)
+        return value
 
     @field_validator("url")
     @classmethod

@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from services.common.errors import failure_text
+from services.common.outages import OutageNotices
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
@@ -69,8 +70,12 @@ class SourcePoller:
     """Polls one source: a feed (each new or changed entry read in full) or a web page."""
 
     def __init__(self, config: SourceConfig, *, reader: Reader, streams: Streams, interval: float,
-                 max_backoff: float, concurrency: int = 4, entry_attempts: int = 8) -> None:
+                 max_backoff: float, concurrency: int = 4, entry_attempts: int = 8,
+                 outage: OutageNotices | None = None) -> None:
+        """``outage``: the notices a Redis outage is told by, shared by the pollers of one service (one line
+        for all the sources); the poller's own by default."""
         self.config, self.reader, self.streams = config, reader, streams
+        self.outage = outage or OutageNotices(f"polling source {config.name}")
         self.interval, self.concurrency, self.entry_attempts = interval, concurrency, entry_attempts
         self.state = SourceState(streams, config.name)
         policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
@@ -213,13 +218,16 @@ class SourcePoller:
         except asyncio.CancelledError:
             raise
         except SourceError as exc:
+            self.outage.recovered(name)  # the source failed, not Redis: it answered the lease's call
             delay = self.backoff.failed(name, clock)
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
             return None
-        except Exception as exc:  # Redis down, a bug: logged, retried, never the end of the service
+        except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end
             delay = self.backoff.failed(name, clock)
-            log.exception("source %s: poll failed (retry in %.0f s): %s", name, delay, exc)
+            self.outage.report(exc, log, "source %s: poll failed (retry in %.0f s): %s", name, delay, exc,
+                               reader=name)
             return None
+        self.outage.recovered(name)
         self.backoff.succeeded(name)
         if report.published or report.failed:
             log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,

@@ -19,6 +19,7 @@ from schemas.envelope import CloudEvent
 from schemas.sources import SourceResumed, SourceResumedEvent, SourceWentQuiet, SourceWentQuietEvent
 from schemas.streams import SOURCES
 from services.common.durations import gap_label
+from services.common.outages import OutageNotices
 from services.common.streams import Streams
 
 from .config import SourceConfig
@@ -63,6 +64,7 @@ class QuietWatch:
                  default_interval: float, check_interval: float) -> None:
         self.streams, self.sources, self.rules = streams, list(sources), rules
         self.default_interval, self.check_interval = default_interval, check_interval
+        self._outage = OutageNotices("checking the sources' silence")
         self._task: asyncio.Task[None] | None = None
 
     async def register(self) -> None:
@@ -114,12 +116,18 @@ class QuietWatch:
     async def check_all(self, *, now: datetime) -> dict[str, Change | None]:
         return {config.name: await self.check(config, now=now) for config in self.sources}
 
+    async def check_round(self, *, now: datetime) -> None:
+        """One scheduled check of every source; never raises (judged again at the next round)."""
+        try:
+            await self.check_all(now=now)
+        except Exception as exc:  # Redis restarting (an outage, told once), or a bug (with its traceback)
+            self._outage.report(exc, log, "checking the sources' silence failed")
+        else:
+            self._outage.recovered()
+
     async def _run(self) -> None:
         while True:
-            try:
-                await self.check_all(now=datetime.now(timezone.utc))
-            except Exception:  # Redis restarting: judged again at the next check
-                log.exception("checking the sources' silence failed")
+            await self.check_round(now=datetime.now(timezone.utc))
             await asyncio.sleep(self.check_interval)
 
     async def start(self) -> None:

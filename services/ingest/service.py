@@ -108,10 +108,11 @@ class IngestService:
 
     def pollers(self) -> list[SourcePoller]:
         reader = Reader(self.fetcher, govuk_url=self.ingest.govuk_url)
+        outage = OutageNotices("polling the sources")
         return [SourcePoller(source, reader=reader, streams=self.runtime.streams,
                              interval=source.interval or self.ingest.feed_interval,
                              max_backoff=self.ingest.max_backoff, concurrency=self.ingest.fetch_concurrency,
-                             entry_attempts=self.ingest.entry_attempts)
+                             entry_attempts=self.ingest.entry_attempts, outage=outage)
                 for source in self.sources]
 
     async def stop(self) -> None:

@@ -19,10 +19,18 @@ DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.co
 
 
 def http_url(value: str) -> str:
-    """``value`` stripped, if it is an http(s) URL with a host; else ValueError."""
+    """``value`` stripped, if it is an http(s) URL with a host and a port a request can go to; else ValueError."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{value!r}: only http:// and https:// URLs are allowed")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{value!r}: the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise ValueError(f"{value!r}: no host")
+    if port == 0:
+        raise ValueError(f"{value!r}: port 0 is no port a request can go to")
     return value.strip()
 
 

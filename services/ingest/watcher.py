@@ -11,11 +11,15 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from services.common.outages import OutageNotices, Wording
+
 from .folder import FolderScanner, ignored_name
 
 log = logging.getLogger(__name__)
 
 TICK_MS = 100  # how often a quiet watch wakes: files waiting to settle, folders that appear
+# A folder removed as its watch starts, no permission, the system's limit of watches reached: told, not shouted.
+UNWATCHABLE = Wording("cannot be watched", "still cannot be watched", "watched again")
 
 
 def _relevant(change: Change, path: str) -> bool:
@@ -24,11 +28,14 @@ def _relevant(change: Change, path: str) -> bool:
 
 class FolderWatcher:
     """Yields the files to read: every settled new or changed file at the start (a full walk), then each as it
-    changes; never raises (a failing watch is logged, and restarted with a full walk)."""
+    changes; never raises (a failing watch is logged, and restarted with a full walk: an OSError as an outage,
+    one line every 10 s, anything else with its traceback)."""
 
     def __init__(self, scanner: FolderScanner, *, force_polling: bool = False, poll_seconds: float = 1.0) -> None:
         self.scanner, self.force_polling, self.poll_seconds = scanner, force_polling, poll_seconds
         self._stop = asyncio.Event()
+        self._outage = OutageNotices(f"watching {', '.join(map(str, scanner.folders))}", expected=(OSError,),
+                                     wording=UNWATCHABLE)
 
     def stop(self) -> None:
         self._stop.set()
@@ -43,8 +50,8 @@ class FolderWatcher:
                     continue
                 async for paths in self._changes(present):
                     yield paths
-            except Exception:  # an unreadable or vanished folder must not end the watch
-                log.exception("watching %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
+            except Exception as exc:  # an unreadable or vanished folder must not end the watch
+                self._outage.report(exc, log, "watching %s failed; retrying", ", ".join(map(str, self.scanner.folders)))
                 await asyncio.sleep(self.poll_seconds)
 
     async def _changes(self, present: list[Path]) -> AsyncIterator[list[Path]]:
@@ -61,6 +68,7 @@ class FolderWatcher:
             now, due = time.time_ns(), self.scanner.due()
             if not walked:  # watching now: a file written after the caller's walk and before this has no event
                 walked = True
+                self._outage.recovered()
                 yield await asyncio.to_thread(self.scanner.changed, now)
             elif paths or (due is not None and due <= now):
                 yield await asyncio.to_thread(self.scanner.changed_among, [p for p in paths if p], now)

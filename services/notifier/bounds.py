@@ -111,6 +111,11 @@ def sendable_url_problem(url: str) -> str | None:
     if _DIGITS_AND_DOTS.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
         return (f"host {host[:64]!r} is neither a name nor an IPv4 address written a.b.c.d "
                 "(each 0 to 255, no leading zero)")
+    return port_zero_problem(url)
+
+
+def port_zero_problem(url: str) -> str | None:
+    """Why ``url`` (a well-formed http URL) names no port a request can go to, or None."""
     if urlsplit(url).port == 0:
         return "port 0 is no port a request can go to"
     return None

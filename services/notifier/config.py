@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from services.common.retrying import RetryPolicy
 
 from .addresses import parse_address
-from .bounds import http_url_problem
+from .bounds import http_url_problem, port_zero_problem
 
 
 MIN_SECRET_LENGTH = 16
@@ -69,7 +69,7 @@ class NotifierConfig(BaseModel):
     @field_validator("public_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
-        problem = http_url_problem(value) if value else None
+        problem = (http_url_problem(value) or port_zero_problem(value)) if value else None
         if problem:
             raise ValueError(problem)
         return value or None

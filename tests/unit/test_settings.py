@@ -318,3 +318,22 @@ def test_a_short_unsubscribe_secret_says_it_needs_16_characters_naming_the_varia
     assert line.startswith("bad setting: PLEDGEWATCH_UNSUBSCRIBE_SECRET: the unsubscribe secret needs at least 16 "
                            "characters"), line
     assert "abc" not in line and "items" not in line
+
+
+def test_a_public_url_on_port_0_is_a_bad_setting_naming_the_variable(monkeypatch):
+    """Before: ``http://alerts.example.org:0/`` was taken, and every unsubscribe link and feed address pointed at
+    a port no browser can reach."""
+    monkeypatch.setenv("PLEDGEWATCH_PUBLIC_URL", "http://alerts.example.org:0/")
+    assert service_exit_message() == (
+        "error: bad setting: PLEDGEWATCH_PUBLIC_URL='http://alerts.example.org:0/': port 0 is no port a request "
+        "can go to (fix the environment variable, or unset it for the default)")
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_consumer_name_is_a_bad_setting_naming_the_variable(monkeypatch, value):
+    """Before: taken as it was, `pledgewatch run` started Redis and then failed with "unexpected SetupError: You
+    should specify `group` and `consumer` both"."""
+    monkeypatch.setenv("PLEDGEWATCH_CONSUMER", value)
+    assert service_exit_message() == (
+        f"error: bad setting: PLEDGEWATCH_CONSUMER={value!r}: a consumer name cannot be blank: give each replica "
+        "its own (the default is <hostname>-<pid>) (fix the environment variable, or unset it for the default)")

@@ -1,8 +1,10 @@
-"""What ``pledgewatch ingest`` publishes and dead-letters is counted at the ``/metrics`` of the system it
-publishes to, as what the system's own ingest publishes is: the command is a process of its own."""
+"""What ``pledgewatch ingest`` publishes and dead-letters, and the letters ``pledgewatch dlq replay`` replays, are
+counted at the ``/metrics`` of the system they work on, as what the system's own services do: a command is a
+process of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -11,21 +13,29 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from schemas.streams import EVENT_FIELD
 from services.common.service import build_app
 from services.ingest.service import IngestService
+
+from .test_dlq import EVENT, dead_letter_entry
 
 pytestmark = pytest.mark.integration
 
 PUBLISHED_FILES = ("pledgewatch_releases_published_total", (("source_kind", "file"),))
 FILE_LETTERS = ("pledgewatch_dead_letters_written_total", (("origin", "file"),))
+REPLAYED_RELEASES = ("pledgewatch_dead_letters_replayed_total", (("origin", "releases"),))
 
 
-def _ingest(path, settings):
+def _command(settings, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
     env.update(REDIS_URL=settings.redis_url, PLEDGEWATCH_PREFIX=settings.prefix,
                PLEDGEWATCH_HOME=str(settings.data_dir))
-    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", str(path)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", *args], capture_output=True,
                           text=True, env=env, timeout=60)
+
+
+def _ingest(path, settings):
+    return _command(settings, "ingest", str(path))
 
 
 async def _scrape(client):
@@ -60,3 +70,17 @@ async def test_releases_and_dead_letters_of_the_ingest_command_are_counted(metri
     assert after[FILE_LETTERS] - before.get(FILE_LETTERS, 0.0) == 1
     again = await _scrape(metrics)  # handed over once: a second scrape adds nothing
     assert (again[PUBLISHED_FILES], again[FILE_LETTERS]) == (after[PUBLISHED_FILES], after[FILE_LETTERS])
+
+
+async def test_letters_the_replay_command_replays_are_counted_once(metrics, settings):
+    letters = [await asyncio.to_thread(dead_letter_entry, settings, {EVENT_FIELD: EVENT}, "classifier down")
+               for _ in range(2)]
+    before = await _scrape(metrics)
+
+    replayed = _command(settings, "dlq", "replay", *letters)
+    assert replayed.returncode == 0, replayed.stderr
+    assert _command(settings, "dlq", "replay", letters[0]).returncode == 1  # gone: nothing replayed, nothing counted
+
+    after = await _scrape(metrics)
+    assert after[REPLAYED_RELEASES] - before.get(REPLAYED_RELEASES, 0.0) == 2
+    assert (await _scrape(metrics))[REPLAYED_RELEASES] == after[REPLAYED_RELEASES]

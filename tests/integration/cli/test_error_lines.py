@@ -56,6 +56,13 @@ CASES = {
                                                "error: --subscriptions nope.yaml: no such file"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
                                            "error: --watch nowhere: not a folder"),
+    # before: exit 1 and "cannot read: [Errno 2] No such file or directory", where --sources said "no such file"
+    "run-without-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
+                                         env={"PLEDGEWATCH_SOURCES": "nope.yaml"}),
+    # before: "unexpected FileExistsError: [Errno 17] File exists"
+    "run-with-a-data-folder-that-is-a-file": Case(RUN, 2, "bad.yaml: not a folder (set PLEDGEWATCH_HOME to a "
+                                                  "folder pledgewatch may create and write in)",
+                                                  env={"PLEDGEWATCH_HOME": "bad.yaml"}),
     "run-on-a-port-in-use-before-redis-starts": Case(
         RUN, 2, "error: PLEDGEWATCH_HTTP_PORT={busy_port}: 127.0.0.1:{busy_port} is already in use",
         env={"PLEDGEWATCH_HTTP_PORT": "{busy_port}"}, absent="redis"),

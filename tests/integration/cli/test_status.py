@@ -63,3 +63,20 @@ def test_status_with_an_unanswering_redis_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: Redis at redis://:***@127.0.0.1:") and "hunter2" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_status_of_a_running_pledgewatch_whose_redis_does_not_answer_names_the_run(tmp_path):
+    """Before: "is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)", of a run that was."""
+    from pledgewatch.runlock import RunLock
+    from pledgewatch.runstate import write_run_state
+    from services.common.embedded_redis import free_port
+    from services.common.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    with RunLock(tmp_path):  # this process stands for the run: it holds the folder and its pid is alive
+        write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}")
+        result = _pledgewatch("status", env={"PLEDGEWATCH_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: Redis at {settings.redis_url} does not answer (")
+    assert result.stderr.rstrip().endswith(f"though the pledgewatch using it runs (pid {os.getpid()}): see its log")
+    assert len(result.stderr.splitlines()) == 1

@@ -147,3 +147,40 @@ async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file
         assert await run("add", *replace, str(path)) == 1
         assert capsys.readouterr().err == \
             "error: id: 'from-file' is defined in the subscriptions file; edit the file\n", replace
+
+
+async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, write_yaml, capsys, monkeypatch,
+                                                                     settings):
+    """Before: "error: channels.0: unknown channel type…; mode: Input should be…", naming neither the file nor
+    which of its subscriptions were left out while the others were added."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml("subscriptions:\n  - {id: good, channels: [console]}\n  - {id: typo, channels: [consolee]}\n"
+                      "  - {id: weekly, channels: [console], mode: weekly}\n", "subs.yaml")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path}: subscriptions.1 ('typo') not added: channels.0: unknown channel type; expected one of "
+        "console, webhook, email, apprise; subscriptions.2 ('weekly') not added: mode: Input should be 'immediate' "
+        "or 'digest'\n")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "good"]) == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    pytest.param("subscriptions:\n", "no subscription in it", id="empty-list"),
+    pytest.param("", "no subscription in it", id="empty-file"),
+    pytest.param("subscriptions: {id: desk, channels: [console]}\n", "subscriptions: expected a list", id="mapping"),
+    pytest.param("subscriptions: 5\n", "subscriptions: expected a list", id="number"),
+])
+def test_a_file_add_cannot_take_is_refused_naming_it_before_the_api_is_asked(text, message, write_yaml, capsys):
+    """Before: "unexpected TypeError: 'NoneType' object is not iterable", each key of a mapping posted as a
+    subscription ("subscription: expected a mapping"), and an empty file posted as "body: not JSON"."""
+    path = write_yaml(text, "subs.yaml")
+    assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "add", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"
+
+
+def test_updating_from_an_empty_file_is_refused_naming_it_before_the_api_is_asked(write_yaml, capsys):
+    """Before: "error: body: not JSON: EOF while parsing a value at line 1 column 0"."""
+    path = write_yaml("", "fields.yaml")
+    assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "update", "desk", str(path)]) == 1
+    assert capsys.readouterr().err == f"error: {path}: no fields in it to change (fix the file)\n"

@@ -40,6 +40,29 @@ def test_bad_sources_file_is_refused_with_the_reason(text, message):
         parse_sources(text, origin="sources.yaml")
 
 
+def test_a_bad_source_name_is_refused_in_the_words_of_the_rule_not_a_pattern():
+    """Before: "name: String should match pattern '^[a-z0-9][a-z0-9._-]{0,63}$'"."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources("- name: Home Office\n  url: https://x.org/f\n", origin="sources.yaml")
+    assert str(refused.value) == (
+        "sources.yaml: source 1: name: 'Home Office': not a source name; use 1 to 64 lowercase letters, digits, "
+        "'.', '_' or '-', starting with a letter or digit")
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    pytest.param("http://x.org:0/f", "'http://x.org:0/f': port 0 is no port a request can go to", id="port-0"),
+    pytest.param("http://x.org:99999/f", "'http://x.org:99999/f': the port is not a number from 1 to 65535",
+                 id="port-out-of-range"),
+    pytest.param("http://:80/f", "'http://:80/f': no host", id="no-host"),
+])
+def test_a_source_url_no_request_can_go_to_is_refused_at_once(url, problem):
+    """Before: taken, and every poll of the source failed ("InvalidUrlClientError", "Cannot connect to host x:0",
+    "only http:// and https:// URLs are fetched")."""
+    with pytest.raises(SourcesError) as refused:
+        parse_sources(f"- name: x\n  url: {url}\n", origin="sources.yaml")
+    assert str(refused.value) == f"sources.yaml: source 1: url: {problem}"
+
+
 def test_feeds_from_settings_join_the_sources_file(tmp_path, monkeypatch):
     path = tmp_path / "sources.yaml"
     path.write_text("- name: one\n  url: https://example.org/one.atom\n")

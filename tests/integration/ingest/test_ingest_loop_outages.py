@@ -1,0 +1,117 @@
+"""The ingest loops that run on their own (the folder watch, the source polls, the quiet watch) tell an expected
+outage as the rest of the project does (``services.common.outages``): one WARNING naming what failed and why, no
+traceback at each round; an error nobody expects is still logged with its traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+import pytest
+import redis.asyncio as aioredis
+
+from services.common.embedded_redis import EmbeddedRedis
+from services.common.outages import OutageNotices
+from services.common.streams import Streams
+from services.ingest.config import SourceConfig
+from services.ingest.folder import FolderScanner
+from services.ingest.polling import SourcePoller
+from services.ingest.quiet_watch import QuietWatch
+from services.ingest.rhythm import QuietRules
+from services.ingest.source_rhythm import releases_key
+from services.ingest.watcher import FolderWatcher
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 11, 19, 9, 30, tzinfo=timezone.utc)
+SOURCE = SourceConfig(name="ministry", url="https://www.gov.uk/search/news.atom", interval=60)
+
+
+@pytest.fixture
+async def redis_gone(tmp_path, key_prefix):
+    """Streams on a Redis that has been killed: every command fails as in an outage."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    await asyncio.to_thread(server.kill)
+    yield Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    await client.aclose()
+    server.stop()
+
+
+def _warnings(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_folder_that_fails_to_be_watched_is_one_warning_without_a_traceback(tmp_path, caplog):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    batches = FolderWatcher(FolderScanner([folder]), poll_seconds=0.01).batches()
+    caplog.set_level(logging.INFO)
+    for _ in range(3):  # the folder is there when the round begins, gone when its watch starts
+        await anext(batches)
+        folder.rmdir()
+        await anext(batches)  # the failed watch, and the round after it (nothing to watch)
+        folder.mkdir()
+    await anext(batches)  # the folder back for good: the walk before the watch
+    await anext(batches)  # the watch started
+    await batches.aclose()
+    warnings = _warnings(caplog)
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert warnings[0].levelname == "WARNING" and not warnings[0].exc_info
+    assert str(folder) in warnings[0].getMessage() and "FileNotFoundError" in warnings[0].getMessage()
+    assert any("watched again" in r.getMessage() for r in caplog.records)
+
+
+async def test_polls_failing_for_want_of_redis_are_one_warning_without_a_traceback(redis_gone, reader, caplog):
+    outage = OutageNotices("polling the sources")  # as the service shares it among its sources
+    pollers = [SourcePoller(SOURCE.model_copy(update={"name": name}), reader=reader, streams=redis_gone,
+                            interval=1, max_backoff=1, outage=outage) for name in ("ministry", "treasury")]
+    caplog.set_level(logging.INFO)
+    for clock in (0.0, 100.0, 200.0):  # each past the last failure's backoff: every one a poll
+        for poller in pollers:
+            assert await poller.run(now=NOW, clock=clock) is None
+    warnings = _warnings(caplog)
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "Redis unavailable" in warnings[0].getMessage() and not warnings[0].exc_info
+
+
+async def test_the_end_of_a_redis_outage_is_told_though_the_source_itself_still_fails(tmp_path, key_prefix,
+                                                                                      reader, caplog):
+    """Before: a source failing on its own after Redis came back never said that Redis answered again."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    streams = Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    unreachable = SOURCE.model_copy(update={"url": "http://127.0.0.1:9/feed.atom"})  # nothing listens on port 9
+    poller = SourcePoller(unreachable, reader=reader, streams=streams, interval=1, max_backoff=1)
+    caplog.set_level(logging.INFO)
+    try:
+        await asyncio.to_thread(server.kill)
+        await poller.run(now=NOW, clock=0.0)
+        await asyncio.to_thread(server.start)
+        await poller.run(now=NOW, clock=100.0)
+    finally:
+        await client.aclose()
+        server.stop()
+    said = [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.INFO and "embedded Redis" not in r.getMessage()]
+    assert "Redis unavailable" in said[0] and "Redis answers again" in said[1], said
+    assert "127.0.0.1:9" in said[2], said
+
+
+async def test_quiet_checks_failing_for_want_of_redis_are_one_warning_without_a_traceback(redis_gone, caplog):
+    watch = QuietWatch(redis_gone, [SOURCE], rules=QuietRules(), default_interval=60, check_interval=60)
+    caplog.set_level(logging.INFO)
+    for _ in range(3):
+        await watch.check_round(now=NOW)
+    warnings = _warnings(caplog)
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "Redis unavailable" in warnings[0].getMessage() and not warnings[0].exc_info
+
+
+async def test_a_quiet_check_failing_for_another_reason_is_logged_with_its_traceback(streams, caplog):
+    await streams.client.set(releases_key(streams, SOURCE.name), "not a sorted set")  # a WRONGTYPE error
+    watch = QuietWatch(streams, [SOURCE], rules=QuietRules(), default_interval=60, check_interval=60)
+    await watch.check_round(now=NOW)
+    errors = _warnings(caplog)
+    assert len(errors) == 1 and errors[0].levelname == "ERROR" and errors[0].exc_info
