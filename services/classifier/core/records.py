@@ -100,17 +100,17 @@ _SUM_REACH = 120  # characters from a sum to a deadline written for it, with no 
 
 def _of_another_sum(at: int, amounts: list[Amount], own: Amount | None, text: str) -> bool:
     """Whether the deadline at ``at`` in ``text`` is written for another sum than the commitment's own (``own``):
-    the nearest amount before it, in the same clause, is an earlier sum ("in addition to the £70m already
-    announced in 2024-25") or the total the commitment's sum is part of ("as part of its £30m package over four
-    years")."""
+    the nearest amount before it, with no punctuation between them, is an earlier sum ("in addition to the £70m
+    already announced in 2024-25") or the total the commitment's sum is part of ("as part of its £30m package
+    over four years")."""
     before = [amount for amount in amounts if amount.start < at]
     if not before:
         return False
     nearest = before[-1]
     if own is not None and nearest.start == own.start or at - nearest.start > _SUM_REACH:
         return False
-    if ";" in text[nearest.start:at]:
-        return False
+    if any(mark in text[nearest.match.end():at] for mark in ",;:()–—"):
+        return False  # the deadline stands in another part of the sentence
     start = nearest.start
     return (_EARLIER.search(text, max(0, start - 24), start) is not None
             or _PART_OF.search(text, max(0, start - 24), start) is not None

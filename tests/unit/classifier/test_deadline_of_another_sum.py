@@ -34,6 +34,7 @@ def test_the_commitments_own_deadline_stays_beside_another_sums(make_release):
 
 @pytest.mark.parametrize("body", [
     "The council will spend £2 million on street lighting over four years.",
+    "The council will give £2 million, part of its £30 million safety fund, to street lighting over four years.",
     "Of the £40 million package, £5 million will go to rural forces over four years.",
 ])
 def test_the_deadline_of_the_commitments_own_sum_stays(make_release, body):
