@@ -98,6 +98,10 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     amount = parse_number(match["n"])
     if amount is None:
         return None
+    if match["fm"]:  # "over two years from April 2025", "for two years from 1 April 2025": from that day
+        day = int(re.sub(r"\D", "", match["fd"])) if match["fd"] else 1
+        start = date(int(match["fy"]), month_number(match["fm"]), day)
+        return {"type": "period", "start": start, "end": add_units(start, amount, match["unit"]) - timedelta(days=1)}
     if match["from"]:  # "over five years beginning in 2015-16", "over four years from 2018-19": from that year's first day
         return _from_year(match, amount)
     return {"type": "period", "start": published, "end": add_units(published, amount, match["unit"])}
@@ -285,8 +289,9 @@ RULES: list[Rule] = [
     (_compile(r"\btomorrow\b"), lambda match, published: {"type": "date", "due": published + timedelta(days=1)}),
     (_compile(rf"\b(?:for|within|over|in)\s+(?:a\s+(?:further|period\s+of)\s+|another\s+|a\s+further\s+)?"
               rf"(?P<n>{NUMBER})\s+(?P<unit>week|month|year)s?\b(?:['’]s?\s+time\b)?"
-              rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+in|from)\s+(?:(?:fiscal|financial)\s+year\s+)?(?P<from>{YEAR})"
-              r"(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d))?"), _fixed_duration),
+              rf"(?:,?\s+(?:(?:beginning|starting|commencing)\s+(?:in|on)|from)\s+(?:(?:fiscal|financial)\s+year\s+)?"
+              rf"(?:(?P<from>{YEAR})(?:\s*[-–/]\s*(?P<to>(?:19|20)?\d\d))?\b(?!\s*[-–/]\s*\d)|"
+              rf"(?:(?P<fd>{_DAY})\s+(?:of\s+)?)?(?P<fm>{MONTH})\s+(?P<fy>{YEAR})\b))?"), _fixed_duration),
     (_compile(rf"\b(?:in|for|during|over|across)\s+(?:the\s+|its\s+|their\s+)?"
               rf"(?:(?:financial|fiscal|academic|school)\s+year\s+)?"
               rf"(?P<y1>{YEAR})\s*(?:-|–|/|\s+to\s+)\s*(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)"

@@ -35,10 +35,14 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     text = body[start:end]
     folded = fold(text) if lowered is None else lowered.folded(start, end)  # read by each finder below
     low = folded if text.isascii() else None if lowered is None else lowered.low(start, end)
-    amount = own_amount(amounts_in(text, folded=folded), text) if has_money is not False else None
+    amounts = amounts_in(text, folded=folded) if has_money is not False else []
+    amount = own_amount(amounts, text)
     money = None if amount is None else amount.money(start, dollar)
-    deadlines = _own_deadlines(find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts,
-                                              may_hold=may_hold_deadline))
+    deadlines = find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts,
+                               may_hold=may_hold_deadline)
+    if deadlines and amounts:
+        deadlines = [d for d in deadlines if not _of_another_sum(d.span[0] - start, amounts, amount, text)]
+    deadlines = _own_deadlines(deadlines)
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),
@@ -87,6 +91,30 @@ def own_amount(amounts: list[Amount], text: str) -> Amount | None:
             return amount
         fallback = fallback or amount
     return fallback
+
+
+# Words before the total a commitment's sum is part of: "as part of its £30m package", "part of the total of".
+_TOTAL = re.compile(r"\bpart\s+of\s+(?:an?|the|this|that|its|their|our)\b[^.;:]{0,60}$", re.IGNORECASE)
+_SUM_REACH = 120  # characters from a sum to a deadline written for it, with no other sum between
+
+
+def _of_another_sum(at: int, amounts: list[Amount], own: Amount | None, text: str) -> bool:
+    """Whether the deadline at ``at`` in ``text`` is written for another sum than the commitment's own (``own``):
+    the nearest amount before it, with no punctuation between them, is an earlier sum ("in addition to the £70m
+    already announced in 2024-25") or the total the commitment's sum is part of ("as part of its £30m package
+    over four years")."""
+    before = [amount for amount in amounts if amount.start < at]
+    if not before:
+        return False
+    nearest = before[-1]
+    if own is not None and nearest.start == own.start or at - nearest.start > _SUM_REACH:
+        return False
+    if any(mark in text[nearest.match.end():at] for mark in ",;:()–—"):
+        return False  # the deadline stands in another part of the sentence
+    start = nearest.start
+    return (_EARLIER.search(text, max(0, start - 24), start) is not None
+            or _PART_OF.search(text, max(0, start - 24), start) is not None
+            or _TOTAL.search(text, max(0, start - 90), start) is not None)
 
 
 def _own_deadlines(deadlines: list) -> list:

@@ -20,6 +20,10 @@ def read_within(match: re.Match[str], published: date) -> dict | None:
         return {"type": "period", "start": published, "end": None, "vague": True}
     low = parse_number(match["low"]) if match["low"] else None
     high = parse_number(match["high"]) if match["high"] else 1.0
+    if match["low"] and match["high"]:
+        one = hyphenated(match["low"], match.string[match.end("low"):match.start("high")], match["high"])
+        if one is not None:  # "within twenty-four hours"
+            low = high = one
     if high is None:
         return None
     low = high if low is None else low
@@ -28,6 +32,18 @@ def read_within(match: re.Match[str], published: date) -> dict | None:
         return {"type": "period", "start": published, "end": add_units(published, high, unit)}
     code = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W"}[unit]
     return _response_time(low, high, code, match["anchor"])
+
+
+_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
+_ONES = frozenset("one two three four five six seven eight nine".split())
+
+
+def hyphenated(first: str, between: str, second: str) -> float | None:
+    """The one number ``first``, ``between`` and ``second`` write when they are a tens word and a ones word joined
+    by a hyphen ("twenty-four" is 24, not twenty to four), else None."""
+    if between.strip() != "-" or first.lower() not in _TENS or second.lower() not in _ONES:
+        return None
+    return parse_number(f"{first} {second}")
 
 
 def read_instantly(match: re.Match[str], published: date) -> dict:
