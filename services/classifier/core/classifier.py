@@ -25,7 +25,7 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.8.4"
+CLASSIFIER_VERSION = "rules+model-0.9.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 
@@ -75,7 +75,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             paragraph_ct[context] = mentions_terrorism(context, starts=_starts_within(words.term_starts, first, last))
         return paragraph_ct[context]
 
-    for sentence, found, read in propose(body, sentences, words, who, lowered):
+    for sentence, found, read in propose(body, sentences, words, who, lowered, year=published.year):
         if len(commitments) >= MAX_COMMITMENTS or deadline is not None and clock() > deadline:
             why = f"{MAX_COMMITMENTS} commitments" if len(commitments) >= MAX_COMMITMENTS else \
                 f"the time budget of {budget_seconds:g} s"
@@ -117,7 +117,8 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
 def proposals_of(release: ReleasePublished) -> list[Proposal]:
     """What the rules propose in ``release`` (what training learns from)."""
     body = release.body
-    return list(propose(body, split_sentences(body), read_body(body), publisher(release)))
+    return list(propose(body, split_sentences(body), read_body(body), publisher(release),
+                        year=release.published_at.date().year))
 
 
 def _decided(found: Found | None, read: Signals, model: DecisionModel | None, probability: float | None, text: str,

@@ -32,7 +32,7 @@ class Proposal(NamedTuple):
 
 
 def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: str,
-            lowered: LoweredBody | None = None) -> Iterator[Proposal]:
+            lowered: LoweredBody | None = None, year: int | None = None) -> Iterator[Proposal]:
     """The proposals of one release body, in order (lazily, so that a reader may stop early): the clauses
     the rules read as commitments, and each cue-holding sentence in which they read none. ``lowered``: the
     body lowercased, when known."""
@@ -57,7 +57,7 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
         context = genre[whole.start >= second] if whole.start < fifth else genre[2]
         for span, found in readings:
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
-                                low=lowered.low(*span), folded=lowered.folded(*span), context=context)
+                                low=lowered.low(*span), folded=lowered.folded(*span), context=context, year=year)
             yield Proposal(span, found, read)
 
 

@@ -127,17 +127,19 @@ class Signals(NamedTuple):
 
 
 def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
-            folded: str | None = None, context: frozenset[str] = frozenset()) -> set[str]:
+            folded: str | None = None, context: frozenset[str] = frozenset(), year: int | None = None) -> set[str]:
     """Feature names for ``text`` (one clause or sentence) given the rules' reading ``found`` (None when
     they read no commitment in it); ``alone``: alone in its paragraph; ``first_paragraph``: in the first;
     ``low``: ``text.lower()`` and ``folded``: ``fold(text)``, when known; ``context``: the names of where it
-    stands and of the release's genre (``proposals.genre_of``)."""
+    stands and of the release's genre (``proposals.genre_of``); ``year``: the year its release was
+    published, when known (``year_signal``)."""
     return read_signals(text, found, alone=alone, first_paragraph=first_paragraph, low=low, folded=folded,
-                        context=context).names
+                        context=context, year=year).names
 
 
 def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
-                 folded: str | None = None, context: frozenset[str] = frozenset()) -> Signals:
+                 folded: str | None = None, context: frozenset[str] = frozenset(),
+                 year: int | None = None) -> Signals:
     """``signals(...)``, its lexical names left as the tokens they are made of."""
     low = text.lower() if low is None else low
     names = {"bias", *context}
@@ -165,6 +167,10 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
     digit = has_digit(low)  # the same as has_digit(text): no digit has a case
     if may_hold_deadline(text, folded=folded, digit=digit):
         names.add(TIME_WORDS)
+        if year is not None and digit:
+            when = year_signal(text, year)
+            if when is not None:
+                names.add(when)
     if alone:
         names.add("alone")
     if first_paragraph:
@@ -176,6 +182,25 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
     return Signals(names, lexical_tokens(words) if digit else words)
+
+
+# The years a clause names against the year its release was published: "In 2024, $274.5 million was disbursed"
+# (published in 2025) tells of the past, "by 2030" of what is to come. The clause's words cannot say it (a word
+# holding a digit is "0"), and it holds across publishers. Weighed by the commitment model only: whether a clause
+# commits, not whom.
+YEAR_PREFIX = "year:"
+_YEAR = re.compile(r"(?<![\d.,/-])(?:19[5-9]\d|20\d\d)(?![\d.,/-]\d)")  # not in "2018-19", "2,000", "1.2019"
+
+
+def year_signal(text: str, year: int) -> str | None:
+    """"year:future" when ``text`` names a year after ``year`` (the release's), else "year:current" when it
+    names that year, else "year:past" when it names an earlier one; None when it names no year."""
+    years = [int(found) for found in _YEAR.findall(text)]
+    if not years:
+        return None
+    if max(years) > year:
+        return YEAR_PREFIX + "future"
+    return YEAR_PREFIX + ("current" if year in years else "past")
 
 
 LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading

@@ -46,6 +46,34 @@ def test_signals_of_real_sentence_forms(sentence, present, absent):
     assert not absent & names
 
 
+@pytest.mark.parametrize(("sentence", "when"), [
+    pytest.param("In 2024, $274.5 million was disbursed to states through the annual programme.", "year:past",
+                 id="money-of-an-earlier-year"),
+    pytest.param("The Council renewed the mandate set by resolution 2490 (2019) until 31 December 2026.",
+                 "year:future", id="a-later-year-outweighs-an-earlier-one"),
+    pytest.param("The summit will take place in October 2025 in London.", "year:current", id="this-year"),
+    pytest.param("We will invest $40 million in 2026-27, reaching 2,000 officers.", None,
+                 id="financial-years-and-numbers-are-no-years"),
+])
+def test_a_clause_carries_the_years_it_names_against_its_releases_year(sentence, when):
+    names = signals(sentence, None, alone=False, first_paragraph=False, year=2025)
+    assert {name for name in names if name.startswith("year:")} == ({when} if when else set())
+    assert not any(name.startswith("year:") for name in signals(sentence, None, alone=False, first_paragraph=False))
+
+
+def test_a_proposal_reads_years_against_the_release_publication(make_release):
+    body = "In 2024, the department provided $10 million to councils. It will provide $12 million by 2026."
+    assert [sorted(name for name in p.signals.general if name.startswith("year:"))
+            for p in proposals_of(make_release(body, "2025-03-01"))] == [["year:past"], ["year:future"]]
+
+
+def test_the_kind_model_does_not_weigh_the_years_a_clause_names():
+    from pledgewatch.training import _NOT_KIND
+
+    assert "year:past".startswith(_NOT_KIND) and "year:past|rule".startswith(_NOT_KIND)
+    assert not any(name.startswith("year:") for name in shipped_model().kind.weights)
+
+
 def test_tied_signals_carry_the_rules_reading():
     names = {"will", "rule:found"}
     assert tied(names, True) == {"will", "rule:found", "will|rule"}

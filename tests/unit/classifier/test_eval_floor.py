@@ -13,7 +13,7 @@ from pledgewatch.evaluation import SPLITS, evaluate
 
 FLOORS = {
     "training": {
-        ("commitments", "f1"): 0.86,
+        ("commitments", "f1"): 0.90,  # rules+model-0.9.0: 0.917 (0.8.3: 0.897)
         ("deadlines", "f1"): 0.74,  # rules+model-0.8.4: 0.752 (0.8.1: 0.733, 0.8.0: 0.706)
         ("on_matched", "kind"): 0.95,
         ("on_matched", "actor"): 0.57,
@@ -26,9 +26,9 @@ FLOORS = {
         # The split grew from 101 to 206 blind releases (554 labelled commitments, 248 deadlines); the floors
         # below sit under rules+model-0.8.3 on all 206: commitments 0.735 (band 0.727-0.734 over
         # `pledgewatch train --stability 5 --stability-validation`), deadlines 0.582 (band 0.571-0.584),
-        # kind 0.941, counter-terrorism on matched 0.934, money 0.975, release-level 0.932; rules+model-0.8.4:
-        # deadlines 0.585, the rest unchanged.
-        ("commitments", "f1"): 0.72,
+        # kind 0.941, counter-terrorism on matched 0.934, money 0.975, release-level 0.932. rules+model-0.9.0
+        # (0.8.4's deadline readings and the years a clause names): see the figures in docs/CLASSIFIER.md.
+        ("commitments", "f1"): 0.725,
         ("deadlines", "f1"): 0.57,
         ("on_matched", "kind"): 0.93,
         ("on_matched", "counter_terrorism"): 0.92,
