@@ -43,17 +43,26 @@ COMMON = 250  # an index key shared by more commitments than this says nothing a
 # a run's commitments.
 _NEIGHBOURS = """
 local common, limit, prefix, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], {}
+local size_of = {}  -- a run's commitments share keys, and the sets do not change while this runs
+local function size(key)
+  local n = size_of[key]
+  if n == nil then
+    n = redis.call('SCARD', key)
+    size_of[key] = n
+  end
+  return n
+end
 for _, c in ipairs(cjson.decode(ARGV[4])) do
   local money, words, top, sizes = {}, {}, {}, {}
   for _, k in ipairs(c[1]) do
     local key = prefix .. k
-    local n = redis.call('SCARD', key)
+    local n = size(key)
     sizes[#sizes + 1] = n
     if n > 0 and n <= common then money = redis.call('SMEMBERS', key) end
   end
   for _, k in ipairs(c[2]) do
     local key = prefix .. k
-    local n = redis.call('SCARD', key)
+    local n = size(key)
     sizes[#sizes + 1] = n
     if n > 0 and n <= common then words[#words + 1] = key end
   end
