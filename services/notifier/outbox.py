@@ -173,11 +173,8 @@ class DeliveryJob(BaseModel):
 _ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
 
 
-def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str:
-    return _job_id(message, channel_index, json.dumps(channel, sort_keys=True))
-
-
-def _job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
+def job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
+    """``canonical_channel``: the channel's spec as JSON, its keys sorted."""
     raw = f"{message_id(message)}\x1f{channel_index}\x1f{canonical_channel}"
     return "job-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -215,7 +212,7 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
             if data is None:
                 data = message.model_dump(mode="json")
             body, event = data, None
-        jobs.append(DeliveryJob(job_id=_job_id(message, i, canonical), subscription_id=sub.id, channel=spec, kind=kind,
+        jobs.append(DeliveryJob(job_id=job_id(message, i, canonical), subscription_id=sub.id, channel=spec, kind=kind,
                                 message=body, event_json=event))
     return jobs
 
