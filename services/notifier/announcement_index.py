@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from pydantic_core import to_json
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
@@ -33,31 +34,41 @@ from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitme
                             chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
-# KEYS: a scratch key, then each commitment's amount key (0 or 1) and its action words' keys. ARGV: COMMON, how
-# many to return, then for each commitment: how many amount keys, how many word keys, the words to share
-# (shared_enough). For each commitment: the members sharing the amount, the ids sharing enough words with
-# their count, the most first: counted in Redis (ZUNIONSTORE scores a set's member by the sets it is in), so
-# that only the likeliest come back rather than every member of every key; and the size of each of its keys
-# (compared when the run is written). One call for a run's commitments.
+# KEYS: a scratch key. ARGV: COMMON, how many to return, the key prefix of the index's sets, then one JSON argument
+# (not several per commitment: redis-py packs each argument in Python): for each commitment, its amount key (none
+# or one), its action words' keys and the words to share (shared_enough). For each commitment: the members
+# sharing the amount, the ids sharing enough words with their count, the most first: counted in Redis
+# (ZUNIONSTORE scores a set's member by the sets it is in), so that only the likeliest come back rather than
+# every member of every key; and the size of each of its keys (compared when the run is written). One call for
+# a run's commitments.
 _NEIGHBOURS = """
-local common, limit, at, answers = tonumber(ARGV[1]), ARGV[2], 2, {}
-for arg = 3, #ARGV, 3 do
-  local n_money, n_words = tonumber(ARGV[arg]), tonumber(ARGV[arg + 1])
+local common, limit, prefix, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], {}
+local size_of = {}  -- a run's commitments share keys, and the sets do not change while this runs
+local function size(key)
+  local n = size_of[key]
+  if n == nil then
+    n = redis.call('SCARD', key)
+    size_of[key] = n
+  end
+  return n
+end
+for _, c in ipairs(cjson.decode(ARGV[4])) do
   local money, words, top, sizes = {}, {}, {}, {}
-  if n_money == 1 then
-    local n = redis.call('SCARD', KEYS[at])
-    sizes[1] = n
-    if n > 0 and n <= common then money = redis.call('SMEMBERS', KEYS[at]) end
-  end
-  for i = at + n_money, at + n_money + n_words - 1 do
-    local n = redis.call('SCARD', KEYS[i])
+  for _, k in ipairs(c[1]) do
+    local key = prefix .. k
+    local n = size(key)
     sizes[#sizes + 1] = n
-    if n > 0 and n <= common then words[#words + 1] = KEYS[i] end
+    if n > 0 and n <= common then money = redis.call('SMEMBERS', key) end
   end
-  at = at + n_money + n_words
+  for _, k in ipairs(c[2]) do
+    local key = prefix .. k
+    local n = size(key)
+    sizes[#sizes + 1] = n
+    if n > 0 and n <= common then words[#words + 1] = key end
+  end
   if #words > 0 then
     redis.call('ZUNIONSTORE', KEYS[1], #words, unpack(words))
-    top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[arg + 2], 'WITHSCORES', 'LIMIT', 0, limit)
+    top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', c[3], 'WITHSCORES', 'LIMIT', 0, limit)
     redis.call('DEL', KEYS[1])
   end
   answers[#answers + 1] = {money, top, sizes}
@@ -87,6 +98,7 @@ class AnnouncedRun:
 class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
+        self._set_prefix = key("notifier:announced:")
         self._neighbours_script = client.register_script(_NEIGHBOURS)
         self._chains_script = client.register_script(_CHAINS)
 
@@ -134,13 +146,13 @@ class AnnouncementIndex:
         return (stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes), answers
 
     def _find_neighbours(self, reads: Pipeline, commitments: list[Commitment]) -> None:
-        keys, args = [self.key(f"notifier:announced-scratch:{commitments[0].id}")], [COMMON, MAX_CANDIDATES]
+        found = []
         for c in commitments:
             own = index_keys(c)
             money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
-            keys += [self._set_key(k) for k in (*money, *words)]
-            args += [len(money), len(words), shared_enough(len(words))]
-        queue_script(reads, self._neighbours_script, keys, args)
+            found.append((money, words, str(shared_enough(len(words)))))
+        queue_script(reads, self._neighbours_script, [self.key(f"notifier:announced-scratch:{commitments[0].id}")],
+                     [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found)])
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
                       keyless: set[str]) -> dict[str, list[Announcement]]:
@@ -181,8 +193,9 @@ class AnnouncementIndex:
 
     def write(self, commit: Commit, run: AnnouncedRun) -> None:
         """Add the run's new records to the index, in the alerts' transaction ``commit``; with the size of each
-        set they were looked up in, to compare."""
-        commit.expect_sizes(run.sizes)
+        set they were looked up in, to compare: those no larger than COMMON (a larger one was not read, and
+        whatever is added to it later is not read either)."""
+        commit.expect_sizes({k: n for k, n in run.sizes.items() if n <= COMMON})
         if not run.added:
             return
         commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()},
@@ -200,7 +213,7 @@ class AnnouncementIndex:
                             {_member(x): x.published_at.timestamp() for x in chain})
 
     def _set_key(self, index_key: str) -> str:
-        return self.key(f"notifier:announced:{index_key}")
+        return self._set_prefix + index_key
 
     async def _chain_rows(self, names: list[str]) -> list[list[tuple[bytes, float]]]:
         """The first ``MAX_CHAIN`` (member, score) pairs stored under each chain of ``names``, in one round trip."""

@@ -173,9 +173,26 @@ class DeliveryJob(BaseModel):
 _ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
 
 
-def job_id(message: Message, channel_index: int, channel: dict[str, Any]) -> str:
-    raw = f"{message_id(message)}\x1f{channel_index}\x1f{json.dumps(channel, sort_keys=True)}"
+def job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
+    """``canonical_channel``: the channel's spec as JSON, its keys sorted."""
+    raw = f"{message_id(message)}\x1f{channel_index}\x1f{canonical_channel}"
     return "job-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# id(channel) -> (the channel, its spec, the spec's canonical JSON); the channel is held, so its id is not reused
+_SPECS: dict[int, tuple[object, dict[str, Any], str]] = {}
+
+
+def _channel_spec(channel: object) -> tuple[dict[str, Any], str]:
+    """A subscription channel's spec as JSON data and its canonical JSON (in job ids), made once per channel
+    (they are immutable) rather than for every alert to the subscription."""
+    held = _SPECS.get(id(channel))
+    if held is None or held[0] is not channel:
+        if len(_SPECS) >= 4096:
+            _SPECS.clear()
+        spec = channel.model_dump(mode="json")  # type: ignore[attr-defined]
+        held = _SPECS[id(channel)] = (channel, spec, json.dumps(spec, sort_keys=True))
+    return held[1], held[2]
 
 
 def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = None) -> list[DeliveryJob]:
@@ -186,7 +203,7 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
         "alert" if isinstance(message, Alert) else "due_this_week" if isinstance(message, DueThisWeek) else "digest")
     jobs, data, rendered = [], None, None
     for i, channel in enumerate(sub.channels):
-        spec = channel.model_dump(mode="json")
+        spec, canonical = _channel_spec(channel)
         if spec.get("type") == "webhook":
             if rendered is None:
                 rendered = (event_json if event_json is not None else message_json(message)).decode()
@@ -195,7 +212,7 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
             if data is None:
                 data = message.model_dump(mode="json")
             body, event = data, None
-        jobs.append(DeliveryJob(job_id=job_id(message, i, spec), subscription_id=sub.id, channel=spec, kind=kind,
+        jobs.append(DeliveryJob(job_id=job_id(message, i, canonical), subscription_id=sub.id, channel=spec, kind=kind,
                                 message=body, event_json=event))
     return jobs
 

@@ -60,11 +60,19 @@ def fingerprint(commitment: Commitment) -> str:
 
 class Shared:
     """What planning one release works out once for all its subscribers: each commitment's fingerprint (a dump,
-    a JSON encoding and a hash) and its re-announcement (its chain's dates in words), whoever it is told to."""
+    a JSON encoding and a hash), its re-announcement (its chain's dates in words), whoever it is told to, and the
+    release's reference in their alerts."""
 
     def __init__(self) -> None:
         self._fingerprints: dict[str, str] = {}
         self._repeats: dict[str, Reannouncement] = {}
+        self._ref: ReleaseRef | None = None
+
+    def release_ref(self, release: ReleaseClassified) -> ReleaseRef:
+        """:func:`release_ref` of the one release this is shared for, built once (it is immutable)."""
+        if self._ref is None:
+            self._ref = release_ref(release)
+        return self._ref
 
     def fingerprint(self, commitment: Commitment) -> str:
         fp = self._fingerprints.get(commitment.id)
@@ -164,7 +172,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
     parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,
-                  release=release_ref(release), commitments=told, changed=changed, elapsed=passed,
+                  release=shared.release_ref(release), commitments=told, changed=changed, elapsed=passed,
                   changes=[*changes, *unmatched, *removed], reannounced=repeats,
                   unsupported_reason=release.unsupported_reason, created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)

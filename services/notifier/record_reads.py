@@ -11,31 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic_core import to_json
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
 
 from services.common.pipelined_scripts import queue_script
 
-# ARGV: for each lookup, the record's key, how many fields, the fields, the set's key, how many members, the
-# members. Returns, for each lookup, {the fields' values (nil: none), 1/0 per member}.
+# ARGV[1]: JSON, for each lookup [the record's key, its fields, the set's key, the members] (one argument, not
+# four and one per field and member: redis-py packs each argument in Python). Returns, for each lookup, {the
+# fields' values (nil: none), 1/0 per member}.
 _READ = """
-local out, at = {}, 1
-local function call(command, key, from, n)
+local out = {}
+local function call(command, key, list)
   local answers = {}
-  for i = from, from + n - 1, 1000 do
-    local part = redis.call(command, key, unpack(ARGV, i, math.min(i + 999, from + n - 1)))
+  for from = 1, #list, 1000 do
+    local part = redis.call(command, key, unpack(list, from, math.min(from + 999, #list)))
     for j = 1, #part do answers[#answers + 1] = part[j] end
   end
   return answers
 end
-while at <= #ARGV do
-  local n = tonumber(ARGV[at + 1])
-  local sent = call('HMGET', ARGV[at], at + 2, n)
-  at = at + 2 + n
-  local m = tonumber(ARGV[at + 1])
-  local told = call('SMISMEMBER', ARGV[at], at + 2, m)
-  at = at + 2 + m
-  out[#out + 1] = {sent, told}
+for _, lookup in ipairs(cjson.decode(ARGV[1])) do
+  out[#out + 1] = {call('HMGET', lookup[1], lookup[2]), call('SMISMEMBER', lookup[3], lookup[4])}
 end
 return out
 """
@@ -72,7 +68,7 @@ def parse_records(lookups: list[Lookup], answers: list[Any]) -> list[tuple[dict[
 
 
 def _args(lookups: list[Lookup]) -> list[Any]:
-    args: list[Any] = []
-    for (sent_key, elapsed_key), (fields, members) in lookups:
-        args += [sent_key, len(fields), *fields, elapsed_key, len(members), *members]
-    return args
+    if not lookups:
+        return []
+    return [to_json([(sent_key, fields, elapsed_key, members)
+                     for (sent_key, elapsed_key), (fields, members) in lookups])]

@@ -1,8 +1,14 @@
-"""A run's chains read by one script: each chain's first members and scores, as ZRANGE WITHSCORES gives them."""
+"""A run's chains read by one script: each chain's first members and scores, as ZRANGE WITHSCORES gives them;
+and its commitments' neighbours, as a stored union of their word sets read back would give them."""
+
+import random
 
 import pytest
 
-from services.notifier.announcement_index import AnnouncementIndex
+from samples import BORDERS, FUNDING
+from services.common.pipelined_scripts import run_pipeline
+from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
+from services.notifier.announcement_index import AnnouncementIndex, _neighbours
 from services.notifier.announcements import MAX_CHAIN
 
 pytestmark = pytest.mark.integration
@@ -19,3 +25,25 @@ async def test_each_chain_reads_as_zrange_withscores(redis_client, key_prefix):
     assert rows[0] == [(b'["c1", "r1"]', 1_511_949_600.654321), (b'["c2", "r2"]', 1_600_000_000.5)]
     assert len(rows[2]) == MAX_CHAIN and rows[1] == []
     assert await index._chain_rows([]) == []
+
+
+async def test_each_commitments_neighbours_read_as_the_union_of_its_word_sets_stored_and_read_back(
+        redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    index = AnnouncementIndex(client, lambda name: f"{p}{name}")
+    rng = random.Random(7)
+    # FUNDING: more members sharing enough than are returned; BORDERS: fewer; ties in count, and an empty set
+    for c, pool in ((FUNDING, 60), (BORDERS, 15)):
+        for key in index_keys(c)[:-1]:
+            await client.sadd(index._set_key(key), *[f"c-{i:03d}" for i in range(pool) if rng.random() < 0.6])
+    [answers] = await run_pipeline(client, lambda reads: index._find_neighbours(reads, [FUNDING, BORDERS]),
+                                   [index._neighbours_script])
+    for c, answer in zip([FUNDING, BORDERS], answers):
+        words = [index._set_key(k) for k in index_keys(c) if k.startswith("w:")]
+        assert answer[2] == [await client.scard(index._set_key(k)) for k in index_keys(c)]
+        await client.zunionstore(f"{p}union", words)
+        expected = await client.zrevrangebyscore(f"{p}union", "+inf", shared_enough(len(words)), withscores=True,
+                                                 start=0, num=MAX_CANDIDATES)
+        await client.delete(f"{p}union")
+        assert _neighbours(answer).words == {m.decode(): int(n) for m, n in expected}
+        assert [m for m in answer[1][::2]] == [m for m, _ in expected]  # the same order, ties included

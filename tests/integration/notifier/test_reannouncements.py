@@ -10,7 +10,8 @@ import pytest
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, release
 from schemas import ReleaseClassifiedEvent
-from services.notifier.announcement_index import COMMON
+from services.notifier.alert_commit import Commit
+from services.notifier.announcement_index import COMMON, AnnouncementIndex
 from services.notifier.announcements import Announced
 
 from notifier_harness import handled, wait_for
@@ -156,3 +157,18 @@ async def test_a_set_of_the_index_too_common_to_be_read_grows_no_further(notifie
     await wait_for(lambda: handled(n.service, last), what="the release handled")
     assert await client.scard(common) == COMMON + 1
     assert await client.sismember(key("notifier:announced:w:uk:build"), "c-funding")
+
+
+async def test_a_set_of_the_index_too_common_to_be_read_is_not_compared_when_the_run_is_written(redis_client,
+                                                                                                key_prefix):
+    client, p = redis_client, key_prefix
+    index = AnnouncementIndex(client, lambda name: f"{p}{name}")
+    common = f"{p}notifier:announced:m:uk:GBP:10000000"
+    await client.sadd(common, *[f"c-{i}" for i in range(COMMON + 1)])
+    await client.sadd(f"{p}notifier:announced:w:uk:build", "c-other")
+    run = await index.read([release(FUNDING)])
+    commit = Commit()
+    index.write(commit, run)
+    compared = dict(commit.sizes)
+    assert common not in compared  # not read: what is added to it meanwhile changes nothing
+    assert compared[f"{p}notifier:announced:w:uk:build"] == 1
