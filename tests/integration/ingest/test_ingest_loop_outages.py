@@ -115,3 +115,26 @@ async def test_a_quiet_check_failing_for_another_reason_is_logged_with_its_trace
     await watch.check_round(now=NOW)
     errors = _warnings(caplog)
     assert len(errors) == 1 and errors[0].levelname == "ERROR" and errors[0].exc_info
+
+
+async def test_the_end_of_a_redis_outage_is_told_though_another_replica_holds_the_poll(tmp_path, key_prefix,
+                                                                                       reader, caplog):
+    """Before: a replica whose polls another replica took after Redis came back never said it answered again."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    streams = Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    poller = SourcePoller(SOURCE, reader=reader, streams=streams, interval=60, max_backoff=1)
+    other_replica = SourcePoller(SOURCE, reader=reader, streams=streams, interval=60, max_backoff=1)
+    caplog.set_level(logging.INFO)
+    try:
+        await asyncio.to_thread(server.kill)
+        await poller.run(now=NOW, clock=0.0)
+        await asyncio.to_thread(server.start)
+        assert await other_replica.state.acquire(60)  # its poll came first
+        assert await poller.run(now=NOW, clock=100.0) is None
+    finally:
+        await client.aclose()
+        server.stop()
+    said = [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.INFO and "embedded Redis" not in r.getMessage()]
+    assert "Redis unavailable" in said[0] and "Redis answers again" in said[-1], said
