@@ -161,7 +161,7 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
             raise _not_a_folder(folder, watch_from)
     if sources is not None and not sources.is_file():
         raise usage_error(f"--sources {sources}: no such file")
-    if sources is None and settings.ingest.sources is not None and not settings.ingest.sources.exists():
+    if sources is None and settings.ingest.sources is not None and not settings.ingest.sources.is_file():
         raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: no such file (give the path of a "
                           "YAML sources file, or unset it)")
     if settings.subscriptions is not None:

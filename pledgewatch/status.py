@@ -32,6 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-secrets", action="store_true", help="show the Redis password in its URL")
 
 
+def _advice(state: dict[str, Any] | None, redis_url: str) -> str:
+    """What to do about an unanswering Redis, given the run holding the data folder (None: none runs)."""
+    if state is None:
+        return ": is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)"
+    if state.get("redis_url") not in (None, redis_url):  # REDIS_URL names another Redis than the run's
+        return (f": not the one the pledgewatch running here uses (pid {state['pid']}, Redis at "
+                f"{redacted(state['redis_url'])}): check REDIS_URL")
+    return f", though the pledgewatch using it runs (pid {state['pid']}): see its log"
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     settings = load_settings()
     state = read_run_state(settings)
@@ -49,8 +59,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         status["streams"] = [_stream(client, settings.key(name), name) for name in ALL]
         status["dead_letters"] = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
     except redis.RedisError as exc:
-        advice = (f", though the pledgewatch using it runs (pid {state['pid']}): see its log" if state else
-                  ": is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)")
+        advice = _advice(state, redis_url)
         raise CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}){advice}") from None
     finally:
         client.close()

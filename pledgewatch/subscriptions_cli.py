@@ -123,7 +123,7 @@ def _read(path: str) -> Any:
 def _items(doc: Any, path: str) -> list[Any]:
     """The subscriptions of a file ``add`` takes: one subscription, or ``subscriptions:`` and a list of them."""
     if isinstance(doc, dict) and "subscriptions" in doc:
-        items = doc["subscriptions"] or []
+        items = [] if doc["subscriptions"] is None else doc["subscriptions"]  # "subscriptions:" and nothing
         if not isinstance(items, list):
             raise CommandError(f"{path}: subscriptions: expected a list (fix the file)")
     else:

@@ -213,6 +213,7 @@ class SourcePoller:
             return None
         try:
             if not await self.state.acquire(self.interval * 0.8):
+                self.outage.recovered(name)  # Redis answered: another replica polls this round
                 return None
             report = await self.poll(now=now or datetime.now(timezone.utc), clock=clock)
         except asyncio.CancelledError:

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from services.common.url_hosts import sendable_url_problem
+
 from .rhythm import QuietRules
 
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
@@ -24,13 +26,13 @@ def http_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{value!r}: only http:// and https:// URLs are allowed")
     try:
-        port = parts.port
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         raise ValueError(f"{value!r}: the port is not a number from 1 to 65535") from None
     if not parts.hostname:
         raise ValueError(f"{value!r}: no host")
-    if port == 0:
-        raise ValueError(f"{value!r}: port 0 is no port a request can go to")
+    if problem := sendable_url_problem(value.strip()):  # port 0, or a host the HTTP client refuses at each poll
+        raise ValueError(f"{value!r}: {problem}")
     return value.strip()
 
 

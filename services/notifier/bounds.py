@@ -23,9 +23,6 @@ PAUSE_BEFORE = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 _HH_MM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _BAD_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f]")
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-_DIGITS_AND_DOTS = re.compile(r"[0-9.]+")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
@@ -99,23 +96,4 @@ def http_url_problem(url: str) -> str | None:
         return f"not a well-formed URL: {exc}"
     if not parts.hostname or not host:
         return "URL has no host"
-    return None
-
-
-def sendable_url_problem(url: str) -> str | None:
-    """Why no request can go to ``url`` (a well-formed http URL), or None. A host of digits and dots that is no
-    dotted quad (``2130706433``, ``127.1``, ``010.0.0.1``) is one: the HTTP client (aiohttp) refuses it at every
-    send rather than guess which address it means, as the resolver would. Port 0 is another: no server listens
-    on it, every connection to it fails."""
-    host = URL(url).raw_host or ""
-    if _DIGITS_AND_DOTS.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
-        return (f"host {host[:64]!r} is neither a name nor an IPv4 address written a.b.c.d "
-                "(each 0 to 255, no leading zero)")
-    return port_zero_problem(url)
-
-
-def port_zero_problem(url: str) -> str | None:
-    """Why ``url`` (a well-formed http URL) names no port a request can go to, or None."""
-    if urlsplit(url).port == 0:
-        return "port 0 is no port a request can go to"
     return None

@@ -12,9 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from services.common.retrying import RetryPolicy
+from services.common.url_hosts import port_zero_problem
 
 from .addresses import parse_address
-from .bounds import http_url_problem, port_zero_problem
+from .bounds import http_url_problem
 
 
 MIN_SECRET_LENGTH = 16

@@ -198,7 +198,8 @@ return count
 # KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: job count J, J job triples, then (reminder id,
 # record as read, new time, its subscriber's agenda key, its release id, new time as ISO 8601) sextuples. Each
 # reminder still planned as read and not claimed is moved to its new time, and so is its time in the agenda's
-# record of its release (JSON {"version": n, "jobs": {id: time}}), if that still lists it. Returns how many moved.
+# record of its release (JSON {"version": n, "jobs": {id: time}}, its version written back as the digits read), if
+# that still lists it. Returns how many moved.
 RETIME = HELPERS + """
 local i = add_jobs(KEYS[4], KEYS[5], 2, tonumber(ARGV[1]))
 local moved, plans, order = 0, {}, {}
@@ -211,6 +212,9 @@ for j = i, #ARGV, 6 do
     if plans[where] == nil then
       local raw = redis.call('HGET', ARGV[j + 3], ARGV[j + 4])
       plans[where] = raw and {ARGV[j + 3], ARGV[j + 4], cjson.decode(raw)} or false
+      -- the version kept as its digits: as a double it would be rounded, and cjson writes 14 digits of it
+      local version = raw and string.match(raw, '"version":%s*(%d+)')
+      if version then plans[where][3].version = version end
       order[#order + 1] = where
     end
     local plan = plans[where]
@@ -219,7 +223,11 @@ for j = i, #ARGV, 6 do
 end
 for _, where in ipairs(order) do
   local plan = plans[where]
-  if plan then redis.call('HSET', plan[1], plan[2], cjson.encode(plan[3])) end
+  if plan then
+    local text = cjson.encode(plan[3])
+    if type(plan[3].version) == 'string' then text = string.gsub(text, '"version":"(%d+)"', '"version":%1', 1) end
+    redis.call('HSET', plan[1], plan[2], text)
+  end
 end
 return moved
 """

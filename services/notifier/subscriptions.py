@@ -18,10 +18,11 @@ from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator,
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
+from services.common.url_hosts import sendable_url_problem
 
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, sendable_url_problem, time_given_problem, time_of_day, time_zone_problem)
+                     pause_problem, time_given_problem, time_of_day, time_zone_problem)
 from .durations import parse_duration
 from .redaction import redact_channel
 

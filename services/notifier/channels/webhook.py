@@ -11,8 +11,9 @@ import time
 import aiohttp
 
 from services.common.outbound import TargetPolicy, TargetRefused, guarded_session
+from services.common.url_hosts import sendable_url_problem
 
-from ..bounds import http_url_problem, sendable_url_problem
+from ..bounds import http_url_problem
 from ..messages import Message, message_event, message_id
 from ..redaction import redact_url
 from .base import DeliveryResult

@@ -59,6 +59,9 @@ CASES = {
     # before: exit 1 and "cannot read: [Errno 2] No such file or directory", where --sources said "no such file"
     "run-without-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
                                          env={"PLEDGEWATCH_SOURCES": "nope.yaml"}),
+    # before: a folder passed the check, and the run failed later with "cannot read: [Errno 21] Is a directory"
+    "run-with-a-folder-for-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: inbox: no such file",
+                                                   env={"PLEDGEWATCH_SOURCES": "inbox"}, absent="redis"),
     # before: "unexpected FileExistsError: [Errno 17] File exists"
     "run-with-a-data-folder-that-is-a-file": Case(RUN, 2, "bad.yaml: not a folder (set PLEDGEWATCH_HOME to a "
                                                   "folder pledgewatch may create and write in)",

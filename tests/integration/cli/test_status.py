@@ -80,3 +80,22 @@ def test_status_of_a_running_pledgewatch_whose_redis_does_not_answer_names_the_r
     assert result.stderr.startswith(f"error: Redis at {settings.redis_url} does not answer (")
     assert result.stderr.rstrip().endswith(f"though the pledgewatch using it runs (pid {os.getpid()}): see its log")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_status_of_another_redis_than_the_runs_does_not_say_the_run_uses_it(tmp_path):
+    """Before: REDIS_URL naming another Redis than the run's, unanswering, was said to be the running one's."""
+    from pledgewatch.runlock import RunLock
+    from pledgewatch.runstate import write_run_state
+    from services.common.embedded_redis import free_port
+    from services.common.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    other = f"redis://127.0.0.1:{free_port()}/0"
+    with RunLock(tmp_path):  # this process stands for the run: it holds the folder and its pid is alive
+        write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}")
+        result = _pledgewatch("status", env={"PLEDGEWATCH_HOME": str(tmp_path), "REDIS_URL": other})
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: Redis at {other} does not answer (")
+    assert result.stderr.rstrip().endswith(f"not the one the pledgewatch running here uses (pid {os.getpid()}, "
+                                           f"Redis at {settings.redis_url}): check REDIS_URL")
+    assert len(result.stderr.splitlines()) == 1

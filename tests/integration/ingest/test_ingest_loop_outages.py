@@ -39,6 +39,22 @@ async def redis_gone(tmp_path, key_prefix):
     server.stop()
 
 
+@pytest.fixture
+async def redis_to_restart(tmp_path, key_prefix):
+    """(the embedded Redis, streams on it): the test kills and starts it again."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    yield server, Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    await client.aclose()
+    server.stop()
+
+
+def _said(caplog) -> list[str]:
+    """What the test's code said at INFO and above (not the embedded Redis's own lines)."""
+    return [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.INFO and "embedded Redis" not in r.getMessage()]
+
+
 def _warnings(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -76,25 +92,18 @@ async def test_polls_failing_for_want_of_redis_are_one_warning_without_a_traceba
     assert "Redis unavailable" in warnings[0].getMessage() and not warnings[0].exc_info
 
 
-async def test_the_end_of_a_redis_outage_is_told_though_the_source_itself_still_fails(tmp_path, key_prefix,
-                                                                                      reader, caplog):
+async def test_the_end_of_a_redis_outage_is_told_though_the_source_itself_still_fails(redis_to_restart, reader,
+                                                                                      caplog):
     """Before: a source failing on its own after Redis came back never said that Redis answered again."""
-    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
-    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
-    streams = Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
+    server, streams = redis_to_restart
     unreachable = SOURCE.model_copy(update={"url": "http://127.0.0.1:9/feed.atom"})  # nothing listens on port 9
     poller = SourcePoller(unreachable, reader=reader, streams=streams, interval=1, max_backoff=1)
     caplog.set_level(logging.INFO)
-    try:
-        await asyncio.to_thread(server.kill)
-        await poller.run(now=NOW, clock=0.0)
-        await asyncio.to_thread(server.start)
-        await poller.run(now=NOW, clock=100.0)
-    finally:
-        await client.aclose()
-        server.stop()
-    said = [r.getMessage() for r in caplog.records
-            if r.levelno >= logging.INFO and "embedded Redis" not in r.getMessage()]
+    await asyncio.to_thread(server.kill)
+    await poller.run(now=NOW, clock=0.0)
+    await asyncio.to_thread(server.start)
+    await poller.run(now=NOW, clock=100.0)
+    said = _said(caplog)
     assert "Redis unavailable" in said[0] and "Redis answers again" in said[1], said
     assert "127.0.0.1:9" in said[2], said
 
@@ -115,3 +124,19 @@ async def test_a_quiet_check_failing_for_another_reason_is_logged_with_its_trace
     await watch.check_round(now=NOW)
     errors = _warnings(caplog)
     assert len(errors) == 1 and errors[0].levelname == "ERROR" and errors[0].exc_info
+
+
+async def test_the_end_of_a_redis_outage_is_told_though_another_replica_holds_the_poll(redis_to_restart, reader,
+                                                                                       caplog):
+    """Before: a replica whose polls another replica took after Redis came back never said it answered again."""
+    server, streams = redis_to_restart
+    poller = SourcePoller(SOURCE, reader=reader, streams=streams, interval=60, max_backoff=1)
+    other_replica = SourcePoller(SOURCE, reader=reader, streams=streams, interval=60, max_backoff=1)
+    caplog.set_level(logging.INFO)
+    await asyncio.to_thread(server.kill)
+    await poller.run(now=NOW, clock=0.0)
+    await asyncio.to_thread(server.start)
+    assert await other_replica.state.acquire(60)  # its poll came first
+    assert await poller.run(now=NOW, clock=100.0) is None
+    said = _said(caplog)
+    assert "Redis unavailable" in said[0] and "Redis answers again" in said[-1], said

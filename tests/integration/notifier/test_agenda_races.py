@@ -3,7 +3,7 @@ other wrote a newer one must not take away a reminder the newer record still pla
 version planned. Real Redis, the notifier's real agenda and reminder store."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -11,6 +11,7 @@ from samples import FUNDING, release
 from schemas.classified import DateDeadline
 from services.notifier.planning import Plan
 from services.notifier.reminder_records import Subject
+from services.notifier.reminder_retime import retime_reminders
 from services.notifier.reminders import PlannedReminders, fire_time
 from services.notifier.subscriptions import Subscription
 
@@ -145,3 +146,19 @@ async def test_reminders_stored_before_records_carried_their_version_are_kept_fr
     assert set(await client.hkeys(store.planned_key)) == {r1.encode()}
     assert await client.zscore(store.due_key, r2) is None
     assert len(await client.hkeys(store.subjects_key)) == 1
+
+
+async def test_moving_reminders_to_another_time_keeps_their_records_version_exact(
+        notifier, write_yaml, publish_classified):
+    """The reminders' new time is written into the record of what planned them: its version stays the one it was,
+    above 2**53 too (Lua's JSON encoder wrote 14 significant digits: 9.2233720368548e+18), so a later version
+    still settles against it."""
+    n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
+    store, streams = n.service.reminders, n.service.runtime.streams
+    _, lookup, _, (_, at1), _ = await _first_handled(n, publish_classified, version=BIG - 1)
+    for hour in (at1.hour + 1) % 24, (at1.hour + 2) % 24:  # twice: the record as the first move wrote it, moved
+        moved = await retime_reminders(store, streams.client, streams.key, remind_at=time(hour, tzinfo=timezone.utc),
+                                       now=datetime.now(timezone.utc))
+        assert moved == 2
+        recorded = PlannedReminders.from_json(await streams.client.hget(*lookup))
+        assert recorded.version == BIG - 1 and {at.hour for at in recorded.jobs.values()} == {hour}

@@ -170,6 +170,8 @@ async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, w
     pytest.param("", "no subscription in it", id="empty-file"),
     pytest.param("subscriptions: {id: desk, channels: [console]}\n", "subscriptions: expected a list", id="mapping"),
     pytest.param("subscriptions: 5\n", "subscriptions: expected a list", id="number"),
+    pytest.param("subscriptions: {}\n", "subscriptions: expected a list", id="empty-mapping"),
+    pytest.param("subscriptions: 0\n", "subscriptions: expected a list", id="zero"),
 ])
 def test_a_file_add_cannot_take_is_refused_naming_it_before_the_api_is_asked(text, message, write_yaml, capsys):
     """Before: "unexpected TypeError: 'NoneType' object is not iterable", each key of a mapping posted as a

@@ -54,6 +54,10 @@ def test_a_bad_source_name_is_refused_in_the_words_of_the_rule_not_a_pattern():
     pytest.param("http://x.org:99999/f", "'http://x.org:99999/f': the port is not a number from 1 to 65535",
                  id="port-out-of-range"),
     pytest.param("http://:80/f", "'http://:80/f': no host", id="no-host"),
+    pytest.param("http://127.1/f", "'http://127.1/f': host '127.1' is neither a name nor an IPv4 address written "
+                 "a.b.c.d (each 0 to 255, no leading zero)", id="short-ipv4"),
+    pytest.param("http://2130706433/f", "'http://2130706433/f': host '2130706433' is neither a name nor an IPv4 "
+                 "address written a.b.c.d (each 0 to 255, no leading zero)", id="ipv4-as-one-number"),
 ])
 def test_a_source_url_no_request_can_go_to_is_refused_at_once(url, problem):
     """Before: taken, and every poll of the source failed ("InvalidUrlClientError", "Cannot connect to host x:0",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from services.notifier.bounds import sendable_url_problem
+from services.common.url_hosts import sendable_url_problem
 from services.notifier.channels.webhook import WebhookSender
 from services.notifier.store import load_file
 from services.notifier.subscriptions import Subscription, SubscriptionError, parse_subscription
