@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from services.classifier.core import categories, cues, deadlines, money, records, triggers
+from services.classifier.core import categories, cues, deadlines, financial_years, money, records, triggers
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -90,3 +90,12 @@ def test_category_words_in_one_pass(labelled_sentences):
     for text in labelled_sentences + _random_texts(300, 8) + made:
         folded = fold(text)
         assert categories._categories_of(categories._word_hits(folded)) == {c for c, group in categories._WORDS.items() if any_in(folded, group)}
+
+
+def test_financial_years_named_as_the_regex_finds_them(labelled_sentences):
+    pieces = _PIECES + ["Fiscal ", "FINANCIAL ", "year ", "years ", "(FY) ", "FY", "fy ", "Fy2023 ", "2017", "-18 ",
+                        "/19", "–20", "1999", "2003/04 ", "ﬁscal ", "fİscal ", "financıal ", "fiſcal "]
+    rnd = random.Random(17)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30))) for _ in range(3000)]
+    for text in ["\n".join(labelled_sentences)] + labelled_sentences + texts:
+        assert _spans(financial_years.named_years(text)) == _spans(financial_years._COUNTS_IN_YEARS.finditer(text)), text
