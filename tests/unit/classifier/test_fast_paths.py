@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from services.classifier.core import categories, cues, deadlines, financial_years, money, records, triggers
+from services.classifier.core import categories, cues, deadlines, financial_years, money, records, triggers, unruled
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -99,3 +99,15 @@ def test_financial_years_named_as_the_regex_finds_them(labelled_sentences):
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30))) for _ in range(3000)]
     for text in ["\n".join(labelled_sentences)] + labelled_sentences + texts:
         assert _spans(financial_years.named_years(text)) == _spans(financial_years._COUNTS_IN_YEARS.finditer(text)), text
+
+
+def test_the_acting_verb_of_an_unruled_clause_found_as_a_search_finds_it(labelled_sentences):
+    pieces = _PIECES + ["has ", "have been ", "Has quickly ", "awarded ", "Allocates ", "adopt", "provides ", "is now ",
+                        "are set to ", "required ", "to ", "ANNOUNCE ", "commits", "decides ", "agree ", "must ",
+                        "should ", "hAve ", "this ", "chairs "]
+    rnd = random.Random(19)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        found, expected = unruled.acting_at(folded), unruled._ACTING_FOLDED.search(folded)
+        assert (found and found.span()) == (expected and expected.span()), text
