@@ -57,11 +57,11 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
     who = publisher(release)
     year_starts = financial_year_start(release)
-    names = acronyms(body, who)
+    names: dict[str, str] | None = None  # the release's acronyms, read at its first commitment
     commitments = []
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
-    dollar = (site_dollar(release) or dollar_of(release.title + "\n" + body)) if "$" in body else "USD"
+    dollar = "USD"  # what a bare "$" means: read with the acronyms
     model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
@@ -88,10 +88,13 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             if score < THRESHOLD and not near_terrorism and model.terrorism_cut is not None \
                     and probability >= model.terrorism_cut:
                 near_terrorism = names_terrorism(*_paragraph(body, sentence.start, sentence.end))
-        found = _decided(found, read, model, probability, body[sentence.start:sentence.end], who,
-                         lowered.folded(*sentence))
+        found = _decided(found, read, model, probability, body, sentence, who, lowered)
         if found is None:
             continue
+        if names is None:
+            names = acronyms(body, who)
+            if "$" in body:
+                dollar = site_dollar(release) or dollar_of(release.title + "\n" + body)
         name = without_bare_pronoun(names.get(found.actor.name, found.actor.name), who)
         if name != found.actor.name:
             found = found._replace(actor=found.actor._replace(name=name))
@@ -121,10 +124,10 @@ def proposals_of(release: ReleasePublished) -> list[Proposal]:
                         year=release.published_at.date().year))
 
 
-def _decided(found: Found | None, read: Signals, model: DecisionModel | None, probability: float | None, text: str,
-             who: str, folded: str) -> Found | None:
-    """The commitment a proposal makes once the model has weighed it (the rules' reading without one);
-    ``probability``: the model's P(commitment) for it; ``folded``: ``fold(text)``."""
+def _decided(found: Found | None, read: Signals, model: DecisionModel | None, probability: float | None, body: str,
+             sentence: Sentence, who: str, lowered: LoweredBody) -> Found | None:
+    """The commitment the proposal ``sentence`` of ``body`` makes once the model has weighed it (the rules'
+    reading without one); ``probability``: the model's P(commitment) for it; ``lowered``: the body lowercased."""
     if model is None:
         return found
     decision = model.decide(read.general, found is not None, read.tokens, probability=probability)
@@ -132,7 +135,8 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, pr
         return None
     probability, kind = decision
     if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
-        return read_unruled(text, who, kind, probability, folded=folded)
+        return read_unruled(body[sentence.start:sentence.end], who, kind, probability,
+                            folded=lowered.folded(*sentence))
     return Found(found.trigger._replace(confidence=probability), found.actor)
 
 

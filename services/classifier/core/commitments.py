@@ -137,7 +137,7 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     subject = clause_subject(text, trigger.start, folded)
     words = subject.split()
     last = words[-1] if words else ""
-    if _framed(folded, trigger.start) or _PEOPLE_WHO_FOLDED.search(folded, 0, trigger.start):
+    if _framed(folded, trigger.start) or _people_who(folded, trigger.start):
         return None
     pronoun = _PRONOUN.match(last) is not None
     if pronoun and trigger.verb in ("be a", "be an"):
@@ -170,6 +170,11 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
     if agent_only(trigger) and not actor.agent:
         return None
     return actor
+
+
+def _people_who(folded: str, end: int) -> bool:
+    """``_PEOPLE_WHO_FOLDED.search(folded, 0, end)``: tried only where "who" stands before ``end``."""
+    return folded.find("who", 0, end) != -1 and _PEOPLE_WHO_FOLDED.search(folded, 0, end) is not None
 
 
 def _passive(text: str, trigger: Trigger, folded: str) -> bool:

@@ -5,7 +5,10 @@ own year (July in Australia, October in the US). Resolvers for :mod:`.deadline_r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
+
+from .folding import case_sensitive, fold, matches_at, word_starts
 
 # Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
 FINANCIAL = "financial"
@@ -59,16 +62,20 @@ def read_named(match: re.Match[str], published: date) -> dict:
 
 
 # A financial year named in a release: "2017-18", "Fiscal Year 2023", "FY 2023", "this financial year".
-_COUNTS_IN_YEARS = re.compile(r"\b(?:fiscal|financial)\s+years?(?:\s*\(FY\))?(?:\s+(?P<y>(?:19|20)\d\d)\b)?|"
-                              r"\bFY\s?(?P<fy>(?:19|20)?\d\d)\b|\b(?P<y1>(?:19|20)\d\d)\s*[-–/]\s*"
+_COUNTS_IN_YEARS = re.compile(r"\b(?:fiscal|financial)\s+years?(?:\s*\(fy\))?(?:\s+(?P<y>(?:19|20)\d\d)\b)?|"
+                              r"\bfy\s?(?P<fy>(?:19|20)?\d\d)\b|\b(?P<y1>(?:19|20)\d\d)\s*[-–/]\s*"
                               r"(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)", re.IGNORECASE)
+# The same over the folded body (see .folding), tried only where a match can begin: a body's one search with a
+# pattern that starts with \b tries every offset.
+_COUNTS_IN_YEARS_FOLDED = case_sensitive(_COUNTS_IN_YEARS)
+_COUNTS_IN_YEARS_STARTS = ("fiscal", "financial", "fy", "19", "20")
 
 
 def counts_in_financial_years(body: str, published: date) -> bool:
     """Whether ``body`` counts in financial years: it names one that has not ended by ``published`` ("2017-18",
     "Fiscal Year 2023"), or financial years with no number. Years of past statistics ("from 2003/04 to
     2011/12") are not counting."""
-    for match in _COUNTS_IN_YEARS.finditer(body):
+    for match in named_years(body):
         if match["y1"]:
             if full_year(match["y2"], 0) % 100 != (int(match["y1"]) + 1) % 100:
                 continue
@@ -79,6 +86,13 @@ def counts_in_financial_years(body: str, published: date) -> bool:
         if last >= published.year:
             return True
     return False
+
+
+def named_years(body: str) -> Iterator[re.Match[str]]:
+    """What ``_COUNTS_IN_YEARS.finditer(body)`` finds, found over ``fold(body)``: the groups are digits, the same
+    in both."""
+    folded = fold(body)
+    return matches_at(_COUNTS_IN_YEARS_FOLDED, folded, word_starts(folded, _COUNTS_IN_YEARS_STARTS))
 
 
 # "this year" / "next year" with nothing that sets a day in it ("by the end of this year" keeps its own day).

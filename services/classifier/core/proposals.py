@@ -75,8 +75,9 @@ def genre_of(body: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]
         genre.add("genre:un")
     if body.count("said") > 1:
         genre.add("genre:said")
-    lines = [line for line in body.split("\n") if line and not line.isspace()]
-    if sum(len(line) < _SHORT_LINE for line in lines) * 2 > len(lines):
+    # The lines that hold more than spaces (``str.strip`` keeps those: no Python loop over the lines).
+    lengths = list(map(len, filter(str.strip, body.split("\n"))))
+    if sum(map(_SHORT_LINE.__gt__, lengths)) * 2 > len(lengths):
         genre.add("genre:lines")
     return tuple(frozenset(genre | {place}) for place in ("place:first", "place:lead", "place:later"))
 

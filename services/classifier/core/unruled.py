@@ -13,7 +13,7 @@ from schemas import Kind
 
 from .actors import Actor, clause_subject, name_actor
 from .commitments import Found
-from .folding import case_sensitive, fold
+from .folding import case_sensitive, fold, matches_at, word_starts
 from .triggers import Trigger
 
 _ADDRESSED = re.compile(
@@ -30,6 +30,22 @@ _ACTING = re.compile(
 # The same without IGNORECASE, to run over the folded text (see .folding): about twice as fast.
 _ADDRESSED_FOLDED = case_sensitive(_ADDRESSED)
 _ACTING_FOLDED = case_sensitive(_ACTING)
+# Every match of _ADDRESSED begins with one of these, and every match of _ACTING with one of the next: each is
+# tried only there (a search with a pattern that starts with \b tries every offset).
+_ADDRESSED_STARTS = ("urg", "call", "request", "invit", "encourag", "requir", "oblig", "direct", "ask", "demand",
+                     "instruct", "give", "gave")
+_ACTING_STARTS = ("will", "shall", "must", "should", "is", "are", "ha", "award", "allocate", "adopt", "provide",
+                  "announce", "commit", "decide", "agree")
+
+
+def addressed_at(folded: str) -> re.Match[str] | None:
+    """``_ADDRESSED_FOLDED.search(folded)``, tried only where a match can begin."""
+    return next(matches_at(_ADDRESSED_FOLDED, folded, word_starts(folded, _ADDRESSED_STARTS)), None)
+
+
+def acting_at(folded: str) -> re.Match[str] | None:
+    """``_ACTING_FOLDED.search(folded)``, tried only where a match can begin."""
+    return next(matches_at(_ACTING_FOLDED, folded, word_starts(folded, _ACTING_STARTS)), None)
 
 
 def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, folded: str | None = None) -> Found:
@@ -37,14 +53,14 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     ``fold(text)``, when known)."""
     folded = fold(text) if folded is None else folded
     if kind == Kind.DEMAND:
-        hit = _ADDRESSED_FOLDED.search(folded)
+        hit = addressed_at(folded)
         if hit is not None:
             addressed = _ADDRESSED.match(text, hit.start())  # matched again to read the party from ``text``
             party = addressed["party"].strip()
             named = name_actor(party, False, publisher)
             if named.agent and not named.own and not named.hostile:  # never a bare pronoun ("urges them to")
                 return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
-    acting = _ACTING_FOLDED.search(folded)
+    acting = acting_at(folded)
     at = acting.start() if acting else 0
     actor = name_actor(clause_subject(text, at), at == 0, publisher) if at else Actor(publisher, True, own=True)
     if actor.hostile or not actor.agent:

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from services.classifier.core import categories, cues, deadlines, money, records, triggers
+from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, records,
+                                      triggers, unruled)
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -90,3 +91,40 @@ def test_category_words_in_one_pass(labelled_sentences):
     for text in labelled_sentences + _random_texts(300, 8) + made:
         folded = fold(text)
         assert categories._categories_of(categories._word_hits(folded)) == {c for c, group in categories._WORDS.items() if any_in(folded, group)}
+
+
+def test_financial_years_named_as_the_regex_finds_them(labelled_sentences):
+    pieces = _PIECES + ["Fiscal ", "FINANCIAL ", "year ", "years ", "(FY) ", "FY", "fy ", "Fy2023 ", "2017", "-18 ",
+                        "/19", "–20", "1999", "2003/04 ", "ﬁscal ", "fİscal ", "financıal ", "fiſcal "]
+    rnd = random.Random(17)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30))) for _ in range(3000)]
+    for text in ["\n".join(labelled_sentences)] + labelled_sentences + texts:
+        expected = _spans(financial_years._COUNTS_IN_YEARS.finditer(text))
+        assert _spans(financial_years.named_years(text)) == expected, text
+
+
+def test_the_party_and_the_acting_verb_of_an_unruled_clause_found_as_a_search_finds_them(labelled_sentences):
+    pieces = _PIECES + ["has ", "have been ", "Has quickly ", "awarded ", "Allocates ", "adopt", "provides ", "is now ",
+                        "are set to ", "required ", "to ", "ANNOUNCE ", "commits", "decides ", "agree ", "must ",
+                        "should ", "hAve ", "this ", "chairs ", "urges ", "called upon ", "Requests ", "invited ",
+                        "encourages ", "obliged ", "directs ", "asked ", "gives ", "gave ", "them ", "all States ",
+                        "six months ", "to act ", "(", ","]
+    rnd = random.Random(19)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        for found, expected in ((unruled.acting_at(folded), unruled._ACTING_FOLDED.search(folded)),
+                                (unruled.addressed_at(folded), unruled._ADDRESSED_FOLDED.search(folded))):
+            assert (found and found.span()) == (expected and expected.span()), text
+
+
+def test_people_who_only_where_who_stands(labelled_sentences):
+    pieces = _PIECES + ["those ", "Those who ", "who ", "WHO ", "who", "\t", "anyone ", "people ", "who quickly ",
+                        "whom ", "all "]
+    rnd = random.Random(23)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        for end in {len(folded), len(folded) // 2}:
+            assert commitments._people_who(folded, end) == \
+                (commitments._PEOPLE_WHO_FOLDED.search(folded, 0, end) is not None), text
