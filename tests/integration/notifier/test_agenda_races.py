@@ -170,8 +170,9 @@ async def test_moving_reminders_to_another_time_keeps_their_records_version_exac
 async def test_a_stale_version_scheduling_after_a_newer_ones_reminders_fired_plans_none_of_them_again(
         notifier, write_yaml, publish_classified, moved_by, grace, sent):
     """A schedules and settles v3 (its deadline moved ``moved_by`` days on), whose reminders then fire (or, an
-    hour late, are dropped when the misfire ``grace`` is shorter) and are gone; B, from the v1 record it read before, then schedules v2 (v1's deadline):
-    nothing is planned again, so nothing fires twice nor reminds of v2's stale deadline."""
+    hour late, are dropped when the misfire ``grace`` is shorter) and are gone; B, from the v1 record it read
+    before, then schedules v2 (v1's deadline): nothing is planned again, so nothing fires twice nor reminds of
+    v2's stale deadline."""
     clock = [datetime.now(timezone.utc)]
     n = await notifier(config=fast_config(reminder_misfire_grace_seconds=grace), subscriptions=write_yaml(DESK),
                        run_scheduler=False, clock=lambda: clock[0])
