@@ -58,6 +58,8 @@ class Prepared:
 CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
 PREPARE_LIMIT = 8 * CHUNK  # reminders a second's job builds ahead of it; any more are fired once it has come
 LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
+# How long a fired mark stops its slot firing again, and a finished reminder's planning version stops an older one
+# planning it again (from records read before it fired; nothing bounds how long a paused handler holds a read)
 FIRED_TTL_SECONDS = 400 * 86400
 
 
@@ -208,7 +210,7 @@ class ReminderFiring:
             await self.store.retry(pipe, retries)
             for _, letter in letters:
                 streams.add(pipe, streams.key(DEAD_LETTERS), letter)
-            await self.store.finish(pipe, [c for c, _ in letters])
+            await self.store.finish(pipe, [c for c, _ in letters], ttl_seconds=FIRED_TTL_SECONDS)
             await pipe.execute()
         if retries:
             self.store.scheduler.wakeup()

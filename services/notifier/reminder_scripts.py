@@ -31,11 +31,23 @@ local function unref(refs, subjects, subject)
     redis.call('HDEL', subjects, subject)
   end
 end
+-- What is left of a reminder finished as planned (fired, dropped or dead-lettered): the release version that
+-- planned it, under `gone` .. its id for `ttl` seconds (its fired mark's lifetime), unless a newer one is left
+-- already. APPLY refuses a plan of an older version than that: a handler that read its records before it fired.
+local function bury(gone, ttl, id, record)
+  local by = planned_by(record)
+  if by == '0' then return end
+  local key = gone .. id
+  local was = redis.call('GET', key)
+  if not was or older(was, by) then redis.call('SET', key, by, 'EX', ttl) end
+end
 -- The end of a claimed reminder: no longer claimed, and no longer planned unless planned again since (its
--- record is no longer the one claimed). KEYS 1-5 are planned, due, subjects, refs, claimed.
-local function finish(id, record)
+-- record is no longer the one claimed), leaving the version that planned it (see bury). KEYS 1-5 are planned,
+-- due, subjects, refs, claimed.
+local function finish(id, record, gone, ttl)
   redis.call('HDEL', KEYS[5], id)
   if redis.call('HGET', KEYS[1], id) == record then
+    bury(gone, ttl, id, record)
     redis.call('HDEL', KEYS[1], id)
     redis.call('ZREM', KEYS[2], id)
     unref(KEYS[4], KEYS[3], subject_of(record))
@@ -52,28 +64,33 @@ local function cancel(id, by)
   redis.call('HDEL', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
 end
+local function add_job(jobs, run_times, at)
+  redis.call('HSET', jobs, ARGV[at], ARGV[at + 1])
+  redis.call('ZADD', run_times, ARGV[at + 2], ARGV[at])
+end
 local function add_jobs(jobs, run_times, first, count)
-  for i = first, first + 3 * count - 1, 3 do
-    redis.call('HSET', jobs, ARGV[i], ARGV[i + 1])
-    redis.call('ZADD', run_times, ARGV[i + 2], ARGV[i])
-  end
+  for i = first, first + 3 * count - 1, 3 do add_job(jobs, run_times, i) end
   return first + 3 * count
 end
 """
 
-# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: subject count S, job count J, S (key,
-# JSON) pairs, J (job id, pickled state, run time) triples, then (reminder id, record, subject key, fire time)
-# quads. A record planned by a newer release version than the new one's stays as it is (a handler of an older
-# version that read its records before); a subject is written with the first record that refers to it. A record
-# replacing one of the earliest layout also removes its job (its id is the reminder's).
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: the prefix of what fired reminders
+# leave (see bury), subject count S, job count J, S (key, JSON) pairs, J (job id, pickled state, run time)
+# triples, then (reminder id, record, subject key, fire time, its job's number among the J) quints. A record
+# planned by a newer release version than the new one's stays as it is, and so does one such a version planned
+# that has fired since (a handler of an older version that read its records before); a subject is written with
+# the first record that refers to it, a job with the first record due at its second. A record replacing one of
+# the earliest layout also removes its job (its id is the reminder's).
 APPLY = HELPERS + """
-local texts, i = {}, 3
-for _ = 1, tonumber(ARGV[1]) do texts[ARGV[i]] = ARGV[i + 1]; i = i + 2 end
-i = add_jobs(KEYS[5], KEYS[6], i, tonumber(ARGV[2]))
-for j = i, #ARGV, 4 do
+local gone, texts, i = ARGV[1], {}, 4
+for _ = 1, tonumber(ARGV[2]) do texts[ARGV[i]] = ARGV[i + 1]; i = i + 2 end
+local first_job, added = i, {}
+i = i + 3 * tonumber(ARGV[3])
+for j = i, #ARGV, 5 do
   local id, record, subject = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local old = redis.call('HGET', KEYS[1], id)
-  if not (old and older(planned_by(record), planned_by(old))) then
+  local newest = old and planned_by(old) or redis.call('GET', gone .. id)
+  if not (newest and older(planned_by(record), newest)) then
     if texts[subject] then redis.call('HSETNX', KEYS[3], subject, texts[subject]); texts[subject] = nil end
     local was = subject_of(old)
     if old and not was then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
@@ -83,6 +100,8 @@ for j = i, #ARGV, 4 do
     end
     redis.call('HSET', KEYS[1], id, record)
     redis.call('ZADD', KEYS[2], ARGV[j + 3], id)
+    local job = first_job + 3 * (tonumber(ARGV[j + 4]) - 1)
+    if not added[job] then add_job(KEYS[5], KEYS[6], job); added[job] = true end
   end
 end
 """
@@ -121,14 +140,16 @@ end
 return {claimed, subjects}
 """
 
-# KEYS: planned, due, subjects, refs, claimed. ARGV: (reminder id, claimed record) pairs.
+# KEYS: planned, due, subjects, refs, claimed. ARGV: the prefix of what finished reminders leave and its TTL
+# (see bury), then (reminder id, claimed record) pairs.
 FINISH = HELPERS + """
-for i = 1, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1]) end
+for i = 3, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
 """
 
 # KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
-# ARGV: the fired mark's value and TTL, the event field, the job key prefix, when the jobs are due, the feeds'
-# size, then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
+# ARGV: the fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job
+# key prefix, when the jobs are due, the feeds' size, the prefix of what finished reminders leave (see bury),
+# then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
 # finished), the mark an earlier version set for it ('' for none), reminder.due event, alert event, digest buffer
 # key and alert JSON ('' '' for none), the subscriber's feed key ('' for none), job count, then (job id, job JSON,
 # destination) for each job. Each reminder still planned as claimed whose slot was not fired before (its fired
@@ -137,7 +158,7 @@ for i = 1, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1]) end
 # Returns 1 or 0 per reminder: fired now or not.
 FIRE = HELPERS + """
 local value, ttl, field, job_prefix, at, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local fired, i = {}, 7
+local gone, fired, i = ARGV[7], {}, 8
 while i <= #ARGV do
   local id, record, key, earlier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local jobs = tonumber(ARGV[i + 9])
@@ -158,7 +179,7 @@ while i <= #ARGV do
       redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
     end
   end
-  finish(id, record)
+  finish(id, record, gone, ttl)
   fired[#fired + 1] = now and 1 or 0
   i = i + 10 + 3 * jobs
 end

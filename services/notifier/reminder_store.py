@@ -7,11 +7,16 @@ Keys (under the prefix):
 - ``notifier:reminders:subjects`` (hash): subject key -> the commitment and release it reminds of, stored once
   for all the reminders that refer to it, and ``notifier:reminders:subject-refs`` (hash): subject key -> how
   many planned records refer to it (the subject goes with the last);
-- ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it.
+- ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it;
+- ``notifier:reminders:fired-by:<reminder id>`` (string, for as long as the fired mark): the release version that
+  planned a reminder finished as planned (fired, dropped or dead-lettered). Its record is gone, but a handler of
+  an older version may have read its records before, and plans it again from them (at that version's date, which
+  the fired mark does not stop when it differs): planning refuses a version older than this one.
 
 APScheduler holds one job per second at which reminders fall due (``due:<unix second>``, see
 :mod:`.scheduler`), written in the same script as the reminders, so a reminder is never planned without a
-job to fire it. A firing *claims* what is due: the claim moves each reminder's time a lease ahead (a
+job to fire it; planning writes the job of a second only if it writes a reminder due then (not for a plan it
+refuses). A firing *claims* what is due: the claim moves each reminder's time a lease ahead (a
 leader that dies mid-fire leaves them to fire again when it ends, or at the next election) and records it
 as claimed. Finishing removes a reminder only if its record is still the one claimed: a newer version may
 have planned it again meanwhile (same id, another record and time), and that plan stands.
@@ -36,7 +41,7 @@ from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
 from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETIME, RETRY
 from .reminders import ReminderJob
-from .scheduler import ReminderScheduler
+from .scheduler import ReminderScheduler, second_job_id
 
 BULK = 1000  # reminders written per script call
 PLANNED = "notifier:reminders:planned"
@@ -44,6 +49,7 @@ DUE = "notifier:reminders:due"
 SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
+FIRED_BY = "notifier:reminders:fired-by:"
 
 @dataclass(frozen=True)
 class Claimed:
@@ -89,6 +95,7 @@ class ReminderStore:
         self.client, self.scheduler = client, scheduler
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
+        self.fired_by_prefix = key(FIRED_BY)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
         self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs]
         self._keys = {"apply": self.planning_keys,
@@ -121,18 +128,22 @@ class ReminderStore:
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs
-        for their seconds, except over a record a newer version planned; then let a running scheduler look at
-        its jobs again."""
+        for their seconds, except over a record a newer version planned, or one it planned that has fired since;
+        then let a running scheduler look at its jobs again."""
         for i in range(0, len(entries), BULK):
             chunk = entries[i:i + BULK]
             subjects = {record.subject: text for _, record, _, text in chunk}
-            args: list[Any] = [len(subjects), 0]
+            args: list[Any] = [self.fired_by_prefix, len(subjects), 0]
             for key, text in subjects.items():
                 args += [key, text]
-            args[1], jobs = self._job_args({at.timestamp() for _, _, at, _ in chunk})
-            args += jobs
+            jobs = self.scheduler.second_jobs({at.timestamp() for _, _, at, _ in chunk})
+            args[2] = len(jobs)
+            number = {}
+            for n, job in enumerate(jobs, 1):
+                number[job[0]] = n
+                args += job
             for rid, record, at, _ in chunk:
-                args += [rid, record.to_json(), record.subject, at.timestamp()]
+                args += [rid, record.to_json(), record.subject, at.timestamp(), number[second_job_id(at.timestamp())]]
             await self._apply(keys=self._keys["apply"], args=args)
         if entries:
             self.scheduler.wakeup()
@@ -189,8 +200,10 @@ class ReminderStore:
         """In one script: each of ``firings`` whose slot was not fired before (nor itself, by an earlier version)
         is marked fired (``at``, for ``ttl_seconds``), its events published (on ``streams``: reminders, alerts),
         its alert recorded in its subscriber's feed and its jobs queued in ``outbox`` (or its digest entry
-        buffered); all of them and ``dropped`` are finished. Returns, per firing, whether it fired now."""
-        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE]
+        buffered); all of them and ``dropped`` are finished, each leaving the version that planned it for
+        ``ttl_seconds`` too (see :meth:`plan`). Returns, per firing, whether it fired now."""
+        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE,
+                           self.fired_by_prefix]
         for f in firings:
             args += f.args
         for c in dropped:
@@ -199,11 +212,12 @@ class ReminderStore:
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]
 
-    async def finish(self, pipe: Pipeline, claimed: list[Claimed]) -> None:
+    async def finish(self, pipe: Pipeline, claimed: list[Claimed], *, ttl_seconds: int) -> None:
         """Queue on ``pipe`` the end of these reminders: fired, dropped or dead-lettered. Each is no longer
-        claimed, and no longer planned unless planned again since its claim."""
+        claimed, and no longer planned unless planned again since its claim; one that was leaves the version that
+        planned it for ``ttl_seconds`` (see :meth:`plan`)."""
         if claimed:
-            args = [v for c in claimed for v in (c.reminder_id, c.raw)]
+            args = [self.fired_by_prefix, ttl_seconds, *(v for c in claimed for v in (c.reminder_id, c.raw))]
             await self._finish(keys=self._keys["finish"], args=args, client=pipe)
 
     async def retry(self, pipe: Pipeline, retries: list[tuple[Claimed, datetime]]) -> None:

@@ -46,6 +46,11 @@ STORE_TIMEOUT_SECONDS = 0.5  # the longest the job store may hold the event loop
 _ACTIVE: dict[str, Any] = {}
 
 
+def second_job_id(t: float) -> str:
+    """The id of the job that fires reminders due at ``t`` (unix seconds): that of its whole second, rounded up."""
+    return f"{JOB_PREFIX}{math.ceil(t)}"
+
+
 def _service(prefix: str) -> Any:
     service = _ACTIVE.get(prefix)
     if service is None:
@@ -107,7 +112,7 @@ class ReminderScheduler:
         for second in sorted({math.ceil(t) for t in times}):
             run_at = datetime.fromtimestamp(second - LEAD_SECONDS, timezone.utc)
             trigger = DateTrigger(run_date=run_at, timezone=timezone.utc)
-            job_id = f"{JOB_PREFIX}{second}"
+            job_id = second_job_id(second)
             job = Job(self.scheduler, id=job_id, func=fire_due, args=(self.prefix, second), kwargs={},
                       trigger=trigger, executor="default", name="fire_due", misfire_grace_time=None,
                       coalesce=True, max_instances=1, next_run_time=trigger.run_date)

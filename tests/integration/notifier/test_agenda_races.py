@@ -3,6 +3,7 @@ other wrote a newer one must not take away a reminder the newer record still pla
 version planned. Real Redis, the notifier's real agenda and reminder store."""
 
 import json
+import math
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
@@ -15,7 +16,7 @@ from services.notifier.reminder_retime import retime_reminders
 from services.notifier.reminders import PlannedReminders, fire_time
 from services.notifier.subscriptions import Subscription
 
-from notifier_harness import handled, wait_for
+from notifier_harness import fast_config, handled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -162,3 +163,51 @@ async def test_moving_reminders_to_another_time_keeps_their_records_version_exac
         assert moved == 2
         recorded = PlannedReminders.from_json(await streams.client.hget(*lookup))
         assert recorded.version == BIG - 1 and {at.hour for at in recorded.jobs.values()} == {hour}
+
+
+@pytest.mark.parametrize("moved_by, grace, sent", [(7, None, 2), (0, None, 2), (7, 60, 0)],
+                         ids=["another day", "the same day", "dropped, too late"])
+async def test_a_stale_version_scheduling_after_a_newer_ones_reminders_fired_plans_none_of_them_again(
+        notifier, write_yaml, publish_classified, moved_by, grace, sent):
+    """A schedules and settles v3 (its deadline moved ``moved_by`` days on), whose reminders then fire (or, an
+    hour late, are dropped when the misfire ``grace`` is shorter) and are gone; B, from the v1 record it read
+    before, then schedules v2 (v1's deadline): nothing is planned again, so nothing fires twice nor reminds of
+    v2's stale deadline."""
+    clock = [datetime.now(timezone.utc)]
+    n = await notifier(config=fast_config(reminder_misfire_grace_seconds=grace), subscriptions=write_yaml(DESK),
+                       run_scheduler=False, clock=lambda: clock[0])
+    agenda, store = n.service.agenda, n.service.reminders
+    first, lookup, read_by_both, _, _ = await _first_handled(n, publish_classified)
+    due, now = first.commitments[0].deadlines[0].due, clock[0]
+    newer = _version(3, due + timedelta(days=moved_by))
+    await agenda.settle([(newer, await _schedule(agenda, newer, now=now, read=read_by_both), None)], now=now,
+                        read=read_by_both)
+    clock[0] = max(at for _, at in await store.scheduled()) + timedelta(hours=1)
+    assert await n.service.firing.fire_due() == sent
+    assert await store.planned() == {}
+
+    stale = _version(2, due)
+    await agenda.settle([(stale, await _schedule(agenda, stale, now=now, read=read_by_both), None)], now=now,
+                        read=read_by_both)
+
+    assert await store.planned() == {} and await store.scheduled() == []
+    assert await n.service.runtime.streams.client.hlen(store.subjects_key) == 0
+
+
+async def test_a_plan_refused_for_a_newer_versions_reminders_adds_no_scheduler_job(
+        notifier, write_yaml, publish_classified):
+    """A schedules v3 (its deadline a week on); B, from the v1 record it read before, then schedules v2 (its
+    deadline two weeks on): v2's plan is refused, and no scheduler job is added for the times it would have fired
+    at; every job left is for a time some reminder was planned at (v1's, or v3's)."""
+    n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
+    agenda, store = n.service.agenda, n.service.reminders
+    first, _, read_by_both, (_, at1), (_, at2) = await _first_handled(n, publish_classified)
+    due, now = first.commitments[0].deadlines[0].due, datetime.now(timezone.utc)
+    await _schedule(agenda, _version(3, due + timedelta(days=7)), now=now, read=read_by_both)
+    planned_by_v3 = {at for _, at in await store.scheduled()}
+
+    await _schedule(agenda, _version(2, due + timedelta(days=14)), now=now, read=read_by_both)
+
+    assert {at for _, at in await store.scheduled()} == planned_by_v3
+    jobs = {job_id for job_id, _ in store.scheduler.jobs()}
+    assert jobs == {f"due:{math.ceil(at.timestamp())}" for at in planned_by_v3 | {at1, at2}}
