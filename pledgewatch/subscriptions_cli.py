@@ -192,9 +192,11 @@ def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
     list) the entry with id ``sub_id``, whole."""
     if doc is None:
         raise CommandError(f"{path}: no fields in it to change (fix the file)")
-    if not (isinstance(doc, dict) and set(doc) == {"subscriptions"} and isinstance(doc["subscriptions"], list)):
+    if not isinstance(doc, dict):
+        raise CommandError(f"{path}: expected the fields to change (a mapping) (fix the file)")
+    if set(doc) != {"subscriptions"}:
         return doc
-    for entry in doc["subscriptions"]:
+    for entry in _items(doc, path):
         if isinstance(entry, dict) and entry.get("id") == sub_id:
             return entry
     raise usage_error(f"{path}: lists no subscription {sub_id!r}")
