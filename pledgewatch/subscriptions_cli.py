@@ -312,7 +312,7 @@ ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
 
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
-    parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
+    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, delete, test, backtest and validate subscriptions")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
     p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")
