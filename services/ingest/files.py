@@ -8,6 +8,7 @@ date too), bad JSON fields.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from datetime import date, datetime, timezone
@@ -154,7 +155,8 @@ def decode_utf8(path: Path, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReleaseFileError(f"{path}: not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from None
+        at = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)  # exc counts after it
+        raise ReleaseFileError(f"{path}: not UTF-8 (byte {at}: {raw[at:at + 1]!r})") from None
     if not text.strip():
         raise ReleaseFileError(f"{path}: no text")
     return text

@@ -50,6 +50,8 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
     [
         pytest.param("2020-01-01-empty.txt", b"", "empty file", id="empty"),
         pytest.param("2020-01-01-latin1.txt", "Caf\u00e9 title\nbody".encode("latin-1"), "not UTF-8", id="not-utf8"),
+        pytest.param("2020-01-01-bom.txt", b"\xef\xbb\xbfCaf\xe9 title\nbody", "not UTF-8 (byte 6: b'\\xe9')",
+                     id="not-utf8-after-a-byte-order-mark"),
         pytest.param("no-date.txt", b"Title\nBody text", "no publication date", id="no-date"),
         pytest.param("2026-02-30-baddate.txt", b"Title\nBody text", ": the date in the file name, 2026-02-30, is "
                      "not a real date (February 2026 has 28 days); rename the file", id="impossible-name-date"),
