@@ -36,7 +36,8 @@ DEFAULT_MAX_BYTES = 2_000_000
 SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M)
+_OPENING = re.compile(r"\A---[ \t]*\n")
 _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 _LOCALE_KEYS = ("locale", "language")
@@ -264,8 +265,10 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     text = text.replace("\r\n", "\n")
     meta: dict[str, object] = {}
     match = _FRONT_MATTER.match(text)
+    if match is None and _OPENING.match(text):
+        raise ReleaseFileError(f"{path}:1: bad front matter: the '---' that opens it has no '---' line closing it")
     if match:
-        meta = _front_matter(path, match.group(1))
+        meta = _front_matter(path, match.group(1)) if match.group(1).strip() else {}
         _check_keys(path, match, meta)
         text = text[match.end():]
     text = markup_to_text(text)

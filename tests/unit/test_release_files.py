@@ -27,6 +27,25 @@ def test_markdown_front_matter_sets_date_title_and_url(tmp_path):
     assert release.body == "Companies must remove terrorist content within one hour."
 
 
+@pytest.mark.parametrize("content", [
+    pytest.param("---\n---\nBorder plan\nThe UK will invest.\n", id="empty"),
+    pytest.param("---\n\n---\nBorder plan\nThe UK will invest.\n", id="blank-line"),
+])
+def test_an_empty_front_matter_block_is_no_front_matter(tmp_path, content):
+    """Before: the release was published with the title '---' and the rest as its body."""
+    path = tmp_path / "2026-05-05-plan.md"
+    path.write_text(content)
+    release = load_release(path)
+    assert (release.title, release.body) == ("Border plan", "The UK will invest.")
+
+
+def test_front_matter_closing_at_the_end_of_the_file_is_front_matter(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("---\ndate: 2026-05-05\ntitle: Border plan\n---")
+    with pytest.raises(ReleaseFileError, match="no body text"):
+        load_release(path)
+
+
 def test_json_release_keeps_its_id_and_ignores_other_fields(tmp_path):
     path = tmp_path / "r.json"
     path.write_text('{"id": "uk-1", "url": "https://www.gov.uk/x", "title": "X", "note": "ignored",'
@@ -52,6 +71,8 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
         pytest.param("2020-01-01-latin1.txt", "Caf\u00e9 title\nbody".encode("latin-1"), "not UTF-8", id="not-utf8"),
         pytest.param("2020-01-01-bom.txt", b"\xef\xbb\xbfCaf\xe9 title\nbody", "not UTF-8 (byte 6: b'\\xe9')",
                      id="not-utf8-after-a-byte-order-mark"),
+        pytest.param("2026-05-05-open.md", b"---\ntitle: T\nThe UK will invest.\n",
+                     ":1: bad front matter: the '---' that opens it has no '---' line closing it", id="unclosed"),
         pytest.param("no-date.txt", b"Title\nBody text", "no publication date", id="no-date"),
         pytest.param("2026-02-30-baddate.txt", b"Title\nBody text", ": the date in the file name, 2026-02-30, is "
                      "not a real date (February 2026 has 28 days); rename the file", id="impossible-name-date"),
