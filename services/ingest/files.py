@@ -40,6 +40,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M
 _OPENING = re.compile(r"\A---[ \t]*\n")
 _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
 FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
 
@@ -103,7 +104,7 @@ class ReleaseInput(BaseModel):
     source: str | None = Field(
         default=None, description="The source's name, as in the sources file (1 to 64 lowercase letters, digits, "
                                   "'.', '_' or '-'); unset: http for a POST, folder for a file.")
-    locale: str = Field(default="en", pattern=LOCALE_PATTERN)
+    locale: str = Field(default="en", json_schema_extra={"pattern": LOCALE_PATTERN})  # checked below, in words
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
     withdrawn: bool = False
@@ -113,6 +114,13 @@ class ReleaseInput(BaseModel):
     @classmethod
     def _web_url(cls, url: str | None) -> str | None:
         return None if url is None else web_url(clean_url(url))  # the id derived from it is admission's url's
+
+    @field_validator("locale")
+    @classmethod
+    def _language_tag(cls, locale: str) -> str:
+        if not re.match(LOCALE_PATTERN, locale):
+            raise ValueError(f"{locale!r} is not a language tag ({LANGUAGE_TAG_HINT})")
+        return locale
 
     @field_validator("id")
     @classmethod
@@ -308,7 +316,7 @@ def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object
     key, value = given[0], meta[given[0]]
     if not isinstance(value, str) or not re.match(LOCALE_PATTERN, value.strip()):
         raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {value!r}: not a language tag "
-                               "(write one such as en, cy or fr-CA)")
+                               f"({LANGUAGE_TAG_HINT})")
     return value.strip()
 
 

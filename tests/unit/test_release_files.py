@@ -107,6 +107,9 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      "published_at: Input should be a valid datetime", id="json-impossible-date"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
                      b'"withdrawn": "no"}', "withdrawn: Input should be a valid boolean", id="json-withdrawn-string"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
+                     b'"locale": "English"}', "locale: 'English' is not a language tag (write one such as en, cy or "
+                     "fr-CA)", id="json-locale-a-word"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": 1577836800}',
                      "published_at: write an ISO 8601 date-time string", id="json-date-a-number"),
     ],
