@@ -13,6 +13,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from stat import S_ISREG
 from typing import Annotated
 
 import yaml
@@ -148,7 +149,10 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     ``FileNotFoundError`` passes through: a file gone since the scan is not a bad file.
     """
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not S_ISREG(info.st_mode):  # a pipe would block the read, and its size says nothing
+            raise ReleaseFileError(f"{path}: not a regular file (a named pipe, a device or a socket)")
+        size = info.st_size
         if size == 0:
             raise ReleaseFileError(f"{path}: empty file")
         if size > max_bytes:

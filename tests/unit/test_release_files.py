@@ -1,5 +1,6 @@
 """Release files become release.published data; bad files give one clear error."""
 
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -154,3 +155,11 @@ def test_oversized_file_is_rejected(tmp_path):
 def test_whitespace_changes_do_not_change_the_content_hash():
     assert content_hash("T", "We will act.\n\nNow.") == content_hash("T ", "We  will act.\nNow. ")
     assert content_hash("T", "We will act.") != content_hash("T", "We will not act.")
+
+
+def test_a_named_pipe_is_refused_as_no_regular_file(tmp_path):
+    """Before: "empty file" (a pipe's size is 0), of a file that may well have a writer."""
+    path = tmp_path / "2026-01-05-pipe.txt"
+    os.mkfifo(path)
+    with pytest.raises(ReleaseFileError, match=r"pipe\.txt: not a regular file \(a named pipe, a device or a socket\)"):
+        load_release(path)
