@@ -47,16 +47,23 @@ def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
 
     files, missing = [], 0
     if len(paths) == 1 and not paths[0].exists():  # the only path: the command has nothing to do
-        raise usage_error(f"{paths[0]}: no such file or folder")
+        raise usage_error(_missing(paths[0]))
     for path in paths:
         if path.is_dir():
             files.extend(p for p, _ in candidate_files([path]))
         elif path.exists():
             files.append(path)
         else:
-            print(f"error: {path}: no such file or folder", file=sys.stderr)
+            print(f"error: {_missing(path)}", file=sys.stderr)
             missing += 1
     return files, missing
+
+
+def _missing(path: Path) -> str:
+    """What to say of a PATH that does not exist: a link to nothing is named as one (it is there to see)."""
+    if path.is_symlink():
+        return f"{path}: a link to {path.readlink()}, which does not exist"
+    return f"{path}: no such file or folder"
 
 
 def worker_count(text: str) -> int:

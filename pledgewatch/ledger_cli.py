@@ -36,7 +36,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    ledger = sub.add_parser("ledger", help="the commitments ledger")
+    ledger = sub.add_parser("ledger", help="the commitments ledger: rebuild it from the classified stream")
     commands = ledger.add_subparsers(dest="ledger_command", required=True)
     rebuild = commands.add_parser(
         "rebuild", help="drop the ledger and read it again from the classified stream (what the stream still holds)")

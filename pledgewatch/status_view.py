@@ -39,9 +39,10 @@ def render(status: dict[str, Any]) -> str:
              f"data      {status['data_folder']}",
              _api_line(status["api"]),
              f"redis     {status['redis_url']}  (redis-cli -u {status['redis_url']})",
-             *([f"keys      {status['prefix']}*  (PLEDGEWATCH_PREFIX)"] if "prefix" in status else []),
-             "",
-             f"{'stream':<14}{'length':>8}  {'group':<12}{'consumers':>10}{'pending':>9}{'lag':>8}"]
+             *([f"keys      {status['prefix']}*  (PLEDGEWATCH_PREFIX)"] if "prefix" in status else [])]
+    if status["streams"] is None:  # Redis did not answer: the error says so
+        return "\n".join(lines)
+    lines += ["", f"{'stream':<14}{'length':>8}  {'group':<12}{'consumers':>10}{'pending':>9}{'lag':>8}"]
     for stream in status["streams"]:
         groups = stream["groups"] or [None]
         for index, group in enumerate(groups):

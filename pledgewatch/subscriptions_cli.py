@@ -192,9 +192,11 @@ def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
     list) the entry with id ``sub_id``, whole."""
     if doc is None:
         raise CommandError(f"{path}: no fields in it to change (fix the file)")
-    if not (isinstance(doc, dict) and set(doc) == {"subscriptions"} and isinstance(doc["subscriptions"], list)):
+    if not isinstance(doc, dict):
+        raise CommandError(f"{path}: expected the fields to change (a mapping) (fix the file)")
+    if set(doc) != {"subscriptions"}:
         return doc
-    for entry in doc["subscriptions"]:
+    for entry in _items(doc, path):
         if isinstance(entry, dict) and entry.get("id") == sub_id:
             return entry
     raise usage_error(f"{path}: lists no subscription {sub_id!r}")
@@ -310,7 +312,7 @@ ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
 
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
-    parser = subparsers.add_parser("subscriptions", help="list, add, update, pause and delete subscriptions")
+    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, delete, test, backtest and validate subscriptions")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
     p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")

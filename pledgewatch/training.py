@@ -414,12 +414,14 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", type=Path, nargs="?", default=TRAINING_SET, help="the training split")
-    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where the model's JSON goes")
+    parser.add_argument("dir", type=Path, nargs="?", default=TRAINING_SET, metavar="DIR",
+                        help="the training split: a folder with releases/ and labels.json (default: tests/data)")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH, metavar="FILE",
+                        help="where the model's JSON goes (default: the model the classifier ships)")
     parser.add_argument("--compare", action="store_true", help="cross-validated rules only vs rules + model")
     parser.add_argument("--tune", action="store_true",
-                        help="also print the cross-validated F1 of each C of C_GRID for the commitment model "
-                             "(six times slower)")
+                        help="also print the cross-validated F1 of the commitment model with each regularisation "
+                             f"strength C of {', '.join(f'{c:g}' for c in C_GRID)} (six times slower)")
     parser.add_argument("--stability", type=int, default=0, metavar="N",
                         help="write no model: refit N times, each without one of N fixed training releases, and "
                              "print the spread of the cuts and of the cross-validated F1 (N times slower)")

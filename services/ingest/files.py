@@ -8,10 +8,12 @@ date too), bad JSON fields.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from stat import S_ISREG
 from typing import Annotated
 
 import yaml
@@ -35,9 +37,11 @@ DEFAULT_MAX_BYTES = 2_000_000
 SUFFIXES = (".txt", ".md", ".json", ".html", ".htm")
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M)
+_OPENING = re.compile(r"\A---[ \t]*\n")
 _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
 FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
 
@@ -101,7 +105,7 @@ class ReleaseInput(BaseModel):
     source: str | None = Field(
         default=None, description="The source's name, as in the sources file (1 to 64 lowercase letters, digits, "
                                   "'.', '_' or '-'); unset: http for a POST, folder for a file.")
-    locale: str = Field(default="en", pattern=LOCALE_PATTERN)
+    locale: str = Field(default="en", json_schema_extra={"pattern": LOCALE_PATTERN})  # checked below, in words
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
     withdrawn: bool = False
@@ -111,6 +115,13 @@ class ReleaseInput(BaseModel):
     @classmethod
     def _web_url(cls, url: str | None) -> str | None:
         return None if url is None else web_url(clean_url(url))  # the id derived from it is admission's url's
+
+    @field_validator("locale")
+    @classmethod
+    def _language_tag(cls, locale: str) -> str:
+        if not re.match(LOCALE_PATTERN, locale):
+            raise ValueError(f"{locale!r} is not a language tag ({LANGUAGE_TAG_HINT})")
+        return locale
 
     @field_validator("id")
     @classmethod
@@ -138,7 +149,10 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     ``FileNotFoundError`` passes through: a file gone since the scan is not a bad file.
     """
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not S_ISREG(info.st_mode):  # a pipe would block the read, and its size says nothing
+            raise ReleaseFileError(f"{path}: not a regular file (a named pipe, a device or a socket)")
+        size = info.st_size
         if size == 0:
             raise ReleaseFileError(f"{path}: empty file")
         if size > max_bytes:
@@ -154,7 +168,8 @@ def decode_utf8(path: Path, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReleaseFileError(f"{path}: not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from None
+        at = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)  # exc counts after it
+        raise ReleaseFileError(f"{path}: not UTF-8 (byte {at}: {raw[at:at + 1]!r})") from None
     if not text.strip():
         raise ReleaseFileError(f"{path}: no text")
     return text
@@ -262,8 +277,10 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
     text = text.replace("\r\n", "\n")
     meta: dict[str, object] = {}
     match = _FRONT_MATTER.match(text)
+    if match is None and _OPENING.match(text):
+        raise ReleaseFileError(f"{path}:1: bad front matter: the '---' that opens it has no '---' line closing it")
     if match:
-        meta = _front_matter(path, match.group(1))
+        meta = _front_matter(path, match.group(1)) if match.group(1).strip() else {}
         _check_keys(path, match, meta)
         text = text[match.end():]
     text = markup_to_text(text)
@@ -303,7 +320,7 @@ def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object
     key, value = given[0], meta[given[0]]
     if not isinstance(value, str) or not re.match(LOCALE_PATTERN, value.strip()):
         raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {value!r}: not a language tag "
-                               "(write one such as en, cy or fr-CA)")
+                               f"({LANGUAGE_TAG_HINT})")
     return value.strip()
 
 

@@ -69,7 +69,7 @@ def ledger_query(
     actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
     keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
     source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
-    min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
     due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
     due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
     q: Annotated[str | None, Query(description="Words of the commitment, its actor or its release's title.")] = None,

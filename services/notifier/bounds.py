@@ -52,7 +52,7 @@ def pause_problem(until: datetime, *, now: datetime | None = None) -> str | None
     if until >= PAUSE_BEFORE:
         return f"must be before {PAUSE_BEFORE.year}"
     if now is not None and until < now:
-        return f"is in the past (now {now.isoformat()})"
+        return f"is in the past (now {now.isoformat(timespec='seconds')})"
     return None
 
 

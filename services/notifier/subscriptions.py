@@ -87,7 +87,7 @@ class Filter(_Strict):
                                          description="Case-insensitive words in the commitment text.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
                                         description="Release sources (exact, or a prefix ending in '*').")
-    min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1)
+    min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
 
     @model_serializer(mode="wrap")
     def _set_only(self, handler: Any) -> dict[str, Any]:

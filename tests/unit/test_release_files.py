@@ -1,5 +1,6 @@
 """Release files become release.published data; bad files give one clear error."""
 
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -27,6 +28,25 @@ def test_markdown_front_matter_sets_date_title_and_url(tmp_path):
     assert release.body == "Companies must remove terrorist content within one hour."
 
 
+@pytest.mark.parametrize("content", [
+    pytest.param("---\n---\nBorder plan\nThe UK will invest.\n", id="empty"),
+    pytest.param("---\n\n---\nBorder plan\nThe UK will invest.\n", id="blank-line"),
+])
+def test_an_empty_front_matter_block_is_no_front_matter(tmp_path, content):
+    """Before: the release was published with the title '---' and the rest as its body."""
+    path = tmp_path / "2026-05-05-plan.md"
+    path.write_text(content)
+    release = load_release(path)
+    assert (release.title, release.body) == ("Border plan", "The UK will invest.")
+
+
+def test_front_matter_closing_at_the_end_of_the_file_is_front_matter(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("---\ndate: 2026-05-05\ntitle: Border plan\n---")
+    with pytest.raises(ReleaseFileError, match="no body text"):
+        load_release(path)
+
+
 def test_json_release_keeps_its_id_and_ignores_other_fields(tmp_path):
     path = tmp_path / "r.json"
     path.write_text('{"id": "uk-1", "url": "https://www.gov.uk/x", "title": "X", "note": "ignored",'
@@ -50,6 +70,10 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
     [
         pytest.param("2020-01-01-empty.txt", b"", "empty file", id="empty"),
         pytest.param("2020-01-01-latin1.txt", "Caf\u00e9 title\nbody".encode("latin-1"), "not UTF-8", id="not-utf8"),
+        pytest.param("2020-01-01-bom.txt", b"\xef\xbb\xbfCaf\xe9 title\nbody", "not UTF-8 (byte 6: b'\\xe9')",
+                     id="not-utf8-after-a-byte-order-mark"),
+        pytest.param("2026-05-05-open.md", b"---\ntitle: T\nThe UK will invest.\n",
+                     ":1: bad front matter: the '---' that opens it has no '---' line closing it", id="unclosed"),
         pytest.param("no-date.txt", b"Title\nBody text", "no publication date", id="no-date"),
         pytest.param("2026-02-30-baddate.txt", b"Title\nBody text", ": the date in the file name, 2026-02-30, is "
                      "not a real date (February 2026 has 28 days); rename the file", id="impossible-name-date"),
@@ -84,6 +108,9 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      "published_at: Input should be a valid datetime", id="json-impossible-date"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
                      b'"withdrawn": "no"}', "withdrawn: Input should be a valid boolean", id="json-withdrawn-string"),
+        pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": "2020-01-01T00:00:00Z", '
+                     b'"locale": "English"}', "locale: 'English' is not a language tag (write one such as en, cy or "
+                     "fr-CA)", id="json-locale-a-word"),
         pytest.param("r.json", b'{"id": "x", "title": "T", "body": "B", "published_at": 1577836800}',
                      "published_at: write an ISO 8601 date-time string", id="json-date-a-number"),
     ],
@@ -128,3 +155,11 @@ def test_oversized_file_is_rejected(tmp_path):
 def test_whitespace_changes_do_not_change_the_content_hash():
     assert content_hash("T", "We will act.\n\nNow.") == content_hash("T ", "We  will act.\nNow. ")
     assert content_hash("T", "We will act.") != content_hash("T", "We will not act.")
+
+
+def test_a_named_pipe_is_refused_as_no_regular_file(tmp_path):
+    """Before: "empty file" (a pipe's size is 0), of a file that may well have a writer."""
+    path = tmp_path / "2026-01-05-pipe.txt"
+    os.mkfifo(path)
+    with pytest.raises(ReleaseFileError, match=r"pipe\.txt: not a regular file \(a named pipe, a device or a socket\)"):
+        load_release(path)

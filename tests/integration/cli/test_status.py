@@ -99,3 +99,36 @@ def test_status_of_another_redis_than_the_runs_does_not_say_the_run_uses_it(tmp_
     assert result.stderr.rstrip().endswith(f"not the one the pledgewatch running here uses (pid {os.getpid()}, "
                                            f"Redis at {settings.redis_url}): check REDIS_URL")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.fixture
+def frozen_port():
+    """A port that takes connections and never answers (the kernel accepts them; nobody reads): a frozen Redis,
+    a stopped process's HTTP API."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_status_of_a_run_whose_redis_is_frozen_says_what_it_knows(tmp_path, frozen_port):
+    """Before: only the error line, after the API's health check and then Redis's reply had each timed out in
+    turn (about 10 s); now the two are asked at once, and the run and its API are shown above the error."""
+    from pledgewatch.runlock import RunLock
+    from pledgewatch.runstate import write_run_state
+    from services.common.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, redis_url=f"redis://127.0.0.1:{frozen_port}/0")
+    with RunLock(tmp_path):
+        write_run_state(settings, http_url=f"http://127.0.0.1:{frozen_port}")
+        result = _pledgewatch("status", env={"PLEDGEWATCH_HOME": str(tmp_path)})
+        as_json = _pledgewatch("status", "--json", env={"PLEDGEWATCH_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert f"pledgewatch running, pid {os.getpid()}" in result.stdout
+    assert f"api       http://127.0.0.1:{frozen_port}  not answering" in result.stdout
+    assert "stream" not in result.stdout  # nothing known of them
+    assert result.stderr.startswith(f"error: Redis at {settings.redis_url} does not answer (Timeout")
+    assert len(result.stderr.splitlines()) == 1
+    status = json.loads(as_json.stdout)
+    assert (status["api"]["status"], status["streams"], status["dead_letters"]) == ("not answering", None, None)

@@ -315,19 +315,41 @@ async def test_a_file_dropped_while_the_first_batch_is_handled_is_still_offered(
     assert [p.name for p in await batches.__anext__()] == ["a.md"]
     (tmp_path / "b.md").write_text("y")  # while the first batch is being ingested
     os.utime(tmp_path / "b.md", (settled, settled))
-    seen: list[str] = []
+    assert [p.name for p in await files_offered(watcher, batches)] == ["b.md"]
+
+
+async def files_offered(watcher, batches, timeout: float = 10.0) -> list[Path]:
+    """The files of the batches up to the first that offers any (none if ``timeout`` passes); stops the watch."""
+    seen: list[Path] = []
 
     async def drain():
         async for batch in batches:
-            seen.extend(p.name for p in batch)
-            if "b.md" in seen:
+            seen.extend(batch)
+            if seen:
                 return
 
     try:
-        await asyncio.wait_for(drain(), 5)
+        await asyncio.wait_for(drain(), timeout)
     except asyncio.TimeoutError:
         pass
     finally:
         watcher.stop()
         await batches.aclose()
-    assert seen == ["b.md"]
+    return seen
+
+
+async def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path):
+    from services.ingest.folder import FolderScanner
+    from services.ingest.watcher import FolderWatcher
+
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    watcher = FolderWatcher(FolderScanner([folder]), poll_seconds=0.05)
+    batches = watcher.batches()
+    assert await anext(batches) == []
+    assert await anext(batches) == []  # watching
+    folder.rmdir()
+    await anext(batches)
+    folder.mkdir()
+    write_settled(folder / "a.md", "title: A\n\nSomething.\n")
+    assert await files_offered(watcher, batches) == [folder / "a.md"]

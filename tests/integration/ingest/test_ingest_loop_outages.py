@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -140,3 +142,56 @@ async def test_the_end_of_a_redis_outage_is_told_though_another_replica_holds_th
     assert await poller.run(now=NOW, clock=100.0) is None
     said = _said(caplog)
     assert "Redis unavailable" in said[0] and "Redis answers again" in said[-1], said
+
+
+def _settled_file(folder, name: str):
+    path = folder / name
+    path.write_text("a release")
+    os.utime(path, (time.time() - 5, time.time() - 5))
+    return path
+
+
+async def test_a_folder_that_cannot_be_looked_at_is_told_and_the_others_are_still_watched(tmp_path, caplog):
+    """A name too long for the file system: ``Path.is_dir`` raises (ENAMETOOLONG) rather than saying False."""
+    folder, too_long = tmp_path / "releases", tmp_path / ("x" * 300)
+    folder.mkdir()
+    _settled_file(folder, "a.txt")
+    batches = FolderWatcher(FolderScanner([folder, too_long]), poll_seconds=0.01).batches()
+    caplog.set_level(logging.INFO)
+    assert await anext(batches) == [folder / "a.txt"]
+    _settled_file(folder, "b.txt")
+    while (found := await anext(batches)) == []:
+        pass
+    await batches.aclose()
+    assert found == [folder / "b.txt"]
+    [warning] = _warnings(caplog)
+    assert "File name too long" in warning.getMessage() and str(too_long) in warning.getMessage()
+    assert not any("watched again" in said for said in _said(caplog))
+
+
+class _FailingTickScanner(FolderScanner):
+    """A scanner whose walk fails once the watch has started (the walk before each watch succeeds)."""
+
+    def __init__(self, folders) -> None:
+        super().__init__(folders)
+        self.walks = 0
+
+    def changed(self, now_ns: int) -> list:
+        self.walks += 1
+        if self.walks % 2 == 0:
+            raise OSError(5, "Input/output error")
+        return super().changed(now_ns)
+
+
+async def test_a_watch_that_starts_and_fails_each_round_is_one_warning_and_never_watched_again(tmp_path, caplog):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    scanner = _FailingTickScanner([folder])
+    batches = FolderWatcher(scanner, poll_seconds=0.01).batches()
+    caplog.set_level(logging.INFO)
+    while scanner.walks < 7:  # three rounds whose watch started, then failed
+        await anext(batches)
+    await batches.aclose()
+    said = _said(caplog)
+    assert len(_warnings(caplog)) == 1, said
+    assert not any("watched again" in line for line in said), said

@@ -95,6 +95,7 @@ async def test_pages_follow_the_cursor_without_repeats_or_gaps(ledger):
     pytest.param("?cursor=nonsense", "cursor", "not one this server gave", id="cursor"),
     pytest.param("?colour=red", "colour", "not a query parameter", id="unknown"),
     pytest.param("?q=a&q=b", "q", "give it once", id="twice"),
+    pytest.param("?min_confidence=nan", "min_confidence", "finite number", id="confidence-nan"),
 ])
 async def test_a_bad_query_is_a_422_naming_the_parameter(ledger, query, field, message):
     _, url = ledger

@@ -181,8 +181,17 @@ def test_a_file_add_cannot_take_is_refused_naming_it_before_the_api_is_asked(tex
     assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"
 
 
-def test_updating_from_an_empty_file_is_refused_naming_it_before_the_api_is_asked(write_yaml, capsys):
-    """Before: "error: body: not JSON: EOF while parsing a value at line 1 column 0"."""
-    path = write_yaml("", "fields.yaml")
+@pytest.mark.parametrize(("text", "message"), [
+    pytest.param("", "no fields in it to change", id="empty-file"),
+    pytest.param("subscriptions:\n", "no subscription in it", id="empty-list"),
+    pytest.param("subscriptions: 5\n", "subscriptions: expected a list", id="number"),
+    pytest.param("subscriptions: {id: desk}\n", "subscriptions: expected a list", id="mapping"),
+    pytest.param("- mode: digest\n", "expected the fields to change (a mapping)", id="list"),
+    pytest.param("digest\n", "expected the fields to change (a mapping)", id="word"),
+])
+def test_a_file_update_cannot_take_is_refused_naming_it_before_the_api_is_asked(text, message, write_yaml, capsys):
+    """Before: the empty file as "error: body: not JSON: EOF while parsing a value at line 1 column 0", and
+    ``subscriptions:`` alone sent as {"subscriptions": null}, answered with the API's error."""
+    path = write_yaml(text, "fields.yaml")
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "update", "desk", str(path)]) == 1
-    assert capsys.readouterr().err == f"error: {path}: no fields in it to change (fix the file)\n"
+    assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"

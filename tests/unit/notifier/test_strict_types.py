@@ -21,6 +21,8 @@ def _sub(**fields):
                  id="confidence-text"),
     pytest.param(_sub(filter={"min_confidence": True}), "filter.min_confidence", "expected a number, not true",
                  id="confidence-boolean"),
+    pytest.param(_sub(filter={"min_confidence": float("nan")}), "filter.min_confidence", "finite number",
+                 id="confidence-nan"),  # YAML's .nan; before: "less than or equal to 1"
     pytest.param(_sub(reannouncements="no"), "reannouncements", 'expected true or false, not "no"',
                  id="reannouncements-text"),
     pytest.param(_sub(reannouncements=0), "reannouncements", "expected true or false, not 0",

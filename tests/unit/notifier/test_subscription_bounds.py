@@ -78,3 +78,10 @@ def test_a_yaml_file_reads_an_unquoted_time_as_text_not_as_base_60_minutes():
         "subscriptions: [{id: d, mode: digest, digest_at: 07:30, reminders: [P1D], channels: [console]}]"))
     assert sub.digest_at.strftime("%H:%M") == "07:30"
     assert load_yaml("a: 1\nb: 08:30\nc: 1_000\nd: 0x10") == {"a": 1, "b": "08:30", "c": 1000, "d": 16}
+
+
+def test_the_now_a_past_pause_is_told_against_is_to_the_second():
+    """Before: "is in the past (now 2026-12-05T11:45:26.715662+00:00)" on the dashboard, microseconds and all."""
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription(_sub(paused_until="2026-02-28T12:00:00Z"), now=NOW.replace(microsecond=715662))
+    assert info.value.errors[0]["message"] == "is in the past (now 2026-03-01T12:00:00+00:00)"
