@@ -19,24 +19,20 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from collections.abc import Iterable
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
-from typing import TypeVar
 
 from schemas import Kind
 
 MODEL_FILE = "decision.json"
-Name = TypeVar("Name")
 
 
 @dataclass(frozen=True)
 class Linear:
     """``P(yes) = sigmoid(intercept + sum of the weights of the features present)``, where each feature
     weighs its own weight plus its weight tied to the rules' reading (``signals.tied``): the tied weights are
-    kept in their own tables, so that scoring builds no new names. The sum is exact (``_FixedPoint``: the float
-    ``math.fsum`` gives): a set's order follows the string hash seed, and two processes must give the same float
-    to the last bit."""
+    kept in their own tables, so that scoring builds no new names. The sum is exact (``math.fsum``): a set's
+    order follows the string hash seed, and two processes must give the same float to the last bit."""
 
     weights: dict[str, float]
     intercept: float
@@ -49,10 +45,6 @@ class Linear:
             base, _, tag = name.partition("|")
             for table in ((ruled, unruled) if not tag else (ruled,) if tag == "rule" else (unruled,)):
                 table[base] = table.get(base, 0.0) + weight
-        fixed = _FixedPoint((self.intercept, *unruled.values(), *ruled.values()))
-        unruled, ruled = fixed.table(unruled), fixed.table(ruled)
-        object.__setattr__(self, "_fixed", fixed)
-        object.__setattr__(self, "_intercept", fixed.units(self.intercept))
         object.__setattr__(self, "_tables", (unruled, ruled))
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
@@ -64,53 +56,19 @@ class Linear:
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
         lexical names made of them: ``probability(features | lexical names, ruled)``."""
-        units = sum(map(self._tables[ruled].get, features, repeat(0)), self._intercept)  # type: ignore[attr-defined]
+        weights = map(self._tables[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
         vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
         if tokens and vocabulary is not None:
             # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
             # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
             words, pairs = vocabulary.words, vocabulary.pairs
-            units += sum(map(words.__getitem__, words.keys() & tokens)) + \
-                sum(map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:])))
-        total = self._fixed.value(units)  # type: ignore[attr-defined]
+            total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
+                                    map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
+        else:
+            total = math.fsum(chain((self.intercept,), weights))
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
-
-
-class _FixedPoint:
-    """Exact sums of floats drawn from a fixed set (a model's weights), as integers. Every finite float is a whole
-    number of units of ``2**-bits`` for ``bits`` large enough (its ``as_integer_ratio`` has a power of two below),
-    so with ``bits`` the largest any weight needs, each weight is an integer number of units and Python's integers
-    add them exactly, in any order. ``value`` rounds the exact sum once to the nearest float, ties to even, which
-    is the float ``math.fsum`` returns for the same terms: the same probability to the last bit, without building
-    a list of terms or ``fsum``'s partial sums for each proposal."""
-
-    def __init__(self, weights: Iterable[float]) -> None:
-        weights = list(weights)
-        bits = 0
-        for weight in weights:
-            if not math.isfinite(weight):
-                raise ValueError(f"a weight is {weight}")
-            bits = max(bits, weight.as_integer_ratio()[1].bit_length() - 1)  # the denominator is 2**(bit_length - 1)
-        self.bits = bits
-        # A sum of at most every weight once: under 2**1023 units, ``float`` rounds it without overflow; times
-        # 2**-bits (a normal float) the rounded sum stays normal (at least one unit), so the product is exact.
-        self._unit = 2.0 ** -bits if bits <= 1022 and sum(map(abs, map(self.units, weights))) < 1 << 1023 else None
-        self._one = 1 << bits
-
-    def units(self, weight: float) -> int:
-        numerator, denominator = weight.as_integer_ratio()
-        return numerator << (self.bits - denominator.bit_length() + 1)
-
-    def table(self, weights: dict[Name, float]) -> dict[Name, int]:
-        return {name: self.units(weight) for name, weight in weights.items()}
-
-    def value(self, units: int) -> float:
-        """The float nearest ``units`` units (ties to even), as ``math.fsum`` rounds."""
-        if self._unit is not None:
-            return float(units) * self._unit
-        return units / self._one  # correctly rounded too (subnormal weights, or sums past the largest float)
 
 
 class _Vocabulary:
@@ -118,7 +76,7 @@ class _Vocabulary:
     pair of tokens. A clause's words weigh by two set intersections with the vocabulary: no name is built
     for any of them, and only the few the model knows are looked up."""
 
-    def __init__(self, table: dict[str, int]) -> None:
+    def __init__(self, table: dict[str, float]) -> None:
         self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
         self.pairs = {(first, second): weight for name, weight in table.items() if name.startswith("w2:")
                       for first, _, second in [name[3:].partition("_")]}
@@ -135,7 +93,7 @@ class Interactions:
     """``P(yes) = sigmoid(intercept + the weights of the names present + the weights of the pairs of names
     both present)``, where the names are the general signals (``signals.Signals.general``) and the steps
     ``LINEAR_STEP + threshold`` that the linear model's probability lies above; summed exactly, as in
-    ``Linear`` (the float ``math.fsum`` gives)."""
+    ``Linear``."""
 
     weights: dict[str, float]
     pairs: list[tuple[str, str, float]]
@@ -174,36 +132,29 @@ class Interactions:
         for step in steps:  # totals[k]: the weight of the k lowest steps, all below the probability
             total += step_weights[step]
             totals.append(total)
-        fixed = _FixedPoint((self.intercept, *totals, *(weight for weight, partners, steps in known.values()),
-                             *(weight for _, partners, _ in known.values() for _, weight in partners),
-                             *(weight for _, _, steps in known.values() for _, weight in steps)))
-        object.__setattr__(self, "_fixed", fixed)
-        object.__setattr__(self, "_intercept", fixed.units(self.intercept))
         object.__setattr__(self, "_steps", steps)
-        object.__setattr__(self, "_step_totals", [fixed.units(total) for total in totals])
-        object.__setattr__(self, "_known", {
-            name: (fixed.units(weight), tuple((other, fixed.units(pair)) for other, pair in partners),
-                   tuple((step, fixed.units(pair)) for step, pair in steps))
-            for name, (weight, partners, steps) in known.items()})
+        object.__setattr__(self, "_step_totals", totals)
+        object.__setattr__(self, "_known", {name: (weight, tuple(partners), tuple(steps))
+                                            for name, (weight, partners, steps) in known.items()})
         object.__setattr__(self, "_names", frozenset(known))
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        units = self._intercept + self._step_totals[bisect_left(self._steps, linear)]  # type: ignore[attr-defined]
+        terms = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]  # type: ignore[attr-defined]
         known = self._known  # type: ignore[attr-defined]
         # An intersection iterates its smaller operand; the table's own keys spare a look-up in the frozenset.
         present = known.keys() & features if len(features) < len(known) else \
             self._names.intersection(features)  # type: ignore[attr-defined]
         for name in present:
             weight, partners, steps = known[name]
-            units += weight
+            terms.append(weight)
             for other, pair_weight in partners:
                 if other in features:
-                    units += pair_weight
+                    terms.append(pair_weight)
             for step, pair_weight in steps:
                 if step < linear:
-                    units += pair_weight
-        total = self._fixed.value(units)  # type: ignore[attr-defined]
+                    terms.append(pair_weight)
+        total = math.fsum(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))

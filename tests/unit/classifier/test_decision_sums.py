@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_left
 
-import pytest
-
-from services.classifier.core.classifier import proposals_of
-from services.classifier.core.decision import (
-    LINEAR_STEP, DecisionModel, Interactions, Linear, _FixedPoint, shipped_model, step_name,
-)
+from services.classifier.core.decision import Interactions, Linear, shipped_model, step_name
 from services.classifier.core.signals import lexical
-from services.ingest.files import load_release
-
-from .conftest import ROOT
 
 # Weights of very different sizes: adding them in another order gives another float.
 _WEIGHTS = (1e-9, 0.1, 0.7, 3.3, 1e3, -2.9, -1e-4, 0.3)
@@ -32,30 +25,13 @@ def _sigmoid(total: float) -> float:
 
 
 def _interactions_probability(interactions: Interactions, features: set[str], linear: float) -> float:
-    """The exact sum of the weights of each name present, of its pairs' and of the steps below ``linear`` (the
-    steps' weights added up as the model adds them when it is loaded, one float for each place among them)."""
-    def threshold(name: str) -> float | None:
-        return float(name[len(LINEAR_STEP):]) if name.startswith(LINEAR_STEP) else None
-
-    step_weights: dict[float, float] = {}
-    for name, weight in interactions.weights.items():
-        if threshold(name) is not None:
-            step_weights[threshold(name)] = step_weights.get(threshold(name), 0.0) + weight
-    for first, second, weight in interactions.pairs:
-        if threshold(first) is not None and threshold(second) is not None:
-            step = max(threshold(first), threshold(second))
-            step_weights[step] = step_weights.get(step, 0.0) + weight
-    below = 0.0
-    for step in sorted(step_weights):
-        if step < linear:
-            below += step_weights[step]
-    terms = [interactions.intercept, below]
-    terms += [weight for name, weight in interactions.weights.items() if threshold(name) is None and name in features]
-    for first, second, weight in interactions.pairs:
-        steps = [name for name in (first, second) if threshold(name) is not None]
-        names = [name for name in (first, second) if threshold(name) is None]
-        if len(steps) < 2 and all(name in features for name in names) and all(threshold(s) < linear for s in steps):
-            terms.append(weight)
+    """The exact sum of the weights of each name present, of its pairs' and of the steps below ``linear``."""
+    known = interactions._known
+    terms = [interactions.intercept, interactions._step_totals[bisect_left(interactions._steps, linear)]]
+    for name in set(known) & features:
+        weight, partners, steps = known[name]
+        terms += [weight, *(w for other, w in partners if other in features),
+                  *(w for step, w in steps if step < linear)]
     return _sigmoid(math.fsum(terms))
 
 
@@ -122,65 +98,3 @@ def test_interactions_sum_as_the_set_intersection_exactly():
             expected = _interactions_probability(interactions, features, linear)
             assert interactions.probability(features, linear) == expected
             assert interactions.probability(_shuffled(features, rng), linear) == expected
-
-
-def _floats(rng: random.Random, count: int) -> list[float]:
-    """Floats of every size and sign, halves of the last bit, subnormals and the largest."""
-    pool = [*_WEIGHTS, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e308, 0.0, -0.0,
-            1.0, 2.0 ** -53, 2.0 ** -54, 1.0 + 2.0 ** -52, 0.1, 0.2, 0.3, -0.123456, 1e16, 3.0]
-    return [rng.choice(pool) if rng.random() < 0.3 else rng.uniform(-5, 5) * 10.0 ** rng.randint(-8, 3)
-            for _ in range(count)]
-
-
-def test_a_sum_of_fixed_point_weights_is_the_float_fsum_gives():
-    rng = random.Random(5)
-    for trial in range(400):
-        weights = _floats(rng, rng.randrange(1, 40))
-        if trial % 2:  # no subnormal or huge weight: the quick rounding, by a power of two
-            weights = [weight for weight in weights if weight == 0 or 1e-300 < abs(weight) < 1e300] or [1.0]
-        fixed = _FixedPoint(weights)
-        for _ in range(20):
-            chosen = rng.sample(weights, rng.randrange(0, len(weights) + 1))
-            try:
-                expected = math.fsum(chosen)
-            except OverflowError:
-                continue
-            assert math.isinf(expected) or fixed.value(sum(map(fixed.units, chosen))) == expected, chosen
-    assert _FixedPoint([0.5, 0.25])._unit is not None and _FixedPoint([5e-324])._unit is None
-
-
-def _linear_by_fsum(linear: Linear, names: set[str], ruled: bool) -> float:
-    """What the linear model says of the feature names ``names`` (lexical ones among them), by ``math.fsum`` over
-    the floats each name weighs: its own weight plus its weight tied to the rules' reading."""
-    tag = "|rule" if ruled else "|none"
-    terms = [linear.intercept]
-    for name in names:
-        if name in linear.weights or name + tag in linear.weights:
-            terms.append(linear.weights.get(name, 0.0) + linear.weights.get(name + tag, 0.0))
-    return _sigmoid(math.fsum(terms))
-
-
-def test_every_proposal_of_the_training_releases_weighs_the_float_fsum_gives(seed):
-    model = shipped_model()
-    files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json"))
-    count = 0
-    for release in [seed, *map(load_release, files)]:
-        for proposal in proposals_of(release):
-            general, tokens = proposal.signals.general, proposal.signals.tokens
-            names = proposal.signals.names
-            for ruled in (False, True):
-                linear = model.commitment.probability(general, ruled, tokens)
-                assert linear == _linear_by_fsum(model.commitment, names, ruled)
-                assert model.kind.probability(general, ruled, tokens) == _linear_by_fsum(model.kind, names, ruled)
-                assert model.interactions.probability(general, linear) == \
-                    _interactions_probability(model.interactions, general, linear)
-                count += 1
-    assert count > 3000
-
-
-def test_a_weight_that_is_no_number_is_refused():
-    for weight in (math.inf, -math.inf, math.nan):
-        with pytest.raises(ValueError, match="not a decision model: a weight is"):
-            DecisionModel.from_dict({"version": "x", "threshold": 0.5, "veto": 0.1,
-                                     "commitment": {"intercept": 0.0, "weights": {"a": weight}},
-                                     "kind": {"intercept": 0.0, "weights": {}}})
