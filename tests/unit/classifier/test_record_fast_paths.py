@@ -24,7 +24,8 @@ from .conftest import release_of
 _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month ", "Week ", "decade ", "financial ",
            "1st ", "17 ", "of ", "June ", "Sept. ", "May ", "may ", "mayor ", "march ", "2018", "19", "-", "–", "/",
            " to ", " and ", ", ", "from ", "between ", "over ", "within ", "coming ", "three ", "days", "instantly ",
-           "tomorrow ", "soon ", "due course ", "Spring ", "Q4 ", "half ", "quarter ", "İ", "ı", "ſ", "K", "x", " ", "\n", "’s", "today ", "second ", "2", "day"]
+           "tomorrow ", "soon ", "due course ", "Spring ", "Q4 ", "half ", "quarter ", "İ", "ı", "ſ", "K", "x", " ", "\n",
+           "’s", "today ", "second ", "2", "day"]
 _ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
                   r"summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|due\s+course|"
                   r"imminently)\b", re.IGNORECASE)
