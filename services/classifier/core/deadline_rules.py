@@ -369,4 +369,5 @@ CORES: dict[int, re.Pattern[str]] = {
     # "an hour or two after"
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
+    22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
 }

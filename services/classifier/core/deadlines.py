@@ -26,16 +26,20 @@ _CORE = {id(RULES[i][0]): core for i, core in CORES.items()}
 _MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
 # The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
 # words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
-# word boundary, which costs more than trying them at each "in" or "on").
+# word boundary, which costs more than trying them at each "in" or "on"; 12 and 22 as well, where the core
+# they hold is frequent or absent).
 _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
     (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
+    (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
+    (12, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + _MONTH_WORDS),
     (13, PREP_WORDS + END_OF_WORDS + ("early", "mid", "late") + _MONTH_WORDS),
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
-    (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")))}
+    (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
+    (20, ("by", "before", "no")), (22, PREP_WORDS))}
 _MONTH = re.compile(rf"\b{MONTH}")
 _STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from .commitments import Found
 from .deadlines import has_digit, may_hold_deadline
+from .folding import matches_at, word_starts
 from .money import has_money
 
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
@@ -190,12 +191,15 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
 # commits, not whom.
 YEAR_PREFIX = "year:"
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19[5-9]\d|20\d\d)(?![\d.,/-]\d)")  # not in "2018-19", "2,000", "1.2019"
+_YEAR_STARTS = ("19", "20")  # every match begins with one
 
 
 def year_signal(text: str, year: int) -> str | None:
     """"year:future" when ``text`` names a year after ``year`` (the release's), else "year:current" when it
     names that year, else "year:past" when it names an earlier one; None when it names no year."""
-    years = [int(found) for found in _YEAR.findall(text)]
+    # Tried only where "19" or "20" stands: a pattern that begins with a look-behind is otherwise tried at every
+    # offset of the clause.
+    years = [int(found.group()) for found in matches_at(_YEAR, text, word_starts(text, _YEAR_STARTS))]
     if not years:
         return None
     if max(years) > year:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import math
 import random
-from bisect import bisect_left
 
-from services.classifier.core.decision import Interactions, Linear, shipped_model, step_name
+from services.classifier.core.classifier import proposals_of
+from services.classifier.core.decision import LINEAR_STEP, Interactions, Linear, shipped_model, step_name
 from services.classifier.core.signals import lexical
+from services.ingest.files import load_release
+
+from .conftest import ROOT
 
 # Weights of very different sizes: adding them in another order gives another float.
 _WEIGHTS = (1e-9, 0.1, 0.7, 3.3, 1e3, -2.9, -1e-4, 0.3)
@@ -25,13 +28,30 @@ def _sigmoid(total: float) -> float:
 
 
 def _interactions_probability(interactions: Interactions, features: set[str], linear: float) -> float:
-    """The exact sum of the weights of each name present, of its pairs' and of the steps below ``linear``."""
-    known = interactions._known
-    terms = [interactions.intercept, interactions._step_totals[bisect_left(interactions._steps, linear)]]
-    for name in set(known) & features:
-        weight, partners, steps = known[name]
-        terms += [weight, *(w for other, w in partners if other in features),
-                  *(w for step, w in steps if step < linear)]
+    """The exact sum of the weights of each name present, of its pairs' and of the steps below ``linear`` (the
+    steps' weights added up as the model adds them when it is loaded, one float for each place among them)."""
+    def threshold(name: str) -> float | None:
+        return float(name[len(LINEAR_STEP):]) if name.startswith(LINEAR_STEP) else None
+
+    step_weights: dict[float, float] = {}
+    for name, weight in interactions.weights.items():
+        if threshold(name) is not None:
+            step_weights[threshold(name)] = step_weights.get(threshold(name), 0.0) + weight
+    for first, second, weight in interactions.pairs:
+        if threshold(first) is not None and threshold(second) is not None:
+            step = max(threshold(first), threshold(second))
+            step_weights[step] = step_weights.get(step, 0.0) + weight
+    below = 0.0
+    for step in sorted(step_weights):
+        if step < linear:
+            below += step_weights[step]
+    terms = [interactions.intercept, below]
+    terms += [weight for name, weight in interactions.weights.items() if threshold(name) is None and name in features]
+    for first, second, weight in interactions.pairs:
+        steps = [name for name in (first, second) if threshold(name) is not None]
+        names = [name for name in (first, second) if threshold(name) is None]
+        if len(steps) < 2 and all(name in features for name in names) and all(threshold(s) < linear for s in steps):
+            terms.append(weight)
     return _sigmoid(math.fsum(terms))
 
 
@@ -98,3 +118,32 @@ def test_interactions_sum_as_the_set_intersection_exactly():
             expected = _interactions_probability(interactions, features, linear)
             assert interactions.probability(features, linear) == expected
             assert interactions.probability(_shuffled(features, rng), linear) == expected
+
+
+def _linear_by_fsum(linear: Linear, names: set[str], ruled: bool) -> float:
+    """What the linear model says of the feature names ``names`` (lexical ones among them), by ``math.fsum`` over
+    the floats each name weighs: its own weight plus its weight tied to the rules' reading."""
+    tag = "|rule" if ruled else "|none"
+    terms = [linear.intercept]
+    for name in names:
+        if name in linear.weights or name + tag in linear.weights:
+            terms.append(linear.weights.get(name, 0.0) + linear.weights.get(name + tag, 0.0))
+    return _sigmoid(math.fsum(terms))
+
+
+def test_every_proposal_of_the_training_releases_weighs_the_float_fsum_gives(seed):
+    model = shipped_model()
+    files = sorted((ROOT / "tests" / "data" / "releases").glob("*.json"))
+    count = 0
+    for release in [seed, *map(load_release, files)]:
+        for proposal in proposals_of(release):
+            general, tokens = proposal.signals.general, proposal.signals.tokens
+            names = proposal.signals.names
+            for ruled in (False, True):
+                linear = model.commitment.probability(general, ruled, tokens)
+                assert linear == _linear_by_fsum(model.commitment, names, ruled)
+                assert model.kind.probability(general, ruled, tokens) == _linear_by_fsum(model.kind, names, ruled)
+                assert model.interactions.probability(general, linear) == \
+                    _interactions_probability(model.interactions, general, linear)
+                count += 1
+    assert count > 3000

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, records,
-                                      triggers, unruled)
+                                      signals, triggers, unruled)
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -128,3 +128,14 @@ def test_people_who_only_where_who_stands(labelled_sentences):
         for end in {len(folded), len(folded) // 2}:
             assert commitments._people_who(folded, end) == \
                 (commitments._PEOPLE_WHO_FOLDED.search(folded, 0, end) is not None), text
+
+
+def test_the_years_a_clause_names_as_the_regex_finds_them(labelled_sentences):
+    rnd = random.Random(8)
+    pieces = ["19", "20", "1950", "2030", "-", ".", ",", "/", "1", "9", "0", "5", " ", "x", "by ", "٣"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 15))) for _ in range(5000)]
+    for text in labelled_sentences + made:
+        years = [int(year) for year in signals._YEAR.findall(text)]
+        expected = None if not years else "year:future" if max(years) > 2020 else \
+            "year:current" if 2020 in years else "year:past"
+        assert signals.year_signal(text, 2020) == expected, text

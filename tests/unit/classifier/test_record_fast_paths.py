@@ -24,7 +24,8 @@ from .conftest import release_of
 _PIECES = ["by ", "the ", "end of ", "next ", "this ", "year", "years ", "month ", "Week ", "decade ", "financial ",
            "1st ", "17 ", "of ", "June ", "Sept. ", "May ", "may ", "mayor ", "march ", "2018", "19", "-", "–", "/",
            " to ", " and ", ", ", "from ", "between ", "over ", "within ", "coming ", "three ", "days", "instantly ",
-           "tomorrow ", "soon ", "due course ", "Spring ", "İ", "ı", "ſ", "K", "x", " ", "\n", "’s", "today ", "second ", "2", "day"]
+           "tomorrow ", "soon ", "due course ", "Spring ", "Q4 ", "half ", "quarter ", "İ", "ı", "ſ", "K", "x", " ", "\n",
+           "’s", "today ", "second ", "2", "day"]
 _ANY = re.compile(rf"\d|\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|spring|"
                   r"summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|due\s+course|"
                   r"imminently)\b", re.IGNORECASE)
@@ -60,6 +61,28 @@ def test_every_match_of_a_rule_holds_its_core(index, labelled_sentences):
             [m.span() for m in pattern.finditer(text)], text
 
 
+_PARTS = ["Q1", "q4", "H1", "h2", "first quarter", "Fourth  Quarter", "final quarter", "last quarter", "second half",
+          "first Half", "third quarter"]
+
+
+@pytest.mark.parametrize("index", [12, 20, 22])
+def test_rules_found_by_their_core_and_first_words_as_by_a_scan(index):
+    pattern, _ = RULES[index]
+    rnd = random.Random(index)
+    texts = [f"{prep} {edge}{part} {tail}" for prep in ("by", "in", "No later than", "until", "Deadline of", "x")
+             for edge in ("", "the ", "the end of the ", "mid-", "end ") for part in _PARTS
+             for tail in ("2019", "of 2020.", "this year", "next  year", "of year")]
+    texts += [f"{rnd.choice(texts)}, {rnd.choice(['by', 'before', 'no later than', 'on'])} "
+              f"{rnd.choice(['2019-20', '2023/24', 'Monday, June 3', 'the end of Sept. 30th, 2019', 'mid-March 1'])}"
+              for _ in range(2000)]
+    assert sum(pattern.search(text) is not None for text in texts) > 100
+    for text in texts:
+        if pattern.search(text):
+            assert CORES[index].search(fold(text)), text
+        assert [m.span() for m in deadlines._finditer(pattern, text, fold(text))] == \
+            [m.span() for m in pattern.finditer(text)], text
+
+
 def test_id_words_as_the_regex_finds_them(labelled_sentences):
     for text in _texts(labelled_sentences, 500, 23) + ["We’ll give £5m — 50% of it — to 3 councils, by 2020!", "A_b\tc\x0bd $4 K"]:
         low = text.lower()
@@ -76,7 +99,8 @@ def test_trigrams_are_the_joined_content_word_triples(labelled_sentences):
 _RULE_WORDS = ["early ", "mid-", "late ", "later ", "earlier ", "Monday, ", "in time for ", "no later than ", "until ",
                "beginning of ", "close of ", "middle of ", "start ", "summer ", "2020 ", "in ", "on ", "before ",
                "3rd ", "December ", "dec", "decision ", "market ", "Mar. ", "throughout ", "during ", "the ", "by ",
-               "end of ", "this ", "next ", "year ", "month ", "June ", "may ", "17 ", "of ", "2019", "x "]
+               "end of ", "this ", "next ", "year ", "month ", "June ", "may ", "17 ", "of ", "2019", "x ", "Q3 ",
+               "h2 ", "second quarter ", "first half ", "no later than ", "no "]
 
 
 @pytest.mark.parametrize("index", sorted(i for i, (pattern, _) in enumerate(RULES) if id(pattern) in deadlines._FIRST))
