@@ -73,7 +73,7 @@ class Neighbours:
     def candidates(self, commitment: Commitment) -> list[str]:
         """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
         words = sum(1 for key in index_keys(commitment) if key.startswith("w:"))
-        ranked = likely_candidates(dict(self.words), money_hits=set(self.money), words=words)
+        ranked = likely_candidates(self.words, money_hits=self.money, words=words)
         return [c for c in ranked if c != commitment.id]
 
 

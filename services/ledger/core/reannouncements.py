@@ -11,7 +11,10 @@ in what is acted on, however short the texts (3 of their 5 words shared). The le
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import lru_cache
 
@@ -107,14 +110,17 @@ def shared_enough(words: int) -> int:
     return max(2, -(-2 * words // 5))
 
 
-def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
+def likely_candidates(hits: Mapping[str, int], *, money_hits: AbstractSet[str], words: int) -> list[str]:
     """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
     (``hits``) and which share its amount (``money_hits``): those sharing its amount, then those sharing at
     least two words and two in five of its words, the most words first; ``MAX_CANDIDATES`` at most."""
     enough = shared_enough(words)
-    ranked = sorted((key for key in {*hits, *money_hits} if key in money_hits or hits[key] >= enough),
-                    key=lambda key: (key not in money_hits, -hits.get(key, 0), key))
-    return ranked[:MAX_CANDIDATES]
+    # The first few of (rank, key) pairs, with no key function: a common amount can bring hundreds of hits.
+    ranked = [key for _, key in heapq.nsmallest(MAX_CANDIDATES, [(-hits.get(key, 0), key) for key in money_hits])]
+    if len(ranked) < MAX_CANDIDATES:
+        by_words = [(-n, key) for key, n in hits.items() if n >= enough and key not in money_hits]
+        ranked += [key for _, key in heapq.nsmallest(MAX_CANDIDATES - len(ranked), by_words)]
+    return ranked
 
 
 def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | None:
