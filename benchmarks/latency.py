@@ -212,10 +212,12 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                 if show_stages:
                     print("          " + ", ".join(f"{name} {p50:.0f} / {p99:.0f}"
                                                    for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
-                    print(f"          releases per XREADGROUP (both consumers' reads, empty ones too) "
-                          f"{2 * row['n'] / max(1, row['reads']):.1f}; Redis commands per release {row['commands']:.1f}")
+                    per_read = 2 * row["n"] / max(1, row["reads"])  # each release is read by both consumers
+                    print(f"          releases per XREADGROUP (both consumers' reads, empty ones too) {per_read:.1f}; "
+                          f"Redis commands per release {row['commands']:.1f}")
                     print("          Redis µs per release (calls): " + ", ".join(
-                        f"{name} {n / row['n']:.0f} ({row['calls'].get(name, 0) / row['n']:.2f})" for name, n in row["top"]))
+                        f"{name} {n / row['n']:.0f} ({row['calls'].get(name, 0) / row['n']:.2f})"
+                        for name, n in row["top"]))
         finally:
             for p in procs:
                 p.terminate()
