@@ -12,7 +12,13 @@ line per rate and writes the plot (percentiles against offered rate). Nothing is
 
 ``--stages`` prints, for each rate, where the time went: publish to the release's classification on its stream
 (the classifier), to its alert on the alerts stream (the notifier's consumer), to the webhook (delivery). The
-stream entries' ids are Redis's clock in milliseconds, so each stage is good to about a millisecond.
+stream entries' ids are Redis's clock in milliseconds, so each stage is good to about a millisecond. It prints
+too how many releases a consumer's read held on average (both consumers' XREADGROUPs, the empty ones that
+time out included), and where Redis spent its time per release (``INFO commandstats``: a script's time holds
+its own commands', which show on their own lines as well).
+
+The CPU columns are per release offered, from ``/proc``: the classifier, the notifier, Redis, and this
+benchmark's own process (the load generator and the webhook receiver, which share the 2 cores with the rest).
 """
 
 from __future__ import annotations
@@ -118,6 +124,7 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
     CPU each of ``pids`` (name -> process id) spent per release meanwhile (ms)."""
     pids = pids or {}
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    calls_before, usec_before = command_calls(client), command_calls(client, "usec")
     count = int(rate * seconds)
     sent: dict[str, float] = {}
     published: dict[str, bytes] = {}
@@ -133,11 +140,21 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
     cpu = {name: 1000 * (cpu_seconds(pid) - cpu_before[name]) / count for name, pid in pids.items()}
+    calls = {name: n - calls_before.get(name, 0) for name, n in command_calls(client).items()}
+    usec = {name: n - usec_before.get(name, 0) for name, n in command_calls(client, "usec").items()}
     ms = [1000 * (receiver.arrived[rid] - at) for rid, at in sent.items()]
     achieved = count / (time.perf_counter() - start)
     return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
             "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved,
-            "stages": stages(client, receiver, published), "cpu": cpu}
+            "stages": stages(client, receiver, published), "cpu": cpu,
+            "reads": calls.get("xreadgroup", 0), "commands": sum(calls.values()) / count,
+            "top": sorted(usec.items(), key=lambda kv: -kv[1])[:8], "calls": calls}
+
+
+def command_calls(client: redis.Redis, measure: str = "calls") -> dict[str, int]:
+    """Calls of each Redis command so far (INFO commandstats; a script's commands included); ``measure="usec"``:
+    the microseconds Redis spent in them (a script's own commands counted in its EVALSHA too)."""
+    return {name.removeprefix("cmdstat_"): stats[measure] for name, stats in client.info("commandstats").items()}
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -183,8 +200,9 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
             first = 100
             pids = {kind: p.pid for kind, p in zip(("classifier", "notifier"), procs)}
             pids["redis"] = int(client.info("server")["process_id"])
+            pids["benchmark"] = os.getpid()  # the load generator and the webhook receiver
             print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-                  "   CPU ms per release: classifier / notifier / Redis")
+                  "   CPU ms per release: classifier / notifier / Redis / benchmark")
             for rate in rates:
                 row = await offer(client, receiver, rate, seconds, first, distinct, pids)
                 first += row["n"]
@@ -194,6 +212,12 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                 if show_stages:
                     print("          " + ", ".join(f"{name} {p50:.0f} / {p99:.0f}"
                                                    for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
+                    per_read = 2 * row["n"] / max(1, row["reads"])  # each release is read by both consumers
+                    print(f"          releases per XREADGROUP (both consumers' reads, empty ones too) {per_read:.1f}; "
+                          f"Redis commands per release {row['commands']:.1f}")
+                    print("          Redis µs per release (calls): " + ", ".join(
+                        f"{name} {n / row['n']:.0f} ({row['calls'].get(name, 0) / row['n']:.2f})"
+                        for name, n in row["top"]))
         finally:
             for p in procs:
                 p.terminate()

@@ -30,7 +30,7 @@ from services.common.pipelined_scripts import queue_script, run_pipeline
 from services.ledger.core.reannouncements import MAX_CANDIDATES, index_keys, shared_enough
 
 from .alert_commit import Commit
-from .announcements import (MAX_CHAIN, Announced, Neighbours, announced_commitments, assign_chains,
+from .announcements import (MAX_CHAIN, Announced, Chain, Neighbours, announced_commitments, assign_chains,
                             chain_announcements, read_announced, unindexed)
 
 COMMON = 250  # an index key shared by more commitments than this says nothing about sameness (as the ledger's)
@@ -90,7 +90,7 @@ class AnnouncedRun:
     """What the index says of a run of releases: the records to add, and each commitment's chain."""
 
     added: dict[str, Announced] = field(default_factory=dict)
-    chains: dict[str, list[Announcement]] = field(default_factory=dict)  # commitment id -> its chain
+    chains: dict[str, Chain] = field(default_factory=dict)  # commitment id -> its chain
     unindexed: frozenset[str] = frozenset()  # ids of added records the index's sets need not hold
     sizes: dict[str, int] = field(default_factory=dict)  # each index set looked up in -> its size when read
 
@@ -155,7 +155,7 @@ class AnnouncementIndex:
                      [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found)])
 
     async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
-                      keyless: set[str]) -> dict[str, list[Announcement]]:
+                      keyless: set[str]) -> dict[str, Chain]:
         """Each chain's announcements: those stored under its key (or its first, ``known``) and those ``added``. The
         chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
         second member): none is read."""

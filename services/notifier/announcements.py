@@ -13,14 +13,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pydantic import AwareDatetime
 
 from schemas.alerts import Announcement, Reannouncement
 from schemas.classified import Commitment, ReleaseClassified
 from schemas.envelope import FrozenModel
-from services.ledger.core.reannouncements import index_keys, likely_candidates, likeness, same_commitment
+from services.ledger.core.reannouncements import Likeness, alike, index_keys, likely_candidates, likeness
 
 MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
 
@@ -36,6 +36,12 @@ class Announced(FrozenModel):
     def announcement(self) -> Announcement:
         return Announcement(release_id=self.release_id, commitment_id=self.commitment.id,
                             published_at=self.published_at)
+
+    @cached_property
+    def likeness(self) -> Likeness:
+        """The commitment's :func:`likeness`, worked out once: a stored record (kept by
+        :func:`read_announced`) is compared with many commitments, read after read."""
+        return likeness(self.commitment)
 
 
 @lru_cache(maxsize=4096)  # records never change once written, and the likeliest candidates are read again and again
@@ -67,7 +73,7 @@ class Neighbours:
     def candidates(self, commitment: Commitment) -> list[str]:
         """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
         words = sum(1 for key in index_keys(commitment) if key.startswith("w:"))
-        ranked = likely_candidates(dict(self.words), money_hits=set(self.money), words=words)
+        ranked = likely_candidates(self.words, money_hits=self.money, words=words)
         return [c for c in ranked if c != commitment.id]
 
 
@@ -87,8 +93,9 @@ def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str,
         for k in index_keys(c):
             (money.update if k.startswith("m:") else words.update)(run_members.get(k, ()))
         found = Neighbours(words=words, money=frozenset(money)).candidates(c)
+        like = likeness(c)
         earlier = [a for a in (added.get(cid) or stored.get(cid) for cid in found)
-                   if a is not None and a.release_id != release.release_id and same_commitment(a.commitment, c)]
+                   if a is not None and a.release_id != release.release_id and alike(a.likeness, like)]
         first = min(earlier, key=lambda a: (a.published_at, a.commitment.id), default=None)
         added[c.id] = Announced(release_id=release.release_id, published_at=release.published_at,
                                 chain=c.id if first is None else first.chain, commitment=c)
@@ -104,22 +111,32 @@ def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set
     chain. A commitment announced again in the same words then grows no set of the index."""
     earliest: dict[tuple, datetime] = {}  # (chain, likeness) -> the earliest publication handled so far
     for a in [a for a in known if a.commitment.id not in added]:
-        key = (a.chain, likeness(a.commitment))
+        key = (a.chain, a.likeness)
         earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
     out = set()
     for cid, a in added.items():
-        key = (a.chain, likeness(a.commitment))
+        key = (a.chain, a.likeness)
         if key in earliest and earliest[key] <= a.published_at:
             out.add(cid)
         earliest[key] = min(earliest.get(key, a.published_at), a.published_at)
     return out
 
 
-def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> list[Announcement]:
+class Chain(list[Announcement]):
+    """A chain's announcements, the earliest first, never changed once made; its plain words
+    (:func:`announced_words`) worked out once: the commitments of a read's releases often share a chain, and
+    each of their alerts repeats its words."""
+
+    @cached_property
+    def words(self) -> str:
+        return announced_words(self)
+
+
+def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> Chain:
     """The announcements of ``chain``: those stored and those added now, the earliest first, without repeats."""
     found = {a.commitment_id: a for a in stored}
     found.update((a.commitment.id, a.announcement()) for a in added if a.chain == chain)
-    return sorted(found.values(), key=lambda a: (a.published_at, a.commitment_id))[:MAX_CHAIN]
+    return Chain(sorted(found.values(), key=lambda a: (a.published_at, a.commitment_id))[:MAX_CHAIN])
 
 
 def reannouncement(commitment_id: str, chain: Sequence[Announcement], told: Mapping[str, str]
@@ -128,7 +145,8 @@ def reannouncement(commitment_id: str, chain: Sequence[Announcement], told: Mapp
     subscriber's record, commitment id -> what it was told); None when the subscriber was told of none."""
     if not repeats_told(commitment_id, chain, told):
         return None
-    return Reannouncement(commitment_id=commitment_id, announcements=list(chain), words=announced_words(chain))
+    words = chain.words if isinstance(chain, Chain) else announced_words(chain)
+    return Reannouncement(commitment_id=commitment_id, announcements=list(chain), words=words)
 
 
 def repeats_told(commitment_id: str, chain: Sequence[Announcement], told: Mapping[str, str]) -> bool:

@@ -11,7 +11,10 @@ in what is acted on, however short the texts (3 of their 5 words shared). The le
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import lru_cache
 
@@ -54,7 +57,10 @@ def _index_keys(actor: str, money: str | None, text: str) -> tuple[str, ...]:
     return (*keys, *sorted(f"w:{actor}:{word}" for word in words))
 
 
-def likeness(c: Commitment) -> tuple[str, str, str | None, frozenset[str], frozenset[date]]:
+Likeness = tuple[str, str, str | None, frozenset[str], frozenset[date]]
+
+
+def likeness(c: Commitment) -> Likeness:
     """All :func:`same_commitment` compares of ``c``: two commitments alike in it are the same commitment to
     every other (its actor, kind, amount, action words and due dates)."""
     return actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c)
@@ -78,18 +84,24 @@ def due_dates(c: Commitment) -> frozenset[date]:
 
 def same_commitment(a: Commitment, b: Commitment) -> bool:
     """Whether ``b`` announces again what ``a`` announced (the relation is symmetric)."""
-    if actor_key(a.actor) != actor_key(b.actor) or a.kind != b.kind:
+    return alike(likeness(a), likeness(b))
+
+
+def alike(a: Likeness, b: Likeness) -> bool:
+    """:func:`same_commitment` of two commitments from their :func:`likeness`: a caller comparing one
+    commitment with many works each one's out once."""
+    (actor_a, kind_a, money_a, words_a, days_a), (actor_b, kind_b, money_b, words_b, days_b) = a, b
+    if actor_a != actor_b or kind_a != kind_b:
         return False
-    words_a, words_b = commitment_words(a), commitment_words(b)
-    likeness = overlap(words_a, words_b)
-    other_days = bool(due_dates(a)) and bool(due_dates(b)) and not due_dates(a) & due_dates(b)
+    shared = overlap(words_a, words_b)
+    other_days = bool(days_a) and bool(days_b) and not days_a & days_b
     if other_days and not (words_a <= words_b or words_b <= words_a):
         return False  # each names something the other does not: two actions, each with its own date
-    if money_key(a) is not None and money_key(a) == money_key(b):
-        return likeness >= (SAME_ACTION if other_days else SAME_MONEY_ACTION)
-    if money_key(a) is not None and money_key(b) is not None:
+    if money_a is not None and money_a == money_b:
+        return shared >= (SAME_ACTION if other_days else SAME_MONEY_ACTION)
+    if money_a is not None and money_b is not None:
         return False  # one actor, two different amounts: two commitments, however alike the words
-    return likeness >= SAME_ACTION
+    return shared >= SAME_ACTION
 
 
 def shared_enough(words: int) -> int:
@@ -98,14 +110,17 @@ def shared_enough(words: int) -> int:
     return max(2, -(-2 * words // 5))
 
 
-def likely_candidates(hits: dict[str, int], *, money_hits: set[str], words: int) -> list[str]:
+def likely_candidates(hits: Mapping[str, int], *, money_hits: AbstractSet[str], words: int) -> list[str]:
     """The ledger keys worth comparing with a new commitment, from how many of its word keys each shares
     (``hits``) and which share its amount (``money_hits``): those sharing its amount, then those sharing at
     least two words and two in five of its words, the most words first; ``MAX_CANDIDATES`` at most."""
     enough = shared_enough(words)
-    ranked = sorted((key for key in {*hits, *money_hits} if key in money_hits or hits[key] >= enough),
-                    key=lambda key: (key not in money_hits, -hits.get(key, 0), key))
-    return ranked[:MAX_CANDIDATES]
+    # The first few of (rank, key) pairs, with no key function: a common amount can bring hundreds of hits.
+    ranked = [key for _, key in heapq.nsmallest(MAX_CANDIDATES, [(-hits.get(key, 0), key) for key in money_hits])]
+    if len(ranked) < MAX_CANDIDATES:
+        by_words = [(-n, key) for key, n in hits.items() if n >= enough and key not in money_hits]
+        ranked += [key for _, key in heapq.nsmallest(MAX_CANDIDATES - len(ranked), by_words)]
+    return ranked
 
 
 def first_announcement(candidates: list[tuple[str, str | None, str]]) -> str | None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemas.classified import Commitment, DateDeadline, Money
-from services.ledger.core.reannouncements import actor_key, index_keys, same_commitment
+from services.ledger.core.reannouncements import (MAX_CANDIDATES, actor_key, index_keys, likely_candidates,
+                                                  same_commitment, shared_enough)
 from tests.unit.notifier.samples import BORDERS, CONTENT, FUNDING
 
 
@@ -119,3 +122,14 @@ def test_other_due_dates_and_another_object_of_the_action_are_two_commitments():
     assert same_commitment(plan, restated(plan, text=plan.text.replace("31 March 2027", "31 December 2028, later "
                                                                        "than planned"),
                                           deadlines=[DateDeadline(due=date(2028, 12, 31), text="by", span=(0, 2))]))
+
+
+_KEYS = st.sampled_from([f"c{i}" for i in range(60)])
+
+
+@given(hits=st.dictionaries(_KEYS, st.integers(1, 8)), money_hits=st.sets(_KEYS), words=st.integers(0, 12))
+def test_likely_candidates_are_those_sharing_the_amount_then_enough_words_the_most_words_first(hits, money_hits, words):
+    enough = shared_enough(words)
+    kept = [k for k in {*hits, *money_hits} if k in money_hits or hits[k] >= enough]
+    expected = sorted(kept, key=lambda k: (k not in money_hits, -hits.get(k, 0), k))[:MAX_CANDIDATES]
+    assert likely_candidates(hits, money_hits=money_hits, words=words) == expected

@@ -10,7 +10,7 @@ from samples import BORDERS, FUNDING, FUNDING_AGAIN as AGAIN, PUBLISHED, release
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import DateDeadline, Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
-                                             read_announced, reannouncement, unindexed)
+                                             chain_announcements, read_announced, reannouncement, unindexed)
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import lookup_ids, plan_alerts, release_ref, reminder_alert
 from services.notifier.reminders import reminder_id, reminder_jobs, reminder_slot, sibling_reminder_ids
@@ -72,6 +72,13 @@ CHAIN = _chain(("gov-uk/iraq-2017", FUNDING.id, PUBLISHED), ("ho/2018", AGAIN.id
 
 def test_announced_words_list_every_date():
     assert announced_words(CHAIN) == "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+
+
+def test_a_chain_read_from_the_index_gives_the_same_words_and_announcements_as_a_list():
+    chain = chain_announcements(CHAIN[:2], [], FUNDING.id)
+    chain = chain_announcements([*chain, CHAIN[2]], [], FUNDING.id)
+    assert chain == CHAIN and chain.words == announced_words(CHAIN)
+    assert reannouncement(THIRD.id, chain, {AGAIN.id: "1:abc"}) == reannouncement(THIRD.id, CHAIN, {AGAIN.id: "1:abc"})
 
 
 def test_a_re_announcement_is_one_only_for_a_subscriber_told_of_another_of_its_chain():
