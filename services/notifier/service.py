@@ -61,7 +61,7 @@ from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import unsubscribe_links
-from .unsubscribed import Unsubscribed
+from .unsubscribed import Unsubscribed, unsubscribed_key
 from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,8 @@ class NotifierService:
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP, self.settings.consumer)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
-                                                                week_key(streams, sub_id)])
+                                                                week_key(streams, sub_id),
+                                                                unsubscribed_key(streams.key, sub_id)])
         if await self.store.store_console_once():
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
                      "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
@@ -165,12 +166,13 @@ class NotifierService:
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
-        self.unsubscribed = Unsubscribed(streams.client, streams.key)
+        self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
         mailed = Mailed(streams.client, streams.key)
         self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                                      targets=self.settings.target_policy,
                                      email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
-                                                                mailed.of, mailed.add))
+                                                                mailed.of, mailed.add,
+                                                                self.unsubscribed.generation))
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
         self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
@@ -228,7 +230,8 @@ class NotifierService:
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
         unsubscribed = self._started(self.unsubscribed)
-        support = EmailSupport(self.unsubscribe_links, unsubscribed.of)  # no record of who was mailed: a test
+        support = EmailSupport(self.unsubscribe_links, unsubscribed.of,  # no record of who was mailed: a test
+                               generation=unsubscribed.generation)
 
         def build(spec: object) -> Channel:
             return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,

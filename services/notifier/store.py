@@ -5,6 +5,10 @@ in the file cannot be written through the API. A system that starts with no subs
 anywhere stores the ``console`` subscription (every commitment to stdout) once, as a
 subscription like any other: shown, paused, replaced or deleted through the API, never
 dropped because others were added, and not made again once deleted.
+
+Creating or deleting a stored subscription counts up its id's generation (``<key>:generations``) and
+deletes what is kept for that id (its feed, who unsubscribed), at once: a new subscription of a deleted
+one's id starts clean, and the unsubscribe links of the deleted one no longer work (:mod:`.unsubscribed`).
 """
 
 from __future__ import annotations
@@ -127,11 +131,34 @@ return 1
 """
 
 
+# KEYS: the subscriptions hash, the generations hash, then what is kept for the subscription.
+# ARGV: the subscription's id and JSON. Returns 1 when it was created, 0 when replaced.
+_PUT = """
+local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if created == 1 then
+  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
+end
+return created
+"""
+# The same KEYS; ARGV: the subscription's id. Returns 1 when there was one.
+_DELETE = """
+local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
+if deleted == 1 then
+  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+  if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
+end
+return deleted
+"""
+
+
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions,
                  kept_for: Callable[[str], list[str]] = lambda sub_id: []) -> None:
-        """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it."""
+        """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it (and when one of that
+        id is created)."""
         self.client, self.key, self.file, self.kept_for = client, key, file, kept_for
+        self.generations = f"{key}:generations"
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
     async def store_console_once(self) -> bool:
@@ -182,14 +209,10 @@ class SubscriptionStore:
 
     async def put(self, sub: Subscription) -> bool:
         """Store ``sub``; True when it was created, False when replaced."""
-        return bool(await self.client.hset(self.key, sub.id, sub.stored()))
+        keys = [self.key, self.generations, *self.kept_for(sub.id)]
+        return bool(await self.client.eval(_PUT, len(keys), *keys, sub.id, sub.stored()))
 
     async def delete(self, sub_id: str) -> bool:
         """Delete a stored subscription and what is kept for it, at once; True when there was one."""
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.hdel(self.key, sub_id)
-            kept = self.kept_for(sub_id)
-            if kept:
-                pipe.delete(*kept)
-            deleted, *_ = await pipe.execute()
-        return bool(deleted)
+        keys = [self.key, self.generations, *self.kept_for(sub_id)]
+        return bool(await self.client.eval(_DELETE, len(keys), *keys, sub_id))

@@ -1,9 +1,11 @@
 """Unsubscribe links: one per subscription and recipient, signed so that only that recipient's link
 unsubscribes that recipient. Pure.
 
-A token is ``<base64url of "<subscription id>\\n<address>">.<base64url of its HMAC-SHA256, 16 bytes>``,
-keyed by a server secret (``PLEDGEWATCH_UNSUBSCRIBE_SECRET``, else derived from the API token). It
-names the subscription and the address it unsubscribes, and nothing can be changed in it without
+A token is ``<base64url of "<subscription id>\\n<address>[\\n<generation>]">.<base64url of its HMAC-SHA256,
+16 bytes>``, keyed by a server secret (``PLEDGEWATCH_UNSUBSCRIBE_SECRET``, else derived from the API token). It
+names the subscription, the address it unsubscribes and which subscription of that id it was made for (its
+generation, counted up each time a subscription of that id is created or deleted; left out when 0, so the
+links made before generations were counted read as generation 0), and nothing can be changed in it without
 the key.
 """
 
@@ -22,16 +24,18 @@ if TYPE_CHECKING:
     from .config import NotifierConfig
 
 MAC_BYTES = 16  # 128 bits: unguessable, and a shorter link
-MAX_TOKEN = 600  # a subscription id (64) and an address (254), encoded, with the MAC
+MAX_TOKEN = 640  # a subscription id (64), an address (254) and a generation (20 digits), encoded, with the MAC
 _CONTEXT = b"pledgewatch unsubscribe links v1"  # a key derived for this use only
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who an unsubscribe link is for: an address (lower-cased) of one subscription."""
+    """Who an unsubscribe link is for: an address (lower-cased) of one subscription, the one of that id at
+    ``generation`` (:mod:`.unsubscribed`)."""
 
     subscription_id: str
     address: str
+    generation: int = 0
 
 
 def _encode(data: bytes) -> str:
@@ -56,12 +60,13 @@ class UnsubscribeLinks:
     def _mac(self, payload: bytes) -> bytes:
         return hmac.new(self.key, payload, hashlib.sha256).digest()[:MAC_BYTES]
 
-    def token(self, subscription_id: str, address: str) -> str:
-        payload = f"{subscription_id}\n{address.lower()}".encode()
+    def token(self, subscription_id: str, address: str, generation: int = 0) -> str:
+        text = f"{subscription_id}\n{address.lower()}"
+        payload = (f"{text}\n{generation}" if generation else text).encode()
         return f"{_encode(payload)}.{_encode(self._mac(payload))}"
 
-    def url(self, subscription_id: str, address: str) -> str:
-        return f"{self.base_url}/unsubscribe/{self.token(subscription_id, address)}"
+    def url(self, subscription_id: str, address: str, generation: int = 0) -> str:
+        return f"{self.base_url}/unsubscribe/{self.token(subscription_id, address, generation)}"
 
     def read(self, token: str) -> Recipient | None:
         """Who ``token`` unsubscribes, or None when it was not made with this key (or is malformed)."""
@@ -74,8 +79,11 @@ class UnsubscribeLinks:
             return None
         if not hmac.compare_digest(self._mac(payload), given) or f"{_encode(payload)}.{_encode(given)}" != token:
             return None  # the decoder skips what is not base64url and the unused low bits: only one text is it
-        subscription_id, newline, address = payload.decode("utf-8", "replace").partition("\n")
-        return Recipient(subscription_id, address) if newline else None
+        subscription_id, newline, rest = payload.decode("utf-8", "replace").partition("\n")
+        address, _, generation = rest.partition("\n")
+        if not newline or generation and not (generation.isascii() and generation.isdigit()):
+            return None
+        return Recipient(subscription_id, address, int(generation or 0))
 
 
 def unsubscribe_links(config: NotifierConfig, settings: Settings) -> UnsubscribeLinks | None:

@@ -50,18 +50,32 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     def recipient(token: str) -> Recipient | None:
         return links.read(token) if links is not None else None
 
+    async def current(who: Recipient) -> bool:
+        """Whether the subscription ``who``'s link was made for still exists (not deleted, nor made again)."""
+        return (await find_subscription(who.subscription_id) is not None
+                and await get_unsubscribed().generation(who.subscription_id) == who.generation)
+
+    def gone(who: Recipient) -> HTMLResponse:
+        return _page("unsubscribe_invalid.html.j2", status=404, gone=who)
+
     async def confirm(token: Token) -> HTMLResponse:
         who = recipient(token)
         if who is None:
-            return _page("unsubscribe_invalid.html.j2", status=404)
+            return _page("unsubscribe_invalid.html.j2", status=404, gone=None)
+        if not await current(who):
+            return gone(who)
         already = who.address in await get_unsubscribed().of(who.subscription_id)
         return _page("unsubscribe.html.j2", recipient=who, done=False, already=already)
 
     async def unsubscribe(token: Token) -> HTMLResponse:
         who = recipient(token)
         if who is None:
-            return _page("unsubscribe_invalid.html.j2", status=404)
-        if await get_unsubscribed().add(who.subscription_id, who.address):
+            return _page("unsubscribe_invalid.html.j2", status=404, gone=None)
+        added = await get_unsubscribed().add(who.subscription_id, who.address, who.generation) \
+            if await current(who) else None
+        if added is None:  # checked again as it is recorded: deleted (or made again) since
+            return gone(who)
+        if added:
             log.info("%s unsubscribed from subscription %s", who.address, who.subscription_id)
         return _page("unsubscribe.html.j2", recipient=who, done=True, already=True)
 

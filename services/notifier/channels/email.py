@@ -34,16 +34,22 @@ async def _forget(message_id: str, address: str) -> None:
     return None
 
 
+async def _first(subscription_id: str) -> int:
+    return 0
+
+
 @dataclass(frozen=True)
 class EmailSupport:
     """What the email channel uses beside SMTP: ``links`` (None: no server secret, so no unsubscribe
     links), ``unsubscribed`` (subscription id -> the lower-cased addresses that have unsubscribed), and
-    the record of who was sent a message already (``mailed``: message id -> addresses; ``mark_mailed``)."""
+    the record of who was sent a message already (``mailed``: message id -> addresses; ``mark_mailed``), and
+    ``generation`` (subscription id -> which subscription of that id is the current one, for its links)."""
 
     links: UnsubscribeLinks | None = None
     unsubscribed: Callable[[str], Awaitable[set[str]]] = _nobody
     mailed: Callable[[str], Awaitable[set[str]]] = _nobody
     mark_mailed: Callable[[str, str], Awaitable[None]] = _forget
+    generation: Callable[[str], Awaitable[int]] = _first
 
 
 class EmailSender:
@@ -69,6 +75,7 @@ class EmailSender:
         client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
                                  password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
+        generation = await support.generation(message.subscription_id) if support.links else 0
         refused: list[str] = []
         deferred: list[str] = []
         reply = ""
@@ -76,7 +83,7 @@ class EmailSender:
             async with client:
                 for recipient in recipients:
                     address = recipient.addr_spec
-                    url = support.links.url(message.subscription_id, address) if support.links else None
+                    url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))

@@ -88,7 +88,7 @@ async def test_a_test_email_skips_who_unsubscribed_and_offers_the_others_the_lin
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
     _, inbox = smtp
     await _add(running, {"id": "desk", "channels": [{"email": {"to": ["desk@example.org", "gone@example.org"]}}]})
-    await running.service.unsubscribed.add("desk", "gone@example.org")
+    await _unsubscribe(running, "desk", "gone@example.org")
 
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 0
     [(rcpts, mail)] = inbox.messages
@@ -102,10 +102,16 @@ async def test_a_test_email_to_nobody_left_says_it_was_not_sent_and_fails_the_co
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
     _, inbox = smtp
     await _add(running, {"id": "desk", "channels": [{"email": {"to": ["gone@example.org"]}}]})
-    await running.service.unsubscribed.add("desk", "gone@example.org")
+    await _unsubscribe(running, "desk", "gone@example.org")
 
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == (f"  email smtp://127.0.0.1:{smtp[0].port}: failed: not sent: every recipient has "
                         "unsubscribed")
     assert inbox.messages == []
+
+
+async def _unsubscribe(running, sub_id, address):
+    """As the unsubscribe link of ``address`` in a message of the subscription ``sub_id`` does."""
+    unsubscribed = running.service.unsubscribed
+    assert await unsubscribed.add(sub_id, address, await unsubscribed.generation(sub_id))

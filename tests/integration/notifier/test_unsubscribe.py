@@ -11,7 +11,7 @@ from samples import BORDERS, TRAINING, release
 from schemas import decode_event
 from schemas.streams import DELIVERIES, EVENT_FIELD
 
-from notifier_harness import api_call, start_mailing, wait_for
+from notifier_harness import api_call, fast_config, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -162,3 +162,30 @@ async def test_who_unsubscribed_from_an_unknown_subscription_is_a_404_as_on_ever
     assert await api_call(n, "DELETE", "/subscriptions/nope/unsubscribed/desk@example.org") == (
         404, {"errors": [{"field": "id", "message": "no subscription 'nope'"}]})
     assert await api_call(n, "GET", "/subscriptions/console/unsubscribed") == (200, {"unsubscribed": []})
+
+
+async def test_a_deleted_subscriptions_link_unsubscribes_nobody_from_a_new_one_of_the_same_id(
+        notifier, smtp, publish_classified):
+    """Before: the old link still answered "You are unsubscribed" and recorded the address, and the
+    subscription created later with the same id left that address out of every message."""
+    controller, inbox = smtp
+    n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
+                                          smtp_from="alerts@pledgewatch.test", public_url=PUBLIC), http=True)
+    desk = {"id": "desk", "channels": [{"email": {"to": ["desk@example.org"]}}]}
+    assert (await api_call(n, "POST", "/subscriptions", desk))[0] == 201
+    await _deliver(n, inbox, publish_classified, BORDERS, "r1", 1)
+    (_, first), = inbox.messages
+    old_link = _local(n, _link(first))
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    for method in ("GET", "POST"):
+        status, _, page = await _request(method, old_link, data=ONE_CLICK)
+        assert status == 404 and "no longer exists" in page, method
+    assert (await api_call(n, "POST", "/subscriptions", desk))[0] == 201
+    status, _, page = await _request("POST", old_link, data=ONE_CLICK)
+    assert status == 404 and "no longer exists" in page, "a link of the deleted one, not of the new one"
+    inbox.received.clear()
+    await _deliver(n, inbox, publish_classified, TRAINING, "r2", 1)
+    (rcpts, second), = inbox.messages
+    assert rcpts == ["desk@example.org"] and _link(second) != _link(first)
+    assert (await _request("POST", _local(n, _link(second)), data=ONE_CLICK))[0] == 200
+    assert await api_call(n, "GET", "/subscriptions/desk/unsubscribed") == (200, {"unsubscribed": ["desk@example.org"]})

@@ -71,3 +71,9 @@ def test_the_own_secret_is_the_key_when_set():
     own = unsubscribe_links(NotifierConfig(unsubscribe_secret="own-secret-0123456789"),
                             Settings(api_token="api-token-0123456789"))
     assert own.read(token) is None
+
+
+def test_a_link_names_which_subscription_of_its_id_it_was_made_for_and_generation_0_is_the_link_as_before():
+    assert LINKS.read(LINKS.token("desk", "jane@example.org", 3)) == Recipient("desk", "jane@example.org", 3)
+    assert LINKS.token("desk", "jane@example.org", 3) != LINKS.token("desk", "jane@example.org")
+    assert LINKS.token("desk", "jane@example.org", 0) == LINKS.token("desk", "jane@example.org")
