@@ -28,6 +28,13 @@ def bom_encoding(raw: bytes) -> tuple[str, int] | None:
     return None
 
 
+def bad_byte(raw: bytes, error: UnicodeDecodeError, skipped: int = 0) -> str:
+    """``byte 6: b'\\xe9'``: the byte ``error`` (from decoding ``raw[skipped:]``) names, counted from the first
+    byte of ``raw``, a byte order mark included, as an editor or ``cmp`` counts it."""
+    at = error.start + skipped
+    return f"byte {at}: {raw[at:at + 1]!r}"
+
+
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:
     """Decode ``raw`` by ``charset`` (from Content-Type), else an HTML meta charset, else UTF-8.
 
@@ -35,9 +42,9 @@ def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False
     is not a text encoding (``base64``, ``rot13``) or bytes not valid in it. A byte-order
     mark (UTF-8, UTF-16 or UTF-32, either byte order) wins over any declaration.
     """
-    marked = bom_encoding(raw)
+    marked, skipped = bom_encoding(raw), 0
     if marked is not None:
-        charset, raw = marked[0], raw[marked[1]:]
+        charset, skipped = marked
     elif not charset and html:
         charset = declared_html_charset(raw)
     if charset:
@@ -46,14 +53,12 @@ def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False
         except LookupError:
             raise ContentError(f"{url}: unknown charset {charset!r}") from None
         try:
-            return raw.decode(codec)
+            return raw[skipped:].decode(codec)
         except UnicodeDecodeError as exc:
-            raise ContentError(f"{url}: not valid {charset} (byte {exc.start})") from None
+            raise ContentError(f"{url}: not valid {charset} ({bad_byte(raw, exc, skipped)})") from None
         except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
             raise ContentError(f"{url}: charset {charset!r} is not a text encoding") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(
-            f"{url}: not UTF-8 and no charset declared (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
-        ) from None
+        raise ContentError(f"{url}: not UTF-8 and no charset declared ({bad_byte(raw, exc)})") from None

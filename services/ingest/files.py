@@ -27,6 +27,7 @@ from services.common.errors import field_problems
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
+from .charset import bad_byte
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem
@@ -167,9 +168,9 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def decode_utf8(path: Path, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        at = exc.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)  # exc counts after it
-        raise ReleaseFileError(f"{path}: not UTF-8 (byte {at}: {raw[at:at + 1]!r})") from None
+    except UnicodeDecodeError as exc:  # counted after a byte order mark
+        marked = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        raise ReleaseFileError(f"{path}: not UTF-8 ({bad_byte(raw, exc, marked)})") from None
     if not text.strip():
         raise ReleaseFileError(f"{path}: no text")
     return text

@@ -37,6 +37,19 @@ def test_undecodable_text_is_refused_with_a_clear_error(raw, charset, message):
         decode_text(raw, charset=charset, url="http://x/y")
 
 
+@pytest.mark.parametrize(("raw", "charset", "message"), [
+    pytest.param(b"\xef\xbb\xbfCaf\xe9", None, "not valid utf-8 (byte 6: b'\\xe9')", id="utf-8-mark"),
+    pytest.param(b"\xef\xbb\xbfCaf\xe9", "iso-8859-1", "not valid utf-8 (byte 6: b'\\xe9')", id="mark-over-header"),
+    pytest.param(b"\xff\xfeA\x00\x00\xdc", None, "not valid utf-16-le (byte 4: b'\\x00')", id="utf-16-mark"),
+    pytest.param(b"Caf\xe9", "utf-8", "not valid utf-8 (byte 3: b'\\xe9')", id="no-mark"),
+])
+def test_the_byte_a_page_fails_at_is_counted_from_its_first_byte_as_for_a_release_file(raw, charset, message):
+    """Before: counted after a byte order mark (``byte 3`` for the sixth byte of a marked page), and not shown."""
+    with pytest.raises(ContentError) as caught:
+        decode_text(raw, charset=charset, url="https://e.org/p")
+    assert str(caught.value) == f"https://e.org/p: {message}"
+
+
 @pytest.mark.parametrize(
     ("address", "kind"),
     [pytest.param("127.0.0.1", "loopback", id="ipv4-loopback"),
