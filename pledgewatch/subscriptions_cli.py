@@ -235,6 +235,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         result = (f"delivered ({outcome['detail']})" if outcome.get("detail") else "delivered") \
             if outcome["delivered"] else f"failed: {outcome.get('error')}"
         print(f"  {outcome['channel']} {outcome['destination']}: {result}")
+        if outcome.get("unsubscribed"):
+            print(f"    unsubscribed, so not sent to: {', '.join(outcome['unsubscribed'])}")
     return 0 if body["delivered"] else 1
 
 

@@ -29,6 +29,7 @@ class ChannelOutcome:
     delivered: bool
     detail: str | None = None  # delivered: the HTTP status, the SMTP reply, ...
     error: str | None = None
+    unsubscribed: list[str] | None = None  # email: the recipients not sent to as they unsubscribed
 
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -66,10 +67,12 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
             return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
         except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
             return ChannelOutcome(spec.type, where, False, error=scrub(failure_text(exc), raw))
+        gone = list(result.unsubscribed) or None
         if result.ok and result.error is None:
-            return ChannelOutcome(spec.type, channel.destination, True, detail=result.detail)
+            return ChannelOutcome(spec.type, channel.destination, True, detail=result.detail, unsubscribed=gone)
         if result.ok:  # done without sending ("every recipient has unsubscribed"): right for an alert, not a test
-            return ChannelOutcome(spec.type, channel.destination, False, error=result.error)
-        return ChannelOutcome(spec.type, channel.destination, False, error=scrub(result.error or "failed", raw))
+            return ChannelOutcome(spec.type, channel.destination, False, error=result.error, unsubscribed=gone)
+        return ChannelOutcome(spec.type, channel.destination, False, error=scrub(result.error or "failed", raw),
+                              unsubscribed=gone)
 
     return list(await asyncio.gather(*(one(spec) for spec in sub.channels)))

@@ -14,6 +14,7 @@ class DeliveryResult:
     error: str | None = None  # with ok: a note on the audit event, e.g. why nothing needed sending
     retryable: bool = True  # False: retrying cannot help (e.g. HTTP 404), dead-letter now
     detail: str | None = None  # how it was accepted: "HTTP 204", an SMTP reply
+    unsubscribed: tuple[str, ...] = ()  # recipients left out as they unsubscribed (email), lower-cased
 
     @classmethod
     def delivered(cls, detail: str | None = None) -> "DeliveryResult":

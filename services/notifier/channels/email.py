@@ -8,8 +8,9 @@ serialiser would re-fold the headers with the plain ``email.policy.SMTP``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from email.headerregistry import Address
 
 import aiosmtplib
 
@@ -63,11 +64,17 @@ class EmailSender:
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"
 
     async def send(self, message: Message) -> DeliveryResult:
-        c, now, support, mid = self.config, self.clock(), self.support, message_id(message)
-        gone = await support.unsubscribed(message.subscription_id)
+        """Mail ``message`` to each recipient who has not unsubscribed; the result names those who have."""
+        gone = await self.support.unsubscribed(message.subscription_id)
         wanted = [r for r in self.to if r.addr_spec.lower() not in gone]
+        left_out = tuple(r.addr_spec.lower() for r in self.to if r.addr_spec.lower() in gone)
         if not wanted:  # nothing to retry, nobody to tell: done, with the reason on the audit event
-            return DeliveryResult(ok=True, error="not sent: every recipient has unsubscribed")
+            return DeliveryResult(ok=True, error="not sent: every recipient has unsubscribed", unsubscribed=left_out)
+        result = await self._mail(message, wanted)
+        return replace(result, unsubscribed=left_out) if left_out else result
+
+    async def _mail(self, message: Message, wanted: list[Address]) -> DeliveryResult:
+        c, now, support, mid = self.config, self.clock(), self.support, message_id(message)
         done = await support.mailed(mid)
         recipients = [r for r in wanted if r.addr_spec.lower() not in done]
         if not recipients:  # every one mailed by an earlier attempt that failed after (at QUIT, say)

@@ -10,7 +10,7 @@ import pytest
 from schemas.streams import ALERTS
 from services.notifier.channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
-from notifier_harness import fast_config, subscriptions_cli
+from notifier_harness import api_call, fast_config, subscriptions_cli
 
 pytestmark = pytest.mark.integration
 
@@ -94,6 +94,12 @@ async def test_a_test_email_skips_who_unsubscribed_and_offers_the_others_the_lin
     [(rcpts, mail)] = inbox.messages
     assert rcpts == ["desk@example.org"]
     assert mail["List-Unsubscribe"] is not None
+    # Before: "delivered (SMTP 250 OK)" and nothing of gone@example.org.
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"  email smtp://127.0.0.1:{smtp[0].port}: delivered (SMTP 250 OK)",
+        "    unsubscribed, so not sent to: gone@example.org"]
+    status, answer = await api_call(running, "POST", "/subscriptions/desk/test")
+    assert (status, answer["channels"][0]["unsubscribed"]) == (200, ["gone@example.org"])
 
 
 async def test_a_test_email_to_nobody_left_says_it_was_not_sent_and_fails_the_command(running, smtp, capsys,
@@ -106,8 +112,8 @@ async def test_a_test_email_to_nobody_left_says_it_was_not_sent_and_fails_the_co
 
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == (f"  email smtp://127.0.0.1:{smtp[0].port}: failed: not sent: every recipient has "
-                        "unsubscribed")
+    assert lines[1:] == [f"  email smtp://127.0.0.1:{smtp[0].port}: failed: not sent: every recipient has unsubscribed",
+                         "    unsubscribed, so not sent to: gone@example.org"]
     assert inbox.messages == []
 
 
