@@ -25,7 +25,6 @@ from .templates import web_address
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 SUBJECT_PREFIX = "[pledgewatch] "
-NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the feed's <updated> while it has no entry
 # Characters XML 1.0 cannot hold at all, not even escaped (C0 controls but tab and line ends, surrogates, ...).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -41,16 +40,17 @@ def rfc3339(moment: datetime) -> str:
 
 
 def alerts_feed(events: list[CloudEvent[Any]], *, subscription_id: str, self_url: str,
-                release_page: Callable[[str], str]) -> bytes:
+                release_page: Callable[[str], str], empty_since: datetime) -> bytes:
     """The Atom document of ``events`` (alerts and weekly messages, newest first) sent to ``subscription_id``;
-    ``self_url`` is where the feed is read, ``release_page(release_id)`` a release's page on the dashboard.
+    ``self_url`` is where the feed is read, ``release_page(release_id)`` a release's page on the dashboard,
+    ``empty_since`` the feed's ``updated`` while it has no entry (RFC 4287 requires one: when the feed began).
     The same events give the same bytes."""
     feed = ElementTree.Element("feed", xmlns=ATOM)
     _add(feed, "id", stable_id("feed", subscription_id))
     _add(feed, "title", f"pledgewatch: alerts for {subscription_id}")
     _add(feed, "subtitle", "What the subscription was sent: new and changed commitments, deadline reminders, "
                            "withdrawn releases, each week's deadlines.")
-    _add(feed, "updated", rfc3339(events[0].time if events else NEVER))
+    _add(feed, "updated", rfc3339(events[0].time if events else empty_since))
     ElementTree.SubElement(feed, "link", rel="self", href=_clean(self_url), type=MEDIA_TYPE.partition(";")[0])
     author = ElementTree.SubElement(feed, "author")
     _add(author, "name", "pledgewatch")

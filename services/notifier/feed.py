@@ -3,18 +3,21 @@
 ``<prefix>notifier:feed:<subscription id>`` is a list of the messages' CloudEvents (an alert as published on
 the alerts stream, a weekly "falls due this week" message as its webhook receives it), pushed at the head in
 the same transaction as the message's other effects and trimmed to the newest :data:`FEED_SIZE`. Dropped with
-the subscription.
+the subscription, with ``<prefix>notifier:feed-since:<subscription id>``, when the feed was first read (the
+``updated`` time of the feed while it has no entry).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from schemas.alerts import AlertEvent
 from schemas.due_week import DueThisWeekEvent
 from schemas.envelope import CloudEvent, EventError, decode_event
+from services.common.streams import as_text
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,20 @@ FEED_EVENTS = (AlertEvent, DueThisWeekEvent)
 
 def feed_key(key: Callable[[str], str], subscription_id: str) -> str:
     return key(f"notifier:feed:{subscription_id}")
+
+
+def feed_since_key(key: Callable[[str], str], subscription_id: str) -> str:
+    return key(f"notifier:feed-since:{subscription_id}")
+
+
+async def feed_since(client: Any, since_key: str, *, now: datetime) -> datetime:
+    """When the feed at ``since_key`` was first read: ``now`` on the first read (recorded then), so an empty
+    feed is the same document on every read, and says when it began rather than nothing."""
+    async with client.pipeline(transaction=True) as pipe:
+        pipe.set(since_key, now.astimezone(timezone.utc).isoformat(), nx=True)
+        pipe.get(since_key)
+        _, stored = await pipe.execute()
+    return datetime.fromisoformat(as_text(stored))
 
 
 def record_in_feed(pipe: Any, feed: str, event: bytes) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -35,9 +36,11 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
-                events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None) -> Routes:
-    """The feed of each subscription: ``events(id)`` are what it was sent, newest first; links are made under
-    ``public_url`` (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to."""
+                events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
+                since: Callable[[str], Awaitable[datetime]]) -> Routes:
+    """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
+    feed was first read (its ``updated`` while it is empty); links are made under ``public_url``
+    (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to."""
 
     async def alerts(request: Request, sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")],
                      if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
@@ -45,9 +48,11 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         base = (public_url or str(request.base_url)).rstrip("/")
-        body = alerts_feed(await events(sub.id), subscription_id=sub.id,
+        sent = await events(sub.id)
+        body = alerts_feed(sent, subscription_id=sub.id,
                            self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
-                           release_page=lambda release_id: f"{base}/dashboard/releases/{quote(release_id)}")
+                           release_page=lambda release_id: f"{base}/dashboard/releases/{quote(release_id)}",
+                           empty_since=await since(sub.id))
         tag = etag(body)
         headers = {"ETag": tag, "Cache-Control": "no-cache"}  # kept, but asked again each time: 304 is cheap
         if matches(if_none_match, tag):

@@ -40,7 +40,7 @@ from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
-from .feed import feed_events, feed_key
+from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import FIRED_TTL_SECONDS, ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
@@ -154,6 +154,7 @@ class NotifierService:
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP, self.settings.consumer)
         self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
+                                                                feed_since_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id),
                                                                 unsubscribed_key(streams.key, sub_id)])
         if await self.store.store_console_once():
@@ -218,7 +219,7 @@ class NotifierService:
         routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test,
                                      url_refusal=self.settings.target_policy.url_refusal)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
-                                   public_url=self.config.public_url))
+                                   public_url=self.config.public_url, since=self._feed_since))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
                                           lambda sub_id: self._store().get(sub_id)))
         return routes
@@ -226,6 +227,10 @@ class NotifierService:
     async def _feed(self, sub_id: str) -> list[CloudEvent]:
         streams = self.runtime.streams
         return await feed_events(streams.client, feed_key(streams.key, sub_id))
+
+    async def _feed_since(self, sub_id: str) -> datetime:
+        streams = self.runtime.streams
+        return await feed_since(streams.client, feed_since_key(streams.key, sub_id), now=self.clock())
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""

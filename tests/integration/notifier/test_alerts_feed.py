@@ -94,6 +94,23 @@ async def test_the_feed_is_read_as_the_calendar_is_with_reads_closed(notifier):
     assert (await _get(f"{n.url}/subscriptions/console/alerts.atom", n.api_headers))[0] == 200
 
 
+async def test_an_empty_feed_was_updated_when_it_was_first_read_and_stays_so(notifier):
+    """Before: ``<updated>1970-01-01T00:00:00Z</updated>`` until the first alert."""
+    now = [datetime(2026, 12, 4, 9, 30, 15, 500, tzinfo=timezone.utc)]
+    n = await notifier(http=True, clock=lambda: now[0], run_scheduler=False)
+    feed_url = f"{n.url}/subscriptions/console/alerts.atom"
+    status, body, headers = await _get(feed_url)
+    assert status == 200 and feedparser.parse(body).feed.updated == "2026-12-04T09:30:15Z"
+    now[0] = datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc)
+    assert (await _get(feed_url, {"If-None-Match": headers["ETag"]}))[0] == 304, "the same bytes on every read"
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:  # a new subscription of that id: anew
+        async with session.delete(f"{n.url}/subscriptions/console") as resp:
+            assert resp.status == 204
+        async with session.post(f"{n.url}/subscriptions", json={"id": "console", "channels": ["console"]}) as resp:
+            assert resp.status == 201
+    assert feedparser.parse((await _get(feed_url))[1]).feed.updated == "2026-12-05T10:00:00Z"
+
+
 async def test_deleting_a_subscription_drops_its_feed(notifier, publish_classified):
     n = await notifier(http=True)
     entry = await publish_classified(n.service, release(BORDERS))

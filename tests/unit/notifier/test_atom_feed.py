@@ -37,7 +37,7 @@ def _alert(*commitments, release_id="gov-uk/iraq-2017", url=None, title=None, at
 
 def _feed(*alerts) -> bytes:
     return alerts_feed([alert_event(a) for a in alerts], subscription_id="desk", self_url=FEED_URL,
-                       release_page=_page)
+                       release_page=_page, empty_since=NOW)
 
 
 def test_feed_readers_read_every_entry_newest_first_with_the_text_of_the_other_channels():
@@ -73,10 +73,10 @@ def test_the_same_alerts_give_the_same_bytes():
     assert _feed(*alerts) == _feed(*alerts)
 
 
-def test_an_empty_feed_is_valid():
+def test_an_empty_feed_is_valid_and_updated_when_it_began():
     parsed = feedparser.parse(_feed())
     assert not parsed.bozo and parsed.version == "atom10" and parsed.entries == []
-    assert parsed.feed.updated == "1970-01-01T00:00:00Z"
+    assert parsed.feed.updated == "2026-12-04T09:30:00Z"
 
 
 def test_a_weeks_deadlines_are_an_entry_too():
@@ -87,7 +87,7 @@ def test_a_weeks_deadlines_are_an_entry_too():
         due=date(2026, 12, 9), deadline=c.deadlines[0], commitment_key="c-soon", commitment=c, release_id="r1",
         title="A title", url="https://www.gov.uk/x")], more=0, now=slot.at)
     parsed = feedparser.parse(alerts_feed([message_event(week)], subscription_id="desk", self_url=FEED_URL,
-                                          release_page=_page))
+                                          release_page=_page, empty_since=NOW))
     (entry,) = parsed.entries
     assert not parsed.bozo
     assert entry.id == stable_id("due_this_week", week.digest_id)

@@ -117,7 +117,8 @@ def test_html_email_webhook_feed_and_digest_carry_it():
     assert event["data"]["kind"] == "withdrawn" and event["data"]["withdrawn_notice"] == NOTICE
     assert decode_event(message_json(alert)).data == alert
     feed = feedparser.parse(alerts_feed([alert_event(alert)], subscription_id="desk", self_url="https://x.test/f",
-                                        release_page=lambda r: f"https://x.test/{r}"))
+                                        release_page=lambda r: f"https://x.test/{r}",
+                                        empty_since=alert.created_at))
     [entry] = feed.entries
     assert entry.title == "Release withdrawn: UK ramps up counterterror effort in Iraq"
     assert [t.term for t in entry.tags] == ["withdrawn"] and "Ports Security Programme" in entry.content[0].value
