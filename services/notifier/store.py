@@ -131,24 +131,17 @@ return 1
 """
 
 
-# KEYS: the subscriptions hash, the generations hash, then what is kept for the subscription.
-# ARGV: the subscription's id and JSON. Returns 1 when it was created, 0 when replaced.
-_PUT = """
-local created = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if created == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+# KEYS: the subscriptions hash, the generations hash, then what is kept for the subscription. ARGV: HSET and the
+# subscription's id and JSON (a put: returns 1 when it was created, 0 when replaced), or HDEL and its id (a
+# delete: returns 1 when there was one). A subscription created or deleted counts up its id's generation and
+# drops what was kept for that id.
+_CHANGE = """
+local changed = redis.call(ARGV[1], KEYS[1], unpack(ARGV, 2))
+if changed == 1 then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
   if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
 end
-return created
-"""
-# The same KEYS; ARGV: the subscription's id. Returns 1 when there was one.
-_DELETE = """
-local deleted = redis.call('HDEL', KEYS[1], ARGV[1])
-if deleted == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-  if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
-end
-return deleted
+return changed
 """
 
 
@@ -159,6 +152,7 @@ class SubscriptionStore:
         id is created)."""
         self.client, self.key, self.file, self.kept_for = client, key, file, kept_for
         self.generations = f"{key}:generations"
+        self._change = client.register_script(_CHANGE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
     async def store_console_once(self) -> bool:
@@ -209,10 +203,10 @@ class SubscriptionStore:
 
     async def put(self, sub: Subscription) -> bool:
         """Store ``sub``; True when it was created, False when replaced."""
-        keys = [self.key, self.generations, *self.kept_for(sub.id)]
-        return bool(await self.client.eval(_PUT, len(keys), *keys, sub.id, sub.stored()))
+        return bool(await self._change(keys=[self.key, self.generations, *self.kept_for(sub.id)],
+                                       args=["HSET", sub.id, sub.stored()]))
 
     async def delete(self, sub_id: str) -> bool:
         """Delete a stored subscription and what is kept for it, at once; True when there was one."""
-        keys = [self.key, self.generations, *self.kept_for(sub_id)]
-        return bool(await self.client.eval(_DELETE, len(keys), *keys, sub_id))
+        return bool(await self._change(keys=[self.key, self.generations, *self.kept_for(sub_id)],
+                                       args=["HDEL", sub_id]))

@@ -34,6 +34,7 @@ class Unsubscribed:
     def __init__(self, client: Any, key: Callable[[str], str], generations: str) -> None:
         """``generations``: the hash of each subscription id's generation (the store's)."""
         self.client, self._key, self.generations = client, key, generations
+        self._add_if_current = client.register_script(_ADD_IF_CURRENT)
 
     def key(self, subscription_id: str) -> str:
         return unsubscribed_key(self._key, subscription_id)
@@ -46,8 +47,8 @@ class Unsubscribed:
     async def add(self, subscription_id: str, address: str, generation: int) -> bool | None:
         """True when ``address`` was subscribed until now; None (nothing recorded) when ``generation`` is not
         the subscription's current one."""
-        added = await self.client.eval(_ADD_IF_CURRENT, 2, self.generations, self.key(subscription_id),
-                                       subscription_id, generation, address.lower())
+        added = await self._add_if_current(keys=[self.generations, self.key(subscription_id)],
+                                           args=[subscription_id, generation, address.lower()])
         return None if added == -1 else bool(added)
 
     async def remove(self, subscription_id: str, address: str) -> bool:
