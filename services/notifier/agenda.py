@@ -29,20 +29,21 @@ from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
 from .reminder_scripts import HELPERS
 from .reminders import PlannedReminders, reminder_jobs, settle_reminders
-from .reminder_store import ReminderStore
+from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .subscriptions import Subscription
 
 Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
 
-# KEYS: those of the reminder store's planning (see ``CANCEL``). ARGV: how many records to compare, reminders
-# to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and the
+# KEYS: those of the reminder store's planning (see ``CANCEL``). ARGV: the prefix of what cancelled reminders
+# leave and its TTL (see ``CANCEL``), how many records to compare, reminders to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and the
 # record read; for each reminder to cancel its id and the release version cancelling it; for each to write its
 # key, release id and record; then the entries to XACK (stream, group, id). Cancels, writes and acknowledges only
 # if every record is still as read (what to cancel was worked out from them): returns 1, else 0. A reminder a
 # newer version planned is not cancelled: that version's handler may have planned it again after these records
 # were read, and will settle against the record written here.
 _SETTLE = HELPERS + """
-local checks, cancels, writes, at = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), 4
+local gone, ttl = ARGV[1], ARGV[2]
+local checks, cancels, writes, at = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), 6
 for _ = 1, checks do
   local now = redis.call('HGET', ARGV[at], ARGV[at + 1])
   if ARGV[at + 2] == '1' then
@@ -53,7 +54,7 @@ for _ = 1, checks do
   at = at + 4
 end
 for _ = 1, cancels do
-  cancel(ARGV[at], ARGV[at + 1])
+  cancel(ARGV[at], ARGV[at + 1], gone, ttl)
   at = at + 2
 end
 for _ = 1, writes do
@@ -170,9 +171,12 @@ class ReminderAgenda:
                     if keep:
                         writes.append((self.key(sub_id), release.release_id, mine.to_json()))
             checks = [x for lookup in lookups for x in (*lookup, *_as_read(read[lookup]))]
-            args = [len(lookups), len(cancel), len(writes), *checks, *(x for c in cancel for x in c),
-                    *(x for w in writes for x in w), *acks]
-            if len(args) == 3 or await self._settle_script(keys=self.store.planning_keys, args=args):
+            counts = [len(lookups), len(cancel), len(writes)]
+            if not any(counts) and not acks:
+                return
+            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, *counts, *checks,
+                    *(x for c in cancel for x in c), *(x for w in writes for x in w), *acks]
+            if await self._settle_script(keys=self.store.planning_keys, args=args):
                 return
             read = dict(zip(lookups, await self._records(lookups)))
 

@@ -38,7 +38,7 @@ from .outbox import Outbox
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_chains import ReminderChain
-from .reminder_store import Claimed, Firing, ReminderStore
+from .reminder_store import FIRED_TTL_SECONDS, Claimed, Firing, ReminderStore
 from .reminders import reminder_slot
 from .scheduler import LEAD_SECONDS
 from .subscriptions import Subscription
@@ -58,9 +58,6 @@ class Prepared:
 CHUNK = 250  # reminders claimed, and recorded as fired, per transaction
 PREPARE_LIMIT = 8 * CHUNK  # reminders a second's job builds ahead of it; any more are fired once it has come
 LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader died)
-# How long a fired mark stops its slot firing again, and a finished reminder's planning version stops an older one
-# planning it again (from records read before it fired; nothing bounds how long a paused handler holds a read)
-FIRED_TTL_SECONDS = 400 * 86400
 
 
 class ReminderFiring:

@@ -34,12 +34,14 @@ end
 -- What is left of a reminder finished as planned (fired, dropped or dead-lettered): the release version that
 -- planned it, under `gone` .. its id for `ttl` seconds (its fired mark's lifetime), unless a newer one is left
 -- already. APPLY refuses a plan of an older version than that: a handler that read its records before it fired.
-local function bury(gone, ttl, id, record)
-  local by = planned_by(record)
-  if by == '0' then return end
+local function leave(gone, ttl, id, by)
   local key = gone .. id
   local was = redis.call('GET', key)
   if not was or older(was, by) then redis.call('SET', key, by, 'EX', ttl) end
+end
+local function bury(gone, ttl, id, record)
+  local by = planned_by(record)
+  if by ~= '0' then leave(gone, ttl, id, by) end
 end
 -- The end of a claimed reminder: no longer claimed, and no longer planned unless planned again since (its
 -- record is no longer the one claimed), leaving the version that planned it (see bury). KEYS 1-5 are planned,
@@ -54,10 +56,13 @@ local function finish(id, record, gone, ttl)
   end
 end
 -- A planned reminder dropped by release version `by` (none: nothing; one a newer version planned is kept: it
--- planned it again after `by`'s plan was read). KEYS 1-6 are planned, due, subjects, refs, APScheduler jobs, run times.
-local function cancel(id, by)
+-- planned it again after `by`'s plan was read), leaving `by` as a finished one leaves its planner (see bury): a
+-- handler of an older version that read its records before plans it again otherwise. KEYS 1-6 are planned, due,
+-- subjects, refs, APScheduler jobs, run times.
+local function cancel(id, by, gone, ttl)
   local old = redis.call('HGET', KEYS[1], id)
   if old and older(by, planned_by(old)) then return end
+  leave(gone, ttl, id, by)
   local was = subject_of(old)
   if was then unref(KEYS[4], KEYS[3], was)
   elseif old then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
@@ -106,10 +111,10 @@ for j = i, #ARGV, 5 do
 end
 """
 
-# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: (reminder id, release version dropping
-# it) pairs.
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: the prefix of what dropped reminders
+# leave and its TTL (see cancel), then (reminder id, release version dropping it) pairs.
 CANCEL = HELPERS + """
-for i = 1, #ARGV, 2 do cancel(ARGV[i], ARGV[i + 1]) end
+for i = 3, #ARGV, 2 do cancel(ARGV[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
 """
 
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without

@@ -9,9 +9,10 @@ Keys (under the prefix):
   many planned records refer to it (the subject goes with the last);
 - ``notifier:reminders:claimed`` (hash): reminder id -> record, while a leader fires it;
 - ``notifier:reminders:fired-by:<reminder id>`` (string, for as long as the fired mark): the release version that
-  planned a reminder finished as planned (fired, dropped or dead-lettered). Its record is gone, but a handler of
-  an older version may have read its records before, and plans it again from them (at that version's date, which
-  the fired mark does not stop when it differs): planning refuses a version older than this one.
+  planned a reminder finished as planned (fired, dropped or dead-lettered), or that cancelled it. Its record is
+  gone, but a handler of an older version may have read its records before, and plans it again from them (at
+  that version's date, which the fired mark does not stop when it differs): planning refuses a version older
+  than this one.
 
 APScheduler holds one job per second at which reminders fall due (``due:<unix second>``, see
 :mod:`.scheduler`), written in the same script as the reminders, so a reminder is never planned without a
@@ -50,6 +51,9 @@ SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
 FIRED_BY = "notifier:reminders:fired-by:"
+# How long a fired mark stops its slot firing again, and a finished or dropped reminder's version stops an older
+# one planning it again (from records read before; nothing bounds how long a paused handler holds a read)
+FIRED_TTL_SECONDS = 400 * 86400
 
 @dataclass(frozen=True)
 class Claimed:
@@ -124,7 +128,8 @@ class ReminderStore:
                                                            version=job.release.version), job.fire_at, text))
         await self.plan(entries)
         for i in range(0, len(cancel), BULK):
-            await self._cancel(keys=self._keys["apply"], args=[x for rid, by in cancel[i:i + BULK] for x in (rid, by)])
+            await self._cancel(keys=self._keys["apply"], args=[self.fired_by_prefix, FIRED_TTL_SECONDS,
+                                                                *(x for rid, by in cancel[i:i + BULK] for x in (rid, by))])
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs

@@ -41,7 +41,7 @@ from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .feed import feed_events, feed_key, feed_since, feed_since_key
-from .firing import FIRED_TTL_SECONDS, ReminderFiring
+from .firing import ReminderFiring
 from .last_version import last_version_record, previous_commitments, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
@@ -56,7 +56,7 @@ from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
-from .reminder_store import ReminderStore
+from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks

@@ -211,3 +211,27 @@ async def test_a_plan_refused_for_a_newer_versions_reminders_adds_no_scheduler_j
     assert {at for _, at in await store.scheduled()} == planned_by_v3
     jobs = {job_id for job_id, _ in store.scheduler.jobs()}
     assert jobs == {f"due:{math.ceil(at.timestamp())}" for at in planned_by_v3 | {at1, at2}}
+
+
+async def test_a_stale_version_scheduling_after_a_newer_one_dropped_its_reminders_plans_none_of_them_again(
+        notifier, write_yaml, publish_classified):
+    """A settles v3, whose commitment no longer has a deadline: v1's reminders are dropped. B, from the v1 record
+    it read before, then schedules v2 (v1's deadline): nothing is planned again, not even until B settles (B may
+    crash before it does, and v2 is then never settled), so no reminder of a deadline the newest version
+    withdrew fires."""
+    n = await notifier(subscriptions=write_yaml(DESK), run_scheduler=False)
+    agenda, store = n.service.agenda, n.service.reminders
+    first, _, read_by_both, _, _ = await _first_handled(n, publish_classified)
+    due, now = first.commitments[0].deadlines[0].due, datetime.now(timezone.utc)
+    withdrawn = release(FUNDING.model_copy(update={"deadlines": []}), version=3)
+    await agenda.settle([(withdrawn, await _schedule(agenda, withdrawn, now=now, read=read_by_both), None)],
+                        now=now, read=read_by_both)
+    assert await store.planned() == {}
+
+    stale = _version(2, due)
+    planned = await _schedule(agenda, stale, now=now, read=read_by_both)
+    assert await store.planned() == {} and await store.scheduled() == []
+    await agenda.settle([(stale, planned, None)], now=now, read=read_by_both)
+
+    assert await store.planned() == {} and await store.scheduled() == []
+    assert await n.service.runtime.streams.client.hlen(store.subjects_key) == 0
