@@ -58,6 +58,8 @@ def test_a_bad_source_name_is_refused_in_the_words_of_the_rule_not_a_pattern():
                  "a.b.c.d (each 0 to 255, no leading zero)", id="short-ipv4"),
     pytest.param("http://2130706433/f", "'http://2130706433/f': host '2130706433' is neither a name nor an IPv4 "
                  "address written a.b.c.d (each 0 to 255, no leading zero)", id="ipv4-as-one-number"),
+    pytest.param("http://exa mple.org/f", "'http://exa mple.org/f': host 'exa mple.org' holds a space or a control "
+                 "character, which no host name has", id="space-in-host"),
 ])
 def test_a_source_url_no_request_can_go_to_is_refused_at_once(url, problem):
     """Before: taken, and every poll of the source failed ("InvalidUrlClientError", "Cannot connect to host x:0",

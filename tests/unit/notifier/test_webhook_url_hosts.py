@@ -83,3 +83,12 @@ def test_one_stored_before_can_be_paused_and_resumed_but_not_given_again(url, re
     with pytest.raises(SubscriptionError, match=re.escape(reason)):
         parse_subscription({**json.loads(older.stored()), "channels": [{"webhook": {"url": url + "/other"}}]},
                            kept=older.channels)
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("http://hooks.exa mple.org/in", id="space"),
+    # the HTTP client drops a tab from the host and sends to another host (hooks.example.org)
+    pytest.param("http://hooks.exa\tmple.org/in", id="tab"),
+])
+def test_a_host_with_a_space_or_a_control_character_is_refused_when_given(url):
+    assert "holds a space or a control character, which no host name has" in sendable_url_problem(url)
