@@ -8,7 +8,7 @@ import re
 import string
 from datetime import date
 
-from schemas import Commitment, PeriodDeadline
+from schemas import Commitment
 
 from .categories import categorise
 from .commitments import Found
@@ -17,8 +17,6 @@ from .folding import LoweredBody, fold
 from .money import Amount, amounts_in
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
-
-_FINANCIAL_YEAR = re.compile(r"\d{4}\s*(?:-|–|/|to)\s*\d{2,4}")
 
 
 def build_commitment(release_id: str, body: str, sentence: Sentence, found: Found, published: date,
@@ -118,13 +116,17 @@ def _of_another_sum(at: int, amounts: list[Amount], own: Amount | None, text: st
 
 
 def _own_deadlines(deadlines: list) -> list:
-    """A commitment's one deadline: the last the sentence writes ("for nine months, until 20 December", "an
-    extension for a further two years ... by 2025-26"), as a commitment has at most one. A financial year
-    naming what is funded ("allocations for 2017-18 will be published in June") is not the deadline when
-    the sentence sets another one."""
-    years = [d for d in deadlines if isinstance(d, PeriodDeadline) and _FINANCIAL_YEAR.search(d.text)]
-    kept = [d for d in deadlines if d not in years] if len(years) < len(deadlines) else deadlines
-    return kept[-1:]
+    """A commitment's deadlines: each the sentence writes for it, in order ("by 25 October for questions on the
+    crisis response and by 8 November for the rest", "$10,000 in 2019-20 and a further $10,000 in 2020-21"),
+    each value once. Starts, deadlines of another sum and a length followed by the day it runs until are
+    already left out by the caller and by :func:`.deadlines.find_deadlines`."""
+    own, seen = [], set()
+    for deadline in deadlines:
+        key = deadline.model_dump_json(exclude={"text", "span"})
+        if key not in seen:
+            seen.add(key)
+            own.append(deadline)
+    return own
 
 
 _WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one

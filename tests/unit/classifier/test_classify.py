@@ -115,8 +115,18 @@ def test_an_actor_is_never_a_bare_pronoun(make_release):
                        for actor in actors), (body, actors)
 
 
-def test_a_commitment_has_one_deadline_the_last_its_sentence_writes(make_release):
+def test_a_commitment_keeps_each_deadline_its_sentence_writes(make_release):
     body = ("The Government will extend its trading plan for a further two years, with the aim of completing the "
             "sale by 2025-26.")
     [commitment] = classify(make_release(body)).commitments
-    assert [deadline.text for deadline in commitment.deadlines] == ["by 2025-26"]
+    assert [deadline.text for deadline in commitment.deadlines] == ["for a further two years", "by 2025-26"]
+    body = ("TikTok must provide the requested information to the Commission by 25 October 2023 for questions on "
+            "the crisis response, and by 8 November 2023 for the other questions.")
+    [commitment] = classify(make_release(body)).commitments
+    assert [deadline.text for deadline in commitment.deadlines] == ["by 25 October 2023", "by 8 November 2023"]
+
+
+def test_a_commitment_keeps_a_deadline_written_twice_once(make_release):
+    body = "The Home Office will train 300 more firearms officers by March 2018, that is by 31 March 2018."
+    [commitment] = classify(make_release(body)).commitments
+    assert [deadline.text for deadline in commitment.deadlines] == ["by March 2018"]
