@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from schemas.classified import Deadline
 from services.common.durations import gap_label
@@ -14,11 +14,12 @@ from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
-from services.notifier.reminders import due_date
+from services.notifier.reminders import REMIND_AT, due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
+from .schedules import reminders_label, weekly_label
 
 
 def day_label(day: date) -> str:
@@ -191,6 +192,8 @@ class SubscriptionRow:
     mode: str
     paused_until: str | None  # "until 31 Jan 2027 09:00 UTC"; None: active
     status: DeliveryStatus = field(default_factory=DeliveryStatus)
+    reminders: str = ""  # "30 days, 7 days and 1 day before each dated deadline, and on the day, at 09:00 UTC"
+    weekly: str | None = None  # "Mondays at 08:00 (UTC): the deadlines of the 7 days ahead"; None: off
 
     @property
     def editable(self) -> bool:
@@ -198,15 +201,17 @@ class SubscriptionRow:
 
 
 def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[str, DeliveryStatus], *,
-                      now: datetime) -> list[SubscriptionRow]:
-    """One row per (subscription, origin); a pause already over shows as active."""
+                      now: datetime, remind_at: time = REMIND_AT) -> list[SubscriptionRow]:
+    """One row per (subscription, origin); a pause already over shows as active. ``remind_at``: the time of day
+    reminders go out (``PLEDGEWATCH_REMINDER_TIME``)."""
     rows = []
     for sub, origin in subs:
         paused = sub.paused_until if sub.paused_until is not None and sub.paused_until > now else None
         rows.append(SubscriptionRow(
             id=sub.id, origin=origin, filter=filter_summary(sub.filter), channels=channel_summary(sub), mode=sub.mode,
             paused_until=_utc_label(paused) if paused else None,
-            status=statuses.get(sub.id, DeliveryStatus())))
+            status=statuses.get(sub.id, DeliveryStatus()), reminders=reminders_label(sub.reminders, remind_at),
+            weekly=weekly_label(sub.due_this_week)))
     return rows
 
 
