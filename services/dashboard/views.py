@@ -104,6 +104,7 @@ class TimelineItem:
     text: str
     release_id: str
     title: str
+    label: str = ""  # what the page says of it: "due today", "due tomorrow", "due in 5 days", "upcoming"
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,14 @@ def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today:
         months[-1].items.append(TimelineItem(
             due=day_label(day), state=state, deadline=deadline.text if deadline else "",
             actor=entry.commitment.actor, text=" ".join(entry.commitment.text.split()),
-            release_id=entry.release_id, title=entry.title))
+            release_id=entry.release_id, title=entry.title, label=_soon_label(state, (day - today).days)))
     return months
+
+
+def _soon_label(state: str, days: int) -> str:
+    if state != "due":
+        return state
+    return "due today" if days <= 0 else "due tomorrow" if days == 1 else f"due in {days} days"
 
 
 @dataclass(frozen=True)

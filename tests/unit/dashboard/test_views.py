@@ -207,3 +207,15 @@ def test_the_last_attempt_is_dated_as_every_other_day_on_the_page():
     page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([sent]), now=NOW,
                                                  remind_at=time(9, 0, tzinfo=timezone.utc)))
     assert "5 Dec 2017 13:25 UTC" in page and "05 Dec" not in page
+
+
+@pytest.mark.parametrize(("day", "said"), [(date(2017, 12, 1), "due today"), (date(2017, 12, 2), "due tomorrow"),
+                                           (date(2017, 12, 6), "due in 5 days"), (date(2017, 12, 20), "upcoming")],
+                         ids=["today", "tomorrow", "in 5 days", "later"])
+def test_a_deadline_due_soon_says_in_how_many_days(day, said):
+    """Before: "due this week" for anything within 7 days, so on a Friday a deadline of next Thursday was "this
+    week", and the weekly message called "due this week" means another seven days (from its weekday)."""
+    soon = FUNDING.deadlines[0].model_copy(update={"end": day})
+    (month,) = timeline([(day, soon, entry(FUNDING))], today=TODAY)
+    assert month.items[0].label == said
+    assert f">{said}</span>" in _home(timeline=[month])
