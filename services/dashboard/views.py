@@ -50,6 +50,7 @@ class CommitmentView:
     deadlines: list[DeadlineView]
     state: str  # the ledger's: active, changed, removed, withdrawn
     announced: int  # how many times, counting this one (1: once)
+    changes: list[str] = field(default_factory=list)  # "version 2: money £10m → £8m", one per version that changed it
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> C
     return CommitmentView(
         key=entry.key, pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
-        deadlines=[deadline_view(d, today=today) for d in c.deadlines], state=entry.state.value, announced=announced)
+        deadlines=[deadline_view(d, today=today) for d in c.deadlines], state=entry.state.value, announced=announced,
+        changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
+                 for h in entry.history])  # a withdrawal is the one version that changes no field
 
 
 def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: date,

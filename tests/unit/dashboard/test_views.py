@@ -219,3 +219,23 @@ def test_a_deadline_due_soon_says_in_how_many_days(day, said):
     (month,) = timeline([(day, soon, entry(FUNDING))], today=TODAY)
     assert month.items[0].label == said
     assert f">{said}</span>" in _home(timeline=[month])
+
+
+def test_a_changed_commitment_shows_what_changed_in_each_version():
+    """docs/LEDGER.md says the dashboard shows "money £10m → £8m": before, it showed only "changed"."""
+    from services.ledger.core.changes import FieldChange
+    from services.ledger.core.entries import VersionChange
+
+    history = [VersionChange(version=2, changes=[FieldChange(field="money", before="£10m", after="£8m"),
+                                                 FieldChange(field="deadlines", before="31 Mar 2018", after="30 Jun 2018")]),
+               VersionChange(version=3, changes=[FieldChange(field="money", before="£8m", after="£9m")])]
+    changed = entry(FUNDING).model_copy(update={"state": EntryState.CHANGED, "versions": [1, 2, 3], "history": history})
+    view = release_view(ReleaseSummary.of("r1", 3, [changed]), [changed], today=TODAY)
+    assert view.commitments[0].changes == ["version 2: money £10m → £8m; deadline 31 Mar 2018 → 30 Jun 2018",
+                                           "version 3: money £8m → £9m"]
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert "version 2: money £10m → £8m; deadline 31 Mar 2018 → 30 Jun 2018" in page
+    withdrawn = changed.model_copy(update={"state": EntryState.WITHDRAWN,
+                                           "history": [*history, VersionChange(version=4, changes=[])]})
+    (view,) = release_view(ReleaseSummary.of("r1", 4, [withdrawn]), [withdrawn], today=TODAY).commitments
+    assert view.changes[-1] == "version 4: withdrawn"
