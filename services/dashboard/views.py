@@ -5,13 +5,13 @@ Redis, no HTTP; ``today`` and ``now`` are arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 
 from schemas.classified import Deadline
 from services.common.durations import gap_label
 from services.ledger.core.deadline_states import deadline_state
-from services.ledger.core.entries import LedgerEntry
+from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
 from services.notifier.reminders import REMIND_AT, due_date
@@ -35,7 +35,7 @@ def category_label(category: str) -> str:
 class DeadlineView:
     text: str  # as the release states it
     due: str | None  # its day, None for a standing one (a response time, a period with no end)
-    state: str  # upcoming, due, passed, standing
+    state: str  # upcoming, due, passed, standing; cancelled when its commitment was removed or withdrawn
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class ReleaseView:
     commitments: list[CommitmentView]
     total: int  # commitments in the release (some may not be shown)
     partial: str | None = None  # why the release was read only in part
+    withdrawn: bool = False  # its publisher withdrew it: every commitment it held is withdrawn
 
     @property
     def more(self) -> int:
@@ -77,10 +78,13 @@ def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
 
 def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
     c = entry.commitment
+    deadlines = [deadline_view(d, today=today) for d in c.deadlines]
+    if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):  # its deadlines are due for no one
+        deadlines = [replace(d, state="cancelled") for d in deadlines]
     return CommitmentView(
         key=entry.key, pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
-        deadlines=[deadline_view(d, today=today) for d in c.deadlines], state=entry.state.value, announced=announced,
+        deadlines=deadlines, state=entry.state.value, announced=announced,
         changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
                  for h in entry.history])  # a withdrawal is the one version that changes no field
 
@@ -95,7 +99,8 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
     return ReleaseView(
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
         source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
-        version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason)
+        version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
+        withdrawn=bool(entries) and all(e.state is EntryState.WITHDRAWN for e in entries))
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,20 @@ def test_a_changed_commitment_shows_what_changed_in_each_version():
                                            "history": [*history, VersionChange(version=4, changes=[])]})
     (view,) = release_view(ReleaseSummary.of("r1", 4, [withdrawn]), [withdrawn], today=TODAY).commitments
     assert view.changes[-1] == "version 4: withdrawn"
+
+
+def test_the_deadlines_of_a_withdrawn_or_removed_commitment_are_cancelled_not_upcoming():
+    """A removed or withdrawn commitment's deadlines are due for no one (left out of the timeline, cancelled in
+    calendars); before, its release's page still called them "upcoming" or "due"."""
+    from services.ledger.core.entries import VersionChange
+
+    withdrawn = entry(FUNDING).model_copy(update={"state": EntryState.WITHDRAWN, "versions": [1],
+                                                  "history": [VersionChange(version=2, changes=[])]})
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    view = release_view(ReleaseSummary.of("r1", 2, [withdrawn]), [withdrawn], today=TODAY)
+    assert [d.state for d in view.commitments[0].deadlines] == ["cancelled"] and view.withdrawn
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert "Withdrawn by its publisher" in page and ">upcoming<" not in page
+    both = release_view(ReleaseSummary.of("r1", 2, [withdrawn, removed]), [withdrawn, removed], today=TODAY)
+    assert not both.withdrawn  # one commitment removed by a new version, not a withdrawn release
+    assert all(d.state == "cancelled" for c in both.commitments for d in c.deadlines)
