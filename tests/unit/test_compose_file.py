@@ -120,3 +120,12 @@ def test_the_notifier_links_its_feeds_to_the_dashboard_on_the_ledgers_port(compo
     host, port, _ = ledger_port.split("#")[0].strip().split(":")
     setting = compose["services"]["notifier"]["environment"]["PLEDGEWATCH_DASHBOARD_URL"]
     assert setting == f"${{PLEDGEWATCH_DASHBOARD_URL:-http://{host}:{port}}}"
+
+
+def test_the_notifiers_unsubscribe_links_point_at_its_published_port_unless_env_says_otherwise(compose):
+    """Unset, the links are made under the API's own address, http://0.0.0.0:8080 in a container: no address
+    a recipient's browser can open, not even on the host. A value in .env still wins."""
+    (notifier_ports,) = compose["services"]["notifier"]["ports"]
+    host, ports, _ = notifier_ports.split("#")[0].strip().split(":")
+    setting = compose["services"]["notifier"]["environment"]["PLEDGEWATCH_PUBLIC_URL"]
+    assert setting == f"${{PLEDGEWATCH_PUBLIC_URL:-http://{host}:{ports.partition('-')[0]}}}"
