@@ -220,7 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     register_subscriptions(sub)
     register_dlq(sub)
     register_ledger(sub)
+    _describe_commands(parser)
     return parser
+
+
+def _describe_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's own ``--help`` opens with what it does: the line its parent's help gives it, unless it
+    has a description of its own."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, command in action.choices.items():
+                one_line = helps.get(name)
+                if not command.description and one_line:
+                    command.description = one_line[0].upper() + one_line[1:] + "."
+                _describe_commands(command)
 
 
 def main(argv: list[str] | None = None) -> int:

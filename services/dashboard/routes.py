@@ -28,6 +28,7 @@ from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
 from services.ledger.store import LedgerStore
 from services.notifier.bounds import pause_problem
+from services.notifier.reminders import REMIND_AT
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
                                               refused_webhooks)
@@ -68,7 +69,8 @@ class DashboardParts:
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
                      clock: Callable[[], datetime],
-                     url_refusal: Callable[[str], str | None] = lambda url: None) -> Routes:
+                     url_refusal: Callable[[str], str | None] = lambda url: None,
+                     remind_at: time = REMIND_AT) -> Routes:
     sessions = Sessions.from_api_token(api_token) if api_token else None
 
     def visitor_of(request: Request) -> Visitor:
@@ -106,7 +108,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
             "subscriptions": subscription_rows(
                 await subscriptions_with_origin(p.subscriptions),
-                delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now),
+                delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
+                remind_at=remind_at),
             "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),

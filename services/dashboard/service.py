@@ -35,5 +35,6 @@ class LedgerWithDashboard(LedgerService):
         routes = super().routes()
         routes.include(dashboard_routes(self.dashboard_parts, api_token=self.settings.api_token_value,
                                         open_reads=self.settings.open_reads, clock=lambda: self.page_clock(),
-                                        url_refusal=self.settings.target_policy.url_refusal))
+                                        url_refusal=self.settings.target_policy.url_refusal,
+                                        remind_at=self.remind_at))
         return routes

@@ -5,20 +5,21 @@ Redis, no HTTP; ``today`` and ``now`` are arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timezone
 
 from schemas.classified import Deadline
 from services.common.durations import gap_label
 from services.ledger.core.deadline_states import deadline_state
-from services.ledger.core.entries import LedgerEntry
+from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
-from services.notifier.reminders import due_date
+from services.notifier.reminders import REMIND_AT, due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
+from .schedules import reminders_label, weekly_label
 
 
 def day_label(day: date) -> str:
@@ -34,7 +35,7 @@ def category_label(category: str) -> str:
 class DeadlineView:
     text: str  # as the release states it
     due: str | None  # its day, None for a standing one (a response time, a period with no end)
-    state: str  # upcoming, due, passed, standing
+    state: str  # upcoming, due, passed, standing; cancelled when its commitment was removed or withdrawn
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CommitmentView:
     deadlines: list[DeadlineView]
     state: str  # the ledger's: active, changed, removed, withdrawn
     announced: int  # how many times, counting this one (1: once)
+    changes: list[str] = field(default_factory=list)  # "version 2: money £10m → £8m", one per version that changed it
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ReleaseView:
     commitments: list[CommitmentView]
     total: int  # commitments in the release (some may not be shown)
     partial: str | None = None  # why the release was read only in part
+    withdrawn: bool = False  # its publisher withdrew it: every commitment it held is withdrawn
 
     @property
     def more(self) -> int:
@@ -75,10 +78,15 @@ def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
 
 def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
     c = entry.commitment
+    deadlines = [deadline_view(d, today=today) for d in c.deadlines]
+    if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):  # its deadlines are due for no one
+        deadlines = [replace(d, state="cancelled") for d in deadlines]
     return CommitmentView(
         key=entry.key, pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
-        deadlines=[deadline_view(d, today=today) for d in c.deadlines], state=entry.state.value, announced=announced)
+        deadlines=deadlines, state=entry.state.value, announced=announced,
+        changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
+                 for h in entry.history])  # a withdrawal is the one version that changes no field
 
 
 def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: date,
@@ -91,7 +99,8 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
     return ReleaseView(
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
         source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
-        version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason)
+        version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
+        withdrawn=bool(entries) and all(e.state is EntryState.WITHDRAWN for e in entries))
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class TimelineItem:
     text: str
     release_id: str
     title: str
+    label: str = ""  # what the page says of it: "due today", "due tomorrow", "due in 5 days", "upcoming"
 
 
 @dataclass(frozen=True)
@@ -122,8 +132,14 @@ def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today:
         months[-1].items.append(TimelineItem(
             due=day_label(day), state=state, deadline=deadline.text if deadline else "",
             actor=entry.commitment.actor, text=" ".join(entry.commitment.text.split()),
-            release_id=entry.release_id, title=entry.title))
+            release_id=entry.release_id, title=entry.title, label=_soon_label(state, (day - today).days)))
     return months
+
+
+def _soon_label(state: str, days: int) -> str:
+    if state != "due":
+        return state
+    return "due today" if days <= 0 else "due tomorrow" if days == 1 else f"due in {days} days"
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,8 @@ class SubscriptionRow:
     mode: str
     paused_until: str | None  # "until 31 Jan 2027 09:00 UTC"; None: active
     status: DeliveryStatus = field(default_factory=DeliveryStatus)
+    reminders: str = ""  # "30 days, 7 days and 1 day before each dated deadline, and on the day, at 09:00 UTC"
+    weekly: str | None = None  # "Mondays at 08:00 (UTC): the deadlines of the 7 days ahead"; None: off
 
     @property
     def editable(self) -> bool:
@@ -198,15 +216,17 @@ class SubscriptionRow:
 
 
 def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[str, DeliveryStatus], *,
-                      now: datetime) -> list[SubscriptionRow]:
-    """One row per (subscription, origin); a pause already over shows as active."""
+                      now: datetime, remind_at: time = REMIND_AT) -> list[SubscriptionRow]:
+    """One row per (subscription, origin); a pause already over shows as active. ``remind_at``: the time of day
+    reminders go out (``PLEDGEWATCH_REMINDER_TIME``)."""
     rows = []
     for sub, origin in subs:
         paused = sub.paused_until if sub.paused_until is not None and sub.paused_until > now else None
         rows.append(SubscriptionRow(
             id=sub.id, origin=origin, filter=filter_summary(sub.filter), channels=channel_summary(sub), mode=sub.mode,
             paused_until=_utc_label(paused) if paused else None,
-            status=statuses.get(sub.id, DeliveryStatus())))
+            status=statuses.get(sub.id, DeliveryStatus()), reminders=reminders_label(sub.reminders, remind_at),
+            weekly=weekly_label(sub.due_this_week)))
     return rows
 
 

@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from services.common.errors import failure_text
+from services.common.metrics import SOURCE_POLLS
 from services.common.outages import OutageNotices
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
@@ -81,6 +82,8 @@ class SourcePoller:
         policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
         self._duplicates: set[tuple[str, str]] = set()  # those the last poll found (each is logged once)
+        for outcome in ("ok", "failed"):  # exported at 0 from the start
+            SOURCE_POLLS.labels(source=config.name, outcome=outcome)
 
     async def poll(self, *, now: datetime, clock: float) -> PollReport:
         """One poll; raises :class:`SourceError` when the source itself cannot be read."""
@@ -221,15 +224,18 @@ class SourcePoller:
         except SourceError as exc:
             self.outage.recovered(name)  # the source failed, not Redis: it answered the lease's call
             delay = self.backoff.failed(name, clock)
+            SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
             return None
         except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end
             delay = self.backoff.failed(name, clock)
+            SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             self.outage.report(exc, log, "source %s: poll failed (retry in %.0f s): %s", name, delay, exc,
                                reader=name)
             return None
         self.outage.recovered(name)
         self.backoff.succeeded(name)
+        SOURCE_POLLS.labels(source=name, outcome="ok").inc()
         if report.published or report.failed:
             log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,
                      report.unchanged, report.failed)

@@ -46,6 +46,11 @@ class NotifierConfig(BaseModel):
         default=None, max_length=400,  # a link with a token still fits on one header line (998)
         description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
                                   "emails; unset: http://<PLEDGEWATCH_HTTP_HOST>:<PLEDGEWATCH_HTTP_PORT>.")
+    dashboard_url: str | None = Field(
+        default=None, max_length=400,
+        description="The dashboard as readers reach it, for the links of the alerts feeds to a release's page; unset: "
+                    "PLEDGEWATCH_PUBLIC_URL, else the address the feed was read at (pledgewatch run serves both on "
+                    "one port; docker-compose.yml sets the ledger container's).")
     unsubscribe_secret: SecretStr | None = Field(
         default=None,
         description=f"Key of the unsubscribe links, at least {MIN_SECRET_LENGTH} characters; unset: derived from the "
@@ -67,7 +72,7 @@ class NotifierConfig(BaseModel):
                     "an edit later than this pairs against nothing (an edit that changes a commitment's id reads "
                     "as new).")
 
-    @field_validator("public_url")
+    @field_validator("public_url", "dashboard_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         problem = (http_url_problem(value) or port_zero_problem(value)) if value else None

@@ -43,3 +43,24 @@ def parse_duration(text: str) -> Duration:
         raise ValueError(f"{text!r} is longer than {LONGEST}")
     return Duration(months=n["y"] * 12 + n["mo"],
                     delta=timedelta(weeks=n["w"], days=n["d"], hours=n["h"], minutes=n["mi"], seconds=n["s"]))
+
+
+_UNITS = (("y", "year"), ("mo", "month"), ("w", "week"), ("d", "day"), ("h", "hour"), ("mi", "minute"), ("s", "second"))
+
+
+def duration_words(text: str) -> str:
+    """``P1Y2M`` as ``1 year 2 months``, ``PT2H`` as ``2 hours``; ``""`` for a zero duration (``P0D``).
+    ``text`` must be one :func:`parse_duration` takes."""
+    parse_duration(text)
+    match = _PATTERN.match(text)
+    assert match is not None
+    counts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return " ".join(f"{counts[k]} {unit}{'' if counts[k] == 1 else 's'}" for k, unit in _UNITS if counts.get(k))
+
+
+def duration_seconds(text: str) -> int:
+    """How long ``text`` is, in seconds (years and months as average Gregorian ones): to order offsets."""
+    match = _PATTERN.match(text)
+    if match is None:
+        raise ValueError(f"{text[:MAX_TEXT]!r} is not an ISO 8601 duration")
+    return sum(int(v) * _SECONDS[k] for k, v in match.groupdict().items() if v)

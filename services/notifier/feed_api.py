@@ -37,10 +37,11 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                 events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
-                since: Callable[[str], Awaitable[datetime]]) -> Routes:
+                since: Callable[[str], Awaitable[datetime]], dashboard_url: str | None = None) -> Routes:
     """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
     feed was first read (its ``updated`` while it is empty); links are made under ``public_url``
-    (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to."""
+    (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to; a release's dashboard page under
+    ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose) when it is set."""
 
     async def alerts(request: Request, sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")],
                      if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
@@ -48,10 +49,11 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         base = (public_url or str(request.base_url)).rstrip("/")
+        dashboard = (dashboard_url or base).rstrip("/")
         sent = await events(sub.id)
         body = alerts_feed(sent, subscription_id=sub.id,
                            self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
-                           release_page=lambda release_id: f"{base}/dashboard/releases/{quote(release_id)}",
+                           release_page=lambda release_id: f"{dashboard}/dashboard/releases/{quote(release_id)}",
                            empty_since=await since(sub.id))
         tag = etag(body)
         headers = {"ETag": tag, "Cache-Control": "no-cache"}  # kept, but asked again each time: 304 is cheap

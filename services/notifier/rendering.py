@@ -126,7 +126,8 @@ def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
               if alert.withdrawn_notice else "The publisher withdrew this release (no notice given).")
     count = len(alert.commitments)
     held = f"It held {'this commitment' if count == 1 else f'these {count} commitments'}, which you were told of:"
-    return f"{notice} {held}", "Reminders of their deadlines are cancelled: none will be sent for this release."
+    return (f"{notice} {held}",
+            f"Reminders of {'its' if count == 1 else 'their'} deadlines are cancelled: none will be sent for this release.")
 
 
 def alert_view(alert: Alert) -> AlertView:

@@ -219,7 +219,8 @@ class NotifierService:
         routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test,
                                      url_refusal=self.settings.target_policy.url_refusal)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
-                                   public_url=self.config.public_url, since=self._feed_since))
+                                   public_url=self.config.public_url, since=self._feed_since,
+                                   dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
                                           lambda sub_id: self._store().get(sub_id)))
         return routes

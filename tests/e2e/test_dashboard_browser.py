@@ -59,11 +59,17 @@ def allow_private_targets():
 
 
 @pytest.fixture
-async def dashboard(settings, tmp_path, seed_file, open_reads, allow_private_targets):
+def reminder_time():
+    return "09:00"
+
+
+@pytest.fixture
+async def dashboard(settings, tmp_path, seed_file, open_reads, allow_private_targets, reminder_time):
     """The base URL of `pledgewatch run`'s services, the seed release read into the ledger."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads,
+    notifier = settings.notifier.model_copy(update={"reminder_time": reminder_time})
+    app = build_all(settings.model_copy(update={"watch": [inbox], "open_reads": open_reads, "notifier": notifier,
                                                 "allow_private_targets": allow_private_targets}))
     ledger = next(s for s in app.services if s.name == "ledger")
     ledger.page_clock = lambda: PAGE_DAY
@@ -299,3 +305,17 @@ async def test_a_source_gone_quiet_is_shown_as_a_warning_on_the_page(settings, d
     async with aiohttp.ClientSession() as client, client.get(dashboard + "/") as answer:
         page = await answer.text()
     assert "Sources gone quiet" in page and "daily-feed" in page and "usually publishes every\n      1 day" in page
+
+
+@pytest.mark.parametrize("reminder_time", ["07:45"])
+async def test_each_subscription_says_when_its_reminders_arrive_and_links_its_calendar(dashboard):
+    """Before, a subscription's row said nothing of its reminders (when, or whether) nor of its weekly message,
+    and no page led to its calendar feed."""
+    async with aiohttp.ClientSession() as client:
+        async with client.get(dashboard + "/") as answer:
+            page = await answer.text()
+        assert ("30 days, 7 days and 1 day before each dated deadline, and on the day, at 07:45 UTC"
+                in " ".join(page.split()))  # the console subscription's default reminders, at PLEDGEWATCH_REMINDER_TIME
+        (calendar,) = re.findall(r'href="(/subscriptions/console/deadlines\.ics)"', page)
+        async with client.get(dashboard + calendar) as answer:
+            assert answer.status == 200 and answer.content_type == "text/calendar"

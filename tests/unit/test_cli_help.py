@@ -49,3 +49,21 @@ def test_the_one_line_help_of_a_command_with_commands_names_each_of_them():
                for action in parser._actions if isinstance(action, argparse._SubParsersAction)
                for name in action.choices if not re.search(rf"\b{name}\b", one_lines[command])]
     assert unnamed == []
+
+
+def _commands(parser: argparse.ArgumentParser, command: str):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield f"{command} {name}", sub, helps.get(name)
+                yield from _commands(sub, f"{command} {name}")
+
+
+def test_every_commands_own_help_says_what_it_does():
+    """Before: ``pledgewatch ledger rebuild --help`` (and ``run``, ``status``, ``dlq drop``, …) showed a usage line
+    and options only; what the command does ("drop the ledger and read it again …") was in its parent's help."""
+    bare = [command for command, parser, one_line in _commands(build_parser(), "pledgewatch")
+            if not parser.description
+            or (one_line and one_line.lower() not in " ".join(parser.format_help().split()).lower())]
+    assert bare == []

@@ -111,3 +111,21 @@ def test_the_api_token_service_writes_the_chosen_token_or_makes_one(compose, tmp
 
 def test_the_classifier_gets_no_token_it_does_not_need(compose):
     assert "PLEDGEWATCH_API_TOKEN_FILE" not in compose["services"]["classifier"]["environment"]
+
+
+def test_the_notifier_links_its_feeds_to_the_dashboard_on_the_ledgers_port(compose):
+    """The alerts feeds (the notifier's) link each release to its dashboard page, which the ledger's container
+    serves: on the notifier's own port those links were 404s. A value in .env still wins."""
+    (ledger_port,) = compose["services"]["ledger"]["ports"]
+    host, port, _ = ledger_port.split("#")[0].strip().split(":")
+    setting = compose["services"]["notifier"]["environment"]["PLEDGEWATCH_DASHBOARD_URL"]
+    assert setting == f"${{PLEDGEWATCH_DASHBOARD_URL:-http://{host}:{port}}}"
+
+
+def test_the_notifiers_unsubscribe_links_point_at_its_published_port_unless_env_says_otherwise(compose):
+    """Unset, the links are made under the API's own address, http://0.0.0.0:8080 in a container: no address
+    a recipient's browser can open, not even on the host. A value in .env still wins."""
+    (notifier_ports,) = compose["services"]["notifier"]["ports"]
+    host, ports, _ = notifier_ports.split("#")[0].strip().split(":")
+    setting = compose["services"]["notifier"]["environment"]["PLEDGEWATCH_PUBLIC_URL"]
+    assert setting == f"${{PLEDGEWATCH_PUBLIC_URL:-http://{host}:{ports.partition('-')[0]}}}"

@@ -170,6 +170,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_LEADER_TTL_SECONDS", "5", "notifier.leader_ttl_seconds", 5.0),
     ("PLEDGEWATCH_RELEASE_MEMORY_DAYS", "90", "notifier.release_memory_days", 90),
     ("PLEDGEWATCH_PUBLIC_URL", "https://alerts.example.org", "notifier.public_url", "https://alerts.example.org"),
+    ("PLEDGEWATCH_DASHBOARD_URL", "http://127.0.0.1:8085", "notifier.dashboard_url", "http://127.0.0.1:8085"),
     ("PLEDGEWATCH_UNSUBSCRIBE_SECRET", "unsubscribe-0123456789", "notifier.unsubscribe_secret",
      "unsubscribe-0123456789"),
     ("PLEDGEWATCH_WEBHOOK_CONTENT_MODE", "binary", "notifier.webhook_content_mode", "binary"),

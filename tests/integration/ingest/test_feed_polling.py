@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from services.common.metrics import SOURCE_POLLS
 from services.ingest.config import SourceConfig
 from services.ingest.polling import SourcePoller
 
@@ -235,3 +236,25 @@ async def test_edited_page_keeps_the_first_last_modified_as_its_publication_time
     await source.poll(now=NOW, clock=1)
     assert [(r.version, r.published_at) for r in await published()] == [
         (1, datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc)), (2, datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc))]
+
+
+def _polls(source: str, outcome: str) -> float:
+    return SOURCE_POLLS.labels(source=source, outcome=outcome)._value.get()
+
+
+async def test_every_poll_is_counted_by_source_and_outcome_so_a_source_that_always_fails_can_be_seen(
+        govuk, reader, streams):
+    """Before, a source failing every poll (HTTP 500, garbage, nothing listening) was seen in WARNING lines only:
+    never quiet (it never published), absent from /metrics, /sources and `pledgewatch status`."""
+    serve_govuk_feed(govuk)
+    govuk.put("/broken.atom", "boom", status=500)
+    broken = poller(govuk, reader, streams, path="/broken.atom", name="broken-feed")
+    good = poller(govuk, reader, streams, name="counted-feed")
+    exported = {(sample.labels["source"], sample.labels["outcome"]) for metric in SOURCE_POLLS.collect()
+                for sample in metric.samples}
+    assert {("broken-feed", "ok"), ("broken-feed", "failed")} <= exported  # at 0 from the start, before a poll
+    before = _polls("broken-feed", "failed")
+    assert await broken.run(now=NOW, clock=100.0) is None
+    assert await good.run(now=NOW, clock=100.0) is not None
+    assert _polls("broken-feed", "failed") == before + 1 and _polls("broken-feed", "ok") == 0
+    assert _polls("counted-feed", "ok") == 1 and _polls("counted-feed", "failed") == 0

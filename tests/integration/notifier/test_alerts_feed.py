@@ -71,6 +71,26 @@ subscriptions:
     assert "We will work with partners across the region" in second.content[0].value
 
 
+async def test_the_feed_links_to_the_dashboard_where_it_is_served_when_that_is_elsewhere(
+        notifier, write_yaml, publish_classified):
+    """Under docker compose the dashboard is the ledger's container (8085), not the notifier's (8081): before,
+    a release's page in the feed was linked on the notifier's port, which serves no dashboard (404)."""
+    path = write_yaml("""
+subscriptions:
+  - id: desk
+    channels: [console]
+""")
+    n = await notifier(config=fast_config(dashboard_url="http://127.0.0.1:8085/"), subscriptions=path, http=True)
+    entry = await publish_classified(n.service, release(BORDERS, release_id="r1").model_copy(update={"url": "file:///in/r1.txt"}))
+    await wait_for(lambda: handled(n.service, entry), what="r1 handled")
+    status, body, _ = await _get(f"{n.url}/subscriptions/desk/alerts.atom")
+    parsed = feedparser.parse(body)
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [f"{n.url}/subscriptions/desk/alerts.atom"]
+    links = {link.rel: link.href for link in parsed.entries[0].links}
+    assert links == {"related": "http://127.0.0.1:8085/dashboard/releases/r1",  # the dashboard's own address
+                     "alternate": "http://127.0.0.1:8085/dashboard/releases/r1"}  # a file:// release has no page
+
+
 async def test_a_fired_reminder_is_in_the_feed_too(notifier, receiver, write_yaml, publish_classified):
     soon = desk_reminded_soon(write_yaml, receiver.url("hook"))
     n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=soon.path, http=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
 
 from schemas.alerts import DeliveryAttempt
 from services.dashboard.deliveries import delivery_statuses
@@ -148,7 +150,7 @@ def test_a_partly_delivered_email_is_shown_as_such_with_the_address_it_did_not_r
     page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([refused]), now=NOW))
     deliveries = " ".join(page.split('class="deliveries">')[1].split("</dd>")[0].split())
     assert deliveries == "0 delivered · 1 partly delivered (not to bounce@example.org) · 0 retrying · 0 dead-lettered"
-    assert "partly delivered, 01 Dec 2017" in " ".join(page.split())
+    assert "partly delivered, 1 Dec 2017" in " ".join(page.split())
 
 
 def test_a_release_read_only_in_part_says_so_on_its_page():
@@ -162,3 +164,95 @@ def test_a_release_read_only_in_part_says_so_on_its_page():
     full = release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY)
     assert "Read only in part" not in render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True,
                                              release=full, json_reads=True)
+
+
+REMINDER_TABLE = [
+    pytest.param(["P30D", "P7D", "P1D", "P0D"], "30 days, 7 days and 1 day before each dated deadline, and on the day, "
+                 "at 09:00 UTC", id="the default"),
+    pytest.param(["P0D"], "on the day of each dated deadline, at 09:00 UTC", id="on the day only"),
+    pytest.param(["P1W", "P1M", "P1Y2M"], "1 year 2 months, 1 month and 1 week before each dated deadline, at 09:00 UTC",
+                 id="weeks, months and years, longest first"),
+    pytest.param(["PT2H", "P1DT12H"], "1 day 12 hours and 2 hours before 09:00 UTC on the day of each dated deadline",
+                 id="hours: counted back from the reminder time"),
+    pytest.param([], "none", id="none"),
+]
+
+
+@pytest.mark.parametrize(("offsets", "said"), REMINDER_TABLE)
+def test_a_subscription_row_says_when_its_reminders_arrive(offsets, said):
+    """Before, the dashboard showed no reminder at all: a subscriber could not see when, or whether, one comes."""
+    sub = parse_subscription({"id": "desk", "channels": ["console"], "reminders": offsets})
+    (row,) = subscription_rows([(sub, "api")], {}, now=NOW, remind_at=time(9, 0, tzinfo=timezone.utc))
+    assert row.reminders == said
+
+
+def test_a_subscription_row_says_when_its_weekly_message_is_sent_and_shows_its_calendar():
+    weekly = parse_subscription({"id": "desk", "channels": ["console"],
+                                 "due_this_week": {"weekday": "friday", "at": "17:30", "time_zone": "Europe/London"}})
+    plain = parse_subscription({"id": "plain", "channels": ["console"]})
+    rows = subscription_rows([(weekly, "api"), (plain, "file")], {}, now=NOW, remind_at=time(9, 0, tzinfo=timezone.utc))
+    assert [r.weekly for r in rows] == ["Fridays at 17:30 (Europe/London): the deadlines of the 7 days ahead", None]
+    page = _home(subscriptions=rows)
+    assert '<a href="/subscriptions/desk/deadlines.ics">' in page and "Fridays at 17:30" in page
+    assert "1 day before each dated deadline" in page
+    closed = _home(subscriptions=rows, json_reads=False)  # a calendar app sends no token: named, not linked
+    assert "deadlines.ics</a>" not in closed and "/subscriptions/desk/deadlines.ics" in closed
+
+
+def test_the_last_attempt_is_dated_as_every_other_day_on_the_page():
+    """Before: "05 Dec 2026 13:25 UTC" beside "5 Dec 2026" everywhere else."""
+    sub = parse_subscription({"id": "desk", "channels": ["console"]})
+    sent = DeliveryAttempt(alert_id="a", subscription_id="desk", channel="console", destination="console", attempt=1,
+                           outcome="delivered", final=True, at=datetime(2017, 12, 5, 13, 25, tzinfo=timezone.utc))
+    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([sent]), now=NOW,
+                                                 remind_at=time(9, 0, tzinfo=timezone.utc)))
+    assert "5 Dec 2017 13:25 UTC" in page and "05 Dec" not in page
+
+
+@pytest.mark.parametrize(("day", "said"), [(date(2017, 12, 1), "due today"), (date(2017, 12, 2), "due tomorrow"),
+                                           (date(2017, 12, 6), "due in 5 days"), (date(2017, 12, 20), "upcoming")],
+                         ids=["today", "tomorrow", "in 5 days", "later"])
+def test_a_deadline_due_soon_says_in_how_many_days(day, said):
+    """Before: "due this week" for anything within 7 days, so on a Friday a deadline of next Thursday was "this
+    week", and the weekly message called "due this week" means another seven days (from its weekday)."""
+    soon = FUNDING.deadlines[0].model_copy(update={"end": day})
+    (month,) = timeline([(day, soon, entry(FUNDING))], today=TODAY)
+    assert month.items[0].label == said
+    assert f">{said}</span>" in _home(timeline=[month])
+
+
+def test_a_changed_commitment_shows_what_changed_in_each_version():
+    """docs/LEDGER.md says the dashboard shows "money £10m → £8m": before, it showed only "changed"."""
+    from services.ledger.core.changes import FieldChange
+    from services.ledger.core.entries import VersionChange
+
+    history = [VersionChange(version=2, changes=[FieldChange(field="money", before="£10m", after="£8m"),
+                                                 FieldChange(field="deadlines", before="31 Mar 2018", after="30 Jun 2018")]),
+               VersionChange(version=3, changes=[FieldChange(field="money", before="£8m", after="£9m")])]
+    changed = entry(FUNDING).model_copy(update={"state": EntryState.CHANGED, "versions": [1, 2, 3], "history": history})
+    view = release_view(ReleaseSummary.of("r1", 3, [changed]), [changed], today=TODAY)
+    assert view.commitments[0].changes == ["version 2: money £10m → £8m; deadline 31 Mar 2018 → 30 Jun 2018",
+                                           "version 3: money £8m → £9m"]
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert "version 2: money £10m → £8m; deadline 31 Mar 2018 → 30 Jun 2018" in page
+    withdrawn = changed.model_copy(update={"state": EntryState.WITHDRAWN,
+                                           "history": [*history, VersionChange(version=4, changes=[])]})
+    (view,) = release_view(ReleaseSummary.of("r1", 4, [withdrawn]), [withdrawn], today=TODAY).commitments
+    assert view.changes[-1] == "version 4: withdrawn"
+
+
+def test_the_deadlines_of_a_withdrawn_or_removed_commitment_are_cancelled_not_upcoming():
+    """A removed or withdrawn commitment's deadlines are due for no one (left out of the timeline, cancelled in
+    calendars); before, its release's page still called them "upcoming" or "due"."""
+    from services.ledger.core.entries import VersionChange
+
+    withdrawn = entry(FUNDING).model_copy(update={"state": EntryState.WITHDRAWN, "versions": [1],
+                                                  "history": [VersionChange(version=2, changes=[])]})
+    removed = entry(BORDERS).model_copy(update={"state": EntryState.REMOVED})
+    view = release_view(ReleaseSummary.of("r1", 2, [withdrawn]), [withdrawn], today=TODAY)
+    assert [d.state for d in view.commitments[0].deadlines] == ["cancelled"] and view.withdrawn
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert "Withdrawn by its publisher" in page and ">upcoming<" not in page
+    both = release_view(ReleaseSummary.of("r1", 2, [withdrawn, removed]), [withdrawn, removed], today=TODAY)
+    assert not both.withdrawn  # one commitment removed by a new version, not a withdrawn release
+    assert all(d.state == "cancelled" for c in both.commitments for d in c.deadlines)

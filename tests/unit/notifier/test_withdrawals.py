@@ -125,3 +125,13 @@ def test_html_email_webhook_feed_and_digest_carry_it():
     digest = assemble_digest("desk", [alert], since=None, until=NOW, now=NOW)
     assert "Release withdrawn \u2014 UK ramps up" in render_digest_text(digest)
     assert "Reminders of their deadlines are cancelled" in render_digest_html(digest, unsubscribe_url=None)
+
+
+def test_a_withdrawal_of_one_commitment_speaks_of_it_in_the_singular():
+    """Before: "It held this commitment, … Reminders of their deadlines are cancelled"."""
+    first = release(FUNDING)
+    alert = plan_alerts(SUB, withdrawn(first, notice=NOTICE), sent=_told(SUB, first), elapsed_sent=set(), now=NOW,
+                        previous=first.commitments).alerts[0]
+    _, text = message_text(alert)
+    assert "It held this commitment, which you were told of:" in text
+    assert text.rstrip().endswith("Reminders of its deadlines are cancelled: none will be sent for this release.")
