@@ -14,7 +14,9 @@ from pledgewatch.evaluation import SPLITS, evaluate
 FLOORS = {
     "training": {
         ("commitments", "f1"): 0.90,  # rules+model-0.9.0: 0.917 (0.8.3: 0.897)
-        ("deadlines", "f1"): 0.74,  # rules+model-0.8.4: 0.752 (0.8.1: 0.733, 0.8.0: 0.706)
+        # rules+model-0.10.0: 0.733 since an audit of the labels added 19 deadlines the split's commitments
+        # write and removed one start (0.751 before it; 0.8.4: 0.752, 0.8.1: 0.733, 0.8.0: 0.706)
+        ("deadlines", "f1"): 0.72,
         ("on_matched", "kind"): 0.95,
         ("on_matched", "actor"): 0.57,
         ("on_matched", "category"): 0.51,
