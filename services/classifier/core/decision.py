@@ -59,7 +59,8 @@ class Linear:
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
-        lexical names made of them: ``probability(features | lexical names, ruled)``."""
+        lexical names made of them: ``probability(features | lexical names, ruled)`` (``features`` then holds no
+        lexical name)."""
         vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
         if tokens and vocabulary is not None:
             # ``features`` holds no lexical name here (they come as ``tokens``)
@@ -70,7 +71,8 @@ class Linear:
             total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
                                     map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
         else:
-            total = math.fsum(chain((self.intercept,), map(self._tables[ruled].get, features, repeat(0.0))))  # type: ignore[attr-defined]
+            table = self._tables[ruled]  # type: ignore[attr-defined]
+            total = math.fsum(chain((self.intercept,), map(table.get, features, repeat(0.0))))
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
