@@ -46,6 +46,10 @@ class Linear:
             for table in ((ruled, unruled) if not tag else (ruled,) if tag == "rule" else (unruled,)):
                 table[base] = table.get(base, 0.0) + weight
         object.__setattr__(self, "_tables", (unruled, ruled))
+        # The same without the lexical names, for a clause whose words come as tokens: a table of a tenth the
+        # size, which the rules evict less often from the caches between two clauses.
+        object.__setattr__(self, "_general", tuple({name: weight for name, weight in table.items()
+                                                    if not name.startswith(_LEXICAL)} for table in (unruled, ruled)))
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
@@ -55,20 +59,26 @@ class Linear:
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
-        lexical names made of them: ``probability(features | lexical names, ruled)``."""
-        weights = map(self._tables[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
+        lexical names made of them: ``probability(features | lexical names, ruled)`` (``features`` then holds no
+        lexical name)."""
         vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
         if tokens and vocabulary is not None:
+            # ``features`` holds no lexical name here (they come as ``tokens``)
+            weights = map(self._general[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
             # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
             # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
             words, pairs = vocabulary.words, vocabulary.pairs
             total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
                                     map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
         else:
-            total = math.fsum(chain((self.intercept,), weights))
+            table = self._tables[ruled]  # type: ignore[attr-defined]
+            total = math.fsum(chain((self.intercept,), map(table.get, features, repeat(0.0))))
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
+
+
+_LEXICAL = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
 
 
 class _Vocabulary:
@@ -78,8 +88,12 @@ class _Vocabulary:
 
     def __init__(self, table: dict[str, float]) -> None:
         self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
-        self.pairs = {(first, second): weight for name, weight in table.items() if name.startswith("w2:")
-                      for first, _, second in [name[3:].partition("_")]}
+        # The words of the pairs are the words' own strings (one object for each word): a pair found is then
+        # compared with memory a word's look-up has just read, not with a copy of its own (in alternating runs in
+        # one process, 2-3 % less of the classifier's time).
+        word = {token: token for token in self.words}.setdefault
+        self.pairs = {(word(first, first), word(second, second)): weight for name, weight in table.items()
+                      if name.startswith("w2:") for first, _, second in [name[3:].partition("_")]}
 
     def same_as(self, other: "_Vocabulary") -> bool:
         return self.words == other.words and self.pairs == other.pairs

@@ -92,6 +92,15 @@ def test_a_clause_weighs_the_same_by_its_tokens_as_by_its_lexical_names():
             assert model.probability(_shuffled(features, rng), ruled, tokens) == by_names
 
 
+def test_the_vocabulary_s_pairs_hold_the_words_own_strings():
+    vocabulary = shipped_model().commitment._vocabularies[0]
+    words = {word: word for word in vocabulary.words}
+    assert vocabulary.pairs
+    assert all(words.get(first, first) is first and words.get(second, second) is second
+               for first, second in vocabulary.pairs)
+    assert sum(first in words and second in words for first, second in vocabulary.pairs) > len(vocabulary.pairs) // 2
+
+
 def test_a_linear_model_sums_exactly():
     weights = {f"s{i}": _WEIGHTS[i % len(_WEIGHTS)] * (i + 1) for i in range(60)}
     model = Linear(weights, 0.25)
