@@ -4,7 +4,7 @@ The handler reads the subscribers' records, decides (pure core) and writes, in o
 Redis script that first compares what it read (:mod:`.alert_commit`): the alerts (to the alerts stream),
 the delivery jobs (the outbox), and what each subscriber has now been told (its idempotency record).
 Then it schedules the release's reminders (:mod:`.agenda`) and acknowledges the
-entry. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
+entry; when no reminder can be planned from the release, the alerts' script acknowledges it. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
 digests is the leader's.
 """
 
@@ -277,7 +277,8 @@ class NotifierService:
 
     async def on_classified_batch(self, items: list[tuple[CloudEvent, Entry | None]]) -> None:
         """Alerts in one transaction with the subscribers' records; then reminders; then the XACKs,
-        so a crash anywhere leaves the entries to be handled again (and every step is idempotent). A batch
+        so a crash anywhere leaves the entries to be handled again (and every step is idempotent); with the
+        alerts, when there are no reminders to plan or report to make (see :meth:`_record_alerts`). A batch
         is handled in runs of distinct releases: two versions of one release are never planned together. A
         paused subscription is told nothing, but a withdrawn release's reminders are cancelled for it too."""
         now = self.clock()
@@ -286,19 +287,22 @@ class NotifierService:
         effective: list[Subscription] | None = None  # read with the first run's records, once a batch
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
-            effective, recorded, planned_read = await self._record_alerts(releases, effective, now=now)
+            effective, recorded, planned_read, acked = await self._record_alerts(
+                releases, effective, now=now, entries=[entry for _, entry in run])
             subs = _active(effective, now)
             paused = [(s, Plan()) for s in effective if s not in subs]
             if any(count for _, count, _ in recorded):
                 self._wake_worker()  # the jobs are committed: send them while the reminders are scheduled
-            scheduled = await self.agenda.schedule(
-                [(release, plans + paused if release.withdrawn else plans)
-                 for release, (plans, _, _) in zip(releases, recorded)], now=now, read=planned_read)
-            for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded, scheduled):
-                if quarantined or unplanned:
-                    await self._report_quarantined(release, entry, quarantined + unplanned)
-            await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
-                                      in zip(releases, run, scheduled)], now=now, read=planned_read)
+            if not acked:
+                scheduled = await self.agenda.schedule(
+                    [(release, plans + paused if release.withdrawn else plans)
+                     for release, (plans, _, _) in zip(releases, recorded)], now=now, read=planned_read)
+                for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded,
+                                                                                    scheduled):
+                    if quarantined or unplanned:
+                        await self._report_quarantined(release, entry, quarantined + unplanned)
+                await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
+                                          in zip(releases, run, scheduled)], now=now, read=planned_read)
             for release, (plans, count, _) in zip(releases, recorded):
                 queued += count
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
@@ -306,10 +310,14 @@ class NotifierService:
         ALERTS_QUEUED.inc(queued)
 
     async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None, *,
-                             now: datetime) -> tuple[list[Subscription], list[RunResult], Records]:
+                             now: datetime, entries: list[Entry | None]
+                             ) -> tuple[list[Subscription], list[RunResult], Records, bool]:
         """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined); with the
         effective subscriptions (``effective``, or read here when None) and the planned-reminder records the
-        agenda will need (read with the subscribers' records: neither depends on the other). Written by one
+        agenda will need (read with the subscribers' records: neither depends on the other); and whether
+        ``entries`` (the releases' own) were acknowledged with the alerts: so they are when nothing is left to do
+        for them once the alerts are written (no subscription may plan reminders from these releases, none was
+        quarantined), which saves the reminders' script its round trip on every such read. Written by one
         script that first compares what the plans read (:mod:`.alert_commit`), so two handlers of one release
         never both tell a subscriber. Reads only these releases' commitments from the records (their ids differ
         from release to release), in two round trips besides the index's: the subscriptions and the last
@@ -372,8 +380,13 @@ class NotifierService:
                     commit.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)
+            acked = not planned_lookups and not any(quarantined for _, _, quarantined in results)
+            if acked:
+                for entry in entries:
+                    if entry is not None:
+                        commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._committer().commit(commit):
-                return effective, results, planned_read
+                return effective, results, planned_read, acked
             # another handler told a subscriber meanwhile: look again
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,

@@ -90,3 +90,38 @@ async def test_a_read_costs_a_few_round_trips_whatever_its_size(settings, monkey
         assert (first_trips, again_trips, later_trips) == (5, 5, 6)
     finally:
         await service.stop()
+
+
+async def test_a_read_with_no_reminders_to_plan_is_acknowledged_by_the_alerts_script(settings, monkeypatch):
+    """No subscriber has reminders and every release is a first version: nothing is left to schedule or settle
+    once the alerts are written, so the alerts' script acknowledges the entries too (three round trips: the
+    first read, the records, the alerts' script)."""
+    from samples import dated, release
+
+    service = NotifierService(settings.model_copy(update={"consumer": "rt"}), clock=lambda: NOW,
+                              run_scheduler=False)
+    await service.start()
+    try:
+        for sub_id in ("desk", "press"):
+            await service._store().put(Subscription.model_validate({"id": sub_id, "channels": ["console"],
+                                                                    "reminders": []}))
+        await service._store().delete("console")  # stored at the first start, with the default reminders
+        streams = service.runtime.streams
+        await streams.ensure_group(streams.key(CLASSIFIED), NOTIFIER_GROUP, "rt")
+
+        async def read(prefix: str) -> list:  # type: ignore[type-arg]
+            items = await _batch(service, [release(dated(f"{prefix}-{n}-a", DUE), release_id=f"{prefix}-{n}",
+                                                   published_at=NOW - timedelta(hours=1)) for n in range(4)])
+            await streams.client.xreadgroup(NOTIFIER_GROUP, "rt", {streams.key(CLASSIFIED): ">"})
+            return items
+
+        await service.on_classified_batch(await read("warm"))  # every script loaded, every connection opened
+        trips, alerts_key = RoundTrips(monkeypatch), streams.key(ALERTS)
+        alerted_before = await streams.client.xlen(alerts_key)
+        items = await read("r")
+        assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 4
+        assert await trips.of(service.on_classified_batch(items)) == 3
+        assert await streams.client.xlen(alerts_key) == alerted_before + 8
+        assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 0
+    finally:
+        await service.stop()
