@@ -196,10 +196,16 @@ class DeliveryWorker:
             nonlocal freed
             if not freed:
                 freed = True
+                full = (self._busy[dest] >= self.config.destination_concurrency
+                        or len(self._inflight) >= self.config.delivery_max_inflight)
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                self._wake.set()  # a slot is free: claim the next job now, not at the next poll
+                # A slot is free: claim the job that may wait for it now, not at the next poll. Below both
+                # limits the claim before took every due job it could (new jobs wake the worker themselves):
+                # claiming again would find nothing, a round trip per alert when alerts come one at a time.
+                if full:
+                    self._wake.set()
 
         try:
             await self._deliver_job(job, dest, free_slot)
