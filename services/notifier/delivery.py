@@ -77,6 +77,7 @@ class DeliveryWorker:
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
+        self._left_behind = True  # the last claim took as many jobs as there was room for: more may be due
         self._stopping = False
         self._outage = OutageNotices("notifier polling its outbox")
         self._wake = asyncio.Event()  # new jobs, or a slot freed
@@ -124,8 +125,9 @@ class DeliveryWorker:
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
         free = self.config.delivery_max_inflight - len(self._inflight)
-        for job_id, dest, job in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots,
-                                                         busy=busy):
+        claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
+        self._left_behind = len(claimed) >= free
+        for job_id, dest, job in claimed:
             if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                 continue
             self._busy[dest] = self._busy.get(dest, 0) + 1
@@ -146,7 +148,8 @@ class DeliveryWorker:
                 self._leased[j] = now + lease
 
     def _done(self, job_id: str) -> None:
-        self._inflight.pop(job_id, None)
+        if self._inflight.pop(job_id, None) is not None and self._left_behind:
+            self._wake.set()  # room for one more job in flight, and the last claim may have left one
         self._leased.pop(job_id, None)
 
     def inflight(self) -> dict[str, int]:
@@ -196,15 +199,15 @@ class DeliveryWorker:
             nonlocal freed
             if not freed:
                 freed = True
-                full = (self._busy[dest] >= self.config.destination_concurrency
-                        or len(self._inflight) >= self.config.delivery_max_inflight)
+                full = self._busy[dest] >= self.config.destination_concurrency
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                # A slot is free: claim the job that may wait for it now, not at the next poll. Below both
-                # limits the claim before took every due job it could (new jobs wake the worker themselves):
-                # claiming again would find nothing, a round trip per alert when alerts come one at a time.
-                if full:
+                # A slot is free: claim the job that may wait for it now, not at the next poll. If the destination
+                # was not full and the last claim had room to spare, that claim took every due job it could (new
+                # jobs wake the worker themselves): claiming again would find nothing, a round trip per alert
+                # while alerts come one at a time.
+                if full or self._left_behind:
                     self._wake.set()
 
         try:
