@@ -19,6 +19,13 @@ from notifier_harness import fast_config, wait_for
 pytestmark = pytest.mark.integration
 
 
+def _one_webhook(write_yaml, receiver):  # type: ignore[no-untyped-def]
+    return write_yaml(f"""
+subscriptions:
+  - {{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
+""")
+
+
 def _count_claims(service) -> list[int]:  # type: ignore[no-untyped-def]
     claims = [0]
     claim = service.outbox.claim
@@ -33,10 +40,7 @@ def _count_claims(service) -> list[int]:  # type: ignore[no-untyped-def]
 
 async def test_a_send_whose_slot_no_job_waits_for_claims_nothing_more(notifier, receiver, write_yaml,
                                                                       publish_classified):
-    path = write_yaml(f"""
-subscriptions:
-  - {{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
-""")
+    path = _one_webhook(write_yaml, receiver)
     n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
     await asyncio.sleep(0.1)  # the worker's first poll is over
     claims = _count_claims(n.service)
@@ -48,10 +52,7 @@ subscriptions:
 
 async def test_a_send_that_frees_a_full_destination_claims_the_job_waiting_for_it(notifier, receiver, write_yaml,
                                                                                   publish_classified):
-    path = write_yaml(f"""
-subscriptions:
-  - {{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
-""")
+    path = _one_webhook(write_yaml, receiver)
     n = await notifier(config=fast_config(delivery_poll_seconds=30, destination_concurrency=1), subscriptions=path)
     await asyncio.sleep(0.1)
     for i in range(3):
@@ -62,10 +63,7 @@ subscriptions:
 
 async def test_jobs_left_for_want_of_room_in_flight_are_claimed_as_room_frees(notifier, receiver, write_yaml,
                                                                               publish_classified):
-    path = write_yaml(f"""
-subscriptions:
-  - {{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
-""")
+    path = _one_webhook(write_yaml, receiver)
     n = await notifier(config=fast_config(delivery_poll_seconds=30, delivery_max_inflight=1), subscriptions=path)
     await asyncio.sleep(0.1)
     record = n.service.outbox.record
