@@ -199,16 +199,10 @@ class DeliveryWorker:
             nonlocal freed
             if not freed:
                 freed = True
-                full = self._busy[dest] >= self.config.destination_concurrency
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                # A slot is free: claim the job that may wait for it now, not at the next poll. If the destination
-                # was not full and the last claim had room to spare, that claim took every due job it could (new
-                # jobs wake the worker themselves): claiming again would find nothing, a round trip per alert
-                # while alerts come one at a time.
-                if full or self._left_behind:
-                    self._wake.set()
+                self._wake.set()  # a slot is free: claim the next job now, not at the next poll
 
         try:
             await self._deliver_job(job, dest, free_slot)
