@@ -124,7 +124,7 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
     """Every reminder still ahead of ``now`` (aware) for ``commitments`` of ``release``, for a
     subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none."""
     jobs: list[ReminderJob] = []
-    if not offsets:  # none to plan: the deadlines are not read (the alerts' script acknowledges such a read)
+    if not offsets:  # no reminders: the deadlines are not even read (none can set the subscriber apart)
         return jobs
     for c in commitments:
         for i, deadline in enumerate(c.deadlines):

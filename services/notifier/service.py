@@ -4,7 +4,8 @@ The handler reads the subscribers' records, decides (pure core) and writes, in o
 Redis script that first compares what it read (:mod:`.alert_commit`): the alerts (to the alerts stream),
 the delivery jobs (the outbox), and what each subscriber has now been told (its idempotency record).
 Then it schedules the release's reminders (:mod:`.agenda`) and acknowledges the
-entry; when there is no reminder to schedule, cancel or record, the alerts' script acknowledges it. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
+entry (when there is no reminder to schedule, cancel or record, the alerts' script
+acknowledges it). Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
 digests is the leader's.
 """
 
