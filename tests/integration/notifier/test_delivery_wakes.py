@@ -1,6 +1,11 @@
-"""When the delivery worker claims again without waiting for its next poll: a send that ends frees a slot of its
-destination, and a job that leaves flight (its attempt recorded) makes room when the last claim took as many
-jobs as there was room for; either may let a due job be claimed at once.
+"""When the delivery worker claims again without waiting for its next poll: only when a job may be waiting.
+
+A send that ends frees a slot of its destination. If the last claim gave that destination all the slots it had
+free, or the worker as many jobs as it had room for, due jobs may have been left for that slot, and the worker
+claims at once; a job that leaves flight (its attempt recorded) makes room when the last claim was short of
+room. Otherwise that claim took every due job it could: claiming again would find nothing, a script's round
+trip per alert while alerts come one at a time; new jobs wake the worker themselves, and jobs retried later
+wait for the next poll.
 """
 
 from __future__ import annotations
@@ -21,6 +26,30 @@ def _one_webhook(write_yaml, receiver):  # type: ignore[no-untyped-def]
 subscriptions:
   - {{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url('hook')}"}}}}]}}
 """)
+
+
+def _count_claims(service) -> list[int]:  # type: ignore[no-untyped-def]
+    claims = [0]
+    claim = service.outbox.claim
+
+    async def counted(**kw):  # type: ignore[no-untyped-def]
+        claims[0] += 1
+        return await claim(**kw)
+
+    service.outbox.claim = counted
+    return claims
+
+
+async def test_a_send_whose_slot_no_job_waits_for_claims_nothing_more(notifier, receiver, write_yaml,
+                                                                      publish_classified):
+    path = _one_webhook(write_yaml, receiver)
+    n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
+    await asyncio.sleep(0.1)  # the worker's first poll is over
+    claims = _count_claims(n.service)
+    await publish_classified(n.service, release(BORDERS, release_id="r1"))
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, timeout=10, what="the alert")
+    await asyncio.sleep(0.3)
+    assert claims[0] == 1  # the claim its commit woke; none when its send ended
 
 
 async def test_a_send_that_frees_a_full_destination_claims_the_job_waiting_for_it(notifier, receiver, write_yaml,
