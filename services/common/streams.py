@@ -178,6 +178,9 @@ class Streams:
             return []
         script, calls = self._commit_once_script, [_once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key)
                                                     for c in commits]
+        if len(calls) == 1:  # a read of one entry (a trickle of releases): the script alone, no pipeline around it
+            keys, args = calls[0]
+            return [bool(await script(keys=keys, args=args))]
 
         def fill(pipe: Pipeline) -> None:
             for keys, args in calls:

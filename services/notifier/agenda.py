@@ -28,7 +28,7 @@ from services.common.streams import Entry, Streams
 from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
 from .reminder_scripts import HELPERS
-from .reminders import PlannedReminders, reminder_jobs, settle_reminders
+from .reminders import PlannedReminders, ReminderJob, reminder_jobs, settle_reminders
 from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .subscriptions import Subscription
 
@@ -96,12 +96,31 @@ class ReminderAgenda:
         subscriber whose record is of an older version (none: already done, or this version is stale).
         Returns, per release, what was planned and the subscribers whose reminders could not be planned
         (quarantined; the others are scheduled). The records are those ``read`` beforehand (of
-        :meth:`lookups`), or else read here in one round trip; then one call to the store. A first version
-        for a subscriber without reminders plans nothing, whatever its record holds: that record is not read."""
-        lookups = [(self.key(sub.id), release.release_id) for release, plans in batch for sub, _ in plans
-                   if _may_plan(sub, release)]
-        if read is None or any(lookup not in read for lookup in lookups):
+        :meth:`lookups`), or else read here in one round trip; then one call to the store (:meth:`plan`, then
+        :meth:`apply`)."""
+        if read is None or not self.covers(batch, read):
+            lookups = self._lookups(batch)
             read = dict(zip(lookups, await self._records(lookups)))
+        results, jobs = self.plan(batch, now=now, read=read)
+        await self.apply(jobs)
+        return results
+
+    def _lookups(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]]) -> list[tuple[str, str]]:
+        return [(self.key(sub.id), release.release_id) for release, plans in batch for sub, _ in plans
+                if _may_plan(sub, release)]
+
+    def covers(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]], read: Records) -> bool:
+        """Whether ``read`` holds every record :meth:`plan` needs for ``batch``."""
+        return all(lookup in read for lookup in self._lookups(batch))
+
+    def plan(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]], *, now: datetime,
+             read: Records) -> tuple[list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]],
+                                     list[ReminderJob]]:
+        """What :meth:`schedule` does for ``batch``, from records ``read`` (see :meth:`covers`), without I/O:
+        per release, what is planned and who is quarantined; and the reminder jobs to schedule
+        (:meth:`apply`). A first version for a subscriber without reminders plans nothing, whatever its record
+        holds: that record is not read. Nothing planned, no job and none quarantined: nothing to schedule or
+        settle, the entries may be acknowledged at once."""
         results, jobs = [], []
         for release, plans in batch:
             ref = release_ref(release)
@@ -119,9 +138,12 @@ class ReminderAgenda:
                     jobs.extend(mine)
                     planned.append((sub.id, PlannedReminders.of(release.version, mine)))
             results.append((planned, quarantined))
+        return results, jobs
+
+    async def apply(self, jobs: list[ReminderJob]) -> None:
+        """Schedule the reminder ``jobs`` :meth:`plan` gave, in one call to the store."""
         if jobs:
             await self.store.apply(jobs, [])
-        return results
 
     async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
         """The planned-reminders record of each (key, release id), in one round trip."""

@@ -90,6 +90,7 @@ for _, s in ipairs(c.capped) do
 end
 for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
+for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
 return 1
 """
 
@@ -109,6 +110,7 @@ class Commit:
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
+    acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
     docs: list[bytes | str] = field(default_factory=list)
 
     # --- what was read ---------------------------------------------------------------------------
@@ -155,6 +157,10 @@ class Commit:
 
     def set(self, key: str, value: str, *, ex: int) -> None:
         self.strings.append([key, self._doc(value), str(ex)])
+
+    def ack(self, stream: str, group: str, entry_id: str) -> None:
+        """Acknowledge an entry with the effects: only when nothing is left to do for it once they are written."""
+        self.acks.append([stream, group, entry_id])
 
 
 class AlertCommitter:

@@ -77,6 +77,8 @@ class DeliveryWorker:
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
+        self._left_behind = True  # the last claim took as many jobs as there was room for: more may be due
+        self._capped: set[str] = set()  # destinations the last claim gave all the slots it could: more may be due
         self._stopping = False
         self._outage = OutageNotices("notifier polling its outbox")
         self._wake = asyncio.Event()  # new jobs, or a slot freed
@@ -124,8 +126,14 @@ class DeliveryWorker:
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
         free = self.config.delivery_max_inflight - len(self._inflight)
-        for job_id, dest, job in await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots,
-                                                         busy=busy):
+        claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
+        self._left_behind = len(claimed) >= free
+        taken: dict[str, int] = {}
+        for _, dest, _ in claimed:
+            taken[dest] = taken.get(dest, 0) + 1
+        self._capped = {d for d, n in busy.items() if taken.get(d, 0) >= n} | {
+            d for d, n in taken.items() if d not in busy and n >= slots}
+        for job_id, dest, job in claimed:
             if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                 continue
             self._busy[dest] = self._busy.get(dest, 0) + 1
@@ -146,7 +154,8 @@ class DeliveryWorker:
                 self._leased[j] = now + lease
 
     def _done(self, job_id: str) -> None:
-        self._inflight.pop(job_id, None)
+        if self._inflight.pop(job_id, None) is not None and self._left_behind:
+            self._wake.set()  # room for one more job in flight, and the last claim may have left one
         self._leased.pop(job_id, None)
 
     def inflight(self) -> dict[str, int]:
@@ -199,7 +208,12 @@ class DeliveryWorker:
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                self._wake.set()  # a slot is free: claim the next job now, not at the next poll
+                # A slot is free: claim the job that may wait for it now, not at the next poll. When the last claim
+                # gave this destination fewer jobs than it had slots for, and the worker fewer than it had room for,
+                # that claim took every due job it could (new jobs wake the worker themselves): claiming again
+                # would find nothing, a round trip per alert while alerts come one at a time.
+                if dest in self._capped or self._left_behind:
+                    self._wake.set()
 
         try:
             await self._deliver_job(job, dest, free_slot)

@@ -123,7 +123,9 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
                   *, now: datetime, remind_at: time = REMIND_AT) -> list[ReminderJob]:
     """Every reminder still ahead of ``now`` (aware) for ``commitments`` of ``release``, for a
     subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none."""
-    jobs = []
+    jobs: list[ReminderJob] = []
+    if not offsets:  # no reminders: the deadlines are not even read (none can set the subscriber apart)
+        return jobs
     for c in commitments:
         for i, deadline in enumerate(c.deadlines):
             for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):

@@ -4,7 +4,8 @@ The handler reads the subscribers' records, decides (pure core) and writes, in o
 Redis script that first compares what it read (:mod:`.alert_commit`): the alerts (to the alerts stream),
 the delivery jobs (the outbox), and what each subscriber has now been told (its idempotency record).
 Then it schedules the release's reminders (:mod:`.agenda`) and acknowledges the
-entry. Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
+entry (when there is no reminder to schedule, cancel or record, the alerts' script
+acknowledges it). Sending is the delivery worker's job; firing reminders (:mod:`.firing`) and
 digests is the leader's.
 """
 
@@ -14,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from faststream.redis import RedisBroker
 from redis.asyncio.client import Pipeline
@@ -54,6 +55,7 @@ from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, parse_records
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
+from .reminders import PlannedReminders, ReminderJob
 from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
@@ -79,6 +81,17 @@ RunResult = tuple[list[tuple[Subscription, Plan]], int, list[Quarantined]]  # pl
 # per release, the subscriptions matched, with (commitments, keys), and those quarantined; each one's record keys
 Matching = tuple[list[list[tuple[Subscription, tuple[list[Commitment], tuple[list[str], list[str]]]]]],
                  list[list[Quarantined]], dict[str, tuple[str, str]]]
+
+
+class Recorded(NamedTuple):
+    """What :meth:`NotifierService._record_alerts` recorded, and what is left to do for the reminders."""
+
+    effective: list[Subscription]
+    results: list[RunResult]
+    planned_read: Records  # the planned-reminder records read with the subscribers' records
+    batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]]  # for the agenda: (release, plans)
+    reminders: tuple[list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]], list[ReminderJob]] | None
+    acked: bool  # the entries were acknowledged with the alerts: nothing was left to do for them
 
 
 def _active(effective: list[Subscription], now: datetime) -> list[Subscription]:
@@ -278,7 +291,8 @@ class NotifierService:
 
     async def on_classified_batch(self, items: list[tuple[CloudEvent, Entry | None]]) -> None:
         """Alerts in one transaction with the subscribers' records; then reminders; then the XACKs,
-        so a crash anywhere leaves the entries to be handled again (and every step is idempotent). A batch
+        so a crash anywhere leaves the entries to be handled again (and every step is idempotent); with the
+        alerts, when there are no reminders to plan or report to make (see :meth:`_record_alerts`). A batch
         is handled in runs of distinct releases: two versions of one release are never planned together. A
         paused subscription is told nothing, but a withdrawn release's reminders are cancelled for it too."""
         now = self.clock()
@@ -287,30 +301,39 @@ class NotifierService:
         effective: list[Subscription] | None = None  # read with the first run's records, once a batch
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
-            effective, recorded, planned_read = await self._record_alerts(releases, effective, now=now)
+            recorded = await self._record_alerts(releases, effective, now=now, entries=[entry for _, entry in run])
+            effective = recorded.effective
             subs = _active(effective, now)
-            paused = [(s, Plan()) for s in effective if s not in subs]
-            if any(count for _, count, _ in recorded):
+            if any(count for _, count, _ in recorded.results):
                 self._wake_worker()  # the jobs are committed: send them while the reminders are scheduled
-            scheduled = await self.agenda.schedule(
-                [(release, plans + paused if release.withdrawn else plans)
-                 for release, (plans, _, _) in zip(releases, recorded)], now=now, read=planned_read)
-            for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded, scheduled):
-                if quarantined or unplanned:
-                    await self._report_quarantined(release, entry, quarantined + unplanned)
-            await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
-                                      in zip(releases, run, scheduled)], now=now, read=planned_read)
-            for release, (plans, count, _) in zip(releases, recorded):
+            if not recorded.acked:
+                if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
+                    scheduled = await self.agenda.schedule(recorded.batch, now=now, read=recorded.planned_read)
+                else:
+                    scheduled, jobs = recorded.reminders
+                    await self.agenda.apply(jobs)
+                for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded.results,
+                                                                                    scheduled):
+                    if quarantined or unplanned:
+                        await self._report_quarantined(release, entry, quarantined + unplanned)
+                await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
+                                          in zip(releases, run, scheduled)], now=now, read=recorded.planned_read)
+            for release, (plans, count, _) in zip(releases, recorded.results):
                 queued += count
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                          sum(len(p.alerts) for _, p in plans), len(subs))
         ALERTS_QUEUED.inc(queued)
 
     async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None, *,
-                             now: datetime) -> tuple[list[Subscription], list[RunResult], Records]:
+                             now: datetime, entries: list[Entry | None]) -> Recorded:
         """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined); with the
         effective subscriptions (``effective``, or read here when None) and the planned-reminder records the
-        agenda will need (read with the subscribers' records: neither depends on the other). Written by one
+        agenda will need (read with the subscribers' records: neither depends on the other); and what the agenda
+        is to schedule and settle for the plans, worked out from those records before the alerts are written.
+        When that is nothing (no reminder to schedule or cancel, no planned-reminder record to write, no
+        subscription set apart: first versions whose commitments give no reminder ahead, or subscribers with
+        none), ``entries`` (the releases' own) are acknowledged by the alerts' script: the reminders' scripts and
+        their round trips are not sent for such a read. Written by one
         script that first compares what the plans read (:mod:`.alert_commit`), so two handlers of one release
         never both tell a subscriber. Reads only these releases' commitments from the records (their ids differ
         from release to release), in two round trips besides the index's: the subscriptions and the last
@@ -373,8 +396,20 @@ class NotifierService:
                     commit.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)
+            active = _active(effective, now)
+            paused = [(s, Plan()) for s in effective if s not in active]  # a withdrawal cancels theirs too
+            batch = [(release, plans + paused if release.withdrawn else plans)
+                     for release, (plans, _, _) in zip(releases, results)]
+            reminders = agenda.plan(batch, now=now, read=planned_read) if agenda.covers(batch, planned_read) else None
+            acked = reminders is not None and not reminders[1] and not any(
+                planned or unplanned for planned, unplanned in reminders[0]) and not any(
+                quarantined for _, _, quarantined in results)
+            if acked:
+                for entry in entries:
+                    if entry is not None:
+                        commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._committer().commit(commit):
-                return effective, results, planned_read
+                return Recorded(effective, results, planned_read, batch, reminders, acked)
             # another handler told a subscriber meanwhile: look again
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,

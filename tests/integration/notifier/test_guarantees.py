@@ -281,13 +281,13 @@ async def test_an_alert_is_sent_once_committed_not_after_its_release_s_reminders
     path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
     n = await notifier(config=fast_config(delivery_poll_seconds=30), subscriptions=path)
     agenda, gate = n.service.agenda, asyncio.Event()
-    schedule = agenda.schedule
+    apply = agenda.apply  # the reminders planned are scheduled here, after the alerts' commit
 
-    async def held_schedule(*args, **kwargs):
+    async def held_apply(*args, **kwargs):
         await gate.wait()
-        return await schedule(*args, **kwargs)
+        return await apply(*args, **kwargs)
 
-    agenda.schedule = held_schedule
+    agenda.apply = held_apply
     entry_id = await publish_classified(n.service, release(BORDERS))
     try:
         await wait_for(lambda: len(receiver.hits("hook")) == 1, timeout=10, what="the alert, reminders pending")

@@ -4,7 +4,8 @@ Each round trip waits for Redis to get a core: on a busy machine they, not the w
 distinct releases, whatever their number, costs the same few: the subscriptions, the last versions and the
 announcement index read together (and the chains the index holds); the subscribers' records with their planned
 reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
-with the entries' XACKs.
+with the entries' XACKs; or, when the read gives no reminder to schedule or settle, the XACKs in the alerts'
+script.
 """
 
 from __future__ import annotations
@@ -86,7 +87,49 @@ async def test_a_read_costs_a_few_round_trips_whatever_its_size(settings, monkey
         later_trips = await trips.of(service.on_classified_batch(await _batch(service, later)))
         # the first read, the records, the alerts' script, the reminders' script, their records and the XACKs;
         # once the index holds them, the commitments' chains (the reminders a later version cancels are
-        # cancelled by the script that records it)
-        assert (first_trips, again_trips, later_trips) == (5, 5, 6)
+        # cancelled by the script that records it); the same entries again plan nothing new: the alerts' script
+        # acknowledges them
+        assert (first_trips, again_trips, later_trips) == (5, 4, 6)
+    finally:
+        await service.stop()
+
+
+@pytest.mark.parametrize("reminders,due", [([], DUE), (["P7D", "P1D"], None)],
+                         ids=["subscribers-without-reminders", "commitments-without-a-date"])
+async def test_a_read_with_no_reminders_to_plan_is_acknowledged_by_the_alerts_script(settings, monkeypatch,
+                                                                                      reminders, due):
+    """Every release is a first version and gives no reminder (its subscribers have none, or its commitments no
+    date): nothing is left to schedule or settle once the alerts are written, so the alerts' script acknowledges
+    the entries too (three round trips: the first read, the records, the alerts' script)."""
+    from samples import dated, release
+
+    service = NotifierService(settings.model_copy(update={"consumer": "rt"}), clock=lambda: NOW,
+                              run_scheduler=False)
+    await service.start()
+    try:
+        for sub_id in ("desk", "press"):
+            await service._store().put(Subscription.model_validate({"id": sub_id, "channels": ["console"],
+                                                                    "reminders": reminders}))
+        await service._store().delete("console")  # stored at the first start, with the default reminders
+        streams = service.runtime.streams
+        await streams.ensure_group(streams.key(CLASSIFIED), NOTIFIER_GROUP, "rt")
+
+        async def read(prefix: str) -> list:  # type: ignore[type-arg]
+            said = [dated(f"{prefix}-{n}-a", due or DUE) for n in range(4)]
+            if due is None:
+                said = [c.model_copy(update={"deadlines": [], "text": f"The UK will deliver {c.id}."}) for c in said]
+            items = await _batch(service, [release(c, release_id=f"{prefix}-{n}", published_at=NOW - timedelta(hours=1))
+                                           for n, c in enumerate(said)])
+            await streams.client.xreadgroup(NOTIFIER_GROUP, "rt", {streams.key(CLASSIFIED): ">"})
+            return items
+
+        await service.on_classified_batch(await read("warm"))  # every script loaded, every connection opened
+        trips, alerts_key = RoundTrips(monkeypatch), streams.key(ALERTS)
+        alerted_before = await streams.client.xlen(alerts_key)
+        items = await read("r")
+        assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 4
+        assert await trips.of(service.on_classified_batch(items)) == 3
+        assert await streams.client.xlen(alerts_key) == alerted_before + 8
+        assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 0
     finally:
         await service.stop()
