@@ -22,8 +22,8 @@ def sendable_url_problem(url: str) -> str | None:
     send rather than guess which address it means, as the resolver would. Port 0 is another: no server listens
     on it, every connection to it fails. A space or a control character in the host is a third: the client
     looks the name up and fails at every send, or drops a tab or newline and sends to another host."""
-    if (authority := _AUTHORITY.match(url)) and _SPACE_OR_CONTROL.search(authority[1]):
-        written = authority[1].rpartition("@")[2]
+    # the host as written, port included, user and password left out (the client sends those in a header)
+    if (authority := _AUTHORITY.match(url)) and _SPACE_OR_CONTROL.search(written := authority[1].rpartition("@")[2]):
         written = re.sub(r":[0-9]*$", "", written)
         return f"host {written[:64]!r} holds a space or a control character, which no host name has"
     host = URL(url).raw_host or ""

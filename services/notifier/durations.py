@@ -49,11 +49,11 @@ _UNITS = (("y", "year"), ("mo", "month"), ("w", "week"), ("d", "day"), ("h", "ho
 
 
 def duration_words(text: str) -> str:
-    """``P1Y2M`` as ``1 year 2 months``, ``PT2H`` as ``2 hours``; ``""`` for a zero duration (``P0D``).
-    ``text`` must be one :func:`parse_duration` takes."""
-    parse_duration(text)
+    """``P1Y2M`` as ``1 year 2 months``, ``PT2H`` as ``2 hours``; ``""`` for a zero duration (``P0D``). Any
+    length: a response time may be longer than :data:`LONGEST`."""
     match = _PATTERN.match(text)
-    assert match is not None
+    if match is None:
+        raise ValueError(f"{text[:MAX_TEXT]!r} is not an ISO 8601 duration")
     counts = {k: int(v) for k, v in match.groupdict().items() if v}
     return " ".join(f"{counts[k]} {unit}{'' if counts[k] == 1 else 's'}" for k, unit in _UNITS if counts.get(k))
 

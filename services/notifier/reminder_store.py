@@ -55,6 +55,7 @@ FIRED_BY = "notifier:reminders:fired-by:"
 # one planning it again (from records read before; nothing bounds how long a paused handler holds a read)
 FIRED_TTL_SECONDS = 400 * 86400
 
+
 @dataclass(frozen=True)
 class Claimed:
     """A reminder taken for firing: its id, when it was due (unix seconds), its record as claimed (raw, to
@@ -128,8 +129,8 @@ class ReminderStore:
                                                            version=job.release.version), job.fire_at, text))
         await self.plan(entries)
         for i in range(0, len(cancel), BULK):
-            await self._cancel(keys=self._keys["apply"], args=[self.fired_by_prefix, FIRED_TTL_SECONDS,
-                                                                *(x for rid, by in cancel[i:i + BULK] for x in (rid, by))])
+            pairs = (x for rid, by in cancel[i:i + BULK] for x in (rid, by))
+            await self._cancel(keys=self._keys["apply"], args=[self.fired_by_prefix, FIRED_TTL_SECONDS, *pairs])
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs

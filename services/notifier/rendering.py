@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
 
+from . import durations
 from .digest import Digest
 from .reminders import due_date
 
@@ -19,20 +19,9 @@ _HEADLINES = {
     AlertKind.REMINDER: "Deadline reminder",
     AlertKind.WITHDRAWN: "Release withdrawn",
 }
-_UNITS = (("Y", "year"), ("M", "month"), ("W", "week"), ("D", "day"), ("H", "hour"), ("M", "minute"),
-          ("S", "second"))
-
-
 def duration_words(iso: str) -> str:
     """``PT2H`` -> ``2 hours``; ``P1DT12H`` -> ``1 day 12 hours``; ``P0D`` -> ``0 days``."""
-    date_part, _, time_part = iso[1:].partition("T")
-    words = []
-    for part, units in ((date_part, _UNITS[:4]), (time_part, _UNITS[4:])):
-        found = dict((u, int(n)) for n, u in re.findall(r"(\d+)([YMWDHS])", part))
-        for code, name in units:
-            if found.get(code):
-                words.append(f"{found[code]} {name}{'' if found[code] == 1 else 's'}")
-    return " ".join(words) or "0 days"
+    return durations.duration_words(iso) or "0 days"
 
 
 UNSTATED_ANCHOR = "unstated"  # the classifier's anchor of a response time whose text names no event

@@ -25,7 +25,10 @@ class FieldChange(BaseModel):
         """"money £10m → £8m", "deadline 31 Mar 2018 → 30 Jun 2018", "money added: £5m", "removed"."""
         if self.field == "commitment":
             return "removed" if self.after is None else "restored"
-        name = "deadline" if self.field == "deadlines" else self.field.replace("_", "-")
+        name = self.field.replace("_", "-")
+        if self.field == "deadlines":
+            several = any(_DEADLINES_APART in (side or "") for side in (self.before, self.after))
+            name = "deadlines" if several else "deadline"
         if self.before is None:
             return f"{name} added: {self.after}"
         if self.after is None:
@@ -64,7 +67,11 @@ def _amount(money: Money | None) -> tuple[str, float] | None:
 
 
 def _deadlines_words(deadlines: list[Deadline]) -> str | None:
-    return "; ".join(deadline_words(d) for d in deadlines) or None
+    return _DEADLINES_APART.join(deadline_words(d) for d in deadlines) or None
+
+
+# Between the deadlines of one commitment: not "; ", which parts the fields of a version's changes on a line
+_DEADLINES_APART = ", "
 
 
 def deadline_words(deadline: Deadline) -> str:

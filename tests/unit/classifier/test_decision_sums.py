@@ -101,6 +101,14 @@ def test_the_vocabulary_s_pairs_hold_the_words_own_strings():
     assert sum(first in words and second in words for first, second in vocabulary.pairs) > len(vocabulary.pairs) // 2
 
 
+def test_the_model_knows_the_lexical_names_by_the_prefixes_the_signals_give_them():
+    """The model keeps its own copy of the prefixes (it stands apart from the signals): a prefix added to one and
+    not the other would weigh a clause's words twice, or not at all, when they come as tokens."""
+    from services.classifier.core import decision, signals
+
+    assert decision._LEXICAL == signals.LEXICAL_PREFIXES
+
+
 def test_a_linear_model_sums_exactly():
     weights = {f"s{i}": _WEIGHTS[i % len(_WEIGHTS)] * (i + 1) for i in range(60)}
     model = Linear(weights, 0.25)

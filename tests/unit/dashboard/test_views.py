@@ -256,3 +256,26 @@ def test_the_deadlines_of_a_withdrawn_or_removed_commitment_are_cancelled_not_up
     both = release_view(ReleaseSummary.of("r1", 2, [withdrawn, removed]), [withdrawn, removed], today=TODAY)
     assert not both.withdrawn  # one commitment removed by a new version, not a withdrawn release
     assert all(d.state == "cancelled" for c in both.commitments for d in c.deadlines)
+
+
+async def test_a_commitment_with_two_deadlines_is_on_the_timeline_once_for_each():
+    """The classifier keeps each deadline a commitment's sentence writes: each is a line of the timeline, by its
+    own day and its own words."""
+    from schemas.classified import DateDeadline
+    from services.dashboard.reading import upcoming
+    from services.ledger.core.cards import card_of
+    from services.ledger.core.queries import due_order
+
+    two = FUNDING.model_copy(update={"deadlines": [
+        DateDeadline(due=date(2017, 12, 4), text="by 4 December", span=(1, 2)),
+        DateDeadline(due=date(2018, 1, 31), text="by the end of January", span=(3, 4))]})
+    held = entry(two)
+
+    class Ledger:
+        async def entries(self, keys):
+            return [held] if keys == [held.key] else []
+
+    months = timeline(await upcoming(Ledger(), due_order([card_of(held)]), today=TODAY, limit=10), today=TODAY)
+    assert [(m.month, i.due, i.deadline, i.label) for m in months for i in m.items] == [
+        ("December 2017", "4 Dec 2017", "by 4 December", "due in 3 days"),
+        ("January 2018", "31 Jan 2018", "by the end of January", "upcoming")]

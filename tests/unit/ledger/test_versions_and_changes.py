@@ -55,6 +55,12 @@ def test_the_same_words_said_of_another_actor_are_that_commitment_corrected():
     pytest.param(FUNDING_8M, ["money £10m \u2192 £8m"], id="money"),
     pytest.param(edited(FUNDING, deadlines=[DateDeadline(due=date(2018, 6, 30), text="by June 2018", span=(1, 2))]),
                  ["deadline 29 Nov 2017 to 29 Nov 2020 \u2192 30 Jun 2018"], id="deadline"),
+    # several deadlines (the classifier keeps each a sentence writes): named in the plural, each apart by a
+    # comma, so that "; " still parts one field's change from the next on a version's line
+    pytest.param(edited(FUNDING, deadlines=[*FUNDING.deadlines, DateDeadline(due=date(2018, 6, 30),
+                                                                             text="by June 2018", span=(1, 2))]),
+                 ["deadlines 29 Nov 2017 to 29 Nov 2020 \u2192 29 Nov 2017 to 29 Nov 2020, 30 Jun 2018"],
+                 id="a-second-deadline"),
     pytest.param(edited(FUNDING, money=None), ["money dropped: £10m"], id="money-dropped"),
     pytest.param(edited(FUNDING, actor="HM Treasury"), ["actor UK \u2192 HM Treasury"], id="actor"),
     pytest.param(edited(FUNDING, kind="demand"), ["kind pledge \u2192 demand"], id="kind"),

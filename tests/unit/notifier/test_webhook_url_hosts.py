@@ -92,3 +92,10 @@ def test_one_stored_before_can_be_paused_and_resumed_but_not_given_again(url, re
 ])
 def test_a_host_with_a_space_or_a_control_character_is_refused_when_given(url):
     assert "holds a space or a control character, which no host name has" in sendable_url_problem(url)
+
+
+def test_a_space_in_the_user_or_password_is_no_host_problem():
+    """Before: refused as "host 'hooks.example.org' holds a space", a host that holds none; the HTTP client sends
+    such a URL (the user and password go in its Authorization header)."""
+    assert sendable_url_problem("http://desk:pass word@hooks.example.org/in") is None
+    assert "host 'hooks.exa mple.org' holds" in sendable_url_problem("http://desk:pass word@hooks.exa mple.org/in")
