@@ -65,7 +65,9 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
-    headline = _CONTROL.sub("", f"{c.actor}: {text}")  # RFC 5545 admits no control character but the line break
+    # a commitment's several deadlines are several events: their titles name which one each is
+    actor = f"{c.actor} ({deadline_text})" if len(c.deadlines) > 1 else c.actor
+    headline = _CONTROL.sub("", f"{actor}: {text}")  # RFC 5545 admits no control character but the line break
     event.add("summary", _short(headline))
     description = f"{text}\n\nDeadline: \u201c{deadline_text}\u201d\n{entry.title}\n{entry.url}"
     event.add("description", _CONTROL.sub("", description))

@@ -10,6 +10,7 @@ import icalendar
 
 from services.ledger.core.calendar_feed import deadlines_calendar
 from services.ledger.core.entries import EntryState, LedgerEntry
+from schemas.classified import DateDeadline
 from tests.unit.notifier.samples import CONTENT, FUNDING, PUBLISHED, dated
 
 NOW = datetime(2018, 1, 1, 12, tzinfo=timezone.utc)
@@ -132,3 +133,16 @@ def test_a_calendar_apps_strict_parser_reads_the_whole_feed_alarms_and_all():
         datetime(2018, 6, 23, 8, tzinfo=timezone.utc), datetime(2018, 6, 29, 20, tzinfo=timezone.utc),
         datetime(2018, 6, 30, 8, tzinfo=timezone.utc)]
     assert events["c-gone-0@pledgewatch"].alarm == []
+
+
+def test_the_events_of_a_commitment_with_several_deadlines_are_told_apart_by_their_titles():
+    """Before: both events read "UK: The UK will deliver …", the deadline only in their descriptions."""
+    two = dated("c-two", date(2018, 3, 31))
+    two = two.model_copy(update={"deadlines": [*two.deadlines, DateDeadline(due=date(2018, 6, 30), text="by June",
+                                                                             span=(30, 40))]})
+    events = parse([entry(two), entry(dated("c-one", date(2018, 4, 30)))]).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [
+        "UK (by 31 March 2018): The UK will deliver c-two by March 2018.",
+        "UK (by June): The UK will deliver c-two by March 2018.",
+        "UK: The UK will deliver c-one by April 2018.",
+    ]
