@@ -279,3 +279,9 @@ async def test_a_commitment_with_two_deadlines_is_on_the_timeline_once_for_each(
     assert [(m.month, i.due, i.deadline, i.label) for m in months for i in m.items] == [
         ("December 2017", "4 Dec 2017", "by 4 December", "due in 3 days"),
         ("January 2018", "31 Jan 2018", "by the end of January", "upcoming")]
+
+
+def test_the_deadlines_say_their_days_are_utc_days_as_reminders_count_them():
+    """Before: "due today" with no word of which day: west of UTC it shows the evening before."""
+    page = render("_timeline.html.j2", timeline=[])
+    assert "Days are UTC days" in page
