@@ -217,9 +217,9 @@ class IngestService:
 
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or
-        is past the JSON bounds; JSON is UTF-8, or the UTF-16 or UTF-32 a byte-order mark names), 409 for an ``id`` naming another
-        source's release (:mod:`services.ingest.ownership`), each with a dead letter; every error a
-        ``{"field", "message"}``, ``"request body"`` the field of the body as a whole. While Redis
+        is past the JSON bounds; JSON is UTF-8, or the UTF-16 or UTF-32 a byte-order mark names), 409 for an
+        ``id`` naming another source's release (:mod:`services.ingest.ownership`), each with a dead letter; every
+        error a ``{"field", "message"}``, ``"request body"`` the field of the body as a whole. While Redis
         cannot be reached, the server answers 503 (``services.common.http``)."""
         raw = await request.body()
         if len(raw) > self.settings.max_release_bytes:

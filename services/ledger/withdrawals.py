@@ -35,7 +35,8 @@ return 0
 """
 
 
-def record_withdrawal(pipe, key: Callable[[str], str], release: ReleaseClassified) -> None:  # type: ignore[no-untyped-def]
+def record_withdrawal(pipe, key: Callable[[str], str],  # type: ignore[no-untyped-def]
+                      release: ReleaseClassified) -> None:
     """Queue on ``pipe`` the withdrawn list's word on ``release``, the version being recorded."""
     if release.withdrawn:
         pipe.zadd(key(WITHDRAWN), {release.release_id: release.published_at.timestamp()})

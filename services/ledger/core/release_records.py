@@ -1,6 +1,7 @@
 """What the ledger keeps of a release, beside its commitments: the last version read, its ledger keys, and
 that version's title, URL, source and publication time, why it was read only in part, and whether it withdrew
-the release, with the publisher's notice (a release with no commitment has no entry to read them from). Pure: the hash ``ledger:release:<release id>`` to and from a record."""
+the release, with the publisher's notice (a release with no commitment has no entry to read them from).
+Pure: the hash ``ledger:release:<release id>`` to and from a record."""
 
 from __future__ import annotations
 
