@@ -64,7 +64,8 @@ class ReleaseView:
     commitments: list[CommitmentView]
     total: int  # commitments in the release (some may not be shown)
     partial: str | None = None  # why the release was read only in part
-    withdrawn: bool = False  # its publisher withdrew it: every commitment it held is withdrawn
+    withdrawn: bool = False  # its publisher withdrew it (the last version read): every commitment it held is withdrawn
+    withdrawn_notice: str | None = None  # the publisher's notice of it, when it gave one
 
     @property
     def more(self) -> int:
@@ -100,7 +101,7 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
         release_id=summary.release_id, title=summary.title or summary.release_id, url=_web_link(summary.url),
         source=summary.source, published=day_label(summary.published_at.date()) if summary.published_at else None,
         version=summary.version, commitments=views, total=len(entries), partial=summary.unsupported_reason,
-        withdrawn=bool(entries) and all(e.state is EntryState.WITHDRAWN for e in entries))
+        withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice)
 
 
 @dataclass(frozen=True)

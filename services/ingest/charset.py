@@ -1,4 +1,4 @@
-"""Bytes to text by the declared charset; undeclared bytes must be UTF-8 (pure)."""
+"""Bytes to text by a byte-order mark, else the declared charset; undeclared bytes must be UTF-8 (pure)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from .errors import ContentError
 # UTF-32 before UTF-16: the UTF-32 little-endian mark begins with the UTF-16 one.
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
+          "utf-32-be": "UTF-32BE"}
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -33,6 +36,26 @@ def bad_byte(raw: bytes, error: UnicodeDecodeError, skipped: int = 0) -> str:
     byte of ``raw``, a byte order mark included, as an editor or ``cmp`` counts it."""
     at = error.start + skipped
     return f"byte {at}: {raw[at:at + 1]!r}"
+
+
+class NotText(ValueError):
+    """Bytes not valid in the encoding they are read in; the message names it and the byte where they fail."""
+
+
+def decode_marked(raw: bytes) -> str:
+    """``raw`` decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), the mark dropped,
+    else as UTF-8: text that declares no charset of its own (release files, ``POST /releases`` bodies).
+
+    Raises :class:`NotText`, ``not UTF-8 (byte 6: b'\\xe9')`` or ``not UTF-16LE, as its byte-order mark says
+    (byte 7: b'\\xdc')``, the byte counted from the first byte of ``raw``, the mark included.
+    """
+    marked = bom_encoding(raw)
+    encoding, skipped = marked or ("utf-8", 0)
+    try:
+        return raw[skipped:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        said = "" if encoding == "utf-8" else ", as its byte-order mark says"
+        raise NotText(f"not {_NAMES[encoding]}{said} ({bad_byte(raw, exc, skipped)})") from None
 
 
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:

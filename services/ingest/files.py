@@ -1,14 +1,13 @@
 """Read one release file (.txt, .md, .json, .html) into a ``ReleasePublished``.
 
 Every problem is a :class:`ReleaseFileError` with a one-line reason naming
-the file: empty, too large, unreadable, not UTF-8, no publication date (or one
-before 1900 or after tomorrow, as ingest admits), bad front matter (an impossible
-date too), bad JSON fields.
+the file: empty, too large, unreadable, not UTF-8 (nor the UTF-16 or UTF-32 its
+byte-order mark names), no publication date (or one before 1900 or after tomorrow,
+as ingest admits), bad front matter (an impossible date too), bad JSON fields.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from datetime import date, datetime, timezone
@@ -27,7 +26,7 @@ from services.common.errors import field_problems
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
-from .charset import bad_byte
+from .charset import NotText, decode_marked
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem
@@ -165,12 +164,12 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise ReleaseFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def decode_utf8(path: Path, raw: bytes) -> str:
+def decode_file(path: Path, raw: bytes) -> str:
+    """The text of the file at ``path``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:  # counted after a byte order mark
-        marked = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
-        raise ReleaseFileError(f"{path}: not UTF-8 ({bad_byte(raw, exc, marked)})") from None
+        text = decode_marked(raw)
+    except NotText as exc:
+        raise ReleaseFileError(f"{path}: {exc}") from None
     if not text.strip():
         raise ReleaseFileError(f"{path}: no text")
     return text
@@ -196,7 +195,7 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     event refuses), is a :class:`ReleaseFileError` with a one-line reason.
     """
     suffix = _check_suffix(path)
-    text = decode_utf8(path, raw)
+    text = decode_file(path, raw)
     url = path.resolve().as_uri()
     try:
         if suffix == ".json":

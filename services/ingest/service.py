@@ -25,6 +25,7 @@ from services.common.settings import Settings
 from services.common.streams import as_text, printable_fields
 
 from .admission import ReleaseRefused
+from .charset import NotText, decode_marked
 from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
@@ -216,9 +217,9 @@ class IngestService:
 
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or
-        is past the JSON bounds), 409 for an ``id`` naming another
-        source's release (:mod:`services.ingest.ownership`), each with a dead letter; every error a
-        ``{"field", "message"}``, ``"request body"`` the field of the body as a whole. While Redis
+        is past the JSON bounds; JSON is UTF-8, or the UTF-16 or UTF-32 a byte-order mark names), 409 for an
+        ``id`` naming another source's release (:mod:`services.ingest.ownership`), each with a dead letter; every
+        error a ``{"field", "message"}``, ``"request body"`` the field of the body as a whole. While Redis
         cannot be reached, the server answers 503 (``services.common.http``)."""
         raw = await request.body()
         if len(raw) > self.settings.max_release_bytes:
@@ -226,13 +227,16 @@ class IngestService:
             return errors_response(413, [{"field": WHOLE_BODY, "message": f"{len(raw)} bytes is over the {limit}-byte "
                                                                          "limit"}])
         try:
-            fields = ReleaseInput.model_validate(release_object(loads_bounded(raw)))  # bounded depth, integer size
+            text = decode_marked(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
+            fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
             if fields.source is not None and (problem := source_name_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
             release = fields.to_release(source="http")  # ValueError: neither a url nor an id
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds
         except ReleaseOwned as exc:  # the id names another source's release
             return await self._refuse_post(raw, [{"field": exc.field, "message": exc.problem}], status=409)
+        except NotText as exc:
+            return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": f"not JSON: {exc}"}], status=400)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=400)
         except ValidationError as exc:

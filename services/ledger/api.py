@@ -2,7 +2,8 @@
 
 GET /ledger/commitments: filtered by every subscription criterion, the deadline window, state and words,
     the latest first; GET /ledger/commitments/{key}: one, with its history and every announcement of it;
-GET /ledger/releases: the latest first; GET /ledger/releases/{release_id}: its commitments with their spans;
+GET /ledger/releases: the latest first, each saying whether it is withdrawn (``withdrawn=true|false`` selects by
+    it); GET /ledger/releases/{release_id}: its commitments with their spans;
 GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first, the same filters;
 GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders;
 POST /ledger/backtest: the alerts a filter would have sent since a time.
@@ -117,12 +118,15 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         return _json(CommitmentDetail(commitment=entry, announcements=chain if len(chain) > 1 else []))
 
     async def releases(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-                       cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+                       cursor: Annotated[str | None, Query(max_length=500)] = None,
+                       withdrawn: Annotated[bool | None, Query(description=(
+                           "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
+                       ) -> Response:
         try:
             after = (float(p[0]), p[1]) if cursor and (p := decode_cursor(cursor, 2)) else None
         except QueryError as exc:
             raise field_error(422, "cursor", str(exc).partition(": ")[2]) from None
-        rows = await store().releases_after(after, limit=limit + 1)
+        rows = await store().releases_after(after, limit=limit + 1, withdrawn=withdrawn)
         shown = rows[:limit]
         summaries = await release_summaries(store(), [release_id for release_id, _ in shown])
         more = len(rows) > limit

@@ -10,7 +10,7 @@ from schemas.classified import Deadline
 from services.notifier.subscriptions import Filter
 
 from .core.entries import LedgerEntry
-from .core.release_records import ReleaseRecord
+from .core.release_records import ReleaseRecord, withdrawn_by_entries
 
 
 class CommitmentPage(BaseModel):
@@ -37,25 +37,30 @@ class ReleaseSummary(BaseModel):
     unsupported_reason: str | None = Field(default=None, description="Set when the last version was read only "
                                            "in part (a language not supported; stopped at the commitment cap or "
                                            "the time budget): why. It may hold commitments not listed.")
+    withdrawn: bool = Field(default=False, description="The last version read withdrew the release (the publisher "
+                            "withdrew it; its commitments are then `withdrawn`). A later version that does not "
+                            "withdraw it makes it false again.")
+    withdrawn_notice: str | None = Field(default=None, description="The publisher's notice of the withdrawal, when "
+                                         "it gave one; null for a release not withdrawn.",
+                                         examples=["This fund has been replaced by the Ports Security Programme."])
 
     @classmethod
     def of(cls, release_id: str, version: int, entries: list[LedgerEntry]) -> ReleaseSummary:
         """The summary of a release as its entries tell it."""
-        return cls.of_record(release_id, ReleaseRecord(version=version, keys=[e.key for e in entries]),
-                             entries[0] if entries else None)
+        record = ReleaseRecord(version=version, keys=[e.key for e in entries], withdrawn=withdrawn_by_entries(entries))
+        return cls.of_record(release_id, record, entries[0] if entries else None)
 
     @classmethod
     def of_record(cls, release_id: str, record: ReleaseRecord, first: LedgerEntry | None) -> ReleaseSummary:
         """The summary of a release as its record tells it; ``first``, its first entry, tells what a record
         written before the ledger kept title, url, source and time lacks."""
-        partial = record.unsupported_reason
+        told = {"release_id": release_id, "version": record.version, "commitments": len(record.keys),
+                "unsupported_reason": record.unsupported_reason, "withdrawn": record.withdrawn,
+                "withdrawn_notice": record.withdrawn_notice}
         if record.title is not None or first is None:
-            return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
-                       title=record.title, url=record.url, source=record.source, published_at=record.published_at,
-                       unsupported_reason=partial)
-        return cls(release_id=release_id, version=record.version, commitments=len(record.keys),
-                   title=first.title, url=first.url, source=first.source, published_at=first.published_at,
-                   unsupported_reason=partial)
+            return cls(**told, title=record.title, url=record.url, source=record.source,
+                       published_at=record.published_at)
+        return cls(**told, title=first.title, url=first.url, source=first.source, published_at=first.published_at)
 
 
 class ReleasePage(BaseModel):

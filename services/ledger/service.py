@@ -28,6 +28,7 @@ from .core.entries import VersionUpdate
 from .ids import index_earlier_ids
 from .index import LedgerIndex
 from .store import LedgerPaused, LedgerStore
+from .withdrawals import tell_earlier_withdrawals
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class LedgerService(RuntimeService):
             log.info("ledger: %d card(s) written again with what queries now read of them", upgraded)
         if indexed := await index_earlier_ids(streams.client, self.settings.key):
             log.info("ledger: %d edited commitment(s) now found by their current id too", indexed)
+        if told := await tell_earlier_withdrawals(streams.client, self.settings.key):
+            log.info("ledger: %d release(s) recorded before withdrawals were kept now listed as withdrawn", told)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
                                                file=FileSubscriptions(self.settings.subscriptions))

@@ -2,9 +2,11 @@
 watched on the release's record, together with the XACK of the event that carried it.
 
     ledger:release:<release id>   hash: version (the last read), keys (JSON list of its ledger keys), and that
-                                  version's title, url, source, published_at (see core/release_records.py)
+                                  version's title, url, source, published_at, unsupported_reason, withdrawn,
+                                  withdrawn_notice (see core/release_records.py)
     ledger:entry:<key>            one commitment's LedgerEntry, JSON
     ledger:releases               zset: release id by publication time
+    ledger:releases:withdrawn     zset: the same, of the withdrawn releases only (see withdrawals.py)
     ledger:commitments            zset: ledger key by publication time
     ledger:deadlines              zset: "<key>#<deadline index>" by the day it falls due (ordinal)
     ledger:index:<index key>      set: ledger keys (see reannouncements.index_keys)
@@ -36,6 +38,7 @@ from .core.cards import card_of
 from .core.entries import LIVE, LedgerEntry, VersionUpdate, apply_version
 from .core.release_records import ReleaseRecord, record_fields
 from .ids import IDS, record_ids
+from .withdrawals import WITHDRAWN, record_withdrawal
 from .core.reannouncements import first_announcement, index_keys, likely_candidates, same_commitment
 
 CHANGES_KEPT = 10_000  # about this many transactions stay on ledger:changes; a reader further behind reads all
@@ -134,6 +137,7 @@ class LedgerStore:
         all_keys = [*keys, *(k for k in update.added if k not in keys)]
         pipe.hset(release_key, mapping=record_fields(release, update.version, all_keys))
         pipe.zadd(self.key("ledger:releases"), {release.release_id: published})
+        record_withdrawal(pipe, self.key, release)
         for entry in update.entries:
             if entry.key in chains:
                 entry = entry.model_copy(update={"chain": chains[entry.key]})
@@ -208,10 +212,29 @@ class LedgerStore:
         """The ids of the releases most recently published, the latest first."""
         return [r.decode() for r in await self.client.zrevrange(self.key("ledger:releases"), 0, limit - 1)]
 
-    async def releases_after(self, after: tuple[float, str] | None, *, limit: int) -> list[tuple[str, float]]:
+    async def releases_after(self, after: tuple[float, str] | None, *, limit: int,
+                             withdrawn: bool | None = None) -> list[tuple[str, float]]:
         """Up to ``limit`` (release id, publication timestamp), the latest first, after the place ``after``
-        (a timestamp and id already shown) in that order."""
-        key = self.key("ledger:releases")
+        (a timestamp and id already shown) in that order; ``withdrawn``: only the releases withdrawn (True) or
+        not (False)."""
+        if withdrawn is False:
+            return await self._releases_not_withdrawn(after, limit=limit)
+        return await self._releases_in(self.key(WITHDRAWN if withdrawn else "ledger:releases"), after, limit=limit)
+
+    async def _releases_not_withdrawn(self, after: tuple[float, str] | None, *, limit: int) -> list[tuple[str, float]]:
+        """The releases in pages of ``limit``, the withdrawn (rare) left out, until ``limit`` are found."""
+        rows: list[tuple[str, float]] = []
+        while len(rows) < limit:
+            page = await self._releases_in(self.key("ledger:releases"), after, limit=limit)
+            if page:
+                scores = await self.client.zmscore(self.key(WITHDRAWN), [release_id for release_id, _ in page])
+                rows += [row for row, score in zip(page, scores) if score is None]
+            if len(page) < limit:
+                break
+            after = (page[-1][1], page[-1][0])
+        return rows[:limit]
+
+    async def _releases_in(self, key: str, after: tuple[float, str] | None, *, limit: int) -> list[tuple[str, float]]:
         if after is None:
             rows = await self.client.zrevrange(key, 0, limit - 1, withscores=True)
         else:

@@ -23,7 +23,7 @@ from services.common.url_hosts import sendable_url_problem
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_problem, time_given_problem, time_of_day, time_zone_problem)
-from .durations import parse_duration
+from .durations import duration_words, parse_duration
 from .redaction import redact_channel
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
@@ -305,11 +305,18 @@ class Subscription(_Strict):
 
     @field_validator("reminders")
     @classmethod
-    def _durations(cls, values: list[str]) -> list[str]:
-        for value in values:
-            parse_duration(value)
-        if len(set(values)) != len(values):
-            raise ValueError("duplicate offsets")
+    def _durations(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        """An offset given twice, or two naming the same moment (``P7D`` and ``P1W``, ``PT0S`` and ``P0D``), is
+        refused; a subscription stored with such offsets before this check is read back with the first of them."""
+        moments = [parse_duration(value) for value in values]
+        for j, moment in enumerate(moments):
+            if moment in moments[:j]:
+                if info.context is None:  # read back from Redis, not given
+                    return [value for k, value in enumerate(values) if moments[k] not in moments[:k]]
+                i = moments.index(moment)
+                when = f"{words} before each due date" if (words := duration_words(values[i])) else "on the due day"
+                raise ValueError(f"offset {j + 1}, {values[j]!r}, is offset {i + 1}, {values[i]!r}, again (both "
+                                 f"{when}): every reminder would be sent twice")
         return values
 
     @model_serializer(mode="wrap")
@@ -403,9 +410,9 @@ def parse_subscription(data: Any, *, where: str = "", now: datetime | None = Non
 def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
                         ) -> list[Subscription]:
     """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
-    With ``older``, an entry refused only by the checks of new channels (a mailbox in two email channels, a
-    webhook URL no request can go to), as a file written before them may be, is taken as written, and its
-    errors passed to ``older``."""
+    With ``older``, an entry refused only by the checks of new input (a mailbox in two email channels, a
+    webhook URL no request can go to, two reminder offsets naming one moment), as a file written before them may
+    be, is taken as written (each moment reminded once), and its errors passed to ``older``."""
     if doc is None:
         return []
     if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
@@ -434,10 +441,12 @@ def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], Non
 
 
 def _as_written_before(item: dict[str, Any], *, where: str) -> Subscription | None:
-    """``item`` when only the checks of new channels refuse it; else None."""
+    """``item`` as a subscription stored before the checks of new input reads back (two offsets naming one moment
+    kept once), when only those checks refuse it; else None."""
     try:
         as_stored = Subscription.model_validate(item)
-        return parse_subscription(item, where=where, kept=as_stored.channels)
+        given = {**item, "reminders": as_stored.reminders} if "reminders" in item else item
+        return parse_subscription(given, where=where, kept=as_stored.channels)
     except (ValidationError, SubscriptionError):
         return None
 

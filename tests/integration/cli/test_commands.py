@@ -37,11 +37,11 @@ def test_classify_prints_one_classified_event_per_file_without_redis(seed_file, 
 
 def test_classify_reports_a_bad_file_and_goes_on(seed_file, tmp_path):
     bad = tmp_path / "2020-01-01-bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00broken")
+    bad.write_bytes(b"Caf\xe9 broken\nThe UK will act.")  # Latin-1 (b"\xff\xfe…" is UTF-16's byte-order mark)
     result = _pledgewatch("classify", bad, seed_file)
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 1
-    assert f"error: {bad}: not UTF-8" in result.stderr
+    assert f"error: {bad}: not UTF-8 (byte 3: b'\\xe9')" in result.stderr
 
 
 def test_classify_refuses_an_unknown_front_matter_key_naming_the_known_ones(seed_file, tmp_path):

@@ -291,7 +291,8 @@ async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source
     assert page["releases"] == [{
         "release_id": "gov-uk/nothing", "version": 1, "title": "Minister visits school",
         "url": "https://www.gov.uk/government/news/nothing", "source": "seeds",
-        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "unsupported_reason": None}]
+        "published_at": "2018-03-10T10:00:00Z", "commitments": 0, "unsupported_reason": None, "withdrawn": False,
+        "withdrawn_notice": None}]
     status, one, _ = await _get(f"{url}/ledger/releases/gov-uk/nothing")
     assert (one["title"], one["entries"]) == ("Minister visits school", [])
 

@@ -241,6 +241,22 @@ def test_a_changed_commitment_shows_what_changed_in_each_version():
     assert view.changes[-1] == "version 4: withdrawn"
 
 
+def test_a_withdrawn_release_shows_its_publishers_notice_even_with_no_commitment():
+    """Before: told withdrawn only when every commitment of it was, so a release with none never was, and the
+    publisher's notice was not shown."""
+    from services.ledger.core.release_records import ReleaseRecord
+
+    notice = "This fund has been replaced by the Ports Security Programme."
+    summary = ReleaseSummary.of_record("r1", ReleaseRecord(version=2, keys=[], title="Port fund", withdrawn=True,
+                                                           withdrawn_notice=notice), None)
+    view = release_view(summary, [], today=TODAY)
+    assert (view.withdrawn, view.withdrawn_notice) == (True, notice)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert "Withdrawn by its publisher" in page and notice in page
+    again = ReleaseSummary.of_record("r1", ReleaseRecord(version=3, keys=[], title="Port fund"), None)
+    assert not release_view(again, [], today=TODAY).withdrawn  # published again since
+
+
 def test_the_deadlines_of_a_withdrawn_or_removed_commitment_are_cancelled_not_upcoming():
     """A removed or withdrawn commitment's deadlines are due for no one (left out of the timeline, cancelled in
     calendars); before, its release's page still called them "upcoming" or "due"."""

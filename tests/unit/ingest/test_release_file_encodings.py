@@ -1,0 +1,88 @@
+"""A release file is decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), else must be
+UTF-8: the same text in any of these encodings is the same release (pure, files in tmp_path)."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from services.ingest.charset import NotText, decode_marked
+from services.ingest.files import ReleaseFileError, load_release
+
+MARKED = [pytest.param(codecs.BOM_UTF8, "utf-8", id="utf-8"),
+          pytest.param(codecs.BOM_UTF16_LE, "utf-16-le", id="utf-16-le"),
+          pytest.param(codecs.BOM_UTF16_BE, "utf-16-be", id="utf-16-be"),
+          pytest.param(codecs.BOM_UTF32_LE, "utf-32-le", id="utf-32-le"),
+          pytest.param(codecs.BOM_UTF32_BE, "utf-32-be", id="utf-32-be")]
+
+FILES = [
+    pytest.param("2026-05-05-plan.txt", "Sécurité des ports\nThe UK will invest £5m by 2027.\n", id="txt"),
+    pytest.param("plan.md", "---\ndate: 2026-05-05\nlocale: fr\n---\n# Sécurité des ports\nThe UK will invest £5m "
+                 "by 2027.\n", id="md-front-matter"),
+    pytest.param("plan.json", '{"id": "plan-1", "title": "Sécurité des ports", "published_at": '
+                 '"2026-05-05T09:00:00+00:00", "body": "The UK will invest £5m by 2027."}', id="json"),
+    pytest.param("2026-05-05-plan.html", "<html><head><title>x</title></head><body><main><h1>Sécurité des ports"
+                 "</h1><p>The UK will invest £5m by 2027.</p></main></body></html>", id="html"),
+]
+
+
+@pytest.mark.parametrize(("bom", "encoding"), MARKED)
+@pytest.mark.parametrize(("name", "text"), FILES)
+def test_a_file_with_a_byte_order_mark_is_the_release_its_utf8_twin_is(tmp_path, bom, encoding, name, text):
+    """Before: every mark but UTF-8's was refused as 'not UTF-8 (byte 0: b'\\xff')'."""
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "marked").mkdir()
+    plain, marked = tmp_path / "utf8" / name, tmp_path / "marked" / name
+    plain.write_bytes(text.encode())
+    marked.write_bytes(bom + text.encode(encoding))
+    expected, got = load_release(plain), load_release(marked)
+    assert (got.title, got.body, got.content_hash, got.locale) == \
+        (expected.title, expected.body, expected.content_hash, expected.locale)
+    assert "Sécurité des ports" in got.title and "£5m" in got.body
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    pytest.param("Sécurité\nThe UK will act.".encode("latin-1"), "not UTF-8 (byte 1: b'\\xe9')", id="latin-1"),
+    pytest.param("Sécurité\nThe UK will act.".encode("cp1252"), "not UTF-8 (byte 1: b'\\xe9')", id="windows-1252"),
+    pytest.param(codecs.BOM_UTF8 + b"Caf\xe9 title\nbody", "not UTF-8 (byte 6: b'\\xe9')", id="utf-8-mark"),
+    pytest.param(codecs.BOM_UTF16_LE + "Title\nbody".encode("utf-16-le")[:-1],
+                 "not UTF-16LE, as its byte-order mark says (byte 20: b'y')", id="utf-16-cut-short"),
+    pytest.param(codecs.BOM_UTF16_BE + "Ti".encode("utf-16-be") + b"\xdc\x00" + "\nbody".encode("utf-16-be"),
+                 "not UTF-16BE, as its byte-order mark says (byte 6: b'\\xdc')", id="utf-16-lone-surrogate"),
+    pytest.param(codecs.BOM_UTF32_LE + "Title\nbody".encode("utf-32-le") + b"\x00\x00\x11\x00",
+                 "not UTF-32LE, as its byte-order mark says (byte 44: b'\\x00')", id="utf-32-beyond-unicode"),
+])
+def test_a_file_not_in_its_encoding_is_refused_naming_the_byte(tmp_path, raw, message):
+    path = tmp_path / "2026-05-05-plan.txt"
+    path.write_bytes(raw)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+          "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+
+
+@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",))), encoding=st.sampled_from(sorted(BOM_OF)))
+def test_marked_text_decodes_to_itself(text, encoding):
+    # FF FE 00 00 is the UTF-32LE mark: UTF-16LE text that starts with NUL reads as UTF-32LE, as in every reader
+    assume(not (encoding == "utf-16-le" and text.startswith("\x00")))
+    assert decode_marked(BOM_OF[encoding] + text.encode(encoding)) == text
+
+
+@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+def test_unmarked_utf8_decodes_to_itself(text):
+    assume(not text.startswith("\ufeff"))
+    assert decode_marked(text.encode()) == text
+
+
+@given(raw=st.binary(max_size=64))
+def test_any_bytes_decode_or_are_refused_as_not_text(raw):
+    try:
+        decode_marked(raw)
+    except NotText as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("not UTF-")
