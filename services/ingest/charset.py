@@ -42,20 +42,45 @@ class NotText(ValueError):
     """Bytes not valid in the encoding they are read in; the message names it and the byte where they fail."""
 
 
-def decode_marked(raw: bytes) -> str:
+def decode_marked(raw: bytes, *, html: bool = False) -> str:
     """``raw`` decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), the mark dropped,
-    else as UTF-8: text that declares no charset of its own (release files, ``POST /releases`` bodies).
+    else, for an HTML document (``html``), by the charset its ``<meta>`` declares, as a fetched page is, else
+    as UTF-8: release files, ``POST /releases`` bodies.
 
-    Raises :class:`NotText`, ``not UTF-8 (byte 6: b'\\xe9')`` or ``not UTF-16LE, as its byte-order mark says
-    (byte 7: b'\\xdc')``, the byte counted from the first byte of ``raw``, the mark included.
+    Raises :class:`NotText`, ``not UTF-8 (byte 6: b'\\xe9')``, ``not UTF-16LE, as its byte-order mark says
+    (byte 7: b'\\xdc')`` or ``not windows-1252, as its <meta> says (…)``, the byte counted from the first byte
+    of ``raw``, the mark included; or names a declared charset that is unknown or no text encoding.
     """
     marked = bom_encoding(raw)
+    if marked is None and html and (declared := _declared_codec(raw)) is not None:
+        codec, name = declared
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise NotText(f"not {name}, as its <meta> says ({bad_byte(raw, exc)})") from None
     encoding, skipped = marked or ("utf-8", 0)
     try:
         return raw[skipped:].decode(encoding)
     except UnicodeDecodeError as exc:
         said = "" if encoding == "utf-8" else ", as its byte-order mark says"
         raise NotText(f"not {_NAMES[encoding]}{said} ({bad_byte(raw, exc, skipped)})") from None
+
+
+def _declared_codec(raw: bytes) -> tuple[str, str] | None:
+    """The codec of the charset an HTML document with no byte-order mark declares, and the name it declares
+    it by; None for none, or for UTF-8, UTF-16 or UTF-32 (with no mark, HTML reads those as UTF-8)."""
+    declared = declared_html_charset(raw)
+    if declared is None:
+        return None
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        raise NotText(f"unknown charset {declared!r} declared in its <meta>") from None
+    if info.name.startswith(("utf-8", "utf-16", "utf-32")):
+        return None
+    if not info._is_text_encoding:  # type: ignore[attr-defined] # base64, rot13, zlib: codecs, but not for text
+        raise NotText(f"charset {declared!r} declared in its <meta> is not a text encoding")
+    return info.name, declared
 
 
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:

@@ -165,9 +165,10 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def decode_file(path: Path, raw: bytes) -> str:
-    """The text of the file at ``path``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8."""
+    """The text of the file at ``path``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else, for an HTML
+    file, by the charset it declares, else UTF-8."""
     try:
-        text = decode_marked(raw)
+        text = decode_marked(raw, html=path.suffix.lower() in (".html", ".htm"))
     except NotText as exc:
         raise ReleaseFileError(f"{path}: {exc}") from None
     if not text.strip():

@@ -86,3 +86,28 @@ def test_any_bytes_decode_or_are_refused_as_not_text(raw):
         decode_marked(raw)
     except NotText as exc:
         assert "\n" not in str(exc) and str(exc).startswith("not UTF-")
+
+
+@pytest.mark.parametrize("declaration", [
+    pytest.param('<meta charset="windows-1252">', id="meta-charset"),
+    pytest.param('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">', id="http-equiv"),
+])
+def test_an_html_file_is_read_in_the_charset_it_declares_as_a_fetched_page_is(tmp_path, declaration):
+    """Before: a page saved by a browser in windows-1252 was refused as 'not UTF-8 (byte …: b'\\xa3')'."""
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "declared").mkdir()
+    page = ("<html><head>{}<title>x</title></head><body><main><h1>Sécurité des ports</h1>"
+            "<p>The UK will invest £5m by 2027.</p></main></body></html>")
+    plain, declared = tmp_path / "utf8" / "2026-05-05-plan.html", tmp_path / "declared" / "2026-05-05-plan.html"
+    plain.write_bytes(page.format('<meta charset="utf-8">').encode())
+    declared.write_bytes(page.format(declaration).encode("windows-1252"))
+    assert load_release(declared).body == load_release(plain).body
+    assert "£5m" in load_release(declared).body
+
+
+def test_an_html_file_declaring_a_charset_it_is_not_in_is_refused_naming_it(tmp_path):
+    path = tmp_path / "2026-05-05-plan.html"
+    path.write_bytes('<html><head><meta charset="utf-8"></head><body><p>The UK will invest £5m.</p></body></html>'
+                     .encode("windows-1252"))
+    with pytest.raises(ReleaseFileError, match=r"not UTF-8 \(byte \d+: b'\\xa3'\)"):
+        load_release(path)
