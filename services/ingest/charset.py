@@ -58,6 +58,8 @@ def decode_marked(raw: bytes, *, html: bool = False) -> str:
             return raw.decode(codec)
         except UnicodeDecodeError as exc:
             raise NotText(f"not {name}, as its <meta> says ({bad_byte(raw, exc)})") from None
+        except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
+            raise NotText(f"charset {name!r} declared in its <meta> is not a text encoding") from None
     encoding, skipped = marked or ("utf-8", 0)
     try:
         return raw[skipped:].decode(encoding)
@@ -78,8 +80,6 @@ def _declared_codec(raw: bytes) -> tuple[str, str] | None:
         raise NotText(f"unknown charset {declared!r} declared in its <meta>") from None
     if info.name.startswith(("utf-8", "utf-16", "utf-32")):
         return None
-    if not info._is_text_encoding:  # type: ignore[attr-defined] # base64, rot13, zlib: codecs, but not for text
-        raise NotText(f"charset {declared!r} declared in its <meta> is not a text encoding")
     return info.name, declared
 
 

@@ -4,6 +4,7 @@ UTF-8: the same text in any of these encodings is the same release (pure, files 
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
 from hypothesis import assume, given
@@ -110,4 +111,16 @@ def test_an_html_file_declaring_a_charset_it_is_not_in_is_refused_naming_it(tmp_
     path.write_bytes('<html><head><meta charset="utf-8"></head><body><p>The UK will invest £5m.</p></body></html>'
                      .encode("windows-1252"))
     with pytest.raises(ReleaseFileError, match=r"not UTF-8 \(byte \d+: b'\\xa3'\)"):
+        load_release(path)
+
+
+@pytest.mark.parametrize(("charset", "message"), [
+    pytest.param("klingon", "unknown charset 'klingon' declared in its <meta>", id="unknown"),
+    pytest.param("base64", "charset 'base64' declared in its <meta> is not a text encoding", id="no-text-encoding"),
+])
+def test_an_html_file_declaring_no_text_encoding_is_refused_naming_it(tmp_path, charset, message):
+    path = tmp_path / "2026-05-05-plan.html"
+    path.write_bytes(f'<html><head><meta charset="{charset}"></head><body><p>The UK will act.</p></body></html>'
+                     .encode())
+    with pytest.raises(ReleaseFileError, match=re.escape(message)):
         load_release(path)
