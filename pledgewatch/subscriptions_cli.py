@@ -106,12 +106,15 @@ def _report(status: int, body: Any) -> int:
 
 
 def _read(path: str) -> Any:
+    from services.common.encodings import NotText, decode_marked
     from services.notifier.store import yaml_error_place, yaml_problem
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read() if path == "-" else decode_marked(Path(path).read_bytes())
     except FileNotFoundError:
         raise usage_error(f"{path}: no such file") from None
+    except NotText as exc:
+        raise CommandError(f"{path}: not a text file: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from None
     try:

@@ -3,84 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import re
+
+from services.common.encodings import bad_byte, bom_encoding, declared_html_charset
 
 from .errors import ContentError
-
-# UTF-32 before UTF-16: the UTF-32 little-endian mark begins with the UTF-16 one.
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
-          "utf-32-be": "UTF-32BE"}
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-def declared_html_charset(raw: bytes) -> str | None:
-    """The charset an HTML document declares in a ``<meta>`` near its start."""
-    match = _META_CHARSET.search(raw[:4096])
-    return match.group(1).decode("ascii") if match else None
-
-
-def bom_encoding(raw: bytes) -> tuple[str, int] | None:
-    """The encoding a byte-order mark at the start of ``raw`` names, and the mark's length."""
-    for bom, encoding in BOMS:
-        if raw.startswith(bom):
-            return encoding, len(bom)
-    return None
-
-
-def bad_byte(raw: bytes, error: UnicodeDecodeError, skipped: int = 0) -> str:
-    """``byte 6: b'\\xe9'``: the byte ``error`` (from decoding ``raw[skipped:]``) names, counted from the first
-    byte of ``raw``, a byte order mark included, as an editor or ``cmp`` counts it."""
-    at = error.start + skipped
-    return f"byte {at}: {raw[at:at + 1]!r}"
-
-
-class NotText(ValueError):
-    """Bytes not valid in the encoding they are read in; the message names it and the byte where they fail."""
-
-
-def decode_marked(raw: bytes, *, html: bool = False) -> str:
-    """``raw`` decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), the mark dropped,
-    else, for an HTML document (``html``), by the charset its ``<meta>`` declares, as a fetched page is, else
-    as UTF-8: release files, ``POST /releases`` bodies.
-
-    Raises :class:`NotText`, ``not UTF-8 (byte 6: b'\\xe9')``, ``not UTF-16LE, as its byte-order mark says
-    (byte 7: b'\\xdc')`` or ``not windows-1252, as its <meta> says (…)``, the byte counted from the first byte
-    of ``raw``, the mark included; or names a declared charset that is unknown or no text encoding.
-    """
-    marked = bom_encoding(raw)
-    if marked is None and html and (declared := _declared_codec(raw)) is not None:
-        codec, name = declared
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError as exc:
-            raise NotText(f"not {name}, as its <meta> says ({bad_byte(raw, exc)})") from None
-        except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
-            raise NotText(f"charset {name!r} declared in its <meta> is not a text encoding") from None
-    encoding, skipped = marked or ("utf-8", 0)
-    try:
-        return raw[skipped:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        said = "" if encoding == "utf-8" else ", as its byte-order mark says"
-        raise NotText(f"not {_NAMES[encoding]}{said} ({bad_byte(raw, exc, skipped)})") from None
-
-
-def _declared_codec(raw: bytes) -> tuple[str, str] | None:
-    """The codec of the charset an HTML document with no byte-order mark declares, and the name it declares
-    it by; None for none, or for UTF-8, UTF-16 or UTF-32 (with no mark, HTML reads those as UTF-8)."""
-    declared = declared_html_charset(raw)
-    if declared is None:
-        return None
-    try:
-        info = codecs.lookup(declared)
-    except LookupError:
-        raise NotText(f"unknown charset {declared!r} declared in its <meta>") from None
-    if info.name.startswith(("utf-8", "utf-16", "utf-32")):
-        return None
-    return info.name, declared
 
 
 def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False) -> str:

@@ -22,11 +22,11 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
+from services.common.encodings import NotText, decode_marked
 from services.common.errors import field_problems
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
-from .charset import NotText, decode_marked
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem

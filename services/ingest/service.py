@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response
+from services.common.encodings import NotText, decode_marked
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
@@ -25,7 +26,6 @@ from services.common.settings import Settings
 from services.common.streams import as_text, printable_fields
 
 from .admission import ReleaseRefused
-from .charset import NotText, decode_marked
 from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings

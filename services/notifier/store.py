@@ -22,6 +22,8 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 import yaml
 
+from services.common.encodings import NotText, decode_marked
+
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
 
@@ -32,11 +34,11 @@ def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | Non
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
     :func:`parse_file_document`)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_marked(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
     except FileNotFoundError:
         raise SubscriptionError([{"field": str(path), "message": "no such file"}]) from None
-    except UnicodeDecodeError:
-        raise SubscriptionError([{"field": str(path), "message": "not a text file (not UTF-8): "
+    except NotText as exc:
+        raise SubscriptionError([{"field": str(path), "message": f"not a text file: {exc}; "
                                   "give the YAML subscriptions file"}]) from None
     except OSError as exc:
         raise SubscriptionError([{"field": str(path), "message": f"cannot read it: {exc.strerror}"}]) from None

@@ -47,7 +47,7 @@ CASES = {
     "missing-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "nope.yaml"], 2,
                                        "error: nope.yaml: no such subscriptions file"),
     "binary-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "binary.yaml"], 1,
-                                      "error: binary.yaml: not a text file (not UTF-8)"),
+                                      "error: binary.yaml: not a text file: not UTF-8"),
     "bad-subscriptions-yaml-names-its-line": Case([*RUN, "--subscriptions", "bad.yaml"], 1,
                                                   "error: bad.yaml:4: not valid YAML", absent="redis"),
     "bad-subscriptions-file-at-run": Case(RUN, 1, "error: binary.yaml: not a text file",

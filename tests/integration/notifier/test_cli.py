@@ -195,3 +195,17 @@ def test_a_file_update_cannot_take_is_refused_naming_it_before_the_api_is_asked(
     path = write_yaml(text, "fields.yaml")
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "update", "desk", str(path)]) == 1
     assert capsys.readouterr().err == f"error: {path}: {message} (fix the file)\n"
+
+
+async def test_add_reads_a_file_saved_with_a_byte_order_mark_and_names_the_byte_of_one_not_text(
+        notifier, write_yaml, capsys, monkeypatch, settings, tmp_path):
+    """Before: a UTF-16 file was "cannot read it as UTF-8 text (UnicodeDecodeError)", naming no byte."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    marked, latin = tmp_path / "marked.yaml", tmp_path / "latin.yaml"
+    marked.write_bytes("id: desk  # désk\nchannels: [console]\n".encode("utf-16"))
+    latin.write_bytes("id: desk  # désk\nchannels: [console]\n".encode("latin-1"))
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(marked)) == 0
+    assert await run("add", str(latin)) == 1
+    assert f"error: {latin}: not a text file: not UTF-8 (byte 13: b'\\xe9')" in capsys.readouterr().err

@@ -86,3 +86,19 @@ def test_duplicate_source_names_are_refused(tmp_path):
     path.write_text("- {name: a, url: 'https://x.org/1'}\n- {name: a, url: 'https://x.org/2'}\n")
     with pytest.raises(SourcesError, match="used twice"):
         load_sources(IngestSettings(sources=path, feeds=[]))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_a_sources_file_saved_with_a_byte_order_mark_is_read_as_yaml_admits(tmp_path, encoding):
+    """Before: a UTF-16 file (as Windows editors save "Unicode" text) was refused: "cannot read: 'utf-8' codec …"."""
+    path = tmp_path / "s.yaml"
+    path.write_bytes("- name: defense  # défense\n  url: https://x.org/f\n".encode(encoding))
+    assert [s.name for s in load_sources(IngestSettings(sources=path, feeds=[]))] == ["defense"]
+
+
+def test_a_sources_file_that_is_not_text_is_refused_naming_the_byte(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_bytes("- name: a\n  url: https://x.org/£\n".encode("latin-1"))
+    with pytest.raises(SourcesError) as refused:
+        load_sources(IngestSettings(sources=path, feeds=[]))
+    assert str(refused.value) == f"{path}: not a text file: not UTF-8 (byte 31: b'\\xa3')"

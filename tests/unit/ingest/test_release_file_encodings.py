@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from services.ingest.charset import NotText, decode_marked
+from services.common.encodings import NotText, decode_marked
 from services.ingest.files import ReleaseFileError, load_release
 
 MARKED = [pytest.param(codecs.BOM_UTF8, "utf-8", id="utf-8"),

@@ -62,3 +62,21 @@ def test_a_yaml_file_with_a_quoted_number_is_refused(tmp_path):
     path.write_text("subscriptions:\n  - id: s\n    channels: [console]\n    filter: {min_confidence: '0.5'}\n")
     with pytest.raises(SubscriptionError, match='subscriptions.0.filter.min_confidence: expected a number, not "0.5"'):
         load_file(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_a_subscriptions_file_saved_with_a_byte_order_mark_is_read_as_yaml_admits(tmp_path, encoding):
+    """Before: a UTF-16 file (as Windows editors save "Unicode" text) was refused as "not a text file"."""
+    path = tmp_path / "subs.yaml"
+    path.write_bytes("subscriptions:\n  - id: desk  # désk\n    channels: [console]\n".encode(encoding))
+    (sub,) = load_file(path)
+    assert sub.id == "desk"
+
+
+def test_a_subscriptions_file_that_is_not_text_is_refused_naming_the_byte(tmp_path):
+    path = tmp_path / "subs.yaml"
+    path.write_bytes("subscriptions:\n  - id: £desk\n".encode("latin-1"))
+    with pytest.raises(SubscriptionError) as refused:
+        load_file(path)
+    assert refused.value.errors == [{"field": str(path), "message": "not a text file: not UTF-8 (byte 23: "
+                                     "b'\\xa3'); give the YAML subscriptions file"}]
