@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from schemas.classified import Commitment, ReleaseClassified
 
 from .changes import FieldChange, field_changes
+from .deadline_refs import carried_numbers
 from .versions import pair_versions
 
 
@@ -54,6 +55,13 @@ class LedgerEntry(BaseModel):
     commitment: Commitment  # as its latest version states it
     history: list[VersionChange] = []
     chain: str | None = None  # the key of its first announcement, when it is a re-announcement
+    # each deadline's number, carried across versions (deadline_refs.carried_numbers); empty: numbered by place,
+    # as every entry is until a version writes a deadline before another, or drops one
+    deadline_numbers: list[int] = []
+
+    def numbers(self) -> list[int]:
+        """The number of each deadline of its commitment, in order: what names its calendar event."""
+        return self.deadline_numbers or list(range(len(self.commitment.deadlines)))
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,10 @@ def _commitments(held: list[LedgerEntry], release: ReleaseClassified, *, now: Aw
             changes = [FieldChange(field="commitment", before=None, after=" ".join(new.text.split())), *changes]
         state = EntryState.CHANGED if changes or entry.state is EntryState.CHANGED else EntryState.ACTIVE
         history = [*entry.history, VersionChange(version=version, changes=changes)] if changes else entry.history
+        numbers = carried_numbers(entry.commitment.deadlines, entry.numbers(), new.deadlines)
         update.entries.append(entry.model_copy(update={
-            "commitment": new, "versions": [*entry.versions, version], "state": state, "history": history}))
+            "commitment": new, "versions": [*entry.versions, version], "state": state, "history": history,
+            "deadline_numbers": [] if numbers == list(range(len(numbers))) else numbers}))
         if changes:
             update.changed[entry.key] = changes
     for entry in (by_key[c.id] for c in pairing.removed):

@@ -1,7 +1,7 @@
 """A new version of a release writes another deadline before one its commitment had ("by 25 October" becomes "by
 1 October and by 25 October"): the deadline it had keeps its reminders (same ids, same times, none sent twice),
 its calendar event and what was told of it as past; the new one is planned and told of on its own. Also across
-the upgrade from records keyed by a deadline's place in its commitment. Real Redis, a loopback webhook."""
+the upgrade from records that name a deadline by its place in its commitment. Real Redis, a loopback webhook."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from schemas.classified import DateDeadline
 from services.ledger.core.calendar_feed import deadlines_calendar
 from services.ledger.store import LedgerStore
-from services.notifier import reminders as reminders_module
+from services.notifier.reminders import reminder_id
 
 from notifier_harness import handled, scheduled, wait_for
 from samples import dated, release
@@ -116,27 +116,33 @@ async def test_a_deadline_told_past_is_not_told_again_when_another_is_written_be
 
 
 @pytest.mark.parametrize("inserted", [False, True], ids=["same-deadlines", "deadline-inserted"])
-async def test_records_keyed_by_a_deadline_s_place_keep_working_after_the_upgrade(
-        notifier, receiver, write_yaml, publish_classified, monkeypatch, inserted):
-    """Version 1 handled as earlier releases of the notifier did (a deadline known by its place in its commitment:
-    reminder ids, the record of what was told past), version 2 by this one: nothing is sent twice, nothing lost."""
+async def test_records_of_a_first_version_are_those_earlier_releases_wrote_and_keep_working(
+        notifier, receiver, write_yaml, publish_classified, inserted):
+    """A first version numbers deadlines by place, as earlier releases of the notifier named them (reminder ids,
+    the record of what was told past, the release's last version): what they stored is read as this one would
+    have written it. Then a version 2: nothing is sent twice, nothing lost."""
     later, earlier, passed = _today() + timedelta(days=40), _today() + timedelta(days=20), _today() - timedelta(days=5)
     n = await _desk(notifier, write_yaml, receiver)
-    with monkeypatch.context() as m:
-        m.setattr(reminders_module, "deadline_refs", lambda deadlines: [str(i) for i in range(len(deadlines))])
-        await _handle(n, publish_classified, release(_by(passed, later)))
-        (new,) = await wait_for(lambda: _alerts(receiver, "new"), what="the new alert")
-        assert new["elapsed"] == ["c-two:0"]
-        legacy = await scheduled(n.service)
-        await n.service.firing.fire(await n.service.reminders.claim(  # the first ("later", P30D) is sent
-            until=min(legacy.values()).timestamp(), lease_end=min(legacy.values()).timestamp() + 60, limit=250))
-    await _reminded(receiver, 1)
+    streams = n.service.runtime.streams
+    await _handle(n, publish_classified, release(_by(passed, later)))
+    (new,) = await wait_for(lambda: _alerts(receiver, "new"), what="the new alert")
+    assert new["elapsed"] == ["c-two:0"]
+    assert await streams.client.smembers(streams.key("notifier:elapsed:desk")) == {b"c-two:0"}
+    planned = await scheduled(n.service)
+    assert set(planned) == {reminder_id("desk", "c-two", 1, o) for o in ("P30D", "P7D")}
+    stored = json.loads(await streams.client.get(streams.key("notifier:release:gov-uk/iraq-2017")))
+    assert set(stored) == {"version", "commitments"}
+    first = min(planned.values()).timestamp()
+    await n.service.firing.fire(await n.service.reminders.claim(until=first, lease_end=first + 60, limit=250))
+    await _reminded(receiver, 1)  # ("later", P30D)
 
     v2 = _by(passed, earlier, later) if inserted else _by(passed, later).model_copy(update={"confidence": 0.8})
     await _handle(n, publish_classified, release(v2, version=2))
     if inserted:
         (changed,) = await wait_for(lambda: _alerts(receiver, "changed"), what="the changed alert")
         assert changed["elapsed"] == []  # the past deadline was told of with version 1
+        stored = json.loads(await streams.client.get(streams.key("notifier:release:gov-uk/iraq-2017")))
+        assert stored["deadline_numbers"] == {"c-two": [0, 2, 1]}
     sent = await _fire_everything_planned(n)
     expected = [(later.isoformat(), "P30D"), (later.isoformat(), "P7D"), *[(earlier.isoformat(), "P7D")] * inserted]
     assert await _reminded(receiver, len(expected)) == sorted(expected)
