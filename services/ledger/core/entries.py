@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from schemas.classified import Commitment, ReleaseClassified
 
@@ -55,9 +55,10 @@ class LedgerEntry(BaseModel):
     commitment: Commitment  # as its latest version states it
     history: list[VersionChange] = []
     chain: str | None = None  # the key of its first announcement, when it is a re-announcement
-    # each deadline's number, carried across versions (deadline_refs.carried_numbers); empty: numbered by place,
-    # as every entry is until a version writes a deadline before another, or drops one
-    deadline_numbers: list[int] = []
+    deadline_numbers: list[int] = Field(default=[], description=(
+        "The number of each deadline of `commitment`, in order, when they are not their places: a later version wrote "
+        "a deadline before another or dropped one, and each kept the number it had (what its calendar event's UID "
+        "ends with). Empty: numbered by place."), examples=[[1, 0]])
 
     def numbers(self) -> list[int]:
         """The number of each deadline of its commitment, in order: what names its calendar event."""
