@@ -138,7 +138,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
     if numbers is None:
-        numbers = deadline_numbers(previous, {}, release.commitments)
+        numbers = deadline_numbers(pairing.previous_of, {}, release.commitments)
     shared = shared if shared is not None else Shared()
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
@@ -259,11 +259,18 @@ def matched_keys(matched: Sequence[Commitment]) -> tuple[list[str], list[str]]:
     return [c.id for c in matched], elapsed_keys(matched)
 
 
-def elapsed_keys(commitments: Sequence[Commitment], numbers: Mapping[str, Sequence[int]] = {}) -> list[str]:
+def elapsed_keys(commitments: Sequence[Commitment], numbers: Mapping[str, Sequence[int]] = {},
+                 previous_of: Mapping[str, Commitment] = {}) -> list[str]:
     """The members of a subscriber's ``elapsed`` record that name the deadlines of ``commitments`` (numbered
-    ``numbers``, else by place). :func:`plan_alerts` reads those of the matched commitments and, for a commitment
-    edited under a new id, of the release's previous version."""
-    return [f"{c.id}:{n}" for c in commitments for n in numbers_of(c, numbers)]
+    ``numbers``, else by place), under their ids and, for one edited under a new id, under the id it had in the
+    previous version (``previous_of``: :attr:`.version_changes.VersionChanges.previous_of`)."""
+    return [f"{cid}:{n}" for c in commitments for cid in _ids(c, previous_of.get(c.id))
+            for n in numbers_of(c, numbers)]
+
+
+def _ids(c: Commitment, was: Commitment | None) -> list[str]:
+    """``c``'s id, and the one it had in the previous version (``was``) when that is another."""
+    return [c.id] if was is None or was.id == c.id else [c.id, was.id]
 
 
 def lookup_ids(matched_ids: Sequence[str], release: ReleaseClassified, previous: Sequence[Commitment],
@@ -301,6 +308,5 @@ def _newly_elapsed(c: Commitment, was: Commitment | None, numbers: Mapping[str, 
     """For each deadline of ``c`` past at ``now`` and not yet told past (as a deadline of ``c``, or of ``was``, what
     it was in the previous version, which numbered it alike): its key in the alert (``"<commitment id>:<deadline
     index>"``) and in the record (``"<commitment id>:<deadline number>"``)."""
-    ids = {c.id} if was is None else {c.id, was.id}
     return [(f"{c.id}:{i}", f"{c.id}:{n}") for i, (d, n) in enumerate(zip(c.deadlines, numbers_of(c, numbers)))
-            if is_elapsed(d, now=now) and not any(f"{cid}:{n}" in elapsed_sent for cid in ids)]
+            if is_elapsed(d, now=now) and not any(f"{cid}:{n}" in elapsed_sent for cid in _ids(c, was))]

@@ -64,7 +64,7 @@ from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
-from .version_changes import deadline_numbers
+from .version_changes import deadline_numbers, version_changes
 from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
@@ -363,12 +363,14 @@ class NotifierService:
             matched_of, unmatched_of, keys_of = matching
             versions_of = [previous_version(raw, r) for raw, r in zip(stored, releases)]
             previous_of = [previous for previous, _ in versions_of]
-            numbers_of = [deadline_numbers(previous, numbers, r.commitments)
-                          for (previous, numbers), r in zip(versions_of, releases)]
-            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), list(dict.fromkeys(
-                            elapsed_keys(commitments, numbers) + elapsed_keys(previous, previous_numbers)))))
-                       for release, matched, (previous, previous_numbers), numbers
-                       in zip(releases, matched_of, versions_of, numbers_of)
+            pairings = [version_changes(previous, r.commitments).previous_of
+                        for previous, r in zip(previous_of, releases)]
+            numbers_of = [deadline_numbers(pairing, numbers, r.commitments)
+                          for pairing, (_, numbers), r in zip(pairings, versions_of, releases)]
+            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains),
+                                        elapsed_keys(commitments, numbers, pairing)))
+                       for release, matched, previous, pairing, numbers
+                       in zip(releases, matched_of, previous_of, pairings, numbers_of)
                        for s, (commitments, (ids, _)) in matched]
             planned_lookups = agenda.lookups(releases, effective)
             records_of, planned_read = await self._read_records(reader, lookups, planned_lookups)

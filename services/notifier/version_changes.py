@@ -34,12 +34,12 @@ def version_changes(previous: Sequence[Commitment], current: Sequence[Commitment
                           removed=pairing.removed)
 
 
-def deadline_numbers(previous: Sequence[Commitment], previous_numbers: Mapping[str, Sequence[int]],
+def deadline_numbers(previous_of: Mapping[str, Commitment], previous_numbers: Mapping[str, Sequence[int]],
                      current: Sequence[Commitment]) -> dict[str, list[int]]:
     """The numbers of the deadlines of ``current``'s commitments (:mod:`services.ledger.core.deadline_refs`), carried
-    from what each was in ``previous`` (numbered ``previous_numbers``, by commitment id; places when absent); only
-    those that are not their places (a commitment absent is numbered by place)."""
-    previous_of = version_changes(previous, current).previous_of
+    from what each was in the previous version (``previous_of``: :attr:`VersionChanges.previous_of`; its deadlines
+    numbered ``previous_numbers``, by commitment id, else by place); only those that are not their places (a
+    commitment left out is numbered by place)."""
     numbers = {}
     for c in current:
         was = previous_of.get(c.id)

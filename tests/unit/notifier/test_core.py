@@ -11,7 +11,7 @@ from services.notifier.channels.signing import sign, verify
 from services.notifier.digest import assemble_digest, digest_due
 from services.notifier.durations import parse_duration
 from services.notifier.matching import matching_commitments
-from services.notifier.planning import fingerprint, plan_alerts, release_ref
+from services.notifier.planning import elapsed_keys, fingerprint, plan_alerts, release_ref
 from services.notifier.reminders import plan_reminders, reminder_id, reminder_jobs
 from services.notifier.mail_html import render_alert_html
 from services.notifier.rendering import deadline_words, render_text
@@ -260,3 +260,10 @@ def test_an_edited_commitment_keeps_what_was_told_past_under_its_previous_id():
     second = plan_alerts(_sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed), now=NOW,
                          previous=[v1])
     assert [(a.kind, a.elapsed) for a in second.alerts] == [(AlertKind.CHANGED, [])]
+
+
+def test_what_was_told_past_is_read_under_an_edited_commitment_s_previous_id_too():
+    v1 = _deadlines(FUNDING, NOW.date())
+    v2 = v1.model_copy(update={"id": "c-funding-edited"})
+    assert elapsed_keys([v2], {}, {v2.id: v1}) == ["c-funding-edited:0", "c-funding:0"]
+    assert elapsed_keys([v1], {"c-funding": [3]}, {v1.id: v1}) == ["c-funding:3"]
