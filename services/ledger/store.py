@@ -8,7 +8,7 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:releases               zset: release id by publication time
     ledger:releases:withdrawn     zset: the same, of the withdrawn releases only (see withdrawals.py)
     ledger:commitments            zset: ledger key by publication time
-    ledger:deadlines              zset: "<key>#<deadline index>" by the day it falls due (ordinal)
+    ledger:deadlines              zset: "<key>#<deadline number>" by the day it falls due (ordinal; see entries.numbers)
     ledger:index:<index key>      set: ledger keys (see reannouncements.index_keys)
     ledger:chain:<first key>      zset: the announcements of one commitment, by publication time
     ledger:cards                  hash: ledger key -> its Card (what queries read, see index.py)
@@ -148,9 +148,9 @@ class LedgerStore:
             pipe.zadd(self.key("ledger:commitments"), {entry.key: entry.published_at.timestamp()})
             old = before.get(entry.key)
             if old is not None and old.commitment.deadlines:
-                pipe.zrem(self.key("ledger:deadlines"), *(f"{entry.key}#{i}" for i in range(len(old.commitment.deadlines))))
-            dated = {f"{entry.key}#{i}": due.toordinal() for i, due in enumerate(map(due_date, entry.commitment.deadlines))
-                     if due is not None}
+                pipe.zrem(self.key("ledger:deadlines"), *(f"{entry.key}#{n}" for n in old.numbers()))
+            dated = {f"{entry.key}#{n}": due.toordinal()
+                     for n, due in zip(entry.numbers(), map(due_date, entry.commitment.deadlines)) if due is not None}
             if dated and entry.state in LIVE:
                 pipe.zadd(self.key("ledger:deadlines"), dated)
             for k in index_keys(entry.commitment):
@@ -259,10 +259,12 @@ class LedgerStore:
         return await self._entries(self.client, keys)
 
     async def deadlines_between(self, start: date, end: date, *, limit: int = 100) -> list[tuple[LedgerEntry, int]]:
-        """(entry, deadline index) of the live deadlines falling due from ``start`` to ``end``, soonest first."""
+        """(entry, deadline index) of the live deadlines falling due from ``start`` to ``end``, soonest first (one
+        whose entry a newer version rewrote between the two reads, and that it no longer has, is left out)."""
         members = await self.client.zrangebyscore(self.key("ledger:deadlines"), start.toordinal(), end.toordinal(),
                                                   start=0, num=limit)
         pairs = [m.decode().rpartition("#") for m in members]
         entries = {e.key: e for e in await self._entries(self.client, list(dict.fromkeys(k for k, _, _ in pairs)))}
-        return [(entries[k], int(i)) for k, _, i in pairs if k in entries]
+        places = {k: {n: i for i, n in enumerate(e.numbers())} for k, e in entries.items()}
+        return [(entries[k], places[k][int(n)]) for k, _, n in pairs if k in entries and int(n) in places[k]]
 

@@ -126,12 +126,14 @@ class ReminderAgenda:
         for release, plans in batch:
             ref = release_ref(release)
             matched = {sub.id: plan.matched for sub, plan in plans}
+            numbers = {sub.id: plan.numbers for sub, plan in plans}
             currents = {sub.id: PlannedReminders.from_json(read.get((self.key(sub.id), release.release_id)))
                         for sub, _ in plans}
             due = [sub for sub, _ in plans
                    if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
             ready, quarantined = isolate(due, "planning reminders", lambda sub, ref=ref: reminder_jobs(
-                sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at))
+                sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at,
+                numbers=numbers[sub.id]))
             planned = []
             for sub, mine in ready:
                 current = currents[sub.id]

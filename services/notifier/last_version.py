@@ -1,12 +1,17 @@
 """The last version of a release the notifier handled, kept so that the next is paired against it. Pure.
 
 Stored per release as ``{"version": N, "commitments": [...]}``: written in the transaction that records
-that version's alerts, so a version handled twice finds itself stored and pairs against nothing.
+that version's alerts, so a version handled twice finds itself stored and pairs against nothing. When a version
+wrote a deadline before another (or dropped one), ``"deadline_numbers"`` (commitment id -> its deadlines' numbers,
+:mod:`services.ledger.core.deadline_refs`) follows, so that the next version carries them on; absent, every
+deadline is numbered by its place, as in records written before it existed.
 """
 
 from __future__ import annotations
 
 import json
+
+from collections.abc import Mapping, Sequence
 
 from pydantic import TypeAdapter
 
@@ -15,10 +20,12 @@ from schemas.classified import Commitment, ReleaseClassified
 _COMMITMENTS = TypeAdapter(list[Commitment])
 
 
-def last_version_record(release: ReleaseClassified) -> str:
-    """What to store for ``release`` as its release's last version."""
+def last_version_record(release: ReleaseClassified, numbers: Mapping[str, Sequence[int]] = {}) -> str:
+    """What to store for ``release`` as its release's last version; ``numbers``: its deadlines' numbers that are not
+    their places."""
     commitments = _COMMITMENTS.dump_json(release.commitments).decode()  # not dumped to Python, then encoded
-    return f'{{"version": {int(release.version)}, "commitments": {commitments}}}'
+    carried = f', "deadline_numbers": {json.dumps({k: list(v) for k, v in numbers.items()})}' if numbers else ""
+    return f'{{"version": {int(release.version)}, "commitments": {commitments}{carried}}}'
 
 
 def stored_version(raw: bytes | None) -> int:
@@ -30,17 +37,24 @@ def stored_version(raw: bytes | None) -> int:
 def previous_commitments(raw: bytes | None, release: ReleaseClassified) -> list[Commitment]:
     """The commitments of the stored version when it is earlier than ``release``; none otherwise (nothing
     stored or readable, or this version or a later one already handled)."""
+    return previous_version(raw, release)[0]
+
+
+def previous_version(raw: bytes | None, release: ReleaseClassified) -> tuple[list[Commitment], dict[str, list[int]]]:
+    """:func:`previous_commitments`, and the numbers of their deadlines that are not their places."""
     stored = _read(raw)
-    return stored[1] if stored is not None and stored[0] < release.version else []
+    return (stored[1], stored[2]) if stored is not None and stored[0] < release.version else ([], {})
 
 
-def _read(raw: bytes | None) -> tuple[int, list[Commitment]] | None:
+def _read(raw: bytes | None) -> tuple[int, list[Commitment], dict[str, list[int]]] | None:
     """A record unreadable (written by hand, or by a later model) pairs against nothing: alerts go out as
     they would without it, rather than the release being held up."""
     if raw is None:
         return None
     try:
         stored = json.loads(raw)
-        return int(stored["version"]), _COMMITMENTS.validate_python(stored["commitments"])
-    except (ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+        version, commitments = int(stored["version"]), _COMMITMENTS.validate_python(stored["commitments"])
+        numbers = {str(k): [int(n) for n in v] for k, v in stored.get("deadline_numbers", {}).items()}
+        return version, commitments, numbers
+    except (ValueError, KeyError, TypeError, AttributeError):  # pydantic's ValidationError is a ValueError
         return None

@@ -7,8 +7,10 @@ changed in a later version is *changed*; anything else was already sent.
 One message per release version per subscriber: its new and changed commitments go in one
 alert (kind ``changed`` when any changed, its ids in ``changed``; else ``new`` or ``reannounced``). A deadline
 already past when its commitment is first seen (new or changed) is reported inside that alert, listed in its
-``elapsed`` as ``"<commitment id>:<deadline index>"``, and recorded once (``elapsed_sent``)
-so it is never reported as passed again; it is never scheduled as a reminder.
+``elapsed`` as ``"<commitment id>:<deadline index>"`` (its place in the alert's commitment), and recorded once
+(``elapsed_sent``) as ``"<commitment id>:<deadline number>"`` (:mod:`services.ledger.core.deadline_refs`: its place
+unless a version wrote a deadline before another), so it is never reported as passed again, whatever a later
+version writes before it or however it words the commitment; it is never scheduled as a reminder.
 
 Paired against the release's previous version (``previous``), an edit that gives a commitment a new id
 ("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it was; one
@@ -37,9 +39,10 @@ from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement, repeats_told
 from .matching import matching_commitments
-from .reminders import is_elapsed
+from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
-from .version_changes import commitment_change, matches_again, no_longer_matches, restored, version_changes
+from .version_changes import (commitment_change, deadline_numbers, matches_again, no_longer_matches, restored,
+                              version_changes)
 
 
 # Recorded in place of a fingerprint: the subscriber was told it was removed, that it left their filter, or that
@@ -108,14 +111,15 @@ class Plan:
 
     alerts: list[Alert] = field(default_factory=list)
     sent: dict[str, str] = field(default_factory=dict)  # commitment id -> "<version>:<fingerprint>"
-    elapsed: list[str] = field(default_factory=list)  # "<commitment id>:<deadline index>"
+    elapsed: list[str] = field(default_factory=list)  # to record: "<commitment id>:<deadline number>"
     matched: list[Commitment] = field(default_factory=list)  # what it is reminded of: not what it opted out of
+    numbers: Mapping[str, Sequence[int]] = field(default_factory=dict)  # its deadlines' numbers, when not places
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
                 elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = (),
                 chains: Mapping[str, Sequence[Announcement]] = {}, matched: Sequence[Commitment] | None = None,
-                shared: Shared | None = None) -> Plan:
+                shared: Shared | None = None, numbers: Mapping[str, Sequence[int]] | None = None) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
     (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
     ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
@@ -126,11 +130,15 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
     re-announcements is not told of them at all. ``matched``: what ``sub``'s filter selects in ``release``, when the
     caller has it (:func:`matching_commitments`); ``shared``: the release's :class:`Shared`, when other
-    subscribers are planned for it too. A withdrawn release: see :func:`plan_withdrawal`."""
+    subscribers are planned for it too. ``numbers``: the release's deadline numbers that are not their places
+    (:func:`.version_changes.deadline_numbers`; worked out from ``previous`` when not given), which name what is
+    recorded told past and the reminders. A withdrawn release: see :func:`plan_withdrawal`."""
     if release.withdrawn:
         return plan_withdrawal(sub, release, sent=sent, now=now, previous=previous)
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
+    if numbers is None:
+        numbers = deadline_numbers(pairing.previous_of, {}, release.commitments)
     shared = shared if shared is not None else Shared()
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
@@ -164,10 +172,12 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     records.update({r.previous_id: f"{release.version}:{REMOVED}" for r in removed})
     matched = [c for c in matched if c.id not in skipped]  # nor reminded of
     if not told and not removed and not unmatched:
-        return Plan(matched=matched)
+        return Plan(matched=matched, numbers=numbers)
     kind = (AlertKind.CHANGED if changed or removed or unmatched
             else AlertKind.REANNOUNCED if len(repeats) == len(told) else AlertKind.NEW)
-    passed = [key for c in told for key in _newly_elapsed(c, elapsed_sent, now=now)]
+    newly = [key for c in told
+             for key in _newly_elapsed(c, pairing.previous_of.get(c.id), numbers, elapsed_sent, now=now)]
+    passed = [shown for shown, _ in newly]
     parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
     parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
     parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
@@ -175,7 +185,8 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                   release=shared.release_ref(release), commitments=told, changed=changed, elapsed=passed,
                   changes=[*changes, *unmatched, *removed], reannounced=repeats,
                   unsupported_reason=release.unsupported_reason, created_at=now)
-    return Plan(alerts=[alert], sent=records, elapsed=passed, matched=matched)
+    return Plan(alerts=[alert], sent=records, elapsed=[recorded for _, recorded in newly], matched=matched,
+                numbers=numbers)
 
 
 def plan_withdrawal(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str], now: datetime,
@@ -245,7 +256,21 @@ def record_keys(sub: Subscription, release: ReleaseClassified) -> tuple[list[str
 
 def matched_keys(matched: Sequence[Commitment]) -> tuple[list[str], list[str]]:
     """:func:`record_keys` of the commitments a filter selected."""
-    return [c.id for c in matched], [f"{c.id}:{i}" for c in matched for i in range(len(c.deadlines))]
+    return [c.id for c in matched], elapsed_keys(matched)
+
+
+def elapsed_keys(commitments: Sequence[Commitment], numbers: Mapping[str, Sequence[int]] = {},
+                 previous_of: Mapping[str, Commitment] = {}) -> list[str]:
+    """The members of a subscriber's ``elapsed`` record that name the deadlines of ``commitments`` (numbered
+    ``numbers``, else by place), under their ids and, for one edited under a new id, under the id it had in the
+    previous version (``previous_of``: :attr:`.version_changes.VersionChanges.previous_of`)."""
+    return [f"{cid}:{n}" for c in commitments for cid in _ids(c, previous_of.get(c.id))
+            for n in numbers_of(c, numbers)]
+
+
+def _ids(c: Commitment, was: Commitment | None) -> list[str]:
+    """``c``'s id, and the one it had in the previous version (``was``) when that is another."""
+    return [c.id] if was is None or was.id == c.id else [c.id, was.id]
 
 
 def lookup_ids(matched_ids: Sequence[str], release: ReleaseClassified, previous: Sequence[Commitment],
@@ -278,7 +303,10 @@ def reminder_alert(due: ReminderDue, *, now: datetime, reannounced: Reannounceme
     return alert, due.model_copy(update={"fired_at": now})
 
 
-def _newly_elapsed(c: Commitment, elapsed_sent: Set[str], *, now: datetime) -> list[str]:
-    """Keys ``"<commitment id>:<deadline index>"`` of ``c``'s deadlines past at ``now`` and not yet told."""
-    keys = (f"{c.id}:{i}" for i, d in enumerate(c.deadlines) if is_elapsed(d, now=now))
-    return [k for k in keys if k not in elapsed_sent]
+def _newly_elapsed(c: Commitment, was: Commitment | None, numbers: Mapping[str, Sequence[int]],
+                   elapsed_sent: Set[str], *, now: datetime) -> list[tuple[str, str]]:
+    """For each deadline of ``c`` past at ``now`` and not yet told past (as a deadline of ``c``, or of ``was``, what
+    it was in the previous version, which numbered it alike): its key in the alert (``"<commitment id>:<deadline
+    index>"``) and in the record (``"<commitment id>:<deadline number>"``)."""
+    return [(f"{c.id}:{i}", f"{c.id}:{n}") for i, (d, n) in enumerate(zip(c.deadlines, numbers_of(c, numbers)))
+            if is_elapsed(d, now=now) and not any(f"{cid}:{n}" in elapsed_sent for cid in _ids(c, was))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
@@ -64,10 +64,11 @@ def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT) -> datetim
     return parse_duration(offset).before(on_day)
 
 
-def reminder_id(subscription_id: str, commitment_id: str, deadline_index: int, offset: str) -> str:
-    """Stable id of one reminder: the same deadline slot and offset always give the same id,
-    so scheduling twice replaces, and a moved due date moves the job."""
-    raw = f"{subscription_id}\x1f{commitment_id}\x1f{deadline_index}\x1f{offset}"
+def reminder_id(subscription_id: str, commitment_id: str, deadline_number: int, offset: str) -> str:
+    """Stable id of one reminder: the same deadline and offset always give the same id, so scheduling twice
+    replaces, and a moved due date moves the job. ``deadline_number``: the deadline's number
+    (:func:`numbers_of`), its place in the commitment unless a version wrote one before another."""
+    raw = f"{subscription_id}\x1f{commitment_id}\x1f{deadline_number}\x1f{offset}"
     return "rem-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -80,9 +81,16 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
     return "slot-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def numbers_of(c: Commitment, numbers: Mapping[str, Sequence[int]]) -> Sequence[int]:
+    """The numbers of ``c``'s deadlines: ``numbers[c.id]`` (:func:`.version_changes.deadline_numbers`), or their
+    places when it is not there."""
+    return numbers.get(c.id) or range(len(c.deadlines))
+
+
 def sibling_reminder_ids(subscription_id: str, siblings: Iterable[Commitment], due: date, offset: str) -> list[str]:
     """The ids of the reminders that other announcements of a commitment (``siblings``) plan for the subscriber,
-    ``offset`` before ``due``: one for each deadline of theirs due that day."""
+    ``offset`` before ``due``: one for each deadline of theirs due that day, numbered by place (what the earlier
+    releases that set those marks numbered them by)."""
     return [reminder_id(subscription_id, c.id, i, offset) for c in siblings
             for i, deadline in enumerate(c.deadlines) if due_date(deadline) == due]
 
@@ -120,16 +128,18 @@ def reminder_due(reminder_id: str, subscription_id: str, release: ReleaseRef, co
 
 
 def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef, commitments: Iterable[Commitment],
-                  *, now: datetime, remind_at: time = REMIND_AT) -> list[ReminderJob]:
+                  *, now: datetime, remind_at: time = REMIND_AT,
+                  numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
     """Every reminder still ahead of ``now`` (aware) for ``commitments`` of ``release``, for a
-    subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none."""
+    subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none. ``numbers``:
+    the deadlines' numbers that are not their places (:func:`numbers_of`), which name the reminders."""
     jobs: list[ReminderJob] = []
     if not offsets:  # no reminders: the deadlines are not even read (none can set the subscriber apart)
         return jobs
     for c in commitments:
-        for i, deadline in enumerate(c.deadlines):
+        for i, (deadline, number) in enumerate(zip(c.deadlines, numbers_of(c, numbers))):
             for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):
-                rid = reminder_id(subscription_id, c.id, i, p.offset)
+                rid = reminder_id(subscription_id, c.id, number, p.offset)
                 jobs.append(ReminderJob(rid, p.fire_at, subscription_id, release, c, i, p.offset))
     return jobs
 

@@ -43,13 +43,13 @@ from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
-from .last_version import last_version_record, previous_commitments, stored_version
+from .last_version import last_version_record, previous_version, stored_version
 from .leader import LeaderLock
 from .mailed import Mailed
 from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Plan, Shared, lookup_ids, matched_keys, plan_alerts
+from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, parse_records
@@ -64,6 +64,7 @@ from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
+from .version_changes import deadline_numbers, version_changes
 from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
@@ -360,16 +361,23 @@ class NotifierService:
             if matching is None:
                 matching = _match(releases, _active(effective, now), streams.key)
             matched_of, unmatched_of, keys_of = matching
-            previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
-            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
-                       for release, matched, previous in zip(releases, matched_of, previous_of)
-                       for s, (_, (ids, deadline_keys)) in matched]
+            versions_of = [previous_version(raw, r) for raw, r in zip(stored, releases)]
+            previous_of = [previous for previous, _ in versions_of]
+            pairings = [version_changes(previous, r.commitments).previous_of
+                        for previous, r in zip(previous_of, releases)]
+            numbers_of = [deadline_numbers(pairing, numbers, r.commitments)
+                          for pairing, (_, numbers), r in zip(pairings, versions_of, releases)]
+            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains),
+                                        elapsed_keys(commitments, numbers, pairing)))
+                       for release, matched, previous, pairing, numbers
+                       in zip(releases, matched_of, previous_of, pairings, numbers_of)
+                       for s, (commitments, (ids, _)) in matched]
             planned_lookups = agenda.lookups(releases, effective)
             records_of, planned_read = await self._read_records(reader, lookups, planned_lookups)
             records = iter(records_of)
             results = []
-            for release, matched, unmatched, previous, raw, release_key in zip(
-                    releases, matched_of, unmatched_of, previous_of, stored, release_keys):
+            for release, matched, unmatched, previous, numbers, raw, release_key in zip(
+                    releases, matched_of, unmatched_of, previous_of, numbers_of, stored, release_keys):
                 record_of = {s.id: next(records) for s, _ in matched}
                 for s, _ in matched:
                     sent_key, elapsed_key = keys_of[s.id]
@@ -379,10 +387,10 @@ class NotifierService:
                 commit.expect_value(release_key, raw)
                 commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
-                                           lambda s, r=release, p=previous: plan_alerts(
+                                           lambda s, r=release, p=previous, d=numbers: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
                                                now=now, previous=p, chains=announced.chains,
-                                               matched=commitments_of[s.id], shared=shared))
+                                               matched=commitments_of[s.id], shared=shared, numbers=d))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
@@ -393,7 +401,8 @@ class NotifierService:
                     if plan.elapsed:
                         commit.sadd(elapsed_key, plan.elapsed)
                 if stored_version(raw) < release.version:
-                    commit.set(release_key, last_version_record(release), ex=self.config.release_memory_seconds)
+                    commit.set(release_key, last_version_record(release, numbers),
+                               ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)
             active = _active(effective, now)

@@ -6,12 +6,13 @@ The pairing (kept by id, edited by words) and the field-by-field words are the l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from schemas.alerts import CommitmentChange, FieldChangeInfo
 from schemas.classified import Commitment
 from services.ledger.core.changes import FieldChange, field_changes
+from services.ledger.core.deadline_refs import carried_numbers, places
 from services.ledger.core.versions import pair_versions
 
 
@@ -31,6 +32,23 @@ def version_changes(previous: Sequence[Commitment], current: Sequence[Commitment
     pairing = pair_versions(list(previous), list(current))
     return VersionChanges(previous_of={new.id: old for old, new in [*pairing.kept, *pairing.edited]},
                           removed=pairing.removed)
+
+
+def deadline_numbers(previous_of: Mapping[str, Commitment], previous_numbers: Mapping[str, Sequence[int]],
+                     current: Sequence[Commitment]) -> dict[str, list[int]]:
+    """The numbers of the deadlines of ``current``'s commitments (:mod:`services.ledger.core.deadline_refs`), carried
+    from what each was in the previous version (``previous_of``: :attr:`VersionChanges.previous_of`; its deadlines
+    numbered ``previous_numbers``, by commitment id, else by place); only those that are not their places (a
+    commitment left out is numbered by place)."""
+    numbers = {}
+    for c in current:
+        was = previous_of.get(c.id)
+        if was is None:
+            continue
+        carried = carried_numbers(was.deadlines, previous_numbers.get(was.id) or places(was.deadlines), c.deadlines)
+        if carried != places(c.deadlines):
+            numbers[c.id] = carried
+    return numbers
 
 
 def commitment_change(old: Commitment, new: Commitment | None) -> CommitmentChange:

@@ -1,9 +1,10 @@
 """The deadlines of a subscriber's commitments as an iCalendar feed (RFC 5545). Pure; time is an argument.
 
-One all-day event per dated deadline or period end, its UID made of the ledger key and the deadline's place,
-so a calendar app that polls the feed updates an event when a new version moves the date, and drops it
-(``STATUS:CANCELLED``) when the commitment is removed or its release withdrawn. One alarm per reminder
-offset, at the moment pledgewatch itself would send that reminder.
+One all-day event per dated deadline or period end, its UID made of the ledger key and the deadline's number
+(its place when first seen, carried across versions: :mod:`.deadline_refs`), so a calendar app that polls the
+feed updates an event when a new version moves the date, and drops it (``STATUS:CANCELLED``) when the
+commitment is removed or its release withdrawn. One alarm per reminder offset, at the moment pledgewatch itself
+would send that reminder.
 
 One stored entry never breaks the feed: a release URL that is no URI (whitespace or a control character in it,
 as a feed entry's Atom id could give before ingest refused such) is left out of its event, and an entry whose
@@ -44,7 +45,7 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _CONTROL.sub("", name))
     for entry in entries:
-        for index, deadline in enumerate(entry.commitment.deadlines):
+        for index, deadline in zip(entry.numbers(), entry.commitment.deadlines):
             day = due_date(deadline)
             if day is None:
                 continue

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from schemas.classified import Commitment, ReleaseClassified
 
 from .changes import FieldChange, field_changes
+from .deadline_refs import carried_numbers
 from .versions import pair_versions
 
 
@@ -54,6 +55,14 @@ class LedgerEntry(BaseModel):
     commitment: Commitment  # as its latest version states it
     history: list[VersionChange] = []
     chain: str | None = None  # the key of its first announcement, when it is a re-announcement
+    deadline_numbers: list[int] = Field(default=[], description=(
+        "The number of each deadline of `commitment`, in order, when they are not their places: a later version wrote "
+        "a deadline before another or dropped one, and each kept the number it had (what its calendar event's UID "
+        "ends with). Empty: numbered by place."), examples=[[1, 0]])
+
+    def numbers(self) -> list[int]:
+        """The number of each deadline of its commitment, in order: what names its calendar event."""
+        return self.deadline_numbers or list(range(len(self.commitment.deadlines)))
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,10 @@ def _commitments(held: list[LedgerEntry], release: ReleaseClassified, *, now: Aw
             changes = [FieldChange(field="commitment", before=None, after=" ".join(new.text.split())), *changes]
         state = EntryState.CHANGED if changes or entry.state is EntryState.CHANGED else EntryState.ACTIVE
         history = [*entry.history, VersionChange(version=version, changes=changes)] if changes else entry.history
+        numbers = carried_numbers(entry.commitment.deadlines, entry.numbers(), new.deadlines)
         update.entries.append(entry.model_copy(update={
-            "commitment": new, "versions": [*entry.versions, version], "state": state, "history": history}))
+            "commitment": new, "versions": [*entry.versions, version], "state": state, "history": history,
+            "deadline_numbers": [] if numbers == list(range(len(numbers))) else numbers}))
         if changes:
             update.changed[entry.key] = changes
     for entry in (by_key[c.id] for c in pairing.removed):

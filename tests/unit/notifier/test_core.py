@@ -11,8 +11,8 @@ from services.notifier.channels.signing import sign, verify
 from services.notifier.digest import assemble_digest, digest_due
 from services.notifier.durations import parse_duration
 from services.notifier.matching import matching_commitments
-from services.notifier.planning import fingerprint, plan_alerts
-from services.notifier.reminders import plan_reminders, reminder_id
+from services.notifier.planning import elapsed_keys, fingerprint, plan_alerts, release_ref
+from services.notifier.reminders import plan_reminders, reminder_id, reminder_jobs
 from services.notifier.mail_html import render_alert_html
 from services.notifier.rendering import deadline_words, render_text
 from services.notifier.subscriptions import Filter, Subscription
@@ -217,3 +217,53 @@ def test_a_funding_filter_selects_every_commitment_of_money_whatever_its_topic()
         ["c-funding", "c-borders"]
     assert [c.id for c in matching_commitments(Filter(categories=["training"]),
                                                 release(FUNDING, paid_borders, TRAINING))] == ["c-training"]
+
+
+def _deadlines(c, *days):
+    return c.model_copy(update={"deadlines": [DateDeadline(due=d, text=f"by {d:%-d %B %Y}", span=(20, 30))
+                                              for d in days]})
+
+
+def _ids(plan, c, version):
+    return {j.reminder_id: (j.fire_at, j.deadline_index) for j in reminder_jobs(
+        "desk", ["P7D"], release_ref(release(c, version=version)), plan.matched, now=NOW, numbers=plan.numbers)}
+
+
+def test_a_deadline_written_before_another_leaves_the_other_s_reminder_ids():
+    earlier, later = NOW.date() + timedelta(days=20), NOW.date() + timedelta(days=40)
+    one, two = _deadlines(FUNDING, later), _deadlines(FUNDING, earlier, later)
+    first = plan_alerts(_sub(), release(one), sent={}, elapsed_sent=set(), now=NOW)
+    second = plan_alerts(_sub(), release(two, version=2), sent=first.sent, elapsed_sent=set(), now=NOW, previous=[one])
+    ((rid, (at, place)),) = _ids(first, one, 1).items()
+    assert rid == reminder_id("desk", "c-funding", 0, "P7D") and place == 0  # by place, as before
+    again = _ids(second, two, 2)
+    assert (again[rid], len(again)) == ((at, 1), 2)  # the same id, at its new place in the commitment
+    assert second.numbers == {"c-funding": [1, 0]}
+
+
+def test_a_deadline_told_past_stays_told_when_a_version_writes_another_before_it():
+    passed, passed_before = NOW.date() - timedelta(days=10), NOW.date() - timedelta(days=20)
+    v1, v2 = _deadlines(FUNDING, passed), _deadlines(FUNDING, passed_before, passed)
+    first = plan_alerts(_sub(), release(v1), sent={}, elapsed_sent=set(), now=NOW)
+    assert first.elapsed == ["c-funding:0"]  # as earlier releases recorded it
+    second = plan_alerts(_sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed), now=NOW,
+                         previous=[v1])
+    assert [a.elapsed for a in second.alerts] == [["c-funding:0"]]  # its place in version 2's commitment
+    assert second.elapsed == ["c-funding:1"]  # its number: the first after version 1's
+
+
+def test_an_edited_commitment_keeps_what_was_told_past_under_its_previous_id():
+    passed = NOW.date() - timedelta(days=10)
+    v1 = _deadlines(FUNDING, passed)
+    v2 = v1.model_copy(update={"id": "c-funding-edited", "text": v1.text.replace("£10m", "£8m")})
+    first = plan_alerts(_sub(), release(v1), sent={}, elapsed_sent=set(), now=NOW)
+    second = plan_alerts(_sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed), now=NOW,
+                         previous=[v1])
+    assert [(a.kind, a.elapsed) for a in second.alerts] == [(AlertKind.CHANGED, [])]
+
+
+def test_what_was_told_past_is_read_under_an_edited_commitment_s_previous_id_too():
+    v1 = _deadlines(FUNDING, NOW.date())
+    v2 = v1.model_copy(update={"id": "c-funding-edited"})
+    assert elapsed_keys([v2], {}, {v2.id: v1}) == ["c-funding-edited:0", "c-funding:0"]
+    assert elapsed_keys([v1], {"c-funding": [3]}, {v1.id: v1}) == ["c-funding:3"]

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from samples import BORDERS, FUNDING, release
-from services.notifier.last_version import last_version_record, previous_commitments, stored_version
+from services.notifier.last_version import last_version_record, previous_commitments, previous_version, stored_version
 
 
 def test_an_earlier_version_is_paired_against_and_the_same_or_a_later_one_is_not():
@@ -27,3 +27,11 @@ def test_the_record_is_the_version_and_its_commitments_as_json():
     r = release(FUNDING, BORDERS, version=7)  # "£10m": not ASCII
     assert json.loads(last_version_record(r)) == {
         "version": 7, "commitments": [c.model_dump(mode="json") for c in r.commitments]}
+
+
+def test_deadline_numbers_are_stored_only_when_a_version_gave_some_that_are_not_places():
+    r = release(FUNDING, BORDERS, version=2)
+    assert previous_version(last_version_record(r).encode(), release(BORDERS, version=3)) == ([FUNDING, BORDERS], {})
+    raw = last_version_record(r, {"c-funding": [1, 0]}).encode()
+    assert json.loads(raw)["deadline_numbers"] == {"c-funding": [1, 0]}
+    assert previous_version(raw, release(BORDERS, version=3)) == ([FUNDING, BORDERS], {"c-funding": [1, 0]})
