@@ -110,13 +110,13 @@ def _read(path: str) -> Any:
     from services.notifier.store import yaml_error_place, yaml_problem
 
     try:
-        text = sys.stdin.read() if path == "-" else decode_marked(Path(path).read_bytes())
+        text = decode_marked(sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes())
     except FileNotFoundError:
         raise usage_error(f"{path}: no such file") from None
     except NotText as exc:
         raise CommandError(f"{path}: not a text file: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot read it as UTF-8 text ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read it ({exc.strerror or type(exc).__name__})") from None
     try:
         return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
     except yaml.YAMLError as exc:

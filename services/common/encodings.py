@@ -18,9 +18,17 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 
 def declared_html_charset(raw: bytes) -> str | None:
-    """The charset an HTML document declares in a ``<meta>`` near its start."""
+    """The charset an HTML document declares in a ``<meta>`` near its start, as HTML reads it: ``"utf-8"`` for a
+    UTF-16 or UTF-32 one (a ``<meta>`` readable as ASCII is no UTF-16 or UTF-32; with a byte-order mark, the mark
+    decides before)."""
     match = _META_CHARSET.search(raw[:4096])
-    return match.group(1).decode("ascii") if match else None
+    if match is None:
+        return None
+    declared = match.group(1).decode("ascii")
+    try:
+        return "utf-8" if codecs.lookup(declared).name.startswith(("utf-16", "utf-32")) else declared
+    except LookupError:
+        return declared  # refused by whoever decodes by it, naming it
 
 
 def bom_encoding(raw: bytes) -> tuple[str, int] | None:
@@ -70,7 +78,7 @@ def decode_marked(raw: bytes, *, html: bool = False) -> str:
 
 def _declared_codec(raw: bytes) -> tuple[str, str] | None:
     """The codec of the charset an HTML document with no byte-order mark declares, and the name it declares
-    it by; None for none, or for UTF-8, UTF-16 or UTF-32 (with no mark, HTML reads those as UTF-8)."""
+    it by; None for none, or for UTF-8 (:func:`declared_html_charset`: UTF-16 and UTF-32 too)."""
     declared = declared_html_charset(raw)
     if declared is None:
         return None
@@ -78,6 +86,6 @@ def _declared_codec(raw: bytes) -> tuple[str, str] | None:
         info = codecs.lookup(declared)
     except LookupError:
         raise NotText(f"unknown charset {declared!r} declared in its <meta>") from None
-    if info.name.startswith(("utf-8", "utf-16", "utf-32")):
+    if info.name.startswith("utf-8"):
         return None
     return info.name, declared

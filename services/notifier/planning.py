@@ -177,7 +177,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
             else AlertKind.REANNOUNCED if len(repeats) == len(told) else AlertKind.NEW)
     newly = [key for c in told
              for key in _newly_elapsed(c, pairing.previous_of.get(c.id), numbers, elapsed_sent, now=now)]
-    passed = [shown for shown, _ in newly]
+    passed = [shown for shown, _ in newly if shown is not None]
     parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
     parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
     parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
@@ -304,9 +304,16 @@ def reminder_alert(due: ReminderDue, *, now: datetime, reannounced: Reannounceme
 
 
 def _newly_elapsed(c: Commitment, was: Commitment | None, numbers: Mapping[str, Sequence[int]],
-                   elapsed_sent: Set[str], *, now: datetime) -> list[tuple[str, str]]:
-    """For each deadline of ``c`` past at ``now`` and not yet told past (as a deadline of ``c``, or of ``was``, what
-    it was in the previous version, which numbered it alike): its key in the alert (``"<commitment id>:<deadline
-    index>"``) and in the record (``"<commitment id>:<deadline number>"``)."""
-    return [(f"{c.id}:{i}", f"{c.id}:{n}") for i, (d, n) in enumerate(zip(c.deadlines, numbers_of(c, numbers)))
-            if is_elapsed(d, now=now) and not any(f"{cid}:{n}" in elapsed_sent for cid in _ids(c, was))]
+                   elapsed_sent: Set[str], *, now: datetime) -> list[tuple[str | None, str]]:
+    """For each deadline of ``c`` past at ``now`` and not yet recorded told past under ``c``'s id: its key in the
+    alert (``"<commitment id>:<deadline index>"``), None when it was told past as a deadline of ``was`` (what ``c``
+    was in the previous version, under another id, which numbered it alike), and its key in the record
+    (``"<commitment id>:<deadline number>"``): recorded under ``c``'s id either way, so that an edit of ``c`` in a
+    later version, which looks under ``c``'s id and its own, finds it."""
+    out: list[tuple[str | None, str]] = []
+    for i, (d, n) in enumerate(zip(c.deadlines, numbers_of(c, numbers))):
+        if not is_elapsed(d, now=now) or f"{c.id}:{n}" in elapsed_sent:
+            continue
+        told = was is not None and was.id != c.id and f"{was.id}:{n}" in elapsed_sent
+        out.append((None if told else f"{c.id}:{i}", f"{c.id}:{n}"))
+    return out

@@ -3,8 +3,8 @@
 A commitment may have several deadlines (each its sentence writes, in order), and a new version may write one
 before another ("by 25 October" becomes "by 1 October and by 25 October"): a deadline's place in the list is no
 identity. Each deadline has a *number* instead (decision 0021): in a commitment's first version, its place; in a
-later one, the number of the deadline of the version before it matches (:func:`carried_numbers`), or the next
-unused one. So the numbers of a commitment whose deadlines were never written before one another are their
+later one, the number of the deadline of the version before it matches (:func:`carried_numbers`), or the smallest
+free one. So the numbers of a commitment whose deadlines were never written before one another are their
 places, which is what every record stored before named a deadline by: nothing is migrated. The notifier names
 reminders and what it told past by it, the ledger its calendar events and deadlines index.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import count
 
 from schemas.classified import Deadline
 
@@ -36,8 +37,11 @@ def carried_numbers(old: Sequence[Deadline], old_numbers: Sequence[int], new: Se
     """The numbers of ``new`` (a commitment's deadlines in its next version), given those of ``old`` (the version
     before, numbered ``old_numbers``). Each keeps the number of the deadline of ``old`` it matches: the one saying
     the same (:func:`deadline_refs`); else the same type and date, reworded ("before 25 October"); else, in order,
-    one left unmatched on both sides (a date moved: "by 25 October" now "by 8 November"). The others take the next
-    numbers above every number of ``old``, in order."""
+    one left unmatched on both sides (a date moved: "by 25 October" now "by 8 November"). The others take, in order,
+    the smallest numbers no deadline of ``new`` has (every one of ``old`` is matched by then: a new one is left
+    unmatched only when none of ``old`` is): a deadline dropped by a version before and written again gets its
+    number back (when it was the first dropped), whatever is written before it, and a commitment's numbers stay
+    below the most deadlines one of its versions had, however often it is edited."""
     numbers: list[int | None] = [None] * len(new)
     left = dict(enumerate(old_numbers))  # place in old -> its number, while unmatched
     for key in (deadline_refs, _values):
@@ -49,13 +53,9 @@ def carried_numbers(old: Sequence[Deadline], old_numbers: Sequence[int], new: Se
     for j in range(len(new)):
         if numbers[j] is None and (i := next(unmatched, None)) is not None:
             numbers[j] = left.pop(i)
-    following = max(old_numbers, default=-1) + 1
-    out = []
-    for n in numbers:
-        if n is None:
-            n, following = following, following + 1
-        out.append(n)
-    return out
+    used = set(numbers)
+    free = (n for n in count() if n not in used)
+    return [n if n is not None else next(free) for n in numbers]
 
 
 def places(deadlines: Sequence[Deadline]) -> list[int]:

@@ -117,3 +117,35 @@ async def test_cards_written_before_they_knew_of_money_are_written_again_once(st
     cards = {k.decode(): json.loads(v) for k, v in (await store.client.hgetall(cards_key)).items()}
     assert (cards["c-funding"]["pledges_money"], cards["c-borders"]["pledges_money"]) == (True, False)
     assert await store.upgrade_cards() == 0
+
+
+async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(store):
+    """Decision 0021: numbers are carried from version to version, so a rebuild, which reads the classified
+    stream in the order it was handled (a version older than one read is skipped alike), numbers alike: the same
+    calendar UIDs and deadlines index."""
+    from schemas import ReleaseClassifiedEvent
+    from schemas.classified import DateDeadline
+    from schemas.streams import CLASSIFIED, EVENT_FIELD
+    from services.ledger.rebuild import rebuild
+
+    def by(*days, cid="c-funding", words=""):
+        return FUNDING.model_copy(update={"id": cid, "text": FUNDING.text + words, "deadlines": [
+            DateDeadline(due=date(2026, 10, d), text=f"by {d} October 2026", span=(0, 10)) for d in days]})
+
+    versions = [release(by(25)), release(by(1, 25), version=2), release(by(25), version=4),
+                release(by(1, 25), version=3),  # out of order: older than the one read, skipped
+                release(by(9, 1, 25, cid="c-edited", words=" In full."), version=5), release(by(9, 25), version=6)]
+    for r in versions:
+        await store.apply(r, now=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
+
+    async def numbered():
+        (entry,) = await store.release_entries("gov-uk/iraq-2017")
+        members = await store.client.zrange(store.key("ledger:deadlines"), 0, -1, withscores=True)
+        return entry.numbers(), sorted((m.decode(), s) for m, s in members)
+
+    live = await numbered()
+    assert live[0] == [1, 0]  # 25 October its first number across the edit; 9 October the one 1 October left
+    await rebuild(store.client, store.key)
+    assert await numbered() == live

@@ -209,3 +209,18 @@ async def test_add_reads_a_file_saved_with_a_byte_order_mark_and_names_the_byte_
     assert await run("add", str(marked)) == 0
     assert await run("add", str(latin)) == 1
     assert f"error: {latin}: not a text file: not UTF-8 (byte 13: b'\\xe9')" in capsys.readouterr().err
+
+
+async def test_add_reads_standard_input_by_its_byte_order_mark_as_it_reads_a_file(
+        notifier, capsys, monkeypatch, settings):
+    """Before: ``add -`` read standard input as UTF-8 text, so the file read by its name was refused when piped:
+    "-: cannot read it as UTF-8 text (UnicodeDecodeError)"."""
+    import io
+    import sys
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    given = io.TextIOWrapper(io.BytesIO("id: desk  # désk\nchannels: [console]\n".encode("utf-16")), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", given)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", "-"]) == 0, \
+        capsys.readouterr().err

@@ -165,3 +165,39 @@ async def test_the_calendar_event_of_a_deadline_keeps_its_uid_when_another_is_wr
     assert [(e.key, e.commitment.deadlines[i].due) for e, i in await store.deadlines_between(
         date(2026, 10, 1), date(2026, 10, 31))] == [("c-two", date(2026, 10, 1)), ("c-two", date(2026, 10, 25))]
     assert [c.words() for c in entry.history[-1].changes] == ["deadlines 25 Oct 2026 \u2192 1 Oct 2026, 25 Oct 2026"]
+
+
+def _edited(c, cid: str, words: str):
+    """``c`` with its sentence edited (so a new id), the same deadlines."""
+    return c.model_copy(update={"id": cid, "text": c.text.replace("will deliver", f"will {words} deliver")})
+
+
+async def test_a_deadline_told_past_is_not_told_again_when_its_commitment_is_edited_a_second_time(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: the second edit looked for the record under the first edit's id, where none was written, and the
+    deadline was told past again."""
+    passed = _today() - timedelta(days=10)
+    n = await _desk(notifier, write_yaml, receiver)
+    v1 = _by(passed)
+    v2 = _edited(v1, "c-two-b", "fully")
+    v3 = _edited(v2, "c-two-c", "surely")
+    for version, c in enumerate([v1, v2, v3], start=1):
+        await _handle(n, publish_classified, release(c, version=version))
+        await wait_for(lambda: len(_alerts(receiver, "new") + _alerts(receiver, "changed")) == version,
+                       what=f"version {version}'s alert")
+    assert [(a["kind"], a["commitments"][0]["id"], a["elapsed"])
+            for a in _alerts(receiver, "new") + _alerts(receiver, "changed")] == [
+        ("new", "c-two", ["c-two:0"]), ("changed", "c-two-b", []), ("changed", "c-two-c", [])]
+
+
+async def test_a_deadline_told_past_then_dropped_is_not_told_again_when_written_again_before_another(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: written again, it took a number above the one kept, and was told past again."""
+    passed, later = _today() - timedelta(days=10), _today() + timedelta(days=40)
+    n = await _desk(notifier, write_yaml, receiver)
+    for version, c in enumerate([_by(passed, later), _by(later), _by(passed, later)], start=1):
+        await _handle(n, publish_classified, release(c, version=version))
+        await wait_for(lambda: len(_alerts(receiver, "new") + _alerts(receiver, "changed")) == version,
+                       what=f"version {version}'s alert")
+    assert [a["elapsed"] for a in _alerts(receiver, "new") + _alerts(receiver, "changed")] == [["c-two:0"], [], []]
+    assert set(await scheduled(n.service)) == {reminder_id("desk", "c-two", 1, o) for o in ("P30D", "P7D")}

@@ -92,3 +92,11 @@ def test_backoff_holds_a_key_until_its_retry_time():
     assert backoff.failed("feed", now=10) == 20
     backoff.succeeded("feed")
     assert backoff.ready("feed", 10) and backoff.failures("feed") == 0
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_page_whose_meta_declares_utf_16_without_a_mark_is_read_as_utf_8_as_browsers_and_release_files_do(declared):
+    """Before: decoded as UTF-16 (its ASCII read as CJK characters) or refused, where a release file saved from it
+    was read: a <meta> readable as ASCII cannot be UTF-16, and HTML reads such a declaration as UTF-8."""
+    raw = f'<html><head><meta charset="{declared}"></head><body>Café!</body></html>'.encode()
+    assert decode_text(raw, charset=None, url="u", html=True) == raw.decode()

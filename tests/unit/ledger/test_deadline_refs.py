@@ -63,3 +63,25 @@ def test_the_ledger_keeps_numbers_only_when_they_are_not_the_places():
     assert entry.numbers() == [1, 0]
     (entry,) = apply_version([entry], release(one, version=3), last_version=2, now=now).entries
     assert (entry.deadline_numbers, entry.numbers()) == ([], [0])
+
+
+def test_a_deadline_dropped_and_written_again_gets_its_number_back():
+    """Before: it took the number above the one kept (2), and a calendar app saw its event replaced by another."""
+    one = dated("c-two", date(2026, 10, 25)).model_copy(update={"deadlines": [OCT_1, OCT_25]})
+    now = release().published_at
+    (entry,) = apply_version([], release(one), last_version=None, now=now).entries
+    dropped = one.model_copy(update={"deadlines": [OCT_25]})
+    (entry,) = apply_version([entry], release(dropped, version=2), last_version=1, now=now).entries
+    assert entry.numbers() == [1]
+    (entry,) = apply_version([entry], release(one, version=3), last_version=2, now=now).entries
+    assert (entry.deadline_numbers, entry.numbers()) == ([], [0, 1])
+
+
+def test_numbers_stay_below_the_most_deadlines_a_version_had_however_often_one_is_dropped_and_another_written():
+    """Before: each new deadline took the number above all the others, so a release edited back and forth had
+    numbers growing with each version."""
+    numbers, old = [0, 1], [OCT_1, OCT_25]
+    for version in range(2, 40):
+        new = [OCT_25] if version % 2 == 0 else [_on(1 + version % 20), OCT_25]
+        numbers, old = carried_numbers(old, numbers, new), new
+        assert max(numbers) <= 1, (version, numbers)
