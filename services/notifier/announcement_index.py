@@ -95,6 +95,45 @@ class AnnouncedRun:
     sizes: dict[str, int] = field(default_factory=dict)  # each index set looked up in -> its size when read
 
 
+@dataclass(frozen=True)
+class PendingRun:
+    """What the index says of a run of releases before the chains stored under their keys are read."""
+
+    added: dict[str, Announced] = field(default_factory=dict)
+    chain_of: dict[str, str] = field(default_factory=dict)  # commitment id -> the name of its chain
+    names: list[str] = field(default_factory=list)  # every chain of the run, sorted
+    known: dict[str, Announced] = field(default_factory=dict)  # the records read and added
+    stored: list[str] = field(default_factory=list)  # the chains that may have a key (members stored): to read
+    keys: list[str] = field(default_factory=list)  # their keys, in the same order
+    unindexed: frozenset[str] = frozenset()
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def members_known(self, commitment_id: str) -> list[str]:
+        """The ids of the members of ``commitment_id``'s chain known without reading its key: its first, and
+        those added by this run (none when it is not announced: a withdrawn release's)."""
+        name = self.chain_of.get(commitment_id)
+        if name is None:
+            return []
+        return [name, *(cid for cid, a in self.added.items() if a.chain == name)]
+
+    def complete(self, rows: Sequence[Sequence[tuple[bytes, float]]]) -> AnnouncedRun:
+        """The run, given the rows of :attr:`stored` (each chain's first ``MAX_CHAIN`` members and their scores),
+        in that order. The chain of a commitment never indexed before has no key yet (a chain's key is written
+        with its second member): it is not among them."""
+        by_name = dict(zip(self.stored, rows))
+        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
+        for a in self.added.values():
+            added_to.setdefault(a.chain, []).append(a)
+        chains = {}
+        for name in self.names:
+            kept = [_announcement(m, score) for m, score in by_name.get(name, ())]
+            if not kept and name in self.known:
+                kept = [self.known[name].announcement()]  # a chain of one has no key of its own
+            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
+        return AnnouncedRun(added=self.added, chains={cid: chains[name] for cid, name in self.chain_of.items()},
+                            unindexed=self.unindexed, sizes=self.sizes)
+
+
 class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
@@ -111,17 +150,26 @@ class AnnouncementIndex:
                         ) -> tuple[AnnouncedRun, list[Any]]:
         """As :meth:`read`, with the reads ``alongside`` queues sent in its first round trip (they must not
         need the index's answers); returns the run and their answers."""
+        pending, answers = await self.prepare_with(releases, alongside)
+        return pending.complete(await self._chain_rows(pending.stored)), answers
+
+    async def prepare_with(self, releases: Sequence[ReleaseClassified], alongside: Callable[[Pipeline], None]
+                           ) -> tuple[PendingRun, list[Any]]:
+        """As :meth:`read_with`, all but the chains stored under their keys (:attr:`PendingRun.stored`): their
+        rows are read with whatever needs them (:class:`.RecordReader` reads them with the subscribers'
+        records, in one round trip) and given to :meth:`PendingRun.complete`."""
         pairs = announced_commitments(releases)
         if not pairs:
-            return AnnouncedRun(), await run_pipeline(self.client, alongside, [])
+            return PendingRun(), await run_pipeline(self.client, alongside, [])
         (stored, neighbours, unseen, sizes), answers = await self._neighbours([c for _, c in pairs], alongside)
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
         known = {**stored, **added}
         chain_of = {c.id: known[c.id].chain for _, c in pairs}
-        chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
-                                     keyless=unseen)
-        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
-                            unindexed=frozenset(unindexed(added, known.values())), sizes=sizes), answers
+        names = sorted(set(chain_of.values()))
+        return PendingRun(added=added, chain_of=chain_of, names=names, known=known,
+                          stored=[name for name in names if name not in unseen],
+                          keys=[self.key(f"notifier:chain:{name}") for name in names if name not in unseen],
+                          unindexed=frozenset(unindexed(added, known.values())), sizes=sizes), answers
 
     async def _neighbours(self, commitments: list[Commitment], alongside: Callable[[Pipeline], None]
                           ) -> tuple[tuple[dict[str, Announced], dict[str, Neighbours], set[str], dict[str, int]],
@@ -153,25 +201,6 @@ class AnnouncementIndex:
             found.append((money, words, str(shared_enough(len(words)))))
         queue_script(reads, self._neighbours_script, [self.key(f"notifier:announced-scratch:{commitments[0].id}")],
                      [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found)])
-
-    async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
-                      keyless: set[str]) -> dict[str, Chain]:
-        """Each chain's announcements: those stored under its key (or its first, ``known``) and those ``added``. The
-        chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
-        second member): none is read."""
-        stored = [name for name in names if name not in keyless]
-        rows = dict(zip(stored, await self._chain_rows(stored)))
-        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
-        for a in added:
-            added_to.setdefault(a.chain, []).append(a)
-        chains = {}
-        for name in names:
-            row = rows.get(name, [])
-            kept = [_announcement(m, score) for m, score in row]
-            if not kept and name in known:
-                kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
-        return chains
 
     async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
         """The record of each of ``commitment_ids`` (None: not indexed, or unreadable), in one round trip."""

@@ -36,6 +36,7 @@ from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
 from .alert_effects import AlertEffects, alert_effects
 from .announcement_index import COMMON, AnnouncementIndex
+from .announcements import MAX_CHAIN
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
@@ -52,7 +53,7 @@ from .outbox import Outbox, jobs_for
 from .planning import Plan, Shared, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
-from .record_reads import Lookup, RecordReader, parse_records
+from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
@@ -353,7 +354,7 @@ class NotifierService:
                     store.queue_stored(reads)
                 reads.mget(release_keys)
 
-            announced, answers = await index.read_with(releases, first_reads)
+            pending, answers = await index.prepare_with(releases, first_reads)
             stored: list[bytes | None] = list(answers[-1])
             if effective is None:
                 effective = store.effective_of(answers[0])
@@ -361,11 +362,18 @@ class NotifierService:
                 matching = _match(releases, _active(effective, now), streams.key)
             matched_of, unmatched_of, keys_of = matching
             previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
-            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains), deadline_keys))
-                       for release, matched, previous in zip(releases, matched_of, previous_of)
-                       for s, (_, (ids, deadline_keys)) in matched]
+            chain_index = {name: i for i, name in enumerate(pending.stored)}
+            lookups, chains_of = [], []
+            for release, matched, previous in zip(releases, matched_of, previous_of):
+                for s, (_, (ids, deadline_keys)) in matched:  # the stored chains' members: read in the script
+                    known = [m for cid in ids for m in pending.members_known(cid)]
+                    lookups.append((keys_of[s.id], (lookup_ids([*ids, *known], release, previous, {}), deadline_keys)))
+                    chains_of.append(sorted({chain_index[n] for n in map(pending.chain_of.get, ids)
+                                             if n in chain_index}))
             planned_lookups = agenda.lookups(releases, effective)
-            records_of, planned_read = await self._read_records(reader, lookups, planned_lookups)
+            records_of, rows, planned_read = await self._read_records(reader, lookups, planned_lookups,
+                                                                      pending.keys, chains_of)
+            announced = pending.complete(rows)
             records = iter(records_of)
             results = []
             for release, matched, unmatched, previous, raw, release_key in zip(
@@ -434,22 +442,24 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, reader: RecordReader, lookups: list[Lookup], planned: list[tuple[str, str]]
-                            ) -> tuple[list[ReadRecord], Records]:
+    async def _read_records(self, reader: RecordReader, lookups: list[Lookup], planned: list[tuple[str, str]],
+                            chains: list[str], chains_of: list[list[int]]
+                            ) -> tuple[list[ReadRecord], list[Row], Records]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, and the answers as read (to compare when the alerts are written); and the ``planned``
-        reminder records (see :meth:`.ReminderAgenda.lookups`); in one round trip."""
+        told of them and of the members of the ``chains`` (keys) it names in ``chains_of``, and the answers as
+        read (to compare when the alerts are written); each chain's first ``MAX_CHAIN`` members; and the
+        ``planned`` reminder records (see :meth:`.ReminderAgenda.lookups`); in one round trip."""
         queued: list[bool] = []
         parse_planned: list[Callable[[list[Any]], Records]] = []
 
         def reads(pipe: Pipeline) -> None:  # queued again if the script must be loaded first
-            queued[:] = [reader.queue(pipe, lookups)]
+            queued[:] = [reader.queue(pipe, lookups, chains, chains_of, chain_limit=MAX_CHAIN)]
             parse_planned[:] = [ReminderAgenda.queue_records(pipe, planned)]
 
         answers = await run_pipeline(self.runtime.streams.client, reads, reader.scripts)
-        told_answers = answers.pop(0) if queued[0] else []
+        read, rows = parse_records(lookups, answers.pop(0) if queued[0] else None, chains_of)
         return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
-                 (sent, told)) for sent, told in parse_records(lookups, told_answers)], parse_planned[0](answers)
+                 (sent, told)) for sent, told in read], rows, parse_planned[0](answers)
 
     def _record_reader(self) -> RecordReader:
         if self.record_reader is None:
