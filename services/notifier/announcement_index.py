@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic_core import to_json
@@ -112,9 +112,15 @@ class PendingRun:
         """The ids of the members of ``commitment_id``'s chain known without reading its key: its first, and
         those added by this run (none when it is not announced: a withdrawn release's)."""
         name = self.chain_of.get(commitment_id)
-        if name is None:
-            return []
-        return [name, *(cid for cid, a in self.added.items() if a.chain == name)]
+        return self._known_members.get(name, []) if name is not None else []
+
+    @cached_property
+    def _known_members(self) -> dict[str, list[str]]:
+        """Each chain's first and the members this run adds to it."""
+        members: dict[str, list[str]] = {name: [name] for name in self.names}
+        for cid, a in self.added.items():
+            members[a.chain].append(cid)
+        return members
 
     def complete(self, rows: Sequence[Sequence[tuple[bytes, float]]]) -> AnnouncedRun:
         """The run, given the rows of :attr:`stored` (each chain's first ``MAX_CHAIN`` members and their scores),
