@@ -337,9 +337,10 @@ class NotifierService:
         their round trips are not sent for such a read. Written by one
         script that first compares what the plans read (:mod:`.alert_commit`), so two handlers of one release
         never both tell a subscriber. Reads only these releases' commitments from the records (their ids differ
-        from release to release), in two round trips besides the index's: the subscriptions and the last
-        versions with the index's first read, then the records. A subscription whose matching or planning
-        fails is left out and returned as quarantined."""
+        from release to release), each subscriber's for all the run's releases together, in two round trips
+        besides the index's: the subscriptions and the last versions with the index's first read, then the
+        records with the commitments' chains (their members' records are read where the chains are). A
+        subscription whose matching or planning fails is left out and returned as quarantined."""
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
@@ -363,27 +364,29 @@ class NotifierService:
             matched_of, unmatched_of, keys_of = matching
             previous_of = [previous_commitments(raw, r) for raw, r in zip(stored, releases)]
             chain_index = {name: i for i, name in enumerate(pending.stored)}
-            lookups, chains_of = [], []
+            wanted: dict[str, tuple[dict[str, None], dict[str, None], set[int]]] = {}  # per subscriber, the run's
             for release, matched, previous in zip(releases, matched_of, previous_of):
                 for s, (_, (ids, deadline_keys)) in matched:  # the stored chains' members: read in the script
+                    fields, members, chains = wanted.setdefault(s.id, ({}, {}, set()))
                     known = [m for cid in ids for m in pending.members_known(cid)]
-                    lookups.append((keys_of[s.id], (lookup_ids([*ids, *known], release, previous, {}), deadline_keys)))
-                    chains_of.append(sorted({chain_index[n] for n in map(pending.chain_of.get, ids)
-                                             if n in chain_index}))
+                    fields.update(dict.fromkeys(lookup_ids([*ids, *known], release, previous, {})))
+                    members.update(dict.fromkeys(deadline_keys))
+                    chains.update(chain_index[n] for n in map(pending.chain_of.get, ids) if n in chain_index)
+            lookups: list[Lookup] = [(keys_of[sub_id], (list(fields), list(members)))
+                                     for sub_id, (fields, members, _) in wanted.items()]
             planned_lookups = agenda.lookups(releases, effective)
-            records_of, rows, planned_read = await self._read_records(reader, lookups, planned_lookups,
-                                                                      pending.keys, chains_of)
+            records_of, rows, planned_read = await self._read_records(
+                reader, lookups, planned_lookups, pending.keys, [sorted(chains) for _, _, chains in wanted.values()])
             announced = pending.complete(rows)
-            records = iter(records_of)
+            record_of = dict(zip(wanted, records_of))  # what each subscriber was told, of all the run's releases
+            for sub_id, record in record_of.items():
+                sent_key, elapsed_key = keys_of[sub_id]
+                read_sent, read_elapsed = record[2]
+                commit.expect_fields(sent_key, read_sent)
+                commit.expect_members(elapsed_key, read_elapsed)
             results = []
             for release, matched, unmatched, previous, raw, release_key in zip(
                     releases, matched_of, unmatched_of, previous_of, stored, release_keys):
-                record_of = {s.id: next(records) for s, _ in matched}
-                for s, _ in matched:
-                    sent_key, elapsed_key = keys_of[s.id]
-                    read_sent, read_elapsed = record_of[s.id][2]
-                    commit.expect_fields(sent_key, read_sent)
-                    commit.expect_members(elapsed_key, read_elapsed)
                 commit.expect_value(release_key, raw)
                 commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
