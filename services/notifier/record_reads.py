@@ -47,7 +47,9 @@ end
 local last = tonumber(ARGV[3]) - 1
 for i, key in ipairs(cjson.decode(ARGV[2])) do
   local row, members = redis.call('ZRANGE', key, 0, last, 'WITHSCORES'), {}
-  for j = 1, #row, 2 do members[#members + 1] = cjson.decode(row[j])[1] end
+  for j = 1, #row, 2 do  -- a member is JSON [commitment id, release id]: an id with no escape read as it is
+    members[#members + 1] = string.match(row[j], '^%["([^"\\\\]*)"') or cjson.decode(row[j])[1]
+  end
   rows[i], ids[i] = row, members
 end
 for _, lookup in ipairs(cjson.decode(ARGV[1])) do

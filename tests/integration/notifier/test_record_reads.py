@@ -54,3 +54,12 @@ async def test_chains_are_read_when_there_is_no_lookup(redis_client, key_prefix)
     await redis_client.zadd(f"{key_prefix}chain:x1", {json.dumps(["x1", "r1"]): 10.0})
     assert await RecordReader(redis_client).read([], [f"{key_prefix}chain:x1"], []) == (
         [], [[(json.dumps(["x1", "r1"]).encode(), 10.0)]])
+
+
+async def test_a_chain_member_whose_id_json_escapes_is_read_by_its_id(redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    odd = ['x"q', "é1", "back\\slash"]
+    await client.hset(f"{p}sent:a", mapping={cid: f"1:{n}" for n, cid in enumerate(odd)})
+    await client.zadd(f"{p}chain:x", {json.dumps([cid, "r"]): float(n) for n, cid in enumerate(odd)})
+    read, _ = await RecordReader(client).read([((f"{p}sent:a", f"{p}elapsed:a"), ([], []))], [f"{p}chain:x"], [[0]])
+    assert read == [({cid: f"1:{n}".encode() for n, cid in enumerate(odd)}, {})]
