@@ -2,8 +2,8 @@
 
 Each round trip waits for Redis to get a core: on a busy machine they, not the work, set the pace. A read of
 distinct releases, whatever their number, costs the same few: the subscriptions, the last versions and the
-announcement index read together (and the chains the index holds); the subscribers' records with their planned
-reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
+announcement index read together (and the records of the candidates a new commitment may repeat); the
+subscribers' records with the chains the index holds and the planned reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
 with the entries' XACKs; or, when the read gives no reminder to schedule or settle, the XACKs in the alerts'
 script.
 """
