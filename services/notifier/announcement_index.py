@@ -39,10 +39,12 @@ COMMON = 250  # an index key shared by more commitments than this says nothing a
 # or one), its action words' keys and the words to share (shared_enough). For each commitment: the members
 # sharing the amount, the ids sharing enough words with their count, the most first: counted in Redis
 # (ZUNIONSTORE scores a set's member by the sets it is in), so that only the likeliest come back rather than
-# every member of every key; and the size of each of its keys (compared when the run is written). One call for
-# a run's commitments.
+# every member of every key; and the size of each of its keys (compared when the run is written). For a
+# commitment with no record of its own (HEXISTS, in the hash ARGV[5]), the records of those members (the amount's
+# only when no more than how many are returned; never its own): the candidates Python picks among them
+# (Neighbours.candidates) need no second round trip. One call for a run's commitments.
 _NEIGHBOURS = """
-local common, limit, prefix, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], {}
+local common, limit, prefix, hash, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[5], {}
 local size_of = {}  -- a run's commitments share keys, and the sets do not change while this runs
 local function size(key)
   local n = size_of[key]
@@ -71,7 +73,20 @@ for _, c in ipairs(cjson.decode(ARGV[4])) do
     top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', c[3], 'WITHSCORES', 'LIMIT', 0, limit)
     redis.call('DEL', KEYS[1])
   end
-  answers[#answers + 1] = {money, top, sizes}
+  local ids, records = {}, {}
+  if redis.call('HEXISTS', hash, c[4]) == 0 then
+    local seen = {[c[4]] = true}
+    if #money <= tonumber(limit) then
+      for _, m in ipairs(money) do
+        if not seen[m] then seen[m], ids[#ids + 1] = true, m end
+      end
+    end
+    for i = 1, #top, 2 do
+      if not seen[top[i]] then seen[top[i]], ids[#ids + 1] = true, top[i] end
+    end
+    if #ids > 0 then records = redis.call('HMGET', hash, unpack(ids)) end
+  end
+  answers[#answers + 1] = {money, top, sizes, ids, records}
 end
 return answers
 """
@@ -182,7 +197,9 @@ class AnnouncementIndex:
                                      list[Any]]:
         """The records of ``commitments`` already indexed and of every candidate they might repeat, each
         one's neighbours in the index, the ids of those never indexed, and the size of each index set looked
-        up in (two round trips); and the answers of the reads ``alongside`` queues in the first."""
+        up in (one round trip; a second for the candidates' records the neighbours' script did not read, those
+        sharing an amount with more than ``MAX_CANDIDATES`` others); and the answers of the reads
+        ``alongside`` queues in the first."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         def fill(reads: Pipeline) -> None:
             alongside(reads)
@@ -195,8 +212,10 @@ class AnnouncementIndex:
         sizes = {self._set_key(k): n for c, answer in zip(commitments, found) for k, n in zip(index_keys(c), answer[2])}
         others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
                         - set(stored))
-        raws = await self.client.hmget(hash_key, others) if others else []
-        stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
+        read = {m.decode(): raw for answer in found for m, raw in zip(answer[3], answer[4])}  # read by the script
+        rest = [cid for cid in others if cid not in read]
+        read.update(zip(rest, await self.client.hmget(hash_key, rest) if rest else []))
+        stored.update((cid, a) for cid, a in zip(others, map(read_announced, map(read.get, others))) if a is not None)
         return (stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes), answers
 
     def _find_neighbours(self, reads: Pipeline, commitments: list[Commitment]) -> None:
@@ -204,9 +223,9 @@ class AnnouncementIndex:
         for c in commitments:
             own = index_keys(c)
             money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
-            found.append((money, words, str(shared_enough(len(words)))))
+            found.append((money, words, str(shared_enough(len(words))), c.id))
         queue_script(reads, self._neighbours_script, [self.key(f"notifier:announced-scratch:{commitments[0].id}")],
-                     [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found)])
+                     [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found), self.key("notifier:announced")])
 
     async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
         """The record of each of ``commitment_ids`` (None: not indexed, or unreadable), in one round trip."""
@@ -259,8 +278,9 @@ class AnnouncementIndex:
 
 
 def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
-    """The script's answer: the members sharing the amount, (id, words shared) pairs, flat, and its keys' sizes."""
-    money, top, _ = answer
+    """The script's answer: the members sharing the amount, (id, words shared) pairs, flat, its keys' sizes (and
+    the records it read)."""
+    money, top = answer[0], answer[1]
     return Neighbours(words={m.decode(): int(float(n)) for m, n in zip(top[::2], top[1::2])},
                       money=frozenset(m.decode() for m in money))
 

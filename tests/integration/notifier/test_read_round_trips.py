@@ -2,7 +2,7 @@
 
 Each round trip waits for Redis to get a core: on a busy machine they, not the work, set the pace. A read of
 distinct releases, whatever their number, costs the same few: the subscriptions, the last versions and the
-announcement index read together (and the records of the candidates a new commitment may repeat); the
+announcement index read together (the records of the candidates a new commitment may repeat with them); the
 subscribers' records with the chains the index holds and the planned reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
 with the entries' XACKs; or, when the read gives no reminder to schedule or settle, the XACKs in the alerts'
 script.
@@ -145,8 +145,8 @@ async def test_a_read_with_no_reminders_to_plan_is_acknowledged_by_the_alerts_sc
 
 async def test_a_read_of_re_announcements_reads_the_chains_with_the_records(settings, monkeypatch):
     """Releases announce again what earlier ones did (the same words, under other ids): the candidates' records
-    are read after the index's first read, and the chains with the subscribers' records, in one script (four
-    round trips: the first read, the candidates, the records and chains, the alerts' script)."""
+    are read by the index's neighbours' script, and the chains with the subscribers' records, in one script
+    (three round trips: the first read, the records and chains, the alerts' script)."""
     from samples import BORDERS, CONTENT, FUNDING, TRAINING, release
 
     service = NotifierService(settings.model_copy(update={"consumer": "rt"}), clock=lambda: NOW,
@@ -170,7 +170,7 @@ async def test_a_read_of_re_announcements_reads_the_chains_with_the_records(sett
         await service.on_classified_batch(await read("second", 2))  # every chain has its key
         trips, alerts_key = RoundTrips(monkeypatch), streams.key(ALERTS)
         alerted_before = await streams.client.xlen(alerts_key)
-        assert await trips.of(service.on_classified_batch(await read("third", 1))) == 4
+        assert await trips.of(service.on_classified_batch(await read("third", 1))) == 3
         alerts = [json.loads(fields[EVENT_FIELD.encode()])["data"]
                   for _, fields in await streams.client.xrange(alerts_key)][alerted_before:]
         assert len(alerts) == 8 and all(len(a["reannounced"]) == 1 and len(a["reannounced"][0]["announcements"]) == 3
