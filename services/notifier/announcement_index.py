@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic_core import to_json
@@ -39,10 +39,12 @@ COMMON = 250  # an index key shared by more commitments than this says nothing a
 # or one), its action words' keys and the words to share (shared_enough). For each commitment: the members
 # sharing the amount, the ids sharing enough words with their count, the most first: counted in Redis
 # (ZUNIONSTORE scores a set's member by the sets it is in), so that only the likeliest come back rather than
-# every member of every key; and the size of each of its keys (compared when the run is written). One call for
-# a run's commitments.
+# every member of every key; and the size of each of its keys (compared when the run is written). For a
+# commitment with no record of its own (HEXISTS, in the hash ARGV[5]), the records of those members (the amount's
+# only when no more than how many are returned; never its own): the candidates Python picks among them
+# (Neighbours.candidates) need no second round trip. One call for a run's commitments.
 _NEIGHBOURS = """
-local common, limit, prefix, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], {}
+local common, limit, prefix, hash, answers = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[5], {}
 local size_of = {}  -- a run's commitments share keys, and the sets do not change while this runs
 local function size(key)
   local n = size_of[key]
@@ -71,7 +73,20 @@ for _, c in ipairs(cjson.decode(ARGV[4])) do
     top = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', c[3], 'WITHSCORES', 'LIMIT', 0, limit)
     redis.call('DEL', KEYS[1])
   end
-  answers[#answers + 1] = {money, top, sizes}
+  local ids, records = {}, {}
+  if redis.call('HEXISTS', hash, c[4]) == 0 then
+    local seen = {[c[4]] = true}
+    if #money <= tonumber(limit) then
+      for _, m in ipairs(money) do
+        if not seen[m] then seen[m], ids[#ids + 1] = true, m end
+      end
+    end
+    for i = 1, #top, 2 do
+      if not seen[top[i]] then seen[top[i]], ids[#ids + 1] = true, top[i] end
+    end
+    if #ids > 0 then records = redis.call('HMGET', hash, unpack(ids)) end
+  end
+  answers[#answers + 1] = {money, top, sizes, ids, records}
 end
 return answers
 """
@@ -95,6 +110,51 @@ class AnnouncedRun:
     sizes: dict[str, int] = field(default_factory=dict)  # each index set looked up in -> its size when read
 
 
+@dataclass(frozen=True)
+class PendingRun:
+    """What the index says of a run of releases before the chains stored under their keys are read."""
+
+    added: dict[str, Announced] = field(default_factory=dict)
+    chain_of: dict[str, str] = field(default_factory=dict)  # commitment id -> the name of its chain
+    names: list[str] = field(default_factory=list)  # every chain of the run, sorted
+    known: dict[str, Announced] = field(default_factory=dict)  # the records read and added
+    stored: list[str] = field(default_factory=list)  # the chains that may have a key (members stored): to read
+    keys: list[str] = field(default_factory=list)  # their keys, in the same order
+    unindexed: frozenset[str] = frozenset()
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def members_known(self, commitment_id: str) -> list[str]:
+        """The ids of the members of ``commitment_id``'s chain known without reading its key: its first, and
+        those added by this run (none when it is not announced: a withdrawn release's)."""
+        name = self.chain_of.get(commitment_id)
+        return self._known_members.get(name, []) if name is not None else []
+
+    @cached_property
+    def _known_members(self) -> dict[str, list[str]]:
+        """Each chain's first and the members this run adds to it."""
+        members: dict[str, list[str]] = {name: [name] for name in self.names}
+        for cid, a in self.added.items():
+            members[a.chain].append(cid)
+        return members
+
+    def complete(self, rows: Sequence[Sequence[tuple[bytes, float]]]) -> AnnouncedRun:
+        """The run, given the rows of :attr:`stored` (each chain's first ``MAX_CHAIN`` members and their scores),
+        in that order. The chain of a commitment never indexed before has no key yet (a chain's key is written
+        with its second member): it is not among them."""
+        by_name = dict(zip(self.stored, rows))
+        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
+        for a in self.added.values():
+            added_to.setdefault(a.chain, []).append(a)
+        chains = {}
+        for name in self.names:
+            kept = [_announcement(m, score) for m, score in by_name.get(name, ())]
+            if not kept and name in self.known:
+                kept = [self.known[name].announcement()]  # a chain of one has no key of its own
+            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
+        return AnnouncedRun(added=self.added, chains={cid: chains[name] for cid, name in self.chain_of.items()},
+                            unindexed=self.unindexed, sizes=self.sizes)
+
+
 class AnnouncementIndex:
     def __init__(self, client: Redis, key: Callable[[str], str]) -> None:
         self.client, self.key = client, key
@@ -111,24 +171,35 @@ class AnnouncementIndex:
                         ) -> tuple[AnnouncedRun, list[Any]]:
         """As :meth:`read`, with the reads ``alongside`` queues sent in its first round trip (they must not
         need the index's answers); returns the run and their answers."""
+        pending, answers = await self.prepare_with(releases, alongside)
+        return pending.complete(await self._chain_rows(pending.stored)), answers
+
+    async def prepare_with(self, releases: Sequence[ReleaseClassified], alongside: Callable[[Pipeline], None]
+                           ) -> tuple[PendingRun, list[Any]]:
+        """As :meth:`read_with`, all but the chains stored under their keys (:attr:`PendingRun.stored`): their
+        rows are read with whatever needs them (:class:`.RecordReader` reads them with the subscribers'
+        records, in one round trip) and given to :meth:`PendingRun.complete`."""
         pairs = announced_commitments(releases)
         if not pairs:
-            return AnnouncedRun(), await run_pipeline(self.client, alongside, [])
+            return PendingRun(), await run_pipeline(self.client, alongside, [])
         (stored, neighbours, unseen, sizes), answers = await self._neighbours([c for _, c in pairs], alongside)
         added = assign_chains(releases, stored=stored, neighbours=neighbours)
         known = {**stored, **added}
         chain_of = {c.id: known[c.id].chain for _, c in pairs}
-        chains = await self._chains(sorted(set(chain_of.values())), known=known, added=added.values(),
-                                     keyless=unseen)
-        return AnnouncedRun(added=added, chains={cid: chains[name] for cid, name in chain_of.items()},
-                            unindexed=frozenset(unindexed(added, known.values())), sizes=sizes), answers
+        names = sorted(set(chain_of.values()))
+        return PendingRun(added=added, chain_of=chain_of, names=names, known=known,
+                          stored=[name for name in names if name not in unseen],
+                          keys=[self.key(f"notifier:chain:{name}") for name in names if name not in unseen],
+                          unindexed=frozenset(unindexed(added, known.values())), sizes=sizes), answers
 
     async def _neighbours(self, commitments: list[Commitment], alongside: Callable[[Pipeline], None]
                           ) -> tuple[tuple[dict[str, Announced], dict[str, Neighbours], set[str], dict[str, int]],
                                      list[Any]]:
         """The records of ``commitments`` already indexed and of every candidate they might repeat, each
         one's neighbours in the index, the ids of those never indexed, and the size of each index set looked
-        up in (two round trips); and the answers of the reads ``alongside`` queues in the first."""
+        up in (one round trip; a second for the candidates' records the neighbours' script did not read, those
+        sharing an amount with more than ``MAX_CANDIDATES`` others); and the answers of the reads
+        ``alongside`` queues in the first."""
         ids, hash_key = [c.id for c in commitments], self.key("notifier:announced")
         def fill(reads: Pipeline) -> None:
             alongside(reads)
@@ -141,8 +212,10 @@ class AnnouncementIndex:
         sizes = {self._set_key(k): n for c, answer in zip(commitments, found) for k, n in zip(index_keys(c), answer[2])}
         others = sorted({o for c in commitments if c.id not in stored for o in neighbours[c.id].candidates(c)}
                         - set(stored))
-        raws = await self.client.hmget(hash_key, others) if others else []
-        stored.update((cid, a) for cid, a in zip(others, map(read_announced, raws)) if a is not None)
+        read = {m.decode(): raw for answer in found for m, raw in zip(answer[3], answer[4])}  # read by the script
+        rest = [cid for cid in others if cid not in read]
+        read.update(zip(rest, await self.client.hmget(hash_key, rest) if rest else []))
+        stored.update((cid, a) for cid, a in zip(others, map(read_announced, map(read.get, others))) if a is not None)
         return (stored, neighbours, {cid for cid, raw in zip(ids, own) if raw is None}, sizes), answers
 
     def _find_neighbours(self, reads: Pipeline, commitments: list[Commitment]) -> None:
@@ -150,28 +223,9 @@ class AnnouncementIndex:
         for c in commitments:
             own = index_keys(c)
             money, words = [k for k in own if k.startswith("m:")], [k for k in own if k.startswith("w:")]
-            found.append((money, words, str(shared_enough(len(words)))))
+            found.append((money, words, str(shared_enough(len(words))), c.id))
         queue_script(reads, self._neighbours_script, [self.key(f"notifier:announced-scratch:{commitments[0].id}")],
-                     [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found)])
-
-    async def _chains(self, names: list[str], *, known: dict[str, Announced], added: Iterable[Announced],
-                      keyless: set[str]) -> dict[str, Chain]:
-        """Each chain's announcements: those stored under its key (or its first, ``known``) and those ``added``. The
-        chain of a commitment never indexed before (``keyless``) has no key yet (a chain's key is written with its
-        second member): none is read."""
-        stored = [name for name in names if name not in keyless]
-        rows = dict(zip(stored, await self._chain_rows(stored)))
-        added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
-        for a in added:
-            added_to.setdefault(a.chain, []).append(a)
-        chains = {}
-        for name in names:
-            row = rows.get(name, [])
-            kept = [_announcement(m, score) for m, score in row]
-            if not kept and name in known:
-                kept = [known[name].announcement()]  # a chain of one has no key of its own
-            chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
-        return chains
+                     [COMMON, MAX_CANDIDATES, self._set_prefix, to_json(found), self.key("notifier:announced")])
 
     async def announced(self, commitment_ids: Iterable[str]) -> dict[str, Announced | None]:
         """The record of each of ``commitment_ids`` (None: not indexed, or unreadable), in one round trip."""
@@ -224,8 +278,9 @@ class AnnouncementIndex:
 
 
 def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
-    """The script's answer: the members sharing the amount, (id, words shared) pairs, flat, and its keys' sizes."""
-    money, top, _ = answer
+    """The script's answer: the members sharing the amount, (id, words shared) pairs, flat, its keys' sizes (and
+    the records it read)."""
+    money, top = answer[0], answer[1]
     return Neighbours(words={m.decode(): int(float(n)) for m, n in zip(top[::2], top[1::2])},
                       money=frozenset(m.decode() for m in money))
 

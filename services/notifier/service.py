@@ -36,6 +36,7 @@ from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
 from .alert_effects import AlertEffects, alert_effects
 from .announcement_index import COMMON, AnnouncementIndex
+from .announcements import MAX_CHAIN
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
 from .config import NotifierConfig
@@ -52,7 +53,7 @@ from .outbox import Outbox, jobs_for
 from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts
 from .probe import ChannelOutcome, send_test
 from .quarantine import Quarantined, isolate
-from .record_reads import Lookup, RecordReader, parse_records
+from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
@@ -337,9 +338,10 @@ class NotifierService:
         their round trips are not sent for such a read. Written by one
         script that first compares what the plans read (:mod:`.alert_commit`), so two handlers of one release
         never both tell a subscriber. Reads only these releases' commitments from the records (their ids differ
-        from release to release), in two round trips besides the index's: the subscriptions and the last
-        versions with the index's first read, then the records. A subscription whose matching or planning
-        fails is left out and returned as quarantined."""
+        from release to release), each subscriber's for all the run's releases together, in two round trips
+        besides the index's: the subscriptions and the last versions with the index's first read, then the
+        records with the commitments' chains (their members' records are read where the chains are). A
+        subscription whose matching or planning fails is left out and returned as quarantined."""
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
@@ -354,7 +356,7 @@ class NotifierService:
                     store.queue_stored(reads)
                 reads.mget(release_keys)
 
-            announced, answers = await index.read_with(releases, first_reads)
+            pending, answers = await index.prepare_with(releases, first_reads)
             stored: list[bytes | None] = list(answers[-1])
             if effective is None:
                 effective = store.effective_of(answers[0])
@@ -367,23 +369,31 @@ class NotifierService:
                         for previous, r in zip(previous_of, releases)]
             numbers_of = [deadline_numbers(pairing, numbers, r.commitments)
                           for pairing, (_, numbers), r in zip(pairings, versions_of, releases)]
-            lookups = [(keys_of[s.id], (lookup_ids(ids, release, previous, announced.chains),
-                                        elapsed_keys(commitments, numbers, pairing)))
-                       for release, matched, previous, pairing, numbers
-                       in zip(releases, matched_of, previous_of, pairings, numbers_of)
-                       for s, (commitments, (ids, _)) in matched]
+            chain_index = {name: i for i, name in enumerate(pending.stored)}
+            wanted: dict[str, tuple[dict[str, None], dict[str, None], set[int]]] = {}  # per subscriber, the run's
+            for release, matched, previous, pairing, numbers in zip(releases, matched_of, previous_of, pairings,
+                                                                     numbers_of):
+                for s, (commitments, (ids, _)) in matched:  # the stored chains' members: read in the script
+                    fields, members, chains = wanted.setdefault(s.id, ({}, {}, set()))
+                    known = [m for cid in ids for m in pending.members_known(cid)]
+                    fields.update(dict.fromkeys(lookup_ids([*ids, *known], release, previous, {})))
+                    members.update(dict.fromkeys(elapsed_keys(commitments, numbers, pairing)))
+                    chains.update(chain_index[n] for n in map(pending.chain_of.get, ids) if n in chain_index)
+            lookups: list[Lookup] = [(keys_of[sub_id], (list(fields), list(members)))
+                                     for sub_id, (fields, members, _) in wanted.items()]
             planned_lookups = agenda.lookups(releases, effective)
-            records_of, planned_read = await self._read_records(reader, lookups, planned_lookups)
-            records = iter(records_of)
+            records_of, rows, planned_read = await self._read_records(
+                reader, lookups, planned_lookups, pending.keys, [sorted(chains) for _, _, chains in wanted.values()])
+            announced = pending.complete(rows)
+            record_of = dict(zip(wanted, records_of))  # what each subscriber was told, of all the run's releases
+            for sub_id, record in record_of.items():
+                sent_key, elapsed_key = keys_of[sub_id]
+                read_sent, read_elapsed = record[2]
+                commit.expect_fields(sent_key, read_sent)
+                commit.expect_members(elapsed_key, read_elapsed)
             results = []
             for release, matched, unmatched, previous, numbers, raw, release_key in zip(
                     releases, matched_of, unmatched_of, previous_of, numbers_of, stored, release_keys):
-                record_of = {s.id: next(records) for s, _ in matched}
-                for s, _ in matched:
-                    sent_key, elapsed_key = keys_of[s.id]
-                    read_sent, read_elapsed = record_of[s.id][2]
-                    commit.expect_fields(sent_key, read_sent)
-                    commit.expect_members(elapsed_key, read_elapsed)
                 commit.expect_value(release_key, raw)
                 commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
@@ -443,22 +453,24 @@ class NotifierService:
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 
-    async def _read_records(self, reader: RecordReader, lookups: list[Lookup], planned: list[tuple[str, str]]
-                            ) -> tuple[list[ReadRecord], Records]:
+    async def _read_records(self, reader: RecordReader, lookups: list[Lookup], planned: list[tuple[str, str]],
+                            chains: list[str], chains_of: list[list[int]]
+                            ) -> tuple[list[ReadRecord], list[Row], Records]:
         """For each ((sent key, elapsed key), (commitment ids, deadline keys)): what that subscriber has been
-        told of them, and the answers as read (to compare when the alerts are written); and the ``planned``
-        reminder records (see :meth:`.ReminderAgenda.lookups`); in one round trip."""
+        told of them and of the members of the ``chains`` (keys) it names in ``chains_of``, and the answers as
+        read (to compare when the alerts are written); each chain's first ``MAX_CHAIN`` members; and the
+        ``planned`` reminder records (see :meth:`.ReminderAgenda.lookups`); in one round trip."""
         queued: list[bool] = []
         parse_planned: list[Callable[[list[Any]], Records]] = []
 
         def reads(pipe: Pipeline) -> None:  # queued again if the script must be loaded first
-            queued[:] = [reader.queue(pipe, lookups)]
+            queued[:] = [reader.queue(pipe, lookups, chains, chains_of, chain_limit=MAX_CHAIN)]
             parse_planned[:] = [ReminderAgenda.queue_records(pipe, planned)]
 
         answers = await run_pipeline(self.runtime.streams.client, reads, reader.scripts)
-        told_answers = answers.pop(0) if queued[0] else []
+        read, rows = parse_records(lookups, answers.pop(0) if queued[0] else None, chains_of)
         return [({k: v.decode() for k, v in sent.items() if v is not None}, {k for k, m in told.items() if m},
-                 (sent, told)) for sent, told in parse_records(lookups, told_answers)], parse_planned[0](answers)
+                 (sent, told)) for sent, told in read], rows, parse_planned[0](answers)
 
     def _record_reader(self) -> RecordReader:
         if self.record_reader is None:

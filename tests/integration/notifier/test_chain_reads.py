@@ -47,3 +47,28 @@ async def test_each_commitments_neighbours_read_as_the_union_of_its_word_sets_st
         await client.delete(f"{p}union")
         assert _neighbours(answer).words == {m.decode(): int(n) for m, n in expected}
         assert [m for m in answer[1][::2]] == [m for m, _ in expected]  # the same order, ties included
+
+
+async def test_the_neighbours_script_reads_the_records_of_a_new_commitments_neighbours(redis_client, key_prefix):
+    """Those sharing enough words, and those sharing the amount when they are no more than MAX_CANDIDATES; none
+    for a commitment whose own record is stored (its chain is known)."""
+    client, p = redis_client, key_prefix
+    index = AnnouncementIndex(client, lambda name: f"{p}{name}")
+    keys = index_keys(FUNDING)
+    money, words = [k for k in keys if k.startswith("m:")], [k for k in keys if k.startswith("w:")]
+    assert money and len(words) >= 2
+    for key in words:
+        await client.sadd(index._set_key(key), "c-alike", FUNDING.id)
+    await client.sadd(index._set_key(money[0]), "c-amount")
+    await client.hset(f"{p}notifier:announced", mapping={"c-alike": "alike", "c-amount": "amount"})
+
+    async def records() -> dict[bytes, bytes | None]:
+        [[answer]] = await run_pipeline(client, lambda reads: index._find_neighbours(reads, [FUNDING]),
+                                        [index._neighbours_script])
+        return dict(zip(answer[3], answer[4]))
+
+    assert await records() == {b"c-amount": b"amount", b"c-alike": b"alike"}  # never its own
+    await client.sadd(index._set_key(money[0]), *[f"c-{i:03d}" for i in range(MAX_CANDIDATES)])
+    assert await records() == {b"c-alike": b"alike"}  # too many share the amount: Python reads its picks
+    await client.hset(f"{p}notifier:announced", FUNDING.id, "own")
+    assert await records() == {}

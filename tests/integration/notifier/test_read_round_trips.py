@@ -2,14 +2,15 @@
 
 Each round trip waits for Redis to get a core: on a busy machine they, not the work, set the pace. A read of
 distinct releases, whatever their number, costs the same few: the subscriptions, the last versions and the
-announcement index read together (and the chains the index holds); the subscribers' records with their planned
-reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
+announcement index read together (the records of the candidates a new commitment may repeat with them); the
+subscribers' records with the chains the index holds and the planned reminders; the alerts' script; the reminders' script (and the cancelling one); the reminders' records written
 with the entries' XACKs; or, when the read gives no reminder to schedule or settle, the XACKs in the alerts'
 script.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -44,6 +45,13 @@ class RoundTrips:
         before = self.count
         await work
         return self.count - before
+
+
+async def _unreminded(service: NotifierService) -> None:
+    for sub_id in ("desk", "press"):
+        await service._store().put(Subscription.model_validate({"id": sub_id, "channels": ["console"],
+                                                                "reminders": []}))
+    await service._store().delete("console")  # stored at the first start, with the default reminders
 
 
 async def _batch(service: NotifierService, releases) -> list:  # type: ignore[no-untyped-def]
@@ -86,10 +94,10 @@ async def test_a_read_costs_a_few_round_trips_whatever_its_size(settings, monkey
         assert alerted > alerted_before and await service.runtime.streams.client.xlen(alerts_key) == alerted
         later_trips = await trips.of(service.on_classified_batch(await _batch(service, later)))
         # the first read, the records, the alerts' script, the reminders' script, their records and the XACKs;
-        # once the index holds them, the commitments' chains (the reminders a later version cancels are
-        # cancelled by the script that records it); the same entries again plan nothing new: the alerts' script
-        # acknowledges them
-        assert (first_trips, again_trips, later_trips) == (5, 4, 6)
+        # once the index holds them, the commitments' chains too, read with the records (the reminders a later
+        # version cancels are cancelled by the script that records it); the same entries again plan nothing
+        # new: the alerts' script acknowledges them
+        assert (first_trips, again_trips, later_trips) == (5, 3, 5)
     finally:
         await service.stop()
 
@@ -130,6 +138,43 @@ async def test_a_read_with_no_reminders_to_plan_is_acknowledged_by_the_alerts_sc
         assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 4
         assert await trips.of(service.on_classified_batch(items)) == 3
         assert await streams.client.xlen(alerts_key) == alerted_before + 8
+        assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 0
+    finally:
+        await service.stop()
+
+
+async def test_a_read_of_re_announcements_reads_the_chains_with_the_records(settings, monkeypatch):
+    """Releases announce again what earlier ones did (the same words, under other ids): the candidates' records
+    are read by the index's neighbours' script, and the chains with the subscribers' records, in one script
+    (three round trips: the first read, the records and chains, the alerts' script)."""
+    from samples import BORDERS, CONTENT, FUNDING, TRAINING, release
+
+    service = NotifierService(settings.model_copy(update={"consumer": "rt"}), clock=lambda: NOW,
+                              run_scheduler=False)
+    await service.start()
+    try:
+        await _unreminded(service)
+        streams = service.runtime.streams
+        await streams.ensure_group(streams.key(CLASSIFIED), NOTIFIER_GROUP, "rt")
+
+        async def read(prefix: str, hours: int) -> list:  # type: ignore[type-arg]
+            said = [c.model_copy(update={"id": f"{prefix}-{n}-a", "deadlines": []})
+                    for n, c in enumerate((FUNDING, BORDERS, CONTENT, TRAINING))]
+            items = await _batch(service, [release(c, release_id=f"{prefix}-{n}",
+                                                   published_at=NOW - timedelta(hours=hours))
+                                           for n, c in enumerate(said)])
+            await streams.client.xreadgroup(NOTIFIER_GROUP, "rt", {streams.key(CLASSIFIED): ">"})
+            return items
+
+        await service.on_classified_batch(await read("first", 3))
+        await service.on_classified_batch(await read("second", 2))  # every chain has its key
+        trips, alerts_key = RoundTrips(monkeypatch), streams.key(ALERTS)
+        alerted_before = await streams.client.xlen(alerts_key)
+        assert await trips.of(service.on_classified_batch(await read("third", 1))) == 3
+        alerts = [json.loads(fields[EVENT_FIELD.encode()])["data"]
+                  for _, fields in await streams.client.xrange(alerts_key)][alerted_before:]
+        assert len(alerts) == 8 and all(len(a["reannounced"]) == 1 and len(a["reannounced"][0]["announcements"]) == 3
+                                        for a in alerts)
         assert (await streams.client.xpending(streams.key(CLASSIFIED), NOTIFIER_GROUP))["pending"] == 0
     finally:
         await service.stop()
