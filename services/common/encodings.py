@@ -14,6 +14,12 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), 
 _NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
           "utf-32-be": "UTF-32BE"}
 
+# Labels the WHATWG Encoding Standard, and so every browser, reads as windows-1252: pages labelled Latin-1 or
+# ASCII are written in it (curly quotes and the euro sign at 0x80-0x9F). Its five undefined bytes stay the code
+# points of the same number, as browsers read them.
+_READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii", "cp1252"})
+codecs.register_error("pledgewatch-c1", lambda error: (chr(error.object[error.start]), error.start + 1))
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -29,6 +35,15 @@ def declared_html_charset(raw: bytes) -> str | None:
         return "utf-8" if codecs.lookup(declared).name.startswith(("utf-16", "utf-32")) else declared
     except LookupError:
         return declared  # refused by whoever decodes by it, naming it
+
+
+def decode_as(raw: bytes, codec: str) -> str:
+    """``raw`` in ``codec`` (a name :func:`codecs.lookup` gives), those browsers read as windows-1252 read so.
+    Raises what :meth:`bytes.decode` raises: UnicodeDecodeError for bytes not in it, LookupError for a codec
+    that is not a text encoding (base64, rot13)."""
+    if codec in _READ_AS_WINDOWS_1252:
+        return raw.decode("cp1252", "pledgewatch-c1")
+    return raw.decode(codec)
 
 
 def bom_encoding(raw: bytes) -> tuple[str, int] | None:
@@ -63,7 +78,7 @@ def decode_marked(raw: bytes, *, html: bool = False) -> str:
     if marked is None and html and (declared := _declared_codec(raw)) is not None:
         codec, name = declared
         try:
-            return raw.decode(codec)
+            return decode_as(raw, codec)
         except UnicodeDecodeError as exc:
             raise NotText(f"not {name}, as its <meta> says ({bad_byte(raw, exc)})") from None
         except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from services.common.encodings import bad_byte, bom_encoding, declared_html_charset
+from services.common.encodings import bad_byte, bom_encoding, declared_html_charset, decode_as
 
 from .errors import ContentError
 
@@ -27,7 +27,7 @@ def decode_text(raw: bytes, *, charset: str | None, url: str, html: bool = False
         except LookupError:
             raise ContentError(f"{url}: unknown charset {charset!r}") from None
         try:
-            return raw[skipped:].decode(codec)
+            return decode_as(raw[skipped:], codec)
         except UnicodeDecodeError as exc:
             raise ContentError(f"{url}: not valid {charset} ({bad_byte(raw, exc, skipped)})") from None
         except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text

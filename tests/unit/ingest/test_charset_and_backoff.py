@@ -100,3 +100,15 @@ def test_a_page_whose_meta_declares_utf_16_without_a_mark_is_read_as_utf_8_as_br
     was read: a <meta> readable as ASCII cannot be UTF-16, and HTML reads such a declaration as UTF-8."""
     raw = f'<html><head><meta charset="{declared}"></head><body>Café!</body></html>'.encode()
     assert decode_text(raw, charset=None, url="u", html=True) == raw.decode()
+
+
+@pytest.mark.parametrize(("raw", "charset", "text"), [
+    pytest.param(b"\x93Quote\x94 \x80", "iso-8859-1", "\u201cQuote\u201d \u20ac", id="latin-1-label"),
+    pytest.param(b"\x93Quote\x94", "latin1", "\u201cQuote\u201d", id="latin1-label"),
+    pytest.param(b"\xa3 5m", "us-ascii", "\u00a3 5m", id="ascii-label"),
+    pytest.param(b"a\x81b\x9dc", "windows-1252", "a\x81b\x9dc", id="bytes-windows-1252-leaves-undefined"),
+])
+def test_a_page_labelled_latin_1_or_ascii_is_read_as_windows_1252_as_browsers_read_it(raw, charset, text):
+    """Before: curly quotes came out as control characters (U+0093), a pound sign in an "ascii" page was refused,
+    and the five bytes windows-1252 leaves undefined were refused in a windows-1252 page."""
+    assert decode_text(raw, charset=charset, url="u") == text

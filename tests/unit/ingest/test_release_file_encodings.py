@@ -124,3 +124,10 @@ def test_an_html_file_declaring_no_text_encoding_is_refused_naming_it(tmp_path, 
                      .encode())
     with pytest.raises(ReleaseFileError, match=re.escape(message)):
         load_release(path)
+
+
+def test_an_html_file_labelled_latin_1_is_read_as_windows_1252_as_browsers_read_it(tmp_path):
+    path = tmp_path / "2026-05-05-plan.html"
+    path.write_bytes(b'<html><head><meta charset="iso-8859-1"></head><body><main><p>The UK will invest '
+                     b'\xa35m in \x93Prevent\x94 by 2027.</p></main></body></html>')
+    assert "\u00a35m in \u201cPrevent\u201d" in load_release(path).body
