@@ -4,7 +4,11 @@ Stored per release as ``{"version": N, "commitments": [...]}``: written in the t
 that version's alerts, so a version handled twice finds itself stored and pairs against nothing. When a version
 wrote a deadline before another (or dropped one), ``"deadline_numbers"`` (commitment id -> its deadlines' numbers,
 :mod:`services.ledger.core.deadline_refs`) follows, so that the next version carries them on; absent, every
-deadline is numbered by its place, as in records written before it existed.
+deadline is numbered by its place, as in records written before it existed. When a version (this one or one
+before) removed commitments with deadlines, ``"removed"`` follows: ``[{"id", "deadlines", "numbers"}]``, the last
+removed first, at most :data:`.version_changes.REMOVED_KEPT`, so that a later version restoring one numbers its
+deadlines as they were (:class:`.version_changes.DeadlineNumbers`); absent (records written before), one restored
+is numbered by its place.
 """
 
 from __future__ import annotations
@@ -15,16 +19,24 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import TypeAdapter
 
-from schemas.classified import Commitment, ReleaseClassified
+from schemas.classified import Commitment, Deadline, ReleaseClassified
+
+from .version_changes import DeadlineNumbers
 
 _COMMITMENTS = TypeAdapter(list[Commitment])
+_DEADLINES = TypeAdapter(list[Deadline])
 
 
 def last_version_record(release: ReleaseClassified, numbers: Mapping[str, Sequence[int]] = {}) -> str:
     """What to store for ``release`` as its release's last version; ``numbers``: its deadlines' numbers that are not
-    their places."""
+    their places (and, from :func:`.version_changes.deadline_numbers`, what is kept of commitments removed)."""
     commitments = _COMMITMENTS.dump_json(release.commitments).decode()  # not dumped to Python, then encoded
     carried = f', "deadline_numbers": {json.dumps({k: list(v) for k, v in numbers.items()})}' if numbers else ""
+    removed = getattr(numbers, "removed", {})
+    if removed:
+        kept = ", ".join(f'{{"id": {json.dumps(k)}, "deadlines": {_DEADLINES.dump_json(d).decode()}, '
+                         f'"numbers": {json.dumps(list(n))}}}' for k, (d, n) in removed.items())
+        carried += f', "removed": [{kept}]'
     return f'{{"version": {int(release.version)}, "commitments": {commitments}{carried}}}'
 
 
@@ -41,12 +53,13 @@ def previous_commitments(raw: bytes | None, release: ReleaseClassified) -> list[
 
 
 def previous_version(raw: bytes | None, release: ReleaseClassified) -> tuple[list[Commitment], dict[str, list[int]]]:
-    """:func:`previous_commitments`, and the numbers of their deadlines that are not their places."""
+    """:func:`previous_commitments`, and the numbers of their deadlines that are not their places (a
+    :class:`.version_changes.DeadlineNumbers`, with what the record keeps of commitments removed)."""
     stored = _read(raw)
     return (stored[1], stored[2]) if stored is not None and stored[0] < release.version else ([], {})
 
 
-def _read(raw: bytes | None) -> tuple[int, list[Commitment], dict[str, list[int]]] | None:
+def _read(raw: bytes | None) -> tuple[int, list[Commitment], DeadlineNumbers] | None:
     """A record unreadable (written by hand, or by a later model) pairs against nothing: alerts go out as
     they would without it, rather than the release being held up."""
     if raw is None:
@@ -55,6 +68,8 @@ def _read(raw: bytes | None) -> tuple[int, list[Commitment], dict[str, list[int]
         stored = json.loads(raw)
         version, commitments = int(stored["version"]), _COMMITMENTS.validate_python(stored["commitments"])
         numbers = {str(k): [int(n) for n in v] for k, v in stored.get("deadline_numbers", {}).items()}
-        return version, commitments, numbers
+        removed = {str(r["id"]): (_DEADLINES.validate_python(r["deadlines"]), [int(n) for n in r["numbers"]])
+                   for r in stored.get("removed", [])}
+        return version, commitments, DeadlineNumbers(numbers, of=commitments, removed=removed)
     except (ValueError, KeyError, TypeError, AttributeError):  # pydantic's ValidationError is a ValueError
         return None

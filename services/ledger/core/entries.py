@@ -3,7 +3,8 @@
 A release's next version is paired with what the ledger holds of it (:mod:`.versions`): a commitment kept
 or edited carries on under its first id (its ledger key), with what changed recorded field by field; one
 gone from the new version is ``removed`` (and comes back if a later version restores it); a withdrawn
-release withdraws them all. A version no newer than the last one read changes nothing (events come at
+release withdraws them all, and a later version that publishes it again restores those it holds (the others are
+``removed``). A version no newer than the last one read changes nothing (events come at
 least once, and out of order after a replay).
 """
 
@@ -105,13 +106,17 @@ def _carries(entry: LedgerEntry, about: dict[str, str]) -> bool:
 def _commitments(held: list[LedgerEntry], release: ReleaseClassified, *, now: AwareDatetime) -> VersionUpdate:
     """The update for a version that is not a withdrawal: its commitments paired with those held."""
     version = release.version
-    by_key = {entry.commitment.id: entry for entry in held if entry.state is not EntryState.WITHDRAWN}
+    # A withdrawn release published again in a later version: its entries are paired as any others, and one
+    # brought back is restored (as the notifier tells it). An entry written before that, a new one under the id a
+    # withdrawn one has, is the one paired.
+    by_key = {entry.commitment.id: entry
+              for entry in sorted(held, key=lambda e: e.state is not EntryState.WITHDRAWN)}
     pairing = pair_versions(list(c.commitment for c in by_key.values()), release.commitments)
     update = VersionUpdate(version=version)
     for old, new in [*pairing.kept, *pairing.edited]:
         entry = by_key[old.id]
         changes = field_changes(old, new)
-        if entry.state is EntryState.REMOVED:
+        if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):
             changes = [FieldChange(field="commitment", before=None, after=" ".join(new.text.split())), *changes]
         state = EntryState.CHANGED if changes or entry.state is EntryState.CHANGED else EntryState.ACTIVE
         history = [*entry.history, VersionChange(version=version, changes=changes)] if changes else entry.history

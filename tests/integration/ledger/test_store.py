@@ -122,7 +122,7 @@ async def test_cards_written_before_they_knew_of_money_are_written_again_once(st
 async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(store):
     """Decision 0021: numbers are carried from version to version, so a rebuild, which reads the classified
     stream in the order it was handled (a version older than one read is skipped alike), numbers alike: the same
-    calendar UIDs and deadlines index."""
+    calendar UIDs and deadlines index; a release withdrawn and published again keeps its entry, restored, alike."""
     from schemas import ReleaseClassifiedEvent
     from schemas.classified import DateDeadline
     from schemas.streams import CLASSIFIED, EVENT_FIELD
@@ -134,7 +134,9 @@ async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(st
 
     versions = [release(by(25)), release(by(1, 25), version=2), release(by(25), version=4),
                 release(by(1, 25), version=3),  # out of order: older than the one read, skipped
-                release(by(9, 1, 25, cid="c-edited", words=" In full."), version=5), release(by(9, 25), version=6)]
+                release(by(9, 1, 25, cid="c-edited", words=" In full."), version=5), release(by(9, 25), version=6),
+                release(by(9, 25), version=7).model_copy(update={"withdrawn": True, "commitments": []}),
+                release(by(9, 25), version=8)]  # withdrawn, then published again: the same entry, restored
     for r in versions:
         await store.apply(r, now=NOW)
         event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
@@ -143,9 +145,10 @@ async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(st
     async def numbered():
         (entry,) = await store.release_entries("gov-uk/iraq-2017")
         members = await store.client.zrange(store.key("ledger:deadlines"), 0, -1, withscores=True)
-        return entry.numbers(), sorted((m.decode(), s) for m, s in members)
+        return entry.numbers(), sorted((m.decode(), s) for m, s in members), entry.model_dump(mode="json")
 
     live = await numbered()
     assert live[0] == [1, 0]  # 25 October its first number across the edit; 9 October the one 1 October left
+    assert (live[2]["state"], live[2]["versions"], len(live[1])) == ("changed", [1, 2, 4, 5, 6, 8], 2)
     await rebuild(store.client, store.key)
     assert await numbered() == live

@@ -18,7 +18,7 @@ from services.ledger.store import LedgerStore
 from services.notifier.reminders import reminder_id
 
 from notifier_harness import handled, scheduled, wait_for
-from samples import dated, release
+from samples import BORDERS, dated, release
 
 pytestmark = pytest.mark.integration
 
@@ -201,3 +201,35 @@ async def test_a_deadline_told_past_then_dropped_is_not_told_again_when_written_
                        what=f"version {version}'s alert")
     assert [a["elapsed"] for a in _alerts(receiver, "new") + _alerts(receiver, "changed")] == [["c-two:0"], [], []]
     assert set(await scheduled(n.service)) == {reminder_id("desk", "c-two", 1, o) for o in ("P30D", "P7D")}
+
+
+@pytest.mark.parametrize("gone", ["removed", "withdrawn"])
+async def test_a_deadline_told_past_is_not_told_again_when_its_commitment_is_removed_then_restored(
+        notifier, receiver, write_yaml, publish_classified, gone):
+    """Before: the release's last version kept nothing of a commitment it removed (or of a release withdrawn with
+    another body), so the version restoring it numbered its deadlines by place: the one told past under number 1
+    (written before the other) was told past again, and the other's reminders were planned again under other
+    ids."""
+    passed, later = _today() - timedelta(days=10), _today() + timedelta(days=40)
+    n = await _desk(notifier, write_yaml, receiver)
+    streams = n.service.runtime.streams
+    third = (release(BORDERS, version=3) if gone == "removed" else
+             release(BORDERS, version=3).model_copy(update={"withdrawn": True, "commitments": []}))
+    versions = [release(_by(later), BORDERS), release(_by(passed, later), BORDERS, version=2), third,
+                release(_by(passed, later), BORDERS, version=4)]
+    for version, r in enumerate(versions, start=1):
+        await _handle(n, publish_classified, r)
+        await wait_for(lambda: len(_told(receiver)) == version, what=f"version {version}'s alert")
+        if version == 3:
+            stored = json.loads(await streams.client.get(streams.key("notifier:release:gov-uk/iraq-2017")))
+            assert [(r["id"], r["numbers"]) for r in stored["removed"]] == [("c-two", [1, 0])]
+    alerts = _told(receiver)
+    assert [(a["kind"], a["elapsed"]) for a in alerts] == [
+        ("new", []), ("changed", ["c-two:0"]), ("changed" if gone == "removed" else "withdrawn", []), ("changed", [])]
+    assert [ch["changes"][0]["words"] for ch in alerts[3]["changes"]] == ["restored"] * (1 + (gone == "withdrawn"))
+    assert await streams.client.smembers(streams.key("notifier:elapsed:desk")) == {b"c-two:1"}
+    assert set(await scheduled(n.service)) == {reminder_id("desk", "c-two", 0, o) for o in ("P30D", "P7D")}
+
+
+def _told(receiver):
+    return [a for a in (json.loads(body)["data"] for _, _, body, _ in receiver.hits("hook")) if a["kind"] != "reminder"]

@@ -69,3 +69,19 @@ def test_every_entry_takes_the_latest_versions_title_url_and_source_whatever_its
         ("c-funding", EntryState.WITHDRAWN, "Headline corrected", "https://www.gov.uk/x2", "ministry"),
         ("c-borders", EntryState.WITHDRAWN, "Headline corrected", "https://www.gov.uk/x2", "ministry")}
     assert (second.changed, second.removed) == ({}, ["c-borders"])  # a new title is no change of a commitment
+
+
+def test_a_withdrawn_release_published_again_restores_its_entries_with_their_history():
+    """Before: entries withdrawn were left out of the pairing, so the version publishing the release again made
+    new ones under the same keys (first seen, versions, history and chain lost); the notifier tells it restored."""
+    withdrawn = release(FUNDING, version=2).model_copy(update={"withdrawn": True, "commitments": []})
+    later = NOW.replace(year=2019)
+    held, updates = read(release(FUNDING, BORDERS), withdrawn)
+    again = apply_version(list(held.values()), release(FUNDING_8M, version=3), last_version=2, now=later)
+    held.update({e.key: e for e in again.entries})
+    assert (again.added, again.removed) == ([], ["c-borders"])
+    assert [c.words() for c in again.changed["c-funding"]] == ["restored", "money £10m \u2192 £8m"]
+    funding = held["c-funding"]
+    assert (funding.state, funding.versions, funding.first_seen) == (EntryState.CHANGED, [1, 3], NOW)
+    assert funding.commitment.id == "c-funding-8m" and [h.version for h in funding.history] == [2, 3]
+    assert held["c-borders"].state is EntryState.REMOVED and [h.version for h in held["c-borders"].history] == [2, 3]

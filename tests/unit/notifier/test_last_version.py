@@ -35,3 +35,29 @@ def test_deadline_numbers_are_stored_only_when_a_version_gave_some_that_are_not_
     raw = last_version_record(r, {"c-funding": [1, 0]}).encode()
     assert json.loads(raw)["deadline_numbers"] == {"c-funding": [1, 0]}
     assert previous_version(raw, release(BORDERS, version=3)) == ([FUNDING, BORDERS], {"c-funding": [1, 0]})
+
+
+def test_the_deadlines_and_numbers_of_commitments_removed_are_kept_the_last_removed_first_and_bounded():
+    """So that a version restoring one numbers its deadlines as they were (decision 0021)."""
+    from datetime import date
+
+    from schemas.classified import DateDeadline
+    from services.notifier.version_changes import REMOVED_KEPT, deadline_numbers, version_changes
+
+    def due(c, cid, *days):
+        return c.model_copy(update={"id": cid, "text": f"{c.text} ({cid})", "deadlines": [
+            DateDeadline(due=date(2026, 10, d), text=f"by {d} October 2026", span=(0, 10)) for d in days]})
+
+    many = [due(BORDERS, f"c-{i}", 1) for i in range(REMOVED_KEPT + 5)]
+    first = release(due(FUNDING, "c-funding", 1, 25), *many, version=1)
+    raw = last_version_record(first, {"c-funding": [1, 0]}).encode()
+    for version, kept in [(2, many), (3, [])]:  # c-funding removed, then the others
+        r = release(FUNDING, version=version).model_copy(update={"commitments": kept})
+        previous, numbers = previous_version(raw, r)
+        raw = last_version_record(r, deadline_numbers(version_changes(previous, r.commitments).previous_of,
+                                                      numbers, r.commitments)).encode()
+    removed = json.loads(raw)["removed"]
+    assert [r["id"] for r in removed] == [f"c-{i}" for i in range(REMOVED_KEPT)]  # the last removed first
+    restored = release(due(FUNDING, "c-0", 1), version=4)
+    _, numbers = previous_version(raw, restored)
+    assert numbers.removed["c-0"] == ([due(BORDERS, "c-0", 1).deadlines[0]], [0])
