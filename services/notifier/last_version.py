@@ -7,8 +7,8 @@ wrote a deadline before another (or dropped one), ``"deadline_numbers"`` (commit
 deadline is numbered by its place, as in records written before it existed. When a version (this one or one
 before) removed commitments with deadlines, ``"removed"`` follows: ``[{"id", "deadlines", "numbers"}]``, the last
 removed first, at most :data:`.version_changes.REMOVED_KEPT`, so that a later version restoring one numbers its
-deadlines as they were (:class:`.version_changes.DeadlineNumbers`); absent (records written before), one restored
-is numbered by its place.
+deadlines as they were; absent (records written before), one restored is numbered by its place. Read back as a
+:class:`.version_changes.LastVersion`.
 """
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ from pydantic import TypeAdapter
 
 from schemas.classified import Commitment, Deadline, ReleaseClassified
 
-from .version_changes import DeadlineNumbers
+from .version_changes import LastVersion, Removed
 
 _COMMITMENTS = TypeAdapter(list[Commitment])
 _DEADLINES = TypeAdapter(list[Deadline])
 
 
-def last_version_record(release: ReleaseClassified, numbers: Mapping[str, Sequence[int]] = {}) -> str:
+def last_version_record(release: ReleaseClassified, numbers: Mapping[str, Sequence[int]] = {},
+                        removed: Removed = {}) -> str:
     """What to store for ``release`` as its release's last version; ``numbers``: its deadlines' numbers that are not
-    their places (and, from :func:`.version_changes.deadline_numbers`, what is kept of commitments removed)."""
+    their places, and ``removed``: what is kept of commitments removed (both :class:`.version_changes.Numbering`)."""
     commitments = _COMMITMENTS.dump_json(release.commitments).decode()  # not dumped to Python, then encoded
     carried = f', "deadline_numbers": {json.dumps({k: list(v) for k, v in numbers.items()})}' if numbers else ""
-    removed = getattr(numbers, "removed", {})
     if removed:
-        kept = ", ".join(f'{{"id": {json.dumps(k)}, "deadlines": {_DEADLINES.dump_json(d).decode()}, '
+        kept = ", ".join(f'{{"id": {json.dumps(k)}, "deadlines": {_DEADLINES.dump_json(list(d)).decode()}, '
                          f'"numbers": {json.dumps(list(n))}}}' for k, (d, n) in removed.items())
         carried += f', "removed": [{kept}]'
     return f'{{"version": {int(release.version)}, "commitments": {commitments}{carried}}}'
@@ -49,17 +49,18 @@ def stored_version(raw: bytes | None) -> int:
 def previous_commitments(raw: bytes | None, release: ReleaseClassified) -> list[Commitment]:
     """The commitments of the stored version when it is earlier than ``release``; none otherwise (nothing
     stored or readable, or this version or a later one already handled)."""
-    return previous_version(raw, release)[0]
+    return list(previous_version(raw, release).commitments)
 
 
-def previous_version(raw: bytes | None, release: ReleaseClassified) -> tuple[list[Commitment], dict[str, list[int]]]:
-    """:func:`previous_commitments`, and the numbers of their deadlines that are not their places (a
-    :class:`.version_changes.DeadlineNumbers`, with what the record keeps of commitments removed)."""
+def previous_version(raw: bytes | None, release: ReleaseClassified) -> LastVersion:
+    """What the stored version leaves to number ``release``'s deadlines when it is earlier than ``release``: its
+    commitments (:func:`previous_commitments`), their deadlines' numbers that are not their places and what it keeps
+    of commitments removed; nothing otherwise."""
     stored = _read(raw)
-    return (stored[1], stored[2]) if stored is not None and stored[0] < release.version else ([], {})
+    return stored[1] if stored is not None and stored[0] < release.version else LastVersion()
 
 
-def _read(raw: bytes | None) -> tuple[int, list[Commitment], DeadlineNumbers] | None:
+def _read(raw: bytes | None) -> tuple[int, LastVersion] | None:
     """A record unreadable (written by hand, or by a later model) pairs against nothing: alerts go out as
     they would without it, rather than the release being held up."""
     if raw is None:
@@ -70,6 +71,6 @@ def _read(raw: bytes | None) -> tuple[int, list[Commitment], DeadlineNumbers] | 
         numbers = {str(k): [int(n) for n in v] for k, v in stored.get("deadline_numbers", {}).items()}
         removed = {str(r["id"]): (_DEADLINES.validate_python(r["deadlines"]), [int(n) for n in r["numbers"]])
                    for r in stored.get("removed", [])}
-        return version, commitments, DeadlineNumbers(numbers, of=commitments, removed=removed)
+        return version, LastVersion(commitments=commitments, numbers=numbers, removed=removed)
     except (ValueError, KeyError, TypeError, AttributeError):  # pydantic's ValidationError is a ValueError
         return None

@@ -41,8 +41,8 @@ from .announcements import reannouncement, repeats_told
 from .matching import matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
-from .version_changes import (commitment_change, deadline_numbers, matches_again, no_longer_matches, restored,
-                              version_changes)
+from .version_changes import (LastVersion, commitment_change, deadline_numbers, matches_again, no_longer_matches,
+                              restored, version_changes)
 
 
 # Recorded in place of a fingerprint: the subscriber was told it was removed, that it left their filter, or that
@@ -138,7 +138,7 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing = version_changes(previous, release.commitments)
     if numbers is None:
-        numbers = deadline_numbers(pairing.previous_of, {}, release.commitments)
+        numbers = deadline_numbers(pairing.previous_of, LastVersion(commitments=previous), release.commitments).numbers
     shared = shared if shared is not None else Shared()
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:

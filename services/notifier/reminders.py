@@ -82,7 +82,7 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
 
 
 def numbers_of(c: Commitment, numbers: Mapping[str, Sequence[int]]) -> Sequence[int]:
-    """The numbers of ``c``'s deadlines: ``numbers[c.id]`` (:func:`.version_changes.deadline_numbers`), or their
+    """The numbers of ``c``'s deadlines: ``numbers[c.id]`` (:attr:`.version_changes.Numbering.numbers`), or their
     places when it is not there."""
     return numbers.get(c.id) or range(len(c.deadlines))
 

@@ -363,12 +363,13 @@ class NotifierService:
             if matching is None:
                 matching = _match(releases, _active(effective, now), streams.key)
             matched_of, unmatched_of, keys_of = matching
-            versions_of = [previous_version(raw, r) for raw, r in zip(stored, releases)]
-            previous_of = [previous for previous, _ in versions_of]
+            lasts = [previous_version(raw, r) for raw, r in zip(stored, releases)]
+            previous_of = [last.commitments for last in lasts]
             pairings = [version_changes(previous, r.commitments).previous_of
                         for previous, r in zip(previous_of, releases)]
-            numbers_of = [deadline_numbers(pairing, numbers, r.commitments)
-                          for pairing, (_, numbers), r in zip(pairings, versions_of, releases)]
+            numberings = [deadline_numbers(pairing, last, r.commitments)
+                          for pairing, last, r in zip(pairings, lasts, releases)]
+            numbers_of = [numbering.numbers for numbering in numberings]
             chain_index = {name: i for i, name in enumerate(pending.stored)}
             wanted: dict[str, tuple[dict[str, None], dict[str, None], set[int]]] = {}  # per subscriber, the run's
             for release, matched, previous, pairing, numbers in zip(releases, matched_of, previous_of, pairings,
@@ -392,12 +393,12 @@ class NotifierService:
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
             results = []
-            for release, matched, unmatched, previous, numbers, raw, release_key in zip(
-                    releases, matched_of, unmatched_of, previous_of, numbers_of, stored, release_keys):
+            for release, matched, unmatched, previous, numbering, raw, release_key in zip(
+                    releases, matched_of, unmatched_of, previous_of, numberings, stored, release_keys):
                 commit.expect_value(release_key, raw)
                 commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
-                                           lambda s, r=release, p=previous, d=numbers: plan_alerts(
+                                           lambda s, r=release, p=previous, d=numbering.numbers: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
                                                now=now, previous=p, chains=announced.chains,
                                                matched=commitments_of[s.id], shared=shared, numbers=d))
@@ -411,7 +412,7 @@ class NotifierService:
                     if plan.elapsed:
                         commit.sadd(elapsed_key, plan.elapsed)
                 if stored_version(raw) < release.version:
-                    commit.set(release_key, last_version_record(release, numbers),
+                    commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),
                                ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)

@@ -36,54 +36,63 @@ def version_changes(previous: Sequence[Commitment], current: Sequence[Commitment
 
 REMOVED_KEPT = 50  # commitments removed from a release whose deadlines' numbers its last-version record keeps
 
-
-class DeadlineNumbers(dict[str, list[int]]):
-    """The numbers of a version's deadlines that are not their places, by commitment id, as every reader takes
-    them; and what the release's last-version record keeps besides to number the versions after it: ``of``, the
-    version's commitments, and ``removed``, the deadlines and numbers of commitments with deadlines that a version
-    up to this one removed (commitment id -> (deadlines, numbers)), the last removed first, at most
-    :data:`REMOVED_KEPT`, so that one restored later carries its numbers, as the ledger's entry carries them."""
-
-    def __init__(self, numbers: Mapping[str, Sequence[int]] = {}, *, of: Sequence[Commitment] = (),
-                 removed: Mapping[str, tuple[Sequence[Deadline], Sequence[int]]] = {}) -> None:
-        super().__init__({k: list(v) for k, v in numbers.items()})
-        self.of = list(of)
-        self.removed = {k: (list(d), list(n)) for k, (d, n) in removed.items()}
+Removed = Mapping[str, tuple[Sequence[Deadline], Sequence[int]]]  # commitment id -> (its deadlines, their numbers)
 
 
-def deadline_numbers(previous_of: Mapping[str, Commitment], previous_numbers: Mapping[str, Sequence[int]],
-                     current: Sequence[Commitment]) -> DeadlineNumbers:
+@dataclass(frozen=True)
+class LastVersion:
+    """What the release's last version handled (:mod:`.last_version`) leaves to number the next: its
+    ``commitments``; ``numbers``, those of their deadlines that are not their places, by commitment id; and
+    ``removed``, the deadlines and numbers of the commitments with deadlines that it or a version before removed
+    and none restored since, the last removed first, at most :data:`REMOVED_KEPT`. Nothing (a first version, or
+    this version or a later one already handled): every deadline is numbered by its place."""
+
+    commitments: Sequence[Commitment] = ()
+    numbers: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    removed: Removed = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """The numbers of a version's deadlines that are not their places (``numbers``, by commitment id: one left out
+    is numbered by place), and what its last-version record keeps of commitments removed (``removed``, as
+    :attr:`LastVersion.removed`), so that one restored later carries its numbers, as the ledger's entry carries
+    them."""
+
+    numbers: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    removed: Removed = field(default_factory=dict)
+
+
+def deadline_numbers(previous_of: Mapping[str, Commitment], last: LastVersion, current: Sequence[Commitment]
+                     ) -> Numbering:
     """The numbers of the deadlines of ``current``'s commitments (:mod:`services.ledger.core.deadline_refs`), carried
-    from what each was in the previous version (``previous_of``: :attr:`VersionChanges.previous_of`; its deadlines
-    numbered ``previous_numbers``, by commitment id, else by place) or, for one the previous version did not hold,
-    from what it was when a version before removed it (``previous_numbers.removed``, when it is a
-    :class:`DeadlineNumbers`); only those that are not their places (a commitment left out is numbered by place).
-    With them, what ``current``'s record keeps for the next version (:class:`DeadlineNumbers`)."""
-    removed = getattr(previous_numbers, "removed", {})
+    from what each was in the last version (``previous_of``: :attr:`VersionChanges.previous_of` of ``last``'s
+    commitments and ``current``; its deadlines numbered ``last.numbers``, else by place) or, for one the last
+    version did not hold, from what it was when a version before removed it (``last.removed``); with what
+    ``current``'s record keeps for the next version."""
     numbers = {}
     for c in current:
         was = previous_of.get(c.id)
         if was is not None:
-            old, old_numbers = was.deadlines, previous_numbers.get(was.id) or places(was.deadlines)
-        elif c.id in removed:
-            old, old_numbers = removed[c.id]
+            old, old_numbers = was.deadlines, last.numbers.get(was.id) or places(was.deadlines)
+        elif c.id in last.removed:
+            old, old_numbers = last.removed[c.id]
         else:
             continue
         carried = carried_numbers(old, old_numbers, c.deadlines)
         if carried != places(c.deadlines):
             numbers[c.id] = carried
-    return DeadlineNumbers(numbers, of=current, removed=_still_removed(previous_of, previous_numbers, current))
+    return Numbering(numbers, _still_removed(previous_of, last, current))
 
 
-def _still_removed(previous_of: Mapping[str, Commitment], previous_numbers: Mapping[str, Sequence[int]],
-                   current: Sequence[Commitment]) -> dict[str, tuple[Sequence[Deadline], Sequence[int]]]:
-    """The deadlines and numbers of the commitments removed by ``current`` (those of the previous version it does
-    not pair), then of those removed before and not restored by it, at most :data:`REMOVED_KEPT`."""
+def _still_removed(previous_of: Mapping[str, Commitment], last: LastVersion, current: Sequence[Commitment]
+                   ) -> dict[str, tuple[Sequence[Deadline], Sequence[int]]]:
+    """The deadlines and numbers of the commitments removed by ``current`` (those of the last version it does not
+    pair), then of those removed before and not restored by it, at most :data:`REMOVED_KEPT`."""
     held = {c.id for c in current} | {was.id for was in previous_of.values()}
-    gone = {c.id: (c.deadlines, previous_numbers.get(c.id) or places(c.deadlines))
-            for c in getattr(previous_numbers, "of", ()) if c.id not in held and c.deadlines}
-    before = getattr(previous_numbers, "removed", {})
-    kept = {**gone, **{k: v for k, v in before.items() if k not in held and k not in gone}}
+    gone = {c.id: (c.deadlines, last.numbers.get(c.id) or places(c.deadlines))
+            for c in last.commitments if c.id not in held and c.deadlines}
+    kept = {**gone, **{k: v for k, v in last.removed.items() if k not in held and k not in gone}}
     return dict(list(kept.items())[:REMOVED_KEPT])
 
 

@@ -9,7 +9,7 @@ from samples import BORDERS, FUNDING, release
 from schemas.classified import DateDeadline
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
-from services.notifier.version_changes import deadline_numbers, version_changes
+from services.notifier.version_changes import LastVersion, deadline_numbers, version_changes
 
 from test_core import NOW
 
@@ -25,11 +25,12 @@ def _due(c, *days, id=None):
 
 def _versions(*versions):
     """Each version's plan, planned from what the ones before recorded (and the version before's commitments)."""
-    sent, elapsed, previous, stored, plans = {}, set(), [], {}, []
+    sent, elapsed, previous, last, plans = {}, set(), [], LastVersion(), []
     for number, c in enumerate(versions, start=1):
-        stored = deadline_numbers(version_changes(previous, [c]).previous_of, stored, [c])  # as the service does
+        numbering = deadline_numbers(version_changes(previous, [c]).previous_of, last, [c])  # as the service does
         plan = plan_alerts(_sub(), release(c, version=number), sent=sent, elapsed_sent=elapsed, now=NOW,
-                           previous=previous, numbers=stored)
+                           previous=previous, numbers=numbering.numbers)
+        last = LastVersion(commitments=[c], numbers=numbering.numbers, removed=numbering.removed)
         sent, elapsed, previous = {**sent, **plan.sent}, elapsed | set(plan.elapsed), [c]
         plans.append(plan)
     return plans

@@ -6,6 +6,7 @@ import pytest
 
 from samples import BORDERS, FUNDING, release
 from services.notifier.last_version import last_version_record, previous_commitments, previous_version, stored_version
+from services.notifier.version_changes import LastVersion
 
 
 def test_an_earlier_version_is_paired_against_and_the_same_or_a_later_one_is_not():
@@ -31,10 +32,12 @@ def test_the_record_is_the_version_and_its_commitments_as_json():
 
 def test_deadline_numbers_are_stored_only_when_a_version_gave_some_that_are_not_places():
     r = release(FUNDING, BORDERS, version=2)
-    assert previous_version(last_version_record(r).encode(), release(BORDERS, version=3)) == ([FUNDING, BORDERS], {})
+    assert previous_version(last_version_record(r).encode(), release(BORDERS, version=3)) == LastVersion(
+        commitments=[FUNDING, BORDERS])
     raw = last_version_record(r, {"c-funding": [1, 0]}).encode()
     assert json.loads(raw)["deadline_numbers"] == {"c-funding": [1, 0]}
-    assert previous_version(raw, release(BORDERS, version=3)) == ([FUNDING, BORDERS], {"c-funding": [1, 0]})
+    assert previous_version(raw, release(BORDERS, version=3)) == LastVersion(
+        commitments=[FUNDING, BORDERS], numbers={"c-funding": [1, 0]})
 
 
 def test_the_deadlines_and_numbers_of_commitments_removed_are_kept_the_last_removed_first_and_bounded():
@@ -53,11 +56,10 @@ def test_the_deadlines_and_numbers_of_commitments_removed_are_kept_the_last_remo
     raw = last_version_record(first, {"c-funding": [1, 0]}).encode()
     for version, kept in [(2, many), (3, [])]:  # c-funding removed, then the others
         r = release(FUNDING, version=version).model_copy(update={"commitments": kept})
-        previous, numbers = previous_version(raw, r)
-        raw = last_version_record(r, deadline_numbers(version_changes(previous, r.commitments).previous_of,
-                                                      numbers, r.commitments)).encode()
+        last = previous_version(raw, r)
+        numbering = deadline_numbers(version_changes(last.commitments, r.commitments).previous_of, last, r.commitments)
+        raw = last_version_record(r, numbering.numbers, numbering.removed).encode()
     removed = json.loads(raw)["removed"]
     assert [r["id"] for r in removed] == [f"c-{i}" for i in range(REMOVED_KEPT)]  # the last removed first
     restored = release(due(FUNDING, "c-0", 1), version=4)
-    _, numbers = previous_version(raw, restored)
-    assert numbers.removed["c-0"] == ([due(BORDERS, "c-0", 1).deadlines[0]], [0])
+    assert previous_version(raw, restored).removed["c-0"] == ([due(BORDERS, "c-0", 1).deadlines[0]], [0])
