@@ -12,10 +12,10 @@ already past when its commitment is first seen (new or changed) is reported insi
 unless a version wrote a deadline before another), so it is never reported as passed again, whatever a later
 version writes before it or however it words the commitment; it is never scheduled as a reminder.
 
-Paired against the release's previous version (``previous``), an edit that gives a commitment a new id
-("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it was; one
-the subscriber was told of and now gone is reported *removed* (recorded ``REMOVED``, so that its return is
-*restored*); one edited so that the filter no longer selects it is reported as such (recorded ``UNMATCHED``,
+Paired against the release's previous version (:class:`.version_changes.VersionBasis`), an edit that gives a
+commitment a new id ("£10m" -> "£8m") is *changed*, not new, when the subscriber was told of the commitment it
+was; one the subscriber was told of and now gone is reported *removed* (recorded ``REMOVED``, so that its return
+is *restored*); one edited so that the filter no longer selects it is reported as such (recorded ``UNMATCHED``,
 so that a later match is told again). All are described field by field in the alert's ``changes``.
 
 A commitment new to the subscriber that announces again one they were told of (same chain, see
@@ -41,8 +41,8 @@ from .announcements import reannouncement, repeats_told
 from .matching import matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
-from .version_changes import (LastVersion, commitment_change, deadline_numbers, matches_again, no_longer_matches,
-                              restored, version_changes)
+from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, matches_again, no_longer_matches,
+                              restored)
 
 
 # Recorded in place of a fingerprint: the subscriber was told it was removed, that it left their filter, or that
@@ -117,28 +117,27 @@ class Plan:
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
-                elapsed_sent: Set[str], now: datetime, previous: Sequence[Commitment] = (),
+                elapsed_sent: Set[str], now: datetime, basis: VersionBasis = FIRST_VERSION,
                 chains: Mapping[str, Sequence[Announcement]] = {}, matched: Sequence[Commitment] | None = None,
-                shared: Shared | None = None, numbers: Mapping[str, Sequence[int]] | None = None) -> Plan:
+                shared: Shared | None = None) -> Plan:
     """At most one alert for ``sub`` about ``release``: its new and changed commitments together
     (kind ``changed`` if any changed, was removed or restored, or no longer matches; else ``new``, or
     ``reannounced`` when every one of them announces again one the subscriber was told of). ``sent`` and
     ``elapsed_sent`` need only hold the ids :func:`lookup_ids` names. A deadline of theirs already past at
     ``now`` and not told before is listed in the alert's ``elapsed`` (and in ``Plan.elapsed``), not sent
-    separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``previous``
-    is the release's last earlier version's commitments, when known: what ``changes`` describes. ``chains``
+    separately. ``now`` (aware) stamps the alert and decides which deadlines are already past. ``basis``: what
+    the release's last earlier version handled leaves (:func:`.version_changes.version_basis`, worked out once for
+    all the release's subscribers): its commitments, which ``changes`` describes against, their pairing with
+    ``release``'s and the deadline numbers (not their places) that name what is recorded told past and the
+    reminders; by default a first version's (nothing paired, deadlines numbered by place). ``chains``
     gives each commitment's announcements (:mod:`.announcements`); a subscription that does not want
     re-announcements is not told of them at all. ``matched``: what ``sub``'s filter selects in ``release``, when the
     caller has it (:func:`matching_commitments`); ``shared``: the release's :class:`Shared`, when other
-    subscribers are planned for it too. ``numbers``: the release's deadline numbers that are not their places
-    (:func:`.version_changes.deadline_numbers`; worked out from ``previous`` when not given), which name what is
-    recorded told past and the reminders. A withdrawn release: see :func:`plan_withdrawal`."""
+    subscribers are planned for it too. A withdrawn release: see :func:`plan_withdrawal`."""
     if release.withdrawn:
-        return plan_withdrawal(sub, release, sent=sent, now=now, previous=previous)
+        return plan_withdrawal(sub, release, sent=sent, now=now, previous=basis.previous)
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
-    pairing = version_changes(previous, release.commitments)
-    if numbers is None:
-        numbers = deadline_numbers(pairing.previous_of, LastVersion(commitments=previous), release.commitments).numbers
+    pairing, numbers = basis.changes, basis.numbering.numbers
     shared = shared if shared is not None else Shared()
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:

@@ -65,7 +65,7 @@ from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
-from .version_changes import deadline_numbers, version_changes
+from .version_changes import version_basis
 from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
@@ -363,22 +363,16 @@ class NotifierService:
             if matching is None:
                 matching = _match(releases, _active(effective, now), streams.key)
             matched_of, unmatched_of, keys_of = matching
-            lasts = [previous_version(raw, r) for raw, r in zip(stored, releases)]
-            previous_of = [last.commitments for last in lasts]
-            pairings = [version_changes(previous, r.commitments).previous_of
-                        for previous, r in zip(previous_of, releases)]
-            numberings = [deadline_numbers(pairing, last, r.commitments)
-                          for pairing, last, r in zip(pairings, lasts, releases)]
-            numbers_of = [numbering.numbers for numbering in numberings]
+            bases = [version_basis(previous_version(raw, r), r.commitments) for raw, r in zip(stored, releases)]
             chain_index = {name: i for i, name in enumerate(pending.stored)}
             wanted: dict[str, tuple[dict[str, None], dict[str, None], set[int]]] = {}  # per subscriber, the run's
-            for release, matched, previous, pairing, numbers in zip(releases, matched_of, previous_of, pairings,
-                                                                     numbers_of):
+            for release, matched, basis in zip(releases, matched_of, bases):
                 for s, (commitments, (ids, _)) in matched:  # the stored chains' members: read in the script
                     fields, members, chains = wanted.setdefault(s.id, ({}, {}, set()))
                     known = [m for cid in ids for m in pending.members_known(cid)]
-                    fields.update(dict.fromkeys(lookup_ids([*ids, *known], release, previous, {})))
-                    members.update(dict.fromkeys(elapsed_keys(commitments, numbers, pairing)))
+                    fields.update(dict.fromkeys(lookup_ids([*ids, *known], release, basis.previous, {})))
+                    members.update(dict.fromkeys(elapsed_keys(commitments, basis.numbering.numbers,
+                                                              basis.changes.previous_of)))
                     chains.update(chain_index[n] for n in map(pending.chain_of.get, ids) if n in chain_index)
             lookups: list[Lookup] = [(keys_of[sub_id], (list(fields), list(members)))
                                      for sub_id, (fields, members, _) in wanted.items()]
@@ -393,15 +387,15 @@ class NotifierService:
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
             results = []
-            for release, matched, unmatched, previous, numbering, raw, release_key in zip(
-                    releases, matched_of, unmatched_of, previous_of, numberings, stored, release_keys):
+            for release, matched, unmatched, basis, raw, release_key in zip(
+                    releases, matched_of, unmatched_of, bases, stored, release_keys):
                 commit.expect_value(release_key, raw)
                 commitments_of, shared = {s.id: commitments for s, (commitments, _) in matched}, Shared()
                 plans, unplanned = isolate([s for s, _ in matched], "planning alerts",
-                                           lambda s, r=release, p=previous, d=numbering.numbers: plan_alerts(
+                                           lambda s, r=release, b=basis: plan_alerts(
                                                s, r, sent=record_of[s.id][0], elapsed_sent=record_of[s.id][1],
-                                               now=now, previous=p, chains=announced.chains,
-                                               matched=commitments_of[s.id], shared=shared, numbers=d))
+                                               now=now, basis=b, chains=announced.chains,
+                                               matched=commitments_of[s.id], shared=shared))
                 queued = 0
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
@@ -412,6 +406,7 @@ class NotifierService:
                     if plan.elapsed:
                         commit.sadd(elapsed_key, plan.elapsed)
                 if stored_version(raw) < release.version:
+                    numbering = basis.numbering
                     commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),
                                ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))

@@ -96,6 +96,27 @@ def _still_removed(previous_of: Mapping[str, Commitment], last: LastVersion, cur
     return dict(list(kept.items())[:REMOVED_KEPT])
 
 
+@dataclass(frozen=True)
+class VersionBasis:
+    """What a version of a release is planned against, worked out once for all its subscribers: the commitments
+    of the last version handled (``previous``), how the version pairs with them (``changes``) and its deadlines'
+    numbers (``numbering``). The default: a first version (nothing paired, every deadline numbered by place)."""
+
+    previous: Sequence[Commitment] = ()
+    changes: VersionChanges = field(default_factory=VersionChanges)
+    numbering: Numbering = field(default_factory=Numbering)
+
+
+FIRST_VERSION = VersionBasis()
+
+
+def version_basis(last: LastVersion, current: Sequence[Commitment]) -> VersionBasis:
+    """The :class:`VersionBasis` of a version whose commitments are ``current``, after ``last``."""
+    changes = version_changes(last.commitments, current)
+    return VersionBasis(previous=last.commitments, changes=changes,
+                        numbering=deadline_numbers(changes.previous_of, last, current))
+
+
 def commitment_change(old: Commitment, new: Commitment | None) -> CommitmentChange:
     """What became of ``old``: its field changes into ``new``, or ``removed`` when ``new`` is None."""
     if new is None:

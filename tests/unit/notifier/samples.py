@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
+from typing import Any
 
 from schemas.classified import (Commitment, DateDeadline, Money, PeriodDeadline, ReleaseClassified,
                                 ResponseTimeDeadline)
+from services.notifier.planning import Plan, plan_alerts
+from services.notifier.subscriptions import Subscription
+from services.notifier.version_changes import LastVersion, version_basis
 
 PUBLISHED = datetime(2017, 11, 29, 10, 0, tzinfo=timezone.utc)
 
@@ -51,3 +56,9 @@ def dated(cid: str, due: date, *, counter_terrorism: bool = True) -> Commitment:
     return Commitment(id=cid, text=f"The UK will deliver {cid} by {due:%B %Y}.", span=(0, 40), kind="pledge",
                       actor="UK", category="funding", counter_terrorism=counter_terrorism, confidence=0.9,
                       deadlines=[DateDeadline(due=due, text=f"by {due:%-d %B %Y}", span=(20, 40))])
+
+
+def plan_against(previous: Sequence[Commitment], sub: Subscription, r: ReleaseClassified, **kwargs: Any) -> Plan:
+    """:func:`plan_alerts` for ``r`` after a last version holding ``previous``, whose record numbered every deadline
+    by its place (as every test version here does)."""
+    return plan_alerts(sub, r, basis=version_basis(LastVersion(commitments=list(previous)), r.commitments), **kwargs)

@@ -3,7 +3,7 @@ what changed, field by field, and what was removed."""
 
 from datetime import datetime, timezone
 
-from samples import BORDERS, FUNDING, FUNDING_CUT as EIGHT, release
+from samples import BORDERS, FUNDING, FUNDING_CUT as EIGHT, plan_against, release
 from schemas.alerts import AlertKind
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import plan_alerts
@@ -21,8 +21,8 @@ def _told(*commitments):
 
 def test_an_edited_amount_is_one_changed_commitment_that_says_what_changed():
     sent, elapsed = _told(FUNDING, BORDERS)
-    plan = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
-                       previous=[FUNDING, BORDERS])
+    plan = plan_against([FUNDING, BORDERS], SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed,
+                        now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.CHANGED
     assert [c.id for c in alert.commitments] == ["c-funding-8m"] and alert.changed == ["c-funding-8m"]
@@ -31,15 +31,14 @@ def test_an_edited_amount_is_one_changed_commitment_that_says_what_changed():
     assert [c.words for c in change.changes] == ["money £10m \u2192 £8m"]
     assert "changed: money £10m \u2192 £8m" in render_text(alert)
     assert "Changed: money £10m \u2192 £8m" in render_alert_html(alert, unsubscribe_url=None)
-    again = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent={**sent, **plan.sent},
-                        elapsed_sent=elapsed | set(plan.elapsed), now=NOW, previous=[FUNDING, BORDERS])
+    again = plan_against([FUNDING, BORDERS], SUB, release(EIGHT, BORDERS, version=2), sent={**sent, **plan.sent},
+                         elapsed_sent=elapsed | set(plan.elapsed), now=NOW)
     assert again.alerts == []  # the same version delivered again
 
 
 def test_a_commitment_gone_from_the_new_version_is_reported_removed():
     sent, elapsed = _told(FUNDING, BORDERS)
-    plan = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
-                       previous=[FUNDING, BORDERS])
+    plan = plan_against([FUNDING, BORDERS], SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.CHANGED and alert.commitments == []
     [change] = alert.changes
@@ -52,24 +51,23 @@ def test_a_commitment_gone_from_the_new_version_is_reported_removed():
 
 def test_a_removal_the_subscriber_was_never_told_of_is_not_reported():
     sent, elapsed = _told(BORDERS)
-    plan = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
-                       previous=[FUNDING, BORDERS])
+    plan = plan_against([FUNDING, BORDERS], SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW)
     assert plan.alerts == []
 
 
 def test_an_edit_of_a_commitment_never_told_is_new():
     sent, elapsed = _told(BORDERS)
-    plan = plan_alerts(SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
-                       previous=[FUNDING, BORDERS])
+    plan = plan_against([FUNDING, BORDERS], SUB, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=elapsed,
+                        now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.NEW and alert.changes == []
 
 
 def test_an_edit_undone_in_a_later_version_is_told_again():
     sent, elapsed = _told(FUNDING)
-    v2 = plan_alerts(SUB, release(EIGHT, version=2), sent=sent, elapsed_sent=elapsed, now=NOW, previous=[FUNDING])
+    v2 = plan_against([FUNDING], SUB, release(EIGHT, version=2), sent=sent, elapsed_sent=elapsed, now=NOW)
     sent = {**sent, **v2.sent}
-    v3 = plan_alerts(SUB, release(FUNDING, version=3), sent=sent, elapsed_sent=elapsed, now=NOW, previous=[EIGHT])
+    v3 = plan_against([EIGHT], SUB, release(FUNDING, version=3), sent=sent, elapsed_sent=elapsed, now=NOW)
     [alert] = v3.alerts
     assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
     assert [(c.previous_id, [f.words for f in c.changes]) for c in alert.changes] == [
@@ -81,8 +79,8 @@ FUNDING_DESK = Subscription(id="funding-desk", channels=["console"], filter={"ke
 
 def test_an_edit_that_takes_a_told_commitment_out_of_the_filter_is_told_once_as_no_longer_matching():
     first = plan_alerts(FUNDING_DESK, release(FUNDING, BORDERS), sent={}, elapsed_sent=set(), now=NOW)
-    plan = plan_alerts(FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=first.sent, elapsed_sent=set(),
-                       now=NOW, previous=[FUNDING, BORDERS])
+    plan = plan_against([FUNDING, BORDERS], FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=first.sent,
+                        elapsed_sent=set(), now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.CHANGED and alert.commitments == []
     [change] = alert.changes
@@ -92,21 +90,20 @@ def test_an_edit_that_takes_a_told_commitment_out_of_the_filter_is_told_once_as_
     assert "No longer matching this subscription (1):" in text and "- The UK will invest £8m" in text
     assert "<li>The UK will invest £8m" in render_alert_html(alert, unsubscribe_url=None)
     sent = {**first.sent, **plan.sent}
-    again = plan_alerts(FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=sent, elapsed_sent=set(), now=NOW,
-                        previous=[EIGHT, BORDERS])
+    again = plan_against([EIGHT, BORDERS], FUNDING_DESK, release(EIGHT, BORDERS, version=2), sent=sent,
+                         elapsed_sent=set(), now=NOW)
     assert again.alerts == []  # delivered twice
-    later = plan_alerts(FUNDING_DESK, release(EIGHT, version=3), sent=sent, elapsed_sent=set(), now=NOW,
-                        previous=[EIGHT, BORDERS])
+    later = plan_against([EIGHT, BORDERS], FUNDING_DESK, release(EIGHT, version=3), sent=sent, elapsed_sent=set(),
+                         now=NOW)
     assert later.alerts == []  # told it left: its removal says nothing more
 
 
 def test_a_commitment_edited_back_into_the_filter_is_told_as_matching_again():
     first = plan_alerts(FUNDING_DESK, release(FUNDING), sent={}, elapsed_sent=set(), now=NOW)
-    v2 = plan_alerts(FUNDING_DESK, release(EIGHT, version=2), sent=first.sent, elapsed_sent=set(), now=NOW,
-                     previous=[FUNDING])
+    v2 = plan_against([FUNDING], FUNDING_DESK, release(EIGHT, version=2), sent=first.sent, elapsed_sent=set(), now=NOW)
     sent = {**first.sent, **v2.sent}
-    [alert] = plan_alerts(FUNDING_DESK, release(FUNDING, version=3), sent=sent, elapsed_sent=set(), now=NOW,
-                          previous=[EIGHT]).alerts
+    [alert] = plan_against([EIGHT], FUNDING_DESK, release(FUNDING, version=3), sent=sent, elapsed_sent=set(),
+                           now=NOW).alerts
     assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
     assert [f.words for f in alert.changes[0].changes] == ["money £8m \u2192 £10m",
                                                            "matches the subscription's filter again"]
@@ -114,15 +111,13 @@ def test_a_commitment_edited_back_into_the_filter_is_told_as_matching_again():
 
 def test_a_commitment_removed_then_brought_back_is_told_as_restored():
     sent, elapsed = _told(FUNDING, BORDERS)
-    v2 = plan_alerts(SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW,
-                     previous=[FUNDING, BORDERS])
+    v2 = plan_against([FUNDING, BORDERS], SUB, release(BORDERS, version=2), sent=sent, elapsed_sent=elapsed, now=NOW)
     sent = {**sent, **v2.sent}
-    plan = plan_alerts(SUB, release(FUNDING, BORDERS, version=3), sent=sent, elapsed_sent=elapsed, now=NOW,
-                       previous=[BORDERS])
+    plan = plan_against([BORDERS], SUB, release(FUNDING, BORDERS, version=3), sent=sent, elapsed_sent=elapsed, now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.CHANGED and [c.id for c in alert.commitments] == ["c-funding"]
     assert [(c.commitment_id, [f.words for f in c.changes]) for c in alert.changes] == [("c-funding", ["restored"])]
     assert "changed: restored" in render_text(alert)
-    again = plan_alerts(SUB, release(FUNDING, BORDERS, version=3), sent={**sent, **plan.sent},
-                        elapsed_sent=elapsed, now=NOW, previous=[FUNDING, BORDERS])
+    again = plan_against([FUNDING, BORDERS], SUB, release(FUNDING, BORDERS, version=3), sent={**sent, **plan.sent},
+                         elapsed_sent=elapsed, now=NOW)
     assert again.alerts == []

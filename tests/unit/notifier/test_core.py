@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from samples import BORDERS, CONTENT, FUNDING, TRAINING, dated, release
+from samples import BORDERS, CONTENT, FUNDING, TRAINING, dated, plan_against, release
 from schemas.alerts import AlertKind, ReminderInfo
 from schemas.classified import DateDeadline, PeriodDeadline, ResponseTimeDeadline
 from services.notifier.channels.signing import sign, verify
@@ -233,7 +233,7 @@ def test_a_deadline_written_before_another_leaves_the_other_s_reminder_ids():
     earlier, later = NOW.date() + timedelta(days=20), NOW.date() + timedelta(days=40)
     one, two = _deadlines(FUNDING, later), _deadlines(FUNDING, earlier, later)
     first = plan_alerts(_sub(), release(one), sent={}, elapsed_sent=set(), now=NOW)
-    second = plan_alerts(_sub(), release(two, version=2), sent=first.sent, elapsed_sent=set(), now=NOW, previous=[one])
+    second = plan_against([one], _sub(), release(two, version=2), sent=first.sent, elapsed_sent=set(), now=NOW)
     ((rid, (at, place)),) = _ids(first, one, 1).items()
     assert rid == reminder_id("desk", "c-funding", 0, "P7D") and place == 0  # by place, as before
     again = _ids(second, two, 2)
@@ -246,8 +246,8 @@ def test_a_deadline_told_past_stays_told_when_a_version_writes_another_before_it
     v1, v2 = _deadlines(FUNDING, passed), _deadlines(FUNDING, passed_before, passed)
     first = plan_alerts(_sub(), release(v1), sent={}, elapsed_sent=set(), now=NOW)
     assert first.elapsed == ["c-funding:0"]  # as earlier releases recorded it
-    second = plan_alerts(_sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed), now=NOW,
-                         previous=[v1])
+    second = plan_against([v1], _sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed),
+                          now=NOW)
     assert [a.elapsed for a in second.alerts] == [["c-funding:0"]]  # its place in version 2's commitment
     assert second.elapsed == ["c-funding:1"]  # its number: the first after version 1's
 
@@ -257,8 +257,8 @@ def test_an_edited_commitment_keeps_what_was_told_past_under_its_previous_id():
     v1 = _deadlines(FUNDING, passed)
     v2 = v1.model_copy(update={"id": "c-funding-edited", "text": v1.text.replace("£10m", "£8m")})
     first = plan_alerts(_sub(), release(v1), sent={}, elapsed_sent=set(), now=NOW)
-    second = plan_alerts(_sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed), now=NOW,
-                         previous=[v1])
+    second = plan_against([v1], _sub(), release(v2, version=2), sent=first.sent, elapsed_sent=set(first.elapsed),
+                          now=NOW)
     assert [(a.kind, a.elapsed) for a in second.alerts] == [(AlertKind.CHANGED, [])]
 
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from samples import BORDERS, FUNDING, release
 from schemas.classified import DateDeadline
+from services.notifier.last_version import last_version_record, previous_version
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
-from services.notifier.version_changes import LastVersion, deadline_numbers, version_changes
+from services.notifier.version_changes import version_basis
 
 from test_core import NOW
 
@@ -24,14 +25,15 @@ def _due(c, *days, id=None):
 
 
 def _versions(*versions):
-    """Each version's plan, planned from what the ones before recorded (and the version before's commitments)."""
-    sent, elapsed, previous, last, plans = {}, set(), [], LastVersion(), []
+    """Each version's plan, planned as the service plans it: from what the ones before recorded and the release's
+    last-version record the version before wrote."""
+    sent, elapsed, raw, plans = {}, set(), None, []
     for number, c in enumerate(versions, start=1):
-        numbering = deadline_numbers(version_changes(previous, [c]).previous_of, last, [c])  # as the service does
-        plan = plan_alerts(_sub(), release(c, version=number), sent=sent, elapsed_sent=elapsed, now=NOW,
-                           previous=previous, numbers=numbering.numbers)
-        last = LastVersion(commitments=[c], numbers=numbering.numbers, removed=numbering.removed)
-        sent, elapsed, previous = {**sent, **plan.sent}, elapsed | set(plan.elapsed), [c]
+        r = release(c, version=number)
+        basis = version_basis(previous_version(raw, r), r.commitments)
+        plan = plan_alerts(_sub(), r, sent=sent, elapsed_sent=elapsed, now=NOW, basis=basis)
+        raw = last_version_record(r, basis.numbering.numbers, basis.numbering.removed).encode()
+        sent, elapsed = {**sent, **plan.sent}, elapsed | set(plan.elapsed)
         plans.append(plan)
     return plans
 

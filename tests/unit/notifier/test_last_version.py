@@ -45,7 +45,7 @@ def test_the_deadlines_and_numbers_of_commitments_removed_are_kept_the_last_remo
     from datetime import date
 
     from schemas.classified import DateDeadline
-    from services.notifier.version_changes import REMOVED_KEPT, deadline_numbers, version_changes
+    from services.notifier.version_changes import REMOVED_KEPT, version_basis
 
     def due(c, cid, *days):
         return c.model_copy(update={"id": cid, "text": f"{c.text} ({cid})", "deadlines": [
@@ -56,8 +56,7 @@ def test_the_deadlines_and_numbers_of_commitments_removed_are_kept_the_last_remo
     raw = last_version_record(first, {"c-funding": [1, 0]}).encode()
     for version, kept in [(2, many), (3, [])]:  # c-funding removed, then the others
         r = release(FUNDING, version=version).model_copy(update={"commitments": kept})
-        last = previous_version(raw, r)
-        numbering = deadline_numbers(version_changes(last.commitments, r.commitments).previous_of, last, r.commitments)
+        numbering = version_basis(previous_version(raw, r), r.commitments).numbering
         raw = last_version_record(r, numbering.numbers, numbering.removed).encode()
     removed = json.loads(raw)["removed"]
     assert [r["id"] for r in removed] == [f"c-{i}" for i in range(REMOVED_KEPT)]  # the last removed first

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import feedparser
 
-from samples import BORDERS, FUNDING, FUNDING_AGAIN, TRAINING, release
+from samples import BORDERS, FUNDING, FUNDING_AGAIN, TRAINING, plan_against, release
 from schemas import decode_event
 from schemas.alerts import AlertKind, Announcement
 from schemas.classified import ReleaseClassified
@@ -37,32 +37,32 @@ def _told(sub, r, sent=None):
 def test_whoever_was_told_hears_of_the_withdrawal_once_with_the_commitments_they_were_told_of():
     first = release(FUNDING, BORDERS, TRAINING)
     sent = _told(CT_ONLY, first)
-    plan = plan_alerts(CT_ONLY, withdrawn(first), sent=sent, elapsed_sent=set(), now=NOW, previous=first.commitments)
+    plan = plan_against(first.commitments, CT_ONLY, withdrawn(first), sent=sent, elapsed_sent=set(), now=NOW)
     [alert] = plan.alerts
     assert alert.kind is AlertKind.WITHDRAWN and alert.withdrawn_notice == NOTICE
     assert [c.id for c in alert.commitments] == ["c-funding", "c-borders"]  # training: not counter-terrorism
     assert plan.matched == [] and plan.elapsed == []  # nothing to remind of
-    again = plan_alerts(CT_ONLY, withdrawn(first), sent={**sent, **plan.sent}, elapsed_sent=set(), now=NOW,
-                        previous=[])  # delivered twice: the stored last version is this one
+    again = plan_alerts(CT_ONLY, withdrawn(first), sent={**sent, **plan.sent}, elapsed_sent=set(),
+                        now=NOW)  # delivered twice: the stored last version is this one, nothing is paired
     assert again.alerts == []
-    later = plan_alerts(CT_ONLY, withdrawn(first, version=3, notice="Replaced."), sent={**sent, **plan.sent},
-                        elapsed_sent=set(), now=NOW, previous=first.commitments)
+    later = plan_against(first.commitments, CT_ONLY, withdrawn(first, version=3, notice="Replaced."),
+                         sent={**sent, **plan.sent}, elapsed_sent=set(), now=NOW)
     assert later.alerts == []  # a new notice is a new version, not a second withdrawal
     stale = plan_alerts(CT_ONLY, first, sent={**sent, **plan.sent}, elapsed_sent=set(), now=NOW)
     assert stale.alerts == []  # the first version seen again
-    same = plan_alerts(CT_ONLY, withdrawn(first), sent=sent, elapsed_sent=set(), now=datetime.now(timezone.utc),
-                       previous=first.commitments)
+    same = plan_against(first.commitments, CT_ONLY, withdrawn(first), sent=sent, elapsed_sent=set(),
+                        now=datetime.now(timezone.utc))
     assert same.alerts[0].alert_id == alert.alert_id  # stable: handled again, the same id
 
 
 def test_nobody_told_of_it_hears_of_it_nor_of_what_a_new_body_holds():
     first = release(TRAINING)
-    assert plan_alerts(CT_ONLY, withdrawn(first), sent=_told(CT_ONLY, first), elapsed_sent=set(), now=NOW,
-                       previous=first.commitments).alerts == []
+    assert plan_against(first.commitments, CT_ONLY, withdrawn(first), sent=_told(CT_ONLY, first), elapsed_sent=set(),
+                        now=NOW).alerts == []
     told = release(FUNDING)
     sent = _told(SUB, told)
     new_body = withdrawn(told, commitments=[BORDERS.model_dump()], notice=None)
-    [alert] = plan_alerts(SUB, new_body, sent=sent, elapsed_sent=set(), now=NOW, previous=told.commitments).alerts
+    [alert] = plan_against(told.commitments, SUB, new_body, sent=sent, elapsed_sent=set(), now=NOW).alerts
     assert [c.id for c in alert.commitments] == ["c-funding"] and alert.changes == []
     assert alert.withdrawn_notice is None
 
@@ -75,26 +75,25 @@ def test_a_re_announcement_the_subscriber_opted_out_of_is_not_in_the_withdrawal(
     again = release(FUNDING_AGAIN, BORDERS, release_id="again")
     plan = plan_alerts(quiet, again, sent=sent, elapsed_sent=set(), now=NOW, chains=chains)
     sent = {**sent, **plan.sent}
-    [alert] = plan_alerts(quiet, withdrawn(again), sent=sent, elapsed_sent=set(), now=NOW,
-                          previous=again.commitments).alerts
+    [alert] = plan_against(again.commitments, quiet, withdrawn(again), sent=sent, elapsed_sent=set(), now=NOW).alerts
     assert [c.id for c in alert.commitments] == ["c-borders"]
 
 
 def test_a_release_restored_after_its_withdrawal_is_told_as_restored():
     first = release(FUNDING)
     sent = _told(SUB, first)
-    sent = {**sent, **plan_alerts(SUB, withdrawn(first), sent=sent, elapsed_sent=set(), now=NOW,
-                                  previous=first.commitments).sent}
-    [alert] = plan_alerts(SUB, release(FUNDING, version=3), sent=sent, elapsed_sent=set(), now=NOW,
-                          previous=first.commitments).alerts
+    sent = {**sent, **plan_against(first.commitments, SUB, withdrawn(first), sent=sent, elapsed_sent=set(),
+                                   now=NOW).sent}
+    [alert] = plan_against(first.commitments, SUB, release(FUNDING, version=3), sent=sent, elapsed_sent=set(),
+                           now=NOW).alerts
     assert alert.kind is AlertKind.CHANGED
     assert [f.words for c in alert.changes for f in c.changes] == ["restored"]
 
 
 def _withdrawal(notice=NOTICE):
     first = release(FUNDING, BORDERS)
-    return plan_alerts(SUB, withdrawn(first, notice=notice), sent=_told(SUB, first), elapsed_sent=set(), now=NOW,
-                       previous=first.commitments).alerts[0]
+    return plan_against(first.commitments, SUB, withdrawn(first, notice=notice), sent=_told(SUB, first),
+                        elapsed_sent=set(), now=NOW).alerts[0]
 
 
 def test_text_chat_and_console_say_it_was_withdrawn_with_the_notice_and_that_reminders_are_cancelled():
@@ -130,8 +129,8 @@ def test_html_email_webhook_feed_and_digest_carry_it():
 def test_a_withdrawal_of_one_commitment_speaks_of_it_in_the_singular():
     """Before: "It held this commitment, … Reminders of their deadlines are cancelled"."""
     first = release(FUNDING)
-    alert = plan_alerts(SUB, withdrawn(first, notice=NOTICE), sent=_told(SUB, first), elapsed_sent=set(), now=NOW,
-                        previous=first.commitments).alerts[0]
+    alert = plan_against(first.commitments, SUB, withdrawn(first, notice=NOTICE), sent=_told(SUB, first),
+                         elapsed_sent=set(), now=NOW).alerts[0]
     _, text = message_text(alert)
     assert "It held this commitment, which you were told of:" in text
     assert text.rstrip().endswith("Reminders of its deadlines are cancelled: none will be sent for this release.")
