@@ -106,11 +106,11 @@ def _report(status: int, body: Any) -> int:
 
 
 def _read(path: str) -> Any:
-    from services.common.encodings import NotText, decode_marked
+    from services.common.encodings import NotText, decode_bytes
     from services.notifier.store import yaml_error_place, yaml_problem
 
     try:
-        text = decode_marked(sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes())
+        text = decode_bytes(sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes())
     except FileNotFoundError:
         raise usage_error(f"{path}: no such file") from None
     except NotText as exc:

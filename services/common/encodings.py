@@ -1,11 +1,12 @@
-"""Bytes of a text file to text: by a byte-order mark, else (HTML) the charset its ``<meta>`` declares, else
-UTF-8 (pure). Release files, ``POST /releases`` bodies, and the YAML files of sources and subscriptions (YAML
-admits UTF-16 and UTF-32 with their mark)."""
+"""Bytes to text: by a byte-order mark, else a declared charset (HTTP, an XML declaration, an HTML ``<meta>``),
+else UTF-8 (pure). Fetched pages and feeds, release files, ``POST /releases`` bodies, and the YAML files of
+sources and subscriptions (YAML admits UTF-16 and UTF-32 with their mark)."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 # UTF-32 before UTF-16: the UTF-32 little-endian mark begins with the UTF-16 one.
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
@@ -62,45 +63,59 @@ def bad_byte(raw: bytes, error: UnicodeDecodeError, skipped: int = 0) -> str:
 
 
 class NotText(ValueError):
-    """Bytes not valid in the encoding they are read in; the message names it and the byte where they fail."""
+    """Bytes not valid in the encoding they are read in (the message names it and the byte where they fail), or
+    declared in a charset that is unknown or no text encoding."""
 
 
-def decode_marked(raw: bytes, *, html: bool = False) -> str:
+def decode_bytes(raw: bytes, *, charset: str | None = None, html: bool = False) -> str:
     """``raw`` decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), the mark dropped,
-    else, for an HTML document (``html``), by the charset its ``<meta>`` declares, as a fetched page is, else
-    as UTF-8: release files, ``POST /releases`` bodies.
+    else by ``charset`` (declared with it: an HTTP Content-Type, a feed's XML declaration), else, for an HTML
+    document (``html``), by the charset its ``<meta>`` declares, else as UTF-8. A charset browsers read as
+    windows-1252 (Latin-1, ASCII) is read so (:func:`decode_as`).
 
     Raises :class:`NotText`, ``not UTF-8 (byte 6: b'\\xe9')``, ``not UTF-16LE, as its byte-order mark says
-    (byte 7: b'\\xdc')`` or ``not windows-1252, as its <meta> says (…)``, the byte counted from the first byte
-    of ``raw``, the mark included; or names a declared charset that is unknown or no text encoding.
+    (byte 7: b'\\xdc')``, ``not windows-1252, as its <meta> says (…)`` or ``not iso-8859-2 (…)``, the byte
+    counted from the first byte of ``raw``, the mark included; or names a declared charset that is unknown
+    (``unknown charset 'klingon'``) or no text encoding (``charset 'base64' declared in its <meta> is not a
+    text encoding``).
     """
-    marked = bom_encoding(raw)
-    if marked is None and html and (declared := _declared_codec(raw)) is not None:
-        codec, name = declared
-        try:
-            return decode_as(raw, codec)
-        except UnicodeDecodeError as exc:
-            raise NotText(f"not {name}, as its <meta> says ({bad_byte(raw, exc)})") from None
-        except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
-            raise NotText(f"charset {name!r} declared in its <meta> is not a text encoding") from None
-    encoding, skipped = marked or ("utf-8", 0)
+    reading = _reading(raw, charset=charset, html=html)
     try:
-        return raw[skipped:].decode(encoding)
+        return decode_as(raw[reading.skipped:], reading.codec)
     except UnicodeDecodeError as exc:
-        said = "" if encoding == "utf-8" else ", as its byte-order mark says"
-        raise NotText(f"not {_NAMES[encoding]}{said} ({bad_byte(raw, exc, skipped)})") from None
+        says = f", as {reading.by} says" if reading.by else ""
+        raise NotText(f"not {reading.name}{says} ({bad_byte(raw, exc, reading.skipped)})") from None
+    except (LookupError, ValueError, TypeError):  # base64, rot13, zlib...: codecs, but not for text
+        raise NotText(f"charset {reading.name!r}{_declared_in(reading.by)} is not a text encoding") from None
 
 
-def _declared_codec(raw: bytes) -> tuple[str, str] | None:
-    """The codec of the charset an HTML document with no byte-order mark declares, and the name it declares
-    it by; None for none, or for UTF-8 (:func:`declared_html_charset`: UTF-16 and UTF-32 too)."""
-    declared = declared_html_charset(raw)
-    if declared is None:
-        return None
+class _Reading(NamedTuple):
+    codec: str  # as codecs.lookup names it
+    name: str  # as a refusal names it: the charset as declared, else UTF-8, UTF-16LE...
+    skipped: int = 0  # the length of the byte-order mark
+    by: str = ""  # what a refusal says decided the encoding: "its byte-order mark", "its <meta>"
+
+
+_UTF_8 = _Reading("utf-8", "UTF-8")
+
+
+def _reading(raw: bytes, *, charset: str | None, html: bool) -> _Reading:
+    """How :func:`decode_bytes` reads ``raw``; UTF-8 is refused alike whether declared, marked or assumed."""
+    marked = bom_encoding(raw)
+    if marked is not None:
+        encoding, skipped = marked
+        return _Reading(encoding, _NAMES[encoding], skipped, "" if encoding == "utf-8" else "its byte-order mark")
+    by = ""
+    if not charset and html and (charset := declared_html_charset(raw)) is not None:
+        by = "its <meta>"
+    if not charset:
+        return _UTF_8
     try:
-        info = codecs.lookup(declared)
+        codec = codecs.lookup(charset).name
     except LookupError:
-        raise NotText(f"unknown charset {declared!r} declared in its <meta>") from None
-    if info.name.startswith("utf-8"):
-        return None
-    return info.name, declared
+        raise NotText(f"unknown charset {charset!r}{_declared_in(by)}") from None
+    return _UTF_8 if codec.startswith("utf-8") else _Reading(codec, charset, 0, by)
+
+
+def _declared_in(by: str) -> str:
+    return f" declared in {by}" if by else ""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.common.encodings import NotText, decode_marked
+from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
 
 from .settings import IngestSettings, http_url
@@ -93,7 +93,7 @@ def load_sources(settings: IngestSettings) -> list[SourceConfig]:
     sources: list[SourceConfig] = []
     if settings.sources is not None:
         try:
-            text = decode_marked(settings.sources.read_bytes())  # YAML admits UTF-16 and UTF-32 with their mark
+            text = decode_bytes(settings.sources.read_bytes())  # YAML admits UTF-16 and UTF-32 with their mark
         except NotText as exc:
             raise SourcesError(f"{settings.sources}: not a text file: {exc}") from None
         except OSError as exc:

@@ -22,7 +22,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
-from services.common.encodings import NotText, decode_marked
+from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
 
 from .admission import check_published_at
@@ -168,7 +168,7 @@ def decode_file(path: Path, raw: bytes) -> str:
     """The text of the file at ``path``: by its byte-order mark (UTF-8, UTF-16, UTF-32), else, for an HTML
     file, by the charset it declares, else UTF-8."""
     try:
-        text = decode_marked(raw, html=path.suffix.lower() in (".html", ".htm"))
+        text = decode_bytes(raw, html=path.suffix.lower() in (".html", ".htm"))
     except NotText as exc:
         raise ReleaseFileError(f"{path}: {exc}") from None
     if not text.strip():

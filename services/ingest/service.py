@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response
-from services.common.encodings import NotText, decode_marked
+from services.common.encodings import NotText, decode_bytes
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
@@ -227,7 +227,7 @@ class IngestService:
             return errors_response(413, [{"field": WHOLE_BODY, "message": f"{len(raw)} bytes is over the {limit}-byte "
                                                                          "limit"}])
         try:
-            text = decode_marked(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
+            text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
             fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
             if fields.source is not None and (problem := source_name_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")

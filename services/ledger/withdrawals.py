@@ -46,27 +46,41 @@ def record_withdrawal(pipe, key: Callable[[str], str],  # type: ignore[no-untype
 
 async def tell_earlier_withdrawals(client: Redis, key: Callable[[str], str]) -> int:
     """Tell every record written before the ledger kept withdrawals whether its release is withdrawn (once: then
-    marked complete); returns how many were. Idempotent, safe beside writers."""
+    marked complete); returns how many were. Idempotent, safe beside writers.
+
+    ``ledger:releases`` is walked by ZSCAN, not by rank: a version recorded meanwhile may move its release's
+    score, and every rank after it with it, so a walk by rank can skip a record; ZSCAN returns every member there
+    from start to end at least once (one returned twice is told twice: the second, a no-op)."""
     if await client.exists(key(COMPLETE)):
         return 0
-    told, start = 0, 0
-    while rows := await client.zrange(key("ledger:releases"), start, start + BATCH - 1, withscores=True):
-        start += BATCH
-        async with client.pipeline(transaction=False) as pipe:
-            for release_id, _ in rows:
-                pipe.hmget(key(f"ledger:release:{release_id.decode()}"), "withdrawn", "keys")
-            fields = await pipe.execute()
-        untold = [(release_id.decode(), score, json.loads(keys)) for (release_id, score), (said, keys)
-                  in zip(rows, fields) if said is None and keys is not None]
-        held = sorted({k for _, _, keys in untold for k in keys})
-        raws = await client.mget([key(f"ledger:entry:{k}") for k in held]) if held else []
-        entries = {e.key: e for e in (LedgerEntry.model_validate_json(raw) for raw in raws if raw)}
-        async with client.pipeline(transaction=False) as pipe:
-            for release_id, score, keys in untold:
-                withdrawn = withdrawn_by_entries([entries[k] for k in keys if k in entries])
-                told += withdrawn
-                pipe.eval(_TELL, 2, key(f"ledger:release:{release_id}"), key(WITHDRAWN), "1" if withdrawn else "",
-                          score, release_id)
-            await pipe.execute()
+    told, cursor = 0, 0
+    while True:
+        cursor, rows = await client.zscan(key("ledger:releases"), cursor, count=BATCH)
+        if rows:
+            told += await _tell(client, key, list(dict(rows).items()))  # once each, should a reply repeat one
+        if cursor == 0:
+            break
     await client.set(key(COMPLETE), 1)
+    return told
+
+
+async def _tell(client: Redis, key: Callable[[str], str], rows: list[tuple[bytes, float]]) -> int:
+    """Tell the untold records among ``rows`` (release id, publication time); how many are withdrawn."""
+    async with client.pipeline(transaction=False) as pipe:
+        for release_id, _ in rows:
+            pipe.hmget(key(f"ledger:release:{release_id.decode()}"), "withdrawn", "keys")
+        fields = await pipe.execute()
+    untold = [(release_id.decode(), score, json.loads(keys)) for (release_id, score), (said, keys)
+              in zip(rows, fields) if said is None and keys is not None]
+    held = sorted({k for _, _, keys in untold for k in keys})
+    raws = await client.mget([key(f"ledger:entry:{k}") for k in held]) if held else []
+    entries = {e.key: e for e in (LedgerEntry.model_validate_json(raw) for raw in raws if raw)}
+    told = 0
+    async with client.pipeline(transaction=False) as pipe:
+        for release_id, score, keys in untold:
+            withdrawn = withdrawn_by_entries([entries[k] for k in keys if k in entries])
+            told += withdrawn
+            pipe.eval(_TELL, 2, key(f"ledger:release:{release_id}"), key(WITHDRAWN), "1" if withdrawn else "",
+                      score, release_id)
+        await pipe.execute()
     return told

@@ -22,7 +22,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 import yaml
 
-from services.common.encodings import NotText, decode_marked
+from services.common.encodings import NotText, decode_bytes
 
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
@@ -34,7 +34,7 @@ def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | Non
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
     :func:`parse_file_document`)."""
     try:
-        text = decode_marked(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
+        text = decode_bytes(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
     except FileNotFoundError:
         raise SubscriptionError([{"field": str(path), "message": "no such file"}]) from None
     except NotText as exc:

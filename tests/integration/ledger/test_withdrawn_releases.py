@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest
+from redis.asyncio import Redis
 
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
+from services.ledger import withdrawals
 from services.ledger.service import LedgerService
 from tests.unit.notifier.samples import BORDERS, FUNDING, PUBLISHED, release
 
@@ -79,6 +81,14 @@ async def _ledger_of_five(service: LedgerService) -> None:
         await service.store.apply(update, now=NOW)
 
 
+async def _as_written_before_withdrawals_were_kept(service: LedgerService, key_prefix: str) -> None:
+    """The five releases' records as an earlier ledger wrote them: no withdrawn field, no withdrawn list."""
+    client = service.store.client
+    for release_id in ("r-a", "r-b", "r-c", "r-d", "r-e"):
+        await client.hdel(f"{key_prefix}ledger:release:{release_id}", "withdrawn", "withdrawn_notice")
+    await client.delete(*await client.keys(f"{key_prefix}ledger:releases:*"))
+
+
 async def test_each_release_says_whether_it_is_withdrawn_and_with_what_notice(served):
     """Before: no release said it was withdrawn; only its commitments' state did, and a release with none
     showed nothing of it."""
@@ -115,10 +125,7 @@ async def test_a_ledger_written_before_it_kept_withdrawals_tells_them_from_its_c
     known), once the ledger starts; ``pledgewatch ledger rebuild`` reads the notices again from the stream."""
     service, url = await served()
     await _ledger_of_five(service)
-    client = service.store.client
-    for release_id in ("r-a", "r-b", "r-c", "r-d", "r-e"):  # as an earlier ledger wrote them
-        await client.hdel(f"{key_prefix}ledger:release:{release_id}", "withdrawn", "withdrawn_notice")
-    await client.delete(*await client.keys(f"{key_prefix}ledger:releases:*"))
+    await _as_written_before_withdrawals_were_kept(service, key_prefix)
     _, url = await served()
     assert await _releases(url) == [("r-e", True, None), ("r-d", False, None), ("r-c", True, None),
                                     ("r-b", False, None), ("r-a", False, None)]
@@ -139,3 +146,62 @@ async def test_a_rebuild_reads_the_withdrawals_and_their_notices_again_from_the_
     await rebuild(client, service.settings.key)
     assert await _releases(url) == [("r-d", False, None), ("r-c", True, NOTICE)]
     assert [r for r, _, _ in await _releases(url, "&withdrawn=true")] == ["r-c"]
+
+
+class _WriterBetweenPages:
+    """The ledger's client, a writer recording a new version between the first page of ``ledger:releases`` the
+    walk reads (by rank or by scan) and the next."""
+
+    def __init__(self, client, write) -> None:  # type: ignore[no-untyped-def]
+        self._client, self._write, self.pages = client, write, 0
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._client, name)
+
+    async def _page(self, read, *args, **kwargs):  # type: ignore[no-untyped-def]
+        page = await read(*args, **kwargs)
+        self.pages += 1
+        if self.pages == 1:
+            await self._write()
+        return page
+
+    async def zrange(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return await self._page(self._client.zrange, *args, **kwargs)
+
+    async def zscan(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return await self._page(self._client.zscan, *args, **kwargs)
+
+
+async def test_a_release_moved_by_a_new_version_while_earlier_withdrawals_are_told_skips_no_other(
+        served, key_prefix, monkeypatch):
+    """Before: read page by page by rank; r-a, on the first page, published again later moved to the end, every
+    rank after it one back, and r-c, first on the second page, was never told: not withdrawn for good."""
+    service, url = await served()
+    await _ledger_of_five(service)
+    await _as_written_before_withdrawals_were_kept(service, key_prefix)
+    monkeypatch.setattr(withdrawals, "BATCH", 2)
+    published_again_later = _at("r-a", 6, FUNDING, version=3)  # its score moves past r-e's
+    moving = _WriterBetweenPages(service.store.client, lambda: service.store.apply(published_again_later, now=NOW))
+    assert await withdrawals.tell_earlier_withdrawals(moving, service.settings.key) == 2
+    assert [r for r, _, _ in await _releases(url, "&withdrawn=true")] == ["r-e", "r-c"]
+    assert [r for r, _, _ in await _releases(url, "&withdrawn=false")] == ["r-a", "r-d", "r-b"]
+
+
+async def test_every_earlier_record_is_told_over_many_scan_pages_while_writers_move_scores(redis_url, key_prefix,
+                                                                                           settings, monkeypatch):
+    """Past a few hundred releases the walk takes many pages; a writer moving every score between two of them
+    leaves no record untold."""
+    ids = [f"r-{n:03}" for n in range(300)]
+    async with Redis.from_url(redis_url) as client:
+        for n, release_id in enumerate(ids):  # as an earlier ledger wrote them: no withdrawn field
+            await client.hset(f"{key_prefix}ledger:release:{release_id}", mapping={"keys": "[]", "version": 1})
+            await client.zadd(f"{key_prefix}ledger:releases", {release_id: n})
+
+        async def move_every_score() -> None:
+            await client.zadd(f"{key_prefix}ledger:releases", {r: 1000 - n for n, r in enumerate(ids)})
+
+        monkeypatch.setattr(withdrawals, "BATCH", 10)
+        moving = _WriterBetweenPages(client, move_every_score)
+        assert await withdrawals.tell_earlier_withdrawals(moving, settings.key) == 0
+        said = [await client.hget(f"{key_prefix}ledger:release:{r}", "withdrawn") for r in ids]
+    assert moving.pages > 1 and said == [b""] * len(ids)

@@ -53,7 +53,7 @@ def test_entry_fingerprint_ignores_nothing_the_feed_changes():
      pytest.param(fixture("feeds/malformed.atom"), "not a readable feed", id="malformed"),
      pytest.param(b"", "not a readable feed", id="empty"),
      pytest.param('<rss version="2.0"><channel><title>Café</title></channel></rss>'.encode("latin-1"),
-                  "not valid utf-8", id="undeclared-latin1")],
+                  r"not UTF-8 \(byte 38: b'\\xe9'\)", id="undeclared-latin1")],
 )
 def test_unsafe_or_unreadable_feeds_are_refused(raw, message):
     with pytest.raises(ContentError, match=message):

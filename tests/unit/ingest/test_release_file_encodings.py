@@ -1,5 +1,6 @@
 """A release file is decoded by its byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order), else must be
-UTF-8: the same text in any of these encodings is the same release (pure, files in tmp_path)."""
+UTF-8: the same text in any of these encodings is the same release; bytes that are not are refused as a fetched
+page is, in the same words (pure, files in tmp_path)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from services.common.encodings import NotText, decode_marked
+from services.common.encodings import NotText, decode_bytes
+from services.ingest.charset import decode_text
+from services.ingest.errors import ContentError
 from services.ingest.files import ReleaseFileError, load_release
 
 MARKED = [pytest.param(codecs.BOM_UTF8, "utf-8", id="utf-8"),
@@ -72,19 +75,19 @@ BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be
 def test_marked_text_decodes_to_itself(text, encoding):
     # FF FE 00 00 is the UTF-32LE mark: UTF-16LE text that starts with NUL reads as UTF-32LE, as in every reader
     assume(not (encoding == "utf-16-le" and text.startswith("\x00")))
-    assert decode_marked(BOM_OF[encoding] + text.encode(encoding)) == text
+    assert decode_bytes(BOM_OF[encoding] + text.encode(encoding)) == text
 
 
 @given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",))))
 def test_unmarked_utf8_decodes_to_itself(text):
     assume(not text.startswith("\ufeff"))
-    assert decode_marked(text.encode()) == text
+    assert decode_bytes(text.encode()) == text
 
 
 @given(raw=st.binary(max_size=64))
 def test_any_bytes_decode_or_are_refused_as_not_text(raw):
     try:
-        decode_marked(raw)
+        decode_bytes(raw)
     except NotText as exc:
         assert "\n" not in str(exc) and str(exc).startswith("not UTF-")
 
@@ -131,3 +134,33 @@ def test_an_html_file_labelled_latin_1_is_read_as_windows_1252_as_browsers_read_
     path.write_bytes(b'<html><head><meta charset="iso-8859-1"></head><body><main><p>The UK will invest '
                      b'\xa35m in \x93Prevent\x94 by 2027.</p></main></body></html>')
     assert "\u00a35m in \u201cPrevent\u201d" in load_release(path).body
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b'<html><head><meta charset="utf-8"></head><body>\xa35m</body></html>', id="utf-8-meta"),
+    pytest.param(b'<html><body>Caf\xe9</body></html>', id="undeclared"),
+    pytest.param(b'<meta charset="shift_jis"><p>ab\x81\xff</p>', id="shift-jis-meta"),
+    pytest.param(b'<meta charset="klingon"><p>x</p>', id="unknown-meta"),
+    pytest.param(b'<meta charset="rot13"><p>x</p>', id="no-text-encoding-meta"),
+    pytest.param(codecs.BOM_UTF16_LE + "<p>x</p>".encode("utf-16-le")[:-1], id="utf-16-cut-short"),
+])
+def test_a_fetched_page_and_an_html_release_file_of_the_same_bytes_are_refused_in_the_same_words(tmp_path, raw):
+    """Before: a page said 'not valid utf-8 (byte …)' or 'not UTF-8 and no charset declared (byte …)' where a
+    release file said 'not UTF-8 (byte …)', and 'not valid utf-16-le' where it said 'not UTF-16LE, as its
+    byte-order mark says'."""
+    path = tmp_path / "2026-05-05-plan.html"
+    path.write_bytes(raw)
+    with pytest.raises(ReleaseFileError) as as_file:
+        load_release(path)
+    with pytest.raises(ContentError) as as_page:
+        decode_text(raw, charset=None, url="https://e.org/p", html=True)
+    assert str(as_file.value).removeprefix(f"{path}: ") == str(as_page.value).removeprefix("https://e.org/p: ")
+
+
+@given(raw=st.binary(max_size=64), html=st.booleans(),
+       charset=st.sampled_from([None, "utf-8", "utf-16", "latin-1", "shift_jis", "klingon", "base64"]))
+def test_any_bytes_in_any_charset_decode_or_are_refused_as_not_text_in_one_line(raw, html, charset):
+    try:
+        decode_bytes(raw, charset=charset, html=html)
+    except NotText as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(("not ", "unknown charset ", "charset "))
