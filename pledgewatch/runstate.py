@@ -29,12 +29,15 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Owner-only: a REDIS_URL may carry a password.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Written beside it, then put in its place: a reader (`status`, the next run) sees the old file or the new one,
+    # never one truncated. Owner-only: a REDIS_URL may carry a password.
+    written = path.with_name(f".{FILE_NAME}.{os.getpid()}")
+    fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "prefix": settings.prefix,
                               "http_url": http_url,
                               "workers": [os.getpid(), *(workers or [])]}))
+    os.replace(written, path)
     return path
 
 

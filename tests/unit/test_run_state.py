@@ -44,3 +44,18 @@ def test_a_run_json_without_a_prefix_leaves_the_commands_their_own(tmp_path):
     with RunLock(tmp_path):
         command = with_running_redis(Settings(data_dir=tmp_path, redis_url=None, prefix="mine:"))
     assert (command.redis_url, command.prefix) == ("redis://127.0.0.1:1/0", "mine:")
+
+
+def test_a_new_run_json_replaces_the_old_one_whole_so_no_reader_sees_it_empty(tmp_path):
+    """Before: the file was truncated, then written, so `status` (or the next run's check) reading in between found
+    it empty ("Expecting value: line 1 column 1"), and took no run for running."""
+    from pledgewatch.runstate import write_run_state
+
+    old = tmp_path / "run.json"
+    old.write_text(json.dumps({"pid": 1}))
+    with old.open() as reader_of_the_old:  # a reader that opened it just before
+        write_run_state(_settings(tmp_path), http_url="http://127.0.0.1:1")
+        assert json.loads(reader_of_the_old.read()) == {"pid": 1}
+    assert json.loads(old.read_text())["pid"] == os.getpid()
+    assert oct(old.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
