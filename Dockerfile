@@ -3,7 +3,8 @@
 # linux/amd64 and linux/arm64:
 #   docker buildx build --platform linux/amd64,linux/arm64 -t pledgewatch:local .
 # Dependencies come from uv.lock only (`uv sync --frozen`): no resolution at build time, and every
-# dependency of the image has a wheel for both platforms, so nothing is compiled. The `embedded` extra
+# dependency of the image has a wheel for both platforms. Only the classifier's core is compiled, by mypyc
+# (setup.py) with the build stage's gcc; the final image needs no compiler. The `embedded` extra
 # (a redis-server for `pledgewatch run` without REDIS_URL) is not installed: containers use a Redis service.
 
 # python:3.11-slim (Debian trixie, Python 3.11.15), the multi-platform index, pinned by digest.
@@ -16,6 +17,8 @@ RUN printf '%s\n' 'uv==0.13.9' \
       '  --hash=sha256:5435c5ce14a56431208ca0996416d310f1598e8c2c8ba707688985a16bb82dbe' \
       '  --hash=sha256:ecb6028d79dc96fbeafffe5c8af62a7099487ebc05a701e76714eebcffd06375' > /tmp/uv.txt \
  && pip install --no-cache-dir --require-hashes -r /tmp/uv.txt
+# gcc for mypyc's C (setup.py): without it the pure-Python core is installed.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/pledgewatch
 WORKDIR /src
 # The dependencies first, in a layer of their own that a code change does not invalidate.
@@ -24,7 +27,8 @@ RUN uv sync --frozen --no-dev --no-install-project --no-cache
 COPY schemas ./schemas
 COPY services ./services
 COPY pledgewatch ./pledgewatch
-RUN uv sync --frozen --no-dev --no-editable --no-cache
+RUN uv sync --frozen --no-dev --no-editable --no-cache \
+ && /opt/pledgewatch/bin/python -c "from services.classifier.core import build; print('classifier core:', build())"
 
 FROM ${PYTHON_IMAGE}
 RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home pledgewatch

@@ -8,7 +8,8 @@ EXTRAS ?= dev,embedded
 
 .PHONY: run status test schemas asyncapi lock clean
 
-$(BIN)/.installed: pyproject.toml
+# setup.py compiles the classifier's core in place (mypyc): an edit to it rebuilds on the next make.
+$(BIN)/.installed: pyproject.toml setup.py $(wildcard services/classifier/core/*.py)
 	$(PYTHON) -c 'import sys; sys.exit("pledgewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -34,4 +35,4 @@ lock: $(BIN)/.installed  ## refresh uv.lock (the image installs from it) after a
 	$(BIN)/uv lock
 
 clean:
-	rm -rf $(VENV) .pledgewatch .pytest_cache
+	rm -rf $(VENV) .pledgewatch .pytest_cache build services/classifier/core/*.so

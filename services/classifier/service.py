@@ -17,7 +17,7 @@ from services.common.service import Runtime, RuntimeService
 from services.common.settings import Settings
 from services.common.streams import Entry, OnceCommit
 
-from .core import classify
+from .core import CLASSIFIER_VERSION, build, classify
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class ClassifierService(RuntimeService):
     async def start(self) -> None:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP, self.settings.consumer)
+        log.info("classifier %s, %s build", CLASSIFIER_VERSION, build())
 
     async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections.abc import Callable
+from typing import Any
 
-from schemas import ReleaseClassified, ReleasePublished
+from schemas import Commitment, ReleaseClassified, ReleasePublished
 
 from .actors import without_bare_pronoun
 from .aliases import acronyms
@@ -41,10 +42,10 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     Bounded: at most ``MAX_COMMITMENTS`` are read, and with ``budget_seconds`` reading stops once that much
     ``clock`` time has passed; either way the commitments found so far are kept and ``unsupported_reason``
     says where and why reading stopped."""
-    copied = {"release_id": release.release_id, "version": release.version, "url": release.url,
-              "title": release.title, "published_at": release.published_at, "source": release.source,
-              "locale": release.locale, "withdrawn": release.withdrawn,
-              "withdrawn_notice": release.withdrawn_notice}
+    copied: dict[str, Any] = {"release_id": release.release_id, "version": release.version, "url": release.url,
+                              "title": release.title, "published_at": release.published_at, "source": release.source,
+                              "locale": release.locale, "withdrawn": release.withdrawn,
+                              "withdrawn_notice": release.withdrawn_notice}
     language = release.locale.split("-")[0].lower()
     if language not in _SUPPORTED:
         return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,
@@ -58,7 +59,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     who = publisher(release)
     year_starts = financial_year_start(release)
     names: dict[str, str] | None = None  # the release's acronyms, read at its first commitment
-    commitments = []
+    commitments: list[Commitment] = []
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
     dollar = "USD"  # what a bare "$" means: read with the acronyms
@@ -113,7 +114,8 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
         score = THRESHOLD
     return ReleaseClassified(
         **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
-        counter_terrorism_score=score, evidence=evidence, commitments=commitments, unsupported_reason=stopped,
+        counter_terrorism_score=score, evidence=evidence,  # type: ignore[arg-type]  # dicts, validated as Evidence
+        commitments=commitments, unsupported_reason=stopped,
     )
 
 

@@ -78,11 +78,11 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
             break
     found += _frames(text, low, publisher, previous, found, alone, folded)
     if not found and (has_money(text, folded=folded) if money is None else money):
-        trigger = money_trigger(text, folded)
-        if trigger is not None:
-            actor = name_actor(clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
-            if not actor.hostile and not _framed(folded, trigger.start):
-                found.append(Found(trigger, actor if actor.agent else Actor(publisher, True, own=True)))
+        spent = money_trigger(text, folded)
+        if spent is not None:
+            actor = name_actor(clause_subject(text, spent.start, folded), spent.start == 0, publisher)
+            if not actor.hostile and not _framed(folded, spent.start):
+                found.append(Found(spent, actor if actor.agent else Actor(publisher, True, own=True)))
     if len(found) > 1:  # at most two: a trigger's and a frame's
         return min(found, key=lambda f: _place(f.trigger))
     return found[0] if found else None
@@ -124,7 +124,7 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
     if found or extra:
         return extra
     demand = passive_demand(text) if previous is not None and not previous.own else None
-    if demand is not None and find_deadlines(text, date(2000, 1, 1)):
+    if demand is not None and previous is not None and find_deadlines(text, date(2000, 1, 1)):
         return [Found(demand, previous)]  # "Companies should … Terrorist content should be removed …"
     announced = headline(text) if alone else None
     if announced is not None:

@@ -57,7 +57,7 @@ def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], b
         return list(commitments)
     lenders = _Lenders(sentences, body, published, year_starts, lowered)
     if may_hold:
-        lenders.may_hold.update(may_hold)
+        lenders.may_hold.update(may_hold)  # type: ignore[arg-type]  # a Sentence is a span
     # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
     # one with a deadline holds a digit or a calendar word.
     lenders.silent.update(commitment.span for commitment in commitments if not commitment.deadlines)

@@ -16,6 +16,7 @@ added, so that neither ``terrorism.score_release`` nor the reading of each sente
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from .folding import Lexicon
@@ -52,7 +53,7 @@ _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
 _Value = tuple[int | None, object]  # the word's kind, its trigger value
 
 
-def _lexicon(terms: tuple[str, ...] = (), triggers: dict[str, object] | None = None) -> Lexicon[_Value]:
+def _lexicon(terms: tuple[str, ...] = (), triggers: Mapping[str, object] | None = None) -> Lexicon[_Value]:
     """The cue words, each with (its kind, None), ``terms`` as _TERM words, and the words of ``triggers``
     (``triggers.TRIGGER_WORDS``) with their value second: a word may be a cue and a trigger word at once."""
     entries: dict[str, _Value] = {}
@@ -95,7 +96,7 @@ def read_body(body: str, *, low: str | None = None) -> BodyWords:
     if not body.isascii() and ("İ" in body or "ı" in body or "ſ" in body):
         return BodyWords(cue_positions(low), None, None)
     cues, terms, triggers = _scan(low, _BODY_WORDS)
-    return BodyWords(cues, terms, TriggerWords(triggers))
+    return BodyWords(cues, terms, TriggerWords(triggers))  # type: ignore[arg-type]  # the values of TRIGGER_WORDS
 
 
 def cue_positions(low: str) -> list[int]:
@@ -142,7 +143,8 @@ def candidate_sentences(body: str, sentences: list[Sentence], *, cues: list[int]
     if cues is None:
         cues = cue_positions(body.lower())
     positions = sorted(cues + _headline_cues(body))
-    chosen, index = [], 0
+    chosen: list[Sentence] = []
+    index = 0
     for position in positions:
         while index < len(sentences) and sentences[index].end <= position:
             index += 1

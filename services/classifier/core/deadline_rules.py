@@ -225,7 +225,7 @@ def _season(match: re.Match[str], published: date) -> Fields:
     if match["y"]:
         year = full_year(match["y"], published.year)
     elif match["yrel"]:
-        year = _relative_year(match, published)
+        year = published.year + (match["yrel"].lower() == "next")
     elif rel == "this" or rel == "later this":
         year = published.year
     else:
@@ -243,7 +243,7 @@ _PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter":
 def _year_part(match: re.Match[str], published: date) -> Fields:
     """"by Q2 2018", "in the third quarter of 2018", "the first half of 2019": the end of that part of the year."""
     first, last = _PARTS[" ".join(match["part"].lower().split())]
-    year = int(match["y"]) if match["y"] else _relative_year(match, published)
+    year = int(match["y"]) if match["y"] else published.year + (match["yrel"].lower() == "next")
     return _due(match, end_of_month(year, last), published, date(year, first, 1))
 
 

@@ -131,7 +131,8 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
             if fields is not None:
                 candidates.append((*_text_span(match), fields))
     candidates.sort(key=lambda item: (item[0], item[0] - item[1]))
-    chosen, reach = [], -1
+    chosen: list[tuple[int, int, Fields]] = []
+    reach = -1
     for start, end, fields in candidates:
         if start >= reach:
             chosen.append((start, end, fields))
@@ -143,7 +144,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
         if isinstance(fields, dict) and FINANCIAL_FOLLOWING in fields:
             following = fields.pop(FINANCIAL_FOLLOWING)
             fields["due"] = end_of_unit(published, "financial year", following=following, year_starts=year_starts)
-        if fields == COMMENCEMENT or _ended_before(fields, published):
+        if not isinstance(fields, dict) or _ended_before(fields, published):  # COMMENCEMENT
             continue
         deadlines.append(_DEADLINE.validate_python(
             {**fields, "text": text[start:end].strip(), "span": (offset + start, offset + end)}))
@@ -187,7 +188,7 @@ def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: st
     for (start, end, fields), following in zip(chosen, chosen[1:] + [None]):
         lasts = isinstance(fields, dict) and fields.get("type") == "period" and not fields.get(FINANCIAL)
         until = _UNTIL.match(text, end) if lasts and following is not None else None
-        if until is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
+        if until is not None and following is not None and end <= following[0] < until.end():  # the next deadline begins with "until"
             continue
         kept.append((start, end, fields))
     return kept
@@ -211,7 +212,7 @@ def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match
         hits = _FOLDED[key].finditer(folded)
     else:
         hits = matches_at(_FOLDED[key], folded, first.starts(folded))
-    return [pattern.match(text, hit.start()) for hit in hits]  # matched again to read groups from ``text``
+    return [pattern.match(text, hit.start()) for hit in hits]  # type: ignore[misc]  # matched again to read groups from ``text``
 
 
 def _ended_before(fields: dict, published: date) -> bool:

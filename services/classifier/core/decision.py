@@ -54,8 +54,8 @@ class Linear:
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
         # None for a model that weighs no words (the kind model)
-        vocabularies = tuple(table if table.words or table.pairs else None for table in vocabularies)
-        object.__setattr__(self, "_vocabularies", vocabularies)
+        object.__setattr__(self, "_vocabularies",
+                           tuple(table if table.words or table.pairs else None for table in vocabularies))
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
@@ -135,18 +135,18 @@ class Interactions:
             if first.startswith(LINEAR_STEP) and second.startswith(LINEAR_STEP):
                 step_pairs.append((max(_threshold(first), _threshold(second)), weight))
             elif first.startswith(LINEAR_STEP) or second.startswith(LINEAR_STEP):
-                step, name = (first, second) if first.startswith(LINEAR_STEP) else (second, first)
-                entry(name)[2].append((_threshold(step), weight))
+                step_named, name = (first, second) if first.startswith(LINEAR_STEP) else (second, first)
+                entry(name)[2].append((_threshold(step_named), weight))
             else:
                 entry(first)[1].append((second, weight))
         for step, weight in step_pairs:
             step_weights[step] = step_weights.get(step, 0.0) + weight
-        steps = sorted(step_weights)
+        thresholds = sorted(step_weights)
         totals, total = [0.0], 0.0
-        for step in steps:  # totals[k]: the weight of the k lowest steps, all below the probability
+        for step in thresholds:  # totals[k]: the weight of the k lowest steps, all below the probability
             total += step_weights[step]
             totals.append(total)
-        object.__setattr__(self, "_steps", steps)
+        object.__setattr__(self, "_steps", thresholds)
         object.__setattr__(self, "_step_totals", totals)
         object.__setattr__(self, "_known", {name: (weight, tuple(partners), tuple(steps))
                                             for name, (weight, partners, steps) in known.items()})

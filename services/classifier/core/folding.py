@@ -13,7 +13,7 @@ Spans from a folded match index the original text; read matched words from the o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
@@ -41,7 +41,7 @@ class LoweredBody:
         self.body = body
         self._sliced = low is not None and "Σ" not in body and "İ" not in body
         self._low = low or ""
-        self._folded = low if low is None or body.isascii() or ("ı" not in body and "ſ" not in body) \
+        self._folded = self._low if low is None or body.isascii() or ("ı" not in body and "ſ" not in body) \
             else fold(body)
 
     def low(self, start: int, end: int) -> str:
@@ -114,7 +114,7 @@ def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:
     return found
 
 
-def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+def matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
     """What ``pattern.finditer(text)`` yields, given every offset at which a match can start.
 
     A regex engine tries every offset; when only a few offsets can start a match (those of the literal
@@ -148,4 +148,4 @@ def finditer_folded(pattern: re.Pattern[str], folded_pattern: re.Pattern[str], t
     ``folded_pattern`` (``case_sensitive(pattern)``) over ``folded`` (``fold(text)``). Each hit is matched
     again with ``pattern`` at its offset, so groups read the original text."""
     for hit in folded_pattern.finditer(folded):
-        yield pattern.match(text, hit.start())
+        yield pattern.match(text, hit.start())  # type: ignore[misc]  # it matches where the fold matched

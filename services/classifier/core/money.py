@@ -128,7 +128,7 @@ class Amount(NamedTuple):
 def amounts_in(text: str, *, folded: str | None = None) -> list[Amount]:
     """Every amount in ``text``, in order, as ``find_money`` finds them (``folded``: ``fold(text)``, when known)."""
     found = [Amount(text, match, table, value) for match, table, value in _amounts(text, folded)]
-    found.sort(key=Amount.start.fget)
+    found.sort(key=Amount.start.fget)  # type: ignore[attr-defined]
     return found
 
 

@@ -79,7 +79,8 @@ def genre_of(body: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]
     lengths = list(map(len, filter(str.strip, body.split("\n"))))
     if sum(map(_SHORT_LINE.__gt__, lengths)) * 2 > len(lengths):
         genre.add("genre:lines")
-    return tuple(frozenset(genre | {place}) for place in ("place:first", "place:lead", "place:later"))
+    return tuple(frozenset(genre | {place})  # type: ignore[return-value]  # three
+                 for place in ("place:first", "place:lead", "place:later"))
 
 
 class Paragraphs:

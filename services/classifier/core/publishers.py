@@ -154,7 +154,7 @@ def _named(text: str, site: str, year: int) -> str | None:
     match = _first_name(text)
     if match is None:
         return None
-    name = _NAMED[int(match.lastgroup[1:])][1]
+    name = _NAMED[int(match.lastgroup[1:])][1]  # type: ignore[index]  # a named group matched
     if name == "health":
         return "Department of Health and Social Care" if year >= 2018 else "Department of Health"
     if name == "government":

@@ -91,6 +91,8 @@ def _add_trimmed(spans: list[tuple[int, int]], body: str, begin: int, end: int, 
     starts with, unless nothing is left. The space after a bullet may run on to ``line_end``: a line "- "
     holds no sentence."""
     if not body[begin].isalpha():  # no space, bullet or digit: nothing to cut
-        begin = _LEAD.match(body, begin, line_end).end()
+        lead = _LEAD.match(body, begin, line_end)
+        assert lead is not None  # the pattern matches the empty string
+        begin = lead.end()
     if begin < end:
         spans.append((begin, end))

@@ -17,7 +17,7 @@ only the words seen in at least ``pledgewatch.training.LEXICAL_MIN_DF`` training
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .commitments import Found
 from .deadlines import has_digit, may_hold_deadline
@@ -272,7 +272,7 @@ def _read_words(words: list[str], names: set[str]) -> None:
         names.add("after_modal:" + modal_verb)
 
 
-_UNKNOWN = object()
+_UNKNOWN: Any = object()
 _LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
 _EXPECTING = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
 _SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING)

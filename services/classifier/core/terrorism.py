@@ -69,7 +69,7 @@ def score_release(title: str, body: str, *, body_term_starts: list[int] | None =
     a model built for each. ``body_term_starts``: ``term_starts(fold(body))`` if the caller has them
     (``cues.read_body`` finds them)."""
     body_hits = terrorism_terms(body, starts=body_term_starts)
-    weight = sum(hit[3] for hit in body_hits) + 2 * sum(hit[3] for hit in terrorism_terms(title))
+    weight = sum((hit[3] for hit in body_hits), 0.0) + 2 * sum((hit[3] for hit in terrorism_terms(title)), 0.0)
     score = 1.0 - math.exp(-weight / _SCALE)
     evidence = [{"term": term, "span": (start, end)} for term, start, end, _ in body_hits]
     return round(score, 3), evidence

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from schemas import Kind
@@ -143,14 +143,16 @@ class Cues(NamedTuple):
     starts: dict[int, list[int]]
 
 
-def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None, cues: Cues | None = None):
+def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None,
+              cues: Cues | None = None) -> Iterator[re.Match[str]]:
     """``pattern.finditer(sentence)``, found over ``folded`` (``fold(sentence)``)."""
     folded = fold(sentence) if folded is None else folded
     if pattern is _MONEY_VERB or pattern is _MUST:
         starts = (_MONEY_STARTS if pattern is _MONEY_VERB else _MUST_STARTS).starts(folded)
-        return (pattern.match(sentence, hit.start()) for hit in matches_at(_FOLDED[id(pattern)], folded, starts))
+        return (pattern.match(sentence, hit.start())  # type: ignore[misc]  # it matches where the fold matched
+                for hit in matches_at(_FOLDED[id(pattern)], folded, starts))
     if cues is not None and id(pattern) in _STARTS:
-        return (pattern.match(sentence, hit.start())
+        return (pattern.match(sentence, hit.start())  # type: ignore[misc]
                 for hit in matches_at(_FOLDED[id(pattern)], folded, cues.starts.get(id(pattern), ())))
     return finditer_folded(pattern, _FOLDED[id(pattern)], sentence, folded)
 
@@ -262,7 +264,7 @@ def money_trigger(sentence: str, folded: str | None = None) -> Trigger | None:
 def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = None,
                     folded: str | None = None) -> list[Trigger]:
     """Demands that name whom they ask ("called on X to", "for X to", "it is vital for X to")."""
-    found = []
+    found: list[Trigger] = []
     low = sentence.lower() if low is None else low
     if " to " not in low:
         return found

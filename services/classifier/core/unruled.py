@@ -56,6 +56,7 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
         hit = addressed_at(folded)
         if hit is not None:
             addressed = _ADDRESSED.match(text, hit.start())  # matched again to read the party from ``text``
+            assert addressed is not None  # it matches where the fold matched
             party = addressed["party"].strip()
             named = name_actor(party, False, publisher)
             if named.agent and not named.own and not named.hostile:  # never a bare pronoun ("urges them to")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from schemas import Category
-from services.classifier.core import categories, classifier, context, deadlines, money, records, terrorism
+from services.classifier.core import build, categories, classifier, context, deadlines, money, records, terrorism
 from services.classifier.core.calendar_units import MONTH
 from services.classifier.core.deadline_rules import CORES, MONTH_NAME, NEEDS, RULES
 from services.classifier.core.cues import read_body
@@ -173,7 +173,8 @@ def test_categories_as_the_plain_rules_decide(labelled_sentences):
 
 
 def test_id_with_the_lowered_text_given_as_without(labelled_sentences):
-    for text in labelled_sentences[:300] + ["İstanbul ſ ı"]:
+    # a final "Σ" lowers to "ς" (the compiled build's own str.lower wrote "σ": setup.py)
+    for text in labelled_sentences[:300] + ["İstanbul ſ ı", "ΟΔΥΣΣΕΥΣ said: stop Σterrorism.Σ"]:
         assert records.commitment_id("r", text, "HM Treasury", lowered=text.lower()) == \
             records.commitment_id("r", text, "HM Treasury"), text
 
@@ -193,6 +194,8 @@ def _releases_to_borrow_for() -> list:
     return [load_release(path) for path in files] + [release_of(body, "2026-01-05") for body in _LENDING]
 
 
+@pytest.mark.skipif(build() != "pure", reason="the compiled classify calls borrow_deadlines directly, not through "
+                                                "the module's name that monkeypatch replaces")
 def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
     asked = []
     monkeypatch.setattr(classifier, "borrow_deadlines", lambda *args, **_: asked.append(args) or args[0])
