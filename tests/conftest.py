@@ -33,6 +33,13 @@ hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_report_header() -> str:
+    """Which build of the classifier's core the tests run against (setup.py)."""
+    from services.classifier.core import build
+
+    return f"classifier core: {build()} build"
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary pledgewatch data folder for every test, never the user's: PLEDGEWATCH_HOME for this
