@@ -17,7 +17,8 @@ RUN printf '%s\n' 'uv==0.13.9' \
       '  --hash=sha256:5435c5ce14a56431208ca0996416d310f1598e8c2c8ba707688985a16bb82dbe' \
       '  --hash=sha256:ecb6028d79dc96fbeafffe5c8af62a7099487ebc05a701e76714eebcffd06375' > /tmp/uv.txt \
  && pip install --no-cache-dir --require-hashes -r /tmp/uv.txt
-# gcc for mypyc's C (setup.py): without it the pure-Python core is installed.
+# gcc for mypyc's C (setup.py): without it the pure-Python core would be installed, which the check after
+# `uv sync` refuses for the image.
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/pledgewatch
 WORKDIR /src
@@ -27,8 +28,11 @@ RUN uv sync --frozen --no-dev --no-install-project --no-cache
 COPY schemas ./schemas
 COPY services ./services
 COPY pledgewatch ./pledgewatch
+COPY setup.py ./
+# The check runs from / so that it imports the installed package, not the source in /src.
 RUN uv sync --frozen --no-dev --no-editable --no-cache \
- && /opt/pledgewatch/bin/python -c "from services.classifier.core import build; print('classifier core:', build())"
+ && cd / && /opt/pledgewatch/bin/python -c "import sys; from services.classifier.core import build; \
+print('classifier core:', build()); sys.exit(build() != 'compiled')"
 
 FROM ${PYTHON_IMAGE}
 RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home pledgewatch
