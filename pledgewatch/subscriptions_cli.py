@@ -296,7 +296,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         subs = load_file(Path(args.file))
     except SubscriptionError as exc:
         raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
-    print(f"{args.file}: {len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}")
+    held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
+        "valid, no subscription in it"
+    print(f"{args.file}: {held}")
     return 0
 
 

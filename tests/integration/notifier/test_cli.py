@@ -224,3 +224,16 @@ async def test_add_reads_standard_input_by_its_byte_order_mark_as_it_reads_a_fil
     monkeypatch.setattr(sys, "stdin", given)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", "-"]) == 0, \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    pytest.param("subscriptions:\n  - {id: desk, channels: [console]}\n  - {id: wire, channels: [console]}\n",
+                 "2 valid subscription(s): desk, wire", id="two"),
+    # before: "0 valid subscription(s): ", a list begun and left empty
+    pytest.param("", "valid, no subscription in it", id="empty"),
+    pytest.param("subscriptions: []\n", "valid, no subscription in it", id="none"),
+])
+def test_validate_says_what_a_valid_file_holds(write_yaml, capsys, text, said):
+    path = write_yaml(text, "subs.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: {said}\n"
