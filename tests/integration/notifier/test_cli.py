@@ -25,7 +25,9 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
                                        "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
-    assert "error: id: no subscription 'desk'" in capsys.readouterr().err
+    # before: the line stopped at the id, saying nothing of where the ids are found
+    assert capsys.readouterr().err == \
+        "error: id: no subscription 'desk' (`pledgewatch subscriptions list` names every subscription)\n"
 
 
 async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write_yaml, capsys, monkeypatch, tmp_path):
