@@ -46,8 +46,8 @@ _WEBHOOK_HEADERS = {
     "type": "object",
     "properties": {
         "X-Pledgewatch-Alert-Id": {"type": "string",
-                                   "description": "The alert's (or digest's) id: the same on a resend; drop "
-                                                  "duplicates by it."},
+                                   "description": "The event's id (an alert's, a digest's, a week's deadlines' "
+                                                  "or a test's): the same on a resend; drop duplicates by it."},
         "X-Pledgewatch-Timestamp": {"type": "string", "pattern": "^[0-9]+$",
                                     "description": "Unix seconds when signed (with a secret only)."},
         "X-Pledgewatch-Signature": {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$",

@@ -74,6 +74,9 @@ def test_the_description_names_every_service_and_every_webhook_message(document)
         assert f"**{service}**" in description, service
     for message in ("alerts", "digests", "the week's deadlines", "test notifications"):
         assert message in description, message
+    headers = json.dumps(document["components"]["messages"]["webhook:alert"]["headers"])
+    for message in ("alert's", "digest's", "week's deadlines'", "test's"):
+        assert message in headers, message
 
 
 def test_every_payload_is_the_real_model(document):
