@@ -8,8 +8,7 @@ on an embedded Redis (AOF, appendfsync everysec), ``--batch`` at a time, as the 
 releases. Prints the time to schedule them all, reminders per second, and Redis memory per reminder (every
 key the reminders are kept in: the APScheduler job store, the planned records, the due index and the
 shared subjects, from ``MEMORY USAGE``). Then it moves them all to another reminder time, as the first leader
-after a change of ``PLEDGEWATCH_REMINDER_TIME`` does, and prints that time; then it cancels them all and prints
-that time.
+after a change of ``PLEDGEWATCH_REMINDER_TIME`` does, and prints that time.
 
 Then ``--at-once`` reminders, each for its own commitment, are scheduled to fall due at the same second, a few
 seconds ahead, with a running notifier (leader, delivery worker) and one webhook subscriber on a loopback
@@ -113,7 +112,7 @@ async def fire_at_once(redis_url: str, tmp: Path, count: int) -> None:
                 jobs = [replace(job, fire_at=due_at) for job in sample_jobs(count, subscriber="desk")]
                 at_due = asyncio.create_task(cpu_at(due_at.timestamp()))
                 cpu = time.process_time()
-                await service.reminders.apply(jobs, [])
+                await service.reminders.apply(jobs)
                 late = await arrived(timeout=due_at.timestamp() + 60 - time.time())
                 cpu_after = time.process_time() - await at_due
                 cpu = time.process_time() - cpu
@@ -153,7 +152,7 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
         empty = memory(client, keys)
         start = time.perf_counter()
         for i in range(0, len(jobs), batch):
-            await store.apply(jobs[i:i + batch], [])
+            await store.apply(jobs[i:i + batch])
         scheduled = time.perf_counter() - start
         stored = client.hlen(store.planned_key)
         used = memory(client, keys) - empty
@@ -165,11 +164,6 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
                                        remind_at=dtime(10, 0, tzinfo=timezone.utc), now=datetime.now(timezone.utc))
         print(f"moved {moved:,} to another reminder time in {time.perf_counter() - start:.2f} s "
               f"({time.process_time() - cpu:.2f} s CPU in the notifier)")
-        start = time.perf_counter()
-        ids = [(job.reminder_id, job.release.version) for job in jobs]  # each dropped by the version planning it
-        for i in range(0, len(ids), batch):
-            await store.apply([], ids[i:i + batch])
-        print(f"cancelled them in {time.perf_counter() - start:.2f} s; {client.hlen(store.planned_key)} left")
         scheduler.shutdown()
         await aclient.aclose()
         client.close()

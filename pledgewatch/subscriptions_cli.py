@@ -93,13 +93,22 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None,
                            "running? check with `pledgewatch status`)") from None
 
 
+LIST_HINT = "`pledgewatch subscriptions list` names every subscription"
+
+
+def _names_the_id(errors: list[Any]) -> bool:
+    """Whether the answer's errors are about the subscription id (no such subscription)."""
+    return any(isinstance(err, dict) and err.get("field") == "id" for err in errors)
+
+
 def _report(status: int, body: Any) -> int:
     if status >= 400:
         errors = (body or {}).get("errors", []) if isinstance(body, dict) else []
         # A field's error names the field; the server's own (503 while Redis is away, 413) is a plain line.
         reasons = "; ".join(f"{err['field']}: {err['message']}" if isinstance(err, dict) else str(err)
                             for err in errors)
-        raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({NO_TOKEN_HINT})" if status == 401 else ""))
+        hint = NO_TOKEN_HINT if status == 401 else LIST_HINT if status == 404 and _names_the_id(errors) else None
+        raise CommandError(f"{reasons or f'HTTP {status}'}" + (f" ({hint})" if hint else ""))
     if body is not None:
         print(yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip())
     return 0
@@ -296,7 +305,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         subs = load_file(Path(args.file))
     except SubscriptionError as exc:
         raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
-    print(f"{args.file}: {len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}")
+    held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
+        "valid, no subscription in it"
+    print(f"{args.file}: {held}")
     return 0
 
 

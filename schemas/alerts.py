@@ -116,7 +116,9 @@ class AlertEvent(CloudEvent[Alert]):
 
 
 class DeliveryAttempt(FrozenModel):
-    alert_id: str
+    alert_id: str = Field(description="The message delivered: an alert (its id on the alerts stream), or a digest "
+                                      "('digest-…') or a week's deadlines ('week-…'), which are on no stream.",
+                          examples=["new-a3be0b4c255cbd56f632bc89", "digest-dda64148bcbb1e0d9326c20d"])
     subscription_id: str
     channel: str = Field(examples=["webhook", "email", "console"])
     destination: str = Field(description="Where it went, secrets removed.")

@@ -112,10 +112,10 @@ class CloudEvent(BaseModel, Generic[DataT]):
         kept, fields = {}, _field_names(cls)
         for name, attribute in value.items():
             if name not in fields:
-                if attribute is None:
-                    continue
                 if not isinstance(name, str) or not _ATTRIBUTE_NAME.match(name):
                     raise ValueError(f"{name!r} is not a CloudEvents attribute name (a-z, 0-9)")
+                if attribute is None:
+                    continue
                 if not isinstance(attribute, (str, int)):  # bool is an int
                     raise ValueError(f"extension attribute {name!r} must be a string, integer or boolean")
             kept[name] = attribute

@@ -12,7 +12,7 @@ DEFAULT_PREFIX = "pledgewatch:"
 RELEASES = "releases"
 # One classification per release version, flagged or not (classifier writes).
 CLASSIFIED = "classified"
-# Every alert sent to a subscriber, for other services to follow (notifier writes).
+# Every alert decided for a subscriber, when decided, for other services to follow (notifier writes).
 ALERTS = "alerts"
 # Deadline reminders that fell due (notifier's scheduler writes).
 REMINDERS = "reminders"

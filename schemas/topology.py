@@ -26,7 +26,8 @@ STREAM_EVENTS: dict[str, tuple[type[CloudEvent[Any]], ...]] = {
 STREAM_PURPOSES = {
     RELEASES: "New or changed releases, one entry per distinct content of a release (version 1, 2, ...).",
     CLASSIFIED: "One classification per release version, flagged or not: its commitments, money and deadlines.",
-    ALERTS: "Every alert sent to a subscriber, for other services to follow.",
+    ALERTS: "Every alert decided for a subscriber, when decided, for other services to follow: before its "
+            "delivery is tried (a digest subscriber's before its digest); deliveries says how each went.",
     REMINDERS: "Deadline reminders that fell due.",
     DELIVERIES: "The audit trail: one alert.delivered or alert.failed per delivery attempt.",
     DEAD_LETTERS: "Entries no service could process, with the original payload and the reason.",

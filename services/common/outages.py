@@ -93,6 +93,8 @@ def keep_reading(subscriber: Any, *, notices: OutageNotices, recreate_group: Cal
                     raise
                 await recreate_group()
         except UNREACHABLE as exc:
+            if not subscriber.running:  # told to stop: the broker closed the connection under this read
+                return
             notices.failed(exc, subscriber)
             await asyncio.sleep(RETRY_SECONDS)
         else:

@@ -27,23 +27,27 @@ _REF = "#/components/schemas/{model}"
 
 DESCRIPTION = f"""\
 pledgewatch finds the commitments and deadlines in government press releases and alerts subscribers.
-Three services talk only through Redis Streams: **ingest** writes `release.published`, the **classifier**
-reads them and writes `release.classified`, the **notifier** reads those, writes alerts, reminders and
-the delivery audit trail, and POSTs alerts and digests to webhooks; each service dead-letters what it
-cannot process.
+Four services talk only through Redis Streams: **ingest** writes `release.published` (and `source.quiet`
+and `source.resumed` of polled sources), the **classifier** reads them and writes `release.classified`,
+which the **notifier** and the **ledger** read, each in a group of its own; the notifier writes alerts,
+reminders and the delivery audit trail, and POSTs alerts, digests, the week's deadlines and test
+notifications to webhooks; each service dead-letters what it cannot process.
 
 Wire format: each stream entry has exactly one field, `{EVENT_FIELD}`, whose value is one CloudEvent 1.0
 in structured mode as UTF-8 JSON (`XADD <stream> * {EVENT_FIELD} '<event JSON>'`). Every event names the
 JSON Schema of its `data` in `dataschema` (the version is in the URI); the schemas are in `schemas/json/`.
-Read a stream with a consumer group of your own (`XGROUP CREATE <stream> <group> 0 MKSTREAM`). Stream keys
-start with the deployment's prefix (`{DEFAULT_PREFIX}` by default, `PLEDGEWATCH_PREFIX`)."""
+Read a stream with a consumer group of your own (`XGROUP CREATE <stream> <group> 0 MKSTREAM`): read your
+own pending entries first at every start, drop duplicates by the event's `id`, order one release's events
+by its version, and delete the group when you retire it, as it holds back trimming (docs/CONTRACTS.md,
+"Consuming a stream"). Stream keys start with the deployment's prefix (`{DEFAULT_PREFIX}` by default,
+`PLEDGEWATCH_PREFIX`)."""
 
 _WEBHOOK_HEADERS = {
     "type": "object",
     "properties": {
         "X-Pledgewatch-Alert-Id": {"type": "string",
-                                   "description": "The alert's (or digest's) id: the same on a resend; drop "
-                                                  "duplicates by it."},
+                                   "description": "The event's id (an alert's, a digest's, a week's deadlines' "
+                                                  "or a test's): the same on a resend; drop duplicates by it."},
         "X-Pledgewatch-Timestamp": {"type": "string", "pattern": "^[0-9]+$",
                                     "description": "Unix seconds when signed (with a secret only)."},
         "X-Pledgewatch-Signature": {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$",

@@ -62,6 +62,9 @@ def as_text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+TRIM_CHUNK = 100  # entries read at a time while finding where trimming stops (bodies included: keep it small)
+
+
 def parse_stream_id(value: bytes | str) -> tuple[int, int]:
     """``"1700000000000-3"`` as ``(1700000000000, 3)``, so entry ids compare in stream order."""
     millis, _, seq = as_text(value).partition("-")
@@ -218,11 +221,14 @@ class Streams:
     async def trim_consumed(self, stream: str) -> int:
         """Keep ``stream`` near ``cap`` entries without losing any that a group has not read.
 
-        Over the cap, entries every consumer group has read and acknowledged are
-        removed (XTRIM MINID); a stream no group reads is cut to the cap. A group
-        that lags keeps its backlog, however long. Returns the entries removed.
+        Over the cap, the oldest entries beyond it that every consumer group has
+        read and acknowledged are removed (XTRIM MINID): the cap's worth of history
+        stays for a group created later and for ``ledger rebuild``. A stream no
+        group reads is cut to the cap; a group that lags keeps its backlog, however
+        long. Returns the entries removed.
         """
-        if await self.client.xlen(stream) <= self.cap:
+        excess = await self.client.xlen(stream) - self.cap
+        if excess <= 0:
             return 0
         groups = await self.client.xinfo_groups(stream)
         if not groups:
@@ -232,8 +238,28 @@ class Streams:
             if group["pending"]:
                 summary = await self.client.xpending(stream, group["name"])
                 oldest_needed = min(oldest_needed, parse_stream_id(summary["min"]))
-        keep_from = f"{oldest_needed[0]}-{oldest_needed[1]}"
+        keep_from = await self._keep_from(stream, excess, oldest_needed)
+        if keep_from is None:
+            return 0
         return int(await self.client.xtrim(stream, minid=keep_from, approximate=False))
+
+    async def _keep_from(self, stream: str, excess: int, oldest_needed: tuple[int, int]) -> str | None:
+        """The MINID that removes the ``excess`` oldest entries of ``stream``, or fewer: none from
+        ``oldest_needed`` on. None when nothing can go. Entries appended meanwhile only make more of the old
+        ones removable, so the answer stays safe."""
+        if oldest_needed == (0, 0):
+            return None  # a group has read nothing yet
+        needed = f"({oldest_needed[0]}-{oldest_needed[1]}"
+        start, left, last = "-", excess, None
+        while left > 0:
+            want = min(left, TRIM_CHUNK)
+            chunk = await self.client.xrange(stream, min=start, max=needed, count=want)
+            if chunk:
+                last = parse_stream_id(chunk[-1][0])
+                start, left = f"({last[0]}-{last[1]}", left - len(chunk)
+            if len(chunk) < want:
+                break  # reached the oldest entry a group still needs
+        return None if last is None else f"{last[0]}-{last[1] + 1}"
 
     async def times_delivered(self, entry: Entry) -> int:
         pending = await self.client.xpending_range(entry.stream, entry.group, min=entry.entry_id,

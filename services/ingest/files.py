@@ -156,7 +156,8 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if size == 0:
             raise ReleaseFileError(f"{path}: empty file")
         if size > max_bytes:
-            raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
+            raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit "
+                                   "(PLEDGEWATCH_MAX_RELEASE_BYTES: raise it to admit larger files)")
         return path.read_bytes()
     except (FileNotFoundError, ReleaseFileError):
         raise

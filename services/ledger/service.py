@@ -76,7 +76,7 @@ class LedgerService(RuntimeService):
             log.info("ledger: %d release(s) recorded before withdrawals were kept now listed as withdrawn", told)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
-                                               file=FileSubscriptions(self.settings.subscriptions))
+                                               file=FileSubscriptions(self.settings.subscriptions, report=False))
 
     def routes(self) -> Routes:
         return ledger_routes(lambda: self._started(self.store), lambda: self._started(self.index),

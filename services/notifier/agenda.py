@@ -34,10 +34,10 @@ from .subscriptions import Subscription
 
 Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
 
-# KEYS: those of the reminder store's planning (see ``CANCEL``). ARGV: the prefix of what cancelled reminders
-# leave and its TTL (see ``cancel`` in :mod:`.reminder_scripts`), how many records to compare, reminders to
-# cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and the record
-# read; for each reminder to cancel its id and the release version cancelling it; for each to write its key,
+# KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``). ARGV: the prefix of what
+# cancelled reminders leave and its TTL (see ``cancel`` in :mod:`.reminder_scripts`), how many records to compare,
+# reminders to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and
+# the record read; for each reminder to cancel its id and the release version cancelling it; for each to write its key,
 # release id and record; then the entries to XACK (stream, group, id). Cancels, writes and acknowledges only
 # if every record is still as read (what to cancel was worked out from them): returns 1, else 0. A reminder a
 # newer version planned is not cancelled: that version's handler may have planned it again after these records
@@ -146,7 +146,7 @@ class ReminderAgenda:
     async def apply(self, jobs: list[ReminderJob]) -> None:
         """Schedule the reminder ``jobs`` :meth:`plan` gave, in one call to the store."""
         if jobs:
-            await self.store.apply(jobs, [])
+            await self.store.apply(jobs)
 
     async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
         """The planned-reminders record of each (key, release id), in one round trip."""

@@ -22,16 +22,19 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from services.common.streams import as_text
+
 from .feed import FEED_SIZE
 from .outbox import DeliveryJob
 
 # ARGV[1]: the commit, JSON (see Commit); ARGV[2]: the alerts stream, ARGV[3]: its event field, ARGV[4]: the
 # outbox zset, ARGV[5]: job -> destination hash, ARGV[6]: the key prefix of jobs, ARGV[7]: feed length,
-# ARGV[8]: the index sets' bound; then the documents, named in the commit by their place (1: ARGV[9]).
-# Returns 0 (a read changed: nothing written) or 1.
+# ARGV[8]: the index sets' bound, ARGV[9]: the key prefix of done marks; then the documents, named in the commit
+# by their place (1: ARGV[10]). Returns 0 (a read changed: nothing written) or {1, the ids of the jobs queued
+# leased (handed to the committing worker)...}.
 _COMMIT = """
 local c = cjson.decode(ARGV[1])
-local docs = 8
+local docs = 9
 -- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
 -- answers joined
 local function call(command, key, list)
@@ -71,9 +74,17 @@ for _, a in ipairs(c.alerts) do
   redis.call('LTRIM', a[2], 0, feed_last)
   if a[3] then redis.call('RPUSH', a[3], ARGV[docs + a[4]]) end
 end
+-- a job offered to the committing worker (j[5]: its lease's end) is queued leased, as a claim would leave it,
+-- when it is new here (not queued, not delivered); otherwise it is queued due (or left as it is) for a claim
+local answer = {1}
 for _, j in ipairs(c.jobs) do
   redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX')
-  redis.call('ZADD', ARGV[4], 'NX', j[4], j[1])
+  if j[5] and redis.call('EXISTS', ARGV[9] .. j[1]) == 0
+      and redis.call('ZADD', ARGV[4], 'NX', j[5], j[1]) == 1 then
+    answer[#answer + 1] = j[1]
+  else
+    redis.call('ZADD', ARGV[4], 'NX', j[4], j[1])
+  end
   redis.call('HSETNX', ARGV[5], j[1], j[3])
 end
 for _, h in ipairs(c.hashes) do
@@ -91,7 +102,7 @@ end
 for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
 for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
-return 1
+return answer
 """
 
 
@@ -104,7 +115,9 @@ class Commit:
     values: list[list[Any]] = field(default_factory=list)  # [key, SHA-1 of the value read (false: none)]
     sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
-    jobs: list[list[Any]] = field(default_factory=list)  # [job id, job doc, destination, due (text)]
+    # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
+    # offer), else false]
+    jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
     sets: list[list[Any]] = field(default_factory=list)  # [key, members]
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
@@ -112,6 +125,8 @@ class Commit:
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
     acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
     docs: list[bytes | str] = field(default_factory=list)
+    queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
+    handed: set[str] = field(default_factory=set)  # once written: the offered jobs it queued leased
 
     # --- what was read ---------------------------------------------------------------------------
     def expect_fields(self, key: str, read: dict[str, bytes | None]) -> None:
@@ -141,7 +156,16 @@ class Commit:
 
     def job(self, job: DeliveryJob, *, due: float) -> None:
         """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count)."""
-        self.jobs.append([job.job_id, self._doc(job.model_dump_json()), job.destination, repr(due)])
+        self.jobs.append([job.job_id, self._doc(job.model_dump_json()), job.destination, repr(due), False])
+        self.queued.append(job)
+
+    def offer(self, job_ids: set[str], *, until: float) -> None:
+        """Queue these jobs leased until ``until``, as a claim leaves them, when they are new here (neither
+        queued nor delivered): the committing worker sends them; once written, they are named in
+        :attr:`handed`."""
+        for j in self.jobs:
+            if j[0] in job_ids:
+                j[4] = repr(until)
 
     def hset(self, key: str, mapping: dict[str, str], *, documents: bool = False) -> None:
         """``documents``: the values are large (JSON records), passed beside the commit rather than in it."""
@@ -165,13 +189,18 @@ class Commit:
 
 class AlertCommitter:
     def __init__(self, client: Any, *, alerts: str, event_field: str, outbox_zset: str, job_dests: str,
-                 job_prefix: str, common: int) -> None:
+                 job_prefix: str, done_prefix: str, common: int) -> None:
         self._script = client.register_script(_COMMIT)
-        self._head = [alerts, event_field, outbox_zset, job_dests, job_prefix, FEED_SIZE, common]
+        self._head = [alerts, event_field, outbox_zset, job_dests, job_prefix, FEED_SIZE, common, done_prefix]
 
     async def commit(self, commit: Commit) -> bool:
-        """Write ``commit`` if what it read is still there: True; else write nothing: False."""
+        """Write ``commit`` if what it read is still there: True, and the offered jobs queued leased in
+        ``commit.handed``; else write nothing: False."""
         # pydantic's encoder, in Rust: a run's plan is some kilobytes a release, which json.dumps took a
         # twentieth of the notifier's time to encode
-        plan = to_json({k: v for k, v in commit.__dict__.items() if k != "docs"})
-        return bool(await self._script(args=[plan, *self._head, *commit.docs]))
+        plan = to_json({k: v for k, v in commit.__dict__.items() if k not in ("docs", "queued", "handed")})
+        answer = await self._script(args=[plan, *self._head, *commit.docs])
+        if not answer:
+            return False
+        commit.handed = {as_text(j) for j in answer[1:]}
+        return True

@@ -83,7 +83,7 @@ def http_url_problem(url: str) -> str | None:
     scheme, sep, _ = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https"):
         return (f"only http and https URLs are allowed, not {scheme.lower()[:20]}://" if sep
-                else "only http and https URLs are allowed (no scheme given)")
+                else "only http and https URLs are allowed: it must start with http:// or https://")
     if len(url) > MAX_URL:
         return f"URL has {len(url)} characters; at most {MAX_URL}"
     if _BAD_CHARACTER.search(url):

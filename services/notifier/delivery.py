@@ -6,6 +6,10 @@ endpoint never holds up the others. Jobs are only claimed for a destination with
 free slot, and never more than ``delivery_max_inflight`` at once, so a hanging
 endpoint with a backlog holds its own slots and nothing else. Every attempt is audited on the deliveries
 stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
+The jobs of the alerts the notifier's consumer commits are offered to the worker before the commit
+(:meth:`DeliveryWorker.offer`): those with a free slot are queued leased by the alerts' script, as a claim
+would leave them, and handed to the worker once written (:meth:`DeliveryWorker.take`), which sends them
+without claiming them; the others are queued due and claimed.
 A job is marked done by the first write after its send succeeds (the script that
 records the delivery, with the other attempts finishing at the same time), and is never sent again once
 marked.
@@ -79,6 +83,7 @@ class DeliveryWorker:
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._left_behind = True  # the last claim took as many jobs as there was room for: more may be due
         self._capped: set[str] = set()  # destinations the last claim gave all the slots it could: more may be due
+        self._offered = 0  # slots held for jobs offered to a commit not yet written (counted in _busy too)
         self._stopping = False
         self._outage = OutageNotices("notifier polling its outbox")
         self._wake = asyncio.Event()  # new jobs, or a slot freed
@@ -91,6 +96,52 @@ class DeliveryWorker:
         """New jobs were queued: claim them now, without waiting for the gap between polls."""
         self._new_jobs.set()
         self._wake.set()
+
+    def offer(self, jobs: list[DeliveryJob]) -> tuple[set[str], float]:
+        """Of the jobs a commit is about to queue, those this worker will send as soon as it is written (one
+        slot of their destination free, room in flight), and when their lease is to end: each holds its slot
+        until :meth:`take`, so claims meanwhile leave it."""
+        offered: set[str] = set()
+        if self._stopping:
+            return offered, 0.0
+        room = self.config.delivery_max_inflight - len(self._inflight) - self._offered
+        slots = self.config.destination_concurrency
+        for job in jobs:
+            if room <= 0:
+                break
+            dest = job.destination
+            if self._busy.get(dest, 0) >= slots or job.job_id in self._inflight or job.job_id in offered:
+                continue
+            self._busy[dest] = self._busy.get(dest, 0) + 1
+            offered.add(job.job_id)
+            room -= 1
+        self._offered += len(offered)
+        return offered, self.clock() + self.config.delivery_lease_seconds
+
+    def take(self, jobs: list[DeliveryJob], offered: set[str], handed: set[str] | None, *,
+             lease_until: float) -> None:
+        """After the commit of ``jobs`` (``offered`` to it): ``handed``, those it queued leased until
+        ``lease_until`` (None: nothing written), are sent; the other offered slots are freed; and the worker
+        claims now when a job was queued due (not offered, or queued already). A handed job left unsent (the
+        worker stopping, or killed first) is claimed when its lease ends, as a claimed one would be."""
+        self._offered -= len(offered)
+        for job in jobs:
+            if job.job_id not in offered:
+                continue
+            dest = job.destination
+            if handed is not None and job.job_id in handed and not self._stopping and job.job_id not in self._inflight:
+                task = asyncio.create_task(self._deliver(job, dest))
+                self._inflight[job.job_id] = task
+                self._leased[job.job_id] = lease_until
+                task.add_done_callback(lambda _t, j=job.job_id: self._done(j))
+                continue
+            self._busy[dest] -= 1
+            if not self._busy[dest]:
+                del self._busy[dest]
+            if dest in self._capped or self._left_behind:  # a claim meanwhile may have left a job for the slot
+                self._wake.set()
+        if handed is not None and any(job.job_id not in handed for job in jobs):
+            self.wake()
 
     async def run(self) -> None:
         while not self._stopping:
@@ -125,7 +176,7 @@ class DeliveryWorker:
         await self._renew(now=now, lease=lease)
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
-        free = self.config.delivery_max_inflight - len(self._inflight)
+        free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
@@ -141,6 +192,10 @@ class DeliveryWorker:
             self._inflight[job_id] = task
             self._leased[job_id] = now + lease
             task.add_done_callback(lambda _t, j=job_id: self._done(j))
+        if any(self._busy.get(d, 0) < slots for d in self._capped):
+            # a send (a handed job's: no claim had capped its destination) ended while this claim was under way,
+            # its slot freed when the destination was not yet known to be capped: claim again for it
+            self._wake.set()
 
     async def _renew(self, *, now: float, lease: float) -> None:
         """Extend the leases of the jobs in flight that are past half their lease (or would run out before the

@@ -46,15 +46,9 @@ def stored_version(raw: bytes | None) -> int:
     return 0 if stored is None else stored[0]
 
 
-def previous_commitments(raw: bytes | None, release: ReleaseClassified) -> list[Commitment]:
-    """The commitments of the stored version when it is earlier than ``release``; none otherwise (nothing
-    stored or readable, or this version or a later one already handled)."""
-    return list(previous_version(raw, release).commitments)
-
-
 def previous_version(raw: bytes | None, release: ReleaseClassified) -> LastVersion:
     """What the stored version leaves to number ``release``'s deadlines when it is earlier than ``release``: its
-    commitments (:func:`previous_commitments`), their deadlines' numbers that are not their places and what it keeps
+    commitments, their deadlines' numbers that are not their places and what it keeps
     of commitments removed; nothing otherwise."""
     stored = _read(raw)
     return stored[1] if stored is not None and stored[0] < release.version else LastVersion()

@@ -111,12 +111,6 @@ for j = i, #ARGV, 5 do
 end
 """
 
-# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: the prefix of what dropped reminders
-# leave and its TTL (see cancel), then (reminder id, release version dropping it) pairs.
-CANCEL = HELPERS + """
-for i = 3, #ARGV, 2 do cancel(ARGV[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
-"""
-
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without
 # claiming them), most to take. Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
 CLAIM = HELPERS + """

@@ -40,7 +40,7 @@ from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
-from .reminder_scripts import APPLY, CANCEL, CLAIM, FINISH, FIRE, RECLAIM, RETIME, RETRY
+from .reminder_scripts import APPLY, CLAIM, FINISH, FIRE, RECLAIM, RETIME, RETRY
 from .reminders import ReminderJob
 from .scheduler import ReminderScheduler, second_job_id
 
@@ -107,16 +107,16 @@ class ReminderStore:
                       "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
                       "retry": [self.planned_key, self.due_key, self.claimed_key, *jobs]}
-        self._apply, self._cancel = client.register_script(APPLY), client.register_script(CANCEL)
+        self._apply = client.register_script(APPLY)
         self._claim, self._finish = client.register_script(CLAIM), client.register_script(FINISH)
         self._retry, self._reclaim = client.register_script(RETRY), client.register_script(RECLAIM)
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
 
     # --- planning ---------------------------------------------------------------------------
-    async def apply(self, schedule: list[ReminderJob], cancel: list[tuple[str, int]]) -> None:
-        """Plan (or move) every reminder of ``schedule`` and drop those in ``cancel`` (reminder id, the release
-        version dropping it), a thousand per script. Planning a reminder again replaces it (same id): a moved
-        date moves it. Neither replaces nor drops a reminder a newer version planned."""
+    async def apply(self, schedule: list[ReminderJob]) -> None:
+        """Plan (or move) every reminder of ``schedule``, a thousand per script. Planning a reminder again
+        replaces it (same id): a moved date moves it. A reminder a newer version planned is not replaced.
+        Reminders are dropped by the agenda's settling script, which writes the record that drops them."""
         subjects: dict[tuple[int, int], tuple[str, str]] = {}  # built once per release and commitment object
         entries = []
         for job in schedule:
@@ -128,9 +128,6 @@ class ReminderStore:
             entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id,
                                                            version=job.release.version), job.fire_at, text))
         await self.plan(entries)
-        for i in range(0, len(cancel), BULK):
-            pairs = (x for rid, by in cancel[i:i + BULK] for x in (rid, by))
-            await self._cancel(keys=self._keys["apply"], args=[self.fired_by_prefix, FIRED_TTL_SECONDS, *pairs])
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs

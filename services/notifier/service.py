@@ -306,8 +306,6 @@ class NotifierService:
             recorded = await self._record_alerts(releases, effective, now=now, entries=[entry for _, entry in run])
             effective = recorded.effective
             subs = _active(effective, now)
-            if any(count for _, count, _ in recorded.results):
-                self._wake_worker()  # the jobs are committed: send them while the reminders are scheduled
             if not recorded.acked:
                 if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
                     scheduled = await self.agenda.schedule(recorded.batch, now=now, read=recorded.planned_read)
@@ -423,7 +421,7 @@ class NotifierService:
                 for entry in entries:
                     if entry is not None:
                         commit.ack(entry.stream, entry.group, entry.entry_id)
-            if await self._committer().commit(commit):
+            if await self._commit(commit):
                 return Recorded(effective, results, planned_read, batch, reminders, acked)
             # another handler told a subscriber meanwhile: look again
 
@@ -487,13 +485,30 @@ class NotifierService:
             commit.job(job, due=now.timestamp())
         return len(effects.jobs)
 
+    async def _commit(self, commit: Commit) -> bool:
+        """Write ``commit`` (see :meth:`.AlertCommitter.commit`), its jobs offered to this notifier's delivery
+        worker: those it takes are queued leased and handed to it once written, sent without a claim while
+        the reminders are settled; the others are queued due, and the worker woken to claim them."""
+        worker = self.worker
+        if worker is None or not commit.queued:
+            return await self._committer().commit(commit)
+        offered, until = worker.offer(commit.queued)
+        commit.offer(offered, until=until)
+        written = False
+        try:
+            written = await self._committer().commit(commit)
+        finally:  # an answer lost leaves what it may have queued leased to the lease's end, as a kill would
+            worker.take(commit.queued, offered, commit.handed if written else None, lease_until=until)
+        return written
+
     def _committer(self) -> AlertCommitter:
         if self.committer is None:
             assert self.outbox is not None
             streams = self.runtime.streams
             self.committer = AlertCommitter(streams.client, alerts=streams.key(ALERTS), event_field=EVENT_FIELD,
                                             outbox_zset=self.outbox.zset, job_dests=self.outbox.dests,
-                                            job_prefix=self.outbox.job_key(""), common=COMMON)
+                                            job_prefix=self.outbox.job_key(""),
+                                            done_prefix=self.outbox.done_key(""), common=COMMON)
         return self.committer
 
     def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]

@@ -79,11 +79,15 @@ def _version_of(path: Path) -> _Version | None:
 class FileSubscriptions:
     """The file's subscriptions, re-read when it changes; a broken edit keeps the last good set.
     The file is looked at (stat) at most once every ``recheck_seconds``, not on every event. A broken edit
-    (or a missing file) is logged once, not at every look; the next edit is read again, and its repair logged."""
+    (or a missing file) is logged once, not at every look; the next edit is read again, and its repair logged.
+    ``report=False`` for a reader that only shows the file (the ledger): the notifier tells what is wrong with it
+    and that it was reloaded, so one process running both says it once; such a reader notes it at DEBUG."""
 
     def __init__(self, path: Path | None, *, recheck_seconds: float = 1.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, report: bool = True) -> None:
         self.path = path
+        levels = (logging.INFO, logging.WARNING, logging.ERROR)
+        self._info, self._warning, self._error = levels if report else (logging.DEBUG,) * len(levels)
         self.recheck_seconds, self.monotonic = recheck_seconds, monotonic
         self._checked: float | None = None
         self._version: _Version | None = None  # of the file last looked at, good or bad; None: it was missing
@@ -97,8 +101,8 @@ class FileSubscriptions:
         return load_file(path, older=self._warn_older)
 
     def _warn_older(self, errors: list[dict[str, str]]) -> None:
-        log.warning("subscriptions file %s: %s; taken as written before these checks: fix the file", self.path,
-                    SubscriptionError(errors))
+        log.log(self._warning, "subscriptions file %s: %s; taken as written before these checks: fix the file",
+                self.path, SubscriptionError(errors))
 
     def current(self) -> list[Subscription]:
         if self.path is None:
@@ -115,11 +119,11 @@ class FileSubscriptions:
             subs = self._load(self.path)
         except SubscriptionError as exc:
             self._broken = True
-            log.error("subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))
+            log.log(self._error, "subscriptions file %s: %s; keeping the previous %d", self.path, exc, len(self._subs))
             return list(self._subs)
         again = " (valid again)" if self._broken else ""
         self._subs, self._broken = subs, False
-        log.info("reloaded %d subscription(s) from %s%s", len(subs), self.path, again)
+        log.log(self._info, "reloaded %d subscription(s) from %s%s", len(subs), self.path, again)
         return list(self._subs)
 
 

@@ -68,6 +68,17 @@ def test_every_stream_writer_and_reader_is_there_with_its_events(document):
     assert {op[2] for op in operations} == {*ALL, "webhook"}
 
 
+def test_the_description_names_every_service_and_every_webhook_message(document):
+    description = " ".join(document["info"]["description"].split())
+    for service in WRITERS:
+        assert f"**{service}**" in description, service
+    for message in ("alerts", "digests", "the week's deadlines", "test notifications"):
+        assert message in description, message
+    headers = json.dumps(document["components"]["messages"]["webhook:alert"]["headers"])
+    for message in ("alert's", "digest's", "week's deadlines'", "test's"):
+        assert message in headers, message
+
+
 def test_every_payload_is_the_real_model(document):
     text = json.dumps(document)
     assert "EmptyPayload" not in text and "correlation_id" not in text

@@ -74,3 +74,17 @@ def test_valid_events_validate(contract_schemas, event):
 def test_invalid_events_are_refused(contract_schemas, event, complaint):
     errors = contract_schemas.errors(_DEAD_LETTER_SCHEMA, event)
     assert any(complaint in e for e in errors), errors
+
+
+def test_the_wire_format_example_is_a_whole_valid_event(contract_schemas):
+    # docs/CONTRACTS.md's XADD line, copied as it is, must give an entry every reader takes.
+    from pathlib import Path
+
+    from schemas import decode_event
+
+    contracts = (Path(__file__).parents[2] / "docs" / "CONTRACTS.md").read_text(encoding="utf-8")
+    line = next(line for line in contracts.splitlines() if line.startswith("XADD pledgewatch:releases * __data__ '"))
+    raw = line.split(" __data__ ", 1)[1].removeprefix("'").removesuffix("'")
+    event = json.loads(raw)
+    assert contract_schemas.event_errors(event) == []
+    assert decode_event(raw.encode()).data.release_id == event["data"]["release_id"]

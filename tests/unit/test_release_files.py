@@ -152,6 +152,13 @@ def test_oversized_file_is_rejected(tmp_path):
         load_release(path, max_bytes=100)
 
 
+def test_an_oversized_file_says_which_setting_admits_it(tmp_path):
+    path = tmp_path / "2020-01-01-big.txt"
+    path.write_text("Title\n" + "x" * 200)
+    with pytest.raises(ReleaseFileError, match=r"206 bytes is over the 100-byte limit \(PLEDGEWATCH_MAX_RELEASE_BYTES"):
+        load_release(path, max_bytes=100)
+
+
 def test_whitespace_changes_do_not_change_the_content_hash():
     assert content_hash("T", "We will act.\n\nNow.") == content_hash("T ", "We  will act.\nNow. ")
     assert content_hash("T", "We will act.") != content_hash("T", "We will not act.")

@@ -95,6 +95,8 @@ def test_an_event_written_before_dataschema_still_decodes_and_keeps_its_attribut
         pytest.param(_current_release_event(dataschema=None), "no dataschema", id="no-version-at-all"),
         pytest.param(_current_release_event(id=""), "invalid pledgewatch.release.published: id", id="empty-id"),
         pytest.param(_current_release_event(Trace="x"), "not a CloudEvents attribute name", id="bad-extension-name"),
+        pytest.param(_current_release_event(Trace=None), "not a CloudEvents attribute name",
+                     id="bad-extension-name-null"),  # the JSON Schema's propertyNames refuses it too
         pytest.param(_current_release_event(depth=1.5), "must be a string, integer or boolean",
                      id="float-extension"),
     ],

@@ -50,6 +50,9 @@ class Linear:
         # size, which the rules evict less often from the caches between two clauses.
         object.__setattr__(self, "_general", tuple({name: weight for name, weight in table.items()
                                                     if not name.startswith(_LEXICAL)} for table in (unruled, ruled)))
+        # The lexical names it weighs: refused among ``features`` when the words come as tokens.
+        object.__setattr__(self, "_lexical", tuple(frozenset(table.keys() - general.keys())
+                                                   for table, general in zip((unruled, ruled), self._general)))
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
@@ -59,11 +62,14 @@ class Linear:
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
-        lexical names made of them: ``probability(features | lexical names, ruled)`` (``features`` then holds no
-        lexical name)."""
+        lexical names made of them: ``probability(features | lexical names, ruled)``. ``features`` then holds the
+        general names only (``signals.Signals.general``): a lexical name the model weighs among them is a
+        ``ValueError``, as it would be weighed neither as a name nor as a token."""
         vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
         if tokens and vocabulary is not None:
-            # ``features`` holds no lexical name here (they come as ``tokens``)
+            if not features.isdisjoint(self._lexical[ruled]):  # type: ignore[attr-defined]
+                given = sorted(features & self._lexical[ruled])  # type: ignore[attr-defined]
+                raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
             weights = map(self._general[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
             # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
             # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).

@@ -39,3 +39,28 @@ async def test_a_stream_under_its_cap_is_left_alone(streams):
     await streams.client.xreadgroup("g", "c1", {stream: ">"})
     assert await streams.trim_consumed(stream) == 0
     assert await streams.client.xlen(stream) == 5
+
+
+@pytest.mark.parametrize("count", [50, 250], ids=["a few over", "read in several chunks"])
+async def test_a_stream_every_group_has_read_keeps_its_cap_of_history(streams, count):
+    # "trimmed back toward this many entries": what every group has read is history that a new group
+    # (created at 0) and `ledger rebuild` read, and only what lies beyond the cap goes.
+    stream = streams.key("read")
+    await streams.ensure_group(stream, "g")
+    ids = await _fill(streams, stream, count)
+    read = await streams.client.xreadgroup("g", "c1", {stream: ">"})
+    await streams.client.xack(stream, "g", *[entry_id for entry_id, _ in read[0][1]])
+    assert await streams.trim_consumed(stream) == count - 10
+    remaining = [entry_id for entry_id, _ in await streams.client.xrange(stream)]
+    assert remaining == ids[-10:]
+
+
+async def test_a_group_behind_the_cap_keeps_what_it_has_not_read(streams):
+    stream = streams.key("behind")
+    await streams.ensure_group(stream, "g")
+    ids = await _fill(streams, stream, 250)
+    read = await streams.client.xreadgroup("g", "c1", {stream: ">"}, count=200)
+    await streams.client.xack(stream, "g", *[entry_id for entry_id, _ in read[0][1]])
+    await streams.trim_consumed(stream)
+    remaining = [entry_id for entry_id, _ in await streams.client.xrange(stream)]
+    assert remaining == ids[199:]  # the last one read stays too, as it always has

@@ -19,6 +19,8 @@ from services.common.auth import ApiAuth
 from services.common.http import HttpServer
 from services.common.service import make_broker
 from services.notifier.config import NotifierConfig
+from services.notifier.reminder_scripts import HELPERS
+from services.notifier.reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from services.notifier.service import NotifierService
 
 
@@ -203,3 +205,18 @@ async def start_mailing(notifier, write_yaml, smtp_port: int, to: list[str], *,
     path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: [{recipients}]}}}}]}}]")
     return await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_from=sender, **config),
                           subscriptions=path, http=http)
+
+
+# The reminders of (id, release version dropping it) pairs dropped by the Lua ``cancel`` the agenda's settling
+# script runs for the reminders a new version no longer plans, without the records that script compares first.
+_CANCEL = HELPERS + """
+for i = 3, #ARGV, 2 do cancel(ARGV[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
+"""
+
+
+async def cancel_reminders(store: ReminderStore, dropped: list[tuple[str, int]]) -> None:
+    """Drop the planned reminders ``dropped`` (reminder id, the release version dropping it) as a new version
+    of their release does."""
+    pairs = [x for reminder_id, version in dropped for x in (reminder_id, version)]
+    await store.client.register_script(_CANCEL)(keys=store.planning_keys,
+                                                args=[store.fired_by_prefix, FIRED_TTL_SECONDS, *pairs])

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 def _committer(client, p):
     return AlertCommitter(client, alerts=f"{p}alerts", event_field=EVENT_FIELD, outbox_zset=f"{p}outbox",
-                          job_dests=f"{p}job-dest", job_prefix=f"{p}job:", common=2)
+                          job_dests=f"{p}job-dest", job_prefix=f"{p}job:", done_prefix=f"{p}done:", common=2)
 
 
 async def _commit_as_read(client, p) -> Commit:
@@ -124,3 +124,20 @@ async def test_text_beyond_ascii_in_the_commit_reaches_redis_as_utf8(redis_clien
     assert await _committer(redis_client, p).commit(commit) is True
     assert await redis_client.hgetall(f"{p}sent") == {"c-ü".encode(): b"1:fff", "c-ß".encode(): "1:abc — über".encode()}
     assert await redis_client.smembers(f"{p}elapsed") == {"c-ß:0".encode()}
+
+
+async def test_offered_jobs_are_queued_leased_only_when_new_and_undelivered(redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    jobs = [CONSOLE_JOB.model_copy(update={"job_id": j}) for j in ("new", "queued", "delivered", "not-offered")]
+    await client.zadd(f"{p}outbox", {"queued": 5.0})  # queued already (a claim may hold it): left as it is
+    await client.set(f"{p}done:delivered", "1")  # sent already: queued due, for the claim to finish it
+    commit = Commit()
+    for job in jobs:
+        commit.job(job, due=100.0)
+    commit.offer({"new", "queued", "delivered"}, until=160.5)
+    assert await _committer(client, p).commit(commit) is True
+    assert commit.handed == {"new"}
+    assert dict(await client.zrange(f"{p}outbox", 0, -1, withscores=True)) == {
+        b"new": 160.5, b"queued": 5.0, b"delivered": 100.0, b"not-offered": 100.0}
+    assert await client.hget(f"{p}job-dest", "new") == CONSOLE_JOB.destination.encode()
+    assert DeliveryJob.model_validate_json(await client.get(f"{p}job:new")) == jobs[0]

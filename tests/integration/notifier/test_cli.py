@@ -25,7 +25,9 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
                                        "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
-    assert "error: id: no subscription 'desk'" in capsys.readouterr().err
+    # before: the line stopped at the id, saying nothing of where the ids are found
+    assert capsys.readouterr().err == \
+        "error: id: no subscription 'desk' (`pledgewatch subscriptions list` names every subscription)\n"
 
 
 async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write_yaml, capsys, monkeypatch, tmp_path):
@@ -224,3 +226,16 @@ async def test_add_reads_standard_input_by_its_byte_order_mark_as_it_reads_a_fil
     monkeypatch.setattr(sys, "stdin", given)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", "-"]) == 0, \
         capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    pytest.param("subscriptions:\n  - {id: desk, channels: [console]}\n  - {id: wire, channels: [console]}\n",
+                 "2 valid subscription(s): desk, wire", id="two"),
+    # before: "0 valid subscription(s): ", a list begun and left empty
+    pytest.param("", "valid, no subscription in it", id="empty"),
+    pytest.param("subscriptions: []\n", "valid, no subscription in it", id="none"),
+])
+def test_validate_says_what_a_valid_file_holds(write_yaml, capsys, text, said):
+    path = write_yaml(text, "subs.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: {said}\n"

@@ -111,6 +111,35 @@ async def test_a_crash_between_the_answer_and_its_record_resends_under_the_same_
     assert first[2] == second[2]
 
 
+async def test_a_job_handed_to_a_worker_killed_before_its_send_is_sent_once_when_its_lease_ends(
+        notifier, receiver, write_yaml, publish_classified):
+    """An alert's job is queued leased by the alerts' script and handed to the worker, unclaimed: a notifier
+    killed between that commit and the send leaves it to the claim at the lease's end, as a claimed job."""
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("hook")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_lease_seconds=1.0, delivery_poll_seconds=0.05), subscriptions=path)
+    worker, dropped = n.service.worker, []
+    take = worker.take
+
+    def killed_after_the_commit(jobs, offered, handed, *, lease_until):
+        if not dropped and handed:
+            dropped.extend(handed)  # nothing after the commit runs: the slots it held are held for good
+            return
+        take(jobs, offered, handed, lease_until=lease_until)
+
+    worker.take = killed_after_the_commit
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: dropped, what="the commit that handed the job")
+    outbox = n.service.outbox
+    assert await outbox.client.zscore(outbox.zset, dropped[0]) > worker.clock() + 0.5  # leased, not due
+    await asyncio.sleep(0.4)
+    assert receiver.hits("hook") == []  # no claim takes it while leased
+    await wait_for(lambda: len(receiver.hits("hook")) == 1, timeout=10, what="the job claimed at its lease's end")
+    await wait_for(lambda: _is_zero(outbox.pending()), what="the job finished")
+    await asyncio.sleep(0.3)
+    assert len(receiver.hits("hook")) == 1
+    assert len(await _events(n.service, DELIVERIES)) == 1
+
+
 async def test_hanging_endpoint_does_not_delay_another(notifier, receiver, write_yaml, publish_classified):
     path = write_yaml(TWO_HOOKS.format(slow=receiver.url("hang"), fast=receiver.url("hook")))
     n = await notifier(config=fast_config(destination_concurrency=1), subscriptions=path, webhook_timeout=30)

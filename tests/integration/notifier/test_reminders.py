@@ -18,7 +18,7 @@ from services.notifier.reminder_records import PlannedRecord
 from services.notifier.reminder_store import PLANNED
 from services.notifier.scheduler import LEAD_SECONDS, ReminderScheduler, fire_reminder
 
-from notifier_harness import desk_reminded_soon, fast_config, handled, scheduled, wait_for
+from notifier_harness import cancel_reminders, desk_reminded_soon, fast_config, handled, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -216,10 +216,10 @@ async def test_a_reminder_planned_again_while_its_old_plan_fires_keeps_the_new_p
     erase the new plan."""
     n, (old, new) = await _desk_with_two_plans(notifier, write_yaml, receiver)
     store = n.service.reminders
-    await store.apply([old], [])
+    await store.apply([old])
     far = datetime.now(timezone.utc) + timedelta(days=30)
     claimed = await store.claim(until=far.timestamp(), lease_end=far.timestamp(), limit=10)  # the old plan fires
-    await store.apply([new], [])  # re-planned meanwhile
+    await store.apply([new])  # re-planned meanwhile
     assert await n.service.firing.fire(claimed) == 0
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == []
@@ -230,10 +230,10 @@ async def test_a_reminder_planned_again_while_its_old_plan_fires_keeps_the_new_p
 async def test_a_reminder_cancelled_while_it_fires_sends_nothing(notifier, receiver, write_yaml):
     n, (old, _) = await _desk_with_two_plans(notifier, write_yaml, receiver)
     store = n.service.reminders
-    await store.apply([old], [])
+    await store.apply([old])
     far = datetime.now(timezone.utc) + timedelta(days=30)
     claimed = await store.claim(until=far.timestamp(), lease_end=far.timestamp(), limit=10)
-    await store.apply([], [(old.reminder_id, old.release.version)])
+    await cancel_reminders(store, [(old.reminder_id, old.release.version)])
     assert await n.service.firing.fire(claimed) == 0
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == [] and await store.planned() == {}
@@ -243,7 +243,7 @@ async def test_a_reminder_cancelled_while_it_fires_sends_nothing(notifier, recei
 async def test_an_earlier_versions_job_for_a_reminder_planned_again_since_sends_nothing(notifier, receiver,
                                                                                         write_yaml):
     n, (_, new) = await _desk_with_two_plans(notifier, write_yaml, receiver)
-    await n.service.reminders.apply([new], [])
+    await n.service.reminders.apply([new])
     await n.service.fire_reminder(new.reminder_id, 1)  # as if its old job had fired now
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == []
@@ -252,8 +252,8 @@ async def test_an_earlier_versions_job_for_a_reminder_planned_again_since_sends_
 
 async def test_an_earlier_versions_job_for_a_cancelled_reminder_sends_nothing(notifier, receiver, write_yaml):
     n, (old, _) = await _desk_with_two_plans(notifier, write_yaml, receiver)
-    await n.service.reminders.apply([old], [])
-    await n.service.reminders.apply([], [(old.reminder_id, old.release.version)])
+    await n.service.reminders.apply([old])
+    await cancel_reminders(n.service.reminders, [(old.reminder_id, old.release.version)])
     await n.service.fire_reminder(old.reminder_id, 1)  # as APScheduler would, had it already submitted it
     await asyncio.sleep(0.3)
     assert receiver.hits("hook") == []
@@ -272,7 +272,7 @@ async def test_a_thousand_reminders_due_at_one_second_are_each_sent_once(notifie
     commitments = [dated(f"c-{i:04d}", due) for i in range(1000)]
     jobs = reminder_jobs("desk", [offset], release_ref(release(*commitments)), commitments,
                          now=datetime.now(timezone.utc), remind_at=time(0, 0))
-    await n.service.reminders.apply(jobs, [])
+    await n.service.reminders.apply(jobs)
     assert [job_id for job_id, _ in n.service.scheduler.jobs()] == [f"due:{int(jobs[0].fire_at.timestamp())}"]
     await wait_for(lambda: len(receiver.hits("hook")) >= 1000, timeout=30, what="a thousand reminders")
     await asyncio.sleep(0.5)
@@ -303,7 +303,7 @@ async def test_a_seconds_reminders_are_built_ahead_of_it_and_fired_no_earlier(no
     jobs = reminder_jobs("desk", [offset], release_ref(release(*commitments)), commitments,
                          now=datetime.now(timezone.utc), remind_at=time(0, 0))
     store = n.service.reminders
-    await store.apply(jobs, [])
+    await store.apply(jobs)
     second = jobs[0].fire_at
     ((job_id, run_at),) = n.service.scheduler.jobs()
     assert (job_id, run_at) == (f"due:{int(second.timestamp())}", second - timedelta(seconds=LEAD_SECONDS))
@@ -332,7 +332,7 @@ async def test_a_reminder_missed_by_longer_than_the_grace_is_dropped(notifier, r
     config = fast_config(reminder_time="00:00", reminder_misfire_grace_seconds=grace)
     n = await notifier(config=config, subscriptions=path, run_scheduler=False)
     job, _ = _legacy_job(due, offset)
-    await n.service.reminders.apply([replace(job, fire_at=datetime.now(timezone.utc) - timedelta(seconds=5))], [])
+    await n.service.reminders.apply([replace(job, fire_at=datetime.now(timezone.utc) - timedelta(seconds=5))])
     await n.stop()
     leader = await notifier(config=config, subscriptions=path)
     await wait_for(lambda: _none_planned(leader.service), what="the reminder handled")

@@ -80,7 +80,8 @@ async def test_an_unknown_subscription_or_a_missing_token_is_one_line(running, c
 
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", running.service.settings.api_token_value)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "nobody"]) == 1
-    assert capsys.readouterr().err == "error: id: no subscription 'nobody'\n"
+    assert capsys.readouterr().err == "error: id: no subscription 'nobody' (`pledgewatch subscriptions list` names every " \
+        "subscription)\n"
 
 
 async def test_a_test_email_skips_who_unsubscribed_and_offers_the_others_the_link(running, smtp, capsys, monkeypatch,

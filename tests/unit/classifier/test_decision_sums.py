@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
+
 from services.classifier.core.classifier import proposals_of
 from services.classifier.core.decision import LINEAR_STEP, Interactions, Linear, shipped_model, step_name
 from services.classifier.core.signals import lexical
@@ -164,3 +166,16 @@ def test_every_proposal_of_the_training_releases_weighs_the_float_fsum_gives(see
                     _interactions_probability(model.interactions, general, linear)
                 count += 1
     assert count > 3000
+
+
+def test_lexical_names_given_beside_tokens_are_refused_not_dropped():
+    """With ``tokens`` the words weigh through the vocabulary, and ``features`` must hold only general names
+    (``signals.Signals.general``); a lexical name among them was silently weighed 0. The classifier never passes
+    one; a caller that did would get another probability than ``probability(features | lexical names)``."""
+    model = Linear({"modal": 0.5, "w:attend": 2.0, "w2:will_attend": 1.0}, intercept=-1.0)
+    assert model.probability({"modal"}, False, ["will", "attend"]) == \
+        model.probability({"modal"} | lexical(["will", "attend"]), False)
+    with pytest.raises(ValueError, match=r"lexical names \['w:attend'\] given with tokens"):
+        model.probability({"modal", "w:attend"}, False, ["will", "attend"])
+    # a lexical name the model does not weigh changes nothing, tokens or not
+    assert model.probability({"modal", "w:other"}, False, ["attend"]) == model.probability({"modal"}, False, ["attend"])

@@ -5,23 +5,23 @@ import json
 import pytest
 
 from samples import BORDERS, FUNDING, release
-from services.notifier.last_version import last_version_record, previous_commitments, previous_version, stored_version
+from services.notifier.last_version import last_version_record, previous_version, stored_version
 from services.notifier.version_changes import LastVersion
 
 
 def test_an_earlier_version_is_paired_against_and_the_same_or_a_later_one_is_not():
     raw = last_version_record(release(FUNDING, BORDERS, version=2)).encode()
     assert stored_version(raw) == 2
-    assert previous_commitments(raw, release(BORDERS, version=3)) == [FUNDING, BORDERS]
-    assert previous_commitments(raw, release(BORDERS, version=2)) == []  # the same version delivered again
-    assert previous_commitments(raw, release(BORDERS, version=1)) == []  # an older one arriving late
+    assert list(previous_version(raw, release(BORDERS, version=3)).commitments) == [FUNDING, BORDERS]
+    assert previous_version(raw, release(BORDERS, version=2)) == LastVersion()  # the same version delivered again
+    assert previous_version(raw, release(BORDERS, version=1)) == LastVersion()  # an older one arriving late
 
 
 @pytest.mark.parametrize("raw", [None, b"not json", b"[]", b'{"version": 1}', b'{"version": 1, "commitments": [{}]}'],
                          ids=["none", "not-json", "not-an-object", "no-commitments", "invalid-commitment"])
 def test_nothing_stored_or_an_unreadable_record_pairs_against_nothing(raw):
     assert stored_version(raw) == 0
-    assert previous_commitments(raw, release(BORDERS, version=2)) == []
+    assert previous_version(raw, release(BORDERS, version=2)) == LastVersion()
 
 
 def test_the_record_is_the_version_and_its_commitments_as_json():

@@ -40,6 +40,12 @@ def _hook(url):
     pytest.param(_hook("https://example.org/\x00"), "channels.0.url", "not a well-formed URL", id="url-control"),
     pytest.param(_hook("https://example.org/" + "a" * 3000), "channels.0.url", "at most 2048", id="url-long"),
     pytest.param(_hook("javascript://example.org/"), "channels.0.url", "only http and https", id="url-js"),
+    # a scheme written without "//" was told "no scheme given": the reason says how the URL must start
+    pytest.param(_hook("htp:/hooks.example.org/x"), "channels.0.url",
+                 "only http and https URLs are allowed: it must start with http:// or https://",
+                 id="url-scheme-without-slashes"),
+    pytest.param(_hook("hooks.example.org/x"), "channels.0.url",
+                 "only http and https URLs are allowed: it must start with http:// or https://", id="url-no-scheme"),
     pytest.param(_sub(filter={"keywords": ["k"] * 101}), "filter.keywords", "at most 100", id="many-keywords"),
     pytest.param(_sub(filter={"actors": ["a" * 201]}), "filter.actors.0", "at most 200", id="long-actor"),
     pytest.param(_sub(channels=[{"email": {"to": ["a@b.org"] * 101}}]), "channels.0.to", "at most 100",

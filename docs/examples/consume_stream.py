@@ -1,0 +1,39 @@
+import json
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+
+def consume(client: redis.Redis, stream: str, group: str, consumer: str,
+            handle: Callable[[dict[str, Any]], None], *, seen: str, block_ms: int = 5000,
+            forever: bool = True) -> None:
+    """Read ``stream`` (e.g. ``"pledgewatch:alerts"``) in your own ``group``, at least once, each event handled
+    once: ``handle(event)`` gets the parsed CloudEvent. ``seen`` is a Redis set of the event ids handled, kept
+    with the XACK in one transaction. ``consumer`` is this replica's name: the same after a restart.
+    ``forever=False`` returns once nothing is left to read."""
+    try:
+        client.xgroup_create(stream, group, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+    start = "0"  # first what this consumer read before a crash and never acknowledged
+    while True:
+        reply = client.xreadgroup(group, consumer, {stream: start}, count=100,
+                                  block=block_ms if start == ">" and forever else None)
+        entries = reply[0][1] if reply else []
+        if not entries:
+            if start == "0":
+                start = ">"  # own pending entries done: now the new ones
+                continue
+            if not forever:
+                return
+        for entry_id, fields in entries:
+            event = json.loads(fields[b"__data__"]) if fields else None  # None: deleted while pending
+            if event is not None and not client.sismember(seen, event["id"]):
+                handle(event)  # a crash here reads it again, from the pending entries
+            with client.pipeline(transaction=True) as pipe:
+                if event is not None:
+                    pipe.sadd(seen, event["id"])
+                pipe.xack(stream, group, entry_id)
+                pipe.execute()

@@ -1,0 +1,43 @@
+"""A consumer's read that fails because the run is stopping is the stop itself, not an outage.
+
+Before: a clean stop (Ctrl+C, SIGTERM) now and then logged ``ledger reading pledgewatch:classified: Redis
+unavailable (ConnectionError: Connection closed by server.); retrying``: the broker closes its connections
+under a read still waiting, after the subscriber was told to stop."""
+
+import logging
+
+import pytest
+from redis.exceptions import ConnectionError
+
+from services.common.outages import OutageNotices, keep_reading
+
+
+class _Subscriber:
+    def __init__(self, *, running: bool) -> None:
+        self.running, self.reads = running, 0
+
+    async def _get_msgs(self, *_args: object) -> None:
+        self.reads += 1
+        raise ConnectionError("Connection closed by server.")
+
+
+async def test_a_read_cut_by_the_stop_is_not_told_as_an_outage(caplog):
+    subscriber = _Subscriber(running=False)
+    keep_reading(subscriber, notices=OutageNotices("ledger reading classified"), recreate_group=_nothing)
+    with caplog.at_level(logging.DEBUG, logger="services.common.outages"):
+        await subscriber._get_msgs()
+    assert subscriber.reads == 1 and caplog.records == []
+
+
+async def test_a_read_failing_while_running_is_an_outage(caplog, monkeypatch):
+    monkeypatch.setattr("services.common.outages.RETRY_SECONDS", 0)
+    subscriber = _Subscriber(running=True)
+    keep_reading(subscriber, notices=OutageNotices("ledger reading classified"), recreate_group=_nothing)
+    with caplog.at_level(logging.WARNING, logger="services.common.outages"):
+        await subscriber._get_msgs()
+    assert caplog.messages == ["ledger reading classified: Redis unavailable (ConnectionError: Connection closed "
+                               "by server.); retrying"]
+
+
+async def _nothing() -> None:
+    pytest.fail("no group to recreate")
