@@ -51,8 +51,9 @@ class Linear:
         object.__setattr__(self, "_general", tuple({name: weight for name, weight in table.items()
                                                     if not name.startswith(_LEXICAL)} for table in (unruled, ruled)))
         # The lexical names it weighs: refused among ``features`` when the words come as tokens.
+        generals = self._general  # type: ignore[attr-defined]
         object.__setattr__(self, "_lexical", tuple(frozenset(table.keys() - general.keys())
-                                                   for table, general in zip((unruled, ruled), self._general)))
+                                                   for table, general in zip((unruled, ruled), generals)))
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
