@@ -235,9 +235,16 @@ def _lexical_names(tokens: list[str]) -> set[str]:
     return names
 
 
+_WINDOW = int(_os.environ.get("PW_CHAR_WINDOW", "0"))
+_WINDOW_MODALS = frozenset(("will", "shall", "must", "should", "urges", "calls", "requests", "demands", "decides"))
+
+
 def chargrams(tokens: list[str]) -> set[str]:
     """The character n-grams (lengths ``CHARGRAMS``) of each token padded with a space each side."""
     low, high = CHARGRAMS
+    if _WINDOW:
+        at = next((i for i, token in enumerate(tokens) if token in _WINDOW_MODALS), None)
+        tokens = [] if at is None else tokens[max(0, at - _WINDOW):at + _WINDOW + 1]
     grams = set()
     for token in tokens:
         padded = f" {token} "
