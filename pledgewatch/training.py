@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -73,32 +72,7 @@ BAGS = 5
 
 Row = tuple[list[str], bool, bool, bool]
 # The names the kind model leaves out (``_fit_one``); the tied ones begin the same way.
-_NOT_KIND = (*LEXICAL_PREFIXES, *CONTEXT_PREFIXES, YEAR_PREFIX, "stack>")
-STACK = bool(os.environ.get("PW_STACK"))
-C_STACK = float(os.environ.get("PW_C_STACK", "0.1"))
-
-
-def fit_stack(by_release: list[list[Row]]) -> Linear:
-    """A logistic regression over the lexical names (words, pairs, character n-grams) seen in two releases."""
-    releases: Counter = Counter()
-    for rows in by_release:
-        releases.update({name for row in rows for name in row[0] if name.startswith(LEXICAL_PREFIXES)})
-    kept = {name for name, count in releases.items() if count >= 2}
-    rows = [row for rows in by_release for row in rows]
-    return _linear([[name for name in row[0] if name in kept] for row in rows], [row[1] for row in rows], C_STACK)
-
-
-def stacked(by_release: list[list[Row]], groups: list[str]) -> tuple[list[list[Row]], Linear]:
-    """(the rows with the stack's out-of-fold steps among their names, the stack fitted on all of them)."""
-    from services.classifier.core.decision import stack_steps
-
-    out = [list(rows) for rows in by_release]
-    for held_out in publisher_folds(dict(enumerate(groups)), FOLDS):
-        model = fit_stack([rows for index, rows in enumerate(by_release) if index not in held_out])
-        for index in held_out:
-            out[index] = [(sorted(set(row[0]) | tied(stack_steps(model.probability(set(row[0]), False)), row[3])),
-                           *row[1:]) for row in by_release[index]]
-    return out, fit_stack(by_release)
+_NOT_KIND = (*LEXICAL_PREFIXES, *CONTEXT_PREFIXES, YEAR_PREFIX)
 
 
 class TrainingError(Exception):
@@ -130,12 +104,7 @@ def lexicon(rows_by_release: list[list[Row]], min_df: int = LEXICAL_MIN_DF) -> s
     releases: Counter = Counter()
     for rows in rows_by_release:
         releases.update({name for row in rows for name in row[0] if name.startswith(LEXICAL_PREFIXES)})
-    char_min_df = int(os.environ.get("PW_CHAR_MINDF", min_df))
-    if os.environ.get("PW_MAIN_NOLEX"):
-        return set()
-    if os.environ.get("PW_MAIN_NOCHAR"):
-        char_min_df = 10**9
-    return {name for name, count in releases.items() if count >= (char_min_df if name.startswith("c:") else min_df)}
+    return {name for name, count in releases.items() if count >= min_df}
 
 
 def fit(by_release: list[list[Row]], groups: list[str], threshold: float = 0.5, veto: float = 0.0,
@@ -199,9 +168,7 @@ def _commitment_model(by_release: list[list[Row]], c: float) -> Linear:
     words = lexicon(by_release)
     rows = [row for rows in by_release for row in rows]
     return _linear([[name for name in row[0] if name in words or not name.startswith(LEXICAL_PREFIXES)]
-                    for row in rows], [row[1] for row in rows], c, scale={"c:": float(os.environ.get("PW_CHAR_SCALE", "1")),
-                                                                 "w:": float(os.environ.get("PW_WORD_SCALE", "1")),
-                                                                 "w2": float(os.environ.get("PW_WORD_SCALE", "1"))})
+                    for row in rows], [row[1] for row in rows], c)
 
 
 def _sklearn() -> None:
@@ -212,7 +179,7 @@ def _sklearn() -> None:
         raise TrainingError("training needs scikit-learn: pip install -e '.[train]'") from None
 
 
-def _linear(features: list[list[str]], targets: list[bool], c: float, scale: dict | None = None) -> Linear:
+def _linear(features: list[list[str]], targets: list[bool], c: float) -> Linear:
     """A logistic regression (L2, balanced classes) over the feature names of each example."""
     _sklearn()
     from sklearn.feature_extraction import DictVectorizer
@@ -220,18 +187,12 @@ def _linear(features: list[list[str]], targets: list[bool], c: float, scale: dic
 
     if len(set(targets)) < 2:  # one class only: a constant model
         return Linear({}, 35.0 if targets and targets[0] else -35.0)
-    scale = scale or {}
-    value = {prefix: v for prefix, v in scale.items()}
-    vectoriser = DictVectorizer(sparse=bool(os.environ.get("PW_SPARSE")))
-    matrix = vectoriser.fit_transform([{name: value.get(name[:2], 1) for name in row} for row in features])
-    if os.environ.get("PW_SPARSE"):
-        matrix = matrix.tocsr()
-        matrix.indices = matrix.indices.astype("int32")
-        matrix.indptr = matrix.indptr.astype("int32")
+    vectoriser = DictVectorizer(sparse=False)
+    matrix = vectoriser.fit_transform([{name: 1 for name in row} for row in features])
     regression = LogisticRegression(C=c, solver="liblinear", max_iter=1000, class_weight="balanced")
     regression.fit(matrix, targets)
-    weights = {name: round(float(w) * value.get(name[:2], 1), 6)
-               for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0]) if abs(w) >= 1e-6}
+    weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0])
+               if abs(w) >= 1e-6}
     return Linear(dict(sorted(weights.items())), round(float(regression.intercept_[0]), 6))
 
 
@@ -294,16 +255,13 @@ def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITME
         kept = [rid for rid in ids if rid not in held_out]
         if trained_on is not None:
             kept = trained_on(kept)
-        if STACK:
-            rows, stack = stacked([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept])
-            model = replace(fit(rows, [group_of[rid] for rid in kept], c_commitment=c_commitment), stack=stack)
-        else:
-            model = fit([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment)
+        model = fit([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment)
         fold_models.append((held_out, model))
         scored += [(model.commitment_probability(set(row[0]), row[3]), row[1], row[3]) for rid in held_out
                    for row in rows_of[rid]]
     threshold, veto = _best_thresholds(scored)
-    fold_models = [(held_out, replace(model, threshold=threshold, veto=veto)) for held_out, model in fold_models]
+    fold_models = [(held_out, DecisionModel(model.version, model.commitment, model.kind, threshold, veto,
+                                            model.interactions)) for held_out, model in fold_models]
     cut = _best_terrorism_cut(pairs, fold_models)
     rules, learned = Counter(), Counter()
     for held_out, model in fold_models:
@@ -407,12 +365,7 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
     of the rules alone, those of rules plus model)."""
     (threshold, veto, cut), rules, learned = cross_validate(pairs)
     by_release = [examples(release, label) for release, label in pairs]
-    groups = [publisher(release) for release, _ in pairs]
-    if STACK:
-        by_release, stack = stacked(by_release, groups)
-        model = replace(fit(by_release, groups, threshold, veto), stack=stack)
-    else:
-        model = fit(by_release, groups, threshold, veto)
+    model = fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto)
     return replace(model, terrorism_cut=cut), rules, learned
 
 

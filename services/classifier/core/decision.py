@@ -54,7 +54,7 @@ class Linear:
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
         # None for a model that weighs no words (the kind model)
-        vocabularies = tuple(table if table.words or table.pairs or table.chars else None for table in vocabularies)
+        vocabularies = tuple(table if table.words or table.pairs else None for table in vocabularies)
         object.__setattr__(self, "_vocabularies", vocabularies)
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
@@ -68,12 +68,8 @@ class Linear:
             # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
             # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
             words, pairs = vocabulary.words, vocabulary.pairs
-            parts = [(self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
-                     map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))]
-            if vocabulary.chars:
-                from .signals import chargrams
-                parts.append(map(vocabulary.chars.__getitem__, vocabulary.chars.keys() & chargrams(tokens)))
-            total = math.fsum(chain(*parts))
+            total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
+                                    map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
         else:
             table = self._tables[ruled]  # type: ignore[attr-defined]
             total = math.fsum(chain((self.intercept,), map(table.get, features, repeat(0.0))))
@@ -82,7 +78,7 @@ class Linear:
         return 1.0 / (1.0 + math.exp(-total))
 
 
-_LEXICAL = ("w:", "w2:", "c:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
+_LEXICAL = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
 
 
 class _Vocabulary:
@@ -92,7 +88,6 @@ class _Vocabulary:
 
     def __init__(self, table: dict[str, float]) -> None:
         self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
-        self.chars = {name[2:]: weight for name, weight in table.items() if name.startswith("c:")}
         # The words of the pairs are the words' own strings (one object for each word): a pair found is then
         # compared with memory a word's look-up has just read, not with a copy of its own (in alternating runs in
         # one process, 2-3 % less of the classifier's time).
@@ -101,7 +96,7 @@ class _Vocabulary:
                       if name.startswith("w2:") for first, _, second in [name[3:].partition("_")]}
 
     def same_as(self, other: "_Vocabulary") -> bool:
-        return self.words == other.words and self.pairs == other.pairs and self.chars == other.chars
+        return self.words == other.words and self.pairs == other.pairs
 
 
 LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
@@ -199,12 +194,9 @@ class DecisionModel:
     # P(commitment) at or above which a proposal whose paragraph names terrorism makes its release about
     # terrorism, kept or not (None: only a commitment kept does)
     terrorism_cut: float | None = None
-    stack: Linear | None = None  # experiment: a lexical model whose log-odds, in steps, are general signals
 
     def commitment_probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(commitment) for a proposal (``decide``'s arguments)."""
-        if self.stack is not None:
-            features = features | stack_steps(self.stack.probability(features, False, tokens))
         probability = self.commitment.probability(features, ruled, tokens)
         return probability if self.interactions is None else self.interactions.probability(features, probability)
 
@@ -231,9 +223,7 @@ class DecisionModel:
                        commitment=Linear(dict(data["commitment"]["weights"]), float(data["commitment"]["intercept"])),
                        kind=Linear(dict(data["kind"]["weights"]), float(data["kind"]["intercept"])),
                        interactions=interactions,
-                       terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]),
-                       stack=None if data.get("stack") is None else
-                       Linear(dict(data["stack"]["weights"]), float(data["stack"]["intercept"])))
+                       terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a decision model: {exc}") from None
 
@@ -243,21 +233,10 @@ class DecisionModel:
                 "kind": {"intercept": self.kind.intercept, "weights": self.kind.weights}}
         if self.terrorism_cut is not None:
             data["terrorism_cut"] = self.terrorism_cut
-        if self.stack is not None:
-            data["stack"] = {"intercept": self.stack.intercept, "weights": self.stack.weights}
         if self.interactions is not None:
             data["interactions"] = {"intercept": self.interactions.intercept, "weights": self.interactions.weights,
                                     "pairs": [list(pair) for pair in self.interactions.pairs]}
         return data
-
-
-STACK_STEPS = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
-
-
-def stack_steps(probability: float) -> set[str]:
-    """The steps of STACK_STEPS that the log-odds of ``probability`` lies above, as names."""
-    odds = -40.0 if probability <= 0.0 else 40.0 if probability >= 1.0 else math.log(probability / (1 - probability))
-    return {f"stack>{step:g}" for step in STACK_STEPS if odds > step}
 
 
 def load_model(path: Path | None = None) -> DecisionModel:

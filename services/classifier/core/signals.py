@@ -207,9 +207,7 @@ def year_signal(text: str, year: int) -> str | None:
     return YEAR_PREFIX + ("current" if year in years else "past")
 
 
-import os as _os
-CHARGRAMS = tuple(int(n) for n in _os.environ.get("PW_CHARGRAMS", "").split(",") if n)  # experiment
-LEXICAL_PREFIXES = ("w:", "w2:", "c:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
+LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
 # The names of where a clause stands and of what kind of text its release is (``proposals.genre_of``): weighed
 # by the commitment model only (the kind model, fitted with them, fell from 0.958 to 0.947 in cross-validation).
 CONTEXT_PREFIXES = ("genre:", "place:")
@@ -230,28 +228,7 @@ def lexical_tokens(words: list[str]) -> list[str]:
 def _lexical_names(tokens: list[str]) -> set[str]:
     names = set(map("w:".__add__, tokens))
     names.update(map("w2:{}_{}".format, tokens, tokens[1:]))
-    if CHARGRAMS:
-        names.update(map("c:".__add__, chargrams(tokens)))
     return names
-
-
-_WINDOW = int(_os.environ.get("PW_CHAR_WINDOW", "0"))
-_WINDOW_MODALS = frozenset(("will", "shall", "must", "should", "urges", "calls", "requests", "demands", "decides"))
-
-
-def chargrams(tokens: list[str]) -> set[str]:
-    """The character n-grams (lengths ``CHARGRAMS``) of each token padded with a space each side."""
-    low, high = CHARGRAMS
-    if _WINDOW:
-        at = next((i for i, token in enumerate(tokens) if token in _WINDOW_MODALS), None)
-        tokens = [] if at is None else tokens[max(0, at - _WINDOW):at + _WINDOW + 1]
-    grams = set()
-    for token in tokens:
-        padded = f" {token} "
-        size = len(padded)
-        for n in range(low, min(high, size) + 1):
-            grams.update(padded[i:i + n] for i in range(size - n + 1))
-    return grams
 
 
 def _read_words(words: list[str], names: set[str]) -> None:
