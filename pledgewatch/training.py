@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import math
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -61,12 +60,6 @@ C_GRID = (0.2, 0.5, 1.0, 2.0, 4.0)
 C_KIND = 0.15
 MODEL_VERSION = "decision-5"
 LEXICAL_MIN_DF = 2  # a word or word pair is a feature once this many training releases hold it
-# Each word's and word pair's column in the commitment model holds |r|, the log-count ratio of NB-SVM (Wang and
-# Manning 2012): the log of its share among the commitments' words over its share among the other proposals',
-# each count plus NB_ALPHA. A word that occurs alike in both classes is pulled towards zero harder, one that
-# tells them apart less. Cross-validated commitments 0.715 -> 0.725, deadlines 0.655 -> 0.665; validation
-# 0.737 -> 0.743 and 0.614 -> 0.619 (docs/CLASSIFIER.md, "Sub-word evidence").
-NB_ALPHA = 1.0
 # The trees that correct the commitment model (``fit_interactions``). Depth two gave the best grouped
 # cross-validation on the proposals (0.784; depth one 0.779, three 0.765, the linear model alone 0.767); a
 # larger minimum leaf or fewer trees did worse.
@@ -171,19 +164,11 @@ def _fit_one(by_release: list[list[Row]], groups: list[str], c_commitment: float
 
 
 def _commitment_model(by_release: list[list[Row]], c: float) -> Linear:
-    """The commitment model over the examples of each release, with the words of ``lexicon(by_release)``, each
-    word's column scaled by its log-count ratio (``NB_ALPHA``)."""
+    """The commitment model over the examples of each release, with the words of ``lexicon(by_release)``."""
     words = lexicon(by_release)
     rows = [row for rows in by_release for row in rows]
-    positive, negative = Counter(), Counter()
-    for row in rows:
-        (positive if row[1] else negative).update(name for name in row[0] if name in words)
-    positives = sum(positive.values()) + NB_ALPHA * len(words)
-    negatives = sum(negative.values()) + NB_ALPHA * len(words)
-    values = {name: abs(math.log((positive[name] + NB_ALPHA) / positives)
-                        - math.log((negative[name] + NB_ALPHA) / negatives)) for name in words}
     return _linear([[name for name in row[0] if name in words or not name.startswith(LEXICAL_PREFIXES)]
-                    for row in rows], [row[1] for row in rows], c, values)
+                    for row in rows], [row[1] for row in rows], c)
 
 
 def _sklearn() -> None:
@@ -194,10 +179,8 @@ def _sklearn() -> None:
         raise TrainingError("training needs scikit-learn: pip install -e '.[train]'") from None
 
 
-def _linear(features: list[list[str]], targets: list[bool], c: float, values: dict[str, float] | None = None) -> Linear:
-    """A logistic regression (L2, balanced classes) over the feature names of each example; a name of
-    ``values`` has that value in its column rather than 1 (its weight is written out times the value, so that
-    the model scores present = 1 as before)."""
+def _linear(features: list[list[str]], targets: list[bool], c: float) -> Linear:
+    """A logistic regression (L2, balanced classes) over the feature names of each example."""
     _sklearn()
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -205,12 +188,11 @@ def _linear(features: list[list[str]], targets: list[bool], c: float, values: di
     if len(set(targets)) < 2:  # one class only: a constant model
         return Linear({}, 35.0 if targets and targets[0] else -35.0)
     vectoriser = DictVectorizer(sparse=False)
-    values = values or {}
-    matrix = vectoriser.fit_transform([{name: values.get(name, 1) for name in row} for row in features])
+    matrix = vectoriser.fit_transform([{name: 1 for name in row} for row in features])
     regression = LogisticRegression(C=c, solver="liblinear", max_iter=1000, class_weight="balanced")
     regression.fit(matrix, targets)
-    weights = {name: round(float(w) * values.get(name, 1), 6)
-               for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0]) if abs(w * values.get(name, 1)) >= 1e-6}
+    weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0])
+               if abs(w) >= 1e-6}
     return Linear(dict(sorted(weights.items())), round(float(regression.intercept_[0]), 6))
 
 

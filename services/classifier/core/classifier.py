@@ -26,7 +26,7 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.11.0"
+CLASSIFIER_VERSION = "rules+model-0.10.0"
 MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED = ("en",)
 

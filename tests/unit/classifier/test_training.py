@@ -151,22 +151,3 @@ def test_the_learning_curve_fits_each_fold_on_a_seeded_share_of_its_releases(mon
     assert seen == [0.5, 0.5, 1.0]  # one draw of all of them
     assert [point["commitments"] for point in curve] == [[0.5, 0.5], [1.0]]
     assert "0.500 (0.500-0.500)" in learning_curve.format_curve(curve)
-
-
-def test_a_word_that_tells_the_classes_apart_is_pulled_less_than_one_found_alike_in_both():
-    # Each word's column holds its log-count ratio: "attend" only in commitments, "the" alike in both.
-    rows = [(["bias", "w:attend", "w:the"], True, False, False), (["bias", "w:the"], False, False, False)] * 3
-    model = training._commitment_model([rows[:2], rows[2:4], rows[4:]], 0.5)
-    assert model.weights["w:attend"] > 0.5
-    assert abs(model.weights.get("w:the", 0.0)) < 0.05 * model.weights["w:attend"]  # 0.11 with columns of ones
-    # The weight is written for a column of ones: scoring reads a word present as 1.
-    assert model.probability({"bias", "w:attend", "w:the"}, False) > 0.5 > model.probability({"bias", "w:the"}, False)
-
-
-def test_a_scaled_column_is_written_out_times_its_value():
-    features = [["a", "b"], ["b"], ["a"], []] * 5
-    targets = [True, False, True, False] * 5
-    plain = training._linear(features, targets, 1.0)
-    scaled = training._linear(features, targets, 1.0, {"a": 2.0})
-    # A column of twos is a column of ones pulled towards zero four times less: more weight per present "a".
-    assert scaled.weights["a"] > plain.weights["a"] > 0
