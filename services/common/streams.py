@@ -223,8 +223,9 @@ class Streams:
         await self.publish(self.key(DEAD_LETTERS),
                            self.dead_letter_event(stream=origin, payload=payload, reason=reason))
 
-    async def trim_consumed(self, stream: str) -> int:
-        """Keep ``stream`` near ``cap`` entries without losing any that a group has not read.
+    async def trim_consumed(self, stream: str, *, cap: int | None = None) -> int:
+        """Keep ``stream`` near ``cap`` entries (the streams' cap when None) without losing any that a group has
+        not read.
 
         Over the cap, the oldest entries beyond it that every consumer group has
         read and acknowledged are removed (XTRIM MINID): the cap's worth of history
@@ -232,12 +233,13 @@ class Streams:
         group reads is cut to the cap; a group that lags keeps its backlog, however
         long. Returns the entries removed.
         """
-        excess = await self.client.xlen(stream) - self.cap
+        cap = self.cap if cap is None else cap
+        excess = await self.client.xlen(stream) - cap
         if excess <= 0:
             return 0
         groups = await self.client.xinfo_groups(stream)
         if not groups:
-            return int(await self.client.xtrim(stream, maxlen=self.cap, approximate=False))
+            return int(await self.client.xtrim(stream, maxlen=cap, approximate=False))
         oldest_needed = min(parse_stream_id(g["last-delivered-id"]) for g in groups)
         for group in groups:
             if group["pending"]:
