@@ -10,6 +10,7 @@ import time
 from schemas.streams import ALL, DEAD_LETTERS
 
 from .dead_letter_cap import dropped_text, near_cap, near_cap_text
+from .metrics import DEAD_LETTERS_TRIMMED
 from .outages import OutageNotices
 from .runtime import Runtime
 
@@ -49,6 +50,7 @@ class StreamTrimmer:
         key = streams.key(DEAD_LETTERS)
         dropped = await streams.trim_consumed(key, cap=cap)
         if dropped:
+            DEAD_LETTERS_TRIMMED.inc(dropped)
             log.error("%s", dropped_text(dropped, cap))
         count = await streams.client.xlen(key)
         if not near_cap(count, cap):

@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from schemas.streams import DEAD_LETTERS
+from services.common.metrics import DEAD_LETTERS_TRIMMED
 from services.common.runtime import Runtime
 from services.common.trimming import StreamTrimmer
 
@@ -97,8 +98,10 @@ async def test_dead_letters_are_not_cut_to_the_stream_cap(trimmer):
 
 async def test_dead_letters_past_their_own_cap_lose_the_oldest_with_an_error(trimmer, caplog):
     ids = await _letters(trimmer, 45)
+    before = DEAD_LETTERS_TRIMMED._value.get()
     with caplog.at_level(logging.WARNING, logger="services.common.trimming"):
         assert await trimmer.trim_once() == 5
+    assert DEAD_LETTERS_TRIMMED._value.get() - before == 5  # pledgewatch_dead_letters_trimmed_total
     streams = trimmer.runtime.streams
     assert [entry_id for entry_id, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))] == ids[5:]
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
