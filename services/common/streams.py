@@ -194,10 +194,9 @@ class Streams:
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,
                           deliveries: int = 0, replays: int = 0) -> DeadLetterEvent:
-        """The dead letter of ``payload`` from ``stream``, its id ``<stream>/<entry id>/<group>``; ``replays``: the
-        times the letters of that entry were replayed before and it was given up on again (a notifier job's: a
-        replayed stream entry is a new entry), which its id says, ``<stream>/<entry id>/r<replays>/<group>``, so
-        that it repeats no earlier letter's id."""
+        """The dead letter of ``payload`` from ``stream``, its id ``<stream>/<entry id>/<group>``; for an entry given
+        up on again after ``replays`` replays of its letters (a notifier job: a replayed stream entry is a new
+        entry), ``<stream>/<entry id>/r<replays>/<group>``, so that no letter repeats an earlier one's id."""
         now = datetime.now(timezone.utc)
         letter = DeadLetter(stream=storable_text(stream), entry_id=entry_id, group=group,
                             payload={storable_text(k): storable_text(v) for k, v in payload.items()},
