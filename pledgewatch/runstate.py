@@ -25,7 +25,8 @@ def run_state_path(settings: Settings) -> Path:
 
 
 def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None) -> Path:
-    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, and ``workers``: the pids of
+    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, the dead letters' cap (for
+    ``status``), and ``workers``: the pids of
     the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,7 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "prefix": settings.prefix,
-                              "http_url": http_url,
+                              "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
                               "workers": [os.getpid(), *(workers or [])]}))
     os.replace(written, path)
     return path

@@ -17,6 +17,8 @@ from typing import Any
 import redis
 
 from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
+from services.common.dead_letter_cap import near_cap
+from services.common.settings import Settings
 from services.common.stream_stats import UNREADABLE, lag_range, lag_text, origin_of, reported_lag
 
 from .configuration import load_settings
@@ -61,7 +63,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
         try:
-            status |= _redis_status(redis_url, settings)
+            status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings))
             failure = None
         except redis.RedisError as exc:
             advice = _advice(state, redis_url)
@@ -74,13 +76,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0 if healthy else 1
 
 
-def _redis_status(redis_url: str, settings: Any) -> dict[str, Any]:
-    """The streams (length, groups, lag) and the dead letters, read from Redis."""
+def dead_letter_cap(state: dict[str, Any] | None, settings: Settings) -> int:
+    """The dead letters' cap (``PLEDGEWATCH_DEAD_LETTERS_MAXLEN``) of the run ``state`` describes, which trims
+    them; without one (or a run.json written before it held the cap), this command's own setting."""
+    cap = state.get("dead_letters_maxlen") if state else None
+    return cap if isinstance(cap, int) and not isinstance(cap, bool) else settings.dead_letters_maxlen
+
+
+def _redis_status(redis_url: str, settings: Any, cap: int) -> dict[str, Any]:
+    """The streams (length, groups, lag) and the dead letters (with ``cap``, and whether they are near it), read
+    from Redis."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                                   socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
     try:
+        dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name) for name in ALL],
-                "dead_letters": _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)}
+                "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)}}
     finally:
         client.close()
 

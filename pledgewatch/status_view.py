@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from services.common.dead_letter_cap import near_cap_text
+
 
 def redacted(url: str) -> str:
     """``url`` with its password (if any) replaced by ``***``; the user name stays."""
@@ -53,4 +55,6 @@ def render(status: dict[str, Any]) -> str:
     dead = status["dead_letters"]
     origins = ", ".join(f"{origin} {count}" for origin, count in dead["by_origin"].items())
     lines += ["", f"dead letters  {dead['total']}" + (f" ({origins})" if origins else "")]
+    if dead.get("near_cap"):
+        lines.append(f"  WARNING: {near_cap_text(dead['total'], dead['cap'])}")
     return "\n".join(lines)

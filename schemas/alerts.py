@@ -122,7 +122,9 @@ class DeliveryAttempt(FrozenModel):
     subscription_id: str
     channel: str = Field(examples=["webhook", "email", "console"])
     destination: str = Field(description="Where it went, secrets removed.")
-    attempt: int = Field(ge=1, le=MAX_INTEGER)
+    attempt: int = Field(ge=1, le=MAX_INTEGER, description=(
+        "The attempt's number, from 1; a delivery sent again from its dead letter (`pledgewatch dlq replay`) counts "
+        "from 1 again, its event's id ('<job>/r<n>/<attempt>', n the replays) telling the rounds apart."))
     outcome: Literal["delivered", "failed"]
     final: bool = Field(description="No further attempt will be made.")
     error: str | None = None

@@ -45,6 +45,9 @@ DEAD_LETTERS_WRITTEN = Counter(
 DEAD_LETTERS_REPLAYED = Counter(
     "pledgewatch_dead_letters_replayed", "Dead letters replayed (`pledgewatch dlq replay`), by the stream or kind of "
     "source they came from.", ["origin"], registry=None)
+DEAD_LETTERS_TRIMMED = Counter(
+    "pledgewatch_dead_letters_trimmed", "Dead letters dropped unreplayed, the oldest, because the dead-letter stream "
+    "was past its cap (PLEDGEWATCH_DEAD_LETTERS_MAXLEN).", registry=None)
 SOURCE_POLLS = Counter(
     "pledgewatch_source_polls", "Polls of each configured source (feed or page), by outcome (ok, failed): a "
     "source that fails every poll never publishes, so it is never judged quiet either.", ["source", "outcome"],
@@ -61,7 +64,8 @@ for _channel in CHANNEL_TYPES:
     DELIVERIES_GIVEN_UP.labels(channel=_channel)
 
 PROCESS_COUNTERS = (RELEASES_PUBLISHED, RELEASES_CLASSIFIED, COMMITMENTS_FOUND, ALERTS_QUEUED, DELIVERIES,
-                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN, DEAD_LETTERS_REPLAYED, SOURCE_POLLS)
+                    DELIVERIES_GIVEN_UP, REMINDERS_FIRED, DEAD_LETTERS_WRITTEN, DEAD_LETTERS_REPLAYED, DEAD_LETTERS_TRIMMED,
+                    SOURCE_POLLS)
 
 
 def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:

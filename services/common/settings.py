@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
+    dead_letters_maxlen: int = Field(
+        default=1_000_000, ge=0,
+        description="Dead letters kept at most, whatever stream_maxlen is (0: no cap): past it the oldest are "
+                    "dropped with an ERROR; from 80% of it a WARNING in the log and in `pledgewatch status`.")
     webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds before a webhook POST gives up.")
     classify_budget_seconds: float = Field(
         default=10.0, gt=0, le=600,

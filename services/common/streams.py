@@ -193,12 +193,16 @@ class Streams:
 
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,
-                          deliveries: int = 0) -> DeadLetterEvent:
+                          deliveries: int = 0, replays: int = 0) -> DeadLetterEvent:
+        """The dead letter of ``payload`` from ``stream``, its id ``<stream>/<entry id>/<group>``; for an entry given
+        up on again after ``replays`` replays of its letters (a notifier job: a replayed stream entry is a new
+        entry), ``<stream>/<entry id>/r<replays>/<group>``, so that no letter repeats an earlier one's id."""
         now = datetime.now(timezone.utc)
         letter = DeadLetter(stream=storable_text(stream), entry_id=entry_id, group=group,
                             payload={storable_text(k): storable_text(v) for k, v in payload.items()},
                             reason=storable_text(reason), deliveries=deliveries, at=now)
-        ident = f"{stream}/{entry_id}/{group}" if entry_id else f"{stream}/{now.timestamp()}"
+        round_ = f"/r{replays}" if replays else ""
+        ident = f"{stream}/{entry_id}{round_}/{group}" if entry_id else f"{stream}/{now.timestamp()}"
         DEAD_LETTERS_WRITTEN.labels(origin=origin_of(stream, self.prefix)).inc()
         return DeadLetterEvent.wrap(letter, id=ident, source=self.source, time=now, subject=stream)
 
@@ -218,8 +222,9 @@ class Streams:
         await self.publish(self.key(DEAD_LETTERS),
                            self.dead_letter_event(stream=origin, payload=payload, reason=reason))
 
-    async def trim_consumed(self, stream: str) -> int:
-        """Keep ``stream`` near ``cap`` entries without losing any that a group has not read.
+    async def trim_consumed(self, stream: str, *, cap: int | None = None) -> int:
+        """Keep ``stream`` near ``cap`` entries (the streams' cap when None) without losing any that a group has
+        not read.
 
         Over the cap, the oldest entries beyond it that every consumer group has
         read and acknowledged are removed (XTRIM MINID): the cap's worth of history
@@ -227,12 +232,13 @@ class Streams:
         group reads is cut to the cap; a group that lags keeps its backlog, however
         long. Returns the entries removed.
         """
-        excess = await self.client.xlen(stream) - self.cap
+        cap = self.cap if cap is None else cap
+        excess = await self.client.xlen(stream) - cap
         if excess <= 0:
             return 0
         groups = await self.client.xinfo_groups(stream)
         if not groups:
-            return int(await self.client.xtrim(stream, maxlen=self.cap, approximate=False))
+            return int(await self.client.xtrim(stream, maxlen=cap, approximate=False))
         oldest_needed = min(parse_stream_id(g["last-delivered-id"]) for g in groups)
         for group in groups:
             if group["pending"]:

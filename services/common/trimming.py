@@ -1,34 +1,65 @@
-"""Keeps every pledgewatch stream near its cap without dropping unread entries."""
+"""Keeps every pledgewatch stream near its cap without dropping unread entries, and the dead letters within
+their own cap (``dead_letter_cap``), warning before they reach it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
-from schemas.streams import ALL
+from schemas.streams import ALL, DEAD_LETTERS
 
+from .dead_letter_cap import dropped_text, near_cap, near_cap_text
+from .metrics import DEAD_LETTERS_TRIMMED
 from .outages import OutageNotices
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+NEAR_CAP_WARNING_EVERY_SECONDS = 3600.0  # while the dead letters stay near their cap, it is said again this often
+
 
 class StreamTrimmer:
-    """Every ``interval`` seconds, :meth:`Streams.trim_consumed` on each stream."""
+    """Every ``interval`` seconds, :meth:`Streams.trim_consumed` on each stream; the dead letters only past
+    their own cap."""
 
     def __init__(self, runtime: Runtime, *, interval: float = 60.0) -> None:
         self.runtime, self.interval = runtime, interval
         self._outage = OutageNotices("stream trimming")
         self._task: asyncio.Task[None] | None = None
+        self._warned_near_cap: float | None = None  # when (monotonic) the dead letters were last said to be near it
 
     async def trim_once(self) -> int:
         streams = self.runtime.streams
         removed = 0
         for name in ALL:
-            removed += await streams.trim_consumed(streams.key(name))
+            if name == DEAD_LETTERS:
+                removed += await self._trim_dead_letters()
+            else:
+                removed += await streams.trim_consumed(streams.key(name))
         if removed:
             log.info("trimmed %d consumed stream entries", removed)
         return removed
+
+    async def _trim_dead_letters(self) -> int:
+        """Never cut to the streams' cap: past their own, the oldest go, with an ERROR; near it, a WARNING at
+        the first round that finds them there and once an hour while they stay."""
+        streams, cap = self.runtime.streams, self.runtime.settings.dead_letters_maxlen
+        if cap <= 0:
+            return 0
+        key = streams.key(DEAD_LETTERS)
+        dropped = await streams.trim_consumed(key, cap=cap)
+        if dropped:
+            DEAD_LETTERS_TRIMMED.inc(dropped)
+            log.error("%s", dropped_text(dropped, cap))
+        count = await streams.client.xlen(key)
+        if not near_cap(count, cap):
+            self._warned_near_cap = None
+        elif not dropped and (self._warned_near_cap is None
+                              or time.monotonic() - self._warned_near_cap >= NEAR_CAP_WARNING_EVERY_SECONDS):
+            self._warned_near_cap = time.monotonic()
+            log.warning("%s", near_cap_text(count, cap))
+        return dropped
 
     async def _run(self) -> None:
         while True:

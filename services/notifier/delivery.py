@@ -320,7 +320,7 @@ class DeliveryWorker:
             at=datetime.fromtimestamp(now, timezone.utc))
         count_delivery(job.channel.get("type", "?"), ok=result.ok, final=final)
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
-        event = cls.wrap(attempt, id=f"{job.job_id}/{job.attempts}", source=SOURCE, time=attempt.at,
+        event = cls.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)
         letter, retry_at = None, None
         if final and not result.ok:
@@ -329,7 +329,7 @@ class DeliveryWorker:
                       f"{', not retryable' if not result.retryable else ''})")
             letter = self.streams.dead_letter_event(stream=self.outbox.zset, payload=job.public_payload(),
                                                     reason=reason, entry_id=job.job_id,
-                                                    group="notifier", deliveries=job.attempts)
+                                                    group="notifier", deliveries=job.attempts, replays=job.replays)
             log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
         elif not final:
             delay = self.config.delivery_retry.delay(job.attempts)

@@ -136,7 +136,8 @@ class DeliveryJob(BaseModel):
     # The message (an Alert, a Digest or a DueThisWeek, as JSON). A job with ``event_json`` holds only its id
     # here (``{"alert_id": ...}`` or ``{"digest_id": ...}``): the event holds the rest (see ``message_data``).
     message: dict[str, Any]
-    attempts: int = 0  # attempts made so far
+    attempts: int = 0  # attempts made so far (in this round: a replay counts from zero again)
+    replays: int = 0  # times its dead letter was replayed (`pledgewatch dlq replay`): its events' ids say the round
     # A webhook job's message as its CloudEvent in structured-mode JSON, rendered once when the job is made, so
     # that a send posts it as it is; None (other channels, jobs queued by earlier versions): rendered at the send.
     event_json: str | None = None
@@ -168,6 +169,12 @@ class DeliveryJob(BaseModel):
     @property
     def destination(self) -> str:
         return destination(self.channel)
+
+    @property
+    def attempt_id(self) -> str:
+        """The id of the event of its latest attempt: ``<job>/<attempt>``, and ``<job>/r<replays>/<attempt>`` once
+        replayed, so that no round of attempts repeats another's ids."""
+        return f"{self.job_id}/r{self.replays}/{self.attempts}" if self.replays else f"{self.job_id}/{self.attempts}"
 
 
 _ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
@@ -273,13 +280,14 @@ class Outbox:
         return self._key(f"notifier:given-up:{job_id}")
 
     async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *, now: float) -> bool | None:
-        """Queue a job given up on again, with its attempts from zero, and delete its dead letter
+        """Queue a job given up on again, with its attempts from zero and one more replay, and delete its dead letter
         ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
         again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``)."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None
-        job = DeliveryJob.model_validate_json(raw).model_copy(update={"attempts": 0})
+        given_up = DeliveryJob.model_validate_json(raw)
+        job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
         queued = await self._send_again(
             keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests],
             args=[letter_id, job.model_dump_json(), now, job_id, job.destination])

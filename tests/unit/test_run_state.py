@@ -59,3 +59,16 @@ def test_a_new_run_json_replaces_the_old_one_whole_so_no_reader_sees_it_empty(tm
     assert json.loads(old.read_text())["pid"] == os.getpid()
     assert oct(old.stat().st_mode & 0o777) == "0o600"
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_status_takes_the_dead_letter_cap_of_the_run_it_finds_and_its_own_without_one(tmp_path):
+    from pledgewatch.runstate import write_run_state
+    from pledgewatch.status import dead_letter_cap
+
+    run = Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:1/0", dead_letters_maxlen=500)
+    write_run_state(run, http_url="http://127.0.0.1:1")
+    command = Settings(data_dir=tmp_path, redis_url=None, dead_letters_maxlen=7)
+    with RunLock(tmp_path):
+        assert dead_letter_cap(read_run_state(command), command) == 500
+    assert dead_letter_cap(None, command) == 7
+    assert dead_letter_cap({"pid": 1}, command) == 7  # a run.json written before it held the cap

@@ -121,6 +121,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
     ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
     ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
+    ("PLEDGEWATCH_DEAD_LETTERS_MAXLEN", "0", "dead_letters_maxlen", 0),
     ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),
     ("PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS", "2", "classify_budget_seconds", 2.0),
     ("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", "10.0.0.0/8, hooks.internal", "allow_private_targets",

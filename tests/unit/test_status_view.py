@@ -35,3 +35,18 @@ def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
     assert "                        audit                0        0  10000+" in lines
     assert "alerts               0" in lines
     assert lines[-1] == "dead letters  2 (file 2)"
+
+
+def test_dead_letters_near_their_cap_are_a_warning_saying_what_to_do():
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
+              "dead_letters": {"total": 850, "by_origin": {"feed": 850}, "cap": 1000, "near_cap": True}}
+    lines = render(status).splitlines()
+    assert lines[-2] == "dead letters  850 (feed 850)"
+    assert lines[-1] == ("  WARNING: 850 dead letters, 85% of the 1000 kept at most (PLEDGEWATCH_DEAD_LETTERS_MAXLEN): "
+                         "past it the oldest are dropped; see them with `pledgewatch dlq list`, then replay or drop them")
+
+
+def test_dead_letters_well_under_their_cap_are_one_line():
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
+              "dead_letters": {"total": 799, "by_origin": {"feed": 799}, "cap": 1000, "near_cap": False}}
+    assert render(status).splitlines()[-1] == "dead letters  799 (feed 799)"

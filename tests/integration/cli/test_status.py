@@ -46,13 +46,30 @@ def test_status_counts_lag_pending_and_dead_letters_of_a_redis_url(redis_url, ke
     groups = {g["name"]: g for g in releases["groups"]}
     assert (groups["reader"]["lag"], groups["reader"]["pending"]) == (1, 0)
     assert (groups["taker"]["lag"], groups["taker"]["pending"], groups["taker"]["consumers"]) == (0, 1, 1)
-    assert status["dead_letters"] == {"total": 1, "by_origin": {"file": 1}}
+    assert status["dead_letters"] == {"total": 1, "by_origin": {"file": 1}, "cap": 1_000_000, "near_cap": False}
     assert status["run"] is None and status["api"] is None
 
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr
     assert "dead letters  1 (file 1)" in text.stdout
     assert f"redis-cli -u {redis_url}" in text.stdout
+
+
+def test_status_warns_of_dead_letters_near_their_own_cap(redis_url, key_prefix, tmp_path):
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home"),
+           "PLEDGEWATCH_DEAD_LETTERS_MAXLEN": "2"}
+    first, second = tmp_path / "2020-01-01-empty.txt", tmp_path / "2020-01-02-empty.txt"
+    first.write_text("")
+    second.write_text("")
+    assert _pledgewatch("ingest", first, env=env).returncode == 1  # one dead letter of two kept at most: not near
+    assert json.loads(_pledgewatch("status", "--json", env=env).stdout)["dead_letters"]["near_cap"] is False
+    assert _pledgewatch("ingest", second, env=env).returncode == 1
+
+    status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    assert status["dead_letters"] == {"total": 2, "by_origin": {"file": 2}, "cap": 2, "near_cap": True}
+    text = _pledgewatch("status", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "  WARNING: 2 dead letters, 100% of the 2 kept at most (PLEDGEWATCH_DEAD_LETTERS_MAXLEN)" in text.stdout
 
 
 def test_status_with_an_unanswering_redis_is_one_line(tmp_path):

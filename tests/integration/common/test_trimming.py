@@ -1,6 +1,13 @@
 """Stream trimming keeps streams near their cap and never drops an unread entry."""
 
+import logging
+
 import pytest
+
+from schemas.streams import DEAD_LETTERS
+from services.common.metrics import DEAD_LETTERS_TRIMMED
+from services.common.runtime import Runtime
+from services.common.trimming import StreamTrimmer
 
 pytestmark = pytest.mark.integration
 
@@ -64,3 +71,61 @@ async def test_a_group_behind_the_cap_keeps_what_it_has_not_read(streams):
     await streams.trim_consumed(stream)
     remaining = [entry_id for entry_id, _ in await streams.client.xrange(stream)]
     assert remaining == ids[199:]  # the last one read stays too, as it always has
+
+
+@pytest.fixture
+async def trimmer(settings):
+    """The trimmer of a system whose streams are capped at 10 entries and its dead letters at 40."""
+    runtime = Runtime(settings.model_copy(update={"stream_maxlen": 10, "dead_letters_maxlen": 40}), source="/test")
+    await runtime.open()
+    yield StreamTrimmer(runtime)
+    await runtime.close()
+
+
+async def _letters(trimmer, count):
+    streams = trimmer.runtime.streams
+    return [await streams.client.xadd(streams.key(DEAD_LETTERS), {"n": str(i)}) for i in range(count)]
+
+
+async def test_dead_letters_are_not_cut_to_the_stream_cap(trimmer):
+    """Before: the dead-letter stream, which no group reads, was cut to PLEDGEWATCH_STREAM_MAXLEN like any stream
+    no group reads, so letters nobody had looked at were dropped without a word."""
+    ids = await _letters(trimmer, 30)
+    assert await trimmer.trim_once() == 0
+    streams = trimmer.runtime.streams
+    assert [entry_id for entry_id, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))] == ids
+
+
+async def test_dead_letters_past_their_own_cap_lose_the_oldest_with_an_error(trimmer, caplog):
+    ids = await _letters(trimmer, 45)
+    before = DEAD_LETTERS_TRIMMED._value.get()
+    with caplog.at_level(logging.WARNING, logger="services.common.trimming"):
+        assert await trimmer.trim_once() == 5
+    assert DEAD_LETTERS_TRIMMED._value.get() - before == 5  # pledgewatch_dead_letters_trimmed_total
+    streams = trimmer.runtime.streams
+    assert [entry_id for entry_id, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))] == ids[5:]
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "dropped the 5 oldest dead letters" in record.getMessage()
+    assert "PLEDGEWATCH_DEAD_LETTERS_MAXLEN" in record.getMessage()
+
+
+async def test_dead_letters_near_their_cap_are_warned_of_once_not_every_round(trimmer, caplog):
+    await _letters(trimmer, 31)  # under 80% of 40: nothing to say
+    with caplog.at_level(logging.WARNING, logger="services.common.trimming"):
+        await trimmer.trim_once()
+        assert not caplog.records
+        await _letters(trimmer, 1)  # 32 of 40
+        await trimmer.trim_once()
+        await trimmer.trim_once()
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "32 dead letters, 80% of the 40 kept at most" in record.getMessage()
+    assert "pledgewatch dlq list" in record.getMessage()
+
+
+async def test_dead_letters_without_a_cap_are_never_trimmed(trimmer):
+    trimmer.runtime.settings = trimmer.runtime.settings.model_copy(update={"dead_letters_maxlen": 0})
+    await _letters(trimmer, 60)
+    assert await trimmer.trim_once() == 0
+    streams = trimmer.runtime.streams
+    assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 60

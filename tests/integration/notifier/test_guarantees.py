@@ -262,6 +262,49 @@ subscriptions:
     assert [a.attempt for a in audit] == [1]
 
 
+async def _event_ids(service, name):
+    streams = service.runtime.streams
+    return [decode_event(f[EVENT_FIELD.encode()]).id for _, f in await streams.client.xrange(streams.key(name))]
+
+
+async def test_the_events_of_a_replayed_delivery_have_ids_of_their_own_and_its_alert_keeps_its_id(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: a replayed job counted its attempts from 1 again under the same event ids (`<job>/1`, ...), and a
+    second dead letter reused the first's id, so a consumer dropping duplicates by id (docs/CONTRACTS.md) threw
+    away the delivery that followed the replay. The alert's own id, which the receiver dedupes on, stays."""
+    from pledgewatch.dead_letter_queue import DeadLetterQueue
+
+    path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("fail")}"}}}}]}}]')
+    n = await notifier(config=fast_config(delivery_attempts=2), subscriptions=path)
+    streams = n.service.runtime.streams
+    queue = DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS))
+    await publish_classified(n.service, release(BORDERS))
+    for letters in (1, 2):  # given up on, replayed while the endpoint still fails, given up on again
+        await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 1), what=f"dead letter {letters}")
+        await n.service.worker.drain()
+        [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+        if letters == 1:
+            first_letter = await _event_ids(n.service, DEAD_LETTERS)
+        else:
+            second_letter = await _event_ids(n.service, DEAD_LETTERS)
+            receiver.fixed.add("fail")
+        assert (await queue.replay(letter_id.decode())).new_id is not None
+    await wait_for(lambda: len(receiver.hits("fail")) == 5, what="sent at the second replay")
+    await wait_for(lambda: _is_zero(n.service.outbox.pending()), what="the job finished")
+
+    ids = await _event_ids(n.service, DELIVERIES)
+    audit = await _events(n.service, DELIVERIES)
+    assert [(a.attempt, a.outcome) for a in audit] == [(1, "failed"), (2, "failed"), (1, "failed"), (2, "failed"),
+                                                       (1, "delivered")]
+    assert len(set(ids)) == 5, ids
+    job = ids[0].rsplit("/", 1)[0]
+    assert ids == [f"{job}/1", f"{job}/2", f"{job}/r1/1", f"{job}/r1/2", f"{job}/r2/1"]  # a first round's as before
+    assert first_letter != second_letter
+    assert first_letter == [f"{n.service.outbox.zset}/{job}/notifier"]
+    assert second_letter == [f"{n.service.outbox.zset}/{job}/r1/notifier"]
+    assert len({h[1]["X-Pledgewatch-Alert-Id"] for h in receiver.hits("fail")}) == 1  # one alert, sent again
+
+
 async def test_a_job_in_flight_near_its_lease_end_is_renewed_at_the_next_poll(notifier, receiver, write_yaml,
                                                                               publish_classified):
     """Leases are renewed as they near their end (not at every poll), so none in flight runs out."""
