@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Alert
@@ -141,6 +141,15 @@ class DeliveryJob(BaseModel):
     # A webhook job's message as its CloudEvent in structured-mode JSON, rendered once when the job is made, so
     # that a send posts it as it is; None (other channels, jobs queued by earlier versions): rendered at the send.
     event_json: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_replays_until_replayed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A job never replayed is written as versions before ``replays`` wrote it, so a notifier rolled back
+        to one of them still reads it (a job refuses unknown fields)."""
+        document: dict[str, Any] = handler(self)
+        if not self.replays:
+            document.pop("replays", None)
+        return document
 
     def message_data(self) -> dict[str, Any]:
         """The whole message as JSON data: from the rendered event when there is one (the message is its
