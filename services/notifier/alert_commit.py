@@ -66,10 +66,6 @@ end
 for _, s in ipairs(c.sizes) do
   if redis.call('SCARD', s[1]) ~= s[2] then return 0 end
 end
-local index = c.index_prefix
-for _, s in ipairs(c.index) do
-  if s[2] and redis.call('SCARD', index .. s[1]) ~= s[2] then return 0 end
-end
 local feed_last, common = tonumber(ARGV[7]) - 1, tonumber(ARGV[8])
 for _, a in ipairs(c.alerts) do
   local event = ARGV[docs + a[1]]
@@ -104,9 +100,6 @@ for _, h in ipairs(c.hashes) do
   call('HSET', h[1], args)
 end
 for _, s in ipairs(c.sets) do call('SADD', s[1], s[2]) end
-for _, s in ipairs(c.index) do
-  if s[3] then call('SADD', index .. s[1], s[3]) end
-end
 for _, s in ipairs(c.capped) do
   if redis.call('SCARD', s[1]) <= common then call('SADD', s[1], s[2]) end
 end
@@ -125,10 +118,6 @@ class Commit:
     members: list[list[Any]] = field(default_factory=list)  # [set key, members, 1/0 as read]
     values: list[list[Any]] = field(default_factory=list)  # [key, SHA-1 of the value read (false: none)]
     sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
-    # the announcement index's sets (see index_sets): [key past index_prefix, its size as read to compare (false:
-    # not compared), the ids to add (false: none)]; a run's commitments have some twenty keys each
-    index: list[list[Any]] = field(default_factory=list)
-    index_prefix: str = ""
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
     # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
     # offer), else false, the doc of its rendered event when the job doc leaves it out (see job), else false]
@@ -157,14 +146,6 @@ class Commit:
 
     def expect_sizes(self, sizes: dict[str, int]) -> None:
         self.sizes += [[k, n] for k, n in sizes.items()]
-
-    def index_sets(self, prefix: str, sizes: dict[str, int], added: dict[str, list[str]]) -> None:
-        """The index's sets, their keys starting with ``prefix``: each of ``sizes`` compared with its size as
-        read, as :meth:`expect_sizes`; then ``added``'s ids added to each, as :meth:`sadd` (one compared is no
-        larger than read when they are). Each key sent once, without the prefix, and one SCARD each."""
-        self.index_prefix = prefix
-        cut = len(prefix)
-        self.index += [[k[cut:], sizes.get(k, False), added.get(k, False)] for k in {**sizes, **added}]
 
     # --- what is written -------------------------------------------------------------------------
     def _doc(self, doc: bytes | str) -> int:

@@ -249,20 +249,22 @@ class AnnouncementIndex:
         """Add the run's new records to the index, in the alerts' transaction ``commit``; with the size of each
         set they were looked up in, to compare: those no larger than COMMON (a larger one was not read, and
         whatever is added to it later is not read either)."""
-        compared = {k: n for k, n in run.sizes.items() if n <= COMMON}
+        commit.expect_sizes({k: n for k, n in run.sizes.items() if n <= COMMON})
+        if not run.added:
+            return
+        commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()},
+                    documents=True)
         members: dict[str, list[str]] = {}
         for cid, a in run.added.items():
             for k in index_keys(a.commitment) if cid not in run.unindexed else ():
                 members.setdefault(self._set_key(k), []).append(cid)
-        # A set compared is no larger than COMMON when the ids are added: no SCARD again. A set past COMMON when
-        # read is left as it is (never read; the sets only grow); one not read at all, added to while not past it.
-        commit.index_sets(self._set_prefix, compared, {k: ids for k, ids in members.items() if k in compared})
-        for key, ids in members.items():
-            if key not in run.sizes:
+        for key, ids in members.items():  # a set past COMMON is left as it is: never read
+            read = run.sizes.get(key)
+            if read is None:
                 commit.sadd(key, ids, capped=True)
-        if run.added:
-            commit.hset(self.key("notifier:announced"), {cid: a.model_dump_json() for cid, a in run.added.items()},
-                        documents=True)
+            elif read <= COMMON:  # compared by the commit, so no larger when the ids are added: no SCARD again
+                commit.sadd(key, ids)
+            # else: past COMMON when read, and the sets only grow
         for cid, a in run.added.items():
             if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
                 chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]

@@ -157,18 +157,3 @@ async def test_a_webhook_job_is_written_with_the_alerts_event_sent_once(redis_cl
     assert await _committer(client, p).commit(commit) is True
     stored = DeliveryJob.model_validate_json(await client.get(f"{p}job:w1"))
     assert stored == job and stored.event_json.encode() == event
-
-
-@pytest.mark.parametrize("grown", [False, True], ids=["as-read", "grown-meanwhile"])
-async def test_index_sets_are_compared_by_size_then_added_to_each_named_once(redis_client, key_prefix, grown):
-    client, p = redis_client, key_prefix
-    await client.sadd(f"{p}announced:w:a", "c-1")
-    commit = Commit()
-    commit.index_sets(f"{p}announced:", {f"{p}announced:w:a": 1, f"{p}announced:w:empty": 0},
-                      {f"{p}announced:w:a": ["c-2"], f"{p}announced:w:empty": ["c-2"]})
-    assert [k for k, _, _ in commit.index] == ["w:a", "w:empty"]
-    if grown:
-        await client.sadd(f"{p}announced:w:a", "c-other")
-    assert await _committer(client, p).commit(commit) is not grown
-    assert await client.smembers(f"{p}announced:w:empty") == (set() if grown else {b"c-2"})
-    assert await client.smembers(f"{p}announced:w:a") == ({b"c-1", b"c-other"} if grown else {b"c-1", b"c-2"})
