@@ -77,12 +77,8 @@ end
 -- a job offered to the committing worker (j[5]: its lease's end) is queued leased, as a claim would leave it,
 -- when it is new here (not queued, not delivered); otherwise it is queued due (or left as it is) for a claim
 local answer = {1}
--- a job whose rendered event is the alert's (j[6]: that event's document) comes without it, written in here: the
--- event is sent once, and Python does not escape it into the job's JSON (cjson escapes '/' too: the same text)
 for _, j in ipairs(c.jobs) do
-  local doc = ARGV[docs + j[2]]
-  if j[6] then doc = string.sub(doc, 1, -2) .. ',"event_json":' .. cjson.encode(ARGV[docs + j[6]]) .. '}' end
-  redis.call('SET', ARGV[6] .. j[1], doc, 'NX')
+  redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX')
   if j[5] and redis.call('EXISTS', ARGV[9] .. j[1]) == 0
       and redis.call('ZADD', ARGV[4], 'NX', j[5], j[1]) == 1 then
     answer[#answer + 1] = j[1]
@@ -120,7 +116,7 @@ class Commit:
     sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
     # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
-    # offer), else false, the doc of its rendered event when the job doc leaves it out (see job), else false]
+    # offer), else false]
     jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
     sets: list[list[Any]] = field(default_factory=list)  # [key, members]
@@ -152,23 +148,15 @@ class Commit:
         self.docs.append(doc)
         return len(self.docs)
 
-    def alert(self, event: bytes, *, feed: str, digest: tuple[str, str] | None) -> int:
+    def alert(self, event: bytes, *, feed: str, digest: tuple[str, str] | None) -> None:
         """The alert's event on the alerts stream and at the head of ``feed``; a digest subscriber's alert
-        appended to its buffer (``digest``: key, alert JSON). Returns the event's document, for :meth:`job`."""
+        appended to its buffer (``digest``: key, alert JSON)."""
         buffered = [digest[0], self._doc(digest[1])] if digest is not None else [False, 0]
-        doc = self._doc(event)
-        self.alerts.append([doc, feed, *buffered])
-        return doc
+        self.alerts.append([self._doc(event), feed, *buffered])
 
-    def job(self, job: DeliveryJob, *, due: float, event: int | None = None) -> None:
-        """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count). ``event``: the
-        document of the alert's event (:meth:`alert`) when it is ``job``'s rendered event: the job is written
-        with it there, not sent with a second copy escaped into its JSON."""
-        if event is not None and job.event_json is not None:
-            doc = job.model_dump_json(exclude={"event_json"})
-        else:
-            doc, event = job.model_dump_json(), None
-        self.jobs.append([job.job_id, self._doc(doc), job.destination, repr(due), False, event or False])
+    def job(self, job: DeliveryJob, *, due: float) -> None:
+        """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count)."""
+        self.jobs.append([job.job_id, self._doc(job.model_dump_json()), job.destination, repr(due), False])
         self.queued.append(job)
 
     def offer(self, job_ids: set[str], *, until: float) -> None:

@@ -480,9 +480,9 @@ class NotifierService:
         """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
         returns jobs queued."""
         effects = self._alert_effects(sub, alert)
-        event = commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)  # stream, feed, jobs
+        commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)  # one event: stream and feed
         for job in effects.jobs:
-            commit.job(job, due=now.timestamp(), event=event)
+            commit.job(job, due=now.timestamp())
         return len(effects.jobs)
 
     async def _commit(self, commit: Commit) -> bool:

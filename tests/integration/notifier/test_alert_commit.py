@@ -141,19 +141,3 @@ async def test_offered_jobs_are_queued_leased_only_when_new_and_undelivered(redi
         b"new": 160.5, b"queued": 5.0, b"delivered": 100.0, b"not-offered": 100.0}
     assert await client.hget(f"{p}job-dest", "new") == CONSOLE_JOB.destination.encode()
     assert DeliveryJob.model_validate_json(await client.get(f"{p}job:new")) == jobs[0]
-
-
-async def test_a_webhook_job_is_written_with_the_alerts_event_sent_once(redis_client, key_prefix):
-    client, p = redis_client, key_prefix
-    event = '{"id":"a1","data":{"text":"£10m for \\"A/B\\" \\\\ tests — über","url":"https://x.test/a?b=c"}}'.encode()
-    job = DeliveryJob(job_id="w1", subscription_id="desk", channel={"type": "webhook", "url": "https://x.test/hook"},
-                      kind="alert", message={"alert_id": "a1"}, event_json=event.decode())
-    commit = Commit()
-    doc = commit.alert(event, feed=f"{p}feed", digest=None)
-    commit.job(job, due=100.0, event=doc)
-
-    assert commit.docs.count(event) == 1 and not any(b"a?b=c" in d.encode() for d in commit.docs
-                                                     if isinstance(d, str))
-    assert await _committer(client, p).commit(commit) is True
-    stored = DeliveryJob.model_validate_json(await client.get(f"{p}job:w1"))
-    assert stored == job and stored.event_json.encode() == event
