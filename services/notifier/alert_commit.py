@@ -37,10 +37,11 @@ local c = cjson.decode(ARGV[1])
 local docs = 9
 -- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
 -- answers joined
-local function call(command, key, list)
+local function call(command, key, list, first, last)
   local answers = {}
-  for from = 1, #list, 1000 do
-    local part = redis.call(command, key, unpack(list, from, math.min(from + 999, #list)))
+  first, last = first or 1, last or #list
+  for from = first, last, 1000 do
+    local part = redis.call(command, key, unpack(list, from, math.min(from + 999, last)))
     if type(part) == 'table' then
       for i = 1, #part do answers[#answers + 1] = part[i] end
     end
@@ -63,8 +64,9 @@ for _, v in ipairs(c.values) do
   local now = redis.call('GET', v[1])
   if (now and redis.sha1hex(now)) ~= v[2] then return 0 end
 end
-for _, s in ipairs(c.sizes) do
-  if redis.call('SCARD', s[1]) ~= s[2] then return 0 end
+local sizes = c.sizes
+for i = 1, #sizes, 2 do
+  if redis.call('SCARD', sizes[i]) ~= sizes[i + 1] then return 0 end
 end
 local feed_last, common = tonumber(ARGV[7]) - 1, tonumber(ARGV[8])
 for _, a in ipairs(c.alerts) do
@@ -95,7 +97,11 @@ for _, h in ipairs(c.hashes) do
   end
   call('HSET', h[1], args)
 end
-for _, s in ipairs(c.sets) do call('SADD', s[1], s[2]) end
+local sets, i = c.sets, 1
+while i <= #sets do
+  call('SADD', sets[i], sets, i + 2, i + 1 + sets[i + 1])
+  i = i + 2 + sets[i + 1]
+end
 for _, s in ipairs(c.capped) do
   if redis.call('SCARD', s[1]) <= common then call('SADD', s[1], s[2]) end
 end
@@ -113,13 +119,15 @@ class Commit:
     fields: list[list[Any]] = field(default_factory=list)  # [hash key, fields, values read (false: none)]
     members: list[list[Any]] = field(default_factory=list)  # [set key, members, 1/0 as read]
     values: list[list[Any]] = field(default_factory=list)  # [key, SHA-1 of the value read (false: none)]
-    sizes: list[list[Any]] = field(default_factory=list)  # [set key, its size as read]
+    # set key, its size as read, ... (flat: a read's commitments have some twenty index sets each, and each list
+    # in a list costs the script's JSON decoding a table)
+    sizes: list[Any] = field(default_factory=list)
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
     # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
     # offer), else false]
     jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
-    sets: list[list[Any]] = field(default_factory=list)  # [key, members]
+    sets: list[Any] = field(default_factory=list)  # key, how many members, the members, ... (flat, as sizes)
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
@@ -141,7 +149,7 @@ class Commit:
         self.values.append([key, hashlib.sha1(read).hexdigest() if read is not None else False])
 
     def expect_sizes(self, sizes: dict[str, int]) -> None:
-        self.sizes += [[k, n] for k, n in sizes.items()]
+        self.sizes += [x for k, n in sizes.items() for x in (k, n)]
 
     # --- what is written -------------------------------------------------------------------------
     def _doc(self, doc: bytes | str) -> int:
@@ -173,7 +181,10 @@ class Commit:
         self.hashes.append([key, [x for pair in values for x in pair], documents])
 
     def sadd(self, key: str, members: list[str], *, capped: bool = False) -> None:
-        (self.capped if capped else self.sets).append([key, members])
+        if capped:
+            self.capped.append([key, members])
+        else:
+            self.sets += [key, len(members), *members]
 
     def zadd(self, key: str, scores: dict[str, float]) -> None:
         # repr: a Lua number would reach Redis with 14 digits, a timestamp's microseconds lost

@@ -259,7 +259,12 @@ class AnnouncementIndex:
             for k in index_keys(a.commitment) if cid not in run.unindexed else ():
                 members.setdefault(self._set_key(k), []).append(cid)
         for key, ids in members.items():  # a set past COMMON is left as it is: never read
-            commit.sadd(key, ids, capped=True)
+            read = run.sizes.get(key)
+            if read is None:
+                commit.sadd(key, ids, capped=True)
+            elif read <= COMMON:  # compared by the commit, so no larger when the ids are added: no SCARD again
+                commit.sadd(key, ids)
+            # else: past COMMON when read, and the sets only grow
         for cid, a in run.added.items():
             if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
                 chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]

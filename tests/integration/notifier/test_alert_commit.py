@@ -100,10 +100,12 @@ async def test_a_commit_reading_and_writing_thousands_of_fields_is_one_script(re
     commit.expect_members(f"{p}elapsed", {f"{i}:0": False for i in ids})
     commit.hset(f"{p}sent", {i: "2:aaa" for i in ids})
     commit.sadd(f"{p}elapsed", [f"{i}:0" for i in ids])
+    commit.sadd(f"{p}after", ["c-1", "c-2"])  # the set after a long one: its members only
     commit.zadd(f"{p}chain", {i: n for n, i in enumerate(ids)})
     assert await _committer(client, p).commit(commit) is True
     assert set(await client.hvals(f"{p}sent")) == {b"2:aaa"} and await client.hlen(f"{p}sent") == 9000
     assert await client.scard(f"{p}elapsed") == 9000 and await client.zcard(f"{p}chain") == 9000
+    assert await client.smembers(f"{p}after") == {b"c-1", b"c-2"}
 
     again = Commit()
     again.expect_fields(f"{p}sent", dict(zip(ids, await client.hmget(f"{p}sent", ids))))

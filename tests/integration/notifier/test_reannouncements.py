@@ -169,6 +169,24 @@ async def test_a_set_of_the_index_too_common_to_be_read_is_not_compared_when_the
     run = await index.read([release(FUNDING)])
     commit = Commit()
     index.write(commit, run)
-    compared = dict(commit.sizes)
+    compared = dict(zip(commit.sizes[::2], commit.sizes[1::2]))
     assert common not in compared  # not read: what is added to it meanwhile changes nothing
     assert compared[f"{p}notifier:announced:w:uk:build"] == 1
+
+
+async def test_a_runs_records_join_the_sets_it_compared_unchecked_and_never_a_set_too_common_to_be_read(
+        redis_client, key_prefix):
+    client, p = redis_client, key_prefix
+    index = AnnouncementIndex(client, lambda name: f"{p}{name}")
+    common = f"{p}notifier:announced:m:uk:GBP:10000000"
+    await client.sadd(common, *[f"c-{i}" for i in range(COMMON + 1)])
+    run = await index.read([release(FUNDING)])
+    commit = Commit()
+    index.write(commit, run)
+    added, rest = {}, commit.sets
+    while rest:
+        key, n, *rest = rest
+        added[key], rest = rest[:n], rest[n:]
+    assert not commit.capped  # each set the run adds to was read and its size compared: no size read again
+    assert common not in added  # past COMMON when read: it only grows, and is never read
+    assert added[f"{p}notifier:announced:w:uk:build"] == ["c-funding"]
