@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from schemas import Kind
 
-MODEL_FILE = "decision.json"
+MODEL_FILE: Final = "decision.json"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _add_weights(terms: list[float], table: dict[str, float], names: set[str]) -
             terms.append(weight)
 
 
-_LEXICAL = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
+_LEXICAL: Final = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
 
 
 def _general_table(table: dict[str, float]) -> dict[str, float]:
@@ -107,22 +108,25 @@ def _general_table(table: dict[str, float]) -> dict[str, float]:
 
 class _Vocabulary:
     """The lexical weights of one table (``signals.lexical``: "w:attend", "w2:will_attend"), by token and by
-    pair of tokens. A clause's words weigh by a look-up of each token, and of each token after one that begins
-    a pair: no name and no pair is built for any of them."""
+    pair of tokens. A clause's words weigh by one look-up of each token: no name and no pair is built for any
+    of them."""
 
     def __init__(self, table: dict[str, float]) -> None:
         self.words: dict[str, float] = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
         self.pairs: dict[tuple[str, str], float] = {}
-        # The pairs by their first word, then their second: the words are the words' own strings (one object
-        # for each word), so that a look-up compares memory a word's look-up has just read.
-        self.after: dict[str, dict[str, float]] = {}
-        word = {token: token for token in self.words}.setdefault
+        # The words of the pairs are the words' own strings (one object for each word): a pair's look-up then
+        # compares memory a word's look-up has just read, not a copy of its own.
+        own = {token: token for token in self.words}
         for name, weight in table.items():
             if name.startswith("w2:"):
                 first, _, second = name[3:].partition("_")
-                first, second = word(first, first), word(second, second)
-                self.pairs[(first, second)] = weight
-                self.after.setdefault(first, {})[second] = weight
+                self.pairs[(own.setdefault(first, first), own.setdefault(second, second))] = weight
+        # Each token the model knows, as a word or as the first of a pair: one look-up a token finds both.
+        self.tokens: dict[str, _Token] = {}
+        for word, weight in self.words.items():
+            self.tokens[word] = _Token(weight)
+        for (first, second), weight in self.pairs.items():
+            self.tokens.setdefault(first, _Token(None)).pair(second, weight)
 
     def same_as(self, other: _Vocabulary) -> bool:
         return self.words == other.words and self.pairs == other.pairs
@@ -130,32 +134,45 @@ class _Vocabulary:
     def add_weights(self, terms: list[float], tokens: list[str]) -> None:
         """Appends to ``terms`` the weight of each distinct token of ``tokens`` and of each distinct pair of
         tokens next to each other that the vocabulary holds."""
-        words, after = self.words, self.after
-        seen: set[str] = set()
+        known = self.tokens
+        words_seen: set[str] = set()
+        pairs_seen: set[tuple[str, str]] = set()
+        before: _Token | None = None  # the token before, when it begins a pair
+        previous = ""
         for token in tokens:
-            weight = words.get(token)
-            if weight is not None and token not in seen:
-                seen.add(token)
-                terms.append(weight)
-        pairs_seen: set[tuple[str, str]] | None = None
-        for index in range(len(tokens) - 1):
-            seconds = after.get(tokens[index])
-            if seconds is None:
+            if before is not None:
+                weight = before.after.get(token)
+                if weight is not None and (previous, token) not in pairs_seen:
+                    pairs_seen.add((previous, token))
+                    terms.append(weight)
+            entry = known.get(token)
+            if entry is None:
+                before = None
                 continue
-            weight = seconds.get(tokens[index + 1])
-            if weight is None:
-                continue
-            pair = (tokens[index], tokens[index + 1])
-            if pairs_seen is None:
-                pairs_seen = {pair}
-            elif pair in pairs_seen:
-                continue
-            else:
-                pairs_seen.add(pair)
-            terms.append(weight)
+            if entry.weighs and token not in words_seen:
+                words_seen.add(token)
+                terms.append(entry.weight)
+            before = entry if entry.begins_pair else None
+            previous = token
 
 
-LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
+class _Token:
+    """What a token weighs: alone (when ``weighs``), and followed by each of the tokens in ``after``. The flags
+    and the weight are plain fields, which the compiled class holds in itself: a token's look-up reads no
+    other object unless it weighs with the next one."""
+
+    def __init__(self, weight: float | None) -> None:
+        self.weighs = weight is not None
+        self.weight = 0.0 if weight is None else weight
+        self.begins_pair = False
+        self.after: dict[str, float] = {}
+
+    def pair(self, second: str, weight: float) -> None:
+        self.after[second] = weight
+        self.begins_pair = True
+
+
+LINEAR_STEP: Final = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
 
 
 @dataclass(frozen=True)
