@@ -24,10 +24,8 @@ from setuptools.command.build_ext import build_ext
 
 MYPY = "mypy==2.4.1"  # mypyc: compiles the classifier's core to C (14-56 % more throughput, benchmarks/README.md)
 CORE = Path("services") / "classifier" / "core"
-# Every module of the core but its package file (which only re-exports) and the decision model, whose frozen
-# dataclasses set attributes they do not declare (a compiled class has no __dict__) and whose time is spent in
-# math.fsum over maps, already C.
-_NOT_COMPILED = {"__init__.py", "decision.py"}
+# Every module of the core but its package file, which only re-exports.
+_NOT_COMPILED = {"__init__.py"}
 
 
 class _AllOrNone(build_ext):

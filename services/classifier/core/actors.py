@@ -3,74 +3,74 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
 from .publishers import government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
-_INSTRUMENT = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
+_INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
                          r"|Funding|Investment)s?$", re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
+_FIRST_PERSON: Final = re.compile(r"\b(?:we|us|our|i)\b", re.IGNORECASE)
 # Ministers speak for their government: an actor that is only a title is the publisher. Written in lowercase
 # (the same pattern under IGNORECASE) so that case_sensitive() can run it over folded text.
-_TITLE = re.compile(
+_TITLE: Final = re.compile(
     r"^(?:the\s+)?(?:(?:uk|british|home|foreign|defence|justice|health|security|culture|education|transport|"
     r"digital|business|policing|immigration|armed forces|treasury|cabinet|prime|deputy prime)\s+)*"
     r"(?:prime minister|minister|secretary(?: of state)?(?: for [a-z][\w ]+)?|chancellor|ministers?|government|uk"
     r"|britain|united kingdom|hm government)$",
     re.IGNORECASE,
 )
-_CAPITALISED = re.compile(
+_CAPITALISED: Final = re.compile(
     r"(?:[A-Z][\w’'&.-]*|\d+)(?:\s+(?:(?:of|for|and|the|on|in|&)\s+)*(?:[A-Z][\w’'&.-]*))*"
 )
 # Nouns that name a body able to act; a subject holding none of them (a substring test) is not searched.
-_AGENT_NOUNS = (
+_AGENT_NOUNS: Final = (
     "government governments department departments ministry ministries office agency agencies police forces force "
     "council councils authority authorities panel commission committee board service services forum companies "
     "company firms platforms providers industry operators partners allies states countries nations members "
     "regulator regulators banks airlines employers universities schools hospitals trusts trust charities "
     "organisations institutions team teams taskforce unit leaders ministers officials officers troops military "
     "army navy navies coalition alliance").split()
-_AGENT_NOUN = re.compile(rf"\b(?:(?:\w+\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b", re.IGNORECASE)
-_AGENT_NOUN_WORDS = WordSet(_AGENT_NOUNS)
-_HOSTILE = re.compile(
+_AGENT_NOUN: Final = re.compile(rf"\b(?:(?:\w+\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b", re.IGNORECASE)
+_AGENT_NOUN_WORDS: Final = WordSet(_AGENT_NOUNS)
+_HOSTILE: Final = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
     r"attackers?|offenders?|fighters)\b", re.IGNORECASE,
 )
-_PUBLIC = re.compile(
+_PUBLIC: Final = re.compile(
     r"^(?:the\s+)?(?:(?:more|many|most|all|some|young|other)\s+)?(?:people|public|members of the public|everyone|everybody|anyone|anybody|you|parents|drivers|"
     r"individuals|residents|consumers|households|families|travellers|visitors|citizens|patients|users|"
     r"young people|children|customers|pupils|students|(?:many|most|some|a few|few) of us)$",
     re.IGNORECASE,
 )
 # The last subordinating word of a clause's subject: ".*" runs to the end and backs off to the rightmost one.
-_LAST_SUBORDINATOR = re.compile(
+_LAST_SUBORDINATOR: Final = re.compile(
     r".*\b(?P<word>that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
     r"said|says|announced|announces|confirmed|means|why|how)\b",
     re.IGNORECASE | re.DOTALL,
 )
 
 
-_PREPOSITION = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|under|within|between|signing|"
+_PREPOSITION: Final = re.compile(r"\s+(?:of|to|for|in|on|from|with|by|at|across|under|within|between|signing|"
                           r"including|led|chaired|run)\s+", re.IGNORECASE)
-_MODIFIED = re.compile(r"\s+[a-z]")
-_POSSESSIVE = re.compile(r"['’]s\b")
-_LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
-_LEADING_THE = re.compile(r"^the\s+")
-_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
+_MODIFIED: Final = re.compile(r"\s+[a-z]")
+_POSSESSIVE: Final = re.compile(r"['’]s\b")
+_LEADING_ARTICLE: Final = re.compile(r"^(?:The|A|An)\s+")
+_LEADING_THE: Final = re.compile(r"^the\s+")
+_LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
-_PRONOUNS = frozenset("it It this This these These those Those".split())
-_CAPITAL_OR_DIGIT = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
+_PRONOUNS: Final = frozenset("it It this This these These those Those".split())
+_CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
-_FIRST_PERSON_FOLDED = case_sensitive(_FIRST_PERSON)
-_TITLE_FOLDED = case_sensitive(_TITLE)
-_AGENT_NOUN_FOLDED = case_sensitive(_AGENT_NOUN)
-_HOSTILE_FOLDED = case_sensitive(_HOSTILE)
-_PUBLIC_FOLDED = case_sensitive(_PUBLIC)
-_LAST_SUBORDINATOR_FOLDED = case_sensitive(_LAST_SUBORDINATOR)
-_PREPOSITION_FOLDED = case_sensitive(_PREPOSITION)
+_FIRST_PERSON_FOLDED: Final = case_sensitive(_FIRST_PERSON)
+_TITLE_FOLDED: Final = case_sensitive(_TITLE)
+_AGENT_NOUN_FOLDED: Final = case_sensitive(_AGENT_NOUN)
+_HOSTILE_FOLDED: Final = case_sensitive(_HOSTILE)
+_PUBLIC_FOLDED: Final = case_sensitive(_PUBLIC)
+_LAST_SUBORDINATOR_FOLDED: Final = case_sensitive(_LAST_SUBORDINATOR)
+_PREPOSITION_FOLDED: Final = case_sensitive(_PREPOSITION)
 
 
 class Actor(NamedTuple):
@@ -80,7 +80,7 @@ class Actor(NamedTuple):
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
 
 
-_BARE_PRONOUN = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
+_BARE_PRONOUN: Final = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
 
 
 def without_bare_pronoun(name: str, publisher_name: str) -> str:

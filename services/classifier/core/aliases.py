@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
-_DEFINITION = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z]{1,9})\s*\)")
-_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
-_MINOR = frozenset("of for and the on in to".split())
+_DEFINITION: Final = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z]{1,9})\s*\)")
+_WORD: Final = re.compile(r"[A-Za-z][\w'’.-]*")
+_MINOR: Final = frozenset("of for and the on in to".split())
 
 
 def _initials(words: list[str]) -> set[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from typing import Final
 
 from dateutil.relativedelta import relativedelta
 
-MONTHS = {
+MONTHS: Final = {
     name: number
     for number, names in enumerate(
         (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -19,11 +20,11 @@ MONTHS = {
     for name in names
 }
 #: A regex fragment for a month name (longest names first so "sept" beats "sep").
-MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-YEAR = r"(?:19|20)\d\d"
+MONTH: Final = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+YEAR: Final = r"(?:19|20)\d\d"
 
 # (first month, last month) of each season, as the labelling rules define them.
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+SEASONS: Final = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 
 
 def month_number(name: str) -> int:

@@ -10,6 +10,7 @@ category matched first.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from schemas import Category
 
@@ -22,7 +23,7 @@ def _rule(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_SPECIFIC = [
+_SPECIFIC: Final = [
     (Category.ONLINE_CONTENT, _rule(
         r"\b(?:internet|online (?:content|propaganda|harms?|safety|material)|social media|tech(?:nology)? "
         r"(?:companies|firms|industry)|communications companies|(?:internet|tech|social media) platforms?"
@@ -44,22 +45,22 @@ _SPECIFIC = [
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
         r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]
-_PREVENTION = _rule(
+_PREVENTION: Final = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
     r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b|\bpropaganda\b")
-_FUNDING = _rule(r"\bfund\w*|\bgrants?\b|\binvest\w*|\bbudgets?\b|\ballocat\w*|\bspend\w*|£|\$|€"
+_FUNDING: Final = _rule(r"\bfund\w*|\bgrants?\b|\binvest\w*|\bbudgets?\b|\ballocat\w*|\bspend\w*|£|\$|€"
                  r"|\bcalls? for (?:proposals|applications|bids)\b")
-_CAPABILITY = _rule(
+_CAPABILITY: Final = _rule(
     r"\bcapabilit\w*|\bcapacity\b|\bequip\w*|\bpersonnel\b|\bbuild\w*|\bdevelop\w*|\binfrastructure"
     r"|\bresources?\b|\btechnolog\w*|\bsystems?\b|\bintelligence\b|\bdeploy\w*|\bprotect\w*|\bsecurity\b")
-_COOPERATION = _rule(
+_COOPERATION: Final = _rule(
     r"\bpartners?\b|\bpartnerships?\b|\brelationships?\b|\bwork(?:ing)? (?:together |closely )?with\b(?! (?:councils|local authorities|schools|industry|businesses))|\ballies"
     r"|\bcoalition\b|\binternational\b|\bbilateral\b|\bjoint(?:ly)?\b|\bun\b|\bunited nations|\bg7\b|\bg20\b"
     r"|\bnato\b|\beu\b|\bcountries\b|\bglobal\b|\binformation[- ]sharing\b|\bshar(?:e|ing) (?:information|intelligence)\b")
 
 
 # Every match of a rule holds one of its words: a rule runs only on text that holds one.
-_WORDS = {
+_WORDS: Final = {
     Category.ONLINE_CONTENT: ("internet", "online ", "social media", "tech", "communications companies", "platform",
                               "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end"),
     Category.BORDER_SECURITY: ("border", "watch", "biometric", "passenger ", "airport security", "aviation security",
@@ -81,12 +82,12 @@ _WORDS = {
 
 # The categories whose rule's every match begins with one of the category's words (the other two rules may hold
 # theirs later, as in "asset freezes" or "removing ... content"): these rules are tried only where a word begins.
-_BEGIN_WITH_A_WORD = frozenset(_WORDS) - {Category.ONLINE_CONTENT, Category.SANCTIONS}
+_BEGIN_WITH_A_WORD: Final = frozenset(_WORDS) - {Category.ONLINE_CONTENT, Category.SANCTIONS}
 
 # One pass finds every category whose words the text holds: exactly the categories for which
 # ``any(word in folded for word in _WORDS[category])`` (one pass instead of one per category), and where
 # those words begin. Each word's value: its categories.
-_CATEGORIES_OF = Lexicon((word, frozenset(c for c, words in _WORDS.items() if word in words))
+_CATEGORIES_OF: Final = Lexicon((word, frozenset(c for c, words in _WORDS.items() if word in words))
                          for word in sorted({word for words in _WORDS.values() for word in words}))
 
 _Hits = list[tuple[int, frozenset[Category]]]

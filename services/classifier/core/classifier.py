@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 
@@ -26,9 +26,9 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION = "rules+model-0.10.0"
-MAX_COMMITMENTS = 500  # a release holding more is not a press release; past it, reading stops
-_SUPPORTED = ("en",)
+CLASSIFIER_VERSION: Final = "rules+model-0.10.0"
+MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
+_SUPPORTED: Final = ("en",)
 
 
 def classify(release: ReleasePublished, *, model: DecisionModel | None = None, rules_only: bool = False,

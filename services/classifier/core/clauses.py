@@ -6,6 +6,7 @@ one sentence) are proposed on their own with no reading, so that the decision st
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .actors import Actor
 from .commitments import Found, find_commitment, may_commit
@@ -15,12 +16,12 @@ from .triggers import TriggerWords, read_cues
 
 # A clause boundary: ", and" / ", but" / ", while" / ";" before a new subject. Written to begin with "[,;]"
 # so that the regex engine skips quickly to those characters.
-_BOUNDARY = re.compile(r"[,;](?:\s+(?:and|but|while|whilst)|(?<=;))\s+(?=\S)", re.IGNORECASE)
-_BOUNDARY_FOLDED = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
+_BOUNDARY: Final = re.compile(r"[,;](?:\s+(?:and|but|while|whilst)|(?<=;))\s+(?=\S)", re.IGNORECASE)
+_BOUNDARY_FOLDED: Final = case_sensitive(_BOUNDARY)  # over the folded text: same spans, faster
 # Whether there is a boundary at all, by regexes that begin with a literal (the fastest scan), over the
 # sentence itself: most sentences have none, and need not be folded here.
-_SEMICOLON = re.compile(r";\s+\S")
-_COMMA_AND = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
+_SEMICOLON: Final = re.compile(r";\s+\S")
+_COMMA_AND: Final = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECASE)
 
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,

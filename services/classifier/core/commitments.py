@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from schemas import Kind
 
@@ -18,24 +18,24 @@ from .triggers import (Cues, Trigger, agent_only, demand_triggers, money_trigger
 from .verbs import is_participle
 
 # Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
-_FRAMING = re.compile(
+_FRAMING: Final = re.compile(
     r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
     r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
-_FRAMING_FOLDED = case_sensitive(_FRAMING)
-_PRONOUN = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
-_THERE = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
-_TIME = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomorrow|\d{4})\b", re.IGNORECASE)
-_SEE_DONE = re.compile(r"\bsee\s+(?:[^\s.;]+\s+){1,8}?[a-z]+ed\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(?:that|which)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_PERSON = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
+_FRAMING_FOLDED: Final = case_sensitive(_FRAMING)
+_PRONOUN: Final = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
+_THERE: Final = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
+_TIME: Final = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomorrow|\d{4})\b", re.IGNORECASE)
+_SEE_DONE: Final = re.compile(r"\bsee\s+(?:[^\s.;]+\s+){1,8}?[a-z]+ed\b", re.IGNORECASE)
+_RELATIVE: Final = re.compile(r"\b(?:that|which)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PERSON: Final = re.compile(r"^(?:he|she|they|him|her|them)$", re.IGNORECASE)
 # People described, not an actor's promise: "those who will be separated from their families".
-_PEOPLE_WHO = re.compile(r"\b(?:those|anyone|everyone|people|others|many|all|some|each)\s+who\s+(?:\w+ly\s+)?$",
+_PEOPLE_WHO: Final = re.compile(r"\b(?:those|anyone|everyone|people|others|many|all|some|each)\s+who\s+(?:\w+ly\s+)?$",
                          re.IGNORECASE)
-_PASSIVE = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
+_PASSIVE: Final = re.compile(r"\bbe\s+(?:[a-z]+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
 # The same without IGNORECASE, to run over the folded sentence (see .folding): about twice as fast.
-_RELATIVE_FOLDED = case_sensitive(_RELATIVE)
-_PEOPLE_WHO_FOLDED = case_sensitive(_PEOPLE_WHO)
-_PASSIVE_FOLDED = case_sensitive(_PASSIVE)
+_RELATIVE_FOLDED: Final = case_sensitive(_RELATIVE)
+_PEOPLE_WHO_FOLDED: Final = case_sensitive(_PEOPLE_WHO)
+_PASSIVE_FOLDED: Final = case_sensitive(_PASSIVE)
 
 
 class Found(NamedTuple):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from itertools import filterfalse
+from typing import Final
 
 from schemas import Commitment
 
@@ -13,8 +14,8 @@ from .deadlines import find_deadlines, may_hold_deadline
 from .folding import LoweredBody
 from .sentences import Sentence
 
-_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
-_STOP = frozenset(
+_WORD: Final = re.compile(r"[a-z][a-z'’-]{2,}")
+_STOP: Final = frozenset(
     "the and for with that this will from have has been are was were its their our into over under more "
     "also which who would could should than then they them these those such set develop a an of".split()
 )

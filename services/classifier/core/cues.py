@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .folding import Lexicon
 from .sentences import Sentence
 from .terrorism import _FIRST_WORDS as _TERM_FIRST_WORDS
 from .triggers import TRIGGER_WORDS, TriggerWords
 
-REFERENCE = re.compile(
+REFERENCE: Final = re.compile(
     r"\b(?=[wsmncpvuagridotleirybe])(?:will|shall|must|should|need|needs|commit\w*|pledg\w*|promis\w*|vow\w*|"
     r"undert\w*|agree\w*|resolved|going|plan|plans|intend\w*|step|steps|call\w*|urg\w*|press\w*|ask\w*|"
     r"demand\w*|requir\w*|instruct\w*|direct\w*|order\w*|oblig\w*|compel\w*|forc\w*|tell\w*|told|advocat\w*|"
@@ -34,8 +34,8 @@ REFERENCE = re.compile(
     r"|[£$€]|['’]ll\b")
 
 _WHOLE, _PREFIX, _PAIR, _ANYWHERE, _SUFFIX = range(5)  # what a hit needs besides the word itself
-_TERM = 5  # no cue: where a terrorism term can start (see read_body)
-_WORDS = {
+_TERM: Final = 5  # no cue: where a terrorism term can start (see read_body)
+_WORDS: Final = {
     _WHOLE: "will shall must should need needs resolved going plan plans step steps told essential vital important "
             "crucial imperative critical necessary pound pounds dollar dollars euro euros million billion bn usd "
             "eur gbp aud cad nzd mandate",
@@ -45,8 +45,8 @@ _WORDS = {
     _ANYWHERE: "£ $ €",
     _SUFFIX: "'ll ’ll",  # no boundary before, one after
 }
-_PAIRED = re.compile(r"(?:is|are|set)\s+to\b|(?:right|time)\s+for\b")
-_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+_PAIRED: Final = re.compile(r"(?:is|are|set)\s+to\b|(?:right|time)\s+for\b")
+_SPACES: Final = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # what \s matches
 
 
@@ -75,8 +75,8 @@ def _lexicon(terms: tuple[str, ...] = (), triggers: Mapping[str, object] | None 
     return Lexicon(entries.items())
 
 
-_CUES = _lexicon()
-_BODY_WORDS = _lexicon(_TERM_FIRST_WORDS, TRIGGER_WORDS)
+_CUES: Final = _lexicon()
+_BODY_WORDS: Final = _lexicon(_TERM_FIRST_WORDS, TRIGGER_WORDS)
 
 
 class BodyWords(NamedTuple):
@@ -131,10 +131,10 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
 
 
 # The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.
-_HEADLINE = r"[A-Z0-9][^\n.,;:]{0,60}?\s+to\s"  # "Councils to get £100m"
-_HEADLINE_CUE = re.compile("^" + _HEADLINE, re.MULTILINE)
+_HEADLINE: Final = r"[A-Z0-9][^\n.,;:]{0,60}?\s+to\s"  # "Councils to get £100m"
+_HEADLINE_CUE: Final = re.compile("^" + _HEADLINE, re.MULTILINE)
 # A line break before a headline: searched for as fast as str.find, as the pattern starts with one character.
-_BREAK_BEFORE_HEADLINE = re.compile(r"\n(?=" + _HEADLINE + ")")
+_BREAK_BEFORE_HEADLINE: Final = re.compile(r"\n(?=" + _HEADLINE + ")")
 
 
 def candidate_sentences(body: str, sentences: list[Sentence], *, cues: list[int] | None = None) -> list[Sentence]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Final
 
 from .calendar_units import (
     MONTH, YEAR, add_units, end_of_month, end_of_season, end_of_unit, month_number, season_start,
@@ -21,26 +22,26 @@ from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due
 from .numbers import NUMBER, parse_number
 from .response_times import read_bounded, read_instantly, read_within
 
-COMMENCEMENT = "commencement"
+COMMENCEMENT: Final = "commencement"
 Fields = dict | str | None
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Fields]]
-MONTH_NAME = "<month>"
-_CENTURY = ("19", "20")  # a rule whose match holds a YEAR needs one of these
+MONTH_NAME: Final = "<month>"
+_CENTURY: Final = ("19", "20")  # a rule whose match holds a YEAR needs one of these
 
-_SEASON = r"(?:spring|summer|autumn|fall|winter)"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-_TO = r"\s*(?:to|until|till|and|-|–)\s*"
-_PREP = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
+_SEASON: Final = r"(?:spring|summer|autumn|fall|winter)"
+_DAY: Final = r"\d{1,2}(?:st|nd|rd|th)?"
+_WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_TO: Final = r"\s*(?:to|until|till|and|-|–)\s*"
+_PREP: Final = (r"(?P<prep>by|in|on\s+or\s+before|on|before|until|till|through|during|throughout|from|no later than|in time for|"
          r"deadline(?:\s+for(?:\s+[\w-]+){1,4}?)?\s+(?:of|is))")
 # "the end of", or "end" straight before a month or year ("by end March", "by end-2018")
-_END_OF = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
-_BY_END = rf"\b(?:{_PREP}\s+)?{_END_OF}"
+_END_OF: Final = (rf"(?:(?:the\s+)?(?P<edge>end|close|middle|start|beginning)(?:\s+of\s+|(?:-|\s+)(?=(?:{MONTH}|\d))))?")
+_BY_END: Final = rf"\b(?:{_PREP}\s+)?{_END_OF}"
 # The words a match of _PREP, _END_OF or _WEEKDAY begins with ("in time for" begins with "in").
-PREP_WORDS = ("by", "in", "on", "before", "until", "till", "through", "during", "throughout", "from", "no later than",
+PREP_WORDS: Final = ("by", "in", "on", "before", "until", "till", "through", "during", "throughout", "from", "no later than",
               "deadline")
-END_OF_WORDS = ("the", "end", "close", "middle", "start", "beginning")
-WEEKDAY_WORDS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+END_OF_WORDS: Final = ("the", "end", "close", "middle", "start", "beginning")
+WEEKDAY_WORDS: Final = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -87,7 +88,7 @@ def _relative_period(match: re.Match[str], published: date) -> Fields:
 
 # A duration that says how long something lasts or is kept, not by when it is done: "records are kept for
 # five years", "the licence is valid for three years", "jailed for six years".
-_LASTING = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing)|valid|last|lasts|held|hold|holds|"
+_LASTING: Final = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing)|valid|last|lasts|held|hold|holds|"
                       r"sentenced|jailed|imprisoned|banned|disqualified|suspended|remain|remains|live[ds]?|lived|"
                       r"serv(?:e|ed|ing)|detained)\b[^.;,]{0,40}$", re.IGNORECASE)
 
@@ -153,7 +154,7 @@ def _year_range(match: re.Match[str], published: date) -> Fields:
 
 # A number of four digits or more straight after a day, month or season read with no year: a year YEAR does not
 # read (before 1900, from 2100). Left out, it would make "by 1 January 2100" the next 1 January: no deadline.
-_UNREAD_YEAR = re.compile(r",?\s+(?:of\s+)?\(?\d{4}")
+_UNREAD_YEAR: Final = re.compile(r",?\s+(?:of\s+)?\(?\d{4}")
 
 
 def _year_unread(match: re.Match[str], group: str) -> bool:
@@ -173,7 +174,7 @@ def _month_range(match: re.Match[str], published: date) -> Fields:
 
 # A day written with no year that fell this long before publication is when something happened ("the resolution
 # adopted on 28 September", published in November), not a day the next year.
-_RECENT_PAST = timedelta(days=92)
+_RECENT_PAST: Final = timedelta(days=92)
 
 
 def _day(match: re.Match[str], published: date) -> Fields:
@@ -195,9 +196,9 @@ def _same_year_day(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, end_of_month(year, month).day))
 
 
-_LAST_YEAR = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
+_LAST_YEAR: Final = re.compile(r"\s+last\s+year\b", re.IGNORECASE)
 # A year named relative to publication after a month, season or part of a year: "June next year".
-_RELATIVE_YEAR = r"(?P<yrel>this|next)\s+year\b"
+_RELATIVE_YEAR: Final = r"(?P<yrel>this|next)\s+year\b"
 
 
 def _relative_year(match: re.Match[str], published: date) -> int | None:
@@ -235,7 +236,7 @@ def _season(match: re.Match[str], published: date) -> Fields:
 
 
 # A part of a year: its first and last month.
-_PARTS = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter": (4, 6), "q3": (7, 9),
+_PARTS: Final = {"q1": (1, 3), "first quarter": (1, 3), "q2": (4, 6), "second quarter": (4, 6), "q3": (7, 9),
           "third quarter": (7, 9), "q4": (10, 12), "fourth quarter": (10, 12), "final quarter": (10, 12),
           "last quarter": (10, 12), "h1": (1, 6), "first half": (1, 6), "h2": (7, 12), "second half": (7, 12)}
 
@@ -249,7 +250,7 @@ def _year_part(match: re.Match[str], published: date) -> Fields:
 
 # The last month of a part of a year: "early 2024" is January to April (as the labels read it), "mid-2027"
 # ends with June, "late 2027" with the year.
-_PART_ENDS = {"early": 4, "mid": 6, "late": 12}
+_PART_ENDS: Final = {"early": 4, "mid": 6, "late": 12}
 
 
 def _calendar_year(match: re.Match[str], published: date) -> Fields:
@@ -275,9 +276,9 @@ def _this_unit(match: re.Match[str], published: date) -> Fields:
     return fields
 
 
-_UNIT = r"(?P<unit>year|month|week|decade|financial\s+year)"
+_UNIT: Final = r"(?P<unit>year|month|week|decade|financial\s+year)"
 
-RULES: list[Rule] = [
+RULES: Final[list[Rule]] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
               r"(?P<unit>second|minute|hour|day|week)(?P<plural>s)?\b"
               r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
@@ -344,7 +345,7 @@ RULES: list[Rule] = [
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
-NEEDS: list[tuple[str, ...]] = [
+NEEDS: Final[list[tuple[str, ...]]] = [
     ("within",), ("instantly",), ("next", "coming", "following", "forthcoming"), ("tomorrow",),
     ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
@@ -357,7 +358,7 @@ assert len(NEEDS) == len(RULES)
 
 # Text every match of a rule holds, found (over the fold) far faster than the rule's own regex scans: the
 # rule runs only on text holding it. By index in RULES.
-CORES: dict[int, re.Pattern[str]] = {
+CORES: Final[dict[int, re.Pattern[str]]] = {
     2: re.compile(r"the\s+(?:next|coming|following|forthcoming)\s"),  # "over the next three years"
     5: re.compile(rf"{YEAR}\s*(?:-|–|/|\s+to\s+)\s*(?:19|20)?\d\d\b"),  # "in 2018-19"
     6: re.compile(rf"{YEAR}\s*[-–]\s*{YEAR}\b"),  # "2018-2020"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from typing import Final
 
 from dateutil.relativedelta import relativedelta
 from pydantic import TypeAdapter
@@ -18,17 +19,17 @@ from .deadline_rules import (
 )
 from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING
 
-_DEADLINE = TypeAdapter(Deadline)
-_DIGIT = re.compile(r"\d")
+_DEADLINE: Final = TypeAdapter(Deadline)
+_DIGIT: Final = re.compile(r"\d")
 # Tables by id(pattern): hashing a compiled pattern hashes its whole program (about a microsecond).
-_FOLDED = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
-_CORE = {id(RULES[i][0]): core for i, core in CORES.items()}
-_MONTH_WORDS = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
+_FOLDED: Final = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
+_CORE: Final = {id(RULES[i][0]): core for i, core in CORES.items()}
+_MONTH_WORDS: Final = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
 # The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
 # words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
 # word boundary, which costs more than trying them at each "in" or "on"; 12 and 22 as well, where the core
 # they hold is frequent or absent).
-_FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
+_FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
     (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
@@ -40,23 +41,23 @@ _FIRST = {id(RULES[i][0]): WordSet(words) for i, words in (
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
     (20, ("by", "before", "no")), (22, PREP_WORDS))}
-_MONTH = re.compile(rf"\b{MONTH}")
-_STARTING = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
+_MONTH: Final = re.compile(rf"\b{MONTH}")
+_STARTING: Final = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
 # A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
-_CALENDAR_WORD = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
+_CALENDAR_WORD: Final = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
                             r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
                             r"due\s+course|imminently)\b")
-_CALENDAR_PREFIXES = _MONTH_WORDS + (
+_CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
-_CALENDAR_STARTS = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
+_CALENDAR_STARTS: Final = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
 # a month name may begin (at one of _MONTH_WORDS, all three letters long).
-_NEED_WORDS = sorted({need for needs in NEEDS for need in needs if need != MONTH_NAME})
-_NEEDS_FOUND = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
+_NEED_WORDS: Final = sorted({need for needs in NEEDS for need in needs if need != MONTH_NAME})
+_NEEDS_FOUND: Final = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
 
 
 def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None) -> bool:
@@ -152,7 +153,7 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
 
 
 # A verb that starts the work just before a date: "work begins in the spring and ends by the autumn".
-_STARTED = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
+_STARTED: Final = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|beginning|commenc\w+|kick\w*\s+off|"
                       r"gets?\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 
 
@@ -176,7 +177,7 @@ def _in_financial_year(fields: dict, year_starts: int) -> dict:
     return moved
 
 
-_UNTIL = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
+_UNTIL: Final = re.compile(r"[\s,]*(?:until|till)\b", re.IGNORECASE)
 
 
 def _without_spelled_out_lengths(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:

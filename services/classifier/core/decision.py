@@ -16,15 +16,15 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, repeat
 from pathlib import Path
+from typing import Final
 
 from schemas import Kind
 
-MODEL_FILE = "decision.json"
+MODEL_FILE: Final = "decision.json"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ class Linear:
 
     weights: dict[str, float]
     intercept: float
+    # Built from ``weights`` (``__post_init__``), indexed by the rules' reading (0: none, 1: read). Declared, as
+    # the compiled class has no ``__dict__`` to hold them.
+    _tables: tuple[dict[str, float], dict[str, float]] = field(init=False, repr=False, compare=False)
+    _general: tuple[dict[str, float], dict[str, float]] = field(init=False, repr=False, compare=False)
+    _lexical: tuple[frozenset[str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _vocabularies: tuple[_Vocabulary | None, _Vocabulary | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # One table per reading: each feature's own weight plus its weight tied to that reading.
@@ -48,65 +54,125 @@ class Linear:
         object.__setattr__(self, "_tables", (unruled, ruled))
         # The same without the lexical names, for a clause whose words come as tokens: a table of a tenth the
         # size, which the rules evict less often from the caches between two clauses.
-        object.__setattr__(self, "_general", tuple({name: weight for name, weight in table.items()
-                                                    if not name.startswith(_LEXICAL)} for table in (unruled, ruled)))
+        generals = _general_table(unruled), _general_table(ruled)
+        object.__setattr__(self, "_general", generals)
         # The lexical names it weighs: refused among ``features`` when the words come as tokens.
-        generals = self._general  # type: ignore[attr-defined]
-        object.__setattr__(self, "_lexical", tuple(frozenset(table.keys() - general.keys())
-                                                   for table, general in zip((unruled, ruled), generals)))
+        object.__setattr__(self, "_lexical", (frozenset(unruled.keys() - generals[0].keys()),
+                                              frozenset(ruled.keys() - generals[1].keys())))
         vocabularies = _Vocabulary(unruled), _Vocabulary(ruled)
         if vocabularies[0].same_as(vocabularies[1]):  # the lexical names are never tied: one table serves both
             vocabularies = vocabularies[0], vocabularies[0]
         # None for a model that weighs no words (the kind model)
-        object.__setattr__(self, "_vocabularies",
-                           tuple(table if table.words or table.pairs else None for table in vocabularies))
+        object.__setattr__(self, "_vocabularies", (vocabularies[0] if vocabularies[0].words or vocabularies[0].pairs
+                                                   else None,
+                                                   vocabularies[1] if vocabularies[1].words or vocabularies[1].pairs
+                                                   else None))
 
     def probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(yes) for the feature names ``features``, plus, with ``tokens`` (``signals.Signals.tokens``), the
         lexical names made of them: ``probability(features | lexical names, ruled)``. ``features`` then holds the
         general names only (``signals.Signals.general``): a lexical name the model weighs among them is a
         ``ValueError``, as it would be weighed neither as a name nor as a token."""
-        vocabulary = self._vocabularies[ruled]  # type: ignore[attr-defined]
+        reading = 1 if ruled else 0
+        vocabulary = self._vocabularies[reading]
+        terms = [self.intercept]
         if tokens and vocabulary is not None:
-            if not features.isdisjoint(self._lexical[ruled]):  # type: ignore[attr-defined]
-                given = sorted(features & self._lexical[ruled])  # type: ignore[attr-defined]
+            lexical = self._lexical[reading]
+            if not features.isdisjoint(lexical):
+                given = sorted(features & lexical)
                 raise ValueError(f"lexical names {given} given with tokens: pass the words as tokens only")
-            weights = map(self._general[ruled].get, features, repeat(0.0))  # type: ignore[attr-defined]
-            # Intersected with the tables' own keys: a frozenset beside each table made each look-up touch twice
-            # the memory, which the rules evict from the caches between two clauses (2-3 % of the classifier's time).
-            words, pairs = vocabulary.words, vocabulary.pairs
-            total = math.fsum(chain((self.intercept,), weights, map(words.__getitem__, words.keys() & tokens),
-                                    map(pairs.__getitem__, pairs.keys() & zip(tokens, tokens[1:]))))
+            _add_weights(terms, self._general[reading], features)
+            vocabulary.add_weights(terms, tokens)
         else:
-            table = self._tables[ruled]  # type: ignore[attr-defined]
-            total = math.fsum(chain((self.intercept,), map(table.get, features, repeat(0.0))))
+            _add_weights(terms, self._tables[reading], features)
+        total = math.fsum(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
 
 
-_LEXICAL = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
+def _add_weights(terms: list[float], table: dict[str, float], names: set[str]) -> None:
+    """Appends to ``terms`` the weight in ``table`` of each of ``names`` it holds (the others weigh nothing)."""
+    for name in names:
+        weight = table.get(name)
+        if weight is not None:
+            terms.append(weight)
+
+
+_LEXICAL: Final = ("w:", "w2:")  # signals.LEXICAL_PREFIXES (not imported: the model stands apart from the signals)
+
+
+def _general_table(table: dict[str, float]) -> dict[str, float]:
+    return {name: weight for name, weight in table.items() if not name.startswith(_LEXICAL)}
 
 
 class _Vocabulary:
     """The lexical weights of one table (``signals.lexical``: "w:attend", "w2:will_attend"), by token and by
-    pair of tokens. A clause's words weigh by two set intersections with the vocabulary: no name is built
-    for any of them, and only the few the model knows are looked up."""
+    pair of tokens. A clause's words weigh by one look-up of each token: no name and no pair is built for any
+    of them."""
 
     def __init__(self, table: dict[str, float]) -> None:
-        self.words = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
-        # The words of the pairs are the words' own strings (one object for each word): a pair found is then
-        # compared with memory a word's look-up has just read, not with a copy of its own (in alternating runs in
-        # one process, 2-3 % less of the classifier's time).
-        word = {token: token for token in self.words}.setdefault
-        self.pairs = {(word(first, first), word(second, second)): weight for name, weight in table.items()
-                      if name.startswith("w2:") for first, _, second in [name[3:].partition("_")]}
+        self.words: dict[str, float] = {name[2:]: weight for name, weight in table.items() if name.startswith("w:")}
+        self.pairs: dict[tuple[str, str], float] = {}
+        # The words of the pairs are the words' own strings (one object for each word): a pair's look-up then
+        # compares memory a word's look-up has just read, not a copy of its own.
+        own = {token: token for token in self.words}
+        for name, weight in table.items():
+            if name.startswith("w2:"):
+                first, _, second = name[3:].partition("_")
+                self.pairs[(own.setdefault(first, first), own.setdefault(second, second))] = weight
+        # Each token the model knows, as a word or as the first of a pair: one look-up a token finds both.
+        self.tokens: dict[str, _Token] = {}
+        for word, weight in self.words.items():
+            self.tokens[word] = _Token(weight)
+        for (first, second), weight in self.pairs.items():
+            self.tokens.setdefault(first, _Token(None)).pair(second, weight)
 
-    def same_as(self, other: "_Vocabulary") -> bool:
+    def same_as(self, other: _Vocabulary) -> bool:
         return self.words == other.words and self.pairs == other.pairs
 
+    def add_weights(self, terms: list[float], tokens: list[str]) -> None:
+        """Appends to ``terms`` the weight of each distinct token of ``tokens`` and of each distinct pair of
+        tokens next to each other that the vocabulary holds."""
+        known = self.tokens
+        words_seen: set[str] = set()
+        pairs_seen: set[tuple[str, str]] = set()
+        before: _Token | None = None  # the token before, when it begins a pair
+        previous = ""
+        for token in tokens:
+            if before is not None:
+                weight = before.after.get(token)
+                if weight is not None and (previous, token) not in pairs_seen:
+                    pairs_seen.add((previous, token))
+                    terms.append(weight)
+            entry = known.get(token)
+            if entry is None:
+                before = None
+                continue
+            if entry.weighs and token not in words_seen:
+                words_seen.add(token)
+                terms.append(entry.weight)
+            before = entry if entry.begins_pair else None
+            previous = token
 
-LINEAR_STEP = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
+
+class _Token:
+    """What a token weighs: alone (when ``weighs``), and followed by each of the tokens in ``after``. The flags
+    and the weight are plain fields, which the compiled class holds in itself: a token's look-up reads no
+    other object unless it weighs with the next one."""
+
+    def __init__(self, weight: float | None) -> None:
+        self.weighs = weight is not None
+        self.weight = 0.0 if weight is None else weight
+        self.begins_pair = False
+        self.after: dict[str, float] = {}
+
+    def pair(self, second: str, weight: float) -> None:
+        self.after[second] = weight
+        self.begins_pair = True
+
+
+LINEAR_STEP: Final = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it
 
 
 @dataclass(frozen=True)
@@ -119,6 +185,10 @@ class Interactions:
     weights: dict[str, float]
     pairs: list[tuple[str, str, float]]
     intercept: float
+    # Built from the above (``__post_init__``); declared, as the compiled class has no ``__dict__`` to hold them.
+    _steps: list[float] = field(init=False, repr=False, compare=False)
+    _step_totals: list[float] = field(init=False, repr=False, compare=False)
+    _known: dict[str, _Known] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Scoring reads, for each signal present that the model knows: its weight, the signals it pairs with,
@@ -155,30 +225,38 @@ class Interactions:
             totals.append(total)
         object.__setattr__(self, "_steps", thresholds)
         object.__setattr__(self, "_step_totals", totals)
-        object.__setattr__(self, "_known", {name: (weight, tuple(partners), tuple(steps))
+        object.__setattr__(self, "_known", {name: _Known(weight, partners, steps)
                                             for name, (weight, partners, steps) in known.items()})
-        object.__setattr__(self, "_names", frozenset(known))
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        terms = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]  # type: ignore[attr-defined]
-        known = self._known  # type: ignore[attr-defined]
-        # An intersection iterates its smaller operand; the table's own keys spare a look-up in the frozenset.
-        present = known.keys() & features if len(features) < len(known) else \
-            self._names.intersection(features)  # type: ignore[attr-defined]
-        for name in present:
-            weight, partners, steps = known[name]
-            terms.append(weight)
-            for other, pair_weight in partners:
+        terms = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]
+        known = self._known
+        for name in features:
+            signal = known.get(name)
+            if signal is None:
+                continue
+            terms.append(signal.weight)
+            for other, pair_weight in signal.partners:
                 if other in features:
                     terms.append(pair_weight)
-            for step, pair_weight in steps:
+            for step, pair_weight in signal.steps:
                 if step < linear:
                     terms.append(pair_weight)
         total = math.fsum(terms)
         if total < -35:
             return 0.0
         return 1.0 / (1.0 + math.exp(-total))
+
+
+class _Known:
+    """What a signal the interactions know weighs: alone, with each signal it pairs with, and above each
+    step of the linear model's probability it pairs with."""
+
+    def __init__(self, weight: float, partners: list[tuple[str, float]], steps: list[tuple[float, float]]) -> None:
+        self.weight = weight
+        self.partners = partners
+        self.steps = steps
 
 
 def _threshold(step: str) -> float:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Final
 
 from .folding import case_sensitive, fold, matches_at, word_starts
 
 # Set in the fields of a financial year read as April to March: the caller moves it to the publisher's own year.
-FINANCIAL = "financial"
+FINANCIAL: Final = "financial"
 # Set in the fields of "this/next financial year", to the number of years after the one holding publication:
 # the caller resolves it in the publisher's own year.
-FINANCIAL_FOLLOWING = "financial_following"
+FINANCIAL_FOLLOWING: Final = "financial_following"
 
 
 def full_year(text: str | None, fallback: int) -> int:
@@ -39,8 +40,8 @@ def read_span(match: re.Match[str], published: date) -> dict | None:
     return {"type": "period", "start": date(first, 4, 1), "end": date(last + 1, 3, 31), FINANCIAL: True}
 
 
-_ACADEMIC = re.compile(r"\b(?:academic|school)\s+year\b", re.IGNORECASE)
-_ACADEMIC_AFTER = re.compile(r"\s+(?:academic|school)\s+years?\b", re.IGNORECASE)
+_ACADEMIC: Final = re.compile(r"\b(?:academic|school)\s+year\b", re.IGNORECASE)
+_ACADEMIC_AFTER: Final = re.compile(r"\s+(?:academic|school)\s+years?\b", re.IGNORECASE)
 
 
 def read_due(match: re.Match[str], published: date) -> dict | None:
@@ -62,13 +63,13 @@ def read_named(match: re.Match[str], published: date) -> dict:
 
 
 # A financial year named in a release: "2017-18", "Fiscal Year 2023", "FY 2023", "this financial year".
-_COUNTS_IN_YEARS = re.compile(r"\b(?:fiscal|financial)\s+years?(?:\s*\(fy\))?(?:\s+(?P<y>(?:19|20)\d\d)\b)?|"
+_COUNTS_IN_YEARS: Final = re.compile(r"\b(?:fiscal|financial)\s+years?(?:\s*\(fy\))?(?:\s+(?P<y>(?:19|20)\d\d)\b)?|"
                               r"\bfy\s?(?P<fy>(?:19|20)?\d\d)\b|\b(?P<y1>(?:19|20)\d\d)\s*[-–/]\s*"
                               r"(?P<y2>(?:19|20)?\d\d)\b(?!\s*[-–/]\s*\d)", re.IGNORECASE)
 # The same over the folded body (see .folding), tried only where a match can begin: a body's one search with a
 # pattern that starts with \b tries every offset.
-_COUNTS_IN_YEARS_FOLDED = case_sensitive(_COUNTS_IN_YEARS)
-_COUNTS_IN_YEARS_STARTS = ("fiscal", "financial", "fy", "19", "20")
+_COUNTS_IN_YEARS_FOLDED: Final = case_sensitive(_COUNTS_IN_YEARS)
+_COUNTS_IN_YEARS_STARTS: Final = ("fiscal", "financial", "fy", "19", "20")
 
 
 def counts_in_financial_years(body: str, published: date) -> bool:
@@ -96,7 +97,7 @@ def named_years(body: str) -> Iterator[re.Match[str]]:
 
 
 # "this year" / "next year" with nothing that sets a day in it ("by the end of this year" keeps its own day).
-_BARE_YEAR = re.compile(r"(?:(?:in|for|during|over|across)\s+)?(?P<rel>this|next)\s+year", re.IGNORECASE)
+_BARE_YEAR: Final = re.compile(r"(?:(?:in|for|during|over|across)\s+)?(?P<rel>this|next)\s+year", re.IGNORECASE)
 
 
 def as_financial_year(text: str, published: date, year_starts: int) -> tuple[date, date] | None:

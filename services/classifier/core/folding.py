@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 V = TypeVar("V")
 
-_ODD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_ODD: Final = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def fold(text: str) -> str:

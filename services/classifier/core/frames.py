@@ -6,6 +6,7 @@ increase spending"), a headline ("Fifteen new free schools to open …"), a pass
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from schemas import Kind
 
@@ -13,43 +14,43 @@ from .folding import case_sensitive, fold, fold_lowered
 from .triggers import Trigger
 from .verbs import is_participle
 
-_PROMISE = re.compile(r"\b(?P<noun>commitment|pledge|promise|plans?)\s+to\s+(?P<verb>[a-z]+)", re.IGNORECASE)
+_PROMISE: Final = re.compile(r"\b(?P<noun>commitment|pledge|promise|plans?)\s+to\s+(?P<verb>[a-z]+)", re.IGNORECASE)
 # Who owns it, read back from the noun: "the government’s [long-standing] commitment", "our plans".
-_OWNER = re.compile(r"(?:(?P<owner>\b[\w-]+(?:\s+[\w-]+){0,3}?)['’]s|\b(?P<pronoun>our|its|their))"
+_OWNER: Final = re.compile(r"(?:(?P<owner>\b[\w-]+(?:\s+[\w-]+){0,3}?)['’]s|\b(?P<pronoun>our|its|their))"
                     r"\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # A headline: a noun phrase with no finite verb, then "to VERB" ("Councils to get £100m").
-_HEADLINE = re.compile(r"^(?P<np>[A-Z0-9£$€][^,;:.!?()]{0,80}?)\s+to\s+(?:be\s+)?(?:\w+ly\s+)?(?P<verb>[a-z]+)\b")
-_FINITE = re.compile(
+_HEADLINE: Final = re.compile(r"^(?P<np>[A-Z0-9£$€][^,;:.!?()]{0,80}?)\s+to\s+(?:be\s+)?(?:\w+ly\s+)?(?P<verb>[a-z]+)\b")
+_FINITE: Final = re.compile(
     r"\b(?:is|are|was|were|be|been|being|will|shall|has|have|had|can|could|would|should|must|may|might|do|does|did|"
     r"thanks|due|according|ahead|welcome|response|access|next|up|close|prior|contrary|subject|able|want\w*|"
     r"need\w*|going|hope\w*|plan\w*|aim\w*|seek\w*|tr(?:y|ies|ied)|how|what|who|which|that|it|we|i|you|they|"
     r"he|she|in order|as|so|if|when|unless|whether|while|where|like|include\w*)\b|\w+(?:ed|ing)\b", re.IGNORECASE)
-_HEADLINE_WORDS = 5
-_HEADLINE_MAX_WORDS = 25  # a paragraph longer than this is prose, not a title
+_HEADLINE_WORDS: Final = 5
+_HEADLINE_MAX_WORDS: Final = 25  # a paragraph longer than this is prose, not a title
 # "Daesh's ability to spread …": a noun that takes "to" names a capacity or an attempt, not an announcement.
-_NOT_HEADLINE_HEADS = frozenset("ability capacity power right attempt attempts bid failure refusal need "
+_NOT_HEADLINE_HEADS: Final = frozenset("ability capacity power right attempt attempts bid failure refusal need "
                                 "desire efforts effort decision".split())
-_RELATIVE_CLAUSE = re.compile(r",|\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
-_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)  # "The limits to be included … are not set at 0"
-_DETERMINER = re.compile(r"\s(?:the|a|an|its|their|our|his|her)\b", re.IGNORECASE)  # "X reserves the right": a verb
+_RELATIVE_CLAUSE: Final = re.compile(r",|\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
+_COPULA: Final = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)  # "The limits to be included … are not set at 0"
+_DETERMINER: Final = re.compile(r"\s(?:the|a|an|its|their|our|his|her)\b", re.IGNORECASE)  # "X reserves the right": a verb
 # Aims too broad to be an action ("our commitment to stamp out this evil", "to prevent radicalization").
-_ASPIRATIONS = frozenset("prevent protect stamp fight combat defeat counter address tackle support ensure keep make "
+_ASPIRATIONS: Final = frozenset("prevent protect stamp fight combat defeat counter address tackle support ensure keep make "
                          "promote uphold defend end eliminate eradicate work help build improve".split())
-_NOT_VERBS = frozenset("the a an this that these those their its our his her date be".split())
-_NOT_PROMISED = _NOT_VERBS | _ASPIRATIONS
-_PASSIVE_DEMAND = re.compile(
+_NOT_VERBS: Final = frozenset("the a an this that these those their its our his her date be".split())
+_NOT_PROMISED: Final = _NOT_VERBS | _ASPIRATIONS
+_PASSIVE_DEMAND: Final = re.compile(
     r"\b(?:should|must|will\s+have\s+to|will\s+need\s+to|need\s+to|needs\s+to)\s+(?:\w+ly\s+)?be\s+"
     r"(?:\w+ly\s+)?(?P<participle>[a-z]+)\b", re.IGNORECASE)
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_VAGUE_SUBJECT = re.compile(r"\b(?:more|much|everything|something|nothing|this|it|that)\s*$", re.IGNORECASE)
-_REQUIRE_OBJECT = re.compile(r"\brequire\s+[^.;]*?\b(?:for|from|of|on)\s+(?P<actor>[^,.;:()]{2,60})", re.IGNORECASE)
+_LEADING_ARTICLE: Final = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_VAGUE_SUBJECT: Final = re.compile(r"\b(?:more|much|everything|something|nothing|this|it|that)\s*$", re.IGNORECASE)
+_REQUIRE_OBJECT: Final = re.compile(r"\brequire\s+[^.;]*?\b(?:for|from|of|on)\s+(?P<actor>[^,.;:()]{2,60})", re.IGNORECASE)
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding); groups are read from the text.
-_PROMISE_FOLDED = case_sensitive(_PROMISE)
-_OWNER_FOLDED = case_sensitive(_OWNER)
-_FINITE_FOLDED = case_sensitive(_FINITE)
-_PASSIVE_DEMAND_FOLDED = case_sensitive(_PASSIVE_DEMAND)
-_VAGUE_SUBJECT_FOLDED = case_sensitive(_VAGUE_SUBJECT)
+_PROMISE_FOLDED: Final = case_sensitive(_PROMISE)
+_OWNER_FOLDED: Final = case_sensitive(_OWNER)
+_FINITE_FOLDED: Final = case_sensitive(_FINITE)
+_PASSIVE_DEMAND_FOLDED: Final = case_sensitive(_PASSIVE_DEMAND)
+_VAGUE_SUBJECT_FOLDED: Final = case_sensitive(_VAGUE_SUBJECT)
 
 
 def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | None:

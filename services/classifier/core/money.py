@@ -3,42 +3,42 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from schemas import Money
 
 from .folding import case_sensitive, finditer_folded, fold, matches_at, word_starts
 from .numbers import NUMBER, parse_number
 
-_SYMBOLS = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
-_WORDS = {"pound": "GBP", "dollar": "USD", "euro": "EUR"}
-_SCALE = {
+_SYMBOLS: Final = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
+_WORDS: Final = {"pound": "GBP", "dollar": "USD", "euro": "EUR"}
+_SCALE: Final = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
     "bn": 1e9, "b": 1e9, "billion": 1e9, "trillion": 1e12, "tn": 1e12,
 }
-_SCALE_RE = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
+_SCALE_RE: Final = r"(?:thousand|million|billion|trillion|mn|bn|tn|k|m|b)\b"
 
-_PREFIXED = re.compile(
+_PREFIXED: Final = re.compile(
     rf"(?P<cur>US\$|[£$€]|\b(?:GBP|USD|EUR)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
     rf"(?:\s?(?P<scale>{_SCALE_RE}))?",
     re.IGNORECASE,
 )
-_SUFFIXED = re.compile(
+_SUFFIXED: Final = re.compile(
     rf"\b(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_RE}))?\s+(?P<cur>pound|dollar|euro)s?\b(?:\s+sterling)?",
     re.IGNORECASE,
 )
 
 
-_ANY = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
+_ANY: Final = re.compile(r"[£$€]|\b(?:GBP|USD|EUR|pounds?|dollars?|euros?)\b", re.IGNORECASE)
 
 # The same three regexes in lowercase, run case-sensitively over the folded text (see :mod:`.folding`).
-_ANY_FOLDED = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
-_PREFIXED_FOLDED = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
+_ANY_FOLDED: Final = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|dollars?|euros?)\b")
+_PREFIXED_FOLDED: Final = re.compile(rf"(?P<cur>us\$|[£$€]|\b(?:gbp|usd|eur)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
                               rf"(?:\s?(?P<scale>{_SCALE_RE}))?")
-_SUFFIXED_FOLDED = case_sensitive(_SUFFIXED)
+_SUFFIXED_FOLDED: Final = case_sensitive(_SUFFIXED)
 # Every match of _PREFIXED begins with one of these: it is tried only where one begins (a regex that starts
 # with a group of alternatives gets no fast scan).
-_PREFIX_STARTS = ("£", "$", "€", "us$", "gbp", "usd", "eur")
+_PREFIX_STARTS: Final = ("£", "$", "€", "us$", "gbp", "usd", "eur")
 
 
 def _prefixed(folded: str):
@@ -73,11 +73,11 @@ def _matches(text: str, folded: str | None = None):
             yield match, _WORDS
 
 
-_DOLLAR_PLACES = {"Canada": "CAD", "Canadian": "CAD", "Ottawa": "CAD", "Australia": "AUD", "Australian": "AUD",
+_DOLLAR_PLACES: Final = {"Canada": "CAD", "Canadian": "CAD", "Ottawa": "CAD", "Australia": "AUD", "Australian": "AUD",
                   "Canberra": "AUD", "New Zealand": "NZD", "Wellington": "NZD"}
 # Every place above, with the word boundary after it only: a regex that begins with \b gets no fast scan for its
 # first letters (about thirty times slower over a whole body). The boundary before is checked at each hit.
-_DOLLAR_PLACE = re.compile(r"(?:Canad(?:ian|a)|Ottawa|Australian?|Canberra|New Zealand|Wellington)\b")
+_DOLLAR_PLACE: Final = re.compile(r"(?:Canad(?:ian|a)|Ottawa|Australian?|Canberra|New Zealand|Wellington)\b")
 
 
 def dollar_of(text: str) -> str:

@@ -7,22 +7,23 @@ module only adds what it leaves out: "a"/"an" as one and "dozen".
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from text_to_num import text2num
 
-_UNITS = (
+_UNITS: Final = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
 ).split()
-_SCALES = ("hundred", "thousand")
-_WORD = "|".join(_UNITS + list(_SCALES))
+_SCALES: Final = ("hundred", "thousand")
+_WORD: Final = "|".join(_UNITS + list(_SCALES))
 
 #: A regex fragment for one number: digits, number words, "a"/"an", "a dozen".
-NUMBER = (
+NUMBER: Final = (
     r"(?:\d[\d,]*(?:\.\d+)?"
     rf"|(?:a\s+)?dozen|an?|(?:{_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*)"
 )
-_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_DIGITS: Final = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def parse_number(text: str) -> float | None:

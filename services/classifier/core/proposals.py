@@ -9,7 +9,7 @@ later asked about.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .actors import Actor
 from .clauses import commitments_in
@@ -61,8 +61,8 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
             yield Proposal(span, found, read)
 
 
-_UN_BODIES = ("Security Council", "General Assembly")
-_SHORT_LINE = 120  # characters: a headline, a list item or a heading, not a paragraph of prose
+_UN_BODIES: Final = ("Security Council", "General Assembly")
+_SHORT_LINE: Final = 120  # characters: a headline, a list item or a heading, not a paragraph of prose
 
 
 def genre_of(body: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:

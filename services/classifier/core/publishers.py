@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TypeVar
+from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
 from schemas import ReleasePublished
 
-UK_GOVERNMENT = "UK government"
+UK_GOVERNMENT: Final = "UK government"
 V = TypeVar("V")
 
 # Site (the end of a host name, or a word of the source) → the body that speaks as "we" there.
-_SITES = [
+_SITES: Final = [
     ("dhs.gov", "U.S. Department of Homeland Security"), ("state.gov", "U.S. Department of State"),
     ("defense.gov", "U.S. Department of Defense"), ("justice.gov", "U.S. Department of Justice"),
     ("treasury.gov", "U.S. Department of the Treasury"), (".gov", "United States government"),
@@ -44,7 +44,7 @@ _SITES = [
     ("gov.uk", UK_GOVERNMENT), ("parliament.uk", UK_GOVERNMENT), ("number10", UK_GOVERNMENT),
 ]
 # Short names of UK departments as they appear in slugs, source names and URL paths.
-_SLUGS = {
+_SLUGS: Final = {
     "home-office": "Home Office", "ho": "Home Office", "dfe": "Department for Education",
     "department-for-education": "Department for Education", "dft": "Department for Transport",
     "department-for-transport": "Department for Transport", "dh": "Department of Health",
@@ -58,11 +58,11 @@ _SLUGS = {
     "public-safety-canada": "Public Safety Canada", "fcdo": UK_GOVERNMENT, "fco": UK_GOVERNMENT,
     "pmo": UK_GOVERNMENT, "prime-ministers-office-10-downing-street": UK_GOVERNMENT,
 }
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # Ministers and departments named in the text. Foreign policy and the Prime Minister speak for the
 # government as a whole; a domestic minister speaks for their department.
-_NAMED = [
+_NAMED: Final = [
     (r"Home Secretary|Home Office|Security Minister|Policing Minister|Immigration Minister", "Home Office"),
     (r"Education Secretary|Schools Minister|Children'?s Minister|Skills Minister|Department for Education"
      r"|Secretary of State for Education", "Department for Education"),
@@ -78,11 +78,11 @@ _NAMED = [
     (r"Global Affairs Canada|Health Canada|Transport Canada|Canadian Heritage|Infrastructure Canada", None),
     (r"Prime Minister|Foreign Secretary|Foreign Office|Chancellor|Cabinet Office", "government"),
 ]
-_NAMED_RE = re.compile("|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED)))
+_NAMED_RE: Final = re.compile("|".join(f"(?P<n{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_NAMED)))
 # The same names without the word boundaries: every alternative starts with a letter, so the search skips
 # to the offsets holding one of those letters (a pattern that starts with \b is tried at every offset).
-_NAME_START = re.compile("|".join(p for p, _ in _NAMED))
-_NAMES_DEPARTMENTS = (UK_GOVERNMENT, "Government of Canada")
+_NAME_START: Final = re.compile("|".join(p for p, _ in _NAMED))
+_NAMES_DEPARTMENTS: Final = (UK_GOVERNMENT, "Government of Canada")
 
 
 def publisher(release: ReleasePublished) -> str:
@@ -103,7 +103,7 @@ def publisher(release: ReleasePublished) -> str:
 # A web address in its usual form: a scheme, "//" and a host with no brackets, all ASCII, with nothing that
 # ``urlsplit`` strips. Its path is read by this match; ``urlsplit`` (whose own cache holds fewer addresses than
 # a day brings) cost as much as the rest of naming the publisher.
-_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]]*+(?![\[\]])(?P<path>[^?#]*)")
+_PLAIN_URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]]*+(?![\[\]])(?P<path>[^?#]*)")
 
 
 def url_path(url: str) -> str:
@@ -114,10 +114,10 @@ def url_path(url: str) -> str:
 
 # A host name starts where a run of host characters starts: trying the offsets inside a run could find
 # nothing more, and took time quadratic in the run's length.
-_HOST = re.compile(r"(?<![a-z0-9.-])[a-z0-9.-]+\.[a-z]{2,}|\b(?:g7|g20|number10)\b")
-_SITE_ENDINGS = [(suffix, "." + suffix.lstrip("."), name) for suffix, name in _SITES]
-_SITE_NAMES = frozenset(suffix for suffix, _, _ in _SITE_ENDINGS)
-_ANY_SITE_ENDING = tuple(ending for _, ending, _ in _SITE_ENDINGS)
+_HOST: Final = re.compile(r"(?<![a-z0-9.-])[a-z0-9.-]+\.[a-z]{2,}|\b(?:g7|g20|number10)\b")
+_SITE_ENDINGS: Final = [(suffix, "." + suffix.lstrip("."), name) for suffix, name in _SITES]
+_SITE_NAMES: Final = frozenset(suffix for suffix, _, _ in _SITE_ENDINGS)
+_ANY_SITE_ENDING: Final = tuple(ending for _, ending, _ in _SITE_ENDINGS)
 
 
 @lru_cache(maxsize=256)  # a few sources publish most releases
@@ -136,7 +136,7 @@ def _site(text: str) -> str | None:
     return None
 
 
-_PHRASES = sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True)  # the longest first
+_PHRASES: Final = sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True)  # the longest first
 
 
 def _slug(text: str) -> str | None:
@@ -176,9 +176,9 @@ def _first_name(text: str) -> re.Match[str] | None:
 # By the end of the publishing site's host name: the month its government's financial year starts in (Australia
 # and New Zealand count from July, the United States from October; the UK, Canada and others from April) and
 # the currency a bare "$" means there.
-_FINANCIAL_YEAR_STARTS = ((".au", 7), (".nz", 7), (".gov", 10))
-_DOLLARS = ((".au", "AUD"), (".nz", "NZD"), (".ca", "CAD"), (".gov", "USD"))
-APRIL = 4
+_FINANCIAL_YEAR_STARTS: Final = ((".au", 7), (".nz", 7), (".gov", 10))
+_DOLLARS: Final = ((".au", "AUD"), (".nz", "NZD"), (".ca", "CAD"), (".gov", "USD"))
+APRIL: Final = 4
 
 
 def financial_year_start(release: ReleasePublished) -> int:
@@ -201,7 +201,7 @@ def _by_site(release: ReleasePublished, table: tuple[tuple[str, V], ...]) -> V |
     return None
 
 
-_GOVERNMENTS = {"Public Safety Canada": "Government of Canada", "Government of Canada": "Government of Canada",
+_GOVERNMENTS: Final = {"Public Safety Canada": "Government of Canada", "Government of Canada": "Government of Canada",
                 "Counter Terrorism Policing": UK_GOVERNMENT}
 
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 import string
 from datetime import date
+from typing import Final
 
 from schemas import Commitment
 
@@ -73,8 +74,8 @@ def _is_word_at(text: str, at: int) -> bool:
 # Words just before an amount that is not the commitment's own: the total a part is taken from ("Of the £40m
 # package, £5m will …") or where a change starts ("from £2bn to £2.6bn"); and an earlier sum, never its own
 # ("in addition to the £70m already announced").
-_PART_OF = re.compile(r"(?:(?:^|[,;:]\s*)(?:out\s+)?of\s+(?:the|this|that|these)|\bfrom)\s*$", re.IGNORECASE)
-_EARLIER = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?\s*$", re.IGNORECASE)
+_PART_OF: Final = re.compile(r"(?:(?:^|[,;:]\s*)(?:out\s+)?of\s+(?:the|this|that|these)|\bfrom)\s*$", re.IGNORECASE)
+_EARLIER: Final = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?\s*$", re.IGNORECASE)
 
 
 def own_amount(amounts: list[Amount], text: str) -> Amount | None:
@@ -92,8 +93,8 @@ def own_amount(amounts: list[Amount], text: str) -> Amount | None:
 
 
 # Words before the total a commitment's sum is part of: "as part of its £30m package", "part of the total of".
-_TOTAL = re.compile(r"\bpart\s+of\s+(?:an?|the|this|that|its|their|our)\b[^.;:]{0,60}$", re.IGNORECASE)
-_SUM_REACH = 120  # characters from a sum to a deadline written for it, with no other sum between
+_TOTAL: Final = re.compile(r"\bpart\s+of\s+(?:an?|the|this|that|its|their|our)\b[^.;:]{0,60}$", re.IGNORECASE)
+_SUM_REACH: Final = 120  # characters from a sum to a deadline written for it, with no other sum between
 
 
 def _of_another_sum(at: int, amounts: list[Amount], own: Amount | None, text: str) -> bool:
@@ -129,9 +130,9 @@ def _own_deadlines(deadlines: list) -> list:
     return own
 
 
-_WORD = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
-_ASCII_WORD = frozenset((string.ascii_lowercase + string.digits + "_$%").encode())  # _WORD's lowercase ASCII
-_ASCII_SEPARATORS = bytes(byte if byte in _ASCII_WORD else ord(" ") for byte in range(256))  # others to spaces
+_WORD: Final = re.compile(r"[\w£$€%]+")  # the words of "[^\w£$€%]+"-separated text: no space is in one
+_ASCII_WORD: Final = frozenset((string.ascii_lowercase + string.digits + "_$%").encode())  # _WORD's lowercase ASCII
+_ASCII_SEPARATORS: Final = bytes(byte if byte in _ASCII_WORD else ord(" ") for byte in range(256))  # others to spaces
 
 
 def commitment_id(release_id: str, text: str, actor: str, *, lowered: str | None = None) -> str:

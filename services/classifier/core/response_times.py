@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Final
 
 from .calendar_units import add_units
 from .numbers import parse_number
 
-UNSTATED_ANCHOR = "unstated"  # a response time whose text names no event it runs from
+UNSTATED_ANCHOR: Final = "unstated"  # a response time whose text names no event it runs from
 
 
 def read_within(match: re.Match[str], published: date) -> dict | None:
@@ -34,8 +35,8 @@ def read_within(match: re.Match[str], published: date) -> dict | None:
     return _response_time(low, high, code, match["anchor"])
 
 
-_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
-_ONES = frozenset("one two three four five six seven eight nine".split())
+_TENS: Final = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
+_ONES: Final = frozenset("one two three four five six seven eight nine".split())
 
 
 def hyphenated(first: str, between: str, second: str) -> float | None:
@@ -74,7 +75,7 @@ def _response_time(low: float, high: float, code: str, anchor: str | None) -> di
 
 
 # Each unit of an ISO 8601 duration, with the next smaller one and how many of those it holds.
-_SMALLER = {"W": ("D", 7), "D": ("H", 24), "H": ("M", 60), "M": ("S", 60)}
+_SMALLER: Final = {"W": ("D", 7), "D": ("H", 24), "H": ("M", 60), "M": ("S", 60)}
 
 
 def iso_duration(amount: float, code: str) -> str | None:

@@ -13,27 +13,27 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # A line from its first non-space character; group 1 leaves out the spaces it ends with.
-_PARAGRAPH = re.compile(r"(\S(?:[^\n]*\S)?)[^\S\n]*")
-_CONTINUES = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
+_PARAGRAPH: Final = re.compile(r"(\S(?:[^\n]*\S)?)[^\S\n]*")
+_CONTINUES: Final = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
 # A full stop that closes an abbreviation ends no sentence (each look-behind covers the words of one length).
-_NOT_ABBREVIATION = (
+_NOT_ABBREVIATION: Final = (
     r"(?<!\b[A-Zv]\.)(?<!\b(?:Mr|Ms|Dr|St|Rt|Lt|No|Co|vs)\.)"
     r"(?<!\b(?:Mrs|Sir|Hon|Gen|Col|Sgt|Rev|Nos|Ltd|Inc|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
     r"|e\.g|i\.e|U\.S|U\.K|a\.m|p\.m)\.)(?<!\b(?:Prof|Capt|Sept)\.)(?<!\bapprox\.)"
 )
 # What follows a sentence's last stop: spaces (no line break: a boundary stays inside its paragraph) before
 # a capital, digit or opening quote, or a capitalised word with no space ("...take action.The two countries").
-_AFTER_STOP = (r"(?:[)\"'’”]*[^\S\n]+(?=[\"'‘“(]?[A-Z0-9£$€])"
+_AFTER_STOP: Final = (r"(?:[)\"'’”]*[^\S\n]+(?=[\"'‘“(]?[A-Z0-9£$€])"
                r"|(?<=[a-z]{2}[.!?])[)\"'’”]*(?=[A-Z][a-z]))")
-_BOUNDARY = re.compile(r"[.!?]" + _NOT_ABBREVIATION + _AFTER_STOP)
+_BOUNDARY: Final = re.compile(r"[.!?]" + _NOT_ABBREVIATION + _AFTER_STOP)
 # The same for a body with no "!" or "?": a pattern that starts with one literal character is searched for
 # as fast as str.find, one that starts with a set of characters several times slower.
-_FULL_STOP_BOUNDARY = re.compile(r"\." + _NOT_ABBREVIATION + _AFTER_STOP)
-_CLOSERS = ")\"'’”"
-_LEAD = re.compile(r"\s*(?:(?:[-–•*·]|\d{1,2}[.)])\s+)?")  # spaces and a bullet before a sentence
+_FULL_STOP_BOUNDARY: Final = re.compile(r"\." + _NOT_ABBREVIATION + _AFTER_STOP)
+_CLOSERS: Final = ")\"'’”"
+_LEAD: Final = re.compile(r"\s*(?:(?:[-–•*·]|\d{1,2}[.)])\s+)?")  # spaces and a bullet before a sentence
 
 
 class Sentence(NamedTuple):

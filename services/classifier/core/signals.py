@@ -17,7 +17,7 @@ only the words seen in at least ``pledgewatch.training.LEXICAL_MIN_DF`` training
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from .commitments import Found
 from .deadlines import has_digit, may_hold_deadline
@@ -26,7 +26,7 @@ from .money import has_money
 
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
 # their apostrophes ("we'll"). A word not listed here may still be one by its beginning (_PREFIXES).
-_WORDS = {
+_WORDS: Final = {
     "will": "will", "shall": "shall",
     **dict.fromkeys(("we'll", "i'll", "they'll", "we’ll", "i’ll", "they’ll"), "ll"),
     "must": "must", "should": "should", "would": "would", **dict.fromkeys(("could", "might", "may"), "could"),
@@ -57,7 +57,7 @@ _WORDS = {
     **dict.fromkeys(("by", "within", "until", "before", "deadline"), "deadline_word"),
     **dict.fromkeys(("we", "our", "us"), "we"), "i": "i", "they": "they", "their": "they", "blocked": "blocked",
 }
-_PAIRS = {
+_PAIRS: Final = {
     **dict.fromkeys((("is", "to"), ("are", "to")), "is_to"), ("set", "to"): "set_to", ("to", "be"): "to_be",
     **dict.fromkeys((("need", "to"), ("needs", "to")), "need_to"),
     **dict.fromkeys((("have", "to"), ("has", "to")), "have_to"),
@@ -78,22 +78,22 @@ _PAIRS = {
     **dict.fromkeys((("legally", "required"), ("legal", "duty"), ("duty", "of"), ("now", "have"),
                      ("now", "required"), ("now", "being")), "legal_duty"),
 }
-_PREFIXES = {  # checked in order; the first that begins the word names its signal
+_PREFIXES: Final = {  # checked in order; the first that begins the word names its signal
     "forecast": "expected", "pledg": "committed", "promis": "committed", "vow": "committed",
     "undertak": "committed", "announc": "announce", "unveil": "announce", "launch": "announce",
     "award": "money_verb", "allocat": "money_verb", "invest": "money_verb", "fund": "money_verb",
     "provid": "money_verb", "grant": "money_verb", "budget": "money_verb", "contribut": "money_verb",
     "donat": "money_verb", "designat": "blocked", "sanction": "blocked",
 }
-MONEY = "money"  # the clause names an amount of money (``money.has_money``)
-TIME_WORDS = "time_words"  # it holds a digit or a calendar word (``deadlines.may_hold_deadline``)
-_WORD = re.compile(r"[a-z0-9'’]+")
-_PREFIX = re.compile("|".join(_PREFIXES))  # the first of _PREFIXES (in order) that begins a word
+MONEY: Final = "money"  # the clause names an amount of money (``money.has_money``)
+TIME_WORDS: Final = "time_words"  # it holds a digit or a calendar word (``deadlines.may_hold_deadline``)
+_WORD: Final = re.compile(r"[a-z0-9'’]+")
+_PREFIX: Final = re.compile("|".join(_PREFIXES))  # the first of _PREFIXES (in order) that begins a word
 # Every byte of the UTF-8 text that is not part of a word becomes a space, and str.split finds the words (several
 # times faster than _WORD.findall, with the same words). The one word character that is not ASCII, "’", stands
 # in as "\x01" meanwhile; the bytes of every other character that is not ASCII become spaces.
-_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'\x01")
-_TO_SPACES = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
+_WORD_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789'\x01")
+_TO_SPACES: Final = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
 
 
 def _words(low: str) -> list[str]:
@@ -103,14 +103,14 @@ def _words(low: str) -> list[str]:
     if low.isascii():
         return low.encode().translate(_TO_SPACES).decode().split()
     return low.replace("’", "\x01").encode().translate(_TO_SPACES).decode().replace("\x01", "’").split()
-_FIRST_WORD = re.compile(r"[\W\d_]*([A-Za-z]+)")
-_PRONOUNS = frozenset("it this that these those they he she which there".split())
-_DETERMINERS = frozenset("the a an all every each any".split())
-_PERFECT_AUXILIARIES = frozenset(("has", "have", "had"))
-_GIVING = frozenset(("has", "have", "had", "give", "gives", "given", "gave"))  # "have six months to"
-_TIME_UNITS = frozenset("hour hours day days week weeks month months year years".split())
-_MODAL_WORDS = frozenset(("will", "shall", "must", "should", "to"))
-_EARLY_WORDS = 10  # an operative or declarative verb this near the start leads its clause
+_FIRST_WORD: Final = re.compile(r"[\W\d_]*([A-Za-z]+)")
+_PRONOUNS: Final = frozenset("it this that these those they he she which there".split())
+_DETERMINERS: Final = frozenset("the a an all every each any".split())
+_PERFECT_AUXILIARIES: Final = frozenset(("has", "have", "had"))
+_GIVING: Final = frozenset(("has", "have", "had", "give", "gives", "given", "gave"))  # "have six months to"
+_TIME_UNITS: Final = frozenset("hour hours day days week weeks month months year years".split())
+_MODAL_WORDS: Final = frozenset(("will", "shall", "must", "should", "to"))
+_EARLY_WORDS: Final = 10  # an operative or declarative verb this near the start leads its clause
 
 
 class Signals(NamedTuple):
@@ -189,9 +189,9 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
 # (published in 2025) tells of the past, "by 2030" of what is to come. The clause's words cannot say it (a word
 # holding a digit is "0"), and it holds across publishers. Weighed by the commitment model only: whether a clause
 # commits, not whom.
-YEAR_PREFIX = "year:"
-_YEAR = re.compile(r"(?<![\d.,/-])(?:19[5-9]\d|20\d\d)(?![\d.,/-]\d)")  # not in "2018-19", "2,000", "1.2019"
-_YEAR_STARTS = ("19", "20")  # every match begins with one
+YEAR_PREFIX: Final = "year:"
+_YEAR: Final = re.compile(r"(?<![\d.,/-])(?:19[5-9]\d|20\d\d)(?![\d.,/-]\d)")  # not in "2018-19", "2,000", "1.2019"
+_YEAR_STARTS: Final = ("19", "20")  # every match begins with one
 
 
 def year_signal(text: str, year: int) -> str | None:
@@ -207,11 +207,11 @@ def year_signal(text: str, year: int) -> str | None:
     return YEAR_PREFIX + ("current" if year in years else "past")
 
 
-LEXICAL_PREFIXES = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
+LEXICAL_PREFIXES: Final = ("w:", "w2:")  # the names ``lexical`` makes: weighed once, never tied to the rules' reading
 # The names of where a clause stands and of what kind of text its release is (``proposals.genre_of``): weighed
 # by the commitment model only (the kind model, fitted with them, fell from 0.958 to 0.947 in cross-validation).
-CONTEXT_PREFIXES = ("genre:", "place:")
-_DIGIT = re.compile(r"\d")
+CONTEXT_PREFIXES: Final = ("genre:", "place:")
+_DIGIT: Final = re.compile(r"\d")
 
 
 def lexical(words: list[str]) -> set[str]:
@@ -236,9 +236,8 @@ def _read_words(words: list[str], names: set[str]) -> None:
     the verb after the first modal."""
     modal_verb = None
     last = len(words) - 1
-    reading_of = _READING_OF.get
     for index, word in enumerate(words):
-        reading = reading_of(word, _UNKNOWN)
+        reading = _READING_OF.get(word, _UNKNOWN)  # compiled: a C look-up, where a bound method is a Python call
         if reading is None:  # most words: one look-up each
             continue
         if reading is _UNKNOWN:
@@ -272,14 +271,14 @@ def _read_words(words: list[str], names: set[str]) -> None:
         names.add("after_modal:" + modal_verb)
 
 
-_UNKNOWN: Any = object()
-_LEADING = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
-_EXPECTING = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
-_SPECIAL = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING)
+_UNKNOWN: Final[Any] = object()
+_LEADING: Final = frozenset(("operative", "declarative", "operative_past", "operative_that", "decide"))
+_EXPECTING: Final = frozenset(("expect", "expects", "want", "wants", "need", "needs"))
+_SPECIAL: Final = frozenset({first for first, _ in _PAIRS} | _PERFECT_AUXILIARIES | _MODAL_WORDS | _GIVING | _EXPECTING)
 _Reading = tuple[str | None, bool]  # a word's signal, and whether it is one of _SPECIAL
 # Every word seen, with its reading: None for most (no signal, not special), so that they cost one look-up.
-_READING_OF: dict[str, _Reading | None] = {word: (_WORDS.get(word), word in _SPECIAL) for word in {*_WORDS, *_SPECIAL}}
-_MAX_REMEMBERED = 1 << 16
+_READING_OF: Final[dict[str, _Reading | None]] = {word: (_WORDS.get(word), word in _SPECIAL) for word in {*_WORDS, *_SPECIAL}}
+_MAX_REMEMBERED: Final = 1 << 16
 
 
 def _remember(word: str) -> _Reading | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Final
 
 from .folding import WordSet, fold, matches_at
 
 # Strong terms name terrorism or terrorist groups (weight 1); weak ones are often about terrorism
 # but not only (weight 0.5). "Prevent" counts only as the programme's name, case and all.
-_TERMS = re.compile(
+_TERMS: Final = re.compile(
     r"\b(?=[a-zA-Z])(?:(?P<strong>(?:counter[- ]?)?terror(?:ism|ist|ists)?\b|counterterror\w*|daesh\b|isil\b|isis\b"
     r"|islamic state\b|al[- ]qa['’]?[ie]da\b|al[- ]shabaa?b\b|boko haram\b|jihad\w*"
     r"|foreign (?:terrorist )?fighters?\b|proscri(?:be|bed|ption)\b|contest strategy\b"
@@ -27,15 +28,15 @@ _TERMS = re.compile(
 )
 
 # Every alternative of _TERMS begins with one of these (lowercase): only where one begins can a term begin.
-_FIRST_WORDS = (
+_FIRST_WORDS: Final = (
     "counter", "terror", "daesh", "isil", "isis", "islamic state", "al-qa", "al qa", "al-sh", "al sh", "boko haram",
     "jihad", "foreign ", "proscri", "contest strategy", "hezbollah", "hamas", "taliban", "aviation security",
     "prevent", "violent extremis", "extremis", "radicali", "de-radicali", "deradicali", "improvised explosive",
     "suicide bomb", "bombing", "hostage", "hate preacher",
 )
 
-THRESHOLD = 0.5
-_SCALE = 4.0  # weighted hits at which the score reaches 1 - 1/e
+THRESHOLD: Final = 0.5
+_SCALE: Final = 4.0  # weighted hits at which the score reaches 1 - 1/e
 
 
 def terrorism_terms(text: str, *, starts: list[int] | None = None) -> list[tuple[str, int, int, float]]:
@@ -54,7 +55,7 @@ def mentions_terrorism(text: str, *, starts: list[int] | None = None) -> bool:
     return next(matches_at(_TERMS, text, starts), None) is not None
 
 
-_FIRST = WordSet(_FIRST_WORDS)
+_FIRST: Final = WordSet(_FIRST_WORDS)
 
 
 def term_starts(folded: str) -> list[int]:

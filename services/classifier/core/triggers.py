@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from schemas import Kind
 
 from .folding import Lexicon, WordSet, case_sensitive, finditer_folded, fold, matches_at
 from .verbs import AGENT_ONLY, NEVER, is_gerund, is_participle
 
-_ADVERBS = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
+_ADVERBS: Final = (r"(?:(?:also|always|now|then|therefore|further|soon|still|immediately|urgently|jointly|each|both|shortly|"
             r"again|initially|first|finally|only|formally|quickly|actively|rapidly|swiftly|directly|fully|"
             r"today|additionally|thus|similarly|likewise|in\s+turn|in\s+future|subsequently|duly|ultimately|"
             r"personally|,)\s+)*")
@@ -36,9 +36,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_WILL = _compile(rf"\b(?:will|shall)\s+{_ADVERBS}(?P<verb>[a-z'’-]+)(?:\s+(?P<next>[a-z'’-]+))?|"
+_WILL: Final = _compile(rf"\b(?:will|shall)\s+{_ADVERBS}(?P<verb>[a-z'’-]+)(?:\s+(?P<next>[a-z'’-]+))?|"
                  rf"\b(?:we|i|they)['’]ll\s+{_ADVERBS}(?P<verb2>[a-z-]+)")
-_COMMITTED = _compile(
+_COMMITTED: Final = _compile(
     rf"\b(?:(?:has|have|had|is|are|am|remains?|was|were)\s+{_ADVERBS}(?:committed|pledged|promised|vowed|"
     r"undertaken|agreed|resolved|decided)|(?<!to )(?<!not )(?:commit|commits|pledge|pledges|promise|promises|vow|vows|"
     r"undertakes?|reaffirms?|reiterates?|renews?)(?:\s+(?:our|its|their)\s+(?:full\s+|strong\s+)?"
@@ -46,59 +46,59 @@ _COMMITTED = _compile(
     r"ourselves\s+|themselves\s+)?to\b")
 # Every match of _COMMITTED holds one of these (a quicker scan: the sentences its family words let through
 # mostly hold "commitment" or "agreed" in other words).
-_COMMITTED_CORE = re.compile(
+_COMMITTED_CORE: Final = re.compile(
     r"(?:committed|pledged|promised|vowed|undertaken|agreed|resolved|decided|commits?|pledges?|promises?|vows?|"
     r"undertakes?|reaffirms?|reiterates?|renews?)(?:\s+(?:our|its|their)\s+(?:full\s+|strong\s+)?"
     r"(?:commitment|support))?\s+(?:not\s+only\s+|itself\s+|ourselves\s+|themselves\s+)?to\b")
-_STANCE = _compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?committed\s+to\s+\w+ing\b")
-_GOING_TO = _compile(
+_STANCE: Final = _compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?committed\s+to\s+\w+ing\b")
+_GOING_TO: Final = _compile(
     r"\b(?:(?:is|are|am)\s+(?:going|planning|intending|preparing)|(?<!no )(?<!any )(?<!a )(?<!the )(?<!our )"
     r"(?<!its )(?<!new )(?:plans|intends|plan|intend)|set)\s+to\s+(?:be\s+)?"
     r"(?P<verb>[a-z]+)")
 # Every match of _GOING_TO holds one of these (a quicker scan: the sentences its family words let through
 # mostly hold "plan" or "set" in other words, "planning", "settled").
-_GOING_TO_CORE = re.compile(r"(?:going|planning|intending|preparing|plans?|intends?|set)\s+to\s")
-_NEXT_STEP = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
-_IS_TO = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
-_NOT_PLANS = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|challenge|task|role|hope|intention|"
+_GOING_TO_CORE: Final = re.compile(r"(?:going|planning|intending|preparing|plans?|intends?|set)\s+to\s")
+_NEXT_STEP: Final = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
+_IS_TO: Final = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
+_NOT_PLANS: Final = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|challenge|task|role|hope|intention|"
                         r"vision|mission|focus|key|point|answer|solution|way|question|problem|step|steps|plan|"
                         r"reason|result|effect|aims|goals|objectives|priorities|have|has|what|who|which")
-_MONEY_VERB = _compile(
+_MONEY_VERB: Final = _compile(
     rf"\b(?:(?:have|has|had|'ve|am|is|are|'m|'re|will|to|today)\s+{_ADVERBS}(?:been\s+able\s+to\s+)?{_ADVERBS}"
     r"(?:announc|provid|invest|allocat|commit|pledg|award|earmark|set(?:ting)?\s+aside|spend|giv|fund|unveil|"
     r"confirm|donat|contribut(?!\w*\s+to\b)|boost|secur|inject|ring-?fenc|mak(?:e|ing)\s+available)\w*|"
     r"\bannounced\b(?!\s+(?:the|a|an|its|their|that)\b)|\bthanks\s+to\s+(?:an?\s+|the\s+)?(?=[£$€])|"
     r"\b(?:announces|unveils|pledges|commits|invests|provides|confirms|allocates|awards|donates|earmarks)\b|"
     r"\bmade\s+available\b|\b(?:additional|further|extra|new)\s+(?:[£$€]|funding\s+of))")
-_CALL_ON = _compile(
+_CALL_ON: Final = _compile(
     r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
     r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
     r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)[^,.;:()]{2,80}?)"
     r"\s+to\s+(?P<verb>[a-z]+)")
-_CALL_FOR = _compile(
+_CALL_FOR: Final = _compile(
     r"\b(?:advocat\w+|call(?:s|ed|ing)?|press(?:ed|ing)?|push(?:ed|ing)?|argu\w+|lobb\w+|appeal\w*)\b[^.;]{0,200}?"
     r"\bfor\s+(?P<actor>[^,.;:()]{2,60}?)\s+to\s+(?P<verb>[a-z]+)")
-_ESSENTIAL = _compile(
+_ESSENTIAL: Final = _compile(
     r"\bit\s+is\s+(?:\w+\s+)?(?:essential|vital|important|crucial|imperative|critical|necessary|right|time)\s+"
     r"(?:for|that)\s+(?P<actor>[^,.;:()]{2,60}?)\s+(?:to|should|must)\s+(?P<verb>[a-z]+)")
-_MUST = _compile(
+_MUST: Final = _compile(
     rf"\b(?:must|should|need\s+to|needs\s+to|will\s+have\s+to|will\s+need\s+to|will\s+be\s+(?:required|"
     rf"obliged|expected)\s+to|(?:is|are)\s+(?:now\s+)?(?:obliged|expected)\s+to)\s+{_ADVERBS}"
     r"(?:continue\s+to\s+)?(?P<verb>[a-z]+)")
 
 
 # After "should": an inversion ("should the need arise") or no action ("should be", "must not").
-_NOT_ACTIONS = frozenset("be have not never the a an this that these those there it we they any no its "
+_NOT_ACTIONS: Final = frozenset("be have not never the a an this that these those there it we they any no its "
                          "their our he she you i".split())
 
 
-_CHANGES = frozenset("rise fall grow increase decrease reach double treble triple soar drop climb exceed".split())
-_EFFECTS = frozenset("improve increase reduce boost enhance strengthen accelerate transform".split())
-_DEMAND_VERBS = frozenset("press urge call ask require demand push instruct direct order oblige compel force".split())
+_CHANGES: Final = frozenset("rise fall grow increase decrease reach double treble triple soar drop climb exceed".split())
+_EFFECTS: Final = frozenset("improve increase reduce boost enhance strengthen accelerate transform".split())
+_DEMAND_VERBS: Final = frozenset("press urge call ask require demand push instruct direct order oblige compel force".split())
 
 
 # Each pattern runs only on a sentence holding one of its words: a substring test costs far less than a regex.
-_NEEDS = {
+_NEEDS: Final = {
     "will": ("will", "shall", "'ll", "’ll"),
     "committed": ("commit", "pledge", "promis", "vow", "undert", "agreed", "resolved", "decided", "reaffirm",
                   "reiterat", "renew"),
@@ -114,21 +114,21 @@ _NEEDS = {
 
 # The same regexes without IGNORECASE, run over the folded sentence (see :mod:`.folding`): about twice as fast.
 # Keyed by id(): hashing a compiled pattern hashes its whole program (about a microsecond).
-_PATTERNS = (_WILL, _COMMITTED, _GOING_TO, _NEXT_STEP, _MONEY_VERB, _CALL_ON, _CALL_FOR, _ESSENTIAL, _MUST)
-_FOLDED = {id(p): case_sensitive(p) for p in _PATTERNS}
+_PATTERNS: Final = (_WILL, _COMMITTED, _GOING_TO, _NEXT_STEP, _MONEY_VERB, _CALL_ON, _CALL_FOR, _ESSENTIAL, _MUST)
+_FOLDED: Final = {id(p): case_sensitive(p) for p in _PATTERNS}
 
 
 # Every match of _MONEY_VERB begins with one of these words, every match of _MUST with one of the next: each is
 # tried only where one begins (much faster than a scan, which tries the long alternation at every word).
-_MONEY_STARTS = WordSet(
+_MONEY_STARTS: Final = WordSet(
     "have has had 've am is are 'm 're will to today announce thanks unveil pledges commits invests provides "
     "confirms allocates awards donates earmarks made additional further extra new".split())
-_MUST_STARTS = WordSet(("must", "should", "need", "will", "is", "are"))
+_MUST_STARTS: Final = WordSet(("must", "should", "need", "will", "is", "are"))
 
 
 # Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
 # cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
-_STARTS = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
+_STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
     id(_WILL): ("will", "shall", "we'll", "we’ll", "i'll", "i’ll", "they'll", "they’ll"),
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
                "order", "oblig", "compel", "forc", "tell", "told"),
@@ -160,12 +160,12 @@ def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None,
 # Each word a family needs or a regex starts with: (its families, the keys of the regexes it starts). One pass
 # over a lowercased sentence finds every family whose words it holds (exactly the families for which
 # ``any(word in low for word in _NEEDS[family])``), and where each regex of ``_STARTS`` may begin.
-TRIGGER_WORDS = {
+TRIGGER_WORDS: Final = {
     word: (frozenset(family for family, words in _NEEDS.items() if word in words),
            tuple(key for key, words in _STARTS.items() if word in words))
     for word in sorted({word for words in _NEEDS.values() for word in words}
                        | {word for words in _STARTS.values() for word in words})}
-_CUE_WORDS = Lexicon(TRIGGER_WORDS.items())
+_CUE_WORDS: Final = Lexicon(TRIGGER_WORDS.items())
 
 
 def trigger_families(low: str) -> set[str]:

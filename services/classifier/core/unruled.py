@@ -8,6 +8,7 @@ the first modal or duty phrase, else the publisher.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from schemas import Kind
 
@@ -16,25 +17,25 @@ from .commitments import Found
 from .folding import case_sensitive, fold, matches_at, word_starts
 from .triggers import Trigger
 
-_ADDRESSED = re.compile(
+_ADDRESSED: Final = re.compile(
     r"\b(?:urg(?:es?|ed)|call(?:s|ed)?\s+(?:up)?on|request(?:s|ed)?|invit(?:es?|ed)|encourag(?:es?|ed)|"
     r"requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed)?|demand(?:s|ed)?|instruct(?:s|ed)?|"
     r"give[sn]?|gave)\s+(?P<party>(?!to\b)[^,.;:()]{2,80}?)\s+(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|"
     r"hours?)\s+)?to\s+[a-z]", re.IGNORECASE)
-_ACTING = re.compile(
+_ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
     r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?))\b", re.IGNORECASE)
 
 
 # The same without IGNORECASE, to run over the folded text (see .folding): about twice as fast.
-_ADDRESSED_FOLDED = case_sensitive(_ADDRESSED)
-_ACTING_FOLDED = case_sensitive(_ACTING)
+_ADDRESSED_FOLDED: Final = case_sensitive(_ADDRESSED)
+_ACTING_FOLDED: Final = case_sensitive(_ACTING)
 # Every match of _ADDRESSED begins with one of these, and every match of _ACTING with one of the next: each is
 # tried only there (a search with a pattern that starts with \b tries every offset).
-_ADDRESSED_STARTS = ("urg", "call", "request", "invit", "encourag", "requir", "oblig", "direct", "ask", "demand",
+_ADDRESSED_STARTS: Final = ("urg", "call", "request", "invit", "encourag", "requir", "oblig", "direct", "ask", "demand",
                      "instruct", "give", "gave")
-_ACTING_STARTS = ("will", "shall", "must", "should", "is", "are", "ha", "award", "allocate", "adopt", "provide",
+_ACTING_STARTS: Final = ("will", "shall", "must", "should", "is", "are", "ha", "award", "allocate", "adopt", "provide",
                   "announce", "commit", "decide", "agree")
 
 

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 # "will VERB" that predicts, describes or evaluates rather than commits ("this will help", "will mean").
-NEVER = frozenset(
+NEVER: Final = frozenset(
     "mean means help allow enable need vary fit seem appear depend remain cost benefit affect become face "
     "last happen arise lead result matter know feel want like expect hope reflect prove suffer struggle "
     "mark play determine replace differ tend suit owe get apply experience serve explain say speak "
     "miss regret remember".split()
 )
 # Verbs that commit only when an agent acts ("we will ensure", not "the new rules will ensure").
-AGENT_ONLY = frozenset(
+AGENT_ONLY: Final = frozenset(
     "ensure reduce increase improve boost transform enhance save protect prevent encourage raise cut bring give "
     "seek try attempt aim look make keep strengthen tackle deter stop change drive secure accelerate clarify "
     "bring focus provide".split()
 )
 # Past participles that are not -ed/-en words.
-_IRREGULAR_PARTICIPLES = frozenset(
+_IRREGULAR_PARTICIPLES: Final = frozenset(
     "set put paid made held built given taken spent run shown sent brought led kept met cut done seen known "
     "laid lent read sold told taught thought sought bought found heard left meant begun drawn "
     "driven written chosen frozen spoken broken undertaken overseen withdrawn struck rolled upheld".split()
 )
 # -ed/-en words that are adjectives after "will be" ("will be delighted", "will be open").
-_ADJECTIVES = frozenset(
+_ADJECTIVES: Final = frozenset(
     "pleased delighted interested concerned based able open ready free legally limited available sufficient "
     "needed tired worried excited proud grateful surprised disappointed happy glad keen aware tasked "
     "likely unable eligible entitled liable even often golden hidden wooden sudden broken".split()

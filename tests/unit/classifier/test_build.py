@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from services.classifier.core import build, classifier
+import os
+from importlib.machinery import EXTENSION_SUFFIXES
+
+from services.classifier.core import _older_than_its_source, build, classifier
 
 
 def test_the_build_that_runs_is_not_older_than_its_source():
@@ -12,3 +15,20 @@ def test_the_build_that_runs_is_not_older_than_its_source():
 
 def test_the_build_names_what_is_imported():
     assert build().split(",")[0] == ("pure" if classifier.__file__.endswith(".py") else "compiled")
+
+
+def _written(path, at: float) -> None:
+    path.write_text("")
+    os.utime(path, (at, at))
+
+
+def test_a_rebuild_that_leaves_a_module_s_own_extension_as_it_was_is_not_older_than_its_source(tmp_path):
+    # a rebuild after an edit writes the core's shared library again, and leaves each module's extension (which
+    # only forwards to it) as it was: the edit is compiled
+    _written(tmp_path / f"signals{EXTENSION_SUFFIXES[0]}", 100.0)
+    _written(tmp_path / "signals.py", 200.0)
+    _written(tmp_path / f"_compiled__mypyc{EXTENSION_SUFFIXES[0]}", 300.0)
+    _written(tmp_path / "__init__.py", 500.0)  # not compiled: no extension beside it
+    assert not _older_than_its_source(tmp_path)
+    _written(tmp_path / "signals.py", 400.0)  # edited after that build
+    assert _older_than_its_source(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -277,6 +278,6 @@ def test_a_release_is_about_terrorism_when_a_clause_near_the_cut_names_it(make_r
     dropped = _model({}, intercept=-1.0, threshold=0.9, veto=0.9)  # P(commitment) 0.27 for every proposal
     result = classify(release, model=dropped)
     assert (result.commitments, result.is_counter_terrorism) == ([], False)
-    lifted = classify(release, model=DecisionModel(**{**dropped.__dict__, "terrorism_cut": 0.25}))
+    lifted = classify(release, model=replace(dropped, terrorism_cut=0.25))
     assert (lifted.commitments, lifted.is_counter_terrorism) == ([], True)
-    assert not classify(release, model=DecisionModel(**{**dropped.__dict__, "terrorism_cut": 0.3})).is_counter_terrorism
+    assert not classify(release, model=replace(dropped, terrorism_cut=0.3)).is_counter_terrorism
