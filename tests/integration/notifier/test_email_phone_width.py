@@ -5,34 +5,17 @@ says which column it is once the table is stacked.
 Without chromium these tests skip, saying how to install it, unless PLEDGEWATCH_REQUIRE_BROWSER=1 (CI), where
 a missing browser fails them."""
 
-import os
 from datetime import datetime, timezone
 
 import pytest
 
 from samples import CONTENT, FUNDING, TRAINING, release
-from services.dashboard.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_path
 from services.notifier.mail_html import render_alert_html
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
 
 NOW = datetime(2017, 12, 1, 12, 0, tzinfo=timezone.utc)
 PHONE = 375  # CSS pixels: an iPhone SE, the narrowest phone mail clients commonly meet
-
-
-@pytest.fixture
-async def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("PLEDGEWATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no Chromium for the browser tests: {INSTALL_HINT}")
-        pytest.skip(f"no Chromium: {INSTALL_HINT}")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        launched = await pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 def _alert_html(title: str = "UK ramps up counterterror effort in Iraq as Daesh caliphate crumbles") -> str:
