@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, timezone
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
@@ -119,6 +120,22 @@ def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
             f"Reminders of {'its' if count == 1 else 'their'} deadlines are cancelled: none will be sent for this release.")
 
 
+def _days_off(due: date, today: date) -> tuple[str, str]:
+    """``("falls due", "tomorrow")``, ``("falls due", "in 7 days")``, ``("fell due", "3 days ago")``."""
+    days = (due - today).days
+    verb = "falls due" if days >= 0 else "fell due"
+    if days in (0, 1, -1):
+        return verb, ("today", "tomorrow", "yesterday")[days]
+    return verb, f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def due_words(due: date, *, today: date) -> str:
+    """How far off ``due`` is from ``today`` (both UTC days), with its weekday: ``falls due tomorrow, Sunday 6
+    December 2026``, ``falls due in 7 days, on …``, ``fell due yesterday, …`` (a reminder sent late)."""
+    verb, when = _days_off(due, today)
+    return f"{verb} {when}, {'on ' if ' ' in when else ''}{due:%A %-d %B %Y}"
+
+
 def alert_view(alert: Alert) -> AlertView:
     passed: dict[str, set[int]] = {}
     for key in alert.elapsed:  # "<commitment id>:<deadline index>"
@@ -127,8 +144,7 @@ def alert_view(alert: Alert) -> AlertView:
     mixed = headline(alert) == "New and changed commitments"
     reminder = None
     if alert.reminder is not None:
-        reminder = (f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
-                    f"({duration_words(alert.reminder.offset)} from now).")
+        reminder = f"The deadline {due_words(alert.reminder.due, today=alert.created_at.astimezone(timezone.utc).date())}."
     said = {c.commitment_id: tuple(f.words for f in c.changes) for c in alert.changes
             if c.commitment_id in {c.id for c in alert.commitments}}
     removed = tuple(f.before or "" for c in alert.changes for f in c.changes
@@ -161,7 +177,9 @@ def headline(alert: Alert) -> str:
 
 def subject(alert: Alert) -> str:
     if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
-        return f"[pledgewatch] Due {alert.reminder.due:%-d %B %Y}: {alert.release.title}"
+        verb, when = _days_off(alert.reminder.due, alert.created_at.astimezone(timezone.utc).date())
+        said = "Due" if verb == "falls due" else "Fell due"
+        return f"[pledgewatch] {said} {when}, {alert.reminder.due:%A %-d %B %Y}: {alert.release.title}"
     return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
 
 

@@ -198,10 +198,11 @@ def test_reminder_alert_text_names_the_due_date():
     c = dated("c1", date(2026, 3, 31))
     base = plan_alerts(_sub(), release(c), sent={}, elapsed_sent=set(), now=NOW).alerts[0]
     reminder = base.model_copy(update={"kind": AlertKind.REMINDER, "reminder": ReminderInfo(
-        deadline=c.deadlines[0], offset="P7D", due=date(2026, 3, 31))})
+        deadline=c.deadlines[0], offset="P7D", due=date(2026, 3, 31)), "created_at": datetime(2026, 3, 24, 9, 0,
+                                                                                             tzinfo=timezone.utc)})
     text = render_text(reminder)
     assert text.startswith("Deadline reminder \u2014 ")
-    assert "The deadline falls due on 31 March 2026 (7 days from now)." in text
+    assert "The deadline falls due in 7 days, on Tuesday 31 March 2026." in text
     assert "passed on" not in text
 
 

@@ -1,0 +1,45 @@
+"""What a reminder says of its due date: the day, and how far off it is from the day the reminder is sent (not
+from the offset it was planned at: a reminder sent late, after a notifier was down, says so truly)."""
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from samples import dated, release
+from schemas.alerts import AlertKind, ReminderInfo
+from services.notifier.mail_html import render_alert_html
+from services.notifier.planning import plan_alerts
+from services.notifier.rendering import render_text, subject
+from services.notifier.subscriptions import Subscription
+
+DUE = date(2026, 12, 6)
+
+
+def _reminder(offset: str, sent_at: datetime):
+    c = dated("c1", DUE)
+    sub = Subscription(id="desk", channels=[{"email": "desk@example.org"}])
+    alert = plan_alerts(sub, release(c), sent={}, elapsed_sent=set(), now=sent_at).alerts[0]
+    return alert.model_copy(update={"kind": AlertKind.REMINDER, "created_at": sent_at, "elapsed": [], "reminder": ReminderInfo(
+        deadline=c.deadlines[0], offset=offset, due=DUE)})
+
+
+@pytest.mark.parametrize(("offset", "sent_at", "words"), [
+    ("P0D", datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc), "falls due today, Sunday 6 December 2026."),
+    ("P1D", datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc), "falls due tomorrow, Sunday 6 December 2026."),
+    ("P7D", datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc), "falls due in 7 days, on Sunday 6 December 2026."),
+    # planned a week ahead, sent three days late (the notifier was down): the days left, not the offset
+    ("P7D", datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc), "falls due in 4 days, on Sunday 6 December 2026."),
+    # planned for the day itself, sent the day after
+    ("P0D", datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc), "fell due yesterday, Sunday 6 December 2026."),
+    ("P0D", datetime(2026, 12, 9, 23, 59, tzinfo=timezone.utc), "fell due 3 days ago, on Sunday 6 December 2026."),
+])
+def test_a_reminder_says_how_far_off_its_due_date_is_when_it_is_sent(offset, sent_at, words):
+    alert = _reminder(offset, sent_at)
+    assert f"The deadline {words}" in render_text(alert)
+    assert f"The deadline {words}" in render_alert_html(alert, unsubscribe_url=None)
+
+
+def test_no_reminder_says_zero_days():
+    alert = _reminder("P0D", datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc))
+    assert "0 days" not in render_text(alert)
+    assert subject(alert).startswith("[pledgewatch] Due today, Sunday 6 December 2026: ")
