@@ -212,12 +212,18 @@ def render_text(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
+def digest_headline(digest: Digest) -> str:
+    """``Daily digest, Saturday 5 December 2026: 3 alerts``: the day it is sent (UTC) and how many it holds."""
+    count = len(digest.alerts)
+    return f"Daily digest, {digest.until.astimezone(timezone.utc):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
+
+
 def render_digest_text(digest: Digest) -> str:
-    head = f"pledgewatch digest for {digest.subscription_id}: {len(digest.alerts)} alert(s)"
+    head = digest_headline(digest)
     parts = [head, "#" * len(head), ""]
     parts.extend(render_text(a) for a in digest.alerts)
     return "\n".join(parts)
 
 
 def render_digest_subject(digest: Digest) -> str:
-    return f"[pledgewatch] Daily digest: {len(digest.alerts)} alert(s)"
+    return f"[pledgewatch] {digest_headline(digest)}"
