@@ -13,11 +13,16 @@ from .rendering import alert_view, digest_headline
 from .templates import render
 
 
-def render_alert_html(alert: Alert, *, unsubscribe_url: str | None) -> str:
-    """The alert as an HTML document: headline, linked title, a table of its commitments."""
+RELEASE_PAGE_WORDS = "Every version of this release, and what changed"
+
+
+def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page_url: str | None = None) -> str:
+    """The alert as an HTML document: headline, linked title, a table of its commitments, and a link to the
+    release's page on the dashboard when there is one."""
     view = alert_view(alert)
     return render("alert.html.j2", alert=view, title=f"{view.headline}: {view.title}",
-                  subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url)
+                  subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url,
+                  release_page_url=release_page_url, release_page_words=RELEASE_PAGE_WORDS)
 
 
 def render_digest_html(digest: Digest, *, unsubscribe_url: str | None) -> str:
