@@ -98,7 +98,7 @@ class EmailSender:
         page = release_page(support.dashboard, message)
         refused: list[str] = []
         deferred: list[str] = []
-        reply = ""
+        reply = answer = ""
         try:
             async with client:
                 for recipient in recipients:
@@ -111,15 +111,17 @@ class EmailSender:
                     except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
                         transient = any(r.code < 500 for r in exc.recipients)
                         (deferred if transient else refused).append(address)
+                        answer = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
                         continue
                     except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
                         (deferred if exc.code < 500 else refused).append(address)
+                        answer = f"{exc.code} {exc.message}"
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         reached = len(wanted) - len(refused) - len(deferred)
-        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted))
+        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer)
         if deferred:  # a retry mails only these (and the refused, once more)
             return DeliveryResult.failed(missed)
         if refused:  # retrying cannot help; the others got theirs
