@@ -86,8 +86,10 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail.set_content(text)
     render = render_test_html if isinstance(message, TestNotification) else \
         render_due_week_html if isinstance(message, DueThisWeek) else render_digest_html
-    html = (render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page_url=release_page_url)
-            if isinstance(message, Alert) else render(message, unsubscribe_url=unsubscribe_url))  # type: ignore[arg-type]
+    if isinstance(message, Alert):
+        html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page_url=release_page_url)
+    else:
+        html = render(message, unsubscribe_url=unsubscribe_url)  # type: ignore[arg-type]
     mail.add_alternative(html, subtype="html")
     return mail
 

@@ -9,7 +9,7 @@ from schemas.probe import TestNotification
 from .digest import Digest
 from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
-from .rendering import alert_view, digest_headline
+from .rendering import alert_view, digest_day, digest_headline
 from .templates import render
 
 
@@ -27,7 +27,7 @@ def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page
 
 def render_digest_html(digest: Digest, *, unsubscribe_url: str | None) -> str:
     """The digest as an HTML document: one section per alert, oldest first."""
-    return render("digest.html.j2", alerts=[alert_view(a) for a in digest.alerts],
+    return render("digest.html.j2", alerts=[alert_view(a, sent_on=digest_day(digest)) for a in digest.alerts],
                   subscription_id=digest.subscription_id, unsubscribe_url=unsubscribe_url,
                   title=digest_headline(digest))
 

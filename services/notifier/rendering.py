@@ -136,7 +136,9 @@ def due_words(due: date, *, today: date) -> str:
     return f"{verb} {when}, {'on ' if ' ' in when else ''}{due:%A %-d %B %Y}"
 
 
-def alert_view(alert: Alert) -> AlertView:
+def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
+    """``alert`` in plain words; a reminder counts the days to its due date from ``sent_on`` (the day a digest
+    holding it is sent), by default the day it was decided (UTC)."""
     passed: dict[str, set[int]] = {}
     for key in alert.elapsed:  # "<commitment id>:<deadline index>"
         commitment_id, _, index = key.rpartition(":")
@@ -144,7 +146,8 @@ def alert_view(alert: Alert) -> AlertView:
     mixed = headline(alert) == "New and changed commitments"
     reminder = None
     if alert.reminder is not None:
-        reminder = f"The deadline {due_words(alert.reminder.due, today=alert.created_at.astimezone(timezone.utc).date())}."
+        today = sent_on or alert.created_at.astimezone(timezone.utc).date()
+        reminder = f"The deadline {due_words(alert.reminder.due, today=today)}."
     said = {c.commitment_id: tuple(f.words for f in c.changes) for c in alert.changes
             if c.commitment_id in {c.id for c in alert.commitments}}
     removed = tuple(f.before or "" for c in alert.changes for f in c.changes
@@ -183,13 +186,13 @@ def subject(alert: Alert) -> str:
     return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
 
 
-def render_text(alert: Alert) -> str:
+def render_text(alert: Alert, *, sent_on: date | None = None) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
     with its announcements), then the commitments removed since the previous version, then those edited so
     that the subscription no longer selects them. A withdrawal says so (with the publisher's notice) above the
     commitments the subscriber was told of, and that their reminders are cancelled below them."""
-    view = alert_view(alert)
+    view = alert_view(alert, sent_on=sent_on)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, "=" * len(head), view.url, view.published]
     if view.reminder is not None:
@@ -212,16 +215,21 @@ def render_text(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
+def digest_day(digest: Digest) -> date:
+    """The day (UTC) a digest is sent: its reminders count the days to their due dates from it."""
+    return digest.until.astimezone(timezone.utc).date()
+
+
 def digest_headline(digest: Digest) -> str:
     """``Daily digest, Saturday 5 December 2026: 3 alerts``: the day it is sent (UTC) and how many it holds."""
     count = len(digest.alerts)
-    return f"Daily digest, {digest.until.astimezone(timezone.utc):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
+    return f"Daily digest, {digest_day(digest):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
 
 
 def render_digest_text(digest: Digest) -> str:
     head = digest_headline(digest)
     parts = [head, "#" * len(head), ""]
-    parts.extend(render_text(a) for a in digest.alerts)
+    parts.extend(render_text(a, sent_on=digest_day(digest)) for a in digest.alerts)
     return "\n".join(parts)
 
 

@@ -80,4 +80,5 @@ def test_an_email_missed_with_the_servers_answer_is_read_back_the_same():
     assert error == ("recipients refused: gone@example.org (reached 0 of 1); the server answered "
                      "500 Error: (FileNotFoundError) [Errno 2] No such file or directory")
     missed = read(error)
-    assert missed is not None and (missed.how, missed.addresses, missed.reached) == ("refused", ("gone@example.org",), 0)
+    assert missed is not None
+    assert (missed.how, missed.addresses, missed.reached) == ("refused", ("gone@example.org",), 0)

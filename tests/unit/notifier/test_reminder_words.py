@@ -7,9 +7,10 @@ import pytest
 
 from samples import dated, release
 from schemas.alerts import AlertKind, ReminderInfo
-from services.notifier.mail_html import render_alert_html
+from services.notifier.digest import assemble_digest
+from services.notifier.mail_html import render_alert_html, render_digest_html
 from services.notifier.planning import plan_alerts
-from services.notifier.rendering import render_text, subject
+from services.notifier.rendering import render_digest_text, render_text, subject
 from services.notifier.subscriptions import Subscription
 
 DUE = date(2026, 12, 6)
@@ -19,8 +20,9 @@ def _reminder(offset: str, sent_at: datetime):
     c = dated("c1", DUE)
     sub = Subscription(id="desk", channels=[{"email": "desk@example.org"}])
     alert = plan_alerts(sub, release(c), sent={}, elapsed_sent=set(), now=sent_at).alerts[0]
-    return alert.model_copy(update={"kind": AlertKind.REMINDER, "created_at": sent_at, "elapsed": [], "reminder": ReminderInfo(
-        deadline=c.deadlines[0], offset=offset, due=DUE)})
+    reminder = ReminderInfo(deadline=c.deadlines[0], offset=offset, due=DUE)
+    return alert.model_copy(update={"kind": AlertKind.REMINDER, "created_at": sent_at, "elapsed": [],
+                                    "reminder": reminder})
 
 
 @pytest.mark.parametrize(("offset", "sent_at", "words"), [
@@ -43,3 +45,12 @@ def test_no_reminder_says_zero_days():
     alert = _reminder("P0D", datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc))
     assert "0 days" not in render_text(alert)
     assert subject(alert).startswith("[pledgewatch] Due today, Sunday 6 December 2026: ")
+
+
+def test_a_reminder_in_a_digest_counts_from_the_day_the_digest_is_sent():
+    """A reminder fired on the 5th for the 6th, sent in the digest of the 6th: due today, not tomorrow."""
+    alert = _reminder("P1D", datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc))
+    sent = datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc)
+    digest = assemble_digest("desk", [alert], since=None, until=sent, now=sent)
+    for rendered in (render_digest_text(digest), render_digest_html(digest, unsubscribe_url=None)):
+        assert "The deadline falls due today, Sunday 6 December 2026." in rendered
