@@ -45,3 +45,22 @@ async def test_a_wide_screen_keeps_the_table(browser):
     await page.set_content(_alert_html())
     header = await page.evaluate("getComputedStyle(document.querySelector('th')).display")
     assert header == "table-cell"
+
+
+async def test_a_wide_screen_breaks_no_word_in_the_table(browser):
+    """Before: cells that may wrap anywhere let the table squeeze its narrow columns, "GBP 10,000,0" over "00".
+    (A line may break after a hyphen: "counter-" over "terrorism" is no broken word.)"""
+    page = await browser.new_page(viewport={"width": 640, "height": 700})
+    await page.set_content(_alert_html())
+    broken = await page.evaluate("""() => [...document.querySelectorAll('td')].flatMap(td => {
+        const words = [], walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());) {
+            for (const m of node.data.matchAll(/[^\\s-]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                if (range.getClientRects().length > 1) words.push(m[0]);
+            }
+        }
+        return words;
+    })""")
+    assert broken == []
