@@ -39,10 +39,21 @@ def deadline_words(deadline: Deadline) -> str:
     assert isinstance(deadline, ResponseTimeDeadline)
     span = (duration_words(deadline.min) if deadline.min == deadline.max
             else f"{duration_words(deadline.min)} to {duration_words(deadline.max)}")
-    timed_from = (", timed from an event the text does not name" if deadline.anchor == UNSTATED_ANCHOR
-                  else f" of each {deadline.anchor}")
-    return (f"a standing rule: within {span}{timed_from}, no calendar date, "
-            f"so no reminder (\u201c{deadline.text}\u201d)")
+    at_once = not durations.duration_words(deadline.max)
+    if deadline.anchor == UNSTATED_ANCHOR:
+        rule = f"{'immediately' if at_once else f'within {span}'}, timed from an event the text does not name"
+    else:
+        rule = f"immediately on {_event(deadline.anchor)}" if at_once else f"within {span} of {_event(deadline.anchor)}"
+    return f"a standing rule: {rule}, no calendar date, so no reminder (\u201c{deadline.text}\u201d)"
+
+
+def _event(anchor: str) -> str:
+    """The event a response time runs from, as a phrase: ``each release``, ``each notification``; an act as
+    the text says it, ``receiving``, ``being notified`` (the classifier keeps ``notified`` of "being notified")."""
+    first = anchor.split()[0].lower()
+    if first.endswith("ing"):
+        return anchor
+    return f"being {anchor}" if first.endswith("ed") else f"each {anchor}"
 
 
 @dataclass(frozen=True)

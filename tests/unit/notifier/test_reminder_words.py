@@ -5,12 +5,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from samples import dated, release
+from samples import CONTENT, dated, release
 from schemas.alerts import AlertKind, ReminderInfo
 from services.notifier.digest import assemble_digest
 from services.notifier.mail_html import render_alert_html, render_digest_html
 from services.notifier.planning import plan_alerts
-from services.notifier.rendering import render_digest_text, render_text, subject
+from services.notifier.rendering import deadline_words, render_digest_text, render_text, subject
 from services.notifier.subscriptions import Subscription
 
 DUE = date(2026, 12, 6)
@@ -54,3 +54,23 @@ def test_a_reminder_in_a_digest_counts_from_the_day_the_digest_is_sent():
     digest = assemble_digest("desk", [alert], since=None, until=sent, now=sent)
     for rendered in (render_digest_text(digest), render_digest_html(digest, unsubscribe_url=None)):
         assert "The deadline falls due today, Sunday 6 December 2026." in rendered
+
+
+@pytest.mark.parametrize(("anchor", "text", "words"), [
+    ("release", "within one to two hours of release", "within 1 hour to 2 hours of each release"),
+    ("notification", "within an hour of notification", "within 1 hour of each notification"),
+    # an anchor that is an act, not a thing: before, "within 1 hour of each receiving"
+    ("receiving", "within one hour of receiving", "within 1 hour of receiving"),
+    ("notified", "within one hour of being notified", "within 1 hour of being notified"),
+])
+def test_a_response_time_reads_as_english_whatever_its_anchor(anchor, text, words):
+    rule = CONTENT.deadlines[0].model_copy(update={"anchor": anchor, "text": text})
+    if "one hour" in text or "an hour" in text:
+        rule = rule.model_copy(update={"min": "PT1H", "max": "PT1H"})
+    assert deadline_words(rule).startswith(f"a standing rule: {words}, no calendar date")
+
+
+def test_a_response_time_of_no_time_at_all_reads_immediately():
+    """Before: "within 0 days of each release"."""
+    instant = CONTENT.deadlines[0].model_copy(update={"min": "PT0S", "max": "PT0S", "text": "at once"})
+    assert deadline_words(instant).startswith("a standing rule: immediately on each release, no calendar date")
