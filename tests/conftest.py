@@ -168,3 +168,22 @@ class ContractSchemas:
 @pytest.fixture(scope="session")
 def contract_schemas() -> ContractSchemas:
     return ContractSchemas()
+
+
+@pytest.fixture
+async def browser():
+    """Debian's chromium, headless, through Playwright. Without it the test skips, saying how to install it,
+    unless PLEDGEWATCH_REQUIRE_BROWSER=1 (CI), where a missing browser fails it."""
+    from services.dashboard.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("PLEDGEWATCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no Chromium for the browser tests: {INSTALL_HINT}")
+        pytest.skip(f"no Chromium: {INSTALL_HINT}")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()

@@ -14,7 +14,7 @@ from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 
-from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
+from .mail_html import RELEASE_PAGE_WORDS, render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
 
 
@@ -64,10 +64,12 @@ def one_line(text: str) -> str:
 
 
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
-                unsubscribe_url: str | None = None) -> EmailMessage:
+                unsubscribe_url: str | None = None, release_page_url: str | None = None) -> EmailMessage:
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative,
-    both ending with ``unsubscribe_url`` when there is one."""
+    both linking an alert's ``release_page_url`` and ending with ``unsubscribe_url`` when there is one."""
     subject, text = message_text(message)
+    if release_page_url is not None:
+        text += f"\n{RELEASE_PAGE_WORDS}: {release_page_url}\n"
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
@@ -82,10 +84,13 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
-    render = render_alert_html if isinstance(message, Alert) else \
-        render_test_html if isinstance(message, TestNotification) else \
+    render = render_test_html if isinstance(message, TestNotification) else \
         render_due_week_html if isinstance(message, DueThisWeek) else render_digest_html
-    mail.add_alternative(render(message, unsubscribe_url=unsubscribe_url), subtype="html")  # type: ignore[arg-type]
+    if isinstance(message, Alert):
+        html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page_url=release_page_url)
+    else:
+        html = render(message, unsubscribe_url=unsubscribe_url)  # type: ignore[arg-type]
+    mail.add_alternative(html, subtype="html")
     return mail
 
 

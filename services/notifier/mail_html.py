@@ -9,23 +9,27 @@ from schemas.probe import TestNotification
 from .digest import Digest
 from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
-from .rendering import alert_view
+from .rendering import alert_view, digest_day, digest_headline
 from .templates import render
 
 
-def render_alert_html(alert: Alert, *, unsubscribe_url: str | None) -> str:
-    """The alert as an HTML document: headline, linked title, a table of its commitments."""
+RELEASE_PAGE_WORDS = "Every version of this release, and what changed"
+
+
+def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page_url: str | None = None) -> str:
+    """The alert as an HTML document: headline, linked title, a table of its commitments, and a link to the
+    release's page on the dashboard when there is one."""
     view = alert_view(alert)
     return render("alert.html.j2", alert=view, title=f"{view.headline}: {view.title}",
-                  subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url)
+                  subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url,
+                  release_page_url=release_page_url, release_page_words=RELEASE_PAGE_WORDS)
 
 
 def render_digest_html(digest: Digest, *, unsubscribe_url: str | None) -> str:
     """The digest as an HTML document: one section per alert, oldest first."""
-    count = len(digest.alerts)
-    return render("digest.html.j2", alerts=[alert_view(a) for a in digest.alerts],
+    return render("digest.html.j2", alerts=[alert_view(a, sent_on=digest_day(digest)) for a in digest.alerts],
                   subscription_id=digest.subscription_id, unsubscribe_url=unsubscribe_url,
-                  title=f"pledgewatch digest: {count} alert{'' if count == 1 else 's'}")
+                  title=digest_headline(digest))
 
 
 def render_test_html(message: TestNotification, *, unsubscribe_url: str | None) -> str:

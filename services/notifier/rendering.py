@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, timezone
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
@@ -38,10 +39,21 @@ def deadline_words(deadline: Deadline) -> str:
     assert isinstance(deadline, ResponseTimeDeadline)
     span = (duration_words(deadline.min) if deadline.min == deadline.max
             else f"{duration_words(deadline.min)} to {duration_words(deadline.max)}")
-    timed_from = (", timed from an event the text does not name" if deadline.anchor == UNSTATED_ANCHOR
-                  else f" of each {deadline.anchor}")
-    return (f"a standing rule: within {span}{timed_from}, no calendar date, "
-            f"so no reminder (\u201c{deadline.text}\u201d)")
+    at_once = not durations.duration_words(deadline.max)
+    if deadline.anchor == UNSTATED_ANCHOR:
+        rule = f"{'immediately' if at_once else f'within {span}'}, timed from an event the text does not name"
+    else:
+        rule = f"immediately on {_event(deadline.anchor)}" if at_once else f"within {span} of {_event(deadline.anchor)}"
+    return f"a standing rule: {rule}, no calendar date, so no reminder (\u201c{deadline.text}\u201d)"
+
+
+def _event(anchor: str) -> str:
+    """The event a response time runs from, as a phrase: ``each release``, ``each notification``; an act as
+    the text says it, ``receiving``, ``being notified`` (the classifier keeps ``notified`` of "being notified")."""
+    first = anchor.split()[0].lower()
+    if first.endswith("ing"):
+        return anchor
+    return f"being {anchor}" if first.endswith("ed") else f"each {anchor}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +131,25 @@ def _withdrawal_words(alert: Alert) -> tuple[str | None, str | None]:
             f"Reminders of {'its' if count == 1 else 'their'} deadlines are cancelled: none will be sent for this release.")
 
 
-def alert_view(alert: Alert) -> AlertView:
+def _days_off(due: date, today: date) -> tuple[str, str]:
+    """``("falls due", "tomorrow")``, ``("falls due", "in 7 days")``, ``("fell due", "3 days ago")``."""
+    days = (due - today).days
+    verb = "falls due" if days >= 0 else "fell due"
+    if days in (0, 1, -1):
+        return verb, ("today", "tomorrow", "yesterday")[days]
+    return verb, f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def due_words(due: date, *, today: date) -> str:
+    """How far off ``due`` is from ``today`` (both UTC days), with its weekday: ``falls due tomorrow, Sunday 6
+    December 2026``, ``falls due in 7 days, on …``, ``fell due yesterday, …`` (a reminder sent late)."""
+    verb, when = _days_off(due, today)
+    return f"{verb} {when}, {'on ' if ' ' in when else ''}{due:%A %-d %B %Y}"
+
+
+def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
+    """``alert`` in plain words; a reminder counts the days to its due date from ``sent_on`` (the day a digest
+    holding it is sent), by default the day it was decided (UTC)."""
     passed: dict[str, set[int]] = {}
     for key in alert.elapsed:  # "<commitment id>:<deadline index>"
         commitment_id, _, index = key.rpartition(":")
@@ -127,8 +157,8 @@ def alert_view(alert: Alert) -> AlertView:
     mixed = headline(alert) == "New and changed commitments"
     reminder = None
     if alert.reminder is not None:
-        reminder = (f"The deadline falls due on {alert.reminder.due:%-d %B %Y} "
-                    f"({duration_words(alert.reminder.offset)} from now).")
+        today = sent_on or alert.created_at.astimezone(timezone.utc).date()
+        reminder = f"The deadline {due_words(alert.reminder.due, today=today)}."
     said = {c.commitment_id: tuple(f.words for f in c.changes) for c in alert.changes
             if c.commitment_id in {c.id for c in alert.commitments}}
     removed = tuple(f.before or "" for c in alert.changes for f in c.changes
@@ -161,17 +191,19 @@ def headline(alert: Alert) -> str:
 
 def subject(alert: Alert) -> str:
     if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
-        return f"[pledgewatch] Due {alert.reminder.due:%-d %B %Y}: {alert.release.title}"
+        verb, when = _days_off(alert.reminder.due, alert.created_at.astimezone(timezone.utc).date())
+        said = "Due" if verb == "falls due" else "Fell due"
+        return f"[pledgewatch] {said} {when}, {alert.reminder.due:%A %-d %B %Y}: {alert.release.title}"
     return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
 
 
-def render_text(alert: Alert) -> str:
+def render_text(alert: Alert, *, sent_on: date | None = None) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
     with its announcements), then the commitments removed since the previous version, then those edited so
     that the subscription no longer selects them. A withdrawal says so (with the publisher's notice) above the
     commitments the subscriber was told of, and that their reminders are cancelled below them."""
-    view = alert_view(alert)
+    view = alert_view(alert, sent_on=sent_on)
     head = f"{view.headline} \u2014 {view.title}"
     lines = [head, "=" * len(head), view.url, view.published]
     if view.reminder is not None:
@@ -194,12 +226,23 @@ def render_text(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
+def digest_day(digest: Digest) -> date:
+    """The day (UTC) a digest is sent: its reminders count the days to their due dates from it."""
+    return digest.until.astimezone(timezone.utc).date()
+
+
+def digest_headline(digest: Digest) -> str:
+    """``Daily digest, Saturday 5 December 2026: 3 alerts``: the day it is sent (UTC) and how many it holds."""
+    count = len(digest.alerts)
+    return f"Daily digest, {digest_day(digest):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
+
+
 def render_digest_text(digest: Digest) -> str:
-    head = f"pledgewatch digest for {digest.subscription_id}: {len(digest.alerts)} alert(s)"
+    head = digest_headline(digest)
     parts = [head, "#" * len(head), ""]
-    parts.extend(render_text(a) for a in digest.alerts)
+    parts.extend(render_text(a, sent_on=digest_day(digest)) for a in digest.alerts)
     return "\n".join(parts)
 
 
 def render_digest_subject(digest: Digest) -> str:
-    return f"[pledgewatch] Daily digest: {len(digest.alerts)} alert(s)"
+    return f"[pledgewatch] {digest_headline(digest)}"

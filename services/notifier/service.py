@@ -63,7 +63,7 @@ from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
-from .unsubscribe import unsubscribe_links
+from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
 from .version_changes import version_basis
 from .weekly import WeeklyDeadlines, week_key
@@ -188,7 +188,8 @@ class NotifierService:
                                      targets=self.settings.target_policy,
                                      email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
                                                                 mailed.of, mailed.add,
-                                                                self.unsubscribed.generation))
+                                                                self.unsubscribed.generation,
+                                                                dashboard_base(self.config, self.settings)))
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
         self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
@@ -252,7 +253,7 @@ class NotifierService:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
         unsubscribed = self._started(self.unsubscribed)
         support = EmailSupport(self.unsubscribe_links, unsubscribed.of,  # no record of who was mailed: a test
-                               generation=unsubscribed.generation)
+                               generation=unsubscribed.generation, dashboard=dashboard_base(self.config, self.settings))
 
         def build(spec: object) -> Channel:
             return build_channel(spec, self.config, webhook_timeout=self.settings.webhook_timeout,

@@ -93,5 +93,16 @@ def unsubscribe_links(config: NotifierConfig, settings: Settings) -> Unsubscribe
               else settings.api_token_value)
     if secret is None:
         return None
+    return UnsubscribeLinks.from_secret(secret, public_base(config, settings))
+
+
+def public_base(config: NotifierConfig, settings: Settings) -> str:
+    """The notifier's API as recipients reach it: ``PLEDGEWATCH_PUBLIC_URL``, else the API's own address."""
     host = f"[{settings.http_host}]" if ":" in settings.http_host else settings.http_host
-    return UnsubscribeLinks.from_secret(secret, config.public_url or f"http://{host}:{settings.http_port}")
+    return config.public_url or f"http://{host}:{settings.http_port}"
+
+
+def dashboard_base(config: NotifierConfig, settings: Settings) -> str:
+    """The dashboard as recipients reach it: ``PLEDGEWATCH_DASHBOARD_URL``, else :func:`public_base` (``pledgewatch
+    run`` serves both on one port), as the alerts feed links it."""
+    return (config.dashboard_url or public_base(config, settings)).rstrip("/")

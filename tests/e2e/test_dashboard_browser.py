@@ -7,7 +7,6 @@ Without chromium these tests skip, saying how to install it, unless PLEDGEWATCH_
 a missing browser fails them."""
 
 import asyncio
-import os
 import re
 import shutil
 import time
@@ -24,28 +23,12 @@ from services.ingest.identity import content_hash
 from services.ingest.quiet_watch import QuietWatch
 from services.ingest.rhythm import QuietRules
 from services.ingest.state import publish_if_changed
-from services.dashboard.browser import CHROMIUM_ARGS, INSTALL_HINT, chromium_path
 
 from ..conftest import API_TOKEN
 
 pytestmark = pytest.mark.e2e
 
 PAGE_DAY = datetime(2017, 12, 1, 9, 0, tzinfo=timezone.utc)  # days after the seed release: its deadlines ahead
-
-
-@pytest.fixture
-async def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("PLEDGEWATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no Chromium for the browser tests: {INSTALL_HINT}")
-        pytest.skip(f"no Chromium: {INSTALL_HINT}")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        launched = await pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture

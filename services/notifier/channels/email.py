@@ -11,8 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.headerregistry import Address
+from urllib.parse import quote
 
 import aiosmtplib
+
+from schemas.alerts import Alert
 
 from ..addresses import parse_address
 from ..config import NotifierConfig
@@ -21,6 +24,13 @@ from ..messages import Message, message_id
 from ..unsubscribe import UnsubscribeLinks
 from .base import DeliveryResult
 from .recipients_missed import told
+
+
+def release_page(dashboard: str | None, message: Message) -> str | None:
+    """The dashboard's page of an alert's release (every version, what each changed), or None."""
+    if dashboard is None or not isinstance(message, Alert):
+        return None
+    return f"{dashboard}/dashboard/releases/{quote(message.release.release_id)}"
 
 
 def _utc_now() -> datetime:
@@ -44,13 +54,15 @@ class EmailSupport:
     """What the email channel uses beside SMTP: ``links`` (None: no server secret, so no unsubscribe
     links), ``unsubscribed`` (subscription id -> the lower-cased addresses that have unsubscribed), and
     the record of who was sent a message already (``mailed``: message id -> addresses; ``mark_mailed``), and
-    ``generation`` (subscription id -> which subscription of that id is the current one, for its links)."""
+    ``generation`` (subscription id -> which subscription of that id is the current one, for its links), and
+    ``dashboard``, the dashboard's address, under which an alert links to its release's page (None: no link)."""
 
     links: UnsubscribeLinks | None = None
     unsubscribed: Callable[[str], Awaitable[set[str]]] = _nobody
     mailed: Callable[[str], Awaitable[set[str]]] = _nobody
     mark_mailed: Callable[[str, str], Awaitable[None]] = _forget
     generation: Callable[[str], Awaitable[int]] = _first
+    dashboard: str | None = None
 
 
 class EmailSender:
@@ -83,29 +95,33 @@ class EmailSender:
                                  password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
         generation = await support.generation(message.subscription_id) if support.links else 0
+        page = release_page(support.dashboard, message)
         refused: list[str] = []
         deferred: list[str] = []
-        reply = ""
+        reply = answer = ""
         try:
             async with client:
                 for recipient in recipients:
                     address = recipient.addr_spec
                     url = support.links.url(message.subscription_id, address, generation) if support.links else None
-                    mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url)
+                    mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
+                                       release_page_url=page)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
                     except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
                         transient = any(r.code < 500 for r in exc.recipients)
                         (deferred if transient else refused).append(address)
+                        answer = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
                         continue
                     except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
                         (deferred if exc.code < 500 else refused).append(address)
+                        answer = f"{exc.code} {exc.message}"
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         reached = len(wanted) - len(refused) - len(deferred)
-        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted))
+        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer)
         if deferred:  # a retry mails only these (and the refused, once more)
             return DeliveryResult.failed(missed)
         if refused:  # retrying cannot help; the others got theirs

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "recipients deferred: a; refused: b (reached 1 of 3)"; either part may be alone
+# "recipients deferred: a; refused: b (reached 1 of 3); the server answered 550 5.1.1 no such mailbox";
+# either part may be alone, and the server's answer missing (an error written before it was told)
 _TOLD = re.compile(r"recipients (?:deferred: (?P<deferred>[^;]+?))?(?:; )?(?:refused: (?P<refused>.+?))?"
-                   r" \(reached (?P<reached>\d+) of (?P<total>\d+)\)")
+                   r" \(reached (?P<reached>\d+) of (?P<total>\d+)\)(?:; the server answered .*)?", re.S)
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,13 @@ class RecipientsMissed:
     total: int
 
 
-def told(*, deferred: list[str], refused: list[str], reached: int, total: int) -> str:
+def told(*, deferred: list[str], refused: list[str], reached: int, total: int, answer: str = "") -> str:
+    """Who was missed, how many were reached, and ``answer``, the server's last refusal (``550 5.1.1 no such
+    mailbox``), when there is one: what to fix is often in it (a mailbox unknown, a policy, a full disk)."""
     parts = [f"{how}: {', '.join(addresses)}" for how, addresses in (("deferred", deferred), ("refused", refused))
              if addresses]
-    return f"recipients {'; '.join(parts)} (reached {reached} of {total})"
+    said = f"; the server answered {' '.join(answer.split())}" if answer.strip() else ""
+    return f"recipients {'; '.join(parts)} (reached {reached} of {total}){said}"
 
 
 def read(error: str | None) -> RecipientsMissed | None:

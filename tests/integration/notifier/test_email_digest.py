@@ -32,12 +32,12 @@ subscriptions:
     now[0] += timedelta(hours=1, minutes=5)
     assert await n.service.send_digests() == 1
     (_, mail), = await wait_for(lambda: inbox.messages, what="digest email")
-    assert mail["Subject"] == "[pledgewatch] Daily digest: 2 alert(s)"
+    assert mail["Subject"] == "[pledgewatch] Daily digest, Monday 2 March 2026: 2 alerts"
     assert mail.get_content_type() == "multipart/alternative"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
-    assert "pledgewatch digest for morning: 2 alert(s)" in text
-    assert "pledgewatch digest: 2 alerts</h1>" in html and html.count("<table") == 2
+    assert text.splitlines()[0] == "Daily digest, Monday 2 March 2026: 2 alerts"
+    assert "Daily digest, Monday 2 March 2026: 2 alerts</h1>" in html and html.count("<table") == 2
     assert "border infrastructure" in html and "officer training" in html
 
 

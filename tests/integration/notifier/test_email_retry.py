@@ -94,10 +94,14 @@ class RefusingAtDataInbox(RefusingInbox):
         return "250 OK"
 
 
-@pytest.mark.parametrize("refusing", [RefusingInbox, RefusingAtDataInbox], ids=["at-rcpt", "at-data"])
+@pytest.mark.parametrize(("refusing", "answer"), [(RefusingInbox, "550 5.1.1 no such mailbox"),
+                                                  (RefusingAtDataInbox, "554 5.7.1 message refused by policy")],
+                         ids=["at-rcpt", "at-data"])
 async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_mailed(notifier, write_yaml,
-                                                                                      publish_classified, refusing):
-    """Refused for good at RCPT, or its message refused at DATA: the recipients after it are mailed all the same."""
+                                                                                      publish_classified, refusing,
+                                                                                      answer):
+    """Refused for good at RCPT, or its message refused at DATA: the recipients after it are mailed all the same.
+    The dead letter says what the server answered (a mailbox unknown, a policy, a full disk), not only who."""
     inbox = refusing("gone@example.org")
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -107,7 +111,8 @@ async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_m
         streams = n.service.runtime.streams
         await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
         (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
-        assert b"recipients refused: gone@example.org (reached 1 of 2)" in fields[EVENT_FIELD.encode()]
+        assert (f"recipients refused: gone@example.org (reached 1 of 2); the server answered {answer}".encode()
+                in fields[EVENT_FIELD.encode()])
         assert b"attempt 1 of" in fields[EVENT_FIELD.encode()]
         assert inbox.messages == [["desk@example.org"]]
     finally:

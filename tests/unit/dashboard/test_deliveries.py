@@ -72,3 +72,13 @@ def test_an_email_both_deferred_and_refused_lists_every_address_it_did_not_reach
     assert missed is not None
     assert (missed.addresses, missed.reached, missed.total) == (("slow@example.org", "gone@example.org"), 1, 3)
     assert read("recipients refused: gone@example.org (reached 1 of 2)").addresses == ("gone@example.org",)
+
+
+def test_an_email_missed_with_the_servers_answer_is_read_back_the_same():
+    error = told(deferred=[], refused=["gone@example.org"], reached=0, total=1,
+                 answer="500 Error: (FileNotFoundError) [Errno 2]\r\n No such file or directory")
+    assert error == ("recipients refused: gone@example.org (reached 0 of 1); the server answered "
+                     "500 Error: (FileNotFoundError) [Errno 2] No such file or directory")
+    missed = read(error)
+    assert missed is not None
+    assert (missed.how, missed.addresses, missed.reached) == ("refused", ("gone@example.org",), 0)
