@@ -54,12 +54,13 @@ def render_due_week_subject(message: DueThisWeek) -> str:
             f"{_count(len(message.deadlines) + message.more)}")
 
 
-def render_due_week_text(message: DueThisWeek) -> str:
-    """The week's deadlines by day, soonest first, each commitment with its particulars and its release."""
+def render_due_week_text(message: DueThisWeek, *, underline: bool = True) -> str:
+    """The week's deadlines by day, soonest first, each commitment with its particulars and its release;
+    ``underline=False`` leaves out the headings' setext underlines."""
     view = due_week_view(message)
-    lines = [view.headline, "=" * len(view.headline), view.span]
+    lines = [view.headline, *(("=" * len(view.headline),) if underline else ()), view.span]
     for day in view.days:
-        lines += ["", day.day, "-" * len(day.day)]
+        lines += ["", day.day, *(("-" * len(day.day),) if underline else ())]
         for item in day.items:
             lines += commitment_lines(item.commitment)
             lines.append(f"    release: {item.title} ({item.url})")

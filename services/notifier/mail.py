@@ -14,8 +14,9 @@ from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 
-from .mail_html import RELEASE_PAGE_WORDS, render_alert_html, render_digest_html, render_due_week_html, render_test_html
+from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
+from .release_pages import ReleasePage
 
 
 MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
@@ -64,12 +65,11 @@ def one_line(text: str) -> str:
 
 
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
-                unsubscribe_url: str | None = None, release_page_url: str | None = None) -> EmailMessage:
-    """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative,
-    both linking an alert's ``release_page_url`` and ending with ``unsubscribe_url`` when there is one."""
-    subject, text = message_text(message)
-    if release_page_url is not None:
-        text += f"\n{RELEASE_PAGE_WORDS}: {release_page_url}\n"
+                unsubscribe_url: str | None = None, release_page: ReleasePage | None = None) -> EmailMessage:
+    """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
+    linking the page of each release an alert or digest tells of (``release_page``: release id -> its address)
+    and ending with ``unsubscribe_url`` when there is one."""
+    subject, text = message_text(message, release_page=release_page)
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
@@ -84,12 +84,14 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
-    render = render_test_html if isinstance(message, TestNotification) else \
-        render_due_week_html if isinstance(message, DueThisWeek) else render_digest_html
-    if isinstance(message, Alert):
-        html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page_url=release_page_url)
+    if isinstance(message, TestNotification):
+        html = render_test_html(message, unsubscribe_url=unsubscribe_url)
+    elif isinstance(message, DueThisWeek):
+        html = render_due_week_html(message, unsubscribe_url=unsubscribe_url)
+    elif isinstance(message, Alert):
+        html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     else:
-        html = render(message, unsubscribe_url=unsubscribe_url)  # type: ignore[arg-type]
+        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     mail.add_alternative(html, subtype="html")
     return mail
 

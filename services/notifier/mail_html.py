@@ -9,27 +9,34 @@ from schemas.probe import TestNotification
 from .digest import Digest
 from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
-from .rendering import alert_view, digest_day, digest_headline
+from .digest_summary import digest_summary, entry_words, summary_words
+from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
+from .rendering import alert_view, digest_day, digest_headline, headline
 from .templates import render
 
 
-RELEASE_PAGE_WORDS = "Every version of this release, and what changed"
-
-
-def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page_url: str | None = None) -> str:
+def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page: ReleasePage | None = None) -> str:
     """The alert as an HTML document: headline, linked title, a table of its commitments, and a link to the
-    release's page on the dashboard when there is one."""
+    release's page on the dashboard when there is one (``release_page``: release id -> its address)."""
     view = alert_view(alert)
     return render("alert.html.j2", alert=view, title=f"{view.headline}: {view.title}",
                   subscription_id=alert.subscription_id, unsubscribe_url=unsubscribe_url,
-                  release_page_url=release_page_url, release_page_words=RELEASE_PAGE_WORDS)
+                  release_page_url=release_page(alert.release.release_id) if release_page else None,
+                  release_page_words=RELEASE_PAGE_WORDS)
 
 
-def render_digest_html(digest: Digest, *, unsubscribe_url: str | None) -> str:
-    """The digest as an HTML document: one section per alert, oldest first."""
-    return render("digest.html.j2", alerts=[alert_view(a, sent_on=digest_day(digest)) for a in digest.alerts],
+def render_digest_html(digest: Digest, *, unsubscribe_url: str | None, release_page: ReleasePage | None = None) -> str:
+    """The digest as an HTML document: a summary whose titles link to their sections (counter-terrorism
+    first), then one section per alert, oldest first, each linking its release's page when there is one."""
+    summary = digest_summary(digest)
+    sections = [(f"release-{number}", alert_view(a, sent_on=digest_day(digest)),
+                 release_page(a.release.release_id) if release_page else None)
+                for number, a in enumerate(digest.alerts, start=1)]
+    entries = [(f"release-{e.number}", e.title, headline(digest.alerts[e.number - 1]), entry_words(e))
+               for e in summary.entries]
+    return render("digest.html.j2", sections=sections, summary=summary_words(summary), entries=entries,
                   subscription_id=digest.subscription_id, unsubscribe_url=unsubscribe_url,
-                  title=digest_headline(digest))
+                  title=digest_headline(digest), release_page_words=RELEASE_PAGE_WORDS)
 
 
 def render_test_html(message: TestNotification, *, unsubscribe_url: str | None) -> str:

@@ -13,6 +13,7 @@ from schemas.probe import TestNotification, TestNotificationEvent
 from .digest import Digest
 from .due_week_rendering import render_due_week_subject, render_due_week_text
 from .probe import test_subject, test_text
+from .release_pages import ReleasePage
 from .rendering import render_digest_subject, render_digest_text, render_text, subject
 
 SOURCE = "/pledgewatch/notifier"
@@ -52,12 +53,20 @@ def message_json(message: Message) -> bytes:
     return message_event(message).to_json()
 
 
-def message_text(message: Message) -> tuple[str, str]:
-    """(subject, plain text)."""
+def message_text(message: Message, *, release_page: ReleasePage | None = None,
+                 underline: bool = True) -> tuple[str, str]:
+    """(subject, plain text); an alert or digest links each release's page when ``release_page`` is given.
+    ``underline=False``: headings without setext underlines, for chat services, which show them as they are."""
     if isinstance(message, Alert):
-        return subject(message), render_text(message)
+        return subject(message), render_text(message, release_page=release_page, underline=underline)
     if isinstance(message, TestNotification):
         return test_subject(message), test_text(message)
     if isinstance(message, DueThisWeek):
-        return render_due_week_subject(message), render_due_week_text(message)
-    return render_digest_subject(message), render_digest_text(message)
+        return render_due_week_subject(message), render_due_week_text(message, underline=underline)
+    return render_digest_subject(message), render_digest_text(message, release_page=release_page,
+                                                              underline=underline)
+
+
+def chat_text(message: Message) -> tuple[str, str]:
+    """(title, text) for a chat service: the plain text without setext underlines."""
+    return message_text(message, underline=False)

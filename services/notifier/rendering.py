@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
 
 from . import durations
 from .digest import Digest
+from .digest_summary import digest_summary, entry_words, summary_words
+from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
 from .reminders import due_date
 
 _HEADLINES = {
@@ -174,11 +176,19 @@ def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
         partial=partial,
         title=alert.release.title,
         url=alert.release.url, reminder=reminder,
-        published=(f"published {alert.release.published_at:%-d %B %Y %H:%M %Z} (version {alert.release.version}); "
-                   f"subscription {alert.subscription_id}"),
+        published=f"published {published_words(alert.release.published_at)} (version {alert.release.version})",
         commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,
                                           changes=said.get(c.id, ()), reannounced=repeats.get(c.id))
                            for c in alert.commitments))
+
+
+def published_words(moment: datetime) -> str:
+    """``5 December 2026 09:30 UTC``; ``5 December 2026`` alone at exactly midnight UTC, which is how ingest
+    stores a date given without a time (a file named by its date, ``date: 2026-12-05``, a feed's date-only
+    entry): a time it never had is not shown. A time given as exactly 00:00:00 UTC loses only its time of day."""
+    if moment.utcoffset() == timedelta(0) and moment.time() == time(0):
+        return f"{moment:%-d %B %Y}"
+    return f"{moment:%-d %B %Y %H:%M %Z}"
 
 
 def headline(alert: Alert) -> str:
@@ -197,15 +207,28 @@ def subject(alert: Alert) -> str:
     return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
 
 
-def render_text(alert: Alert, *, sent_on: date | None = None) -> str:
+def render_text(alert: Alert, *, sent_on: date | None = None, release_page: ReleasePage | None = None,
+                underline: bool = True) -> str:
     """A readable alert: headline, title, URL, each commitment with its particulars (a changed
     one marked ``(changed)`` when the alert also has new ones, and what changed in it; a re-announced one
     with its announcements), then the commitments removed since the previous version, then those edited so
     that the subscription no longer selects them. A withdrawal says so (with the publisher's notice) above the
-    commitments the subscriber was told of, and that their reminders are cancelled below them."""
+    commitments the subscriber was told of, and that their reminders are cancelled below them. Then the
+    release's page (``release_page``: release id -> its address) and the subscription it was sent for.
+    ``underline=False`` leaves out the heading's setext underline (chat services show it as it is)."""
+    lines = _alert_lines(alert, sent_on=sent_on, release_page=release_page, underline=underline)
+    return "\n".join([*lines, "", _sent_for(alert.subscription_id)]) + "\n"
+
+
+def _sent_for(subscription_id: str) -> str:
+    return f"Sent by pledgewatch for the subscription {subscription_id}."
+
+
+def _alert_lines(alert: Alert, *, sent_on: date | None, release_page: ReleasePage | None,
+                 underline: bool) -> list[str]:
     view = alert_view(alert, sent_on=sent_on)
     head = f"{view.headline} \u2014 {view.title}"
-    lines = [head, "=" * len(head), view.url, view.published]
+    lines = [head, *(("=" * len(head),) if underline else ()), view.url, view.published]
     if view.reminder is not None:
         lines.append(view.reminder)
     if view.withdrawn is not None:
@@ -223,7 +246,9 @@ def render_text(alert: Alert, *, sent_on: date | None = None) -> str:
     if view.unmatched:
         lines.append(f"No longer matching this subscription ({len(view.unmatched)}):")
         lines.extend(f"- {text}" for text in view.unmatched)
-    return "\n".join(lines) + "\n"
+    if release_page is not None:
+        lines += ["", f"{RELEASE_PAGE_WORDS}: {release_page(alert.release.release_id)}"]
+    return lines
 
 
 def digest_day(digest: Digest) -> date:
@@ -237,11 +262,17 @@ def digest_headline(digest: Digest) -> str:
     return f"Daily digest, {digest_day(digest):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
 
 
-def render_digest_text(digest: Digest) -> str:
+def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = None, underline: bool = True) -> str:
+    """The digest: a summary (how many releases and commitments, then each section's title, counter-terrorism
+    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end."""
     head = digest_headline(digest)
-    parts = [head, "#" * len(head), ""]
-    parts.extend(render_text(a, sent_on=digest_day(digest)) for a in digest.alerts)
-    return "\n".join(parts)
+    summary = digest_summary(digest)
+    lines = [head, *(("#" * len(head),) if underline else ()), f"{summary_words(summary)}:"]
+    lines += [f"- {e.title} ({headline(digest.alerts[e.number - 1])}): {entry_words(e)}" for e in summary.entries]
+    for alert in digest.alerts:
+        lines += ["", *_alert_lines(alert, sent_on=digest_day(digest), release_page=release_page,
+                                    underline=underline)]
+    return "\n".join([*lines, "", _sent_for(digest.subscription_id)]) + "\n"
 
 
 def render_digest_subject(digest: Digest) -> str:

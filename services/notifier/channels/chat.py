@@ -15,7 +15,7 @@ with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghd
 
 from services.common.outbound import TargetPolicy, TargetRefused
 
-from ..messages import Message, message_text
+from ..messages import Message, chat_text
 from ..redaction import redact_url
 from .base import DeliveryResult
 
@@ -66,7 +66,7 @@ class AppriseSender:
         self.destination = redact_url("apprise", url)  # tokens can sit anywhere in the URL
 
     async def send(self, message: Message) -> DeliveryResult:
-        title, body = message_text(message)
+        title, body = chat_text(message)
         notifier = apprise.Apprise()
         if not notifier.add(self.url):
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)

@@ -11,26 +11,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.headerregistry import Address
-from urllib.parse import quote
 
 import aiosmtplib
-
-from schemas.alerts import Alert
 
 from ..addresses import parse_address
 from ..config import NotifierConfig
 from ..mail import build_email, mail_bytes
 from ..messages import Message, message_id
+from ..release_pages import release_pages
 from ..unsubscribe import UnsubscribeLinks
 from .base import DeliveryResult
 from .recipients_missed import told
-
-
-def release_page(dashboard: str | None, message: Message) -> str | None:
-    """The dashboard's page of an alert's release (every version, what each changed), or None."""
-    if dashboard is None or not isinstance(message, Alert):
-        return None
-    return f"{dashboard}/dashboard/releases/{quote(message.release.release_id)}"
 
 
 def _utc_now() -> datetime:
@@ -55,7 +46,7 @@ class EmailSupport:
     links), ``unsubscribed`` (subscription id -> the lower-cased addresses that have unsubscribed), and
     the record of who was sent a message already (``mailed``: message id -> addresses; ``mark_mailed``), and
     ``generation`` (subscription id -> which subscription of that id is the current one, for its links), and
-    ``dashboard``, the dashboard's address, under which an alert links to its release's page (None: no link)."""
+    ``dashboard``, the dashboard's address, under which an alert or digest links to each release's page (None: no link)."""
 
     links: UnsubscribeLinks | None = None
     unsubscribed: Callable[[str], Awaitable[set[str]]] = _nobody
@@ -95,7 +86,7 @@ class EmailSender:
                                  password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
                                  timeout=c.smtp_timeout)
         generation = await support.generation(message.subscription_id) if support.links else 0
-        page = release_page(support.dashboard, message)
+        pages = release_pages(support.dashboard)
         refused: list[str] = []
         deferred: list[str] = []
         reply = answer = ""
@@ -105,7 +96,7 @@ class EmailSender:
                     address = recipient.addr_spec
                     url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
-                                       release_page_url=page)
+                                       release_page=pages)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
                     except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never

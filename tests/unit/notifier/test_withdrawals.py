@@ -102,7 +102,8 @@ def test_text_chat_and_console_say_it_was_withdrawn_with_the_notice_and_that_rem
     assert ("The publisher withdrew this release: \u201cThis fund has been replaced by the Ports Security "
             "Programme.\u201d It held these 2 commitments, which you were told of:") in text
     assert "- Pledge by UK: The UK will invest £10m" in text and "- Pledge by UK: We will work with partners" in text
-    assert text.rstrip().endswith("Reminders of their deadlines are cancelled: none will be sent for this release.")
+    assert text.endswith("Reminders of their deadlines are cancelled: none will be sent for this release.\n\n"
+                         "Sent by pledgewatch for the subscription desk.\n")
     _, plain = message_text(_withdrawal(notice=None))
     assert "The publisher withdrew this release (no notice given)." in plain
 
@@ -133,4 +134,5 @@ def test_a_withdrawal_of_one_commitment_speaks_of_it_in_the_singular():
                          elapsed_sent=set(), now=NOW).alerts[0]
     _, text = message_text(alert)
     assert "It held this commitment, which you were told of:" in text
-    assert text.rstrip().endswith("Reminders of its deadlines are cancelled: none will be sent for this release.")
+    assert text.endswith("Reminders of its deadlines are cancelled: none will be sent for this release.\n\n"
+                         "Sent by pledgewatch for the subscription desk.\n")
