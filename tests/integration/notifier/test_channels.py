@@ -49,3 +49,5 @@ async def test_apprise_url_delivers_through_apprise(notifier, receiver, write_ya
     payload = json.loads(body)
     assert payload["title"] == "[pledgewatch] New commitments: UK ramps up counterterror effort in Iraq"
     assert "border infrastructure" in payload["message"]
+    assert payload["message"].splitlines()[:2] == ["New commitments \u2014 UK ramps up counterterror effort in Iraq",
+                                                   "https://www.gov.uk/government/news/iraq"]  # no "====" line

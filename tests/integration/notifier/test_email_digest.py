@@ -11,7 +11,7 @@ from notifier_harness import fast_config, wait_for
 pytestmark = pytest.mark.integration
 
 
-async def test_email_digest_has_text_and_an_html_section_per_alert(notifier, smtp, write_yaml, publish_classified):
+async def test_email_digest_has_a_summary_then_text_and_an_html_section_per_alert_linking_its_release_page(notifier, smtp, write_yaml, publish_classified):
     controller, inbox = smtp
     path = write_yaml("""
 subscriptions:
@@ -22,7 +22,8 @@ subscriptions:
 """)
     now = [datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)]
     n = await notifier(config=fast_config(smtp_host="127.0.0.1", smtp_port=controller.port,
-                                          smtp_from="alerts@pledgewatch.test"),
+                                          smtp_from="alerts@pledgewatch.test",
+                                          dashboard_url="http://127.0.0.1:8085"),
                        subscriptions=path, clock=lambda: now[0], run_scheduler=False)
     assert await n.service.send_digests() == 0
     await publish_classified(n.service, release(BORDERS, release_id="r1"))
@@ -39,6 +40,13 @@ subscriptions:
     assert text.splitlines()[0] == "Daily digest, Monday 2 March 2026: 2 alerts"
     assert "Daily digest, Monday 2 March 2026: 2 alerts</h1>" in html and html.count("<table") == 2
     assert "border infrastructure" in html and "officer training" in html
+    assert text.splitlines()[2] == "2 releases, 2 commitments (1 counter-terrorism):"
+    assert "2 releases, 2 commitments (1 counter-terrorism):</p>" in html
+    assert html.index('<a href="#release-1"') < html.index('<a href="#release-2"') < html.index('id="release-1"')
+    for release_id in ("r1", "r2"):
+        page = f"http://127.0.0.1:8085/dashboard/releases/{release_id}"
+        assert f"Every version of this release, and what changed: {page}" in text.splitlines()
+        assert f'<a href="{page}"' in html
 
 
 async def _is(awaitable, value):
