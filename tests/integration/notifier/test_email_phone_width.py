@@ -10,8 +10,10 @@ from datetime import datetime, timezone
 import pytest
 
 from samples import CONTENT, FUNDING, TRAINING, release
-from services.notifier.mail_html import render_alert_html
+from services.notifier.digest import assemble_digest
+from services.notifier.mail_html import render_alert_html, render_digest_html
 from services.notifier.planning import plan_alerts
+from services.notifier.release_pages import release_pages
 from services.notifier.subscriptions import Subscription
 
 NOW = datetime(2017, 12, 1, 12, 0, tzinfo=timezone.utc)
@@ -64,3 +66,29 @@ async def test_a_wide_screen_breaks_no_word_in_the_table(browser):
         return words;
     })""")
     assert broken == []
+
+
+def _digest_html() -> str:
+    """A digest of two releases, one titled by a long unbroken file name (a file's first line)."""
+    sub = Subscription(id="desk", channels=[{"email": "desk@example.org"}], mode="digest")
+    titles = ("2017_11_29_uk_counterterror_effort_in_iraq_as_daesh_caliphate_crumbles.txt", "Officer training")
+    alerts = [plan_alerts(sub, release(c, release_id=f"r{i}").model_copy(update={"title": t}), sent={},
+                          elapsed_sent=set(), now=NOW).alerts[0] for i, (c, t) in enumerate(zip((TRAINING, FUNDING),
+                                                                                                  titles))]
+    digest = assemble_digest("desk", alerts, since=None, until=NOW, now=NOW)
+    return render_digest_html(digest, unsubscribe_url="https://alerts.example.org/unsubscribe/tok",
+                              release_page=release_pages("https://alerts.example.org"))
+
+
+async def test_a_digest_and_its_summary_fit_a_phone_screen(browser):
+    page = await browser.new_page(viewport={"width": PHONE, "height": 700})
+    await page.set_content(_digest_html())
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+
+
+async def test_a_title_in_the_summary_takes_the_reader_to_its_section(browser):
+    page = await browser.new_page(viewport={"width": PHONE, "height": 400})
+    await page.set_content(_digest_html())
+    await page.click("ul.summary a >> nth=1")  # the second listed: the section without counter-terrorism
+    top = await page.evaluate("document.getElementById('release-1').getBoundingClientRect().top")
+    assert -1 < top < 50
