@@ -28,9 +28,23 @@ def _alert_html(title: str = "UK ramps up counterterror effort in Iraq as Daesh 
     return render_alert_html(alert, unsubscribe_url="https://alerts.example.org/unsubscribe/tok")
 
 
-async def test_an_alert_fits_a_phone_screen(browser):
+def _digest_html() -> str:
+    """A digest of two releases, one titled by a long unbroken file name (a file's first line)."""
+    sub = Subscription(id="desk", channels=[{"email": "desk@example.org"}], mode="digest")
+    long_title = "2017_11_29_uk_counterterror_effort_in_iraq_as_daesh_caliphate_crumbles.txt"
+    releases = [release(TRAINING, release_id="r1").model_copy(update={"title": long_title}),
+                release(FUNDING, release_id="r2").model_copy(update={"title": "Officer training"})]
+    alerts = [plan_alerts(sub, r, sent={}, elapsed_sent=set(), now=NOW).alerts[0] for r in releases]
+    digest = assemble_digest("desk", alerts, since=None, until=NOW, now=NOW)
+    return render_digest_html(digest, unsubscribe_url="https://alerts.example.org/unsubscribe/tok",
+                              release_page=release_pages("https://alerts.example.org"))
+
+
+@pytest.mark.parametrize("html", [pytest.param(_alert_html, id="alert"), pytest.param(_digest_html, id="digest")])
+async def test_an_email_fits_a_phone_screen(browser, html):
+    """A digest's summary too: a long title in it wraps (before: 549 pixels wide)."""
     page = await browser.new_page(viewport={"width": PHONE, "height": 700})
-    await page.set_content(_alert_html())
+    await page.set_content(html())
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
 
@@ -66,24 +80,6 @@ async def test_a_wide_screen_breaks_no_word_in_the_table(browser):
         return words;
     })""")
     assert broken == []
-
-
-def _digest_html() -> str:
-    """A digest of two releases, one titled by a long unbroken file name (a file's first line)."""
-    sub = Subscription(id="desk", channels=[{"email": "desk@example.org"}], mode="digest")
-    titles = ("2017_11_29_uk_counterterror_effort_in_iraq_as_daesh_caliphate_crumbles.txt", "Officer training")
-    alerts = [plan_alerts(sub, release(c, release_id=f"r{i}").model_copy(update={"title": t}), sent={},
-                          elapsed_sent=set(), now=NOW).alerts[0] for i, (c, t) in enumerate(zip((TRAINING, FUNDING),
-                                                                                                  titles))]
-    digest = assemble_digest("desk", alerts, since=None, until=NOW, now=NOW)
-    return render_digest_html(digest, unsubscribe_url="https://alerts.example.org/unsubscribe/tok",
-                              release_page=release_pages("https://alerts.example.org"))
-
-
-async def test_a_digest_and_its_summary_fit_a_phone_screen(browser):
-    page = await browser.new_page(viewport={"width": PHONE, "height": 700})
-    await page.set_content(_digest_html())
-    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
 
 async def test_a_title_in_the_summary_takes_the_reader_to_its_section(browser):
