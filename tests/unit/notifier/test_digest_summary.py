@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 
 from samples import BORDERS, TRAINING, release
+from services.notifier.addresses import parse_address
 from services.notifier.digest import assemble_digest
 from services.notifier.mail import build_email
-from services.notifier.addresses import parse_address
-from services.notifier.mail_html import render_alert_html, render_digest_html
+from services.notifier.mail_html import render_digest_html
 from services.notifier.messages import chat_text, message_text
 from services.notifier.planning import plan_alerts
 from services.notifier.release_pages import release_page_url
