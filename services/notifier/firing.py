@@ -12,7 +12,9 @@ A second's scheduler job runs a little before it (:data:`~.scheduler.LEAD_SECOND
 read and everything they write is built then, as of the second, so that when it comes firing is only the
 scripts that record them (:meth:`ReminderFiring.fire_second`).
 A chunk whose script fails is retried with backoff, each reminder one attempt further, and a reminder
-out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. A leader
+out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. Two firings of
+one reminder that overlap (a second's, which reads it, and a claim) and fail count one attempt and leave at
+most one dead letter (:meth:`ReminderStore.fail`). A leader
 that dies mid-fire leaves its claims: the next leader takes them back when elected, or any leader when
 their lease ends.
 """
