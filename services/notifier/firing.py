@@ -12,7 +12,9 @@ A second's scheduler job runs a little before it (:data:`~.scheduler.LEAD_SECOND
 read and everything they write is built then, as of the second, so that when it comes firing is only the
 scripts that record them (:meth:`ReminderFiring.fire_second`).
 A chunk whose script fails is retried with backoff, each reminder one attempt further, and a reminder
-out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. A leader
+out of attempts is dead-lettered with the reason; a reminder that cannot be read fails alone. Two firings of
+one reminder that overlap (a second's, which reads it, and a claim) and fail count one attempt and leave at
+most one dead letter (:meth:`ReminderStore.fail`). A leader
 that dies mid-fire leaves its claims: the next leader takes them back when elected, or any leader when
 their lease ends.
 """
@@ -186,30 +188,37 @@ class ReminderFiring:
         return self.config.reminder_retry.delay(attempt)
 
     async def _failed(self, failed: list[tuple[Claimed, str]], *, now: datetime) -> None:
-        """Fire each failed reminder again later, one attempt further; one out of attempts is dead-lettered."""
+        """Fire each failed reminder again later, one attempt further; one out of attempts is dead-lettered. One
+        that another firing of it retried, dead-lettered or fired meanwhile (a second's firing reads what it
+        fires, and a claim may take it too) is left as that firing left it: an attempt counts once."""
         streams, attempts = self.streams, self.config.reminder_attempts
-        retries, letters = [], []
+        outcomes: list[tuple[Claimed, datetime | None, bytes]] = []
+        notes = []
         for c, error in failed:
             attempt = c.record.attempt
             if attempt < attempts:
                 delay = self._retry_delay(attempt)
-                retries.append((c, now + timedelta(seconds=delay)))
-                log.warning("reminder %s failed (%s); attempt %d in %.0fs", c.reminder_id, error, attempt + 1, delay)
+                outcomes.append((c, now + timedelta(seconds=delay), b""))
+                notes.append(("reminder %s failed (%s); attempt %d in %.0fs", c.reminder_id, error, attempt + 1, delay))
                 continue
             reason = (f"reminder {c.reminder_id} for {c.record.subscription_id}: {error} "
                       f"(attempt {attempt} of {attempts})")
-            letters.append((c, streams.dead_letter_event(
+            letter = streams.dead_letter_event(
                 stream=streams.key(REMINDERS), payload={"reminder": self._payload(c, now=now)}, reason=reason,
                 entry_id=f"{c.reminder_id}/{c.record.deadline_index}/{c.record.offset}", group=NOTIFIER_GROUP,
-                deliveries=attempt)))
-            log.error("dead letter: %s", reason)
-        async with streams.client.pipeline(transaction=True) as pipe:
-            await self.store.retry(pipe, retries)
-            for _, letter in letters:
-                streams.add(pipe, streams.key(DEAD_LETTERS), letter)
-            await self.store.finish(pipe, [c for c, _ in letters], ttl_seconds=FIRED_TTL_SECONDS)
-            await pipe.execute()
-        if retries:
+                deliveries=attempt)
+            outcomes.append((c, None, letter.to_json()))
+            notes.append(("dead letter: %s", reason))
+        done = await self.store.fail(outcomes, dead_letters=streams.key(DEAD_LETTERS), ttl_seconds=FIRED_TTL_SECONDS)
+        for (c, at, _), note, current in zip(outcomes, notes, done):
+            if not current:
+                log.info("reminder %s failed (attempt %d), but another firing of it retried, dead-lettered or fired it "
+                         "meanwhile", c.reminder_id, c.record.attempt)
+            elif at is None:
+                log.error(*note)
+            else:
+                log.warning(*note)
+        if any(at is not None for (_, at, _), current in zip(outcomes, done) if current):
             self.store.scheduler.wakeup()
 
     @staticmethod

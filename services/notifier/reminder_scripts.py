@@ -139,12 +139,6 @@ end
 return {claimed, subjects}
 """
 
-# KEYS: planned, due, subjects, refs, claimed. ARGV: the prefix of what finished reminders leave and its TTL
-# (see bury), then (reminder id, claimed record) pairs.
-FINISH = HELPERS + """
-for i = 3, #ARGV, 2 do finish(ARGV[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
-"""
-
 # KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
 # ARGV: the fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job
 # key prefix, when the jobs are due, the feeds' size, the prefix of what finished reminders leave (see bury),
@@ -185,18 +179,29 @@ end
 return fired
 """
 
-# KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: job count J, J job triples, then (reminder id,
-# claimed record, next record, next time) quads.
-RETRY = HELPERS + """
-local first = add_jobs(KEYS[4], KEYS[5], 2, tonumber(ARGV[1]))
-for i = first, #ARGV, 4 do
-  local id = ARGV[i]
-  redis.call('HDEL', KEYS[3], id)
-  if redis.call('HGET', KEYS[1], id) == ARGV[i + 1] then
+# KEYS: planned, due, subjects, refs, claimed, APScheduler jobs, run times, dead letters stream. ARGV: the prefix
+# of what finished reminders leave and its TTL (see bury), the event field, job count J, J job triples, then
+# (reminder id, record as read, next record ('' to dead-letter it), next time, dead letter event) quints. Each
+# reminder whose firing failed fires again at its time, one attempt further, or is dead-lettered and finished, if
+# it is still planned as it was read: a firing of it that overlapped this one (a second's firing reads what it
+# fires without claiming it) has retried it, dead-lettered it or fired it since. Returns 1 or 0 per reminder.
+FAIL = HELPERS + """
+local gone, ttl, field, done = ARGV[1], ARGV[2], ARGV[3], {}
+local first = add_jobs(KEYS[6], KEYS[7], 5, tonumber(ARGV[4]))
+for i = first, #ARGV, 5 do
+  local id, record = ARGV[i], ARGV[i + 1]
+  local current = redis.call('HGET', KEYS[1], id) == record
+  if redis.call('HGET', KEYS[5], id) == record then redis.call('HDEL', KEYS[5], id) end
+  if current and ARGV[i + 2] ~= '' then
     redis.call('HSET', KEYS[1], id, ARGV[i + 2])
     redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
+  elseif current then
+    redis.call('XADD', KEYS[8], '*', field, ARGV[i + 4])
+    finish(id, record, gone, ttl)
   end
+  done[#done + 1] = current and 1 or 0
 end
+return done
 """
 
 # KEYS: planned, due, claimed, APScheduler jobs, run times. ARGV: now, job count (0 or 1), the job for now.

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from redis.asyncio.client import Pipeline
 
 from schemas.streams import EVENT_FIELD
 
@@ -40,7 +39,7 @@ from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
-from .reminder_scripts import APPLY, CLAIM, FINISH, FIRE, RECLAIM, RETIME, RETRY
+from .reminder_scripts import APPLY, CLAIM, FAIL, FIRE, RECLAIM, RETIME
 from .reminders import ReminderJob
 from .scheduler import ReminderScheduler, second_job_id
 
@@ -108,8 +107,8 @@ class ReminderStore:
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
                       "retry": [self.planned_key, self.due_key, self.claimed_key, *jobs]}
         self._apply = client.register_script(APPLY)
-        self._claim, self._finish = client.register_script(CLAIM), client.register_script(FINISH)
-        self._retry, self._reclaim = client.register_script(RETRY), client.register_script(RECLAIM)
+        self._claim, self._fail = client.register_script(CLAIM), client.register_script(FAIL)
+        self._reclaim = client.register_script(RECLAIM)
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
 
     # --- planning ---------------------------------------------------------------------------
@@ -174,7 +173,7 @@ class ReminderStore:
     # --- firing -----------------------------------------------------------------------------
     async def claim(self, *, until: float, lease_end: float, limit: int) -> list[Claimed]:
         """Take up to ``limit`` reminders due by ``until`` (unix seconds), soonest first: each is moved to
-        ``lease_end`` and recorded as claimed until :meth:`finish` or :meth:`retry`."""
+        ``lease_end`` and recorded as claimed until :meth:`fire` or :meth:`fail` ends it."""
         return await self._read_due(until, lease_end, limit)
 
     async def due_by(self, *, until: float, limit: int) -> list[Claimed]:
@@ -215,23 +214,21 @@ class ReminderStore:
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]
 
-    async def finish(self, pipe: Pipeline, claimed: list[Claimed], *, ttl_seconds: int) -> None:
-        """Queue on ``pipe`` the end of these reminders: fired, dropped or dead-lettered. Each is no longer
-        claimed, and no longer planned unless planned again since its claim; one that was leaves the version that
-        planned it for ``ttl_seconds`` (see :meth:`plan`)."""
-        if claimed:
-            args = [self.fired_by_prefix, ttl_seconds, *(v for c in claimed for v in (c.reminder_id, c.raw))]
-            await self._finish(keys=self._keys["finish"], args=args, client=pipe)
-
-    async def retry(self, pipe: Pipeline, retries: list[tuple[Claimed, datetime]]) -> None:
-        """Queue on ``pipe``: each claimed reminder fires again at its time, one attempt further (unless
-        planned again since its claim)."""
-        if retries:
-            count, jobs = self._job_args({at.timestamp() for _, at in retries})
-            args = [count, *jobs]
-            for c, at in retries:
-                args += [c.reminder_id, c.raw, c.record.retried().to_json(), at.timestamp()]
-            await self._retry(keys=self._keys["retry"], args=args, client=pipe)
+    async def fail(self, failed: list[tuple[Claimed, datetime | None, bytes]], *, dead_letters: str,
+                   ttl_seconds: int) -> list[bool]:
+        """In one script: each (reminder, when it fires again or None, its dead letter event) whose firing failed
+        fires again then, one attempt further, or (None) is dead-lettered on ``dead_letters`` and finished, if
+        it is still planned as it was read; not one that another firing of it retried, dead-lettered or fired
+        since. Returns, per reminder, whether it was."""
+        if not failed:
+            return []
+        count, jobs = self._job_args({at.timestamp() for _, at, _ in failed if at is not None})
+        args: list[Any] = [self.fired_by_prefix, ttl_seconds, EVENT_FIELD, count, *jobs]
+        for c, at, letter in failed:
+            args += [c.reminder_id, c.raw, c.record.retried().to_json() if at is not None else "",
+                     at.timestamp() if at is not None else 0, letter]
+        done = await self._fail(keys=[*self._keys["finish"], *self._keys["retry"][3:], dead_letters], args=args)
+        return [bool(flag) for flag in done]
 
     async def reclaim(self, *, now: datetime) -> int:
         """At an election: every reminder claimed by a previous leader and not finished is due now. Returns

@@ -342,7 +342,12 @@ async def test_a_send_whose_own_timeout_never_fires_is_ended_by_the_workers_and_
                        webhook_timeout=0.1)
     await publish_classified(n.service, release(BORDERS))
     await wait_for(lambda: receiver.hits("hook"), what="the retry delivered")
-    first, second = await _events(n.service, DELIVERIES)
+
+    async def both_recorded():  # an attempt is recorded after its send, so after the receiver's hit
+        recorded = await _events(n.service, DELIVERIES)
+        return recorded if len(recorded) >= 2 else None
+
+    first, second = await wait_for(both_recorded, timeout=5, what="both attempts recorded")
     assert (first.outcome, first.error, second.outcome) == ("failed", "timed out after 0.3s", "delivered")
 
 

@@ -3,6 +3,7 @@ from concurrent handlers, unbounded claims, secrets in events. Real Redis, real 
 
 import asyncio
 import json
+import re
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -156,8 +157,39 @@ async def test_a_reminder_that_keeps_failing_is_dead_lettered_with_the_reason(no
     n = await notifier(config=config, subscriptions=write_yaml(_hook_yaml(receiver.url("hook"), reminders=[offset])))
     await publish_classified(n.service, release(dated("c-dated", due)))
     (letter,) = await wait_for(lambda: _events(n.service, DEAD_LETTERS), timeout=10, what="the dead letter")
-    assert "redis blip 3 (attempt 3 of 3)" in letter.reason and letter.deliveries == 3
-    assert len(calls) == 3 and _reminders_sent(receiver) == []
+    # A second's firing reads the reminder without claiming it, and the leader's tick may claim it meanwhile:
+    # an attempt can be fired twice (and fail twice), but it counts once (see the test below).
+    assert re.search(r"redis blip \d+ \(attempt 3 of 3\)$", letter.reason) and letter.deliveries == 3
+    assert {f.claimed.record.attempt for sending in calls for f in sending} == {1, 2, 3}
+    assert _reminders_sent(receiver) == []
+    assert await scheduled(n.service) == {}
+
+
+async def test_two_firings_of_a_reminder_that_fail_together_count_one_attempt_and_leave_one_dead_letter(
+        notifier, receiver, write_yaml, publish_classified, flaky_firing):
+    """A second's firing reads what it fires without claiming it, so a claim can fire the same reminder meanwhile
+    (the leader's tick fires what is due): when both firings fail, the reminder is one attempt further, not
+    two, and its last attempt is dead-lettered once."""
+    calls = flaky_firing(None)
+    due = datetime.now(timezone.utc).date() + timedelta(days=2)
+    config = fast_config(reminder_time="00:00", reminder_attempts=2, reminder_retry_base_seconds=3600,
+                         reminder_retry_max_seconds=3600)  # planned for tomorrow, retried an hour on: never due here
+    n = await notifier(config=config, subscriptions=write_yaml(_hook_yaml(receiver.url("hook"), reminders=["P1D"])))
+    await publish_classified(n.service, release(dated("c-dated", due)))
+    await wait_for(lambda: scheduled(n.service), what="the reminder planned")
+    store, firing, until = n.service.reminders, n.service.firing, time.time() + 3 * 86400
+
+    async def both_fail():
+        overlapping = [await store.due_by(until=until, limit=10), await store.due_by(until=until, limit=10)]
+        for read in overlapping:
+            assert [c.record.attempt for c in read] == [attempt]
+            await firing.fire(read)
+
+    for attempt in (1, 2):
+        await both_fail()
+    assert len(calls) == 4
+    (letter,) = await _events(n.service, DEAD_LETTERS)
+    assert "(attempt 2 of 2)" in letter.reason and letter.deliveries == 2
     assert await scheduled(n.service) == {}
 
 
