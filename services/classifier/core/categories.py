@@ -43,7 +43,8 @@ _SPECIFIC: Final = [
     (Category.LEGISLATION, _rule(  # not "law enforcement", nor a Member of Parliament
         r"\blegislat\w*|\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
-        r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
+        r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b"
+        r"|\bfines\b|\bfined\b|\bfine (?:\w+ )?(?:of|up)\b|\bfine\s*(?:[.;,]|$)|\bpenalt(?:y|ies)\b")),  # a duty's sanction, not spending
 ]
 _PREVENTION: Final = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
@@ -68,7 +69,7 @@ _WORDS: Final = {
     Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),
     Category.TRAINING: ("train", "course", "mentor", "exercise", "curriculum", "military college"),
     Category.LEGISLATION: ("legislat", "law", "bill", "act", "regulation", "statutory", "parliament", "offence",
-                           "powers", "consult", "code of practice", "guidance", "threshold"),
+                           "powers", "consult", "code of practice", "guidance", "threshold", "fine", "penalt"),
     Category.PREVENTION: ("prevent", "radicali", "extremis", "safeguard", "counter", "diversion", "awareness",
                           "campaign", "resilien", "communit", "propaganda"),
     Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€", "call"),
