@@ -43,8 +43,7 @@ _SPECIFIC: Final = [
     (Category.LEGISLATION, _rule(  # not "law enforcement", nor a Member of Parliament
         r"\blegislat\w*|\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
-        r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b"
-        r"|\bfines\b|\bfined\b|\bfine (?:\w+ )?(?:of|up)\b|\bfine\s*(?:[.;,]|$)|\bpenalt(?:y|ies)\b")),  # a duty's sanction, not spending
+        r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]
 _PREVENTION: Final = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
@@ -69,7 +68,7 @@ _WORDS: Final = {
     Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),
     Category.TRAINING: ("train", "course", "mentor", "exercise", "curriculum", "military college"),
     Category.LEGISLATION: ("legislat", "law", "bill", "act", "regulation", "statutory", "parliament", "offence",
-                           "powers", "consult", "code of practice", "guidance", "threshold", "fine", "penalt"),
+                           "powers", "consult", "code of practice", "guidance", "threshold"),
     Category.PREVENTION: ("prevent", "radicali", "extremis", "safeguard", "counter", "diversion", "awareness",
                           "campaign", "resilien", "communit", "propaganda"),
     Category.FUNDING: ("fund", "grant", "invest", "budget", "allocat", "spend", "£", "$", "€", "call"),
@@ -117,8 +116,9 @@ def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hit
     return False
 
 
-def categorise(text: str, *, has_money: bool, folded: str | None = None) -> Category:
-    """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known)."""
+def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str | None = None) -> Category:
+    """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known). ``fined``:
+    its only sums are fines ("or face fines of up to €50 million"), the sanction of a duty, not spending."""
     if folded is None:
         folded = fold(text)
     hits = _word_hits(folded)
@@ -128,6 +128,8 @@ def categorise(text: str, *, has_money: bool, folded: str | None = None) -> Cate
             return category
     if has_money:
         return Category.FUNDING
+    if fined:
+        return Category.LEGISLATION
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):

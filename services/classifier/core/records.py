@@ -47,7 +47,8 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
-        category=categorise(text, has_money=money is not None, folded=folded),
+        category=categorise(text, has_money=money is not None, folded=folded,
+                            fined=amount is None and any(is_penalty(text, a.start, a.match.end()) for a in amounts)),
         counter_terrorism=release_ct or _names_terrorism(text, context, context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
     )
