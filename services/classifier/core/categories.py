@@ -116,8 +116,9 @@ def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hit
     return False
 
 
-def categorise(text: str, *, has_money: bool, folded: str | None = None) -> Category:
-    """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known)."""
+def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str | None = None) -> Category:
+    """The category of the commitment whose text is ``text`` (``folded``: ``fold(text)``, when known). ``fined``:
+    its only sums are fines ("or face fines of up to €50 million"), the sanction of a duty, not spending."""
     if folded is None:
         folded = fold(text)
     hits = _word_hits(folded)
@@ -127,6 +128,8 @@ def categorise(text: str, *, has_money: bool, folded: str | None = None) -> Cate
             return category
     if has_money:
         return Category.FUNDING
+    if fined:
+        return Category.LEGISLATION
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):

@@ -18,6 +18,7 @@ from .decision import DecisionModel, shipped_model
 from .financial_context import in_financial_years
 from .folding import LoweredBody
 from .money import dollar_of
+from .penalties import threatens_penalty
 from .proposals import Proposal, propose
 from .publishers import financial_year_start, publisher, site_dollar
 from .records import build_commitment
@@ -26,7 +27,7 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.10.0"
+CLASSIFIER_VERSION: Final = "rules+model-0.10.1"
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED: Final = ("en",)
 
@@ -135,9 +136,12 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, pr
     decision = model.decide(read.general, found is not None, read.tokens, probability=probability)
     if decision is None:
         return None
+    text = body[sentence.start:sentence.end]
+    if found is None and threatens_penalty(text):
+        return None  # "firms that fail to comply will face fines": a conditional, whatever the model weighs
     probability, kind = decision
     if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
-        return read_unruled(body[sentence.start:sentence.end], who, kind, probability,
+        return read_unruled(text, who, kind, probability,
                             folded=lowered.folded(*sentence))
     return Found(found.trigger._replace(confidence=probability), found.actor)
 

@@ -20,7 +20,7 @@ from .calendar_units import (
 )
 from .financial_years import FINANCIAL, FINANCIAL_FOLLOWING, full_year, read_due, read_named, read_span
 from .numbers import NUMBER, parse_number
-from .response_times import read_bounded, read_instantly, read_within
+from .response_times import ANCHOR, read_bounded, read_instantly, read_within
 
 COMMENCEMENT: Final = "commencement"
 Fields = dict | str | None
@@ -281,8 +281,7 @@ _UNIT: Final = r"(?P<unit>year|month|week|decade|financial\s+year)"
 RULES: Final[list[Rule]] = [
     (_compile(rf"\bwithin\s+(?:the\s+)?(?:(?P<low>{NUMBER})\s*(?:to|-|–|or)\s*)?(?P<high>{NUMBER})?\s*"
               r"(?P<unit>second|minute|hour|day|week)(?P<plural>s)?\b"
-              r"(?:\s+(?:of|after|from|following)\s+(?P<anchor>(?:(?:the|a|an|its|their|each|being)\s+)?"
-              r"[a-z][\w-]*))?"), read_within),
+              rf"(?:\s+(?:of|after|from|following|upon)\s+{ANCHOR})?"), read_within),
     (_compile(r"\binstantly\b"), read_instantly),
     (_compile(rf"\b(?:over|during|in|within|for|across)\s+the\s+(?:next|coming|following|forthcoming)\s+"
               rf"(?:(?P<n>{NUMBER})\s+|(?:several|few)\s+)?(?P<unit>day|week|month|year|decade)(?P<plural>s)?\b"
@@ -322,11 +321,11 @@ RULES: Final[list[Rule]] = [
      _this_unit),
     (_compile(rf"^\s*(?P<text>(?:(?P<d>{_DAY})\s+)?(?P<m>{MONTH})\s+(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone),
     (_compile(rf"\b(?:in\s+)?(?:under|less\s+than|no\s+more\s+than|at\s+most)\s+(?P<high>{NUMBER})\s*"
-              r"(?P<unit>second|minute|hour)s?\b(?:\s+(?:of|after|from|following)\s+(?P<anchor>"
-              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*))?"), read_bounded),
+              r"(?P<unit>second|minute|hour)s?\b(?:\s+(?:of|after|from|following|upon)\s+"
+              rf"{ANCHOR})?"), read_bounded),
     (_compile(rf"\b(?P<low>an?|{NUMBER})\s+(?:(?P<unit>second|minute|hour)s?\s+)?(?:or|to)\s+(?P<high>{NUMBER})\s+"
-              r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+(?P<anchor>"
-              r"(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*)"), read_bounded),
+              r"(?(unit)|(?P<unit2>second|minute|hour)s?\s+)(?:after|following)\s+"
+              rf"{ANCHOR}"), read_bounded),
     (_compile(rf"\b(?P<prep>by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
               rf"(?:(?:financial|fiscal)\s+year\s+)?(?P<y1>{YEAR})\s*(?:-|–|/)\s*(?P<y2>(?:19|20)?\d\d)\b"
               r"(?!\s*[-–/]\s*\d)"), read_due),

@@ -16,6 +16,7 @@ from .commitments import Found
 from .deadlines import find_deadlines
 from .folding import LoweredBody, fold
 from .money import Amount, amounts_in
+from .penalties import is_penalty
 from .sentences import Sentence
 from .terrorism import mentions_terrorism
 
@@ -46,7 +47,8 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     return Commitment(
         id=commitment_id(release_id, text, found.actor.name, lowered=low),
         text=text, span=(start, end), kind=found.trigger.kind, actor=found.actor.name,
-        category=categorise(text, has_money=money is not None, folded=folded),
+        category=categorise(text, has_money=money is not None, folded=folded,
+                            fined=amount is None and any(is_penalty(text, a.start, a.match.end()) for a in amounts)),
         counter_terrorism=release_ct or _names_terrorism(text, context, context_ct),
         confidence=round(min(max(confidence, 0.0), 1.0), 2), money=money, deadlines=deadlines,
     )
@@ -80,11 +82,11 @@ _EARLIER: Final = re.compile(r"\b(?:in\s+addition\s+to|on\s+top\s+of)(?:\s+the)?
 
 def own_amount(amounts: list[Amount], text: str) -> Amount | None:
     """The amount a commitment pledges: the first in ``text`` that is no total it takes a part of, no
-    starting figure and no earlier sum; else the first that is no earlier sum."""
+    starting figure, no earlier sum and no fine; else the first that is no earlier sum and no fine."""
     fallback = None
     for amount in amounts:
         start = amount.start
-        if _EARLIER.search(text, max(0, start - 24), start):
+        if _EARLIER.search(text, max(0, start - 24), start) or is_penalty(text, start, amount.match.end()):
             continue
         if not _PART_OF.search(text, max(0, start - 24), start):
             return amount

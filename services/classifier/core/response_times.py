@@ -12,6 +12,16 @@ from .calendar_units import add_units
 from .numbers import parse_number
 
 UNSTATED_ANCHOR: Final = "unstated"  # a response time whose text names no event it runs from
+# The event a response time runs from, after "of", "after", "from", "following" or "upon": a word, with the noun of
+# a compound ("a removal order"); after receiving, making or the receipt of something, that thing ("of receiving a
+# removal order", "upon receipt of a removal order"); a participle, as its noun ("of being notified").
+ANCHOR: Final = (r"(?P<anchor>(?:(?:receiving|getting|making|(?:the\s+)?receipt\s+of)\s+"
+                 r"(?=(?:the|a|an|its|their|each)\s))?(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*"
+                 r"(?:\s+(?:orders?|notices?|requests?|notifications?|referrals?|reports?|complaints?|"
+                 r"payments?)\b)?)")
+_RECEIVED: Final = re.compile(r"^(?:receiving|getting|making|(?:the\s+)?receipt\s+of)\s+", re.IGNORECASE)
+# An event written as a participle, named as a noun.
+_PARTICIPLES: Final = {"notified": "notification", "asked": "request", "requested": "request", "ordered": "order"}
 
 
 def read_within(match: re.Match[str], published: date) -> dict | None:
@@ -93,4 +103,5 @@ def _anchor(text: str | None) -> str:
     """The event a response time runs from, as the text names it; "unstated" when it names none."""
     if not text:
         return UNSTATED_ANCHOR
-    return re.sub(r"^(?:the|a|an|its|their|each|being)\s+", "", text.strip(), flags=re.I)
+    event = re.sub(r"^(?:the|a|an|its|their|each|being)\s+", "", _RECEIVED.sub("", text.strip()), flags=re.I)
+    return _PARTICIPLES.get(event.lower(), event)

@@ -70,10 +70,14 @@ _MONEY_VERB: Final = _compile(
     r"\bannounced\b(?!\s+(?:the|a|an|its|their|that)\b)|\bthanks\s+to\s+(?:an?\s+|the\s+)?(?=[£$€])|"
     r"\b(?:announces|unveils|pledges|commits|invests|provides|confirms|allocates|awards|donates|earmarks)\b|"
     r"\bmade\s+available\b|\b(?:additional|further|extra|new)\s+(?:[£$€]|funding\s+of))")
+# A verb phrase, not whom a demand names: in "police forces will deploy officers to protect", "forces" is a noun.
+_NOT_A_SUBJECT: Final = (r"(?!(?:will|shall|must|should|would|could|can|may|might|need|needs|is|are|was|were|"
+                         r"has|have|had|do|does|did)\b)")
 _CALL_ON: Final = _compile(
     r"\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|press(?:es|ed|ing)?|implor\w+|challeng\w+|"
     r"want(?:s|ed)?|ask(?:s|ed|ing)|demand(?:s|ed|ing)?|requir(?:e|es|ed|ing)|instruct\w*|direct(?:s|ed|ing)|order(?:s|ed|ing)?|"
-    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)[^,.;:()]{2,80}?)"
+    r"oblig(?:e|es|ed|ing)|compel\w*|forc(?:e|es|ed|ing)|tell(?:s|ing)?|told)\s+(?P<actor>(?!to\b)"
+    rf"{_NOT_A_SUBJECT}[^,.;:()]{{2,80}}?)"
     r"\s+to\s+(?P<verb>[a-z]+)")
 _CALL_FOR: Final = _compile(
     r"\b(?:advocat\w+|call(?:s|ed|ing)?|press(?:ed|ing)?|push(?:ed|ing)?|argu\w+|lobb\w+|appeal\w*)\b[^.;]{0,200}?"

@@ -42,6 +42,10 @@ PUBLISHER = "Home Office"
                  Kind.DEMAND, "relevant firms", id="will-press-is-a-demand"),
     pytest.param("The two countries will lead joint work with the tech companies.", Kind.PLEDGE, "two countries",
                  id="will-lead-work"),
+    pytest.param("Police forces will deploy 300 additional counter-terrorism officers to protect crowded places.",
+                 Kind.PLEDGE, "Police forces", id="forces-is-a-noun-not-a-demand-verb"),
+    pytest.param("Security forces must deploy more officers to protect crowded places.", Kind.DEMAND,
+                 "Security forces", id="forces-must-is-an-obligation"),
 ])
 def test_commitments_with_kind_and_actor(sentence, kind, actor):
     found = find_commitment(sentence, PUBLISHER)

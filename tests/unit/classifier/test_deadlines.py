@@ -91,7 +91,15 @@ def test_vague_periods_have_no_end(sentence):
                  id="twenty-four-hours-digits"),
     pytest.param("Providers must act within the hour.", "PT1H", "PT1H", "unstated", id="within-the-hour"),
     pytest.param("Providers will have to remove content within one hour from receiving a removal order.",
-                 "PT1H", "PT1H", "receiving", id="one-hour-from-an-event"),
+                 "PT1H", "PT1H", "removal order", id="one-hour-from-an-event"),
+    pytest.param("Platforms must remove terrorist content within one hour of receiving a removal order.",
+                 "PT1H", "PT1H", "removal order", id="of-receiving-the-thing-received"),
+    pytest.param("Firms must act within 24 hours of being notified by the regulator.", "PT24H", "PT24H",
+                 "notification", id="of-being-notified"),
+    pytest.param("Firms must respond within 48 hours of a request from police.", "PT48H", "PT48H", "request",
+                 id="of-a-request"),
+    pytest.param("Hosts must act within one hour upon receipt of a removal order.", "PT1H", "PT1H", "removal order",
+                 id="upon-receipt-of"),
     pytest.param("Flagged videos should be blocked instantly.", "PT0S", "PT0S", "unstated", id="instantly"),
 ])
 def test_response_times_are_durations_not_dates(sentence, low, high, anchor):
