@@ -2,7 +2,8 @@
 
 Each entry is one message the subscriber was sent, newest first: its id a ``urn:uuid`` made from the
 message's id (a reader that polls again never shows it twice), its title the message's subject, its content
-the plain text every other channel renders, and links to the release and to its page on the dashboard.
+the plain text every other channel renders, without setext underlines (a feed reader shows them as they are),
+and links to the release and to its page on the dashboard.
 """
 
 from __future__ import annotations
@@ -64,11 +65,12 @@ def _entry(event: CloudEvent[Any], release_page: Callable[[str], str]) -> Elemen
     message = event.data
     entry = ElementTree.Element("entry")
     if isinstance(message, Alert):
-        kind, title, text = message.kind.value, subject(message), render_text(message)
+        kind, title, text = message.kind.value, subject(message), render_text(message, underline=False)
         _add(entry, "id", stable_id("alert", message.alert_id))
     else:
         assert isinstance(message, DueThisWeek)
-        kind, title, text = "due_this_week", render_due_week_subject(message), render_due_week_text(message)
+        kind, title = "due_this_week", render_due_week_subject(message)
+        text = render_due_week_text(message, underline=False)
         _add(entry, "id", stable_id("due_this_week", message.digest_id))
     _add(entry, "title", title.removeprefix(SUBJECT_PREFIX))
     _add(entry, "updated", rfc3339(event.time))

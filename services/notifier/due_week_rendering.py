@@ -8,7 +8,7 @@ from itertools import groupby
 
 from schemas.due_week import DueThisWeek
 
-from .rendering import CommitmentView, commitment_lines, commitment_view
+from .rendering import CommitmentView, commitment_lines, commitment_view, sent_for
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ def _count(n: int) -> str:
 
 
 def due_week_view(message: DueThisWeek) -> DueWeekView:
-    span = (f"{message.first_day:%A %-d %B} to {message.last_day:%A %-d %B %Y} ({message.time_zone}); "
-            f"subscription {message.subscription_id}")
+    span = f"{message.first_day:%A %-d %B} to {message.last_day:%A %-d %B %Y} ({message.time_zone})"
     days = tuple(
         DueDayView(day=f"{due:%A %-d %B %Y}", items=tuple(
             DueItemView(commitment_view(d.commitment), title=d.title, url=d.url) for d in items))
@@ -55,8 +54,8 @@ def render_due_week_subject(message: DueThisWeek) -> str:
 
 
 def render_due_week_text(message: DueThisWeek, *, underline: bool = True) -> str:
-    """The week's deadlines by day, soonest first, each commitment with its particulars and its release;
-    ``underline=False`` leaves out the headings' setext underlines."""
+    """The week's deadlines by day, soonest first, each commitment with its particulars and its release, then
+    the subscription it was sent for; ``underline=False`` leaves out the headings' setext underlines."""
     view = due_week_view(message)
     lines = [view.headline, *(("=" * len(view.headline),) if underline else ()), view.span]
     for day in view.days:
@@ -66,4 +65,4 @@ def render_due_week_text(message: DueThisWeek, *, underline: bool = True) -> str
             lines.append(f"    release: {item.title} ({item.url})")
     if view.more:
         lines += ["", view.more]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", sent_for(message.subscription_id)]) + "\n"

@@ -217,10 +217,11 @@ def render_text(alert: Alert, *, sent_on: date | None = None, release_page: Rele
     release's page (``release_page``: release id -> its address) and the subscription it was sent for.
     ``underline=False`` leaves out the heading's setext underline (chat services show it as it is)."""
     lines = _alert_lines(alert, sent_on=sent_on, release_page=release_page, underline=underline)
-    return "\n".join([*lines, "", _sent_for(alert.subscription_id)]) + "\n"
+    return "\n".join([*lines, "", sent_for(alert.subscription_id)]) + "\n"
 
 
-def _sent_for(subscription_id: str) -> str:
+def sent_for(subscription_id: str) -> str:
+    """The plain text's last line, naming the subscription once: ``Sent by pledgewatch for the subscription desk.``"""
     return f"Sent by pledgewatch for the subscription {subscription_id}."
 
 
@@ -272,7 +273,7 @@ def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = Non
     for alert in digest.alerts:
         lines += ["", *_alert_lines(alert, sent_on=digest_day(digest), release_page=release_page,
                                     underline=underline)]
-    return "\n".join([*lines, "", _sent_for(digest.subscription_id)]) + "\n"
+    return "\n".join([*lines, "", sent_for(digest.subscription_id)]) + "\n"
 
 
 def render_digest_subject(digest: Digest) -> str:

@@ -10,6 +10,7 @@ import pytest
 from schemas.due_week import DueDeadline
 from services.notifier.due_week import assemble_due_week, week_slot
 from services.notifier.due_week_rendering import render_due_week_subject, render_due_week_text
+from services.notifier.mail_html import render_due_week_html
 from services.notifier.messages import message_event, message_text
 from services.notifier.subscriptions import DueThisWeek, SubscriptionError, parse_file_document, parse_subscription
 from services.notifier.yaml_text import load_yaml
@@ -78,11 +79,13 @@ def test_the_text_groups_the_weeks_deadlines_by_day_in_every_channel():
                                  _due("c-c", date(2026, 12, 10))], more=2, now=NOW)
     text = render_due_week_text(message)
     assert text.startswith("Falls due this week: 5 deadlines\n")
-    assert "Monday 7 December to Sunday 13 December 2026 (Europe/London); subscription desk" in text
+    assert "\nMonday 7 December to Sunday 13 December 2026 (Europe/London)\n" in text
     assert text.index("Tuesday 8 December 2026") < text.index("c-a") < text.index("c-b") \
         < text.index("Thursday 10 December 2026") < text.index("c-c")
     assert "    release: UK ramps up counterterror effort in Iraq (https://www.gov.uk/news/iraq)" in text
-    assert text.endswith("\n\u2026and 2 more deadlines this week, not listed here\n")
+    assert text.endswith("\n\u2026and 2 more deadlines this week, not listed here\n"
+                         "\nSent by pledgewatch for the subscription desk.\n")
+    assert text.count("desk") == 1  # named once, at the end, as every alert and digest does
     assert render_due_week_subject(message) == "[pledgewatch] Due this week (7 Dec \u2013 13 Dec 2026): 5 deadlines"
     assert message_text(message) == (render_due_week_subject(message), text)
     event = message_event(message)
@@ -131,6 +134,14 @@ def test_each_deadline_shows_its_commitment_as_every_alert_does():
     message = assemble_due_week("desk", _option(), SLOT, [_due("c-a", date(2026, 12, 8)).model_copy(
         update={"commitment": FUNDING})], more=0, now=NOW)
     assert "Pledge by UK: The UK will invest £10m" in render_due_week_text(message)
+
+
+def test_the_html_names_the_subscription_once_at_the_end():
+    message = assemble_due_week("desk", _option(time_zone="Europe/London"), SLOT,
+                                [_due("c-a", date(2026, 12, 8))], more=0, now=NOW)
+    html = render_due_week_html(message, unsubscribe_url=None)
+    assert "Monday 7 December to Sunday 13 December 2026 (Europe/London)</p>" in html
+    assert html.count("desk") == 1 and "for the subscription <strong>desk</strong>." in html
 
 
 def test_an_unquoted_time_in_the_file_is_the_time_it_looks_like():
