@@ -12,7 +12,9 @@ from .files import SUFFIXES
 
 # Editors and downloaders write to these first, then rename into place.
 _TEMPORARY = (".part", ".tmp", ".swp", "~", ".crdownload")
+_NAMED = 10  # files of another type named in one line; the rest counted
 Skipped = list[tuple[Path, str]]
+Other = list[Path]
 
 
 @dataclass(frozen=True)
@@ -26,29 +28,44 @@ def ignored_name(name: str) -> bool:
     return name.startswith(".") or name.endswith(_TEMPORARY)
 
 
-def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None) -> Iterator[tuple[Path, Stamp]]:
+def not_read_words(paths: list[Path]) -> str:
+    """One line for files of another type: ``seeds/report.pdf: not read (pledgewatch reads .txt, .md, …)``;
+    past ten files, the first ten named and the rest counted."""
+    named = ", ".join(map(str, paths[:_NAMED])) + (f" and {len(paths) - _NAMED} more" if len(paths) > _NAMED else "")
+    return f"{named}: not read (pledgewatch reads {', '.join(SUFFIXES)})"
+
+
+def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None,
+                    other: Other | None = None) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
     Directory links are not walked (no loop can trap the walk); a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
-    permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on."""
+    permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on. A file
+    of another type (a ``.pdf``) is left out and noted in ``other``."""
     for folder in folders:
-        yield from _walk(folder, folder, skipped)
+        yield from _walk(folder, folder, skipped, other)
 
 
-def _walk(folder: Path, root: Path, skipped: Skipped | None) -> Iterator[tuple[Path, Stamp]]:
+def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None) -> Iterator[tuple[Path, Stamp]]:
     root_resolved = root.resolve()
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            stamp = _stamp(Path(top) / name, root, root_resolved, skipped)
+            stamp = _stamp(Path(top) / name, root, root_resolved, skipped, other)
             if stamp is not None:
                 yield Path(top) / name, stamp
 
 
-def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None) -> Stamp | None:
-    """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason)."""
-    if ignored_name(path.name) or path.suffix.lower() not in SUFFIXES:
+def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
+           other: Other | None = None) -> Stamp | None:
+    """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason; a file
+    of another type noted in ``other``)."""
+    if ignored_name(path.name):
+        return None
+    if path.suffix.lower() not in SUFFIXES:
+        if other is not None and _is_file(path):
+            other.append(path)
         return None
     try:
         if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root_resolved):
@@ -65,6 +82,13 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None)
     return Stamp(info.st_mtime_ns, info.st_size) if path.is_file() else None
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # no permission, a name too long: not a file it can tell of
+        return False
+
+
 def _skip(skipped: Skipped | None, path: Path, reason: str) -> None:
     if skipped is not None:
         skipped.append((path, reason))
@@ -78,41 +102,44 @@ class FolderScanner:
     A file modified less than ``settle_ns`` ago is still being written, perhaps: it waits, and is offered once
     it has stopped changing for that long (:meth:`due` says when to look again). Files are marked seen only
     once a scan has completed, so one that fails half-way loses nothing. ``skipped``: the files the last scan
-    left out, and why.
+    left out, and why; ``other``: the files of another type it met (not read).
     """
 
     folders: list[Path]
     settle_ns: int = 300_000_000
     seen: dict[Path, Stamp] = field(default_factory=dict)
     skipped: Skipped = field(default_factory=list)
+    other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
 
     def changed(self, now_ns: int) -> list[Path]:
         """Every new or modified settled file under the folders (a full walk)."""
         skipped: Skipped = []
-        found = list(candidate_files(self.folders, skipped))
+        other: Other = []
+        found = list(candidate_files(self.folders, skipped, other))
         listed = {path for path, _ in found}
-        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, now_ns)
+        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, other, now_ns)
 
     def changed_among(self, paths: Iterable[Path], now_ns: int) -> list[Path]:
         """The new or modified settled files among ``paths`` (files, or folders moved in: walked) and among the
         files waiting whose time has come."""
         skipped: Skipped = []
+        other: Other = []
         found: list[tuple[Path, Stamp]] = []
         for path in paths:
             root = self._root_of(path)
             if root is None:
                 continue
             if path.is_dir() and not path.is_symlink():
-                found.extend(_walk(path, root, skipped))
+                found.extend(_walk(path, root, skipped, other))
                 continue
             if not path.exists():
                 self.seen.pop(path, None)  # deleted: a file made there later is new
-            stamp = _stamp(path, root, root.resolve(), skipped)
+            stamp = _stamp(path, root, root.resolve(), skipped, other)
             if stamp is not None:
                 found.append((path, stamp))
         listed = {path for path, _ in found}
-        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, now_ns)
+        return self._settled(found + self._recheck(now_ns, exclude=listed), skipped, other, now_ns)
 
     def due(self) -> int | None:
         """When (ns) a waiting file should be looked at again; None when none waits."""
@@ -142,7 +169,7 @@ class FolderScanner:
                 found.append((path, stamp))
         return found
 
-    def _settled(self, found: list[tuple[Path, Stamp]], skipped: Skipped, now_ns: int) -> list[Path]:
+    def _settled(self, found: list[tuple[Path, Stamp]], skipped: Skipped, other: Other, now_ns: int) -> list[Path]:
         fresh: dict[Path, Stamp] = {}
         for path, stamp in found:
             if self.seen.get(path) == stamp:
@@ -154,5 +181,5 @@ class FolderScanner:
         self.seen.update(fresh)
         for path in fresh:
             self.waiting.pop(path, None)
-        self.skipped = skipped
+        self.skipped, self.other = skipped, other
         return list(fresh)

@@ -31,7 +31,7 @@ from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
 from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
-from .folder import FolderScanner
+from .folder import FolderScanner, not_read_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
@@ -79,6 +79,7 @@ class IngestService:
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
+        self._reported_other: set[Path] = set()
         self._outage = OutageNotices("ingest of the watched folders")
         self.fetcher = Fetcher.from_settings(self.ingest)
         self.schedule: PollSchedule | None = None
@@ -205,6 +206,10 @@ class IngestService:
                 if skipped not in self._reported_skips:  # once, not at every scan
                     self._reported_skips.add(skipped)
                     log.warning("skipped %s: %s", *skipped)
+            other = [path for path in self.scanner.other if path not in self._reported_other]
+            if other:  # once a path, those found together (all at a start) in one line
+                self._reported_other.update(other)
+                log.info("%s", not_read_words(other))
             for path in paths:
                 try:
                     await self.ingest_file(path)

@@ -290,6 +290,37 @@ async def test_hidden_and_temporary_files_are_not_read(watching, published):
     assert await published() == []
 
 
+@pytest.mark.parametrize("force_polling", [False, True], ids=["notified", "polling"])
+async def test_files_of_another_type_are_told_once_each_those_found_at_the_start_in_one_line(watching, published,
+                                                                                            caplog, force_polling):
+    folder, start = watching
+    write_settled(folder / "notes.docx", "PK")
+    write_settled(folder / "report.pdf", "%PDF-1.7")
+    write_settled(folder / ".report.pdf", "%PDF-1.7")
+    caplog.set_level(logging.INFO, logger="services.ingest.service")
+    await start(poll_seconds=0.1, force_polling=force_polling)
+
+    def told() -> list[str]:
+        return [r.getMessage() for r in caplog.records
+                if r.name == "services.ingest.service" and "not read" in r.getMessage()]
+
+    async def told_n(n: int) -> bool:
+        return len(told()) >= n
+
+    await wait_for(lambda: told_n(1))
+    reads = "not read (pledgewatch reads .txt, .md, .json, .html, .htm)"
+    assert told() == [f"{folder / 'notes.docx'}, {folder / 'report.pdf'}: {reads}"]
+    later = write_settled(folder / "later.pdf", "%PDF-1.7")
+    await wait_for(lambda: told_n(2))
+    write_settled(later, "%PDF-1.7 changed")  # a change event: told already
+    write_settled(folder / "draft.pdf.part", "%PDF")
+    write_settled(folder / "2017-01-02-b.txt", GOOD)  # read: the events before it were handled
+    await wait_for_titles(published, ["Border plan published"])
+    await asyncio.sleep(0.3)
+    assert told() == [f"{folder / 'notes.docx'}, {folder / 'report.pdf'}: {reads}", f"{later}: {reads}"]
+    assert {r.levelno for r in caplog.records if "not read" in r.getMessage()} == {logging.INFO}
+
+
 async def test_classify_command_reports_a_bad_date_without_a_traceback(tmp_path):
     bad = write_settled(tmp_path / "2017-01-01-bad.md", BAD_DATE)
     proc = await asyncio.create_subprocess_exec(

@@ -6,7 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from services.ingest.folder import FolderScanner
+import pytest
+
+from services.ingest.folder import FolderScanner, not_read_words
 
 GOOD = "Border plan published\nThe UK will invest £5m in border checks.\n"
 
@@ -58,7 +60,7 @@ def test_a_scan_that_fails_half_way_marks_nothing_seen(tmp_path, monkeypatch):
 
     real = folder.candidate_files
 
-    def breaks_after_one(folders, skipped=None):
+    def breaks_after_one(folders, skipped=None, other=None):
         for n, item in enumerate(real(folders)):
             if n == 1:
                 raise OSError("the disk went away")
@@ -124,3 +126,31 @@ def test_a_changed_path_is_named_as_under_its_folder_as_configured_even_by_its_r
     assert FolderWatcher.local(tmp_path / "inbox" / "a.txt", roots) == Path("inbox/a.txt")
     assert FolderWatcher.local(tmp_path / "real" / "sub" / "b.txt", roots) == Path("inbox/sub/b.txt")
     assert FolderWatcher.local(tmp_path / "elsewhere.txt", roots) is None
+
+
+def test_files_of_another_type_are_noted_not_offered_hidden_and_temporary_ones_not_even_noted(tmp_path):
+    watched = tmp_path / "watched"
+    (watched / "sub").mkdir(parents=True)
+    release_file = _settled(watched / "release.txt")
+    pdf, docx = _settled(watched / "report.pdf", "%PDF-1.7"), _settled(watched / "sub" / "notes.DOCX", "PK")
+    for quiet in (".report.pdf", "report.pdf.part", "report.pdf~"):
+        _settled(watched / quiet, "x")
+    scanner = FolderScanner([watched])
+    assert scanner.changed(time.time_ns()) == [release_file]
+    assert scanner.other == [pdf, docx]
+    later = _settled(watched / "later.pdf", "%PDF-1.7")
+    assert scanner.changed_among([later, watched / "gone.pdf", watched / ".later.pdf"], time.time_ns()) == []
+    assert scanner.other == [later]
+
+
+@pytest.mark.parametrize(("names", "line"), [
+    pytest.param(["seeds/report.pdf"], "seeds/report.pdf: not read (pledgewatch reads .txt, .md, .json, .html, "
+                                       ".htm)", id="one"),
+    pytest.param(["a.pdf", "b.docx"], "a.pdf, b.docx: not read (pledgewatch reads .txt, .md, .json, .html, .htm)",
+                 id="two"),
+    pytest.param([f"{n}.pdf" for n in range(12)],
+                 "0.pdf, 1.pdf, 2.pdf, 3.pdf, 4.pdf, 5.pdf, 6.pdf, 7.pdf, 8.pdf, 9.pdf and 2 more: not read "
+                 "(pledgewatch reads .txt, .md, .json, .html, .htm)", id="many-counted"),
+])
+def test_files_not_read_are_told_in_one_line(names, line):
+    assert not_read_words([Path(n) for n in names]) == line
