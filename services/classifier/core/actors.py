@@ -32,7 +32,10 @@ _AGENT_NOUNS: Final = (
     "regulator regulators banks airlines employers universities schools hospitals trusts trust charities "
     "organisations institutions team teams taskforce unit leaders ministers officials officers troops military "
     "army navy navies coalition alliance").split()
-_AGENT_NOUN: Final = re.compile(rf"\b(?:(?:\w+\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b", re.IGNORECASE)
+# Up to three words before the noun, a word whole with its hyphens and apostrophes ("counter-terrorism",
+# "Britain's"): cut at one, "Counter-terrorism police" read as "terrorism police".
+_AGENT_NOUN: Final = re.compile(rf"\b(?<!\w[-'’])(?:(?:\w+(?:[-'’]\w+)*\s+){{0,3}}(?:{'|'.join(_AGENT_NOUNS)}))\b",
+                                re.IGNORECASE)
 _AGENT_NOUN_WORDS: Final = WordSet(_AGENT_NOUNS)
 _HOSTILE: Final = re.compile(
     r"\b(?:daesh|isil|isis|al[- ]qa\w+|terrorists?|extremists?|criminals?|the group|groups|militants?|"
@@ -45,9 +48,10 @@ _PUBLIC: Final = re.compile(
     re.IGNORECASE,
 )
 # The last subordinating word of a clause's subject: ".*" runs to the end and backs off to the rightmost one.
+# A word of a hyphenated one is none ("so-called", "after-school").
 _LAST_SUBORDINATOR: Final = re.compile(
-    r".*\b(?P<word>that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
-    r"said|says|announced|announces|confirmed|means|why|how)\b",
+    r".*(?<![\w-])(?P<word>that|which|who|whom|whereby|where|when|and|but|so|because|while|whilst|as|if|once|after|before|"
+    r"said|says|announced|announces|confirmed|means|why|how)(?![\w-])",
     re.IGNORECASE | re.DOTALL,
 )
 

@@ -46,6 +46,17 @@ PUBLISHER = "Home Office"
                  Kind.PLEDGE, "Police forces", id="forces-is-a-noun-not-a-demand-verb"),
     pytest.param("Security forces must deploy more officers to protect crowded places.", Kind.DEMAND,
                  "Security forces", id="forces-must-is-an-obligation"),
+    pytest.param("Counter-terrorism police forces will deploy 300 additional officers to ports.", Kind.PLEDGE,
+                 "Counter-terrorism police forces", id="hyphenated-word-is-one-word"),
+    pytest.param("Ministers confirmed that anti-terrorism officers will patrol 40 stations.", Kind.PLEDGE,
+                 "anti-terrorism officers", id="hyphenated-word-after-a-subordinator"),
+    pytest.param("UK-based firms will invest £50 million in cyber security.", Kind.PLEDGE, "UK-based firms",
+                 id="hyphenated-name-at-sentence-start"),
+    pytest.param("Britain's police forces will deploy 300 officers to ports.", Kind.PLEDGE,
+                 "Britain's police forces", id="possessive-word-is-one-word"),
+    pytest.param("The so-called tech companies will remove the content.", Kind.PLEDGE,
+                 "so-called tech companies",
+                 id="subordinator-inside-a-hyphenated-word-is-no-boundary"),
 ])
 def test_commitments_with_kind_and_actor(sentence, kind, actor):
     found = find_commitment(sentence, PUBLISHER)
