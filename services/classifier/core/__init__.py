@@ -23,9 +23,13 @@ def build() -> str:
 
 
 def _older_than_its_source(directory: Path) -> bool:
-    """Whether a module of ``directory`` was edited after it was compiled. Its code is in the shared library of
-    the whole core (``_compiled__mypyc``), which every build writes again; its own extension only forwards to that
-    one, and a build leaves it as it was when its content is the same."""
+    """Whether a module of ``directory`` was edited after it was compiled, in a source checkout (setup.py at its
+    root: an editable install compiles in place). Its code is in the shared library of the whole core
+    (``_compiled__mypyc``), which every build writes again; its own extension only forwards to that one, and a
+    build leaves it as it was when its content is the same. An installed wheel's files carry whatever times its
+    installer gave them, in no order: the source beside them is the one they were built from."""
+    if not (directory.parents[2] / "setup.py").is_file():
+        return False
     shared = [path.stat().st_mtime for path in directory.glob("_compiled__mypyc*") if path.suffix in (".so", ".pyd")]
     for source in directory.glob("*.py"):
         built = [source.with_name(source.stem + suffix) for suffix in EXTENSION_SUFFIXES]

@@ -22,9 +22,18 @@ def _written(path, at: float) -> None:
     os.utime(path, (at, at))
 
 
+def _checkout(root):
+    """A source checkout's core folder: setup.py at its root, as an editable install compiles it in place."""
+    core = root / "services" / "classifier" / "core"
+    core.mkdir(parents=True)
+    (root / "setup.py").write_text("")
+    return core
+
+
 def test_a_rebuild_that_leaves_a_module_s_own_extension_as_it_was_is_not_older_than_its_source(tmp_path):
     # a rebuild after an edit writes the core's shared library again, and leaves each module's extension (which
     # only forwards to it) as it was: the edit is compiled
+    tmp_path = _checkout(tmp_path)
     _written(tmp_path / f"signals{EXTENSION_SUFFIXES[0]}", 100.0)
     _written(tmp_path / "signals.py", 200.0)
     _written(tmp_path / f"_compiled__mypyc{EXTENSION_SUFFIXES[0]}", 300.0)
@@ -32,3 +41,13 @@ def test_a_rebuild_that_leaves_a_module_s_own_extension_as_it_was_is_not_older_t
     assert not _older_than_its_source(tmp_path)
     _written(tmp_path / "signals.py", 400.0)  # edited after that build
     assert _older_than_its_source(tmp_path)
+
+
+def test_an_installed_core_is_never_older_than_its_source(tmp_path):
+    # a wheel's files get the times its installer gives them, in any order: only a checkout's edits count
+    core = tmp_path / "site-packages" / "services" / "classifier" / "core"
+    core.mkdir(parents=True)
+    _written(core / "signals.py", 400.0)
+    _written(core / f"signals{EXTENSION_SUFFIXES[0]}", 100.0)
+    _written(core / f"_compiled__mypyc{EXTENSION_SUFFIXES[0]}", 100.0)
+    assert not _older_than_its_source(core)
