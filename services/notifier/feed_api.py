@@ -20,7 +20,7 @@ from schemas.envelope import CloudEvent
 from services.common.api import Routes, answers, field_error
 
 from .atom import MEDIA_TYPE, alerts_feed
-from .release_pages import release_page_url
+from .release_pages import release_pages
 from .subscriptions import Subscription
 
 
@@ -54,7 +54,7 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
         sent = await events(sub.id)
         body = alerts_feed(sent, subscription_id=sub.id,
                            self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
-                           release_page=lambda release_id: release_page_url(dashboard, release_id),
+                           release_page=release_pages(dashboard),
                            empty_since=await since(sub.id))
         tag = etag(body)
         headers = {"ETag": tag, "Cache-Control": "no-cache"}  # kept, but asked again each time: 304 is cheap
