@@ -7,9 +7,11 @@ PLEDGEWATCH_TEST_REDIS_URL to run them against another server instead.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
+import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -38,6 +40,41 @@ def pytest_report_header() -> str:
     from services.classifier.core import build
 
     return f"classifier core: {build()} build"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: object):  # type: ignore[no-untyped-def]
+    """When a test times out while an event loop runs, print where each of its tasks waits (pytest-timeout
+    prints the threads only, and a hung coroutine shows there as the loop's select)."""
+    outcome = yield
+    handler = signal.getsignal(signal.SIGALRM)
+    if not callable(handler):
+        return outcome
+
+    def dump_tasks_then_fail(signum, frame):  # type: ignore[no-untyped-def]
+        try:
+            tasks = asyncio.all_tasks(asyncio.get_running_loop())
+        except RuntimeError:  # no loop running: nothing to add
+            tasks = set()
+        for task in tasks:
+            print(f"~~~~~~~~~~ asyncio task {task.get_name()} ~~~~~~~~~~", file=sys.stderr)
+            for line in _awaiting(task.get_coro()):
+                print(line, file=sys.stderr)
+        handler(signum, frame)
+
+    signal.signal(signal.SIGALRM, dump_tasks_then_fail)
+
+
+def _awaiting(coro: object) -> list[str]:
+    """Where a suspended coroutine waits, outermost first, through what each awaits (a task's own stack
+    shows only its outermost frame)."""
+    lines = []
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None) or getattr(coro, "ag_await", None)
+    return lines
 
 
 @pytest.fixture(autouse=True)
