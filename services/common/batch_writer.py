@@ -12,6 +12,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from .tasks import cancel_and_wait
+
 Item = TypeVar("Item")
 
 
@@ -57,6 +59,5 @@ class BatchWriter(Generic[Item]):
     async def close(self) -> None:
         """Stop writing; what is still pending fails (cancelled)."""
         if self._writer is not None and not self._writer.done():
-            self._writer.cancel()
-            await asyncio.gather(self._writer, return_exceptions=True)
+            await cancel_and_wait([self._writer], what="the batch writer")
         self._fail_pending(asyncio.CancelledError())

@@ -13,6 +13,7 @@ from .dead_letter_cap import dropped_text, near_cap, near_cap_text
 from .metrics import DEAD_LETTERS_TRIMMED
 from .outages import OutageNotices
 from .runtime import Runtime
+from .tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,5 @@ class StreamTrimmer:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait([self._task], what="the stream trimmer")
         await self.runtime.close()

@@ -30,6 +30,7 @@ from services.common.metrics import SOURCE_POLLS
 from services.common.outages import OutageNotices
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
+from services.common.tasks import cancel_and_wait
 
 from .backoff import Backoff
 from .config import SourceConfig
@@ -269,7 +270,5 @@ class PollSchedule:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await cancel_and_wait(self._tasks.values(), what="ingest's source polls")
         self._tasks.clear()

@@ -21,6 +21,7 @@ from schemas.streams import SOURCES
 from services.common.durations import gap_label
 from services.common.outages import OutageNotices
 from services.common.streams import Streams
+from services.common.tasks import cancel_and_wait
 
 from .config import SourceConfig
 from .rhythm import Change, QuietRules, Rhythm, Spell, judge, transition
@@ -136,6 +137,5 @@ class QuietWatch:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait([self._task], what="ingest's quiet-source watch")
             self._task = None

@@ -24,6 +24,7 @@ from services.common.outages import OutageNotices
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import as_text, printable_fields
+from services.common.tasks import cancel_and_wait
 
 from .admission import ReleaseRefused
 from .ownership import ReleaseOwned
@@ -125,8 +126,7 @@ class IngestService:
             self.schedule = None
         if self._task is not None:
             self.watcher.stop()
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait([self._task], what="ingest's folder watch")
         await self.fetcher.close()
         await self.runtime.close()
 

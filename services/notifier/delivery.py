@@ -36,6 +36,7 @@ from services.common.metrics import count_delivery
 from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
+from services.common.tasks import cancel_and_wait
 
 from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
@@ -224,9 +225,7 @@ class DeliveryWorker:
 
     async def stop(self) -> None:
         self._stopping = True
-        for task in list(self._inflight.values()):
-            task.cancel()
-        await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        await cancel_and_wait(list(self._inflight.values()), what="the delivery worker's sends")
         await self._records.close()
         if self._http is not None:
             await self._http.close()

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from services.common.outages import UNREACHABLE, OutageNotices
+from services.common.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,7 @@ class LeaderLock:
                 except asyncio.TimeoutError:
                     pass
         finally:
-            keeping.cancel()
-            await asyncio.gather(keeping, return_exceptions=True)
+            await cancel_and_wait([keeping], what=f"leader lease {self.token}")
             if active:  # stopped or failed while leading: stop the scheduler before the lease passes on
                 try:
                     await on_deposed()

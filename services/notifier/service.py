@@ -31,6 +31,7 @@ from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry
+from services.common.tasks import cancel_and_wait
 
 from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
@@ -214,9 +215,7 @@ class NotifierService:
     async def stop(self) -> None:
         if self.worker is not None:
             await self.worker.stop()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(self._tasks, what="the notifier's tasks")
         self._tasks.clear()
         if self.scheduler is not None:
             self.scheduler.shutdown()
