@@ -30,7 +30,7 @@ REFERENCE: Final = re.compile(
     r"demand\w*|requir\w*|instruct\w*|direct\w*|order\w*|oblig\w*|compel\w*|forc\w*|tell\w*|told|advocat\w*|"
     r"push\w*|argu\w*|lobb\w*|appeal\w*|essential|vital|important|crucial|imperative|critical|necessary|"
     r"want\w*|decid\w*|invit\w*|request\w*|encourag\w*|is\s+to|are\s+to|set\s+to|right\s+for|time\s+for|"
-    r"pounds?|dollars?|euros?|million|billion|bn|usd|eur|gbp|aud|cad|nzd|mandate)\b"
+    r"pounds?|dollars?|euros?|million|billion|bn|usd|eur|gbp|aud|cad|nzd|mandates?|extend\w*|renew\w*|prolong\w*)\b"
     r"|[£$€]|['’]ll\b")
 
 _WHOLE, _PREFIX, _PAIR, _ANYWHERE, _SUFFIX = range(5)  # what a hit needs besides the word itself
@@ -38,9 +38,9 @@ _TERM: Final = 5  # no cue: where a terrorism term can start (see read_body)
 _WORDS: Final = {
     _WHOLE: "will shall must should need needs resolved going plan plans step steps told essential vital important "
             "crucial imperative critical necessary pound pounds dollar dollars euro euros million billion bn usd "
-            "eur gbp aud cad nzd mandate",
+            "eur gbp aud cad nzd mandate mandates",
     _PREFIX: "commit pledg promis vow undert agree intend call urg press ask demand requir instruct direct order "
-             "oblig compel tell advocat push argu lobb appeal want decid invit request encourag",
+             "oblig compel tell advocat push argu lobb appeal want decid invit request encourag extend renew prolong",
     _PAIR: "is are set right time",  # "is to", "right for": checked with _PAIRED
     _ANYWHERE: "£ $ €",
     _SUFFIX: "'ll ’ll",  # no boundary before, one after

@@ -25,7 +25,8 @@ _ADDRESSED: Final = re.compile(
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
-    r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?))\b", re.IGNORECASE)
+    r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?|"
+    r"(?:extend|renew|prolong)(?:s|ed)?))\b", re.IGNORECASE)
 
 
 # The same without IGNORECASE, to run over the folded text (see .folding): about twice as fast.
@@ -36,7 +37,7 @@ _ACTING_FOLDED: Final = case_sensitive(_ACTING)
 _ADDRESSED_STARTS: Final = ("urg", "call", "request", "invit", "encourag", "requir", "oblig", "direct", "ask", "demand",
                      "instruct", "give", "gave")
 _ACTING_STARTS: Final = ("will", "shall", "must", "should", "is", "are", "ha", "award", "allocate", "adopt", "provide",
-                  "announce", "commit", "decide", "agree")
+                  "announce", "commit", "decide", "agree", "extend", "renew", "prolong")
 
 
 def addressed_at(folded: str) -> re.Match[str] | None:

@@ -55,3 +55,13 @@ def test_trigger_families_match_substring_tests():
     for _ in range(5000):
         low = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
         assert trigger_families(low) == {f for f, words in _NEEDS.items() if any(w in low for w in words)}, low
+
+
+def test_a_mandate_extended_renewed_or_prolonged_is_a_cue():
+    # The labelling rules read "decides to extend the mandate of X until 31 March 2025" as the deciding body's
+    # pledge, with that date: a sentence that extends, renews or prolongs a mandate or a regime is proposed.
+    for low in ("the council extended the mandates of the special rapporteurs for a period of one year.",
+                "the council renewed the provisions of resolution 2182 until 15 december 2024.",
+                "isil/da'esh and al-qaeda: sanctions regime prolonged until 31 october 2022",
+                "the 15-member organ also extends the mandates of the panel of experts."):
+        assert cue_positions(low) == _reference(low) != [], low

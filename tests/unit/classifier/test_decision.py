@@ -140,6 +140,23 @@ def test_an_actor_read_for_the_model_alone_is_never_a_bare_pronoun(sentence, kin
     assert (found.trigger.kind, found.actor.name) == (kind, actor)
 
 
+@pytest.mark.parametrize(("sentence", "actor"), [
+    pytest.param("The Security Council today renewed the mandate of the Counter-Terrorism Committee Executive "
+                 "Directorate until 31 December 2025", "Security Council", id="renewed"),
+    pytest.param("The Council extended the mandates of the Special Rapporteurs for a period of one year", "Council",
+                 id="extended"),
+    pytest.param("The European Union prolongs its sanctions regime until 31 October 2022", "European Union",
+                 id="prolongs"),
+])
+def test_the_body_extending_renewing_or_prolonging_a_mandate_acts(sentence, actor):
+    # "Decides to extend the mandate of X until 31 March 2025" is the deciding body's pledge (the labelling
+    # rules): the subject of "extended", "renewed" or "prolonged" acts, not the release's publisher.
+    from services.classifier.core.unruled import read_unruled
+
+    found = read_unruled(sentence, "Press release publisher", Kind.PLEDGE, 0.9)
+    assert found.actor.name == actor
+
+
 HUGE = "The UK will invest £10m in new schools. " * 2000  # one 80 KB line: 2,000 pledges
 
 
