@@ -61,7 +61,9 @@ async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) ->
     client = aioredis.Redis.from_url(settings.require_redis_url())
     try:
         if starting:
-            await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms)
+            # to worker 1's consumer: the stopped run's consumers then hold nothing and are retired below
+            await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms,
+                                    to=worker_consumer(settings.consumer, 1))
         await retire_idle_consumers(client, streams, only=None if embedded else ours)
     except RedisError as exc:  # tidying only: the run goes on, or has stopped anyway
         log.warning("could not tidy the consumer groups: %s", exc)

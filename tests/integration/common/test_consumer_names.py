@@ -59,3 +59,15 @@ async def test_entries_a_stopped_run_held_are_reclaimable_at_once_and_nothing_is
             break
     assert sorted(claimed) == sorted(ids)
     assert await _consumers(client, stream) == {"old-run": 0, "older-run": 0, "new-run": 1207}
+
+
+async def test_the_consumers_of_a_killed_run_leave_the_groups_once_what_they_held_is_handed_over(client, key_prefix):
+    """Before: what a killed run held stayed with its consumers, so they were not retired at the next start and
+    `pledgewatch status` counted them among the live ones for as long as that run lasted."""
+    stream = f"{key_prefix}s"
+    ids = await _stream_read_by(client, stream, {"killed-run": 3, "killed-run-w2": 2})
+    assert await hand_over_pending(client, [stream], idle_ms=30_000, to="new-run") == 5
+    assert await retire_idle_consumers(client, [stream]) == 2
+    assert await _consumers(client, stream) == {"new-run": 5}  # nothing dropped from the group
+    cursor, page, *_ = await client.xautoclaim(stream, "g", "new-run-w2", min_idle_time=30_000, start_id="0-0")
+    assert sorted(entry_id for entry_id, _ in page) == sorted(ids)  # and reclaimable at once, by any consumer
