@@ -3,10 +3,15 @@ process reads (the embedded Redis before its run starts)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
 
+from services.classifier.service import ClassifierService
 from services.common.consumer_names import hand_over_pending, retire_idle_consumers
+from services.common.service import build_app
 
 pytestmark = pytest.mark.integration
 
@@ -71,3 +76,28 @@ async def test_the_consumers_of_a_killed_run_leave_the_groups_once_what_they_hel
     assert await _consumers(client, stream) == {"new-run": 5}  # nothing dropped from the group
     cursor, page, *_ = await client.xautoclaim(stream, "g", "new-run-w2", min_idle_time=30_000, start_id="0-0")
     assert sorted(entry_id for entry_id, _ in page) == sorted(ids)  # and reclaimable at once, by any consumer
+
+
+async def test_a_service_started_alone_takes_its_consumer_out_of_its_group_when_it_stops_cleanly(client, settings):
+    """Before: only `pledgewatch run` tidied the groups, so each replica of a separate service (a container
+    recreated, scaled down) stayed listed in its group and `pledgewatch status` counted it as a consumer."""
+    stream = settings.key("releases")
+    app = build_app([ClassifierService(settings)], settings, title="pledgewatch classifier")
+    await app.start()
+    try:
+        for _ in range(200):  # until its first read has made it a consumer of the group
+            if settings.consumer in {c["name"] for c in await _group_consumers(client, stream, "classifier")}:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the classifier never read")
+    finally:
+        await app.stop()
+    assert settings.consumer not in {c["name"] for c in await _group_consumers(client, stream, "classifier")}
+
+
+async def _group_consumers(client, stream: str, group: str) -> list[dict]:
+    try:
+        return await client.xinfo_consumers(stream, group)
+    except ResponseError:  # no stream or group yet
+        return []
