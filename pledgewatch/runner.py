@@ -162,10 +162,10 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         if not Path(folder).is_dir():
             raise _not_a_folder(folder, watch_from)
     if sources is not None and not sources.is_file():
-        raise usage_error(f"--sources {sources}: no such file")
+        raise usage_error(f"--sources {sources}: {_not_a_file(sources)}")
     if sources is None and settings.ingest.sources is not None and not settings.ingest.sources.is_file():
-        raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: no such file (give the path of a "
-                          "YAML sources file, or unset it)")
+        raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: {_not_a_file(settings.ingest.sources)} "
+                          "(give the path of a YAML sources file, or unset it)")
     if settings.subscriptions is not None:
         try:
             load_file(settings.subscriptions, older=lambda errors: None)  # the service logs them
@@ -176,6 +176,10 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
     except SourcesError as exc:
         raise CommandError(f"{exc} (fix the sources file)") from None
+
+
+def _not_a_file(path: Path) -> str:
+    return "a folder, not a file" if path.is_dir() else "no such file"
 
 
 def _not_a_folder(folder: Path, watch_from: str | None) -> CommandError:
@@ -214,7 +218,7 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["watch"] = watch
     if subscriptions is not None:
         if not subscriptions.is_file():
-            raise usage_error(f"--subscriptions {subscriptions}: no such file")
+            raise usage_error(f"--subscriptions {subscriptions}: {_not_a_file(subscriptions)}")
         updates["subscriptions"] = subscriptions
     watch_from = "--watch" if watch else "PLEDGEWATCH_WATCH" if "watch" in settings.model_fields_set else None
     settings = settings.model_copy(update=updates)

@@ -60,8 +60,14 @@ CASES = {
     "run-without-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
                                          env={"PLEDGEWATCH_SOURCES": "nope.yaml"}),
     # before: a folder passed the check, and the run failed later with "cannot read: [Errno 21] Is a directory"
-    "run-with-a-folder-for-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: inbox: no such file",
-                                                   env={"PLEDGEWATCH_SOURCES": "inbox"}, absent="redis"),
+    # later: a folder was refused as "no such file", though it is there
+    "run-with-a-folder-for-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: inbox: a folder, not a "
+                                                   "file", env={"PLEDGEWATCH_SOURCES": "inbox"}, absent="redis"),
+    "run-with-a-folder-for-the-sources-option": Case([*RUN, "--sources", "inbox"], 2,
+                                                     "error: --sources inbox: a folder, not a file", absent="redis"),
+    "run-with-a-folder-for-the-subscriptions-file": Case([*RUN, "--subscriptions", "inbox"], 2,
+                                                         "error: --subscriptions inbox: a folder, not a file",
+                                                         absent="redis"),
     # before: "unexpected FileExistsError: [Errno 17] File exists"
     "run-with-a-data-folder-that-is-a-file": Case(RUN, 2, "bad.yaml: not a folder (set PLEDGEWATCH_HOME to a "
                                                   "folder pledgewatch may create and write in)",
