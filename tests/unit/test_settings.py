@@ -351,3 +351,12 @@ def test_a_blank_older_name_of_the_data_folder_is_unset_not_the_current_folder(m
     monkeypatch.delenv("PLEDGEWATCH_HOME")
     monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", " ")
     assert Settings().data_dir not in (tmp_path, tmp_path / " ")  # the user's data folder, as with it unset
+
+
+@pytest.mark.parametrize(("variable", "attribute"), [("PLEDGEWATCH_SUBSCRIPTIONS", "subscriptions"),
+                                                     ("PLEDGEWATCH_SOURCES", "ingest.sources")])
+def test_a_blank_file_setting_is_unset_not_the_current_folder(monkeypatch, variable, attribute):
+    """Before: `PLEDGEWATCH_SUBSCRIPTIONS=` (a line of .env.example uncommented as it is) was the path `.`, and
+    `pledgewatch run` stopped with `error: .: cannot read it: Is a directory`, naming no setting."""
+    monkeypatch.setenv(variable, " ")
+    assert _attribute(Settings(), attribute) is None
