@@ -147,11 +147,12 @@ def _check_listen_address(settings: Settings) -> None:
                               ) from None
 
 
-def _check_files(settings: Settings, sources: Path | None, watch_from: str | None) -> None:
+def _check_files(settings: Settings, sources: Path | None, watch_from: str | None,
+                 subscriptions_option: Path | None = None) -> None:
     """The folders and files a run reads, checked before anything starts: one line on the first problem.
 
     ``watch_from`` is where the watched folders were given (``--watch``, ``PLEDGEWATCH_WATCH``), ``None``
-    for the default."""
+    for the default; ``subscriptions_option`` the ``--subscriptions`` file (``None``: the setting's, if any)."""
     from services.ingest.config import SourcesError, load_sources
     from services.notifier.store import load_file
     from services.notifier.subscriptions import SubscriptionError
@@ -170,7 +171,10 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         try:
             load_file(settings.subscriptions, older=lambda errors: None)  # the service logs them
         except SubscriptionError as exc:
-            raise subscriptions_file_error(settings.subscriptions, exc) from None
+            error = subscriptions_file_error(settings.subscriptions, exc)
+            if subscriptions_option is None:  # from the environment, not --subscriptions: name the setting
+                error = CommandError(f"PLEDGEWATCH_SUBSCRIPTIONS: {error}", exit_code=error.exit_code)
+            raise error from None
     ingest = settings.ingest
     try:
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
@@ -222,7 +226,7 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["subscriptions"] = subscriptions
     watch_from = "--watch" if watch else "PLEDGEWATCH_WATCH" if "watch" in settings.model_fields_set else None
     settings = settings.model_copy(update=updates)
-    _check_files(settings, sources, watch_from)
+    _check_files(settings, sources, watch_from, subscriptions)
     lock = RunLock(settings.data_dir)
     try:
         lock.acquire()

@@ -50,8 +50,12 @@ CASES = {
                                       "error: binary.yaml: not a text file: not UTF-8"),
     "bad-subscriptions-yaml-names-its-line": Case([*RUN, "--subscriptions", "bad.yaml"], 1,
                                                   "error: bad.yaml:4: not valid YAML", absent="redis"),
-    "bad-subscriptions-file-at-run": Case(RUN, 1, "error: binary.yaml: not a text file",
+    # later: the line named the file and not the setting it came from
+    "bad-subscriptions-file-at-run": Case(RUN, 1, "error: PLEDGEWATCH_SUBSCRIPTIONS: binary.yaml: not a text file",
                                           env={"PLEDGEWATCH_SUBSCRIPTIONS": "binary.yaml"}, absent="redis"),
+    "run-without-the-subscriptions-file-of-the-environment": Case(
+        RUN, 2, "error: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: no such subscriptions file",
+        env={"PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}, absent="redis"),
     "run-without-the-subscriptions-file": Case([*RUN, "--subscriptions", "nope.yaml"], 2,
                                                "error: --subscriptions nope.yaml: no such file"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
