@@ -130,6 +130,16 @@ CASES = {
                                                   "error: pledgewatch notifier: bad.yaml:4: not valid YAML",
                                                   env={"REDIS_URL": DEAD_REDIS,
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+    # before: the ledger (which shows the file's subscriptions' calendars) read the file once Redis answered, and
+    # a bad one was a traceback
+    "ledger-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
+                                                 "error: pledgewatch ledger: bad.yaml:4: not valid YAML",
+                                                 env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
+                                                      "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+    "ledger-without-its-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
+                                                  "error: pledgewatch ledger: nope.yaml: no such file",
+                                                  env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
+                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
 }
 
 
