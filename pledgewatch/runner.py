@@ -247,7 +247,7 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
     token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)
     embedded = None
     if not settings.redis_url:
-        embedded = EmbeddedRedis(settings.data_dir / "redis")
+        embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
         asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
