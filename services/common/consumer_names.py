@@ -47,6 +47,21 @@ async def retire_idle_consumers(client: aioredis.Redis, streams: Iterable[str], 
     return removed
 
 
+async def leave_groups(client: aioredis.Redis, groups: Iterable[tuple[str, str]], name: str) -> int:
+    """Remove consumer ``name`` from each ``(stream, group)`` where it holds no pending entry (a process that
+    stopped reading them, its own groups only). Returns how many."""
+    removed = 0
+    for stream, group in groups:
+        try:
+            held = dict(await _consumers(client, stream, group))
+        except ResponseError:  # no such stream or group
+            continue
+        if held.get(name) == 0:
+            await client.xgroup_delconsumer(stream, group, name)
+            removed += 1
+    return removed
+
+
 async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, idle_ms: int,
                             to: str | None = None) -> int:
     """Make every pending entry of ``streams``' groups reclaimable now: each is marked idle for ``idle_ms``

@@ -14,12 +14,12 @@ from prometheus_client import CollectorRegistry
 from redis.exceptions import RedisError
 
 from pledgewatch import __version__
-from schemas.streams import ALL
 
 from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .command_counts import CommandCounts
-from .consumer_names import retire_idle_consumers
+from .consumer import StreamConsumer
+from .consumer_names import leave_groups
 from .errors import StartupError
 from .http import HttpServer
 from .metrics import Measured, ScrapeCollector, registry_with
@@ -184,7 +184,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         await trimmer.stop()
         for service in reversed(services):
             await service.stop()
-        await _leave_groups(metrics_runtime, settings)
+        await _leave_groups(metrics_runtime, settings, services)
         await metrics_runtime.close()
         log.info("%s stopped", title)
 
@@ -199,14 +199,15 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     return app
 
 
-async def _leave_groups(runtime: Runtime, settings: Settings) -> None:
-    """This process's consumer out of every group where it holds nothing, once its consumers have stopped:
-    else each replica of a service started alone (a container recreated, scaled down) would stay listed in its
-    group, and `pledgewatch status` would count it. What it still holds keeps it listed, to be reclaimed."""
-    if runtime.opened:
+async def _leave_groups(runtime: Runtime, settings: Settings, services: Sequence[Service]) -> None:
+    """This process's consumer out of the groups its services read, where it holds nothing, once they have
+    stopped: else each replica of a service started alone (a container recreated, scaled down) would stay
+    listed in its group, and `pledgewatch status` would count it. What it still holds keeps it listed, to be
+    reclaimed."""
+    readers = [(c.stream, c.group) for s in services if isinstance(c := getattr(s, "consumer", None), StreamConsumer)]
+    if runtime.opened and readers:
         try:
-            await retire_idle_consumers(runtime.streams.client, [settings.key(name) for name in ALL],
-                                        only={settings.consumer})
+            await leave_groups(runtime.streams.client, readers, settings.consumer)
         except (RedisError, OSError) as exc:  # tidying only: the process stops anyway
             log.warning("could not take consumer %s out of the groups: %s", settings.consumer, exc)
 

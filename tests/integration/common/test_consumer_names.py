@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from services.classifier.service import ClassifierService
-from services.common.consumer_names import hand_over_pending, retire_idle_consumers
+from services.common.consumer_names import hand_over_pending, leave_groups, retire_idle_consumers
 from services.common.service import build_app
 
 pytestmark = pytest.mark.integration
@@ -101,3 +101,13 @@ async def _group_consumers(client, stream: str, group: str) -> list[dict]:
         return await client.xinfo_consumers(stream, group)
     except ResponseError:  # no stream or group yet
         return []
+
+
+async def test_a_stopping_process_leaves_only_the_groups_it_was_given(client, key_prefix):
+    stream = f"{key_prefix}s"
+    await _stream_read_by(client, stream, {"me": 0, "other": 1})
+    await client.xgroup_create(stream, "g2", id="0")
+    await client.xgroup_createconsumer(stream, "g2", "me")  # the same name in a group another service reads
+    assert await leave_groups(client, [(stream, "g"), (f"{key_prefix}no-such-stream", "g")], "me") == 1
+    assert await _consumers(client, stream) == {"other": 1}
+    assert [c["name"] for c in await client.xinfo_consumers(stream, "g2")] == ["me"]
