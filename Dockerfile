@@ -47,7 +47,7 @@ ENV PATH=/opt/pledgewatch/bin:$PATH \
 USER pledgewatch
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2).status != 200)"
+  CMD python -c "import os,urllib.request,sys; port = os.environ.get('PLEDGEWATCH_HTTP_PORT') or '8080'; sys.exit(urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=2).status != 200)"
 # All four services (ingest, classifier, notifier, ledger) in one process on the Redis in REDIS_URL (needs PLEDGEWATCH_API_TOKEN or a token in
 # /var/lib/pledgewatch); the compose file runs each service as a container of its own instead.
 CMD ["pledgewatch", "run"]

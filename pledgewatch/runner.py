@@ -61,7 +61,9 @@ async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) ->
     client = aioredis.Redis.from_url(settings.require_redis_url())
     try:
         if starting:
-            await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms)
+            # to worker 1's consumer: the stopped run's consumers then hold nothing and are retired below
+            await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms,
+                                    to=worker_consumer(settings.consumer, 1))
         await retire_idle_consumers(client, streams, only=None if embedded else ours)
     except RedisError as exc:  # tidying only: the run goes on, or has stopped anyway
         log.warning("could not tidy the consumer groups: %s", exc)
@@ -145,11 +147,12 @@ def _check_listen_address(settings: Settings) -> None:
                               ) from None
 
 
-def _check_files(settings: Settings, sources: Path | None, watch_from: str | None) -> None:
+def _check_files(settings: Settings, sources: Path | None, watch_from: str | None,
+                 subscriptions_option: Path | None = None) -> None:
     """The folders and files a run reads, checked before anything starts: one line on the first problem.
 
     ``watch_from`` is where the watched folders were given (``--watch``, ``PLEDGEWATCH_WATCH``), ``None``
-    for the default."""
+    for the default; ``subscriptions_option`` the ``--subscriptions`` file (``None``: the setting's, if any)."""
     from services.ingest.config import SourcesError, load_sources
     from services.notifier.store import load_file
     from services.notifier.subscriptions import SubscriptionError
@@ -160,20 +163,27 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
         if not Path(folder).is_dir():
             raise _not_a_folder(folder, watch_from)
     if sources is not None and not sources.is_file():
-        raise usage_error(f"--sources {sources}: no such file")
+        raise usage_error(f"--sources {sources}: {_not_a_file(sources)}")
     if sources is None and settings.ingest.sources is not None and not settings.ingest.sources.is_file():
-        raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: no such file (give the path of a "
-                          "YAML sources file, or unset it)")
+        raise usage_error(f"PLEDGEWATCH_SOURCES: {settings.ingest.sources}: {_not_a_file(settings.ingest.sources)} "
+                          "(give the path of a YAML sources file, or unset it)")
     if settings.subscriptions is not None:
         try:
             load_file(settings.subscriptions, older=lambda errors: None)  # the service logs them
         except SubscriptionError as exc:
-            raise subscriptions_file_error(settings.subscriptions, exc) from None
+            error = subscriptions_file_error(settings.subscriptions, exc)
+            if subscriptions_option is None:  # from the environment, not --subscriptions: name the setting
+                error = CommandError(f"PLEDGEWATCH_SUBSCRIPTIONS: {error}", exit_code=error.exit_code)
+            raise error from None
     ingest = settings.ingest
     try:
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
     except SourcesError as exc:
         raise CommandError(f"{exc} (fix the sources file)") from None
+
+
+def _not_a_file(path: Path) -> str:
+    return "a folder, not a file" if path.is_dir() else "no such file"
 
 
 def _not_a_folder(folder: Path, watch_from: str | None) -> CommandError:
@@ -212,11 +222,11 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         updates["watch"] = watch
     if subscriptions is not None:
         if not subscriptions.is_file():
-            raise usage_error(f"--subscriptions {subscriptions}: no such file")
+            raise usage_error(f"--subscriptions {subscriptions}: {_not_a_file(subscriptions)}")
         updates["subscriptions"] = subscriptions
     watch_from = "--watch" if watch else "PLEDGEWATCH_WATCH" if "watch" in settings.model_fields_set else None
     settings = settings.model_copy(update=updates)
-    _check_files(settings, sources, watch_from)
+    _check_files(settings, sources, watch_from, subscriptions)
     lock = RunLock(settings.data_dir)
     try:
         lock.acquire()
@@ -237,7 +247,7 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
     token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)
     embedded = None
     if not settings.redis_url:
-        embedded = EmbeddedRedis(settings.data_dir / "redis")
+        embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
         asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))

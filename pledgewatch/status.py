@@ -65,6 +65,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         try:
             status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings))
             failure = None
+        except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
+            failure = CommandError(f"Redis at {redacted(redis_url)} refused the credentials in REDIS_URL ({exc}): "
+                                   "put its user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)")
         except redis.RedisError as exc:
             advice = _advice(state, redis_url)
             failure = CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}){advice}")

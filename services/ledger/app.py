@@ -2,5 +2,7 @@
 
 from services.common.standalone import standalone_app
 from services.dashboard.service import LedgerWithDashboard
+from services.notifier.subscriptions import SubscriptionError
 
-app = standalone_app(lambda settings: [LedgerWithDashboard(settings)], title="pledgewatch ledger")
+app = standalone_app(lambda settings: [LedgerWithDashboard(settings)], title="pledgewatch ledger",
+                     one_line_errors=(SubscriptionError,))

@@ -56,6 +56,8 @@ class LedgerService(RuntimeService):
         self.store: LedgerStore | None = None
         self.index: LedgerIndex | None = None
         self.subscriptions: SubscriptionStore | None = None
+        # read now, as the notifier does: a file that cannot be used stops a ledger started alone in one line
+        self.file = FileSubscriptions(settings.subscriptions, report=False)
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=LEDGER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
@@ -76,7 +78,7 @@ class LedgerService(RuntimeService):
             log.info("ledger: %d release(s) recorded before withdrawals were kept now listed as withdrawn", told)
         self.index = LedgerIndex(streams.client, self.settings.key)
         self.subscriptions = SubscriptionStore(streams.client, key=self.settings.key("notifier:subscriptions"),
-                                               file=FileSubscriptions(self.settings.subscriptions, report=False))
+                                               file=self.file)
 
     def routes(self) -> Routes:
         return ledger_routes(lambda: self._started(self.store), lambda: self._started(self.index),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple, TypeVar
 
 from faststream.redis import RedisBroker
@@ -174,8 +174,10 @@ class NotifierService:
                                                                 week_key(streams, sub_id),
                                                                 unsubscribed_key(streams.key, sub_id)])
         if await self.store.store_console_once():
+            a_week_on = (datetime.now(timezone.utc) + timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z")
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
-                     "manage it like any other (`pledgewatch subscriptions pause|delete console`)")
+                     "manage it like any other (`pledgewatch subscriptions pause console --until %s`, "
+                     "`pledgewatch subscriptions delete console`)", a_week_on)
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here

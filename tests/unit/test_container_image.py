@@ -3,8 +3,13 @@ uv.lock matches pyproject.toml and has a wheel of everything the image installs 
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
+import shlex
+import subprocess
+import sys
+import threading
 import tomllib
 from pathlib import Path
 
@@ -15,6 +20,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from pydantic import BaseModel
 
+from services.common.embedded_redis import free_port
 from services.common.settings import HOME_VARIABLE, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,3 +226,30 @@ def test_every_locked_package_of_the_image_has_a_wheel_for_amd64_and_arm64(machi
                          if not any(_installs_on(wheel["url"].rsplit("/", 1)[1], machine)
                                     for wheel in package.get("wheels", []))]
     assert built_from_source == [], f"no {machine} wheel: the image build would compile these"
+
+
+def test_the_image_healthcheck_asks_the_port_the_settings_give(tmp_path):
+    """Before: the HEALTHCHECK asked 127.0.0.1:8080 whatever PLEDGEWATCH_HTTP_PORT said, so
+    `docker run -e PLEDGEWATCH_HTTP_PORT=9000 …` was marked unhealthy while it served /healthz on 9000."""
+    [command] = re.findall(r"^HEALTHCHECK .*\\\n\s+CMD (.+)$", _dockerfile(), flags=re.M)
+    argv = shlex.split(command)
+    assert argv[0] == "python"
+
+    class Healthy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Healthy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {**os.environ, "PLEDGEWATCH_HTTP_PORT": str(server.server_port)}
+        assert subprocess.run([sys.executable, *argv[1:]], env=env, timeout=30).returncode == 0
+        closed = {**os.environ, "PLEDGEWATCH_HTTP_PORT": str(free_port())}  # nothing there: unhealthy
+        assert subprocess.run([sys.executable, *argv[1:]], env=closed, capture_output=True, timeout=30).returncode
+    finally:
+        server.shutdown()
+        server.server_close()

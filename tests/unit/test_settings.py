@@ -339,3 +339,24 @@ def test_a_blank_consumer_name_is_a_bad_setting_naming_the_variable(monkeypatch,
     assert service_exit_message() == (
         f"error: bad setting: PLEDGEWATCH_CONSUMER={value!r}: a consumer name cannot be blank: give each replica "
         "its own (the default is <hostname>-<pid>) (fix the environment variable, or unset it for the default)")
+
+
+def test_a_blank_older_name_of_the_data_folder_is_unset_not_the_current_folder(monkeypatch, tmp_path):
+    """Before: `PLEDGEWATCH_DATA_DIR=` (the line of .env.example uncommented as it is) made the data folder the
+    current folder, over PLEDGEWATCH_HOME: the embedded Redis's data, run.json and the API token went there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLEDGEWATCH_HOME", "/var/lib/pw")
+    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", "")
+    assert Settings().data_dir == Path("/var/lib/pw")
+    monkeypatch.delenv("PLEDGEWATCH_HOME")
+    monkeypatch.setenv("PLEDGEWATCH_DATA_DIR", " ")
+    assert Settings().data_dir not in (tmp_path, tmp_path / " ")  # the user's data folder, as with it unset
+
+
+@pytest.mark.parametrize(("variable", "attribute"), [("PLEDGEWATCH_SUBSCRIPTIONS", "subscriptions"),
+                                                     ("PLEDGEWATCH_SOURCES", "ingest.sources")])
+def test_a_blank_file_setting_is_unset_not_the_current_folder(monkeypatch, variable, attribute):
+    """Before: `PLEDGEWATCH_SUBSCRIPTIONS=` (a line of .env.example uncommented as it is) was the path `.`, and
+    `pledgewatch run` stopped with `error: .: cannot read it: Is a directory`, naming no setting."""
+    monkeypatch.setenv(variable, " ")
+    assert _attribute(Settings(), attribute) is None

@@ -50,8 +50,12 @@ CASES = {
                                       "error: binary.yaml: not a text file: not UTF-8"),
     "bad-subscriptions-yaml-names-its-line": Case([*RUN, "--subscriptions", "bad.yaml"], 1,
                                                   "error: bad.yaml:4: not valid YAML", absent="redis"),
-    "bad-subscriptions-file-at-run": Case(RUN, 1, "error: binary.yaml: not a text file",
+    # later: the line named the file and not the setting it came from
+    "bad-subscriptions-file-at-run": Case(RUN, 1, "error: PLEDGEWATCH_SUBSCRIPTIONS: binary.yaml: not a text file",
                                           env={"PLEDGEWATCH_SUBSCRIPTIONS": "binary.yaml"}, absent="redis"),
+    "run-without-the-subscriptions-file-of-the-environment": Case(
+        RUN, 2, "error: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: no such subscriptions file",
+        env={"PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}, absent="redis"),
     "run-without-the-subscriptions-file": Case([*RUN, "--subscriptions", "nope.yaml"], 2,
                                                "error: --subscriptions nope.yaml: no such file"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
@@ -60,8 +64,14 @@ CASES = {
     "run-without-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
                                          env={"PLEDGEWATCH_SOURCES": "nope.yaml"}),
     # before: a folder passed the check, and the run failed later with "cannot read: [Errno 21] Is a directory"
-    "run-with-a-folder-for-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: inbox: no such file",
-                                                   env={"PLEDGEWATCH_SOURCES": "inbox"}, absent="redis"),
+    # later: a folder was refused as "no such file", though it is there
+    "run-with-a-folder-for-the-sources-file": Case(RUN, 2, "error: PLEDGEWATCH_SOURCES: inbox: a folder, not a "
+                                                   "file", env={"PLEDGEWATCH_SOURCES": "inbox"}, absent="redis"),
+    "run-with-a-folder-for-the-sources-option": Case([*RUN, "--sources", "inbox"], 2,
+                                                     "error: --sources inbox: a folder, not a file", absent="redis"),
+    "run-with-a-folder-for-the-subscriptions-file": Case([*RUN, "--subscriptions", "inbox"], 2,
+                                                         "error: --subscriptions inbox: a folder, not a file",
+                                                         absent="redis"),
     # before: "unexpected FileExistsError: [Errno 17] File exists"
     "run-with-a-data-folder-that-is-a-file": Case(RUN, 2, "bad.yaml: not a folder (set PLEDGEWATCH_HOME to a "
                                                   "folder pledgewatch may create and write in)",
@@ -120,6 +130,16 @@ CASES = {
                                                   "error: pledgewatch notifier: bad.yaml:4: not valid YAML",
                                                   env={"REDIS_URL": DEAD_REDIS,
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+    # before: the ledger (which shows the file's subscriptions' calendars) read the file once Redis answered, and
+    # a bad one was a traceback
+    "ledger-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
+                                                 "error: pledgewatch ledger: bad.yaml:4: not valid YAML",
+                                                 env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
+                                                      "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
+    "ledger-without-its-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
+                                                  "error: pledgewatch ledger: nope.yaml: no such file",
+                                                  env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
+                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
 }
 
 

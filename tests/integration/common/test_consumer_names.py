@@ -3,10 +3,15 @@ process reads (the embedded Redis before its run starts)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
 
-from services.common.consumer_names import hand_over_pending, retire_idle_consumers
+from services.classifier.service import ClassifierService
+from services.common.consumer_names import hand_over_pending, leave_groups, retire_idle_consumers
+from services.common.service import build_app
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +64,50 @@ async def test_entries_a_stopped_run_held_are_reclaimable_at_once_and_nothing_is
             break
     assert sorted(claimed) == sorted(ids)
     assert await _consumers(client, stream) == {"old-run": 0, "older-run": 0, "new-run": 1207}
+
+
+async def test_the_consumers_of_a_killed_run_leave_the_groups_once_what_they_held_is_handed_over(client, key_prefix):
+    """Before: what a killed run held stayed with its consumers, so they were not retired at the next start and
+    `pledgewatch status` counted them among the live ones for as long as that run lasted."""
+    stream = f"{key_prefix}s"
+    ids = await _stream_read_by(client, stream, {"killed-run": 3, "killed-run-w2": 2})
+    assert await hand_over_pending(client, [stream], idle_ms=30_000, to="new-run") == 5
+    assert await retire_idle_consumers(client, [stream]) == 2
+    assert await _consumers(client, stream) == {"new-run": 5}  # nothing dropped from the group
+    cursor, page, *_ = await client.xautoclaim(stream, "g", "new-run-w2", min_idle_time=30_000, start_id="0-0")
+    assert sorted(entry_id for entry_id, _ in page) == sorted(ids)  # and reclaimable at once, by any consumer
+
+
+async def test_a_service_started_alone_takes_its_consumer_out_of_its_group_when_it_stops_cleanly(client, settings):
+    """Before: only `pledgewatch run` tidied the groups, so each replica of a separate service (a container
+    recreated, scaled down) stayed listed in its group and `pledgewatch status` counted it as a consumer."""
+    stream = settings.key("releases")
+    app = build_app([ClassifierService(settings)], settings, title="pledgewatch classifier")
+    await app.start()
+    try:
+        for _ in range(200):  # until its first read has made it a consumer of the group
+            if settings.consumer in {c["name"] for c in await _group_consumers(client, stream, "classifier")}:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the classifier never read")
+    finally:
+        await app.stop()
+    assert settings.consumer not in {c["name"] for c in await _group_consumers(client, stream, "classifier")}
+
+
+async def _group_consumers(client, stream: str, group: str) -> list[dict]:
+    try:
+        return await client.xinfo_consumers(stream, group)
+    except ResponseError:  # no stream or group yet
+        return []
+
+
+async def test_a_stopping_process_leaves_only_the_groups_it_was_given(client, key_prefix):
+    stream = f"{key_prefix}s"
+    await _stream_read_by(client, stream, {"me": 0, "other": 1})
+    await client.xgroup_create(stream, "g2", id="0")
+    await client.xgroup_createconsumer(stream, "g2", "me")  # the same name in a group another service reads
+    assert await leave_groups(client, [(stream, "g"), (f"{key_prefix}no-such-stream", "g")], "me") == 1
+    assert await _consumers(client, stream) == {"other": 1}
+    assert [c["name"] for c in await client.xinfo_consumers(stream, "g2")] == ["me"]

@@ -1,7 +1,9 @@
 """A Redis that refuses the credentials in REDIS_URL is reported at once, in one line naming REDIS_URL, never
 waited for as if it were down, and the password is never repeated."""
 
+import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -60,3 +62,18 @@ async def test_the_right_password_connects(settings, guarded_redis):
         assert await streams.client.ping()
     finally:
         await runtime.close()
+
+
+@pytest.mark.parametrize("credentials", [":wrong-pw@", ""], ids=["wrong password", "no password"])
+def test_status_says_redis_refused_the_credentials_not_that_it_does_not_answer(settings, guarded_redis,
+                                                                               credentials, tmp_path):
+    """Before: `error: Redis at redis://:***@… does not answer (invalid username-password pair …): is pledgewatch
+    still running?`, though Redis answered, and what to fix is the password in REDIS_URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update(REDIS_URL=f"redis://{credentials}127.0.0.1:{guarded_redis}/0", PLEDGEWATCH_HOME=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "status"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    [line] = done.stderr.splitlines()
+    assert done.returncode == 1
+    assert "refused the credentials in REDIS_URL" in line and "does not answer" not in line, line
+    assert "still running" not in line and "wrong-pw" not in line

@@ -384,3 +384,20 @@ async def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path
     folder.mkdir()
     write_settled(folder / "a.md", "title: A\n\nSomething.\n")
     assert await files_offered(watcher, batches) == [folder / "a.md"]
+
+
+async def test_a_watched_folder_not_there_at_the_start_is_said_to_be_awaited(settings, ingest_settings, tmp_path,
+                                                                              caplog):
+    """Before: a service started alone (`faststream run`, a container whose volume is missing) logged only
+    `watching /inbox` for a folder that did not exist, and then nothing, as if it were watching it."""
+    there, missing = tmp_path / "there", tmp_path / "missing"
+    there.mkdir()
+    service = IngestService(settings, watch=[there, missing], ingest=ingest_settings, sources=[])
+    await service.start()
+    try:
+        with caplog.at_level(logging.INFO, logger=service_module.__name__):
+            await service.started()
+    finally:
+        await service.stop()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"watching {missing}: no such folder yet; its files are read once it is made"]

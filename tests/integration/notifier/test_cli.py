@@ -239,3 +239,17 @@ def test_validate_says_what_a_valid_file_holds(write_yaml, capsys, text, said):
     path = write_yaml(text, "subs.yaml")
     assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: {said}\n"
+
+
+async def test_listing_no_subscriptions_says_so_on_stderr_and_keeps_stdout_empty(notifier, capsys, monkeypatch,
+                                                                                  settings):
+    """Before: nothing at all, as if the command had not reached the notifier."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("delete", "console") == 0
+    capsys.readouterr()
+    assert await run("list") == 0
+    said = capsys.readouterr()
+    assert said.out == ""  # what scripts read stays one subscription a line
+    assert said.err == "no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)\n"

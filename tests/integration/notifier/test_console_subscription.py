@@ -1,7 +1,12 @@
 """The console subscription a new system starts with: a stored subscription like any other."""
 
+import logging
+import re
+import shlex
+
 import pytest
 
+from pledgewatch.cli import build_parser
 from samples import release
 from schemas.streams import ALERTS
 
@@ -60,3 +65,16 @@ async def test_a_replaced_console_subscription_is_kept_as_replaced(notifier):
 async def test_a_system_whose_file_defines_subscriptions_gets_no_console_subscription(notifier, write_yaml):
     n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"))
     assert await _subscribers(n) == [("desk", "file")]
+
+
+async def test_the_commands_the_first_start_names_for_the_console_subscription_parse_as_given(notifier, caplog):
+    """Before: the line said `pledgewatch subscriptions pause|delete console`, and `pause console` as
+    written is refused (a pause needs --until)."""
+    with caplog.at_level(logging.INFO, logger="services.notifier.service"):
+        await notifier(http=True)
+    [line] = [r.getMessage() for r in caplog.records if "stored subscription 'console'" in r.getMessage()]
+    commands = re.findall(r"`(pledgewatch [^`]+)`", line)
+    assert commands
+    for command in commands:
+        args = build_parser().parse_args(shlex.split(command)[1:])  # a usage error exits 2 here
+        assert args.id == "console"
