@@ -5,7 +5,6 @@ import logging
 import sys
 
 import pytest
-from aiohttp.http_exceptions import BadHttpMessage
 
 from services.common.logs import (FORMAT, NOISY_LOGGERS, JsonFormatter, OneLineFormatter,
                                   setup_logging)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from schemas import DeadLetter, DeadLetterEvent
-from services.common.streams import Entry, OnceCommit
+from services.common.streams import OnceCommit
 
 pytestmark = pytest.mark.integration
 
