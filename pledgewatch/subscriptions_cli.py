@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from services.notifier.bounds import pause_until_problem
-from services.notifier.subscriptions import SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, SubscriptionError
+from services.notifier.subscriptions import SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, SubscriptionError, file_entry
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
@@ -170,12 +170,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _report(*_request(args, "GET", _one(args.id)))
 
 
-def _entry(index: int, item: Any) -> str:
-    """The entry of a ``subscriptions:`` list a failure is about: its place (as ``validate`` names it), its id."""
-    sub_id = item.get("id") if isinstance(item, dict) else None
-    return f"subscriptions.{index}" + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
-
-
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
     items = _items(_read(args.file), args.file)
@@ -190,7 +184,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
-            failures.append(f"{_entry(index, item)} not added: {exc}" if len(items) > 1 else str(exc))
+            failures.append(f"{file_entry(index, item)} not added: {exc}" if len(items) > 1 else str(exc))
     if failures:
         raise CommandError("; ".join(failures) if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
     return 0

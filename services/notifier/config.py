@@ -48,7 +48,8 @@ class NotifierConfig(BaseModel):
                                   "emails; unset: http://<PLEDGEWATCH_HTTP_HOST>:<PLEDGEWATCH_HTTP_PORT>.")
     dashboard_url: str | None = Field(
         default=None, max_length=400,
-        description="The dashboard as readers reach it, for the links of the alerts feeds to a release's page; unset: "
+        description="The dashboard as readers reach it, for the links of the alerts feeds, emails and chat messages to "
+                    "a release's page; unset: "
                     "PLEDGEWATCH_PUBLIC_URL, else the address the feed was read at (pledgewatch run serves both on "
                     "one port; docker-compose.yml sets the ledger container's).")
     unsubscribe_secret: SecretStr | None = Field(

@@ -67,6 +67,7 @@ def message_text(message: Message, *, release_page: ReleasePage | None = None,
                                                               underline=underline)
 
 
-def chat_text(message: Message) -> tuple[str, str]:
-    """(title, text) for a chat service: the plain text without setext underlines."""
-    return message_text(message, underline=False)
+def chat_text(message: Message, *, release_page: ReleasePage | None = None) -> tuple[str, str]:
+    """(title, text) for a chat service: the plain text without setext underlines, linking each release's page
+    when ``release_page`` is given, as an email does."""
+    return message_text(message, release_page=release_page, underline=False)

@@ -94,7 +94,12 @@ class FileSubscriptions:
         self._broken = False
         self._subs: list[Subscription] = []
         if path is not None:
-            self._subs = self._load(path)  # fail fast at startup
+            try:
+                self._subs = self._load(path)  # fail fast at startup
+            except SubscriptionError as exc:  # one line naming the file, as `pledgewatch run` says it
+                if any(e["field"].startswith(str(path)) for e in exc.errors):
+                    raise
+                raise SubscriptionError([{"field": str(path), "message": str(exc)}]) from None
             self._version = _version_of(path)
 
     def _load(self, path: Path) -> list[Subscription]:

@@ -407,6 +407,13 @@ def parse_subscription(data: Any, *, where: str = "", now: datetime | None = Non
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 
 
+def file_entry(index: int, item: Any) -> str:
+    """An entry of the file's ``subscriptions:`` list, as its errors name it: its place, and its id when it
+    gives one (``subscriptions.3 ('desk-eu')``)."""
+    sub_id = item.get("id") if isinstance(item, dict) else None
+    return f"subscriptions.{index}" + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
+
+
 def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
                         ) -> list[Subscription]:
     """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
@@ -420,20 +427,22 @@ def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], Non
     items = doc.get("subscriptions") or []
     if not isinstance(items, list):
         raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
-    subs, errors, seen = [], [], set()
+    subs, errors, seen = [], [], {}
     for i, item in enumerate(items):
+        entry = file_entry(i, item)
+        where = f"{entry}: " if entry != f"subscriptions.{i}" else f"{entry}."  # subscriptions.3 ('desk-eu'): url
         try:
-            sub = parse_subscription(item, where=f"subscriptions.{i}.")
+            sub = parse_subscription(item, where=where)
         except SubscriptionError as exc:
-            taken = _as_written_before(item, where=f"subscriptions.{i}.") if older is not None else None
+            taken = _as_written_before(item, where=where) if older is not None else None
             if taken is None:
                 errors.extend(exc.errors)
                 continue
             older(exc.errors)
             sub = taken
         if sub.id in seen:
-            errors.append({"field": f"subscriptions.{i}.id", "message": f"duplicate id {sub.id!r}"})
-        seen.add(sub.id)
+            errors.append({"field": f"{where}id", "message": f"duplicate id {sub.id!r} ({seen[sub.id]} has it too)"})
+        seen.setdefault(sub.id, f"subscriptions.{i}")
         subs.append(sub)
     if errors:
         raise SubscriptionError(errors)

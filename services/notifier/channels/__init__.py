@@ -27,8 +27,12 @@ def build_channel(spec, config, *, webhook_timeout: float,  # type: ignore[no-un
         from .email import EmailSender, EmailSupport
         return EmailSender(spec.to, config, support=email_support or EmailSupport())
     if kind == "apprise":
+        from ..release_pages import release_pages
         from .chat import AppriseSender
-        return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets)
+        # only a dashboard address configured: the API's own (as emails fall back to) reaches no chat's reader
+        dashboard = config.dashboard_url or config.public_url
+        return AppriseSender(spec.url, timeout=config.apprise_timeout, targets=targets,
+                             release_page=release_pages(dashboard.rstrip("/") if dashboard else None))
     raise ValueError(f"unknown channel type {kind!r}")
 
 

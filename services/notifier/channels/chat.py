@@ -17,6 +17,7 @@ from services.common.outbound import TargetPolicy, TargetRefused
 
 from ..messages import Message, chat_text
 from ..redaction import redact_url
+from ..release_pages import ReleasePage
 from .base import DeliveryResult
 
 
@@ -60,13 +61,15 @@ _SELF_HOSTED = frozenset("json jsons xml xmls form forms gotify gotifys mmost mm
 class AppriseSender:
     name = "apprise"
 
-    def __init__(self, url: str, *, timeout: float, targets: TargetPolicy | None = None) -> None:
-        self.url, self.timeout = url, timeout
+    def __init__(self, url: str, *, timeout: float, targets: TargetPolicy | None = None,
+                 release_page: ReleasePage | None = None) -> None:
+        """``release_page``: release id -> its page on the dashboard, linked in the text; None: no link."""
+        self.url, self.timeout, self.release_page = url, timeout, release_page
         self.targets = targets or TargetPolicy()
         self.destination = redact_url("apprise", url)  # tokens can sit anywhere in the URL
 
     async def send(self, message: Message) -> DeliveryResult:
-        title, body = chat_text(message)
+        title, body = chat_text(message, release_page=self.release_page)
         notifier = apprise.Apprise()
         if not notifier.add(self.url):
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)

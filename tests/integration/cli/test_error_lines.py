@@ -24,6 +24,8 @@ TOKEN = "test-api-token-0123456789abcdef"
 DEAD_REDIS = "redis://127.0.0.1:{dead_port}/0"  # a port nothing listens on
 FILES = {
     "bad.yaml": "subscriptions:\n  - id: a\n    channels: [console\n  bad: : :\n",
+    "bad-entry.yaml": "subscriptions:\n  - {id: desk-uk, channels: [console]}\n"
+                      "  - {id: desk-eu, channels: [{webhook: {url: 'ftp://x'}}]}\n",
     "binary.yaml": b"\x7fELF\x02\x01\x01\x00\x00\xd0\xff\xfe",
     "2024-01-01-bad-month.md": "---\ndate: 2024-13-01\ntitle: Plan\n---\nThe UK will invest in schools.\n",
     "no-title.md": "---\ndate: 2024-03-01\n---\nThe UK will invest £10m in border checks.\n",
@@ -56,6 +58,10 @@ CASES = {
     "run-without-the-subscriptions-file-of-the-environment": Case(
         RUN, 2, "error: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: no such subscriptions file",
         env={"PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}, absent="redis"),
+    # before: "subscriptions.1.channels.0.url: …", the entry to be counted out of the file
+    "bad-subscription-at-run-is-named-by-its-id": Case([*RUN, "--subscriptions", "bad-entry.yaml"], 1,
+                                                       "error: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
+                                                       "channels.0.url: only http and https URLs", absent="redis"),
     "run-without-the-subscriptions-file": Case([*RUN, "--subscriptions", "nope.yaml"], 2,
                                                "error: --subscriptions nope.yaml: no such file"),
     "run-without-the-watched-folder": Case(["pledgewatch", "run", "--watch", "nowhere"], 2,
@@ -140,6 +146,10 @@ CASES = {
                                                   "error: pledgewatch ledger: nope.yaml: no such file",
                                                   env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
+    "service-with-a-bad-subscription-names-it-by-its-id": Case(
+        ["faststream", "run", "services.notifier.app:app"], 1,
+        "error: pledgewatch notifier: bad-entry.yaml: subscriptions.1 ('desk-eu'): channels.0.url: only http",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "bad-entry.yaml"}),
 }
 
 

@@ -51,3 +51,21 @@ async def test_apprise_url_delivers_through_apprise(notifier, receiver, write_ya
     assert "border infrastructure" in payload["message"]
     assert payload["message"].splitlines()[:2] == ["New commitments \u2014 UK ramps up counterterror effort in Iraq",
                                                    "https://www.gov.uk/government/news/iraq"]  # no "====" line
+
+
+@pytest.mark.parametrize(("setting", "base"), [
+    ({"dashboard_url": "https://ledger.example.org/"}, "https://ledger.example.org"),
+    ({"public_url": "https://alerts.example.org"}, "https://alerts.example.org"),  # `pledgewatch run`: one port
+    ({}, None),  # the API's own address would reach no reader of a chat: no link
+], ids=["dashboard-url", "public-url", "neither"])
+async def test_a_chat_message_links_the_release_page_where_the_dashboard_is_known(
+        notifier, receiver, write_yaml, publish_classified, setting, base):
+    """Before: an email linked the release's page on the dashboard, a chat message of the same alert did not."""
+    path = write_yaml(f"subscriptions: [{{id: chat, channels: [{{apprise: 'json://127.0.0.1:{receiver.port}/chat'}}]}}]")
+    n = await notifier(config=fast_config(**setting), subscriptions=path)
+    given = release(BORDERS)
+    await publish_classified(n.service, given)
+    (_, _, body, _), = await wait_for(lambda: receiver.hits("chat"), what="Apprise JSON POST")
+    lines = json.loads(body)["message"].splitlines()
+    page = f"Every version of this release, and what changed: {base}/dashboard/releases/{given.release_id}"
+    assert (page in lines) if base else not any("/dashboard/releases/" in line for line in lines)

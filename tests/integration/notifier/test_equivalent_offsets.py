@@ -68,7 +68,7 @@ async def test_the_cli_refuses_them_naming_both(notifier, write_yaml, capsys, mo
 def test_validate_refuses_a_file_with_them(write_yaml, capsys):
     path = write_yaml("subscriptions: [{id: desk, channels: [console], reminders: [P7D, P1W]}]\n")
     assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 1
-    assert f"subscriptions.0.reminders: {TWICE}" in capsys.readouterr().err
+    assert f"subscriptions.0 ('desk'): reminders: {TWICE}" in capsys.readouterr().err
 
 
 async def test_a_file_the_notifier_read_before_keeps_loading_with_a_warning_and_reminds_once(
@@ -76,7 +76,7 @@ async def test_a_file_the_notifier_read_before_keeps_loading_with_a_warning_and_
     path = write_yaml("subscriptions: [{id: desk, channels: [console], reminders: [P7D, P1W]}]\n")
     with caplog.at_level(logging.WARNING, logger="services.notifier.store"):
         n = await notifier(subscriptions=path, run_scheduler=False)
-    assert f"subscriptions.0.reminders: {TWICE}; taken as written before these checks: fix the file" in caplog.text
+    assert f"subscriptions.0 ('desk'): reminders: {TWICE}; taken as written before these checks: fix the file" in caplog.text
     today = datetime.now(timezone.utc).date()
     await publish_classified(n.service, release(dated("c1", today + timedelta(days=60))))
     await wait_for(lambda: scheduled(n.service), what="the reminder planned")

@@ -78,7 +78,7 @@ FILE = "subscriptions: [{id: desk, channels: [console], reminders: [P7D, P1W]}]"
 def test_a_file_entry_with_equivalent_offsets_is_refused_when_checked():
     with pytest.raises(SubscriptionError) as caught:
         parse_file_document(yaml.safe_load(FILE))
-    assert [e["field"] for e in caught.value.errors] == ["subscriptions.0.reminders"]
+    assert [e["field"] for e in caught.value.errors] == ["subscriptions.0 ('desk'): reminders"]
 
 
 def test_a_file_the_notifier_read_before_is_taken_with_each_offset_once_and_a_warning():
@@ -87,5 +87,5 @@ def test_a_file_the_notifier_read_before_is_taken_with_each_offset_once_and_a_wa
     warned: list[list[dict[str, str]]] = []
     (sub,) = parse_file_document(yaml.safe_load(FILE), older=warned.append)
     assert sub.reminders == ["P7D"]
-    assert [[e["field"] for e in errors] for errors in warned] == [["subscriptions.0.reminders"]]
+    assert [[e["field"] for e in errors] for errors in warned] == [["subscriptions.0 ('desk'): reminders"]]
     assert "offset 2, 'P1W', is offset 1, 'P7D', again" in warned[0][0]["message"]

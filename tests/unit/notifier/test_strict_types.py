@@ -60,7 +60,7 @@ def test_a_yaml_file_keeps_yamls_own_booleans_numbers_and_timestamps(tmp_path):
 def test_a_yaml_file_with_a_quoted_number_is_refused(tmp_path):
     path = tmp_path / "subs.yaml"
     path.write_text("subscriptions:\n  - id: s\n    channels: [console]\n    filter: {min_confidence: '0.5'}\n")
-    with pytest.raises(SubscriptionError, match='subscriptions.0.filter.min_confidence: expected a number, not "0.5"'):
+    with pytest.raises(SubscriptionError, match="subscriptions.0 \\('s'\\): filter.min_confidence: expected a number, not \"0.5\""):
         load_file(path)
 
 

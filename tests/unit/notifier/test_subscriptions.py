@@ -67,12 +67,15 @@ def test_bad_field_is_named_with_its_message(data, field, message):
     assert message in info.value.errors[0]["message"]
 
 
-def test_file_errors_name_the_entry_and_duplicate_ids():
+def test_file_errors_name_the_entry_by_place_and_id_and_duplicate_ids():
+    """Before: ``subscriptions.2.channels.0``, the place alone, to be counted out in a long file."""
     doc = {"subscriptions": [{"id": "a", "channels": ["console"]}, {"id": "a", "channels": ["console"]},
-                             {"id": "b", "channels": ["carrier-pigeon"]}]}
+                             {"id": "b", "channels": ["carrier-pigeon"]}, {"channels": ["console"]}]}
     with pytest.raises(SubscriptionError) as info:
         parse_file_document(doc)
-    assert [e["field"] for e in info.value.errors] == ["subscriptions.1.id", "subscriptions.2.channels.0"]
+    assert [e["field"] for e in info.value.errors] == ["subscriptions.1 ('a'): id", "subscriptions.2 ('b'): channels.0",
+                                                      "subscriptions.3.id"]
+    assert info.value.errors[0]["message"] == "duplicate id 'a' (subscriptions.0 has it too)"
 
 
 def test_yaml_sexagesimal_digest_time_is_read_as_a_time():

@@ -62,7 +62,7 @@ UNSENDABLE = [
 def test_a_subscriptions_file_with_such_a_webhook_is_refused(tmp_path, url, reason):
     path = tmp_path / "subs.yaml"
     path.write_text(f"subscriptions:\n  - id: hook1\n    channels: [{{webhook: '{url}'}}]\n")
-    with pytest.raises(SubscriptionError, match=re.escape("subscriptions.0.channels.0.url: " + reason)):
+    with pytest.raises(SubscriptionError, match=re.escape("subscriptions.0 ('hook1'): channels.0.url: " + reason)):
         load_file(path)
 
 
