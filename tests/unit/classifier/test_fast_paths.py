@@ -76,6 +76,16 @@ def test_threatened_penalties_as_the_regexes_find_them(labelled_sentences):
         assert penalties.threatens_penalty(text, fold(text)) == expected, text
 
 
+def test_breaks_before_headlines_as_the_regex_finds_them():
+    pieces = ["\n", "\n\n", "A", "Z", "9", "a", " ", "  ", "\t", "\xa0", "\x1c", "\u2028", "to", "to ", "To ", " to\n",
+              ".", ",", ";", ":", "tot", "x" * 10, "x" * 29, "y" * 58, "Council", " to", "É"]
+    rnd = random.Random(19)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        assert cues._breaks_before_headlines(text) == [m.end() for m in cues._BREAK_BEFORE_HEADLINE.finditer(text)], \
+            text
+
+
 def test_word_set():
     words = WordSet(("in", "within", "19"))
     assert words.in_("within 1919") and not words.in_("no match here")
