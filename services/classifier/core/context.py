@@ -22,9 +22,31 @@ _STOP: Final = frozenset(
 _LOOK_BACK, _LOOK_AHEAD = 5, 1
 
 
+# Every byte of the UTF-8 text that cannot be part of a _WORD match becomes a space, and str.split finds the runs
+# that can ("’" stands in as "\x01" meanwhile, as in ``signals._words``); a run's match is the run from its
+# first letter on, when that holds three characters or more.
+_WORD_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz'-\x01")
+_TO_SPACES: Final = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
+_NOT_FIRST: Final = "'-\x01"  # what a run may hold before its first letter
+
+
 def _low_content(low: str) -> list[str]:
     """``_content`` of lowercased text."""
-    return list(filterfalse(_STOP.__contains__, _WORD.findall(low)))
+    return list(filterfalse(_STOP.__contains__, _words(low)))
+
+
+def _words(low: str) -> list[str]:
+    """``_WORD.findall(low)``, faster."""
+    if "\x01" in low:  # the stand-in for "’"
+        return _WORD.findall(low)
+    ascii_only = low.isascii()
+    runs = (low if ascii_only else low.replace("’", "\x01")).encode().translate(_TO_SPACES).decode().split()
+    words = []
+    for run in runs:
+        word = run.lstrip(_NOT_FIRST)
+        if len(word) >= 3:
+            words.append(word if ascii_only else word.replace("\x01", "’"))
+    return words
 
 
 def _trigrams(text: str) -> set[tuple[str, str, str]]:
