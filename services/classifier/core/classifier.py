@@ -136,13 +136,12 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, pr
     decision = model.decide(read.general, found is not None, read.tokens, probability=probability)
     if decision is None:
         return None
-    text = body[sentence.start:sentence.end]
-    if found is None and threatens_penalty(text):
-        return None  # "firms that fail to comply will face fines": a conditional, whatever the model weighs
     probability, kind = decision
     if found is None or kind != found.trigger.kind:  # no rules' reading, or one whose actor suits the other kind
-        return read_unruled(text, who, kind, probability,
-                            folded=lowered.folded(*sentence))
+        text, folded = body[sentence.start:sentence.end], lowered.folded(sentence.start, sentence.end)
+        if found is None and threatens_penalty(text, folded):
+            return None  # "firms that fail to comply will face fines": a conditional, whatever the model weighs
+        return read_unruled(text, who, kind, probability, folded=folded)
     return Found(found.trigger._replace(confidence=probability), found.actor)
 
 

@@ -36,19 +36,21 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
     text = body[sentence.start:sentence.end]
     if _has_boundary(text):
         clauses, begin = [], 0
-        for match in _BOUNDARY_FOLDED.finditer(lowered.folded(*sentence)):
+        for match in _BOUNDARY_FOLDED.finditer(lowered.folded(sentence.start, sentence.end)):
             clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
             begin = match.end()
         clauses.append(Sentence(sentence.start + begin, sentence.end))
         readable = []  # (clause, its cues) for the clauses that may commit
         for clause in clauses:
-            cues = words.within(*clause) if words else read_cues(lowered.folded(*clause))
+            start, end = clause
+            cues = words.within(start, end) if words else read_cues(lowered.folded(start, end))
             if may_commit(body[clause.start:clause.end], cues):
                 readable.append((clause, cues))
         found: list[tuple[Sentence, Found | None]] = []
         for clause, cues in readable if len(readable) > 1 else ():
             commitment = find_commitment(body[clause.start:clause.end], publisher, previous, cues=cues,
-                                         low=lowered.low(*clause), folded=lowered.folded(*clause))
+                                         low=lowered.low(clause.start, clause.end),
+                                         folded=lowered.folded(clause.start, clause.end))
             if commitment is not None and commitment.trigger.start > 0:  # its own subject before the verb
                 found.append((clause, commitment))
                 previous = commitment.actor
@@ -57,8 +59,9 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
         if sum(commitment is not None for _, commitment in found) > 1:
             return found
     commitment = find_commitment(text, publisher, previous, alone=alone,
-                                 cues=words.within(*sentence) if words else None,
-                                 low=lowered.low(*sentence), folded=lowered.folded(*sentence))
+                                 cues=words.within(sentence.start, sentence.end) if words else None,
+                                 low=lowered.low(sentence.start, sentence.end),
+                                 folded=lowered.folded(sentence.start, sentence.end))
     return [(sentence, commitment)] if commitment is not None else []
 
 

@@ -155,8 +155,34 @@ def candidate_sentences(body: str, sentences: list[Sentence], *, cues: list[int]
     return chosen
 
 
+_HEADLINE_REACH: Final = 60  # characters of a headline's subject after its first (_HEADLINE)
+_HEADLINE_FIRST: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _headline_cues(body: str) -> list[int]:
     """``[m.start() for m in _HEADLINE_CUE.finditer(body)]``, trying only line starts (where "^" matches). A
     match may run on past a line break, but only over spaces and "to ", where no match can start."""
     found = [0] if _HEADLINE_CUE.match(body) else []
-    return found + [line_break.end() for line_break in _BREAK_BEFORE_HEADLINE.finditer(body)]
+    return found + _breaks_before_headlines(body)
+
+
+def _breaks_before_headlines(body: str) -> list[int]:
+    """``[m.end() for m in _BREAK_BEFORE_HEADLINE.finditer(body)]``, read from each "to" between spaces rather
+    than by trying the pattern's lazy run after every line break. A line break matches when such a "to"
+    follows spaces that begin at most _HEADLINE_REACH characters after its line's first character, with no
+    line break and none of ".,;:" before them, and that first character is one of _HEADLINE_FIRST."""
+    starts = set()
+    size = len(body)
+    at = body.find("to", 1)
+    while at != -1:
+        if at + 2 < size and body[at + 2].isspace() and body[at - 1].isspace():
+            spaces = at - 1  # where the spaces before "to" begin
+            while spaces > 0 and body[spaces - 1].isspace():
+                spaces -= 1
+            line_break = body.rfind("\n", max(0, spaces - _HEADLINE_REACH - 2), spaces)
+            if line_break != -1 and body[line_break + 1] in _HEADLINE_FIRST \
+                    and body.find(".", line_break, spaces) == -1 and body.find(",", line_break, spaces) == -1 \
+                    and body.find(";", line_break, spaces) == -1 and body.find(":", line_break, spaces) == -1:
+                starts.add(line_break + 1)
+        at = body.find("to", at + 1)
+    return sorted(starts)

@@ -88,6 +88,7 @@ def _relative_period(match: re.Match[str], published: date) -> Fields:
 
 # A duration that says how long something lasts or is kept, not by when it is done: "records are kept for
 # five years", "the licence is valid for three years", "jailed for six years".
+_NON_DIGITS: Final = re.compile(r"\D")  # dropped from a day's number ("1st" → "1")
 _LASTING: Final = re.compile(r"\b(?:keep|kept|keeps|retain\w*|stor(?:e|ed|es|ing)|valid|last|lasts|held|hold|holds|"
                       r"sentenced|jailed|imprisoned|banned|disqualified|suspended|remain|remains|live[ds]?|lived|"
                       r"serv(?:e|ed|ing)|detained)\b[^.;,]{0,40}$", re.IGNORECASE)
@@ -100,7 +101,7 @@ def _fixed_duration(match: re.Match[str], published: date) -> Fields:
     if amount is None:
         return None
     if match["fm"]:  # "over two years from April 2025", "for two years from 1 April 2025": from that day
-        day = int(re.sub(r"\D", "", match["fd"])) if match["fd"] else 1
+        day = int(_NON_DIGITS.sub("", match["fd"])) if match["fd"] else 1
         start = date(int(match["fy"]), month_number(match["fm"]), day)
         return {"type": "period", "start": start, "end": add_units(start, amount, match["unit"]) - timedelta(days=1)}
     if match["from"]:  # "over five years beginning in 2015-16", "over four years from 2018-19": from that year's first day
@@ -123,7 +124,7 @@ def _from_year(match: re.Match[str], amount: float) -> Fields:
 def _milestone(match: re.Match[str], published: date) -> Fields:
     """A timetable line led by its date: "June 2026: services must publish …" is due then."""
     month, year = month_number(match["m"]), int(match["y"])
-    due = date(year, month, int(re.sub(r"\D", "", match["d"]))) if match["d"] else end_of_month(year, month)
+    due = date(year, month, int(_NON_DIGITS.sub("", match["d"]))) if match["d"] else end_of_month(year, month)
     return {"type": "date", "due": due}
 
 
@@ -167,8 +168,8 @@ def _month_range(match: re.Match[str], published: date) -> Fields:
     m1, m2 = month_number(match["m1"]), month_number(match["m2"])
     y2 = full_year(match["y2"], full_year(match["y1"], published.year))
     y1 = full_year(match["y1"], y2 - 1 if m1 > m2 else y2)
-    start = date(y1, m1, int(re.sub(r"\D", "", match["d1"]))) if match["d1"] else date(y1, m1, 1)
-    end = date(y2, m2, int(re.sub(r"\D", "", match["d2"]))) if match["d2"] else end_of_month(y2, m2)
+    start = date(y1, m1, int(_NON_DIGITS.sub("", match["d1"]))) if match["d1"] else date(y1, m1, 1)
+    end = date(y2, m2, int(_NON_DIGITS.sub("", match["d2"]))) if match["d2"] else end_of_month(y2, m2)
     return {"type": "period", "start": start, "end": end} if start <= end else None
 
 
@@ -180,7 +181,7 @@ _RECENT_PAST: Final = timedelta(days=92)
 def _day(match: re.Match[str], published: date) -> Fields:
     if _year_unread(match, "y"):
         return None
-    month, day = month_number(match["m"]), int(re.sub(r"\D", "", match["d"]))
+    month, day = month_number(match["m"]), int(_NON_DIGITS.sub("", match["d"]))
     named = _relative_year(match, published)
     if not match["y"] and named is None and \
             published - _RECENT_PAST <= _same_year_day(published.year, month, day) < published:

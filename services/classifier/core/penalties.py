@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .folding import any_in, fold
+
 # Just before an amount: "fines of up to €50 million", "fined up to £18 million", "a penalty of $1m".
 _PENALTY_BEFORE: Final = re.compile(r"\b(?:fine[sd]?|penalt(?:y|ies))\b[^.;,£$€\d]{0,30}$", re.IGNORECASE)
 # Just after one: "a $5 million fine", "a $25 million civil penalty".
@@ -21,6 +23,9 @@ _THREAT: Final = re.compile(
 _DUTY: Final = re.compile(r"\b(?:must|shall|should|required|obliged|ha(?:ve|s)\s+to|needs?\s+to|"
                           r"ha(?:ve|s)\s+(?:\w+\s+){0,3}(?:hours?|days?|weeks?|months?)\s+to)\b", re.IGNORECASE)
 _REACH: Final = 40  # characters before an amount read for a penalty word
+# Every match of _THREAT holds one of these (over the folded text, see .folding): a sentence holding none is
+# not searched.
+_THREAT_WORDS: Final = ("fine", "penalt", "punishable")
 
 
 def is_penalty(text: str, start: int, end: int) -> bool:
@@ -29,6 +34,9 @@ def is_penalty(text: str, start: int, end: int) -> bool:
             or _PENALTY_AFTER.match(text[end:end + 30]) is not None)
 
 
-def threatens_penalty(text: str) -> bool:
-    """Whether ``text`` (a sentence) only threatens a fine or a penalty: no duty it sets is backed by it."""
+def threatens_penalty(text: str, folded: str | None = None) -> bool:
+    """Whether ``text`` (a sentence) only threatens a fine or a penalty: no duty it sets is backed by it.
+    ``folded``: ``fold(text)``, when known."""
+    if not any_in(fold(text) if folded is None else folded, _THREAT_WORDS):
+        return False
     return _THREAT.search(text) is not None and _DUTY.search(text) is None

@@ -57,7 +57,8 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
         context = genre[whole.start >= second] if whole.start < fifth else genre[2]
         for span, found in readings:
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
-                                low=lowered.low(*span), folded=lowered.folded(*span), context=context, year=year)
+                                low=lowered.low(span.start, span.end), folded=lowered.folded(span.start, span.end),
+                                context=context, year=year)
             yield Proposal(span, found, read)
 
 

@@ -136,6 +136,7 @@ def _site(text: str) -> str | None:
     return None
 
 
+_ALNUM: Final = re.compile(r"[a-z0-9]+")
 _PHRASES: Final = sorted((k for k in _SLUGS if "-" in k), key=len, reverse=True)  # the longest first
 
 
@@ -144,7 +145,7 @@ def _slug(text: str) -> str | None:
     for phrase in _PHRASES:
         if phrase in lowered:
             return _SLUGS[phrase]
-    for word in re.findall(r"[a-z0-9]+", lowered):
+    for word in _ALNUM.findall(lowered):
         if word in _SLUGS:
             return _SLUGS[word]
     return None

@@ -19,6 +19,7 @@ ANCHOR: Final = (r"(?P<anchor>(?:(?:receiving|getting|making|(?:the\s+)?receipt\
                  r"(?=(?:the|a|an|its|their|each)\s))?(?:(?:the|a|an|its|their|each|being)\s+)?[a-z][\w-]*"
                  r"(?:\s+(?:orders?|notices?|requests?|notifications?|referrals?|reports?|complaints?|"
                  r"payments?)\b)?)")
+_LEADING_WORD: Final = re.compile(r"^(?:the|a|an|its|their|each|being)\s+", re.IGNORECASE)
 _RECEIVED: Final = re.compile(r"^(?:receiving|getting|making|(?:the\s+)?receipt\s+of)\s+", re.IGNORECASE)
 # An event written as a participle, named as a noun.
 _PARTICIPLES: Final = {"notified": "notification", "asked": "request", "requested": "request", "ordered": "order"}
@@ -103,5 +104,5 @@ def _anchor(text: str | None) -> str:
     """The event a response time runs from, as the text names it; "unstated" when it names none."""
     if not text:
         return UNSTATED_ANCHOR
-    event = re.sub(r"^(?:the|a|an|its|their|each|being)\s+", "", _RECEIVED.sub("", text.strip()), flags=re.I)
+    event = _LEADING_WORD.sub("", _RECEIVED.sub("", text.strip()))
     return _PARTICIPLES.get(event.lower(), event)

@@ -60,6 +60,13 @@ _GOING_TO: Final = _compile(
 _GOING_TO_CORE: Final = re.compile(r"(?:going|planning|intending|preparing|plans?|intends?|set)\s+to\s")
 _NEXT_STEP: Final = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to\b")
 _IS_TO: Final = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
+_THERE_BEFORE: Final = re.compile(r"\bthere\s+$", re.IGNORECASE)  # "there will be"
+_ACTOR_ARTICLE: Final = re.compile(r"^(?:the|all\s+the)\s+", re.IGNORECASE)  # dropped from a demand's actor
+# "will have the power to", "will have a significant impact": no act
+_HAVE_EFFECT: Final = re.compile(r"\s*(?:the\s+)?(?:power|right|ability|option|opportunity|chance|benefit|impact|effect|"
+                                 r"significant|huge|big|major|positive|negative|real|an?\s+(?:significant|huge|big|major|"
+                                 r"positive|negative|real|impact|effect))")
+_SOMEONE_TO: Final = re.compile(r"\s*\w+\s+to\b")  # "will require councils to"
 _NOT_PLANS: Final = re.compile(r"aim|goal|objective|purpose|ambition|priority|idea|challenge|task|role|hope|intention|"
                         r"vision|mission|focus|key|point|answer|solution|way|question|problem|step|steps|plan|"
                         r"reason|result|effect|aims|goals|objectives|priorities|have|has|what|who|which")
@@ -241,7 +248,7 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
         after = (match["next"] or "").lower()
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
         kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower(), sentence)
-        if kind is None and verb == "be" and re.search(r"\bthere\s+$", sentence[:match.start()], re.I):
+        if kind is None and verb == "be" and _THERE_BEFORE.search(sentence[:match.start()]):
             kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
         if kind is not None:
             found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
@@ -279,7 +286,7 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
             continue
         for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
-                actor = re.sub(r"^(?:the|all\s+the)\s+", "", match["actor"].strip(), flags=re.I)
+                actor = _ACTOR_ARTICLE.sub("", match["actor"].strip())
                 found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
 
@@ -312,15 +319,13 @@ def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None,
     if verb == "have":
         if after == "to":
             return Kind.DEMAND, 0.75
-        if re.match(r"\s*(?:the\s+)?(?:power|right|ability|option|opportunity|chance|benefit|impact|effect|"
-                    r"significant|huge|big|major|positive|negative|real|an?\s+(?:significant|huge|big|major|"
-                    r"positive|negative|real|impact|effect))", rest):
+        if _HAVE_EFFECT.match(rest):
             return None, 0.0
     if verb == "report" and after in ("to", "directly", "back"):  # a reporting line, not an action
         return None, 0.0
     if verb == "progress" and after in ("on", "to", "onto"):
         return None, 0.0  # "students will progress on to": a path, not an act
-    if verb == "require" and not re.match(r"\s*\w+\s+to\b", rest):
+    if verb == "require" and not _SOMEONE_TO.match(rest):
         return Kind.DEMAND, 0.75  # "DHS will require enhanced measures for all flights": a rule on others
     if verb == "take" and after in ("place", "effect"):
         return None, 0.0

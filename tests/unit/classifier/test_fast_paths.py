@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, records,
-                                      signals, triggers, unruled)
+from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, penalties,
+                                      records, signals, triggers, unruled)
 from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -62,6 +62,28 @@ def test_headline_cues_and_digits_as_the_regexes_find_them(labelled_sentences):
         assert cues._headline_cues(text) == [m.start() for m in cues._HEADLINE_CUE.finditer(text)]
         assert deadlines.has_digit(text) == (re.search(r"\d", text) is not None)
     assert deadlines.has_digit("٣ days") and not deadlines.has_digit("three days")
+
+
+def test_threatened_penalties_as_the_regexes_find_them(labelled_sentences):
+    pieces = ["face ", "faces ", "FACING ", "fines ", "fine", "Fined ", "penalty ", "PENALTIES ", "be ", "being ",
+              "liable to ", "punishable by ", "result in ", "or ", "must ", "has to ", "six months to ", "İ", "ı",
+              "ſ", "x ", ".", ";", "\n"]
+    rnd = random.Random(17)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        expected = penalties._THREAT.search(text) is not None and penalties._DUTY.search(text) is None
+        assert penalties.threatens_penalty(text) == expected, text
+        assert penalties.threatens_penalty(text, fold(text)) == expected, text
+
+
+def test_breaks_before_headlines_as_the_regex_finds_them():
+    pieces = ["\n", "\n\n", "A", "Z", "9", "a", " ", "  ", "\t", "\xa0", "\x1c", "\u2028", "to", "to ", "To ", " to\n",
+              ".", ",", ";", ":", "tot", "x" * 10, "x" * 29, "y" * 58, "Council", " to", "É"]
+    rnd = random.Random(19)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        assert cues._breaks_before_headlines(text) == [m.end() for m in cues._BREAK_BEFORE_HEADLINE.finditer(text)], \
+            text
 
 
 def test_word_set():

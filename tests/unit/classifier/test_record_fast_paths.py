@@ -89,6 +89,14 @@ def test_id_words_as_the_regex_finds_them(labelled_sentences):
         assert records._words(low) == " ".join(records._WORD.findall(low)), text
 
 
+def test_content_words_as_the_regex_finds_them(labelled_sentences):
+    pieces = list("abcxyz'’-\x01 .,é9AZ_\n\t") + ["ab", "abc", "-ab", "'ab-c", "’tis", "don’t", "counter-terrorism", "İi"]
+    rnd = random.Random(29)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(5000)]
+    for text in [sentence.lower() for sentence in labelled_sentences] + texts:
+        assert context._words(text) == context._WORD.findall(text), text
+
+
 def test_trigrams_are_the_joined_content_word_triples(labelled_sentences):
     for text in labelled_sentences:
         words = [w for w in context._WORD.findall(text.lower()) if w not in context._STOP]
