@@ -35,7 +35,7 @@ def test_a_subscriptions_file_with_a_repeated_address_is_refused(tmp_path):
     path = tmp_path / "subs.yaml"
     path.write_text("subscriptions:\n  - id: dupmail\n    channels:\n"
                     "      - email: {to: [jane@example.org, '\"Jane Doe\" <JANE@example.org>']}\n")
-    with pytest.raises(SubscriptionError, match=r"subscriptions\.0\.channels\.0\.to: recipient 2 .* is recipient 1"):
+    with pytest.raises(SubscriptionError, match=r"subscriptions\.0 \('dupmail'\): channels\.0\.to: recipient 2 .* is recipient 1"):
         load_file(path)
 
 
