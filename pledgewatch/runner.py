@@ -179,7 +179,11 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
     try:
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))
     except SourcesError as exc:
-        raise CommandError(f"{exc} (fix the sources file)") from None
+        # `PLEDGEWATCH_SOURCES: s.yaml: not YAML`, `--sources s.yaml: not YAML`, as a missing file is told
+        path, named_by = ((settings.ingest.sources, "PLEDGEWATCH_SOURCES: ") if sources is None
+                          else (sources, "--sources "))
+        about_the_file = path is not None and str(exc).startswith(str(path))
+        raise CommandError(f"{named_by if about_the_file else ''}{exc} (fix the sources file)") from None
 
 
 def _not_a_file(path: Path) -> str:

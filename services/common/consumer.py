@@ -11,6 +11,7 @@ New entries are read ``read_count`` at a time (XREADGROUP COUNT).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,7 +24,7 @@ from schemas.streams import EVENT_FIELD
 
 from .errors import failure_text
 from .outages import OutageNotices, keep_reading
-from .streams import Entry, Streams, as_text
+from .streams import Entry, Streams, as_text, parse_stream_id
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,45 @@ def reclaim_poll_ms(claim_idle_ms: int) -> int:
     return min(most, max(least, claim_idle_ms // 10))
 
 
+class ReclaimNotice:
+    """One WARNING per reclaim pass, not one per entry: the entries a stopped consumer held come back one after
+    another (one XAUTOCLAIM each), so a pass is told once no entry has followed for ``quiet_seconds`` after the
+    last one was handled. Each entry is told at DEBUG."""
+
+    def __init__(self, stream: str, group: str, *, quiet_seconds: float) -> None:
+        self.stream, self.group, self.quiet_seconds = stream, group, quiet_seconds
+        self._ids: list[tuple[int, int]] = []
+        self._deliveries: list[int] = []
+        self._timer: asyncio.TimerHandle | None = None
+
+    def started(self, entry: Entry, deliveries: int) -> None:
+        """``entry`` was reclaimed, delivered for the ``deliveries``-th time, and is about to be handled."""
+        log.debug("reclaimed %s %s (delivery %d)", entry.stream, entry.entry_id, deliveries)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._ids.append(parse_stream_id(entry.entry_id))
+        self._deliveries.append(deliveries)
+
+    def finished(self) -> None:
+        """The entry is handled: the pass is told unless another follows soon."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(self.quiet_seconds, self.tell)
+
+    def tell(self) -> None:
+        self._timer = None
+        if not self._ids:
+            return
+        count, first, last = len(self._ids), min(self._ids), max(self._ids)
+        ids = f"{first[0]}-{first[1]}" + (f" to {last[0]}-{last[1]}" if count > 1 else "")
+        low, high = min(self._deliveries), max(self._deliveries)
+        deliveries = f"delivery {low}" if low == high else f"deliveries {low} to {high}"
+        log.warning("reclaimed %d %s of %s for %s (%s, %s), left pending by a consumer that stopped or stalled",
+                    count, "entry" if count == 1 else "entries", self.stream, self.group, ids, deliveries)
+        self._ids, self._deliveries = [], []
+
+
 class StreamConsumer:
     """Binds ``handler`` to ``stream`` for ``group``; call :meth:`attach` once per broker."""
 
@@ -76,6 +116,8 @@ class StreamConsumer:
         self.expect, self.handler, self.batch_handler = expect, handler, batch_handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.read_count = read_count
+        # A pass's entries follow one another within a round trip; its end is a quiet spell of a reclaim poll.
+        self._reclaims = ReclaimNotice(stream, group, quiet_seconds=max(reclaim_poll_ms(claim_idle_ms), 500) / 1000)
 
     def attach(self, broker: RedisBroker, *, title: str) -> None:
         # Bounded reads: a consumer that took a whole backlog at once would hold entries pending, unhandled,
@@ -154,10 +196,14 @@ class StreamConsumer:
                 await streams.dead_letter(entry, reason, deliveries=deliveries)
                 await streams.client.delete(self._error_key(entry))
                 return
-            log.warning("reclaimed %s %s (delivery %d)", entry.stream, entry.entry_id, deliveries)
-        event = await self._decode(entry)
-        if event is not None:
-            await self._handle(event, entry)
+            self._reclaims.started(entry, deliveries)
+        try:
+            event = await self._decode(entry)
+            if event is not None:
+                await self._handle(event, entry)
+        finally:
+            if reclaimed:
+                self._reclaims.finished()
 
     async def _decode(self, entry: Entry) -> CloudEvent[Any] | None:
         """The entry's event; None when it has none or it does not decode (then it is dead-lettered)."""

@@ -86,5 +86,6 @@ async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, i
                     handed += len(ids)
                     start = "(" + as_text(ids[-1])
     if handed:
-        log.info("%d entries a stopped run had read but not finished: handed over to this run", handed)
+        log.info("%d %s a stopped run had read but not finished: handed over to this run", handed,
+                 "entry" if handed == 1 else "entries")
     return handed

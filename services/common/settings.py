@@ -197,7 +197,7 @@ class Settings(BaseSettings):
                              "<hostname>-<pid>)")
         return value
 
-    @field_validator("api_token", "api_token_file", "subscriptions", mode="before")
+    @field_validator("redis_url", "api_token", "api_token_file", "subscriptions", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

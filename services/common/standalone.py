@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from faststream import FastStream
 from pydantic import ValidationError
@@ -21,9 +21,10 @@ from .settings import Settings
 
 
 def standalone_app(make_services: Callable[[Settings], Sequence[Service]], *, title: str,
-                   one_line_errors: tuple[type[Exception], ...] = ()) -> FastStream:
-    """``make_services(settings)`` on one app; ``one_line_errors`` are the service's own errors (a bad file)
-    whose message is the whole story."""
+                   file_errors: Mapping[type[Exception], str] | None = None) -> FastStream:
+    """``make_services(settings)`` on one app; ``file_errors`` are the service's own errors about the file a
+    setting names (error type: variable), whose message is the whole story once it names the variable."""
+    file_errors = file_errors or {}
     try:
         settings = Settings()
         settings.require_redis_url()
@@ -31,8 +32,18 @@ def standalone_app(make_services: Callable[[Settings], Sequence[Service]], *, ti
         return build_app(make_services(settings), settings, title=title, on_startup_error=exit_with_one_line)
     except ValidationError as exc:
         raise SystemExit(f"error: {title}: {bad_settings(exc)}") from None
-    except (StartupError, *one_line_errors) as exc:
+    except StartupError as exc:
         raise SystemExit(f"error: {title}: {exc}") from None
+    except tuple(file_errors) as exc:
+        raise SystemExit(f"error: {title}: {_naming_the_setting(exc, file_errors)}") from None
+
+
+def _naming_the_setting(exc: Exception, file_errors: Mapping[type[Exception], str]) -> str:
+    """``PLEDGEWATCH_SOURCES: sources.yaml: not YAML …`` for an error about the file the variable names (its
+    message starts with the path); an error about something else (two feeds of one name) as it is."""
+    variable = next(variable for kind, variable in file_errors.items() if isinstance(exc, kind))
+    path = os.environ.get(variable, "").strip()
+    return f"{variable}: {exc}" if path and str(exc).startswith(path) else str(exc)
 
 
 def exit_with_one_line(exc: StartupError) -> None:

@@ -6,4 +6,4 @@ from .config import SourcesError
 from .service import IngestService
 
 app = standalone_app(lambda settings: [IngestService(settings)], title="pledgewatch ingest",
-                     one_line_errors=(SourcesError,))
+                     file_errors={SourcesError: "PLEDGEWATCH_SOURCES"})

@@ -96,6 +96,10 @@ def load_sources(settings: IngestSettings) -> list[SourceConfig]:
             text = decode_bytes(settings.sources.read_bytes())  # YAML admits UTF-16 and UTF-32 with their mark
         except NotText as exc:
             raise SourcesError(f"{settings.sources}: not a text file: {exc}") from None
+        except FileNotFoundError:
+            raise SourcesError(f"{settings.sources}: no such file") from None
+        except IsADirectoryError:
+            raise SourcesError(f"{settings.sources}: a folder, not a file") from None
         except OSError as exc:
             raise SourcesError(f"{settings.sources}: cannot read: {exc}") from None
         sources.extend(parse_sources(text, origin=str(settings.sources)))

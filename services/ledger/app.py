@@ -5,4 +5,4 @@ from services.dashboard.service import LedgerWithDashboard
 from services.notifier.subscriptions import SubscriptionError
 
 app = standalone_app(lambda settings: [LedgerWithDashboard(settings)], title="pledgewatch ledger",
-                     one_line_errors=(SubscriptionError,))
+                     file_errors={SubscriptionError: "PLEDGEWATCH_SUBSCRIPTIONS"})

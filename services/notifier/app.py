@@ -6,4 +6,4 @@ from .service import NotifierService
 from .subscriptions import SubscriptionError
 
 app = standalone_app(lambda settings: [NotifierService(settings)], title="pledgewatch notifier",
-                     one_line_errors=(SubscriptionError,))
+                     file_errors={SubscriptionError: "PLEDGEWATCH_SUBSCRIPTIONS"})

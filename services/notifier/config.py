@@ -73,6 +73,14 @@ class NotifierConfig(BaseModel):
                     "an edit later than this pairs against nothing (an edit that changes a commitment's id reads "
                     "as new).")
 
+    @field_validator("smtp_username", "smtp_password", "public_url", "dashboard_url", "unsubscribe_secret",
+                     "reminder_misfire_grace_seconds", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `PLEDGEWATCH_UNSUBSCRIBE_SECRET=` (a line of .env.example uncommented as it is) is unset, as every
+        # setting whose default is unset: not a bad setting, nor an empty SMTP user name to log in with
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("public_url", "dashboard_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:

@@ -360,3 +360,27 @@ def test_a_blank_file_setting_is_unset_not_the_current_folder(monkeypatch, varia
     `pledgewatch run` stopped with `error: .: cannot read it: Is a directory`, naming no setting."""
     monkeypatch.setenv(variable, " ")
     assert _attribute(Settings(), attribute) is None
+
+
+def _unset_by_default() -> list[tuple[str, str]]:
+    """(variable, attribute) of every setting whose default is unset (None)."""
+    found = [(env_name(name), name) for name, field in Settings.model_fields.items()
+             if name not in Settings.section_names() and field.default is None and field.default_factory is None]
+    for section in Settings.section_names():
+        for name, field in Settings.model_fields[section].annotation.model_fields.items():
+            if field.default is None and field.default_factory is None:
+                found.append((env_name(name), f"{section}.{name}"))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("variable", "attribute"), _unset_by_default())
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_setting_whose_default_is_unset_is_unset(monkeypatch, variable, attribute, value):
+    """Before: `PLEDGEWATCH_REMINDER_MISFIRE_GRACE_SECONDS=` and `PLEDGEWATCH_UNSUBSCRIBE_SECRET=` (lines of
+    .env.example uncommented as they are) stopped every service as bad settings, a blank `REDIS_URL=` made the
+    commands miss a running `pledgewatch run`, and a blank `PLEDGEWATCH_SMTP_USERNAME=` logged in to the SMTP
+    server with no name, while a blank path or token was unset."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("PLEDGEWATCH_REDIS_URL", raising=False)
+    monkeypatch.setenv(variable, value)
+    assert _attribute(Settings(), attribute) is None

@@ -132,23 +132,48 @@ CASES = {
     "service-with-a-bad-setting": Case(["faststream", "run", "services.notifier.app:app"], 1,
                                        "error: pledgewatch notifier: bad setting: PLEDGEWATCH_SMTP_PORT='abc'",
                                        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SMTP_PORT": "abc"}),
+    # later: the line named the file and not the setting it came from
     "service-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.notifier.app:app"], 1,
-                                                  "error: pledgewatch notifier: bad.yaml:4: not valid YAML",
+                                                  "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:4: "
+                                                  "not valid YAML",
                                                   env={"REDIS_URL": DEAD_REDIS,
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
     # before: the ledger (which shows the file's subscriptions' calendars) read the file once Redis answered, and
     # a bad one was a traceback
     "ledger-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
-                                                 "error: pledgewatch ledger: bad.yaml:4: not valid YAML",
+                                                 "error: pledgewatch ledger: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:4: "
+                                                 "not valid YAML",
                                                  env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
     "ledger-without-its-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
-                                                  "error: pledgewatch ledger: nope.yaml: no such file",
+                                                  "error: pledgewatch ledger: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: "
+                                                  "no such file",
                                                   env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
+    # before: "error: pledgewatch notifier: nope.yaml: no such file", naming no setting
+    "service-without-its-subscriptions-file-names-the-setting": Case(
+        ["faststream", "run", "services.notifier.app:app"], 1,
+        "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: nope.yaml: no such file",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "nope.yaml"}),
+    # before: "error: pledgewatch ingest: bad.yaml: not YAML: …", naming no setting
+    "ingest-with-a-bad-sources-file-names-the-setting": Case(
+        ["faststream", "run", "services.ingest.app:app"], 1,
+        "error: pledgewatch ingest: PLEDGEWATCH_SOURCES: bad.yaml: not YAML",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SOURCES": "bad.yaml"}),
+    # before: "error: pledgewatch ingest: nope.yaml: cannot read: [Errno 2] No such file or directory: 'nope.yaml'"
+    "ingest-without-its-sources-file-names-the-setting": Case(
+        ["faststream", "run", "services.ingest.app:app"], 1,
+        "error: pledgewatch ingest: PLEDGEWATCH_SOURCES: nope.yaml: no such file",
+        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SOURCES": "nope.yaml"}),
+    # before: "error: bad.yaml: not YAML: … (fix the sources file)", naming no setting
+    "run-with-a-bad-sources-file-names-the-setting": Case(RUN, 1, "error: PLEDGEWATCH_SOURCES: bad.yaml: not YAML",
+                                                          env={"PLEDGEWATCH_SOURCES": "bad.yaml"}, absent="redis"),
+    "run-with-a-bad-sources-option-names-the-option": Case([*RUN, "--sources", "bad.yaml"], 1,
+                                                           "error: --sources bad.yaml: not YAML", absent="redis"),
     "service-with-a-bad-subscription-names-it-by-its-id": Case(
         ["faststream", "run", "services.notifier.app:app"], 1,
-        "error: pledgewatch notifier: bad-entry.yaml: subscriptions.1 ('desk-eu'): channels.0.url: only http",
+        "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
+        "channels.0.url: only http",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "bad-entry.yaml"}),
 }
 

@@ -4,6 +4,7 @@ process reads (the embedded Redis before its run starts)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 import redis.asyncio as aioredis
@@ -111,3 +112,14 @@ async def test_a_stopping_process_leaves_only_the_groups_it_was_given(client, ke
     assert await leave_groups(client, [(stream, "g"), (f"{key_prefix}no-such-stream", "g")], "me") == 1
     assert await _consumers(client, stream) == {"other": 1}
     assert [c["name"] for c in await client.xinfo_consumers(stream, "g2")] == ["me"]
+
+
+@pytest.mark.parametrize(("held", "told"), [(1, "1 entry a stopped run had read but not finished: handed over"),
+                                            (3, "3 entries a stopped run had read but not finished: handed over")])
+async def test_what_is_handed_over_is_told_in_one_line_in_good_grammar(client, key_prefix, caplog, held, told):
+    """Before: "1 entries a stopped run had read"."""
+    stream = f"{key_prefix}s"
+    await _stream_read_by(client, stream, {"old-run": held})
+    with caplog.at_level(logging.INFO, logger="services.common.consumer_names"):
+        await hand_over_pending(client, [stream], idle_ms=30_000)
+    assert [r.getMessage() for r in caplog.records] == [f"{told} to this run"]

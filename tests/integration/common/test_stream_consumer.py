@@ -11,7 +11,7 @@ from faststream.redis import RedisBroker
 from schemas import ReleasePublishedEvent, decode_event
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD, RELEASES
 from services.common.consumer import StreamConsumer
-from services.common.streams import Streams
+from services.common.streams import Streams, as_text
 from services.common.wire import CloudEventJSONFormat
 
 pytestmark = pytest.mark.integration
@@ -280,3 +280,38 @@ async def test_a_read_does_not_copy_the_subscription_settings(harness, monkeypat
 
     await _wait_for(all_handled)
     assert copies == []
+
+
+async def test_a_reclaim_pass_is_told_in_one_warning_with_each_entry_at_debug(harness, caplog):
+    """Before: one WARNING "reclaimed <stream> <id> (delivery 2)" per entry: 51 lines after one kill."""
+    streams, stream, handled, _, start = harness
+    ids = [as_text(await streams.client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})) for n in range(5)]
+    await streams.client.xreadgroup(GROUP, "dead-consumer", {stream: ">"}, count=5)  # read, then died
+    caplog.set_level(logging.DEBUG, logger="services.common.consumer")
+    await start("survivor")
+
+    def told() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name == "services.common.consumer" and r.levelno >= logging.WARNING]
+
+    await _wait_for(lambda: _true(len(handled) == 5 and told()))
+    assert [r.getMessage() for r in told()] == [
+        f"reclaimed 5 entries of {stream} for {GROUP} ({ids[0]} to {ids[-1]}, delivery 2), left pending by a "
+        "consumer that stopped or stalled"]
+    each = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG and "reclaimed" in r.getMessage()]
+    assert each == [f"reclaimed {stream} {entry_id} (delivery 2)" for entry_id in ids]
+
+
+async def test_one_reclaimed_entry_is_told_as_one(harness, caplog):
+    streams, stream, handled, _, start = harness
+    entry_id = as_text(await streams.client.xadd(stream, {EVENT_FIELD: _release_json("rel-orphan")}))
+    await streams.client.xreadgroup(GROUP, "dead-consumer", {stream: ">"}, count=1)
+    caplog.set_level(logging.INFO, logger="services.common.consumer")
+    await start("survivor")
+
+    def told() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "services.common.consumer"]
+
+    await _wait_for(lambda: _true(handled == ["rel-orphan"] and told()))
+    assert told() == [
+        f"reclaimed 1 entry of {stream} for {GROUP} ({entry_id}, delivery 2), left pending by a consumer that "
+        "stopped or stalled"]
