@@ -75,7 +75,11 @@ class AppriseSender:
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
         try:
-            result = await asyncio.wait_for(notifier.async_notify(body=body, title=title), timeout=self.timeout)
+            # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
+            # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
+            result = await asyncio.wait_for(notifier.async_notify(body=body, title=title,
+                                                                  body_format=apprise.NotifyFormat.TEXT),
+                                            timeout=self.timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
         if not result:
