@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 import warnings
+from contextvars import ContextVar
 from http import HTTPStatus
+
+import requests
 
 with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr module once
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -26,6 +29,21 @@ def apprise_url_problem(url: str) -> str | None:
         scheme = url.split("://", 1)[0]
         return f"Apprise does not understand this URL (scheme {scheme!r}); see the Apprise wiki for services"
     return None
+
+
+# Apprise's plugins post through requests, which follows redirects; the target check below sees only the URL's
+# own host, so a service answering 307 to http://169.254.169.254/… would send the notification there. While an
+# Apprise send runs (its worker threads run in a copy of the sender's context), no redirect is followed: the
+# 3xx is the answer, as it is for a webhook.
+_APPRISE_SENDING: ContextVar[bool] = ContextVar("apprise_sending", default=False)
+_redirect_target = requests.Session.get_redirect_target
+
+
+def _no_redirect_while_sending(session: requests.Session, response: requests.Response) -> str | None:
+    return None if _APPRISE_SENDING.get() else _redirect_target(session, response)
+
+
+requests.Session.get_redirect_target = _no_redirect_while_sending  # type: ignore[method-assign]
 
 
 # Apprise's plugins log a refusal as "Failed to send ... notification: <phrase>, error=<status>."
@@ -74,6 +92,7 @@ class AppriseSender:
             await self._check_targets(notifier)
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
+        sending = _APPRISE_SENDING.set(True)
         try:
             # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
             # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
@@ -82,6 +101,8 @@ class AppriseSender:
                                             timeout=self.timeout)
         except asyncio.TimeoutError:
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
+        finally:
+            _APPRISE_SENDING.reset(sending)
         if not result:
             return DeliveryResult.failed(f"{self.destination} did not take the notification: {failure_reason(result)}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")

@@ -62,3 +62,58 @@ def test_a_release_adds_no_mention_or_link_to_a_slack_message():
     assert "<!channel>" not in shown
     assert "<https://evil.example|GOV.UK>" not in shown
     assert "&lt;!channel&gt;" in shown
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.hits.append(self.path)
+        location = getattr(self.server, "location", None)
+        self.send_response(307 if location else 200)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(host: str, location: str | None = None):
+    handler = type("Handler", (_Recorder,), {"hits": []})
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.location = location
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler.hits
+
+
+@pytest.fixture
+def private_receiver():
+    try:
+        server, hits = _serve("127.0.0.2")  # loopback, and not among the addresses the tests allow
+    except OSError:
+        pytest.skip("127.0.0.2 cannot be bound here")
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+async def test_a_chat_service_cannot_redirect_a_notification_to_an_address_the_policy_refuses(private_receiver):
+    port, private_hits = private_receiver
+    redirector, redirector_hits = _serve("127.0.0.1", location=f"http://127.0.0.2:{port}/metadata")
+    try:
+        sender = AppriseSender(f"json://127.0.0.1:{redirector.server_address[1]}/chat", timeout=5,
+                               targets=TargetPolicy.parse(["127.0.0.1/32"]))
+        result = await sender.send(TestNotification(notification_id="t-9", subscription_id="chat",
+                                                    created_at=datetime.now(timezone.utc)))
+    finally:
+        redirector.shutdown()
+        redirector.server_close()
+    assert redirector_hits == ["/chat"]
+    assert private_hits == []
+    assert not result.ok
+    assert result.error.endswith("it answered HTTP 307 Temporary Redirect")
