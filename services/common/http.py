@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import h11
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +26,7 @@ from pydantic import BaseModel
 from redis.exceptions import (ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, ResponseError,
                               TryAgainError, WatchError)
 from starlette.exceptions import HTTPException
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pledgewatch import __version__
 
@@ -41,6 +43,7 @@ RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be r
 MAX_BODY = 4 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5
 HEALTH_CHECK_SECONDS = 2.0  # a probe gets a 503 naming the check, not a hang, while Redis is frozen
+HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived this long after connecting or the last answer
 
 
 _ABANDONED: set[asyncio.Task[None]] = set()  # checks past their bound, cancelled, kept until they end
@@ -73,6 +76,42 @@ def _forget(task: asyncio.Task[None]) -> None:
 class HealthReport(BaseModel):
     status: str  # "ok" or "unhealthy"
     checks: dict[str, str]  # each service's check: "ok", or why not
+
+
+class _HeadInTime(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head has not arrived in full within
+    :data:`HEAD_TIMEOUT_SECONDS` of its connecting or of its last answer. uvicorn bounds neither: a client sending
+    nothing, or its headers a byte at a time (slow-loris), would hold its socket, a file descriptor of the process
+    that also reaches Redis and the channels, for ever. A request once read is not bounded here."""
+
+    _head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_head()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        self._head_deadline = self.loop.call_later(HEAD_TIMEOUT_SECONDS, self._head_overdue)
+
+    def _head_overdue(self) -> None:
+        serving = self.cycle is not None and not self.cycle.response_complete
+        if not serving and not self.transport.is_closing():
+            try:
+                self.conn.send(h11.ConnectionClosed())
+            except h11.LocalProtocolError:  # h11 in a state that cannot say so: the socket closes all the same
+                pass
+            self.transport.close()
 
 
 class _Quiet(uvicorn.Server):
@@ -137,7 +176,7 @@ class HttpServer:
         self.port = sock.getsockname()[1]  # port 0 picks a free port
         # uvicorn's own INFO lines (started, shutting down, each request) are noise beside ours.
         config = uvicorn.Config(self.app, log_config=None, log_level=logging.WARNING, access_log=False,
-                                lifespan="off", http="h11",
+                                lifespan="off", http=_HeadInTime,
                                 proxy_headers=False, server_header=False,
                                 timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
         self._server = _Quiet(config)
