@@ -91,6 +91,13 @@ def _serve(host: str, location: str | None = None):
     return server, handler.hits
 
 
+async def _test_to(port: int):
+    """A test notification through a json:// chat channel on 127.0.0.1:``port``, the one address allowed."""
+    sender = AppriseSender(f"json://127.0.0.1:{port}/chat", timeout=10, targets=TargetPolicy.parse(["127.0.0.1/32"]))
+    return await sender.send(TestNotification(notification_id="t-9", subscription_id="chat",
+                                              created_at=datetime.now(timezone.utc)))
+
+
 @pytest.fixture
 def private_receiver():
     try:
@@ -106,10 +113,7 @@ async def test_a_chat_service_cannot_redirect_a_notification_to_an_address_the_p
     port, private_hits = private_receiver
     redirector, redirector_hits = _serve("127.0.0.1", location=f"http://127.0.0.2:{port}/metadata")
     try:
-        sender = AppriseSender(f"json://127.0.0.1:{redirector.server_address[1]}/chat", timeout=5,
-                               targets=TargetPolicy.parse(["127.0.0.1/32"]))
-        result = await sender.send(TestNotification(notification_id="t-9", subscription_id="chat",
-                                                    created_at=datetime.now(timezone.utc)))
+        result = await _test_to(redirector.server_address[1])
     finally:
         redirector.shutdown()
         redirector.server_close()
@@ -117,3 +121,37 @@ async def test_a_chat_service_cannot_redirect_a_notification_to_an_address_the_p
     assert private_hits == []
     assert not result.ok
     assert result.error.endswith("it answered HTTP 307 Temporary Redirect")
+
+
+class _Huge(BaseHTTPRequestHandler):
+    size = 4 * 1024 * 1024
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(self.size))
+        self.end_headers()
+        try:
+            for _ in range(self.size // 65536):
+                self.wfile.write(b" " * 65536)
+        except OSError:  # the notifier hung up, as it should
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+async def test_a_chat_service_answer_is_read_only_up_to_a_bound(monkeypatch):
+    """Apprise reads a service's whole answer into memory, and goes on after the send has timed out: an endless
+    answer would take the notifier's memory."""
+    monkeypatch.setattr(chat, "MAX_ANSWER_BYTES", 256 * 1024)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Huge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = await _test_to(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.ok
+    assert result.error == "json://*** did not take the notification: its answer was over 262144 bytes"
