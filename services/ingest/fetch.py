@@ -7,7 +7,10 @@ A URL taken from third-party content (a feed entry's link) is fetched with
 ``trusted_origins``: it, and every redirect, must resolve only to public
 addresses unless its origin (host and port) is one of those (the source's
 own, GOV.UK's), so a feed cannot make ingest read and republish a loopback,
-private or link-local service. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS`` turns it off.
+private or link-local service. A URL the operator configured (a source, GOV.UK's
+API) is trusted itself, but not where its server redirects: a redirect to another
+origin must resolve only to public addresses too. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS``
+turns both off.
 """
 
 from __future__ import annotations
@@ -57,8 +60,12 @@ def origin(url: str) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_public(url: str) -> None:
-    """:class:`FetchError` unless every address ``url``'s host resolves to is public."""
+FROM_CONTENT = "links from feed content may only go to public addresses"
+FROM_SOURCE = "a configured source's redirects to another host may only go to public addresses"
+
+
+async def check_public(url: str, why: str = FROM_CONTENT) -> None:
+    """:class:`FetchError` unless every address ``url``'s host resolves to is public (``why``: the rule)."""
     host, port = origin(url)
     try:
         addresses = await resolve_addresses(host, port)
@@ -68,8 +75,7 @@ async def check_public(url: str) -> None:
         kind = non_public_kind(address)
         if kind is not None:
             raise FetchError(
-                f"{url}: refused: {host} is a {kind} address ({address}); links from feed content may only "
-                "go to public addresses (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
+                f"{url}: refused: {host} is a {kind} address ({address}); {why} (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
 
 
 class Fetcher:
@@ -112,6 +118,7 @@ class Fetcher:
 
         ``trusted_origins``: ``url`` came from third-party content, so it and its
         redirects must go to public addresses unless their origin is one of these.
+        Without: ``url`` is trusted, its redirects to another origin are not.
         """
         self.open()
         assert self._session is not None
@@ -121,11 +128,12 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         current = check_url(url)
+        trusted, why = (trusted_origins, FROM_CONTENT) if trusted_origins is not None \
+            else (frozenset({origin(url)}), FROM_SOURCE)
         try:
             for _ in range(self.max_redirects + 1):
-                if trusted_origins is not None and not self.allow_private_links \
-                        and origin(current) not in trusted_origins:
-                    await asyncio.wait_for(check_public(current), self.timeout)
+                if not self.allow_private_links and origin(current) not in trusted:
+                    await asyncio.wait_for(check_public(current, why), self.timeout)
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(urljoin(current, resp.headers["Location"]))
