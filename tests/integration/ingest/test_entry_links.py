@@ -122,3 +122,21 @@ async def test_allow_private_links_lets_a_source_redirect_to_another_internal_ho
         report = await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).poll(
             now=NOW, clock=0)
     assert report.published == 1 and internal.hits["/admin"] == 1
+
+
+async def test_a_link_whose_name_resolves_otherwise_at_connection_is_refused_there(govuk, internal, reader, streams,
+                                                                                   published, monkeypatch, caplog):
+    """DNS rebinding: the name resolves to a public address when checked, to a loopback one when connected."""
+    from services.ingest import fetch
+
+    async def public(host, port):
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(fetch, "resolve_addresses", public)
+    rebound = internal.base.replace("127.0.0.1", "localhost") + "/admin"
+    govuk.put("/press.rss", rss(rebound), "application/rss+xml")
+    with caplog.at_level(logging.WARNING):
+        report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (0, 1)
+    assert internal.hits["/admin"] == 0
+    assert f"{rebound}: refused: localhost is a loopback address (" in caplog.text
