@@ -33,7 +33,7 @@ from pledgewatch import __version__
 from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
 from .auth import ApiAuth, Authenticate
-from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
+from .http_middleware import BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ MAX_BODY = 4 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5
 HEALTH_CHECK_SECONDS = 2.0  # a probe gets a 503 naming the check, not a hang, while Redis is frozen
 HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived this long after connecting or the last answer
+BODY_TIMEOUT_SECONDS = 60.0  # a request body must have arrived in full this long after its head
 
 
 _ABANDONED: set[asyncio.Task[None]] = set()  # checks past their bound, cancelled, kept until they end
@@ -128,13 +129,15 @@ class HttpServer:
         self.host, self.port = host, port
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
-        self.app.add_middleware(BodyLimit, limit=MAX_BODY)
+        self.app.add_middleware(BodyLimit, limit=MAX_BODY, seconds=lambda: BODY_TIMEOUT_SECONDS)
         self.app.add_middleware(Authenticate, auth=auth)
         self.app.add_middleware(MethodsOfPath, router=self.app.router)  # asking what a path takes needs no token
         self.app.add_middleware(ClientErrorLog)
         self.app.add_exception_handler(RedisError, _redis_error)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
         self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
+        self.app.add_exception_handler(BodyTooSlow, lambda _, exc: JSONResponse(
+            {"errors": [str(exc)]}, status_code=408, headers={"Connection": "close"}))
         self.app.add_exception_handler(RequestValidationError, _invalid_request)
         self.app.add_exception_handler(HTTPException, _http_error)
         self.app.openapi = self._openapi  # type: ignore[method-assign]

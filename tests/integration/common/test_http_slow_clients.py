@@ -4,6 +4,7 @@ descriptor of the process that also talks to Redis and the channels, for ever.""
 import asyncio
 
 import pytest
+from starlette.requests import Request
 
 from services.common import http
 from services.common.auth import ApiAuth
@@ -17,16 +18,22 @@ async def _slow_answer() -> dict:
     return {"ok": True}
 
 
-@pytest.fixture
-async def port(settings, monkeypatch):
-    monkeypatch.setattr(http, "HEAD_TIMEOUT_SECONDS", 0.3)
-    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    server.app.add_api_route("/slow", _slow_answer, methods=["GET"])
+async def _serving(auth: ApiAuth, path: str, endpoint, method: str):
+    """The port of an HttpServer with one route, while it serves."""
+    server = HttpServer("127.0.0.1", 0, auth=auth)
+    server.app.add_api_route(path, endpoint, methods=[method])
     await server.start()
     try:
         yield server.port
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def port(settings, monkeypatch):
+    monkeypatch.setattr(http, "HEAD_TIMEOUT_SECONDS", 0.3)
+    async for served in _serving(ApiAuth.from_settings(settings), "/slow", _slow_answer, "GET"):
+        yield served
 
 
 async def _closed_by_server(reader: asyncio.StreamReader) -> bool:
@@ -62,4 +69,39 @@ async def test_a_kept_alive_connection_must_send_its_next_head_in_time_too(port)
     writer.write(b"GET /slow HTTP/1.1\r\nHo")
     await writer.drain()
     assert await _closed_by_server(reader)
+    writer.close()
+
+
+TOKEN = "slow-clients-token-0123456789"
+
+
+async def _echo_length(request: Request) -> dict:
+    return {"length": len(await request.body())}
+
+
+@pytest.fixture
+async def body_port(monkeypatch):
+    monkeypatch.setattr(http, "BODY_TIMEOUT_SECONDS", 0.3)
+    async for port in _serving(ApiAuth(TOKEN), "/echo", _echo_length, "POST"):
+        yield port
+
+
+async def test_a_request_body_sent_too_slowly_is_answered_408_and_closed(body_port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", body_port)
+    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                 "Content-Length: 100\r\n\r\n0123456789".encode())
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 20)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert answer.endswith(b'{"errors":["body: not received in full within 0.3 s"]}')
+    writer.close()
+
+
+async def test_a_body_sent_in_time_is_read_and_the_answer_may_take_longer(body_port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", body_port)
+    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n"
+                 "Content-Length: 10\r\n\r\n0123456789".encode())
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 20)
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"length":10}')
     writer.close()
