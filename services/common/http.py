@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import h11
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,13 +26,14 @@ from pydantic import BaseModel
 from redis.exceptions import (ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, ResponseError,
                               TryAgainError, WatchError)
 from starlette.exceptions import HTTPException
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pledgewatch import __version__
 
 from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
 from .auth import ApiAuth, Authenticate
-from .http_middleware import BodyLimit, BodyTooLarge, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
+from .http_middleware import BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be r
 MAX_BODY = 4 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5
 HEALTH_CHECK_SECONDS = 2.0  # a probe gets a 503 naming the check, not a hang, while Redis is frozen
+HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived this long after connecting or the last answer
+BODY_TIMEOUT_SECONDS = 60.0  # a request body must have arrived in full this long after its head
 
 
 _ABANDONED: set[asyncio.Task[None]] = set()  # checks past their bound, cancelled, kept until they end
@@ -75,6 +79,42 @@ class HealthReport(BaseModel):
     checks: dict[str, str]  # each service's check: "ok", or why not
 
 
+class _HeadInTime(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head has not arrived in full within
+    :data:`HEAD_TIMEOUT_SECONDS` of its connecting or of its last answer. uvicorn bounds neither: a client sending
+    nothing, or its headers a byte at a time (slow-loris), would hold its socket, a file descriptor of the process
+    that also reaches Redis and the channels, for ever. A request once read is not bounded here."""
+
+    _head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_head()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        self._head_deadline = self.loop.call_later(HEAD_TIMEOUT_SECONDS, self._head_overdue)
+
+    def _head_overdue(self) -> None:
+        serving = self.cycle is not None and not self.cycle.response_complete
+        if not serving and not self.transport.is_closing():
+            try:
+                self.conn.send(h11.ConnectionClosed())
+            except h11.LocalProtocolError:  # h11 in a state that cannot say so: the socket closes all the same
+                pass
+            self.transport.close()
+
+
 class _Quiet(uvicorn.Server):
     """uvicorn without signal handlers: the FastStream app that runs it handles the signals."""
 
@@ -89,13 +129,15 @@ class HttpServer:
         self.host, self.port = host, port
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
-        self.app.add_middleware(BodyLimit, limit=MAX_BODY)
+        self.app.add_middleware(BodyLimit, limit=MAX_BODY, seconds=lambda: BODY_TIMEOUT_SECONDS)
         self.app.add_middleware(Authenticate, auth=auth)
         self.app.add_middleware(MethodsOfPath, router=self.app.router)  # asking what a path takes needs no token
         self.app.add_middleware(ClientErrorLog)
         self.app.add_exception_handler(RedisError, _redis_error)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
         self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
+        self.app.add_exception_handler(BodyTooSlow, lambda _, exc: JSONResponse(
+            {"errors": [str(exc)]}, status_code=408, headers={"Connection": "close"}))
         self.app.add_exception_handler(RequestValidationError, _invalid_request)
         self.app.add_exception_handler(HTTPException, _http_error)
         self.app.openapi = self._openapi  # type: ignore[method-assign]
@@ -137,7 +179,7 @@ class HttpServer:
         self.port = sock.getsockname()[1]  # port 0 picks a free port
         # uvicorn's own INFO lines (started, shutting down, each request) are noise beside ours.
         config = uvicorn.Config(self.app, log_config=None, log_level=logging.WARNING, access_log=False,
-                                lifespan="off", http="h11",
+                                lifespan="off", http=_HeadInTime,
                                 proxy_headers=False, server_header=False,
                                 timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
         self._server = _Quiet(config)

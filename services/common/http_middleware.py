@@ -1,9 +1,11 @@
 """ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, the
-request body's size bound, and one log line per client error."""
+request body's size and time bounds, and one log line per client error."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
@@ -81,6 +83,13 @@ class MethodsOfPath(HttpMiddleware):
         await self.app(scope, receive, allow_named_in_full)
 
 
+class BodyTooSlow(Exception):
+    """A request body not received in full within the server's bound; the server answers 408."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"body: not received in full within {seconds:g} s")
+
+
 def client_of(scope: Scope) -> str:
     return str((scope.get("client") or ("?",))[0])
 
@@ -91,22 +100,32 @@ def too_large(limit: int) -> JSONResponse:
 
 class BodyLimit(HttpMiddleware):
     """Refuses a body over ``limit`` bytes: at once when Content-Length says so, else when a route reads
-    past it (a chunked body), by raising :class:`BodyTooLarge` from ``receive``."""
+    past it (a chunked body), by raising :class:`BodyTooLarge` from ``receive``; and one not received in full
+    within ``seconds()`` of the request's start (a client sending it a byte at a time), by raising
+    :class:`BodyTooSlow`. What is received once the body is complete (a disconnect) is not bounded."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, seconds: Callable[[], float] = lambda: float("inf")) -> None:
         super().__init__(app)
-        self.limit = limit
+        self.limit, self.seconds = limit, seconds
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > self.limit:
             await too_large(self.limit)(scope, receive, send)
             return
-        received = 0
+        received, complete = 0, False
+        seconds = self.seconds()
+        deadline = asyncio.get_running_loop().time() + seconds
 
         async def bounded() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - asyncio.get_running_loop().time(), 0))
+            except asyncio.TimeoutError:
+                raise BodyTooSlow(seconds) from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > self.limit:
                 raise BodyTooLarge(self.limit)

@@ -7,7 +7,10 @@ A URL taken from third-party content (a feed entry's link) is fetched with
 ``trusted_origins``: it, and every redirect, must resolve only to public
 addresses unless its origin (host and port) is one of those (the source's
 own, GOV.UK's), so a feed cannot make ingest read and republish a loopback,
-private or link-local service. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS`` turns it off.
+private or link-local service. A URL the operator configured (a source, GOV.UK's
+API) is trusted itself, but not where its server redirects: a redirect to another
+origin must resolve only to public addresses too. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS``
+turns both off.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Collection
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 
 from services.common.outbound import non_public_kind, resolve_addresses
 
@@ -57,8 +63,12 @@ def origin(url: str) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_public(url: str) -> None:
-    """:class:`FetchError` unless every address ``url``'s host resolves to is public."""
+FROM_CONTENT = "links from feed content may only go to public addresses"
+FROM_SOURCE = "a configured source's redirects to another host may only go to public addresses"
+
+
+async def check_public(url: str, why: str = FROM_CONTENT) -> None:
+    """:class:`FetchError` unless every address ``url``'s host resolves to is public (``why``: the rule)."""
     host, port = origin(url)
     try:
         addresses = await resolve_addresses(host, port)
@@ -68,8 +78,36 @@ async def check_public(url: str) -> None:
         kind = non_public_kind(address)
         if kind is not None:
             raise FetchError(
-                f"{url}: refused: {host} is a {kind} address ({address}); links from feed content may only "
-                "go to public addresses (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
+                f"{url}: refused: {host} is a {kind} address ({address}); {why} (PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
+
+
+# While a request must reach public addresses only, the rule it answers to (else None). Read by the session's
+# resolver, so the addresses connected to are the ones checked: a name that resolved to a public address for
+# :func:`check_public` and to a private one a moment later (DNS rebinding) is refused at the connection too.
+_PUBLIC_ONLY: ContextVar[str | None] = ContextVar("ingest_public_only", default=None)
+
+
+class Refused(OSError):
+    """A connection refused by :class:`_PublicOnlyResolver`."""
+
+
+class _PublicOnlyResolver(AbstractResolver):
+    def __init__(self) -> None:
+        self._inner = DefaultResolver()
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        infos = await self._inner.resolve(host, port, family)
+        why = _PUBLIC_ONLY.get()
+        for info in infos if why is not None else ():
+            kind = non_public_kind(info["host"])
+            if kind is not None:
+                raise Refused(f"refused: {host} is a {kind} address ({info['host']}); {why} "
+                              "(PLEDGEWATCH_ALLOW_PRIVATE_LINKS)")
+        return infos
+
+    async def close(self) -> None:
+        await self._inner.close()
 
 
 class Fetcher:
@@ -91,7 +129,10 @@ class Fetcher:
     def open(self) -> None:
         if self._session is None:
             timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.timeout)
-            self._session = aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": self.user_agent})
+            # No DNS cache: each connection's addresses are the resolver's answer of the moment, checked.
+            connector = aiohttp.TCPConnector(resolver=_PublicOnlyResolver(), use_dns_cache=False)
+            self._session = aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": self.user_agent},
+                                                  connector=connector)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -112,6 +153,7 @@ class Fetcher:
 
         ``trusted_origins``: ``url`` came from third-party content, so it and its
         redirects must go to public addresses unless their origin is one of these.
+        Without: ``url`` is trusted, its redirects to another origin are not.
         """
         self.open()
         assert self._session is not None
@@ -121,11 +163,15 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         current = check_url(url)
+        trusted, why = (trusted_origins, FROM_CONTENT) if trusted_origins is not None \
+            else (frozenset({origin(url)}), FROM_SOURCE)
+        outer = _PUBLIC_ONLY.set(None)
         try:
             for _ in range(self.max_redirects + 1):
-                if trusted_origins is not None and not self.allow_private_links \
-                        and origin(current) not in trusted_origins:
-                    await asyncio.wait_for(check_public(current), self.timeout)
+                public_only = not self.allow_private_links and origin(current) not in trusted
+                if public_only:
+                    await asyncio.wait_for(check_public(current, why), self.timeout)
+                _PUBLIC_ONLY.set(why if public_only else None)  # for this request's connection
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(urljoin(current, resp.headers["Location"]))
@@ -139,8 +185,13 @@ class Fetcher:
                                    etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
         except asyncio.TimeoutError:
             raise FetchError(f"{current}: no complete answer within {self.timeout:g} s") from None
+        except aiohttp.ClientConnectorError as exc:
+            detail = str(exc.os_error) if isinstance(exc.os_error, Refused) else f"{type(exc).__name__}: {exc}"
+            raise FetchError(f"{current}: {detail}") from None
         except aiohttp.ClientError as exc:
             raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
+        finally:
+            _PUBLIC_ONLY.reset(outer)
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
     async def _read(self, resp: aiohttp.ClientResponse, url: str) -> bytes:

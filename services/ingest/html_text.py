@@ -8,8 +8,12 @@ finds the article first and renders it with this function.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
+
+from .errors import ContentError
 
 _DROP = "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg"
 _BLOCKS = frozenset({
@@ -23,6 +27,62 @@ _CELL_END = "\x00"
 _CELL_GAPS = re.compile(r" ?\x00[ \x00]*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+
+
+# How deeply elements may nest. The parser's time grows with the square of the depth of open elements (100,000
+# nested <div>s, 1.1 MB, take 30 s, and every service of the process waits), while real pages nest a few dozen
+# deep: a document past this is refused before it is parsed (browsers stop nesting at 512).
+MAX_HTML_DEPTH = 1000
+_MARKUP = re.compile(  # possessive and ended by the end of the text too: linear whatever the text
+    r"<!--.*?(?:-->|\Z)"  # a comment: no tags in it
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b[^>]*+(?:>.*?(?:</\1\s*>|\Z)|\Z)"
+    r"|<(/?)([A-Za-z][^\s/>]*+)([^>]*+)(?:>|\Z)",
+    re.IGNORECASE | re.DOTALL)
+# Elements that hold nothing, and those a sibling of their own kind ends (<p>, <li>, a table's rows and cells):
+# neither deepens the tree, so neither is counted.
+_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr keygen "
+                  "p li dt dd tr td th option optgroup rb rp rt rtc thead tbody tfoot colgroup".split())
+_FOREIGN = frozenset({"svg", "math"})  # where "/>" closes an element
+
+
+@lru_cache(maxsize=8)  # a page is read by a few of these functions in turn
+def _too_deep(html: str) -> bool:
+    """Whether ``html``'s elements nest deeper than :data:`MAX_HTML_DEPTH`, read as a parser would nest
+    them: an end tag closes the innermost open element of its name and those within it, and nothing when none
+    is open; linear in the length of ``html``."""
+    stack: list[str] = []
+    open_names: Counter[str] = Counter()
+    foreign = 0
+    for found in _MARKUP.finditer(html):
+        name = found.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        if name in _FLAT:
+            continue
+        if found.group(2):  # an end tag
+            if open_names[name]:
+                while stack:
+                    closed = stack.pop()
+                    open_names[closed] -= 1
+                    foreign -= closed in _FOREIGN
+                    if closed == name:
+                        break
+            continue
+        if found.group(4).endswith("/") and (foreign or name in _FOREIGN):
+            continue
+        stack.append(name)
+        open_names[name] += 1
+        foreign += name in _FOREIGN
+        if len(stack) > MAX_HTML_DEPTH:
+            return True
+    return False
+
+
+def check_depth(html: str) -> None:
+    """:class:`ContentError` when ``html`` nests deeper than :data:`MAX_HTML_DEPTH` elements."""
+    if _too_deep(html):
+        raise ContentError(f"HTML nested deeper than {MAX_HTML_DEPTH} elements: refused unread")
 
 
 def _pieces(root: Node) -> list[str]:
@@ -69,6 +129,7 @@ def html_to_text(html: str) -> str:
     paragraphs; list items start with ``- ``; the cells of a row are joined with ``" | "``;
     a line break in the source is a space, except inside ``<pre>``.
     """
+    check_depth(html)
     tree = HTMLParser(html)
     for node in tree.css(_DROP):
         node.decompose()
@@ -81,6 +142,7 @@ def html_to_text(html: str) -> str:
 
 
 def html_title(html: str) -> str | None:
+    check_depth(html)
     tree = HTMLParser(html)
     for selector in ("h1", "title"):
         node = tree.css_first(selector)
@@ -91,6 +153,7 @@ def html_title(html: str) -> str | None:
 
 def html_published(html: str) -> str | None:
     """The page's declared publication time, if any (meta or <time datetime>)."""
+    check_depth(html)
     tree = HTMLParser(html)
     for selector in (
         'meta[property="article:published_time"]',

@@ -18,7 +18,7 @@ import trafilatura
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-from .html_text import html_to_text
+from .html_text import check_depth, html_to_text
 
 # trafilatura's own MIN_EXTRACTED_SIZE: under this many characters it distrusts its reading.
 SHORT_PAGE = 250
@@ -29,6 +29,7 @@ _PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False,
 
 
 def _document(html: str) -> HtmlElement | None:
+    check_depth(html)
     try:
         return document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (ParserError, ValueError):  # an empty document

@@ -2,17 +2,25 @@
 (events, dead letters, the API, logs). Pure.
 
 An Apprise URL keeps only its scheme (``slack://***``): its tokens can sit anywhere in it.
-A webhook URL keeps scheme, host, port and path; its user info and every query value
-(and any fragment) become ``***``.
+A webhook URL keeps scheme, host, port and path; its user info, every query value (and any fragment) and
+every path segment that looks like a token (16 or more characters of letters, digits and ``-._~+=``, with both
+a letter and a digit: Make's, n8n's UUIDs, Discord's) become ``***``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 HIDDEN = "***"
+# A path segment that is a secret rather than a name: long, of token characters, letters and digits mixed.
+_TOKEN_SEGMENT = re.compile(r"(?=[^/]*[A-Za-z])(?=[^/]*[0-9])[A-Za-z0-9\-._~+=]{16,}")
+
+
+def _path_without_tokens(path: str) -> str:
+    return "/".join(HIDDEN if _TOKEN_SEGMENT.fullmatch(segment) else segment for segment in path.split("/"))
 
 
 @lru_cache(maxsize=4096)  # each job's destination is worked out as it is queued, claimed and recorded
@@ -33,7 +41,8 @@ def redact_url(kind: str, url: str) -> str:
     query = "&".join(f"{k}={HIDDEN}" for k, _ in parse_qsl(parts.query, keep_blank_values=True))
     if parts.query and not query:
         query = HIDDEN
-    return urlunsplit((parts.scheme, netloc, parts.path, query, HIDDEN if parts.fragment else ""))
+    path = _path_without_tokens(parts.path)
+    return urlunsplit((parts.scheme, netloc, path, query, HIDDEN if parts.fragment else ""))
 
 
 def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:

@@ -92,3 +92,51 @@ async def test_a_link_on_another_port_of_the_govuk_host_is_read_as_a_page_not_th
     assert internal.hits["/press/ports"] == 1 and govuk.hits["/api/content/press/ports"] == 0
     [release] = await published()
     assert release.body == "Ports plan\n\nThe ministry will act by 2025."
+
+
+@pytest.mark.parametrize("kind", ["feed", "page"])
+async def test_a_source_redirected_to_another_loopback_port_is_refused(govuk, internal, reader, streams,
+                                                                        published, kind):
+    """The configured source's own address may be private (the operator chose it); where its server redirects
+    to is not, or a source could have ingest read an internal service and publish what it says."""
+    internal.put("/press.rss", rss(govuk.base + "/press/ok"), "application/rss+xml")
+    govuk.put("/press/ok", PAGE.format("Ports plan"), "text/html; charset=utf-8")
+    govuk.put("/moved", "", status=302, headers={"Location": internal.base + ("/press.rss" if kind == "feed" else "/admin")})
+    config = SourceConfig(name="ministry", url=govuk.base + "/moved", interval=1, type=kind)
+    poller = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    port = internal.base.rsplit(":", 1)[1]
+    with pytest.raises(Exception, match=f"http://127.0.0.1:{port}/.*: refused: 127.0.0.1 is a loopback address "
+                                        r"\(127.0.0.1\); a configured source's redirects to another host"):
+        await poller.poll(now=NOW, clock=0)
+    assert internal.hits["/admin"] == internal.hits["/press.rss"] == 0
+    assert await published() == []
+
+
+async def test_allow_private_links_lets_a_source_redirect_to_another_internal_host(govuk, internal, ingest_settings,
+                                                                                   streams, published):
+    govuk.put("/moved", "", status=302, headers={"Location": internal.base + "/admin"})
+    settings = IngestSettings.model_validate({**ingest_settings.model_dump(), "allow_private_links": True})
+    async with Fetcher.from_settings(settings) as fetcher:
+        reader = Reader(fetcher, govuk_url=settings.govuk_url)
+        config = SourceConfig(name="statement", url=govuk.base + "/moved", interval=1, type="page")
+        report = await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).poll(
+            now=NOW, clock=0)
+    assert report.published == 1 and internal.hits["/admin"] == 1
+
+
+async def test_a_link_whose_name_resolves_otherwise_at_connection_is_refused_there(govuk, internal, reader, streams,
+                                                                                   published, monkeypatch, caplog):
+    """DNS rebinding: the name resolves to a public address when checked, to a loopback one when connected."""
+    from services.ingest import fetch
+
+    async def public(host, port):
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(fetch, "resolve_addresses", public)
+    rebound = internal.base.replace("127.0.0.1", "localhost") + "/admin"
+    govuk.put("/press.rss", rss(rebound), "application/rss+xml")
+    with caplog.at_level(logging.WARNING):
+        report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (0, 1)
+    assert internal.hits["/admin"] == 0
+    assert f"{rebound}: refused: localhost is a loopback address (" in caplog.text

@@ -1,0 +1,157 @@
+"""What a release says reaches a chat service as text: it cannot add markup, links or mentions there; and a
+chat service's answer cannot send pledgewatch on to an address the outbound policy refuses."""
+
+import json
+import threading
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
+
+import pytest
+
+from schemas import TestNotification
+from services.common.outbound import TargetPolicy
+from services.notifier.channels import chat
+from services.notifier.channels.chat import AppriseSender
+
+TITLE = "Port fund <b>now</b> <!channel>"
+TEXT = '<!channel> Pledge by UK: <a href="https://evil.example/verify">verify your account</a> & <https://evil.example|GOV.UK>'
+
+
+class _Answer:
+    status_code = 200
+    content = b'{"ok": true}'
+    text = '{"ok": true}'
+    headers: dict = {}
+
+    def json(self):
+        return {"ok": True}
+
+
+def _payloads(url: str) -> list[dict]:
+    """What Apprise posts to the service of ``url`` for a message of TITLE and TEXT (nothing leaves the
+    process: requests is stubbed)."""
+    posted = []
+
+    def post(target, *args, **kwargs):
+        body = kwargs.get("data") or kwargs.get("json")
+        posted.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
+        return _Answer()
+
+    sender = AppriseSender(url, timeout=5)
+    message = TestNotification(notification_id="t-1", subscription_id="chat", created_at=datetime.now(timezone.utc))
+    with mock.patch.object(chat, "chat_text", return_value=(TITLE, TEXT)), \
+            mock.patch("requests.post", post), \
+            mock.patch("requests.request", lambda method, target, *a, **k: post(target, *a, **k)):
+        import asyncio
+        asyncio.run(sender.send(message))
+    return posted
+
+
+def test_a_release_adds_no_html_to_a_telegram_message():
+    [payload] = _payloads("tgram://123456789:abcdefghijklmnopqrstuvwxyz_ABCDEFGHI/12345/")
+    assert payload["parse_mode"] == "HTML"
+    assert '<a href="https://evil.example' not in payload["text"]
+    assert "<b>now</b>" not in payload["text"]
+    assert '&lt;a href="https://evil.example/verify"&gt;' in payload["text"]
+
+
+def test_a_release_adds_no_mention_or_link_to_a_slack_message():
+    [payload] = _payloads("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#desk")
+    shown = json.dumps(payload)
+    assert "<!channel>" not in shown
+    assert "<https://evil.example|GOV.UK>" not in shown
+    assert "&lt;!channel&gt;" in shown
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.hits.append(self.path)
+        location = getattr(self.server, "location", None)
+        self.send_response(307 if location else 200)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(host: str, location: str | None = None):
+    handler = type("Handler", (_Recorder,), {"hits": []})
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.location = location
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler.hits
+
+
+async def _test_to(port: int):
+    """A test notification through a json:// chat channel on 127.0.0.1:``port``, the one address allowed."""
+    sender = AppriseSender(f"json://127.0.0.1:{port}/chat", timeout=10, targets=TargetPolicy.parse(["127.0.0.1/32"]))
+    return await sender.send(TestNotification(notification_id="t-9", subscription_id="chat",
+                                              created_at=datetime.now(timezone.utc)))
+
+
+@pytest.fixture
+def private_receiver():
+    try:
+        server, hits = _serve("127.0.0.2")  # loopback, and not among the addresses the tests allow
+    except OSError:
+        pytest.skip("127.0.0.2 cannot be bound here")
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+async def test_a_chat_service_cannot_redirect_a_notification_to_an_address_the_policy_refuses(private_receiver):
+    port, private_hits = private_receiver
+    redirector, redirector_hits = _serve("127.0.0.1", location=f"http://127.0.0.2:{port}/metadata")
+    try:
+        result = await _test_to(redirector.server_address[1])
+    finally:
+        redirector.shutdown()
+        redirector.server_close()
+    assert redirector_hits == ["/chat"]
+    assert private_hits == []
+    assert not result.ok
+    assert result.error.endswith("it answered HTTP 307 Temporary Redirect")
+
+
+class _Huge(BaseHTTPRequestHandler):
+    size = 4 * 1024 * 1024
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(self.size))
+        self.end_headers()
+        try:
+            for _ in range(self.size // 65536):
+                self.wfile.write(b" " * 65536)
+        except OSError:  # the notifier hung up, as it should
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+async def test_a_chat_service_answer_is_read_only_up_to_a_bound(monkeypatch):
+    """Apprise reads a service's whole answer into memory, and goes on after the send has timed out: an endless
+    answer would take the notifier's memory."""
+    monkeypatch.setattr(chat, "MAX_ANSWER_BYTES", 256 * 1024)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Huge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = await _test_to(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.ok
+    assert result.error == "json://*** did not take the notification: its answer was over 262144 bytes"
