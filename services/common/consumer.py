@@ -65,7 +65,7 @@ def reclaim_poll_ms(claim_idle_ms: int) -> int:
 class ReclaimNotice:
     """One WARNING per reclaim pass, not one per entry: the entries a stopped consumer held come back one after
     another (one XAUTOCLAIM each), so a pass is told once no entry has followed for ``quiet_seconds`` after the
-    last one was handled. Each entry is told at DEBUG."""
+    last one was handled, or at once when the consumer stops. Each entry is told at DEBUG."""
 
     def __init__(self, stream: str, group: str, *, quiet_seconds: float) -> None:
         self.stream, self.group, self.quiet_seconds = stream, group, quiet_seconds
@@ -89,7 +89,9 @@ class ReclaimNotice:
         self._timer = asyncio.get_running_loop().call_later(self.quiet_seconds, self.tell)
 
     def tell(self) -> None:
-        self._timer = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if not self._ids:
             return
         count, first, last = len(self._ids), min(self._ids), max(self._ids)
@@ -146,6 +148,15 @@ class StreamConsumer:
         notices = OutageNotices(f"{self.group} reading {self.stream}")
         for subscriber in (reading, reclaiming):
             keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
+        stop = reclaiming.stop
+
+        async def stop_and_tell() -> None:  # a pass still in its quiet spell is told now, not dropped with the loop
+            try:
+                await stop()
+            finally:
+                self._reclaims.tell()
+
+        reclaiming.stop = stop_and_tell  # type: ignore[method-assign]
 
     async def _recreate_group(self) -> None:
         if await self._streams().ensure_group(self.stream, self.group, self.consumer):

@@ -10,7 +10,7 @@ from faststream.redis import RedisBroker
 
 from schemas import ReleasePublishedEvent, decode_event
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD, RELEASES
-from services.common.consumer import StreamConsumer
+from services.common.consumer import StreamConsumer, reclaim_poll_ms
 from services.common.streams import Streams, as_text
 from services.common.wire import CloudEventJSONFormat
 
@@ -315,3 +315,52 @@ async def test_one_reclaimed_entry_is_told_as_one(harness, caplog):
     assert told() == [
         f"reclaimed 1 entry of {stream} for {GROUP} ({entry_id}, delivery 2), left pending by a consumer that "
         "stopped or stalled"]
+
+
+async def test_a_reclaim_pass_is_told_once_when_the_consumer_stops_before_the_quiet_spell_ends(settings, caplog):
+    """Before: the WARNING waited for a quiet spell after the last reclaimed entry; a consumer stopped within
+    it told nothing at all, and the entries' reclaim was only at DEBUG."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    ids = [as_text(await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})) for n in range(3)]
+    await client.xreadgroup(GROUP, "dead-consumer", {stream: ">"}, count=3)  # read, then died long ago:
+    await client.xclaim(stream, GROUP, "dead-consumer", 0, ids, idle=120_000, justid=True)  # idle, once delivered
+    handled: list[str] = []
+
+    async def handler(event, entry):
+        handled.append(event.data.release_id)
+        await streams.commit(entry)
+
+    # An idle time of a minute: a quiet spell of a second (the longest) before the pass is told.
+    caplog.set_level(logging.DEBUG, logger="services.common.consumer")
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="survivor",
+                   expect=(ReleasePublishedEvent,), handler=handler, claim_idle_ms=60_000,
+                   max_deliveries=settings.max_deliveries).attach(broker, title="test")
+
+    def told() -> list[str]:
+        return [r.getMessage() for r in caplog.records
+                if r.name == "services.common.consumer" and r.levelno >= logging.WARNING]
+
+    await broker.start()
+    try:
+        await _wait_for(lambda: _true(len(handled) == 3))
+        await _wait_for(lambda: _pending_is(client, stream, 0))
+        assert told() == []  # the quiet spell has not ended
+    finally:
+        await broker.stop()
+    try:
+        warning = (f"reclaimed 3 entries of {stream} for {GROUP} ({ids[0]} to {ids[-1]}, delivery 2), left "
+                   "pending by a consumer that stopped or stalled")
+        assert told() == [warning]
+        await asyncio.sleep(reclaim_poll_ms(60_000) / 1000 + 0.2)  # past the quiet spell: its timer is gone
+        await broker.stop()
+        assert told() == [warning]
+    finally:
+        await client.aclose()
+
+
+async def _pending_is(client, stream, count):
+    return (await client.xpending(stream, GROUP))["pending"] == count
