@@ -14,6 +14,8 @@ here: trafilatura would judge parts of them boilerplate (a heading and its list)
 
 from __future__ import annotations
 
+import threading
+
 import trafilatura
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
@@ -23,15 +25,23 @@ from .html_text import check_depth, html_to_text
 # trafilatura's own MIN_EXTRACTED_SIZE: under this many characters it distrusts its reading.
 SHORT_PAGE = 250
 
-# The page is already decoded: the parser reads our UTF-8 bytes and ignores any declared charset.
-_PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False, remove_comments=True,
-                     remove_pis=True)
+# One parser per thread (an lxml parser is not to be shared between threads: a large page is read in a
+# worker thread). The page is already decoded: the parser reads our UTF-8 bytes and ignores any declared charset.
+_PARSERS = threading.local()
+
+
+def _parser() -> HTMLParser:
+    parser: HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False,
+                                              remove_comments=True, remove_pis=True)
+    return parser
 
 
 def _document(html: str) -> HtmlElement | None:
     check_depth(html)
     try:
-        return document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+        return document_fromstring(html.encode("utf-8", "replace"), parser=_parser())
     except (ParserError, ValueError):  # an empty document
         return None
 

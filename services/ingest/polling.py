@@ -37,8 +37,9 @@ from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
 from .drafts import Draft
 from .feed_duplicates import Duplicate, one_per_release
-from .feeds import FeedEntry, RefusedEntry, entry_release, parse_feed, unread_dates_text
-from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader
+from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
+from .off_loop import read_off_loop
+from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
 from .source_state import SourceState
 from .state import IngestResult, publish_if_changed
 
@@ -103,7 +104,7 @@ class SourcePoller:
                 # retried on a later poll, a refusal too: a page that a feed announces is often not yet
                 # served (404) for a minute or two, and its teaser alone is not the release
                 raise
-            draft = self._feed_text_instead(entry, exc, now, why=f"after {tries} tries")
+            draft = await self._feed_text_instead(entry, exc, now, why=f"after {tries} tries")
         except SourceError:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
@@ -124,11 +125,11 @@ class SourcePoller:
         log.warning("source %s: entry %s: %s; published_at is %s", self.config.name, entry.link,
                     unread_dates_text(entry), which)
 
-    def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
+    async def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
         """The entry from its own text in the feed, its link having failed (``why``: after how many
         tries); :class:`ContentError` (the entry is refused) when the feed gives it no text."""
         try:
-            draft = entry_release(entry, source=self.config.name, now=now)
+            draft = await read_entry(entry, source=self.config.name, now=now)
         except ContentError:
             raise ContentError(f"{failure}; the feed entry has no text of its own to publish instead") from None
         except Exception as exc:  # a bug converting this entry's text: the entry's problem alone
@@ -161,8 +162,8 @@ class SourcePoller:
         fetched = await self.reader.fetcher.get(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
         if fetched is None:
             return PollReport(name, not_modified=True)
-        listed = parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type,
-                            charset=fetched.charset)
+        listed = await read_off_loop(len(fetched.body), parse_feed, fetched.body, url=fetched.url,
+                                     content_type=fetched.content_type, charset=fetched.charset)
         entries, duplicates = one_per_release(listed)
         self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
@@ -204,7 +205,7 @@ class SourcePoller:
                                                 accept=HTML_ACCEPT)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
-        draft = self.reader.page_release(fetched, source=self.config.name, now=now)
+        draft = await self.reader.read_page(fetched, source=self.config.name, now=now)
         result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)
         await self.state.save_validators(fetched.etag, fetched.last_modified)
         return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))

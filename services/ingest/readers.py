@@ -10,6 +10,7 @@ from .errors import ContentError
 from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
 from .govuk import content_api_url, is_govuk_link, release_from_item
+from .off_loop import read_off_loop
 from .pages import release_from_page
 
 FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -34,6 +35,9 @@ class Reader:
         url = content_api_url(link_or_path, govuk_url=self.govuk_url)
         fetched = await self.fetcher.get(url, accept="application/json")
         assert fetched is not None  # no validators sent, so never 304
+        return await read_off_loop(len(fetched.body), self._item_release, fetched, source=source, url=url)
+
+    def _item_release(self, fetched: Fetched, *, source: str, url: str) -> Draft:
         return release_from_item(decode_json(fetched), source=source, govuk_url=self.govuk_url, url=url)
 
     async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
@@ -41,7 +45,13 @@ class Reader:
                    ) -> Draft:
         fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins)
         assert fetched is not None
-        return self.page_release(fetched, source=source, now=now, title=title, published=published)
+        return await self.read_page(fetched, source=source, now=now, title=title, published=published)
+
+    async def read_page(self, fetched: Fetched, *, source: str, now: datetime, title: str | None = None,
+                        published: datetime | None = None) -> Draft:
+        """:meth:`page_release`, off the event loop for a large page."""
+        return await read_off_loop(len(fetched.body), self.page_release, fetched, source=source, now=now,
+                                   title=title, published=published)
 
     @staticmethod
     def page_release(fetched: Fetched, *, source: str, now: datetime, title: str | None = None,
@@ -68,4 +78,10 @@ class Reader:
             return await self.page(entry.link, source=source, now=now, title=entry.title or None,
                                    published=entry.published,
                                    trusted_origins=frozenset({origin(feed_url), origin(self.govuk_url)}))
-        return entry_release(entry, source=source, now=now)
+        return await read_entry(entry, source=source, now=now)
+
+
+async def read_entry(entry: FeedEntry, *, source: str, now: datetime) -> Draft:
+    """:func:`entry_release`, off the event loop for an entry with a large text."""
+    return await read_off_loop(len(entry.content_html or entry.summary_html), entry_release, entry, source=source,
+                               now=now)
