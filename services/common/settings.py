@@ -24,6 +24,7 @@ from services.ingest.settings import IngestSettings
 from services.notifier.config import NotifierConfig
 
 from .auth import validate_token
+from .blank import none_if_blank
 from .errors import StartupError, bad_settings
 from .outbound import TargetPolicy
 
@@ -200,7 +201,7 @@ class Settings(BaseSettings):
     @field_validator("redis_url", "api_token", "api_token_file", "subscriptions", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+        return none_if_blank(value)
 
     @field_validator("api_token")
     @classmethod

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from services.common.blank import none_if_blank
 from services.common.url_hosts import sendable_url_problem
 
 from .rhythm import QuietRules
@@ -69,7 +70,7 @@ class IngestSettings(BaseModel):
     @field_validator("sources", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value  # `PLEDGEWATCH_SOURCES=`: not `.`
+        return none_if_blank(value)  # `PLEDGEWATCH_SOURCES=`: not `.`
 
     @field_validator("feeds", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
+from services.common.blank import none_if_blank
 from services.common.retrying import RetryPolicy
 from services.common.url_hosts import port_zero_problem
 
@@ -79,7 +80,7 @@ class NotifierConfig(BaseModel):
     def _blank_is_unset(cls, value: object) -> object:
         # `PLEDGEWATCH_UNSUBSCRIBE_SECRET=` (a line of .env.example uncommented as it is) is unset, as every
         # setting whose default is unset: not a bad setting, nor an empty SMTP user name to log in with
-        return None if isinstance(value, str) and not value.strip() else value
+        return none_if_blank(value)
 
     @field_validator("public_url", "dashboard_url")
     @classmethod

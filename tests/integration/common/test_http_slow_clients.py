@@ -86,22 +86,23 @@ async def body_port(monkeypatch):
         yield port
 
 
-async def test_a_request_body_sent_too_slowly_is_answered_408_and_closed(body_port):
-    reader, writer = await asyncio.open_connection("127.0.0.1", body_port)
-    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
-                 "Content-Length: 100\r\n\r\n0123456789".encode())
+async def _post_ten_bytes(port: int, headers: str) -> bytes:
+    """POSTs ten bytes of body after ``headers`` (each ending in CRLF) and returns all the server answers."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n{headers}\r\n"
+                 "0123456789".encode())
     await writer.drain()
     answer = await asyncio.wait_for(reader.read(), 20)
+    writer.close()
+    return answer
+
+
+async def test_a_request_body_sent_too_slowly_is_answered_408_and_closed(body_port):
+    answer = await _post_ten_bytes(body_port, "Content-Length: 100\r\n")
     assert answer.startswith(b"HTTP/1.1 408 ")
     assert answer.endswith(b'{"errors":["body: not received in full within 0.3 s"]}')
-    writer.close()
 
 
 async def test_a_body_sent_in_time_is_read_and_the_answer_may_take_longer(body_port):
-    reader, writer = await asyncio.open_connection("127.0.0.1", body_port)
-    writer.write(f"POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n"
-                 "Content-Length: 10\r\n\r\n0123456789".encode())
-    await writer.drain()
-    answer = await asyncio.wait_for(reader.read(), 20)
+    answer = await _post_ten_bytes(body_port, "Connection: close\r\nContent-Length: 10\r\n")
     assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"length":10}')
-    writer.close()

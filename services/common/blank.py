@@ -1,0 +1,9 @@
+"""A setting given as nothing, or only blanks (``PLEDGEWATCH_SOURCES=``, a line of ``.env.example`` uncommented as
+it is), when its default is unset: it is unset, not a path ``.``, an empty secret or a bad value."""
+
+from __future__ import annotations
+
+
+def none_if_blank(value: object) -> object:
+    """None for a blank string, else ``value`` as it is (for a ``mode="before"`` field validator)."""
+    return None if isinstance(value, str) and not value.strip() else value
