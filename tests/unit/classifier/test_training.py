@@ -4,6 +4,7 @@ deterministic."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -25,14 +26,35 @@ def test_the_shipped_model_is_what_training_makes_of_the_training_split(tmp_path
     shipped, made = json.loads(MODEL_PATH.read_text()), json.loads(fresh.read_text())
     assert made["threshold"] == shipped["threshold"], "run `pledgewatch train` and commit the model"
     assert made["terrorism_cut"] == shipped["terrorism_cut"], "run `pledgewatch train`"
-    assert [pair[:2] for pair in made["interactions"]["pairs"]] == [pair[:2] for pair in shipped["interactions"]["pairs"]]
-    assert [pair[2] for pair in made["interactions"]["pairs"]] == \
-        pytest.approx([pair[2] for pair in shipped["interactions"]["pairs"]], abs=1e-3)
+    made_pairs, shipped_pairs = made["interactions"]["pairs"], shipped["interactions"]["pairs"]
+    assert len(made_pairs) == len(shipped_pairs), "run `pledgewatch train`"
+    for (*made_names, made_weight), (*shipped_names, shipped_weight) in zip(made_pairs, shipped_pairs):
+        assert all(map(same_name, made_names, shipped_names)), (made_names, shipped_names)
+        assert made_weight == pytest.approx(shipped_weight, abs=1e-3), made_names
     for part in ("commitment", "kind", "interactions"):
-        assert made[part]["weights"].keys() == shipped[part]["weights"].keys(), "run `pledgewatch train`"
-        for name, weight in made[part]["weights"].items():
-            assert weight == pytest.approx(shipped[part]["weights"][name], abs=1e-3), name
+        made_weights, shipped_weights = made[part]["weights"], shipped[part]["weights"]
+        assert len(made_weights) == len(shipped_weights), "run `pledgewatch train`"
+        for made_name, shipped_name in zip(sorted(made_weights), sorted(shipped_weights)):
+            assert same_name(made_name, shipped_name), "run `pledgewatch train`"
+            assert made_weights[made_name] == pytest.approx(shipped_weights[shipped_name], abs=1e-3), made_name
     assert "proposals cover" in capsys.readouterr().out
+
+
+# A tree's step on a probability is named by its cut ("linear>0.527968"): the BLAS kernel a CPU gets moves the
+# fitted probabilities, and with them such a cut, in the sixth decimal, a model no different.
+CUT = re.compile(r"\d+\.\d+")
+
+
+def same_name(made: str, shipped: str) -> bool:
+    if CUT.split(made) != CUT.split(shipped):
+        return False
+    return all(abs(float(a) - float(b)) <= 1e-4 for a, b in zip(CUT.findall(made), CUT.findall(shipped)))
+
+
+def test_names_of_a_fitted_model_are_the_same_up_to_a_cut_moved_in_its_sixth_decimal():
+    assert same_name("could linear>0.527967", "could linear>0.527968")
+    assert not same_name("could linear>0.527967", "should linear>0.527967")
+    assert not same_name("linear>0.52", "linear>0.53")
 
 
 def test_training_twice_gives_the_same_model(tmp_path):
