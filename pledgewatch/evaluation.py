@@ -13,7 +13,7 @@ in the body to get its span); each is matched at most once, largest overlap firs
 Actor comparison is lenient: both names are lower-cased, stripped of "the",
 possessives and punctuation, plural words singularised, common aliases mapped
 ("we", "UK", "HM Government", "the government" -> "uk government"; "DfE" ->
-"department for education", ...). A label may list several names ("Department
+"department for education", ...; "EU" inside a name -> "european union"). A label may list several names ("Department
 for Transport / UK government", "Home Office (FRANK)"): it is split on / ( ) ,
 "and", "with", and the actor counts as right when, for the label or any of its
 parts, one name equals the other or contains it as whole words.
@@ -49,6 +49,8 @@ _ALIASES = {
     "fco": "foreign and commonwealth office", "fcdo": "foreign commonwealth and development office",
     "mod": "ministry of defence", "moj": "ministry of justice", "dcms": "department for culture media and sport",
 }
+# Abbreviations inside a name: "Council of the EU" is the Council of the European Union.
+_WORD_ALIASES = {"eu": "european union"}
 _SPLIT = re.compile(r"\s*(?:/|\(|\)|,|;|\band\b|\bwith\b|\bvia\b)\s*")
 
 
@@ -58,6 +60,7 @@ def normalise_actor(name: str) -> str:
     text = re.sub(r"[^\w\s]", " ", text)
     words = [w for w in text.split() if w not in ("the", "a", "an", "all", "its", "our", "their", "these", "those", "this")]
     words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    words = [_WORD_ALIASES.get(w, w) for w in words]
     joined = " ".join(words)
     return _ALIASES.get(joined, joined)
 

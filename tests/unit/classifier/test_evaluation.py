@@ -16,6 +16,8 @@ from pledgewatch.evaluation import actor_matches, deadline_key, locate
     ("DfE", "Department for Education"),
     ("major communications companies", "communications companies"),
     ("These providers", "hosting service providers"),
+    ("EU", "European Union (European Commission)"),  # the same party, abbreviated as the release writes it
+    ("Council of the EU", "Council of the European Union"),
 ])
 def test_actor_names_that_count_as_the_same(found, label):
     assert actor_matches(found, label)
@@ -25,6 +27,7 @@ def test_actor_names_that_count_as_the_same(found, label):
     ("Iraqi government", "UK government"),
     ("UK government", "Department for Education"),
     ("local authorities", "Department for Education"),
+    ("EU", "European Commission"),
 ])
 def test_actor_names_that_differ(found, label):
     assert not actor_matches(found, label)
