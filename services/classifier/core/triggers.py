@@ -62,6 +62,8 @@ _NEXT_STEP: Final = _compile(r"\bthe\s+next\s+steps?\s+(?:is|are|will\s+be)\s+to
 _IS_TO: Final = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<verb>[a-z]+)")
 _THERE_BEFORE: Final = re.compile(r"\bthere\s+$", re.IGNORECASE)  # "there will be"
 _ACTOR_ARTICLE: Final = re.compile(r"^(?:the|all\s+the)\s+", re.IGNORECASE)  # dropped from a demand's actor
+# A time word after a demand's party is no part of it: "called upon Member States today to".
+_ACTOR_TIME: Final = re.compile(r"\s+(?:today|now|again|also|further)$", re.IGNORECASE)
 # "will have the power to", "will have a significant impact": no act
 _HAVE_EFFECT: Final = re.compile(r"\s*(?:the\s+)?(?:power|right|ability|option|opportunity|chance|benefit|impact|effect|"
                                  r"significant|huge|big|major|positive|negative|real|an?\s+(?:significant|huge|big|major|"
@@ -286,7 +288,7 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
             continue
         for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
-                actor = _ACTOR_ARTICLE.sub("", match["actor"].strip())
+                actor = _ACTOR_TIME.sub("", _ACTOR_ARTICLE.sub("", match["actor"].strip()))
                 found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
 

@@ -12,16 +12,29 @@ from typing import Final
 
 from schemas import Kind
 
-from .actors import Actor, clause_subject, name_actor
+from .actors import Actor, clause_subject, name_actor, without_bare_pronoun
 from .commitments import Found
 from .folding import case_sensitive, fold, matches_at, word_starts
 from .triggers import Trigger
 
 _ADDRESSED: Final = re.compile(
-    r"\b(?:urg(?:es?|ed)|call(?:s|ed)?\s+(?:up)?on|request(?:s|ed)?|invit(?:es?|ed)|encourag(?:es?|ed)|"
-    r"requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed)?|demand(?:s|ed)?|instruct(?:s|ed)?|"
-    r"give[sn]?|gave)\s+(?P<party>(?!to\b)[^,.;:()]{2,80}?)\s+(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|"
-    r"hours?)\s+)?to\s+[a-z]", re.IGNORECASE)
+    r"(?<!\bthe\s)\b(?P<verb>urg(?:es?|ed|ing)|call(?:s|ed|ing)?\s+(?:up)?on|request(?:s|ed|ing)?|invit(?:es?|ed|ing)|"
+    r"encourag(?:es?|ed|ing)|requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed|ing)?|demand(?:s|ed|ing)?|"
+    r"instruct(?:s|ed)?|give[sn]?|gave)\s+(?P<party>(?!to\b|that\b)[^,.;:()]{2,80}?)"
+    # "called upon Member States today to", "urged all States, in accordance with …, to", "urged Meta not to"
+    r"(?:\s+(?:today|now|also|again|further))?(?:\s*,[^.;:()]{1,200}?,)?\s+(?:not\s+)?"
+    r"(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|hours?)\s+)?to\s+[a-z]"
+    # "demands that Member States ensure", "decided that all States shall"
+    r"|\b(?:demand|request|decid)(?:s|es|ed|e)?\s+that\s+(?P<bound>(?:\w[\w-]*\s+){0,3}?\w[\w-]*)\s+"
+    r"(?:shall|should|must|ensure)\b", re.IGNORECASE)
+# Verbs that address a party whoever it is ("urged all parties to", "calls on the international community to");
+# the others ("gives", "requires") name a party only when it is one able to act.
+_OPERATIVE: Final = ("urg", "call", "request", "invit", "encourag", "ask", "demand")
+_NO_PARTY: Final = re.compile(r"[\d£$€]", re.IGNORECASE)
+# A party that is no body able to act is taken from an operative verb only when it is a plain name: "all parties",
+# "the international community", "Meta"; not "progress in the deployment of the force".
+_PLAIN_NAME: Final = re.compile(r"(?!.*\s(?:of|in|for|on|from|with|by|at|that|which|be)\s)\S+(?:\s+\S+){0,4}",
+                                re.IGNORECASE)
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
@@ -35,7 +48,7 @@ _ACTING_FOLDED: Final = case_sensitive(_ACTING)
 # Every match of _ADDRESSED begins with one of these, and every match of _ACTING with one of the next: each is
 # tried only there (a search with a pattern that starts with \b tries every offset).
 _ADDRESSED_STARTS: Final = ("urg", "call", "request", "invit", "encourag", "requir", "oblig", "direct", "ask", "demand",
-                     "instruct", "give", "gave")
+                     "instruct", "give", "gave", "decid")
 _ACTING_STARTS: Final = ("will", "shall", "must", "should", "is", "are", "ha", "award", "allocate", "adopt", "provide",
                   "announce", "commit", "decide", "agree", "extend", "renew", "prolong")
 
@@ -59,9 +72,8 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
         if hit is not None:
             addressed = _ADDRESSED.match(text, hit.start())  # matched again to read the party from ``text``
             assert addressed is not None  # it matches where the fold matched
-            party = addressed["party"].strip()
-            named = name_actor(party, False, publisher)
-            if named.agent and not named.own and not named.hostile:  # never a bare pronoun ("urges them to")
+            party = (addressed["party"] or addressed["bound"]).strip()
+            if _is_party(party, addressed["verb"] or "demand", publisher):
                 return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
     acting = acting_at(folded)
     at = acting.start() if acting else 0
@@ -69,3 +81,12 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     if actor.hostile or not actor.agent:
         actor = Actor(publisher, True, own=True) if kind == Kind.PLEDGE else Actor(actor.name, False)
     return Found(Trigger(kind, at, None, "model", confidence), actor)
+
+
+def _is_party(party: str, verb: str, publisher: str) -> bool:
+    """Whether ``party``, addressed by ``verb``, is whom a demand asks: one able to act, or anyone an operative
+    verb addresses; never a bare pronoun ("urges them to"), the publisher itself or a sum ("gave £5m to")."""
+    named = name_actor(party, False, publisher)
+    if named.own or named.hostile or _NO_PARTY.search(party) or without_bare_pronoun(party, "") == "":
+        return False
+    return named.agent or verb.lower().startswith(_OPERATIVE) and _PLAIN_NAME.fullmatch(party) is not None
