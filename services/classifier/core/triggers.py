@@ -288,9 +288,14 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
             continue
         for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
-                actor = _ACTOR_TIME.sub("", _ACTOR_ARTICLE.sub("", match["actor"].strip()))
+                actor = without_time_word(_ACTOR_ARTICLE.sub("", match["actor"].strip()))
                 found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
+
+
+def without_time_word(party: str) -> str:
+    """``party`` without a time word after it: "Member States today" is Member States."""
+    return _ACTOR_TIME.sub("", party)
 
 
 def obligation_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:

@@ -15,7 +15,7 @@ from schemas import Kind
 from .actors import Actor, clause_subject, name_actor, without_bare_pronoun
 from .commitments import Found
 from .folding import case_sensitive, fold, matches_at, word_starts
-from .triggers import Trigger
+from .triggers import Trigger, without_time_word
 
 _ADDRESSED: Final = re.compile(
     r"(?<!\bthe\s)\b(?P<verb>urg(?:es?|ed|ing)|call(?:s|ed|ing)?\s+(?:up)?on|request(?:s|ed|ing)?|invit(?:es?|ed|ing)|"
@@ -38,7 +38,7 @@ _PLAIN_NAME: Final = re.compile(r"(?!.*\s(?:of|in|for|on|from|with|by|at|that|wh
 _ACTING: Final = re.compile(
     r"\b(?:will|shall|must|should|(?:is|are)\s+(?:now\s+)?(?:set\s+|required\s+|obliged\s+|expected\s+)?to|"
     r"ha(?:s|ve)\s+(?:\w+\s+){0,2}(?:awarded|allocated|adopted|provided|committed|announced|agreed)|"
-    r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decides?|agrees?|"
+    r"(?:awards?|allocates?|adopts?|provides?|announces?|commits?|decide[sd]?|agrees?|"
     r"(?:extend|renew|prolong)(?:s|ed)?))\b", re.IGNORECASE)
 
 
@@ -77,7 +77,8 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
                 return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
     acting = acting_at(folded)
     at = acting.start() if acting else 0
-    actor = name_actor(clause_subject(text, at), at == 0, publisher) if at else Actor(publisher, True, own=True)
+    actor = name_actor(without_time_word(clause_subject(text, at)), at == 0, publisher) if at \
+        else Actor(publisher, True, own=True)
     if actor.hostile or not actor.agent:
         actor = Actor(publisher, True, own=True) if kind == Kind.PLEDGE else Actor(actor.name, False)
     return Found(Trigger(kind, at, None, "model", confidence), actor)

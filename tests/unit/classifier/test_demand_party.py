@@ -65,3 +65,15 @@ def test_a_thing_or_a_clause_after_an_operative_verb_is_no_party(sentence):
 def test_a_party_addressed_in_the_progressive_is_named():
     assert read_unruled("The Commission is requesting TikTok to provide more information.", PUBLISHER,
                         Kind.DEMAND, 0.9).actor.name == "TikTok"
+
+
+@pytest.mark.parametrize(("sentence", "actor"), [
+    pytest.param("The Council also decided to actively review the implementation of the measures.", "Council",
+                 id="decided"),
+    pytest.param("The General Assembly today decided to hold the third Conference in 2024.", "General Assembly",
+                 id="decided-today"),
+])
+def test_the_body_that_decided_acts_on_a_pledge_read_for_the_model_alone(sentence, actor):
+    # "Decides to …" is a pledge by the body deciding (tests/data/README.md, operative clauses): in the past
+    # tense of a news report too.
+    assert read_unruled(sentence, PUBLISHER, Kind.PLEDGE, 0.9).actor.name == actor
