@@ -27,7 +27,7 @@ from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.12.0"
+CLASSIFIER_VERSION: Final = "rules+model-0.12.1"
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED: Final = ("en",)
 
