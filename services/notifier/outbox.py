@@ -54,13 +54,13 @@ while wanted > 0 and seen < 2000 do
     local d = dests[i] or '?'
     local f = free[d] or idle
     if f > 0 and wanted > 0 then
-      local job = redis.call('GET', job_prefix .. id)
-      if job and redis.call('EXISTS', done_prefix .. id) == 0 then
+      local job = redis.call('MGET', job_prefix .. id, event_prefix .. id)
+      if job[1] and redis.call('EXISTS', done_prefix .. id) == 0 then
         free[d], wanted = f - 1, wanted - 1
         claimed[#claimed + 1] = id
         claimed[#claimed + 1] = d
-        claimed[#claimed + 1] = job
-        claimed[#claimed + 1] = redis.call('GET', event_prefix .. id) or ''
+        claimed[#claimed + 1] = job[1]
+        claimed[#claimed + 1] = job[2] or ''
       else
         redis.call('ZREM', KEYS[1], id)
         redis.call('HDEL', KEYS[2], id)
