@@ -30,8 +30,8 @@ from .outbox import DeliveryJob
 # ARGV[1]: the commit, JSON (see Commit); ARGV[2]: the alerts stream, ARGV[3]: its event field, ARGV[4]: the
 # outbox zset, ARGV[5]: job -> destination hash, ARGV[6]: the key prefix of jobs, ARGV[7]: feed length,
 # ARGV[8]: the index sets' bound, ARGV[9]: the key prefix of done marks, ARGV[10]: the key prefix of jobs'
-# events; then the documents, named in the commit by their place (1: ARGV[11]). Returns 0 (a read changed: nothing written) or {1, the ids of the jobs queued
-# leased (handed to the committing worker)...}.
+# events; then the documents, named in the commit by their place (1: ARGV[11]). Returns 0 (a read changed:
+# nothing written) or {1, the ids of the jobs queued leased (handed to the committing worker)...}.
 _COMMIT = """
 local c = cjson.decode(ARGV[1])
 local docs = 10
@@ -172,7 +172,8 @@ class Commit:
         queued naming it (:meth:`.DeliveryJob.json_naming_event`), the event written beside it once."""
         named = event is not None and job.event_json is not None
         document = job.json_naming_event() if named else job.model_dump_json()
-        self.jobs.append([job.job_id, self._doc(document), job.destination, repr(due), False, event if named else False])
+        self.jobs.append([job.job_id, self._doc(document), job.destination, repr(due), False,
+                          event if named else False])
         self.queued.append(job)
 
     def offer(self, job_ids: set[str], *, until: float) -> None:
