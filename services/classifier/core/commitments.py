@@ -50,16 +50,18 @@ def may_commit(text: str, cues: Cues) -> bool:
 
 
 def find_commitment(text: str, publisher: str, previous: Actor | None = None, *, alone: bool = False,
-                    cues: Cues | None = None, low: str | None = None, folded: str | None = None) -> Found | None:
+                    cues: Cues | None = None, low: str | None = None, folded: str | None = None,
+                    money: bool | None = None) -> Found | None:
     """The commitment one sentence makes, if any: its trigger and who must act. A sentence ``alone`` in
     its paragraph may be a headline ("Councils to get £100m"). ``cues`` is ``read_cues(fold(text))``, ``low``
-    ``text.lower()`` and ``folded`` ``fold(text)``, if known."""
+    ``text.lower()``, ``folded`` ``fold(text)`` and ``money`` ``has_money(text)``, if known."""
     if text.rstrip().endswith("?"):
         return None
     low = text.lower() if low is None else low
     folded = fold_lowered(text, low) if folded is None else folded
     cues = read_cues(folded) if cues is None else cues
-    money = None if cues.families else has_money(text, folded=folded)  # else read only when no trigger is found
+    if money is None and not cues.families:  # else read only when no trigger is found
+        money = has_money(text, folded=folded)
     if not alone and not cues.families and not money:  # not may_commit(text, cues)
         return None
     # Demands (those naming whom they ask have an actor), obligations and pledges, by place.

@@ -191,3 +191,17 @@ def test_a_sentence_without_the_going_to_core_has_no_going_to_trigger(labelled_s
     for text in labelled_sentences + made:
         if triggers._GOING_TO_CORE.search(fold(text)) is None:
             assert triggers._GOING_TO.search(text) is None, text
+
+
+def test_whether_a_sentence_names_money_given_reads_as_found(labelled_sentences):
+    from services.classifier.core.money import has_money
+    from services.classifier.core.signals import read_signals
+
+    for text in _texts(labelled_sentences, 2000, 41):
+        money = has_money(text)
+        for alone in (False, True):
+            assert find_commitment(text, "Home Office", alone=alone, money=money) == \
+                find_commitment(text, "Home Office", alone=alone), text
+        plain = read_signals(text, None, alone=False, first_paragraph=False)
+        given = read_signals(text, None, alone=False, first_paragraph=False, money=money)
+        assert (given.general, given.tokens) == (plain.general, plain.tokens), text
