@@ -64,7 +64,7 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
                                 low=lowered.low(span.start, span.end), folded=lowered.folded(span.start, span.end),
                                 context=context, year=year, money=money if span == whole else None)
-            yield Proposal(span, found, read)
+            yield tuple.__new__(Proposal, (span, found, read))  # no Python frame (see ``triggers._new_cues``)
 
 
 _UN_BODIES: Final = ("Security Council", "General Assembly")

@@ -183,7 +183,8 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("quoted")
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
-    return Signals(names, lexical_tokens(words) if digit else words)
+    # built by tuple.__new__, as a NamedTuple's own __new__ is a Python frame (see ``triggers._new_cues``)
+    return tuple.__new__(Signals, (names, lexical_tokens(words) if digit else words))
 
 
 # The years a clause names against the year its release was published: "In 2024, $274.5 million was disbursed"

@@ -154,6 +154,12 @@ class Cues(NamedTuple):
     starts: dict[int, list[int]]
 
 
+def _new_cues(families: set[str], starts: dict[int, list[int]]) -> Cues:
+    """``Cues(families, starts)``, built by ``tuple.__new__``: the compiled core calls a NamedTuple class through
+    its Python-level ``__new__``, a Python frame for every tuple (as in ``sentences._sentence``)."""
+    return tuple.__new__(Cues, (families, starts))
+
+
 def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None,
               cues: Cues | None = None) -> Iterator[re.Match[str]]:
     """``pattern.finditer(sentence)``, found over ``folded`` (``fold(sentence)``)."""
@@ -206,7 +212,7 @@ def _cues_of(hits: Iterable[tuple[int, tuple[frozenset[str], tuple[int, ...]]]])
     for offsets in starts.values():
         if len(offsets) > 1:
             offsets.sort()
-    return Cues(families, starts)
+    return _new_cues(families, starts)
 
 
 class TriggerWords:
@@ -235,7 +241,7 @@ class TriggerWords:
                     else:
                         starts[key] = [at - start]
             index += 1
-        return Cues(families, starts)
+        return _new_cues(families, starts)
 
 
 def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:

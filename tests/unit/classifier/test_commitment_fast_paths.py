@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+
 import pytest
 
 from services.classifier.core import actors, clauses, commitments, triggers
@@ -205,3 +207,20 @@ def test_whether_a_sentence_names_money_given_reads_as_found(labelled_sentences)
         plain = read_signals(text, None, alone=False, first_paragraph=False)
         given = read_signals(text, None, alone=False, first_paragraph=False, money=money)
         assert (given.general, given.tokens) == (plain.general, plain.tokens), text
+
+
+def test_named_tuples_built_without_their_own_new_are_theirs():
+    from services.classifier.core.classifier import proposals_of
+    from services.classifier.core.proposals import Proposal
+    from services.classifier.core.signals import Signals
+    from services.classifier.core.triggers import Cues
+    from services.ingest.files import load_release
+
+    release = load_release(next(iter(sorted(Path(__file__).parents[3].glob("seeds/*.txt")))))
+    proposals = proposals_of(release)
+    assert proposals
+    for proposal in proposals:
+        assert type(proposal) is Proposal and type(proposal.signals) is Signals
+        assert proposal == Proposal(*proposal) and proposal.signals == Signals(*proposal.signals)
+    cues = read_cues(fold("We will commit £5m"))
+    assert type(cues) is Cues and cues == Cues(*cues) and cues.families
