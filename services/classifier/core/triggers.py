@@ -137,6 +137,12 @@ _MONEY_STARTS: Final = WordSet(
 _MUST_STARTS: Final = WordSet(("must", "should", "need", "will", "is", "are"))
 
 
+# Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will"), read by
+# :mod:`.commitments`; here so that the words it begins with join the one pass of the cue words (``_STARTS``).
+FRAMING: Final = re.compile(
+    r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
+    r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
+
 # Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
 # cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
 _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
@@ -144,6 +150,8 @@ _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins an
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
                "order", "oblig", "compel", "forc", "tell", "told"),
     id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
+    id(FRAMING): ("expect", "likely", "predict", "forecast", "projected", "hope", "if", "unless", "whether", "fear",
+                  "warn", "could", "would", "might", "believ", "means"),
 }
 
 

@@ -107,7 +107,7 @@ def _every_trigger_then_the_earliest(text: str, publisher: str, previous) -> obj
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
     for trigger in triggers.obligation_triggers(text, cues, folded) + triggers.pledge_triggers(text, cues, folded):
-        actor = commitments._acting(text, trigger, publisher, previous, folded)
+        actor = commitments._acting(text, trigger, publisher, previous, folded, cues)
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
     return min(found, key=lambda f: commitments._place(f.trigger), default=None)
@@ -158,16 +158,16 @@ def _plain_find_commitment(text: str, publisher: str, previous, alone: bool):
     found = []
     for trigger, names in sorted(tagged, key=lambda item: commitments._place(item[0])):
         actor = commitments._named_actor(trigger, publisher) if names else \
-            commitments._acting(text, trigger, publisher, previous, folded)
+            commitments._acting(text, trigger, publisher, previous, folded, cues)
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
             break
-    found += commitments._frames(text, low, publisher, previous, found, alone, folded)
+    found += commitments._frames(text, low, publisher, previous, found, alone, folded, cues)
     if not found and commitments.has_money(text):
         trigger = triggers.money_trigger(text, folded)
         if trigger is not None:
             actor = actors.name_actor(actors.clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
-            if not actor.hostile and not commitments._framed(folded, trigger.start):
+            if not actor.hostile and not triggers.FRAMING.search(text, 0, trigger.start):
                 found.append(commitments.Found(trigger, actor if actor.agent else
                                                actors.Actor(publisher, True, own=True)))
     return min(found, key=lambda f: commitments._place(f.trigger), default=None)
@@ -224,3 +224,16 @@ def test_named_tuples_built_without_their_own_new_are_theirs():
         assert proposal == Proposal(*proposal) and proposal.signals == Signals(*proposal.signals)
     cues = read_cues(fold("We will commit £5m"))
     assert type(cues) is Cues and cues == Cues(*cues) and cues.families
+
+
+def test_a_framed_trigger_found_as_the_search_finds_it(labelled_sentences):
+    rnd = random.Random(43)
+    pieces = ["we ", "expect ", "Expected ", "unlikely ", "likely ", "if ", "iff ", "specific ", "unless ", "whether ",
+              "fears ", "feared ", "Warns ", "could ", "would ", "might ", "believes ", "means ", "meanswhile ",
+              "hopes ", "hoped ", "hope ", "projected ", "forecasts ", "predicted ", "will ", "x", "-", "’", "İ", "ſ"]
+    texts = labelled_sentences + ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 15))) for _ in range(3000)]
+    for text in texts:
+        folded = fold(text)
+        cues = read_cues(folded)
+        for end in {0, len(text) // 3, len(text) // 2, len(text)}:
+            assert commitments._framed(folded, end, cues) == (triggers.FRAMING.search(text, 0, end) is not None), text
