@@ -2,7 +2,10 @@
 
 Keys (under the prefix): ``notifier:outbox`` (sorted set: job id -> due, unix
 seconds), ``notifier:job:<id>`` (the job), ``notifier:done:<id>`` (delivered
-mark: a job is never sent again once it is set). Jobs are claimed by pushing
+mark: a job is never sent again once it is set), ``notifier:job-event:<id>`` (the rendered event of a job that
+names it rather than holding a copy: written by the alerts' script from the same argument as the alert's
+stream entry, and deleted with the job, so that no trimming of the alerts stream takes it from a job still
+queued). Jobs are claimed by pushing
 their due time forward by a lease, so a worker that dies mid-send leaves its
 jobs to be retried when the lease ends. ``notifier:job-dest`` (hash: job id ->
 destination) lets a claim skip jobs whose destination has no free slot.
@@ -34,13 +37,13 @@ GIVEN_UP_TTL_SECONDS = 30 * 86400  # a job given up on, kept this long so that `
 
 _CLAIM = """
 -- KEYS: outbox zset, job -> destination hash. ARGV: now, lease end, jobs wanted, free slots of an
--- idle destination, the key prefix of jobs, of done marks, then (destination, free slots) pairs for
--- the busy ones. Claims due jobs in due order, skipping those whose destination has no free slot;
+-- idle destination, the key prefix of jobs, of done marks, of jobs' events, then (destination, free slots)
+-- pairs for the busy ones. Claims due jobs in due order, skipping those whose destination has no free slot;
 -- looks at most 2000 due jobs. A job already delivered (its done mark set) or gone is finished here,
--- never claimed. Returns (job id, destination, job JSON) triples.
+-- never claimed. Returns (job id, destination, job JSON, its event kept apart or '') quadruples.
 local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
-local job_prefix, done_prefix = ARGV[5], ARGV[6]
-for i = 7, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local job_prefix, done_prefix, event_prefix = ARGV[5], ARGV[6], ARGV[7]
+for i = 8, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local claimed, offset, seen = {}, 0, 0
 while wanted > 0 and seen < 2000 do
   local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 200)
@@ -51,49 +54,53 @@ while wanted > 0 and seen < 2000 do
     local d = dests[i] or '?'
     local f = free[d] or idle
     if f > 0 and wanted > 0 then
-      local job = redis.call('GET', job_prefix .. id)
-      if job and redis.call('EXISTS', done_prefix .. id) == 0 then
+      local job = redis.call('MGET', job_prefix .. id, event_prefix .. id)
+      if job[1] and redis.call('EXISTS', done_prefix .. id) == 0 then
         free[d], wanted = f - 1, wanted - 1
         claimed[#claimed + 1] = id
         claimed[#claimed + 1] = d
-        claimed[#claimed + 1] = job
+        claimed[#claimed + 1] = job[1]
+        claimed[#claimed + 1] = job[2] or ''
       else
         redis.call('ZREM', KEYS[1], id)
         redis.call('HDEL', KEYS[2], id)
-        redis.call('DEL', job_prefix .. id)
+        redis.call('DEL', job_prefix .. id, event_prefix .. id)
         offset = offset - 1
       end
     end
   end
   offset = offset + #due
 end
-for i = 1, #claimed, 3 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
+for i = 1, #claimed, 4 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
 return claimed
 """
 
 # KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream. ARGV: the key prefix of
-# jobs, of done marks, the done marks' TTL, the event field, then for each attempt: job id, delivered (1/0),
-# final (1/0), its delivery event, its dead letter ('' for none), the job to retry ('' for none) and when.
+# jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL, the key
+# prefix of jobs' events, then for each attempt: job id, delivered (1/0), final (1/0), its delivery event, its
+# dead letter ('' for none), the job to retry or keep, its event in it ('' for none), and when.
 # Records each attempt as DeliveryWorker does one by one: done mark first, audit event, then the job finished,
 # dead-lettered or rescheduled.
 _RECORD = """
 local job_prefix, done_prefix, ttl, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local given_up_prefix, given_up_ttl = ARGV[5], ARGV[6]
-for i = 7, #ARGV, 7 do
+local given_up_prefix, given_up_ttl, event_prefix = ARGV[5], ARGV[6], ARGV[7]
+for i = 8, #ARGV, 7 do
   local id = ARGV[i]
   if ARGV[i + 1] == '1' then redis.call('SET', done_prefix .. id, '1', 'EX', ttl) end
   redis.call('XADD', KEYS[3], '*', field, ARGV[i + 3])
   if ARGV[i + 2] == '1' then
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', KEYS[2], id)
-    redis.call('DEL', job_prefix .. id)
+    redis.call('DEL', job_prefix .. id, event_prefix .. id)
     if ARGV[i + 4] ~= '' then
       redis.call('XADD', KEYS[4], '*', field, ARGV[i + 4])
       -- the job, its channel's secrets with it, kept where it was so that the dead letter can send it again
       redis.call('SET', given_up_prefix .. id, ARGV[i + 5], 'EX', given_up_ttl)
     end
   elseif ARGV[i + 5] ~= '' then
+    -- the job to retry holds its event again: one document, as jobs of other channels are
     redis.call('SET', job_prefix .. id, ARGV[i + 5])
+    redis.call('DEL', event_prefix .. id)
     redis.call('ZADD', KEYS[1], 'XX', ARGV[i + 6], id)
   end
 end
@@ -151,6 +158,12 @@ class DeliveryJob(BaseModel):
             document.pop("replays", None)
         return document
 
+    def json_naming_event(self) -> str:
+        """The job as queued when its rendered event is kept apart, under ``notifier:job-event:<id>`` (see
+        :meth:`Outbox.claim`): without ``event_json``, so that the event is written once, not a second time
+        escaped into the job."""
+        return self.model_dump_json(exclude={"event_json"})
+
     def message_data(self) -> dict[str, Any]:
         """The whole message as JSON data: from the rendered event when there is one (the message is its
         ``data``), else ``message`` (a job of another channel, or queued by an earlier version)."""
@@ -187,6 +200,13 @@ class DeliveryJob(BaseModel):
 
 
 _ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
+
+
+def _with_event(job: DeliveryJob, event: bytes) -> DeliveryJob:
+    """A claimed job with the event kept apart from it (``event``; empty: the job holds its own, or has none)."""
+    if event:
+        job.event_json = event.decode()
+    return job
 
 
 def job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
@@ -249,6 +269,9 @@ class Outbox:
     def done_key(self, job_id: str) -> str:
         return self._key(f"notifier:done:{job_id}")
 
+    def event_key(self, job_id: str) -> str:
+        return self._key(f"notifier:job-event:{job_id}")
+
     def enqueue(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:
         """Add ``job`` inside a transaction; a job already queued keeps its attempt count."""
         pipe.set(self.job_key(job.job_id), job.model_dump_json(), nx=True)
@@ -264,9 +287,11 @@ class Outbox:
             return []
         pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
         raw = await self._claim(keys=[self.zset, self.dests],
-                                args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""), *pairs])
-        return [(as_text(raw[i]), as_text(raw[i + 1]), DeliveryJob.model_validate_json(raw[i + 2]))
-                for i in range(0, len(raw), 3)]
+                                args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""),
+                                      self.event_key(""), *pairs])
+        return [(as_text(raw[i]), as_text(raw[i + 1]), _with_event(DeliveryJob.model_validate_json(raw[i + 2]),
+                                                                    raw[i + 3]))
+                for i in range(0, len(raw), 4)]
 
     async def renew(self, job_ids: list[str], *, until: float) -> None:
         if job_ids:
@@ -277,7 +302,7 @@ class Outbox:
         is never claimed again), its event on ``deliveries``, then the job finished (with its dead letter on
         ``dead_letters`` if it failed for good) or rescheduled."""
         args: list[Any] = [self.job_key(""), self.done_key(""), DONE_TTL_SECONDS, EVENT_FIELD,
-                           self.given_up_key(""), GIVEN_UP_TTL_SECONDS]
+                           self.given_up_key(""), GIVEN_UP_TTL_SECONDS, self.event_key("")]
         for a in attempts:
             args += [a.job.job_id, int(a.delivered), int(a.final), a.event.to_json(),
                      a.dead_letter.to_json() if a.dead_letter is not None else "",

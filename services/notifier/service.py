@@ -482,9 +482,10 @@ class NotifierService:
         """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
         returns jobs queued."""
         effects = self._alert_effects(sub, alert)
-        commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)  # one event: stream and feed
+        # one event: stream, feed and the jobs that name it (a webhook's rendered event is the alert's)
+        event = commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)
         for job in effects.jobs:
-            commit.job(job, due=now.timestamp())
+            commit.job(job, due=now.timestamp(), event=event)
         return len(effects.jobs)
 
     async def _commit(self, commit: Commit) -> bool:
@@ -510,7 +511,8 @@ class NotifierService:
             self.committer = AlertCommitter(streams.client, alerts=streams.key(ALERTS), event_field=EVENT_FIELD,
                                             outbox_zset=self.outbox.zset, job_dests=self.outbox.dests,
                                             job_prefix=self.outbox.job_key(""),
-                                            done_prefix=self.outbox.done_key(""), common=COMMON)
+                                            done_prefix=self.outbox.done_key(""),
+                                            event_prefix=self.outbox.event_key(""), common=COMMON)
         return self.committer
 
     def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]

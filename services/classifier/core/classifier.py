@@ -25,6 +25,7 @@ from .records import build_commitment
 from .sentences import Sentence, split_sentences
 from .signals import MONEY, TIME_WORDS, Signals
 from .terrorism import THRESHOLD, mentions_terrorism, score_release
+from .triggers import Trigger
 from .unruled import read_unruled
 
 CLASSIFIER_VERSION: Final = "rules+model-0.12.1"
@@ -142,7 +143,10 @@ def _decided(found: Found | None, read: Signals, model: DecisionModel | None, pr
         if found is None and threatens_penalty(text, folded):
             return None  # "firms that fail to comply will face fines": a conditional, whatever the model weighs
         return read_unruled(text, who, kind, probability, folded=folded)
-    return Found(found.trigger._replace(confidence=probability), found.actor)
+    kind, start, actor, verb, _ = found.trigger
+    # the same as Found(found.trigger._replace(confidence=probability), found.actor), built by tuple.__new__: a
+    # NamedTuple's __new__ and _replace are Python frames (see ``triggers._new_cues``)
+    return tuple.__new__(Found, (tuple.__new__(Trigger, (kind, start, actor, verb, probability)), found.actor))
 
 
 def _paragraph(body: str, start: int, end: int) -> tuple[int, int]:

@@ -26,12 +26,14 @@ _COMMA_AND: Final = re.compile(r",\s+(?:and|but|while|whilst)\s+\S", re.IGNORECA
 
 def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Actor | None,
                    words: TriggerWords | None = None, *, alone: bool,
-                   lowered: LoweredBody | None = None) -> list[tuple[Sentence, Found | None]]:
+                   lowered: LoweredBody | None = None,
+                   money: bool | None = None) -> list[tuple[Sentence, Found | None]]:
     """The commitments ``sentence`` makes: one per clause when two or more clauses each name their own
     actor and act (with each other clause that may commit, read as none), else at most one for the whole
     sentence. ``words``: the body's trigger words, if known
     (``cues.read_body``); ``alone``: whether the sentence is the whole of its paragraph
-    (``proposals.Paragraphs``); ``lowered``: the body lowercased, if known."""
+    (``proposals.Paragraphs``); ``lowered``: the body lowercased, and ``money``: ``has_money`` of the sentence,
+    if known."""
     lowered = LoweredBody(body, None) if lowered is None else lowered
     text = body[sentence.start:sentence.end]
     if _has_boundary(text):
@@ -61,7 +63,7 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
     commitment = find_commitment(text, publisher, previous, alone=alone,
                                  cues=words.within(sentence.start, sentence.end) if words else None,
                                  low=lowered.low(sentence.start, sentence.end),
-                                 folded=lowered.folded(sentence.start, sentence.end))
+                                 folded=lowered.folded(sentence.start, sentence.end), money=money)
     return [(sentence, commitment)] if commitment is not None else []
 
 

@@ -13,15 +13,12 @@ from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
 from .folding import case_sensitive, fold_lowered
 from .money import has_money
-from .triggers import (Cues, Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers,
+from .triggers import (FRAMING, Cues, Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers,
                        pledge_triggers, read_cues)
 from .verbs import is_participle
 
-# Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will").
-_FRAMING: Final = re.compile(
-    r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
-    r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
-_FRAMING_FOLDED: Final = case_sensitive(_FRAMING)
+_FRAMING_FOLDED: Final = case_sensitive(FRAMING)  # triggers.FRAMING: a prediction or a condition before a trigger
+_FRAMING_KEY: Final = id(FRAMING)  # its starts in a sentence's Cues
 _PRONOUN: Final = re.compile(r"^(?:this|it|that|these|those|such|which|what|they|he|she)$", re.IGNORECASE)
 _THERE: Final = re.compile(r"(?:^|\s)there$", re.IGNORECASE)
 _TIME: Final = re.compile(r"\b(?:year|month|week|spring|summer|autumn|winter|today|tomorrow|\d{4})\b", re.IGNORECASE)
@@ -50,16 +47,18 @@ def may_commit(text: str, cues: Cues) -> bool:
 
 
 def find_commitment(text: str, publisher: str, previous: Actor | None = None, *, alone: bool = False,
-                    cues: Cues | None = None, low: str | None = None, folded: str | None = None) -> Found | None:
+                    cues: Cues | None = None, low: str | None = None, folded: str | None = None,
+                    money: bool | None = None) -> Found | None:
     """The commitment one sentence makes, if any: its trigger and who must act. A sentence ``alone`` in
     its paragraph may be a headline ("Councils to get £100m"). ``cues`` is ``read_cues(fold(text))``, ``low``
-    ``text.lower()`` and ``folded`` ``fold(text)``, if known."""
+    ``text.lower()``, ``folded`` ``fold(text)`` and ``money`` ``has_money(text)``, if known."""
     if text.rstrip().endswith("?"):
         return None
     low = text.lower() if low is None else low
     folded = fold_lowered(text, low) if folded is None else folded
     cues = read_cues(folded) if cues is None else cues
-    money = None if cues.families else has_money(text, folded=folded)  # else read only when no trigger is found
+    if money is None and not cues.families:  # else read only when no trigger is found
+        money = has_money(text, folded=folded)
     if not alone and not cues.families and not money:  # not may_commit(text, cues)
         return None
     # Demands (those naming whom they ask have an actor), obligations and pledges, by place.
@@ -72,16 +71,16 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
         if trigger.actor is not None:
             actor = _named_actor(trigger, publisher)
         else:
-            actor = _acting(text, trigger, publisher, previous, folded)
+            actor = _acting(text, trigger, publisher, previous, folded, cues)
         if actor is not None:
-            found.append(Found(trigger, actor))
+            found.append(tuple.__new__(Found, (trigger, actor)))  # no Python frame (``triggers._new_cues``)
             break
-    found += _frames(text, low, publisher, previous, found, alone, folded)
+    found += _frames(text, low, publisher, previous, found, alone, folded, cues)
     if not found and (has_money(text, folded=folded) if money is None else money):
         spent = money_trigger(text, folded)
         if spent is not None:
             actor = name_actor(clause_subject(text, spent.start, folded), spent.start == 0, publisher)
-            if not actor.hostile and not _framed(folded, spent.start):
+            if not actor.hostile and not _framed(folded, spent.start, cues):
                 found.append(Found(spent, actor if actor.agent else Actor(publisher, True, own=True)))
     if len(found) > 1:  # at most two: a trigger's and a frame's
         return min(found, key=lambda f: _place(f.trigger))
@@ -99,26 +98,36 @@ def _named_actor(trigger: Trigger, publisher: str) -> Actor | None:
     return Actor(trigger.actor or actor.name, True) if actor.agent and not actor.own and not actor.hostile else None
 
 
-def _acting(text: str, trigger: Trigger, publisher: str, previous: Actor | None, folded: str) -> Actor | None:
+def _acting(text: str, trigger: Trigger, publisher: str, previous: Actor | None, folded: str,
+            cues: Cues) -> Actor | None:
     """Who must act on a pledge or an obligation: its subject, or whom "X will require … for Y" obliges."""
-    actor = _subject_actor(text, trigger, publisher, previous, folded)
+    actor = _subject_actor(text, trigger, publisher, previous, folded, cues)
     if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
         party = required_party(text, trigger.start)
         return Actor(party, True) if party else None
     return actor
 
 
-def _framed(folded: str, end: int) -> bool:
-    """``_FRAMING.search(text[:end])``, over ``folded`` (``fold(text)``)."""
-    return _FRAMING_FOLDED.search(folded, 0, end) is not None
+def _framed(folded: str, end: int, cues: Cues) -> bool:
+    """``FRAMING.search(text[:end])``, over ``folded`` (``fold(text)``), tried only where one of its words begins
+    (``cues``: ``read_cues(folded)``): a search tries the pattern at every offset."""
+    starts = cues.starts.get(_FRAMING_KEY)
+    if starts is None:
+        return False
+    for start in starts:  # sorted
+        if start >= end:
+            break
+        if _FRAMING_FOLDED.match(folded, start, end) is not None:
+            return True
+    return False
 
 
 def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: list[Found],
-            alone: bool, folded: str) -> list[Found]:
+            alone: bool, folded: str, cues: Cues) -> list[Found]:
     """Commitments written without a modal verb (see :mod:`.frames`)."""
     extra = []
     restated = possessed_commitment(text, low)
-    if restated is not None and not _framed(folded, restated.start):
+    if restated is not None and not _framed(folded, restated.start, cues):
         actor = name_actor(restated.actor or "", False, publisher)
         extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
     if found or extra:
@@ -133,11 +142,11 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
 
 
 def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor | None,
-                   folded: str) -> Actor | None:
+                   folded: str, cues: Cues) -> Actor | None:
     subject = clause_subject(text, trigger.start, folded)
     words = subject.split()
     last = words[-1] if words else ""
-    if _framed(folded, trigger.start) or _people_who(folded, trigger.start):
+    if _framed(folded, trigger.start, cues) or _people_who(folded, trigger.start):
         return None
     pronoun = _PRONOUN.match(last) is not None
     if pronoun and trigger.verb in ("be a", "be an"):

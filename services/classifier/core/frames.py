@@ -10,11 +10,12 @@ from typing import Final
 
 from schemas import Kind
 
-from .folding import case_sensitive, fold, fold_lowered
+from .folding import case_sensitive, fold, fold_lowered, matches_at, word_starts
 from .triggers import Trigger
 from .verbs import is_participle
 
 _PROMISE: Final = re.compile(r"\b(?P<noun>commitment|pledge|promise|plans?)\s+to\s+(?P<verb>[a-z]+)", re.IGNORECASE)
+_PROMISE_NOUNS: Final = ("commitment", "pledge", "promise", "plan")  # every match begins with one
 # Who owns it, read back from the noun: "the government’s [long-standing] commitment", "our plans".
 _OWNER: Final = re.compile(r"(?:(?P<owner>\b[\w-]+(?:\s+[\w-]+){0,3}?)['’]s|\b(?P<pronoun>our|its|their))"
                     r"\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
@@ -59,7 +60,8 @@ def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | Non
     if "commitment" not in low and "pledge" not in low and "promise" not in low and "plan" not in low:
         return None
     folded = fold_lowered(sentence, low)
-    match = _PROMISE_FOLDED.search(folded)
+    # ``_PROMISE_FOLDED.search(folded)``, tried only where a noun begins: a search tries every offset
+    match = next(matches_at(_PROMISE_FOLDED, folded, word_starts(folded, _PROMISE_NOUNS)), None)
     if match is None:
         return None
     verb = _group(sentence, match, "verb").lower()

@@ -16,6 +16,7 @@ from .clauses import commitments_in
 from .commitments import Found
 from .cues import BodyWords, candidate_sentences
 from .folding import LoweredBody
+from .money import has_money
 from .sentences import Sentence
 from .signals import Signals, read_signals
 
@@ -46,7 +47,11 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
     fifth = sentences[4].start if len(sentences) > 4 else len(body)
     for whole in candidate_sentences(body, sentences, cues=words.cues):
         alone = paragraphs.alone(whole)
-        readings = commitments_in(body, whole, publisher, previous, words.triggers, alone=alone, lowered=lowered)
+        # Whether the sentence names money: read once, for its reading and for its signals (a clause of it is
+        # read again).
+        money = has_money(body[whole.start:whole.end], folded=lowered.folded(whole.start, whole.end))
+        readings = commitments_in(body, whole, publisher, previous, words.triggers, alone=alone, lowered=lowered,
+                                  money=money)
         for _, found in reversed(readings):
             if found is not None:
                 previous = found.actor
@@ -58,8 +63,8 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
         for span, found in readings:
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
                                 low=lowered.low(span.start, span.end), folded=lowered.folded(span.start, span.end),
-                                context=context, year=year)
-            yield Proposal(span, found, read)
+                                context=context, year=year, money=money if span == whole else None)
+            yield tuple.__new__(Proposal, (span, found, read))  # no Python frame (see ``triggers._new_cues``)
 
 
 _UN_BODIES: Final = ("Security Council", "General Assembly")

@@ -140,8 +140,9 @@ def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: boo
 
 def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
                  folded: str | None = None, context: frozenset[str] = frozenset(),
-                 year: int | None = None) -> Signals:
-    """``signals(...)``, its lexical names left as the tokens they are made of."""
+                 year: int | None = None, money: bool | None = None) -> Signals:
+    """``signals(...)``, its lexical names left as the tokens they are made of (``money``: ``has_money(text)``,
+    when known)."""
     low = text.lower() if low is None else low
     names = {"bias", *context}
     if found is None:
@@ -161,7 +162,7 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("first:pronoun" if lower in _PRONOUNS else "first:determiner" if lower in _DETERMINERS
                   else "first:we" if lower in ("we", "i", "our") else "first:capital" if word[0].isupper()
                   else "first:lower")
-    if has_money(text, folded=folded):
+    if has_money(text, folded=folded) if money is None else money:
         names.add(MONEY)
         if "will" in names or "perfect" in names or "announce" in names:
             names.add("money:stated")
@@ -182,7 +183,8 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("quoted")
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
-    return Signals(names, lexical_tokens(words) if digit else words)
+    # built by tuple.__new__, as a NamedTuple's own __new__ is a Python frame (see ``triggers._new_cues``)
+    return tuple.__new__(Signals, (names, lexical_tokens(words) if digit else words))
 
 
 # The years a clause names against the year its release was published: "In 2024, $274.5 million was disbursed"

@@ -139,6 +139,12 @@ _MONEY_STARTS: Final = WordSet(
 _MUST_STARTS: Final = WordSet(("must", "should", "need", "will", "is", "are"))
 
 
+# Words before a trigger that turn it into a prediction or a condition ("we do not expect that ... will"), read by
+# :mod:`.commitments`; here so that the words it begins with join the one pass of the cue words (``_STARTS``).
+FRAMING: Final = re.compile(
+    r"\b(?:expect\w*|likely|predict\w*|forecast\w*|projected|hopes?|hoped|if|unless|whether|fears?|feared|"
+    r"warn\w*|could|would|might|believ\w*|means)\b", re.IGNORECASE)
+
 # Every match of these regexes begins with one of its words (or a longer word these begin). Where a sentence's
 # cues are known (``read_cues``), each is tried only where one of its words begins instead of at every offset.
 _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins another (see read_cues)
@@ -146,6 +152,8 @@ _STARTS: Final = {  # by id(pattern), as _FOLDED; no word of one regex begins an
     id(_CALL_ON): ("call", "urg", "press", "implor", "challeng", "want", "ask", "demand", "requir", "instruct", "direct",
                "order", "oblig", "compel", "forc", "tell", "told"),
     id(_CALL_FOR): ("advocat", "call", "press", "push", "argu", "lobb", "appeal"),
+    id(FRAMING): ("expect", "likely", "predict", "forecast", "projected", "hope", "if", "unless", "whether", "fear",
+                  "warn", "could", "would", "might", "believ", "means"),
 }
 
 
@@ -154,6 +162,12 @@ class Cues(NamedTuple):
     offsets where each regex of ``_STARTS`` may begin (by its id; sorted, without repeats)."""
     families: set[str]
     starts: dict[int, list[int]]
+
+
+def _new_cues(families: set[str], starts: dict[int, list[int]]) -> Cues:
+    """``Cues(families, starts)``, built by ``tuple.__new__``: the compiled core calls a NamedTuple class through
+    its Python-level ``__new__``, a Python frame for every tuple (as in ``sentences._sentence``)."""
+    return tuple.__new__(Cues, (families, starts))
 
 
 def _finditer(pattern: re.Pattern[str], sentence: str, folded: str | None,
@@ -208,7 +222,7 @@ def _cues_of(hits: Iterable[tuple[int, tuple[frozenset[str], tuple[int, ...]]]])
     for offsets in starts.values():
         if len(offsets) > 1:
             offsets.sort()
-    return Cues(families, starts)
+    return _new_cues(families, starts)
 
 
 class TriggerWords:
@@ -237,7 +251,7 @@ class TriggerWords:
                     else:
                         starts[key] = [at - start]
             index += 1
-        return Cues(families, starts)
+        return _new_cues(families, starts)
 
 
 def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None = None) -> list[Trigger]:

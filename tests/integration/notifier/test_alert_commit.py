@@ -15,7 +15,8 @@ pytestmark = pytest.mark.integration
 
 def _committer(client, p):
     return AlertCommitter(client, alerts=f"{p}alerts", event_field=EVENT_FIELD, outbox_zset=f"{p}outbox",
-                          job_dests=f"{p}job-dest", job_prefix=f"{p}job:", done_prefix=f"{p}done:", common=2)
+                          job_dests=f"{p}job-dest", job_prefix=f"{p}job:", done_prefix=f"{p}done:",
+                          event_prefix=f"{p}job-event:", common=2)
 
 
 async def _commit_as_read(client, p) -> Commit:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+
 import pytest
 
 from services.classifier.core import actors, clauses, commitments, triggers
@@ -105,7 +107,7 @@ def _every_trigger_then_the_earliest(text: str, publisher: str, previous) -> obj
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
     for trigger in triggers.obligation_triggers(text, cues, folded) + triggers.pledge_triggers(text, cues, folded):
-        actor = commitments._acting(text, trigger, publisher, previous, folded)
+        actor = commitments._acting(text, trigger, publisher, previous, folded, cues)
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
     return min(found, key=lambda f: commitments._place(f.trigger), default=None)
@@ -156,16 +158,16 @@ def _plain_find_commitment(text: str, publisher: str, previous, alone: bool):
     found = []
     for trigger, names in sorted(tagged, key=lambda item: commitments._place(item[0])):
         actor = commitments._named_actor(trigger, publisher) if names else \
-            commitments._acting(text, trigger, publisher, previous, folded)
+            commitments._acting(text, trigger, publisher, previous, folded, cues)
         if actor is not None:
             found.append(commitments.Found(trigger, actor))
             break
-    found += commitments._frames(text, low, publisher, previous, found, alone, folded)
+    found += commitments._frames(text, low, publisher, previous, found, alone, folded, cues)
     if not found and commitments.has_money(text):
         trigger = triggers.money_trigger(text, folded)
         if trigger is not None:
             actor = actors.name_actor(actors.clause_subject(text, trigger.start, folded), trigger.start == 0, publisher)
-            if not actor.hostile and not commitments._framed(folded, trigger.start):
+            if not actor.hostile and not triggers.FRAMING.search(text, 0, trigger.start):
                 found.append(commitments.Found(trigger, actor if actor.agent else
                                                actors.Actor(publisher, True, own=True)))
     return min(found, key=lambda f: commitments._place(f.trigger), default=None)
@@ -191,3 +193,47 @@ def test_a_sentence_without_the_going_to_core_has_no_going_to_trigger(labelled_s
     for text in labelled_sentences + made:
         if triggers._GOING_TO_CORE.search(fold(text)) is None:
             assert triggers._GOING_TO.search(text) is None, text
+
+
+def test_whether_a_sentence_names_money_given_reads_as_found(labelled_sentences):
+    from services.classifier.core.money import has_money
+    from services.classifier.core.signals import read_signals
+
+    for text in _texts(labelled_sentences, 2000, 41):
+        money = has_money(text)
+        for alone in (False, True):
+            assert find_commitment(text, "Home Office", alone=alone, money=money) == \
+                find_commitment(text, "Home Office", alone=alone), text
+        plain = read_signals(text, None, alone=False, first_paragraph=False)
+        given = read_signals(text, None, alone=False, first_paragraph=False, money=money)
+        assert (given.general, given.tokens) == (plain.general, plain.tokens), text
+
+
+def test_named_tuples_built_without_their_own_new_are_theirs():
+    from services.classifier.core.classifier import proposals_of
+    from services.classifier.core.proposals import Proposal
+    from services.classifier.core.signals import Signals
+    from services.classifier.core.triggers import Cues
+    from services.ingest.files import load_release
+
+    release = load_release(next(iter(sorted(Path(__file__).parents[3].glob("seeds/*.txt")))))
+    proposals = proposals_of(release)
+    assert proposals
+    for proposal in proposals:
+        assert type(proposal) is Proposal and type(proposal.signals) is Signals
+        assert proposal == Proposal(*proposal) and proposal.signals == Signals(*proposal.signals)
+    cues = read_cues(fold("We will commit £5m"))
+    assert type(cues) is Cues and cues == Cues(*cues) and cues.families
+
+
+def test_a_framed_trigger_found_as_the_search_finds_it(labelled_sentences):
+    rnd = random.Random(43)
+    pieces = ["we ", "expect ", "Expected ", "unlikely ", "likely ", "if ", "iff ", "specific ", "unless ", "whether ",
+              "fears ", "feared ", "Warns ", "could ", "would ", "might ", "believes ", "means ", "meanswhile ",
+              "hopes ", "hoped ", "hope ", "projected ", "forecasts ", "predicted ", "will ", "x", "-", "’", "İ", "ſ"]
+    texts = labelled_sentences + ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 15))) for _ in range(3000)]
+    for text in texts:
+        folded = fold(text)
+        cues = read_cues(folded)
+        for end in {0, len(text) // 3, len(text) // 2, len(text)}:
+            assert commitments._framed(folded, end, cues) == (triggers.FRAMING.search(text, 0, end) is not None), text

@@ -121,3 +121,19 @@ def test_url_path_as_urlsplit_reads_it():
         else:
             assert url_path(url) == expected, url
     assert all(_PLAIN_URL.match(url) for url in urls[-100:])  # the releases' own addresses take the short way
+
+
+def test_slug_words_and_site_tables_as_the_regexes_find_them():
+    from services.classifier.core import publishers
+
+    rnd = random.Random(7)
+    pieces = ["gov.uk", ".gov", ".au", ".nz", ".ca", "www.", "home-office", "dfe", "/", "-", "_", ".", "g7", "İ", "é",
+              "K", "2018", " ", "news", "https://", "x.gov.au/", "a.nz", "canada.ca", "%20"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))).lower()
+        assert publishers._alnum_words(text) == publishers._ALNUM.findall(text), text
+        for table in (publishers._FINANCIAL_YEAR_STARTS, publishers._DOLLARS):
+            found = [value for host in publishers._HOST.findall(text) for ending, value in table
+                     if host.endswith(ending)]
+            if found:
+                assert publishers._holds_any(text, table), text

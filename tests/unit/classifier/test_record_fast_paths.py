@@ -272,3 +272,13 @@ def test_commitment_trigrams_read_whenever_a_neighbour_may_share_one(labelled_se
             shared += 1
             assert context._may_share(theirs, lowered), (neighbour, text)
     assert shared > 150
+
+
+def test_commitment_id_words_as_the_regex_finds_them(labelled_sentences):
+    rnd = random.Random(31)
+    pieces = ["We’ll ", "£5m ", "€3 ", "$4 ", "50% ", "—", "– ", "é", "ß", "İ", "ı", "ſ", "K", "\u00a0", "\u2003", "_",
+              "x", " ", "\n", "\x1c", "don't ", "“quoted” ", "日本", "٣", "a-b", "."]
+    texts = labelled_sentences + ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in texts:
+        low = text.lower()
+        assert records._words(low) == " ".join(records._WORD.findall(low)), text
