@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     read_linger_ms: float = Field(
-        default=6.0, ge=0, le=50,
+        default=0.0, ge=0, le=50,
         description="While entries come at least two to this many ms, a consumer starts its next read no "
                     "sooner than this long after its last began, so that reads hold several; entries further "
                     "apart, and the rest of a backlog, are read at once (0: always at once).")

@@ -367,8 +367,9 @@ async def _pending_is(client, stream, count):
 
 
 async def test_entries_that_come_close_together_are_read_several_at_a_time_with_a_linger(settings):
-    """A consumer that keeps up reads entries 2 ms apart one at a time; with a linger of 20 ms its reads hold
-    several. An entry after a quiet spell is read at once, alone."""
+    """A consumer that keeps up reads entries 2 ms apart one at a time; with a linger of 50 ms its reads hold
+    several (here, even if a busy machine stretches the 2 ms to 20). An entry after a quiet spell is read at
+    once, alone."""
     client = aioredis.Redis.from_url(settings.redis_url)
     streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
     stream = streams.key(RELEASES)
@@ -383,7 +384,7 @@ async def test_entries_that_come_close_together_are_read_several_at_a_time_with_
     broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
     StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1",
                    expect=(ReleasePublishedEvent,), handler=_nothing_to_do, batch_handler=handle_batch,
-                   claim_idle_ms=60_000, max_deliveries=settings.max_deliveries, read_linger_ms=20,
+                   claim_idle_ms=60_000, max_deliveries=settings.max_deliveries, read_linger_ms=50,
                    ).attach(broker, title="test")
     await broker.start()
     try:
@@ -391,7 +392,7 @@ async def test_entries_that_come_close_together_are_read_several_at_a_time_with_
             await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
             await asyncio.sleep(0.002)
         await _wait_for(lambda: _handled(reads, 100))
-        assert len(reads) <= 100 / 4, reads
+        assert len(reads) <= 100 / 2, reads
         await asyncio.sleep(0.2)
         del reads[:]
         await client.xadd(stream, {EVENT_FIELD: _release_json("rel-alone")})
