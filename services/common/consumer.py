@@ -6,9 +6,9 @@ the other reclaims entries left pending by a dead consumer (XAUTOCLAIM after
 than ``max_deliveries`` times, goes to the dead-letter stream with the reason.
 The handler acknowledges (through ``Streams.commit``) only once its work is
 done; if it raises, the entry stays pending and is retried after the idle time.
-New entries are read ``read_count`` at a time (XREADGROUP COUNT); while they come closer together than
-``read_linger_ms``, the next read waits that long after the last began, so that reads hold several
-(:mod:`.read_linger`).
+New entries are read ``read_count`` at a time (XREADGROUP COUNT); with a ``read_linger_ms`` (0, off, by
+default), while they come at least two to it the next read waits that long after the last began, so that reads
+hold several (:mod:`.read_linger`).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class StreamConsumer:
         self.expect, self.handler, self.batch_handler = expect, handler, batch_handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.read_count = read_count
-        self._linger = ReadLinger(read_linger_ms, read_count)
+        self._linger = ReadLinger(read_linger_ms, read_count) if read_linger_ms > 0 else None
         # A pass's entries follow one another within a round trip; its end is a quiet spell of a reclaim poll.
         self._reclaims = ReclaimNotice(stream, group, quiet_seconds=max(reclaim_poll_ms(claim_idle_ms), 500) / 1000)
 
@@ -139,7 +139,8 @@ class StreamConsumer:
         # message parameter through its context in a worker thread, a thread hop on every read.
         async def on_entry(read: Any) -> None:
             entries = _entries(read, self.group)
-            self._linger.returned([entry.entry_id for entry in entries])
+            if self._linger is not None:
+                self._linger.returned([entry.entry_id for entry in entries])
             await self._consume_batch(entries)
 
         async def on_reclaimed(read: Any) -> None:
@@ -155,7 +156,8 @@ class StreamConsumer:
         notices = OutageNotices(f"{self.group} reading {self.stream}")
         for subscriber in (reading, reclaiming):
             keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
-        self._pace(reading)
+        if self._linger is not None:
+            self._pace(reading, self._linger)
         stop = reclaiming.stop
 
         async def stop_and_tell() -> None:  # a pass still in its quiet spell is told now, not dropped with the loop
@@ -166,14 +168,15 @@ class StreamConsumer:
 
         reclaiming.stop = stop_and_tell  # type: ignore[method-assign]
 
-    def _pace(self, reading: Any) -> None:
-        """Each read of new entries starts when :class:`ReadLinger` says (at once unless entries come close)."""
+    @staticmethod
+    def _pace(reading: Any, linger: ReadLinger) -> None:
+        """Each read of new entries starts when ``linger`` says (at once unless entries come close)."""
         read = reading._get_msgs  # one read, and the handling of what it brought
 
         async def paced(*args: Any) -> None:
-            if (wait := self._linger.delay(time.monotonic())) > 0:
+            if (wait := linger.delay(time.monotonic())) > 0:
                 await asyncio.sleep(wait)
-            self._linger.started(time.monotonic())
+            linger.started(time.monotonic())
             await read(*args)
 
         reading._get_msgs = paced
