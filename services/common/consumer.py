@@ -6,13 +6,16 @@ the other reclaims entries left pending by a dead consumer (XAUTOCLAIM after
 than ``max_deliveries`` times, goes to the dead-letter stream with the reason.
 The handler acknowledges (through ``Streams.commit``) only once its work is
 done; if it raises, the entry stays pending and is retried after the idle time.
-New entries are read ``read_count`` at a time (XREADGROUP COUNT).
+New entries are read ``read_count`` at a time (XREADGROUP COUNT); with a ``read_linger_ms`` (0, off, by
+default), while they come at least two to it the next read waits that long after the last began, so that reads
+hold several (:mod:`.read_linger`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +27,7 @@ from schemas.streams import EVENT_FIELD
 
 from .errors import failure_text
 from .outages import OutageNotices, keep_reading
+from .read_linger import ReadLinger
 from .streams import Entry, Streams, as_text, parse_stream_id
 
 log = logging.getLogger(__name__)
@@ -108,7 +112,7 @@ class StreamConsumer:
 
     def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
                  expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
-                 claim_idle_ms: int, max_deliveries: int, read_count: int = 64,
+                 claim_idle_ms: int, max_deliveries: int, read_count: int = 64, read_linger_ms: float = 0,
                  batch_handler: BatchHandler | None = None) -> None:
         """``batch_handler``, when given, takes each read's decoded entries at once (one round of Redis
         writes for all); if it raises, the entries are handled one by one by ``handler``, so one that fails
@@ -118,6 +122,7 @@ class StreamConsumer:
         self.expect, self.handler, self.batch_handler = expect, handler, batch_handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.read_count = read_count
+        self._linger = ReadLinger(read_linger_ms, read_count) if read_linger_ms > 0 else None
         # A pass's entries follow one another within a round trip; its end is a quiet spell of a reclaim poll.
         self._reclaims = ReclaimNotice(stream, group, quiet_seconds=max(reclaim_poll_ms(claim_idle_ms), 500) / 1000)
 
@@ -133,7 +138,10 @@ class StreamConsumer:
         # The handlers take the read as their body (see _as_read), not the message: the framework finds a
         # message parameter through its context in a worker thread, a thread hop on every read.
         async def on_entry(read: Any) -> None:
-            await self._consume_batch(_entries(read, self.group))
+            entries = _entries(read, self.group)
+            if self._linger is not None:
+                self._linger.returned([entry.entry_id for entry in entries])
+            await self._consume_batch(entries)
 
         async def on_reclaimed(read: Any) -> None:
             await self._consume(_entries(read, self.group)[0], reclaimed=True)
@@ -148,6 +156,8 @@ class StreamConsumer:
         notices = OutageNotices(f"{self.group} reading {self.stream}")
         for subscriber in (reading, reclaiming):
             keep_reading(subscriber, notices=notices, recreate_group=self._recreate_group)
+        if self._linger is not None:
+            self._pace(reading, self._linger)
         stop = reclaiming.stop
 
         async def stop_and_tell() -> None:  # a pass still in its quiet spell is told now, not dropped with the loop
@@ -157,6 +167,19 @@ class StreamConsumer:
                 self._reclaims.tell()
 
         reclaiming.stop = stop_and_tell  # type: ignore[method-assign]
+
+    @staticmethod
+    def _pace(reading: Any, linger: ReadLinger) -> None:
+        """Each read of new entries starts when ``linger`` says (at once unless entries come close)."""
+        read = reading._get_msgs  # one read, and the handling of what it brought
+
+        async def paced(*args: Any) -> None:
+            if (wait := linger.delay(time.monotonic())) > 0:
+                await asyncio.sleep(wait)
+            linger.started(time.monotonic())
+            await read(*args)
+
+        reading._get_msgs = paced
 
     async def _recreate_group(self) -> None:
         if await self._streams().ensure_group(self.stream, self.group, self.consumer):

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
                     "first also runs ingest and the HTTP API, the others share the consumer groups' work.")
     read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
+    read_linger_ms: float = Field(
+        default=0.0, ge=0, le=50,
+        description="While entries come at least two to this many ms, a consumer starts its next read no "
+                    "sooner than this long after its last began, so that reads hold several; entries further "
+                    "apart, and the rest of a backlog, are read at once (0: always at once).")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     dead_letters_maxlen: int = Field(
         default=1_000_000, ge=0,

@@ -61,7 +61,8 @@ class LedgerService(RuntimeService):
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=LEDGER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
-            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count)
+            claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count,
+            read_linger_ms=settings.read_linger_ms)
 
     def attach(self, broker: RedisBroker) -> None:
         self.consumer.attach(broker, title="ledger:release.classified")

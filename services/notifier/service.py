@@ -144,7 +144,8 @@ class NotifierService:
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=NOTIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
-            read_count=settings.read_count, batch_handler=self.on_classified_batch)
+            read_count=settings.read_count, read_linger_ms=settings.read_linger_ms,
+            batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
         self.unsubscribed: Unsubscribed | None = None
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)

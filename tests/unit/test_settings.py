@@ -119,6 +119,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_MAX_DELIVERIES", "9", "max_deliveries", 9),
     ("PLEDGEWATCH_REDIS_MAX_CONNECTIONS", "20", "redis_max_connections", 20),
     ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
+    ("PLEDGEWATCH_READ_LINGER_MS", "2.5", "read_linger_ms", 2.5),
     ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
     ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
     ("PLEDGEWATCH_DEAD_LETTERS_MAXLEN", "0", "dead_letters_maxlen", 0),
@@ -287,6 +288,18 @@ def test_every_bad_value_is_told_naming_its_variable_once(monkeypatch, variable)
             line = bad_settings(exc)
             assert line.startswith(f"bad setting: {variable}"), line
             assert line.count(variable) == 1, line
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("-1", "Input should be greater than or equal to 0"),
+    ("51", "Input should be less than or equal to 50"),
+    ("soon", "Input should be a valid number, unable to parse string as a number"),
+])
+def test_a_read_linger_outside_0_to_50_ms_is_a_bad_setting_naming_the_variable(monkeypatch, value, reason):
+    monkeypatch.setenv("PLEDGEWATCH_READ_LINGER_MS", value)
+    assert service_exit_message() == (
+        f"error: bad setting: PLEDGEWATCH_READ_LINGER_MS={value!r}: {reason} (fix the environment variable, or "
+        "unset it for the default)")
 
 
 def test_a_bad_token_in_the_token_file_names_the_file_variable(monkeypatch, tmp_path):

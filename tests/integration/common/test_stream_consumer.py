@@ -364,3 +364,48 @@ async def test_a_reclaim_pass_is_told_once_when_the_consumer_stops_before_the_qu
 
 async def _pending_is(client, stream, count):
     return (await client.xpending(stream, GROUP))["pending"] == count
+
+
+async def test_entries_that_come_close_together_are_read_several_at_a_time_with_a_linger(settings):
+    """A consumer that keeps up reads entries 2 ms apart one at a time; with a linger of 50 ms its reads hold
+    several (here, even if a busy machine stretches the 2 ms to 20). An entry after a quiet spell is read at
+    once, alone."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    reads: list[int] = []
+
+    async def handle_batch(items):
+        reads.append(len(items))
+        for _, entry in items:
+            await streams.commit(entry)
+
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1",
+                   expect=(ReleasePublishedEvent,), handler=_nothing_to_do, batch_handler=handle_batch,
+                   claim_idle_ms=60_000, max_deliveries=settings.max_deliveries, read_linger_ms=50,
+                   ).attach(broker, title="test")
+    await broker.start()
+    try:
+        for n in range(100):
+            await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+            await asyncio.sleep(0.002)
+        await _wait_for(lambda: _handled(reads, 100))
+        assert len(reads) <= 100 / 2, reads
+        await asyncio.sleep(0.2)
+        del reads[:]
+        await client.xadd(stream, {EVENT_FIELD: _release_json("rel-alone")})
+        await _wait_for(lambda: _handled(reads, 1))
+        assert reads == [1]
+    finally:
+        await broker.stop()
+        await client.aclose()
+
+
+async def _nothing_to_do(event, entry):
+    raise AssertionError("the batch handler takes every read")
+
+
+async def _handled(reads, count):
+    return sum(reads) >= count
