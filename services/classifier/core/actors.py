@@ -6,7 +6,7 @@ import re
 from typing import Final, NamedTuple
 
 from .folding import WordSet, case_sensitive, fold
-from .publishers import government_of
+from .publishers import UK_GOVERNMENT, government_of
 
 # Things a publisher acts through: "the Community Resilience Fund will contribute" is the publisher acting.
 _INSTRUMENT: Final = re.compile(r"\b(?:Programme|Program|Fund|Scheme|Strategy|Plan|Initiative|Grant|Budget|Package"
@@ -65,6 +65,7 @@ _LEADING_THE: Final = re.compile(r"^the\s+")
 _LEADING_DETERMINER: Final = re.compile(r"^(?:the|a|an|all|its|our|their|these|those|such)\s+", re.IGNORECASE)
 # Subjects that name no one, spelt as sentences spell them: "it will launch" is the publisher's, unnamed.
 _PRONOUNS: Final = frozenset("it It this This these These those Those".split())
+_UK: Final = re.compile(r"\b(?:uk|british|britain|united kingdom|hm)\b", re.IGNORECASE)
 _CAPITAL_OR_DIGIT: Final = re.compile(r"[A-Z\d]")  # where a _CAPITALISED name can start
 
 # The patterns above without IGNORECASE, to run over fold(text) (see .folding).
@@ -75,6 +76,7 @@ _HOSTILE_FOLDED: Final = case_sensitive(_HOSTILE)
 _PUBLIC_FOLDED: Final = case_sensitive(_PUBLIC)
 _LAST_SUBORDINATOR_FOLDED: Final = case_sensitive(_LAST_SUBORDINATOR)
 _PREPOSITION_FOLDED: Final = case_sensitive(_PREPOSITION)
+_UK_FOLDED: Final = case_sensitive(_UK)
 
 
 class Actor(NamedTuple):
@@ -145,7 +147,9 @@ def _titled(text: str, folded: str, publisher_name: str) -> Actor:
     if bare.upper() in ("UK", "BRITAIN"):
         return Actor(bare, True, own=True)
     if "government" in folded or "prime minister" in folded:  # the whole government, not a department
-        return Actor(government_of(publisher_name), True, own=True)
+        # "the UK Government" is the UK's whoever publishes; "the Government" the publisher's own
+        named_uk = _UK_FOLDED.search(folded)
+        return Actor(UK_GOVERNMENT if named_uk else government_of(publisher_name), True, own=True)
     return Actor(publisher_name, True, own=True)
 
 

@@ -20,7 +20,7 @@ from .folding import LoweredBody
 from .money import dollar_of
 from .penalties import threatens_penalty
 from .proposals import Proposal, propose
-from .publishers import financial_year_start, publisher, site_dollar
+from .publishers import UNLISTED, financial_year_start, publisher, publisher_and_shown, site_dollar
 from .records import build_commitment
 from .sentences import Sentence, split_sentences
 from .signals import MONEY, TIME_WORDS, Signals
@@ -28,7 +28,7 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .triggers import Trigger
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.12.1"
+CLASSIFIER_VERSION: Final = "rules+model-0.12.2"
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED: Final = ("en",)
 
@@ -58,7 +58,11 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     lowered = LoweredBody(body, low)  # each sentence's lowering, a slice of the body's
     words = read_body(body, low=low)  # one pass: where cues, terrorism terms and trigger words are
     score, evidence = score_release(release.title, body, body_term_starts=words.term_starts)
-    who = publisher(release)
+    who, shown = publisher_and_shown(release)
+    # The rules read a default "UK government" as they always did (the model's signals stay the same) under a
+    # stand-in name, written out as the name shown for it
+    if shown is not None:
+        who = UNLISTED
     year_starts = financial_year_start(release)
     names: dict[str, str] | None = None  # the release's acronyms, read at its first commitment
     commitments: list[Commitment] = []
@@ -99,6 +103,8 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
             if "$" in body:
                 dollar = site_dollar(release) or dollar_of(release.title + "\n" + body)
         name = without_bare_pronoun(names.get(found.actor.name, found.actor.name), who)
+        if name == UNLISTED and shown is not None:
+            name = shown
         if name != found.actor.name:
             found = found._replace(actor=found.actor._replace(name=name))
         first, last = _paragraph(body, sentence.start, sentence.end)

@@ -10,6 +10,11 @@ Read in this order, first hit wins:
    name ("the Home Secretary announced" → Home Office);
 4. the government the site belongs to (gov.uk → UK government, canada.ca → Government of
    Canada, whitehouse.gov → United States government, ec.europa.eu → European Commission).
+
+A release from a site missing from the table (or from none, and naming no UK minister) is read by the rules
+as from "UK government", as it always was: what the decision model weighs stays what it was fitted on. Only
+the name written for it differs (``shown_publisher``): the body its host spells ("ofcom.org.uk" → Ofcom),
+else the site itself, else "the publisher" — never another government's name.
 """
 
 from __future__ import annotations
@@ -85,19 +90,81 @@ _NAME_START: Final = re.compile("|".join(p for p, _ in _NAMED))
 _NAMES_DEPARTMENTS: Final = (UK_GOVERNMENT, "Government of Canada")
 
 
+# Stands, in the rules' reading, for a publisher ``shown_publisher`` names: never a name a clause spells, so
+# the rules compare and flag it as they did "UK government" (which no clause's name equals either).
+UNLISTED: Final = "(the publisher)"
+UNNAMED: Final = "the publisher"
+
+
 def publisher(release: ReleasePublished) -> str:
     """The body that speaks as "we" in ``release`` (see the module docstring for the order)."""
+    return _publisher(release)[0]
+
+
+def shown_publisher(release: ReleasePublished) -> str | None:
+    """The name to write for ``release``'s publisher where ``publisher`` says "UK government" only by default:
+    on a site missing from the table, the body its host spells, else the host ("the publisher (osce.int)");
+    with no site, naming no UK minister, "the publisher". None where ``publisher``'s name stands."""
+    return publisher_and_shown(release)[1]
+
+
+def publisher_and_shown(release: ReleasePublished) -> tuple[str, str | None]:
+    """``publisher(release)`` and ``shown_publisher(release)``, read once."""
+    name, defaulted = _publisher(release)
+    if not defaulted:
+        return name, None
+    host = _first_host(release)
+    if host is None:  # a file or a post with no address: a UK minister it names still says whose it is
+        return name, UNNAMED if defaulted == "unnamed" else None
+    return name, _site_body(release, host) or f"{UNNAMED} ({host})"
+
+
+def _publisher(release: ReleasePublished) -> tuple[str, str]:
+    """``publisher(release)``, and how it came to "UK government" with no site of the table to say so:
+    "unnamed" (nothing named it), "minister" (a UK minister the text names), or "" (a site or name said)."""
     if release.organisations:
-        return release.organisations[0]
+        return release.organisations[0], ""
     site = _source_site(release.source or "") or _site(release.url or "")
     slug = _slug(" ".join((release.source or "", url_path(release.url or ""), release.release_id)))
     if slug and (site is None or site in _NAMES_DEPARTMENTS):
-        return slug
+        return slug, ""
     if site is None or site in _NAMES_DEPARTMENTS:
         named = _named(release.title + "\n" + release.body, site or UK_GOVERNMENT, release.published_at.year)
         if named:
-            return named
-    return site or UK_GOVERNMENT
+            return named, "minister" if site is None and named == UK_GOVERNMENT else ""
+    return site or UK_GOVERNMENT, "" if site else "unnamed"
+
+
+# The labels of a host name that name no body: "ofcom.org.uk" is Ofcom's, "news.ontario.ca" Ontario's.
+_GENERIC_LABELS: Final = frozenset("www org com net int edu gov govt co go ac news media info".split())
+
+
+def _first_host(release: ReleasePublished) -> str | None:
+    """The first host name of ``source``, else of a web ``url`` ("www." dropped); None for a file or an id."""
+    for host in _HOST.findall((release.source or "").lower()):
+        if "." in host:
+            return host.removeprefix("www.")
+    try:
+        parts = urlsplit(release.url or "")
+        host = parts.hostname if parts.scheme in ("http", "https") else None
+    except ValueError:  # an address urlsplit cannot read ("http://[x/"): no host
+        return None
+    return host.removeprefix("www.") if host and "." in host else None
+
+
+def _site_body(release: ReleasePublished, host: str) -> str | None:
+    """The body ``host`` is named after, as the release writes it ("osce.org" → "OSCE"): when its title or
+    body holds the host's last telling label as a name (an acronym, or a capitalised word never written in
+    lowercase, nor after "of" or "for": "justice.ie" names no body)."""
+    labels = [label for label in host.split(".") if label not in _GENERIC_LABELS and len(label) > 2]
+    if not labels:
+        return None
+    # preceded by "of" or "for", the word ends another body's name ("Minister for Justice")
+    words = re.findall(rf"(?<!\bof )(?<!\bfor )\b{re.escape(labels[-1])}\b", release.title + "\n" + release.body,
+                       re.IGNORECASE)
+    if words and all(word[0].isupper() for word in words):
+        return max(sorted(set(words)), key=words.count)
+    return None
 
 
 # A web address in its usual form: a scheme, "//" and a host with no brackets, all ASCII, with nothing that

@@ -13,7 +13,7 @@ from schemas import Kind
 from services.classifier.core import actors, frames, verbs
 from services.classifier.core.actors import Actor
 from services.classifier.core.folding import fold
-from services.classifier.core.publishers import government_of
+from services.classifier.core.publishers import UK_GOVERNMENT, government_of
 from services.classifier.core.triggers import Trigger
 
 _WORDS = ["we ", "We ", "I ", "our ", "it ", "It ", "This ", "these ", "They ", "they ", "the ", "The ", "UK ", "Britain ",
@@ -69,7 +69,8 @@ def _plain_name_actor(subject: str, sentence_start: bool, publisher_name: str) -
         if bare.upper() in ("UK", "BRITAIN"):
             return Actor(bare, True, own=True)
         if re.search(r"government|prime minister", bare, re.IGNORECASE):
-            return Actor(government_of(publisher_name), True, own=True)
+            named_uk = re.search(r"\b(?:uk|british|britain|united kingdom|hm)\b", bare, re.IGNORECASE)
+            return Actor(UK_GOVERNMENT if named_uk else government_of(publisher_name), True, own=True)
         return Actor(publisher_name, True, own=True)
     for match in actors._CAPITALISED.finditer(text):
         if match.start() >= len(head):
