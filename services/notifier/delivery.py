@@ -4,12 +4,11 @@ Each destination (webhook URL, SMTP server, Apprise service, stdout) has its own
 bound on sends in flight, and every send has a timeout, so one slow or failing
 endpoint never holds up the others. Jobs are only claimed for a destination with a
 free slot, and never more than ``delivery_max_inflight`` at once, so a hanging
-endpoint with a backlog holds its own slots and nothing else (the jobs of the worker's own commits that wait
-for a slot have a room of their own: :meth:`DeliveryWorker.waiting`). Every attempt is audited on the deliveries
+endpoint with a backlog holds its own slots and nothing else. Every attempt is audited on the deliveries
 stream; a job out of attempts (or refused for good, e.g. HTTP 404) is dead-lettered.
 The jobs of the alerts the notifier's consumer commits are offered to the worker before the commit
-(:meth:`DeliveryWorker.offer`): those with a free slot, or room to wait for one, are queued leased by the
-alerts' script, as a claim would leave them, and handed to the worker once written (:meth:`DeliveryWorker.take`), which sends them
+(:meth:`DeliveryWorker.offer`): those with a free slot are queued leased by the alerts' script, as a claim
+would leave them, and handed to the worker once written (:meth:`DeliveryWorker.take`), which sends them
 without claiming them; the others are queued due and claimed.
 A job is marked done by the first write after its send succeeds (the script that
 records the delivery, with the other attempts finishing at the same time), and is never sent again once
@@ -100,48 +99,25 @@ class DeliveryWorker:
         self._wake.set()
 
     def offer(self, jobs: list[DeliveryJob]) -> tuple[set[str], float]:
-        """Of the jobs a commit is about to queue, those this worker will send as soon as it is written, and when
-        their lease is to end: those whose destination has a slot free (and room in flight), and, for a destination
-        whose slots are all taken, as many as it has slots, to wait for them here (see :meth:`waiting`). Each holds
-        its place until :meth:`take`, so claims meanwhile leave it."""
+        """Of the jobs a commit is about to queue, those this worker will send as soon as it is written (one
+        slot of their destination free, room in flight), and when their lease is to end: each holds its slot
+        until :meth:`take`, so claims meanwhile leave it."""
         offered: set[str] = set()
         if self._stopping:
             return offered, 0.0
+        room = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         slots = self.config.destination_concurrency
-        room = self._room()
-        waiting_room = self.config.delivery_max_inflight - self.waiting()
         for job in jobs:
+            if room <= 0:
+                break
             dest = job.destination
-            held = self._busy.get(dest, 0)
-            if job.job_id in self._inflight or job.job_id in offered:
+            if self._busy.get(dest, 0) >= slots or job.job_id in self._inflight or job.job_id in offered:
                 continue
-            if held < slots and room > 0:
-                room -= 1
-            elif slots <= held < 2 * slots and waiting_room > 0:
-                waiting_room -= 1
-            else:
-                continue
-            self._busy[dest] = held + 1
+            self._busy[dest] = self._busy.get(dest, 0) + 1
             offered.add(job.job_id)
+            room -= 1
         self._offered += len(offered)
         return offered, self.clock() + self.config.delivery_lease_seconds
-
-    def waiting(self) -> int:
-        """Jobs handed to this worker (or offered to a commit) that wait for a slot of their destination.
-
-        A send that ends passes its slot to the next of them at once, with no claim: while a busy webhook takes
-        alerts as fast as they come, its slots stay full, where claims (each a script's round trip through a
-        loop that is reading too) would leave every slot idle between two sends. A destination has as many of
-        them as it has slots, and they have a room of their own, ``delivery_max_inflight`` jobs, apart from the
-        room in flight: a hanging destination holds its own slots and jobs waiting for them, never room another
-        destination's sends need. Beyond that, the commit queues jobs due, to be claimed as before."""
-        slots = self.config.destination_concurrency
-        return sum(n - slots for n in self._busy.values() if n > slots)
-
-    def _room(self) -> int:
-        """Jobs that may still be claimed, or handed with a slot free: ``delivery_max_inflight`` less the jobs
-        being sent or recorded and those offered to a commit with a slot (not those waiting for one)."""
-        return self.config.delivery_max_inflight - len(self._inflight) - self._offered + self.waiting()
 
     def take(self, jobs: list[DeliveryJob], offered: set[str], handed: set[str] | None, *,
              lease_until: float) -> None:
@@ -201,7 +177,7 @@ class DeliveryWorker:
         await self._renew(now=now, lease=lease)
         slots = self.config.destination_concurrency
         busy = {d: slots - n for d, n in self._busy.items()}
-        free = self._room()
+        free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
@@ -239,9 +215,8 @@ class DeliveryWorker:
         self._leased.pop(job_id, None)
 
     def inflight(self) -> dict[str, int]:
-        """Jobs being sent (or loading) per destination, those waiting for a slot (:meth:`waiting`) left out."""
-        slots = self.config.destination_concurrency
-        return {d: min(n, slots) for d, n in self._busy.items() if n}
+        """Jobs being sent (or loading) per destination."""
+        return {d: n for d, n in self._busy.items() if n}
 
     async def drain(self) -> None:
         """Wait for the sends in flight (tests and shutdown)."""
@@ -287,8 +262,6 @@ class DeliveryWorker:
                 self._busy[dest] -= 1
                 if not self._busy[dest]:
                     del self._busy[dest]
-                if self._busy.get(dest, 0) >= self.config.destination_concurrency:
-                    return  # a job handed to this worker waits for the slot: it takes it, nothing to claim
                 # A slot is free: claim the job that may wait for it now, not at the next poll. When the last claim
                 # gave this destination fewer jobs than it had slots for, and the worker fewer than it had room for,
                 # that claim took every due job it could (new jobs wake the worker themselves): claiming again
