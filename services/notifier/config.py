@@ -29,8 +29,7 @@ class NotifierConfig(BaseModel):
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
     retry_max_seconds: float = Field(default=600.0, gt=0, description="Longest delay between two attempts.")
     destination_concurrency: int = Field(default=16, ge=1, description="Sends in flight per destination (host).")
-    delivery_max_inflight: int = Field(default=64, ge=1, description="Sends in flight in all; as many of the "
-                                       "consumer's jobs may wait for their destination's slots besides.")
+    delivery_max_inflight: int = Field(default=64, ge=1, description="Sends in flight (or waiting) in all.")
     delivery_poll_seconds: float = Field(default=0.2, gt=0, description="How often due deliveries are looked for.")
     delivery_lease_seconds: float = Field(default=60.0, gt=0,
                                           description="A claimed delivery not finished by then is retried.")
