@@ -36,6 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import redis
+import redis.asyncio
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,16 +119,20 @@ def stages(client: redis.Redis, receiver: Receiver, published: dict[str, bytes])
     return {name: (statistics.median(ms), percentile(ms, 0.99)) for name, ms in spans.items()}
 
 
-async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: float, first: int,
-                distinct: bool = False, pids: dict[str, int] | None = None) -> dict:
-    """Publish ``rate`` releases a second for ``seconds``; wait for their alerts; the latency figures, and the
-    CPU each of ``pids`` (name -> process id) spent per release meanwhile (ms)."""
+async def offer(client: redis.Redis, publisher: redis.asyncio.Redis, receiver: Receiver, rate: float, seconds: float,
+                first: int, distinct: bool = False, pids: dict[str, int] | None = None) -> dict:
+    """Publish ``rate`` releases a second for ``seconds`` (through ``publisher``: the receiver shares this
+    process's event loop, and a blocking XADD would hold it while Redis answers, which under load was half the
+    run); wait for their alerts; the latency figures, the receiver's loop lag (how late a 5 ms sleep of this
+    process woke), and the CPU each of ``pids`` (name -> process id) spent per release meanwhile (ms)."""
     pids = pids or {}
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     calls_before, usec_before = command_calls(client), command_calls(client, "usec")
     count = int(rate * seconds)
     sent: dict[str, float] = {}
     published: dict[str, bytes] = {}
+    lags: list[float] = []
+    lag_probe = asyncio.create_task(loop_lag(lags))
     start = time.perf_counter()
     for i in range(count):
         due = start + i / rate
@@ -135,10 +140,12 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
         if delay > 0:
             await asyncio.sleep(delay)
         n = first + i
-        published[f"lat-{n:07d}"] = client.xadd(PREFIX + RELEASES, {EVENT_FIELD: release_event(n, distinct=distinct)})
+        published[f"lat-{n:07d}"] = await publisher.xadd(PREFIX + RELEASES,
+                                                         {EVENT_FIELD: release_event(n, distinct=distinct)})
         sent[f"lat-{n:07d}"] = time.perf_counter()
     await wait_until(lambda: all(rid in receiver.arrived for rid in sent), timeout=120 + seconds,
                      what=f"the alerts at {rate:g}/s")
+    lag_probe.cancel()
     cpu = {name: 1000 * (cpu_seconds(pid) - cpu_before[name]) / count for name, pid in pids.items()}
     calls = {name: n - calls_before.get(name, 0) for name, n in command_calls(client).items()}
     usec = {name: n - usec_before.get(name, 0) for name, n in command_calls(client, "usec").items()}
@@ -147,8 +154,16 @@ async def offer(client: redis.Redis, receiver: Receiver, rate: float, seconds: f
     return {"rate": rate, "n": count, "p50": statistics.median(ms), "p95": percentile(ms, 0.95),
             "p99": percentile(ms, 0.99), "max": max(ms), "achieved": achieved,
             "stages": stages(client, receiver, published), "cpu": cpu,
-            "reads": calls.get("xreadgroup", 0), "commands": sum(calls.values()) / count,
+            "reads": calls.get("xreadgroup", 0), "loop_lag": (percentile(lags, 0.5), percentile(lags, 0.99)), "commands": sum(calls.values()) / count,
             "top": sorted(usec.items(), key=lambda kv: -kv[1])[:8], "calls": calls}
+
+
+async def loop_lag(lags: list[float]) -> None:
+    """How late each 5 ms sleep of this process wakes (ms), until cancelled."""
+    while True:
+        slept = time.perf_counter()
+        await asyncio.sleep(0.005)
+        lags.append(1000 * (time.perf_counter() - slept) - 5)
 
 
 def command_calls(client: redis.Redis, measure: str = "calls") -> dict[str, int]:
@@ -184,6 +199,7 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
         subscriptions = Path(tmp) / "subscriptions.yaml"
         subscriptions.write_text(f'subscriptions:\n  - {{id: all, reminders: [], channels: [{{webhook: {{url: "{hook}"}}}}]}}\n')
         client = redis.Redis.from_url(redis_url)
+        publisher = redis.asyncio.Redis.from_url(redis_url)
         env = {**os.environ, "REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": PREFIX, "PLEDGEWATCH_LOG_LEVEL": "WARNING",
                "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
                "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONPATH": str(ROOT), "PLEDGEWATCH_API_TOKEN": "x" * 32}
@@ -196,7 +212,7 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                 except redis.ResponseError:
                     return False
             await wait_until(ready, timeout=60, what="the services to start", step=0.2)
-            await offer(client, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
+            await offer(client, publisher, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
             first = 100
             pids = {kind: p.pid for kind, p in zip(("classifier", "notifier"), procs)}
             pids["redis"] = int(client.info("server")["process_id"])
@@ -204,7 +220,7 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
             print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
                   "   CPU ms per release: classifier / notifier / Redis / benchmark")
             for rate in rates:
-                row = await offer(client, receiver, rate, seconds, first, distinct, pids)
+                row = await offer(client, publisher, receiver, rate, seconds, first, distinct, pids)
                 first += row["n"]
                 rows.append(row)
                 print(f"{rate:>10g}{row['n']:>7}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['p99']:>9.1f}{row['max']:>9.1f}"
@@ -214,7 +230,8 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                                                    for name, (p50, p99) in row["stages"].items()) + " ms (p50 / p99)")
                     per_read = 2 * row["n"] / max(1, row["reads"])  # each release is read by both consumers
                     print(f"          releases per XREADGROUP (both consumers' reads, empty ones too) {per_read:.1f}; "
-                          f"Redis commands per release {row['commands']:.1f}")
+                          f"Redis commands per release {row['commands']:.1f}; the receiver's loop lag "
+                          f"{row['loop_lag'][0]:.1f} / {row['loop_lag'][1]:.1f} ms (p50 / p99)")
                     print("          Redis µs per release (calls): " + ", ".join(
                         f"{name} {n / row['n']:.0f} ({row['calls'].get(name, 0) / row['n']:.2f})"
                         for name, n in row["top"]))
@@ -224,6 +241,7 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
             for p in procs:
                 p.wait(timeout=15)
             client.close()
+            await publisher.aclose()
         await receiver.runner.cleanup()
     if plot_path is not None and rows:
         plot(rows, plot_path)
