@@ -159,12 +159,44 @@ def _site_body(release: ReleasePublished, host: str) -> str | None:
     labels = [label for label in host.split(".") if label not in _GENERIC_LABELS and len(label) > 2]
     if not labels:
         return None
-    # preceded by "of" or "for", the word ends another body's name ("Minister for Justice")
-    words = re.findall(rf"(?<!\bof )(?<!\bfor )\b{re.escape(labels[-1])}\b", release.title + "\n" + release.body,
-                       re.IGNORECASE)
+    words = named_as(release.title + "\n" + release.body, labels[-1])
     if words and all(word[0].isupper() for word in words):
         return max(sorted(set(words)), key=words.count)
     return None
+
+
+def named_as(text: str, label: str) -> list[str]:
+    """The words of ``text`` that spell ``label`` in any case, as whole words, but for those after "of" or
+    "for", which end another body's name ("Minister for Justice"): ``re.findall(rf"(?<!\\bof )(?<!\\bfor )
+    \\b{label}\\b", text, re.IGNORECASE)``. A pattern that begins with the label is looked for by its first
+    letter; one that begins with the look-behinds was tried at every offset of the body."""
+    if not _is_word(label[:1]):
+        return re.findall(rf"(?<!\bof )(?<!\bfor )\b{re.escape(label)}\b", text, re.IGNORECASE)
+    pattern, words, at = _label_pattern(label), [], 0
+    while (found := pattern.search(text, at)) is not None:
+        start = found.start()
+        if (start and _is_word(text[start - 1])) or _after_word(text, start, "of ") or _after_word(text, start, "for "):
+            at = start + 1
+            continue
+        words.append(found.group())
+        at = found.end()
+    return words
+
+
+@lru_cache(maxsize=256)
+def _label_pattern(label: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(label)}\b", re.IGNORECASE)
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` is a word character of a regular expression (``\\w``)."""
+    return len(char) == 1 and (char.isalnum() or char == "_")
+
+
+def _after_word(text: str, start: int, word: str) -> bool:
+    """Whether ``word`` (ending in a space), in any case and as a whole word, ends just before ``start``."""
+    begin = start - len(word)
+    return begin >= 0 and text[begin:start].lower() == word and (begin == 0 or not _is_word(text[begin - 1]))
 
 
 # A web address in its usual form: a scheme, "//" and a host with no brackets, all ASCII, with nothing that

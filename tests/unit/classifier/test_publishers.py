@@ -137,3 +137,21 @@ def test_slug_words_and_site_tables_as_the_regexes_find_them():
                      if host.endswith(ending)]
             if found:
                 assert publishers._holds_any(text, table), text
+
+
+def _named_as_by_regex(text: str, label: str) -> list[str]:
+    import re
+    return re.findall(rf"(?<!\bof )(?<!\bfor )\b{re.escape(label)}\b", text, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("label", ["osce", "ofcom", "ontario", "justice", "g7", "a-a", "isd"])
+def test_the_words_naming_a_sites_body_are_what_the_look_behind_regex_finds(label):
+    from services.classifier.core.publishers import named_as
+    pieces = [label, label.upper(), label.title(), "of ", "for ", "Of ", "FOR ", " ", "-", "_", "x", "é", "İ", "ſ",
+              "K", "\n", ".", "professor ", "(", label + "s", "1"]
+    shuffle = random.Random(label)
+    for _ in range(3000):
+        text = "".join(shuffle.choice(pieces) for _ in range(shuffle.randint(0, 12)))
+        assert named_as(text, label) == _named_as_by_regex(text, label), (text, label)
+    text = "The OSCE and the Minister for Osce met; of osce, OSCE-led work"
+    assert named_as(text, "osce") == ["OSCE", "OSCE"]
