@@ -4,7 +4,8 @@ Rules are tried in order and the first that matches wins, so the specific
 categories (online content, borders, sanctions, training, legislation) come
 before the broad ones (funding, capability, cooperation). ``other`` when none
 matches. Money in the commitment makes it ``funding`` unless a specific
-category matched first.
+category matched first. A body's mandate extended or renewed is ``other`` unless a specific category matched:
+the mission it names ("the United Nations Mission in ...") or pays for is not what the renewal commits to.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ _SPECIFIC: Final = [
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
         r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]
+_MANDATE_RENEWED: Final = _rule(
+    r"\b(?:extend\w*|renew\w*|prolong\w*)\b[^.]{0,80}\bmandates?\b"
+    r"|\bmandates?\b[^.]{0,60}\b(?:extended|renewed|extension|renewal)\b")
 _PREVENTION: Final = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
     r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b|\bpropaganda\b")
@@ -130,6 +134,8 @@ def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str |
         return Category.FUNDING
     if fined:
         return Category.LEGISLATION
+    if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
+        return Category.OTHER
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):

@@ -54,3 +54,19 @@ def test_working_with_councils_is_no_international_cooperation():
     assert categorise("We will be working with councils to make sure that happens.", has_money=False) == \
         Category.OTHER
     assert categorise("We will work closely with our allies.", has_money=False) == Category.INTERNATIONAL_COOPERATION
+
+
+@pytest.mark.parametrize("text", [
+    "The Security Council today extended the mandate of the United Nations Mission in South Sudan until 30 April.",
+    "The Council decided to extend for one year the mandate of the team investigating crimes, funded by donors.",
+    "The Council extended, for a period of three years, the mandates of the Special Rapporteur on the right to food.",
+    "The OSCE decision to extend the mandate of the Special Monitoring Mission to Ukraine was welcomed.",
+])
+def test_a_renewed_mandate_is_other_whoever_holds_it(text):
+    # the mission's name ("United Nations") or its funding is not what the renewal commits to
+    assert categorise(text, has_money=False) == Category.OTHER
+
+
+def test_a_renewed_mandate_keeps_a_specific_subject():
+    text = "The Security Council extended the mandate of the team monitoring sanctions against the Taliban."
+    assert categorise(text, has_money=False) == Category.SANCTIONS
