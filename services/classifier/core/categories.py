@@ -31,7 +31,9 @@ _SPECIFIC: Final = [
         r"|platforms?\b.*\bcontent|(?:remove|removing|removal of|take down|taking down|takedown of)\b[^.]{0,40}"
         r"\b(?:content|material|posts|videos)|(?:terrorist|extremist|illegal|harmful) (?:content|material)"
         r"|(?:content|posts|videos)\b[^.]{0,60}\b(?:removed|taken down|deleted)"
-        r"|hosting (?:service )?providers?|encrypt\w*|end-to-end)")),
+        r"|hosting (?:service )?providers?|encrypt\w*|end-to-end"
+        r"|\bonline\b|\bplatforms?\b|search (?:engines?|code)|(?<!on its )(?<!on their )(?<!on our )\bwebsites?\b|hate speech|video-sharing"
+        r"|age (?:checks?|verification|assurance)|digital (?:platforms?|services?|communications))")),
     (Category.BORDER_SECURITY, _rule(
         r"\bborders?\b|\bwatch-?lists?\b|\bbiometric\w*|\bpassenger (?:name )?(?:data|records?)|\bairport security"
         r"|\baviation security|\bcustoms\b|\bimmigration\b|\bvisas?\b|\btravel (?:bans?|documents?)")),
@@ -66,7 +68,8 @@ _COOPERATION: Final = _rule(
 # Every match of a rule holds one of its words: a rule runs only on text that holds one.
 _WORDS: Final = {
     Category.ONLINE_CONTENT: ("internet", "online ", "social media", "tech", "communications companies", "platform",
-                              "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end"),
+                              "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end", "online",
+                              "search ", "website", "hate speech", "video-sharing", "age ", "digital "),
     Category.BORDER_SECURITY: ("border", "watch", "biometric", "passenger ", "airport security", "aviation security",
                                "customs", "immigration", "visa", "travel "),
     Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),

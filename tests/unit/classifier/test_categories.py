@@ -70,3 +70,21 @@ def test_a_renewed_mandate_is_other_whoever_holds_it(text):
 def test_a_renewed_mandate_keeps_a_specific_subject():
     text = "The Security Council extended the mandate of the team monitoring sanctions against the Taliban."
     assert categorise(text, has_money=False) == Category.SANCTIONS
+
+
+@pytest.mark.parametrize("text", [
+    "Platforms must now act quickly to come into compliance with their legal duties.",
+    "Providers are required, by law, to protect children from harm online.",
+    "The strengthened Search Code requires search engines to reduce the risk that abuse material is returned.",
+    "Websites must remove the images within 48 hours.",
+    "Services must review at least two thirds of hate speech notices within 24 hours.",
+    "Sites must have age checks in place.",
+    "Digital platforms need to enhance their technical capabilities.",
+])
+def test_a_duty_on_online_services_is_online_content_whatever_law_imposes_it(text):
+    assert categorise(text, has_money=False) == Category.ONLINE_CONTENT
+
+
+def test_publishing_on_a_website_is_no_online_content():
+    text = "Infrastructure Canada will publish on its website the funding applications it receives."
+    assert categorise(text, has_money=False) == Category.FUNDING
