@@ -44,7 +44,7 @@ _SPECIFIC: Final = [
         r"|routes?|times?|drivers?|companies))|\bcourses?\b|\bmentor\w*|\bexercises?\b|\bcurriculum"
         r"|\bmilitary colleges?")),
     (Category.LEGISLATION, _rule(  # not "law enforcement", nor a Member of Parliament
-        r"\blegislat\w*|\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
+        r"\blegislat\w*|(?<!international )(?<!humanitarian )(?<!human rights )\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
         r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]

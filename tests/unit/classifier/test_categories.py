@@ -88,3 +88,10 @@ def test_a_duty_on_online_services_is_online_content_whatever_law_imposes_it(tex
 def test_publishing_on_a_website_is_no_online_content():
     text = "Infrastructure Canada will publish on its website the funding applications it receives."
     assert categorise(text, has_money=False) == Category.FUNDING
+
+
+def test_obligations_under_international_law_are_no_legislation():
+    # the law is the frame of the demand, not a law to be made
+    text = "They urged all States, in accordance with their obligations under international law, to cooperate."
+    assert categorise(text, has_money=False) == Category.INTERNATIONAL_COOPERATION
+    assert categorise("The government will change the law on knives.", has_money=False) == Category.LEGISLATION
