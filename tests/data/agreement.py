@@ -6,7 +6,7 @@ FIRST_DIR holds ``releases/`` and the first labeller's ``labels.json`` (default:
 SECOND_LABELS is a second, independent labelling of some of those releases (default:
 ``validation/second_labels/labels.json``). Commitments are matched as ``pledgewatch eval`` matches them
 (one quote covering at least half of the other), each way round, since the rule is not symmetric; matched
-commitments then compare deadlines, kind and money. Only aggregate figures are printed, so the blind split
+commitments then compare deadlines, kind, category and money. Only aggregate figures are printed, so the blind split
 stays blind.
 """
 
@@ -49,6 +49,7 @@ def tally(pairs: list, truth_of: dict, other_of: dict) -> Counter:
             t["d_tp"] += sum((keys & Counter(deadline_key(d) for d in mine.get("deadlines", []))).values())
             t["n"] += 1
             t["kind"] += item["kind"] == mine["kind"]
+            t["category"] += item.get("category") == mine.get("category")
             money = mine.get("money")
             t["money"] += _money_equal(SimpleNamespace(**money) if money else None, item.get("money"))
     return t
@@ -62,7 +63,7 @@ def main(argv: list[str]) -> int:
     truth_of = {release.release_id: label for release, label in pairs}
     print(f"{len(pairs)} releases labelled twice ({first}, {second})")
     print(f"{'reference':<10}{'commitments P / R / F1':>26}{'deadlines P / R / F1':>26}"
-          f"{'kind':>7}{'money':>7}{'release CT':>12}")
+          f"{'kind':>7}{'category':>10}{'money':>7}{'release CT':>12}")
     t = Counter()
     for name, reference, found in (("first", truth_of, other_of), ("second", other_of, truth_of)):
         t = tally(pairs, reference, found)
@@ -70,7 +71,7 @@ def main(argv: list[str]) -> int:
         d = _prf(t["d_tp"], t["d_found"], t["d_labelled"])
         print(f"{name:<10}{c['precision']:>12.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
               f"{d['precision']:>12.3f} / {d['recall']:.3f} / {d['f1']:.3f}"
-              f"{t['kind'] / t['n']:>7.3f}{t['money'] / t['n']:>7.3f}{t['release_ct'] / t['releases']:>12.3f}")
+              f"{t['kind'] / t['n']:>7.3f}{t['category'] / t['n']:>10.3f}{t['money'] / t['n']:>7.3f}{t['release_ct'] / t['releases']:>12.3f}")
     print(f"commitments {t['c_found']} (first) and {t['c_labelled']} (second); "
           f"deadlines {t['d_found']} (first) and {t['d_labelled']} (second)")
     return 0

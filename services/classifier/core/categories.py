@@ -4,7 +4,8 @@ Rules are tried in order and the first that matches wins, so the specific
 categories (online content, borders, sanctions, training, legislation) come
 before the broad ones (funding, capability, cooperation). ``other`` when none
 matches. Money in the commitment makes it ``funding`` unless a specific
-category matched first.
+category matched first. A body's mandate extended or renewed is ``other`` unless a specific category matched:
+the mission it names ("the United Nations Mission in ...") or pays for is not what the renewal commits to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ _SPECIFIC: Final = [
         r"|platforms?\b.*\bcontent|(?:remove|removing|removal of|take down|taking down|takedown of)\b[^.]{0,40}"
         r"\b(?:content|material|posts|videos)|(?:terrorist|extremist|illegal|harmful) (?:content|material)"
         r"|(?:content|posts|videos)\b[^.]{0,60}\b(?:removed|taken down|deleted)"
-        r"|hosting (?:service )?providers?|encrypt\w*|end-to-end)")),
+        r"|hosting (?:service )?providers?|encrypt\w*|end-to-end"
+        r"|\bonline\b|\bplatforms?\b|search (?:engines?|code)|(?<!on its )(?<!on their )(?<!on our )\bwebsites?\b|hate speech|video-sharing"
+        r"|age (?:checks?|verification|assurance)|digital (?:platforms?|services?|communications))")),
     (Category.BORDER_SECURITY, _rule(
         r"\bborders?\b|\bwatch-?lists?\b|\bbiometric\w*|\bpassenger (?:name )?(?:data|records?)|\bairport security"
         r"|\baviation security|\bcustoms\b|\bimmigration\b|\bvisas?\b|\btravel (?:bans?|documents?)")),
@@ -41,10 +44,13 @@ _SPECIFIC: Final = [
         r"|routes?|times?|drivers?|companies))|\bcourses?\b|\bmentor\w*|\bexercises?\b|\bcurriculum"
         r"|\bmilitary colleges?")),
     (Category.LEGISLATION, _rule(  # not "law enforcement", nor a Member of Parliament
-        r"\blegislat\w*|\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
+        r"\blegislat\w*|(?<!international )(?<!humanitarian )(?<!human rights )\blaws?\b(?! enforcement)|\bbill\b|\bact\b|\bregulations?\b|\bstatutory"
         r"|(?<!member of )(?<!members of )\bparliament\b|\boffences?\b"
         r"|\bpowers\b|\bconsult\w*|\bcode of practice|\bguidance\b|\bthreshold\b")),
 ]
+_MANDATE_RENEWED: Final = _rule(
+    r"\b(?:extend\w*|renew\w*|prolong\w*)\b[^.]{0,80}\bmandates?\b"
+    r"|\bmandates?\b[^.]{0,60}\b(?:extended|renewed|extension|renewal)\b")
 _PREVENTION: Final = _rule(
     r"\bprevent\w*|\bradicali[sz]\w*|\bextremis\w*|\bsafeguard\w*|\bcounter-?narratives?|\bdiversion"
     r"|\bawareness|\bcampaign\b|\bresilien\w*|\bcommunit(?:y|ies)\b|\bpropaganda\b")
@@ -62,7 +68,8 @@ _COOPERATION: Final = _rule(
 # Every match of a rule holds one of its words: a rule runs only on text that holds one.
 _WORDS: Final = {
     Category.ONLINE_CONTENT: ("internet", "online ", "social media", "tech", "communications companies", "platform",
-                              "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end"),
+                              "content", "material", "posts", "videos", "hosting", "encrypt", "end-to-end", "online",
+                              "search ", "website", "hate speech", "video-sharing", "age ", "digital "),
     Category.BORDER_SECURITY: ("border", "watch", "biometric", "passenger ", "airport security", "aviation security",
                                "customs", "immigration", "visa", "travel "),
     Category.SANCTIONS: ("sanction", "freez", "designat", "embargo", "travel ban"),
@@ -130,6 +137,8 @@ def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str |
         return Category.FUNDING
     if fined:
         return Category.LEGISLATION
+    if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
+        return Category.OTHER
     for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
                               (Category.CAPABILITY_BUILDING, _CAPABILITY)):

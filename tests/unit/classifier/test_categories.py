@@ -54,3 +54,44 @@ def test_working_with_councils_is_no_international_cooperation():
     assert categorise("We will be working with councils to make sure that happens.", has_money=False) == \
         Category.OTHER
     assert categorise("We will work closely with our allies.", has_money=False) == Category.INTERNATIONAL_COOPERATION
+
+
+@pytest.mark.parametrize("text", [
+    "The Security Council today extended the mandate of the United Nations Mission in South Sudan until 30 April.",
+    "The Council decided to extend for one year the mandate of the team investigating crimes, funded by donors.",
+    "The Council extended, for a period of three years, the mandates of the Special Rapporteur on the right to food.",
+    "The OSCE decision to extend the mandate of the Special Monitoring Mission to Ukraine was welcomed.",
+])
+def test_a_renewed_mandate_is_other_whoever_holds_it(text):
+    # the mission's name ("United Nations") or its funding is not what the renewal commits to
+    assert categorise(text, has_money=False) == Category.OTHER
+
+
+def test_a_renewed_mandate_keeps_a_specific_subject():
+    text = "The Security Council extended the mandate of the team monitoring sanctions against the Taliban."
+    assert categorise(text, has_money=False) == Category.SANCTIONS
+
+
+@pytest.mark.parametrize("text", [
+    "Platforms must now act quickly to come into compliance with their legal duties.",
+    "Providers are required, by law, to protect children from harm online.",
+    "The strengthened Search Code requires search engines to reduce the risk that abuse material is returned.",
+    "Websites must remove the images within 48 hours.",
+    "Services must review at least two thirds of hate speech notices within 24 hours.",
+    "Sites must have age checks in place.",
+    "Digital platforms need to enhance their technical capabilities.",
+])
+def test_a_duty_on_online_services_is_online_content_whatever_law_imposes_it(text):
+    assert categorise(text, has_money=False) == Category.ONLINE_CONTENT
+
+
+def test_publishing_on_a_website_is_no_online_content():
+    text = "Infrastructure Canada will publish on its website the funding applications it receives."
+    assert categorise(text, has_money=False) == Category.FUNDING
+
+
+def test_obligations_under_international_law_are_no_legislation():
+    # the law is the frame of the demand, not a law to be made
+    text = "They urged all States, in accordance with their obligations under international law, to cooperate."
+    assert categorise(text, has_money=False) == Category.INTERNATIONAL_COOPERATION
+    assert categorise("The government will change the law on knives.", has_money=False) == Category.LEGISLATION

@@ -159,6 +159,8 @@ def _plain_category(text: str, has_money: bool) -> Category:
             return category
     if has_money:
         return Category.FUNDING
+    if categories._MANDATE_RENEWED.search(folded):
+        return Category.OTHER
     for category, pattern in ((Category.PREVENTION, categories._PREVENTION), (Category.FUNDING, categories._FUNDING),
                               (Category.INTERNATIONAL_COOPERATION, categories._COOPERATION),
                               (Category.CAPABILITY_BUILDING, categories._CAPABILITY)):
@@ -169,7 +171,8 @@ def _plain_category(text: str, has_money: bool) -> Category:
 
 def test_categories_as_the_plain_rules_decide(labelled_sentences):
     words = [word for group in categories._WORDS.values() for word in group]
-    words += ["asset freezes", "removing the", "posts", "un-", "under", "fund", "$", "works with", "g7 ", "İ", "x"]
+    words += ["asset freezes", "removing the", "posts", "un-", "under", "fund", "$", "works with", "g7 ", "İ", "x", "extended the mandate",
+              "mandates renewed"]
     rnd = random.Random(26)
     made = [rnd.choice(["", "re", "a "]) + " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 5)))
             for _ in range(3000)]
