@@ -63,7 +63,8 @@ _IS_TO: Final = _compile(r"\b(?P<noun>\w+)\s+(?:is|are)\s+to\s+(?:be\s+)?(?P<ver
 _THERE_BEFORE: Final = re.compile(r"\bthere\s+$", re.IGNORECASE)  # "there will be"
 _ACTOR_ARTICLE: Final = re.compile(r"^(?:the|all\s+the)\s+", re.IGNORECASE)  # dropped from a demand's actor
 # A time word after a demand's party is no part of it: "called upon Member States today to".
-_ACTOR_TIME: Final = re.compile(r"\s+(?:today|now|again|also|further)$", re.IGNORECASE)
+TIME_AFTER_PARTY: Final = r"(?:today|now|again|also|further)"
+_ACTOR_TIME: Final = re.compile(r"\s+" + TIME_AFTER_PARTY + "$", re.IGNORECASE)
 # "will have the power to", "will have a significant impact": no act
 _HAVE_EFFECT: Final = re.compile(r"\s*(?:the\s+)?(?:power|right|ability|option|opportunity|chance|benefit|impact|effect|"
                                  r"significant|huge|big|major|positive|negative|real|an?\s+(?:significant|huge|big|major|"

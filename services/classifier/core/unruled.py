@@ -15,14 +15,14 @@ from schemas import Kind
 from .actors import Actor, clause_subject, name_actor, without_bare_pronoun
 from .commitments import Found
 from .folding import case_sensitive, fold, matches_at, word_starts
-from .triggers import Trigger, without_time_word
+from .triggers import TIME_AFTER_PARTY, Trigger, without_time_word
 
 _ADDRESSED: Final = re.compile(
     r"(?<!\bthe\s)\b(?P<verb>urg(?:es?|ed|ing)|call(?:s|ed|ing)?\s+(?:up)?on|request(?:s|ed|ing)?|invit(?:es?|ed|ing)|"
     r"encourag(?:es?|ed|ing)|requir(?:es?|ed)|oblig(?:es?|ed)|direct(?:s|ed)?|ask(?:s|ed|ing)?|demand(?:s|ed|ing)?|"
     r"instruct(?:s|ed)?|give[sn]?|gave)\s+(?P<party>(?!to\b|that\b)[^,.;:()]{2,80}?)"
     # "called upon Member States today to", "urged all States, in accordance with …, to", "urged Meta not to"
-    r"(?:\s+(?:today|now|also|again|further))?(?:\s*,[^.;:()]{1,200}?,)?\s+(?:not\s+)?"
+    r"(?:\s+" + TIME_AFTER_PARTY + r")?(?:\s*,[^.;:()]{1,200}?,)?\s+(?:not\s+)?"
     r"(?:(?:\w+\s+){0,3}(?:months?|weeks?|days?|years?|hours?)\s+)?to\s+[a-z]"
     # "demands that Member States ensure", "decided that all States shall"
     r"|\b(?:demand|request|decid)(?:s|es|ed|e)?\s+that\s+(?P<bound>(?:\w[\w-]*\s+){0,3}?\w[\w-]*)\s+"
