@@ -157,12 +157,23 @@ _STARTED: Final = re.compile(r"\b(?:start|starts|started|starting|begin|begins|b
                       r"gets?\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 
 
+# A window that opens "in" or "on" a date: "applications open in January and close in March".
+_OPENS: Final = re.compile(r"\bopen(?:s|ing)?\s*$", re.IGNORECASE)
+_IN_OR_ON: Final = re.compile(r"(?:in|on)\s", re.IGNORECASE)
+
+
 def _without_starts(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
-    """A date that starts the work is no deadline when the text gives another that ends it."""
+    """A date that starts the work (or opens a window) is no deadline when the text gives another that ends it."""
     if len(chosen) < 2:
         return chosen
-    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
+    kept = [item for item in chosen if not _starts(item[0], text)]
     return kept if kept else chosen
+
+
+def _starts(start: int, text: str) -> bool:
+    before = max(0, start - 40)
+    return _STARTED.search(text, before, start) is not None or (
+        _OPENS.search(text, before, start) is not None and _IN_OR_ON.match(text, start) is not None)
 
 
 def _in_financial_year(fields: dict, year_starts: int) -> dict:
