@@ -330,7 +330,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"(?<![\d/-])(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})\b"), _year_range),
     (_compile(r"\b(?:(?:for|in|during|over|across|by)\s+)?(?:the\s+)?(?P<rel>next|this|current|coming|following)\s+"
               r"(?:academic|school)\s+year\b"), _academic_year),
-    (_compile(r"\b(?:in\s+)?both\s+this\s+year\s+and\s+next(?:\s+year)?\b"),
+    (_compile(r"\b(?:(?:in\s+)?both\s+)?this\s+year\s+and\s+next(?:\s+year)?\b(?!['’]|\s*year['’])"),
      lambda match, published: {"type": "period", "start": published, "end": date(published.year + 1, 12, 31)}),
     (_compile(rf"\b(?:between|from)\s+(?P<y1>{YEAR})\s+(?:and|to|until)\s+(?P<y2>{YEAR})\b"), _year_range),
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
@@ -379,7 +379,7 @@ RULES: Final[list[Rule]] = [
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
 NEEDS: Final[list[tuple[str, ...]]] = [
     ("within",), ("instantly",), ("next", "coming", "following", "forthcoming"), ("tomorrow",),
-    ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
+    ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("this year and next",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,

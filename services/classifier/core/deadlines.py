@@ -32,7 +32,7 @@ _MONTH_WORDS: Final = tuple(sorted({name[:3] for name in MONTHS}))  # every mont
 _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
-    (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
+    (8, ("in", "both", "this")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
     (12, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + _MONTH_WORDS),

@@ -85,3 +85,18 @@ def test_years_that_follow_one_another_after_one_preposition_are_one_period(sent
 
 def test_years_apart_after_one_preposition_stay_the_first():
     assert [d.due for d in find_deadlines("Targets are set in 2025 and 2030.", PUBLISHED)] == [date(2025, 12, 31)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Schools will receive £1.3 billion in both this year and next year.",
+    "Schools will receive £1.3 billion this year and next.",
+    "Schools will receive £1.3 billion this year and next year.",
+])
+def test_this_year_and_next_is_one_period_to_the_end_of_next_year(sentence):
+    [deadline] = find_deadlines(sentence, PUBLISHED)
+    assert (deadline.type, deadline.start, deadline.end) == ("period", PUBLISHED, date(2024, 12, 31))
+
+
+def test_this_year_and_next_years_budget_is_this_year():
+    [deadline] = find_deadlines("The minister will set this year and next year's budget.", PUBLISHED)
+    assert (deadline.text, deadline.due) == ("this year", date(2023, 12, 31))
