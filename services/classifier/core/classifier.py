@@ -28,7 +28,7 @@ from .terrorism import THRESHOLD, mentions_terrorism, score_release
 from .triggers import Trigger
 from .unruled import read_unruled
 
-CLASSIFIER_VERSION: Final = "rules+model-0.12.3"
+CLASSIFIER_VERSION: Final = "rules+model-0.12.4"
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED: Final = ("en",)
 

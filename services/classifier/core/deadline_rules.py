@@ -52,6 +52,10 @@ def _is_start(match: re.Match[str]) -> bool:
     return (match.groupdict().get("prep") or "").lower() == "from"
 
 
+# Prepositions after which a unit is due the day before it begins.
+_BEFORE_IT_BEGINS: Final = ("before", "in time for")
+
+
 def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
     """A due date for "by/in/on/until X" (the labelling rules read "extended the mandate until X" as due on X);
     a bare date with no preposition is no deadline."""
@@ -68,8 +72,8 @@ def _due(match: re.Match[str], due: date, published: date, first: date | None = 
         due = first
     elif edge == "middle":
         return None
-    elif prep == "before" and not edge and first is not None:
-        due = first - timedelta(days=1)  # "before summer" ends when summer begins
+    elif prep in _BEFORE_IT_BEGINS and not edge and first is not None:
+        due = first - timedelta(days=1)  # "before summer", "in time for summer" end when summer begins
     if prep == "on" and due <= published:
         return None  # "On 29 November the Prime Minister visited …": when something happened
     return {"type": "date", "due": due}
@@ -146,6 +150,18 @@ def _academic_year(match: re.Match[str], published: date) -> Fields:
     return {"type": "period", "start": date(first, 9, 1), "end": date(first + 1, 8, 31)}
 
 
+_YEAR_NUMBER: Final = re.compile(YEAR)
+
+
+def _years_in_a_row(match: re.Match[str], published: date) -> Fields:
+    """"in 2024 and 2025", "in 2024, 2025 and 2026": years that follow one another, one period (as "across
+    2018-19 and 2019-20" is); years apart are left to the rule of one year, which reads the first."""
+    years = [int(year) for year in _YEAR_NUMBER.findall(match["years"])]
+    if any(later != earlier + 1 for earlier, later in zip(years, years[1:])):
+        return None
+    return {"type": "period", "start": date(years[0], 1, 1), "end": date(years[-1], 12, 31)}
+
+
 def _year_range(match: re.Match[str], published: date) -> Fields:
     first, last = int(match["y1"]), int(match["y2"])
     if last < first:
@@ -188,7 +204,7 @@ def _day(match: re.Match[str], published: date) -> Fields:
         return None
     year = named or full_year(match["y"], upcoming_month_year(month, published))
     due = date(year, month, day)
-    if (match["prep"] or "").lower() == "before":
+    if (match["prep"] or "").lower() in _BEFORE_IT_BEGINS:
         due -= timedelta(days=1)
     return _due(match, due, published)
 
@@ -260,12 +276,26 @@ def _calendar_year(match: re.Match[str], published: date) -> Fields:
     return _due(match, end_of_month(year, last_month), published, date(year, 1, 1))
 
 
+# This year (month, week) named as the time something happened in, as "earlier this year" is: "so far this
+# year", "already this year", "this year alone", "the first two months of this year", "the same period next year".
+_GONE_BY_BEFORE: Final = re.compile(r"\b(?:so\s+far|already|to\s+date|(?:first|past|last|opening)\s+(?:[\w-]+\s+)?"
+                             r"(?:days|weeks|months|quarters?|half)\s+of|same\s+(?:period|time|months?|quarter)\s+"
+                             r"(?:of\s+)?)\s*$", re.IGNORECASE)
+_GONE_BY_AFTER: Final = re.compile(r"\s*(?:so\s+far|to\s+date|alone)\b", re.IGNORECASE)
+
+
+def _gone_by(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start("rel")
+    return (_GONE_BY_BEFORE.search(text, max(0, start - 40), start) is not None
+            or _GONE_BY_AFTER.match(text, match.end()) is not None)
+
+
 def _this_unit(match: re.Match[str], published: date) -> Fields:
     unit = " ".join(match["unit"].lower().split())
     if match["rel"].lower() == "the" and not match["edge"]:
         return None
-    if (match["when"] or "").lower() == "earlier":
-        return None  # "the talks earlier this year": when something happened
+    if (match["when"] or "").lower() == "earlier" or _gone_by(match):
+        return None  # "the talks earlier this year", "so far this year": when something happened
     following = 1 if (match["rel"] or "").lower() == "next" else 0
     due = end_of_unit(published, unit, following=following)
     part_ends = _PART_ENDS.get((match["when"] or "").lower())
@@ -300,7 +330,7 @@ RULES: Final[list[Rule]] = [
     (_compile(rf"(?<![\d/-])(?P<y1>{YEAR})\s*[-–]\s*(?P<y2>{YEAR})\b"), _year_range),
     (_compile(r"\b(?:(?:for|in|during|over|across|by)\s+)?(?:the\s+)?(?P<rel>next|this|current|coming|following)\s+"
               r"(?:academic|school)\s+year\b"), _academic_year),
-    (_compile(r"\b(?:in\s+)?both\s+this\s+year\s+and\s+next(?:\s+year)?\b"),
+    (_compile(r"\b(?:(?:in\s+)?both\s+)?this\s+year\s+and\s+next(?:\s+year)?\b(?!['’]|\s*year['’])"),
      lambda match, published: {"type": "period", "start": published, "end": date(published.year + 1, 12, 31)}),
     (_compile(rf"\b(?:between|from)\s+(?P<y1>{YEAR})\s+(?:and|to|until)\s+(?P<y2>{YEAR})\b"), _year_range),
     (_compile(rf"\b(?:from|between|(?:for|during|over)\s+the\s+period(?:\s+(?:from|of))?)\s+"
@@ -342,17 +372,19 @@ RULES: Final[list[Rule]] = [
               rf"(?:\s+(?P<y2>{YEAR}))?\b"), _month_range),
     (_compile(rf"^\s*(?P<text>(?:(?P<part>early|mid|late)[\s-]+|(?P<s>{_SEASON})\s+(?:of\s+)?|(?P<q>q[1-4]|h[12])\s+)"
               rf"(?P<y>{YEAR}))\s*[:–—-]\s"), _milestone_part),
+    (_compile(rf"\b(?:in|during|over|across|throughout)\s+(?:both\s+)?(?P<years>{YEAR}(?:\s*,\s*{YEAR})*,?\s+(?:and|&)\s+"
+              rf"{YEAR})\b(?!\s*[-–/]\s*\d)"), _years_in_a_row),
 ]
 
 # What each rule in RULES needs before its regex is worth running (any one of them), in the same order.
 NEEDS: Final[list[tuple[str, ...]]] = [
     ("within",), ("instantly",), ("next", "coming", "following", "forthcoming"), ("tomorrow",),
-    ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("both this year",), _CENTURY,
+    ("week", "month", "year"), _CENTURY, _CENTURY, ("academic", "school year"), ("this year and next",), _CENTURY,
     (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), (MONTH_NAME,), ("spring", "summer", "autumn", "fall", "winter"),
     _CENTURY, ("year", "month", "week", "decade"),
     (MONTH_NAME,), ("under", "less than", "no more than", "at most"), ("after", "following"), _CENTURY,
     ("soon", "shortly", "near future", "due course", "imminently"), _CENTURY + ("this year", "next year"),
-    ("fiscal year", "fy"), ("period",), _CENTURY,
+    ("fiscal year", "fy"), ("period",), _CENTURY, _CENTURY,
 ]
 assert len(NEEDS) == len(RULES)
 
@@ -371,4 +403,5 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
+    26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
 }

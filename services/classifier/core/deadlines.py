@@ -32,7 +32,7 @@ _MONTH_WORDS: Final = tuple(sorted({name[:3] for name in MONTHS}))  # every mont
 _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
-    (8, ("in", "both")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
+    (8, ("in", "both", "this")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
     (12, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + _MONTH_WORDS),
@@ -157,12 +157,23 @@ _STARTED: Final = re.compile(r"\b(?:start|starts|started|starting|begin|begins|b
                       r"gets?\s+under\s+way)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 
 
+# A window that opens "in" or "on" a date: "applications open in January and close in March".
+_OPENS: Final = re.compile(r"\bopen(?:s|ing)?\s*$", re.IGNORECASE)
+_IN_OR_ON: Final = re.compile(r"(?:in|on)\s", re.IGNORECASE)
+
+
 def _without_starts(chosen: list[tuple[int, int, Fields]], text: str) -> list[tuple[int, int, Fields]]:
-    """A date that starts the work is no deadline when the text gives another that ends it."""
+    """A date that starts the work (or opens a window) is no deadline when the text gives another that ends it."""
     if len(chosen) < 2:
         return chosen
-    kept = [item for item in chosen if not _STARTED.search(text, max(0, item[0] - 40), item[0])]
+    kept = [item for item in chosen if not _starts(item[0], text)]
     return kept if kept else chosen
+
+
+def _starts(start: int, text: str) -> bool:
+    before = max(0, start - 40)
+    return _STARTED.search(text, before, start) is not None or (
+        _OPENS.search(text, before, start) is not None and _IN_OR_ON.match(text, start) is not None)
 
 
 def _in_financial_year(fields: dict, year_starts: int) -> dict:
