@@ -237,6 +237,15 @@ def _describe_commands(parser: argparse.ArgumentParser) -> None:
                 _describe_commands(command)
 
 
+def _warn_of_a_stale_build() -> None:
+    """An edit to the classifier's core after it was compiled leaves the old compiled code running, quietly."""
+    import services.classifier.core as core
+
+    if core.build() == "compiled, older than its source":
+        print("warning: the compiled classifier core is older than its source; what runs is the old build "
+              "(run `make` to compile it again)", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure it reports is one line on stderr (a traceback only with --debug)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -246,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
     try:
         args = build_parser().parse_args(argv)
+        if args.func in (cmd_run, cmd_classify, cmd_eval, cmd_train):
+            _warn_of_a_stale_build()
         return int(args.func(args) or 0)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -45,7 +45,9 @@ class ClassifierService(RuntimeService):
     async def start(self) -> None:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP, self.settings.consumer)
-        log.info("classifier %s, %s build", CLASSIFIER_VERSION, build())
+        built = build()
+        (log.warning if built == "compiled, older than its source" else log.info)(
+            "classifier %s, %s build", CLASSIFIER_VERSION, built)
 
     async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop
