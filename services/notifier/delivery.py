@@ -13,6 +13,12 @@ without claiming them; the others are queued due and claimed.
 A job is marked done by the first write after its send succeeds (the script that
 records the delivery, with the other attempts finishing at the same time), and is never sent again once
 marked.
+
+The worker may send on an event loop of its own, in a thread of the notifier's process (:mod:`.send_loop`,
+``PLEDGEWATCH_DELIVERY_THREAD``), so that a read of many releases does not hold its sends: then
+:meth:`DeliveryWorker.offer` is called from the consumer's thread (the slots it counts are shared under a lock),
+and :meth:`~DeliveryWorker.take`, :meth:`~DeliveryWorker.wake` and :meth:`~DeliveryWorker.drain` cross to the
+worker's loop; everything else runs there.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import asyncio
 import dataclasses
 import json
 import logging
+import threading
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -92,9 +99,37 @@ class DeliveryWorker:
         self._http: aiohttp.ClientSession | None = None  # one pool of webhook connections, kept alive
         self._channels: dict[Hashable, Channel] = {}
         self._records: BatchWriter[Attempt] = BatchWriter(self._write_attempts)
+        # _busy and _offered, which offer() changes from the consumer's thread when the worker has a loop of its own
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None  # its own loop (see on_own_loop), else None
+        self._thread: int | None = None
+
+    def on_own_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The worker runs on ``loop``, the running loop of this thread, a thread of its own: calls from other
+        threads (:meth:`take`, :meth:`wake`, :meth:`drain`) cross to it."""
+        self._loop, self._thread = loop, threading.get_ident()
+
+    def _elsewhere(self) -> bool:
+        """Called from a thread other than the worker's own (only when it has one)."""
+        return self._thread is not None and threading.get_ident() != self._thread
+
+    def _cross(self, call: Callable[..., None], *args: Any) -> None:
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(call, *args)
+        except RuntimeError:  # its loop closed: the worker has stopped; a job handed now waits for its lease's end
+            pass
+
+    async def _over_there(self, call: Coroutine[Any, Any, None]) -> None:
+        """Await ``call`` on the worker's own loop."""
+        assert self._loop is not None
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(call, self._loop))
 
     def wake(self) -> None:
         """New jobs were queued: claim them now, without waiting for the gap between polls."""
+        if self._elsewhere():
+            self._cross(self.wake)
+            return
         self._new_jobs.set()
         self._wake.set()
 
@@ -105,18 +140,19 @@ class DeliveryWorker:
         offered: set[str] = set()
         if self._stopping:
             return offered, 0.0
-        room = self.config.delivery_max_inflight - len(self._inflight) - self._offered
-        slots = self.config.destination_concurrency
-        for job in jobs:
-            if room <= 0:
-                break
-            dest = job.destination
-            if self._busy.get(dest, 0) >= slots or job.job_id in self._inflight or job.job_id in offered:
-                continue
-            self._busy[dest] = self._busy.get(dest, 0) + 1
-            offered.add(job.job_id)
-            room -= 1
-        self._offered += len(offered)
+        with self._lock:
+            room = self.config.delivery_max_inflight - len(self._inflight) - self._offered
+            slots = self.config.destination_concurrency
+            for job in jobs:
+                if room <= 0:
+                    break
+                dest = job.destination
+                if self._busy.get(dest, 0) >= slots or job.job_id in self._inflight or job.job_id in offered:
+                    continue
+                self._busy[dest] = self._busy.get(dest, 0) + 1
+                offered.add(job.job_id)
+                room -= 1
+            self._offered += len(offered)
         return offered, self.clock() + self.config.delivery_lease_seconds
 
     def take(self, jobs: list[DeliveryJob], offered: set[str], handed: set[str] | None, *,
@@ -124,23 +160,32 @@ class DeliveryWorker:
         """After the commit of ``jobs`` (``offered`` to it): ``handed``, those it queued leased until
         ``lease_until`` (None: nothing written), are sent; the other offered slots are freed; and the worker
         claims now when a job was queued due (not offered, or queued already). A handed job left unsent (the
-        worker stopping, or killed first) is claimed when its lease ends, as a claimed one would be."""
-        self._offered -= len(offered)
-        for job in jobs:
-            if job.job_id not in offered:
-                continue
-            dest = job.destination
-            if handed is not None and job.job_id in handed and not self._stopping and job.job_id not in self._inflight:
-                task = asyncio.create_task(self._deliver(job, dest))
-                self._inflight[job.job_id] = task
-                self._leased[job.job_id] = lease_until
-                task.add_done_callback(lambda _t, j=job.job_id: self._done(j))
-                continue
-            self._busy[dest] -= 1
-            if not self._busy[dest]:
-                del self._busy[dest]
-            if dest in self._capped or self._left_behind:  # a claim meanwhile may have left a job for the slot
-                self._wake.set()
+        worker stopping, or killed first) is claimed when its lease ends, as a claimed one would be. From another
+        thread than the worker's own, done on the worker's loop (the offered slots held until then)."""
+        if self._elsewhere():
+            self._cross(self._take, jobs, offered, handed, lease_until)
+        else:
+            self._take(jobs, offered, handed, lease_until)
+
+    def _take(self, jobs: list[DeliveryJob], offered: set[str], handed: set[str] | None, lease_until: float) -> None:
+        with self._lock:
+            self._offered -= len(offered)
+            for job in jobs:
+                if job.job_id not in offered:
+                    continue
+                dest = job.destination
+                if (handed is not None and job.job_id in handed and not self._stopping
+                        and job.job_id not in self._inflight):
+                    task = asyncio.create_task(self._deliver(job, dest))
+                    self._inflight[job.job_id] = task
+                    self._leased[job.job_id] = lease_until
+                    task.add_done_callback(lambda _t, j=job.job_id: self._done(j))
+                    continue
+                self._busy[dest] -= 1
+                if not self._busy[dest]:
+                    del self._busy[dest]
+                if dest in self._capped or self._left_behind:  # a claim meanwhile may have left a job for the slot
+                    self._wake.set()
         if handed is not None and any(job.job_id not in handed for job in jobs):
             self.wake()
 
@@ -172,12 +217,16 @@ class DeliveryWorker:
                 pass
 
     async def poll_once(self) -> None:
+        if self._elsewhere():
+            await self._over_there(self.poll_once())
+            return
         now = self.clock()
         lease = self.config.delivery_lease_seconds
         await self._renew(now=now, lease=lease)
         slots = self.config.destination_concurrency
-        busy = {d: slots - n for d, n in self._busy.items()}
-        free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
+        with self._lock:
+            busy = {d: slots - n for d, n in self._busy.items()}
+            free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
@@ -185,14 +234,15 @@ class DeliveryWorker:
             taken[dest] = taken.get(dest, 0) + 1
         self._capped = {d for d, n in busy.items() if taken.get(d, 0) >= n} | {
             d for d, n in taken.items() if d not in busy and n >= slots}
-        for job_id, dest, job in claimed:
-            if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
-                continue
-            self._busy[dest] = self._busy.get(dest, 0) + 1
-            task = asyncio.create_task(self._deliver(job, dest))
-            self._inflight[job_id] = task
-            self._leased[job_id] = now + lease
-            task.add_done_callback(lambda _t, j=job_id: self._done(j))
+        with self._lock:
+            for job_id, dest, job in claimed:
+                if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
+                    continue
+                self._busy[dest] = self._busy.get(dest, 0) + 1
+                task = asyncio.create_task(self._deliver(job, dest))
+                self._inflight[job_id] = task
+                self._leased[job_id] = now + lease
+                task.add_done_callback(lambda _t, j=job_id: self._done(j))
         if any(self._busy.get(d, 0) < slots for d in self._capped):
             # a send (a handed job's: no claim had capped its destination) ended while this claim was under way,
             # its slot freed when the destination was not yet known to be capped: claim again for it
@@ -216,10 +266,14 @@ class DeliveryWorker:
 
     def inflight(self) -> dict[str, int]:
         """Jobs being sent (or loading) per destination."""
-        return {d: n for d, n in self._busy.items() if n}
+        with self._lock:
+            return {d: n for d, n in self._busy.items() if n}
 
     async def drain(self) -> None:
         """Wait for the sends in flight (tests and shutdown)."""
+        if self._elsewhere():
+            await self._over_there(self.drain())
+            return
         while self._inflight:
             await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
 
@@ -259,9 +313,10 @@ class DeliveryWorker:
             nonlocal freed
             if not freed:
                 freed = True
-                self._busy[dest] -= 1
-                if not self._busy[dest]:
-                    del self._busy[dest]
+                with self._lock:
+                    self._busy[dest] -= 1
+                    if not self._busy[dest]:
+                        del self._busy[dest]
                 # A slot is free: claim the job that may wait for it now, not at the next poll. When the last claim
                 # gave this destination fewer jobs than it had slots for, and the worker fewer than it had room for,
                 # that claim took every due job it could (new jobs wake the worker themselves): claiming again

@@ -30,7 +30,7 @@ from services.common.metrics import ALERTS_QUEUED
 from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
 from services.common.settings import Settings
-from services.common.streams import Entry
+from services.common.streams import Entry, Streams
 from services.common.tasks import cancel_and_wait
 
 from .agenda import Records, ReminderAgenda
@@ -62,6 +62,7 @@ from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
+from .send_loop import SendLoop
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_webhooks
 from .unsubscribe import dashboard_base, unsubscribe_links
@@ -151,6 +152,7 @@ class NotifierService:
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
+        self.send_loop: SendLoop | None = None  # the worker's own loop and thread (PLEDGEWATCH_DELIVERY_THREAD)
         self.scheduler: ReminderScheduler | None = None
         self.reminders: ReminderStore | None = None
         self.leader: LeaderLock | None = None
@@ -187,13 +189,11 @@ class NotifierService:
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
-        mailed = Mailed(streams.client, streams.key)
-        self.worker = DeliveryWorker(streams, self.outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
-                                     targets=self.settings.target_policy,
-                                     email_support=EmailSupport(self.unsubscribe_links, self.unsubscribed.of,
-                                                                mailed.of, mailed.add,
-                                                                self.unsubscribed.generation,
-                                                                dashboard_base(self.config, self.settings)))
+        if self.config.delivery_thread:
+            self.send_loop = SendLoop(self.settings, self._delivery_worker)
+            self.worker = await self.send_loop.start()
+        else:
+            self.worker = self._delivery_worker(streams, self.outbox, self.unsubscribed)
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
         self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
@@ -205,9 +205,26 @@ class NotifierService:
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
+    def _delivery_worker(self, streams: Streams, outbox: Outbox | None = None,
+                         unsubscribed: Unsubscribed | None = None) -> DeliveryWorker:
+        """The delivery worker on ``streams`` (the outbox and the unsubscribed records made on them when not
+        given: its own Redis connection, on a loop of its own)."""
+        assert self.store is not None
+        if outbox is None:
+            outbox = Outbox(streams.client, streams.key)
+        if unsubscribed is None:
+            unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
+        mailed = Mailed(streams.client, streams.key)
+        return DeliveryWorker(streams, outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
+                              targets=self.settings.target_policy,
+                              email_support=EmailSupport(self.unsubscribe_links, unsubscribed.of, mailed.of, mailed.add,
+                                                         unsubscribed.generation,
+                                                         dashboard_base(self.config, self.settings)))
+
     async def started(self) -> None:
         assert self.worker is not None and self.leader is not None
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="notifier-delivery"))
+        sending = self.send_loop.run() if self.send_loop is not None else self.worker.run()
+        self._tasks.append(asyncio.create_task(sending, name="notifier-delivery"))
         if self.file.path is not None:
             self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
         if self.run_scheduler:
@@ -216,7 +233,9 @@ class NotifierService:
                 name="notifier-leader"))
 
     async def stop(self) -> None:
-        if self.worker is not None:
+        if self.send_loop is not None:
+            await self.send_loop.stop()
+        elif self.worker is not None:
             await self.worker.stop()
         await cancel_and_wait(self._tasks, what="the notifier's tasks")
         self._tasks.clear()

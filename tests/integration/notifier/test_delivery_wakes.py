@@ -14,6 +14,7 @@ wait for the next poll.
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -33,13 +34,13 @@ subscriptions:
 
 def _count_claims(service) -> list[int]:  # type: ignore[no-untyped-def]
     claims = [0]
-    claim = service.outbox.claim
+    claim = service.worker.outbox.claim  # the worker's (its own Redis connection when it sends in a thread)
 
     async def counted(**kw):  # type: ignore[no-untyped-def]
         claims[0] += 1
         return await claim(**kw)
 
-    service.outbox.claim = counted
+    service.worker.outbox.claim = counted
     return claims
 
 
@@ -71,13 +72,13 @@ async def test_jobs_left_for_want_of_room_in_flight_are_claimed_as_room_frees(no
     path = _one_webhook(write_yaml, receiver)
     n = await notifier(config=fast_config(delivery_poll_seconds=30, delivery_max_inflight=1), subscriptions=path)
     await asyncio.sleep(0.1)
-    record = n.service.outbox.record
+    record = n.service.worker.outbox.record
 
     async def slow_record(*args, **kw):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.05)  # a job stays in flight while its attempt is recorded, past the gap between polls
         return await record(*args, **kw)
 
-    n.service.outbox.record = slow_record
+    n.service.worker.outbox.record = slow_record
     for i in range(6):
         await publish_classified(n.service, release(BORDERS.model_copy(update={"id": f"c{i}"}), release_id=f"r{i}"))
     # one in flight at a time (sent, then recorded), each next one claimed as room frees, not at the next poll
@@ -95,19 +96,21 @@ subscriptions:
 """)
     n = await notifier(config=fast_config(delivery_poll_seconds=30, destination_concurrency=1), subscriptions=path)
     await asyncio.sleep(0.1)
-    worker, outbox = n.service.worker, n.service.outbox
+    worker = n.service.worker
+    outbox = worker.outbox  # its claims run on the worker's loop: threading events, which either loop may set
     await publish_classified(n.service, release(BORDERS, release_id="r0"))
     await wait_for(lambda: sum(worker.inflight().values()) == 1, timeout=5, what="the first job, handed and hanging")
-    claim, claiming, go_on = outbox.claim, asyncio.Event(), asyncio.Event()
+    claim, claiming, go_on = outbox.claim, threading.Event(), threading.Event()
 
     async def held(**kw):  # type: ignore[no-untyped-def]
         claiming.set()
-        await go_on.wait()
+        while not go_on.is_set():
+            await asyncio.sleep(0.005)
         return await claim(**kw)
 
     outbox.claim = held
     await publish_classified(n.service, release(BORDERS.model_copy(update={"id": "c1"}), release_id="r1"))
-    await asyncio.wait_for(claiming.wait(), timeout=5)  # the second job, queued due, claimed: its slot is taken
+    await wait_for(claiming.is_set, timeout=5, what="the claim")  # the second job, queued due: its slot is taken
     receiver.release_hang.set()  # the first send ends, its slot freed while that claim is under way
     await wait_for(lambda: not worker.inflight(), timeout=5, what="the first send over")
     outbox.claim = claim
