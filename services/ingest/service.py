@@ -76,7 +76,8 @@ class IngestService:
         self.ingest = ingest if ingest is not None else settings.ingest
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
-        self.scanner = FolderScanner(list(settings.watch if watch is None else watch))
+        self.scanner = FolderScanner(list(settings.watch if watch is None else watch),
+                                     settle_ns=int(settings.settle_seconds * 1e9))
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
