@@ -136,6 +136,27 @@ def test_a_backfill_window_that_ends_before_it_starts_is_a_usage_error(tmp_path)
      pytest.param(["--source", ""], "argument --source: '': not a source name; use 1 to 64 lowercase letters, "
                   "digits, '.', '_' or '-', starting with a letter or digit", id="source-empty"),
      pytest.param(["--organisation", "Home Office"], "argument --organisation: 'Home Office': not a GOV.UK slug; "
+def test_classify_and_ingest_take_the_same_sources_and_refuse_the_same_with_the_same_line(tmp_path, redis_url,
+                                                                                          key_prefix):
+    """Before: `source: Bad Name!` was classified (exit 0) while ingest dead-lettered it ("not a source name")."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    free = tmp_path / "2026-12-05-free.md"
+    free.write_text("---\nsource: Bad Name!\n---\nPort plan\n\nThe UK will invest £5m in port security.\n")
+    classified = _pledgewatch("classify", free, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert classified.returncode == 0, classified.stderr
+    assert json.loads(classified.stdout)["data"]["source"] == "Bad Name!"
+    ingested = _pledgewatch("ingest", free, env=env)
+    assert ingested.returncode == 0 and ingested.stdout.startswith("published rel-"), ingested.stderr
+
+    long = tmp_path / "2026-12-05-long.md"
+    long.write_text("---\nsource: " + "x" * 201 + "\n---\nPort plan\n\nThe UK will invest £5m.\n")
+    line = f"error: {long}: source: {'x' * 80!r}: not a release's source; use 1 to 200 characters on one line, not all blank"
+    classified = _pledgewatch("classify", long, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    ingested = _pledgewatch("ingest", long, env=env)
+    assert (classified.returncode, classified.stdout, classified.stderr) == (1, "", line + "\n")
+    assert (ingested.returncode, ingested.stdout, ingested.stderr) == (1, "", line + " (kept on the dead-letter stream)\n")
+
+
                   "use lowercase letters, digits, '-' or '_' (home-office, press_release)", id="organisation-not-a-slug"),
      pytest.param(["--document-type", "press release"], "argument --document-type: 'press release': not a GOV.UK "
                   "slug; use lowercase letters, digits, '-' or '_' (home-office, press_release)",
