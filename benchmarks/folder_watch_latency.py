@@ -7,7 +7,7 @@ The earlier revision is exported with ``git archive`` and run with this checkout
 runs both, one after the other, each in its own process with its own embedded Redis and default settings.
 Each file is written beside the folder and renamed into it (whole, as a finished download appears), at a
 random moment, so a poll's phase is not in step with the drops; its modification time is that moment, so
-the watcher waits for it to settle (300 ms), unless ``--aged`` dates it 5 s back (a file that sat finished
+the watcher waits for it to settle (PLEDGEWATCH_SETTLE_SECONDS), unless ``--aged`` dates it 5 s back (a file that sat finished
 elsewhere before it was moved in). Nothing is asserted.
 """
 

@@ -42,7 +42,8 @@ def local_path(text: str) -> Path:
 
 
 def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
-    """The release files named or inside the folders named, and how many paths did not exist."""
+    """The release files named or inside the folders named, and how many paths failed: did not exist, or (in a
+    folder) a link the folder's reading leaves out, or a folder holding no release file, each told in a line."""
     from services.ingest.folder import candidate_files
 
     files, missing = [], 0
@@ -50,13 +51,35 @@ def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
         raise usage_error(_missing(paths[0]))
     for path in paths:
         if path.is_dir():
-            files.extend(p for p, _ in candidate_files([path]))
+            found, skipped = _folder_files(path)
+            files.extend(found)
+            missing += skipped
         elif path.exists():
             files.append(path)
         else:
             print(f"error: {_missing(path)}", file=sys.stderr)
             missing += 1
     return files, missing
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], int]:
+    """The release files in ``folder`` as the watcher reads it, and how many errors were told: each link left
+    out (to nothing, out of the folder, a loop), and a folder with no release file (as ``classify`` of a file
+    of another type is an error), naming the files of another type in it."""
+    from services.ingest.files import SUFFIXES
+    from services.ingest.folder import candidate_files, not_read_words
+
+    skipped: list[tuple[Path, str]] = []
+    other: list[Path] = []
+    found = [p for p, _ in candidate_files([folder], skipped, other)]
+    for path, reason in skipped:
+        print(f"error: {path}: {reason}", file=sys.stderr)
+    if found or skipped:
+        return found, len(skipped)
+    none = f"{folder}: no release files in it"
+    print(f"error: {none}; {not_read_words(other)}" if other else f"error: {none} (pledgewatch reads "
+          f"{', '.join(SUFFIXES)})", file=sys.stderr)
+    return [], 1
 
 
 def _missing(path: Path) -> str:

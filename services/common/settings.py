@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     poll_seconds: float = Field(
         default=1.0, gt=0, description="Folder scan interval when polling (force_polling, or no file system "
                                        "notifications); also how soon a file whose ingest failed is tried again.")
+    settle_seconds: float = Field(
+        default=2.0, gt=0, le=3600,
+        description="A file in a watched folder is read once its size and mtime have not changed for this long, "
+                    "so a slow copy is not read half-way; a writer pausing longer should write to a temporary "
+                    "name (.part, .tmp, a dotfile) and rename it into place.")
     max_release_bytes: int = Field(default=2_000_000, gt=0, description="Larger release files are rejected.")
     subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")
     http_host: str = "127.0.0.1"

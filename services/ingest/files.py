@@ -31,6 +31,7 @@ from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem
 from .page_text import page_to_text
+from .source_names import release_source_problem
 from .text_markup import markup_to_text
 
 DEFAULT_MAX_BYTES = 2_000_000
@@ -103,8 +104,9 @@ class ReleaseInput(BaseModel):
     published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
     body: str = Field(min_length=1)
     source: str | None = Field(
-        default=None, description="The source's name, as in the sources file (1 to 64 lowercase letters, digits, "
-                                  "'.', '_' or '-'); unset: http for a POST, folder for a file.")
+        default=None, description="Where the release comes from, as written: a source's name (gov.uk) or words "
+                                  "(canada.ca (via newswire.ca)), 1 to 200 characters on one line; unset: http "
+                                  "for a POST, folder for a file.")
     locale: str = Field(default="en", json_schema_extra={"pattern": LOCALE_PATTERN})  # checked below, in words
     document_type: str | None = None
     organisations: list[str] = Field(default_factory=list)
@@ -216,6 +218,8 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     problem = check_published_at(release.published_at, now=datetime.now(timezone.utc))
     if problem is not None:
         raise ReleaseFileError(f"{path}: {problem}")
+    if problem := release_source_problem(release.source):  # the file's own: JSON source, front matter source:
+        raise ReleaseFileError(f"{path}: source: {problem}")
     return release
 
 

@@ -10,8 +10,13 @@ from pathlib import Path
 
 from .files import SUFFIXES
 
-# Editors and downloaders write to these first, then rename into place.
-_TEMPORARY = (".part", ".tmp", ".swp", "~", ".crdownload")
+# Editors and downloaders write to these first, then rename into place: Firefox .part, Chrome and Edge
+# .crdownload, Safari .download, Opera .opdownload, WinSCP .filepart, curl and others .partial, vim .swp/.swo,
+# backups ending in ~, Emacs #name#, Microsoft Office's ~$name (hidden ones, .~lock.name# and rsync's
+# .name.XXXXXX, are dotfiles).
+_TEMPORARY = (".part", ".partial", ".filepart", ".tmp", ".swp", ".swo", "~", ".crdownload", ".download",
+              ".opdownload")
+DEFAULT_SETTLE_NS = 2_000_000_000
 _NAMED = 10  # files of another type named in one line; the rest counted
 Skipped = list[tuple[Path, str]]
 Other = list[Path]
@@ -25,7 +30,8 @@ class Stamp:
 
 def ignored_name(name: str) -> bool:
     """Hidden and temporary files (and hidden folders) are never read."""
-    return name.startswith(".") or name.endswith(_TEMPORARY)
+    return (name.startswith((".", "~$")) or name.endswith(_TEMPORARY)
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
 def not_read_words(paths: list[Path]) -> str:
@@ -99,15 +105,19 @@ class FolderScanner:
     """Remembers what it has seen; :meth:`changed` (every file) and :meth:`changed_among` (the files a watcher
     saw change) return files new or modified since.
 
-    A file modified less than ``settle_ns`` ago is still being written, perhaps: it waits, and is offered once
-    it has stopped changing for that long (:meth:`due` says when to look again). Files are marked seen only
+    A file whose stamp (size and mtime) has not stayed the same for ``settle_ns`` is still being written,
+    perhaps: it waits, and is offered once it has stopped changing for that long (:meth:`due` says when to look
+    again). A file first met counts from its mtime (one already there at a start is offered at once); one seen
+    to change counts from when it was seen, not from its mtime, which a file system keeping mtimes to the second
+    or two (FAT, SMB) may leave as it was while the file grows. Files are marked seen only
     once a scan has completed, so one that fails half-way loses nothing. ``skipped``: the files the last scan
     left out, and why; ``other``: the files of another type it met (not read).
     """
 
     folders: list[Path]
-    settle_ns: int = 300_000_000
+    settle_ns: int = DEFAULT_SETTLE_NS
     seen: dict[Path, Stamp] = field(default_factory=dict)
+    pending: dict[Path, tuple[Stamp, int]] = field(default_factory=dict)  # path -> its stamp, unchanged since (ns)
     skipped: Skipped = field(default_factory=list)
     other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
@@ -165,21 +175,37 @@ class FolderScanner:
             stamp = _stamp(path, root, root.resolve(), None) if root is not None else None
             if stamp is None:
                 del self.waiting[path]  # gone
+                self.pending.pop(path, None)
             else:
                 found.append((path, stamp))
         return found
+
+    def _unchanged_since(self, path: Path, stamp: Stamp, now_ns: int) -> int:
+        """Since when (ns) ``path`` has had ``stamp``: as long as it was seen with it, else since it was seen to
+        change (now), else, first met, since its mtime (now, if that is ahead of this clock)."""
+        before = self.pending.get(path)
+        if before is not None and before[0] == stamp:
+            return before[1]
+        if before is not None or path in self.seen:
+            return max(stamp.mtime_ns, now_ns)
+        return min(stamp.mtime_ns, now_ns)
 
     def _settled(self, found: list[tuple[Path, Stamp]], skipped: Skipped, other: Other, now_ns: int) -> list[Path]:
         fresh: dict[Path, Stamp] = {}
         for path, stamp in found:
             if self.seen.get(path) == stamp:
                 self.waiting.pop(path, None)
-            elif now_ns - stamp.mtime_ns < self.settle_ns:
-                self.waiting[path] = stamp.mtime_ns + self.settle_ns
+                self.pending.pop(path, None)
+                continue
+            since = self._unchanged_since(path, stamp, now_ns)
+            if now_ns - since < self.settle_ns:
+                self.pending[path] = (stamp, since)
+                self.waiting[path] = since + self.settle_ns
             else:
                 fresh[path] = stamp
         self.seen.update(fresh)
         for path in fresh:
             self.waiting.pop(path, None)
+            self.pending.pop(path, None)
         self.skipped, self.other = skipped, other
         return list(fresh)

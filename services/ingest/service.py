@@ -37,7 +37,7 @@ from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
 from .source_metrics import SourceCollector
-from .source_names import source_name_problem
+from .source_names import release_source_problem
 from .source_reads import SourcesAnswer, read_sources
 from .state import SOURCE, IngestResult, publish_if_changed
 from .watcher import FolderWatcher
@@ -76,7 +76,8 @@ class IngestService:
         self.ingest = ingest if ingest is not None else settings.ingest
         self.sources = sources if sources is not None else load_sources(self.ingest)
         self.runtime = Runtime(settings, source=SOURCE)
-        self.scanner = FolderScanner(list(settings.watch if watch is None else watch))
+        self.scanner = FolderScanner(list(settings.watch if watch is None else watch),
+                                     settle_ns=int(settings.settle_seconds * 1e9))
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
@@ -161,9 +162,7 @@ class IngestService:
         raw: bytes | None = None
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
-            release = await asyncio.to_thread(parse_release, path, raw)
-            if problem := source_name_problem(release.source):  # the file's own: JSON source, front matter source:
-                raise ReleaseFileError(f"{path}: source: {problem}")
+            release = await asyncio.to_thread(parse_release, path, raw)  # its source checked as classify checks it
         except FileNotFoundError:
             log.info("%s: gone before it was read", path)
             return None
@@ -237,7 +236,7 @@ class IngestService:
         try:
             text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
             fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
-            if fields.source is not None and (problem := source_name_problem(fields.source)):
+            if fields.source is not None and (problem := release_source_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
             release = fields.to_release(source="http")  # ValueError: neither a url nor an id
             result = await publish_if_changed(self.runtime.streams, release, kind="http")  # ReleaseRefused: date out of bounds

@@ -170,3 +170,30 @@ def test_a_named_pipe_is_refused_as_no_regular_file(tmp_path):
     os.mkfifo(path)
     with pytest.raises(ReleaseFileError, match=r"pipe\.txt: not a regular file \(a named pipe, a device or a socket\)"):
         load_release(path)
+
+
+def test_a_free_text_source_is_kept_as_written_and_one_naming_nothing_is_refused_as_ingest_refuses_it(tmp_path):
+    """Before: `pledgewatch classify` read any source while ingest refused all but source names; now both read
+    the same ones and refuse the same ones, with the same line."""
+    path = tmp_path / "2026-12-05-r.md"
+    path.write_text("---\nsource: Bad Name!\n---\nPort plan\n\nThe UK will invest £5m.\n")
+    assert load_release(path).source == "Bad Name!"
+    path.write_text("---\nsource: '" + "x" * 201 + "'\n---\nPort plan\n\nThe UK will invest £5m.\n")
+    with pytest.raises(ReleaseFileError) as refused:
+        load_release(path)
+    assert str(refused.value) == (f"{path}: source: {'x' * 80!r}: not a release's source; use 1 to 200 "
+                                  "characters on one line, not all blank")
+
+
+def test_every_release_file_of_the_training_corpus_is_one_ingest_takes():
+    """Before: 12 of them ('g7 (via mofa.go.jp)', 'un.org/press', …) were no source name, so ingest would
+    dead-letter them although `pledgewatch classify` and `pledgewatch eval` read them."""
+    from pathlib import Path
+
+    from services.ingest.source_names import release_source_problem
+
+    files = sorted((Path(__file__).resolve().parents[1] / "data" / "releases").glob("*.json"))
+    assert len(files) > 300
+    sources = {load_release(path).source for path in files}
+    assert "g7 (via mofa.go.jp)" in sources
+    assert [s for s in sources if release_source_problem(s)] == []

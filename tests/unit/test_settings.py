@@ -111,6 +111,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_CONSUMER", "replica-7", "consumer", "replica-7"),
     ("PLEDGEWATCH_WATCH", "in:box", "watch", [Path("in"), Path("box")]),
     ("PLEDGEWATCH_POLL_SECONDS", "0.5", "poll_seconds", 0.5),
+    ("PLEDGEWATCH_SETTLE_SECONDS", "5", "settle_seconds", 5.0),
     ("PLEDGEWATCH_MAX_RELEASE_BYTES", "1000", "max_release_bytes", 1000),
     ("PLEDGEWATCH_SUBSCRIPTIONS", "subs.yaml", "subscriptions", Path("subs.yaml")),
     ("PLEDGEWATCH_HTTP_HOST", "0.0.0.0", "http_host", "0.0.0.0"),

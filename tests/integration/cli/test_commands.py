@@ -53,6 +53,40 @@ def test_classify_refuses_an_unknown_front_matter_key_naming_the_known_ones(seed
                              "locale, published_at, source, title, url)\n")
 
 
+READS = "pledgewatch reads .txt, .md, .json, .html, .htm"
+
+
+def test_classify_of_a_folder_with_no_release_file_says_so_as_of_a_file_of_another_type(tmp_path):
+    """Before: nothing on stdout or stderr, exit 0: a typo'd folder or a folder of PDFs looked like one of
+    releases with no commitments. `classify report.pdf` exits 1 (`unsupported file type`); so does this."""
+    empty, pdfs = tmp_path / "empty", tmp_path / "pdfs"
+    empty.mkdir()
+    pdfs.mkdir()
+    (pdfs / "report.pdf").write_bytes(b"%PDF-1.7")
+    (pdfs / ".hidden.txt").write_text("Hidden\nThe UK will act.\n")
+    result = _pledgewatch("classify", empty)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {empty}: no release files in it "
+                                                                       f"({READS})\n")
+    result = _pledgewatch("classify", pdfs)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", f"error: {pdfs}: no release files in it; {pdfs / 'report.pdf'}: not read ({READS})\n")
+    single = _pledgewatch("classify", pdfs / "report.pdf")
+    assert single.returncode == 1 and "unsupported file type '.pdf'" in single.stderr
+
+
+def test_classify_of_a_folder_names_a_link_to_nothing_and_classifies_the_rest(seed_file, tmp_path):
+    """Before: the link was left out without a word (exit 0), while `classify` of the link itself says what it
+    is, and the watcher warns of it."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "2017-11-29-seed.txt").write_bytes(seed_file.read_bytes())
+    (folder / "2026-12-05-gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = _pledgewatch("classify", folder)
+    assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == (f"error: {folder / '2026-12-05-gone.txt'}: a link to {tmp_path / 'nowhere.txt'}, which "
+                             "does not exist\n")
+
+
 def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file, tmp_path, redis_url, key_prefix):
     env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
     first = _pledgewatch("ingest", seed_file, env=env)
@@ -100,6 +134,27 @@ def test_classify_refuses_the_dates_ingest_refuses_with_the_same_reason(tmp_path
         result = _pledgewatch("classify", path, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
         assert result.returncode == 1 and result.stdout == ""
         assert result.stderr.startswith(f"error: {path}: {reason}") and result.stderr.count("\n") == 1
+
+
+def test_classify_and_ingest_take_the_same_sources_and_refuse_the_same_with_the_same_line(tmp_path, redis_url,
+                                                                                          key_prefix):
+    """Before: `source: Bad Name!` was classified (exit 0) while ingest dead-lettered it ("not a source name")."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    free = tmp_path / "2026-12-05-free.md"
+    free.write_text("---\nsource: Bad Name!\n---\nPort plan\n\nThe UK will invest £5m in port security.\n")
+    classified = _pledgewatch("classify", free, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert classified.returncode == 0, classified.stderr
+    assert json.loads(classified.stdout)["data"]["source"] == "Bad Name!"
+    ingested = _pledgewatch("ingest", free, env=env)
+    assert ingested.returncode == 0 and ingested.stdout.startswith("published rel-"), ingested.stderr
+
+    long = tmp_path / "2026-12-05-long.md"
+    long.write_text("---\nsource: " + "x" * 201 + "\n---\nPort plan\n\nThe UK will invest £5m.\n")
+    line = f"error: {long}: source: {'x' * 80!r}: not a release's source; use 1 to 200 characters on one line, not all blank"
+    classified = _pledgewatch("classify", long, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    ingested = _pledgewatch("ingest", long, env=env)
+    assert (classified.returncode, classified.stdout, classified.stderr) == (1, "", line + "\n")
+    assert (ingested.returncode, ingested.stdout, ingested.stderr) == (1, "", line + " (kept on the dead-letter stream)\n")
 
 
 def test_ingest_without_a_running_system_says_how_to_start_one(seed_file, tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 
 import pytest
 
@@ -28,7 +30,10 @@ async def test_a_file_offered_during_an_outage_is_one_warning_and_ingested_after
         await asyncio.to_thread(server.kill)
         caplog.set_level(logging.INFO)
         caplog.clear()
-        (folder / "2026-11-19-plan.txt").write_text("Border plan\nThe UK will invest £5m in border checks.\n")
+        path = folder / "2026-11-19-plan.txt"
+        path.write_text("Border plan\nThe UK will invest £5m in border checks.\n")
+        past = time.time() - 5
+        os.utime(path, (past, past))  # settled: offered at once, not after the settle time
         await asyncio.sleep(2.0)  # twenty retries
         during = list(caplog.records)
         await asyncio.to_thread(server.start)

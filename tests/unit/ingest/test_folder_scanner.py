@@ -154,3 +154,53 @@ def test_files_of_another_type_are_noted_not_offered_hidden_and_temporary_ones_n
 ])
 def test_files_not_read_are_told_in_one_line(names, line):
     assert not_read_words([Path(n) for n in names]) == line
+
+
+def test_a_writer_pausing_longer_than_the_old_300_ms_is_not_read_half_way_by_default(tmp_path):
+    """Before: a file settled once unchanged for 300 ms, so a writer pausing 0.6 s had its first half published
+    (alerts sent on the cut text), then the whole as a second version."""
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    path = watched / "2026-12-05-slow2.txt"
+    path.write_text("T\nThe Home Office will invest £11m ")
+    written = path.stat().st_mtime_ns
+    scanner = FolderScanner([watched])
+    assert scanner.changed_among([path], written + 100_000_000) == []
+    assert scanner.changed_among([], written + 700_000_000) == []  # the writer is still paused
+    assert scanner.due() == written + 2_000_000_000
+
+
+def test_a_file_that_grows_under_an_unchanged_mtime_waits_from_when_it_was_seen_to_change(tmp_path):
+    """A file system that keeps mtimes to the second or two (FAT, SMB) may leave a growing file's mtime as it
+    was: its size changing is a change too, and the settle time counts from when it was seen."""
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    path = watched / "release.txt"
+    path.write_text("Border plan published\n")
+    now = time.time_ns()
+    os.utime(path, ns=(now - 500_000_000, now - 500_000_000))
+    mtime = path.stat().st_mtime_ns
+    scanner = FolderScanner([watched], settle_ns=1_000_000_000)
+    assert scanner.changed_among([path], now) == []
+    with path.open("a") as file:
+        file.write("The UK will invest £5m in border checks.\n")
+    os.utime(path, ns=(mtime, mtime))  # the mtime as it was
+    assert scanner.changed_among([path], now + 400_000_000) == []
+    assert scanner.due() == now + 1_400_000_000  # not mtime + 1 s: the stamp changed at now + 0.4 s
+    assert scanner.changed_among([], mtime + 1_000_000_000) == []
+    assert scanner.changed_among([], now + 1_400_000_000) == [path]
+    with path.open("a") as file:  # changed again after it was offered, the mtime still the same
+        file.write("More.\n")
+    os.utime(path, ns=(mtime, mtime))
+    assert scanner.changed_among([path], now + 2_000_000_000) == []
+    assert scanner.changed_among([], now + 3_000_000_000) == [path]
+
+
+@pytest.mark.parametrize("name", ["a.txt.part", "a.txt.tmp", "a.txt~", "a.txt.crdownload", "a.txt.swp", ".a.txt",
+                                  "a.txt.filepart", "a.txt.partial", "a.txt.download", "a.txt.opdownload",
+                                  "#a.txt#", "~$a.txt", "a.txt.swo", ".~lock.a.txt#", ".goutputstream-X1Y2"])
+def test_temporary_names_of_downloaders_and_editors_are_ignored(name):
+    from services.ingest.folder import ignored_name
+
+    assert ignored_name(name)
+    assert not ignored_name("a.txt") and not ignored_name("2026-12-05-plan.md")
