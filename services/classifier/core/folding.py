@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final, Generic, TypeVar
 
-from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation, MatchKind
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 V = TypeVar("V")
 
@@ -72,20 +72,12 @@ class Lexicon(Generic[V]):
         self.words = tuple(word for word, _ in pairs)
         self.values = tuple(value for _, value in pairs)
         self._matcher = AhoCorasick(self.words, matchkind=MatchKind.Standard, implementation=Implementation.DFA)
-        # The same over the bytes of ASCII text, whose offsets are its characters': the matcher of ``str`` maps
-        # each offset of its UTF-8 back to a character's, which costs more than encoding ASCII text.
-        self._ascii = BytesAhoCorasick([word.encode() for word in self.words], matchkind=MatchKind.Standard,
-                                       implementation=Implementation.DFA)
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
-        if text.isascii():
-            return self._ascii.find_matches_as_indexes(text.encode(), overlapping=True)
         return self._matcher.find_matches_as_indexes(text, overlapping=True)
 
     def any_in(self, text: str) -> bool:
         """Does ``text`` hold one of the words?"""
-        if text.isascii():
-            return bool(self._ascii.find_matches_as_indexes(text.encode()))
         return bool(self._matcher.find_matches_as_indexes(text))
 
 
