@@ -61,6 +61,21 @@ def test_deadline_rule_cores_found_as_a_search_finds_them(labelled_sentences):
             assert deadlines._holds_core(core, folded) == (core.search(folded) is not None), (core.pattern, text)
 
 
+def test_committed_core_and_there_before_as_the_regexes_find_them(labelled_sentences):
+    pieces = ["committed ", "pledges ", "promised", "vows ", "undertakes ", "agreed ", "resolved ", "decided ",
+              "commits ", "reaffirm ", "reiterates ", "renews ", "our ", "its full ", "strong ", "commitment ",
+              "support ", "not only ", "itself ", "to ", "to", "There ", "there", "THERE\n", "x", "_", "é", "ſ", "K",
+              " ", "\n", "\u00a0", ".", "-"]
+    rnd = random.Random(3)
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(4000)]
+    for text in labelled_sentences + made:
+        folded = fold(text)
+        assert triggers._holds_committed_core(folded) == (triggers._COMMITTED_CORE.search(folded) is not None), text
+        for end in range(len(text) + 1) if len(text) < 60 else (len(text),):
+            assert triggers._there_before(text, end) == (triggers._THERE_BEFORE.search(text[:end]) is not None), \
+                (text, end)
+
+
 def test_money_matches_as_before(labelled_sentences):
     def reference(text):
         if not (any(c in text for c in "£$€") or any_in(fold(text), ("gbp", "usd", "eur", "pound", "dollar"))) \
