@@ -15,7 +15,7 @@ from typing import Final
 
 from schemas import Category
 
-from .folding import Lexicon, fold
+from .folding import Lexicon, WordSet, fold
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -113,10 +113,24 @@ def _categories_of(hits: _Hits) -> set[Category]:
     return found
 
 
+# The words every match of those two rules begins with (not all of them the category's own words): the rules are
+# tried only where one begins, not at every offset as a search tries them.
+_STARTS: Final = {
+    Category.ONLINE_CONTENT: WordSet((
+        "internet", "online", "social media", "tech", "communications companies", "platform", "remov", "take down",
+        "taking down", "takedown", "terrorist", "extremist", "illegal", "harmful", "content", "posts", "videos",
+        "hosting", "encrypt", "end-to-end", "search", "website", "hate speech", "video-sharing", "age", "digital")),
+    Category.SANCTIONS: WordSet(("sanction", "asset freez", "freez", "designat", "embargo", "travel ban")),
+}
+
+
 def _rule_matches(category: Category, pattern: re.Pattern[str], folded: str, hits: _Hits) -> bool:
     """``pattern.search(folded) is not None`` (``pattern``: the rule of ``category``, present in ``hits``)."""
     if category not in _BEGIN_WITH_A_WORD:
-        return pattern.search(folded) is not None
+        for at in _STARTS[category].starts(folded):
+            if pattern.match(folded, at) is not None:
+                return True
+        return False
     for at, categories in hits:
         if category in categories and pattern.match(folded, at) is not None:
             return True

@@ -41,6 +41,15 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
     (20, ("by", "before", "no")), (22, PREP_WORDS))}
+# Where a match of a rule's core (``CORES``) may begin: a search tries each offset, and the cores that begin with a
+# month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
+# alternation is found where one of its words stands.
+_CORE_STARTS: Final = {id(CORES[i]): WordSet(words) for i, words in (
+    (5, ("19", "20")), (6, ("19", "20")), (9, ("19", "20")), (20, ("19", "20")), (11, tuple("0123456789")),
+    (12, _MONTH_WORDS), (16, ("this", "next", "the")))}
+_DAY_CORE: Final = id(CORES[11])
+_LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),
+                         id(CORES[22]): WordSet(("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half"))}
 _MONTH: Final = re.compile(rf"\b{MONTH}")
 _STARTING: Final = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
@@ -217,7 +226,7 @@ def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match
     """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``)."""
     key = id(pattern)
     core = _CORE.get(key)
-    if core is not None and core.search(folded) is None:
+    if core is not None and not _holds_core(core, folded):
         return []
     first = _FIRST.get(key)
     if first is None:
@@ -225,6 +234,21 @@ def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match
     else:
         hits = matches_at(_FOLDED[key], folded, first.starts(folded))
     return [pattern.match(text, hit.start()) for hit in hits]  # type: ignore[misc]  # matched again to read groups from ``text``
+
+
+def _holds_core(core: re.Pattern[str], folded: str) -> bool:
+    """``core.search(folded) is not None``, tried only where a match may begin (``_CORE_STARTS``)."""
+    key = id(core)
+    literal = _LITERAL_CORES.get(key)
+    if literal is not None:
+        return literal.in_(folded)
+    starts = _CORE_STARTS.get(key)
+    if starts is None or key == _DAY_CORE and not folded.isascii():  # "\d" matches other digits too
+        return core.search(folded) is not None
+    for at in starts.starts(folded):
+        if core.match(folded, at) is not None:
+            return True
+    return False
 
 
 def _ended_before(fields: dict, published: date) -> bool:

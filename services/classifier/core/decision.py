@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from schemas import Kind
 
@@ -75,7 +75,8 @@ class Linear:
         ``ValueError``, as it would be weighed neither as a name nor as a token."""
         reading = 1 if ruled else 0
         vocabulary = self._vocabularies[reading]
-        terms = [self.intercept]
+        terms: list[Any] = [self.intercept]  # the weights as the tables hold them: Any keeps each float as its object, where a
+        # float-typed value is unboxed and boxed again as a new object for each term
         if tokens and vocabulary is not None:
             lexical = self._lexical[reading]
             if not features.isdisjoint(lexical):
@@ -91,7 +92,7 @@ class Linear:
         return 1.0 / (1.0 + math.exp(-total))
 
 
-def _add_weights(terms: list[float], table: dict[str, float], names: set[str]) -> None:
+def _add_weights(terms: list[Any], table: dict[str, Any], names: set[str]) -> None:
     """Appends to ``terms`` the weight in ``table`` of each of ``names`` it holds (the others weigh nothing)."""
     for name in names:
         weight = table.get(name)
@@ -131,7 +132,7 @@ class _Vocabulary:
     def same_as(self, other: _Vocabulary) -> bool:
         return self.words == other.words and self.pairs == other.pairs
 
-    def add_weights(self, terms: list[float], tokens: list[str]) -> None:
+    def add_weights(self, terms: list[Any], tokens: list[str]) -> None:
         """Appends to ``terms`` the weight of each distinct token of ``tokens`` and of each distinct pair of
         tokens next to each other that the vocabulary holds."""
         known = self.tokens
@@ -163,9 +164,9 @@ class _Token:
 
     def __init__(self, weight: float | None) -> None:
         self.weighs = weight is not None
-        self.weight = 0.0 if weight is None else weight
+        self.weight: Any = 0.0 if weight is None else weight  # a float, kept as its object (see ``Linear.probability``)
         self.begins_pair = False
-        self.after: dict[str, float] = {}
+        self.after: dict[str, Any] = {}  # floats
 
     def pair(self, second: str, weight: float) -> None:
         self.after[second] = weight
@@ -230,7 +231,7 @@ class Interactions:
 
     def probability(self, features: set[str], linear: float) -> float:
         """P(yes) for the general signals ``features`` and the linear model's probability ``linear``."""
-        terms = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]
+        terms: list[Any] = [self.intercept, self._step_totals[bisect_left(self._steps, linear)]]
         known = self._known
         for name in features:
             signal = known.get(name)
@@ -253,8 +254,8 @@ class _Known:
     """What a signal the interactions know weighs: alone, with each signal it pairs with, and above each
     step of the linear model's probability it pairs with."""
 
-    def __init__(self, weight: float, partners: list[tuple[str, float]], steps: list[tuple[float, float]]) -> None:
-        self.weight = weight
+    def __init__(self, weight: float, partners: list[tuple[str, Any]], steps: list[tuple[float, Any]]) -> None:
+        self.weight: Any = weight  # the weights are floats, kept as their objects (see ``Linear.probability``)
         self.partners = partners
         self.steps = steps
 

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from schemas import ReleasePublished
 
+from .folding import fold
+
 UK_GOVERNMENT: Final = "UK government"
 V = TypeVar("V")
 
@@ -172,6 +174,8 @@ def named_as(text: str, label: str) -> list[str]:
     letter; one that begins with the look-behinds was tried at every offset of the body."""
     if not _is_word(label[:1]):
         return re.findall(rf"(?<!\bof )(?<!\bfor )\b{re.escape(label)}\b", text, re.IGNORECASE)
+    if label.isascii():
+        return _named_as_folded(text, label)
     pattern, words, at = _label_pattern(label), [], 0
     while (found := pattern.search(text, at)) is not None:
         start = found.start()
@@ -180,6 +184,24 @@ def named_as(text: str, label: str) -> list[str]:
             continue
         words.append(found.group())
         at = found.end()
+    return words
+
+
+def _named_as_folded(text: str, label: str) -> list[str]:
+    """``named_as`` of an ASCII ``label``: each place ``label.lower()`` stands in ``fold(text)`` (where the
+    IGNORECASE pattern matches, as :mod:`.folding` says), found by ``str.find``. The IGNORECASE search of the
+    pattern over the body cost as much as the rest of naming the publisher."""
+    folded, key, words = fold(text), label.lower(), []
+    size, at = len(key), folded.find(key)
+    while at != -1:
+        end = at + size
+        # the pattern's "\b" after the label, read on ``text`` as the regex reads it
+        if _is_word(text[end - 1]) == (end < len(text) and _is_word(text[end])) \
+                or (at and _is_word(text[at - 1])) or _after_word(text, at, "of ") or _after_word(text, at, "for "):
+            at = folded.find(key, at + 1)
+            continue
+        words.append(text[at:end])
+        at = folded.find(key, end)
     return words
 
 

@@ -50,6 +50,9 @@ _COMMITTED_CORE: Final = re.compile(
     r"(?:committed|pledged|promised|vowed|undertaken|agreed|resolved|decided|commits?|pledges?|promises?|vows?|"
     r"undertakes?|reaffirms?|reiterates?|renews?)(?:\s+(?:our|its|their)\s+(?:full\s+|strong\s+)?"
     r"(?:commitment|support))?\s+(?:not\s+only\s+|itself\s+|ourselves\s+|themselves\s+)?to\b")
+# Where a match of _COMMITTED_CORE may begin: the core is matched there, not searched for at every offset.
+_COMMITTED_CORE_STARTS: Final = WordSet(("committed", "pledge", "promise", "vow", "undertak", "agreed", "resolved",
+                                         "decided", "commit", "reaffirm", "reiterate", "renew"))
 _STANCE: Final = _compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?committed\s+to\s+\w+ing\b")
 _GOING_TO: Final = _compile(
     r"\b(?:(?:is|are|am)\s+(?:going|planning|intending|preparing)|(?<!no )(?<!any )(?<!a )(?<!the )(?<!our )"
@@ -265,11 +268,11 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
         after = (match["next"] or "").lower()
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
         kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower(), sentence)
-        if kind is None and verb == "be" and _THERE_BEFORE.search(sentence[:match.start()]):
+        if kind is None and verb == "be" and _there_before(sentence, match.start()):
             kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
         if kind is not None:
             found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
-    if "committed" in present and _COMMITTED_CORE.search(fold(sentence) if folded is None else folded):
+    if "committed" in present and _holds_committed_core(fold(sentence) if folded is None else folded):
         found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
                   if not _STANCE.match(sentence, m.start())]
     if "going" in present and _GOING_TO_CORE.search(fold(sentence) if folded is None else folded):
@@ -281,6 +284,24 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
         found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
                   for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
     return sorted(found, key=lambda t: t.start)
+
+
+def _holds_committed_core(folded: str) -> bool:
+    """``_COMMITTED_CORE.search(folded) is not None``, tried only where a match may begin."""
+    for at in _COMMITTED_CORE_STARTS.starts(folded):
+        if _COMMITTED_CORE.match(folded, at) is not None:
+            return True
+    return False
+
+
+def _there_before(sentence: str, end: int) -> bool:
+    """``_THERE_BEFORE.search(sentence[:end]) is not None``: "there" and spaces just before ``end`` (a search of
+    the pattern tried each offset of the text before)."""
+    before = sentence[:end]
+    word = before.rstrip()
+    start = len(word) - 5
+    return (len(word) < len(before) and start >= 0 and word[start:].lower() == "there"
+            and not (start and (word[start - 1].isalnum() or word[start - 1] == "_")))
 
 
 def money_trigger(sentence: str, folded: str | None = None) -> Trigger | None:

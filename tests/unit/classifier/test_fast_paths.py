@@ -45,6 +45,37 @@ def test_anchored_deadline_rules_and_money_verbs_find_what_a_scan_finds(labelled
             _spans(triggers._MONEY_VERB.finditer(text)), text
 
 
+_DEADLINE_PIECES = ["by ", "in ", "on ", "the end of ", "from ", "between ", "for ", "early ", "this ", "next ", "the ",
+                    "June ", "Sept. ", "1st ", "30 ", "٣ ", "2019", "19", "20", "2020-21 ", "2018/19", " to ", "and ",
+                    "JUNE ", "ſeptember ", "İn ", "may ", "year ", "month", "financial year", "Q3 ", "h1", "quarter",
+                    "half", "hours", "minute", "second", "x", "-", "–", " ", ", ", ".", "\n"]
+
+
+def test_deadline_rule_cores_found_as_a_search_finds_them(labelled_sentences):
+    """A rule's core is tried only where a match may begin: found exactly where ``search`` finds one."""
+    rnd = random.Random(7)
+    texts = ["".join(rnd.choice(_DEADLINE_PIECES) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        for core in deadlines.CORES.values():
+            assert deadlines._holds_core(core, folded) == (core.search(folded) is not None), (core.pattern, text)
+
+
+def test_committed_core_and_there_before_as_the_regexes_find_them(labelled_sentences):
+    pieces = ["committed ", "pledges ", "promised", "vows ", "undertakes ", "agreed ", "resolved ", "decided ",
+              "commits ", "reaffirm ", "reiterates ", "renews ", "our ", "its full ", "strong ", "commitment ",
+              "support ", "not only ", "itself ", "to ", "to", "There ", "there", "THERE\n", "x", "_", "é", "ſ", "K",
+              " ", "\n", "\u00a0", ".", "-"]
+    rnd = random.Random(3)
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(4000)]
+    for text in labelled_sentences + made:
+        folded = fold(text)
+        assert triggers._holds_committed_core(folded) == (triggers._COMMITTED_CORE.search(folded) is not None), text
+        for end in range(len(text) + 1) if len(text) < 60 else (len(text),):
+            assert triggers._there_before(text, end) == (triggers._THERE_BEFORE.search(text[:end]) is not None), \
+                (text, end)
+
+
 def test_money_matches_as_before(labelled_sentences):
     def reference(text):
         if not (any(c in text for c in "£$€") or any_in(fold(text), ("gbp", "usd", "eur", "pound", "dollar"))) \
@@ -113,6 +144,22 @@ def test_category_words_in_one_pass(labelled_sentences):
     for text in labelled_sentences + _random_texts(300, 8) + made:
         folded = fold(text)
         assert categories._categories_of(categories._word_hits(folded)) == {c for c, group in categories._WORDS.items() if any_in(folded, group)}
+
+
+def test_category_rules_tried_where_their_words_begin(labelled_sentences):
+    words = [word for group in categories._WORDS.values() for word in group] + [
+        "removing ", "taken down", "terrorist ", "illegal ", "harmful ", "content ", "posts ", "videos ", "on its ",
+        "websites", "engines", "asset freezes", "freezing of assets", "travel bans", "x", "İ", ".", "ſ", "K"]
+    rnd = random.Random(9)
+    made = [rnd.choice(["", " "]).join(rnd.choice(words) for _ in range(rnd.randint(0, 8))) for _ in range(3000)]
+    for text in labelled_sentences + _random_texts(300, 8) + made:
+        folded = fold(text)
+        hits = categories._word_hits(folded)
+        present = categories._categories_of(hits)
+        for category, pattern in categories._SPECIFIC:
+            if category in present:
+                assert categories._rule_matches(category, pattern, folded, hits) == \
+                    (pattern.search(folded) is not None), (category, text)
 
 
 def test_financial_years_named_as_the_regex_finds_them(labelled_sentences):
