@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | None = None) -> list[Subscription]:
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
     :func:`parse_file_document`)."""
+    return parse_file_document(read_document(path), older=older)
+
+
+def read_document(path: Path) -> Any:
+    """The content of a YAML (or JSON) file; :class:`SubscriptionError` when it cannot be read or parsed."""
     try:
         text = decode_bytes(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
     except FileNotFoundError:
@@ -47,7 +53,7 @@ def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | Non
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": yaml_error_place(path, exc),
                                   "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
-    return parse_file_document(doc, older=older)
+    return doc
 
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
