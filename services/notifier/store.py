@@ -24,6 +24,7 @@ from redis.asyncio.client import Pipeline
 import yaml
 
 from services.common.encodings import NotText, decode_bytes
+from services.common.yaml_lines import yaml_error_line
 
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
@@ -58,8 +59,8 @@ def read_document(path: Path) -> Any:
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
     """``path:line`` of a YAML error (1-based), or ``path`` when the parser did not say where."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return f"{path}:{mark.line + 1}" if mark is not None else str(path)
+    line = yaml_error_line(exc)
+    return f"{path}:{line + 1}" if line is not None else str(path)
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:
