@@ -1,7 +1,7 @@
 """``pledgewatch dlq list|show|replay|drop``: the dead letters of a running system.
 
-Redis is found as ``pledgewatch ingest`` finds it: REDIS_URL, else the embedded Redis of a running
-``pledgewatch run``. Letters are named by their id on the dead-letter stream.
+Redis is found as ``pledgewatch ingest`` finds it: the Redis of a running ``pledgewatch run`` (a REDIS_URL
+of another Redis is refused), else REDIS_URL. Letters are named by their id on the dead-letter stream.
 """
 
 from __future__ import annotations

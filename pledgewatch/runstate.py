@@ -3,6 +3,8 @@
 The data folder is PLEDGEWATCH_HOME, or the user's data folder, wherever a command is started, so
 ``pledgewatch ingest``, ``status`` and ``subscriptions`` find the Redis and the HTTP API of the run
 from any folder when REDIS_URL is not set, and the run's key prefix (PLEDGEWATCH_PREFIX) when that is not set.
+While a run goes, a REDIS_URL or a PLEDGEWATCH_PREFIX other than the run's is refused; a data folder no run
+holds (PLEDGEWATCH_HOME) leaves both as they are.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from services.common.settings import Settings
 
 from .errors import CommandError, usage_error
 from .runlock import is_locked
+from .status_view import redacted
 
 FILE_NAME = "run.json"
 
@@ -83,13 +87,42 @@ def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> Comm
 
 def with_running_redis(settings: Settings) -> Settings:
     """``settings`` with the Redis and the key prefix of a running ``pledgewatch run``: its Redis when REDIS_URL
-    is unset, its prefix when PLEDGEWATCH_PREFIX is unset. A REDIS_URL of another Redis is left as it is."""
+    is unset, its prefix when PLEDGEWATCH_PREFIX is unset. A REDIS_URL of another Redis than the run's is
+    refused: what a command published there would be read by nobody, and what it read would not be the run's."""
     state = read_run_state(settings)
-    if state is None or not state.get("redis_url") or settings.redis_url not in (None, state["redis_url"]):
+    if state is None or not state.get("redis_url"):
         if settings.redis_url:
             return settings
         raise not_running(settings)
+    if settings.redis_url and not same_redis(settings.redis_url, state["redis_url"]):
+        raise usage_error(
+            f"REDIS_URL={redacted(settings.redis_url)} but the pledgewatch running in {settings.data_dir} uses the "
+            f"Redis at {redacted(state['redis_url'])}: what this command writes there would be read by nobody, and "
+            "what it reads is not the run's; unset REDIS_URL, or set PLEDGEWATCH_HOME to the data folder of the run "
+            "that uses it (to another folder, to use that Redis apart from this run)")
     return joined_to_run(settings, state)
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def same_redis(one: str, other: str) -> bool:
+    """Whether two Redis URLs name the same server and database, whatever their spelling: ``localhost`` and
+    ``127.0.0.1``, the default port 6379, database 0 when none is given; credentials aside."""
+    return _server(one) == _server(other)
+
+
+def _server(url: str) -> tuple[str, ...]:
+    try:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        if parts.scheme == "unix":
+            return ("unix", os.path.normpath(parts.path), query.get("db", ["0"])[0])
+        host = (parts.hostname or "localhost").lower()
+        db = parts.path.strip("/") or query.get("db", ["0"])[0]
+        return ("tcp", "127.0.0.1" if host in LOCAL_HOSTS else host, str(parts.port or 6379), str(int(db)))
+    except ValueError:  # an unreadable port or database: only the same text is the same
+        return ("text", url)
 
 
 def joined_to_run(settings: Settings, state: dict[str, Any]) -> Settings:

@@ -35,12 +35,13 @@ def _workers_line(workers: list[dict[str, Any]]) -> str:
 def render(status: dict[str, Any]) -> str:
     """Lines a person reads: the run, the API's health, Redis, each stream and group, dead letters."""
     run = status["run"]
+    whose = "the run's" if run else "from REDIS_URL"  # while a run goes, a REDIS_URL of another Redis is refused
     lines = [f"pledgewatch running, pid {run['pid']}" if run else "pledgewatch: no `pledgewatch run` here, "
              "reading REDIS_URL",
              *([_workers_line(run["workers"])] if run and len(run.get("workers") or []) > 1 else []),
              f"data      {status['data_folder']}",
              _api_line(status["api"]),
-             f"redis     {status['redis_url']}  (redis-cli -u {status['redis_url']})",
+             f"redis     {status['redis_url']}  {whose} (redis-cli -u {status['redis_url']})",
              *([f"keys      {status['prefix']}*  (PLEDGEWATCH_PREFIX)"] if "prefix" in status else [])]
     if status["streams"] is None:  # Redis did not answer: the error says so
         return "\n".join(lines)

@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from services.notifier.bounds import pause_until_problem
-from services.notifier.subscriptions import SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, SubscriptionError, file_entry
+from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
+                                             file_entry, is_one_subscription)
 from services.notifier.yaml_text import load_yaml
 
 from .configuration import load_settings
@@ -132,17 +133,32 @@ def _read(path: str) -> Any:
         raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
 
 
-def _items(doc: Any, path: str) -> list[Any]:
-    """The subscriptions of a file ``add`` takes: one subscription, or ``subscriptions:`` and a list of them."""
+def _items(doc: Any, path: str) -> list[tuple[str, Any]]:
+    """The subscriptions of a file ``add`` takes, each with its name in errors (``subscriptions.0 ('desk')``,
+    ``subscription ('desk')``): one subscription, or ``subscriptions:`` and a list of them."""
     if isinstance(doc, dict) and "subscriptions" in doc:
         items = [] if doc["subscriptions"] is None else doc["subscriptions"]  # "subscriptions:" and nothing
         if not isinstance(items, list):
             raise CommandError(f"{path}: subscriptions: expected a list (fix the file)")
+        named = [(file_entry(index, item), item) for index, item in enumerate(items)]
     else:
-        items = [] if doc is None else [doc]
-    if not items:
+        named = [] if doc is None else [(file_entry(None, doc), doc)]
+    if not named:
         raise CommandError(f"{path}: no subscription in it (fix the file)")
-    return items
+    return named
+
+
+def _file_subscriptions(path: str) -> tuple[list[Subscription], bool]:
+    """The subscriptions of a file (offline, every error named), in any shape ``add`` takes, and whether it held
+    one subscription's fields rather than ``subscriptions:`` and a list."""
+    from services.notifier.store import read_document
+    from services.notifier.subscriptions import parse_file_document
+
+    try:
+        doc = read_document(Path(path))
+        return parse_file_document(doc, one=True), is_one_subscription(doc)
+    except SubscriptionError as exc:
+        raise subscriptions_file_error(path, exc, hint="fix the file") from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -170,12 +186,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _report(*_request(args, "GET", _one(args.id)))
 
 
+NOT_THE_ENTRY = {401, 403}  # answers about the token, not about the subscription sent
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
     items = _items(_read(args.file), args.file)
-    for index, item in enumerate(items):
+    for entry, item in items:
         # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
         replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)
+        status = None
         try:
             method, path = ("PUT", _one(item["id"])) if replacing else ("POST", "/subscriptions")
             status, body = _request(args, method, path, item)
@@ -184,9 +204,14 @@ def cmd_add(args: argparse.Namespace) -> int:
                 raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
-            failures.append(f"{file_entry(index, item)} not added: {exc}" if len(items) > 1 else str(exc))
+            if len(items) > 1:
+                failures.append(f"{entry} not added: {exc}")
+            elif status is not None and 400 <= status < 500 and status not in NOT_THE_ENTRY:
+                failures.append(f"{args.file}: {entry}: {exc}")  # as `validate` names it
+            else:  # the API not reached, the token refused, the server's own failure: nothing of the file's
+                failures.append(str(exc))
     if failures:
-        raise CommandError("; ".join(failures) if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
+        raise CommandError(failures[0] if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
     return 0
 
 
@@ -205,7 +230,7 @@ def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
         raise CommandError(f"{path}: expected the fields to change (a mapping) (fix the file)")
     if set(doc) != {"subscriptions"}:
         return doc
-    for entry in _items(doc, path):
+    for _, entry in _items(doc, path):
         if isinstance(entry, dict) and entry.get("id") == sub_id:
             return entry
     raise usage_error(f"{path}: lists no subscription {sub_id!r}")
@@ -272,12 +297,7 @@ def backtest_since(text: str, *, now: datetime) -> datetime:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """The alerts each subscription of FILE would have sent since ``--since``, from the ledger."""
-    from services.notifier.store import load_file
-
-    try:
-        subs = load_file(Path(args.file))
-    except SubscriptionError as exc:
-        raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
+    subs, _ = _file_subscriptions(args.file)
     since = backtest_since(args.since, now=datetime.now(timezone.utc))
     for sub in subs:
         body = {"filter": sub.filter.model_dump(mode="json", exclude_defaults=True), "since": since.isoformat()}
@@ -296,15 +316,12 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from services.notifier.store import load_file
-
-    try:
-        subs = load_file(Path(args.file))
-    except SubscriptionError as exc:
-        raise subscriptions_file_error(args.file, exc, hint="fix the file") from None
+    subs, one = _file_subscriptions(args.file)
     held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
         "valid, no subscription in it"
-    print(f"{args.file}: {held}")
+    shape = (" (one subscription, as `subscriptions add` takes it; a subscriptions file for `pledgewatch run "
+             "--subscriptions` lists them under `subscriptions:`)") if one else ""
+    print(f"{args.file}: {held}{shape}")
     return 0
 
 
@@ -356,10 +373,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_test)
     p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")
-    p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
+    p.add_argument("file", metavar="FILE", help="YAML subscriptions file, or the file add takes")
     p.add_argument("--since", default="90d", metavar="WHEN",
                    help="90d, 12w, an ISO 8601 duration (P3M) or a date (default: 90d)")
     p.set_defaults(func=cmd_backtest)
-    p = sub.add_parser("validate", help="check a YAML subscriptions file (offline)")
-    p.add_argument("file", metavar="FILE", help="YAML subscriptions file")
+    p = sub.add_parser("validate", help="check a YAML subscriptions file, or the file add takes (offline)")
+    p.add_argument("file", metavar="FILE", help="YAML subscriptions file, or the file add takes")
     p.set_defaults(func=cmd_validate)

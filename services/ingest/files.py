@@ -24,6 +24,7 @@ from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
+from services.common.yaml_lines import yaml_error_line
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -59,7 +60,8 @@ def web_url(url: str) -> str:
     except ValueError as exc:
         raise ValueError(f"not a URL ({exc})") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'}:")
+        given = f"{parts.scheme}:" if parts.scheme else "a URL without a scheme"
+        raise ValueError(f"only http and https URLs are allowed, not {given}")
     if not parts.hostname:
         raise ValueError("the URL has no host")
     return url
@@ -335,8 +337,8 @@ def _front_matter(path: Path, text: str) -> dict[str, object]:
     try:
         loaded = yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 2}" if mark is not None else str(path)
+        line = yaml_error_line(exc)
+        where = f"{path}:{line + 2}" if line is not None else str(path)
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         raise ReleaseFileError(f"{where}: bad front matter: {problem}") from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:

@@ -17,12 +17,14 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 import yaml
 
 from services.common.encodings import NotText, decode_bytes
+from services.common.yaml_lines import yaml_error_line
 
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
@@ -33,6 +35,11 @@ log = logging.getLogger(__name__)
 def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | None = None) -> list[Subscription]:
     """Parse the YAML subscriptions file; :class:`SubscriptionError` lists every bad field (``older``: see
     :func:`parse_file_document`)."""
+    return parse_file_document(read_document(path), older=older)
+
+
+def read_document(path: Path) -> Any:
+    """The content of a YAML (or JSON) file; :class:`SubscriptionError` when it cannot be read or parsed."""
     try:
         text = decode_bytes(path.read_bytes())  # UTF-8, or UTF-16 or UTF-32 with the mark YAML admits them by
     except FileNotFoundError:
@@ -47,13 +54,13 @@ def load_file(path: Path, *, older: Callable[[list[dict[str, str]]], None] | Non
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": yaml_error_place(path, exc),
                                   "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
-    return parse_file_document(doc, older=older)
+    return doc
 
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:
     """``path:line`` of a YAML error (1-based), or ``path`` when the parser did not say where."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return f"{path}:{mark.line + 1}" if mark is not None else str(path)
+    line = yaml_error_line(exc)
+    return f"{path}:{line + 1}" if line is not None else str(path)
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:

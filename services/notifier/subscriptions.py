@@ -407,30 +407,46 @@ def parse_subscription(data: Any, *, where: str = "", now: datetime | None = Non
         raise SubscriptionError(field_errors(exc, prefix=where)) from None
 
 
-def file_entry(index: int, item: Any) -> str:
+def file_entry(index: int | None, item: Any) -> str:
     """An entry of the file's ``subscriptions:`` list, as its errors name it: its place, and its id when it
-    gives one (``subscriptions.3 ('desk-eu')``)."""
+    gives one (``subscriptions.3 ('desk-eu')``); index None: the file's one subscription, a mapping of its
+    fields as ``pledgewatch subscriptions add`` takes it (``subscription ('desk-eu')``)."""
     sub_id = item.get("id") if isinstance(item, dict) else None
-    return f"subscriptions.{index}" + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
+    place = "subscription" if index is None else f"subscriptions.{index}"
+    return place + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
 
 
-def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
-                        ) -> list[Subscription]:
+def is_one_subscription(doc: Any) -> bool:
+    """Whether a file's content is one subscription's fields (``id: …``, ``channels: …``), as
+    ``pledgewatch subscriptions add`` takes it, rather than ``subscriptions:`` and a list."""
+    return isinstance(doc, dict) and "subscriptions" not in doc
+
+
+def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None,
+                        one: bool = False) -> list[Subscription]:
     """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
     With ``older``, an entry refused only by the checks of new input (a mailbox in two email channels, a
     webhook URL no request can go to, two reminder offsets naming one moment), as a file written before them may
-    be, is taken as written (each moment reminded once), and its errors passed to ``older``."""
+    be, is taken as written (each moment reminded once), and its errors passed to ``older``.
+    With ``one``, also the fields of one subscription, as ``pledgewatch subscriptions add`` takes them."""
     if doc is None:
         return []
-    if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
-        raise SubscriptionError([{"field": "file", "message": "expected a mapping with one key, 'subscriptions'"}])
-    items = doc.get("subscriptions") or []
-    if not isinstance(items, list):
-        raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
+    if one and is_one_subscription(doc):
+        items, places = [doc], [None]
+    else:
+        if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
+            raise SubscriptionError([{"field": "file",
+                                      "message": "expected a mapping with one key, 'subscriptions'"}])
+        items = doc.get("subscriptions") or []
+        if not isinstance(items, list):
+            raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
+        places = list(range(len(items)))
     subs, errors, seen = [], [], {}
-    for i, item in enumerate(items):
+    for i, item in zip(places, items):
         entry = file_entry(i, item)
-        where = f"{entry}: " if entry != f"subscriptions.{i}" else f"{entry}."  # subscriptions.3 ('desk-eu'): url
+        # subscriptions.3 ('desk-eu'): url, subscriptions.3.url, subscription ('desk-eu'): url, url
+        named = isinstance(item, dict) and isinstance(item.get("id"), str)
+        where = f"{entry}: " if named else "" if i is None else f"{entry}."
         try:
             sub = parse_subscription(item, where=where)
         except SubscriptionError as exc:

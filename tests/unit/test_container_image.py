@@ -48,13 +48,15 @@ def _value(section: str | None, field: str):  # type: ignore[no-untyped-def]
 
 
 def _example() -> dict[str, str]:
-    """NAME -> default from .env.example, whether the line is commented out or not."""
+    """NAME -> default from .env.example, whether the line is commented out or not (a value in single quotes
+    without them, as the shell, Docker Compose and python-dotenv read it)."""
     entries: dict[str, str] = {}
     for number, line in enumerate(ENV_EXAMPLE.read_text(encoding="utf-8").splitlines(), 1):
         match = _ASSIGNMENT.match(line)
         if match:
             assert match[1] not in entries, f".env.example:{number}: {match[1]} is listed twice"
-            entries[match[1]] = match[2]
+            quoted = re.fullmatch(r"'([^']*)'", match[2])
+            entries[match[1]] = quoted[1] if quoted else match[2]
     return entries
 
 
@@ -105,8 +107,40 @@ def test_env_example_lists_nothing_that_is_not_a_setting():
 def test_env_example_lines_are_what_compose_and_dotenv_both_read():
     for number, line in enumerate(ENV_EXAMPLE.read_text(encoding="utf-8").splitlines(), 1):
         if line and not line.startswith("# "):
-            assert _ASSIGNMENT.match(line) or line == "#", f".env.example:{number}: {line!r}"
-            assert " #" not in line and '"' not in line and "'" not in line, f".env.example:{number}"
+            match = _ASSIGNMENT.match(line)
+            assert match or line == "#", f".env.example:{number}: {line!r}"
+            value = match[2] if match else ""
+            # plain, or wholly in single quotes (read literally by all three); never a comment on the line
+            assert re.fullmatch(r"[^'\"\s#]*|'[^'\\]*'", value), f".env.example:{number}: {line!r}"
+
+
+MUST_BE_FILLED = {"PLEDGEWATCH_CONSUMER"}  # a default made at run time, and a blank value refused
+
+
+def test_env_example_uncommented_as_shown_is_read_by_the_shell_and_the_settings(tmp_path, monkeypatch):
+    """Its own instructions, `set -a; . ./.env; set +a`, with every line uncommented as shown. Before: the user agent's
+    unquoted parentheses were a shell syntax error, and `PLEDGEWATCH_CONSUMER=` stopped `pledgewatch run` with "a
+    consumer name cannot be blank", its comment saying only what it is when unset."""
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(re.sub(r"^#([A-Z])", r"\1", ENV_EXAMPLE.read_text(encoding="utf-8"), flags=re.M))
+    shell = subprocess.run(["bash", "-c", "set -a; . ./.env || exit 9; set +a; env -0"], cwd=tmp_path,
+                           capture_output=True, env={"PATH": os.environ["PATH"]}, timeout=30)
+    assert shell.returncode == 0 and shell.stderr == b"", shell.stderr.decode()
+    read = dict(item.split("=", 1) for item in shell.stdout.decode().split("\0") if "=" in item)
+    example = _example()
+    assert {name: read.get(name) for name in example} == example
+    for name in [name for name in os.environ if name.startswith("PLEDGEWATCH_") or name == "REDIS_URL"]:
+        monkeypatch.delenv(name)
+    for name, value in example.items():
+        if name not in MUST_BE_FILLED:
+            monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    from pledgewatch.configuration import load_settings
+
+    load_settings()  # no bad setting
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    for name in MUST_BE_FILLED:
+        assert example[name] == "" and re.search(rf"must be filled[^\n]*\n(#[^\n]*\n)*#{name}=\n", text), name
 
 
 def _dockerfile() -> str:

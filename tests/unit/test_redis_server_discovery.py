@@ -101,3 +101,12 @@ def test_the_embedded_extra_installs_one_wheel_only_where_one_is_published(platf
 def test_every_wheel_of_the_extra_has_a_finder():
     names = {requirement.name.replace("-", "_") for requirement in _embedded_requirements()}
     assert names == {name for name, _ in WHEELS}
+
+
+def test_the_integration_marker_says_where_the_tests_redis_comes_from():
+    """Before: "started embedded when none is reachable", while tests/conftest.py starts its own every session
+    and uses another only when PLEDGEWATCH_TEST_REDIS_URL names it."""
+    markers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["markers"]
+    (integration,) = [marker for marker in markers if marker.startswith("integration:")]
+    assert "PLEDGEWATCH_TEST_REDIS_URL" in integration and "reachable" not in integration
+    assert 'os.environ.get("PLEDGEWATCH_TEST_REDIS_URL")' in (ROOT / "tests" / "conftest.py").read_text()

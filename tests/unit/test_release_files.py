@@ -88,7 +88,21 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      id="impossible-date"),
         pytest.param("r.md", b"---\npublished_at: 2017-13-01T09:00:00Z\n---\nT\nB",
                      "bad front matter: month must be in 1..12", id="impossible-month"),
-        pytest.param("r.md", b"---\ndate: [2017\n---\nT\nB", "bad front matter: while parsing", id="bad-yaml"),
+        pytest.param("r.md", b"---\ndate: [2017\n---\nT\nB", ":2: bad front matter: while parsing a flow sequence",
+                     id="bad-yaml"),  # before: ":3:", the line after, where the end of the block was found
+        pytest.param("r.md", b'---\ntitle: "T\n---\nB', ":2: bad front matter: while scanning a quoted scalar",
+                     id="unclosed-quote"),
+        pytest.param("r.md", b"---\ndate: 2020-01-01\ntitle: [T\nurl: https://a.example/r\n---\nB",
+                     ":3: bad front matter: while parsing a flow sequence", id="unclosed-bracket-before-a-key"),
+        pytest.param("r.md", b"---\ndate: 2020-01-01\n*x\n---\nB", ":3: bad front matter: while scanning a simple key",
+                     id="no-colon"),
+        pytest.param("r.md", b"---\ntitle: T\n  bad: indent\n---\nB", ":3: bad front matter: mapping values",
+                     id="indented-key"),
+        pytest.param("r.md", b"---\ndate: 2020-01-01\nurl: www.gov.uk/r\n---\nT\nB", ":3: front matter url "
+                     "'www.gov.uk/r': only http and https URLs are allowed, not a URL without a scheme (the web "
+                     "page", id="url-without-a-scheme"),  # before: "…, not no scheme:"
+        pytest.param("r.md", b"---\ndate: 2020-01-01\nurl: ftp://x.example/r\n---\nT\nB", ":3: front matter url "
+                     "'ftp://x.example/r': only http and https URLs are allowed, not ftp:", id="url-of-ftp"),
         pytest.param("fmbad.md", "---\ndate: 5th May 2026\n---\nThe UK will invest £1bn.\n".encode(),
                      ":2: bad front matter: date '5th May 2026' is not a date; write YYYY-MM-DD",
                      id="unreadable-date"),

@@ -72,3 +72,16 @@ def test_status_takes_the_dead_letter_cap_of_the_run_it_finds_and_its_own_withou
         assert dead_letter_cap(read_run_state(command), command) == 500
     assert dead_letter_cap(None, command) == 7
     assert dead_letter_cap({"pid": 1}, command) == 7  # a run.json written before it held the cap
+
+
+def test_one_redis_is_the_same_whatever_its_url_s_spelling_and_another_is_not():
+    from pledgewatch.runstate import same_redis
+
+    run = "redis://127.0.0.1:6379/0"
+    for same in ("redis://localhost:6379/0", "redis://127.0.0.1", "redis://:pw@localhost/0", "redis://127.0.0.1/?db=0"):
+        assert same_redis(same, run), same
+    for other in ("redis://127.0.0.1:6399/0", "redis://127.0.0.1:6379/1", "redis://cache:6379/0",
+                  "unix:///tmp/redis.sock"):
+        assert not same_redis(other, run), other
+    assert same_redis("unix:///tmp/r.sock?db=0", "unix:///tmp/./r.sock")
+    assert same_redis("redis://h:port/0", "redis://h:port/0") and not same_redis("redis://h:port/0", run)

@@ -29,7 +29,7 @@ def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
     lines = render(status).splitlines()
     assert lines[0] == "pledgewatch running, pid 42"
     assert "api       http://127.0.0.1:8080  ok (ingest ok)" in lines
-    assert "redis     redis://127.0.0.1:6379/0  (redis-cli -u redis://127.0.0.1:6379/0)" in lines
+    assert "redis     redis://127.0.0.1:6379/0  the run's (redis-cli -u redis://127.0.0.1:6379/0)" in lines
     assert "keys      pledgewatch:*  (PLEDGEWATCH_PREFIX)" in lines
     assert "releases             3  classifier           1        2       1" in lines
     assert "                        audit                0        0  10000+" in lines
@@ -50,3 +50,10 @@ def test_dead_letters_well_under_their_cap_are_one_line():
     status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
               "dead_letters": {"total": 799, "by_origin": {"feed": 799}, "cap": 1000, "near_cap": False}}
     assert render(status).splitlines()[-1] == "dead letters  799 (feed 799)"
+
+
+def test_status_says_which_redis_it_reads():
+    """Before: the same "redis" line whether the Redis was the run's or one REDIS_URL named."""
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": None,
+              "dead_letters": None}
+    assert "redis     redis://h/0  from REDIS_URL (redis-cli -u redis://h/0)" in render(status).splitlines()

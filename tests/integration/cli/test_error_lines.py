@@ -50,8 +50,9 @@ CASES = {
                                        "error: nope.yaml: no such subscriptions file"),
     "binary-subscriptions-file": Case(["pledgewatch", "subscriptions", "validate", "binary.yaml"], 1,
                                       "error: binary.yaml: not a text file: not UTF-8"),
+    # the line of the unclosed '[' (line 3); before: line 4, where the parser noticed it
     "bad-subscriptions-yaml-names-its-line": Case([*RUN, "--subscriptions", "bad.yaml"], 1,
-                                                  "error: bad.yaml:4: not valid YAML", absent="redis"),
+                                                  "error: bad.yaml:3: not valid YAML", absent="redis"),
     # later: the line named the file and not the setting it came from
     "bad-subscriptions-file-at-run": Case(RUN, 1, "error: PLEDGEWATCH_SUBSCRIPTIONS: binary.yaml: not a text file",
                                           env={"PLEDGEWATCH_SUBSCRIPTIONS": "binary.yaml"}, absent="redis"),
@@ -134,14 +135,14 @@ CASES = {
                                        env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SMTP_PORT": "abc"}),
     # later: the line named the file and not the setting it came from
     "service-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.notifier.app:app"], 1,
-                                                  "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:4: "
+                                                  "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:3: "
                                                   "not valid YAML",
                                                   env={"REDIS_URL": DEAD_REDIS,
                                                        "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),
     # before: the ledger (which shows the file's subscriptions' calendars) read the file once Redis answered, and
     # a bad one was a traceback
     "ledger-with-a-bad-subscriptions-file": Case(["faststream", "run", "services.ledger.app:app"], 1,
-                                                 "error: pledgewatch ledger: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:4: "
+                                                 "error: pledgewatch ledger: PLEDGEWATCH_SUBSCRIPTIONS: bad.yaml:3: "
                                                  "not valid YAML",
                                                  env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_REDIS_WAIT_SECONDS": "1",
                                                       "PLEDGEWATCH_SUBSCRIPTIONS": "bad.yaml"}),

@@ -79,15 +79,49 @@ def test_status_and_dlq_without_a_prefix_read_the_keys_of_the_run(run_home, key_
     assert "empty file" in listing.stdout
 
 
-def test_a_redis_url_of_another_redis_than_the_run_is_left_to_its_prefix(run_home, seed_file, tmp_path):
+@pytest.fixture
+def other_redis(tmp_path):
+    """A second Redis, as a stray REDIS_URL in a shell may name: the run does not read it."""
     from services.common.embedded_redis import EmbeddedRedis
 
     with EmbeddedRedis(tmp_path / "other-redis", appendonly=False) as other_url:
-        env = {"PLEDGEWATCH_HOME": str(run_home), "REDIS_URL": other_url, "PLEDGEWATCH_PREFIX": "elsewhere:"}
-        result = _pledgewatch("ingest", seed_file, env=env)
-        assert result.returncode == 0, result.stderr
         other = redis.Redis.from_url(other_url)
-        try:
-            assert other.xlen(f"elsewhere:{RELEASES}") == 1
-        finally:
-            other.close()
+        yield other_url, other
+        other.close()
+
+
+@pytest.mark.parametrize("command", [["ingest", "SEED"], ["status"], ["status", "--json"], ["dlq", "list"],
+                                     ["ledger", "rebuild"], ["ingest", "--backfill", "--from", "2024-01-01"]],
+                         ids=lambda command: " ".join(command))
+def test_a_redis_url_of_another_redis_than_the_run_is_refused_naming_both(run_home, redis_url, other_redis,
+                                                                         seed_file, command):
+    """Before: `REDIS_URL=<another Redis> pledgewatch ingest FILE` published there, exit 0, and the release was never
+    classified (no alert, no dead letter); `status` showed the run's pid and API beside that Redis's streams."""
+    other_url, other = other_redis
+    args = [seed_file if arg == "SEED" else arg for arg in command]
+    result = _pledgewatch(*args, env={"PLEDGEWATCH_HOME": str(run_home), "REDIS_URL": other_url})
+    assert result.returncode == 2 and result.stdout == "", result.stdout + result.stderr
+    assert result.stderr.startswith(f"error: REDIS_URL={other_url} but the pledgewatch running in {run_home} uses "
+                                    f"the Redis at {redis_url}: "), result.stderr
+    assert "unset REDIS_URL" in result.stderr and "PLEDGEWATCH_HOME" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert other.dbsize() == 0  # nothing written where nobody reads
+
+
+def test_the_redis_url_of_the_run_spelled_another_way_is_the_run_s(run_home, redis_url, key_prefix, seed_file,
+                                                                   client):
+    port = redis.Redis.from_url(redis_url).connection_pool.connection_kwargs["port"]
+    same = f"redis://localhost:{port}"  # no database: 0, as the run's /0
+    result = _pledgewatch("ingest", seed_file, env={"PLEDGEWATCH_HOME": str(run_home), "REDIS_URL": same})
+    assert result.returncode == 0, result.stderr
+    assert client.xlen(f"{key_prefix}{RELEASES}") == 1
+
+
+def test_another_redis_on_purpose_is_used_from_a_data_folder_no_run_holds(run_home, other_redis, seed_file, tmp_path):
+    """What the refusal offers: PLEDGEWATCH_HOME of another data folder, where no run goes, leaves REDIS_URL and
+    PLEDGEWATCH_PREFIX as they are."""
+    other_url, other = other_redis
+    env = {"PLEDGEWATCH_HOME": str(tmp_path / "elsewhere"), "REDIS_URL": other_url, "PLEDGEWATCH_PREFIX": "elsewhere:"}
+    result = _pledgewatch("ingest", seed_file, env=env)
+    assert result.returncode == 0, result.stderr
+    assert other.xlen(f"elsewhere:{RELEASES}") == 1

@@ -52,7 +52,7 @@ def test_status_counts_lag_pending_and_dead_letters_of_a_redis_url(redis_url, ke
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr
     assert "dead letters  1 (file 1)" in text.stdout
-    assert f"redis-cli -u {redis_url}" in text.stdout
+    assert f"redis     {redis_url}  from REDIS_URL (redis-cli -u {redis_url})" in text.stdout
 
 
 def test_status_warns_of_dead_letters_near_their_own_cap(redis_url, key_prefix, tmp_path):
@@ -99,23 +99,23 @@ def test_status_of_a_running_pledgewatch_whose_redis_does_not_answer_names_the_r
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_status_of_another_redis_than_the_runs_does_not_say_the_run_uses_it(tmp_path):
-    """Before: REDIS_URL naming another Redis than the run's, unanswering, was said to be the running one's."""
+def test_status_of_another_redis_than_the_runs_is_refused_before_it_reads_it(tmp_path):
+    """Before: REDIS_URL naming another Redis than the run's was read, its streams shown beside the run's pid and API
+    (and, unanswering, said not to be the run's only after the wait)."""
     from pledgewatch.runlock import RunLock
     from pledgewatch.runstate import write_run_state
     from services.common.embedded_redis import free_port
     from services.common.settings import Settings
 
     settings = Settings(data_dir=tmp_path, redis_url=f"redis://127.0.0.1:{free_port()}/0")
-    other = f"redis://127.0.0.1:{free_port()}/0"
+    other = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
     with RunLock(tmp_path):  # this process stands for the run: it holds the folder and its pid is alive
         write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}")
         result = _pledgewatch("status", env={"PLEDGEWATCH_HOME": str(tmp_path), "REDIS_URL": other})
-    assert result.returncode == 1
-    assert result.stderr.startswith(f"error: Redis at {other} does not answer (")
-    assert result.stderr.rstrip().endswith(f"not the one the pledgewatch running here uses (pid {os.getpid()}, "
-                                           f"Redis at {settings.redis_url}): check REDIS_URL")
-    assert len(result.stderr.splitlines()) == 1
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: REDIS_URL=redis://:***@127.0.0.1:{other.rsplit(':', 1)[1]} but the "
+                                    f"pledgewatch running in {tmp_path} uses the Redis at {settings.redis_url}: ")
+    assert "hunter2" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 @pytest.fixture

@@ -281,6 +281,23 @@ async def test_pledgewatch_subscriptions_backtest_prints_what_each_subscription_
     assert out[3] == "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
 
 
+async def test_pledgewatch_subscriptions_backtest_takes_the_file_of_one_subscription_add_takes(
+        ledger, settings, tmp_path, capsys, monkeypatch):
+    """Before: "expected a mapping with one key, 'subscriptions'" of a file `subscriptions add` takes."""
+    import asyncio
+
+    from pledgewatch.cli import main
+
+    _, url = ledger
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    path = tmp_path / "one.yaml"
+    path.write_text("id: demands\nchannels: [{console: {}}]\nfilter: {kinds: [demand]}\n")
+    assert await asyncio.to_thread(main, ["subscriptions", "--url", url, "backtest", str(path),
+                                          "--since", "2017-01-01"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.splitlines()[0] == \
+        "demands: would have sent 1 alert(s) since 1 Jan 2017 (1 commitment(s))"
+
+
 async def test_a_release_with_no_commitments_is_listed_with_its_title_url_source_and_time(ledger):
     service, url = ledger
     nothing = release(release_id="gov-uk/nothing", published_at=LATER + timedelta(days=1)).model_copy(update={

@@ -17,7 +17,9 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
     run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
     assert await run("add", str(path)) == 0
     assert await run("add", str(bad)) == 1
-    assert "error: channels.0.url: only http and https URLs are allowed, not ftp://" in capsys.readouterr().err
+    # before: "error: channels.0.url: …", naming neither the file nor the subscription
+    assert f"error: {bad}: subscription ('desk2'): channels.0.url: only http and https URLs are allowed, not ftp://" \
+        in capsys.readouterr().err
     assert await run("pause", "desk", "--until", "2030-01-01T00:00:00Z") == 0
     capsys.readouterr()
     assert await run("list") == 0
@@ -64,7 +66,8 @@ async def test_adding_an_existing_id_names_the_flag_that_replaces_it(notifier, w
     assert await run("add", str(path)) == 0
     capsys.readouterr()
     assert await run("add", str(path)) == 1
-    assert capsys.readouterr().err == "error: id: 'desk' already exists; add --replace to replace it\n"
+    assert capsys.readouterr().err == \
+        f"error: {path}: subscription ('desk'): id: 'desk' already exists; add --replace to replace it\n"
     assert await run("add", "--replace", str(path)) == 0
 
 
@@ -148,7 +151,8 @@ async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file
     for replace in ([], ["--replace"]):
         assert await run("add", *replace, str(path)) == 1
         assert capsys.readouterr().err == \
-            "error: id: 'from-file' is defined in the subscriptions file; edit the file\n", replace
+            f"error: {path}: subscription ('from-file'): id: 'from-file' is defined in the subscriptions file; " \
+            "edit the file\n", replace
 
 
 async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, write_yaml, capsys, monkeypatch,
@@ -165,6 +169,20 @@ async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, w
         "console, webhook, email, apprise; subscriptions.2 ('weekly') not added: mode: Input should be 'immediate' "
         "or 'digest'\n")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "good"]) == 0
+
+
+async def test_adding_a_file_of_one_that_fails_names_the_file_and_the_entry_as_validate_does(
+        notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: "error: channels.0: unknown channel type; …", naming neither the file nor the subscription."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml("subscriptions:\n  - {id: typo, channels: [consolee]}\n", "subs.yaml")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    added = capsys.readouterr().err
+    assert added == (f"error: {path}: subscriptions.0 ('typo'): channels.0: unknown channel type; expected one of "
+                     "console, webhook, email, apprise\n")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(added.rstrip("\n") + " (fix the file)")
 
 
 @pytest.mark.parametrize("text, message", [
@@ -239,6 +257,19 @@ def test_validate_says_what_a_valid_file_holds(write_yaml, capsys, text, said):
     path = write_yaml(text, "subs.yaml")
     assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: {said}\n"
+
+
+def test_validate_takes_the_file_of_one_subscription_add_takes(write_yaml, capsys):
+    """Before: "expected a mapping with one key, 'subscriptions'" of a file `subscriptions add` takes."""
+    path = write_yaml("id: single2\nchannels: [{console: {}}]\n", "one.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out == (f"{path}: 1 valid subscription(s): single2 (one subscription, as `subscriptions "
+                                       "add` takes it; a subscriptions file for `pledgewatch run --subscriptions` "
+                                       "lists them under `subscriptions:`)\n")
+    typo = write_yaml("id: typo\nchannels: [consolee]\n", "typo.yaml")
+    assert subscriptions_cli(["subscriptions", "validate", str(typo)]) == 1
+    assert capsys.readouterr().err == (f"error: {typo}: subscription ('typo'): channels.0: unknown channel type; "
+                                       "expected one of console, webhook, email, apprise (fix the file)\n")
 
 
 async def test_listing_no_subscriptions_says_so_on_stderr_and_keeps_stdout_empty(notifier, capsys, monkeypatch,
