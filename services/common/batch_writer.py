@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from .tasks import cancel_and_wait
+from .tasks import STOP_PATIENCE_SECONDS, cancel_and_wait
 
 Item = TypeVar("Item")
 
@@ -56,8 +56,9 @@ class BatchWriter(Generic[Item]):
                 done.set_exception(exc)
         self._pending.clear()
 
-    async def close(self) -> None:
-        """Stop writing; what is still pending fails (cancelled)."""
+    async def close(self, *, patience: float = STOP_PATIENCE_SECONDS) -> None:
+        """Stop writing (the write under way given up to ``patience`` seconds to end once cancelled); what is
+        still pending fails (cancelled)."""
         if self._writer is not None and not self._writer.done():
-            await cancel_and_wait([self._writer], what="the batch writer")
+            await cancel_and_wait([self._writer], what="the batch writer", patience=patience)
         self._fail_pending(asyncio.CancelledError())

@@ -18,6 +18,12 @@ RECANCEL_SECONDS = 1.0  # how long a cancelled task has to end (its cleanup incl
 STOP_PATIENCE_SECONDS = 10.0  # the longest a stop waits for its tasks
 
 
+def patience_left(deadline: float) -> float:
+    """The patience left until ``deadline`` (the running loop's time), for stops in a row that share one: at least
+    one recancel's interval, so that a task that ends when first cancelled is not reported left behind."""
+    return max(RECANCEL_SECONDS, deadline - asyncio.get_running_loop().time())
+
+
 async def cancel_and_wait(tasks: Iterable[asyncio.Future[object]], *, what: str,
                           patience: float = STOP_PATIENCE_SECONDS) -> None:
     """Cancel ``tasks`` and wait until each has ended (their results and errors are not raised); one still

@@ -43,7 +43,7 @@ from services.common.metrics import count_delivery
 from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
-from services.common.tasks import cancel_and_wait
+from services.common.tasks import STOP_PATIENCE_SECONDS, cancel_and_wait, patience_left
 
 from .channels import Channel, DeliveryResult, build_channel
 from .channels.email import EmailSupport
@@ -138,9 +138,9 @@ class DeliveryWorker:
         slot of their destination free, room in flight), and when their lease is to end: each holds its slot
         until :meth:`take`, so claims meanwhile leave it."""
         offered: set[str] = set()
-        if self._stopping:
-            return offered, 0.0
         with self._lock:
+            if self._stopping:  # read under the lock: a stop asked from another thread is seen at once
+                return offered, 0.0
             room = self.config.delivery_max_inflight - len(self._inflight) - self._offered
             slots = self.config.destination_concurrency
             for job in jobs:
@@ -277,10 +277,19 @@ class DeliveryWorker:
         while self._inflight:
             await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
 
-    async def stop(self) -> None:
-        self._stopping = True
-        await cancel_and_wait(list(self._inflight.values()), what="the delivery worker's sends")
-        await self._records.close()
+    def stop_offering(self) -> None:
+        """Offer nothing from now on (:meth:`offer` under the lock sees it at once): a stop is under way. From any
+        thread; :meth:`stop` does it too."""
+        with self._lock:
+            self._stopping = True
+
+    async def stop(self, *, patience: float = STOP_PATIENCE_SECONDS) -> None:
+        """Cancel the sends under way and close the records' writer and the webhooks' session, waiting for the
+        cancelled tasks ``patience`` seconds in all (each step at least one recancel's interval)."""
+        self.stop_offering()
+        deadline = asyncio.get_running_loop().time() + patience
+        await cancel_and_wait(list(self._inflight.values()), what="the delivery worker's sends", patience=patience)
+        await self._records.close(patience=patience_left(deadline))
         if self._http is not None:
             await self._http.close()
             self._http = None

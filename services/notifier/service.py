@@ -288,11 +288,14 @@ class NotifierService:
         return outcomes
 
     async def ping(self) -> None:
-        """Healthy: Redis answers and every background task (delivery, leader) still runs."""
+        """Healthy: Redis answers, every background task (delivery, leader) still runs and the delivery worker's
+        own loop, when it has one, answers."""
         for task in self._tasks:
             if task.done():
                 error = task.exception() if not task.cancelled() else "cancelled"
                 raise RuntimeError(f"notifier: background task {task.get_name()} stopped: {error!r}")
+        if self.send_loop is not None:
+            await self.send_loop.ping()
         await self.runtime.ping()
 
     def _wake_worker(self) -> None:
