@@ -25,8 +25,7 @@ import yaml
 
 from services.notifier.bounds import pause_until_problem
 from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
-                                             file_entry, is_one_subscription)
-from services.notifier.yaml_text import load_yaml
+                                             entry_errors, entry_prefix, file_entries, file_entry)
 
 from .configuration import load_settings
 from .errors import RUNTIME, USAGE, CommandError, usage_error
@@ -117,7 +116,7 @@ def _report(status: int, body: Any) -> int:
 
 def _read(path: str) -> Any:
     from services.common.encodings import NotText, decode_bytes
-    from services.notifier.store import yaml_error_place, yaml_problem
+    from services.notifier.store import document_of
 
     try:
         text = decode_bytes(sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes())
@@ -128,35 +127,37 @@ def _read(path: str) -> Any:
     except OSError as exc:
         raise CommandError(f"{path}: cannot read it ({exc.strerror or type(exc).__name__})") from None
     try:
-        return load_yaml(text)  # YAML is a superset of JSON; 08:30 stays a time of day
-    except yaml.YAMLError as exc:
-        raise CommandError(f"{yaml_error_place(Path(path), exc)}: not valid YAML or JSON: {yaml_problem(exc)}") from None
+        return document_of(text, Path(path))  # YAML is a superset of JSON; 08:30 stays a time of day
+    except SubscriptionError as exc:
+        raise subscriptions_file_error(path, exc, hint="fix the file") from None
 
 
-def _items(doc: Any, path: str) -> list[tuple[str, Any]]:
-    """The subscriptions of a file ``add`` takes, each with its name in errors (``subscriptions.0 ('desk')``,
-    ``subscription ('desk')``): one subscription, or ``subscriptions:`` and a list of them."""
-    if isinstance(doc, dict) and "subscriptions" in doc:
-        items = [] if doc["subscriptions"] is None else doc["subscriptions"]  # "subscriptions:" and nothing
-        if not isinstance(items, list):
-            raise CommandError(f"{path}: subscriptions: expected a list (fix the file)")
-        named = [(file_entry(index, item), item) for index, item in enumerate(items)]
-    else:
-        named = [] if doc is None else [(file_entry(None, doc), doc)]
-    if not named:
-        raise CommandError(f"{path}: no subscription in it (fix the file)")
-    return named
+def _nothing_in(path: str) -> CommandError:
+    return CommandError(f"{path}: no subscription in it (fix the file)")
 
 
-def _file_subscriptions(path: str) -> tuple[list[Subscription], bool]:
-    """The subscriptions of a file (offline, every error named), in any shape ``add`` takes, and whether it held
-    one subscription's fields rather than ``subscriptions:`` and a list."""
-    from services.notifier.store import read_document
-    from services.notifier.subscriptions import parse_file_document
+def _items(doc: Any, path: str) -> list[tuple[int | None, Any]]:
+    """The subscriptions of a file ``add`` takes, each with its place (None: the file's one subscription), in the shapes every reader of a subscriptions file takes (one subscription, or
+    ``subscriptions:`` and a list of them), refused as they refuse it: an entry that is no mapping, or an id
+    given twice, refuses the file before any is sent. The API judges each entry's fields."""
+    try:
+        entries = file_entries(doc)
+        wrong = [error for errors in entry_errors(entries) for error in errors]
+        if wrong:
+            raise SubscriptionError(wrong)
+    except SubscriptionError as exc:
+        raise subscriptions_file_error(path, exc, hint="fix the file") from None
+    if not entries:
+        raise _nothing_in(path)
+    return entries
+
+
+def _file_subscriptions(path: str) -> list[Subscription]:
+    """The subscriptions of a file (offline, every error named), in any shape ``add`` takes."""
+    from services.notifier.store import load_file
 
     try:
-        doc = read_document(Path(path))
-        return parse_file_document(doc, one=True), is_one_subscription(doc)
+        return load_file(Path(path))
     except SubscriptionError as exc:
         raise subscriptions_file_error(path, exc, hint="fix the file") from None
 
@@ -192,7 +193,11 @@ NOT_THE_ENTRY = {401, 403}  # answers about the token, not about the subscriptio
 def cmd_add(args: argparse.Namespace) -> int:
     failures = []
     items = _items(_read(args.file), args.file)
-    for entry, item in items:
+    one = len(items) == 1
+    for index, item in items:
+        # one that fails is named as `validate` names it, before each field (subscriptions.0.mode, subscription
+        # ('desk'): mode); one of several by its entry, once (subscriptions.3 ('desk') not added: …)
+        entry, prefix = file_entry(index, item), entry_prefix(index, item) if one else ""
         # --replace PUTs where the id says; an id that is no string is the API's to refuse, by POST
         replacing = args.replace and isinstance(item, dict) and isinstance(item.get("id"), str)
         status = None
@@ -201,18 +206,26 @@ def cmd_add(args: argparse.Namespace) -> int:
             status, body = _request(args, method, path, item)
             if status == 409 and method == "POST" and not _in_file(args, item["id"]):
                 # the API's own advice (PUT) is not what a CLI user types
-                raise CommandError(f"id: {item.get('id')!r} already exists; add --replace to replace it")
-            _report(status, body)
+                raise CommandError(f"{prefix}id: {item.get('id')!r} already exists; add --replace to replace it")
+            _report(status, _prefixed(body, prefix) if 400 <= status < 500 and status not in NOT_THE_ENTRY else body)
         except CommandError as exc:  # the others are still added; every failure is on the one line
-            if len(items) > 1:
+            if not one:
                 failures.append(f"{entry} not added: {exc}")
             elif status is not None and 400 <= status < 500 and status not in NOT_THE_ENTRY:
-                failures.append(f"{args.file}: {entry}: {exc}")  # as `validate` names it
+                failures.append(f"{args.file}: {exc}")  # as `validate` names it
             else:  # the API not reached, the token refused, the server's own failure: nothing of the file's
                 failures.append(str(exc))
     if failures:
-        raise CommandError(failures[0] if len(items) == 1 else f"{args.file}: {'; '.join(failures)}")
+        raise CommandError(failures[0] if one else f"{args.file}: {'; '.join(failures)}")
     return 0
+
+
+def _prefixed(body: Any, prefix: str) -> Any:
+    """The API's answer with ``prefix`` before the field of each of its errors."""
+    if not prefix or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return body
+    return {**body, "errors": [{**err, "field": prefix + str(err["field"])}
+                               if isinstance(err, dict) and err.get("field") else err for err in body["errors"]]}
 
 
 def _in_file(args: argparse.Namespace, sub_id: str) -> bool:
@@ -297,7 +310,9 @@ def backtest_since(text: str, *, now: datetime) -> datetime:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """The alerts each subscription of FILE would have sent since ``--since``, from the ledger."""
-    subs, _ = _file_subscriptions(args.file)
+    subs = _file_subscriptions(args.file)
+    if not subs:
+        raise _nothing_in(args.file)
     since = backtest_since(args.since, now=datetime.now(timezone.utc))
     for sub in subs:
         body = {"filter": sub.filter.model_dump(mode="json", exclude_defaults=True), "since": since.isoformat()}
@@ -316,12 +331,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    subs, one = _file_subscriptions(args.file)
+    subs = _file_subscriptions(args.file)
     held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
         "valid, no subscription in it"
-    shape = (" (one subscription, as `subscriptions add` takes it; a subscriptions file for `pledgewatch run "
-             "--subscriptions` lists them under `subscriptions:`)") if one else ""
-    print(f"{args.file}: {held}{shape}")
+    print(f"{args.file}: {held}")
     return 0
 
 
@@ -329,8 +342,8 @@ def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,
                              hint: str = "fix it, then check it with `pledgewatch subscriptions validate FILE`"
                              ) -> CommandError:
     """One line for a subscriptions file that cannot be used, naming the file (and line) first."""
-    mine = [e for e in exc.errors if e["field"].startswith(str(path))]
-    place = mine[0]["field"] if mine else str(path)
+    mine = [e for e in exc.errors if not e["field"] or e["field"].startswith(str(path))]  # "": the file itself
+    place = mine[0]["field"] or str(path) if mine else str(path)
     reasons = "; ".join(e["message"] if e in mine else f"{e['field']}: {e['message']}" for e in exc.errors)
     if any(e["message"] == "no such file" for e in mine):
         return CommandError(f"{place}: no such subscriptions file (give the path of a YAML file)", exit_code=USAGE)

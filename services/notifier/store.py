@@ -49,12 +49,17 @@ def read_document(path: Path) -> Any:
                                   "give the YAML subscriptions file"}]) from None
     except OSError as exc:
         raise SubscriptionError([{"field": str(path), "message": f"cannot read it: {exc.strerror}"}]) from None
+    return document_of(text, path)
+
+
+def document_of(text: str, path: Path) -> Any:
+    """The content of the YAML (or JSON) text of the file ``path``; :class:`SubscriptionError` naming its line
+    when it is not YAML (a key given twice in one mapping included)."""
     try:
-        doc = load_yaml(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise SubscriptionError([{"field": yaml_error_place(path, exc),
                                   "message": f"not valid YAML: {yaml_problem(exc)}"}]) from None
-    return doc
 
 
 def yaml_error_place(path: Path, exc: yaml.YAMLError) -> str:

@@ -361,7 +361,7 @@ class SubscriptionError(ValueError):
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors))
 
 
 def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, str]]:
@@ -410,55 +410,103 @@ def parse_subscription(data: Any, *, where: str = "", now: datetime | None = Non
 def file_entry(index: int | None, item: Any) -> str:
     """An entry of the file's ``subscriptions:`` list, as its errors name it: its place, and its id when it
     gives one (``subscriptions.3 ('desk-eu')``); index None: the file's one subscription, a mapping of its
-    fields as ``pledgewatch subscriptions add`` takes it (``subscription ('desk-eu')``)."""
+    fields without ``subscriptions:`` (``subscription ('desk-eu')``)."""
     sub_id = item.get("id") if isinstance(item, dict) else None
     place = "subscription" if index is None else f"subscriptions.{index}"
     return place + (f" ({sub_id!r})" if isinstance(sub_id, str) else "")
 
 
-def is_one_subscription(doc: Any) -> bool:
-    """Whether a file's content is one subscription's fields (``id: …``, ``channels: …``), as
-    ``pledgewatch subscriptions add`` takes it, rather than ``subscriptions:`` and a list."""
-    return isinstance(doc, dict) and "subscriptions" not in doc
+FILE_SHAPES = "'subscriptions:' and a list, or one subscription's fields"
 
 
-def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None,
-                        one: bool = False) -> list[Subscription]:
-    """The YAML file's content: ``{subscriptions: [ … ]}``; every error in every entry reported.
-    With ``older``, an entry refused only by the checks of new input (a mailbox in two email channels, a
-    webhook URL no request can go to, two reminder offsets naming one moment), as a file written before them may
-    be, is taken as written (each moment reminded once), and its errors passed to ``older``.
-    With ``one``, also the fields of one subscription, as ``pledgewatch subscriptions add`` takes them."""
+def _found(doc: Any) -> str:
+    """What a file holds instead of a mapping, in words."""
+    if isinstance(doc, bool):
+        return "true or false"
+    if isinstance(doc, (int, float)):
+        return "a number"
+    return "a string" if isinstance(doc, str) else f"a {type(doc).__name__}"
+
+
+def file_entries(doc: Any) -> list[tuple[int | None, Any]]:
+    """The subscriptions of a file's content, each with its place (None: the file's one subscription), by the one
+    rule every reader of a subscriptions file follows: a mapping with the key ``subscriptions`` holds the list of
+    them under it, and nothing else; any other mapping is one subscription's fields; an empty file (or
+    ``subscriptions:`` alone) holds none. Anything else is a :class:`SubscriptionError`; an error about the file
+    as a whole has the field ``""``."""
     if doc is None:
         return []
-    if one and is_one_subscription(doc):
-        items, places = [doc], [None]
-    else:
-        if not isinstance(doc, dict) or set(doc) - {"subscriptions"}:
-            raise SubscriptionError([{"field": "file",
-                                      "message": "expected a mapping with one key, 'subscriptions'"}])
-        items = doc.get("subscriptions") or []
-        if not isinstance(items, list):
-            raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
-        places = list(range(len(items)))
-    subs, errors, seen = [], [], {}
-    for i, item in zip(places, items):
-        entry = file_entry(i, item)
+    if isinstance(doc, list):
+        raise SubscriptionError([{"field": "", "message": "a list at the top: put it under 'subscriptions:'"}])
+    if not isinstance(doc, dict):
+        raise SubscriptionError([{"field": "", "message": f"expected {FILE_SHAPES}; found {_found(doc)}"}])
+    if "subscriptions" not in doc:
+        return [(None, doc)]
+    beside = [{"field": str(key), "message": "unknown key beside 'subscriptions:', which a file holds alone"}
+              for key in doc if key != "subscriptions"]
+    if beside:
+        raise SubscriptionError(beside)
+    items = doc["subscriptions"]
+    if items is None:  # "subscriptions:" and nothing
+        return []
+    if not isinstance(items, list):
+        raise SubscriptionError([{"field": "subscriptions", "message": "expected a list"}])
+    return list(enumerate(items))
+
+
+def entry_prefix(index: int | None, item: Any) -> str:
+    """What an error of an entry's field starts with: ``subscriptions.3 ('desk-eu'): `` for an entry that gives
+    its id, ``subscriptions.3.`` for one that does not, nothing for the file's one subscription without one."""
+    named = isinstance(item, dict) and isinstance(item.get("id"), str)
+    entry = file_entry(index, item)
+    return f"{entry}: " if named else "" if index is None else f"{entry}."
+
+
+def entry_errors(entries: list[tuple[int | None, Any]]) -> list[list[dict[str, str]]]:
+    """For each entry, what is wrong with it as a part of the file, before its fields are judged: not a mapping,
+    or an id an entry before it has."""
+    seen: dict[str, str] = {}
+    out = []
+    for index, item in entries:
+        where = entry_prefix(index, item)
+        if not isinstance(item, dict):
+            out.append([{"field": where.rstrip(".") or "subscription", "message": "expected a mapping"}])
+            continue
+        sub_id = item.get("id")
+        if isinstance(sub_id, str) and sub_id in seen:
+            out.append([{"field": f"{where}id", "message": f"duplicate id {sub_id!r} ({seen[sub_id]} has it too)"}])
+            continue
+        if isinstance(sub_id, str):
+            seen[sub_id] = f"subscriptions.{index}"
+        out.append([])
+    return out
+
+
+def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], None] | None = None
+                        ) -> list[Subscription]:
+    """The YAML file's content, in either shape :func:`file_entries` takes; every error in every entry reported.
+    With ``older``, an entry refused only by the checks of new input (a mailbox in two email channels, a
+    webhook URL no request can go to, two reminder offsets naming one moment), as a file written before them may
+    be, is taken as written (each moment reminded once), and its errors passed to ``older``."""
+    entries = file_entries(doc)
+    subs, errors = [], []
+    for (i, item), wrong in zip(entries, entry_errors(entries)):
         # subscriptions.3 ('desk-eu'): url, subscriptions.3.url, subscription ('desk-eu'): url, url
-        named = isinstance(item, dict) and isinstance(item.get("id"), str)
-        where = f"{entry}: " if named else "" if i is None else f"{entry}."
+        where = entry_prefix(i, item)
+        if wrong and not isinstance(item, dict):
+            errors.extend(wrong)
+            continue
         try:
             sub = parse_subscription(item, where=where)
         except SubscriptionError as exc:
             taken = _as_written_before(item, where=where) if older is not None else None
             if taken is None:
                 errors.extend(exc.errors)
+                errors.extend(wrong)
                 continue
             older(exc.errors)
             sub = taken
-        if sub.id in seen:
-            errors.append({"field": f"{where}id", "message": f"duplicate id {sub.id!r} ({seen[sub.id]} has it too)"})
-        seen.setdefault(sub.id, f"subscriptions.{i}")
+        errors.extend(wrong)
         subs.append(sub)
     if errors:
         raise SubscriptionError(errors)

@@ -263,9 +263,8 @@ def test_validate_takes_the_file_of_one_subscription_add_takes(write_yaml, capsy
     """Before: "expected a mapping with one key, 'subscriptions'" of a file `subscriptions add` takes."""
     path = write_yaml("id: single2\nchannels: [{console: {}}]\n", "one.yaml")
     assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0, capsys.readouterr().err
-    assert capsys.readouterr().out == (f"{path}: 1 valid subscription(s): single2 (one subscription, as `subscriptions "
-                                       "add` takes it; a subscriptions file for `pledgewatch run --subscriptions` "
-                                       "lists them under `subscriptions:`)\n")
+    # the note that `pledgewatch run --subscriptions` took only the list is gone with the difference
+    assert capsys.readouterr().out == f"{path}: 1 valid subscription(s): single2\n"
     typo = write_yaml("id: typo\nchannels: [consolee]\n", "typo.yaml")
     assert subscriptions_cli(["subscriptions", "validate", str(typo)]) == 1
     assert capsys.readouterr().err == (f"error: {typo}: subscription ('typo'): channels.0: unknown channel type; "
@@ -284,3 +283,123 @@ async def test_listing_no_subscriptions_says_so_on_stderr_and_keeps_stdout_empty
     said = capsys.readouterr()
     assert said.out == ""  # what scripts read stays one subscription a line
     assert said.err == "no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)\n"
+
+
+def _every_reader(path) -> dict[str, str]:
+    """What each reader of a subscriptions file says of ``path``: ``add``, ``validate`` and ``backtest`` (their
+    stderr, no API being reached) and the file store of ``pledgewatch run --subscriptions`` (its one line, or the
+    ids it took)."""
+    import contextlib
+    import io
+
+    from pledgewatch.subscriptions_cli import subscriptions_file_error
+    from services.notifier.store import FileSubscriptions
+    from services.notifier.subscriptions import SubscriptionError
+
+    said = {}
+    for command in ("add", "validate", "backtest"):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", command, str(path)])
+        said[command] = f"{code} {err.getvalue()}"
+    try:
+        said["run"] = " ".join(s.id for s in FileSubscriptions(path).current())
+    except SubscriptionError as exc:
+        said["run"] = str(subscriptions_file_error(path, exc))
+    return said
+
+
+RUN_HINT = "(fix it, then check it with `pledgewatch subscriptions validate FILE`)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # before: add sent each entry (or the list) to the API, validate and run refused "file: expected a mapping
+    # with one key, 'subscriptions'", and a duplicate YAML key was read as its last value by all of them
+    pytest.param("- {id: desk, channels: [console]}\n", "a list at the top: put it under 'subscriptions:'",
+                 id="top-level-list"),
+    pytest.param("subscriptions:\n  - {id: desk, channels: [console]}\nversion: 2\n",
+                 "version: unknown key beside 'subscriptions:', which a file holds alone", id="extra-key"),
+    pytest.param("desk\n", "expected 'subscriptions:' and a list, or one subscription's fields; found a string",
+                 id="scalar"),
+    pytest.param("5\n", "expected 'subscriptions:' and a list, or one subscription's fields; found a number",
+                 id="number"),
+    pytest.param("subscriptions:\n  - desk\n  - 5\n",
+                 "subscriptions.0: expected a mapping; subscriptions.1: expected a mapping", id="not-mappings"),
+    pytest.param("subscriptions:\n  - {id: desk, channels: [console]}\n  - {id: desk, channels: [console]}\n",
+                 "subscriptions.1 ('desk'): id: duplicate id 'desk' (subscriptions.0 has it too)", id="duplicate-ids"),
+    pytest.param("subscriptions: {id: desk, channels: [console]}\n", "subscriptions: expected a list", id="mapping"),
+    pytest.param("id: desk\nchannels: [console]\nsubscriptions: []\n",
+                 "id: unknown key beside 'subscriptions:', which a file holds alone; channels: unknown key beside "
+                 "'subscriptions:', which a file holds alone", id="one-and-a-list"),
+])
+def test_every_reader_refuses_a_file_of_another_shape_with_one_line(text, message, write_yaml):
+    path = write_yaml(text, "subs.yaml")
+    said = _every_reader(path)
+    assert said == {"add": f"1 error: {path}: {message} (fix the file)\n",
+                    "validate": f"1 error: {path}: {message} (fix the file)\n",
+                    "backtest": f"1 error: {path}: {message} (fix the file)\n",
+                    "run": f"{path}: {message} {RUN_HINT}"}
+
+
+@pytest.mark.parametrize("text, line, key, first", [
+    pytest.param("subscriptions:\n  - {id: desk, channels: [console]}\nsubscriptions:\n  - {id: wire, channels: [console]}\n",
+                 3, "subscriptions", 1, id="top"),
+    pytest.param("subscriptions:\n  - id: desk\n    channels: [console]\n    id: wire\n", 4, "id", 2, id="entry"),
+    pytest.param("id: desk\nchannels: [console]\nid: wire\n", 3, "id", 1, id="one"),
+])
+def test_every_reader_refuses_a_key_given_twice_naming_its_line(text, line, key, first, write_yaml):
+    """Before: read as its last value (`wire`) by every reader, the first one dropped without a word."""
+    path = write_yaml(text, "subs.yaml")
+    message = f"{path}:{line}: not valid YAML: key '{key}' given twice (first on line {first})"
+    assert _every_reader(path) == {"add": f"1 error: {message} (fix the file)\n",
+                                   "validate": f"1 error: {message} (fix the file)\n",
+                                   "backtest": f"1 error: {message} (fix the file)\n",
+                                   "run": f"{message} {RUN_HINT}"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("", id="empty"),
+    pytest.param("# the desks' subscriptions\n# none yet\n", id="comments"),
+    pytest.param("subscriptions:\n", id="no-list"),
+    pytest.param("subscriptions: null\n", id="null"),
+    pytest.param("subscriptions: []\n", id="empty-list"),
+])
+def test_a_file_of_no_subscription_is_valid_to_run_and_nothing_to_add_or_backtest(text, write_yaml):
+    """Before: `backtest` printed nothing and succeeded."""
+    path = write_yaml(text, "subs.yaml")
+    assert _every_reader(path) == {"add": f"1 error: {path}: no subscription in it (fix the file)\n",
+                                   "validate": "0 ",
+                                   "backtest": f"1 error: {path}: no subscription in it (fix the file)\n",
+                                   "run": ""}
+
+
+def test_a_file_of_one_subscription_is_taken_by_every_reader(write_yaml, capsys):
+    """Before: `pledgewatch run --subscriptions` refused it ("file: expected a mapping with one key,
+    'subscriptions'"), and `validate` said so; an empty mapping was taken by run as no subscription."""
+    path = write_yaml("id: desk\nchannels: [console]\n", "one.yaml")
+    assert _every_reader(path)["run"] == "desk"
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: 1 valid subscription(s): desk\n"
+    empty = write_yaml("{}\n", "empty.yaml")
+    said = _every_reader(empty)
+    assert said["validate"] == f"1 error: {empty}: id: Field required; channels: Field required (fix the file)\n"
+    assert said["run"] == f"{empty}: id: Field required; channels: Field required {RUN_HINT}"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("channels: [console]\nmode: hourly\n", id="one-without-id"),
+    pytest.param("{}\n", id="empty-mapping"),
+    pytest.param("subscriptions:\n  - {channels: [consolee], mode: hourly}\n", id="entry-without-id"),
+    pytest.param("subscriptions:\n  - {id: typo, channels: [consolee], mode: hourly}\n", id="entry-two-errors"),
+])
+async def test_adding_a_file_of_one_that_fails_says_what_validate_says_of_each_field(
+        text, notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: add named the entry once, before the first field only (`subscription: id: …; channels: …`,
+    `subscriptions.0: channels.0: …`), where validate names each field (`id: …`, `subscriptions.0.channels.0: …`)."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml(text, "subs.yaml")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
+    added = capsys.readouterr().err
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 1
+    assert capsys.readouterr().err == added.rstrip("\n") + " (fix the file)\n"
