@@ -68,7 +68,7 @@ class DashboardParts:
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
-                     clock: Callable[[], datetime],
+                     clock: Callable[[], datetime], secure_cookies: bool = False,
                      url_refusal: Callable[[str], str | None] = lambda url: None,
                      remind_at: time = REMIND_AT) -> Routes:
     sessions = Sessions.from_api_token(api_token) if api_token else None
@@ -84,13 +84,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
         answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
         if visitor.new and sessions:
-            set_cookie(answer, request, sessions.cookie(visitor.session))
+            set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
     def redirect(to: str, cookie: str | None = None, request: Request | None = None) -> RedirectResponse:
         answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
         if cookie is not None and request is not None:
-            set_cookie(answer, request, cookie)
+            set_cookie(answer, request, cookie, always_secure=secure_cookies)
         return answer
 
     async def home_page(request: Request, visitor: Visitor, *, status: int = 200, **extra: Any) -> HTMLResponse:
