@@ -127,14 +127,17 @@ class HttpServer:
 
     ``trusted_proxies`` (addresses and CIDR networks): the reverse proxies whose ``X-Forwarded-For`` and
     ``X-Forwarded-Proto`` are believed, by uvicorn's proxy-headers middleware, in front of everything else: for
-    a request from one of them, the client's address (what the log names) and the scheme (``https``: the dashboard's cookie is Secure) are the ones it forwards. None by
-    default: the headers are ignored, whoever sends them."""
+    a request from one of them, the client's address (what the log names, and what the limit of wrong tokens
+    counts) and the scheme (``https``: the dashboard's cookie is Secure) are the ones it forwards. None by
+    default: the headers are ignored, whoever sends them. The routes find the count of wrong tokens, which the
+    dashboard's sign-in shares with the token check, at ``request.app.state.wrong_tokens``."""
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch",
                  trusted_proxies: Sequence[str] = ()) -> None:
         self.host, self.port = host, port
         self.trusted_proxies = list(trusted_proxies)
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+        self.app.state.wrong_tokens = auth.wrong_tokens
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
         self.app.add_middleware(BodyLimit, limit=MAX_BODY, seconds=lambda: BODY_TIMEOUT_SECONDS)
         self.app.add_middleware(Authenticate, auth=auth)

@@ -28,6 +28,7 @@ from .auth import validate_token
 from .blank import none_if_blank
 from .errors import StartupError, bad_settings
 from .outbound import TargetPolicy
+from .wrong_tokens import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
 
 
 class FlatSectionsSource(EnvSettingsSource):
@@ -132,6 +133,14 @@ class Settings(BaseSettings):
     api_token_file: Path | None = Field(
         default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
     open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
+    wrong_token_limit: int = Field(
+        default=DEFAULT_LIMIT, ge=0, le=1_000_000,
+        description="Wrong API tokens one client address may send (to the API or the dashboard's sign-in) within "
+                    "wrong_token_window_seconds of its first; past it, its requests needing the token are "
+                    "answered 429 until the window ends (0: no limit). Counted in each process's memory.")
+    wrong_token_window_seconds: float = Field(
+        default=DEFAULT_WINDOW_SECONDS, gt=0, le=86_400,
+        description="The window of wrong_token_limit, in seconds: how long a client past it is refused.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="IP addresses or networks (CIDR) of reverse proxies in front of the HTTP port, comma-separated: "

@@ -58,3 +58,10 @@ def set_cookie(answer: Response, request: Request, value: str, *, always_secure:
     answer.set_cookie(COOKIE, value, httponly=True, samesite="strict", path="/",
                       secure=always_secure or request.url.scheme == "https")
 
+
+def wait_words(seconds: int) -> str:
+    """``seconds`` as a visitor reads a wait: "30 seconds", "1 minute", "5 minutes" (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

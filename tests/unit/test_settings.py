@@ -130,6 +130,8 @@ EVERY_VARIABLE = [
      ["10.0.0.0/8", "hooks.internal"]),
     ("PLEDGEWATCH_API_TOKEN", "env-token-0123456789", "api_token_value", "env-token-0123456789"),
     ("PLEDGEWATCH_OPEN_READS", "false", "open_reads", False),
+    ("PLEDGEWATCH_WRONG_TOKEN_LIMIT", "3", "wrong_token_limit", 3),
+    ("PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS", "60", "wrong_token_window_seconds", 60.0),
     ("PLEDGEWATCH_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,fd00::/8", "trusted_proxies",
      ["10.0.0.5", "172.16.0.0/12", "fd00::/8"]),
     ("PLEDGEWATCH_SECURE_COOKIES", "true", "secure_cookies", True),
@@ -418,3 +420,4 @@ def test_a_trusted_proxy_that_is_no_address_or_network_is_a_bad_setting_naming_i
 def test_no_proxy_is_trusted_and_cookies_are_secure_over_https_only_by_default(monkeypatch):
     settings = Settings()
     assert (settings.trusted_proxies, settings.secure_cookies) == ([], False)
+    assert (settings.wrong_token_limit, settings.wrong_token_window_seconds) == (10, 300.0)
