@@ -3,7 +3,8 @@
 Every request but a read (GET, HEAD, OPTIONS) needs ``Authorization: Bearer <token>``; reads need
 it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does, nor the dashboard's pages, which
 check a signed-in session themselves. The token is compared in
-constant time, and neither it nor what a client sent is ever logged or echoed.
+constant time, and neither it nor what a client sent is ever logged or echoed. A client that has sent too many
+wrong tokens lately is answered 429 instead (:mod:`services.common.wrong_tokens`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .http_middleware import HttpMiddleware, client_of
+from .wrong_tokens import WrongTokens, client_key
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -80,14 +82,17 @@ class Refusal:
 
 @dataclass(frozen=True)
 class ApiAuth:
-    """The token every protected request must carry (None: none configured, every such request is refused)."""
+    """The token every protected request must carry (None: none configured, every such request is refused), and
+    the count of wrong ones each client sent (shared with the dashboard's sign-in form)."""
 
     token: str | None = field(repr=False)
     open_reads: bool = True
+    wrong_tokens: WrongTokens = field(default_factory=WrongTokens, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiAuth:
-        return cls(settings.api_token_value, open_reads=settings.open_reads)
+        return cls(settings.api_token_value, open_reads=settings.open_reads,
+                   wrong_tokens=WrongTokens(settings.wrong_token_limit, settings.wrong_token_window_seconds))
 
     def check(self, method: str, path: str, authorization: str | None) -> Refusal | None:
         """None when the request may go on, else the :class:`Refusal`."""
@@ -103,19 +108,35 @@ class ApiAuth:
         return None
 
 
+def too_many_wrong_tokens(seconds: int) -> JSONResponse:
+    """429 to a client past the limit of wrong tokens, for ``seconds`` more."""
+    return JSONResponse({"errors": [{"field": "authorization", "message": "too many wrong API tokens from this "
+                                     f"address: try again in {seconds} s"}]},
+                        status_code=429, headers={"Retry-After": str(seconds)})
+
+
 class Authenticate(HttpMiddleware):
-    """ASGI middleware answering 401 (JSON reason, ``WWW-Authenticate: Bearer``) to what ``auth`` refuses."""
+    """ASGI middleware answering 401 (JSON reason, ``WWW-Authenticate: Bearer``) to what ``auth`` refuses, and
+    429 (``Retry-After``) to a request needing the token from a client past the limit of wrong ones."""
 
     def __init__(self, app: ASGIApp, auth: ApiAuth) -> None:
         super().__init__(app)
         self.auth = auth
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = self.auth.check(scope["method"], scope["path"], Headers(scope=scope).get("authorization"))
+        method, path = scope["method"], scope["path"]
+        client = client_of(scope)
+        if needs_token(method, path, open_reads=self.auth.open_reads) and \
+                (wait := self.auth.wrong_tokens.retry_after(client_key(client))) is not None:
+            await too_many_wrong_tokens(wait)(scope, receive, send)
+            return
+        refusal = self.auth.check(method, path, Headers(scope=scope).get("authorization"))
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        log.warning("refused %s %s from %s: %s", scope["method"], scope["path"], client_of(scope), refusal.reason)
+        if refusal.error == "invalid_token":
+            self.auth.wrong_tokens.wrong_token(client_key(client))
+        log.warning("refused %s %s from %s: %s", method, path, client, refusal.reason)
         answer = JSONResponse({"errors": [{"field": "authorization", "message": refusal.reason}]},
                               status_code=401, headers={"WWW-Authenticate": refusal.challenge})
         await answer(scope, receive, send)

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import socket
 from contextlib import AbstractContextManager, nullcontext
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import h11
@@ -123,11 +123,21 @@ class _Quiet(uvicorn.Server):
 
 
 class HttpServer:
-    """Serves the given routes plus ``GET /healthz`` on ``host:port``; ``auth`` guards every route but health."""
+    """Serves the given routes plus ``GET /healthz`` on ``host:port``; ``auth`` guards every route but health.
 
-    def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch") -> None:
+    ``trusted_proxies`` (addresses and CIDR networks): the reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed, by uvicorn's proxy-headers middleware, in front of everything else: for
+    a request from one of them, the client's address (what the log names, and what the limit of wrong tokens
+    counts) and the scheme (``https``: the dashboard's cookie is Secure) are the ones it forwards. None by
+    default: the headers are ignored, whoever sends them. The routes find the count of wrong tokens, which the
+    dashboard's sign-in shares with the token check, at ``request.app.state.wrong_tokens``."""
+
+    def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch",
+                 trusted_proxies: Sequence[str] = ()) -> None:
         self.host, self.port = host, port
+        self.trusted_proxies = list(trusted_proxies)
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+        self.app.state.wrong_tokens = auth.wrong_tokens
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
         self.app.add_middleware(BodyLimit, limit=MAX_BODY, seconds=lambda: BODY_TIMEOUT_SECONDS)
         self.app.add_middleware(Authenticate, auth=auth)
@@ -180,7 +190,8 @@ class HttpServer:
         # uvicorn's own INFO lines (started, shutting down, each request) are noise beside ours.
         config = uvicorn.Config(self.app, log_config=None, log_level=logging.WARNING, access_log=False,
                                 lifespan="off", http=_HeadInTime,
-                                proxy_headers=False, server_header=False,
+                                proxy_headers=bool(self.trusted_proxies),
+                                forwarded_allow_ips=self.trusted_proxies, server_header=False,
                                 timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
         self._server = _Quiet(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="http")

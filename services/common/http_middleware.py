@@ -136,12 +136,13 @@ class BodyLimit(HttpMiddleware):
 
 class ClientErrorLog(HttpMiddleware):
     """Logs each answer of 400 to 499 at WARNING, one line (the client's mistake, not ours); a 401 is logged by
-    the token check, with its reason; server errors where they are raised."""
+    the token check, with its reason, and a 429 (too many wrong tokens) once per client and window by
+    :mod:`~services.common.wrong_tokens`; server errors where they are raised."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def logged(message: Message) -> None:
             if message["type"] == "http.response.start" and 400 <= message["status"] < 500 \
-                    and message["status"] != 401:
+                    and message["status"] not in (401, 429):
                 log.warning("%s %s: %d for %s", scope["method"], scope["path"], message["status"],
                             client_of(scope))
             await send(message)

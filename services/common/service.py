@@ -130,7 +130,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     registry = registry_with()  # the broker's middleware registers FastStream's metrics in it now, ours later
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
-    http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings))
+    http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings),
+                      trusted_proxies=settings.trusted_proxies)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
 

@@ -7,6 +7,7 @@ Common settings are fields of :class:`Settings`; each service's own are a sectio
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from .auth import validate_token
 from .blank import none_if_blank
 from .errors import StartupError, bad_settings
 from .outbound import TargetPolicy
+from .wrong_tokens import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
 
 
 class FlatSectionsSource(EnvSettingsSource):
@@ -131,6 +133,23 @@ class Settings(BaseSettings):
     api_token_file: Path | None = Field(
         default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
     open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
+    wrong_token_limit: int = Field(
+        default=DEFAULT_LIMIT, ge=0, le=1_000_000,
+        description="Wrong API tokens one client address may send (to the API or the dashboard's sign-in) within "
+                    "wrong_token_window_seconds of its first; past it, its requests needing the token are "
+                    "answered 429 until the window ends (0: no limit). Counted in each process's memory.")
+    wrong_token_window_seconds: float = Field(
+        default=DEFAULT_WINDOW_SECONDS, gt=0, le=86_400,
+        description="The window of wrong_token_limit, in seconds: how long a client past it is refused.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="IP addresses or networks (CIDR) of reverse proxies in front of the HTTP port, comma-separated: "
+                    "from them X-Forwarded-For (the client's address) and X-Forwarded-Proto (https) are believed. "
+                    "Unset: no one's; the headers are ignored.")
+    secure_cookies: bool = Field(
+        default=False, description="true: the dashboard's session cookie is always Secure (sent back over HTTPS "
+                                   "only); false: when the request came over HTTPS, directly or through a "
+                                   "trusted proxy.")
     faststream_metrics: bool = Field(default=True, description="FastStream's own per-subscriber metrics "
                                      "(received, processed, duration) at /metrics; false: not measured.")
     log_level: str = "INFO"
@@ -199,6 +218,27 @@ class Settings(BaseSettings):
         if isinstance(value, list):
             TargetPolicy.parse(value)  # a malformed entry is a settings error naming it
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        # uvicorn would take a malformed entry for a name that never matches: refused here, naming it
+        proxies = []
+        for entry in value:
+            try:
+                network = ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network (e.g. 10.0.0.5, 172.16.0.0/12, "
+                                 "fd00::/8)") from None
+            proxies.append(str(network) if "/" in entry else str(network.network_address))
+        return proxies
 
     @field_validator("consumer")
     @classmethod

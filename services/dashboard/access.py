@@ -1,5 +1,5 @@
 """Who is asking, and whether a form of theirs may change anything: the visitor's session (one is made for a
-visitor without), whether it is signed in, its CSRF token, and the form read within bounds."""
+visitor without), whether it is signed in, its CSRF token, the form read within bounds, and the session cookie."""
 
 from __future__ import annotations
 
@@ -51,6 +51,17 @@ async def read_form(request: Request) -> dict[str, list[str]]:
         raise Refused(413, "The form has too many fields.") from None
 
 
-def set_cookie(answer: Response, request: Request, value: str) -> None:
+def set_cookie(answer: Response, request: Request, value: str, *, always_secure: bool) -> None:
+    """The session cookie: Secure when ``always_secure`` (``PLEDGEWATCH_SECURE_COOKIES``) or the request came
+    over HTTPS, to this server or to a trusted proxy saying so (``PLEDGEWATCH_TRUSTED_PROXIES``: uvicorn then
+    gives the request the scheme of its ``X-Forwarded-Proto``)."""
     answer.set_cookie(COOKIE, value, httponly=True, samesite="strict", path="/",
-                      secure=request.url.scheme == "https")
+                      secure=always_secure or request.url.scheme == "https")
+
+
+def wait_words(seconds: int) -> str:
+    """``seconds`` as a visitor reads a wait: "30 seconds", "1 minute", "5 minutes" (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

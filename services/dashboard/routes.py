@@ -3,7 +3,8 @@
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
 token. A change that is done answers 303 to the page (post, redirect, get); one refused is shown again with
-its errors beside its fields, in the subscriptions API's own words.
+its errors beside its fields, in the subscriptions API's own words. A wrong token at sign-in counts, as one
+sent to the API does, toward the limit of :mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from services.common.api import Routes
+from services.common.http_middleware import client_of
 from services.common.streams import Streams
+from services.common.wrong_tokens import WrongTokens, client_key
 from services.ingest.source_reads import read_sources
 from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
@@ -33,7 +36,7 @@ from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
                                               refused_webhooks)
 
-from .access import Refused, Visitor, check_csrf, read_form, set_cookie
+from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
 from .pages import SECURITY_HEADERS, render
@@ -68,7 +71,7 @@ class DashboardParts:
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
-                     clock: Callable[[], datetime],
+                     clock: Callable[[], datetime], secure_cookies: bool = False,
                      url_refusal: Callable[[str], str | None] = lambda url: None,
                      remind_at: time = REMIND_AT) -> Routes:
     sessions = Sessions.from_api_token(api_token) if api_token else None
@@ -84,13 +87,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
         answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
         if visitor.new and sessions:
-            set_cookie(answer, request, sessions.cookie(visitor.session))
+            set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
     def redirect(to: str, cookie: str | None = None, request: Request | None = None) -> RedirectResponse:
         answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
         if cookie is not None and request is not None:
-            set_cookie(answer, request, cookie)
+            set_cookie(answer, request, cookie, always_secure=secure_cookies)
         return answer
 
     async def home_page(request: Request, visitor: Visitor, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -150,6 +153,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     async def sign_in(request: Request) -> Response:
         visitor = visitor_of(request)
+        wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
+        client = client_key(client_of(request.scope))
+        if (wait := wrong_tokens.retry_after(client)) is not None:
+            answer = sign_in_page(request, visitor, status=429, error="Too many wrong API tokens from your "
+                                  f"address: try again in {wait_words(wait)}.")
+            answer.headers["Retry-After"] = str(wait)
+            return answer
         try:
             form = await read_form(request)
             check_csrf(sessions, visitor, form)
@@ -160,6 +170,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if not presented:
             return sign_in_page(request, visitor, status=422, error="Enter the API token.")
         if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
+            wrong_tokens.wrong_token(client)
             return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
         return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)

@@ -35,6 +35,7 @@ class LedgerWithDashboard(LedgerService):
         routes = super().routes()
         routes.include(dashboard_routes(self.dashboard_parts, api_token=self.settings.api_token_value,
                                         open_reads=self.settings.open_reads, clock=lambda: self.page_clock(),
+                                        secure_cookies=self.settings.secure_cookies,
                                         url_refusal=self.settings.target_policy.url_refusal,
                                         remind_at=self.remind_at))
         return routes

@@ -130,6 +130,11 @@ EVERY_VARIABLE = [
      ["10.0.0.0/8", "hooks.internal"]),
     ("PLEDGEWATCH_API_TOKEN", "env-token-0123456789", "api_token_value", "env-token-0123456789"),
     ("PLEDGEWATCH_OPEN_READS", "false", "open_reads", False),
+    ("PLEDGEWATCH_WRONG_TOKEN_LIMIT", "3", "wrong_token_limit", 3),
+    ("PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS", "60", "wrong_token_window_seconds", 60.0),
+    ("PLEDGEWATCH_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,fd00::/8", "trusted_proxies",
+     ["10.0.0.5", "172.16.0.0/12", "fd00::/8"]),
+    ("PLEDGEWATCH_SECURE_COOKIES", "true", "secure_cookies", True),
     ("PLEDGEWATCH_FASTSTREAM_METRICS", "false", "faststream_metrics", False),
     ("PLEDGEWATCH_LOG_LEVEL", "DEBUG", "log_level", "DEBUG"),
     ("PLEDGEWATCH_SOURCES", "sources.yaml", "ingest.sources", Path("sources.yaml")),
@@ -399,3 +404,20 @@ def test_a_blank_setting_whose_default_is_unset_is_unset(monkeypatch, variable, 
     monkeypatch.delenv("PLEDGEWATCH_REDIS_URL", raising=False)
     monkeypatch.setenv(variable, value)
     assert _attribute(Settings(), attribute) is None
+
+
+@pytest.mark.parametrize("value", ["*", "proxy.internal", "10.0.0.300", "10.0.0.0/33"])
+def test_a_trusted_proxy_that_is_no_address_or_network_is_a_bad_setting_naming_it(monkeypatch, value):
+    """uvicorn takes such an entry for a name no peer ever has: the proxy would silently not be trusted (and
+    ``*`` would trust every client to name its own address and scheme)."""
+    monkeypatch.setenv("PLEDGEWATCH_TRUSTED_PROXIES", f"10.0.0.5,{value}")
+    assert service_exit_message() == (
+        f"error: bad setting: PLEDGEWATCH_TRUSTED_PROXIES='10.0.0.5,{value}': {value!r} is not an IP address or "
+        "network (e.g. 10.0.0.5, 172.16.0.0/12, fd00::/8) (fix the environment variable, or unset it for the "
+        "default)")
+
+
+def test_no_proxy_is_trusted_and_cookies_are_secure_over_https_only_by_default(monkeypatch):
+    settings = Settings()
+    assert (settings.trusted_proxies, settings.secure_cookies) == ([], False)
+    assert (settings.wrong_token_limit, settings.wrong_token_window_seconds) == (10, 300.0)

@@ -1,0 +1,36 @@
+"""Fixtures of the dashboard's tier: the ledger's own app (its API and the dashboard on one port), as its
+container runs it, on a real Redis and a real HTTP server on 127.0.0.1."""
+
+import re
+
+import aiohttp
+import pytest
+
+from services.common.service import build_app
+from services.dashboard.service import LedgerWithDashboard
+
+
+@pytest.fixture
+async def ledger_app(settings):
+    """``await ledger_app(**settings)``: the base URL of a started ledger app with those settings changed."""
+    started = []
+
+    async def start(**update):
+        changed = settings.model_copy(update=update)
+        app = build_app([LedgerWithDashboard(changed)], changed, title="pledgewatch ledger")
+        await app.start()
+        started.append(app)
+        return f"http://127.0.0.1:{app.http.port}"
+
+    yield start
+    for app in reversed(started):
+        await app.stop()
+
+
+async def sign_in_form(client: aiohttp.ClientSession, base: str, headers: dict[str, str] | None = None):
+    """The sign-in page's answer, the new visitor's session cookie (its ``Set-Cookie`` morsel) and the CSRF
+    token of its form."""
+    async with client.get(base + "/dashboard/sign-in", headers=headers or {}) as answer:
+        page = await answer.text()
+        cookie = answer.cookies.get("pledgewatch_session")
+    return answer, cookie, re.search(r'name="csrf" value="([^"]+)"', page).group(1)
