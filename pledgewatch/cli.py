@@ -44,8 +44,6 @@ def local_path(text: str) -> Path:
 def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
     """The release files named or inside the folders named, and how many paths failed: did not exist, or (in a
     folder) a link the folder's reading leaves out, or a folder holding no release file, each told in a line."""
-    from services.ingest.folder import candidate_files
-
     files, missing = [], 0
     if len(paths) == 1 and not paths[0].exists():  # the only path: the command has nothing to do
         raise usage_error(_missing(paths[0]))

@@ -79,7 +79,7 @@ async def test_a_send_is_not_held_by_a_read_that_holds_the_consumers_loop(notifi
         assert (n.service.send_loop is not None) is own_loop
         entry = await publish_classified(n.service, release(BORDERS))
         await wait_for(lambda: receiver.arrived and held, timeout=10, what="the alert, and the loop free again")
-        (start, end), (arrived,) = held[0], receiver.arrived
+        end, (arrived,) = held[0][1], receiver.arrived
         assert (arrived < end) is own_loop  # on its own loop, sent while the consumer's was held; else after
         await wait_for(lambda: handled(n.service, entry), what="the entry acknowledged")
         await n.service.worker.drain()
