@@ -23,7 +23,9 @@ class ReleasePublished(FrozenModel):
     url: str = Field(description="Canonical URL (file:// for folder sources).")
     title: str
     published_at: AwareDatetime = Field(description="Publication time; deadlines resolve against it.")
-    source: str = Field(description="Name of the configured source.", examples=["folder", "govuk-home-office"])
+    source: str = Field(description=("Where the release comes from: the name of the configured source, or the source "
+                                     "a release file or POST gives, as written (one line of 1 to 200 characters)."),
+                        examples=["folder", "govuk-home-office", "canada.ca (via newswire.ca)"])
     body: str = Field(description="Plain text, paragraphs separated by blank lines.")
     content_hash: str = Field(description="sha256 of the normalised title and body.", pattern=r"^sha256:[0-9a-f]{64}$")
     locale: str = Field(default="en", description="BCP 47 language of the text.")
