@@ -57,7 +57,7 @@ async def test_the_cli_refuses_them_naming_both(notifier, write_yaml, capsys, mo
     n = await notifier(http=True)
     path = write_yaml("id: desk\nchannels: [console]\nreminders: [P7D, P1W]\n", "one.yaml")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
-    assert capsys.readouterr().err == f"error: reminders: {TWICE}\n"
+    assert capsys.readouterr().err == f"error: {path}: subscription ('desk'): reminders: {TWICE}\n"  # named as validate names it
     fields = write_yaml("reminders: [PT0S, P0D]\n", "fields.yaml")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "update", "console",
                                                        str(fields)]) == 1
