@@ -34,7 +34,7 @@ class NotifierConfig(BaseModel):
     delivery_lease_seconds: float = Field(default=60.0, gt=0,
                                           description="A claimed delivery not finished by then is retried.")
     delivery_thread: bool = Field(
-        default=False, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
+        default=True, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
                                   "a read of many releases does not hold the sends; false: on the consumer's loop.")
     smtp_host: str = Field(default="localhost", description="SMTP server for email channels.")
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -1,4 +1,4 @@
-"""The delivery worker on an event loop of its own (``PLEDGEWATCH_DELIVERY_THREAD``, off by default): a send is not
+"""The delivery worker on an event loop of its own (``PLEDGEWATCH_DELIVERY_THREAD``, on by default): a send is not
 held by the consumer's loop while a read holds it, and every guarantee of the worker stays. Real Redis; the
 webhook's receiver answers from a thread of its own, so that a loop held by the test does not hold it."""
 
@@ -91,7 +91,7 @@ async def test_stop_with_a_send_under_way_ends_the_thread_and_leaves_the_job_lea
     """Graceful shutdown: the hanging send is cancelled on the worker's loop and the thread ends; the job stays
     queued, leased, for a notifier to send once its lease ends (as after a kill)."""
     path = write_yaml(f'subscriptions: [{{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url("hang")}"}}}}]}}]')
-    n = await notifier(config=fast_config(delivery_thread=True), subscriptions=path, webhook_timeout=30)
+    n = await notifier(config=fast_config(), subscriptions=path, webhook_timeout=30)
     await publish_classified(n.service, release(BORDERS))
     await wait_for(lambda: n.service.worker.inflight(), what="the send under way")
     thread, zset = n.service.send_loop._thread, n.service.outbox.zset
@@ -110,7 +110,7 @@ def a_job(job_id: str = "j1") -> types.SimpleNamespace:
 async def test_the_health_check_fails_while_the_delivery_loop_does_not_answer(notifier):
     """A delivery loop held (a send's code that blocks, a bug) makes the notifier unhealthy, with the reason,
     within the health check's bound (2 s); healthy again once the loop runs."""
-    n = await notifier(config=fast_config(delivery_thread=True))
+    n = await notifier(config=fast_config())
     await n.service.ping()
     loop = n.service.send_loop._loop
     loop.call_soon_threadsafe(time.sleep, 2.5)  # holds the worker's loop, as code that blocks it would
@@ -132,7 +132,7 @@ async def _healthy(service) -> bool:
 async def test_nothing_is_offered_once_a_stop_is_asked(notifier):
     """A commit that comes after the stop was asked, while the worker's loop has not yet begun to stop, offers
     the worker nothing: its jobs are queued due, for a notifier still running to claim."""
-    n = await notifier(config=fast_config(delivery_thread=True))
+    n = await notifier(config=fast_config())
     send, worker = n.service.send_loop, n.service.worker
     send._loop.call_soon_threadsafe(time.sleep, 0.5)  # the worker's loop busy: the stop crosses later
     stopping = asyncio.create_task(send.stop())
@@ -234,7 +234,7 @@ async def test_a_failure_while_the_thread_starts_fails_start(fake_runtime, monke
 async def test_a_hand_over_after_the_thread_ended_is_dropped(notifier, caplog):
     """After the stop, a commit's hand-over or a wake-up (a reminder firing late in the stop) finds the worker's
     loop closed: dropped, without an error; nothing is offered."""
-    n = await notifier(config=fast_config(delivery_thread=True))
+    n = await notifier(config=fast_config())
     worker, thread = n.service.worker, n.service.send_loop._thread
     await n.stop()
     assert not thread.is_alive() and worker._loop.is_closed()
