@@ -67,9 +67,10 @@ class WrongTokens:
             return None
         return window
 
-    def retry_after(self, client: str) -> int | None:
-        """Whole seconds (at least 1) until ``client`` may send a token again, or None when it may now. The
-        first refusal of a window is logged at WARNING."""
+    def retry_after(self, address: str) -> int | None:
+        """Whole seconds (at least 1) until the client at ``address`` may send a token again, or None when it
+        may now. The first refusal of a window is logged at WARNING."""
+        client = client_key(address)
         now = self.clock()
         window = self._current(client, now)
         if window is None or window.wrong < self.limit or self.limit == 0:
@@ -82,10 +83,11 @@ class WrongTokens:
                         "for %d s", client, window.wrong, self.window, wait)
         return wait
 
-    def wrong_token(self, client: str) -> None:
-        """Counts a wrong token from ``client``."""
+    def wrong_token(self, address: str) -> None:
+        """Counts a wrong token from the client at ``address``."""
         if self.limit == 0:
             return
+        client = client_key(address)
         now = self.clock()
         window = self._current(client, now)
         if window is None:

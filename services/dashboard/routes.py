@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from services.common.api import Routes
 from services.common.http_middleware import client_of
 from services.common.streams import Streams
-from services.common.wrong_tokens import WrongTokens, client_key
+from services.common.wrong_tokens import WrongTokens
 from services.ingest.source_reads import read_sources
 from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
@@ -154,7 +154,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def sign_in(request: Request) -> Response:
         visitor = visitor_of(request)
         wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
-        client = client_key(client_of(request.scope))
+        client = client_of(request.scope)
         if (wait := wrong_tokens.retry_after(client)) is not None:
             answer = sign_in_page(request, visitor, status=429, error="Too many wrong API tokens from your "
                                   f"address: try again in {wait_words(wait)}.")
