@@ -127,7 +127,7 @@ class Authenticate(HttpMiddleware):
         method, path = scope["method"], scope["path"]
         client = client_of(scope)
         if needs_token(method, path, open_reads=self.auth.open_reads) and \
-                (wait := self.auth.wrong_tokens.retry_after(client)) is not None:
+                (wait := await self.auth.wrong_tokens.retry_after(client)) is not None:
             await too_many_wrong_tokens(wait)(scope, receive, send)
             return
         refusal = self.auth.check(method, path, Headers(scope=scope).get("authorization"))
@@ -135,7 +135,7 @@ class Authenticate(HttpMiddleware):
             await self.app(scope, receive, send)
             return
         if refusal.error == "invalid_token":
-            self.auth.wrong_tokens.wrong_token(client)
+            await self.auth.wrong_tokens.wrong_token(client)
         log.warning("refused %s %s from %s: %s", method, path, client, refusal.reason)
         answer = JSONResponse({"errors": [{"field": "authorization", "message": refusal.reason}]},
                               status_code=401, headers={"WWW-Authenticate": refusal.challenge})

@@ -130,7 +130,9 @@ class HttpServer:
     a request from one of them, the client's address (what the log names, and what the limit of wrong tokens
     counts) and the scheme (``https``: the dashboard's cookie is Secure) are the ones it forwards. None by
     default: the headers are ignored, whoever sends them. The routes find the count of wrong tokens, which the
-    dashboard's sign-in shares with the token check, at ``request.app.state.wrong_tokens``."""
+    dashboard's sign-in shares with the token check, at ``request.app.state.wrong_tokens``: counted in Redis once
+    it is given one (:meth:`~services.common.wrong_tokens.WrongTokens.share`, as :func:`~services.common.service.build_app`
+    does), so that every process serving HTTP against that Redis shares them."""
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch",
                  trusted_proxies: Sequence[str] = ()) -> None:

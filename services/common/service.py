@@ -30,6 +30,7 @@ from .specification import ContractAsyncAPI
 from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
 from .wire import CloudEventJSONFormat
+from .wrong_tokens import KEY as WRONG_TOKENS_KEY
 from .worker_metrics import MetricsShipper, RunMetrics
 
 __all__ = ["Runtime", "RuntimeService", "Service", "attach_all", "build_app", "make_broker"]
@@ -130,8 +131,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     registry = registry_with()  # the broker's middleware registers FastStream's metrics in it now, ours later
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
-    http = HttpServer(settings.http_host, settings.http_port, auth=ApiAuth.from_settings(settings),
-                      trusted_proxies=settings.trusted_proxies)
+    auth = ApiAuth.from_settings(settings)
+    http = HttpServer(settings.http_host, settings.http_port, auth=auth, trusted_proxies=settings.trusted_proxies)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
 
@@ -149,10 +150,13 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             http.add_routes(service.routes())
             http.add_check(service.name, service.ping)
         try:
-            streams = StreamCollector(await metrics_runtime.open())
+            opened = await metrics_runtime.open()
         except StartupError as exc:
             failed(exc)
         else:
+            # every process serving HTTP against this Redis counts wrong tokens into the same windows
+            auth.wrong_tokens.share(opened.client, settings.key(WRONG_TOKENS_KEY))
+            streams = StreamCollector(opened)
             collectors: list[ScrapeCollector] = [
                 CommandCounts(streams.streams), streams,
                 *(c for s in services if isinstance(s, Measured) for c in s.collectors())]

@@ -137,7 +137,8 @@ class Settings(BaseSettings):
         default=DEFAULT_LIMIT, ge=0, le=1_000_000,
         description="Wrong API tokens one client address may send (to the API or the dashboard's sign-in) within "
                     "wrong_token_window_seconds of its first; past it, its requests needing the token are "
-                    "answered 429 until the window ends (0: no limit). Counted in each process's memory.")
+                    "answered 429 until the window ends (0: no limit). Counted in Redis, shared by every "
+                    "process serving HTTP against it.")
     wrong_token_window_seconds: float = Field(
         default=DEFAULT_WINDOW_SECONDS, gt=0, le=86_400,
         description="The window of wrong_token_limit, in seconds: how long a client past it is refused.")

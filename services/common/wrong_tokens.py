@@ -5,10 +5,17 @@ of its needing the token is refused (429, Retry-After) until the window ends, th
 refusal that let a right token through would tell a right guess from a wrong one. The API's token check and
 the dashboard's sign-in form count into the same limit (:class:`~services.common.http.HttpServer` holds one).
 
-The counts are kept in this process's memory, for :data:`MAX_CLIENTS` clients at most (the least recently
-seen forgotten first: about 2 MB when full): each process serving HTTP keeps its own, and a restart
-forgets them. A client is its address as the server sees it (behind a trusted proxy, the address the proxy
-forwards); an IPv6 client is its /64 network, which a single host commonly holds whole.
+The counts are kept in Redis once the serving process has its connection (:meth:`WrongTokens.share`), one key
+per client, ``<prefix>http:wrong-tokens:<client>``: a fixed window, counted up and given its expiry by one
+script at the client's first wrong token, so that it ends with its window. Every process serving HTTP against
+the same Redis (replicas behind one address, the API and the dashboard) counts into the same windows, and a
+restart forgets none. While Redis cannot be reached a process counts in its own memory instead (logged once
+per outage at WARNING), for :data:`MAX_CLIENTS` clients at most (the least recently seen forgotten first:
+about 2 MB when full): a guesser is still limited, by each process alone, and no right token is refused for
+want of Redis. A window counted in memory is still honoured once Redis answers again, until it ends.
+
+A client is its address as the server sees it (behind a trusted proxy, the address the proxy forwards); an IPv6
+client is its /64 network, which a single host commonly holds whole.
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +38,31 @@ DEFAULT_LIMIT = 10
 DEFAULT_WINDOW_SECONDS = 300.0
 MAX_CLIENTS = 10_000
 IPV6_NETWORK = 64
+KEY = "http:wrong-tokens"  # under the settings' prefix; one key per client after it (":<client>")
+
+# KEYS[1] the client's window; ARGV[1] the window in ms. Counts a wrong token, opening the window (its expiry)
+# at the first: the window is not lengthened by later ones. A key without an expiry (never made so) gets one.
+_COUNT = """
+local wrong = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
+if wrong == 1 or redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return wrong
+"""
+
+# KEYS[1] the client's window; ARGV[1] the limit. {wrong, ms left, 1 if this is the window's first refusal}:
+# ms left 0 while the client is under the limit (or has no window).
+_CHECK = """
+local wrong = tonumber(redis.call('HGET', KEYS[1], 'wrong') or '0')
+if wrong < tonumber(ARGV[1]) then
+  return {wrong, 0, 0}
+end
+local left = redis.call('PTTL', KEYS[1])
+if left <= 0 then
+  return {wrong, 0, 0}
+end
+return {wrong, left, redis.call('HSETNX', KEYS[1], 'told', 1)}
+"""
 
 
 def client_key(address: str) -> str:
@@ -49,8 +85,8 @@ class _Window:
     told: bool = False  # its refusal is logged
 
 
-class WrongTokens:
-    """Wrong tokens per client within a window; ``limit`` 0: never refused."""
+class LocalWrongTokens:
+    """Wrong tokens per client within a window, in this process's memory; ``limit`` 0: never refused."""
 
     def __init__(self, limit: int = DEFAULT_LIMIT, window_seconds: float = DEFAULT_WINDOW_SECONDS, *,
                  max_clients: int = MAX_CLIENTS, clock: Callable[[], float] = time.monotonic) -> None:
@@ -79,8 +115,7 @@ class WrongTokens:
         wait = max(1, math.ceil(window.opened + self.window - now))
         if not window.told:
             window.told = True
-            log.warning("%s: %d wrong API tokens within %g s: its requests needing the token are refused (429) "
-                        "for %d s", client, window.wrong, self.window, wait)
+            _refused(client, window.wrong, self.window, wait)
         return wait
 
     def wrong_token(self, address: str) -> None:
@@ -97,3 +132,83 @@ class WrongTokens:
         else:
             self._windows.move_to_end(client)
         window.wrong += 1
+
+
+def _refused(client: str, wrong: int, window: float, wait: int) -> None:
+    log.warning("%s: %d wrong API tokens within %g s: its requests needing the token are refused (429) for %d s",
+                client, wrong, window, wait)
+
+
+class WrongTokens:
+    """Wrong tokens per client within a window: in Redis once :meth:`share` gave it one, in this process's
+    memory before that and while Redis cannot be reached; ``limit`` 0: never refused."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT, window_seconds: float = DEFAULT_WINDOW_SECONDS, *,
+                 max_clients: int = MAX_CLIENTS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window = limit, window_seconds
+        self.local = LocalWrongTokens(limit, window_seconds, max_clients=max_clients, clock=clock)
+        self._client: aioredis.Redis | None = None
+        self._key = ""
+        self._count: Any = None
+        self._check: Any = None
+        self._unreachable = False  # Redis failed the last time it was asked (logged once per outage)
+
+    @property
+    def shared(self) -> bool:
+        return self._client is not None
+
+    def share(self, client: aioredis.Redis, key: str) -> None:
+        """Count in Redis through ``client`` from now on, a client's window at ``<key>:<client>`` (``key``:
+        :data:`KEY` under the settings' prefix)."""
+        self._client, self._key = client, key
+        self._count, self._check = client.register_script(_COUNT), client.register_script(_CHECK)
+
+    def key_of(self, address: str) -> str:
+        return f"{self._key}:{client_key(address)}"
+
+    async def retry_after(self, address: str) -> int | None:
+        """Whole seconds (at least 1) until the client at ``address`` may send a token again, or None when it
+        may now. The first refusal of a window is logged at WARNING, once whichever process refuses it."""
+        if self.limit == 0:
+            return None
+        local = self.local.retry_after(address)  # a window counted while Redis could not be reached
+        if self._check is None:
+            return local
+        try:
+            wrong, left_ms, first = await self._check(keys=[self.key_of(address)], args=[self.limit])
+        except RedisError as exc:
+            self._lost(exc)
+            return local
+        self._back()
+        if not left_ms:
+            return local
+        wait = max(1, math.ceil(int(left_ms) / 1000))
+        if first:
+            _refused(client_key(address), int(wrong), self.window, wait)
+        return max(wait, local or 0)
+
+    async def wrong_token(self, address: str) -> None:
+        """Counts a wrong token from the client at ``address``."""
+        if self.limit == 0:
+            return
+        if self._count is not None:
+            try:
+                await self._count(keys=[self.key_of(address)], args=[max(1, round(self.window * 1000))])
+            except RedisError as exc:
+                self._lost(exc)
+            else:
+                self._back()
+                return
+        self.local.wrong_token(address)
+
+    def _lost(self, exc: RedisError) -> None:
+        if not self._unreachable:
+            self._unreachable = True
+            log.warning("wrong API tokens are counted in this process's memory while Redis cannot be reached "
+                        "(%s: %s): each process limits a client on its own until it answers again",
+                        type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+
+    def _back(self) -> None:
+        if self._unreachable:
+            self._unreachable = False
+            log.info("wrong API tokens are counted in Redis again")

@@ -155,7 +155,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         visitor = visitor_of(request)
         wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
         client = client_of(request.scope)
-        if (wait := wrong_tokens.retry_after(client)) is not None:
+        if (wait := await wrong_tokens.retry_after(client)) is not None:
             answer = sign_in_page(request, visitor, status=429, error="Too many wrong API tokens from your "
                                   f"address: try again in {wait_words(wait)}.")
             answer.headers["Retry-After"] = str(wait)
@@ -170,7 +170,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if not presented:
             return sign_in_page(request, visitor, status=422, error="Enter the API token.")
         if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
-            wrong_tokens.wrong_token(client)
+            await wrong_tokens.wrong_token(client)
             return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
         return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)

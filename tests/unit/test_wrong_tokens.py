@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from services.common.wrong_tokens import WrongTokens, client_key
+from services.common.wrong_tokens import LocalWrongTokens, client_key
 
 
 class Clock:
@@ -22,7 +22,7 @@ def clock():
 
 
 def test_past_the_limit_a_client_waits_until_its_window_ends(clock):
-    tokens = WrongTokens(3, 60, clock=clock)
+    tokens = LocalWrongTokens(3, 60, clock=clock)
     for _ in range(3):
         assert tokens.retry_after("192.0.2.1") is None
         tokens.wrong_token("192.0.2.1")
@@ -37,7 +37,7 @@ def test_past_the_limit_a_client_waits_until_its_window_ends(clock):
 
 
 def test_a_window_ending_before_the_limit_forgets_its_count(clock):
-    tokens = WrongTokens(3, 60, clock=clock)
+    tokens = LocalWrongTokens(3, 60, clock=clock)
     tokens.wrong_token("192.0.2.1")
     tokens.wrong_token("192.0.2.1")
     clock.now += 60
@@ -47,21 +47,21 @@ def test_a_window_ending_before_the_limit_forgets_its_count(clock):
 
 
 def test_clients_are_counted_apart(clock):
-    tokens = WrongTokens(1, 60, clock=clock)
+    tokens = LocalWrongTokens(1, 60, clock=clock)
     tokens.wrong_token("192.0.2.1")
     assert tokens.retry_after("192.0.2.1") == 60
     assert tokens.retry_after("192.0.2.2") is None
 
 
 def test_limit_zero_never_refuses(clock):
-    tokens = WrongTokens(0, 60, clock=clock)
+    tokens = LocalWrongTokens(0, 60, clock=clock)
     for _ in range(100):
         tokens.wrong_token("192.0.2.1")
     assert tokens.retry_after("192.0.2.1") is None and len(tokens) == 0
 
 
 def test_memory_is_bounded_by_forgetting_the_least_recently_seen(clock):
-    tokens = WrongTokens(1, 60, max_clients=100, clock=clock)
+    tokens = LocalWrongTokens(1, 60, max_clients=100, clock=clock)
     tokens.wrong_token("192.0.2.1")
     for n in range(99):
         tokens.wrong_token(f"10.0.0.{n}")
@@ -74,7 +74,7 @@ def test_memory_is_bounded_by_forgetting_the_least_recently_seen(clock):
 
 
 def test_a_refused_client_is_logged_once_per_window(clock, caplog):
-    tokens = WrongTokens(2, 60, clock=clock)
+    tokens = LocalWrongTokens(2, 60, clock=clock)
     caplog.set_level(logging.WARNING, "services.common.wrong_tokens")
     for _ in range(2):
         tokens.wrong_token("192.0.2.1")

@@ -22,9 +22,14 @@ async def ledger_app(settings):
         started.append(app)
         return f"http://127.0.0.1:{app.http.port}"
 
+    async def stop_all():
+        """Stops every app started so far (a restart: start again after it)."""
+        while started:
+            await started.pop().stop()
+
+    start.stop_all = stop_all
     yield start
-    for app in reversed(started):
-        await app.stop()
+    await stop_all()
 
 
 async def sign_in_form(client: aiohttp.ClientSession, base: str, headers: dict[str, str] | None = None):

@@ -10,6 +10,7 @@ import logging
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
 from tests.conftest import API_TOKEN
 
@@ -131,3 +132,46 @@ async def test_a_limited_client_is_logged_once_per_window_not_per_request(ledger
     assert lines[0].startswith("127.0.0.1: 3 wrong API tokens within 60 s: its requests needing the token "
                                "are refused (429) for ")
     assert "wrong-token" not in lines[0] and API_TOKEN not in lines[0]
+
+
+async def test_every_process_serving_http_against_one_redis_shares_the_limit(ledger_app, caplog):
+    """Before: each process counted its own, so N replicas behind one address gave a guesser N times the
+    attempts."""
+    one, other = await ledger_app(**LIMITED), await ledger_app(**LIMITED)
+    caplog.set_level(logging.WARNING)
+    assert [(await _write(one, WRONG))[0] for _ in range(2)] == [401, 401]
+    assert (await _write(other, WRONG))[0] == 401  # the third, wherever it lands
+    assert (await _write(one, RIGHT))[0] == 429
+    assert (await _write(other, RIGHT))[0] == 429
+    status, _, _ = await _sign_in(other, API_TOKEN)
+    assert status == 429
+    lines = [r.getMessage() for r in caplog.records if "wrong API tokens within" in r.getMessage()]
+    assert len(lines) == 1, lines  # logged once per window, whichever process refuses
+
+
+async def test_a_restart_keeps_the_count(ledger_app):
+    """Before: a restarted process had forgotten every client."""
+    base = await ledger_app(**LIMITED)
+    assert [(await _write(base, WRONG))[0] for _ in range(2)] == [401, 401]
+    await ledger_app.stop_all()
+    base = await ledger_app(**LIMITED)
+    assert (await _write(base, WRONG))[0] == 401
+    status, retry_after = await _write(base, RIGHT)
+    assert status == 429 and 55 <= int(retry_after) <= 60
+
+
+async def test_a_clients_window_is_one_key_of_the_prefix_that_expires_with_it(ledger_app, settings):
+    base = await ledger_app(wrong_token_limit=2, wrong_token_window_seconds=1.0)
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        assert (await _write(base, WRONG))[0] == 401
+        keys = [key.decode() async for key in client.scan_iter(match=f"{settings.prefix}http:wrong-tokens:*")]
+        assert keys == [f"{settings.prefix}http:wrong-tokens:127.0.0.1"]
+        assert 0 < await client.pttl(keys[0]) <= 1000
+        assert (await _write(base, WRONG))[0] == 401
+        assert 0 < await client.pttl(keys[0]) <= 1000  # a later wrong token does not lengthen the window
+        await asyncio.sleep(1.1)
+        assert not await client.exists(keys[0])
+        assert (await _write(base, RIGHT))[0] == 200
+    finally:
+        await client.aclose()
