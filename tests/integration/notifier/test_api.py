@@ -77,3 +77,16 @@ async def test_posting_an_id_the_file_defines_says_to_edit_the_file_not_to_put(n
     status, body = await api_call(n, "POST", "/subscriptions", {"id": "from-file", "channels": ["console"]})
     assert (status, body["errors"]) == (409, [{"field": "id", "message": "'from-file' is defined in the "
                                                                           "subscriptions file; edit the file"}])
+
+
+async def test_patch_refuses_fields_it_does_not_know_naming_each(notifier):
+    """A PATCH with a misspelled field is a 422 naming it, as POST and PUT answer it; nothing is changed."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    status, body = await api_call(n, "PATCH", "/subscriptions/ct-desk",
+                                  {"mode": "digest", "chanels": ["console"], "remiders": ["P1D"]})
+    assert status == 422, body
+    assert body == {"errors": [{"field": "chanels", "message": "unknown field"},
+                               {"field": "remiders", "message": "unknown field"}]}
+    status, body = await api_call(n, "GET", "/subscriptions/ct-desk")
+    assert body["mode"] == "immediate" and "webhook" in body["channels"][0]

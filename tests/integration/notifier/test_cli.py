@@ -403,3 +403,22 @@ async def test_adding_a_file_of_one_that_fails_says_what_validate_says_of_each_f
     added = capsys.readouterr().err
     assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 1
     assert capsys.readouterr().err == added.rstrip("\n") + " (fix the file)\n"
+
+
+async def test_update_refuses_a_field_it_does_not_know_naming_it(notifier, write_yaml, capsys, monkeypatch, settings):
+    """A misspelled field (``chanels:``) is refused with one line naming it, as ``add`` and ``validate`` refuse
+    it, and nothing is changed: not ignored while the fields beside it are saved."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(write_yaml("id: desk\nchannels: [console]\n", "one.yaml"))) == 0
+    misspelled = write_yaml("mode: digest\nchanels: [{webhook: {url: 'https://x.example/h'}}]\n", "fields.yaml")
+    capsys.readouterr()
+    assert await run("update", "desk", str(misspelled)) == 1
+    assert capsys.readouterr().err == "error: chanels: unknown field\n"
+    assert await run("show", "desk") == 0
+    shown = capsys.readouterr().out
+    assert "mode: immediate" in shown and "webhook" not in shown
+    listed = write_yaml("subscriptions:\n  - {id: desk, channels: [console], mdoe: digest}\n", "subs.yaml")
+    assert await run("update", "desk", str(listed)) == 1
+    assert capsys.readouterr().err == "error: mdoe: unknown field\n"
