@@ -1,16 +1,30 @@
-"""Chat and other services through Apprise URLs (Slack, Teams, Discord, Telegram, ntfy, …)."""
+"""Chat and other services through Apprise URLs (Slack, Teams, Discord, Telegram, ntfy, …).
+
+Apprise's plugins post with requests, blocking a thread each. A send runs on a pool of this module's own,
+:data:`APPRISE_THREADS` threads, never on Apprise's process-wide pool or the event loop's default executor
+(which aiohttp's resolver and ``asyncio.to_thread`` use): a service answering slowly occupies only these. A
+thread cannot be stopped, so once a send has timed out the connections it opened are shut down, and an answer
+still coming is no longer read: the thread ends soon after. A send finding every thread taken fails at once,
+retryably, saying so, rather than waiting behind them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import socket
+import threading
+import time
 import warnings
 from collections.abc import Iterator
-from contextvars import ContextVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar, copy_context
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 import requests
+import urllib3.connection
 
 with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr module once
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -34,22 +48,66 @@ def apprise_url_problem(url: str) -> str | None:
     return None
 
 
-# Apprise's plugins post through requests, and that needs two bounds the target check cannot give, set while an
-# Apprise send runs (its worker threads run in a copy of the sender's context, which holds the send's notes):
+# Apprise's plugins post through requests, and that needs bounds the target check cannot give, set while an
+# Apprise send runs (its thread runs in a copy of the sender's context, which holds the send's :class:`_Sending`):
 # - requests follows redirects, and the check sees only the URL's own host, so a service answering 307 to
 #   http://169.254.169.254/… would send the notification there: no redirect is followed, the 3xx is the answer,
 #   as it is for a webhook;
-# - a plugin reads the service's whole answer into memory, and goes on after the send has timed out (a thread
-#   cannot be stopped), so an endless answer would take the notifier's memory: it is read up to
-#   MAX_ANSWER_BYTES (decompressed), then the connection is dropped.
+# - a plugin reads the service's whole answer into memory: it is read up to MAX_ANSWER_BYTES (decompressed),
+#   then the connection is dropped;
+# - a plugin goes on after the send has timed out (a thread cannot be stopped), and requests' read timeout is
+#   per read, so a service dripping a byte a second would hold the thread for as long as it drips: at the
+#   send's timeout every connection the send opened is shut down, and no more of an answer is read after it.
 MAX_ANSWER_BYTES = 1024 * 1024
-_APPRISE_SENDING: ContextVar[list[str] | None] = ContextVar("apprise_sending", default=None)
+# Threads for Apprise sends, at most (each blocks on one service's answer, so this bounds the sends in flight).
+APPRISE_THREADS = 32
+
+
+@dataclass
+class _Sending:
+    """One Apprise send: its deadline (``time.monotonic()``), what the bounds stopped (told from its thread),
+    and the sockets it opened, shut down once it is over."""
+
+    deadline: float
+    notes: list[str] = field(default_factory=list)
+    sockets: list[socket.socket] = field(default_factory=list)
+    over: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def opened(self, sock: socket.socket) -> None:
+        with self.lock:
+            if not self.over:
+                self.sockets.append(sock)
+                return
+        _shut(sock)  # opened after the send timed out: not used
+
+    def end(self) -> None:
+        """The send timed out: its connections are shut down, which ends a read blocked on one."""
+        with self.lock:
+            self.over, sockets, self.sockets = True, self.sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed already
+        pass
+
+
+_APPRISE_SENDING: ContextVar[_Sending | None] = ContextVar("apprise_sending", default=None)
 _redirect_target = requests.Session.get_redirect_target
 _iter_content = requests.Response.iter_content
+_new_conn = urllib3.connection.HTTPConnection._new_conn
 
 
 class AnswerTooLarge(requests.RequestException):
     """A chat service's answer past :data:`MAX_ANSWER_BYTES`."""
+
+
+class AnswerTooLate(requests.RequestException):
+    """A chat service's answer still coming when the send timed out."""
 
 
 def _no_redirect_while_sending(session: requests.Session, response: requests.Response) -> str | None:
@@ -59,23 +117,38 @@ def _no_redirect_while_sending(session: requests.Session, response: requests.Res
 def _bounded_while_sending(response: requests.Response, chunk_size: int | None = 1,
                            decode_unicode: bool = False) -> Iterator[Any]:
     chunks = _iter_content(response, chunk_size, decode_unicode)
-    notes = _APPRISE_SENDING.get()
-    return chunks if notes is None else _bounded(response, chunks, notes)
+    sending = _APPRISE_SENDING.get()
+    return chunks if sending is None else _bounded(response, chunks, sending)
 
 
-def _bounded(response: requests.Response, chunks: Iterator[Any], notes: list[str]) -> Iterator[Any]:
+def _bounded(response: requests.Response, chunks: Iterator[Any], sending: _Sending) -> Iterator[Any]:
     read, limit = 0, MAX_ANSWER_BYTES
     for chunk in chunks:
         read += len(chunk)
         if read > limit:
             response.close()
-            notes.append(f"its answer was over {limit} bytes")
+            sending.notes.append(f"its answer was over {limit} bytes")
             raise AnswerTooLarge(f"answer over {limit} bytes")
+        if time.monotonic() > sending.deadline:
+            response.close()
+            raise AnswerTooLate("answer still coming when the send timed out")
         yield chunk
+
+
+def _noted_while_sending(connection: urllib3.connection.HTTPConnection) -> socket.socket:
+    sock = _new_conn(connection)
+    sending = _APPRISE_SENDING.get()
+    if sending is not None:
+        sending.opened(sock)
+    return sock
 
 
 requests.Session.get_redirect_target = _no_redirect_while_sending  # type: ignore[method-assign]
 requests.Response.iter_content = _bounded_while_sending  # type: ignore[method-assign,assignment]
+urllib3.connection.HTTPConnection._new_conn = _noted_while_sending  # type: ignore[method-assign]
+
+_THREADS = ThreadPoolExecutor(APPRISE_THREADS, thread_name_prefix="apprise")
+_free_threads = threading.Semaphore(APPRISE_THREADS)  # taken before a send is submitted: none ever queues
 
 
 # Apprise's plugins log a refusal as "Failed to send ... notification: <phrase>, error=<status>."
@@ -119,27 +192,38 @@ class AppriseSender:
 
     async def send(self, message: Message) -> DeliveryResult:
         title, body = chat_text(message, release_page=self.release_page)
-        notifier = apprise.Apprise()
+        # No timeout of Apprise's own: with one, it would run the plugin on its process-wide pool and wait there.
+        notifier = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not notifier.add(self.url):
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
         try:
             await self._check_targets(notifier)
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
-        notes: list[str] = []  # what the bounds above stopped, told from Apprise's worker threads
-        sending = _APPRISE_SENDING.set(notes)
+        if not _free_threads.acquire(blocking=False):
+            return DeliveryResult.failed(f"no thread free for Apprise sends: all {APPRISE_THREADS} are sending "
+                                         "to services that have not answered yet")
+        sending = _Sending(deadline=time.monotonic() + self.timeout)
+        token = _APPRISE_SENDING.set(sending)
         try:
-            # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
-            # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
-            result = await asyncio.wait_for(notifier.async_notify(body=body, title=title,
-                                                                  body_format=apprise.NotifyFormat.TEXT),
-                                            timeout=self.timeout)
-        except asyncio.TimeoutError:
-            return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
+            context = copy_context()
         finally:
-            _APPRISE_SENDING.reset(sending)
+            _APPRISE_SENDING.reset(token)
+        # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
+        # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
+        future: Future[Any] = _THREADS.submit(context.run, notifier.notify, body=body, title=title,
+                                              body_format=apprise.NotifyFormat.TEXT)
+        future.add_done_callback(lambda _: _free_threads.release())
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout)
+        except asyncio.TimeoutError:
+            sending.end()
+            return DeliveryResult.failed(f"timed out after {self.timeout:g}s")
+        except asyncio.CancelledError:
+            sending.end()
+            raise
         if not result:
-            reason = notes[0] if notes else failure_reason(result)
+            reason = sending.notes[0] if sending.notes else failure_reason(result)
             return DeliveryResult.failed(f"{self.destination} did not take the notification: {reason}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")
 

@@ -1,0 +1,130 @@
+"""A chat service that answers slowly (a byte a second, never tripping requests' read timeout) holds an Apprise
+thread only until the send times out, and never the threads other sends or the event loop need: a send to a
+service that answers at once still gets through, and a send finding every thread taken fails at once, to be
+retried, saying why."""
+
+import asyncio
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from schemas import TestNotification
+from services.common.outbound import TargetPolicy
+from services.notifier.channels import chat
+from services.notifier.channels.chat import AppriseSender
+
+pytestmark = pytest.mark.integration
+
+DRIP_SECONDS = 30  # how long the slow service would go on answering, a byte a second
+
+
+class _Service(BaseHTTPRequestHandler):
+    """``/fast`` answers at once; ``/slow-body`` sends its head, then its body a byte a second;
+    ``/slow-head`` its head a byte a second. Each slow answer's end (the client hung up, or all sent) is noted
+    in ``ended``, as seconds since the server started."""
+
+    protocol_version = "HTTP/1.1"
+    ended: list
+    started: float
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path == "/fast":
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % DRIP_SECONDS
+        try:
+            if self.path == "/slow-head":
+                for byte in head[:DRIP_SECONDS]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(1)
+            else:
+                self.wfile.write(head)
+                for _ in range(DRIP_SECONDS):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(1)
+        except OSError:  # the notifier hung up
+            pass
+        self.ended.append(time.monotonic() - self.started)
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def service():
+    handler = type("Handler", (_Service,), {"ended": [], "started": time.monotonic()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], handler
+    server.shutdown()
+    server.server_close()
+
+
+def _sender(port: int, path: str, timeout: float) -> AppriseSender:
+    return AppriseSender(f"json://127.0.0.1:{port}{path}", timeout=timeout,
+                         targets=TargetPolicy.parse(["127.0.0.1/32"]))
+
+
+def _message() -> TestNotification:
+    return TestNotification(notification_id="t-slow", subscription_id="chat", created_at=datetime.now(timezone.utc))
+
+
+@pytest.mark.parametrize("path", ["/slow-body", "/slow-head"])
+async def test_a_send_that_timed_out_stops_reading_the_slow_answer(service, path):
+    """Before: the thread read the dripped answer to its end (30 s here; for ever from a service dripping for
+    ever), long after the send had timed out."""
+    port, handler = service
+    results = await asyncio.gather(*(_sender(port, path, 1.0).send(_message()) for _ in range(3)))
+    assert [(r.ok, r.error, r.retryable) for r in results] == [(False, "timed out after 1s", True)] * 3
+    for _ in range(50):
+        if len(handler.ended) == 3:
+            break
+        await asyncio.sleep(0.1)
+    assert len(handler.ended) == 3 and max(handler.ended) < 4, handler.ended  # the notifier hung up
+
+
+async def test_slow_services_hold_neither_other_sends_nor_the_default_executor(service):
+    """Before: Apprise ran every plugin on its own process-wide pool (min(32, CPUs + 4) threads: 6 on 2 CPUs);
+    sends to a slow service filled it, and a send to a service answering at once waited behind them until it
+    timed out."""
+    port, _ = service
+    slow = [asyncio.ensure_future(_sender(port, "/slow-body", 3.0).send(_message())) for _ in range(12)]
+    await asyncio.sleep(0.5)  # every slow send is waiting for its answer
+    started = time.monotonic()
+    await asyncio.to_thread(lambda: None)  # the loop's default executor (aiohttp's resolver uses it) is free
+    assert time.monotonic() - started < 0.5
+    result = await _sender(port, "/fast", 2.0).send(_message())
+    assert (result.ok, result.detail) == (True, "accepted by json://***"), result
+    assert all(r.error == "timed out after 3s" for r in await asyncio.gather(*slow))
+
+
+async def test_a_send_finding_every_thread_taken_fails_at_once_to_be_retried(service, monkeypatch):
+    port, _ = service
+    monkeypatch.setattr(chat, "APPRISE_THREADS", 2)
+    monkeypatch.setattr(chat, "_free_threads", threading.Semaphore(2))
+    slow = [asyncio.ensure_future(_sender(port, "/slow-body", 2.0).send(_message())) for _ in range(2)]
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    result = await _sender(port, "/fast", 2.0).send(_message())
+    assert time.monotonic() - started < 0.5
+    assert (result.ok, result.retryable) == (False, True)
+    assert result.error == ("no thread free for Apprise sends: all 2 are sending to services that have not "
+                            "answered yet")
+    await asyncio.gather(*slow)
+    for _ in range(30):  # the threads are given back soon after their sends timed out
+        result = await _sender(port, "/fast", 2.0).send(_message())
+        if result.ok:
+            break
+        await asyncio.sleep(0.1)
+    assert result.ok, result
