@@ -4,8 +4,8 @@ Apprise's plugins post with requests, blocking a thread each. A send runs on a p
 :data:`APPRISE_THREADS` threads, never on Apprise's process-wide pool or the event loop's default executor
 (which aiohttp's resolver and ``asyncio.to_thread`` use): a service answering slowly occupies only these. A
 thread cannot be stopped, so once a send has timed out the connections it opened are shut down, and an answer
-still coming is no longer read: the thread ends soon after. A send finding every thread taken fails at once,
-retryably, saying so, rather than waiting behind them.
+still coming is no longer read: the thread ends soon after. A send finding every thread taken waits for one
+within its own timeout, and then fails, retryably, saying so.
 """
 
 from __future__ import annotations
@@ -149,6 +149,16 @@ urllib3.connection.HTTPConnection._new_conn = _noted_while_sending  # type: igno
 
 _THREADS = ThreadPoolExecutor(APPRISE_THREADS, thread_name_prefix="apprise")
 _free_threads = threading.Semaphore(APPRISE_THREADS)  # taken before a send is submitted: none ever queues
+_THREAD_POLL_SECONDS = 0.02  # how often a send waiting for a thread looks again (threads free from other loops)
+
+
+async def _take_thread(deadline: float) -> bool:
+    """Takes one of the threads' places by ``deadline`` (``time.monotonic()``), or says it could not."""
+    while not _free_threads.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(_THREAD_POLL_SECONDS)
+    return True
 
 
 # Apprise's plugins log a refusal as "Failed to send ... notification: <phrase>, error=<status>."
@@ -200,10 +210,12 @@ class AppriseSender:
             await self._check_targets(notifier)
         except TargetRefused as exc:
             return DeliveryResult.failed(str(exc), retryable=False)
-        if not _free_threads.acquire(blocking=False):
-            return DeliveryResult.failed(f"no thread free for Apprise sends: all {APPRISE_THREADS} are sending "
-                                         "to services that have not answered yet")
-        sending = _Sending(deadline=time.monotonic() + self.timeout)
+        deadline = time.monotonic() + self.timeout
+        if not await _take_thread(deadline):
+            return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
+                                         f"{APPRISE_THREADS} Apprise threads are sending to services that have "
+                                         "not answered yet")
+        sending = _Sending(deadline=deadline)
         token = _APPRISE_SENDING.set(sending)
         try:
             context = copy_context()
@@ -215,7 +227,8 @@ class AppriseSender:
                                               body_format=apprise.NotifyFormat.TEXT)
         future.add_done_callback(lambda _: _free_threads.release())
         try:
-            result = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout)
+            result = await asyncio.wait_for(asyncio.wrap_future(future),
+                                            timeout=max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
             sending.end()
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s")

@@ -1,7 +1,7 @@
 """A chat service that answers slowly (a byte a second, never tripping requests' read timeout) holds an Apprise
 thread only until the send times out, and never the threads other sends or the event loop need: a send to a
 service that answers at once still gets through, and a send finding every thread taken fails at once, to be
-retried, saying why."""
+retried, saying why, only once its own timeout has passed without a thread coming free."""
 
 import asyncio
 import threading
@@ -109,22 +109,22 @@ async def test_slow_services_hold_neither_other_sends_nor_the_default_executor(s
     assert all(r.error == "timed out after 3s" for r in await asyncio.gather(*slow))
 
 
-async def test_a_send_finding_every_thread_taken_fails_at_once_to_be_retried(service, monkeypatch):
+async def test_a_send_finding_every_thread_taken_waits_for_one_within_its_timeout(service, monkeypatch):
+    """Every thread held by a slow service: a send waits for one to come free, within its own timeout, and
+    fails then, to be retried, saying why; a send whose timeout outlasts the slow ones' gets a thread."""
     port, _ = service
     monkeypatch.setattr(chat, "APPRISE_THREADS", 2)
     monkeypatch.setattr(chat, "_free_threads", threading.Semaphore(2))
     slow = [asyncio.ensure_future(_sender(port, "/slow-body", 2.0).send(_message())) for _ in range(2)]
     await asyncio.sleep(0.3)
     started = time.monotonic()
-    result = await _sender(port, "/fast", 2.0).send(_message())
-    assert time.monotonic() - started < 0.5
+    result = await _sender(port, "/fast", 0.5).send(_message())
+    assert 0.45 < time.monotonic() - started < 1.5
     assert (result.ok, result.retryable) == (False, True)
-    assert result.error == ("no thread free for Apprise sends: all 2 are sending to services that have not "
-                            "answered yet")
-    await asyncio.gather(*slow)
-    for _ in range(30):  # the threads are given back soon after their sends timed out
-        result = await _sender(port, "/fast", 2.0).send(_message())
-        if result.ok:
-            break
-        await asyncio.sleep(0.1)
+    assert result.error == ("timed out after 0.5s waiting for a thread: all 2 Apprise threads are sending to "
+                            "services that have not answered yet")
+    started = time.monotonic()
+    result = await _sender(port, "/fast", 5.0).send(_message())  # waits for a slow send's thread to end
     assert result.ok, result
+    assert 1.0 < time.monotonic() - started < 4.0
+    await asyncio.gather(*slow)
