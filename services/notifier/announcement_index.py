@@ -14,6 +14,7 @@ announcements of one commitment never both find it new.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -149,7 +150,7 @@ class PendingRun:
         for name in self.names:
             kept = [_announcement(m, score) for m, score in by_name.get(name, ())]
             if not kept and name in self.known:
-                kept = [self.known[name].announcement()]  # a chain of one has no key of its own
+                kept = [self.known[name].announcement]  # a chain of one has no key of its own
             chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
         return AnnouncedRun(added=self.added, chains={cid: chains[name] for cid, name in self.chain_of.items()},
                             unindexed=self.unindexed, sizes=self.sizes)
@@ -267,7 +268,7 @@ class AnnouncementIndex:
             # else: past COMMON when read, and the sets only grow
         for cid, a in run.added.items():
             if a.chain != cid:  # the new member, and the first (a chain of one has no key): never the whole chain
-                chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement()]
+                chain = [x for x in run.chains[cid] if x.commitment_id == a.chain] + [a.announcement]
                 commit.zadd(self.key(f"notifier:chain:{a.chain}"),
                             {_member(x): x.published_at.timestamp() for x in chain})
 
@@ -291,7 +292,9 @@ def _neighbours(answer: list) -> Neighbours:  # type: ignore[type-arg]
 
 
 def _member(a: Announcement) -> str:
-    return json.dumps([a.commitment_id, a.release_id])
+    """``json.dumps([a.commitment_id, a.release_id])``, written out: the same text (each string escaped by the
+    function json.dumps escapes it with), without building an encoder for every member."""
+    return f"[{encode_basestring_ascii(a.commitment_id)}, {encode_basestring_ascii(a.release_id)}]"
 
 
 @lru_cache(maxsize=8192)  # a chain's members are read again with each of its announcements

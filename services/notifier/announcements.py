@@ -20,7 +20,8 @@ from pydantic import AwareDatetime
 from schemas.alerts import Announcement, Reannouncement
 from schemas.classified import Commitment, ReleaseClassified
 from schemas.envelope import FrozenModel
-from services.ledger.core.reannouncements import Likeness, alike, index_keys, likely_candidates, likeness
+from services.ledger.core.reannouncements import (Likeness, alike, commitment_words, index_keys, likely_candidates,
+                                                   likeness)
 
 MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
 
@@ -33,7 +34,10 @@ class Announced(FrozenModel):
     chain: str  # the id of the chain's first commitment; its own id when it is the first
     commitment: Commitment
 
+    @cached_property
     def announcement(self) -> Announcement:
+        """The announcement it records, made once: a stored record (kept by :func:`read_announced`) is read
+        again with each read naming its chain."""
         return Announcement(release_id=self.release_id, commitment_id=self.commitment.id,
                             published_at=self.published_at)
 
@@ -72,7 +76,7 @@ class Neighbours:
 
     def candidates(self, commitment: Commitment) -> list[str]:
         """The ids worth comparing with ``commitment``, the likeliest first, ``MAX_CANDIDATES`` at most."""
-        words = sum(1 for key in index_keys(commitment) if key.startswith("w:"))
+        words = len(commitment_words(commitment))  # its action-word keys (see :func:`index_keys`)
         ranked = likely_candidates(self.words, money_hits=self.money, words=words)
         return [c for c in ranked if c != commitment.id]
 
@@ -135,7 +139,7 @@ class Chain(list[Announcement]):
 def chain_announcements(stored: Iterable[Announcement], added: Iterable[Announced], chain: str) -> Chain:
     """The announcements of ``chain``: those stored and those added now, the earliest first, without repeats."""
     found = {a.commitment_id: a for a in stored}
-    found.update((a.commitment.id, a.announcement()) for a in added if a.chain == chain)
+    found.update((a.commitment.id, a.announcement) for a in added if a.chain == chain)
     return Chain(sorted(found.values(), key=lambda a: (a.published_at, a.commitment_id))[:MAX_CHAIN])
 
 

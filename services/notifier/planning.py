@@ -50,6 +50,9 @@ from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, ma
 REMOVED, UNMATCHED, WITHDRAWN = "removed", "unmatched", "withdrawn"
 
 
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)  # as json.dumps(..., sort_keys=True), made once
+
+
 def fingerprint(commitment: Commitment) -> str:
     """Hash of what a subscriber cares about; spans and confidence excluded, so an edit
     elsewhere in the release (which shifts offsets) does not read as a change."""
@@ -58,7 +61,7 @@ def fingerprint(commitment: Commitment) -> str:
         data["money"].pop("span", None)
     for deadline in data.get("deadlines", []):
         deadline.pop("span", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(_SORTED_JSON.encode(data).encode()).hexdigest()[:16]
 
 
 class Shared:
