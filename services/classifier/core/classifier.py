@@ -115,7 +115,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                                             has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence]))
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered,
                                    may_hold=may_hold)
-    commitments = in_financial_years(commitments, body, published, year_starts)
+    commitments = in_financial_years(commitments, body, published, year_starts, lowered=lowered)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
     # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
     if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):

@@ -134,27 +134,32 @@ class _Vocabulary:
 
     def add_weights(self, terms: list[Any], tokens: list[str]) -> None:
         """Appends to ``terms`` the weight of each distinct token of ``tokens`` and of each distinct pair of
-        tokens next to each other that the vocabulary holds."""
+        tokens next to each other that the vocabulary holds.
+
+        A token's entry and a pair's are one object each in the vocabulary, so the repeats are told apart by
+        those objects in one set (pointer hashes, and no tuple built for a pair), each added once: the set's
+        size says whether it was new (one operation, not a test and an insertion)."""
         known = self.tokens
-        words_seen: set[str] = set()
-        pairs_seen: set[tuple[str, str]] = set()
+        seen: set[object] = set()
         before: _Token | None = None  # the token before, when it begins a pair
-        previous = ""
         for token in tokens:
             if before is not None:
-                weight = before.after.get(token)
-                if weight is not None and (previous, token) not in pairs_seen:
-                    pairs_seen.add((previous, token))
-                    terms.append(weight)
+                pair = before.after.get(token)
+                if pair is not None:
+                    size = len(seen)
+                    seen.add(pair)
+                    if len(seen) != size:
+                        terms.append(pair.weight)
             entry = known.get(token)
             if entry is None:
                 before = None
                 continue
-            if entry.weighs and token not in words_seen:
-                words_seen.add(token)
-                terms.append(entry.weight)
+            if entry.weighs:
+                size = len(seen)
+                seen.add(entry)
+                if len(seen) != size:
+                    terms.append(entry.weight)
             before = entry if entry.begins_pair else None
-            previous = token
 
 
 class _Token:
@@ -166,11 +171,18 @@ class _Token:
         self.weighs = weight is not None
         self.weight: Any = 0.0 if weight is None else weight  # a float, kept as its object (see ``Linear.probability``)
         self.begins_pair = False
-        self.after: dict[str, Any] = {}  # floats
+        self.after: dict[str, _Pair] = {}
 
     def pair(self, second: str, weight: float) -> None:
-        self.after[second] = weight
+        self.after[second] = _Pair(weight)
         self.begins_pair = True
+
+
+class _Pair:
+    """What a pair of tokens weighs: an object of its own, by which a clause's repeats of it are told apart."""
+
+    def __init__(self, weight: float) -> None:
+        self.weight: Any = weight  # a float, kept as its object (see ``Linear.probability``)
 
 
 LINEAR_STEP: Final = "linear>"  # a step on the linear model's P(commitment): "linear>0.4215" is present above it

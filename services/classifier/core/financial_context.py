@@ -8,15 +8,18 @@ from datetime import date
 from schemas import Commitment, PeriodDeadline
 
 from .financial_years import as_financial_year, counts_in_financial_years
+from .folding import LoweredBody
 
 
-def in_financial_years(commitments: list[Commitment], body: str, published: date,
-                       year_starts: int) -> list[Commitment]:
+def in_financial_years(commitments: list[Commitment], body: str, published: date, year_starts: int, *,
+                       lowered: LoweredBody | None = None) -> list[Commitment]:
     """``commitments`` with each date read from a bare "this year" or "next year" made the financial year it
-    means, when ``body`` counts in financial years (starting in the month ``year_starts``)."""
+    means, when ``body`` counts in financial years (starting in the month ``year_starts``). ``lowered``: the
+    body lowered and folded once (its fold is not made again), when known."""
     if not any(deadline.type == "date" for commitment in commitments for deadline in commitment.deadlines):
         return commitments
-    if not counts_in_financial_years(body, published):
+    folded = None if lowered is None else lowered.folded(0, len(body))
+    if not counts_in_financial_years(body, published, folded=folded):
         return commitments
     return [_moved(commitment, published, year_starts) for commitment in commitments]
 

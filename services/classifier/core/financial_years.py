@@ -72,11 +72,11 @@ _COUNTS_IN_YEARS_FOLDED: Final = case_sensitive(_COUNTS_IN_YEARS)
 _COUNTS_IN_YEARS_STARTS: Final = ("fiscal", "financial", "fy", "19", "20")
 
 
-def counts_in_financial_years(body: str, published: date) -> bool:
+def counts_in_financial_years(body: str, published: date, *, folded: str | None = None) -> bool:
     """Whether ``body`` counts in financial years: it names one that has not ended by ``published`` ("2017-18",
     "Fiscal Year 2023"), or financial years with no number. Years of past statistics ("from 2003/04 to
-    2011/12") are not counting."""
-    for match in named_years(body):
+    2011/12") are not counting. ``folded``: ``fold(body)``, when known."""
+    for match in named_years(body, folded=folded):
         if match["y1"]:
             if full_year(match["y2"], 0) % 100 != (int(match["y1"]) + 1) % 100:
                 continue
@@ -89,10 +89,11 @@ def counts_in_financial_years(body: str, published: date) -> bool:
     return False
 
 
-def named_years(body: str) -> Iterator[re.Match[str]]:
-    """What ``_COUNTS_IN_YEARS.finditer(body)`` finds, found over ``fold(body)``: the groups are digits, the same
-    in both."""
-    folded = fold(body)
+def named_years(body: str, *, folded: str | None = None) -> Iterator[re.Match[str]]:
+    """What ``_COUNTS_IN_YEARS.finditer(body)`` finds, found over ``fold(body)`` (``folded``, when known): the
+    groups are digits, the same in both."""
+    if folded is None:
+        folded = fold(body)
     return matches_at(_COUNTS_IN_YEARS_FOLDED, folded, word_starts(folded, _COUNTS_IN_YEARS_STARTS))
 
 

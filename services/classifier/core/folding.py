@@ -83,14 +83,23 @@ class Lexicon(Generic[V]):
 
 class WordSet:
     """``any_in`` for a fixed set of words, as one pass (see :class:`Lexicon`) instead of a substring test
-    per word."""
+    per word. A set of a few words is found by ``str.find`` of each instead (``_FEW_WORDS``): one call of the
+    matcher costs more than a few searches of a sentence, as it copies the text to UTF-8 and maps each hit's
+    offsets back."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self._lexicon = Lexicon((word, None) for word in words)
         self.words = self._lexicon.words
+        self._few = len(self.words) <= _FEW_WORDS
+        # Whether two words may begin at the same offset (one begins another, or a word listed twice):
+        # ``word_starts`` then gives that offset twice.
+        self._nested = any(i != j and second.startswith(first) for i, first in enumerate(self.words)
+                           for j, second in enumerate(self.words))
 
     def in_(self, folded: str) -> bool:
         """``any_in(folded, self.words)``."""
+        if self._few:
+            return any_in(folded, self.words)
         return self._lexicon.any_in(folded)
 
     def found(self, folded: str) -> set[str]:
@@ -99,7 +108,16 @@ class WordSet:
 
     def starts(self, folded: str) -> list[int]:
         """``word_starts(folded, self.words)`` (without repeats)."""
-        return sorted({start for _, start, _ in self._lexicon.hits(folded)})
+        if not self._few:
+            return sorted({start for _, start, _ in self._lexicon.hits(folded)})
+        found = word_starts(folded, self.words)
+        return sorted(set(found)) if self._nested else found
+
+
+# A WordSet of at most this many words is found by str.find: over the labelled releases' sentences (300
+# characters on average), compiled, 0.3 µs a sentence against 1.0 µs by the matcher for one word, 2.2 against
+# 3.1 µs for six; about even from eight words.
+_FEW_WORDS: Final = 6
 
 
 def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:

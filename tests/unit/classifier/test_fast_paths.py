@@ -10,7 +10,7 @@ import pytest
 
 from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, penalties,
                                       records, signals, triggers, unruled)
-from services.classifier.core.folding import WordSet, any_in, finditer_folded, fold, matches_at, word_starts
+from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
            "within ", "Over ", "the next ", "3 ", "19", "2019-20 ", "from ", "March ", "between ", "£5m ", "US$4 ",
@@ -122,6 +122,24 @@ def test_word_set():
     assert words.in_("within 1919") and not words.in_("no match here")
     assert words.found("within 1919") == {"in", "within", "19"}
     assert words.starts("within 1919") == sorted(set(word_starts("within 1919", words.words)))
+
+
+def test_a_few_words_found_by_find_as_the_matcher_finds_them(labelled_sentences):
+    """A WordSet of a few words finds them by ``str.find``: the same starts, in order and once each, and the same
+    answer to ``in_``, as the Aho–Corasick matcher of a larger set gives (nested and repeated words too)."""
+    sets = [("19", "20"), ("within",), ("in", "within", "19"), ("on", "on or before", "no"), ("in", "in"),
+            ("by", "before", "no"), ("this", "next", "the"), ("for", "within", "over", "in"), ("’", "ſ", "İn")]
+    rnd = random.Random(13)
+    texts = ["".join(rnd.choice(_DEADLINE_PIECES + ["on or before ", "’"]) for _ in range(rnd.randint(0, 20)))
+             for _ in range(2000)]
+    for words in sets:
+        few, matcher = WordSet(words), Lexicon((word, None) for word in words)
+        assert few._few
+        for text in labelled_sentences + texts:
+            folded = fold(text)
+            assert few.starts(folded) == sorted({start for _, start, _ in matcher.hits(folded)}), (words, text)
+            assert few.in_(folded) == matcher.any_in(folded)
+    assert not WordSet(deadlines.PREP_WORDS)._few  # the twelve prepositions: one pass of the matcher
 
 
 def test_commitment_id_as_before():

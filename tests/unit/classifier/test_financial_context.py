@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from services.classifier.core import classify
-from services.classifier.core.financial_years import as_financial_year, counts_in_financial_years
+from services.classifier.core.financial_years import as_financial_year, counts_in_financial_years, named_years
+from services.classifier.core.folding import LoweredBody
 
 
 def test_a_release_naming_a_current_financial_year_counts_in_them():
     assert counts_in_financial_years("The package is worth $2.3 million in 2003-04.", date(2003, 5, 15))
     assert counts_in_financial_years("Fiscal Year (FY) 2023 grants total $2 billion.", date(2023, 2, 27))
     assert not counts_in_financial_years("Between 2018-2020 crime fell; the plan runs to 2025.", date(2018, 1, 5))
+
+
+def test_the_body_s_fold_made_once_finds_the_same_years():
+    """The classifier passes the fold it made of the whole body (``LoweredBody``): the same years as a fold made
+    again, where the body is sliced and where it is lowered span by span ("Σ", "İ")."""
+    for body in ("Fiscal Year (FY) 2023 grants total $2 billion.", "ΣΟΦΟΣ: İn FY 2023-24, ſpending of 2018-19",
+                 "The FY2024 plan, fiscal years 2019 and 2020 – in 2003/04.", "No year at all."):
+        folded = LoweredBody(body, body.lower()).folded(0, len(body))
+        assert [m.span() for m in named_years(body, folded=folded)] == [m.span() for m in named_years(body)]
+        assert counts_in_financial_years(body, date(2019, 1, 1), folded=folded) == \
+            counts_in_financial_years(body, date(2019, 1, 1))
 
 
 def test_past_years_of_statistics_are_not_counting():
