@@ -41,7 +41,7 @@ from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
-                      upcoming)
+                      unsubscribed_from, upcoming)
 from .sessions import COOKIE, Sessions
 from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
 
@@ -103,6 +103,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
         sizes = chain_sizes(cards)
         notice = NOTICES.get(request.query_params.get("notice", ""))
+        subs = await subscriptions_with_origin(p.subscriptions)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
                          for s, e in recent],
@@ -110,9 +111,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
             "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
             "subscriptions": subscription_rows(
-                await subscriptions_with_origin(p.subscriptions),
-                delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
-                remind_at=remind_at),
+                subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
+                remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
             "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
