@@ -298,9 +298,10 @@ def cmd_test(args: argparse.Namespace) -> int:
     if status >= 400:
         return _report(status, body)
     print(f"test notification for {body['subscription']}:")
+    from services.notifier.probe import outcome_text
+
     for outcome in body["channels"]:
-        result = (f"delivered ({outcome['detail']})" if outcome.get("detail") else "delivered") \
-            if outcome["delivered"] else f"failed: {outcome.get('error')}"
+        result = outcome_text(outcome["delivered"], outcome.get("detail"), outcome.get("error"))
         print(f"  {outcome['channel']} {outcome['destination']}: {result}")
         if outcome.get("unsubscribed"):
             print(f"    unsubscribed, so not sent to: {', '.join(outcome['unsubscribed'])}")

@@ -52,7 +52,7 @@ from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
 from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts
-from .probe import ChannelOutcome, send_test
+from .probe import ChannelOutcome, outcome_text, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
@@ -284,7 +284,7 @@ class NotifierService:
         outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
         for o in outcomes:
             log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
-                     (f"delivered ({o.detail})" if o.detail else "delivered") if o.delivered else f"failed: {o.error}")
+                     outcome_text(o.delivered, o.detail, o.error))
         return outcomes
 
     async def ping(self) -> None:
