@@ -34,7 +34,7 @@ from services.notifier.bounds import pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
-                                              refused_webhooks)
+                                              refused_targets)
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
@@ -204,7 +204,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             sub = parse_subscription(form.subscription_data(), now=now)
         except SubscriptionError as exc:
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
-        if refused := refused_webhooks(sub, url_refusal):  # as the subscriptions API refuses it
+        if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
         if p.subscriptions.in_file(sub.id):

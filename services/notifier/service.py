@@ -64,7 +64,7 @@ from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
 from .store import FileSubscriptions, SubscriptionStore
-from .subscriptions import Subscription, refused_webhooks
+from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
 from .version_changes import version_basis
@@ -184,7 +184,7 @@ class NotifierService:
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here
-            for error in refused_webhooks(sub, self.settings.target_policy.url_refusal):
+            for error in refused_targets(sub, self.settings.target_policy.url_refusal):
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
