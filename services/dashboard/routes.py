@@ -114,7 +114,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
                 remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
             "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
-            "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
+            "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
         common = _common(visitor, api_token, open_reads)
@@ -210,7 +210,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if p.subscriptions.in_file(sub.id):
             problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"
         elif await p.subscriptions.get(sub.id) is not None:
-            problem = f"{sub.id!r} already exists; use PUT to replace"
+            problem = (f"a subscription {sub.id!r} exists already: choose another id (that one is changed with "
+                       f"`pledgewatch subscriptions update {sub.id} FILE`)")
         if problem:
             return await home_page(request, visitor, status=409, form=form,
                                    errors=FormErrors([{"field": "id", "message": problem}]))
@@ -222,7 +223,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         try:
             flt = Filter.model_validate(form.filter_data())
         except ValidationError as exc:
-            return await home_page(request, visitor, status=422, form=form,
+            return await home_page(request, visitor, status=422, form=form, tried=True,
                                    errors=FormErrors(field_errors(exc, prefix="filter.")))
         since = backtest_since(now)
         alerts = backtest(await p.index.cards(), flt, since=since)

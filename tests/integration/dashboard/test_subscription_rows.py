@@ -44,3 +44,38 @@ async def test_a_subscription_names_the_addresses_that_unsubscribed(ledger_app, 
     row = re.search(r'<li class="sub" id="sub-mail">(.*?)</li>', page, re.S).group(1)
     assert "<dt>Unsubscribed</dt><dd>desk@example.org: not sent to, as they used the link in an email" in row
     assert "pledgewatch subscriptions resubscribe mail ADDRESS" in row
+
+
+async def _signed_in(client: aiohttp.ClientSession, base: str) -> str:
+    """Signs ``client`` in; the CSRF token of its signed-in session's forms."""
+    _, _, csrf = await sign_in_form(client, base)
+    async with client.post(base + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN}) as answer:
+        assert answer.status == 200
+        return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
+
+
+async def _submit(client: aiohttp.ClientSession, base: str, **form: str) -> tuple[int, str]:
+    async with client.post(base + "/dashboard/subscriptions", data=form) as answer:
+        return answer.status, html.unescape(await answer.text())
+
+
+async def test_the_forms_refusals_are_worded_for_what_was_pressed_and_for_a_dashboard_user(ledger_app):
+    """Before: "Try it on the last 90 days" with a bad value said "The subscription was not saved" (nothing was
+    being saved), and saving an id that exists said "use PUT to replace", which no one on the page can do."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        csrf = await _signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", min_confidence="lots",
+                                     action="backtest")
+        assert status == 422
+        assert "Nothing was tried: the filter is not valid:" in page and "not saved" not in page
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", min_confidence="lots",
+                                     action="create")
+        assert status == 422 and "The subscription was not saved:" in page
+        status, _ = await _submit(client, base, csrf=csrf, id="desk", channel="console", action="create")
+        assert status == 200  # saved, and the page it was redirected to
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", action="create")
+    assert status == 409
+    assert ("id: a subscription 'desk' exists already: choose another id (that one is changed with "
+            "`pledgewatch subscriptions update desk FILE`)") in page
+    assert "PUT" not in page
