@@ -16,7 +16,7 @@ import re
 import sys
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,27 @@ def list_line(sub: dict[str, Any], *, now: datetime) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    return _report(*_request(args, "GET", _one(args.id)))
+    status, body = _request(args, "GET", _one(args.id))
+    _report(status, body)
+    gone_status, gone = _request(args, "GET", _one(args.id, "/unsubscribed"))
+    addresses = gone.get("unsubscribed") if gone_status == 200 and isinstance(gone, dict) else None
+    if addresses:  # a comment, so that what is printed is still the subscription's YAML
+        print(f"# unsubscribed by their email link, so not sent to: {', '.join(addresses)} "
+              f"(undo: `pledgewatch subscriptions resubscribe {args.id} ADDRESS`)")
+    return 0
+
+
+def cmd_resubscribe(args: argparse.Namespace) -> int:
+    """Undo an address's unsubscribe: its subscription's email channels write to it again."""
+    address = args.address.strip()
+    if not address or "/" in address or "@" not in address:
+        raise usage_error(f"{args.address!r} is no email address (give the one that unsubscribed, "
+                          f"as `pledgewatch subscriptions show {args.id}` names it)")
+    status, body = _request(args, "DELETE", _one(args.id, f"/unsubscribed/{quote(address, safe='@')}"))
+    if status >= 400:
+        return _report(status, body)
+    print(f"{address.lower()} subscribed again to {args.id}")
+    return 0
 
 
 NOT_THE_ENTRY = {401, 403}  # answers about the token, not about the subscription sent
@@ -278,9 +298,10 @@ def cmd_test(args: argparse.Namespace) -> int:
     if status >= 400:
         return _report(status, body)
     print(f"test notification for {body['subscription']}:")
+    from services.notifier.probe import outcome_text
+
     for outcome in body["channels"]:
-        result = (f"delivered ({outcome['detail']})" if outcome.get("detail") else "delivered") \
-            if outcome["delivered"] else f"failed: {outcome.get('error')}"
+        result = outcome_text(outcome["delivered"], outcome.get("detail"), outcome.get("error"))
         print(f"  {outcome['channel']} {outcome['destination']}: {result}")
         if outcome.get("unsubscribed"):
             print(f"    unsubscribed, so not sent to: {', '.join(outcome['unsubscribed'])}")
@@ -355,7 +376,7 @@ ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
 
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
-    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, delete, test, backtest and validate subscriptions")
+    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, resubscribe, delete, test, backtest and validate subscriptions")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
     p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")
@@ -379,6 +400,10 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("resume", help="end a pause")
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_resume)
+    p = sub.add_parser("resubscribe", help="undo the unsubscribe of an address that used its email's link")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p.add_argument("address", metavar="ADDRESS", help="the email address (`subscriptions show ID` names them)")
+    p.set_defaults(func=cmd_resubscribe)
     p = sub.add_parser("delete", help="delete one stored subscription")
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_delete)

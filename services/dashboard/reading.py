@@ -4,6 +4,7 @@ queries do), the subscriptions (through the notifier's store) and the latest del
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 from redis.asyncio import Redis
@@ -20,6 +21,7 @@ from services.ledger.reading import deadline_due_on
 from services.ledger.store import LedgerStore
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import Subscription
+from services.notifier.unsubscribed import Unsubscribed
 
 from .views import ChainView, chain_view
 
@@ -69,6 +71,13 @@ async def subscriptions_with_origin(store: SubscriptionStore) -> list[tuple[Subs
     in_file = store.file.current()
     ids = {s.id for s in in_file}
     return [(s, "file") for s in in_file] + [(s, "api") for s in await store.stored() if s.id not in ids]
+
+
+async def unsubscribed_from(store: SubscriptionStore, key: Callable[[str], str],
+                            subs: list[tuple[Subscription, str]]) -> dict[str, set[str]]:
+    """Who unsubscribed (by an email's link) from each of ``subs``, by id; ``key``: the key of a name, as the
+    notifier makes it."""
+    return await Unsubscribed(store.client, key, store.generations).of_each([s.id for s, _ in subs])
 
 
 async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMPTS_READ) -> list[DeliveryAttempt]:

@@ -34,14 +34,14 @@ from services.notifier.bounds import pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
-                                              refused_webhooks)
+                                              refused_targets)
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
-                      upcoming)
+                      unsubscribed_from, upcoming)
 from .sessions import COOKIE, Sessions
 from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
 
@@ -103,6 +103,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
         sizes = chain_sizes(cards)
         notice = NOTICES.get(request.query_params.get("notice", ""))
+        subs = await subscriptions_with_origin(p.subscriptions)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
                          for s, e in recent],
@@ -110,11 +111,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
             "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
             "subscriptions": subscription_rows(
-                await subscriptions_with_origin(p.subscriptions),
-                delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
-                remind_at=remind_at),
+                subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
+                remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
             "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
-            "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "row_errors": {},
+            "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
         common = _common(visitor, api_token, open_reads)
@@ -204,13 +204,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             sub = parse_subscription(form.subscription_data(), now=now)
         except SubscriptionError as exc:
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
-        if refused := refused_webhooks(sub, url_refusal):  # as the subscriptions API refuses it
+        if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
         if p.subscriptions.in_file(sub.id):
             problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"
         elif await p.subscriptions.get(sub.id) is not None:
-            problem = f"{sub.id!r} already exists; use PUT to replace"
+            problem = (f"a subscription {sub.id!r} exists already: choose another id (that one is changed with "
+                       f"`pledgewatch subscriptions update {sub.id} FILE`)")
         if problem:
             return await home_page(request, visitor, status=409, form=form,
                                    errors=FormErrors([{"field": "id", "message": problem}]))
@@ -222,7 +223,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         try:
             flt = Filter.model_validate(form.filter_data())
         except ValidationError as exc:
-            return await home_page(request, visitor, status=422, form=form,
+            return await home_page(request, visitor, status=422, form=form, tried=True,
                                    errors=FormErrors(field_errors(exc, prefix="filter.")))
         since = backtest_since(now)
         alerts = backtest(await p.index.cards(), flt, since=since)

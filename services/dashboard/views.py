@@ -4,7 +4,7 @@ Redis, no HTTP; ``today`` and ``now`` are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 
@@ -210,6 +210,7 @@ class SubscriptionRow:
     status: DeliveryStatus = field(default_factory=DeliveryStatus)
     reminders: str = ""  # "30 days, 7 days and 1 day before each dated deadline, and on the day, at 09:00 UTC"
     weekly: str | None = None  # "Mondays at 08:00 (UTC): the deadlines of the 7 days ahead"; None: off
+    unsubscribed: tuple[str, ...] = ()  # the addresses its email channels leave out: they used an email's link
 
     @property
     def editable(self) -> bool:
@@ -217,9 +218,11 @@ class SubscriptionRow:
 
 
 def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[str, DeliveryStatus], *,
-                      now: datetime, remind_at: time = REMIND_AT) -> list[SubscriptionRow]:
+                      now: datetime, remind_at: time = REMIND_AT,
+                      unsubscribed: Mapping[str, Iterable[str]] | None = None) -> list[SubscriptionRow]:
     """One row per (subscription, origin); a pause already over shows as active. ``remind_at``: the time of day
-    reminders go out (``PLEDGEWATCH_REMINDER_TIME``)."""
+    reminders go out (``PLEDGEWATCH_REMINDER_TIME``); ``unsubscribed``: by id, who unsubscribed from it."""
+    unsubscribed = unsubscribed or {}
     rows = []
     for sub, origin in subs:
         paused = sub.paused_until if sub.paused_until is not None and sub.paused_until > now else None
@@ -227,7 +230,7 @@ def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[s
             id=sub.id, origin=origin, filter=filter_summary(sub.filter), channels=channel_summary(sub), mode=sub.mode,
             paused_until=_utc_label(paused) if paused else None,
             status=statuses.get(sub.id, DeliveryStatus()), reminders=reminders_label(sub.reminders, remind_at),
-            weekly=weekly_label(sub.due_this_week)))
+            weekly=weekly_label(sub.due_this_week), unsubscribed=tuple(sorted(unsubscribed.get(sub.id, ())))))
     return rows
 
 

@@ -28,7 +28,7 @@ from .bounds import pause_problem, time_given_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
-from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_webhooks
+from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
 _WHEN = TypeAdapter(AwareDatetime)
 
@@ -103,7 +103,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                         ) -> Routes:
     """The routes; ``send_test`` sends a test notification through a subscription's channels (the
     notifier's own channels and settings), for ``POST /subscriptions/{id}/test``; ``url_refusal(url)`` says
-    why a webhook's URL would be refused at every send (an IP literal outside the outbound policy)."""
+    why a webhook's or a self-hosted Apprise service's URL would be refused at every send (an IP literal outside
+    the outbound policy)."""
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
         sub = await store.get(sub_id)
@@ -124,7 +125,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             sub = parse_subscription(data, now=clock() if new_pause else None, kept=kept)
         except SubscriptionError as exc:
             return _errors(422, exc.errors)
-        if refused := refused_webhooks(sub, url_refusal, kept):
+        if refused := refused_targets(sub, url_refusal, kept):
             return _errors(422, refused)
         writable(store, sub.id)
         created = await store.put(sub)

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
+
 from schemas.probe import TestNotification
 from services.common.errors import failure_text
 
@@ -33,6 +35,16 @@ class ChannelOutcome:
 
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+NOT_TRIED = "not tried: "  # an error that begins so: nothing was sent to the channel's service
+
+
+def outcome_text(delivered: bool, detail: str | None, error: str | None) -> str:
+    """A channel's outcome in words: ``delivered (HTTP 200 OK)``, ``failed: …``, or ``not tried: …``."""
+    if delivered:
+        return f"delivered ({detail})" if detail else "delivered"
+    return error if error and error.startswith(NOT_TRIED) else f"failed: {error}"
 
 
 def test_notification(subscription_id: str, *, now: datetime) -> TestNotification:
@@ -62,9 +74,13 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
         where = destination(raw).partition(":")[2]
         try:
             channel = build(spec)
+            where = channel.destination
             result = await asyncio.wait_for(channel.send(message), timeout=timeout)
         except asyncio.TimeoutError:
             return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
+        except RedisError as exc:  # what the channel reads first (who unsubscribed), not the service it sends to
+            return ChannelOutcome(spec.type, where, False,
+                                  error=f"{NOT_TRIED}Redis did not answer ({failure_text(exc)})")
         except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
             return ChannelOutcome(spec.type, where, False, error=scrub(failure_text(exc), raw))
         gone = list(result.unsubscribed) or None

@@ -52,7 +52,7 @@ from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
 from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts
-from .probe import ChannelOutcome, send_test
+from .probe import ChannelOutcome, outcome_text, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
@@ -64,7 +64,7 @@ from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
 from .store import FileSubscriptions, SubscriptionStore
-from .subscriptions import Subscription, refused_webhooks
+from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
 from .version_changes import version_basis
@@ -184,7 +184,7 @@ class NotifierService:
         elif not await self.store.effective():
             log.warning("no subscriptions: nothing will be delivered; add one with `pledgewatch subscriptions add`")
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here
-            for error in refused_webhooks(sub, self.settings.target_policy.url_refusal):
+            for error in refused_targets(sub, self.settings.target_policy.url_refusal):
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
@@ -284,7 +284,7 @@ class NotifierService:
         outcomes = await send_test(sub, build, now=self.clock(), timeout=bound)
         for o in outcomes:
             log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
-                     (f"delivered ({o.detail})" if o.detail else "delivered") if o.delivered else f"failed: {o.error}")
+                     outcome_text(o.delivered, o.detail, o.error))
         return outcomes
 
     async def ping(self) -> None:

@@ -381,15 +381,23 @@ def field_errors(exc: ValidationError, *, prefix: str = "") -> list[dict[str, st
     return out
 
 
-def refused_webhooks(sub: "Subscription", url_refusal: Callable[[str], str | None],
-                     kept: Sequence[Channel] = ()) -> list[dict[str, str]]:
-    """An error (``field``, ``message``) for each webhook of ``sub`` whose URL would be refused at every
-    send (``url_refusal``: the outbound policy's judgement of an IP-literal host); a URL already stored in
-    ``kept`` is not judged again."""
-    stored = _webhook_urls(kept)
+def refused_targets(sub: "Subscription", url_refusal: Callable[[str], str | None],
+                    kept: Sequence[Channel] = ()) -> list[dict[str, str]]:
+    """An error (``field``, ``message``) for each webhook or Apprise channel of ``sub`` whose URL would be
+    refused at every send (``url_refusal``: the outbound policy's judgement of an IP-literal host, which a
+    self-hosted Apprise service's URL names as a webhook's does); a URL already stored in ``kept`` is not
+    judged again."""
+    stored = {channel.url for channel in kept if isinstance(channel, (WebhookChannel, AppriseChannel))}
     return [{"field": f"channels.{i}.url", "message": reason} for i, channel in enumerate(sub.channels)
-            if isinstance(channel, WebhookChannel) and channel.url not in stored
-            and (reason := url_refusal(channel.url))]
+            if isinstance(channel, (WebhookChannel, AppriseChannel)) and channel.url not in stored
+            and (reason := _url_refusal(url_refusal, channel.url))]
+
+
+def _url_refusal(url_refusal: Callable[[str], str | None], url: str) -> str | None:
+    try:
+        return url_refusal(url)
+    except ValueError:  # an Apprise URL urllib cannot split (Apprise took it): judged when it is sent
+        return None
 
 
 def parse_subscription(data: Any, *, where: str = "", now: datetime | None = None,

@@ -57,3 +57,11 @@ class Unsubscribed:
 
     async def of(self, subscription_id: str) -> set[str]:
         return {as_text(m) for m in await self.client.smembers(self.key(subscription_id))}
+
+    async def of_each(self, subscription_ids: list[str]) -> dict[str, set[str]]:
+        """Who unsubscribed from each of ``subscription_ids`` (those none did left out), in one round trip."""
+        async with self.client.pipeline(transaction=False) as pipe:
+            for sub_id in subscription_ids:
+                pipe.smembers(self.key(sub_id))
+            found = await pipe.execute()
+        return {sub_id: {as_text(m) for m in members} for sub_id, members in zip(subscription_ids, found) if members}

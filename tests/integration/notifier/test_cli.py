@@ -422,3 +422,31 @@ async def test_update_refuses_a_field_it_does_not_know_naming_it(notifier, write
     listed = write_yaml("subscriptions:\n  - {id: desk, channels: [console], mdoe: digest}\n", "subs.yaml")
     assert await run("update", "desk", str(listed)) == 1
     assert capsys.readouterr().err == "error: mdoe: unknown field\n"
+
+
+async def test_show_names_who_unsubscribed_and_resubscribe_undoes_it(notifier, write_yaml, capsys, monkeypatch,
+                                                                     settings):
+    """Before: `show` printed the channel's recipients as if all were mailed, and only the API could undo an
+    unsubscribe (DELETE /subscriptions/{id}/unsubscribed/{address})."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    path = write_yaml("id: mail\nchannels: [{email: {to: [desk@example.org, ops@example.org]}}]\n", "mail.yaml")
+    assert await run("add", str(path)) == 0
+    capsys.readouterr()
+    assert await run("show", "mail") == 0
+    assert "unsubscribed" not in capsys.readouterr().out
+    unsubscribed = n.service.unsubscribed
+    assert await unsubscribed.add("mail", "Desk@example.org", await unsubscribed.generation("mail"))
+    assert await run("show", "mail") == 0
+    shown = capsys.readouterr().out
+    assert "# unsubscribed by their email link, so not sent to: desk@example.org " \
+           "(undo: `pledgewatch subscriptions resubscribe mail ADDRESS`)" in shown
+    assert "ops@example.org" not in shown.splitlines()[-1]
+    assert await run("resubscribe", "mail", "desk@example.org") == 0
+    assert capsys.readouterr().out == "desk@example.org subscribed again to mail\n"
+    assert await unsubscribed.of("mail") == set()
+    assert await run("resubscribe", "mail", "desk@example.org") == 1
+    assert capsys.readouterr().err == "error: address: 'desk@example.org' has not unsubscribed from 'mail'\n"
+    assert await run("resubscribe", "nobody", "desk@example.org") == 1
+    assert "no subscription 'nobody'" in capsys.readouterr().err

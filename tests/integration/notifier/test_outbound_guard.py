@@ -80,12 +80,50 @@ async def test_a_subscription_to_a_refused_address_is_refused_when_it_is_added_n
             assert resp.status == 201
 
 
-async def test_a_file_subscription_to_a_refused_address_is_warned_of_at_start(notifier, write_yaml, caplog):
-    """Before: a webhook to 127.0.0.1 in the subscriptions file was only found out at its first alert."""
+@pytest.mark.parametrize("channel", ["{webhook: {url: 'http://127.0.0.1:9911/h'}}",
+                                     "{apprise: 'json://127.0.0.1:9911/x'}"], ids=["webhook", "apprise"])
+async def test_a_file_subscription_to_a_refused_address_is_warned_of_at_start(notifier, write_yaml, caplog, channel):
+    """Before: a webhook to 127.0.0.1 in the subscriptions file was only found out at its first alert (a
+    self-hosted chat target there, too)."""
     import logging
 
-    path = write_yaml("subscriptions: [{id: desk, channels: [console, {webhook: {url: 'http://127.0.0.1:9911/h'}}]}]")
+    path = write_yaml(f"subscriptions: [{{id: desk, channels: [console, {channel}]}}]")
     with caplog.at_level(logging.WARNING, logger="services.notifier.service"):
         await notifier(subscriptions=path, allow_private_targets=[])
     [line] = [r.getMessage() for r in caplog.records if "channels.1.url" in r.getMessage()]
     assert line.startswith("subscription desk: channels.1.url: refused: 127.0.0.1 is a loopback address")
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    pytest.param("json://127.0.0.1:9911/x", "127.0.0.1 is a loopback address", id="loopback"),
+    pytest.param("json://169.254.169.254/latest/meta-data", "169.254.169.254 is a link-local address",
+                 id="cloud-metadata"),
+    pytest.param("ntfys://[::1]/topic", "::1 is a loopback address", id="ipv6-loopback"),
+])
+async def test_a_self_hosted_chat_target_at_a_refused_address_is_refused_when_it_is_added(notifier, url, kind):
+    """Before: POST /subscriptions answered 201 for {"apprise": "json://127.0.0.1:9911/x"} (a webhook to the same
+    address: 422), and every send to it then failed "refused: 127.0.0.1 is a loopback address"."""
+    from notifier_harness import api_call
+
+    n = await notifier(http=True, allow_private_targets=[])
+    body = {"id": "chat", "channels": ["console", {"apprise": url}]}
+    status, answer = await api_call(n, "POST", "/subscriptions", body)
+    assert status == 422
+    [error] = answer["errors"]
+    assert error["field"] == "channels.1.url"
+    assert error["message"].startswith(f"refused: {kind}; outbound requests go only to public addresses")
+    assert "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS" in error["message"]
+    assert (await api_call(n, "PUT", "/subscriptions/chat", body))[0] == 422
+    assert (await api_call(n, "GET", "/subscriptions/chat"))[0] == 404
+    assert (await api_call(n, "POST", "/subscriptions", {"id": "chat", "channels": ["console"]}))[0] == 201
+    assert (await api_call(n, "PATCH", "/subscriptions/chat", {"channels": [{"apprise": url}]}))[0] == 422
+    public = {"id": "named", "channels": [{"apprise": "json://chat.example.org/hook"}]}
+    assert (await api_call(n, "POST", "/subscriptions", public))[0] == 201  # a name: judged when it resolves
+
+
+async def test_a_self_hosted_chat_target_on_loopback_passes_when_the_allow_list_allows_it(notifier):
+    from notifier_harness import api_call
+
+    n = await notifier(http=True, allow_private_targets=["127.0.0.0/8"])
+    body = {"id": "chat", "channels": [{"apprise": "json://127.0.0.1:9911/x"}]}
+    assert (await api_call(n, "POST", "/subscriptions", body))[0] == 201

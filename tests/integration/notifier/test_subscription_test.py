@@ -122,3 +122,25 @@ async def _unsubscribe(running, sub_id, address):
     """As the unsubscribe link of ``address`` in a message of the subscription ``sub_id`` does."""
     unsubscribed = running.service.unsubscribed
     assert await unsubscribed.add(sub_id, address, await unsubscribed.generation(sub_id))
+
+
+async def test_redis_failing_before_the_mail_is_sent_is_not_told_as_an_smtp_failure(running, smtp, capsys,
+                                                                                    monkeypatch, settings):
+    """Before: with Redis not answering the lookup of who unsubscribed, the line read "email smtp: failed:
+    TimeoutError: Timeout reading from 127.0.0.1:6379", as if the SMTP server had failed."""
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    _, inbox = smtp
+    await _add(running, {"id": "desk", "channels": [{"email": {"to": ["desk@example.org"]}}]})
+
+    async def frozen(subscription_id):
+        raise RedisTimeout("Timeout reading from 127.0.0.1:6379")
+
+    monkeypatch.setattr(running.service.unsubscribed, "of", frozen)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
+    assert capsys.readouterr().out.endswith(
+        "test notification for desk:\n"
+        f"  email smtp://127.0.0.1:{smtp[0].port}: not tried: Redis did not answer "
+        "(TimeoutError: Timeout reading from 127.0.0.1:6379)\n")
+    assert inbox.messages == []

@@ -89,7 +89,7 @@ def test_a_filter_with_nothing_set_selects_every_commitment():
 def _home(**overrides):
     context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
                    kind_choices=[], failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
-                   subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None,
+                   subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None, tried=False,
                    row_errors={}, today="1 Dec 2017", pause_default="1 Dec 2017", json_reads=True)
     return render("home.html.j2", **{**context, **overrides})
 

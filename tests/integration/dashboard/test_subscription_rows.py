@@ -1,0 +1,81 @@
+"""The subscriptions on the dashboard: where each sends, and who its email channels leave out; and the words of
+the subscription form's refusals, which are a dashboard user's to follow."""
+
+import html
+import re
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+
+from services.notifier.store import FileSubscriptions, SubscriptionStore
+from services.notifier.subscriptions import parse_subscription
+from services.notifier.unsubscribed import Unsubscribed
+from tests.conftest import API_TOKEN
+
+from .conftest import sign_in_form
+
+pytestmark = pytest.mark.integration
+
+
+async def _page(base: str, path: str = "/") -> str:
+    async with aiohttp.ClientSession() as client, client.get(base + path) as answer:
+        assert answer.status == 200
+        return html.unescape(await answer.text())
+
+
+async def test_a_subscription_names_the_addresses_that_unsubscribed(ledger_app, settings):
+    """Before: the row said "Sends to email desk@example.org, ops@example.org" after desk@ had unsubscribed, and
+    nothing on the page said why desk@ got no more mail."""
+    base = await ledger_app()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        key = settings.key
+        store = SubscriptionStore(client, key=key("notifier:subscriptions"), file=FileSubscriptions(None))
+        await store.put(parse_subscription({"id": "mail", "channels": [
+            {"email": {"to": ["desk@example.org", "ops@example.org"]}}]}))
+        unsubscribed = Unsubscribed(client, key, store.generations)
+        page = await _page(base)
+        assert "Unsubscribed" not in page
+        assert await unsubscribed.add("mail", "desk@example.org", await unsubscribed.generation("mail"))
+        page = await _page(base)
+    finally:
+        await client.aclose()
+    row = re.search(r'<li class="sub" id="sub-mail">(.*?)</li>', page, re.S).group(1)
+    assert "<dt>Unsubscribed</dt><dd>desk@example.org: not sent to, as they used the link in an email" in row
+    assert "pledgewatch subscriptions resubscribe mail ADDRESS" in row
+
+
+async def _signed_in(client: aiohttp.ClientSession, base: str) -> str:
+    """Signs ``client`` in; the CSRF token of its signed-in session's forms."""
+    _, _, csrf = await sign_in_form(client, base)
+    async with client.post(base + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN}) as answer:
+        assert answer.status == 200
+        return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
+
+
+async def _submit(client: aiohttp.ClientSession, base: str, **form: str) -> tuple[int, str]:
+    async with client.post(base + "/dashboard/subscriptions", data=form) as answer:
+        return answer.status, html.unescape(await answer.text())
+
+
+async def test_the_forms_refusals_are_worded_for_what_was_pressed_and_for_a_dashboard_user(ledger_app):
+    """Before: "Try it on the last 90 days" with a bad value said "The subscription was not saved" (nothing was
+    being saved), and saving an id that exists said "use PUT to replace", which no one on the page can do."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        csrf = await _signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", min_confidence="lots",
+                                     action="backtest")
+        assert status == 422
+        assert "Nothing was tried: the filter is not valid:" in page and "not saved" not in page
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", min_confidence="lots",
+                                     action="create")
+        assert status == 422 and "The subscription was not saved:" in page
+        status, _ = await _submit(client, base, csrf=csrf, id="desk", channel="console", action="create")
+        assert status == 200  # saved, and the page it was redirected to
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", action="create")
+    assert status == 409
+    assert ("id: a subscription 'desk' exists already: choose another id (that one is changed with "
+            "`pledgewatch subscriptions update desk FILE`)") in page
+    assert "PUT" not in page
