@@ -34,6 +34,22 @@ def ignored_name(name: str) -> bool:
             or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
+def distinct_folders(folders: Iterable[Path]) -> list[Path]:
+    """``folders`` in the order given, each once as first written: the same folder written again another way
+    (``d/``, ``./d``, its absolute path, a link to it) is dropped, so its files are read and told of once."""
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for folder in map(Path, folders):
+        try:
+            key = folder.resolve()
+        except (OSError, RuntimeError):  # a name too long, a link loop: told when it is watched
+            key = Path(os.path.abspath(folder))
+        if key not in seen:
+            seen.add(key)
+            kept.append(folder)
+    return kept
+
+
 def not_read_words(paths: list[Path]) -> str:
     """One line for files of another type: ``seeds/report.pdf: not read (pledgewatch reads .txt, .md, …)``;
     past ten files, the first ten named and the rest counted."""
@@ -110,7 +126,8 @@ class FolderScanner:
     again). A file first met counts from its mtime (one already there at a start is offered at once); one seen
     to change counts from when it was seen, not from its mtime, which a file system keeping mtimes to the second
     or two (FAT, SMB) may leave as it was while the file grows. Files are marked seen only
-    once a scan has completed, so one that fails half-way loses nothing. ``skipped``: the files the last scan
+    once a scan has completed, so one that fails half-way loses nothing. A folder given twice (``d`` and ``d/``)
+    is watched once, as first written. ``skipped``: the files the last scan
     left out, and why; ``other``: the files of another type it met (not read).
     """
 
@@ -121,6 +138,9 @@ class FolderScanner:
     skipped: Skipped = field(default_factory=list)
     other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
+
+    def __post_init__(self) -> None:
+        self.folders = distinct_folders(self.folders)
 
     def changed(self, now_ns: int) -> list[Path]:
         """Every new or modified settled file under the folders (a full walk)."""

@@ -204,3 +204,17 @@ def test_temporary_names_of_downloaders_and_editors_are_ignored(name):
 
     assert ignored_name(name)
     assert not ignored_name("a.txt") and not ignored_name("2026-12-05-plan.md")
+
+
+def test_a_folder_given_twice_is_watched_once_as_first_given(tmp_path, monkeypatch):
+    watched = tmp_path / "d"
+    watched.mkdir()
+    (tmp_path / "alias").symlink_to(watched, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    release_file = _settled(Path("d") / "release.txt")
+    _settled(watched / "report.pdf", "%PDF-1.7")
+    scanner = FolderScanner([Path("d"), Path("d/"), Path("./d"), watched, Path("e/../d"), Path("alias"),
+                             Path("other")])
+    assert scanner.folders == [Path("d"), Path("other")]  # the same folder however written, in the order given
+    assert scanner.changed(time.time_ns()) == [release_file]
+    assert scanner.other == [Path("d/report.pdf")]  # told once, not once a time the folder was given
