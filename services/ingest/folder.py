@@ -61,7 +61,7 @@ def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None,
                     other: Other | None = None) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
-    Directory links are not walked (no loop can trap the walk); a file link is read only when it resolves
+    Directory links are not walked (no loop can trap the walk), and each is noted in ``skipped``; a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
     permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on. A file
     of another type (a ``.pdf``) is left out and noted in ``other``."""
@@ -73,6 +73,9 @@ def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None
     root_resolved = root.resolve()
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if (Path(top) / name).is_symlink():  # os.walk does not follow it: say so, or it is never heard of
+                _skip(skipped, Path(top) / name, _folder_link(Path(top) / name))
         for name in sorted(names):
             stamp = _stamp(Path(top) / name, root, root_resolved, skipped, other)
             if stamp is not None:
@@ -84,6 +87,9 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
     """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason; a file
     of another type noted in ``other``)."""
     if ignored_name(path.name):
+        return None
+    if path.is_symlink() and path.is_dir():  # dropped in while watched (a walk lists it among the folders)
+        _skip(skipped, path, _folder_link(path))
         return None
     if path.suffix.lower() not in SUFFIXES:
         if other is not None and _is_file(path):
@@ -102,6 +108,10 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
         _skip(skipped, path, f"cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}")
         return None
     return Stamp(info.st_mtime_ns, info.st_size) if path.is_file() else None
+
+
+def _folder_link(path: Path) -> str:
+    return f"a link to the folder {path.resolve()}: links to folders are not walked"
 
 
 def _is_file(path: Path) -> bool:

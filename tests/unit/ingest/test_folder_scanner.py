@@ -218,3 +218,23 @@ def test_a_folder_given_twice_is_watched_once_as_first_given(tmp_path, monkeypat
     assert scanner.folders == [Path("d"), Path("other")]  # the same folder however written, in the order given
     assert scanner.changed(time.time_ns()) == [release_file]
     assert scanner.other == [Path("d/report.pdf")]  # told once, not once a time the folder was given
+
+
+def test_a_link_to_a_folder_is_not_walked_and_is_named_as_other_links_left_out_are(tmp_path):
+    watched, elsewhere = tmp_path / "watched", tmp_path / "elsewhere"
+    (watched / "inner").mkdir(parents=True)
+    elsewhere.mkdir()
+    _settled(elsewhere / "release.txt")
+    good = _settled(watched / "inner" / "release.txt")
+    (watched / "more").symlink_to(elsewhere, target_is_directory=True)
+    (watched / "inner-again").symlink_to(watched / "inner", target_is_directory=True)
+    (watched / ".hidden-link").symlink_to(elsewhere, target_is_directory=True)
+    scanner = FolderScanner([watched])
+    assert scanner.changed(time.time_ns()) == [good]
+    assert scanner.skipped == [
+        (watched / "inner-again", f"a link to the folder {watched / 'inner'}: links to folders are not walked"),
+        (watched / "more", f"a link to the folder {elsewhere}: links to folders are not walked")]
+    dropped = watched / "dropped"
+    dropped.symlink_to(elsewhere, target_is_directory=True)
+    assert scanner.changed_among([dropped], time.time_ns()) == []  # dropped in while watched: told the same
+    assert scanner.skipped == [(dropped, f"a link to the folder {elsewhere}: links to folders are not walked")]
