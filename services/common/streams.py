@@ -215,10 +215,11 @@ class Streams:
         await self.commit(entry, [(self.key(DEAD_LETTERS), event)])
 
     async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str,
-                                level: int = logging.ERROR) -> None:
+                                level: int | None = logging.ERROR) -> None:
         """Dead-letter something that never was a stream entry (a bad file, a bad POST); ``level``: WARNING
-        where the sender was already told (a client's 400)."""
-        log.log(level, "dead letter from %s: %s", origin, reason)
+        where the sender was already told (a client's 400), None where the caller logs it in its own words."""
+        if level is not None:
+            log.log(level, "dead letter from %s: %s", origin, reason)
         await self.publish(self.key(DEAD_LETTERS),
                            self.dead_letter_event(stream=origin, payload=payload, reason=reason))
 

@@ -1,6 +1,9 @@
-"""Which line of a YAML text an error is about, for the ``file:line`` of its one-line message."""
+"""Which line of a YAML text an error is about, for the ``file:line`` of its one-line message; and a loader
+that refuses a key given twice in one mapping, naming both its lines."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import yaml
 
@@ -18,3 +21,27 @@ def yaml_error_line(exc: yaml.YAMLError) -> int | None:
     unfinished = str(getattr(exc, "context", None) or "").startswith(_UNFINISHED)
     mark = context if context is not None and (unfinished or problem is None) else problem
     return None if mark is None else mark.line
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping, as YAML 1.2 requires, rather than keep its
+    last value. ``first_line``: the number, in its file, of the text's first line (2 for a front-matter block
+    opened by ``---`` on line 1), so that the error says where the first one is in the file's own numbers."""
+
+    first_line = 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *defaults": the keys merged in may be given again, to change them
+            key = self.construct_object(key_node, deep=True)
+            try:
+                seen = first.setdefault(key, key_node)
+            except TypeError:
+                continue  # a list or mapping as a key: SafeLoader refuses it
+            if seen is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice (first on line {seen.start_mark.line + self.first_line})",
+                    key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)

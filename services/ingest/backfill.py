@@ -52,7 +52,7 @@ class Backfill:
                  concurrency: int = 8, page_retries: int = 3, retry_delay: float = 1.0) -> None:
         self.streams, self.reader, self.query, self.source = streams, reader, query, source
         self.concurrency, self.page_retries, self.retry_delay = concurrency, page_retries, retry_delay
-        self.cursor = BackfillCursor(streams, f"{source}:{query.key()}")
+        self.cursor = BackfillCursor(streams, f"{source}:{query.key(site=reader.govuk_url)}")
         self.report = BackfillReport()
 
     async def _ingest(self, path: str) -> bool:

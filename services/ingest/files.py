@@ -24,7 +24,7 @@ from schemas import ReleasePublished
 from schemas.json_bounds import loads_bounded
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
-from services.common.yaml_lines import yaml_error_line
+from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
@@ -45,6 +45,7 @@ _MD_HEADING = re.compile(r"^#+\s*")
 LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 LANGUAGE_TAG_HINT = "write one such as en, cy or fr-CA"
 _LOCALE_KEYS = ("locale", "language")
+_DATE_KEYS = ("date", "published_at")
 FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "title", "url")
 
 
@@ -67,8 +68,11 @@ def web_url(url: str) -> str:
     return url
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML for front matter: an impossible date (``2024-13-01``) is an error that knows its line."""
+class _FrontMatterLoader(UniqueKeyLoader):
+    """YAML for front matter: an impossible date (``2024-13-01``) is an error that knows its line, and so is a
+    key given twice (``date:`` on two lines), rather than the last one read."""
+
+    first_line = 2  # the block starts on the file's line 2
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
         try:
@@ -327,7 +331,8 @@ def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object
         return "en"
     key, value = given[0], meta[given[0]]
     if not isinstance(value, str) or not re.match(LOCALE_PATTERN, value.strip()):
-        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {value!r}: not a language tag "
+        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: front matter {key} {_as_written(match, key, value)}: "
+                               "not a language tag "
                                f"({LANGUAGE_TAG_HINT})")
     return value.strip()
 
@@ -358,15 +363,50 @@ def _check_keys(path: Path, match: re.Match[str], meta: dict[str, object]) -> No
 
 
 def _front_matter_date(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> datetime | None:
-    """The front matter's ``published_at``, else ``date``; a :class:`ReleaseFileError` naming its line when
-    it is there but not a date (``5th May 2026``), rather than a file with no date at all."""
-    key = "published_at" if "published_at" in meta else "date"
-    value = meta.get(key)
-    published = _parse_when(value)
-    if published is None and value not in (None, ""):
-        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: bad front matter: {key} {value!r} is not a date; "
-                               "write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
-    return published
+    """The front matter's ``date`` or ``published_at`` (one of them: both is an error, as ``locale`` and
+    ``language`` are); a :class:`ReleaseFileError` naming its line when it is there but not a date (``5th May
+    2026``), rather than a file with no date at all, or a time without its zone (which a ``.json`` file and
+    ``POST /releases`` refuse too: it says no moment)."""
+    given = [key for key in _DATE_KEYS if meta.get(key) not in (None, "")]
+    if len(given) > 1:
+        raise ReleaseFileError(f"{path}: front matter gives both date: and published_at:; keep one")
+    if not given:
+        return None
+    key = given[0]
+    value = meta[key]
+    when = _read_when(value)
+    where = f"{path}:{_meta_line(match, key)}: bad front matter: {key} {_as_written(match, key, value)}"
+    if when is None:
+        raise ReleaseFileError(f"{where} is not a date; write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
+    if isinstance(when, datetime) and when.tzinfo is None:
+        raise ReleaseFileError(f"{where} is a time without its zone; write it with one ({when.isoformat()}+00:00, "
+                               "or Z for UTC), or the date alone")
+    return _parse_when(when)
+
+
+def _as_written(match: re.Match[str] | None, key: str, value: object) -> str:
+    """``value``, the front matter's ``key``, as the file writes it, for an error: a string quoted, anything else
+    (a number, ``yes``, a list) in the file's own text, a list or a mapping said to be one; never as Python
+    writes it (``[datetime.date(2026, 12, 1)]``)."""
+    if isinstance(value, str):
+        return repr(value)
+    written = _value_text(match.group(1), key) if match else None
+    kind = " (a list)" if isinstance(value, list) else " (key: value pairs)" if isinstance(value, dict) else ""
+    return f"{written or value}{kind}"
+
+
+def _value_text(block: str, key: str) -> str | None:
+    """The text of ``key``'s value in the front-matter ``block``, on one line; None when it cannot be found."""
+    try:
+        root = yaml.compose(block, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key_node, value_node in root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return " ".join(block[value_node.start_mark.index:value_node.end_mark.index].split()) or None
+    return None
 
 
 def _meta_line(match: re.Match[str] | None, key: str) -> int:
@@ -388,19 +428,32 @@ def _date_from_name(path: Path) -> datetime | None:
     return datetime(year, month, day, tzinfo=timezone.utc)
 
 
+def _read_when(value: object) -> datetime | date | None:
+    """A date or datetime (str or YAML-parsed) as written: a date alone as a ``date``, a time as a ``datetime``
+    (naive when it gives no zone); None when it is neither."""
+    if isinstance(value, date):  # a datetime too
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def _parse_when(value: object) -> datetime | None:
-    """A date or datetime (str or YAML-parsed) as an aware datetime; date-only is midnight UTC."""
+    """A date or datetime (str or YAML-parsed) as an aware datetime; date-only is midnight UTC, and so is a time
+    without its zone (a web page's ``article:published_time``; front matter refuses one first)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
+    moment = _read_when(value)
+    if moment is None:
+        return None
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

@@ -34,6 +34,22 @@ def ignored_name(name: str) -> bool:
             or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
+def distinct_folders(folders: Iterable[Path]) -> list[Path]:
+    """``folders`` in the order given, each once as first written: the same folder written again another way
+    (``d/``, ``./d``, its absolute path, a link to it) is dropped, so its files are read and told of once."""
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for folder in map(Path, folders):
+        try:
+            key = folder.resolve()
+        except (OSError, RuntimeError):  # a name too long, a link loop: told when it is watched
+            key = Path(os.path.abspath(folder))
+        if key not in seen:
+            seen.add(key)
+            kept.append(folder)
+    return kept
+
+
 def not_read_words(paths: list[Path]) -> str:
     """One line for files of another type: ``seeds/report.pdf: not read (pledgewatch reads .txt, .md, …)``;
     past ten files, the first ten named and the rest counted."""
@@ -45,7 +61,7 @@ def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None,
                     other: Other | None = None) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
-    Directory links are not walked (no loop can trap the walk); a file link is read only when it resolves
+    Directory links are not walked (no loop can trap the walk), and each is noted in ``skipped``; a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
     permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on. A file
     of another type (a ``.pdf``) is left out and noted in ``other``."""
@@ -57,6 +73,9 @@ def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None
     root_resolved = root.resolve()
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            if (Path(top) / name).is_symlink():  # os.walk does not follow it: say so, or it is never heard of
+                _skip(skipped, Path(top) / name, _folder_link(Path(top) / name))
         for name in sorted(names):
             stamp = _stamp(Path(top) / name, root, root_resolved, skipped, other)
             if stamp is not None:
@@ -68,6 +87,9 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
     """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason; a file
     of another type noted in ``other``)."""
     if ignored_name(path.name):
+        return None
+    if path.is_symlink() and path.is_dir():  # dropped in while watched (a walk lists it among the folders)
+        _skip(skipped, path, _folder_link(path))
         return None
     if path.suffix.lower() not in SUFFIXES:
         if other is not None and _is_file(path):
@@ -86,6 +108,10 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
         _skip(skipped, path, f"cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}")
         return None
     return Stamp(info.st_mtime_ns, info.st_size) if path.is_file() else None
+
+
+def _folder_link(path: Path) -> str:
+    return f"a link to the folder {path.resolve()}: links to folders are not walked"
 
 
 def _is_file(path: Path) -> bool:
@@ -110,7 +136,8 @@ class FolderScanner:
     again). A file first met counts from its mtime (one already there at a start is offered at once); one seen
     to change counts from when it was seen, not from its mtime, which a file system keeping mtimes to the second
     or two (FAT, SMB) may leave as it was while the file grows. Files are marked seen only
-    once a scan has completed, so one that fails half-way loses nothing. ``skipped``: the files the last scan
+    once a scan has completed, so one that fails half-way loses nothing. A folder given twice (``d`` and ``d/``)
+    is watched once, as first written. ``skipped``: the files the last scan
     left out, and why; ``other``: the files of another type it met (not read).
     """
 
@@ -121,6 +148,9 @@ class FolderScanner:
     skipped: Skipped = field(default_factory=list)
     other: Other = field(default_factory=list)
     waiting: dict[Path, int] = field(default_factory=dict)  # path -> when to look at it again (ns)
+
+    def __post_init__(self) -> None:
+        self.folders = distinct_folders(self.folders)
 
     def changed(self, now_ns: int) -> list[Path]:
         """Every new or modified settled file under the folders (a full walk)."""

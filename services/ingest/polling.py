@@ -142,9 +142,9 @@ class SourcePoller:
     async def _refuse(self, key: str, link: str, reason: str) -> None:
         name = self.config.name
         log.warning("source %s: entry %s refused (dead-lettered; read again when it changes): %s",
-                    name, link, reason)
+                    name, link, reason)  # once, at the level of a refused file: the feed's to fix
         await self.streams.dead_letter_input(
-            origin=f"feed:{name}", reason=reason,
+            origin=f"feed:{name}", reason=reason, level=None,
             payload={"source": name, "feed": self.config.url, "entry": key, "link": link})
 
     def _log_duplicates(self, duplicates: list[Duplicate]) -> None:

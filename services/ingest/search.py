@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +19,7 @@ from services.common.errors import field_problems
 from .errors import ContentError
 
 FIELDS = "link,title,public_timestamp,content_store_document_type"
+GOVUK_URL = "https://www.gov.uk"  # the default PLEDGEWATCH_GOVUK_URL and --govuk-url
 
 
 def window_problem(from_date: date | None, to_date: date | None) -> str | None:
@@ -54,10 +55,20 @@ class SearchQuery:
     def url(self, govuk_url: str, start: int) -> str:
         return f"{govuk_url}/api/search.json?{urlencode(self.params(start))}"
 
-    def key(self) -> str:
-        """Stable id of the result set (the page size aside): names the backfill cursor."""
+    def key(self, site: str = GOVUK_URL) -> str:
+        """Stable id of the result set of this query on ``site`` (the GOV.UK base URL; the page size aside):
+        names the backfill cursor. GOV.UK's own site adds nothing to it, so its keys are those kept before the
+        site was part of them, and a backfill saved then resumes after an upgrade."""
         parts = sorted(p for p in self.params(0) if p[0] not in ("count", "start"))
+        if (where := _site(site)) != _site(GOVUK_URL):
+            parts.append(("site", where))
         return hashlib.sha256(urlencode(parts).encode()).hexdigest()[:16]
+
+
+def _site(url: str) -> str:
+    """``url`` as a site: its scheme and host in lowercase, no trailing ``/``."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 class _Result(BaseModel):

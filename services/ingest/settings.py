@@ -17,6 +17,7 @@ from services.common.blank import none_if_blank
 from services.common.url_hosts import sendable_url_problem
 
 from .rhythm import QuietRules
+from .search import GOVUK_URL
 
 DEFAULT_USER_AGENT = "pledgewatch/0.1 (press-release monitor; +https://github.com/pledgewatch/pledgewatch)"
 
@@ -45,7 +46,7 @@ class IngestSettings(BaseModel):
         default_factory=list, description="Extra feed URLs, comma- or space-separated (named feed-<host>-<hash>).")
     feed_interval: float = Field(default=300.0, gt=0, description="Default seconds between polls of a source.")
     max_backoff: float = Field(default=3600.0, gt=0, description="Longest wait after repeated failures.")
-    govuk_url: str = Field(default="https://www.gov.uk", description="GOV.UK site and API base URL.")
+    govuk_url: str = Field(default=GOVUK_URL, description="GOV.UK site and API base URL.")
     user_agent: str = Field(default=DEFAULT_USER_AGENT, description="User-Agent of every request.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds before a request gives up.")
     max_fetch_bytes: int = Field(default=5_000_000, gt=0, description="Larger responses are rejected.")

@@ -12,25 +12,13 @@ from typing import Any
 
 import yaml
 
+from services.common.yaml_lines import UniqueKeyLoader
+
 _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
-class _Loader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        first: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue  # "<<: *defaults": the keys merged in may be given again, to change them
-            key = self.construct_object(key_node, deep=True)
-            try:
-                seen = first.setdefault(key, key_node)
-            except TypeError:
-                continue  # a list or mapping as a key: SafeLoader refuses it
-            if seen is not key_node:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} given twice (first on line {seen.start_mark.line + 1})",
-                    key_node.start_mark)
-        return super().construct_mapping(node, deep=deep)
+class _Loader(UniqueKeyLoader):
+    """Safe, a key given twice refused, and ``hh:mm`` a string (the resolvers below)."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -87,6 +87,18 @@ def test_classify_of_a_folder_names_a_link_to_nothing_and_classifies_the_rest(se
                              "does not exist\n")
 
 
+def test_classify_of_a_folder_names_a_link_to_a_folder_it_does_not_walk(seed_file, tmp_path):
+    """Before: the link was left out without a word (exit 0), though each link left out is named."""
+    folder, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "2017-11-29-seed.txt").write_bytes(seed_file.read_bytes())
+    (folder / "more").symlink_to(elsewhere, target_is_directory=True)
+    result = _pledgewatch("classify", folder)
+    assert result.returncode == 1 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == f"error: {folder / 'more'}: a link to the folder {elsewhere}: links to folders are not walked\n"
+
+
 def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file, tmp_path, redis_url, key_prefix):
     env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
     first = _pledgewatch("ingest", seed_file, env=env)

@@ -81,6 +81,26 @@ async def test_failed_items_are_retried_when_the_backfill_runs_again(govuk_items
     assert len(await published()) == PRESS_RELEASES
 
 
+async def test_a_backfill_of_another_site_does_not_resume_at_the_first_sites_position(govuk_items, fetcher, streams):
+    """Before: the position was saved under the query alone, so the same query against another --govuk-url
+    resumed at the first site's page (here: at its end, reading nothing)."""
+    from services.ingest.readers import Reader
+
+    query = SearchQuery(page_size=100)
+    first = await Backfill(streams, Reader(fetcher, govuk_url=govuk_items.base), query, source="s").run()
+    assert first.items == first.total == PRESS_RELEASES
+    other = type(govuk_items)(items=0)
+    other.load_items(ITEMS // 2)
+    await other.start()
+    try:
+        second = await Backfill(streams, Reader(fetcher, govuk_url=other.base), query, source="s").run()
+    finally:
+        await other.stop()
+    assert second.resumed_at == 0 and second.items == second.total > 0
+    again = await Backfill(streams, Reader(fetcher, govuk_url=govuk_items.base), query, source="s").run()
+    assert again.resumed_at == PRESS_RELEASES and again.items == 0  # the first site's position is its own still
+
+
 async def test_backfill_command_prints_its_rate(govuk_items, settings):
     env = {**os.environ, "REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix,
            "PLEDGEWATCH_GOVUK_URL": govuk_items.base, "PLEDGEWATCH_HOME": str(settings.data_dir)}

@@ -58,7 +58,10 @@ async def test_an_entry_that_cannot_be_read_is_dead_lettered_and_the_feed_goes_o
     assert [r.title for r in await published()] == ["Ports plan"]
     [letter] = await dead_letters(streams)
     assert "https://example.org/broken" in letter.reason and reason in letter.reason
-    assert "source ministry: entry https://example.org/broken refused" in caplog.text
+    # Told once, at WARNING as a refused file is (before: once more at ERROR, as "dead letter from feed:…").
+    [(level, line)] = [(r.levelno, r.getMessage()) for r in caplog.records if "example.org/broken" in r.getMessage()]
+    assert level == logging.WARNING and line.startswith("source ministry: entry https://example.org/broken refused")
+    assert reason in line
     # Not backed off, and the ETag was saved: the next poll is a 304 and dead-letters nothing again.
     await streams.client.delete(streams.key("ingest:source:ministry:lease"))
     report = await source.run(now=NOW, clock=1)

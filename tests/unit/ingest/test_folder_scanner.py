@@ -204,3 +204,37 @@ def test_temporary_names_of_downloaders_and_editors_are_ignored(name):
 
     assert ignored_name(name)
     assert not ignored_name("a.txt") and not ignored_name("2026-12-05-plan.md")
+
+
+def test_a_folder_given_twice_is_watched_once_as_first_given(tmp_path, monkeypatch):
+    watched = tmp_path / "d"
+    watched.mkdir()
+    (tmp_path / "alias").symlink_to(watched, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    release_file = _settled(Path("d") / "release.txt")
+    _settled(watched / "report.pdf", "%PDF-1.7")
+    scanner = FolderScanner([Path("d"), Path("d/"), Path("./d"), watched, Path("e/../d"), Path("alias"),
+                             Path("other")])
+    assert scanner.folders == [Path("d"), Path("other")]  # the same folder however written, in the order given
+    assert scanner.changed(time.time_ns()) == [release_file]
+    assert scanner.other == [Path("d/report.pdf")]  # told once, not once a time the folder was given
+
+
+def test_a_link_to_a_folder_is_not_walked_and_is_named_as_other_links_left_out_are(tmp_path):
+    watched, elsewhere = tmp_path / "watched", tmp_path / "elsewhere"
+    (watched / "inner").mkdir(parents=True)
+    elsewhere.mkdir()
+    _settled(elsewhere / "release.txt")
+    good = _settled(watched / "inner" / "release.txt")
+    (watched / "more").symlink_to(elsewhere, target_is_directory=True)
+    (watched / "inner-again").symlink_to(watched / "inner", target_is_directory=True)
+    (watched / ".hidden-link").symlink_to(elsewhere, target_is_directory=True)
+    scanner = FolderScanner([watched])
+    assert scanner.changed(time.time_ns()) == [good]
+    assert scanner.skipped == [
+        (watched / "inner-again", f"a link to the folder {watched / 'inner'}: links to folders are not walked"),
+        (watched / "more", f"a link to the folder {elsewhere}: links to folders are not walked")]
+    dropped = watched / "dropped"
+    dropped.symlink_to(elsewhere, target_is_directory=True)
+    assert scanner.changed_among([dropped], time.time_ns()) == []  # dropped in while watched: told the same
+    assert scanner.skipped == [(dropped, f"a link to the folder {elsewhere}: links to folders are not walked")]

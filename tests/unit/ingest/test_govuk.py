@@ -141,6 +141,18 @@ def test_search_query_asks_oldest_first_with_filters():
     assert query.key() != SearchQuery().key()
 
 
+def test_the_backfill_position_is_kept_per_site_and_the_default_sites_key_is_the_one_kept_before():
+    window = SearchQuery(organisations=("home-office",), from_date=date(2020, 2, 1), to_date=date(2020, 2, 5))
+    # The keys of GOV.UK's own site are those saved before the site was part of them: an upgrade resumes there.
+    assert SearchQuery().key() == SearchQuery().key(site="https://www.gov.uk") == "c9464103823e8320"
+    assert window.key(site="https://www.gov.uk/") == window.key(site="HTTPS://WWW.GOV.UK") == "e77a3955ee520322"
+    sites = ["http://127.0.0.1:8765", "http://127.0.0.1:8766", "https://127.0.0.1:8765", "http://localhost:8765",
+             "https://www.gov.uk/mirror"]
+    keys = {window.key(site=site) for site in sites}
+    assert len(keys) == len(sites) and "e77a3955ee520322" not in keys
+    assert window.key(site="http://127.0.0.1:8765/") == window.key(site="http://127.0.0.1:8765")
+
+
 def test_search_page_gives_paths_and_skips_links_off_govuk():
     page = parse_search_page({"results": [{"link": "/government/news/a"}, {"link": "https://elsewhere.org/x"}],
                               "total": 2, "start": 0})

@@ -28,6 +28,7 @@ def test_without_a_locale_a_file_is_english(tmp_path):
     ("locale: 12", ":2: front matter locale 12: not a language tag"),
     ("title: T\nlanguage: c", ":3: front matter language 'c': not a language tag"),
     ("locale: cy\nlanguage: fr", ": front matter gives both locale: and language:; keep one"),
+    ("locale: [cy]", ":2: front matter locale [cy] (a list): not a language tag"),
 ])
 def test_a_bad_locale_is_refused_naming_its_line(tmp_path, front, message):
     path = tmp_path / "2026-03-03-bad.md"
