@@ -6,9 +6,14 @@ model. A set holding a ``BLIND`` file is measured in aggregate only: its per-ite
 printed, so that whoever tunes the classifier cannot tune on it.
 
 DIR holds ``releases/*.json`` (release files) and ``labels.json`` (labels keyed by
-release id, following LABELING.md). A labelled commitment is matched by a found
-one whose span covers at least half of the labelled quote (the quote is located
-in the body to get its span); each is matched at most once, largest overlap first.
+release id, following LABELING.md). A label whose release file is missing (a set with
+holes cannot be measured honestly), or a set with no labelled release, is an error; a
+release file with no label, and a file in ``releases/`` that is not ``.json``, are left
+out and named in a warning (``tests/data/check_labels.py`` calls each a problem).
+
+A labelled commitment is matched by a found one whose span covers at least half of
+the labelled quote (the quote is located in the body to get its span); each is
+matched at most once, largest overlap first.
 
 Actor comparison is lenient: both names are lower-cased, stripped of "the",
 possessives and punctuation, plural words singularised, common aliases mapped
@@ -23,6 +28,10 @@ end, vague; response time: min and max as durations, the anchor ignored). The
 headline deadline figures are end to end: a deadline found on a commitment that
 matches no label is a false positive, and the deadlines of a missed commitment
 are false negatives. The same figures on matched commitments only are given too.
+
+A ratio with nothing to count is no figure: precision with nothing found, recall with nothing labelled, F1
+with neither, print as "n/a" (``null`` in ``--json``, whose keys stay the same). F1 is 2·tp / (found +
+labelled), the harmonic mean of precision and recall wherever both are figures, and 0 when only one is.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from schemas import Commitment, ReleaseClassified, ReleasePublished
@@ -154,7 +164,31 @@ class LabelledSetError(ValueError):
     """A labelled set's file that cannot be read; the message names it and says why."""
 
 
-def load_set(directory: Path) -> list[tuple[ReleasePublished, dict]]:
+def check_folder(directory: Path) -> None:
+    """A ``LabelledSetError`` unless ``directory`` holds ``releases/`` and ``labels.json``."""
+    if not directory.exists():
+        raise LabelledSetError(f"{directory}: no such folder")
+    if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
+        raise LabelledSetError(f"{directory}: needs releases/ and labels.json (a labelled set)")
+
+
+def _names(names: list[str], most: int = 5) -> str:
+    """``names`` joined, the first ``most`` of them and how many more."""
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple[ReleasePublished, dict]]:
+    """Each labelled release of the set in ``directory`` with its label, in file name order. A
+    ``LabelledSetError`` when it is no labelled set, a file of it does not read, a label has no release file,
+    or no release is labelled; ``warn`` (a line on stderr) names the release files with no label and the files
+    in ``releases/`` that are not read, all left out."""
+    directory = Path(directory)
+    check_folder(directory)
     labels_path = directory / "labels.json"
     try:
         labels = json.loads(labels_path.read_text(encoding="utf-8"))
@@ -164,24 +198,53 @@ def load_set(directory: Path) -> list[tuple[ReleasePublished, dict]]:
         raise LabelledSetError(f"{labels_path}: {exc}") from None
     if not isinstance(labels, dict):
         raise LabelledSetError(f"{labels_path}: not an object of labels keyed by release id")
-    pairs = []
-    for path in sorted((directory / "releases").glob("*.json")):
+    releases_dir = directory / "releases"
+    pairs, unlabelled, names = [], [], set()
+    for path in sorted(releases_dir.glob("*.json")):
         try:
             release = load_release(path)
         except ReleaseFileError as exc:
             raise LabelledSetError(str(exc)) from None
+        names.update((release.release_id, path.stem))
         label = labels.get(release.release_id) or labels.get(path.stem)
-        if label is not None:
+        if label is None:
+            unlabelled.append(path.name)
+        elif not isinstance(label, dict):
+            raise LabelledSetError(f"{labels_path}: the label of {release.release_id} is not an object")
+        else:
             pairs.append((release, label))
+    holes = sorted(set(labels) - names)
+    if holes:
+        raise LabelledSetError(f"{labels_path}: {len(holes)} label{'s' if len(holes) > 1 else ''} with no release "
+                               f"file in {releases_dir}: {_names(holes)} (a set with holes cannot be measured)")
+    if not pairs:
+        files = len(unlabelled)
+        raise LabelledSetError(f"{directory}: no labelled release (labels.json labels none of the {files} release "
+                               f"file{'' if files == 1 else 's'} in releases/)" if files else
+                               f"{directory}: no labelled release (releases/ holds no .json release file)")
+    if unlabelled:
+        warn(f"{releases_dir}: {len(unlabelled)} release file{'s' if len(unlabelled) > 1 else ''} with no label "
+             f"in labels.json, left out: {_names(unlabelled)}")
+    not_read = sorted(path.name + ("/" if path.is_dir() else "") for path in releases_dir.iterdir()
+                      if path.suffix != ".json" and not path.name.startswith("."))
+    if not_read:
+        warn(f"{releases_dir}: {len(not_read)} file{'s' if len(not_read) > 1 else ''} not read (a release file "
+             f"is a .json file): {_names(not_read)}")
     return pairs
 
 
 def _prf(tp: int, n_found: int, n_label: int) -> dict:
-    precision = tp / n_found if n_found else 1.0
-    recall = tp / n_label if n_label else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+    """Precision, recall and F1 (None where there is nothing to count: the module docstring) and the counts."""
+    def ratio(part: int, whole: int) -> float | None:
+        return round(part / whole, 3) if whole else None
+
+    return {"precision": ratio(tp, n_found), "recall": ratio(tp, n_label), "f1": ratio(2 * tp, n_found + n_label),
             "tp": tp, "found": n_found, "labelled": n_label}
+
+
+def figure(value: float | None, width: int = 0) -> str:
+    """A figure of ``_prf`` or an accuracy as printed: three decimals, or "n/a" where there is none."""
+    return f"{'n/a' if value is None else f'{value:.3f}':>{width}}"
 
 
 def score_release(result: ReleaseClassified, label: dict, body: str, tally: Counter, errors: list) -> None:
@@ -262,12 +325,14 @@ def is_blind(directory: Path) -> bool:
     return (Path(directory) / BLIND_MARKER).exists()
 
 
-def evaluate(directory: Path, *, rules_only: bool = False, model: DecisionModel | None = None) -> dict:
+def evaluate(directory: Path, *, rules_only: bool = False, model: DecisionModel | None = None,
+             pairs: list[tuple[ReleasePublished, dict]] | None = None) -> dict:
     """All the figures for the labelled set in ``directory``, with the mistakes behind them (none for a
-    blind set); ``rules_only``: without the decision model; ``model``: another than the shipped one."""
+    blind set); ``rules_only``: without the decision model; ``model``: another than the shipped one;
+    ``pairs``: the set as ``load_set`` read it already."""
     tally: Counter = Counter()
     errors: list = []
-    for release, label in load_set(Path(directory)):
+    for release, label in load_set(Path(directory)) if pairs is None else pairs:
         score_release(classify(release, model=model, rules_only=rules_only), label, release.body, tally, errors)
     if is_blind(directory):
         errors = []
@@ -291,8 +356,8 @@ def format_report(figures: dict, *, show_errors: bool = False) -> str:
     lines = [f"releases: {figures['releases']}", "", f"{'':32}{'precision':>10}{'recall':>8}{'F1':>7}  (tp/found/labelled)"]
     for name in ("commitments", "deadlines", "deadlines_on_matched"):
         row = figures[name]
-        lines.append(f"{name.replace('_', ' '):32}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}"
-                     f"  ({row['tp']}/{row['found']}/{row['labelled']})")
+        lines.append(f"{name.replace('_', ' '):32}{figure(row['precision'], 10)}{figure(row['recall'], 8)}"
+                     f"{figure(row['f1'], 7)}  ({row['tp']}/{row['found']}/{row['labelled']})")
     lines += ["", "accuracy on matched commitments:"]
     for name, value in figures["on_matched"].items():
         lines.append(f"  {name:30}{'n/a (not labelled)' if value is None else f'{value:.3f}':>10}")
@@ -313,10 +378,9 @@ def format_splits(rows: dict[str, dict]) -> str:
     for name, figures in rows.items():
         c, d = figures["commitments"], figures["deadlines"]
         kind = figures["on_matched"]["kind"]
-        lines.append(f"{name:26}{c['precision']:>8.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
-                     f"{d['precision']:>8.3f} / {d['recall']:.3f} / {d['f1']:.3f}"
-                     f"{kind if kind is not None else 0:>7.3f}"
-                     f"{figures['release_counter_terrorism_accuracy'] or 0:>7.3f}"
+        lines.append(f"{name:26}{figure(c['precision'], 8)} / {figure(c['recall'])} / {figure(c['f1'])}"
+                     f"{figure(d['precision'], 8)} / {figure(d['recall'])} / {figure(d['f1'])}"
+                     f"{figure(kind, 7)}{figure(figures['release_counter_terrorism_accuracy'], 7)}"
                      f"{figures['releases']:>10}")
     return "\n".join(lines)
 
@@ -327,8 +391,9 @@ def evaluate_splits(splits: dict[str, Path] = SPLITS) -> dict[str, dict]:
     for split, directory in splits.items():
         if not (directory / "labels.json").is_file():
             continue
+        pairs = load_set(directory)
         for name, rules_only in (("rules only", True), ("rules + model", False)):
-            figures = evaluate(directory, rules_only=rules_only)
+            figures = evaluate(directory, rules_only=rules_only, pairs=pairs)
             figures.pop("errors")
             rows[f"{split}, {name}"] = figures
     return rows
@@ -337,7 +402,8 @@ def evaluate_splits(splits: dict[str, Path] = SPLITS) -> dict[str, dict]:
 def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_errors: bool = False,
          rules_only: bool = False) -> int:
     """Print the figures for ``dir_path`` (both splits when None); 0 on success, 2 when it is not a labelled
-    set, one of its files does not read, or mistakes are asked of a blind one."""
+    set (or labels no release, or labels one it lacks), one of its files does not read, or mistakes are asked
+    of a blind one."""
     try:
         return _report(dir_path, as_json=as_json, show_errors=show_errors, rules_only=rules_only)
     except LabelledSetError as exc:
@@ -360,9 +426,7 @@ def _report(dir_path: Path | str | None, *, as_json: bool, show_errors: bool, ru
                   "the validation split is blind):", *_mistake_lines(mistakes), sep="\n")
         return 0
     directory = Path(dir_path)
-    if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
-        print(f"error: {directory}: needs releases/ and labels.json (a labelled set)", file=sys.stderr)
-        return 2
+    check_folder(directory)
     if show_errors and is_blind(directory):
         print(f"error: {directory} is a blind set: only its aggregate figures are shown (leave out --errors)",
               file=sys.stderr)

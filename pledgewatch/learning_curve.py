@@ -42,8 +42,8 @@ def format_curve(curve: list[dict]) -> str:
     lines = ["share of each fold's training releases: cross-validated F1, mean (min-max over the draws)",
              f"{'':8}{'commitments':>26}{'deadlines':>26}"]
     for point in curve:
-        cells = [f"{statistics.fmean(values):.3f} ({min(values):.3f}-{max(values):.3f})"
-                 for values in (point["commitments"], point["deadlines"])]
+        cells = [f"{statistics.fmean(values):.3f} ({min(values):.3f}-{max(values):.3f})" if None not in values
+                 else "n/a (nothing found or labelled)" for values in (point["commitments"], point["deadlines"])]
         lines.append(f"  {point['share']:<6g}{cells[0]:>26}{cells[1]:>26}")
     return "\n".join(lines)
 

@@ -51,6 +51,9 @@ def format_spread(runs: list[dict]) -> str:
     lines = [f"{len(runs)} trainings, each without one training release ({', '.join(r['left out'] for r in runs)})",
              f"{'':30}{'min':>8}{'max':>8}{'mean':>8}{'std':>8}"]
     for name in names:
+        if any(run[name] is None for run in runs):  # an F1 of nothing found or labelled
+            lines.append(f"  {name:28}{'n/a':>8}")
+            continue
         low, high, mean, deviation = spread([run[name] for run in runs])
         lines.append(f"  {name:28}{low:>8.3f}{high:>8.3f}{mean:>8.3f}{deviation:>8.4f}")
     if any(run["terrorism cut"] < 0 for run in runs):

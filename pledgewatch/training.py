@@ -13,7 +13,12 @@ publisher-grouped folds within the releases trained on (as it is on a release of
 tree is written out as the weights of single signals and of pairs (:mod:`.tree_weights`). Every model,
 in cross-validation and shipped, is the mean of ``BAGS`` such fits, each without one publisher-grouped fold of
 its releases: one fit moved its cuts and figures with any small change of the training split. The weights
-go to ``services/classifier/core/model/decision.json`` as plain JSON.
+go to ``services/classifier/core/model/decision.json`` as plain JSON, replacing the file only once the fit
+succeeded and the whole of it is written.
+
+A set too small to fit is refused before anything is fitted: one with releases of fewer than ``FOLDS``
+publishers (a cross-validation fold would hold none out), or with no labelled commitment a proposal covers, or
+no proposal that is not one (the commitment model would have one class only).
 
 ``--compare`` prints, for the same folds, rules only against rules plus a model trained without the
 held-out releases: the honest figure for the training split; ``--tune`` prints the same cross-validation
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -41,7 +47,7 @@ from services.classifier.core.decision import MODEL_FILE, DecisionModel, Interac
 from services.classifier.core.publishers import publisher
 from services.classifier.core.signals import CONTEXT_PREFIXES, LEXICAL_PREFIXES, YEAR_PREFIX, tied
 
-from .evaluation import _prf, load_set, locate, overlap, score_release
+from .evaluation import LabelledSetError, _prf, figure, load_set, locate, overlap, score_release
 from .tree_weights import trees_as_interactions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,12 +82,17 @@ _NOT_KIND = (*LEXICAL_PREFIXES, *CONTEXT_PREFIXES, YEAR_PREFIX)
 
 
 class TrainingError(Exception):
-    """Training cannot run (a missing library, an empty set)."""
+    """Training cannot run (a missing library, a set too small to fit)."""
+
+
+class ModelNotWritten(Exception):
+    """The fitted model could not be written; the file it was to replace is as it was."""
 
 
 def examples(release: ReleasePublished, label: dict) -> list[Row]:
     """(features, is a commitment, is a demand, the rules read one) for each proposal in ``release``."""
-    spans = [(locate(item["quote"], release.body), item.get("kind") == "demand") for item in label["commitments"]]
+    spans = [(locate(item["quote"], release.body), item.get("kind") == "demand")
+             for item in label.get("commitments", [])]
     rows = []
     for proposal in proposals_of(release):
         start, end = proposal.span
@@ -339,7 +350,7 @@ def proposal_recall(pairs: list) -> tuple[int, int]:
     covered = total = 0
     for release, label in pairs:
         proposals = proposals_of(release)
-        for item in label["commitments"]:
+        for item in label.get("commitments", []):
             span = locate(item["quote"], release.body)
             total += 1
             covered += span is not None and any(overlap(span, p.span) * 2 >= span[1] - span[0] for p in proposals)
@@ -354,8 +365,8 @@ def tuned(pairs: list) -> tuple[float, tuple[tuple[float, float], dict, dict]]:
     for c in C_GRID:
         result = cross_validate(pairs, c_commitment=c)
         learned = result[2]
-        print(f"  C {c:<6g}{learned['commitments']['f1']:.3f}  {learned['deadlines']['f1']:.3f}")
-        if best is None or learned["commitments"]["f1"] > best[1][2]["commitments"]["f1"]:
+        print(f"  C {c:<6g}{figure(learned['commitments']['f1'])}  {figure(learned['deadlines']['f1'])}")
+        if best is None or (learned["commitments"]["f1"] or 0.0) > (best[1][2]["commitments"]["f1"] or 0.0):
             best = c, result
     return best
 
@@ -369,14 +380,49 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
     return replace(model, terrorism_cut=cut), rules, learned
 
 
+def check_trainable(directory: Path, pairs: list) -> list[Row]:
+    """The examples of ``pairs`` (the set read from ``directory``), or a ``TrainingError`` when the set is too
+    small to fit (the module docstring)."""
+    publishers = {publisher(release) for release, _ in pairs}
+    if len(publishers) < FOLDS:
+        raise TrainingError(
+            f"{directory}: {len(pairs)} labelled release{'s' if len(pairs) != 1 else ''} from {len(publishers)} "
+            f"publisher{'s' if len(publishers) != 1 else ''}; training needs releases of at least {FOLDS} "
+            f"publishers (its cross-validation holds each publisher out in one of {FOLDS} folds)")
+    rows = [row for release, label in pairs for row in examples(release, label)]
+    if not any(row[1] for row in rows):
+        raise TrainingError(f"{directory}: no labelled commitment that a proposal of the rules covers: nothing "
+                            "to learn a commitment from (labels.json lists each release's commitments)")
+    if all(row[1] for row in rows):
+        raise TrainingError(f"{directory}: every proposal of the rules is a labelled commitment: nothing to learn "
+                            "what is not one from")
+    return rows
+
+
+def write_model(model: DecisionModel, output: Path) -> None:
+    """Write ``model`` to ``output`` whole or not at all: to a file beside it, then renamed over it."""
+    text = json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n"
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ModelNotWritten(f"{output}: the model could not be written ({exc.strerror or exc}); "
+                              "the file is as it was") from None
+
+
 def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
           tune: bool = False, stability: int = 0, stability_validation: bool = False,
           learning_curve: bool = False) -> int:
-    if not (directory / "labels.json").is_file():
-        print(f"{directory}: needs releases/ and labels.json", file=sys.stderr)
-        return 2
-    pairs = load_set(directory)
+    """Fit the model on the set in ``directory`` and write it to ``output`` (or only measure: ``stability``,
+    ``learning_curve``); 0 on success, 2 when the set does not read or cannot be fitted, 1 when the model
+    could not be written."""
     try:
+        pairs = load_set(directory)
+        rows = check_trainable(directory, pairs)
+        if not (stability or learning_curve) and not output.parent.is_dir():
+            raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
         if tune:  # measured only: C_COMMITMENT changes by hand, once the validation split confirms the choice
             print(f"  best C {tuned(pairs)[0]:g}; fitted with C_COMMITMENT {C_COMMITMENT:g}")
         if stability:
@@ -390,11 +436,14 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
         c = C_COMMITMENT
         model, rules, learned = trained(pairs)
         threshold, veto, cut = model.threshold, model.veto, model.terrorism_cut
-        rows = [row for release, label in pairs for row in examples(release, label)]
-    except TrainingError as exc:
+    except (TrainingError, LabelledSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    output.write_text(json.dumps(model.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    try:
+        write_model(model, output)
+    except ModelNotWritten as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     covered, total = proposal_recall(pairs)
     print(f"training split: {len(pairs)} releases, {len(rows)} proposals, {sum(r[1] for r in rows)} commitments; "
           f"proposals cover {covered}/{total} labelled commitments")
@@ -408,8 +457,9 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
               "commitments P / R / F1   deadlines F1   kind  release CT")
         for name, row in (("rules only", rules), ("rules + model", learned)):
             c = row["commitments"]
-            print(f"  {name:50}{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
-                  f"{row['deadlines']['f1']:>14.3f}{row['kind'] or 0:>8.3f}{row['release_counter_terrorism'] or 0:>12.3f}")
+            print(f"  {name:50}{figure(c['precision'])} / {figure(c['recall'])} / {figure(c['f1'])}"
+                  f"{figure(row['deadlines']['f1'], 14)}{figure(row['kind'], 8)}"
+                  f"{figure(row['release_counter_terrorism'], 12)}")
     return 0
 
 

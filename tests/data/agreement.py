@@ -21,7 +21,8 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pledgewatch.evaluation import _money_equal, _prf, deadline_key, load_set, locate, match_commitments  # noqa: E402
+from pledgewatch.evaluation import (  # noqa: E402
+    _money_equal, _prf, deadline_key, figure, load_set, locate, match_commitments)
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,8 +70,8 @@ def main(argv: list[str]) -> int:
         t = tally(pairs, reference, found)
         c = _prf(t["c_tp"], t["c_found"], t["c_labelled"])
         d = _prf(t["d_tp"], t["d_found"], t["d_labelled"])
-        print(f"{name:<10}{c['precision']:>12.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
-              f"{d['precision']:>12.3f} / {d['recall']:.3f} / {d['f1']:.3f}"
+        print(f"{name:<10}{figure(c['precision'], 12)} / {figure(c['recall'])} / {figure(c['f1'])}"
+              f"{figure(d['precision'], 12)} / {figure(d['recall'])} / {figure(d['f1'])}"
               f"{t['kind'] / t['n']:>7.3f}{t['category'] / t['n']:>10.3f}{t['money'] / t['n']:>7.3f}{t['release_ct'] / t['releases']:>12.3f}")
     print(f"commitments {t['c_found']} (first) and {t['c_labelled']} (second); "
           f"deadlines {t['d_found']} (first) and {t['d_labelled']} (second)")

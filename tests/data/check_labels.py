@@ -110,6 +110,11 @@ def check(root: Path) -> tuple[list[str], dict]:
         problems.append(f"{extra}: labelled but no release file")
     for unlabelled in sorted(ids - set(labels)):
         problems.append(f"{unlabelled}: release file but no labels")
+    others = (p.name for p in (root / "releases").iterdir() if p.suffix != ".json" and not p.name.startswith("."))
+    for other in sorted(others):
+        problems.append(f"releases/{other}: not a .json release file (pledgewatch eval and train do not read it)")
+    if not set(labels) & ids:
+        problems.append("no labelled release")
     stats: dict = {"groups": Counter(), "ct_releases": 0, "commitments": Counter(), "deadlines": Counter(),
                    "with_money": 0, "non_commitments": 0, "excerpts": 0}
     for f in files:

@@ -176,6 +176,15 @@ CASES = {
         "error: pledgewatch notifier: PLEDGEWATCH_SUBSCRIPTIONS: bad-entry.yaml: subscriptions.1 ('desk-eu'): "
         "channels.0.url: only http",
         env={"REDIS_URL": DEAD_REDIS, "PLEDGEWATCH_SUBSCRIPTIONS": "bad-entry.yaml"}),
+    # before: "nope: needs releases/ and labels.json", without the "error:" of every other failure
+    "train-on-a-missing-folder": Case(["pledgewatch", "train", "nope", "--output", "model.json"], 2,
+                                      "error: nope: no such folder", absent="../model.json"),
+    "eval-of-a-missing-folder": Case(["pledgewatch", "eval", "nope"], 2, "error: nope: no such folder"),
+    # before: "releases: 0" and P/R/F1 1.000, exit 0 (eval); the model overwritten by one of 0 weights (train)
+    "eval-of-a-folder-labelling-nothing": Case(["pledgewatch", "eval", "unlabelled"], 2,
+                                               "error: unlabelled: no labelled release"),
+    "train-on-a-folder-labelling-nothing": Case(["pledgewatch", "train", "unlabelled", "--output", "model.json"],
+                                                2, "error: unlabelled: no labelled release", absent="../model.json"),
 }
 
 
@@ -199,6 +208,8 @@ def busy_port():
 
 def _folder(tmp_path: Path) -> Path:
     (tmp_path / "inbox").mkdir()
+    (tmp_path / "unlabelled" / "releases").mkdir(parents=True)
+    (tmp_path / "unlabelled" / "labels.json").write_text("{}")  # a labelled set labelling nothing
     for name, content in FILES.items():
         path = tmp_path / name
         path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)

@@ -121,3 +121,96 @@ def test_a_labelled_set_that_does_not_read_is_one_line_naming_the_file(tmp_path,
     (root / "releases" / "nc-02-y.json").write_text("{not json")
     assert main(root) == 2
     assert capsys.readouterr().err.startswith(f"error: {root / 'releases' / 'nc-02-y.json'}")
+
+
+def _release(root, rid: str, body: str = "The department will publish the guidance by March 2019.",
+             source: str = "example.org") -> None:
+    import json
+
+    (root / "releases").mkdir(parents=True, exist_ok=True)
+    (root / "releases" / f"{rid}.json").write_text(json.dumps({
+        "id": rid, "url": f"https://{source}/{rid}", "title": "T", "published_at": "2018-01-10T00:00:00+00:00",
+        "source": source, "body": body}))
+
+
+def test_a_set_with_no_labelled_release_is_refused_not_scored_perfect(tmp_path, capsys):
+    """Before: releases/good.json with labels.json `{}` printed "releases: 0" and P/R/F1 1.000, exit 0."""
+    from pledgewatch.evaluation import main
+
+    _release(tmp_path, "good")
+    (tmp_path / "labels.json").write_text("{}")
+    assert main(tmp_path) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {tmp_path}: no labelled release") and captured.err.count("\n") == 1
+
+    (tmp_path / "releases" / "good.json").unlink()
+    assert main(tmp_path, as_json=True) == 2
+    assert "no labelled release" in capsys.readouterr().err
+
+
+def test_a_label_without_its_release_file_is_an_error_naming_it(tmp_path, capsys):
+    """Before: the label was dropped without a word, and the figures left out its commitments."""
+    import json
+
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    labels = json.loads((root / "labels.json").read_text())
+    labels["nc-02-gone"] = labels["nc-01-x"]
+    (root / "labels.json").write_text(json.dumps(labels))
+    assert main(root) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {root / 'labels.json'}: 1 label with no release file") and "nc-02-gone" in err
+    assert err.count("\n") == 1
+
+
+def test_release_files_left_out_are_named_in_a_warning(tmp_path, capsys):
+    """Before: a release file with no label and a file that is not .json were passed over silently."""
+    from pledgewatch.evaluation import evaluate, main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    _release(root, "nc-02-unlabelled")
+    (root / "releases" / "nc-03-notes.txt").write_text("The department will publish the guidance.")
+    (root / "releases" / ".hidden").write_text("")  # a dot file is no one's release
+    assert main(root) == 0
+    captured = capsys.readouterr()
+    assert "releases: 1" in captured.out
+    warnings = captured.err.splitlines()
+    assert len(warnings) == 2 and all(line.startswith("warning: ") for line in warnings), warnings
+    assert "nc-02-unlabelled.json" in warnings[0] and "no label" in warnings[0]
+    assert "nc-03-notes.txt" in warnings[1] and "not read" in warnings[1] and ".hidden" not in captured.err
+    assert evaluate(root)["releases"] == 1
+
+
+def test_nothing_found_and_nothing_labelled_is_not_a_perfect_score(tmp_path, capsys):
+    """Before: 0/0 counted as 1.000, so a set with no deadlines labelled or found scored deadlines F1 1.000."""
+    import json
+
+    from pledgewatch.evaluation import _prf, main
+
+    assert _prf(0, 0, 0) == {"precision": None, "recall": None, "f1": None, "tp": 0, "found": 0, "labelled": 0}
+    assert _prf(0, 0, 3) == {"precision": None, "recall": 0.0, "f1": 0.0, "tp": 0, "found": 0, "labelled": 3}
+    assert _prf(0, 2, 0)["f1"] == 0.0 and _prf(0, 2, 0)["recall"] is None
+    assert _prf(3, 4, 5) == {"precision": 0.75, "recall": 0.6, "f1": 0.667, "tp": 3, "found": 4, "labelled": 5}
+
+    _release(tmp_path, "ng-01-weather", body="The weather was fine.")
+    (tmp_path / "labels.json").write_text(json.dumps({"ng-01-weather": {
+        "is_counter_terrorism": False, "text_complete": True, "commitments": [], "non_commitments": []}}))
+    assert main(tmp_path) == 0
+    lines = capsys.readouterr().out.splitlines()
+    commitments = next(line for line in lines if line.startswith("commitments"))
+    assert commitments.split()[1:] == ["n/a", "n/a", "n/a", "(0/0/0)"]
+    assert main(tmp_path, as_json=True) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["commitments"] == {"precision": None, "recall": None, "f1": None, "tp": 0, "found": 0,
+                                      "labelled": 0}
+
+
+def test_both_shipped_splits_load_whole_with_no_warning():
+    from pledgewatch.evaluation import SPLITS, load_set
+
+    for split, directory in SPLITS.items():
+        warnings: list[str] = []
+        pairs = load_set(directory, warn=warnings.append)
+        assert warnings == [] and pairs, split

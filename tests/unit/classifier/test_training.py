@@ -173,3 +173,114 @@ def test_the_learning_curve_fits_each_fold_on_a_seeded_share_of_its_releases(mon
     assert seen == [0.5, 0.5, 1.0]  # one draw of all of them
     assert [point["commitments"] for point in curve] == [[0.5, 0.5], [1.0]]
     assert "0.500 (0.500-0.500)" in learning_curve.format_curve(curve)
+
+
+SOURCES = ("un.org", "europa.eu", "whitehouse.gov", "canada.ca", "nato.int")  # five publishers
+BODY = ("The department will publish the guidance by March 2019. "
+        "The minister said the plan would help schools. Officials visited the site on Monday.")
+
+
+def _small_set(root, sources=SOURCES, *, per_source: int = 2, commitments: bool = True):
+    """A labelled set of ``per_source`` releases from each of ``sources``, each labelling one commitment (or
+    none)."""
+    (root / "releases").mkdir(parents=True)
+    labels = {}
+    for n, source in enumerate(source for source in sources for _ in range(per_source)):
+        rid = f"nc-{n + 1:02d}-x"
+        (root / "releases" / f"{rid}.json").write_text(json.dumps({
+            "id": rid, "url": f"https://{source}/{rid}", "title": "T", "source": source, "body": BODY,
+            "published_at": "2018-01-10T00:00:00+00:00"}))
+        labels[rid] = {"is_counter_terrorism": False, "text_complete": True, "non_commitments": [], "commitments": [
+            {"quote": "The department will publish the guidance by March 2019", "kind": "pledge",
+             "actor": "department", "category": "other", "counter_terrorism": False, "money": None,
+             "deadlines": [{"type": "date", "text": "by March 2019", "due": "2019-03-31"}]}] if commitments else []}
+    (root / "labels.json").write_text(json.dumps(labels))
+    return root
+
+
+def _train_command(capsys, *args) -> tuple[int, str]:
+    from pledgewatch.cli import main
+
+    code = main(["train", *map(str, args)])
+    return code, capsys.readouterr().err
+
+
+def test_an_empty_or_unlabelled_set_is_refused_and_the_model_left_as_it_was(tmp_path, capsys):
+    """Before: "training split: 0 releases ... wrote ... (0 + 0 weights" and exit 0, the model overwritten."""
+    model = tmp_path / "decision.json"
+    model.write_text("the model as it was")
+    (tmp_path / "set" / "releases").mkdir(parents=True)
+    (tmp_path / "set" / "labels.json").write_text("{}")
+    code, err = _train_command(capsys, tmp_path / "set", "--output", model)
+    assert code == 2 and err.startswith(f"error: {tmp_path / 'set'}: no labelled release"), err
+    assert err.count("\n") == 1 and model.read_text() == "the model as it was"
+
+    (tmp_path / "set" / "releases" / "good.json").write_text(json.dumps({
+        "id": "good", "url": "https://un.org/good", "title": "T", "published_at": "2018-01-10T00:00:00+00:00",
+        "body": BODY}))
+    code, err = _train_command(capsys, tmp_path / "set", "--output", model)
+    assert code == 2 and "no labelled release" in err and model.read_text() == "the model as it was"
+
+
+def test_a_labels_file_that_does_not_read_is_told_as_eval_tells_it(tmp_path, capsys):
+    """Before: "error: unexpected LabelledSetError: ... (run again as --debug ..., and report it)", exit 1."""
+    root = _small_set(tmp_path / "set")
+    (root / "labels.json").write_text("{")
+    model = tmp_path / "decision.json"
+    code, err = _train_command(capsys, root, "--output", model)
+    assert code == 2 and err.startswith(f"error: {root / 'labels.json'}: not JSON (line 1, column 2"), err
+    assert "unexpected" not in err and not model.exists()
+
+
+def test_a_missing_folder_is_an_error_line(tmp_path, capsys):
+    """Before: the line had no `error:` prefix."""
+    assert train(tmp_path / "nope", output=tmp_path / "m.json") == 2
+    assert capsys.readouterr().err == f"error: {tmp_path / 'nope'}: no such folder\n"
+
+
+def test_a_set_too_small_to_fit_is_refused_before_anything_is_fitted(tmp_path, capsys, monkeypatch):
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted")
+
+    monkeypatch.setattr(training, "cross_validate", no_fit)
+    monkeypatch.setattr(training, "fit", no_fit)
+    model = tmp_path / "decision.json"
+    code, err = _train_command(capsys, _small_set(tmp_path / "four", SOURCES[:4]), "--output", model)
+    assert code == 2 and "8 labelled releases from 4 publishers" in err and "at least 5" in err, err
+    code, err = _train_command(capsys, _small_set(tmp_path / "none", commitments=False), "--output", model)
+    assert code == 2 and "no labelled commitment" in err, err
+    assert err.count("\n") == 1 and not model.exists()
+
+
+def test_a_small_set_trains_and_a_write_that_fails_part_way_leaves_the_model_as_it_was(tmp_path, capsys,
+                                                                                           monkeypatch):
+    import errno
+    from pathlib import Path
+
+    root, model = _small_set(tmp_path / "set"), tmp_path / "decision.json"
+    model.write_text("the model as it was")
+    write_text = Path.write_text
+
+    def disk_full(path, text, *args, **kwargs):
+        write_text(path, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    assert train(root, output=model) == 1
+    assert model.read_text() == "the model as it was" and sorted(tmp_path.iterdir()) == [model, root]
+    assert capsys.readouterr().err == (f"error: {model}: the model could not be written (No space left on device); "
+                                       "the file is as it was\n")
+    monkeypatch.undo()
+    assert train(root, output=model) == 0
+    assert json.loads(model.read_text())["version"] == training.MODEL_VERSION
+    assert "training split: 10 releases" in capsys.readouterr().out
+
+
+def test_an_f1_of_nothing_found_or_labelled_is_shown_as_none_not_a_crash():
+    """An F1 of nothing found and nothing labelled is None (no longer 1.0): the spreads print it as n/a."""
+    from pledgewatch.learning_curve import format_curve
+
+    runs = [{"left out": name, "terrorism cut": 0.2, "CV deadlines F1": None} for name in "ab"]
+    assert format_spread(runs).splitlines()[3].split() == ["CV", "deadlines", "F1", "n/a"]
+    curve = format_curve([{"share": 1.0, "commitments": [0.7], "deadlines": [None]}])
+    assert "0.700 (0.700-0.700)" in curve and "n/a" in curve
