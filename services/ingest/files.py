@@ -288,12 +288,14 @@ def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished
 def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished:
     text = text.replace("\r\n", "\n")
     meta: dict[str, object] = {}
+    texts: dict[str, str] = {}
     match = _FRONT_MATTER.match(text)
     if match is None and _OPENING.match(text):
         raise ReleaseFileError(f"{path}:1: bad front matter: the '---' that opens it has no '---' line closing it")
     if match:
         meta = _front_matter(path, match.group(1)) if match.group(1).strip() else {}
         _check_keys(path, match, meta)
+        texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source")}
         text = text[match.end():]
     text = markup_to_text(text)
     published = _front_matter_date(path, match, meta) or _date_from_name(path)
@@ -303,12 +305,12 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
         )
     stripped = text.lstrip("\n")
     first, _, rest = stripped.partition("\n")
-    title = markup_to_text(str(meta.get("title") or "")) or _MD_HEADING.sub("", first)
+    title = markup_to_text(texts.get("title", "")) or _MD_HEADING.sub("", first)
     body = (rest if "title" not in meta else stripped).strip("\n")
     if match and "title" not in meta and first.strip() and not body.strip():
         raise ReleaseFileError(f"{path}: no title: add a 'title:' front-matter line, or put the title on the "
                                "first line and the text below it")
-    canonical_url = clean_url(str(meta.get("url") or url))
+    canonical_url = clean_url(texts.get("url") or url)
     if meta.get("url"):
         try:
             web_url(canonical_url)
@@ -318,8 +320,21 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
                                    ) from None
     _need_body(path, body, "the text of the release goes below its title")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
-                       published_at=published, body=body, source=str(meta.get("source") or source))
+                       published_at=published, body=body, source=texts.get("source") or source)
     return release.model_copy(update={"locale": _meta_locale(path, match, meta)})
+
+
+def _meta_text(path: Path, match: re.Match[str] | None, meta: dict[str, object], key: str) -> str:
+    """The front matter's ``key`` as text ("" when not given): a value YAML reads as a number, a yes/no or a
+    date kept as the file writes it (``1.50``, not ``1.5``), a list or a mapping refused naming its line."""
+    value = meta.get(key)
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, (list, dict)):
+        raise ReleaseFileError(f"{path}:{_meta_line(match, key)}: bad front matter: {key} "
+                               f"{_as_written(match, key, value)} is not text; write it on one line "
+                               "(quoted if it starts with '[' or '{' or holds ': ')")
+    return (_value_text(match.group(1), key) if match else None) or str(value)
 
 
 def _meta_locale(path: Path, match: re.Match[str] | None, meta: dict[str, object]) -> str:
