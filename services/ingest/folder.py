@@ -36,18 +36,17 @@ def ignored_name(name: str) -> bool:
 
 def distinct_folders(folders: Iterable[Path]) -> list[Path]:
     """``folders`` in the order given, each once as first written: the same folder written again another way
-    (``d/``, ``./d``, its absolute path, a link to it) is dropped, so its files are read and told of once."""
-    seen: set[Path] = set()
-    kept: list[Path] = []
+    (``d/``, ``./d``, its absolute path, a link to it) is dropped, and so is one inside another given (its
+    files are read by that one's walk), so that each file is read and told of once."""
+    kept: dict[Path, Path] = {}  # resolved -> as first written
     for folder in map(Path, folders):
         try:
             key = folder.resolve()
         except (OSError, RuntimeError):  # a name too long, a link loop: told when it is watched
             key = Path(os.path.abspath(folder))
-        if key not in seen:
-            seen.add(key)
-            kept.append(folder)
-    return kept
+        kept.setdefault(key, folder)
+    return [folder for key, folder in kept.items()
+            if not any(other != key and key.is_relative_to(other) for other in kept)]
 
 
 def not_read_words(paths: list[Path]) -> str:
@@ -137,7 +136,7 @@ class FolderScanner:
     to change counts from when it was seen, not from its mtime, which a file system keeping mtimes to the second
     or two (FAT, SMB) may leave as it was while the file grows. Files are marked seen only
     once a scan has completed, so one that fails half-way loses nothing. A folder given twice (``d`` and ``d/``)
-    is watched once, as first written. ``skipped``: the files the last scan
+    is watched once, as first written, and a folder inside another given is walked only with it. ``skipped``: the files the last scan
     left out, and why; ``other``: the files of another type it met (not read).
     """
 

@@ -220,6 +220,18 @@ def test_a_folder_given_twice_is_watched_once_as_first_given(tmp_path, monkeypat
     assert scanner.other == [Path("d/report.pdf")]  # told once, not once a time the folder was given
 
 
+def test_a_folder_inside_another_given_is_walked_with_it_not_again(tmp_path, monkeypatch):
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "dx").mkdir()  # beside d, not inside it
+    monkeypatch.chdir(tmp_path)
+    release_file = _settled(Path("d") / "sub" / "release.txt")
+    _settled(Path("d") / "sub" / "report.pdf", "%PDF-1.7")
+    scanner = FolderScanner([Path("d/sub"), Path("dx"), Path("d")])
+    assert scanner.folders == [Path("dx"), Path("d")]  # the walk of d reads d/sub
+    assert scanner.changed(time.time_ns()) == [release_file]
+    assert scanner.other == [Path("d/sub/report.pdf")]
+
+
 def test_a_link_to_a_folder_is_not_walked_and_is_named_as_other_links_left_out_are(tmp_path):
     watched, elsewhere = tmp_path / "watched", tmp_path / "elsewhere"
     (watched / "inner").mkdir(parents=True)
