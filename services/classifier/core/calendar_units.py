@@ -31,8 +31,16 @@ def month_number(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
 
+_DAYS_IN_MONTH: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def end_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of ``month`` of ``year``: ``calendar.monthrange(year, month)[1]``, without its two Python
+    calls (``calendar.IllegalMonthError`` for a month that is none, as there)."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return date(year, month, _DAYS_IN_MONTH[month] + leap)
 
 
 def end_of_season(year: int, season: str) -> date:

@@ -25,13 +25,16 @@ _DIGIT: Final = re.compile(r"\d")
 _FOLDED: Final = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
 _CORE: Final = {id(RULES[i][0]): core for i, core in CORES.items()}
 _MONTH_WORDS: Final = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
+# Where a year may begin ("19", "20"): where every match of rule 6 and of the cores of rules 5, 6, 9, 20 and 26
+# begins. One WordSet, so that ``find_deadlines`` finds its starts in a text once for them all (``_words_start``).
+_CENTURY_STARTS: Final = WordSet(("19", "20"))
 # The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
 # words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
 # word boundary, which costs more than trying them at each "in" or "on"; 12 and 22 as well, where the core
 # they hold is frequent or absent).
 _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
-    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
+    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")),
     (8, ("in", "both", "this")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
@@ -40,13 +43,13 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
-    (20, ("by", "before", "no")), (22, PREP_WORDS))}
+    (20, ("by", "before", "no")), (22, PREP_WORDS))} | {id(RULES[6][0]): _CENTURY_STARTS}
 # Where a match of a rule's core (``CORES``) may begin: a search tries each offset, and the cores that begin with a
 # month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
 # alternation is found where one of its words stands.
 _CORE_STARTS: Final = {id(CORES[i]): WordSet(words) for i, words in (
-    (5, ("19", "20")), (6, ("19", "20")), (9, ("19", "20")), (20, ("19", "20")), (11, tuple("0123456789")),
-    (12, _MONTH_WORDS), (16, ("this", "next", "the")))}
+    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")))} | \
+    {id(CORES[i]): _CENTURY_STARTS for i in (5, 6, 9, 20, 26)}
 _DAY_CORE: Final = id(CORES[11])
 _LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),
                          id(CORES[22]): WordSet(("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half"))}
@@ -130,8 +133,9 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     candidates = []
     if low is None:
         low = folded if text.isascii() else text.lower()
+    known: _Starts = {}
     for pattern, resolve in _rules_for(low):
-        for match in _finditer(pattern, text, folded):
+        for match in _finditer(pattern, text, folded, known):
             try:
                 fields = resolve(match, published)
             except (ValueError, OverflowError):  # a day the calendar lacks ("by 31 June") or a span past its end
@@ -222,22 +226,38 @@ def _text_span(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``)."""
+# The starts of WordSets in one text, by id(WordSet): found once for all the rules that ask.
+_Starts = dict[int, list[int]]
+
+
+def _words_start(words: WordSet, folded: str, known: _Starts | None) -> list[int]:
+    """``words.starts(folded)``, remembered in ``known`` (the starts found in ``folded`` so far), if given."""
+    if known is None:
+        return words.starts(folded)
+    key = id(words)
+    starts = known.get(key)
+    if starts is None:
+        starts = known[key] = words.starts(folded)
+    return starts
+
+
+def _finditer(pattern: re.Pattern[str], text: str, folded: str, known: _Starts | None = None) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``); ``known``: see ``_words_start``."""
     key = id(pattern)
     core = _CORE.get(key)
-    if core is not None and not _holds_core(core, folded):
+    if core is not None and not _holds_core(core, folded, known):
         return []
     first = _FIRST.get(key)
     if first is None:
         hits = _FOLDED[key].finditer(folded)
     else:
-        hits = matches_at(_FOLDED[key], folded, first.starts(folded))
+        hits = matches_at(_FOLDED[key], folded, _words_start(first, folded, known))
     return [pattern.match(text, hit.start()) for hit in hits]  # type: ignore[misc]  # matched again to read groups from ``text``
 
 
-def _holds_core(core: re.Pattern[str], folded: str) -> bool:
-    """``core.search(folded) is not None``, tried only where a match may begin (``_CORE_STARTS``)."""
+def _holds_core(core: re.Pattern[str], folded: str, known: _Starts | None = None) -> bool:
+    """``core.search(folded) is not None``, tried only where a match may begin (``_CORE_STARTS``); ``known``: see
+    ``_words_start``."""
     key = id(core)
     literal = _LITERAL_CORES.get(key)
     if literal is not None:
@@ -245,7 +265,7 @@ def _holds_core(core: re.Pattern[str], folded: str) -> bool:
     starts = _CORE_STARTS.get(key)
     if starts is None or key == _DAY_CORE and not folded.isascii():  # "\d" matches other digits too
         return core.search(folded) is not None
-    for at in starts.starts(folded):
+    for at in _words_start(starts, folded, known):
         if core.match(folded, at) is not None:
             return True
     return False

@@ -149,7 +149,8 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("rule:none")
     else:
         trigger, actor = found
-        names.update(("rule:found", f"rule:kind:{trigger.kind.value}", f"rule:verb:{trigger.verb.split()[0]}"))
+        # "rule:kind:" + the kind's value: a Kind is a str holding its value, and its ``.value`` a Python call
+        names.update(("rule:found", "rule:kind:" + trigger.kind, f"rule:verb:{trigger.verb.split()[0]}"))
         names.add("rule:own" if actor.own else "rule:agent" if actor.agent else "rule:thing")
         if trigger.actor is not None:
             names.add("rule:named_party")

@@ -3,13 +3,16 @@ and on random text built from the patterns' own words)."""
 
 from __future__ import annotations
 
+import calendar
 import random
 import re
+from datetime import date
 
 import pytest
 
-from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, penalties,
-                                      records, signals, triggers, unruled)
+from schemas import Kind
+from services.classifier.core import (calendar_units, categories, commitments, cues, deadline_rules, deadlines,
+                                      financial_years, money, penalties, records, signals, triggers, unruled)
 from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -226,3 +229,43 @@ def test_the_years_a_clause_names_as_the_regex_finds_them(labelled_sentences):
         expected = None if not years else "year:future" if max(years) > 2020 else \
             "year:current" if 2020 in years else "year:past"
         assert signals.year_signal(text, 2020) == expected, text
+
+
+def test_deadline_rules_sharing_the_starts_found_in_a_text_find_what_a_scan_finds(labelled_sentences):
+    """The starts of a WordSet, found once in a text for every rule and core that asks (``known``), give what
+    each core's search gives and what each rule finds without them, whichever asks first."""
+    rnd = random.Random(13)
+    texts = ["".join(rnd.choice(_DEADLINE_PIECES) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        known: dict[int, list[int]] = {}
+        for core in reversed(list(deadlines.CORES.values())):
+            assert deadlines._holds_core(core, folded, known) == (core.search(folded) is not None), (core.pattern, text)
+        for pattern, _ in deadlines.RULES:
+            assert _spans(deadlines._finditer(pattern, text, folded, known)) == \
+                _spans(deadlines._finditer(pattern, text, folded)), text
+
+
+def test_a_rules_group_read_as_its_groupdict_reads_it(labelled_sentences):
+    for text in labelled_sentences + _random_texts(300, 17):
+        for pattern, _ in deadlines.RULES:
+            for match in pattern.finditer(text):
+                for name in ("prep", "edge", "rel", "yrel", "none"):
+                    assert deadline_rules._group(match, name) == match.groupdict().get(name)
+
+
+def test_end_of_month_as_calendar_reads_it():
+    for year in list(range(1, 2500)) + [9999]:
+        for month in range(1, 13):
+            assert calendar_units.end_of_month(year, month) == date(year, month, calendar.monthrange(year, month)[1])
+    for month in (0, 13, -1):
+        with pytest.raises(calendar.IllegalMonthError):
+            calendar_units.end_of_month(2024, month)
+    with pytest.raises(ValueError):
+        calendar_units.end_of_month(10000, 1)
+
+
+def test_a_kind_added_to_a_name_reads_its_value():
+    for kind in Kind:
+        assert "rule:kind:" + kind == f"rule:kind:{kind.value}"
+        assert type("rule:kind:" + kind) is str
