@@ -7,12 +7,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from dateutil.relativedelta import relativedelta
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH, MONTHS, end_of_month, end_of_unit
+from .calendar_units import MONTH, MONTHS, add_months, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
     COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
@@ -192,11 +191,10 @@ def _starts(start: int, text: str) -> bool:
 def _in_financial_year(fields: dict, year_starts: int) -> dict:
     """``fields`` read in an April-to-March year, moved to the year that starts in the month ``year_starts``
     ("2018-19" in Australia: 1 July 2018 to 30 June 2019)."""
-    shift = relativedelta(months=year_starts - 4)
     moved = dict(fields)
     for name in ("start", "end", "due"):
         if name in moved:
-            day = moved[name] + shift
+            day = add_months(moved[name], year_starts - 4)
             moved[name] = day if name == "start" else end_of_month(day.year, day.month)
     return moved
 

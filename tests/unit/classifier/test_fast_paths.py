@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -269,3 +269,46 @@ def test_a_kind_added_to_a_name_reads_its_value():
     for kind in Kind:
         assert "rule:kind:" + kind == f"rule:kind:{kind.value}"
         assert type("rule:kind:" + kind) is str
+
+
+def _exception_or(call):
+    try:
+        return call()
+    except (ValueError, OverflowError) as error:
+        return type(error)
+
+
+def test_months_added_as_relativedelta_adds_them():
+    from dateutil.relativedelta import relativedelta
+
+    days = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 2, 28), date(2025, 3, 30), date(2019, 12, 31),
+            date(1, 1, 1), date(1, 3, 31), date(9999, 12, 31), date(9999, 1, 15), date(2000, 8, 31)]
+    for start in days:
+        for months in list(range(-30, 31)) + [-24000, 119988, 10 ** 6, -(10 ** 6), 10 ** 20]:
+            assert _exception_or(lambda: calendar_units.add_months(start, months)) == \
+                _exception_or(lambda: start + relativedelta(months=months)), (start, months)
+
+
+def test_units_added_as_with_relativedelta():
+    from dateutil.relativedelta import relativedelta
+
+    def reference(start, amount, unit):  # add_units as it was written with relativedelta
+        unit = unit.lower().rstrip("s")
+        whole = int(amount)
+        if unit == "month":
+            return start + relativedelta(months=whole) + timedelta(days=round((amount - whole) * 30))
+        if unit == "year":
+            return start + relativedelta(years=whole, months=round((amount - whole) * 12))
+        return start + relativedelta(years=round(amount * 10))
+
+    for start in (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), date(9990, 6, 30), date(1, 1, 1)):
+        for amount in (0.0, 0.5, 1.0, 1.5, 2.25, 2.99, 3.0, 10.0, 12.0, 0.96, 100.0, 1e6, 1e30):
+            for unit in ("month", "Months", "year", "years", "decade", "decades"):
+                assert _exception_or(lambda: calendar_units.add_units(start, amount, unit)) == \
+                    _exception_or(lambda: reference(start, amount, unit)), (start, amount, unit)
+    for published in (date(2024, 1, 31), date(2023, 12, 15), date(2025, 5, 31)):
+        for following in range(0, 14):
+            first = published.replace(day=1) + relativedelta(months=following)
+            assert calendar_units.end_of_unit(published, "month", following=following) == \
+                calendar_units.end_of_month(first.year, first.month)
+
