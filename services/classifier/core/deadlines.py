@@ -43,6 +43,9 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
     (20, ("by", "before", "no")), (22, PREP_WORDS))} | {id(RULES[6][0]): _CENTURY_STARTS}
+# The rules of _FIRST that begin with "\b": as each of their first words begins with a word character, a match
+# cannot begin inside a word ("in" of "within", "on" of "month"), where about half of their first words stand.
+_AT_A_WORD: Final = frozenset(key for key in _FIRST if key != id(RULES[6][0]))  # rule 6 begins with a look-behind
 # Where a match of a rule's core (``CORES``) may begin: a search tries each offset, and the cores that begin with a
 # month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
 # alternation is found where one of its words stands.
@@ -249,8 +252,15 @@ def _finditer(pattern: re.Pattern[str], text: str, folded: str, known: _Starts |
     if first is None:
         hits = _FOLDED[key].finditer(folded)
     else:
-        hits = matches_at(_FOLDED[key], folded, _words_start(first, folded, known))
+        starts = _words_start(first, folded, known)
+        hits = matches_at(_FOLDED[key], folded, _outside_words(starts, folded) if key in _AT_A_WORD else starts)
     return [pattern.match(text, hit.start()) for hit in hits]  # type: ignore[misc]  # matched again to read groups from ``text``
+
+
+def _outside_words(starts: list[int], folded: str) -> list[int]:
+    """The offsets of ``starts`` that no word character (as ``\\w`` reads one) stands before: where "\\b" holds
+    before a word character."""
+    return [at for at in starts if at == 0 or not (folded[at - 1].isalnum() or folded[at - 1] == "_")]
 
 
 def _holds_core(core: re.Pattern[str], folded: str, known: _Starts | None = None) -> bool:

@@ -312,3 +312,19 @@ def test_units_added_as_with_relativedelta():
             assert calendar_units.end_of_unit(published, "month", following=following) == \
                 calendar_units.end_of_month(first.year, first.month)
 
+
+def test_deadline_rules_tried_only_outside_words_find_what_a_scan_finds(labelled_sentences):
+    """A rule of ``_AT_A_WORD`` is not tried where a word character stands before its first word: it begins with
+    "\\b", and each of its first words with a word character."""
+    for key in deadlines._AT_A_WORD:
+        pattern = next(pattern for pattern, _ in deadlines.RULES if id(pattern) == key)
+        assert pattern.pattern.startswith(r"\b"), pattern.pattern
+        assert all(re.match(r"\w", word) for word in deadlines._FIRST[key].words), pattern.pattern
+    glue = ["x", "_", "é", "ñ", "2", "ſ", "İ", "’", "-", " ", "\u00a0"]
+    pieces = [piece for piece in _DEADLINE_PIECES if piece != "٣ "] + glue + ["within ", "tomorrow ", "soon", "no later than "]
+    rnd = random.Random(19)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24))) for _ in range(4000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        for pattern, _ in deadlines.RULES:
+            assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text
