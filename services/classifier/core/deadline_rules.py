@@ -407,5 +407,6 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
+    23: re.compile(rf"(?:fiscal\s+year|fy)\s*{YEAR}\b"),  # "by fiscal year 2025", "FY2024" ("fy" of "justify": none)
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
 }

@@ -30,7 +30,7 @@ _CENTURY_STARTS: Final = WordSet(("19", "20"))
 # The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
 # words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
 # word boundary, which costs more than trying them at each "in" or "on"; 12 and 22 as well, where the core
-# they hold is frequent or absent).
+# they hold is frequent or absent; 18, 24 and 26, which a scan of the whole text tried at every offset).
 _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
     (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")),
@@ -42,7 +42,9 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
-    (20, ("by", "before", "no")), (22, PREP_WORDS))} | {id(RULES[6][0]): _CENTURY_STARTS}
+    (18, ("in", "under", "less", "no", "at")), (20, ("by", "before", "no")), (22, PREP_WORDS),
+    (24, ("for", "during", "over")), (26, ("in", "during", "over", "across", "throughout")))} | \
+    {id(RULES[6][0]): _CENTURY_STARTS}
 # The rules of _FIRST that begin with "\b": as each of their first words begins with a word character, a match
 # cannot begin inside a word ("in" of "within", "on" of "month"), where about half of their first words stand.
 _AT_A_WORD: Final = frozenset(key for key in _FIRST if key != id(RULES[6][0]))  # rule 6 begins with a look-behind
@@ -50,7 +52,7 @@ _AT_A_WORD: Final = frozenset(key for key in _FIRST if key != id(RULES[6][0]))  
 # month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
 # alternation is found where one of its words stands.
 _CORE_STARTS: Final = {id(CORES[i]): WordSet(words) for i, words in (
-    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")))} | \
+    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")), (23, ("fiscal", "fy")))} | \
     {id(CORES[i]): _CENTURY_STARTS for i in (5, 6, 9, 20, 26)}
 _DAY_CORE: Final = id(CORES[11])
 _LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),

@@ -57,7 +57,8 @@ _DEADLINE_PIECES = ["by ", "in ", "on ", "the end of ", "from ", "between ", "fo
 def test_deadline_rule_cores_found_as_a_search_finds_them(labelled_sentences):
     """A rule's core is tried only where a match may begin: found exactly where ``search`` finds one."""
     rnd = random.Random(7)
-    texts = ["".join(rnd.choice(_DEADLINE_PIECES) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    pieces = _DEADLINE_PIECES + ["fiscal year ", "FY", "fy ", "justify ", "Fiscal  Year\n", "2024 ", "and ", "& "]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
     for text in labelled_sentences + texts:
         folded = fold(text)
         for core in deadlines.CORES.values():
@@ -321,7 +322,10 @@ def test_deadline_rules_tried_only_outside_words_find_what_a_scan_finds(labelled
         assert pattern.pattern.startswith(r"\b"), pattern.pattern
         assert all(re.match(r"\w", word) for word in deadlines._FIRST[key].words), pattern.pattern
     glue = ["x", "_", "é", "ñ", "2", "ſ", "İ", "’", "-", " ", "\u00a0"]
-    pieces = [piece for piece in _DEADLINE_PIECES if piece != "٣ "] + glue + ["within ", "tomorrow ", "soon", "no later than "]
+    pieces = [piece for piece in _DEADLINE_PIECES if piece != "٣ "] + glue + [
+        "within ", "tomorrow ", "soon", "no later than ", "under ", "less than ", "at most ", "12 ", "hours ",
+        "after ", "the period beginning ", "ending ", "1 April ", "fiscal year ", "FY", "fy ", "justify ",
+        "throughout ", "across ", "both ", "2024, ", "2025 ", "& ", "over "]
     rnd = random.Random(19)
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24))) for _ in range(4000)]
     for text in labelled_sentences + texts:
