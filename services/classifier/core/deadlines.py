@@ -60,14 +60,14 @@ _LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),
 _MONTH: Final = re.compile(rf"\b{MONTH}")
 _STARTING: Final = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
-# A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
+# A calendar word, matched over the fold; each begins with one of CALENDAR_PREFIXES.
 _CALENDAR_WORD: Final = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
                             r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
                             r"due\s+course|imminently)\b")
-_CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
+CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
-_CALENDAR_STARTS: Final = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
+_CALENDAR_STARTS: Final = Lexicon((word, None) for word in CALENDAR_PREFIXES)
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
@@ -76,14 +76,18 @@ _NEED_WORDS: Final = sorted({need for needs in NEEDS for need in needs if need !
 _NEEDS_FOUND: Final = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
 
 
-def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None) -> bool:
+def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None,
+                      starts: list[int] | None = None) -> bool:
     """False when ``text`` holds no digit and no calendar word, so no deadline (``folded``: ``fold(text)``,
-    and ``digit``: ``has_digit(text)``, when known)."""
+    ``digit``: ``has_digit(text)``, and ``starts``: where each word of ``CALENDAR_PREFIXES`` begins in ``folded``
+    (a start may come twice, or be that of a word cut at the end of ``text``), when known)."""
     if has_digit(text) if digit is None else digit:
         return True
     if folded is None:
         folded = fold(text)
-    for _, start, _ in _CALENDAR_STARTS.hits(folded):  # a calendar word can begin only where one of these does
+    if starts is None:
+        starts = [start for _, start, _ in _CALENDAR_STARTS.hits(folded)]
+    for start in starts:  # a calendar word can begin only where one of CALENDAR_PREFIXES does
         if _CALENDAR_WORD.match(folded, start) is not None:
             return True
     return False
