@@ -7,7 +7,6 @@ import calendar
 from datetime import date, timedelta
 from typing import Final
 
-from dateutil.relativedelta import relativedelta
 
 MONTHS: Final = {
     name: number
@@ -31,8 +30,30 @@ def month_number(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
 
+_DAYS_IN_MONTH: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def end_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of ``month`` of ``year``."""
+    return date(year, month, _days_in(year, month))
+
+
+def _days_in(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]``, without its two Python calls (``calendar.IllegalMonthError`` for a
+    month that is none, as there)."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _DAYS_IN_MONTH[month] + leap
+
+
+def add_months(start: date, months: int) -> date:
+    """``start + relativedelta(months=months)``: the same day of the month ``months`` later (or earlier), or that
+    month's last day where it has fewer days. Computed here: relativedelta is Python code, and building and adding
+    one cost more than resolving the rest of a deadline."""
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(start.day, _days_in(year, month)))
 
 
 def end_of_season(year: int, season: str) -> date:
@@ -70,11 +91,11 @@ def add_units(start: date, amount: float, unit: str) -> date:
     if unit == "week":
         return start + timedelta(weeks=amount)
     if unit == "month":
-        return start + relativedelta(months=whole) + timedelta(days=round((amount - whole) * 30))
+        return add_months(start, whole) + timedelta(days=round((amount - whole) * 30))
     if unit == "year":
-        return start + relativedelta(years=whole, months=round((amount - whole) * 12))
+        return add_months(start, 12 * whole + round((amount - whole) * 12))
     if unit == "decade":
-        return start + relativedelta(years=round(amount * 10))
+        return add_months(start, 12 * round(amount * 10))
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -85,7 +106,7 @@ def end_of_unit(published: date, unit: str, *, following: int = 0, year_starts: 
     if unit == "week":
         return published + timedelta(days=6 - published.weekday() + 7 * following)
     if unit == "month":
-        first = published.replace(day=1) + relativedelta(months=following)
+        first = add_months(published.replace(day=1), following)
         return end_of_month(first.year, first.month)
     if unit == "year":
         return date(published.year + following, 12, 31)

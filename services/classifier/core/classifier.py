@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -16,7 +15,7 @@ from .context import borrow_deadlines
 from .cues import read_body
 from .decision import DecisionModel, shipped_model
 from .financial_context import in_financial_years
-from .folding import LoweredBody
+from .folding import LoweredBody, starts_within
 from .money import dollar_of
 from .penalties import threatens_penalty
 from .proposals import Proposal, propose
@@ -114,7 +113,7 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
                                             lowered=lowered, year_starts=year_starts,
                                             has_money=MONEY in read.general, may_hold_deadline=may_hold[sentence]))
     commitments = borrow_deadlines(commitments, sentences, body, published, year_starts, lowered=lowered,
-                                   may_hold=may_hold)
+                                   may_hold=may_hold, calendar=words.calendar)
     commitments = in_financial_years(commitments, body, published, year_starts, lowered=lowered)
     # A release that makes a commitment about terrorism is about terrorism, whatever its overall score; so is
     # one with a clause the model weighs as nearly one (``DecisionModel.terrorism_cut``).
@@ -164,6 +163,4 @@ def _paragraph(body: str, start: int, end: int) -> tuple[int, int]:
 def _starts_within(starts: list[int] | None, first: int, last: int) -> list[int] | None:
     """The offsets of sorted ``starts`` (into the body) in ``[first, last)``, relative to ``first``. No term
     word holds a line break, so those of a paragraph are the term starts of the paragraph alone."""
-    if starts is None:
-        return None
-    return [start - first for start in starts[bisect_left(starts, first):bisect_left(starts, last)]]
+    return None if starts is None else starts_within(starts, first, last)

@@ -11,7 +11,7 @@ from typing import Final
 from schemas import Commitment
 
 from .deadlines import find_deadlines, may_hold_deadline
-from .folding import LoweredBody
+from .folding import LoweredBody, starts_within
 from .sentences import Sentence
 
 _WORD: Final = re.compile(r"[a-z][a-z'’-]{2,}")
@@ -70,15 +70,18 @@ def _may_share(trigrams: set[tuple[str, str, str]], lowered: str) -> bool:
 
 def borrow_deadlines(commitments: list[Commitment], sentences: list[Sentence], body: str,
                      published: date, year_starts: int = 4, *, lowered: LoweredBody | None = None,
-                     may_hold: dict[Sentence, bool] | None = None) -> list[Commitment]:
+                     may_hold: dict[Sentence, bool] | None = None,
+                     calendar: list[int] | None = None) -> list[Commitment]:
     """Give a commitment with no deadline the one a nearby sentence sets for the thing it names again
     ("restrictions from 13 July to 6 August" ... "the restrictions that will be put in place").
     ``commitments`` are those found in ``body``, their deadlines read at ``published`` (a financial year
     starting in the month ``year_starts``; ``lowered``: the body lowercased, when known). ``may_hold``: what
-    ``may_hold_deadline`` says of some spans of ``body``, when known (the proposals' signals say it)."""
+    ``may_hold_deadline`` says of some spans of ``body``, when known (the proposals' signals say it); ``calendar``:
+    where each word of ``deadlines.CALENDAR_PREFIXES`` begins in the folded body (``cues.BodyWords.calendar``), when
+    known."""
     if all(commitment.deadlines for commitment in commitments):
         return list(commitments)
-    lenders = _Lenders(sentences, body, published, year_starts, lowered)
+    lenders = _Lenders(sentences, body, published, year_starts, lowered, calendar)
     if may_hold:
         lenders.may_hold.update(may_hold)  # type: ignore[arg-type]  # a Sentence is a span
     # The sentence of a commitment with no deadline has none to lend: skip it without reading it again. That of
@@ -92,7 +95,7 @@ class _Lenders:
     """A release's sentences as lenders of deadlines; each is read at most once for each thing asked of it."""
 
     def __init__(self, sentences: list[Sentence], body: str, published: date, year_starts: int,
-                 lowered: LoweredBody | None = None) -> None:
+                 lowered: LoweredBody | None = None, calendar: list[int] | None = None) -> None:
         self.sentences, self.body, self.published, self.year_starts = sentences, body, published, year_starts
         self.lowered = LoweredBody(body, None) if lowered is None else lowered  # None: lowered span by span
         self.index = {sentence.start: i for i, sentence in enumerate(sentences)}
@@ -100,6 +103,7 @@ class _Lenders:
         self.trigrams: dict[int, set[tuple[str, str, str]]] = {}  # by sentence start, as the one below
         self.deadlines: dict[int, list] = {}
         self.silent: set[tuple[int, int]] = set()  # spans of sentences known to set no deadline
+        self.calendar = calendar  # where a calendar word may begin in the folded body (see ``borrow_deadlines``)
 
     def lend(self, commitment: Commitment) -> Commitment:
         """``commitment`` with the first deadline a neighbour sets for what it names, if any."""
@@ -129,8 +133,9 @@ class _Lenders:
         known = self.may_hold.get(sentence)
         if known is None:
             start, end = sentence
+            starts = None if self.calendar is None else starts_within(self.calendar, start, end)
             known = self.may_hold[sentence] = may_hold_deadline(self.body[start:end],
-                                                                folded=self.lowered.folded(start, end))
+                                                                folded=self.lowered.folded(start, end), starts=starts)
         return known
 
     def _trigrams(self, sentence: Sentence) -> set[tuple[str, str, str]]:

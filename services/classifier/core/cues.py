@@ -9,8 +9,9 @@ automaton reads each character once. ``tests/unit/classifier/test_cues.py`` comp
 ``REFERENCE`` is the pattern this replaces, kept for the test. Its first-letter look-ahead has no "f", so
 "forc…" never matched: that quirk is kept (no "forc" below).
 
-``read_body(body)`` runs the same pass with the first words of the terrorism terms and the trigger words
-added, so that neither ``terrorism.score_release`` nor the reading of each sentence reads the body again.
+``read_body(body)`` runs the same pass with the first words of the terrorism terms, the trigger words and the
+words a calendar word begins with added, so that neither ``terrorism.score_release`` nor the reading of each
+sentence (its trigger words, whether it may hold a deadline) reads the body again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-from .folding import Lexicon
+from .deadlines import CALENDAR_PREFIXES
+from .folding import Lexicon, starts_within
 from .sentences import Sentence
 from .terrorism import _FIRST_WORDS as _TERM_FIRST_WORDS
 from .triggers import TRIGGER_WORDS, TriggerWords
@@ -35,6 +37,7 @@ REFERENCE: Final = re.compile(
 
 _WHOLE, _PREFIX, _PAIR, _ANYWHERE, _SUFFIX = range(5)  # what a hit needs besides the word itself
 _TERM: Final = 5  # no cue: where a terrorism term can start (see read_body)
+_CALENDAR: Final = 6  # no cue: where a calendar word can start (``deadlines.CALENDAR_PREFIXES``, see read_body)
 _WORDS: Final = {
     _WHOLE: "will shall must should need needs resolved going plan plans step steps told essential vital important "
             "crucial imperative critical necessary pound pounds dollar dollars euro euros million billion bn usd "
@@ -53,9 +56,11 @@ _SPACES: Final = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u200
 _Value = tuple[int | None, object]  # the word's kind, its trigger value
 
 
-def _lexicon(terms: tuple[str, ...] = (), triggers: Mapping[str, object] | None = None) -> Lexicon[_Value]:
-    """The cue words, each with (its kind, None), ``terms`` as _TERM words, and the words of ``triggers``
-    (``triggers.TRIGGER_WORDS``) with their value second: a word may be a cue and a trigger word at once."""
+def _lexicon(terms: tuple[str, ...] = (), triggers: Mapping[str, object] | None = None,
+             calendar: tuple[str, ...] = ()) -> Lexicon[_Value]:
+    """The cue words, each with (its kind, None), ``terms`` as _TERM words, ``calendar`` as _CALENDAR words, and
+    the words of ``triggers`` (``triggers.TRIGGER_WORDS``) with their value second: a word may be a cue and a
+    trigger word at once."""
     entries: dict[str, _Value] = {}
     for kind, words in _WORDS.items():
         for word in words.split():
@@ -70,13 +75,17 @@ def _lexicon(terms: tuple[str, ...] = (), triggers: Mapping[str, object] | None 
         if term in entries:
             raise ValueError(f"{term!r} is a cue word")
         entries[term] = (_TERM, None)
+    for word in calendar:
+        if word in entries or triggers and word in triggers:
+            raise ValueError(f"{word!r} is a cue, term or trigger word")
+        entries[word] = (_CALENDAR, None)
     for word, value in (triggers or {}).items():
         entries[word] = (entries.get(word, (None, None))[0], value)
     return Lexicon(entries.items())
 
 
 _CUES: Final = _lexicon()
-_BODY_WORDS: Final = _lexicon(_TERM_FIRST_WORDS, TRIGGER_WORDS)
+_BODY_WORDS: Final = _lexicon(_TERM_FIRST_WORDS, TRIGGER_WORDS, CALENDAR_PREFIXES)
 
 
 class BodyWords(NamedTuple):
@@ -86,6 +95,7 @@ class BodyWords(NamedTuple):
     # Where fold(body) is body.lower() (else None): terrorism.term_starts(fold(body)), and the trigger words.
     term_starts: list[int] | None
     triggers: TriggerWords | None
+    calendar: list[int] | None  # where a word of deadlines.CALENDAR_PREFIXES starts, sorted (None as above)
 
 
 def read_body(body: str, *, low: str | None = None) -> BodyWords:
@@ -94,9 +104,16 @@ def read_body(body: str, *, low: str | None = None) -> BodyWords:
     only). ``low``: ``body.lower()``, when known."""
     low = body.lower() if low is None else low
     if not body.isascii() and ("İ" in body or "ı" in body or "ſ" in body):
-        return BodyWords(cue_positions(low), None, None)
-    cues, terms, triggers = _scan(low, _BODY_WORDS)
-    return BodyWords(cues, terms, TriggerWords(triggers))  # type: ignore[arg-type]  # the values of TRIGGER_WORDS
+        return BodyWords(cue_positions(low), None, None, None)
+    cues, terms, triggers, calendar = _scan(low, _BODY_WORDS)
+    return BodyWords(cues, terms, TriggerWords(triggers), calendar)  # type: ignore[arg-type]  # TRIGGER_WORDS' values
+
+
+def calendar_starts(words: BodyWords, start: int, end: int) -> list[int] | None:
+    """Where a word of ``deadlines.CALENDAR_PREFIXES`` starts in ``fold(body[start:end])`` (offsets relative to
+    ``start``; those of a word that runs past ``end`` too, which ``may_hold_deadline`` reads as it reads any other
+    start), read off the body's pass; None when unknown."""
+    return None if words.calendar is None else starts_within(words.calendar, start, end)
 
 
 def cue_positions(low: str) -> list[int]:
@@ -104,10 +121,11 @@ def cue_positions(low: str) -> list[int]:
     return _scan(low, _CUES)[0]
 
 
-def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], list[tuple[int, int, object]]]:
-    """The cue offsets and the _TERM word offsets in ``low``, each sorted, and the trigger words' hits
-    (start, end, value)."""
-    cues, terms, triggers = set(), set(), []
+def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], list[tuple[int, int, object]],
+                                                       list[int]]:
+    """The cue offsets and the _TERM word offsets in ``low``, each sorted, the trigger words' hits
+    (start, end, value), and the _CALENDAR word offsets, sorted."""
+    cues, terms, triggers, calendar = set(), set(), [], set()
     size = len(low)
     values = lexicon.values
     for index, start, end in lexicon.hits(low):
@@ -120,6 +138,8 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
             cues.add(start)
         elif kind == _TERM:
             terms.add(start)
+        elif kind == _CALENDAR:
+            calendar.add(start)
         elif kind != _SUFFIX and start and (low[start - 1].isalnum() or low[start - 1] == "_"):
             continue  # a \w character before: no word boundary (the test is inlined: this loop is hot)
         elif kind == _PREFIX or kind == _PAIR and _PAIRED.match(low, start):
@@ -127,7 +147,7 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
         elif kind == _WHOLE or kind == _SUFFIX:
             if end == size or not (low[end].isalnum() or low[end] == "_"):
                 cues.add(start)
-    return sorted(cues), sorted(terms), triggers
+    return sorted(cues), sorted(terms), triggers, sorted(calendar)
 
 
 # The sentences worth reading closely: every trigger holds a cue, and a headline may announce without one.

@@ -48,8 +48,13 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def _group(match: re.Match[str], name: str) -> str | None:
+    """``match.groupdict().get(name)``, without building the dict of every group."""
+    return match.group(name) if name in match.re.groupindex else None
+
+
 def _is_start(match: re.Match[str]) -> bool:
-    return (match.groupdict().get("prep") or "").lower() == "from"
+    return (_group(match, "prep") or "").lower() == "from"
 
 
 # Prepositions after which a unit is due the day before it begins.
@@ -59,12 +64,11 @@ _BEFORE_IT_BEGINS: Final = ("before", "in time for")
 def _due(match: re.Match[str], due: date, published: date, first: date | None = None) -> Fields:
     """A due date for "by/in/on/until X" (the labelling rules read "extended the mandate until X" as due on X);
     a bare date with no preposition is no deadline."""
-    groups = match.groupdict()
     if _is_start(match):
         return COMMENCEMENT
-    prep = (groups.get("prep") or "").lower()
-    edge = (groups.get("edge") or "").lower()
-    if not prep and not edge and not groups.get("rel"):
+    prep = (_group(match, "prep") or "").lower()
+    edge = (_group(match, "edge") or "").lower()
+    if not prep and not edge and not _group(match, "rel"):
         return None
     if edge in ("start", "beginning"):
         if first is None:
@@ -220,7 +224,7 @@ _RELATIVE_YEAR: Final = r"(?P<yrel>this|next)\s+year\b"
 
 def _relative_year(match: re.Match[str], published: date) -> int | None:
     """The year "this year" or "next year" (the ``yrel`` group) names, if the match has one."""
-    rel = (match.groupdict().get("yrel") or "").lower()
+    rel = (_group(match, "yrel") or "").lower()
     return None if not rel else published.year + (rel == "next")
 
 
@@ -403,5 +407,6 @@ CORES: Final[dict[int, re.Pattern[str]]] = {
     19: re.compile(r"(?:or|to)\s+\S+\s+(?:(?:hour|minute|second)s?\s+)?(?:after|following)\s"),
     20: re.compile(rf"{YEAR}\s*(?:-|–|/)\s*(?:19|20)?\d\d\b"),  # "by 2023/24"
     22: re.compile(r"q[1-4]|h[12]|quarter|half"),  # "by the second quarter of 2019", "in H2 2020"
+    23: re.compile(rf"(?:fiscal\s+year|fy)\s*{YEAR}\b"),  # "by fiscal year 2025", "FY2024" ("fy" of "justify": none)
     26: re.compile(rf"{YEAR},?\s+(?:and|&)\s+{YEAR}\b"),  # "in 2024 and 2025"
 }

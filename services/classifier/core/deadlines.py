@@ -7,12 +7,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-from dateutil.relativedelta import relativedelta
 from pydantic import TypeAdapter
 
 from schemas import Deadline
 
-from .calendar_units import MONTH, MONTHS, end_of_month, end_of_unit
+from .calendar_units import MONTH, MONTHS, add_months, end_of_month, end_of_unit
 from .folding import Lexicon, WordSet, case_sensitive, fold, matches_at
 from .deadline_rules import (
     COMMENCEMENT, CORES, END_OF_WORDS, MONTH_NAME, NEEDS, PREP_WORDS, RULES, WEEKDAY_WORDS, Fields, Rule,
@@ -25,13 +24,16 @@ _DIGIT: Final = re.compile(r"\d")
 _FOLDED: Final = {id(pattern): case_sensitive(pattern) for pattern, _ in RULES}  # each rule's regex, run over the fold
 _CORE: Final = {id(RULES[i][0]): core for i, core in CORES.items()}
 _MONTH_WORDS: Final = tuple(sorted({name[:3] for name in MONTHS}))  # every month name starts with one
+# Where a year may begin ("19", "20"): where every match of rule 6 and of the cores of rules 5, 6, 9, 20 and 26
+# begins. One WordSet, so that ``find_deadlines`` finds its starts in a text once for them all (``_words_start``).
+_CENTURY_STARTS: Final = WordSet(("19", "20"))
 # The words every match of a rule begins with: the rule is tried only where one begins. Worth it where the
 # words are rare, or where the rule is long (11, 13 to 16: a scan tries all their optional words at every
 # word boundary, which costs more than trying them at each "in" or "on"; 12 and 22 as well, where the core
-# they hold is frequent or absent).
+# they hold is frequent or absent; 18, 24 and 26, which a scan of the whole text tried at every offset).
 _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (0, ("within",)), (1, ("instantly",)), (3, ("tomorrow",)),
-    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")), (6, ("19", "20")),
+    (4, ("for", "within", "over", "in")), (5, ("in", "for", "during", "over", "across")),
     (8, ("in", "both", "this")), (9, ("between", "from")), (10, ("from", "between", "for", "during", "over")),
     (2, ("over", "during", "in", "within", "for", "across")),
     (11, PREP_WORDS + END_OF_WORDS + WEEKDAY_WORDS + tuple("0123456789")),
@@ -40,27 +42,32 @@ _FIRST: Final = {id(RULES[i][0]): WordSet(words) for i, words in (
     (14, PREP_WORDS + ("later", "this", "next")),
     (15, PREP_WORDS),
     (16, PREP_WORDS + END_OF_WORDS + ("later", "earlier", "early", "mid", "late", "this", "next")),
-    (20, ("by", "before", "no")), (22, PREP_WORDS))}
+    (18, ("in", "under", "less", "no", "at")), (20, ("by", "before", "no")), (22, PREP_WORDS),
+    (24, ("for", "during", "over")), (26, ("in", "during", "over", "across", "throughout")))} | \
+    {id(RULES[6][0]): _CENTURY_STARTS}
+# The rules of _FIRST that begin with "\b": as each of their first words begins with a word character, a match
+# cannot begin inside a word ("in" of "within", "on" of "month"), where about half of their first words stand.
+_AT_A_WORD: Final = frozenset(key for key in _FIRST if key != id(RULES[6][0]))  # rule 6 begins with a look-behind
 # Where a match of a rule's core (``CORES``) may begin: a search tries each offset, and the cores that begin with a
 # month name, a digit or one of a few words were tried at most of them. By id(core); a core that is a literal
 # alternation is found where one of its words stands.
 _CORE_STARTS: Final = {id(CORES[i]): WordSet(words) for i, words in (
-    (5, ("19", "20")), (6, ("19", "20")), (9, ("19", "20")), (20, ("19", "20")), (11, tuple("0123456789")),
-    (12, _MONTH_WORDS), (16, ("this", "next", "the")))}
+    (11, tuple("0123456789")), (12, _MONTH_WORDS), (16, ("this", "next", "the")), (23, ("fiscal", "fy")))} | \
+    {id(CORES[i]): _CENTURY_STARTS for i in (5, 6, 9, 20, 26)}
 _DAY_CORE: Final = id(CORES[11])
 _LITERAL_CORES: Final = {id(CORES[18]): WordSet(("hour", "minute", "second")),
                          id(CORES[22]): WordSet(("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half"))}
 _MONTH: Final = re.compile(rf"\b{MONTH}")
 _STARTING: Final = re.compile(r"\b(?:starting|beginning|commencing|from|as\s+of)\s*$", re.IGNORECASE)
 # Every rule needs a digit or a calendar word ("instantly" counts): text with neither holds no deadline.
-# A calendar word, matched over the fold; each begins with one of _CALENDAR_PREFIXES.
+# A calendar word, matched over the fold; each begins with one of CALENDAR_PREFIXES.
 _CALENDAR_WORD: Final = re.compile(rf"\b(?:{MONTH}|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
                             r"spring|summer|autumn|fall|winter|instantly|tomorrow|soon|shortly|near\s+future|"
                             r"due\s+course|imminently)\b")
-_CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
+CALENDAR_PREFIXES: Final = _MONTH_WORDS + (
     "year", "month", "week", "day", "hour", "minute", "second", "decade", "spring", "summer", "autumn", "fall",
     "winter", "instantly", "tomorrow", "soon", "shortly", "near", "due", "imminently")
-_CALENDAR_STARTS: Final = Lexicon((word, None) for word in _CALENDAR_PREFIXES)
+_CALENDAR_STARTS: Final = Lexicon((word, None) for word in CALENDAR_PREFIXES)
 
 
 # Each rule runs only on text holding one of its NEEDS. One pass finds the need words a text holds and where
@@ -69,14 +76,18 @@ _NEED_WORDS: Final = sorted({need for needs in NEEDS for need in needs if need !
 _NEEDS_FOUND: Final = Lexicon([(word, word) for word in _NEED_WORDS] + [(word, MONTH_NAME) for word in _MONTH_WORDS])
 
 
-def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None) -> bool:
+def may_hold_deadline(text: str, *, folded: str | None = None, digit: bool | None = None,
+                      starts: list[int] | None = None) -> bool:
     """False when ``text`` holds no digit and no calendar word, so no deadline (``folded``: ``fold(text)``,
-    and ``digit``: ``has_digit(text)``, when known)."""
+    ``digit``: ``has_digit(text)``, and ``starts``: where each word of ``CALENDAR_PREFIXES`` begins in ``folded``
+    (a start may come twice, or be that of a word cut at the end of ``text``), when known)."""
     if has_digit(text) if digit is None else digit:
         return True
     if folded is None:
         folded = fold(text)
-    for _, start, _ in _CALENDAR_STARTS.hits(folded):  # a calendar word can begin only where one of these does
+    if starts is None:
+        starts = [start for _, start, _ in _CALENDAR_STARTS.hits(folded)]
+    for start in starts:  # a calendar word can begin only where one of CALENDAR_PREFIXES does
         if _CALENDAR_WORD.match(folded, start) is not None:
             return True
     return False
@@ -130,8 +141,9 @@ def find_deadlines(text: str, published: date, offset: int = 0, *, folded: str |
     candidates = []
     if low is None:
         low = folded if text.isascii() else text.lower()
+    known: _Starts = {}
     for pattern, resolve in _rules_for(low):
-        for match in _finditer(pattern, text, folded):
+        for match in _finditer(pattern, text, folded, known):
             try:
                 fields = resolve(match, published)
             except (ValueError, OverflowError):  # a day the calendar lacks ("by 31 June") or a span past its end
@@ -188,11 +200,10 @@ def _starts(start: int, text: str) -> bool:
 def _in_financial_year(fields: dict, year_starts: int) -> dict:
     """``fields`` read in an April-to-March year, moved to the year that starts in the month ``year_starts``
     ("2018-19" in Australia: 1 July 2018 to 30 June 2019)."""
-    shift = relativedelta(months=year_starts - 4)
     moved = dict(fields)
     for name in ("start", "end", "due"):
         if name in moved:
-            day = moved[name] + shift
+            day = add_months(moved[name], year_starts - 4)
             moved[name] = day if name == "start" else end_of_month(day.year, day.month)
     return moved
 
@@ -222,22 +233,45 @@ def _text_span(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _finditer(pattern: re.Pattern[str], text: str, folded: str) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``)."""
+# The starts of WordSets in one text, by id(WordSet): found once for all the rules that ask.
+_Starts = dict[int, list[int]]
+
+
+def _words_start(words: WordSet, folded: str, known: _Starts | None) -> list[int]:
+    """``words.starts(folded)``, remembered in ``known`` (the starts found in ``folded`` so far), if given."""
+    if known is None:
+        return words.starts(folded)
+    key = id(words)
+    starts = known.get(key)
+    if starts is None:
+        starts = known[key] = words.starts(folded)
+    return starts
+
+
+def _finditer(pattern: re.Pattern[str], text: str, folded: str, known: _Starts | None = None) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, found over ``folded`` (``fold(text)``); ``known``: see ``_words_start``."""
     key = id(pattern)
     core = _CORE.get(key)
-    if core is not None and not _holds_core(core, folded):
+    if core is not None and not _holds_core(core, folded, known):
         return []
     first = _FIRST.get(key)
     if first is None:
         hits = _FOLDED[key].finditer(folded)
     else:
-        hits = matches_at(_FOLDED[key], folded, first.starts(folded))
+        starts = _words_start(first, folded, known)
+        hits = matches_at(_FOLDED[key], folded, _outside_words(starts, folded) if key in _AT_A_WORD else starts)
     return [pattern.match(text, hit.start()) for hit in hits]  # type: ignore[misc]  # matched again to read groups from ``text``
 
 
-def _holds_core(core: re.Pattern[str], folded: str) -> bool:
-    """``core.search(folded) is not None``, tried only where a match may begin (``_CORE_STARTS``)."""
+def _outside_words(starts: list[int], folded: str) -> list[int]:
+    """The offsets of ``starts`` that no word character (as ``\\w`` reads one) stands before: where "\\b" holds
+    before a word character."""
+    return [at for at in starts if at == 0 or not (folded[at - 1].isalnum() or folded[at - 1] == "_")]
+
+
+def _holds_core(core: re.Pattern[str], folded: str, known: _Starts | None = None) -> bool:
+    """``core.search(folded) is not None``, tried only where a match may begin (``_CORE_STARTS``); ``known``: see
+    ``_words_start``."""
     key = id(core)
     literal = _LITERAL_CORES.get(key)
     if literal is not None:
@@ -245,7 +279,7 @@ def _holds_core(core: re.Pattern[str], folded: str) -> bool:
     starts = _CORE_STARTS.get(key)
     if starts is None or key == _DAY_CORE and not folded.isascii():  # "\d" matches other digits too
         return core.search(folded) is not None
-    for at in starts.starts(folded):
+    for at in _words_start(starts, folded, known):
         if core.match(folded, at) is not None:
             return True
     return False

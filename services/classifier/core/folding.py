@@ -13,6 +13,7 @@ Spans from a folded match index the original text; read matched words from the o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final, Generic, TypeVar
 
@@ -129,6 +130,17 @@ def word_starts(folded: str, prefixes: tuple[str, ...]) -> list[int]:
             found.append(at)
             at = folded.find(prefix, at + 1)
     found.sort()
+    return found
+
+
+def starts_within(starts: list[int], start: int, end: int) -> list[int]:
+    """The offsets of sorted ``starts`` in ``[start, end)``, relative to ``start``: those a pass over a whole text
+    found in a span of it (one bisection, then a walk over the few in the span)."""
+    found = []
+    index, size = bisect_left(starts, start), len(starts)
+    while index < size and starts[index] < end:
+        found.append(starts[index] - start)
+        index += 1
     return found
 
 

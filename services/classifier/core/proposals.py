@@ -14,7 +14,7 @@ from typing import Final, NamedTuple
 from .actors import Actor
 from .clauses import commitments_in
 from .commitments import Found
-from .cues import BodyWords, candidate_sentences
+from .cues import BodyWords, calendar_starts, candidate_sentences
 from .folding import LoweredBody
 from .money import has_money
 from .sentences import Sentence
@@ -63,7 +63,8 @@ def propose(body: str, sentences: list[Sentence], words: BodyWords, publisher: s
         for span, found in readings:
             read = read_signals(body[span.start:span.end], found, alone=alone, first_paragraph=first_paragraph,
                                 low=lowered.low(span.start, span.end), folded=lowered.folded(span.start, span.end),
-                                context=context, year=year, money=money if span == whole else None)
+                                context=context, year=year, money=money if span == whole else None,
+                                calendar=calendar_starts(words, span.start, span.end))
             yield tuple.__new__(Proposal, (span, found, read))  # no Python frame (see ``triggers._new_cues``)
 
 

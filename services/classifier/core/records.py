@@ -123,6 +123,8 @@ def _own_deadlines(deadlines: list) -> list:
     crisis response and by 8 November for the rest", "$10,000 in 2019-20 and a further $10,000 in 2020-21"),
     each value once. Starts, deadlines of another sum and a length followed by the day it runs until are
     already left out by the caller and by :func:`.deadlines.find_deadlines`."""
+    if len(deadlines) < 2:  # no repeat to leave out: no value to serialise
+        return list(deadlines)
     own, seen = [], set()
     for deadline in deadlines:
         key = deadline.model_dump_json(exclude={"text", "span"})

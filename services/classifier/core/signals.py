@@ -140,16 +140,17 @@ def signals(text: str, found: Found | None, *, alone: bool, first_paragraph: boo
 
 def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph: bool, low: str | None = None,
                  folded: str | None = None, context: frozenset[str] = frozenset(),
-                 year: int | None = None, money: bool | None = None) -> Signals:
+                 year: int | None = None, money: bool | None = None, calendar: list[int] | None = None) -> Signals:
     """``signals(...)``, its lexical names left as the tokens they are made of (``money``: ``has_money(text)``,
-    when known)."""
+    and ``calendar``: where a calendar word may begin, ``may_hold_deadline``'s ``starts``, when known)."""
     low = text.lower() if low is None else low
     names = {"bias", *context}
     if found is None:
         names.add("rule:none")
     else:
         trigger, actor = found
-        names.update(("rule:found", f"rule:kind:{trigger.kind.value}", f"rule:verb:{trigger.verb.split()[0]}"))
+        # "rule:kind:" + the kind's value: a Kind is a str holding its value, and its ``.value`` a Python call
+        names.update(("rule:found", "rule:kind:" + trigger.kind, f"rule:verb:{trigger.verb.split()[0]}"))
         names.add("rule:own" if actor.own else "rule:agent" if actor.agent else "rule:thing")
         if trigger.actor is not None:
             names.add("rule:named_party")
@@ -167,7 +168,7 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         if "will" in names or "perfect" in names or "announce" in names:
             names.add("money:stated")
     digit = has_digit(low)  # the same as has_digit(text): no digit has a case
-    if may_hold_deadline(text, folded=folded, digit=digit):
+    if may_hold_deadline(text, folded=folded, digit=digit, starts=calendar):
         names.add(TIME_WORDS)
         if year is not None and digit:
             when = year_signal(text, year)

@@ -3,13 +3,16 @@ and on random text built from the patterns' own words)."""
 
 from __future__ import annotations
 
+import calendar
 import random
 import re
+from datetime import date, timedelta
 
 import pytest
 
-from services.classifier.core import (categories, commitments, cues, deadlines, financial_years, money, penalties,
-                                      records, signals, triggers, unruled)
+from schemas import Kind
+from services.classifier.core import (calendar_units, categories, commitments, cues, deadline_rules, deadlines,
+                                      financial_years, money, penalties, records, signals, triggers, unruled)
 from services.classifier.core.folding import Lexicon, WordSet, any_in, finditer_folded, fold, matches_at, word_starts
 
 _PIECES = ["will ", "Will ", "shall ", "we'll ", "They’ll ", "is to ", "ARE ", "set to ", "committed to ", "for ",
@@ -54,7 +57,8 @@ _DEADLINE_PIECES = ["by ", "in ", "on ", "the end of ", "from ", "between ", "fo
 def test_deadline_rule_cores_found_as_a_search_finds_them(labelled_sentences):
     """A rule's core is tried only where a match may begin: found exactly where ``search`` finds one."""
     rnd = random.Random(7)
-    texts = ["".join(rnd.choice(_DEADLINE_PIECES) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    pieces = _DEADLINE_PIECES + ["fiscal year ", "FY", "fy ", "justify ", "Fiscal  Year\n", "2024 ", "and ", "& "]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
     for text in labelled_sentences + texts:
         folded = fold(text)
         for core in deadlines.CORES.values():
@@ -226,3 +230,105 @@ def test_the_years_a_clause_names_as_the_regex_finds_them(labelled_sentences):
         expected = None if not years else "year:future" if max(years) > 2020 else \
             "year:current" if 2020 in years else "year:past"
         assert signals.year_signal(text, 2020) == expected, text
+
+
+def test_deadline_rules_sharing_the_starts_found_in_a_text_find_what_a_scan_finds(labelled_sentences):
+    """The starts of a WordSet, found once in a text for every rule and core that asks (``known``), give what
+    each core's search gives and what each rule finds without them, whichever asks first."""
+    rnd = random.Random(13)
+    texts = ["".join(rnd.choice(_DEADLINE_PIECES) for _ in range(rnd.randint(0, 20))) for _ in range(3000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        known: dict[int, list[int]] = {}
+        for core in reversed(list(deadlines.CORES.values())):
+            assert deadlines._holds_core(core, folded, known) == (core.search(folded) is not None), (core.pattern, text)
+        for pattern, _ in deadlines.RULES:
+            assert _spans(deadlines._finditer(pattern, text, folded, known)) == \
+                _spans(deadlines._finditer(pattern, text, folded)), text
+
+
+def test_a_rules_group_read_as_its_groupdict_reads_it(labelled_sentences):
+    for text in labelled_sentences + _random_texts(300, 17):
+        for pattern, _ in deadlines.RULES:
+            for match in pattern.finditer(text):
+                for name in ("prep", "edge", "rel", "yrel", "none"):
+                    assert deadline_rules._group(match, name) == match.groupdict().get(name)
+
+
+def test_end_of_month_as_calendar_reads_it():
+    for year in list(range(1, 2500)) + [9999]:
+        for month in range(1, 13):
+            assert calendar_units.end_of_month(year, month) == date(year, month, calendar.monthrange(year, month)[1])
+    for month in (0, 13, -1):
+        with pytest.raises(calendar.IllegalMonthError):
+            calendar_units.end_of_month(2024, month)
+    with pytest.raises(ValueError):
+        calendar_units.end_of_month(10000, 1)
+
+
+def test_a_kind_added_to_a_name_reads_its_value():
+    for kind in Kind:
+        assert "rule:kind:" + kind == f"rule:kind:{kind.value}"
+        assert type("rule:kind:" + kind) is str
+
+
+def _exception_or(call):
+    try:
+        return call()
+    except (ValueError, OverflowError) as error:
+        return type(error)
+
+
+def test_months_added_as_relativedelta_adds_them():
+    from dateutil.relativedelta import relativedelta
+
+    days = [date(2024, 1, 31), date(2024, 2, 29), date(2023, 2, 28), date(2025, 3, 30), date(2019, 12, 31),
+            date(1, 1, 1), date(1, 3, 31), date(9999, 12, 31), date(9999, 1, 15), date(2000, 8, 31)]
+    for start in days:
+        for months in list(range(-30, 31)) + [-24000, 119988, 10 ** 6, -(10 ** 6), 10 ** 20]:
+            assert _exception_or(lambda: calendar_units.add_months(start, months)) == \
+                _exception_or(lambda: start + relativedelta(months=months)), (start, months)
+
+
+def test_units_added_as_with_relativedelta():
+    from dateutil.relativedelta import relativedelta
+
+    def reference(start, amount, unit):  # add_units as it was written with relativedelta
+        unit = unit.lower().rstrip("s")
+        whole = int(amount)
+        if unit == "month":
+            return start + relativedelta(months=whole) + timedelta(days=round((amount - whole) * 30))
+        if unit == "year":
+            return start + relativedelta(years=whole, months=round((amount - whole) * 12))
+        return start + relativedelta(years=round(amount * 10))
+
+    for start in (date(2024, 1, 31), date(2024, 2, 29), date(2025, 8, 31), date(9990, 6, 30), date(1, 1, 1)):
+        for amount in (0.0, 0.5, 1.0, 1.5, 2.25, 2.99, 3.0, 10.0, 12.0, 0.96, 100.0, 1e6, 1e30):
+            for unit in ("month", "Months", "year", "years", "decade", "decades"):
+                assert _exception_or(lambda: calendar_units.add_units(start, amount, unit)) == \
+                    _exception_or(lambda: reference(start, amount, unit)), (start, amount, unit)
+    for published in (date(2024, 1, 31), date(2023, 12, 15), date(2025, 5, 31)):
+        for following in range(0, 14):
+            first = published.replace(day=1) + relativedelta(months=following)
+            assert calendar_units.end_of_unit(published, "month", following=following) == \
+                calendar_units.end_of_month(first.year, first.month)
+
+
+def test_deadline_rules_tried_only_outside_words_find_what_a_scan_finds(labelled_sentences):
+    """A rule of ``_AT_A_WORD`` is not tried where a word character stands before its first word: it begins with
+    "\\b", and each of its first words with a word character."""
+    for key in deadlines._AT_A_WORD:
+        pattern = next(pattern for pattern, _ in deadlines.RULES if id(pattern) == key)
+        assert pattern.pattern.startswith(r"\b"), pattern.pattern
+        assert all(re.match(r"\w", word) for word in deadlines._FIRST[key].words), pattern.pattern
+    glue = ["x", "_", "é", "ñ", "2", "ſ", "İ", "’", "-", " ", "\u00a0"]
+    pieces = [piece for piece in _DEADLINE_PIECES if piece != "٣ "] + glue + [
+        "within ", "tomorrow ", "soon", "no later than ", "under ", "less than ", "at most ", "12 ", "hours ",
+        "after ", "the period beginning ", "ending ", "1 April ", "fiscal year ", "FY", "fy ", "justify ",
+        "throughout ", "across ", "both ", "2024, ", "2025 ", "& ", "over "]
+    rnd = random.Random(19)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24))) for _ in range(4000)]
+    for text in labelled_sentences + texts:
+        folded = fold(text)
+        for pattern, _ in deadlines.RULES:
+            assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text

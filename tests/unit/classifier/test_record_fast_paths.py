@@ -221,6 +221,9 @@ def test_deadlines_borrowed_as_when_every_neighbour_is_read(monkeypatch):
         assert context.borrow_deadlines(commitments, sentences, body, published, year_starts) == plain
         assert context.borrow_deadlines(commitments, sentences, body, published, year_starts,
                                         lowered=LoweredBody(body, body.lower())) == plain
+        assert context.borrow_deadlines(commitments, sentences, body, published, year_starts,
+                                        lowered=LoweredBody(body, body.lower()),
+                                        calendar=read_body(body).calendar) == plain
         lent += sum(1 for before, after in zip(commitments, plain) if before.deadlines != after.deadlines)
     assert lent >= 3
 

@@ -8,9 +8,9 @@ import random
 import re
 from pathlib import Path
 
-from services.classifier.core import aliases, cues, publishers, terrorism, triggers
+from services.classifier.core import aliases, cues, deadlines, publishers, terrorism, triggers
 from services.classifier.core.cues import cue_positions, read_body
-from services.classifier.core.folding import fold
+from services.classifier.core.folding import fold, starts_within
 from services.classifier.core.sentences import Sentence, split_sentences
 from services.ingest.files import load_release
 
@@ -190,14 +190,48 @@ _TRIGGER_PIECES = _BODY_PIECES + ["will ", "shall", "must ", "called on ", "urge
                                   "calling for ", "pushed ", "We’ll ", "they'll "]
 
 
-def test_any_sentence_reads_its_trigger_words_off_the_body_pass():
-    texts = [release.body for release in _RELEASES] + _random_texts(_TRIGGER_PIECES, 3000, 29, longest=25)
+def _read_with_spans(texts: list[str]):
+    """Each text read by ``read_body`` (those it reads, with no "İ", "ı" or "ſ"), with spans of it to ask about:
+    its sentences, the whole, a middle third and more."""
     for text in texts:
         words = read_body(text)
         if words.triggers is None:
             assert any(letter in text for letter in "İıſ")
             continue
         ranges = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
-        ranges += [(a, b) for a, b in ((len(text) // 3, len(text) // 2), (1, len(text) - 1)) if a < b]
+        ranges += [(a, b) for a, b in ((len(text) // 3, len(text) // 2), (1, len(text) - 1), (2, 5)) if a < b]
+        yield text, words, ranges
+
+
+def test_any_sentence_reads_its_trigger_words_off_the_body_pass():
+    texts = [release.body for release in _RELEASES] + _random_texts(_TRIGGER_PIECES, 3000, 29, longest=25)
+    for text, words, ranges in _read_with_spans(texts):
         for start, end in ranges:
             assert words.triggers.within(start, end) == triggers.read_cues(fold(text[start:end])), (text, start, end)
+
+
+_CALENDAR_PIECES = _TRIGGER_PIECES + [
+    "June ", "jun", "Dec. ", "decade", "decades ", "today ", "days", "Year", "years’ ", "monthly ", "weekend ",
+    "hours ", "second ", "springs ", "fall", "autumn ", "Tomorrow", "soon", "shortly ", "near  future", "due\ncourse",
+    "imminently ", "market ", "may", "Σ", "ΣΑ ", "3", "٣", ", and "]
+
+
+def test_whether_a_span_may_hold_a_deadline_read_off_the_body_pass():
+    """``may_hold_deadline`` of any span, given the starts of its calendar words from the body's one pass
+    (``cues.calendar_starts``), says what it says reading the span alone."""
+    texts = [release.body for release in _RELEASES] + _random_texts(_CALENDAR_PIECES, 3000, 31, longest=25)
+    for text, words, ranges in _read_with_spans(texts):
+        for start, end in ranges:
+            span = text[start:end]
+            for digit in (None, False):
+                assert deadlines.may_hold_deadline(span, folded=fold(span), digit=digit,
+                                                   starts=cues.calendar_starts(words, start, end)) == \
+                    deadlines.may_hold_deadline(span, folded=fold(span), digit=digit), (text, start, end)
+
+
+def test_starts_within_a_span_as_a_slice_reads_them():
+    rnd = random.Random(37)
+    for _ in range(2000):
+        starts = sorted(rnd.sample(range(60), rnd.randint(0, 20)))
+        start, end = sorted((rnd.randint(-2, 62), rnd.randint(-2, 62)))
+        assert starts_within(starts, start, end) == [at - start for at in starts if start <= at < end]
