@@ -2,7 +2,9 @@
 
 A replay re-publishes the original entry and deletes the letter in one Lua script, so a crash (of the
 command or of Redis) leaves either both done or neither, and two replays of one letter at once publish it
-once: the second finds the letter gone.
+once: the second finds the letter gone. The groups that read one entry each leave a letter of it; since the entry
+put back is read by every group of its stream, a command that has put it back once deletes its other letters
+instead of publishing it again.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Replayed:
     new_id: str | None = None  # set when it went back onto ``stream``
     problem: str | None = None  # else why not
     kept: bool = False  # the letter is still there (it could not be replayed), rather than gone
+    with_letter: str | None = None  # the letter of the same entry whose replay put it back, this one deleted
 
 
 @dataclass
@@ -61,6 +64,8 @@ class DeadLetterQueue:
         self.client, self.key = client, key
         self.prefix = key.removesuffix(DEAD_LETTERS)
         self._replay = client.register_script(_REPLAY)
+        # (stream, entry id) -> (the letter replayed, the new entry id): entries this queue put back
+        self._put_back: dict[tuple[str, str], tuple[str, str]] = {}
 
     async def _newest_first(self) -> AsyncIterator[Letter | Unreadable]:
         """Every letter, newest first, read a page at a time."""
@@ -116,6 +121,12 @@ class DeadLetterQueue:
         refusal = why_not_replayable(letter)
         if refusal is not None:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
+        entry = (letter.stream, str(letter.entry_id))
+        if entry in self._put_back:  # another group's letter of this entry: its replay reached this group too
+            first, new_id = self._put_back[entry]
+            if not await self.client.xdel(self.key, letter_id):
+                return Replayed(letter_id, letter.stream, problem="no such dead letter (replayed or dropped meanwhile)")
+            return Replayed(letter_id, letter.stream, new_id=new_id, with_letter=first)
         fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
         result = await self._replay(keys=[self.key, letter.stream], args=[letter_id, *fields])
         if result == 0:
@@ -123,6 +134,7 @@ class DeadLetterQueue:
         if result == -1:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: stream {letter.stream} no longer exists",
                             kept=True)
+        self._put_back[entry] = (letter_id, as_text(result))
         return Replayed(letter_id, letter.stream, new_id=as_text(result))
 
     async def _send_again(self, letter_id: str, outbox: str, job_id: str) -> Replayed:

@@ -151,6 +151,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if done.new_id is None:
                 failed += 1
                 print(f"{'kept' if done.kept else 'error:'} {letter_id}: {done.problem}", file=sys.stderr)
+            elif done.with_letter:
+                print(f"replayed {letter_id} with {done.with_letter}: the same entry of {done.stream}, put back once "
+                      f"for every group as {done.new_id}")
             else:
                 print(f"replayed {letter_id} onto {done.stream} as {done.new_id}")
         if args.all and not ids:

@@ -8,15 +8,19 @@ The handler acknowledges (through ``Streams.commit``) only once its work is
 done; if it raises, the entry stays pending and is retried after the idle time.
 New entries are read ``read_count`` at a time (XREADGROUP COUNT); with a ``read_linger_ms`` (0, off, by
 default), while they come at least two to it the next read waits that long after the last began, so that reads
-hold several (:mod:`.read_linger`).
+hold several (:mod:`.read_linger`). While a read is being handled, its entries not yet acknowledged are claimed
+again by the consumer handling them every third of the idle time (XCLAIM JUSTID: their idle time starts
+again, their delivery count does not grow), so a live consumer slower than ``claim_idle_ms`` on a read keeps
+it; only for :data:`KEEP_READ_IDLE_TIMES` idle times, so a read whose handling hangs is still reclaimed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
@@ -33,6 +37,7 @@ from .streams import Entry, Streams, as_text, parse_stream_id
 log = logging.getLogger(__name__)
 
 RECLAIM_POLL_MS = (100, 1000)  # the least and the most time between two reclaim polls that found nothing
+KEEP_READ_IDLE_TIMES = 10  # a read being handled is kept from the reclaim this many idle times at most
 
 Handler = Callable[[CloudEvent[Any], Entry], Awaitable[None]]
 BatchHandler = Callable[[list[tuple[CloudEvent[Any], Entry]]], Awaitable[None]]
@@ -141,7 +146,8 @@ class StreamConsumer:
             entries = _entries(read, self.group)
             if self._linger is not None:
                 self._linger.returned([entry.entry_id for entry in entries])
-            await self._consume_batch(entries)
+            async with self._kept(entries):
+                await self._consume_batch(entries)
 
         async def on_reclaimed(read: Any) -> None:
             await self._consume(_entries(read, self.group)[0], reclaimed=True)
@@ -199,6 +205,29 @@ class StreamConsumer:
     async def _as_read(msg: RedisStreamMessage | RedisBatchStreamMessage, _framework_decoder: Any) -> Any:
         """A message's body for its handler: the read as it came from Redis (stream, ids, entries)."""
         return msg.raw_message
+
+    @contextlib.asynccontextmanager
+    async def _kept(self, entries: list[Entry]) -> AsyncIterator[None]:
+        """While the block runs, ``entries`` not yet acknowledged stay this consumer's: claimed again by it every
+        third of ``claim_idle_ms``, so that its own group's reclaim does not deliver them a second time while
+        they wait their turn in a read that takes longer than that to handle."""
+        keeper = asyncio.create_task(self._keep_claimed(entries), name=f"{self.group} keeps its read") \
+            if entries else None
+        try:
+            yield
+        finally:
+            if keeper is not None:
+                keeper.cancel()
+
+    async def _keep_claimed(self, entries: list[Entry]) -> None:
+        ids, stream, every_ms = [entry.entry_id for entry in entries], entries[0].stream, self.claim_idle_ms / 3
+        for _ in range(3 * KEEP_READ_IDLE_TIMES):
+            await asyncio.sleep(every_ms / 1000)
+            try:  # acknowledged ids are in no pending list: XCLAIM leaves them out
+                await self._streams().client.xclaim(stream, self.group, self.consumer, min_idle_time=int(every_ms),
+                                                    message_ids=ids, justid=True)
+            except Exception as exc:  # Redis away: the read's own commands fail and say so
+                log.debug("%s: keeping its read of %s failed: %s", self.group, stream, failure_text(exc))
 
     async def _consume_batch(self, entries: list[Entry]) -> None:
         """A read's entries: each bad one dead-lettered alone; the rest to the batch handler, or one by one.

@@ -64,7 +64,7 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PLEDGEWATCH_", extra="ignore", allow_inf_nan=False)
 
     redis_url: str | None = Field(
         default=None,
@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     subscriptions: Path | None = Field(default=None, description="YAML subscriptions file.")
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535, description="HTTP API port (0: any free port).")
-    claim_idle_ms: int = Field(default=30_000, gt=0, description="Reclaim entries pending this long.")
+    claim_idle_ms: int = Field(default=30_000, gt=0, le=604_800_000,
+                               description="Reclaim entries pending this long (a week at most).")
     max_deliveries: int = Field(default=5, ge=1, description="Dead-letter an entry delivered more often.")
     redis_max_connections: int = Field(
         default=100, ge=8, le=10_000,

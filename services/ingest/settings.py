@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from services.common.blank import none_if_blank
@@ -40,6 +40,8 @@ def http_url(value: str) -> str:
 
 class IngestSettings(BaseModel):
     """Settings of the real sources; every field is ``PLEDGEWATCH_<NAME>``."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     sources: Path | None = Field(default=None, description="YAML file of sources (feeds, pages).")
     feeds: Annotated[list[str], NoDecode] = Field(

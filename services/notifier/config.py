@@ -9,7 +9,7 @@ import re
 from datetime import time, timezone
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from services.common.blank import none_if_blank
 from services.common.retrying import RetryPolicy
@@ -24,6 +24,8 @@ MIN_SECRET_LENGTH = 16
 
 class NotifierConfig(BaseModel):
     """Every field is ``PLEDGEWATCH_<NAME>``."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # `inf` seconds: a lease or a sleep Redis and asyncio refuse
 
     delivery_attempts: int = Field(default=6, ge=1, description="Attempts per alert and channel before a dead letter.")
     retry_base_seconds: float = Field(default=2.0, gt=0, description="First retry delay; doubles each attempt.")
@@ -70,7 +72,8 @@ class NotifierConfig(BaseModel):
     reminder_retry_max_seconds: float = Field(default=3600.0, gt=0, description="Longest delay between firings.")
     webhook_content_mode: Literal["structured", "binary"] = Field(
         default="structured", description="CloudEvents HTTP content mode of webhooks without their own.")
-    leader_ttl_seconds: float = Field(default=15.0, gt=0, description="Scheduler lock lifetime; renewed at a third.")
+    leader_ttl_seconds: float = Field(default=15.0, gt=0, le=3600,
+                                      description="Scheduler lock lifetime; renewed at a third.")
     release_memory_days: int = Field(
         default=730, ge=1, le=36_500,
         description="How long a release's last version is kept, after it, to pair its next version against; "

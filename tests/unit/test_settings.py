@@ -421,3 +421,36 @@ def test_no_proxy_is_trusted_and_cookies_are_secure_over_https_only_by_default(m
     settings = Settings()
     assert (settings.trusted_proxies, settings.secure_cookies) == ([], False)
     assert (settings.wrong_token_limit, settings.wrong_token_window_seconds) == (10, 300.0)
+
+
+def _float_variables() -> list[str]:
+    fields = [(name, field) for name, field in Settings.model_fields.items() if name not in Settings.section_names()]
+    for section in Settings.section_names():
+        fields += list(Settings.model_fields[section].annotation.model_fields.items())
+    return sorted(env_name(name) for name, field in fields if "float" in str(field.annotation))
+
+
+@pytest.mark.parametrize("variable", _float_variables())
+@pytest.mark.parametrize("value", ["inf", "Infinity", "1e999", "nan"])
+def test_a_number_setting_that_is_not_finite_is_a_bad_setting_naming_the_variable(monkeypatch, variable, value):
+    """Before: ``PLEDGEWATCH_LEADER_TTL_SECONDS=inf`` (and ``inf`` for 15 other settings) was taken: the run
+    started, and the reminder scheduler's lease failed at every round ("cannot convert float infinity to
+    integer"), so no reminder ever fired."""
+    monkeypatch.setenv(variable, value)
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: {variable}"), message
+    assert "Input should be a finite number" in message, message
+
+
+@pytest.mark.parametrize(("variable", "value", "limit"), [
+    ("PLEDGEWATCH_LEADER_TTL_SECONDS", "1e300", "3600"),
+    ("PLEDGEWATCH_CLAIM_IDLE_MS", "99999999999999999999", "604800000"),
+])
+def test_a_lease_longer_than_redis_or_failover_allows_is_a_bad_setting(monkeypatch, variable, value, limit):
+    """Before: a leader TTL of 1e300 s was refused by Redis at every round ("value is not an integer or out of
+    range"), so the scheduler never ran; a claim idle time past Redis's range crashed every reclaim
+    (``Invalid min-idle-time argument for XAUTOCLAIM``), so an entry a dead consumer left was never reclaimed."""
+    monkeypatch.setenv(variable, value)
+    message = service_exit_message()
+    assert message.startswith(f"error: bad setting: {variable}={value!r}: Input should be less than or equal to "
+                              f"{limit}"), message

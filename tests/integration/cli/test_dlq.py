@@ -12,7 +12,8 @@ import redis
 
 from pledgewatch.cli import main
 from pledgewatch.dead_letter_queue import DeadLetterQueue
-from schemas.streams import CLASSIFIER_GROUP, DEAD_LETTERS, EVENT_FIELD, RELEASES
+from schemas.streams import (CLASSIFIED, CLASSIFIER_GROUP, DEAD_LETTERS, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP,
+                             RELEASES)
 from services.common.runtime import Runtime
 from services.common.streams import Entry
 
@@ -294,3 +295,38 @@ def test_a_limit_that_is_no_positive_whole_number_says_so(cli, limit, capsys):
     assert cli("dlq", "list", "--limit", limit) == 2
     err = capsys.readouterr().err
     assert f"--limit: {limit!r}: not a whole number of 1 or more" in err and "_positive" not in err
+
+
+def dead_letters_of_two_groups(settings, fields):
+    """One entry of ``classified`` given up on by both groups that read it: two letters of one entry."""
+    async def work(streams):
+        key = streams.key(CLASSIFIED)
+        for group in (LEDGER_GROUP, NOTIFIER_GROUP):
+            await streams.ensure_group(key, group)
+        await streams.client.xadd(key, fields)
+        for group in (LEDGER_GROUP, NOTIFIER_GROUP):
+            [(_, [(entry_id, read)])] = await streams.client.xreadgroup(group, "c1", {key: ">"}, count=1)
+            await streams.dead_letter(Entry(key, group, entry_id.decode(), read), f"{group} gave up", deliveries=6)
+        return [i.decode() for i, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))]
+    return _letters(settings, work)
+
+
+@pytest.mark.parametrize("how", [["--all"], ["IDS"]])
+def test_the_letters_every_group_left_of_one_entry_put_it_back_once(cli, settings, client, capsys, how):
+    """Before: each group's letter put the entry back, so every group read it twice and, failing again, left
+    four letters where there had been two (each round of replays doubled them)."""
+    fields = {EVENT_FIELD: b'{"bad": 1}'}
+    first, second = dead_letters_of_two_groups(settings, fields)
+    key = settings.key(CLASSIFIED)
+    before = client.xlen(key)
+
+    args = [second, first] if how == ["IDS"] else how
+    assert cli("dlq", "replay", *args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert client.xlen(key) == before + 1
+    [(new_id, again)] = client.xrevrange(key, count=1)
+    assert again == {EVENT_FIELD.encode(): b'{"bad": 1}'}
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+    assert out[0] == f"replayed {second} onto {key} as {new_id.decode()}"
+    assert out[1] == (f"replayed {first} with {second}: the same entry of {key}, put back once for every group "
+                      f"as {new_id.decode()}")

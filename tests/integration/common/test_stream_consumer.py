@@ -409,3 +409,35 @@ async def _nothing_to_do(event, entry):
 
 async def _handled(reads, count):
     return sum(reads) >= count
+
+
+async def test_a_live_consumer_slower_than_the_claim_idle_time_keeps_its_read_and_handles_each_entry_once(settings):
+    """A read whose handling outlasts ``claim_idle_ms`` is kept by the consumer working through it. Before: a
+    single live notifier reading 80 long releases (300 commitments each) had 53 of them reclaimed by its own
+    group's reclaim subscriber while its read was still being handled ("reclaimed 53 entries ... left pending
+    by a consumer that stopped or stalled"), each handled twice and its delivery count raised: a few more
+    such rounds and healthy entries were dead-lettered."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    for n in range(8):
+        last = await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+    handled = []
+
+    async def handler(event, entry):
+        await asyncio.sleep(0.25)  # 8 entries: 2 s, four times the idle time below
+        handled.append(event.data.release_id)
+        await streams.commit(entry)
+
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1", expect=(ReleasePublishedEvent,),
+                   handler=handler, claim_idle_ms=500, max_deliveries=settings.max_deliveries,
+                   ).attach(broker, title="test")
+    await broker.start()
+    try:
+        await _wait_for(lambda: _all_read_and_acknowledged(client, stream, last), timeout=30)
+    finally:
+        await broker.stop()
+        await client.aclose()
+    assert sorted(handled) == [f"rel-{n}" for n in range(8)]  # each once, none reclaimed mid-read
