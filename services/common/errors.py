@@ -13,6 +13,7 @@ ENV_PREFIX = "PLEDGEWATCH_"
 _ENV_NAMES = {"redis_url": "REDIS_URL", "data_dir": "PLEDGEWATCH_HOME"}
 # Their values are never repeated in a message.
 _SECRET_WORDS = ("token", "password", "secret", "redis_url")
+_ABOUT_SECRETS = ("wrong_token_",)  # named for a secret, holding none: their values are repeated
 
 
 class StartupError(RuntimeError):
@@ -58,7 +59,7 @@ def settings_problem(exc: ValidationError, options: Mapping[str, str] | None = N
         field = _field(error["loc"])
         variable = env_name(field)
         value = error.get("input")
-        secret = any(word in field.lower() for word in _SECRET_WORDS)
+        secret = any(word in field.lower() for word in _SECRET_WORDS) and not field.lower().startswith(_ABOUT_SECRETS)
         shown = f"={value!r}" if isinstance(value, str | int | float) and not secret else ""
         option = f" (the default of `{options[variable]}`)" if options and variable in options else ""
         reasons.append(f"{variable}{shown}{option}: {message.removeprefix(variable + ': ')}")

@@ -454,3 +454,13 @@ def test_a_lease_longer_than_redis_or_failover_allows_is_a_bad_setting(monkeypat
     message = service_exit_message()
     assert message.startswith(f"error: bad setting: {variable}={value!r}: Input should be less than or equal to "
                               f"{limit}"), message
+
+
+@pytest.mark.parametrize("variable", ["PLEDGEWATCH_WRONG_TOKEN_LIMIT", "PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS"])
+def test_a_setting_about_tokens_that_holds_none_shows_its_bad_value(monkeypatch, variable):
+    """Before: "bad setting: PLEDGEWATCH_WRONG_TOKEN_LIMIT: Input should be …", its value hidden as a secret's."""
+    monkeypatch.setenv(variable, "many")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(f"bad setting: {variable}='many': ")
+
