@@ -41,11 +41,21 @@ from .base import DeliveryResult
 
 
 def apprise_url_problem(url: str) -> str | None:
-    """None when Apprise understands ``url``, else why not."""
+    """None when Apprise understands ``url`` as one service, else why not. Several URLs in one (``a://…,b://…``)
+    are refused: Apprise would send to them on its own shared threads, not on :data:`_THREADS`."""
     if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
         scheme = url.split("://", 1)[0]
         return f"Apprise does not understand this URL (scheme {scheme!r}); see the Apprise wiki for services"
+    services = _services_in(url)
+    if services != 1:
+        return f"this Apprise URL names {services} services; give each its own channel"
     return None
+
+
+def _services_in(url: str) -> int:
+    notifier = apprise.Apprise()
+    notifier.add(url)
+    return len(notifier)
 
 
 # Apprise's plugins post through requests, and that needs bounds the target check cannot give, set while an
@@ -66,7 +76,11 @@ APPRISE_THREADS = 32
 @dataclass
 class _Sending:
     """One Apprise send: its deadline (``time.monotonic()``), what the bounds stopped (told from its thread),
-    and the sockets it opened, shut down once it is over."""
+    and the connections it opened, shut down if it times out.
+
+    Each connection is held by a duplicate of its socket's descriptor: over TLS the socket the connection was
+    opened with gives its descriptor up to the TLS socket wrapping it (``detach``), so shutting that socket down
+    would reach nothing, while a shutdown through the duplicate ends the connection whoever holds it."""
 
     deadline: float
     notes: list[str] = field(default_factory=list)
@@ -77,16 +91,28 @@ class _Sending:
     def opened(self, sock: socket.socket) -> None:
         with self.lock:
             if not self.over:
-                self.sockets.append(sock)
+                try:
+                    self.sockets.append(sock.dup())
+                except OSError:  # no descriptor to spare: this one, which serves while no TLS wraps it
+                    self.sockets.append(sock)
                 return
-        _shut(sock)  # opened after the send timed out: not used
+        _shut(sock)  # opened after the send ended: not used
 
     def end(self) -> None:
         """The send timed out: its connections are shut down, which ends a read blocked on one."""
+        for sock in self._taken():
+            _shut(sock)
+            sock.close()
+
+    def done(self) -> None:
+        """The send's thread has finished: the duplicates are closed (its connections closed themselves)."""
+        for sock in self._taken():
+            sock.close()
+
+    def _taken(self) -> list[socket.socket]:
         with self.lock:
             self.over, sockets, self.sockets = True, self.sockets, []
-        for sock in sockets:
-            _shut(sock)
+        return sockets
 
 
 def _shut(sock: socket.socket) -> None:
@@ -206,6 +232,9 @@ class AppriseSender:
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not notifier.add(self.url):
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
+        if len(notifier) != 1:  # a subscription stored before such URLs were refused
+            return DeliveryResult.failed(f"this Apprise URL names {len(notifier)} services; give each its own "
+                                         "channel", retryable=False)
         try:
             await self._check_targets(notifier)
         except TargetRefused as exc:
@@ -225,7 +254,7 @@ class AppriseSender:
         # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
         future: Future[Any] = _THREADS.submit(context.run, notifier.notify, body=body, title=title,
                                               body_format=apprise.NotifyFormat.TEXT)
-        future.add_done_callback(lambda _: _free_threads.release())
+        future.add_done_callback(lambda _: (sending.done(), _free_threads.release()))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future),
                                             timeout=max(0.0, deadline - time.monotonic()))

@@ -155,3 +155,15 @@ async def test_a_chat_service_answer_is_read_only_up_to_a_bound(monkeypatch):
         server.server_close()
     assert not result.ok
     assert result.error == "json://*** did not take the notification: its answer was over 262144 bytes"
+
+
+async def test_a_stored_url_naming_two_services_is_not_sent_past_the_notifiers_threads():
+    """A subscription kept from before such URLs were refused: failed for good, never sent by Apprise's own
+    shared threads (which the notifier's bounds and its check of one host do not reach)."""
+    sender = AppriseSender("json://a.example/x,json://b.example/y", timeout=2.0)
+    message = TestNotification(notification_id="t-two", subscription_id="chat", created_at=datetime.now(timezone.utc))
+    with mock.patch("requests.post") as post:
+        result = await sender.send(message)
+    assert (result.ok, result.retryable) == (False, False)
+    assert result.error == "this Apprise URL names 2 services; give each its own channel"
+    post.assert_not_called()

@@ -46,6 +46,9 @@ def test_channel_shorthands(channel, expected):
     ({"id": "s", "channels": [{"webhook": {"url": "https://"}}]}, "channels.0.url", "URL has no host"),
     ({"id": "s", "channels": [{"webhook": {"url": "https://x", "token": "t"}}]}, "channels.0.token", "unknown field"),
     ({"id": "s", "channels": [{"apprise": "nosuch://x"}]}, "channels.0.url", "Apprise does not understand"),
+    # before: accepted, and sent on Apprise's own shared threads, past the notifier's bounds and one host's check
+    ({"id": "s", "channels": [{"apprise": "json://a.example/x,json://b.example/y"}]}, "channels.0.url",
+     "this Apprise URL names 2 services; give each its own channel"),
     ({"id": "s", "channels": [{"email": {"to": []}}]}, "channels.0.to", "at least 1 item"),
     ({"id": "s", "channels": ["console"], "mode": "hourly"}, "mode", "Input should be 'immediate' or 'digest'"),
     ({"id": "s", "channels": ["console"], "digest_at": "8am"}, "digest_at", "expected a time of day as HH:MM"),
@@ -58,7 +61,7 @@ def test_channel_shorthands(channel, expected):
                               {"webhook": {"url": "https://x.example/h"}}]}, "channels", "channel 3 is channel 1 again"),
 ], ids=["id", "id-leading-dash", "kind",
         "blank-actor", "unknown-filter-field", "file-scheme", "no-host", "unknown-channel-field",
-        "apprise", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause", "same-channel-twice",
+        "apprise", "apprise-two-services", "no-recipients", "mode", "digest-time", "duplicate-offsets", "naive-pause", "same-channel-twice",
         "same-webhook-twice"])
 def test_bad_field_is_named_with_its_message(data, field, message):
     with pytest.raises(SubscriptionError) as info:
