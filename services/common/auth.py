@@ -126,16 +126,18 @@ class Authenticate(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         method, path = scope["method"], scope["path"]
         client = client_of(scope)
-        if needs_token(method, path, open_reads=self.auth.open_reads) and \
-                (wait := await self.auth.wrong_tokens.retry_after(client)) is not None:
+        refusal = self.auth.check(method, path, Headers(scope=scope).get("authorization"))
+        wait = None
+        if refusal is not None and refusal.error == "invalid_token":
+            wait = await self.auth.wrong_tokens.wrong_token(client)  # counted and judged in one step
+        elif needs_token(method, path, open_reads=self.auth.open_reads):
+            wait = await self.auth.wrong_tokens.retry_after(client)  # the right token too, past the limit
+        if wait is not None:
             await too_many_wrong_tokens(wait)(scope, receive, send)
             return
-        refusal = self.auth.check(method, path, Headers(scope=scope).get("authorization"))
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        if refusal.error == "invalid_token":
-            await self.auth.wrong_tokens.wrong_token(client)
         log.warning("refused %s %s from %s: %s", method, path, client, refusal.reason)
         answer = JSONResponse({"errors": [{"field": "authorization", "message": refusal.reason}]},
                               status_code=401, headers={"WWW-Authenticate": refusal.challenge})

@@ -40,14 +40,25 @@ MAX_CLIENTS = 10_000
 IPV6_NETWORK = 64
 KEY = "http:wrong-tokens"  # under the settings' prefix; one key per client after it (":<client>")
 
-# KEYS[1] the client's window; ARGV[1] the window in ms. Counts a wrong token, opening the window (its expiry)
-# at the first: the window is not lengthened by later ones. A key without an expiry (never made so) gets one.
+# KEYS[1] the client's window; ARGV[1] the window in ms, ARGV[2] the limit. A wrong token from a client within
+# the limit is counted, opening the window (its expiry) at the first: the window is not lengthened by later
+# ones. {wrong, ms left, 1 if this is the window's first refusal}: ms left 0 when it was counted (answered 401),
+# else the client is past the limit (answered 429, as a right token would be, and not counted again). A key
+# without an expiry (never made so) is a window that has ended.
 _COUNT = """
-local wrong = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
+local wrong = tonumber(redis.call('HGET', KEYS[1], 'wrong') or '0')
+if wrong >= tonumber(ARGV[2]) then
+  local left = redis.call('PTTL', KEYS[1])
+  if left > 0 then
+    return {wrong, left, redis.call('HSETNX', KEYS[1], 'told', 1)}
+  end
+  redis.call('DEL', KEYS[1])
+end
+wrong = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
 if wrong == 1 or redis.call('PTTL', KEYS[1]) < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
-return wrong
+return {wrong, 0, 0}
 """
 
 # KEYS[1] the client's window; ARGV[1] the limit. {wrong, ms left, 1 if this is the window's first refusal}:
@@ -180,26 +191,37 @@ class WrongTokens:
             self._lost(exc)
             return local
         self._back()
-        if not left_ms:
-            return local
-        wait = max(1, math.ceil(int(left_ms) / 1000))
-        if first:
-            _refused(client_key(address), int(wrong), self.window, wait)
-        return max(wait, local or 0)
+        return self._wait(address, int(wrong), int(left_ms), bool(first))
 
-    async def wrong_token(self, address: str) -> None:
-        """Counts a wrong token from the client at ``address``."""
+    async def wrong_token(self, address: str) -> int | None:
+        """Counts a wrong token from the client at ``address``, and says as :meth:`retry_after` does whether it
+        is past the limit: the count and the decision are one step, so that a burst of concurrent guesses gets
+        no more 401s (tokens tested) than the limit, however many arrive before the first is counted."""
         if self.limit == 0:
-            return
+            return None
         if self._count is not None:
             try:
-                await self._count(keys=[self.key_of(address)], args=[max(1, round(self.window * 1000))])
+                wrong, left_ms, first = await self._count(keys=[self.key_of(address)],
+                                                          args=[max(1, round(self.window * 1000)), self.limit])
             except RedisError as exc:
                 self._lost(exc)
             else:
                 self._back()
-                return
-        self.local.wrong_token(address)
+                return self._wait(address, int(wrong), int(left_ms), bool(first))
+        wait = self.local.retry_after(address)
+        if wait is None:
+            self.local.wrong_token(address)
+        return wait
+
+    def _wait(self, address: str, wrong: int, left_ms: int, first: bool) -> int | None:
+        """The seconds to wait from Redis's answer, or from a window counted in memory while Redis was away."""
+        local = self.local.retry_after(address)
+        if not left_ms:
+            return local
+        wait = max(1, math.ceil(left_ms / 1000))
+        if first:
+            _refused(client_key(address), wrong, self.window, wait)
+        return max(wait, local or 0)
 
     def _lost(self, exc: RedisError) -> None:
         if not self._unreachable:

@@ -155,11 +155,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         visitor = visitor_of(request)
         wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
         client = client_of(request.scope)
-        if (wait := await wrong_tokens.retry_after(client)) is not None:
+
+        def too_many(wait: int) -> Response:
             answer = sign_in_page(request, visitor, status=429, error="Too many wrong API tokens from your "
                                   f"address: try again in {wait_words(wait)}.")
             answer.headers["Retry-After"] = str(wait)
             return answer
+
         try:
             form = await read_form(request)
             check_csrf(sessions, visitor, form)
@@ -167,11 +169,15 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return sign_in_page(request, visitor, status=exc.status, error=exc.message)
         presented = (form.get("token") or [""])[-1].strip()
         assert sessions is not None and api_token is not None  # _check_csrf refuses without them
+        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()) and presented:
+            # counted and judged in one step, so that a burst of guesses gets no more answers than the limit
+            if (wait := await wrong_tokens.wrong_token(client)) is not None:
+                return too_many(wait)
+            return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
+        if (wait := await wrong_tokens.retry_after(client)) is not None:  # the right token too, past the limit
+            return too_many(wait)
         if not presented:
             return sign_in_page(request, visitor, status=422, error="Enter the API token.")
-        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
-            await wrong_tokens.wrong_token(client)
-            return sign_in_page(request, visitor, status=401, error="That API token is not valid.")
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
         return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)
 

@@ -1,6 +1,7 @@
 """Wrong API tokens are counted in Redis, so that every HttpServer against one Redis shares the limit; while
 Redis cannot be reached each process still limits a guesser in its own memory, and right tokens pass."""
 
+import asyncio
 import logging
 
 import aiohttp
@@ -74,3 +75,24 @@ async def test_while_redis_is_down_each_process_limits_in_its_memory(settings, a
         await server.stop()
         await client.aclose()
         redis_server.stop()
+
+
+async def test_a_concurrent_burst_of_wrong_tokens_gets_no_more_answers_than_the_limit(settings, api_headers):
+    """Before: every request of a burst was checked against the count before any of its wrong tokens was counted,
+    so 60 concurrent guesses had 60 tokens tested (401) against a limit of 3, and a right one among them passed."""
+    changed = settings.model_copy(update=LIMITED)
+    client = aioredis.Redis.from_url(settings.redis_url)
+    one, other = await _serve(changed, client), await _serve(changed, client)
+    try:
+        async with aiohttp.ClientSession() as session:
+            async def post(server: HttpServer, headers) -> int:
+                async with session.post(f"http://127.0.0.1:{server.port}/thing", headers=headers) as answer:
+                    return answer.status
+
+            codes = await asyncio.gather(*(post(one if i % 2 else other, WRONG) for i in range(60)))
+        assert codes.count(401) == 3 and codes.count(429) == 57, codes
+        assert await _post(one, api_headers) == 429
+    finally:
+        await one.stop()
+        await other.stop()
+        await client.aclose()
