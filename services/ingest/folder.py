@@ -36,8 +36,8 @@ def ignored_name(name: str) -> bool:
 
 def distinct_folders(folders: Iterable[Path]) -> list[Path]:
     """``folders`` in the order given, each once as first written: the same folder written again another way
-    (``d/``, ``./d``, its absolute path, a link to it) is dropped, and so is one inside another given (its
-    files are read by that one's walk), so that each file is read and told of once."""
+    (``d/``, ``./d``, its absolute path, a link to it) is dropped, and so is one inside another given that its
+    walk reaches (not through a hidden folder), so that each file is read and told of once."""
     kept: dict[Path, Path] = {}  # resolved -> as first written
     for folder in map(Path, folders):
         try:
@@ -45,8 +45,13 @@ def distinct_folders(folders: Iterable[Path]) -> list[Path]:
         except (OSError, RuntimeError):  # a name too long, a link loop: told when it is watched
             key = Path(os.path.abspath(folder))
         kept.setdefault(key, folder)
-    return [folder for key, folder in kept.items()
-            if not any(other != key and key.is_relative_to(other) for other in kept)]
+    return [folder for key, folder in kept.items() if not any(_walked_with(key, other) for other in kept)]
+
+
+def _walked_with(folder: Path, other: Path) -> bool:
+    """Whether the walk of ``other`` reads ``folder``: it is inside it, and no folder on the way is hidden."""
+    return folder != other and folder.is_relative_to(other) and \
+        not any(part.startswith(".") for part in folder.relative_to(other).parts)
 
 
 def not_read_words(paths: list[Path]) -> str:

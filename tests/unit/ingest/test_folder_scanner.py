@@ -232,6 +232,16 @@ def test_a_folder_inside_another_given_is_walked_with_it_not_again(tmp_path, mon
     assert scanner.other == [Path("d/sub/report.pdf")]
 
 
+def test_a_hidden_folder_inside_another_given_is_watched_itself(tmp_path, monkeypatch):
+    """The walk of d passes over d/.drafts (a hidden folder): given too, it is watched, not dropped as walked."""
+    (tmp_path / "d" / ".drafts").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    draft = _settled(Path("d") / ".drafts" / "release.txt")
+    scanner = FolderScanner([Path("d"), Path("d/.drafts")])
+    assert scanner.folders == [Path("d"), Path("d/.drafts")]
+    assert scanner.changed(time.time_ns()) == [draft]
+
+
 def test_a_link_to_a_folder_is_not_walked_and_is_named_as_other_links_left_out_are(tmp_path):
     watched, elsewhere = tmp_path / "watched", tmp_path / "elsewhere"
     (watched / "inner").mkdir(parents=True)
