@@ -206,13 +206,14 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
         except ReleaseFileError as exc:
             raise LabelledSetError(str(exc)) from None
         names.update((release.release_id, path.stem))
-        label = labels.get(release.release_id) or labels.get(path.stem)
-        if label is None:
+        key = release.release_id if release.release_id in labels else path.stem
+        if key not in labels:
             unlabelled.append(path.name)
-        elif not isinstance(label, dict):
+            continue
+        label = labels[key]
+        if not isinstance(label, dict):  # null and [] too: a label given empty is no missing one
             raise LabelledSetError(f"{labels_path}: the label of {release.release_id} is not an object")
-        else:
-            pairs.append((release, label))
+        pairs.append((release, label))
     holes = sorted(set(labels) - names)
     if holes:
         raise LabelledSetError(f"{labels_path}: {len(holes)} label{'s' if len(holes) > 1 else ''} with no release "

@@ -214,3 +214,19 @@ def test_both_shipped_splits_load_whole_with_no_warning():
         warnings: list[str] = []
         pairs = load_set(directory, warn=warnings.append)
         assert warnings == [] and pairs, split
+
+
+@pytest.mark.parametrize("label", ["null", "[]", "{}"])
+def test_an_empty_label_is_read_as_one_not_left_out_as_missing(tmp_path, capsys, label):
+    """Before: a label given but empty (null, [], {}) was taken for no label: its release left out with a warning."""
+    from pledgewatch.evaluation import main
+
+    _release(tmp_path, "good")
+    (tmp_path / "labels.json").write_text('{"good": %s}' % label)
+    code = main(tmp_path)
+    err = capsys.readouterr().err
+    assert "no label" not in err and "left out" not in err, err
+    if label == "{}":
+        assert code == 0
+    else:
+        assert code == 2 and "the label of good is not an object" in err
