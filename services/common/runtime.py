@@ -93,7 +93,8 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
     delay, said = 0.1, start - NOTICE_EVERY_SECONDS + FIRST_NOTICE_SECONDS
     while True:
         try:
-            await client.ping()
+            # bounded by what is left of the wait: a frozen Redis would hold a PING the command timeout (5 s)
+            await asyncio.wait_for(client.ping(), timeout=max(deadline - time.monotonic(), 0.05))
             return
         except AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
             raise RedisRefusedCredentials(
