@@ -191,7 +191,7 @@ class WrongTokens:
             self._lost(exc)
             return local
         self._back()
-        return self._wait(address, int(wrong), int(left_ms), bool(first))
+        return self._wait(address, local, int(wrong), int(left_ms), bool(first))
 
     async def wrong_token(self, address: str) -> int | None:
         """Counts a wrong token from the client at ``address``, and says as :meth:`retry_after` does whether it
@@ -207,15 +207,15 @@ class WrongTokens:
                 self._lost(exc)
             else:
                 self._back()
-                return self._wait(address, int(wrong), int(left_ms), bool(first))
+                return self._wait(address, self.local.retry_after(address), int(wrong), int(left_ms), bool(first))
         wait = self.local.retry_after(address)
         if wait is None:
             self.local.wrong_token(address)
         return wait
 
-    def _wait(self, address: str, wrong: int, left_ms: int, first: bool) -> int | None:
-        """The seconds to wait from Redis's answer, or from a window counted in memory while Redis was away."""
-        local = self.local.retry_after(address)
+    def _wait(self, address: str, local: int | None, wrong: int, left_ms: int, first: bool) -> int | None:
+        """The seconds to wait from Redis's answer, or from ``local``, a window counted in memory while Redis
+        was away."""
         if not left_ms:
             return local
         wait = max(1, math.ceil(left_ms / 1000))

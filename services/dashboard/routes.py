@@ -169,7 +169,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return sign_in_page(request, visitor, status=exc.status, error=exc.message)
         presented = (form.get("token") or [""])[-1].strip()
         assert sessions is not None and api_token is not None  # _check_csrf refuses without them
-        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()) and presented:
+        if presented and not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), api_token.encode()):
             # counted and judged in one step, so that a burst of guesses gets no more answers than the limit
             if (wait := await wrong_tokens.wrong_token(client)) is not None:
                 return too_many(wait)

@@ -46,16 +46,14 @@ def apprise_url_problem(url: str) -> str | None:
     if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
         scheme = url.split("://", 1)[0]
         return f"Apprise does not understand this URL (scheme {scheme!r}); see the Apprise wiki for services"
-    services = _services_in(url)
-    if services != 1:
-        return f"this Apprise URL names {services} services; give each its own channel"
-    return None
-
-
-def _services_in(url: str) -> int:
     notifier = apprise.Apprise()
     notifier.add(url)
-    return len(notifier)
+    return _several_services(notifier)
+
+
+def _several_services(notifier: "apprise.Apprise") -> str | None:
+    """Why ``notifier``, made from one URL, is not one service; None when it is."""
+    return None if len(notifier) == 1 else f"this Apprise URL names {len(notifier)} services; give each its own channel"
 
 
 # Apprise's plugins post through requests, and that needs bounds the target check cannot give, set while an
@@ -232,9 +230,8 @@ class AppriseSender:
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not notifier.add(self.url):
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
-        if len(notifier) != 1:  # a subscription stored before such URLs were refused
-            return DeliveryResult.failed(f"this Apprise URL names {len(notifier)} services; give each its own "
-                                         "channel", retryable=False)
+        if several := _several_services(notifier):  # a subscription stored before such URLs were refused
+            return DeliveryResult.failed(several, retryable=False)
         try:
             await self._check_targets(notifier)
         except TargetRefused as exc:

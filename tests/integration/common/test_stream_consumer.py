@@ -160,18 +160,24 @@ async def test_a_consumer_takes_a_bounded_batch_of_a_backlog(settings):
         most_pending = max(most_pending, (await client.xpending(stream, GROUP))["pending"])
         await streams.commit(entry)
 
+    await _read_to_the_end(settings, client, streams, stream, last, handler, claim_idle_ms=settings.claim_idle_ms)
+    assert 0 < most_pending <= 64  # PLEDGEWATCH_READ_COUNT, the default
+
+
+
+async def _read_to_the_end(settings, client, streams, stream, last_id, handler, *, claim_idle_ms):
+    """One consumer "c1" of GROUP handles ``stream`` with ``handler`` until every entry up to ``last_id`` is read
+    and acknowledged; the broker is stopped and ``client`` closed after."""
     broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
     StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1", expect=(ReleasePublishedEvent,),
-                   handler=handler, claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+                   handler=handler, claim_idle_ms=claim_idle_ms, max_deliveries=settings.max_deliveries,
                    ).attach(broker, title="test")
     await broker.start()
     try:
-        await _wait_for(lambda: _all_read_and_acknowledged(client, stream, last), timeout=30)
+        await _wait_for(lambda: _all_read_and_acknowledged(client, stream, last_id), timeout=30)
     finally:
         await broker.stop()
         await client.aclose()
-    assert 0 < most_pending <= 64  # PLEDGEWATCH_READ_COUNT, the default
-
 
 
 async def _all_read_and_acknowledged(client, stream, last_id):
@@ -430,14 +436,5 @@ async def test_a_live_consumer_slower_than_the_claim_idle_time_keeps_its_read_an
         handled.append(event.data.release_id)
         await streams.commit(entry)
 
-    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
-    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1", expect=(ReleasePublishedEvent,),
-                   handler=handler, claim_idle_ms=500, max_deliveries=settings.max_deliveries,
-                   ).attach(broker, title="test")
-    await broker.start()
-    try:
-        await _wait_for(lambda: _all_read_and_acknowledged(client, stream, last), timeout=30)
-    finally:
-        await broker.stop()
-        await client.aclose()
+    await _read_to_the_end(settings, client, streams, stream, last, handler, claim_idle_ms=500)
     assert sorted(handled) == [f"rel-{n}" for n in range(8)]  # each once, none reclaimed mid-read
