@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from schemas.probe import TestNotification
 from services.common.errors import failure_text
@@ -79,8 +79,8 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
         except asyncio.TimeoutError:
             return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
         except RedisError as exc:  # what the channel reads first (who unsubscribed), not the service it sends to
-            return ChannelOutcome(spec.type, where, False,
-                                  error=f"{NOT_TRIED}Redis did not answer ({failure_text(exc)})")
+            how = "refused a command" if isinstance(exc, ResponseError) else "did not answer"
+            return ChannelOutcome(spec.type, where, False, error=f"{NOT_TRIED}Redis {how} ({failure_text(exc)})")
         except Exception as exc:  # a bad channel or a channel bug: this channel's outcome, not the request's
             return ChannelOutcome(spec.type, where, False, error=scrub(failure_text(exc), raw))
         gone = list(result.unsubscribed) or None

@@ -144,3 +144,23 @@ async def test_redis_failing_before_the_mail_is_sent_is_not_told_as_an_smtp_fail
         f"  email smtp://127.0.0.1:{smtp[0].port}: not tried: Redis did not answer "
         "(TimeoutError: Timeout reading from 127.0.0.1:6379)\n")
     assert inbox.messages == []
+
+
+async def test_redis_refusing_the_lookup_is_not_told_as_redis_not_answering(running, smtp, capsys, monkeypatch,
+                                                                            settings):
+    """Before: a Redis that answered with an error (a ResponseError) was told as "Redis did not answer"."""
+    from redis.exceptions import ResponseError
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    _, inbox = smtp
+    await _add(running, {"id": "desk", "channels": [{"email": {"to": ["desk@example.org"]}}]})
+
+    async def refusing(subscription_id):
+        raise ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+
+    monkeypatch.setattr(running.service.unsubscribed, "of", refusing)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
+    assert capsys.readouterr().out.endswith(
+        f"  email smtp://127.0.0.1:{smtp[0].port}: not tried: Redis refused a command "
+        "(ResponseError: OOM command not allowed when used memory > 'maxmemory'.)\n")
+    assert inbox.messages == []
