@@ -100,6 +100,7 @@ def _refused_for_good(result) -> None:
     pytest.param("kodi://017700000001:{port}", id="kodi-octal-host"),
     pytest.param("emby://2130706433:{port}/?user=u", id="emby-decimal-host"),
     pytest.param("json://127.0.0.1:{port}/x", id="json-ip-literal"),
+    pytest.param("irc://2130706433:{port}/#desk", id="irc-own-socket"),
 ])
 async def test_a_chat_service_on_loopback_gets_no_connection_at_all(service, url):
     """Before: signal://2130706433:PORT/… and hassio://0x7f000001:PORT/… (and a single-label name) were never
