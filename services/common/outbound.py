@@ -4,7 +4,8 @@ A webhook URL or a chat target is chosen by whoever may create a subscription; l
 them make pledgewatch reach loopback services, the cloud metadata address or the private network behind
 it (server-side request forgery). Every such request is checked after DNS resolution, on the addresses
 the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
-gains nothing), and refused when any is loopback, link-local, private, multicast, reserved or
+gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
+connect or send with. It is refused when any is loopback, link-local, private, multicast, reserved or
 unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +28,9 @@ from aiohttp.resolver import DefaultResolver
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+_IPV4_NUMBER = re.compile(r"[0-9][0-9a-fA-FxX.]*")
+# the hosts a socket's connect or sendto reads as an address without resolving them
+_SOCKET_HOSTS = {"": "0.0.0.0", "<broadcast>": "255.255.255.255"}
 
 
 class TargetRefused(OSError):
@@ -40,6 +45,22 @@ def non_public_kind(address: str) -> str | None:
     for kind in _KINDS:
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
+    return None
+
+
+def ip_literal(host: str) -> str | None:
+    """The address ``host`` is when it is an IP literal in any form a resolver reads as one: ``127.0.0.1``,
+    ``::1``, and IPv4 as one number, in hex or octal, or in fewer parts (``2130706433``, ``0x7f000001``,
+    ``0177.0.0.1``, ``127.1``: all 127.0.0.1); None for a name."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if _IPV4_NUMBER.fullmatch(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return None
     return None
 
 
@@ -85,25 +106,28 @@ class TargetPolicy:
                "unless PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it"
 
     def url_refusal(self, url: str) -> str | None:
-        """Why ``url`` may not be reached when its host is an IP literal (names are checked on resolution)."""
+        """Why ``url`` may not be reached when its host is an IP literal, in any form (:func:`ip_literal`);
+        names are checked on resolution."""
         host = urlsplit(url).hostname or ""
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            return None
-        return self.refusal(host, host)
+        address = ip_literal(host)
+        return None if address is None else self.refusal(host, address)
 
-    async def check(self, host: str, port: int, *, unresolvable_ok: bool = False) -> None:
-        """Resolve ``host`` and raise :class:`TargetRefused` when any address it has is not allowed (for
-        clients, like Apprise's, whose connections this module cannot see). ``unresolvable_ok``: a name
-        that does not resolve is let through (the client cannot reach it either)."""
+    def socket_refusal(self, name: str, address: object) -> str | None:
+        """Why a socket may not connect or send to ``address`` (the ``(host, port, …)`` that ``connect`` and
+        ``sendto`` take) for a request to ``name``; None when it may, or when ``address`` is not an internet
+        one (a Unix socket's path). A host in ``address`` that is a name is resolved, and every address it
+        has must be allowed. The refusal names the address, never ``name``: a service's URL may hold a token
+        where a host would be."""
+        if not (isinstance(address, tuple) and address and isinstance(address[0], str)):
+            return None
+        host = address[0]
+        literal = _SOCKET_HOSTS.get(host) or ip_literal(host)
         try:
-            addresses = await resolve_addresses(host, port)
-        except socket.gaierror as exc:
-            if unresolvable_ok:
-                return
-            raise TargetRefused(f"cannot resolve {host} ({exc.strerror})") from None
-        self.check_addresses(host, addresses)
+            addresses = [literal] if literal else [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        except socket.gaierror:  # the socket cannot resolve it either
+            return None
+        refused = [found for found in addresses if self.refusal(name, found) is not None]
+        return self.refusal(refused[0], refused[0]) if refused else None
 
     def check_addresses(self, host: str, addresses: list[str]) -> None:
         """:class:`TargetRefused` when any of ``host``'s ``addresses`` is not allowed."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.common.outbound import TargetPolicy, non_public_kind
+from services.common.outbound import TargetPolicy, ip_literal, non_public_kind
 
 DEFAULT = TargetPolicy()
 
@@ -27,6 +27,45 @@ def test_public_addresses_pass(address):
 def test_an_ip_literal_url_to_the_inside_is_refused(url):
     reason = DEFAULT.url_refusal(url)
     assert reason is not None and "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS" in reason
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    pytest.param("signal://2130706433:8080/+12025550101/+12025550102", "2130706433 (127.0.0.1)", id="decimal"),
+    pytest.param("hassio://0x7f000001:8123/token", "0x7f000001 (127.0.0.1)", id="hex"),
+    pytest.param("kodi://017700000001:8080", "017700000001 (127.0.0.1)", id="octal"),
+    pytest.param("json://127.1/x", "127.1 (127.0.0.1)", id="short"),
+    pytest.param("json://0xa9.254.169.254/latest", "0xa9.254.169.254 (169.254.169.254)", id="hex-part"),
+])
+def test_an_ip_literal_in_a_form_other_than_a_b_c_d_is_read_as_the_address_it_is(url, shown):
+    """Before: only ipaddress's own forms were IP literals, so 2130706433 or 0x7f000001 passed as names, and
+    the resolver (requests') then read them as 127.0.0.1."""
+    reason = DEFAULT.url_refusal(url)
+    assert reason is not None and reason.startswith(f"refused: {shown} is a ")
+
+
+@pytest.mark.parametrize("host", ["hooks.example.org", "redis", "face", "0xcafe.example.org", "1e100"])
+def test_a_name_is_no_ip_literal(host):
+    assert ip_literal(host) is None
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    pytest.param(("127.0.0.1", 80), "refused: 127.0.0.1 is a loopback address", id="loopback"),
+    pytest.param(("::1", 80, 0, 0), "refused: ::1 is a loopback address", id="ipv6"),
+    pytest.param(("2130706433", 514), "refused: 127.0.0.1 is a loopback address", id="number"),
+    pytest.param(("localhost", 514), "refused: ", id="name-resolved"),
+    pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
+    pytest.param(("93.184.216.34", 443), None, id="public"),
+    pytest.param("/run/some.sock", None, id="unix-path"),
+])
+def test_a_socket_address_is_judged_by_the_address_it_is(address, reason):
+    found = DEFAULT.socket_refusal("TokenA", address)
+    assert found == reason if reason is None else found.startswith(reason)
+    assert found is None or "TokenA" not in found
+
+
+def test_a_socket_address_of_a_host_name_the_allow_list_names_is_let_through():
+    assert TargetPolicy.parse(["redis"]).socket_refusal("redis", ("10.0.0.5", 6379)) is None
+    assert TargetPolicy.parse(["10.0.0.0/8"]).socket_refusal("x", ("10.0.0.5", 6379)) is None
 
 
 def test_a_host_name_url_is_left_to_resolution():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import sys
 import threading
 import time
 import warnings
@@ -56,11 +57,15 @@ def _several_services(notifier: "apprise.Apprise") -> str | None:
     return None if len(notifier) == 1 else f"this Apprise URL names {len(notifier)} services; give each its own channel"
 
 
-# Apprise's plugins post through requests, and that needs bounds the target check cannot give, set while an
-# Apprise send runs (its thread runs in a copy of the sender's context, which holds the send's :class:`_Sending`):
-# - requests follows redirects, and the check sees only the URL's own host, so a service answering 307 to
-#   http://169.254.169.254/… would send the notification there: no redirect is followed, the 3xx is the answer,
-#   as it is for a webhook;
+# Apprise's plugins post through requests (and a few through smtplib or sockets of their own), and that needs
+# bounds, set while an Apprise send runs (its thread runs in a copy of the sender's context, which holds the
+# send's :class:`_Sending`):
+# - the outbound policy holds for every connection the send makes, whatever the service: a URL's host may be
+#   a number (2130706433), a single-label name (redis) or a name resolving elsewhere the next time, and
+#   Apprise resolves it itself, so the address each socket is about to connect or send to is judged, before
+#   a byte goes (TLS and SMTP included): a refused one fails the send for good, saying why;
+# - requests follows redirects, so a service answering 307 would send the notification on to wherever it
+#   chose: no redirect is followed, the 3xx is the answer, as it is for a webhook;
 # - a plugin reads the service's whole answer into memory: it is read up to MAX_ANSWER_BYTES (decompressed),
 #   then the connection is dropped;
 # - a plugin goes on after the send has timed out (a thread cannot be stopped), and requests' read timeout is
@@ -73,14 +78,17 @@ APPRISE_THREADS = 32
 
 @dataclass
 class _Sending:
-    """One Apprise send: its deadline (``time.monotonic()``), what the bounds stopped (told from its thread),
-    and the connections it opened, shut down if it times out.
+    """One Apprise send: its deadline (``time.monotonic()``), the outbound policy its connections are held to,
+    what the bounds stopped (told from its thread), and the connections it opened, shut down if it times out.
 
     Each connection is held by a duplicate of its socket's descriptor: over TLS the socket the connection was
     opened with gives its descriptor up to the TLS socket wrapping it (``detach``), so shutting that socket down
     would reach nothing, while a shutdown through the duplicate ends the connection whoever holds it."""
 
     deadline: float
+    targets: TargetPolicy = field(default_factory=TargetPolicy)
+    host: str = ""  # the service's host as its URL names it: a name the policy may allow
+    refused: str | None = None  # why a connection was refused, the first one
     notes: list[str] = field(default_factory=list)
     sockets: list[socket.socket] = field(default_factory=list)
     over: bool = False
@@ -111,6 +119,25 @@ class _Sending:
         with self.lock:
             self.over, sockets, self.sockets = True, self.sockets, []
         return sockets
+
+
+_CONNECTING = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})  # the audit events naming a peer
+
+
+def _judged_while_sending(event: str, args: tuple[Any, ...]) -> None:
+    """An audit hook: a socket's connect or send to an address the policy refuses, while an Apprise send runs
+    in this context, closes the socket and raises :class:`TargetRefused` (an ``OSError``: the plugin fails as
+    it would unreached)."""
+    if event not in _CONNECTING:
+        return
+    sending = _APPRISE_SENDING.get()
+    if sending is None:
+        return
+    reason = sending.targets.socket_refusal(sending.host, args[1])
+    if reason is not None:
+        sending.refused = sending.refused or reason
+        args[0].close()  # not every plugin closes a socket whose send failed
+        raise TargetRefused(reason)
 
 
 def _shut(sock: socket.socket) -> None:
@@ -170,6 +197,7 @@ def _noted_while_sending(connection: urllib3.connection.HTTPConnection) -> socke
 requests.Session.get_redirect_target = _no_redirect_while_sending  # type: ignore[method-assign]
 requests.Response.iter_content = _bounded_while_sending  # type: ignore[method-assign,assignment]
 urllib3.connection.HTTPConnection._new_conn = _noted_while_sending  # type: ignore[method-assign]
+sys.addaudithook(_judged_while_sending)
 
 _THREADS = ThreadPoolExecutor(APPRISE_THREADS, thread_name_prefix="apprise")
 _free_threads = threading.Semaphore(APPRISE_THREADS)  # taken before a send is submitted: none ever queues
@@ -209,11 +237,6 @@ def _with_phrase(status: int) -> str:
         return str(status)
 
 
-# Apprise services whose URL names the server to reach (the others name a token of a public service).
-_SELF_HOSTED = frozenset("json jsons xml xmls form forms gotify gotifys mmost mmosts rocket rockets apprise apprises "
-                         "matrix matrixs ntfy ntfys nctalk nctalks ncloud nclouds mqtt mqtts".split())
-
-
 class AppriseSender:
     name = "apprise"
 
@@ -232,16 +255,13 @@ class AppriseSender:
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
         if several := _several_services(notifier):  # a subscription stored before such URLs were refused
             return DeliveryResult.failed(several, retryable=False)
-        try:
-            await self._check_targets(notifier)
-        except TargetRefused as exc:
-            return DeliveryResult.failed(str(exc), retryable=False)
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
                                          f"{APPRISE_THREADS} Apprise threads are sending to services that have "
                                          "not answered yet")
-        sending = _Sending(deadline=deadline)
+        host = getattr(next(iter(notifier)), "host", None) or ""
+        sending = _Sending(deadline=deadline, targets=self.targets, host=host)
         token = _APPRISE_SENDING.set(sending)
         try:
             context = copy_context()
@@ -261,19 +281,9 @@ class AppriseSender:
         except asyncio.CancelledError:
             sending.end()
             raise
+        if sending.refused:
+            return DeliveryResult.failed(sending.refused, retryable=False)
         if not result:
             reason = sending.notes[0] if sending.notes else failure_reason(result)
             return DeliveryResult.failed(f"{self.destination} did not take the notification: {reason}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")
-
-    async def _check_targets(self, notifier: "apprise.Apprise") -> None:
-        """Refuse a self-hosted target (``json://``, ``ntfy://``, ...) that resolves to a non-public address.
-        Apprise makes its own connections, so this is checked just before, not on them."""
-        scheme = self.url.split("://", 1)[0].lower()
-        for server in notifier:
-            host = getattr(server, "host", None)
-            if not host:
-                continue
-            if scheme in _SELF_HOSTED or "." in host or ":" in host or host == "localhost":
-                port = getattr(server, "port", None) or (443 if getattr(server, "secure", False) else 80)
-                await self.targets.check(host, int(port), unresolvable_ok=True)

@@ -59,6 +59,20 @@ async def test_a_self_hosted_chat_target_on_loopback_is_refused(notifier, receiv
     assert receiver.hits("hook") == []
 
 
+@pytest.mark.parametrize("url", [
+    pytest.param("signal://2130706433:{port}/+12025550101/+12025550102", id="numeric-host"),
+    pytest.param("hassio://localhost:{port}/abcdefabcdef0123", id="single-label-name"),
+])
+async def test_any_chat_service_on_loopback_is_refused_at_the_connection_and_dead_lettered(
+        notifier, receiver, write_yaml, publish_classified, url):
+    """Before: a service not among the self-hosted ones (signal, hassio, kodi, …) was never checked when its
+    host had no dot: signal://2130706433:PORT/… posted to the loopback receiver."""
+    letter = await _refused(notifier, write_yaml, publish_classified, "apprise", url.format(port=receiver.port))
+    assert "refused: 127.0.0.1 is a loopback address" in letter.reason and "not retryable" in letter.reason
+    assert "abcdefabcdef0123" not in letter.reason and "+12025550101" not in letter.reason
+    assert receiver.requests == []
+
+
 async def test_a_subscription_to_a_refused_address_is_refused_when_it_is_added_not_at_each_alert(notifier, api_headers):
     """Before: the API stored a webhook to 127.0.0.1 and every alert to it was then refused and
     dead-lettered; only `subscriptions test` showed why."""
@@ -99,6 +113,10 @@ async def test_a_file_subscription_to_a_refused_address_is_warned_of_at_start(no
     pytest.param("json://169.254.169.254/latest/meta-data", "169.254.169.254 is a link-local address",
                  id="cloud-metadata"),
     pytest.param("ntfys://[::1]/topic", "::1 is a loopback address", id="ipv6-loopback"),
+    pytest.param("signal://2130706433:8080/+12025550101/+12025550102", "2130706433 (127.0.0.1) is a loopback address",
+                 id="decimal-host"),
+    pytest.param("hassio://0x7f000001:8123/abcdefabcdef", "0x7f000001 (127.0.0.1) is a loopback address",
+                 id="hex-host"),
 ])
 async def test_a_self_hosted_chat_target_at_a_refused_address_is_refused_when_it_is_added(notifier, url, kind):
     """Before: POST /subscriptions answered 201 for {"apprise": "json://127.0.0.1:9911/x"} (a webhook to the same
