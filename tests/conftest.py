@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import signal
+import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -128,6 +129,15 @@ def settings(redis_url: str, key_prefix: str, tmp_path: Path) -> Settings:
 def api_headers(settings: Settings) -> dict[str, str]:
     """What a client of the HTTP APIs sends to write: ``Authorization: Bearer <the test token>``."""
     return {"Authorization": f"Bearer {settings.api_token_value}"}
+
+
+@pytest.fixture
+def frozen_port() -> Iterator[int]:
+    """A port that takes connections and never answers (the kernel accepts them; nobody reads): a frozen Redis,
+    a stopped process's HTTP API."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    yield listener.getsockname()[1]
+    listener.close()
 
 
 @pytest.fixture

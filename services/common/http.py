@@ -33,6 +33,7 @@ from pledgewatch import __version__
 from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
 from .auth import ApiAuth, Authenticate
+from .bounded_wait import NoAnswer, within
 from .http_middleware import BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
 log = logging.getLogger(__name__)
@@ -47,31 +48,16 @@ HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived th
 BODY_TIMEOUT_SECONDS = 60.0  # a request body must have arrived in full this long after its head
 
 
-_ABANDONED: set[asyncio.Task[None]] = set()  # checks past their bound, cancelled, kept until they end
-
-
 async def _bounded(check: HealthCheck) -> str:
-    """A health check's answer: "ok", or why not; never raises, never waits past :data:`HEALTH_CHECK_SECONDS`.
-
-    The check runs as a task of its own and is not awaited once cancelled: a Redis client stuck on a frozen server
-    may absorb the cancellation (or retry), and the probe must not wait for it."""
-    task = asyncio.ensure_future(check())
-    done, _ = await asyncio.wait({task}, timeout=HEALTH_CHECK_SECONDS)
-    if not done:
-        task.cancel()
-        _ABANDONED.add(task)
-        task.add_done_callback(_forget)
-        return f"no answer within {HEALTH_CHECK_SECONDS:g} s"
-    exc = task.exception()
-    if exc is None:
-        return "ok"
-    return f"{type(exc).__name__}: {exc}"  # a health check reports, it never raises
-
-
-def _forget(task: asyncio.Task[None]) -> None:
-    _ABANDONED.discard(task)
-    if not task.cancelled():
-        task.exception()  # retrieved: a late failure of an abandoned check is no news
+    """A health check's answer: "ok", or why not; never raises, never waits past :data:`HEALTH_CHECK_SECONDS`
+    (:func:`~services.common.bounded_wait.within`: not even for a Redis client stuck on a frozen server)."""
+    try:
+        await within(check(), HEALTH_CHECK_SECONDS)
+    except NoAnswer as exc:
+        return str(exc)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"  # a health check reports, it never raises
+    return "ok"
 
 
 class HealthReport(BaseModel):

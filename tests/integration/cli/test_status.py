@@ -118,17 +118,6 @@ def test_status_of_another_redis_than_the_runs_is_refused_before_it_reads_it(tmp
     assert "hunter2" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-@pytest.fixture
-def frozen_port():
-    """A port that takes connections and never answers (the kernel accepts them; nobody reads): a frozen Redis,
-    a stopped process's HTTP API."""
-    import socket
-
-    listener = socket.create_server(("127.0.0.1", 0))
-    yield listener.getsockname()[1]
-    listener.close()
-
-
 def test_status_of_a_run_whose_redis_is_frozen_says_what_it_knows(tmp_path, frozen_port):
     """Before: only the error line, after the API's health check and then Redis's reply had each timed out in
     turn (about 10 s); now the two are asked at once, and the run and its API are shown above the error."""

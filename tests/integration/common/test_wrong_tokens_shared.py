@@ -1,8 +1,12 @@
 """Wrong API tokens are counted in Redis, so that every HttpServer against one Redis shares the limit; while
-Redis cannot be reached each process still limits a guesser in its own memory, and right tokens pass."""
+Redis cannot be reached, or does not answer, each process still limits a guesser in its own memory, and right
+tokens pass, without waiting on Redis for each request."""
 
 import asyncio
 import logging
+import os
+import signal
+import time
 
 import aiohttp
 import pytest
@@ -13,7 +17,8 @@ from services.common.api import Routes
 from services.common.auth import ApiAuth
 from services.common.embedded_redis import EmbeddedRedis
 from services.common.http import HttpServer
-from services.common.wrong_tokens import KEY
+from services.common.runtime import COMMAND_TIMEOUT_SECONDS
+from services.common.wrong_tokens import KEY, WrongTokens
 
 pytestmark = pytest.mark.integration
 
@@ -21,13 +26,16 @@ WRONG = {"Authorization": "Bearer wrong-token-0123456789"}
 LIMITED = {"wrong_token_limit": 3, "wrong_token_window_seconds": 60.0}
 
 
-async def _serve(settings, client: aioredis.Redis) -> HttpServer:
+async def _serve(settings, client: aioredis.Redis, **wrong_tokens) -> HttpServer:
     async def write() -> JSONResponse:
         return JSONResponse({"ok": True})
 
     routes = Routes()
     routes.add_api_route("/thing", write, methods=["POST"])
     auth = ApiAuth.from_settings(settings)
+    if wrong_tokens:
+        auth = ApiAuth(auth.token, wrong_tokens=WrongTokens(auth.wrong_tokens.limit, auth.wrong_tokens.window,
+                                                            **wrong_tokens))
     auth.wrong_tokens.share(client, settings.key(KEY))
     server = HttpServer("127.0.0.1", 0, auth=auth)
     server.add_routes(routes)
@@ -39,6 +47,19 @@ async def _post(server: HttpServer, headers) -> int:
     async with aiohttp.ClientSession() as session, session.post(
             f"http://127.0.0.1:{server.port}/thing", headers=headers) as answer:
         return answer.status
+
+
+async def _prompt_post(server: HttpServer, headers, *, within: float = 1.0) -> int:
+    """The status of a POST, which must have been answered within ``within`` seconds."""
+    started = time.monotonic()
+    status = await _post(server, headers)
+    elapsed = time.monotonic() - started
+    assert elapsed < within, f"answered {status} after {elapsed:.1f} s"
+    return status
+
+
+def _memory_notices(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "counted in this process's memory" in r.getMessage()]
 
 
 async def test_two_servers_on_one_redis_share_the_count(settings, api_headers):
@@ -96,3 +117,70 @@ async def test_a_concurrent_burst_of_wrong_tokens_gets_no_more_answers_than_the_
         await one.stop()
         await other.stop()
         await client.aclose()
+
+
+async def test_while_redis_is_frozen_requests_are_answered_promptly_and_guesses_still_limited(
+        settings, api_headers, tmp_path, caplog):
+    """Before: while Redis took requests and never answered (stopped with SIGSTOP), each token check waited the
+    Redis command timeout (5 s) before counting in memory: every request needing the token took 5 s."""
+    redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(redis_server.start(), socket_timeout=COMMAND_TIMEOUT_SECONDS)
+    server = await _serve(settings.model_copy(update=LIMITED), client)
+    try:
+        assert await _post(server, WRONG) == 401  # counted in Redis, over a connection that stays open
+        caplog.set_level(logging.INFO, "services.common.wrong_tokens")
+        os.kill(redis_server.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        assert [await _prompt_post(server, api_headers) for _ in range(5)] == [200] * 5
+        assert [await _prompt_post(server, WRONG) for _ in range(5)] == [401] * 3 + [429] * 2  # limited in memory
+        assert await _prompt_post(server, api_headers) == 429
+        assert time.monotonic() - started < 1.5, "Redis was waited on again after it was found frozen"
+        [notice] = _memory_notices(caplog)
+        assert "(no answer within 0.5 s)" in notice and "asked again every 5 s" in notice
+    finally:
+        os.kill(redis_server.pid, signal.SIGCONT)
+        await server.stop()
+        await client.aclose()
+        redis_server.stop()
+
+
+async def test_a_concurrent_burst_against_a_redis_that_never_answers_is_answered_promptly(
+        settings, api_headers, frozen_port, caplog):
+    """Right tokens all pass, each within a second, and a burst of guesses gets no more 401s than the limit."""
+    client = aioredis.Redis.from_url(f"redis://127.0.0.1:{frozen_port}/0", socket_timeout=COMMAND_TIMEOUT_SECONDS)
+    server = await _serve(settings.model_copy(update=LIMITED), client)
+    caplog.set_level(logging.INFO, "services.common.wrong_tokens")
+    try:
+        right = await asyncio.gather(*(_prompt_post(server, api_headers) for _ in range(20)))
+        assert right == [200] * 20
+        wrong = await asyncio.gather(*(_prompt_post(server, WRONG) for _ in range(20)))
+        assert wrong.count(401) == 3 and wrong.count(429) == 17, wrong
+        assert len(_memory_notices(caplog)) == 1, _memory_notices(caplog)
+    finally:
+        await server.stop()
+        await client.aclose()
+
+
+async def test_redis_is_asked_again_after_the_cool_down_and_its_return_is_logged_once(
+        settings, api_headers, tmp_path, caplog):
+    redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    client = aioredis.Redis.from_url(redis_server.start(), socket_timeout=COMMAND_TIMEOUT_SECONDS)
+    server = await _serve(settings.model_copy(update=LIMITED), client, cool_down_seconds=1.0)
+    key = f"{settings.key(KEY)}:127.0.0.1"
+    try:
+        caplog.set_level(logging.INFO, "services.common.wrong_tokens")
+        os.kill(redis_server.pid, signal.SIGSTOP)
+        assert [await _prompt_post(server, WRONG) for _ in range(2)] == [401] * 2  # counted in memory
+        os.kill(redis_server.pid, signal.SIGCONT)
+        assert await _prompt_post(server, WRONG) == 401  # within the cool-down: still in memory
+        assert await client.exists(key) == 0
+        await asyncio.sleep(1.1)
+        assert await _prompt_post(server, WRONG) == 429  # in Redis again; the window counted in memory honoured
+        assert await client.hget(key, "wrong") == b"1"
+        back = [r for r in caplog.records if r.getMessage() == "wrong API tokens are counted in Redis again"]
+        assert len(_memory_notices(caplog)) == 1 and len(back) == 1
+    finally:
+        os.kill(redis_server.pid, signal.SIGCONT)
+        await server.stop()
+        await client.aclose()
+        redis_server.stop()
