@@ -325,7 +325,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                                    failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
         return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id, "address": address})
-                        + f"#sub-{sub_id}")
+                        + f"#notice-{sub_id}")
 
     def not_resubscribed(request: Request, visitor: Visitor, address: str, exc: RedisError) -> Response:
         """503 while Redis cannot be reached: a page saying what was not done, and that a retry is safe."""

@@ -208,6 +208,7 @@ async def test_an_unsubscribed_address_is_resubscribed_from_its_row_by_click_and
     await row.get_by_role("button", name=f"Resubscribe {desk} to mail").click()
     assert (f"{desk} subscribed again to ‘mail’: its email channels send to it again."
             in await row.get_by_role("status").inner_text())
+    assert await page.evaluate("() => document.activeElement.id") == "notice-mail"  # read out first
     assert f"Unsubscribed\n{long}: not sent to" in await row.inner_text()
     assert await row.get_by_role("button", name=f"Resubscribe {desk} to mail").count() == 0
     assert await _json(dashboard, "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": [long]})

@@ -85,12 +85,12 @@ async def test_a_signed_in_row_resubscribes_an_address_says_so_and_a_repeat_chan
         assert [r.getMessage() for r in caplog.records if r.name == "services.notifier.resubscribe"] == [
             "desk@example.org subscribed again to subscription mail"]  # logged as the API's undo logs it
         where = urlsplit(location)
-        assert (where.path, where.fragment) == ("/", "sub-mail")
+        assert (where.path, where.fragment) == ("/", "notice-mail")  # the browser focuses what was done
         assert parse_qs(where.query) == {"notice": ["resubscribed"], "subscription": ["mail"],
                                          "address": ["desk@example.org"]}
         row = _row(await _get(client, base, location))
-        assert ('<p class="notice" role="status">desk@example.org subscribed again to ‘mail’: its email channels '
-                'send to it again.</p>') in row
+        assert ('<p class="notice" role="status" id="notice-mail" tabindex="-1">desk@example.org subscribed again '
+                'to ‘mail’: its email channels send to it again.</p>') in row
         assert "<dt>Unsubscribed</dt><dd>ops@example.org: not sent to" in row
         assert "Resubscribe desk@example.org" not in row
 
