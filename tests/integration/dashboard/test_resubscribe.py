@@ -117,12 +117,21 @@ async def test_a_resubscribe_without_its_session_or_csrf_token_changes_nothing(l
 
 async def test_a_resubscribe_for_a_subscription_deleted_since_says_it_is_gone(ledger_app, settings):
     base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
         csrf = await signed_in(client, base)
-        status, _, page = await _resubscribe(client, base, "gone", csrf=csrf, address="desk@example.org")
-        assert status == 404
-        assert ('<p class="error" role="alert"><strong>Error:</strong> No subscription ‘gone’ (deleted?): '
-                'nothing was resubscribed.</p>') in page
+        assert "Resubscribe desk@example.org to mail" in await _get(client, base, "/")
+        redis = aioredis.Redis.from_url(settings.redis_url)
+        try:  # deleted while the page was open
+            store = SubscriptionStore(redis, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+            assert await store.delete("mail")
+        finally:
+            await redis.aclose()
+        status, _, page = await _resubscribe(client, base, csrf=csrf, address="desk@example.org")
+    assert status == 404
+    assert ('<p class="error" role="alert"><strong>Error:</strong> No subscription ‘mail’ (deleted?): '
+            'nothing was resubscribed.</p>') in page
+    assert 'id="sub-mail"' not in page
 
 
 async def test_a_resubscribe_without_an_address_is_refused_on_its_row(ledger_app, settings):
