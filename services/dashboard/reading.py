@@ -73,11 +73,16 @@ async def subscriptions_with_origin(store: SubscriptionStore) -> list[tuple[Subs
     return [(s, "file") for s in in_file] + [(s, "api") for s in await store.stored() if s.id not in ids]
 
 
+def unsubscribed_records(store: SubscriptionStore, key: Callable[[str], str]) -> Unsubscribed:
+    """Who unsubscribed by an email's link, as the notifier keeps it; ``key``: the key of a name, as the notifier
+    makes it."""
+    return Unsubscribed(store.client, key, store.generations)
+
+
 async def unsubscribed_from(store: SubscriptionStore, key: Callable[[str], str],
                             subs: list[tuple[Subscription, str]]) -> dict[str, set[str]]:
-    """Who unsubscribed (by an email's link) from each of ``subs``, by id; ``key``: the key of a name, as the
-    notifier makes it."""
-    return await Unsubscribed(store.client, key, store.generations).of_each([s.id for s, _ in subs])
+    """Who unsubscribed (by an email's link) from each of ``subs``, by id."""
+    return await unsubscribed_records(store, key).of_each([s.id for s, _ in subs])
 
 
 async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMPTS_READ) -> list[DeliveryAttempt]:

@@ -1,16 +1,19 @@
-"""The dashboard's routes: ``GET /``, one release's page, sign-in and the subscription forms.
+"""The dashboard's routes: ``GET /``, one release's page, sign-in and the subscription forms (create, pause,
+resume, and resubscribe an address that unsubscribed).
 
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
 token. A change that is done answers 303 to the page (post, redirect, get); one refused is shown again with
-its errors beside its fields, in the subscriptions API's own words. A wrong token at sign-in counts, as one
-sent to the API does, toward the limit of :mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
+its errors beside its fields, in the subscriptions API's own words. A resubscribe Redis could not take answers
+503 with a page saying so. A wrong token at sign-in counts, as one sent to the API does, toward the limit of
+:mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -20,8 +23,11 @@ from urllib.parse import urlencode
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.common.api import Routes
+from services.common.http import RETRY_AFTER_SECONDS, redis_unavailable
 from services.common.http_middleware import client_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
@@ -32,6 +38,7 @@ from services.ledger.reading import release_summaries
 from services.ledger.store import LedgerStore
 from services.notifier.bounds import pause_problem
 from services.notifier.reminders import REMIND_AT
+from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
                                               refused_targets)
@@ -41,7 +48,7 @@ from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
-                      unsubscribed_from, upcoming)
+                      unsubscribed_from, unsubscribed_records, upcoming)
 from .sessions import COOKIE, Sessions
 from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
 
@@ -54,9 +61,15 @@ NOTICES = {
     "created": "Subscription {id} created.",
     "paused": "Subscription {id} paused.",
     "resumed": "Subscription {id} resumed.",
+    "resubscribed": "{address} subscribed again to {id}: its email channels send to it again.",
+    "not-unsubscribed": "{address} is not unsubscribed from {id}: nothing to undo.",
     "signed-in": "Signed in: you can now change subscriptions.",
     "signed-out": "Signed out.",
 }
+ROW_NOTICES = frozenset({"resubscribed", "not-unsubscribed"})  # shown on their subscription's row, beside the button
+MAX_ADDRESS = 254  # the longest an email address can be (RFC 5321's path, less its brackets)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -102,7 +115,11 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         cards = await p.index.cards()
         recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
         sizes = chain_sizes(cards)
-        notice = NOTICES.get(request.query_params.get("notice", ""))
+        asked = request.query_params
+        notice = NOTICES.get(asked.get("notice", ""))
+        said = (notice.format(id=f"‘{asked.get('subscription', '')}’", address=asked.get("address", ""))
+                if notice else None)
+        on_row = asked.get("notice") in ROW_NOTICES
         subs = await subscriptions_with_origin(p.subscriptions)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
@@ -113,7 +130,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "subscriptions": subscription_rows(
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
                 remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
-            "notice": notice.format(id=f"‘{request.query_params.get('subscription', '')}’") if notice else None,
+            "notice": None if on_row else said,
+            "row_notices": {asked.get("subscription", ""): said} if on_row else {},
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
@@ -282,6 +300,45 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def resume(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, lambda _: None, "resumed")
 
+    async def resubscribe_address(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
+        """Undo an address's unsubscribe, as ``pledgewatch subscriptions resubscribe`` does (one function does
+        both); a repeat finds nothing to undo and says so."""
+        try:
+            visitor, raw = await guarded(request)
+        except Refused as exc:
+            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
+        address = (raw.get("address") or [""])[-1].strip().lower()
+        if not address or "@" not in address or len(address) > MAX_ADDRESS:
+            return await home_page(request, visitor, status=422, row_errors={
+                sub_id: "Name the email address to resubscribe, as this subscription lists it."})
+        p = parts()
+        try:
+            done = await resubscribe(p.subscriptions.get, unsubscribed_records(p.subscriptions, p.streams.key),
+                                     sub_id, address)
+        except RedisError as exc:
+            if not redis_unavailable(exc):
+                raise
+            log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
+            return not_resubscribed(request, visitor, address, exc)
+        if done is Resubscription.NO_SUBSCRIPTION:
+            return await home_page(request, visitor, status=404,
+                                   failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")
+        notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
+        return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id, "address": address})
+                        + f"#notice-{sub_id}")
+
+    def not_resubscribed(request: Request, visitor: Visitor, address: str, exc: RedisError) -> Response:
+        """503 while Redis cannot be reached: a page saying what was not done, and that a retry is safe."""
+        done = ("it may not have been done" if isinstance(exc, RedisTimeoutError)  # sent, its answer not read
+                else "nothing was changed")
+        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads),
+                      heading=f"Could not resubscribe {address}",
+                      message=f"Redis cannot be reached ({type(exc).__name__}): {done}. Try again in a moment: "
+                              "resubscribing twice does no harm.")
+        answer = respond(request, visitor, body, 503)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
+
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}
     routes.add_api_route("/", home, methods=["GET"], **html)
@@ -292,6 +349,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     routes.add_api_route("/dashboard/subscriptions", create, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/pause", pause, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/resume", resume, methods=["POST"], **html)
+    routes.add_api_route("/dashboard/subscriptions/{id}/resubscribe", resubscribe_address, methods=["POST"], **html)
     return routes
 
 

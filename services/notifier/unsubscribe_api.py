@@ -17,8 +17,9 @@ from fastapi import Path, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from services.common.api import Routes, answers, errors_response, field_error
+from services.common.api import ApiError, Routes, answers, errors_response, field_error
 
+from .resubscribe import Resubscription, resubscribe
 from .templates import render
 from .unsubscribe import Recipient, UnsubscribeLinks
 from .unsubscribed import Unsubscribed
@@ -79,9 +80,12 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
             log.info("%s unsubscribed from subscription %s", who.address, who.subscription_id)
         return _page("unsubscribe.html.j2", recipient=who, done=True, already=True)
 
+    def unknown(sub_id: str) -> ApiError:
+        return field_error(404, "id", f"no subscription {sub_id!r}")
+
     async def known(sub_id: str) -> None:
         if await find_subscription(sub_id) is None:
-            raise field_error(404, "id", f"no subscription {sub_id!r}")
+            raise unknown(sub_id)
 
     async def listing(sub_id: SubscriptionId) -> JSONResponse:
         await known(sub_id)
@@ -89,11 +93,12 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
         return JSONResponse({"unsubscribed": sorted(addresses)})
 
     async def undo(sub_id: SubscriptionId, address: str) -> Response:
-        await known(sub_id)
-        if not await get_unsubscribed().remove(sub_id, address):
+        done = await resubscribe(find_subscription, get_unsubscribed(), sub_id, address)
+        if done is Resubscription.NO_SUBSCRIPTION:
+            raise unknown(sub_id)
+        if done is Resubscription.NOT_UNSUBSCRIBED:
             return errors_response(404, [{"field": "address",
                                           "message": f"{address!r} has not unsubscribed from {sub_id!r}"}])
-        log.info("%s subscribed again to subscription %s", address.lower(), sub_id)
         return Response(status_code=204)
 
     routes = Routes(tags=["unsubscribe"])

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
 from pledgewatch.runner import build_all
 from schemas import ReleasePublished
@@ -23,6 +24,7 @@ from services.ingest.identity import content_hash
 from services.ingest.quiet_watch import QuietWatch
 from services.ingest.rhythm import QuietRules
 from services.ingest.state import publish_if_changed
+from services.notifier.unsubscribe import UnsubscribeLinks
 
 from ..conftest import API_TOKEN
 
@@ -174,6 +176,60 @@ async def test_a_webhook_created_on_the_page_with_a_secret_is_sent_signed(browse
     verify = docs_example("verify_webhook").verify
     assert verify(secret, posts[0]["headers"], posts[0]["body"]) is True
     assert verify("another secret", posts[0]["headers"], posts[0]["body"]) is False
+
+
+async def test_an_unsubscribed_address_is_resubscribed_from_its_row_by_click_and_by_keyboard(browser, dashboard,
+                                                                                             settings):
+    """Before: the row named who unsubscribed and the command that undoes it, with nothing on the page to press."""
+    desk, long = "desk@example.org", "procurement.notifications@department.example.org"
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {API_TOKEN}"}) as client:
+        async with client.post(dashboard + "/subscriptions", json={
+                "id": "mail", "channels": [{"email": {"to": [desk, long]}}]}) as answer:
+            assert answer.status == 201
+        redis = aioredis.Redis.from_url(settings.redis_url)
+        try:
+            generation = int(await redis.hget(settings.key("notifier:subscriptions:generations"), "mail") or 0)
+        finally:
+            await redis.aclose()
+        links = UnsubscribeLinks.from_secret(API_TOKEN, dashboard)
+        for address in (desk, long):  # each by the one-click link of its email
+            async with client.post(links.url("mail", address, generation),
+                                   data={"List-Unsubscribe": "One-Click"}) as answer:
+                assert answer.status == 200
+
+    page = await browser.new_page()
+    await page.goto(dashboard + "/")
+    row = page.locator("#sub-mail")
+    assert f"{desk}, {long}: not sent to" in await row.inner_text()
+    assert await row.get_by_role("button").count() == 0  # not signed in: nothing to press
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+
+    await row.get_by_role("button", name=f"Resubscribe {desk} to mail").click()
+    assert (f"{desk} subscribed again to ‘mail’: its email channels send to it again."
+            in await row.get_by_role("status").inner_text())
+    assert await page.evaluate("() => document.activeElement.id") == "notice-mail"  # read out first
+    assert f"Unsubscribed\n{long}: not sent to" in await row.inner_text()
+    assert await row.get_by_role("button", name=f"Resubscribe {desk} to mail").count() == 0
+    assert await _json(dashboard, "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": [long]})
+
+    await page.set_viewport_size({"width": 360, "height": 740})  # a long address's button still fits a phone
+    widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"
+
+    button = row.get_by_role("button", name=f"Resubscribe {long} to mail")
+    for _ in range(400):  # reached with Tab alone, from the top of the page
+        if await button.evaluate("b => b === document.activeElement"):
+            break
+        await page.keyboard.press("Tab")
+    else:
+        pytest.fail("Tab never reached the resubscribe button")
+    assert await button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # its focus is seen
+    await page.keyboard.press("Enter")
+    assert f"{long} subscribed again" in await row.get_by_role("status").inner_text()
+    assert "Unsubscribed" not in await row.inner_text()
+    assert await _json(dashboard, "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": []})
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
 
 
 async def _refusal(base, subscription):

@@ -8,6 +8,7 @@ import pytest
 
 from services.common.service import build_app
 from services.dashboard.service import LedgerWithDashboard
+from tests.conftest import API_TOKEN
 
 
 @pytest.fixture
@@ -39,3 +40,11 @@ async def sign_in_form(client: aiohttp.ClientSession, base: str, headers: dict[s
         page = await answer.text()
         cookie = answer.cookies.get("pledgewatch_session")
     return answer, cookie, re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+async def signed_in(client: aiohttp.ClientSession, base: str) -> str:
+    """Signs ``client`` in (its cookie jar keeps the session); the CSRF token of its signed-in session's forms."""
+    _, _, csrf = await sign_in_form(client, base)
+    async with client.post(base + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN}) as answer:
+        assert answer.status == 200
+        return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)

@@ -11,9 +11,7 @@ import redis.asyncio as aioredis
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
 from services.notifier.unsubscribed import Unsubscribed
-from tests.conftest import API_TOKEN
-
-from .conftest import sign_in_form
+from .conftest import signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -46,14 +44,6 @@ async def test_a_subscription_names_the_addresses_that_unsubscribed(ledger_app, 
     assert "pledgewatch subscriptions resubscribe mail ADDRESS" in row
 
 
-async def _signed_in(client: aiohttp.ClientSession, base: str) -> str:
-    """Signs ``client`` in; the CSRF token of its signed-in session's forms."""
-    _, _, csrf = await sign_in_form(client, base)
-    async with client.post(base + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN}) as answer:
-        assert answer.status == 200
-        return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
-
-
 async def _submit(client: aiohttp.ClientSession, base: str, **form: str) -> tuple[int, str]:
     async with client.post(base + "/dashboard/subscriptions", data=form) as answer:
         return answer.status, html.unescape(await answer.text())
@@ -64,7 +54,7 @@ async def test_the_forms_refusals_are_worded_for_what_was_pressed_and_for_a_dash
     being saved), and saving an id that exists said "use PUT to replace", which no one on the page can do."""
     base = await ledger_app()
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
-        csrf = await _signed_in(client, base)
+        csrf = await signed_in(client, base)
         status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", min_confidence="lots",
                                      action="backtest")
         assert status == 422

@@ -90,7 +90,7 @@ def _home(**overrides):
     context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
                    kind_choices=[], failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
                    subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None, tried=False,
-                   row_errors={}, today="1 Dec 2017", pause_default="1 Dec 2017", json_reads=True)
+                   row_errors={}, row_notices={}, today="1 Dec 2017", pause_default="1 Dec 2017", json_reads=True)
     return render("home.html.j2", **{**context, **overrides})
 
 
@@ -111,9 +111,11 @@ def test_refusals_are_shown_beside_their_inputs_and_summed_up_at_the_top():
 
 
 def test_every_form_carries_the_csrf_token():
-    sub = parse_subscription({"id": "desk", "channels": ["console"]})
-    page = _home(subscriptions=subscription_rows([(sub, "api")], {}, now=NOW), backtest=None)
-    assert page.count("<form") == page.count('name="csrf" value="tok"') == 3  # sign out, pause, create
+    sub = parse_subscription({"id": "desk", "channels": [{"email": {"to": ["a@example.org", "b@example.org"]}}]})
+    rows = subscription_rows([(sub, "api")], {}, now=NOW, unsubscribed={"desk": {"a@example.org", "b@example.org"}})
+    page = _home(subscriptions=rows, backtest=None)
+    # sign out, pause, create, and a resubscribe for each address that unsubscribed
+    assert page.count("<form") == page.count('name="csrf" value="tok"') == 5
 
 
 def _source(name, *, quiet_since=None, last=NOW - timedelta(days=5), gap=86400.0):
