@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import logging
 import socket
 from pathlib import Path
@@ -102,6 +103,8 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
 
         workers = Workers(settings, on_change=record)
         workers.start()  # once the groups exist and this process's services run: a bad start shows here first
+        if (beats := getattr(app, "beats", None)) is not None:
+            http.add_workers(functools.partial(workers.health, beats))
         watching = asyncio.create_task(workers.watch())
         record(workers.pids)
         if token_notice:

@@ -29,8 +29,8 @@ def run_state_path(settings: Settings) -> Path:
 
 
 def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None) -> Path:
-    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, the dead letters' cap (for
-    ``status``), and ``workers``: the pids of
+    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, the dead letters' cap, the
+    consumer name and the heartbeats' interval (for ``status``), and ``workers``: the pids of
     the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +41,7 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "prefix": settings.prefix,
                               "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
+                              "consumer": settings.consumer, "heartbeat_seconds": settings.heartbeat_seconds,
                               "workers": [os.getpid(), *(workers or [])]}))
     os.replace(written, path)
     return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -19,6 +20,8 @@ import redis
 
 from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
 from services.common.dead_letter_cap import near_cap
+from services.common.heartbeats import hash_name
+from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import UNREADABLE, lag_range, lag_text, origin_of, reported_lag
 
@@ -63,6 +66,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
         try:
             status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings))
+            if state and (beats_key := _beats_key(state, settings)):
+                status["run"]["workers"] = _judged(status["run"]["workers"], redis_url, beats_key,
+                                                      heartbeat_seconds(state, settings))
             failure = None
         except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
             failure = CommandError(f"Redis at {redacted(redis_url)} refused the credentials in REDIS_URL ({exc}): "
@@ -75,6 +81,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if failure is not None:
         raise failure
     healthy = status["api"] is None or status["api"]["status"] == "ok"
+    healthy = healthy and not any(w.get("state") == "stopped" for w in (status["run"] or {}).get("workers", []))
     return 0 if healthy else 1
 
 
@@ -103,6 +110,35 @@ def _workers(state: dict[str, Any]) -> list[dict[str, Any]]:
     also runs ingest and the HTTP API."""
     pids = [pid for pid in state.get("workers") or [state["pid"]] if isinstance(pid, int)]
     return [{"number": number, "pid": pid, "running": is_alive(pid)} for number, pid in enumerate(pids, start=1)]
+
+
+def _beats_key(state: dict[str, Any], settings: Settings) -> str | None:
+    """The hash of the run's heartbeats, written when it has several workers (and a run.json naming its consumer)."""
+    consumer = state.get("consumer")
+    if len(state.get("workers") or []) < 2 or not isinstance(consumer, str):
+        return None
+    return settings.key(hash_name(consumer))
+
+
+def heartbeat_seconds(state: dict[str, Any], settings: Settings) -> float:
+    """The heartbeats' interval of the run ``state`` describes; without one in its run.json, this command's own."""
+    every = state.get("heartbeat_seconds")
+    if isinstance(every, (int, float)) and not isinstance(every, bool) and every > 0:
+        return float(every)
+    return settings.heartbeat_seconds
+
+
+def _judged(workers: list[dict[str, Any]], redis_url: str, key: str, every: float) -> list[dict[str, Any]]:
+    """``workers`` each with its state and last heartbeat (read from Redis), and why it is taken for stopped."""
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                                  socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
+    try:
+        beats = parse_beats(client.hgetall(key))
+    finally:
+        client.close()
+    expected = [Expected(w["number"], w["pid"], ended=None if w["running"] else "is not running") for w in workers]
+    judged = judge(expected, beats, now=time.time(), heartbeat_seconds=every)
+    return [{**worker, **health.model_dump(exclude={"number", "pid"})} for worker, health in zip(workers, judged)]
 
 
 def _health(api: str) -> dict[str, Any]:

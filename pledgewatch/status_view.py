@@ -26,10 +26,21 @@ def _api_line(api: dict[str, Any] | None) -> str:
     return f"api       {api['url']}  {api['status']}" + (f" ({checks})" if checks else "")
 
 
-def _workers_line(workers: list[dict[str, Any]]) -> str:
-    pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") + (" (ingest, api)" if i == 0 else "")
-                     for i, w in enumerate(workers))
-    return f"workers   {len(workers)}: pid {pids}"
+def _workers_lines(workers: list[dict[str, Any]]) -> list[str]:
+    if not any("state" in w for w in workers):  # no heartbeats to judge them by: whether each pid runs
+        pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") +
+                         (" (ingest, api)" if i == 0 else "") for i, w in enumerate(workers))
+        return [f"workers   {len(workers)}: pid {pids}"]
+    return [f"workers   {len(workers)}", *(_worker_line(w) for w in workers)]
+
+
+def _worker_line(worker: dict[str, Any]) -> str:
+    """``  2  pid 4970  alive, last heartbeat 07:31:40 UTC``; a stopped one's state in capitals, and why."""
+    beat = worker.get("last_beat")
+    last = f"last heartbeat {beat[11:19]} UTC" if isinstance(beat, str) else "no heartbeat yet"
+    state = (f"STOPPED: {worker.get('reason')}" if worker.get("state") == "stopped"
+             else f"{worker.get('state')}, {last}")
+    return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + (" (ingest, api)" if worker["number"] == 1 else "")
 
 
 def render(status: dict[str, Any]) -> str:
@@ -38,7 +49,7 @@ def render(status: dict[str, Any]) -> str:
     whose = "the run's" if run else "from REDIS_URL"  # while a run goes, a REDIS_URL of another Redis is refused
     lines = [f"pledgewatch running, pid {run['pid']}" if run else "pledgewatch: no `pledgewatch run` here, "
              "reading REDIS_URL",
-             *([_workers_line(run["workers"])] if run and len(run.get("workers") or []) > 1 else []),
+             *(_workers_lines(run["workers"]) if run and len(run.get("workers") or []) > 1 else []),
              f"data      {status['data_folder']}",
              _api_line(status["api"]),
              f"redis     {status['redis_url']}  {whose} (redis-cli -u {status['redis_url']})",

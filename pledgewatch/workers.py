@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 
 from services.common.embedded_redis import die_with_parent, exit_text
 from services.common.settings import Settings
+from services.common.heartbeats import Beats
+from services.common.worker_liveness import Expected, WorkerHealth, judge
 
 log = logging.getLogger("pledgewatch")
 
@@ -52,6 +55,7 @@ class _Worker:
     number: int
     process: subprocess.Popen[bytes]
     started: float = field(default_factory=time.monotonic)
+    started_at: float = field(default_factory=time.time)  # the same, on the clock heartbeats are written by
     pause: float = 0.0
 
 
@@ -61,10 +65,23 @@ class Workers:
     def __init__(self, settings: Settings, *, on_change: Callable[[list[int]], None] = lambda pids: None) -> None:
         self.settings, self.on_change = settings, on_change
         self._workers: list[_Worker] = []
+        self._run_started = time.time()
 
     @property
     def pids(self) -> list[int]:
         return [worker.process.pid for worker in self._workers]
+
+    def expected(self) -> list[Expected]:
+        """Workers 2..N as their heartbeats are judged: one that has exited, and is not started again yet, with
+        how it ended."""
+        return [Expected(worker.number, worker.process.pid, worker.started_at,
+                         None if (code := worker.process.poll()) is None else exit_text(code))
+                for worker in self._workers]
+
+    async def health(self, beats: Beats) -> list[WorkerHealth]:
+        """Every process of the run, this one (worker 1) first, judged by its heartbeat."""
+        expected = [Expected(1, os.getpid(), self._run_started), *self.expected()]
+        return judge(expected, await beats.read(), now=time.time(), heartbeat_seconds=self.settings.heartbeat_seconds)
 
     def start(self) -> None:
         for number in range(2, self.settings.workers + 1):
@@ -99,6 +116,7 @@ class Workers:
                           f" in {worker.pause:.0f} s" if worker.pause else "")
                 await asyncio.sleep(worker.pause)
                 worker.process, worker.started = self._spawn(worker.number), time.monotonic()
+                worker.started_at = time.time()
                 self.on_change(self.pids)
 
     def stop(self) -> None:

@@ -8,6 +8,7 @@ from its pydantic models.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 from contextlib import AbstractContextManager, nullcontext
@@ -22,7 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from redis.exceptions import (ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, ResponseError,
                               TryAgainError, WatchError)
 from starlette.exceptions import HTTPException
@@ -34,11 +35,13 @@ from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
+from .worker_liveness import WorkerHealth, stopped_text
 from .http_middleware import BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
 
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[None]]
+WorkersReport = Callable[[], Awaitable[list[WorkerHealth]]]
 Refresh = Callable[[], Awaitable[None]]
 RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 MAX_BODY = 4 * 1024 * 1024
@@ -60,9 +63,17 @@ async def _bounded(check: HealthCheck) -> str:
     return "ok"
 
 
+async def _read_into(report: list[WorkerHealth], read: WorkersReport) -> None:
+    report.extend(await read())
+
+
 class HealthReport(BaseModel):
-    status: str  # "ok" or "unhealthy"
-    checks: dict[str, str]  # each service's check: "ok", or why not
+    status: str = Field(description='"ok"; "unhealthy" (503) when a service\'s check fails; "degraded" (200) when '
+                                    'every check passes but a process of `pledgewatch run --workers` has stopped.')
+    checks: dict[str, str] = Field(description='Each service\'s check: "ok", or why not; with several workers, '
+                                               '"workers" too, naming each one stopped and since when.')
+    workers: list[WorkerHealth] | None = Field(
+        default=None, description="With `pledgewatch run --workers N`: each process, its state and last heartbeat.")
 
 
 class _HeadInTime(H11Protocol):
@@ -143,6 +154,7 @@ class HttpServer:
                                responses={503: {"model": HealthReport}}, summary="Health of each service")
         self._body_models: list[type[BaseModel]] = []
         self._checks: dict[str, HealthCheck] = {}
+        self._workers: WorkersReport | None = None
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -153,6 +165,10 @@ class HttpServer:
 
     def add_check(self, name: str, check: HealthCheck) -> None:
         self._checks[name] = check
+
+    def add_workers(self, report: WorkersReport) -> None:
+        """``/healthz`` lists the processes ``report`` judges, and is "degraded" while one of them has stopped."""
+        self._workers = report
 
     def add_metrics(self, registry: Collector, refresh: Refresh) -> None:
         """``GET /metrics``: what ``registry`` collects, in the Prometheus text format, ``refresh`` awaited before each scrape
@@ -199,11 +215,22 @@ class HttpServer:
 
     async def _health(self) -> JSONResponse:
         names = list(self._checks)
-        answers = await asyncio.gather(*(_bounded(self._checks[name]) for name in names))
+        workers: list[WorkerHealth] = []
+        checks = {name: self._checks[name] for name in names}
+        if self._workers is not None:
+            names.append("workers")
+            checks["workers"] = functools.partial(_read_into, workers, self._workers)
+        answers = await asyncio.gather(*(_bounded(checks[name]) for name in names))
         results = dict(zip(names, answers))
-        healthy = all(answer == "ok" for answer in answers)
-        report = HealthReport(status="ok" if healthy else "unhealthy", checks=results)
-        return JSONResponse(report.model_dump(), status_code=200 if healthy else 503)
+        if results.get("workers") == "ok":  # read: now judged
+            results["workers"] = stopped_text(workers) or "ok"
+        services_ok = all(answer == "ok" for name, answer in results.items() if name != "workers")
+        status = "unhealthy" if not services_ok else "ok" if all(a == "ok" for a in results.values()) else "degraded"
+        body = HealthReport(status=status, checks=results, workers=workers).model_dump()
+        if self._workers is None:
+            del body["workers"]  # a process alone: as ever, its checks
+        # degraded stays 200: the API and every service answer, so a probe keeps sending traffic here
+        return JSONResponse(body, status_code=200 if services_ok else 503)
 
     def _openapi(self) -> dict[str, Any]:
         if self.app.openapi_schema is None:

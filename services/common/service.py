@@ -21,6 +21,7 @@ from .command_counts import CommandCounts
 from .consumer import StreamConsumer
 from .consumer_names import leave_groups
 from .errors import StartupError
+from .heartbeats import Beats, Heartbeat
 from .http import HttpServer
 from .metrics import Measured, ScrapeCollector, registry_with
 from .publishers import declare_publishers
@@ -135,6 +136,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     http = HttpServer(settings.http_host, settings.http_port, auth=auth, trusted_proxies=settings.trusted_proxies)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
+    heartbeats: list[Heartbeat] = []
 
     def failed(exc: StartupError) -> None:
         if on_startup_error is None:
@@ -167,6 +169,9 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                 exported = app.run_metrics = RunMetrics(registry, streams.streams, settings.consumer)  # type: ignore[attr-defined]
                 await exported.clear()
                 collectors.append(exported)
+                app.beats = Beats(opened, settings.consumer)  # type: ignore[attr-defined]  # the run judges them
+                await app.beats.clear()  # type: ignore[attr-defined]
+                heartbeats.append(Heartbeat(opened, settings.consumer, 1, every=settings.heartbeat_seconds))
 
             async def refresh() -> None:
                 for collector in collectors:
@@ -179,6 +184,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         for service in services:
             await service.started()
         await trimmer.start()
+        for heartbeat in heartbeats:
+            heartbeat.start()
         freeze_startup_heap()
 
     async def on_shutdown() -> None:
@@ -186,6 +193,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         await http.stop()
 
     async def after_shutdown() -> None:
+        for heartbeat in heartbeats:
+            await heartbeat.stop()
         await trimmer.stop()
         for service in reversed(services):
             await service.stop()
@@ -225,6 +234,7 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
     attach_all(broker, services, settings)
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
     shippers: list[MetricsShipper] = []
+    heartbeats: list[Heartbeat] = []
 
     async def on_startup() -> None:
         for service in services:
@@ -236,22 +246,29 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
                 on_startup_error(exc)
         if registry is not None and worker is not None:
             try:
-                shippers.append(MetricsShipper(registry, await metrics_runtime.open(), *worker))
+                opened = await metrics_runtime.open()
             except StartupError as exc:
                 if on_startup_error is None:
                     raise
                 on_startup_error(exc)
+            else:
+                shippers.append(MetricsShipper(registry, opened, *worker))
+                heartbeats.append(Heartbeat(opened, *worker, every=settings.heartbeat_seconds))
 
     async def after_startup() -> None:
         for service in services:
             await service.started()
         for shipper in shippers:
             shipper.start()
+        for heartbeat in heartbeats:
+            heartbeat.start()
 
     async def on_shutdown() -> None:
         log.info("%s stopping", title)
 
     async def after_shutdown() -> None:
+        for heartbeat in heartbeats:
+            await heartbeat.stop()
         for shipper in shippers:
             await shipper.stop()  # after the services: their last counts go with it
         for service in reversed(services):

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         default=1, ge=1, le=MAX_WORKERS,
         description="Processes `pledgewatch run` runs the classifier, the notifier and the ledger in; the "
                     "first also runs ingest and the HTTP API, the others share the consumer groups' work.")
+    heartbeat_seconds: float = Field(
+        default=5.0, gt=0, le=3600,
+        description="With more than one worker: how often each process of `pledgewatch run` writes its "
+                    "heartbeat to Redis; one silent for 4 of these is reported stopped by `/healthz` and "
+                    "`pledgewatch status`.")
     read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     read_linger_ms: float = Field(

@@ -122,6 +122,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
     ("PLEDGEWATCH_READ_LINGER_MS", "2.5", "read_linger_ms", 2.5),
     ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
+    ("PLEDGEWATCH_HEARTBEAT_SECONDS", "0.5", "heartbeat_seconds", 0.5),
     ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
     ("PLEDGEWATCH_DEAD_LETTERS_MAXLEN", "0", "dead_letters_maxlen", 0),
     ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),

@@ -1,0 +1,124 @@
+"""Whether each process of ``pledgewatch run --workers N`` is alive, from its last heartbeat (pure: no I/O).
+
+Each process writes a heartbeat every ``heartbeat_seconds`` (:mod:`.heartbeats`). One whose last beat is
+older than :data:`MISSED_BEATS` of them is stopped: killed, crashed, or hung (an event loop that no longer
+turns, a process stopped with SIGSTOP). One that has not beaten yet is starting, for :func:`start_grace`
+seconds at most. One the run knows has exited is stopped at once, until the run has started it again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MISSED_BEATS = 4
+START_GRACE_SECONDS = 30.0  # imports, the classifier's model, the first connections: a worker's start
+
+
+@dataclass(frozen=True)
+class Beat:
+    pid: int
+    at: float  # seconds since the epoch
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A process the run should have: its number, its pid, when it was started (seconds since the epoch, None
+    when not known) and how it ended when the run knows it has (``"was killed by signal 9"``)."""
+
+    number: int
+    pid: int
+    started: float | None = None
+    ended: str | None = None
+
+
+class WorkerHealth(BaseModel):
+    number: int = Field(description="1 is the run's own process (ingest, the HTTP API); 2.. the others.")
+    pid: int
+    state: Literal["alive", "starting", "stopped"]
+    last_beat: str | None = Field(description="When this process last wrote its heartbeat (UTC, ISO 8601); "
+                                              "null before its first.")
+    reason: str | None = Field(default=None, description="Why a stopped process is taken for stopped, and since "
+                                                         "when.")
+
+
+def beat_limit(heartbeat_seconds: float) -> float:
+    """How old a last beat may be before its process is taken for stopped."""
+    return MISSED_BEATS * heartbeat_seconds
+
+
+def start_grace(heartbeat_seconds: float) -> float:
+    """How long a process started may go without its first beat."""
+    return max(START_GRACE_SECONDS, beat_limit(heartbeat_seconds))
+
+
+def beat_text(beat: Beat) -> str:
+    return json.dumps({"pid": beat.pid, "at": beat.at})
+
+
+def parse_beats(fields: Mapping[str, str]) -> dict[int, Beat]:
+    """The beats of a run's hash (field: the process's number); a field that does not parse is left out."""
+    beats = {}
+    for number, text in fields.items():
+        try:
+            value = json.loads(text)
+            beats[int(number)] = Beat(pid=int(value["pid"]), at=float(value["at"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return beats
+
+
+def clock_text(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).strftime("%H:%M:%S UTC")
+
+
+def iso(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def duration_text(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def judge(expected: Iterable[Expected], beats: Mapping[int, Beat], *, now: float,
+          heartbeat_seconds: float) -> list[WorkerHealth]:
+    """Each expected process's state, from its own last beat (a beat of an earlier process of the same number is
+    not its own)."""
+    limit, grace = beat_limit(heartbeat_seconds), start_grace(heartbeat_seconds)
+    report = []
+    for process in expected:
+        beat = beats.get(process.number)
+        last = beat.at if beat is not None and beat.pid == process.pid else None
+        state, reason = "alive", None
+        if process.ended is not None:
+            state = "stopped"
+            reason = process.ended + (f" (last heartbeat {clock_text(last)})" if last else "")
+        elif last is not None and now - last > limit:
+            state = "stopped"
+            reason = f"no heartbeat since {clock_text(last)} ({duration_text(now - last)} ago): stopped or hung"
+        elif last is None:
+            state = "starting"
+            if process.started is not None and now - process.started > grace:
+                state = "stopped"
+                reason = (f"no heartbeat since it was started at {clock_text(process.started)} "
+                          f"({duration_text(now - process.started)} ago): stopped or hung")
+        report.append(WorkerHealth(number=process.number, pid=process.pid, state=state,
+                                   last_beat=iso(last) if last is not None else None, reason=reason))
+    return report
+
+
+def stopped_text(report: Iterable[WorkerHealth]) -> str | None:
+    """One line naming every stopped process, or None when none is."""
+    reasons = [f"worker {worker.number} (pid {worker.pid}): {worker.reason}" for worker in report
+               if worker.state == "stopped"]
+    return "; ".join(reasons) or None

@@ -1,0 +1,74 @@
+"""The processes of `pledgewatch run --workers N` judged by their heartbeats, and shown by `pledgewatch status`."""
+
+from datetime import datetime, timezone
+
+from pledgewatch.status_view import render
+from services.common.worker_liveness import (
+    Beat, Expected, beat_limit, beat_text, judge, parse_beats, start_grace, stopped_text)
+
+EVERY = 5.0  # a beat every 5 s: stopped past 20 s without one
+NOW = datetime(2026, 12, 6, 7, 32, 0, tzinfo=timezone.utc).timestamp()
+
+
+def _judged(*expected: Expected, beats: dict[int, Beat]):
+    return judge(expected, beats, now=NOW, heartbeat_seconds=EVERY)
+
+
+def test_a_process_that_beat_within_four_beats_is_alive_and_one_silent_longer_is_stopped_since_its_last():
+    assert beat_limit(EVERY) == 20.0
+    report = _judged(Expected(1, 100), Expected(2, 200),
+                     beats={1: Beat(100, NOW - 19.9), 2: Beat(200, NOW - 42)})
+    assert [(w.number, w.state, w.last_beat, w.reason) for w in report] == [
+        (1, "alive", "2026-12-06T07:31:40Z", None),
+        (2, "stopped", "2026-12-06T07:31:18Z", "no heartbeat since 07:31:18 UTC (42 s ago): stopped or hung")]
+    assert stopped_text(report) == "worker 2 (pid 200): no heartbeat since 07:31:18 UTC (42 s ago): stopped or hung"
+
+
+def test_a_process_the_run_knows_has_exited_is_stopped_at_once_with_how_it_ended():
+    report = _judged(Expected(2, 200, ended="was killed by signal 9"), beats={2: Beat(200, NOW - 1)})
+    assert report[0].state == "stopped"
+    assert stopped_text(report) == "worker 2 (pid 200): was killed by signal 9 (last heartbeat 07:31:59 UTC)"
+
+
+def test_a_process_started_again_is_starting_until_its_first_beat_whatever_the_last_one_beat():
+    """The beat of the process it replaced is not its own: neither alive nor stopped by it."""
+    report = _judged(Expected(2, 201, started=NOW - 3), beats={2: Beat(200, NOW - 60)})
+    assert [(w.state, w.last_beat, w.reason) for w in report] == [("starting", None, None)]
+    assert stopped_text(report) is None
+
+
+def test_a_process_that_never_beats_is_stopped_past_the_start_grace():
+    grace = start_grace(EVERY)
+    assert grace >= beat_limit(EVERY)
+    late = _judged(Expected(2, 201, started=NOW - grace - 1), beats={})
+    assert late[0].state == "stopped" and late[0].reason.startswith("no heartbeat since it was started at "), late
+    unknown_start = _judged(Expected(2, 201), beats={})  # `pledgewatch status` does not know when it started
+    assert unknown_start[0].state == "starting"
+
+
+def test_every_stopped_process_is_named_and_long_silences_in_minutes_or_hours():
+    report = _judged(Expected(1, 100), Expected(2, 200), Expected(3, 300),
+                     beats={1: Beat(100, NOW), 2: Beat(200, NOW - 600), 3: Beat(300, NOW - 3 * 3600)})
+    assert stopped_text(report) == (
+        "worker 2 (pid 200): no heartbeat since 07:22:00 UTC (10 min ago): stopped or hung; "
+        "worker 3 (pid 300): no heartbeat since 04:32:00 UTC (3.0 h ago): stopped or hung")
+
+
+def test_beats_are_read_back_as_written_and_an_unreadable_one_is_left_out():
+    assert parse_beats({"2": beat_text(Beat(200, NOW)), "3": "{", "x": beat_text(Beat(1, NOW)), "4": "{}"}) == {
+        2: Beat(200, NOW)}
+
+
+def _status(workers):
+    return {"data_folder": "/d", "run": {"pid": 100, "api": "http://127.0.0.1:8080", "workers": workers},
+            "redis_url": "redis://127.0.0.1:1/0", "api": None, "streams": None, "dead_letters": None}
+
+
+def test_status_lists_each_worker_with_its_last_heartbeat_and_why_a_stopped_one_is():
+    report = _judged(Expected(1, 100), Expected(2, 200), beats={1: Beat(100, NOW - 2), 2: Beat(200, NOW - 42)})
+    workers = [{"number": w.number, "pid": w.pid, "running": True, **w.model_dump(exclude={"number", "pid"})}
+               for w in report]
+    assert render(_status(workers)).splitlines()[1:4] == [
+        "workers   2",
+        "   1  pid 100      alive, last heartbeat 07:31:58 UTC (ingest, api)",
+        "   2  pid 200      STOPPED: no heartbeat since 07:31:18 UTC (42 s ago): stopped or hung"]
