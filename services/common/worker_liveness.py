@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 MISSED_BEATS = 4
-START_GRACE_SECONDS = 30.0  # imports, the classifier's model, the first connections: a worker's start
+START_GRACE_SECONDS = 60.0  # imports, the classifier's model, the first connections: a worker's start
 
 
 @dataclass(frozen=True)
