@@ -101,9 +101,32 @@ def _names_the_id(errors: list[Any]) -> bool:
     return any(isinstance(err, dict) and err.get("field") == "id" for err in errors)
 
 
+class TokenRefused(CommandError):
+    """The notifier refused the request's API token (wrong, missing, or the address locked out for wrong ones):
+    about the token, never the subscription or file sent."""
+
+
+def _errors_of(body: Any) -> list[Any]:
+    return (body or {}).get("errors", []) if isinstance(body, dict) else []
+
+
+def _token_refusal(status: int, body: Any) -> TokenRefused | None:
+    """The error of an answer refusing the API token (401, or 429 to an address that sent too many wrong ones),
+    or None for any other answer."""
+    errors = _errors_of(body)
+    if status not in (401, 429) or not errors or \
+            not all(isinstance(err, dict) and err.get("field") == "authorization" for err in errors):
+        return None
+    reasons = "; ".join(str(err.get("message")) for err in errors)
+    hint = f" ({NO_TOKEN_HINT})" if status == 401 else ""
+    return TokenRefused(f"the notifier refused the API token: {reasons}{hint}")
+
+
 def _report(status: int, body: Any) -> int:
+    if refused := _token_refusal(status, body):
+        raise refused
     if status >= 400:
-        errors = (body or {}).get("errors", []) if isinstance(body, dict) else []
+        errors = _errors_of(body)
         # A field's error names the field; the server's own (503 while Redis is away, 413) is a plain line.
         reasons = "; ".join(f"{err['field']}: {err['message']}" if isinstance(err, dict) else str(err)
                             for err in errors)
@@ -224,10 +247,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             method, path = ("PUT", _one(item["id"])) if replacing else ("POST", "/subscriptions")
             status, body = _request(args, method, path, item)
+            if refused := _token_refusal(status, body):
+                raise refused  # the same for every entry: named once, and the file not blamed
             if status == 409 and method == "POST" and not _in_file(args, item["id"]):
                 # the API's own advice (PUT) is not what a CLI user types
                 raise CommandError(f"{prefix}id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, _prefixed(body, prefix) if 400 <= status < 500 and status not in NOT_THE_ENTRY else body)
+        except TokenRefused:
+            raise
         except CommandError as exc:  # the others are still added; every failure is on the one line
             if not one:
                 failures.append(f"{entry} not added: {exc}")

@@ -287,7 +287,10 @@ def lookup_ids(matched_ids: Sequence[str], release: ReleaseClassified, previous:
 
 def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) -> str | None:
     """Why the reminder ``due`` is not sent at ``now``, or None when it is."""
-    if sub is None or due.reminder.offset not in sub.reminders:
+    if sub is None:
+        return (f"no subscription {due.subscription_id!r} (deleted, or in a subscriptions file this run was not "
+                "given)")
+    if due.reminder.offset not in sub.reminders:
         return "subscription gone or offset removed"
     if sub.paused_until is not None and sub.paused_until > now:
         return f"{sub.id} paused until {sub.paused_until.isoformat()}"

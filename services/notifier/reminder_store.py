@@ -27,7 +27,7 @@ Every write is one Lua script per thousand reminders, so scheduling and firing a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -53,6 +53,22 @@ FIRED_BY = "notifier:reminders:fired-by:"
 # How long a fired mark stops its slot firing again, and a finished or dropped reminder's version stops an older
 # one planning it again (from records read before; nothing bounds how long a paused handler holds a read)
 FIRED_TTL_SECONDS = 400 * 86400
+
+
+@dataclass(frozen=True)
+class ReminderKeys:
+    """Where reminders are planned: the planned records, when each is due, their subjects and the subjects'
+    reference counts (in the order the scripts take them), and each subscription's agenda (its reminders by
+    release: :mod:`.agenda`)."""
+
+    planned: list[str]
+    agenda: Callable[[str], str]
+
+    @classmethod
+    def of(cls, key: Callable[[str], str]) -> "ReminderKeys":
+        """Under the prefix ``key`` adds."""
+        return cls([key(PLANNED), key(DUE), key(SUBJECTS), key(SUBJECT_REFS)],
+                   lambda sub_id: key(f"{PLANNED}:{sub_id}"))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from faststream.redis import RedisBroker
 from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
@@ -60,9 +61,10 @@ from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
 from .reminder_retime import retime_reminders
 from .reminder_slots import mark_slots_fired_earlier
-from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
+from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
+from .file_ids import note_edit, tell_not_loaded
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
@@ -175,7 +177,9 @@ class NotifierService:
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
                                                                 feed_since_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id),
-                                                                unsubscribed_key(streams.key, sub_id)])
+                                                                unsubscribed_key(streams.key, sub_id)],
+                                       reminders=ReminderKeys.of(streams.key))
+        await tell_not_loaded(self.store)
         if await self.store.store_console_once():
             a_week_on = (datetime.now(timezone.utc) + timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z")
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
@@ -581,9 +585,13 @@ class NotifierService:
     async def _watch_file(self) -> None:
         """Looks at the subscriptions file every ``recheck_seconds``, so that an edit is taken, or a broken one
         reported, when it is made, not when the next event needs the subscriptions."""
+        ids = {sub.id for sub in self.file.current()}
         while True:
             await asyncio.sleep(self.file.recheck_seconds)
-            self.file.current()
+            try:
+                ids = await note_edit(self._store(), ids)
+            except RedisError as exc:  # the ids are noted at the next look
+                log.debug("subscriptions file ids not noted: %s", exc)
 
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a

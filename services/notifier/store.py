@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ import yaml
 from services.common.encodings import NotText, decode_bytes
 from services.common.yaml_lines import yaml_error_line
 
+from .reminder_scripts import HELPERS
+from .reminder_store import ReminderKeys
 from .subscriptions import CONSOLE_SUBSCRIPTION, Subscription, SubscriptionError, parse_file_document
 from .yaml_text import load_yaml
 
@@ -144,25 +146,45 @@ class FileSubscriptions:
         return list(self._subs)
 
 
-# KEYS: the subscriptions hash, the "console subscription was made" mark. ARGV: the subscription's id and JSON.
-# One script, so two notifiers starting at once store it once, and never over a subscription just added.
+# KEYS: the subscriptions hash, the "console subscription was made" mark, the ids read from a file before. ARGV:
+# the subscription's id and JSON. One script, so two notifiers starting at once store it once, and never over a
+# subscription just added, nor in a system whose subscriptions came from a file (started once without it).
 _STORE_CONSOLE_ONCE = """
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('HLEN', KEYS[1]) > 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('HLEN', KEYS[1]) > 0 or redis.call('EXISTS', KEYS[3]) == 1 then
+  return 0
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[2], '1')
 return 1
 """
 
 
-# KEYS: the subscriptions hash, the generations hash, then what is kept for the subscription. ARGV: HSET and the
-# subscription's id and JSON (a put: returns 1 when it was created, 0 when replaced), or HDEL and its id (a
-# delete: returns 1 when there was one). A subscription created or deleted counts up its id's generation and
-# drops what was kept for that id.
-_CHANGE = """
-local changed = redis.call(ARGV[1], KEYS[1], unpack(ARGV, 2))
+# KEYS: the subscriptions hash, the generations hash, then (ARGV[1] '1') the reminder store's planned, due,
+# subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``), then what else is kept for
+# it. ARGV: '1' or '' (no reminder keys), then HSET and the subscription's id and JSON (a put: returns 1 when it was
+# created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A subscription created or
+# deleted counts up its id's generation, cancels the reminders its agenda lists and drops what was kept for that id.
+_CHANGE = HELPERS + """
+local changed = redis.call(ARGV[2], KEYS[1], unpack(ARGV, 3))
 if changed == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  if #KEYS > 2 then redis.call('DEL', unpack(KEYS, 3)) end
+  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+  local kept = 3
+  if ARGV[1] == '1' then
+    kept = 7
+    for _, raw in ipairs(redis.call('HVALS', KEYS[7])) do
+      local ok, plan = pcall(cjson.decode, raw)
+      if ok and type(plan) == 'table' and type(plan.jobs) == 'table' then
+        for id in pairs(plan.jobs) do
+          local record = redis.call('HGET', KEYS[3], id)
+          local subject = subject_of(record)
+          if subject then unref(KEYS[6], KEYS[5], subject) end
+          redis.call('HDEL', KEYS[3], id)
+          redis.call('ZREM', KEYS[4], id)
+        end
+      end
+    end
+  end
+  if #KEYS >= kept then redis.call('DEL', unpack(KEYS, kept)) end
 end
 return changed
 """
@@ -170,11 +192,14 @@ return changed
 
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions,
-                 kept_for: Callable[[str], list[str]] = lambda sub_id: []) -> None:
+                 kept_for: Callable[[str], list[str]] = lambda sub_id: [],
+                 reminders: ReminderKeys | None = None) -> None:
         """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it (and when one of that
-        id is created)."""
-        self.client, self.key, self.file, self.kept_for = client, key, file, kept_for
+        id is created); ``reminders``: where its planned reminders are, cancelled with it (and when one of that id
+        is created) in the same script."""
+        self.client, self.key, self.file, self.kept_for, self.reminders = client, key, file, kept_for, reminders
         self.generations = f"{key}:generations"
+        self.from_file = f"{key}:from-file"  # set: the ids of every subscription read from a file, in any run
         self._change = client.register_script(_CHANGE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
@@ -183,9 +208,24 @@ class SubscriptionStore:
         before (so a deleted one stays deleted). True when it was stored now."""
         if self.file.current():
             return False
-        made = await self.client.eval(_STORE_CONSOLE_ONCE, 2, self.key, f"{self.key}:console-made",
+        made = await self.client.eval(_STORE_CONSOLE_ONCE, 3, self.key, f"{self.key}:console-made", self.from_file,
                                       CONSOLE_SUBSCRIPTION.id, CONSOLE_SUBSCRIPTION.stored())
         return bool(made)
+
+    async def remember_file_ids(self, ids: Iterable[str]) -> None:
+        """Remember that ``ids`` were read from a subscriptions file (see :meth:`not_loaded_from_file`)."""
+        if ids := list(ids):
+            await self.client.sadd(self.from_file, *ids)
+
+    async def forget_file_ids(self, ids: Iterable[str]) -> None:
+        if ids := list(ids):
+            await self.client.srem(self.from_file, *ids)
+
+    async def not_loaded_from_file(self) -> list[str]:
+        """The ids once read from a subscriptions file (:meth:`remember_file_ids`) that are loaded now neither
+        from the file nor from Redis, sorted: they receive nothing, and their records are kept."""
+        remembered = {member.decode() for member in await self.client.smembers(self.from_file)}
+        return sorted(remembered - {sub.id for sub in await self.effective()})
 
     async def stored(self) -> list[Subscription]:
         return self.parse_stored(await self.client.hgetall(self.key))
@@ -226,10 +266,14 @@ class SubscriptionStore:
 
     async def put(self, sub: Subscription) -> bool:
         """Store ``sub``; True when it was created, False when replaced."""
-        return bool(await self._change(keys=[self.key, self.generations, *self.kept_for(sub.id)],
-                                       args=["HSET", sub.id, sub.stored()]))
+        return await self._changed(sub.id, "HSET", sub.stored())
 
     async def delete(self, sub_id: str) -> bool:
         """Delete a stored subscription and what is kept for it, at once; True when there was one."""
-        return bool(await self._change(keys=[self.key, self.generations, *self.kept_for(sub_id)],
-                                       args=["HDEL", sub_id]))
+        return await self._changed(sub_id, "HDEL")
+
+    async def _changed(self, sub_id: str, command: str, *data: str) -> bool:
+        reminders = self.reminders
+        planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
+        return bool(await self._change(keys=[self.key, self.generations, *planned, *self.kept_for(sub_id)],
+                                       args=["1" if planned else "", command, sub_id, *data]))

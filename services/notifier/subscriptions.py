@@ -13,8 +13,8 @@ from datetime import datetime, time
 from functools import partial
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      ValidationInfo, field_validator, model_serializer, model_validator)
+from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
@@ -75,19 +75,45 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Each list criterion's other name, as the ledger's query parameters spell it (one value each): taken as well.
+SINGULAR = {"categories": "category", "kinds": "kind", "actors": "actor", "keywords": "keyword", "sources": "source"}
+
+
+def _either(field: str) -> AliasChoices:
+    return AliasChoices(field, SINGULAR[field])
+
+
+def spelled_twice(names: Any) -> str | None:
+    """Why ``names`` (a filter's keys, or a query's parameters) give one list criterion by both its names, or
+    None when none does."""
+    for field, singular in SINGULAR.items():
+        if field in names and singular in names:
+            return f"{singular} and {field} are one criterion: give one of them"
+    return None
+
+
 class Filter(_Strict):
-    """Every given criterion must hold (AND); within a list any value matches (OR)."""
+    """Every given criterion must hold (AND); within a list any value matches (OR). Each list criterion is also
+    taken by its singular name (``keyword``), as the ledger's query names it; it is written out by its own."""
 
     counter_terrorism: GivenBool = Field(default=False, description="true: only counter-terrorism commitments.")
-    categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS)
-    kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS)
-    actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+    categories: list[Category] | None = Field(default=None, max_length=MAX_ITEMS,
+                                              validation_alias=_either("categories"))
+    kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("kinds"))
+    actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("actors"),
                                        description="Case-insensitive; a part of the actor's name.")
-    keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+    keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("keywords"),
                                          description="Case-insensitive words in the commitment text.")
-    sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS,
+    sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("sources"),
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_name_each(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (problem := spelled_twice(data)):
+            raise ValueError(problem)
+        return data
 
     @model_serializer(mode="wrap")
     def _set_only(self, handler: Any) -> dict[str, Any]:

@@ -20,13 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.common.errors import readable_message
 from services.notifier.matching import has_keyword, in_categories, source_matches
-from services.notifier.subscriptions import Filter
+from services.notifier.subscriptions import Filter, spelled_twice
 
 from .cards import Card
 from .entries import LIVE, EntryState
 
 MAX_PAGE = 200
-# The parameters that take several values, repeated or comma-separated, and the filter field each fills.
+# The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
+# taken by that name: ``keywords=schools`` as ``keyword=schools``).
 LISTS = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords", "source": "sources"}
 
 
@@ -176,11 +177,15 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
     wrong."""
     singles = ("counter_terrorism", "min_confidence")
     known = {*LISTS, *singles, "state", "due_after", "due_before", "q", "limit", "cursor"}
-    unknown = sorted(set(params) - known)
+    unknown = sorted(set(params) - known - set(LISTS.values()))  # a filter's own names (keywords) are taken too
     if unknown:
         raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
+    if problem := spelled_twice(params):
+        twice = next(name for p, name in LISTS.items() if p in params and name in params)
+        raise QueryError(f"{twice}: {problem}")
     refuse_empty(params)
-    flt: dict[str, object] = {name: _split(params[p]) for p, name in LISTS.items() if p in params}
+    flt: dict[str, object] = {name: _split(params[given]) for p, name in LISTS.items()
+                              for given in (p, name) if given in params}
     flt.update({p: _one(params, p) for p in singles if p in params})
     data: dict[str, object] = {p: _one(params, p) for p in ("due_after", "due_before", "q", "limit", "cursor")
                                if p in params}
@@ -191,7 +196,7 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = next((str(part) for part in error["loc"] if not isinstance(part, int)), "query")
-        names = {name: p for p, name in LISTS.items()} | {"states": "state"}
+        names = {name: name if name in params else p for p, name in LISTS.items()} | {"states": "state"}
         raise QueryError(f"{names.get(field, field)}: {readable_message(error)}") from None
 
 
@@ -199,7 +204,7 @@ def refuse_empty(params: dict[str, list[str]]) -> None:
     """A :class:`QueryError` naming the first parameter given no value (``?category=``, ``?actor=UK&actor=``,
     ``?kind=,``): a filter of nothing would select nothing, and an answer of nothing says not why."""
     for name, values in params.items():
-        several = name in LISTS or name == "state"
+        several = name in LISTS or name in LISTS.values() or name == "state"
         if any(not any(part.strip() for part in (value.split(",") if several else [value])) for value in values):
             raise QueryError(f"{name}: no value: give one, or leave the parameter out")
 

@@ -1,6 +1,7 @@
 """``pledgewatch subscriptions …`` against a running notifier API."""
 
 import asyncio
+import re
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_cli_without_the_token_says_where_it_is_looked_for(notifier, write
     path = write_yaml('id: desk\nchannels: [{webhook: {url: "https://x.example/h", secret: k}}]\n', "one.yaml")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "error: authorization: POST needs an API token" in err
+    assert "error: the notifier refused the API token: POST needs an API token" in err
     assert "PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE" in err
 
 
@@ -450,3 +451,26 @@ async def test_show_names_who_unsubscribed_and_resubscribe_undoes_it(notifier, w
     assert capsys.readouterr().err == "error: address: 'desk@example.org' has not unsubscribed from 'mail'\n"
     assert await run("resubscribe", "nobody", "desk@example.org") == 1
     assert "no subscription 'nobody'" in capsys.readouterr().err
+
+
+async def test_cli_add_locked_out_for_wrong_tokens_blames_the_token_not_the_file(notifier, write_yaml, capsys,
+                                                                                 monkeypatch):
+    n = await notifier(http=True)
+    path = write_yaml("id: chat\nchannels: [console]\n", "one.yaml")
+    several = write_yaml("subscriptions: [{id: a, channels: [console]}, {id: b, channels: [console]}]", "two.yaml")
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", "not-the-token-of-this-notifier")
+    assert await run("add", str(path)) == 1
+    # before: "error: authorization: the API token is not valid"
+    assert capsys.readouterr().err.startswith(
+        "error: the notifier refused the API token: the API token is not valid (the API token is sent from ")
+    for _ in range(n.service.settings.wrong_token_limit):
+        await run("delete", "chat")
+    capsys.readouterr()
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", n.service.settings.api_token_value)
+    for file in (path, several):
+        assert await run("add", str(file)) == 1
+        # before: "error: one.yaml: subscription ('chat'): authorization: too many wrong API tokens …"
+        err = capsys.readouterr().err
+        assert re.fullmatch(r"error: the notifier refused the API token: too many wrong API tokens from this "
+                            r"address: try again in \d+ s\n", err), err

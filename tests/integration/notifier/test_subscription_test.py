@@ -76,7 +76,7 @@ async def test_an_unknown_subscription_or_a_missing_token_is_one_line(running, c
     monkeypatch.delenv("PLEDGEWATCH_API_TOKEN_FILE", raising=False)
     monkeypatch.setenv("PLEDGEWATCH_HOME", str(tmp_path / "elsewhere"))
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
-    assert "error: authorization: POST needs an API token" in capsys.readouterr().err
+    assert "error: the notifier refused the API token: POST needs an API token" in capsys.readouterr().err
 
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", running.service.settings.api_token_value)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "nobody"]) == 1

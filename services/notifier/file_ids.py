@@ -1,0 +1,50 @@
+"""Which subscriptions came from a subscriptions file, remembered in Redis across runs.
+
+The file's subscriptions are loaded from the file at every run, never stored: a run started without it (no
+``--subscriptions``, no ``PLEDGEWATCH_SUBSCRIPTIONS``) has none of them, and they receive nothing. Their ids
+are remembered (``<prefix>notifier:subscriptions:from-file``) so that such a run says so at start, naming them;
+their records (feed, planned reminders) are kept for the run that is given the file again. A file given that
+leaves some out was edited or replaced while the notifier was down: that is told once, and they are forgotten.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .store import SubscriptionStore
+
+log = logging.getLogger(__name__)
+
+
+def not_loaded_text(ids: list[str], path: Path | None) -> str:
+    """The warning for ``ids``, read from a subscriptions file in an earlier run and not loaded by a run given
+    the file ``path`` (None: none)."""
+    names = ", ".join(ids)
+    why = "this run was given no subscriptions file" if path is None else f"they are not in {path}"
+    return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not loaded: {why}, "
+            "so they receive nothing (their records and planned reminders are kept; a reminder falling due "
+            "meanwhile is dropped). The file must be given to every run: `pledgewatch run --subscriptions FILE`, "
+            "or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+
+
+async def tell_not_loaded(store: SubscriptionStore) -> None:
+    """At start: warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
+    start without a file; once when the file given leaves them out, and then forgotten), and remember the ids
+    of the file given now."""
+    path = store.file.path
+    if missing := await store.not_loaded_from_file():
+        log.warning("%s", not_loaded_text(missing, path))
+        if path is not None:
+            await store.forget_file_ids(missing)
+    await store.remember_file_ids(sub.id for sub in store.file.current())
+
+
+async def note_edit(store: SubscriptionStore, before: set[str]) -> set[str]:
+    """After the file is looked at again: remember the ids it gives now and forget those an edit took out (the
+    reload was logged); returns the ids it gives now."""
+    now = {sub.id for sub in store.file.current()}
+    if now != before:
+        await store.remember_file_ids(now - before)
+        await store.forget_file_ids(before - now)
+    return now

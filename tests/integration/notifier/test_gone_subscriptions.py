@@ -1,0 +1,101 @@
+"""Subscriptions that are gone: deleted through the API (their planned reminders go with them), or read from a
+subscriptions file in an earlier run and not loaded now (told at start, their data kept); a reminder falling due
+for a subscription that is not there is dropped, not sent nor retried."""
+
+import asyncio
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from samples import dated, release
+
+from notifier_harness import api_call, desk_reminded_soon, fast_config, scheduled, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+async def _agenda(service, sub_id: str) -> int:
+    streams = service.runtime.streams
+    return await streams.client.hlen(streams.key(f"notifier:reminders:planned:{sub_id}"))
+
+
+async def test_deleting_a_subscription_deletes_its_planned_reminders(notifier, publish_classified):
+    n = await notifier(http=True, run_scheduler=False)
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204  # the one a first start stores
+    for sub_id in ("dash1", "other"):
+        status, _ = await api_call(n, "POST", "/subscriptions", {"id": sub_id, "channels": ["console"]})
+        assert status == 201
+    due = datetime.now(timezone.utc).date() + timedelta(days=60)
+    await publish_classified(n.service, release(dated("c1", due)))
+    await wait_for(lambda: _count(n.service, 8), what="four reminders for each subscription")
+    await wait_for(lambda: _agenda(n.service, "dash1"), what="dash1's record of them")
+
+    status, _ = await api_call(n, "DELETE", "/subscriptions/dash1")
+
+    assert status == 204
+    left = await scheduled(n.service)
+    records = (await n.service.reminders.planned()).values()
+    assert len(left) == 4 and all(json.loads(raw)["u"] == "other" for raw in records)
+    assert await _agenda(n.service, "dash1") == 0
+    store = n.service.reminders
+    assert await store.client.hlen(store.subjects_key) == 1  # still the other subscription's
+
+
+async def _count(service, count):
+    return len(await scheduled(service)) == count
+
+
+async def test_a_reminder_of_a_subscription_not_loaded_is_dropped_with_a_line_not_sent(
+        notifier, receiver, write_yaml, publish_classified, caplog):
+    path, due, _, fire_at = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=2.0)
+    config = fast_config(reminder_time="00:00")
+    first = await notifier(config=config, subscriptions=path, run_scheduler=False)
+    await publish_classified(first.service, release(dated("c-dated", due)))
+    await wait_for(lambda: receiver.hits("hook"), what="the new alert")
+    await wait_for(lambda: _count(first.service, 1), what="the reminder planned")
+    await first.stop()
+
+    with caplog.at_level(logging.INFO, logger="services.notifier"):
+        second = await notifier(config=config)  # the file not given
+        await asyncio.sleep(max(0.0, (fire_at - datetime.now(timezone.utc)).total_seconds()))
+        await wait_for(lambda: _count(second.service, 0), what="the reminder dropped")
+        await asyncio.sleep(0.5)
+    assert len(receiver.hits("hook")) == 1  # the new alert only
+    assert await scheduled(second.service) == {}  # not retried
+    assert any("dropped" in r.getMessage() and "'desk'" in r.getMessage() for r in caplog.records)
+
+
+async def test_file_subscriptions_not_loaded_at_start_are_named_in_a_warning_and_kept(
+        notifier, write_yaml, publish_classified, caplog):
+    path = write_yaml("subscriptions: [{id: desk, channels: [console]}, {id: desk2, channels: [console]}]")
+    first = await notifier(subscriptions=path, run_scheduler=False)
+    due = datetime.now(timezone.utc).date() + timedelta(days=60)
+    await publish_classified(first.service, release(dated("c1", due)))
+    await wait_for(lambda: _count(first.service, 8), what="the reminders planned")
+    await wait_for(lambda: _agenda(first.service, "desk2"), what="their records")
+    await first.stop()
+
+    with caplog.at_level(logging.WARNING, logger="services.notifier"):
+        second = await notifier(run_scheduler=False)
+    [line] = [r.getMessage() for r in caplog.records if "desk" in r.getMessage()]
+    assert "desk, desk2" in line and "PLEDGEWATCH_SUBSCRIPTIONS" in line and "--subscriptions" in line
+    assert await _agenda(second.service, "desk") == 1 and len(await scheduled(second.service)) == 8  # kept
+    assert await second.service.store.stored() == []  # nor the console subscription of a first start made
+    await second.stop()
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="services.notifier"):
+        await notifier(run_scheduler=False)  # still not given: told again
+        again = await notifier(subscriptions=path, run_scheduler=False)  # given again: nothing to tell
+    assert len([r for r in caplog.records if "desk" in r.getMessage()]) == 1
+    await again.stop()
+
+    caplog.clear()
+    edited = write_yaml("subscriptions: [{id: desk, channels: [console]}]", name="edited.yaml")
+    with caplog.at_level(logging.WARNING, logger="services.notifier"):
+        await notifier(subscriptions=edited, run_scheduler=False)  # desk2 left out of the file given
+        await notifier(subscriptions=edited, run_scheduler=False)  # told once: the file given is the one meant
+    [line] = [r.getMessage() for r in caplog.records if "desk2" in r.getMessage()]
+    assert "edited.yaml" in line
