@@ -6,8 +6,8 @@ bytes Redis sends them.
 Writes ``--letters`` dead letters on an embedded Redis (no AOF) as ingest writes refused inputs (letter and
 count in one MULTI/EXEC, a thousand per round trip): one refused file first, then feed entries and POSTs. Then
 runs each command ``--runs`` times as a process of its own and prints the best time (from after the process's
-imports to the command's end) and Redis's ``total_net_output_bytes`` for one run. ``--code`` runs the commands of another
-checkout (``PYTHONPATH``) on the same letters, to compare with an earlier version.
+imports to the command's end) and Redis's ``total_net_output_bytes`` for one run. ``--code`` runs the commands
+of another checkout (``PYTHONPATH``) on the same letters, to compare with an earlier version.
 Nothing is asserted.
 """
 

@@ -135,7 +135,8 @@ def brief_line(letter: dict[str, str], width: int = REASON_WIDTH) -> str:
     """A :func:`brief` as one indented line, the reason cut to ``width``."""
     if "at" not in letter:
         return f"  {letter['id']}  (unreadable: {_one_line(letter['reason'], width)})"
-    return f"  {letter['id']}  {letter['at']}  {letter['origin']}  {letter['from']}  {_one_line(letter['reason'], width)}"
+    reason = _one_line(letter["reason"], width)
+    return f"  {letter['id']}  {letter['at']}  {letter['origin']}  {letter['from']}  {reason}"
 
 
 def _one_line(text: str, width: int) -> str:

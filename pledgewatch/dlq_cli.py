@@ -73,7 +73,8 @@ def _next_page(args: argparse.Namespace, after: str) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     async def work(queue: DeadLetterQueue, names: set[str] | None) -> tuple[Counts, int | None, Page, str]:
         counts = await queue.counts()
-        return counts, counts.of(names), await queue.page(origins=names, after=args.after, limit=args.limit), queue.prefix
+        page = await queue.page(origins=names, after=args.after, limit=args.limit)
+        return counts, counts.of(names), page, queue.prefix
 
     counts, total, page, prefix = _with_queue(work, args.stream)
     shown = len(page.letters)

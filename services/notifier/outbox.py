@@ -79,8 +79,9 @@ return claimed
 
 # KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream, its counts. ARGV: the key
 # prefix of jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL,
-# the key prefix of jobs' events, the dead letters' origin, then for each attempt: job id, delivered (1/0), final (1/0), its delivery event, its
-# dead letter ('' for none), the job to retry or keep, its event in it ('' for none), and when.
+# the key prefix of jobs' events, the dead letters' origin, then for each attempt: job id, delivered (1/0), final
+# (1/0), its delivery event, its dead letter ('' for none), the job to retry or keep, its event in it ('' for
+# none), and when.
 # Records each attempt as DeliveryWorker does one by one: done mark first, audit event, then the job finished,
 # dead-lettered or rescheduled.
 _RECORD = ADD_LETTER + """

@@ -53,7 +53,8 @@ def test_status_counts_lag_pending_and_dead_letters_of_a_redis_url(redis_url, ke
 
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr
-    assert f"dead letters  1 (file 1)\n  {newest['id']}  {newest['at']}  file  {empty}  {empty}: empty file\n" in text.stdout
+    line = f"  {newest['id']}  {newest['at']}  file  {empty}  {empty}: empty file"
+    assert f"dead letters  1 (file 1)\n{line}\n" in text.stdout
     assert f"redis     {redis_url}  from REDIS_URL (redis-cli -u {redis_url})" in text.stdout
 
 
