@@ -1,41 +1,54 @@
-"""The dead-letter stream in Redis: read it newest first, replay a letter onto its stream, drop letters.
+"""The dead-letter stream in Redis: read it a page at a time, newest first, with the counts kept beside it;
+replay a letter onto its stream; drop letters.
 
 A replay re-publishes the original entry and deletes the letter in one Lua script, so a crash (of the
 command or of Redis) leaves either both done or neither, and two replays of one letter at once publish it
 once: the second finds the letter gone. The groups that read one entry each leave a letter of it; since the entry
-put back is read by every group of its stream, a command that has put it back once deletes its other letters
-instead of publishing it again.
+put back is read by every group of its stream, the script that puts it back marks it put back (for
+:data:`REPLAYED_TTL_SECONDS`), and a replay of another group's letter of it, by this command or any other, at once
+or later, finds the mark and deletes that letter instead of publishing the entry again.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
 from schemas.streams import DEAD_LETTERS
+from services.common.dead_letter_counts import FORGET_LETTER, LetterDeleter, by_origin, counts_key
 from services.common.metrics import DEAD_LETTERS_REPLAYED
-from services.common.stream_stats import origin_of
+from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
 
-from .dead_letters import (OUTBOX, Letter, Unreadable, is_chosen, origin, original_fields, read_letter,
-                           why_not_replayable)
+from .dead_letters import OUTBOX, Letter, Unreadable, is_chosen, original_fields, read_letter, why_not_replayable
 
 PAGE = 500  # entries read per XREVRANGE while scanning
+SCAN_LIMIT = 5_000  # letters one `list` of chosen origins reads at most before it stops and says where to go on
+REPLAYED_TTL_SECONDS = 30 * 86400  # how long an entry put back is remembered for its other groups' letters
 
-# KEYS: the dead-letter stream, the stream to re-publish onto. ARGV: the letter's id, then field, value, ...
-# Returns the new entry's id; 0 when the letter is gone (replayed or dropped meanwhile); -1 when the stream
-# it came from no longer exists (re-creating it would leave the entry to no consumer group).
-_REPLAY = """
-if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) == 0 then return 0 end
-if redis.call('TYPE', KEYS[2])['ok'] ~= 'stream' then return -1 end
+# KEYS: the dead-letter stream, its counts, the stream to re-publish onto, the mark of that entry put back.
+# ARGV: the letter's id, the mark's TTL, then field, value, ... Returns the new entry's id; {mark} (the letter
+# whose replay put the entry back, and its new id) when it was put back already, this letter deleted; 0 when the
+# letter is gone (replayed or dropped meanwhile); -1 when the stream it came from no longer exists (re-creating
+# it would leave the entry to no consumer group).
+_REPLAY = FORGET_LETTER + """
+local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
+if not entry then return 0 end
+local mark = redis.call('GET', KEYS[4])
+if mark then
+  forget_letter(KEYS[1], KEYS[2], ARGV[1])
+  return {mark}
+end
+if redis.call('TYPE', KEYS[3])['ok'] ~= 'stream' then return -1 end
 local fields = {}
-for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
-redis.call('XDEL', KEYS[1], ARGV[1])
+for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[3], '*', unpack(fields))
+forget_letter(KEYS[1], KEYS[2], ARGV[1])
+redis.call('SET', KEYS[4], ARGV[1] .. ' ' .. id, 'EX', ARGV[2])
 return id
 """
 
@@ -51,12 +64,30 @@ class Replayed:
 
 
 @dataclass
-class OriginSummary:
-    """One origin's dead letters: how many, and the newest few."""
+class Page:
+    """Letters newest first, from where a page began, and where the next one begins."""
 
-    origin: str
-    total: int = 0
-    newest: list[Letter | Unreadable] = field(default_factory=list)
+    letters: list[Letter | Unreadable]
+    after: str | None  # the id older letters follow (``list --after``); None: no older letter is left
+    read: int  # letters read to find these
+    filled: bool  # False: ``SCAN_LIMIT`` letters were read before the page filled
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many letters there are, in all and by origin (``uncounted``: letters no writer counted)."""
+
+    total: int
+    by_origin: dict[str, int]
+
+    def of(self, origins: set[str] | None) -> int | None:
+        """How many letters ``origins`` (``dead_letters.chosen_origins``) choose: None when the counts cannot
+        tell (one source of an origin, unreadable letters)."""
+        if origins is None:
+            return self.total
+        if any(name not in DEAD_LETTER_ORIGINS or name == UNREADABLE for name in origins):
+            return None
+        return sum(self.by_origin.get(name, 0) for name in origins)
 
 
 class DeadLetterQueue:
@@ -64,8 +95,39 @@ class DeadLetterQueue:
         self.client, self.key = client, key
         self.prefix = key.removesuffix(DEAD_LETTERS)
         self._replay = client.register_script(_REPLAY)
-        # (stream, entry id) -> (the letter replayed, the new entry id): entries this queue put back
-        self._put_back: dict[tuple[str, str], tuple[str, str]] = {}
+        self._deleter = LetterDeleter(client, key)
+
+    async def counts(self) -> Counts:
+        """The letters' counts as kept (one XLEN and one HGETALL, however many letters there are)."""
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xlen(self.key)
+            pipe.hgetall(counts_key(self.key))
+            total, counted = await pipe.execute()
+        return Counts(int(total), by_origin(counted, int(total)))
+
+    async def page(self, *, origins: set[str] | None, after: str | None, limit: int) -> Page:
+        """Up to ``limit`` letters (of ``origins`` only, when given) older than ``after`` (from the newest when
+        None), newest first. Of chosen origins it reads at most :data:`SCAN_LIMIT` letters."""
+        upper = f"({after}" if after else "+"
+        if origins is None:  # one read: the page and one more, to know whether older ones are left
+            entries = await self.client.xrevrange(self.key, max=upper, min="-", count=limit + 1)
+            letters = [read_letter(as_text(i), fields) for i, fields in entries[:limit]]
+            return Page(letters, letters[-1].id if len(entries) > limit else None, len(entries), True)
+        found: list[Letter | Unreadable] = []
+        read = 0
+        while len(found) < limit and read < SCAN_LIMIT:
+            want = min(PAGE, SCAN_LIMIT - read)
+            entries = await self.client.xrevrange(self.key, max=upper, min="-", count=want)
+            for entry_id, fields in entries:
+                read, upper = read + 1, "(" + as_text(entry_id)
+                item = read_letter(as_text(entry_id), fields)
+                if is_chosen(item, origins, self.prefix):
+                    found.append(item)
+                    if len(found) == limit:
+                        break
+            if len(entries) < want and len(found) < limit:
+                return Page(found, None, read, True)  # the oldest letter was read
+        return Page(found, upper[1:], read, len(found) == limit)
 
     async def _newest_first(self) -> AsyncIterator[Letter | Unreadable]:
         """Every letter, newest first, read a page at a time."""
@@ -77,20 +139,6 @@ class DeadLetterQueue:
             if len(page) < PAGE:
                 return
             upper = "(" + as_text(page[-1][0])
-
-    async def summary(self, *, origins: set[str] | None, limit: int) -> list[OriginSummary]:
-        """Per origin (newest letter first): the count and the ``limit`` newest letters. ``origins``: only
-        letters of these (``dead_letters.chosen_origins``)."""
-        found: dict[str, OriginSummary] = {}
-        async for item in self._newest_first():
-            if origins is not None and not is_chosen(item, origins, self.prefix):
-                continue
-            name = origin(item, self.prefix)
-            group = found.setdefault(name, OriginSummary(name))
-            group.total += 1
-            if len(group.newest) < limit:
-                group.newest.append(item)
-        return list(found.values())
 
     async def ids(self, *, origins: set[str] | None) -> list[str]:
         """The ids of every letter (of ``origins`` only, when given), newest first."""
@@ -121,20 +169,18 @@ class DeadLetterQueue:
         refusal = why_not_replayable(letter)
         if refusal is not None:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
-        entry = (letter.stream, str(letter.entry_id))
-        if entry in self._put_back:  # another group's letter of this entry: its replay reached this group too
-            first, new_id = self._put_back[entry]
-            if not await self.client.xdel(self.key, letter_id):
-                return Replayed(letter_id, letter.stream, problem="no such dead letter (replayed or dropped meanwhile)")
-            return Replayed(letter_id, letter.stream, new_id=new_id, with_letter=first)
+        mark = f"{self.key}:replayed:{letter.stream}/{letter.entry_id}"
         fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
-        result = await self._replay(keys=[self.key, letter.stream], args=[letter_id, *fields])
+        result = await self._replay(keys=[self.key, counts_key(self.key), letter.stream, mark],
+                                    args=[letter_id, REPLAYED_TTL_SECONDS, *fields])
+        if isinstance(result, list):  # another group's letter of this entry: its replay reached this group too
+            first, _, new_id = as_text(result[0]).partition(" ")
+            return Replayed(letter_id, letter.stream, new_id=new_id, with_letter=first)
         if result == 0:
             return Replayed(letter_id, letter.stream, problem="no such dead letter (replayed or dropped meanwhile)")
         if result == -1:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: stream {letter.stream} no longer exists",
                             kept=True)
-        self._put_back[entry] = (letter_id, as_text(result))
         return Replayed(letter_id, letter.stream, new_id=as_text(result))
 
     async def _send_again(self, letter_id: str, outbox: str, job_id: str) -> Replayed:
@@ -152,10 +198,6 @@ class DeadLetterQueue:
         return Replayed(letter_id, outbox, new_id=job_id)
 
     async def drop(self, letter_ids: list[str]) -> list[str]:
-        """Delete letters; returns the ids that were not there."""
-        async with self.client.pipeline(transaction=False) as pipe:
-            for letter_id in letter_ids:
-                pipe.xdel(self.key, letter_id)
-            deleted = await pipe.execute()
-        return [letter_id for letter_id, n in zip(letter_ids, deleted) if not n]
-
+        """Delete letters (their counts with them); returns the ids that were not there."""
+        deleted = await self._deleter.drop(letter_ids)
+        return [letter_id for letter_id, done in zip(letter_ids, deleted) if not done]

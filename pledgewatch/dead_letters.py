@@ -21,6 +21,7 @@ from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 OUTBOX = "notifier:outbox"  # the notifier's delivery queue, under the prefix: its letters are delivery jobs given up on
 BASE64_PREFIX = "base64:"
+REASON_WIDTH = 120  # a reason is cut to this in a line of `list` and `status`; `show` gives it whole
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,26 @@ def why_not_replayable(letter: DeadLetter) -> str | None:
     if "reminder" in letter.payload:
         return "a reminder that failed to fire: it is no stream entry to re-publish"
     return f"it holds no stream entry of {origin!r} to re-publish"
+
+
+def brief(item: Letter | Unreadable, prefix: str) -> dict[str, str]:
+    """One letter as a line of ``dlq list`` and ``status`` shows it: its id, when, its origin, which group or
+    source gave up on it, and the reason (whole)."""
+    if isinstance(item, Unreadable):
+        return {"id": item.id, "origin": UNREADABLE, "reason": item.reason}
+    letter = item.letter
+    return {"id": item.id, "at": letter.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "origin": origin(item, prefix),
+            "from": letter.group or letter.stream.removeprefix("file:"), "reason": letter.reason}
+
+
+def brief_line(letter: dict[str, str], width: int = REASON_WIDTH) -> str:
+    """A :func:`brief` as one indented line, the reason cut to ``width``."""
+    if "at" not in letter:
+        return f"  {letter['id']}  (unreadable: {_one_line(letter['reason'], width)})"
+    reason = _one_line(letter["reason"], width)
+    return f"  {letter['id']}  {letter['at']}  {letter['origin']}  {letter['from']}  {reason}"
+
+
+def _one_line(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -9,21 +9,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from schemas.streams import DEAD_LETTERS
+from services.common.stream_stats import UNREADABLE
 from services.common.command_counts import hand_over
 from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
-from .dead_letter_queue import DeadLetterQueue, OriginSummary
-from .dead_letters import STREAM_ID, Letter, Unreadable, chosen_origins, why_not_replayable
+from .dead_letter_queue import Counts, DeadLetterQueue, Page
+from .dead_letters import STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, origin, why_not_replayable
 from .errors import usage_error
 
 T = TypeVar("T")
-REASON_WIDTH = 120  # a reason is cut to this in `list`; `show` gives it whole
+DEFAULT_LIMIT = 20
 
 
 def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]],
@@ -49,54 +51,71 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
     return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
 
 
-def _one_line(text: str, width: int = REASON_WIDTH) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _row(item: Letter | Unreadable) -> str:
+def _letter_json(item: Letter | Unreadable, prefix: str) -> dict[str, Any]:
     if isinstance(item, Unreadable):
-        return f"  {item.id}  (unreadable: {_one_line(item.reason)})"
-    letter = item.letter
-    at = letter.at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    who = letter.group or letter.stream.removeprefix("file:")
-    return f"  {item.id}  {at}  {who}  {_one_line(letter.reason)}"
-
-
-def _letter_json(item: Letter | Unreadable) -> dict[str, Any]:
-    if isinstance(item, Unreadable):
-        return {"id": item.id, "unreadable": item.reason}
+        return {"id": item.id, "origin": UNREADABLE, "unreadable": item.reason}
     refusal = why_not_replayable(item.letter)
-    return {"id": item.id, **item.letter.model_dump(mode="json"), "replayable": refusal is None,
-            **({"not_replayable": refusal} if refusal else {})}
+    return {"id": item.id, "origin": origin(item, prefix), **item.letter.model_dump(mode="json"),
+            "replayable": refusal is None, **({"not_replayable": refusal} if refusal else {})}
+
+
+def _plural(n: int) -> str:
+    return f"{n} dead letter{'s' if n != 1 else ''}"
+
+
+def _next_page(args: argparse.Namespace, after: str) -> str:
+    """The command that lists the page after this one."""
+    streams = "".join(f" --stream {shlex.quote(name)}" for name in args.stream or [])
+    limit = f" --limit {args.limit}" if args.limit != DEFAULT_LIMIT else ""
+    return f"pledgewatch dlq list{streams}{limit} --after {after}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    summary: list[OriginSummary] = _with_queue(lambda q, names: q.summary(origins=names, limit=args.limit),
-                                               args.stream)
+    async def work(queue: DeadLetterQueue, names: set[str] | None) -> tuple[Counts, int | None, Page, str]:
+        counts = await queue.counts()
+        page = await queue.page(origins=names, after=args.after, limit=args.limit)
+        return counts, counts.of(names), page, queue.prefix
+
+    counts, total, page, prefix = _with_queue(work, args.stream)
+    shown = len(page.letters)
+    older = None if total is None or args.after else (max(total - shown, 0) if page.after else 0)
     if args.json:
-        print(json.dumps({"streams": [{"stream": s.origin, "total": s.total,
-                                       "letters": [_letter_json(i) for i in s.newest]} for s in summary]},
-                         indent=2))
+        print(json.dumps({"total": total, "by_origin": counts.by_origin,
+                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": page.after,
+                          "older": older}, indent=2))
         return 0
-    if not summary:
-        print("no dead letters" + (f" from {', '.join(args.stream)}" if args.stream else ""))
-    for s in summary:
-        print(f"{s.origin}: {s.total} dead letter{'s' if s.total != 1 else ''}, newest first")
-        for item in s.newest:
-            print(_row(item))
-        if s.total > len(s.newest):
-            print(f"  … {s.total - len(s.newest)} older (--limit)")
+    chosen = f" from {', '.join(args.stream)}" if args.stream else ""
+    if not page.letters and page.after is None:
+        print(f"no dead letters{chosen}" + (f" older than {args.after}" if args.after else ""))
+        return 0
+    breakdown = ", ".join(f"{name} {n}" for name, n in counts.by_origin.items())
+    if total is None:
+        print(f"dead letters{chosen}, newest first")
+    else:
+        print(f"{_plural(total)}{chosen or f' ({breakdown})'}, newest first")
+    for item in page.letters:
+        print(brief_line(brief(item, prefix)))
+    if page.after is None:
+        return 0
+    if not page.filled:
+        found = "none" if not shown else str(shown)
+        print(f"  … {found} among the {'next ' if args.after else ''}{page.read}{'' if args.after else ' newest'} "
+              f"read; older: {_next_page(args, page.after)}")
+    else:
+        print(f"  … {older if older is not None else 'more'} older: {_next_page(args, page.after)}")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    item = _with_queue(lambda q, _: q.get(args.id))
+    async def fetch(queue: DeadLetterQueue, _: set[str] | None) -> tuple[Letter | Unreadable | None, str]:
+        return await queue.get(args.id), queue.prefix
+
+    item, prefix = _with_queue(fetch)
     if item is None:
         print(f"error: {args.id}: no such dead letter", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(_letter_json(item), indent=2))
+        print(json.dumps(_letter_json(item, prefix), indent=2))
         return 0
     if isinstance(item, Unreadable):
         print(f"id:       {item.id}\nunreadable: {item.reason}")
@@ -214,9 +233,12 @@ def register(subparsers: Any) -> None:
     stream_help = ("only letters from this origin, as `pledgewatch status` counts them (releases, classified, "
                    "notifier, file, http, feed, …), or one source of one (feed:NAME); repeatable")
 
-    p = sub.add_parser("list", help="dead letters per stream, newest first")
+    p = sub.add_parser("list", help="dead letters, newest first, a page at a time")
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
-    p.add_argument("--limit", type=_positive, default=20, metavar="N", help="letters shown per stream (default 20)")
+    p.add_argument("--limit", type=_positive, default=DEFAULT_LIMIT, metavar="N",
+                   help=f"letters shown (default {DEFAULT_LIMIT})")
+    p.add_argument("--after", type=_letter_id, metavar="ID",
+                   help="only letters older than this one: the next page, as the last line of a page says")
     p.add_argument("--json", action="store_true", help="as JSON, with the whole letters")
     p.set_defaults(func=cmd_list)
 

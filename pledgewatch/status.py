@@ -12,25 +12,26 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import redis
 
-from schemas.streams import ALL, DEAD_LETTERS, EVENT_FIELD
+from schemas.streams import ALL, DEAD_LETTERS
 from services.common.dead_letter_cap import near_cap
+from services.common.dead_letter_counts import by_origin, counts_key
 from services.common.heartbeats import hash_name
 from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
-from services.common.stream_stats import UNREADABLE, lag_range, lag_text, origin_of, reported_lag
+from services.common.stream_stats import lag_range, lag_text, reported_lag
 
 from .configuration import load_settings
+from .dead_letters import brief, read_letter
 from .errors import CommandError
 from .runstate import is_alive, read_run_state, with_running_redis
 from .status_view import redacted, render
 
-DEAD_LETTER_BATCH = 1_000
+NEWEST_DEAD_LETTERS = 3  # the dead letters `status` shows beneath their counts
 HEALTH_TIMEOUT_SECONDS = 3.0  # the API's own checks give up after 2 s
 REDIS_TIMEOUT_SECONDS = 2.0  # asked while the API's health is: a frozen Redis costs 3 s in all, not 3 + 5
 
@@ -170,19 +171,13 @@ def _stream(client: redis.Redis, key: str, name: str) -> dict[str, Any]:
 
 
 def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
-    """How many entries the dead-letter stream holds, by where each came from (a stream, or a source)."""
-    by_origin: Counter[str] = Counter()
-    start = "-"
-    while entries := client.xrange(key, min=start, count=DEAD_LETTER_BATCH):
-        for entry_id, fields in entries:
-            by_origin[_origin(fields.get(EVENT_FIELD), prefix)] += 1
-        start = f"({entries[-1][0]}"
-    return {"total": sum(by_origin.values()), "by_origin": dict(by_origin.most_common())}
-
-
-def _origin(event: str | None, prefix: str) -> str:
-    try:
-        stream = str(json.loads(event or "")["data"]["stream"])
-    except (ValueError, KeyError, TypeError):
-        return UNREADABLE
-    return origin_of(stream, prefix)
+    """How many entries the dead-letter stream holds, by where each came from (the counts kept as letters are
+    written and deleted), and the newest few: a few reads, however many letters there are."""
+    with client.pipeline(transaction=True) as pipe:
+        pipe.xlen(key)
+        pipe.hgetall(counts_key(key))
+        pipe.xrevrange(key, count=NEWEST_DEAD_LETTERS)
+        total, counted, newest = pipe.execute()
+    return {"total": total, "by_origin": by_origin(counted, total),
+            "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
+                       for entry_id, fields in newest]}

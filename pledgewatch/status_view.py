@@ -7,6 +7,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from services.common.dead_letter_cap import near_cap_text
 
+from .dead_letters import brief_line
+
 
 def redacted(url: str) -> str:
     """``url`` with its password (if any) replaced by ``***``; the user name stays."""
@@ -69,4 +71,5 @@ def render(status: dict[str, Any]) -> str:
     lines += ["", f"dead letters  {dead['total']}" + (f" ({origins})" if origins else "")]
     if dead.get("near_cap"):
         lines.append(f"  WARNING: {near_cap_text(dead['total'], dead['cap'])}")
+    lines += [brief_line(letter) for letter in dead.get("newest", [])]
     return "\n".join(lines)

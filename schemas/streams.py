@@ -32,6 +32,12 @@ LEDGER_GROUP = "ledger"
 
 # Field of a stream entry that holds the CloudEvent as UTF-8 JSON.
 EVENT_FIELD = "__data__"
+# Field of a dead letter's entry naming where it came from (``stream_stats.origin_of``), written beside the event
+# so that the scripts that delete letters can count them down without decoding it.
+ORIGIN_FIELD = "origin"
+# Hash of origin -> how many dead letters of it there are, kept in step with the dead-letter stream by every
+# script and transaction that writes or deletes a letter: `pledgewatch status` reads it, not the letters.
+DEAD_LETTER_COUNTS = "dead-letters:counts"
 
 
 def stream_key(name: str, prefix: str = DEFAULT_PREFIX) -> str:

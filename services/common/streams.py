@@ -20,6 +20,7 @@ from redis.exceptions import ResponseError
 from schemas import CloudEvent, DeadLetter, DeadLetterEvent
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD, stream_key
 
+from .dead_letter_counts import add_letter
 from .metrics import DEAD_LETTERS_WRITTEN
 from .pipelined_scripts import queue_script, run_pipeline
 from .stream_stats import origin_of
@@ -206,13 +207,20 @@ class Streams:
         DEAD_LETTERS_WRITTEN.labels(origin=origin_of(stream, self.prefix)).inc()
         return DeadLetterEvent.wrap(letter, id=ident, source=self.source, time=now, subject=stream)
 
+    def add_letter(self, pipe: Pipeline, letter: DeadLetterEvent) -> None:
+        """Queue ``letter`` on the dead-letter stream, and its origin's count, on ``pipe`` (a MULTI/EXEC)."""
+        add_letter(pipe, self.key(DEAD_LETTERS), letter.to_json(), origin_of(letter.data.stream, self.prefix))
+
     async def dead_letter(self, entry: Entry, reason: str, *, deliveries: int = 1) -> None:
         """Move ``entry`` to the dead-letter stream with ``reason`` and acknowledge it."""
         log.error("dead letter %s %s (group %s): %s", entry.stream, entry.entry_id, entry.group, reason)
         event = self.dead_letter_event(stream=entry.stream, payload=printable_fields(entry.fields),
                                        reason=reason, entry_id=entry.entry_id, group=entry.group,
                                        deliveries=deliveries)
-        await self.commit(entry, [(self.key(DEAD_LETTERS), event)])
+        async with self.client.pipeline(transaction=True) as pipe:
+            self.add_letter(pipe, event)
+            pipe.xack(entry.stream, entry.group, entry.entry_id)
+            await pipe.execute()
 
     async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str,
                                 level: int | None = logging.ERROR) -> None:
@@ -220,8 +228,9 @@ class Streams:
         where the sender was already told (a client's 400), None where the caller logs it in its own words."""
         if level is not None:
             log.log(level, "dead letter from %s: %s", origin, reason)
-        await self.publish(self.key(DEAD_LETTERS),
-                           self.dead_letter_event(stream=origin, payload=payload, reason=reason))
+        async with self.client.pipeline(transaction=True) as pipe:
+            self.add_letter(pipe, self.dead_letter_event(stream=origin, payload=payload, reason=reason))
+            await pipe.execute()
 
     async def trim_consumed(self, stream: str, *, cap: int | None = None) -> int:
         """Keep ``stream`` near ``cap`` entries (the streams' cap when None) without losing any that a group has

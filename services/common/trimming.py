@@ -10,6 +10,7 @@ import time
 from schemas.streams import ALL, DEAD_LETTERS
 
 from .dead_letter_cap import dropped_text, near_cap, near_cap_text
+from .dead_letter_counts import LetterDeleter
 from .metrics import DEAD_LETTERS_TRIMMED
 from .outages import OutageNotices
 from .runtime import Runtime
@@ -49,7 +50,7 @@ class StreamTrimmer:
         if cap <= 0:
             return 0
         key = streams.key(DEAD_LETTERS)
-        dropped = await streams.trim_consumed(key, cap=cap)
+        dropped = await LetterDeleter(streams.client, key).trim(cap)
         if dropped:
             DEAD_LETTERS_TRIMMED.inc(dropped)
             log.error("%s", dropped_text(dropped, cap))

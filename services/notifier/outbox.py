@@ -25,6 +25,8 @@ from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.envelope import CloudEvent
 from schemas.streams import EVENT_FIELD
+from services.common.dead_letter_counts import ADD_LETTER, FORGET_LETTER, counts_key
+from services.common.stream_stats import origin_of
 from services.common.streams import as_text
 
 from .digest import Digest
@@ -75,16 +77,17 @@ for i = 1, #claimed, 4 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
 return claimed
 """
 
-# KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream. ARGV: the key prefix of
-# jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL, the key
-# prefix of jobs' events, then for each attempt: job id, delivered (1/0), final (1/0), its delivery event, its
-# dead letter ('' for none), the job to retry or keep, its event in it ('' for none), and when.
+# KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream, its counts. ARGV: the key
+# prefix of jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL,
+# the key prefix of jobs' events, the dead letters' origin, then for each attempt: job id, delivered (1/0), final
+# (1/0), its delivery event, its dead letter ('' for none), the job to retry or keep, its event in it ('' for
+# none), and when.
 # Records each attempt as DeliveryWorker does one by one: done mark first, audit event, then the job finished,
 # dead-lettered or rescheduled.
-_RECORD = """
+_RECORD = ADD_LETTER + """
 local job_prefix, done_prefix, ttl, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local given_up_prefix, given_up_ttl, event_prefix = ARGV[5], ARGV[6], ARGV[7]
-for i = 8, #ARGV, 7 do
+local given_up_prefix, given_up_ttl, event_prefix, origin = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+for i = 9, #ARGV, 7 do
   local id = ARGV[i]
   if ARGV[i + 1] == '1' then redis.call('SET', done_prefix .. id, '1', 'EX', ttl) end
   redis.call('XADD', KEYS[3], '*', field, ARGV[i + 3])
@@ -93,7 +96,7 @@ for i = 8, #ARGV, 7 do
     redis.call('HDEL', KEYS[2], id)
     redis.call('DEL', job_prefix .. id, event_prefix .. id)
     if ARGV[i + 4] ~= '' then
-      redis.call('XADD', KEYS[4], '*', field, ARGV[i + 4])
+      add_letter(KEYS[4], KEYS[5], field, ARGV[i + 4], origin)
       -- the job, its channel's secrets with it, kept where it was so that the dead letter can send it again
       redis.call('SET', given_up_prefix .. id, ARGV[i + 5], 'EX', given_up_ttl)
     end
@@ -107,11 +110,11 @@ end
 """
 
 
-_SEND_AGAIN = """
--- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash.
+_SEND_AGAIN = FORGET_LETTER + """
+-- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts.
 -- ARGV: letter id, job JSON (attempts from zero), due, job id, destination. Gated on deleting the letter:
 -- of two replays of one letter, one queues the job.
-if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+if forget_letter(KEYS[1], KEYS[6], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
@@ -302,13 +305,14 @@ class Outbox:
         is never claimed again), its event on ``deliveries``, then the job finished (with its dead letter on
         ``dead_letters`` if it failed for good) or rescheduled."""
         args: list[Any] = [self.job_key(""), self.done_key(""), DONE_TTL_SECONDS, EVENT_FIELD,
-                           self.given_up_key(""), GIVEN_UP_TTL_SECONDS, self.event_key("")]
+                           self.given_up_key(""), GIVEN_UP_TTL_SECONDS, self.event_key(""),
+                           origin_of(self.zset, self._key(""))]
         for a in attempts:
             args += [a.job.job_id, int(a.delivered), int(a.final), a.event.to_json(),
                      a.dead_letter.to_json() if a.dead_letter is not None else "",
                      a.job.model_dump_json() if a.retry_at is not None or a.dead_letter is not None else "",
                      a.retry_at or ""]
-        await self._record(keys=[self.zset, self.dests, deliveries, dead_letters], args=args)
+        await self._record(keys=[self.zset, self.dests, deliveries, dead_letters, counts_key(dead_letters)], args=args)
 
     def given_up_key(self, job_id: str) -> str:
         return self._key(f"notifier:given-up:{job_id}")
@@ -323,7 +327,8 @@ class Outbox:
         given_up = DeliveryJob.model_validate_json(raw)
         job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
         queued = await self._send_again(
-            keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests],
+            keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
+                  counts_key(dead_letters)],
             args=[letter_id, job.model_dump_json(), now, job_id, job.destination])
         return bool(queued)
 

@@ -1,6 +1,8 @@
 """The Lua scripts behind :class:`.reminder_store.ReminderStore`: each writes a thousand reminders (or a
 chunk being fired) in one call, atomically. Keys and arguments are described above each."""
 
+from services.common.dead_letter_counts import ADD_LETTER
+
 HELPERS = """
 local function subject_of(record) return record and string.match(record, '^{"s":"([^"]+)"') end
 -- Whether release version a is older than b, both decimal without leading zeros: by length, then digit by digit
@@ -179,15 +181,16 @@ end
 return fired
 """
 
-# KEYS: planned, due, subjects, refs, claimed, APScheduler jobs, run times, dead letters stream. ARGV: the prefix
-# of what finished reminders leave and its TTL (see bury), the event field, job count J, J job triples, then
+# KEYS: planned, due, subjects, refs, claimed, APScheduler jobs, run times, dead letters stream, its counts. ARGV:
+# the prefix of what finished reminders leave and its TTL (see bury), the event field, the dead letters' origin,
+# job count J, J job triples, then
 # (reminder id, record as read, next record ('' to dead-letter it), next time, dead letter event) quints. Each
 # reminder whose firing failed fires again at its time, one attempt further, or is dead-lettered and finished, if
 # it is still planned as it was read: a firing of it that overlapped this one (a second's firing reads what it
 # fires without claiming it) has retried it, dead-lettered it or fired it since. Returns 1 or 0 per reminder.
-FAIL = HELPERS + """
-local gone, ttl, field, done = ARGV[1], ARGV[2], ARGV[3], {}
-local first = add_jobs(KEYS[6], KEYS[7], 5, tonumber(ARGV[4]))
+FAIL = HELPERS + ADD_LETTER + """
+local gone, ttl, field, origin, done = ARGV[1], ARGV[2], ARGV[3], ARGV[4], {}
+local first = add_jobs(KEYS[6], KEYS[7], 6, tonumber(ARGV[5]))
 for i = first, #ARGV, 5 do
   local id, record = ARGV[i], ARGV[i + 1]
   local current = redis.call('HGET', KEYS[1], id) == record
@@ -196,7 +199,7 @@ for i = first, #ARGV, 5 do
     redis.call('HSET', KEYS[1], id, ARGV[i + 2])
     redis.call('ZADD', KEYS[2], ARGV[i + 3], id)
   elseif current then
-    redis.call('XADD', KEYS[8], '*', field, ARGV[i + 4])
+    add_letter(KEYS[8], KEYS[9], field, ARGV[i + 4], origin)
     finish(id, record, gone, ttl)
   end
   done[#done + 1] = current and 1 or 0

@@ -33,7 +33,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 
-from schemas.streams import EVENT_FIELD
+from schemas.streams import EVENT_FIELD, REMINDERS
+from services.common.dead_letter_counts import counts_key
 
 from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
@@ -235,15 +236,16 @@ class ReminderStore:
         """In one script: each (reminder, when it fires again or None, its dead letter event) whose firing failed
         fires again then, one attempt further, or (None) is dead-lettered on ``dead_letters`` and finished, if
         it is still planned as it was read; not one that another firing of it retried, dead-lettered or fired
-        since. Returns, per reminder, whether it was."""
+        since (a letter counted as from ``reminders``). Returns, per reminder, whether it was."""
         if not failed:
             return []
         count, jobs = self._job_args({at.timestamp() for _, at, _ in failed if at is not None})
-        args: list[Any] = [self.fired_by_prefix, ttl_seconds, EVENT_FIELD, count, *jobs]
+        args: list[Any] = [self.fired_by_prefix, ttl_seconds, EVENT_FIELD, REMINDERS, count, *jobs]
         for c, at, letter in failed:
             args += [c.reminder_id, c.raw, c.record.retried().to_json() if at is not None else "",
                      at.timestamp() if at is not None else 0, letter]
-        done = await self._fail(keys=[*self._keys["finish"], *self._keys["retry"][3:], dead_letters], args=args)
+        done = await self._fail(keys=[*self._keys["finish"], *self._keys["retry"][3:], dead_letters,
+                                      counts_key(dead_letters)], args=args)
         return [bool(flag) for flag in done]
 
     async def reclaim(self, *, now: datetime) -> int:

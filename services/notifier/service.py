@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
 from schemas.classified import Commitment, ReleaseClassified
-from schemas.streams import ALERTS, CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, NOTIFIER_GROUP
+from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.metrics import ALERTS_QUEUED
@@ -472,7 +472,7 @@ class NotifierService:
                          "version": str(release.version), "stage": q.stage,
                          "entry_id": entry.entry_id if entry else ""})
             async with streams.client.pipeline(transaction=True) as pipe:
-                streams.add(pipe, streams.key(DEAD_LETTERS), letter)
+                streams.add_letter(pipe, letter)
                 pipe.hset(record, version_key, q.reason)
                 await pipe.execute()
 

@@ -175,7 +175,8 @@ def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_
         assert status["api"]["status"] == "ok"
         assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
         assert status["redis_url"] == state["redis_url"]
-        assert status["dead_letters"] == {"total": 0, "by_origin": {}, "cap": 1_000_000, "near_cap": False}
+        assert status["dead_letters"] == {"total": 0, "by_origin": {}, "newest": [], "cap": 1_000_000,
+                                          "near_cap": False}
 
         text = _pledgewatch_in("status", env=env, cwd=other_folder)
         assert text.returncode == 0, text.stderr

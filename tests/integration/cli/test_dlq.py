@@ -8,45 +8,17 @@ import subprocess
 import sys
 
 import pytest
-import redis
 
-from pledgewatch.cli import main
 from pledgewatch.dead_letter_queue import DeadLetterQueue
 from schemas.streams import (CLASSIFIED, CLASSIFIER_GROUP, DEAD_LETTERS, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP,
                              RELEASES)
-from services.common.runtime import Runtime
 from services.common.streams import Entry
+
+from cli_harness import with_streams
 
 pytestmark = pytest.mark.integration
 
 EVENT = b'{"specversion": "1.0", "type": "pledgewatch.release.published", "schemaversion": 2}'
-
-
-@pytest.fixture
-def cli(settings, monkeypatch):
-    """Runs ``pledgewatch ARGS`` in this process against the test's Redis and key prefix."""
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    monkeypatch.setenv("PLEDGEWATCH_PREFIX", settings.prefix)
-    return lambda *args: main(list(args))
-
-
-@pytest.fixture
-def client(redis_url):
-    c = redis.Redis.from_url(redis_url)
-    yield c
-    c.close()
-
-
-def _letters(settings, work):
-    """Run ``work(streams)`` with the services' stream operations, as a service would."""
-    async def run():
-        runtime = Runtime(settings, source="/pledgewatch/test")
-        streams = await runtime.open()
-        try:
-            return await work(streams)
-        finally:
-            await runtime.close()
-    return asyncio.run(run())
 
 
 def dead_letter_entry(settings, fields, reason, stream=RELEASES):
@@ -58,42 +30,43 @@ def dead_letter_entry(settings, fields, reason, stream=RELEASES):
         [(_, [(entry_id, read)])] = await streams.client.xreadgroup(CLASSIFIER_GROUP, "c1", {key: ">"}, count=1)
         await streams.dead_letter(Entry(key, CLASSIFIER_GROUP, entry_id.decode(), read), reason, deliveries=4)
         return (await streams.client.xrevrange(streams.key(DEAD_LETTERS), count=1))[0][0].decode()
-    return _letters(settings, work)
+    return with_streams(settings, work)
 
 
 def dead_letter_file(settings, path, reason):
     async def work(streams):
         await streams.dead_letter_input(origin=f"file:{path}", payload={"path": str(path)}, reason=reason)
         return (await streams.client.xrevrange(streams.key(DEAD_LETTERS), count=1))[0][0].decode()
-    return _letters(settings, work)
+    return with_streams(settings, work)
 
 
-def test_list_groups_letters_per_stream_newest_first_within_the_limit(cli, settings, capsys):
+def test_list_shows_the_newest_letters_within_the_limit_with_their_origins_and_counts(cli, settings, capsys):
     older = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 2")
     newer = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "unknown schema version 3")
     filed = dead_letter_file(settings, "/in/2020-01-01-empty.txt", "/in/2020-01-01-empty.txt: empty file")
 
-    assert cli("dlq", "list", "--limit", "1") == 0
+    assert cli("dlq", "list", "--limit", "2") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "file: 1 dead letter, newest first"
-    assert lines[1].startswith(f"  {filed}  ") and lines[1].endswith("/in/2020-01-01-empty.txt: empty file")
-    assert lines[2] == "releases: 2 dead letters, newest first"
-    assert lines[3].startswith(f"  {newer}  ") and "classifier  unknown schema version 3" in lines[3]
-    assert lines[4] == "  … 1 older (--limit)"
-    assert len(lines) == 5
+    assert lines[0] == "3 dead letters (releases 2, file 1), newest first"
+    assert lines[1].startswith(f"  {filed}  ") and lines[1].endswith(
+        "  file  /in/2020-01-01-empty.txt  /in/2020-01-01-empty.txt: empty file")
+    assert lines[2].startswith(f"  {newer}  ") and "  releases  classifier  unknown schema version 3" in lines[2]
+    assert lines[3] == f"  … 1 older: pledgewatch dlq list --limit 2 --after {newer}"
+    assert len(lines) == 4
 
     assert cli("dlq", "list", "--stream", "releases", "--json") == 0
-    [group] = json.loads(capsys.readouterr().out)["streams"]
-    assert (group["stream"], group["total"]) == ("releases", 2)
-    assert [(letter["id"], letter["replayable"]) for letter in group["letters"]] == [(newer, True), (older, True)]
-    assert group["letters"][0]["payload"] == {EVENT_FIELD: EVENT.decode()}
+    page = json.loads(capsys.readouterr().out)
+    assert (page["total"], page["after"], page["older"]) == (2, None, 0)
+    assert [(letter["id"], letter["origin"], letter["replayable"]) for letter in page["letters"]] == [
+        (newer, "releases", True), (older, "releases", True)]
+    assert page["letters"][0]["payload"] == {EVENT_FIELD: EVENT.decode()}
 
 
 def dead_letter_source(settings, origin, reason):
     """A release refused at the door (``file:PATH``, ``http:POST /releases``, ``feed:NAME``), as ingest keeps it."""
     async def work(streams):
         await streams.dead_letter_input(origin=origin, payload={"body": "{}"}, reason=reason)
-    _letters(settings, work)
+    with_streams(settings, work)
 
 
 def dead_letter_delivery(settings, reason):
@@ -101,8 +74,10 @@ def dead_letter_delivery(settings, reason):
     async def work(streams):
         letter = streams.dead_letter_event(stream=streams.key("notifier:outbox"), payload={"subscription": "desk"},
                                            reason=reason, entry_id="job-1", group="notifier", deliveries=5)
-        await streams.publish(streams.key(DEAD_LETTERS), letter)
-    _letters(settings, work)
+        async with streams.client.pipeline(transaction=True) as pipe:
+            streams.add_letter(pipe, letter)
+            await pipe.execute()
+    with_streams(settings, work)
 
 
 def test_stream_takes_every_origin_status_counts_and_finds_as_many(cli, settings, capsys):
@@ -119,16 +94,16 @@ def test_stream_takes_every_origin_status_counts_and_finds_as_many(cli, settings
 
     for origin, count in counted.items():
         assert cli("dlq", "list", "--stream", origin, "--json") == 0
-        [group] = json.loads(capsys.readouterr().out)["streams"]
-        assert (group["stream"], group["total"]) == (origin, count)
+        page = json.loads(capsys.readouterr().out)
+        assert page["total"] == len(page["letters"]) == count
+        assert {letter["origin"] for letter in page["letters"]} == {origin}
     assert cli("dlq", "list", "--stream", "feed:mod", "--stream", f"{settings.prefix}releases", "--json") == 0
-    groups = json.loads(capsys.readouterr().out)["streams"]
-    assert [(g["stream"], g["total"]) for g in groups] == [("feed", 1), ("releases", 1)]
+    page = json.loads(capsys.readouterr().out)
+    assert page["total"] is None  # one source of an origin: not counted apart
+    assert [letter["origin"] for letter in page["letters"]] == ["feed", "releases"]
     assert cli("dlq", "list") == 0
-    headings = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
-    assert headings == ["notifier: 1 dead letter, newest first", "feed: 2 dead letters, newest first",
-                        "http: 1 dead letter, newest first", "file: 1 dead letter, newest first",
-                        "releases: 1 dead letter, newest first"]
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "6 dead letters (feed 2, releases 1, file 1, http 1, notifier 1), newest first"
 
 
 @pytest.mark.parametrize("args", [["dlq", "list", "--stream", "relases"],
@@ -213,7 +188,7 @@ def test_two_replays_of_one_letter_at_once_publish_it_once(settings, client):
         queue = DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS))
         return await asyncio.gather(*(queue.replay(letter) for letter in letters for _ in range(2)))
 
-    results = _letters(settings, race)
+    results = with_streams(settings, race)
     assert sum(r.new_id is not None for r in results) == 20
     assert client.xlen(settings.key(RELEASES)) == before + 20
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
@@ -308,7 +283,7 @@ def dead_letters_of_two_groups(settings, fields):
             [(_, [(entry_id, read)])] = await streams.client.xreadgroup(group, "c1", {key: ">"}, count=1)
             await streams.dead_letter(Entry(key, group, entry_id.decode(), read), f"{group} gave up", deliveries=6)
         return [i.decode() for i, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))]
-    return _letters(settings, work)
+    return with_streams(settings, work)
 
 
 @pytest.mark.parametrize("how", [["--all"], ["IDS"]])

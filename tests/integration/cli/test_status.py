@@ -46,12 +46,15 @@ def test_status_counts_lag_pending_and_dead_letters_of_a_redis_url(redis_url, ke
     groups = {g["name"]: g for g in releases["groups"]}
     assert (groups["reader"]["lag"], groups["reader"]["pending"]) == (1, 0)
     assert (groups["taker"]["lag"], groups["taker"]["pending"], groups["taker"]["consumers"]) == (0, 1, 1)
+    [newest] = status["dead_letters"].pop("newest")
+    assert (newest["origin"], newest["from"], newest["reason"]) == ("file", str(empty), f"{empty}: empty file")
     assert status["dead_letters"] == {"total": 1, "by_origin": {"file": 1}, "cap": 1_000_000, "near_cap": False}
     assert status["run"] is None and status["api"] is None
 
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr
-    assert "dead letters  1 (file 1)" in text.stdout
+    line = f"  {newest['id']}  {newest['at']}  file  {empty}  {empty}: empty file"
+    assert f"dead letters  1 (file 1)\n{line}\n" in text.stdout
     assert f"redis     {redis_url}  from REDIS_URL (redis-cli -u {redis_url})" in text.stdout
 
 
@@ -66,6 +69,7 @@ def test_status_warns_of_dead_letters_near_their_own_cap(redis_url, key_prefix, 
     assert _pledgewatch("ingest", second, env=env).returncode == 1
 
     status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    assert len(status["dead_letters"].pop("newest")) == 2
     assert status["dead_letters"] == {"total": 2, "by_origin": {"file": 2}, "cap": 2, "near_cap": True}
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr

@@ -7,7 +7,7 @@ import pytest
 
 from samples import BORDERS, FUNDING, release
 from schemas import decode_event
-from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, NOTIFIER_GROUP
+from schemas.streams import CLASSIFIED, DEAD_LETTER_COUNTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, NOTIFIER_GROUP
 from services.notifier.channels.webhook import WebhookSender
 from services.notifier.delivery import DeliveryWorker
 
@@ -27,6 +27,11 @@ subscriptions:
 async def _events(service, name):
     streams = service.runtime.streams
     return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(name))]
+
+
+async def _letter_counts(service):
+    streams = service.runtime.streams
+    return await streams.client.hgetall(streams.key(DEAD_LETTER_COUNTS))
 
 
 async def _pending(service):
@@ -172,6 +177,7 @@ subscriptions:
     assert "HTTP 404 Not Found" in reasons[1] and "not retryable" in reasons[1]
     assert "HTTP 500 Internal Server Error (attempt 3 of 3)" in reasons[0]
     assert "hunter2-value" not in json.dumps([letter.payload for letter in letters])
+    assert await _letter_counts(n.service) == {b"notifier": b"2"}  # counted by the script that wrote them
     audit = await _events(n.service, DELIVERIES)
     failed = [(a.destination.rsplit("/", 1)[1], a.attempt, a.final) for a in audit if a.outcome == "failed"]
     assert sorted(failed) == [("fail", 1, False), ("fail", 2, False), ("fail", 3, True), ("gone", 1, True)]
@@ -283,12 +289,14 @@ async def test_the_events_of_a_replayed_delivery_have_ids_of_their_own_and_its_a
         await wait_for(lambda: _len_at_least(_events(n.service, DEAD_LETTERS), 1), what=f"dead letter {letters}")
         await n.service.worker.drain()
         [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+        assert await _letter_counts(n.service) == {b"notifier": b"1"}
         if letters == 1:
             first_letter = await _event_ids(n.service, DEAD_LETTERS)
         else:
             second_letter = await _event_ids(n.service, DEAD_LETTERS)
             receiver.fixed.add("fail")
         assert (await queue.replay(letter_id.decode())).new_id is not None
+        assert await _letter_counts(n.service) == {}  # counted down by the script that queued the job again
     await wait_for(lambda: len(receiver.hits("fail")) == 5, what="sent at the second replay")
     await wait_for(lambda: _is_zero(n.service.outbox.pending()), what="the job finished")
 

@@ -12,7 +12,7 @@ import pytest
 
 from samples import BORDERS, CONTENT, dated, release
 from schemas import ReleaseClassifiedEvent, decode_event
-from schemas.streams import ALERTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from schemas.streams import ALERTS, DEAD_LETTER_COUNTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
 from services.notifier.firing import ReminderFiring
 from services.notifier.reminder_store import CLAIMED
 from services.notifier.service import NotifierService
@@ -190,6 +190,8 @@ async def test_two_firings_of_a_reminder_that_fail_together_count_one_attempt_an
     assert len(calls) == 4
     (letter,) = await _events(n.service, DEAD_LETTERS)
     assert "(attempt 2 of 2)" in letter.reason and letter.deliveries == 2
+    streams = n.service.runtime.streams
+    assert await streams.client.hgetall(streams.key(DEAD_LETTER_COUNTS)) == {b"reminders": b"1"}
     assert await scheduled(n.service) == {}
 
 

@@ -1,0 +1,233 @@
+"""The dead-letter queue when it is large, and replays across commands, against a real Redis.
+
+How much a command reads is measured from Redis's own figures (``INFO stats`` ``total_net_output_bytes``): a
+command that reads every letter sends megabytes, one that reads a page a few kilobytes.
+"""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pledgewatch import dead_letter_queue
+from pledgewatch.dead_letter_queue import DeadLetterQueue
+from pledgewatch.dead_letters import origin, read_letter
+from schemas.streams import CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES
+from services.common.runtime import Runtime
+from services.common.streams import Entry
+from services.common.trimming import StreamTrimmer
+
+from cli_harness import with_streams
+
+pytestmark = pytest.mark.integration
+
+LETTERS = 2_500
+REASON = "no title: " + "x" * 300  # about 600 bytes a letter: all of them are 1.5 MB, a page a few KB
+PAGE_BYTES = 100_000  # what a command that reads a page (and not every letter) sends, at most
+
+
+def refused_inputs(settings, origins):
+    """One refused input per name in ``origins`` (``feed:NAME``, ``http:POST /releases``), as ingest keeps them,
+    oldest first; returns their letters' ids."""
+    async def work(streams):
+        for name in origins:
+            await streams.dead_letter_input(origin=name, payload={"body": "{}"}, reason=REASON, level=None)
+        return [i.decode() for i, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))]
+    return with_streams(settings, work)
+
+
+def sent_bytes(client):
+    return client.info("stats")["total_net_output_bytes"]
+
+
+def test_status_counts_a_large_queue_by_origin_and_shows_the_newest_without_reading_every_letter(
+        cli, settings, client, capsys):
+    """Before: ``status`` read every letter to count them by origin (300,000 letters: 6 s)."""
+    ids = refused_inputs(settings, ["http:POST /releases"] * 500 + ["feed:home-office"] * (LETTERS - 500))
+
+    before = sent_bytes(client)
+    assert cli("status", "--json") == 0
+    assert sent_bytes(client) - before < PAGE_BYTES
+    dead = json.loads(capsys.readouterr().out)["dead_letters"]
+    assert (dead["total"], dead["by_origin"]) == (LETTERS, {"feed": LETTERS - 500, "http": 500})
+    assert [letter["id"] for letter in dead["newest"]] == ids[::-1][:3]
+    assert dead["newest"][0]["origin"] == "feed"
+
+    assert cli("status") == 0
+    out = capsys.readouterr().out
+    assert f"dead letters  {LETTERS} (feed {LETTERS - 500}, http 500)" in out
+    assert f"\n  {ids[-1]}  " in out
+
+
+def test_list_gives_a_page_of_a_large_queue_and_the_way_to_the_next(cli, settings, client, capsys):
+    """Before: ``dlq list`` read every letter to group them (300,000 letters: 12 s)."""
+    ids = refused_inputs(settings, ["http:POST /releases"] * 500 + ["feed:home-office"] * (LETTERS - 500))
+    newest_first = ids[::-1]
+
+    before = sent_bytes(client)
+    assert cli("dlq", "list") == 0
+    assert sent_bytes(client) - before < PAGE_BYTES
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{LETTERS} dead letters (feed {LETTERS - 500}, http 500), newest first"
+    assert [line.split()[0] for line in lines[1:21]] == newest_first[:20]
+    assert lines[21] == f"  … {LETTERS - 20} older: pledgewatch dlq list --after {newest_first[19]}"
+    assert len(lines) == 22
+
+    seen, after = [], None
+    while True:
+        assert cli("dlq", "list", "--limit", "1000", "--json", *(["--after", after] if after else [])) == 0
+        page = json.loads(capsys.readouterr().out)
+        assert page["total"] == LETTERS
+        seen += [letter["id"] for letter in page["letters"]]
+        after = page["after"]
+        if after is None:
+            break
+    assert seen == newest_first
+
+
+def test_list_of_a_rare_origin_reads_a_bounded_number_of_letters_and_goes_on_from_there(
+        cli, settings, client, capsys, monkeypatch):
+    monkeypatch.setattr(dead_letter_queue, "SCAN_LIMIT", 1_000)
+    [rare, *_] = refused_inputs(settings, ["http:POST /releases"] + ["feed:home-office"] * (LETTERS - 1))
+
+    before = sent_bytes(client)
+    assert cli("dlq", "list", "--stream", "http") == 0
+    assert sent_bytes(client) - before < 1_000_000  # the 1,000 letters it read; all 2,500 are over 2 MB
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 dead letter from http, newest first"
+    assert lines[1].startswith("  … none among the 1000 newest read; older: pledgewatch dlq list --stream http "
+                               "--after ")
+    pages = 1
+    while not lines[1].startswith(f"  {rare}  "):
+        assert lines[-1].startswith("  … none among the " + ("next 1000 read" if pages > 1 else "1000 newest read"))
+        assert cli("dlq", "list", "--stream", "http", "--after", lines[-1].split("--after ")[1]) == 0
+        lines, pages = capsys.readouterr().out.splitlines(), pages + 1
+    assert pages == 3 and len(lines) == 2 and "  http  " in lines[1]
+
+
+def _recount(client, settings):
+    """Every letter's origin counted by reading them all: what the kept counts must equal."""
+    counts = {}
+    for entry_id, fields in client.xrange(settings.key(DEAD_LETTERS)):
+        name = origin(read_letter(entry_id.decode(), fields), settings.prefix)
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _status_counts(cli, capsys):
+    assert cli("status", "--json") == 0
+    dead = json.loads(capsys.readouterr().out)["dead_letters"]
+    assert dead["total"] == sum(dead["by_origin"].values())
+    return dead["by_origin"]
+
+
+def given_up_entries(settings, stream, groups, count):
+    """``count`` entries of ``stream``, each given up on by every one of ``groups``, as the consumer does."""
+    async def work(streams):
+        key = streams.key(stream)
+        for group in groups:
+            await streams.ensure_group(key, group)
+        for n in range(count):
+            await streams.client.xadd(key, {EVENT_FIELD: f'{{"bad": {n}}}'})
+        for group in groups:
+            for entry_id, read in (await streams.client.xreadgroup(group, "c1", {key: ">"}))[0][1]:
+                await streams.dead_letter(Entry(key, group, entry_id.decode(), read), f"{group} gave up")
+    with_streams(settings, work)
+
+
+def test_counts_by_origin_stay_those_of_the_letters_through_writes_replays_drops_and_trims(
+        cli, settings, client, capsys):
+    given_up_entries(settings, RELEASES, ["classifier"], 3)
+    given_up_entries(settings, CLASSIFIED, [LEDGER_GROUP, NOTIFIER_GROUP], 2)
+    refused_inputs(settings, ["file:/in/a.txt", "http:POST /releases", "feed:mod", "feed:mod"])
+    client.xadd(settings.key(DEAD_LETTERS), {"junk": "written by hand"})
+    letters = [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))]
+    counted = {"releases": 3, "classified": 4, "file": 1, "http": 1, "feed": 2}
+    assert _recount(client, settings) == {**counted, "unreadable": 1}
+    assert _status_counts(cli, capsys) == {**counted, "uncounted": 1}  # no writer of pledgewatch's counted it
+
+    assert cli("dlq", "replay", letters[0]) == 0  # a releases letter
+    assert cli("dlq", "replay", letters[3], letters[5]) == 0  # both letters of one classified entry
+    assert cli("dlq", "drop", "--yes", letters[7], letters[7], letters[-1]) == 1  # the second one gone already
+    capsys.readouterr()
+    assert _status_counts(cli, capsys) == _recount(client, settings) == {"releases": 2, "classified": 2, "http": 1,
+                                                                         "feed": 2}
+
+    async def trim(_):
+        runtime = Runtime(settings.model_copy(update={"dead_letters_maxlen": 4}), source="/test")
+        await runtime.open()
+        try:
+            return await StreamTrimmer(runtime).trim_once()
+        finally:
+            await runtime.close()
+    assert with_streams(settings, trim) == 3
+    left = _recount(client, settings)
+    assert sum(left.values()) == 4
+    assert _status_counts(cli, capsys) == left
+
+
+def _classified_letters(settings, count):
+    """``count`` entries of ``classified`` each given up on by both its groups: two letters of each entry."""
+    given_up_entries(settings, CLASSIFIED, [LEDGER_GROUP, NOTIFIER_GROUP], count)
+
+    async def letters(streams):
+        by_entry = {}
+        for entry_id, fields in await streams.client.xrange(streams.key(DEAD_LETTERS)):
+            item = read_letter(entry_id.decode(), fields)
+            by_entry.setdefault(item.letter.entry_id, []).append(item.id)
+        return list(by_entry.values())
+    return with_streams(settings, letters)
+
+
+def test_two_consecutive_replays_of_one_entrys_letters_publish_it_once(cli, settings, client, capsys):
+    """Before: each command put the entry back once, so a second command replaying the other group's letter
+    published it again and every group read it twice."""
+    [(first, second)] = _classified_letters(settings, 1)
+    key = settings.key(CLASSIFIED)
+    before = client.xlen(key)
+
+    assert cli("dlq", "replay", first) == 0
+    [(new_id, _)] = client.xrevrange(key, count=1)
+    assert cli("dlq", "replay", second) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert client.xlen(key) == before + 1
+    assert out[1] == (f"replayed {second} with {first}: the same entry of {key}, put back once for every group "
+                      f"as {new_id.decode()}")
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+    assert cli("dlq", "replay", first) == 1  # the letter itself: gone
+    assert client.xlen(key) == before + 1
+
+
+def test_two_commands_replaying_one_entrys_letters_at_once_publish_it_once(settings, client):
+    pairs = _classified_letters(settings, 20)
+    key = settings.key(CLASSIFIED)
+    before = client.xlen(key)
+
+    async def race(streams):
+        one, other = (DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS)) for _ in range(2))
+        return await asyncio.gather(*(queue.replay(letter) for first, second in pairs
+                                      for queue, letter in ((one, first), (other, second))))
+
+    results = with_streams(settings, race)
+    assert all(r.new_id is not None for r in results)
+    assert sum(r.with_letter is None for r in results) == 20
+    assert client.xlen(key) == before + 20
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+
+def test_two_replay_processes_started_together_publish_each_entry_once(settings, client):
+    pairs = _classified_letters(settings, 50)
+    key = settings.key(CLASSIFIED)
+    before = client.xlen(key)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")}
+    env |= {"REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix}
+    processes = [subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", "dlq", "replay",
+                                   *(pair[side] for pair in pairs)], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for side in (0, 1)]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert client.xlen(key) == before + 50
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0

@@ -1,0 +1,50 @@
+"""The dead letters' counts as `status` and `dlq list` show them, and a letter as one line: pure."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from pledgewatch.dead_letter_queue import Counts
+from pledgewatch.dead_letters import Letter, Unreadable, brief, brief_line
+from schemas import DeadLetter
+from services.common.dead_letter_counts import by_origin, counts_key
+
+
+@pytest.mark.parametrize("counted, total, shown", [
+    ({b"http": b"2", b"feed": b"5"}, 7, {"feed": 5, "http": 2}),
+    ({"feed": "5"}, 8, {"feed": 5, "uncounted": 3}),
+    ({b"feed": b"0", b"file": b"1"}, 1, {"file": 1}),
+    ({}, 0, {}),
+], ids=["most-first", "by-hand-or-older", "zero-left-out", "none"])
+def test_the_counts_show_most_first_and_what_no_writer_counted(counted, total, shown):
+    assert by_origin(counted, total) == shown
+    assert list(by_origin(counted, total)) == list(shown)
+
+
+def test_the_counts_live_beside_the_stream_under_its_prefix():
+    assert counts_key("pledgewatch:dead-letters") == "pledgewatch:dead-letters:counts"
+    assert counts_key("test-1:dead-letters") == "test-1:dead-letters:counts"
+
+
+@pytest.mark.parametrize("origins, total", [
+    (None, 9), ({"feed"}, 5), ({"feed", "http"}, 7), ({"releases"}, 0),
+    ({"feed:home-office"}, None), ({"unreadable"}, None), ({"feed", "http:POST /releases"}, None),
+], ids=["all", "one-origin", "two-origins", "none-of-it", "one-source", "unreadable", "origin-and-source"])
+def test_an_origins_count_is_known_only_for_whole_origins(origins, total):
+    counts = Counts(9, {"feed": 5, "http": 2, "uncounted": 2})
+    assert counts.of(origins) == total
+
+
+def test_a_letter_is_one_line_with_its_origin_and_who_gave_up_and_its_reason_cut():
+    letter = Letter("1796404253607-0", DeadLetter(
+        stream="pledgewatch:releases", entry_id="1-0", group="classifier", payload={}, reason="bad\n  " + "x" * 200,
+        deliveries=4, at=datetime(2026, 12, 4, 17, 10, 53, tzinfo=timezone.utc)))
+    line = brief_line(brief(letter, "pledgewatch:"))
+    assert line.startswith("  1796404253607-0  2026-12-04T17:10:53Z  releases  classifier  bad xxx")
+    assert line.endswith("x…") and len(line.split("classifier  ")[1]) == 120
+    filed = Letter("2-0", DeadLetter(stream="file:/in/a.txt", payload={}, reason="/in/a.txt: empty file",
+                                     deliveries=0, at=datetime(2026, 12, 4, tzinfo=timezone.utc)))
+    assert brief_line(brief(filed, "pledgewatch:")) == (
+        "  2-0  2026-12-04T00:00:00Z  file  /in/a.txt  /in/a.txt: empty file")
+    assert brief_line(brief(Unreadable("3-0", "no __data__ field"), "pledgewatch:")) == (
+        "  3-0  (unreadable: no __data__ field)")
