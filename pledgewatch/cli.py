@@ -158,7 +158,7 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
     if args.backfill:
         if args.paths:
@@ -172,9 +172,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise usage_error("give release files or folders, or --backfill")
     settings = load_settings()
     files, missing = _release_files(args.paths)
-    settings = with_running_redis(settings)
+    settings, redis_source = command_redis(settings)
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
-    status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
+    with redis_source.told():
+        status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
     return 1 if missing else status
 
 
@@ -274,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv[:options_end]  # anywhere before "--": `pledgewatch run --debug` too
     if debug:
         argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
+    command = None
     try:
         args = build_parser().parse_args(argv)
+        command = getattr(args, OneLineParser.COMMAND, None)
         if args.func in (cmd_run, cmd_classify, cmd_eval, cmd_train):
             _warn_of_a_stale_build()
         return int(args.func(args) or 0)
@@ -288,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        message, code = one_line(exc)
+        message, code = one_line(exc, command)
         print(f"error: {message}", file=sys.stderr)
         return code
 

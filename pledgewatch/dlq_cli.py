@@ -29,9 +29,10 @@ REASON_WIDTH = 120  # a reason is cut to this in `list`; `show` gives it whole
 def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]],
                 streams: list[str] | None = None) -> T:
     """Run ``work`` against the dead-letter stream of the configured (or running) system."""
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
-    settings = for_a_command(with_running_redis(load_settings()))
+    settings, redis_source = command_redis(load_settings())
+    settings = for_a_command(settings)
     try:
         names = chosen_origins(streams, settings.prefix) if streams else None
     except ValueError as exc:
@@ -46,7 +47,8 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
             await hand_over(streams)  # the letters it replayed, counted at the system's /metrics
             await runtime.close()
 
-    return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
+    with redis_source.told():
+        return asyncio.run(run())
 
 
 def _one_line(text: str, width: int = REASON_WIDTH) -> str:

@@ -11,6 +11,7 @@ import asyncio
 import errno
 import logging
 import socket
+from contextlib import nullcontext
 from pathlib import Path
 
 from faststream import FastStream
@@ -23,6 +24,7 @@ from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
 from .errors import CommandError, usage_error
+from .redis_source import RedisSource
 from .runlock import AlreadyLocked, RunLock
 from .runstate import clear_run_state, read_run_state, write_run_state
 from .workers import Workers
@@ -96,7 +98,7 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         http_url = f"http://{http.host}:{http.port}"
 
         def record(pids: list[int]) -> None:
-            write_run_state(settings, http_url=http_url, workers=pids)
+            write_run_state(settings, http_url=http_url, workers=pids, embedded=embedded is not None)
             if (run_metrics := getattr(app, "run_metrics", None)) is not None:
                 run_metrics.live = set(pids)  # a gauge is added from running workers only
 
@@ -250,11 +252,13 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
     settings, generated = ensure_api_token(settings)
     token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)
     embedded = None
+    told = RedisSource(settings.redis_url, settings.data_dir).told() if settings.redis_url else nullcontext()
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
         settings = settings.model_copy(update={"redis_url": embedded.start()})
     try:
-        asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
+        with told:
+            asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
     except KeyboardInterrupt:
         pass
     finally:
