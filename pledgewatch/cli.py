@@ -3,6 +3,11 @@ deadline."""
 
 from __future__ import annotations
 
+from . import stop_signals
+
+if stop_signals.is_the_program(__name__):
+    stop_signals.hold()  # SIGINT and SIGTERM until the command is known: loading what follows takes a second
+
 import argparse
 import asyncio
 import os
@@ -101,12 +106,20 @@ def worker_count(text: str) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run
+    """Until Ctrl+C or SIGTERM, whenever either comes: the run stops cleanly, exit status 0."""
+    def run() -> None:
+        if stop_signals.stop_requested():  # while this program loaded: nothing started, nothing more to load
+            return
+        from .runner import run
 
-    settings = load_settings()
-    workers = args.workers if args.workers is not None else settings.workers
-    setup_logging(settings.log_level, settings.log_format, worker=1 if workers > 1 else None)
-    run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources, workers=args.workers)
+        if stop_signals.stop_requested():
+            return
+        settings = load_settings()
+        workers = args.workers if args.workers is not None else settings.workers
+        setup_logging(settings.log_level, settings.log_format, worker=1 if workers > 1 else None)
+        run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources, workers=args.workers)
+
+    stop_signals.run_until_stopped(run)
     return 0
 
 
@@ -279,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = getattr(args, OneLineParser.COMMAND, None)
+        if args.func is not cmd_run:  # `run` takes them itself
+            stop_signals.release()
         if args.func in (cmd_run, cmd_classify, cmd_eval, cmd_train):
             _warn_of_a_stale_build()
         return int(args.func(args) or 0)
