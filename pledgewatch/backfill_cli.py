@@ -182,16 +182,17 @@ def run_backfill(args: argparse.Namespace) -> int:
     """Run the backfill ``args`` describe against the configured (or running) Redis."""
     from services.ingest.search import window_problem
 
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
     problem = window_problem(args.from_date, args.to_date)
     if problem:
         raise usage_error(problem)
-    settings = with_running_redis(load_settings())
+    settings, redis_source = command_redis(load_settings())
     setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
-        return asyncio.run(_backfill(for_a_command(settings), args))
+        with redis_source.told():
+            return asyncio.run(_backfill(for_a_command(settings), args))
     except KeyboardInterrupt:
         print("stopped; run the same command again to resume", file=sys.stderr)
         return 130

@@ -3,6 +3,11 @@ deadline."""
 
 from __future__ import annotations
 
+from . import stop_signals
+
+if stop_signals.is_the_program(__name__):
+    stop_signals.hold()  # SIGINT and SIGTERM until the command is known: loading what follows takes a second
+
 import argparse
 import asyncio
 import os
@@ -101,12 +106,20 @@ def worker_count(text: str) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run
+    """Until Ctrl+C or SIGTERM, whenever either comes: the run stops cleanly, exit status 0."""
+    def run() -> None:
+        if stop_signals.stop_requested():  # while this program loaded: nothing started, nothing more to load
+            return
+        from .runner import run
 
-    settings = load_settings()
-    workers = args.workers if args.workers is not None else settings.workers
-    setup_logging(settings.log_level, settings.log_format, worker=1 if workers > 1 else None)
-    run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources, workers=args.workers)
+        if stop_signals.stop_requested():
+            return
+        settings = load_settings()
+        workers = args.workers if args.workers is not None else settings.workers
+        setup_logging(settings.log_level, settings.log_format, worker=1 if workers > 1 else None)
+        run(settings, watch=args.watch, subscriptions=args.subscriptions, sources=args.sources, workers=args.workers)
+
+    stop_signals.run_until_stopped(run)
     return 0
 
 
@@ -158,7 +171,7 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
     if args.backfill:
         if args.paths:
@@ -172,9 +185,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise usage_error("give release files or folders, or --backfill")
     settings = load_settings()
     files, missing = _release_files(args.paths)
-    settings = with_running_redis(settings)
+    settings, redis_source = command_redis(settings)
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
-    status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
+    with redis_source.told():
+        status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
     return 1 if missing else status
 
 
@@ -274,8 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv[:options_end]  # anywhere before "--": `pledgewatch run --debug` too
     if debug:
         argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
+    command = None
     try:
         args = build_parser().parse_args(argv)
+        command = getattr(args, OneLineParser.COMMAND, None)
+        if args.func is not cmd_run:  # `run` takes them itself
+            stop_signals.release()
         if args.func in (cmd_run, cmd_classify, cmd_eval, cmd_train):
             _warn_of_a_stale_build()
         return int(args.func(args) or 0)
@@ -288,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        message, code = one_line(exc)
+        message, code = one_line(exc, command)
         print(f"error: {message}", file=sys.stderr)
         return code
 

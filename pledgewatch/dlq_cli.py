@@ -31,9 +31,10 @@ DEFAULT_LIMIT = 20
 def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]],
                 streams: list[str] | None = None) -> T:
     """Run ``work`` against the dead-letter stream of the configured (or running) system."""
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
-    settings = for_a_command(with_running_redis(load_settings()))
+    settings, redis_source = command_redis(load_settings())
+    settings = for_a_command(settings)
     try:
         names = chosen_origins(streams, settings.prefix) if streams else None
     except ValueError as exc:
@@ -48,7 +49,8 @@ def _with_queue(work: Callable[[DeadLetterQueue, set[str] | None], Awaitable[T]]
             await hand_over(streams)  # the letters it replayed, counted at the system's /metrics
             await runtime.close()
 
-    return asyncio.run(run())  # RedisUnavailable: one line from the CLI's error boundary
+    with redis_source.told():
+        return asyncio.run(run())
 
 
 def _letter_json(item: Letter | Unreadable, prefix: str) -> dict[str, Any]:

@@ -28,7 +28,10 @@ SETTING_OPTIONS = {
 
 
 class CommandError(Exception):
-    """A failure the user can act on: ``message`` is the whole line, ``exit_code`` the status."""
+    """A failure the user can act on: ``message`` is the whole line, ``exit_code`` the status; a kind with
+    ``names_the_command`` has the command's name put before it (``pledgewatch dlq list: …``)."""
+
+    names_the_command = False
 
     def __init__(self, message: str, *, exit_code: int = RUNTIME) -> None:
         super().__init__(message)
@@ -49,12 +52,15 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, with a usage error on one line instead of the usage block and the error."""
 
     _UNRECOGNISED_IN = "_unrecognised_in"  # the prog of the innermost command that left arguments over
+    COMMAND = "_command"  # the prog of the innermost command given: ``pledgewatch dlq list``
 
     def error(self, message: str) -> NoReturn:
         raise usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)")
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
         namespace, extras = super().parse_known_args(args, namespace)
+        if not hasattr(namespace, self.COMMAND):  # a command's own parser finishes first
+            setattr(namespace, self.COMMAND, self.prog)
         if extras and not hasattr(namespace, self._UNRECOGNISED_IN):  # a command's own parser finishes first
             setattr(namespace, self._UNRECOGNISED_IN, self.prog)
         return namespace, extras
@@ -76,11 +82,13 @@ def _only(exc: BaseException) -> BaseException:
     return exc
 
 
-def one_line(exc: BaseException) -> tuple[str, int]:
-    """What to print (without the ``error:`` prefix) and the exit code for ``exc`` raised by a command."""
+def one_line(exc: BaseException, command: str | None = None) -> tuple[str, int]:
+    """What to print (without the ``error:`` prefix) and the exit code for ``exc`` raised by ``command`` (its
+    name, ``pledgewatch dlq list``; None when the command line was not read)."""
     exc = _only(exc)
     if isinstance(exc, CommandError):
-        return str(exc), exc.exit_code
+        named = exc.names_the_command and command is not None
+        return f"{command}: {exc}" if named else str(exc), exc.exit_code
     if isinstance(exc, ValidationError) and exc.title.endswith(("Settings", "Config")):
         return bad_settings_line(exc), USAGE
     if isinstance(exc, StartupError):

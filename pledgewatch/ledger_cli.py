@@ -28,11 +28,12 @@ async def _rebuild(settings) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from .runstate import with_running_redis
+    from .runstate import command_redis
 
-    settings = for_a_command(with_running_redis(load_settings()))
+    settings, redis_source = command_redis(load_settings())
     setup_logging("CRITICAL")  # this command reports itself, in one line
-    return asyncio.run(_rebuild(settings))  # RedisUnavailable: one line from the CLI's error boundary
+    with redis_source.told():
+        return asyncio.run(_rebuild(for_a_command(settings)))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ import errno
 import functools
 import logging
 import socket
+from contextlib import nullcontext
 from pathlib import Path
 
 from faststream import FastStream
@@ -24,8 +25,10 @@ from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
 from .errors import CommandError, usage_error
+from .redis_source import RedisSource
 from .runlock import AlreadyLocked, RunLock
 from .runstate import clear_run_state, read_run_state, write_run_state
+from .stop_signals import LoopStop, keep_stopping, stop_requested
 from .workers import Workers
 
 log = logging.getLogger("pledgewatch")
@@ -83,21 +86,28 @@ async def _keep_up(embedded: EmbeddedRedis, app: FastStream) -> None:
 
 async def _serve(settings: Settings, sources: Path | None, token_notice: str | None, *,
                  embedded: EmbeddedRedis | None = None) -> None:
+    stop = LoopStop()
+    stop.install()
     if embedded is not None:
         await _tidy_groups(settings, starting=True, embedded=True)
+    if stop.requested:
+        return
     app = build_all(settings, sources=sources)
+    stop.stops(app)
     runner = asyncio.create_task(app.run())
+    await asyncio.sleep(0)  # app.run() has put FastStream's signal handlers in place: ours again, over them
+    stop.install()
     redis_kept = asyncio.create_task(_keep_up(embedded, app)) if embedded is not None else None
     while not getattr(app, "running", False) and not runner.done():
         await asyncio.sleep(0.05)
     workers = None
     watching = None
-    if not runner.done():
+    if not runner.done() and not stop.requested:
         http = app.http  # type: ignore[attr-defined]
         http_url = f"http://{http.host}:{http.port}"
 
         def record(pids: list[int]) -> None:
-            write_run_state(settings, http_url=http_url, workers=pids)
+            write_run_state(settings, http_url=http_url, workers=pids, embedded=embedded is not None)
             if (run_metrics := getattr(app, "run_metrics", None)) is not None:
                 run_metrics.live = set(pids)  # a gauge is added from running workers only
 
@@ -243,7 +253,8 @@ def run(settings: Settings, *, watch: list[Path] | None = None, subscriptions: P
         raise _unusable_data_folder(settings.data_dir, exc) from None
     try:
         _check_listen_address(settings)  # after the lock: a second run here is told where the first one is
-        _run_locked(settings, sources)
+        if not stop_requested():
+            _run_locked(settings, sources)
     finally:
         lock.release()
 
@@ -253,13 +264,17 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
     settings, generated = ensure_api_token(settings)
     token_notice = None if configured else announcement(settings, settings.api_token_value if generated else None)
     embedded = None
-    if not settings.redis_url:
-        embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
-        settings = settings.model_copy(update={"redis_url": embedded.start()})
+    told = RedisSource(settings.redis_url, settings.data_dir).told() if settings.redis_url else nullcontext()
     try:
-        asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
+        if not settings.redis_url:
+            embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
+            settings = settings.model_copy(update={"redis_url": embedded.start()})
+        if not stop_requested():
+            with told:
+                asyncio.run(_serve(settings, sources, token_notice, embedded=embedded))
     except KeyboardInterrupt:
         pass
     finally:
+        keep_stopping()
         if embedded is not None:
             embedded.stop()

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from services.common.settings import Settings
 
 from .errors import CommandError, usage_error
+from .redis_source import RedisSource
 from .runlock import is_locked
 from .status_view import redacted
 
@@ -28,9 +29,11 @@ def run_state_path(settings: Settings) -> Path:
     return settings.data_dir / FILE_NAME
 
 
-def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None) -> Path:
-    """``run.json``: this process's pid, the Redis and API addresses, the key prefix, the dead letters' cap, the
-    consumer name and the heartbeats' interval (for ``status``), and ``workers``: the pids of
+def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None,
+                    embedded: bool = False) -> Path:
+    """``run.json``: this process's pid, the Redis and API addresses, whether that Redis is the run's embedded one
+    (for what a command advises when it does not answer), the key prefix, the dead letters' cap, the consumer
+    name and the heartbeats' interval (for ``status``), and ``workers``: the pids of
     the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +42,8 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     written = path.with_name(f".{FILE_NAME}.{os.getpid()}")
     fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
-        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "prefix": settings.prefix,
+        out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "embedded_redis": embedded,
+                              "prefix": settings.prefix,
                               "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
                               "consumer": settings.consumer, "heartbeat_seconds": settings.heartbeat_seconds,
                               "workers": [os.getpid(), *(workers or [])]}))
@@ -87,13 +91,19 @@ def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> Comm
 
 
 def with_running_redis(settings: Settings) -> Settings:
+    """``settings`` with the Redis and the key prefix of a running ``pledgewatch run`` (see :func:`command_redis`)."""
+    return command_redis(settings)[0]
+
+
+def command_redis(settings: Settings) -> tuple[Settings, RedisSource]:
     """``settings`` with the Redis and the key prefix of a running ``pledgewatch run``: its Redis when REDIS_URL
-    is unset, its prefix when PLEDGEWATCH_PREFIX is unset. A REDIS_URL of another Redis than the run's is
-    refused: what a command published there would be read by nobody, and what it read would not be the run's."""
+    is unset, its prefix when PLEDGEWATCH_PREFIX is unset; and where that Redis came from. A REDIS_URL of another
+    Redis than the run's is refused: what a command published there would be read by nobody, and what it read
+    would not be the run's."""
     state = read_run_state(settings)
     if state is None or not state.get("redis_url"):
         if settings.redis_url:
-            return settings
+            return settings, RedisSource(settings.redis_url, settings.data_dir)
         raise not_running(settings)
     if settings.redis_url and not same_redis(settings.redis_url, state["redis_url"]):
         raise usage_error(
@@ -101,7 +111,9 @@ def with_running_redis(settings: Settings) -> Settings:
             f"Redis at {redacted(state['redis_url'])}: what this command writes there would be read by nobody, and "
             "what it reads is not the run's; unset REDIS_URL, or set PLEDGEWATCH_HOME to the data folder of the run "
             "that uses it (to another folder, to use that Redis apart from this run)")
-    return joined_to_run(settings, state)
+    embedded = state.get("embedded_redis")
+    return joined_to_run(settings, state), RedisSource(state["redis_url"], settings.data_dir, run_pid=state["pid"],
+                                                       embedded=embedded if isinstance(embedded, bool) else None)
 
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

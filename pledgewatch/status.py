@@ -27,8 +27,7 @@ from services.common.stream_stats import lag_range, lag_text, reported_lag
 
 from .configuration import load_settings
 from .dead_letters import brief, read_letter
-from .errors import CommandError
-from .runstate import is_alive, read_run_state, with_running_redis
+from .runstate import command_redis, is_alive, read_run_state
 from .status_view import redacted, render
 
 NEWEST_DEAD_LETTERS = 3  # the dead letters `status` shows beneath their counts
@@ -41,18 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-secrets", action="store_true", help="show the Redis password in its URL")
 
 
-def _advice(state: dict[str, Any] | None, redis_url: str) -> str:
-    """What to do about an unanswering Redis, given the run holding the data folder (None: none runs); a REDIS_URL
-    of another Redis than the run's was refused before (``with_running_redis``)."""
-    if state is None:
-        return ": is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)"
-    return f", though the pledgewatch using it runs (pid {state['pid']}): see its log"
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     settings = load_settings()
     state = read_run_state(settings)
-    settings = with_running_redis(settings)
+    settings, redis_source = command_redis(settings)
     redis_url = settings.require_redis_url()
     status: dict[str, Any] = {
         "data_folder": str(settings.data_dir),
@@ -72,11 +63,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                                                       heartbeat_seconds(state, settings))
             failure = None
         except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
-            failure = CommandError(f"Redis at {redacted(redis_url)} refused the credentials in REDIS_URL ({exc}): "
-                                   "put its user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)")
+            failure = redis_source.refusing(str(exc))
         except redis.RedisError as exc:
-            advice = _advice(state, redis_url)
-            failure = CommandError(f"Redis at {redacted(redis_url)} does not answer ({exc}){advice}")
+            failure = redis_source.not_answering(str(exc))
         status["api"] = health.result() if health is not None else None
     print(json.dumps(status, indent=2) if args.json else render(status))
     if failure is not None:

@@ -19,11 +19,21 @@ _NOT_YET = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, s
 
 
 class RedisUnavailable(StartupError):
-    """Redis did not answer within the wait (one line, without credentials)."""
+    """Redis did not answer within the wait (one line, without credentials); ``reason`` is the last error and
+    ``wait`` the seconds waited, for a command to tell it in its own words."""
+
+    def __init__(self, message: str, *, reason: str = "", wait: float = 0.0) -> None:
+        super().__init__(message)
+        self.reason, self.wait = reason, wait
 
 
 class RedisRefusedCredentials(StartupError):
-    """Redis answered and refused the credentials of REDIS_URL: no wait mends that (one line, without them)."""
+    """Redis answered and refused the credentials of REDIS_URL: no wait mends that (one line, without them);
+    ``reason`` is Redis's answer."""
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
@@ -97,16 +107,17 @@ async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: 
             await asyncio.wait_for(client.ping(), timeout=max(deadline - time.monotonic(), 0.05))
             return
         except AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
+            reason = _first_line(exc)
             raise RedisRefusedCredentials(
-                f"{source}: Redis at {where} refused the credentials in REDIS_URL ({_first_line(exc)}): put its "
-                "user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)") from None
+                f"{source}: Redis at {where} refused the credentials in REDIS_URL ({reason}): put its "
+                "user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)", reason=reason) from None
         except _NOT_YET as exc:
             now = time.monotonic()
             reason = _first_line(exc)
             if now >= deadline:
                 raise RedisUnavailable(
                     f"{source}: Redis at {where} did not answer within {wait:g} s ({reason}): start it, "
-                    "or point REDIS_URL at one that runs") from None
+                    "or point REDIS_URL at one that runs", reason=reason, wait=wait) from None
             if now - said >= NOTICE_EVERY_SECONDS:
                 log.warning("%s: waiting for Redis at %s (%s)", source, where, reason)
                 said = now

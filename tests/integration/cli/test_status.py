@@ -82,12 +82,14 @@ def test_status_with_an_unanswering_redis_is_one_line(tmp_path):
     result = _pledgewatch("status", env={"REDIS_URL": f"redis://:hunter2@127.0.0.1:{free_port()}/0",
                                          "PLEDGEWATCH_HOME": str(tmp_path)})
     assert result.returncode == 1
-    assert result.stderr.startswith("error: Redis at redis://:***@127.0.0.1:") and "hunter2" not in result.stderr
+    assert result.stderr.startswith("error: pledgewatch status: Redis at redis://:***@127.0.0.1:")
+    assert "(REDIS_URL) did not answer (" in result.stderr and "hunter2" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 
 def test_status_of_a_running_pledgewatch_whose_redis_does_not_answer_names_the_run(tmp_path):
-    """Before: "is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)", of a run that was."""
+    """Before: "is pledgewatch still running? (`pledgewatch run`, or check REDIS_URL)", of a run that was; later
+    "though the pledgewatch using it runs (pid …): see its log", the same words for any command's Redis."""
     from pledgewatch.runlock import RunLock
     from pledgewatch.runstate import write_run_state
     from services.common.embedded_redis import free_port
@@ -98,8 +100,9 @@ def test_status_of_a_running_pledgewatch_whose_redis_does_not_answer_names_the_r
         write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}")
         result = _pledgewatch("status", env={"PLEDGEWATCH_HOME": str(tmp_path)})
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: Redis at {settings.redis_url} does not answer (")
-    assert result.stderr.rstrip().endswith(f"though the pledgewatch using it runs (pid {os.getpid()}): see its log")
+    assert result.stderr.startswith(f"error: pledgewatch status: the Redis at {settings.redis_url} of the pledgewatch "
+                                    f"running in {tmp_path} (pid {os.getpid()}) did not answer (")
+    assert result.stderr.rstrip().endswith("see the run's log")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -138,7 +141,8 @@ def test_status_of_a_run_whose_redis_is_frozen_says_what_it_knows(tmp_path, froz
     assert f"pledgewatch running, pid {os.getpid()}" in result.stdout
     assert f"api       http://127.0.0.1:{frozen_port}  not answering" in result.stdout
     assert "stream" not in result.stdout  # nothing known of them
-    assert result.stderr.startswith(f"error: Redis at {settings.redis_url} does not answer (Timeout")
+    assert result.stderr.startswith(f"error: pledgewatch status: the Redis at {settings.redis_url} of the pledgewatch "
+                                    f"running in {tmp_path} (pid {os.getpid()}) did not answer (Timeout")
     assert len(result.stderr.splitlines()) == 1
     status = json.loads(as_json.stdout)
     assert (status["api"]["status"], status["streams"], status["dead_letters"]) == ("not answering", None, None)

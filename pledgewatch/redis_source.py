@@ -1,0 +1,76 @@
+"""Which Redis a command works on, where it came from, and how a command tells that it was not reached.
+
+A command reaches either the Redis of the ``pledgewatch run`` holding the data folder (found through its
+``run.json``: the run's embedded Redis, or the one its REDIS_URL named) or, with no run there, the Redis of
+REDIS_URL. What to do about one that does not answer differs: REDIS_URL is the user's to fix; the run's Redis
+is the run's, and a REDIS_URL naming another Redis is refused while the run goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
+
+from .errors import CommandError
+from .status_view import redacted
+
+REDIS_URL_ADVICE = ("start that Redis, or set REDIS_URL to one that runs, or unset it (`pledgewatch run` then starts "
+                    "a Redis of its own, which the other commands find)")
+CREDENTIALS_ADVICE = "put its user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)"
+
+
+class RedisNotReached(CommandError):
+    """A command's Redis did not answer or refused its credentials: the line goes after the command's name."""
+
+    names_the_command = True
+
+
+@dataclass(frozen=True)
+class RedisSource:
+    """``url``, and the run it belongs to: ``run_pid`` None for REDIS_URL's; ``embedded`` None when the run's
+    ``run.json`` does not say (written by an older version)."""
+
+    url: str
+    data_dir: Path
+    run_pid: int | None = None
+    embedded: bool | None = None
+
+    def described(self) -> str:
+        """``Redis at redis://…/0 (REDIS_URL)``, or ``the embedded Redis at … of the pledgewatch running in …``."""
+        if self.run_pid is None:
+            return f"Redis at {redacted(self.url)} (REDIS_URL)"
+        kind = "embedded Redis" if self.embedded else "Redis"
+        return f"the {kind} at {redacted(self.url)} of the pledgewatch running in {self.data_dir} (pid {self.run_pid})"
+
+    def _advice(self) -> str:
+        if self.run_pid is None:
+            return REDIS_URL_ADVICE
+        if self.embedded:
+            return ("the run starts its embedded Redis again when it exits: try again in a moment; if it goes on, "
+                    "see the run's log")
+        if self.embedded is False:
+            return "start that Redis again (the run goes on once it answers); see the run's log"
+        return "see the run's log"
+
+    def not_answering(self, reason: str, *, wait: float | None = None) -> RedisNotReached:
+        within = f" within {wait:g} s" if wait else ""
+        return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice()}")
+
+    def refusing(self, reason: str) -> RedisNotReached:
+        advice = CREDENTIALS_ADVICE if self.run_pid is None else (
+            "its password changed after the run started: start the run again with the new one in its REDIS_URL")
+        return RedisNotReached(f"{self.described()} refused the credentials ({reason}): {advice}")
+
+    @contextmanager
+    def told(self) -> Iterator[None]:
+        """Meanwhile, a Redis not reached is told as this source's (:class:`RedisNotReached`)."""
+        try:
+            yield
+        except RedisUnavailable as exc:
+            raise self.not_answering(exc.reason, wait=exc.wait) from None
+        except RedisRefusedCredentials as exc:
+            raise self.refusing(exc.reason) from None

@@ -1,0 +1,38 @@
+"""What a command says of a Redis it did not reach depends on where that Redis came from."""
+
+from pathlib import Path
+
+import pytest
+
+from pledgewatch.errors import one_line
+from pledgewatch.redis_source import RedisSource
+
+HOME = Path("/home/me/.local/share/pledgewatch")
+URL = "redis://:hunter2@127.0.0.1:6390/0"
+SOURCES = {
+    "redis-url": (RedisSource(URL, HOME), "Redis at redis://:***@127.0.0.1:6390/0 (REDIS_URL)", "set REDIS_URL"),
+    "run-embedded": (RedisSource(URL, HOME, run_pid=42, embedded=True),
+                     f"the embedded Redis at redis://:***@127.0.0.1:6390/0 of the pledgewatch running in {HOME} "
+                     "(pid 42)", "starts its embedded Redis again"),
+    "run-redis-url": (RedisSource(URL, HOME, run_pid=42, embedded=False),
+                      f"the Redis at redis://:***@127.0.0.1:6390/0 of the pledgewatch running in {HOME} (pid 42)",
+                      "start that Redis again"),
+    "run-json-of-an-older-version": (RedisSource(URL, HOME, run_pid=42),
+                                     f"the Redis at redis://:***@127.0.0.1:6390/0 of the pledgewatch running in "
+                                     f"{HOME} (pid 42)", "see the run's log"),
+}
+
+
+@pytest.mark.parametrize(("source", "named", "advice"), SOURCES.values(), ids=SOURCES.keys())
+def test_a_redis_not_answering_is_told_by_its_source(source: RedisSource, named: str, advice: str):
+    line, code = one_line(source.not_answering("Connection refused", wait=3), "pledgewatch dlq list")
+    assert line.startswith(f"pledgewatch dlq list: {named} did not answer within 3 s (Connection refused): ")
+    assert advice in line and "hunter2" not in line and code == 1
+    assert ("REDIS_URL" in line.split("): ", 1)[1]) == (source.run_pid is None)  # advice on it for its Redis only
+
+
+def test_refused_credentials_are_told_by_their_source():
+    assert one_line(SOURCES["redis-url"][0].refusing("WRONGPASS"))[0].endswith(
+        "refused the credentials (WRONGPASS): put its user and password in REDIS_URL "
+        "(redis://USER:PASSWORD@HOST:PORT/DB)")
+    assert "start the run again" in one_line(SOURCES["run-redis-url"][0].refusing("WRONGPASS"))[0]
