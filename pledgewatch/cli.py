@@ -13,6 +13,7 @@ import asyncio
 import os
 import sys
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -21,6 +22,7 @@ from services.common.logs import setup_logging
 from services.common.runtime import for_a_command
 from services.common.settings import MAX_WORKERS, Settings
 
+from .classify_input import PUBLISHED_HINT, STDIN_PATH, StandardInput, published_option, read_piped_text
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .backfill_cli import add_backfill_arguments, backfill_options_given, run_backfill
@@ -46,14 +48,23 @@ def local_path(text: str) -> Path:
     return Path(text)
 
 
-def _release_files(paths: list[Path]) -> tuple[list[Path], int]:
-    """The release files named or inside the folders named, and how many paths failed: did not exist, or (in a
-    folder) a link the folder's reading leaves out, or a folder holding no release file, each told in a line."""
-    files, missing = [], 0
-    if len(paths) == 1 and not paths[0].exists():  # the only path: the command has nothing to do
+def classify_path(text: str) -> Path | StandardInput:
+    """A ``classify`` PATH argument: ``-`` for the text on standard input, else as :func:`local_path`."""
+    return STDIN_PATH if text == "-" else local_path(text)
+
+
+def _release_files(paths: Sequence[Path | StandardInput]) -> tuple[list[Path | StandardInput], int]:
+    """The release files named or inside the folders named (standard input where it is named), and how many
+    paths failed: did not exist, or (in a folder) a link the folder's reading leaves out, or a folder holding no
+    release file, each told in a line."""
+    files: list[Path | StandardInput] = []
+    missing = 0
+    if len(paths) == 1 and isinstance(paths[0], Path) and not paths[0].exists():  # nothing to do
         raise usage_error(_missing(paths[0]))
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, StandardInput):
+            files.append(path)
+        elif path.is_dir():
             found, skipped = _folder_files(path)
             files.extend(found)
             missing += skipped
@@ -127,15 +138,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
     """One release.classified event as JSON per line; needs no Redis."""
     from schemas import ReleaseClassifiedEvent
     from services.classifier.core import classify
-    from services.ingest.files import ReleaseFileError, load_release
+    from services.ingest.files import NoPublicationDate, ReleaseFileError, load_release, parse_piped_text
 
+    if args.paths.count(STDIN_PATH) > 1:
+        raise usage_error("pledgewatch classify: give - once (standard input is read once)")
     settings = load_settings()
     files, failed = _release_files(args.paths)
     for path in files:
         try:
-            release = load_release(path, max_bytes=settings.max_release_bytes)
+            if isinstance(path, StandardInput):
+                raw = read_piped_text(sys.stdin.buffer if sys.stdin else None, max_bytes=settings.max_release_bytes)
+                release = parse_piped_text(raw, published_at=args.published)
+            else:
+                release = load_release(path, max_bytes=settings.max_release_bytes, published_at=args.published)
         except ReleaseFileError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {exc.or_given(PUBLISHED_HINT) if isinstance(exc, NoPublicationDate) else exc}",
+                  file=sys.stderr)
             failed += 1
             continue
         event = ReleaseClassifiedEvent.wrap(
@@ -230,8 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     classify = sub.add_parser("classify", help="print one release.classified event per file (no Redis)")
-    classify.add_argument("paths", nargs="+", type=local_path, metavar="PATH",
-                          help="release files or folders of them (a path, or a file:// URL)")
+    classify.add_argument("paths", nargs="+", type=classify_path, metavar="PATH",
+                          help="release files or folders of them (a path, or a file:// URL); - for a text on "
+                               "standard input (UTF-8, read as a .txt file)")
+    classify.add_argument("--published", type=published_option, metavar="DATE",
+                          help="the publication date (YYYY-MM-DD, or an ISO 8601 time with its zone) its "
+                               "deadlines resolve against, for a text that gives none; it overrides one a file "
+                               "gives")
     classify.set_defaults(func=cmd_classify)
 
     ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from stat import S_ISREG
-from typing import Annotated
+from typing import Annotated, Callable
 
 import yaml
 from urllib.parse import urlsplit
@@ -51,6 +51,23 @@ FRONT_MATTER_KEYS = ("date", "language", "locale", "published_at", "source", "ti
 
 class ReleaseFileError(ValueError):
     """A file that cannot become a release; the message says why."""
+
+
+class NoPublicationDate(ReleaseFileError):
+    """A text that says nothing of when it was published; ``ways`` are how it could say it."""
+
+    def __init__(self, name: object, ways: tuple[str, ...]) -> None:
+        self.name, self.ways = name, ways
+        super().__init__(f"{name}: no publication date ({_either(ways)})")
+
+    def or_given(self, way: str) -> str:
+        """The message, with ``way`` of giving the date from outside the text first among the ways."""
+        return str(NoPublicationDate(self.name, (way, *self.ways)))
+
+
+def _either(ways: tuple[str, ...]) -> str:
+    """``a or b``; ``a, b or c`` (three ways and more)."""
+    return " or ".join(ways) if len(ways) < 3 else f"{', '.join(ways[:-1])} or {ways[-1]}"
 
 
 def web_url(url: str) -> str:
@@ -186,20 +203,23 @@ def decode_file(path: Path, raw: bytes) -> str:
 
 
 def load_release(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str = "folder"
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str = "folder", published_at: datetime | None = None
 ) -> ReleasePublished:
-    """Read ``path`` as version 1 of a release; ingest decides the real version."""
+    """Read ``path`` as version 1 of a release; ingest decides the real version. ``published_at`` (aware), when
+    given, is its publication time, whatever date the file gives (a date it gives is still checked)."""
     path = Path(path)
     _check_suffix(path)
     try:
         raw = read_bytes(path, max_bytes=max_bytes)
     except FileNotFoundError:
         raise ReleaseFileError(f"{path}: no such file") from None
-    return parse_release(path, raw, source=source)
+    return parse_release(path, raw, source=source, published_at=published_at)
 
 
-def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleasePublished:
-    """The release in ``raw``, the bytes of the file at ``path`` (read by the caller).
+def parse_release(path: Path, raw: bytes, *, source: str = "folder",
+                  published_at: datetime | None = None) -> ReleasePublished:
+    """The release in ``raw``, the bytes of the file at ``path`` (read by the caller); ``published_at`` as
+    :func:`load_release` takes it.
 
     Every problem, whatever raised it (YAML, an impossible date, a field the
     event refuses), is a :class:`ReleaseFileError` with a one-line reason.
@@ -207,13 +227,27 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder") -> ReleaseP
     suffix = _check_suffix(path)
     text = decode_file(path, raw)
     url = path.resolve().as_uri()
+    read = {".json": _from_json, ".html": _from_html, ".htm": _from_html}.get(suffix, _from_text)
+    return _checked(path, lambda: read(path, text, url, source, published_at))
+
+
+STDIN = Path("<stdin>")  # how a text read from standard input is named in what is said of it
+
+
+def parse_piped_text(raw: bytes, *, published_at: datetime | None = None) -> ReleasePublished:
+    """The release in ``raw``, a text given on standard input, read as a ``.txt`` file is (front matter, its title
+    on the first line, the text below); named ``<stdin>`` in errors. With no front-matter ``url:``, its url is a
+    ``urn:pledgewatch:stdin-…`` made from the text, so the same text gets the same release id."""
+    text = decode_file(STDIN, raw)
+    url = f"urn:pledgewatch:stdin-{release_id_for(text).removeprefix('rel-')}"
+    return _checked(STDIN, lambda: _from_text(STDIN, text, url, "stdin", published_at))
+
+
+def _checked(path: Path, read: Callable[[], ReleasePublished]) -> ReleasePublished:
+    """What ``read`` makes of the file at ``path``, any problem a :class:`ReleaseFileError`, and refused as ingest
+    refuses it."""
     try:
-        if suffix == ".json":
-            release = _from_json(path, text, url, source)
-        elif suffix in (".html", ".htm"):
-            release = _from_html(path, text, url, source)
-        else:
-            release = _from_text(path, text, url, source)
+        release = read()
     except ReleaseFileError:
         raise
     except ValidationError as exc:
@@ -266,18 +300,20 @@ def release_object(value: object) -> dict[str, object]:
     return value
 
 
-def _from_json(path: Path, text: str, url: str, source: str) -> ReleasePublished:
+def _from_json(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
     fields = release_object(loads_bounded(text))  # JSONBoundsError, "not JSON: …", is the file's problem
-    return ReleaseInput.model_validate(fields).to_release(default_url=url, source=source)
+    release = ReleaseInput.model_validate(
+        fields if published_at is None else {"published_at": published_at.isoformat(), **fields}
+    ).to_release(default_url=url, source=source)
+    return release if published_at is None else release.model_copy(update={"published_at": published_at})
 
 
-def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished:
-    published = _parse_when(html_published(text)) or _date_from_name(path)
+def _from_html(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
+    own_date = _parse_when(html_published(text)) or _date_from_name(path)
+    published = published_at or own_date
     if published is None:
-        raise ReleaseFileError(
-            f"{path}: no publication date (name the file YYYY-MM-DD-... or add "
-            '<meta property="article:published_time">)'
-        )
+        raise NoPublicationDate(path, ("name the file YYYY-MM-DD-...",
+                                       'add <meta property="article:published_time">'))
     body = page_to_text(text)
     title = html_title(text) or body.split("\n", 1)[0]
     _need_body(path, body, "the page holds no article text")
@@ -285,7 +321,7 @@ def _from_html(path: Path, text: str, url: str, source: str) -> ReleasePublished
                     body=body, source=source)
 
 
-def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished:
+def _from_text(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
     text = text.replace("\r\n", "\n")
     meta: dict[str, object] = {}
     texts: dict[str, str] = {}
@@ -298,11 +334,11 @@ def _from_text(path: Path, text: str, url: str, source: str) -> ReleasePublished
         texts = {key: _meta_text(path, match, meta, key) for key in ("title", "url", "source")}
         text = text[match.end():]
     text = markup_to_text(text)
-    published = _front_matter_date(path, match, meta) or _date_from_name(path)
+    own_date = _front_matter_date(path, match, meta) or _date_from_name(path)  # checked even when overridden
+    published = published_at or own_date
     if published is None:
-        raise ReleaseFileError(
-            f"{path}: no publication date (name the file YYYY-MM-DD-... or add a 'date:' front-matter line)"
-        )
+        ways = ("add a 'date:' front-matter line",)
+        raise NoPublicationDate(path, ways if path == STDIN else ("name the file YYYY-MM-DD-...", *ways))
     stripped = text.lstrip("\n")
     first, _, rest = stripped.partition("\n")
     title = markup_to_text(texts.get("title", "")) or _MD_HEADING.sub("", first)
@@ -470,6 +506,18 @@ def _parse_when(value: object) -> datetime | None:
     if not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def publication_time(text: str) -> datetime:
+    """``text``, an ISO 8601 date (midnight UTC) or date-time with its zone, as an aware datetime; a ValueError
+    saying what to write when it is neither, or a time without its zone (it says no moment)."""
+    when = _read_when(text)
+    if when is None:
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
+    if isinstance(when, datetime) and when.tzinfo is None:
+        raise ValueError(f"{text!r} is a time without its zone; write it with one ({when.isoformat()}+00:00, or Z "
+                         "for UTC), or the date alone")
+    return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day, tzinfo=timezone.utc)
 
 
 def dump_release_json(release: ReleasePublished) -> str:

@@ -1,7 +1,12 @@
 """Destinations without secrets: the one form in which a channel's address leaves the process
 (events, dead letters, the API, logs). Pure.
 
-An Apprise URL keeps only its scheme (``slack://***``): its tokens can sit anywhere in it.
+An Apprise URL of a service on a server of one's own keeps its scheme, host and port, so that one can see which
+receiver it points at (``json://***@hooks.example.org:8080/***``): its user info, path, query and fragment, where
+tokens sit, are ``***``. Which URLs name a server is the plugin's own knowledge (:mod:`.channels.apprise_hosts`):
+any other (``slack://***``, ``discord://***``, a topic on ntfy's cloud, a URL Apprise does not read) keeps only
+its scheme, as the part after it is a token. Apprise's own privacy form (``url(privacy=True)``) is not used: it
+keeps a json URL's path and an ntfy topic, where tokens sit, and shows a token's first and last characters.
 A webhook URL keeps scheme, host, port and path; its user info, every query value (and any fragment) and
 every path segment that looks like a token (16 or more characters of letters, digits and ``-._~+=``, with both
 a letter and a digit: Make's, n8n's UUIDs, Discord's) become ``***``.
@@ -27,6 +32,8 @@ def _path_without_tokens(path: str) -> str:
 def redact_url(kind: str, url: str) -> str:
     """``url`` of a channel of type ``kind`` (``webhook`` or ``apprise``) with its secrets hidden."""
     scheme = url.split("://", 1)[0] if "://" in url else ""
+    if kind == "apprise":
+        return _redact_apprise_url(scheme.lower(), url)
     if kind != "webhook":
         return f"{scheme.lower() or '?'}://{HIDDEN}"
     try:
@@ -43,6 +50,25 @@ def redact_url(kind: str, url: str) -> str:
         query = HIDDEN
     path = _path_without_tokens(parts.path)
     return urlunsplit((parts.scheme, netloc, path, query, HIDDEN if parts.fragment else ""))
+
+
+def _redact_apprise_url(scheme: str, url: str) -> str:
+    """``scheme://host:port`` with ``***@`` for user info and ``/***`` for anything after, where Apprise reads
+    the URL's host as the server it sends to (and ``urlsplit`` reads the same host); else ``scheme://***``."""
+    from .channels.apprise_hosts import apprise_host  # lazily: Apprise is slow to import
+
+    hidden = f"{scheme or '?'}://{HIDDEN}"
+    host = apprise_host(url)
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return hidden
+    if host is None or parts.hostname != host.strip("[]"):
+        return hidden
+    user = f"{HIDDEN}@" if "@" in parts.netloc else ""
+    rest = f"/{HIDDEN}" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    return f"{scheme}://{user}{host}{port}{rest}"
 
 
 def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import socket
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar, copy_context
@@ -27,17 +26,12 @@ from typing import Any
 import requests
 import urllib3.connection
 
-with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr module once
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import apprise
-
-    apprise.Apprise.instantiate("json://localhost")  # load the plugins now, inside this filter
-
 from services.common.outbound import TargetPolicy, TargetRefused
 
 from ..messages import Message, chat_text
 from ..redaction import redact_url
 from ..release_pages import ReleasePage
+from .apprise_hosts import apprise
 from .base import DeliveryResult
 
 

@@ -474,3 +474,21 @@ async def test_cli_add_locked_out_for_wrong_tokens_blames_the_token_not_the_file
         err = capsys.readouterr().err
         assert re.fullmatch(r"error: the notifier refused the API token: too many wrong API tokens from this "
                             r"address: try again in \d+ s\n", err), err
+
+
+async def test_show_names_the_server_of_an_apprise_channel_and_none_of_its_tokens(notifier, write_yaml, capsys,
+                                                                                   monkeypatch, settings):
+    """Before: `json://***`, the host hidden too, so nobody could check which receiver a channel points at."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml("id: desk\nchannels:\n"
+                      "  - {apprise: 'json://user:s3cr3tpass@hooks.example.org:8080/in/t0kenSecret?key=k3ySecret'}\n"
+                      "  - {apprise: 'slack://T0kenSecretA/B0kenSecretB/C0kenSecretC/#desk'}\n", "one.yaml")
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    assert await run("add", str(path)) == 0
+    capsys.readouterr()
+    assert await run("show", "desk") == 0
+    shown = capsys.readouterr().out
+    assert "json://***@hooks.example.org:8080/***" in shown and "slack://***" in shown
+    for secret in ("s3cr3tpass", "t0kenSecret", "k3ySecret", "T0kenSecretA", "B0kenSecretB", "C0kenSecretC"):
+        assert secret not in shown

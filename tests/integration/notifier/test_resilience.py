@@ -337,7 +337,7 @@ subscriptions:
     for secret in ("pa55word", "t0ken", "hmac-key"):
         assert secret not in shown
     assert sorted(d.destination for d in deliveries) == [
-        f"http://***@127.0.0.1:{receiver.port}/gone?token=***", "json://***"]
+        f"http://***@127.0.0.1:{receiver.port}/gone?token=***", f"json://127.0.0.1:{receiver.port}/***"]
 
 
 async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):

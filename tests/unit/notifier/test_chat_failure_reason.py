@@ -39,17 +39,17 @@ async def test_a_refused_chat_notification_names_the_status(unavailable):
     result = await sender.send(TestNotification(notification_id="t-1", subscription_id="chat",
                                                 created_at=datetime.now(timezone.utc)))
     assert not result.ok and result.retryable
-    assert result.error.startswith("json://*** did not take the notification: ")
+    assert result.error.startswith(f"json://127.0.0.1:{unavailable}/*** did not take the notification: ")
     assert result.error.endswith("it answered HTTP 503 Service Unavailable")
 
 
 async def test_a_chat_service_that_cannot_be_reached_says_so():
 
-    sender = AppriseSender(f"json://127.0.0.1:{free_port()}/chat", timeout=5,
-                           targets=TargetPolicy.parse(["127.0.0.1"]))
+    port = free_port()
+    sender = AppriseSender(f"json://127.0.0.1:{port}/chat", timeout=5, targets=TargetPolicy.parse(["127.0.0.1"]))
     result = await sender.send(TestNotification(notification_id="t-2", subscription_id="chat",
                                                 created_at=datetime.now(timezone.utc)))
-    assert result.error == "json://*** did not take the notification: it could not be reached"
+    assert result.error == f"json://127.0.0.1:{port}/*** did not take the notification: it could not be reached"
 
 
 @pytest.fixture

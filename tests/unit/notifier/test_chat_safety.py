@@ -149,12 +149,14 @@ async def test_a_chat_service_answer_is_read_only_up_to_a_bound(monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Huge)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        result = await _test_to(server.server_address[1])
+        port = server.server_address[1]
+        result = await _test_to(port)
     finally:
         server.shutdown()
         server.server_close()
     assert not result.ok
-    assert result.error == "json://*** did not take the notification: its answer was over 262144 bytes"
+    assert result.error == (f"json://127.0.0.1:{port}/*** did not take the notification: its answer was over "
+                            "262144 bytes")
 
 
 async def test_a_stored_url_naming_two_services_is_not_sent_past_the_notifiers_threads():

@@ -1,0 +1,52 @@
+"""What ``pledgewatch classify`` reads besides release files: a text on standard input (the PATH ``-``), and
+the ``--published`` date that dates a text which gives none (or overrides the one it gives)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+from typing import BinaryIO
+
+PUBLISHED_HINT = "pass --published YYYY-MM-DD"
+
+
+class StandardInput:
+    """The PATH ``-``: the release text comes on standard input."""
+
+    def __str__(self) -> str:
+        return "-"
+
+
+STDIN_PATH = StandardInput()
+
+
+def published_option(text: str) -> datetime:
+    """A ``--published`` argument: an ISO 8601 date (midnight UTC) or date-time with its zone, within the bounds
+    ingest admits a publication time within (1900-01-01 to a day after now)."""
+    from services.ingest.admission import check_published_at
+    from services.ingest.files import publication_time
+
+    try:
+        published_at = publication_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    problem = check_published_at(published_at, now=datetime.now(timezone.utc))
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return published_at
+
+
+def read_piped_text(stream: BinaryIO | None, *, max_bytes: int) -> bytes:
+    """The bytes on ``stream`` (standard input), up to ``max_bytes``; a ReleaseFileError when there is no such
+    stream, nothing on it, or more than ``max_bytes``."""
+    from services.ingest.files import STDIN, ReleaseFileError
+
+    if stream is None:
+        raise ReleaseFileError(f"{STDIN}: no standard input (pipe the text in: `pledgewatch classify - < note.txt`)")
+    raw = stream.read(max_bytes + 1)
+    if not raw:
+        raise ReleaseFileError(f"{STDIN}: empty (nothing came on standard input)")
+    if len(raw) > max_bytes:
+        raise ReleaseFileError(f"{STDIN}: over the {max_bytes}-byte limit "
+                               "(PLEDGEWATCH_MAX_RELEASE_BYTES: raise it to admit larger texts)")
+    return raw

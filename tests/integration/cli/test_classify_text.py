@@ -1,0 +1,149 @@
+"""`pledgewatch classify` of a plain text: piped in as `-`, or a file with no date of its own, dated by
+`--published`. A real process, as a user runs it; no Redis."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+NOTE = "Port plan\n\nThe Home Office will publish the new border strategy within 30 days.\n"
+NO_REDIS = {"REDIS_URL": "redis://127.0.0.1:1/0"}
+
+
+def _classify(*args, stdin=b""):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update(NO_REDIS)
+    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "classify", *map(str, args)], input=stdin,
+                          capture_output=True, env=env, timeout=60)
+
+
+def _events(result):
+    assert result.returncode == 0, result.stderr.decode()
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def _deadline(event):
+    (commitment,) = event["data"]["commitments"]
+    (deadline,) = commitment["deadlines"]
+    return deadline
+
+
+def test_a_text_piped_in_as_a_dash_is_classified_against_the_date_published_gives():
+    """Before: `error: -: no such file or folder` (exit 2)."""
+    (event,) = _events(_classify("-", "--published", "2026-03-01", stdin=NOTE.encode()))
+    assert event["type"] == "pledgewatch.release.classified"
+    assert event["data"]["title"] == "Port plan"
+    assert event["data"]["published_at"] == "2026-03-01T00:00:00Z"
+    assert (_deadline(event)["start"], _deadline(event)["end"]) == ("2026-03-01", "2026-03-31")
+    assert event["id"] == f"{event['data']['release_id']}/v1/classified"
+
+
+def test_the_same_text_piped_twice_gets_the_same_id_and_another_text_another():
+    first, again = (_events(_classify("-", "--published", "2026-03-01", stdin=NOTE.encode()))[0] for _ in range(2))
+    other = _events(_classify("-", "--published", "2026-03-01", stdin=NOTE.replace("30", "60").encode()))[0]
+    assert first["data"]["release_id"] == again["data"]["release_id"] != other["data"]["release_id"]
+
+
+def test_a_piped_text_with_a_date_in_its_front_matter_needs_no_published():
+    text = "---\ndate: 2025-06-02\n---\n" + NOTE
+    (event,) = _events(_classify("-", stdin=text.encode()))
+    assert event["data"]["published_at"] == "2025-06-02T00:00:00Z"
+
+
+def test_a_piped_text_with_no_date_is_refused_saying_to_pass_published():
+    result = _classify("-", stdin=NOTE.encode())
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == ("error: <stdin>: no publication date (pass --published YYYY-MM-DD or add a "
+                                      "'date:' front-matter line)\n")
+
+
+def test_a_piped_text_that_is_not_utf8_is_refused_naming_the_byte():
+    result = _classify("-", "--published", "2026-03-01", stdin=b"Caf\xe9 plan\n\nThe UK will act.\n")
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == "error: <stdin>: not UTF-8 (byte 3: b'\\xe9')\n"
+
+
+def test_nothing_piped_in_is_refused():
+    result = _classify("-", "--published", "2026-03-01", stdin=b"")
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == "error: <stdin>: empty (nothing came on standard input)\n"
+
+
+def test_a_piped_text_over_the_size_limit_is_refused(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_MAX_RELEASE_BYTES", "1000")
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | NO_REDIS
+    result = subprocess.run([sys.executable, "-m", "pledgewatch.cli", "classify", "-", "--published", "2026-03-01"],
+                            input=NOTE.encode() * 20, capture_output=True, env=env, timeout=60)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode().startswith("error: <stdin>: over the 1000-byte limit (PLEDGEWATCH_MAX_RELEASE_BYTES")
+
+
+def test_an_undated_file_is_classified_with_published_and_refused_without_saying_to_pass_it(tmp_path):
+    """Before: refused with `name the file YYYY-MM-DD-... or add a 'date:' front-matter line` and no way to
+    classify the text as it is."""
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE)
+    refused = _classify(note)
+    assert (refused.returncode, refused.stdout) == (1, b"")
+    assert refused.stderr.decode() == (f"error: {note}: no publication date (pass --published YYYY-MM-DD, name the "
+                                       "file YYYY-MM-DD-... or add a 'date:' front-matter line)\n")
+    (event,) = _events(_classify(note, "--published", "2026-03-01T09:30:00+01:00"))
+    assert event["data"]["published_at"] == "2026-03-01T09:30:00+01:00"
+    assert event["data"]["url"] == note.as_uri()
+
+
+def test_published_overrides_the_date_a_file_gives_for_every_kind_of_file(tmp_path):
+    dated = tmp_path / "2019-05-15-note.md"
+    dated.write_text(NOTE)
+    front = tmp_path / "front.md"
+    front.write_text("---\ndate: 2019-05-15\n---\n" + NOTE)
+    as_json = tmp_path / "note.json"
+    as_json.write_text(json.dumps({"id": "note", "title": "Port plan", "published_at": "2019-05-15T00:00:00Z",
+                                   "body": NOTE.split("\n\n", 1)[1]}))
+    page = tmp_path / "note.html"
+    page.write_text('<html><head><title>Port plan</title><meta property="article:published_time" '
+                    f'content="2019-05-15"></head><body><article><p>{NOTE.split(chr(10))[2]}</p></article></body>'
+                    "</html>")
+    events = _events(_classify(dated, front, as_json, page, "--published", "2026-03-01"))
+    assert [e["data"]["published_at"] for e in events] == ["2026-03-01T00:00:00Z"] * 4
+    assert {(_deadline(e)["start"], _deadline(e)["end"]) for e in events} == {("2026-03-01", "2026-03-31")}
+
+
+def test_a_json_file_with_no_published_at_takes_published(tmp_path):
+    as_json = tmp_path / "note.json"
+    as_json.write_text(json.dumps({"id": "note", "title": "Port plan", "body": NOTE.split("\n\n", 1)[1]}))
+    (event,) = _events(_classify(as_json, "--published", "2026-03-01"))
+    assert event["data"]["published_at"] == "2026-03-01T00:00:00Z"
+
+
+def test_files_and_a_piped_text_are_classified_in_the_order_given(tmp_path, seed_file):
+    events = _events(_classify(seed_file, "-", "--published", "2026-03-01", stdin=NOTE.encode()))
+    assert [e["data"]["title"] for e in events][1] == "Port plan"
+    assert len(events) == 2
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    pytest.param("5th May 2026", "'5th May 2026' is not a date; write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 "
+                                 "with a time)", id="words"),
+    pytest.param("2026-02-30", "'2026-02-30' is not a date; write YYYY-MM-DD", id="no-such-day"),
+    pytest.param("2026-03-01T09:30", "'2026-03-01T09:30' is a time without its zone; write it with one "
+                                     "(2026-03-01T09:30:00+00:00, or Z for UTC), or the date alone", id="no-zone"),
+    pytest.param("1899-12-31", "published_at 1899-12-31T00:00:00+00:00 is before 1900-01-01", id="too-early"),
+    pytest.param("2999-01-01", "published_at 2999-01-01T00:00:00+00:00 is more than a day after now", id="future"),
+])
+def test_a_published_that_is_no_publication_date_is_a_usage_error_naming_it(value, problem):
+    result = _classify("-", "--published", value, stdin=NOTE.encode())
+    assert (result.returncode, result.stdout) == (2, b"")
+    stderr = result.stderr.decode()
+    assert stderr.startswith("error: pledgewatch classify: argument --published: ") and problem in stderr, stderr
+    assert stderr.count("\n") == 1
+
+
+def test_a_dash_given_twice_is_a_usage_error():
+    result = _classify("-", "-", "--published", "2026-03-01", stdin=NOTE.encode())
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode() == "error: pledgewatch classify: give - once (standard input is read once)\n"
