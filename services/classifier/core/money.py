@@ -68,9 +68,34 @@ def _matches(text: str, folded: str | None = None):
     if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
         for hit in _prefixed(folded):
             yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
-    if "pound" in folded or "dollar" in folded or "euro" in folded:
+    if _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
+
+
+_CURRENCY_WORDS: Final = ("pound", "dollar", "euro")
+
+
+def _currency_word(folded: str) -> bool:
+    """Whether ``folded`` holds "pound", "dollar" or "euro" after a space, whole or with an "s": as every match of
+    ``_SUFFIXED`` does ("\\s+(?:pound|dollar|euro)s?\\b"). Found by ``str.find``: "European" holds "euro", and a
+    search of ``_SUFFIXED``, which begins with "\\b", tries every offset of the text."""
+    size = len(folded)
+    for word in _CURRENCY_WORDS:
+        at = folded.find(word)
+        while at != -1:
+            end = at + len(word)
+            if end < size and folded[end] == "s" and not (end + 1 < size and _is_word(folded[end + 1])):
+                end += 1
+            if at and folded[at - 1].isspace() and not (end < size and _is_word(folded[end])):
+                return True
+            at = folded.find(word, end)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` is a character ``\\w`` matches."""
+    return char.isalnum() or char == "_"
 
 
 _DOLLAR_PLACES: Final = {"Canada": "CAD", "Canadian": "CAD", "Ottawa": "CAD", "Australia": "AUD", "Australian": "AUD",
