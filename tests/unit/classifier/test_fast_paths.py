@@ -357,3 +357,14 @@ def test_a_currency_word_found_as_the_regex_finds_it(labelled_sentences):
         assert money._currency_word(text) == (word.search(text) is not None), text
         if money._SUFFIXED_FOLDED.search(text) is not None:
             assert money._currency_word(text), text
+
+
+def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
+    """``money._currency_named`` is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
+    pieces = ["gbp", "usd", "eur", "pound", "dollar", "euro", "s", "pe", "_", " ", "\n", "x", "é", "٣", "5"]
+    rnd = random.Random(31)
+    texts = [fold(text) for text in labelled_sentences]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for text in texts:
+        if not money._has_symbol(text):
+            assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
