@@ -86,6 +86,11 @@ class Actor(NamedTuple):
     own: bool = False  # the publisher itself ("we", "the Prime Minister", "the UK")
 
 
+def new_actor(name: str, agent: bool, hostile: bool = False, own: bool = False) -> Actor:
+    """``Actor(name, agent, hostile, own)``, built by ``tuple.__new__`` (see ``triggers._new_cues``)."""
+    return tuple.__new__(Actor, (name, agent, hostile, own))
+
+
 _BARE_PRONOUN: Final = re.compile(r"[\"'‘’“”«»\s]*(?:we|us|our|i|they|them|he|she|you|it)[\"'‘’“”«»\s]*", re.IGNORECASE)
 
 
@@ -117,17 +122,17 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
     """The actor named in ``subject``; the publisher when it names none or names the publisher itself."""
     text = subject.strip()
     if text in _PRONOUNS:
-        return Actor(publisher_name, False)
+        return new_actor(publisher_name, False)
     folded = fold(text)
     if not text or _FIRST_PERSON_FOLDED.match(folded) and len(text.split()) == 1:  # "we", "our", "I"
-        return Actor(publisher_name, True, own=True)
+        return new_actor(publisher_name, True, own=True)
     # "the distribution of X to local authorities": the head is "the distribution"
     preposition = _PREPOSITION_FOLDED.search(folded)
     head_end = preposition.start() if preposition else len(text)
     if _HOSTILE_FOLDED.search(folded, 0, head_end):  # "providers exposed to terrorist content" are no terrorists
-        return Actor(text, False, hostile=True)
+        return new_actor(text, False, hostile=True)
     if _PUBLIC_FOLDED.match(folded):
-        return Actor(text, False)
+        return new_actor(text, False)
     if _TITLE_FOLDED.match(folded):
         return _titled(text, folded, publisher_name)
     if _CAPITAL_OR_DIGIT.search(text, 0, head_end):
@@ -136,8 +141,8 @@ def name_actor(subject: str, sentence_start: bool, publisher_name: str) -> Actor
             return named
     agent = _AGENT_NOUN_FOLDED.search(folded, 0, head_end) if _AGENT_NOUN_WORDS.in_(folded[:head_end]) else None
     if agent:
-        return Actor(_LEADING_DETERMINER.sub("", text[agent.start():agent.end()]), True)
-    return Actor(publisher_name, False)
+        return new_actor(_LEADING_DETERMINER.sub("", text[agent.start():agent.end()]), True)
+    return new_actor(publisher_name, False)
 
 
 def _titled(text: str, folded: str, publisher_name: str) -> Actor:
@@ -145,12 +150,12 @@ def _titled(text: str, folded: str, publisher_name: str) -> Actor:
     the = _LEADING_THE.match(folded)
     bare = text[the.end():] if the else text
     if bare.upper() in ("UK", "BRITAIN"):
-        return Actor(bare, True, own=True)
+        return new_actor(bare, True, own=True)
     if "government" in folded or "prime minister" in folded:  # the whole government, not a department
         # "the UK Government" is the UK's whoever publishes; "the Government" the publisher's own
         named_uk = _UK_FOLDED.search(folded)
-        return Actor(UK_GOVERNMENT if named_uk else government_of(publisher_name), True, own=True)
-    return Actor(publisher_name, True, own=True)
+        return new_actor(UK_GOVERNMENT if named_uk else government_of(publisher_name), True, own=True)
+    return new_actor(publisher_name, True, own=True)
 
 
 def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) -> Actor | None:
@@ -172,6 +177,6 @@ def _named(text: str, head_end: int, sentence_start: bool, publisher_name: str) 
         if _TITLE.match(name):
             return name_actor(name, False, publisher_name)
         if name == publisher_name or _INSTRUMENT.search(name):  # "the Work Programme will": the publisher's own
-            return Actor(publisher_name, True, own=True)
-        return Actor(name, True)
+            return new_actor(publisher_name, True, own=True)
+        return new_actor(name, True)
     return None

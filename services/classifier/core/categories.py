@@ -64,6 +64,10 @@ _COOPERATION: Final = _rule(
     r"|\bcoalition\b|\binternational\b|\bbilateral\b|\bjoint(?:ly)?\b|\bun\b|\bunited nations|\bg7\b|\bg20\b"
     r"|\bnato\b|\beu\b|\bcountries\b|\bglobal\b|\binformation[- ]sharing\b|\bshar(?:e|ing) (?:information|intelligence)\b")
 
+# The general rules, tried in this order when no specific one matches (a constant: built once, not at each call)
+_GENERAL: Final = ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
+                   (Category.INTERNATIONAL_COOPERATION, _COOPERATION), (Category.CAPABILITY_BUILDING, _CAPABILITY))
+
 
 # Every match of a rule holds one of its words: a rule runs only on text that holds one.
 _WORDS: Final = {
@@ -153,9 +157,7 @@ def categorise(text: str, *, has_money: bool, fined: bool = False, folded: str |
         return Category.LEGISLATION
     if "mandate" in folded and _MANDATE_RENEWED.search(folded) is not None:
         return Category.OTHER
-    for category, pattern in ((Category.PREVENTION, _PREVENTION), (Category.FUNDING, _FUNDING),
-                              (Category.INTERNATIONAL_COOPERATION, _COOPERATION),
-                              (Category.CAPABILITY_BUILDING, _CAPABILITY)):
+    for category, pattern in _GENERAL:
         if category in present and _rule_matches(category, pattern, folded, hits):
             return category
     return Category.OTHER

@@ -39,9 +39,9 @@ def commitments_in(body: str, sentence: Sentence, publisher: str, previous: Acto
     if _has_boundary(text):
         clauses, begin = [], 0
         for match in _BOUNDARY_FOLDED.finditer(lowered.folded(sentence.start, sentence.end)):
-            clauses.append(Sentence(sentence.start + begin, sentence.start + match.start()))
+            clauses.append(tuple.__new__(Sentence, (sentence.start + begin, sentence.start + match.start())))
             begin = match.end()
-        clauses.append(Sentence(sentence.start + begin, sentence.end))
+        clauses.append(tuple.__new__(Sentence, (sentence.start + begin, sentence.end)))  # no Python frame
         readable = []  # (clause, its cues) for the clauses that may commit
         for clause in clauses:
             start, end = clause

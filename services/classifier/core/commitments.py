@@ -6,15 +6,13 @@ import re
 from datetime import date
 from typing import Final, NamedTuple
 
-from schemas import Kind
-
-from .actors import Actor, clause_subject, name_actor
+from .actors import Actor, clause_subject, name_actor, new_actor
 from .deadlines import find_deadlines
 from .frames import headline, passive_demand, possessed_commitment, required_party
 from .folding import case_sensitive, fold_lowered
 from .money import has_money
-from .triggers import (FRAMING, Cues, Trigger, agent_only, demand_triggers, money_trigger, obligation_triggers,
-                       pledge_triggers, read_cues)
+from .triggers import (DEMAND, FRAMING, PLEDGE, Cues, Trigger, agent_only, demand_triggers, money_trigger,
+                       obligation_triggers, pledge_triggers, read_cues)
 from .verbs import is_participle
 
 _FRAMING_FOLDED: Final = case_sensitive(FRAMING)  # triggers.FRAMING: a prediction or a condition before a trigger
@@ -38,6 +36,11 @@ _PASSIVE_FOLDED: Final = case_sensitive(_PASSIVE)
 class Found(NamedTuple):
     trigger: Trigger
     actor: Actor
+
+
+def new_found(trigger: Trigger, actor: Actor) -> Found:
+    """``Found(trigger, actor)``, built by ``tuple.__new__`` (see ``triggers._new_cues``)."""
+    return tuple.__new__(Found, (trigger, actor))
 
 
 def may_commit(text: str, cues: Cues) -> bool:
@@ -81,7 +84,7 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
         if spent is not None:
             actor = name_actor(clause_subject(text, spent.start, folded), spent.start == 0, publisher)
             if not actor.hostile and not _framed(folded, spent.start, cues):
-                found.append(Found(spent, actor if actor.agent else Actor(publisher, True, own=True)))
+                found.append(new_found(spent, actor if actor.agent else new_actor(publisher, True, own=True)))
     if len(found) > 1:  # at most two: a trigger's and a frame's
         return min(found, key=lambda f: _place(f.trigger))
     return found[0] if found else None
@@ -89,22 +92,22 @@ def find_commitment(text: str, publisher: str, previous: Actor | None = None, *,
 
 def _place(trigger: Trigger) -> tuple[int, bool]:
     """The earliest trigger wins, a demand before a pledge at the same place."""
-    return trigger.start, trigger.kind != Kind.DEMAND
+    return trigger.start, trigger.kind != DEMAND
 
 
 def _named_actor(trigger: Trigger, publisher: str) -> Actor | None:
     """The actor a demand names ("called on companies to"), if it is someone else able to act."""
     actor = name_actor(trigger.actor or "", False, publisher)
-    return Actor(trigger.actor or actor.name, True) if actor.agent and not actor.own and not actor.hostile else None
+    return new_actor(trigger.actor or actor.name, True) if actor.agent and not actor.own and not actor.hostile else None
 
 
 def _acting(text: str, trigger: Trigger, publisher: str, previous: Actor | None, folded: str,
             cues: Cues) -> Actor | None:
     """Who must act on a pledge or an obligation: its subject, or whom "X will require … for Y" obliges."""
     actor = _subject_actor(text, trigger, publisher, previous, folded, cues)
-    if actor is not None and trigger.verb == "require" and trigger.kind == Kind.DEMAND:
+    if actor is not None and trigger.verb == "require" and trigger.kind == DEMAND:
         party = required_party(text, trigger.start)
-        return Actor(party, True) if party else None
+        return new_actor(party, True) if party else None
     return actor
 
 
@@ -129,15 +132,16 @@ def _frames(text: str, low: str, publisher: str, previous: Actor | None, found: 
     restated = possessed_commitment(text, low)
     if restated is not None and not _framed(folded, restated.start, cues):
         actor = name_actor(restated.actor or "", False, publisher)
-        extra.append(Found(restated, actor if actor.agent and not actor.hostile else Actor(publisher, True, own=True)))
+        extra.append(new_found(restated, actor if actor.agent and not actor.hostile
+                               else new_actor(publisher, True, own=True)))
     if found or extra:
         return extra
     demand = passive_demand(text) if previous is not None and not previous.own else None
     if demand is not None and previous is not None and find_deadlines(text, date(2000, 1, 1)):
-        return [Found(demand, previous)]  # "Companies should … Terrorist content should be removed …"
+        return [new_found(demand, previous)]  # "Companies should … Terrorist content should be removed …"
     announced = headline(text) if alone else None
     if announced is not None:
-        return [Found(announced, Actor(publisher, True, own=True))]
+        return [new_found(announced, new_actor(publisher, True, own=True))]
     return []
 
 
@@ -153,22 +157,22 @@ def _subject_actor(text: str, trigger: Trigger, publisher: str, previous: Actor 
         return None
     if previous is not None and last.lower() in ("they", "these", "those") and subject.lower() == last.lower():
         return previous  # "These providers will have to remove ... They will also have to ..."
-    passive = trigger.kind == Kind.PLEDGE and _passive(text, trigger, folded)  # read once: tested up to 3 times
-    if subject.lower() in ("this", "these", "that", "those") and trigger.kind == Kind.PLEDGE and not passive:
+    passive = trigger.kind == PLEDGE and _passive(text, trigger, folded)  # read once: tested up to 3 times
+    if subject.lower() in ("this", "these", "that", "those") and trigger.kind == PLEDGE and not passive:
         return None  # "This will provide support": the effect of what was just announced
     if pronoun and not trigger.verb.startswith("be "):
         subject = "it"  # "it will launch a call": a pronoun is no agent, but may act
     if passive and _PERSON.match(subject):
         return None  # "he will be sentenced": something done to a person, not a promise
     there = _THERE.search(subject) is not None
-    if trigger.kind == Kind.PLEDGE and (passive or has_money(subject)) and not there:
-        return Actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
+    if trigger.kind == PLEDGE and (passive or has_money(subject)) and not there:
+        return new_actor(publisher, True, own=True)  # "councils are to be given", "£69m of improvements will"
     if there:
-        return Actor(publisher, False) if trigger.kind == Kind.PLEDGE and trigger.verb.startswith("be") else None
+        return new_actor(publisher, False) if trigger.kind == PLEDGE and trigger.verb.startswith("be") else None
     actor = name_actor(subject, text.startswith(subject), publisher)
     if actor.hostile or (not actor.agent and actor.name != publisher):
         return None
-    if trigger.kind == Kind.DEMAND:  # "we must" is resolve, not a demand; "the rules should" names no one
+    if trigger.kind == DEMAND:  # "we must" is resolve, not a demand; "the rules should" names no one
         return actor if actor.agent and not actor.own else None
     if not actor.agent and _RELATIVE_FOLDED.search(folded, 0, trigger.start):
         return None  # "training that will set them up": a thing described, not an actor's promise

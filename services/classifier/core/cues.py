@@ -35,7 +35,12 @@ REFERENCE: Final = re.compile(
     r"pounds?|dollars?|euros?|million|billion|bn|usd|eur|gbp|aud|cad|nzd|mandates?|extend\w*|renew\w*|prolong\w*)\b"
     r"|[£$€]|['’]ll\b")
 
-_WHOLE, _PREFIX, _PAIR, _ANYWHERE, _SUFFIX = range(5)  # what a hit needs besides the word itself
+# What a hit needs besides the word itself (each Final: compiled, a constant, not a look-up in the module's globals)
+_WHOLE: Final = 0
+_PREFIX: Final = 1
+_PAIR: Final = 2
+_ANYWHERE: Final = 3
+_SUFFIX: Final = 4
 _TERM: Final = 5  # no cue: where a terrorism term can start (see read_body)
 _CALENDAR: Final = 6  # no cue: where a calendar word can start (``deadlines.CALENDAR_PREFIXES``, see read_body)
 _WORDS: Final = {
@@ -132,8 +137,8 @@ def _scan(low: str, lexicon: Lexicon[_Value]) -> tuple[list[int], list[int], lis
         kind, trigger = values[index]
         if trigger is not None:
             triggers.append((start, end, trigger))
-            if kind is None:
-                continue
+        if kind is None:  # a trigger word only (an int from here: compiled, compared as one)
+            continue
         if kind == _ANYWHERE:
             cues.add(start)
         elif kind == _TERM:

@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from schemas import Kind
-
 from .folding import case_sensitive, fold, fold_lowered, matches_at, word_starts
-from .triggers import Trigger
+from .triggers import DEMAND, PLEDGE, Trigger, new_trigger
 from .verbs import is_participle
 
 _PROMISE: Final = re.compile(r"\b(?P<noun>commitment|pledge|promise|plans?)\s+to\s+(?P<verb>[a-z]+)", re.IGNORECASE)
@@ -72,7 +70,7 @@ def possessed_commitment(sentence: str, low: str | None = None) -> Trigger | Non
         return None  # "our commitment to …" in rhetoric; "the government's commitment to …" restates one
     owner = _group(sentence, owned, "owner") if owned["owner"] else ""
     owner = _LEADING_ARTICLE.sub("", owner.split(" the ")[-1].strip())
-    return Trigger(Kind.PLEDGE, match.start("noun"), owner or None, verb, 0.7)
+    return new_trigger(PLEDGE, match.start("noun"), owner or None, verb, 0.7)
 
 
 def _group(text: str, match: re.Match[str], name: str) -> str:
@@ -93,7 +91,7 @@ def headline(sentence: str) -> Trigger | None:
             or _DETERMINER.search(np) or _FINITE_FOLDED.search(fold(np)) \
             or _COPULA.search(_RELATIVE_CLAUSE.split(sentence[match.end():], maxsplit=1)[0]):
         return None
-    return Trigger(Kind.PLEDGE, match.end("np"), None, match["verb"].lower(), 0.6)
+    return new_trigger(PLEDGE, match.end("np"), None, match["verb"].lower(), 0.6)
 
 
 def passive_demand(sentence: str) -> Trigger | None:
@@ -108,7 +106,7 @@ def passive_demand(sentence: str) -> Trigger | None:
     if not is_participle(participle) or participle.lower() == "done" \
             or _VAGUE_SUBJECT_FOLDED.search(folded, 0, match.start()):
         return None
-    return Trigger(Kind.DEMAND, match.start(), None, participle.lower(), 0.65)
+    return new_trigger(DEMAND, match.start(), None, participle.lower(), 0.65)
 
 
 def required_party(sentence: str, start: int) -> str | None:

@@ -63,14 +63,58 @@ def _matches(text: str, folded: str | None = None):
     if folded is None:
         folded = fold(text)
     symbol = _has_symbol(text)  # then ``_ANY`` matches
-    if not symbol and (not _names_currency(folded) or _ANY_FOLDED.search(folded) is None):
+    if not symbol and (not _names_currency(folded) or not _currency_named(folded)):
         return
     if symbol or "gbp" in folded or "usd" in folded or "eur" in folded:
         for hit in _prefixed(folded):
             yield _PREFIXED.match(text, hit.start()), _SYMBOLS  # matched again to read groups from ``text``
-    if "pound" in folded or "dollar" in folded or "euro" in folded:
+    if _currency_word(folded):
         for match in finditer_folded(_SUFFIXED, _SUFFIXED_FOLDED, text, folded):
             yield match, _WORDS
+
+
+_CURRENCY_WORDS: Final = ("pound", "dollar", "euro")
+_CURRENCY_NAMES: Final = ("gbp", "usd", "eur") + _CURRENCY_WORDS
+
+
+def _currency_named(folded: str) -> bool:
+    """``_ANY_FOLDED.search(folded) is not None`` for a text that holds no currency symbol: a whole word "gbp",
+    "usd", "eur" or a currency word, with an "s" or not. Found by ``str.find``: the search, which begins with
+    a set and a "\\b", tried every offset of the text."""
+    size = len(folded)
+    for name in _CURRENCY_NAMES:
+        at = folded.find(name)
+        while at != -1:
+            end = at + len(name)
+            if not (at and _is_word(folded[at - 1])) and (
+                    not (end < size and _is_word(folded[end]))
+                    or name in _CURRENCY_WORDS and folded[end] == "s"
+                    and not (end + 1 < size and _is_word(folded[end + 1]))):
+                return True
+            at = folded.find(name, at + 1)
+    return False
+
+
+def _currency_word(folded: str) -> bool:
+    """Whether ``folded`` holds "pound", "dollar" or "euro" after a space, whole or with an "s": as every match of
+    ``_SUFFIXED`` does ("\\s+(?:pound|dollar|euro)s?\\b"). Found by ``str.find``: "European" holds "euro", and a
+    search of ``_SUFFIXED``, which begins with "\\b", tries every offset of the text."""
+    size = len(folded)
+    for word in _CURRENCY_WORDS:
+        at = folded.find(word)
+        while at != -1:
+            end = at + len(word)
+            if end < size and folded[end] == "s" and not (end + 1 < size and _is_word(folded[end + 1])):
+                end += 1
+            if at and folded[at - 1].isspace() and not (end < size and _is_word(folded[end])):
+                return True
+            at = folded.find(word, end)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` is a character ``\\w`` matches."""
+    return char.isalnum() or char == "_"
 
 
 _DOLLAR_PLACES: Final = {"Canada": "CAD", "Canadian": "CAD", "Ottawa": "CAD", "Australia": "AUD", "Australian": "AUD",

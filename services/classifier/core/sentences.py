@@ -46,14 +46,13 @@ def split_sentences(body: str) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
     pending: int | None = None  # start of a sentence carried over from the previous paragraph
     cuts, at = _cuts(body), 0
-    for paragraph in _PARAGRAPH.finditer(body):
-        start, end = paragraph.span(1)
+    for start, end, line_end in _paragraphs(body):
         first, begin = len(spans), start
         while at < len(cuts) and cuts[at][0] <= end:
             _add_trimmed(spans, body, begin, cuts[at][0], cuts[at][0])
             begin = cuts[at][1]
             at += 1
-        _add_trimmed(spans, body, begin, end, paragraph.end())
+        _add_trimmed(spans, body, begin, end, line_end)
         if pending is not None and len(spans) > first:
             spans[first] = (pending, spans[first][1])
             pending = None
@@ -62,6 +61,28 @@ def split_sentences(body: str) -> list[Sentence]:
     if pending is not None:
         spans.append((pending, len(body.rstrip())))
     return list(map(_sentence, spans))
+
+
+def _paragraphs(body: str) -> list[tuple[int, int, int]]:
+    """``[(*m.span(1), m.end()) for m in _PARAGRAPH.finditer(body)]``: each line (ended by a line feed only)
+    holding more than spaces, from its first to its last character that is no space, and where the line ends.
+    The line feeds are found by ``str.find`` and only the spaces at a line's ends are read: the regex read
+    every character."""
+    found = []
+    size, at = len(body), 0
+    while at < size:
+        line_end = body.find("\n", at)
+        if line_end == -1:
+            line_end = size
+        start, end = at, line_end
+        while start < end and body[start].isspace():
+            start += 1
+        if start < end:
+            while body[end - 1].isspace():
+                end -= 1
+            found.append((start, end, line_end))
+        at = line_end + 1
+    return found
 
 
 # Sentence from a (start, end) pair without the Python-level __new__ of a NamedTuple: over twice as fast.

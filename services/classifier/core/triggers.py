@@ -24,12 +24,23 @@ _ADVERBS: Final = (r"(?:(?:also|always|now|then|therefore|further|soon|still|imm
             r"personally|,)\s+)*")
 
 
+# The kinds as constants: compiled, each a C static, where ``Kind.PLEDGE`` is an attribute look-up on the enum
+# class, several times as costly as reading a field of a tuple.
+PLEDGE: Final = Kind.PLEDGE
+DEMAND: Final = Kind.DEMAND
+
+
 class Trigger(NamedTuple):
     kind: Kind
     start: int
     actor: str | None  # the actor a demand names ("called on companies to": "companies")
     verb: str
     confidence: float
+
+
+def new_trigger(kind: Kind, start: int, actor: str | None, verb: str, confidence: float) -> Trigger:
+    """``Trigger(kind, start, actor, verb, confidence)``, built by ``tuple.__new__`` (see ``_new_cues``)."""
+    return tuple.__new__(Trigger, (kind, start, actor, verb, confidence))
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -269,19 +280,19 @@ def pledge_triggers(sentence: str, cues: Cues | None = None, folded: str | None 
         verb_end = match.end("verb") if match["verb"] else match.end("verb2")
         kind, confidence = _will(verb, after, sentence[verb_end:verb_end + 60].lower(), sentence)
         if kind is None and verb == "be" and _there_before(sentence, match.start()):
-            kind, confidence = Kind.PLEDGE, 0.6  # "there will be more materials on the website"
+            kind, confidence = PLEDGE, 0.6  # "there will be more materials on the website"
         if kind is not None:
-            found.append(Trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
+            found.append(new_trigger(kind, match.start(), None, verb if verb != "be" else f"be {after}", confidence))
     if "committed" in present and _holds_committed_core(fold(sentence) if folded is None else folded):
-        found += [Trigger(Kind.PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
+        found += [new_trigger(PLEDGE, m.start(), None, "commit", 0.85) for m in _finditer(_COMMITTED, sentence, folded, cues)
                   if not _STANCE.match(sentence, m.start())]
     if "going" in present and _GOING_TO_CORE.search(fold(sentence) if folded is None else folded):
-        found += [Trigger(Kind.PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
+        found += [new_trigger(PLEDGE, m.start(), None, m["verb"].lower(), 0.75)
                   for m in _finditer(_GOING_TO, sentence, folded, cues) if m["verb"].lower() not in _CHANGES]
     if "step" in present:
-        found += [Trigger(Kind.PLEDGE, m.start(), None, "step", 0.75) for m in _finditer(_NEXT_STEP, sentence, folded)]
+        found += [new_trigger(PLEDGE, m.start(), None, "step", 0.75) for m in _finditer(_NEXT_STEP, sentence, folded)]
     if "is to" in present:
-        found += [Trigger(Kind.PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
+        found += [new_trigger(PLEDGE, m.start("noun") + len(m["noun"]) + 1, None, m["verb"].lower(), 0.65)
                   for m in _IS_TO.finditer(sentence) if not _NOT_PLANS.fullmatch(m["noun"].lower())]
     return sorted(found, key=lambda t: t.start)
 
@@ -307,7 +318,7 @@ def _there_before(sentence: str, end: int) -> bool:
 def money_trigger(sentence: str, folded: str | None = None) -> Trigger | None:
     """Newly announced money, whatever the tense ("we have been able to provide an additional £130 million")."""
     match = next(_finditer(_MONEY_VERB, sentence, folded), None)
-    return Trigger(Kind.PLEDGE, match.start(), None, "fund", 0.7) if match else None
+    return new_trigger(PLEDGE, match.start(), None, "fund", 0.7) if match else None
 
 
 def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = None,
@@ -325,7 +336,7 @@ def demand_triggers(sentence: str, low: str | None = None, cues: Cues | None = N
         for match in _finditer(pattern, sentence, folded, cues):
             if match["verb"].lower() not in ("be", "have", "do") or pattern is _CALL_FOR:
                 actor = without_time_word(_ACTOR_ARTICLE.sub("", match["actor"].strip()))
-                found.append(Trigger(Kind.DEMAND, match.start(), actor, match["verb"].lower(), confidence))
+                found.append(new_trigger(DEMAND, match.start(), actor, match["verb"].lower(), confidence))
     return found
 
 
@@ -338,30 +349,30 @@ def obligation_triggers(sentence: str, cues: Cues | None = None, folded: str | N
     """"X must / should / needs to / will have to VERB": a demand when X is someone else."""
     if "must" not in (trigger_families(sentence.lower()) if cues is None else cues.families):
         return []
-    return [Trigger(Kind.DEMAND, m.start(), None, m["verb"].lower(), 0.75)
+    return [new_trigger(DEMAND, m.start(), None, m["verb"].lower(), 0.75)
             for m in _finditer(_MUST, sentence, folded, cues) if m["verb"].lower() not in _NOT_ACTIONS]
 
 
 def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None, float]:
     if verb == "become" and after == "available" or verb == "be" and after == "able":
-        return Kind.PLEDGE, 0.6  # "funding will become available", "families will be able to access"
+        return PLEDGE, 0.6  # "funding will become available", "families will be able to access"
     if verb == "lead" and after not in ("to", "in", "into", ""):
-        return Kind.PLEDGE, 0.8  # "the two countries will lead joint work"; "will lead to" predicts
+        return PLEDGE, 0.8  # "the two countries will lead joint work"; "will lead to" predicts
     if verb in ("not", "never", "no") or verb in NEVER or verb in _DEMAND_VERBS and verb != "require":
         return None, 0.0  # "will press firms to": the demand trigger names whom
     if verb == "be":
         if after in ("required", "obliged", "expected") and rest.split()[1:2] == ["to"]:
-            return Kind.DEMAND, 0.75
+            return DEMAND, 0.75
         if is_participle(after) and _lemma(after) in _EFFECTS:
             return None, 0.0  # "cooperation will be improved": an effect, not an act
         if is_participle(after) or is_gerund(after):
-            return Kind.PLEDGE, 0.75
+            return PLEDGE, 0.75
         if after in ("a", "an"):
-            return Kind.PLEDGE, 0.55  # "Shift will be a civilian-led program": something new is set up
+            return PLEDGE, 0.55  # "Shift will be a civilian-led program": something new is set up
         return None, 0.0
     if verb == "have":
         if after == "to":
-            return Kind.DEMAND, 0.75
+            return DEMAND, 0.75
         if _HAVE_EFFECT.match(rest):
             return None, 0.0
     if verb == "report" and after in ("to", "directly", "back"):  # a reporting line, not an action
@@ -369,14 +380,14 @@ def _will(verb: str, after: str, rest: str, sentence: str) -> tuple[Kind | None,
     if verb == "progress" and after in ("on", "to", "onto"):
         return None, 0.0  # "students will progress on to": a path, not an act
     if verb == "require" and not _SOMEONE_TO.match(rest):
-        return Kind.DEMAND, 0.75  # "DHS will require enhanced measures for all flights": a rule on others
+        return DEMAND, 0.75  # "DHS will require enhanced measures for all flights": a rule on others
     if verb == "take" and after in ("place", "effect"):
         return None, 0.0
     if verb == "announce" and "today" in sentence.lower():
         return None, 0.0  # done today, not promised
     if verb in ("make", "making") and "available" not in rest:
-        return Kind.PLEDGE, 0.5  # agent-only: see AGENT_ONLY
-    return Kind.PLEDGE, 0.8
+        return PLEDGE, 0.5  # agent-only: see AGENT_ONLY
+    return PLEDGE, 0.8
 
 
 def _lemma(participle: str) -> str:

@@ -12,10 +12,10 @@ from typing import Final
 
 from schemas import Kind
 
-from .actors import Actor, clause_subject, name_actor, without_bare_pronoun
-from .commitments import Found
+from .actors import clause_subject, name_actor, new_actor, without_bare_pronoun
+from .commitments import Found, new_found
 from .folding import case_sensitive, fold, matches_at, word_starts
-from .triggers import TIME_AFTER_PARTY, Trigger, without_time_word
+from .triggers import DEMAND, PLEDGE, TIME_AFTER_PARTY, new_trigger, without_time_word
 
 _ADDRESSED: Final = re.compile(
     r"(?<!\bthe\s)\b(?P<verb>urg(?:es?|ed|ing)|call(?:s|ed|ing)?\s+(?:up)?on|request(?:s|ed|ing)?|invit(?:es?|ed|ing)|"
@@ -67,21 +67,22 @@ def read_unruled(text: str, publisher: str, kind: Kind, confidence: float, *, fo
     """The trigger and actor of ``text``, kept as a commitment of ``kind`` by the model alone (``folded``:
     ``fold(text)``, when known)."""
     folded = fold(text) if folded is None else folded
-    if kind == Kind.DEMAND:
+    if kind == DEMAND:
         hit = addressed_at(folded)
         if hit is not None:
             addressed = _ADDRESSED.match(text, hit.start())  # matched again to read the party from ``text``
             assert addressed is not None  # it matches where the fold matched
             party = (addressed["party"] or addressed["bound"]).strip()
             if _is_party(party, addressed["verb"] or "demand", publisher):
-                return Found(Trigger(kind, addressed.start(), party, "model", confidence), Actor(party, True))
+                return new_found(new_trigger(kind, addressed.start(), party, "model", confidence),
+                                 new_actor(party, True))
     acting = acting_at(folded)
     at = acting.start() if acting else 0
     actor = name_actor(without_time_word(clause_subject(text, at)), at == 0, publisher) if at \
-        else Actor(publisher, True, own=True)
+        else new_actor(publisher, True, own=True)
     if actor.hostile or not actor.agent:
-        actor = Actor(publisher, True, own=True) if kind == Kind.PLEDGE else Actor(actor.name, False)
-    return Found(Trigger(kind, at, None, "model", confidence), actor)
+        actor = new_actor(publisher, True, own=True) if kind == PLEDGE else new_actor(actor.name, False)
+    return new_found(new_trigger(kind, at, None, "model", confidence), actor)
 
 
 def _is_party(party: str, verb: str, publisher: str) -> bool:

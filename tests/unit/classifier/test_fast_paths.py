@@ -332,3 +332,39 @@ def test_deadline_rules_tried_only_outside_words_find_what_a_scan_finds(labelled
         folded = fold(text)
         for pattern, _ in deadlines.RULES:
             assert _spans(deadlines._finditer(pattern, text, folded)) == _spans(pattern.finditer(text)), text
+
+
+def test_paragraphs_as_the_regex_finds_them(labelled_sentences):
+    from services.classifier.core import sentences
+    pieces = ["\n", "\n\n", " ", "  ", "\t", "\r", "\xa0", "\x1c", "\u2028", "\u3000", "a", "Word", ".", "É", "x" * 40]
+    rnd = random.Random(23)
+    texts = ["\n".join(labelled_sentences[i:i + 5]) for i in range(0, len(labelled_sentences), 5)]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30))) for _ in range(20000)]
+    for text in texts:
+        assert sentences._paragraphs(text) == [(*m.span(1), m.end()) for m in sentences._PARAGRAPH.finditer(text)], \
+            text
+
+
+def test_a_currency_word_found_as_the_regex_finds_it(labelled_sentences):
+    """``money._currency_word`` holds wherever a match of ``_SUFFIXED`` may: exactly where its currency word does."""
+    word = re.compile(r"\s(?:pound|dollar|euro)s?\b")
+    pieces = ["pound", "dollar", "euro", "s", "ss", "pe", "_", " ", "\n", "\xa0", "5 ", "ten ", "million ", ".", "é",
+              "٣", "x"]
+    rnd = random.Random(29)
+    texts = [fold(text) for text in labelled_sentences]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for text in texts:
+        assert money._currency_word(text) == (word.search(text) is not None), text
+        if money._SUFFIXED_FOLDED.search(text) is not None:
+            assert money._currency_word(text), text
+
+
+def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
+    """``money._currency_named`` is ``_ANY_FOLDED.search`` of a text with no currency symbol."""
+    pieces = ["gbp", "usd", "eur", "pound", "dollar", "euro", "s", "pe", "_", " ", "\n", "x", "é", "٣", "5"]
+    rnd = random.Random(31)
+    texts = [fold(text) for text in labelled_sentences]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for text in texts:
+        if not money._has_symbol(text):
+            assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
