@@ -52,7 +52,7 @@ class PollReport:
     source: str
     not_modified: bool = False
     published: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # entries read again to the same text, or listed as they were when last done
     failed: int = 0  # entries that failed this poll: retried later, or refused
     rejected: int = 0  # of those, refused and dead-lettered (read again only when they change)
     waiting: int = 0  # entries still in backoff
@@ -168,7 +168,8 @@ class SourcePoller:
         self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
         fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
-        done, published, unchanged, failed, rejected = {}, 0, 0, 0, 0
+        unchanged = len(entries) - len(fresh)  # listed as they were when done: nothing to read again
+        done, published, failed, rejected = {}, 0, 0, 0
         for bad in (e for e in fresh if isinstance(e, RefusedEntry)):
             await self._refuse(bad.key, bad.link, bad.reason)
             done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1
