@@ -58,6 +58,7 @@ class FileRefused:
     """A release file that was dead-lettered, and why."""
 
     reason: str
+    again: bool = False  # refused before as it is: only logged, not dead-lettered once more
 
 
 class ReleaseAccepted(BaseModel):
@@ -172,14 +173,12 @@ class IngestService:
             else:
                 reason = f"{path}: cannot be read as a release ({failure_text(exc)})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
-            await self._dead_letter_file(path, raw, reason)
-            return FileRefused(reason)
+            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
         try:
             result = await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
-            await self._dead_letter_file(path, raw, reason)
-            return FileRefused(reason)
+            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
         await self.runtime.streams.client.hdel(self._refused_key, str(path))  # fixed: refused again if it breaks
         return result
 
@@ -187,18 +186,22 @@ class IngestService:
     def _refused_key(self) -> str:
         return self.runtime.streams.key(REFUSED_FILES)
 
-    async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> None:
+    async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> bool:
         """Dead-letter a file that cannot be published, once for each content it is refused with: the same
-        file found again as it was (at the next start, say) is only logged."""
+        file found again as it was (at the next start, say) is only logged, at DEBUG (False)."""
         mark = refusal_mark(raw, reason)
         client = self.runtime.streams.client
         if as_text(await client.hget(self._refused_key, str(path)) or b"") == mark:
-            log.info("%s: refused before, unchanged since: not dead-lettered again (%s)", path, reason)
-            return
+            log.debug("refused before, unchanged since, not dead-lettered again: %s", reason)
+            return False
         payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
+        # The user's file to fix, at WARNING; the reason names the file (and its line) first, so it is said once.
+        told = reason if reason.startswith(str(path)) else f"{path}: {reason}"
+        log.warning("dead letter from file:%s", told)
         await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
-                                                     level=logging.WARNING)  # the user's file to fix
+                                                     level=None)
         await client.hset(self._refused_key, str(path), mark)
+        return True
 
     async def _watch(self) -> None:
         """Ingest each file the watcher offers on its own, so one failing (Redis restarting, say) is offered
@@ -212,15 +215,20 @@ class IngestService:
             if other:  # once a path, those found together (all at a start) in one line
                 self._reported_other.update(other)
                 log.info("%s", not_read_words(other))
+            refused_before = 0
             for path in paths:
                 try:
-                    await self.ingest_file(path)
+                    outcome = await self.ingest_file(path)
                 except Exception as exc:  # not the file's fault: Redis, say
                     self._outage.report(exc, log, "ingesting %s failed; retrying in %g s", path,
                                         self.settings.poll_seconds)
                     self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
                 else:
                     self._outage.recovered()
+                    refused_before += isinstance(outcome, FileRefused) and outcome.again
+            if refused_before:  # at a start, every file still refused: one line, not one a file
+                log.info("%d file%s refused before, unchanged since, not dead-lettered again (see them: "
+                         "pledgewatch dlq list --stream file)", refused_before, "" if refused_before == 1 else "s")
 
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or
