@@ -215,13 +215,14 @@ class Streams:
         await self.commit(entry, [(self.key(DEAD_LETTERS), event)])
 
     async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str,
-                                level: int | None = logging.ERROR) -> None:
+                                level: int | None = logging.ERROR) -> str:
         """Dead-letter something that never was a stream entry (a bad file, a bad POST); ``level``: WARNING
-        where the sender was already told (a client's 400), None where the caller logs it in its own words."""
+        where the sender was already told (a client's 400), None where the caller logs it in its own words.
+        Returns the letter's id."""
         if level is not None:
             log.log(level, "dead letter from %s: %s", origin, reason)
-        await self.publish(self.key(DEAD_LETTERS),
-                           self.dead_letter_event(stream=origin, payload=payload, reason=reason))
+        return await self.publish(self.key(DEAD_LETTERS),
+                                  self.dead_letter_event(stream=origin, payload=payload, reason=reason))
 
     async def trim_consumed(self, stream: str, *, cap: int | None = None) -> int:
         """Keep ``stream`` near ``cap`` entries (the streams' cap when None) without losing any that a group has

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 WHOLE_BODY = "request body"  # the field an error of a POSTed body as a whole names
 REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
+REFUSED_LETTERS = "ingest:refused-letters"  # hash: a refused file's path -> its dead letters' ids, space-separated
 
 
 def refusal_mark(raw: bytes | None, reason: str) -> str:
@@ -179,12 +180,30 @@ class IngestService:
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
-        await self.runtime.streams.client.hdel(self._refused_key, str(path))  # fixed: refused again if it breaks
+        await self._forget_refusal(path)
         return result
+
+    async def _forget_refusal(self, path: Path) -> None:
+        """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's
+        to drop), so the log says which they are."""
+        client = self.runtime.streams.client
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.hget(self._refused_letters_key, str(path))
+            pipe.hdel(self._refused_key, str(path))
+            pipe.hdel(self._refused_letters_key, str(path))
+            letters, _, _ = await pipe.execute()
+        if letters:
+            ids = as_text(letters).split()
+            log.info("%s: published, fixed since it was refused; its dead letter%s until dropped: "
+                     "pledgewatch dlq drop %s", path, " stays" if len(ids) == 1 else "s stay", " ".join(ids))
 
     @property
     def _refused_key(self) -> str:
         return self.runtime.streams.key(REFUSED_FILES)
+
+    @property
+    def _refused_letters_key(self) -> str:
+        return self.runtime.streams.key(REFUSED_LETTERS)
 
     async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> bool:
         """Dead-letter a file that cannot be published, once for each content it is refused with: the same
@@ -198,9 +217,11 @@ class IngestService:
         # The user's file to fix, at WARNING; the reason names the file (and its line) first, so it is said once.
         told = reason if reason.startswith(str(path)) else f"{path}: {reason}"
         log.warning("dead letter from file:%s", told)
-        await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
-                                                     level=None)
+        letter = await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
+                                                              level=None)
+        earlier = as_text(await client.hget(self._refused_letters_key, str(path)) or b"").split()
         await client.hset(self._refused_key, str(path), mark)
+        await client.hset(self._refused_letters_key, str(path), " ".join([*earlier, letter]))
         return True
 
     async def _watch(self) -> None:

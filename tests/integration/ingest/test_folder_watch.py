@@ -168,6 +168,27 @@ async def test_files_refused_before_are_one_info_line_at_a_restart_each_file_at_
     assert len(await dead_letters(streams)) == 3
 
 
+async def test_a_refused_file_fixed_in_the_folder_says_which_dead_letter_to_drop(watching, streams, published,
+                                                                                caplog):
+    """The letter of a file refused, then fixed and published, stays (the dead-letter stream is not ingest's to
+    edit): the log says which one it is and how to drop it."""
+    folder, start = watching
+    latin1 = folder / "2017-01-01-latin1.txt"
+    latin1.write_bytes("Caf\xe9 plan\nThe UK will invest £5m.\n".encode("latin-1"))
+    os.utime(latin1, (time.time() - 5, time.time() - 5))
+    await start()
+    await wait_for(lambda: _lettered(streams, 1))
+    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    letter_id = letter_id.decode()
+    with caplog.at_level(logging.INFO, logger="services.ingest"):
+        write_settled(latin1, GOOD)
+        await wait_for(lambda: _count(published, 1))
+        await wait_for(lambda: _logged(caplog, "pledgewatch dlq drop"))
+    [line] = [r.getMessage() for r in caplog.records if "pledgewatch dlq drop" in r.getMessage()]
+    assert line == (f"{latin1}: published, fixed since it was refused; its dead letter stays until dropped: "
+                    f"pledgewatch dlq drop {letter_id}")
+
+
 async def _logged(caplog, words: str) -> bool:
     return any(words in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)
 
