@@ -100,7 +100,8 @@ class Backfill:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
-            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, exc)
+            what = exc.failure if isinstance(exc, FetchError) else exc
+            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, what)
 
         policy = RetryPolicy(base=self.retry_delay, cap=self.retry_delay * 2 ** self.page_retries)
         async for attempt in policy.retrying(attempts=self.page_retries + 1, on=SourceError, before_sleep=before_sleep):

@@ -85,7 +85,9 @@ async def test_the_command_without_network_names_the_host_and_what_to_do(setting
         "home-office", "--from", "2026-12-01", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
-    last = err.decode().strip().splitlines()[-1]
+    *retries, last = err.decode().strip().splitlines()
     assert proc.returncode == 1
+    assert retries[0].endswith("backfill govuk-backfill: page at 0 failed (retry in 1 s): cannot resolve "
+                               "www.gov.invalid (no network or DNS?)")  # not the page's whole URL either
     assert last == ("error: backfill: cannot resolve www.gov.invalid (no network or DNS?): nothing was ingested "
                     "yet; run the same command again to resume")
