@@ -62,6 +62,21 @@ class FileRefused:
     again: bool = False  # refused before as it is: only logged, not dead-lettered once more
 
 
+@dataclass(frozen=True)
+class FilePublished(IngestResult):
+    """A release file published (or unchanged); ``letters_left``: the dead letters of its earlier refusals, which
+    stay on the stream until dropped (told once, the first time it is published after them)."""
+
+    letters_left: tuple[str, ...] = ()
+
+    def fixed_words(self) -> str:
+        """What to do about ``letters_left``, in a few words ("" for none)."""
+        if not self.letters_left:
+            return ""
+        stays = "its dead letter stays" if len(self.letters_left) == 1 else "its dead letters stay"
+        return f"fixed since it was refused; {stays} until dropped: pledgewatch dlq drop {' '.join(self.letters_left)}"
+
+
 class ReleaseAccepted(BaseModel):
     release_id: str
     version: int
@@ -155,7 +170,7 @@ class IngestService:
     async def get_sources(self) -> SourcesAnswer:
         return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
-    async def ingest_file(self, path: Path) -> IngestResult | FileRefused | None:
+    async def ingest_file(self, path: Path) -> FilePublished | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
         whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
         parsing run off the event loop. The file is named by its absolute path, so a letter says which folder
@@ -180,22 +195,22 @@ class IngestService:
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
-        await self._forget_refusal(path)
-        return result
+        published = FilePublished(result.release_id, result.version, result.published,
+                                  letters_left=await self._forget_refusal(path))
+        if published.letters_left:
+            log.info("%s: published, %s", path, published.fixed_words())
+        return published
 
-    async def _forget_refusal(self, path: Path) -> None:
+    async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's
-        to drop), so the log says which they are."""
+        to drop): their ids, to be told."""
         client = self.runtime.streams.client
         async with client.pipeline(transaction=True) as pipe:
             pipe.hget(self._refused_letters_key, str(path))
             pipe.hdel(self._refused_key, str(path))
             pipe.hdel(self._refused_letters_key, str(path))
             letters, _, _ = await pipe.execute()
-        if letters:
-            ids = as_text(letters).split()
-            log.info("%s: published, fixed since it was refused; its dead letter%s until dropped: "
-                     "pledgewatch dlq drop %s", path, " stays" if len(ids) == 1 else "s stay", " ".join(ids))
+        return tuple(as_text(letters).split()) if letters else ()
 
     @property
     def _refused_key(self) -> str:

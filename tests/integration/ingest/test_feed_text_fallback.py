@@ -128,7 +128,8 @@ async def test_a_link_not_found_is_tried_once_more_then_the_feed_text_is_publish
     assert ministry.hits["/press/prevent"] == 2
     [release] = await published()
     assert (release.body, release.url) == (FULL_TEXT[0], link)
-    assert f"{link}: HTTP {status}" in caplog.text and "(after 2 tries); published from the feed's own text" in caplog.text
+    assert f"{link}: HTTP {status}" in caplog.text
+    assert "(after 2 tries); published from the feed's own text" in caplog.text
 
 
 async def test_an_entry_published_from_its_feed_text_is_not_published_again_after_a_restart(

@@ -161,7 +161,8 @@ async def test_files_refused_before_are_one_info_line_at_a_restart_each_file_at_
     info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and "refused before" in r.getMessage()]
     assert info == ["3 files refused before, unchanged since, not dead-lettered again "
                     "(see them: pledgewatch dlq list --stream file)"]
-    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG and "refused before" in r.getMessage()]
+    debug = [r.getMessage() for r in caplog.records
+             if r.levelno == logging.DEBUG and "refused before" in r.getMessage()]
     assert len(debug) == 3 and all(
         line.startswith(f"refused before, unchanged since, not dead-lettered again: {path}:2: bad front matter: ")
         for line, path in zip(sorted(debug), bad))
