@@ -160,6 +160,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     progress = Progress(TextColumn(f"backfill {source}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                         TimeElapsedColumn(), disable=args.no_progress, transient=False)
     task = progress.add_task("backfill", total=None)
+    job: Backfill | None = None
     try:
         async with Fetcher.from_settings(ingest) as fetcher:
             job = Backfill(streams, Reader(fetcher, govuk_url=ingest.govuk_url), query, source=source,
@@ -168,7 +169,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
                 report = await job.run(lambda done, total: progress.update(task, completed=done, total=total),
                                        restart=args.restart)
     except SourceError as exc:
-        raise CommandError(f"{exc} (run again to resume)") from None
+        raise CommandError(job.stopped_text(exc) if job is not None else f"backfill: {exc}") from None
     finally:
         await hand_over(streams)  # what it published, counted at the system's /metrics
         await runtime.close()

@@ -165,7 +165,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 async def _ingest(settings: Settings, files: list[Path]) -> int:
     from services.common.command_counts import hand_over
-    from services.ingest.service import FileRefused, IngestService
+    from services.ingest.service import FilePublished, FileRefused, IngestService
 
     service = IngestService(settings, watch=[])
     await service.start()
@@ -181,7 +181,8 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
                 print(f"error: {result.reason} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
-                print(f"{state} {result.release_id} v{result.version} {path}")
+                fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
+                print(f"{state} {result.release_id} v{result.version} {path}" + (f" ({fixed})" if fixed else ""))
     finally:
         await hand_over(service.runtime.streams)  # what it published, counted at the system's /metrics
         await service.stop()

@@ -223,14 +223,16 @@ class Streams:
             await pipe.execute()
 
     async def dead_letter_input(self, *, origin: str, payload: dict[str, str], reason: str,
-                                level: int | None = logging.ERROR) -> None:
+                                level: int | None = logging.ERROR) -> str:
         """Dead-letter something that never was a stream entry (a bad file, a bad POST); ``level``: WARNING
-        where the sender was already told (a client's 400), None where the caller logs it in its own words."""
+        where the sender was already told (a client's 400), None where the caller logs it in its own words.
+        Returns the letter's id."""
         if level is not None:
             log.log(level, "dead letter from %s: %s", origin, reason)
         async with self.client.pipeline(transaction=True) as pipe:
             self.add_letter(pipe, self.dead_letter_event(stream=origin, payload=payload, reason=reason))
-            await pipe.execute()
+            letter_id, _ = await pipe.execute()
+        return as_text(letter_id)
 
     async def trim_consumed(self, stream: str, *, cap: int | None = None) -> int:
         """Keep ``stream`` near ``cap`` entries (the streams' cap when None) without losing any that a group has

@@ -18,7 +18,7 @@ from tenacity import RetryCallState
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 
-from .errors import SourceError
+from .errors import FetchError, SourceError
 from .polling import gather_limited
 from .readers import Reader, decode_json
 from .search import SearchQuery, parse_search_page
@@ -54,6 +54,18 @@ class Backfill:
         self.concurrency, self.page_retries, self.retry_delay = concurrency, page_retries, retry_delay
         self.cursor = BackfillCursor(streams, f"{source}:{query.key(site=reader.govuk_url)}")
         self.report = BackfillReport()
+        self.position = 0  # the offset of the first result not yet read
+
+    def stopped_text(self, failure: SourceError) -> str:
+        """What stopped the backfill, how far it got and what to do, in one line (``failure``: what ``run`` raised)."""
+        what = failure.failure if isinstance(failure, FetchError) else str(failure)
+        report = self.report
+        if self.position == 0 and report.items == 0:
+            done = "nothing was ingested yet"
+        else:
+            done = (f"nothing was ingested after result {self.position} of {report.total} (this run: "
+                    f"{report.published} published, {report.unchanged} unchanged, {report.failed} failed)")
+        return f"backfill: {what}: {done}; run the same command again to resume"
 
     async def _ingest(self, path: str) -> bool:
         draft = await self.reader.govuk_item(path, source=self.source)
@@ -88,7 +100,8 @@ class Backfill:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
-            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, exc)
+            what = exc.failure if isinstance(exc, FetchError) else exc
+            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, what)
 
         policy = RetryPolicy(base=self.retry_delay, cap=self.retry_delay * 2 ** self.page_retries)
         async for attempt in policy.retrying(attempts=self.page_retries + 1, on=SourceError, before_sleep=before_sleep):
@@ -104,6 +117,7 @@ class Backfill:
         if restart:
             await self.cursor.reset()
         start, total = await self.cursor.load()
+        self.position = start
         report = self.report
         report.resumed_at, report.total = start, total or 0
         done = start
@@ -130,6 +144,7 @@ class Backfill:
             done += size - len(paths)  # results off GOV.UK move the offset without an item
             start += size
             await self.cursor.advance(start, total, failed)
+            self.position = start
             if start >= total:
                 break
         report.seconds = time.monotonic() - began

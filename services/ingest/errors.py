@@ -8,7 +8,15 @@ class SourceError(Exception):
 
 
 class FetchError(SourceError):
-    """The request failed: refused, timed out, redirected too often, HTTP error status."""
+    """The request failed: refused, timed out, redirected too often, HTTP error status.
+
+    ``failure``: what went wrong in words, naming the host but not the whole URL (``cannot resolve www.gov.uk
+    (no network or DNS?)``); ``status``: the HTTP status the server answered, if it answered one."""
+
+    def __init__(self, message: str, *, failure: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.failure = failure or message
+        self.status = status
 
 
 class ContentError(SourceError):

@@ -110,6 +110,21 @@ class _PublicOnlyResolver(AbstractResolver):
         await self._inner.close()
 
 
+def connect_failure(exc: aiohttp.ClientConnectorError, url: str) -> str:
+    """Why a connection to ``url`` could not be made, in words naming its host: DNS, refused, TLS, …"""
+    host, port = origin(url)
+    cause = exc.os_error
+    if isinstance(cause, Refused):
+        return str(cause)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(cause, socket.gaierror):
+        return f"cannot resolve {host} (no network or DNS?)"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return f"TLS with {host}:{port} failed ({getattr(cause, 'reason', None) or cause})"
+    if isinstance(cause, ConnectionRefusedError):
+        return f"{host}:{port} refused the connection (is the server running there?)"
+    return f"cannot connect to {host}:{port} ({getattr(cause, 'strerror', None) or cause})"
+
+
 class Fetcher:
     """An aiohttp session with ingest's limits; use ``async with`` or ``open``/``close``."""
 
@@ -179,15 +194,19 @@ class Fetcher:
                     if resp.status == 304:
                         return None
                     if resp.status >= 400 or resp.status < 200:
-                        raise FetchError(f"{current}: HTTP {resp.status} {resp.reason or ''}".rstrip())
+                        answer = f"HTTP {resp.status} {resp.reason or ''}".rstrip()
+                        raise FetchError(f"{current}: {answer}", failure=f"{origin(current)[0]} answered {answer}",
+                                         status=resp.status)
                     body = await self._read(resp, current)
                     return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
                                    etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
         except asyncio.TimeoutError:
-            raise FetchError(f"{current}: no complete answer within {self.timeout:g} s") from None
+            within = f"within {self.timeout:g} s"
+            raise FetchError(f"{current}: no complete answer {within}",
+                             failure=f"no complete answer from {origin(current)[0]} {within}") from None
         except aiohttp.ClientConnectorError as exc:
-            detail = str(exc.os_error) if isinstance(exc.os_error, Refused) else f"{type(exc).__name__}: {exc}"
-            raise FetchError(f"{current}: {detail}") from None
+            detail = connect_failure(exc, current)
+            raise FetchError(f"{current}: {detail}", failure=detail) from None
         except aiohttp.ClientError as exc:
             raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
         finally:

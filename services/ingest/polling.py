@@ -2,9 +2,9 @@
 
 A failure is logged with its source and retried on a later poll with
 exponential backoff (per source, and per feed entry); it never ends the
-service. A feed entry whose link still fails at the last of ``entry_attempts`` tries (a 404 too: a page
-a feed announces is often served a little later) is published from the feed's own text instead. A feed
-entry that cannot become a release (its content, not the network: a date out
+service. A feed entry whose link still fails at the last of ``entry_attempts`` tries (of 2 when the link
+answers 404 or 410: a page a feed announces is often served a little later) is published from the feed's own
+text instead. A feed entry that cannot become a release (its content, not the network: a date out
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
 only when the feed's view of it changes. A feed's ETag/Last-Modified are saved only when
@@ -52,7 +52,7 @@ class PollReport:
     source: str
     not_modified: bool = False
     published: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # entries read again to the same text, or listed as they were when last done
     failed: int = 0  # entries that failed this poll: retried later, or refused
     rejected: int = 0  # of those, refused and dead-lettered (read again only when they change)
     waiting: int = 0  # entries still in backoff
@@ -67,6 +67,19 @@ async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]])
             return await job()
 
     return await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
+
+
+# A link answered 404 or 410 is tried once more, a poll later: a page that a feed announces is often not yet
+# served for a minute or two, and a teaser published at once would stand for the release for good. Past that, the
+# answer is the server's, not a failure that passes: tried the full PLEDGEWATCH_ENTRY_ATTEMPTS times (8, at
+# doubling intervals) it was published from the feed's text only after about 64 minutes with an interval of 30 s.
+NOT_FOUND = frozenset({404, 410})
+NOT_FOUND_ATTEMPTS = 2
+
+
+def entry_attempts(failure: FetchError, attempts: int) -> int:
+    """How many times an entry's link is tried in all before the feed's own text stands in, given ``failure``."""
+    return min(attempts, NOT_FOUND_ATTEMPTS) if failure.status in NOT_FOUND else attempts
 
 
 class SourcePoller:
@@ -100,10 +113,8 @@ class SourcePoller:
                                             feed_url=self.config.url)
         except FetchError as exc:
             tries = self.entry_backoff.failures(entry.key) + 1
-            if tries < self.entry_attempts:
-                # retried on a later poll, a refusal too: a page that a feed announces is often not yet
-                # served (404) for a minute or two, and its teaser alone is not the release
-                raise
+            if tries < entry_attempts(exc, self.entry_attempts):
+                raise  # retried on a later poll
             draft = await self._feed_text_instead(entry, exc, now, why=f"after {tries} tries")
         except SourceError:
             raise
@@ -168,7 +179,8 @@ class SourcePoller:
         self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
         fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
-        done, published, unchanged, failed, rejected = {}, 0, 0, 0, 0
+        unchanged = len(entries) - len(fresh)  # listed as they were when done: nothing to read again
+        done, published, failed, rejected = {}, 0, 0, 0
         for bad in (e for e in fresh if isinstance(e, RefusedEntry)):
             await self._refuse(bad.key, bad.link, bad.reason)
             done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 WHOLE_BODY = "request body"  # the field an error of a POSTed body as a whole names
 REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
+REFUSED_LETTERS = "ingest:refused-letters"  # hash: a refused file's path -> its dead letters' ids, space-separated
 
 
 def refusal_mark(raw: bytes | None, reason: str) -> str:
@@ -58,6 +59,22 @@ class FileRefused:
     """A release file that was dead-lettered, and why."""
 
     reason: str
+    again: bool = False  # refused before as it is: only logged, not dead-lettered once more
+
+
+@dataclass(frozen=True)
+class FilePublished(IngestResult):
+    """A release file published (or unchanged); ``letters_left``: the dead letters of its earlier refusals, which
+    stay on the stream until dropped (told once, the first time it is published after them)."""
+
+    letters_left: tuple[str, ...] = ()
+
+    def fixed_words(self) -> str:
+        """What to do about ``letters_left``, in a few words ("" for none)."""
+        if not self.letters_left:
+            return ""
+        stays = "its dead letter stays" if len(self.letters_left) == 1 else "its dead letters stay"
+        return f"fixed since it was refused; {stays} until dropped: pledgewatch dlq drop {' '.join(self.letters_left)}"
 
 
 class ReleaseAccepted(BaseModel):
@@ -153,7 +170,7 @@ class IngestService:
     async def get_sources(self) -> SourcesAnswer:
         return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
-    async def ingest_file(self, path: Path) -> IngestResult | FileRefused | None:
+    async def ingest_file(self, path: Path) -> FilePublished | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
         whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
         parsing run off the event loop. The file is named by its absolute path, so a letter says which folder
@@ -172,33 +189,55 @@ class IngestService:
             else:
                 reason = f"{path}: cannot be read as a release ({failure_text(exc)})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
-            await self._dead_letter_file(path, raw, reason)
-            return FileRefused(reason)
+            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
         try:
             result = await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
-            await self._dead_letter_file(path, raw, reason)
-            return FileRefused(reason)
-        await self.runtime.streams.client.hdel(self._refused_key, str(path))  # fixed: refused again if it breaks
-        return result
+            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
+        published = FilePublished(result.release_id, result.version, result.published,
+                                  letters_left=await self._forget_refusal(path))
+        if published.letters_left:
+            log.info("%s: published, %s", path, published.fixed_words())
+        return published
+
+    async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
+        """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's
+        to drop): their ids, to be told."""
+        client = self.runtime.streams.client
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.hget(self._refused_letters_key, str(path))
+            pipe.hdel(self._refused_key, str(path))
+            pipe.hdel(self._refused_letters_key, str(path))
+            letters, _, _ = await pipe.execute()
+        return tuple(as_text(letters).split()) if letters else ()
 
     @property
     def _refused_key(self) -> str:
         return self.runtime.streams.key(REFUSED_FILES)
 
-    async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> None:
+    @property
+    def _refused_letters_key(self) -> str:
+        return self.runtime.streams.key(REFUSED_LETTERS)
+
+    async def _dead_letter_file(self, path: Path, raw: bytes | None, reason: str) -> bool:
         """Dead-letter a file that cannot be published, once for each content it is refused with: the same
-        file found again as it was (at the next start, say) is only logged."""
+        file found again as it was (at the next start, say) is only logged, at DEBUG (False)."""
         mark = refusal_mark(raw, reason)
         client = self.runtime.streams.client
         if as_text(await client.hget(self._refused_key, str(path)) or b"") == mark:
-            log.info("%s: refused before, unchanged since: not dead-lettered again (%s)", path, reason)
-            return
+            log.debug("refused before, unchanged since, not dead-lettered again: %s", reason)
+            return False
         payload = {"path": str(path)} | (printable_fields({"content": raw}) if raw is not None else {})
-        await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
-                                                     level=logging.WARNING)  # the user's file to fix
+        # The user's file to fix, at WARNING; the reason names the file (and its line) first, so it is said once.
+        told = reason if reason.startswith(str(path)) else f"{path}: {reason}"
+        log.warning("dead letter from file:%s", told)
+        letter = await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
+                                                              level=None)
+        earlier = as_text(await client.hget(self._refused_letters_key, str(path)) or b"").split()
         await client.hset(self._refused_key, str(path), mark)
+        await client.hset(self._refused_letters_key, str(path), " ".join([*earlier, letter]))
+        return True
 
     async def _watch(self) -> None:
         """Ingest each file the watcher offers on its own, so one failing (Redis restarting, say) is offered
@@ -212,15 +251,20 @@ class IngestService:
             if other:  # once a path, those found together (all at a start) in one line
                 self._reported_other.update(other)
                 log.info("%s", not_read_words(other))
+            refused_before = 0
             for path in paths:
                 try:
-                    await self.ingest_file(path)
+                    outcome = await self.ingest_file(path)
                 except Exception as exc:  # not the file's fault: Redis, say
                     self._outage.report(exc, log, "ingesting %s failed; retrying in %g s", path,
                                         self.settings.poll_seconds)
                     self.scanner.forget(path, retry_at_ns=time.time_ns() + int(self.settings.poll_seconds * 1e9))
                 else:
                     self._outage.recovered()
+                    refused_before += isinstance(outcome, FileRefused) and outcome.again
+            if refused_before:  # at a start, every file still refused: one line, not one a file
+                log.info("%d file%s refused before, unchanged since, not dead-lettered again (see them: "
+                         "pledgewatch dlq list --stream file)", refused_before, "" if refused_before == 1 else "s")
 
     async def post_release(self, request: Request) -> JSONResponse:
         """202 with the release id and version; 422 with the field errors (400 for a body that is not JSON or

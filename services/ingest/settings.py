@@ -56,7 +56,8 @@ class IngestSettings(BaseModel):
     entry_attempts: int = Field(
         default=8, ge=1, le=100, description="Tries at reading a feed entry's link (through GOV.UK's Content API "
         "or its page) before the entry's own text in the feed is published instead, or, with none, the entry is "
-        "dead-lettered. A refusal (404) is tried again too: a page a feed announces is often served a little later.")
+        "dead-lettered. A link answering 404 or 410 is tried twice at most: a page a feed announces is often "
+        "served a little later.")
     fetch_concurrency: int = Field(default=8, ge=1, description="Parallel item fetches (feeds, backfill).")
     allow_private_links: bool = Field(
         default=False, description="Fetch links from feed content (and their redirects) even when they resolve "

@@ -124,6 +124,28 @@ def test_ingest_publishes_once_per_content_and_dead_letters_bad_files(seed_file,
         client.close()
 
 
+def test_ingest_of_a_file_fixed_since_it_was_refused_says_how_to_drop_its_dead_letter(tmp_path, redis_url,
+                                                                                      key_prefix):
+    """The letter's hint says to fix the file and run `pledgewatch ingest` on it; the letter stayed, unsaid."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    latin1 = tmp_path / "2020-01-01-latin1.txt"
+    latin1.write_bytes("Caf\xe9 plan\nThe UK will invest £5m.\n".encode("latin-1"))
+    assert _pledgewatch("ingest", latin1, env=env).returncode == 1
+    client = redis.Redis.from_url(redis_url)
+    try:
+        [(letter_id, _)] = client.xrange(f"{key_prefix}{DEAD_LETTERS}")
+    finally:
+        client.close()
+    latin1.write_text("Café plan\nThe UK will invest £5m.\n")
+    fixed = _pledgewatch("ingest", latin1, env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.startswith("published rel-") and fixed.stdout.endswith(
+        f" {latin1} (fixed since it was refused; its dead letter stays until dropped: pledgewatch dlq drop "
+        f"{letter_id.decode()})\n")
+    again = _pledgewatch("ingest", latin1, env=env)
+    assert again.stdout.endswith(f" {latin1}\n")  # told once
+
+
 def _out_of_range_files(tmp_path):
     old, future = tmp_path / "1899-12-31-old.txt", tmp_path / "2099-01-01-future.txt"
     for path in (old, future):

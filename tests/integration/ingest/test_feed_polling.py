@@ -69,7 +69,7 @@ async def test_changed_item_is_a_new_version_and_a_changed_timestamp_alone_is_no
     item["details"]["body"] = item["details"]["body"].replace("</p>\n<p>", "</p>\n\n   <p>")  # whitespace only
     govuk.put("/api/content" + item["base_path"], item)
     report = await source.poll(now=NOW, clock=1)
-    assert (report.published, report.unchanged) == (0, 1)
+    assert (report.published, report.unchanged) == (0, 2)  # one read again, the other listed as it was
     # Then the text changes: version 2.
     govuk.put(FEED, feed.replace(b"2023-03-15T08", b"2023-03-16T11"), "application/atom+xml", etag='"news-3"')
     govuk.put_item("press_release_changed")
@@ -169,6 +169,18 @@ async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, re
     assert (report.published, report.failed) == (1, 0)
     assert (await source.poll(now=NOW, clock=2.0)).not_modified
     assert len(await published()) == 2
+
+
+async def test_an_entry_published_before_counts_as_unchanged_beside_a_failing_one(govuk, reader, streams):
+    """Before: an entry published at an earlier poll, and not read again since the feed lists it as it was, was
+    counted nowhere: ``0 published, 0 unchanged, 1 failed`` for a feed of two entries."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "busy", status=503)
+    source = poller(govuk, reader, streams)
+    await source.poll(now=NOW, clock=0)
+    report = await source.poll(now=NOW, clock=1.0)
+    assert (report.published, report.unchanged, report.failed) == (0, 1, 1)
 
 
 async def test_oversized_item_fails_alone(govuk, reader, streams, published):

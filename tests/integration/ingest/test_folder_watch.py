@@ -132,6 +132,68 @@ async def test_a_refused_file_is_a_warning_not_an_error(watching, streams, caplo
     assert record.levelno == logging.WARNING
 
 
+async def test_a_refused_file_is_named_once_in_its_warning(watching, streams, caplog):
+    """Before: ``dead letter from file:/x/empty.txt: /x/empty.txt: empty file``."""
+    folder, start = watching
+    empty = write_settled(folder / "empty.txt", "")
+    with caplog.at_level(logging.WARNING):
+        await start()
+        await wait_for(lambda: _lettered(streams, 1))
+    [line] = [r.getMessage() for r in caplog.records if "dead letter" in r.getMessage()]
+    assert line == f"dead letter from file:{empty}: empty file"
+    [letter] = await dead_letters(streams)
+    assert letter.reason == f"{empty}: empty file"  # the letter itself names the file, as dlq show tells it
+
+
+async def test_files_refused_before_are_one_info_line_at_a_restart_each_file_at_debug(watching, streams, caplog):
+    """Before: one INFO line a file at every start, ``refused before, unchanged since``, 14 for 14 files."""
+    folder, start = watching
+    bad = [write_settled(folder / f"2017-01-0{day}-bad.md", BAD_DATE.replace("act", f"act {day}"))
+           for day in (1, 2, 3)]
+    service = await start()
+    await wait_for(lambda: _lettered(streams, 3))
+    await asyncio.sleep(0.3)
+    await service.stop()
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="services.ingest"):
+        await start()
+        await wait_for(lambda: _logged(caplog, "refused before"))
+    info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO and "refused before" in r.getMessage()]
+    assert info == ["3 files refused before, unchanged since, not dead-lettered again "
+                    "(see them: pledgewatch dlq list --stream file)"]
+    debug = [r.getMessage() for r in caplog.records
+             if r.levelno == logging.DEBUG and "refused before" in r.getMessage()]
+    assert len(debug) == 3 and all(
+        line.startswith(f"refused before, unchanged since, not dead-lettered again: {path}:2: bad front matter: ")
+        for line, path in zip(sorted(debug), bad))
+    assert len(await dead_letters(streams)) == 3
+
+
+async def test_a_refused_file_fixed_in_the_folder_says_which_dead_letter_to_drop(watching, streams, published,
+                                                                                caplog):
+    """The letter of a file refused, then fixed and published, stays (the dead-letter stream is not ingest's to
+    edit): the log says which one it is and how to drop it."""
+    folder, start = watching
+    latin1 = folder / "2017-01-01-latin1.txt"
+    latin1.write_bytes("Caf\xe9 plan\nThe UK will invest £5m.\n".encode("latin-1"))
+    os.utime(latin1, (time.time() - 5, time.time() - 5))
+    await start()
+    await wait_for(lambda: _lettered(streams, 1))
+    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    letter_id = letter_id.decode()
+    with caplog.at_level(logging.INFO, logger="services.ingest"):
+        write_settled(latin1, GOOD)
+        await wait_for(lambda: _count(published, 1))
+        await wait_for(lambda: _logged(caplog, "pledgewatch dlq drop"))
+    [line] = [r.getMessage() for r in caplog.records if "pledgewatch dlq drop" in r.getMessage()]
+    assert line == (f"{latin1}: published, fixed since it was refused; its dead letter stays until dropped: "
+                    f"pledgewatch dlq drop {letter_id}")
+
+
+async def _logged(caplog, words: str) -> bool:
+    return any(words in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)
+
+
 async def _lettered(streams, n: int) -> bool:
     return len(await dead_letters(streams)) == n
 
