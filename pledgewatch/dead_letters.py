@@ -106,7 +106,7 @@ def why_not_replayable(letter: DeadLetter) -> str | None:
         return None
     origin = letter.stream
     if origin.startswith("file:"):
-        return f"a refused release file ({origin[5:]}): fix the file and run `pledgewatch ingest` on it"
+        return f"a refused release file ({origin[5:]}): fix it (a watched folder reads it again, else run `pledgewatch ingest` on it), then drop this letter (`pledgewatch dlq drop ID`)"
     if origin.startswith("http:"):
         return "a refused POST /releases: send the corrected release again"
     if origin.startswith("feed:"):

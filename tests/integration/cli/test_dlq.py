@@ -160,7 +160,8 @@ def test_a_letter_with_no_entry_to_republish_is_kept_with_one_line(cli, settings
     assert cli("dlq", "replay", letter) == 1
     err = capsys.readouterr().err
     assert err == (f"kept {letter}: cannot be replayed: a refused release file (/in/2020-01-01-empty.txt): "
-                   "fix the file and run `pledgewatch ingest` on it\n")
+                   "fix it (a watched folder reads it again, else run `pledgewatch ingest` on it), then drop this "
+                   "letter (`pledgewatch dlq drop ID`)\n")
     assert client.xlen(settings.key(DEAD_LETTERS)) == 1
 
 
