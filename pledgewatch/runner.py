@@ -115,7 +115,7 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         workers.start()  # once the groups exist and this process's services run: a bad start shows here first
         if (beats := getattr(app, "beats", None)) is not None:
             http.add_workers(functools.partial(workers.health, beats))
-        watching = asyncio.create_task(workers.watch())
+        watching = asyncio.create_task(workers.watch(beats))
         record(workers.pids)
         if token_notice:
             print(token_notice, flush=True)  # printed, never logged: it may hold the token

@@ -8,7 +8,9 @@ between them; every effect is exactly once however many replicas read a group (d
 Each worker gets the run's settings through its standard input, already checked; it sits in a session of
 its own, so Ctrl+C reaches the run alone, which then stops the workers (SIGTERM, each finishing what it
 holds) before it stops Redis. A worker also gets SIGTERM if the run dies (Linux), and one that exits while
-the run goes on is started again, after a pause that grows while it keeps failing at once.
+the run goes on is started again, after a pause that grows while it keeps failing at once. One whose heartbeat
+has been silent past ``PLEDGEWATCH_WORKER_HANG_SECONDS`` is hung: the run kills it, and so starts it again
+(:mod:`.hung_workers`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from redis.exceptions import RedisError
+
 from services.common.embedded_redis import die_with_parent, exit_text
-from services.common.settings import Settings
 from services.common.heartbeats import Beats
-from services.common.worker_liveness import Expected, WorkerHealth, judge
+from services.common.outages import UNREACHABLE
+from services.common.settings import Settings
+from services.common.worker_liveness import Beat, Expected, WorkerHealth, clock_text, duration_text, judge
+
+from .hung_workers import Seen, hung_workers
 
 log = logging.getLogger("pledgewatch")
 
@@ -35,6 +42,7 @@ STOP_SECONDS = 20.0  # a worker finishing its batch and closing its connections;
 WATCH_SECONDS = 1.0
 FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 60.0
 STEADY_SECONDS = 60.0  # a worker that ran this long before it exited is started again at once
+READ_BEATS_SECONDS = 2.0  # a Redis slower than this to answer is taken for unreadable: no worker is killed
 
 
 def worker_consumer(consumer: str, number: int) -> str:
@@ -66,6 +74,7 @@ class Workers:
         self.settings, self.on_change = settings, on_change
         self._workers: list[_Worker] = []
         self._run_started = time.time()
+        self._seen = Seen()
 
     @property
     def pids(self) -> list[int]:
@@ -78,10 +87,30 @@ class Workers:
                          None if (code := worker.process.poll()) is None else exit_text(code))
                 for worker in self._workers]
 
+    def _processes(self) -> list[Expected]:
+        return [Expected(1, os.getpid(), self._run_started), *self.expected()]
+
     async def health(self, beats: Beats) -> list[WorkerHealth]:
         """Every process of the run, this one (worker 1) first, judged by its heartbeat."""
-        expected = [Expected(1, os.getpid(), self._run_started), *self.expected()]
-        return judge(expected, await beats.read(), now=time.time(), heartbeat_seconds=self.settings.heartbeat_seconds)
+        return judge(self._processes(), await beats.read(), now=time.time(),
+                     heartbeat_seconds=self.settings.heartbeat_seconds)
+
+    async def kill_hung(self, beats: Beats) -> None:
+        """SIGKILL to every worker silent past the hang limit; :meth:`watch` then starts it again. No SIGTERM
+        first: a hung worker cannot act on it (its event loop is what is held, or it is stopped), and what it
+        held unacknowledged is reclaimed by another replica, each effect still once."""
+        read = await _read_or_none(beats)
+        hung, self._seen = hung_workers(self._processes(), read, self._seen, now=time.time(),
+                                        heartbeat_seconds=self.settings.heartbeat_seconds,
+                                        hang_seconds=self.settings.worker_hang_seconds)
+        by_pid = {worker.process.pid: worker for worker in self._workers}
+        for found in hung:
+            silence = (f"no heartbeat since {clock_text(found.last_beat)}" if found.last_beat is not None
+                       else "no heartbeat since it was started")
+            log.warning("worker %d (pid %d) hung: %s (%s ago), past PLEDGEWATCH_WORKER_HANG_SECONDS=%g; killing it "
+                        "to start it again", found.number, found.pid, silence, duration_text(found.silent_seconds),
+                        self.settings.worker_hang_seconds)
+            by_pid[found.pid].process.kill()
 
     def start(self) -> None:
         for number in range(2, self.settings.workers + 1):
@@ -101,10 +130,12 @@ class Workers:
             process.stdin.write(pickle.dumps((settings, number, self.settings.consumer)))
         return process
 
-    async def watch(self) -> None:
-        """Start again, until cancelled, every worker that exits."""
+    async def watch(self, beats: Beats | None = None) -> None:
+        """Start again, until cancelled, every worker that exits, and, with ``beats``, kill first every hung one."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
+            if beats is not None:
+                await self.kill_hung(beats)
             for worker in self._workers:
                 code = worker.process.poll()
                 if code is None:
@@ -134,3 +165,11 @@ class Workers:
                 worker.process.kill()
                 worker.process.wait()
         self._workers.clear()
+
+
+async def _read_or_none(beats: Beats) -> dict[int, Beat] | None:
+    """The run's beats, or None when Redis does not answer them in time."""
+    try:
+        return await asyncio.wait_for(beats.read(), READ_BEATS_SECONDS)
+    except (*UNREACHABLE, RedisError):
+        return None

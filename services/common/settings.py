@@ -28,6 +28,7 @@ from .auth import validate_token
 from .blank import none_if_blank
 from .errors import StartupError, bad_settings
 from .outbound import TargetPolicy
+from .worker_liveness import MISSED_BEATS, beat_limit
 from .wrong_tokens import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
 
 
@@ -51,6 +52,7 @@ class FlatSectionsSource(EnvSettingsSource):
 # Each worker is a Python process of about 80 MB and a core's worth of work; past a few per core they only
 # contend for the CPU and for Redis.
 MAX_WORKERS = 32
+DEFAULT_HANG_SECONDS = 60.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 HOME_VARIABLE = "PLEDGEWATCH_HOME"
 
@@ -113,6 +115,11 @@ class Settings(BaseSettings):
         description="With more than one worker: how often each process of `pledgewatch run` writes its "
                     "heartbeat to Redis; one silent for 4 of these is reported stopped by `/healthz` and "
                     "`pledgewatch status`.")
+    worker_hang_seconds: float = Field(
+        default=DEFAULT_HANG_SECONDS, ge=0, le=86_400,
+        description="With more than one worker: `pledgewatch run` kills a worker (2..N) whose heartbeat has been "
+                    "silent this long (hung: its event loop held, or stopped with SIGSTOP) and starts it again; "
+                    "more than 4 heartbeats (0: never). Unset: a minute, or 8 heartbeats when longer.")
     read_count: int = Field(default=64, ge=1, le=10_000,
                             description="Entries a consumer takes from its stream per read (XREADGROUP COUNT).")
     read_linger_ms: float = Field(
@@ -266,6 +273,18 @@ class Settings(BaseSettings):
         if value is not None:
             validate_token(value.get_secret_value())
         return value
+
+    @model_validator(mode="after")
+    def _hang_past_stopped(self) -> Settings:
+        stopped = beat_limit(self.heartbeat_seconds)
+        if "worker_hang_seconds" not in self.model_fields_set:
+            self.worker_hang_seconds = max(DEFAULT_HANG_SECONDS, 2 * stopped)
+        elif 0 < self.worker_hang_seconds <= stopped:
+            raise ValueError(
+                f"PLEDGEWATCH_WORKER_HANG_SECONDS={self.worker_hang_seconds:g} is not past {MISSED_BEATS} heartbeats "
+                f"(PLEDGEWATCH_HEARTBEAT_SECONDS={self.heartbeat_seconds:g}: {stopped:g} s), when a silent worker "
+                f"is reported stopped: give more than {stopped:g} (or 0 never to kill a hung worker)")
+        return self
 
     @model_validator(mode="after")
     def _read_api_token(self) -> Settings:

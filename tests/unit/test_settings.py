@@ -123,6 +123,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_READ_LINGER_MS", "2.5", "read_linger_ms", 2.5),
     ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
     ("PLEDGEWATCH_HEARTBEAT_SECONDS", "0.5", "heartbeat_seconds", 0.5),
+    ("PLEDGEWATCH_WORKER_HANG_SECONDS", "30", "worker_hang_seconds", 30.0),
     ("PLEDGEWATCH_STREAM_MAXLEN", "500", "stream_maxlen", 500),
     ("PLEDGEWATCH_DEAD_LETTERS_MAXLEN", "0", "dead_letters_maxlen", 0),
     ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),
@@ -262,6 +263,27 @@ def test_a_minimum_of_gaps_beyond_the_window_is_refused_with_both_names(monkeypa
     monkeypatch.setenv("PLEDGEWATCH_QUIET_MIN_GAPS", "12")
     with pytest.raises(ValueError, match=r"quiet_min_gaps \(12\) is more than quiet_window \(10\)"):
         Settings()
+
+
+def test_a_hang_limit_within_four_heartbeats_is_a_bad_setting_naming_both(monkeypatch):
+    """A worker would be killed before it is even reported stopped."""
+    monkeypatch.setenv("PLEDGEWATCH_HEARTBEAT_SECONDS", "5")
+    monkeypatch.setenv("PLEDGEWATCH_WORKER_HANG_SECONDS", "20")
+    assert service_exit_message() == (
+        "error: bad setting: PLEDGEWATCH_WORKER_HANG_SECONDS=20 is not past 4 heartbeats "
+        "(PLEDGEWATCH_HEARTBEAT_SECONDS=5: 20 s), when a silent worker is reported stopped: give more than 20 "
+        "(or 0 never to kill a hung worker) (fix the environment variable, or unset it for the default)")
+    monkeypatch.setenv("PLEDGEWATCH_WORKER_HANG_SECONDS", "0")
+    assert Settings().worker_hang_seconds == 0
+
+
+def test_the_hang_limit_is_a_minute_or_8_heartbeats_when_longer_unless_set(monkeypatch):
+    """Slow heartbeats, valid before the limit existed, still start: its default follows them."""
+    monkeypatch.delenv("PLEDGEWATCH_WORKER_HANG_SECONDS", raising=False)
+    monkeypatch.delenv("PLEDGEWATCH_HEARTBEAT_SECONDS", raising=False)
+    assert Settings().worker_hang_seconds == 60.0
+    monkeypatch.setenv("PLEDGEWATCH_HEARTBEAT_SECONDS", "30")
+    assert Settings().worker_hang_seconds == 240.0
 
 
 @pytest.mark.parametrize("value", ["25:99", "24:00", "09:60", "9am"])
