@@ -5,11 +5,13 @@ them make pledgewatch reach loopback services, the cloud metadata address or the
 it (server-side request forgery). Every such request is checked after DNS resolution, on the addresses
 the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
 gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
-connect or send with. It is refused when any is loopback, link-local, private, multicast, reserved or
+connect or send with (a chat service reached through a proxy: by what its name resolves to before the
+request). It is refused when any is loopback, link-local, private, multicast, reserved or
 unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
-internal endpoint on purpose.
+internal endpoint on purpose; where a connection is judged by its address, an allowed name allows the addresses
+it resolves to (:meth:`TargetPolicy.name_permits`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import asyncio
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -64,6 +66,16 @@ def ip_literal(host: str) -> str | None:
     return None
 
 
+def _host_key(host: str) -> str:
+    return host.lower().rstrip(".")
+
+
+def socket_literal(host: str) -> str | None:
+    """The address a socket's ``connect`` or ``sendto`` reads ``host`` as without resolving it; None for a
+    name, which the socket resolves itself."""
+    return _SOCKET_HOSTS.get(host) or ip_literal(host)
+
+
 @dataclass(frozen=True)
 class TargetPolicy:
     """Which non-public targets are allowed anyway: networks and host names (lowercase)."""
@@ -86,14 +98,14 @@ class TargetPolicy:
                 except ValueError as exc:
                     raise ValueError(f"PLEDGEWATCH_ALLOW_PRIVATE_TARGETS: {entry!r} is not a CIDR: {exc}") from None
             elif all(part and (part.isalnum() or "-" in part) for part in entry.split(".")):
-                hosts.add(entry.lower().rstrip("."))
+                hosts.add(_host_key(entry))
             else:
                 raise ValueError(f"PLEDGEWATCH_ALLOW_PRIVATE_TARGETS: {entry!r} is neither a CIDR nor a host name")
         return cls(tuple(networks), frozenset(hosts))
 
     def refusal(self, host: str, address: str) -> str | None:
         """Why ``host`` at ``address`` may not be reached, or None when it may."""
-        if host.lower().rstrip(".") in self.hosts:
+        if _host_key(host) in self.hosts:
             return None
         kind = non_public_kind(address)
         if kind is None:
@@ -112,22 +124,50 @@ class TargetPolicy:
         address = ip_literal(host)
         return None if address is None else self.refusal(host, address)
 
-    def socket_refusal(self, name: str, address: object) -> str | None:
+    def socket_refusal(self, address: object, permitted: Collection[object] = ()) -> str | None:
         """Why a socket may not connect or send to ``address`` (the ``(host, port, …)`` that ``connect`` and
-        ``sendto`` take) for a request to ``name``; None when it may, or when ``address`` is not an internet
-        one (a Unix socket's path). A host in ``address`` that is a name is resolved, and every address it
-        has must be allowed. The refusal names the address, never ``name``: a service's URL may hold a token
-        where a host would be."""
-        if not (isinstance(address, tuple) and address and isinstance(address[0], str)):
+        ``sendto`` take); None when it may, or when ``address`` is not an internet one (a Unix socket's path).
+
+        ``permitted`` holds what this request may reach whatever the policy says: addresses and names (at any
+        port) and ``(address, port)`` endpoints. A host that is a name, not an address, is refused unless
+        permitted (an allowed name's, see :meth:`name_permits`): the socket resolves it again after this check, so the address judged
+        would not be the one used. The refusal names the address, never the host name: a service's URL may
+        hold a token where a host would be."""
+        if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
             return None
-        host = address[0]
-        literal = _SOCKET_HOSTS.get(host) or ip_literal(host)
+        host, port = address[0], address[1]
+        literal = socket_literal(host)
+        if literal is None:
+            if _host_key(host) in permitted:
+                return None
+            return "refused: a host name given to the socket would be resolved again after it was judged; " \
+                   "outbound requests go only to addresses judged before use"
+        if literal in permitted or (literal, port) in permitted:
+            return None
+        return self.refusal(literal, literal)
+
+    def name_permits(self, host: str) -> frozenset[str]:
+        """What an allowed host name lets a request reach: the name itself and the addresses it resolves to
+        now (none when it does not resolve); nothing when ``host`` is not an allowed name."""
+        key = _host_key(host)
+        if key not in self.hosts:
+            return frozenset()
         try:
-            addresses = [literal] if literal else [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
-        except socket.gaierror:  # the socket cannot resolve it either
-            return None
-        refused = [found for found in addresses if self.refusal(name, found) is not None]
-        return self.refusal(refused[0], refused[0]) if refused else None
+            infos = socket.getaddrinfo(key, None)
+        except (socket.gaierror, UnicodeError):
+            return frozenset({key})
+        return frozenset({key, *(ip_literal(str(info[4][0])) or str(info[4][0]) for info in infos)})
+
+    def resolution_refusal(self, host: str, permitted: Collection[object] = ()) -> str | None:
+        """Why a request to ``host`` may not go, judged by every address ``host`` resolves to now (for a
+        connection no socket here makes, as through a proxy); ``socket.gaierror`` when it does not resolve."""
+        literal = socket_literal(host)
+        addresses = [literal] if literal else [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        for address in addresses:
+            reason = self.socket_refusal((address, None), permitted)
+            if reason is not None:
+                return reason
+        return None
 
     def check_addresses(self, host: str, addresses: list[str]) -> None:
         """:class:`TargetRefused` when any of ``host``'s ``addresses`` is not allowed."""

@@ -52,20 +52,55 @@ def test_a_name_is_no_ip_literal(host):
     pytest.param(("127.0.0.1", 80), "refused: 127.0.0.1 is a loopback address", id="loopback"),
     pytest.param(("::1", 80, 0, 0), "refused: ::1 is a loopback address", id="ipv6"),
     pytest.param(("2130706433", 514), "refused: 127.0.0.1 is a loopback address", id="number"),
-    pytest.param(("localhost", 514), "refused: ", id="name-resolved"),
+    pytest.param(("localhost", 514), "refused: ", id="name"),
     pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
     pytest.param(("93.184.216.34", 443), None, id="public"),
     pytest.param("/run/some.sock", None, id="unix-path"),
 ])
 def test_a_socket_address_is_judged_by_the_address_it_is(address, reason):
-    found = DEFAULT.socket_refusal("TokenA", address)
+    found = DEFAULT.socket_refusal(address)
     assert found == reason if reason is None else found.startswith(reason)
-    assert found is None or "TokenA" not in found
 
 
-def test_a_socket_address_of_a_host_name_the_allow_list_names_is_let_through():
-    assert TargetPolicy.parse(["redis"]).socket_refusal("redis", ("10.0.0.5", 6379)) is None
-    assert TargetPolicy.parse(["10.0.0.0/8"]).socket_refusal("x", ("10.0.0.5", 6379)) is None
+def test_a_host_name_given_to_a_socket_is_refused_even_when_it_resolves_to_an_allowed_address():
+    """Before: the name was resolved to judge it, and the socket resolved it again (in C, unseen): a name
+    answering a public address the first time and a private one the second (DNS rebinding) passed."""
+    reason = TargetPolicy.parse(["127.0.0.0/8"]).socket_refusal(("localhost", 514))
+    assert reason is not None and reason.startswith("refused: a host name given to the socket")
+    assert "localhost" not in reason
+
+
+def test_a_host_name_given_to_a_socket_passes_when_it_is_the_allowed_name_of_the_request():
+    policy = TargetPolicy.parse(["localhost", "syslog.corp.example"])
+    assert policy.socket_refusal(("LocalHost", 514), policy.name_permits("localhost")) is None
+    assert policy.socket_refusal(("syslog.corp.example", 514), policy.name_permits("localhost")) is not None
+
+
+def test_an_allowed_host_name_permits_only_the_addresses_it_resolves_to():
+    """Before: a send whose URL named an allowed host could connect anywhere (mailto://…@allowed?smtp=127.0.0.1)."""
+    policy = TargetPolicy.parse(["mail.corp.example"])
+    permitted = frozenset({"mail.corp.example", "10.0.0.5"})
+    assert policy.socket_refusal(("10.0.0.5", 25), permitted) is None
+    assert policy.socket_refusal(("mail.corp.example", 25), permitted) is None
+    assert policy.socket_refusal(("127.0.0.1", 2526), permitted).startswith("refused: 127.0.0.1 is a loopback")
+    assert policy.socket_refusal(("127.0.0.1", 2526)).startswith("refused: 127.0.0.1 is a loopback")
+
+
+def test_a_permitted_endpoint_is_that_address_and_port_only():
+    permitted = frozenset({("127.0.0.1", 3128)})
+    assert DEFAULT.socket_refusal(("127.0.0.1", 3128), permitted) is None
+    assert DEFAULT.socket_refusal(("127.0.0.1", 3129), permitted) is not None
+
+
+def test_an_allowed_host_name_permits_its_addresses_as_resolved_now():
+    assert TargetPolicy.parse(["localhost"]).name_permits("LocalHost.") >= {"localhost", "127.0.0.1"}
+    assert TargetPolicy.parse(["localhost"]).name_permits("redis") == frozenset()
+    assert TargetPolicy.parse(["no-such-host.invalid"]).name_permits("no-such-host.invalid") == \
+        frozenset({"no-such-host.invalid"})
+
+
+def test_a_cidr_entry_still_lets_a_socket_address_through():
+    assert TargetPolicy.parse(["10.0.0.0/8"]).socket_refusal(("10.0.0.5", 6379)) is None
 
 
 def test_a_host_name_url_is_left_to_resolution():

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from urllib.parse import urlsplit
+
 import requests
+import requests.adapters
 import urllib3.connection
 
-from services.common.outbound import TargetPolicy, TargetRefused
+from services.common.outbound import TargetPolicy, TargetRefused, socket_literal
 
 from ..messages import Message, chat_text
 from ..redaction import redact_url
@@ -57,7 +60,10 @@ def _several_services(notifier: "apprise.Apprise") -> str | None:
 # - the outbound policy holds for every connection the send makes, whatever the service: a URL's host may be
 #   a number (2130706433), a single-label name (redis) or a name resolving elsewhere the next time, and
 #   Apprise resolves it itself, so the address each socket is about to connect or send to is judged, before
-#   a byte goes (TLS and SMTP included): a refused one fails the send for good, saying why;
+#   a byte goes (TLS and SMTP included): a refused one fails the send for good, saying why. A name given to a
+#   socket is resolved first and the socket given the address judged (it would resolve the name again,
+#   unseen); an allowed host name permits the addresses it resolves to as the send begins; through a proxy,
+#   the proxy is permitted at its port and the service judged by resolving its name before the request;
 # - requests follows redirects, so a service answering 307 would send the notification on to wherever it
 #   chose: no redirect is followed, the 3xx is the answer, as it is for a webhook;
 # - a plugin reads the service's whole answer into memory: it is read up to MAX_ANSWER_BYTES (decompressed),
@@ -82,6 +88,9 @@ class _Sending:
     deadline: float
     targets: TargetPolicy = field(default_factory=TargetPolicy)
     host: str = ""  # the service's host as its URL names it: a name the policy may allow
+    # what its connections may reach whatever the policy says: an allowed host name and the addresses it
+    # resolved to when the send began, and the (address, port) of a proxy requests goes through
+    permitted: set[object] = field(default_factory=set)
     refused: str | None = None  # why a connection was refused, the first one
     notes: list[str] = field(default_factory=list)
     sockets: list[socket.socket] = field(default_factory=list)
@@ -127,11 +136,81 @@ def _judged_while_sending(event: str, args: tuple[Any, ...]) -> None:
     sending = _APPRISE_SENDING.get()
     if sending is None:
         return
-    reason = sending.targets.socket_refusal(sending.host, args[1])
+    reason = sending.targets.socket_refusal(args[1], sending.permitted)
     if reason is not None:
         sending.refused = sending.refused or reason
         args[0].close()  # not every plugin closes a socket whose send failed
         raise TargetRefused(reason)
+
+
+def _notify_judged(sending: _Sending, notifier: "apprise.Apprise", **message: Any) -> Any:
+    """Apprise's send, on its thread: an allowed host name in the URL permits only the addresses it resolves to
+    now (resolved here, within the send's time: at its timeout the send fails whether this has ended or not)."""
+    sending.permitted.update(sending.targets.name_permits(sending.host))
+    return notifier.notify(**message)
+
+
+def _resolved_once(sock: socket.socket, address: Any) -> Any:
+    """``address`` with a host name in it resolved, here, to the address the socket then uses: the audit hook
+    judges that address, which the socket does not resolve again (a name it would, unseen, after the check)."""
+    if _APPRISE_SENDING.get() is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return address
+    if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
+        return address
+    if socket_literal(address[0]) is not None:
+        return address
+    infos = socket.getaddrinfo(address[0], address[1], sock.family, sock.type)
+    return (infos[0][4][0], *address[1:])
+
+
+def _connect_resolved_once(sock: socket.socket, address: Any) -> None:
+    _connect(sock, _resolved_once(sock, address))
+
+
+def _connect_ex_resolved_once(sock: socket.socket, address: Any) -> int:
+    return _connect_ex(sock, _resolved_once(sock, address))
+
+
+def _sendto_resolved_once(sock: socket.socket, data: Any, *flags_and_address: Any) -> int:
+    if not flags_and_address:
+        return _sendto(sock, data)  # type: ignore[call-arg]
+    *flags, address = flags_and_address
+    return _sendto(sock, data, *flags, _resolved_once(sock, address))
+
+
+def _proxy_judged_while_sending(adapter: requests.adapters.HTTPAdapter, request: requests.PreparedRequest,
+                                stream: bool = False, timeout: Any = None, verify: Any = True, cert: Any = None,
+                                proxies: Any = None) -> requests.Response:
+    sending = _APPRISE_SENDING.get()
+    proxy = requests.utils.select_proxy(request.url or "", proxies) if sending is not None else None
+    if sending is not None and proxy:
+        _judge_behind_proxy(sending, request.url or "", proxy)
+    return _adapter_send(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
+                         proxies=proxies)
+
+
+# the port a proxy URL without one is reached at, by its scheme (urllib3's and PySocks' defaults)
+_PROXY_PORTS = {"http": 80, "https": 443, "socks4": 1080, "socks4a": 1080, "socks5": 1080, "socks5h": 1080}
+
+
+def _judge_behind_proxy(sending: _Sending, url: str, proxy: str) -> None:
+    """Through a proxy the socket reaches the proxy, not the service: the service's host is judged here, by
+    what it resolves to before the request (what the proxy then connects to is the proxy's to keep to), and
+    the proxy's own address is permitted, at its port only."""
+    try:
+        reason = sending.targets.resolution_refusal(urlsplit(url).hostname or "", sending.permitted)
+    except (socket.gaierror, UnicodeError):
+        raise requests.ConnectionError("the service's host does not resolve: it cannot be judged") from None
+    if reason is not None:
+        sending.refused = sending.refused or reason
+        raise requests.ConnectionError(reason)
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    port = parts.port or _PROXY_PORTS.get(parts.scheme.lower(), 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname or "", port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return  # nor will requests reach it
+    sending.permitted.update((socket_literal(str(info[4][0])), port) for info in infos)
 
 
 def _shut(sock: socket.socket) -> None:
@@ -145,6 +224,8 @@ _APPRISE_SENDING: ContextVar[_Sending | None] = ContextVar("apprise_sending", de
 _redirect_target = requests.Session.get_redirect_target
 _iter_content = requests.Response.iter_content
 _new_conn = urllib3.connection.HTTPConnection._new_conn
+_adapter_send = requests.adapters.HTTPAdapter.send
+_connect, _connect_ex, _sendto = socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto
 
 
 class AnswerTooLarge(requests.RequestException):
@@ -191,6 +272,10 @@ def _noted_while_sending(connection: urllib3.connection.HTTPConnection) -> socke
 requests.Session.get_redirect_target = _no_redirect_while_sending  # type: ignore[method-assign]
 requests.Response.iter_content = _bounded_while_sending  # type: ignore[method-assign,assignment]
 urllib3.connection.HTTPConnection._new_conn = _noted_while_sending  # type: ignore[method-assign]
+requests.adapters.HTTPAdapter.send = _proxy_judged_while_sending  # type: ignore[method-assign,assignment]
+socket.socket.connect = _connect_resolved_once  # type: ignore[method-assign]
+socket.socket.connect_ex = _connect_ex_resolved_once  # type: ignore[method-assign]
+socket.socket.sendto = _sendto_resolved_once  # type: ignore[method-assign,assignment]
 sys.addaudithook(_judged_while_sending)
 
 _THREADS = ThreadPoolExecutor(APPRISE_THREADS, thread_name_prefix="apprise")
@@ -263,8 +348,8 @@ class AppriseSender:
             _APPRISE_SENDING.reset(token)
         # The text is plain text (a release's own words among it): said so, Apprise escapes it for a service
         # that reads HTML or Markdown, so a title cannot add a link, a mention (Slack's <!channel>) or markup.
-        future: Future[Any] = _THREADS.submit(context.run, notifier.notify, body=body, title=title,
-                                              body_format=apprise.NotifyFormat.TEXT)
+        future: Future[Any] = _THREADS.submit(context.run, _notify_judged, sending, notifier, body=body,
+                                              title=title, body_format=apprise.NotifyFormat.TEXT)
         future.add_done_callback(lambda _: (sending.done(), _free_threads.release()))
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future),

@@ -140,11 +140,96 @@ async def test_a_host_name_on_the_allow_list_is_let_through_at_the_address_it_re
     assert service.hits == ["/api/services/persistent_notification/create"]
 
 
-async def test_the_allow_list_lets_an_email_through_apprise_reach_a_loopback_smtp_server(smtp):
+@pytest.mark.parametrize(("host", "allowed"), [
+    pytest.param("127.0.0.1", "127.0.0.0/8", id="cidr"),
+    pytest.param("localhost", "localhost", id="host-name-at-an-address-it-resolves-to"),
+])
+async def test_the_allow_list_lets_an_email_through_apprise_reach_a_loopback_smtp_server(smtp, host, allowed):
     controller, inbox = smtp
-    result = await _send(f"mailto://127.0.0.1:{controller.port}"
-                         "?from=alerts@pledgewatch.test&to=desk@example.org&mode=insecure",
-                         TargetPolicy.parse(["127.0.0.0/8"]))
+    result = await _send(f"mailto://{host}:{controller.port}?smtp=127.0.0.1"
+                         "&from=alerts@pledgewatch.test&to=desk@example.org&mode=insecure",
+                         TargetPolicy.parse([allowed]))
     assert result.ok, result.error
     [(recipients, _)] = inbox.messages
     assert recipients == ["desk@example.org"]
+
+
+async def test_an_allowed_host_name_does_not_let_its_send_connect_elsewhere(smtp):
+    """Before: with mail.corp.example allowed, a mailto:// URL naming it, and smtp=127.0.0.1, connected to
+    127.0.0.1: the allowed name passed every connection of the send, wherever it went."""
+    controller, inbox = smtp
+    result = await _send(f"mailto://user:secretpw@mail.corp.example:{controller.port}?smtp=127.0.0.1"
+                         "&from=alerts@pledgewatch.test&to=desk@example.org&mode=insecure",
+                         TargetPolicy.parse(["mail.corp.example"]))
+    _refused_for_good(result)
+    assert inbox.received == []
+
+
+async def test_a_syslog_datagram_to_a_host_name_goes_to_the_address_judged(syslog):
+    """The name is resolved once, judged, and the datagram sent to that address (not resolved again)."""
+    port, received = syslog
+    result = await _send(f"rsyslog://localhost:{port}", TargetPolicy.parse(["127.0.0.0/8"]))
+    assert result.ok, result.error
+    assert len(received()) == 1
+
+
+class _ProxyStub(_Answering):
+    """Answers as an HTTP proxy does for a plain-HTTP request (absolute URI): 200 ``{}``, recording the URI; a
+    CONNECT (for HTTPS) is recorded and answered 502, as by a proxy that cannot reach the service."""
+
+    def do_CONNECT(self):  # noqa: N802 - the stdlib's name
+        self.server.hits.append(f"CONNECT {self.path}")
+        self.send_response(502)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def proxy(monkeypatch):
+    """An HTTP proxy stub on 127.0.0.1, set as HTTP_PROXY for requests."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ProxyStub)
+    server.daemon_threads = True
+    server.hits = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+async def test_a_send_through_a_proxy_on_loopback_reaches_a_public_service(proxy, monkeypatch, variable):
+    """Before: the proxy's loopback address was judged as the target: every send behind a proxy was refused."""
+    monkeypatch.delenv("HTTP_PROXY")
+    monkeypatch.setenv(variable, f"http://127.0.0.1:{proxy.server_address[1]}")
+    result = await _send("json://93.184.215.14/hook")
+    assert result.ok, result.error
+    assert proxy.hits == ["http://93.184.215.14/hook"]
+
+
+async def test_an_https_send_through_a_proxy_asks_it_to_connect_to_the_service(proxy, monkeypatch):
+    monkeypatch.delenv("HTTP_PROXY")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+    result = await _send("jsons://93.184.215.14/hook")
+    assert proxy.hits == ["CONNECT 93.184.215.14:443"]
+    assert not result.ok and result.retryable and not result.error.startswith("refused")
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("json://127.0.0.1:9/hook", id="ip-literal"),
+    pytest.param("json://2130706433:9/hook", id="number"),
+    pytest.param("json://localhost:9/hook", id="name"),
+])
+async def test_a_send_through_a_proxy_to_a_loopback_service_is_refused_before_the_proxy_hears_of_it(proxy, url):
+    result = await _send(url)
+    _refused_for_good(result)
+    assert proxy.hits == []
+
+
+async def test_a_proxy_permits_its_own_port_only(proxy, service):
+    """The proxy's address is let through at its port; another service on the same address is not."""
+    result = await _send(f"rsyslog://127.0.0.1:{service.server_address[1]}")
+    _refused_for_good(result)
+    assert service.connections == 0
