@@ -68,9 +68,10 @@ class _Worker:
 
 
 class Workers:
-    """Workers 2..``settings.workers`` of a run; ``on_change(pids)`` after one is started again."""
+    """Workers 2..``settings.workers`` of a run; ``on_change(pids, started_times)`` after one is started again."""
 
-    def __init__(self, settings: Settings, *, on_change: Callable[[list[int]], None] = lambda pids: None) -> None:
+    def __init__(self, settings: Settings, *,
+                 on_change: Callable[[list[int], list[float]], None] = lambda pids, started: None) -> None:
         self.settings, self.on_change = settings, on_change
         self._workers: list[_Worker] = []
         self._run_started = time.time()
@@ -79,6 +80,11 @@ class Workers:
     @property
     def pids(self) -> list[int]:
         return [worker.process.pid for worker in self._workers]
+
+    @property
+    def started_times(self) -> list[float]:
+        """When each process of the run was last started (seconds since the epoch): this one, then 2..N."""
+        return [self._run_started, *(worker.started_at for worker in self._workers)]
 
     def expected(self) -> list[Expected]:
         """Workers 2..N as their heartbeats are judged: one that has exited, and is not started again yet, with
@@ -148,7 +154,7 @@ class Workers:
                 await asyncio.sleep(worker.pause)
                 worker.process, worker.started = self._spawn(worker.number), time.monotonic()
                 worker.started_at = time.time()
-                self.on_change(self.pids)
+                self.on_change(self.pids, self.started_times)
 
     def stop(self) -> None:
         """SIGTERM to every worker, then wait for all (SIGKILL past ``STOP_SECONDS``)."""
