@@ -1,5 +1,9 @@
 """Which workers of ``pledgewatch run --workers N`` to kill as hung (pure: no I/O, time passed in).
 
+Time here is the run's monotonic clock: a worker is silent since the run saw its beat change
+(:func:`~services.common.worker_liveness.note_beats`), so a step of the wall clock (NTP) neither kills a healthy
+worker nor spares a hung one; the beats' own times are only shown.
+
 A worker whose event loop no longer turns, or that was stopped with SIGSTOP, does not exit, so the run would
 never start it again: past ``PLEDGEWATCH_WORKER_HANG_SECONDS`` without a heartbeat, the run kills it and its
 restart path replaces it. Worker 1, the run's own process, is never judged here: it is the one judging.
@@ -14,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from services.common.worker_liveness import Beat, Expected, beat_limit, start_grace
+from services.common.worker_liveness import Beat, Expected, SeenBeat, beat_limit, note_beats, start_grace
 
 
 @dataclass(frozen=True)
 class Seen:
-    """What the run knows of the beats between two checks: the latest beat of each pid, and since when the
-    beats have been believable without a break (None: not now)."""
+    """What the run knows of the beats between two checks: the last beat of each pid and when it was seen, and
+    since when the beats have been believable without a break (None: not now)."""
 
-    last_beats: Mapping[int, float] = field(default_factory=dict)
+    last_beats: Mapping[int, SeenBeat] = field(default_factory=dict)
     believed_since: float | None = None
 
 
@@ -30,7 +34,7 @@ class Seen:
 class Hung:
     number: int
     pid: int
-    last_beat: float | None  # None: it has not beaten since it was started
+    last_beat: float | None  # the beat's own time (the worker's wall clock), shown; None: none since it started
     silent_seconds: float
 
 
@@ -38,24 +42,20 @@ def hung_workers(processes: Sequence[Expected], beats: Mapping[int, Beat] | None
                  heartbeat_seconds: float, hang_seconds: float) -> tuple[list[Hung], Seen]:
     """The workers to kill, and what to remember for the next check.
 
-    ``processes``: worker 1 first, then workers 2..N (one the run knows has exited is left to its restart);
-    ``beats``: the run's hash as read now, None when it could not be read; ``hang_seconds`` 0: never kill.
-    A worker that has not beaten since it was started is killed only past the start grace too.
+    ``processes``: worker 1 first, then workers 2..N (one the run knows has exited is left to its restart), started
+    on the monotonic clock ``now`` is read on; ``beats``: the run's hash as read now, None when it could not be
+    read; ``hang_seconds`` 0: never kill. A worker that has not beaten since it was started is killed only past
+    the start grace too.
     """
     own, workers = processes[0], processes[1:]
     if beats is None:
         return [], Seen(seen.last_beats, None)
-    current = {process.pid for process in processes}
-    last_beats = {pid: at for pid, at in seen.last_beats.items() if pid in current}
-    for process in processes:
-        beat = beats.get(process.number)
-        if beat is not None and beat.pid == process.pid:
-            last_beats[process.pid] = max(beat.at, last_beats.get(process.pid, beat.at))
+    last_beats = note_beats(seen.last_beats, processes, beats, now=now)
     # Worker 1 runs this check, so it is alive: if its own beat is silent too (and so when every process is
     # silent at once), the beats do not reach Redis (an outage, a Redis restarted empty, read-only or out of
     # memory) and say nothing about the others; killing them would only throw their work away.
     own_last = last_beats.get(own.pid)
-    if own_last is None or now - own_last > beat_limit(heartbeat_seconds):
+    if own_last is None or now - own_last.at > beat_limit(heartbeat_seconds):
         return [], Seen(last_beats, None)
     believed_since = seen.believed_since if seen.believed_since is not None else now
     if not hang_seconds:
@@ -66,7 +66,9 @@ def hung_workers(processes: Sequence[Expected], beats: Mapping[int, Beat] | None
             continue
         last = last_beats.get(worker.pid)
         limit = hang_seconds if last is not None else max(hang_seconds, start_grace(heartbeat_seconds))
-        silent_from = max(at for at in (last, worker.started, believed_since) if at is not None)
+        seen_at = last.at if last is not None else None
+        silent_from = max(at for at in (seen_at, worker.started, believed_since) if at is not None)
         if now - silent_from > limit:
-            hung.append(Hung(worker.number, worker.pid, last, now - (last if last is not None else silent_from)))
+            hung.append(Hung(worker.number, worker.pid, last.beat.at if last is not None else None,
+                             now - (seen_at if seen_at is not None else silent_from)))
     return hung, Seen(last_beats, believed_since)

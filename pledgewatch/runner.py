@@ -106,8 +106,9 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         http = app.http  # type: ignore[attr-defined]
         http_url = f"http://{http.host}:{http.port}"
 
-        def record(pids: list[int]) -> None:
-            write_run_state(settings, http_url=http_url, workers=pids, embedded=embedded is not None)
+        def record(pids: list[int], started: list[float]) -> None:
+            write_run_state(settings, http_url=http_url, workers=pids, started=started,
+                            embedded=embedded is not None)
             if (run_metrics := getattr(app, "run_metrics", None)) is not None:
                 run_metrics.live = set(pids)  # a gauge is added from running workers only
 
@@ -116,7 +117,7 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         if (beats := getattr(app, "beats", None)) is not None:
             http.add_workers(functools.partial(workers.health, beats))
         watching = asyncio.create_task(workers.watch(beats))
-        record(workers.pids)
+        record(workers.pids, workers.started_times)
         if token_notice:
             print(token_notice, flush=True)  # printed, never logged: it may hold the token
         log.info("pledgewatch running%s; Ctrl+C to stop",

@@ -30,11 +30,12 @@ def run_state_path(settings: Settings) -> Path:
 
 
 def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | None = None,
-                    embedded: bool = False) -> Path:
+                    started: list[float] | None = None, embedded: bool = False) -> Path:
     """``run.json``: this process's pid, the Redis and API addresses, whether that Redis is the run's embedded one
     (for what a command advises when it does not answer), the key prefix, the dead letters' cap, the consumer
     name and the heartbeats' interval (for ``status``), and ``workers``: the pids of
-    the run's processes, this one first, then its extra workers (``pledgewatch run --workers``)."""
+    the run's processes, this one first, then its extra workers (``pledgewatch run --workers``), with ``started``:
+    when each of them was last started (seconds since the epoch, in the same order)."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside it, then put in its place: a reader (`status`, the next run) sees the old file or the new one,
@@ -46,7 +47,8 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
                               "prefix": settings.prefix,
                               "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
                               "consumer": settings.consumer, "heartbeat_seconds": settings.heartbeat_seconds,
-                              "workers": [os.getpid(), *(workers or [])]}))
+                              "workers": [os.getpid(), *(workers or [])],
+                              **({"started": started} if started is not None else {})}))
     os.replace(written, path)
     return path
 

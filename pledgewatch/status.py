@@ -59,8 +59,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         try:
             status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings))
             if state and (beats_key := _beats_key(state, settings)):
-                status["run"]["workers"] = _judged(status["run"]["workers"], redis_url, beats_key,
-                                                      heartbeat_seconds(state, settings))
+                workers = status["run"]["workers"]
+                status["run"]["workers"] = _judged(workers, started_times(state, len(workers)), redis_url,
+                                                   beats_key, heartbeat_seconds(state, settings))
             failure = None
         except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
             failure = redis_source.refusing(str(exc))
@@ -102,6 +103,16 @@ def _workers(state: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"number": number, "pid": pid, "running": is_alive(pid)} for number, pid in enumerate(pids, start=1)]
 
 
+def started_times(state: dict[str, Any], count: int) -> list[float | None]:
+    """When each of the run's ``count`` processes was last started, as its run.json says; None for each when it
+    does not (a run.json written before it held them, or unreadable)."""
+    started = state.get("started")
+    if (not isinstance(started, list) or len(started) != count
+            or not all(isinstance(at, (int, float)) and not isinstance(at, bool) for at in started)):
+        return [None] * count
+    return [float(at) for at in started]
+
+
 def _beats_key(state: dict[str, Any], settings: Settings) -> str | None:
     """The hash of the run's heartbeats, written when it has several workers (and a run.json naming its consumer)."""
     consumer = state.get("consumer")
@@ -118,15 +129,18 @@ def heartbeat_seconds(state: dict[str, Any], settings: Settings) -> float:
     return settings.heartbeat_seconds
 
 
-def _judged(workers: list[dict[str, Any]], redis_url: str, key: str, every: float) -> list[dict[str, Any]]:
-    """``workers`` each with its state and last heartbeat (read from Redis), and why it is taken for stopped."""
+def _judged(workers: list[dict[str, Any]], started: list[float | None], redis_url: str, key: str,
+            every: float) -> list[dict[str, Any]]:
+    """``workers`` (each ``started`` when, if known) each with its state and last heartbeat (read from Redis), and
+    why it is taken for stopped."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                                   socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
     try:
         beats = parse_beats(client.hgetall(key))
     finally:
         client.close()
-    expected = [Expected(w["number"], w["pid"], ended=None if w["running"] else "is not running") for w in workers]
+    expected = [Expected(w["number"], w["pid"], at, None if w["running"] else "is not running")
+                for w, at in zip(workers, started)]
     judged = judge(expected, beats, now=time.time(), heartbeat_seconds=every)
     return [{**worker, **health.model_dump(exclude={"number", "pid"})} for worker, health in zip(workers, judged)]
 

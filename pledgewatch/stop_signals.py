@@ -99,6 +99,9 @@ class LoopStop:
         loop = asyncio.get_running_loop()
         for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, self._request)
+        # A signal after __init__ and before the handlers above went to the handler outside the loop: its flag.
+        if stop_requested():
+            self._request()
 
     def stops(self, app: Stoppable) -> None:
         """``app`` told to stop on a request from now on (at once, if one came)."""

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from redis.exceptions import RedisError
 
@@ -31,7 +31,8 @@ from services.common.embedded_redis import die_with_parent, exit_text
 from services.common.heartbeats import Beats
 from services.common.outages import UNREACHABLE
 from services.common.settings import Settings
-from services.common.worker_liveness import Beat, Expected, WorkerHealth, clock_text, duration_text, judge
+from services.common.worker_liveness import (
+    Beat, Expected, WorkerHealth, as_seen, clock_text, duration_text, judge, note_beats)
 
 from .hung_workers import Seen, hung_workers
 
@@ -62,45 +63,52 @@ def next_pause(pause: float, ran_seconds: float) -> float:
 class _Worker:
     number: int
     process: subprocess.Popen[bytes]
-    started: float = field(default_factory=time.monotonic)
-    started_at: float = field(default_factory=time.time)  # the same, on the clock heartbeats are written by
+    started: float = field(default_factory=time.monotonic)  # its silence is judged on this clock
+    started_at: float = field(default_factory=time.time)  # the same, on the wall clock: shown, and in run.json
     pause: float = 0.0
 
 
 class Workers:
-    """Workers 2..``settings.workers`` of a run; ``on_change(pids)`` after one is started again."""
+    """Workers 2..``settings.workers`` of a run; ``on_change(pids, started_times)`` after one is started again."""
 
-    def __init__(self, settings: Settings, *, on_change: Callable[[list[int]], None] = lambda pids: None) -> None:
+    def __init__(self, settings: Settings, *,
+                 on_change: Callable[[list[int], list[float]], None] = lambda pids, started: None) -> None:
         self.settings, self.on_change = settings, on_change
         self._workers: list[_Worker] = []
-        self._run_started = time.time()
+        self._run_started, self._run_started_at = time.monotonic(), time.time()
         self._seen = Seen()
 
     @property
     def pids(self) -> list[int]:
         return [worker.process.pid for worker in self._workers]
 
-    def expected(self) -> list[Expected]:
-        """Workers 2..N as their heartbeats are judged: one that has exited, and is not started again yet, with
-        how it ended."""
-        return [Expected(worker.number, worker.process.pid, worker.started_at,
-                         None if (code := worker.process.poll()) is None else exit_text(code))
-                for worker in self._workers]
+    @property
+    def started_times(self) -> list[float]:
+        """When each process of the run was last started (seconds since the epoch): this one, then 2..N."""
+        return [self._run_started_at, *(worker.started_at for worker in self._workers)]
 
     def _processes(self) -> list[Expected]:
-        return [Expected(1, os.getpid(), self._run_started), *self.expected()]
+        """Every process of the run, this one (worker 1) first, started on the monotonic clock; one that has
+        exited, and is not started again yet, with how it ended."""
+        return [Expected(1, os.getpid(), self._run_started),
+                *(Expected(worker.number, worker.process.pid, worker.started,
+                           None if (code := worker.process.poll()) is None else exit_text(code))
+                  for worker in self._workers)]
 
     async def health(self, beats: Beats) -> list[WorkerHealth]:
-        """Every process of the run, this one (worker 1) first, judged by its heartbeat."""
-        return judge(self._processes(), await beats.read(), now=time.time(),
-                     heartbeat_seconds=self.settings.heartbeat_seconds)
+        """Every process of the run, this one (worker 1) first, judged by when this process saw its heartbeat."""
+        read = await beats.read()
+        processes, now, wall_now = self._processes(), time.monotonic(), time.time()
+        self._seen = replace(self._seen, last_beats=note_beats(self._seen.last_beats, processes, read, now=now))
+        expected, seen = as_seen(processes, self._seen.last_beats, now=now, wall_now=wall_now)
+        return judge(expected, seen, now=wall_now, heartbeat_seconds=self.settings.heartbeat_seconds)
 
     async def kill_hung(self, beats: Beats) -> None:
         """SIGKILL to every worker silent past the hang limit; :meth:`watch` then starts it again. No SIGTERM
         first: a hung worker cannot act on it (its event loop is what is held, or it is stopped), and what it
         held unacknowledged is reclaimed by another replica, each effect still once."""
         read = await _read_or_none(beats)
-        hung, self._seen = hung_workers(self._processes(), read, self._seen, now=time.time(),
+        hung, self._seen = hung_workers(self._processes(), read, self._seen, now=time.monotonic(),
                                         heartbeat_seconds=self.settings.heartbeat_seconds,
                                         hang_seconds=self.settings.worker_hang_seconds)
         by_pid = {worker.process.pid: worker for worker in self._workers}
@@ -148,7 +156,7 @@ class Workers:
                 await asyncio.sleep(worker.pause)
                 worker.process, worker.started = self._spawn(worker.number), time.monotonic()
                 worker.started_at = time.time()
-                self.on_change(self.pids)
+                self.on_change(self.pids, self.started_times)
 
     def stop(self) -> None:
         """SIGTERM to every worker, then wait for all (SIGKILL past ``STOP_SECONDS``)."""

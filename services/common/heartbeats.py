@@ -1,11 +1,13 @@
 """The heartbeats of ``pledgewatch run --workers N``: each process says, through Redis, that it still runs.
 
-Every process of the run (worker 1, the run's own, and workers 2..N) writes its pid and the time to its field
+Every process of the run (worker 1, the run's own, and workers 2..N) writes its pid, the time and how many
+beats it has written to its field
 (its number) of one hash of the run, ``workers:beats:<the run's consumer name>``, every
 ``PLEDGEWATCH_HEARTBEAT_SECONDS``, from its event loop: a process killed, crashed or hung (its loop held, or
 stopped with SIGSTOP) stops writing. The run's ``/healthz`` and ``pledgewatch status`` read the hash and judge
 each process (:mod:`.worker_liveness`). The run clears the hash when it starts; it goes an hour after the last
-write. The times are the processes' clocks, all on the machine of the run.
+write. The times are the processes' wall clocks, all on the machine of the run; the run itself times silence by
+when it sees a beat change, on its monotonic clock.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ class Heartbeat:
         self.streams, self.number, self.every = streams, number, every
         self.key = streams.key(hash_name(run_consumer))
         self._task: asyncio.Task[None] | None = None
+        self._count = 0
 
     async def beat(self) -> None:
+        self._count += 1
         async with self.streams.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.key, str(self.number), beat_text(Beat(pid=os.getpid(), at=time.time())))
+            pipe.hset(self.key, str(self.number), beat_text(Beat(pid=os.getpid(), at=time.time(), count=self._count)))
             pipe.expire(self.key, KEEP_SECONDS)
             await pipe.execute()
 

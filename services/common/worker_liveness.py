@@ -4,6 +4,10 @@ Each process writes a heartbeat every ``heartbeat_seconds`` (:mod:`.heartbeats`)
 older than :data:`MISSED_BEATS` of them is stopped: killed, crashed, or hung (an event loop that no longer
 turns, a process stopped with SIGSTOP). One that has not beaten yet is starting, for :func:`start_grace`
 seconds at most. One the run knows has exited is stopped at once, until the run has started it again.
+
+A beat carries its process's wall time, which is only shown: the run itself judges by when it saw each beat
+change (:func:`note_beats`), on its monotonic clock, so a step of the wall clock (NTP) neither makes a process
+look silent nor hides one that is. ``pledgewatch status``, which looks once, has only the beats' own times.
 """
 
 from __future__ import annotations
@@ -23,13 +27,23 @@ START_GRACE_SECONDS = 60.0  # imports, the classifier's model, the first connect
 @dataclass(frozen=True)
 class Beat:
     pid: int
-    at: float  # seconds since the epoch
+    at: float  # seconds since the epoch, on the writing process's clock
+    count: int = 0  # the process's beats so far: two of its beats differ whatever its clock did
+
+
+@dataclass(frozen=True)
+class SeenBeat:
+    """A process's last beat, and when the judging process first saw it (on its monotonic clock)."""
+
+    beat: Beat
+    at: float
 
 
 @dataclass(frozen=True)
 class Expected:
-    """A process the run should have: its number, its pid, when it was started (seconds since the epoch, None
-    when not known) and how it ended when the run knows it has (``"was killed by signal 9"``)."""
+    """A process the run should have: its number, its pid, when it was started (on the clock the judgement's
+    ``now`` is read on; None when not known) and how it ended when the run knows it has
+    (``"was killed by signal 9"``)."""
 
     number: int
     pid: int
@@ -58,7 +72,7 @@ def start_grace(heartbeat_seconds: float) -> float:
 
 
 def beat_text(beat: Beat) -> str:
-    return json.dumps({"pid": beat.pid, "at": beat.at})
+    return json.dumps({"pid": beat.pid, "at": beat.at, "count": beat.count})
 
 
 def parse_beats(fields: Mapping[str, str]) -> dict[int, Beat]:
@@ -67,10 +81,43 @@ def parse_beats(fields: Mapping[str, str]) -> dict[int, Beat]:
     for number, text in fields.items():
         try:
             value = json.loads(text)
-            beats[int(number)] = Beat(pid=int(value["pid"]), at=float(value["at"]))
-        except (ValueError, KeyError, TypeError):
+            beats[int(number)] = Beat(pid=int(value["pid"]), at=float(value["at"]), count=int(value.get("count", 0)))
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return beats
+
+
+def note_beats(seen: Mapping[int, SeenBeat], processes: Iterable[Expected], beats: Mapping[int, Beat], *,
+               now: float) -> dict[int, SeenBeat]:
+    """``seen`` (by pid) brought up to ``beats`` as read at ``now`` (monotonic): a process's own beat that changed
+    is seen now; one unchanged, or gone from ``beats`` (a Redis restarted empty), keeps when it was seen; a pid no
+    longer among ``processes`` is forgotten."""
+    processes = list(processes)
+    current = {process.pid for process in processes}
+    noted = {pid: last for pid, last in seen.items() if pid in current}
+    for process in processes:
+        beat = beats.get(process.number)
+        if beat is None or beat.pid != process.pid:
+            continue
+        last = noted.get(process.pid)
+        if last is None or last.beat != beat:
+            noted[process.pid] = SeenBeat(beat, now)
+    return noted
+
+
+def as_seen(processes: Iterable[Expected], seen: Mapping[int, SeenBeat], *, now: float,
+            wall_now: float) -> tuple[list[Expected], dict[int, Beat]]:
+    """``processes`` (started on the monotonic clock ``now`` is read on) and their beats as they were ``seen``,
+    their times moved onto the wall clock as it reads now (``wall_now``), for :func:`judge` at ``wall_now``: how
+    long ago each was is the monotonic clock's, whatever the wall clock did meanwhile."""
+    def on_wall(at: float) -> float:
+        return wall_now - (now - at)
+
+    expected = [Expected(process.number, process.pid, None if process.started is None else on_wall(process.started),
+                         process.ended) for process in processes]
+    beats = {process.number: Beat(process.pid, on_wall(last.at), last.beat.count) for process in processes
+             if (last := seen.get(process.pid)) is not None}
+    return expected, beats
 
 
 def clock_text(at: float) -> str:

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 
 from pledgewatch.status_view import render
 from services.common.worker_liveness import (
-    Beat, Expected, beat_limit, beat_text, judge, parse_beats, start_grace, stopped_text)
+    Beat, Expected, SeenBeat, as_seen, beat_limit, beat_text, iso, judge, note_beats, parse_beats, start_grace,
+    stopped_text)
 
 EVERY = 5.0  # a beat every 5 s: stopped past 20 s without one
 NOW = datetime(2026, 12, 6, 7, 32, 0, tzinfo=timezone.utc).timestamp()
@@ -55,8 +56,35 @@ def test_every_stopped_process_is_named_and_long_silences_in_minutes_or_hours():
 
 
 def test_beats_are_read_back_as_written_and_an_unreadable_one_is_left_out():
-    assert parse_beats({"2": beat_text(Beat(200, NOW)), "3": "{", "x": beat_text(Beat(1, NOW)), "4": "{}"}) == {
-        2: Beat(200, NOW)}
+    assert parse_beats({"2": beat_text(Beat(200, NOW, 7)), "3": "{", "x": beat_text(Beat(1, NOW)), "4": "{}"}) == {
+        2: Beat(200, NOW, 7)}
+    assert parse_beats({"2": '{"pid": 200, "at": 1.5}'}) == {2: Beat(200, 1.5)}  # written without a count
+
+
+def test_a_beat_is_seen_when_it_changes_and_only_a_process_s_own_counts():
+    """Two beats of a process differ by their count, even when its wall clock was stepped back to the same time."""
+    processes = [Expected(1, 100), Expected(2, 201)]
+    seen = note_beats({}, processes, {1: Beat(100, NOW, 1), 2: Beat(200, NOW)}, now=10.0)
+    assert seen == {100: SeenBeat(Beat(100, NOW, 1), 10.0)}  # pid 200's beat is the replaced process's
+    assert note_beats(seen, processes, {1: Beat(100, NOW, 1)}, now=11.0) == seen
+    assert note_beats(seen, processes, {1: Beat(100, NOW, 2)}, now=12.0) == {100: SeenBeat(Beat(100, NOW, 2), 12.0)}
+    assert note_beats(seen, [Expected(1, 101)], {}, now=13.0) == {}  # a process no longer the run's is forgotten
+
+
+def test_the_run_judges_its_processes_by_when_it_saw_their_beats_whatever_its_wall_clock_did():
+    """Before: /healthz took the run's wall clock less each beat's: stepped 18 s forward, a worker seen beating 4 s
+    before was reported stopped, 22 s silent. Now the times judged are when the run saw each beat (and started each
+    process), on its monotonic clock, shown on its wall clock as it reads now."""
+    mono, step = 500.0, 18.0
+    processes = [Expected(1, 100, mono - 3600), Expected(2, 200, mono - 3600), Expected(3, 300, mono - 3600),
+                 Expected(4, 400, mono - 10)]
+    seen = {100: SeenBeat(Beat(100, NOW - step - 1), mono - 1), 200: SeenBeat(Beat(200, NOW - step - 4), mono - 4),
+            300: SeenBeat(Beat(300, NOW - step - 30), mono - 30)}  # all written before the wall clock's step
+    expected, beats = as_seen(processes, seen, now=mono, wall_now=NOW)
+    report = judge(expected, beats, now=NOW, heartbeat_seconds=EVERY)
+    assert [(w.state, w.last_beat) for w in report] == [
+        ("alive", iso(NOW - 1)), ("alive", iso(NOW - 4)), ("stopped", iso(NOW - 30)), ("starting", None)]
+    assert report[2].reason == "no heartbeat since 07:31:30 UTC (30 s ago): stopped or hung"
 
 
 def _status(workers):

@@ -84,3 +84,12 @@ def test_status_lists_the_workers_and_says_which_one_is_not_running():
 
 def test_status_of_a_single_process_run_has_no_workers_line():
     assert "workers" not in render(_status([{"number": 1, "pid": 42, "running": True}]))
+
+
+def test_status_reads_when_each_worker_started_from_run_json_and_does_without_in_an_older_one():
+    from pledgewatch.status import started_times
+
+    assert started_times({"started": [1.5, 2]}, 2) == [1.5, 2.0]
+    assert started_times({}, 2) == [None, None]  # a run.json written before it held them: "starting" till a beat
+    assert started_times({"started": [1.5]}, 2) == [None, None]
+    assert started_times({"started": [1.5, "x"]}, 2) == [None, None]

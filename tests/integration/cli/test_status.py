@@ -146,3 +146,38 @@ def test_status_of_a_run_whose_redis_is_frozen_says_what_it_knows(tmp_path, froz
     assert len(result.stderr.splitlines()) == 1
     status = json.loads(as_json.stdout)
     assert (status["api"]["status"], status["streams"], status["dead_letters"]) == ("not answering", None, None)
+
+
+def test_status_takes_a_worker_that_never_beat_for_stopped_past_the_start_grace(redis_url, key_prefix, tmp_path):
+    """Before: run.json did not say when each worker was started, so one that never beat stayed "starting" in
+    `status` forever (while the run's /healthz took it for stopped after the start grace)."""
+    import time
+
+    from pledgewatch.runlock import RunLock
+    from pledgewatch.runstate import write_run_state
+    from services.common.embedded_redis import free_port
+    from services.common.heartbeats import hash_name
+    from services.common.settings import Settings
+    from services.common.worker_liveness import Beat, beat_text, start_grace
+
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, prefix=key_prefix, heartbeat_seconds=5)
+    started_long_ago = time.time() - start_grace(5) - 10
+    silent = subprocess.Popen(["sleep", "60"])
+    try:
+        with RunLock(tmp_path):  # this process stands for the run (worker 1), `sleep` for a worker that never beat
+            write_run_state(settings, http_url=f"http://127.0.0.1:{free_port()}", workers=[silent.pid],
+                            started=[started_long_ago, started_long_ago])
+            client = redis.Redis.from_url(redis_url)
+            try:
+                client.hset(settings.key(hash_name(settings.consumer)), "1", beat_text(Beat(os.getpid(), time.time())))
+            finally:
+                client.close()
+            result = _pledgewatch("status", "--json", env={"PLEDGEWATCH_HOME": str(tmp_path)})
+    finally:
+        silent.kill()
+        silent.wait()
+    workers = json.loads(result.stdout)["run"]["workers"]
+    assert [(w["number"], w["state"]) for w in workers] == [(1, "alive"), (2, "stopped")], result.stdout
+    assert workers[1]["reason"].startswith("no heartbeat since it was started at ")
+    assert result.returncode == 1
+
