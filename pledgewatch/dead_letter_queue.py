@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 
 from schemas.streams import DEAD_LETTERS
-from services.common.dead_letter_counts import FORGET_LETTER, LetterDeleter, by_origin, counts_key
+from services.common.dead_letter_counts import (FORGET_LETTER, UNCOUNTED, LetterDeleter, by_origin,
+                                               count_letters_without_origin, counts_key, deleting_keys)
 from services.common.metrics import DEAD_LETTERS_REPLAYED
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 from services.common.streams import as_text
@@ -30,7 +31,8 @@ PAGE = 500  # entries read per XREVRANGE while scanning
 SCAN_LIMIT = 5_000  # letters one `list` of chosen origins reads at most before it stops and says where to go on
 REPLAYED_TTL_SECONDS = 30 * 86400  # how long an entry put back is remembered for its other groups' letters
 
-# KEYS: the dead-letter stream, its counts, the stream to re-publish onto, the mark of that entry put back.
+# KEYS: the dead-letter stream, its counts, the origins of letters counted later (``deleting_keys``), the stream to
+# re-publish onto, the mark of that entry put back.
 # ARGV: the letter's id, the mark's TTL, then field, value, ... Returns the new entry's id; {mark} (the letter
 # whose replay put the entry back, and its new id) when it was put back already, this letter deleted; 0 when the
 # letter is gone (replayed or dropped meanwhile); -1 when the stream it came from no longer exists (re-creating
@@ -38,17 +40,17 @@ REPLAYED_TTL_SECONDS = 30 * 86400  # how long an entry put back is remembered fo
 _REPLAY = FORGET_LETTER + """
 local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1]
 if not entry then return 0 end
-local mark = redis.call('GET', KEYS[4])
+local mark = redis.call('GET', KEYS[5])
 if mark then
-  forget_letter(KEYS[1], KEYS[2], ARGV[1])
+  forget_letter(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
   return {mark}
 end
-if redis.call('TYPE', KEYS[3])['ok'] ~= 'stream' then return -1 end
+if redis.call('TYPE', KEYS[4])['ok'] ~= 'stream' then return -1 end
 local fields = {}
 for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[3], '*', unpack(fields))
-forget_letter(KEYS[1], KEYS[2], ARGV[1])
-redis.call('SET', KEYS[4], ARGV[1] .. ' ' .. id, 'EX', ARGV[2])
+local id = redis.call('XADD', KEYS[4], '*', unpack(fields))
+forget_letter(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
+redis.call('SET', KEYS[5], ARGV[1] .. ' ' .. id, 'EX', ARGV[2])
 return id
 """
 
@@ -80,11 +82,21 @@ class Counts:
     total: int
     by_origin: dict[str, int]
 
+    @property
+    def uncounted(self) -> int:
+        return self.by_origin.get(UNCOUNTED, 0)
+
     def of(self, origins: set[str] | None) -> int | None:
         """How many letters ``origins`` (``dead_letters.chosen_origins``) choose: None when the counts cannot
-        tell (one source of an origin, unreadable letters)."""
+        tell (one source of an origin, unreadable letters, or letters not counted yet, any of which may be of
+        ``origins``)."""
         if origins is None:
             return self.total
+        return None if self.uncounted else self.counted(origins)
+
+    def counted(self, origins: set[str]) -> int | None:
+        """How many counted letters ``origins`` choose (the least there are): None for a source of an origin,
+        or unreadable letters."""
         if any(name not in DEAD_LETTER_ORIGINS or name == UNREADABLE for name in origins):
             return None
         return sum(self.by_origin.get(name, 0) for name in origins)
@@ -98,7 +110,15 @@ class DeadLetterQueue:
         self._deleter = LetterDeleter(client, key)
 
     async def counts(self) -> Counts:
-        """The letters' counts as kept (one XLEN and one HGETALL, however many letters there are)."""
+        """The letters' counts as kept (one XLEN and one HGETALL, however many letters there are); letters
+        written without an origin field (by an earlier version) are counted first, once."""
+        counts = await self._read_counts()
+        if counts.uncounted:
+            await count_letters_without_origin(self.client, self.key)
+            counts = await self._read_counts()
+        return counts
+
+    async def _read_counts(self) -> Counts:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.xlen(self.key)
             pipe.hgetall(counts_key(self.key))
@@ -171,7 +191,7 @@ class DeadLetterQueue:
             return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
         mark = f"{self.key}:replayed:{letter.stream}/{letter.entry_id}"
         fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
-        result = await self._replay(keys=[self.key, counts_key(self.key), letter.stream, mark],
+        result = await self._replay(keys=[*deleting_keys(self.key), letter.stream, mark],
                                     args=[letter_id, REPLAYED_TTL_SECONDS, *fields])
         if isinstance(result, list):  # another group's letter of this entry: its replay reached this group too
             first, _, new_id = as_text(result[0]).partition(" ")

@@ -73,12 +73,14 @@ def _next_page(args: argparse.Namespace, after: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    async def work(queue: DeadLetterQueue, names: set[str] | None) -> tuple[Counts, int | None, Page, str]:
+    async def work(queue: DeadLetterQueue, names: set[str] | None
+                   ) -> tuple[Counts, int | None, int | None, Page, str]:
         counts = await queue.counts()
         page = await queue.page(origins=names, after=args.after, limit=args.limit)
-        return counts, counts.of(names), page, queue.prefix
+        least = counts.counted(names) if names is not None and counts.uncounted else None
+        return counts, counts.of(names), least, page, queue.prefix
 
-    counts, total, page, prefix = _with_queue(work, args.stream)
+    counts, total, least, page, prefix = _with_queue(work, args.stream)
     shown = len(page.letters)
     older = None if total is None or args.after else (max(total - shown, 0) if page.after else 0)
     if args.json:
@@ -91,7 +93,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"no dead letters{chosen}" + (f" older than {args.after}" if args.after else ""))
         return 0
     breakdown = ", ".join(f"{name} {n}" for name, n in counts.by_origin.items())
-    if total is None:
+    if total is None and least is not None:
+        print(f"at least {_plural(least)}{chosen} ({counts.uncounted} older not counted by origin yet), "
+              "newest first")
+    elif total is None:
         print(f"dead letters{chosen}, newest first")
     else:
         print(f"{_plural(total)}{chosen or f' ({breakdown})'}, newest first")

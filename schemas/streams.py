@@ -38,6 +38,11 @@ ORIGIN_FIELD = "origin"
 # Hash of origin -> how many dead letters of it there are, kept in step with the dead-letter stream by every
 # script and transaction that writes or deletes a letter: `pledgewatch status` reads it, not the letters.
 DEAD_LETTER_COUNTS = "dead-letters:counts"
+# Hash of letter id -> origin for the letters written without ``ORIGIN_FIELD`` (before the counts were kept, or by
+# hand) once they are counted: a stream entry cannot gain a field, so their deleters find the origin here.
+DEAD_LETTERS_COUNTED_LATER = "dead-letters:counted-later"
+# The id of the newest letter looked at by the counting of letters without the field: it goes on from there.
+DEAD_LETTERS_COUNTED_TO = "dead-letters:counted-to"
 
 
 def stream_key(name: str, prefix: str = DEFAULT_PREFIX) -> str:

@@ -5,8 +5,13 @@ Every writer adds a letter with its origin beside the event (``ORIGIN_FIELD``) a
 in the same MULTI/EXEC or script (:func:`add_letter`, :data:`ADD_LETTER` for scripts); every deleter (replay,
 drop, trimming past the cap, a delivery sent again) deletes it through :data:`FORGET_LETTER`, which lowers the
 count of the origin the letter names only when it deletes one. So the counts cannot drift from the letters by a
-crash or a race. A letter with no origin field (written by hand, or before the counts were kept) is counted by
-no one: it is the difference between the stream's length and the counts' sum, shown as ``uncounted``.
+crash or a race.
+
+A letter with no origin field (written before the counts were kept, or by hand) is counted later, by
+:func:`count_letters_without_origin`: a stream entry cannot gain a field, so its origin, found by reading the
+letter as Python reads every letter (:func:`origin_of_fields`), is kept under its id in ``counted-later``, where
+:data:`FORGET_LETTER` finds it when no field names one. Until then it is the difference between the stream's
+length and the counts' sum, shown as ``uncounted``.
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schemas import DeadLetterEvent, EventError, decode_event
+
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
-from schemas.streams import DEAD_LETTER_COUNTS, DEAD_LETTERS, EVENT_FIELD, ORIGIN_FIELD
+from schemas.streams import (DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER, DEAD_LETTERS_COUNTED_TO,
+                             EVENT_FIELD, ORIGIN_FIELD)
 
 from .pipelined_scripts import queue_script, run_pipeline
+from .stream_stats import UNREADABLE, origin_of
 
 UNCOUNTED = "uncounted"  # letters no counter saw, as `pledgewatch status` names them
 TRIM_CHUNK = 1_000  # letters deleted per script while trimming past the cap: Redis is not held long
+COUNT_CHUNK = 1_000  # letters read, and counted per script, while counting those without an origin field
 
 # Lua helpers, prepended to the scripts that write or delete letters.
 ADD_LETTER = """
@@ -33,42 +43,125 @@ local function add_letter(letters, counts, event_field, event, origin)
 end
 """
 FORGET_LETTER = """
-local function forget_fields(counts, fields)
+local function count_down(counts, origin)
+  if redis.call('HINCRBY', counts, origin, -1) <= 0 then redis.call('HDEL', counts, origin) end
+end
+local function forget_fields(counts, counted_later, id, fields)
   for i = 1, #fields, 2 do
-    if fields[i] == '""" + ORIGIN_FIELD + """' then
-      if redis.call('HINCRBY', counts, fields[i + 1], -1) <= 0 then redis.call('HDEL', counts, fields[i + 1]) end
-      return
-    end
+    if fields[i] == '""" + ORIGIN_FIELD + """' then return count_down(counts, fields[i + 1]) end
+  end
+  local origin = redis.call('HGET', counted_later, id)
+  if origin then
+    redis.call('HDEL', counted_later, id)
+    count_down(counts, origin)
   end
 end
-local function forget_letter(letters, counts, id)
+local function forget_letter(letters, counts, counted_later, id)
   local entry = redis.call('XRANGE', letters, id, id)[1]
   if not entry then return 0 end
-  forget_fields(counts, entry[2])
+  forget_fields(counts, counted_later, id, entry[2])
   return redis.call('XDEL', letters, id)
 end
 """
 
-# KEYS: the dead-letter stream, its counts. ARGV: the letter id. 1 when deleted, 0 when it was not there.
-_DROP = FORGET_LETTER + "return forget_letter(KEYS[1], KEYS[2], ARGV[1])"
+# KEYS (of each script here): the dead-letter stream, its counts, the origins of letters counted later.
 
-# KEYS: the dead-letter stream, its counts. ARGV: the cap, the most to delete now. The oldest letters past the cap
+# ARGV: the letter id. 1 when deleted, 0 when it was not there.
+_DROP = FORGET_LETTER + "return forget_letter(KEYS[1], KEYS[2], KEYS[3], ARGV[1])"
+
+# ARGV: the cap, the most to delete now. The oldest letters past the cap
 # deleted and counted down; returns how many.
 _TRIM = FORGET_LETTER + """
 local excess = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[1])
 if excess <= 0 then return 0 end
 local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', math.min(excess, tonumber(ARGV[2])))
 for _, entry in ipairs(oldest) do
-  forget_fields(KEYS[2], entry[2])
+  forget_fields(KEYS[2], KEYS[3], entry[1], entry[2])
   redis.call('XDEL', KEYS[1], entry[1])
 end
 return #oldest
+"""
+
+# KEYS, then where the counting got to. ARGV: the id of the newest letter looked at, then letter id, origin, ...
+# for the letters read without an origin field. Each still there, still without one and not counted already is
+# counted: run twice, or by two processes at once, it counts each once. Returns how many it counted.
+_COUNT_LATER = """
+local counted = 0
+for i = 2, #ARGV, 2 do
+  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])[1]
+  local named = false
+  if entry then
+    for j = 1, #entry[2], 2 do
+      if entry[2][j] == '""" + ORIGIN_FIELD + """' then named = true end
+    end
+  end
+  if entry and not named and redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) == 1 then
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+    counted = counted + 1
+  end
+end
+redis.call('SET', KEYS[4], ARGV[1])
+return counted
 """
 
 
 def counts_key(letters_key: str) -> str:
     """The key of the counts of the dead-letter stream ``letters_key`` (``<prefix>dead-letters``)."""
     return letters_key.removesuffix(DEAD_LETTERS) + DEAD_LETTER_COUNTS
+
+
+def counted_later_key(letters_key: str) -> str:
+    """The key of the origins of the letters of ``letters_key`` written without one and counted later."""
+    return letters_key.removesuffix(DEAD_LETTERS) + DEAD_LETTERS_COUNTED_LATER
+
+
+def deleting_keys(letters_key: str) -> list[str]:
+    """The keys a script deleting letters of ``letters_key`` through :data:`FORGET_LETTER` is given, in order."""
+    return [letters_key, counts_key(letters_key), counted_later_key(letters_key)]
+
+
+def origin_of_fields(fields: Mapping[bytes, bytes], prefix: str) -> str:
+    """The origin of a letter read as entry ``fields``: its field when written with one, else the stream its
+    event names (``stream_stats.origin_of``), or :data:`UNREADABLE` when it holds no dead letter."""
+    named = fields.get(ORIGIN_FIELD.encode())
+    if named is not None:
+        return _text(named)
+    raw = fields.get(EVENT_FIELD.encode())
+    if raw is None:
+        return UNREADABLE
+    try:
+        return origin_of(decode_event(raw, expect=(DeadLetterEvent,)).data.stream, prefix)
+    except EventError:
+        return UNREADABLE
+
+
+async def count_letters_without_origin(client: aioredis.Redis, letters_key: str) -> int:
+    """Count the letters written without an origin field (before the counts were kept, or by hand), from where
+    the last counting got to; a chunk per script, so Redis is not held long. Safe to run again, or at once
+    from two processes. Returns how many it counted."""
+    keys = [*deleting_keys(letters_key), letters_key.removesuffix(DEAD_LETTERS) + DEAD_LETTERS_COUNTED_TO]
+    script = client.register_script(_COUNT_LATER)
+    counted_to = await client.get(keys[3])
+    lower = "(" + _text(counted_to) if counted_to else "-"
+    prefix, counted = letters_key.removesuffix(DEAD_LETTERS), 0
+    while entries := await client.xrange(letters_key, min=lower, max="+", count=COUNT_CHUNK):
+        unnamed = [(_text(i), origin_of_fields(fields, prefix)) for i, fields in entries
+                   if ORIGIN_FIELD.encode() not in fields]
+        newest = _text(entries[-1][0])
+        counted += int(await script(keys=keys, args=[newest, *(part for pair in unnamed for part in pair)]))
+        if len(entries) < COUNT_CHUNK:
+            break
+        lower = "(" + newest
+    return counted
+
+
+async def uncounted_letters(client: aioredis.Redis, letters_key: str) -> int:
+    """How many letters no count holds: the stream's length less the counts' sum (two reads)."""
+    async with client.pipeline(transaction=True) as pipe:
+        pipe.xlen(letters_key)
+        pipe.hvals(counts_key(letters_key))
+        total, counted = await pipe.execute()
+    return int(total) - sum(int(n) for n in counted)
 
 
 def add_letter(pipe: Pipeline, letters_key: str, event: bytes, origin: str) -> None:
@@ -94,7 +187,7 @@ class LetterDeleter:
     """Deletes letters, their counts with them, on one client."""
 
     def __init__(self, client: aioredis.Redis, letters_key: str) -> None:
-        self.client, self.keys = client, [letters_key, counts_key(letters_key)]
+        self.client, self.keys = client, deleting_keys(letters_key)
         self._drop, self._trim = client.register_script(_DROP), client.register_script(_TRIM)
 
     async def drop(self, letter_ids: list[str]) -> list[bool]:

@@ -48,6 +48,14 @@ WHOLE_BODY = "request body"  # the field an error of a POSTed body as a whole na
 REFUSED_FILES = "ingest:refused-files"  # hash: a refused file's path -> the mark of what it was refused as
 REFUSED_LETTERS = "ingest:refused-letters"  # hash: a refused file's path -> its dead letters' ids, space-separated
 
+# KEYS: REFUSED_FILES, REFUSED_LETTERS. ARGV: the path, its refusal mark, its new letter's id, added to those kept
+# in one step: the folder watcher and `pledgewatch ingest` refusing one file at once each keep theirs.
+_RECORD_REFUSAL = """
+local earlier = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], earlier and (earlier .. ' ' .. ARGV[3]) or ARGV[3])
+"""
+
 
 def refusal_mark(raw: bytes | None, reason: str) -> str:
     """What a file was refused as: its content, or the reason where it was refused unread (too large)."""
@@ -234,9 +242,8 @@ class IngestService:
         log.warning("dead letter from file:%s", told)
         letter = await self.runtime.streams.dead_letter_input(origin=f"file:{path}", payload=payload, reason=reason,
                                                               level=None)
-        earlier = as_text(await client.hget(self._refused_letters_key, str(path)) or b"").split()
-        await client.hset(self._refused_key, str(path), mark)
-        await client.hset(self._refused_letters_key, str(path), " ".join([*earlier, letter]))
+        record = client.register_script(_RECORD_REFUSAL)
+        await record(keys=[self._refused_key, self._refused_letters_key], args=[str(path), mark, letter])
         return True
 
     async def _watch(self) -> None:

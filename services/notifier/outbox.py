@@ -25,7 +25,7 @@ from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.envelope import CloudEvent
 from schemas.streams import EVENT_FIELD
-from services.common.dead_letter_counts import ADD_LETTER, FORGET_LETTER, counts_key
+from services.common.dead_letter_counts import ADD_LETTER, FORGET_LETTER, counted_later_key, counts_key
 from services.common.stream_stats import origin_of
 from services.common.streams import as_text
 
@@ -111,10 +111,11 @@ end
 
 
 _SEND_AGAIN = FORGET_LETTER + """
--- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts.
+-- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts,
+-- the origins of its letters counted later.
 -- ARGV: letter id, job JSON (attempts from zero), due, job id, destination. Gated on deleting the letter:
 -- of two replays of one letter, one queues the job.
-if forget_letter(KEYS[1], KEYS[6], ARGV[1]) == 0 then return 0 end
+if forget_letter(KEYS[1], KEYS[6], KEYS[7], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
@@ -328,7 +329,7 @@ class Outbox:
         job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
         queued = await self._send_again(
             keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
-                  counts_key(dead_letters)],
+                  counts_key(dead_letters), counted_later_key(dead_letters)],
             args=[letter_id, job.model_dump_json(), now, job_id, job.destination])
         return bool(queued)
 

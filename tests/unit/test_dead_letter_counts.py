@@ -31,8 +31,20 @@ def test_the_counts_live_beside_the_stream_under_its_prefix():
     ({"feed:home-office"}, None), ({"unreadable"}, None), ({"feed", "http:POST /releases"}, None),
 ], ids=["all", "one-origin", "two-origins", "none-of-it", "one-source", "unreadable", "origin-and-source"])
 def test_an_origins_count_is_known_only_for_whole_origins(origins, total):
+    counts = Counts(9, {"feed": 5, "http": 2, "unreadable": 2})
+    assert counts.of(origins) == total
+
+
+@pytest.mark.parametrize("origins, total, least", [
+    (None, 9, None), ({"feed"}, None, 5), ({"releases"}, None, 0), ({"feed:home-office"}, None, None),
+], ids=["all", "one-origin", "none-counted", "one-source"])
+def test_with_letters_not_counted_yet_an_origins_count_is_unknown_and_its_counted_letters_the_least(
+        origins, total, least):
+    """Before: ``of({"feed"})`` was 5 though any of the 2 letters not counted may be feed's."""
     counts = Counts(9, {"feed": 5, "http": 2, "uncounted": 2})
     assert counts.of(origins) == total
+    if origins is not None:
+        assert counts.counted(origins) == least
 
 
 def test_a_letter_is_one_line_with_its_origin_and_who_gave_up_and_its_reason_cut():

@@ -15,7 +15,9 @@ import pytest
 from pledgewatch import dead_letter_queue
 from pledgewatch.dead_letter_queue import DeadLetterQueue
 from pledgewatch.dead_letters import origin, read_letter
-from schemas.streams import CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES
+from schemas.streams import (CLASSIFIED, DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER,
+                             DEAD_LETTERS_COUNTED_TO, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES)
+from services.common.dead_letter_counts import count_letters_without_origin
 from services.common.runtime import Runtime
 from services.common.streams import Entry
 from services.common.trimming import StreamTrimmer
@@ -124,6 +126,18 @@ def _status_counts(cli, capsys):
     return dead["by_origin"]
 
 
+def trim_once(settings, **update):
+    """One round of the running system's stream trimmer, with ``update`` to its settings; how many it trimmed."""
+    async def trim(_):
+        runtime = Runtime(settings.model_copy(update=update), source="/test")
+        await runtime.open()
+        try:
+            return await StreamTrimmer(runtime).trim_once()
+        finally:
+            await runtime.close()
+    return with_streams(settings, trim)
+
+
 def given_up_entries(settings, stream, groups, count):
     """``count`` entries of ``stream``, each given up on by every one of ``groups``, as the consumer does."""
     async def work(streams):
@@ -156,14 +170,7 @@ def test_counts_by_origin_stay_those_of_the_letters_through_writes_replays_drops
     assert _status_counts(cli, capsys) == _recount(client, settings) == {"releases": 2, "classified": 2, "http": 1,
                                                                          "feed": 2}
 
-    async def trim(_):
-        runtime = Runtime(settings.model_copy(update={"dead_letters_maxlen": 4}), source="/test")
-        await runtime.open()
-        try:
-            return await StreamTrimmer(runtime).trim_once()
-        finally:
-            await runtime.close()
-    assert with_streams(settings, trim) == 3
+    assert trim_once(settings, dead_letters_maxlen=4) == 3
     left = _recount(client, settings)
     assert sum(left.values()) == 4
     assert _status_counts(cli, capsys) == left
@@ -231,3 +238,92 @@ def test_two_replay_processes_started_together_publish_each_entry_once(settings,
     assert [p.returncode for p in processes] == [0, 0], outputs
     assert client.xlen(key) == before + 50
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+
+
+def as_the_previous_version_wrote_them(client, settings):
+    """Every letter written again as the version before the counts wrote it: the event alone, no origin field
+    and no count (one written by hand, as it was). Returns their ids, oldest first."""
+    key = settings.key(DEAD_LETTERS)
+    letters = [{name: value for name, value in fields.items() if name != b"origin"} for _, fields in client.xrange(key)]
+    client.delete(key, settings.key(DEAD_LETTER_COUNTS))
+    return [client.xadd(key, fields).decode() for fields in letters]
+
+
+def _kept_counts(client, settings):
+    """The counts as Redis holds them, each checked above zero, and the letters no one counted beside them."""
+    kept = {k.decode(): int(v) for k, v in client.hgetall(settings.key(DEAD_LETTER_COUNTS)).items()}
+    assert all(n > 0 for n in kept.values()), kept
+    return kept
+
+
+def test_letters_of_the_previous_version_are_listed_with_their_origins_number_never_a_wrong_one(
+        cli, settings, client, capsys):
+    """Before: their origin counted by no one, `dlq list --stream feed` said "1 dead letter from feed" over 4,
+    and "0 older" under a shorter page."""
+    refused_inputs(settings, ["feed:home-office"] * 3)
+    as_the_previous_version_wrote_them(client, settings)
+    refused_inputs(settings, ["feed:home-office"])
+
+    assert cli("dlq", "list", "--stream", "feed", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "4 dead letters from feed, newest first"
+    assert lines[-1].startswith("  … 2 older: pledgewatch dlq list --stream feed --limit 2 --after ")
+    assert _kept_counts(client, settings) == {"feed": 4}
+
+
+def test_letters_of_the_previous_version_are_counted_once_and_counted_down_as_they_go(cli, settings, client, capsys):
+    given_up_entries(settings, RELEASES, ["classifier"], 2)
+    given_up_entries(settings, CLASSIFIED, [LEDGER_GROUP, NOTIFIER_GROUP], 2)
+    refused_inputs(settings, ["file:/in/a.txt", "feed:mod", "feed:mod"])
+    client.xadd(settings.key(DEAD_LETTERS), {"junk": "written by hand"})
+    old = as_the_previous_version_wrote_them(client, settings)
+    refused_inputs(settings, ["feed:mod", "http:POST /releases"])  # the new version's, beside them
+    assert _status_counts(cli, capsys) == {"feed": 1, "http": 1, "uncounted": 10}
+
+    async def count_twice_at_once(streams):
+        key = streams.key(DEAD_LETTERS)
+        return await asyncio.gather(*(count_letters_without_origin(streams.client, key) for _ in range(2)))
+    assert sum(with_streams(settings, count_twice_at_once)) == 10
+    assert with_streams(settings, lambda streams: count_letters_without_origin(
+        streams.client, streams.key(DEAD_LETTERS))) == 0  # counted already: once
+    expected = {"classified": 4, "releases": 2, "feed": 3, "file": 1, "http": 1, "unreadable": 1}
+    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == expected
+
+    assert cli("dlq", "replay", old[0]) == 0  # a releases letter
+    assert cli("dlq", "replay", old[2], old[4]) == 0  # both letters of one classified entry (ledger's, notifier's)
+    assert cli("dlq", "replay", old[0]) == 1  # gone: not counted down twice
+    assert cli("dlq", "drop", "--yes", old[-1], old[-1], old[-2]) == 1  # the junk and a feed letter; one twice
+    capsys.readouterr()
+    left = {"classified": 2, "releases": 1, "feed": 2, "file": 1, "http": 1}
+    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == left
+    assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 5  # the previous version's letters left
+
+    assert trim_once(settings, dead_letters_maxlen=2) == 5  # the previous version's letters, the oldest
+    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == {
+        "feed": 1, "http": 1}
+    assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 0
+
+
+def test_the_running_system_counts_letters_of_the_previous_version_as_it_trims(cli, settings, client, capsys):
+    refused_inputs(settings, ["feed:mod", "http:POST /releases"])
+    as_the_previous_version_wrote_them(client, settings)
+
+    assert trim_once(settings) == 0
+    assert _status_counts(cli, capsys) == {"feed": 1, "http": 1}
+
+
+def test_letters_not_counted_yet_make_an_origins_number_a_least_one(cli, settings, client, capsys):
+    """Letters no count holds that the counting will not reach (it went on past them): the counted ones are
+    said to be the least there are, and the older ones left uncounted, never a number."""
+    refused_inputs(settings, ["feed:home-office"] * 3)
+    as_the_previous_version_wrote_them(client, settings)
+    refused_inputs(settings, ["feed:home-office"])
+    client.set(settings.key(DEAD_LETTERS_COUNTED_TO), client.xrevrange(settings.key(DEAD_LETTERS), count=1)[0][0])
+
+    assert cli("dlq", "list", "--stream", "feed", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "at least 1 dead letter from feed (3 older not counted by origin yet), newest first"
+    assert lines[-1].startswith("  … more older: ")
+    assert cli("dlq", "list", "--stream", "feed", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["total"], listed["older"], len(listed["letters"])) == (None, None, 4)

@@ -481,3 +481,23 @@ async def test_a_watched_folder_not_there_at_the_start_is_said_to_be_awaited(set
         await service.stop()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [f"watching {missing}: no such folder yet; its files are read once it is made"]
+
+
+async def test_one_file_refused_by_two_ingesters_at_once_keeps_both_its_letters(settings, ingest_settings, tmp_path,
+                                                                               streams):
+    """The watched folder's and `pledgewatch ingest`'s refusals of one file at once: each letter is kept for
+    the file, to be named when it is fixed. Before: each read the ids kept, then wrote them with its own, so
+    one id was lost."""
+    path = write_settled(tmp_path / "2017-01-01-bad.md", BAD_DATE)
+    ingesters = [IngestService(settings, watch=[], ingest=ingest_settings, sources=[]) for _ in range(2)]
+    for ingester in ingesters:
+        await ingester.runtime.open()
+    try:
+        await asyncio.gather(*(ingester.ingest_file(path) for ingester in ingesters for _ in range(3)))
+        letters = {i.decode() for i, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))}
+        assert len(letters) > 1  # refused at once: each before it saw another's refusal
+        write_settled(path, GOOD)
+        assert set((await ingesters[0].ingest_file(path)).letters_left) == letters
+    finally:
+        for ingester in ingesters:
+            await ingester.runtime.close()
