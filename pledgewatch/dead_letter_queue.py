@@ -19,7 +19,8 @@ import redis.asyncio as aioredis
 
 from schemas.streams import DEAD_LETTERS
 from services.common.dead_letter_counts import (FORGET_LETTER, UNCOUNTED, LetterDeleter, by_origin,
-                                               count_letters_without_origin, counts_key, deleting_keys)
+                                               count_letters_without_origin, counts_key, deleting_keys, overcounted)
+from services.common.dead_letter_recount import recount_letters
 from services.common.metrics import DEAD_LETTERS_REPLAYED
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 from services.common.streams import as_text
@@ -81,6 +82,7 @@ class Counts:
 
     total: int
     by_origin: dict[str, int]
+    overcounted: int = 0  # counts of letters that are gone (``dead_letter_counts.overcounted``)
 
     @property
     def uncounted(self) -> int:
@@ -123,7 +125,12 @@ class DeadLetterQueue:
             pipe.xlen(self.key)
             pipe.hgetall(counts_key(self.key))
             total, counted = await pipe.execute()
-        return Counts(int(total), by_origin(counted, int(total)))
+        return Counts(int(total), by_origin(counted, int(total)), overcounted(counted, int(total)))
+
+    async def recount(self) -> tuple[int, list[tuple[str, int, int]]]:
+        """The counts rebuilt from every letter (``dead_letter_recount.recount_letters``): how many letters there
+        are, and each origin whose count changed, before and after."""
+        return await recount_letters(self.client, self.key)
 
     async def page(self, *, origins: set[str] | None, after: str | None, limit: int) -> Page:
         """Up to ``limit`` letters (of ``origins`` only, when given) older than ``after`` (from the newest when

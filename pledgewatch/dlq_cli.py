@@ -1,4 +1,4 @@
-"""``pledgewatch dlq list|show|replay|drop``: the dead letters of a running system.
+"""``pledgewatch dlq list|show|replay|drop|recount``: the dead letters of a running system.
 
 Redis is found as ``pledgewatch ingest`` finds it: the Redis of a running ``pledgewatch run`` (a REDIS_URL
 of another Redis is refused), else REDIS_URL. Letters are named by their id on the dead-letter stream.
@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from schemas.streams import DEAD_LETTERS
+from services.common.dead_letter_counts import overcounted_text
+from services.common.dead_letter_recount import QueueKeptChanging
 from services.common.stream_stats import UNREADABLE
 from services.common.command_counts import hand_over
 from services.common.runtime import Runtime, for_a_command
@@ -81,6 +83,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return counts, counts.of(names), least, page, queue.prefix
 
     counts, total, least, page, prefix = _with_queue(work, args.stream)
+    if counts.overcounted:
+        print(f"warning: {overcounted_text(counts.overcounted)}", file=sys.stderr)
     shown = len(page.letters)
     older = None if total is None or args.after else (max(total - shown, 0) if page.after else 0)
     if args.json:
@@ -218,6 +222,25 @@ def cmd_drop(args: argparse.Namespace) -> int:
     return _with_queue(work, args.stream)
 
 
+def cmd_recount(args: argparse.Namespace) -> int:
+    async def work(queue: DeadLetterQueue, _: set[str] | None) -> tuple[int, list[tuple[str, int, int]]]:
+        return await queue.recount()
+
+    try:
+        total, changed = _with_queue(work)
+    except QueueKeptChanging as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not changed:
+        print(f"recounted {_plural(total)}: the counts were right")
+        return 0
+    print(f"recounted {_plural(total)}:")
+    width = max(12, *(len(name) + 2 for name, _, _ in changed))
+    for name, before, after in changed:
+        print(f"  {name:<{width}}{before} → {after}")
+    return 0
+
+
 def _letter_id(text: str) -> str:
     """A dead letter's id: its entry id on the dead-letter stream, ``<milliseconds>-<sequence>``."""
     if not STREAM_ID.match(text):
@@ -234,7 +257,7 @@ def _positive(text: str) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``dlq`` and its commands to the ``pledgewatch`` parser."""
-    parser = subparsers.add_parser("dlq", help="list, show, replay and drop dead letters")
+    parser = subparsers.add_parser("dlq", help="list, show, replay, drop and recount dead letters")
     sub = parser.add_subparsers(dest="dlq_command", required=True)
     id_help = "a dead letter's id, like 1796426709596-0 (`pledgewatch dlq list` shows them)"
     stream_help = ("only letters from this origin, as `pledgewatch status` counts them (releases, classified, "
@@ -266,3 +289,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_drop)
+
+    p = sub.add_parser("recount", help="count the letters by origin again, as they are (after a roll-back and "
+                                       "forward, when `status` says the counts hold more than there are)")
+    p.set_defaults(func=cmd_recount)

@@ -19,7 +19,7 @@ import redis
 
 from schemas.streams import ALL, DEAD_LETTERS
 from services.common.dead_letter_cap import near_cap
-from services.common.dead_letter_counts import by_origin, counts_key
+from services.common.dead_letter_counts import by_origin, counts_key, overcounted
 from services.common.heartbeats import hash_name
 from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
@@ -181,6 +181,7 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
         pipe.hgetall(counts_key(key))
         pipe.xrevrange(key, count=NEWEST_DEAD_LETTERS)
         total, counted, newest = pipe.execute()
-    return {"total": total, "by_origin": by_origin(counted, total),
+    excess = overcounted(counted, total)
+    return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
             "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
                        for entry_id, fields in newest]}

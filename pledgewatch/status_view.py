@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from services.common.dead_letter_cap import near_cap_text
+from services.common.dead_letter_counts import overcounted_text
 
 from .dead_letters import brief_line
 
@@ -71,5 +72,7 @@ def render(status: dict[str, Any]) -> str:
     lines += ["", f"dead letters  {dead['total']}" + (f" ({origins})" if origins else "")]
     if dead.get("near_cap"):
         lines.append(f"  WARNING: {near_cap_text(dead['total'], dead['cap'])}")
+    if dead.get("overcounted"):
+        lines.append(f"  WARNING: {overcounted_text(dead['overcounted'])}")
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     return "\n".join(lines)

@@ -179,6 +179,18 @@ def by_origin(counts: Mapping[Any, Any], total: int) -> dict[str, int]:
     return ordered | ({UNCOUNTED: uncounted} if uncounted > 0 else {})
 
 
+def overcounted(counts: Mapping[Any, Any], total: int) -> int:
+    """How many more letters the counts (as read) hold than the ``total`` there are: letters deleted by a
+    version that did not count them down; 0 when the counts can be right. Pure."""
+    return max(sum(max(int(n), 0) for n in counts.values()) - total, 0)
+
+
+def overcounted_text(excess: int) -> str:
+    """What ``status`` and ``dlq list`` say of counts ``excess`` above the letters, with what to do."""
+    return (f"the dead letters' counts hold {excess} more than there are letters (deleted by a version that did "
+            "not count them down): run pledgewatch dlq recount")
+
+
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 

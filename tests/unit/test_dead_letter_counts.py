@@ -7,7 +7,8 @@ import pytest
 from pledgewatch.dead_letter_queue import Counts
 from pledgewatch.dead_letters import Letter, Unreadable, brief, brief_line
 from schemas import DeadLetter
-from services.common.dead_letter_counts import by_origin, counts_key
+from services.common.dead_letter_counts import by_origin, counts_key, overcounted
+from services.common.dead_letter_recount import changed_counts, tally
 
 
 @pytest.mark.parametrize("counted, total, shown", [
@@ -60,3 +61,29 @@ def test_a_letter_is_one_line_with_its_origin_and_who_gave_up_and_its_reason_cut
         "  2-0  2026-12-04T00:00:00Z  file  /in/a.txt  /in/a.txt: empty file")
     assert brief_line(brief(Unreadable("3-0", "no __data__ field"), "pledgewatch:")) == (
         "  3-0  (unreadable: no __data__ field)")
+
+
+@pytest.mark.parametrize("counted, total, over", [
+    ({b"file": b"1", b"notifier": b"1"}, 0, 2),
+    ({"feed": "5"}, 8, 0),
+    ({"feed": "3", "http": "0"}, 3, 0),
+], ids=["ghosts", "uncounted-is-no-excess", "exact"])
+def test_counts_above_the_letters_are_told_by_how_many(counted, total, over):
+    assert overcounted(counted, total) == over
+
+
+def test_a_recount_names_the_origins_whose_count_changed_before_and_after():
+    before = {b"classified": b"2", b"file": b"1", b"feed": b"2"}
+    assert changed_counts(before, {"classified": 1, "feed": 2, "http": 1}) == [
+        ("classified", 2, 1), ("file", 1, 0), ("http", 0, 1)]
+    assert changed_counts({"feed": "2"}, {"feed": 2}) == []
+
+
+def test_a_recount_counts_every_letter_by_its_field_or_as_python_reads_it_and_keeps_the_unnamed_ones():
+    from schemas.streams import EVENT_FIELD, ORIGIN_FIELD
+    entries = [(b"1-0", {EVENT_FIELD.encode(): b"{}", ORIGIN_FIELD.encode(): b"feed"}),
+               (b"2-0", {b"junk": b"by hand"}),
+               (b"3-0", {EVENT_FIELD.encode(): b"not json"})]
+    counts, later = tally(entries, "p:")
+    assert counts == {"feed": 1, "unreadable": 2}
+    assert later == {"2-0": "unreadable", "3-0": "unreadable"}

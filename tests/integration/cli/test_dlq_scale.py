@@ -327,3 +327,100 @@ def test_letters_not_counted_yet_make_an_origins_number_a_least_one(cli, setting
     assert cli("dlq", "list", "--stream", "feed", "--json") == 0
     listed = json.loads(capsys.readouterr().out)
     assert (listed["total"], listed["older"], len(listed["letters"])) == (None, None, 4)
+
+
+def with_ghosts(cli, settings, client):
+    """Letters of every kind (the previous version's too), then some deleted as the version before the counts
+    were kept down deleted them: the letter gone, its count left. Returns the ids of those kept."""
+    given_up_entries(settings, CLASSIFIED, [LEDGER_GROUP, NOTIFIER_GROUP], 1)
+    refused_inputs(settings, ["file:/in/a.txt", "feed:mod"])
+    old = as_the_previous_version_wrote_them(client, settings)
+    assert cli("dlq", "list") == 0  # counts the previous version's letters: classified 2, file 1, feed 1
+    refused_inputs(settings, ["feed:mod", "http:POST /releases"])
+    key = settings.key(DEAD_LETTERS)
+    new = [i.decode() for i, _ in client.xrange(key)][len(old):]
+    client.xdel(key, old[0], old[2], new[1])  # a classified, the file and the http letter, their counts kept
+    client.hincrby(settings.key(DEAD_LETTER_COUNTS), "notifier", 1)  # a count of a letter never kept
+    return [old[1], old[3], new[0]]
+
+
+def test_counts_above_the_letters_are_told_with_the_way_to_recount_them(cli, settings, client, capsys):
+    """Before: `status` showed `dead letters 3 (classified 2, feed 2, file 1, http 1, notifier 1)`, no word more."""
+    with_ghosts(cli, settings, client)
+    capsys.readouterr()
+    advice = "run pledgewatch dlq recount"
+
+    assert cli("status") == 0
+    warnings = [line for line in capsys.readouterr().out.splitlines() if advice in line]
+    assert warnings == ["  WARNING: the dead letters' counts hold 4 more than there are letters (deleted by a "
+                        f"version that did not count them down): {advice}"]
+    assert cli("status", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["dead_letters"]["overcounted"] == 4
+    assert cli("dlq", "list") == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if advice in line] == [
+        "warning: the dead letters' counts hold 4 more than there are letters (deleted by a version that did not "
+        f"count them down): {advice}"]
+
+
+def test_recount_makes_the_counts_and_their_bookkeeping_those_of_the_letters(cli, settings, client, capsys):
+    kept = with_ghosts(cli, settings, client)
+    capsys.readouterr()
+
+    assert cli("dlq", "recount") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["recounted 3 dead letters:", "  classified  2 → 1", "  file        1 → 0",
+                                "  http        1 → 0", "  notifier    1 → 0"]
+    expected = {"classified": 1, "feed": 2}
+    assert _kept_counts(client, settings) == _recount(client, settings) == expected
+    later = {k.decode(): v.decode() for k, v in client.hgetall(settings.key(DEAD_LETTERS_COUNTED_LATER)).items()}
+    assert later == {kept[0]: "classified", kept[1]: "feed"}  # the previous version's letters, no others
+    assert client.get(settings.key(DEAD_LETTERS_COUNTED_TO)).decode() == kept[2]
+    assert "overcounted" not in json.loads(_status_json(cli, capsys))["dead_letters"]
+
+    assert cli("dlq", "recount") == 0
+    assert capsys.readouterr().out == "recounted 3 dead letters: the counts were right\n"
+    assert cli("dlq", "drop", "--yes", kept[0], kept[1]) == 0  # counted down by the kept origin
+    assert _kept_counts(client, settings) == _recount(client, settings) == {"feed": 1}
+    assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 0
+
+
+def _status_json(cli, capsys):
+    assert cli("status", "--json") == 0
+    return capsys.readouterr().out
+
+
+def test_a_letter_written_or_deleted_while_recounting_makes_it_read_again(cli, settings, client, capsys):
+    from services.common.dead_letter_recount import recount_letters
+    kept = with_ghosts(cli, settings, client)
+    tries = []
+
+    async def meanwhile(streams):
+        async def between_reading_and_writing():
+            tries.append(len(tries) + 1)
+            if len(tries) == 1:
+                await streams.dead_letter_input(origin="feed:mod", payload={"body": "{}"}, reason=REASON, level=None)
+            elif len(tries) == 2:
+                await DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS)).drop([kept[1]])
+        return await recount_letters(streams.client, streams.key(DEAD_LETTERS),
+                                     before_writing=between_reading_and_writing)
+
+    with_streams(settings, meanwhile)
+    assert tries == [1, 2, 3]
+    assert _kept_counts(client, settings) == _recount(client, settings) == {"classified": 1, "feed": 2}
+    assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 1
+
+
+def test_a_queue_that_keeps_changing_is_told_after_a_few_tries(settings, client):
+    from services.common.dead_letter_recount import QueueKeptChanging, recount_letters
+    refused_inputs(settings, ["feed:mod"])
+
+    async def always_changing(streams):
+        async def write_one():
+            await streams.dead_letter_input(origin="feed:mod", payload={"body": "{}"}, reason=REASON, level=None)
+        return await recount_letters(streams.client, streams.key(DEAD_LETTERS), tries=3, before_writing=write_one)
+
+    with pytest.raises(QueueKeptChanging) as raised:
+        with_streams(settings, always_changing)
+    assert str(raised.value) == ("the dead letters kept changing while they were counted (3 tries): try again "
+                                 "when fewer are being written")
+    assert _kept_counts(client, settings) == _recount(client, settings) == {"feed": 4}
