@@ -52,6 +52,17 @@ def test_dead_letters_well_under_their_cap_are_one_line():
     assert render(status).splitlines()[-1] == "dead letters  799 (feed 799)"
 
 
+def test_counts_above_the_letters_are_a_warning_naming_the_recount():
+    """The roll-back and forward an operator found: before, this was the last line, and nothing more."""
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
+              "dead_letters": {"total": 0, "by_origin": {"classified": 1, "file": 1, "notifier": 1}, "overcounted": 3,
+                               "cap": 1000, "near_cap": False}}
+    lines = render(status).splitlines()
+    assert lines[-2] == "dead letters  0 (classified 1, file 1, notifier 1)"
+    assert lines[-1] == ("  WARNING: the dead letters' counts hold 3 more than there are letters (deleted by a version "
+                         "that did not count them down): run pledgewatch dlq recount")
+
+
 def test_status_says_which_redis_it_reads():
     """Before: the same "redis" line whether the Redis was the run's or one REDIS_URL named."""
     status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": None,

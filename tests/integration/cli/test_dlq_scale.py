@@ -424,3 +424,20 @@ def test_a_queue_that_keeps_changing_is_told_after_a_few_tries(settings, client)
     assert str(raised.value) == ("the dead letters kept changing while they were counted (3 tries): try again "
                                  "when fewer are being written")
     assert _kept_counts(client, settings) == _recount(client, settings) == {"feed": 4}
+
+
+def test_the_command_on_a_queue_that_keeps_changing_fails_with_one_line(cli, settings, client, capsys, monkeypatch):
+    from services.common import dead_letter_recount
+    refused_inputs(settings, ["feed:mod"])
+    tally = dead_letter_recount.tally
+
+    def tally_while_a_letter_is_written(entries, prefix):  # between the reading and the MULTI/EXEC, every try
+        client.xadd(settings.key(DEAD_LETTERS), {"junk": "written meanwhile"})
+        return tally(entries, prefix)
+
+    monkeypatch.setattr(dead_letter_recount, "tally", tally_while_a_letter_is_written)
+    assert cli("dlq", "recount") == 1
+    assert capsys.readouterr().err == ("error: the dead letters kept changing while they were counted (5 tries): "
+                                       "try again when fewer are being written\n")
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 6
+    assert _kept_counts(client, settings) == {"feed": 1}  # left as they were
