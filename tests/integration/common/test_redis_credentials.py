@@ -75,5 +75,7 @@ def test_status_says_redis_refused_the_credentials_not_that_it_does_not_answer(s
                           env=env, timeout=60)
     [line] = done.stderr.splitlines()
     assert done.returncode == 1
-    assert "refused the credentials in REDIS_URL" in line and "does not answer" not in line, line
+    assert line.startswith("error: pledgewatch status: Redis at redis://"), line
+    assert "(REDIS_URL) refused the credentials" in line and "does not answer" not in line, line
+    assert line.endswith("put its user and password in REDIS_URL (redis://USER:PASSWORD@HOST:PORT/DB)"), line
     assert "still running" not in line and "wrong-pw" not in line
