@@ -483,19 +483,31 @@ async def test_a_watched_folder_not_there_at_the_start_is_said_to_be_awaited(set
     assert warnings == [f"watching {missing}: no such folder yet; its files are read once it is made"]
 
 
+def _after(barrier: asyncio.Barrier, call):
+    """``call``, once every party of ``barrier`` has reached it."""
+    async def waiting(*args, **kwargs):
+        await barrier.wait()
+        return await call(*args, **kwargs)
+    return waiting
+
+
 async def test_one_file_refused_by_two_ingesters_at_once_keeps_both_its_letters(settings, ingest_settings, tmp_path,
-                                                                               streams):
+                                                                               streams, monkeypatch):
     """The watched folder's and `pledgewatch ingest`'s refusals of one file at once: each letter is kept for
     the file, to be named when it is fixed. Before: each read the ids kept, then wrote them with its own, so
     one id was lost."""
     path = write_settled(tmp_path / "2017-01-01-bad.md", BAD_DATE)
     ingesters = [IngestService(settings, watch=[], ingest=ingest_settings, sources=[]) for _ in range(2)]
+    both_refusing = asyncio.Barrier(len(ingesters))
     for ingester in ingesters:
         await ingester.runtime.open()
+        monkeypatch.setattr(ingester.runtime.streams, "dead_letter_input",
+                            _after(both_refusing, ingester.runtime.streams.dead_letter_input))
     try:
-        await asyncio.gather(*(ingester.ingest_file(path) for ingester in ingesters for _ in range(3)))
+        # Each has read that the file was not refused before either writes its letter: refused at once.
+        await asyncio.wait_for(asyncio.gather(*(ingester.ingest_file(path) for ingester in ingesters)), 30)
         letters = {i.decode() for i, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))}
-        assert len(letters) > 1  # refused at once: each before it saw another's refusal
+        assert len(letters) == 2
         write_settled(path, GOOD)
         assert set((await ingesters[0].ingest_file(path)).letters_left) == letters
     finally:
