@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
 
+from .answer_bound import bounded_connections
 from .errors import StartupError
 from .settings import Settings
 from .streams import Streams
@@ -76,6 +77,7 @@ class Runtime:
         pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=self.settings.redis_max_connections,
                                                         timeout=POOL_WAIT_SECONDS,
                                                         socket_timeout=COMMAND_TIMEOUT_SECONDS)
+        pool.connection_class = bounded_connections(pool.connection_class)  # an HTTP request's shorter bound
         client = aioredis.Redis(connection_pool=pool)
         try:
             await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)
