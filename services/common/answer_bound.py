@@ -6,8 +6,8 @@ fails. Someone at the API or the dashboard should not wait that long, nor should
 So the HTTP server applies an :class:`AnswerBound` to each request it serves (:meth:`AnswerBound.applied`), and
 every connection of the services' pools (:func:`bounded_connections`) honours it:
 
-- a reply not read within ``seconds`` fails with :class:`RedisNotAnswering`, the connection dropped as a socket
-  timeout drops it, and the bound's :class:`~services.common.breaker.Breaker` opens;
+- a reply not read within ``seconds``, or a connection not made in it, fails with :class:`RedisNotAnswering`, the
+  connection dropped as a socket timeout drops it, and the bound's :class:`~services.common.breaker.Breaker` opens;
 - while the breaker is open a command is not sent at all (:class:`RedisNotAsked`), so that requests do not pile up
   on Redis each waiting ``seconds``; one per cool-down is let through to find whether Redis answers again.
 
@@ -114,16 +114,17 @@ class _BoundedConnection(AbstractConnection):
         bound.answered()
         return answer
 
-    async def _connect(self) -> None:
+    async def connect_check_health(self, check_health: bool = True, retry_socket_connect: bool = True) -> None:
         bound = _BOUND.get()
-        if bound is None:
-            return await super()._connect()
+        if bound is None or self.is_connected:
+            return await super().connect_check_health(check_health, retry_socket_connect)
         try:
-            async with asyncio.timeout(bound.seconds):  # a host that takes no connection: no socket timeout yet
-                await super()._connect()
+            # a Redis taking no connection (its queue of them full) holds a connect with no socket timeout yet
+            async with asyncio.timeout(bound.seconds):
+                await super().connect_check_health(check_health, retry_socket_connect)
         except TimeoutError:
             bound.unanswered()
-            raise
+            raise RedisNotAnswering(bound.seconds) from None
 
 
 @functools.cache
