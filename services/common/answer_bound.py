@@ -4,12 +4,13 @@ While Redis takes connections and answers nothing (frozen: stopped with SIGSTOP,
 waits out the client's socket timeout (:data:`~services.common.runtime.COMMAND_TIMEOUT_SECONDS`, 5 s) before it
 fails. Someone at the API or the dashboard should not wait that long, nor should every later request of theirs.
 So the HTTP server applies an :class:`AnswerBound` to each request it serves (:meth:`AnswerBound.applied`), and
-every connection of the services' pools (:func:`bounded_connections`) honours it:
+the services' pools (:class:`BoundedPool`) and their connections honour it:
 
 - a reply not read within ``seconds``, or a connection not made in it, fails with :class:`RedisNotAnswering`, the
   connection dropped as a socket timeout drops it, and the bound's :class:`~services.common.breaker.Breaker` opens;
-- while the breaker is open a command is not sent at all (:class:`RedisNotAsked`), so that requests do not pile up
-  on Redis each waiting ``seconds``; one per cool-down is let through to find whether Redis answers again.
+- while the breaker is open a command or pipeline is not sent at all (:class:`RedisNotAsked`: the pool lends it
+  no connection), so that requests do not pile up on Redis each waiting ``seconds``; one per cool-down is let
+  through to find whether Redis answers again (a connection it makes, handshake and all, is part of it).
 
 The bound is a context variable so that it holds for whatever store a route's commands go through, and for none of
 the consumers' commands on the same pools, which keep the command timeout.
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from redis.asyncio.connection import AbstractConnection
+from redis.asyncio.connection import AbstractConnection, BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -95,11 +96,6 @@ class AnswerBound:
 class _BoundedConnection(AbstractConnection):
     """A connection honouring the :class:`AnswerBound` of the request it serves, if any."""
 
-    async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        if (bound := _BOUND.get()) is not None:
-            bound.admit()
-        await super().send_packed_command(command, check_health)
-
     async def read_response(self, disable_decoding: bool = False, timeout: float | None = None,
                             **options: Any) -> Any:
         bound = _BOUND.get()
@@ -119,7 +115,7 @@ class _BoundedConnection(AbstractConnection):
         if bound is None or self.is_connected:
             return await super().connect_check_health(check_health, retry_socket_connect)
         try:
-            # a Redis taking no connection (its queue of them full) holds a connect with no socket timeout yet
+            # a Redis taking no connection (its queue of them full) holds a connect for the command timeout
             async with asyncio.timeout(bound.seconds):
                 await super().connect_check_health(check_health, retry_socket_connect)
         except TimeoutError:
@@ -131,3 +127,17 @@ class _BoundedConnection(AbstractConnection):
 def bounded_connections(connection_class: type[AbstractConnection]) -> type[AbstractConnection]:
     """``connection_class`` (TCP, TLS or Unix socket, as a pool chose it from its URL) honouring the bound."""
     return type(f"Bounded{connection_class.__name__}", (_BoundedConnection, connection_class), {})
+
+
+class BoundedPool(BlockingConnectionPool):
+    """A blocking pool whose connections honour the bound of the request they serve, and which lends none to a
+    request while its breaker keeps Redis from being asked: one decision per command or pipeline."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection_class = bounded_connections(self.connection_class)
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
+        if (bound := _BOUND.get()) is not None:
+            bound.admit()
+        return await super().get_connection(*args, **kwargs)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
 
-from .answer_bound import bounded_connections
+from .answer_bound import BoundedPool
 from .errors import StartupError
 from .settings import Settings
 from .streams import Streams
@@ -56,9 +56,8 @@ def command_client(url: str, *, max_connections: int) -> aioredis.Redis:
     (:mod:`~services.common.answer_bound`)."""
     # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
     # instead of failing with "too many connections".
-    pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=POOL_WAIT_SECONDS,
-                                                    socket_timeout=COMMAND_TIMEOUT_SECONDS)
-    pool.connection_class = bounded_connections(pool.connection_class)
+    pool = BoundedPool.from_url(url, max_connections=max_connections, timeout=POOL_WAIT_SECONDS,
+                                socket_timeout=COMMAND_TIMEOUT_SECONDS)
     return aioredis.Redis(connection_pool=pool)
 
 

@@ -4,11 +4,11 @@ not sent until one per cool-down finds Redis answering again; said once per outa
 import logging
 
 import pytest
-from redis.asyncio.connection import Connection, UnixDomainSocketConnection
+from redis.asyncio.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from services.common.answer_bound import (AnswerBound, RedisNotAnswering, RedisNotAsked, bounded_connections,
-                                          not_answering)
+from services.common.answer_bound import (AnswerBound, BoundedPool, RedisNotAnswering, RedisNotAsked,
+                                          bounded_connections, not_answering)
 
 
 class Clock:
@@ -47,7 +47,10 @@ def test_the_bounds_errors_say_redis_is_not_answering_and_tell_a_sent_command_fr
     assert not not_answering(RedisConnectionError("Connection refused"))
 
 
-@pytest.mark.parametrize("kind", [Connection, UnixDomainSocketConnection], ids=["tcp", "unix"])
-def test_a_pools_connection_class_is_kept_and_bounded(kind):
-    bounded = bounded_connections(kind)
-    assert issubclass(bounded, kind) and bounded is bounded_connections(kind)
+@pytest.mark.parametrize(("url", "kind"), [("redis://localhost:6379/0", Connection),
+                                           ("rediss://localhost:6379/0", SSLConnection),
+                                           ("unix:///run/redis.sock", UnixDomainSocketConnection)],
+                         ids=["tcp", "tls", "unix"])
+def test_a_pool_keeps_the_connection_class_its_url_chose_and_bounds_it(url, kind):
+    pool = BoundedPool.from_url(url)
+    assert issubclass(pool.connection_class, kind) and pool.connection_class is bounded_connections(kind)

@@ -4,6 +4,8 @@ reads): 503 saying Redis is not answering, and the requests of the cool-down aft
 same client's commands outside a request (the consumers') keep the command timeout."""
 
 import asyncio
+import os
+import signal
 import socket
 
 import aiohttp
@@ -14,6 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from services.common.answer_bound import RedisNotAnswering
 from services.common.api import Routes
 from services.common.auth import ApiAuth
+from services.common.embedded_redis import EmbeddedRedis, free_port
 from services.common.http import HttpServer
 from services.common.runtime import command_client
 
@@ -39,8 +42,8 @@ async def _transaction(client) -> None:
         await pipe.execute()
 
 
-async def _statuses(settings, client, work) -> list[tuple[int, str]]:
-    """Status and first error of a request doing ``work`` on ``client``, then of five at once after it."""
+async def _serve(settings, client, work) -> HttpServer:
+    """A started server whose one route, ``GET /thing``, does ``work`` on ``client``."""
     async def route() -> JSONResponse:
         await work(client)
         return JSONResponse({"ok": True})
@@ -50,14 +53,24 @@ async def _statuses(settings, client, work) -> list[tuple[int, str]]:
     server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings), redis_seconds=BOUND)
     server.add_routes(routes)
     await server.start()
+    return server
+
+
+async def _status(session: aiohttp.ClientSession, server: HttpServer) -> tuple[int, str | None]:
+    """Status and first error of ``GET /thing``, which must be answered within :data:`OUTER`."""
+    async def get() -> tuple[int, str | None]:
+        async with session.get(f"http://127.0.0.1:{server.port}/thing") as answer:
+            return answer.status, (await answer.json()).get("errors", [None])[0]
+    return await asyncio.wait_for(get(), OUTER)
+
+
+async def _statuses(settings, client, work) -> list[tuple[int, str | None]]:
+    """Status and first error of a request doing ``work`` on ``client``, then of five at once after it."""
+    server = await _serve(settings, client, work)
     try:
         async with aiohttp.ClientSession() as session:
-            async def get() -> tuple[int, str]:
-                async with session.get(f"http://127.0.0.1:{server.port}/thing") as answer:
-                    return answer.status, (await answer.json())["errors"][0]
-
-            first = await asyncio.wait_for(get(), OUTER)
-            return [first, *await asyncio.wait_for(asyncio.gather(*(get() for _ in range(5))), OUTER)]
+            first = await _status(session, server)
+            return [first, *await asyncio.gather(*(_status(session, server) for _ in range(5)))]
     finally:
         await server.stop()
 
@@ -101,3 +114,34 @@ async def test_outside_a_request_the_same_client_waits_its_command_timeout(froze
         await client.aclose()
     assert not isinstance(raised.value, RedisNotAnswering)
     assert str(raised.value).startswith("Timeout")
+
+
+@pytest.mark.parametrize("protocol", [2, 3], ids=["resp2", "resp3"])
+async def test_once_redis_answers_again_the_requests_after_the_cool_down_reach_it(settings, tmp_path, protocol):
+    """Before: the one request the breaker let through had to connect again (its connection dropped with the
+    read that went unanswered), and in RESP2 the second command of the connection's handshake (CLIENT SETINFO
+    twice, sent before either answer is read) was refused as if it were another request: the breaker never
+    closed while the HTTP requests were all that used the client."""
+    redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=free_port())
+    url = await asyncio.to_thread(redis_server.start)
+    client = command_client(f"{url}?protocol={protocol}", max_connections=16)
+    server = await _serve(settings, client, _command)
+    server.redis_answers.breaker.cool_down = 0.5
+    try:
+        async with aiohttp.ClientSession() as session:
+            assert (await _status(session, server))[0] == 200
+            os.kill(redis_server.pid, signal.SIGSTOP)
+            try:
+                assert (await _status(session, server))[0] == 503
+            finally:
+                os.kill(redis_server.pid, signal.SIGCONT)
+
+            async def until_answered() -> None:
+                while (await _status(session, server))[0] != 200:
+                    await asyncio.sleep(0.1)
+
+            await asyncio.wait_for(until_answered(), OUTER)
+    finally:
+        await server.stop()
+        await client.aclose()
+        await asyncio.to_thread(redis_server.stop)
