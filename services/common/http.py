@@ -62,12 +62,8 @@ async def _bounded(check: HealthCheck, seconds: float) -> str:
         await within(check(), seconds)
     except NoAnswer as exc:
         return str(exc)
-    except RedisError as exc:
-        if not_answering(exc):  # not asked: it answered no request of late
-            return str(exc)
-        return f"{type(exc).__name__}: {exc}"
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"  # a health check reports, it never raises
+    except Exception as exc:  # a health check reports, it never raises
+        return str(exc) if not_answering(exc) else f"{type(exc).__name__}: {exc}"
     return "ok"
 
 
@@ -139,8 +135,8 @@ class HttpServer:
     it is given one (:meth:`~services.common.wrong_tokens.WrongTokens.share`, as :func:`~services.common.service.build_app`
     does), so that every process serving HTTP against that Redis shares them.
 
-    ``redis_seconds``: how long a request waits on Redis for each answer, through the connections of a
-    :class:`~services.common.runtime.Runtime` (:mod:`~services.common.answer_bound`), and ``/healthz`` for each
+    ``redis_seconds``: how long a request waits on Redis for each answer, through a
+    :class:`~services.common.runtime.Runtime`'s pool (:mod:`~services.common.answer_bound`), and ``/healthz`` for each
     check; past it, 503 saying Redis is not answering, and at once so for the requests of the cool-down after."""
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch",
@@ -271,7 +267,7 @@ def redis_unavailable(exc: RedisError) -> bool:
     return isinstance(exc, _PASSING_REFUSALS) or code in _PASSING_CODES
 
 
-def redis_trouble(exc: RedisError) -> str:
+def _redis_trouble(exc: RedisError) -> str:
     """What keeps Redis from the work, for a person: not answering within the bound, or not reached."""
     return str(exc) if not_answering(exc) else f"cannot reach Redis ({type(exc).__name__})"
 
@@ -293,7 +289,7 @@ async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
                                         "see the server's log"]}, status_code=500)
     log_redis_unavailable(request, exc)
     return JSONResponse(
-        {"errors": [f"service unavailable: {redis_trouble(exc)}; try again later"]},
+        {"errors": [f"service unavailable: {_redis_trouble(exc)}; try again later"]},
         status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
