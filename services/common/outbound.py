@@ -6,7 +6,7 @@ it (server-side request forgery). Every such request is checked after DNS resolu
 the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
 gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
 connect or send with (a chat service reached through a proxy: by what its name resolves to before the
-request). It is refused when any is loopback, link-local, private, multicast, reserved or
+request). It is refused when any is loopback, link-local, private, shared (100.64.0.0/10), multicast, reserved or
 unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
@@ -30,6 +30,9 @@ from aiohttp.resolver import DefaultResolver
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+# RFC 6598's shared address space (carrier-grade NAT, overlay networks, a cloud's metadata service at
+# 100.100.100.200), which ipaddress counts neither private nor global
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
 _IPV4_NUMBER = re.compile(r"[0-9][0-9a-fA-FxX.]*")
 # the hosts a socket's connect or sendto reads as an address without resolving them
 _SOCKET_HOSTS = {"": "0.0.0.0", "<broadcast>": "255.255.255.255"}
@@ -47,7 +50,7 @@ def non_public_kind(address: str) -> str | None:
     for kind in _KINDS:
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
-    return None
+    return "shared" if ip in _SHARED else None
 
 
 def ip_literal(host: str) -> str | None:

@@ -11,6 +11,9 @@ DEFAULT = TargetPolicy()
     ("127.0.0.1", "loopback"), ("::1", "loopback"), ("169.254.169.254", "link-local"), ("10.1.2.3", "private"),
     ("192.168.0.10", "private"), ("172.16.5.4", "private"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
     ("224.0.0.1", "multicast"), ("::ffff:127.0.0.1", "loopback"), ("fe80::1", "link-local"), ("fd00::1", "private"),
+    # RFC 6598's shared address space: carrier-grade NAT, overlay networks, and a cloud's metadata service
+    # (100.100.100.200), which ipaddress calls neither private nor global
+    ("100.100.100.200", "shared"), ("100.64.0.1", "shared"), ("::ffff:100.127.255.254", "shared"),
 ])
 def test_non_public_addresses_are_named(address, kind):
     assert non_public_kind(address) == kind
