@@ -73,6 +73,19 @@ def _host_key(host: str) -> str:
     return host.lower().rstrip(".")
 
 
+def socket_host(value: object) -> str | None:
+    """The host of a socket address as text: a socket takes it as ``str``, ``bytes`` or ``bytearray`` (ASCII)
+    alike; None for anything else, or bytes that are not ASCII."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("ascii")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
 def socket_literal(host: str) -> str | None:
     """The address a socket's ``connect`` or ``sendto`` reads ``host`` as without resolving it; None for a
     name, which the socket resolves itself."""
@@ -136,9 +149,11 @@ class TargetPolicy:
         permitted (an allowed name's, see :meth:`name_permits`): the socket resolves it again after this check, so the address judged
         would not be the one used. The refusal names the address, never the host name: a service's URL may
         hold a token where a host would be."""
-        if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
+        if not (isinstance(address, tuple) and len(address) >= 2):
             return None
-        host, port = address[0], address[1]
+        host, port = socket_host(address[0]), address[1]
+        if host is None:  # bytes not ASCII, or no host a connection names
+            return f"refused: a socket host of {type(address[0]).__name__} {address[0]!r} cannot be judged"
         literal = socket_literal(host)
         if literal is None:
             if _host_key(host) in permitted:

@@ -59,6 +59,10 @@ def test_a_name_is_no_ip_literal(host):
     pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
     pytest.param(("93.184.216.34", 443), None, id="public"),
     pytest.param("/run/some.sock", None, id="unix-path"),
+    # a socket takes its host as bytes too, and connects to it as it would to the text
+    pytest.param((b"127.0.0.1", 80), "refused: 127.0.0.1 is a loopback address", id="bytes-address"),
+    pytest.param((bytearray(b"localhost"), 514), "refused: a host name given", id="bytes-name"),
+    pytest.param((b"\xff", 514), "refused: ", id="bytes-not-ascii"),
 ])
 def test_a_socket_address_is_judged_by_the_address_it_is(address, reason):
     found = DEFAULT.socket_refusal(address)
