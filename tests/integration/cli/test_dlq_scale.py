@@ -110,6 +110,21 @@ def test_list_of_a_rare_origin_reads_a_bounded_number_of_letters_and_goes_on_fro
     assert pages == 3 and len(lines) == 2 and "  http  " in lines[1]
 
 
+def test_a_page_of_an_origin_holding_its_last_letters_offers_no_next_page(cli, settings, client, capsys):
+    """Before: the page filled with the origin's last two letters ended in "… 0 older: pledgewatch dlq list
+    --stream http --limit 2 --after ID", a page that holds none, and ``--json`` gave that ``after``."""
+    ids = refused_inputs(settings, ["feed:home-office"] * 5 + ["http:POST /releases"] * 2)
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2 dead letters from http, newest first"
+    assert [line.split()[0] for line in lines[1:]] == ids[::-1][:2]
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["total"], listed["older"], listed["after"]) == (2, 0, None)
+
+
 def _recount(client, settings):
     """Every letter's origin counted by reading them all: what the kept counts must equal."""
     counts = {}
