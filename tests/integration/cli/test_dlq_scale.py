@@ -456,3 +456,31 @@ def test_the_command_on_a_queue_that_keeps_changing_fails_with_one_line(cli, set
                                        "try again when fewer are being written\n")
     assert client.xlen(settings.key(DEAD_LETTERS)) == 6
     assert _kept_counts(client, settings) == {"feed": 1}  # left as they were
+
+
+def test_recount_holds_one_chunk_of_letters_at_a_time(settings, client, monkeypatch):
+    """Before: every letter was read into memory before any was counted: at the cap of a million letters, some
+    gigabytes for a command that keeps a number per origin."""
+    import tracemalloc
+
+    from services.common import dead_letter_recount
+    from schemas.streams import ORIGIN_FIELD
+
+    key, letters, size = settings.key(DEAD_LETTERS), 600, 20_000  # 12 MB of letters
+    with client.pipeline(transaction=False) as pipe:
+        for n in range(letters):
+            pipe.xadd(key, {EVENT_FIELD: f"{n}".ljust(size, "x"), ORIGIN_FIELD: "feed"})
+        pipe.execute()
+    monkeypatch.setattr(dead_letter_recount, "RECOUNT_CHUNK", 50)  # 1 MB a chunk
+
+    async def recount(streams):
+        return await dead_letter_recount.recount_letters(streams.client, key)
+
+    tracemalloc.start()
+    try:
+        total, changed = with_streams(settings, recount)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (total, changed) == (letters, [("feed", 0, letters)])
+    assert peak < 6_000_000
