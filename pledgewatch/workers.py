@@ -66,6 +66,7 @@ class _Worker:
     started: float = field(default_factory=time.monotonic)  # its silence is judged on this clock
     started_at: float = field(default_factory=time.time)  # the same, on the wall clock: shown, and in run.json
     pause: float = 0.0
+    restart_at: float | None = None  # exited: when to start it again (monotonic); None while it runs
 
 
 class Workers:
@@ -144,17 +145,26 @@ class Workers:
             await asyncio.sleep(WATCH_SECONDS)
             if beats is not None:
                 await self.kill_hung(beats)
-            for worker in self._workers:
+            self._restart_exited()
+
+    def _restart_exited(self) -> None:
+        """Start again every worker that has exited and whose pause is over. A pause is waited out by each worker
+        on its own, between the looks: one failing at start holds up no other's restart, nor the hung ones'
+        killing."""
+        for worker in self._workers:
+            now = time.monotonic()
+            if worker.restart_at is None:
                 code = worker.process.poll()
                 if code is None:
                     continue
-                ran = time.monotonic() - worker.started
+                ran = now - worker.started
                 worker.pause = next_pause(worker.pause, ran)
+                worker.restart_at = now + worker.pause
                 log.error("worker %d (pid %d) %s after %.0f s; starting it again%s",
                           worker.number, worker.process.pid, exit_text(code), ran,
                           f" in {worker.pause:.0f} s" if worker.pause else "")
-                await asyncio.sleep(worker.pause)
-                worker.process, worker.started = self._spawn(worker.number), time.monotonic()
+            if now >= worker.restart_at:
+                worker.process, worker.started, worker.restart_at = self._spawn(worker.number), now, None
                 worker.started_at = time.time()
                 self.on_change(self.pids, self.started_times)
 

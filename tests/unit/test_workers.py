@@ -1,5 +1,6 @@
 """`pledgewatch run --workers N`: the number checked, the workers named, started again, shown and logged."""
 
+import asyncio
 import json
 import logging
 
@@ -93,3 +94,44 @@ def test_status_reads_when_each_worker_started_from_run_json_and_does_without_in
     assert started_times({}, 2) == [None, None]  # a run.json written before it held them: "starting" till a beat
     assert started_times({"started": [1.5]}, 2) == [None, None]
     assert started_times({"started": [1.5, "x"]}, 2) == [None, None]
+
+
+class _Process:
+    """A worker's process as the run sees it: exited with ``code``, or running (None)."""
+
+    def __init__(self, pid: int, code: int | None = None) -> None:
+        self.pid, self.code = pid, code
+
+    def poll(self) -> int | None:
+        return self.code
+
+
+async def test_a_worker_paused_before_its_restart_holds_up_no_other_worker(monkeypatch):
+    """Before: the watch slept through one worker's pause (up to a minute) before looking at the others, so a
+    worker failing at start held up every other's restart, and the killing of hung ones, for that long."""
+    from types import SimpleNamespace
+
+    from pledgewatch import workers as workers_module
+
+    clock = SimpleNamespace(now=0.0)
+
+    async def sleep(seconds: float) -> None:  # the run's clock moves on by what was slept
+        clock.now += seconds
+        if clock.now > 100:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(workers_module, "asyncio", SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(workers_module, "time", SimpleNamespace(monotonic=lambda: clock.now, time=lambda: clock.now))
+    run = workers_module.Workers(Settings(workers=3))
+    started: dict[int, float] = {}
+
+    def spawn(number: int) -> _Process:
+        started[number] = clock.now
+        return _Process(1000 + number)
+
+    monkeypatch.setattr(run, "_spawn", spawn)
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=0.0, pause=32.0),  # failing at start
+                    workers_module._Worker(3, _Process(300, 1), started=0.0)]
+    with pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert started == {2: 61.0, 3: 2.0}  # worker 2 after its minute's pause, worker 3 after its own second
