@@ -163,10 +163,19 @@ class Workers:
                 log.error("worker %d (pid %d) %s after %.0f s; starting it again%s",
                           worker.number, worker.process.pid, exit_text(code), ran,
                           f" in {worker.pause:.0f} s" if worker.pause else "")
-            if now >= worker.restart_at:
-                worker.process, worker.started, worker.restart_at = self._spawn(worker.number), now, None
-                worker.started_at = time.time()
-                self.on_change(self.pids, self.started_times)
+            if now < worker.restart_at:
+                continue
+            try:
+                process = self._spawn(worker.number)
+            except OSError as exc:  # no process or descriptor to spare, say: tried again, as a failed start is
+                worker.pause = next_pause(worker.pause, 0.0)
+                worker.restart_at = now + worker.pause
+                log.error("worker %d could not be started again (%s); trying again in %.0f s", worker.number,
+                          exc, worker.pause)
+                continue
+            worker.process, worker.started, worker.restart_at = process, now, None
+            worker.started_at = time.time()
+            self.on_change(self.pids, self.started_times)
 
     def stop(self) -> None:
         """SIGTERM to every worker, then wait for all (SIGKILL past ``STOP_SECONDS``)."""

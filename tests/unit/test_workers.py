@@ -135,3 +135,38 @@ async def test_a_worker_paused_before_its_restart_holds_up_no_other_worker(monke
     with pytest.raises(asyncio.CancelledError):
         await run.watch()
     assert started == {2: 61.0, 3: 2.0}  # worker 2 after its minute's pause, worker 3 after its own second
+
+
+async def test_a_worker_that_cannot_be_started_again_is_tried_again_and_the_watch_goes_on(monkeypatch, caplog):
+    """Before: an error starting a worker again (no process to spare: EAGAIN) ended the watch, silently: no worker
+    was started again, nor a hung one killed, for the rest of the run."""
+    import errno
+    from types import SimpleNamespace
+
+    from pledgewatch import workers as workers_module
+
+    clock = SimpleNamespace(now=0.0)
+
+    async def sleep(seconds: float) -> None:
+        clock.now += seconds
+        if clock.now > 10:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(workers_module, "asyncio", SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(workers_module, "time", SimpleNamespace(monotonic=lambda: clock.now, time=lambda: clock.now))
+    run = workers_module.Workers(Settings(workers=2))
+    tries: list[float] = []
+
+    def spawn(number: int) -> _Process:
+        tries.append(clock.now)
+        if len(tries) == 1:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return _Process(1000 + number)
+
+    monkeypatch.setattr(run, "_spawn", spawn)
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=-3600.0)]  # ran an hour: at once
+    with caplog.at_level(logging.ERROR, logger="pledgewatch"), pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert tries == [1.0, 2.0] and run.pids == [1002]
+    assert "worker 2 could not be started again ([Errno 11] Resource temporarily unavailable); trying again " \
+           "in 1 s" in caplog.text
