@@ -106,22 +106,29 @@ class _Process:
         return self.code
 
 
-async def test_a_worker_paused_before_its_restart_holds_up_no_other_worker(monkeypatch):
-    """Before: the watch slept through one worker's pause (up to a minute) before looking at the others, so a
-    worker failing at start held up every other's restart, and the killing of hung ones, for that long."""
+def _on_a_clock_of_its_own(monkeypatch, *, until: float):
+    """The workers module with its clock the test's own: a sleep moves it on by what is slept, and the watch is
+    cancelled once it is past ``until``. Returns the module and the clock (``.now``)."""
     from types import SimpleNamespace
 
     from pledgewatch import workers as workers_module
 
     clock = SimpleNamespace(now=0.0)
 
-    async def sleep(seconds: float) -> None:  # the run's clock moves on by what was slept
+    async def sleep(seconds: float) -> None:
         clock.now += seconds
-        if clock.now > 100:
+        if clock.now > until:
             raise asyncio.CancelledError
 
     monkeypatch.setattr(workers_module, "asyncio", SimpleNamespace(sleep=sleep))
     monkeypatch.setattr(workers_module, "time", SimpleNamespace(monotonic=lambda: clock.now, time=lambda: clock.now))
+    return workers_module, clock
+
+
+async def test_a_worker_paused_before_its_restart_holds_up_no_other_worker(monkeypatch):
+    """Before: the watch slept through one worker's pause (up to a minute) before looking at the others, so a
+    worker failing at start held up every other's restart, and the killing of hung ones, for that long."""
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=100)
     run = workers_module.Workers(Settings(workers=3))
     started: dict[int, float] = {}
 
@@ -141,19 +148,8 @@ async def test_a_worker_that_cannot_be_started_again_is_tried_again_and_the_watc
     """Before: an error starting a worker again (no process to spare: EAGAIN) ended the watch, silently: no worker
     was started again, nor a hung one killed, for the rest of the run."""
     import errno
-    from types import SimpleNamespace
 
-    from pledgewatch import workers as workers_module
-
-    clock = SimpleNamespace(now=0.0)
-
-    async def sleep(seconds: float) -> None:
-        clock.now += seconds
-        if clock.now > 10:
-            raise asyncio.CancelledError
-
-    monkeypatch.setattr(workers_module, "asyncio", SimpleNamespace(sleep=sleep))
-    monkeypatch.setattr(workers_module, "time", SimpleNamespace(monotonic=lambda: clock.now, time=lambda: clock.now))
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=10)
     run = workers_module.Workers(Settings(workers=2))
     tries: list[float] = []
 
