@@ -136,9 +136,11 @@ def _judged_while_sending(event: str, args: tuple[Any, ...]) -> None:
     sending = _APPRISE_SENDING.get()
     if sending is None:
         return
-    reason = sending.targets.socket_refusal(args[1], sending.permitted)
+    # Once one is refused, so is every later one: a plugin going on to the next address of a name (or to
+    # another server) would deliver what the send is then recorded as failing for good, as a webhook's is.
+    reason = sending.refused or sending.targets.socket_refusal(args[1], sending.permitted)
     if reason is not None:
-        sending.refused = sending.refused or reason
+        sending.refused = reason
         args[0].close()  # not every plugin closes a socket whose send failed
         raise TargetRefused(reason)
 
