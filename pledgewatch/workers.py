@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from redis.exceptions import RedisError
 
 from services.common.embedded_redis import die_with_parent, exit_text
+from services.common.errors import failure_text
 from services.common.heartbeats import Beats
 from services.common.outages import UNREACHABLE
 from services.common.settings import Settings
@@ -143,9 +144,12 @@ class Workers:
         """Start again, until cancelled, every worker that exits, and, with ``beats``, kill first every hung one."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
-            if beats is not None:
-                await self.kill_hung(beats)
-            self._restart_exited()
+            try:
+                if beats is not None:
+                    await self.kill_hung(beats)
+                self._restart_exited()
+            except Exception as exc:  # run.json not written (a full disk), say: the next round goes on watching
+                log.error("watching the workers: %s; looking again in %g s", failure_text(exc), WATCH_SECONDS)
 
     def _restart_exited(self) -> None:
         """Start again every worker that has exited and whose pause is over. A pause is waited out by each worker

@@ -166,3 +166,27 @@ async def test_a_worker_that_cannot_be_started_again_is_tried_again_and_the_watc
     assert tries == [1.0, 2.0] and run.pids == [1002]
     assert "worker 2 could not be started again ([Errno 11] Resource temporarily unavailable); trying again " \
            "in 1 s" in caplog.text
+
+
+async def test_a_round_of_the_watch_that_fails_ends_not_the_watch(monkeypatch, caplog):
+    """Before: an error in a round (run.json not written again on a full disk) ended the watch silently: no worker
+    was started again, nor a hung one killed, for the rest of the run."""
+    import errno
+
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=10)
+    calls: list[list[int]] = []
+
+    def record(pids: list[int], started: list[float]) -> None:
+        calls.append(pids)
+        if len(calls) == 1:
+            run._workers[1].process.code = 1  # worker 3 exits meanwhile
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    run = workers_module.Workers(Settings(workers=3), on_change=record)
+    monkeypatch.setattr(run, "_spawn", lambda number: _Process(1000 + number))
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=-3600.0),
+                    workers_module._Worker(3, _Process(300), started=-3600.0)]
+    with caplog.at_level(logging.ERROR, logger="pledgewatch"), pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert run.pids == [1002, 1003] and len(calls) == 2  # worker 3 exits later: started again all the same
+    assert "watching the workers: OSError: [Errno 28] No space left on device; looking again in 1 s" in caplog.text
