@@ -190,3 +190,20 @@ async def test_a_round_of_the_watch_that_fails_ends_not_the_watch(monkeypatch, c
         await run.watch()
     assert run.pids == [1002, 1003] and len(calls) == 2  # worker 3 exits later: started again all the same
     assert "watching the workers: OSError: [Errno 28] No space left on device; looking again in 1 s" in caplog.text
+
+
+def test_a_worker_s_notifier_is_a_replica_of_the_run_s(monkeypatch):
+    """What the run's notifier tells at its start (file subscriptions not loaded) is not told again by each worker."""
+    from pledgewatch import worker
+    from services.notifier import service as notifier_service
+
+    made = []
+
+    class Recorded(notifier_service.NotifierService):
+        def __init__(self, settings, **kwargs):
+            made.append(kwargs)
+            super().__init__(settings, **kwargs)
+
+    monkeypatch.setattr(notifier_service, "NotifierService", Recorded)
+    worker.build_worker(Settings(workers=2, consumer="host-1-w2", redis_url="redis://127.0.0.1:1/0"), "host-1", 2)
+    assert made == [{"replica": True}]
