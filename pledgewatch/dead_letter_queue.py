@@ -113,12 +113,10 @@ class DeadLetterQueue:
 
     async def counts(self) -> Counts:
         """The letters' counts as kept (one XLEN and one HGETALL, however many letters there are); letters
-        written without an origin field (by an earlier version) are counted first, once."""
-        counts = await self._read_counts()
-        if counts.uncounted:
-            await count_letters_without_origin(self.client, self.key)
-            counts = await self._read_counts()
-        return counts
+        written without an origin field (by an earlier version) are counted first, once: whatever the counts'
+        sum, which counts of letters that are gone can bring up to the length."""
+        await count_letters_without_origin(self.client, self.key)
+        return await self._read_counts()
 
     async def _read_counts(self) -> Counts:
         async with self.client.pipeline(transaction=True) as pipe:

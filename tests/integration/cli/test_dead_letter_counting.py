@@ -56,3 +56,17 @@ def test_a_trimming_round_beside_counts_of_gone_letters_does_not_read_every_new_
     assert trim_once(settings) == 0
     assert sent_bytes(client) - before < PAGE_BYTES
     assert trim_once(settings) == 0
+
+
+def test_a_list_counts_letters_without_origin_beside_as_many_counts_of_letters_that_are_gone(
+        cli, settings, client, capsys):
+    """Before: `dlq list` counted them only when the counts' sum fell short of the stream's length, so with four
+    of them beside four counted letters that were gone it said "2 dead letters from feed" over six, no warning."""
+    kept = with_ghosts(cli, settings, client)
+    unnamed_copies(client, settings, kept[1], 4)
+    capsys.readouterr()
+
+    assert cli("dlq", "list", "--stream", "feed") == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == "6 dead letters from feed, newest first"
+    assert "the dead letters' counts hold 4 more than there are letters" in err
