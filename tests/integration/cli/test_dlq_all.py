@@ -108,6 +108,29 @@ def test_replay_all_of_one_origin_goes_past_pages_of_others(cli, settings, clien
     assert kept_counts(cli, capsys) == counted_by_reading(client, settings) == {"classified": 6, "file": 1}
 
 
+def test_replay_all_queues_a_delivery_again_or_keeps_it_among_the_entries_it_puts_back(
+        cli, settings, client, capsys, monkeypatch):
+    monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 2)
+    given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 2)
+
+    async def delivery(streams):
+        letter = streams.dead_letter_event(stream=streams.key("notifier:outbox"), payload={"subscription": "desk"},
+                                           reason="webhook: 500", entry_id="job-1", group="notifier", deliveries=5)
+        async with streams.client.pipeline(transaction=True) as pipe:
+            streams.add_letter(pipe, letter)
+            await pipe.execute()
+    with_streams(settings, delivery)
+    given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 1)
+    [_, _, job, _] = letter_ids(client, settings)
+
+    assert cli("dlq", "replay", "--all") == 1
+    out, err = capsys.readouterr()
+    assert out.count("replayed ") == 3
+    assert err.startswith(f"kept {job}: cannot be replayed: its delivery job is no longer kept")
+    assert letter_ids(client, settings) == [job]
+    assert kept_counts(cli, capsys) == {"notifier": 1}
+
+
 def test_a_letter_written_during_replay_all_is_left_whole_for_the_next_run(
         cli, settings, client, capsys, monkeypatch, after_page_read):
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 3)
