@@ -104,12 +104,19 @@ def ending(state: Sweep, args: argparse.Namespace, verb: str, words: tuple[str, 
     return None
 
 
+def _chosen(counted: int | None, args: argparse.Namespace) -> int | None:
+    """How many letters ``args`` choose of the ``counted`` ones: None when not known (older than ``--after``)."""
+    if counted is None or args.after:
+        return None
+    return min(counted, args.limit) if args.limit else counted
+
+
 async def replay_all(queue: DeadLetterQueue, names: set[str] | None, args: argparse.Namespace) -> int:
     counts, newest = await queue.counts_and_newest()
     if newest is None:
         print("no dead letters to replay")
         return 0
-    state = Sweep(None if args.after else counts.of(names), through=args.after)
+    state = Sweep(_chosen(counts.of(names), args), through=args.after)
 
     async def act(letters: list[Letter | Unreadable]) -> tuple[int, int]:
         replayed = sum(report_replay(done) for done in await queue.replay_page(letters))
@@ -129,7 +136,7 @@ def drop_question(total: int | None, args: argparse.Namespace) -> str:
     chosen = f" from {', '.join(args.stream)}" if args.stream else ""
     older = f" older than {args.after}" if args.after else ""
     if total is not None:
-        return f"Drop {plural(min(total, args.limit or total))}{chosen} for good?"
+        return f"Drop {plural(total)}{chosen} for good?"
     if args.limit:
         return f"Drop at most {plural(args.limit)}{chosen}{older} for good?"
     return f"Drop every dead letter{chosen}{older} for good?"
@@ -138,7 +145,7 @@ def drop_question(total: int | None, args: argparse.Namespace) -> str:
 async def drop_all(queue: DeadLetterQueue, names: set[str] | None, args: argparse.Namespace,
                    confirmed: Callable[[str], bool]) -> int:
     counts, newest = await queue.counts_and_newest()
-    total = None if args.after else counts.of(names)
+    total = _chosen(counts.of(names), args)
     if newest is None or total == 0:
         print("no dead letters to drop")
         return 0

@@ -107,3 +107,15 @@ def test_a_second_signal_cuts_the_page_in_hand_short_and_says_so(monkeypatch, ca
         f"short: each of its letters done or left whole); the rest: pledgewatch dlq drop --all --stream feed --yes "
         f"--after {IDS[2]}\n")
     assert signal.getsignal(signal.SIGINT) is handler  # put back
+
+
+@pytest.mark.parametrize("total, stream, limit, after, question", [
+    (200000, None, None, None, "Drop 200000 dead letters for good?"),
+    (1, ["http"], None, None, "Drop 1 dead letter from http for good?"),
+    (None, ["feed:mod"], None, None, "Drop every dead letter from feed:mod for good?"),
+    (None, None, None, "7-0", "Drop every dead letter older than 7-0 for good?"),
+    (None, ["feed:mod"], 100, "7-0", "Drop at most 100 dead letters from feed:mod older than 7-0 for good?"),
+], ids=["counted", "one-origin", "one-source", "after", "limit"])
+def test_drop_all_asks_about_what_it_will_drop(total, stream, limit, after, question):
+    args = argparse.Namespace(stream=stream, limit=limit, after=after)
+    assert dlq_all.drop_question(total, args) == question
