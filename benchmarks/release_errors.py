@@ -2,9 +2,10 @@
 
 Each training release is read by the model of the fold that held its publisher out (``training.cross_validate``'s
 folds, fits and cuts), and its found and labelled commitments counted: false finds in releases that commit
-nothing against the others, misses in releases where the model keeps nothing, and how many commitments a
-release holds. With ``--dump FILE`` it also writes each proposal's out-of-fold P(commitment), truth, the rules'
-reading and release id as JSON lines, to try release-level readings on without refitting.
+nothing against the others, misses in releases where the model keeps nothing, how many commitments a release
+holds, and the labelled commitments missed because one found commitment covers two of them (two commitments of
+one sentence found as one). With ``--dump FILE`` it also writes each proposal's out-of-fold P(commitment), truth,
+the rules' reading and release id as JSON lines, to try release-level readings on without refitting.
 
     PYTHONPATH=$PWD python benchmarks/release_errors.py [--dump /tmp/oof.jsonl]
 """
@@ -26,7 +27,7 @@ from services.classifier.core.decision import DecisionModel  # noqa: E402
 from services.classifier.core.publishers import publisher  # noqa: E402
 
 from pledgewatch import training  # noqa: E402
-from pledgewatch.evaluation import load_set, score_release  # noqa: E402
+from pledgewatch.evaluation import load_set, locate, match_commitments, overlap, score_release  # noqa: E402
 
 
 def _bucket(n: int) -> str:
@@ -64,7 +65,9 @@ def main() -> int:
         for release, label in pairs:
             if release.release_id in held_out:
                 tally: Counter = Counter()
-                score_release(classify(release, model=model), label, release.body, tally, [])
+                result = classify(release, model=model)
+                score_release(result, label, release.body, tally, [])
+                tally.update(_shared(result.commitments, label, release.body))
                 per_release[release.release_id] = tally
     total = Counter()
     for tally in per_release.values():
@@ -115,7 +118,29 @@ def main() -> int:
     zero_false = by_labelled["0"]["false"]
     print(f"\nan oracle dropping every find of a release labelled none: F1 "
           f"{2 * tp / (found - zero_false + labelled):.3f}")
+    print(f"found commitments covering two labelled ones or more: {total['shared found']}; labelled commitments "
+          f"missed for it: {total['shared missed']}, with {total['shared deadlines']} deadlines and "
+          f"{total['shared money']} sums")
     return 0
+
+
+def _shared(found: list, label: dict, body: str) -> Counter:
+    """The found commitments that cover at least half of two labelled quotes or more, and the labelled
+    commitments missed because another of them took the one found (with their deadlines and sums)."""
+    items = label.get("commitments", [])
+    spans = [locate(item["quote"], body) for item in items]
+    matched = match_commitments(found, spans)
+    counts: Counter = Counter()
+    for commitment in found:
+        covered = [index for index, span in enumerate(spans)
+                   if span is not None and overlap(span, tuple(commitment.span)) * 2 >= span[1] - span[0]]
+        if len(covered) > 1:
+            missed = [index for index in covered if index not in matched]
+            counts["shared found"] += 1
+            counts["shared missed"] += len(missed)
+            counts["shared deadlines"] += sum(len(items[index].get("deadlines", [])) for index in missed)
+            counts["shared money"] += sum(items[index].get("money") is not None for index in missed)
+    return counts
 
 
 if __name__ == "__main__":

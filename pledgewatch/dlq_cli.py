@@ -88,13 +88,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"warning: {overcounted_text(counts.overcounted)}", file=sys.stderr)
     shown = len(page.letters)
     older = None if total is None or args.after else (max(total - shown, 0) if page.after else 0)
+    after = None if older == 0 else page.after  # a page filled by the chosen origins' last letters: no next one
     if args.json:
         print(json.dumps({"total": total, "by_origin": counts.by_origin,
-                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": page.after,
+                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": after,
                           "older": older}, indent=2))
         return 0
     chosen = f" from {', '.join(args.stream)}" if args.stream else ""
-    if not page.letters and page.after is None:
+    if not page.letters and after is None:
         print(f"no dead letters{chosen}" + (f" older than {args.after}" if args.after else ""))
         return 0
     breakdown = ", ".join(f"{name} {n}" for name, n in counts.by_origin.items())
@@ -107,14 +108,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{_plural(total)}{chosen or f' ({breakdown})'}, newest first")
     for item in page.letters:
         print(brief_line(brief(item, prefix)))
-    if page.after is None:
+    if after is None:
         return 0
     if not page.filled:
         found = "none" if not shown else str(shown)
         print(f"  … {found} among the {'next ' if args.after else ''}{page.read}{'' if args.after else ' newest'} "
-              f"read; older: {_next_page(args, page.after)}")
+              f"read; older: {_next_page(args, after)}")
     else:
-        print(f"  … {older if older is not None else 'more'} older: {_next_page(args, page.after)}")
+        print(f"  … {older if older is not None else 'more'} older: {_next_page(args, after)}")
     return 0
 
 

@@ -30,7 +30,7 @@ def build_worker(settings: Settings, run_consumer: str, number: int) -> FastStre
     from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
-    services = [ClassifierService(settings), NotifierService(settings), LedgerService(settings)]
+    services = [ClassifierService(settings), NotifierService(settings, replica=True), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch worker", on_startup_error=exit_with_one_line,
                      serve_http=False, worker=(run_consumer, number))
 

@@ -1,5 +1,5 @@
 """ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, the
-request body's size and time bounds, and one log line per client error."""
+request body's size and time bounds, the bound on Redis's answers, and one log line per client error."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .answer_bound import AnswerBound
 
 log = logging.getLogger("services.common.http")
 ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -148,3 +150,15 @@ class ClientErrorLog(HttpMiddleware):
             await send(message)
 
         await self.app(scope, receive, logged)
+
+
+class RedisAnswersBounded(HttpMiddleware):
+    """Each request's Redis commands wait ``bound`` for an answer (:mod:`~services.common.answer_bound`)."""
+
+    def __init__(self, app: ASGIApp, bound: AnswerBound) -> None:
+        super().__init__(app)
+        self.bound = bound
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with self.bound.applied():
+            await self.app(scope, receive, send)

@@ -6,7 +6,7 @@ it (server-side request forgery). Every such request is checked after DNS resolu
 the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
 gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
 connect or send with (a chat service reached through a proxy: by what its name resolves to before the
-request). It is refused when any is loopback, link-local, private, multicast, reserved or
+request). It is refused when any is loopback, link-local, private, shared (100.64.0.0/10), multicast, reserved or
 unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
@@ -30,6 +30,9 @@ from aiohttp.resolver import DefaultResolver
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+# RFC 6598's shared address space (carrier-grade NAT, overlay networks, a cloud's metadata service at
+# 100.100.100.200), which ipaddress counts neither private nor global
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
 _IPV4_NUMBER = re.compile(r"[0-9][0-9a-fA-FxX.]*")
 # the hosts a socket's connect or sendto reads as an address without resolving them
 _SOCKET_HOSTS = {"": "0.0.0.0", "<broadcast>": "255.255.255.255"}
@@ -47,7 +50,7 @@ def non_public_kind(address: str) -> str | None:
     for kind in _KINDS:
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
-    return None
+    return "shared" if ip in _SHARED else None
 
 
 def ip_literal(host: str) -> str | None:
@@ -68,6 +71,19 @@ def ip_literal(host: str) -> str | None:
 
 def _host_key(host: str) -> str:
     return host.lower().rstrip(".")
+
+
+def socket_host(value: object) -> str | None:
+    """The host of a socket address as text: a socket takes it as ``str``, ``bytes`` or ``bytearray`` (ASCII)
+    alike; None for anything else, or bytes that are not ASCII."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("ascii")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def socket_literal(host: str) -> str | None:
@@ -133,9 +149,11 @@ class TargetPolicy:
         permitted (an allowed name's, see :meth:`name_permits`): the socket resolves it again after this check, so the address judged
         would not be the one used. The refusal names the address, never the host name: a service's URL may
         hold a token where a host would be."""
-        if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
+        if not (isinstance(address, tuple) and len(address) >= 2):
             return None
-        host, port = address[0], address[1]
+        host, port = socket_host(address[0]), address[1]
+        if host is None:  # bytes not ASCII, or no host a connection names
+            return f"refused: a socket host of {type(address[0]).__name__} {address[0]!r} cannot be judged"
         literal = socket_literal(host)
         if literal is None:
             if _host_key(host) in permitted:

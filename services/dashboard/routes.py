@@ -4,16 +4,16 @@ resume, and resubscribe an address that unsubscribed).
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
 token. A change that is done answers 303 to the page (post, redirect, get); one refused is shown again with
-its errors beside its fields, in the subscriptions API's own words. A resubscribe Redis could not take answers
-503 with a page saying so. A wrong token at sign-in counts, as one sent to the API does, toward the limit of
-:mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
+its errors beside its fields, in the subscriptions API's own words. A page or change Redis could not serve (down,
+or not answering within PLEDGEWATCH_HTTP_REDIS_SECONDS) answers 503 with a page of its own
+(:mod:`.outage_pages`); the JSON routes keep their JSON. A wrong token at sign-in counts, as one sent to the API
+does, toward the limit of :mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -24,10 +24,9 @@ from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.common.api import Routes
-from services.common.http import RETRY_AFTER_SECONDS, redis_unavailable
+from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
 from services.common.http_middleware import client_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
@@ -46,6 +45,7 @@ from services.notifier.subscriptions import (Filter, SubscriptionError, field_er
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
+from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
                       unsubscribed_from, unsubscribed_records, upcoming)
@@ -68,8 +68,6 @@ NOTICES = {
 }
 ROW_NOTICES = frozenset({"resubscribed", "not-unsubscribed"})  # shown on their subscription's row, beside the button
 MAX_ADDRESS = 254  # the longest an email address can be (RFC 5321's path, less its brackets)
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -142,15 +140,31 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token, open_reads),
                                                 "sign_in_error": error}), status)
 
+    def unavailable(request: Request, heading: str, exc: RedisError, then: str | None) -> Response:
+        visitor = visitor_of(request)
+        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads), heading=heading,
+                      message=outage_message(exc, then))
+        answer = respond(request, visitor, body, 503)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
+
+    def when_redis_fails(heading: Callable[[Request], str], then: str | None = None) -> Callable[[Route], Route]:
+        return page_when_redis_fails(unavailable, heading, then)
+
+    def subscription_of(request: Request) -> str:
+        return request.path_params.get("id", "")
+
     def may_read(visitor: Visitor) -> bool:
         return open_reads or visitor.signed_in
 
+    @when_redis_fails(lambda _: "Could not show the dashboard")
     async def home(request: Request) -> Response:
         visitor = visitor_of(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401, error=None)
         return await home_page(request, visitor)
 
+    @when_redis_fails(lambda request: f"Could not show release {request.path_params.get('release_id', '')}")
     async def release(request: Request, release_id: str = Path(max_length=500)) -> Response:
         visitor = visitor_of(request)
         if not may_read(visitor):
@@ -199,6 +213,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
         return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)
 
+    @when_redis_fails(lambda _: "Could not sign out")
     async def sign_out(request: Request) -> Response:
         visitor = visitor_of(request)
         try:
@@ -216,6 +231,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             raise Refused(401, "Sign in with the API token to change subscriptions.")
         return visitor, form
 
+    @when_redis_fails(lambda _: "Could not create the subscription",
+                           "a subscription created already is refused as existing, not made twice")
     async def create(request: Request) -> Response:
         try:
             visitor, raw = await guarded(request)
@@ -294,12 +311,18 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             raise Refused(422, f"until: {problem}")
         return when
 
+    @when_redis_fails(lambda request: f"Could not pause subscription {subscription_of(request)}",
+                           "pausing twice does no harm")
     async def pause(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, pause_until, "paused")
 
+    @when_redis_fails(lambda request: f"Could not resume subscription {subscription_of(request)}",
+                           "resuming twice does no harm")
     async def resume(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, lambda _: None, "resumed")
 
+    @when_redis_fails(lambda request: f"Could not resubscribe to {subscription_of(request)}",
+                           "resubscribing twice does no harm")
     async def resubscribe_address(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         """Undo an address's unsubscribe, as ``pledgewatch subscriptions resubscribe`` does (one function does
         both); a repeat finds nothing to undo and says so."""
@@ -318,26 +341,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except RedisError as exc:
             if not redis_unavailable(exc):
                 raise
-            log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
-            return not_resubscribed(request, visitor, address, exc)
+            log_redis_unavailable(request, exc)
+            return unavailable(request, f"Could not resubscribe {address}", exc, "resubscribing twice does no harm")
         if done is Resubscription.NO_SUBSCRIPTION:
             return await home_page(request, visitor, status=404,
                                    failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
         return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id, "address": address})
                         + f"#notice-{sub_id}")
-
-    def not_resubscribed(request: Request, visitor: Visitor, address: str, exc: RedisError) -> Response:
-        """503 while Redis cannot be reached: a page saying what was not done, and that a retry is safe."""
-        done = ("it may not have been done" if isinstance(exc, RedisTimeoutError)  # sent, its answer not read
-                else "nothing was changed")
-        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads),
-                      heading=f"Could not resubscribe {address}",
-                      message=f"Redis cannot be reached ({type(exc).__name__}): {done}. Try again in a moment: "
-                              "resubscribing twice does no harm.")
-        answer = respond(request, visitor, body, 503)
-        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return answer
 
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}

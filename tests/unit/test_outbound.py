@@ -11,6 +11,9 @@ DEFAULT = TargetPolicy()
     ("127.0.0.1", "loopback"), ("::1", "loopback"), ("169.254.169.254", "link-local"), ("10.1.2.3", "private"),
     ("192.168.0.10", "private"), ("172.16.5.4", "private"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
     ("224.0.0.1", "multicast"), ("::ffff:127.0.0.1", "loopback"), ("fe80::1", "link-local"), ("fd00::1", "private"),
+    # RFC 6598's shared address space: carrier-grade NAT, overlay networks, and a cloud's metadata service
+    # (100.100.100.200), which ipaddress calls neither private nor global
+    ("100.100.100.200", "shared"), ("100.64.0.1", "shared"), ("::ffff:100.127.255.254", "shared"),
 ])
 def test_non_public_addresses_are_named(address, kind):
     assert non_public_kind(address) == kind
@@ -56,6 +59,10 @@ def test_a_name_is_no_ip_literal(host):
     pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
     pytest.param(("93.184.216.34", 443), None, id="public"),
     pytest.param("/run/some.sock", None, id="unix-path"),
+    # a socket takes its host as bytes too, and connects to it as it would to the text
+    pytest.param((b"127.0.0.1", 80), "refused: 127.0.0.1 is a loopback address", id="bytes-address"),
+    pytest.param((bytearray(b"localhost"), 514), "refused: a host name given", id="bytes-name"),
+    pytest.param((b"\xff", 514), "refused: ", id="bytes-not-ascii"),
 ])
 def test_a_socket_address_is_judged_by_the_address_it_is(address, reason):
     found = DEFAULT.socket_refusal(address)

@@ -16,7 +16,7 @@ from pledgewatch import dead_letter_queue
 from pledgewatch.dead_letter_queue import DeadLetterQueue
 from pledgewatch.dead_letters import read_letter
 from schemas.streams import (CLASSIFIED, DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER,
-                             DEAD_LETTERS_COUNTED_TO, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES)
+                             DEAD_LETTERS_COUNTED_TO, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES)
 from services.common.dead_letter_counts import count_letters_without_origin
 from services.common.runtime import Runtime
 from services.common.trimming import StreamTrimmer
@@ -107,6 +107,21 @@ def test_list_of_a_rare_origin_reads_a_bounded_number_of_letters_and_goes_on_fro
         assert cli("dlq", "list", "--stream", "http", "--after", lines[-1].split("--after ")[1]) == 0
         lines, pages = capsys.readouterr().out.splitlines(), pages + 1
     assert pages == 3 and len(lines) == 2 and "  http  " in lines[1]
+
+
+def test_a_page_of_an_origin_holding_its_last_letters_offers_no_next_page(cli, settings, client, capsys):
+    """Before: the page filled with the origin's last two letters ended in "… 0 older: pledgewatch dlq list
+    --stream http --limit 2 --after ID", a page that holds none, and ``--json`` gave that ``after``."""
+    ids = refused_inputs(settings, ["feed:home-office"] * 5 + ["http:POST /releases"] * 2)
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2 dead letters from http, newest first"
+    assert [line.split()[0] for line in lines[1:]] == ids[::-1][:2]
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["total"], listed["older"], listed["after"]) == (2, 0, None)
 
 
 def _status_counts(cli, capsys):
@@ -417,3 +432,31 @@ def test_the_command_on_a_queue_that_keeps_changing_fails_with_one_line(cli, set
                                        "try again when fewer are being written\n")
     assert client.xlen(settings.key(DEAD_LETTERS)) == 6
     assert _kept_counts(client, settings) == {"feed": 1}  # left as they were
+
+
+def test_recount_holds_one_chunk_of_letters_at_a_time(settings, client, monkeypatch):
+    """Before: every letter was read into memory before any was counted: at the cap of a million letters, some
+    gigabytes for a command that keeps a number per origin."""
+    import tracemalloc
+
+    from services.common import dead_letter_recount
+    from schemas.streams import ORIGIN_FIELD
+
+    key, letters, size = settings.key(DEAD_LETTERS), 600, 20_000  # 12 MB of letters
+    with client.pipeline(transaction=False) as pipe:
+        for n in range(letters):
+            pipe.xadd(key, {EVENT_FIELD: f"{n}".ljust(size, "x"), ORIGIN_FIELD: "feed"})
+        pipe.execute()
+    monkeypatch.setattr(dead_letter_recount, "RECOUNT_CHUNK", 50)  # 1 MB a chunk
+
+    async def recount(streams):
+        return await dead_letter_recount.recount_letters(streams.client, key)
+
+    tracemalloc.start()
+    try:
+        total, changed = with_streams(settings, recount)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (total, changed) == (letters, [("feed", 0, letters)])
+    assert peak < 6_000_000
