@@ -36,7 +36,7 @@ class Sweep:
     through: str | None = None  # every chosen letter from the start back to this one was read and acted on
     read: int = 0  # chosen letters read and acted on
     done: int = 0  # of them replayed, or dropped
-    not_done: int = 0  # kept, or gone already
+    not_done: int = 0  # of them kept (replay), or gone already (drop)
     more: bool = True  # older letters may be left
     stopped: bool = False  # a stop was asked for
     cut_short: bool = False  # ... twice: the page in hand was cut short, each of its letters done or untouched

@@ -119,8 +119,9 @@ async def replay_all(queue: DeadLetterQueue, names: set[str] | None, args: argpa
     state = Sweep(_chosen(counts.of(names), args), through=args.after)
 
     async def act(letters: list[Letter | Unreadable]) -> tuple[int, int]:
-        replayed = sum(report_replay(done) for done in await queue.replay_page(letters))
-        return replayed, len(letters) - replayed
+        results = await queue.replay_page(letters)
+        replayed = sum(report_replay(done) for done in results)
+        return replayed, sum(done.kept for done in results)  # neither: gone meanwhile (replayed or dropped)
 
     state = await run_sweep(queue, act, state, args, names=names, newest=newest,
                             words=("replaying", "replayed", "kept"))
@@ -128,7 +129,7 @@ async def replay_all(queue: DeadLetterQueue, names: set[str] | None, args: argpa
         return code
     if not state.read:
         print("no dead letters to replay")
-    return 1 if state.not_done else 0
+    return 1 if state.done < state.read else 0
 
 
 def drop_question(total: int | None, args: argparse.Namespace) -> str:
