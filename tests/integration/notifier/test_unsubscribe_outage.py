@@ -5,6 +5,7 @@ done, try again later. Through the notifier's real HTTP server on 127.0.0.1, on 
 
 import asyncio
 import html
+import logging
 import re
 import uuid
 from contextlib import asynccontextmanager
@@ -141,3 +142,19 @@ async def test_an_unsubscribe_sent_to_redis_and_not_answered_says_it_may_have_be
         await admin.aclose()
     assert _outage(pressed) == MAYBE_DONE
     assert later[0] == 200 and later[4].split(" ")[0] in ("Unsubscribe?", "Already")  # the page says which
+
+
+async def test_the_lines_logged_for_a_link_while_redis_is_down_leave_its_token_out(settings, redis_server, write_yaml,
+                                                                                   caplog):
+    """A link's token is the recipient's credential: whoever reads the server's log could unsubscribe them.
+    Before: "GET /unsubscribe/<the token>: Redis unavailable: …" at WARNING."""
+    server, url = redis_server
+    async with _running(settings, url, write_yaml) as link:
+        await asyncio.to_thread(server.stop)
+        with caplog.at_level(logging.DEBUG):
+            await _ask("GET", link, headers=BROWSER)
+            await _ask("POST", link, data=ONE_CLICK)
+    token = link.rsplit("/", 1)[1]
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("/unsubscribe/…: Redis unavailable" in line for line in lines), lines
+    assert not [line for line in lines if token in line]
