@@ -38,7 +38,7 @@ from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
 from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath,
-                              RedisAnswersBounded, too_large)
+                              RedisAnswersBounded, logged_path, too_large)
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +275,7 @@ def _redis_trouble(exc: RedisError) -> str:
 def log_redis_unavailable(request: Request, exc: RedisError) -> None:
     """A line for a request Redis failed; at DEBUG for one not sent to it, which the bound told once already."""
     log.log(logging.DEBUG if isinstance(exc, RedisNotAsked) else logging.WARNING, "%s %s: Redis unavailable: %s",
-            request.method, request.url.path, exc)
+            request.method, logged_path(request.url.path), exc)
 
 
 async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
@@ -284,7 +284,8 @@ async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
     is a 500, logged with its traceback: retrying would not help."""
     assert isinstance(exc, RedisError)
     if not redis_unavailable(exc):
-        log.error("%s %s: Redis refused a command: %s", request.method, request.url.path, exc, exc_info=exc)
+        log.error("%s %s: Redis refused a command: %s", request.method, logged_path(request.url.path), exc,
+                  exc_info=exc)
         return JSONResponse({"errors": [f"internal error: Redis refused a command ({type(exc).__name__}); "
                                         "see the server's log"]}, status_code=500)
     log_redis_unavailable(request, exc)

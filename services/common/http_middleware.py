@@ -136,6 +136,17 @@ class BodyLimit(HttpMiddleware):
         await self.app(scope, bounded, send)
 
 
+# Paths whose rest is a credential: a signed unsubscribe link in an email (whoever holds it can use it).
+CREDENTIAL_PREFIXES = ("/unsubscribe/",)
+
+
+def logged_path(path: str) -> str:
+    """``path`` as a log line may show it: a credential in it left out."""
+    for prefix in CREDENTIAL_PREFIXES:
+        if path.startswith(prefix):
+            return prefix + "…"
+    return path
+
 class ClientErrorLog(HttpMiddleware):
     """Logs each answer of 400 to 499 at WARNING, one line (the client's mistake, not ours); a 401 is logged by
     the token check, with its reason, and a 429 (too many wrong tokens) once per client and window by
@@ -145,7 +156,7 @@ class ClientErrorLog(HttpMiddleware):
         async def logged(message: Message) -> None:
             if message["type"] == "http.response.start" and 400 <= message["status"] < 500 \
                     and message["status"] not in (401, 429):
-                log.warning("%s %s: %d for %s", scope["method"], scope["path"], message["status"],
+                log.warning("%s %s: %d for %s", scope["method"], logged_path(scope["path"]), message["status"],
                             client_of(scope))
             await send(message)
 

@@ -5,8 +5,8 @@ import pytest
 
 from schemas.streams import DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER
 
-from test_dlq_scale import (LETTERS, PAGE_BYTES, _kept_counts, _recount, refused_inputs, sent_bytes, trim_once,
-                            with_ghosts)
+from cli_harness import counted_by_reading
+from test_dlq_scale import LETTERS, PAGE_BYTES, _kept_counts, refused_inputs, sent_bytes, trim_once, with_ghosts
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ def unnamed_copies(client, settings, letter_id, count):
 
 def _surplus(client, settings):
     """The counts less every letter's origin as read: the letters that are gone and still counted."""
-    kept, read = _kept_counts(client, settings), _recount(client, settings)
+    kept, read = _kept_counts(client, settings), counted_by_reading(client, settings)
     return {name: kept.get(name, 0) - read.get(name, 0) for name in kept.keys() | read.keys()
             if kept.get(name, 0) != read.get(name, 0)}
 

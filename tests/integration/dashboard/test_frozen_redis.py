@@ -5,16 +5,12 @@ answered without asking Redis until the cool-down ends. The API answers JSON; th
 
 import asyncio
 import html
-import os
-import signal
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from services.common.embedded_redis import EmbeddedRedis, free_port
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
 
@@ -26,26 +22,6 @@ BOUND = 0.3  # PLEDGEWATCH_HTTP_REDIS_SECONDS of these tests: far under the clie
 NOT_ANSWERING = f"Redis is not answering (no answer within {BOUND:g} s)"
 NOT_ASKED = f"Redis is not answering (none within {BOUND:g} s lately; asked again every 5 s)"
 OUTER = 20.0  # a request still unanswered after this would be hanging on Redis
-
-
-@pytest.fixture
-async def redis_server(tmp_path):
-    """A Redis of the test's own, to stop with SIGSTOP; its URL."""
-    server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=free_port())
-    url = await asyncio.to_thread(server.start)
-    yield server, url
-    os.kill(server.pid, signal.SIGCONT)
-    await asyncio.to_thread(server.stop)
-
-
-@contextmanager
-def frozen(server: EmbeddedRedis):
-    """Redis stopped (SIGSTOP: its connections stay open, nothing is answered) inside the block."""
-    os.kill(server.pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        os.kill(server.pid, signal.SIGCONT)
 
 
 async def _get(client: aiohttp.ClientSession, url: str) -> tuple[int, str, str | None, str]:
@@ -65,7 +41,7 @@ async def _post(client: aiohttp.ClientSession, url: str, **form: str) -> tuple[i
 
 
 async def test_while_redis_is_frozen_an_api_read_is_a_503_saying_so_and_the_rest_do_not_wait_on_it(
-        ledger_app, redis_server):
+        ledger_app, redis_server, frozen):
     """Before: each read waited out the command timeout (5 s) and answered "cannot reach Redis (TimeoutError)";
     a burst of them each waited as long, holding a connection to Redis each."""
     server, url = redis_server
@@ -94,7 +70,7 @@ async def _store_subscription(url: str, key, sub_id: str) -> None:
 
 
 async def test_while_redis_is_frozen_the_dashboards_forms_and_pages_answer_its_own_page_saying_so(
-        ledger_app, redis_server, settings):
+        ledger_app, redis_server, frozen, settings):
     """Before: create, pause and resume answered the API's JSON 503 to a browser, each after 5 s."""
     server, url = redis_server
     base = await ledger_app(redis_url=url, http_redis_seconds=BOUND)
