@@ -202,7 +202,7 @@ def overcounted_text(excess: int) -> str:
             "not count them down): run pledgewatch dlq recount")
 
 
-def _text(value: bytes | str) -> str:
+def _text(value: bytes | str) -> str:  # streams.as_text, which streams' import of this module keeps from here
     return value.decode() if isinstance(value, bytes) else value
 
 

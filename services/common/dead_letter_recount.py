@@ -18,6 +18,7 @@ from redis.exceptions import WatchError
 from schemas.streams import DEAD_LETTERS, DEAD_LETTERS_COUNTED_TO, ORIGIN_FIELD
 
 from .dead_letter_counts import counted_later_key, counts_key, origin_of_fields
+from .streams import as_text
 
 RECOUNT_CHUNK = 10_000  # letters read per XRANGE while recounting
 RECOUNT_TRIES = 5  # reads of every letter before giving up on a queue that keeps changing
@@ -41,14 +42,14 @@ def tally(entries: Iterable[tuple[bytes, Mapping[bytes, bytes]]], prefix: str
         name = origin_of_fields(fields, prefix)
         counts[name] = counts.get(name, 0) + 1
         if ORIGIN_FIELD.encode() not in fields:
-            later[_text(entry_id)] = name
+            later[as_text(entry_id)] = name
     return counts, later
 
 
 def changed_counts(before: Mapping[Any, Any], after: Mapping[str, int]) -> list[tuple[str, int, int]]:
     """The origins whose count differs between ``before`` (as read: bytes or text) and ``after``: (origin,
     before, after), by name. Pure."""
-    was = {_text(name): int(n) for name, n in before.items()}
+    was = {as_text(name): int(n) for name, n in before.items()}
     return [(name, was.get(name, 0), after.get(name, 0)) for name in sorted(was.keys() | after.keys())
             if was.get(name, 0) != after.get(name, 0)]
 
@@ -98,12 +99,8 @@ async def _tally_every_letter(pipe: Any, letters_key: str, prefix: str
         for name, n in chunk_counts.items():
             counts[name] = counts.get(name, 0) + n
         later |= chunk_later
-        total, newest = total + len(chunk), _text(chunk[-1][0])
+        total, newest = total + len(chunk), as_text(chunk[-1][0])
         if len(chunk) < RECOUNT_CHUNK:
             break
         lower = "(" + newest
     return total, newest, counts, later
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
