@@ -7,7 +7,8 @@ between them; every effect is exactly once however many replicas read a group (d
 
 Each worker gets the run's settings through its standard input, already checked; it sits in a session of
 its own, so Ctrl+C reaches the run alone, which then stops the workers (SIGTERM, each finishing what it
-holds) before it stops Redis. A worker also gets SIGTERM if the run dies (Linux), and one that exits while
+holds) before it stops Redis. A worker also gets SIGTERM if the run dies, even by SIGKILL (Linux: the worker asks
+for it at its start, :mod:`services.common.parent_death`), and one that exits while
 the run goes on is started again, after a pause that grows while it keeps failing at once. One whose heartbeat
 has been silent past ``PLEDGEWATCH_WORKER_HANG_SECONDS`` is hung: the run kills it, and so starts it again
 (:mod:`.hung_workers`).
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from redis.exceptions import RedisError
 
-from services.common.embedded_redis import die_with_parent, exit_text
+from services.common.embedded_redis import exit_text
 from services.common.errors import failure_text
 from services.common.heartbeats import Beats
 from services.common.outages import UNREACHABLE
@@ -40,6 +41,7 @@ from .hung_workers import Seen, hung_workers
 log = logging.getLogger("pledgewatch")
 
 WORKER_MODULE = "pledgewatch.worker"
+RUN_PID_OPTION = "--run-pid"  # the worker's parent: one whose parent is another has lost its run, and exits
 STOP_SECONDS = 20.0  # a worker finishing its batch and closing its connections; then SIGKILL
 WATCH_SECONDS = 1.0
 FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 60.0
@@ -133,8 +135,11 @@ class Workers:
 
     def _spawn(self, number: int) -> subprocess.Popen[bytes]:
         settings = self.settings.model_copy(update={"consumer": worker_consumer(self.settings.consumer, number)})
-        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE], stdin=subprocess.PIPE,
-                                   start_new_session=True, preexec_fn=die_with_parent)
+        # No preexec_fn (unsafe in a process with threads): the worker asks to die with this process itself
+        # (services.common.parent_death). The kernel takes the thread that starts it for its parent: this is
+        # called on the event loop's thread, which lives as long as the run.
+        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, RUN_PID_OPTION, str(os.getpid())],
+                                   stdin=subprocess.PIPE, start_new_session=True)
         assert process.stdin is not None
         with process.stdin:
             process.stdin.write(pickle.dumps((settings, number, self.settings.consumer)))

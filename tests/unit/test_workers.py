@@ -10,6 +10,7 @@ from pledgewatch.cli import main
 from pledgewatch.status_view import render
 from pledgewatch.workers import exit_text, next_pause, worker_consumer
 from services.common.logs import FORMAT, JsonFormatter, OneLineFormatter, WorkerLabel
+from services.common.parent_death import parent_gone_text
 from services.common.settings import MAX_WORKERS, Settings
 
 
@@ -207,3 +208,11 @@ def test_a_worker_s_notifier_is_a_replica_of_the_run_s(monkeypatch):
     monkeypatch.setattr(notifier_service, "NotifierService", Recorded)
     worker.build_worker(Settings(workers=2, consumer="host-1-w2", redis_url="redis://127.0.0.1:1/0"), "host-1", 2)
     assert made == [{"replica": True}]
+
+
+@pytest.mark.parametrize(("parent", "says"), [
+    (4970, None),
+    (1, "the run that started it (pid 4970) is gone (its parent is pid 1)"),
+], ids=["started by the run", "reparented after the run died"])
+def test_a_worker_knows_its_run_is_gone_when_its_parent_is_another(parent, says):
+    assert parent_gone_text(4970, parent) == says
