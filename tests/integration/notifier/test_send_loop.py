@@ -29,15 +29,17 @@ HELD_SECONDS = 1.5
 
 
 class ThreadReceiver:
-    """Answers 204 to each POST, noting when it came (``time.monotonic()``)."""
+    """Answers 204 to each POST, noting when it came (``time.monotonic()``); ``came`` is set by the first."""
 
     def __init__(self) -> None:
         arrived = self.arrived = []
+        came = self.came = threading.Event()
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 arrived.append(time.monotonic())
+                came.set()
                 self.send_response(204)
                 self.end_headers()
 
@@ -63,22 +65,26 @@ class ThreadReceiver:
 @pytest.mark.parametrize("own_loop", [True, False], ids=["its own loop", "the consumer's loop"])
 async def test_a_send_is_not_held_by_a_read_that_holds_the_consumers_loop(notifier, write_yaml, publish_classified,
                                                                           monkeypatch, own_loop):
+    """The consumer's loop is held, with no await, until the alert has arrived (on the worker's own loop, while
+    it is held) or for HELD_SECONDS (on the consumer's loop, where it cannot arrive before the hold ends)."""
     handle = NotifierService.on_classified_batch
     held: list[tuple[float, float]] = []
 
-    async def then_holds_the_loop(self, items):  # type: ignore[no-untyped-def]
-        await handle(self, items)  # the alert committed, its job handed to the worker
-        start = time.monotonic()
-        time.sleep(HELD_SECONDS)  # the work of a long read, with no await
-        held.append((start, time.monotonic()))
+    def then_holds_the_loop(receiver: ThreadReceiver):  # type: ignore[no-untyped-def]
+        async def holding(self, items):  # type: ignore[no-untyped-def]
+            await handle(self, items)  # the alert committed, its job handed to the worker
+            start = time.monotonic()
+            receiver.came.wait(30 if own_loop else HELD_SECONDS)  # the work of a long read, with no await
+            held.append((start, time.monotonic()))
+        return holding
 
-    monkeypatch.setattr(NotifierService, "on_classified_batch", then_holds_the_loop)
     with ThreadReceiver() as receiver:
+        monkeypatch.setattr(NotifierService, "on_classified_batch", then_holds_the_loop(receiver))
         path = write_yaml(f'subscriptions: [{{id: desk, reminders: [], channels: [{{webhook: {{url: "{receiver.url}"}}}}]}}]')
         n = await notifier(config=fast_config(delivery_thread=own_loop), subscriptions=path)
         assert (n.service.send_loop is not None) is own_loop
         entry = await publish_classified(n.service, release(BORDERS))
-        await wait_for(lambda: receiver.arrived and held, timeout=10, what="the alert, and the loop free again")
+        await wait_for(lambda: receiver.arrived and held, timeout=60, what="the alert, and the loop free again")
         end, (arrived,) = held[0][1], receiver.arrived
         assert (arrived < end) is own_loop  # on its own loop, sent while the consumer's was held; else after
         await wait_for(lambda: handled(n.service, entry), what="the entry acknowledged")
