@@ -179,9 +179,11 @@ async def test_a_concurrent_burst_against_a_redis_that_never_answers_is_answered
 
 async def test_redis_is_asked_again_after_the_cool_down_and_its_return_is_logged_once(
         settings, api_headers, tmp_path, caplog):
+    """The cool-down is told by a clock the test moves on, so that the request "within the cool-down" is."""
+    now = [0.0]
     redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
     client = aioredis.Redis.from_url(redis_server.start(), socket_timeout=HOUR)
-    server = await _serve(settings.model_copy(update=LIMITED), client, cool_down_seconds=1.0)
+    server = await _serve(settings.model_copy(update=LIMITED), client, cool_down_seconds=1.0, clock=lambda: now[0])
     key = f"{settings.key(KEY)}:127.0.0.1"
     try:
         caplog.set_level(logging.INFO, "services.common.wrong_tokens")
@@ -190,7 +192,7 @@ async def test_redis_is_asked_again_after_the_cool_down_and_its_return_is_logged
         os.kill(redis_server.pid, signal.SIGCONT)
         assert await _prompt_post(server, WRONG) == 401  # within the cool-down: still in memory
         assert await client.exists(key) == 0
-        await asyncio.sleep(1.1)
+        now[0] += 1.1
         assert await _prompt_post(server, WRONG) == 429  # in Redis again; the window counted in memory honoured
         assert await client.hget(key, "wrong") == b"1"
         back = [r for r in caplog.records if r.getMessage() == "wrong API tokens are counted in Redis again"]
