@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from schemas import DeadLetterEvent
 from schemas.streams import DEAD_LETTERS, EVENT_FIELD
 from services.ingest import service as service_module
+from services.ingest.folder import FolderScanner
 from services.ingest.service import IngestService
 
 pytestmark = pytest.mark.integration
@@ -251,29 +253,31 @@ async def test_a_file_whose_publish_failed_is_retried_on_the_next_scan(watching,
 
 @pytest.mark.parametrize("slow", ["scan", "parse"])
 async def test_slow_disk_work_does_not_block_the_event_loop(watching, published, monkeypatch, slow):
+    """The disk work (the folder's scan, a file's parse) goes on only once the event loop has run a callback
+    meanwhile, which a loop held by that work could not."""
     folder, start = watching
     write_settled(folder / "2017-01-01-a.txt", GOOD)
+    loop, served_meanwhile = asyncio.get_running_loop(), []
+
+    def once_the_loop_served(work):
+        def waiting(*args, **kwargs):
+            if False not in served_meanwhile:  # held once is enough: not a wait at each call
+                served = threading.Event()
+                loop.call_soon_threadsafe(served.set)
+                served_meanwhile.append(served.wait(30))
+            return work(*args, **kwargs)
+        return waiting
+
     if slow == "parse":
-        parse = service_module.parse_release
+        monkeypatch.setattr(service_module, "parse_release", once_the_loop_served(service_module.parse_release))
+    else:
+        monkeypatch.setattr(FolderScanner, "changed", once_the_loop_served(FolderScanner.changed))
+    await start()
 
-        def slow_parse(path, raw, **kwargs):
-            time.sleep(1.0)
-            return parse(path, raw, **kwargs)
-        monkeypatch.setattr(service_module, "parse_release", slow_parse)
-    service = await start()
-    if slow == "scan":
-        changed = service.scanner.changed
-
-        def slow_changed(now_ns):
-            time.sleep(1.0)
-            return changed(now_ns)
-        monkeypatch.setattr(service.scanner, "changed", slow_changed)
-    longest, last = 0.0, time.monotonic()
-    while not await published():
-        await asyncio.sleep(0.01)
-        now = time.monotonic()
-        longest, last = max(longest, now - last), now
-    assert longest < 0.5  # blocked, the loop would stall for the whole second
+    async def any_published() -> bool:
+        return bool(await published())
+    await wait_for(any_published, 60)
+    assert served_meanwhile and all(served_meanwhile), "the event loop was held by the disk work"
 
 
 async def published_titles(published) -> list[str]:

@@ -18,23 +18,28 @@ from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
 from services.notifier.channels.chat import AppriseSender
 
+from notifier_harness import wait_for
+
 pytestmark = pytest.mark.integration
 
 DRIP_SECONDS = 30  # how long the slow service would go on answering, a byte a second
+SLOW_SECONDS = 5.0  # a slow send's timeout: it holds its thread until then
 TLS = Path(__file__).parents[2] / "fixtures" / "tls"  # a self-signed pair for 127.0.0.1, for tests only
 
 
 class _Service(BaseHTTPRequestHandler):
     """``/fast`` answers at once; ``/slow-body`` sends its head, then its body a byte a second;
-    ``/slow-head`` its head a byte a second. Each slow answer's end (the client hung up, or all sent) is noted
-    in ``ended``, as seconds since the server started."""
+    ``/slow-head`` its head a byte a second. Each request's path is noted in ``arrived`` as it comes; each slow
+    answer's end (the client hung up, or all sent) in ``ended``, as seconds since the server started."""
 
     protocol_version = "HTTP/1.1"
+    arrived: list
     ended: list
     started: float
 
     def do_POST(self):  # noqa: N802 - the stdlib's name
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.arrived.append(self.path)
         if self.path == "/fast":
             self.send_response(200)
             self.send_header("Content-Length", "2")
@@ -65,7 +70,7 @@ class _Service(BaseHTTPRequestHandler):
 
 @pytest.fixture(params=["http"])
 def service(request):
-    handler = type("Handler", (_Service,), {"ended": [], "started": time.monotonic()})
+    handler = type("Handler", (_Service,), {"arrived": [], "ended": [], "started": time.monotonic()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     if request.param == "https":
@@ -99,11 +104,8 @@ async def test_a_send_that_timed_out_stops_reading_the_slow_answer(service, path
     scheme = "jsons" if request.node.callspec.params["service"] == "https" else "json"
     results = await asyncio.gather(*(_sender(port, path, 1.0, scheme).send(_message()) for _ in range(3)))
     assert [(r.ok, r.error, r.retryable) for r in results] == [(False, "timed out after 1s", True)] * 3
-    for _ in range(50):
-        if len(handler.ended) == 3:
-            break
-        await asyncio.sleep(0.1)
-    assert len(handler.ended) == 3 and max(handler.ended) < 4, handler.ended  # the notifier hung up
+    await wait_for(lambda: len(handler.ended) == 3, timeout=DRIP_SECONDS / 2, what="every slow answer ended")
+    assert max(handler.ended) < DRIP_SECONDS / 2, handler.ended  # the notifier hung up, long before the end
 
 
 async def test_slow_services_hold_neither_other_sends_nor_the_default_executor(service):
@@ -124,19 +126,19 @@ async def test_slow_services_hold_neither_other_sends_nor_the_default_executor(s
 async def test_a_send_finding_every_thread_taken_waits_for_one_within_its_timeout(service, monkeypatch):
     """Every thread held by a slow service: a send waits for one to come free, within its own timeout, and
     fails then, to be retried, saying why; a send whose timeout outlasts the slow ones' gets a thread."""
-    port, _ = service
+    port, handler = service
     monkeypatch.setattr(chat, "APPRISE_THREADS", 2)
     monkeypatch.setattr(chat, "_free_threads", threading.Semaphore(2))
-    slow = [asyncio.ensure_future(_sender(port, "/slow-body", 2.0).send(_message())) for _ in range(2)]
-    await asyncio.sleep(0.3)
+    slow = [asyncio.ensure_future(_sender(port, "/slow-body", SLOW_SECONDS).send(_message())) for _ in range(2)]
+    await wait_for(lambda: len(handler.arrived) == 2, what="both slow sends under way, each on a thread")
     started = time.monotonic()
     result = await _sender(port, "/fast", 0.5).send(_message())
-    assert 0.45 < time.monotonic() - started < 1.5
+    assert time.monotonic() - started > 0.45
+    assert not any(s.done() for s in slow)  # it failed at its own timeout, every thread still taken
     assert (result.ok, result.retryable) == (False, True)
     assert result.error == ("timed out after 0.5s waiting for a thread: all 2 Apprise threads are sending to "
                             "services that have not answered yet")
-    started = time.monotonic()
-    result = await _sender(port, "/fast", 5.0).send(_message())  # waits for a slow send's thread to end
+    result = await _sender(port, "/fast", SLOW_SECONDS + 30).send(_message())  # waits for a slow send's thread
     assert result.ok, result
-    assert 1.0 < time.monotonic() - started < 4.0
+    assert any(s.done() for s in slow) and handler.arrived.count("/fast") == 1  # it got a slow send's thread
     await asyncio.gather(*slow)
