@@ -79,6 +79,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A page of letters deleted by one script."""
+
+    count: int
+    oldest: str | None  # the oldest letter deleted (``--after`` for the rest)
+    more: bool  # older letters are left
+
+
+@dataclass(frozen=True)
 class Counts:
     """How many letters there are, in all and by origin (``uncounted``: letters no writer counted)."""
 
@@ -164,6 +173,11 @@ class DeadLetterQueue:
             if len(entries) < want and len(found) < limit:
                 return Page(found, None, read, True)  # the oldest letter was read
         return Page(found, upper[1:], read, len(found) == limit)
+
+    async def drop_page(self, *, after: str | None, newest: str, limit: int) -> Dropped:
+        """Up to ``limit`` letters older than ``after`` (without it, from ``newest`` on), newest first, deleted and
+        counted down by one script: none of them read here."""
+        return Dropped(*await self._deleter.drop_older(f"({after}" if after else newest, limit))
 
     async def get(self, letter_id: str) -> Letter | Unreadable | None:
         page = await self.client.xrange(self.key, min=letter_id, max=letter_id, count=1)

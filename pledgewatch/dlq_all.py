@@ -15,12 +15,13 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 
 from .dead_letter_queue import DeadLetterQueue, Replayed
-from .dead_letter_sweep import Act, Progress, Sweep, plural, sweep, sweep_text
+from .dead_letter_sweep import (Act, PageDone, Progress, Step, Sweep, plural, reading_then_acting, sweep_pages,
+                                sweep_text)
 from .dead_letters import Letter, Unreadable
 from .errors import INTERRUPTED
 from .stop_signals import STOP_SIGNALS
 
-SWEEP_PAGE = 1_000  # letters read, then replayed or dropped together (one pipeline of scripts), at a time
+SWEEP_PAGE = 1_000  # letters read, then replayed or dropped together (a pipeline of scripts, or one script), at a time
 clock: Callable[[], float] = time.monotonic
 
 
@@ -72,6 +73,14 @@ async def run_sweep(queue: DeadLetterQueue, act: Act, state: Sweep, args: argpar
                     names: set[str] | None, newest: str | None, words: tuple[str, str, str]) -> Sweep:
     """``act`` on the chosen letters from ``newest`` on, as ``args`` choose them; progress on stderr in
     ``words`` (``replaying``, ``replayed``, ``kept``)."""
+    return await run_steps(lambda stop_requested: reading_then_acting(
+        queue, act, origins=names, newest=newest, stop_requested=stop_requested), state, args, words=words)
+
+
+async def run_steps(step_for: Callable[[Callable[[], bool]], Step], state: Sweep, args: argparse.Namespace, *,
+                    words: tuple[str, str, str]) -> Sweep:
+    """The pages of ``step_for(stop_requested)`` as ``args`` bound them, stopped by a signal between pages or
+    (a second one) at once; progress on stderr in ``words``."""
     doing, done, not_done = words
     progress = Progress(clock())
 
@@ -81,13 +90,26 @@ async def run_sweep(queue: DeadLetterQueue, act: Act, state: Sweep, args: argpar
 
     with StopBetweenPages() as stop:
         try:
-            return await sweep(queue, act, state, origins=names, newest=newest, limit=args.limit,
-                               page_size=SWEEP_PAGE, stop_requested=lambda: stop.requested, on_page=on_page)
+            return await sweep_pages(step_for(lambda: stop.requested), state, limit=args.limit,
+                                     page_size=SWEEP_PAGE, on_page=on_page)
         except asyncio.CancelledError:  # asked for by the second signal: the run ends here, and says so
             if (task := asyncio.current_task()) is not None:
                 task.uncancel()
             state.stopped = state.cut_short = True
             return state
+
+
+def dropping_by_script(queue: DeadLetterQueue, newest: str) -> Callable[[Callable[[], bool]], Step]:
+    """Pages of every origin, each read and deleted by one script in Redis (none of its letters sent here); a
+    stop asked for is taken before a page's script."""
+    def step_for(stop_requested: Callable[[], bool]) -> Step:
+        async def step(after: str | None, want: int) -> PageDone | None:
+            if stop_requested():
+                return None
+            dropped = await queue.drop_page(after=after, newest=newest, limit=want)
+            return PageDone(dropped.count, dropped.count, 0, dropped.oldest, dropped.more)
+        return step
+    return step_for
 
 
 def ending(state: Sweep, args: argparse.Namespace, verb: str, words: tuple[str, str]) -> int | None:
@@ -160,8 +182,11 @@ async def drop_all(queue: DeadLetterQueue, names: set[str] | None, args: argpars
             print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
         return len(letters) - len(missing), len(missing)
 
-    state = await run_sweep(queue, act, Sweep(total, through=args.after), args, names=names, newest=newest,
-                            words=("dropping", "dropped", "gone already"))
+    state, words = Sweep(total, through=args.after), ("dropping", "dropped", "gone already")
+    if names is None:  # every origin: no letter needs reading here to be chosen
+        state = await run_steps(dropping_by_script(queue, newest), state, args, words=words)
+    else:
+        state = await run_sweep(queue, act, state, args, names=names, newest=newest, words=words)
     if state.stopped:
         return ending(state, args, "drop", ("dropped", "gone already")) or INTERRUPTED
     if not state.read:

@@ -104,6 +104,20 @@ end
 return {entries[#entries][1], #entries, unnamed}
 """
 
+# ARGV: the newest letter to delete ('(' before its id: the first older than it), the most to delete. Those
+# letters, newest first, deleted and counted down, read here rather than sent to the caller for their ids.
+# Returns how many, the oldest one's id ('' when none) and 1 when older letters are left, else 0.
+_DROP_OLDER = FORGET_LETTER + """
+local most = tonumber(ARGV[2])
+local page = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', most + 1)
+local deleted = math.min(#page, most)
+for i = 1, deleted do
+  forget_fields(KEYS[2], KEYS[3], page[i][1], page[i][2])
+  redis.call('XDEL', KEYS[1], page[i][1])
+end
+return {deleted, deleted > 0 and page[deleted][1] or '', #page > most and 1 or 0}
+"""
+
 # KEYS, then where the counting got to. ARGV: the id of the newest letter looked at, then letter id, origin, ...
 # for the letters read without an origin field. Each still there, still without one and not counted already is
 # counted: run twice, or by two processes at once, it counts each once. Returns how many it counted.
@@ -212,6 +226,7 @@ class LetterDeleter:
     def __init__(self, client: aioredis.Redis, letters_key: str) -> None:
         self.client, self.keys = client, deleting_keys(letters_key)
         self._drop, self._trim = client.register_script(_DROP), client.register_script(_TRIM)
+        self._drop_older = client.register_script(_DROP_OLDER)
 
     async def drop(self, letter_ids: list[str]) -> list[bool]:
         """Delete each letter; per id, whether it was there."""
@@ -220,6 +235,12 @@ class LetterDeleter:
                 queue_script(pipe, self._drop, self.keys, [letter_id])
 
         return [bool(n) for n in await run_pipeline(self.client, fill, [self._drop])] if letter_ids else []
+
+    async def drop_older(self, newest: str, limit: int) -> tuple[int, str | None, bool]:
+        """Delete up to ``limit`` letters from ``newest`` back (``(ID``: from the first older than ``ID``), in one
+        script; how many, the oldest one's id, and whether older letters are left."""
+        deleted, oldest, more = await self._drop_older(keys=self.keys, args=[newest, limit])
+        return int(deleted), _text(oldest) or None, bool(more)
 
     async def trim(self, cap: int) -> int:
         """Delete the oldest letters past ``cap``, a chunk per script; returns how many."""

@@ -9,8 +9,8 @@ import signal
 import pytest
 
 from pledgewatch import dlq_all
-from pledgewatch.dead_letter_queue import Page
-from pledgewatch.dead_letter_sweep import PROGRESS_SECONDS, Progress, Sweep, sweep, sweep_text
+from pledgewatch.dead_letter_queue import Dropped, Page
+from pledgewatch.dead_letter_sweep import PROGRESS_SECONDS, Progress, Sweep, sweep, sweep_pages, sweep_text
 from pledgewatch.dead_letters import Unreadable
 
 IDS = [f"{n}-0" for n in range(10, 0, -1)]  # newest first
@@ -119,3 +119,23 @@ def test_a_second_signal_cuts_the_page_in_hand_short_and_says_so(monkeypatch, ca
 def test_drop_all_asks_about_what_it_will_drop(total, stream, limit, after, question):
     args = argparse.Namespace(stream=stream, limit=limit, after=after)
     assert dlq_all.drop_question(total, args) == question
+
+
+class Dropping:
+    """The dead-letter stream's page-dropping script over ``ids`` (newest first), the pages dropped kept."""
+
+    def __init__(self, ids):
+        self.ids, self.pages = ids, []
+
+    async def drop_page(self, *, after, newest, limit):
+        older = self.ids[self.ids.index(after) + 1:] if after else self.ids[self.ids.index(newest):]
+        self.pages.append(older[:limit])
+        return Dropped(len(older[:limit]), older[:limit][-1] if older else None, len(older) > limit)
+
+
+def test_a_drop_by_script_takes_a_stop_before_a_page_and_says_where_the_rest_begins():
+    letters, stops = Dropping(IDS), iter([False, False, True])
+    step = dlq_all.dropping_by_script(letters, IDS[0])(lambda: next(stops))
+    state = asyncio.run(sweep_pages(step, Sweep(10), limit=None, page_size=4, on_page=lambda _: None))
+    assert letters.pages == [IDS[:4], IDS[4:8]]
+    assert (state.read, state.done, state.through, state.stopped, state.more) == (8, 8, IDS[7], True, True)

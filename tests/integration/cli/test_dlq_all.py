@@ -11,10 +11,10 @@ import pytest
 
 from pledgewatch import dlq_all
 from pledgewatch.dead_letter_queue import DeadLetterQueue
-from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, DEAD_LETTERS, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES
-from services.common.dead_letter_counts import LetterDeleter
+from schemas.streams import (CLASSIFIED, CLASSIFIER_GROUP, DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER,
+                             LEDGER_GROUP, NOTIFIER_GROUP, RELEASES)
 
-from cli_harness import counted_by_reading, given_up_entries, with_streams
+from cli_harness import as_the_previous_version_wrote_them, counted_by_reading, given_up_entries, with_streams
 
 pytestmark = pytest.mark.integration
 
@@ -56,20 +56,21 @@ def ticking_clock(monkeypatch):
 
 
 @pytest.fixture
-def after_page_read(monkeypatch):
-    """``after_page_read(n, action)``: ``action()`` once the command has read its ``n``th page of letters, in
+def after_page(monkeypatch):
+    """``after_page(n, action)``: ``action()`` once the command has read its ``n``th page of letters
+    (``of="drop_page"``: once ``drop --all`` of every origin has dropped it, read and deleted by one script), in
     the command's thread (a signal is handled at once), or in one of its own with ``writing=True`` (a writer
     running its own event loop, as another process would)."""
-    def install(n, action, writing=False):
-        read = DeadLetterQueue.page
+    def install(n, action, writing=False, of="page"):
+        done = getattr(DeadLetterQueue, of)
         pages = itertools.count(1)
 
         async def page(self, **kwargs):
-            found = await read(self, **kwargs)
+            found = await done(self, **kwargs)
             if next(pages) == n:
                 await asyncio.to_thread(action) if writing else action()
             return found
-        monkeypatch.setattr(DeadLetterQueue, "page", page)
+        monkeypatch.setattr(DeadLetterQueue, of, page)
     return install
 
 
@@ -132,11 +133,11 @@ def test_replay_all_queues_a_delivery_again_or_keeps_it_among_the_entries_it_put
 
 
 def test_a_letter_written_during_replay_all_is_left_whole_for_the_next_run(
-        cli, settings, client, capsys, monkeypatch, after_page_read):
+        cli, settings, client, capsys, monkeypatch, after_page):
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 3)
     given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 8)
     before = client.xlen(settings.key(RELEASES))
-    after_page_read(1, lambda: given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 1), writing=True)
+    after_page(1, lambda: given_up_entries(settings, RELEASES, [CLASSIFIER_GROUP], 1), writing=True)
 
     assert cli("dlq", "replay", "--all") == 0
     assert capsys.readouterr().out.count("replayed ") == 8
@@ -150,13 +151,13 @@ def test_a_letter_written_during_replay_all_is_left_whole_for_the_next_run(
 
 
 def test_replay_all_stopped_between_pages_says_how_far_it_got_and_how_to_go_on(
-        cli, settings, client, capsys, monkeypatch, after_page_read):
+        cli, settings, client, capsys, monkeypatch, after_page):
     """Before: Ctrl+C left without a word of which letters were replayed."""
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 3)
     mixed_letters(settings)
     newest_first = letter_ids(client, settings)[::-1]
     releases = client.xlen(settings.key(RELEASES))
-    after_page_read(2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    after_page(2, lambda: os.kill(os.getpid(), signal.SIGINT))
 
     assert cli("dlq", "replay", "--all", "--stream", "releases") == 130
     out, err = capsys.readouterr()
@@ -173,34 +174,56 @@ def test_replay_all_stopped_between_pages_says_how_far_it_got_and_how_to_go_on(
     assert kept_counts(cli, capsys) == counted_by_reading(client, settings) == {"classified": 6, "file": 1}
 
 
-def test_drop_all_deletes_a_page_at_a_time_reading_no_more_than_a_page_first(
-        cli, settings, client, capsys, monkeypatch):
-    """Before: every id was read, then every letter deleted in one pipeline of as many scripts."""
+def test_drop_all_deletes_a_page_at_a_time_and_no_letter_comes_back_to_the_command(
+        cli, settings, client, capsys, monkeypatch, ticking_clock):
+    """Before: every id was read, then every letter deleted in one pipeline of as many scripts; then each page
+    of letters was read whole (600 KB here), and decoded, for its ids alone."""
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 100)
     refused_inputs(settings, 1_000)  # 600 KB of letters
-    calls = []
-    drop = LetterDeleter.drop
-
-    async def counting_drop(self, letter_ids):
-        calls.append((len(letter_ids), client.info("stats")["total_net_output_bytes"] - start))
-        return await drop(self, letter_ids)
-    monkeypatch.setattr(LetterDeleter, "drop", counting_drop)
     start = client.info("stats")["total_net_output_bytes"]
 
     assert cli("dlq", "drop", "--all", "--yes") == 0
-    assert capsys.readouterr().out == "dropped 1000 of 1000 dead letters\n"
-    assert [n for n, _ in calls] == [100] * 10
-    assert calls[0][1] < 150_000  # a page of letters read, not every one
+    sent = client.info("stats")["total_net_output_bytes"] - start
+    out, err = capsys.readouterr()
+    assert out == "dropped 1000 of 1000 dead letters\n"
+    assert [line.split()[1] for line in err.splitlines()] == [str(n) for n in range(100, 1_001, 100)]
+    assert sent < 30_000  # the newest letter and a line per page, not the letters
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
     assert kept_counts(cli, capsys) == {}
 
 
+def test_drop_all_counts_each_letter_down_by_its_origin_kept_in_its_field_or_beside_it(
+        cli, settings, client, capsys, monkeypatch):
+    """Letters of several origins, some written without an origin field (counted later, their origin kept
+    beside them) and one holding no dead letter at all, dropped a page at a time: after each run the counts
+    are those of the letters left."""
+    monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 4)
+    mixed_letters(settings)
+    refused_inputs(settings, 3)
+    client.xadd(settings.key(DEAD_LETTERS), {"junk": "written by hand"})
+    old = as_the_previous_version_wrote_them(client, settings)  # 24 letters, none with the field
+    mixed_letters(settings)  # and 20 with it, newer
+    newest_first = letter_ids(client, settings)[::-1]
+
+    assert cli("dlq", "drop", "--all", "--yes", "--limit", "30") == 0
+    assert capsys.readouterr().out.startswith("dropped 30 of 30 dead letters\n")
+    assert letter_ids(client, settings)[::-1] == newest_first[30:]
+    left = {"releases": 7, "classified": 6, "file": 1}  # the oldest 14, written without the field
+    assert kept_counts(cli, capsys) == counted_by_reading(client, settings) == left
+    assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 14 == len(old) - 10
+
+    assert cli("dlq", "drop", "--all", "--yes", "--after", newest_first[29]) == 0
+    assert capsys.readouterr().out == "dropped 14 of 14 dead letters\n"
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 0
+    assert client.hlen(settings.key(DEAD_LETTER_COUNTS)) == client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 0
+
+
 def test_drop_all_stopped_between_pages_keeps_the_rest_counted_and_says_how_to_go_on(
-        cli, settings, client, capsys, monkeypatch, after_page_read):
+        cli, settings, client, capsys, monkeypatch, after_page):
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 10)
     refused_inputs(settings, 45)
     newest_first = letter_ids(client, settings)[::-1]
-    after_page_read(3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    after_page(2, lambda: os.kill(os.getpid(), signal.SIGINT), of="drop_page")
 
     assert cli("dlq", "drop", "--all", "--yes") == 130
     out, err = capsys.readouterr()
@@ -217,10 +240,10 @@ def test_drop_all_stopped_between_pages_keeps_the_rest_counted_and_says_how_to_g
 
 
 def test_a_letter_written_during_drop_all_is_kept_and_counted(
-        cli, settings, client, capsys, monkeypatch, after_page_read):
+        cli, settings, client, capsys, monkeypatch, after_page):
     monkeypatch.setattr(dlq_all, "SWEEP_PAGE", 4)
     refused_inputs(settings, 10)
-    after_page_read(1, lambda: refused_inputs(settings, 1), writing=True)
+    after_page(1, lambda: refused_inputs(settings, 1), writing=True, of="drop_page")
 
     assert cli("dlq", "drop", "--all", "--yes") == 0
     assert capsys.readouterr().out == "dropped 10 of 10 dead letters\n"

@@ -21,7 +21,7 @@ from services.common.dead_letter_counts import count_letters_without_origin
 from services.common.runtime import Runtime
 from services.common.trimming import StreamTrimmer
 
-from cli_harness import counted_by_reading, given_up_entries, with_streams
+from cli_harness import as_the_previous_version_wrote_them, counted_by_reading, given_up_entries, with_streams
 
 pytestmark = pytest.mark.integration
 
@@ -229,15 +229,6 @@ def test_two_replay_processes_started_together_publish_each_entry_once(settings,
     assert [p.returncode for p in processes] == [0, 0], outputs
     assert client.xlen(key) == before + 50
     assert client.xlen(settings.key(DEAD_LETTERS)) == 0
-
-
-def as_the_previous_version_wrote_them(client, settings):
-    """Every letter written again as the version before the counts wrote it: the event alone, no origin field
-    and no count (one written by hand, as it was). Returns their ids, oldest first."""
-    key = settings.key(DEAD_LETTERS)
-    letters = [{name: value for name, value in fields.items() if name != b"origin"} for _, fields in client.xrange(key)]
-    client.delete(key, settings.key(DEAD_LETTER_COUNTS))
-    return [client.xadd(key, fields).decode() for fields in letters]
 
 
 def _kept_counts(client, settings):
