@@ -5,7 +5,7 @@ resolves it) or to an address it resolves here first (``socks5``, ``socks4``).""
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +33,20 @@ def missing_pysocks(proxy: str) -> str | None:
         return None
     return (f"not sent: the proxy {proxy_label(proxy)} (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) is a SOCKS proxy, "
             "which requests can use only with PySocks, not installed (pip install PySocks)")
+
+
+def socks_proxy_problem(environ: Mapping[str, str]) -> str | None:
+    """Why the SOCKS proxy the environment sets for requests (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``,
+    either case) cannot be used, naming the variable: PySocks is not installed; None when none is set or it can."""
+    for name in _PROXY_VARIABLES:
+        proxy = environ.get(name, "")
+        if missing_pysocks(proxy):
+            return (f"{name} names {proxy_label(proxy)}, a SOCKS proxy, which requests can use only with PySocks, "
+                    "not installed (pip install PySocks): every Apprise send through it will fail")
+    return None
+
+
+_PROXY_VARIABLES = ("ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
 
 def resolved_here(proxy: tuple[Any, ...], destination: tuple[str, int],

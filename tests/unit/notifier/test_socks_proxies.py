@@ -6,7 +6,8 @@ import pytest
 
 from services.common.outbound import TargetPolicy, TargetRefused
 from services.notifier.channels import socks_proxies
-from services.notifier.channels.socks_proxies import SOCKS5, missing_pysocks, proxy_label, resolved_here
+from services.notifier.channels.socks_proxies import (SOCKS5, missing_pysocks, proxy_label, resolved_here,
+                                                     socks_proxy_problem)
 
 SOCKS4 = 1
 PUBLIC = "93.184.215.14"
@@ -70,3 +71,20 @@ def test_a_socks_proxy_with_no_pysocks_is_said_to_need_it(monkeypatch):
     reason = missing_pysocks("SOCKS5://u:secretpw@127.0.0.1:1080")
     assert reason is not None and "PySocks" in reason and "secretpw" not in reason
     assert missing_pysocks("http://127.0.0.1:3128") is None
+
+
+@pytest.mark.parametrize(("environ", "named"), [
+    ({"ALL_PROXY": "socks5h://u:secretpw@127.0.0.1:9050"}, "ALL_PROXY names socks5h://127.0.0.1:9050"),
+    ({"https_proxy": "socks5://proxy.corp.example:1080", "HTTP_PROXY": "http://proxy:3128"},
+     "https_proxy names socks5://proxy.corp.example:1080"),
+])
+def test_a_socks_proxy_in_the_environment_with_no_pysocks_is_told_of(monkeypatch, environ, named):
+    monkeypatch.setattr(socks_proxies, "socks", None)
+    problem = socks_proxy_problem(environ)
+    assert problem is not None and problem.startswith(named) and "PySocks" in problem and "secretpw" not in problem
+
+
+@pytest.mark.parametrize("environ", [{}, {"HTTPS_PROXY": "http://proxy:3128"}, {"PATH": "socks5://x"}])
+def test_no_socks_proxy_in_the_environment_is_no_problem(monkeypatch, environ):
+    monkeypatch.setattr(socks_proxies, "socks", None)
+    assert socks_proxy_problem(environ) is None
