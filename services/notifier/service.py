@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple, TypeVar
@@ -41,6 +42,7 @@ from .announcement_index import COMMON, AnnouncementIndex
 from .announcements import MAX_CHAIN
 from .channels import Channel, build_channel
 from .channels.email import EmailSupport
+from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, last_digest_time
@@ -195,6 +197,8 @@ class NotifierService:
         for sub in self.file.current():  # the API refuses these; a file's are told of once, here
             for error in refused_targets(sub, self.settings.target_policy.url_refusal):
                 log.warning("subscription %s: %s: %s", sub.id, error["field"], error["message"])
+        if unusable_proxy := socks_proxy_problem(os.environ):
+            log.warning("%s", unusable_proxy)
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)

@@ -36,6 +36,7 @@ from ..redaction import redact_url
 from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
+from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
 def apprise_url_problem(url: str) -> str | None:
@@ -92,6 +93,7 @@ class _Sending:
     # resolved to when the send began, and the (address, port) of a proxy requests goes through
     permitted: set[object] = field(default_factory=set)
     refused: str | None = None  # why a connection was refused, the first one
+    unsent: str | None = None  # why nothing was sent, though nothing was refused (a SOCKS proxy with no PySocks)
     notes: list[str] = field(default_factory=list)
     sockets: list[socket.socket] = field(default_factory=list)
     over: bool = False
@@ -186,6 +188,9 @@ def _proxy_judged_while_sending(adapter: requests.adapters.HTTPAdapter, request:
     proxy = requests.utils.select_proxy(request.url or "", proxies) if sending is not None else None
     if sending is not None and proxy:
         _judge_behind_proxy(sending, request.url or "", proxy)
+        if unusable := missing_pysocks(proxy):  # requests' own error would be logged as the service unreached
+            sending.unsent = unusable
+            raise requests.ConnectionError(unusable)
     return _adapter_send(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
                          proxies=proxies)
 
@@ -214,6 +219,24 @@ def _judge_behind_proxy(sending: _Sending, url: str, proxy: str) -> None:
     sending.permitted.update((socket_literal(str(info[4][0])), port) for info in infos)
 
 
+def _socks_connect_judged(sock: Any, destination: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+    """PySocks' connect, while an Apprise send runs: the service's address, or a name it would resolve here
+    (socks5, socks4) resolved now, is judged before the proxy is asked for it (DNS rebinding after the
+    judgement before the request would otherwise have the proxy asked for a refused address); a name the proxy
+    resolves (socks5h) was judged by resolution before the request."""
+    sending = _APPRISE_SENDING.get()
+    if sending is not None:
+        destination = resolved_here(sock.proxy, destination, lambda address: _address_refusal(sending, address))
+    return _socks_connect(sock, destination, *args, **kwargs)
+
+
+def _address_refusal(sending: _Sending, address: str) -> str | None:
+    """Why ``sending`` may not have a proxy connect to ``address`` (as the name's addresses are judged before a
+    request through a proxy); the first such reason stays the send's."""
+    sending.refused = sending.refused or sending.targets.socket_refusal((address, None), sending.permitted)
+    return sending.refused
+
+
 def _shut(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -227,6 +250,7 @@ _iter_content = requests.Response.iter_content
 _new_conn = urllib3.connection.HTTPConnection._new_conn
 _adapter_send = requests.adapters.HTTPAdapter.send
 _connect, _connect_ex, _sendto = socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto
+_socks_connect = socks.socksocket.connect if socks is not None else None
 
 
 class AnswerTooLarge(requests.RequestException):
@@ -262,21 +286,27 @@ def _bounded(response: requests.Response, chunks: Iterator[Any], sending: _Sendi
         yield chunk
 
 
-def _noted_while_sending(connection: urllib3.connection.HTTPConnection) -> socket.socket:
-    sock = _new_conn(connection)
-    sending = _APPRISE_SENDING.get()
-    if sending is not None:
-        sending.opened(sock)
-    return sock
+def _noted_while_sending(new_conn: Any) -> Any:
+    """urllib3's ``new_conn`` (a connection class's ``_new_conn``), noting the socket it opens in the send's."""
+    def noted(connection: urllib3.connection.HTTPConnection) -> socket.socket:
+        sock = new_conn(connection)
+        sending = _APPRISE_SENDING.get()
+        if sending is not None:
+            sending.opened(sock)
+        return sock
+    return noted
 
 
 requests.Session.get_redirect_target = _no_redirect_while_sending  # type: ignore[method-assign]
 requests.Response.iter_content = _bounded_while_sending  # type: ignore[method-assign,assignment]
-urllib3.connection.HTTPConnection._new_conn = _noted_while_sending  # type: ignore[method-assign]
+urllib3.connection.HTTPConnection._new_conn = _noted_while_sending(_new_conn)  # type: ignore[method-assign]
 requests.adapters.HTTPAdapter.send = _proxy_judged_while_sending  # type: ignore[method-assign,assignment]
 socket.socket.connect = _connect_resolved_once  # type: ignore[method-assign]
 socket.socket.connect_ex = _connect_ex_resolved_once  # type: ignore[method-assign]
 socket.socket.sendto = _sendto_resolved_once  # type: ignore[method-assign,assignment]
+if socks is not None:
+    socks.socksocket.connect = _socks_connect_judged
+    SOCKSConnection._new_conn = _noted_while_sending(SOCKSConnection._new_conn)  # it opens its own socket
 sys.addaudithook(_judged_while_sending)
 
 _THREADS = ThreadPoolExecutor(APPRISE_THREADS, thread_name_prefix="apprise")
@@ -363,6 +393,8 @@ class AppriseSender:
             raise
         if sending.refused:
             return DeliveryResult.failed(sending.refused, retryable=False)
+        if sending.unsent:
+            return DeliveryResult.failed(f"{self.destination}: {sending.unsent}")
         if not result:
             reason = sending.notes[0] if sending.notes else failure_reason(result)
             return DeliveryResult.failed(f"{self.destination} did not take the notification: {reason}")

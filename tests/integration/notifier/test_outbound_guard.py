@@ -167,3 +167,17 @@ async def test_a_self_hosted_chat_target_on_loopback_passes_when_the_allow_list_
     n = await notifier(http=True, allow_private_targets=["127.0.0.0/8"])
     body = {"id": "chat", "channels": [{"apprise": "json://127.0.0.1:9911/x"}]}
     assert (await api_call(n, "POST", "/subscriptions", body))[0] == 201
+
+
+async def test_a_socks_proxy_with_no_pysocks_is_warned_of_at_start(notifier, caplog, monkeypatch):
+    """Before: every Apprise send through it failed as "it could not be reached", and nothing said why."""
+    import logging
+
+    from services.notifier.channels import socks_proxies
+
+    monkeypatch.setattr(socks_proxies, "socks", None)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    with caplog.at_level(logging.WARNING, logger="services.notifier.service"):
+        await notifier(allow_private_targets=[])
+    [line] = [r.getMessage() for r in caplog.records if "PySocks" in r.getMessage()]
+    assert line.startswith("ALL_PROXY names socks5://127.0.0.1:1080, a SOCKS proxy")
