@@ -14,6 +14,7 @@ from socketserver import StreamRequestHandler, ThreadingTCPServer
 import pytest
 
 from schemas import TestNotification
+from services.notifier.channels import socks_proxies
 from services.notifier.channels.chat import AppriseSender
 
 pytestmark = pytest.mark.integration
@@ -127,11 +128,11 @@ def _resolving(monkeypatch, name: str, *answers: str) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", answer)
 
 
-@pytest.mark.skipif(has_pysocks, reason="PySocks is installed")
 @pytest.mark.parametrize("scheme", ["socks5", "socks5h"])
-async def test_a_socks_proxy_without_pysocks_fails_saying_what_is_missing(socks, scheme):
+async def test_a_socks_proxy_without_pysocks_fails_saying_what_is_missing(socks, scheme, monkeypatch):
     """Before: requests' "Missing dependencies for SOCKS support" was logged by Apprise as a connection error,
     and the delivery failed, retried, as "it could not be reached"."""
+    monkeypatch.setattr(socks_proxies, "socks", None)  # as where PySocks is not installed
     socks.use(scheme)
     result = await _send(f"json://{PUBLIC}/hook")
     assert not result.ok and result.retryable
