@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import logging
-import time
+import socket
 
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
 import pytest
 from openapi_spec_validator import validate
 
+from services.common import http as http_module
 from services.common.auth import ApiAuth
 from services.common.http import MAX_BODY, HttpServer
 from services.ingest.service import IngestService
@@ -91,17 +92,23 @@ async def test_an_unknown_route_or_method_is_a_json_error(server, api_headers):
             assert resp.status == 405 and "POST" in resp.headers["Allow"]
 
 
-async def test_a_kept_alive_connection_is_answered_without_waiting_for_an_ack(server):
+async def test_a_kept_alive_connection_is_answered_without_waiting_for_an_ack(server, monkeypatch):
     """Before: Nagle stayed on for the server's sockets, so each answer's body after the first waited for
-    the client's delayed ACK of its head: 40 ms or more per request."""
+    the client's delayed ACK of its head: 40 ms or more per request. Judged by the option on the server's end
+    of each connection, not by a time a busy machine could exceed."""
+    nagle_off = []
+    made = http_module._HeadInTime.connection_made
+
+    def recording(protocol, transport):
+        made(protocol, transport)
+        nagle_off.append(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    monkeypatch.setattr(http_module._HeadInTime, "connection_made", recording)
     async with aiohttp.ClientSession() as session:
-        times = []
-        for _ in range(10):
-            started = time.perf_counter()
+        for _ in range(3):
             async with session.get(f"{server}/healthz") as resp:
                 await resp.read()
-            times.append(time.perf_counter() - started)
-    assert min(times[1:]) < 0.030, times
+    assert nagle_off and all(nagle_off), nagle_off
 
 
 async def test_head_is_answered_like_get_without_a_body(server, api_headers):
