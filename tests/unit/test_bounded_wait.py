@@ -34,7 +34,7 @@ async def test_past_the_bound_no_answer_even_from_what_ignores_its_cancellation(
     started = time.monotonic()
     with pytest.raises(NoAnswer, match=r"no answer within 0\.1 s"):
         await within(stubborn(), 0.1)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5  # a wait for the absorbed cancellation would never end
     released.set()
     await asyncio.sleep(0.01)  # the abandoned task ends before the test does
 
