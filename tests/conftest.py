@@ -145,7 +145,7 @@ def frozen_port() -> Iterator[int]:
 async def redis_server(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedRedis, str]]:
     """A Redis of the test's own, to stop or to freeze (:func:`frozen`); the server and its URL."""
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=free_port())
-    url = await asyncio.to_thread(server.start)
+    url = await server.start_from_loop()
     yield server, url
     if server.pid is not None:
         os.kill(server.pid, signal.SIGCONT)

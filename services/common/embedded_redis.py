@@ -6,6 +6,10 @@ PATH. Started on a free loopback port with AOF on under ``data_dir``, watched
 (:meth:`EmbeddedRedis.watch`: a server that exits is started again from its AOF),
 and stopped with the process that started it. Nothing here is used when
 REDIS_URL is set.
+
+On Linux it ends with the process that started it even when that one is killed with SIGKILL: it is started
+through :func:`~services.common.parent_death.launched_ending_with`, by a thread that lives as long as that
+process (the kernel signals the server when that thread ends).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .errors import StartupError
-from .parent_death import die_with_parent
+from .parent_death import launched_ending_with
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +105,18 @@ class EmbeddedRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float | None = None) -> str:
-        timeout = self.wait_seconds if timeout is None else timeout
+        """Started, and answering within ``timeout`` (default ``wait_seconds``): its URL. Forked by the calling
+        thread, which the server ends with (Linux): call it from one that lives as long as the server should."""
+        self._launch()
+        return self._until_answering(self.wait_seconds if timeout is None else timeout)
+
+    async def start_from_loop(self) -> str:
+        """:meth:`start` for a coroutine: forked by the event loop's thread (the server ends with it), then
+        waited for in a worker thread, which may end before the server should."""
+        self._launch()
+        return await asyncio.to_thread(self._until_answering, self.wait_seconds)
+
+    def _launch(self) -> None:
         binary = self.binary or redis_server_binary()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
@@ -112,17 +127,21 @@ class EmbeddedRedis:
             "--appendfsync", self.appendfsync, "--protected-mode", "yes",
             "--logfile", str(self.data_dir / "redis.log"), "--daemonize", "no",
         ]
-        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE, start_new_session=True,
-                                         preexec_fn=die_with_parent)
+        # nothing run between fork and exec (this process has threads): the launcher asks to end with it
+        self._process = subprocess.Popen(launched_ending_with(os.getpid(), args), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+    def _until_answering(self, timeout: float) -> str:
+        process = self._process
+        assert process is not None
         deadline = time.monotonic() + timeout
         # no retries inside a ping (redis-py's default retries with backoff for seconds): the deadline is kept
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2,
                              retry=Retry(NoBackoff(), 0))
         try:
             while time.monotonic() < deadline:
-                if self._process.poll() is not None:
-                    err = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                if process.poll() is not None:
+                    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
                     raise StartupError(f"embedded redis-server exited: {err.strip() or 'see ' + str(self.data_dir / 'redis.log')}")
                 try:
                     if client.ping():
@@ -149,7 +168,7 @@ class EmbeddedRedis:
             log.warning("embedded Redis (pid %d) %s; starting it again from its AOF on port %d",
                         process.pid, exit_text(code), self.port)
             try:
-                await asyncio.to_thread(self.start)
+                await self.start_from_loop()  # the loop's thread lives as long as the run
             except StartupError as exc:
                 raise EmbeddedRedisLost(f"embedded Redis exited ({exit_text(code)}) and could not be started "
                                         f"again: {exc}") from None

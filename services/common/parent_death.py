@@ -3,6 +3,11 @@
 A child asks for this itself, first thing after it starts (:func:`end_with_parent`), rather than in a
 ``preexec_fn`` between fork and exec: that runs in a copy of a process with threads, where a lock another
 thread held (the import lock, logging's, malloc's) is never released, and it forces the slow fork path.
+
+A program that is not ours (redis-server) is started through this file run as a script
+(:func:`launched_ending_with`): it asks, then execs the program in its own process, whose pid stays the one
+its starter was given; the request survives the exec (not for a set-user-ID program). It imports nothing of
+the package, so that ``python -I -S`` runs it in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Sequence
 
 PR_SET_PDEATHSIG = 1
 
@@ -41,3 +47,27 @@ def end_with_parent(expected_pid: int, *, name: str) -> None:
     gone = parent_gone_text(expected_pid, os.getppid())
     if gone is not None:
         raise SystemExit(f"error: {name} (pid {os.getpid()}): {gone}; exiting")
+
+
+def launched_ending_with(parent_pid: int, argv: Sequence[str]) -> list[str]:
+    """The command that runs ``argv`` so that it ends when ``parent_pid``, the process that starts it, dies
+    (Linux): this file as a launcher; elsewhere ``argv`` itself, started as it is."""
+    if not sys.platform.startswith("linux"):
+        return list(argv)
+    # -I: no PYTHON* variables, user site or script folder on the path; -S: no site (its .pth files)
+    return [sys.executable, "-I", "-S", os.path.abspath(__file__), str(parent_pid), *argv]
+
+
+def launch(argv: Sequence[str]) -> None:
+    """``PARENT_PID PROGRAM [ARG...]``: ends with ``PARENT_PID``, then becomes ``PROGRAM``; one line on stderr
+    and exit status 1 when that process is gone already or the program cannot be started."""
+    parent_pid, program = int(argv[0]), argv[1]
+    end_with_parent(parent_pid, name=os.path.basename(program))
+    try:
+        os.execv(program, list(argv[1:]))
+    except OSError as exc:
+        raise SystemExit(f"error: cannot start {program}: {exc.strerror}") from None
+
+
+if __name__ == "__main__":
+    launch(sys.argv[1:])

@@ -20,7 +20,8 @@ import redis
 
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, EVENT_FIELD, RELEASES
-from services.common.embedded_redis import EmbeddedRedis, die_with_parent, free_port
+from services.common.embedded_redis import EmbeddedRedis, free_port
+from services.common.parent_death import launched_ending_with
 from services.notifier.matching import matching_commitments
 from services.notifier.store import load_file
 
@@ -86,9 +87,9 @@ class ServiceProcess:
         self.starts += 1
         log = self.logs / f"{self.name}.{self.starts}.log"
         with log.open("wb") as out:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen([FASTSTREAM, "run", f"services.{self.app}.app:app"], env=self.env,
-                                            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True, preexec_fn=die_with_parent)
+            command = launched_ending_with(os.getpid(), [FASTSTREAM, "run", f"services.{self.app}.app:app"])
+            self.process = subprocess.Popen(command, env=self.env, stdin=subprocess.DEVNULL, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
     def alive(self) -> bool:
@@ -148,7 +149,7 @@ async def redis_kill(server: KillableRedis, *, at: float, down: float, timeline:
     server.kill()
     timeline.note("redis")
     await asyncio.sleep(down)
-    await asyncio.to_thread(server.start)
+    await server.start_from_loop()
     timeline.note("redis")
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.e2e.test_workers_die_with_the_run import _ended
+
 pytestmark = pytest.mark.e2e
 
 
@@ -268,6 +270,32 @@ def test_an_embedded_redis_that_dies_is_started_again_from_its_aof_and_the_run_g
     log = (tmp_path / "run.log").read_text()
     assert proc.returncode == 0, log
     assert "WARNING" in log and "embedded Redis" in log and "starting it again" in log
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a parent's death is signalled on Linux")
+@pytest.mark.parametrize("restarted", [False, True], ids=["first", "started-again"])
+def test_a_run_killed_with_sigkill_takes_its_embedded_redis_with_it(tmp_path, restarted):
+    home = tmp_path / "home"
+    proc, out, state = _started_run(tmp_path, home)
+    server = None
+    try:
+        server = _embedded_redis_pid(proc.pid, state["redis_url"])
+        if restarted:  # the watch's restart, forked by the thread that lives as long as the run
+            os.kill(server, signal.SIGKILL)
+            client = redis.Redis.from_url(state["redis_url"], socket_connect_timeout=0.5)
+            assert _wait(lambda: _answers(client)), (tmp_path / "run.log").read_text()
+            client.close()
+            server = _embedded_redis_pid(proc.pid, state["redis_url"])
+        proc.kill()
+        proc.wait(timeout=10)
+        assert _wait(lambda: _ended(server)), (tmp_path / "run.log").read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        out.close()
+        if server is not None and not _ended(server):
+            os.kill(server, signal.SIGKILL)
 
 
 def _answers(client: redis.Redis) -> bool:

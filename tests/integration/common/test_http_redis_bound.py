@@ -123,7 +123,7 @@ async def test_once_redis_answers_again_the_requests_after_the_cool_down_reach_i
     twice, sent before either answer is read) was refused as if it were another request: the breaker never
     closed while the HTTP requests were all that used the client."""
     redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=free_port())
-    url = await asyncio.to_thread(redis_server.start)
+    url = await redis_server.start_from_loop()
     client = command_client(f"{url}?protocol={protocol}", max_connections=16)
     server = await _serve(settings, client, _command)
     server.redis_answers.breaker.cool_down = 0.5

@@ -26,7 +26,7 @@ async def test_an_outage_is_one_warning_per_consumer_without_tracebacks_and_cons
         settings, tmp_path, caplog):
     port = free_port()
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=port)
-    await asyncio.to_thread(server.start)
+    await server.start_from_loop()
     url = f"redis://127.0.0.1:{port}/0"
     client = aioredis.Redis.from_url(url)
     streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
@@ -49,7 +49,7 @@ async def test_an_outage_is_one_warning_per_consumer_without_tracebacks_and_cons
         await asyncio.to_thread(server.kill)
         await asyncio.sleep(3.5)  # several rounds of failed reads
         during = list(caplog.records)
-        await asyncio.to_thread(server.start)
+        await server.start_from_loop()
         await client.xgroup_create(stream, GROUP, id="0", mkstream=True)  # no AOF: as it was, empty
         await client.xadd(stream, {EVENT_FIELD: _release_json("after")})
         await _wait_for(lambda: _true(handled == ["after"]), timeout=20)
@@ -71,7 +71,7 @@ async def test_the_scheduler_lease_tells_an_outage_once_not_at_every_renewal(tmp
     from services.notifier.leader import LeaderLock
 
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
-    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    client = aioredis.Redis.from_url(await server.start_from_loop())
     lock = LeaderLock(client, "outage-test:leader", ttl=0.6)
 
     async def nothing() -> None:

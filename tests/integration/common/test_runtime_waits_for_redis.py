@@ -21,7 +21,7 @@ async def test_a_service_waits_for_a_redis_that_comes_up_after_it(settings, tmp_
     await asyncio.sleep(1.0)
     assert not opening.done(), "gave up before Redis came up"
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=port)
-    await asyncio.to_thread(server.start)
+    await server.start_from_loop()
     try:
         streams = await asyncio.wait_for(opening, 10)
         assert await streams.client.ping()

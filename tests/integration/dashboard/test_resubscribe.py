@@ -170,7 +170,7 @@ async def test_with_redis_down_a_resubscribe_says_nothing_changed_and_to_try_aga
     """A browser's form gets a page, not the API's JSON, naming what could not be done and that a retry is safe."""
     port = free_port()
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=port)
-    url = await asyncio.to_thread(server.start)
+    url = await server.start_from_loop()
     try:
         base = await ledger_app(redis_url=url)
         await _unsubscribe(url, settings.key, "desk@example.org")
@@ -185,7 +185,7 @@ async def test_with_redis_down_a_resubscribe_says_nothing_changed_and_to_try_aga
             assert "<h1>Could not resubscribe desk@example.org</h1>" in page
             assert ("Redis cannot be reached (ConnectionError): nothing was changed. Try again in a moment: "
                     "resubscribing twice does no harm.") in page
-            await asyncio.to_thread(server.start)
+            await server.start_from_loop()
             await _unsubscribe(url, settings.key, "desk@example.org")  # no AOF: as it was
             status, location, _ = await _resubscribe(client, base, csrf=csrf, address="desk@example.org")
             assert status == 303 and "notice=resubscribed" in location

@@ -34,7 +34,7 @@ SOURCE = SourceConfig(name="ministry", url="https://www.gov.uk/search/news.atom"
 async def redis_gone(tmp_path, key_prefix):
     """Streams on a Redis that has been killed: every command fails as in an outage."""
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
-    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    client = aioredis.Redis.from_url(await server.start_from_loop())
     await asyncio.to_thread(server.kill)
     yield Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
     await client.aclose()
@@ -45,7 +45,7 @@ async def redis_gone(tmp_path, key_prefix):
 async def redis_to_restart(tmp_path, key_prefix):
     """(the embedded Redis, streams on it): the test kills and starts it again."""
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
-    client = aioredis.Redis.from_url(await asyncio.to_thread(server.start))
+    client = aioredis.Redis.from_url(await server.start_from_loop())
     yield server, Streams(client, prefix=key_prefix, maxlen=1000, source="/test")
     await client.aclose()
     server.stop()
@@ -103,7 +103,7 @@ async def test_the_end_of_a_redis_outage_is_told_though_the_source_itself_still_
     caplog.set_level(logging.INFO)
     await asyncio.to_thread(server.kill)
     await poller.run(now=NOW, clock=0.0)
-    await asyncio.to_thread(server.start)
+    await server.start_from_loop()
     await poller.run(now=NOW, clock=100.0)
     said = _said(caplog)
     assert "Redis unavailable" in said[0] and "Redis answers again" in said[1], said
@@ -137,7 +137,7 @@ async def test_the_end_of_a_redis_outage_is_told_though_another_replica_holds_th
     caplog.set_level(logging.INFO)
     await asyncio.to_thread(server.kill)
     await poller.run(now=NOW, clock=0.0)
-    await asyncio.to_thread(server.start)
+    await server.start_from_loop()
     assert await other_replica.state.acquire(60)  # its poll came first
     assert await poller.run(now=NOW, clock=100.0) is None
     said = _said(caplog)

@@ -21,7 +21,7 @@ async def test_a_file_offered_during_an_outage_is_one_warning_and_ingested_after
     folder = tmp_path / "releases"
     folder.mkdir()
     server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
-    url = await asyncio.to_thread(server.start)
+    url = await server.start_from_loop()
     service = IngestService(settings.model_copy(update={"redis_url": url, "poll_seconds": 0.1}),
                             watch=[folder], ingest=ingest_settings, sources=[])
     await service.start()
@@ -36,7 +36,7 @@ async def test_a_file_offered_during_an_outage_is_one_warning_and_ingested_after
         os.utime(path, (past, past))  # settled: offered at once, not after the settle time
         await asyncio.sleep(2.0)  # twenty retries
         during = list(caplog.records)
-        await asyncio.to_thread(server.start)
+        await server.start_from_loop()
         for _ in range(200):
             if any("published" in r.getMessage() for r in caplog.records):
                 break
