@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from services.common.logs import setup_logging
+from services.common.logs import escape, setup_logging
 from services.common.runtime import for_a_command
 from services.common.settings import MAX_WORKERS, Settings
 
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         message, code = one_line(exc, command)
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {escape(message)}", file=sys.stderr)  # it may quote a file's name, a feed's text
         return code
 
 

@@ -133,7 +133,7 @@ def test_show_gives_the_reason_and_the_original_event(cli, settings, capsys):
     assert "group:      classifier (deliveries: 4)\n" in out
     assert "reason:     unknown schema version 2 for pledgewatch.release.published\n" in out
     assert "replayable: yes\n" in out
-    assert f'payload:\n  {EVENT_FIELD}: \n    {{\n      "specversion": "1.0",\n' in out
+    assert f'payload:\n  {EVENT_FIELD}:\n    {{\n      "specversion": "1.0",\n' in out
     assert cli("dlq", "show", "1-1") == 1
     assert capsys.readouterr().err == "error: 1-1: no such dead letter\n"
 
