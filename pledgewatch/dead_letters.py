@@ -130,7 +130,15 @@ def brief(item: Letter | Unreadable, prefix: str) -> dict[str, str]:
         return {"id": item.id, "origin": UNREADABLE, "reason": item.reason}
     letter = item.letter
     return {"id": item.id, "at": letter.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "origin": origin(item, prefix),
-            "from": letter.group or letter.stream.removeprefix("file:"), "reason": letter.reason}
+            "from": _gave_up(letter), "reason": letter.reason}
+
+
+def _gave_up(letter: DeadLetter) -> str:
+    """Who gave up on ``letter``: the consumer group or the file; for a delivery, its subscription (the
+    notifier's group would only repeat its origin)."""
+    if letter.stream.endswith(OUTBOX) and letter.payload.get("subscription_id"):
+        return f"subscription {letter.payload['subscription_id']}"
+    return letter.group or letter.stream.removeprefix("file:")
 
 
 def brief_line(letter: dict[str, str], width: int = REASON_WIDTH) -> str:
