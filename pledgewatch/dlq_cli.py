@@ -185,22 +185,27 @@ def cmd_drop(args: argparse.Namespace) -> int:
     if not args.yes and not sys.stdin.isatty():
         return _usage_error("dropping dead letters needs confirmation: run it in a terminal, or pass --yes")
 
-    async def work(queue: DeadLetterQueue, names: set[str] | None) -> int:
-        ids = args.ids or await queue.ids(origins=names)
-        if not ids:
-            print("no dead letters to drop")
-            return 0
-        what = f"{len(ids)} dead letter{'s' if len(ids) != 1 else ''}"
-        if not args.yes and not _confirmed(f"Drop {what} for good?"):
-            print("nothing dropped", file=sys.stderr)
-            return 1
-        missing = await queue.drop(ids)
-        print(f"dropped {len(ids) - len(missing)} of {what}")
-        for letter_id in missing:
-            print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
-        return 1 if missing else 0
+    async def choose(queue: DeadLetterQueue, names: set[str] | None) -> list[str]:
+        return args.ids or await queue.ids(origins=names)
 
-    return _with_queue(work, args.stream)
+    async def drop(queue: DeadLetterQueue, _: set[str] | None) -> list[str]:
+        return await queue.drop(ids)
+
+    ids = _with_queue(choose, args.stream)
+    if not ids:
+        print("no dead letters to drop")
+        return 0
+    what = f"{len(ids)} dead letter{'s' if len(ids) != 1 else ''}"
+    # Asked between two event loops, not inside one: its handler of Ctrl+C only cancels a task, which a
+    # blocking read of the answer would never see.
+    if not args.yes and not _confirmed(f"Drop {what} for good?"):
+        print("nothing dropped", file=sys.stderr)
+        return 1
+    missing = _with_queue(drop)
+    print(f"dropped {len(ids) - len(missing)} of {what}")
+    for letter_id in missing:
+        print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
+    return 1 if missing else 0
 
 
 def cmd_recount(args: argparse.Namespace) -> int:
