@@ -173,16 +173,17 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
     try:
         for path in files:
             result = await service.ingest_file(path)  # a refused file goes to the dead-letter stream
+            shown = escape(str(path))  # a file's name may hold control characters
             if result is None:
                 failed += 1
-                print(f"error: {path}: no such file (gone before it was read)", file=sys.stderr)
+                print(f"error: {shown}: no such file (gone before it was read)", file=sys.stderr)
             elif isinstance(result, FileRefused):
                 failed += 1
-                print(f"error: {result.reason} (kept on the dead-letter stream)", file=sys.stderr)
+                print(f"error: {escape(result.reason)} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
                 fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
-                print(f"{state} {result.release_id} v{result.version} {path}" + (f" ({fixed})" if fixed else ""))
+                print(f"{state} {result.release_id} v{result.version} {shown}" + (f" ({fixed})" if fixed else ""))
     finally:
         await hand_over(service.runtime.streams)  # what it published, counted at the system's /metrics
         await service.stop()
