@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import shlex
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -175,8 +176,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _confirmed(question: str) -> bool:
+    """The answer to ``question``. It is asked inside the command's event loop, whose handler of SIGINT only
+    cancels a task, which a blocking read never sees: while it waits, Ctrl+C raises KeyboardInterrupt."""
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 def cmd_drop(args: argparse.Namespace) -> int:
@@ -185,27 +192,22 @@ def cmd_drop(args: argparse.Namespace) -> int:
     if not args.yes and not sys.stdin.isatty():
         return _usage_error("dropping dead letters needs confirmation: run it in a terminal, or pass --yes")
 
-    async def choose(queue: DeadLetterQueue, names: set[str] | None) -> list[str]:
-        return args.ids or await queue.ids(origins=names)
+    async def work(queue: DeadLetterQueue, names: set[str] | None) -> int:
+        ids = args.ids or await queue.ids(origins=names)
+        if not ids:
+            print("no dead letters to drop")
+            return 0
+        what = f"{len(ids)} dead letter{'s' if len(ids) != 1 else ''}"
+        if not args.yes and not _confirmed(f"Drop {what} for good?"):
+            print("nothing dropped", file=sys.stderr)
+            return 1
+        missing = await queue.drop(ids)
+        print(f"dropped {len(ids) - len(missing)} of {what}")
+        for letter_id in missing:
+            print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
+        return 1 if missing else 0
 
-    async def drop(queue: DeadLetterQueue, _: set[str] | None) -> list[str]:
-        return await queue.drop(ids)
-
-    ids = _with_queue(choose, args.stream)
-    if not ids:
-        print("no dead letters to drop")
-        return 0
-    what = f"{len(ids)} dead letter{'s' if len(ids) != 1 else ''}"
-    # Asked between two event loops, not inside one: its handler of Ctrl+C only cancels a task, which a
-    # blocking read of the answer would never see.
-    if not args.yes and not _confirmed(f"Drop {what} for good?"):
-        print("nothing dropped", file=sys.stderr)
-        return 1
-    missing = _with_queue(drop)
-    print(f"dropped {len(ids) - len(missing)} of {what}")
-    for letter_id in missing:
-        print(f"error: {letter_id}: no such dead letter (replayed or dropped already)", file=sys.stderr)
-    return 1 if missing else 0
+    return _with_queue(work, args.stream)
 
 
 def cmd_recount(args: argparse.Namespace) -> int:
