@@ -27,8 +27,8 @@ def start_worker(settings, number: int, log: Path,  # type: ignore[no-untyped-de
     """A worker of ``pledgewatch run --workers`` (classifier, notifier and ledger in one process), given
     ``settings``, its number and the run's consumer name (its counters' key) as the run gives them."""
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.worker"], cwd=ROOT, stdin=subprocess.PIPE,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.worker", "--run-pid", str(os.getpid())],
+                                   cwd=ROOT, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
     assert process.stdin is not None
     with process.stdin:
         process.stdin.write(pickle.dumps((settings, number, run_consumer)))

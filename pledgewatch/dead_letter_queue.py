@@ -12,16 +12,18 @@ or later, finds the mark and deletes that letter instead of publishing the entry
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from schemas.streams import DEAD_LETTERS
 from services.common.dead_letter_counts import (FORGET_LETTER, UNCOUNTED, LetterDeleter, by_origin,
                                                count_letters_without_origin, counts_key, deleting_keys, overcounted)
 from services.common.dead_letter_recount import recount_letters
 from services.common.metrics import DEAD_LETTERS_REPLAYED
+from services.common.pipelined_scripts import queue_script, run_pipeline
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 from services.common.streams import as_text
 from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox
@@ -113,29 +115,36 @@ class DeadLetterQueue:
 
     async def counts(self) -> Counts:
         """The letters' counts as kept (one XLEN and one HGETALL, however many letters there are); letters
-        written without an origin field (by an earlier version) are counted first, once."""
-        counts = await self._read_counts()
-        if counts.uncounted:
-            await count_letters_without_origin(self.client, self.key)
-            counts = await self._read_counts()
-        return counts
+        written without an origin field (by an earlier version) are counted first, once: whatever the counts'
+        sum, which counts of letters that are gone can bring up to the length."""
+        return (await self.counts_and_newest())[0]
 
-    async def _read_counts(self) -> Counts:
+    async def counts_and_newest(self) -> tuple[Counts, str | None]:
+        """:meth:`counts`, and the id of the newest letter (None when there is none) read with them at once: the
+        letters those counts are of end there."""
+        await count_letters_without_origin(self.client, self.key)
+        return await self._read_counts()
+
+    async def _read_counts(self) -> tuple[Counts, str | None]:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.xlen(self.key)
             pipe.hgetall(counts_key(self.key))
-            total, counted = await pipe.execute()
-        return Counts(int(total), by_origin(counted, int(total)), overcounted(counted, int(total)))
+            pipe.xrevrange(self.key, count=1)
+            total, counted, newest = await pipe.execute()
+        counts = Counts(int(total), by_origin(counted, int(total)), overcounted(counted, int(total)))
+        return counts, as_text(newest[0][0]) if newest else None
 
     async def recount(self) -> tuple[int, list[tuple[str, int, int]]]:
         """The counts rebuilt from every letter (``dead_letter_recount.recount_letters``): how many letters there
         are, and each origin whose count changed, before and after."""
         return await recount_letters(self.client, self.key)
 
-    async def page(self, *, origins: set[str] | None, after: str | None, limit: int) -> Page:
-        """Up to ``limit`` letters (of ``origins`` only, when given) older than ``after`` (from the newest when
-        None), newest first. Of chosen origins it reads at most :data:`SCAN_LIMIT` letters."""
-        upper = f"({after}" if after else "+"
+    async def page(self, *, origins: set[str] | None, after: str | None, limit: int, newest: str | None = None
+                   ) -> Page:
+        """Up to ``limit`` letters (of ``origins`` only, when given) older than ``after`` (without it, from
+        ``newest`` on, or the newest letter), newest first. Of chosen origins it reads at most
+        :data:`SCAN_LIMIT` letters."""
+        upper = f"({after}" if after else (newest or "+")
         if origins is None:  # one read: the page and one more, to know whether older ones are left
             entries = await self.client.xrevrange(self.key, max=upper, min="-", count=limit + 1)
             letters = [read_letter(as_text(i), fields) for i, fields in entries[:limit]]
@@ -156,22 +165,6 @@ class DeadLetterQueue:
                 return Page(found, None, read, True)  # the oldest letter was read
         return Page(found, upper[1:], read, len(found) == limit)
 
-    async def _newest_first(self) -> AsyncIterator[Letter | Unreadable]:
-        """Every letter, newest first, read a page at a time."""
-        upper = "+"
-        while True:
-            page = await self.client.xrevrange(self.key, max=upper, min="-", count=PAGE)
-            for entry_id, fields in page:
-                yield read_letter(as_text(entry_id), fields)
-            if len(page) < PAGE:
-                return
-            upper = "(" + as_text(page[-1][0])
-
-    async def ids(self, *, origins: set[str] | None) -> list[str]:
-        """The ids of every letter (of ``origins`` only, when given), newest first."""
-        return [item.id async for item in self._newest_first()
-                if origins is None or is_chosen(item, origins, self.prefix)]
-
     async def get(self, letter_id: str) -> Letter | Unreadable | None:
         page = await self.client.xrange(self.key, min=letter_id, max=letter_id, count=1)
         return read_letter(as_text(page[0][0]), page[0][1]) if page else None
@@ -180,26 +173,61 @@ class DeadLetterQueue:
         """Put the letter's original entry back onto its stream and delete the letter, atomically; counted at
         ``pledgewatch_dead_letters_replayed_total`` once done."""
         done = await self._replay_letter(letter_id)
+        self._count_replayed(done)
+        return done
+
+    async def replay_page(self, items: list[Letter | Unreadable]) -> list[Replayed]:
+        """Each of ``items`` (letters as read, a page of them) replayed as :meth:`replay` replays one, in order;
+        the scripts of those going back onto their streams sent together, in one pipeline."""
+        done: list[Replayed | None] = [_unreadable(item) if isinstance(item, Unreadable)
+                                       else await self._replay_without_script(item) for item in items]
+        scripted = [(n, item) for n, item in enumerate(items) if done[n] is None and isinstance(item, Letter)]
+
+        def fill(pipe: Pipeline) -> None:
+            for _, item in scripted:
+                queue_script(pipe, self._replay, *self._script_call(item))
+
+        results = await run_pipeline(self.client, fill, [self._replay]) if scripted else []
+        for (n, item), result in zip(scripted, results):
+            done[n] = self._replayed_by_script(item, result)
+        replayed = [outcome for outcome in done if outcome is not None]
+        for outcome in replayed:
+            self._count_replayed(outcome)
+        return replayed
+
+    def _count_replayed(self, done: Replayed) -> None:
         if done.new_id is not None and done.stream is not None:
             DEAD_LETTERS_REPLAYED.labels(origin=origin_of(done.stream, self.prefix)).inc()
-        return done
 
     async def _replay_letter(self, letter_id: str) -> Replayed:
         item = await self.get(letter_id)
         if item is None:
             return Replayed(letter_id, problem="no such dead letter")
         if isinstance(item, Unreadable):
-            return Replayed(letter_id, problem=f"not a dead letter pledgewatch can read ({item.reason})", kept=True)
+            return _unreadable(item)
+        return (await self._replay_without_script(item)
+                or self._replayed_by_script(item, await self._replay(*self._script_call(item))))
+
+    async def _replay_without_script(self, item: Letter) -> Replayed | None:
+        """What came of replaying ``item`` when the replay script is not for it (a delivery to queue again, or no
+        entry to put back); None when it is."""
         letter = item.letter
         if letter.stream.endswith(OUTBOX) and letter.entry_id:
-            return await self._send_again(letter_id, letter.stream, letter.entry_id)
+            return await self._send_again(item.id, letter.stream, letter.entry_id)
         refusal = why_not_replayable(letter)
         if refusal is not None:
-            return Replayed(letter_id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
+            return Replayed(item.id, letter.stream, problem=f"cannot be replayed: {refusal}", kept=True)
+        return None
+
+    def _script_call(self, item: Letter) -> tuple[list[str], list[str | int | bytes]]:
+        """The keys and arguments of the replay script for ``item``."""
+        letter = item.letter
         mark = f"{self.key}:replayed:{letter.stream}/{letter.entry_id}"
         fields = [part for name, value in original_fields(letter.payload).items() for part in (name, value)]
-        result = await self._replay(keys=[*deleting_keys(self.key), letter.stream, mark],
-                                    args=[letter_id, REPLAYED_TTL_SECONDS, *fields])
+        return [*deleting_keys(self.key), letter.stream, mark], [item.id, REPLAYED_TTL_SECONDS, *fields]
+
+    def _replayed_by_script(self, item: Letter, result: Any) -> Replayed:
+        letter_id, letter = item.id, item.letter
         if isinstance(result, list):  # another group's letter of this entry: its replay reached this group too
             first, _, new_id = as_text(result[0]).partition(" ")
             return Replayed(letter_id, letter.stream, new_id=new_id, with_letter=first)
@@ -228,3 +256,7 @@ class DeadLetterQueue:
         """Delete letters (their counts with them); returns the ids that were not there."""
         deleted = await self._deleter.drop(letter_ids)
         return [letter_id for letter_id, done in zip(letter_ids, deleted) if not done]
+
+
+def _unreadable(item: Unreadable) -> Replayed:
+    return Replayed(item.id, problem=f"not a dead letter pledgewatch can read ({item.reason})", kept=True)

@@ -27,6 +27,7 @@ from .configuration import load_settings
 from .dead_letter_queue import Counts, DeadLetterQueue, Page
 from .dead_letters import (STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, letter_lines, origin,
                            why_not_replayable)
+from .dlq_all import drop_all, replay_all, report_replay
 from .errors import usage_error
 
 T = TypeVar("T")
@@ -90,13 +91,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"warning: {overcounted_text(counts.overcounted)}", file=sys.stderr)
     shown = len(page.letters)
     older = None if total is None or args.after else (max(total - shown, 0) if page.after else 0)
+    after = None if older == 0 else page.after  # a page filled by the chosen origins' last letters: no next one
     if args.json:
         print(json.dumps({"total": total, "by_origin": counts.by_origin,
-                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": page.after,
+                          "letters": [_letter_json(i, prefix) for i in page.letters], "after": after,
                           "older": older}, indent=2))
         return 0
     chosen = f" from {', '.join(args.stream)}" if args.stream else ""
-    if not page.letters and page.after is None:
+    if not page.letters and after is None:
         print(f"no dead letters{chosen}" + (f" older than {args.after}" if args.after else ""))
         return 0
     breakdown = ", ".join(f"{name} {n}" for name, n in counts.by_origin.items())
@@ -109,14 +111,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{_plural(total)}{chosen or f' ({breakdown})'}, newest first")
     for item in page.letters:
         print(brief_line(brief(item, prefix)))
-    if page.after is None:
+    if after is None:
         return 0
     if not page.filled:
         found = "none" if not shown else str(shown)
         print(f"  … {found} among the {'next ' if args.after else ''}{page.read}{'' if args.after else ' newest'} "
-              f"read; older: {_next_page(args, page.after)}")
+              f"read; older: {_next_page(args, after)}")
     else:
-        print(f"  … {older if older is not None else 'more'} older: {_next_page(args, page.after)}")
+        print(f"  … {older if older is not None else 'more'} older: {_next_page(args, after)}")
     return 0
 
 
@@ -143,6 +145,8 @@ def _selection_problem(args: argparse.Namespace, verb: str) -> str | None:
         return f"give dead letter ids or --all to {verb}, not both or neither"
     if args.stream and not args.all:
         return "--stream chooses letters with --all; not with ids"
+    if (args.limit or args.after) and not args.all:
+        return "--limit and --after choose letters with --all; not with ids"
     return None
 
 
@@ -156,21 +160,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return _usage_error(problem)
 
     async def work(queue: DeadLetterQueue, names: set[str] | None) -> int:
-        ids = args.ids or await queue.ids(origins=names)
-        failed = 0
-        for letter_id in ids:
-            done = await queue.replay(letter_id)
-            if done.new_id is None:
-                failed += 1
-                print(f"{'kept' if done.kept else 'error:'} {letter_id}: {done.problem}", file=sys.stderr)
-            elif done.with_letter:
-                print(f"replayed {letter_id} with {done.with_letter}: the same entry of {done.stream}, put back once "
-                      f"for every group as {done.new_id}")
-            else:
-                print(f"replayed {letter_id} onto {done.stream} as {done.new_id}")
-        if args.all and not ids:
-            print("no dead letters to replay")
-        return 1 if failed else 0
+        if args.all:
+            return await replay_all(queue, names, args)
+        replayed = [report_replay(await queue.replay(letter_id)) for letter_id in args.ids]
+        return 0 if all(replayed) else 1
 
     return _with_queue(work, args.stream)
 
@@ -193,11 +186,10 @@ def cmd_drop(args: argparse.Namespace) -> int:
         return _usage_error("dropping dead letters needs confirmation: run it in a terminal, or pass --yes")
 
     async def work(queue: DeadLetterQueue, names: set[str] | None) -> int:
-        ids = args.ids or await queue.ids(origins=names)
-        if not ids:
-            print("no dead letters to drop")
-            return 0
-        what = f"{len(ids)} dead letter{'s' if len(ids) != 1 else ''}"
+        if args.all:
+            return await drop_all(queue, names, args, _confirmed)
+        ids = args.ids
+        what = _plural(len(ids))
         if not args.yes and not _confirmed(f"Drop {what} for good?"):
             print("nothing dropped", file=sys.stderr)
             return 1
@@ -243,6 +235,17 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _add_choice_of_letters(p: argparse.ArgumentParser, id_help: str, stream_help: str) -> None:
+    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id, help=f"{id_help}; or --all")
+    p.add_argument("--all", action="store_true",
+                   help="every letter (of --stream, when given), newest first, a page at a time; letters written "
+                        "meanwhile are left for the next run")
+    p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
+    p.add_argument("--limit", type=_positive, metavar="N", help="with --all: this many letters at most")
+    p.add_argument("--after", type=_letter_id, metavar="ID",
+                   help="with --all: only letters older than this one (where a stopped run says the rest begins)")
+
+
 def register(subparsers: Any) -> None:
     """Add ``dlq`` and its commands to the ``pledgewatch`` parser."""
     parser = subparsers.add_parser("dlq", help="list, show, replay, drop and recount dead letters")
@@ -266,15 +269,11 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("replay", help="put letters back onto the stream they came from, to be processed again")
-    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id, help=f"{id_help}; or --all")
-    p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
-    p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
+    _add_choice_of_letters(p, id_help, stream_help)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("drop", help="delete dead letters for good (asks first)")
-    p.add_argument("ids", nargs="*", metavar="ID", type=_letter_id, help=f"{id_help}; or --all")
-    p.add_argument("--all", action="store_true", help="every letter (of --stream, when given)")
-    p.add_argument("--stream", action="append", metavar="NAME", help=stream_help)
+    _add_choice_of_letters(p, id_help, stream_help)
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_drop)
 

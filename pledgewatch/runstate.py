@@ -92,11 +92,6 @@ def not_running(settings: Settings, *, otherwise: str = "set REDIS_URL") -> Comm
         f"`pledgewatch run`, set PLEDGEWATCH_HOME to the data folder of the one running, or {otherwise}")
 
 
-def with_running_redis(settings: Settings) -> Settings:
-    """``settings`` with the Redis and the key prefix of a running ``pledgewatch run`` (see :func:`command_redis`)."""
-    return command_redis(settings)[0]
-
-
 def command_redis(settings: Settings) -> tuple[Settings, RedisSource]:
     """``settings`` with the Redis and the key prefix of a running ``pledgewatch run``: its Redis when REDIS_URL
     is unset, its prefix when PLEDGEWATCH_PREFIX is unset; and where that Redis came from. A REDIS_URL of another

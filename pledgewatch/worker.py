@@ -3,20 +3,24 @@
 It reads the run's settings (already checked, with the run's Redis, API token and subscriptions), its
 number and the run's consumer name from its standard input, runs the classifier, the notifier and the
 ledger on their consumer groups, serves no HTTP (its counters reach the run's ``/metrics`` through Redis:
-:mod:`services.common.worker_metrics`), and ends with the run: on SIGTERM from it, or when it dies (Linux; see :mod:`.workers`).
+:mod:`services.common.worker_metrics`), and ends with the run: on SIGTERM from it, or when it dies (Linux), even
+before this process could ask to follow it (``--run-pid``: :mod:`services.common.parent_death`).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import pickle
 import sys
+from collections.abc import Sequence
 
 from faststream import FastStream
 
 from services.classifier.service import ClassifierService
 from services.common.logs import setup_logging
+from services.common.parent_death import end_with_parent
 from services.common.service import build_app
 from services.common.settings import Settings
 from services.common.standalone import exit_with_one_line
@@ -30,12 +34,15 @@ def build_worker(settings: Settings, run_consumer: str, number: int) -> FastStre
     from services.ledger.service import LedgerService
     from services.notifier.service import NotifierService
 
-    services = [ClassifierService(settings), NotifierService(settings), LedgerService(settings)]
+    services = [ClassifierService(settings), NotifierService(settings, replica=True), LedgerService(settings)]
     return build_app(services, settings, title="pledgewatch worker", on_startup_error=exit_with_one_line,
                      serve_http=False, worker=(run_consumer, number))
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    run_pid = _arguments().parse_args(argv).run_pid
+    if run_pid is not None:
+        end_with_parent(run_pid, name="pledgewatch worker")
     settings, number, run_consumer = pickle.load(sys.stdin.buffer)  # written by the run that started this process
     setup_logging(settings.log_level, settings.log_format, worker=number)
     app = build_worker(settings, run_consumer, number)
@@ -51,5 +58,11 @@ def main() -> int:
     return 0
 
 
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pledgewatch.worker", description=__doc__.split("\n")[0])
+    parser.add_argument("--run-pid", type=int, help="the run that starts this worker: it ends when that run does")
+    return parser
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

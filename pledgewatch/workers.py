@@ -7,7 +7,8 @@ between them; every effect is exactly once however many replicas read a group (d
 
 Each worker gets the run's settings through its standard input, already checked; it sits in a session of
 its own, so Ctrl+C reaches the run alone, which then stops the workers (SIGTERM, each finishing what it
-holds) before it stops Redis. A worker also gets SIGTERM if the run dies (Linux), and one that exits while
+holds) before it stops Redis. A worker also gets SIGTERM if the run dies, even by SIGKILL (Linux: the worker asks
+for it at its start, :mod:`services.common.parent_death`), and one that exits while
 the run goes on is started again, after a pause that grows while it keeps failing at once. One whose heartbeat
 has been silent past ``PLEDGEWATCH_WORKER_HANG_SECONDS`` is hung: the run kills it, and so starts it again
 (:mod:`.hung_workers`).
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field, replace
 
 from redis.exceptions import RedisError
 
-from services.common.embedded_redis import die_with_parent, exit_text
+from services.common.embedded_redis import exit_text
+from services.common.errors import failure_text
 from services.common.heartbeats import Beats
 from services.common.outages import UNREACHABLE
 from services.common.settings import Settings
@@ -39,6 +41,7 @@ from .hung_workers import Seen, hung_workers
 log = logging.getLogger("pledgewatch")
 
 WORKER_MODULE = "pledgewatch.worker"
+RUN_PID_OPTION = "--run-pid"  # the worker's parent: one whose parent is another has lost its run, and exits
 STOP_SECONDS = 20.0  # a worker finishing its batch and closing its connections; then SIGKILL
 WATCH_SECONDS = 1.0
 FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 60.0
@@ -66,6 +69,7 @@ class _Worker:
     started: float = field(default_factory=time.monotonic)  # its silence is judged on this clock
     started_at: float = field(default_factory=time.time)  # the same, on the wall clock: shown, and in run.json
     pause: float = 0.0
+    restart_at: float | None = None  # exited: when to start it again (monotonic); None while it runs
 
 
 class Workers:
@@ -131,8 +135,11 @@ class Workers:
 
     def _spawn(self, number: int) -> subprocess.Popen[bytes]:
         settings = self.settings.model_copy(update={"consumer": worker_consumer(self.settings.consumer, number)})
-        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE], stdin=subprocess.PIPE,
-                                   start_new_session=True, preexec_fn=die_with_parent)
+        # No preexec_fn (unsafe in a process with threads): the worker asks to die with this process itself
+        # (services.common.parent_death). The kernel takes the thread that starts it for its parent: this is
+        # called on the event loop's thread, which lives as long as the run.
+        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, RUN_PID_OPTION, str(os.getpid())],
+                                   stdin=subprocess.PIPE, start_new_session=True)
         assert process.stdin is not None
         with process.stdin:
             process.stdin.write(pickle.dumps((settings, number, self.settings.consumer)))
@@ -142,21 +149,42 @@ class Workers:
         """Start again, until cancelled, every worker that exits, and, with ``beats``, kill first every hung one."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
-            if beats is not None:
-                await self.kill_hung(beats)
-            for worker in self._workers:
+            try:
+                if beats is not None:
+                    await self.kill_hung(beats)
+                self._restart_exited()
+            except Exception as exc:  # run.json not written (a full disk), say: the next round goes on watching
+                log.error("watching the workers: %s; looking again in %g s", failure_text(exc), WATCH_SECONDS)
+
+    def _restart_exited(self) -> None:
+        """Start again every worker that has exited and whose pause is over. A pause is waited out by each worker
+        on its own, between the looks: one failing at start holds up no other's restart, nor the hung ones'
+        killing."""
+        for worker in self._workers:
+            now = time.monotonic()
+            if worker.restart_at is None:
                 code = worker.process.poll()
                 if code is None:
                     continue
-                ran = time.monotonic() - worker.started
+                ran = now - worker.started
                 worker.pause = next_pause(worker.pause, ran)
+                worker.restart_at = now + worker.pause
                 log.error("worker %d (pid %d) %s after %.0f s; starting it again%s",
                           worker.number, worker.process.pid, exit_text(code), ran,
                           f" in {worker.pause:.0f} s" if worker.pause else "")
-                await asyncio.sleep(worker.pause)
-                worker.process, worker.started = self._spawn(worker.number), time.monotonic()
-                worker.started_at = time.time()
-                self.on_change(self.pids, self.started_times)
+            if now < worker.restart_at:
+                continue
+            try:
+                process = self._spawn(worker.number)
+            except OSError as exc:  # no process or descriptor to spare, say: tried again, as a failed start is
+                worker.pause = next_pause(worker.pause, 0.0)
+                worker.restart_at = now + worker.pause
+                log.error("worker %d could not be started again (%s); trying again in %.0f s", worker.number,
+                          exc, worker.pause)
+                continue
+            worker.process, worker.started, worker.restart_at = process, now, None
+            worker.started_at = time.time()
+            self.on_change(self.pids, self.started_times)
 
     def stop(self) -> None:
         """SIGTERM to every worker, then wait for all (SIGKILL past ``STOP_SECONDS``)."""

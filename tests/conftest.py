@@ -15,14 +15,15 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 import redis
 from hypothesis import settings as hypothesis_settings
 
-from services.common.embedded_redis import EmbeddedRedis
+from services.common.embedded_redis import EmbeddedRedis, free_port
 from services.common.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +139,33 @@ def frozen_port() -> Iterator[int]:
     listener = socket.create_server(("127.0.0.1", 0))
     yield listener.getsockname()[1]
     listener.close()
+
+
+@pytest.fixture
+async def redis_server(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedRedis, str]]:
+    """A Redis of the test's own, to stop or to freeze (:func:`frozen`); the server and its URL."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False, port=free_port())
+    url = await asyncio.to_thread(server.start)
+    yield server, url
+    if server.pid is not None:
+        os.kill(server.pid, signal.SIGCONT)
+    await asyncio.to_thread(server.stop)
+
+
+@contextmanager
+def _frozen(server: EmbeddedRedis) -> Iterator[None]:
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def frozen() -> Callable[[EmbeddedRedis], AbstractContextManager[None]]:
+    """``with frozen(server):`` Redis stopped (SIGSTOP: its connections stay open, nothing is answered) inside the
+    block."""
+    return _frozen
 
 
 @pytest.fixture

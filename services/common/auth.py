@@ -19,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .http_middleware import HttpMiddleware, client_of
+from .http_middleware import CREDENTIAL_PREFIXES, HttpMiddleware, client_of
 from .wrong_tokens import WrongTokens
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = frozenset({"/healthz"})  # a health check is always open (probes carry no token)
-OPEN_PREFIXES = ("/unsubscribe/",)  # a signed link in an email is its own credential (the notifier checks it)
+OPEN_PREFIXES = CREDENTIAL_PREFIXES  # a signed link in an email is its own credential (the notifier checks it)
 # The dashboard's pages and forms are used from a browser, which sends no bearer token: they check a session
 # signed in with the token, and a CSRF token on every form, themselves (services/dashboard/routes.py).
 SELF_CHECKED_PATHS = frozenset({"/"})

@@ -82,20 +82,36 @@ end
 return #oldest
 """
 
+_HAS_ORIGIN = """
+local function has_origin(fields)
+  for j = 1, #fields, 2 do
+    if fields[j] == '""" + ORIGIN_FIELD + """' then return true end
+  end
+  return false
+end
+"""
+
+# KEYS: the dead-letter stream. ARGV: the least id to read ('-' or '(' id), the most letters to read. The letters
+# among them without an origin field, whole, so that only those cross the wire: {newest id read, how many read,
+# {{id, fields}, ...}}, or {} when there are none to read.
+_UNNAMED_SINCE = _HAS_ORIGIN + """
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))
+if #entries == 0 then return {} end
+local unnamed = {}
+for _, entry in ipairs(entries) do
+  if not has_origin(entry[2]) then unnamed[#unnamed + 1] = entry end
+end
+return {entries[#entries][1], #entries, unnamed}
+"""
+
 # KEYS, then where the counting got to. ARGV: the id of the newest letter looked at, then letter id, origin, ...
 # for the letters read without an origin field. Each still there, still without one and not counted already is
 # counted: run twice, or by two processes at once, it counts each once. Returns how many it counted.
-_COUNT_LATER = """
+_COUNT_LATER = _HAS_ORIGIN + """
 local counted = 0
 for i = 2, #ARGV, 2 do
   local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])[1]
-  local named = false
-  if entry then
-    for j = 1, #entry[2], 2 do
-      if entry[2][j] == '""" + ORIGIN_FIELD + """' then named = true end
-    end
-  end
-  if entry and not named and redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) == 1 then
+  if entry and not has_origin(entry[2]) and redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) == 1 then
     redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
     counted = counted + 1
   end
@@ -136,32 +152,27 @@ def origin_of_fields(fields: Mapping[bytes, bytes], prefix: str) -> str:
 
 
 async def count_letters_without_origin(client: aioredis.Redis, letters_key: str) -> int:
-    """Count the letters written without an origin field (before the counts were kept, or by hand), from where
-    the last counting got to; a chunk per script, so Redis is not held long. Safe to run again, or at once
-    from two processes. Returns how many it counted."""
+    """Count the letters written without an origin field (before the counts were kept, by a process of the
+    previous version, or by hand), from where the last counting got to; a chunk per script, so Redis is not held
+    long, and only those letters cross the wire. Safe to run again, or at once from two processes. Returns how
+    many it counted."""
     keys = [*deleting_keys(letters_key), letters_key.removesuffix(DEAD_LETTERS) + DEAD_LETTERS_COUNTED_TO]
-    script = client.register_script(_COUNT_LATER)
+    unnamed_since, count_later = client.register_script(_UNNAMED_SINCE), client.register_script(_COUNT_LATER)
     counted_to = await client.get(keys[3])
     lower = "(" + _text(counted_to) if counted_to else "-"
     prefix, counted = letters_key.removesuffix(DEAD_LETTERS), 0
-    while entries := await client.xrange(letters_key, min=lower, max="+", count=COUNT_CHUNK):
-        unnamed = [(_text(i), origin_of_fields(fields, prefix)) for i, fields in entries
-                   if ORIGIN_FIELD.encode() not in fields]
-        newest = _text(entries[-1][0])
-        counted += int(await script(keys=keys, args=[newest, *(part for pair in unnamed for part in pair)]))
-        if len(entries) < COUNT_CHUNK:
+    while found := await unnamed_since(keys=[letters_key], args=[lower, COUNT_CHUNK]):
+        newest, read, unnamed = _text(found[0]), int(found[1]), found[2]
+        origins = [(_text(i), origin_of_fields(_pairs(fields), prefix)) for i, fields in unnamed]
+        counted += int(await count_later(keys=keys, args=[newest, *(part for pair in origins for part in pair)]))
+        if read < COUNT_CHUNK:
             break
         lower = "(" + newest
     return counted
 
 
-async def uncounted_letters(client: aioredis.Redis, letters_key: str) -> int:
-    """How many letters no count holds: the stream's length less the counts' sum (two reads)."""
-    async with client.pipeline(transaction=True) as pipe:
-        pipe.xlen(letters_key)
-        pipe.hvals(counts_key(letters_key))
-        total, counted = await pipe.execute()
-    return int(total) - sum(int(n) for n in counted)
+def _pairs(flat: list[bytes]) -> dict[bytes, bytes]:
+    return dict(zip(flat[::2], flat[1::2]))
 
 
 def add_letter(pipe: Pipeline, letters_key: str, event: bytes, origin: str) -> None:
@@ -191,7 +202,7 @@ def overcounted_text(excess: int) -> str:
             "not count them down): run pledgewatch dlq recount")
 
 
-def _text(value: bytes | str) -> str:
+def _text(value: bytes | str) -> str:  # streams.as_text, which streams' import of this module keeps from here
     return value.decode() if isinstance(value, bytes) else value
 
 

@@ -18,6 +18,7 @@ from redis.exceptions import WatchError
 from schemas.streams import DEAD_LETTERS, DEAD_LETTERS_COUNTED_TO, ORIGIN_FIELD
 
 from .dead_letter_counts import counted_later_key, counts_key, origin_of_fields
+from .streams import as_text
 
 RECOUNT_CHUNK = 10_000  # letters read per XRANGE while recounting
 RECOUNT_TRIES = 5  # reads of every letter before giving up on a queue that keeps changing
@@ -41,14 +42,14 @@ def tally(entries: Iterable[tuple[bytes, Mapping[bytes, bytes]]], prefix: str
         name = origin_of_fields(fields, prefix)
         counts[name] = counts.get(name, 0) + 1
         if ORIGIN_FIELD.encode() not in fields:
-            later[_text(entry_id)] = name
+            later[as_text(entry_id)] = name
     return counts, later
 
 
 def changed_counts(before: Mapping[Any, Any], after: Mapping[str, int]) -> list[tuple[str, int, int]]:
     """The origins whose count differs between ``before`` (as read: bytes or text) and ``after``: (origin,
     before, after), by name. Pure."""
-    was = {_text(name): int(n) for name, n in before.items()}
+    was = {as_text(name): int(n) for name, n in before.items()}
     return [(name, was.get(name, 0), after.get(name, 0)) for name in sorted(was.keys() | after.keys())
             if was.get(name, 0) != after.get(name, 0)]
 
@@ -66,37 +67,40 @@ async def recount_letters(client: aioredis.Redis, letters_key: str, *, tries: in
         for _ in range(tries):
             try:
                 await pipe.watch(letters_key)
-                entries = await _every_letter(pipe, letters_key)
+                total, newest, after, origins_kept = await _tally_every_letter(pipe, letters_key, prefix)
                 before = await pipe.hgetall(counts)
                 if before_writing is not None:
                     await before_writing()
-                after, origins_kept = tally(entries, prefix)
                 pipe.multi()
                 pipe.delete(counts, later, counted_to)
                 if after:
                     pipe.hset(counts, mapping=after)
                 if origins_kept:
                     pipe.hset(later, mapping=origins_kept)
-                if entries:
-                    pipe.set(counted_to, entries[-1][0])
+                if newest is not None:
+                    pipe.set(counted_to, newest)
                 await pipe.execute()
-                return len(entries), changed_counts(before, after)
+                return total, changed_counts(before, after)
             except WatchError:
                 continue
     raise QueueKeptChanging(tries)
 
 
-async def _every_letter(pipe: Any, letters_key: str) -> list[tuple[bytes, Mapping[bytes, bytes]]]:
-    """Every letter, oldest first, read on ``pipe`` while it watches (each read runs at once)."""
-    entries: list[tuple[bytes, Mapping[bytes, bytes]]] = []
-    lower = "-"
+async def _tally_every_letter(pipe: Any, letters_key: str, prefix: str
+                              ) -> tuple[int, str | None, dict[str, int], dict[str, str]]:
+    """Every letter, read on ``pipe`` while it watches (each read runs at once) a chunk at a time, and
+    :func:`tally`'d as it is read, so that only a chunk is held: how many there are, the newest's id (None for
+    none), the counts by origin and the origins of the letters without a field."""
+    counts: dict[str, int] = {}
+    later: dict[str, str] = {}
+    total, newest, lower = 0, None, "-"
     while chunk := await pipe.xrange(letters_key, min=lower, max="+", count=RECOUNT_CHUNK):
-        entries += chunk
+        chunk_counts, chunk_later = tally(chunk, prefix)
+        for name, n in chunk_counts.items():
+            counts[name] = counts.get(name, 0) + n
+        later |= chunk_later
+        total, newest = total + len(chunk), as_text(chunk[-1][0])
         if len(chunk) < RECOUNT_CHUNK:
             break
-        lower = "(" + _text(chunk[-1][0])
-    return entries
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+        lower = "(" + newest
+    return total, newest, counts, later

@@ -11,7 +11,6 @@ REDIS_URL is set.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import importlib
 import logging
 import os
@@ -19,7 +18,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .errors import StartupError
+from .parent_death import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -186,15 +185,6 @@ class EmbeddedRedis:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def die_with_parent() -> None:
-    """In the child: on Linux, SIGTERM when the parent dies, even by SIGKILL, so no server is orphaned."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
 
 
 def exit_text(code: int) -> str:

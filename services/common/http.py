@@ -31,12 +31,14 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pledgewatch import __version__
 
+from .answer_bound import AnswerBound, RedisNotAsked, not_answering
 from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
-from .http_middleware import BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, too_large
+from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath,
+                              RedisAnswersBounded, logged_path, too_large)
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +48,22 @@ Refresh = Callable[[], Awaitable[None]]
 RETRY_AFTER_SECONDS = 5  # what a client is told to wait while Redis cannot be reached
 MAX_BODY = 4 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 5
-HEALTH_CHECK_SECONDS = 2.0  # a probe gets a 503 naming the check, not a hang, while Redis is frozen
+# How long a request waits on Redis for each answer, and a health check for its own (PLEDGEWATCH_HTTP_REDIS_SECONDS):
+# a probe gets a 503 naming the check, and a person a 503 saying Redis is not answering, not a hang while it is frozen.
+HEALTH_CHECK_SECONDS = 2.0
 HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived this long after connecting or the last answer
 BODY_TIMEOUT_SECONDS = 60.0  # a request body must have arrived in full this long after its head
 
 
-async def _bounded(check: HealthCheck) -> str:
-    """A health check's answer: "ok", or why not; never raises, never waits past :data:`HEALTH_CHECK_SECONDS`
+async def _bounded(check: HealthCheck, seconds: float) -> str:
+    """A health check's answer: "ok", or why not; never raises, never waits past ``seconds``
     (:func:`~services.common.bounded_wait.within`: not even for a Redis client stuck on a frozen server)."""
     try:
-        await within(check(), HEALTH_CHECK_SECONDS)
+        await within(check(), seconds)
     except NoAnswer as exc:
         return str(exc)
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"  # a health check reports, it never raises
+    except Exception as exc:  # a health check reports, it never raises
+        return str(exc) if not_answering(exc) else f"{type(exc).__name__}: {exc}"
     return "ok"
 
 
@@ -129,11 +133,16 @@ class HttpServer:
     default: the headers are ignored, whoever sends them. The routes find the count of wrong tokens, which the
     dashboard's sign-in shares with the token check, at ``request.app.state.wrong_tokens``: counted in Redis once
     it is given one (:meth:`~services.common.wrong_tokens.WrongTokens.share`, as :func:`~services.common.service.build_app`
-    does), so that every process serving HTTP against that Redis shares them."""
+    does), so that every process serving HTTP against that Redis shares them.
+
+    ``redis_seconds``: how long a request waits on Redis for each answer, through a
+    :class:`~services.common.runtime.Runtime`'s pool (:mod:`~services.common.answer_bound`), and ``/healthz`` for each
+    check; past it, 503 saying Redis is not answering, and at once so for the requests of the cool-down after."""
 
     def __init__(self, host: str, port: int, *, auth: ApiAuth, title: str = "pledgewatch",
-                 trusted_proxies: Sequence[str] = ()) -> None:
+                 trusted_proxies: Sequence[str] = (), redis_seconds: float = HEALTH_CHECK_SECONDS) -> None:
         self.host, self.port = host, port
+        self.redis_answers = AnswerBound(redis_seconds)
         self.trusted_proxies = list(trusted_proxies)
         self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
         self.app.state.wrong_tokens = auth.wrong_tokens
@@ -142,6 +151,7 @@ class HttpServer:
         self.app.add_middleware(Authenticate, auth=auth)
         self.app.add_middleware(MethodsOfPath, router=self.app.router)  # asking what a path takes needs no token
         self.app.add_middleware(ClientErrorLog)
+        self.app.add_middleware(RedisAnswersBounded, bound=self.redis_answers)  # the token check's commands too
         self.app.add_exception_handler(RedisError, _redis_error)
         self.app.add_exception_handler(ApiError, lambda _, exc: exc.response())
         self.app.add_exception_handler(BodyTooLarge, lambda _, exc: too_large(MAX_BODY))
@@ -220,7 +230,7 @@ class HttpServer:
         if self._workers is not None:
             names.append("workers")
             checks["workers"] = functools.partial(_read_into, workers, self._workers)
-        answers = await asyncio.gather(*(_bounded(checks[name]) for name in names))
+        answers = await asyncio.gather(*(_bounded(checks[name], self.redis_answers.seconds) for name in names))
         results = dict(zip(names, answers))
         if results.get("workers") == "ok":  # read: now judged
             results["workers"] = stopped_text(workers) or "ok"
@@ -257,18 +267,30 @@ def redis_unavailable(exc: RedisError) -> bool:
     return isinstance(exc, _PASSING_REFUSALS) or code in _PASSING_CODES
 
 
+def _redis_trouble(exc: RedisError) -> str:
+    """What keeps Redis from the work, for a person: not answering within the bound, or not reached."""
+    return str(exc) if not_answering(exc) else f"cannot reach Redis ({type(exc).__name__})"
+
+
+def log_redis_unavailable(request: Request, exc: RedisError) -> None:
+    """A line for a request Redis failed; at DEBUG for one not sent to it, which the bound told once already."""
+    log.log(logging.DEBUG if isinstance(exc, RedisNotAsked) else logging.WARNING, "%s %s: Redis unavailable: %s",
+            request.method, logged_path(request.url.path), exc)
+
+
 async def _redis_error(request: Request, exc: Exception) -> JSONResponse:
     """503 with the reason and Retry-After, on every route, while Redis cannot be reached or cannot take
     writes: a client should retry later, not read a 500 as a bug in what it sent. A command Redis refused
     is a 500, logged with its traceback: retrying would not help."""
     assert isinstance(exc, RedisError)
     if not redis_unavailable(exc):
-        log.error("%s %s: Redis refused a command: %s", request.method, request.url.path, exc, exc_info=exc)
+        log.error("%s %s: Redis refused a command: %s", request.method, logged_path(request.url.path), exc,
+                  exc_info=exc)
         return JSONResponse({"errors": [f"internal error: Redis refused a command ({type(exc).__name__}); "
                                         "see the server's log"]}, status_code=500)
-    log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
+    log_redis_unavailable(request, exc)
     return JSONResponse(
-        {"errors": [f"service unavailable: cannot reach Redis ({type(exc).__name__}); try again later"]},
+        {"errors": [f"service unavailable: {_redis_trouble(exc)}; try again later"]},
         status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 

@@ -1,5 +1,5 @@
 """ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, the
-request body's size and time bounds, and one log line per client error."""
+request body's size and time bounds, the bound on Redis's answers, and one log line per client error."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .answer_bound import AnswerBound
 
 log = logging.getLogger("services.common.http")
 ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -134,6 +136,17 @@ class BodyLimit(HttpMiddleware):
         await self.app(scope, bounded, send)
 
 
+# Paths whose rest is a credential: a signed unsubscribe link in an email (whoever holds it can use it).
+CREDENTIAL_PREFIXES = ("/unsubscribe/",)
+
+
+def logged_path(path: str) -> str:
+    """``path`` as a log line may show it: a credential in it left out."""
+    for prefix in CREDENTIAL_PREFIXES:
+        if path.startswith(prefix):
+            return prefix + "…"
+    return path
+
 class ClientErrorLog(HttpMiddleware):
     """Logs each answer of 400 to 499 at WARNING, one line (the client's mistake, not ours); a 401 is logged by
     the token check, with its reason, and a 429 (too many wrong tokens) once per client and window by
@@ -143,8 +156,20 @@ class ClientErrorLog(HttpMiddleware):
         async def logged(message: Message) -> None:
             if message["type"] == "http.response.start" and 400 <= message["status"] < 500 \
                     and message["status"] not in (401, 429):
-                log.warning("%s %s: %d for %s", scope["method"], scope["path"], message["status"],
+                log.warning("%s %s: %d for %s", scope["method"], logged_path(scope["path"]), message["status"],
                             client_of(scope))
             await send(message)
 
         await self.app(scope, receive, logged)
+
+
+class RedisAnswersBounded(HttpMiddleware):
+    """Each request's Redis commands wait ``bound`` for an answer (:mod:`~services.common.answer_bound`)."""
+
+    def __init__(self, app: ASGIApp, bound: AnswerBound) -> None:
+        super().__init__(app)
+        self.bound = bound
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with self.bound.applied():
+            await self.app(scope, receive, send)

@@ -6,8 +6,9 @@ it (server-side request forgery). Every such request is checked after DNS resolu
 the connection will actually use (so a name that resolves differently a second time — DNS rebinding —
 gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
 connect or send with (a chat service reached through a proxy: by what its name resolves to before the
-request). It is refused when any is loopback, link-local, private, multicast, reserved or
-unspecified, IPv4 or IPv6 (IPv4-mapped IPv6 included).
+request). It is refused when any is loopback, link-local, private, shared (100.64.0.0/10), multicast, reserved or
+unspecified, IPv4 or IPv6. An IPv6 address that carries an IPv4 one (IPv4-mapped, NAT64, IPv4-compatible, 6to4,
+Teredo) is refused when that IPv4 address is; a 6to4 or local-use NAT64 address always.
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
 internal endpoint on purpose; where a connection is judged by its address, an allowed name allows the addresses
@@ -30,6 +31,14 @@ from aiohttp.resolver import DefaultResolver
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+# RFC 6598's shared address space (carrier-grade NAT, overlay networks, a cloud's metadata service at
+# 100.100.100.200), which ipaddress counts neither private nor global
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
+# IPv6 prefixes that carry an IPv4 address (see carried_ipv4). Whether ipaddress counts them private varies with
+# the Python version (3.11.7 calls 2002:7f00:1::, 6to4 of 127.0.0.1, global), so they are judged here.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: never for an IPv4 address that is not global
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: where the IPv4 sits is the network's choice
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated (RFC 4291); ipaddress counts it reserved
 _IPV4_NUMBER = re.compile(r"[0-9][0-9a-fA-FxX.]*")
 # the hosts a socket's connect or sendto reads as an address without resolving them
 _SOCKET_HOSTS = {"": "0.0.0.0", "<broadcast>": "255.255.255.255"}
@@ -40,14 +49,37 @@ class TargetRefused(OSError):
 
 
 def non_public_kind(address: str) -> str | None:
-    """What kind of non-public address ``address`` is (``"loopback"``, ``"private"``, ...), or None."""
+    """What kind of non-public address ``address`` is (``"loopback"``, ``"private"``, ...), or None. An IPv6
+    address carrying an IPv4 one is judged by that one first (:func:`carried_ipv4`)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _kind(ip)
+    carried = carried_ipv4(ip)
+    if carried is not None and ((kind := _kind(carried)) is not None or ip.ipv4_mapped or ip in _NAT64):
+        return kind  # a mapped or NAT64 address goes to the IPv4 one it stands for: as public as that
+    if ip.sixtofour is not None:
+        return "6to4"
+    return "private" if ip in _NAT64_LOCAL_USE else _kind(ip)
+
+
+def carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address that ``ip`` stands for or is reached through: IPv4-mapped (``::ffff:0:0/96``), NAT64's
+    well-known prefix (``64:ff9b::/96``), IPv4-compatible (``::/96``, but ``::`` and ``::1``), 6to4
+    (``2002::/16``) and Teredo's client (``2001::/32``); None for any other."""
+    if ip.ipv4_mapped is not None or ip.sixtofour is not None:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return None
+
+
+def _kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     for kind in _KINDS:
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
-    return None
+    return "shared" if ip in _SHARED else None
 
 
 def ip_literal(host: str) -> str | None:
@@ -68,6 +100,19 @@ def ip_literal(host: str) -> str | None:
 
 def _host_key(host: str) -> str:
     return host.lower().rstrip(".")
+
+
+def socket_host(value: object) -> str | None:
+    """The host of a socket address as text: a socket takes it as ``str``, ``bytes`` or ``bytearray`` (ASCII)
+    alike; None for anything else, or bytes that are not ASCII."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("ascii")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def socket_literal(host: str) -> str | None:
@@ -133,9 +178,11 @@ class TargetPolicy:
         permitted (an allowed name's, see :meth:`name_permits`): the socket resolves it again after this check, so the address judged
         would not be the one used. The refusal names the address, never the host name: a service's URL may
         hold a token where a host would be."""
-        if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
+        if not (isinstance(address, tuple) and len(address) >= 2):
             return None
-        host, port = address[0], address[1]
+        host, port = socket_host(address[0]), address[1]
+        if host is None:  # bytes not ASCII, or no host a connection names
+            return f"refused: a socket host of {type(address[0]).__name__} {address[0]!r} cannot be judged"
         literal = socket_literal(host)
         if literal is None:
             if _host_key(host) in permitted:

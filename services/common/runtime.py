@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
 
+from .answer_bound import BoundedPool
 from .errors import StartupError
 from .settings import Settings
 from .streams import Streams
@@ -49,6 +50,17 @@ def for_a_command(settings: Settings) -> Settings:
     return settings.model_copy(update={"redis_wait_seconds": min(settings.redis_wait_seconds, COMMAND_WAIT_SECONDS)})
 
 
+def command_client(url: str, *, max_connections: int) -> aioredis.Redis:
+    """A service's client of the Redis at ``url``, not yet connected: each command waits
+    :data:`COMMAND_TIMEOUT_SECONDS` for its answer, or an HTTP request's shorter bound
+    (:mod:`~services.common.answer_bound`)."""
+    # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
+    # instead of failing with "too many connections".
+    pool = BoundedPool.from_url(url, max_connections=max_connections, timeout=POOL_WAIT_SECONDS,
+                                socket_timeout=COMMAND_TIMEOUT_SECONDS)
+    return aioredis.Redis(connection_pool=pool)
+
+
 class Runtime:
     """The Redis connection of one service, opened at startup."""
 
@@ -71,12 +83,7 @@ class Runtime:
         with the services, or loading its data after a restart). Past that, a one-line
         :class:`RedisUnavailable`."""
         url = self.settings.require_redis_url()
-        # A blocking pool: a burst (a thousand reminders due at one second) waits for a free connection
-        # instead of failing with "too many connections".
-        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=self.settings.redis_max_connections,
-                                                        timeout=POOL_WAIT_SECONDS,
-                                                        socket_timeout=COMMAND_TIMEOUT_SECONDS)
-        client = aioredis.Redis(connection_pool=pool)
+        client = command_client(url, max_connections=self.settings.redis_max_connections)
         try:
             await _answered(client, where=_where(url), wait=self.settings.redis_wait_seconds, source=self.source)
         except BaseException:

@@ -133,7 +133,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
     auth = ApiAuth.from_settings(settings)
-    http = HttpServer(settings.http_host, settings.http_port, auth=auth, trusted_proxies=settings.trusted_proxies)
+    http = HttpServer(settings.http_host, settings.http_port, auth=auth, trusted_proxies=settings.trusted_proxies,
+                      redis_seconds=settings.http_redis_seconds)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
     heartbeats: list[Heartbeat] = []

@@ -155,6 +155,11 @@ class Settings(BaseSettings):
     wrong_token_window_seconds: float = Field(
         default=DEFAULT_WINDOW_SECONDS, gt=0, le=86_400,
         description="The window of wrong_token_limit, in seconds: how long a client past it is refused.")
+    http_redis_seconds: float = Field(
+        default=2.0, gt=0, le=5,
+        description="How long an HTTP request (the API, the dashboard, /healthz) waits on Redis for an answer: "
+                    "past it, 503 saying Redis is not answering, and for 5 s after, HTTP requests are answered "
+                    "so at once but one, which asks Redis again. At most 5, the Redis command timeout.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="IP addresses or networks (CIDR) of reverse proxies in front of the HTTP port, comma-separated: "

@@ -10,7 +10,7 @@ import time
 from schemas.streams import ALL, DEAD_LETTERS
 
 from .dead_letter_cap import dropped_text, near_cap, near_cap_text
-from .dead_letter_counts import LetterDeleter, count_letters_without_origin, uncounted_letters
+from .dead_letter_counts import LetterDeleter, count_letters_without_origin
 from .metrics import DEAD_LETTERS_TRIMMED
 from .outages import OutageNotices
 from .runtime import Runtime
@@ -48,8 +48,9 @@ class StreamTrimmer:
         the first round that finds them there and once an hour while they stay."""
         streams, cap = self.runtime.streams, self.runtime.settings.dead_letters_maxlen
         key = streams.key(DEAD_LETTERS)
-        if await uncounted_letters(streams.client, key):  # written by an earlier version: counted once, here
-            await count_letters_without_origin(streams.client, key)
+        # Every round, not only when the counts' sum falls short of the length: counts of letters a previous
+        # version deleted make up for as many it wrote without an origin, and would hide them for ever.
+        await count_letters_without_origin(streams.client, key)
         if cap <= 0:
             return 0
         dropped = await LetterDeleter(streams.client, key).trim(cap)

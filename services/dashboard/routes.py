@@ -4,30 +4,28 @@ resume, and resubscribe an address that unsubscribed).
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
 token. A change that is done answers 303 to the page (post, redirect, get); one refused is shown again with
-its errors beside its fields, in the subscriptions API's own words. A resubscribe Redis could not take answers
-503 with a page saying so. A wrong token at sign-in counts, as one sent to the API does, toward the limit of
-:mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
+its errors beside its fields, in the subscriptions API's own words. A page or change Redis could not serve (down,
+or not answering within PLEDGEWATCH_HTTP_REDIS_SECONDS) answers 503 with a page of its own
+(:mod:`.outage_pages`); the JSON routes keep their JSON. A wrong token at sign-in counts, as one sent to the API
+does, toward the limit of :mod:`services.common.wrong_tokens`; past it, sign-in answers 429.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from services.common.api import Routes
-from services.common.http import RETRY_AFTER_SECONDS, redis_unavailable
+from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
 from services.common.http_middleware import client_of
 from services.common.streams import Streams
 from services.common.wrong_tokens import WrongTokens
@@ -46,10 +44,12 @@ from services.notifier.subscriptions import (Filter, SubscriptionError, field_er
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
 from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
+from .notices import notice_query, shown_notice
+from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
                       unsubscribed_from, unsubscribed_records, upcoming)
-from .sessions import COOKIE, Sessions
+from .sessions import COOKIE, Session, Sessions
 from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
 
 RECENT_RELEASES = 5
@@ -57,19 +57,7 @@ SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its o
 TIMELINE_ITEMS = 30
 CHAINS = 10
 BACKTEST_SHOWN = 20
-NOTICES = {
-    "created": "Subscription {id} created.",
-    "paused": "Subscription {id} paused.",
-    "resumed": "Subscription {id} resumed.",
-    "resubscribed": "{address} subscribed again to {id}: its email channels send to it again.",
-    "not-unsubscribed": "{address} is not unsubscribed from {id}: nothing to undo.",
-    "signed-in": "Signed in: you can now change subscriptions.",
-    "signed-out": "Signed out.",
-}
-ROW_NOTICES = frozenset({"resubscribed", "not-unsubscribed"})  # shown on their subscription's row, beside the button
 MAX_ADDRESS = 254  # the longest an email address can be (RFC 5321's path, less its brackets)
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,10 +91,15 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
-    def redirect(to: str, cookie: str | None = None, request: Request | None = None) -> RedirectResponse:
-        answer = RedirectResponse(to, status_code=303, headers=SECURITY_HEADERS)
-        if cookie is not None and request is not None:
-            set_cookie(answer, request, cookie, always_secure=secure_cookies)
+    def redirect(session: Session, notice: str, fragment: str = "", *, request: Request | None = None,
+                 **words: str) -> RedirectResponse:
+        """303 to the home page, saying ``notice`` to ``session``; the session's cookie set when ``request``
+        (sign-in and sign-out) is given."""
+        assert sessions is not None  # sign-in and every change are refused without them
+        answer = RedirectResponse("/?" + notice_query(sessions, session, notice, **words) + fragment,
+                                  status_code=303, headers=SECURITY_HEADERS)
+        if request is not None:
+            set_cookie(answer, request, sessions.cookie(session), always_secure=secure_cookies)
         return answer
 
     async def home_page(request: Request, visitor: Visitor, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -115,11 +108,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         cards = await p.index.cards()
         recent = await releases_with_entries(p.ledger, await p.ledger.recent_releases(limit=RECENT_RELEASES))
         sizes = chain_sizes(cards)
-        asked = request.query_params
-        notice = NOTICES.get(asked.get("notice", ""))
-        said = (notice.format(id=f"‘{asked.get('subscription', '')}’", address=asked.get("address", ""))
-                if notice else None)
-        on_row = asked.get("notice") in ROW_NOTICES
+        notice = shown_notice(sessions, visitor.session, request.query_params)
         subs = await subscriptions_with_origin(p.subscriptions)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
@@ -130,8 +119,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             "subscriptions": subscription_rows(
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
                 remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
-            "notice": None if on_row else said,
-            "row_notices": {asked.get("subscription", ""): said} if on_row else {},
+            "notice": notice.text, "row_notices": notice.on_rows,
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
             **extra}
@@ -142,15 +130,31 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         return respond(request, visitor, render("sign_in_page.html.j2", **{**_common(visitor, api_token, open_reads),
                                                 "sign_in_error": error}), status)
 
+    def unavailable(request: Request, heading: str, exc: RedisError, then: str | None) -> Response:
+        visitor = visitor_of(request)
+        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads), heading=heading,
+                      message=outage_message(exc, then))
+        answer = respond(request, visitor, body, 503)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
+
+    def when_redis_fails(heading: Callable[[Request], str], then: str | None = None) -> Callable[[Route], Route]:
+        return page_when_redis_fails(unavailable, heading, then)
+
+    def subscription_of(request: Request) -> str:
+        return request.path_params.get("id", "")
+
     def may_read(visitor: Visitor) -> bool:
         return open_reads or visitor.signed_in
 
+    @when_redis_fails(lambda _: "Could not show the dashboard")
     async def home(request: Request) -> Response:
         visitor = visitor_of(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401, error=None)
         return await home_page(request, visitor)
 
+    @when_redis_fails(lambda request: f"Could not show release {request.path_params.get('release_id', '')}")
     async def release(request: Request, release_id: str = Path(max_length=500)) -> Response:
         visitor = visitor_of(request)
         if not may_read(visitor):
@@ -197,16 +201,16 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if not presented:
             return sign_in_page(request, visitor, status=422, error="Enter the API token.")
         session = Sessions.new(signed_in_until=Sessions.sign_in_ends(clock()))
-        return redirect("/?notice=signed-in#subscriptions", sessions.cookie(session), request)
+        return redirect(session, "signed-in", "#subscriptions", request=request)
 
+    @when_redis_fails(lambda _: "Could not sign out")
     async def sign_out(request: Request) -> Response:
         visitor = visitor_of(request)
         try:
             check_csrf(sessions, visitor, await read_form(request))
         except Refused as exc:
             return await home_page(request, visitor, status=exc.status, failure=exc.message)
-        assert sessions is not None
-        return redirect("/?notice=signed-out", sessions.cookie(Sessions.new()), request)
+        return redirect(Sessions.new(), "signed-out", request=request)
 
     async def guarded(request: Request) -> tuple[Visitor, dict[str, list[str]]]:
         """The visitor and the form of a change: refused without a signed-in session and its CSRF token."""
@@ -216,6 +220,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             raise Refused(401, "Sign in with the API token to change subscriptions.")
         return visitor, form
 
+    @when_redis_fails(lambda _: "Could not create the subscription",
+                           "a subscription created already is refused as existing, not made twice")
     async def create(request: Request) -> Response:
         try:
             visitor, raw = await guarded(request)
@@ -240,7 +246,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=409, form=form,
                                    errors=FormErrors([{"field": "id", "message": problem}]))
         await p.subscriptions.put(sub)
-        return redirect("/?" + urlencode({"notice": "created", "subscription": sub.id}) + "#subscriptions")
+        return redirect(visitor.session, "created", "#subscriptions", subscription=sub.id)
 
     async def try_filter(request: Request, visitor: Visitor, form: SubscriptionForm, p: DashboardParts,
                          now: datetime) -> Response:
@@ -281,7 +287,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if problem is not None:
             return await home_page(request, visitor, status=status, row_errors={sub_id: problem})
         await p.subscriptions.put(sub)
-        return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id}) + "#subscriptions")
+        return redirect(visitor.session, notice, "#subscriptions", subscription=sub_id)
 
     def pause_until(raw: dict[str, list[str]]) -> datetime:
         text = (raw.get("until") or [""])[-1].strip()
@@ -294,12 +300,18 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             raise Refused(422, f"until: {problem}")
         return when
 
+    @when_redis_fails(lambda request: f"Could not pause subscription {subscription_of(request)}",
+                           "pausing twice does no harm")
     async def pause(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, pause_until, "paused")
 
+    @when_redis_fails(lambda request: f"Could not resume subscription {subscription_of(request)}",
+                           "resuming twice does no harm")
     async def resume(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, lambda _: None, "resumed")
 
+    @when_redis_fails(lambda request: f"Could not resubscribe to {subscription_of(request)}",
+                           "resubscribing twice does no harm")
     async def resubscribe_address(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         """Undo an address's unsubscribe, as ``pledgewatch subscriptions resubscribe`` does (one function does
         both); a repeat finds nothing to undo and says so."""
@@ -318,26 +330,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         except RedisError as exc:
             if not redis_unavailable(exc):
                 raise
-            log.warning("%s %s: Redis unavailable: %s", request.method, request.url.path, exc)
-            return not_resubscribed(request, visitor, address, exc)
+            log_redis_unavailable(request, exc)
+            return unavailable(request, f"Could not resubscribe {address}", exc, "resubscribing twice does no harm")
         if done is Resubscription.NO_SUBSCRIPTION:
             return await home_page(request, visitor, status=404,
                                    failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
-        return redirect("/?" + urlencode({"notice": notice, "subscription": sub_id, "address": address})
-                        + f"#notice-{sub_id}")
-
-    def not_resubscribed(request: Request, visitor: Visitor, address: str, exc: RedisError) -> Response:
-        """503 while Redis cannot be reached: a page saying what was not done, and that a retry is safe."""
-        done = ("it may not have been done" if isinstance(exc, RedisTimeoutError)  # sent, its answer not read
-                else "nothing was changed")
-        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads),
-                      heading=f"Could not resubscribe {address}",
-                      message=f"Redis cannot be reached ({type(exc).__name__}): {done}. Try again in a moment: "
-                              "resubscribing twice does no harm.")
-        answer = respond(request, visitor, body, 503)
-        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return answer
+        return redirect(visitor.session, notice, f"#notice-{sub_id}", subscription=sub_id, address=address)
 
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}

@@ -5,7 +5,8 @@ A session is a cookie ``<id>.<signed-in until, unix seconds, 0: not signed in>.<
 (its id keys the CSRF token of the page's forms, the sign-in form included), and signing in with the API token
 gives a new one (a new id, so a session planted before sign-in is worth nothing after it). The key is derived
 from the API token for this use only: changing the token ends every session. A form's CSRF token is the MAC of
-the session's id, so it is valid for that session only.
+the session's id, so it is valid for that session only; so is a notice's MAC (:mod:`.notices`), over the
+session's id and the notice's words.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,6 +76,13 @@ class Sessions:
 
     def csrf_matches(self, session: Session, presented: str | None) -> bool:
         return presented is not None and _same(presented, self.csrf(session))
+
+    def notice_mac(self, session: Session, words: list[str]) -> str:
+        """The MAC of a notice (its words) shown to ``session`` only."""
+        return self._mac("notice:" + json.dumps([session.id, *words]))
+
+    def notice_matches(self, session: Session, words: list[str], presented: str | None) -> bool:
+        return presented is not None and _same(presented, self.notice_mac(session, words))
 
     @staticmethod
     def sign_in_ends(now: datetime) -> datetime:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from faststream.redis import RedisBroker
 from pydantic import BaseModel, ValidationError
 
+from schemas.streams import DEAD_LETTERS
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response
 from services.common.encodings import NotText, decode_bytes
@@ -54,6 +55,19 @@ _RECORD_REFUSAL = """
 local earlier = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], earlier and (earlier .. ' ' .. ARGV[3]) or ARGV[3])
+"""
+
+# KEYS: REFUSED_FILES, REFUSED_LETTERS, the dead-letter stream. ARGV: the path, published. Its refusal forgotten;
+# returns the ids kept of its letters that are still there (not dropped, replayed or trimmed meanwhile).
+_FORGET_REFUSAL = """
+local kept = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local left = {}
+for id in string.gmatch(kept or '', '%S+') do
+  if redis.call('XRANGE', KEYS[3], id, id)[1] then left[#left + 1] = id end
+end
+return left
 """
 
 
@@ -211,14 +225,12 @@ class IngestService:
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's
-        to drop): their ids, to be told."""
-        client = self.runtime.streams.client
-        async with client.pipeline(transaction=True) as pipe:
-            pipe.hget(self._refused_letters_key, str(path))
-            pipe.hdel(self._refused_key, str(path))
-            pipe.hdel(self._refused_letters_key, str(path))
-            letters, _, _ = await pipe.execute()
-        return tuple(as_text(letters).split()) if letters else ()
+        to drop): the ids of those still there, to be told."""
+        streams = self.runtime.streams
+        forget = streams.client.register_script(_FORGET_REFUSAL)
+        left = await forget(keys=[self._refused_key, self._refused_letters_key, streams.key(DEAD_LETTERS)],
+                            args=[str(path)])
+        return tuple(as_text(letter) for letter in left)
 
     @property
     def _refused_key(self) -> str:

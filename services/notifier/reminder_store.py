@@ -35,6 +35,7 @@ from typing import Any
 
 from schemas.streams import EVENT_FIELD, REMINDERS
 from services.common.dead_letter_counts import counts_key
+from services.common.streams import as_text
 
 from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
@@ -105,10 +106,6 @@ class Firing:
         for job in effects.jobs:
             args += [job.job_id, job.model_dump_json(), job.destination]
         return cls(claimed, tuple(args))
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 class ReminderStore:
@@ -203,14 +200,14 @@ class ReminderStore:
         subjects: dict[str, Subject | None] = {}
         for i in range(0, len(raw_subjects), 2):
             try:
-                subjects[_text(raw_subjects[i])] = Subject.from_json(raw_subjects[i + 1])
+                subjects[as_text(raw_subjects[i])] = Subject.from_json(raw_subjects[i + 1])
             except ValueError:  # missing ('') or unreadable: its reminders fail, and are retried
-                subjects[_text(raw_subjects[i])] = None
+                subjects[as_text(raw_subjects[i])] = None
         claimed = []
         for i in range(0, len(raw_claimed), 3):
             record = PlannedRecord.from_json(raw_claimed[i + 2])
             assert record is not None  # the script claims only records of this version
-            claimed.append(Claimed(_text(raw_claimed[i]), float(raw_claimed[i + 1]), raw_claimed[i + 2], record,
+            claimed.append(Claimed(as_text(raw_claimed[i]), float(raw_claimed[i + 1]), raw_claimed[i + 2], record,
                                    subjects.get(record.subject)))
         return claimed
 
@@ -257,9 +254,9 @@ class ReminderStore:
     # --- reading ----------------------------------------------------------------------------
     async def scheduled(self) -> list[tuple[str, datetime]]:
         """Every reminder planned and not fired, with when it fires next (UTC), soonest first."""
-        return [(_text(rid), datetime.fromtimestamp(at, timezone.utc))
+        return [(as_text(rid), datetime.fromtimestamp(at, timezone.utc))
                 for rid, at in await self.client.zrange(self.due_key, 0, -1, withscores=True)]
 
     async def planned(self) -> dict[str, bytes]:
         """Every planned record by reminder id."""
-        return {_text(rid): raw for rid, raw in (await self.client.hgetall(self.planned_key)).items()}
+        return {as_text(rid): raw for rid, raw in (await self.client.hgetall(self.planned_key)).items()}

@@ -136,8 +136,12 @@ class NotifierService:
     name = "notifier"
 
     def __init__(self, settings: Settings, *, config: NotifierConfig | None = None,
-                 clock: Clock = _utc_now, run_scheduler: bool = True) -> None:
+                 clock: Clock = _utc_now, run_scheduler: bool = True, replica: bool = False) -> None:
+        """``replica``: a worker of ``pledgewatch run --workers`` beside the run's own process, which tells at the
+        run's start what the run has not loaded (a subscriptions file's subscriptions): not told once per worker,
+        nor again at each worker's restart."""
         self.settings = settings
+        self.replica = replica
         self.config = config if config is not None else settings.notifier
         self.clock = clock
         self.run_scheduler = run_scheduler
@@ -179,7 +183,8 @@ class NotifierService:
                                                                 week_key(streams, sub_id),
                                                                 unsubscribed_key(streams.key, sub_id)],
                                        reminders=ReminderKeys.of(streams.key))
-        await tell_not_loaded(self.store)
+        if not self.replica:
+            await tell_not_loaded(self.store)
         if await self.store.store_console_once():
             a_week_on = (datetime.now(timezone.utc) + timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z")
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "

@@ -4,7 +4,8 @@
 every link in a message); ``POST /unsubscribe/{token}`` unsubscribes (the RFC 8058 one-click POST, or
 that form). The signed token is the only credential: these two need no API token. For the operator,
 ``GET /subscriptions/{id}/unsubscribed`` lists who unsubscribed and ``DELETE
-/subscriptions/{id}/unsubscribed/{address}`` undoes one (with the API token, as every write).
+/subscriptions/{id}/unsubscribed/{address}`` undoes one (with the API token, as every write). While Redis
+cannot take a link's work, the link answers a page of its own (:mod:`.unsubscribe_outage`), not the API's JSON.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Path, Response
+from fastapi import Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
+from redis.exceptions import RedisError
 
 from services.common.api import ApiError, Routes, answers, errors_response, field_error
+from services.common.http import RETRY_AFTER_SECONDS, log_redis_unavailable, redis_unavailable
 
 from .resubscribe import Resubscription, resubscribe
 from .templates import render
 from .unsubscribe import Recipient, UnsubscribeLinks
+from .unsubscribe_outage import Outage, unsubscribe_outage
 from .unsubscribed import Unsubscribed
 
 log = logging.getLogger(__name__)
@@ -59,21 +63,39 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     def gone(who: Recipient) -> HTMLResponse:
         return _page("unsubscribe_invalid.html.j2", status=404, gone=who)
 
-    async def confirm(token: Token) -> HTMLResponse:
+    def unavailable(request: Request, exc: RedisError, who: Recipient, outage: Outage) -> HTMLResponse:
+        """The page while Redis cannot take the link's work; any other Redis failure is raised, as elsewhere."""
+        if not redis_unavailable(exc):
+            raise exc
+        log_redis_unavailable(request, exc)
+        page = _page("unsubscribe_unavailable.html.j2", status=503, recipient=who, outage=outage.value)
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return page
+
+    async def confirm(request: Request, token: Token) -> HTMLResponse:
         who = recipient(token)
         if who is None:
             return _page("unsubscribe_invalid.html.j2", status=404, gone=None)
-        if not await current(who):
-            return gone(who)
-        already = who.address in await get_unsubscribed().of(who.subscription_id)
+        try:
+            if not await current(who):
+                return gone(who)
+            already = who.address in await get_unsubscribed().of(who.subscription_id)
+        except RedisError as exc:
+            return unavailable(request, exc, who, Outage.NOT_SHOWN)
         return _page("unsubscribe.html.j2", recipient=who, done=False, already=already)
 
-    async def unsubscribe(token: Token) -> HTMLResponse:
+    async def unsubscribe(request: Request, token: Token) -> HTMLResponse:
         who = recipient(token)
         if who is None:
             return _page("unsubscribe_invalid.html.j2", status=404, gone=None)
-        added = await get_unsubscribed().add(who.subscription_id, who.address, who.generation) \
-            if await current(who) else None
+        recording = False
+        try:
+            if not await current(who):
+                return gone(who)
+            recording = True
+            added = await get_unsubscribed().add(who.subscription_id, who.address, who.generation)
+        except RedisError as exc:
+            return unavailable(request, exc, who, unsubscribe_outage(exc, recording=recording))
         if added is None:  # checked again as it is recorded: deleted (or made again) since
             return gone(who)
         if added:
@@ -102,7 +124,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
         return Response(status_code=204)
 
     routes = Routes(tags=["unsubscribe"])
-    page = {"response_class": HTMLResponse, "responses": {200: _HTML, 404: _HTML}}
+    page = {"response_class": HTMLResponse, "responses": {200: _HTML, 404: _HTML, 503: _HTML}}
     routes.add_api_route("/unsubscribe/{token}", confirm, methods=["GET"], **page,
                          summary="The unsubscribe page of a link in an email (changes nothing)")
     routes.add_api_route("/unsubscribe/{token}", unsubscribe, methods=["POST"], **page,

@@ -11,10 +11,58 @@ DEFAULT = TargetPolicy()
     ("127.0.0.1", "loopback"), ("::1", "loopback"), ("169.254.169.254", "link-local"), ("10.1.2.3", "private"),
     ("192.168.0.10", "private"), ("172.16.5.4", "private"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
     ("224.0.0.1", "multicast"), ("::ffff:127.0.0.1", "loopback"), ("fe80::1", "link-local"), ("fd00::1", "private"),
+    # RFC 6598's shared address space: carrier-grade NAT, overlay networks, and a cloud's metadata service
+    # (100.100.100.200), which ipaddress calls neither private nor global
+    ("100.100.100.200", "shared"), ("100.64.0.1", "shared"), ("::ffff:100.127.255.254", "shared"),
 ])
 def test_non_public_addresses_are_named(address, kind):
     assert non_public_kind(address) == kind
     assert DEFAULT.refusal("hooks.example.org", address) is not None
+
+
+# IPv6 addresses that carry an IPv4 one, each written here with the IPv4 it carries: judged by it, whatever
+# ipaddress makes of the IPv6 address in this Python version (3.11.7 calls 2002:7f00:1:: global)
+@pytest.mark.parametrize(("address", "kind"), [
+    pytest.param("2002:7f00:1::", "loopback", id="6to4-127.0.0.1"),
+    pytest.param("2002:a00:1:1::5", "private", id="6to4-10.0.0.1"),
+    pytest.param("2002:6464:64c8::", "shared", id="6to4-100.100.100.200"),
+    pytest.param("2002:a9fe:a9fe::", "link-local", id="6to4-169.254.169.254"),
+    pytest.param("2002:808:808::", "6to4", id="6to4-8.8.8.8"),  # relayed, deprecated (RFC 7526): refused all
+    pytest.param("64:ff9b::7f00:1", "loopback", id="nat64-127.0.0.1"),
+    pytest.param("64:ff9b::a9fe:a9fe", "link-local", id="nat64-169.254.169.254"),
+    pytest.param("64:ff9b::6440:1", "shared", id="nat64-100.64.0.1"),
+    pytest.param("64:ff9b::c0a8:1", "private", id="nat64-192.168.0.1"),
+    pytest.param("64:ff9b:1::7f00:1", "private", id="nat64-local-use"),  # where its IPv4 sits is the network's choice
+    pytest.param("64:ff9b:1:ffff:ff00:808:808:0", "private", id="nat64-local-use-8.8.8.8"),
+    pytest.param("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback", id="teredo-client-127.0.0.1"),
+    pytest.param("2001:0:4136:e378:8000:63bf:f5ff:fffe", "private", id="teredo-client-10.0.0.1"),
+    pytest.param("2001:0:4136:e378:8000:63bf:9b9b:9b37", "shared", id="teredo-client-100.100.100.200"),
+    pytest.param("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "private", id="teredo-client-8.8.8.8"),
+    pytest.param("::ffff:169.254.169.254", "link-local", id="mapped-169.254.169.254"),
+    pytest.param("::ffff:10.0.0.1", "private", id="mapped-10.0.0.1"),
+    pytest.param("::127.0.0.1", "loopback", id="compatible-127.0.0.1"),
+    pytest.param("::a00:1", "private", id="compatible-10.0.0.1"),
+    pytest.param("::6464:64c8", "shared", id="compatible-100.100.100.200"),
+    pytest.param("::8.8.8.8", "reserved", id="compatible-8.8.8.8"),  # deprecated (RFC 4291): refused all
+    pytest.param("::1", "loopback", id="loopback-not-compatible-0.0.0.1"),
+    pytest.param("::", "unspecified", id="unspecified-not-compatible-0.0.0.0"),
+])
+def test_an_ipv6_address_carrying_an_ipv4_one_is_judged_by_it(address, kind):
+    """Before: 2002:7f00:1:: (6to4 of 127.0.0.1) passed, and 64:ff9b::7f00:1 was refused as reserved only."""
+    assert non_public_kind(address) == kind
+    assert DEFAULT.refusal("hooks.example.org", address).startswith(f"refused: hooks.example.org ({address}) is a ")
+    assert DEFAULT.url_refusal(f"http://[{address}]:9000/hook") is not None
+
+
+def test_an_allowed_ipv4_network_does_not_allow_an_ipv6_address_carrying_one_of_its_addresses():
+    assert TargetPolicy.parse(["127.0.0.0/8"]).refusal("hooks.example.org", "64:ff9b::7f00:1") is not None
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "64:ff9b::5db8:d822", "::ffff:8.8.8.8"])
+def test_an_ipv6_address_that_stands_for_a_public_ipv4_one_passes(address):
+    """NAT64's well-known prefix (RFC 6052: never for an IPv4 address that is not global), as an IPv6-only
+    network's DNS64 answers for a host with IPv4 only, and an IPv4-mapped address: each goes to its IPv4 one."""
+    assert DEFAULT.refusal("hooks.example.org", address) is None
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700:4700::1111", "8.8.8.8"])
@@ -56,6 +104,10 @@ def test_a_name_is_no_ip_literal(host):
     pytest.param(("", 80), "refused: 0.0.0.0 is a unspecified address", id="any"),
     pytest.param(("93.184.216.34", 443), None, id="public"),
     pytest.param("/run/some.sock", None, id="unix-path"),
+    # a socket takes its host as bytes too, and connects to it as it would to the text
+    pytest.param((b"127.0.0.1", 80), "refused: 127.0.0.1 is a loopback address", id="bytes-address"),
+    pytest.param((bytearray(b"localhost"), 514), "refused: a host name given", id="bytes-name"),
+    pytest.param((b"\xff", 514), "refused: ", id="bytes-not-ascii"),
 ])
 def test_a_socket_address_is_judged_by_the_address_it_is(address, reason):
     found = DEFAULT.socket_refusal(address)

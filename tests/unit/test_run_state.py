@@ -27,22 +27,22 @@ def test_a_run_json_of_the_run_holding_the_lock_is_believed(tmp_path):
 
 
 def test_the_run_json_records_the_key_prefix_the_commands_then_use(tmp_path):
-    from pledgewatch.runstate import with_running_redis, write_run_state
+    from pledgewatch.runstate import command_redis, write_run_state
 
     run = Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:1/0", prefix="w2pfx:")
     write_run_state(run, http_url="http://127.0.0.1:1")
     with RunLock(tmp_path):
-        command = with_running_redis(_settings(tmp_path))
+        command, _ = command_redis(_settings(tmp_path))
     assert (command.redis_url, command.prefix) == ("redis://127.0.0.1:1/0", "w2pfx:")
 
 
 def test_a_run_json_without_a_prefix_leaves_the_commands_their_own(tmp_path):
-    from pledgewatch.runstate import with_running_redis
+    from pledgewatch.runstate import command_redis
 
     (tmp_path / "run.json").write_text(json.dumps({"pid": os.getpid(), "redis_url": "redis://127.0.0.1:1/0",
                                                    "http_url": "http://127.0.0.1:1"}))
     with RunLock(tmp_path):
-        command = with_running_redis(Settings(data_dir=tmp_path, redis_url=None, prefix="mine:"))
+        command, _ = command_redis(Settings(data_dir=tmp_path, redis_url=None, prefix="mine:"))
     assert (command.redis_url, command.prefix) == ("redis://127.0.0.1:1/0", "mine:")
 
 

@@ -134,6 +134,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_OPEN_READS", "false", "open_reads", False),
     ("PLEDGEWATCH_WRONG_TOKEN_LIMIT", "3", "wrong_token_limit", 3),
     ("PLEDGEWATCH_WRONG_TOKEN_WINDOW_SECONDS", "60", "wrong_token_window_seconds", 60.0),
+    ("PLEDGEWATCH_HTTP_REDIS_SECONDS", "0.5", "http_redis_seconds", 0.5),
     ("PLEDGEWATCH_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,fd00::/8", "trusted_proxies",
      ["10.0.0.5", "172.16.0.0/12", "fd00::/8"]),
     ("PLEDGEWATCH_SECURE_COOKIES", "true", "secure_cookies", True),
@@ -444,6 +445,14 @@ def test_no_proxy_is_trusted_and_cookies_are_secure_over_https_only_by_default(m
     settings = Settings()
     assert (settings.trusted_proxies, settings.secure_cookies) == ([], False)
     assert (settings.wrong_token_limit, settings.wrong_token_window_seconds) == (10, 300.0)
+
+
+def test_an_http_request_waits_two_seconds_on_redis_by_default_and_never_past_its_command_timeout(monkeypatch):
+    assert Settings().http_redis_seconds == 2.0
+    for value in ("0", "5.5"):
+        monkeypatch.setenv("PLEDGEWATCH_HTTP_REDIS_SECONDS", value)
+        with pytest.raises(ValidationError, match="http_redis_seconds"):
+            Settings()
 
 
 def _float_variables() -> list[str]:

@@ -1,5 +1,6 @@
 """`pledgewatch run --workers N`: the number checked, the workers named, started again, shown and logged."""
 
+import asyncio
 import json
 import logging
 
@@ -9,6 +10,7 @@ from pledgewatch.cli import main
 from pledgewatch.status_view import render
 from pledgewatch.workers import exit_text, next_pause, worker_consumer
 from services.common.logs import FORMAT, JsonFormatter, OneLineFormatter, WorkerLabel
+from services.common.parent_death import parent_gone_text
 from services.common.settings import MAX_WORKERS, Settings
 
 
@@ -93,3 +95,124 @@ def test_status_reads_when_each_worker_started_from_run_json_and_does_without_in
     assert started_times({}, 2) == [None, None]  # a run.json written before it held them: "starting" till a beat
     assert started_times({"started": [1.5]}, 2) == [None, None]
     assert started_times({"started": [1.5, "x"]}, 2) == [None, None]
+
+
+class _Process:
+    """A worker's process as the run sees it: exited with ``code``, or running (None)."""
+
+    def __init__(self, pid: int, code: int | None = None) -> None:
+        self.pid, self.code = pid, code
+
+    def poll(self) -> int | None:
+        return self.code
+
+
+def _on_a_clock_of_its_own(monkeypatch, *, until: float):
+    """The workers module with its clock the test's own: a sleep moves it on by what is slept, and the watch is
+    cancelled once it is past ``until``. Returns the module and the clock (``.now``)."""
+    from types import SimpleNamespace
+
+    from pledgewatch import workers as workers_module
+
+    clock = SimpleNamespace(now=0.0)
+
+    async def sleep(seconds: float) -> None:
+        clock.now += seconds
+        if clock.now > until:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(workers_module, "asyncio", SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(workers_module, "time", SimpleNamespace(monotonic=lambda: clock.now, time=lambda: clock.now))
+    return workers_module, clock
+
+
+async def test_a_worker_paused_before_its_restart_holds_up_no_other_worker(monkeypatch):
+    """Before: the watch slept through one worker's pause (up to a minute) before looking at the others, so a
+    worker failing at start held up every other's restart, and the killing of hung ones, for that long."""
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=100)
+    run = workers_module.Workers(Settings(workers=3))
+    started: dict[int, float] = {}
+
+    def spawn(number: int) -> _Process:
+        started[number] = clock.now
+        return _Process(1000 + number)
+
+    monkeypatch.setattr(run, "_spawn", spawn)
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=0.0, pause=32.0),  # failing at start
+                    workers_module._Worker(3, _Process(300, 1), started=0.0)]
+    with pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert started == {2: 61.0, 3: 2.0}  # worker 2 after its minute's pause, worker 3 after its own second
+
+
+async def test_a_worker_that_cannot_be_started_again_is_tried_again_and_the_watch_goes_on(monkeypatch, caplog):
+    """Before: an error starting a worker again (no process to spare: EAGAIN) ended the watch, silently: no worker
+    was started again, nor a hung one killed, for the rest of the run."""
+    import errno
+
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=10)
+    run = workers_module.Workers(Settings(workers=2))
+    tries: list[float] = []
+
+    def spawn(number: int) -> _Process:
+        tries.append(clock.now)
+        if len(tries) == 1:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return _Process(1000 + number)
+
+    monkeypatch.setattr(run, "_spawn", spawn)
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=-3600.0)]  # ran an hour: at once
+    with caplog.at_level(logging.ERROR, logger="pledgewatch"), pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert tries == [1.0, 2.0] and run.pids == [1002]
+    assert "worker 2 could not be started again ([Errno 11] Resource temporarily unavailable); trying again " \
+           "in 1 s" in caplog.text
+
+
+async def test_a_round_of_the_watch_that_fails_ends_not_the_watch(monkeypatch, caplog):
+    """Before: an error in a round (run.json not written again on a full disk) ended the watch silently: no worker
+    was started again, nor a hung one killed, for the rest of the run."""
+    import errno
+
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=10)
+    calls: list[list[int]] = []
+
+    def record(pids: list[int], started: list[float]) -> None:
+        calls.append(pids)
+        if len(calls) == 1:
+            run._workers[1].process.code = 1  # worker 3 exits meanwhile
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    run = workers_module.Workers(Settings(workers=3), on_change=record)
+    monkeypatch.setattr(run, "_spawn", lambda number: _Process(1000 + number))
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=-3600.0),
+                    workers_module._Worker(3, _Process(300), started=-3600.0)]
+    with caplog.at_level(logging.ERROR, logger="pledgewatch"), pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert run.pids == [1002, 1003] and len(calls) == 2  # worker 3 exits later: started again all the same
+    assert "watching the workers: OSError: [Errno 28] No space left on device; looking again in 1 s" in caplog.text
+
+
+def test_a_worker_s_notifier_is_a_replica_of_the_run_s(monkeypatch):
+    """What the run's notifier tells at its start (file subscriptions not loaded) is not told again by each worker."""
+    from pledgewatch import worker
+    from services.notifier import service as notifier_service
+
+    made = []
+
+    class Recorded(notifier_service.NotifierService):
+        def __init__(self, settings, **kwargs):
+            made.append(kwargs)
+            super().__init__(settings, **kwargs)
+
+    monkeypatch.setattr(notifier_service, "NotifierService", Recorded)
+    worker.build_worker(Settings(workers=2, consumer="host-1-w2", redis_url="redis://127.0.0.1:1/0"), "host-1", 2)
+    assert made == [{"replica": True}]
+
+
+@pytest.mark.parametrize(("parent", "says"), [
+    (4970, None),
+    (1, "the run that started it (pid 4970) is gone (its parent is pid 1)"),
+], ids=["started by the run", "reparented after the run died"])
+def test_a_worker_knows_its_run_is_gone_when_its_parent_is_another(parent, says):
+    assert parent_gone_text(4970, parent) == says

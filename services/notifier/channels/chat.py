@@ -29,7 +29,7 @@ import requests
 import requests.adapters
 import urllib3.connection
 
-from services.common.outbound import TargetPolicy, TargetRefused, socket_literal
+from services.common.outbound import TargetPolicy, TargetRefused, socket_host, socket_literal
 
 from ..messages import Message, chat_text
 from ..redaction import redact_url
@@ -136,9 +136,11 @@ def _judged_while_sending(event: str, args: tuple[Any, ...]) -> None:
     sending = _APPRISE_SENDING.get()
     if sending is None:
         return
-    reason = sending.targets.socket_refusal(args[1], sending.permitted)
+    # Once one is refused, so is every later one: a plugin going on to the next address of a name (or to
+    # another server) would deliver what the send is then recorded as failing for good, as a webhook's is.
+    reason = sending.refused or sending.targets.socket_refusal(args[1], sending.permitted)
     if reason is not None:
-        sending.refused = sending.refused or reason
+        sending.refused = reason
         args[0].close()  # not every plugin closes a socket whose send failed
         raise TargetRefused(reason)
 
@@ -155,11 +157,10 @@ def _resolved_once(sock: socket.socket, address: Any) -> Any:
     judges that address, which the socket does not resolve again (a name it would, unseen, after the check)."""
     if _APPRISE_SENDING.get() is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return address
-    if not (isinstance(address, tuple) and len(address) >= 2 and isinstance(address[0], str)):
+    host = socket_host(address[0]) if isinstance(address, tuple) and len(address) >= 2 else None
+    if host is None or socket_literal(host) is not None:
         return address
-    if socket_literal(address[0]) is not None:
-        return address
-    infos = socket.getaddrinfo(address[0], address[1], sock.family, sock.type)
+    infos = socket.getaddrinfo(host, address[1], sock.family, sock.type)
     return (infos[0][4][0], *address[1:])
 
 

@@ -14,15 +14,14 @@ import pytest
 
 from pledgewatch import dead_letter_queue
 from pledgewatch.dead_letter_queue import DeadLetterQueue
-from pledgewatch.dead_letters import origin, read_letter
+from pledgewatch.dead_letters import read_letter
 from schemas.streams import (CLASSIFIED, DEAD_LETTER_COUNTS, DEAD_LETTERS, DEAD_LETTERS_COUNTED_LATER,
                              DEAD_LETTERS_COUNTED_TO, EVENT_FIELD, LEDGER_GROUP, NOTIFIER_GROUP, RELEASES)
 from services.common.dead_letter_counts import count_letters_without_origin
 from services.common.runtime import Runtime
-from services.common.streams import Entry
 from services.common.trimming import StreamTrimmer
 
-from cli_harness import with_streams
+from cli_harness import counted_by_reading, given_up_entries, with_streams
 
 pytestmark = pytest.mark.integration
 
@@ -110,13 +109,19 @@ def test_list_of_a_rare_origin_reads_a_bounded_number_of_letters_and_goes_on_fro
     assert pages == 3 and len(lines) == 2 and "  http  " in lines[1]
 
 
-def _recount(client, settings):
-    """Every letter's origin counted by reading them all: what the kept counts must equal."""
-    counts = {}
-    for entry_id, fields in client.xrange(settings.key(DEAD_LETTERS)):
-        name = origin(read_letter(entry_id.decode(), fields), settings.prefix)
-        counts[name] = counts.get(name, 0) + 1
-    return counts
+def test_a_page_of_an_origin_holding_its_last_letters_offers_no_next_page(cli, settings, client, capsys):
+    """Before: the page filled with the origin's last two letters ended in "… 0 older: pledgewatch dlq list
+    --stream http --limit 2 --after ID", a page that holds none, and ``--json`` gave that ``after``."""
+    ids = refused_inputs(settings, ["feed:home-office"] * 5 + ["http:POST /releases"] * 2)
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2 dead letters from http, newest first"
+    assert [line.split()[0] for line in lines[1:]] == ids[::-1][:2]
+
+    assert cli("dlq", "list", "--stream", "http", "--limit", "2", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["total"], listed["older"], listed["after"]) == (2, 0, None)
 
 
 def _status_counts(cli, capsys):
@@ -138,20 +143,6 @@ def trim_once(settings, **update):
     return with_streams(settings, trim)
 
 
-def given_up_entries(settings, stream, groups, count):
-    """``count`` entries of ``stream``, each given up on by every one of ``groups``, as the consumer does."""
-    async def work(streams):
-        key = streams.key(stream)
-        for group in groups:
-            await streams.ensure_group(key, group)
-        for n in range(count):
-            await streams.client.xadd(key, {EVENT_FIELD: f'{{"bad": {n}}}'})
-        for group in groups:
-            for entry_id, read in (await streams.client.xreadgroup(group, "c1", {key: ">"}))[0][1]:
-                await streams.dead_letter(Entry(key, group, entry_id.decode(), read), f"{group} gave up")
-    with_streams(settings, work)
-
-
 def test_counts_by_origin_stay_those_of_the_letters_through_writes_replays_drops_and_trims(
         cli, settings, client, capsys):
     given_up_entries(settings, RELEASES, ["classifier"], 3)
@@ -160,18 +151,18 @@ def test_counts_by_origin_stay_those_of_the_letters_through_writes_replays_drops
     client.xadd(settings.key(DEAD_LETTERS), {"junk": "written by hand"})
     letters = [i.decode() for i, _ in client.xrange(settings.key(DEAD_LETTERS))]
     counted = {"releases": 3, "classified": 4, "file": 1, "http": 1, "feed": 2}
-    assert _recount(client, settings) == {**counted, "unreadable": 1}
+    assert counted_by_reading(client, settings) == {**counted, "unreadable": 1}
     assert _status_counts(cli, capsys) == {**counted, "uncounted": 1}  # no writer of pledgewatch's counted it
 
     assert cli("dlq", "replay", letters[0]) == 0  # a releases letter
     assert cli("dlq", "replay", letters[3], letters[5]) == 0  # both letters of one classified entry
     assert cli("dlq", "drop", "--yes", letters[7], letters[7], letters[-1]) == 1  # the second one gone already
     capsys.readouterr()
-    assert _status_counts(cli, capsys) == _recount(client, settings) == {"releases": 2, "classified": 2, "http": 1,
+    assert _status_counts(cli, capsys) == counted_by_reading(client, settings) == {"releases": 2, "classified": 2, "http": 1,
                                                                          "feed": 2}
 
     assert trim_once(settings, dead_letters_maxlen=4) == 3
-    left = _recount(client, settings)
+    left = counted_by_reading(client, settings)
     assert sum(left.values()) == 4
     assert _status_counts(cli, capsys) == left
 
@@ -287,7 +278,7 @@ def test_letters_of_the_previous_version_are_counted_once_and_counted_down_as_th
     assert with_streams(settings, lambda streams: count_letters_without_origin(
         streams.client, streams.key(DEAD_LETTERS))) == 0  # counted already: once
     expected = {"classified": 4, "releases": 2, "feed": 3, "file": 1, "http": 1, "unreadable": 1}
-    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == expected
+    assert _status_counts(cli, capsys) == counted_by_reading(client, settings) == _kept_counts(client, settings) == expected
 
     assert cli("dlq", "replay", old[0]) == 0  # a releases letter
     assert cli("dlq", "replay", old[2], old[4]) == 0  # both letters of one classified entry (ledger's, notifier's)
@@ -295,11 +286,11 @@ def test_letters_of_the_previous_version_are_counted_once_and_counted_down_as_th
     assert cli("dlq", "drop", "--yes", old[-1], old[-1], old[-2]) == 1  # the junk and a feed letter; one twice
     capsys.readouterr()
     left = {"classified": 2, "releases": 1, "feed": 2, "file": 1, "http": 1}
-    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == left
+    assert _status_counts(cli, capsys) == counted_by_reading(client, settings) == _kept_counts(client, settings) == left
     assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 5  # the previous version's letters left
 
     assert trim_once(settings, dead_letters_maxlen=2) == 5  # the previous version's letters, the oldest
-    assert _status_counts(cli, capsys) == _recount(client, settings) == _kept_counts(client, settings) == {
+    assert _status_counts(cli, capsys) == counted_by_reading(client, settings) == _kept_counts(client, settings) == {
         "feed": 1, "http": 1}
     assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 0
 
@@ -371,7 +362,7 @@ def test_recount_makes_the_counts_and_their_bookkeeping_those_of_the_letters(cli
     assert out.splitlines() == ["recounted 3 dead letters:", "  classified  2 → 1", "  file        1 → 0",
                                 "  http        1 → 0", "  notifier    1 → 0"]
     expected = {"classified": 1, "feed": 2}
-    assert _kept_counts(client, settings) == _recount(client, settings) == expected
+    assert _kept_counts(client, settings) == counted_by_reading(client, settings) == expected
     later = {k.decode(): v.decode() for k, v in client.hgetall(settings.key(DEAD_LETTERS_COUNTED_LATER)).items()}
     assert later == {kept[0]: "classified", kept[1]: "feed"}  # the previous version's letters, no others
     assert client.get(settings.key(DEAD_LETTERS_COUNTED_TO)).decode() == kept[2]
@@ -380,7 +371,7 @@ def test_recount_makes_the_counts_and_their_bookkeeping_those_of_the_letters(cli
     assert cli("dlq", "recount") == 0
     assert capsys.readouterr().out == "recounted 3 dead letters: the counts were right\n"
     assert cli("dlq", "drop", "--yes", kept[0], kept[1]) == 0  # counted down by the kept origin
-    assert _kept_counts(client, settings) == _recount(client, settings) == {"feed": 1}
+    assert _kept_counts(client, settings) == counted_by_reading(client, settings) == {"feed": 1}
     assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 0
 
 
@@ -406,7 +397,7 @@ def test_a_letter_written_or_deleted_while_recounting_makes_it_read_again(cli, s
 
     with_streams(settings, meanwhile)
     assert tries == [1, 2, 3]
-    assert _kept_counts(client, settings) == _recount(client, settings) == {"classified": 1, "feed": 2}
+    assert _kept_counts(client, settings) == counted_by_reading(client, settings) == {"classified": 1, "feed": 2}
     assert client.hlen(settings.key(DEAD_LETTERS_COUNTED_LATER)) == 1
 
 
@@ -423,7 +414,7 @@ def test_a_queue_that_keeps_changing_is_told_after_a_few_tries(settings, client)
         with_streams(settings, always_changing)
     assert str(raised.value) == ("the dead letters kept changing while they were counted (3 tries): try again "
                                  "when fewer are being written")
-    assert _kept_counts(client, settings) == _recount(client, settings) == {"feed": 4}
+    assert _kept_counts(client, settings) == counted_by_reading(client, settings) == {"feed": 4}
 
 
 def test_the_command_on_a_queue_that_keeps_changing_fails_with_one_line(cli, settings, client, capsys, monkeypatch):
@@ -441,3 +432,31 @@ def test_the_command_on_a_queue_that_keeps_changing_fails_with_one_line(cli, set
                                        "try again when fewer are being written\n")
     assert client.xlen(settings.key(DEAD_LETTERS)) == 6
     assert _kept_counts(client, settings) == {"feed": 1}  # left as they were
+
+
+def test_recount_holds_one_chunk_of_letters_at_a_time(settings, client, monkeypatch):
+    """Before: every letter was read into memory before any was counted: at the cap of a million letters, some
+    gigabytes for a command that keeps a number per origin."""
+    import tracemalloc
+
+    from services.common import dead_letter_recount
+    from schemas.streams import ORIGIN_FIELD
+
+    key, letters, size = settings.key(DEAD_LETTERS), 600, 20_000  # 12 MB of letters
+    with client.pipeline(transaction=False) as pipe:
+        for n in range(letters):
+            pipe.xadd(key, {EVENT_FIELD: f"{n}".ljust(size, "x"), ORIGIN_FIELD: "feed"})
+        pipe.execute()
+    monkeypatch.setattr(dead_letter_recount, "RECOUNT_CHUNK", 50)  # 1 MB a chunk
+
+    async def recount(streams):
+        return await dead_letter_recount.recount_letters(streams.client, key)
+
+    tracemalloc.start()
+    try:
+        total, changed = with_streams(settings, recount)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (total, changed) == (letters, [("feed", 0, letters)])
+    assert peak < 6_000_000

@@ -38,7 +38,7 @@ def test_run_with_no_redis_server_anywhere_stops_with_one_line_saying_how_to_get
     inbox.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
     env.update({"PATH": str(tmp_path), "PLEDGEWATCH_DATA_DIR": str(tmp_path / "data"),
-                "PYTHONPATH": str(ROOT)})
+                "PYTHONPATH": str(ROOT), "PLEDGEWATCH_HTTP_PORT": "0"})  # not refused first for a port in use
     result = subprocess.run([sys.executable, "-c", script, "run", "--watch", str(inbox)], capture_output=True,
                             text=True, env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1

@@ -7,7 +7,7 @@ import asyncio
 import html
 import logging
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
@@ -86,8 +86,9 @@ async def test_a_signed_in_row_resubscribes_an_address_says_so_and_a_repeat_chan
             "desk@example.org subscribed again to subscription mail"]  # logged as the API's undo logs it
         where = urlsplit(location)
         assert (where.path, where.fragment) == ("/", "notice-mail")  # the browser focuses what was done
-        assert parse_qs(where.query) == {"notice": ["resubscribed"], "subscription": ["mail"],
-                                         "address": ["desk@example.org"]}
+        asked = parse_qs(where.query)
+        assert asked.pop("mac") and asked == {"notice": ["resubscribed"], "subscription": ["mail"],
+                                              "address": ["desk@example.org"]}
         row = _row(await _get(client, base, location))
         assert ('<p class="notice" role="status" id="notice-mail" tabindex="-1">desk@example.org subscribed again '
                 'to ‘mail’: its email channels send to it again.</p>') in row
@@ -191,3 +192,37 @@ async def test_with_redis_down_a_resubscribe_says_nothing_changed_and_to_try_aga
         await ledger_app.stop_all()
     finally:
         await asyncio.to_thread(server.stop)
+
+
+@pytest.mark.parametrize("crafted", [
+    pytest.param({"notice": "resubscribed", "subscription": "mail", "address": "Your account is closed: call"},
+                 id="resubscribed-with-any-text"),
+    pytest.param({"notice": "not-unsubscribed", "subscription": "mail", "address": "Your account is closed: call"},
+                 id="not-unsubscribed-with-any-text"),
+    pytest.param({"notice": "created", "subscription": "Your account is closed: call"}, id="created-with-any-text"),
+    pytest.param({"notice": "signed-in"}, id="signed-in-unasked"),
+])
+async def test_a_notice_in_a_crafted_link_is_not_shown(ledger_app, settings, crafted):
+    """Before: `/?notice=resubscribed&subscription=mail&address=ANY TEXT` showed "ANY TEXT subscribed again to
+    ‘mail’…", for anyone to send as a link."""
+    base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        await signed_in(client, base)
+        page = await _get(client, base, "/?" + urlencode(crafted))
+    assert 'class="notice"' not in page
+    assert "Your account is closed" not in page
+
+
+async def test_a_notice_is_shown_to_the_session_that_did_the_change_only(ledger_app, settings):
+    base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        csrf = await signed_in(client, base)
+        status, location, _ = await _resubscribe(client, base, csrf=csrf, address="desk@example.org")
+        assert status == 303 and "desk@example.org subscribed again" in await _get(client, base, location)
+        altered = location.replace("desk%40example.org", "boss%40example.org")
+        assert altered != location and "subscribed again" not in await _get(client, base, altered)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as other:
+        await signed_in(other, base)
+        assert "subscribed again" not in await _get(other, base, location)  # a link sent on from that session

@@ -513,3 +513,24 @@ async def test_one_file_refused_by_two_ingesters_at_once_keeps_both_its_letters(
     finally:
         for ingester in ingesters:
             await ingester.runtime.close()
+
+
+async def test_a_fixed_file_whose_letter_was_dropped_already_names_no_letter_to_drop(settings, ingest_settings,
+                                                                                     tmp_path, streams):
+    """Before: a letter dropped (or replayed, or trimmed) before the file was fixed was still named, "its dead
+    letter stays until dropped: pledgewatch dlq drop ID", a command that then fails: no such dead letter."""
+    from services.common.dead_letter_counts import LetterDeleter
+
+    path = write_settled(tmp_path / "2017-01-01-bad.md", BAD_DATE)
+    ingester = IngestService(settings, watch=[], ingest=ingest_settings, sources=[])
+    await ingester.runtime.open()
+    try:
+        await ingester.ingest_file(path)
+        [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+        assert await LetterDeleter(streams.client, streams.key(DEAD_LETTERS)).drop([letter_id.decode()]) == [True]
+        write_settled(path, GOOD)
+        published = await ingester.ingest_file(path)
+        assert published.published and published.letters_left == ()
+        assert published.fixed_words() == ""
+    finally:
+        await ingester.runtime.close()

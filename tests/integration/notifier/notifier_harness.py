@@ -103,8 +103,8 @@ async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
 class Running:
     """One NotifierService on its own broker (and optionally its HTTP API)."""
 
-    def __init__(self, settings, config, clock=None, http=False, run_scheduler=True):
-        kwargs = {"config": config, "run_scheduler": run_scheduler}
+    def __init__(self, settings, config, clock=None, http=False, run_scheduler=True, replica=False):
+        kwargs = {"config": config, "run_scheduler": run_scheduler, **({"replica": True} if replica else {})}
         if clock is not None:
             kwargs["clock"] = clock
         self.service = NotifierService(settings, **kwargs)

@@ -233,3 +233,24 @@ async def test_a_proxy_permits_its_own_port_only(proxy, service):
     result = await _send(f"rsyslog://127.0.0.1:{service.server_address[1]}")
     _refused_for_good(result)
     assert service.connections == 0
+
+
+async def test_a_send_refused_at_one_address_of_its_service_reaches_no_other(service, monkeypatch):
+    """A service's name with a refused address and an allowed one: the send fails for good, as a webhook's does, and
+    nothing is sent. Before: the refusal failed the first connection only, the plugin went on to the next
+    address and delivered, and the delivery was recorded as failed for good (dead-lettered: a replay sent it
+    twice)."""
+    port = service.server_address[1]
+    resolve = socket.getaddrinfo
+
+    def two_addresses(host, *args, **kwargs):  # a name answering a loopback address first, then an allowed one
+        if host != "chat.example.org":
+            return resolve(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", port)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    result = await _send(f"json://chat.example.org:{port}/x", TargetPolicy.parse(["127.0.0.1/32"]))
+    assert not result.ok and not result.retryable
+    assert result.error.startswith("refused: 127.0.0.2 is a loopback address")
+    assert service.hits == [] and service.connections == 0

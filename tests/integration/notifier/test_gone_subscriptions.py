@@ -99,3 +99,16 @@ async def test_file_subscriptions_not_loaded_at_start_are_named_in_a_warning_and
         await notifier(subscriptions=edited, run_scheduler=False)  # told once: the file given is the one meant
     [line] = [r.getMessage() for r in caplog.records if "desk2" in r.getMessage()]
     assert "edited.yaml" in line
+
+
+async def test_the_workers_beside_a_run_leave_telling_of_file_subscriptions_not_loaded_to_the_run(
+        notifier, write_yaml, caplog):
+    """Before: each worker of `pledgewatch run --workers N` told it again, N warnings at a start, and one more at
+    each worker's restart."""
+    first = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"),
+                           run_scheduler=False)
+    await first.stop()
+    with caplog.at_level(logging.WARNING, logger="services.notifier"):
+        await notifier(run_scheduler=False)  # the run's own process
+        await notifier(run_scheduler=False, replica=True)  # a worker beside it
+    assert len([r for r in caplog.records if "desk" in r.getMessage()]) == 1

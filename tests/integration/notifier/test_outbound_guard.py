@@ -94,6 +94,28 @@ async def test_a_subscription_to_a_refused_address_is_refused_when_it_is_added_n
             assert resp.status == 201
 
 
+@pytest.mark.parametrize(("host", "kind"), [
+    pytest.param("2002:7f00:1::", "loopback", id="6to4"),
+    pytest.param("64:ff9b::a9fe:a9fe", "link-local", id="nat64"),
+    pytest.param("64:ff9b:1::a00:1", "private", id="nat64-local-use"),
+    pytest.param("2001:0:4136:e378:8000:63bf:9b9b:9b37", "shared", id="teredo"),
+    pytest.param("::ffff:7f00:1", "loopback", id="ipv4-mapped"),
+    pytest.param("::a00:1", "private", id="ipv4-compatible"),
+])
+async def test_a_webhook_to_an_ipv6_address_carrying_a_refused_ipv4_one_is_refused(notifier, api_headers, host, kind):
+    """Before: http://[2002:7f00:1::]/hook (6to4 of 127.0.0.1) was stored, and the others refused by what
+    their IPv6 address is (reserved, private), not by where they lead."""
+    import aiohttp
+
+    n = await notifier(http=True, allow_private_targets=[])
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        body = {"id": "desk", "channels": [{"webhook": {"url": f"http://[{host}]:9911/hook"}}]}
+        async with session.post(f"{n.url}/subscriptions", json=body) as resp:
+            assert resp.status == 422
+            [error] = (await resp.json())["errors"]
+    assert error["message"].startswith(f"refused: {host} is a {kind} address")
+
+
 @pytest.mark.parametrize("channel", ["{webhook: {url: 'http://127.0.0.1:9911/h'}}",
                                      "{apprise: 'json://127.0.0.1:9911/x'}"], ids=["webhook", "apprise"])
 async def test_a_file_subscription_to_a_refused_address_is_warned_of_at_start(notifier, write_yaml, caplog, channel):

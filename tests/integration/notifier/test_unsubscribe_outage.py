@@ -1,0 +1,160 @@
+"""While Redis is down or does not answer, an email's unsubscribe link answers a page for the recipient, not the
+API's JSON: 503 with Retry-After, saying the unsubscribe could not be done now (or may have been done), and that
+opening the link again later is all it takes. A mail client's one-click POST (RFC 8058) reads the same 503: not
+done, try again later. Through the notifier's real HTTP server on 127.0.0.1, on a Redis of the test's own."""
+
+import asyncio
+import html
+import logging
+import re
+import uuid
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+
+from notifier_harness import fast_config
+from services.common.embedded_redis import free_port
+from services.common.service import build_app
+from services.notifier.service import NotifierService
+
+pytestmark = pytest.mark.integration
+
+BOUND = 0.3  # PLEDGEWATCH_HTTP_REDIS_SECONDS of these tests: far under the client's 5 s command timeout
+OUTER = 20.0  # a request still unanswered after this would be hanging on Redis
+DESK = "desk@example.org"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}  # the body of a mail client's POST, and of the page's form
+PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+async def _notifier(settings, url: str, write_yaml):
+    """A notifier app (as ``pledgewatch run`` builds it) on Redis ``url``, its subscription "mail" emailing
+    :data:`DESK`; the app and the link of that recipient on it."""
+    path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: ['{DESK}']}}}}]}}]")
+    changed = settings.model_copy(update={"redis_url": url, "http_redis_seconds": BOUND, "subscriptions": path,
+                                          "consumer": f"n-{uuid.uuid4().hex[:6]}"})
+    service = NotifierService(changed, config=fast_config(smtp_host="127.0.0.1", smtp_port=free_port()))
+    app = build_app([service], changed, title="pledgewatch notifier")
+    await app.start()
+    base = f"http://127.0.0.1:{app.http.port}"
+    return app, base + "/unsubscribe/" + service.unsubscribe_links.token("mail", DESK)
+
+
+@asynccontextmanager
+async def _running(settings, url, write_yaml):
+    app, link = await _notifier(settings, url, write_yaml)
+    try:
+        yield link
+    finally:
+        await app.stop()
+
+
+async def _ask(method: str, link: str, *, headers=None, data=None):
+    """Status, content type, the page headers, Retry-After and the text of the page's <main> words."""
+    async def ask():
+        async with aiohttp.ClientSession() as client:  # no API token, no cookie: a recipient has neither
+            async with client.request(method, link, headers=headers, data=data, allow_redirects=False) as answer:
+                page = {name: answer.headers.get(name) for name in PAGE_HEADERS}
+                return (answer.status, answer.content_type, page, answer.headers.get("Retry-After"),
+                        _words(await answer.text()))
+    return await asyncio.wait_for(ask(), OUTER)
+
+
+def _words(page: str) -> str:
+    body = re.search(r"<body[^>]*>(.*)</body>", page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", body.group(1) if body else page)).split())
+
+
+async def _until_answered(link: str):
+    """The confirmation page once Redis is asked again (after the cool-down of the bound)."""
+    while (answer := await _ask("GET", link, headers=BROWSER))[0] == 503:
+        await asyncio.sleep(0.2)
+    return answer
+
+
+def _outage(answer) -> str:
+    status, kind, page, retry, words = answer
+    assert (status, kind, page, retry) == (503, "text/html", PAGE_HEADERS, "5"), words
+    assert "Redis" not in words and "errors" not in words, "words for a recipient, not the server's"
+    return words
+
+
+SHOWN_LATER = ("This page cannot be shown just now pledgewatch cannot read its records at the moment, so it cannot "
+               f"show whether {DESK} gets the emails of the subscription mail. Nothing was changed. Nothing else is "
+               "needed: open the link in the email again a little later.")
+NOT_DONE = ("Not unsubscribed yet pledgewatch cannot record your unsubscribe at the moment: nothing was changed, "
+            f"and {DESK} still gets the emails of the subscription mail. Nothing else is needed: open the link in "
+            "the email again a little later, and unsubscribe there.")
+MAYBE_DONE = ("Your unsubscribe may not have been recorded pledgewatch did not hear back in time while it recorded "
+              f"that {DESK} wants no more emails of the subscription mail: it may have been done, or not. Nothing "
+              "else is needed: open the link in the email again a little later. The page will say whether you are "
+              "unsubscribed, and let you unsubscribe if you are not.")
+
+
+async def test_while_redis_is_frozen_the_link_answers_a_page_saying_to_open_it_again_later(
+        settings, redis_server, frozen, write_yaml):
+    """Before: the confirmation page, the page's button and the mail client's one-click POST were answered the
+    API's JSON 503 (``{"errors": ["service unavailable: Redis is not answering …"]}``)."""
+    server, url = redis_server
+    async with _running(settings, url, write_yaml) as link:
+        assert (await _ask("GET", link, headers=BROWSER))[0] == 200
+        with frozen(server):
+            shown = await _ask("GET", link, headers=BROWSER)  # sent to Redis, unanswered: a read
+            pressed = await _ask("POST", link, headers=BROWSER, data=ONE_CLICK)  # not sent: the bound's breaker
+            one_click = await _ask("POST", link, data=ONE_CLICK)  # as a mailbox provider posts it
+        later = await _until_answered(link)
+    assert _outage(shown) == SHOWN_LATER
+    assert _outage(pressed) == NOT_DONE
+    assert _outage(one_click) == NOT_DONE  # not a 2xx: not done; not a 4xx: the link is good; Retry-After
+    assert later[0] == 200 and later[4].startswith("Unsubscribe?")
+
+
+async def test_while_redis_is_down_the_link_answers_the_same_pages(settings, redis_server, write_yaml):
+    server, url = redis_server
+    async with _running(settings, url, write_yaml) as link:
+        await asyncio.to_thread(server.stop)
+        shown = await _ask("GET", link, headers=BROWSER)
+        one_click = await _ask("POST", link, data=ONE_CLICK)
+        head = await _ask("HEAD", link)
+    assert _outage(shown) == SHOWN_LATER
+    assert _outage(one_click) == NOT_DONE
+    assert head[:4] == (503, "text/html", PAGE_HEADERS, "5")
+
+
+async def test_an_unsubscribe_sent_to_redis_and_not_answered_says_it_may_have_been_done(
+        settings, redis_server, write_yaml):
+    """Redis answers reads but holds writes (``CLIENT PAUSE … WRITE``): the subscription is read, the record of the
+    unsubscribe is sent and not answered within the bound. Redis may carry it out later: the page cannot say it
+    was not done."""
+    server, url = redis_server
+    admin = aioredis.Redis.from_url(url)
+    try:
+        async with _running(settings, url, write_yaml) as link:
+            await admin.execute_command("CLIENT", "PAUSE", int(OUTER * 1000), "WRITE")
+            try:
+                pressed = await _ask("POST", link, headers=BROWSER, data=ONE_CLICK)
+            finally:
+                await admin.execute_command("CLIENT", "UNPAUSE")
+            later = await _until_answered(link)
+    finally:
+        await admin.aclose()
+    assert _outage(pressed) == MAYBE_DONE
+    assert later[0] == 200 and later[4].split(" ")[0] in ("Unsubscribe?", "Already")  # the page says which
+
+
+async def test_the_lines_logged_for_a_link_while_redis_is_down_leave_its_token_out(settings, redis_server, write_yaml,
+                                                                                   caplog):
+    """A link's token is the recipient's credential: whoever reads the server's log could unsubscribe them.
+    Before: "GET /unsubscribe/<the token>: Redis unavailable: …" at WARNING."""
+    server, url = redis_server
+    async with _running(settings, url, write_yaml) as link:
+        await asyncio.to_thread(server.stop)
+        with caplog.at_level(logging.DEBUG):
+            await _ask("GET", link, headers=BROWSER)
+            await _ask("POST", link, data=ONE_CLICK)
+    token = link.rsplit("/", 1)[1]
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("/unsubscribe/…: Redis unavailable" in line for line in lines), lines
+    assert not [line for line in lines if token in line]
