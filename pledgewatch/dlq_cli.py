@@ -171,9 +171,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def _confirmed(question: str) -> bool:
     """The answer to ``question``. It is asked inside the command's event loop, whose handler of SIGINT only
     cancels a task, which a blocking read never sees: while it waits, Ctrl+C raises KeyboardInterrupt."""
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)  # before the question: answered at once
     try:
+        print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
         return sys.stdin.readline().strip().lower() in ("y", "yes")
     finally:
         signal.signal(signal.SIGINT, handler)

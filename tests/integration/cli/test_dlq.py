@@ -248,13 +248,15 @@ def test_drop_in_a_terminal_asks_and_drops_only_on_yes(settings, client, answer,
     assert client.xlen(settings.key(DEAD_LETTERS)) == (0 if dropped else 1)
 
 
-def test_ctrl_c_at_the_question_stops_the_drop_and_keeps_the_letter(settings, client):
+@pytest.mark.parametrize("chosen", [["LETTER"], ["--all"]], ids=["by-id", "all"])
+def test_ctrl_c_at_the_question_stops_the_drop_and_keeps_the_letter(settings, client, chosen):
     """Before: the question was read inside the command's event loop, whose handler of SIGINT only cancels its
     task: Ctrl+C left ``Drop 1 dead letter for good? [y/N] ^C`` waiting for an answer."""
     letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
     leader, follower = pty.openpty()
     try:
-        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", "dlq", "drop", letter], stdin=follower,
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", "dlq", "drop",
+                                    *(letter if arg == "LETTER" else arg for arg in chosen)], stdin=follower,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_process_env(settings))
         asked = b""
         while b"[y/N] " not in asked:
