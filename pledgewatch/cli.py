@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from services.common.logs import setup_logging
+from services.common.logs import escape, setup_logging
 from services.common.runtime import for_a_command
 from services.common.settings import MAX_WORKERS, Settings
 
@@ -173,16 +173,17 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
     try:
         for path in files:
             result = await service.ingest_file(path)  # a refused file goes to the dead-letter stream
+            shown = escape(str(path))  # a file's name may hold control characters
             if result is None:
                 failed += 1
-                print(f"error: {path}: no such file (gone before it was read)", file=sys.stderr)
+                print(f"error: {shown}: no such file (gone before it was read)", file=sys.stderr)
             elif isinstance(result, FileRefused):
                 failed += 1
-                print(f"error: {result.reason} (kept on the dead-letter stream)", file=sys.stderr)
+                print(f"error: {escape(result.reason)} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
                 fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
-                print(f"{state} {result.release_id} v{result.version} {path}" + (f" ({fixed})" if fixed else ""))
+                print(f"{state} {result.release_id} v{result.version} {shown}" + (f" ({fixed})" if fixed else ""))
     finally:
         await hand_over(service.runtime.streams)  # what it published, counted at the system's /metrics
         await service.stop()
@@ -331,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         message, code = one_line(exc, command)
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {escape(message)}", file=sys.stderr)  # it may quote a file's name, a feed's text
         return code
 
 

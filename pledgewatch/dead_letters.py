@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from dataclasses import dataclass
 
 from schemas import DeadLetter, DeadLetterEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
+from services.common.logs import escape
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
@@ -128,17 +130,57 @@ def brief(item: Letter | Unreadable, prefix: str) -> dict[str, str]:
         return {"id": item.id, "origin": UNREADABLE, "reason": item.reason}
     letter = item.letter
     return {"id": item.id, "at": letter.at.strftime("%Y-%m-%dT%H:%M:%SZ"), "origin": origin(item, prefix),
-            "from": letter.group or letter.stream.removeprefix("file:"), "reason": letter.reason}
+            "from": _gave_up(letter), "reason": letter.reason}
+
+
+def _gave_up(letter: DeadLetter) -> str:
+    """Who gave up on ``letter``: the consumer group or the file; for a delivery, its subscription (the
+    notifier's group would only repeat its origin)."""
+    if letter.stream.endswith(OUTBOX) and letter.payload.get("subscription_id"):
+        return f"subscription {letter.payload['subscription_id']}"
+    return letter.group or letter.stream.removeprefix("file:")
 
 
 def brief_line(letter: dict[str, str], width: int = REASON_WIDTH) -> str:
-    """A :func:`brief` as one indented line, the reason cut to ``width``."""
+    """A :func:`brief` as one indented line, the reason cut to ``width``; what came from outside (a file's
+    name, a reason quoting it) with its control characters escaped."""
     if "at" not in letter:
         return f"  {letter['id']}  (unreadable: {_one_line(letter['reason'], width)})"
     reason = _one_line(letter["reason"], width)
-    return f"  {letter['id']}  {letter['at']}  {letter['origin']}  {letter['from']}  {reason}"
+    return f"  {letter['id']}  {letter['at']}  {escape(letter['origin'])}  {escape(letter['from'])}  {reason}"
 
 
 def _one_line(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = escape(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def letter_lines(item: Letter) -> list[str]:
+    """One letter as ``dlq show`` prints it: every field, the reason whole, and the original payload; each
+    control character of what it quotes escaped, a text of several lines indented beneath its name."""
+    letter, refusal = item.letter, why_not_replayable(item.letter)
+    lines = [f"id:         {item.id}", f"at:         {letter.at.isoformat()}", f"stream:     {escape(letter.stream)}"]
+    if letter.entry_id:
+        lines.append(f"entry:      {escape(letter.entry_id)}")
+    if letter.group:
+        lines.append(f"group:      {escape(letter.group)} (deliveries: {letter.deliveries})")
+    lines += [f"reason:     {escape(letter.reason)}",
+              f"replayable: {'yes' if refusal is None else 'no, ' + escape(refusal)}", "payload:"]
+    for name, value in letter.payload.items():
+        lines += _payload_lines(escape(name), value)
+    return lines
+
+
+def _payload_lines(name: str, value: str) -> list[str]:
+    """A payload value beneath its name: JSON (an event) indented, a text of several lines line by line."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, (dict, list)):
+        text = json.dumps(parsed, indent=2, ensure_ascii=False).split("\n")
+    elif "\n" in value.rstrip("\r\n"):
+        text = value.replace("\r\n", "\n").rstrip("\n").split("\n")
+    else:
+        return [f"  {name}: {escape(value)}"]
+    return [f"  {name}:", *("    " + escape(line) if line else "" for line in text)]

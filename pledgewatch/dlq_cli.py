@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import shlex
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -17,13 +18,15 @@ from typing import Any, TypeVar
 from schemas.streams import DEAD_LETTERS
 from services.common.dead_letter_counts import overcounted_text
 from services.common.dead_letter_recount import QueueKeptChanging
+from services.common.logs import escape
 from services.common.stream_stats import UNREADABLE
 from services.common.command_counts import hand_over
 from services.common.runtime import Runtime, for_a_command
 
 from .configuration import load_settings
 from .dead_letter_queue import Counts, DeadLetterQueue, Page
-from .dead_letters import STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, origin, why_not_replayable
+from .dead_letters import (STREAM_ID, Letter, Unreadable, brief, brief_line, chosen_origins, letter_lines, origin,
+                           why_not_replayable)
 from .dlq_all import drop_all, replay_all, report_replay
 from .errors import usage_error
 
@@ -131,31 +134,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(json.dumps(_letter_json(item, prefix), indent=2))
         return 0
     if isinstance(item, Unreadable):
-        print(f"id:       {item.id}\nunreadable: {item.reason}")
+        print(f"id:       {item.id}\nunreadable: {escape(item.reason)}")
         return 0
-    letter, refusal = item.letter, why_not_replayable(item.letter)
-    print(f"id:         {item.id}\nat:         {letter.at.isoformat()}\nstream:     {letter.stream}")
-    if letter.entry_id:
-        print(f"entry:      {letter.entry_id}")
-    if letter.group:
-        print(f"group:      {letter.group} (deliveries: {letter.deliveries})")
-    print(f"reason:     {letter.reason}")
-    print(f"replayable: {'yes' if refusal is None else 'no, ' + refusal}")
-    print("payload:")
-    for name, value in letter.payload.items():
-        print(f"  {name}: {_readable(value)}")
+    print("\n".join(letter_lines(item)))
     return 0
-
-
-def _readable(value: str) -> str:
-    """A payload value; JSON (an event) indented beneath its name."""
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return value
-    if not isinstance(parsed, (dict, list)):
-        return value
-    return "\n" + "\n".join("    " + line for line in json.dumps(parsed, indent=2, ensure_ascii=False).splitlines())
 
 
 def _selection_problem(args: argparse.Namespace, verb: str) -> str | None:
@@ -187,8 +169,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _confirmed(question: str) -> bool:
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    """The answer to ``question``. It is asked inside the command's event loop, whose handler of SIGINT only
+    cancels a task, which a blocking read never sees: while it waits, Ctrl+C raises KeyboardInterrupt."""
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)  # before the question: answered at once
+    try:
+        print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 def cmd_drop(args: argparse.Namespace) -> int:

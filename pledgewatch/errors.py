@@ -55,7 +55,16 @@ class OneLineParser(argparse.ArgumentParser):
     COMMAND = "_command"  # the prog of the innermost command given: ``pledgewatch dlq list``
 
     def error(self, message: str) -> NoReturn:
-        raise usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        raise usage_error(f"{self.prog}: {self._missing_command(message) or message} (see `{self.prog} --help`)")
+
+    def _missing_command(self, message: str) -> str | None:
+        """The commands to choose from, where argparse would name the variable a command is kept in."""
+        for action in self._actions:
+            if (isinstance(action, argparse._SubParsersAction)
+                    and message == f"the following arguments are required: {action.dest}"):
+                *names, last = action.choices
+                return f"give a command: {', '.join(names)} or {last}" if names else f"give a command: {last}"
+        return None
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
         namespace, extras = super().parse_known_args(args, namespace)

@@ -87,3 +87,16 @@ def test_a_recount_counts_every_letter_by_its_field_or_as_python_reads_it_and_ke
     counts, later = tally(entries, "p:")
     assert counts == {"feed": 1, "unreadable": 2}
     assert later == {"2-0": "unreadable", "3-0": "unreadable"}
+
+
+def test_a_delivery_given_up_on_names_its_subscription_where_a_letter_names_who_gave_up():
+    """Before: `dlq list` showed `notifier  notifier`, the origin twice, and not which subscription's endpoint
+    kept failing."""
+    delivery = Letter("4-0", DeadLetter(
+        stream="pledgewatch:notifier:outbox", entry_id="job-1", group="notifier",
+        payload={"job_id": "job-1", "subscription_id": "desk", "channel": "{}", "message": "{}"},
+        reason="webhook https://hooks.example.org/x: HTTP 500 (attempt 6 of 6)", deliveries=6,
+        at=datetime(2026, 12, 4, tzinfo=timezone.utc)))
+    assert brief_line(brief(delivery, "pledgewatch:")) == (
+        "  4-0  2026-12-04T00:00:00Z  notifier  subscription desk  "
+        "webhook https://hooks.example.org/x: HTTP 500 (attempt 6 of 6)")

@@ -253,3 +253,17 @@ def test_a_backfill_option_without_backfill_is_a_usage_error_naming_it(seed_file
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (f"error: pledgewatch ingest: {option[0]} is an option of --backfill; add --backfill "
                              "(and no PATH) to backfill, or leave it out (see `pledgewatch ingest --help`)\n")
+
+
+def test_ingest_escapes_the_control_characters_of_a_file_name_it_reports(tmp_path, redis_url, key_prefix):
+    """Before: a refused file named with an ANSI escape (`esc\\x1b[32m…`) turned the terminal green."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "undated-\x1b[32m.txt").write_text("Plan\nThe UK will invest £5m.\n")
+    (folder / "2024-01-01-\x1b]0;title\x07.txt").write_text("Plan\nThe UK will invest £6m.\n")
+    result = _pledgewatch("ingest", folder, env=env)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    assert f"error: {folder}/undated-\\x1b[32m.txt: no publication date" in result.stderr
+    assert result.stdout.endswith(f" {folder}/2024-01-01-\\x1b]0;title\\x07.txt\n")

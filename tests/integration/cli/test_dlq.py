@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 
@@ -133,7 +134,7 @@ def test_show_gives_the_reason_and_the_original_event(cli, settings, capsys):
     assert "group:      classifier (deliveries: 4)\n" in out
     assert "reason:     unknown schema version 2 for pledgewatch.release.published\n" in out
     assert "replayable: yes\n" in out
-    assert f'payload:\n  {EVENT_FIELD}: \n    {{\n      "specversion": "1.0",\n' in out
+    assert f'payload:\n  {EVENT_FIELD}:\n    {{\n      "specversion": "1.0",\n' in out
     assert cli("dlq", "show", "1-1") == 1
     assert capsys.readouterr().err == "error: 1-1: no such dead letter\n"
 
@@ -245,6 +246,35 @@ def test_drop_in_a_terminal_asks_and_drops_only_on_yes(settings, client, answer,
     assert err.startswith("Drop 1 dead letter for good? [y/N] ")
     assert (code, out) == ((0, "dropped 1 of 1 dead letter\n") if dropped else (1, ""))
     assert client.xlen(settings.key(DEAD_LETTERS)) == (0 if dropped else 1)
+
+
+@pytest.mark.parametrize("chosen", [["LETTER"], ["--all"]], ids=["by-id", "all"])
+def test_ctrl_c_at_the_question_stops_the_drop_and_keeps_the_letter(settings, client, chosen):
+    """Before: the question was read inside the command's event loop, whose handler of SIGINT only cancels its
+    task: Ctrl+C left ``Drop 1 dead letter for good? [y/N] ^C`` waiting for an answer."""
+    letter = dead_letter_entry(settings, {EVENT_FIELD: EVENT}, "bad release")
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "pledgewatch.cli", "dlq", "drop",
+                                    *(letter if arg == "LETTER" else arg for arg in chosen)], stdin=follower,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_process_env(settings))
+        asked = b""
+        while b"[y/N] " not in asked:
+            chunk = os.read(process.stderr.fileno(), 1024)
+            assert chunk, asked
+            asked += chunk
+        process.send_signal(signal.SIGINT)  # what a terminal sends its foreground process on Ctrl+C
+        try:
+            out, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            pytest.fail("Ctrl+C at the question did not stop `pledgewatch dlq drop`")
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert (process.returncode, out) == (130, b"")
+    assert client.xlen(settings.key(DEAD_LETTERS)) == 1
 
 
 @pytest.mark.parametrize("args", [["dlq", "replay"], ["dlq", "replay", "1-1", "--all"],
