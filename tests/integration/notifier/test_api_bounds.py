@@ -92,6 +92,13 @@ _CALLS = st.sampled_from([("POST", "/subscriptions"), ("PUT", "/subscriptions/de
                           ("PATCH", "/subscriptions/desk"), ("POST", "/subscriptions/desk/pause")])
 
 
+@pytest.fixture(name="settings")
+def _patient_settings(settings):
+    """Redis waited for as long as the services' commands wait: these examples are about bodies, and a machine
+    busy enough to hold Redis's answer past the HTTP bound's 2 s would answer them 503."""
+    return settings.model_copy(update={"http_redis_seconds": 5.0})
+
+
 @pytest.fixture
 async def api(notifier):
     n = await notifier(http=True)
