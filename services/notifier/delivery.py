@@ -372,7 +372,7 @@ class DeliveryWorker:
             result = await self._send(channel, job)
         sent()
         if not result.ok and job.subscription_id in await self._gone({job.subscription_id}):
-            await self._record_cancelled(job, channel, failure=result.error)  # deleted while it was tried
+            await self._record_cancelled(job, channel, failure=result.error or "failed")  # deleted meanwhile
             return
         await self._record(job, channel, result)
 
