@@ -33,7 +33,8 @@ ALERTS_QUEUED = Counter(
     "pledgewatch_alerts_queued", "Alert deliveries queued for new commitments (one per alert and channel).",
     registry=None)
 DELIVERIES = Counter(
-    "pledgewatch_deliveries", "Delivery attempts, by channel type and outcome (sent, failed).",
+    "pledgewatch_deliveries", "Delivery attempts, by channel type and outcome (sent, failed; cancelled: a delivery "
+    "whose subscription was deleted, finished without a further attempt).",
     ["channel", "outcome"], registry=None)
 DELIVERIES_GIVEN_UP = Counter(
     "pledgewatch_deliveries_given_up", "Deliveries that failed for good (attempts spent, or not retryable) and "
@@ -59,7 +60,7 @@ for _kind in get_args(SourceKind):
 for _answer in ("yes", "no"):
     COMMITMENTS_FOUND.labels(counter_terrorism=_answer)
 for _channel in CHANNEL_TYPES:
-    for _outcome in ("sent", "failed"):
+    for _outcome in ("sent", "failed", "cancelled"):
         DELIVERIES.labels(channel=_channel, outcome=_outcome)
     DELIVERIES_GIVEN_UP.labels(channel=_channel)
 
@@ -74,6 +75,15 @@ def count_delivery(channel_type: str, *, ok: bool, final: bool = False) -> None:
     DELIVERIES.labels(channel=channel, outcome="sent" if ok else "failed").inc()
     if final and not ok:
         DELIVERIES_GIVEN_UP.labels(channel=channel).inc()
+
+
+def count_cancelled(channel_type: str, *, attempted: bool) -> None:
+    """A delivery on a channel of ``channel_type`` cancelled because its subscription was deleted: ``attempted``,
+    after an attempt that failed (counted as failed too), else before one."""
+    channel = channel_type if channel_type in CHANNEL_TYPES else "other"
+    if attempted:
+        DELIVERIES.labels(channel=channel, outcome="failed").inc()
+    DELIVERIES.labels(channel=channel, outcome="cancelled").inc()
 
 
 def count_commitments(counter_terrorism: int, other: int) -> None:

@@ -34,12 +34,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import aiohttp
+from redis.exceptions import RedisError
 
 from schemas.alerts import AlertDeliveredEvent, AlertFailedEvent, DeliveryAttempt
 from schemas.streams import DEAD_LETTERS, DELIVERIES
 from services.common.batch_writer import BatchWriter
 from services.common.errors import failure_text
-from services.common.metrics import count_delivery
+from services.common.metrics import count_cancelled, count_delivery
 from services.common.outages import OutageNotices
 from services.common.outbound import TargetPolicy, guarded_session
 from services.common.streams import Streams
@@ -51,6 +52,7 @@ from .channels.webhook import WebhookSender
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
+from .presence import SubscriptionPresence, cancellation
 from .redaction import scrub
 from .subscriptions import Subscription
 
@@ -79,8 +81,11 @@ def _spec_key(channel: dict[str, Any]) -> Hashable:
 class DeliveryWorker:
     def __init__(self, streams: Streams, outbox: Outbox, config: NotifierConfig, *, webhook_timeout: float,
                  clock: Callable[[], float] = time.time,
-                 targets: TargetPolicy | None = None, email_support: EmailSupport | None = None) -> None:
+                 targets: TargetPolicy | None = None, email_support: EmailSupport | None = None,
+                 presence: SubscriptionPresence | None = None) -> None:
+        """``presence``: whether a job's subscription is still there (None: not asked, every job is sent)."""
         self.streams, self.outbox, self.config = streams, outbox, config
+        self.presence = presence
         self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
@@ -228,6 +233,7 @@ class DeliveryWorker:
             busy = {d: slots - n for d, n in self._busy.items()}
             free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
+        gone = await self._gone({job.subscription_id for _, _, job in claimed}) if claimed else set()
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
         for _, dest, _ in claimed:
@@ -239,7 +245,7 @@ class DeliveryWorker:
                 if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                     continue
                 self._busy[dest] = self._busy.get(dest, 0) + 1
-                task = asyncio.create_task(self._deliver(job, dest))
+                task = asyncio.create_task(self._deliver(job, dest, gone=job.subscription_id in gone))
                 self._inflight[job_id] = task
                 self._leased[job_id] = now + lease
                 task.add_done_callback(lambda _t, j=job_id: self._done(j))
@@ -315,7 +321,20 @@ class DeliveryWorker:
                                                           self._shared_http(), self.email_support)
         return channel
 
-    async def _deliver(self, job: DeliveryJob, dest: str) -> None:
+    async def _gone(self, subscription_ids: set[str]) -> set[str]:
+        """Those of ``subscription_ids`` no longer there; none when that cannot be asked now (their jobs are
+        sent: a delivery is not cancelled on a guess)."""
+        if self.presence is None:
+            return set()
+        try:
+            return await self.presence.gone(subscription_ids)
+        except RedisError as exc:
+            log.warning("whether subscription(s) %s are still there could not be read (%s): sent as queued",
+                        ", ".join(sorted(subscription_ids)), failure_text(exc))
+            return set()
+
+    async def _deliver(self, job: DeliveryJob, dest: str, *, gone: bool = False) -> None:
+        """``gone``: its subscription is no longer there, the job is cancelled, not sent."""
         freed = False
 
         def free_slot() -> None:  # once the send is over: the next job can be claimed while this one is recorded
@@ -334,7 +353,11 @@ class DeliveryWorker:
                     self._wake.set()
 
         try:
-            await self._deliver_job(job, dest, free_slot)
+            if gone:
+                free_slot()
+                await self._record_cancelled(job)
+            else:
+                await self._deliver_job(job, dest, free_slot)
         finally:
             free_slot()
 
@@ -348,7 +371,29 @@ class DeliveryWorker:
         async with limit:
             result = await self._send(channel, job)
         sent()
+        if not result.ok and job.subscription_id in await self._gone({job.subscription_id}):
+            await self._record_cancelled(job, channel, failure=result.error or "failed")  # deleted meanwhile
+            return
         await self._record(job, channel, result)
+
+    async def _record_cancelled(self, job: DeliveryJob, channel: Channel | None = None, *,
+                                failure: str | None = None) -> None:
+        """Finish ``job``, whose subscription is gone, with a final failed attempt saying it was cancelled: not
+        tried again, no dead letter. ``failure``: the error of the attempt just made (None: none was made)."""
+        job.attempts += 1  # the attempt that ends it, made or not: its event's id is one of its own
+        now = self.clock()
+        error = cancellation(job.subscription_id, scrub(failure, job.channel) if failure else None)
+        attempt = DeliveryAttempt(
+            alert_id=job.message_id, subscription_id=job.subscription_id,
+            channel=channel.name if channel else job.channel.get("type", "?"),
+            destination=channel.destination if channel else job.destination, attempt=job.attempts,
+            outcome="failed", final=True, error=error, at=datetime.fromtimestamp(now, timezone.utc))
+        count_cancelled(job.channel.get("type", "?"), attempted=failure is not None)
+        event = AlertFailedEvent.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
+                                      subject=job.subscription_id)
+        log.info("%s: %s: %s %s: %s", job.subscription_id, job.message_id, attempt.channel, attempt.destination,
+                 error)
+        await self._records.submit(Attempt(job, False, True, event))
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.

@@ -112,9 +112,13 @@ end
 
 _SEND_AGAIN = FORGET_LETTER + """
 -- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts,
--- the origins of its letters counted later.
--- ARGV: letter id, job JSON (attempts from zero), due, job id, destination. Gated on deleting the letter:
--- of two replays of one letter, one queues the job.
+-- the origins of its letters counted later, the stored subscriptions hash, the ids read from a subscriptions file.
+-- ARGV: letter id, job JSON (attempts from zero), due, job id, destination, its subscription's id. Gated on
+-- deleting the letter: of two replays of one letter, one queues the job. -1, the letter kept: its subscription
+-- is neither stored nor read from a file any more (deleted).
+if redis.call('HEXISTS', KEYS[8], ARGV[6]) == 0 and redis.call('SISMEMBER', KEYS[9], ARGV[6]) == 0 then
+  return -1
+end
 if forget_letter(KEYS[1], KEYS[6], KEYS[7], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
@@ -122,6 +126,13 @@ redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
 redis.call('DEL', KEYS[2])
 return 1
 """
+
+
+@dataclass(frozen=True)
+class SubscriptionDeleted:
+    """A dead letter not sent again: the subscription of its delivery is gone."""
+
+    subscription_id: str
 
 
 @dataclass(frozen=True)
@@ -318,10 +329,13 @@ class Outbox:
     def given_up_key(self, job_id: str) -> str:
         return self._key(f"notifier:given-up:{job_id}")
 
-    async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *, now: float) -> bool | None:
+    async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *,
+                         now: float) -> bool | None | SubscriptionDeleted:
         """Queue a job given up on again, with its attempts from zero and one more replay, and delete its dead letter
         ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
-        again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``)."""
+        again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
+        :class:`SubscriptionDeleted` (the letter kept) when its subscription is neither stored nor read from a
+        subscriptions file (``notifier:subscriptions:from-file``) any more."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None
@@ -329,8 +343,11 @@ class Outbox:
         job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
         queued = await self._send_again(
             keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
-                  counts_key(dead_letters), counted_later_key(dead_letters)],
-            args=[letter_id, job.model_dump_json(), now, job_id, job.destination])
+                  counts_key(dead_letters), counted_later_key(dead_letters), self._key("notifier:subscriptions"),
+                  self._key("notifier:subscriptions:from-file")],
+            args=[letter_id, job.model_dump_json(), now, job_id, job.destination, job.subscription_id])
+        if queued == -1:
+            return SubscriptionDeleted(job.subscription_id)
         return bool(queued)
 
     async def pending(self) -> int:

@@ -67,6 +67,7 @@ from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
 from .file_ids import note_edit, tell_not_loaded
+from .presence import SubscriptionPresence
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
@@ -230,6 +231,8 @@ class NotifierService:
         mailed = Mailed(streams.client, streams.key)
         return DeliveryWorker(streams, outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                               targets=self.settings.target_policy,
+                              presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
+                                                            self.file.loaded_ids),
                               email_support=EmailSupport(self.unsubscribe_links, unsubscribed.of, mailed.of, mailed.add,
                                                          unsubscribed.generation,
                                                          dashboard_base(self.config, self.settings)))

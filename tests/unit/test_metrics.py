@@ -3,7 +3,7 @@
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.common.metrics import count_delivery, registry_with
+from services.common.metrics import count_cancelled, count_delivery, registry_with
 
 
 def _samples(registry):
@@ -35,3 +35,18 @@ def test_two_apps_in_one_process_each_register_the_same_counters():
     count_delivery("console", ok=True)
     key = ("pledgewatch_deliveries_total", (("channel", "console"), ("outcome", "sent")))
     assert _samples(first)[key] == _samples(second)[key] >= 1
+
+
+def test_a_cancelled_delivery_counts_once_as_cancelled_never_as_given_up():
+    """A delivery whose subscription was deleted: cancelled, and failed too when an attempt was made."""
+    def series(outcome):
+        return ("pledgewatch_deliveries_total", (("channel", "webhook"), ("outcome", outcome)))
+
+    given_up = ("pledgewatch_deliveries_given_up_total", (("channel", "webhook"),))
+    before = _samples(registry_with())
+    count_cancelled("webhook", attempted=False)
+    count_cancelled("webhook", attempted=True)
+    after = _samples(registry_with())
+    assert after[series("cancelled")] == before[series("cancelled")] + 2
+    assert after[series("failed")] == before[series("failed")] + 1
+    assert after[given_up] == before[given_up]
