@@ -16,7 +16,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time
 from typing import Any
 
 from fastapi import Path, Request
@@ -34,7 +34,7 @@ from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
 from services.ledger.store import LedgerStore
-from services.notifier.bounds import pause_problem
+from services.notifier.bounds import pause_end, pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.store import SubscriptionStore
@@ -292,9 +292,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     def pause_until(raw: dict[str, list[str]]) -> datetime:
         text = (raw.get("until") or [""])[-1].strip()
         try:
-            when = datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)
+            when = pause_end(text)
         except ValueError:
-            raise Refused(422, "Give the day to pause until as YYYY-MM-DD.") from None
+            raise Refused(422, "Give the day to pause until as YYYY-MM-DD (or a time with its zone, such as "
+                                "2026-02-01T09:00:00Z).") from None
         problem = pause_problem(when, now=clock())
         if problem:
             raise Refused(422, f"until: {problem}")

@@ -26,6 +26,9 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
     assert await run("list") == 0
     assert capsys.readouterr().out == ("console\tapi\timmediate\tconsole\n"
                                        "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
+    # before: a date alone was refused ("not a time with a zone"); it is the start of that day, UTC
+    assert await run("pause", "desk", "--until", "2031-02-01") == 0
+    assert "paused_until: '2031-02-01T00:00:00Z'" in capsys.readouterr().out
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
     # before: the line stopped at the id, saying nothing of where the ids are found
@@ -75,8 +78,9 @@ async def test_adding_an_existing_id_names_the_flag_that_replaces_it(notifier, w
 @pytest.mark.parametrize("until, message", [
     pytest.param("2020-01-01T00:00:00Z", "error: --until 2020-01-01T00:00:00Z: the pause would end in the past",
                  id="past"),
-    pytest.param("2030-01-01", "error: --until 2030-01-01: not a time with a zone (e.g. 2026-02-01T09:00:00Z)",
-                 id="no-zone"),
+    pytest.param("2030-01-01T09:00", "error: --until 2030-01-01T09:00: not a date or a time with a zone (e.g. "
+                 "2026-02-01, from 00:00 UTC, or 2026-02-01T09:00:00Z)", id="no-zone"),
+    pytest.param("2020-01-01", "error: --until 2020-01-01: the pause would end in the past", id="past-date"),
 ], )
 def test_a_pause_that_cannot_hold_is_refused_before_the_api_is_asked(until, message, capsys):
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "pause", "desk", "--until", until]) == 2
