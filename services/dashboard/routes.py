@@ -237,8 +237,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
-        if p.subscriptions.in_file(sub.id):
-            problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"
+        if owned := p.subscriptions.file_owns(sub.id):
+            problem = owned
         elif await p.subscriptions.get(sub.id) is not None:
             problem = (f"a subscription {sub.id!r} exists already: choose another id (that one is changed with "
                        f"`pledgewatch subscriptions update {sub.id} FILE`)")
@@ -275,8 +275,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         problem = None
         if sub is None:
             problem, status = f"no subscription {sub_id!r}", 404
-        elif p.subscriptions.in_file(sub_id):
-            problem, status = f"{sub_id!r} is defined in the subscriptions file; edit the file", 409
+        elif owned := p.subscriptions.file_owns(sub_id):
+            problem, status = owned, 409
         else:
             try:
                 until = paused_until(raw)

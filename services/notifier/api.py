@@ -110,8 +110,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return store, sub_id, sub
 
     def writable(store: SubscriptionStore, sub_id: str) -> None:
-        if store.in_file(sub_id):
-            raise field_error(409, "id", f"{sub_id!r} is defined in the subscriptions file; edit the file")
+        if owned := store.file_owns(sub_id):
+            raise field_error(409, "id", owned)
 
     async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True,
                    old: Subscription | None = None) -> JSONResponse:

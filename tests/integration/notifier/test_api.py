@@ -73,10 +73,12 @@ async def test_file_subscriptions_are_listed_and_read_only(notifier, write_yaml)
 
 async def test_posting_an_id_the_file_defines_says_to_edit_the_file_not_to_put(notifier, write_yaml):
     """Before: 409 "already exists; use PUT to replace", and a PUT then answered 409 too."""
-    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    file = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=file)
     status, body = await api_call(n, "POST", "/subscriptions", {"id": "from-file", "channels": ["console"]})
-    assert (status, body["errors"]) == (409, [{"field": "id", "message": "'from-file' is defined in the "
-                                                                          "subscriptions file; edit the file"}])
+    assert (status, body["errors"]) == (409, [{"field": "id", "message": (
+        f"'from-file' is defined in the subscriptions file {file.absolute()}: change or remove it there (a running "
+        "pledgewatch reads the file again once it is saved, no restart)")}])
 
 
 async def test_patch_refuses_fields_it_does_not_know_naming_each(notifier):

@@ -150,14 +150,28 @@ async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file
                                                                                 monkeypatch, settings):
     """Before: "add --replace to replace it", and --replace then failed: the file's ids are the file's to change."""
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
-    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    subscriptions = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=subscriptions)
     path = write_yaml("id: from-file\nchannels: [console]\n", "one.yaml")
     run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
     for replace in ([], ["--replace"]):
         assert await run("add", *replace, str(path)) == 1
         assert capsys.readouterr().err == \
-            f"error: {path}: subscription ('from-file'): id: 'from-file' is defined in the subscriptions file; " \
-            "edit the file\n", replace
+            f"error: {path}: subscription ('from-file'): id: {FROM_FILE.format(file=subscriptions)}\n", replace
+
+
+FROM_FILE = ("'from-file' is defined in the subscriptions file {file}: change or remove it there (a running "
+             "pledgewatch reads the file again once it is saved, no restart)")
+
+
+async def test_deleting_a_subscription_of_the_file_names_the_file_and_how_to_remove_it(
+        notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: "id: 'from-file' is defined in the subscriptions file; edit the file", naming no file."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    subscriptions = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=subscriptions)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "delete", "from-file"]) == 1
+    assert capsys.readouterr().err == f"error: id: {FROM_FILE.format(file=subscriptions)}\n"
 
 
 async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, write_yaml, capsys, monkeypatch,
