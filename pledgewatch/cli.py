@@ -22,7 +22,7 @@ from services.common.logs import escape, setup_logging
 from services.common.runtime import for_a_command
 from services.common.settings import MAX_WORKERS, Settings
 
-from .classify_input import PUBLISHED_HINT, STDIN_PATH, StandardInput, published_option, read_piped_text
+from .classify_input import PUBLISHED_HELP, PUBLISHED_HINT, STDIN_PATH, StandardInput, published_option, read_piped_text
 from .configuration import load_settings
 from .errors import INTERRUPTED, OneLineParser, one_line, usage_error
 from .backfill_cli import add_backfill_arguments, backfill_options_given, run_backfill
@@ -163,8 +163,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-async def _ingest(settings: Settings, files: list[Path]) -> int:
+async def _ingest(settings: Settings, files: list[Path], published_at: datetime | None) -> int:
     from services.common.command_counts import hand_over
+    from services.ingest.files import NoPublicationDate
     from services.ingest.service import FilePublished, FileRefused, IngestService
 
     service = IngestService(settings, watch=[])
@@ -172,14 +173,16 @@ async def _ingest(settings: Settings, files: list[Path]) -> int:
     failed = 0
     try:
         for path in files:
-            result = await service.ingest_file(path)  # a refused file goes to the dead-letter stream
+            result = await service.ingest_file(path, published_at=published_at)  # refused: dead-lettered
             shown = escape(str(path))  # a file's name may hold control characters
             if result is None:
                 failed += 1
                 print(f"error: {shown}: no such file (gone before it was read)", file=sys.stderr)
             elif isinstance(result, FileRefused):
                 failed += 1
-                print(f"error: {escape(result.reason)} (kept on the dead-letter stream)", file=sys.stderr)
+                undated = isinstance(result.error, NoPublicationDate)
+                reason = result.error.or_given(PUBLISHED_HINT) if undated else result.reason
+                print(f"error: {escape(reason)} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
                 fixed = result.fixed_words() if isinstance(result, FilePublished) else ""
@@ -196,6 +199,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.backfill:
         if args.paths:
             raise usage_error("give either PATH... or --backfill, not both")
+        if args.published is not None:
+            raise usage_error("pledgewatch ingest: --published dates a release file; --backfill takes each "
+                              "release's date from GOV.UK")
         return run_backfill(args)
     backfill_only = backfill_options_given(args)
     if backfill_only:
@@ -203,12 +209,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                           "PATH) to backfill, or leave it out (see `pledgewatch ingest --help`)")
     if not args.paths:
         raise usage_error("give release files or folders, or --backfill")
+    if args.published is not None and (len(args.paths) > 1 or args.paths[0].is_dir()):
+        raise usage_error("pledgewatch ingest: --published dates one release file (given for several, it would "
+                          "stand over the date each gives, in what is published); give one file with it")
     settings = load_settings()
     files, missing = _release_files(args.paths)
     settings, redis_source = command_redis(settings)
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
     with redis_source.told():
-        status = asyncio.run(_ingest(for_a_command(settings), files)) if files else 0
+        status = asyncio.run(_ingest(for_a_command(settings), files, args.published)) if files else 0
     return 1 if missing else status
 
 
@@ -253,15 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("paths", nargs="+", type=classify_path, metavar="PATH",
                           help="release files or folders of them (a path, or a file:// URL); - for a text on "
                                "standard input (UTF-8, read as a .txt file)")
-    classify.add_argument("--published", type=published_option, metavar="DATE",
-                          help="the publication date (YYYY-MM-DD, or an ISO 8601 time with its zone) its "
-                               "deadlines resolve against, for a text that gives none; it overrides one a file "
-                               "gives")
+    classify.add_argument("--published", type=published_option, metavar="DATE", help=PUBLISHED_HELP)
     classify.set_defaults(func=cmd_classify)
 
     ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")
     ingest.add_argument("paths", nargs="*", type=local_path, metavar="PATH",
                         help="release files or folders of them (a path, or a file:// URL)")
+    ingest.add_argument("--published", type=published_option, metavar="DATE",
+                        help=PUBLISHED_HELP + " (one file only)")
     add_backfill_arguments(ingest)
     ingest.set_defaults(func=cmd_ingest)
 

@@ -422,7 +422,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_update)
     p = sub.add_parser("pause", help="send nothing to it until a time")
     p.add_argument("id", metavar="ID", help=ID_HELP)
-    p.add_argument("--until", required=True, help="ISO 8601 time with a zone, e.g. 2026-02-01T09:00:00Z")
+    p.add_argument("--until", required=True, metavar="WHEN",
+                   help="a time with its zone (2026-02-01T09:00:00Z) or a date alone (2026-02-01: from 00:00 UTC)")
     p.set_defaults(func=cmd_pause)
     p = sub.add_parser("resume", help="end a pause")
     p.add_argument("id", metavar="ID", help=ID_HELP)

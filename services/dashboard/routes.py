@@ -16,7 +16,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time
 from typing import Any
 
 from fastapi import Path, Request
@@ -34,7 +34,7 @@ from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
 from services.ledger.store import LedgerStore
-from services.notifier.bounds import pause_problem
+from services.notifier.bounds import pause_end, pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.store import SubscriptionStore
@@ -237,8 +237,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(refused))
         problem = None
-        if p.subscriptions.in_file(sub.id):
-            problem = f"{sub.id!r} is defined in the subscriptions file; edit the file"
+        if owned := p.subscriptions.file_owns(sub.id):
+            problem = owned
         elif await p.subscriptions.get(sub.id) is not None:
             problem = (f"a subscription {sub.id!r} exists already: choose another id (that one is changed with "
                        f"`pledgewatch subscriptions update {sub.id} FILE`)")
@@ -275,8 +275,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         problem = None
         if sub is None:
             problem, status = f"no subscription {sub_id!r}", 404
-        elif p.subscriptions.in_file(sub_id):
-            problem, status = f"{sub_id!r} is defined in the subscriptions file; edit the file", 409
+        elif owned := p.subscriptions.file_owns(sub_id):
+            problem, status = owned, 409
         else:
             try:
                 until = paused_until(raw)
@@ -292,9 +292,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     def pause_until(raw: dict[str, list[str]]) -> datetime:
         text = (raw.get("until") or [""])[-1].strip()
         try:
-            when = datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)
+            when = pause_end(text)
         except ValueError:
-            raise Refused(422, "Give the day to pause until as YYYY-MM-DD.") from None
+            raise Refused(422, "Give the day to pause until as YYYY-MM-DD (or a time with its zone, such as "
+                                "2026-02-01T09:00:00Z).") from None
         problem = pause_problem(when, now=clock())
         if problem:
             raise Refused(422, f"until: {problem}")

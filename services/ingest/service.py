@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -82,6 +82,7 @@ class FileRefused:
 
     reason: str
     again: bool = False  # refused before as it is: only logged, not dead-lettered once more
+    error: ReleaseFileError | None = field(default=None, compare=False)  # what refused it, when the file did
 
 
 @dataclass(frozen=True)
@@ -192,16 +193,18 @@ class IngestService:
     async def get_sources(self) -> SourcesAnswer:
         return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
-    async def ingest_file(self, path: Path) -> FilePublished | FileRefused | None:
+    async def ingest_file(self, path: Path, *, published_at: datetime | None = None
+                          ) -> FilePublished | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
         whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
         parsing run off the event loop. The file is named by its absolute path, so a letter says which folder
-        it came from."""
+        it came from. ``published_at`` (aware): its publication time, over any the file gives."""
         path = path.absolute()
         raw: bytes | None = None
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
-            release = await asyncio.to_thread(parse_release, path, raw)  # its source checked as classify checks it
+            # its source checked as classify checks it
+            release = await asyncio.to_thread(parse_release, path, raw, published_at=published_at)
         except FileNotFoundError:
             log.info("%s: gone before it was read", path)
             return None
@@ -211,7 +214,8 @@ class IngestService:
             else:
                 reason = f"{path}: cannot be read as a release ({failure_text(exc)})"
                 log.error("%s: unexpected error reading the file", path, exc_info=exc)
-            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
+            return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason),
+                               error=exc if isinstance(exc, ReleaseFileError) else None)
         try:
             result = await publish_if_changed(self.runtime.streams, release, kind="file")
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault

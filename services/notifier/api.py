@@ -12,26 +12,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from fastapi import Path, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field
 from typing_extensions import Annotated
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response, field_error
-from services.common.errors import readable_message
 
-from .bounds import pause_problem, time_given_problem
+from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
 from .redaction import HIDDEN, redact_url
 from .store import SubscriptionStore
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
-
-_WHEN = TypeAdapter(AwareDatetime)
-
 
 SubscriptionId = Annotated[str, Path(alias="id", description="The subscription's id.")]
 
@@ -47,7 +43,8 @@ class SubscriptionList(BaseModel):
 
 
 class PauseRequest(BaseModel):
-    until: AwareDatetime
+    until: AwareDatetime | date = Field(description="A time with its zone, or a date alone: the start of that day, "
+                                        "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
 
 
 class TestOutcome(BaseModel):
@@ -113,8 +110,8 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return store, sub_id, sub
 
     def writable(store: SubscriptionStore, sub_id: str) -> None:
-        if store.in_file(sub_id):
-            raise field_error(409, "id", f"{sub_id!r} is defined in the subscriptions file; edit the file")
+        if owned := store.file_owns(sub_id):
+            raise field_error(409, "id", owned)
 
     async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True,
                    old: Subscription | None = None) -> JSONResponse:
@@ -182,14 +179,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
         data = await _body(request) if await request.body() else {}
-        until = data.get("until") if isinstance(data, dict) else None
-        if problem := time_given_problem(until):
-            return _errors(422, [{"field": "until", "message": problem}])
         try:
-            when = _WHEN.validate_python(until if isinstance(until, str) else None, strict=False)
-        except ValidationError as exc:
-            return _errors(422, [{"field": "until", "message": readable_message(exc.errors()[0]) +
-                                  " (an ISO 8601 time with a zone, e.g. 2026-01-31T09:00:00Z)"}])
+            when = pause_end(data.get("until") if isinstance(data, dict) else None)
+        except ValueError as exc:
+            return _errors(422, [{"field": "until", "message": str(exc)}])
         problem = pause_problem(when, now=clock())
         if problem:
             return _errors(422, [{"field": "until", "message": problem}])

@@ -7,7 +7,7 @@ and nothing out of range reaches planning, where it would fail for every subscri
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,15 +64,37 @@ def time_given_problem(value: object) -> str | None:
     return None
 
 
-def pause_until_problem(text: str, *, now: datetime) -> str | None:
-    """Why ``text``, an ISO 8601 time with a zone given to end a pause now, cannot: not such a time, out of
-    range, or already past."""
+PAUSE_END_FORMS = "a date or a time with a zone (e.g. 2026-02-01, from 00:00 UTC, or 2026-02-01T09:00:00Z)"
+
+
+def pause_end(value: object) -> datetime:
+    """The end of a pause as given to ``pledgewatch subscriptions pause --until``, the API's pause and the
+    dashboard's: a date alone (ISO 8601) is the start of that day, 00:00 UTC, as a release file's date is; a time
+    must give its zone. ValueError with the reason for anything else, a number or its text included."""
+    problem = time_given_problem(value)
+    if problem:
+        raise ValueError(problem)
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)
+    except ValueError:
+        pass
     try:
         until = datetime.fromisoformat(text)
     except ValueError:
         until = None
     if until is None or until.tzinfo is None:
-        return "not a time with a zone (e.g. 2026-02-01T09:00:00Z)"
+        raise ValueError(f"not {PAUSE_END_FORMS}")
+    return until
+
+
+def pause_until_problem(text: str, *, now: datetime) -> str | None:
+    """Why ``text`` (as :func:`pause_end` reads it), given to end a pause now, cannot: not such a date or time,
+    out of range, or already past."""
+    try:
+        until = pause_end(text)
+    except ValueError as exc:
+        return str(exc)
     if until < now:
         return f"the pause would end in the past (now {now.isoformat(timespec='seconds')})"
     return pause_problem(until)

@@ -262,6 +262,14 @@ class SubscriptionStore:
     def in_file(self, sub_id: str) -> bool:
         return any(s.id == sub_id for s in self.file.current())
 
+    def file_owns(self, sub_id: str) -> str | None:
+        """Why ``sub_id`` cannot be changed or deleted here, when the subscriptions file defines it (naming the
+        file, which the running notifier re-reads once it changes); None when it is stored here."""
+        if self.file.path is None or not self.in_file(sub_id):
+            return None
+        return (f"{sub_id!r} is defined in the subscriptions file {self.file.path.absolute()}: change or remove it "
+                "there (a running pledgewatch reads the file again once it is saved, no restart)")
+
     async def get(self, sub_id: str) -> Subscription | None:
         for sub in self.file.current():
             if sub.id == sub_id:

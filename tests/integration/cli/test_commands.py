@@ -267,3 +267,57 @@ def test_ingest_escapes_the_control_characters_of_a_file_name_it_reports(tmp_pat
     assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
     assert f"error: {folder}/undated-\\x1b[32m.txt: no publication date" in result.stderr
     assert result.stdout.endswith(f" {folder}/2024-01-01-\\x1b]0;title\\x07.txt\n")
+
+
+def test_ingest_published_dates_an_undated_text_and_its_refusal_names_the_option(tmp_path, redis_url, key_prefix):
+    """Before: `ingest` had no --published, so a text `classify --published` read could not be ingested, and
+    its refusal named only the ways of dating the file itself."""
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}
+    note = tmp_path / "note.txt"
+    note.write_text("Port plan\n\nThe Home Office will publish its strategy within 30 days.\n")
+    refused = _pledgewatch("ingest", note, env=env)
+    assert refused.returncode == 1
+    assert refused.stderr == (f"error: {note}: no publication date (pass --published YYYY-MM-DD, name the file "
+                              "YYYY-MM-DD-... or add a 'date:' front-matter line) (kept on the dead-letter stream)\n")
+    ingested = _pledgewatch("ingest", note, "--published", "2026-03-01", env=env)
+    assert ingested.returncode == 0, ingested.stderr
+    assert ingested.stdout.startswith("published rel-") and f" v1 {note} (fixed since it was refused;" in ingested.stdout
+    client = redis.Redis.from_url(redis_url)
+    try:
+        (_, fields), = client.xrange(f"{key_prefix}{RELEASES}")
+    finally:
+        client.close()
+    assert json.loads(fields[EVENT_FIELD.encode()])["data"]["published_at"] == "2026-03-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("value, message", [
+    pytest.param("1.3.2026", "'1.3.2026' is not a date; write YYYY-MM-DD", id="not-a-date"),
+    pytest.param("2026-03-01T09:00", "'2026-03-01T09:00' is a time without its zone", id="no-zone"),
+])
+def test_ingest_published_is_read_as_classify_reads_it(tmp_path, value, message):
+    note = tmp_path / "note.txt"
+    note.write_text("Plan\n\nThe UK will act.\n")
+    results = [_pledgewatch(command, note, "--published", value, env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+               for command in ("classify", "ingest")]
+    assert [r.returncode for r in results] == [2, 2]
+    assert message in results[0].stderr
+    assert results[1].stderr == results[0].stderr.replace("classify", "ingest")
+
+
+def test_ingest_published_dates_one_file_only(seed_file, tmp_path):
+    """A date given once, for several files or a folder, would stamp each with it, over the date each gives."""
+    other = tmp_path / "note.txt"
+    other.write_text("Plan\n\nThe UK will act.\n")
+    for paths in ([seed_file, other], [tmp_path]):
+        result = _pledgewatch("ingest", *paths, "--published", "2026-03-01",
+                              env={"PLEDGEWATCH_DATA_DIR": str(tmp_path / "data")})
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr.startswith("error: pledgewatch ingest: --published dates one release file"), paths
+
+
+def test_ingest_published_is_no_option_of_backfill(tmp_path):
+    result = _pledgewatch("ingest", "--backfill", "--published", "2026-03-01",
+                          env={"PLEDGEWATCH_DATA_DIR": str(tmp_path)})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("error: pledgewatch ingest: --published dates a release file; --backfill takes each "
+                             "release's date from GOV.UK\n")

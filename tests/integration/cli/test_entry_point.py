@@ -30,3 +30,16 @@ def test_eval_errors_lists_the_training_splits_mistakes():
     head, _, mistakes = result.stdout.partition("mistakes on the training split")
     assert "validation, rules + model" in head
     assert mistakes.count('{"release": ') > 0
+
+
+def _as_module(*args):
+    return subprocess.run([sys.executable, "-m", "pledgewatch", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args", [["--version"], ["nope"], ["classify", "gone.md"], ["subscriptions"]],
+                         ids=["version", "unknown-command", "missing-file", "missing-subcommand"])
+def test_python_dash_m_pledgewatch_is_the_installed_command(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    installed, module = _run(*args), _as_module(*args)
+    assert (module.returncode, module.stdout, module.stderr) == \
+        (installed.returncode, installed.stdout, installed.stderr)

@@ -3,6 +3,7 @@ the subscription form's refusals, which are a dashboard user's to follow."""
 
 import html
 import re
+from datetime import datetime, timezone
 
 import aiohttp
 import pytest
@@ -69,3 +70,26 @@ async def test_the_forms_refusals_are_worded_for_what_was_pressed_and_for_a_dash
     assert ("id: a subscription 'desk' exists already: choose another id (that one is changed with "
             "`pledgewatch subscriptions update desk FILE`)") in page
     assert "PUT" not in page
+
+
+async def test_the_pause_form_takes_what_the_cli_and_api_take(ledger_app, settings):
+    """Before: the dashboard took a day alone, the CLI and the API a time with its zone alone; one reading now."""
+    base = await ledger_app()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+        await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            csrf = await signed_in(browser, base)
+            paused = {}
+            for until in ("2031-02-01", "2031-02-01T09:30:00Z", "2031-02-01T09:30"):
+                async with browser.post(f"{base}/dashboard/subscriptions/desk/pause",
+                                        data={"csrf": csrf, "until": until}) as answer:
+                    page = html.unescape(await answer.text())
+                paused[until] = answer.status, (await store.get("desk")).paused_until, page
+    finally:
+        await client.aclose()
+    assert paused["2031-02-01"][:2] == (200, datetime(2031, 2, 1, tzinfo=timezone.utc))
+    assert paused["2031-02-01T09:30:00Z"][:2] == (200, datetime(2031, 2, 1, 9, 30, tzinfo=timezone.utc))
+    status, _, page = paused["2031-02-01T09:30"]
+    assert status == 422 and "Give the day to pause until as YYYY-MM-DD" in page

@@ -73,10 +73,12 @@ async def test_file_subscriptions_are_listed_and_read_only(notifier, write_yaml)
 
 async def test_posting_an_id_the_file_defines_says_to_edit_the_file_not_to_put(notifier, write_yaml):
     """Before: 409 "already exists; use PUT to replace", and a PUT then answered 409 too."""
-    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    file = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=file)
     status, body = await api_call(n, "POST", "/subscriptions", {"id": "from-file", "channels": ["console"]})
-    assert (status, body["errors"]) == (409, [{"field": "id", "message": "'from-file' is defined in the "
-                                                                          "subscriptions file; edit the file"}])
+    assert (status, body["errors"]) == (409, [{"field": "id", "message": (
+        f"'from-file' is defined in the subscriptions file {file.absolute()}: change or remove it there (a running "
+        "pledgewatch reads the file again once it is saved, no restart)")}])
 
 
 async def test_patch_refuses_fields_it_does_not_know_naming_each(notifier):
@@ -90,3 +92,18 @@ async def test_patch_refuses_fields_it_does_not_know_naming_each(notifier):
                                {"field": "remiders", "message": "unknown field"}]}
     status, body = await api_call(n, "GET", "/subscriptions/ct-desk")
     assert body["mode"] == "immediate" and "webhook" in body["channels"][0]
+
+
+@pytest.mark.parametrize("until, paused_until", [("2030-01-01", "2030-01-01T00:00:00Z"),
+                                                 ("2030-01-01T09:00:00+01:00", "2030-01-01T09:00:00+01:00")],
+                         ids=["date-alone", "time-with-zone"])
+async def test_a_pause_takes_a_date_alone_as_the_start_of_that_day_utc(notifier, until, paused_until):
+    """Before: a date alone was refused ("Input should have timezone info") though the CLI's --until and the
+    dashboard read one pause end alike."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    status, body = await api_call(n, "POST", "/subscriptions/ct-desk/pause", {"until": until})
+    assert (status, body.get("paused_until")) == (200, paused_until), body
+    status, body = await api_call(n, "POST", "/subscriptions/ct-desk/pause", {"until": "2030-01-01T09:00"})
+    assert (status, body["errors"][0]["field"]) == (422, "until")
+    assert body["errors"][0]["message"].startswith("not a date or a time with a zone"), body

@@ -26,6 +26,9 @@ async def test_cli_adds_lists_pauses_and_deletes(notifier, write_yaml, capsys, m
     assert await run("list") == 0
     assert capsys.readouterr().out == ("console\tapi\timmediate\tconsole\n"
                                        "desk\tapi\timmediate\twebhook paused until 2030-01-01T00:00:00Z\n")
+    # before: a date alone was refused ("not a time with a zone"); it is the start of that day, UTC
+    assert await run("pause", "desk", "--until", "2031-02-01") == 0
+    assert "paused_until: '2031-02-01T00:00:00Z'" in capsys.readouterr().out
     assert await run("delete", "desk") == 0
     assert await run("show", "desk") == 1
     # before: the line stopped at the id, saying nothing of where the ids are found
@@ -75,8 +78,9 @@ async def test_adding_an_existing_id_names_the_flag_that_replaces_it(notifier, w
 @pytest.mark.parametrize("until, message", [
     pytest.param("2020-01-01T00:00:00Z", "error: --until 2020-01-01T00:00:00Z: the pause would end in the past",
                  id="past"),
-    pytest.param("2030-01-01", "error: --until 2030-01-01: not a time with a zone (e.g. 2026-02-01T09:00:00Z)",
-                 id="no-zone"),
+    pytest.param("2030-01-01T09:00", "error: --until 2030-01-01T09:00: not a date or a time with a zone (e.g. "
+                 "2026-02-01, from 00:00 UTC, or 2026-02-01T09:00:00Z)", id="no-zone"),
+    pytest.param("2020-01-01", "error: --until 2020-01-01: the pause would end in the past", id="past-date"),
 ], )
 def test_a_pause_that_cannot_hold_is_refused_before_the_api_is_asked(until, message, capsys):
     assert subscriptions_cli(["subscriptions", "--url", "http://127.0.0.1:9", "pause", "desk", "--until", until]) == 2
@@ -146,14 +150,28 @@ async def test_adding_an_id_the_subscriptions_file_defines_says_to_edit_the_file
                                                                                 monkeypatch, settings):
     """Before: "add --replace to replace it", and --replace then failed: the file's ids are the file's to change."""
     monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
-    n = await notifier(http=True, subscriptions=write_yaml("subscriptions: [{id: from-file, channels: [console]}]"))
+    subscriptions = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=subscriptions)
     path = write_yaml("id: from-file\nchannels: [console]\n", "one.yaml")
     run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
     for replace in ([], ["--replace"]):
         assert await run("add", *replace, str(path)) == 1
         assert capsys.readouterr().err == \
-            f"error: {path}: subscription ('from-file'): id: 'from-file' is defined in the subscriptions file; " \
-            "edit the file\n", replace
+            f"error: {path}: subscription ('from-file'): id: {FROM_FILE.format(file=subscriptions)}\n", replace
+
+
+FROM_FILE = ("'from-file' is defined in the subscriptions file {file}: change or remove it there (a running "
+             "pledgewatch reads the file again once it is saved, no restart)")
+
+
+async def test_deleting_a_subscription_of_the_file_names_the_file_and_how_to_remove_it(
+        notifier, write_yaml, capsys, monkeypatch, settings):
+    """Before: "id: 'from-file' is defined in the subscriptions file; edit the file", naming no file."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    subscriptions = write_yaml("subscriptions: [{id: from-file, channels: [console]}]")
+    n = await notifier(http=True, subscriptions=subscriptions)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "delete", "from-file"]) == 1
+    assert capsys.readouterr().err == f"error: id: {FROM_FILE.format(file=subscriptions)}\n"
 
 
 async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, write_yaml, capsys, monkeypatch,
