@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 
+from services.common.logs import escape
+
 from .dead_letter_queue import DeadLetterQueue, Replayed
 from .dead_letter_sweep import (Act, PageDone, Progress, Step, Sweep, plural, reading_then_acting, sweep_pages,
                                 sweep_text)
@@ -49,15 +51,17 @@ class StopBetweenPages:
 
 
 def report_replay(done: Replayed) -> bool:
-    """One line of what came of replaying a letter (stdout when replayed, else stderr); whether it was."""
+    """One line of what came of replaying a letter (stdout when replayed, else stderr); whether it was. What the
+    letter says of itself (its stream, a file's name in the problem) with its control characters escaped."""
     if done.new_id is None:
-        print(f"{'kept' if done.kept else 'error:'} {done.letter_id}: {done.problem}", file=sys.stderr)
+        print(f"{'kept' if done.kept else 'error:'} {done.letter_id}: {escape(done.problem or '')}", file=sys.stderr)
         return False
+    stream = escape(done.stream or "")
     if done.with_letter:
-        print(f"replayed {done.letter_id} with {done.with_letter}: the same entry of {done.stream}, put back once "
+        print(f"replayed {done.letter_id} with {done.with_letter}: the same entry of {stream}, put back once "
               f"for every group as {done.new_id}")
     else:
-        print(f"replayed {done.letter_id} onto {done.stream} as {done.new_id}")
+        print(f"replayed {done.letter_id} onto {stream} as {done.new_id}")
     return True
 
 

@@ -61,3 +61,18 @@ def test_the_error_line_of_a_command_escapes_what_it_quotes(capsys):
     err = capsys.readouterr().err
     assert ESC not in err
     assert err == "error: /nowhere/esc\\x1b[31mname.md: no such file or folder\n"
+
+
+def test_replay_escapes_what_it_says_of_a_letter_it_kept(capsys):
+    """Before: `dlq replay` (an id or --all) said why a refused file's letter was kept with the file's name as
+    it was: its escapes reached the terminal, as `dlq list` and `show` no longer let them."""
+    from pledgewatch.dead_letter_queue import Replayed
+    from pledgewatch.dead_letters import why_not_replayable
+    from pledgewatch.dlq_all import report_replay
+
+    kept = Replayed("2-0", HOSTILE.letter.stream, problem=f"cannot be replayed: {why_not_replayable(HOSTILE.letter)}",
+                    kept=True)
+    assert report_replay(kept) is False
+    err = capsys.readouterr().err
+    assert ESC not in err
+    assert err.startswith("kept 2-0: cannot be replayed: a refused release file (/in/esc\\x1b[32mname.txt)")
