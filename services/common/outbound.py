@@ -7,7 +7,7 @@ the connection will actually use (so a name that resolves differently a second t
 gains nothing): a webhook's by its session's resolver, a chat service's by the socket Apprise is about to
 connect or send with (a chat service reached through a proxy: by what its name resolves to before the
 request). It is refused when any is loopback, link-local, private, shared (100.64.0.0/10), multicast, reserved or
-unspecified, IPv4 or IPv6. An IPv6 address that carries an IPv4 one (IPv4-mapped, NAT64, IPv4-compatible, 6to4,
+unspecified, IPv4 or IPv6, or IPv6 site-local (fec0::/10). An IPv6 address that carries an IPv4 one (IPv4-mapped, NAT64, IPv4-compatible, 6to4,
 Teredo) is refused when that IPv4 address is; a 6to4 or local-use NAT64 address always.
 
 ``PLEDGEWATCH_ALLOW_PRIVATE_TARGETS`` (comma-separated CIDRs or host names) lets an operator allow an
@@ -30,7 +30,9 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")  # most telling first
+# most telling first; site-local is IPv6's only (fec0::/10, deprecated by RFC 3879 but routed inside networks that
+# still use it), which ipaddress counts neither private nor reserved
+_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private", "site_local")
 # RFC 6598's shared address space (carrier-grade NAT, overlay networks, a cloud's metadata service at
 # 100.100.100.200), which ipaddress counts neither private nor global
 _SHARED = ipaddress.IPv4Network("100.64.0.0/10")
@@ -77,7 +79,7 @@ def carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 def _kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     for kind in _KINDS:
-        if getattr(ip, f"is_{kind}"):
+        if getattr(ip, f"is_{kind}", False):
             return kind.replace("_", "-")
     return "shared" if ip in _SHARED else None
 

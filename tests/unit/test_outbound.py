@@ -14,6 +14,9 @@ DEFAULT = TargetPolicy()
     # RFC 6598's shared address space: carrier-grade NAT, overlay networks, and a cloud's metadata service
     # (100.100.100.200), which ipaddress calls neither private nor global
     ("100.100.100.200", "shared"), ("100.64.0.1", "shared"), ("::ffff:100.127.255.254", "shared"),
+    # IPv6 site-local (fec0::/10): deprecated (RFC 3879), still a network's own where it is used, and neither
+    # private nor reserved to ipaddress
+    ("fec0::1", "site-local"), ("feff:ffff::1", "site-local"),
 ])
 def test_non_public_addresses_are_named(address, kind):
     assert non_public_kind(address) == kind
