@@ -128,6 +128,12 @@ class FileSubscriptions:
         worker's asks while the notifier's watch re-reads the file)."""
         return {sub.id for sub in self._subs}
 
+    def ids_now(self) -> set[str]:
+        """The ids of the subscriptions in the file as it is now: looked at at once, whenever it was last, and
+        read again if it changed."""
+        self._checked = None
+        return {sub.id for sub in self.current()}
+
     def current(self) -> list[Subscription]:
         if self.path is None:
             return []
