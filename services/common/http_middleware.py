@@ -143,7 +143,7 @@ CREDENTIAL_PREFIXES = ("/unsubscribe/",)
 def logged_path(path: str) -> str:
     """``path`` as a log line may show it: a credential in it left out."""
     for prefix in CREDENTIAL_PREFIXES:
-        if path.startswith(prefix):
+        if ("/" + path.lstrip("/")).startswith(prefix):  # "//unsubscribe/…" too, which a client may send
             return prefix + "…"
     return path
 

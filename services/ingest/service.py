@@ -57,7 +57,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], earlier and (earlier .. ' ' .. ARGV[3]) or ARGV[3])
 """
 
-# KEYS: REFUSED_FILES, REFUSED_LETTERS, the dead-letter stream. ARGV: the path, published. Its refusal forgotten;
+# KEYS: REFUSED_FILES, REFUSED_LETTERS, the dead-letter stream. ARGV: the path, published: its refusal forgotten;
 # returns the ids kept of its letters that are still there (not dropped, replayed or trimmed meanwhile).
 _FORGET_REFUSAL = """
 local kept = redis.call('HGET', KEYS[2], ARGV[1])

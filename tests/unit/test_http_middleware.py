@@ -8,6 +8,7 @@ from services.common.http_middleware import logged_path
 @pytest.mark.parametrize(("path", "shown"), [
     ("/unsubscribe/eyJzIjoibWFpbCJ9.c2lnbmVk", "/unsubscribe/…"),
     ("/unsubscribe/", "/unsubscribe/…"),
+    ("//unsubscribe/eyJzIjoibWFpbCJ9.c2lnbmVk", "/unsubscribe/…"),
     ("/subscriptions/desk", "/subscriptions/desk"),
     ("/unsubscribed", "/unsubscribed"),
     ("/", "/"),
