@@ -70,6 +70,26 @@ async def test_a_subscription_replaced_with_another_url_has_its_old_delivery_can
     assert final.error.startswith(CHANGED) and "; not sent" in final.error, final.error
 
 
+async def test_a_subscription_replaced_with_its_channel_sent_back_as_shown_still_gets_its_retrying_delivery(
+        notifier, receiver, publish_classified):
+    """The API shows a secret as ``***`` and a URL redacted; sent back so, the stored values are kept."""
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
+    secret = {"webhook": {"url": receiver.url("busy") + "?token=abc", "secret": "s3cret-value"}}
+    assert (await api_call(n, "POST", "/subscriptions", {"id": "desk", "channels": [secret]}))[0] == 201
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+
+    status, shown = await api_call(n, "GET", "/subscriptions/desk")
+    assert status == 200 and "s3cret-value" not in str(shown)
+    changed = {"id": "desk", "channels": shown["channels"], "filter": {"min_confidence": 0.1}}
+    assert (await api_call(n, "PUT", "/subscriptions/desk", changed))[0] == 200
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.outcome == "delivered" and final.attempt == 2, final.error
+
+
 async def test_a_subscription_replaced_keeping_its_channel_still_gets_its_retrying_delivery(
         notifier, receiver, publish_classified):
     n = await _retrying_desk(notifier, receiver, publish_classified, path="busy")
