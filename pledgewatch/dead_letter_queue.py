@@ -26,7 +26,7 @@ from services.common.metrics import DEAD_LETTERS_REPLAYED
 from services.common.pipelined_scripts import queue_script, run_pipeline
 from services.common.stream_stats import DEAD_LETTER_ORIGINS, UNREADABLE, origin_of
 from services.common.streams import as_text
-from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, Outbox, SubscriptionDeleted
+from services.notifier.outbox import GIVEN_UP_TTL_SECONDS, ChannelChanged, Outbox, SubscriptionDeleted
 
 from .dead_letters import OUTBOX, Letter, Unreadable, is_chosen, original_fields, read_letter, why_not_replayable
 
@@ -265,6 +265,10 @@ class DeadLetterQueue:
         if isinstance(queued, SubscriptionDeleted):
             return Replayed(letter_id, outbox, kept=True, problem=(
                 f"cannot be replayed: its subscription '{queued.subscription_id}' was deleted"))
+        if isinstance(queued, ChannelChanged):
+            return Replayed(letter_id, outbox, kept=True, problem=(
+                f"cannot be replayed: its subscription '{queued.subscription_id}' no longer has the channel it was "
+                "queued for (changed since)"))
         if not queued:
             return Replayed(letter_id, outbox, problem="no such dead letter (replayed or dropped meanwhile)")
         return Replayed(letter_id, outbox, new_id=job_id)

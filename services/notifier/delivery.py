@@ -52,7 +52,7 @@ from .channels.webhook import WebhookSender
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
-from .presence import SubscriptionPresence, cancellation
+from .presence import SubscriptionPresence, Why, cancellation
 from .redaction import scrub
 from .subscriptions import Subscription
 
@@ -233,7 +233,7 @@ class DeliveryWorker:
             busy = {d: slots - n for d, n in self._busy.items()}
             free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
-        gone = await self._gone({job.subscription_id for _, _, job in claimed}) if claimed else set()
+        gone = await self._gone([job for _, _, job in claimed]) if claimed else {}
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
         for _, dest, _ in claimed:
@@ -245,7 +245,7 @@ class DeliveryWorker:
                 if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                     continue
                 self._busy[dest] = self._busy.get(dest, 0) + 1
-                task = asyncio.create_task(self._deliver(job, dest, gone=job.subscription_id in gone))
+                task = asyncio.create_task(self._deliver(job, dest, gone=gone.get(job_id)))
                 self._inflight[job_id] = task
                 self._leased[job_id] = now + lease
                 task.add_done_callback(lambda _t, j=job_id: self._done(j))
@@ -321,20 +321,21 @@ class DeliveryWorker:
                                                           self._shared_http(), self.email_support)
         return channel
 
-    async def _gone(self, subscription_ids: set[str]) -> set[str]:
-        """Those of ``subscription_ids`` no longer there; none when that cannot be asked now (their jobs are
-        sent: a delivery is not cancelled on a guess)."""
+    async def _gone(self, jobs: list[DeliveryJob]) -> dict[str, Why]:
+        """Those of ``jobs`` (by id) whose subscription is no longer there or no longer has their channel, and
+        why; none when that cannot be asked now (they are sent: a delivery is not cancelled on a guess)."""
         if self.presence is None:
-            return set()
+            return {}
         try:
-            return await self.presence.gone(subscription_ids)
+            return await self.presence.gone((job.job_id, job.subscription_id, job.channel) for job in jobs)
         except RedisError as exc:
             log.warning("whether subscription(s) %s are still there could not be read (%s): sent as queued",
-                        ", ".join(sorted(subscription_ids)), failure_text(exc))
-            return set()
+                        ", ".join(sorted({job.subscription_id for job in jobs})), failure_text(exc))
+            return {}
 
-    async def _deliver(self, job: DeliveryJob, dest: str, *, gone: bool = False) -> None:
-        """``gone``: its subscription is no longer there, the job is cancelled, not sent."""
+    async def _deliver(self, job: DeliveryJob, dest: str, *, gone: Why | None = None) -> None:
+        """``gone``: its subscription is no longer there ("deleted") or no longer has its channel ("changed"), the
+        job is cancelled, not sent."""
         freed = False
 
         def free_slot() -> None:  # once the send is over: the next job can be claimed while this one is recorded
@@ -355,7 +356,7 @@ class DeliveryWorker:
         try:
             if gone:
                 free_slot()
-                await self._record_cancelled(job)
+                await self._record_cancelled(job, why=gone)
             else:
                 await self._deliver_job(job, dest, free_slot)
         finally:
@@ -371,18 +372,19 @@ class DeliveryWorker:
         async with limit:
             result = await self._send(channel, job)
         sent()
-        if not result.ok and job.subscription_id in await self._gone({job.subscription_id}):
-            await self._record_cancelled(job, channel, failure=result.error or "failed")  # deleted meanwhile
+        if not result.ok and (why := (await self._gone([job])).get(job.job_id)):
+            await self._record_cancelled(job, channel, failure=result.error or "failed", why=why)  # meanwhile
             return
         await self._record(job, channel, result)
 
     async def _record_cancelled(self, job: DeliveryJob, channel: Channel | None = None, *,
-                                failure: str | None = None) -> None:
-        """Finish ``job``, whose subscription is gone, with a final failed attempt saying it was cancelled: not
-        tried again, no dead letter. ``failure``: the error of the attempt just made (None: none was made)."""
+                                failure: str | None = None, why: Why = "deleted") -> None:
+        """Finish ``job``, whose subscription is gone or no longer has its channel (``why``), with a final failed
+        attempt saying it was cancelled: not tried again, no dead letter. ``failure``: the error of the attempt
+        just made (None: none was made)."""
         job.attempts += 1  # the attempt that ends it, made or not: its event's id is one of its own
         now = self.clock()
-        error = cancellation(job.subscription_id, scrub(failure, job.channel) if failure else None)
+        error = cancellation(job.subscription_id, scrub(failure, job.channel) if failure else None, why)
         attempt = DeliveryAttempt(
             alert_id=job.message_id, subscription_id=job.subscription_id,
             channel=channel.name if channel else job.channel.get("type", "?"),

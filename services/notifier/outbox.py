@@ -31,6 +31,7 @@ from services.common.streams import as_text
 
 from .digest import Digest
 from .messages import Message, message_id, message_json
+from .presence import holds_channel
 from .redaction import destination
 from .subscriptions import Subscription, channel_public
 
@@ -113,11 +114,16 @@ end
 _SEND_AGAIN = FORGET_LETTER + """
 -- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts,
 -- the origins of its letters counted later, the stored subscriptions hash, the ids read from a subscriptions file.
--- ARGV: letter id, job JSON (attempts from zero), due, job id, destination, its subscription's id. Gated on
--- deleting the letter: of two replays of one letter, one queues the job. -1, the letter kept: its subscription
--- is neither stored nor read from a file any more (deleted).
-if redis.call('HEXISTS', KEYS[8], ARGV[6]) == 0 and redis.call('SISMEMBER', KEYS[9], ARGV[6]) == 0 then
-  return -1
+-- ARGV: letter id, job JSON (attempts from zero), due, job id, destination, its subscription's id, the stored
+-- subscription's JSON read before (found to have the job's channel; '' for none). Gated on deleting the letter: of
+-- two replays of one letter, one queues the job. The letter kept: -1, its subscription is neither stored nor read
+-- from a file any more (deleted); -2, the stored subscription is not the one read before (changed meanwhile).
+local stored = redis.call('HGET', KEYS[8], ARGV[6])
+if not stored then
+  if ARGV[7] ~= '' then return -2 end
+  if redis.call('SISMEMBER', KEYS[9], ARGV[6]) == 0 then return -1 end
+elseif stored ~= ARGV[7] then
+  return -2
 end
 if forget_letter(KEYS[1], KEYS[6], KEYS[7], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
@@ -131,6 +137,14 @@ return 1
 @dataclass(frozen=True)
 class SubscriptionDeleted:
     """A dead letter not sent again: the subscription of its delivery is gone."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class ChannelChanged:
+    """A dead letter not sent again: the subscription of its delivery no longer has the channel it was queued for
+    (changed, taken out, or the subscription deleted and made again under its id with another)."""
 
     subscription_id: str
 
@@ -268,6 +282,18 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
     return jobs
 
 
+_REPLAY_TRIES = 3
+
+
+def _holds(stored: bytes, channel: dict[str, Any]) -> bool:
+    """Whether the stored subscription JSON ``stored`` has ``channel`` (an unreadable one is not a change)."""
+    try:
+        sub = Subscription.model_validate_json(stored)
+    except ValueError:
+        return True
+    return holds_channel(sub, channel)
+
+
 class Outbox:
     def __init__(self, client: Any, key: Any) -> None:
         self.client = client
@@ -330,22 +356,34 @@ class Outbox:
         return self._key(f"notifier:given-up:{job_id}")
 
     async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *,
-                         now: float) -> bool | None | SubscriptionDeleted:
+                         now: float) -> bool | None | SubscriptionDeleted | ChannelChanged:
         """Queue a job given up on again, with its attempts from zero and one more replay, and delete its dead letter
         ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
         again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
         :class:`SubscriptionDeleted` (the letter kept) when its subscription is neither stored nor read from a
-        subscriptions file (``notifier:subscriptions:from-file``) any more."""
+        subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter
+        kept) when the stored subscription of its id no longer has the job's channel. A subscription read from a
+        file, whose channels this process does not know, has its letters sent again as before."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None
         given_up = DeliveryJob.model_validate_json(raw)
         job = given_up.model_copy(update={"attempts": 0, "replays": given_up.replays + 1})
-        queued = await self._send_again(
-            keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
-                  counts_key(dead_letters), counted_later_key(dead_letters), self._key("notifier:subscriptions"),
-                  self._key("notifier:subscriptions:from-file")],
-            args=[letter_id, job.model_dump_json(), now, job_id, job.destination, job.subscription_id])
+        subscriptions = self._key("notifier:subscriptions")
+        for _ in range(_REPLAY_TRIES):
+            stored = await self.client.hget(subscriptions, job.subscription_id)
+            if stored is not None and not _holds(stored, job.channel):
+                return ChannelChanged(job.subscription_id)
+            queued = await self._send_again(
+                keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
+                      counts_key(dead_letters), counted_later_key(dead_letters), subscriptions,
+                      self._key("notifier:subscriptions:from-file")],
+                args=[letter_id, job.model_dump_json(), now, job_id, job.destination, job.subscription_id,
+                      stored or ""])
+            if queued != -2:  # -2: changed between the read and the script: read it again
+                break
+        else:
+            return ChannelChanged(job.subscription_id)
         if queued == -1:
             return SubscriptionDeleted(job.subscription_id)
         return bool(queued)

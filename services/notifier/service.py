@@ -232,7 +232,7 @@ class NotifierService:
         return DeliveryWorker(streams, outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                               targets=self.settings.target_policy,
                               presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
-                                                            self.file.loaded_ids, looked_again=self.file.ids_now),
+                                                            self.file.loaded, looked_again=self.file.now),
                               email_support=EmailSupport(self.unsubscribe_links, unsubscribed.of, mailed.of, mailed.add,
                                                          unsubscribed.generation,
                                                          dashboard_base(self.config, self.settings)))

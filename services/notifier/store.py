@@ -123,16 +123,16 @@ class FileSubscriptions:
         log.log(self._warning, "subscriptions file %s: %s; taken as written before these checks: fix the file",
                 self.path, SubscriptionError(errors))
 
-    def loaded_ids(self) -> set[str]:
-        """The ids of the subscriptions last read, without looking at the file (from any thread: the delivery
-        worker's asks while the notifier's watch re-reads the file)."""
-        return {sub.id for sub in self._subs}
+    def loaded(self) -> list[Subscription]:
+        """The subscriptions last read, without looking at the file (from any thread: the delivery worker's asks
+        while the notifier's watch re-reads the file)."""
+        return list(self._subs)
 
-    def ids_now(self) -> set[str]:
-        """The ids of the subscriptions in the file as it is now: looked at at once, whenever it was last, and
-        read again if it changed."""
+    def now(self) -> list[Subscription]:
+        """The subscriptions in the file as it is now: looked at at once, whenever it was last, and read again if
+        it changed."""
         self._checked = None
-        return {sub.id for sub in self.current()}
+        return self.current()
 
     def current(self) -> list[Subscription]:
         if self.path is None:

@@ -12,7 +12,8 @@ from typing import NamedTuple
 import aiohttp
 from aiohttp import web
 
-from schemas.streams import CLASSIFIED
+from schemas import decode_event
+from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
 from services.common.streams import parse_stream_id
 
 from services.common.auth import ApiAuth
@@ -84,6 +85,25 @@ subscriptions:
 async def scheduled(service) -> dict[str, datetime]:
     """The reminders ``service`` has planned and not fired: id -> when each fires next (UTC)."""
     return dict(await service.reminders.scheduled())
+
+
+async def delivery_attempts(service):
+    """Every delivery attempt on the deliveries stream, oldest first."""
+    streams = service.runtime.streams
+    return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(DELIVERIES))]
+
+
+async def final_attempts(service, sub_id: str):
+    return [a for a in await delivery_attempts(service) if a.final and a.subscription_id == sub_id]
+
+
+async def failed_attempts(service, sub_id: str):
+    return [a for a in await delivery_attempts(service) if a.subscription_id == sub_id and a.outcome == "failed"]
+
+
+async def dead_letter_count(service) -> int:
+    streams = service.runtime.streams
+    return await streams.client.xlen(streams.key(DEAD_LETTERS))
 
 
 async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):

@@ -8,10 +8,10 @@ existed, whose replay posted to the deleted endpoint again."""
 import pytest
 
 from samples import BORDERS, FUNDING, release
-from schemas import decode_event
-from schemas.streams import DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from schemas.streams import DEAD_LETTERS
 
-from notifier_harness import api_call, fast_config, wait_for
+from notifier_harness import (api_call, dead_letter_count, failed_attempts, fast_config, final_attempts,
+                              wait_for)
 
 pytestmark = pytest.mark.integration
 
@@ -29,26 +29,8 @@ async def _only_desk(n, url):
     return sub
 
 
-async def _attempts(service):
-    streams = service.runtime.streams
-    return [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(DELIVERIES))]
-
-
-async def _final(service, sub_id):
-    return [a for a in await _attempts(service) if a.final and a.subscription_id == sub_id]
-
-
-async def _failed_once(service, sub_id):
-    return [a for a in await _attempts(service) if a.subscription_id == sub_id and a.outcome == "failed"]
-
-
 async def _not_member(streams, key, member):
     return not await streams.client.sismember(streams.key(key), member)
-
-
-async def _letters(service):
-    streams = service.runtime.streams
-    return await streams.client.xlen(streams.key(DEAD_LETTERS))
 
 
 async def _queued(service):
@@ -60,15 +42,15 @@ async def test_a_deleted_subscriptions_retrying_delivery_is_cancelled_not_dead_l
     n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
     await _only_desk(n, receiver.url("fail"))
     await publish_classified(n.service, release(BORDERS))
-    await wait_for(lambda: _failed_once(n.service, "desk"), what="the first attempt failed")
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
 
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
 
-    [final] = await wait_for(lambda: _final(n.service, "desk"), what="the delivery finished")
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     await n.service.worker.drain()
     assert final.outcome == "failed" and final.error is not None and final.error.startswith(CANCELLED)
     assert len(receiver.hits("fail")) == 1  # not tried again
-    assert await _letters(n.service) == 0
+    assert await dead_letter_count(n.service) == 0
     assert await _queued(n.service) == 0
 
 
@@ -82,19 +64,19 @@ async def test_a_subscription_taken_out_of_the_file_has_its_retrying_delivery_ca
     n = await notifier(config=fast_config(**{**SLOW_RETRIES, "retry_base_seconds": 4.0, "retry_max_seconds": 4.0}),
                        subscriptions=path)
     await publish_classified(n.service, release(BORDERS))
-    await wait_for(lambda: _failed_once(n.service, "desk"), what="the first attempt failed")
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
 
     write_yaml("subscriptions:\n" + other, "subs.yaml")
     streams = n.service.runtime.streams
     await wait_for(lambda: _not_member(streams, "notifier:subscriptions:from-file", "desk"),
                    what="the file re-read, desk forgotten")
 
-    [final] = await wait_for(lambda: _final(n.service, "desk"), what="the delivery finished")
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     assert final.error is not None and final.error.startswith(CANCELLED), final.error
     assert final.attempt == 2
     assert len(receiver.hits("fail")) == 1
     assert len(receiver.hits("hook")) == 1  # the other subscription's delivery went out
-    assert await _letters(n.service) == 0
+    assert await dead_letter_count(n.service) == 0
 
 
 async def test_a_subscription_deleted_and_made_again_under_its_id_gets_its_new_deliveries(
@@ -106,7 +88,7 @@ async def test_a_subscription_deleted_and_made_again_under_its_id_gets_its_new_d
 
     await publish_classified(n.service, release(FUNDING))
 
-    [final] = await wait_for(lambda: _final(n.service, "desk"), what="the delivery finished")
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     assert final.outcome == "delivered"
     assert len(receiver.hits("hook")) == 1
 
@@ -118,7 +100,7 @@ async def test_replaying_a_dead_letter_of_a_deleted_subscription_is_refused_and_
     n = await notifier(config=fast_config(delivery_attempts=1), http=True)
     await _only_desk(n, receiver.url("fail"))
     await publish_classified(n.service, release(BORDERS))
-    await wait_for(lambda: _letters(n.service), what="the dead letter")
+    await wait_for(lambda: dead_letter_count(n.service), what="the dead letter")
     await n.service.worker.drain()
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
 
@@ -128,7 +110,7 @@ async def test_replaying_a_dead_letter_of_a_deleted_subscription_is_refused_and_
 
     assert replayed.new_id is None and replayed.kept
     assert replayed.problem == "cannot be replayed: its subscription 'desk' was deleted"
-    assert await _letters(n.service) == 1
+    assert await dead_letter_count(n.service) == 1
     assert await _queued(n.service) == 0
     assert len(receiver.hits("fail")) == 1
 
@@ -142,10 +124,10 @@ async def test_a_subscription_deleted_during_an_attempt_has_it_end_the_delivery_
 
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
 
-    [final] = await wait_for(lambda: _final(n.service, "desk"), what="the delivery finished")
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     assert final.attempt == 1 and final.error is not None
     assert final.error.startswith(CANCELLED) and "; this attempt failed: timed out" in final.error, final.error
-    assert await _letters(n.service) == 0
+    assert await dead_letter_count(n.service) == 0
     assert await _queued(n.service) == 0
 
 
@@ -155,12 +137,12 @@ async def test_a_run_not_given_the_file_still_sends_what_was_queued_for_its_subs
     path = write_yaml(f'subscriptions: [{{id: desk, channels: [{{webhook: {{url: "{receiver.url("busy")}"}}}}]}}]')
     first = await notifier(config=fast_config(**SLOW_RETRIES), subscriptions=path)
     await publish_classified(first.service, release(BORDERS))
-    await wait_for(lambda: _failed_once(first.service, "desk"), what="the first attempt failed")
+    await wait_for(lambda: failed_attempts(first.service, "desk"), what="the first attempt failed")
     await first.stop()
     receiver.fixed.add("busy")
 
     second = await notifier(config=fast_config(**SLOW_RETRIES))  # the file not given
 
-    [final] = await wait_for(lambda: _final(second.service, "desk"), what="the delivery finished")
+    [final] = await wait_for(lambda: final_attempts(second.service, "desk"), what="the delivery finished")
     assert final.outcome == "delivered" and final.attempt == 2
     assert len(receiver.hits("busy")) == 2

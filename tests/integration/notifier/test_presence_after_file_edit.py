@@ -15,6 +15,7 @@ from services.notifier.store import FileSubscriptions
 pytestmark = pytest.mark.integration
 
 HOOK = 'channels: [{webhook: {url: "https://hooks.example.org/x"}}]'
+HOOK_SPEC = {"webhook": {"url": "https://hooks.example.org/x"}}  # the channel as a queued job holds it
 
 
 def _subscriptions(*ids: str) -> str:
@@ -34,9 +35,9 @@ async def test_a_subscription_added_to_the_file_is_not_gone_to_a_process_that_ha
     client = aioredis.Redis.from_url(redis_url)
     try:
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
-                                        f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded_ids,
-                                        looked_again=claiming.ids_now)
-        assert await presence.gone({"desk", "newsroom"}) == set()
-        assert await presence.gone({"desk", "deleted"}) == {"deleted"}
+                                        f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
+                                        looked_again=claiming.now)
+        assert await presence.gone([("j1", "desk", HOOK_SPEC), ("j2", "newsroom", HOOK_SPEC)]) == {}
+        assert await presence.gone([("j1", "desk", HOOK_SPEC), ("j3", "deleted", HOOK_SPEC)]) == {"j3": "deleted"}
     finally:
         await client.aclose()

@@ -1,0 +1,169 @@
+"""Deliveries queued for a channel the subscription no longer has: a subscription deleted and made again under
+its id with another channel, or replaced with another URL (through the API, or in the subscriptions file), has
+what was queued for the old channel cancelled (one final ``alert.failed`` saying "cancelled: channel changed",
+no dead letter), and a dead letter for the old channel is not replayed. What was queued for a channel the
+subscription still has goes out as before.
+
+Before: the check asked only whether a subscription of that id existed, so the old job went on to the old
+channel, and a replay of its dead letter too."""
+
+import pytest
+
+from samples import BORDERS, release
+from schemas.streams import DEAD_LETTERS
+
+from notifier_harness import (api_call, dead_letter_count, failed_attempts, fast_config, final_attempts,
+                              wait_for)
+
+pytestmark = pytest.mark.integration
+
+SLOW_RETRIES = dict(delivery_attempts=4, retry_base_seconds=1.0, retry_max_seconds=1.0)
+CHANGED = "cancelled: channel changed"
+
+
+def _desk(url, **more):
+    return {"id": "desk", "channels": [{"webhook": {"url": url}}], **more}
+
+
+async def _only_desk(n, url):
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", _desk(url)))[0] == 201
+
+
+async def _retrying_desk(notifier, receiver, publish_classified, path="fail"):
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    await _only_desk(n, receiver.url(path))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+    return n
+
+
+async def _cancelled_for_the_old_channel(n, receiver):
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    await n.service.worker.drain()
+    # "deleted" when a retry came between the delete and the new subscription; else "channel changed"
+    assert final.error is not None and final.error.startswith("cancelled: "), final.error
+    assert len(receiver.hits("fail")) == 1  # not tried again on the old channel
+    assert len(receiver.hits("hook")) == 0  # nor sent to the new one
+    assert await dead_letter_count(n.service) == 0
+    assert await n.service.outbox.pending() == 0
+    return final
+
+
+async def test_a_subscription_deleted_and_made_again_with_another_url_has_its_old_delivery_cancelled(
+        notifier, receiver, publish_classified):
+    n = await _retrying_desk(notifier, receiver, publish_classified)
+
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", _desk(receiver.url("hook"))))[0] == 201
+
+    await _cancelled_for_the_old_channel(n, receiver)
+
+
+async def test_a_subscription_replaced_with_another_url_has_its_old_delivery_cancelled(
+        notifier, receiver, publish_classified):
+    n = await _retrying_desk(notifier, receiver, publish_classified)
+
+    assert (await api_call(n, "PUT", "/subscriptions/desk", _desk(receiver.url("hook"))))[0] == 200
+
+    final = await _cancelled_for_the_old_channel(n, receiver)
+    assert final.error.startswith(CHANGED) and "; not sent" in final.error, final.error
+
+
+async def test_a_subscription_replaced_with_its_channel_sent_back_as_shown_still_gets_its_retrying_delivery(
+        notifier, receiver, publish_classified):
+    """The API shows a secret as ``***`` and a URL redacted; sent back so, the stored values are kept."""
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
+    secret = {"webhook": {"url": receiver.url("busy") + "?token=abc", "secret": "s3cret-value"}}
+    assert (await api_call(n, "POST", "/subscriptions", {"id": "desk", "channels": [secret]}))[0] == 201
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+
+    status, shown = await api_call(n, "GET", "/subscriptions/desk")
+    assert status == 200 and "s3cret-value" not in str(shown)
+    changed = {"id": "desk", "channels": shown["channels"], "filter": {"min_confidence": 0.1}}
+    assert (await api_call(n, "PUT", "/subscriptions/desk", changed))[0] == 200
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.outcome == "delivered" and final.attempt == 2, final.error
+
+
+async def test_a_subscription_replaced_keeping_its_channel_still_gets_its_retrying_delivery(
+        notifier, receiver, publish_classified):
+    n = await _retrying_desk(notifier, receiver, publish_classified, path="busy")
+
+    changed = _desk(receiver.url("busy"), filter={"min_confidence": 0.1})
+    assert (await api_call(n, "PUT", "/subscriptions/desk", changed))[0] == 200
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.outcome == "delivered" and final.attempt == 2
+    assert len(receiver.hits("busy")) == 2
+
+
+async def test_a_subscription_whose_url_changed_in_the_file_has_its_old_delivery_cancelled(
+        notifier, receiver, write_yaml, publish_classified):
+    desk = "subscriptions:\n  - id: desk\n    channels: [{{webhook: {{url: \"{}\"}}}}]\n"
+    path = write_yaml(desk.format(receiver.url("fail")), "subs.yaml")
+    # the file is looked at once a second: a retry waits longer than that
+    n = await notifier(config=fast_config(**{**SLOW_RETRIES, "retry_base_seconds": 4.0, "retry_max_seconds": 4.0}),
+                       subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+
+    write_yaml(desk.format(receiver.url("hook")), "subs.yaml")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.error is not None and final.error.startswith(CHANGED), final.error
+    assert len(receiver.hits("fail")) == 1
+    assert len(receiver.hits("hook")) == 0
+    assert await dead_letter_count(n.service) == 0
+
+
+async def _dead_letter_of_desk(notifier, receiver, publish_classified):
+    n = await notifier(config=fast_config(delivery_attempts=1), http=True)
+    await _only_desk(n, receiver.url("busy"))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: dead_letter_count(n.service), what="the dead letter")
+    await n.service.worker.drain()
+    return n
+
+
+async def _replay(n):
+    from pledgewatch.dead_letter_queue import DeadLetterQueue
+
+    streams = n.service.runtime.streams
+    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    return await DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS)).replay(letter_id.decode())
+
+
+async def test_replaying_a_dead_letter_of_a_subscription_made_again_with_another_url_is_refused(
+        notifier, receiver, publish_classified):
+    n = await _dead_letter_of_desk(notifier, receiver, publish_classified)
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", _desk(receiver.url("hook"))))[0] == 201
+    receiver.fixed.add("busy")
+
+    replayed = await _replay(n)
+
+    assert replayed.new_id is None and replayed.kept
+    assert replayed.problem == ("cannot be replayed: its subscription 'desk' no longer has the channel it was "
+                                "queued for (changed since)")
+    assert await dead_letter_count(n.service) == 1
+    assert await n.service.outbox.pending() == 0
+    assert len(receiver.hits("busy")) == 1 and len(receiver.hits("hook")) == 0
+
+
+async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_channel_sends_it(
+        notifier, receiver, publish_classified):
+    n = await _dead_letter_of_desk(notifier, receiver, publish_classified)
+    changed = _desk(receiver.url("busy"), filter={"min_confidence": 0.1})
+    assert (await api_call(n, "PUT", "/subscriptions/desk", changed))[0] == 200
+    receiver.fixed.add("busy")
+
+    replayed = await _replay(n)
+
+    assert replayed.new_id is not None and replayed.problem is None
+    await wait_for(lambda: len(receiver.hits("busy")) == 2, what="the replayed delivery sent")
