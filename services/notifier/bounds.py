@@ -68,12 +68,19 @@ PAUSE_END_FORMS = "a date or a time with a zone (e.g. 2026-02-01, from 00:00 UTC
 
 
 def pause_end(value: object) -> datetime:
-    """The end of a pause as given to ``pledgewatch subscriptions pause --until``, the API's pause and the
-    dashboard's: a date alone (ISO 8601) is the start of that day, 00:00 UTC, as a release file's date is; a time
-    must give its zone. ValueError with the reason for anything else, a number or its text included."""
+    """The end of a pause as given to ``pledgewatch subscriptions pause --until``, the API's pause, the dashboard's
+    and a subscription's ``paused_until``: a date alone (ISO 8601) is the start of that day, 00:00 UTC, as a release
+    file's date is; a time must give its zone. A date or datetime as YAML reads one is taken alike. ValueError with
+    the reason for anything else, a number or its text included."""
     problem = time_given_problem(value)
     if problem:
         raise ValueError(problem)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"not {PAUSE_END_FORMS}")
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
     text = value.strip() if isinstance(value, str) else ""
     try:
         return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)

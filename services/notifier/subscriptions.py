@@ -14,7 +14,8 @@ from functools import partial
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
+                      ValidationError, ValidationInfo, WithJsonSchema, field_validator, model_serializer,
+                      model_validator)
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
@@ -22,7 +23,7 @@ from services.common.url_hosts import sendable_url_problem
 
 from .addresses import mailbox, parse_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
-                     pause_problem, time_given_problem, time_of_day, time_zone_problem)
+                     pause_end, pause_problem, time_of_day, time_zone_problem)
 from .durations import duration_words, parse_duration
 from .redaction import redact_channel
 
@@ -38,6 +39,9 @@ def _email_address(text: str) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
+# Given as a date alone or a time with its zone (bounds.pause_end); kept and shown as the time it reads as.
+PauseEnd = Annotated[AwareDatetime, WithJsonSchema(
+    {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}, mode="validation")]
 
 
 _Value = TypeVar("_Value")
@@ -275,7 +279,9 @@ class Subscription(_Strict):
     reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS), max_length=MAX_REMINDERS,
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
-    paused_until: AwareDatetime | None = Field(default=None, description="Before 2100; not in the past when set.")
+    paused_until: PauseEnd | None = Field(
+        default=None, description="A date alone (00:00 UTC of that day) or a time with its zone; before 2100, "
+                                  "not in the past when set. Shown as the time, e.g. 2026-12-10T00:00:00Z.")
     reannouncements: GivenBool = Field(default=True, description="false: a commitment that announces again one "
                                   "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
@@ -304,8 +310,8 @@ class Subscription(_Strict):
 
     @field_validator("paused_until", mode="before")
     @classmethod
-    def _no_unix_seconds(cls, value: Any) -> Any:
-        return _refused(time_given_problem, value)
+    def _pause_end(cls, value: Any) -> datetime | None:
+        return None if value is None else pause_end(value)  # read as every pause route reads it
 
     @field_validator("paused_until")
     @classmethod

@@ -1,5 +1,7 @@
 """The subscriptions HTTP API against a real Redis: create, list, update, pause, delete, errors."""
 
+from datetime import datetime, timezone
+
 import pytest
 
 from notifier_harness import api_call
@@ -107,3 +109,18 @@ async def test_a_pause_takes_a_date_alone_as_the_start_of_that_day_utc(notifier,
     status, body = await api_call(n, "POST", "/subscriptions/ct-desk/pause", {"until": "2030-01-01T09:00"})
     assert (status, body["errors"][0]["field"]) == (422, "until")
     assert body["errors"][0]["message"].startswith("not a date or a time with a zone"), body
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+async def test_a_put_or_patch_takes_a_paused_until_as_a_pause_does(notifier, method):
+    """Before: a date alone in ``paused_until`` was refused ("Input should have timezone info") though the pause
+    route took it; now both read it alike, and a time without its zone gets the same message."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    body = {**HOOK, "paused_until": "2030-01-01"} if method == "PUT" else {"paused_until": "2030-01-01"}
+    status, shown = await api_call(n, method, "/subscriptions/ct-desk", body)
+    assert (status, shown.get("paused_until")) == (200, "2030-01-01T00:00:00Z"), shown
+    status, shown = await api_call(n, method, "/subscriptions/ct-desk", {**body, "paused_until": "2030-01-01T09:00"})
+    assert (status, shown["errors"][0]["field"]) == (422, "paused_until"), shown
+    assert shown["errors"][0]["message"].startswith("not a date or a time with a zone"), shown
+    assert (await n.service.store.get("ct-desk")).paused_until == datetime(2030, 1, 1, tzinfo=timezone.utc)

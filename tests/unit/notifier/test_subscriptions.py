@@ -54,7 +54,8 @@ def test_channel_shorthands(channel, expected):
     ({"id": "s", "channels": ["console"], "digest_at": "8am"}, "digest_at", "expected a time of day as HH:MM"),
     ({"id": "s", "channels": ["console"], "reminders": ["P7D", "P7D"]}, "reminders",
      "offset 2, 'P7D', is offset 1, 'P7D', again"),
-    ({"id": "s", "channels": ["console"], "paused_until": "2030-01-01T00:00:00"}, "paused_until", "timezone"),
+    ({"id": "s", "channels": ["console"], "paused_until": "2030-01-01T00:00:00"}, "paused_until",
+     "not a date or a time with a zone"),  # the pause routes' message (before: pydantic's "timezone info")
     # before: accepted, and every message was sent twice
     ({"id": "s", "channels": ["console", "console"]}, "channels", "channel 2 is channel 1 again"),
     ({"id": "s", "channels": [{"webhook": {"url": "https://x.example/h"}}, "console",
