@@ -81,7 +81,7 @@ def pause_end(value: object) -> datetime:
         return value
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
-    text = value.strip() if isinstance(value, str) else ""
+    text = value.strip().upper() if isinstance(value, str) else ""  # RFC 3339 allows "t" and "z" too
     try:
         return datetime.combine(date.fromisoformat(text), time(0, 0), tzinfo=timezone.utc)
     except ValueError:

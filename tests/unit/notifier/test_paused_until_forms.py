@@ -29,6 +29,7 @@ def _file(tmp_path, paused_until):
     pytest.param("'2026-12-10'", "2026-12-10T00:00:00Z", id="date-alone-quoted"),
     pytest.param("2026-12-10T09:30:00Z", "2026-12-10T09:30:00Z", id="time-in-utc"),
     pytest.param("2026-12-10T09:30:00+01:00", "2026-12-10T09:30:00+01:00", id="time-with-offset"),
+    pytest.param("'2026-12-10t09:30:00z'", "2026-12-10T09:30:00Z", id="lower-case-t-and-z"),  # as RFC 3339 allows
 ])
 def test_a_yaml_file_takes_a_date_alone_or_a_time_with_its_zone(tmp_path, written, stored):
     (sub,) = load_file(_file(tmp_path, written))
