@@ -6,8 +6,13 @@ fails. Someone at the API or the dashboard should not wait that long, nor should
 So the HTTP server applies an :class:`AnswerBound` to each request it serves (:meth:`AnswerBound.applied`), and
 the services' pools (:class:`BoundedPool`) and their connections honour it:
 
-- a reply not read within ``seconds``, or a connection not made in it, fails with :class:`RedisNotAnswering`, the
-  connection dropped as a socket timeout drops it, and the bound's :class:`~services.common.breaker.Breaker` opens;
+- a reply not read within ``seconds`` fails with :class:`RedisNotAnswering` (the command was sent: it may have been
+  carried out), a connection not made in it (nor its handshake answered) with :class:`RedisNotConnected` (nothing
+  was sent), the connection dropped as a socket timeout drops it; either way the bound's
+  :class:`~services.common.breaker.Breaker` opens;
+- a free connection of the pool not had within ``seconds`` (its connections all held, by the consumers waiting out
+  a frozen Redis or by a burst) fails with :class:`RedisConnectionsInUse` rather than wait out the pool's own
+  timeout; nothing was sent, and the breaker stays as it was;
 - while the breaker is open a command or pipeline is not sent at all (:class:`RedisNotAsked`: the pool lends it
   no connection), so that requests do not pile up on Redis each waiting ``seconds``; one per cool-down is let
   through to find whether Redis answers again (a connection it makes, handshake and all, is part of it).
@@ -37,6 +42,8 @@ log = logging.getLogger(__name__)
 
 COOL_DOWN_SECONDS = 5.0  # Redis found not answering is asked again this long after, by one request
 _BOUND: ContextVar[AnswerBound | None] = ContextVar("redis_answer_bound", default=None)
+# A request's wait for a free connection of the pool, ended once one is lent (before it is connected)
+_FREE_CONNECTION_WAIT: ContextVar[asyncio.Timeout | None] = ContextVar("free_connection_wait", default=None)
 
 
 class RedisNotAnswering(RedisTimeoutError):
@@ -54,9 +61,24 @@ class RedisNotAsked(RedisConnectionError):
                          f"{cool_down:g} s)")
 
 
+class RedisNotConnected(RedisConnectionError):
+    """A command was not sent: no connection to Redis was made within the bound (it takes none, or answers
+    nothing of the handshake)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Redis is not answering (no connection made within {seconds:g} s)")
+
+
+class RedisConnectionsInUse(RedisConnectionError):
+    """A command was not sent: every connection of the pool was in use for the whole bound."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"all connections to Redis are in use (none free within {seconds:g} s)")
+
+
 def not_answering(exc: BaseException) -> bool:
     """Whether ``exc`` is an HTTP request's bound at work (its text says so), not another Redis failure."""
-    return isinstance(exc, RedisNotAnswering | RedisNotAsked)
+    return isinstance(exc, RedisNotAnswering | RedisNotAsked | RedisNotConnected | RedisConnectionsInUse)
 
 
 class AnswerBound:
@@ -120,7 +142,7 @@ class _BoundedConnection(AbstractConnection):
                 await super().connect_check_health(check_health, retry_socket_connect)
         except TimeoutError:
             bound.unanswered()
-            raise RedisNotAnswering(bound.seconds) from None
+            raise RedisNotConnected(bound.seconds) from None
 
 
 @functools.cache
@@ -138,6 +160,23 @@ class BoundedPool(BlockingConnectionPool):
         self.connection_class = bounded_connections(self.connection_class)
 
     async def get_connection(self, *args: Any, **kwargs: Any) -> AbstractConnection:
-        if (bound := _BOUND.get()) is not None:
-            bound.admit()
-        return await super().get_connection(*args, **kwargs)
+        if (bound := _BOUND.get()) is None:
+            return await super().get_connection(*args, **kwargs)
+        bound.admit()
+        token = _FREE_CONNECTION_WAIT.set(wait := asyncio.timeout(bound.seconds))
+        try:
+            async with wait:
+                return await super().get_connection(*args, **kwargs)
+        except TimeoutError:
+            # Not the breaker's to open: a full pool says the service's consumers hold its connections (waiting out
+            # a frozen Redis, or only busy), not that Redis fails to answer; a request that does get one finds out.
+            raise RedisConnectionsInUse(bound.seconds) from None
+        finally:
+            _FREE_CONNECTION_WAIT.reset(token)
+
+    async def ensure_connection(self, connection: AbstractConnection) -> None:
+        # Called once the pool has lent the connection: the wait for a free one is over, and connecting it (if it
+        # must) has a bound of its own (:meth:`_BoundedConnection.connect_check_health`).
+        if (wait := _FREE_CONNECTION_WAIT.get()) is not None and not wait.expired():
+            wait.reschedule(None)
+        await super().ensure_connection(connection)

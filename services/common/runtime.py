@@ -38,11 +38,11 @@ class RedisRefusedCredentials(StartupError):
 
 
 COMMAND_WAIT_SECONDS = 3.0  # a command a person runs waits this long for Redis, not a service's minute
-POOL_WAIT_SECONDS = 30.0
+POOL_WAIT_SECONDS = 30.0  # how long a command waits for a free connection before it fails (an HTTP request: its bound)
 # A command Redis does not answer within this fails with TimeoutError (an HTTP read: a 503 with Retry-After) rather
 # than hang while Redis is frozen; none of ours blocks on the server (no BLOCK, no BLPOP).
 COMMAND_TIMEOUT_SECONDS = 5.0
-FIRST_NOTICE_SECONDS, NOTICE_EVERY_SECONDS = 2.0, 10.0  # "waiting for Redis" while a service waits  # how long a command waits for a free connection before it fails
+FIRST_NOTICE_SECONDS, NOTICE_EVERY_SECONDS = 2.0, 10.0  # "waiting for Redis" while a service waits
 
 
 def for_a_command(settings: Settings) -> Settings:

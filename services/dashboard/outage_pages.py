@@ -22,7 +22,8 @@ OutagePage = Callable[[Request, str, RedisError, "str | None"], Response]
 
 def outage_message(exc: RedisError, then: str | None) -> str:
     """The page's words: what is wrong with Redis; for a change (``then``: why a retry is safe) whether it may
-    have been done, which only a command sent and not answered (a timeout) leaves unknown."""
+    have been done, which only a command sent and not answered (a timeout) leaves unknown: one the bound kept from
+    being sent (no connection made, none free, the breaker open) is a connection error."""
     trouble = str(exc) if not_answering(exc) else f"Redis cannot be reached ({type(exc).__name__})"
     if then is None:
         return f"{trouble}. Try again in a moment."

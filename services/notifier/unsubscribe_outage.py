@@ -25,5 +25,6 @@ class Outage(Enum):
 
 def unsubscribe_outage(exc: RedisError, *, recording: bool) -> Outage:
     """The page of an unsubscribe (POST) that ``exc`` stopped; ``recording``: its record had been sent, and only a
-    command sent and not answered (a timeout) may have been carried out."""
+    command sent and not answered (a timeout) may have been carried out, not one the bound kept from being sent (no
+    connection made or free within it: a connection error)."""
     return Outage.MAYBE_DONE if recording and isinstance(exc, RedisTimeoutError) else Outage.NOT_DONE

@@ -7,8 +7,10 @@ import pytest
 from redis.asyncio.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from services.common.answer_bound import (AnswerBound, BoundedPool, RedisNotAnswering, RedisNotAsked,
-                                          bounded_connections, not_answering)
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from services.common.answer_bound import (AnswerBound, BoundedPool, RedisConnectionsInUse, RedisNotAnswering,
+                                          RedisNotAsked, RedisNotConnected, bounded_connections, not_answering)
 
 
 class Clock:
@@ -45,6 +47,18 @@ def test_the_bounds_errors_say_redis_is_not_answering_and_tell_a_sent_command_fr
     assert str(RedisNotAnswering(0.25)) == "Redis is not answering (no answer within 0.25 s)"
     assert not_answering(RedisNotAnswering(1)) and not_answering(RedisNotAsked(1, 5))
     assert not not_answering(RedisConnectionError("Connection refused"))
+
+
+@pytest.mark.parametrize(("exc", "text"), [
+    pytest.param(RedisNotConnected(0.25), "Redis is not answering (no connection made within 0.25 s)",
+                 id="connection-not-made"),
+    pytest.param(RedisConnectionsInUse(0.25), "all connections to Redis are in use (none free within 0.25 s)",
+                 id="pool-full"),
+])
+def test_a_command_the_bound_kept_from_being_sent_is_told_as_not_sent(exc, text):
+    """Not a timeout (a command sent and not answered, which may have been carried out): nothing was changed."""
+    assert str(exc) == text and not_answering(exc)
+    assert isinstance(exc, RedisConnectionError) and not isinstance(exc, RedisTimeoutError)
 
 
 @pytest.mark.parametrize(("url", "kind"), [("redis://localhost:6379/0", Connection),

@@ -13,7 +13,7 @@ import pytest
 from fastapi.responses import JSONResponse
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services.common.answer_bound import RedisNotAnswering
+from services.common.answer_bound import AnswerBound, RedisNotAnswering, RedisNotConnected
 from services.common.api import Routes
 from services.common.auth import ApiAuth
 from services.common.embedded_redis import EmbeddedRedis, free_port
@@ -83,8 +83,9 @@ async def test_a_request_on_a_redis_that_never_answers_is_a_503_saying_so_and_th
         statuses = await _statuses(settings, client, work)
     finally:
         await client.aclose()
-    assert statuses == [
-        (503, f"service unavailable: Redis is not answering (no answer within {BOUND:g} s); try again later"),
+    assert statuses == [  # a new connection, its handshake not answered
+        (503, f"service unavailable: Redis is not answering (no connection made within {BOUND:g} s); try again "
+              "later"),
         *[(503, f"service unavailable: Redis is not answering (none within {BOUND:g} s lately; asked again "
                 "every 5 s); try again later")] * 5]
 
@@ -99,9 +100,53 @@ async def test_a_redis_that_takes_no_more_connections_is_not_answering_either(se
             statuses = await _statuses(settings, client, _command)
         finally:
             await client.aclose()
-    assert statuses[0] == (503, f"service unavailable: Redis is not answering (no answer within {BOUND:g} s); try "
-                                "again later")
+    assert statuses[0] == (503, f"service unavailable: Redis is not answering (no connection made within {BOUND:g} "
+                                "s); try again later")
     assert {status for status, _ in statuses[1:]} == {503}
+
+
+@pytest.mark.parametrize("unanswered", ["connect", "handshake"])
+async def test_a_connection_not_made_within_the_bound_is_told_from_a_command_sent_and_not_answered(
+        frozen_port, redis_server, frozen, unanswered):
+    """Not sent, so not done: the pages for browsers say nothing was changed (a reply not read says it may have).
+    A connection not taken (the queue of them full) or whose handshake is not answered is not made."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener, socket.socket() as queued:
+        queued.connect(listener.getsockname())
+        port = listener.getsockname()[1] if unanswered == "connect" else frozen_port
+        unreached = command_client(f"redis://127.0.0.1:{port}/0", max_connections=16)
+        try:
+            with AnswerBound(BOUND).applied(), pytest.raises(RedisNotConnected):
+                await asyncio.wait_for(unreached.get("thing"), OUTER)
+        finally:
+            await unreached.aclose()
+    server, url = redis_server
+    connected = command_client(url, max_connections=16)
+    try:
+        await connected.ping()
+        with frozen(server), AnswerBound(BOUND).applied(), pytest.raises(RedisNotAnswering):
+            await asyncio.wait_for(connected.get("thing"), OUTER)
+    finally:
+        await connected.aclose()
+
+
+async def test_a_request_finding_every_connection_in_use_waits_the_bound_not_the_pools_wait(settings, key_prefix):
+    """The pool full (its connections held by consumers waiting out a frozen Redis; here one held outright): a 503
+    saying so within the bound, not the pool's 30 s. Redis itself may be fine, so the breaker stays closed: the
+    request after the connection is back reaches it."""
+    client = command_client(settings.redis_url, max_connections=1)
+    held = await client.connection_pool.get_connection()
+    server = await _serve(settings, client, lambda c: c.get(f"{key_prefix}thing"))
+    try:
+        async with aiohttp.ClientSession() as session:
+            in_use = await _status(session, server)
+            await client.connection_pool.release(held)
+            after = await _status(session, server)
+    finally:
+        await server.stop()
+        await client.aclose()
+    assert in_use == (503, f"service unavailable: all connections to Redis are in use (none free within {BOUND:g} "
+                           "s); try again later")
+    assert after == (200, None)
 
 
 async def test_outside_a_request_the_same_client_waits_its_command_timeout(frozen_port):

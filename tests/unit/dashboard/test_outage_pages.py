@@ -4,7 +4,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services.common.answer_bound import RedisNotAnswering, RedisNotAsked
+from services.common.answer_bound import RedisConnectionsInUse, RedisNotAnswering, RedisNotAsked, RedisNotConnected
 from services.dashboard.outage_pages import outage_message
 
 
@@ -15,6 +15,12 @@ from services.dashboard.outage_pages import outage_message
     pytest.param(RedisNotAsked(2, 5), "pausing twice does no harm",
                  "Redis is not answering (none within 2 s lately; asked again every 5 s): nothing was changed. "
                  "Try again in a moment: pausing twice does no harm.", id="not-sent"),
+    pytest.param(RedisNotConnected(2), "pausing twice does no harm",
+                 "Redis is not answering (no connection made within 2 s): nothing was changed. Try again in a "
+                 "moment: pausing twice does no harm.", id="connection-not-made"),
+    pytest.param(RedisConnectionsInUse(2), "pausing twice does no harm",
+                 "all connections to Redis are in use (none free within 2 s): nothing was changed. Try again in a "
+                 "moment: pausing twice does no harm.", id="pool-full"),
     pytest.param(RedisConnectionError("refused"), "resuming twice does no harm",
                  "Redis cannot be reached (ConnectionError): nothing was changed. Try again in a moment: resuming "
                  "twice does no harm.", id="down"),
