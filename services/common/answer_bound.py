@@ -76,6 +76,12 @@ class RedisConnectionsInUse(RedisConnectionError):
         super().__init__(f"all connections to Redis are in use (none free within {seconds:g} s)")
 
 
+def may_have_been_done(exc: BaseException) -> bool:
+    """Whether the command ``exc`` stopped may yet be carried out by Redis: sent and not answered (a timeout), not
+    one never sent (no connection made or free within the bound, the breaker open: connection errors)."""
+    return isinstance(exc, RedisTimeoutError)
+
+
 def not_answering(exc: BaseException) -> bool:
     """Whether ``exc`` is an HTTP request's bound at work (its text says so), not another Redis failure."""
     return isinstance(exc, RedisNotAnswering | RedisNotAsked | RedisNotConnected | RedisConnectionsInUse)

@@ -10,9 +10,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from services.common.answer_bound import not_answering
+from services.common.answer_bound import may_have_been_done, not_answering
 from services.common.http import log_redis_unavailable, redis_unavailable
 
 Route = Callable[..., Awaitable[Response]]
@@ -22,12 +21,11 @@ OutagePage = Callable[[Request, str, RedisError, "str | None"], Response]
 
 def outage_message(exc: RedisError, then: str | None) -> str:
     """The page's words: what is wrong with Redis; for a change (``then``: why a retry is safe) whether it may
-    have been done, which only a command sent and not answered (a timeout) leaves unknown: one the bound kept from
-    being sent (no connection made, none free, the breaker open) is a connection error."""
+    have been done."""
     trouble = str(exc) if not_answering(exc) else f"Redis cannot be reached ({type(exc).__name__})"
     if then is None:
         return f"{trouble}. Try again in a moment."
-    done = "it may not have been done" if isinstance(exc, RedisTimeoutError) else "nothing was changed"
+    done = "it may not have been done" if may_have_been_done(exc) else "nothing was changed"
     return f"{trouble}: {done}. Try again in a moment: {then}."
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from enum import Enum
 
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from services.common.answer_bound import may_have_been_done
 
 
 class Outage(Enum):
@@ -24,7 +25,5 @@ class Outage(Enum):
 
 
 def unsubscribe_outage(exc: RedisError, *, recording: bool) -> Outage:
-    """The page of an unsubscribe (POST) that ``exc`` stopped; ``recording``: its record had been sent, and only a
-    command sent and not answered (a timeout) may have been carried out, not one the bound kept from being sent (no
-    connection made or free within it: a connection error)."""
-    return Outage.MAYBE_DONE if recording and isinstance(exc, RedisTimeoutError) else Outage.NOT_DONE
+    """The page of an unsubscribe (POST) that ``exc`` stopped; ``recording``: its record had been sent."""
+    return Outage.MAYBE_DONE if recording and may_have_been_done(exc) else Outage.NOT_DONE
