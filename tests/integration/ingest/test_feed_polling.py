@@ -171,6 +171,21 @@ async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, re
     assert len(await published()) == 2
 
 
+async def test_an_item_answered_304_unasked_is_retried_not_refused(govuk, reader, streams, published):
+    """A cache answering 304 to a request that sent no ETag: before, the entry was dead-lettered as unreadable
+    ("AssertionError") and never read again while the feed listed it unchanged."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "", status=304)
+    source = poller(govuk, reader, streams)
+    report = await source.poll(now=NOW, clock=0)
+    assert (report.published, report.failed, report.rejected) == (1, 1, 0)
+    govuk.put_item("history_mode")
+    report = await source.poll(now=NOW, clock=1.0)
+    assert (report.published, report.failed) == (1, 0)
+    assert len(await published()) == 2
+
+
 async def test_an_entry_published_before_counts_as_unchanged_beside_a_failing_one(govuk, reader, streams):
     """Before: an entry published at an earlier poll, and not read again since the feed lists it as it was, was
     counted nowhere: ``0 published, 0 unchanged, 1 failed`` for a feed of two entries."""
