@@ -21,6 +21,7 @@ import socket
 from collections.abc import Collection
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -33,8 +34,10 @@ from services.common.outbound import non_public_kind, resolve_addresses
 from .charset import decode_text
 from .settings import IngestSettings
 from .errors import ContentError, FetchError
+from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_ASK_TO_WAIT = {429, 503}  # the answers whose Retry-After says when to come back
 _CHUNK = 64 * 1024
 
 
@@ -134,7 +137,10 @@ def _status_error(resp: aiohttp.ClientResponse, url: str) -> FetchError:
         answer += " to a request without ETag or Last-Modified"
     elif 300 <= resp.status < 400:
         answer += " without a Location to follow"
-    return FetchError(f"{url}: {answer}", failure=f"{origin(url)[0]} answered {answer}", status=resp.status)
+    wait = retry_after_seconds(resp.headers.get("Retry-After"), now=datetime.now(timezone.utc)) \
+        if resp.status in _ASK_TO_WAIT else None
+    return FetchError(f"{url}: {answer}", failure=f"{origin(url)[0]} answered {answer}", status=resp.status,
+                      retry_after=wait)
 
 
 class Fetcher:

@@ -191,7 +191,7 @@ class SourcePoller:
         for entry, result in zip(due, results):
             if isinstance(result, FetchError):
                 failed += 1
-                delay = self.entry_backoff.failed(entry.key, clock)
+                delay = self.entry_backoff.failed(entry.key, clock, at_least=result.retry_after or 0.0)
                 log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, entry.link, delay, result)
             elif isinstance(result, SourceError):
                 await self._refuse(entry.key, entry.link, str(result))
@@ -237,7 +237,8 @@ class SourcePoller:
             raise
         except SourceError as exc:
             self.outage.recovered(name)  # the source failed, not Redis: it answered the lease's call
-            delay = self.backoff.failed(name, clock)
+            asked = exc.retry_after if isinstance(exc, FetchError) else None
+            delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
             return None

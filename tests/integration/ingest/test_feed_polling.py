@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
 
@@ -153,6 +154,38 @@ async def test_bad_feed_is_logged_and_retried_with_backoff(govuk, reader, stream
     await source.run(now=NOW, clock=101.0)  # the next poll retries
     assert govuk.hits["/bad.atom"] == 2 and "retry in 2 s" in caplog.text
     assert await published() == []
+
+
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("wait", ["seconds", "http-date"])
+async def test_a_source_asking_to_retry_after_a_while_is_not_polled_before(govuk, reader, streams, caplog, status,
+                                                                          wait):
+    """Before, Retry-After was not read: the poll came back after the source's own backoff (its interval, 1 s)."""
+    later = datetime.now(timezone.utc) + timedelta(hours=2)  # past the 600 s cap: waited as long as the cap
+    header = "120" if wait == "seconds" else format_datetime(later, usegmt=True)
+    expected = 120 if wait == "seconds" else 600
+    govuk.put("/busy.atom", "slow down", status=status, headers={"Retry-After": header})
+    config = SourceConfig(name="busy-feed", type="feed", url=govuk.base + "/busy.atom", interval=1)
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=600)
+    with caplog.at_level(logging.WARNING):
+        assert await source.run(now=NOW, clock=100.0) is None
+    assert f"source busy-feed failed (retry in {expected} s)" in caplog.text
+    await streams.client.delete(streams.key("ingest:source:busy-feed:lease"))
+    await source.run(now=NOW, clock=100.0 + expected - 1)
+    assert govuk.hits["/busy.atom"] == 1
+    await source.run(now=NOW, clock=100.0 + expected)
+    assert govuk.hits["/busy.atom"] == 2
+
+
+async def test_an_entry_whose_link_asks_to_retry_after_a_while_waits_that_long(govuk, reader, streams, published):
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "busy", status=503, headers={"Retry-After": "6"})
+    source = poller(govuk, reader, streams)  # its own first wait: 1 s
+    assert (await source.poll(now=NOW, clock=0)).failed == 1
+    assert (await source.poll(now=NOW, clock=5)).waiting == 1
+    govuk.put_item("history_mode")
+    assert (await source.poll(now=NOW, clock=6)).published == 1
 
 
 async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, reader, streams, published):
