@@ -11,6 +11,7 @@ import pytest
 
 from services.common.metrics import SOURCE_POLLS
 from services.ingest.config import SourceConfig
+from services.ingest.errors import ContentError, SourceError
 from services.ingest.polling import SourcePoller
 
 pytestmark = pytest.mark.integration
@@ -93,6 +94,41 @@ async def test_withdrawn_item_becomes_a_new_version_marked_withdrawn(govuk, read
     last = (await published())[-1]
     assert last.withdrawn and last.version == 2
     assert last.withdrawn_notice == "This fund has been replaced by the Ports Security Programme."
+
+
+@pytest.mark.parametrize("destination", ["{path}", "{base}{path}", "{path}#section-2"])
+async def test_an_item_unpublished_with_a_redirect_is_read_at_its_destination(govuk, reader, streams, published,
+                                                                              destination):
+    """GOV.UK answers a moved page's old path with a redirect item (200, no title): before, the entry was
+    dead-lettered as "not a Content API item (title: Field required)"."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    moved = json.loads(govuk.fixture("content-api/history_mode.json"))
+    old_path, new_path = moved["base_path"], "/government/news/rail-freight-border-checks"
+    govuk.put("/api/content" + old_path, {
+        "base_path": old_path, "content_id": "0d4c8a1e-2b7f-4f0e-9d51-3f6b1c2a9e77", "document_type": "redirect",
+        "schema_name": "redirect", "locale": "en", "public_updated_at": "2023-03-16T10:00:00Z", "title": None,
+        "redirects": [{"path": old_path, "type": "exact",
+                       "destination": destination.format(base=govuk.base, path=new_path)}]})
+    govuk.put("/api/content" + new_path, {**moved, "base_path": new_path})
+    report = await poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (2, 0)
+    history = next(r for r in await published() if r.title == "Border watch-list checks extended to rail freight")
+    assert history.url == govuk.base + new_path and history.document_type == "news_story"
+
+
+async def test_redirect_items_pointing_at_each_other_are_a_failure_not_a_loop(govuk, reader):
+    for here, there in (("/a", "/b"), ("/b", "/a")):
+        govuk.put("/api/content" + here, {"base_path": here, "schema_name": "redirect", "document_type": "redirect",
+                                          "redirects": [{"path": here, "type": "exact", "destination": there}]})
+    with pytest.raises(SourceError, match=r"/api/content/a: more than 2 redirects"):
+        await reader.govuk_item("/a", source="s")
+
+
+async def test_a_redirect_item_off_govuk_is_refused_naming_where_it_goes(govuk, reader):
+    govuk.put("/api/content/a", {"base_path": "/a", "schema_name": "redirect", "document_type": "redirect",
+                                 "redirects": [{"path": "/a", "type": "exact", "destination": "https://nhs.example/x"}]})
+    with pytest.raises(ContentError, match=r"/api/content/a: a redirect item to https://nhs.example/x, not a page of "):
+        await reader.govuk_item("/a", source="s")
 
 
 async def test_translated_item_carries_its_locale_and_its_own_id(govuk, reader, streams):
