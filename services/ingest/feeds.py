@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -178,7 +178,10 @@ def _digest(*parts: object) -> str:
 
 
 def _entry(item: dict, *, base: str) -> FeedEntry | None:
-    link = item.get("link") or ""  # feedparser gives an Atom entry with no link its <id>
+    # feedparser gives an Atom entry with no link its <id>, and an RSS item its <guid> only when a permalink: one
+    # that is not but is a URI of its own (tag:, urn:) names the item as well, though no web page is behind it
+    guid = str(item.get("id") or "").strip()
+    link = item.get("link") or (guid if urlsplit(guid).scheme else "")
     if not link:
         return None  # nothing to point a reader at: not a release
     if not clean_url(link):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .drafts import Draft
 from .errors import ContentError, FetchError
@@ -84,8 +84,9 @@ class Reader:
         if follow == "auto":
             if is_govuk_link(entry.link, govuk_url=self.govuk_url):
                 follow = "govuk"
-            else:
-                follow = "none" if carries_full_text(entry) else "page"
+            else:  # a link that is no web address (an Atom urn: id) has no page to read
+                web = urlsplit(entry.link).scheme in ("http", "https")
+                follow = "page" if web and not carries_full_text(entry) else "none"
         if follow == "govuk":
             return await self.govuk_item(entry.link, source=source)
         if follow == "page":
