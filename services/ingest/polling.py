@@ -8,9 +8,8 @@ text instead. A feed entry that cannot become a release (its content, not the ne
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
 only when the feed's view of it changes; one the feed dates more than a day (but at most a month) ahead waits,
-unread, until then. A feed's ETag/Last-Modified are saved only when no entry waits (to be retried, or for its date), so a 304 never
-hides one. An entry the feed lists twice is read once
-(:mod:`.feed_duplicates`).
+unread, until then. A feed's ETag/Last-Modified are saved only when no entry waits (to be retried, or for its
+date), so a 304 never hides one. An entry the feed lists twice is read once (:mod:`.feed_duplicates`).
 """
 
 from __future__ import annotations
@@ -76,10 +75,10 @@ async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]])
 # answer is the server's, not a failure that passes: tried the full PLEDGEWATCH_ENTRY_ATTEMPTS times (8, at
 # doubling intervals) it was published from the feed's text only after about 64 minutes with an interval of 30 s.
 NOT_FOUND = frozenset({404, 410})
-# A feed entry dated ahead is a notice scheduled for that day, or a mistake: within a month it waits for its day;
-# further ahead (a wrong year, 2099) it is refused, so that the mistake is seen.
-WAITS_AHEAD = timedelta(days=31)
 NOT_FOUND_ATTEMPTS = 2
+# A feed entry dated ahead is a notice scheduled for that day, or a mistake: within a month it waits for its day;
+# further ahead (a wrong year, 2099) it is refused, so that the mistake is seen (docs/decisions/0032).
+WAITS_AHEAD = timedelta(days=31)
 
 
 def entry_attempts(failure: FetchError, attempts: int) -> int:
@@ -174,9 +173,10 @@ class SourcePoller:
         self._duplicates = found
 
     def _dated_ahead(self, entries: list[FeedEntry]) -> set[str]:
-        """The keys of ``entries`` the feed dates more than a day after ``now`` but within :data:`WAITS_AHEAD`:
-        not read until then (read now, each would be refused for its date, and not read again unless the feed
-        changed it), each logged once while it waits. One dated further ahead is read, and refused."""
+        """The keys of ``entries`` the feed dates more than a day ahead of the wall clock, but within
+        :data:`WAITS_AHEAD`: not read until then (read now, each would be refused for its date, and not read
+        again unless the feed changed it), each logged once while it waits. One dated further ahead is read,
+        and refused."""
         ahead, now = set(), wall_clock()  # the clock admission judges a date by
         for entry in entries:
             when = entry.published or entry.updated
