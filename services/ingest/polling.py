@@ -77,7 +77,7 @@ async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]])
 NOT_FOUND = frozenset({404, 410})
 NOT_FOUND_ATTEMPTS = 2
 # A feed entry dated ahead is a notice scheduled for that day, or a mistake: within a month it waits for its day;
-# further ahead (a wrong year, 2099) it is refused, so that the mistake is seen (docs/decisions/0032).
+# further ahead (a wrong year, 2099) it is refused, so that the mistake is seen (docs/decisions/0034).
 WAITS_AHEAD = timedelta(days=31)
 
 
