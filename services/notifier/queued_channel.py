@@ -59,7 +59,7 @@ def _mailboxes(channel: EmailChannel) -> set[str]:
     return {mailbox(text) for text in channel.to}
 
 
-def shared(queued: BaseModel, now: BaseModel) -> int:
+def _shared_place(queued: BaseModel, now: BaseModel) -> int:
     """How much of the place ``queued`` sends to ``now`` sends to as well: 0 when it sends elsewhere; for email
     channels, the mailboxes they share; else 1."""
     if getattr(queued, "type", None) != getattr(now, "type", None):
@@ -78,12 +78,11 @@ def channel_now(sub: Subscription, spec: dict[str, Any]) -> dict[str, Any] | Non
     if read is None:
         return spec
     queued, canonical = read
-    best: dict[str, Any] | None = None
+    if any(_canonical(channel.model_dump(mode="json")) == canonical for channel in sub.channels):
+        return spec
+    best: BaseModel | None = None
     most = 0
     for channel in sub.channels:
-        data = channel.model_dump(mode="json")
-        if _canonical(data) == canonical:
-            return spec
-        if (n := shared(queued, channel)) > most:
-            best, most = data, n
-    return best
+        if (n := _shared_place(queued, channel)) > most:
+            best, most = channel, n
+    return best.model_dump(mode="json") if best is not None else None
