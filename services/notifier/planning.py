@@ -38,7 +38,7 @@ from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Rea
 from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement, repeats_told
-from .matching import matching_commitments
+from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
 from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, matches_again, no_longer_matches,
@@ -292,6 +292,8 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
                 "given)")
     if due.reminder.offset not in sub.reminders:
         return "subscription gone or offset removed"
+    if not commitment_matches(sub.filter, due.commitment, source=due.release.source):
+        return f"{sub.id}'s filter no longer selects {due.commitment.id}"  # it did when the reminder was planned
     if sub.paused_until is not None and sub.paused_until > now:
         return f"{sub.id} paused until {sub.paused_until.isoformat()}"
     return None

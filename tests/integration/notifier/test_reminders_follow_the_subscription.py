@@ -1,0 +1,66 @@
+"""Planned reminders follow what the subscription and the release say when they fall due: a filter changed to
+leave a commitment out stops its reminders, and a new version of the release handled while the subscription is
+paused moves or cancels the reminders of what it changed, so that nothing stale is reminded once the pause is
+over. Real Redis, the notifier's own planning and firing, a clock the test sets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from samples import dated, release
+from schemas import decode_event
+from schemas.streams import EVENT_FIELD, REMINDERS
+
+from notifier_harness import api_call, handled, scheduled, wait_for
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+DUE = date(2027, 5, 3)  # 63 days on: every default offset (P30D, P7D, P1D, P0D) still ahead
+LATER = date(2027, 6, 14)
+
+
+async def _desk(notifier, now, **fields):
+    """A notifier on the clock ``now`` (a one-item list) with one subscription, ``desk``, stored through the API."""
+    n = await notifier(http=True, run_scheduler=False, clock=lambda: now[0])
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204  # the one a first start stores
+    status, body = await api_call(n, "POST", "/subscriptions", {"id": "desk", "channels": ["console"], **fields})
+    assert status == 201, body
+    return n
+
+
+async def _handle(n, publish_classified, r):
+    entry = await publish_classified(n.service, r, event_id=f"{r.release_id}/v{r.version}")
+    await wait_for(lambda: handled(n.service, entry), what=f"version {r.version} handled")
+
+
+async def _fire_each_when_due(n, now) -> list[tuple[str, str, str]]:
+    """Fire every planned reminder at its own time (the clock set to it): (commitment, due date, offset) of each
+    ``reminder.due`` published, sorted."""
+    store = n.service.reminders
+    for at in sorted(set((await scheduled(n.service)).values())):
+        now[0] = at
+        claimed = await store.claim(until=at.timestamp(), lease_end=at.timestamp() + 60, limit=250)
+        await n.service.firing.fire(claimed)
+    streams = n.service.runtime.streams
+    events = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
+    return sorted((e.commitment.id, e.reminder.due.isoformat(), e.reminder.offset) for e in events)
+
+
+def _each_offset(cid: str, due: date, offsets=("P30D", "P7D", "P1D", "P0D")) -> list[tuple[str, str, str]]:
+    return sorted((cid, due.isoformat(), offset) for offset in offsets)
+
+
+async def test_a_filter_changed_to_leave_a_commitment_out_stops_its_reminders(notifier, publish_classified):
+    """Before: the commitment the new filter leaves out was reminded four times all the same."""
+    now = [NOW]
+    n = await _desk(notifier, now, filter={"keywords": ["c-kept", "c-left"]})
+    await _handle(n, publish_classified, release(dated("c-kept", DUE), dated("c-left", DUE)))
+    assert len(await scheduled(n.service)) == 8
+
+    status, body = await api_call(n, "PATCH", "/subscriptions/desk", {"filter": {"keywords": ["c-kept"]}})
+    assert status == 200, body
+
+    assert await _fire_each_when_due(n, now) == _each_offset("c-kept", DUE)
