@@ -28,7 +28,7 @@ from services.common.streams import Entry, Streams
 from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
 from .reminder_scripts import HELPERS
-from .reminders import PlannedReminders, ReminderJob, reminder_jobs, settle_reminders
+from .reminders import PlannedReminders, ReminderJob, following, reminder_jobs, settle_reminders
 from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .subscriptions import Subscription
 
@@ -126,6 +126,7 @@ class ReminderAgenda:
         for release, plans in batch:
             ref = release_ref(release)
             matched = {sub.id: plan.matched for sub, plan in plans}
+            paused = {sub.id: plan for sub, plan in plans if plan.paused}
             numbers = {sub.id: plan.numbers for sub, plan in plans}
             currents = {sub.id: PlannedReminders.from_json(read.get((self.key(sub.id), release.release_id)))
                         for sub, _ in plans}
@@ -137,6 +138,10 @@ class ReminderAgenda:
             planned = []
             for sub, mine in ready:
                 current = currents[sub.id]
+                if sub.id in paused:
+                    if current is None:
+                        continue  # nothing planned before: nothing to follow
+                    mine = following(mine, current.jobs, paused[sub.id].previous_ids, numbers[sub.id])
                 if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
                     jobs.extend(mine)
                     planned.append((sub.id, PlannedReminders.of(release.version, mine)))

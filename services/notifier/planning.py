@@ -117,6 +117,10 @@ class Plan:
     elapsed: list[str] = field(default_factory=list)  # to record: "<commitment id>:<deadline number>"
     matched: list[Commitment] = field(default_factory=list)  # what it is reminded of: not what it opted out of
     numbers: Mapping[str, Sequence[int]] = field(default_factory=dict)  # its deadlines' numbers, when not places
+    # Paused: told nothing of this version, its reminders only follow those planned before (reminders.following),
+    # through ``previous_ids`` (a commitment's id -> the one it had in the version before, when edited).
+    paused: bool = False
+    previous_ids: Mapping[str, str] = field(default_factory=dict)
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
@@ -189,6 +193,17 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                   unsupported_reason=release.unsupported_reason, created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=[recorded for _, recorded in newly], matched=matched,
                 numbers=numbers)
+
+
+def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis) -> Plan:
+    """What a later version of ``release`` plans for ``sub``, paused: no alert; its reminders follow the ones planned
+    before for what its filter still selects (a deadline moved moves them, a commitment gone or left out of the
+    filter cancels them, a new one is not reminded); a withdrawn release cancels them all."""
+    if release.withdrawn:
+        return Plan()
+    previous_ids = {cid: was.id for cid, was in basis.changes.previous_of.items() if was.id != cid}
+    return Plan(matched=matching_commitments(sub.filter, release), numbers=basis.numbering.numbers, paused=True,
+                previous_ids=previous_ids)
 
 
 def plan_withdrawal(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str], now: datetime,

@@ -144,6 +144,22 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
     return jobs
 
 
+def following(jobs: Iterable[ReminderJob], planned: Mapping[str, datetime], previous_ids: Mapping[str, str],
+              numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
+    """The reminders of ``jobs`` (a release version's) that take the place of one of ``planned`` (what an earlier
+    version planned, by id): the same reminder, its deadline moved or not, or the one of the commitment it was
+    edited from (``previous_ids``: its id -> the id it had), for the same deadline number and offset. What a
+    subscription paused while a version is handled keeps: it is told nothing of that version, so it is reminded of
+    nothing new in it, and of nothing the version took away or moved."""
+    def replaces(job: ReminderJob) -> bool:
+        if job.reminder_id in planned:
+            return True
+        was = previous_ids.get(job.commitment.id)
+        number = numbers_of(job.commitment, numbers)[job.deadline_index]
+        return was is not None and reminder_id(job.subscription_id, was, number, job.offset) in planned
+    return [job for job in jobs if replaces(job)]
+
+
 @dataclass(frozen=True)
 class PlannedReminders:
     """The reminders scheduled for one subscriber and release: the version they were planned

@@ -64,3 +64,50 @@ async def test_a_filter_changed_to_leave_a_commitment_out_stops_its_reminders(no
     assert status == 200, body
 
     assert await _fire_each_when_due(n, now) == _each_offset("c-kept", DUE)
+
+
+async def _paused_through(notifier, publish_classified, first, second) -> list[tuple[str, str, str]]:
+    """``desk`` told of ``first`` (a release's first version), then paused for ten days while ``second`` (its next)
+    is handled: what it is reminded of, each reminder fired at its time."""
+    now = [NOW]
+    n = await _desk(notifier, now)
+    await _handle(n, publish_classified, first)
+    status, body = await api_call(n, "PATCH", "/subscriptions/desk",
+                                  {"paused_until": (NOW + timedelta(days=10)).isoformat()})
+    assert status == 200, body
+    await _handle(n, publish_classified, second)
+    return await _fire_each_when_due(n, now)
+
+
+async def test_a_commitment_removed_while_the_subscription_is_paused_is_not_reminded_after_the_pause(
+        notifier, publish_classified):
+    """Before: the removed commitment's four reminders, all after the pause, were sent."""
+    fired = await _paused_through(notifier, publish_classified, release(dated("c-kept", DUE), dated("c-removed", DUE)),
+                                  release(dated("c-kept", DUE), version=2))
+    assert fired == _each_offset("c-kept", DUE)
+
+
+async def test_a_deadline_moved_while_the_subscription_is_paused_is_reminded_on_its_new_day(
+        notifier, publish_classified):
+    """Before: reminded on the day the deadline no longer falls on."""
+    fired = await _paused_through(notifier, publish_classified, release(dated("c-moved", DUE)),
+                                  release(dated("c-moved", LATER), version=2))
+    assert fired == _each_offset("c-moved", LATER)
+
+
+async def test_a_commitment_edited_while_the_subscription_is_paused_is_reminded_of_as_it_now_reads(
+        notifier, publish_classified):
+    """Its words changed with its date, so it has a new id in the new version, paired with the one it was: its
+    reminders are those of its new day. Before: reminded on the day it no longer falls on."""
+    first, edited = dated("c-moved", DUE), dated("c-moved", LATER).model_copy(update={"id": "c-moved-edited"})
+    assert edited.text != first.text
+    fired = await _paused_through(notifier, publish_classified, release(first), release(edited, version=2))
+    assert fired == _each_offset("c-moved-edited", LATER)
+
+
+async def test_a_commitment_new_in_a_version_handled_during_the_pause_is_neither_told_nor_reminded(
+        notifier, publish_classified):
+    """What the subscription was not told of (it fell in the pause) is not reminded either; the rest still is."""
+    fired = await _paused_through(notifier, publish_classified, release(dated("c-kept", DUE)),
+                                  release(dated("c-kept", DUE), dated("c-new", DUE), version=2))
+    assert fired == _each_offset("c-kept", DUE)
