@@ -111,3 +111,31 @@ async def test_a_commitment_new_in_a_version_handled_during_the_pause_is_neither
     fired = await _paused_through(notifier, publish_classified, release(dated("c-kept", DUE)),
                                   release(dated("c-kept", DUE), dated("c-new", DUE), version=2))
     assert fired == _each_offset("c-kept", DUE)
+
+
+async def _due_when_a_later_version_comes(notifier, publish_classified, first, second) -> list[tuple[str, str, str]]:
+    """``desk`` told of ``first``; its first reminder falls due (the notifier was down, or its firing is being
+    retried) when ``second`` is handled, just after: what it is reminded of from then on."""
+    now = [NOW]
+    n = await _desk(notifier, now)
+    await _handle(n, publish_classified, first)
+    now[0] = min((await scheduled(n.service)).values()) + timedelta(minutes=5)
+    await _handle(n, publish_classified, second)
+    return await _fire_each_when_due(n, now)
+
+
+async def test_a_reminder_due_but_not_yet_sent_when_its_release_is_withdrawn_is_not_sent(
+        notifier, publish_classified):
+    """The withdrawal says none will be sent. Before: the reminder whose time had come was sent after it."""
+    first = release(dated("c-gone", DUE))
+    gone = first.model_copy(update={"version": 2, "withdrawn": True, "withdrawn_notice": "Withdrawn."})
+    assert await _due_when_a_later_version_comes(notifier, publish_classified, first, gone) == []
+
+
+async def test_a_reminder_due_but_not_yet_sent_when_a_version_removes_its_commitment_is_not_sent(
+        notifier, publish_classified):
+    """Before: the removed commitment's reminder whose time had come was sent all the same."""
+    fired = await _due_when_a_later_version_comes(notifier, publish_classified,
+                                                  release(dated("c-kept", DUE), dated("c-removed", DUE)),
+                                                  release(dated("c-kept", DUE), version=2))
+    assert fired == _each_offset("c-kept", DUE, offsets=("P30D", "P7D", "P1D", "P0D"))
