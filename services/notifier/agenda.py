@@ -133,8 +133,10 @@ class ReminderAgenda:
             numbers = {sub.id: plan.numbers for sub, plan in plans}
             currents = {sub.id: PlannedReminders.from_json(read.get((self.key(sub.id), release.release_id)))
                         for sub, _ in plans}
-            due = [sub for sub, _ in plans
-                   if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
+            due = [sub for sub, _ in plans  # a paused subscription follows what was planned, if anything was
+                   if (currents[sub.id] is None and sub.id not in paused)
+                   or (currents[sub.id] is not None
+                       and currents[sub.id].version < release.version)]  # type: ignore[union-attr]
 
             def jobs_of(sub: Subscription, when: datetime | None, ref: ReleaseRef = ref) -> list[ReminderJob]:
                 """Its reminders of this version still ahead of ``when`` (None: all); for a paused subscription,
@@ -150,8 +152,6 @@ class ReminderAgenda:
             planned = []
             for sub, mine in ready:
                 current = currents[sub.id]
-                if sub.id in paused and current is None:
-                    continue  # paused, and nothing planned before: nothing to follow
                 if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
                     jobs.extend(mine)
                     held = _held(current, mine, now=now, every=partial(jobs_of, sub, None))
