@@ -253,8 +253,9 @@ class DeadLetterQueue:
         return Replayed(letter_id, letter.stream, new_id=as_text(result))
 
     async def _send_again(self, letter_id: str, outbox: str, job_id: str) -> Replayed:
-        """A delivery given up on: its job queued again, attempts from zero, to the subscription's channel as
-        it was (secrets kept in Redis with the job, never in the letter)."""
+        """A delivery given up on: its job queued again, attempts from zero, to the place it was to go, with the
+        subscription's channel settings as they are now (secrets kept in Redis with the job, never in the
+        letter)."""
         prefix = outbox.removesuffix(OUTBOX)
         queued = await Outbox(self.client, key=lambda name: prefix + name).send_again(
             self.key, letter_id, job_id, now=time.time())
@@ -267,8 +268,8 @@ class DeadLetterQueue:
                 f"cannot be replayed: its subscription '{queued.subscription_id}' was deleted"))
         if isinstance(queued, ChannelChanged):
             return Replayed(letter_id, outbox, kept=True, problem=(
-                f"cannot be replayed: its subscription '{queued.subscription_id}' no longer has the channel it was "
-                "queued for (changed since)"))
+                f"cannot be replayed: its subscription '{queued.subscription_id}' no longer sends where it was "
+                "queued to go (its URL or recipients changed since, or the channel taken out)"))
         if not queued:
             return Replayed(letter_id, outbox, problem="no such dead letter (replayed or dropped meanwhile)")
         return Replayed(letter_id, outbox, new_id=job_id)

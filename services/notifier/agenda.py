@@ -5,7 +5,8 @@
 planned from the latest version handled. A newer version schedules its own and
 cancels the recorded ones it no longer plans (a reworded sentence has a new
 commitment id, hence new reminder ids); a withdrawn release plans none, so all
-its reminders still ahead are cancelled. Scheduling happens before the record is
+its reminders are cancelled, one whose time has come and that has not fired yet too
+(due while no notifier ran, or being retried). Scheduling happens before the record is
 written and the entry acknowledged, so a crash in between only repeats it; cancelling
 happens in the script that writes the record, only if the record is still the one the
 cancellations were worked out from (another handler may have recorded a newer version
@@ -17,18 +18,20 @@ version that planned it (:mod:`.reminder_records`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime, time
 from typing import Any
 
 from redis.asyncio.client import Pipeline
 
+from schemas.alerts import ReleaseRef
 from schemas.classified import ReleaseClassified
 from services.common.streams import Entry, Streams
 
 from .planning import Plan, release_ref
 from .quarantine import Quarantined, isolate
 from .reminder_scripts import HELPERS
-from .reminders import PlannedReminders, ReminderJob, reminder_jobs, settle_reminders
+from .reminders import PlannedReminders, ReminderJob, following, reminder_jobs, settle_reminders
 from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .subscriptions import Subscription
 
@@ -126,20 +129,33 @@ class ReminderAgenda:
         for release, plans in batch:
             ref = release_ref(release)
             matched = {sub.id: plan.matched for sub, plan in plans}
+            paused = {sub.id: plan for sub, plan in plans if plan.paused}
             numbers = {sub.id: plan.numbers for sub, plan in plans}
             currents = {sub.id: PlannedReminders.from_json(read.get((self.key(sub.id), release.release_id)))
                         for sub, _ in plans}
-            due = [sub for sub, _ in plans
-                   if currents[sub.id] is None or currents[sub.id].version < release.version]  # type: ignore[union-attr]
-            ready, quarantined = isolate(due, "planning reminders", lambda sub, ref=ref: reminder_jobs(
-                sub.id, sub.reminders, ref, matched[sub.id], now=now, remind_at=self.remind_at,
-                numbers=numbers[sub.id]))
+            due = [sub for sub, _ in plans  # a paused subscription follows what was planned, if anything was
+                   if (currents[sub.id] is None and sub.id not in paused)
+                   or (currents[sub.id] is not None
+                       and currents[sub.id].version < release.version)]  # type: ignore[union-attr]
+
+            def jobs_of(sub: Subscription, when: datetime | None, ref: ReleaseRef = ref) -> list[ReminderJob]:
+                """Its reminders of this version still ahead of ``when`` (None: all); for a paused subscription,
+                only those that follow what an earlier version planned."""
+                found = reminder_jobs(sub.id, sub.reminders, ref, matched[sub.id], now=when, remind_at=self.remind_at,
+                                      numbers=numbers[sub.id])
+                follow, current = paused.get(sub.id), currents[sub.id]
+                if follow is None:
+                    return found
+                return following(found, current.jobs if current else {}, follow.previous_ids, numbers[sub.id])
+
+            ready, quarantined = isolate(due, "planning reminders", lambda sub: jobs_of(sub, now))
             planned = []
             for sub, mine in ready:
                 current = currents[sub.id]
                 if mine or current is not None or release.version > 1:  # else nothing to plan nor cancel
                     jobs.extend(mine)
-                    planned.append((sub.id, PlannedReminders.of(release.version, mine)))
+                    held = _held(current, mine, now=now, every=partial(jobs_of, sub, None))
+                    planned.append((sub.id, PlannedReminders.of(release.version, mine, held=held)))
             results.append((planned, quarantined))
         return results, jobs
 
@@ -204,6 +220,16 @@ class ReminderAgenda:
             if await self._settle_script(keys=self.store.planning_keys, args=args):
                 return
             read = dict(zip(lookups, await self._records(lookups)))
+
+
+def _held(current: PlannedReminders | None, mine: list[ReminderJob], *, now: datetime,
+          every: Callable[[], list[ReminderJob]]) -> frozenset[str] | None:
+    """The reminders of a version whose time has come by ``now`` (those of ``every()``, whenever they fall), worked
+    out only when ``current`` (the record read) has one it does not plan again (``mine``): cancelled unless held."""
+    planned = {job.reminder_id for job in mine}
+    if current is None or all(at > now or rid in planned for rid, at in current.jobs.items()):
+        return None
+    return frozenset(job.reminder_id for job in every() if job.fire_at <= now)
 
 
 def _as_read(raw: bytes | None) -> tuple[int, bytes]:

@@ -52,7 +52,7 @@ from .channels.webhook import WebhookSender
 from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
-from .presence import SubscriptionPresence, Why, cancellation
+from .presence import Judged, SubscriptionPresence, Why, cancellation
 from .redaction import scrub
 from .subscriptions import Subscription
 
@@ -233,7 +233,7 @@ class DeliveryWorker:
             busy = {d: slots - n for d, n in self._busy.items()}
             free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
         claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
-        gone = await self._gone([job for _, _, job in claimed]) if claimed else {}
+        judged = await self._judge([job for _, _, job in claimed]) if claimed else Judged()
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
         for _, dest, _ in claimed:
@@ -245,7 +245,9 @@ class DeliveryWorker:
                 if job_id in self._inflight or self._stopping:  # stopping: its lease ends and another sends it
                     continue
                 self._busy[dest] = self._busy.get(dest, 0) + 1
-                task = asyncio.create_task(self._deliver(job, dest, gone=gone.get(job_id)))
+                if (current := judged.current.get(job_id)) is not None:
+                    job.channel = current  # the same place, its settings (a secret, the recipients) changed since
+                task = asyncio.create_task(self._deliver(job, dest, gone=judged.cancelled.get(job_id)))
                 self._inflight[job_id] = task
                 self._leased[job_id] = now + lease
                 task.add_done_callback(lambda _t, j=job_id: self._done(j))
@@ -321,21 +323,22 @@ class DeliveryWorker:
                                                           self._shared_http(), self.email_support)
         return channel
 
-    async def _gone(self, jobs: list[DeliveryJob]) -> dict[str, Why]:
-        """Those of ``jobs`` (by id) whose subscription is no longer there or no longer has their channel, and
-        why; none when that cannot be asked now (they are sent: a delivery is not cancelled on a guess)."""
+    async def _judge(self, jobs: list[DeliveryJob]) -> Judged:
+        """Those of ``jobs`` (by id) whose subscription is no longer there or no longer sends where they were to
+        go, and why, and those to be sent on their subscription's channel as it is now; none when that cannot be
+        asked now (they are sent as queued: a delivery is not cancelled on a guess)."""
         if self.presence is None:
-            return {}
+            return Judged()
         try:
-            return await self.presence.gone((job.job_id, job.subscription_id, job.channel) for job in jobs)
+            return await self.presence.judge((job.job_id, job.subscription_id, job.channel) for job in jobs)
         except RedisError as exc:
             log.warning("whether subscription(s) %s are still there could not be read (%s): sent as queued",
                         ", ".join(sorted({job.subscription_id for job in jobs})), failure_text(exc))
-            return {}
+            return Judged()
 
     async def _deliver(self, job: DeliveryJob, dest: str, *, gone: Why | None = None) -> None:
-        """``gone``: its subscription is no longer there ("deleted") or no longer has its channel ("changed"), the
-        job is cancelled, not sent."""
+        """``gone``: its subscription is no longer there ("deleted") or no longer sends where it was to go
+        ("changed"), the job is cancelled, not sent."""
         freed = False
 
         def free_slot() -> None:  # once the send is over: the next job can be claimed while this one is recorded
@@ -372,14 +375,14 @@ class DeliveryWorker:
         async with limit:
             result = await self._send(channel, job)
         sent()
-        if not result.ok and (why := (await self._gone([job])).get(job.job_id)):
+        if not result.ok and (why := (await self._judge([job])).cancelled.get(job.job_id)):
             await self._record_cancelled(job, channel, failure=result.error or "failed", why=why)  # meanwhile
             return
         await self._record(job, channel, result)
 
     async def _record_cancelled(self, job: DeliveryJob, channel: Channel | None = None, *,
                                 failure: str | None = None, why: Why = "deleted") -> None:
-        """Finish ``job``, whose subscription is gone or no longer has its channel (``why``), with a final failed
+        """Finish ``job``, whose subscription is gone or no longer sends where it was to go (``why``), with a final failed
         attempt saying it was cancelled: not tried again, no dead letter. ``failure``: the error of the attempt
         just made (None: none was made)."""
         job.attempts += 1  # the attempt that ends it, made or not: its event's id is one of its own

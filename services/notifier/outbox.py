@@ -31,7 +31,7 @@ from services.common.streams import as_text
 
 from .digest import Digest
 from .messages import Message, message_id, message_json
-from .presence import holds_channel
+from .queued_channel import channel_now
 from .redaction import destination
 from .subscriptions import Subscription, channel_public
 
@@ -143,8 +143,9 @@ class SubscriptionDeleted:
 
 @dataclass(frozen=True)
 class ChannelChanged:
-    """A dead letter not sent again: the subscription of its delivery no longer has the channel it was queued for
-    (changed, taken out, or the subscription deleted and made again under its id with another)."""
+    """A dead letter not sent again: the subscription of its delivery no longer sends where it was queued to go
+    (a URL or the recipients changed, the channel taken out, or the subscription deleted and made again under its
+    id with another)."""
 
     subscription_id: str
 
@@ -285,13 +286,14 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
 _REPLAY_TRIES = 3
 
 
-def _holds(stored: bytes, channel: dict[str, Any]) -> bool:
-    """Whether the stored subscription JSON ``stored`` has ``channel`` (an unreadable one is not a change)."""
+def _channel_now(stored: bytes, channel: dict[str, Any]) -> dict[str, Any] | None:
+    """The channel of the stored subscription JSON ``stored`` a job queued for ``channel`` goes out on now
+    (:func:`.queued_channel.channel_now`; ``channel`` itself when ``stored`` is unreadable: not a change)."""
     try:
         sub = Subscription.model_validate_json(stored)
     except ValueError:
-        return True
-    return holds_channel(sub, channel)
+        return channel
+    return channel_now(sub, channel)
 
 
 class Outbox:
@@ -362,8 +364,10 @@ class Outbox:
         again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
         :class:`SubscriptionDeleted` (the letter kept) when its subscription is neither stored nor read from a
         subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter
-        kept) when the stored subscription of its id no longer has the job's channel. A subscription read from a
-        file, whose channels this process does not know, has its letters sent again as before."""
+        kept) when the stored subscription of its id no longer sends where the job was to go; queued on the
+        subscription's channel as it is now when that sends to the same place with other settings (a secret
+        rotated, a recipient added). A subscription read from a file, whose channels this process does not know,
+        has its letters queued as they were (the worker judges them when it claims them)."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None
@@ -372,8 +376,10 @@ class Outbox:
         subscriptions = self._key("notifier:subscriptions")
         for _ in range(_REPLAY_TRIES):
             stored = await self.client.hget(subscriptions, job.subscription_id)
-            if stored is not None and not _holds(stored, job.channel):
+            current = _channel_now(stored, given_up.channel) if stored is not None else given_up.channel
+            if current is None:
                 return ChannelChanged(job.subscription_id)
+            job.channel = current  # the same place, with the settings it has now (a secret rotated since, say)
             queued = await self._send_again(
                 keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
                       counts_key(dead_letters), counted_later_key(dead_letters), subscriptions,

@@ -38,7 +38,7 @@ from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Rea
 from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement, repeats_told
-from .matching import matching_commitments
+from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
 from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, matches_again, no_longer_matches,
@@ -117,6 +117,10 @@ class Plan:
     elapsed: list[str] = field(default_factory=list)  # to record: "<commitment id>:<deadline number>"
     matched: list[Commitment] = field(default_factory=list)  # what it is reminded of: not what it opted out of
     numbers: Mapping[str, Sequence[int]] = field(default_factory=dict)  # its deadlines' numbers, when not places
+    # Paused: told nothing of this version, its reminders only follow those planned before (reminders.following),
+    # through ``previous_ids`` (a commitment's id -> the one it had in the version before, when edited).
+    paused: bool = False
+    previous_ids: Mapping[str, str] = field(default_factory=dict)
 
 
 def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str],
@@ -189,6 +193,17 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                   unsupported_reason=release.unsupported_reason, created_at=now)
     return Plan(alerts=[alert], sent=records, elapsed=[recorded for _, recorded in newly], matched=matched,
                 numbers=numbers)
+
+
+def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis) -> Plan:
+    """What a later version of ``release`` plans for ``sub``, paused: no alert; its reminders follow the ones planned
+    before for what its filter still selects (a deadline moved moves them, a commitment gone or left out of the
+    filter cancels them, a new one is not reminded); a withdrawn release cancels them all."""
+    if release.withdrawn:
+        return Plan()
+    previous_ids = {cid: was.id for cid, was in basis.changes.previous_of.items() if was.id != cid}
+    return Plan(matched=matching_commitments(sub.filter, release), numbers=basis.numbering.numbers, paused=True,
+                previous_ids=previous_ids)
 
 
 def plan_withdrawal(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[str, str], now: datetime,
@@ -292,6 +307,8 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
                 "given)")
     if due.reminder.offset not in sub.reminders:
         return "subscription gone or offset removed"
+    if not commitment_matches(sub.filter, due.commitment, source=due.release.source):
+        return f"{sub.id}'s filter no longer selects {due.commitment.id}"  # it did when the reminder was planned
     if sub.paused_until is not None and sub.paused_until > now:
         return f"{sub.id} paused until {sub.paused_until.isoformat()}"
     return None

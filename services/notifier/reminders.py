@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from schemas.alerts import ReleaseRef, ReminderDue, ReminderInfo
@@ -43,18 +43,19 @@ def is_elapsed(deadline: Deadline, *, now: datetime) -> bool:
     return due is not None and due < now.astimezone(timezone.utc).date()
 
 
-def plan_reminders(deadline: Deadline, offsets: list[str], *, now: datetime,
+def plan_reminders(deadline: Deadline, offsets: list[str], *, now: datetime | None,
                    remind_at: time = REMIND_AT) -> list[PlannedReminder]:
     """Reminders still ahead of ``now`` for ``deadline``, one per offset, soonest first.
 
     ``offsets`` are ISO 8601 durations before the due date (``P0D``: the day itself).
-    Offsets already past at ``now`` are dropped; an elapsed or dateless deadline gives none.
+    Offsets already past at ``now`` are dropped; an elapsed or dateless deadline gives none. ``now`` None: every
+    offset of a dated deadline, whenever it falls.
     """
     due = due_date(deadline)
-    if due is None or is_elapsed(deadline, now=now):
+    if due is None or (now is not None and is_elapsed(deadline, now=now)):
         return []
     planned = [PlannedReminder(offset=o, due=due, fire_at=fire_time(due, o, remind_at=remind_at)) for o in offsets]
-    return sorted((p for p in planned if p.fire_at > now), key=lambda p: p.fire_at)
+    return sorted((p for p in planned if now is None or p.fire_at > now), key=lambda p: p.fire_at)
 
 
 def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT) -> datetime:
@@ -128,11 +129,11 @@ def reminder_due(reminder_id: str, subscription_id: str, release: ReleaseRef, co
 
 
 def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef, commitments: Iterable[Commitment],
-                  *, now: datetime, remind_at: time = REMIND_AT,
+                  *, now: datetime | None, remind_at: time = REMIND_AT,
                   numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
-    """Every reminder still ahead of ``now`` (aware) for ``commitments`` of ``release``, for a
-    subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none. ``numbers``:
-    the deadlines' numbers that are not their places (:func:`numbers_of`), which name the reminders."""
+    """Every reminder still ahead of ``now`` (aware; None: whenever it falls) for ``commitments`` of ``release``,
+    for a subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none.
+    ``numbers``: the deadlines' numbers that are not their places (:func:`numbers_of`), which name the reminders."""
     jobs: list[ReminderJob] = []
     if not offsets:  # no reminders: the deadlines are not even read (none can set the subscriber apart)
         return jobs
@@ -144,17 +145,37 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
     return jobs
 
 
+def following(jobs: Iterable[ReminderJob], planned: Mapping[str, datetime], previous_ids: Mapping[str, str],
+              numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
+    """The reminders of ``jobs`` (a release version's) that take the place of one of ``planned`` (what an earlier
+    version planned, by id): the same reminder, its deadline moved or not, or the one of the commitment it was
+    edited from (``previous_ids``: its id -> the id it had), for the same deadline number and offset. What a
+    subscription paused while a version is handled keeps: it is told nothing of that version, so it is reminded of
+    nothing new in it, and of nothing the version took away or moved."""
+    def replaces(job: ReminderJob) -> bool:
+        if job.reminder_id in planned:
+            return True
+        was = previous_ids.get(job.commitment.id)
+        number = numbers_of(job.commitment, numbers)[job.deadline_index]
+        return was is not None and reminder_id(job.subscription_id, was, number, job.offset) in planned
+    return [job for job in jobs if replaces(job)]
+
+
 @dataclass(frozen=True)
 class PlannedReminders:
     """The reminders scheduled for one subscriber and release: the version they were planned
-    from, and each job id with its fire time (UTC)."""
+    from, and each job id with its fire time (UTC). ``held``, not recorded: the reminders of that version whose
+    time had come when it was planned (not planned again, nor cancelled: due, being fired, retried or fired); None
+    when not worked out (every one whose time has come is then taken as held)."""
 
     version: int
     jobs: dict[str, datetime]
+    held: frozenset[str] | None = field(default=None, compare=False)
 
     @classmethod
-    def of(cls, version: int, jobs: Iterable[ReminderJob]) -> "PlannedReminders":
-        return cls(version, {j.reminder_id: j.fire_at for j in jobs})
+    def of(cls, version: int, jobs: Iterable[ReminderJob], *,
+           held: frozenset[str] | None = None) -> "PlannedReminders":
+        return cls(version, {j.reminder_id: j.fire_at for j in jobs}, held)
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "jobs": {k: v.isoformat() for k, v in self.jobs.items()}})
@@ -173,11 +194,12 @@ def settle_reminders(current: PlannedReminders | None, mine: PlannedReminders, *
 
     Returns the job ids to cancel and whether ``mine`` becomes the record. A newer version
     already recorded wins: ours not in it are cancelled. Otherwise the recorded jobs that
-    ``mine`` no longer plans and that are still ahead of ``now`` are cancelled (a commitment
-    reworded or gone, a deadline moved earlier, a withdrawn release); one whose time has come
-    is left alone: it fired, or is being retried.
+    ``mine`` no longer plans are cancelled (a commitment reworded or gone, a deadline moved
+    earlier, a withdrawn release), also one whose time has come and that has not fired yet (due
+    while no notifier ran, or being retried); one whose time has come that ``mine`` still holds
+    (``mine.held``; all of them when it is None) is left alone: it fires, or fired, as planned.
     """
     if current is not None and current.version > mine.version:
         return [rid for rid in mine.jobs if rid not in current.jobs], False
     old = current.jobs if current is not None else {}
-    return sorted(rid for rid, at in old.items() if rid not in mine.jobs and at > now), True
+    return sorted(rid for rid, at in old.items() if rid not in mine.jobs and (at > now or (mine.held is not None and rid not in mine.held))), True

@@ -54,7 +54,7 @@ from .mailed import Mailed
 from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
-from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts
+from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts, plan_paused
 from .probe import ChannelOutcome, outcome_text, send_test
 from .quarantine import Quarantined, isolate
 from .record_reads import Lookup, RecordReader, Row, parse_records
@@ -72,7 +72,7 @@ from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribed import Unsubscribed, unsubscribed_key
-from .version_changes import version_basis
+from .version_changes import VersionBasis, version_basis
 from .weekly import WeeklyDeadlines, week_key
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,17 @@ class Recorded(NamedTuple):
 def _active(effective: list[Subscription], now: datetime) -> list[Subscription]:
     """The subscriptions not paused at ``now``."""
     return [s for s in effective if s.paused_until is None or s.paused_until <= now]
+
+
+def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis: VersionBasis
+                  ) -> list[tuple[Subscription, Plan]]:
+    """What a later version of ``release`` plans for the ``paused`` subscriptions, told nothing of it: their
+    reminders follow it (:func:`.planning.plan_paused`). A first version plans nothing for them. One whose
+    filter fails keeps its reminders as they were (the failure is reported when it is told of a release)."""
+    if release.version <= 1 and not release.withdrawn:
+        return []
+    planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis))
+    return planned
 
 
 def _match(releases: list[ReleaseClassified], subs: list[Subscription], key: Callable[[str], str]) -> Matching:
@@ -451,9 +462,9 @@ class NotifierService:
                 results.append((plans, queued, unmatched + unplanned))
             index.write(commit, announced)
             active = _active(effective, now)
-            paused = [(s, Plan()) for s in effective if s not in active]  # a withdrawal cancels theirs too
-            batch = [(release, plans + paused if release.withdrawn else plans)
-                     for release, (plans, _, _) in zip(releases, results)]
+            paused = [s for s in effective if s not in active]
+            batch = [(release, plans + _paused_plans(paused, release, basis))
+                     for release, (plans, _, _), basis in zip(releases, results, bases)]
             reminders = agenda.plan(batch, now=now, read=planned_read) if agenda.covers(batch, planned_read) else None
             acked = reminders is not None and not reminders[1] and not any(
                 planned or unplanned for planned, unplanned in reminders[0]) and not any(

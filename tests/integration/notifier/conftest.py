@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
-from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).parent))  # notifier_harness.py
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "notifier"))  # samples.py
 
-from notifier_harness import Inbox, Receiver, Running, fast_config  # noqa: E402
-from services.common.embedded_redis import free_port  # noqa: E402
+from notifier_harness import Inbox, Receiver, Running, fast_config, smtp_server  # noqa: E402
 from schemas import ReleaseClassifiedEvent  # noqa: E402
 from schemas.streams import CLASSIFIED, EVENT_FIELD  # noqa: E402
 from services.notifier.service import NotifierService  # noqa: E402
@@ -75,10 +73,8 @@ def write_yaml(tmp_path):
 def smtp():
     """A real SMTP server (aiosmtpd) on 127.0.0.1: (its controller, its :class:`Inbox`)."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with smtp_server(inbox) as controller:
+        yield controller, inbox
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from email import policy
@@ -11,12 +12,14 @@ from typing import NamedTuple
 
 import aiohttp
 from aiohttp import web
+from aiosmtpd.controller import Controller
 
 from schemas import decode_event
 from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
 from services.common.streams import parse_stream_id
 
 from services.common.auth import ApiAuth
+from services.common.embedded_redis import free_port
 from services.common.http import HttpServer
 from services.common.service import make_broker
 from services.notifier.config import NotifierConfig
@@ -104,6 +107,34 @@ async def failed_attempts(service, sub_id: str):
 async def dead_letter_count(service) -> int:
     streams = service.runtime.streams
     return await streams.client.xlen(streams.key(DEAD_LETTERS))
+
+
+
+async def only_subscription(n, sub: dict) -> None:
+    """``sub`` made through the API of ``n`` (a started notifier) its only subscription: the default console one
+    deleted."""
+    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", sub))[0] == 201
+
+
+async def dead_letter_of(notifier, publish_classified, sub: dict, released):
+    """A notifier (``notifier`` fixture, one attempt a delivery, its API) whose only subscription ``sub`` was
+    sent ``released`` (a classified release) and dead-lettered it: the one dead letter, its sends over."""
+    n = await notifier(config=fast_config(delivery_attempts=1), http=True)
+    await only_subscription(n, sub)
+    await publish_classified(n.service, released)
+    await wait_for(lambda: dead_letter_count(n.service), what="the dead letter")
+    await n.service.worker.drain()
+    return n
+
+
+async def replay_the_letter(n):
+    """``pledgewatch dlq replay`` of the one dead letter of ``n``: what it answered (``Replayed``)."""
+    from pledgewatch.dead_letter_queue import DeadLetterQueue
+
+    streams = n.service.runtime.streams
+    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    return await DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS)).replay(letter_id.decode())
 
 
 async def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
@@ -198,6 +229,17 @@ class Receiver:
         await self.runner.cleanup()
 
 
+
+
+@contextmanager
+def smtp_server(handler):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 answering with ``handler``, while in the block: its controller."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
 
 
 class Inbox:

@@ -37,7 +37,34 @@ async def test_a_subscription_added_to_the_file_is_not_gone_to_a_process_that_ha
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        assert await presence.gone([("j1", "desk", HOOK_SPEC), ("j2", "newsroom", HOOK_SPEC)]) == {}
-        assert await presence.gone([("j1", "desk", HOOK_SPEC), ("j3", "deleted", HOOK_SPEC)]) == {"j3": "deleted"}
+        assert (await presence.judge([("j1", "desk", HOOK_SPEC), ("j2", "newsroom", HOOK_SPEC)])).cancelled == {}
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC), ("j3", "deleted", HOOK_SPEC)])
+        assert judged.cancelled == {"j3": "deleted"}
+    finally:
+        await client.aclose()
+
+
+def _signed_hook(secret: str) -> str:
+    return f'channels: [{{webhook: {{url: "https://hooks.example.org/x", secret: {secret}}}}}]'
+
+
+async def test_a_secret_rotated_in_the_file_signs_what_was_queued_in_a_process_that_has_not_reread_it(
+        tmp_path, redis_url, key_prefix):
+    """Judged by the file as the claiming process last read it, a job the planning process queued with the new
+    secret would go out on the channel remembered there: signed with the secret just replaced."""
+    path = tmp_path / "subscriptions.yaml"
+    path.write_text(f"subscriptions:\n  - id: desk\n    {_signed_hook('old-secret')}\n")
+    claiming = FileSubscriptions(path, monotonic=lambda: 0.0)
+    claiming.current()
+    path.write_text(f"subscriptions:\n  - id: desk\n    {_signed_hook('new-secret')}\n")
+    new = {"type": "webhook", "url": "https://hooks.example.org/x", "secret": "new-secret"}
+
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
+                                        f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
+                                        looked_again=claiming.now)
+        judged = await presence.judge([("queued-after", "desk", new)])
+        assert judged.cancelled == {} and judged.current == {}  # sent as queued: with the new secret
     finally:
         await client.aclose()

@@ -10,10 +10,8 @@ channel, and a replay of its dead letter too."""
 import pytest
 
 from samples import BORDERS, release
-from schemas.streams import DEAD_LETTERS
-
-from notifier_harness import (api_call, dead_letter_count, failed_attempts, fast_config, final_attempts,
-                              wait_for)
+from notifier_harness import (api_call, dead_letter_count, dead_letter_of, failed_attempts, fast_config,
+                              final_attempts, only_subscription, replay_the_letter, wait_for)
 
 pytestmark = pytest.mark.integration
 
@@ -26,8 +24,7 @@ def _desk(url, **more):
 
 
 async def _only_desk(n, url):
-    assert (await api_call(n, "DELETE", "/subscriptions/console"))[0] == 204
-    assert (await api_call(n, "POST", "/subscriptions", _desk(url)))[0] == 201
+    await only_subscription(n, _desk(url))
 
 
 async def _retrying_desk(notifier, receiver, publish_classified, path="fail"):
@@ -122,35 +119,18 @@ async def test_a_subscription_whose_url_changed_in_the_file_has_its_old_delivery
     assert await dead_letter_count(n.service) == 0
 
 
-async def _dead_letter_of_desk(notifier, receiver, publish_classified):
-    n = await notifier(config=fast_config(delivery_attempts=1), http=True)
-    await _only_desk(n, receiver.url("busy"))
-    await publish_classified(n.service, release(BORDERS))
-    await wait_for(lambda: dead_letter_count(n.service), what="the dead letter")
-    await n.service.worker.drain()
-    return n
-
-
-async def _replay(n):
-    from pledgewatch.dead_letter_queue import DeadLetterQueue
-
-    streams = n.service.runtime.streams
-    [(letter_id, _)] = await streams.client.xrange(streams.key(DEAD_LETTERS))
-    return await DeadLetterQueue(streams.client, streams.key(DEAD_LETTERS)).replay(letter_id.decode())
-
-
 async def test_replaying_a_dead_letter_of_a_subscription_made_again_with_another_url_is_refused(
         notifier, receiver, publish_classified):
-    n = await _dead_letter_of_desk(notifier, receiver, publish_classified)
+    n = await dead_letter_of(notifier, publish_classified, _desk(receiver.url("busy")), release(BORDERS))
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
     assert (await api_call(n, "POST", "/subscriptions", _desk(receiver.url("hook"))))[0] == 201
     receiver.fixed.add("busy")
 
-    replayed = await _replay(n)
+    replayed = await replay_the_letter(n)
 
     assert replayed.new_id is None and replayed.kept
-    assert replayed.problem == ("cannot be replayed: its subscription 'desk' no longer has the channel it was "
-                                "queued for (changed since)")
+    assert replayed.problem == ("cannot be replayed: its subscription 'desk' no longer sends where it was queued "
+                                "to go (its URL or recipients changed since, or the channel taken out)")
     assert await dead_letter_count(n.service) == 1
     assert await n.service.outbox.pending() == 0
     assert len(receiver.hits("busy")) == 1 and len(receiver.hits("hook")) == 0
@@ -158,12 +138,12 @@ async def test_replaying_a_dead_letter_of_a_subscription_made_again_with_another
 
 async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_channel_sends_it(
         notifier, receiver, publish_classified):
-    n = await _dead_letter_of_desk(notifier, receiver, publish_classified)
+    n = await dead_letter_of(notifier, publish_classified, _desk(receiver.url("busy")), release(BORDERS))
     changed = _desk(receiver.url("busy"), filter={"min_confidence": 0.1})
     assert (await api_call(n, "PUT", "/subscriptions/desk", changed))[0] == 200
     receiver.fixed.add("busy")
 
-    replayed = await _replay(n)
+    replayed = await replay_the_letter(n)
 
     assert replayed.new_id is not None and replayed.problem is None
     await wait_for(lambda: len(receiver.hits("busy")) == 2, what="the replayed delivery sent")

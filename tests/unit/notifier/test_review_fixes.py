@@ -76,11 +76,14 @@ def _planned(version, *jobs):
 @pytest.mark.parametrize("current, mine, cancel, record", [
     (None, _planned(1, ("a", 5)), [], True),
     (_planned(1, ("a", 5), ("b", 9)), _planned(2, ("c", 5)), ["a", "b"], True),
-    (_planned(1, ("a", 5), ("gone", -1)), _planned(2), ["a"], True),
+    (_planned(1, ("a", 5), ("due", -1)), PlannedReminders(2, {}, frozenset()), ["a", "due"], True),
+    (_planned(1, ("a", 5), ("due", -1)), PlannedReminders(2, {}, frozenset({"due"})), ["a"], True),
+    (_planned(1, ("a", 5), ("due", -1)), _planned(2), ["a"], True),
     (_planned(3, ("c", 5)), _planned(2, ("b", 5), ("c", 5)), ["b"], False),
     (_planned(2, ("c", 5)), _planned(2, ("c", 5)), [], True),
-], ids=["first-version", "reworded-sentence", "withdrawn-keeps-fired-or-retrying", "stale-version-undoes-its-own",
-        "same-version-again"])
+], ids=["first-version", "reworded-sentence", "withdrawn-cancels-one-due-not-sent-too", "one-due-still-held-is-kept",
+        "one-due-kept-when-what-is-held-was-not-worked-out",
+        "stale-version-undoes-its-own", "same-version-again"])
 def test_settling_reminders_cancels_what_the_latest_version_no_longer_plans(current, mine, cancel, record):
     assert settle_reminders(current, mine, now=NOW) == (cancel, record)
 
