@@ -46,11 +46,21 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", _RETURNS.sub("\n", text))
 
 
+def wall_clock() -> datetime:
+    """Now, as :func:`~services.ingest.state.publish_if_changed` admits a release by it."""
+    return datetime.now(timezone.utc)
+
+
+def too_far_ahead(published_at: datetime, *, now: datetime) -> bool:
+    """Whether ``published_at`` is more than :data:`LATEST_AHEAD` after ``now`` (both aware)."""
+    return published_at > now + LATEST_AHEAD
+
+
 def check_published_at(published_at: datetime, *, now: datetime) -> str | None:
     """Why ``published_at`` (aware) cannot be a release's publication time, or ``None``."""
     if published_at < EARLIEST:
         return f"published_at {published_at.isoformat()} is before {EARLIEST.date().isoformat()}"
-    if published_at > now + LATEST_AHEAD:
+    if too_far_ahead(published_at, now=now):
         return f"published_at {published_at.isoformat()} is more than a day after now ({now.isoformat()})"
     return None
 

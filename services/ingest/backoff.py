@@ -16,10 +16,11 @@ class Backoff:
         failures, retry_at = self._state.get(key, (0, 0.0))
         return failures == 0 or now >= retry_at
 
-    def failed(self, key: str, now: float) -> float:
-        """Record a failure at ``now``; returns the seconds until the next try."""
+    def failed(self, key: str, now: float, *, at_least: float = 0.0) -> float:
+        """Record a failure at ``now``; returns the seconds until the next try: the policy's, or ``at_least``
+        (what the server asked for, its Retry-After) when longer, never past the policy's cap."""
         failures = self._state.get(key, (0, 0.0))[0] + 1
-        delay = self.policy.delay(failures)
+        delay = max(self.policy.delay(failures), min(at_least, self.policy.cap))
         self._state[key] = (failures, now + delay)
         return delay
 

@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -163,12 +163,9 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
     entries: list[FeedEntry | RefusedEntry] = []
     for index, item in enumerate(parsed.entries):
         try:
-            entry = _entry(item, base=url)
+            entries.append(_entry(item, base=url))
         except Exception as exc:  # one entry's problem, never the feed's
             entries.append(_refused(item, index, base=url, exc=exc))
-            continue
-        if entry is not None:
-            entries.append(entry)
     return entries
 
 
@@ -177,10 +174,13 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def _entry(item: dict, *, base: str) -> FeedEntry | None:
-    link = item.get("link") or ""  # feedparser gives an Atom entry with no link its <id>
+def _entry(item: dict, *, base: str) -> FeedEntry:
+    # feedparser gives an Atom entry with no link its <id>, and an RSS item its <guid> only when a permalink: one
+    # that is not but is a URI of its own (tag:, urn:) names the item as well, though no web page is behind it
+    guid = str(item.get("id") or "").strip()
+    link = item.get("link") or (guid if urlsplit(guid).scheme else "")
     if not link:
-        return None  # nothing to point a reader at: not a release
+        raise ContentError("the entry has no link, and no id or guid that is a URI: nothing names it")
     if not clean_url(link):
         raise ContentError(f"the entry's link (or, with none, its id) is only whitespace: {link!r}")
     link = canonical_link(link, base=base)
@@ -198,11 +198,15 @@ def _entry(item: dict, *, base: str) -> FeedEntry | None:
 
 
 def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEntry:
+    """``item`` refused for ``exc``: keyed by its id, else its link, else its content (not its place in the feed,
+    which moves as entries are added: it would be refused again each time)."""
     link = str(item.get("link") or "")
-    link = canonical_link(link, base=base) if link else f"{base}#entry-{index + 1}"
+    link = canonical_link(link, base=base) if link else ""
+    fingerprint = _digest(sorted(item.items(), key=lambda kv: kv[0]))
+    key = normalise_text(str(item.get("id") or "")) or link or f"{base}#entry-{fingerprint}"
+    link = link or f"{base}#entry-{index + 1}"
     reason = f"{link}: feed entry cannot be read ({failure_text(exc)})"
-    return RefusedEntry(key=normalise_text(str(item.get("id") or "")) or link, link=link, reason=reason,
-                        fingerprint=_digest(sorted(item.items(), key=lambda kv: kv[0])))
+    return RefusedEntry(key=key, link=link, reason=reason, fingerprint=fingerprint)
 
 
 FULL_TEXT_MIN_CHARS = 500  # a teaser is a sentence or two; a release, even a short one, runs longer

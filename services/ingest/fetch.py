@@ -1,7 +1,8 @@
 """The one HTTP client of ingest: http/https only, bounded in time, size and redirects.
 
 Conditional GET: pass the ``etag`` / ``last_modified`` of the last response and
-a ``304 Not Modified`` comes back as ``None``.
+a ``304 Not Modified`` comes back as ``None``; a 304 to a request without them,
+like a redirect without a ``Location``, is a :class:`FetchError`.
 
 A URL taken from third-party content (a feed entry's link) is fetched with
 ``trusted_origins``: it, and every redirect, must resolve only to public
@@ -20,6 +21,7 @@ import socket
 from collections.abc import Collection
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -32,8 +34,10 @@ from services.common.outbound import non_public_kind, resolve_addresses
 from .charset import decode_text
 from .settings import IngestSettings
 from .errors import ContentError, FetchError
+from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_ASK_TO_WAIT = {429, 503}  # the answers whose Retry-After says when to come back
 _CHUNK = 64 * 1024
 
 
@@ -125,6 +129,20 @@ def connect_failure(exc: aiohttp.ClientConnectorError, url: str) -> str:
     return f"cannot connect to {host}:{port} ({getattr(cause, 'strerror', None) or cause})"
 
 
+def _status_error(resp: aiohttp.ClientResponse, url: str) -> FetchError:
+    """The :class:`FetchError` for an answer that is neither content nor a redirect followed: an error status,
+    a redirect with no ``Location``, a ``304`` to a request that sent no validators (nothing to be unchanged)."""
+    answer = f"HTTP {resp.status} {resp.reason or ''}".rstrip()
+    if resp.status == 304:  # only a request that sent validators is answered None for it
+        answer += " to a request without ETag or Last-Modified"
+    elif 300 <= resp.status < 400:
+        answer += " without a Location to follow"
+    wait = retry_after_seconds(resp.headers.get("Retry-After"), now=datetime.now(timezone.utc)) \
+        if resp.status in _ASK_TO_WAIT else None
+    return FetchError(f"{url}: {answer}", failure=f"{origin(url)[0]} answered {answer}", status=resp.status,
+                      retry_after=wait)
+
+
 class Fetcher:
     """An aiohttp session with ingest's limits; use ``async with`` or ``open``/``close``."""
 
@@ -191,12 +209,10 @@ class Fetcher:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
                         current = check_url(urljoin(current, resp.headers["Location"]))
                         continue
-                    if resp.status == 304:
+                    if resp.status == 304 and (etag or last_modified):
                         return None
-                    if resp.status >= 400 or resp.status < 200:
-                        answer = f"HTTP {resp.status} {resp.reason or ''}".rstrip()
-                        raise FetchError(f"{current}: {answer}", failure=f"{origin(current)[0]} answered {answer}",
-                                         status=resp.status)
+                    if not 200 <= resp.status < 300:
+                        raise _status_error(resp, current)
                     body = await self._read(resp, current)
                     return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
                                    etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))

@@ -9,6 +9,7 @@ as ingest admits), bad front matter (an impossible date too), bad JSON fields.
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -177,17 +178,24 @@ def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         info = path.stat()
         if not S_ISREG(info.st_mode):  # a pipe would block the read, and its size says nothing
             raise ReleaseFileError(f"{path}: not a regular file (a named pipe, a device or a socket)")
-        size = info.st_size
-        if size == 0:
+        if info.st_size > max_bytes:
+            raise _too_large(path, info.st_size, max_bytes)
+        with path.open("rb") as handle:  # a regular file: opening it does not block
+            raw = handle.read(max_bytes + 1)  # no more, should it have grown since it was looked at
+            if len(raw) > max_bytes:
+                raise _too_large(path, max(len(raw), os.fstat(handle.fileno()).st_size), max_bytes)
+        if not raw:
             raise ReleaseFileError(f"{path}: empty file")
-        if size > max_bytes:
-            raise ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit "
-                                   "(PLEDGEWATCH_MAX_RELEASE_BYTES: raise it to admit larger files)")
-        return path.read_bytes()
+        return raw
     except (FileNotFoundError, ReleaseFileError):
         raise
     except OSError as exc:
         raise ReleaseFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _too_large(path: Path, size: int, max_bytes: int) -> ReleaseFileError:
+    return ReleaseFileError(f"{path}: {size} bytes is over the {max_bytes}-byte limit "
+                            "(PLEDGEWATCH_MAX_RELEASE_BYTES: raise it to admit larger files)")
 
 
 def decode_file(path: Path, raw: bytes) -> str:

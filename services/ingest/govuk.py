@@ -86,6 +86,16 @@ def content_api_url(link_or_path: str, *, govuk_url: str) -> str:
     return f"{govuk_url}/api/content{quote(path, safe='/.-_~%')}"
 
 
+def redirect_destination(data: object) -> str | None:
+    """Where a redirect item (``schema_name`` ``redirect``: a page moved, its old path kept) sends its own
+    path, as written (a path or an absolute URL); ``None`` for any other item, or one naming no destination."""
+    if not isinstance(data, dict) or "redirect" not in (data.get("schema_name"), data.get("document_type")):
+        return None
+    redirects = [r for r in data.get("redirects") or () if isinstance(r, dict) and r.get("destination")]
+    own = [r for r in redirects if r.get("path") == data.get("base_path")]
+    return str((own or redirects)[0]["destination"]) if redirects else None
+
+
 def release_id_for_item(content_id: str | None, base_path: str, locale: str, *, govuk_url: str) -> str:
     """``content_id`` (with the locale when not English), else the page URL."""
     if not content_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -18,13 +18,19 @@ from .identity import content_hash, release_id_for
 from .page_text import page_to_text
 
 
+def _home(parts: SplitResult) -> bool:
+    return parts.path in ("", "/")
+
+
 def canonical_url(html: str, *, url: str) -> str:
-    """The page's ``<link rel=canonical>`` when it is http(s) on the same host, else ``url``."""
+    """The page's ``<link rel=canonical>`` when it is http(s) on the same host, else ``url``; nor when it
+    names the site's home page and ``url`` is not that (a template giving every page the home page's)."""
     node = LexborHTMLParser(html).css_first('link[rel="canonical"][href]')
     if node is not None:
         candidate = urldefrag(urljoin(url, node.attributes.get("href") or ""))[0]
-        parts = urlsplit(candidate)
-        if parts.scheme in ("http", "https") and parts.hostname == urlsplit(url).hostname:
+        parts, page = urlsplit(candidate), urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname == page.hostname \
+                and (_home(page) or not _home(parts)):
             return candidate
     return urldefrag(url)[0]
 

@@ -7,9 +7,9 @@ answers 404 or 410: a page a feed announces is often served a little later) is p
 text instead. A feed entry that cannot become a release (its content, not the network: a date out
 of range, a page that is not text, an error converting it, a failed link and
 no text of its own) is refused: dead-lettered with the reason and read again
-only when the feed's view of it changes. A feed's ETag/Last-Modified are saved only when
-no entry waits to be retried, so a 304 never hides one. An entry the feed lists twice is read once
-(:mod:`.feed_duplicates`).
+only when the feed's view of it changes; one the feed dates more than a day (but at most a month) ahead waits,
+unread, until then. A feed's ETag/Last-Modified are saved only when no entry waits (to be retried, or for its
+date), so a 304 never hides one. An entry the feed lists twice is read once (:mod:`.feed_duplicates`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,6 +32,7 @@ from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 from services.common.tasks import cancel_and_wait
 
+from .admission import too_far_ahead, wall_clock
 from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
@@ -55,7 +56,7 @@ class PollReport:
     unchanged: int = 0  # entries read again to the same text, or listed as they were when last done
     failed: int = 0  # entries that failed this poll: retried later, or refused
     rejected: int = 0  # of those, refused and dead-lettered (read again only when they change)
-    waiting: int = 0  # entries still in backoff
+    waiting: int = 0  # entries still in backoff, or dated more than a day ahead
 
 
 async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]]) -> list[T | BaseException]:
@@ -75,6 +76,9 @@ async def gather_limited(limit: int, jobs: Sequence[Callable[[], Awaitable[T]]])
 # doubling intervals) it was published from the feed's text only after about 64 minutes with an interval of 30 s.
 NOT_FOUND = frozenset({404, 410})
 NOT_FOUND_ATTEMPTS = 2
+# A feed entry dated ahead is a notice scheduled for that day, or a mistake: within a month it waits for its day;
+# further ahead (a wrong year, 2099) it is refused, so that the mistake is seen (docs/decisions/0034).
+WAITS_AHEAD = timedelta(days=31)
 
 
 def entry_attempts(failure: FetchError, attempts: int) -> int:
@@ -97,6 +101,7 @@ class SourcePoller:
         policy = RetryPolicy(base=interval, cap=max(interval, max_backoff))
         self.backoff, self.entry_backoff = Backoff(policy), Backoff(policy)
         self._duplicates: set[tuple[str, str]] = set()  # those the last poll found (each is logged once)
+        self._ahead: set[str] = set()  # entries the last poll found dated too far ahead (each is logged once)
         for outcome in ("ok", "failed"):  # exported at 0 from the start
             SOURCE_POLLS.labels(source=config.name, outcome=outcome)
 
@@ -167,6 +172,22 @@ class SourcePoller:
                             duplicate.entry.key, duplicate.entry.link)
         self._duplicates = found
 
+    def _dated_ahead(self, entries: list[FeedEntry]) -> set[str]:
+        """The keys of ``entries`` the feed dates more than a day ahead of the wall clock, but within
+        :data:`WAITS_AHEAD`: not read until then (read now, each would be refused for its date, and not read
+        again unless the feed changed it), each logged once while it waits. One dated further ahead is read,
+        and refused."""
+        ahead, now = set(), wall_clock()  # the clock admission judges a date by
+        for entry in entries:
+            when = entry.published or entry.updated
+            if when is not None and too_far_ahead(when, now=now) and when <= now + WAITS_AHEAD:
+                ahead.add(entry.key)
+                if entry.key not in self._ahead:
+                    log.warning("source %s: entry %s is dated %s, more than a day ahead: it waits until then",
+                                self.config.name, entry.link, when.isoformat())
+        self._ahead = ahead
+        return ahead
+
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
         etag, modified = await self.state.validators()
@@ -185,13 +206,14 @@ class SourcePoller:
             await self._refuse(bad.key, bad.link, bad.reason)
             done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1
         readable = [e for e in fresh if isinstance(e, FeedEntry)]
-        due = [e for e in readable if self.entry_backoff.ready(e.key, clock)]
+        ahead = self._dated_ahead(readable)
+        due = [e for e in readable if e.key not in ahead and self.entry_backoff.ready(e.key, clock)]
         results = await gather_limited(self.concurrency, [
             (lambda e=e: self._publish_entry(e, now)) for e in due])
         for entry, result in zip(due, results):
             if isinstance(result, FetchError):
                 failed += 1
-                delay = self.entry_backoff.failed(entry.key, clock)
+                delay = self.entry_backoff.failed(entry.key, clock, at_least=result.retry_after or 0.0)
                 log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, entry.link, delay, result)
             elif isinstance(result, SourceError):
                 await self._refuse(entry.key, entry.link, str(result))
@@ -237,7 +259,8 @@ class SourcePoller:
             raise
         except SourceError as exc:
             self.outage.recovered(name)  # the source failed, not Redis: it answered the lease's call
-            delay = self.backoff.failed(name, clock)
+            asked = exc.retry_after if isinstance(exc, FetchError) else None
+            delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
             return None

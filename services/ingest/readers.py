@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
 from .drafts import Draft
-from .errors import ContentError
+from .errors import ContentError, FetchError
 from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
-from .govuk import content_api_url, is_govuk_link, release_from_item
+from .govuk import content_api_url, is_govuk_link, redirect_destination, release_from_item
 from .off_loop import read_off_loop
 from .pages import release_from_page
 
@@ -31,14 +32,27 @@ class Reader:
         self.fetcher, self.govuk_url = fetcher, govuk_url
 
     async def govuk_item(self, link_or_path: str, *, source: str) -> Draft:
-        """The release of a GOV.UK page, from its Content API item."""
-        url = content_api_url(link_or_path, govuk_url=self.govuk_url)
-        fetched = await self.fetcher.get(url, accept="application/json")
-        assert fetched is not None  # no validators sent, so never 304
-        return await read_off_loop(len(fetched.body), self._item_release, fetched, source=source, url=url)
+        """The release of a GOV.UK page, from its Content API item; a redirect item (a page moved) is followed
+        to its destination's, as many times as the fetcher follows HTTP redirects."""
+        first = url = content_api_url(link_or_path, govuk_url=self.govuk_url)
+        for _ in range(self.fetcher.max_redirects + 1):
+            fetched = await self.fetcher.get(url, accept="application/json")
+            assert fetched is not None  # no validators sent, so never 304
+            read = await read_off_loop(len(fetched.body), self._item_release, fetched, source=source, url=url)
+            if isinstance(read, Draft):
+                return read
+            if not is_govuk_link(urljoin(self.govuk_url, read), govuk_url=self.govuk_url):
+                raise ContentError(f"{url}: a redirect item to {read}, not a page of {self.govuk_url}")
+            url = content_api_url(read, govuk_url=self.govuk_url)
+        raise FetchError(f"{first}: more than {self.fetcher.max_redirects} redirects")
 
-    def _item_release(self, fetched: Fetched, *, source: str, url: str) -> Draft:
-        return release_from_item(decode_json(fetched), source=source, govuk_url=self.govuk_url, url=url)
+    def _item_release(self, fetched: Fetched, *, source: str, url: str) -> Draft | str:
+        """The release of the item ``fetched``, or, a redirect item, where it redirects to."""
+        data = decode_json(fetched)
+        destination = redirect_destination(data)
+        if destination is not None:
+            return destination
+        return release_from_item(data, source=source, govuk_url=self.govuk_url, url=url)
 
     async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
                    published: datetime | None = None, trusted_origins: frozenset[tuple[str, int]] | None = None,
@@ -70,8 +84,9 @@ class Reader:
         if follow == "auto":
             if is_govuk_link(entry.link, govuk_url=self.govuk_url):
                 follow = "govuk"
-            else:
-                follow = "none" if carries_full_text(entry) else "page"
+            else:  # a link that is no web address (an Atom urn: id) has no page to read
+                web = urlsplit(entry.link).scheme in ("http", "https")
+                follow = "page" if web and not carries_full_text(entry) else "none"
         if follow == "govuk":
             return await self.govuk_item(entry.link, source=source)
         if follow == "page":

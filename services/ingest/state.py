@@ -20,7 +20,7 @@ from schemas.streams import RELEASES
 from services.common.metrics import RELEASES_PUBLISHED, SourceKind
 from services.common.streams import Streams
 
-from .admission import ReleaseRefused, admit
+from .admission import ReleaseRefused, admit, wall_clock
 from .identity import revision_hash
 from .ownership import check_owner, recorded_owner
 from .source_rhythm import record_release, release_moment
@@ -53,7 +53,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
     :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds;
     :class:`~services.ingest.ownership.ReleaseOwned` for a release named by id that another source owns.
     """
-    release = admit(release, now=datetime.now(timezone.utc))
+    release = admit(release, now=wall_clock())
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
                              withdrawn_notice=release.withdrawn_notice)
     key = streams.key(f"ingest:release:{release.release_id}")

@@ -140,3 +140,16 @@ async def test_a_link_whose_name_resolves_otherwise_at_connection_is_refused_the
     assert (report.published, report.failed) == (0, 1)
     assert internal.hits["/admin"] == 0
     assert f"{rebound}: refused: localhost is a loopback address (" in caplog.text
+
+
+async def test_pages_whose_canonical_link_is_the_home_page_are_each_their_own_release(govuk, reader, streams,
+                                                                                     published):
+    """Before: one release, its url the home page, each page a new version of the one before."""
+    links = [f"{govuk.base}/press/{slug}" for slug in ("ports", "rail", "airports")]
+    for link in links:
+        page = PAGE.format(link.rsplit("/", 1)[1]).replace("<head>", '<head><link rel="canonical" href="/">')
+        govuk.put(link.removeprefix(govuk.base), page, "text/html; charset=utf-8")
+    govuk.put("/press.rss", rss(*links), "application/rss+xml")
+    report = await feed_poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert report.published == 3
+    assert sorted((r.url, r.version) for r in await published()) == sorted((link, 1) for link in links)

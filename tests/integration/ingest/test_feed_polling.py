@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
 
 from services.common.metrics import SOURCE_POLLS
 from services.ingest.config import SourceConfig
+from services.ingest.errors import ContentError, SourceError
 from services.ingest.polling import SourcePoller
 
 pytestmark = pytest.mark.integration
@@ -94,6 +96,41 @@ async def test_withdrawn_item_becomes_a_new_version_marked_withdrawn(govuk, read
     assert last.withdrawn_notice == "This fund has been replaced by the Ports Security Programme."
 
 
+@pytest.mark.parametrize("destination", ["{path}", "{base}{path}", "{path}#section-2"])
+async def test_an_item_unpublished_with_a_redirect_is_read_at_its_destination(govuk, reader, streams, published,
+                                                                              destination):
+    """GOV.UK answers a moved page's old path with a redirect item (200, no title): before, the entry was
+    dead-lettered as "not a Content API item (title: Field required)"."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    moved = json.loads(govuk.fixture("content-api/history_mode.json"))
+    old_path, new_path = moved["base_path"], "/government/news/rail-freight-border-checks"
+    govuk.put("/api/content" + old_path, {
+        "base_path": old_path, "content_id": "0d4c8a1e-2b7f-4f0e-9d51-3f6b1c2a9e77", "document_type": "redirect",
+        "schema_name": "redirect", "locale": "en", "public_updated_at": "2023-03-16T10:00:00Z", "title": None,
+        "redirects": [{"path": old_path, "type": "exact",
+                       "destination": destination.format(base=govuk.base, path=new_path)}]})
+    govuk.put("/api/content" + new_path, {**moved, "base_path": new_path})
+    report = await poller(govuk, reader, streams).poll(now=NOW, clock=0)
+    assert (report.published, report.failed) == (2, 0)
+    history = next(r for r in await published() if r.title == "Border watch-list checks extended to rail freight")
+    assert history.url == govuk.base + new_path and history.document_type == "news_story"
+
+
+async def test_redirect_items_pointing_at_each_other_are_a_failure_not_a_loop(govuk, reader):
+    for here, there in (("/a", "/b"), ("/b", "/a")):
+        govuk.put("/api/content" + here, {"base_path": here, "schema_name": "redirect", "document_type": "redirect",
+                                          "redirects": [{"path": here, "type": "exact", "destination": there}]})
+    with pytest.raises(SourceError, match=r"/api/content/a: more than 2 redirects"):
+        await reader.govuk_item("/a", source="s")
+
+
+async def test_a_redirect_item_off_govuk_is_refused_naming_where_it_goes(govuk, reader):
+    govuk.put("/api/content/a", {"base_path": "/a", "schema_name": "redirect", "document_type": "redirect",
+                                 "redirects": [{"path": "/a", "type": "exact", "destination": "https://nhs.example/x"}]})
+    with pytest.raises(ContentError, match=r"/api/content/a: a redirect item to https://nhs.example/x, not a page of "):
+        await reader.govuk_item("/a", source="s")
+
+
 async def test_translated_item_carries_its_locale_and_its_own_id(govuk, reader, streams):
     english = (await reader.govuk_item(govuk.put_item("press_release")["base_path"], source="s")).release
     welsh = (await reader.govuk_item(govuk.put_item("translated_welsh")["base_path"], source="s")).release
@@ -155,6 +192,38 @@ async def test_bad_feed_is_logged_and_retried_with_backoff(govuk, reader, stream
     assert await published() == []
 
 
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("wait", ["seconds", "http-date"])
+async def test_a_source_asking_to_retry_after_a_while_is_not_polled_before(govuk, reader, streams, caplog, status,
+                                                                          wait):
+    """Before, Retry-After was not read: the poll came back after the source's own backoff (its interval, 1 s)."""
+    later = datetime.now(timezone.utc) + timedelta(hours=2)  # past the 600 s cap: waited as long as the cap
+    header = "120" if wait == "seconds" else format_datetime(later, usegmt=True)
+    expected = 120 if wait == "seconds" else 600
+    govuk.put("/busy.atom", "slow down", status=status, headers={"Retry-After": header})
+    config = SourceConfig(name="busy-feed", type="feed", url=govuk.base + "/busy.atom", interval=1)
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=600)
+    with caplog.at_level(logging.WARNING):
+        assert await source.run(now=NOW, clock=100.0) is None
+    assert f"source busy-feed failed (retry in {expected} s)" in caplog.text
+    await streams.client.delete(streams.key("ingest:source:busy-feed:lease"))
+    await source.run(now=NOW, clock=100.0 + expected - 1)
+    assert govuk.hits["/busy.atom"] == 1
+    await source.run(now=NOW, clock=100.0 + expected)
+    assert govuk.hits["/busy.atom"] == 2
+
+
+async def test_an_entry_whose_link_asks_to_retry_after_a_while_waits_that_long(govuk, reader, streams, published):
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "busy", status=503, headers={"Retry-After": "6"})
+    source = poller(govuk, reader, streams)  # its own first wait: 1 s
+    assert (await source.poll(now=NOW, clock=0)).failed == 1
+    assert (await source.poll(now=NOW, clock=5)).waiting == 1
+    govuk.put_item("history_mode")
+    assert (await source.poll(now=NOW, clock=6)).published == 1
+
+
 async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, reader, streams, published):
     serve_govuk_feed(govuk, items=("press_release",))
     history = json.loads(govuk.fixture("content-api/history_mode.json"))
@@ -168,6 +237,21 @@ async def test_failed_entry_is_retried_on_a_later_poll_despite_the_304(govuk, re
     report = await source.poll(now=NOW, clock=1.0)
     assert (report.published, report.failed) == (1, 0)
     assert (await source.poll(now=NOW, clock=2.0)).not_modified
+    assert len(await published()) == 2
+
+
+async def test_an_item_answered_304_unasked_is_retried_not_refused(govuk, reader, streams, published):
+    """A cache answering 304 to a request that sent no ETag: before, the entry was dead-lettered as unreadable
+    ("AssertionError") and never read again while the feed listed it unchanged."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    history = json.loads(govuk.fixture("content-api/history_mode.json"))
+    govuk.put("/api/content" + history["base_path"], "", status=304)
+    source = poller(govuk, reader, streams)
+    report = await source.poll(now=NOW, clock=0)
+    assert (report.published, report.failed, report.rejected) == (1, 1, 0)
+    govuk.put_item("history_mode")
+    report = await source.poll(now=NOW, clock=1.0)
+    assert (report.published, report.failed) == (1, 0)
     assert len(await published()) == 2
 
 

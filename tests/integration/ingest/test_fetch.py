@@ -89,3 +89,19 @@ async def test_declared_charset_decodes_and_undeclared_non_utf8_is_refused(govuk
     fetched = await fetcher.get(govuk.base + "/undeclared")
     with pytest.raises(ContentError, match=r"/undeclared: not UTF-8 \(byte 1: b'\\xe9'\)"):
         fetched.text()
+
+
+async def test_a_304_to_a_request_without_validators_is_a_fetch_error_not_an_unchanged_answer(govuk, fetcher):
+    """Nothing was asked to be revalidated, so a 304 says nothing is there to read: a failure, retried."""
+    govuk.put("/cached", "", status=304)
+    with pytest.raises(FetchError, match=r"/cached: HTTP 304 Not Modified to a request without ETag or "
+                                         r"Last-Modified"):
+        await fetcher.get(govuk.base + "/cached")
+
+
+@pytest.mark.parametrize("status", [300, 301, 302, 303, 307, 308])
+async def test_a_redirect_without_a_location_is_a_fetch_error_not_the_page(govuk, fetcher, status):
+    govuk.put("/moved", "<html><body><p>This page has moved.</p></body></html>", "text/html", status=status)
+    with pytest.raises(FetchError, match=rf"/moved: HTTP {status} .*without a Location to follow") as raised:
+        await fetcher.get(govuk.base + "/moved")
+    assert raised.value.status == status

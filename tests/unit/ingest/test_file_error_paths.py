@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ingest.files import ReleaseFileError, load_release
+from services.ingest.files import ReleaseFileError, load_release, read_bytes
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -19,3 +19,32 @@ def test_a_file_with_no_body_text_is_named_by_its_path(tmp_path, monkeypatch, na
         load_release(Path("cls") / name)  # as typed on a command line
     assert str(caught.value).startswith(f"cls/{name}: no body text (")
     assert "file://" not in str(caught.value)
+
+
+class _GrowsOnceLookedAt(type(Path())):  # type: ignore[misc]
+    """A file a writer appends to just after it is first looked at (its size taken, or opened)."""
+
+    grown = False
+
+    def _grow(self) -> None:
+        if not _GrowsOnceLookedAt.grown:
+            _GrowsOnceLookedAt.grown = True
+            with open(str(self), "ab") as growing:
+                growing.write(b"more text " * 10_000)
+
+    def stat(self, **kwargs):
+        info = super().stat(**kwargs)
+        self._grow()
+        return info
+
+    def open(self, *args, **kwargs):
+        handle = super().open(*args, **kwargs)
+        self._grow()
+        return handle
+
+
+def test_a_file_that_grows_as_it_is_read_is_never_read_past_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(_GrowsOnceLookedAt, "grown", False)
+    (tmp_path / "2026-01-02-notes.txt").write_text("Title\n\nA short text.\n")
+    with pytest.raises(ReleaseFileError, match=r"over the 1000-byte limit"):
+        read_bytes(_GrowsOnceLookedAt(tmp_path / "2026-01-02-notes.txt"), max_bytes=1000)

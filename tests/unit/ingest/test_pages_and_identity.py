@@ -38,6 +38,15 @@ def test_canonical_url_only_from_the_same_host(html, expected):
     assert canonical_url(html, url="https://e.org/page#top") == expected
 
 
+@pytest.mark.parametrize("root", ["/", "https://e.org/", "https://e.org", "/?lang=en"])
+def test_a_canonical_link_to_the_home_page_of_a_page_that_is_not_it_is_not_taken(root):
+    """A site whose template names its home page as every page's canonical link: taken, every page it linked
+    from a feed was one release, each a new version of the last."""
+    html = f'<link rel="canonical" href="{root}">'
+    assert canonical_url(html, url="https://e.org/press/ports-plan") == "https://e.org/press/ports-plan"
+    assert canonical_url(html, url="https://e.org/?utm_source=rss") == canonical_url(html, url="https://e.org/")
+
+
 def test_page_without_a_date_uses_last_modified_then_now_and_is_marked_undated():
     html = "<main><p>We will act.</p></main>"
     r = release_from_page(html, url="https://e.org/p", source="s", now=NOW, last_modified="Tue, 02 May 2023 08:00:00 GMT")
