@@ -225,7 +225,7 @@ class SourcePoller:
                 self.entry_backoff.succeeded(entry.key)
                 done[entry.key] = entry.fingerprint
                 published, unchanged = published + result.published, unchanged + (not result.published)
-        await self.state.mark_seen(done, keep=[e.key for e in entries])
+        await self.state.mark_seen(done, listed=[e.key for e in entries])
         waiting = len(readable) - len(due)
         complete = failed == rejected and waiting == 0
         await self.state.save_validators(fetched.etag if complete else None,

@@ -1,7 +1,8 @@
 """What ingest remembers about each source, in Redis, shared by restarts and replicas.
 
-- ``ingest:source:<name>``: the feed's ETag and Last-Modified for conditional GET.
+- ``ingest:source:<name>``: the feed's ETag and Last-Modified for conditional GET, and how many answers were read.
 - ``ingest:source:<name>:seen``: entry key -> fingerprint of the entries already ingested.
+- ``ingest:source:<name>:listed``: entry key, scored by the number of the last answer that listed it.
 - ``ingest:source:<name>:lease``: held by the replica polling the source right now.
 - ``ingest:backfill:<source>:<query>``: the offset of the next unread Search API result, and the total.
 - ``ingest:backfill:<source>:<query>:failed``: paths that failed, retried when the backfill resumes.
@@ -16,10 +17,16 @@ from collections.abc import Mapping
 
 from services.common.streams import Streams
 
+# How many entries missing from a feed's latest answer are still remembered (those listed most recently). A feed
+# that comes back empty or cut short for a poll or two (a publisher's CMS hiccup) would otherwise have every entry
+# it left out read again when it returns, and each refused one dead-lettered again; a feed that rotates thousands
+# of entries keeps no more than its current ones and these.
+ABSENT_KEPT = 500
+
 
 class SourceState:
-    def __init__(self, streams: Streams, name: str) -> None:
-        self.streams, self.name = streams, name
+    def __init__(self, streams: Streams, name: str, *, absent_kept: int = ABSENT_KEPT) -> None:
+        self.streams, self.name, self.absent_kept = streams, name, absent_kept
         self._key = streams.key(f"ingest:source:{name}")
         self._token = uuid.uuid4().hex
 
@@ -40,14 +47,23 @@ class SourceState:
         values = await self.streams.client.hmget(f"{self._key}:seen", keys)
         return {k: v.decode() for k, v in zip(keys, values) if v is not None}
 
-    async def mark_seen(self, fingerprints: Mapping[str, str], *, keep: list[str]) -> None:
-        """Record ingested entries and forget those no longer in the feed."""
-        client, key = self.streams.client, f"{self._key}:seen"
-        if fingerprints:
-            await client.hset(key, mapping=dict(fingerprints))
-        stale = [k.decode() for k in await client.hkeys(key) if k.decode() not in set(keep)]
+    async def mark_seen(self, fingerprints: Mapping[str, str], *, listed: list[str]) -> None:
+        """Record ingested entries (key -> fingerprint) and that the feed's answer lists ``listed``; forget all
+        entries but those and the ``absent_kept`` listed most recently before."""
+        client, seen, last_listed = self.streams.client, f"{self._key}:seen", f"{self._key}:listed"
+        answer = await client.hincrby(self._key, "answers", 1)
+        async with client.pipeline(transaction=True) as pipe:
+            if fingerprints:
+                pipe.hset(seen, mapping=dict(fingerprints))
+            if listed:
+                pipe.zadd(last_listed, dict.fromkeys(listed, answer))
+            pipe.zremrangebyrank(last_listed, 0, -(len(set(listed)) + self.absent_kept) - 1)
+            pipe.zrange(last_listed, 0, -1)
+            pipe.hkeys(seen)
+            *_, kept, known = await pipe.execute()
+        stale = set(known) - set(kept)
         if stale:
-            await client.hdel(key, *stale)
+            await client.hdel(seen, *stale)
 
     async def acquire(self, seconds: float) -> bool:
         """Take the poll lease for ``seconds`` unless another replica holds it."""
