@@ -231,8 +231,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .training import train
 
     return train(args.dir, output=args.output, compare=args.compare, tune=args.tune, stability=args.stability,
-                 stability_validation=args.stability_validation, learning_curve=args.learning_curve,
-                 synthetic=args.synthetic)
+                 stability_validation=args.stability_validation, learning_curve=args.learning_curve)
 
 
 def _version() -> str:

@@ -252,15 +252,13 @@ def publisher_folds(group_of: dict[str, str], k: int) -> list[set[str]]:
 
 
 def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITMENT,
-                   trained_on: Callable[[list[str]], list[str]] | None = None, synthetic: list | None = None
+                   trained_on: Callable[[list[str]], list[str]] | None = None
                    ) -> tuple[tuple[float, float, float | None], dict, dict]:
     """((threshold, veto, terrorism cut), rules-only figures, rules+model figures) over publisher-grouped
     folds, the commitment model fitted with ``c_commitment``; ``trained_on``: which of a fold's training
-    release ids its model is fitted on (all by default; ``pledgewatch train --learning-curve``);
-    ``synthetic``: labelled releases added to every fold's training part, never scored."""
+    release ids its model is fitted on (all by default; ``pledgewatch train --learning-curve``)."""
     rows_of = {release.release_id: examples(release, label) for release, label in pairs}
     group_of = {release.release_id: publisher(release) for release, _ in pairs}
-    extra_rows, extra_groups = synthetic_examples(synthetic or [])
     ids = sorted(rows_of)
     scored: list[tuple[float, bool, bool]] = []
     fold_models = []
@@ -268,8 +266,7 @@ def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITME
         kept = [rid for rid in ids if rid not in held_out]
         if trained_on is not None:
             kept = trained_on(kept)
-        model = fit([rows_of[rid] for rid in kept] + extra_rows, [group_of[rid] for rid in kept] + extra_groups,
-                    c_commitment=c_commitment)
+        model = fit([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment)
         fold_models.append((held_out, model))
         scored += [(model.commitment_probability(set(row[0]), row[3]), row[1], row[3]) for rid in held_out
                    for row in rows_of[rid]]
@@ -285,13 +282,6 @@ def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITME
                 score_release(classify(release, rules_only=True), label, release.body, rules, [])
                 score_release(classify(release, model=model), label, release.body, learned, [])
     return (threshold, veto, cut), _summary(rules), _summary(learned)
-
-
-def synthetic_examples(synthetic: list) -> tuple[list[list[Row]], list[str]]:
-    """The examples of each synthetic release and its group: its publisher's name marked as synthetic, so that
-    the bagging's publisher-grouped folds keep it apart from the real releases of that publisher."""
-    return ([examples(release, label) for release, label in synthetic],
-            [f"synthetic: {publisher(release)}" for release, _ in synthetic])
 
 
 TERRORISM_CUTS = (None, *(step / 100 for step in range(60, 0, -5)))  # None first, then the higher cuts
@@ -381,13 +371,12 @@ def tuned(pairs: list) -> tuple[float, tuple[tuple[float, float], dict, dict]]:
     return best
 
 
-def trained(pairs: list, synthetic: list | None = None) -> tuple[DecisionModel, dict, dict]:
-    """(the model fitted on all of ``pairs`` and ``synthetic`` with the cuts cross-validation chose, the
-    cross-validated figures of the rules alone, those of rules plus model)."""
-    (threshold, veto, cut), rules, learned = cross_validate(pairs, synthetic=synthetic)
-    extra_rows, extra_groups = synthetic_examples(synthetic or [])
-    by_release = [examples(release, label) for release, label in pairs] + extra_rows
-    model = fit(by_release, [publisher(release) for release, _ in pairs] + extra_groups, threshold, veto)
+def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
+    """(the model fitted on all of ``pairs`` with the cuts cross-validation chose, the cross-validated figures
+    of the rules alone, those of rules plus model)."""
+    (threshold, veto, cut), rules, learned = cross_validate(pairs)
+    by_release = [examples(release, label) for release, label in pairs]
+    model = fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto)
     return replace(model, terrorism_cut=cut), rules, learned
 
 
@@ -425,14 +414,13 @@ def write_model(model: DecisionModel, output: Path) -> None:
 
 def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
           tune: bool = False, stability: int = 0, stability_validation: bool = False,
-          learning_curve: bool = False, synthetic: Path | None = None) -> int:
+          learning_curve: bool = False) -> int:
     """Fit the model on the set in ``directory`` and write it to ``output`` (or only measure: ``stability``,
     ``learning_curve``); 0 on success, 2 when the set does not read or cannot be fitted, 1 when the model
     could not be written."""
     try:
         pairs = load_set(directory)
         rows = check_trainable(directory, pairs)
-        extra = load_set(synthetic) if synthetic is not None else None
         if not (stability or learning_curve) and not output.parent.is_dir():
             raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
         if tune:  # measured only: C_COMMITMENT changes by hand, once the validation split confirms the choice
@@ -440,13 +428,13 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
         if stability:
             from .stability import report_stability
 
-            return report_stability(pairs, stability, validation=stability_validation, synthetic=extra)
+            return report_stability(pairs, stability, validation=stability_validation)
         if learning_curve:
             from .learning_curve import report_learning_curve
 
             return report_learning_curve(pairs)
         c = C_COMMITMENT
-        model, rules, learned = trained(pairs, extra)
+        model, rules, learned = trained(pairs)
         threshold, veto, cut = model.threshold, model.veto, model.terrorism_cut
     except (TrainingError, LabelledSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -490,9 +478,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stability-validation", action="store_true",
                         help="with --stability: also the spread of the blind validation split's aggregate F1, the "
                              "noise band of a comparison between versions (not a way to choose between them)")
-    parser.add_argument("--synthetic", type=Path, default=None, metavar="DIR",
-                        help="labelled releases written for training (releases/ and labels.json), added to the "
-                             "training part of every cross-validation fold and of the fit, never scored")
     parser.add_argument("--learning-curve", action="store_true",
                         help="write no model: the cross-validated F1 with each fold's model fitted on 50%%, 75%% "
                              "and all of its training releases (seven trainings): is labelling more worth it?")
@@ -504,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     return train(args.dir, output=args.output, compare=args.compare, tune=args.tune,
                  stability=args.stability, stability_validation=args.stability_validation,
-                 learning_curve=args.learning_curve, synthetic=args.synthetic)
+                 learning_curve=args.learning_curve)
 
 
 if __name__ == "__main__":

@@ -284,27 +284,3 @@ def test_an_f1_of_nothing_found_or_labelled_is_shown_as_none_not_a_crash():
     assert format_spread(runs).splitlines()[3].split() == ["CV", "deadlines", "F1", "n/a"]
     curve = format_curve([{"share": 1.0, "commitments": [0.7], "deadlines": [None]}])
     assert "0.700 (0.700-0.700)" in curve and "n/a" in curve
-
-
-def test_synthetic_releases_train_every_fold_and_the_fit_and_are_never_scored(tmp_path, monkeypatch):
-    from pledgewatch.evaluation import load_set
-
-    pairs = load_set(_small_set(tmp_path / "set"))
-    synthetic = load_set(_small_set(tmp_path / "synthetic", ("gov.uk",), per_source=3))
-    fitted_on = []
-    real_fit = training.fit
-
-    def fit(by_release, groups, *args, **kwargs):
-        fitted_on.append(groups)
-        return real_fit(by_release, groups, *args, **kwargs)
-
-    monkeypatch.setattr(training, "fit", fit)
-    _, rules_alone, _ = training.cross_validate(pairs)
-    _, rules_with, _ = training.cross_validate(pairs, synthetic=synthetic)
-    assert rules_with == rules_alone  # the same releases scored: none of the synthetic ones
-    with_synthetic = fitted_on[training.FOLDS:]
-    assert len(with_synthetic) == training.FOLDS
-    assert all(groups.count("synthetic: UK government") == 3 for groups in with_synthetic), with_synthetic
-    fitted_on.clear()
-    training.trained(pairs, synthetic)
-    assert fitted_on[-1].count("synthetic: UK government") == 3 and len(fitted_on[-1]) == 13
