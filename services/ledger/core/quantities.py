@@ -19,11 +19,11 @@ _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirte
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety")
 _SCALES = "hundred thousand million billion"
 _ANY_NUMBER_WORD = "|".join(f"{_UNITS} {_SCALES}".split())
-_NUMBER = re.compile(
-    r"(?<![\w£$€¥./,-])(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<fraction>\.\d+)?(?![\d,]\d)"
-    rf"|\b(?P<words>(?:an?\s+(?:{_SCALES.replace(' ', '|')})|{_UNITS.replace(' ', '|')})"
-    rf"(?:(?:\s+and\s+|[\s-]+)(?:{_ANY_NUMBER_WORD}))*)\b",
-    re.IGNORECASE)
+_DIGITS = re.compile(r"(?<![\w£$€¥./,-])(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<fraction>\.\d+)?(?![\d,]\d)")
+_WORDS = re.compile(rf"\b(?:an?\s+(?:{_SCALES.replace(' ', '|')})|{_UNITS.replace(' ', '|')})"
+                    rf"(?:(?:\s+and\s+|[\s-]+)(?:{_ANY_NUMBER_WORD}))*\b", re.IGNORECASE)
+_NUMBER_WORDS = frozenset(f"{_UNITS} {_SCALES}".split())  # a text with none has no number in words: _WORDS not run
+_LETTERS = re.compile(r"[a-z]+")
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "k": 1_000, "m": 1_000_000,
           "bn": 1_000_000_000}
 # What follows a number: letters written onto it ("2nd", "5m", "5G"), a percent sign or words, the next word.
@@ -47,27 +47,26 @@ _NO_COUNT_NEXT = frozenset("the a an to and or of by in on at for with from is a
 _NAMING = frozenset("the a an its their his her our your this that these those whose".split())
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_RANGE = re.compile(rf"\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\b", re.IGNORECASE)
+_AFTER_MAY = re.compile(r"\s*(?:\d|[,.;:)]|$)")
 _LIST_START = re.compile(r"(?:^|[.:;!?)]\s+|\n\s*)\(?$")
 _PREVIOUS_WORD = re.compile(r"([a-z]+)\.?\s*$", re.IGNORECASE)
 
 
 def quantities(text: str) -> frozenset[str]:
     """The counts and percentages ``text`` commits to, each written one way: "5000", "1500000", "12.5%"."""
-    found = set()
-    for match in _NUMBER.finditer(text):
-        counted = _quantity(text, match)
-        if counted is not None:
-            found.add(counted)
-    return frozenset(found)
+    found = [_quantity(text, match, in_words=False) for match in _DIGITS.finditer(text)]
+    if not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower())):
+        found += [_quantity(text, match, in_words=True) for match in _WORDS.finditer(text)]
+    return frozenset(q for q in found if q is not None)
 
 
-def _quantity(text: str, match: re.Match[str]) -> str | None:
-    before = text[: match.start()]
+def _quantity(text: str, match: re.Match[str], *, in_words: bool) -> str | None:
+    before = text[max(0, match.start() - 40): match.start()]  # enough for the words before it, searched from their end
     after = _AFTER.match(text, match.end())
     assert after is not None  # every part of it may be empty
     attached, percent, following = after["attached"].lower(), after["percent"], after["next"].lower()
-    if match["words"]:
-        value = _words_value(match["words"])
+    if in_words:
+        value = _words_value(match[0])
     elif attached and attached not in _SCALE or text[after.end("attached"):after.end("attached") + 1] in ("/", ")"):
         return None  # "5G", "2nd", "24/7", "(1)"
     elif _LIST_START.search(before) and text[match.end():match.end() + 1] == "." and not match["fraction"]:
@@ -83,11 +82,11 @@ def _quantity(text: str, match: re.Match[str]) -> str | None:
     previous = _previous_word(before)
     if value is None or _CURRENCY_BEFORE.search(before) or following in _CURRENCY_WORDS:
         return None  # money is compared on its own
-    if previous in _LABELS or previous in _MONTHS or following in _MONTHS or _DAY_RANGE.match(text, match.end()):
+    if previous in _LABELS or previous in _MONTHS or _names_month(text, after) or _DAY_RANGE.match(text, match.end()):
         return None  # "Article 5", "November 2", "1 November", "16-17 May"
     if not percent and following in _TIME_UNITS:
         return None  # a duration: when, not how many
-    if _looks_like_year(match, attached) and not _counts(before, previous, after["next"]):
+    if not in_words and _looks_like_year(match, attached) and not _counts(before, previous, after["next"]):
         return None  # "by 2027", "in 2027-28", "2027.", "the 2014 resolution", "Horizon 2020"
     return _written(value) + ("%" if percent else "")
 
@@ -105,6 +104,12 @@ def _words_value(words: str) -> Decimal | None:
 def _previous_word(before: str) -> str:
     found = _PREVIOUS_WORD.search(before)
     return found[1].lower() if found else ""
+
+
+def _names_month(text: str, after: re.Match[str]) -> bool:
+    """Whether the word after a number is a month: "1 May 2027", but not "300 may follow"."""
+    following = after["next"].lower()
+    return following in _MONTHS and (following != "may" or bool(_AFTER_MAY.match(text, after.end())))
 
 
 def _counts(before: str, previous: str, following: str) -> bool:
