@@ -5,7 +5,10 @@ same action in much the same words. The actor's own name is no action word: ever
 Office shares "home" and "office". Two different due dates make two commitments unless the words say it is
 the same action: one's action words all among the other's (which may add why the date moved), and much
 the same words; "£17m by March 2027 ... in schools" and "£17m by December 2028 ... in hospitals" differ
-in what is acted on, however short the texts (3 of their 5 words shared). The ledger finds candidates through index keys (:func:`index_keys`) and confirms each with
+in what is acted on, however short the texts (3 of their 5 words shared). Two different quantities make two
+commitments, as two amounts do: "deploy 50 armed officers" and "deploy 5,000 armed officers" (see
+:mod:`.quantities`); a restatement naming no quantity, or one more, is left to the words, as one without money
+is. The ledger finds candidates through index keys (:func:`index_keys`) and confirms each with
 :func:`same_commitment`.
 """
 
@@ -20,6 +23,7 @@ from functools import lru_cache
 
 from schemas.classified import Commitment, DateDeadline, PeriodDeadline
 
+from .quantities import quantities
 from .words import action_words, overlap
 
 SAME_ACTION = 0.6  # word overlap at or above which two commitments of one actor are the same action
@@ -57,13 +61,13 @@ def _index_keys(actor: str, money: str | None, text: str) -> tuple[str, ...]:
     return (*keys, *sorted(f"w:{actor}:{word}" for word in words))
 
 
-Likeness = tuple[str, str, str | None, frozenset[str], frozenset[date]]
+Likeness = tuple[str, str, str | None, frozenset[str], frozenset[date], frozenset[str]]
 
 
 def likeness(c: Commitment) -> Likeness:
     """All :func:`same_commitment` compares of ``c``: two commitments alike in it are the same commitment to
-    every other (its actor, kind, amount, action words and due dates)."""
-    return actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c)
+    every other (its actor, kind, amount, action words, due dates and quantities)."""
+    return actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c), commitment_quantities(c)
 
 
 def commitment_words(c: Commitment) -> frozenset[str]:
@@ -74,6 +78,20 @@ def commitment_words(c: Commitment) -> frozenset[str]:
 @lru_cache(maxsize=4096)  # two per comparison of two commitments
 def _commitment_words(actor: str, text: str) -> frozenset[str]:
     return action_words(text) - action_words(actor)
+
+
+def commitment_quantities(c: Commitment) -> frozenset[str]:
+    """The counts and percentages ``c``'s text commits to, leaving out its money's and deadlines' own words
+    (compared on their own)."""
+    return _commitment_quantities(c.text, c.money.text if c.money else "", tuple(d.text for d in c.deadlines))
+
+
+@lru_cache(maxsize=4096)  # two per comparison of two commitments
+def _commitment_quantities(text: str, money: str, deadlines: tuple[str, ...]) -> frozenset[str]:
+    for words in (money, *deadlines):
+        if words:
+            text = text.replace(words, " ")
+    return quantities(text)
 
 
 def due_dates(c: Commitment) -> frozenset[date]:
@@ -90,9 +108,11 @@ def same_commitment(a: Commitment, b: Commitment) -> bool:
 def alike(a: Likeness, b: Likeness) -> bool:
     """:func:`same_commitment` of two commitments from their :func:`likeness`: a caller comparing one
     commitment with many works each one's out once."""
-    (actor_a, kind_a, money_a, words_a, days_a), (actor_b, kind_b, money_b, words_b, days_b) = a, b
+    (actor_a, kind_a, money_a, words_a, days_a, counts_a), (actor_b, kind_b, money_b, words_b, days_b, counts_b) = a, b
     if actor_a != actor_b or kind_a != kind_b:
         return False
+    if not (counts_a <= counts_b or counts_b <= counts_a):
+        return False  # each counts what the other does not: 50 officers and 5,000 are two commitments
     shared = overlap(words_a, words_b)
     other_days = bool(days_a) and bool(days_b) and not days_a & days_b
     if other_days and not (words_a <= words_b or words_b <= words_a):

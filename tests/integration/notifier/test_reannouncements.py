@@ -4,12 +4,13 @@ commitment edited out of the filter; the last-version record expires. Real Redis
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
-from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, release
+from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, PUBLISHED, release
 from schemas import ReleaseClassifiedEvent
+from schemas.classified import Commitment, DateDeadline
 from services.notifier.alert_commit import Commit
 from services.notifier.announcement_index import COMMON, AnnouncementIndex
 from services.notifier.announcements import Announced
@@ -190,3 +191,29 @@ async def test_a_runs_records_join_the_sets_it_compared_unchecked_and_never_a_se
     assert not commit.capped  # each set the run adds to was read and its size compared: no size read again
     assert common not in added  # past COMMON when read: it only grows, and is never read
     assert added[f"{p}notifier:announced:w:uk:build"] == ["c-funding"]
+
+
+def _deployment(cid: str, officers: str) -> Commitment:
+    text = f"The Home Office will deploy {officers} armed officers to railway stations by 1 November 2027."
+    return Commitment(id=cid, text=text, span=(0, len(text)), kind="pledge", actor="Home Office",
+                      category="capability_building", counter_terrorism=True, confidence=0.9,
+                      deadlines=[DateDeadline(due=date(2027, 11, 1), text="by 1 November 2027", span=(69, 87))])
+
+
+async def test_another_headcount_from_the_same_actor_is_a_new_commitment_told_to_every_desk(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: 50 and 5,000 armed officers were one chain, so the second release was sent as re-announced, and
+    the desk opted out of re-announcements never heard of the 5,000."""
+    n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
+    for cid, officers, release_id, published_at in (("c-50", "50", "ho/50", PUBLISHED),
+                                                     ("c-5000", "5,000", "ho/5000", MARCH_2018),
+                                                     ("c-5000-again", "5000", "ho/again", FEB_2019)):
+        entry = await publish_classified(n.service, release(_deployment(cid, officers), release_id=release_id,
+                                                            published_at=published_at))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    await wait_for(lambda: len(receiver.hits("all")) == 3, what="three alerts")
+    await n.service.worker.drain()
+
+    told = {a["commitments"][0]["id"]: a["kind"] for a in _data(receiver, "all")}
+    assert told == {"c-50": "new", "c-5000": "new", "c-5000-again": "reannounced"}  # 5000 is 5,000 written otherwise
+    assert sorted(a["commitments"][0]["id"] for a in _data(receiver, "quiet")) == ["c-50", "c-5000"]

@@ -218,3 +218,21 @@ def test_a_reminder_of_a_re_announced_commitment_says_so_in_every_rendering():
     assert text.startswith("Deadline reminder") and f"re-announced: {words}" in text
     assert f"Re-announced: {words}" in render_alert_html(alert, unsubscribe_url=None)
     assert reminder_alert(job.due(fired_at=NOW), now=NOW)[0].reannounced == []
+
+
+def test_a_record_written_before_quantities_were_compared_is_read_and_compared_by_them():
+    """A record keeps the commitment, not its likeness: one written before is read as it is, and its quantities
+    are read from its text."""
+    text = "The Home Office will deploy {} armed officers to railway stations."
+    raw = ('{"release_id": "ho/50", "published_at": "2017-11-29T10:00:00Z", "chain": "c-50", "commitment": '
+           f'{{"id": "c-50", "text": "{text.format(50)}", "span": [0, 70], "kind": "pledge", "actor": "Home Office", '
+           '"category": "capability_building", "counter_terrorism": true, "confidence": 0.9, "money": null, '
+           '"deadlines": []}}').encode()
+    stored = read_announced(raw)
+    assert stored is not None
+    fifty, five_thousand = (stored.commitment.model_copy(update={"id": f"c-{n}", "text": text.format(n)})
+                            for n in ("fifty", "5,000"))
+    added = assign_chains([release(fifty, five_thousand, release_id="ho/2018", published_at=MARCH_2018)],
+                          stored={"c-50": stored}, neighbours={c.id: Neighbours(words={"c-50": 5})
+                                                               for c in (fifty, five_thousand)})
+    assert (added["c-fifty"].chain, added["c-5,000"].chain) == ("c-50", "c-5,000")
