@@ -45,7 +45,8 @@ from .channels.email import EmailSupport
 from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
-from .digest import assemble_digest, digest_due, last_digest_time
+from .digest import assemble_digest, digest_due, digest_sent_today, last_digest_time
+from .digest_reminders import bring_forward, end_of_day
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
@@ -226,7 +227,8 @@ class NotifierService:
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
-                                     chains=ReminderChains(streams.client, streams.key).read)
+                                     chains=ReminderChains(streams.client, streams.key).read,
+                                     digest_behind=self._digest_sent_today)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -649,12 +651,15 @@ class NotifierService:
             moment = digest_due(sub.digest_at, last_sent=last, now=now)
             if moment is None:
                 continue
+            paused = bool(sub.paused_until and sub.paused_until > now)
+            if not paused:
+                await self._remind_in_digest(sub, moment, now=now)
             buffer_key = streams.key(f"notifier:digest:{sub.id}")
             raw = await streams.client.lrange(buffer_key, 0, -1)
             digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=last,
                                      until=moment, now=now)
             async with streams.client.pipeline(transaction=True) as pipe:
-                if digest is not None and not (sub.paused_until and sub.paused_until > now):
+                if digest is not None and not paused:
                     self._queue(pipe, sub, digest, now=now)
                     sent += 1
                 pipe.ltrim(buffer_key, len(raw), -1)
@@ -663,3 +668,18 @@ class NotifierService:
         if sent and self.worker is not None:
             self.worker.wake()
         return sent
+
+    async def _digest_sent_today(self, sub: Subscription, now: datetime) -> bool:
+        streams = self.runtime.streams
+        raw = await streams.client.get(streams.key(f"notifier:digest-last:{sub.id}"))
+        last = datetime.fromisoformat(raw.decode()) if raw is not None else None
+        return digest_sent_today(sub.digest_at, last_sent=last, now=now)
+
+    async def _remind_in_digest(self, sub: Subscription, moment: datetime, *, now: datetime) -> None:
+        """Fire ``sub``'s reminders due later on the day of its digest ``moment`` into its buffer now, so that
+        digest carries them (see :mod:`.digest_reminders`)."""
+        assert self.reminders is not None and self.agenda is not None
+        streams = self.runtime.streams
+        if await bring_forward(self.reminders, streams.client, self.agenda.key(sub.id), now=now,
+                               until=end_of_day(moment)):
+            await self._firing().fire_due()

@@ -15,13 +15,13 @@ pytestmark = pytest.mark.integration
 DUE = date(2026, 3, 10)
 
 
-def _desk(write_yaml, url: str, digest_at: str):
+def _desk(write_yaml, url: str, digest_at: str, reminders: str = "P1D, P0D"):
     return write_yaml(f"""
 subscriptions:
   - id: desk
     mode: digest
     digest_at: "{digest_at}"
-    reminders: [P1D, P0D]
+    reminders: [{reminders}]
     channels: [{{webhook: {{url: "{url}"}}}}]
 """)
 
@@ -46,15 +46,15 @@ async def _started(notifier, path, now, reminder_time="09:00"):
     return n
 
 
-async def _announced(n, publish_classified) -> None:
+async def _announced(n, publish_classified, reminders: int = 2) -> None:
     """c-ports, due on DUE, announced: its alert waits in the digest buffer, its reminders are planned."""
     await publish_classified(n.service, release(dated("c-ports", DUE)))
     streams = n.service.runtime.streams
 
     async def ready():
         return (await streams.client.llen(streams.key("notifier:digest:desk")) == 1
-                and len(await n.service.reminders.scheduled()) == 2)
-    await wait_for(ready, what="the alert buffered and two reminders planned")
+                and len(await n.service.reminders.scheduled()) == reminders)
+    await wait_for(ready, what="the alert buffered and its reminders planned")
 
 
 async def _sent(n, receiver, count: int) -> list[dict]:
@@ -119,11 +119,11 @@ async def test_a_digest_that_failed_after_its_reminders_were_brought_forward_sti
         notifier, receiver, write_yaml, publish_classified, monkeypatch):
     """The reminders of the day are brought forward, then the notifier dies before they fire: the next run's
     digest of that day carries them, once."""
-    path = _desk(write_yaml, receiver.url("hook"), "08:00")
+    path = _desk(write_yaml, receiver.url("hook"), "08:00", reminders="P0D")
     now = [datetime(2026, 3, 1, 7, 0, tzinfo=timezone.utc)]
     n = await _started(notifier, path, now)
     assert await n.service.send_digests() == 0
-    await _announced(n, publish_classified)
+    await _announced(n, publish_classified, reminders=1)
     now[0] = datetime(2026, 3, 10, 8, 0, 5, tzinfo=timezone.utc)  # the first digest since: the day itself
 
     async def dies():
@@ -141,3 +141,27 @@ async def test_a_digest_that_failed_after_its_reminders_were_brought_forward_sti
     now[0] = datetime(2026, 3, 10, 9, 0, 5, tzinfo=timezone.utc)
     assert await _tick(again.service) == 0
     assert len(await _sent(again, receiver, 1)) == 1
+
+
+async def test_a_reminder_planned_after_its_days_digest_went_is_sent_on_its_own_at_its_time(
+        notifier, receiver, write_yaml, publish_classified):
+    """Announced on its due day after the morning digest: its "on the day" reminder cannot wait for the next
+    digest, the day after; it is sent alone at the reminder time, and no digest repeats it."""
+    path = _desk(write_yaml, receiver.url("hook"), "08:00", reminders="P0D")
+    now = [datetime(2026, 3, 10, 7, 0, tzinfo=timezone.utc)]
+    n = await _started(notifier, path, now)
+    assert await n.service.send_digests() == 0
+    now[0] = datetime(2026, 3, 10, 8, 0, 5, tzinfo=timezone.utc)
+    assert await _tick(n.service) == 0  # nothing yet: no digest
+    now[0] = datetime(2026, 3, 10, 8, 30, tzinfo=timezone.utc)
+    await _announced(n, publish_classified, reminders=1)
+
+    now[0] = datetime(2026, 3, 10, 9, 0, 5, tzinfo=timezone.utc)
+    assert await _tick(n.service) == 0
+    (alone,) = await _sent(n, receiver, 1)
+    assert (alone["kind"], alone["reminder"]["offset"], alone["reminder"]["due"]) == ("reminder", "P0D", "2026-03-10")
+
+    now[0] = datetime(2026, 3, 11, 8, 0, 5, tzinfo=timezone.utc)
+    assert await _tick(n.service) == 1  # the announcement's own alert
+    _, digest = await _sent(n, receiver, 2)
+    assert _reminders(digest) == [] and [a["kind"] for a in digest["alerts"]] == ["new"]
