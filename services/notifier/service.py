@@ -46,7 +46,7 @@ from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import assemble_digest, digest_due, digest_sent_today, last_digest_time
-from .digest_reminders import bring_forward, end_of_day
+from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
@@ -639,6 +639,7 @@ class NotifierService:
         """Queue every digest due at ``clock()``; returns how many were queued."""
         streams = self.runtime.streams
         now, sent = self.clock(), 0
+        later_today: dict[str, list[LaterToday]] | None = None  # read once, for the first digest due
         for sub in await self._store().effective():
             if sub.mode != "digest":
                 continue
@@ -653,7 +654,9 @@ class NotifierService:
                 continue
             paused = bool(sub.paused_until and sub.paused_until > now)
             if not paused:
-                await self._remind_in_digest(sub, moment, now=now)
+                if later_today is None:
+                    later_today = await self._later_today(now)
+                await self._remind_in_digest(before(later_today.get(sub.id, []), end_of_day(moment)), now=now)
             buffer_key = streams.key(f"notifier:digest:{sub.id}")
             raw = await streams.client.lrange(buffer_key, 0, -1)
             digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=last,
@@ -675,11 +678,13 @@ class NotifierService:
         last = datetime.fromisoformat(raw.decode()) if raw is not None else None
         return digest_sent_today(sub.digest_at, last_sent=last, now=now)
 
-    async def _remind_in_digest(self, sub: Subscription, moment: datetime, *, now: datetime) -> None:
-        """Fire ``sub``'s reminders due later on the day of its digest ``moment`` into its buffer now, so that
-        digest carries them (see :mod:`.digest_reminders`)."""
+    async def _later_today(self, now: datetime) -> dict[str, list[LaterToday]]:
+        assert self.reminders is not None
+        return await planned_later_today(self.reminders, self.runtime.streams.client, now=now)
+
+    async def _remind_in_digest(self, reminders: list[LaterToday], *, now: datetime) -> None:
+        """Fire ``reminders`` (a digest subscriber's, due later on the day of its digest) into its buffer now, so
+        that the digest carries them (see :mod:`.digest_reminders`)."""
         assert self.reminders is not None and self.agenda is not None
-        streams = self.runtime.streams
-        if await bring_forward(self.reminders, streams.client, self.agenda.key(sub.id), now=now,
-                               until=end_of_day(moment)):
+        if await bring_forward(self.reminders, self.runtime.streams.client, self.agenda.key, reminders, now=now):
             await self._firing().fire_due()

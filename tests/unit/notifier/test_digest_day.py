@@ -3,7 +3,8 @@
 from datetime import datetime, time, timezone
 
 from services.notifier.digest import digest_sent_today
-from services.notifier.digest_reminders import end_of_day, later_that_day
+from services.notifier.digest_reminders import before, by_subscriber, end_of_day
+from services.notifier.reminder_records import PlannedRecord
 
 EIGHT = time(8, 0)
 
@@ -17,13 +18,20 @@ def test_the_digests_day_ends_at_the_next_midnight():
     assert end_of_day(_at(10, 0)) == _at(11, 0)
 
 
-def test_only_reminders_planned_after_now_and_before_the_days_end_are_brought_forward():
-    due = [("r1", "due-now", _at(10, 8).timestamp()),   # due already: the tick fires it as it is
-           ("r1", "later", _at(10, 9).timestamp()),
-           ("r2", "last-second", _at(10, 23, 59).timestamp()),
-           ("r2", "tomorrow", _at(11, 0).timestamp()),  # the next digest's
-           ("r3", "gone", None)]                        # fired or cancelled since the agenda was read
-    assert later_that_day(due, now=_at(10, 8), until=_at(11, 0)) == [("r1", "later"), ("r2", "last-second")]
+def _record(sub_id: str) -> bytes:
+    return PlannedRecord("subject", 0, "P0D", sub_id, version=1).to_json().encode()
+
+
+def test_the_days_reminders_go_by_subscriber_and_only_the_digests_day_is_brought_forward():
+    due = [("desk-9", _at(10, 9).timestamp(), _record("desk")),
+           ("other-9", _at(10, 9).timestamp(), _record("other")),
+           ("desk-late", _at(10, 23, 59).timestamp(), _record("desk")),
+           ("gone", _at(10, 10).timestamp(), None)]  # fired or cancelled since the due set was read
+    found = by_subscriber(due)
+    assert {sub: [r.reminder_id for r in rs] for sub, rs in found.items()} == {"desk": ["desk-9", "desk-late"],
+                                                                              "other": ["other-9"]}
+    assert [r.reminder_id for r in before(found["desk"], end_of_day(_at(10, 8)))] == ["desk-9", "desk-late"]
+    assert before(found["desk"], end_of_day(_at(9, 8))) == []  # yesterday's digest, sent late: none of today's
 
 
 def test_the_days_digest_has_gone_once_its_moment_is_recorded_as_sent():
