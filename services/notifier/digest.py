@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from schemas.alerts import Alert
 from schemas.digest import Digest
 
-__all__ = ["Digest", "assemble_digest", "digest_due", "last_digest_time"]
+__all__ = ["Digest", "assemble_digest", "digest_due", "digest_sent_today", "last_digest_time"]
 
 
 def last_digest_time(at: time, *, now: datetime) -> datetime:
@@ -22,6 +22,13 @@ def digest_due(at: time, *, last_sent: datetime | None, now: datetime) -> dateti
     """The digest moment to send now, or None when the latest one was already sent."""
     moment = last_digest_time(at, now=now)
     return moment if last_sent is None or last_sent < moment else None
+
+
+def digest_sent_today(at: time, *, last_sent: datetime | None, now: datetime) -> bool:
+    """True when the digest of ``now``'s day (UTC) is behind: its moment has come and is recorded as sent (or
+    as noted at the first look), so what is buffered now waits for the next day's."""
+    moment = last_digest_time(at, now=now)
+    return moment.date() == now.astimezone(timezone.utc).date() and last_sent is not None and last_sent >= moment
 
 
 def assemble_digest(subscription_id: str, alerts: list[Alert], *, since: datetime | None,

@@ -45,7 +45,8 @@ from .channels.email import EmailSupport
 from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
-from .digest import assemble_digest, digest_due, last_digest_time
+from .digest import assemble_digest, digest_due, digest_sent_today, last_digest_time
+from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
@@ -226,7 +227,8 @@ class NotifierService:
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
-                                     chains=ReminderChains(streams.client, streams.key).read)
+                                     chains=ReminderChains(streams.client, streams.key).read,
+                                     digest_behind=self._digest_sent_today)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -637,6 +639,7 @@ class NotifierService:
         """Queue every digest due at ``clock()``; returns how many were queued."""
         streams = self.runtime.streams
         now, sent = self.clock(), 0
+        later_today: dict[str, list[LaterToday]] | None = None  # read once, for the first digest due
         for sub in await self._store().effective():
             if sub.mode != "digest":
                 continue
@@ -649,12 +652,17 @@ class NotifierService:
             moment = digest_due(sub.digest_at, last_sent=last, now=now)
             if moment is None:
                 continue
+            paused = bool(sub.paused_until and sub.paused_until > now)
+            if not paused:
+                if later_today is None:
+                    later_today = await self._later_today(now)
+                await self._remind_in_digest(before(later_today.get(sub.id, []), end_of_day(moment)), now=now)
             buffer_key = streams.key(f"notifier:digest:{sub.id}")
             raw = await streams.client.lrange(buffer_key, 0, -1)
             digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=last,
                                      until=moment, now=now)
             async with streams.client.pipeline(transaction=True) as pipe:
-                if digest is not None and not (sub.paused_until and sub.paused_until > now):
+                if digest is not None and not paused:
                     self._queue(pipe, sub, digest, now=now)
                     sent += 1
                 pipe.ltrim(buffer_key, len(raw), -1)
@@ -663,3 +671,20 @@ class NotifierService:
         if sent and self.worker is not None:
             self.worker.wake()
         return sent
+
+    async def _digest_sent_today(self, sub: Subscription, now: datetime) -> bool:
+        streams = self.runtime.streams
+        raw = await streams.client.get(streams.key(f"notifier:digest-last:{sub.id}"))
+        last = datetime.fromisoformat(raw.decode()) if raw is not None else None
+        return digest_sent_today(sub.digest_at, last_sent=last, now=now)
+
+    async def _later_today(self, now: datetime) -> dict[str, list[LaterToday]]:
+        assert self.reminders is not None
+        return await planned_later_today(self.reminders, self.runtime.streams.client, now=now)
+
+    async def _remind_in_digest(self, reminders: list[LaterToday], *, now: datetime) -> None:
+        """Fire ``reminders`` (a digest subscriber's, due later on the day of its digest) into its buffer now, so
+        that the digest carries them (see :mod:`.digest_reminders`)."""
+        assert self.reminders is not None and self.agenda is not None
+        if await bring_forward(self.reminders, self.runtime.streams.client, self.agenda.key, reminders, now=now):
+            await self._firing().fire_due()
