@@ -101,9 +101,7 @@ for _, h in ipairs(c.hashes) do
 end
 local sets, i = c.sets, 1
 while i <= #sets do
-  local key = sets[i]
-  if type(key) == 'number' then key = sizes[key] end  -- a set whose size was compared: named by its place there
-  call('SADD', key, sets, i + 2, i + 1 + sets[i + 1])
+  call('SADD', sets[i], sets, i + 2, i + 1 + sets[i + 1])
   i = i + 2 + sets[i + 1]
 end
 for _, s in ipairs(c.capped) do
@@ -131,9 +129,7 @@ class Commit:
     # offer), else false, its event's doc when the job names it (its alert's), else false]
     jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
-    # key, how many members, the members, ... (flat, as sizes); a set whose size is compared is named by the place
-    # of its key in ``sizes`` (1: the first), not by its key again: most sets a run adds to are those it compared
-    sets: list[Any] = field(default_factory=list)
+    sets: list[Any] = field(default_factory=list)  # key, how many members, the members, ... (flat, as sizes)
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
@@ -141,7 +137,6 @@ class Commit:
     docs: list[bytes | str] = field(default_factory=list)
     queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
     handed: set[str] = field(default_factory=set)  # once written: the offered jobs it queued leased
-    compared_at: dict[str, int] = field(default_factory=dict)  # each key of ``sizes`` -> its place there
 
     # --- what was read ---------------------------------------------------------------------------
     def expect_fields(self, key: str, read: dict[str, bytes | None]) -> None:
@@ -156,9 +151,7 @@ class Commit:
         self.values.append([key, hashlib.sha1(read).hexdigest() if read is not None else False])
 
     def expect_sizes(self, sizes: dict[str, int]) -> None:
-        for key, n in sizes.items():
-            self.compared_at.setdefault(key, len(self.sizes) + 1)
-            self.sizes += (key, n)
+        self.sizes += [x for k, n in sizes.items() for x in (k, n)]
 
     # --- what is written -------------------------------------------------------------------------
     def _doc(self, doc: bytes | str) -> int:
@@ -200,7 +193,7 @@ class Commit:
         if capped:
             self.capped.append([key, members])
         else:
-            self.sets += [self.compared_at.get(key, key), len(members), *members]
+            self.sets += [key, len(members), *members]
 
     def zadd(self, key: str, scores: dict[str, float]) -> None:
         # repr: a Lua number would reach Redis with 14 digits, a timestamp's microseconds lost
@@ -226,7 +219,7 @@ class AlertCommitter:
         ``commit.handed``; else write nothing: False."""
         # pydantic's encoder, in Rust: a run's plan is some kilobytes a release, which json.dumps took a
         # twentieth of the notifier's time to encode
-        plan = to_json({k: v for k, v in commit.__dict__.items() if k not in _NOT_SENT})
+        plan = to_json({k: v for k, v in commit.__dict__.items() if k not in ("docs", "queued", "handed")})
         answer = await self._script(args=script_args(plan, self._head, commit.docs))
         if not answer:
             return False
@@ -234,11 +227,8 @@ class AlertCommitter:
         return True
 
 
-_NOT_SENT = ("docs", "queued", "handed", "compared_at")
-
-
 def script_args(plan: bytes, head: list[Any], docs: list[bytes | str]) -> list[Any]:
-    """The script's arguments: the plan and the documents as views of their UTF-8 bytes, which redis-py writes
-    to the connection as they are (a run's are some 700 KB), where it copies any other argument into one
-    buffer three times over (``hiredis.pack_command``); the same bytes reach Redis."""
+    """The script's arguments: the plan and the documents as views of their UTF-8 bytes, which redis-py writes to
+    the connection as they are (a run's are some 700 KB), where it copies any other argument into new buffers
+    three times over (``hiredis.pack_command``); the same bytes reach Redis."""
     return [memoryview(plan), *head, *(memoryview(doc if isinstance(doc, bytes) else doc.encode()) for doc in docs)]

@@ -90,22 +90,6 @@ async def test_an_index_set_past_its_bound_is_left_as_it_is(redis_client, key_pr
     assert await client.scard(f"{p}index") == 3
 
 
-async def test_the_sets_a_run_compared_are_added_to_as_named_by_their_place(redis_client, key_prefix):
-    """A set whose size the commit compares is named in its additions by its place among the sizes: each one
-    gets its own members, beside a set named by its key."""
-    client, p = redis_client, key_prefix
-    await client.sadd(f"{p}index:b", "c-old")
-    commit = Commit()
-    commit.expect_sizes({f"{p}index:a": 0, f"{p}index:b": 1})
-    commit.sadd(f"{p}index:b", ["c-1", "c-2"])
-    commit.sadd(f"{p}elapsed", ["c-1:0"])
-    commit.sadd(f"{p}index:a", ["c-3"])
-    assert await _committer(client, p).commit(commit) is True
-    assert await client.smembers(f"{p}index:a") == {b"c-3"}
-    assert await client.smembers(f"{p}index:b") == {b"c-old", b"c-1", b"c-2"}
-    assert await client.smembers(f"{p}elapsed") == {b"c-1:0"}
-
-
 async def test_a_commit_reading_and_writing_thousands_of_fields_is_one_script(redis_client, key_prefix):
     """A release of many commitments in long chains reads thousands of fields of a record: more values than
     Lua passes to one command at once."""

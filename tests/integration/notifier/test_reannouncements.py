@@ -186,7 +186,6 @@ async def test_a_runs_records_join_the_sets_it_compared_unchecked_and_never_a_se
     added, rest = {}, commit.sets
     while rest:
         key, n, *rest = rest
-        key = commit.sizes[key - 1] if isinstance(key, int) else key  # a compared set: its place among the sizes
         added[key], rest = rest[:n], rest[n:]
     assert not commit.capped  # each set the run adds to was read and its size compared: no size read again
     assert common not in added  # past COMMON when read: it only grows, and is never read

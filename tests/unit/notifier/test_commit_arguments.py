@@ -1,11 +1,11 @@
 """The alerts' script receives what it received before: the bytes on the connection are those redis-py wrote for
-the plain arguments, and a set the run adds to is the set it compared, named by its place."""
+the plain arguments."""
 
 import hiredis
 import pytest
 from redis.asyncio.connection import Connection
 
-from services.notifier.alert_commit import Commit, script_args
+from services.notifier.alert_commit import script_args
 
 HEAD = ["alerts", "event", "outbox", "dests", "job:", 50, 250, "done:", "job-event:"]
 
@@ -22,13 +22,3 @@ def test_the_scripts_arguments_reach_redis_as_the_same_bytes(docs):
     encoded = tuple(a if isinstance(a, bytes) else connection.encoder.encode(a) for a in plain)
     assert b"".join(bytes(chunk) for chunk in connection.pack_command(*viewed)) == hiredis.pack_command(encoded)
 
-
-def test_a_set_whose_size_is_compared_is_named_by_its_place_among_the_sizes():
-    commit = Commit()
-    commit.expect_sizes({"index:a": 0, "index:b": 3})
-    commit.sadd("index:b", ["c-1", "c-2"])
-    commit.sadd("elapsed:desk", ["c-1:0"])
-    commit.sadd("index:a", ["c-3"])
-    assert commit.sizes == ["index:a", 0, "index:b", 3]
-    assert commit.sets == [3, 2, "c-1", "c-2", "elapsed:desk", 1, "c-1:0", 1, 1, "c-3"]
-    assert [commit.sizes[place - 1] for place in (3, 1)] == ["index:b", "index:a"]  # Lua's places count from 1
