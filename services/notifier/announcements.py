@@ -92,18 +92,22 @@ def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str,
     for release, c in announced_commitments(releases):
         if c.id in stored or c.id in added:
             continue
-        near = neighbours.get(c.id, Neighbours())
-        words, money = Counter(near.words), set(near.money)
-        for k in index_keys(c):
-            (money.update if k.startswith("m:") else words.update)(run_members.get(k, ()))
-        found = Neighbours(words=words, money=frozenset(money)).candidates(c)
+        keys = index_keys(c)
+        near = neighbours.get(c.id) or Neighbours()
+        with_run = [(k, run_members[k]) for k in keys if k in run_members]  # most keys no earlier one here has
+        if with_run:
+            words, money = Counter(near.words), set(near.money)
+            for k, members in with_run:
+                (money.update if k.startswith("m:") else words.update)(members)
+            near = Neighbours(words=words, money=frozenset(money))
+        found = near.candidates(c)
         like = likeness(c)
         earlier = [a for a in (added.get(cid) or stored.get(cid) for cid in found)
                    if a is not None and a.release_id != release.release_id and alike(a.likeness, like)]
         first = min(earlier, key=lambda a: (a.published_at, a.commitment.id), default=None)
         added[c.id] = Announced(release_id=release.release_id, published_at=release.published_at,
                                 chain=c.id if first is None else first.chain, commitment=c)
-        for key in index_keys(c):
+        for key in keys:
             run_members.setdefault(key, []).append(c.id)
     return added
 

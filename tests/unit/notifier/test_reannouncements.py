@@ -55,6 +55,22 @@ def test_releases_read_together_see_each_other_in_order():
     assert (added[FUNDING.id].chain, added[AGAIN.id].chain) == (FUNDING.id, FUNDING.id)
 
 
+@pytest.mark.parametrize("third_neighbours", [
+    pytest.param({}, id="none-in-the-index"),
+    pytest.param({THIRD.id: Neighbours(words={BORDERS.id: 2})}, id="another-in-the-index"),
+    pytest.param({THIRD.id: Neighbours(money=frozenset({FUNDING.id}))}, id="the-first-in-the-index-too"),
+])
+def test_a_commitment_is_found_by_the_index_and_by_the_releases_read_before_it_together(third_neighbours):
+    """Its neighbours in the index and the commitments of the releases before it in the read sharing its keys
+    are candidates alike: the earliest announcement it repeats names its chain, whichever found it."""
+    stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING), BORDERS.id: _first("gov-uk/iraq-2017", BORDERS)}
+    neighbours = {AGAIN.id: Neighbours(money=frozenset({FUNDING.id})), **third_neighbours}
+    added = assign_chains([release(AGAIN, release_id="ho/2018", published_at=MARCH_2018),
+                           release(THIRD, release_id="fco/2019", published_at=FEB_2019)],
+                          stored=stored, neighbours=neighbours)
+    assert (added[AGAIN.id].chain, added[THIRD.id].chain) == (FUNDING.id, FUNDING.id)
+
+
 def test_commitments_of_one_release_never_repeat_each_other_and_a_stored_one_is_kept():
     stored = {FUNDING.id: _first("gov-uk/iraq-2017", FUNDING)}
     added = assign_chains([release(FUNDING, AGAIN)], stored=stored,
