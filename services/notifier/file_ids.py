@@ -54,9 +54,10 @@ async def note_edit(store: SubscriptionStore, before: set[str]) -> set[str]:
 def overridden_text(stored: Subscription, path: Path | None) -> str:
     """The warning for the stored subscription ``stored``, which the one of the same id in the file ``path``
     takes the place of."""
+    sends = channels_summary(channel_public(channel) for channel in stored.channels)
     return (f"subscription {stored.id!r} in the subscriptions file {path} overrides the stored subscription "
-            f"{stored.id!r} ({channels_summary(channel_public(c) for c in stored.channels)}): the file's version is the one used, and the stored one receives "
-            "nothing while the file defines that id (rename one of them to keep both)")
+            f"{stored.id!r} ({sends}): the file's version is the one used, and the stored one receives nothing "
+            "while the file defines that id (rename one of them to keep both)")
 
 
 async def tell_overridden(store: SubscriptionStore, told: frozenset[str] = frozenset()) -> frozenset[str]:
