@@ -343,9 +343,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
         return redirect(visitor.session, notice, f"#notice-{sub_id}", subscription=sub_id, address=address)
 
+    async def to_home() -> Response:
+        return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
+
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}
     routes.add_api_route("/", home, methods=["GET"], **html)
+    for path in ("/dashboard", "/dashboard/"):  # the pages below it are the dashboard's: so is its own path
+        routes.add_api_route(path, to_home, methods=["GET"], **html)
     routes.add_api_route("/dashboard/releases/{release_id:path}", release, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in_form, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in, methods=["POST"], **html)

@@ -139,3 +139,14 @@ async def test_a_webhook_is_saved_unsigned_when_the_save_is_pressed_again_withou
         assert status == 422
         status, _ = await _submit(client, base, **_hidden_fields(page), action="create", **typed)
         assert status == 200
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/"])
+async def test_the_dashboards_own_path_leads_to_the_dashboard(ledger_app, path):
+    """Before: 404 as JSON, while /dashboard/releases/ID and /dashboard/sign-in are pages."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession() as client:
+        async with client.get(base + path, allow_redirects=False) as answer:
+            assert answer.status == 307 and answer.headers["Location"] == "/"
+        async with client.get(base + path) as answer:
+            assert answer.status == 200 and "text/html" in answer.headers["Content-Type"]
