@@ -85,10 +85,12 @@ def _folder_files(folder: Path) -> tuple[list[Path], int]:
 
     skipped: list[tuple[Path, str]] = []
     other: list[Path] = []
-    found = [p for p, _ in candidate_files([folder], skipped, other)]
+    found = [p for p, _ in candidate_files([folder], skipped, other, role="the folder given ({})")]
     for path, reason in skipped:
         print(f"error: {path}: {reason}", file=sys.stderr)
     if found or skipped:
+        if other:  # left out, as the watcher leaves them out, and said as it says it
+            print(f"warning: {not_read_words(other)}", file=sys.stderr)
         return found, len(skipped)
     none = f"{folder}: no release files in it"
     print(f"error: {none}; {not_read_words(other)}" if other else f"error: {none} (pledgewatch reads "
@@ -163,7 +165,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-async def _ingest(settings: Settings, files: list[Path], published_at: datetime | None) -> int:
+async def _ingest(settings: Settings, files: list[Path], published_at: datetime | None, *,
+                  one_file: bool) -> int:
+    """``one_file``: one release file was named, which ``--published`` can date (a folder's or several it
+    cannot: a file left undated is told the ways of dating it in itself)."""
     from services.common.command_counts import hand_over
     from services.ingest.files import NoPublicationDate
     from services.ingest.service import FilePublished, FileRefused, IngestService
@@ -181,7 +186,7 @@ async def _ingest(settings: Settings, files: list[Path], published_at: datetime 
             elif isinstance(result, FileRefused):
                 failed += 1
                 undated = isinstance(result.error, NoPublicationDate)
-                reason = result.error.or_given(PUBLISHED_HINT) if undated else result.reason
+                reason = result.error.or_given(PUBLISHED_HINT) if undated and one_file else result.reason
                 print(f"error: {escape(reason)} (kept on the dead-letter stream)", file=sys.stderr)
             else:
                 state = "published" if result.published else "unchanged"
@@ -217,7 +222,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings, redis_source = command_redis(settings)
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
     with redis_source.told():
-        status = asyncio.run(_ingest(for_a_command(settings), files, args.published)) if files else 0
+        one_file = len(args.paths) == 1 and not args.paths[0].is_dir()
+        status = asyncio.run(_ingest(for_a_command(settings), files, args.published, one_file=one_file)) \
+            if files else 0
     return 1 if missing else status
 
 

@@ -25,7 +25,7 @@ import yaml
 
 from services.notifier.bounds import pause_until_problem
 from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
-                                             entry_errors, entry_prefix, file_entries, file_entry)
+                                             channels_summary, entry_errors, entry_prefix, file_entries, file_entry)
 
 from .configuration import load_settings
 from .errors import RUNTIME, USAGE, CommandError, usage_error
@@ -192,6 +192,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     now = datetime.now(timezone.utc)
     for sub in body["subscriptions"]:
         print(list_line(sub, now=now))
+    for sub in body["subscriptions"]:  # said apart from the list, which scripts read
+        if sub.get("overrides"):
+            print(f"warning: {sub['id']!r} of the subscriptions file overrides the stored subscription "
+                  f"{_stored_text(sub['overrides'])}, which receives nothing ({RENAME})", file=sys.stderr)
     if not body["subscriptions"]:  # said apart from the list, which scripts read
         print("no subscriptions: nothing will be sent (add one with `pledgewatch subscriptions add FILE`)",
               file=sys.stderr)
@@ -253,6 +257,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 # the API's own advice (PUT) is not what a CLI user types
                 raise CommandError(f"{prefix}id: {item.get('id')!r} already exists; add --replace to replace it")
             _report(status, _prefixed(body, prefix) if 400 <= status < 500 and status not in NOT_THE_ENTRY else body)
+            _confirm(f"{'added' if status == 201 else 'replaced'} {item['id']}")
         except TokenRefused:
             raise
         except CommandError as exc:  # the others are still added; every failure is on the one line
@@ -296,20 +301,34 @@ def _fields_for(doc: Any, sub_id: str, path: str) -> Any:
     raise usage_error(f"{path}: lists no subscription {sub_id!r}")
 
 
+def _confirm(line: str) -> None:
+    """What was done, on stderr: stdout keeps the subscription's YAML for scripts."""
+    print(line, file=sys.stderr)
+
+
+def _changed(args: argparse.Namespace, method: str, path: str, body: Any, done: str) -> int:
+    """``method path`` with ``body``: the answer's YAML, then ``done`` (``{until}``: the pause's end) said."""
+    status, answer = _request(args, method, path, body)
+    _report(status, answer)
+    until = answer.get("paused_until") if isinstance(answer, dict) else None
+    _confirm(done.format(id=args.id, until=until))
+    return 0
+
+
 def cmd_update(args: argparse.Namespace) -> int:
     fields = _fields_for(_read(args.file), args.id, args.file)
-    return _report(*_request(args, "PATCH", _one(args.id), fields))
+    return _changed(args, "PATCH", _one(args.id), fields, "updated {id}")
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
     problem = pause_until_problem(args.until, now=datetime.now(timezone.utc))
     if problem:
         raise usage_error(f"--until {args.until}: {problem}")
-    return _report(*_request(args, "POST", _one(args.id, "/pause"), {"until": args.until}))
+    return _changed(args, "POST", _one(args.id, "/pause"), {"until": args.until}, "paused {id} until {until}")
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    return _report(*_request(args, "POST", _one(args.id, "/resume")))
+    return _changed(args, "POST", _one(args.id, "/resume"), None, "resumed {id}")
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
@@ -383,7 +402,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
     held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
         "valid, no subscription in it"
     print(f"{args.file}: {held}")
+    for line in _overriding(args, [s.id for s in subs]):
+        print(f"warning: {args.file}: {line}", file=sys.stderr)
     return 0
+
+
+RENAME = "rename one of them to keep both"
+
+
+def _stored_text(stored: dict[str, Any]) -> str:
+    """A stored subscription as a warning names it: ``'bio' (webhook https://…)``."""
+    return f"{stored.get('id')!r} ({channels_summary(stored.get('channels', []))})"
+
+
+def _overriding(args: argparse.Namespace, ids: list[str]) -> list[str]:
+    """What the file's ``ids`` override among the subscriptions of the running notifier (or the one ``--url``
+    names); nothing when none is reached: validating a file needs no notifier."""
+    try:
+        status, body = _request(args, "GET", "/subscriptions", timeout=3)
+    except CommandError:
+        return []
+    if status != 200 or not isinstance(body, dict):
+        return []
+    lines = []
+    for sub in body.get("subscriptions", []):
+        if sub.get("id") not in ids:
+            continue
+        if sub.get("overrides"):
+            lines.append(f"{sub['id']!r} overrides the stored subscription {_stored_text(sub['overrides'])}, which "
+                         f"receives nothing ({RENAME})")
+        elif sub.get("origin") == "api":
+            lines.append(f"{sub['id']!r} would override the stored subscription {_stored_text(sub)}, which then "
+                         f"receives nothing ({RENAME})")
+    return lines
 
 
 def subscriptions_file_error(path: Path | str, exc: SubscriptionError, *,

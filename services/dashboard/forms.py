@@ -33,10 +33,21 @@ class SubscriptionForm:
     min_confidence: str = ""
     mode: str = "immediate"
     secret: str = field(default="", repr=False)  # a webhook's signing key: sent as typed, never shown back
+    secret_before: bool = False  # a secret was typed in an earlier submission of this form (it is not sent back)
 
     @property
     def has_secret(self) -> bool:
         return bool(self.secret)
+
+    def secret_to_retype(self, *, tried: bool) -> bool:
+        """Whether the form shown again marks a secret as typed before: one typed in this submission, or one
+        marked before it that a try (which saves nothing) carries on. A save refused for want of it drops the
+        mark, so that pressing Save again saves without a secret, as the refusal says."""
+        return self.has_secret or (tried and self.secret_before)
+
+    def secret_dropped(self) -> bool:
+        """A save that would go without the secret typed before it: refused once, with what to do."""
+        return self.secret_before and not self.has_secret
 
     @classmethod
     def read(cls, form: Mapping[str, list[str]]) -> SubscriptionForm:
@@ -49,7 +60,7 @@ class SubscriptionForm:
                    categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
                    actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
                    min_confidence=one("min_confidence"), mode=one("mode", "immediate"),
-                   secret=(form.get("secret") or [""])[-1])
+                   secret=(form.get("secret") or [""])[-1], secret_before=one("secret_before") == "1")
 
     def filter_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -78,6 +89,10 @@ class SubscriptionForm:
             settings["secret"] = self.secret
         channel: Any = {self.channel: settings} if settings else self.channel
         return {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
+
+
+SECRET_DROPPED = ("the webhook secret typed before is not kept on the page: type it again to sign the POSTs, or "
+                  "press Save subscription again to save it without one")
 
 
 def _number(text: str) -> float | str:

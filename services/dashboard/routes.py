@@ -43,7 +43,8 @@ from services.notifier.subscriptions import (Filter, SubscriptionError, field_er
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
-from .forms import CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, FormErrors, SubscriptionForm, backtest_since
+from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, FormErrors, SubscriptionForm,
+                    backtest_since)
 from .notices import notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
@@ -230,6 +231,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         form, p, now = SubscriptionForm.read(raw), parts(), clock()
         if (raw.get("action") or [""])[-1] == "backtest":
             return await try_filter(request, visitor, form, p, now)
+        if form.secret_dropped():
+            return await home_page(request, visitor, status=422, form=form,
+                                   errors=FormErrors([{"field": "channels.0.secret", "message": SECRET_DROPPED}]))
         try:
             sub = parse_subscription(form.subscription_data(), now=now)
         except SubscriptionError as exc:
@@ -262,7 +266,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         result = {"alerts": len(alerts), "commitments": sum(len(a.keys) for a in alerts),
                   "since": day_label(since.date()),
                   "shown": [(summaries[a.release_id], len(a.keys)) for a in shown if a.release_id in summaries]}
-        return await home_page(request, visitor, form=form, backtest=result)
+        return await home_page(request, visitor, form=form, backtest=result, tried=True)
 
     async def change(request: Request, sub_id: str, paused_until: Callable[[dict[str, list[str]]], datetime | None],
                      notice: str) -> Response:
@@ -339,9 +343,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
         return redirect(visitor.session, notice, f"#notice-{sub_id}", subscription=sub_id, address=address)
 
+    async def to_home() -> Response:
+        return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
+
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}
     routes.add_api_route("/", home, methods=["GET"], **html)
+    for path in ("/dashboard", "/dashboard/"):  # the pages below it are the dashboard's: so is its own path
+        routes.add_api_route(path, to_home, methods=["GET"], **html)
     routes.add_api_route("/dashboard/releases/{release_id:path}", release, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in_form, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in, methods=["POST"], **html)

@@ -15,7 +15,7 @@ from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
 from services.notifier.reminders import REMIND_AT, due_date
-from services.notifier.subscriptions import Filter, Subscription, channel_public
+from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
@@ -187,16 +187,7 @@ def filter_summary(flt: Filter) -> str:
 
 def channel_summary(sub: Subscription) -> str:
     """Its channels as the API shows them (URLs and secrets redacted)."""
-    out = []
-    for channel in sub.channels:
-        public = channel_public(channel)
-        if isinstance(public, str):
-            out.append(public)
-        else:
-            (kind, params), = public.items()
-            target = params.get("url") or ", ".join(params.get("to", []))
-            out.append(f"{kind} {target}".strip())
-    return "; ".join(out)
+    return channels_summary(channel_public(channel) for channel in sub.channels)
 
 
 @dataclass(frozen=True)

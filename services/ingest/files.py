@@ -104,13 +104,18 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLo
 
 
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+_DAY_ALONE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
 
 
 def _iso_text(value: object) -> object:
     """``value`` if it is a string that starts as an ISO 8601 date does: a number (or a string of digits)
-    is not read as seconds since 1970."""
+    is not read as seconds since 1970. A date alone is the start of that day, 00:00 UTC, as front matter's
+    ``date:`` is: the event carries a full time."""
     if not isinstance(value, str) or not _ISO_DAY.match(value):
-        raise ValueError("write an ISO 8601 date-time string with its time zone, such as 2023-03-14T09:30:00+00:00")
+        raise ValueError("write an ISO 8601 date-time string with its time zone, such as 2023-03-14T09:30:00+00:00, "
+                         "or a date alone (2023-03-14: 00:00 UTC)")
+    if _DAY_ALONE.fullmatch(value):
+        return f"{value.strip()}T00:00:00+00:00"
     return value
 
 
@@ -125,7 +130,9 @@ class ReleaseInput(BaseModel):
     id: str | None = None
     url: str | None = None
     title: str = Field(min_length=1)
-    published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(strict=False)]
+    published_at: Annotated[AwareDatetime, BeforeValidator(_iso_text), Field(
+        strict=False, description="A time with its zone, or a date alone: the start of that day, 00:00 UTC.",
+        examples=["2023-03-14T09:30:00+00:00", "2023-03-14"])]
     body: str = Field(min_length=1)
     source: str | None = Field(
         default=None, description="Where the release comes from, as written: a source's name (gov.uk) or words "
@@ -362,7 +369,7 @@ def _from_text(path: Path, text: str, url: str, source: str, published_at: datet
             raise ReleaseFileError(f"{path}:{_meta_line(match, 'url')}: front matter url {canonical_url!r}: {exc} "
                                    "(the web page the release was published on; leave it out for a local file)"
                                    ) from None
-    _need_body(path, body, "the text of the release goes below its title")
+    _need_body(path, body, "the first line is the release's title: put the text of the release on the lines below it")
     release = _release(release_id=release_id_for(canonical_url), url=canonical_url, title=title,
                        published_at=published, body=body, source=texts.get("source") or source)
     return release.model_copy(update={"locale": _meta_locale(path, match, meta)})

@@ -54,6 +54,9 @@ def _walked_with(folder: Path, other: Path) -> bool:
         not any(part.startswith(".") for part in folder.relative_to(other).parts)
 
 
+WATCHED = "the watched folder {}"
+
+
 def not_read_words(paths: list[Path]) -> str:
     """One line for files of another type: ``seeds/report.pdf: not read (pledgewatch reads .txt, .md, …)``;
     past ten files, the first ten named and the rest counted."""
@@ -62,18 +65,20 @@ def not_read_words(paths: list[Path]) -> str:
 
 
 def candidate_files(folders: Iterable[Path], skipped: Skipped | None = None,
-                    other: Other | None = None) -> Iterator[tuple[Path, Stamp]]:
+                    other: Other | None = None, *, role: str = WATCHED) -> Iterator[tuple[Path, Stamp]]:
     """Release files under ``folders`` (recursively), hidden and temporary files skipped.
 
     Directory links are not walked (no loop can trap the walk), and each is noted in ``skipped``; a file link is read only when it resolves
     inside the folder being watched. A file that cannot be looked at (a link loop, a link to nothing, no
     permission) is left out and noted in ``skipped`` with the reason, so the rest of the scan goes on. A file
-    of another type (a ``.pdf``) is left out and noted in ``other``."""
+    of another type (a ``.pdf``) is left out and noted in ``other``. ``role``: what the folder is to the reader,
+    in the reasons, ``{}`` its name (``the folder given ({})`` to a command that reads it once)."""
     for folder in folders:
-        yield from _walk(folder, folder, skipped, other)
+        yield from _walk(folder, folder, skipped, other, role)
 
 
-def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None) -> Iterator[tuple[Path, Stamp]]:
+def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None,
+          role: str = WATCHED) -> Iterator[tuple[Path, Stamp]]:
     root_resolved = root.resolve()
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -81,13 +86,13 @@ def _walk(folder: Path, root: Path, skipped: Skipped | None, other: Other | None
             if (Path(top) / name).is_symlink():  # os.walk does not follow it: say so, or it is never heard of
                 _skip(skipped, Path(top) / name, _folder_link(Path(top) / name))
         for name in sorted(names):
-            stamp = _stamp(Path(top) / name, root, root_resolved, skipped, other)
+            stamp = _stamp(Path(top) / name, root, root_resolved, skipped, other, role)
             if stamp is not None:
                 yield Path(top) / name, stamp
 
 
 def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
-           other: Other | None = None) -> Stamp | None:
+           other: Other | None = None, role: str = WATCHED) -> Stamp | None:
     """The stamp of a release file worth reading, or None (not one, gone, or skipped with the reason; a file
     of another type noted in ``other``)."""
     if ignored_name(path.name):
@@ -101,7 +106,7 @@ def _stamp(path: Path, root: Path, root_resolved: Path, skipped: Skipped | None,
         return None
     try:
         if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root_resolved):
-            _skip(skipped, path, f"a link to {path.resolve()}, outside the watched folder {root}")
+            _skip(skipped, path, f"a link to {path.resolve()}, outside {role.format(root)}")
             return None
         info = path.stat()
     except FileNotFoundError:

@@ -36,6 +36,9 @@ class ShownSubscription(Subscription):
     """A subscription as the API shows it: secrets as ``***``, URLs redacted, and where it is defined."""
 
     origin: Literal["file", "api"]
+    overrides: Subscription | None = Field(
+        default=None, description="On a subscription of the file: the stored one of the same id, which it overrides "
+                                  "(that one receives nothing while the file defines the id).")
 
 
 class SubscriptionList(BaseModel):
@@ -132,8 +135,11 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         file_subs = store.file.current()
         ids = {s.id for s in file_subs}
-        api_subs = [s for s in await store.stored() if s.id not in ids]
-        out = [_public(s, "file") for s in file_subs] + [_public(s, "api") for s in api_subs]
+        stored = {s.id: s for s in await store.stored()}
+        api_subs = [s for s in stored.values() if s.id not in ids]
+        out = [{**_public(s, "file"), **({"overrides": stored[s.id].model_dump(mode="json", exclude_none=True)}
+                                        if s.id in stored else {})} for s in file_subs]
+        out += [_public(s, "api") for s in api_subs]
         return JSONResponse({"subscriptions": out})
 
     async def create(request: Request) -> JSONResponse:

@@ -53,7 +53,7 @@ from .config import NotifierConfig
 from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .presence import Judged, SubscriptionPresence, Why, cancellation
-from .redaction import scrub
+from .redaction import scrub, sent_to
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -391,7 +391,7 @@ class DeliveryWorker:
         attempt = DeliveryAttempt(
             alert_id=job.message_id, subscription_id=job.subscription_id,
             channel=channel.name if channel else job.channel.get("type", "?"),
-            destination=channel.destination if channel else job.destination, attempt=job.attempts,
+            destination=channel.destination if channel else sent_to(job.channel), attempt=job.attempts,
             outcome="failed", final=True, error=error, at=datetime.fromtimestamp(now, timezone.utc))
         count_cancelled(job.channel.get("type", "?"), attempted=failure is not None)
         event = AlertFailedEvent.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
@@ -428,7 +428,7 @@ class DeliveryWorker:
         attempt = DeliveryAttempt(
             alert_id=job.message_id, subscription_id=job.subscription_id,
             channel=channel.name if channel else job.channel.get("type", "?"),
-            destination=channel.destination if channel else job.destination, attempt=job.attempts,
+            destination=channel.destination if channel else sent_to(job.channel), attempt=job.attempts,
             outcome="delivered" if result.ok else "failed", final=final, error=result.error,
             at=datetime.fromtimestamp(now, timezone.utc))
         count_delivery(job.channel.get("type", "?"), ok=result.ok, final=final)

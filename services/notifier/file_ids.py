@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from .store import SubscriptionStore
+from .subscriptions import Subscription, channel_public, channels_summary
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +49,22 @@ async def note_edit(store: SubscriptionStore, before: set[str]) -> set[str]:
         await store.remember_file_ids(now - before)
         await store.forget_file_ids(before - now)
     return now
+
+
+def overridden_text(stored: Subscription, path: Path | None) -> str:
+    """The warning for the stored subscription ``stored``, which the one of the same id in the file ``path``
+    takes the place of."""
+    sends = channels_summary(channel_public(channel) for channel in stored.channels)
+    return (f"subscription {stored.id!r} in the subscriptions file {path} overrides the stored subscription "
+            f"{stored.id!r} ({sends}): the file's version is the one used, and the stored one receives nothing "
+            "while the file defines that id (rename one of them to keep both)")
+
+
+async def tell_overridden(store: SubscriptionStore, told: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Warn of each stored subscription that one of the same id in the file overrides, unless it was in ``told``
+    (warned of already, at start or at an earlier reload); returns the ids overridden now."""
+    file_ids = {sub.id for sub in store.file.current()}
+    overridden = {sub.id: sub for sub in await store.stored() if sub.id in file_ids}
+    for sub_id in sorted(overridden.keys() - told):
+        log.warning("%s", overridden_text(overridden[sub_id], store.file.path))
+    return frozenset(overridden)

@@ -82,11 +82,18 @@ def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def destination(spec: dict[str, Any]) -> str:
-    """Where a channel sends, secrets hidden; also the bucket that bounds sends in flight."""
+    """Where a channel sends, secrets hidden, after its kind (``webhook:https://…``): the bucket that bounds sends
+    in flight."""
+    return f"{spec.get('type')}:{sent_to(spec)}"
+
+
+def sent_to(spec: dict[str, Any]) -> str:
+    """Where a channel sends, secrets hidden, as a delivery attempt names it when no channel was made for it (its
+    URL, ``stdout``, ``smtp``)."""
     kind = str(spec.get("type"))
     if isinstance(spec.get("url"), str):
-        return f"{kind}:{redact_url(kind, spec['url'])}"
-    return {"console": "console:stdout", "email": "email:smtp"}.get(kind, f"{kind}:?")
+        return redact_url(kind, spec["url"])
+    return {"console": "stdout", "email": "smtp"}.get(kind, "?")
 
 
 def scrub(text: str, spec: dict[str, Any]) -> str:

@@ -67,7 +67,7 @@ from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
-from .file_ids import note_edit, tell_not_loaded
+from .file_ids import note_edit, tell_not_loaded, tell_overridden
 from .presence import SubscriptionPresence
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
@@ -169,6 +169,7 @@ class NotifierService:
             read_count=settings.read_count, read_linger_ms=settings.read_linger_ms,
             batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
+        self._overridden: frozenset[str] = frozenset()  # the stored subscriptions the file overrides, warned of
         self.unsubscribed: Unsubscribed | None = None
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
         self.outbox: Outbox | None = None
@@ -200,6 +201,7 @@ class NotifierService:
                                        reminders=ReminderKeys.of(streams.key))
         if not self.replica:
             await tell_not_loaded(self.store)
+            self._overridden = await tell_overridden(self.store)
         if await self.store.store_console_once():
             a_week_on = (datetime.now(timezone.utc) + timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z")
             log.info("no subscriptions yet: stored subscription 'console' (every commitment to stdout); "
@@ -614,7 +616,9 @@ class NotifierService:
         while True:
             await asyncio.sleep(self.file.recheck_seconds)
             try:
-                ids = await note_edit(self._store(), ids)
+                before, ids = ids, await note_edit(self._store(), ids)
+                if ids != before and not self.replica:
+                    self._overridden = await tell_overridden(self._store(), self._overridden)
             except RedisError as exc:  # the ids are noted at the next look
                 log.debug("subscriptions file ids not noted: %s", exc)
 

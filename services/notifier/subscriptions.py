@@ -8,7 +8,7 @@ is bounded (:mod:`.bounds`: sizes, durations, times of day, pause dates, URLs).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 from functools import partial
 from typing import Annotated, Any, Literal, TypeVar, Union
@@ -237,6 +237,19 @@ def channel_public(channel: BaseModel, *, redact: bool = True) -> dict[str, Any]
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def channels_summary(public: Iterable[dict[str, Any] | str]) -> str:
+    """Channels as the API shows them (:func:`channel_public`), on one line: ``webhook https://…; email a@x.org``."""
+    out = []
+    for shown in public:
+        if isinstance(shown, str):
+            out.append(shown)
+            continue
+        (kind, params), = shown.items()
+        target = params.get("url") or ", ".join(params.get("to", [])) if isinstance(params, dict) else ""
+        out.append(f"{kind} {target}".strip())
+    return "; ".join(out)
 
 
 class DueThisWeek(_Strict):

@@ -147,3 +147,12 @@ def test_a_dash_given_twice_is_a_usage_error():
     result = _classify("-", "-", "--published", "2026-03-01", stdin=NOTE.encode())
     assert (result.returncode, result.stdout) == (2, b"")
     assert result.stderr.decode() == "error: pledgewatch classify: give - once (standard input is read once)\n"
+
+
+def test_a_piped_text_of_one_line_is_refused_saying_the_first_line_is_the_title():
+    """Before: "no body text (the text of the release goes below its title)", naming no title: the one line
+    given was taken for it. One line is refused, as a .txt file of one line is."""
+    result = _classify("-", "--published", "2026-12-04", stdin=b"The UK will spend \xc2\xa31m by 2027.\n")
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode() == ("error: <stdin>: no body text (the first line is the release's title: put the "
+                                      "text of the release on the lines below it)\n")

@@ -321,3 +321,31 @@ def test_ingest_published_is_no_option_of_backfill(tmp_path):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("error: pledgewatch ingest: --published dates a release file; --backfill takes each "
                              "release's date from GOV.UK\n")
+
+
+def test_ingest_of_a_folder_says_how_to_date_a_file_in_it_without_the_option_it_refuses(tmp_path, redis_url,
+                                                                                        key_prefix):
+    """Before: "(pass --published YYYY-MM-DD, …)", an option `ingest` refuses for a folder."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Port plan\n\nThe Home Office will publish its strategy within 30 days.\n")
+    result = _pledgewatch("ingest", folder, env={"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix})
+    assert result.returncode == 1
+    assert result.stderr == (f"error: {folder}/note.txt: no publication date (name the file YYYY-MM-DD-... or add a "
+                             "'date:' front-matter line) (kept on the dead-letter stream)\n")
+
+
+def test_ingest_of_a_folder_names_what_it_leaves_out_as_the_command_reads_it(tmp_path, redis_url, key_prefix):
+    """Before: a .pdf in the folder was left out without a word (the watcher logs it), and a link out of the
+    folder was "outside the watched folder .", when the command watches nothing."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "2026-03-01-plan.txt").write_text("Port plan\n\nThe UK will invest £5m.\n")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    result = _pledgewatch("ingest", ".", env={"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix}, cwd=folder)
+    assert result.returncode == 1  # the link is an error, as it was
+    assert result.stdout.startswith("published rel-")
+    assert result.stderr.splitlines() == [
+        "error: passwd.txt: a link to /etc/passwd, outside the folder given (.)",
+        "warning: notes.pdf: not read (pledgewatch reads .txt, .md, .json, .html, .htm)"]

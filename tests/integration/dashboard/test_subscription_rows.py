@@ -93,3 +93,60 @@ async def test_the_pause_form_takes_what_the_cli_and_api_take(ledger_app, settin
     assert paused["2031-02-01T09:30:00Z"][:2] == (200, datetime(2031, 2, 1, 9, 30, tzinfo=timezone.utc))
     status, _, page = paused["2031-02-01T09:30"]
     assert status == 422 and "Give the day to pause until as YYYY-MM-DD" in page
+
+
+def _hidden_fields(page: str) -> dict[str, str]:
+    """The hidden inputs of the page's New subscription form, as a browser sends them back."""
+    form = re.search(r'<form class="create".*?</form>', page, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+async def test_a_secret_typed_before_a_try_is_not_dropped_silently_by_the_save_after_it(ledger_app, settings):
+    """Before: "Try it on the last 90 days" showed the form again without the webhook's secret (it is never sent
+    back to the page) and "Save subscription" then saved the webhook without one: every POST went out unsigned.
+    Now a save without the secret typed before is refused once, beside the secret, saying what to do."""
+    base = await ledger_app()
+    secret = "desk-secret-4f1c"
+    typed = {"id": "desk", "channel": "webhook", "target": "http://127.0.0.1:9911/hook", "keywords": "spend"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        csrf = await signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, secret=secret, action="backtest", **typed)
+        assert status == 200 and secret not in page
+        status, page = await _submit(client, base, **_hidden_fields(page), action="create", **typed)
+        assert status == 422 and "The subscription was not saved:" in page and secret not in page
+        assert ("the webhook secret typed before is not kept on the page: type it again to sign the POSTs, "
+                "or press Save subscription again to save it without one") in page
+        status, _ = await _submit(client, base, **_hidden_fields(page), action="create", secret=secret, **typed)
+        assert status == 200  # saved, and the page it was redirected to
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+        saved = await store.get("desk")
+    finally:
+        await client.aclose()
+    assert saved.channels[0].secret == secret
+
+
+async def test_a_webhook_is_saved_unsigned_when_the_save_is_pressed_again_without_its_secret(ledger_app):
+    base = await ledger_app()
+    typed = {"id": "desk", "channel": "webhook", "target": "http://127.0.0.1:9911/hook"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        csrf = await signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, secret="s3cret", action="backtest", **typed)
+        status, page = await _submit(client, base, **_hidden_fields(page), action="backtest", **typed)
+        assert status == 200  # a second try keeps the secret's mark
+        status, page = await _submit(client, base, **_hidden_fields(page), action="create", **typed)
+        assert status == 422
+        status, _ = await _submit(client, base, **_hidden_fields(page), action="create", **typed)
+        assert status == 200
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/"])
+async def test_the_dashboards_own_path_leads_to_the_dashboard(ledger_app, path):
+    """Before: 404 as JSON, while /dashboard/releases/ID and /dashboard/sign-in are pages."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession() as client:
+        async with client.get(base + path, allow_redirects=False) as answer:
+            assert answer.status == 307 and answer.headers["Location"] == "/"
+        async with client.get(base + path) as answer:
+            assert answer.status == 200 and "text/html" in answer.headers["Content-Type"]

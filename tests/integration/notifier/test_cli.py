@@ -184,7 +184,7 @@ async def test_adding_a_file_of_several_names_each_entry_that_failed(notifier, w
                       "  - {id: weekly, channels: [console], mode: weekly}\n", "subs.yaml")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "add", str(path)]) == 1
     assert capsys.readouterr().err == (
-        f"error: {path}: subscriptions.1 ('typo') not added: channels.0: unknown channel type; expected one of "
+        f"added good\nerror: {path}: subscriptions.1 ('typo') not added: channels.0: unknown channel type; expected one of "
         "console, webhook, email, apprise; subscriptions.2 ('weekly') not added: mode: Input should be 'immediate' "
         "or 'digest'\n")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "show", "good"]) == 0
@@ -510,3 +510,50 @@ async def test_show_names_the_server_of_an_apprise_channel_and_none_of_its_token
     assert "json://***@hooks.example.org:8080/***" in shown and "slack://***" in shown
     for secret in ("s3cr3tpass", "t0kenSecret", "k3ySecret", "T0kenSecretA", "B0kenSecretB", "C0kenSecretC"):
         assert secret not in shown
+
+
+async def test_list_and_validate_name_the_stored_subscription_a_files_overrides(notifier, write_yaml, capsys,
+                                                                               monkeypatch, settings):
+    """Before: a file's ``bio`` took the place of the ``bio`` added with `subscriptions add`, and neither `list`
+    nor `validate` said so: the stored webhook silently got nothing."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    first = await notifier(http=True)
+    added = write_yaml('id: bio\nchannels: [{webhook: {url: "https://x.example/bio"}}]\n', "bio.yaml")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", first.url, "add", str(added)]) == 0
+    path = write_yaml("subscriptions:\n  - id: bio\n    channels: [console]\n", "subs.yaml")
+    capsys.readouterr()
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", first.url, "validate",
+                                                       str(path)]) == 0
+    said = capsys.readouterr()
+    assert said.out == f"{path}: 1 valid subscription(s): bio\n"
+    assert said.err == (f"warning: {path}: 'bio' would override the stored subscription 'bio' (webhook "
+                        "https://x.example/bio), which then receives nothing (rename one of them to keep both)\n")
+
+    second = await notifier(http=True, subscriptions=path)
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", second.url, "list"]) == 0
+    said = capsys.readouterr()
+    assert said.out == "bio\tfile\timmediate\tconsole\nconsole\tapi\timmediate\tconsole\n"
+    assert said.err == ("warning: 'bio' of the subscriptions file overrides the stored subscription 'bio' (webhook "
+                        "https://x.example/bio), which receives nothing (rename one of them to keep both)\n")
+    assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", second.url, "validate",
+                                                       str(path)]) == 0
+    assert "'bio' overrides the stored subscription 'bio' (webhook https://x.example/bio)" in capsys.readouterr().err
+
+
+async def test_a_change_is_confirmed_on_stderr_and_stdout_keeps_the_yaml(notifier, write_yaml, capsys, monkeypatch,
+                                                                         settings):
+    """Before: add, pause, resume and update printed the subscription's YAML alone: nothing said what was done."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    path = write_yaml('id: desk\nchannels: [console]\n', "one.yaml")
+    fields = write_yaml('mode: digest\n', "fields.yaml")
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    for argv, line in ((("add", str(path)), "added desk"),
+                       (("add", "--replace", str(path)), "replaced desk"),
+                       (("pause", "desk", "--until", "2030-01-01"), "paused desk until 2030-01-01T00:00:00Z"),
+                       (("resume", "desk"), "resumed desk"),
+                       (("update", "desk", str(fields)), "updated desk")):
+        assert await run(*argv) == 0
+        said = capsys.readouterr()
+        assert said.err == line + "\n", argv
+        assert said.out.startswith("id: desk\n"), argv

@@ -5,6 +5,8 @@ subscriptions file, its queued and retrying deliveries are not sent again: each 
 Before: the retries went on after the delete and ended as a dead letter of a subscription that no longer
 existed, whose replay posted to the deleted endpoint again."""
 
+import logging
+
 import pytest
 
 from samples import BORDERS, FUNDING, release
@@ -52,6 +54,24 @@ async def test_a_deleted_subscriptions_retrying_delivery_is_cancelled_not_dead_l
     assert len(receiver.hits("fail")) == 1  # not tried again
     assert await dead_letter_count(n.service) == 0
     assert await _queued(n.service) == 0
+
+
+async def test_a_cancelled_delivery_names_where_it_was_to_go_as_a_sent_one_does(
+        notifier, receiver, publish_classified, caplog):
+    """Before: the cancelled attempt's destination was the send bucket's ``webhook:http://…``, logged after the
+    channel as "webhook webhook:http://…"; a sent attempt's is the URL alone."""
+    caplog.set_level(logging.INFO, logger="services.notifier.delivery")
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    await _only_desk(n, receiver.url("fail"))
+    await publish_classified(n.service, release(BORDERS))
+    [first] = await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    await n.service.worker.drain()
+    assert final.destination == first.destination == receiver.url("fail")
+    logged = [r.getMessage() for r in caplog.records if CANCELLED in r.getMessage()]
+    assert logged and all("webhook webhook:" not in line for line in logged), logged
+    assert f"webhook {receiver.url('fail')}: {CANCELLED}" in logged[0]
 
 
 async def test_a_subscription_taken_out_of_the_file_has_its_retrying_delivery_cancelled(

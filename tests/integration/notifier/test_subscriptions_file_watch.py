@@ -34,3 +34,35 @@ async def test_an_edit_of_the_file_is_taken_and_a_broken_one_reported_with_no_ev
     await asyncio.sleep(1.1)
     path.write_text("subscriptions:\n  - id: desk\n    channels: [console]\n  - id: desk2\n    channels: [console]\n")
     assert await _logged(caplog, "reloaded 2 subscription(s)")
+
+
+async def test_a_file_subscription_overriding_a_stored_one_is_warned_of_at_start_and_when_it_comes_back(
+        notifier, write_yaml, caplog):
+    """Before: the file's ``bio`` silently took the place of the ``bio`` added through the API; only "reloaded 2
+    subscription(s)" was logged, and the stored webhook got nothing."""
+    from notifier_harness import api_call
+
+    caplog.set_level(logging.INFO, logger="services.notifier")
+    first = await notifier(http=True)
+    stored = {"id": "bio", "channels": [{"webhook": {"url": "http://127.0.0.1:9911/bio"}}]}
+    assert (await api_call(first, "POST", "/subscriptions", stored))[0] == 201
+    bio = "  - id: bio\n    channels: [console]\n"
+    desk = "  - id: desk\n    channels: [console]\n"
+    path = write_yaml("subscriptions:\n" + bio + desk, "subs.yaml")
+    n = await notifier(config=fast_config(leader_ttl_seconds=15), subscriptions=path, http=True)
+    words = "overrides the stored subscription 'bio' (webhook http://127.0.0.1:9911/bio)"
+    warned = [r for r in caplog.records if words in r.getMessage()]
+    assert [r.levelno for r in warned] == [logging.WARNING], [r.getMessage() for r in caplog.records]
+    assert str(path) in warned[0].getMessage()
+    status, listed = await api_call(n, "GET", "/subscriptions")
+    [shown] = [s for s in listed["subscriptions"] if s["id"] == "bio"]
+    assert shown["origin"] == "file" and shown["overrides"]["channels"] == stored["channels"]
+
+    caplog.clear()
+    await asyncio.sleep(1.1)
+    path.write_text("subscriptions:\n" + desk)
+    assert await _logged(caplog, "reloaded 1 subscription(s)")
+    assert not any(words in r.getMessage() for r in caplog.records)
+    await asyncio.sleep(1.1)
+    path.write_text("subscriptions:\n" + desk + bio)
+    assert await _logged(caplog, words)
