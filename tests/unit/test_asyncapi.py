@@ -98,3 +98,13 @@ def test_the_html_page_fetches_nothing_and_shows_every_stream_and_event():
     for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
         assert f'id="schema-{cls.__name__}"' in page
     assert "X-Pledgewatch-Signature" in page
+
+
+def test_the_wire_format_names_the_second_field_of_a_dead_letter_entry(document):
+    # Before: "each stream entry has exactly one field", while every dead-letters entry also carries `origin`,
+    # so a consumer checking the fields by the document refused every dead letter.
+    from schemas.streams import DEAD_LETTERS, ORIGIN_FIELD
+
+    description = " ".join(document["info"]["description"].split())
+    assert "exactly one field" not in description
+    assert f"`{ORIGIN_FIELD}`" in description and f"`{DEAD_LETTERS}`" in description
