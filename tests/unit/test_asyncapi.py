@@ -108,3 +108,13 @@ def test_the_wire_format_names_the_second_field_of_a_dead_letter_entry(document)
     description = " ".join(document["info"]["description"].split())
     assert "exactly one field" not in description
     assert f"`{ORIGIN_FIELD}`" in description and f"`{DEAD_LETTERS}`" in description
+
+
+def test_the_groups_a_run_tidies_are_those_its_services_read(document):
+    # A run tidies only these groups (pledgewatch/runner.py): every other group on its Redis is a consumer's own.
+    from schemas.streams import GROUPS
+
+    bindings = [(channel.get("bindings") or {}).get("redis", {}) for channel in document["channels"].values()]
+    read = {(redis["channel"].removeprefix(DEFAULT_PREFIX), redis["groupName"])
+            for redis in bindings if redis.get("method") == "xreadgroup"}
+    assert read == {(stream, group) for stream, names in GROUPS.items() for group in names}
