@@ -49,26 +49,28 @@ def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
 
 
 async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) -> None:
-    """Consumers of stopped processes out of the groups: at the start of a run on its own embedded Redis
-    (nothing else reads it) every idle one, after what they held is handed over; at a clean stop this
-    run's own idle ones (every idle one on the embedded Redis)."""
+    """Consumers of stopped processes out of pledgewatch's own groups: at the start of a run on its own embedded
+    Redis (no other pledgewatch process reads it) every idle one, after what they held is handed over; at a
+    clean stop this run's own idle ones (every idle one on the embedded Redis). A group of another service, which
+    may read the embedded Redis too, is its own: left as it is."""
     import redis.asyncio as aioredis
     from redis.exceptions import RedisError
 
-    from schemas.streams import ALL
+    from schemas.streams import GROUPS
     from services.common.consumer_names import hand_over_pending, retire_idle_consumers
 
     from .workers import worker_consumer
 
-    streams = [settings.key(name) for name in ALL]
+    groups = {settings.key(stream): names for stream, names in GROUPS.items()}
+    streams = list(groups)
     ours = {worker_consumer(settings.consumer, n) for n in range(1, settings.workers + 1)}
     client = aioredis.Redis.from_url(settings.require_redis_url())
     try:
         if starting:
             # to worker 1's consumer: the stopped run's consumers then hold nothing and are retired below
             await hand_over_pending(client, streams, idle_ms=settings.claim_idle_ms,
-                                    to=worker_consumer(settings.consumer, 1))
-        await retire_idle_consumers(client, streams, only=None if embedded else ours)
+                                    to=worker_consumer(settings.consumer, 1), groups=groups)
+        await retire_idle_consumers(client, streams, only=None if embedded else ours, groups=groups)
     except RedisError as exc:  # tidying only: the run goes on, or has stopped anyway
         log.warning("could not tidy the consumer groups: %s", exc)
     finally:

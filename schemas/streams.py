@@ -29,6 +29,8 @@ ALL = (RELEASES, CLASSIFIED, ALERTS, REMINDERS, DELIVERIES, DEAD_LETTERS, SOURCE
 CLASSIFIER_GROUP = "classifier"
 NOTIFIER_GROUP = "notifier"
 LEDGER_GROUP = "ledger"
+# The groups pledgewatch's services read, by stream: the only ones a run tidies (any other is a consumer's own).
+GROUPS = {RELEASES: (CLASSIFIER_GROUP,), CLASSIFIED: (NOTIFIER_GROUP, LEDGER_GROUP)}
 
 # Field of a stream entry that holds the CloudEvent as UTF-8 JSON.
 EVENT_FIELD = "__data__"

@@ -10,7 +10,7 @@ only ever removed holding no pending entry: removing one drops its pending entri
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 PAGE = 1000  # pending entries handed over per XPENDING / XCLAIM round trip
 
 
-async def _groups(client: aioredis.Redis, stream: str) -> list[str]:
+async def _groups(client: aioredis.Redis, stream: str, only: Mapping[str, Collection[str]] | None) -> list[str]:
+    """The groups of ``stream``; of ``only``, when given, those it names for the stream."""
     try:
-        return [as_text(g["name"]) for g in await client.xinfo_groups(stream)]
+        names = [as_text(g["name"]) for g in await client.xinfo_groups(stream)]
     except ResponseError:  # no such stream yet
         return []
+    return names if only is None else [name for name in names if name in only.get(stream, ())]
 
 
 async def _consumers(client: aioredis.Redis, stream: str, group: str) -> list[tuple[str, int]]:
@@ -34,12 +36,14 @@ async def _consumers(client: aioredis.Redis, stream: str, group: str) -> list[tu
 
 
 async def retire_idle_consumers(client: aioredis.Redis, streams: Iterable[str], *,
-                                only: Collection[str] | None = None) -> int:
-    """Remove from every group of ``streams`` each consumer holding no pending entry (of ``only``, when
-    given: the names of the processes that just stopped). Returns how many were removed."""
+                                only: Collection[str] | None = None,
+                                groups: Mapping[str, Collection[str]] | None = None) -> int:
+    """Remove from every group of ``streams`` (of ``groups``, when given: stream -> group names) each consumer
+    holding no pending entry (of ``only``, when given: the names of the processes that just stopped). Returns
+    how many were removed."""
     removed = 0
     for stream in streams:
-        for group in await _groups(client, stream):
+        for group in await _groups(client, stream, groups):
             for name, pending in await _consumers(client, stream, group):
                 if pending == 0 and (only is None or name in only):
                     await client.xgroup_delconsumer(stream, group, name)
@@ -63,14 +67,15 @@ async def leave_groups(client: aioredis.Redis, groups: Iterable[tuple[str, str]]
 
 
 async def hand_over_pending(client: aioredis.Redis, streams: Iterable[str], *, idle_ms: int,
-                            to: str | None = None) -> int:
-    """Make every pending entry of ``streams``' groups reclaimable now: each is marked idle for ``idle_ms``
+                            to: str | None = None, groups: Mapping[str, Collection[str]] | None = None) -> int:
+    """Make every pending entry of ``streams``' groups (of ``groups``, when given: stream -> group names)
+    reclaimable now: each is marked idle for ``idle_ms``
     (XCLAIM, with IDLE, to ``to``: the new run's consumer, so that the stopped ones hold nothing and can be
     retired; else to the consumer holding it), so the first reclaim of a running consumer takes it.
     Only for a Redis no running process reads (the embedded one, before its run starts). Returns how many."""
     handed = 0
     for stream in streams:
-        for group in await _groups(client, stream):
+        for group in await _groups(client, stream, groups):
             for name, pending in await _consumers(client, stream, group):
                 if name == to:
                     continue

@@ -19,7 +19,7 @@ from faststream.specification import AsyncAPI
 from pydantic.json_schema import models_json_schema
 
 from schemas import AlertEvent, DigestEvent, DueThisWeekEvent, TestNotificationEvent
-from schemas.streams import DEFAULT_PREFIX, EVENT_FIELD
+from schemas.streams import DEAD_LETTERS, DEFAULT_PREFIX, EVENT_FIELD, ORIGIN_FIELD
 from schemas.topology import STREAM_EVENTS
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -33,8 +33,10 @@ which the **notifier** and the **ledger** read, each in a group of its own; the 
 reminders and the delivery audit trail, and POSTs alerts, digests, the week's deadlines and test
 notifications to webhooks; each service dead-letters what it cannot process.
 
-Wire format: each stream entry has exactly one field, `{EVENT_FIELD}`, whose value is one CloudEvent 1.0
-in structured mode as UTF-8 JSON (`XADD <stream> * {EVENT_FIELD} '<event JSON>'`). Every event names the
+Wire format: each stream entry has one field, `{EVENT_FIELD}`, whose value is one CloudEvent 1.0
+in structured mode as UTF-8 JSON (`XADD <stream> * {EVENT_FIELD} '<event JSON>'`); an entry of
+`{DEAD_LETTERS}` has a second, `{ORIGIN_FIELD}` (where the letter came from, as `pledgewatch status` counts it;
+absent from letters written before it, or by a writer that leaves it out). Every event names the
 JSON Schema of its `data` in `dataschema` (the version is in the URI); the schemas are in `schemas/json/`.
 Read a stream with a consumer group of your own (`XGROUP CREATE <stream> <group> 0 MKSTREAM`): read your
 own pending entries first at every start, drop duplicates by the event's `id`, order one release's events

@@ -98,3 +98,23 @@ def test_the_html_page_fetches_nothing_and_shows_every_stream_and_event():
     for cls in [*(cls for events in STREAM_EVENTS.values() for cls in events), DigestEvent]:
         assert f'id="schema-{cls.__name__}"' in page
     assert "X-Pledgewatch-Signature" in page
+
+
+def test_the_wire_format_names_the_second_field_of_a_dead_letter_entry(document):
+    # Before: "each stream entry has exactly one field", while every dead-letters entry also carries `origin`,
+    # so a consumer checking the fields by the document refused every dead letter.
+    from schemas.streams import DEAD_LETTERS, ORIGIN_FIELD
+
+    description = " ".join(document["info"]["description"].split())
+    assert "exactly one field" not in description
+    assert f"`{ORIGIN_FIELD}`" in description and f"`{DEAD_LETTERS}`" in description
+
+
+def test_the_groups_a_run_tidies_are_those_its_services_read(document):
+    # A run tidies only these groups (pledgewatch/runner.py): every other group on its Redis is a consumer's own.
+    from schemas.streams import GROUPS
+
+    bindings = [(channel.get("bindings") or {}).get("redis", {}) for channel in document["channels"].values()]
+    read = {(redis["channel"].removeprefix(DEFAULT_PREFIX), redis["groupName"])
+            for redis in bindings if redis.get("method") == "xreadgroup"}
+    assert read == {(stream, group) for stream, names in GROUPS.items() for group in names}

@@ -123,3 +123,32 @@ async def test_what_is_handed_over_is_told_in_one_line_in_good_grammar(client, k
     with caplog.at_level(logging.INFO, logger="services.common.consumer_names"):
         await hand_over_pending(client, [stream], idle_ms=30_000)
     assert [r.getMessage() for r in caplog.records] == [f"{told} to this run"]
+
+
+@pytest.mark.parametrize("starting", [True, False])
+async def test_a_run_on_its_embedded_redis_leaves_the_groups_of_other_services_alone(client, settings, starting):
+    """Before: a run starting (or stopping) on its embedded Redis took every group's pending entries and idle
+    consumers, a consumer's own group included (docs/CONTRACTS.md: "your own group"): its entries read and not
+    yet acknowledged went to the run's consumer, so it never read them again with `0`, and they held back trimming
+    for good."""
+    from pledgewatch.runner import _tidy_groups
+    from pledgewatch.workers import worker_consumer
+    from schemas.streams import ALERTS, CLASSIFIER_GROUP, RELEASES
+
+    releases, alerts = settings.key(RELEASES), settings.key(ALERTS)
+    await client.xadd(releases, {"n": "1"})
+    await client.xgroup_create(releases, CLASSIFIER_GROUP, id="0")
+    await client.xreadgroup(CLASSIFIER_GROUP, "stopped-run", {releases: ">"})
+    for stream in (releases, alerts):  # another service's group, on a stream pledgewatch reads and on one it does not
+        await client.xadd(stream, {"n": "2"})
+        await client.xgroup_create(stream, "theirs", id="0")
+        await client.xreadgroup("theirs", "their-reader", {stream: ">"}, count=1)
+        await client.xgroup_createconsumer(stream, "theirs", "their-idle-reader")
+
+    await _tidy_groups(settings, starting=starting, embedded=True)
+
+    for stream in (releases, alerts):
+        assert {c["name"]: c["pending"] for c in await client.xinfo_consumers(stream, "theirs")} == {
+            "their-reader": 1, "their-idle-reader": 0}
+    ours = {c["name"]: c["pending"] for c in await client.xinfo_consumers(releases, CLASSIFIER_GROUP)}
+    assert ours == ({worker_consumer(settings.consumer, 1): 1} if starting else {"stopped-run": 1})
