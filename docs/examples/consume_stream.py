@@ -8,10 +8,13 @@ import redis
 def consume(client: redis.Redis, stream: str, group: str, consumer: str,
             handle: Callable[[dict[str, Any]], None], *, seen: str, block_ms: int = 5000,
             forever: bool = True) -> None:
-    """Read ``stream`` (e.g. ``"pledgewatch:alerts"``) in your own ``group``, at least once, each event handled
-    once: ``handle(event)`` gets the parsed CloudEvent. ``seen`` is a Redis set of the event ids handled, kept
-    with the XACK in one transaction. ``consumer`` is this replica's name: the same after a restart.
-    ``forever=False`` returns once nothing is left to read."""
+    """Read ``stream`` (e.g. ``"pledgewatch:alerts"``) in your own ``group``, at least once: ``handle(event)`` gets
+    the parsed CloudEvent, each event id once, unless this process dies between ``handle`` and the transaction
+    after it (then the event is handled again at the next start: let ``handle`` be idempotent, an upsert keyed by
+    the id, where twice would matter). ``seen`` is a Redis set of the event ids handled, kept with the XACK in one
+    transaction; it grows with every event (a dead letter may be replayed weeks later), so keep its ids as long as
+    you keep what they did. ``consumer`` is this replica's name: the same after a restart. ``forever=False``
+    returns once nothing is left to read."""
     try:
         client.xgroup_create(stream, group, id="0", mkstream=True)
     except redis.ResponseError as exc:
