@@ -146,14 +146,31 @@ class PendingRun:
         added_to: dict[str, list[Announced]] = {}  # each chain's added records, not every record for each chain
         for a in self.added.values():
             added_to.setdefault(a.chain, []).append(a)
-        chains = {}
+        chains, as_handled = {}, {}
         for name in self.names:
             kept = [_announcement(m, score) for m, score in by_name.get(name, ())]
             if not kept and name in self.known:
                 kept = [self.known[name].announcement]  # a chain of one has no key of its own
             chains[name] = chain_announcements(kept, added_to.get(name, ()), name)  # a stored member: under the key
-        return AnnouncedRun(added=self.added, chains={cid: chains[name] for cid, name in self.chain_of.items()},
+            as_handled.update(_as_handled(kept, added_to.get(name, []), name, chains[name]))
+        return AnnouncedRun(added=self.added, chains={cid: as_handled.get(cid) or chains[name]
+                                                      for cid, name in self.chain_of.items()},
                             unindexed=self.unindexed, sizes=self.sizes)
+
+
+def _as_handled(kept: list[Announcement], added: list[Announced], name: str, whole: Chain) -> dict[str, Chain]:
+    """Each of ``added`` (a chain's records added by a run, in the order handled) -> the chain as its release finds
+    it, as if each release of the run were read on its own: ``kept`` and the records added with that release or
+    before it, not a later release's (the last release's is ``whole``)."""
+    out: dict[str, Chain] = {}
+    start = 0
+    for end in range(1, len(added) + 1):
+        if end < len(added) and added[end].release_id == added[end - 1].release_id:
+            continue
+        chain = whole if end == len(added) else chain_announcements(kept, added[:end], name)
+        out.update((a.commitment.id, chain) for a in added[start:end])
+        start = end
+    return out
 
 
 class AnnouncementIndex:

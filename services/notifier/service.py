@@ -459,6 +459,9 @@ class NotifierService:
                         commit.hset(sent_key, plan.sent)
                     if plan.elapsed:
                         commit.sadd(elapsed_key, plan.elapsed)
+                    told, told_past, _ = record_of[sub.id]  # the run's later releases are planned as if read after
+                    told.update(plan.sent)
+                    told_past.update(plan.elapsed)
                 if stored_version(raw) < release.version:
                     numbering = basis.numbering
                     commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),

@@ -14,6 +14,7 @@ from schemas.classified import Commitment, DateDeadline
 from services.notifier.alert_commit import Commit
 from services.notifier.announcement_index import COMMON, AnnouncementIndex
 from services.notifier.announcements import Announced
+from services.notifier.reminders import reminder_id
 
 from notifier_harness import handled, wait_for
 
@@ -217,3 +218,106 @@ async def test_another_headcount_from_the_same_actor_is_a_new_commitment_told_to
     told = {a["commitments"][0]["id"]: a["kind"] for a in _data(receiver, "all")}
     assert told == {"c-50": "new", "c-5000": "new", "c-5000-again": "reannounced"}  # 5000 is 5,000 written otherwise
     assert sorted(a["commitments"][0]["id"] for a in _data(receiver, "quiet")) == ["c-50", "c-5000"]
+
+
+REMINDED_DESKS = """
+subscriptions:
+  - id: ct-desk
+    reminders: [P7D]
+    channels: [{{webhook: {{url: "{all}"}}}}]
+  - id: quiet-desk
+    reannouncements: false
+    reminders: [P7D]
+    channels: [{{webhook: {{url: "{quiet}"}}}}]
+"""
+DUE_LATER = DateDeadline(due=date(2030, 6, 1), text="by 1 June 2030", span=(0, 14))
+FIRST, AGAIN, AGAIN_THIRD = (c.model_copy(update={"deadlines": [DUE_LATER]}) for c in (FUNDING, FUNDING_AGAIN, THIRD))
+
+
+def _classified(r):
+    return ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test",
+                                       time=datetime.now(timezone.utc), subject=r.release_id)
+
+
+SAME_READ_SCENARIOS = {
+    "two releases": ([release(FIRST, release_id="gov-uk/iraq-2017"),
+                      release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)],
+                     [("new", ["c-funding"]), ("reannounced", ["c-funding-again"])]),
+    "three copies, one delivered twice": ([release(FIRST, release_id="gov-uk/iraq-2017"),
+                                           release(AGAIN, release_id="ho/2018", published_at=MARCH_2018),
+                                           release(AGAIN_THIRD, release_id="fco/2019", published_at=FEB_2019),
+                                           release(AGAIN, release_id="ho/2018", published_at=MARCH_2018)],
+                                          [("new", ["c-funding"]), ("reannounced", ["c-funding-again"]),
+                                           ("reannounced", ["c-funding-third"])]),
+}
+
+
+@pytest.mark.parametrize("reads", ["one read", "a read each"])
+@pytest.mark.parametrize("scenario", list(SAME_READ_SCENARIOS))
+async def test_announcements_of_one_commitment_in_one_read_are_told_as_read_one_after_the_other(
+        notifier, receiver, write_yaml, scenario, reads):
+    """Before: the releases of one read were each planned against the records read before it, so the second
+    announcement was new to every desk, the one opted out of re-announcements too, and reminded to it."""
+    releases, told = SAME_READ_SCENARIOS[scenario]
+    n = await notifier(subscriptions=write_yaml(REMINDED_DESKS.format(all=receiver.url("all"),
+                                                                      quiet=receiver.url("quiet"))),
+                       run_scheduler=False)
+    items = [(_classified(r), None) for r in releases]
+    for batch in [items] if reads == "one read" else [[item] for item in items]:
+        await n.service.on_classified_batch(batch)
+    await wait_for(lambda: len(receiver.hits("all")) >= len(told) and len(receiver.hits("quiet")) >= 1,
+                   what="the alerts")
+    await n.service.worker.drain()
+
+    def kinds(path):
+        return sorted(((a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, path)),
+                      key=lambda t: (t[0] != "new", t[1]))
+
+    assert kinds("all") == told
+    assert kinds("quiet") == [("new", ["c-funding"])]  # opted out: told of the first announcement only
+    if scenario.startswith("three"):
+        assert sorted(r["words"] for a in _data(receiver, "all") for r in a["reannounced"]) == [
+            "announced 2 times: 29 Nov 2017, 14 Mar 2018",
+            "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"]
+    streams = n.service.runtime.streams
+    records = {desk: sorted(k.decode() for k in await streams.client.hkeys(streams.key(f"notifier:sent:{desk}")))
+               for desk in ("ct-desk", "quiet-desk")}
+    assert records == {"ct-desk": sorted(cid for _, ids in told for cid in ids), "quiet-desk": ["c-funding"]}
+    chains = {Announced.model_validate_json(raw).chain
+              for raw in (await streams.client.hgetall(streams.key("notifier:announced"))).values()}
+    assert chains == {"c-funding"}
+    planned = {rid for rid, _ in await n.service.reminders.scheduled()}
+    assert planned == {reminder_id(desk, cid, 0, "P7D") for desk, ids in records.items() for cid in ids}
+
+
+@pytest.mark.parametrize("reads", ["one read", "a read each"])
+async def test_two_announcements_in_one_release_are_two_commitments_however_read(
+        notifier, receiver, write_yaml, reads):
+    """Commitments of one release never repeat each other: both are new, in one alert, to every desk."""
+    n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
+    releases = [release(FUNDING, FUNDING_AGAIN, release_id="gov-uk/iraq-2017"),
+                release(THIRD, release_id="fco/2019", published_at=FEB_2019)]
+    items = [(_classified(r), None) for r in releases]
+    for batch in [items] if reads == "one read" else [[item] for item in items]:
+        await n.service.on_classified_batch(batch)
+    await wait_for(lambda: len(receiver.hits("all")) >= 2 and len(receiver.hits("quiet")) >= 1, what="the alerts")
+    await n.service.worker.drain()
+    assert sorted((a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, "all")) == [
+        ("new", ["c-funding", "c-funding-again"]), ("reannounced", ["c-funding-third"])]
+    assert [(a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, "quiet")] == [
+        ("new", ["c-funding", "c-funding-again"])]
+
+
+async def test_two_handlers_one_reading_both_announcements_the_other_one_tell_each_desk_once_as_new(
+        notifier, write_yaml, receiver):
+    n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
+    for i in range(5):  # a race between a replica's read of both and another's read of the second
+        first, again = (c.model_copy(update={"id": f"{c.id}-{i}", "actor": f"UK {i}"})
+                        for c in (FUNDING, FUNDING_AGAIN))
+        both = [(_classified(release(first, release_id=f"first-{i}")), None),
+                (_classified(release(again, release_id=f"again-{i}", published_at=MARCH_2018)), None)]
+        await asyncio.gather(n.service.on_classified_batch(both), n.service.on_classified_batch(both[1:]))
+    await wait_for(lambda: len(receiver.hits("all")) >= 10 and len(receiver.hits("quiet")) >= 5, what="the alerts")
+    await n.service.worker.drain()
+    assert sorted(a["kind"] for a in _data(receiver, "all")) == ["new"] * 5 + ["reannounced"] * 5
+    assert [a["kind"] for a in _data(receiver, "quiet")] == ["new"] * 5

@@ -252,3 +252,19 @@ def test_a_record_written_before_quantities_were_compared_is_read_and_compared_b
                           stored={"c-50": stored}, neighbours={c.id: Neighbours(words={"c-50": 5})
                                                                for c in (fifty, five_thousand)})
     assert (added["c-fifty"].chain, added["c-5,000"].chain) == ("c-50", "c-5,000")
+
+
+def test_a_runs_commitment_finds_its_chain_as_its_release_left_it_not_with_the_runs_later_releases():
+    from services.notifier.announcement_index import PendingRun
+
+    third, twice = (AGAIN.model_copy(update={"id": cid}) for cid in ("c-funding-third", "c-funding-twice"))
+    releases = [release(FUNDING), release(AGAIN, twice, BORDERS, release_id="ho/2018", published_at=MARCH_2018),
+                release(third, release_id="fco/2019", published_at=datetime(2019, 2, 2, tzinfo=timezone.utc))]
+    added = assign_chains(releases, stored={}, neighbours={})
+    chain_of = {cid: a.chain for cid, a in added.items()}
+    run = PendingRun(added=added, chain_of=chain_of, names=sorted(set(chain_of.values())), known=added).complete([])
+    assert {cid: [a.commitment_id for a in chain] for cid, chain in run.chains.items()} == {
+        "c-funding": ["c-funding"], "c-borders": ["c-borders"],
+        "c-funding-again": ["c-funding", "c-funding-again", "c-funding-twice"],  # a release's own are all in it
+        "c-funding-twice": ["c-funding", "c-funding-again", "c-funding-twice"],
+        "c-funding-third": ["c-funding", "c-funding-again", "c-funding-twice", "c-funding-third"]}
