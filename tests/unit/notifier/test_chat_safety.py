@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+from chat_answers import OkAnswer
 from schemas import TestNotification
 from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
@@ -16,16 +17,6 @@ from services.notifier.channels.chat import AppriseSender
 
 TITLE = "Port fund <b>now</b> <!channel>"
 TEXT = '<!channel> Pledge by UK: <a href="https://evil.example/verify">verify your account</a> & <https://evil.example|GOV.UK>'
-
-
-class _Answer:
-    status_code = 200
-    content = b'{"ok": true}'
-    text = '{"ok": true}'
-    headers: dict = {}
-
-    def json(self):
-        return {"ok": True}
 
 
 def _payloads(url: str) -> list[dict]:
@@ -36,7 +27,7 @@ def _payloads(url: str) -> list[dict]:
     def post(target, *args, **kwargs):
         body = kwargs.get("data") or kwargs.get("json")
         posted.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
-        return _Answer()
+        return OkAnswer()
 
     sender = AppriseSender(url, timeout=5)
     message = TestNotification(notification_id="t-1", subscription_id="chat", created_at=datetime.now(timezone.utc))
