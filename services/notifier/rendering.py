@@ -86,7 +86,12 @@ def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: boo
     return CommitmentView(
         who=f"{kind} {c.actor}", text=" ".join(c.text.split()),  # a sentence may run across a paragraph break
         particulars=particulars, changed=changed, deadlines=tuple(deadlines), changes=changes, reannounced=reannounced,
-        money=f"{c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)" if c.money else None)
+        money=f"{c.money.currency} {amount_words(c.money.amount)} (\u201c{c.money.text}\u201d)" if c.money else None)
+
+
+def amount_words(amount: float) -> str:
+    """``10,000,000``; ``2.50`` for an amount with pence or cents (not rounded away: ``£2.50`` is not 2)."""
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
 
 
 def commitment_lines(view: CommitmentView) -> list[str]:
