@@ -39,6 +39,7 @@ from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
 from .chat_length import body_room, cut_to
+from .chat_markup import kept_as_words
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
@@ -368,7 +369,9 @@ class AppriseSender:
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
         if several := _several_services(notifier):  # a subscription stored before such URLs were refused
             return DeliveryResult.failed(several, retryable=False)
-        body = _fitted(next(iter(notifier)), title, body, whole_at=self._whole_at(message))
+        service = next(iter(notifier))
+        title, body = kept_as_words(service, title), kept_as_words(service, body)
+        body = _fitted(service, title, body, whole_at=self._whole_at(message))
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
@@ -416,7 +419,7 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> str
     as CRLF, and plain text escaped for a Markdown service."""
     room = body_room(body_max=service.body_maxlen, title=title, title_max=service.title_maxlen,
                      title_in_body=service.overflow_amalgamate_title)
-    markdown = service.notify_format == apprise.NotifyFormat.MARKDOWN
+    markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
 
     def sent_length(text: str) -> int:
         if markdown:
