@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .digest import Digest
+from .titles import title_line
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class DigestSummary:
 
 def digest_summary(digest: Digest) -> DigestSummary:
     """The counts of ``digest`` and one entry per alert, counter-terrorism first."""
-    entries = [SummaryEntry(number, a.release.title, len(a.commitments),
+    entries = [SummaryEntry(number, title_line(a.release.title), len(a.commitments),
                             sum(c.counter_terrorism for c in a.commitments))
                for number, a in enumerate(digest.alerts, start=1)]
     listed = {(a.release.release_id, c.id): c.counter_terrorism for a in digest.alerts for c in a.commitments}

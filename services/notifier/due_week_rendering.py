@@ -9,6 +9,7 @@ from itertools import groupby
 from schemas.due_week import DueThisWeek
 
 from .rendering import CommitmentView, commitment_lines, commitment_view, sent_for
+from .titles import title_line
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def due_week_view(message: DueThisWeek) -> DueWeekView:
     span = f"{message.first_day:%A %-d %B} to {message.last_day:%A %-d %B %Y} ({message.time_zone})"
     days = tuple(
         DueDayView(day=f"{due:%A %-d %B %Y}", items=tuple(
-            DueItemView(commitment_view(d.commitment), title=d.title, url=d.url) for d in items))
+            DueItemView(commitment_view(d.commitment), title=title_line(d.title), url=d.url) for d in items))
         for due, items in groupby(message.deadlines, key=lambda d: d.due))
     more = (f"\u2026and {message.more} more deadline{'' if message.more == 1 else 's'} this week, not listed here"
             if message.more else None)

@@ -14,6 +14,7 @@ from .digest import Digest
 from .digest_summary import digest_summary, entry_words, summary_words
 from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
 from .reminders import due_date
+from .titles import title_line
 
 _HEADLINES = {
     AlertKind.NEW: "New commitments",
@@ -86,7 +87,12 @@ def commitment_view(c: Commitment, passed: Collection[int] = (), *, changed: boo
     return CommitmentView(
         who=f"{kind} {c.actor}", text=" ".join(c.text.split()),  # a sentence may run across a paragraph break
         particulars=particulars, changed=changed, deadlines=tuple(deadlines), changes=changes, reannounced=reannounced,
-        money=f"{c.money.currency} {c.money.amount:,.0f} (\u201c{c.money.text}\u201d)" if c.money else None)
+        money=f"{c.money.currency} {amount_words(c.money.amount)} (\u201c{c.money.text}\u201d)" if c.money else None)
+
+
+def amount_words(amount: float) -> str:
+    """``10,000,000``; ``2.50`` for an amount with pence or cents (not rounded away: ``£2.50`` is not 2)."""
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
 
 
 def commitment_lines(view: CommitmentView) -> list[str]:
@@ -174,7 +180,7 @@ def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
     return AlertView(
         headline=headline(alert), removed=removed, unmatched=unmatched, withdrawn=withdrawn, cancelled=cancelled,
         partial=partial,
-        title=alert.release.title,
+        title=title_line(alert.release.title),
         url=alert.release.url, reminder=reminder,
         published=f"published {published_words(alert.release.published_at)} (version {alert.release.version})",
         commitments=tuple(commitment_view(c, passed.get(c.id, ()), changed=mixed and c.id in alert.changed,
@@ -203,8 +209,8 @@ def subject(alert: Alert) -> str:
     if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
         verb, when = _days_off(alert.reminder.due, alert.created_at.astimezone(timezone.utc).date())
         said = "Due" if verb == "falls due" else "Fell due"
-        return f"[pledgewatch] {said} {when}, {alert.reminder.due:%A %-d %B %Y}: {alert.release.title}"
-    return f"[pledgewatch] {headline(alert)}: {alert.release.title}"
+        return f"[pledgewatch] {said} {when}, {alert.reminder.due:%A %-d %B %Y}: {title_line(alert.release.title)}"
+    return f"[pledgewatch] {headline(alert)}: {title_line(alert.release.title)}"
 
 
 def render_text(alert: Alert, *, sent_on: date | None = None, release_page: ReleasePage | None = None,

@@ -31,11 +31,15 @@ import urllib3.connection
 
 from services.common.outbound import TargetPolicy, TargetRefused, socket_host, socket_literal
 
+from schemas.alerts import Alert
+
 from ..messages import Message, chat_text
 from ..redaction import redact_url
 from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
+from .chat_length import body_room, cut_to
+from .chat_markup import kept_as_words
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
 
@@ -365,6 +369,9 @@ class AppriseSender:
             return DeliveryResult.failed("Apprise does not understand the URL", retryable=False)
         if several := _several_services(notifier):  # a subscription stored before such URLs were refused
             return DeliveryResult.failed(several, retryable=False)
+        service = next(iter(notifier))
+        title, body = kept_as_words(service, title), kept_as_words(service, body)
+        body = _fitted(service, title, body, whole_at=self._whole_at(message))
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
@@ -399,3 +406,24 @@ class AppriseSender:
             reason = sending.notes[0] if sending.notes else failure_reason(result)
             return DeliveryResult.failed(f"{self.destination} did not take the notification: {reason}")
         return DeliveryResult.delivered(f"accepted by {self.destination}")
+
+    def _whole_at(self, message: Message) -> str | None:
+        """Where a message cut short can be read whole: an alert's release page, else the release itself."""
+        if not isinstance(message, Alert):
+            return None
+        return self.release_page(message.release.release_id) if self.release_page else message.release.url
+
+
+def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> str:
+    """``body`` cut to the length ``service`` (an Apprise plugin) takes, counted as Apprise sends it: line breaks
+    as CRLF, and plain text escaped for a Markdown service."""
+    room = body_room(body_max=service.body_maxlen, title=title, title_max=service.title_maxlen,
+                     title_in_body=service.overflow_amalgamate_title)
+    markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
+
+    def sent_length(text: str) -> int:
+        if markdown:
+            text = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, text)
+        return len(text) + text.count("\n")
+
+    return cut_to(body, room, whole_at=whole_at, length=sent_length)

@@ -2,6 +2,7 @@
 chat service's answer cannot send pledgewatch on to an address the outbound policy refuses."""
 
 import json
+import re
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,23 +10,15 @@ from unittest import mock
 
 import pytest
 
+from chat_answers import OkAnswer
 from schemas import TestNotification
 from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
 from services.notifier.channels.chat import AppriseSender
 
-TITLE = "Port fund <b>now</b> <!channel>"
-TEXT = '<!channel> Pledge by UK: <a href="https://evil.example/verify">verify your account</a> & <https://evil.example|GOV.UK>'
-
-
-class _Answer:
-    status_code = 200
-    content = b'{"ok": true}'
-    text = '{"ok": true}'
-    headers: dict = {}
-
-    def json(self):
-        return {"ok": True}
+TITLE = "Port fund <b>now</b> <!channel> @here"
+TEXT = ('<!channel> Pledge by UK: <a href="https://evil.example/verify">verify your account</a> & <https://evil.example|GOV.UK>'
+        " @everyone <@123> **act now** [GOV.UK](https://evil.example/verify) (press@gov.uk)")
 
 
 def _payloads(url: str) -> list[dict]:
@@ -36,7 +29,7 @@ def _payloads(url: str) -> list[dict]:
     def post(target, *args, **kwargs):
         body = kwargs.get("data") or kwargs.get("json")
         posted.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
-        return _Answer()
+        return OkAnswer()
 
     sender = AppriseSender(url, timeout=5)
     message = TestNotification(notification_id="t-1", subscription_id="chat", created_at=datetime.now(timezone.utc))
@@ -62,6 +55,25 @@ def test_a_release_adds_no_mention_or_link_to_a_slack_message():
     assert "<!channel>" not in shown
     assert "<https://evil.example|GOV.UK>" not in shown
     assert "&lt;!channel&gt;" in shown
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+def test_a_release_adds_no_mention_link_or_markup_to_a_discord_or_mattermost_message(url):
+    [payload] = _payloads(url)
+    shown = payload.get("content", "") + payload.get("text", "") + json.dumps(payload.get("embeds", []), ensure_ascii=False)
+    assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
+    assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown)
+    assert "<@123>" not in shown
+    assert "**act now**" not in shown and "[GOV.UK](https://evil.example/verify)" not in shown
+    assert "press@\u200bgov" in shown.replace("\\", "")  # an address reads as it did
+
+
+def test_a_web_address_in_a_discord_message_stays_a_link():
+    [payload] = _payloads("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js")
+    assert "https://evil.example/verify" in payload["content"]  # not escaped: Discord links it, as words
+    assert "\\[GOV\\.UK\\]\\(https://evil.example/verify" in payload["content"]
 
 
 class _Recorder(BaseHTTPRequestHandler):

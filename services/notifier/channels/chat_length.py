@@ -1,0 +1,42 @@
+"""A chat message cut to the length its service takes: whole lines, then a line saying it was cut and where the
+whole of it is. Pure.
+
+Apprise leaves a message's length to the service by default, and a service refuses one that is too long
+(Telegram past 4096 characters, Discord past 2000): a digest, or an alert of many commitments, would never
+arrive. One message cut short is sent instead of several pieces, which a retry would send again in part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def body_room(*, body_max: int, title: str, title_max: int, title_in_body: bool) -> int:
+    """The characters the body may have on a service taking ``body_max`` (``title_max`` for its title; a service
+    with no title, or one counting the title in the body, has it joined to the body, on a line of its own)."""
+    return max(0, body_max - (len(title) + 2 if title_max <= 0 or title_in_body else 0))
+
+
+def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..count with ``fits(n)``, ``fits`` holding for every n up to some point."""
+    low, high = 0, count
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
+def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str], int] = len) -> str:
+    """``body`` when it fits in ``room`` (as ``length`` counts it: the service's, after any escaping); else its
+    first lines that fit and a last line saying it was cut, with ``whole_at`` (where the whole of it can be read)
+    when there is one. A first line too long on its own is cut in the middle."""
+    if length(body) <= room:
+        return body
+    note = (f"\u2026 cut short: read the whole of it at {whole_at}" if whole_at
+            else "\u2026 cut short: too long for this service")
+    lines = body.split("\n")
+    kept = _most_that_fit(len(lines), lambda n: length("\n".join([*lines[:n], note])) <= room)
+    if kept:
+        return "\n".join([*lines[:kept], note])
+    chars = _most_that_fit(len(lines[0]), lambda n: length(f"{lines[0][:n]}\u2026\n{note}") <= room)
+    return f"{lines[0][:chars]}\u2026\n{note}" if chars else note[:room]

@@ -1,0 +1,11 @@
+"""A chat service's answer of success, for tests that stub requests under Apprise."""
+
+
+class OkAnswer:
+    status_code = 200
+    content = b'{"ok": true}'
+    text = '{"ok": true}'
+    headers: dict = {}
+
+    def json(self):
+        return {"ok": True}
