@@ -340,6 +340,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         notice = "resubscribed" if done is Resubscription.DONE else "not-unsubscribed"
         return redirect(visitor.session, notice, f"#notice-{sub_id}", subscription=sub_id, address=address)
 
+    async def no_page(request: Request) -> Response:
+        """Any other address under /dashboard: the dashboard's own page saying so, not the API's JSON."""
+        visitor = visitor_of(request)
+        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
+                      message="The dashboard has no page at this address.")
+        return respond(request, visitor, body, 404)
+
     def back_to_form(section: str) -> Callable[[], Response]:
         """A form's address opened as a page (from the history, a bookmark): the part of the page it is on."""
         async def answer() -> Response:
@@ -362,6 +369,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                         for change in ("pause", "resume", "resubscribe")}}
     for form_path, section in form_sections.items():
         routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
+    routes.add_api_route("/dashboard", no_page, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/{rest:path}", no_page, methods=["GET"], **html)  # last: after every page
     return routes
 
 
