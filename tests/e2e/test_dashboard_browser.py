@@ -225,8 +225,8 @@ async def test_an_unsubscribed_address_is_resubscribed_from_its_row_by_click_and
     else:
         pytest.fail("Tab never reached the resubscribe button")
     assert await button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # its focus is seen
-    await page.keyboard.press("Enter")
-    assert f"{long} subscribed again" in await row.get_by_role("status").inner_text()
+    await page.keyboard.press("Enter")  # the page is loaded again: wait for it, not for the page before
+    await row.get_by_role("status").filter(has_text=f"{long} subscribed again").wait_for()
     assert "Unsubscribed" not in await row.inner_text()
     assert await _json(dashboard, "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": []})
     assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
