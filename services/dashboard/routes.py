@@ -59,6 +59,7 @@ TIMELINE_ITEMS = 30
 CHAINS = 10
 BACKTEST_SHOWN = 20
 MAX_ADDRESS = 254  # the longest an email address can be (RFC 5321's path, less its brackets)
+MAX_RELEASE_ID = 500  # longer than any release's id: not looked up, answered as not found
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,12 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         return await home_page(request, visitor)
 
     @when_redis_fails(lambda request: f"Could not show release {request.path_params.get('release_id', '')}")
-    async def release(request: Request, release_id: str = Path(max_length=500)) -> Response:
+    async def release(request: Request, release_id: str) -> Response:
         visitor = visitor_of(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401)
         p, today = parts(), clock().date()
-        found = await releases_with_entries(p.ledger, [release_id])
+        found = await releases_with_entries(p.ledger, [release_id]) if len(release_id) <= MAX_RELEASE_ID else []
         if not found:
             body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
                           message=f"The ledger holds no release {release_id!r}.")
@@ -346,6 +347,19 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def to_home() -> Response:
         return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
 
+    async def no_page(request: Request) -> Response:
+        """Any other address under /dashboard: the dashboard's own page saying so, not the API's JSON."""
+        visitor = visitor_of(request)
+        body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
+                      message="The dashboard has no page at this address.")
+        return respond(request, visitor, body, 404)
+
+    def back_to_form(section: str) -> Callable[[], Response]:
+        """A form's address opened as a page (from the history, a bookmark): the part of the page it is on."""
+        async def answer() -> Response:
+            return RedirectResponse(section, status_code=303, headers=SECURITY_HEADERS)
+        return answer
+
     routes = Routes(tags=["dashboard"])
     html = {"response_class": HTMLResponse, "include_in_schema": False}
     routes.add_api_route("/", home, methods=["GET"], **html)
@@ -359,6 +373,12 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     routes.add_api_route("/dashboard/subscriptions/{id}/pause", pause, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/resume", resume, methods=["POST"], **html)
     routes.add_api_route("/dashboard/subscriptions/{id}/resubscribe", resubscribe_address, methods=["POST"], **html)
+    form_sections = {"/dashboard/sign-out": "/", "/dashboard/subscriptions": "/#subscriptions",
+                     **{f"/dashboard/subscriptions/{{id}}/{change}": "/#subscriptions"
+                        for change in ("pause", "resume", "resubscribe")}}
+    for form_path, section in form_sections.items():
+        routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
+    routes.add_api_route("/dashboard/{rest:path}", no_page, methods=["GET"], **html)  # last: after every page
     return routes
 
 

@@ -225,8 +225,8 @@ async def test_an_unsubscribed_address_is_resubscribed_from_its_row_by_click_and
     else:
         pytest.fail("Tab never reached the resubscribe button")
     assert await button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"  # its focus is seen
-    await page.keyboard.press("Enter")
-    assert f"{long} subscribed again" in await row.get_by_role("status").inner_text()
+    await page.keyboard.press("Enter")  # the page is loaded again: wait for it, not for the page before
+    await row.get_by_role("status").filter(has_text=f"{long} subscribed again").wait_for()
     assert "Unsubscribed" not in await row.inner_text()
     assert await _json(dashboard, "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": []})
     assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
@@ -358,3 +358,33 @@ async def test_each_subscription_says_when_its_reminders_arrive_and_links_its_ca
         (calendar,) = re.findall(r'href="(/subscriptions/console/deadlines\.ics)"', page)
         async with client.get(dashboard + calendar) as answer:
             assert answer.status == 200 and answer.content_type == "text/calendar"
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+async def test_markup_in_a_release_runs_nothing_and_a_long_word_fits_a_phone(browser, dashboard, tmp_path):
+    """A release's title, text and link, whatever they hold, are shown as text on the home page and the release's
+    own page: no script of theirs runs (a dialog would open), and an unbroken word wraps on a phone."""
+    (tmp_path / "inbox" / "2017-11-30-hostile.md").write_text(
+        f"---\ntitle: 'Hostile {HOSTILE}'\nurl: 'https://example.org/a\"><script>alert(3)</script>'\n---\n"
+        f"The UK will invest £5m {HOSTILE} in {'X' * 400} to counter terrorism by 31 March 2018. "
+        "</textarea><svg onload=alert(4)>\n", encoding="utf-8")
+    deadline, hostile = time.monotonic() + 30, []
+    while not hostile:
+        assert time.monotonic() < deadline, "the release did not reach the ledger"
+        await asyncio.sleep(0.1)
+        hostile = [r["release_id"] for r in (await _json(dashboard, "/ledger/releases"))[1]["releases"]
+                   if r["title"].startswith("Hostile")]
+    page = await browser.new_page(viewport={"width": 360, "height": 740})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), asyncio.ensure_future(dialog.dismiss())))
+    await page.goto(dashboard + "/")
+    await page.goto(f"{dashboard}/dashboard/releases/{hostile[0]}")
+    assert dialogs == []
+    assert (await page.locator("h1").inner_text()).startswith('Hostile <script>alert(1)</script>">')
+    assert "<svg onload=alert(4)>" in await page.locator(".commitments").inner_text()
+    assert await page.get_by_role("link", name="the release").get_attribute("href") == \
+        'https://example.org/a"><script>alert(3)</script>'
+    widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, time, timedelta, timezone
+from urllib.parse import quote
 
 import icalendar
 
@@ -31,6 +32,7 @@ SUMMARY_CHARS = 120
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _NOT_IN_A_URI = re.compile(r"[\s\x00-\x1f\x7f]")  # RFC 3986 has no whitespace or control characters
+_URI_DELIMITERS = ":/?#[]@!$&'()*+,;=%"  # RFC 3986's reserved characters, and its escapes: kept as they are
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     if _NOT_IN_A_URI.search(entry.url):
         log.warning("calendar: %s: release url %r is not a URI: left out of its event", entry.key, entry.url)
     else:
-        event.add("url", entry.url)
+        event.add("url", quote(entry.url, safe=_URI_DELIMITERS))  # "<> and the like as a browser sends them
     event.add("categories", [c.category.value.replace("_", " ")])
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     live = entry.state in (EntryState.ACTIVE, EntryState.CHANGED)

@@ -303,3 +303,14 @@ def test_the_deadlines_say_their_days_are_utc_days_as_reminders_count_them():
     """Before: "due today" with no word of which day: west of UTC it shows the evening before."""
     page = render("_timeline.html.j2", timeline=[])
     assert "Days are UTC days" in page
+
+
+def test_a_release_with_no_commitment_says_so_on_its_page_without_a_key_to_marks_it_has_not():
+    """Before: its page read "0 commitments, in the order of the text", then the key to the marks of none."""
+    from services.ledger.core.release_records import ReleaseRecord
+
+    summary = ReleaseSummary.of_record("r1", ReleaseRecord(version=1, keys=[], title="Weather"), None)
+    page = render("release.html.j2", signed_in=False, csrf="tok", can_sign_in=True, json_reads=True,
+                  release=release_view(summary, [], today=TODAY))
+    assert "No commitment was found in this release." in page
+    assert "0 commitments" not in page and "In the text:" not in page and "<ol" not in page

@@ -146,3 +146,12 @@ def test_the_events_of_a_commitment_with_several_deadlines_are_told_apart_by_the
         "UK (by June): The UK will deliver c-two by March 2018.",
         "UK: The UK will deliver c-one by April 2018.",
     ]
+
+
+def test_characters_a_uri_may_not_hold_are_percent_encoded_in_the_url_as_a_browser_would_send_them():
+    """Before: a release url holding ``"``, ``<`` or ``>`` (ingest takes any http/https URL) went into the
+    event's URL as it was, which RFC 5545 (a URI, RFC 3986) does not admit."""
+    odd = LedgerEntry(**{**entry(dated("c-odd", date(2018, 3, 31))).model_dump(),
+                         "url": 'https://example.org/a"><b>?q=<x>&b=1#top'})
+    (event,) = parse([odd]).walk("VEVENT")
+    assert str(event["url"]) == "https://example.org/a%22%3E%3Cb%3E?q=%3Cx%3E&b=1#top"

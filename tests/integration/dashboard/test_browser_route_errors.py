@@ -1,0 +1,41 @@
+"""What a browser is answered on the dashboard's own paths when the address is wrong: a page of the dashboard's,
+never the API's JSON. A form's address opened again from the history (a GET, where the form posted) leads back
+to the part of the page the form is on."""
+
+import aiohttp
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def _get(base: str, path: str):
+    async with aiohttp.ClientSession() as client, client.get(base + path, allow_redirects=False) as answer:
+        return answer.status, answer.content_type, answer.headers, await answer.text()
+
+
+async def test_a_release_id_too_long_for_any_release_is_the_not_found_page(ledger_app):
+    base = await ledger_app()
+    status, kind, headers, page = await _get(base, "/dashboard/releases/" + "a" * 600)
+    assert (status, kind) == (404, "text/html"), page[:200]
+    assert "Not found" in page and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(("path", "section"), [
+    ("/dashboard/subscriptions", "/#subscriptions"),
+    ("/dashboard/subscriptions/desk/pause", "/#subscriptions"),
+    ("/dashboard/subscriptions/desk/resume", "/#subscriptions"),
+    ("/dashboard/subscriptions/desk/resubscribe", "/#subscriptions"),
+    ("/dashboard/sign-out", "/"),
+])
+async def test_a_forms_address_opened_as_a_page_leads_to_the_form_not_to_json(ledger_app, path, section):
+    base = await ledger_app()
+    status, _, headers, _ = await _get(base, path)
+    assert (status, headers.get("Location")) == (303, section)
+
+
+@pytest.mark.parametrize("path", ["/dashboard/no-such-page", "/dashboard/releases", "/dashboard/releases/"])
+async def test_an_address_of_the_dashboards_that_is_no_page_is_its_not_found_page(ledger_app, path):
+    base = await ledger_app()
+    status, kind, headers, page = await _get(base, path)
+    assert (status, kind) == (404, "text/html"), page[:200]
+    assert "Back to the dashboard" in page and headers["Cache-Control"] == "no-store"
