@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.envelope import CloudEvent
+from services.common.bidi import without_scoped_controls
 
 from .due_week_rendering import render_due_week_subject, render_due_week_text
 from .rendering import render_text, subject
@@ -90,5 +91,6 @@ def _add(parent: ElementTree.Element, tag: str, text: str, **attributes: str) ->
 
 
 def _clean(text: str) -> str:
-    """``text`` with what XML cannot hold replaced (U+FFFD); the writer escapes the rest."""
-    return _NOT_XML.sub("\ufffd", text)
+    """``text`` with what XML cannot hold replaced (U+FFFD), without bidi embeddings, overrides and isolates (a
+    reader shows a title as plain text, where one left open reorders what follows); the writer escapes the rest."""
+    return _NOT_XML.sub("\ufffd", without_scoped_controls(text))

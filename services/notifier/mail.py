@@ -13,6 +13,7 @@ from email.policy import EmailPolicy
 from schemas.alerts import Alert
 from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
+from services.common.bidi import without_scoped_controls
 
 from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
@@ -60,8 +61,10 @@ def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str
 def one_line(text: str) -> str:
     """``text`` as a header's one line: whitespace runs as single spaces (a line break in a title cannot end
     the header), control characters dropped (a C1 control is encoded as a word of its own, and readers
-    then drop the space before it)."""
-    return " ".join("".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split())
+    then drop the space before it), and bidi embeddings, overrides and isolates dropped (one left open would
+    reorder the rest of the line)."""
+    kept = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(without_scoped_controls(kept).split())
 
 
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,

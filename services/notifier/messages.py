@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Union
 
 from schemas import CloudEvent
+from services.common.bidi import without_scoped_controls
 from schemas.alerts import Alert, AlertEvent
 from schemas.digest import DigestEvent
 from schemas.due_week import DueThisWeek, DueThisWeekEvent
@@ -56,7 +57,13 @@ def message_json(message: Message) -> bytes:
 def message_text(message: Message, *, release_page: ReleasePage | None = None,
                  underline: bool = True) -> tuple[str, str]:
     """(subject, plain text); an alert or digest links each release's page when ``release_page`` is given.
-    ``underline=False``: headings without setext underlines, for chat services, which show them as they are."""
+    ``underline=False``: headings without setext underlines, for chat services, which show them as they are.
+    No bidi embedding, override or isolate from a release is kept: plain text cannot isolate one."""
+    subject, text = _message_text(message, release_page=release_page, underline=underline)
+    return without_scoped_controls(subject), without_scoped_controls(text)
+
+
+def _message_text(message: Message, *, release_page: ReleasePage | None, underline: bool) -> tuple[str, str]:
     if isinstance(message, Alert):
         return subject(message), render_text(message, release_page=release_page, underline=underline)
     if isinstance(message, TestNotification):

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from services.common.bidi import shown
+
 
 def web_address(url: str) -> bool:
     """Whether ``url`` may be a link: http or https with a host."""
@@ -22,7 +24,8 @@ def web_address(url: str) -> bool:
 
 
 _TEMPLATES = Environment(loader=PackageLoader("services.notifier", "templates"), autoescape=True,
-                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                         finalize=shown)  # no bidi override from a release reorders the email
 _TEMPLATES.filters["web_address"] = web_address
 
 

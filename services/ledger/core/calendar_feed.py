@@ -30,7 +30,8 @@ PRODID = "-//pledgewatch//commitment deadlines//EN"
 UID_DOMAIN = "pledgewatch"
 SUMMARY_CHARS = 120
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# and no bidi embedding, override or isolate: a calendar shows text as it is, where one left open reorders the rest
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _NOT_IN_A_URI = re.compile(r"[\s\x00-\x1f\x7f]")  # RFC 3986 has no whitespace or control characters
 _URI_DELIMITERS = ":/?#[]@!$&'()*+,;=%"  # RFC 3986's reserved characters, and its escapes: kept as they are
 
