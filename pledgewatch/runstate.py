@@ -45,6 +45,7 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "embedded_redis": embedded,
                               "prefix": settings.prefix,
+                              "stream_maxlen": settings.stream_maxlen,
                               "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
                               "consumer": settings.consumer, "heartbeat_seconds": settings.heartbeat_seconds,
                               "workers": [os.getpid(), *(workers or [])],

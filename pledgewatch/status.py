@@ -21,9 +21,11 @@ from schemas.streams import ALL, DEAD_LETTERS
 from services.common.dead_letter_cap import near_cap
 from services.common.dead_letter_counts import by_origin, counts_key, overcounted
 from services.common.heartbeats import hash_name
+from services.common.held_back import count_older_limit, held_back, older_range, oldest_needed, since_iso
 from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
+from services.common.streams import parse_stream_id
 
 from .configuration import load_settings
 from .dead_letters import brief, read_letter
@@ -57,7 +59,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
         try:
-            status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings))
+            status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings), stream_cap(state, settings))
             if state and (beats_key := _beats_key(state, settings)):
                 workers = status["run"]["workers"]
                 status["run"]["workers"] = _judged(workers, started_times(state, len(workers)), redis_url,
@@ -79,18 +81,28 @@ def cmd_status(args: argparse.Namespace) -> int:
 def dead_letter_cap(state: dict[str, Any] | None, settings: Settings) -> int:
     """The dead letters' cap (``PLEDGEWATCH_DEAD_LETTERS_MAXLEN``) of the run ``state`` describes, which trims
     them; without one (or a run.json written before it held the cap), this command's own setting."""
-    cap = state.get("dead_letters_maxlen") if state else None
-    return cap if isinstance(cap, int) and not isinstance(cap, bool) else settings.dead_letters_maxlen
+    return _run_cap(state, "dead_letters_maxlen", settings.dead_letters_maxlen)
 
 
-def _redis_status(redis_url: str, settings: Any, cap: int) -> dict[str, Any]:
-    """The streams (length, groups, lag) and the dead letters (with ``cap``, and whether they are near it), read
-    from Redis."""
+def stream_cap(state: dict[str, Any] | None, settings: Settings) -> int:
+    """The streams' cap (``PLEDGEWATCH_STREAM_MAXLEN``) of the run ``state`` describes, which trims them; without
+    one (or a run.json written before it held the cap), this command's own setting."""
+    return _run_cap(state, "stream_maxlen", settings.stream_maxlen)
+
+
+def _run_cap(state: dict[str, Any] | None, name: str, own: int) -> int:
+    cap = state.get(name) if state else None
+    return cap if isinstance(cap, int) and not isinstance(cap, bool) else own
+
+
+def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> dict[str, Any]:
+    """The streams (length, groups, lag, entries held back past ``streams_cap``) and the dead letters (with
+    ``cap``, and whether they are near it), read from Redis."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                                   socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
     try:
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
-        return {"streams": [_stream(client, settings.key(name), name) for name in ALL],
+        return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)}}
     finally:
         client.close()
@@ -160,17 +172,36 @@ def _health(api: str) -> dict[str, Any]:
     return {"url": api, "status": body.get("status", "?"), "checks": body.get("checks", {})}
 
 
-def _stream(client: redis.Redis, key: str, name: str) -> dict[str, Any]:
+def _stream(client: redis.Redis, key: str, name: str, cap: int) -> dict[str, Any]:
     if not client.exists(key):
-        return {"name": name, "length": 0, "groups": []}
-    groups = []
+        return {"name": name, "length": 0, "cap": cap, "groups": []}
+    groups, length = [], client.xlen(key)
     for group in client.xinfo_groups(key):
         lag = reported_lag(group)
         if lag is None:
             lag = len(client.xrange(**lag_range(key, group["last-delivered-id"])))
+        entries, since = _held_back(client, key, group, length, cap) if name != DEAD_LETTERS else (0, None)
         groups.append({"name": group["name"], "consumers": group["consumers"], "pending": group["pending"],
-                       "lag": lag_text(lag)})
-    return {"name": name, "length": client.xlen(key), "groups": groups}
+                       "lag": lag_text(lag), "held_back": entries, "held_back_since": since})
+    return {"name": name, "length": length, "cap": cap, "groups": groups}
+
+
+def _held_back(client: redis.Redis, key: str, group: dict[str, Any], length: int,
+               cap: int) -> tuple[int, str | None]:
+    """How many entries ``group`` keeps in the stream past ``cap``, and since when (its oldest pending or unread
+    entry's time); a few reads, and none while the stream is within its cap."""
+    limit = count_older_limit(length, cap)
+    if not limit:
+        return 0, None
+    pending = client.xpending(key, group["name"])["min"] if group["pending"] else None
+    last = group["last-delivered-id"]
+    needed = oldest_needed(parse_stream_id(last), None if pending is None else parse_stream_id(pending))
+    older = len(client.xrange(**older)) if (older := older_range(key, needed, limit)) else 0
+    entries = held_back(length, cap, older)
+    oldest = pending or next((entry_id for entry_id, _ in client.xrange(key, min=f"({last}", count=1)), None)
+    if not entries or oldest is None:
+        return 0, None
+    return entries, since_iso(parse_stream_id(oldest)[0])
 
 
 def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:

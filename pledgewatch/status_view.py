@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from services.common.dead_letter_cap import near_cap_text
 from services.common.dead_letter_counts import overcounted_text
+from services.common.held_back import held_back_text
 
 from .dead_letters import brief_line
 
@@ -46,8 +48,18 @@ def _worker_line(worker: dict[str, Any]) -> str:
     return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + (" (ingest, api)" if worker["number"] == 1 else "")
 
 
-def render(status: dict[str, Any]) -> str:
-    """Lines a person reads: the run, the API's health, Redis, each stream and group, dead letters."""
+def _held_back_lines(status: dict[str, Any], now: datetime) -> list[str]:
+    """A warning for each group that keeps entries past the streams' cap."""
+    return ["  WARNING: " + held_back_text(stream=stream["name"], key=f"{status.get('prefix', '')}{stream['name']}",
+                                            group=group["name"], entries=group["held_back"], cap=stream["cap"],
+                                            since=group["held_back_since"], now=now)
+            for stream in status["streams"] for group in stream["groups"]
+            if group.get("held_back") and group.get("held_back_since")]
+
+
+def render(status: dict[str, Any], now: datetime | None = None) -> str:
+    """Lines a person reads: the run, the API's health, Redis, each stream and group (and a warning for a group
+    holding back trimming), dead letters."""
     run = status["run"]
     whose = "the run's" if run else "from REDIS_URL"  # while a run goes, a REDIS_URL of another Redis is refused
     lines = [f"pledgewatch running, pid {run['pid']}" if run else "pledgewatch: no `pledgewatch run` here, "
@@ -67,6 +79,7 @@ def render(status: dict[str, Any]) -> str:
             tail = (f"  {group['name']:<12}{group['consumers']:>10}{group['pending']:>9}{group['lag']!s:>8}"
                     if group else "")
             lines.append((head + tail).rstrip())
+    lines += _held_back_lines(status, now or datetime.now(timezone.utc))
     dead = status["dead_letters"]
     origins = ", ".join(f"{origin} {count}" for origin, count in dead["by_origin"].items())
     lines += ["", f"dead letters  {dead['total']}" + (f" ({origins})" if origins else "")]

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from redis.exceptions import ResponseError
 
 from schemas.streams import ALL, DEAD_LETTERS
 
-from .streams import Streams, as_text
+from .held_back import count_older_limit, held_back, older_range, oldest_needed
+from .streams import Streams, as_text, parse_stream_id
 from .stream_stats import lag_range, reported_lag
+
+HELD_BACK_SERIES_LIMIT = 20  # groups named in pledgewatch_consumer_group_held_back; more are summed as "other"
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class GroupStats:
     group: str
     pending: int
     lag: int
+    held_back: int = 0  # entries kept past the streams' cap for this group (services.common.held_back)
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,33 @@ async def read_stream_stats(streams: Streams) -> StreamStats:
             counted = [len(entries) for entries in await pipe.execute()]
     counts = iter(counted)
     stats = [GroupStats(name, as_text(group["name"]), int(group["pending"]),
-                        lag if (lag := reported_lag(group)) is not None else next(counts))
-             for name, _, group in found]
+                        lag if (lag := reported_lag(group)) is not None else next(counts),
+                        await _held_back(streams, key, group, lengths[name]) if name != DEAD_LETTERS else 0)
+             for name, key, group in found]
     return StreamStats(lengths, stats)
+
+
+async def _held_back(streams: Streams, key: str, group: dict[str, Any], length: int) -> int:
+    """Entries ``group`` keeps in the stream past its cap; no read while the stream is within it."""
+    limit = count_older_limit(length, streams.cap)
+    if not limit:
+        return 0
+    pending = (await streams.client.xpending(key, group["name"]))["min"] if int(group["pending"]) else None
+    needed = oldest_needed(parse_stream_id(group["last-delivered-id"]),
+                           None if pending is None else parse_stream_id(pending))
+    older = len(await streams.client.xrange(**older)) if (older := older_range(key, needed, limit)) else 0
+    return held_back(length, streams.cap, older)
+
+
+def held_back_series(groups: list[GroupStats]) -> list[tuple[str, str, int]]:
+    """``(stream, group, entries)`` of each group holding back trimming, the most first; past
+    :data:`HELD_BACK_SERIES_LIMIT` the rest summed as group ``other``, so the labels stay few."""
+    holding = sorted((g for g in groups if g.held_back), key=lambda g: -g.held_back)
+    named = [(g.stream, g.group, g.held_back) for g in holding[:HELD_BACK_SERIES_LIMIT]]
+    rest: dict[str, int] = {}
+    for g in holding[HELD_BACK_SERIES_LIMIT:]:
+        rest[g.stream] = rest.get(g.stream, 0) + g.held_back
+    return named + [(stream, "other", entries) for stream, entries in rest.items()]
 
 
 class StreamCollector:
@@ -83,9 +112,14 @@ class StreamCollector:
         for group in self.stats.groups:
             pending.add_metric([group.stream, group.group], group.pending)
             lag.add_metric([group.stream, group.group], group.lag)
+        held = GaugeMetricFamily("pledgewatch_consumer_group_held_back",
+                                 "Entries a consumer group keeps in a stream past PLEDGEWATCH_STREAM_MAXLEN, unread "
+                                 "or unacknowledged (only groups holding back trimming).", labels=["stream", "group"])
+        for stream, group_name, entries in held_back_series(self.stats.groups):
+            held.add_metric([stream, group_name], entries)
         waiting = GaugeMetricFamily("pledgewatch_dead_letters", "Dead letters waiting to be replayed or dropped.",
                                     value=self.stats.lengths.get(DEAD_LETTERS, 0))
-        yield from (length, pending, lag, waiting)
+        yield from (length, pending, lag, held, waiting)
 
     def describe(self) -> Iterator[Metric]:
         return iter(())

@@ -4,6 +4,8 @@ reboot is not a running pledgewatch."""
 import json
 import os
 
+import pytest
+
 from pledgewatch.runlock import RunLock
 from pledgewatch.runstate import read_run_state
 from services.common.settings import Settings
@@ -61,17 +63,20 @@ def test_a_new_run_json_replaces_the_old_one_whole_so_no_reader_sees_it_empty(tm
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
 
 
-def test_status_takes_the_dead_letter_cap_of_the_run_it_finds_and_its_own_without_one(tmp_path):
+@pytest.mark.parametrize(("field", "read_cap"), [("dead_letters_maxlen", "dead_letter_cap"),
+                                               ("stream_maxlen", "stream_cap")])
+def test_status_takes_a_cap_of_the_run_it_finds_and_its_own_without_one(tmp_path, field, read_cap):
+    from pledgewatch import status
     from pledgewatch.runstate import write_run_state
-    from pledgewatch.status import dead_letter_cap
 
-    run = Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:1/0", dead_letters_maxlen=500)
+    cap_of = getattr(status, read_cap)
+    run = Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:1/0", **{field: 500})
     write_run_state(run, http_url="http://127.0.0.1:1")
-    command = Settings(data_dir=tmp_path, redis_url=None, dead_letters_maxlen=7)
+    command = Settings(data_dir=tmp_path, redis_url=None, **{field: 7})
     with RunLock(tmp_path):
-        assert dead_letter_cap(read_run_state(command), command) == 500
-    assert dead_letter_cap(None, command) == 7
-    assert dead_letter_cap({"pid": 1}, command) == 7  # a run.json written before it held the cap
+        assert cap_of(read_run_state(command), command) == 500
+    assert cap_of(None, command) == 7
+    assert cap_of({"pid": 1}, command) == 7  # a run.json written before it held the cap
 
 
 def test_one_redis_is_the_same_whatever_its_url_s_spelling_and_another_is_not():

@@ -68,3 +68,21 @@ def test_status_says_which_redis_it_reads():
     status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": None,
               "dead_letters": None}
     assert "redis     redis://h/0  from REDIS_URL (redis-cli -u redis://h/0)" in render(status).splitlines()
+
+
+def test_a_group_holding_back_trimming_is_a_warning_saying_what_to_do():
+    from datetime import datetime, timezone
+
+    status = {
+        "data_folder": "/d", "run": None, "redis_url": "redis://127.0.0.1:6379/0", "prefix": "pledgewatch:",
+        "api": None, "dead_letters": {"total": 0, "by_origin": {}},
+        "streams": [{"name": "releases", "length": 150_000, "cap": 100_000, "groups": [
+            {"name": "classifier", "consumers": 1, "pending": 0, "lag": 0, "held_back": 0, "held_back_since": None},
+            {"name": "audit", "consumers": 0, "pending": 0, "lag": "10000+", "held_back": 50_000,
+             "held_back_since": "2026-12-03T09:00:00Z"}]}],
+    }
+    lines = render(status, now=datetime(2026, 12, 6, 14, 0, tzinfo=timezone.utc)).splitlines()
+    assert ("  WARNING: group audit of releases holds back 50000 entries past the cap of 100000 "
+            "(PLEDGEWATCH_STREAM_MAXLEN), unread since 2026-12-03 09:00:00 UTC (3 days ago): if it is retired, "
+            "XGROUP DESTROY pledgewatch:releases audit; else fix its consumer") in lines
+    assert sum("WARNING" in line for line in lines) == 1

@@ -181,3 +181,67 @@ def test_status_takes_a_worker_that_never_beat_for_stopped_past_the_start_grace(
     assert workers[1]["reason"].startswith("no heartbeat since it was started at ")
     assert result.returncode == 1
 
+
+
+OLDEST_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC: the entries' ids give their times
+
+
+def _stream_of_twelve(redis_url, key, *, archive_reads, archive_acknowledges):
+    """Twelve entries a second apart: pledgewatch's own group (`classifier`) has read and acknowledged them all, an
+    outside one (`archive`) read the first ``archive_reads`` (None: all) and acknowledged as many of them."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        for i in range(12):
+            client.xadd(key, {"n": str(i)}, id=f"{OLDEST_MS + 1000 * i}-0")
+        for group in ("classifier", "archive"):
+            client.xgroup_create(key, group, id="0")
+        read = client.xreadgroup("classifier", "c1", {key: ">"})
+        client.xack(key, "classifier", *[entry_id for entry_id, _ in read[0][1]])
+        if archive_reads != 0:
+            entries = client.xreadgroup("archive", "a1", {key: ">"}, count=archive_reads)[0][1]
+            client.xack(key, "archive", *[entry_id for entry_id, _ in entries[:archive_acknowledges]])
+    finally:
+        client.close()
+
+
+def _capped_at_five(redis_url, key_prefix, tmp_path):
+    return {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home"),
+            "PLEDGEWATCH_STREAM_MAXLEN": "5"}
+
+
+@pytest.mark.parametrize(("read", "acknowledged", "held_back", "since"), [
+    pytest.param(0, 0, 7, "2023-11-14 22:13:20 UTC", id="read-nothing"),
+    pytest.param(6, 3, 4, "2023-11-14 22:13:23 UTC", id="stopped-part-way"),  # the 4th entry still pending
+])
+def test_status_warns_of_an_outside_group_holding_back_trimming(redis_url, key_prefix, tmp_path, read, acknowledged,
+                                                               held_back, since):
+    """Before: a group that stopped reading showed only as lag, however much it kept past the streams' cap."""
+    env = _capped_at_five(redis_url, key_prefix, tmp_path)
+    key = f"{key_prefix}{RELEASES}"
+    _stream_of_twelve(redis_url, key, archive_reads=read, archive_acknowledges=acknowledged)
+
+    result = _pledgewatch("status", "--json", env=env)
+    assert result.returncode == 0, result.stderr  # a warning, like the dead letters near their cap
+    releases = next(s for s in json.loads(result.stdout)["streams"] if s["name"] == RELEASES)
+    assert releases["cap"] == 5
+    groups = {g["name"]: g for g in releases["groups"]}
+    assert (groups["archive"]["held_back"], groups["archive"]["held_back_since"]) == (
+        held_back, since.replace(" UTC", "Z").replace(" ", "T"))
+    assert (groups["classifier"]["held_back"], groups["classifier"]["held_back_since"]) == (0, None)
+
+    text = _pledgewatch("status", env=env)
+    assert text.returncode == 0, text.stderr
+    [warning] = [line for line in text.stdout.splitlines() if "WARNING" in line]
+    assert warning.startswith(f"  WARNING: group archive of {RELEASES} holds back {held_back} entries past the cap of 5 "
+                              f"(PLEDGEWATCH_STREAM_MAXLEN), unread since {since} (")
+    assert warning.endswith(f"if it is retired, XGROUP DESTROY {key} archive; else fix its consumer")
+
+
+def test_status_warns_of_no_group_that_has_caught_up(redis_url, key_prefix, tmp_path):
+    env = _capped_at_five(redis_url, key_prefix, tmp_path)
+    _stream_of_twelve(redis_url, f"{key_prefix}{RELEASES}", archive_reads=None, archive_acknowledges=None)
+
+    status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    releases = next(s for s in status["streams"] if s["name"] == RELEASES)
+    assert {g["name"]: g["held_back"] for g in releases["groups"]} == {"classifier": 0, "archive": 0}
+    assert "WARNING" not in _pledgewatch("status", env=env).stdout

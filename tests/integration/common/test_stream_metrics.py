@@ -54,3 +54,34 @@ async def test_the_collector_exports_what_it_read_last(streams):
     assert samples[("pledgewatch_dead_letters", ())] == 2
     assert samples[("pledgewatch_stream_length", (("stream", "dead-letters"),))] == 2
     assert samples[("pledgewatch_consumer_group_lag", (("group", "notifier"), ("stream", "classified")))] == 0
+
+
+async def test_a_group_holding_back_trimming_is_exported_with_the_entries_it_keeps_past_the_cap(streams):
+    """Before: a group that stopped reading showed only as lag. The streams here are capped at 10 entries."""
+    releases = streams.key("releases")
+    await streams.ensure_group(releases, "classifier")
+    await streams.ensure_group(releases, "archive")  # reads nothing
+    await streams.ensure_group(releases, "audit")
+    await _fill(streams, releases, 25)
+    read = await streams.client.xreadgroup("classifier", "c1", {releases: ">"})
+    await streams.client.xack(releases, "classifier", *[entry_id for entry_id, _ in read[0][1]])
+    await streams.client.xreadgroup("audit", "c1", {releases: ">"}, count=5)  # stopped, 5 unacknowledged
+
+    collector = StreamCollector(streams)
+    await collector.refresh()
+    text = generate_latest(registry_with(collector)).decode()
+    held = {tuple(sorted(s.labels.items())): s.value for family in text_string_to_metric_families(text)
+            for s in family.samples if s.name == "pledgewatch_consumer_group_held_back"}
+    assert held == {(("group", "archive"), ("stream", "releases")): 15,
+                    (("group", "audit"), ("stream", "releases")): 15}
+
+
+def test_past_the_limit_groups_holding_back_are_summed_as_other():
+    from services.common.stream_metrics import HELD_BACK_SERIES_LIMIT, GroupStats, held_back_series
+
+    groups = [GroupStats("releases", f"g{i}", 0, 0, held_back=100 + i) for i in range(HELD_BACK_SERIES_LIMIT + 3)]
+    groups.append(GroupStats("releases", "caught-up", 0, 0))
+    series = held_back_series(groups)
+    assert len(series) == HELD_BACK_SERIES_LIMIT + 1
+    assert series[0] == ("releases", f"g{HELD_BACK_SERIES_LIMIT + 2}", 100 + HELD_BACK_SERIES_LIMIT + 2)
+    assert series[-1] == ("releases", "other", 100 + 101 + 102)
