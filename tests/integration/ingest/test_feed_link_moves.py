@@ -141,3 +141,16 @@ async def test_an_entry_recorded_before_release_ids_were_kept_learns_its_release
     assert (await source.poll(now=NOW, clock=3)).published == 1
     assert [(r.release_id, r.version) for r in await published()] == [(release_id_for(old), 1),
                                                                       (release_id_for(old), 2)]
+
+
+async def test_a_guid_reused_for_another_article_is_followed(govuk, reader, streams, published):
+    first, other = "https://example.org/press/a", "https://example.org/press/b"
+    source = poller(govuk, reader, streams, "/press.rss")
+    govuk.put("/press.rss", rss(rss_item(GUID, first, TEXT)), "application/rss+xml")
+    await source.poll(now=NOW, clock=0)
+    govuk.put("/press.rss", rss(rss_item(GUID, other, "The Department will publish its plan by June 2027.")),
+              "application/rss+xml")
+    await source.poll(now=NOW, clock=1)
+    # The publisher says it is the same entry: its next version, not a new release (docs/INGEST.md).
+    assert [(r.release_id, r.version, r.url) for r in await published()] == [
+        (release_id_for(first), 1, first), (release_id_for(first), 2, other)]
