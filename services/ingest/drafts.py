@@ -15,3 +15,11 @@ class Draft:
     # published_at is only an edit or fetch time (<updated>, Last-Modified, now), so ingest keeps
     # the first version's instead and deadlines do not move with every edit.
     dated: bool
+
+
+def as_release(draft: Draft, release_id: str | None) -> Draft:
+    """``draft`` under ``release_id`` when given (the id its feed entry was published under before, its link
+    having moved since), else as it is."""
+    if release_id is None or release_id == draft.release.release_id:
+        return draft
+    return Draft(draft.release.model_copy(update={"release_id": release_id}), dated=draft.dated)

@@ -36,13 +36,14 @@ from .admission import too_far_ahead, wall_clock
 from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
-from .drafts import Draft
+from .drafts import Draft, as_release
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
+from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
-from .source_state import SourceState
-from .state import IngestResult, publish_if_changed
+from .source_state import Seen, SourceState
+from .state import IngestResult, publish_if_changed, published_urls
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -111,16 +112,19 @@ class SourcePoller:
             return await self._poll_page(now)
         return await self._poll_feed(now, clock)
 
-    async def _publish_entry(self, entry: FeedEntry, now: datetime) -> IngestResult:
-        """Read and publish one entry; any error reading it, but the network's, is a :class:`ContentError`."""
+    async def _publish_entry(self, entry: FeedEntry, now: datetime, release_id: str | None) -> IngestResult:
+        """Read and publish one entry (as ``release_id``, the one its guid was published under, if any); any
+        error reading it, but the network's, is a :class:`ContentError`."""
         try:
             draft = await self.reader.entry(entry, source=self.config.name, follow=self.config.follow, now=now,
-                                            feed_url=self.config.url)
+                                            feed_url=self.config.url, release_id=release_id)
         except FetchError as exc:
             tries = self.entry_backoff.failures(entry.key) + 1
             if tries < entry_attempts(exc, self.entry_attempts):
                 raise  # retried on a later poll
             draft = await self._feed_text_instead(entry, exc, now, why=f"after {tries} tries")
+            if self.reader.way_in(entry, self.config.follow) != "govuk":  # a GOV.UK item's id is its content_id's
+                draft = as_release(draft, release_id)
         except SourceError:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
@@ -188,6 +192,29 @@ class SourcePoller:
         self._ahead = ahead
         return ahead
 
+    @staticmethod
+    def _seen(entry: FeedEntry | RefusedEntry, seen: dict[str, Seen]) -> Seen:
+        """``entry`` as seen now, under the release id its guid was last published under (kept while refused).
+
+        An entry with no guid is keyed by its link, so a moved link is a new entry, with the release id of its
+        new link."""
+        before = seen.get(entry.key)
+        return Seen(entry.fingerprint, before.release_id if before else None)
+
+    async def _releases_recorded_before(self, entries: Sequence[FeedEntry | RefusedEntry],
+                                        seen: dict[str, Seen]) -> dict[str, Seen]:
+        """Each unchanged entry of ``entries`` that was recorded before release ids were kept, with its release:
+        the one its link names, when that was last published with the link (from the feed's text, or a page whose
+        canonical link it is), else none known. Looked for once, at the first poll that lists it."""
+        old = [e for e in entries if (before := seen.get(e.key)) is not None and before.recorded_before_ids
+               and before.fingerprint == e.fingerprint]
+        if not old:
+            return {}
+        ids = [release_id_for(e.link) for e in old]
+        urls = await published_urls(self.streams, ids)
+        return {e.key: Seen(e.fingerprint, release_id if url == e.link else None)
+                for e, release_id, url in zip(old, ids, urls)}
+
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
         etag, modified = await self.state.validators()
@@ -199,17 +226,18 @@ class SourcePoller:
         entries, duplicates = one_per_release(listed)
         self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
-        fresh = [e for e in entries if seen.get(e.key) != e.fingerprint]
+        fresh = [e for e in entries if e.key not in seen or seen[e.key].fingerprint != e.fingerprint]
         unchanged = len(entries) - len(fresh)  # listed as they were when done: nothing to read again
-        done, published, failed, rejected = {}, 0, 0, 0
+        done = await self._releases_recorded_before(entries, seen)
+        published, failed, rejected = 0, 0, 0
         for bad in (e for e in fresh if isinstance(e, RefusedEntry)):
             await self._refuse(bad.key, bad.link, bad.reason)
-            done[bad.key], failed, rejected = bad.fingerprint, failed + 1, rejected + 1
+            done[bad.key], failed, rejected = self._seen(bad, seen), failed + 1, rejected + 1
         readable = [e for e in fresh if isinstance(e, FeedEntry)]
         ahead = self._dated_ahead(readable)
         due = [e for e in readable if e.key not in ahead and self.entry_backoff.ready(e.key, clock)]
         results = await gather_limited(self.concurrency, [
-            (lambda e=e: self._publish_entry(e, now)) for e in due])
+            (lambda e=e: self._publish_entry(e, now, self._seen(e, seen).release_id)) for e in due])
         for entry, result in zip(due, results):
             if isinstance(result, FetchError):
                 failed += 1
@@ -218,12 +246,12 @@ class SourcePoller:
             elif isinstance(result, SourceError):
                 await self._refuse(entry.key, entry.link, str(result))
                 self.entry_backoff.succeeded(entry.key)
-                done[entry.key], failed, rejected = entry.fingerprint, failed + 1, rejected + 1
+                done[entry.key], failed, rejected = self._seen(entry, seen), failed + 1, rejected + 1
             elif isinstance(result, BaseException):
                 raise result  # not the entry's fault (Redis): the poll fails and is retried
             else:
                 self.entry_backoff.succeeded(entry.key)
-                done[entry.key] = entry.fingerprint
+                done[entry.key] = Seen(entry.fingerprint, result.release_id)
                 published, unchanged = published + result.published, unchanged + (not result.published)
         await self.state.mark_seen(done, listed=[e.key for e in entries])
         waiting = len(readable) - len(due)

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from .drafts import Draft
+from .drafts import Draft, as_release
 from .errors import ContentError, FetchError
 from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
@@ -75,25 +75,36 @@ class Reader:
         return release_from_page(fetched.text(html=True), url=fetched.url, source=source, now=now,
                                  last_modified=fetched.last_modified, title=title, published=published)
 
-    async def entry(self, entry: FeedEntry, *, source: str, follow: str, now: datetime, feed_url: str) -> Draft:
+    def way_in(self, entry: FeedEntry, follow: str) -> str:
+        """How ``entry`` is read: ``follow`` (``SourceConfig.follow``) with ``auto`` resolved to ``govuk``,
+        ``page`` or ``none``."""
+        if follow != "auto":
+            return follow
+        if is_govuk_link(entry.link, govuk_url=self.govuk_url):
+            return "govuk"
+        # a link that is no web address (an Atom urn: id) has no page to read
+        web = urlsplit(entry.link).scheme in ("http", "https")
+        return "page" if web and not carries_full_text(entry) else "none"
+
+    async def entry(self, entry: FeedEntry, *, source: str, follow: str, now: datetime, feed_url: str,
+                    release_id: str | None = None) -> Draft:
         """The release of one feed entry, read as ``follow`` says (see ``SourceConfig.follow``).
 
+        ``release_id``: the id the entry (its guid) was published under before, which a release read from the
+        feed or the linked page keeps whatever its link is now; one read through the GOV.UK Content API is named
+        by its item, as ever.
         The entry's link is third-party content: it is fetched only from a public
         address, or from the host of ``feed_url`` (the configured feed) or GOV.UK.
         """
-        if follow == "auto":
-            if is_govuk_link(entry.link, govuk_url=self.govuk_url):
-                follow = "govuk"
-            else:  # a link that is no web address (an Atom urn: id) has no page to read
-                web = urlsplit(entry.link).scheme in ("http", "https")
-                follow = "page" if web and not carries_full_text(entry) else "none"
+        follow = self.way_in(entry, follow)
         if follow == "govuk":
             return await self.govuk_item(entry.link, source=source)
         if follow == "page":
-            return await self.page(entry.link, source=source, now=now, title=entry.title or None,
+            page = await self.page(entry.link, source=source, now=now, title=entry.title or None,
                                    published=entry.published,
                                    trusted_origins=frozenset({origin(feed_url), origin(self.govuk_url)}))
-        return await read_entry(entry, source=source, now=now)
+            return as_release(page, release_id)
+        return as_release(await read_entry(entry, source=source, now=now), release_id)
 
 
 async def read_entry(entry: FeedEntry, *, source: str, now: datetime) -> Draft:

@@ -1,7 +1,9 @@
 """What ingest remembers about each source, in Redis, shared by restarts and replicas.
 
 - ``ingest:source:<name>``: the feed's ETag and Last-Modified for conditional GET, and how many answers were read.
-- ``ingest:source:<name>:seen``: entry key -> fingerprint of the entries already ingested.
+- ``ingest:source:<name>:seen``: entry key -> fingerprint of the entries already ingested, and the release id each
+  was published under: ``<fingerprint> <release id>``, ``<fingerprint> -`` for none known (refused), a fingerprint
+  alone as recorded before release ids were kept.
 - ``ingest:source:<name>:listed``: entry key, scored by the number of the last answer that listed it.
 - ``ingest:source:<name>:lease``: held by the replica polling the source right now.
 - ``ingest:backfill:<source>:<query>``: the offset of the next unread Search API result, and the total.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from services.common.streams import Streams
 
@@ -22,6 +25,25 @@ from services.common.streams import Streams
 # it left out read again when it returns, and each refused one dead-lettered again; a feed that rotates thousands
 # of entries keeps no more than its current ones and these.
 ABSENT_KEPT = 500
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A feed entry already ingested: the feed's view of it then, and the release it was published as."""
+
+    fingerprint: str
+    release_id: str | None = None  # None: refused, or its release not known
+    recorded_before_ids: bool = False  # written before release ids were kept: its release not looked for yet
+
+    def encode(self) -> str:
+        return f"{self.fingerprint} {self.release_id or '-'}"  # no release id is "-" (nor holds a space)
+
+    @classmethod
+    def decode(cls, value: bytes) -> Seen:
+        fingerprint, space, release_id = value.decode().partition(" ")
+        if not space:
+            return cls(fingerprint, recorded_before_ids=True)
+        return cls(fingerprint, None if release_id == "-" else release_id)
 
 
 class SourceState:
@@ -41,20 +63,20 @@ class SourceState:
         if mapping:
             await client.hset(self._key, mapping=mapping)
 
-    async def seen(self, keys: list[str]) -> dict[str, str]:
+    async def seen(self, keys: list[str]) -> dict[str, Seen]:
         if not keys:
             return {}
         values = await self.streams.client.hmget(f"{self._key}:seen", keys)
-        return {k: v.decode() for k, v in zip(keys, values) if v is not None}
+        return {k: Seen.decode(v) for k, v in zip(keys, values) if v is not None}
 
-    async def mark_seen(self, fingerprints: Mapping[str, str], *, listed: list[str]) -> None:
-        """Record ingested entries (key -> fingerprint) and that the feed's answer lists ``listed``; forget all
+    async def mark_seen(self, done: Mapping[str, Seen], *, listed: list[str]) -> None:
+        """Record ingested entries (key -> what was seen) and that the feed's answer lists ``listed``; forget all
         entries but those and the ``absent_kept`` listed most recently before."""
         client, seen, last_listed = self.streams.client, f"{self._key}:seen", f"{self._key}:listed"
         answer = await client.hincrby(self._key, "answers", 1)
         async with client.pipeline(transaction=True) as pipe:
-            if fingerprints:
-                pipe.hset(seen, mapping=dict(fingerprints))
+            if done:
+                pipe.hset(seen, mapping={key: entry.encode() for key, entry in done.items()})
             if listed:
                 pipe.zadd(last_listed, dict.fromkeys(listed, answer))
             pipe.zremrangebyrank(last_listed, 0, -(len(set(listed)) + self.absent_kept) - 1)

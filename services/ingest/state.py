@@ -37,6 +37,15 @@ class IngestResult:
     published: bool  # False: same content as the version already published
 
 
+async def published_urls(streams: Streams, release_ids: list[str]) -> list[str | None]:
+    """The url each of ``release_ids`` was last published with; ``None`` for one never published."""
+    async with streams.client.pipeline(transaction=False) as pipe:
+        for release_id in release_ids:
+            pipe.hget(streams.key(f"ingest:release:{release_id}"), "url")
+        urls = await pipe.execute()
+    return [url.decode() if url is not None else None for url in urls]
+
+
 def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublishedEvent:
     return ReleasePublishedEvent.wrap(release, id=f"{release.release_id}/v{release.version}",
                                       source=SOURCE, time=now, subject=release.release_id)

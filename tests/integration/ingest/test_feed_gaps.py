@@ -11,7 +11,7 @@ import pytest
 from schemas.streams import DEAD_LETTERS
 from services.ingest.config import SourceConfig
 from services.ingest.polling import SourcePoller
-from services.ingest.source_state import SourceState
+from services.ingest.source_state import Seen, SourceState
 
 pytestmark = pytest.mark.integration
 
@@ -75,7 +75,7 @@ async def test_what_is_remembered_of_a_rotating_feed_stays_bounded(streams):
     state = SourceState(streams, "rotating", absent_kept=30)
     for answer in range(50):  # 20 new entries in each answer, none listed twice
         listed = [f"entry-{answer}-{i}" for i in range(20)]
-        await state.mark_seen(dict.fromkeys(listed, "fingerprint"), listed=listed)
+        await state.mark_seen(dict.fromkeys(listed, Seen("fingerprint", f"rel-{answer}")), listed=listed)
     seen = {k.decode() for k in await streams.client.hkeys(streams.key("ingest:source:rotating:seen"))}
     assert len(seen) == 20 + 30
     assert await streams.client.zcard(streams.key("ingest:source:rotating:listed")) == 20 + 30
@@ -84,4 +84,4 @@ async def test_what_is_remembered_of_a_rotating_feed_stays_bounded(streams):
     assert len({f"entry-47-{i}" for i in range(20)} & seen) == 10
     assert not {k for k in seen if int(k.split("-")[1]) < 47}
     assert await state.seen([f"entry-49-{i}" for i in range(20)]) == dict.fromkeys(
-        [f"entry-49-{i}" for i in range(20)], "fingerprint")
+        [f"entry-49-{i}" for i in range(20)], Seen("fingerprint", "rel-49"))
