@@ -60,6 +60,12 @@ class RedisSource:
         within = f" within {wait:g} s" if wait else ""
         return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice()}")
 
+    def out_of_memory(self, reason: str) -> RedisNotReached:
+        """Redis answered, but refuses writes (and, from a transaction, reads) at its ``maxmemory``."""
+        return RedisNotReached(f"{self.described()} is out of memory ({reason}): it refuses every write until memory "
+                               f"is freed or its maxmemory raised (redis-cli CONFIG SET maxmemory …); nothing already "
+                               f"stored is lost (see docs/RELIABILITY.md)")
+
     def refusing(self, reason: str) -> RedisNotReached:
         advice = CREDENTIALS_ADVICE if self.run_pid is None else (
             "its password changed after the run started: start the run again with the new one in its REDIS_URL")

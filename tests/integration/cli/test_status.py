@@ -181,3 +181,20 @@ def test_status_takes_a_worker_that_never_beat_for_stopped_past_the_start_grace(
     assert workers[1]["reason"].startswith("no heartbeat since it was started at ")
     assert result.returncode == 1
 
+
+
+def test_status_of_a_redis_out_of_memory_says_so_rather_than_not_answering(tmp_path):
+    """Before: "did not answer (… command not allowed when used memory > 'maxmemory')", and to start that Redis
+    again, of a Redis that answers every command but refuses writes and transactions at its maxmemory."""
+    from services.common.embedded_redis import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    url = server.start()
+    try:
+        redis.Redis.from_url(url).config_set("maxmemory", 1)  # noeviction, the default policy: every write refused
+        result = _pledgewatch("status", env={"REDIS_URL": url, "PLEDGEWATCH_HOME": str(tmp_path / "home")})
+    finally:
+        server.stop()
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"error: pledgewatch status: Redis at {url} (REDIS_URL) is out of memory (")
+    assert "maxmemory" in result.stderr and "did not answer" not in result.stderr
