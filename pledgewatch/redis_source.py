@@ -15,7 +15,7 @@ from pathlib import Path
 
 from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
 
-from .errors import CommandError
+from .errors import OUT_OF_MEMORY_ADVICE, CommandError
 from .status_view import redacted
 
 REDIS_URL_ADVICE = ("start that Redis, or set REDIS_URL to one that runs, or unset it (`pledgewatch run` then starts "
@@ -62,9 +62,7 @@ class RedisSource:
 
     def out_of_memory(self, reason: str) -> RedisNotReached:
         """Redis answered, but refuses writes (and, from a transaction, reads) at its ``maxmemory``."""
-        return RedisNotReached(f"{self.described()} is out of memory ({reason}): it refuses every write until memory "
-                               f"is freed or its maxmemory raised (redis-cli CONFIG SET maxmemory …); nothing already "
-                               f"stored is lost (see docs/RELIABILITY.md)")
+        return RedisNotReached(f"{self.described()} is out of memory ({reason}): {OUT_OF_MEMORY_ADVICE}")
 
     def refusing(self, reason: str) -> RedisNotReached:
         advice = CREDENTIALS_ADVICE if self.run_pid is None else (
