@@ -26,7 +26,7 @@ from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 
 from .configuration import load_settings
-from .dead_letters import brief, read_letter
+from .dead_letters import OUTBOX, brief, read_letter
 from .runstate import command_redis, is_alive, read_run_state
 from .status_view import redacted, render
 
@@ -53,6 +53,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "api": None,
         "streams": None,
         "dead_letters": None,
+        "deliveries": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
@@ -93,7 +94,8 @@ def _redis_status(redis_url: str, settings: Any, cap: int) -> dict[str, Any]:
     try:
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name) for name in ALL],
-                "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)}}
+                "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
+                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time())}
     finally:
         client.close()
 
@@ -187,3 +189,15 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
     return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
             "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
                        for entry_id, fields in newest]}
+
+
+def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
+    """The notifier's outbox (job -> when due; a job being sent is due when its lease ends): how many jobs it
+    holds, how many are due (waiting for the notifier or a free slot of their endpoint: a backlog when it grows),
+    and how long the oldest of those has waited."""
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        pipe.zcard(key)
+        pipe.zcount(key, "-inf", now)
+        pipe.zrange(key, 0, 0, withscores=True)
+        queued, due, oldest = pipe.execute()
+    return {"queued": queued, "due": due, "oldest_due_seconds": round(now - oldest[0][1]) if due else None}
