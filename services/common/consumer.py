@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from faststream.redis import RedisBatchStreamMessage, RedisBroker, RedisStreamMessage, StreamSub
 
 from schemas import CloudEvent, EventError, decode_event
@@ -286,12 +286,13 @@ class StreamConsumer:
     async def _handle(self, event: CloudEvent[Any], entry: Entry) -> None:
         try:
             await self.handler(event, entry)
-        except RedisError as exc:
+        except ResponseError as exc:
             if not redis_unavailable(exc):
                 await self._failed(entry, exc)
                 return
-            # Redis's own state (full at its maxmemory, read-only, busy, down), not the entry's fault: left pending,
-            # reclaimed after claim_idle_ms, this delivery not counted towards max_deliveries.
+            # Redis answered with its own state (full at its maxmemory, its disk full, read-only), not the entry's
+            # fault: left pending, reclaimed after claim_idle_ms, this delivery not counted towards max_deliveries.
+            # A timeout is not such an answer (an entry whose work always times out must reach the dead letters).
             log.warning("%s: Redis refused the work on %s %s (%s); will retry", self.group, entry.stream,
                         entry.entry_id, failure_text(exc))
             await self._uncounted(entry)
