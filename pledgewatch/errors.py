@@ -11,6 +11,7 @@ import argparse
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
+from redis.exceptions import OutOfMemoryError
 
 from services.common.errors import StartupError, bad_settings
 
@@ -84,6 +85,11 @@ class OneLineParser(argparse.ArgumentParser):
         return namespace
 
 
+# What to do about a Redis at its maxmemory under the noeviction policy: it answers, and refuses writes.
+OUT_OF_MEMORY_ADVICE = ("it refuses every write until memory is freed or its maxmemory raised (redis-cli CONFIG SET "
+                        "maxmemory …); nothing already stored is lost (see docs/RELIABILITY.md)")
+
+
 def _only(exc: BaseException) -> BaseException:
     """The one exception inside nested exception groups (a task group around the services), else ``exc``."""
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
@@ -103,5 +109,7 @@ def one_line(exc: BaseException, command: str | None = None) -> tuple[str, int]:
     if isinstance(exc, StartupError):
         return str(exc), RUNTIME
     first = (str(exc).strip().splitlines() or [""])[0]
+    if isinstance(exc, OutOfMemoryError):
+        return f"Redis is out of memory ({first}): {OUT_OF_MEMORY_ADVICE}", RUNTIME
     return (f"unexpected {type(exc).__name__}{': ' + first if first else ''} "
             "(run again as `pledgewatch --debug ...` for the traceback, and report it)"), RUNTIME

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from services.common.runtime import RedisRefusedCredentials, RedisUnavailable
 
-from .errors import CommandError
+from .errors import OUT_OF_MEMORY_ADVICE, CommandError
 from .status_view import redacted
 
 REDIS_URL_ADVICE = ("start that Redis, or set REDIS_URL to one that runs, or unset it (`pledgewatch run` then starts "
@@ -59,6 +59,10 @@ class RedisSource:
     def not_answering(self, reason: str, *, wait: float | None = None) -> RedisNotReached:
         within = f" within {wait:g} s" if wait else ""
         return RedisNotReached(f"{self.described()} did not answer{within} ({reason}): {self._advice()}")
+
+    def out_of_memory(self, reason: str) -> RedisNotReached:
+        """Redis answered, but refuses writes (and, from a transaction, reads) at its ``maxmemory``."""
+        return RedisNotReached(f"{self.described()} is out of memory ({reason}): {OUT_OF_MEMORY_ADVICE}")
 
     def refusing(self, reason: str) -> RedisNotReached:
         advice = CREDENTIALS_ADVICE if self.run_pid is None else (

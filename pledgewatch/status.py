@@ -28,7 +28,7 @@ from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
 
 from .configuration import load_settings
-from .dead_letters import brief, read_letter
+from .dead_letters import OUTBOX, brief, read_letter
 from .runstate import command_redis, is_alive, read_run_state
 from .status_view import redacted, render
 
@@ -55,6 +55,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "api": None,
         "streams": None,
         "dead_letters": None,
+        "deliveries": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
@@ -67,6 +68,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             failure = None
         except redis.AuthenticationError as exc:  # a ConnectionError to redis-py, but Redis did answer
             failure = redis_source.refusing(str(exc))
+        except redis.OutOfMemoryError as exc:  # answered: its maxmemory reached, under the noeviction policy
+            failure = redis_source.out_of_memory(str(exc))
         except redis.RedisError as exc:
             failure = redis_source.not_answering(str(exc))
         status["api"] = health.result() if health is not None else None
@@ -103,7 +106,8 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> 
     try:
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
-                "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)}}
+                "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
+                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time())}
     finally:
         client.close()
 
@@ -216,3 +220,15 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
     return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
             "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
                        for entry_id, fields in newest]}
+
+
+def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
+    """The notifier's outbox (job -> when due; a job being sent is due when its lease ends): how many jobs it
+    holds, how many are due (waiting for the notifier or a free slot of their endpoint: a backlog when it grows),
+    and how long the oldest of those has waited."""
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        pipe.zcard(key)
+        pipe.zcount(key, "-inf", now)
+        pipe.zrange(key, 0, 0, withscores=True)
+        queued, due, oldest = pipe.execute()
+    return {"queued": queued, "due": due, "oldest_due_seconds": round(now - oldest[0][1]) if due else None}

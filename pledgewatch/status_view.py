@@ -88,4 +88,18 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
     if dead.get("overcounted"):
         lines.append(f"  WARNING: {overcounted_text(dead['overcounted'])}")
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
+    if status.get("deliveries") is not None:
+        lines += ["", deliveries_line(status["deliveries"])]
     return "\n".join(lines)
+
+
+def deliveries_line(deliveries: dict[str, Any]) -> str:
+    """``deliveries    3 queued: 2 due, the oldest for 10 min; 1 not due yet (waiting for a retry, or being sent)``."""
+    queued, due = deliveries["queued"], deliveries["due"]
+    parts = [f"{due} due, the oldest for {_waited(deliveries['oldest_due_seconds'])}"] if due else []
+    parts += [f"{queued - due} not due yet (waiting for a retry, or being sent)"] if queued > due else []
+    return f"deliveries    {queued} queued" + (f": {'; '.join(parts)}" if parts else "")
+
+
+def _waited(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min" if seconds < 7200 else f"{seconds // 3600} h"

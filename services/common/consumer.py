@@ -24,12 +24,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
+from redis.exceptions import RedisError, ResponseError
 from faststream.redis import RedisBatchStreamMessage, RedisBroker, RedisStreamMessage, StreamSub
 
 from schemas import CloudEvent, EventError, decode_event
 from schemas.streams import EVENT_FIELD
 
 from .errors import failure_text
+from .redis_refusals import redis_unavailable
 from .outages import OutageNotices, keep_reading
 from .read_linger import ReadLinger
 from .streams import Entry, Streams, as_text, parse_stream_id
@@ -284,11 +286,34 @@ class StreamConsumer:
     async def _handle(self, event: CloudEvent[Any], entry: Entry) -> None:
         try:
             await self.handler(event, entry)
+        except ResponseError as exc:
+            if not redis_unavailable(exc):
+                await self._failed(entry, exc)
+                return
+            # Redis answered with its own state (full at its maxmemory, its disk full, read-only), not the entry's
+            # fault: left pending, reclaimed after claim_idle_ms, this delivery not counted towards max_deliveries.
+            # A timeout is not such an answer (an entry whose work always times out must reach the dead letters).
+            log.warning("%s: Redis refused the work on %s %s (%s); will retry", self.group, entry.stream,
+                        entry.entry_id, failure_text(exc))
+            await self._uncounted(entry)
         except Exception as exc:
-            # Left pending: reclaimed after claim_idle_ms, dead-lettered after max_deliveries.
-            log.exception("%s failed on %s %s; will retry", self.group, entry.stream, entry.entry_id)
-            await self._streams().client.set(self._error_key(entry), failure_text(exc)[:500],
-                                             ex=7 * 86400)
+            await self._failed(entry, exc)
+
+    async def _failed(self, entry: Entry, exc: Exception) -> None:
+        """Left pending: reclaimed after claim_idle_ms, dead-lettered after max_deliveries."""
+        log.error("%s failed on %s %s; will retry", self.group, entry.stream, entry.entry_id, exc_info=exc)
+        await self._streams().client.set(self._error_key(entry), failure_text(exc)[:500], ex=7 * 86400)
+
+    async def _uncounted(self, entry: Entry) -> None:
+        """``entry``'s delivery count back to what it was before this delivery (XCLAIM, which Redis takes at its
+        maxmemory too); when Redis cannot even take that, the delivery counts, as any failure does."""
+        streams = self._streams()
+        try:
+            deliveries = await streams.times_delivered(entry)
+            await streams.client.xclaim(entry.stream, entry.group, self.consumer, min_idle_time=0,
+                                        message_ids=[entry.entry_id], retrycount=max(deliveries - 1, 0), justid=True)
+        except RedisError:
+            pass
 
     def _error_key(self, entry: Entry) -> str:
         return f"{entry.stream}:last-error:{self.group}:{entry.entry_id}"

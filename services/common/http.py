@@ -24,8 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, Field
-from redis.exceptions import (ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, ResponseError,
-                              TryAgainError, WatchError)
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -34,6 +33,7 @@ from pledgewatch import __version__
 from .answer_bound import AnswerBound, RedisNotAsked, not_answering
 from .api import ApiError, Routes, component_schemas
 from .errors import readable_message
+from .redis_refusals import redis_unavailable
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
@@ -251,20 +251,6 @@ class HttpServer:
             schemas.update({k: v for k, v in component_schemas(self._body_models).items() if k not in schemas})
             self.app.openapi_schema = document
         return self.app.openapi_schema
-
-
-# Refusals that pass once Redis has room, a primary, its disk or its script back: not a command of ours at fault.
-_PASSING_REFUSALS = (ReadOnlyError, OutOfMemoryError, ClusterDownError, TryAgainError)
-_PASSING_CODES = frozenset({"MISCONF", "BUSY", "NOREPLICAS", "MASTERDOWN"})
-
-
-def redis_unavailable(exc: RedisError) -> bool:
-    """Whether ``exc`` says Redis cannot be reached or cannot take the work for now (worth a retry), rather
-    than that it refused a command as malformed or wrong (:class:`ResponseError`: a bug of the caller's)."""
-    if not isinstance(exc, ResponseError):
-        return not isinstance(exc, WatchError)
-    code = exc.status_code or str(exc).partition(" ")[0]
-    return isinstance(exc, _PASSING_REFUSALS) or code in _PASSING_CODES
 
 
 def _redis_trouble(exc: RedisError) -> str:

@@ -21,7 +21,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import BusyLoadingError, ConnectionError, ResponseError, TimeoutError
+from redis.exceptions import BusyLoadingError, ConnectionError, RedisError, ResponseError, TimeoutError
+
+from .redis_refusals import redis_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,11 @@ class Wording:
     back: str
 
 
+def redis_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` is Redis away or refusing the work for now, which passes, rather than a command at fault."""
+    return isinstance(exc, UNREACHABLE) or (isinstance(exc, RedisError) and redis_unavailable(exc))
+
+
 REDIS_WORDING = Wording("Redis unavailable", "Redis still unavailable", "Redis answers again")
 
 
@@ -48,7 +55,9 @@ class OutageNotices:
     while any of them fails."""
 
     def __init__(self, what: str, *, every: float = NOTICE_EVERY_SECONDS,
-                 expected: tuple[type[BaseException], ...] = UNREACHABLE, wording: Wording = REDIS_WORDING) -> None:
+                 expected: tuple[type[BaseException], ...] | None = None, wording: Wording = REDIS_WORDING) -> None:
+        """``expected``: the errors that are an outage; None: Redis's, unreachable or refusing the work for now
+        (full at its maxmemory, read-only, busy)."""
         self.what, self.every, self.expected, self.wording = what, every, expected, wording
         self._failing: set[object] = set()
         self._since = self._said = 0.0
@@ -74,7 +83,7 @@ class OutageNotices:
     def report(self, exc: Exception, logger: logging.Logger, message: str, *args: object,
                reader: object = None) -> None:
         """A failed round: an outage told as above, anything else logged at ERROR with its traceback."""
-        if isinstance(exc, self.expected):
+        if redis_outage(exc) if self.expected is None else isinstance(exc, self.expected):
             self.failed(exc, reader)
         else:
             logger.error(message, *args, exc_info=exc)

@@ -41,3 +41,39 @@ async def test_a_read_failing_while_running_is_an_outage(caplog, monkeypatch):
 
 async def _nothing() -> None:
     pytest.fail("no group to recreate")
+
+
+def test_redis_refusing_the_work_at_its_maxmemory_is_told_as_an_outage_not_an_error_a_round(caplog):
+    """Before: an OutOfMemoryError (Redis answering, but full) was logged at ERROR with its traceback at every round
+    (ingest: once a second for each file waiting), tens of thousands of lines a minute."""
+    from redis.exceptions import OutOfMemoryError, ResponseError
+
+    log = logging.getLogger("test.outages")
+    notices = OutageNotices("ingest of the watched folders")
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            notices.report(OutOfMemoryError("command not allowed when used memory > 'maxmemory'."), log, "failed")
+        notices.recovered()
+        notices.report(ResponseError("ERR unknown command"), log, "failed")  # a command at fault: an error
+    assert [(r.levelname, r.exc_info is not None) for r in caplog.records] == [
+        ("WARNING", False), ("INFO", False), ("ERROR", True)]
+    assert "Redis unavailable (OutOfMemoryError: command not allowed" in caplog.records[0].getMessage()
+
+
+def test_a_disk_full_refusal_from_inside_a_script_is_told_as_an_outage(caplog):
+    """Before: Redis 6.2 wraps a refusal met inside a script ("Error running script …: -MISCONF Errors writing to the
+    AOF file: No space left on device"), so with the data folder's disk full the notifier's outbox poll logged an
+    ERROR with its traceback several times a second."""
+    from redis.exceptions import ResponseError
+
+    log = logging.getLogger("test.outages")
+    notices = OutageNotices("notifier polling its outbox")
+    refusal = ResponseError("Error running script (call to f_a89d935024d471500f02b948b4bfc8388e595f07): "
+                            "@user_script:37: @user_script: 37: -MISCONF Errors writing to the AOF file: No space "
+                            "left on device")
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            notices.report(refusal, log, "delivery poll failed; retrying")
+        notices.report(ResponseError("Error running script (call to f_0): @user_script:1: user_script:1: "
+                                     "Script attempted to access nonexistent global variable 'x'"), log, "failed")
+    assert [(r.levelname, r.exc_info is not None) for r in caplog.records] == [("WARNING", False), ("ERROR", True)]

@@ -36,3 +36,17 @@ def test_refused_credentials_are_told_by_their_source():
         "refused the credentials (WRONGPASS): put its user and password in REDIS_URL "
         "(redis://USER:PASSWORD@HOST:PORT/DB)")
     assert "start the run again" in one_line(SOURCES["run-redis-url"][0].refusing("WRONGPASS"))[0]
+
+
+def test_a_redis_out_of_memory_is_one_line_saying_so_not_an_unexpected_error():
+    """Before: `pledgewatch run` on a Redis at its maxmemory (noeviction) stopped with "unexpected OutOfMemoryError
+    … report it", as for a bug; and `status` said the Redis "did not answer" and to start it again."""
+    from redis.exceptions import OutOfMemoryError
+
+    refusal = OutOfMemoryError("command not allowed when used memory > 'maxmemory'.")
+    line, code = one_line(refusal, "pledgewatch run")
+    assert line.startswith("Redis is out of memory (command not allowed when used memory > 'maxmemory'.): ")
+    assert "unexpected" not in line and "CONFIG SET maxmemory" in line and code == 1
+    told, _ = one_line(SOURCES["run-redis-url"][0].out_of_memory(str(refusal)), "pledgewatch status")
+    assert told.startswith(f"pledgewatch status: {SOURCES['run-redis-url'][1]} is out of memory (command not allowed")
+    assert "did not answer" not in told and "CONFIG SET maxmemory" in told

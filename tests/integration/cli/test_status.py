@@ -245,3 +245,41 @@ def test_status_warns_of_no_group_that_has_caught_up(redis_url, key_prefix, tmp_
     releases = next(s for s in status["streams"] if s["name"] == RELEASES)
     assert {g["name"]: g["held_back"] for g in releases["groups"]} == {"classifier": 0, "archive": 0}
     assert "WARNING" not in _pledgewatch("status", env=env).stdout
+
+
+def test_status_of_a_redis_out_of_memory_says_so_rather_than_not_answering(tmp_path):
+    """Before: "did not answer (… command not allowed when used memory > 'maxmemory')", and to start that Redis
+    again, of a Redis that answers every command but refuses writes and transactions at its maxmemory."""
+    from services.common.embedded_redis import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False)
+    url = server.start()
+    try:
+        redis.Redis.from_url(url).config_set("maxmemory", 1)  # noeviction, the default policy: every write refused
+        result = _pledgewatch("status", env={"REDIS_URL": url, "PLEDGEWATCH_HOME": str(tmp_path / "home")})
+    finally:
+        server.stop()
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"error: pledgewatch status: Redis at {url} (REDIS_URL) is out of memory (")
+    assert "maxmemory" in result.stderr and "did not answer" not in result.stderr
+
+
+def test_status_shows_the_deliveries_queued_and_how_long_the_oldest_due_has_waited(redis_url, key_prefix, tmp_path):
+    """Before: nothing of the notifier's outbox: deliveries backing up (an endpoint slow, the notifier stopped or
+    behind) and retries waiting were seen only with redis-cli."""
+    import time
+
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    now = time.time()
+    client = redis.Redis.from_url(redis_url)
+    try:  # two jobs due (one for 10 minutes), one waiting for its retry in a minute
+        client.zadd(f"{key_prefix}notifier:outbox", {"job-a": now - 600, "job-b": now - 5, "job-c": now + 60})
+    finally:
+        client.close()
+
+    status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    deliveries = status["deliveries"]
+    assert (deliveries["queued"], deliveries["due"]) == (3, 2) and 600 <= deliveries["oldest_due_seconds"] < 660
+    text = _pledgewatch("status", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "\ndeliveries    3 queued: 2 due, the oldest for 10 min; 1 not due yet (waiting for a retry, or being sent)\n" in text.stdout

@@ -144,6 +144,50 @@ async def test_poison_entry_is_dead_lettered_after_max_deliveries_with_the_last_
     assert (await streams.client.xpending(stream, GROUP))["pending"] == 0
 
 
+async def test_an_entry_redis_refuses_to_take_is_not_dead_lettered_and_goes_through_once_redis_has_room(settings):
+    """Before: Redis at its maxmemory (noeviction) refuses the handler's writes but not reads nor XAUTOCLAIM, so each
+    reclaim counted as a delivery and every entry in flight was dead-lettered once the refusal had lasted
+    max_deliveries reclaims, to be replayed by hand."""
+    from redis.exceptions import OutOfMemoryError
+
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    full, calls, handled = True, [], []
+
+    async def handler(event, entry):
+        calls.append(event.data.release_id)
+        if full:
+            raise OutOfMemoryError("command not allowed when used memory > 'maxmemory'.")
+        handled.append(event.data.release_id)
+        await streams.commit(entry)
+
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1", expect=(ReleasePublishedEvent,),
+                   handler=handler, claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
+                   ).attach(broker, title="test")
+    await broker.start()
+    try:
+        await client.xadd(stream, {EVENT_FIELD: _release_json("rel-refused")})
+
+        async def past_its_deliveries_or_dead_lettered():
+            return len(calls) > settings.max_deliveries + 1 or bool(await _dead_letters(streams))
+
+        await _wait_for(past_its_deliveries_or_dead_lettered, timeout=30)
+        assert await _dead_letters(streams) == []
+        full = False
+
+        async def went_through():
+            return handled == ["rel-refused"]
+
+        await _wait_for(went_through, timeout=30)
+        assert (await client.xpending(stream, GROUP))["pending"] == 0 and await _dead_letters(streams) == []
+    finally:
+        await broker.stop()
+        await client.aclose()
+
+
 async def test_a_consumer_takes_a_bounded_batch_of_a_backlog(settings):
     """A backlog is read in bounded batches: an entry never waits in this consumer's pending list long
     enough to be reclaimed while its first delivery is still queued behind thousands of others."""
