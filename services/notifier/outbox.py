@@ -29,6 +29,7 @@ from services.common.dead_letter_counts import ADD_LETTER, FORGET_LETTER, counte
 from services.common.stream_stats import origin_of
 from services.common.streams import as_text
 
+from .bounds import MAX_CHANNELS
 from .digest import Digest
 from .messages import Message, message_id, message_json
 from .queued_channel import channel_now
@@ -222,6 +223,16 @@ class DeliveryJob(BaseModel):
     def destination(self) -> str:
         return destination(self.channel)
 
+    def channel_position(self) -> int | None:
+        """Its channel's position in the subscription's channel list it was made from (its id says it:
+        :func:`job_id`); None when no position up to ``MAX_CHANNELS`` makes its id."""
+        canonical = json.dumps(self.channel, sort_keys=True)
+        try:
+            message = self.message_id
+        except KeyError:
+            return None
+        return next((n for n in range(MAX_CHANNELS) if _job_id(message, n, canonical) == self.job_id), None)
+
     @property
     def attempt_id(self) -> str:
         """The id of the event of its latest attempt: ``<job>/<attempt>``, and ``<job>/r<replays>/<attempt>`` once
@@ -241,7 +252,11 @@ def _with_event(job: DeliveryJob, event: bytes) -> DeliveryJob:
 
 def job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
     """``canonical_channel``: the channel's spec as JSON, its keys sorted."""
-    raw = f"{message_id(message)}\x1f{channel_index}\x1f{canonical_channel}"
+    return _job_id(message_id(message), channel_index, canonical_channel)
+
+
+def _job_id(message: str, channel_index: int, canonical_channel: str) -> str:
+    raw = f"{message}\x1f{channel_index}\x1f{canonical_channel}"
     return "job-" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -286,14 +301,14 @@ def jobs_for(sub: Subscription, message: Message, *, event_json: bytes | None = 
 _REPLAY_TRIES = 3
 
 
-def _channel_now(stored: bytes, channel: dict[str, Any]) -> dict[str, Any] | None:
+def _channel_now(stored: bytes, channel: dict[str, Any], position: int | None) -> dict[str, Any] | None:
     """The channel of the stored subscription JSON ``stored`` a job queued for ``channel`` goes out on now
     (:func:`.queued_channel.channel_now`; ``channel`` itself when ``stored`` is unreadable: not a change)."""
     try:
         sub = Subscription.model_validate_json(stored)
     except ValueError:
         return channel
-    return channel_now(sub, channel)
+    return channel_now(sub, channel, position)
 
 
 class Outbox:
@@ -366,7 +381,7 @@ class Outbox:
         subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter
         kept) when the stored subscription of its id no longer sends where the job was to go; queued on the
         subscription's channel as it is now when that sends to the same place with other settings (a secret
-        rotated, a recipient added). A subscription read from a file, whose channels this process does not know,
+        rotated, a recipient taken out). A subscription read from a file, whose channels this process does not know,
         has its letters queued as they were (the worker judges them when it claims them)."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
@@ -376,7 +391,8 @@ class Outbox:
         subscriptions = self._key("notifier:subscriptions")
         for _ in range(_REPLAY_TRIES):
             stored = await self.client.hget(subscriptions, job.subscription_id)
-            current = _channel_now(stored, given_up.channel) if stored is not None else given_up.channel
+            current = (_channel_now(stored, given_up.channel, given_up.channel_position()) if stored is not None
+                       else given_up.channel)
             if current is None:
                 return ChannelChanged(job.subscription_id)
             job.channel = current  # the same place, with the settings it has now (a secret rotated since, say)

@@ -4,7 +4,7 @@ the subscriptions file is sent nothing more, and a place it no longer sends to (
 channel's recipients all replaced, the channel taken out, the subscription deleted and made again under its id
 with a channel elsewhere) is sent nothing more: their queued and retrying deliveries are cancelled rather than
 retried or dead-lettered. A channel still sending to the same place with other settings (a webhook's secret
-rotated, a recipient added) has its queued deliveries sent with the settings it has now (:mod:`.queued_channel`).
+rotated, a recipient taken out) has its queued deliveries sent with the settings it has now (:mod:`.queued_channel`).
 
 A job holds the channel it was made for (its spec, secrets with it): that is what binds it to the subscription as
 it was, in jobs of every version. A change of the subscription's filter, mode or pause is not a change of its
@@ -33,6 +33,7 @@ CANCELLED = "cancelled: subscription deleted"
 CHANNEL_CHANGED = "cancelled: channel changed"
 
 Why = Literal["deleted", "changed"]
+Queued = tuple[str, str, dict[str, Any], int | None]  # job id, subscription id, channel spec, its position
 
 
 def cancellation(subscription_id: str, failure: str | None = None, why: Why = "deleted") -> str:
@@ -70,13 +71,14 @@ class SubscriptionPresence:
         self.file_subscriptions, self.looked_again = file_subscriptions, looked_again
         self._parsed: dict[bytes, Subscription | None] = {}  # stored JSON -> its model (None: unreadable)
 
-    async def judge(self, jobs: Iterable[tuple[str, str, dict[str, Any]]]) -> Judged:
-        """Of ``jobs`` (job id, subscription id, channel spec), those not to be sent and why, and those to be sent
+    async def judge(self, jobs: Iterable[Queued]) -> Judged:
+        """Of ``jobs`` (job id, subscription id, channel spec, its position in the channel list it was made from:
+        None when unknown), those not to be sent and why, and those to be sent
         on their subscription's channel as it is now, in one round trip (none when every subscription is the
         file's)."""
         jobs = list(jobs)
         in_file = {sub.id: sub for sub in self.file_subscriptions()}
-        wanted = sorted({sub_id for _, sub_id, _ in jobs} - set(in_file))
+        wanted = sorted({job[1] for job in jobs} - set(in_file))
         subs: dict[str, Subscription | None] = dict(in_file)
         if wanted:
             reads = self.client.pipeline(transaction=False)
@@ -110,14 +112,14 @@ class SubscriptionPresence:
         return sub
 
 
-def _judged(jobs: Iterable[tuple[str, str, dict[str, Any]]], subs: dict[str, Subscription | None]) -> Judged:
+def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None]) -> Judged:
     """What to do with ``jobs``, given ``subs`` (a subscription there with its channels unknown: None)."""
     judged = Judged()
-    for job_id, sub_id, spec in jobs:
+    for job_id, sub_id, spec, position in jobs:
         if sub_id not in subs:
             judged.cancelled[job_id] = "deleted"
         elif (sub := subs[sub_id]) is not None:
-            current = channel_now(sub, spec)
+            current = channel_now(sub, spec, position)
             if current is None:
                 judged.cancelled[job_id] = "changed"
             elif current is not spec:

@@ -2,16 +2,20 @@
 
 A job holds the channel it was made for (its spec, secrets with it). When the subscription still has that
 channel as it was, the job goes out as queued. When the subscription has a channel sending to the same place
-with other settings, the job goes out on that one, as it is now: a webhook's secret rotated signs it with the new
-secret, an email channel with a recipient added or taken out mails the recipients listed now. When the
-subscription has no channel sending to that place, the job has nowhere to go (it is cancelled).
+with other settings, the job goes out on that one, as it is now (a webhook's secret rotated signs it with the new
+secret). When the subscription has no channel sending to that place, the job has nowhere to go (it is cancelled).
 
 The same place, by channel type: a webhook's URL, exactly as written (its secret and content mode are settings);
-an email channel sharing at least one mailbox with the queued one (compared as :func:`.addresses.mailbox` reads
-them: case and display name aside); an Apprise URL, exactly as written, for its tokens are the address as much as
-the credential and a rotated token cannot be told from another service; the console. A channel of another type is
-never the same place. Of several channels sending to the same place, the one sharing the most mailboxes with the
-queued one, the first on a tie.
+an Apprise URL, exactly as written, for its tokens are the address as much as the credential and a rotated token
+cannot be told from another service; the console. A channel of another type is never the same place. The channel
+taken is the one sending there at the job's own position in the channel list it was made from (each channel made
+its own job), else the only one sending there; when several do and none is at its position, the job goes out as
+queued: taking one of them could send that channel's alert twice and leave another's unsent.
+
+An email job goes to its own recipients that the subscription still lists in any of its email channels (compared
+as :func:`.addresses.mailbox` reads them: case and display name aside), written as listed now, and to no other:
+channels merged or split still mail each recipient once per alert, a recipient added gets new alerts only, one
+taken out nothing more. None of them listed any more: cancelled.
 
 Channels are compared as the channel model reads them (a field added since with its default), so that a job
 written before a field was added still matches its channel as it was.
@@ -55,34 +59,49 @@ def _canonical(spec: dict[str, Any]) -> str | None:
     return read[1] if read is not None else None
 
 
-def _mailboxes(channel: EmailChannel) -> set[str]:
-    return {mailbox(text) for text in channel.to}
+def _listed(sub: Subscription) -> dict[str, str]:
+    """Each mailbox ``sub``'s email channels list, as the first of them to list it writes it."""
+    listed: dict[str, str] = {}
+    for channel in sub.channels:
+        if isinstance(channel, EmailChannel):
+            for text in channel.to:
+                listed.setdefault(mailbox(text), text)
+    return listed
 
 
-def _shared_place(queued: BaseModel, now: BaseModel) -> int:
-    """How much of the place ``queued`` sends to ``now`` sends to as well: 0 when it sends elsewhere; for email
-    channels, the mailboxes they share; else 1."""
-    if getattr(queued, "type", None) != getattr(now, "type", None):
-        return 0
-    if isinstance(queued, EmailChannel) and isinstance(now, EmailChannel):
-        return len(_mailboxes(queued) & _mailboxes(now))
-    return 1 if getattr(queued, "url", None) == getattr(now, "url", None) else 0
+def _email_now(sub: Subscription, queued: EmailChannel) -> dict[str, Any] | None:
+    """The job's own recipients that ``sub`` still lists in any of its email channels, written as listed now;
+    None when it lists none of them."""
+    listed = _listed(sub)
+    to = [listed[key] for key in dict.fromkeys(mailbox(text) for text in queued.to) if key in listed]
+    return EmailChannel(to=to).model_dump(mode="json") if to else None
 
 
-def channel_now(sub: Subscription, spec: dict[str, Any]) -> dict[str, Any] | None:
-    """The channel a job queued for ``spec`` goes out on, given its subscription ``sub``: ``spec`` itself when
-    ``sub`` has it as it was (or no channel model reads it: not a change of the subscription, the send fails it
-    as a bad channel); the spec of ``sub``'s channel sending to the same place when its settings changed; None
-    when ``sub`` sends to that place no more."""
+def _at_same_url(sub: Subscription, queued: BaseModel, position: int | None,
+                 spec: dict[str, Any]) -> dict[str, Any] | None:
+    """Of ``sub``'s channels of ``queued``'s type and URL: the one at ``position`` (the job's own in the channel list
+    it was made from); else the only one; else, several and none at its position, ``spec`` as queued; None when
+    there is none."""
+    there = [n for n, channel in enumerate(sub.channels)
+             if getattr(channel, "type", None) == getattr(queued, "type", None)
+             and getattr(channel, "url", None) == getattr(queued, "url", None)]
+    if position in there:
+        return sub.channels[position].model_dump(mode="json")
+    if len(there) == 1:
+        return sub.channels[there[0]].model_dump(mode="json")
+    return spec if there else None
+
+
+def channel_now(sub: Subscription, spec: dict[str, Any], position: int | None = None) -> dict[str, Any] | None:
+    """The channel a job queued for ``spec`` goes out on, given its subscription ``sub`` and the job's position in
+    the channel list it was made from (None: unknown): ``spec`` itself when ``sub`` has it as it was (or no channel
+    model reads it: not a change of the subscription, the send fails it as a bad channel); the channel sending to
+    the same place with the settings it has now; None when ``sub`` sends to that place no more."""
     read = _read(spec)
     if read is None:
         return spec
     queued, canonical = read
     if any(_canonical(channel.model_dump(mode="json")) == canonical for channel in sub.channels):
         return spec
-    best: BaseModel | None = None
-    most = 0
-    for channel in sub.channels:
-        if (n := _shared_place(queued, channel)) > most:
-            best, most = channel, n
-    return best.model_dump(mode="json") if best is not None else None
+    now = _email_now(sub, queued) if isinstance(queued, EmailChannel) else _at_same_url(sub, queued, position, spec)
+    return spec if now is not None and _canonical(now) == canonical else now

@@ -37,8 +37,9 @@ async def test_a_subscription_added_to_the_file_is_not_gone_to_a_process_that_ha
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        assert (await presence.judge([("j1", "desk", HOOK_SPEC), ("j2", "newsroom", HOOK_SPEC)])).cancelled == {}
-        judged = await presence.judge([("j1", "desk", HOOK_SPEC), ("j3", "deleted", HOOK_SPEC)])
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0), ("j2", "newsroom", HOOK_SPEC, 0)])
+        assert judged.cancelled == {}
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0), ("j3", "deleted", HOOK_SPEC, 0)])
         assert judged.cancelled == {"j3": "deleted"}
     finally:
         await client.aclose()
@@ -64,7 +65,7 @@ async def test_a_secret_rotated_in_the_file_signs_what_was_queued_in_a_process_t
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        judged = await presence.judge([("queued-after", "desk", new)])
+        judged = await presence.judge([("queued-after", "desk", new, 0)])
         assert judged.cancelled == {} and judged.current == {}  # sent as queued: with the new secret
     finally:
         await client.aclose()

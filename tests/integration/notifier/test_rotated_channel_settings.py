@@ -1,8 +1,10 @@
 """Deliveries queued for a channel whose settings changed while it still sends to the same place: a webhook's
 signing secret rotated (through the API, or in the subscriptions file), a recipient added to or taken from an
-email channel. What was queued goes out with the channel as the subscription has it now: signed with the new
-secret, mailed to the recipients listed now. A channel that sends somewhere else (another URL, no recipient in
-common) still has what was queued for the old one cancelled, and `dlq replay` follows the same rule.
+email channel, email channels merged or split, one of two webhooks at one URL rotated. What was queued goes out
+with the channel as the subscription has it now: signed with the new secret (its own channel's, of two at one URL),
+mailed to its own recipients still listed (each once; one added gets new alerts only). A channel that sends
+somewhere else (another URL, no recipient still listed) still has what was queued for the old one cancelled, and
+`dlq replay` follows the same rule.
 
 Before: any difference between the queued channel and the subscription's cancelled the delivery ("cancelled:
 channel changed"), so rotating a secret or adding a recipient lost the alerts still queued."""
@@ -139,7 +141,7 @@ async def _retrying_mail(notifier, receiver, publish_classified, closed_smtp, to
                            smtp_host="127.0.0.1", smtp_port=controller.port, smtp_from="alerts@pledgewatch.test")
 
 
-async def test_a_retrying_email_delivery_goes_to_a_recipient_added_meanwhile(
+async def test_a_recipient_added_meanwhile_gets_nothing_already_queued(
         notifier, receiver, publish_classified, closed_smtp):
     _, inbox = closed_smtp
     n = await _retrying_mail(notifier, receiver, publish_classified, closed_smtp, ["desk@example.org"])
@@ -149,7 +151,73 @@ async def test_a_retrying_email_delivery_goes_to_a_recipient_added_meanwhile(
 
     [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     assert final.outcome == "delivered", final.error
-    assert sorted(inbox.messages) == [["desk@example.org"], ["ops@example.org"]]
+    assert inbox.messages == [["desk@example.org"]]
+
+
+async def _retrying_mails(notifier, receiver, publish_classified, closed_smtp, *channels):
+    """A subscription with email ``channels``, each one's delivery of an alert failed once."""
+    controller, _ = closed_smtp
+    n = await notifier(config=fast_config(**SLOW_RETRIES, smtp_host="127.0.0.1", smtp_port=controller.port,
+                                          smtp_from="alerts@pledgewatch.test"), http=True)
+    await only_subscription(n, {"id": "desk", "channels": [{"email": {"to": to}} for to in channels]})
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: _count_at_least(failed_attempts(n.service, "desk"), len(channels)),
+                   what="each first attempt failed")
+    return n
+
+
+async def _count_at_least(attempts, count):
+    return len(await attempts) >= count
+
+
+async def test_email_channels_merged_meanwhile_mail_each_recipient_once(
+        notifier, receiver, publish_classified, closed_smtp):
+    _, inbox = closed_smtp
+    n = await _retrying_mails(notifier, receiver, publish_classified, closed_smtp,
+                              ["alice@example.org"], ["bob@example.org"])
+
+    await _replace(n, {"id": "desk", "channels": [{"email": {"to": ["alice@example.org", "bob@example.org"]}}]})
+    inbox.open = True
+
+    await wait_for(lambda: _count_at_least(final_attempts(n.service, "desk"), 2), what="both deliveries finished")
+    await n.service.worker.drain()
+    assert sorted(inbox.messages) == [["alice@example.org"], ["bob@example.org"]]
+
+
+async def test_an_email_channel_split_meanwhile_mails_both_recipients(
+        notifier, receiver, publish_classified, closed_smtp):
+    _, inbox = closed_smtp
+    n = await _retrying_mails(notifier, receiver, publish_classified, closed_smtp,
+                              ["alice@example.org", "bob@example.org"])
+
+    await _replace(n, {"id": "desk", "channels": [{"email": {"to": ["alice@example.org"]}},
+                                                  {"email": {"to": ["bob@example.org"]}}]})
+    inbox.open = True
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.outcome == "delivered", final.error
+    await n.service.worker.drain()
+    assert sorted(address for message in inbox.messages for address in message) == [
+        "alice@example.org", "bob@example.org"]
+
+
+async def test_of_two_webhooks_at_one_url_the_one_rotated_meanwhile_signs_its_own_delivery(
+        notifier, receiver, publish_classified):
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    url = receiver.url("busy")
+    await only_subscription(n, {"id": "desk", "channels": [_hook(url, "first"), _hook(url, "second")]})
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: _count_at_least(failed_attempts(n.service, "desk"), 2), what="each first attempt failed")
+
+    await _replace(n, {"id": "desk", "channels": [_hook(url, "first"), _hook(url, "second-rotated")]})
+    receiver.fixed.add("busy")
+
+    await wait_for(lambda: _count_at_least(final_attempts(n.service, "desk"), 2), what="both deliveries finished")
+    await n.service.worker.drain()
+    retried = receiver.hits("busy")[2:]
+    assert len(retried) == 2
+    assert sorted(secret for hit in retried for secret in ("first", "second", "second-rotated")
+                  if _signed_with(hit, secret)) == ["first", "second-rotated"]
 
 
 async def test_a_retrying_email_delivery_is_not_mailed_to_a_recipient_taken_out_meanwhile(

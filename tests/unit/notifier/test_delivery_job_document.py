@@ -1,10 +1,14 @@
 """A queued delivery job's document: a job never replayed is written as versions before replays counted wrote
 it, so a notifier rolled back to one of them still reads every job queued meanwhile (jobs refuse unknown
-fields)."""
+fields); its channel's position is read back from its id."""
 
 import json
+from datetime import datetime, timezone
 
-from services.notifier.outbox import DeliveryJob
+from samples import BORDERS, release
+from services.notifier.outbox import DeliveryJob, jobs_for
+from services.notifier.planning import plan_alerts
+from services.notifier.subscriptions import Subscription
 
 
 def _job(**extra: object) -> DeliveryJob:
@@ -23,3 +27,15 @@ def test_a_replayed_job_keeps_its_round() -> None:
     document = job.model_dump_json()
     assert json.loads(document)["replays"] == 2
     assert DeliveryJob.model_validate_json(document) == job
+
+
+
+def test_a_job_knows_its_channels_position_from_its_id_until_its_channel_is_replaced() -> None:
+    hooks = [{"webhook": {"url": "https://x.example/h", "secret": secret}} for secret in ("s1", "s2")]
+    sub = Subscription.model_validate({"id": "desk", "channels": ["console", *hooks]})
+    alert = plan_alerts(sub, release(BORDERS), sent={}, elapsed_sent=set(),
+                        now=datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)).alerts[0]
+    jobs = jobs_for(sub, alert)
+    assert [job.channel_position() for job in jobs] == [0, 1, 2]
+    rotated = jobs[2].model_copy(update={"channel": {**jobs[2].channel, "secret": "s3"}})
+    assert rotated.channel_position() is None
