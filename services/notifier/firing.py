@@ -36,7 +36,7 @@ from services.common.streams import Streams
 from .alert_effects import AlertEffects
 from .config import NotifierConfig
 from .messages import SOURCE
-from .outbox import Outbox
+from .outbox import Outbox, jobs_for
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_chains import ReminderChain
@@ -172,8 +172,8 @@ class ReminderFiring:
         slot = reminder_slot(due.subscription_id, chain.name, due.reminder.due, due.reminder.offset)
         effects, digest_day = self.alert_effects(sub, alert), None
         if effects.digest is not None and self.digest_day is not None:
-            alone = self.alert_effects(sub.model_copy(update={"mode": "immediate"}), alert)
-            effects, digest_day = replace(effects, jobs=alone.jobs), self.digest_day(sub, now)
+            alone = jobs_for(sub, alert, event_json=effects.event_json)  # as an immediate subscriber's
+            effects, digest_day = replace(effects, jobs=alone), self.digest_day(sub, now)
         return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{slot}"),
                          earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
                          event=event.to_json(), effects=effects, digest_day=digest_day)
