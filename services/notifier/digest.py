@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from schemas.alerts import Alert
 from schemas.digest import Digest
 
-__all__ = ["Digest", "assemble_digest", "digest_due", "digest_sent_today", "last_digest_time"]
+__all__ = ["Digest", "assemble_digest", "digest_due", "digest_moment_of_day", "last_digest_time"]
 
 
 def last_digest_time(at: time, *, now: datetime) -> datetime:
@@ -24,11 +24,11 @@ def digest_due(at: time, *, last_sent: datetime | None, now: datetime) -> dateti
     return moment if last_sent is None or last_sent < moment else None
 
 
-def digest_sent_today(at: time, *, last_sent: datetime | None, now: datetime) -> bool:
-    """True when the digest of ``now``'s day (UTC) is behind: its moment has come and is recorded as sent (or
-    as noted at the first look), so what is buffered now waits for the next day's."""
-    moment = last_digest_time(at, now=now)
-    return moment.date() == now.astimezone(timezone.utc).date() and last_sent is not None and last_sent >= moment
+def digest_moment_of_day(at: time, *, now: datetime) -> datetime:
+    """The digest moment (``at`` UTC) of ``now``'s day (UTC), come or not: once the recorded last digest has
+    reached it, what is buffered waits for the next day's digest."""
+    day = now.astimezone(timezone.utc).date()
+    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=timezone.utc)
 
 
 def assemble_digest(subscription_id: str, alerts: list[Alert], *, since: datetime | None,

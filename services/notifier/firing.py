@@ -36,7 +36,7 @@ from services.common.streams import Streams
 from .alert_effects import AlertEffects
 from .config import NotifierConfig
 from .messages import SOURCE
-from .outbox import Outbox
+from .outbox import Outbox, jobs_for
 from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_chains import ReminderChain
@@ -68,13 +68,14 @@ class ReminderFiring:
                  alert_effects: Callable[[Subscription, Alert], AlertEffects], outbox: Outbox,
                  wake: Callable[[], None],
                  chains: Callable[[Iterable[tuple[str, str]]], Awaitable[dict[tuple[str, str], ReminderChain]]],
-                 digest_behind: Callable[[Subscription, datetime], Awaitable[bool]] | None = None
+                 digest_day: Callable[[Subscription, datetime], tuple[str, datetime]] | None = None
                  ) -> None:
         self.streams, self.store, self.config, self.clock = streams, store, config, clock
         self.subscription, self.alert_effects, self.outbox, self.wake = subscription, alert_effects, outbox, wake
         self.chains = chains  # (subscription id, commitment id) reminded -> its re-announcement chain
-        # whether a digest subscriber's digest of the day has gone at a moment: its reminder is then sent alone
-        self.digest_behind = digest_behind
+        # a digest subscriber's digest record and the digest moment of a day: a reminder firing once that day's
+        # digest is recorded as sent is sent alone (decided by the commit's script, see :meth:`_firing`)
+        self.digest_day = digest_day
 
     async def fire_due(self) -> int:
         """Fire every reminder due by now, a chunk at a time; returns how many were sent."""
@@ -119,7 +120,6 @@ class ReminderFiring:
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
         chains = await self.chains((c.record.subscription_id, c.subject.commitment.id)
                                    for c in claimed if c.subject is not None)
-        alone = {sub_id for sub_id, sub in subs.items() if await self._alone(sub, now=now)}
         prepared = Prepared()
         for c in claimed:
             try:
@@ -133,8 +133,7 @@ class ReminderFiring:
                     prepared.dropped.append(c)
                 else:
                     chain = chains[(c.record.subscription_id, due.commitment.id)]
-                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now,
-                                                         alone=sub.id in alone))
+                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now))
             except Exception as exc:  # this reminder alone fails
                 prepared.failed.append((c, failure_text(exc)))
         return prepared
@@ -160,26 +159,24 @@ class ReminderFiring:
             return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
         return reminder_skip(sub, due, now=now)
 
-    async def _alone(self, sub: Subscription | None, *, now: datetime) -> bool:
-        """True when ``sub`` is a digest subscriber whose digest of the day has gone at ``now``: a reminder
-        buffered now would come in the next day's digest, after its day, so it is sent on its own."""
-        return (sub is not None and sub.mode == "digest" and self.digest_behind is not None
-                and await self.digest_behind(sub, now))
-
     def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: ReminderChain,
-                now: datetime, alone: bool = False) -> Firing:
+                now: datetime) -> Firing:
         """What firing ``c`` (of a commitment of ``chain``) writes: its slot's fired mark, its ``reminder.due``
-        event and its alert's effects (the alert marked re-announced, unless the subscription opts out); sent at
-        once, not buffered, when ``alone`` (see :meth:`_alone`)."""
+        event and its alert's effects (the alert marked re-announced, unless the subscription opts out). A
+        digest subscriber's reminder is buffered unless, when it commits, the digest of its day is recorded as
+        sent: buffered then, it would come in the next day's digest, after its day, so it is sent on its own.
+        Decided in the commit's script, not here: the digest may be sent between this and the commit."""
         alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
                                       time=now, subject=due.release.release_id)
         slot = reminder_slot(due.subscription_id, chain.name, due.reminder.due, due.reminder.offset)
+        effects, digest_day = self.alert_effects(sub, alert), None
+        if effects.digest is not None and self.digest_day is not None:
+            alone = jobs_for(sub, alert, event_json=effects.event_json)  # as an immediate subscriber's
+            effects, digest_day = replace(effects, jobs=alone), self.digest_day(sub, now)
         return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{slot}"),
                          earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
-                         event=event.to_json(),
-                         effects=self.alert_effects(sub.model_copy(update={"mode": "immediate"}) if alone else sub,
-                                                    alert))
+                         event=event.to_json(), effects=effects, digest_day=digest_day)
 
     async def _commit(self, sending: list[Firing], dropped: list[Claimed], *, now: datetime) -> int:
         """One script: each reminder of ``sending`` still planned as claimed and not fired before is recorded as

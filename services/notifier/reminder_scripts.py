@@ -146,37 +146,49 @@ return {claimed, subjects}
 # key prefix, when the jobs are due, the feeds' size, the prefix of what finished reminders leave (see bury),
 # then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
 # finished), the mark an earlier version set for it ('' for none), reminder.due event, alert event, digest buffer
-# key and alert JSON ('' '' for none), the subscriber's feed key ('' for none), job count, then (job id, job JSON,
-# destination) for each job. Each reminder still planned as claimed whose slot was not fired before (its fired
-# key unset, nor the earlier mark) sets it, publishes its events, records its alert in the feed (as
-# feed.record_in_feed) and queues its jobs (as Outbox.enqueue) or its digest entry; every one is finished.
-# Returns 1 or 0 per reminder: fired now or not.
+# key and alert JSON ('' '' for none), the subscriber's digest record (notifier:digest-last) and the digest moment
+# of the firing's day (ISO 8601, UTC; '' '' for none), the subscriber's feed key ('' for none), job count, then
+# (job id, job JSON, destination) for each job. Each reminder still planned as claimed whose slot was not fired
+# before (its fired key unset, nor the earlier mark) sets it, publishes its events, records its alert in the feed
+# (as feed.record_in_feed) and buffers its digest entry, or, with none or once its day's digest is recorded as
+# sent (decided here, atomically with the digest's own record), queues its jobs (as Outbox.enqueue); every one
+# is finished. Returns 1 or 0 per reminder: fired now or not.
 FIRE = HELPERS + """
+-- An ISO 8601 UTC moment as the number YYYYMMDDhhmmss (compared as numbers: Lua compares strings by locale)
+local function stamp(iso) return tonumber((string.gsub(string.sub(iso, 1, 19), '%D', ''))) end
+local function digest_went(last_key, moment)
+  if last_key == '' then return false end
+  local last = redis.call('GET', last_key)
+  return last and stamp(last) >= stamp(moment)
+end
 local value, ttl, field, job_prefix, at, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local gone, fired, i = ARGV[7], {}, 8
 while i <= #ARGV do
   local id, record, key, earlier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local jobs = tonumber(ARGV[i + 9])
+  local jobs = tonumber(ARGV[i + 11])
   local current = redis.call('HGET', KEYS[1], id) == record  -- not cancelled nor planned again since its claim
   local now = current and key ~= '' and (earlier == '' or redis.call('EXISTS', earlier) == 0)
     and redis.call('SET', key, value, 'NX', 'EX', ttl)
   if now then
     redis.call('XADD', KEYS[6], '*', field, ARGV[i + 4])
     redis.call('XADD', KEYS[7], '*', field, ARGV[i + 5])
-    if ARGV[i + 6] ~= '' then redis.call('RPUSH', ARGV[i + 6], ARGV[i + 7]) end
-    if ARGV[i + 8] ~= '' then
-      redis.call('LPUSH', ARGV[i + 8], ARGV[i + 5])
-      redis.call('LTRIM', ARGV[i + 8], 0, tonumber(feed_size) - 1)
+    if ARGV[i + 10] ~= '' then
+      redis.call('LPUSH', ARGV[i + 10], ARGV[i + 5])
+      redis.call('LTRIM', ARGV[i + 10], 0, tonumber(feed_size) - 1)
     end
-    for j = i + 10, i + 9 + 3 * jobs, 3 do
-      redis.call('SET', job_prefix .. ARGV[j], ARGV[j + 1], 'NX')
-      redis.call('ZADD', KEYS[8], 'NX', at, ARGV[j])
-      redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
+    if ARGV[i + 6] ~= '' and not digest_went(ARGV[i + 8], ARGV[i + 9]) then
+      redis.call('RPUSH', ARGV[i + 6], ARGV[i + 7])
+    else
+      for j = i + 12, i + 11 + 3 * jobs, 3 do
+        redis.call('SET', job_prefix .. ARGV[j], ARGV[j + 1], 'NX')
+        redis.call('ZADD', KEYS[8], 'NX', at, ARGV[j])
+        redis.call('HSETNX', KEYS[9], ARGV[j], ARGV[j + 2])
+      end
     end
   end
   finish(id, record, gone, ttl)
   fired[#fired + 1] = now and 1 or 0
-  i = i + 10 + 3 * jobs
+  i = i + 12 + 3 * jobs
 end
 return fired
 """

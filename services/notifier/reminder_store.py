@@ -90,19 +90,24 @@ class Firing:
     """What firing a claimed reminder writes, unless it fired before, as the arguments of the script that
     records it (serialised when the firing is built, not when it is recorded): its fired mark, its
     ``reminder.due`` event, and its alert's effects (its event, also recorded in its subscriber's feed, and its
-    delivery jobs or digest entry)."""
+    delivery jobs or digest entry). A digest subscriber's firing carries both its digest entry and the jobs that
+    send it alone, with its digest record (``notifier:digest-last:<id>``) and its day's digest moment: the
+    script buffers it only if that day's digest is not recorded as sent when it commits."""
 
     claimed: Claimed
     args: tuple[Any, ...]
 
     @classmethod
     def of(cls, claimed: Claimed, *, fired_key: str, earlier_key: str, event: bytes,
-           effects: AlertEffects) -> "Firing":
+           effects: AlertEffects, digest_day: tuple[str, datetime] | None = None) -> "Firing":
         """``fired_key``: the mark of its reminder slot, set when it fires; ``earlier_key``: the mark earlier
-        versions set for this one reminder, which also stops it."""
+        versions set for this one reminder, which also stops it; ``digest_day``: for an alert with a digest
+        entry, the subscriber's digest record and the digest moment of the firing's day (``effects``' jobs
+        are then those that send it alone)."""
         digest_key, digest = effects.digest or ("", "")
+        last_key, moment = (digest_day[0], digest_day[1].isoformat()) if digest_day else ("", "")
         args: list[Any] = [claimed.reminder_id, claimed.raw, fired_key, earlier_key, event, effects.event_json,
-                           digest_key, digest, effects.feed, len(effects.jobs)]
+                           digest_key, digest, last_key, moment, effects.feed, len(effects.jobs)]
         for job in effects.jobs:
             args += [job.job_id, job.model_dump_json(), job.destination]
         return cls(claimed, tuple(args))
@@ -223,7 +228,7 @@ class ReminderStore:
         for f in firings:
             args += f.args
         for c in dropped:
-            args += [c.reminder_id, c.raw, "", "", "", "", "", "", "", 0]
+            args += [c.reminder_id, c.raw, "", "", "", "", "", "", "", "", "", 0]
         keys = [*self._keys["finish"], *streams, outbox.zset, outbox.dests]
         fired = await self._fire(keys=keys, args=args)
         return [bool(flag) for flag in fired[:len(firings)]]

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from faststream.redis import RedisBroker
 from redis.asyncio.client import Pipeline
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, WatchError
 
 from schemas import CloudEvent, ReleaseClassifiedEvent
 from schemas.alerts import Alert
@@ -45,7 +45,7 @@ from .channels.email import EmailSupport
 from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
-from .digest import assemble_digest, digest_due, digest_sent_today, last_digest_time
+from .digest import assemble_digest, digest_due, digest_moment_of_day, last_digest_time
 from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
@@ -230,7 +230,7 @@ class NotifierService:
                                      subscription=self._store().get, alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
                                      chains=ReminderChains(streams.client, streams.key).read,
-                                     digest_behind=self._digest_sent_today)
+                                     digest_day=self._digest_day)
         self.leader = LeaderLock(streams.client, streams.key("notifier:leader"),
                                  ttl=self.config.leader_ttl_seconds, name=self.settings.consumer)
 
@@ -664,26 +664,40 @@ class NotifierService:
                 if later_today is None:
                     later_today = await self._later_today(now)
                 await self._remind_in_digest(before(later_today.get(sub.id, []), end_of_day(moment)), now=now)
-            buffer_key = streams.key(f"notifier:digest:{sub.id}")
-            raw = await streams.client.lrange(buffer_key, 0, -1)
-            digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=last,
-                                     until=moment, now=now)
-            async with streams.client.pipeline(transaction=True) as pipe:
-                if digest is not None and not paused:
-                    self._queue(pipe, sub, digest, now=now)
-                    sent += 1
-                pipe.ltrim(buffer_key, len(raw), -1)
-                pipe.set(last_key, moment.isoformat())
-                await pipe.execute()
+            if await self._send_digest(sub, last_key, since=last, moment=moment, paused=paused, now=now):
+                sent += 1
         if sent and self.worker is not None:
             self.worker.wake()
         return sent
 
-    async def _digest_sent_today(self, sub: Subscription, now: datetime) -> bool:
-        streams = self.runtime.streams
-        raw = await streams.client.get(streams.key(f"notifier:digest-last:{sub.id}"))
-        last = datetime.fromisoformat(raw.decode()) if raw is not None else None
-        return digest_sent_today(sub.digest_at, last_sent=last, now=now)
+    async def _send_digest(self, sub: Subscription, last_key: str, *, since: datetime, moment: datetime,
+                           paused: bool, now: datetime) -> bool:
+        """Queue ``sub``'s digest of ``moment`` (unless ``paused``), and trim what it carries from the buffer and
+        record it as sent, atomically with the read of its buffer: an entry buffered meanwhile (a reminder firing
+        that decided to buffer before the record) makes it read again, so none is left for the next day's digest.
+        Returns whether a digest was queued."""
+        buffer_key = self.runtime.streams.key(f"notifier:digest:{sub.id}")
+        async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(buffer_key)
+                    raw = await pipe.lrange(buffer_key, 0, -1)
+                    digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=since,
+                                             until=moment, now=now)
+                    pipe.multi()
+                    if digest is not None and not paused:
+                        self._queue(pipe, sub, digest, now=now)
+                    pipe.ltrim(buffer_key, len(raw), -1)
+                    pipe.set(last_key, moment.isoformat())
+                    await pipe.execute()
+                    return digest is not None and not paused
+                except WatchError:
+                    continue
+
+    def _digest_day(self, sub: Subscription, now: datetime) -> tuple[str, datetime]:
+        """``sub``'s digest record and its digest moment of ``now``'s day (see :meth:`ReminderFiring._firing`)."""
+        return (self.runtime.streams.key(f"notifier:digest-last:{sub.id}"),
+                digest_moment_of_day(sub.digest_at, now=now))
 
     async def _later_today(self, now: datetime) -> dict[str, list[LaterToday]]:
         assert self.reminders is not None

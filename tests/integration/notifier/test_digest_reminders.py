@@ -1,10 +1,12 @@
 """A digest subscriber's reminders come in the digest of their own day, whatever the digest's time and the
 reminder time: never in the next day's, never twice, across a restart."""
 
+import asyncio
 import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from redis.asyncio import Redis
 
 from samples import dated, release
 
@@ -165,3 +167,75 @@ async def test_a_reminder_planned_after_its_days_digest_went_is_sent_on_its_own_
     assert await _tick(n.service) == 1  # the announcement's own alert
     _, digest = await _sent(n, receiver, 2)
     assert _reminders(digest) == [] and [a["kind"] for a in digest["alerts"]] == ["new"]
+
+
+async def _digest_and_reminder_at_nine(notifier, receiver, write_yaml, publish_classified, now):
+    """A desk with its digest at the reminder time, 09:00, its "on the day" reminder of DUE planned, and the
+    digest of the day before (the announcement's alert) sent."""
+    path = _desk(write_yaml, receiver.url("hook"), "09:00", reminders="P0D")
+    n = await _started(notifier, path, now)
+    assert await n.service.send_digests() == 0
+    await _announced(n, publish_classified, reminders=1)
+    now[0] = datetime(2026, 3, 9, 9, 0, 5, tzinfo=timezone.utc)
+    assert await _tick(n.service) == 1
+    await _sent(n, receiver, 1)
+    return n
+
+
+async def test_a_reminder_whose_firing_commits_after_its_days_digest_went_is_sent_on_its_own(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """Digest and reminder both at 09:00: a firing claims the reminder before the digest is recorded (so it is not
+    brought forward) and commits after. It must not wait in the buffer for the next day's digest."""
+    now = [datetime(2026, 3, 9, 7, 0, tzinfo=timezone.utc)]
+    n = await _digest_and_reminder_at_nine(notifier, receiver, write_yaml, publish_classified, now)
+
+    store, committing, digest_recorded = n.service.reminders, asyncio.Event(), asyncio.Event()
+    commit = store.fire
+
+    async def held(*args, **kwargs):  # the firing has decided what it writes; its commit waits for the digest
+        committing.set()
+        await digest_recorded.wait()
+        return await commit(*args, **kwargs)
+    monkeypatch.setattr(store, "fire", held)
+
+    now[0] = datetime(2026, 3, 10, 9, 0, 1, tzinfo=timezone.utc)
+    firing = asyncio.create_task(n.service.firing.fire_due())
+    await committing.wait()
+    assert await n.service.send_digests() == 0  # nothing buffered; the reminder is claimed, not brought forward
+    digest_recorded.set()
+    assert await firing == 1
+
+    streams = n.service.runtime.streams
+    assert await streams.client.llen(streams.key("notifier:digest:desk")) == 0  # not for the next day's digest
+    _, alone = await _sent(n, receiver, 2)
+    assert (alone["kind"], alone["reminder"]["offset"], alone["reminder"]["due"]) == ("reminder", "P0D", "2026-03-10")
+
+
+async def test_a_reminder_buffered_while_its_days_digest_reads_the_buffer_comes_in_that_digest(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """Digest and reminder both at 09:00: the reminder fires into the buffer after the digest read it and before
+    the digest is recorded. The digest reads again and carries it; it is not left for the next day's."""
+    now = [datetime(2026, 3, 9, 7, 0, tzinfo=timezone.utc)]
+    n = await _digest_and_reminder_at_nine(notifier, receiver, write_yaml, publish_classified, now)
+
+    streams = n.service.runtime.streams
+    buffer, read, fired = streams.key("notifier:digest:desk"), Redis.lrange, []
+
+    def lrange(self, key, *args):  # the digest's read of its buffer, then the firing, before the digest's record
+        answer = read(self, key, *args)
+        if key != buffer or fired:
+            return answer
+
+        async def then_fire():
+            got = await answer
+            fired.append(await n.service.firing.fire_due())
+            return got
+        return then_fire()
+    monkeypatch.setattr(Redis, "lrange", lrange)
+
+    now[0] = datetime(2026, 3, 10, 9, 0, 1, tzinfo=timezone.utc)
+    assert await n.service.send_digests() == 1
+    assert fired == [1]
+    assert await streams.client.llen(buffer) == 0  # nothing left for the next day's digest
+    _, digest = await _sent(n, receiver, 2)
+    assert _reminders(digest) == [("P0D", "2026-03-10")]

@@ -1,8 +1,8 @@
-"""Which reminders a digest brings forward into its day, and when a digest subscriber's day's digest has gone."""
+"""Which reminders a digest brings forward into its day, and the digest moment of a day."""
 
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 
-from services.notifier.digest import digest_sent_today
+from services.notifier.digest import digest_moment_of_day
 from services.notifier.digest_reminders import before, by_subscriber, end_of_day
 from services.notifier.reminder_records import PlannedRecord
 
@@ -34,9 +34,9 @@ def test_the_days_reminders_go_by_subscriber_and_only_the_digests_day_is_brought
     assert before(found["desk"], end_of_day(_at(9, 8))) == []  # yesterday's digest, sent late: none of today's
 
 
-def test_the_days_digest_has_gone_once_its_moment_is_recorded_as_sent():
-    assert not digest_sent_today(EIGHT, last_sent=_at(9, 8), now=_at(10, 7, 59))  # today's is still ahead
-    assert not digest_sent_today(EIGHT, last_sent=_at(9, 8), now=_at(10, 8))  # due, not yet sent
-    assert digest_sent_today(EIGHT, last_sent=_at(10, 8), now=_at(10, 9))
-    assert not digest_sent_today(time(17, 0), last_sent=_at(9, 17), now=_at(10, 9))  # the evening's is ahead
-    assert not digest_sent_today(EIGHT, last_sent=None, now=_at(10, 9))
+def test_the_digest_moment_of_a_day_is_that_days_whether_it_has_come_or_not():
+    assert digest_moment_of_day(EIGHT, now=_at(10, 7, 59)) == _at(10, 8)
+    assert digest_moment_of_day(EIGHT, now=_at(10, 9)) == _at(10, 8)
+    assert digest_moment_of_day(time(17, 0), now=_at(10, 9)) == _at(10, 17)
+    assert digest_moment_of_day(EIGHT, now=datetime(2026, 3, 10, 23, 30, tzinfo=timezone(timedelta(hours=-2)))) \
+        == _at(11, 8)  # the day is UTC's
