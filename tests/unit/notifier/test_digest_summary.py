@@ -52,7 +52,7 @@ def test_the_digest_html_summary_links_each_section_by_anchor_and_each_section_i
     html = render_digest_html(_digest(), unsubscribe_url=None,
                               release_page=lambda rid: release_page_url(DASHBOARD, rid))
     summary = html[:html.index("<h2")]
-    assert '<a dir="auto" href="#release-2" style="color: #1d70b8;">Borders &lt;&amp;&gt;</a>' in summary
+    assert '<a href="#release-2" dir="auto" style="color: #1d70b8;">Borders &lt;&amp;&gt;</a>' in summary
     assert summary.index('href="#release-2"') < summary.index('href="#release-1"')
     sections = html[html.index("<h2"):]
     assert sections.index('id="release-1"') < sections.index("Training</a>") < sections.index('id="release-2"')
