@@ -10,6 +10,7 @@ place that validates and that knows which ids the YAML file owns.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -408,6 +409,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 RENAME = "rename one of them to keep both"
+NOTIFIER_CHECK_SECONDS = 3  # how long `validate` waits on the notifier for its warnings
 
 
 def _stored_text(stored: dict[str, Any]) -> str:
@@ -419,14 +421,15 @@ def _overriding(args: argparse.Namespace, ids: list[str]) -> list[str]:
     """What the file's ``ids`` override among the subscriptions of the running notifier (or the one ``--url``
     names); nothing when none is reached: validating a file needs no notifier."""
     try:
-        status, body = _request(args, "GET", "/subscriptions", timeout=3)
-    except CommandError:
+        status, body = _request(args, "GET", "/subscriptions", timeout=NOTIFIER_CHECK_SECONDS)
+    except (CommandError, OSError, ValueError, http.client.HTTPException):  # a timeout, an answer not JSON
         return []
-    if status != 200 or not isinstance(body, dict):
+    subs = body.get("subscriptions") if status == 200 and isinstance(body, dict) else None
+    if not isinstance(subs, list):
         return []
     lines = []
-    for sub in body.get("subscriptions", []):
-        if sub.get("id") not in ids:
+    for sub in subs:
+        if not isinstance(sub, dict) or sub.get("id") not in ids:
             continue
         if sub.get("overrides"):
             lines.append(f"{sub['id']!r} overrides the stored subscription {_stored_text(sub['overrides'])}, which "

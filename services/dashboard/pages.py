@@ -7,11 +7,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from services.common.bidi import shown
+from services.notifier.templates import web_address
 
 _TEMPLATES = Environment(loader=PackageLoader("services.dashboard", "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True),
                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                          finalize=shown)  # no bidi override from a release reorders the page
+_TEMPLATES.filters["web_address"] = web_address  # only http and https addresses become links, as in emails
 
 # The page needs nothing from elsewhere: its style is inline, it runs no script, its forms post to itself.
 SECURITY_HEADERS = {

@@ -16,6 +16,7 @@ from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
 from services.notifier.reminders import REMIND_AT, due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
+from services.notifier.templates import web_address
 
 from .deliveries import DeliveryStatus
 from .highlight import Piece, highlighted
@@ -231,8 +232,9 @@ def _utc_label(when: datetime) -> str:
 
 
 def _web_link(url: str | None) -> str | None:
-    """``url`` when a browser may follow it (http or https), else None (a file:// or other scheme is no link)."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
+    """``url`` when a browser may follow it (http or https with a host), else None (a file:// or other scheme is
+    no link)."""
+    return url if url and web_address(url) else None
 
 
 @dataclass(frozen=True)

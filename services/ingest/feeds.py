@@ -174,16 +174,29 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
+# What may name an entry, and so become its release's url: a web address, or a URI naming it with no page behind
+# it (tag:, urn:); never javascript:, data:, file: and the like, which a reader's browser would follow
+_NAMING_SCHEMES = ("http", "https", "tag", "urn")
+
+
+def _naming_link(link: str, *, base: str) -> str:
+    """``link`` made absolute against ``base`` if it may name an entry, else ``""``."""
+    if not clean_url(link):
+        return ""
+    link = canonical_link(link, base=base)
+    return link if urlsplit(link).scheme.lower() in _NAMING_SCHEMES else ""
+
+
 def _entry(item: dict, *, base: str) -> FeedEntry:
     # feedparser gives an Atom entry with no link its <id>, and an RSS item its <guid> only when a permalink: one
     # that is not but is a URI of its own (tag:, urn:) names the item as well, though no web page is behind it
-    guid = str(item.get("id") or "").strip()
-    link = item.get("link") or (guid if urlsplit(guid).scheme else "")
-    if not link:
-        raise ContentError("the entry has no link, and no id or guid that is a URI: nothing names it")
-    if not clean_url(link):
+    link, guid = str(item.get("link") or ""), str(item.get("id") or "").strip()
+    if link and not clean_url(link):
         raise ContentError(f"the entry's link (or, with none, its id) is only whitespace: {link!r}")
-    link = canonical_link(link, base=base)
+    link = _naming_link(link, base=base) or (_naming_link(guid, base=base) if urlsplit(guid).scheme else "")
+    if not link:
+        raise ContentError("the entry has no web link, and no id or guid that is a web address or a tag: or urn: "
+                           "URI: nothing names it")
     content = item.get("content") or []
     content_html = "\n".join(part.get("value", "") for part in content) or None
     summary = item.get("summary", "") or ""
@@ -200,8 +213,7 @@ def _entry(item: dict, *, base: str) -> FeedEntry:
 def _refused(item: dict, index: int, *, base: str, exc: Exception) -> RefusedEntry:
     """``item`` refused for ``exc``: keyed by its id, else its link, else its content (not its place in the feed,
     which moves as entries are added: it would be refused again each time)."""
-    link = str(item.get("link") or "")
-    link = canonical_link(link, base=base) if link else ""
+    link = _naming_link(str(item.get("link") or ""), base=base)
     fingerprint = _digest(sorted(item.items(), key=lambda kv: kv[0]))
     key = normalise_text(str(item.get("id") or "")) or link or f"{base}#entry-{fingerprint}"
     link = link or f"{base}#entry-{index + 1}"

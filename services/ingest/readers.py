@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from .drafts import Draft, as_release
-from .errors import ContentError, FetchError
+from .errors import ContentError
 from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
 from .govuk import content_api_url, is_govuk_link, redirect_destination, release_from_item
@@ -33,8 +33,10 @@ class Reader:
 
     async def govuk_item(self, link_or_path: str, *, source: str) -> Draft:
         """The release of a GOV.UK page, from its Content API item; a redirect item (a page moved) is followed
-        to its destination's, as many times as the fetcher follows HTTP redirects."""
+        to its destination's, as many times as the fetcher follows HTTP redirects. Redirect items that lead back
+        to one read, or past that many, are a :class:`ContentError`: the same items lead there at every try."""
         first = url = content_api_url(link_or_path, govuk_url=self.govuk_url)
+        read_items = {url}
         for _ in range(self.fetcher.max_redirects + 1):
             fetched = await self.fetcher.get(url, accept="application/json")
             assert fetched is not None  # no validators sent, so never 304
@@ -44,7 +46,10 @@ class Reader:
             if not is_govuk_link(urljoin(self.govuk_url, read), govuk_url=self.govuk_url):
                 raise ContentError(f"{url}: a redirect item to {read}, not a page of {self.govuk_url}")
             url = content_api_url(read, govuk_url=self.govuk_url)
-        raise FetchError(f"{first}: more than {self.fetcher.max_redirects} redirects")
+            if url in read_items:
+                raise ContentError(f"{first}: redirect items lead back to {url}")
+            read_items.add(url)
+        raise ContentError(f"{first}: more than {self.fetcher.max_redirects} redirect items")
 
     def _item_release(self, fetched: Fetched, *, source: str, url: str) -> Draft | str:
         """The release of the item ``fetched``, or, a redirect item, where it redirects to."""

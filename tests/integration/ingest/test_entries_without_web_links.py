@@ -76,5 +76,5 @@ async def test_an_entry_naming_nothing_is_dead_lettered_once_not_dropped_unsaid(
     assert (report.published, report.rejected) == (1, 0)
     [letter] = await streams.client.xrange(streams.key(DEAD_LETTERS))
     reason = DeadLetterEvent.model_validate_json(letter[1][EVENT_FIELD.encode()]).data.reason
-    assert reason.endswith("feed entry cannot be read (ContentError: the entry has no link, and no id or guid that "
-                           "is a URI: nothing names it)")
+    assert reason.endswith("feed entry cannot be read (ContentError: the entry has no web link, and no id or guid "
+                           "that is a web address or a tag: or urn: URI: nothing names it)")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
 
+from schemas import DeadLetterEvent
+from schemas.streams import DEAD_LETTERS, EVENT_FIELD
 from services.common.metrics import SOURCE_POLLS
 from services.ingest.config import SourceConfig
-from services.ingest.errors import ContentError, SourceError
+from services.ingest.errors import ContentError
 from services.ingest.polling import SourcePoller
 
 pytestmark = pytest.mark.integration
@@ -116,12 +119,43 @@ async def test_an_item_unpublished_with_a_redirect_is_read_at_its_destination(go
     assert history.url == govuk.base + new_path and history.document_type == "news_story"
 
 
-async def test_redirect_items_pointing_at_each_other_are_a_failure_not_a_loop(govuk, reader):
-    for here, there in (("/a", "/b"), ("/b", "/a")):
-        govuk.put("/api/content" + here, {"base_path": here, "schema_name": "redirect", "document_type": "redirect",
-                                          "redirects": [{"path": here, "type": "exact", "destination": there}]})
-    with pytest.raises(SourceError, match=r"/api/content/a: more than 2 redirects"):
+def put_redirect_item(govuk, here: str, there: str) -> None:
+    govuk.put("/api/content" + here, {"base_path": here, "schema_name": "redirect", "document_type": "redirect",
+                                      "redirects": [{"path": here, "type": "exact", "destination": there}]})
+
+
+@pytest.mark.parametrize(("hops", "reason"), [
+    pytest.param((("/a", "/a"),), "/api/content/a: redirect items lead back to {base}/api/content/a",
+                 id="to-itself"),
+    pytest.param((("/a", "/b"), ("/b", "/a")), "/api/content/a: redirect items lead back to {base}/api/content/a",
+                 id="loop"),
+    pytest.param((("/a", "/b"), ("/b", "/c"), ("/c", "/d"), ("/d", "/e")),
+                 "/api/content/a: more than 2 redirect items", id="too-many"),
+])
+async def test_redirect_items_that_lead_nowhere_are_refused_not_retried(govuk, reader, hops, reason):
+    for here, there in hops:
+        put_redirect_item(govuk, here, there)
+    with pytest.raises(ContentError, match=re.escape(reason.format(base=govuk.base))):
         await reader.govuk_item("/a", source="s")
+
+
+async def test_a_feed_entry_whose_item_redirects_to_itself_is_dead_lettered_once_and_the_poll_completes(
+        govuk, reader, streams, published):
+    """Before: a redirect item pointing to itself (or a loop of them) was a FetchError, taken as temporary: the
+    entry was retried at the backoff cap for ever, the poll never completed and the feed's ETag was never saved."""
+    serve_govuk_feed(govuk, items=("press_release",))
+    path = json.loads(govuk.fixture("content-api/history_mode.json"))["base_path"]
+    put_redirect_item(govuk, path, path)
+    source = poller(govuk, reader, streams)
+    report = await source.run(now=NOW, clock=0)
+    assert report is not None and (report.published, report.failed, report.rejected) == (1, 1, 1)
+    [letter] = await streams.client.xrange(streams.key(DEAD_LETTERS))
+    assert f"redirect items lead back to {govuk.base}/api/content{path}" in \
+        DeadLetterEvent.model_validate_json(letter[1][EVENT_FIELD.encode()]).data.reason
+    await streams.client.delete(streams.key("ingest:source:govuk-home-office:lease"))
+    report = await source.run(now=NOW, clock=1)
+    assert report is not None and report.not_modified  # the ETag was saved
+    assert len(await streams.client.xrange(streams.key(DEAD_LETTERS))) == 1
 
 
 async def test_a_redirect_item_off_govuk_is_refused_naming_where_it_goes(govuk, reader):

@@ -2,10 +2,13 @@
 
 import asyncio
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from notifier_harness import subscriptions_cli
+from pledgewatch import subscriptions_cli as subscriptions_cli_module
 
 pytestmark = pytest.mark.integration
 
@@ -557,3 +560,45 @@ async def test_a_change_is_confirmed_on_stderr_and_stdout_keeps_the_yaml(notifie
         said = capsys.readouterr()
         assert said.err == line + "\n", argv
         assert said.out.startswith("id: desk\n"), argv
+
+
+class _NotJson(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<html>a proxy's page, not the notifier</html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _Silent(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.stop.wait(5)  # answers nothing while the client waits
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("handler", [_NotJson, _Silent], ids=["not-json", "no-answer"])
+def test_validate_of_a_valid_file_is_valid_whatever_answers_at_the_notifiers_address(write_yaml, capsys,
+                                                                                   monkeypatch, handler):
+    """Before: a 200 that is not JSON ended `validate` with "error: unexpected JSONDecodeError", exit 1, and a
+    read that timed out with "unexpected TimeoutError": asking the notifier is only for warnings."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.stop = threading.Event()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(subscriptions_cli_module, "NOTIFIER_CHECK_SECONDS", 0.2)
+    monkeypatch.setenv("PLEDGEWATCH_NOTIFIER_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        path = write_yaml("subscriptions:\n  - {id: desk, channels: [console]}\n", "subs.yaml")
+        assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+    said = capsys.readouterr()
+    assert (said.out, said.err) == (f"{path}: 1 valid subscription(s): desk\n", "")

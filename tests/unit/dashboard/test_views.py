@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -314,3 +315,17 @@ def test_a_release_with_no_commitment_says_so_on_its_page_without_a_key_to_marks
                   release=release_view(summary, [], today=TODAY))
     assert "No commitment was found in this release." in page
     assert "0 commitments" not in page and "In the text:" not in page and "<ol" not in page
+
+
+def test_the_release_page_links_the_release_only_at_a_web_address_as_emails_do():
+    """Before: the page linked whatever url its view held, and the view let through any url starting
+    ``https://``, with no host too: ``https:///evil.example/x``, which a browser follows to evil.example."""
+    entries = [entry(FUNDING, url="https:///evil.example/x")]
+    view = release_view(ReleaseSummary.of("r1", 1, entries), entries, today=TODAY)
+    for shown in (view, replace(view, url="javascript:alert(document.cookie)")):
+        page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=shown,
+                      json_reads=True)
+        assert "evil.example" not in page and "javascript:" not in page
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, json_reads=True,
+                  release=replace(view, url="https://www.gov.uk/x"))
+    assert '<a href="https://www.gov.uk/x">the release</a>' in page

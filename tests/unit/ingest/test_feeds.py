@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.ingest.errors import ContentError
-from services.ingest.feeds import carries_full_text, entry_release, parse_feed
+from services.ingest.feeds import FeedEntry, RefusedEntry, carries_full_text, entry_release, parse_feed
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
 BASE = "https://www.gov.uk"
@@ -146,3 +146,40 @@ def test_an_entry_keeps_its_key_whether_it_is_refused_or_read():
     read = _entry(item, base="https://example.org/feed")
     refused = _refused(item, 0, base="https://example.org/feed", exc=ValueError("x"))
     assert refused.key == read.key == "twin-1"
+
+
+def _rss(item: str) -> bytes:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Notice</title>{item}'
+            "<description>The ministry will act by 2027.</description></item></channel></rss>").encode()
+
+
+@pytest.mark.parametrize("guid", [
+    '<guid isPermaLink="false">javascript:alert(document.cookie)</guid>',
+    "<guid>javascript:alert(document.cookie)</guid>",  # a permalink: feedparser gives it as the link
+    '<guid isPermaLink="false">data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</guid>',
+    '<guid isPermaLink="false">file:///etc/passwd</guid>',
+    "<link>javascript:alert(1)</link>",
+])
+def test_a_guid_or_link_of_another_scheme_never_becomes_the_release_url(guid):
+    """Before: a guid of any scheme (``javascript:``, ``data:``, ``file:``) was the entry's link, and so the
+    release's URL. It names the entry only as an http(s) address or a ``tag:`` or ``urn:`` URI: with nothing
+    else naming it, the entry is refused saying so."""
+    [entry] = parse_feed(_rss(guid), url="https://e.org/feed.rss")
+    assert isinstance(entry, RefusedEntry)
+    assert entry.link == "https://e.org/feed.rss#entry-1"
+    assert entry.reason.endswith("the entry has no web link, and no id or guid that is a web address or a tag: or "
+                                 "urn: URI: nothing names it)")
+
+
+@pytest.mark.parametrize(("item", "link"), [
+    ('<guid isPermaLink="false">tag:e.org,2026:1</guid>', "tag:e.org,2026:1"),
+    ('<guid isPermaLink="false">urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</guid>',
+     "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"),
+    ("<guid>https://e.org/notice</guid>", "https://e.org/notice"),
+    ('<link>https://e.org/notice</link><guid isPermaLink="false">javascript:alert(1)</guid>', "https://e.org/notice"),
+    ('<link>javascript:alert(1)</link><guid isPermaLink="false">tag:e.org,2026:1</guid>', "tag:e.org,2026:1"),
+])
+def test_an_entry_is_named_by_a_web_address_or_a_tag_or_urn_uri(item, link):
+    [entry] = parse_feed(_rss(item), url="https://e.org/feed.rss")
+    assert isinstance(entry, FeedEntry) and entry.link == link
+    assert entry_release(entry, source="s", now=NOW).release.url == link

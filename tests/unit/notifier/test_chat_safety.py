@@ -21,8 +21,8 @@ TEXT = ('<!channel> Pledge by UK: <a href="https://evil.example/verify">verify y
         " @everyone <@123> **act now** [GOV.UK](https://evil.example/verify) (press@gov.uk)")
 
 
-def _payloads(url: str) -> list[dict]:
-    """What Apprise posts to the service of ``url`` for a message of TITLE and TEXT (nothing leaves the
+def _payloads(url: str, text: str = TEXT) -> list[dict]:
+    """What Apprise posts to the service of ``url`` for a message of TITLE and ``text`` (nothing leaves the
     process: requests is stubbed)."""
     posted = []
 
@@ -33,7 +33,7 @@ def _payloads(url: str) -> list[dict]:
 
     sender = AppriseSender(url, timeout=5)
     message = TestNotification(notification_id="t-1", subscription_id="chat", created_at=datetime.now(timezone.utc))
-    with mock.patch.object(chat, "chat_text", return_value=(TITLE, TEXT)), \
+    with mock.patch.object(chat, "chat_text", return_value=(TITLE, text)), \
             mock.patch("requests.post", post), \
             mock.patch("requests.request", lambda method, target, *a, **k: post(target, *a, **k)):
         import asyncio
@@ -74,6 +74,23 @@ def test_a_web_address_in_a_discord_message_stays_a_link():
     [payload] = _payloads("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js")
     assert "https://evil.example/verify" in payload["content"]  # not escaped: Discord links it, as words
     assert "\\[GOV\\.UK\\]\\(https://evil.example/verify" in payload["content"]
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+def test_a_web_address_with_an_at_sign_stays_a_link_to_the_same_page_and_pings_nobody(url):
+    """Before: a zero-width space followed its ``@`` too, and ``https://medium.com/@dept/x`` became a link to
+    ``https://medium.com/@`` (Discord, Mattermost); an ``@`` in an address is written ``%40``, the same page."""
+    text = ("Read https://medium.com/@dept/pledge, write to mailto:press@gov.uk, "
+            "see https://evil.example/@everyone and ask @here")
+    [payload] = _payloads(url, text)
+    shown = (payload.get("content", "") + payload.get("text", "")
+             + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
+    assert "https://medium.com/%40dept/pledge" in shown and "mailto:press%40gov.uk" in shown
+    assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
+    assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "/@everyone" not in shown
+    assert "@\u200bhere" in shown
 
 
 class _Recorder(BaseHTTPRequestHandler):
