@@ -53,7 +53,12 @@ class SourceState:
         self._token = uuid.uuid4().hex
 
     async def validators(self) -> tuple[str | None, str | None]:
-        etag, modified = await self.streams.client.hmget(self._key, "etag", "last_modified")
+        """The feed's ``ETag`` and ``Last-Modified`` to ask with; none when saved by a version that kept no
+        release ids (no ``ids`` mark): a ``304`` would then list no entry, and an entry recorded before learns
+        its release only at a poll that lists it."""
+        etag, modified, ids = await self.streams.client.hmget(self._key, "etag", "last_modified", "ids")
+        if ids is None:
+            return None, None
         return (etag.decode() if etag else None, modified.decode() if modified else None)
 
     async def save_validators(self, etag: str | None, last_modified: str | None) -> None:
@@ -61,7 +66,7 @@ class SourceState:
         await client.hdel(self._key, "etag", "last_modified")
         mapping = {k: v for k, v in (("etag", etag), ("last_modified", last_modified)) if v}
         if mapping:
-            await client.hset(self._key, mapping=mapping)
+            await client.hset(self._key, mapping={**mapping, "ids": "1"})
 
     async def seen(self, keys: list[str]) -> dict[str, Seen]:
         if not keys:

@@ -154,3 +154,22 @@ async def test_a_guid_reused_for_another_article_is_followed(govuk, reader, stre
     # The publisher says it is the same entry: its next version, not a new release (docs/INGEST.md).
     assert [(r.release_id, r.version, r.url) for r in await published()] == [
         (release_id_for(first), 1, first), (release_id_for(first), 2, other)]
+
+
+async def test_an_entry_recorded_before_release_ids_were_kept_learns_its_release_behind_a_304(govuk, reader, streams,
+                                                                                             published):
+    """The feed unchanged since the upgrade answers 304 to a conditional request: the first poll after it asks
+    without validators, so that its entries learn their releases before the site moves its links."""
+    old, new = "http://example.org/press/a", "https://example.org/press/a"
+    source = poller(govuk, reader, streams, "/press.atom")
+    govuk.put("/press.atom", atom(atom_entry(GUID, old, TEXT)), "application/atom+xml", etag='"v1"')
+    await source.poll(now=NOW, clock=0)
+    seen, state = streams.key("ingest:source:ministry:seen"), streams.key("ingest:source:ministry")
+    recorded = (await streams.client.hget(seen, GUID)).decode()
+    await streams.client.hset(seen, GUID, recorded.split(" ")[0])  # as an earlier release recorded it
+    await streams.client.hdel(state, "ids")  # and its validators, with no mark that release ids were kept
+
+    assert (await source.poll(now=NOW, clock=1)).not_modified is False  # asked again in full, not a 304
+    govuk.put("/press.atom", atom(atom_entry(GUID, new, TEXT)), "application/atom+xml", etag='"v2"')
+    assert (await source.poll(now=NOW, clock=2)).published == 0
+    assert [(r.release_id, r.version) for r in await published()] == [(release_id_for(old), 1)]
