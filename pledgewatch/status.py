@@ -21,7 +21,7 @@ from schemas.streams import ALL, DEAD_LETTERS
 from services.common.dead_letter_cap import near_cap
 from services.common.dead_letter_counts import by_origin, counts_key, overcounted
 from services.common.heartbeats import hash_name
-from services.common.held_back import count_older_limit, held_back, older_range, oldest_needed, since_iso
+from services.common.held_back import by_group, count_older_limit, first_entry_range, oldest_needed, since_iso, to_count
 from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
@@ -179,33 +179,44 @@ def _health(api: str) -> dict[str, Any]:
 def _stream(client: redis.Redis, key: str, name: str, cap: int) -> dict[str, Any]:
     if not client.exists(key):
         return {"name": name, "length": 0, "cap": cap, "groups": []}
-    groups, length = [], client.xlen(key)
-    for group in client.xinfo_groups(key):
+    found, length = client.xinfo_groups(key), client.xlen(key)
+    held = _held_back(client, key, found, length, cap) if name != DEAD_LETTERS else [(0, None)] * len(found)
+    groups = []
+    for group, (entries, since) in zip(found, held):
         lag = reported_lag(group)
         if lag is None:
             lag = len(client.xrange(**lag_range(key, group["last-delivered-id"])))
-        entries, since = _held_back(client, key, group, length, cap) if name != DEAD_LETTERS else (0, None)
         groups.append({"name": group["name"], "consumers": group["consumers"], "pending": group["pending"],
                        "lag": lag_text(lag), "held_back": entries, "held_back_since": since})
     return {"name": name, "length": length, "cap": cap, "groups": groups}
 
 
-def _held_back(client: redis.Redis, key: str, group: dict[str, Any], length: int,
-               cap: int) -> tuple[int, str | None]:
-    """How many entries ``group`` keeps in the stream past ``cap``, and since when (its oldest pending or unread
-    entry's time); a few reads, and none while the stream is within its cap."""
+def _held_back(client: redis.Redis, key: str, groups: list[dict[str, Any]], length: int,
+               cap: int) -> list[tuple[int, str | None]]:
+    """How many entries each of ``groups`` keeps in the stream past ``cap``, and since when (its oldest pending or
+    unread entry's time); a few reads, only for the groups holding back trimming (see
+    :mod:`services.common.held_back`), and none while the stream is within its cap."""
     limit = count_older_limit(length, cap)
-    if not limit:
+    first_entries = client.xrange(**first_entry_range(key)) if limit else []
+    if not first_entries:
+        return [(0, None)] * len(groups)
+    pending = [client.xpending(key, group["name"])["min"] if group["pending"] else None for group in groups]
+    needed = [oldest_needed(parse_stream_id(group["last-delivered-id"]), None if p is None else parse_stream_id(p))
+              for group, p in zip(groups, pending)]
+    first = parse_stream_id(first_entries[0][0])
+    older = len(client.xrange(**count)) if (count := to_count(key, needed, first, limit)) else 0
+    return [_since(client, key, group, p, entries)
+            for group, p, entries in zip(groups, pending, by_group(needed, first, length, cap, older))]
+
+
+def _since(client: redis.Redis, key: str, group: dict[str, Any], pending: str | None,
+           entries: int) -> tuple[int, str | None]:
+    """``entries`` held back by ``group`` and since when: its oldest pending entry's time, else its oldest unread's."""
+    if not entries:
         return 0, None
-    pending = client.xpending(key, group["name"])["min"] if group["pending"] else None
     last = group["last-delivered-id"]
-    needed = oldest_needed(parse_stream_id(last), None if pending is None else parse_stream_id(pending))
-    older = len(client.xrange(**older)) if (older := older_range(key, needed, limit)) else 0
-    entries = held_back(length, cap, older)
     oldest = pending or next((entry_id for entry_id, _ in client.xrange(key, min=f"({last}", count=1)), None)
-    if not entries or oldest is None:
-        return 0, None
-    return entries, since_iso(parse_stream_id(oldest)[0])
+    return (entries, since_iso(parse_stream_id(oldest)[0])) if oldest is not None else (0, None)
 
 
 def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:

@@ -7,6 +7,11 @@ delivered one, which trimming keeps too) to the newest, less the cap's worth tri
 entries older than that are counted up to :data:`~services.common.stream_stats.LAG_COUNT_LIMIT`: a group
 further ahead of the oldest entry than that is taken to hold back nothing (the group behind it holds back
 more, and is named first).
+
+Only the groups that hold back trimming are counted, so that a read costs little however many groups a stream
+has: those needing the stream's first entry (or one before it, trimmed or never read), which keep all it holds
+past the cap and need no count; else the group(s) needing the oldest entry. Any other group is further ahead
+than one of those and is taken to hold back nothing (like a group further ahead than the count reaches).
 """
 
 from __future__ import annotations
@@ -30,6 +35,27 @@ def older_range(key: str, needed: StreamId, limit: int) -> dict[str, Any] | None
     if needed == (0, 0):
         return None
     return {"name": key, "min": "-", "max": f"({needed[0]}-{needed[1]}", "count": limit}
+
+
+def first_entry_range(key: str) -> dict[str, Any]:
+    """The XRANGE arguments whose answer is the stream's first entry (its id: :func:`by_group`'s ``first``)."""
+    return {"name": key, "min": "-", "max": "+", "count": 1}
+
+
+def to_count(key: str, needed: list[StreamId], first: StreamId, limit: int) -> dict[str, Any] | None:
+    """The XRANGE arguments (:func:`older_range`) counting the entries :func:`by_group` takes as ``older``; None
+    when a group needs the stream's ``first`` entry or one before it (no count)."""
+    oldest = min(needed, default=first)
+    return None if oldest <= first else older_range(key, oldest, limit)
+
+
+def by_group(needed: list[StreamId], first: StreamId, length: int, cap: int, older: int) -> list[int]:
+    """Each group's entries held back, from each group's oldest ``needed`` entry, the stream's ``first`` entry
+    and, when :func:`to_count` named a count, the ``older`` entries counted before it (0 otherwise)."""
+    oldest = min(needed, default=first)
+    if oldest <= first:
+        return [held_back(length, cap, 0) if n <= first else 0 for n in needed]
+    return [held_back(length, cap, older) if n == oldest else 0 for n in needed]
 
 
 def count_older_limit(length: int, cap: int) -> int:

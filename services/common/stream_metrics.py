@@ -13,7 +13,7 @@ from redis.exceptions import ResponseError
 
 from schemas.streams import ALL, DEAD_LETTERS
 
-from .held_back import count_older_limit, held_back, older_range, oldest_needed
+from .held_back import by_group, count_older_limit, first_entry_range, oldest_needed, to_count
 from .streams import Streams, as_text, parse_stream_id
 from .stream_stats import lag_range, reported_lag
 
@@ -59,23 +59,35 @@ async def read_stream_stats(streams: Streams) -> StreamStats:
                 pipe.xrange(**lag_range(key, last_delivered))
             counted = [len(entries) for entries in await pipe.execute()]
     counts = iter(counted)
+    held = {name: await _held_back(streams, keys[name], [g for n, _, g in found if n == name], lengths[name])
+            for name in keys if name != DEAD_LETTERS}
     stats = [GroupStats(name, as_text(group["name"]), int(group["pending"]),
                         lag if (lag := reported_lag(group)) is not None else next(counts),
-                        await _held_back(streams, key, group, lengths[name]) if name != DEAD_LETTERS else 0)
+                        held.get(name, {}).get(as_text(group["name"]), 0))
              for name, key, group in found]
     return StreamStats(lengths, stats)
 
 
-async def _held_back(streams: Streams, key: str, group: dict[str, Any], length: int) -> int:
-    """Entries ``group`` keeps in the stream past its cap; no read while the stream is within it."""
+async def _held_back(streams: Streams, key: str, groups: list[dict[str, Any]], length: int) -> dict[str, int]:
+    """Entries each of ``groups`` keeps in the stream past its cap (see :mod:`.held_back`): a read of the
+    stream's first entry and at most one count, only for a stream past its cap."""
     limit = count_older_limit(length, streams.cap)
-    if not limit:
-        return 0
-    pending = (await streams.client.xpending(key, group["name"]))["min"] if int(group["pending"]) else None
-    needed = oldest_needed(parse_stream_id(group["last-delivered-id"]),
-                           None if pending is None else parse_stream_id(pending))
-    older = len(await streams.client.xrange(**older)) if (older := older_range(key, needed, limit)) else 0
-    return held_back(length, streams.cap, older)
+    if not limit or not groups:
+        return {}
+    needed = [oldest_needed(parse_stream_id(group["last-delivered-id"]),
+                            None if (pending := await _oldest_pending(streams, key, group)) is None
+                            else parse_stream_id(pending)) for group in groups]
+    first_entries = await streams.client.xrange(**first_entry_range(key))
+    if not first_entries:  # trimmed meanwhile
+        return {}
+    first = parse_stream_id(first_entries[0][0])
+    older = len(await streams.client.xrange(**count)) if (count := to_count(key, needed, first, limit)) else 0
+    return {as_text(group["name"]): entries
+            for group, entries in zip(groups, by_group(needed, first, length, streams.cap, older))}
+
+
+async def _oldest_pending(streams: Streams, key: str, group: dict[str, Any]) -> Any:
+    return (await streams.client.xpending(key, group["name"]))["min"] if int(group["pending"]) else None
 
 
 def held_back_series(groups: list[GroupStats]) -> list[tuple[str, str, int]]:

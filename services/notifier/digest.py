@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from schemas.alerts import Alert
 from schemas.digest import Digest
 
-__all__ = ["Digest", "assemble_digest", "digest_due", "digest_moment_of_day", "last_digest_time"]
+__all__ = ["BufferReader", "Digest", "assemble_digest", "digest_due", "digest_moment_of_day", "last_digest_time"]
 
 
 def last_digest_time(at: time, *, now: datetime) -> datetime:
@@ -29,6 +29,21 @@ def digest_moment_of_day(at: time, *, now: datetime) -> datetime:
     reached it, what is buffered waits for the next day's digest."""
     day = now.astimezone(timezone.utc).date()
     return datetime.combine(day, at.replace(tzinfo=None), tzinfo=timezone.utc)
+
+
+class BufferReader:
+    """The alerts of a digest buffer read again and again (it is only appended to between its digests): an
+    alert is parsed once, and a read is parsed anew only where it differs from the one before."""
+
+    def __init__(self) -> None:
+        self._raw: list[bytes] = []
+        self._alerts: list[Alert] = []
+
+    def alerts(self, raw: list[bytes]) -> list[Alert]:
+        known = len(self._raw) if raw[:len(self._raw)] == self._raw else 0
+        self._alerts = self._alerts[:known] + [Alert.model_validate_json(r) for r in raw[known:]]
+        self._raw = list(raw)
+        return self._alerts
 
 
 def assemble_digest(subscription_id: str, alerts: list[Alert], *, since: datetime | None,

@@ -45,7 +45,7 @@ from .channels.email import EmailSupport
 from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
-from .digest import assemble_digest, digest_due, digest_moment_of_day, last_digest_time
+from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
 from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
@@ -80,6 +80,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+DIGEST_WATCH_TRIES = 3  # reads of a digest's buffer overtaken by a new entry before the last read is taken as it is
 
 
 def _utc_now() -> datetime:
@@ -675,24 +676,37 @@ class NotifierService:
         """Queue ``sub``'s digest of ``moment`` (unless ``paused``), and trim what it carries from the buffer and
         record it as sent, atomically with the read of its buffer: an entry buffered meanwhile (a reminder firing
         that decided to buffer before the record) makes it read again, so none is left for the next day's digest.
-        Returns whether a digest was queued."""
+        After :data:`DIGEST_WATCH_TRIES` reads overtaken so (a burst of matches), the last read is taken as it is:
+        the buffer is only appended to until a digest trims it, so trimming that many entries drops exactly those
+        read, and what was buffered meanwhile waits for the next digest. Returns whether a digest was queued."""
         buffer_key = self.runtime.streams.key(f"notifier:digest:{sub.id}")
+        reader = BufferReader()
         async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
-            while True:
+            for _ in range(DIGEST_WATCH_TRIES):
                 try:
                     await pipe.watch(buffer_key)
-                    raw = await pipe.lrange(buffer_key, 0, -1)
-                    digest = assemble_digest(sub.id, [Alert.model_validate_json(r) for r in raw], since=since,
-                                             until=moment, now=now)
-                    pipe.multi()
-                    if digest is not None and not paused:
-                        self._queue(pipe, sub, digest, now=now)
-                    pipe.ltrim(buffer_key, len(raw), -1)
-                    pipe.set(last_key, moment.isoformat())
-                    await pipe.execute()
-                    return digest is not None and not paused
+                    alerts = reader.alerts(await pipe.lrange(buffer_key, 0, -1))
+                    return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
+                                                     moment=moment, paused=paused, now=now)
                 except WatchError:
                     continue
+            alerts = reader.alerts(await self.runtime.streams.client.lrange(buffer_key, 0, -1))
+            return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since, moment=moment,
+                                             paused=paused, now=now)
+
+    async def _commit_digest(self, pipe: Pipeline, sub: Subscription, buffer_key: str, last_key: str,
+                             alerts: list[Alert], *, since: datetime, moment: datetime, paused: bool,
+                             now: datetime) -> bool:
+        """In one transaction: queue the digest of ``alerts`` (the buffer's first entries), trim them from the
+        buffer, record the digest as sent."""
+        digest = assemble_digest(sub.id, alerts, since=since, until=moment, now=now)
+        pipe.multi()
+        if digest is not None and not paused:
+            self._queue(pipe, sub, digest, now=now)
+        pipe.ltrim(buffer_key, len(alerts), -1)
+        pipe.set(last_key, moment.isoformat())
+        await pipe.execute()
+        return digest is not None and not paused
 
     def _digest_day(self, sub: Subscription, now: datetime) -> tuple[str, datetime]:
         """``sub``'s digest record and its digest moment of ``now``'s day (see :meth:`ReminderFiring._firing`)."""

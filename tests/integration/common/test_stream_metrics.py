@@ -85,3 +85,37 @@ def test_past_the_limit_groups_holding_back_are_summed_as_other():
     assert len(series) == HELD_BACK_SERIES_LIMIT + 1
     assert series[0] == ("releases", f"g{HELD_BACK_SERIES_LIMIT + 2}", 100 + HELD_BACK_SERIES_LIMIT + 2)
     assert series[-1] == ("releases", "other", 100 + 101 + 102)
+
+
+class _CountingXrange:
+    """The client, counting the entries its XRANGE calls answer."""
+
+    def __init__(self, client):
+        self._client, self.calls, self.entries = client, 0, 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    async def xrange(self, *args, **kwargs):
+        answer = await self._client.xrange(*args, **kwargs)
+        self.calls, self.entries = self.calls + 1, self.entries + len(answer)
+        return answer
+
+
+async def test_a_group_caught_up_beside_a_stopped_one_is_not_counted_by_reading_the_stream(streams):
+    """Before: every group of a stream past its cap read the entries before its oldest needed one, bodies and
+    all (up to 10001 a group, each scrape), to find it held back nothing. The streams here are capped at 10."""
+    releases = streams.key("releases")
+    await streams.ensure_group(releases, "classifier")
+    await streams.ensure_group(releases, "audit")
+    await _fill(streams, releases, 60)
+    read = await streams.client.xreadgroup("classifier", "c1", {releases: ">"})
+    await streams.client.xack(releases, "classifier", *[entry_id for entry_id, _ in read[0][1]])
+    await streams.client.xreadgroup("audit", "c1", {releases: ">"}, count=5)  # stopped, 5 unacknowledged
+
+    counting = _CountingXrange(streams.client)
+    streams.client = counting
+    stats = await read_stream_stats(streams)
+
+    assert {g.group: g.held_back for g in stats.groups} == {"classifier": 0, "audit": 50}
+    assert (counting.calls, counting.entries) == (1, 1)  # the stream's first entry: the stopped group needs it
