@@ -21,13 +21,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import BusyLoadingError, ConnectionError, RedisError, ResponseError, TimeoutError
+from redis.exceptions import ResponseError
 
-from .redis_refusals import redis_unavailable
+from .redis_refusals import UNREACHABLE_REDIS, redis_unavailable
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = (ConnectionError, TimeoutError, BusyLoadingError, OSError)  # down, frozen, or loading its data
+UNREACHABLE = (*UNREACHABLE_REDIS, OSError)  # down, frozen, or loading its data (BusyLoadingError), or a socket's
 NOTICE_EVERY_SECONDS = 10.0
 RETRY_SECONDS = 1.0
 
@@ -42,8 +42,9 @@ class Wording:
 
 
 def redis_outage(exc: BaseException) -> bool:
-    """Whether ``exc`` is Redis away or refusing the work for now, which passes, rather than a command at fault."""
-    return isinstance(exc, UNREACHABLE) or (isinstance(exc, RedisError) and redis_unavailable(exc))
+    """Whether ``exc`` is Redis away or refusing the work for now, which passes, rather than a command at fault
+    (a DataError, LockError or InvalidResponse is a bug: an ERROR with its traceback)."""
+    return isinstance(exc, UNREACHABLE) or (isinstance(exc, ResponseError) and redis_unavailable(exc))
 
 
 REDIS_WORDING = Wording("Redis unavailable", "Redis still unavailable", "Redis answers again")

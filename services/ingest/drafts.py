@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from schemas import ReleasePublished
 
+from .identity import release_id_for
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -23,3 +25,12 @@ def as_release(draft: Draft, release_id: str | None) -> Draft:
     if release_id is None or release_id == draft.release.release_id:
         return draft
     return Draft(draft.release.model_copy(update={"release_id": release_id}), dated=draft.dated)
+
+
+def not_another_entrys(draft: Draft, entry_key: str, taken: frozenset[str]) -> Draft:
+    """``draft`` of a feed entry not known by its guid (``entry_key``), under an id of its own (its url and guid's)
+    when the one its link names is in ``taken``: another entry of the feed, which moved away from the link and
+    kept its id, holds it, and this one, posted at the link since, is another article."""
+    if draft.release.release_id not in taken:
+        return draft
+    return as_release(draft, release_id_for(f"{draft.release.url}#{entry_key}"))

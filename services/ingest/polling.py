@@ -36,7 +36,7 @@ from .admission import too_far_ahead, wall_clock
 from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
-from .drafts import Draft, as_release
+from .drafts import Draft, as_release, not_another_entrys
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
 from .identity import release_id_for
@@ -112,9 +112,11 @@ class SourcePoller:
             return await self._poll_page(now)
         return await self._poll_feed(now, clock)
 
-    async def _publish_entry(self, entry: FeedEntry, now: datetime, release_id: str | None) -> IngestResult:
-        """Read and publish one entry (as ``release_id``, the one its guid was published under, if any); any
-        error reading it, but the network's, is a :class:`ContentError`."""
+    async def _publish_entry(self, entry: FeedEntry, now: datetime, release_id: str | None,
+                             taken: frozenset[str] = frozenset()) -> IngestResult:
+        """Read and publish one entry (as ``release_id``, the one its guid was published under, if any; else not
+        under one of ``taken``, the ids the feed's other entries were published under); any error reading it, but
+        the network's, is a :class:`ContentError`."""
         try:
             draft = await self.reader.entry(entry, source=self.config.name, follow=self.config.follow, now=now,
                                             feed_url=self.config.url, release_id=release_id)
@@ -129,6 +131,8 @@ class SourcePoller:
             raise
         except Exception as exc:  # a bug or a limit hit by this entry's text: the entry's problem alone
             raise ContentError(f"{entry.link}: cannot be read ({failure_text(exc)})") from exc
+        if release_id is None and self.reader.way_in(entry, self.config.follow) != "govuk":
+            draft = not_another_entrys(draft, entry.key, taken)
         result = await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
         if entry.unread_dates and result.published:  # once: the entry is read again only when the feed changes it
             self._log_unread_dates(entry, draft, result.version, now)
@@ -236,8 +240,9 @@ class SourcePoller:
         readable = [e for e in fresh if isinstance(e, FeedEntry)]
         ahead = self._dated_ahead(readable)
         due = [e for e in readable if e.key not in ahead and self.entry_backoff.ready(e.key, clock)]
+        taken = frozenset(s.release_id for s in (*seen.values(), *done.values()) if s.release_id)
         results = await gather_limited(self.concurrency, [
-            (lambda e=e: self._publish_entry(e, now, self._seen(e, seen).release_id)) for e in due])
+            (lambda e=e: self._publish_entry(e, now, self._seen(e, seen).release_id, taken)) for e in due])
         for entry, result in zip(due, results):
             if isinstance(result, FetchError):
                 failed += 1

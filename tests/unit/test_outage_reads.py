@@ -7,9 +7,11 @@ under a read still waiting, after the subscriber was told to stop."""
 import logging
 
 import pytest
-from redis.exceptions import ConnectionError
+from redis.exceptions import (BusyLoadingError, ConnectionError, DataError, InvalidResponse, LockError, RedisError,
+                              TimeoutError, WatchError)
 
-from services.common.outages import OutageNotices, keep_reading
+from services.common.outages import OutageNotices, keep_reading, redis_outage
+from services.common.redis_refusals import redis_unavailable
 
 
 class _Subscriber:
@@ -77,3 +79,28 @@ def test_a_disk_full_refusal_from_inside_a_script_is_told_as_an_outage(caplog):
         notices.report(ResponseError("Error running script (call to f_0): @user_script:1: user_script:1: "
                                      "Script attempted to access nonexistent global variable 'x'"), log, "failed")
     assert [(r.levelname, r.exc_info is not None) for r in caplog.records] == [("WARNING", False), ("ERROR", True)]
+
+
+@pytest.mark.parametrize("fault", [
+    DataError("Invalid input of type: 'NoneType'. Convert to a bytes, string, int or float first."),
+    LockError("Cannot release an unlocked lock"),
+    InvalidResponse("Protocol Error: b'?'"),
+    WatchError("Watched variable changed."),
+])
+def test_a_command_at_fault_is_an_error_with_its_traceback_not_an_outage(caplog, fault):
+    """Before: any RedisError but a ResponseError was an outage, so a bug (None written to a hash: DataError) was
+    logged as "Redis unavailable" at WARNING with no traceback, and retried for ever."""
+    log = logging.getLogger("test.outages")
+    with caplog.at_level(logging.INFO):
+        OutageNotices("scheduler's leader tick").report(fault, log, "leader tick failed")
+    assert [(r.levelname, r.exc_info is not None) for r in caplog.records] == [("ERROR", True)]
+    assert not redis_outage(fault) and not redis_unavailable(fault)
+
+
+@pytest.mark.parametrize("outage", [
+    ConnectionError("Connection refused"), TimeoutError("Timeout reading from socket"),
+    BusyLoadingError("Redis is loading the dataset in memory"), OSError("Network is unreachable"),
+])
+def test_redis_away_frozen_or_loading_is_an_outage(outage):
+    assert redis_outage(outage)
+    assert not isinstance(outage, RedisError) or redis_unavailable(outage)

@@ -5,14 +5,19 @@ Markdown (``[GOV.UK](https://…)`` a link, ``**…**`` bold) and ping whomever 
 ``@channel`` or ``<@id>`` names; in its Markdown mode for Discord, Apprise itself adds a line pinging each
 ``@name`` of the text. For these services the text is escaped as Apprise escapes
 text for a Markdown service (unless Apprise does, in that mode), web addresses apart, which stay links; and
-each ``@`` is followed by a zero-width space, which no service reads as a mention, or, in a web address, is
-written ``%40``, which keeps the link whole.
+each ``@`` is followed by a zero-width space, which no service reads as a mention, or, in a web address's path,
+query or fragment and in a ``mailto:`` address, is written ``%40``, which keeps the link whole (RFC 3986 and 6068
+read it as the same address). A raw ``@`` would not do: Apprise's Markdown mode pings whatever word follows an
+``@`` anywhere (``https://x/@everyone``, ``mailto:a@here.example``). Before the host, an ``@`` ends a user part,
+and ``%40`` there would change the host: such an address (``https://gov.uk@evil.example``, whose link goes where
+its text hides) is shown as words instead, its ``@`` followed by the zero-width space.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from apprise import NotifyFormat
 from apprise.conversion import convert_between
@@ -29,6 +34,16 @@ def _words(text: str, *, escape: bool) -> str:
     return text.replace("@", "@\u200b")
 
 
+def _address(address: str, *, escape: bool) -> str:
+    """A web address kept a link to the same place with no ``@`` read as a mention, or as words (see above)."""
+    try:
+        user_part = "@" in urlsplit(address).netloc  # a mailto: address has no host part
+    except ValueError:  # a malformed host ("http://[x"): no link to keep
+        user_part = True
+    # Past the host (or in a mailto: address) every "@" is in the path, query or fragment
+    return _words(address, escape=escape) if user_part else address.replace("@", "%40")
+
+
 def kept_as_words(service: Any, text: str) -> str:
     """``text`` as ``service`` (an Apprise plugin) shows it word for word: as it is for most services."""
     if not isinstance(service, _READS_MARKUP_IN_TEXT):
@@ -37,6 +52,6 @@ def kept_as_words(service: Any, text: str) -> str:
     parts, start = [], 0
     for address in _WEB_ADDRESS.finditer(text):
         # A zero-width space would end the link at the "@"; "%40" is the same address, and no mention
-        parts += [_words(text[start:address.start()], escape=escape), address.group().replace("@", "%40")]
+        parts += [_words(text[start:address.start()], escape=escape), _address(address.group(), escape=escape)]
         start = address.end()
     return "".join([*parts, _words(text[start:], escape=escape)])

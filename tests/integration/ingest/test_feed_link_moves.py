@@ -173,3 +173,29 @@ async def test_an_entry_recorded_before_release_ids_were_kept_learns_its_release
     govuk.put("/press.atom", atom(atom_entry(GUID, new, TEXT)), "application/atom+xml", etag='"v2"')
     assert (await source.poll(now=NOW, clock=2)).published == 0
     assert [(r.release_id, r.version) for r in await published()] == [(release_id_for(old), 1)]
+
+
+@pytest.mark.parametrize("kind", list(FORMATS))
+async def test_a_link_reused_for_another_article_after_a_move_is_a_new_release(govuk, reader, streams, published,
+                                                                              kind):
+    """Before: the moved entry kept the release id of its old link, and a new article posted later at that link
+    was named by it too, so the two were published as versions of one release, in turn at every change."""
+    make_entry, make_feed, content_type = FORMATS[kind]
+    path = f"/press.{kind}"
+    source = poller(govuk, reader, streams, path)
+    old, new, other_guid = "http://example.org/press/a", "https://example.org/news/stadium-security", GUID + "-c"
+    article = "The Department will publish its plan by June 2027."
+
+    govuk.put(path, make_feed(make_entry(GUID, old, TEXT)), content_type)
+    await source.poll(now=NOW, clock=0)
+    govuk.put(path, make_feed(make_entry(GUID, new, TEXT)), content_type)
+    await source.poll(now=NOW, clock=1)
+    govuk.put(path, make_feed(make_entry(GUID, new, TEXT), make_entry(other_guid, old, article)), content_type)
+    assert (await source.poll(now=NOW, clock=2)).published == 1
+    govuk.put(path, make_feed(make_entry(GUID, new, CHANGED), make_entry(other_guid, old, article + " ")),
+              content_type)  # the other's view changes too: it is read again, and keeps its own release
+    assert (await source.poll(now=NOW, clock=3)).published == 1
+
+    releases = [(r.release_id, r.version, r.url) for r in await published()]
+    fresh = release_id_for(f"{old}#{other_guid}")
+    assert releases == [(release_id_for(old), 1, old), (fresh, 1, old), (release_id_for(old), 2, new)]

@@ -198,3 +198,20 @@ async def test_a_stored_url_naming_two_services_is_not_sent_past_the_notifiers_t
     assert (result.ok, result.retryable) == (False, False)
     assert result.error == "this Apprise URL names 2 services; give each its own channel"
     post.assert_not_called()
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+def test_an_at_sign_before_a_web_address_host_keeps_the_host_and_pings_nobody(url):
+    """Before: every ``@`` of a web address was written ``%40``, and in ``https://gov.uk@evil.example/x`` (the ``@``
+    ends the user part) that made ``gov.uk%40evil.example`` the host. Only the path, query and fragment take
+    ``%40``; an address with a user part is shown as words (its link would go where its text hides)."""
+    text = "Read https://gov.uk@evil.example/@everyone?by=@press#@top and https://example.org/@dept?by=@press#@top"
+    [payload] = _payloads(url, text)
+    shown = (payload.get("content", "") + payload.get("text", "")
+             + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
+    assert "https://example.org/%40dept?by=%40press#%40top" in shown
+    assert "gov.uk%40evil" not in shown and "gov.uk@\u200bevil.example/@\u200beveryone" in shown
+    assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
+    assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "/@everyone" not in shown
