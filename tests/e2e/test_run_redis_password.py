@@ -55,6 +55,8 @@ def test_the_embedded_redis_asks_for_a_password_the_cli_has_and_ps_does_not_show
         assert owner.get("kept-from-before") == b"yes"  # the data of the version before is still there
         server_pid = owner.info("server")["process_id"]
         owner.close()
+        # redis-server retitles itself once started: the arguments it was given are checked in
+        # tests/integration/common/test_embedded_redis_password.py
         with open(f"/proc/{server_pid}/cmdline", "rb") as argv:
             assert password.encode() not in argv.read()
 
