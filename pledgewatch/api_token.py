@@ -7,8 +7,6 @@ the same way, so they work against a local run with nothing to set.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -17,6 +15,7 @@ from services.common.auth import validate_token
 from services.common.settings import Settings
 
 from .errors import CommandError
+from .secret_file import generate_secret_file, read_secret_file
 
 FILE_NAME = "api-token"
 
@@ -27,27 +26,13 @@ def token_path(settings: Settings) -> Path:
 
 def _stored(settings: Settings) -> str | None:
     path = token_path(settings)
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    text = read_secret_file(path, "the API token")
+    if text is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot read the API token ({type(exc).__name__}); "
-                         "delete it to have a new one made") from None
     try:
         return validate_token(text)
     except ValueError as exc:
         raise CommandError(f"{path}: {exc}; delete it to have a new one made") from None
-
-
-def _generate(path: Path) -> str:
-    token = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Owner-only from the start, and never over a file another process just made.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(token + "\n")
-    return token
 
 
 def ensure_api_token(settings: Settings) -> tuple[Settings, bool]:
@@ -56,7 +41,7 @@ def ensure_api_token(settings: Settings) -> tuple[Settings, bool]:
         return settings, False
     token, generated = _stored(settings), False
     if token is None:
-        token, generated = _generate(token_path(settings)), True
+        token, generated = generate_secret_file(token_path(settings)), True
     return settings.model_copy(update={"api_token": SecretStr(token)}), generated
 
 

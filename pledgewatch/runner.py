@@ -25,6 +25,7 @@ from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
 from .errors import CommandError, usage_error
+from .redis_password import redis_password
 from .redis_source import RedisSource
 from .runlock import AlreadyLocked, RunLock
 from .runstate import clear_run_state, read_run_state, write_run_state
@@ -270,7 +271,8 @@ def _run_locked(settings: Settings, sources: Path | None) -> None:
     told = RedisSource(settings.redis_url, settings.data_dir).told() if settings.redis_url else nullcontext()
     try:
         if not settings.redis_url:
-            embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds)
+            embedded = EmbeddedRedis(settings.data_dir / "redis", wait_seconds=settings.redis_wait_seconds,
+                                     password=redis_password(settings.data_dir))
             settings = settings.model_copy(update={"redis_url": embedded.start()})
         if not stop_requested():
             with told:

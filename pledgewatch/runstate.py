@@ -39,9 +39,10 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside it, then put in its place: a reader (`status`, the next run) sees the old file or the new one,
-    # never one truncated. Owner-only: a REDIS_URL may carry a password.
+    # never one truncated. Owner-only: the Redis URL carries a password (the embedded Redis's, or REDIS_URL's).
     written = path.with_name(f".{FILE_NAME}.{os.getpid()}")
     fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # one left by a run that crashed keeps its mode otherwise
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps({"pid": os.getpid(), "redis_url": settings.redis_url, "embedded_redis": embedded,
                               "prefix": settings.prefix,

@@ -24,6 +24,13 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def _redis_cli(url: str) -> str:
+    """How to look inside with redis-cli: ``***`` instead of the password would be refused."""
+    if ":***@" in url:
+        return "redis-cli -u <this URL with its password: pledgewatch status --show-secrets>"
+    return f"redis-cli -u {url}"
+
+
 def _api_line(api: dict[str, Any] | None) -> str:
     if api is None:
         return "api       unknown (no `pledgewatch run` in the data folder; services started another way)"
@@ -67,7 +74,7 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
              *(_workers_lines(run["workers"]) if run and len(run.get("workers") or []) > 1 else []),
              f"data      {status['data_folder']}",
              _api_line(status["api"]),
-             f"redis     {status['redis_url']}  {whose} (redis-cli -u {status['redis_url']})",
+             f"redis     {status['redis_url']}  {whose} ({_redis_cli(status['redis_url'])})",
              *([f"keys      {status['prefix']}*  (PLEDGEWATCH_PREFIX)"] if "prefix" in status else [])]
     if status["streams"] is None:  # Redis did not answer: the error says so
         return "\n".join(lines)

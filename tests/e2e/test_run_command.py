@@ -11,9 +11,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
+
+from pledgewatch.status_view import redacted
 
 from tests.e2e.test_workers_die_with_the_run import _ended
 
@@ -41,7 +44,7 @@ def test_run_starts_embedded_redis_prints_the_alert_and_stops_cleanly(tmp_path, 
         state_file = data / "run.json"
         assert _wait(state_file.exists), (tmp_path / "stdout.txt").read_text()
         state = json.loads(state_file.read_text())
-        assert state["redis_url"].startswith("redis://127.0.0.1:")
+        assert urlsplit(state["redis_url"]).hostname == "127.0.0.1"  # with the password: see test_run_redis_password
 
         shutil.copy(seed_file, inbox / seed_file.name)
         assert _wait(lambda: "New commitments" in (tmp_path / "stdout.txt").read_text())
@@ -176,14 +179,16 @@ def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_
                                  "workers": [{"number": 1, "pid": first.pid, "running": True}]}
         assert status["api"]["status"] == "ok"
         assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
-        assert status["redis_url"] == state["redis_url"]
+        assert status["redis_url"] == redacted(state["redis_url"])  # the embedded Redis's password as ***
         assert status["dead_letters"] == {"total": 0, "by_origin": {}, "newest": [], "cap": 1_000_000,
                                           "near_cap": False}
 
         text = _pledgewatch_in("status", env=env, cwd=other_folder)
         assert text.returncode == 0, text.stderr
-        assert f"redis-cli -u {state['redis_url']}" in text.stdout
+        assert f"{redacted(state['redis_url'])}  the run's (redis-cli -u <this URL with its password: " in text.stdout
         assert "releases" in text.stdout and "classifier" in text.stdout
+        shown = _pledgewatch_in("status", "--show-secrets", env=env, cwd=other_folder)
+        assert f"redis-cli -u {state['redis_url']}" in shown.stdout
     finally:
         first.send_signal(signal.SIGINT)
         first.wait(timeout=30)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -81,11 +82,12 @@ def test_the_walk(clone, env, running, tmp_path):
     elsewhere.mkdir()
     _, log_path = running
 
-    status = pledgewatch(clone, env, "status", "--json", cwd=elsewhere)
+    # --show-secrets: the URL with the embedded Redis's password, to connect with
+    status = pledgewatch(clone, env, "status", "--json", "--show-secrets", cwd=elsewhere)
     assert status.returncode == 0, status.stderr
     state = json.loads(status.stdout)
     redis_url = state["redis_url"]
-    assert redis_url.startswith("redis://127.0.0.1:")
+    assert urlsplit(redis_url).hostname == "127.0.0.1" and urlsplit(redis_url).password
 
     second = subprocess.run(["make", "run"], cwd=clone, env=env, capture_output=True, text=True, timeout=120)
     assert second.returncode != 0

@@ -90,3 +90,14 @@ def test_one_redis_is_the_same_whatever_its_url_s_spelling_and_another_is_not():
         assert not same_redis(other, run), other
     assert same_redis("unix:///tmp/r.sock?db=0", "unix:///tmp/./r.sock")
     assert same_redis("redis://h:port/0", "redis://h:port/0") and not same_redis("redis://h:port/0", run)
+
+
+def test_run_json_is_owner_only_even_over_a_world_readable_one_left_half_written(tmp_path):
+    """It carries the Redis password: a file a crashed run left beside it (0644, by its umask) must not lend its
+    mode to the new one."""
+    from pledgewatch.runstate import write_run_state
+
+    (tmp_path / f".run.json.{os.getpid()}").write_text("{")
+    (tmp_path / f".run.json.{os.getpid()}").chmod(0o644)
+    write_run_state(_settings(tmp_path), http_url="http://127.0.0.1:1")
+    assert oct((tmp_path / "run.json").stat().st_mode & 0o777) == "0o600"

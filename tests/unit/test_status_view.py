@@ -86,3 +86,11 @@ def test_a_group_holding_back_trimming_is_a_warning_saying_what_to_do():
             "(PLEDGEWATCH_STREAM_MAXLEN), unread since 2026-12-03 09:00:00 UTC (3 days ago): if it is retired, "
             "XGROUP DESTROY pledgewatch:releases audit; else fix its consumer") in lines
     assert sum("WARNING" in line for line in lines) == 1
+
+
+def test_a_redis_url_shown_without_its_password_says_how_to_see_it():
+    """The embedded Redis asks for a password: `redis-cli -u` with `***` for it would be refused (NOAUTH)."""
+    status = {"data_folder": "/d", "run": {"pid": 42}, "redis_url": "redis://:***@127.0.0.1:5000/0", "api": None,
+              "streams": None, "dead_letters": None}
+    assert ("redis     redis://:***@127.0.0.1:5000/0  the run's (redis-cli -u <this URL with its password: "
+            "pledgewatch status --show-secrets>)") in render(status).splitlines()
