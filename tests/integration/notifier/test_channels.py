@@ -28,7 +28,7 @@ async def test_email_alert_goes_to_each_recipient_on_its_own_with_text_and_html(
     html = mail.get_body(("html",)).get_content()
     assert "border infrastructure" in text and "deadline: none stated" in text
     assert '<a href="https://www.gov.uk/government/news/iraq"' in html and "<pre" not in html
-    assert "<td data-label=\"Who\" style=\"border: 1px solid #b1b4b6;\">Pledge by UK</td>" in html
+    assert "<td data-label=\"Who\" style=\"border: 1px solid #b1b4b6;\"><bdi>Pledge by UK</bdi></td>" in html
     assert len(inbox.messages) == 2
 
 
