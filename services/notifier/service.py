@@ -46,7 +46,7 @@ from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
-from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
+from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today, reminders_left
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
@@ -678,7 +678,8 @@ class NotifierService:
         that decided to buffer before the record) makes it read again, so none is left for the next day's digest.
         After :data:`DIGEST_WATCH_TRIES` reads overtaken so (a burst of matches), the last read is taken as it is:
         the buffer is only appended to until a digest trims it, so trimming that many entries drops exactly those
-        read, and what was buffered meanwhile waits for the next digest. Returns whether a digest was queued."""
+        read, and what was buffered meanwhile waits for the next digest, but a reminder, sent on its own that day.
+        Returns whether a digest was queued."""
         buffer_key = self.runtime.streams.key(f"notifier:digest:{sub.id}")
         reader = BufferReader()
         async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
@@ -686,27 +687,48 @@ class NotifierService:
                 try:
                     await pipe.watch(buffer_key)
                     alerts = reader.alerts(await pipe.lrange(buffer_key, 0, -1))
-                    return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
-                                                     moment=moment, paused=paused, now=now)
+                    sent, _ = await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
+                                                        moment=moment, paused=paused, now=now)
+                    return sent
                 except WatchError:
                     continue
             alerts = reader.alerts(await self.runtime.streams.client.lrange(buffer_key, 0, -1))
-            return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since, moment=moment,
-                                             paused=paused, now=now)
+            sent, since_read = await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
+                                                         moment=moment, paused=paused, now=now)
+        if not paused:
+            await self._send_alone(sub, buffer_key, reminders_left(since_read), now=now)
+        return sent
 
     async def _commit_digest(self, pipe: Pipeline, sub: Subscription, buffer_key: str, last_key: str,
                              alerts: list[Alert], *, since: datetime, moment: datetime, paused: bool,
-                             now: datetime) -> bool:
+                             now: datetime) -> tuple[bool, list[bytes]]:
         """In one transaction: queue the digest of ``alerts`` (the buffer's first entries), trim them from the
-        buffer, record the digest as sent."""
+        buffer, record the digest as sent. Returns whether a digest was queued, and what was buffered after
+        ``alerts`` until the record (nothing when the buffer was watched)."""
         digest = assemble_digest(sub.id, alerts, since=since, until=moment, now=now)
         pipe.multi()
         if digest is not None and not paused:
             self._queue(pipe, sub, digest, now=now)
+        pipe.lrange(buffer_key, len(alerts), -1)
         pipe.ltrim(buffer_key, len(alerts), -1)
         pipe.set(last_key, moment.isoformat())
-        await pipe.execute()
-        return digest is not None and not paused
+        since_read = (await pipe.execute())[-3]
+        return digest is not None and not paused, since_read
+
+    async def _send_alone(self, sub: Subscription, buffer_key: str, reminders: list[tuple[bytes, Alert]], *,
+                          now: datetime) -> None:
+        """Queue ``reminders`` (buffered after the last read of ``sub``'s digest, and so left for the next day's:
+        after their day) on their own, as a firing after that digest does, each taken out of the buffer in the
+        same transaction. No firing buffers one after the digest's record: it reads that record."""
+        if not reminders:
+            return
+        async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
+            for raw, alert in reminders:
+                self._queue(pipe, sub, alert, now=now)
+                pipe.lrem(buffer_key, 1, raw)
+            await pipe.execute()
+        log.info("subscription %s: %d reminder(s) buffered after its digest's last read sent on their own",
+                 sub.id, len(reminders))
 
     def _digest_day(self, sub: Subscription, now: datetime) -> tuple[str, datetime]:
         """``sub``'s digest record and its digest moment of ``now``'s day (see :meth:`ReminderFiring._firing`)."""
