@@ -28,6 +28,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED
 from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
@@ -72,6 +73,7 @@ from .presence import SubscriptionPresence
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
+from .unsubscribe_spool import UnsubscribeSpool
 from .unsubscribed import Unsubscribed, unsubscribed_key
 from .version_changes import VersionBasis, version_basis
 from .weekly import WeeklyDeadlines, week_key
@@ -80,6 +82,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+SPOOL_REPLAY_SECONDS = RETRY_AFTER_SECONDS  # how often unsubscribes kept while Redis was unavailable are retried
 DIGEST_WATCH_TRIES = 3  # reads of a digest's buffer overtaken by a new entry before the last read is taken as it is
 
 
@@ -173,6 +176,7 @@ class NotifierService:
         self._overridden: frozenset[str] = frozenset()  # the stored subscriptions the file overrides, warned of
         self.unsubscribed: Unsubscribed | None = None
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
+        self.unsubscribe_spool = UnsubscribeSpool(settings.data_dir)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.send_loop: SendLoop | None = None  # the worker's own loop and thread (PLEDGEWATCH_DELIVERY_THREAD)
@@ -249,7 +253,8 @@ class NotifierService:
                               targets=self.settings.target_policy,
                               presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
                                                             self.file.loaded, looked_again=self.file.now),
-                              email_support=EmailSupport(self.unsubscribe_links, unsubscribed.of, mailed.of, mailed.add,
+                              email_support=EmailSupport(self.unsubscribe_links,
+                                                         self.unsubscribe_spool.replaying(unsubscribed), mailed.of, mailed.add,
                                                          unsubscribed.generation,
                                                          dashboard_base(self.config, self.settings)))
 
@@ -259,6 +264,7 @@ class NotifierService:
         self._tasks.append(asyncio.create_task(sending, name="notifier-delivery"))
         if self.file.path is not None:
             self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
+        self._tasks.append(asyncio.create_task(self._replay_unsubscribes(), name="notifier-unsubscribes-kept"))
         if self.run_scheduler:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
@@ -291,7 +297,7 @@ class NotifierService:
                                    public_url=self.config.public_url, since=self._feed_since,
                                    dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
-                                          lambda sub_id: self._store().get(sub_id)))
+                                          lambda sub_id: self._store().get(sub_id), self.unsubscribe_spool))
         return routes
 
     async def _feed(self, sub_id: str) -> list[CloudEvent]:
@@ -305,7 +311,8 @@ class NotifierService:
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
         unsubscribed = self._started(self.unsubscribed)
-        support = EmailSupport(self.unsubscribe_links, unsubscribed.of,  # no record of who was mailed: a test
+        # no record of who was mailed: a test
+        support = EmailSupport(self.unsubscribe_links, self.unsubscribe_spool.replaying(unsubscribed),
                                generation=unsubscribed.generation, dashboard=dashboard_base(self.config, self.settings))
 
         def build(spec: object) -> Channel:
@@ -625,6 +632,16 @@ class NotifierService:
                     self._overridden = await tell_overridden(self._store(), self._overridden)
             except RedisError as exc:  # the ids are noted at the next look
                 log.debug("subscriptions file ids not noted: %s", exc)
+
+    async def _replay_unsubscribes(self) -> None:
+        """Records the unsubscribes kept while Redis could not take them (:mod:`.unsubscribe_spool`) once it
+        answers: every process does its own, and another process's emails read Redis alone."""
+        while True:
+            try:
+                await self.unsubscribe_spool.replay(self._started(self.unsubscribed))
+            except OSError as exc:
+                log.warning("unsubscribes kept in %s not read: %s", self.unsubscribe_spool.path, exc)
+            await asyncio.sleep(SPOOL_REPLAY_SECONDS)
 
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
