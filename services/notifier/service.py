@@ -637,10 +637,7 @@ class NotifierService:
         """Records the unsubscribes kept while Redis could not take them (:mod:`.unsubscribe_spool`) once it
         answers: every process does its own, and another process's emails read Redis alone."""
         while True:
-            try:
-                await self.unsubscribe_spool.replay(self._started(self.unsubscribed))
-            except OSError as exc:
-                log.warning("unsubscribes kept in %s not read: %s", self.unsubscribe_spool.path, exc)
+            await self.unsubscribe_spool.replay(self._started(self.unsubscribed))
             await asyncio.sleep(SPOOL_REPLAY_SECONDS)
 
     async def _leader_tick(self) -> None:

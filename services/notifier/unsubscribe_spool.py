@@ -83,7 +83,15 @@ class UnsubscribeSpool:
 
     async def replay(self, unsubscribed: Unsubscribed) -> int:
         """Record in Redis each unsubscribe of the spool, and drop those recorded; returns how many were. Stops
-        at the first Redis error, keeping the rest for the next replay."""
+        at the first Redis error, keeping the rest for the next replay; a spool that cannot be read or rewritten
+        is logged and left as it is (an email is not held up by it)."""
+        try:
+            return await self._replay(unsubscribed)
+        except OSError as exc:
+            log.warning("unsubscribes kept in %s not recorded: %s", self.path, exc)
+            return 0
+
+    async def _replay(self, unsubscribed: Unsubscribed) -> int:
         if not self.path.exists():
             return 0
         with self._locked():

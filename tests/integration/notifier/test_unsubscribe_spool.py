@@ -76,3 +76,11 @@ async def test_a_replay_while_redis_cannot_take_it_keeps_every_unsubscribe(tmp_p
     finally:
         await client.aclose()
     assert spool.holds(DESK)
+
+
+async def test_a_spool_that_cannot_be_read_is_logged_not_raised(tmp_path, unsubscribed, caplog):
+    """An email reads the spool before it is sent: a spool it cannot read must not fail the email."""
+    spool = UnsubscribeSpool(tmp_path / "data")
+    spool.path.mkdir(parents=True)  # a folder where the file should be: unreadable as one, even by root
+    assert await spool.replay(unsubscribed) == 0
+    assert "not recorded" in caplog.text
