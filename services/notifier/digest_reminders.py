@@ -9,6 +9,10 @@ its release) and fired as usual (once per slot, decision 0016), into the buffer 
 fell due before the digest (a digest later in the day than the reminder time) fired at its time into the same
 buffer: the digest of its day carries it too.
 
+A reminder can still be buffered after the digest's last read of its buffer, when a burst of matches overtook its
+watched reads and it took the last one as it is (decision 0036): it is sent on its own then, that day
+(:func:`reminders_left`), as one firing after its day's digest is, never left for the next day's digest.
+
 Should the notifier stop between the move and the digest, the moved reminders are due: the next leader's tick
 fires them before it sends that digest, which was not recorded as sent.
 
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from schemas.alerts import Alert
 from services.common.streams import as_text
 
 from .reminder_records import PlannedRecord, Subject
@@ -84,3 +89,10 @@ async def bring_forward(store: ReminderStore, client: Any, agenda_key: Callable[
                 for key, raw in zip(keys, await client.hmget(store.subjects_key, keys))}
     return await store.retime([(r.reminder_id, r.raw, now, agenda_key(r.record.subscription_id),
                                 releases[r.record.subject]) for r in reminders])
+
+
+def reminders_left(buffer: list[bytes]) -> list[tuple[bytes, Alert]]:
+    """The reminders among the entries of a digest buffer (each as read, and parsed), oldest first: those left
+    in it once its day's digest is recorded, which the next day's digest would carry after their day."""
+    alerts = ((raw, Alert.model_validate_json(raw)) for raw in buffer)
+    return [(raw, alert) for raw, alert in alerts if alert.kind == "reminder"]

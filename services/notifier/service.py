@@ -28,6 +28,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED
 from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
@@ -46,7 +47,7 @@ from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
 from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
-from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today
+from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today, reminders_left
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
@@ -72,6 +73,7 @@ from .presence import SubscriptionPresence
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
+from .unsubscribe_spool import UnsubscribeSpool
 from .unsubscribed import Unsubscribed, unsubscribed_key
 from .version_changes import VersionBasis, version_basis
 from .weekly import WeeklyDeadlines, week_key
@@ -80,6 +82,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+SPOOL_REPLAY_SECONDS = RETRY_AFTER_SECONDS  # how often unsubscribes kept while Redis was unavailable are retried
 DIGEST_WATCH_TRIES = 3  # reads of a digest's buffer overtaken by a new entry before the last read is taken as it is
 
 
@@ -173,6 +176,7 @@ class NotifierService:
         self._overridden: frozenset[str] = frozenset()  # the stored subscriptions the file overrides, warned of
         self.unsubscribed: Unsubscribed | None = None
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
+        self.unsubscribe_spool = UnsubscribeSpool(settings.data_dir)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.send_loop: SendLoop | None = None  # the worker's own loop and thread (PLEDGEWATCH_DELIVERY_THREAD)
@@ -249,7 +253,8 @@ class NotifierService:
                               targets=self.settings.target_policy,
                               presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
                                                             self.file.loaded, looked_again=self.file.now),
-                              email_support=EmailSupport(self.unsubscribe_links, unsubscribed.of, mailed.of, mailed.add,
+                              email_support=EmailSupport(self.unsubscribe_links,
+                                                         self.unsubscribe_spool.replaying(unsubscribed), mailed.of, mailed.add,
                                                          unsubscribed.generation,
                                                          dashboard_base(self.config, self.settings)))
 
@@ -259,6 +264,7 @@ class NotifierService:
         self._tasks.append(asyncio.create_task(sending, name="notifier-delivery"))
         if self.file.path is not None:
             self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
+        self._tasks.append(asyncio.create_task(self._replay_unsubscribes(), name="notifier-unsubscribes-kept"))
         if self.run_scheduler:
             self._tasks.append(asyncio.create_task(
                 self.leader.run(on_elected=self._elected, on_deposed=self._deposed, on_tick=self._leader_tick),
@@ -291,7 +297,7 @@ class NotifierService:
                                    public_url=self.config.public_url, since=self._feed_since,
                                    dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
-                                          lambda sub_id: self._store().get(sub_id)))
+                                          lambda sub_id: self._store().get(sub_id), self.unsubscribe_spool))
         return routes
 
     async def _feed(self, sub_id: str) -> list[CloudEvent]:
@@ -305,7 +311,8 @@ class NotifierService:
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""
         unsubscribed = self._started(self.unsubscribed)
-        support = EmailSupport(self.unsubscribe_links, unsubscribed.of,  # no record of who was mailed: a test
+        # no record of who was mailed: a test
+        support = EmailSupport(self.unsubscribe_links, self.unsubscribe_spool.replaying(unsubscribed),
                                generation=unsubscribed.generation, dashboard=dashboard_base(self.config, self.settings))
 
         def build(spec: object) -> Channel:
@@ -626,6 +633,13 @@ class NotifierService:
             except RedisError as exc:  # the ids are noted at the next look
                 log.debug("subscriptions file ids not noted: %s", exc)
 
+    async def _replay_unsubscribes(self) -> None:
+        """Records the unsubscribes kept while Redis could not take them (:mod:`.unsubscribe_spool`) once it
+        answers: every process does its own, and another process's emails read Redis alone."""
+        while True:
+            await self.unsubscribe_spool.replay(self._started(self.unsubscribed))
+            await asyncio.sleep(SPOOL_REPLAY_SECONDS)
+
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
         process that died before claiming, or a claim's lease ended)."""
@@ -678,7 +692,8 @@ class NotifierService:
         that decided to buffer before the record) makes it read again, so none is left for the next day's digest.
         After :data:`DIGEST_WATCH_TRIES` reads overtaken so (a burst of matches), the last read is taken as it is:
         the buffer is only appended to until a digest trims it, so trimming that many entries drops exactly those
-        read, and what was buffered meanwhile waits for the next digest. Returns whether a digest was queued."""
+        read, and what was buffered meanwhile waits for the next digest, but a reminder, sent on its own that day.
+        Returns whether a digest was queued."""
         buffer_key = self.runtime.streams.key(f"notifier:digest:{sub.id}")
         reader = BufferReader()
         async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
@@ -686,27 +701,48 @@ class NotifierService:
                 try:
                     await pipe.watch(buffer_key)
                     alerts = reader.alerts(await pipe.lrange(buffer_key, 0, -1))
-                    return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
-                                                     moment=moment, paused=paused, now=now)
+                    sent, _ = await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
+                                                        moment=moment, paused=paused, now=now)
+                    return sent
                 except WatchError:
                     continue
             alerts = reader.alerts(await self.runtime.streams.client.lrange(buffer_key, 0, -1))
-            return await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since, moment=moment,
-                                             paused=paused, now=now)
+            sent, since_read = await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
+                                                         moment=moment, paused=paused, now=now)
+        if not paused:
+            await self._send_alone(sub, buffer_key, reminders_left(since_read), now=now)
+        return sent
 
     async def _commit_digest(self, pipe: Pipeline, sub: Subscription, buffer_key: str, last_key: str,
                              alerts: list[Alert], *, since: datetime, moment: datetime, paused: bool,
-                             now: datetime) -> bool:
+                             now: datetime) -> tuple[bool, list[bytes]]:
         """In one transaction: queue the digest of ``alerts`` (the buffer's first entries), trim them from the
-        buffer, record the digest as sent."""
+        buffer, record the digest as sent. Returns whether a digest was queued, and what was buffered after
+        ``alerts`` until the record (nothing when the buffer was watched)."""
         digest = assemble_digest(sub.id, alerts, since=since, until=moment, now=now)
         pipe.multi()
         if digest is not None and not paused:
             self._queue(pipe, sub, digest, now=now)
+        pipe.lrange(buffer_key, len(alerts), -1)
         pipe.ltrim(buffer_key, len(alerts), -1)
         pipe.set(last_key, moment.isoformat())
-        await pipe.execute()
-        return digest is not None and not paused
+        since_read = (await pipe.execute())[-3]
+        return digest is not None and not paused, since_read
+
+    async def _send_alone(self, sub: Subscription, buffer_key: str, reminders: list[tuple[bytes, Alert]], *,
+                          now: datetime) -> None:
+        """Queue ``reminders`` (buffered after the last read of ``sub``'s digest, and so left for the next day's:
+        after their day) on their own, as a firing after that digest does, each taken out of the buffer in the
+        same transaction. No firing buffers one after the digest's record: it reads that record."""
+        if not reminders:
+            return
+        async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
+            for raw, alert in reminders:
+                self._queue(pipe, sub, alert, now=now)
+                pipe.lrem(buffer_key, 1, raw)
+            await pipe.execute()
+        log.info("subscription %s: %d reminder(s) buffered after its digest's last read sent on their own",
+                 sub.id, len(reminders))
 
     def _digest_day(self, sub: Subscription, now: datetime) -> tuple[str, datetime]:
         """``sub``'s digest record and its digest moment of ``now``'s day (see :meth:`ReminderFiring._firing`)."""

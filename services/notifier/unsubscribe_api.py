@@ -5,7 +5,8 @@ every link in a message); ``POST /unsubscribe/{token}`` unsubscribes (the RFC 80
 that form). The signed token is the only credential: these two need no API token. For the operator,
 ``GET /subscriptions/{id}/unsubscribed`` lists who unsubscribed and ``DELETE
 /subscriptions/{id}/unsubscribed/{address}`` undoes one (with the API token, as every write). While Redis
-cannot take a link's work, the link answers a page of its own (:mod:`.unsubscribe_outage`), not the API's JSON.
+cannot take a link's work, an unsubscribe is kept in the data folder (:mod:`.unsubscribe_spool`) and answered as
+done; the link answers a page of its own (:mod:`.unsubscribe_outage`), not the API's JSON, when that fails too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .resubscribe import Resubscription, resubscribe
 from .templates import render
 from .unsubscribe import Recipient, UnsubscribeLinks
 from .unsubscribe_outage import Outage, unsubscribe_outage
+from .unsubscribe_spool import UnsubscribeSpool
 from .unsubscribed import Unsubscribed
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,11 @@ def _page(template: str, *, status: int = 200, **context: object) -> HTMLRespons
 
 
 def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callable[[], Unsubscribed],
-                       find_subscription: Callable[[str], Awaitable[object | None]]) -> Routes:
+                       find_subscription: Callable[[str], Awaitable[object | None]],
+                       spool: UnsubscribeSpool | None = None) -> Routes:
     """``links``: None when this notifier makes none (no secret), so every token is refused;
-    ``find_subscription(id)``: the subscription, None when there is none (the operator's routes answer 404)."""
+    ``find_subscription(id)``: the subscription, None when there is none (the operator's routes answer 404);
+    ``spool``: where an unsubscribe Redis cannot take is kept (None: nowhere, it is answered 503)."""
 
     def recipient(token: str) -> Recipient | None:
         return links.read(token) if links is not None else None
@@ -72,9 +76,33 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
         if not redis_unavailable(exc):
             raise exc
         log_redis_unavailable(request, exc)
+        if outage is Outage.NOT_SHOWN and kept(who):
+            return _page("unsubscribe.html.j2", recipient=who, done=False, already=True, kept=False)
+        if outage is not Outage.NOT_SHOWN and keep(who):
+            return _page("unsubscribe.html.j2", recipient=who, done=True, already=True, kept=True)
         page = _page("unsubscribe_unavailable.html.j2", status=503, recipient=who, outage=outage.value)
         page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return page
+
+    def keep(who: Recipient) -> bool:
+        """Whether ``who``'s unsubscribe is kept, on disk, for Redis to record once it answers."""
+        if spool is None:
+            return False
+        try:
+            spool.append(who)
+        except OSError as exc:
+            log.error("an unsubscribe from subscription %s could not be kept while Redis is unavailable: %s",
+                      who.subscription_id, exc)
+            return False
+        log.warning("%s unsubscribed from subscription %s: kept in %s until Redis records it", who.address,
+                    who.subscription_id, spool.path)
+        return True
+
+    def kept(who: Recipient) -> bool:
+        try:
+            return spool is not None and spool.holds(who)
+        except OSError:
+            return False
 
     async def confirm(request: Request, token: Token) -> HTMLResponse:
         who = recipient(token)
@@ -86,7 +114,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
             already = who.address in await get_unsubscribed().of(who.subscription_id)
         except RedisError as exc:
             return unavailable(request, exc, who, Outage.NOT_SHOWN)
-        return _page("unsubscribe.html.j2", recipient=who, done=False, already=already)
+        return _page("unsubscribe.html.j2", recipient=who, done=False, already=already, kept=False)
 
     async def unsubscribe(request: Request, token: Token) -> HTMLResponse:
         who = recipient(token)
@@ -104,7 +132,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
             return gone(who)
         if added:
             log.info("%s unsubscribed from subscription %s", who.address, who.subscription_id)
-        return _page("unsubscribe.html.j2", recipient=who, done=True, already=True)
+        return _page("unsubscribe.html.j2", recipient=who, done=True, already=True, kept=False)
 
     def unknown(sub_id: str) -> ApiError:
         return field_error(404, "id", f"no subscription {sub_id!r}")
@@ -113,12 +141,20 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
         if await find_subscription(sub_id) is None:
             raise unknown(sub_id)
 
+    async def replayed() -> None:
+        """The unsubscribes kept while Redis could not take them recorded first: the operator sees them, and an
+        undo is not undone by their later record."""
+        if spool is not None:
+            await spool.replay(get_unsubscribed())
+
     async def listing(sub_id: SubscriptionId) -> JSONResponse:
         await known(sub_id)
+        await replayed()
         addresses = await get_unsubscribed().of(sub_id)
         return JSONResponse({"unsubscribed": sorted(addresses)})
 
     async def undo(sub_id: SubscriptionId, address: str) -> Response:
+        await replayed()
         done = await resubscribe(find_subscription, get_unsubscribed(), sub_id, address)
         if done is Resubscription.NO_SUBSCRIPTION:
             raise unknown(sub_id)

@@ -1,5 +1,6 @@
 """What an unsubscribe link answers while Redis cannot take its work (down, or not answering within
-PLEDGEWATCH_HTTP_REDIS_SECONDS): a page for the recipient with 503 and Retry-After, not the API's JSON. Pure.
+PLEDGEWATCH_HTTP_REDIS_SECONDS) and an unsubscribe cannot be kept in the data folder either
+(:mod:`.unsubscribe_spool`): a page for the recipient with 503 and Retry-After, not the API's JSON. Pure.
 
 The page says, in a recipient's words rather than the server's, that the unsubscribe was not done, or may have
 been (its record sent and not answered), and that opening the link again later is all it takes. A mail client's

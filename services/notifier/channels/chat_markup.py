@@ -9,8 +9,9 @@ each ``@`` is followed by a zero-width space, which no service reads as a mentio
 query or fragment and in a ``mailto:`` address, is written ``%40``, which keeps the link whole (RFC 3986 and 6068
 read it as the same address). A raw ``@`` would not do: Apprise's Markdown mode pings whatever word follows an
 ``@`` anywhere (``https://x/@everyone``, ``mailto:a@here.example``). Before the host, an ``@`` ends a user part,
-and ``%40`` there would change the host: such an address (``https://gov.uk@evil.example``, whose link goes where
-its text hides) is shown as words instead, its ``@`` followed by the zero-width space.
+and no form of it is safe: a raw ``@`` can ping, ``%40`` there would change the host. Such an address
+(``https://press@www.gov.uk/…``, or ``https://gov.uk@evil.example/…``, whose link goes where its text hides) is
+linked without its user part, to the host a browser goes to, shown as it is; a password in it is not passed on.
 """
 
 from __future__ import annotations
@@ -34,14 +35,27 @@ def _words(text: str, *, escape: bool) -> str:
     return text.replace("@", "@\u200b")
 
 
-def _address(address: str, *, escape: bool) -> str:
-    """A web address kept a link to the same place with no ``@`` read as a mention, or as words (see above)."""
+def without_user_part(address: str) -> str | None:
+    """``address`` without the user part before its host (``https://user:pass@host/p`` -> ``https://host/p``),
+    as it is when it has none; None when it has no host to link to (``http://[x``, ``https://user@/p``)."""
     try:
-        user_part = "@" in urlsplit(address).netloc  # a mailto: address has no host part
-    except ValueError:  # a malformed host ("http://[x"): no link to keep
-        user_part = True
+        parts = urlsplit(address)
+    except ValueError:
+        return None
+    if "@" not in parts.netloc:  # a mailto: address has no host part
+        return address
+    host = parts.netloc.rpartition("@")[2]
+    head = f"{address[:len(parts.scheme)]}://"  # the scheme as written (urlsplit lower-cases it)
+    if not host or not address.startswith(parts.netloc, len(head)):
+        return None
+    return head + host + address[len(head) + len(parts.netloc):]
+
+
+def _address(address: str, *, escape: bool) -> str:
+    """A web address kept a link with no ``@`` read as a mention (see above), or words when it has no host."""
+    linked = without_user_part(address)
     # Past the host (or in a mailto: address) every "@" is in the path, query or fragment
-    return _words(address, escape=escape) if user_part else address.replace("@", "%40")
+    return _words(address, escape=escape) if linked is None else linked.replace("@", "%40")
 
 
 def kept_as_words(service: Any, text: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from redis.asyncio import Redis
 
-from samples import dated, release
+from samples import BORDERS, dated, release
 
 from notifier_harness import fast_config, wait_for
 
@@ -239,3 +239,56 @@ async def test_a_reminder_buffered_while_its_days_digest_reads_the_buffer_comes_
     assert await streams.client.llen(buffer) == 0  # nothing left for the next day's digest
     _, digest = await _sent(n, receiver, 2)
     assert _reminders(digest) == [("P0D", "2026-03-10")]
+
+
+async def test_a_reminder_buffered_after_the_digests_last_read_of_a_burst_is_sent_on_its_own_that_day(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """Digest and reminder both at 09:00, during a burst of matches: each watched read of the buffer is overtaken,
+    and the reminder fires into the buffer after the last read, taken as it is. Before: the reminder waited in the
+    buffer for the next day's digest, a day after its deadline; it is sent on its own, that day."""
+    now = [datetime(2026, 3, 9, 7, 0, tzinfo=timezone.utc)]
+    n = await _digest_and_reminder_at_nine(notifier, receiver, write_yaml, publish_classified, now)
+    await publish_classified(n.service, release(BORDERS, release_id="r-burst"))
+    streams = n.service.runtime.streams
+    buffer = streams.key("notifier:digest:desk")
+    await wait_for(lambda: _length_is(streams.client, buffer, 1), what="a match buffered")
+    (template,) = await streams.client.lrange(buffer, 0, -1)
+
+    read, reads, fired = Redis.lrange, [], []
+
+    def lrange(self, key, *args):  # reads 1-3 overtaken by a match each; after the 4th, the reminder fires
+        answer = read(self, key, *args)
+        if key != buffer or len(reads) >= 4 or getattr(self, "explicit_transaction", False):
+            return answer  # one queued in the digest's transaction: nothing comes between it and the record
+
+        async def then_buffer():
+            got = await answer
+            reads.append(len(got))
+            if len(reads) < 4:
+                burst = json.loads(template)
+                burst["alert_id"] += f"-{len(reads)}"
+                await streams.client.rpush(buffer, json.dumps(burst))
+            else:
+                fired.append(await n.service.firing.fire_due())
+            return got
+        return then_buffer()
+    monkeypatch.setattr(Redis, "lrange", lrange)
+
+    now[0] = datetime(2026, 3, 10, 9, 0, 1, tzinfo=timezone.utc)
+    assert await n.service.send_digests() == 1
+    assert (reads, fired) == ([1, 2, 3, 4], [1])  # three watched reads, each overtaken, then one as it is
+    monkeypatch.undo()
+    assert await streams.client.lrange(buffer, 0, -1) == []  # nothing for the next day's digest
+    (digest,), (alone,) = _apart(await _sent(n, receiver, 3))[1:]
+    assert _reminders(digest) == [] and len(digest["alerts"]) == 4
+    assert (alone["kind"], alone["reminder"]["offset"], alone["reminder"]["due"]) == ("reminder", "P0D", "2026-03-10")
+
+
+def _apart(received: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The day before's digest, that day's digests and the messages sent alone, each in the order received."""
+    digests = [m for m in received if "alerts" in m]
+    return digests[:1], digests[1:], [m for m in received if "alerts" not in m]
+
+
+async def _length_is(client, key, length: int) -> bool:
+    return await client.llen(key) == length

@@ -1,6 +1,7 @@
 """Automatic-mail headers and one-click unsubscribe (RFC 3834, RFC 8058), through a real SMTP server
 (aiosmtpd) and the notifier's real HTTP API on 127.0.0.1."""
 
+import asyncio
 import re
 from urllib.parse import urlsplit
 
@@ -189,3 +190,23 @@ async def test_a_deleted_subscriptions_link_unsubscribes_nobody_from_a_new_one_o
     assert rcpts == ["desk@example.org"] and _link(second) != _link(first)
     assert (await _request("POST", _local(n, _link(second)), data=ONE_CLICK))[0] == 200
     assert await api_call(n, "GET", "/subscriptions/desk/unsubscribed") == (200, {"unsubscribed": ["desk@example.org"]})
+
+
+async def test_an_unsubscribe_kept_while_redis_could_not_take_it_holds_for_the_next_email(
+        notifier, smtp, write_yaml, publish_classified, monkeypatch):
+    """A one-click unsubscribe taken during an outage waits in the data folder (see test_unsubscribe_outage). The
+    next email reads it, even before the notifier's own rounds of recording what was kept (held off here) do."""
+    from services.notifier.service import NotifierService
+    from services.notifier.unsubscribe import Recipient
+    from services.notifier.unsubscribe_spool import UnsubscribeSpool
+
+    async def never():
+        await asyncio.Event().wait()
+    monkeypatch.setattr(NotifierService, "_replay_unsubscribes", lambda self: never())
+    n = await _mail_desk(notifier, smtp, write_yaml)
+    _, inbox = smtp
+    spool = UnsubscribeSpool(n.service.settings.data_dir)
+    spool.append(Recipient("mail", "desk@example.org"))
+    await _deliver(n, inbox, publish_classified, BORDERS, "r1", 1)
+    assert [rcpts for rcpts, _ in inbox.messages] == [["ops@example.org"]]
+    assert not spool.path.exists()

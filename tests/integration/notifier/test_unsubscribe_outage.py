@@ -1,7 +1,9 @@
 """While Redis is down or does not answer, an email's unsubscribe link answers a page for the recipient, not the
-API's JSON: 503 with Retry-After, saying the unsubscribe could not be done now (or may have been done), and that
-opening the link again later is all it takes. A mail client's one-click POST (RFC 8058) reads the same 503: not
-done, try again later. Through the notifier's real HTTP server on 127.0.0.1, on a Redis of the test's own."""
+API's JSON. An unsubscribe (the page's button, a mail client's one-click POST, RFC 8058, which is never retried) is
+kept in the data folder and recorded once Redis answers: the link answers that it is done. Only when that cannot
+be written either does it answer 503 with Retry-After, saying the unsubscribe could not be done now (or may have
+been done), and that opening the link again later is all it takes. Through the notifier's real HTTP server on
+127.0.0.1, on a Redis of the test's own."""
 
 import asyncio
 import html
@@ -29,12 +31,17 @@ ONE_CLICK = {"List-Unsubscribe": "One-Click"}  # the body of a mail client's POS
 PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-async def _notifier(settings, url: str, write_yaml):
+async def _notifier(settings, url: str, write_yaml, *, unwritable: bool = False):
     """A notifier app (as ``pledgewatch run`` builds it) on Redis ``url``, its subscription "mail" emailing
-    :data:`DESK`; the app and the link of that recipient on it."""
+    :data:`DESK`; the app and the link of that recipient on it. ``unwritable``: nothing can be written in its data
+    folder (a file stands where its folder would be)."""
     path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: ['{DESK}']}}}}]}}]")
+    data_dir = settings.data_dir
+    if unwritable:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        data_dir.write_text("not a folder")
     changed = settings.model_copy(update={"redis_url": url, "http_redis_seconds": BOUND, "subscriptions": path,
-                                          "consumer": f"n-{uuid.uuid4().hex[:6]}"})
+                                          "consumer": f"n-{uuid.uuid4().hex[:6]}", "data_dir": data_dir})
     service = NotifierService(changed, config=fast_config(smtp_host="127.0.0.1", smtp_port=free_port()))
     app = build_app([service], changed, title="pledgewatch notifier")
     await app.start()
@@ -43,8 +50,8 @@ async def _notifier(settings, url: str, write_yaml):
 
 
 @asynccontextmanager
-async def _running(settings, url, write_yaml):
-    app, link = await _notifier(settings, url, write_yaml)
+async def _running(settings, url, write_yaml, *, unwritable: bool = False):
+    app, link = await _notifier(settings, url, write_yaml, unwritable=unwritable)
     try:
         yield link
     finally:
@@ -93,12 +100,12 @@ MAYBE_DONE = ("Your unsubscribe may not have been recorded pledgewatch did not h
               "unsubscribed, and let you unsubscribe if you are not.")
 
 
-async def test_while_redis_is_frozen_the_link_answers_a_page_saying_to_open_it_again_later(
+async def test_while_redis_is_frozen_and_nothing_can_be_kept_the_link_answers_a_page_saying_to_open_it_again_later(
         settings, redis_server, frozen, write_yaml):
     """Before: the confirmation page, the page's button and the mail client's one-click POST were answered the
     API's JSON 503 (``{"errors": ["service unavailable: Redis is not answering …"]}``)."""
     server, url = redis_server
-    async with _running(settings, url, write_yaml) as link:
+    async with _running(settings, url, write_yaml, unwritable=True) as link:
         assert (await _ask("GET", link, headers=BROWSER))[0] == 200
         with frozen(server):
             shown = await _ask("GET", link, headers=BROWSER)  # sent to Redis, unanswered: a read
@@ -111,9 +118,10 @@ async def test_while_redis_is_frozen_the_link_answers_a_page_saying_to_open_it_a
     assert later[0] == 200 and later[4].startswith("Unsubscribe?")
 
 
-async def test_while_redis_is_down_the_link_answers_the_same_pages(settings, redis_server, write_yaml):
+async def test_while_redis_is_down_and_nothing_can_be_kept_the_link_answers_the_same_pages(
+        settings, redis_server, write_yaml):
     server, url = redis_server
-    async with _running(settings, url, write_yaml) as link:
+    async with _running(settings, url, write_yaml, unwritable=True) as link:
         await asyncio.to_thread(server.stop)
         shown = await _ask("GET", link, headers=BROWSER)
         one_click = await _ask("POST", link, data=ONE_CLICK)
@@ -126,12 +134,12 @@ async def test_while_redis_is_down_the_link_answers_the_same_pages(settings, red
 async def test_an_unsubscribe_sent_to_redis_and_not_answered_says_it_may_have_been_done(
         settings, redis_server, write_yaml):
     """Redis answers reads but holds writes (``CLIENT PAUSE … WRITE``): the subscription is read, the record of the
-    unsubscribe is sent and not answered within the bound. Redis may carry it out later: the page cannot say it
-    was not done."""
+    unsubscribe is sent and not answered within the bound, and the data folder cannot keep it. Redis may carry it
+    out later: the page cannot say it was not done."""
     server, url = redis_server
     admin = aioredis.Redis.from_url(url)
     try:
-        async with _running(settings, url, write_yaml) as link:
+        async with _running(settings, url, write_yaml, unwritable=True) as link:
             await admin.execute_command("CLIENT", "PAUSE", int(OUTER * 1000), "WRITE")
             try:
                 pressed = await _ask("POST", link, headers=BROWSER, data=ONE_CLICK)
@@ -158,3 +166,57 @@ async def test_the_lines_logged_for_a_link_while_redis_is_down_leave_its_token_o
     lines = [r.getMessage() for r in caplog.records]
     assert any("/unsubscribe/…: Redis unavailable" in line for line in lines), lines
     assert not [line for line in lines if token in line]
+
+
+DONE = (f"You are unsubscribed {DESK} will get no more emails from the pledgewatch subscription mail. It is kept "
+        "and takes effect as soon as pledgewatch can record it; nothing else is needed.")
+ALREADY = f"Already unsubscribed {DESK} gets no emails from the pledgewatch subscription mail."
+
+
+@pytest.mark.parametrize("how", ["frozen", "writes held"])
+async def test_a_one_click_unsubscribe_while_redis_cannot_record_it_is_kept_and_recorded_once_it_can(
+        settings, redis_server, frozen, write_yaml, api_headers, how):
+    """Before: 503, and a mail client does not post a one-click unsubscribe again: the recipient kept getting the
+    subscription's emails. Now it is kept in the data folder, answered as done, and recorded once Redis answers."""
+    server, url = redis_server
+    admin = aioredis.Redis.from_url(url)
+    try:
+        async with _running(settings, url, write_yaml) as link:
+            if how == "frozen":
+                with frozen(server):
+                    one_click = await _ask("POST", link, data=ONE_CLICK)
+                    shown = await _ask("GET", link, headers=BROWSER)
+            else:
+                await admin.execute_command("CLIENT", "PAUSE", int(OUTER * 1000), "WRITE")
+                try:
+                    one_click = await _ask("POST", link, data=ONE_CLICK)
+                finally:
+                    await admin.execute_command("CLIENT", "UNPAUSE")
+                shown = None
+            await _until_recorded(settings.data_dir / "unsubscribes-pending.jsonl")
+            later = await _until_answered(link)
+            listed = await _unsubscribed(link, api_headers)
+    finally:
+        await admin.aclose()
+    assert one_click[:3] == (200, "text/html", PAGE_HEADERS) and one_click[4] == DONE
+    if shown is not None:
+        assert shown[0] == 200 and shown[4] == ALREADY  # kept: the page says so while Redis cannot
+    assert listed == [DESK] and later[:3] == (200, "text/html", PAGE_HEADERS) and later[4] == ALREADY
+
+
+async def _until_recorded(spool) -> None:
+    """Until the notifier, on its own, has recorded in Redis what it kept in ``spool``, and dropped it."""
+    for _ in range(int(OUTER / 0.2)):
+        if not spool.exists():
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"still kept, never recorded: {spool.read_text()}")
+
+
+async def _unsubscribed(link: str, api_headers) -> list[str]:
+    """Who the operator's API lists as unsubscribed from "mail": what Redis holds."""
+    base = link.split("/unsubscribe/")[0]
+    async with aiohttp.ClientSession() as client:
+        async with client.get(f"{base}/subscriptions/mail/unsubscribed", headers=api_headers) as answer:
+            assert answer.status == 200, await answer.text()
+            return (await answer.json())["unsubscribed"]

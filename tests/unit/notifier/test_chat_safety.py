@@ -206,12 +206,33 @@ async def test_a_stored_url_naming_two_services_is_not_sent_past_the_notifiers_t
 def test_an_at_sign_before_a_web_address_host_keeps_the_host_and_pings_nobody(url):
     """Before: every ``@`` of a web address was written ``%40``, and in ``https://gov.uk@evil.example/x`` (the ``@``
     ends the user part) that made ``gov.uk%40evil.example`` the host. Only the path, query and fragment take
-    ``%40``; an address with a user part is shown as words (its link would go where its text hides)."""
+    ``%40``; an address with a user part is linked without it (see the next test)."""
     text = "Read https://gov.uk@evil.example/@everyone?by=@press#@top and https://example.org/@dept?by=@press#@top"
     [payload] = _payloads(url, text)
     shown = (payload.get("content", "") + payload.get("text", "")
              + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
     assert "https://example.org/%40dept?by=%40press#%40top" in shown
-    assert "gov.uk%40evil" not in shown and "gov.uk@\u200bevil.example/@\u200beveryone" in shown
+    assert "gov.uk%40evil" not in shown and "https://evil.example/%40everyone?by=%40press#%40top" in shown
     assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
     assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "/@everyone" not in shown
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+@pytest.mark.parametrize(("address", "link"), [
+    ("https://press@www.gov.uk/government/news", "https://www.gov.uk/government/news"),
+    ("https://gov.uk@evil.example/verify", "https://evil.example/verify"),
+    ("http://reader:s3cret@data.example.org:8443/pledges.csv", "http://data.example.org:8443/pledges.csv"),
+    ("https://@everyone@[2001:db8::1]/x", "https://[2001:db8::1]/x"),
+], ids=["user", "a host hidden behind another", "user and password, port", "a mention as the user, IPv6 host"])
+def test_a_web_address_with_a_user_part_is_a_link_to_the_host_it_goes_to(url, address, link):
+    """Before: shown as words, no link. Neither Discord nor Mattermost takes an ``@``
+    before the host safely (a raw one can ping, ``%40`` there changes the host), so the link is the address without
+    its user part: where a browser goes, shown as it is, and no password passed on to a chat."""
+    [payload] = _payloads(url, f"Read {address} today")
+    shown = (payload.get("content", "") + payload.get("text", "")
+             + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
+    assert f"Read {link} today" in shown
+    assert "s3cret" not in shown and "gov.uk" not in shown.replace("www.gov.uk", "")
+    assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "\U0001f449" not in json.dumps(payload)
