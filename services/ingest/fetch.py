@@ -26,6 +26,7 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp import hdrs
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
@@ -34,6 +35,7 @@ from services.common.outbound import non_public_kind, resolve_addresses
 from .charset import decode_text
 from .settings import IngestSettings
 from .errors import ContentError, FetchError
+from .media_types import sniffed_type
 from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -45,10 +47,11 @@ _CHUNK = 64 * 1024
 class Fetched:
     url: str  # after redirects
     body: bytes
-    content_type: str  # media type, no parameters
+    content_type: str  # media type, no parameters; with none declared, the one its first bytes show
     charset: str | None
     etag: str | None
     last_modified: str | None
+    type_sniffed: bool = False  # the answer had no Content-Type: ``content_type`` is its body's sniffed type
 
     def text(self, *, html: bool = False) -> str:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
@@ -214,8 +217,11 @@ class Fetcher:
                     if not 200 <= resp.status < 300:
                         raise _status_error(resp, current)
                     body = await self._read(resp, current)
-                    return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
-                                   etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+                    declared = hdrs.CONTENT_TYPE in resp.headers
+                    return Fetched(url=current, body=body,
+                                   content_type=resp.content_type if declared else sniffed_type(body),
+                                   charset=resp.charset, etag=resp.headers.get("ETag"),
+                                   last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared)
         except asyncio.TimeoutError:
             within = f"within {self.timeout:g} s"
             raise FetchError(f"{current}: no complete answer {within}",
