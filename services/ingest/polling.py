@@ -269,7 +269,7 @@ class SourcePoller:
     async def _poll_page(self, now: datetime) -> PollReport:
         etag, modified = await self.state.validators()
         fetched = await self.reader.fetcher.get(self.config.url, etag=etag, last_modified=modified,
-                                                accept=HTML_ACCEPT)
+                                                accept=HTML_ACCEPT, follow_refresh=True)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)

@@ -63,7 +63,8 @@ class Reader:
     async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
                    published: datetime | None = None, trusted_origins: frozenset[tuple[str, int]] | None = None,
                    ) -> Draft:
-        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins)
+        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins,
+                                         follow_refresh=True)
         assert fetched is not None
         return await self.read_page(fetched, source=source, now=now, title=title, published=published)
 
