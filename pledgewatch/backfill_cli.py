@@ -164,7 +164,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with Fetcher.from_settings(ingest) as fetcher:
             job = Backfill(streams, Reader(fetcher, govuk_url=ingest.govuk_url), query, source=source,
-                           concurrency=args.concurrency or ingest.fetch_concurrency)
+                           concurrency=args.concurrency or ingest.fetch_concurrency, max_wait=ingest.max_backoff)
             with progress:
                 report = await job.run(lambda done, total: progress.update(task, completed=done, total=total),
                                        restart=args.restart)
