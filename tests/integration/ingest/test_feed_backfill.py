@@ -3,7 +3,11 @@ the limits and rules of a poll's fetches; polling itself still reads the first p
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from services.ingest.polling import SourcePoller
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2023, 6, 1, tzinfo=timezone.utc)
+ROOT = Path(__file__).resolve().parents[3]
 ATOM = "application/atom+xml"
 
 
@@ -92,3 +97,41 @@ async def test_an_older_page_on_an_internal_address_is_refused(govuk, reader, st
     finally:
         await internal.stop()
     assert [r.title for r in await published()] == ["Release 3"]  # the pages before it are ingested
+
+
+async def _pledgewatch(settings, *args: str) -> tuple[int, str, str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_")},
+           "REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix,
+           "PLEDGEWATCH_HOME": str(settings.data_dir)}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "pledgewatch.cli", *args, cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_the_command_backfills_a_feed_of_the_sources_file(govuk, settings, published, tmp_path):
+    govuk.put("/feed.atom", atom(govuk.base, range(3, 5), prev_archive="/archive/1.atom"), ATOM)
+    govuk.put("/archive/1.atom", atom(govuk.base, range(1, 3)), ATOM)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - name: ministry\n    url: {govuk.base}/feed.atom\n    follow: none\n")
+    code, out, err = await _pledgewatch(settings, "ingest", "--backfill", "--feed", "ministry", "--sources",
+                                        str(sources))
+    assert (code, err) == (0, "")
+    assert out == "backfill ministry: 2 pages, 4 published, 0 unchanged, 0 failed\n"
+    assert sorted(r.title for r in await published()) == [f"Release {i}" for i in range(1, 5)]
+    code, out, err = await _pledgewatch(settings, "ingest", "--backfill", "--feed", "nowhere", "--sources",
+                                        str(sources))
+    assert (code, err) == (1, f"error: backfill: no source named 'nowhere' in {sources}; its feeds: ministry\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--backfill", "--feed", "ministry", "--organisation", "home-office"],
+     "--organisation is an option of the GOV.UK backfill; --feed ministry reads that feed's pages (leave one of "
+     "them out)"),
+    (["--backfill", "--max-pages", "3"], "--max-pages is an option of --backfill --feed NAME; add --feed"),
+    (["--max-pages", "3"], "--max-pages is an option of --backfill; add --backfill (and no PATH) to backfill, or "
+                           "leave it out (see `pledgewatch ingest --help`)"),
+], ids=["govuk-option", "feed-option-without-feed", "without-backfill"])
+async def test_options_that_do_not_go_together_are_usage_errors(settings, args, message):
+    code, _, err = await _pledgewatch(settings, "ingest", *args)
+    assert (code, err) == (2, f"error: pledgewatch ingest: {message}\n")
