@@ -12,7 +12,9 @@ import asyncio
 import logging
 import re
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 
 from services.common.logs import setup_logging
 from services.common.runtime import for_a_command
@@ -40,6 +42,11 @@ def _whole_number(text: str, *, wanted: str, most: int | None = None) -> int:
 def page_size(text: str) -> int:
     """A ``--page-size`` argument: results per search page."""
     return _whole_number(text, wanted="how many results per search page", most=MAX_PAGE_SIZE)
+
+
+def max_pages(text: str) -> int:
+    """A ``--max-pages`` argument: the most pages of a feed read."""
+    return _whole_number(text, wanted="how many pages of the feed to read at most")
 
 
 def concurrency(text: str) -> int:
@@ -93,7 +100,8 @@ def govuk_slug(text: str) -> str:
 BACKFILL_ONLY = (("document_types", "--document-type"), ("organisations", "--organisation"), ("from_date", "--from"),
                  ("to_date", "--to"), ("source", "--source"), ("page_size", "--page-size"),
                  ("concurrency", "--concurrency"), ("govuk_url", "--govuk-url"), ("restart", "--restart"),
-                 ("no_progress", "--no-progress"))
+                 ("no_progress", "--no-progress"), ("feed", "--feed"), ("max_pages", "--max-pages"),
+                 ("sources", "--sources"))
 
 
 def backfill_options_given(args: argparse.Namespace) -> list[str]:
@@ -123,6 +131,13 @@ def add_backfill_arguments(parser: argparse.ArgumentParser) -> None:
                        help="GOV.UK base URL (default PLEDGEWATCH_GOVUK_URL)")
     group.add_argument("--restart", action="store_true", help="forget the saved position and start again")
     group.add_argument("--no-progress", action="store_true", help="no progress bar")
+    group.add_argument("--feed", metavar="NAME",
+                       help="backfill this feed of the sources file instead: its first page and every older one "
+                            "it links to (RFC 5005 rel=prev-archive or rel=next)")
+    group.add_argument("--max-pages", type=max_pages, metavar="N",
+                       help="with --feed: the most pages read (default 100)")
+    group.add_argument("--sources", type=Path, metavar="FILE",
+                       help="with --feed: the sources file naming it (default PLEDGEWATCH_SOURCES)")
 
 
 def _RateColumn():  # noqa: N802  (a column class, built lazily: rich is imported only here)
@@ -164,7 +179,7 @@ async def _backfill(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with Fetcher.from_settings(ingest) as fetcher:
             job = Backfill(streams, Reader(fetcher, govuk_url=ingest.govuk_url), query, source=source,
-                           concurrency=args.concurrency or ingest.fetch_concurrency)
+                           concurrency=args.concurrency or ingest.fetch_concurrency, max_wait=ingest.max_backoff)
             with progress:
                 report = await job.run(lambda done, total: progress.update(task, completed=done, total=total),
                                        restart=args.restart)
@@ -183,19 +198,30 @@ def run_backfill(args: argparse.Namespace) -> int:
     """Run the backfill ``args`` describe against the configured (or running) Redis."""
     from services.ingest.search import window_problem
 
-    from .runstate import command_redis
+    from .feed_backfill_cli import run_feed_backfill
 
+    if args.feed is not None or args.max_pages is not None or args.sources is not None:
+        return run_feed_backfill(args)
     problem = window_problem(args.from_date, args.to_date)
     if problem:
         raise usage_error(problem)
+    return run_on_redis(lambda settings: _backfill(settings, args),
+                        stopped="stopped; run the same command again to resume")
+
+
+def run_on_redis(backfill: Callable[[Settings], Awaitable[int]], *, stopped: str) -> int:
+    """``backfill`` run on the configured (or running) Redis's settings, WARNING logs only; its exit code, or
+    130 with ``stopped`` said on Ctrl+C."""
+    from .runstate import command_redis
+
     settings, redis_source = command_redis(load_settings())
     setup_logging("WARNING", settings.log_format)
     logging.getLogger("services.ingest").setLevel(logging.WARNING)
     try:
         with redis_source.told():
-            return asyncio.run(_backfill(for_a_command(settings), args))
+            return asyncio.run(backfill(for_a_command(settings)))
     except KeyboardInterrupt:
-        print("stopped; run the same command again to resume", file=sys.stderr)
+        print(stopped, file=sys.stderr)
         return 130
 
 

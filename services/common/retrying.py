@@ -9,10 +9,11 @@ runs it; where it is a schedule kept in Redis (a delivery, a reminder) or a poll
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tenacity import (AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt,
+from tenacity import (AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt,
                       wait_exponential, wait_random_exponential)
 from tenacity.wait import wait_base
 
@@ -39,8 +40,25 @@ class RetryPolicy:
         return self.wait()(state)
 
     def retrying(self, *, attempts: int, on: type[BaseException] | tuple[type[BaseException], ...],
-                 before_sleep: Callable[[RetryCallState], None] | None = None) -> AsyncRetrying:
+                 before_sleep: Callable[[RetryCallState], None] | None = None,
+                 asked: Callable[[BaseException], float | None] | None = None,
+                 max_asked: float = math.inf) -> AsyncRetrying:
         """An in-process retry loop: up to ``attempts`` attempts while the error is one of ``on``; the last
-        error is raised as it was."""
-        return AsyncRetrying(stop=stop_after_attempt(attempts), wait=self.wait(), retry=retry_if_exception_type(on),
+        error is raised as it was.
+
+        ``asked``: the seconds an error asks to be left alone (a server's ``Retry-After``), else ``None``; waited
+        instead of the policy's delay when longer. An error asking for more than ``max_asked`` is raised at
+        once: asking again sooner would only be refused again."""
+        policy_wait = self.wait()
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            wanted = asked(error) if asked is not None and error is not None else None
+            return max(policy_wait(state), wanted or 0.0)
+
+        def retried(error: BaseException) -> bool:
+            wanted = asked(error) if asked is not None else None
+            return isinstance(error, on) and (wanted is None or wanted <= max_asked)
+
+        return AsyncRetrying(stop=stop_after_attempt(attempts), wait=wait, retry=retry_if_exception(retried),
                              before_sleep=before_sleep, reraise=True)

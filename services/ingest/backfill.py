@@ -47,11 +47,20 @@ class BackfillReport:
         return self.items / self.seconds if self.seconds > 0 else 0.0
 
 
+def _asked(failure: BaseException) -> float | None:
+    """The seconds ``failure``'s answer asked to be left alone (its ``Retry-After``), if it asked."""
+    return failure.retry_after if isinstance(failure, FetchError) else None
+
+
 class Backfill:
     def __init__(self, streams: Streams, reader: Reader, query: SearchQuery, *, source: str,
-                 concurrency: int = 8, page_retries: int = 3, retry_delay: float = 1.0) -> None:
+                 concurrency: int = 8, page_retries: int = 3, retry_delay: float = 1.0,
+                 max_wait: float = 3600.0) -> None:
+        """``max_wait``: the longest a search page's ``Retry-After`` (a 429 or 503) is waited for; asked for
+        longer, the backfill stops (PLEDGEWATCH_MAX_BACKOFF)."""
         self.streams, self.reader, self.query, self.source = streams, reader, query, source
         self.concurrency, self.page_retries, self.retry_delay = concurrency, page_retries, retry_delay
+        self.max_wait = max_wait
         self.cursor = BackfillCursor(streams, f"{source}:{query.key(site=reader.govuk_url)}")
         self.report = BackfillReport()
         self.position = 0  # the offset of the first result not yet read
@@ -59,13 +68,22 @@ class Backfill:
     def stopped_text(self, failure: SourceError) -> str:
         """What stopped the backfill, how far it got and what to do, in one line (``failure``: what ``run`` raised)."""
         what = failure.failure if isinstance(failure, FetchError) else str(failure)
+        later = ""
+        if self._waits_too_long(failure):
+            what += (f" and asks for no request for {_asked(failure):.0f} s, longer than a backfill waits "
+                     f"(PLEDGEWATCH_MAX_BACKOFF, {self.max_wait:.0f} s)")
+            later = " after that"
         report = self.report
         if self.position == 0 and report.items == 0:
             done = "nothing was ingested yet"
         else:
             done = (f"nothing was ingested after result {self.position} of {report.total} (this run: "
                     f"{report.published} published, {report.unchanged} unchanged, {report.failed} failed)")
-        return f"backfill: {what}: {done}; run the same command again to resume"
+        return f"backfill: {what}: {done}; run the same command again{later} to resume"
+
+    def _waits_too_long(self, failure: BaseException) -> bool:
+        wanted = _asked(failure)
+        return wanted is not None and wanted > self.max_wait
 
     async def _ingest(self, path: str) -> bool:
         draft = await self.reader.govuk_item(path, source=self.source)
@@ -101,10 +119,13 @@ class Backfill:
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
             what = exc.failure if isinstance(exc, FetchError) else exc
-            log.warning("backfill %s: page at %d failed (retry in %.0f s): %s", self.source, start, delay, what)
+            asked = ", as its Retry-After asks" if exc is not None and _asked(exc) == delay else ""
+            log.warning("backfill %s: page at %d failed (retry in %.0f s%s): %s", self.source, start, delay, asked,
+                        what)
 
         policy = RetryPolicy(base=self.retry_delay, cap=self.retry_delay * 2 ** self.page_retries)
-        async for attempt in policy.retrying(attempts=self.page_retries + 1, on=SourceError, before_sleep=before_sleep):
+        async for attempt in policy.retrying(attempts=self.page_retries + 1, on=SourceError, before_sleep=before_sleep,
+                                             asked=_asked, max_asked=self.max_wait):
             with attempt:
                 fetched = await self.reader.fetcher.get(url, accept="application/json")
                 assert fetched is not None

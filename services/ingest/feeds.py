@@ -140,6 +140,14 @@ def canonical_link(link: str, *, base: str) -> str:
     return urldefrag(urljoin(base, clean_url(link)))[0]
 
 
+@dataclass(frozen=True)
+class FeedPage:
+    """One document of a feed: its entries, and the older document it links to (RFC 5005), if any."""
+
+    entries: list[FeedEntry | RefusedEntry]
+    older: str | None  # its rel="prev-archive" (an archived feed), else its rel="next" (a paged feed)
+
+
 def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
                charset: str | None = None) -> list[FeedEntry | RefusedEntry]:
     """The entries of an RSS or Atom document fetched from ``url``, in feed order.
@@ -150,6 +158,12 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
     (a byte-order mark, else ``charset`` from Content-Type, else the XML declaration,
     else UTF-8) or a document that is not a feed.
     """
+    return parse_feed_page(raw, url=url, content_type=content_type, charset=charset).entries
+
+
+def parse_feed_page(raw: bytes, *, url: str, content_type: str | None = None, charset: str | None = None) -> FeedPage:
+    """:func:`parse_feed`, with the link to the feed's older document (RFC 5005: Atom ``<link>``, or
+    ``<atom:link>`` in an RSS channel), absolute and without its fragment."""
     data = drop_bad_charrefs(feed_as_utf8(raw, charset=charset, url=url))
     check_xml_safe(data, url=url)
     headers = {"content-location": url, "content-type": f"{content_type or 'application/xml'}; charset=utf-8"}
@@ -166,7 +180,13 @@ def parse_feed(raw: bytes, *, url: str, content_type: str | None = None,
             entries.append(_entry(item, base=url))
         except Exception as exc:  # one entry's problem, never the feed's
             entries.append(_refused(item, index, base=url, exc=exc))
-    return entries
+    return FeedPage(entries, _older(parsed.feed.get("links") or [], base=url))
+
+
+def _older(links: list[dict], *, base: str) -> str | None:
+    by_rel = {str(link.get("rel")): str(link.get("href") or "") for link in reversed(links)}  # the first wins
+    written = by_rel.get("prev-archive") or by_rel.get("next")
+    return canonical_link(written, base=base) if written and clean_url(written) else None
 
 
 def _digest(*parts: object) -> str:

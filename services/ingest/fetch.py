@@ -12,6 +12,9 @@ private or link-local service. A URL the operator configured (a source, GOV.UK's
 API) is trusted itself, but not where its server redirects: a redirect to another
 origin must resolve only to public addresses too. ``PLEDGEWATCH_ALLOW_PRIVATE_LINKS``
 turns both off.
+
+With ``follow_refresh``, a page that only sends its reader on by ``<meta http-equiv="refresh">``
+(:mod:`.refresh`) is followed as a redirect is: the same limit on hops, checks and rules for its target.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp import hdrs
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
@@ -34,6 +38,8 @@ from services.common.outbound import non_public_kind, resolve_addresses
 from .charset import decode_text
 from .settings import IngestSettings
 from .errors import ContentError, FetchError
+from .media_types import HTML_TYPES, sniffed_type
+from .refresh import MAX_BYTES, refresh_target
 from .retry_after import retry_after_seconds
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -45,10 +51,11 @@ _CHUNK = 64 * 1024
 class Fetched:
     url: str  # after redirects
     body: bytes
-    content_type: str  # media type, no parameters
+    content_type: str  # media type, no parameters; with none declared, the one its first bytes show
     charset: str | None
     etag: str | None
     last_modified: str | None
+    type_sniffed: bool = False  # the answer had no Content-Type: ``content_type`` is its body's sniffed type
 
     def text(self, *, html: bool = False) -> str:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
@@ -143,6 +150,18 @@ def _status_error(resp: aiohttp.ClientResponse, url: str) -> FetchError:
                       retry_after=wait)
 
 
+def refreshes_to(fetched: Fetched) -> str | None:
+    """Where ``fetched``, an HTML page that only redirects by ``<meta http-equiv="refresh">``, sends its reader;
+    else ``None`` (not such a page, or too large to be one)."""
+    if fetched.content_type not in HTML_TYPES or len(fetched.body) > MAX_BYTES:
+        return None
+    try:
+        html = fetched.text(html=True)
+    except ContentError:  # undecodable: reading it as the page says why
+        return None
+    return refresh_target(html, url=fetched.url)
+
+
 class Fetcher:
     """An aiohttp session with ingest's limits; use ``async with`` or ``open``/``close``."""
 
@@ -181,8 +200,12 @@ class Fetcher:
         await self.close()
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  accept: str = "*/*", trusted_origins: Collection[tuple[str, int]] | None = None) -> Fetched | None:
+                  accept: str = "*/*", trusted_origins: Collection[tuple[str, int]] | None = None,
+                  follow_refresh: bool = False) -> Fetched | None:
         """GET ``url``; ``None`` when the server answers 304 to the validators given.
+
+        ``follow_refresh``: an HTML page that only redirects by ``<meta http-equiv="refresh">`` counts as a
+        redirect to its target.
 
         ``trusted_origins``: ``url`` came from third-party content, so it and its
         redirects must go to public addresses unless their origin is one of these.
@@ -214,8 +237,15 @@ class Fetcher:
                     if not 200 <= resp.status < 300:
                         raise _status_error(resp, current)
                     body = await self._read(resp, current)
-                    return Fetched(url=current, body=body, content_type=resp.content_type, charset=resp.charset,
-                                   etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"))
+                    declared = hdrs.CONTENT_TYPE in resp.headers
+                    fetched = Fetched(url=current, body=body,
+                                      content_type=resp.content_type if declared else sniffed_type(body),
+                                      charset=resp.charset, etag=resp.headers.get("ETag"),
+                                      last_modified=resp.headers.get("Last-Modified"), type_sniffed=not declared)
+                    target = refreshes_to(fetched) if follow_refresh else None
+                    if target is None:
+                        return fetched
+                    current = check_url(target)
         except asyncio.TimeoutError:
             within = f"within {self.timeout:g} s"
             raise FetchError(f"{current}: no complete answer {within}",

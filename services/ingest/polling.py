@@ -227,6 +227,16 @@ class SourcePoller:
             return PollReport(name, not_modified=True)
         listed = await read_off_loop(len(fetched.body), parse_feed, fetched.body, url=fetched.url,
                                      content_type=fetched.content_type, charset=fetched.charset)
+        report = await self.read_entries(listed, now, clock)
+        complete = report.failed == report.rejected and report.waiting == 0
+        await self.state.save_validators(fetched.etag if complete else None,
+                                         fetched.last_modified if complete else None)
+        return report
+
+    async def read_entries(self, listed: list[FeedEntry | RefusedEntry], now: datetime, clock: float) -> PollReport:
+        """Read and publish what is new or changed among ``listed``, the entries of one answer of the feed, and
+        record them as seen (the answer's validators aside)."""
+        name = self.config.name
         entries, duplicates = one_per_release(listed)
         self._log_duplicates(duplicates)
         seen = await self.state.seen([e.key for e in entries])
@@ -259,17 +269,13 @@ class SourcePoller:
                 done[entry.key] = Seen(entry.fingerprint, result.release_id)
                 published, unchanged = published + result.published, unchanged + (not result.published)
         await self.state.mark_seen(done, listed=[e.key for e in entries])
-        waiting = len(readable) - len(due)
-        complete = failed == rejected and waiting == 0
-        await self.state.save_validators(fetched.etag if complete else None,
-                                         fetched.last_modified if complete else None)
         return PollReport(name, published=published, unchanged=unchanged, failed=failed, rejected=rejected,
-                          waiting=waiting)
+                          waiting=len(readable) - len(due))
 
     async def _poll_page(self, now: datetime) -> PollReport:
         etag, modified = await self.state.validators()
         fetched = await self.reader.fetcher.get(self.config.url, etag=etag, last_modified=modified,
-                                                accept=HTML_ACCEPT)
+                                                accept=HTML_ACCEPT, follow_refresh=True)
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)

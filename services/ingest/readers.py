@@ -12,6 +12,7 @@ from .feeds import FeedEntry, carries_full_text, entry_release
 from .fetch import Fetched, Fetcher, origin
 from .govuk import content_api_url, is_govuk_link, redirect_destination, release_from_item
 from .off_loop import read_off_loop
+from .media_types import HTML_TYPES
 from .pages import release_from_page
 
 FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -62,7 +63,8 @@ class Reader:
     async def page(self, url: str, *, source: str, now: datetime, title: str | None = None,
                    published: datetime | None = None, trusted_origins: frozenset[tuple[str, int]] | None = None,
                    ) -> Draft:
-        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins)
+        fetched = await self.fetcher.get(url, accept=HTML_ACCEPT, trusted_origins=trusted_origins,
+                                         follow_refresh=True)
         assert fetched is not None
         return await self.read_page(fetched, source=source, now=now, title=title, published=published)
 
@@ -75,7 +77,10 @@ class Reader:
     @staticmethod
     def page_release(fetched: Fetched, *, source: str, now: datetime, title: str | None = None,
                      published: datetime | None = None) -> Draft:
-        if fetched.content_type not in ("text/html", "application/xhtml+xml"):
+        if fetched.content_type not in HTML_TYPES:
+            if fetched.type_sniffed:
+                raise ContentError(f"{fetched.url}: no Content-Type given, and its first bytes are not an HTML page "
+                                   f"(they read as {fetched.content_type})")
             raise ContentError(f"{fetched.url}: expected an HTML page, got {fetched.content_type}")
         return release_from_page(fetched.text(html=True), url=fetched.url, source=source, now=now,
                                  last_modified=fetched.last_modified, title=title, published=published)

@@ -43,3 +43,21 @@ async def test_retry_loop_retries_only_the_named_error_and_raises_the_last():
                 calls.append(1)
                 raise KeyError("not retried")
     assert len(calls) == 4
+
+
+class _Asking(ConnectionError):
+    def __init__(self, wait: float | None) -> None:
+        super().__init__(f"asks for {wait}")
+        self.wait = wait
+
+
+async def test_retry_loop_waits_as_long_as_an_error_asks_and_raises_one_asking_too_long():
+    sleeps = []
+    errors = iter([_Asking(0.003), _Asking(None), _Asking(0.0005), _Asking(5.0)])
+    with pytest.raises(_Asking, match="asks for 5.0"):
+        async for attempt in RetryPolicy(base=0.001, cap=0.004).retrying(
+                attempts=9, on=ConnectionError, before_sleep=lambda s: sleeps.append(s.next_action.sleep),
+                asked=lambda e: getattr(e, "wait", None), max_asked=1.0):
+            with attempt:
+                raise next(errors)
+    assert sleeps == [0.003, 0.002, 0.004]  # asked for longer than the policy's 0.001; then the policy's own

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.ingest.errors import ContentError
-from services.ingest.feeds import FeedEntry, RefusedEntry, carries_full_text, entry_release, parse_feed
+from services.ingest.feeds import FeedEntry, RefusedEntry, carries_full_text, entry_release, parse_feed, parse_feed_page
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govuk"
 BASE = "https://www.gov.uk"
@@ -183,3 +183,19 @@ def test_an_entry_is_named_by_a_web_address_or_a_tag_or_urn_uri(item, link):
     [entry] = parse_feed(_rss(item), url="https://e.org/feed.rss")
     assert isinstance(entry, FeedEntry) and entry.link == link
     assert entry_release(entry, source="s", now=NOW).release.url == link
+
+
+_RSS_PAGE = ('<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>{links}'
+             "<item><title>a</title><link>https://example.gov/a</link></item></channel></rss>")
+
+
+@pytest.mark.parametrize(("links", "older"), [
+    ('<atom:link rel="prev-archive" href="/archive/2022.xml"/>', "https://example.gov/archive/2022.xml"),
+    ('<atom:link rel="next" href="?page=2#top"/>', "https://example.gov/feed?page=2"),
+    ('<atom:link rel="next" href="/p2"/><atom:link rel="prev-archive" href="/a1"/>', "https://example.gov/a1"),
+    ('<atom:link rel="self" href="/feed"/><atom:link rel="previous" href="/p0"/>', None),
+    ("", None),
+], ids=["prev-archive", "next", "archive-over-next", "other-rels", "none"])
+def test_a_feed_page_names_the_older_page_it_links_to(links, older):
+    page = parse_feed_page(_RSS_PAGE.format(links=links).encode(), url="https://example.gov/feed")
+    assert page.older == older and [e.link for e in page.entries] == ["https://example.gov/a"]
