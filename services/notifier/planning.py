@@ -38,6 +38,7 @@ from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Rea
 from schemas.classified import Commitment, ReleaseClassified
 
 from .announcements import reannouncement, repeats_told
+from .durations import canonical_duration
 from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
@@ -305,8 +306,8 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
     if sub is None:
         return (f"no subscription {due.subscription_id!r} (deleted, or in a subscriptions file this run was not "
                 "given)")
-    if due.reminder.offset not in sub.reminders:
-        return "subscription gone or offset removed"
+    if canonical_duration(due.reminder.offset) not in {canonical_duration(o) for o in sub.reminders}:
+        return "subscription gone or offset removed"  # reworded (P7D as P1W), it is still there
     if not commitment_matches(sub.filter, due.commitment, source=due.release.source):
         return f"{sub.id}'s filter no longer selects {due.commitment.id}"  # it did when the reminder was planned
     if sub.paused_until is not None and sub.paused_until > now:

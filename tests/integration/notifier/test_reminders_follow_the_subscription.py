@@ -5,6 +5,7 @@ over. Real Redis, the notifier's own planning and firing, a clock the test sets.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from samples import dated, release
 from schemas import decode_event
 from schemas.streams import EVENT_FIELD, REMINDERS
+from services.notifier import reminders
+from services.notifier.durations import parse_duration
 
 from notifier_harness import api_call, handled, scheduled, wait_for
 
@@ -139,3 +142,89 @@ async def test_a_reminder_due_but_not_yet_sent_when_a_version_removes_its_commit
                                                   release(dated("c-kept", DUE), dated("c-removed", DUE)),
                                                   release(dated("c-kept", DUE), version=2))
     assert fired == _each_offset("c-kept", DUE, offsets=("P30D", "P7D", "P1D", "P0D"))
+
+
+REWORDED = [pytest.param(["P7D"], ["P1W"], id="days-to-a-week"),
+            pytest.param(["P1D", "P0D"], ["PT24H", "PT0S"], id="a-day-in-hours-and-the-day-in-seconds"),
+            pytest.param(["P1W"], ["P7D"], id="a-week-to-days")]
+
+
+def _moments(fired: list[tuple[str, str, str]]) -> list[tuple[str, str, timedelta]]:
+    """What each reminder fired reminds of, its offset as the moment it names (``P7D`` and ``P1W`` alike)."""
+    return sorted((cid, due, parse_duration(offset).delta) for cid, due, offset in fired)
+
+
+async def _reworded(n, offsets):
+    status, body = await api_call(n, "PATCH", "/subscriptions/desk", {"reminders": offsets})
+    assert status == 200, body
+
+
+@pytest.mark.parametrize(("before", "after"), REWORDED)
+async def test_an_offset_reworded_to_name_the_same_moment_keeps_its_planned_reminders(
+        notifier, publish_classified, before, after):
+    """Before: each reminder planned for the old wording was dropped when due ("offset removed"), and none came."""
+    now = [NOW]
+    n = await _desk(notifier, now, reminders=before)
+    await _handle(n, publish_classified, release(dated("c1", DUE)))
+    await _reworded(n, after)
+    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=after))
+
+
+@pytest.mark.parametrize(("before", "after"), REWORDED)
+@pytest.mark.parametrize("paused", [False, True], ids=["", "paused"])
+async def test_an_offset_reworded_then_a_new_version_reminds_each_moment_once(
+        notifier, publish_classified, before, after, paused):
+    """The new version's plan names the reminders as the first did: nothing cancelled, nothing planned twice."""
+    now = [NOW]
+    n = await _desk(notifier, now, reminders=before)
+    await _handle(n, publish_classified, release(dated("c1", DUE)))
+    planned = await scheduled(n.service)
+    await _reworded(n, after)
+    if paused:
+        status, body = await api_call(n, "PATCH", "/subscriptions/desk",
+                                      {"paused_until": (NOW + timedelta(days=10)).isoformat()})
+        assert status == 200, body
+    await _handle(n, publish_classified, release(dated("c1", DUE), dated("c2", DUE), version=2))
+    if not paused:
+        assert set(planned) <= set(await scheduled(n.service))  # kept, under their ids
+    expected = _each_offset("c1", DUE, offsets=after) + ([] if paused else _each_offset("c2", DUE, offsets=after))
+    assert _moments(await _fire_each_when_due(n, now)) == _moments(expected)
+
+
+@contextmanager
+def planned_by_the_earlier_version():
+    """Reminders named, within it, as the version before named them: from the offset's text as written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reminders, "canonical_duration", lambda text: text)
+        yield
+
+
+@pytest.mark.parametrize("paused", [False, True], ids=["", "paused"])
+async def test_reminders_planned_by_the_earlier_version_under_a_reworded_offset_fire_once_after_a_new_version(
+        notifier, publish_classified, paused):
+    """A reminder planned before the upgrade under ``P1W`` (its id from that text) is the one a new version
+    plans under ``P7D``: moved, not cancelled and not planned a second time, paused or not."""
+    now = [NOW]
+    n = await _desk(notifier, now, reminders=["P1W"])
+    with planned_by_the_earlier_version():
+        await _handle(n, publish_classified, release(dated("c1", DUE)))
+    if paused:
+        status, body = await api_call(n, "PATCH", "/subscriptions/desk",
+                                      {"paused_until": (NOW + timedelta(days=10)).isoformat()})
+        assert status == 200, body
+    await _handle(n, publish_classified, release(dated("c1", DUE), version=2))
+    assert len(await scheduled(n.service)) == 1
+    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P7D"]))
+
+
+async def test_a_reminder_due_when_the_upgrade_came_and_a_new_version_after_it_is_still_sent(
+        notifier, publish_classified):
+    """Planned under ``P1W`` by the version before, due (its firing retried) when a new version is handled by
+    this one: it is held, as one of its own wording is, not cancelled."""
+    now = [NOW]
+    n = await _desk(notifier, now, reminders=["P1W"])
+    with planned_by_the_earlier_version():
+        await _handle(n, publish_classified, release(dated("c1", DUE)))
+    now[0] = min((await scheduled(n.service)).values()) + timedelta(minutes=5)
+    await _handle(n, publish_classified, release(dated("c1", DUE), version=2))
+    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P1W"]))
