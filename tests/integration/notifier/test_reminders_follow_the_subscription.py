@@ -11,12 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from samples import dated, release
-from schemas import decode_event
-from schemas.streams import EVENT_FIELD, REMINDERS
 from services.notifier import reminders
 from services.notifier.durations import parse_duration
 
-from notifier_harness import api_call, handled, scheduled, wait_for
+from notifier_harness import api_call, fire_each_when_due, handled, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -39,19 +37,6 @@ async def _handle(n, publish_classified, r):
     await wait_for(lambda: handled(n.service, entry), what=f"version {r.version} handled")
 
 
-async def _fire_each_when_due(n, now) -> list[tuple[str, str, str]]:
-    """Fire every planned reminder at its own time (the clock set to it): (commitment, due date, offset) of each
-    ``reminder.due`` published, sorted."""
-    store = n.service.reminders
-    for at in sorted(set((await scheduled(n.service)).values())):
-        now[0] = at
-        claimed = await store.claim(until=at.timestamp(), lease_end=at.timestamp() + 60, limit=250)
-        await n.service.firing.fire(claimed)
-    streams = n.service.runtime.streams
-    events = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
-    return sorted((e.commitment.id, e.reminder.due.isoformat(), e.reminder.offset) for e in events)
-
-
 def _each_offset(cid: str, due: date, offsets=("P30D", "P7D", "P1D", "P0D")) -> list[tuple[str, str, str]]:
     return sorted((cid, due.isoformat(), offset) for offset in offsets)
 
@@ -66,7 +51,7 @@ async def test_a_filter_changed_to_leave_a_commitment_out_stops_its_reminders(no
     status, body = await api_call(n, "PATCH", "/subscriptions/desk", {"filter": {"keywords": ["c-kept"]}})
     assert status == 200, body
 
-    assert await _fire_each_when_due(n, now) == _each_offset("c-kept", DUE)
+    assert await fire_each_when_due(n, now) == _each_offset("c-kept", DUE)
 
 
 async def _paused_through(notifier, publish_classified, first, second) -> list[tuple[str, str, str]]:
@@ -79,7 +64,7 @@ async def _paused_through(notifier, publish_classified, first, second) -> list[t
                                   {"paused_until": (NOW + timedelta(days=10)).isoformat()})
     assert status == 200, body
     await _handle(n, publish_classified, second)
-    return await _fire_each_when_due(n, now)
+    return await fire_each_when_due(n, now)
 
 
 async def test_a_commitment_removed_while_the_subscription_is_paused_is_not_reminded_after_the_pause(
@@ -124,7 +109,7 @@ async def _due_when_a_later_version_comes(notifier, publish_classified, first, s
     await _handle(n, publish_classified, first)
     now[0] = min((await scheduled(n.service)).values()) + timedelta(minutes=5)
     await _handle(n, publish_classified, second)
-    return await _fire_each_when_due(n, now)
+    return await fire_each_when_due(n, now)
 
 
 async def test_a_reminder_due_but_not_yet_sent_when_its_release_is_withdrawn_is_not_sent(
@@ -167,7 +152,7 @@ async def test_an_offset_reworded_to_name_the_same_moment_keeps_its_planned_remi
     n = await _desk(notifier, now, reminders=before)
     await _handle(n, publish_classified, release(dated("c1", DUE)))
     await _reworded(n, after)
-    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=after))
+    assert _moments(await fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=after))
 
 
 @pytest.mark.parametrize(("before", "after"), REWORDED)
@@ -188,7 +173,7 @@ async def test_an_offset_reworded_then_a_new_version_reminds_each_moment_once(
     if not paused:
         assert set(planned) <= set(await scheduled(n.service))  # kept, under their ids
     expected = _each_offset("c1", DUE, offsets=after) + ([] if paused else _each_offset("c2", DUE, offsets=after))
-    assert _moments(await _fire_each_when_due(n, now)) == _moments(expected)
+    assert _moments(await fire_each_when_due(n, now)) == _moments(expected)
 
 
 @contextmanager
@@ -214,7 +199,7 @@ async def test_reminders_planned_by_the_earlier_version_under_a_reworded_offset_
         assert status == 200, body
     await _handle(n, publish_classified, release(dated("c1", DUE), version=2))
     assert len(await scheduled(n.service)) == 1
-    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P7D"]))
+    assert _moments(await fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P7D"]))
 
 
 async def test_a_reminder_due_when_the_upgrade_came_and_a_new_version_after_it_is_still_sent(
@@ -227,4 +212,4 @@ async def test_a_reminder_due_when_the_upgrade_came_and_a_new_version_after_it_i
         await _handle(n, publish_classified, release(dated("c1", DUE)))
     now[0] = min((await scheduled(n.service)).values()) + timedelta(minutes=5)
     await _handle(n, publish_classified, release(dated("c1", DUE), version=2))
-    assert _moments(await _fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P1W"]))
+    assert _moments(await fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P1W"]))
