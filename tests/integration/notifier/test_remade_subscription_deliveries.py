@@ -147,3 +147,24 @@ async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_ch
 
     assert replayed.new_id is not None and replayed.problem is None
     await wait_for(lambda: len(receiver.hits("busy")) == 2, what="the replayed delivery sent")
+
+
+async def test_a_subscription_deleted_and_made_again_with_the_same_channel_gets_its_retrying_delivery(
+        notifier, receiver, publish_classified):
+    """What was queued for the deleted subscription goes out to the one made again under its id with the very
+    channel it had: the same place, which its owner named again (decision 0031). Made again before the retry
+    (two seconds later), whatever its filter: it is not told whether it would have selected the commitment."""
+    n = await notifier(config=fast_config(delivery_attempts=4, retry_base_seconds=2.0, retry_max_seconds=2.0),
+                       http=True)
+    await _only_desk(n, receiver.url("busy"))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    remade = _desk(receiver.url("busy"), filter={"keywords": ["nothing of the release"]})
+    assert (await api_call(n, "POST", "/subscriptions", remade))[0] == 201
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert (final.outcome, final.attempt) == ("delivered", 2), final.error
+    assert len(receiver.hits("busy")) == 2
