@@ -169,10 +169,10 @@ async def test_an_offset_reworded_then_a_new_version_reminds_each_moment_once(
         status, body = await api_call(n, "PATCH", "/subscriptions/desk",
                                       {"paused_until": (NOW + timedelta(days=10)).isoformat()})
         assert status == 200, body
-    await _handle(n, publish_classified, release(dated("c1", DUE), dated("c2", DUE), version=2))
+    await _handle(n, publish_classified, release(dated("c1", DUE), dated("c-added", DUE), version=2))
     if not paused:
         assert set(planned) <= set(await scheduled(n.service))  # kept, under their ids
-    expected = _each_offset("c1", DUE, offsets=after) + ([] if paused else _each_offset("c2", DUE, offsets=after))
+    expected = _each_offset("c1", DUE, offsets=after) + ([] if paused else _each_offset("c-added", DUE, offsets=after))
     assert _moments(await fire_each_when_due(n, now)) == _moments(expected)
 
 
