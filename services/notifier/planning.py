@@ -227,11 +227,14 @@ def _writings(matched: Sequence[Commitment], firsts: Mapping[str, str]) -> dict[
 def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis) -> Plan:
     """What a later version of ``release`` plans for ``sub``, paused: no alert; its reminders follow the ones planned
     before for what its filter still selects (a deadline moved moves them, a commitment gone or left out of the
-    filter cancels them, a new one is not reminded); a withdrawn release cancels them all."""
+    filter cancels them, a new one is not reminded; a commitment written twice is reminded as its first writing,
+    once); a withdrawn release cancels them all."""
     if release.withdrawn:
         return Plan()
     previous_ids = {cid: was.id for cid, was in basis.changes.previous_of.items() if was.id != cid}
-    return Plan(matched=matching_commitments(sub.filter, release), numbers=basis.numbering.numbers, paused=True,
+    matched = matching_commitments(sub.filter, release)
+    writing = _writings(matched, written_twice(release.commitments))
+    return Plan(matched=[c for c in matched if writing[c.id] == c.id], numbers=basis.numbering.numbers, paused=True,
                 previous_ids=previous_ids)
 
 

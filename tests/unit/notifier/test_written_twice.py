@@ -61,3 +61,14 @@ def test_written_twice_names_each_restatement_by_its_first_writing():
 
     assert written_twice([FUNDING, BORDERS, RESTATED, LATER_END]) == {RESTATED.id: FUNDING.id}
     assert written_twice([BORDERS, FUNDING]) == {}
+
+
+def test_a_paused_subscription_follows_the_reminders_of_its_first_writing_only():
+    """Reminders an earlier version planned for both writings: a version handled during a pause keeps those of the
+    first, so that the pause does not keep a reminder twice."""
+    from services.notifier.planning import plan_paused
+    from services.notifier.version_changes import LastVersion, version_basis
+
+    r = release(FUNDING, RESTATED, version=2)
+    plan = plan_paused(SUB, r, version_basis(LastVersion(commitments=[FUNDING, RESTATED]), r.commitments))
+    assert [c.id for c in plan.matched] == [FUNDING.id]
