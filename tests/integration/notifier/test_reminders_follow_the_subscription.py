@@ -13,6 +13,8 @@ import pytest
 from samples import dated, release
 from services.notifier import reminders
 from services.notifier.durations import parse_duration
+from services.notifier.planning import release_ref
+from services.notifier.reminders import reminder_jobs
 
 from notifier_harness import api_call, fire_each_when_due, handled, scheduled, wait_for
 
@@ -213,3 +215,17 @@ async def test_a_reminder_due_when_the_upgrade_came_and_a_new_version_after_it_i
     now[0] = min((await scheduled(n.service)).values()) + timedelta(minutes=5)
     await _handle(n, publish_classified, release(dated("c1", DUE), version=2))
     assert _moments(await fire_each_when_due(n, now)) == _moments(_each_offset("c1", DUE, offsets=["P1W"]))
+
+
+async def test_two_reminders_an_earlier_version_planned_for_two_spellings_of_one_moment_fire_once(
+        notifier, publish_classified):
+    """A subscription stored with ``P7D`` and ``P1W`` before they were refused had a reminder planned for each; it is
+    read back with ``P7D`` alone, and the ``P1W`` one, due as well now, reminds of the same slot: sent once."""
+    now = [NOW]
+    n = await _desk(notifier, now, reminders=["P7D"])
+    with planned_by_the_earlier_version():
+        await _handle(n, publish_classified, release(dated("c1", DUE)))
+        ref = release_ref(release(dated("c1", DUE)))
+        await n.service.reminders.apply(reminder_jobs("desk", ["P1W"], ref, [dated("c1", DUE)], now=NOW))
+    assert len(await scheduled(n.service)) == 2
+    assert await fire_each_when_due(n, now) in (_each_offset("c1", DUE, offsets=[o]) for o in ("P7D", "P1W"))
