@@ -225,11 +225,13 @@ class ReminderAgenda:
 def _held(current: PlannedReminders | None, mine: list[ReminderJob], *, now: datetime,
           every: Callable[[], list[ReminderJob]]) -> frozenset[str] | None:
     """The reminders of a version whose time has come by ``now`` (those of ``every()``, whenever they fall), worked
-    out only when ``current`` (the record read) has one it does not plan again (``mine``): cancelled unless held."""
+    out only when ``current`` (the record read) has one it does not plan again (``mine``): cancelled unless held. Held
+    under either of their names (:attr:`.reminders.ReminderJob.names`): one an earlier version planned under its
+    offset's other spelling is held as well."""
     planned = {job.reminder_id for job in mine}
     if current is None or all(at > now or rid in planned for rid, at in current.jobs.items()):
         return None
-    return frozenset(job.reminder_id for job in every() if job.fire_at <= now)
+    return frozenset(name for job in every() if job.fire_at <= now for name in job.names)
 
 
 def _as_read(raw: bytes | None) -> tuple[int, bytes]:

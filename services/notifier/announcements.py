@@ -20,7 +20,8 @@ from pydantic import AwareDatetime
 from schemas.alerts import Announcement, Reannouncement
 from schemas.classified import Commitment, ReleaseClassified
 from schemas.envelope import FrozenModel
-from services.ledger.core.reannouncements import (Likeness, alike, commitment_words, index_keys, likely_candidates,
+from services.ledger.core.reannouncements import (Likeness, alike, commitment_words, due_dates, index_keys,
+                                                   likely_candidates,
                                                    likeness)
 
 MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
@@ -110,6 +111,31 @@ def assign_chains(releases: Sequence[ReleaseClassified], *, stored: Mapping[str,
         for key in keys:
             run_members.setdefault(key, []).append(c.id)
     return added
+
+
+def written_twice(commitments: Sequence[Commitment]) -> dict[str, str]:
+    """Each commitment of one release that writes again an earlier one of it (a summary and its paragraph): alike as
+    :func:`assign_chains` compares announcements, and due the same days; its id -> the id of the first writing.
+    Only commitments sharing an index key are compared. Across releases that is a re-announcement; within one
+    release it is one commitment (see :func:`.planning.plan_alerts`)."""
+    firsts: dict[str, str] = {}
+    seen: dict[str, list[Commitment]] = {}  # index key -> first writings indexed under it, in order
+    likes: dict[str, Likeness] = {}
+
+    def like(c: Commitment) -> Likeness:
+        if c.id not in likes:
+            likes[c.id] = likeness(c)
+        return likes[c.id]
+    for c in commitments:
+        keys = index_keys(c)
+        near = {e.id: e for k in keys for e in seen.get(k, ())}  # each once, in the order first seen
+        first = next((e for e in near.values() if due_dates(e) == due_dates(c) and alike(like(e), like(c))), None)
+        if first is not None:
+            firsts[c.id] = first.id
+            continue
+        for k in keys:
+            seen.setdefault(k, []).append(c)
+    return firsts
 
 
 def unindexed(added: Mapping[str, Announced], known: Iterable[Announced]) -> set[str]:

@@ -64,3 +64,19 @@ def duration_seconds(text: str) -> int:
     if match is None:
         raise ValueError(f"{text[:MAX_TEXT]!r} is not an ISO 8601 duration")
     return sum(int(v) * _SECONDS[k] for k, v in match.groupdict().items() if v)
+
+
+def canonical_duration(text: str) -> str:
+    """The one spelling of the moment ``text`` names (``P1W`` -> ``P7D``, ``PT24H`` -> ``P1D``, ``PT0S`` ->
+    ``P0D``, ``P12M`` -> ``P1Y``): years and months, then days, hours, minutes and seconds, each carried up as
+    far as it goes exactly. A spelling in days (``P30D``, ``P7D``, ``P1D``, ``P0D``) is its own. Raises
+    ``ValueError`` as :func:`parse_duration` does."""
+    duration = parse_duration(text)
+    years, months = divmod(duration.months, 12)
+    minutes, seconds = divmod(duration.delta.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    date_part = "".join(f"{n}{unit}" for n, unit in ((years, "Y"), (months, "M"), (duration.delta.days, "D")) if n)
+    time_part = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    if not date_part and not time_part:
+        return "P0D"
+    return f"P{date_part}" + (f"T{time_part}" if time_part else "")

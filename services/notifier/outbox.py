@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
@@ -201,6 +202,14 @@ class DeliveryJob(BaseModel):
         if self.event_json is not None:
             return json.loads(self.event_json)["data"]  # type: ignore[no-any-return]
         return self.message
+
+    def made_at(self) -> float | None:
+        """When its message was made (its ``created_at``, unix seconds); None when it does not say (parses the
+        message: asked only of a job of a subscription made again)."""
+        try:
+            return datetime.fromisoformat(str(self.message_data()["created_at"])).timestamp()
+        except (KeyError, ValueError, TypeError):
+            return None
 
     def message_model(self) -> Message:
         model = {"alert": Alert, "digest": Digest, "due_this_week": DueThisWeek}[self.kind]

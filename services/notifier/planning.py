@@ -37,7 +37,8 @@ from datetime import datetime
 from schemas.alerts import Alert, AlertKind, Announcement, CommitmentChange, Reannouncement, ReleaseRef, ReminderDue
 from schemas.classified import Commitment, ReleaseClassified
 
-from .announcements import reannouncement, repeats_told
+from .announcements import reannouncement, repeats_told, written_twice
+from .durations import canonical_duration
 from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
 from .subscriptions import Subscription
@@ -73,12 +74,19 @@ class Shared:
         self._fingerprints: dict[str, str] = {}
         self._repeats: dict[str, Reannouncement] = {}
         self._ref: ReleaseRef | None = None
+        self._written_twice: dict[str, str] | None = None
 
     def release_ref(self, release: ReleaseClassified) -> ReleaseRef:
         """:func:`release_ref` of the one release this is shared for, built once (it is immutable)."""
         if self._ref is None:
             self._ref = release_ref(release)
         return self._ref
+
+    def written_twice(self, release: ReleaseClassified) -> dict[str, str]:
+        """:func:`.announcements.written_twice` of the release's commitments, worked out once."""
+        if self._written_twice is None:
+            self._written_twice = written_twice(release.commitments)
+        return self._written_twice
 
     def fingerprint(self, commitment: Commitment) -> str:
         fp = self._fingerprints.get(commitment.id)
@@ -146,16 +154,21 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     matched = list(matched) if matched is not None else matching_commitments(sub.filter, release)
     pairing, numbers = basis.changes, basis.numbering.numbers
     shared = shared if shared is not None else Shared()
+    writing = _writings(matched, shared.written_twice(release))
+    known = {writing[c.id] for c in matched if sent.get(c.id) is not None or _edited(c, pairing.previous_of, sent)}
     told, changed, records, changes, repeats, skipped = [], [], {}, [], [], set()
     for c in matched:
         fp = shared.fingerprint(c)
         record = sent.get(c.id)
         was = pairing.previous_of.get(c.id)
-        edited = was is not None and was.id != c.id and was.id in sent  # told of it under its previous id
+        edited = _edited(c, pairing.previous_of, sent)  # told of it under its previous id
         if record is not None:
             version, _, old_fp = record.partition(":")
             if int(version) >= release.version or (old_fp == fp and not edited):
                 continue  # already told (an edit undone is told again), or an older version seen again
+        elif not edited and writing[c.id] in known:
+            records[c.id] = f"{release.version}:{fp}"  # written again in the release: told as the first writing
+            continue
         elif not edited:
             was = None  # new to this subscriber, unless it repeats an announcement they were told of
             repeat = shared.reannouncement(c.id, chains.get(c.id, ()), sent)
@@ -171,14 +184,16 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
             if change.changes:  # "£10m" rewritten "£10 million" changes nothing to say
                 changes.append(change)
         told.append(c)
+        known.add(writing[c.id])
         records[c.id] = f"{release.version}:{fp}"
     unmatched = _no_longer_matching(release, matched, pairing.previous_of, sent)
     removed = [commitment_change(old, None) for old in pairing.removed if _told(sent.get(old.id))]
     records.update({r.commitment_id: f"{release.version}:{UNMATCHED}" for r in unmatched})
     records.update({r.previous_id: f"{release.version}:{REMOVED}" for r in removed})
-    matched = [c for c in matched if c.id not in skipped]  # nor reminded of
+    # nor reminded of; a commitment written twice, once
+    matched = [c for c in matched if c.id not in skipped and writing[c.id] == c.id]
     if not told and not removed and not unmatched:
-        return Plan(matched=matched, numbers=numbers)
+        return Plan(sent=records, matched=matched, numbers=numbers)
     kind = (AlertKind.CHANGED if changed or removed or unmatched
             else AlertKind.REANNOUNCED if len(repeats) == len(told) else AlertKind.NEW)
     newly = [key for c in told
@@ -195,14 +210,31 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
                 numbers=numbers)
 
 
+def _edited(c: Commitment, previous_of: Mapping[str, Commitment], sent: Mapping[str, str]) -> bool:
+    """Whether ``c`` is paired with a commitment of the previous version, of another id, the subscriber was told of."""
+    was = previous_of.get(c.id)
+    return was is not None and was.id != c.id and was.id in sent
+
+
+def _writings(matched: Sequence[Commitment], firsts: Mapping[str, str]) -> dict[str, str]:
+    """Each of ``matched`` -> the first of them that writes the same commitment (``firsts``:
+    :func:`.announcements.written_twice` of their release); its own id when none does, or the first writing is not
+    among them (left out by the filter)."""
+    ids = {c.id for c in matched}
+    return {c.id: first if (first := firsts.get(c.id)) in ids else c.id for c in matched}
+
+
 def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis) -> Plan:
     """What a later version of ``release`` plans for ``sub``, paused: no alert; its reminders follow the ones planned
     before for what its filter still selects (a deadline moved moves them, a commitment gone or left out of the
-    filter cancels them, a new one is not reminded); a withdrawn release cancels them all."""
+    filter cancels them, a new one is not reminded; a commitment written twice is reminded as its first writing,
+    once); a withdrawn release cancels them all."""
     if release.withdrawn:
         return Plan()
     previous_ids = {cid: was.id for cid, was in basis.changes.previous_of.items() if was.id != cid}
-    return Plan(matched=matching_commitments(sub.filter, release), numbers=basis.numbering.numbers, paused=True,
+    matched = matching_commitments(sub.filter, release)
+    writing = _writings(matched, written_twice(release.commitments))
+    return Plan(matched=[c for c in matched if writing[c.id] == c.id], numbers=basis.numbering.numbers, paused=True,
                 previous_ids=previous_ids)
 
 
@@ -305,8 +337,8 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
     if sub is None:
         return (f"no subscription {due.subscription_id!r} (deleted, or in a subscriptions file this run was not "
                 "given)")
-    if due.reminder.offset not in sub.reminders:
-        return "subscription gone or offset removed"
+    if canonical_duration(due.reminder.offset) not in {canonical_duration(o) for o in sub.reminders}:
+        return "subscription gone or offset removed"  # reworded (P7D as P1W), it is still there
     if not commitment_matches(sub.filter, due.commitment, source=due.release.source):
         return f"{sub.id}'s filter no longer selects {due.commitment.id}"  # it did when the reminder was planned
     if sub.paused_until is not None and sub.paused_until > now:

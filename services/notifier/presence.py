@@ -8,7 +8,9 @@ rotated, a recipient taken out) has its queued deliveries sent with the settings
 
 A job holds the channel it was made for (its spec, secrets with it): that is what binds it to the subscription as
 it was, in jobs of every version. A change of the subscription's filter, mode or pause is not a change of its
-channels.
+channels. A subscription deleted and made again under its id, even with the very channel it had, is not sent what
+was queued for the one deleted: a job whose message (alert, digest, weekly message) was made before the
+subscription was made again is cancelled as the deleted one's (the store records when, ``made-again``).
 
 A subscription is there when the file last read gives its id (the file's subscriptions are never stored in
 Redis), the subscriptions hash holds it, or it was read from a subscriptions file and not taken out of one since
@@ -33,7 +35,9 @@ CANCELLED = "cancelled: subscription deleted"
 CHANNEL_CHANGED = "cancelled: channel changed"
 
 Why = Literal["deleted", "changed"]
-Queued = tuple[str, str, dict[str, Any], int | None]  # job id, subscription id, channel spec, its position
+# job id, subscription id, channel spec, its position, and when its message was made (unix seconds; None: unknown),
+# asked only of a job of a subscription made again
+Queued = tuple[str, str, dict[str, Any], int | None, Callable[[], float | None]]
 
 
 def cancellation(subscription_id: str, failure: str | None = None, why: Why = "deleted") -> str:
@@ -62,13 +66,16 @@ class Judged:
 class SubscriptionPresence:
     def __init__(self, client: Any, stored_key: str, from_file_key: str,
                  file_subscriptions: Callable[[], Iterable[Subscription]], *,
-                 looked_again: Callable[[], Iterable[Subscription]] | None = None) -> None:
+                 looked_again: Callable[[], Iterable[Subscription]] | None = None,
+                 made_again_key: str | None = None) -> None:
         """``stored_key``: the subscriptions hash; ``from_file_key``: the set of ids read from a file in any run;
         ``file_subscriptions()``: those of the file last read, without looking at the file again (it is watched
         elsewhere); ``looked_again()``: those of the file as it is now, asked only when a job would be
-        cancelled or sent with other settings than it holds."""
+        cancelled or sent with other settings than it holds; ``made_again_key``: the hash of when each stored
+        subscription was made where one of its id had been (:class:`.store.SubscriptionStore`)."""
         self.client, self.stored_key, self.from_file_key = client, stored_key, from_file_key
         self.file_subscriptions, self.looked_again = file_subscriptions, looked_again
+        self.made_again_key = made_again_key
         self._parsed: dict[bytes, Subscription | None] = {}  # stored JSON -> its model (None: unreadable)
 
     async def judge(self, jobs: Iterable[Queued]) -> Judged:
@@ -80,23 +87,30 @@ class SubscriptionPresence:
         in_file = {sub.id: sub for sub in self.file_subscriptions()}
         wanted = sorted({job[1] for job in jobs} - set(in_file))
         subs: dict[str, Subscription | None] = dict(in_file)
+        made_again: dict[str, float] = {}
         if wanted:
             reads = self.client.pipeline(transaction=False)
             for sub_id in wanted:
                 reads.hget(self.stored_key, sub_id)
                 reads.sismember(self.from_file_key, sub_id)
+                if self.made_again_key is not None:
+                    reads.hget(self.made_again_key, sub_id)
             answers = await reads.execute()
+            width = 2 if self.made_again_key is None else 3
             for n, sub_id in enumerate(wanted):
-                stored, from_file = answers[2 * n], answers[2 * n + 1]
+                stored, from_file = answers[width * n], answers[width * n + 1]
                 if stored is not None:
                     subs[sub_id] = self._stored(stored)
+                    if width == 3 and (at := answers[width * n + 2]) is not None:
+                        made_again[sub_id] = float(at)
                 elif from_file:
                     subs[sub_id] = None  # read from a file this run was not given: its channels unknown here
-        judged = _judged(jobs, subs)
+        judged = _judged(jobs, subs, made_again)
         doubtful = judged.cancelled.keys() | judged.current.keys()  # the others go out as queued
         if doubtful and self.looked_again is not None:
             now = {sub.id: sub for sub in self.looked_again()}
-            judged = _judged([job for job in jobs if job[0] in doubtful], {**subs, **now})
+            judged = _judged([job for job in jobs if job[0] in doubtful], {**subs, **now},
+                             {k: v for k, v in made_again.items() if k not in now})
         return judged
 
     def _stored(self, raw: bytes) -> Subscription | None:
@@ -112,11 +126,13 @@ class SubscriptionPresence:
         return sub
 
 
-def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None]) -> Judged:
-    """What to do with ``jobs``, given ``subs`` (a subscription there with its channels unknown: None)."""
-    judged = Judged()
-    for job_id, sub_id, spec, position in jobs:
-        if sub_id not in subs:
+def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None],
+            made_again: dict[str, float] | None = None) -> Judged:
+    """What to do with ``jobs``, given ``subs`` (a subscription there with its channels unknown: None) and when
+    each of them made again was made (``made_again``): a job whose message was made before is the deleted one's."""
+    judged, made_again = Judged(), made_again or {}
+    for job_id, sub_id, spec, position, made_at in jobs:
+        if sub_id not in subs or _made_before(made_at, made_again.get(sub_id)):
             judged.cancelled[job_id] = "deleted"
         elif (sub := subs[sub_id]) is not None:
             current = channel_now(sub, spec, position)
@@ -125,3 +141,12 @@ def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None]) -> Jud
             elif current is not spec:
                 judged.current[job_id] = current
     return judged
+
+
+def _made_before(made_at: Callable[[], float | None], subscription_made: float | None) -> bool:
+    """Whether a job's message was made before its subscription was made again (then it was queued for the one
+    deleted before): only asked of a subscription made again, as reading the time parses the message."""
+    if subscription_made is None:
+        return False
+    at = made_at()
+    return at is not None and at < subscription_made

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timezone
 from schemas.alerts import ReleaseRef, ReminderDue, ReminderInfo
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline
 
-from .durations import parse_duration
+from .durations import canonical_duration, parse_duration
 
 REMIND_AT = time(9, 0, tzinfo=timezone.utc)
 
@@ -68,7 +68,16 @@ def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT) -> datetim
 def reminder_id(subscription_id: str, commitment_id: str, deadline_number: int, offset: str) -> str:
     """Stable id of one reminder: the same deadline and offset always give the same id, so scheduling twice
     replaces, and a moved due date moves the job. ``deadline_number``: the deadline's number
-    (:func:`numbers_of`), its place in the commitment unless a version wrote one before another."""
+    (:func:`numbers_of`), its place in the commitment unless a version wrote one before another. ``offset`` is
+    read as the moment it names (:func:`.durations.canonical_duration`): reworded (``P7D`` as ``P1W``), it names
+    the same reminder."""
+    return written_reminder_id(subscription_id, commitment_id, deadline_number, canonical_duration(offset))
+
+
+def written_reminder_id(subscription_id: str, commitment_id: str, deadline_number: int, offset: str) -> str:
+    """The id earlier versions gave a reminder: from its offset's text as written (the same as
+    :func:`reminder_id` for one written in days, ``P7D``; another for ``P1W``). Reminders they planned are still
+    stored under it."""
     raw = f"{subscription_id}\x1f{commitment_id}\x1f{deadline_number}\x1f{offset}"
     return "rem-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
@@ -77,8 +86,9 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
     """What one reminder reminds a subscriber of, whichever announcement planned it: ``offset`` before ``due``
     for a commitment of ``chain`` (the first announcement of its re-announcement chain, see
     :mod:`.announcements`; its own id when it has none). Two announcements of one commitment for one day share
-    it, so it is fired once; another day is another slot."""
-    raw = f"{subscription_id}\x1f{chain}\x1f{due.isoformat()}\x1f{offset}"
+    it, so it is fired once; another day is another slot. ``offset`` is read as the moment it names, as in
+    :func:`reminder_id`."""
+    raw = f"{subscription_id}\x1f{chain}\x1f{due.isoformat()}\x1f{canonical_duration(offset)}"
     return "slot-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -91,8 +101,8 @@ def numbers_of(c: Commitment, numbers: Mapping[str, Sequence[int]]) -> Sequence[
 def sibling_reminder_ids(subscription_id: str, siblings: Iterable[Commitment], due: date, offset: str) -> list[str]:
     """The ids of the reminders that other announcements of a commitment (``siblings``) plan for the subscriber,
     ``offset`` before ``due``: one for each deadline of theirs due that day, numbered by place (what the earlier
-    releases that set those marks numbered them by)."""
-    return [reminder_id(subscription_id, c.id, i, offset) for c in siblings
+    releases that set those marks numbered them by, from the offset as written)."""
+    return [written_reminder_id(subscription_id, c.id, i, offset) for c in siblings
             for i, deadline in enumerate(c.deadlines) if due_date(deadline) == due]
 
 
@@ -108,6 +118,15 @@ class ReminderJob:
     commitment: Commitment
     deadline_index: int
     offset: str
+
+    # The id earlier versions gave it (:func:`written_reminder_id`), under which a reminder they planned is still
+    # stored: its own id unless its offset is written otherwise than in its one spelling (``P1W``).
+    written_id: str = field(default="", compare=False)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Its id, and the one earlier versions gave it."""
+        return frozenset((self.reminder_id, self.written_id or self.reminder_id))
 
     def due(self, *, fired_at: datetime) -> ReminderDue:
         """What this reminder says when it fires at ``fired_at``."""
@@ -141,7 +160,8 @@ def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef,
         for i, (deadline, number) in enumerate(zip(c.deadlines, numbers_of(c, numbers))):
             for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):
                 rid = reminder_id(subscription_id, c.id, number, p.offset)
-                jobs.append(ReminderJob(rid, p.fire_at, subscription_id, release, c, i, p.offset))
+                written = written_reminder_id(subscription_id, c.id, number, p.offset)
+                jobs.append(ReminderJob(rid, p.fire_at, subscription_id, release, c, i, p.offset, written))
     return jobs
 
 
@@ -149,15 +169,17 @@ def following(jobs: Iterable[ReminderJob], planned: Mapping[str, datetime], prev
               numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
     """The reminders of ``jobs`` (a release version's) that take the place of one of ``planned`` (what an earlier
     version planned, by id): the same reminder, its deadline moved or not, or the one of the commitment it was
-    edited from (``previous_ids``: its id -> the id it had), for the same deadline number and offset. What a
+    edited from (``previous_ids``: its id -> the id it had), for the same deadline number and offset (under either
+    of its names: :attr:`ReminderJob.names`). What a
     subscription paused while a version is handled keeps: it is told nothing of that version, so it is reminded of
     nothing new in it, and of nothing the version took away or moved."""
     def replaces(job: ReminderJob) -> bool:
-        if job.reminder_id in planned:
+        if not job.names.isdisjoint(planned):
             return True
         was = previous_ids.get(job.commitment.id)
         number = numbers_of(job.commitment, numbers)[job.deadline_index]
-        return was is not None and reminder_id(job.subscription_id, was, number, job.offset) in planned
+        return was is not None and any(name(job.subscription_id, was, number, job.offset) in planned
+                                       for name in (reminder_id, written_reminder_id))
     return [job for job in jobs if replaces(job)]
 
 

@@ -203,7 +203,7 @@ class NotifierService:
                                                                 feed_since_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id),
                                                                 unsubscribed_key(streams.key, sub_id)],
-                                       reminders=ReminderKeys.of(streams.key))
+                                       reminders=ReminderKeys.of(streams.key), clock=self.clock)
         if not self.replica:
             await tell_not_loaded(self.store)
             self._overridden = await tell_overridden(self.store)
@@ -252,7 +252,8 @@ class NotifierService:
         return DeliveryWorker(streams, outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
                               targets=self.settings.target_policy,
                               presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
-                                                            self.file.loaded, looked_again=self.file.now),
+                                                            self.file.loaded, looked_again=self.file.now,
+                                                            made_again_key=self.store.made_again),
                               email_support=EmailSupport(self.unsubscribe_links,
                                                          self.unsubscribe_spool.replaying(unsubscribed), mailed.of, mailed.add,
                                                          unsubscribed.generation,

@@ -8,13 +8,16 @@ dropped because others were added, and not made again once deleted.
 
 Creating or deleting a stored subscription counts up its id's generation (``<key>:generations``) and
 deletes what is kept for that id (its feed, who unsubscribed), at once: a new subscription of a deleted
-one's id starts clean, and the unsubscribe links of the deleted one no longer work (:mod:`.unsubscribed`).
+one's id starts clean, and the unsubscribe links of the deleted one no longer work (:mod:`.unsubscribed`). A
+subscription made where one of its id was before records when (``<key>:made-again``): what was queued for the one
+before is not sent to it (:mod:`.presence`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timezone
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -170,27 +173,30 @@ return 1
 """
 
 
-# KEYS: the subscriptions hash, the generations hash, then (ARGV[1] '1') the reminder store's planned, due,
-# subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``), then what else is kept for
-# it. ARGV: '1' or '' (no reminder keys), then HSET and the subscription's id and JSON (a put: returns 1 when it was
-# created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A subscription created or
-# deleted counts up its id's generation, cancels the reminders its agenda lists and drops what was kept for that id.
+# KEYS: the subscriptions hash, the generations hash, the made-again hash, then (ARGV[1] '1') the reminder store's
+# planned, due, subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``), then what
+# else is kept for it. ARGV: '1' or '' (no reminder keys), the moment of the change (unix seconds), then HSET and the
+# subscription's id and JSON (a put: returns 1 when it was created, 0 when replaced), or HDEL and its id (a delete:
+# returns 1 when there was one). A subscription created or deleted counts up its id's generation, cancels the
+# reminders its agenda lists and drops what was kept for that id; one created where one of its id was before
+# (a generation past the first) records when, in the made-again hash.
 _CHANGE = HELPERS + """
-local changed = redis.call(ARGV[2], KEYS[1], unpack(ARGV, 3))
+local changed = redis.call(ARGV[3], KEYS[1], unpack(ARGV, 4))
 if changed == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-  local kept = 3
+  local generation = redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+  if ARGV[3] == 'HSET' and generation > 1 then redis.call('HSET', KEYS[3], ARGV[4], ARGV[2]) end
+  local kept = 4
   if ARGV[1] == '1' then
-    kept = 7
-    for _, raw in ipairs(redis.call('HVALS', KEYS[7])) do
+    kept = 8
+    for _, raw in ipairs(redis.call('HVALS', KEYS[8])) do
       local ok, plan = pcall(cjson.decode, raw)
       if ok and type(plan) == 'table' and type(plan.jobs) == 'table' then
         for id in pairs(plan.jobs) do
-          local record = redis.call('HGET', KEYS[3], id)
+          local record = redis.call('HGET', KEYS[4], id)
           local subject = subject_of(record)
-          if subject then unref(KEYS[6], KEYS[5], subject) end
-          redis.call('HDEL', KEYS[3], id)
-          redis.call('ZREM', KEYS[4], id)
+          if subject then unref(KEYS[7], KEYS[6], subject) end
+          redis.call('HDEL', KEYS[4], id)
+          redis.call('ZREM', KEYS[5], id)
         end
       end
     end
@@ -201,15 +207,22 @@ return changed
 """
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class SubscriptionStore:
     def __init__(self, client: aioredis.Redis, *, key: str, file: FileSubscriptions,
                  kept_for: Callable[[str], list[str]] = lambda sub_id: [],
-                 reminders: ReminderKeys | None = None) -> None:
+                 reminders: ReminderKeys | None = None, clock: Callable[[], datetime] = _now) -> None:
         """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it (and when one of that
         id is created); ``reminders``: where its planned reminders are, cancelled with it (and when one of that id
-        is created) in the same script."""
+        is created) in the same script; ``clock``: the time the messages are stamped with, which records when a
+        subscription is made again (see :mod:`.presence`)."""
         self.client, self.key, self.file, self.kept_for, self.reminders = client, key, file, kept_for, reminders
+        self.clock = clock
         self.generations = f"{key}:generations"
+        self.made_again = f"{key}:made-again"  # hash: id -> when a subscription was last made where one had been
         self.from_file = f"{key}:from-file"  # set: the ids of every subscription read from a file, in any run
         self._change = client.register_script(_CHANGE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
@@ -294,5 +307,7 @@ class SubscriptionStore:
     async def _changed(self, sub_id: str, command: str, *data: str) -> bool:
         reminders = self.reminders
         planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
-        return bool(await self._change(keys=[self.key, self.generations, *planned, *self.kept_for(sub_id)],
-                                       args=["1" if planned else "", command, sub_id, *data]))
+        return bool(await self._change(keys=[self.key, self.generations, self.made_again, *planned,
+                                             *self.kept_for(sub_id)],
+                                       args=["1" if planned else "", repr(self.clock().timestamp()), command, sub_id,
+                                             *data]))

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 
 from schemas import decode_event
-from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from schemas.streams import CLASSIFIED, DEAD_LETTERS, DELIVERIES, EVENT_FIELD, REMINDERS
 from services.common.streams import parse_stream_id
 
 from services.common.auth import ApiAuth
@@ -88,6 +88,19 @@ subscriptions:
 async def scheduled(service) -> dict[str, datetime]:
     """The reminders ``service`` has planned and not fired: id -> when each fires next (UTC)."""
     return dict(await service.reminders.scheduled())
+
+
+async def fire_each_when_due(n, now) -> list[tuple[str, str, str]]:
+    """Fire every planned reminder at its own time (the clock set to it): (commitment, due date, offset) of each
+    ``reminder.due`` published, sorted."""
+    store = n.service.reminders
+    for at in sorted(set((await scheduled(n.service)).values())):
+        now[0] = at
+        claimed = await store.claim(until=at.timestamp(), lease_end=at.timestamp() + 60, limit=250)
+        await n.service.firing.fire(claimed)
+    streams = n.service.runtime.streams
+    events = [decode_event(f[EVENT_FIELD.encode()]).data for _, f in await streams.client.xrange(streams.key(REMINDERS))]
+    return sorted((e.commitment.id, e.reminder.due.isoformat(), e.reminder.offset) for e in events)
 
 
 async def delivery_attempts(service):

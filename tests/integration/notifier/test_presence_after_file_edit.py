@@ -18,6 +18,10 @@ HOOK = 'channels: [{webhook: {url: "https://hooks.example.org/x"}}]'
 HOOK_SPEC = {"webhook": {"url": "https://hooks.example.org/x"}}  # the channel as a queued job holds it
 
 
+def UNKNOWN() -> None:  # when a job's message was made: not asked, no subscription here was made again
+    return None
+
+
 def _subscriptions(*ids: str) -> str:
     return "subscriptions:\n" + "".join(f"  - id: {sub_id}\n    {HOOK}\n" for sub_id in ids)
 
@@ -37,9 +41,9 @@ async def test_a_subscription_added_to_the_file_is_not_gone_to_a_process_that_ha
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0), ("j2", "newsroom", HOOK_SPEC, 0)])
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN), ("j2", "newsroom", HOOK_SPEC, 0, UNKNOWN)])
         assert judged.cancelled == {}
-        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0), ("j3", "deleted", HOOK_SPEC, 0)])
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN), ("j3", "deleted", HOOK_SPEC, 0, UNKNOWN)])
         assert judged.cancelled == {"j3": "deleted"}
     finally:
         await client.aclose()
@@ -65,7 +69,7 @@ async def test_a_secret_rotated_in_the_file_signs_what_was_queued_in_a_process_t
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        judged = await presence.judge([("queued-after", "desk", new, 0)])
+        judged = await presence.judge([("queued-after", "desk", new, 0, UNKNOWN)])
         assert judged.cancelled == {} and judged.current == {}  # sent as queued: with the new secret
     finally:
         await client.aclose()

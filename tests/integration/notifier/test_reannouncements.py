@@ -291,9 +291,10 @@ async def test_announcements_of_one_commitment_in_one_read_are_told_as_read_one_
 
 
 @pytest.mark.parametrize("reads", ["one read", "a read each"])
-async def test_two_announcements_in_one_release_are_two_commitments_however_read(
+async def test_two_announcements_in_one_release_are_one_new_commitment_however_read(
         notifier, receiver, write_yaml, reads):
-    """Commitments of one release never repeat each other: both are new, in one alert, to every desk."""
+    """Commitments of one release never repeat each other: the one written twice is new once, named once, in one
+    alert, to every desk (decision 0040); a later release repeating it is a re-announcement."""
     n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
     releases = [release(FUNDING, FUNDING_AGAIN, release_id="gov-uk/iraq-2017"),
                 release(THIRD, release_id="fco/2019", published_at=FEB_2019)]
@@ -303,9 +304,9 @@ async def test_two_announcements_in_one_release_are_two_commitments_however_read
     await wait_for(lambda: len(receiver.hits("all")) >= 2 and len(receiver.hits("quiet")) >= 1, what="the alerts")
     await n.service.worker.drain()
     assert sorted((a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, "all")) == [
-        ("new", ["c-funding", "c-funding-again"]), ("reannounced", ["c-funding-third"])]
+        ("new", ["c-funding"]), ("reannounced", ["c-funding-third"])]
     assert [(a["kind"], [c["id"] for c in a["commitments"]]) for a in _data(receiver, "quiet")] == [
-        ("new", ["c-funding", "c-funding-again"])]
+        ("new", ["c-funding"])]
 
 
 async def test_two_handlers_one_reading_both_announcements_the_other_one_tell_each_desk_once_as_new(

@@ -9,7 +9,7 @@ channel, and a replay of its dead letter too."""
 
 import pytest
 
-from samples import BORDERS, release
+from samples import BORDERS, FUNDING, release
 from notifier_harness import (api_call, dead_letter_count, dead_letter_of, failed_attempts, fast_config,
                               final_attempts, only_subscription, replay_the_letter, wait_for)
 
@@ -147,3 +147,33 @@ async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_ch
 
     assert replayed.new_id is not None and replayed.problem is None
     await wait_for(lambda: len(receiver.hits("busy")) == 2, what="the replayed delivery sent")
+
+
+async def test_a_subscription_deleted_and_made_again_with_the_same_channel_is_not_sent_the_deleted_ones_delivery(
+        notifier, receiver, publish_classified):
+    """What was queued for the deleted subscription is not the new one's, whatever its channel: made again before
+    the retry (two seconds later), with the very channel and a filter selecting nothing of the release, it was
+    sent the deleted one's alert. Its own deliveries still go out."""
+    n = await notifier(config=fast_config(delivery_attempts=4, retry_base_seconds=2.0, retry_max_seconds=2.0),
+                       http=True)
+    await _only_desk(n, receiver.url("busy"))
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", _desk(receiver.url("busy"))))[0] == 201
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.error is not None and final.error.startswith("cancelled: subscription deleted"), final.error
+    assert len(receiver.hits("busy")) == 1  # the first attempt, before the delete
+    assert await dead_letter_count(n.service) == 0 and await n.service.outbox.pending() == 0
+
+    await publish_classified(n.service, release(FUNDING))
+    finals = await wait_for(lambda: _two(final_attempts(n.service, "desk")), what="the new delivery finished")
+    assert finals[-1].outcome == "delivered" and len(receiver.hits("busy")) == 2
+
+
+async def _two(pending):
+    found = await pending
+    return found if len(found) == 2 else None

@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 from schemas.alerts import ReminderInfo
+from services.notifier.durations import canonical_duration, parse_duration
 from services.notifier.planning import reminder_skip
+from services.notifier.reminders import reminder_id, reminder_slot, written_reminder_id
 from services.notifier.subscriptions import Subscription, SubscriptionError, parse_file_document, parse_subscription
 
 NOW = datetime(2026, 5, 1, tzinfo=timezone.utc)
@@ -53,8 +55,9 @@ def test_a_subscription_stored_with_equivalent_offsets_is_read_back_with_each_on
     assert Subscription.model_validate_json(stored).reminders == ["P7D", "PT0S", "P1D"]
 
 
-def test_a_reminder_planned_for_the_second_of_two_equivalent_offsets_is_not_sent_as_well():
-    """Reminders planned before the upgrade, one for each offset, fire once: the second is dropped when due."""
+def test_a_reminder_planned_for_the_second_of_two_equivalent_offsets_shares_the_firsts_slot():
+    """Reminders planned before the upgrade, one for each offset, fire once: both are due (the offset is still
+    there, however written), and both remind of one slot, whose mark the first to fire sets."""
     from schemas.alerts import ReleaseRef
     from schemas.alerts import ReminderDue
     from tests.unit.notifier.samples import FUNDING
@@ -69,7 +72,37 @@ def test_a_reminder_planned_for_the_second_of_two_equivalent_offsets_is_not_sent
                                                                          due=date(2026, 6, 1)), fired_at=NOW)
            for offset in ("P7D", "P1W")}
     assert reminder_skip(sub, due["P7D"], now=NOW) is None
-    assert reminder_skip(sub, due["P1W"], now=NOW) == "subscription gone or offset removed"
+    assert reminder_skip(sub, due["P1W"], now=NOW) is None
+    assert reminder_slot("desk", FUNDING.id, date(2026, 6, 1), "P1W") == \
+        reminder_slot("desk", FUNDING.id, date(2026, 6, 1), "P7D")
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    pytest.param("P7D", "P7D", id="days-are-their-own"),
+    pytest.param("P30D", "P30D", id="thirty-days"),
+    pytest.param("P0D", "P0D", id="the-day"),
+    pytest.param("P1W", "P7D", id="a-week"),
+    pytest.param("P2W3D", "P17D", id="weeks-and-days"),
+    pytest.param("PT24H", "P1D", id="a-day-in-hours"),
+    pytest.param("PT0S", "P0D", id="zero-seconds"),
+    pytest.param("P0Y0M0DT0H", "P0D", id="zero-in-every-unit"),
+    pytest.param("PT90M", "PT1H30M", id="minutes-carried-to-hours"),
+    pytest.param("P1DT36H", "P2DT12H", id="hours-carried-to-days"),
+    pytest.param("P12M", "P1Y", id="months-carried-to-a-year"),
+    pytest.param("P1Y14M", "P2Y2M", id="years-and-months"),
+    pytest.param("P1M30D", "P1M30D", id="a-month-is-not-thirty-days"),
+])
+def test_an_offset_has_one_spelling_of_its_moment(written, canonical):
+    assert canonical_duration(written) == canonical
+    assert parse_duration(canonical) == parse_duration(written)
+
+
+def test_reworded_offsets_name_one_reminder_and_one_slot_and_an_earlier_versions_id_is_kept_for_days():
+    """``P7D`` written before the upgrade keeps its id; ``P1W`` had one of its own, which is kept as written."""
+    ids = {o: reminder_id("desk", "c1", 0, o) for o in ("P7D", "P1W")}
+    assert ids["P7D"] == ids["P1W"] == written_reminder_id("desk", "c1", 0, "P7D")
+    assert written_reminder_id("desk", "c1", 0, "P1W") != ids["P1W"]
+    assert reminder_slot("desk", "c1", date(2026, 6, 1), "PT24H") == reminder_slot("desk", "c1", date(2026, 6, 1), "P1D")
 
 
 FILE = "subscriptions: [{id: desk, channels: [console], reminders: [P7D, P1W]}]"
