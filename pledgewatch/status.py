@@ -27,6 +27,9 @@ from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
 
+from services.ingest.source_failures import failing_key, failing_source
+from services.ingest.source_rhythm import REGISTRY
+
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
 from .runstate import command_redis, is_alive, read_run_state
@@ -56,6 +59,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "streams": None,
         "dead_letters": None,
         "deliveries": None,
+        "sources": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
@@ -107,7 +111,8 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> 
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
-                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time())}
+                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time()),
+                "sources": _failing_sources(client, settings)}
     finally:
         client.close()
 
@@ -231,6 +236,16 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
     return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
             "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
                        for entry_id, fields in newest]}
+
+
+def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
+    """The configured polled sources whose latest polls failed (:mod:`services.ingest.source_failures`), by name."""
+    names = sorted(client.hkeys(settings.key(REGISTRY)))
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        for name in names:
+            pipe.hgetall(settings.key(failing_key(name)))
+        kept = pipe.execute() if names else []
+    return [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))]
 
 
 def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:

@@ -97,7 +97,16 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     if status.get("deliveries") is not None:
         lines += ["", deliveries_line(status["deliveries"])]
+    if status.get("sources"):
+        lines += ["", *(failing_source_line(source) for source in status["sources"])]
     return "\n".join(lines)
+
+
+def failing_source_line(source: dict[str, Any]) -> str:
+    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: …``."""
+    since = source["since"].replace("T", " ")[:16]
+    polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
+    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}; last: {source['error']}"
 
 
 def deliveries_line(deliveries: dict[str, Any]) -> str:
