@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import asdict
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from services.common.streams import parse_stream_id
 
 from services.ingest.source_failures import failing_key, failing_source
 from services.ingest.source_rhythm import REGISTRY
+from services.notifier.outbox_metrics import OutboxFigures
 
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
@@ -257,4 +259,4 @@ def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
         queued, due, oldest = pipe.execute()
-    return {"queued": queued, "due": due, "oldest_due_seconds": round(now - oldest[0][1]) if due else None}
+    return asdict(OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now))
