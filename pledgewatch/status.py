@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import asdict
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from typing import Any
 
 import redis
@@ -27,6 +27,8 @@ from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
+from services.common.version_presence import live, mixed_versions, parse_presences
+from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
 
 from services.ingest.source_failures import failing_key, failing_source
 from services.ingest.source_rhythm import REGISTRY
@@ -62,6 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "dead_letters": None,
         "deliveries": None,
         "sources": None,
+        "versions": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
@@ -114,7 +117,8 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> 
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
                 "deliveries": _deliveries(client, settings.key(OUTBOX), time.time()),
-                "sources": _failing_sources(client, settings)}
+                "sources": _failing_sources(client, settings),
+                "versions": _versions(client, settings, time.time())}
     finally:
         client.close()
 
@@ -248,6 +252,13 @@ def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, 
             pipe.hgetall(settings.key(failing_key(name)))
         kept = pipe.execute() if names else []
     return [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))]
+
+
+def _versions(client: redis.Redis, settings: Settings, now: float) -> dict[str, Any]:
+    """The live processes' releases and key schemas (:mod:`services.common.versions`), and a warning for each
+    mix of them."""
+    running = live(parse_presences(client.hgetall(settings.key(VERSIONS_KEY))), now=now, live_seconds=LIVE_SECONDS)
+    return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running)}
 
 
 def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
