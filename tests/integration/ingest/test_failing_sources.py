@@ -56,3 +56,15 @@ async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_
     assert await source.run(now=NOW + timedelta(minutes=10), clock=107.0) is not None
     assert json.loads(_status(settings, tmp_path, "--json").stdout)["sources"] == []
     assert "WARNING: source" not in _status(settings, tmp_path).stdout
+
+
+async def test_a_source_taken_out_of_the_configuration_leaves_no_failures_behind(govuk, reader, streams):
+    """Else, configured again later, it would be shown failing since before it was taken out."""
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/home-office.atom", "down for maintenance", status=500)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
+    await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    failing = streams.key("ingest:source:home-office:failing")
+    assert await streams.client.exists(failing)
+    await register_sources(streams, {"treasury": "page"})
+    assert not await streams.client.exists(failing)
