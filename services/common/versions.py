@@ -21,7 +21,7 @@ from pledgewatch import __version__
 from schemas.streams import KEY_SCHEMA
 
 from .errors import StartupError
-from .outages import UNREACHABLE, OutageNotices
+from .outages import OutageNotices
 from .runtime import Runtime
 from .streams import as_text
 from .tasks import cancel_and_wait
@@ -54,13 +54,16 @@ class VersionRecord:
         """Raises :class:`AnotherKeySchema` when a live process of another key schema shares the prefix; else
         records this one, warns of another release live, and keeps recording."""
         await self.runtime.open()
-        others = await self.live_others()
-        refused = other_schemas(others, me=self.consumer, schema=self.schema)
-        if refused:
+        try:
+            others = await self.live_others()
+            refused = other_schemas(others, me=self.consumer, schema=self.schema)
+            if refused:
+                raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
+                                                         live_seconds=self.live_seconds))
+            await self.record()
+        except BaseException:
             await self.runtime.close()
-            raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
-                                                     live_seconds=self.live_seconds))
-        await self.record()
+            raise
         self._warn_of(others)
         self._task = asyncio.create_task(self._every_while(), name="version-record")
 
@@ -118,9 +121,7 @@ class VersionRecord:
             try:
                 await self.record()
                 self._warn_of(await self.live_others())
-            except UNREACHABLE as exc:
-                outage.failed(exc)
-            except RedisError as exc:
-                log.warning("could not record this process's version: %s", exc)
+            except (RedisError, OSError) as exc:
+                outage.report(exc, log, "could not record this process's version: %s", exc)
             else:
                 outage.recovered()
