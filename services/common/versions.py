@@ -5,7 +5,7 @@ The hash ``versions`` (under the prefix) maps each live process's consumer name 
 stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. At start a process refuses to run
 beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``: :class:`AnotherKeySchema`, one line) and
 warns of one of another release of the same schema (a rolling upgrade); while it runs it warns, once each, of any
-it then finds. ``pledgewatch status`` shows them. See docs/decisions/0038.
+it then finds. ``pledgewatch status`` shows them. See docs/decisions/0040.
 """
 
 from __future__ import annotations
