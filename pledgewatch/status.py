@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from typing import Any
 
 import redis
@@ -26,6 +27,12 @@ from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
+from services.common.version_presence import live, mixed_versions, parse_presences
+from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
+
+from services.ingest.source_failures import failing_key, failing_source
+from services.ingest.source_rhythm import REGISTRY
+from services.notifier.outbox_metrics import OutboxFigures
 
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
@@ -56,6 +63,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "streams": None,
         "dead_letters": None,
         "deliveries": None,
+        "sources": None,
+        "versions": None,
     }
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
@@ -107,7 +116,9 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> 
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
-                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time())}
+                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time()),
+                "sources": _failing_sources(client, settings),
+                "versions": _versions(client, settings, time.time())}
     finally:
         client.close()
 
@@ -233,6 +244,23 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
                        for entry_id, fields in newest]}
 
 
+def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
+    """The configured polled sources whose latest polls failed (:mod:`services.ingest.source_failures`), by name."""
+    names = sorted(client.hkeys(settings.key(REGISTRY)))
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        for name in names:
+            pipe.hgetall(settings.key(failing_key(name)))
+        kept = pipe.execute() if names else []
+    return [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))]
+
+
+def _versions(client: redis.Redis, settings: Settings, now: float) -> dict[str, Any]:
+    """The live processes' releases and key schemas (:mod:`services.common.versions`), and a warning for each
+    mix of them."""
+    running = live(parse_presences(client.hgetall(settings.key(VERSIONS_KEY))), now=now, live_seconds=LIVE_SECONDS)
+    return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running)}
+
+
 def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
     """The notifier's outbox (job -> when due; a job being sent is due when its lease ends): how many jobs it
     holds, how many are due (waiting for the notifier or a free slot of their endpoint: a backlog when it grows),
@@ -242,4 +270,4 @@ def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
         queued, due, oldest = pipe.execute()
-    return {"queued": queued, "due": due, "oldest_due_seconds": round(now - oldest[0][1]) if due else None}
+    return asdict(OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now))

@@ -97,7 +97,30 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     if status.get("deliveries") is not None:
         lines += ["", deliveries_line(status["deliveries"])]
+    if status.get("versions") is not None:
+        lines += ["", *versions_lines(status["versions"])]
+    if status.get("sources"):
+        lines += ["", *(failing_source_line(source) for source in status["sources"])]
     return "\n".join(lines)
+
+
+def versions_lines(versions: dict[str, Any]) -> list[str]:
+    """``versions      0.1.0 (key schema 1): 2 processes``, one line a release, then a warning for each mix."""
+    counts: dict[tuple[str, int], int] = {}
+    for process in versions["live"]:
+        key = (process["release"], process["schema"])
+        counts[key] = counts.get(key, 0) + 1
+    releases = [f"{release} (key schema {schema}): {n} process{'es' if n > 1 else ''}"
+                for (release, schema), n in sorted(counts.items())] or ["none recorded"]
+    return [f"versions      {releases[0]}", *(f"              {line}" for line in releases[1:]),
+            *(f"  WARNING: {warning}" for warning in versions["warnings"])]
+
+
+def failing_source_line(source: dict[str, Any]) -> str:
+    """``  WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: …``."""
+    since = source["since"].replace("T", " ")[:16]
+    polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
+    return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}; last: {source['error']}"
 
 
 def deliveries_line(deliveries: dict[str, Any]) -> str:

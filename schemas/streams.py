@@ -8,6 +8,11 @@ from __future__ import annotations
 
 DEFAULT_PREFIX = "pledgewatch:"
 
+# The layout of the streams and keys under the prefix, as one number: raised by a change after which a process of
+# the earlier layout must not run beside one of the later (it would read or write a key, a job or an event the
+# other cannot take). Each service records it (services.common.versions) and will not start beside another.
+KEY_SCHEMA = 1
+
 # New or changed releases, one entry per distinct content (ingest writes).
 RELEASES = "releases"
 # One classification per release version, flagged or not (classifier writes).

@@ -12,6 +12,7 @@ from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionEr
 
 from .answer_bound import BoundedPool
 from .errors import StartupError
+from .redis_writes import WritesRefused, write_refusal
 from .settings import Settings
 from .streams import Streams
 
@@ -100,7 +101,13 @@ class Runtime:
             self._streams = None
 
     async def ping(self) -> None:
-        await self.streams.client.ping()
+        """Raises unless Redis answers and takes writes (:mod:`~services.common.redis_writes`): a PING, refused
+        with MISCONF while a failed save stops writes, then ``INFO memory``; never a write of its own."""
+        client = self.streams.client
+        await client.ping()
+        refusal = write_refusal(await client.info("memory"))
+        if refusal is not None:
+            raise WritesRefused(refusal)
 
 
 async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: str) -> None:

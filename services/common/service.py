@@ -30,6 +30,7 @@ from .settings import Settings
 from .specification import ContractAsyncAPI
 from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
+from .versions import VersionRecord
 from .wire import CloudEventJSONFormat
 from .wrong_tokens import KEY as WRONG_TOKENS_KEY
 from .worker_metrics import MetricsShipper, RunMetrics
@@ -137,6 +138,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                       redis_seconds=settings.http_redis_seconds)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
+    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer)
     heartbeats: list[Heartbeat] = []
 
     def failed(exc: StartupError) -> None:
@@ -145,6 +147,10 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
         on_startup_error(exc)
 
     async def on_startup() -> None:
+        try:
+            await version.start()  # before any service joins a group: not beside another key schema
+        except StartupError as exc:
+            failed(exc)
         for service in services:
             try:
                 await service.start()
@@ -201,6 +207,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             await service.stop()
         await _leave_groups(metrics_runtime, settings, services)
         await metrics_runtime.close()
+        await version.stop()
         log.info("%s stopped", title)
 
     app = FastStream(broker, specification=ContractAsyncAPI(
@@ -234,10 +241,17 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
+    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer)
     shippers: list[MetricsShipper] = []
     heartbeats: list[Heartbeat] = []
 
     async def on_startup() -> None:
+        try:
+            await version.start()  # before any service joins a group: not beside another key schema
+        except StartupError as exc:
+            if on_startup_error is None:
+                raise
+            on_startup_error(exc)
         for service in services:
             try:
                 await service.start()
@@ -275,6 +289,7 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
         for service in reversed(services):
             await service.stop()
         await metrics_runtime.close()
+        await version.stop()
         log.info("%s stopped", title)
 
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), on_startup=[on_startup],

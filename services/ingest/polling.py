@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from services.common.errors import failure_text
 from services.common.metrics import SOURCE_POLLS
-from services.common.outages import OutageNotices
+from services.common.outages import OutageNotices, redis_outage
 from services.common.retrying import RetryPolicy
 from services.common.streams import Streams
 from services.common.tasks import cancel_and_wait
@@ -42,6 +42,7 @@ from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
+from .source_failures import record_failure, record_success
 from .source_state import Seen, SourceState
 from .state import IngestResult, publish_if_changed, published_urls
 
@@ -284,8 +285,10 @@ class SourcePoller:
         return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))
 
     async def run(self, *, now: datetime | None = None, clock: float | None = None) -> PollReport | None:
-        """A scheduled poll: skipped while backing off or while another replica polls; never raises."""
+        """A scheduled poll: skipped while backing off or while another replica polls; never raises. A failed poll
+        is kept for ``pledgewatch status`` (:mod:`.source_failures`) until one succeeds."""
         clock = time.monotonic() if clock is None else clock
+        now = now or datetime.now(timezone.utc)
         name = self.config.name
         if not self.backoff.ready(name, clock):
             return None
@@ -293,7 +296,8 @@ class SourcePoller:
             if not await self.state.acquire(self.interval * 0.8):
                 self.outage.recovered(name)  # Redis answered: another replica polls this round
                 return None
-            report = await self.poll(now=now or datetime.now(timezone.utc), clock=clock)
+            report = await self.poll(now=now, clock=clock)
+            await record_success(self.streams, name)
         except asyncio.CancelledError:
             raise
         except SourceError as exc:
@@ -302,12 +306,15 @@ class SourcePoller:
             delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
+            await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now)
             return None
         except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end
             delay = self.backoff.failed(name, clock)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
             self.outage.report(exc, log, "source %s: poll failed (retry in %.0f s): %s", name, delay, exc,
                                reader=name)
+            if not redis_outage(exc):  # Redis's outage is told as such, not as this source's
+                await self._record_failure(failure_text(exc), now)
             return None
         self.outage.recovered(name)
         self.backoff.succeeded(name)
@@ -316,6 +323,13 @@ class SourcePoller:
             log.info("source %s: %d published, %d unchanged, %d failed", name, report.published,
                      report.unchanged, report.failed)
         return report
+
+    async def _record_failure(self, error: str, now: datetime) -> None:
+        try:
+            await record_failure(self.streams, self.config.name, error, now=now)
+        except Exception as exc:  # Redis gone meanwhile: told as its outage; a bug: with its traceback
+            self.outage.report(exc, log, "source %s: its failure not recorded: %s", self.config.name, exc,
+                               reader=self.config.name)
 
 
 class PollSchedule:

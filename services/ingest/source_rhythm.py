@@ -1,6 +1,7 @@
 """Where a polled source's rhythm lives in Redis, shared by restarts and replicas.
 
-- ``ingest:sources``: each configured source's name -> its kind (``feed``, ``page``), written when ingest starts.
+- ``ingest:sources``: each configured source's name -> its kind (``feed``, ``page``), written when ingest starts
+  (a source no longer configured loses its failures, :mod:`.source_failures`, then).
 - ``ingest:source:<name>:releases``: when the source published, one member per release (a page: per version),
   scored by the time in epoch seconds; the latest :data:`KEPT_RELEASES` are kept.
 - ``ingest:source:<name>:rhythm``: what the last check judged: ``usual_gap`` (seconds, empty when not judged)
@@ -15,7 +16,9 @@ from datetime import datetime, timezone
 from redis.asyncio.client import Pipeline
 
 from services.common.metrics import SourceKind
-from services.common.streams import Streams
+from services.common.streams import Streams, as_text
+
+from .source_failures import failing_key
 
 REGISTRY = "ingest:sources"
 KEPT_RELEASES = 400  # enough for a window of 100 gaps even when releases come in bursts
@@ -53,10 +56,12 @@ def record_release(pipe: Pipeline, streams: Streams, name: str, member: str, at:
 
 
 async def register_sources(streams: Streams, kinds: Mapping[str, str]) -> None:
-    """Make ``kinds`` (name -> kind) the configured sources: a source no longer configured is forgotten."""
+    """Make ``kinds`` (name -> kind) the configured sources: a source no longer configured is forgotten, and its
+    failures with it (configured again, it is not shown failing since before)."""
     key = streams.key(REGISTRY)
+    gone = [name for name in map(as_text, await streams.client.hkeys(key)) if name not in kinds]
     async with streams.client.pipeline(transaction=True) as pipe:
-        pipe.delete(key)
+        pipe.delete(key, *(streams.key(failing_key(name)) for name in gone))
         if kinds:
             pipe.hset(key, mapping=dict(kinds))
         await pipe.execute()

@@ -29,7 +29,7 @@ from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
 from services.common.http import RETRY_AFTER_SECONDS
-from services.common.metrics import ALERTS_QUEUED
+from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
 from services.common.pipelined_scripts import run_pipeline
 from services.common.service import Runtime
 from services.common.settings import Settings
@@ -56,6 +56,7 @@ from .mailed import Mailed
 from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
+from .outbox_metrics import OutboxCollector
 from .planning import Plan, Shared, elapsed_keys, lookup_ids, matched_keys, plan_alerts, plan_paused
 from .probe import ChannelOutcome, outcome_text, send_test
 from .quarantine import Quarantined, isolate
@@ -326,6 +327,9 @@ class NotifierService:
             log.info("test notification for %s via %s %s: %s", sub.id, o.channel, o.destination,
                      outcome_text(o.delivered, o.detail, o.error))
         return outcomes
+
+    def collectors(self) -> list[ScrapeCollector]:
+        return [OutboxCollector(self.runtime.streams)]
 
     async def ping(self) -> None:
         """Healthy: Redis answers, every background task (delivery, leader) still runs and the delivery worker's

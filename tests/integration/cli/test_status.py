@@ -283,3 +283,37 @@ def test_status_shows_the_deliveries_queued_and_how_long_the_oldest_due_has_wait
     text = _pledgewatch("status", env=env)
     assert text.returncode == 0, text.stderr
     assert "\ndeliveries    3 queued: 2 due, the oldest for 10 min; 1 not due yet (waiting for a retry, or being sent)\n" in text.stdout
+
+
+def test_status_shows_the_versions_live_and_warns_of_a_mix(redis_url, key_prefix, tmp_path):
+    """Before: nothing told that processes of two versions shared the Redis and prefix (an old `pledgewatch run`
+    left going, a container not recreated), but one more consumer in each group."""
+    import time
+
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    client = redis.Redis.from_url(redis_url)
+
+    def record(consumer, release, schema, age=0.0):
+        client.hset(f"{key_prefix}versions", consumer,
+                    json.dumps({"release": release, "schema": schema, "pid": 7, "at": time.time() - age}))
+
+    try:
+        record("new-1", "0.2.0", 1)
+        record("new-2", "0.2.0", 1)
+        record("killed-1", "0.0.1", 0, age=3600)  # a process killed long ago: not live
+        text = _pledgewatch("status", env=env)
+        assert "\nversions      0.2.0 (key schema 1): 2 processes\n" in text.stdout and "WARNING" not in text.stdout
+
+        record("old-1", "0.1.0", 1)  # a rolling upgrade
+        text = _pledgewatch("status", env=env).stdout
+        assert ("WARNING: several releases run (key schema 1): 0.1.0 (old-1), 0.2.0 (new-1, new-2): finish the "
+                "upgrade, stop the old ones") in text, text
+
+        record("other-1", "0.9.0", 2)
+        status = json.loads(_pledgewatch("status", "--json", env=env).stdout)
+    finally:
+        client.close()
+    assert sorted(p["consumer"] for p in status["versions"]["live"]) == ["new-1", "new-2", "old-1", "other-1"]
+    assert status["versions"]["warnings"] == [
+        "processes of different key schemas share this Redis and prefix: schema 1: 0.1.0 (old-1), 0.2.0 (new-1, "
+        "new-2); schema 2: 0.9.0 (other-1): stop those of the other version"]

@@ -1,0 +1,85 @@
+"""Which releases and key schemas of pledgewatch are live on one Redis and prefix, judged from the processes'
+records (pure: the records and the time in, judgements out; the records' I/O is :mod:`.versions`).
+
+A record is ``{release, schema, pid, at}`` under the process's consumer name; ``at`` is the wall-clock time of its
+last write, and a record not written for ``live_seconds`` is a process gone (killed: one stopping cleanly takes its
+own out).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Presence:
+    consumer: str
+    release: str
+    schema: int
+    pid: int
+    at: float  # epoch seconds of its last record
+
+    def text(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "consumer"})
+
+    def named(self) -> str:
+        """``0.2.0 (key schema 2) as consumer host-41``."""
+        return f"{self.release} (key schema {self.schema}) as consumer {self.consumer}"
+
+
+def parse_presences(fields: Mapping[str, str]) -> list[Presence]:
+    """The records of a hash (consumer -> JSON), by consumer; one unreadable (written by a later layout of the
+    record, or by hand) is left out rather than refused."""
+    found = []
+    for consumer, text in sorted(fields.items()):
+        try:
+            record = json.loads(text)
+            found.append(Presence(consumer, str(record["release"]), int(record["schema"]), int(record["pid"]),
+                                  float(record["at"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def live(presences: Sequence[Presence], *, now: float, live_seconds: float) -> list[Presence]:
+    """Those written within ``live_seconds`` of ``now`` (epoch seconds)."""
+    return [p for p in presences if now - p.at <= live_seconds]
+
+
+def other_schemas(presences: Sequence[Presence], *, me: str, schema: int) -> list[Presence]:
+    """The processes other than consumer ``me`` of another key schema than ``schema``: none may run beside it."""
+    return [p for p in presences if p.consumer != me and p.schema != schema]
+
+
+def other_releases(presences: Sequence[Presence], *, me: str, release: str, schema: int) -> list[Presence]:
+    """The processes other than consumer ``me`` of the same key schema and another release: a rolling upgrade."""
+    return [p for p in presences if p.consumer != me and p.schema == schema and p.release != release]
+
+
+def incompatible_text(others: Sequence[Presence], *, release: str, schema: int, live_seconds: float) -> str:
+    """Why a process of ``release`` and key ``schema`` does not start beside ``others``, and what to do."""
+    names = "; ".join(p.named() for p in others)
+    return (f"pledgewatch {release} (key schema {schema}) cannot run beside {names}, live on the same Redis and "
+            "PLEDGEWATCH_PREFIX: their keys and events differ. Stop every process of the other version first (a "
+            f"process killed rather than stopped is taken for gone {live_seconds:g} s after its last record)")
+
+
+def mixed_versions(presences: Sequence[Presence]) -> list[str]:
+    """``status``'s warnings of the live ``presences``: more than one key schema (an error: the services refuse
+    to start so, but an earlier version does not check), or more than one release of one schema (a rolling
+    upgrade, to be finished)."""
+    by_schema: dict[int, dict[str, list[str]]] = {}
+    for p in presences:
+        by_schema.setdefault(p.schema, {}).setdefault(p.release, []).append(p.consumer)
+
+    def listed(releases: Mapping[str, list[str]]) -> str:
+        return ", ".join(f"{release} ({', '.join(consumers)})" for release, consumers in sorted(releases.items()))
+
+    if len(by_schema) > 1:
+        return ["processes of different key schemas share this Redis and prefix: " + "; ".join(
+            f"schema {schema}: {listed(releases)}" for schema, releases in sorted(by_schema.items()))
+            + ": stop those of the other version"]
+    return [f"several releases run (key schema {schema}): {listed(releases)}: finish the upgrade, stop the old ones"
+            for schema, releases in by_schema.items() if len(releases) > 1]

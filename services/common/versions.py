@@ -1,0 +1,127 @@
+"""Each service process records its release and key schema in Redis, and will not start beside another schema.
+
+The hash ``versions`` (under the prefix) maps each live process's consumer name to its record
+(:mod:`.version_presence`), written at start and every :data:`RECORD_EVERY_SECONDS`, taken out when the process
+stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. At start a process refuses to run
+beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``: :class:`AnotherKeySchema`, one line) and
+warns of one of another release of the same schema (a rolling upgrade); while it runs it warns, once each, of any
+it then finds. ``pledgewatch status`` shows them. See docs/decisions/0040.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+
+from redis.exceptions import RedisError
+
+from pledgewatch import __version__
+from schemas.streams import KEY_SCHEMA
+
+from .errors import StartupError
+from .outages import OutageNotices
+from .runtime import Runtime
+from .streams import as_text
+from .tasks import cancel_and_wait
+from .version_presence import (Presence, incompatible_text, live, other_releases, other_schemas,
+                               parse_presences)
+
+log = logging.getLogger(__name__)
+
+KEY = "versions"
+RECORD_EVERY_SECONDS = 15.0
+LIVE_SECONDS = 60.0  # four records missed: the process is gone
+KEEP_SECONDS = 86400  # the hash goes a day after the last record of any process
+
+
+class AnotherKeySchema(StartupError):
+    """A live process of another key schema shares the Redis and prefix."""
+
+
+class VersionRecord:
+    """This process's record, from :meth:`start` to :meth:`stop`, on a connection of its own."""
+
+    def __init__(self, runtime: Runtime, consumer: str, *, release: str = __version__, schema: int = KEY_SCHEMA,
+                 every: float = RECORD_EVERY_SECONDS, live_seconds: float = LIVE_SECONDS) -> None:
+        self.runtime, self.consumer, self.release, self.schema = runtime, consumer, release, schema
+        self.every, self.live_seconds = every, live_seconds
+        self._told: set[tuple[str, str, int]] = set()  # the others already warned of
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Raises :class:`AnotherKeySchema` when a live process of another key schema shares the prefix; else
+        records this one, warns of another release live, and keeps recording."""
+        await self.runtime.open()
+        try:
+            others = await self.live_others()
+            refused = other_schemas(others, me=self.consumer, schema=self.schema)
+            if refused:
+                raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
+                                                         live_seconds=self.live_seconds))
+            await self.record()
+        except BaseException:
+            await self.runtime.close()
+            raise
+        self._warn_of(others)
+        self._task = asyncio.create_task(self._every_while(), name="version-record")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await cancel_and_wait([self._task], what="the version record")
+            self._task = None
+        if self.runtime.opened:
+            try:
+                await self.runtime.streams.client.hdel(self._key, self.consumer)
+            except (RedisError, OSError) as exc:  # taken for gone once it is old
+                log.warning("could not take the version record of %s out: %s", self.consumer, exc)
+            await self.runtime.close()
+
+    @property
+    def _key(self) -> str:
+        return self.runtime.streams.key(KEY)
+
+    async def live_others(self) -> list[Presence]:
+        fields = await self.runtime.streams.client.hgetall(self._key)
+        presences = parse_presences({as_text(k): as_text(v) for k, v in fields.items()})
+        return [p for p in live(presences, now=time.time(), live_seconds=self.live_seconds)
+                if p.consumer != self.consumer]
+
+    async def record(self) -> None:
+        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time())
+        async with self.runtime.streams.client.pipeline(transaction=False) as pipe:
+            pipe.hset(self._key, self.consumer, mine.text())
+            pipe.expire(self._key, KEEP_SECONDS)
+            await pipe.execute()
+
+    def _warn_of(self, others: list[Presence]) -> None:
+        for other in other_schemas(others, me=self.consumer, schema=self.schema):
+            if self._told_of(other):
+                log.error("pledgewatch %s (key schema %d) runs beside %s on the same Redis and prefix: their keys "
+                          "and events differ; stop the processes of one version", self.release, self.schema,
+                          other.named())
+        for other in other_releases(others, me=self.consumer, release=self.release, schema=self.schema):
+            if self._told_of(other):
+                log.warning("pledgewatch %s runs beside %s (same key schema: a rolling upgrade?); stop the "
+                            "processes of the old release once the new ones run", self.release, other.named())
+
+    def _told_of(self, other: Presence) -> bool:
+        """Whether ``other`` is new to this process's warnings (and now told)."""
+        seen = (other.consumer, other.release, other.schema)
+        if seen in self._told:
+            return False
+        self._told.add(seen)
+        return True
+
+    async def _every_while(self) -> None:
+        outage = OutageNotices("recording this process's version")
+        while True:
+            await asyncio.sleep(self.every)
+            try:
+                await self.record()
+                self._warn_of(await self.live_others())
+            except (RedisError, OSError) as exc:
+                outage.report(exc, log, "could not record this process's version: %s", exc)
+            else:
+                outage.recovered()

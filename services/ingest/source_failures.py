@@ -1,0 +1,52 @@
+"""A polled source that keeps failing, kept in Redis for ``pledgewatch status``.
+
+``ingest:source:<name>:failing``: ``since`` (epoch seconds of the first failed poll in a row), ``failures`` (how many
+polls in a row failed) and ``error`` (the last one's, in a few words); deleted by the next poll that succeeds.
+Shared by restarts and replicas: the poll lease makes one poll of a source at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from services.common.streams import Streams
+
+ERROR_CHARS = 120  # the last error, as much of it as a status line shows
+
+
+def failing_key(name: str) -> str:
+    """The key, without the prefix, of what is kept of source ``name``'s failures."""
+    return f"ingest:source:{name}:failing"
+
+
+def brief_error(text: str) -> str:
+    """``text`` on one line, cut to :data:`ERROR_CHARS`."""
+    line = " ".join(text.split())
+    return line if len(line) <= ERROR_CHARS else line[:ERROR_CHARS - 1] + "…"
+
+
+async def record_failure(streams: Streams, name: str, error: str, *, now: datetime) -> None:
+    """One more failed poll of source ``name`` at ``now`` (timezone-aware), ``error`` the reason."""
+    key = streams.key(failing_key(name))
+    async with streams.client.pipeline(transaction=True) as pipe:
+        pipe.hsetnx(key, "since", now.timestamp())
+        pipe.hincrby(key, "failures", 1)
+        pipe.hset(key, "error", brief_error(error))
+        await pipe.execute()
+
+
+async def record_success(streams: Streams, name: str) -> None:
+    """A poll of source ``name`` succeeded: it is failing no more."""
+    await streams.client.delete(streams.key(failing_key(name)))
+
+
+def failing_source(name: str, fields: Mapping[str, str]) -> dict[str, Any] | None:
+    """What ``status`` shows of source ``name`` from its failures' hash (decoded): ``{name, since, failures, error}``,
+    ``since`` in ISO 8601 UTC; None when it is not failing."""
+    if not fields.get("failures"):
+        return None
+    since = datetime.fromtimestamp(float(fields.get("since") or 0), timezone.utc)
+    return {"name": name, "since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "failures": int(fields["failures"]),
+            "error": fields.get("error", "")}

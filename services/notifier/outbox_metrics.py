@@ -1,0 +1,60 @@
+"""The notifier's outbox at scrape time: how many deliveries are queued, due or waiting, and how long the oldest due
+one has waited. Three reads of the outbox's sorted set (job -> when due), whatever its size: no label per channel,
+which would mean reading every job."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from services.common.streams import Streams
+
+OUTBOX = "notifier:outbox"  # under the prefix (:mod:`.outbox`)
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    queued: int  # every job the outbox holds
+    due: int  # due now: waiting for the notifier, or for a free slot of its endpoint
+    oldest_due_seconds: int | None  # how long the oldest due job has waited; None when none is due
+
+    @classmethod
+    def of(cls, queued: int, due: int, oldest_due_at: float | None, now: float) -> OutboxFigures:
+        """The figures from the set's size, its count due by ``now`` and the earliest due time (epoch seconds)."""
+        return cls(queued, due, round(now - oldest_due_at) if due and oldest_due_at is not None else None)
+
+
+class OutboxCollector:
+    """A Prometheus collector of the outbox as last read (:meth:`refresh` before each scrape)."""
+
+    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time) -> None:
+        self.streams, self.clock = streams, clock
+        self.figures = OutboxFigures(0, 0, None)
+
+    async def refresh(self) -> None:
+        now, key = self.clock(), self.streams.key(OUTBOX)
+        async with self.streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
+            pipe.zcard(key)
+            pipe.zcount(key, "-inf", now)
+            pipe.zrange(key, 0, 0, withscores=True)
+            queued, due, oldest = await pipe.execute()
+        self.figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+
+    def collect(self) -> Iterator[Metric]:
+        queued = GaugeMetricFamily(
+            "pledgewatch_deliveries_queued", "Deliveries in the notifier's outbox, by state: due (waiting for the "
+            "notifier or a free slot of their endpoint: a backlog when it grows) or waiting (for a retry, or being "
+            "sent).", labels=["state"])
+        queued.add_metric(["due"], self.figures.due)
+        queued.add_metric(["waiting"], self.figures.queued - self.figures.due)
+        oldest = GaugeMetricFamily(
+            "pledgewatch_deliveries_oldest_due_seconds", "How long the oldest due delivery has waited (0 when none "
+            "is due).")
+        oldest.add_metric([], self.figures.oldest_due_seconds or 0)
+        yield from (queued, oldest)
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())

@@ -1,0 +1,105 @@
+"""Each service process records its release and key schema: a process of another key schema does not start beside
+a live one, another release of the same schema starts with a warning (a rolling upgrade), and a record is taken out
+when its process stops, or taken for gone once old (a process killed)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from schemas.streams import KEY_SCHEMA
+from services.common.runtime import Runtime
+from services.common.service import build_app
+from services.common.versions import KEY, AnotherKeySchema, VersionRecord
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def other_version(settings):
+    """``await other_version(release, schema)``: a live record of a process of that version; stopped afterwards."""
+    started = []
+
+    async def start(release: str, schema: int) -> VersionRecord:
+        record = VersionRecord(Runtime(settings, source="/other"), "old-host-1", release=release, schema=schema)
+        await record.start()
+        started.append(record)
+        return record
+
+    yield start
+    for record in started:
+        await record.stop()
+
+
+async def _recorded(settings) -> dict:
+    runtime = Runtime(settings, source="/test")
+    streams = await runtime.open()
+    try:
+        return {k.decode(): json.loads(v) for k, v in (await streams.client.hgetall(streams.key(KEY))).items()}
+    finally:
+        await runtime.close()
+
+
+async def test_a_service_does_not_start_beside_a_live_process_of_another_key_schema(settings, other_version):
+    """Before: it started, joined the same consumer groups and shared their work, with nothing said."""
+    other = await other_version("0.0.9", KEY_SCHEMA + 1)
+    with pytest.raises(AnotherKeySchema, match=rf"beside 0\.0\.9 \(key schema {KEY_SCHEMA + 1}\) as consumer "
+                                               r"old-host-1.*Stop every process of the other version"):
+        await build_app([], settings, title="test").start()
+    assert set(await _recorded(settings)) == {"old-host-1"}
+
+    await other.stop()  # stopped cleanly: its record goes, and the new version starts at once
+    app = build_app([], settings, title="test")
+    await app.start()
+    try:
+        assert (await _recorded(settings))[settings.consumer]["schema"] == KEY_SCHEMA
+    finally:
+        await app.stop()
+    assert settings.consumer not in await _recorded(settings)
+
+
+async def test_another_release_of_the_same_key_schema_starts_with_a_warning(settings, other_version, caplog):
+    await other_version("0.0.9", KEY_SCHEMA)
+    app = build_app([], settings, title="test")
+    with caplog.at_level(logging.WARNING, logger="services.common.versions"):
+        await app.start()
+    try:
+        assert f"runs beside 0.0.9 (key schema {KEY_SCHEMA}) as consumer old-host-1 (same key schema" in caplog.text
+        assert set(await _recorded(settings)) == {"old-host-1", settings.consumer}
+    finally:
+        await app.stop()
+
+
+async def test_the_record_of_a_process_killed_long_ago_does_not_stop_a_start(settings):
+    runtime = Runtime(settings, source="/test")
+    streams = await runtime.open()
+    gone = {"release": "0.0.9", "schema": KEY_SCHEMA + 1, "pid": 1, "at": time.time() - 3600}
+    await streams.client.hset(streams.key(KEY), "killed-host-1", json.dumps(gone))
+    await runtime.close()
+    app = build_app([], settings, title="test")
+    await app.start()
+    await app.stop()
+
+
+async def test_a_process_of_another_key_schema_found_while_running_is_told_once(settings, caplog):
+    """One started beside a running process without checking (an earlier version's, or in the same instant)."""
+    import asyncio
+
+    mine = VersionRecord(Runtime(settings, source="/test"), settings.consumer, every=0.05)
+    await mine.start()
+    try:
+        with caplog.at_level(logging.ERROR, logger="services.common.versions"):
+            later = {"release": "0.9.0", "schema": KEY_SCHEMA + 1, "pid": 1, "at": time.time()}
+            await mine.runtime.streams.client.hset(mine.runtime.streams.key(KEY), "new-host-1", json.dumps(later))
+            for _ in range(200):
+                if "new-host-1" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # a few more rounds: told once, not each round
+        told = [r for r in caplog.records if "new-host-1" in r.getMessage()]
+        assert len(told) == 1 and told[0].levelname == "ERROR", caplog.text
+    finally:
+        await mine.stop()

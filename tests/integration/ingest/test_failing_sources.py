@@ -1,0 +1,70 @@
+"""A polled source that keeps failing is shown by `pledgewatch status`: which, since when, how many polls in a row,
+the last error; and no longer once a poll of it succeeds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from services.ingest.config import SourceConfig
+from services.ingest.polling import SourcePoller
+from services.ingest.source_rhythm import register_sources
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
+BIN = Path(sys.executable).parent
+
+
+def _status(settings, tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env |= {"REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix,
+            "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    return subprocess.run([str(BIN / "pledgewatch"), "status", *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+
+
+async def test_a_source_failing_poll_after_poll_is_shown_by_status_until_a_poll_succeeds(govuk, reader, streams,
+                                                                                          settings, tmp_path):
+    """Before: only `pledgewatch_source_polls{outcome="failed"}` and a WARNING a poll told of it."""
+    await register_sources(streams, {"home-office": "feed", "treasury": "page"})
+    govuk.put("/home-office.atom", "down for maintenance", status=500)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    for polled, clock in enumerate((100.0, 101.0, 103.0)):  # each after the backoff of the failure before
+        assert await source.run(now=NOW + timedelta(minutes=polled), clock=clock) is None
+        await streams.client.delete(streams.key("ingest:source:home-office:lease"))
+    assert govuk.hits["/home-office.atom"] == 3
+
+    failing = json.loads(_status(settings, tmp_path, "--json").stdout)["sources"]
+    assert [(s["name"], s["since"], s["failures"]) for s in failing] == [("home-office", "2026-12-06T09:00:00Z", 3)]
+    assert "500" in failing[0]["error"] and len(failing[0]["error"]) <= 120, failing
+    text = _status(settings, tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert ("WARNING: source home-office failing since 2026-12-06 09:00 UTC, 3 polls in a row; last: "
+            in text.stdout), text.stdout
+
+    govuk.put("/home-office.atom", govuk.fixture("feeds/news.atom"), "application/atom+xml; charset=utf-8")
+    for name in ("press_release", "history_mode"):
+        govuk.put_item(name)
+    assert await source.run(now=NOW + timedelta(minutes=10), clock=107.0) is not None
+    assert json.loads(_status(settings, tmp_path, "--json").stdout)["sources"] == []
+    assert "WARNING: source" not in _status(settings, tmp_path).stdout
+
+
+async def test_a_source_taken_out_of_the_configuration_leaves_no_failures_behind(govuk, reader, streams):
+    """Else, configured again later, it would be shown failing since before it was taken out."""
+    await register_sources(streams, {"home-office": "feed"})
+    govuk.put("/home-office.atom", "down for maintenance", status=500)
+    config = SourceConfig(name="home-office", type="feed", url=govuk.base + "/home-office.atom", interval=1)
+    await SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8).run(now=NOW, clock=100.0)
+    failing = streams.key("ingest:source:home-office:failing")
+    assert await streams.client.exists(failing)
+    await register_sources(streams, {"treasury": "page"})
+    assert not await streams.client.exists(failing)
