@@ -83,7 +83,7 @@ class SubscriptionForm:
         settings: dict[str, Any] = {}
         if self.target and self.channel == "email":
             settings["to"] = [a.strip() for a in self.target.split(",") if a.strip()]
-        elif self.target and self.channel != "console":
+        elif self.target:  # console too: the API refuses it beside the field rather than it being dropped unseen
             settings["url"] = self.target
         if self.secret:  # on any channel: the API refuses it beside the field where it does not belong
             settings["secret"] = self.secret

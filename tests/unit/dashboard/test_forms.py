@@ -38,6 +38,8 @@ def test_the_channel_as_the_api_takes_it(channel, target, expected):
     pytest.param({"id": "has space", "channel": "console"}, "id", id="bad-name"),
     pytest.param({"id": "x", "channel": "webhook"}, "target", id="webhook-needs-a-url"),
     pytest.param({"id": "x", "channel": "webhook", "target": "ftp://example.org"}, "target", id="not-http"),
+    pytest.param({"id": "x", "channel": "console", "target": "https://hooks.example.org/x"}, "target",
+                 id="console-given-an-address"),
     pytest.param({"id": "x", "channel": "console", "categories": ["cats"]}, "categories", id="unknown-category"),
     pytest.param({"id": "x", "channel": "console", "min_confidence": "high"}, "min_confidence", id="not-a-number"),
 ])
