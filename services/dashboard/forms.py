@@ -109,6 +109,13 @@ _INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "channels.0.secre
              "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence"}
 
 
+# How the summary at the top names each input: as its label does, not by the API's field path.
+_LABEL_OF = {"id": "Subscription name", "channel": "Send alerts by", "target": "To", "secret": "Webhook secret",
+             "counter_terrorism": "Counter-terrorism only", "categories": "Categories", "kinds": "Kinds",
+             "actors": "Actors", "keywords": "Keywords", "sources": "Sources",
+             "min_confidence": "Minimum confidence", "mode": "When"}
+
+
 @dataclass(frozen=True)
 class FormErrors:
     """The refusals of one submission: by input name, and all of them in order for the summary at the top."""
@@ -117,6 +124,11 @@ class FormErrors:
 
     def at(self, name: str) -> list[str]:
         return [e["message"] for e in self.all if input_of(e["field"]) == name]
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """Each refusal as (the label of its input, the message); a field no input holds keeps its own name."""
+        return [(_LABEL_OF.get(input_of(e["field"]), e["field"]), e["message"]) for e in self.all]
 
     def __bool__(self) -> bool:
         return bool(self.all)
