@@ -86,6 +86,20 @@ async def test_the_summary_of_refusals_names_the_fields_as_the_form_labels_them(
                                                      "To: Field required"]
 
 
+async def test_two_refusals_of_one_field_are_one_description_of_its_input(ledger_app):
+    """Before: two bad addresses gave two elements with the id ``target-error``, and the input's
+    ``aria-describedby`` named only the first of them."""
+    base = await ledger_app()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        csrf = await signed_in(client, base)
+        status, page = await _submit(client, base, csrf=csrf, id="desk", channel="email", target="bad1, bad2",
+                                     action="create")
+    assert status == 422
+    assert page.count('id="target-error"') == 1
+    described = re.search(r'<div[^>]* id="target-error">(.*?)</div>', page, re.S).group(1)
+    assert "'bad1'" in described and "'bad2'" in described
+
+
 async def test_the_pause_form_takes_what_the_cli_and_api_take(ledger_app, settings):
     """Before: the dashboard took a day alone, the CLI and the API a time with its zone alone; one reading now."""
     base = await ledger_app()
