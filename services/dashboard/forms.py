@@ -123,12 +123,23 @@ class FormErrors:
     all: list[dict[str, str]] = field(default_factory=list)
 
     def at(self, name: str) -> list[str]:
-        return [e["message"] for e in self.all if input_of(e["field"]) == name]
+        return [_worded(e) for e in self.all if input_of(e["field"]) == name]
 
     @property
     def summary(self) -> list[tuple[str, str]]:
         """Each refusal as (the label of its input, the message); a field no input holds keeps its own name."""
-        return [(_LABEL_OF.get(input_of(e["field"]), e["field"]), e["message"]) for e in self.all]
+        return [(_LABEL_OF.get(input_of(e["field"]), e["field"]), _worded(e)) for e in self.all]
+
+
+# The API's "unknown field" for what the form sends only where a channel does not take it: said as the form has it.
+_NOT_TAKEN = {"target": "a console channel sends to no address: leave To empty, or choose webhook, email or apprise",
+              "secret": "only a webhook is signed: leave the secret empty, or choose webhook"}
+
+
+def _worded(error: dict[str, str]) -> str:
+    if error["message"] == "unknown field":
+        return _NOT_TAKEN.get(input_of(error["field"]), error["message"])
+    return error["message"]
 
     def __bool__(self) -> bool:
         return bool(self.all)
