@@ -78,12 +78,14 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
              *([f"keys      {status['prefix']}*  (PLEDGEWATCH_PREFIX)"] if "prefix" in status else [])]
     if status["streams"] is None:  # Redis did not answer: the error says so
         return "\n".join(lines)
-    lines += ["", f"{'stream':<14}{'length':>8}  {'group':<12}{'consumers':>10}{'pending':>9}{'lag':>8}"]
+    names = max((len(group["name"]) + 1 for stream in status["streams"] for group in stream["groups"]), default=0)
+    width = max(12, names)  # a group of a consumer's own may be named longer than pledgewatch's
+    lines += ["", f"{'stream':<14}{'length':>8}  {'group':<{width}}{'consumers':>10}{'pending':>9}{'lag':>8}"]
     for stream in status["streams"]:
         groups = stream["groups"] or [None]
         for index, group in enumerate(groups):
             head = f"{stream['name']:<14}{stream['length']:>8}" if index == 0 else " " * 22
-            tail = (f"  {group['name']:<12}{group['consumers']:>10}{group['pending']:>9}{group['lag']!s:>8}"
+            tail = (f"  {group['name']:<{width}}{group['consumers']:>10}{group['pending']:>9}{group['lag']!s:>8}"
                     if group else "")
             lines.append((head + tail).rstrip())
     lines += _held_back_lines(status, now or datetime.now(timezone.utc))

@@ -10,6 +10,7 @@ Other extension attributes (``traceparent``, say) are accepted and kept.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -177,7 +178,7 @@ def _schema_problem(obj: dict[str, Any], cls: type[CloudEvent[Any]]) -> str | No
         return f"no dataschema for {event_type} (supported: {supported})"
     if version is not None and (type(version) is not int or version not in cls.READ_VERSIONS):
         versions = ", ".join(map(str, cls.READ_VERSIONS))
-        return f"unknown schema version {version!r} for {event_type} (supported: {versions})"
+        return f"unknown schema version {json.dumps(version)} for {event_type} (supported: {versions})"  # as sent
     if version is not None and dataschema is not None and uris[dataschema] != version:
         return f"schemaversion {version} disagrees with dataschema {dataschema!r}"
     return None

@@ -6,15 +6,18 @@ import redis
 
 
 def consume(client: redis.Redis, stream: str, group: str, consumer: str,
-            handle: Callable[[dict[str, Any]], None], *, seen: str, block_ms: int = 5000,
-            forever: bool = True) -> None:
+            handle: Callable[[dict[str, Any]], None], *, seen: str, aside: str | None = None,
+            block_ms: int = 5000, forever: bool = True) -> None:
     """Read ``stream`` (e.g. ``"pledgewatch:alerts"``) in your own ``group``, at least once: ``handle(event)`` gets
     the parsed CloudEvent, each event id once, unless this process dies between ``handle`` and the transaction
     after it (then the event is handled again at the next start: let ``handle`` be idempotent, an upsert keyed by
     the id, where twice would matter). ``seen`` is a Redis set of the event ids handled, kept with the XACK in one
     transaction; it grows with every event (a dead letter may be replayed weeks later), so keep its ids as long as
-    you keep what they did. ``consumer`` is this replica's name: the same after a restart. ``forever=False``
-    returns once nothing is left to read."""
+    you keep what they did. ``aside`` (``<seen>:aside`` unless given) is a Redis stream where an entry that is no
+    event (no ``__data__``, or not JSON) is copied as it is, with its XACK, instead of stopping every read at it.
+    ``consumer`` is this replica's name: the same after a restart. ``forever=False`` returns once nothing is left
+    to read."""
+    aside = aside or f"{seen}:aside"
     try:
         client.xgroup_create(stream, group, id="0", mkstream=True)
     except redis.ResponseError as exc:
@@ -32,11 +35,22 @@ def consume(client: redis.Redis, stream: str, group: str, consumer: str,
             if not forever:
                 return
         for entry_id, fields in entries:
-            event = json.loads(fields[b"__data__"]) if fields else None  # None: deleted while pending
+            event = _event(fields) if fields else None  # no fields: deleted while pending
             if event is not None and not client.sismember(seen, event["id"]):
                 handle(event)  # a crash here reads it again, from the pending entries
             with client.pipeline(transaction=True) as pipe:
                 if event is not None:
                     pipe.sadd(seen, event["id"])
+                elif fields:
+                    pipe.xadd(aside, fields)
                 pipe.xack(stream, group, entry_id)
                 pipe.execute()
+
+
+def _event(fields: dict[bytes, bytes]) -> dict[str, Any] | None:
+    """The entry's event, or None when it holds none: pledgewatch's own consumers dead-letter such an entry."""
+    try:
+        event = json.loads(fields[b"__data__"])
+    except (KeyError, ValueError):
+        return None
+    return event if isinstance(event, dict) and isinstance(event.get("id"), str) else None

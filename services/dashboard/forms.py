@@ -83,7 +83,7 @@ class SubscriptionForm:
         settings: dict[str, Any] = {}
         if self.target and self.channel == "email":
             settings["to"] = [a.strip() for a in self.target.split(",") if a.strip()]
-        elif self.target and self.channel != "console":
+        elif self.target:  # console too: the API refuses it beside the field rather than it being dropped unseen
             settings["url"] = self.target
         if self.secret:  # on any channel: the API refuses it beside the field where it does not belong
             settings["secret"] = self.secret
@@ -109,6 +109,13 @@ _INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "channels.0.secre
              "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence"}
 
 
+# How the summary at the top names each input: as its label does, not by the API's field path.
+_LABEL_OF = {"id": "Subscription name", "channel": "Send alerts by", "target": "To", "secret": "Webhook secret",
+             "counter_terrorism": "Counter-terrorism only", "categories": "Categories", "kinds": "Kinds",
+             "actors": "Actors", "keywords": "Keywords", "sources": "Sources",
+             "min_confidence": "Minimum confidence", "mode": "When"}
+
+
 @dataclass(frozen=True)
 class FormErrors:
     """The refusals of one submission: by input name, and all of them in order for the summary at the top."""
@@ -116,7 +123,23 @@ class FormErrors:
     all: list[dict[str, str]] = field(default_factory=list)
 
     def at(self, name: str) -> list[str]:
-        return [e["message"] for e in self.all if input_of(e["field"]) == name]
+        return [_worded(e) for e in self.all if input_of(e["field"]) == name]
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """Each refusal as (the label of its input, the message); a field no input holds keeps its own name."""
+        return [(_LABEL_OF.get(input_of(e["field"]), e["field"]), _worded(e)) for e in self.all]
+
+
+# The API's "unknown field" for what the form sends only where a channel does not take it: said as the form has it.
+_NOT_TAKEN = {"target": "a console channel sends to no address: leave To empty, or choose webhook, email or apprise",
+              "secret": "only a webhook is signed: leave the secret empty, or choose webhook"}
+
+
+def _worded(error: dict[str, str]) -> str:
+    if error["message"] == "unknown field":
+        return _NOT_TAKEN.get(input_of(error["field"]), error["message"])
+    return error["message"]
 
     def __bool__(self) -> bool:
         return bool(self.all)

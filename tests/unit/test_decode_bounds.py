@@ -31,9 +31,9 @@ def _nested(depth: int) -> bytes:
         pytest.param(b'{"n": 1e999}', "number out of range", id="float-overflow"),
         pytest.param(b'{"n": NaN}', "not JSON", id="nan"),
         pytest.param(b'{"s": "\\ud800"}', "s: \\ud800 is a lone surrogate, not a character", id="lone-surrogate"),
-        pytest.param(_release_event(schemaversion=True), "schema version", id="schemaversion-true"),
-        pytest.param(_release_event(schemaversion=1.0), "schema version", id="schemaversion-float"),
-        pytest.param(_release_event(schemaversion="1"), "schema version", id="schemaversion-string"),
+        pytest.param(_release_event(schemaversion=True), "unknown schema version true for", id="schemaversion-true"),
+        pytest.param(_release_event(schemaversion=1.0), "unknown schema version 1.0 for", id="schemaversion-float"),
+        pytest.param(_release_event(schemaversion="1"), 'unknown schema version "1" for', id="schemaversion-string"),
     ],
 )
 def test_bad_input_is_an_event_error_with_a_one_line_reason(raw, reason):

@@ -37,6 +37,20 @@ def test_status_shows_each_group_under_its_stream_and_the_dead_letters():
     assert lines[-1] == "dead letters  2 (file 2)"
 
 
+def test_a_group_named_longer_than_the_column_keeps_the_columns_in_line():
+    """A consumer's own group, "review-consumer", pushed its counts one column right of their headings."""
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None,
+              "streams": [{"name": "alerts", "length": 5, "groups": [
+                  {"name": "notifier", "consumers": 1, "pending": 0, "lag": 0},
+                  {"name": "review-consumer", "consumers": 1, "pending": 12, "lag": 3}]}],
+              "dead_letters": {"total": 0, "by_origin": {}}}
+    heading, *rows = [line for line in render(status).splitlines() if line.startswith(("stream ", "alerts", " "))][:3]
+    for row in rows:
+        for word in ("consumers", "pending", "lag"):
+            end = heading.index(word) + len(word)
+            assert row[end - 1] != " " and row[end:end + 1] in ("", " "), (heading, row)
+
+
 def test_dead_letters_near_their_cap_are_a_warning_saying_what_to_do():
     status = {"data_folder": "/d", "run": None, "redis_url": "redis://h/0", "api": None, "streams": [],
               "dead_letters": {"total": 850, "by_origin": {"feed": 850}, "cap": 1000, "near_cap": True}}

@@ -67,9 +67,37 @@ async def test_the_forms_refusals_are_worded_for_what_was_pressed_and_for_a_dash
         assert status == 200  # saved, and the page it was redirected to
         status, page = await _submit(client, base, csrf=csrf, id="desk", channel="console", action="create")
     assert status == 409
-    assert ("id: a subscription 'desk' exists already: choose another id (that one is changed with "
+    assert ("Subscription name: a subscription 'desk' exists already: choose another id (that one is changed with "
             "`pledgewatch subscriptions update desk FILE`)") in page
     assert "PUT" not in page
+
+
+async def _submit_signed_in(base: str, **form: str) -> tuple[int, str]:
+    """The form saved (``action=create``) in a session of its own."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+        return await _submit(client, base, csrf=await signed_in(client, base), action="create", **form)
+
+
+async def test_the_summary_of_refusals_names_the_fields_as_the_form_labels_them(ledger_app):
+    """Before: the summary at the top said "channels.0.url: Field required" and "filter.min_confidence: …", paths
+    of the JSON API that no label on the page shows."""
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="webhook", min_confidence="lots")
+    assert status == 422
+    summary = re.search(r'<div class="error" role="alert">(.*?)</div>', page, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", summary) == ['Minimum confidence: expected a number, not "lots"',
+                                                     "To: Field required"]
+
+
+async def test_two_refusals_of_one_field_are_one_description_of_its_input(ledger_app):
+    """Before: two bad addresses gave two elements with the id ``target-error``, and the input's
+    ``aria-describedby`` named only the first of them."""
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="email", target="bad1, bad2")
+    assert status == 422
+    assert page.count('id="target-error"') == 1
+    described = re.search(r'<div[^>]* id="target-error">(.*?)</div>', page, re.S).group(1)
+    assert "'bad1'" in described and "'bad2'" in described
 
 
 async def test_the_pause_form_takes_what_the_cli_and_api_take(ledger_app, settings):

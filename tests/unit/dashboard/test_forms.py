@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.dashboard.forms import SubscriptionForm, input_of
+from services.dashboard.forms import FormErrors, SubscriptionForm, input_of
 from services.notifier.subscriptions import SubscriptionError, parse_subscription
 
 
@@ -38,6 +38,8 @@ def test_the_channel_as_the_api_takes_it(channel, target, expected):
     pytest.param({"id": "has space", "channel": "console"}, "id", id="bad-name"),
     pytest.param({"id": "x", "channel": "webhook"}, "target", id="webhook-needs-a-url"),
     pytest.param({"id": "x", "channel": "webhook", "target": "ftp://example.org"}, "target", id="not-http"),
+    pytest.param({"id": "x", "channel": "console", "target": "https://hooks.example.org/x"}, "target",
+                 id="console-given-an-address"),
     pytest.param({"id": "x", "channel": "console", "categories": ["cats"]}, "categories", id="unknown-category"),
     pytest.param({"id": "x", "channel": "console", "min_confidence": "high"}, "min_confidence", id="not-a-number"),
 ])
@@ -77,3 +79,18 @@ def test_a_refused_secret_is_placed_beside_its_input(channel, secret, message):
 def test_the_secret_is_never_in_the_forms_repr():
     form = read(id="x", channel="webhook", target="https://hooks.example.org/x", secret="s3cret")
     assert form.has_secret and "s3cret" not in repr(form)
+
+
+@pytest.mark.parametrize(("channel", "target", "secret", "expected"), [
+    pytest.param("console", "https://hooks.example.org/x", "", [
+        ("To", "a console channel sends to no address: leave To empty, or choose webhook, email or apprise")],
+        id="console-given-an-address"),
+    pytest.param("email", "a@example.org", "s3cret", [
+        ("Webhook secret", "only a webhook is signed: leave the secret empty, or choose webhook")],
+        id="email-given-a-secret"),
+])
+def test_a_setting_the_channel_does_not_take_is_refused_in_the_forms_words(channel, target, secret, expected):
+    """Before: "To: unknown field", words about the API's JSON, not about what was typed in the form."""
+    with pytest.raises(SubscriptionError) as refused:
+        parse_subscription(read(id="x", channel=channel, target=target, secret=secret).subscription_data())
+    assert FormErrors(refused.value.errors).summary == expected
