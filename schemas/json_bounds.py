@@ -36,10 +36,13 @@ class JSONBoundsError(ValueError):
     """Input that is not JSON, or is JSON past a bound; the message is one line."""
 
 
-def check_bounds(text: str) -> None:
+def check_bounds(text: str, *, encoded: bytes | None = None) -> None:
     """Raise :class:`JSONBoundsError` if ``text`` nests deeper than :data:`MAX_DEPTH` or holds an
     integer of more than :data:`MAX_INTEGER_DIGITS` digits or a number no float can hold.
-    Strings are skipped; syntax is not checked (the parser does that)."""
+    Strings are skipped; syntax is not checked (the parser does that). ``encoded``: ``text``'s UTF-8, when
+    the caller has it."""
+    if _plainly_within(encoded if encoded is not None else text.encode("utf-8", "surrogatepass")):
+        return
     bare = strings_emptied(text)
     structure = bare.encode("utf-8", "surrogatepass")
     if structure.count(b"[") + structure.count(b"{") > MAX_DEPTH:  # else fewer openers than the bound in all
@@ -75,6 +78,30 @@ def strings_emptied(text: str) -> str:
 _STAND_IN = "\x00"
 
 
+def _plainly_within(utf8: bytes) -> bool:
+    """Whether JSON's UTF-8 ``utf8`` is within the bounds by its bytes alone, its strings not emptied: no more
+    openers than :data:`MAX_DEPTH`, no more than :data:`MAX_INTEGER_DIGITS` digit-like bytes in a row, and no
+    e or E before three that ends a number as ``_BIG_FLOAT`` reads one (a hexadecimal id's ``3e123`` does not:
+    a letter or a digit stands before its digits). Emptying the strings (most of a check's time) only takes
+    openers, runs and numbers away, so such JSON has none of them outside its strings either: most events are
+    such JSON. False tells nothing: the strings are emptied then."""
+    if utf8.count(b"[") + utf8.count(b"{") > MAX_DEPTH:
+        return False
+    marked = utf8.translate(_NUMBER_MARKS)
+    if _LONGER_THAN_AN_INTEGER in marked:
+        return False
+    exponent = marked.find(_EXPONENT_OF_THREE)
+    if exponent < 0:
+        return True
+    fine = utf8.translate(_NUMBER_CHARACTERS)
+    while exponent >= 0:
+        # a mantissa has fewer than 2 * (MAX_INTEGER_DIGITS + 1) characters here: no longer run was found
+        if _MANTISSA_ENDS.search(fine, max(0, exponent - 2 * MAX_INTEGER_DIGITS - 3), exponent):
+            return False
+        exponent = marked.find(_EXPONENT_OF_THREE, exponent + 1)
+    return True
+
+
 def _may_hold_a_large_number(structure: bytes) -> bool:
     """False when no run of ``structure`` (JSON with its strings emptied) could match ``_BIG_INTEGER`` (more
     than MAX_INTEGER_DIGITS digits) or ``_BIG_FLOAT`` (an exponent of three digits or more, or 300 digits)."""
@@ -87,18 +114,30 @@ def _may_hold_a_large_number(structure: bytes) -> bool:
 
 
 _LONGER_THAN_AN_INTEGER = b"d" * (MAX_INTEGER_DIGITS + 1)
+_EXPONENT_OF_THREE = b"eddd"  # _BIG_FLOAT's exponent: e, then a sign or a digit, then digits (marked)
+# Each byte as a number reads it: an ASCII digit "d", a non-ASCII byte "u" (another script's digit, or a character
+# that is neither a digit nor a letter), e and E "e", any other ASCII letter or "_" "w" (\w, before which no number
+# starts), . + - as they are, every other byte a space.
+_NUMBER_CHARACTERS = bytes(ord("d") if chr(b).isdigit() and b < 0x80 else ord("u") if b >= 0x80
+                           else ord("e") if b in b"eE" else ord("w") if chr(b).isalpha() or b == ord("_")
+                           else b if b in b".+-" else 32 for b in range(256))
+# The end of a mantissa as _BIG_FLOAT starts one: where no \w, ".", "+" or "-" stands before it (or at the text's
+# start); searched between a bound before the e and the e
+_MANTISSA_ENDS = re.compile(rb"(?:^|[^wde.+\-])-?[du]+(?:\.[du]*)?$")
 
 
 def loads_bounded(raw: bytes | str) -> Any:
     """Parse ``raw`` (UTF-8 bytes or text) as strict JSON within the bounds (see :func:`check_bounds`).
 
     Raises :class:`JSONBoundsError` with a one-line reason for anything else."""
+    encoded = None
     if isinstance(raw, (bytes, bytearray, memoryview)):
+        encoded = bytes(raw)
         try:
-            raw = bytes(raw).decode("utf-8")
+            raw = encoded.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise JSONBoundsError(f"not JSON: not UTF-8 (byte {exc.start})") from None
-    check_bounds(raw)
+    check_bounds(raw, encoded=encoded)
     try:
         return pydantic_core.from_json(raw, allow_inf_nan=False)
     except ValueError as exc:

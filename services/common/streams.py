@@ -22,7 +22,6 @@ from schemas.streams import DEAD_LETTERS, EVENT_FIELD, stream_key
 
 from .dead_letter_counts import add_letter
 from .metrics import DEAD_LETTERS_WRITTEN
-from .pipelined_scripts import queue_script, run_pipeline
 from .stream_stats import origin_of
 
 log = logging.getLogger(__name__)
@@ -66,6 +65,10 @@ def as_text(value: bytes | str) -> str:
 TRIM_CHUNK = 100  # entries read at a time while finding where trimming stops (bodies included: keep it small)
 
 
+def _indented(lua: str) -> str:
+    return "".join(f"  {line}" if line.strip() else line for line in lua.splitlines(keepends=True))
+
+
 def parse_stream_id(value: bytes | str) -> tuple[int, int]:
     """``"1700000000000-3"`` as ``(1700000000000, 3)``, so entry ids compare in stream order."""
     millis, _, seq = as_text(value).partition("-")
@@ -96,6 +99,20 @@ end
 if done then return 0 end
 return 1
 """
+# A read's commits in one call: ARGV, for each, how many KEYS and ARGV ``_COMMIT_ONCE`` takes, then those; its
+# answer for each, in order. Each commit as ``_COMMIT_ONCE`` does it: one script per commit in a pipeline cost
+# redis-py a command's packing and answer each, and Redis a script's call each.
+_COMMIT_ONCE_MANY = """
+local function once(KEYS, ARGV)""" + _indented(_COMMIT_ONCE) + """end
+local answers, i = {}, 1
+while i <= #ARGV do
+  local nkeys, nargs = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local keys = {unpack(ARGV, i + 2, i + 1 + nkeys)}
+  answers[#answers + 1] = once(keys, {unpack(ARGV, i + 2 + nkeys, i + 1 + nkeys + nargs)})
+  i = i + 2 + nkeys + nargs
+end
+return answers
+"""
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,7 @@ class Streams:
     def __init__(self, client: aioredis.Redis, *, prefix: str, maxlen: int, source: str) -> None:
         self.client = client
         self._commit_once_script = client.register_script(_COMMIT_ONCE) if client is not None else None
+        self._commit_once_many_script = client.register_script(_COMMIT_ONCE_MANY) if client is not None else None
         self.prefix = prefix
         self.cap = maxlen
         self.source = source
@@ -176,8 +194,8 @@ class Streams:
 
     async def commit_once_many(self, commits: list[OnceCommit]) -> list[bool]:
         """Each commit's events published and its ``once_key`` set unless that key exists, and its entry
-        acknowledged either way, in one script per commit, so two deliveries of one entry racing each other
-        publish once; all in one round trip. Returns, for each, whether its events were published."""
+        acknowledged either way, by one script, so two deliveries of one entry racing each other publish once;
+        all in one call. Returns, for each, whether its events were published."""
         if not commits:
             return []
         script, calls = self._commit_once_script, [_once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key)
@@ -186,11 +204,8 @@ class Streams:
             keys, args = calls[0]
             return [bool(await script(keys=keys, args=args))]
 
-        def fill(pipe: Pipeline) -> None:
-            for keys, args in calls:
-                queue_script(pipe, script, keys, args)
-
-        return [bool(done) for done in await run_pipeline(self.client, fill, [script])]
+        flat = [x for keys, args in calls for x in (len(keys), len(args), *keys, *args)]
+        return [bool(done) for done in await self._commit_once_many_script(args=flat)]
 
     def dead_letter_event(self, *, stream: str, payload: dict[str, str], reason: str,
                           entry_id: str | None = None, group: str | None = None,

@@ -165,3 +165,38 @@ def test_strings_are_emptied_as_the_regular_expression_empties_them(text):
     from schemas.json_bounds import _STRINGS, strings_emptied
 
     assert strings_emptied(text) == _STRINGS.sub('""', text)
+
+
+_HEX_AND_NUMBERS = st.lists(st.one_of(
+    st.builds(lambda prefix, digits: f'"{prefix}{digits}"', st.sampled_from(["", "c-", "sha256:", "x", "£", "é"]),
+              st.text("0123456789abcdefE\u0663", min_size=1, max_size=40)),
+    _NUMBER_LIKE, st.sampled_from(["[", "]", "{", "}", ",", ":", " ", "£", "\u0663", "x", "_", "-", "+", "."])),
+    max_size=40).map("".join)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_HEX_AND_NUMBERS)
+@example('["c-904e524399beecc4", 7]')  # an id's 4e524: a letter and a hyphen before its digits
+@example('["c-904e524399beecc4", 1e999]')
+@example('["904e524"]')
+@example('[904e524]')
+@example("[-1.e+999]")
+@example("[£1e999]")  # a character neither a digit nor a letter: the number starts after it
+@example("[x1e999, _1e999, .1e999, +1e999, -1e999]")
+@example("[\u06631e999]")
+@example("[" + "7" * 19 + ".5e999]")
+def test_json_within_the_bounds_by_its_bytes_alone_is_within_them_with_its_strings_emptied(text):
+    """The shortcut that skips emptying the strings skips only JSON the whole check finds within the bounds."""
+    from schemas.json_bounds import _plainly_within, check_bounds
+
+    if _plainly_within(text.encode("utf-8", "surrogatepass")):
+        assert _outcome(_bounds_checked_at_every_position, text) is None
+    assert _outcome(check_bounds, text) == _outcome(_bounds_checked_at_every_position, text)
+
+
+def test_ids_with_digits_after_an_e_are_within_the_bounds_by_their_bytes_alone():
+    """Most events: their ids' hexadecimal digits (``904e524``) are no exponent of a number."""
+    from schemas.json_bounds import _plainly_within
+
+    assert _plainly_within(b'{"id": "c-904e524399beecc4", "hash": "sha256:a93e1234", "n": [1, 2.5, 1e10]}')
+    assert not _plainly_within(b'{"id": "c-904e524399beecc4", "n": 1e999}')

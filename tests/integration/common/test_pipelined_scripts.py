@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from schemas import DeadLetter, DeadLetterEvent
-from services.common.streams import OnceCommit
+from services.common.pipelined_scripts import queue_script, run_pipeline
+from services.common.streams import _COMMIT_ONCE, OnceCommit, _once_arguments
 
 pytestmark = pytest.mark.integration
 
@@ -26,16 +27,27 @@ def _commits(streams, numbers):
     return [OnceCommit(None, [(streams.key("out"), _event(n))], streams.key(f"once:{n}")) for n in numbers]
 
 
+async def _commit_each(streams, commits):
+    """Each commit's script queued on one pipeline: a batch of scripts by their SHA."""
+    script = streams.client.register_script(_COMMIT_ONCE)
+
+    def fill(pipe):
+        for c in commits:
+            queue_script(pipe, script, *_once_arguments(c.entry, c.publish, c.ttl_seconds, c.once_key))
+
+    return [bool(done) for done in await run_pipeline(streams.client, fill, [script])]
+
+
 async def test_a_batch_of_scripts_in_a_pipeline_asks_redis_nothing_more(streams):
-    await streams.commit_once_many(_commits(streams, [0]))  # loaded, as a first use after a restart would
+    await _commit_each(streams, _commits(streams, [0]))  # loaded, as a first use after a restart would
     before = await _script_commands(streams.client)
-    assert await streams.commit_once_many(_commits(streams, [1, 2, 3])) == [True, True, True]
+    assert await _commit_each(streams, _commits(streams, [1, 2, 3])) == [True, True, True]
     assert await _script_commands(streams.client) == before
     assert await streams.client.xlen(streams.key("out")) == 4
 
 
 async def test_a_script_redis_lost_is_loaded_and_the_pipeline_sent_again_once(streams):
-    await streams.commit_once_many(_commits(streams, [0]))
+    await _commit_each(streams, _commits(streams, [0]))
     await streams.client.script_flush()
-    assert await streams.commit_once_many(_commits(streams, [1, 0])) == [True, False]
+    assert await _commit_each(streams, _commits(streams, [1, 0])) == [True, False]
     assert await streams.client.xlen(streams.key("out")) == 2
