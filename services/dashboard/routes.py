@@ -52,7 +52,7 @@ from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, kept_unsubscribes_recorded, latest_attempts, latest_chains, releases_with_entries,
                       subscriptions_with_origin, unsubscribed_from, upcoming)
 from .sessions import COOKIE, Session, Sessions
-from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
+from .views import day_label, failing_source_rows, quiet_source_rows, release_view, subscription_rows, timeline
 
 RECENT_RELEASES = 5
 SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
@@ -114,13 +114,15 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         sizes = chain_sizes(cards)
         notice = shown_notice(sessions, visitor.session, request.query_params)
         subs = await subscriptions_with_origin(p.subscriptions)
+        sources = await read_sources(p.streams, now=now)
         unsubscribed = await unsubscribed_from(p.subscriptions, p.streams.key, p.unsubscribe_spool, subs)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
                          for s, e in recent],
             "timeline": timeline(await upcoming(p.ledger, await p.index.due_order(), today=today, limit=TIMELINE_ITEMS), today=today),
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
-            "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
+            "quiet_sources": quiet_source_rows(sources),
+            "failing_sources": failing_source_rows(sources),
             "subscriptions": subscription_rows(
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
                 remind_at=remind_at, unsubscribed=unsubscribed),
