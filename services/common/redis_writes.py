@@ -4,6 +4,9 @@ A Redis at its ``maxmemory`` with the ``noeviction`` policy answers PING and eve
 (OOM): a check that only pings it calls it healthy while nothing goes through. (A failed save that stops writes,
 MISCONF, refuses PING itself.) Under an evicting policy Redis makes room for each write: being over ``maxmemory``
 between two of them is no outage, so only ``noeviction`` is judged.
+
+A replica answers PING and reads too, and refuses every write (READONLY) unless made writable: what a failover
+leaves behind a REDIS_URL that named the old primary's address.
 """
 
 from __future__ import annotations
@@ -29,3 +32,14 @@ def write_refusal(memory: Mapping[str, Any]) -> str | None:
         return None
     return (f"Redis refuses writes: out of memory (used_memory {counted} > maxmemory {maxmemory}, "
             "maxmemory-policy noeviction): raise its maxmemory or free memory")
+
+
+def replica_refusal(replication: Mapping[str, Any], *, read_only: bool) -> str | None:
+    """Why a Redis whose ``INFO replication`` fields are ``replication`` refuses writes as a replica, or None when
+    it is a primary (or a replica made writable: ``read_only``, its ``replica-read-only``, false)."""
+    if replication.get("role") != "slave" or not read_only:
+        return None
+    host, port = str(replication.get("master_host", "?")), replication.get("master_port", "?")
+    master = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return (f"Redis refuses writes: a read-only replica (master at {master}): point REDIS_URL at the primary, "
+            "or make this one a primary (REPLICAOF NO ONE)")

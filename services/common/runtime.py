@@ -8,11 +8,11 @@ import time
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
-from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, TimeoutError
+from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionError, ResponseError, TimeoutError
 
 from .answer_bound import BoundedPool
 from .errors import StartupError
-from .redis_writes import WritesRefused, write_refusal
+from .redis_writes import WritesRefused, replica_refusal, write_refusal
 from .settings import Settings
 from .streams import Streams
 
@@ -102,12 +102,26 @@ class Runtime:
 
     async def ping(self) -> None:
         """Raises unless Redis answers and takes writes (:mod:`~services.common.redis_writes`): a PING, refused
-        with MISCONF while a failed save stops writes, then ``INFO memory``; never a write of its own."""
+        with MISCONF while a failed save stops writes, then ``INFO memory`` and ``INFO replication``; never a
+        write of its own."""
         client = self.streams.client
         await client.ping()
         refusal = write_refusal(await client.info("memory"))
+        replication = await client.info("replication")
+        if refusal is None and replication.get("role") == "slave":
+            refusal = replica_refusal(replication, read_only=await _replica_read_only(client))
         if refusal is not None:
             raise WritesRefused(refusal)
+
+
+async def _replica_read_only(client: aioredis.Redis) -> bool:
+    """A replica's ``replica-read-only``; taken as yes, Redis's default, where CONFIG is not allowed (a managed
+    Redis, a user without the permission)."""
+    try:
+        answer = await client.config_get("replica-read-only")
+    except ResponseError:
+        return True
+    return answer.get("replica-read-only") != "no"
 
 
 async def _answered(client: aioredis.Redis, *, where: str, wait: float, source: str) -> None:

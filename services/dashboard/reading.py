@@ -21,6 +21,7 @@ from services.ledger.reading import deadline_due_on
 from services.ledger.store import LedgerStore
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import Subscription
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
 from services.notifier.unsubscribed import Unsubscribed
 
 from .views import ChainView, chain_view
@@ -79,10 +80,20 @@ def unsubscribed_records(store: SubscriptionStore, key: Callable[[str], str]) ->
     return Unsubscribed(store.client, key, store.generations)
 
 
-async def unsubscribed_from(store: SubscriptionStore, key: Callable[[str], str],
+async def kept_unsubscribes_recorded(store: SubscriptionStore, key: Callable[[str], str],
+                                     spool: UnsubscribeSpool | None) -> Unsubscribed:
+    """:func:`unsubscribed_records`, the unsubscribes the notifier kept on disk while Redis could not take them
+    recorded first (as the API's listing and undo do): shown on their rows, and not recorded after an undo."""
+    unsubscribed = unsubscribed_records(store, key)
+    if spool is not None:
+        await spool.replay(unsubscribed)
+    return unsubscribed
+
+
+async def unsubscribed_from(store: SubscriptionStore, key: Callable[[str], str], spool: UnsubscribeSpool | None,
                             subs: list[tuple[Subscription, str]]) -> dict[str, set[str]]:
     """Who unsubscribed (by an email's link) from each of ``subs``, by id."""
-    return await unsubscribed_records(store, key).of_each([s.id for s, _ in subs])
+    return await (await kept_unsubscribes_recorded(store, key, spool)).of_each([s.id for s, _ in subs])
 
 
 async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMPTS_READ) -> list[DeliveryAttempt]:

@@ -40,6 +40,7 @@ from services.notifier.resubscribe import Resubscription, resubscribe
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
                                               refused_targets)
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .deliveries import delivery_statuses
@@ -48,10 +49,10 @@ from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, Fo
 from .notices import notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
-from .reading import (chain_sizes, latest_attempts, latest_chains, releases_with_entries, subscriptions_with_origin,
-                      unsubscribed_from, unsubscribed_records, upcoming)
+from .reading import (chain_sizes, kept_unsubscribes_recorded, latest_attempts, latest_chains, releases_with_entries,
+                      subscriptions_with_origin, unsubscribed_from, upcoming)
 from .sessions import COOKIE, Session, Sessions
-from .views import day_label, quiet_source_rows, release_view, subscription_rows, timeline
+from .views import day_label, failing_source_rows, quiet_source_rows, release_view, subscription_rows, timeline
 
 RECENT_RELEASES = 5
 SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
@@ -71,6 +72,7 @@ class DashboardParts:
     subscriptions: SubscriptionStore
     deliveries: str  # the deliveries stream's key
     streams: Streams  # for what ingest keeps of the polled sources
+    unsubscribe_spool: UnsubscribeSpool | None = None  # the notifier's, in the shared data folder
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,
@@ -112,15 +114,18 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         sizes = chain_sizes(cards)
         notice = shown_notice(sessions, visitor.session, request.query_params)
         subs = await subscriptions_with_origin(p.subscriptions)
+        sources = await read_sources(p.streams, now=now)
+        unsubscribed = await unsubscribed_from(p.subscriptions, p.streams.key, p.unsubscribe_spool, subs)
         context: dict[str, Any] = {
             "releases": [release_view(s, e, today=today, chain_sizes=sizes, shown=SHOWN_PER_RELEASE)
                          for s, e in recent],
             "timeline": timeline(await upcoming(p.ledger, await p.index.due_order(), today=today, limit=TIMELINE_ITEMS), today=today),
             "chains": await latest_chains(p.ledger, cards, limit=CHAINS),
-            "quiet_sources": quiet_source_rows(await read_sources(p.streams, now=now)),
+            "quiet_sources": quiet_source_rows(sources),
+            "failing_sources": failing_source_rows(sources),
             "subscriptions": subscription_rows(
                 subs, delivery_statuses(await latest_attempts(p.ledger.client, p.deliveries)), now=now,
-                remind_at=remind_at, unsubscribed=await unsubscribed_from(p.subscriptions, p.streams.key, subs)),
+                remind_at=remind_at, unsubscribed=unsubscribed),
             "notice": notice.text, "row_notices": notice.on_rows,
             "form": SubscriptionForm(), "errors": FormErrors(), "backtest": None, "tried": False, "row_errors": {},
             "today": day_label(today), "pause_default": day_label(today),
@@ -331,8 +336,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                 sub_id: "Name the email address to resubscribe, as this subscription lists it."})
         p = parts()
         try:
-            done = await resubscribe(p.subscriptions.get, unsubscribed_records(p.subscriptions, p.streams.key),
-                                     sub_id, address)
+            unsubscribed = await kept_unsubscribes_recorded(p.subscriptions, p.streams.key, p.unsubscribe_spool)
+            done = await resubscribe(p.subscriptions.get, unsubscribed, sub_id, address)
         except RedisError as exc:
             if not redis_unavailable(exc):
                 raise

@@ -13,6 +13,7 @@ from schemas.streams import DELIVERIES
 from services.common.api import Routes
 from services.common.settings import Settings
 from services.ledger.service import LedgerService
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .routes import DashboardParts, dashboard_routes
 
@@ -29,7 +30,8 @@ class LedgerWithDashboard(LedgerService):
         if self.store is None or self.index is None or self.subscriptions is None:
             raise RuntimeError("dashboard: the ledger has not started")
         return DashboardParts(self.store, self.index, self.subscriptions,
-                              deliveries=self.settings.key(DELIVERIES), streams=self.runtime.streams)
+                              deliveries=self.settings.key(DELIVERIES), streams=self.runtime.streams,
+                              unsubscribe_spool=UnsubscribeSpool(self.settings.data_dir))
 
     def routes(self) -> Routes:
         routes = super().routes()

@@ -246,6 +246,23 @@ class QuietSourceRow:
     quiet_since: str
 
 
+@dataclass(frozen=True)
+class FailingSourceRow:
+    id: str
+    kind: str
+    since: str  # "1 Dec 2026 08:55 UTC"
+    failures: str  # "3 polls in a row"
+    error: str
+
+
+def failing_source_rows(sources: Iterable[SourceView]) -> list[FailingSourceRow]:
+    """The sources whose latest polls all failed, the longest failing first."""
+    failing = sorted(((s.failing, s) for s in sources if s.failing), key=lambda f: f[0].since)
+    return [FailingSourceRow(id=s.id, kind=s.kind, since=_utc_label(f.since), error=f.error,
+                             failures=f"{f.failures} poll{'' if f.failures == 1 else 's'} in a row")
+            for f, s in failing]
+
+
 def quiet_source_rows(sources: Iterable[SourceView]) -> list[QuietSourceRow]:
     """The sources judged quiet, the longest quiet first; the others need no one's attention."""
     quiet = [(s.quiet_since, s.last_release, s) for s in sources if s.quiet_since and s.last_release]

@@ -1,7 +1,8 @@
 """What the polled sources look like now: a read only, for ``GET /sources``, ``/metrics`` and the dashboard.
 
 It reads what ingest keeps in Redis (see :mod:`services.ingest.source_rhythm`): the configured sources, when
-each last published, and what the last silence check judged. It needs no ingest running in the same process.
+each last published, what the last silence check judged, and whether its latest polls failed
+(:mod:`services.ingest.source_failures`). It needs no ingest running in the same process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.common.streams import Streams
 
+from .source_failures import failing_key
 from .source_rhythm import REGISTRY, from_epoch, releases_key, rhythm_key
+
+
+class SourceFailing(BaseModel):
+    """A source whose latest polls all failed: since when, how many, and why the last one did."""
+
+    since: AwareDatetime = Field(description="When the first of the failed polls in a row was.")
+    failures: int = Field(description="How many polls in a row failed.", examples=[3])
+    error: str = Field(description="Why the last one failed, in a few words.",
+                       examples=["HTTP 503 from www.gov.uk"])
 
 
 class SourceView(BaseModel):
@@ -26,6 +37,8 @@ class SourceView(BaseModel):
     usual_gap_seconds: float | None = Field(description="The median of its latest gaps between releases; null "
                                             "until it has enough of them to be judged.")
     quiet_since: AwareDatetime | None = Field(description="When it went quiet; null when it is not quiet.")
+    failing: SourceFailing | None = Field(default=None, description="Its latest polls all failed (the next "
+                                          "that succeeds ends it); null when the latest succeeded.")
 
 
 class SourcesAnswer(BaseModel):
@@ -43,12 +56,21 @@ async def read_sources(streams: Streams, *, now: datetime) -> list[SourceView]:
         for name in names:
             pipe.zrange(releases_key(streams, name), -1, -1, withscores=True)
             pipe.hmget(rhythm_key(streams, name), "usual_gap", "quiet_since")
+            pipe.hmget(streams.key(failing_key(name)), "since", "failures", "error")
         answers = await pipe.execute()
     views = []
-    for name, latest, (gap, since) in zip(names, answers[::2], answers[1::2]):
+    for name, latest, (gap, since), failures in zip(names, answers[::3], answers[1::3], answers[2::3]):
         last = from_epoch(latest[0][1]) if latest else None
         views.append(SourceView(
             id=name, kind=kinds[name], last_release=last,
             seconds_since_release=(now - last).total_seconds() if last else None,
-            usual_gap_seconds=float(gap) if gap else None, quiet_since=from_epoch(since) if since else None))
+            usual_gap_seconds=float(gap) if gap else None, quiet_since=from_epoch(since) if since else None,
+            failing=_failing(*failures)))
     return views
+
+
+def _failing(since: bytes | None, failures: bytes | None, error: bytes | None) -> SourceFailing | None:
+    if not failures:
+        return None
+    return SourceFailing(since=from_epoch(float(since or 0)), failures=int(failures),
+                         error=(error or b"").decode(errors="replace"))

@@ -1,6 +1,6 @@
 import pytest
 
-from services.common.redis_writes import write_refusal
+from services.common.redis_writes import replica_refusal, write_refusal
 
 
 @pytest.mark.parametrize(("memory", "refused"), [
@@ -12,3 +12,21 @@ from services.common.redis_writes import write_refusal
 ], ids=["no-maxmemory", "at-maxmemory", "past-maxmemory", "past-only-by-buffers-not-counted", "evicting"])
 def test_write_refusal_of_info_memory(memory, refused):
     assert (write_refusal(memory) is not None) == refused
+
+
+@pytest.mark.parametrize(("replication", "read_only", "refusal"), [
+    ({"role": "master", "connected_slaves": 1}, True, None),
+    ({"role": "slave", "master_host": "10.0.0.5", "master_port": 6379, "master_link_status": "up"}, True,
+     "Redis refuses writes: a read-only replica (master at 10.0.0.5:6379)"),
+    ({"role": "slave", "master_host": "fd00::5", "master_port": 6380}, True,
+     "Redis refuses writes: a read-only replica (master at [fd00::5]:6380)"),
+    ({"role": "slave", "master_host": "10.0.0.5", "master_port": 6379}, False, None),
+], ids=["primary", "read-only-replica", "replica-of-an-ipv6-master", "writable-replica"])
+def test_replica_refusal_of_info_replication(replication, read_only, refusal):
+    found = replica_refusal(replication, read_only=read_only)
+    assert found == refusal if refusal is None else found.startswith(refusal + ": "), found
+
+
+def test_a_replica_refusal_says_what_to_do():
+    refusal = replica_refusal({"role": "slave", "master_host": "10.0.0.5", "master_port": 6379}, read_only=True)
+    assert "REDIS_URL" in refusal

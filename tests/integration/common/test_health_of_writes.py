@@ -1,5 +1,5 @@
-"""`/healthz` of a Redis that answers but refuses writes: at its maxmemory (noeviction) or stopped by a failed save
-(MISCONF). A probe is told (503, naming the cause) while writes are refused, and 200 again once they are taken."""
+"""`/healthz` of a Redis that answers but refuses writes: at its maxmemory (noeviction), stopped by a failed save
+(MISCONF), or a read-only replica (after a failover). A probe is told (503, naming the cause) while writes are refused, and 200 again once they are taken."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import shutil
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
-from redis.exceptions import OutOfMemoryError, ResponseError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 
 from services.common.auth import ApiAuth
+from services.common.embedded_redis import EmbeddedRedis, free_port
 from services.common.http import HttpServer
 from services.common.runtime import Runtime
 
@@ -88,3 +89,29 @@ async def test_a_redis_whose_save_failed_is_unhealthy_until_it_takes_writes_agai
         assert await _healthz(port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
     finally:  # saves off again, as the server was started: its stop would try one more and wait for it
         await client.config_set("save", "")
+
+
+async def test_a_read_only_replica_is_unhealthy_until_it_is_a_primary_again(served, tmp_path):
+    """Before: 200, since a replica answers PING and every read, while each write is refused with READONLY."""
+    port, client = served
+    primary = EmbeddedRedis(tmp_path / "primary", appendonly=False, port=free_port())
+    await primary.start_from_loop()
+    try:
+        await client.replicaof("127.0.0.1", primary.port)  # what a failover leaves where the primary was
+        with pytest.raises(ReadOnlyError):
+            await client.set("probe", "x")
+        code, body = await _healthz(port)
+        assert code == 503 and body["status"] == "unhealthy", body
+        assert (f"Redis refuses writes: a read-only replica (master at 127.0.0.1:{primary.port})"
+                in body["checks"]["ledger"]), body
+
+        await client.config_set("replica-read-only", "no")  # a writable replica takes the writes
+        assert await _healthz(port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
+        await client.config_set("replica-read-only", "yes")
+        assert (await _healthz(port))[0] == 503
+
+        await client.replicaof("NO", "ONE")
+        await client.set("probe", "x")
+        assert await _healthz(port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
+    finally:
+        await asyncio.to_thread(primary.stop)

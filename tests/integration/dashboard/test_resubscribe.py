@@ -16,6 +16,8 @@ import redis.asyncio as aioredis
 from services.common.embedded_redis import EmbeddedRedis, free_port
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
+from services.notifier.unsubscribe import Recipient
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
 from services.notifier.unsubscribed import Unsubscribed
 
 from .conftest import sign_in_form, signed_in
@@ -45,6 +47,19 @@ async def _unsubscribed(redis_url: str, key, sub_id: str = "mail") -> set[str]:
     finally:
         await client.aclose()
 
+
+
+GENERATIONS = "notifier:subscriptions:generations"
+
+
+async def _link_of(settings, address: str, sub_id: str = "mail") -> Recipient:
+    """The recipient of ``address``'s unsubscribe link in an email of the subscription as it is now."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        generation = await Unsubscribed(client, settings.key, settings.key(GENERATIONS)).generation(sub_id)
+    finally:
+        await client.aclose()
+    return Recipient(sub_id, address, generation)
 
 
 def _row(page: str, sub_id: str = "mail") -> str:
@@ -101,6 +116,38 @@ async def test_a_signed_in_row_resubscribes_an_address_says_so_and_a_repeat_chan
         assert parse_qs(urlsplit(location).query)["notice"] == ["not-unsubscribed"]
         assert ("desk@example.org is not unsubscribed from ‘mail’: nothing to undo."
                 in _row(await _get(client, base, location)))
+
+
+async def test_an_unsubscribe_kept_on_disk_is_recorded_before_the_resubscribe_not_after_it(ledger_app, settings):
+    """Before: the button undid what Redis held and left the notifier's spool as it was; the notifier's replay
+    then unsubscribed the address again, seconds after the operator had resubscribed it."""
+    base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    spool = UnsubscribeSpool(settings.data_dir)
+    spool.append(await _link_of(settings, "desk@example.org"))  # pressed again while Redis could not take it
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        csrf = await signed_in(client, base)
+        status, location, _ = await _resubscribe(client, base, csrf=csrf, address="desk@example.org")
+    assert status == 303 and "notice=resubscribed" in location
+    assert not spool.path.exists()
+    redis = aioredis.Redis.from_url(settings.redis_url)
+    try:  # the notifier's own replay, a moment later, finds nothing left to record
+        assert await spool.replay(Unsubscribed(redis, settings.key, settings.key(GENERATIONS))) == 0
+    finally:
+        await redis.aclose()
+    assert await _unsubscribed(settings.redis_url, settings.key) == set()
+
+
+async def test_the_rows_list_the_unsubscribes_kept_on_disk(ledger_app, settings):
+    """Before: an unsubscribe taken while Redis was down was missing from its row until the notifier recorded it."""
+    base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    UnsubscribeSpool(settings.data_dir).append(await _link_of(settings, "ops@example.org"))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        await signed_in(client, base)
+        row = _row(await _get(client, base, "/"))
+    assert "Resubscribe desk@example.org to mail" in row and "Resubscribe ops@example.org to mail" in row
+    assert not UnsubscribeSpool(settings.data_dir).path.exists()
 
 
 async def test_a_resubscribe_without_its_session_or_csrf_token_changes_nothing(ledger_app, settings):

@@ -23,6 +23,7 @@ from services.ingest.identity import content_hash
 from services.ingest.quiet_watch import QuietWatch
 from services.ingest.rhythm import Change, QuietRules
 from services.ingest.service import IngestService
+from services.ingest.source_failures import record_failure, record_success
 from services.ingest.source_metrics import SourceCollector
 from services.ingest.source_reads import read_sources
 from services.ingest.state import publish_if_changed
@@ -117,10 +118,10 @@ async def test_sources_are_read_as_the_watch_judged_them_and_exported_as_gauges(
     views = {v.id: v for v in await read_sources(streams, now=now)}
     assert views[FEED.name].model_dump() == {
         "id": FEED.name, "kind": "feed", "last_release": last, "seconds_since_release": 4 * 86400.0,
-        "usual_gap_seconds": 86400.0, "quiet_since": last + 3 * DAY}
+        "usual_gap_seconds": 86400.0, "quiet_since": last + 3 * DAY, "failing": None}
     assert views[PAGE.name].model_dump() == {
         "id": PAGE.name, "kind": "page", "last_release": None, "seconds_since_release": None,
-        "usual_gap_seconds": None, "quiet_since": None}
+        "usual_gap_seconds": None, "quiet_since": None, "failing": None}
 
     collector = SourceCollector(streams)
     await collector.refresh()
@@ -164,3 +165,34 @@ async def test_get_sources_answers_every_configured_source_in_the_documented_sha
     assert source["usual_gap_seconds"] is None and source["quiet_since"] is None  # 2 gaps: not judged yet
     assert document["paths"]["/sources"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/SourcesAnswer"}
+
+
+async def test_a_failing_source_is_in_get_sources_until_a_poll_succeeds(settings, streams):
+    """Before: only `pledgewatch status` said a source's polls kept failing; `GET /sources` did not."""
+    service = IngestService(settings, watch=[], sources=[FEED, PAGE])
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    await service.start()
+    http.add_routes(service.routes())
+    await http.start()
+    try:
+        await service.quiet_watch.register()  # the sources listed, none polled: the failures are the test's
+        await record_failure(streams, FEED.name, "HTTP 503 from www.gov.uk", now=FIRST)
+        await record_failure(streams, FEED.name, "timed out after 30 s", now=FIRST + timedelta(minutes=5))
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{http.port}") as client:
+            async with client.get("/sources") as resp:
+                assert resp.status == 200
+                failing = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
+            await record_success(streams, FEED.name)
+            async with client.get("/sources") as resp:
+                after = {s["id"]: s["failing"] for s in (await resp.json())["sources"]}
+            async with client.get("/openapi.json") as resp:
+                document = await resp.json()
+    finally:
+        await http.stop()
+        await service.stop()
+    assert failing == {FEED.name: {"since": "2026-10-01T09:30:00Z", "failures": 2, "error": "timed out after 30 s"},
+                       PAGE.name: None}
+    assert after == {FEED.name: None, PAGE.name: None}
+    schemas = document["components"]["schemas"]
+    assert set(schemas["SourceFailing"]["properties"]) == {"since", "failures", "error"}
+    assert "failing" in schemas["SourceView"]["properties"]

@@ -77,11 +77,23 @@ async def test_a_page_source_with_no_content_type_is_read_when_it_is_html(untype
     assert "open the line by 2027" in release.body and release.url == untyped.base + "/rail"
 
 
+async def test_an_xhtml_page_with_an_xml_declaration_and_no_content_type_is_read(untyped, reader):
+    """Before: refused, "its first bytes are not an HTML page (they read as text/xml)"."""
+    untyped.pages["/rail"] = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML '
+                              b'1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+                              b'<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><title>Rail plan</title>'
+                              b"</head><body><main><h1>Rail plan</h1><p>The department will open the line by 2027 "
+                              b"\xe2\x80\x94 at \xc2\xa3120m.</p></main></body></html>")
+    draft = await reader.page(untyped.base + "/rail", source="transport", now=NOW)
+    assert "open the line by 2027 — at £120m" in draft.release.body
+
+
 @pytest.mark.parametrize(("body", "read_as"), [
     (b"\x00\x01\x02\x03\xff\xfe binary", "application/octet-stream"),
     (b"%PDF-1.7\n1 0 obj", "application/pdf"),
     (b"Just words, no markup.", "text/plain"),
-], ids=["binary", "pdf", "plain-text"])
+    (b'<?xml version="1.0"?><html><body><p>No XHTML namespace.</p></body></html>', "text/xml"),
+], ids=["binary", "pdf", "plain-text", "xml-with-an-html-root-outside-the-xhtml-namespace"])
 async def test_a_page_with_no_content_type_that_is_not_html_is_refused_saying_so(untyped, reader, body, read_as):
     untyped.pages["/file"] = body
     with pytest.raises(ContentError) as refused:

@@ -11,9 +11,9 @@ from schemas.alerts import DeliveryAttempt
 from services.dashboard.deliveries import delivery_statuses
 from services.dashboard.forms import FormErrors, SubscriptionForm
 from services.dashboard.pages import render
-from services.dashboard.views import (chain_view, filter_summary, gap_label, quiet_source_rows, release_view,
-                                      subscription_rows, timeline)
-from services.ingest.source_reads import SourceView
+from services.dashboard.views import (chain_view, failing_source_rows, filter_summary, gap_label, quiet_source_rows,
+                                      release_view, subscription_rows, timeline)
+from services.ingest.source_reads import SourceFailing, SourceView
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ledger.models import ReleaseSummary
 from services.notifier.subscriptions import Filter, parse_subscription
@@ -130,6 +130,31 @@ def test_only_sources_judged_quiet_are_shown_the_longest_quiet_first():
     assert [r.id for r in rows] == ["oldest", "recent"]
     assert rows[0].usual_gap == "6 hours" and rows[0].quiet_since == "29 Nov 2017 09:00 UTC"
     assert rows[1].last_release == "26 Nov 2017 09:00 UTC"
+
+
+def _failing(name, since, failures, error="HTTP 503 from www.gov.uk"):
+    return _source(name).model_copy(update={"failing": SourceFailing(since=since, failures=failures, error=error)})
+
+
+def test_only_failing_sources_are_listed_the_longest_failing_first():
+    rows = failing_source_rows([_source("fine"), _failing("recent", NOW - timedelta(minutes=10), 2),
+                                _failing("oldest", NOW - timedelta(days=1), 1, error="timed out after 30 s")])
+    assert [(r.id, r.since, r.failures, r.error) for r in rows] == [
+        ("oldest", "30 Nov 2017 09:00 UTC", "1 poll in a row", "timed out after 30 s"),
+        ("recent", "1 Dec 2017 08:50 UTC", "2 polls in a row", "HTTP 503 from www.gov.uk")]
+
+
+def test_the_page_says_in_words_which_sources_fail_and_an_error_adds_no_markup():
+    """Before: only `pledgewatch status` said a source kept failing; the dashboard showed nothing of it."""
+    rows = failing_source_rows([_failing("govuk-home-office", NOW - timedelta(hours=1), 3,
+                                         error='<script>alert(1)</script> "HTTP 503"')])
+    page = " ".join(_home(failing_sources=rows).split())
+    assert ('<section id="failing-sources" aria-labelledby="failing-sources-title" class="warning"> '
+            '<h2 id="failing-sources-title">Sources failing to be read</h2>') in page
+    assert ("<li><strong>govuk-home-office</strong> (feed): failing since 1 Dec 2017 08:00 UTC, 3 polls in a row; "
+            "last error: &lt;script&gt;alert(1)&lt;/script&gt; &#34;HTTP 503&#34;</li>") in page
+    assert "<script>" not in page
+    assert "failing-sources" not in _home(failing_sources=[]) and "failing-sources" not in _home()
 
 
 def test_a_usual_gap_reads_in_the_largest_unit_it_fills():
