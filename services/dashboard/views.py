@@ -152,6 +152,9 @@ class Announcement:
     source: str
 
 
+DATES_IN_SUMMARY = 4  # a chain's heading names this many dates at most; more would not be read
+
+
 @dataclass(frozen=True)
 class ChainView:
     actor: str
@@ -161,8 +164,13 @@ class ChainView:
 
     @property
     def summary(self) -> str:
-        """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019``."""
-        return f"announced {len(self.announcements)} times: " + ", ".join(a.day for a in self.announcements)
+        """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019``; past ``DATES_IN_SUMMARY`` dates, the first
+        and the latest: ``announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018`` (every date is in
+        the list under it)."""
+        times, first, latest = len(self.announcements), self.announcements[0], self.announcements[-1]
+        if times <= DATES_IN_SUMMARY:
+            return f"announced {times} times: " + ", ".join(a.day for a in self.announcements)
+        return f"announced {times} times, first on {first.day}, latest on {latest.day}"
 
 
 def chain_view(chain: list[LedgerEntry]) -> ChainView:

@@ -35,12 +35,30 @@ class Duration:
 def parse_duration(text: str) -> Duration:
     """Parse an ISO 8601 duration of at most :data:`LONGEST` (years and months count as average
     Gregorian ones); raise ``ValueError`` with the reason when it is not one, or is longer."""
-    match = _PATTERN.match(text or "") if len(text or "") <= MAX_TEXT else None
-    if not match or text in ("P", "PT") or text.endswith("T"):
+    n = _counts(text)
+    if n is None:
         raise ValueError(f"{text[:MAX_TEXT]!r} is not an ISO 8601 duration (e.g. P30D, P1W, PT2H)")
-    n = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
     if sum(n[k] * _SECONDS[k] for k in n) > MAX_SECONDS:
         raise ValueError(f"{text!r} is longer than {LONGEST}")
+    return _duration(n)
+
+
+def duration_of_any_length(text: str) -> Duration | None:
+    """An ISO 8601 duration of any length, as :func:`parse_duration` reads one (a day is 24 hours, a week 7
+    days: ``PT60M``, ``PT1H`` and ``PT3600S`` are one duration, as are ``P1D`` and ``PT24H``); None when it is
+    not one."""
+    n = _counts(text)
+    return None if n is None else _duration(n)
+
+
+def _counts(text: str) -> dict[str, int] | None:
+    match = _PATTERN.match(text or "") if len(text or "") <= MAX_TEXT else None
+    if not match or text in ("P", "PT") or text.endswith("T"):
+        return None
+    return {k: int(v) if v else 0 for k, v in match.groupdict().items()}
+
+
+def _duration(n: dict[str, int]) -> Duration:
     return Duration(months=n["y"] * 12 + n["mo"],
                     delta=timedelta(weeks=n["w"], days=n["d"], hours=n["h"], minutes=n["mi"], seconds=n["s"]))
 

@@ -8,8 +8,10 @@ the same words; "£17m by March 2027 ... in schools" and "£17m by December 2028
 in what is acted on, however short the texts (3 of their 5 words shared). Two different quantities make two
 commitments, as two amounts do: "deploy 50 armed officers" and "deploy 5,000 armed officers" (see
 :mod:`.quantities`); a restatement naming no quantity, or one more, is left to the words, as one without money
-is. The ledger finds candidates through index keys (:func:`index_keys`) and confirms each with
-:func:`same_commitment`.
+is. Two different response times make two commitments too: "remove it within 1 hour of being notified" and
+"... within 5 hours ...", read from the deadlines the classifier resolved, one duration however written ("60
+minutes", "one hour"); one with none is left to the words. The ledger finds candidates through index keys
+(:func:`index_keys`) and confirms each with :func:`same_commitment`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from functools import lru_cache
 
-from schemas.classified import Commitment, DateDeadline, PeriodDeadline
+from schemas.classified import Commitment, DateDeadline, PeriodDeadline, ResponseTimeDeadline
+from services.notifier.durations import Duration, duration_of_any_length
 
 from .quantities import quantities
 from .words import action_words, overlap
@@ -61,13 +64,15 @@ def _index_keys(actor: str, money: str | None, text: str) -> tuple[str, ...]:
     return (*keys, *sorted(f"w:{actor}:{word}" for word in words))
 
 
-Likeness = tuple[str, str, str | None, frozenset[str], frozenset[date], frozenset[str]]
+ResponseTime = tuple[Duration | str, Duration | str]  # its shortest and longest; as written when unreadable
+Likeness = tuple[str, str, str | None, frozenset[str], frozenset[date], frozenset[str], frozenset[ResponseTime]]
 
 
 def likeness(c: Commitment) -> Likeness:
     """All :func:`same_commitment` compares of ``c``: two commitments alike in it are the same commitment to
-    every other (its actor, kind, amount, action words, due dates and quantities)."""
-    return actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c), commitment_quantities(c)
+    every other (its actor, kind, amount, action words, due dates, quantities and response times)."""
+    return (actor_key(c.actor), c.kind, money_key(c), commitment_words(c), due_dates(c), commitment_quantities(c),
+            response_times(c))
 
 
 def commitment_words(c: Commitment) -> frozenset[str]:
@@ -100,6 +105,18 @@ def due_dates(c: Commitment) -> frozenset[date]:
                      if isinstance(d, DateDeadline) or (isinstance(d, PeriodDeadline) and d.end is not None))
 
 
+def response_times(c: Commitment) -> frozenset[ResponseTime]:
+    """How soon ``c`` must be acted on each time, as its response-time deadlines say: each one's shortest and
+    longest duration, one value however written ("PT60M" and "PT1H"; "P1D" and "PT24H"). The event the time runs
+    from is left to the words: the classifier names it only where the text does."""
+    return frozenset((_comparable_duration(d.min), _comparable_duration(d.max))
+                     for d in c.deadlines if isinstance(d, ResponseTimeDeadline))
+
+
+def _comparable_duration(iso: str) -> Duration | str:
+    return duration_of_any_length(iso) or iso  # "P" and "PT" pass the schema's pattern: compared as written
+
+
 def same_commitment(a: Commitment, b: Commitment) -> bool:
     """Whether ``b`` announces again what ``a`` announced (the relation is symmetric)."""
     return alike(likeness(a), likeness(b))
@@ -108,11 +125,14 @@ def same_commitment(a: Commitment, b: Commitment) -> bool:
 def alike(a: Likeness, b: Likeness) -> bool:
     """:func:`same_commitment` of two commitments from their :func:`likeness`: a caller comparing one
     commitment with many works each one's out once."""
-    (actor_a, kind_a, money_a, words_a, days_a, counts_a), (actor_b, kind_b, money_b, words_b, days_b, counts_b) = a, b
+    actor_a, kind_a, money_a, words_a, days_a, counts_a, times_a = a
+    actor_b, kind_b, money_b, words_b, days_b, counts_b, times_b = b
     if actor_a != actor_b or kind_a != kind_b:
         return False
     if not (counts_a <= counts_b or counts_b <= counts_a):
         return False  # each counts what the other does not: 50 officers and 5,000 are two commitments
+    if not (times_a <= times_b or times_b <= times_a):
+        return False  # each demands a response time the other does not: within 1 hour and within 5 hours
     shared = overlap(words_a, words_b)
     other_days = bool(days_a) and bool(days_b) and not days_a & days_b
     if other_days and not (words_a <= words_b or words_b <= words_a):

@@ -10,7 +10,7 @@ import pytest
 
 from samples import BORDERS, FUNDING, FUNDING_AGAIN, FUNDING_CUT, PUBLISHED, release
 from schemas import ReleaseClassifiedEvent
-from schemas.classified import Commitment, DateDeadline
+from schemas.classified import Commitment, DateDeadline, ResponseTimeDeadline
 from services.notifier.alert_commit import Commit
 from services.notifier.announcement_index import COMMON, AnnouncementIndex
 from services.notifier.announcements import Announced
@@ -218,6 +218,37 @@ async def test_another_headcount_from_the_same_actor_is_a_new_commitment_told_to
     told = {a["commitments"][0]["id"]: a["kind"] for a in _data(receiver, "all")}
     assert told == {"c-50": "new", "c-5000": "new", "c-5000-again": "reannounced"}  # 5000 is 5,000 written otherwise
     assert sorted(a["commitments"][0]["id"] for a in _data(receiver, "quiet")) == ["c-50", "c-5000"]
+
+
+def _removal(cid: str, within: str, duration: str) -> Commitment:
+    """As the classifier reads "Platforms must remove terrorist content within 1 hour of being notified."."""
+    rule = f"within {within} of being notified"
+    text = f"Platforms must remove terrorist content {rule}."
+    return Commitment(id=cid, text=text, span=(0, len(text)), kind="demand", actor="Platforms",
+                      category="online_content", counter_terrorism=True, confidence=0.9,
+                      deadlines=[ResponseTimeDeadline(min=duration, max=duration, anchor="notification", text=rule,
+                                                      span=(text.index(rule), len(text) - 1))])
+
+
+async def test_another_response_time_demanded_of_the_same_actor_is_a_new_commitment_told_to_every_desk(
+        notifier, receiver, write_yaml, publish_classified):
+    """Before: a response time was neither a due date nor a quantity, so "within 1 hour" and, later, "within 5
+    hours" were one chain, and the desk opted out of re-announcements never heard of the changed demand."""
+    n = await notifier(subscriptions=write_yaml(DESKS.format(all=receiver.url("all"), quiet=receiver.url("quiet"))))
+    for cid, within, duration, release_id, published_at in (("c-1h", "1 hour", "PT1H", "ho/1h", PUBLISHED),
+                                                             ("c-5h", "5 hours", "PT5H", "ho/5h", MARCH_2018),
+                                                             ("c-60m", "60 minutes", "PT60M", "ho/60m", FEB_2019)):
+        entry = await publish_classified(n.service, release(_removal(cid, within, duration), release_id=release_id,
+                                                            published_at=published_at))
+        await wait_for(lambda: handled(n.service, entry), what=f"{release_id} handled")
+    await wait_for(lambda: len(receiver.hits("all")) == 3, what="three alerts")
+    await n.service.worker.drain()
+
+    told = {a["commitments"][0]["id"]: a["kind"] for a in _data(receiver, "all")}
+    assert told == {"c-1h": "new", "c-5h": "new", "c-60m": "reannounced"}  # 60 minutes is 1 hour written otherwise
+    again = next(a for a in _data(receiver, "all") if a["kind"] == "reannounced")
+    assert [x["release_id"] for x in again["reannounced"][0]["announcements"]] == ["ho/1h", "ho/60m"]
+    assert sorted(a["commitments"][0]["id"] for a in _data(receiver, "quiet")) == ["c-1h", "c-5h"]
 
 
 REMINDED_DESKS = """

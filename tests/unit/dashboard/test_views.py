@@ -59,6 +59,30 @@ def test_a_chain_says_how_many_times_and_when():
     assert [a.release_id for a in view.announcements] == ["r1", "r2"] and view.money == "£10m"
 
 
+def _announced(times: int):
+    first = datetime(2017, 11, 29, tzinfo=timezone.utc)
+    return chain_view([entry(FUNDING.model_copy(update={"id": f"c-{n}"}), release_id=f"r{n}",
+                             published=first + timedelta(weeks=n), chain=None if n == 0 else "c-0")
+                       for n in range(times)])
+
+
+def test_a_chain_announced_many_times_is_headed_by_its_first_and_latest_dates_and_lists_them_all():
+    """Before: the heading listed every date, 52 of them in one heading for a commitment announced 52 times."""
+    view = _announced(52)
+    assert view.summary == "announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018"
+    page = render("_chains.html.j2", chains=[view])
+    heading = page[page.index("<h3>"):page.index("</h3>")]
+    assert "announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018" in heading and "6 Dec 2017" not in heading
+    assert page.count("<li><time>") == 52 and "<time>6 Dec 2017</time>" in page  # every date still listed below
+
+
+@pytest.mark.parametrize("times", [2, 3, 4])
+def test_a_chain_announced_a_few_times_is_headed_by_every_date(times):
+    view = _announced(times)
+    assert view.summary == f"announced {times} times: " + ", ".join(a.day for a in view.announcements)
+    assert view.summary in render("_chains.html.j2", chains=[view])
+
+
 def test_the_timeline_groups_deadlines_by_month_and_marks_those_due_this_week():
     soon = FUNDING.deadlines[0].model_copy(update={"end": date(2017, 12, 5)})
     items = [(date(2017, 12, 5), soon, entry(FUNDING)), (date(2017, 12, 20), None, entry(BORDERS)),
