@@ -35,7 +35,10 @@ RUN uv sync --frozen --no-dev --no-editable --no-cache \
 print('classifier core:', build()); sys.exit(build() != 'compiled')"
 
 FROM ${PYTHON_IMAGE}
-RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home pledgewatch
+# /var/spool/pledgewatch: where the compose file keeps unsubscribes Redis cannot take yet, on a volume the notifiers
+# and the ledger share; an empty named volume takes this folder's owner and mode (owner-only, the services' user).
+RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home pledgewatch \
+ && install -d -o pledgewatch -g pledgewatch -m 0700 /var/spool/pledgewatch
 COPY --from=build /opt/pledgewatch /opt/pledgewatch
 WORKDIR /app
 COPY seeds ./seeds

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default_factory=lambda: default_data_dir(os.environ),
         description="Embedded Redis data (AOF), run.json and the lock of a running `pledgewatch run`; "
                     "PLEDGEWATCH_DATA_DIR is the older name of PLEDGEWATCH_HOME.")
+    unsubscribe_spool_dir: Path | None = Field(
+        default=None,
+        description="Folder the notifier keeps unsubscribes in while Redis cannot take them, and the dashboard "
+                    "reads them from; writable by every notifier and by the process serving the dashboard. Unset: "
+                    "the data folder.")
     consumer: str = Field(
         default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
         description="Consumer name inside each group; unique per replica.",
@@ -213,6 +218,11 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().absolute()  # run.json tells other folders where to look
 
+    @field_validator("unsubscribe_spool_dir")
+    @classmethod
+    def _absolute_spool(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser().absolute()  # as the data folder: one place
+
     @model_validator(mode="before")
     @classmethod
     def _one_home(cls, data: object) -> object:
@@ -267,7 +277,8 @@ class Settings(BaseSettings):
                              "<hostname>-<pid>)")
         return value
 
-    @field_validator("redis_url", "api_token", "api_token_file", "subscriptions", mode="before")
+    @field_validator("redis_url", "api_token", "api_token_file", "subscriptions", "unsubscribe_spool_dir",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return none_if_blank(value)
@@ -306,6 +317,11 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"{where}: {exc}") from None
         return self
+
+    @property
+    def unsubscribe_spool_folder(self) -> Path:
+        """Where unsubscribes Redis cannot take are kept: ``unsubscribe_spool_dir``, else the data folder."""
+        return self.unsubscribe_spool_dir or self.data_dir
 
     @property
     def api_token_value(self) -> str | None:

@@ -72,7 +72,7 @@ class DashboardParts:
     subscriptions: SubscriptionStore
     deliveries: str  # the deliveries stream's key
     streams: Streams  # for what ingest keeps of the polled sources
-    unsubscribe_spool: UnsubscribeSpool | None = None  # the notifier's, in the shared data folder
+    unsubscribe_spool: UnsubscribeSpool | None = None  # the notifier's, in the folder both are given
 
 
 def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | None, open_reads: bool,

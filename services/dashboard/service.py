@@ -31,7 +31,7 @@ class LedgerWithDashboard(LedgerService):
             raise RuntimeError("dashboard: the ledger has not started")
         return DashboardParts(self.store, self.index, self.subscriptions,
                               deliveries=self.settings.key(DELIVERIES), streams=self.runtime.streams,
-                              unsubscribe_spool=UnsubscribeSpool(self.settings.data_dir))
+                              unsubscribe_spool=UnsubscribeSpool(self.settings.unsubscribe_spool_folder))
 
     def routes(self) -> Routes:
         routes = super().routes()

@@ -177,7 +177,7 @@ class NotifierService:
         self._overridden: frozenset[str] = frozenset()  # the stored subscriptions the file overrides, warned of
         self.unsubscribed: Unsubscribed | None = None
         self.unsubscribe_links = unsubscribe_links(self.config, self.settings)
-        self.unsubscribe_spool = UnsubscribeSpool(settings.data_dir)
+        self.unsubscribe_spool = UnsubscribeSpool(settings.unsubscribe_spool_folder)
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.send_loop: SendLoop | None = None  # the worker's own loop and thread (PLEDGEWATCH_DELIVERY_THREAD)

@@ -1,15 +1,16 @@
-"""Unsubscribes taken while Redis cannot record them: written to a file in the data folder, recorded in Redis later.
+"""Unsubscribes taken while Redis cannot record them: written to a file on disk, recorded in Redis later.
 
 A mail client's one-click unsubscribe (RFC 8058) is one POST, never retried: answered 503, it is lost and the
 recipient keeps getting mail. So when Redis cannot take an unsubscribe, the link's recipient (subscription id,
-address, the link's generation: never the token) is appended to ``unsubscribes-pending.jsonl`` in the data folder,
-synced to disk, and the link answers that it is done. Each line is recorded in Redis (:meth:`Unsubscribed.add`,
-which records nothing for a link of a subscription deleted or made again since) once Redis answers: before this
+address, the link's generation: never the token) is appended to ``unsubscribes-pending.jsonl`` in the spool folder
+(``PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR``, else the data folder; the dashboard's process reads the same one), synced
+to disk, and the link answers that it is done. Each line is recorded in Redis (:meth:`Unsubscribed.add`, which
+records nothing for a link of a subscription deleted or made again since) once Redis answers: before this
 notifier's next email reads who unsubscribed, before the operator's listing or undoing of one, and every few
 seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
-between processes sharing the data folder); the rewrite replaces the file, so an append opens it under the lock.
+between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def read_line(line: str) -> Recipient | None:
 
 
 class UnsubscribeSpool:
-    def __init__(self, data_dir: Path) -> None:
-        self.path, self._lock_path = data_dir / SPOOL_NAME, data_dir / "unsubscribes-pending.lock"
+    def __init__(self, folder: Path) -> None:
+        self.path, self._lock_path = folder / SPOOL_NAME, folder / "unsubscribes-pending.lock"
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

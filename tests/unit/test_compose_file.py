@@ -2,6 +2,7 @@
 and every setting reaches them from one env file."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -129,3 +130,45 @@ def test_the_notifiers_unsubscribe_links_point_at_its_published_port_unless_env_
     host, ports, _ = notifier_ports.split("#")[0].strip().split(":")
     setting = compose["services"]["notifier"]["environment"]["PLEDGEWATCH_PUBLIC_URL"]
     assert setting == f"${{PLEDGEWATCH_PUBLIC_URL:-http://{host}:{ports.partition('-')[0]}}}"
+
+
+SPOOL_VARIABLE = "PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR"
+KEEPERS = ["notifier", "ledger"]  # the notifier keeps unsubscribes Redis cannot take; the dashboard replays them
+
+
+def _mount_of(service: dict, folder: str) -> tuple[str, bool]:
+    """The source of the mount ``folder`` lies in (the deepest one) and whether it is read-only."""
+    mounts = []
+    for volume in service.get("volumes", []):
+        source, target, *mode = volume.split(":")
+        if folder == target or folder.startswith(target.rstrip("/") + "/"):
+            mounts.append((len(target), source, "ro" in mode))
+    assert mounts, f"{folder} is on no volume: the container's own layer, lost with the container"
+    _, source, read_only = max(mounts)
+    return source, read_only
+
+
+@pytest.mark.parametrize("name", KEEPERS)
+def test_the_notifier_and_the_ledger_keep_unsubscribes_on_one_writable_named_volume(compose, name):
+    """Before: the folder unsubscribes are kept in while Redis is down was the data folder, the api-token volume
+    mounted read-only in the notifier (every such unsubscribe answered 503 and was lost) and a volume of its own
+    in the ledger (the dashboard never saw them)."""
+    folders = {keeper: compose["services"][keeper]["environment"][SPOOL_VARIABLE] for keeper in KEEPERS}
+    assert len(set(folders.values())) == 1, folders  # one path: the dashboard replays what the notifier kept
+    source, read_only = _mount_of(compose["services"][name], folders[name])
+    assert not read_only
+    assert source in compose["volumes"]  # named, so every replica (--scale notifier=2) and the ledger share it
+    assert source != "api-token"
+    assert {_mount_of(compose["services"][keeper], folders[keeper])[0] for keeper in KEEPERS} == {source}
+
+
+def test_the_image_makes_the_spool_folder_its_users_own_so_the_new_volume_is(compose):
+    """An empty named volume takes the owner and mode of the image's folder it is mounted on: made by the image
+    for its user, owner-only, it is writable by the services (which run as that user) and by nobody else."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    final_stage = dockerfile.split("\nFROM ")[-1]
+    (user,) = re.findall(r"^USER (\S+)$", final_stage, flags=re.M)
+    folder = compose["services"]["notifier"]["environment"][SPOOL_VARIABLE]
+    made = re.findall(r"install -d -o (\S+) -g (\S+) -m (\S+) (\S+)", final_stage)
+    assert (user, user, "0700", folder) in made, made
+    assert re.search(rf"^RUN useradd [^\n]* {user}( \\)?$", final_stage, flags=re.M)  # the user made there

@@ -108,6 +108,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_PREFIX", "staging:", "prefix", "staging:"),
     ("PLEDGEWATCH_REDIS_WAIT_SECONDS", "5", "redis_wait_seconds", 5.0),
     ("PLEDGEWATCH_HOME", "/var/lib/pw", "data_dir", Path("/var/lib/pw")),
+    ("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR", "/var/spool/pw", "unsubscribe_spool_folder", Path("/var/spool/pw")),
     ("PLEDGEWATCH_CONSUMER", "replica-7", "consumer", "replica-7"),
     ("PLEDGEWATCH_WATCH", "in:box", "watch", [Path("in"), Path("box")]),
     ("PLEDGEWATCH_POLL_SECONDS", "0.5", "poll_seconds", 0.5),
@@ -496,3 +497,18 @@ def test_a_setting_about_tokens_that_holds_none_shows_its_bad_value(monkeypatch,
         Settings()
     assert bad_settings(refused.value).startswith(f"bad setting: {variable}='many': ")
 
+
+
+@pytest.mark.parametrize("value", [None, "", " "], ids=["unset", "blank", "spaces"])
+def test_unsubscribes_are_kept_in_the_data_folder_unless_a_spool_folder_is_set(monkeypatch, tmp_path, value):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLEDGEWATCH_HOME", "/var/lib/pw")
+    if value is not None:
+        monkeypatch.setenv("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR", value)
+    assert Settings().unsubscribe_spool_folder == Path("/var/lib/pw")
+
+
+def test_a_relative_spool_folder_is_taken_from_the_current_folder_once(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR", "spool")
+    assert Settings().unsubscribe_spool_folder == tmp_path / "spool"

@@ -150,6 +150,21 @@ async def test_the_rows_list_the_unsubscribes_kept_on_disk(ledger_app, settings)
     assert not UnsubscribeSpool(settings.data_dir).path.exists()
 
 
+async def test_the_dashboard_replays_the_unsubscribes_kept_in_the_spool_folder_the_setting_names(
+        ledger_app, settings, tmp_path):
+    """In the containers the notifier keeps them on a volume shared with the ledger's, not in the data folder.
+    Before: the dashboard read the data folder only, and its rows missed them."""
+    shared = tmp_path / "shared-spool"
+    base = await ledger_app(unsubscribe_spool_dir=shared)
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    UnsubscribeSpool(shared).append(await _link_of(settings, "ops@example.org"))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        await signed_in(client, base)
+        row = _row(await _get(client, base, "/"))
+    assert "Resubscribe ops@example.org to mail" in row
+    assert not UnsubscribeSpool(shared).path.exists()
+
+
 async def test_a_resubscribe_without_its_session_or_csrf_token_changes_nothing(ledger_app, settings):
     base = await ledger_app()
     await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")

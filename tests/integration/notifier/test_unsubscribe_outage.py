@@ -31,17 +31,21 @@ ONE_CLICK = {"List-Unsubscribe": "One-Click"}  # the body of a mail client's POS
 PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-async def _notifier(settings, url: str, write_yaml, *, unwritable: bool = False):
+def _unwritable(folder):
+    """Nothing can be written in ``folder``: a file stands where it would be."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+
+
+async def _notifier(settings, url: str, write_yaml, *, unwritable: bool = False, **update):
     """A notifier app (as ``pledgewatch run`` builds it) on Redis ``url``, its subscription "mail" emailing
     :data:`DESK`; the app and the link of that recipient on it. ``unwritable``: nothing can be written in its data
-    folder (a file stands where its folder would be)."""
+    folder. ``update``: other settings changed."""
     path = write_yaml(f"subscriptions: [{{id: mail, channels: [{{email: {{to: ['{DESK}']}}}}]}}]")
-    data_dir = settings.data_dir
     if unwritable:
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
-        data_dir.write_text("not a folder")
+        _unwritable(settings.data_dir)
     changed = settings.model_copy(update={"redis_url": url, "http_redis_seconds": BOUND, "subscriptions": path,
-                                          "consumer": f"n-{uuid.uuid4().hex[:6]}", "data_dir": data_dir})
+                                          "consumer": f"n-{uuid.uuid4().hex[:6]}", **update})
     service = NotifierService(changed, config=fast_config(smtp_host="127.0.0.1", smtp_port=free_port()))
     app = build_app([service], changed, title="pledgewatch notifier")
     await app.start()
@@ -50,8 +54,8 @@ async def _notifier(settings, url: str, write_yaml, *, unwritable: bool = False)
 
 
 @asynccontextmanager
-async def _running(settings, url, write_yaml, *, unwritable: bool = False):
-    app, link = await _notifier(settings, url, write_yaml, unwritable=unwritable)
+async def _running(settings, url, write_yaml, *, unwritable: bool = False, **update):
+    app, link = await _notifier(settings, url, write_yaml, unwritable=unwritable, **update)
     try:
         yield link
     finally:
@@ -202,6 +206,41 @@ async def test_a_one_click_unsubscribe_while_redis_cannot_record_it_is_kept_and_
     if shown is not None:
         assert shown[0] == 200 and shown[4] == ALREADY  # kept: the page says so while Redis cannot
     assert listed == [DESK] and later[:3] == (200, "text/html", PAGE_HEADERS) and later[4] == ALREADY
+
+
+async def test_an_unsubscribe_redis_cannot_take_is_kept_in_the_spool_folder_the_setting_names(
+        settings, redis_server, frozen, write_yaml, api_headers, tmp_path):
+    """The containers' data folder is read-only: PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR names a folder (a volume the
+    notifiers and the dashboard share) where the unsubscribe is kept instead, and recorded from once Redis answers.
+    Before: the setting was not read, the data folder could not be written, and the link answered 503."""
+    server, url = redis_server
+    spool = tmp_path / "shared-spool" / "unsubscribes-pending.jsonl"
+    _unwritable(settings.data_dir)
+    async with _running(settings, url, write_yaml, unsubscribe_spool_dir=spool.parent) as link:
+        with frozen(server):
+            one_click = await _ask("POST", link, data=ONE_CLICK)
+            kept = spool.read_text() if spool.exists() else ""
+        await _until_recorded(spool)
+        await _until_answered(link)
+        listed = await _unsubscribed(link, api_headers)
+    assert one_click[:3] == (200, "text/html", PAGE_HEADERS) and one_click[4] == DONE
+    assert f'"address": "{DESK}"' in kept
+    assert spool.parent.stat().st_mode & 0o777 == 0o700  # made owner-only
+    assert listed == [DESK]
+
+
+async def test_an_unwritable_spool_folder_answers_503_as_an_unwritable_data_folder_did(
+        settings, redis_server, frozen, write_yaml, tmp_path):
+    """The setting is the only place unsubscribes are kept: the data folder, writable here, is not tried instead,
+    where the dashboard would never see them."""
+    server, url = redis_server
+    spool_folder = tmp_path / "shared-spool"
+    _unwritable(spool_folder)
+    async with _running(settings, url, write_yaml, unsubscribe_spool_dir=spool_folder) as link:
+        with frozen(server):
+            one_click = await _ask("POST", link, data=ONE_CLICK)
+    assert _outage(one_click) == NOT_DONE
+    assert not (settings.data_dir / "unsubscribes-pending.jsonl").exists()
 
 
 async def _until_recorded(spool) -> None:
