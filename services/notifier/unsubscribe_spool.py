@@ -11,16 +11,21 @@ seconds (decision 0038). Recording twice is harmless, so a line is dropped only 
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
 between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
+A replay holds ``unsubscribes-replay.lock`` from its read to its rewrite, so that two replays never record the same
+line: one recorded late (its Redis slow to answer) would put back an unsubscribe the operator undid once the other
+replay dropped it. It is waited for without blocking the event loop, and never taken by an append, which must not
+wait for a replay held up by Redis.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from redis.exceptions import RedisError
@@ -31,6 +36,7 @@ from .unsubscribed import Unsubscribed
 log = logging.getLogger(__name__)
 
 SPOOL_NAME = "unsubscribes-pending.jsonl"
+REPLAY_LOCK_WAIT_SECONDS = 0.02  # between two tries at the replay lock another replay holds
 
 
 def spool_line(who: Recipient) -> str:
@@ -50,6 +56,7 @@ def read_line(line: str) -> Recipient | None:
 class UnsubscribeSpool:
     def __init__(self, folder: Path) -> None:
         self.path, self._lock_path = folder / SPOOL_NAME, folder / "unsubscribes-pending.lock"
+        self._replay_lock_path = folder / "unsubscribes-replay.lock"
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -57,6 +64,21 @@ class UnsubscribeSpool:
         fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    @asynccontextmanager
+    async def _replaying(self) -> AsyncIterator[None]:
+        """The replay lock, waited for in turns of the event loop (another replay may wait on Redis meanwhile)."""
+        fd = os.open(self._replay_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    await asyncio.sleep(REPLAY_LOCK_WAIT_SECONDS)
             yield
         finally:
             os.close(fd)  # and with it the lock
@@ -95,6 +117,10 @@ class UnsubscribeSpool:
     async def _replay(self, unsubscribed: Unsubscribed) -> int:
         if not self.path.exists():
             return 0
+        async with self._replaying():
+            return await self._record(unsubscribed)
+
+    async def _record(self, unsubscribed: Unsubscribed) -> int:
         with self._locked():
             lines = self._lines()
         done: list[str] = []

@@ -84,3 +84,31 @@ async def test_a_spool_that_cannot_be_read_is_logged_not_raised(tmp_path, unsubs
     spool.path.mkdir(parents=True)  # a folder where the file should be: unreadable as one, even by root
     assert await spool.replay(unsubscribed) == 0
     assert "not recorded" in caplog.text
+
+
+async def test_an_undo_after_a_replay_is_not_undone_by_another_process_replaying_the_same_unsubscribe(
+        tmp_path, unsubscribed, monkeypatch):
+    """Two processes share the data folder (``--workers``): one replays DESK's kept unsubscribe, the operator's
+    undo replays the spool first (from another process) and then takes DESK out. Before: the first process's
+    record, read from the spool before the second dropped it, reached Redis after the undo and put DESK back."""
+    first, second = UnsubscribeSpool(tmp_path / "data"), UnsubscribeSpool(tmp_path / "data")
+    first.append(DESK)
+    add = unsubscribed.add
+
+    async def undo() -> None:  # what DELETE /subscriptions/mail/unsubscribed/<address> does, on the other process
+        await second.replay(unsubscribed)
+        await unsubscribed.remove(DESK.subscription_id, DESK.address)
+
+    async def slow_to_answer(*args):  # the first process's record still on its way when the undo comes
+        monkeypatch.setattr(unsubscribed, "add", add)
+        undoing = asyncio.create_task(undo())
+        await asyncio.wait({undoing}, timeout=1)  # done at once unless it waits for this replay to finish
+        result = await add(*args)
+        undone.append(undoing)
+        return result
+    undone: list[asyncio.Task] = []
+    monkeypatch.setattr(unsubscribed, "add", slow_to_answer)
+    await first.replay(unsubscribed)
+    await undone[0]
+    assert await unsubscribed.of(DESK.subscription_id) == set()
+    assert not first.path.exists()
