@@ -4,10 +4,10 @@ A mail client's one-click unsubscribe (RFC 8058) is one POST, never retried: ans
 recipient keeps getting mail. So when Redis cannot take an unsubscribe, the link's recipient (subscription id,
 address, the link's generation: never the token) is appended to ``unsubscribes-pending.jsonl`` in the spool folder
 (``PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR``, else the data folder; the dashboard's process reads the same one), synced
-to disk, and the link answers that it is done. Each line is recorded in Redis (:meth:`Unsubscribed.add`, which
-records nothing for a link of a subscription deleted or made again since) once Redis answers: before this
-notifier's next email reads who unsubscribed, before the operator's listing or undoing of one, and every few
-seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
+to disk (the file and its folder), and the link answers that it is done. Each line is recorded in Redis
+(:meth:`Unsubscribed.add`, which records nothing for a link of a subscription deleted or made again since) once
+Redis answers: before this notifier's next email reads who unsubscribed, before the operator's listing or undoing
+of one, and every few seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
 between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
@@ -53,6 +53,15 @@ def read_line(line: str) -> Recipient | None:
         return None
 
 
+def _sync_folder(folder: Path) -> None:
+    """Sync ``folder``'s entries: a file made or renamed in it is there after a power cut."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class UnsubscribeSpool:
     def __init__(self, folder: Path) -> None:
         self.path, self._lock_path = folder / SPOOL_NAME, folder / "unsubscribes-pending.lock"
@@ -93,6 +102,7 @@ class UnsubscribeSpool:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            _sync_folder(self.path.parent)  # the file's name too, when this append made it
 
     def _lines(self) -> list[str]:
         try:
@@ -163,6 +173,7 @@ class UnsubscribeSpool:
                     left.remove(line)
             if not left:
                 self.path.unlink(missing_ok=True)
+                _sync_folder(self.path.parent)  # not back after a power cut, to record again what an undo took out
                 return
             spare = self.path.with_suffix(".tmp")
             fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -172,3 +183,4 @@ class UnsubscribeSpool:
             finally:
                 os.close(fd)
             os.replace(spare, self.path)
+            _sync_folder(self.path.parent)

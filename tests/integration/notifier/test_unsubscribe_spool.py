@@ -2,6 +2,11 @@
 to an append made meanwhile or to a line a crash cut short, none recorded for a subscription deleted since."""
 
 import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 import redis.asyncio as aioredis
@@ -112,3 +117,39 @@ async def test_an_undo_after_a_replay_is_not_undone_by_another_process_replaying
     await undone[0]
     assert await unsubscribed.of(DESK.subscription_id) == set()
     assert not first.path.exists()
+
+
+_APPEND_AND_REPLAY = """
+import sys
+from pathlib import Path
+from services.notifier.unsubscribe import Recipient
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
+
+spool = UnsubscribeSpool(Path(sys.argv[1]))
+spool.append(Recipient("mail", "desk@example.org"))
+spool.append(Recipient("mail", "ops@example.org"))
+lines = spool.path.read_text().splitlines(keepends=True)
+spool._drop(lines[:1])  # a replay's rewrite, ops left kept
+spool._drop(lines[1:])  # and the one that takes the file out
+"""
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace shows the system calls made")
+def test_the_kept_file_is_in_its_folder_on_disk_once_an_unsubscribe_is_answered_done(tmp_path):
+    """Syncing a new file's data does not sync its name: a power cut could lose a spool answered as done (and a
+    rewrite's rename could come undone, bringing back an unsubscribe recorded and then undone)."""
+    data, trace = tmp_path / "data", tmp_path / "trace"
+    subprocess.run(["strace", "-f", "-e", "trace=openat,fsync,rename,unlink", "-o", str(trace), sys.executable, "-c",
+                    _APPEND_AND_REPLAY, str(data)], check=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    calls = trace.read_text().splitlines()
+    folder_fds = {m["fd"] for line in calls
+                  if (m := re.search(rf'openat\(AT_FDCWD, "{re.escape(str(data))}", [^)]*O_DIRECTORY[^)]*\) = (?P<fd>\d+)',
+                                     line))}
+    synced_folder = [n for n, line in enumerate(calls) if (m := re.search(r"fsync\((\d+)\)", line))
+                     and m[1] in folder_fds]
+    created = next(n for n, line in enumerate(calls) if "unsubscribes-pending.jsonl" in line and "O_CREAT" in line)
+    renamed = next(n for n, line in enumerate(calls) if "rename(" in line and "unsubscribes-pending.jsonl" in line)
+    assert any(created < n < renamed for n in synced_folder), "the folder is not synced after the spool is made"
+    unlinked = next(n for n, line in enumerate(calls) if "unlink(" in line and "unsubscribes-pending.jsonl" in line)
+    assert any(renamed < n < unlinked for n in synced_folder), "the folder is not synced after the spool is rewritten"
+    assert any(n > unlinked for n in synced_folder), "the folder is not synced after the spool is taken out"
