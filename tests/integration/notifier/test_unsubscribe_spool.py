@@ -142,9 +142,8 @@ def test_the_kept_file_is_in_its_folder_on_disk_once_an_unsubscribe_is_answered_
     subprocess.run(["strace", "-f", "-e", "trace=openat,fsync,rename,unlink", "-o", str(trace), sys.executable, "-c",
                     _APPEND_AND_REPLAY, str(data)], check=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
     calls = trace.read_text().splitlines()
-    folder_fds = {m["fd"] for line in calls
-                  if (m := re.search(rf'openat\(AT_FDCWD, "{re.escape(str(data))}", [^)]*O_DIRECTORY[^)]*\) = (?P<fd>\d+)',
-                                     line))}
+    opened_folder = re.compile(rf'openat\(AT_FDCWD, "{re.escape(str(data))}", [^)]*O_DIRECTORY[^)]*\) = (?P<fd>\d+)')
+    folder_fds = {m["fd"] for line in calls if (m := opened_folder.search(line))}
     synced_folder = [n for n, line in enumerate(calls) if (m := re.search(r"fsync\((\d+)\)", line))
                      and m[1] in folder_fds]
     created = next(n for n, line in enumerate(calls) if "unsubscribes-pending.jsonl" in line and "O_CREAT" in line)
