@@ -11,6 +11,7 @@ of one, and every few seconds (decision 0038). Recording twice is harmless, so a
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
 between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
+An append and a replay's reads and rewrite, which wait for it and sync, run in a thread, off the event loop.
 A replay holds ``unsubscribes-replay.lock`` from its read to its rewrite, so that two replays never record the same
 line: one recorded late (its Redis slow to answer) would put back an unsubscribe the operator undid once the other
 replay dropped it. It is waited for without blocking the event loop, and never taken by an append, which must not
@@ -131,8 +132,7 @@ class UnsubscribeSpool:
             return await self._record(unsubscribed)
 
     async def _record(self, unsubscribed: Unsubscribed) -> int:
-        with self._locked():
-            lines = self._lines()
+        lines = await asyncio.to_thread(self._locked_lines)  # waits for the lock: off the event loop
         done: list[str] = []
         for line in lines:
             who = read_line(line)
@@ -153,8 +153,12 @@ class UnsubscribeSpool:
                              who.address, who.subscription_id)
             done.append(line)
         if done:
-            self._drop(done)
+            await asyncio.to_thread(self._drop, done)  # the lock, and syncs
         return len(done)
+
+    def _locked_lines(self) -> list[str]:
+        with self._locked():
+            return self._lines()
 
     def replaying(self, unsubscribed: Unsubscribed) -> Callable[[str], Awaitable[set[str]]]:
         """:meth:`Unsubscribed.of`, the spool replayed first: what an email reads before it is sent, so that no

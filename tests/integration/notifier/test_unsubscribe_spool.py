@@ -11,6 +11,8 @@ import sys
 import pytest
 import redis.asyncio as aioredis
 
+from lock_waits import PROC_LOCKS, held_while
+
 from services.notifier.unsubscribe import Recipient
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 from services.notifier.unsubscribed import Unsubscribed
@@ -152,3 +154,14 @@ def test_the_kept_file_is_in_its_folder_on_disk_once_an_unsubscribe_is_answered_
     unlinked = next(n for n, line in enumerate(calls) if "unlink(" in line and "unsubscribes-pending.jsonl" in line)
     assert any(renamed < n < unlinked for n in synced_folder), "the folder is not synced after the spool is rewritten"
     assert any(n > unlinked for n in synced_folder), "the folder is not synced after the spool is taken out"
+
+
+@pytest.mark.skipif(not PROC_LOCKS.exists(), reason="Linux lists who waits for a lock in /proc/locks")
+async def test_a_replay_waits_for_the_spool_and_writes_it_off_the_event_loop(tmp_path, unsubscribed):
+    """A replay runs before each email: its wait for the lock (another process appending) and its rewrite's syncs
+    stood the notifier's event loop still."""
+    spool = UnsubscribeSpool(tmp_path / "data")
+    spool.append(DESK)
+    loop_ran, replayed = await held_while(spool.path.parent / "unsubscribes-pending.lock", spool.replay(unsubscribed))
+    assert loop_ran, "the event loop stood still while the replay waited for the lock"
+    assert replayed == 1 and await unsubscribed.of("mail") == {DESK.address}
