@@ -12,7 +12,7 @@ from redis.exceptions import AuthenticationError, BusyLoadingError, ConnectionEr
 
 from .answer_bound import BoundedPool
 from .errors import StartupError
-from .redis_writes import WritesRefused, replica_refusal, write_refusal
+from .redis_writes import WritesRefused, keyspace_needed, replica_refusal, write_refusal
 from .settings import Settings
 from .streams import Streams
 
@@ -102,11 +102,12 @@ class Runtime:
 
     async def ping(self) -> None:
         """Raises unless Redis answers and takes writes (:mod:`~services.common.redis_writes`): a PING, refused
-        with MISCONF while a failed save stops writes, then ``INFO memory`` and ``INFO replication``; never a
-        write of its own."""
+        with MISCONF while a failed save stops writes, then ``INFO memory`` (and ``INFO keyspace`` when over its
+        maxmemory under an evicting policy) and ``INFO replication``; never a write of its own."""
         client = self.streams.client
         await client.ping()
-        refusal = write_refusal(await client.info("memory"))
+        memory = await client.info("memory")
+        refusal = write_refusal(memory, await client.info("keyspace") if keyspace_needed(memory) else None)
         replication = await client.info("replication")
         if refusal is None and replication.get("role") == "slave":
             refusal = replica_refusal(replication, read_only=await _replica_read_only(client))

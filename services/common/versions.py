@@ -4,7 +4,8 @@ The hash ``versions`` (under the prefix) maps each live process's consumer name 
 (:mod:`.version_presence`), written at start and every :data:`RECORD_EVERY_SECONDS`, taken out when the process
 stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. At start a process refuses to run
 beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``: :class:`AnotherKeySchema`, one line) and
-warns of one of another release of the same schema (a rolling upgrade); while it runs it warns, once each, of any
+warns of one of another release of the same schema (a rolling upgrade), reading and recording in one transaction
+(of two of other schemas starting at once, one runs); while it runs it warns, once each, of any
 it then finds. ``pledgewatch status`` shows them. See docs/decisions/0040.
 """
 
@@ -14,8 +15,10 @@ import asyncio
 import logging
 import os
 import time
+from typing import Any
 
-from redis.exceptions import RedisError
+from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError, WatchError
 
 from pledgewatch import __version__
 from schemas.streams import KEY_SCHEMA
@@ -34,6 +37,7 @@ KEY = "versions"
 RECORD_EVERY_SECONDS = 15.0
 LIVE_SECONDS = 60.0  # four records missed: the process is gone
 KEEP_SECONDS = 86400  # the hash goes a day after the last record of any process
+START_TRIES = 10  # reads of the records at start, each overtaken by another process's record
 
 
 class AnotherKeySchema(StartupError):
@@ -55,12 +59,7 @@ class VersionRecord:
         records this one, warns of another release live, and keeps recording."""
         await self.runtime.open()
         try:
-            others = await self.live_others()
-            refused = other_schemas(others, me=self.consumer, schema=self.schema)
-            if refused:
-                raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
-                                                         live_seconds=self.live_seconds))
-            await self.record()
+            others = await self._checked_and_recorded()
         except BaseException:
             await self.runtime.close()
             raise
@@ -82,18 +81,45 @@ class VersionRecord:
     def _key(self) -> str:
         return self.runtime.streams.key(KEY)
 
-    async def live_others(self) -> list[Presence]:
-        fields = await self.runtime.streams.client.hgetall(self._key)
+    async def _checked_and_recorded(self) -> list[Presence]:
+        """The live others, read and judged, and this process recorded, in one transaction watching the records:
+        one of another key schema starting at the same time, recorded between this one's read and its record,
+        makes it read again (and refuse), so that of the two one runs."""
+        async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
+            for _ in range(START_TRIES):
+                try:
+                    await pipe.watch(self._key)
+                    others = await self.live_others(pipe)
+                    refused = other_schemas(others, me=self.consumer, schema=self.schema)
+                    if refused:
+                        raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
+                                                                 live_seconds=self.live_seconds))
+                    pipe.multi()
+                    self._record(pipe)
+                    await pipe.execute()
+                    return others
+                except WatchError:
+                    continue
+        raise StartupError(f"the version records ({self._key}) changed at each of {START_TRIES} reads: this "
+                           "process could not record itself; start it again")
+
+    async def live_others(self, client: Any = None) -> list[Presence]:
+        """The records of the other live processes, read on ``client`` (a watching pipeline), else this record's
+        connection."""
+        fields = await (client if client is not None else self.runtime.streams.client).hgetall(self._key)
         presences = parse_presences({as_text(k): as_text(v) for k, v in fields.items()})
         return [p for p in live(presences, now=time.time(), live_seconds=self.live_seconds)
                 if p.consumer != self.consumer]
 
     async def record(self) -> None:
-        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time())
         async with self.runtime.streams.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self._key, self.consumer, mine.text())
-            pipe.expire(self._key, KEEP_SECONDS)
+            self._record(pipe)
             await pipe.execute()
+
+    def _record(self, pipe: Pipeline) -> None:
+        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time())
+        pipe.hset(self._key, self.consumer, mine.text())
+        pipe.expire(self._key, KEEP_SECONDS)
 
     def _warn_of(self, others: list[Presence]) -> None:
         for other in other_schemas(others, me=self.consumer, schema=self.schema):

@@ -3,7 +3,8 @@
 A poll reads the one document at the feed's URL. A backfill reads it too, then follows its
 ``rel="prev-archive"`` (an archived feed), else its ``rel="next"`` (a paged feed), page after page, each page's
 entries read as a poll reads them (links followed the same way, the same refusals, the same record of entries
-seen: what was published is not published again). A page other than the first is a link from the feed's
+seen: what was published is not published again; an older page's record of them leaves the first page's, which
+the next poll reads, as it was). A page other than the first is a link from the feed's
 content: fetched from the feed's own host or port, else only from a public address. It stops at a page that
 links to none older, at one it has read already (pages that lead back), or after ``max_pages``.
 """
@@ -61,6 +62,6 @@ class FeedBackfill:
             assert fetched is not None  # no validators sent, so never 304
             page = await read_off_loop(len(fetched.body), parse_feed_page, fetched.body, url=fetched.url,
                                        content_type=fetched.content_type, charset=fetched.charset)
-            report.add(await self.poller.read_entries(page.entries, now, time.monotonic()))
+            report.add(await self.poller.read_entries(page.entries, now, time.monotonic(), older_page=not first))
             url = page.older
         return report

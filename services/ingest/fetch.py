@@ -61,8 +61,14 @@ class Fetched:
         return decode_text(self.body, charset=self.charset, url=self.url, html=html)
 
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url)
+def check_url(url: str, *, base: str | None = None) -> str:
+    """``url`` (made absolute against ``base`` when given) when it is one this fetcher fetches; else FetchError."""
+    try:
+        url = urljoin(base, url) if base is not None else url
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (read to check it: one out of range, or not a number, raises)
+    except ValueError as exc:  # a redirect's Location, or a refresh's URL, as a server wrote it
+        raise FetchError(f"{url}: not a URL that can be fetched ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url}: only http:// and https:// URLs are fetched")
     return url
@@ -230,7 +236,7 @@ class Fetcher:
                 _PUBLIC_ONLY.set(why if public_only else None)  # for this request's connection
                 async with self._session.get(current, headers=headers, allow_redirects=False) as resp:
                     if resp.status in _REDIRECTS and "Location" in resp.headers:
-                        current = check_url(urljoin(current, resp.headers["Location"]))
+                        current = check_url(resp.headers["Location"], base=current)
                         continue
                     if resp.status == 304 and (etag or last_modified):
                         return None

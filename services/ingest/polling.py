@@ -234,9 +234,12 @@ class SourcePoller:
                                          fetched.last_modified if complete else None)
         return report
 
-    async def read_entries(self, listed: list[FeedEntry | RefusedEntry], now: datetime, clock: float) -> PollReport:
+    async def read_entries(self, listed: list[FeedEntry | RefusedEntry], now: datetime, clock: float, *,
+                           older_page: bool = False) -> PollReport:
         """Read and publish what is new or changed among ``listed``, the entries of one answer of the feed, and
-        record them as seen (the answer's validators aside)."""
+        record them as seen (the answer's validators aside). ``older_page``: an answer other than the feed's own
+        (a backfill's older page), which leaves what the feed is known to list as it was
+        (:meth:`.SourceState.mark_seen`)."""
         name = self.config.name
         entries, duplicates = one_per_release(listed)
         self._log_duplicates(duplicates)
@@ -269,7 +272,7 @@ class SourcePoller:
                 self.entry_backoff.succeeded(entry.key)
                 done[entry.key] = Seen(entry.fingerprint, result.release_id)
                 published, unchanged = published + result.published, unchanged + (not result.published)
-        await self.state.mark_seen(done, listed=[e.key for e in entries])
+        await self.state.mark_seen(done, listed=None if older_page else [e.key for e in entries])
         return PollReport(name, published=published, unchanged=unchanged, failed=failed, rejected=rejected,
                           waiting=len(readable) - len(due))
 

@@ -8,7 +8,7 @@ an article that also refreshes, is the page to read.
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -40,19 +40,30 @@ def _target(content: str) -> tuple[float, str] | None:
 def refresh_target(html: str, *, url: str) -> str | None:
     """Where a page fetched from ``url`` that only redirects by ``<meta http-equiv="refresh">`` sends its reader
     (absolute, fragment dropped, of any scheme: the fetcher refuses what it does not fetch), else ``None``: no
-    such refresh, a delay over :data:`MAX_DELAY`, a reload of ``url`` itself, or more than :data:`MAX_TEXT`
-    characters of text of its own."""
+    such refresh, a delay over :data:`MAX_DELAY`, a target that does not parse, a reload of ``url`` itself, or more
+    than :data:`MAX_TEXT` characters of text of its own."""
     for meta in LexborHTMLParser(html).css("meta[http-equiv][content]"):
         if (meta.attributes.get("http-equiv") or "").strip().lower() != "refresh":
             continue
         found = _target(meta.attributes.get("content") or "")
         if found is None or found[0] > MAX_DELAY:
             return None
-        target = urldefrag(urljoin(url, clean_url(found[1])))[0]
-        if target == urldefrag(url)[0] or _says_more(html):
+        target = _resolved(found[1], base=url)
+        if target is None or target == urldefrag(url)[0] or _says_more(html):
             return None
         return target
     return None
+
+
+def _resolved(written: str, *, base: str) -> str | None:
+    """``written`` made absolute against ``base``, fragment dropped; None when it is no address a browser would go
+    to (an unclosed IPv6 host, a port out of range or not a number): the browser stays on the page."""
+    try:
+        target = urldefrag(urljoin(base, clean_url(written)))[0]
+        urlsplit(target).port  # noqa: B018  (read to check it)
+    except ValueError:
+        return None
+    return target
 
 
 def _says_more(html: str) -> bool:

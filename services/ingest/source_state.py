@@ -74,10 +74,16 @@ class SourceState:
         values = await self.streams.client.hmget(f"{self._key}:seen", keys)
         return {k: Seen.decode(v) for k, v in zip(keys, values) if v is not None}
 
-    async def mark_seen(self, done: Mapping[str, Seen], *, listed: list[str]) -> None:
+    async def mark_seen(self, done: Mapping[str, Seen], *, listed: list[str] | None) -> None:
         """Record ingested entries (key -> what was seen) and that the feed's answer lists ``listed``; forget all
-        entries but those and the ``absent_kept`` listed most recently before."""
+        entries but those and the ``absent_kept`` listed most recently before. ``listed`` None: an older page of
+        the feed (a backfill's), whose entries are recorded only, for as long as the next poll keeps them: what the
+        feed's answer lists is left as it was."""
         client, seen, last_listed = self.streams.client, f"{self._key}:seen", f"{self._key}:listed"
+        if listed is None:
+            if done:
+                await client.hset(seen, mapping={key: entry.encode() for key, entry in done.items()})
+            return
         answer = await client.hincrby(self._key, "answers", 1)
         async with client.pipeline(transaction=True) as pipe:
             if done:

@@ -6,7 +6,9 @@ twice for one day is reminded once. A reminder still planned at the upgrade whos
 through another announcement's reminder (both fall due at the same second, so only one whose firing failed and
 is retried, or one cut short) would be sent again: the first leader of this version marks fired the slot of
 every such reminder, then records the upgrade done (``notifier:reminders:slots``), so later elections skip the
-scan. A reminder's own earlier mark is read when it fires (:mod:`.firing`).
+scan. The same holds of a slot the version before this one marked under its offset as written (``P1W``), which
+this one names by the moment the offset names (``P7D``, :func:`.reminders.reminder_slot`): its mark is read too.
+A reminder's own earlier mark is read when it fires (:mod:`.firing`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from typing import Any
 from .announcement_index import AnnouncementIndex
 from .reminder_records import PlannedRecord, Subject
 from .reminder_store import BULK, ReminderStore
-from .reminders import due_date, reminder_slot, sibling_reminder_ids
+from .reminders import due_date, reminder_slot, sibling_reminder_ids, written_reminder_slot
 
 log = logging.getLogger(__name__)
 
 SLOTS = "notifier:reminders:slots"
-SLOTS_VERSION = "1"
+SLOTS_VERSION = "2"  # 2: slots named by the moment their offset names (P1W as P7D), marked again from their spelling
 
 
 async def mark_slots_fired_earlier(store: ReminderStore, index: AnnouncementIndex, client: Any, key: Any, *,
@@ -69,7 +71,10 @@ async def _earlier(planned: list[tuple[PlannedRecord, Subject]], index: Announce
         ids = sibling_reminder_ids(record.subscription_id, siblings, due, record.offset)
         if ids:
             slot = reminder_slot(record.subscription_id, name, due, record.offset)
-            earlier.append((key(f"notifier:reminded:{slot}"), [key(f"notifier:reminded:{i}:{due}") for i in ids]))
+            written = written_reminder_slot(record.subscription_id, name, due, record.offset)
+            marks = [key(f"notifier:reminded:{i}:{due}") for i in ids]
+            earlier.append((key(f"notifier:reminded:{slot}"),
+                            marks if written == slot else [*marks, key(f"notifier:reminded:{written}")]))
     return earlier
 
 

@@ -88,7 +88,13 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
     :mod:`.announcements`; its own id when it has none). Two announcements of one commitment for one day share
     it, so it is fired once; another day is another slot. ``offset`` is read as the moment it names, as in
     :func:`reminder_id`."""
-    raw = f"{subscription_id}\x1f{chain}\x1f{due.isoformat()}\x1f{canonical_duration(offset)}"
+    return written_reminder_slot(subscription_id, chain, due, canonical_duration(offset))
+
+
+def written_reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> str:
+    """The slot earlier versions gave a reminder: from its offset's text as written (the same as
+    :func:`reminder_slot` for one written in days, ``P7D``; another for ``P1W``). Their fired marks name it."""
+    raw = f"{subscription_id}\x1f{chain}\x1f{due.isoformat()}\x1f{offset}"
     return "slot-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

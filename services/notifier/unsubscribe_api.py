@@ -11,6 +11,7 @@ done; the link answers a page of its own (:mod:`.unsubscribe_outage`), not the A
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -71,25 +72,25 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     def gone(who: Recipient) -> HTMLResponse:
         return _page("unsubscribe_invalid.html.j2", status=404, gone=who)
 
-    def unavailable(request: Request, exc: RedisError, who: Recipient, outage: Outage) -> HTMLResponse:
+    async def unavailable(request: Request, exc: RedisError, who: Recipient, outage: Outage) -> HTMLResponse:
         """The page while Redis cannot take the link's work; any other Redis failure is raised, as elsewhere."""
         if not redis_unavailable(exc):
             raise exc
         log_redis_unavailable(request, exc)
-        if outage is Outage.NOT_SHOWN and kept(who):
+        if outage is Outage.NOT_SHOWN and await kept(who):
             return _page("unsubscribe.html.j2", recipient=who, done=False, already=True, kept=False)
-        if outage is not Outage.NOT_SHOWN and keep(who):
+        if outage is not Outage.NOT_SHOWN and await keep(who):
             return _page("unsubscribe.html.j2", recipient=who, done=True, already=True, kept=True)
         page = _page("unsubscribe_unavailable.html.j2", status=503, recipient=who, outage=outage.value)
         page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return page
 
-    def keep(who: Recipient) -> bool:
+    async def keep(who: Recipient) -> bool:
         """Whether ``who``'s unsubscribe is kept, on disk, for Redis to record once it answers."""
         if spool is None:
             return False
         try:
-            spool.append(who)
+            await asyncio.to_thread(spool.append, who)  # waits for its lock, syncs: off the event loop
         except OSError as exc:
             log.error("an unsubscribe from subscription %s could not be kept while Redis is unavailable: %s",
                       who.subscription_id, exc)
@@ -98,9 +99,9 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
                     who.subscription_id, spool.path)
         return True
 
-    def kept(who: Recipient) -> bool:
+    async def kept(who: Recipient) -> bool:
         try:
-            return spool is not None and spool.holds(who)
+            return spool is not None and await asyncio.to_thread(spool.holds, who)
         except OSError:
             return False
 
@@ -113,7 +114,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
                 return gone(who)
             already = who.address in await get_unsubscribed().of(who.subscription_id)
         except RedisError as exc:
-            return unavailable(request, exc, who, Outage.NOT_SHOWN)
+            return await unavailable(request, exc, who, Outage.NOT_SHOWN)
         return _page("unsubscribe.html.j2", recipient=who, done=False, already=already, kept=False)
 
     async def unsubscribe(request: Request, token: Token) -> HTMLResponse:
@@ -127,7 +128,7 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
             recording = True
             added = await get_unsubscribed().add(who.subscription_id, who.address, who.generation)
         except RedisError as exc:
-            return unavailable(request, exc, who, unsubscribe_outage(exc, recording=recording))
+            return await unavailable(request, exc, who, unsubscribe_outage(exc, recording=recording))
         if added is None:  # checked again as it is recorded: deleted (or made again) since
             return gone(who)
         if added:

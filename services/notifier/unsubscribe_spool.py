@@ -4,23 +4,29 @@ A mail client's one-click unsubscribe (RFC 8058) is one POST, never retried: ans
 recipient keeps getting mail. So when Redis cannot take an unsubscribe, the link's recipient (subscription id,
 address, the link's generation: never the token) is appended to ``unsubscribes-pending.jsonl`` in the spool folder
 (``PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR``, else the data folder; the dashboard's process reads the same one), synced
-to disk, and the link answers that it is done. Each line is recorded in Redis (:meth:`Unsubscribed.add`, which
-records nothing for a link of a subscription deleted or made again since) once Redis answers: before this
-notifier's next email reads who unsubscribed, before the operator's listing or undoing of one, and every few
-seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
+to disk (the file and its folder), and the link answers that it is done. Each line is recorded in Redis
+(:meth:`Unsubscribed.add`, which records nothing for a link of a subscription deleted or made again since) once
+Redis answers: before this notifier's next email reads who unsubscribed, before the operator's listing or undoing
+of one, and every few seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
 between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
+An append and a replay's reads and rewrite, which wait for it and sync, run in a thread, off the event loop.
+A replay holds ``unsubscribes-replay.lock`` from its read to its rewrite, so that two replays never record the same
+line: one recorded late (its Redis slow to answer) would put back an unsubscribe the operator undid once the other
+replay dropped it. It is waited for without blocking the event loop, and never taken by an append, which must not
+wait for a replay held up by Redis.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from redis.exceptions import RedisError
@@ -31,6 +37,7 @@ from .unsubscribed import Unsubscribed
 log = logging.getLogger(__name__)
 
 SPOOL_NAME = "unsubscribes-pending.jsonl"
+REPLAY_LOCK_WAIT_SECONDS = 0.02  # between two tries at the replay lock another replay holds
 
 
 def spool_line(who: Recipient) -> str:
@@ -47,9 +54,19 @@ def read_line(line: str) -> Recipient | None:
         return None
 
 
+def _sync_folder(folder: Path) -> None:
+    """Sync ``folder``'s entries: a file made or renamed in it is there after a power cut."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class UnsubscribeSpool:
     def __init__(self, folder: Path) -> None:
         self.path, self._lock_path = folder / SPOOL_NAME, folder / "unsubscribes-pending.lock"
+        self._replay_lock_path = folder / "unsubscribes-replay.lock"
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -57,6 +74,21 @@ class UnsubscribeSpool:
         fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    @asynccontextmanager
+    async def _replaying(self) -> AsyncIterator[None]:
+        """The replay lock, waited for in turns of the event loop (another replay may wait on Redis meanwhile)."""
+        fd = os.open(self._replay_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    await asyncio.sleep(REPLAY_LOCK_WAIT_SECONDS)
             yield
         finally:
             os.close(fd)  # and with it the lock
@@ -71,6 +103,7 @@ class UnsubscribeSpool:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            _sync_folder(self.path.parent)  # the file's name too, when this append made it
 
     def _lines(self) -> list[str]:
         try:
@@ -95,8 +128,11 @@ class UnsubscribeSpool:
     async def _replay(self, unsubscribed: Unsubscribed) -> int:
         if not self.path.exists():
             return 0
-        with self._locked():
-            lines = self._lines()
+        async with self._replaying():
+            return await self._record(unsubscribed)
+
+    async def _record(self, unsubscribed: Unsubscribed) -> int:
+        lines = await asyncio.to_thread(self._locked_lines)  # waits for the lock: off the event loop
         done: list[str] = []
         for line in lines:
             who = read_line(line)
@@ -117,8 +153,12 @@ class UnsubscribeSpool:
                              who.address, who.subscription_id)
             done.append(line)
         if done:
-            self._drop(done)
+            await asyncio.to_thread(self._drop, done)  # the lock, and syncs
         return len(done)
+
+    def _locked_lines(self) -> list[str]:
+        with self._locked():
+            return self._lines()
 
     def replaying(self, unsubscribed: Unsubscribed) -> Callable[[str], Awaitable[set[str]]]:
         """:meth:`Unsubscribed.of`, the spool replayed first: what an email reads before it is sent, so that no
@@ -137,6 +177,7 @@ class UnsubscribeSpool:
                     left.remove(line)
             if not left:
                 self.path.unlink(missing_ok=True)
+                _sync_folder(self.path.parent)  # not back after a power cut, to record again what an undo took out
                 return
             spare = self.path.with_suffix(".tmp")
             fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -146,3 +187,4 @@ class UnsubscribeSpool:
             finally:
                 os.close(fd)
             os.replace(spare, self.path)
+            _sync_folder(self.path.parent)

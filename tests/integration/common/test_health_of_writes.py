@@ -61,12 +61,29 @@ async def test_a_redis_at_its_maxmemory_is_unhealthy_until_it_takes_writes_again
     assert await _healthz(port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
 
 
-async def test_a_redis_with_an_eviction_policy_above_its_maxmemory_is_not_judged_full(served):
-    """An evicting Redis makes room for each write: over its maxmemory between two writes is no outage."""
+async def test_a_redis_with_an_eviction_policy_and_keys_to_evict_is_not_judged_full(served):
+    """An evicting Redis makes room for each write: a maxmemory its keys are over is no outage while it can evict."""
     port, client = served
     await client.config_set("maxmemory-policy", "allkeys-lru")
-    await client.config_set("maxmemory", 1)
+    await client.set("big", "x" * 2_000_000)
+    await client.config_set("maxmemory", (await client.info("memory"))["used_memory"] - 1_000_000)
     assert await _healthz(port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
+    await client.set("probe", "x")
+
+
+@pytest.mark.parametrize("policy", ["volatile-lru", "allkeys-lru"])
+async def test_a_redis_with_an_eviction_policy_and_nothing_left_to_evict_is_unhealthy(served, policy):
+    """Before: 200, taken for a Redis that makes room for each write, while it refused every one. A volatile-*
+    policy evicts only keys with a time to live, which most of pledgewatch's have not."""
+    port, client = served
+    await client.set("kept", "no time to live")
+    await client.config_set("maxmemory-policy", policy)
+    await client.config_set("maxmemory", 1)
+    with pytest.raises(OutOfMemoryError):
+        await client.set("probe", "x")
+    code, body = await _healthz(port)
+    assert code == 503 and f"maxmemory-policy {policy}" in body["checks"]["ledger"], body
+    assert "nothing left it may evict" in body["checks"]["ledger"], body
 
 
 async def test_a_redis_whose_save_failed_is_unhealthy_until_it_takes_writes_again(served, redis_server):

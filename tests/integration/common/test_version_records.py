@@ -103,3 +103,25 @@ async def test_a_process_of_another_key_schema_found_while_running_is_told_once(
         assert len(told) == 1 and told[0].levelname == "ERROR", caplog.text
     finally:
         await mine.stop()
+
+
+async def test_of_two_processes_of_other_key_schemas_starting_at_once_one_is_refused(settings, monkeypatch):
+    """The other records itself between this one's read of the records and its own record. Before: each read
+    none of the other, and both ran."""
+    mine = VersionRecord(Runtime(settings, source="/test"), settings.consumer)
+    other = VersionRecord(Runtime(settings, source="/other"), "new-host-1", release="0.9.0", schema=KEY_SCHEMA + 1)
+    read = mine.live_others
+
+    async def then_the_other_starts(*args, **kwargs):
+        found = await read(*args, **kwargs)
+        monkeypatch.setattr(mine, "live_others", read)  # once
+        await other.start()
+        return found
+    monkeypatch.setattr(mine, "live_others", then_the_other_starts)
+    try:
+        with pytest.raises(AnotherKeySchema, match="new-host-1"):
+            await mine.start()
+        assert set(await _recorded(settings)) == {"new-host-1"}
+    finally:
+        await mine.stop()
+        await other.stop()

@@ -15,6 +15,7 @@ from services.ingest.config import SourceConfig
 from services.ingest.errors import FetchError
 from services.ingest.feed_backfill import FeedBackfill
 from services.ingest.polling import SourcePoller
+from services.ingest.source_state import SourceState
 
 pytestmark = pytest.mark.integration
 
@@ -135,3 +136,25 @@ async def test_the_command_backfills_a_feed_of_the_sources_file(govuk, settings,
 async def test_options_that_do_not_go_together_are_usage_errors(settings, args, message):
     code, _, err = await _pledgewatch(settings, "ingest", *args)
     assert (code, err) == (2, f"error: pledgewatch ingest: {message}\n")
+
+
+async def test_a_backfill_longer_than_the_entries_a_poll_keeps_leaves_the_first_page_seen(govuk, reader, streams,
+                                                                                         published):
+    """A poll keeps what it saw of the entries its feed lists, and of so many others (500; 2 here). Before: each
+    older page's record of what it saw dropped the first page's, so the next poll read every entry of the feed
+    again (fetching each one a feed links to, its text republished where a page changes at each fetch)."""
+    govuk.put("/feed.atom", atom(govuk.base, range(7, 9), prev_archive="/archive/3.atom"), ATOM)
+    for page in range(3, 0, -1):
+        older = {"prev_archive": f"/archive/{page - 1}.atom"} if page > 1 else {}
+        govuk.put(f"/archive/{page}.atom", atom(govuk.base, range(page * 2 - 1, page * 2 + 1), **older), ATOM)
+    for i in range(1, 9):
+        govuk.put(f"/news/{i}", f"<html><head><title>Release {i}</title></head><body><main><h1>Release {i}</h1>"
+                                f"<p>The department will deliver item {i} by 2030.</p></main></body></html>",
+                  "text/html; charset=utf-8")
+    config = SourceConfig(name="ministry", url=govuk.base + "/feed.atom", interval=1, follow="page")
+    source = SourcePoller(config, reader=reader, streams=streams, interval=1, max_backoff=8)
+    source.state = SourceState(streams, "ministry", absent_kept=2)
+    report = await FeedBackfill(source, max_pages=10).run(now=NOW)
+    assert (report.pages, report.published) == (4, 8)
+    await source.poll(now=NOW, clock=10.0)
+    assert (govuk.hits["/news/7"], govuk.hits["/news/8"]) == (1, 1), "the first page's entries were read again"

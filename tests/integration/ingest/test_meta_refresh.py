@@ -108,3 +108,20 @@ async def test_a_followed_link_refreshing_to_an_internal_address_is_refused(govu
         await reader.page(govuk.base + "/old", source="agency", now=NOW,
                           trusted_origins=frozenset({origin(govuk.base)}))
     assert internal.hits["/admin"] == 0
+
+
+@pytest.mark.parametrize("to", ["http://[127.0.0.1/admin", "http://127.0.0.1:99999/admin", "http://127.0.0.1:8x/admin"],
+                         ids=["unclosed-ipv6-host", "port-out-of-range", "port-not-a-number"])
+async def test_a_redirect_to_an_address_that_does_not_parse_is_a_fetch_error(govuk, reader, to):
+    """Before: a ValueError out of the fetcher, which a poll logs as a bug, with its traceback, at every poll."""
+    govuk.put("/moved", "", status=302, headers={"Location": to})
+    with pytest.raises(FetchError, match="not a URL that can be fetched"):
+        await reader.fetcher.get(govuk.base + "/moved")
+
+
+@pytest.mark.parametrize("to", ["http://[127.0.0.1/admin", "http://127.0.0.1:99999/admin"],
+                         ids=["unclosed-ipv6-host", "port-out-of-range"])
+async def test_a_refresh_to_an_address_that_does_not_parse_leaves_the_page_as_it_is(govuk, reader, to):
+    govuk.put("/moved", moved(to), HTML)
+    fetched = await reader.fetcher.get(govuk.base + "/moved", follow_refresh=True)
+    assert fetched is not None and fetched.url == govuk.base + "/moved"

@@ -11,7 +11,9 @@ import pytest
 from samples import FUNDING, FUNDING_AGAIN, release
 from schemas import ReleaseClassifiedEvent
 from schemas.classified import DateDeadline
+from services.notifier.announcement_index import AnnouncementIndex
 from services.notifier.reminder_records import PlannedRecord
+from services.notifier.reminders import written_reminder_slot
 from services.notifier.reminder_slots import SLOTS, SLOTS_VERSION
 
 from notifier_harness import cancel_reminders, handled, scheduled, wait_for
@@ -199,16 +201,10 @@ async def test_a_day_an_earlier_version_reminded_through_another_announcement_is
     one's P30D (marked by its id), while the re-announcement's P30D was held back (its firing failed, to be
     retried): the first leader of this version knows that day reminded, and sends only the P7D, once."""
     path = write_yaml(DESK.format(url=receiver.url("hook"), extra=""))
-    before = await notifier(subscriptions=path, run_scheduler=False)
-    due = _due(60)
-    await _handle(before, publish_classified, _first(due), _again(due))
-    store, streams = before.service.reminders, before.service.runtime.streams
-    first = await _planned_for(before, "gov-uk/iraq-2017")
-    ((first_p30d, version),) = [(rid, record.version) for rid, record in
-                                ((rid, PlannedRecord.from_json(raw)) for rid, raw in (await store.planned()).items())
-                                if rid in first and record.offset == "P30D"]
-    await cancel_reminders(store, [(first_p30d, version)])  # fired by the earlier version: no longer planned, marked by its id
-    await streams.client.set(streams.key(f"notifier:reminded:{first_p30d}:{due.isoformat()}"), "earlier")
+    before, due = await notifier(subscriptions=path, run_scheduler=False), _due(60)
+    first_p30d = await _fired_before_the_upgrade(before, publish_classified, due, "P30D")
+    streams = before.service.runtime.streams
+    await streams.client.set(streams.key(f"notifier:reminded:{first_p30d}:{due.isoformat()}"), "earlier")  # by its id
     await before.stop()
 
     after = await notifier(subscriptions=path)
@@ -221,8 +217,47 @@ async def test_a_day_an_earlier_version_reminded_through_another_announcement_is
     assert await _reminders(receiver, sent) == [(due.isoformat(), "P7D")]
 
 
+async def _fired_before_the_upgrade(before, publish_classified, due, offset: str) -> str:
+    """Both announcements handled by ``before``, and the first one's reminder of ``offset`` taken out of the plan
+    as an earlier version's firing took it out (the mark it set is the test's); returns that reminder's id."""
+    await _handle(before, publish_classified, _first(due), _again(due))
+    store, first = before.service.reminders, await _planned_for(before, "gov-uk/iraq-2017")
+    ((fired, version),) = [(rid, record.version) for rid, record in
+                           ((rid, PlannedRecord.from_json(raw)) for rid, raw in (await store.planned()).items())
+                           if rid in first and record.offset == offset]
+    await cancel_reminders(store, [(fired, version)])
+    return fired
+
+
 async def _planned_for(n, release_id):
     """The ids of the reminders planned from ``release_id`` for "desk"."""
     streams = n.service.runtime.streams
     raw = await streams.client.hget(streams.key("notifier:reminders:planned:desk"), release_id)
     return set(json.loads(raw)["jobs"])
+
+
+async def test_a_day_an_earlier_version_reminded_under_another_spelling_of_its_offset_is_not_reminded_again(
+        notifier, receiver, write_yaml, publish_classified):
+    """The earlier version marked a slot by its offset as written (``P1W``); this one by the moment it names
+    (``P7D``). Before the upgrade it fired the first announcement's P1W, while the re-announcement's was held back
+    (its firing failed, to be retried). Before: after the upgrade that one was sent as well, its slot's mark under
+    the other spelling unread."""
+    desk = DESK.replace("[P30D, P7D]", "[P30D, P1W]")
+    path = write_yaml(desk.format(url=receiver.url("hook"), extra=""))
+    before, due = await notifier(subscriptions=path, run_scheduler=False), _due(60)
+    await _fired_before_the_upgrade(before, publish_classified, due, "P1W")
+    streams = before.service.runtime.streams
+    chains = await AnnouncementIndex(streams.client, streams.key).chains_of([FUNDING.id])
+    slot = written_reminder_slot("desk", chains[FUNDING.id][0], due, "P1W")
+    await streams.client.set(streams.key(f"notifier:reminded:{slot}"), "earlier")  # its slot, as it marked it
+    await streams.client.set(streams.key(SLOTS), "1")  # the earlier version's own marking done
+    await before.stop()
+
+    after = await notifier(subscriptions=path)
+    streams = after.service.runtime.streams
+
+    async def slots_marked():
+        return await streams.client.get(streams.key(SLOTS)) == SLOTS_VERSION.encode()
+    await wait_for(slots_marked, what="the first leader's marking of the days reminded earlier")
+    sent = await _fire_everything_planned(after)
+    assert await _reminders(receiver, sent) == [(due.isoformat(), "P30D")]

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
+from lock_waits import PROC_LOCKS, held_while
 from notifier_harness import fast_config
 from services.common.embedded_redis import free_port
 from services.common.service import build_app
@@ -259,3 +260,19 @@ async def _unsubscribed(link: str, api_headers) -> list[str]:
         async with client.get(f"{base}/subscriptions/mail/unsubscribed", headers=api_headers) as answer:
             assert answer.status == 200, await answer.text()
             return (await answer.json())["unsubscribed"]
+
+
+
+@pytest.mark.skipif(not PROC_LOCKS.exists(), reason="Linux lists who waits for a lock in /proc/locks")
+async def test_an_unsubscribe_kept_while_redis_is_down_is_written_off_the_event_loop(
+        settings, redis_server, write_yaml):
+    """Keeping one waits for the spool's lock and syncs two files: on the event loop, every request and delivery of
+    the notifier stood still meanwhile. Here another process holds the lock until the loop is seen running while
+    the unsubscribe waits for it. Before: the loop itself waited, and it was never seen running."""
+    server, url = redis_server
+    async with _running(settings, url, write_yaml) as link:
+        await asyncio.to_thread(server.stop)
+        loop_ran, one_click = await held_while(settings.data_dir / "unsubscribes-pending.lock",
+                                               _ask("POST", link, data=ONE_CLICK))
+    assert loop_ran, "the event loop stood still while the unsubscribe waited for the lock"
+    assert one_click[:3] == (200, "text/html", PAGE_HEADERS) and one_click[4] == DONE

@@ -2,9 +2,16 @@
 to an append made meanwhile or to a line a crash cut short, none recorded for a subscription deleted since."""
 
 import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 import redis.asyncio as aioredis
+
+from lock_waits import PROC_LOCKS, held_while
 
 from services.notifier.unsubscribe import Recipient
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
@@ -84,3 +91,77 @@ async def test_a_spool_that_cannot_be_read_is_logged_not_raised(tmp_path, unsubs
     spool.path.mkdir(parents=True)  # a folder where the file should be: unreadable as one, even by root
     assert await spool.replay(unsubscribed) == 0
     assert "not recorded" in caplog.text
+
+
+async def test_an_undo_after_a_replay_is_not_undone_by_another_process_replaying_the_same_unsubscribe(
+        tmp_path, unsubscribed, monkeypatch):
+    """Two processes share the data folder (``--workers``): one replays DESK's kept unsubscribe, the operator's
+    undo replays the spool first (from another process) and then takes DESK out. Before: the first process's
+    record, read from the spool before the second dropped it, reached Redis after the undo and put DESK back."""
+    first, second = UnsubscribeSpool(tmp_path / "data"), UnsubscribeSpool(tmp_path / "data")
+    first.append(DESK)
+    add = unsubscribed.add
+
+    async def undo() -> None:  # what DELETE /subscriptions/mail/unsubscribed/<address> does, on the other process
+        await second.replay(unsubscribed)
+        await unsubscribed.remove(DESK.subscription_id, DESK.address)
+
+    async def slow_to_answer(*args):  # the first process's record still on its way when the undo comes
+        monkeypatch.setattr(unsubscribed, "add", add)
+        undoing = asyncio.create_task(undo())
+        await asyncio.wait({undoing}, timeout=1)  # done at once unless it waits for this replay to finish
+        result = await add(*args)
+        undone.append(undoing)
+        return result
+    undone: list[asyncio.Task] = []
+    monkeypatch.setattr(unsubscribed, "add", slow_to_answer)
+    await first.replay(unsubscribed)
+    await undone[0]
+    assert await unsubscribed.of(DESK.subscription_id) == set()
+    assert not first.path.exists()
+
+
+_APPEND_AND_REPLAY = """
+import sys
+from pathlib import Path
+from services.notifier.unsubscribe import Recipient
+from services.notifier.unsubscribe_spool import UnsubscribeSpool
+
+spool = UnsubscribeSpool(Path(sys.argv[1]))
+spool.append(Recipient("mail", "desk@example.org"))
+spool.append(Recipient("mail", "ops@example.org"))
+lines = spool.path.read_text().splitlines(keepends=True)
+spool._drop(lines[:1])  # a replay's rewrite, ops left kept
+spool._drop(lines[1:])  # and the one that takes the file out
+"""
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace shows the system calls made")
+def test_the_kept_file_is_in_its_folder_on_disk_once_an_unsubscribe_is_answered_done(tmp_path):
+    """Syncing a new file's data does not sync its name: a power cut could lose a spool answered as done (and a
+    rewrite's rename could come undone, bringing back an unsubscribe recorded and then undone)."""
+    data, trace = tmp_path / "data", tmp_path / "trace"
+    subprocess.run(["strace", "-f", "-e", "trace=openat,fsync,rename,unlink", "-o", str(trace), sys.executable, "-c",
+                    _APPEND_AND_REPLAY, str(data)], check=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    calls = trace.read_text().splitlines()
+    opened_folder = re.compile(rf'openat\(AT_FDCWD, "{re.escape(str(data))}", [^)]*O_DIRECTORY[^)]*\) = (?P<fd>\d+)')
+    folder_fds = {m["fd"] for line in calls if (m := opened_folder.search(line))}
+    synced_folder = [n for n, line in enumerate(calls) if (m := re.search(r"fsync\((\d+)\)", line))
+                     and m[1] in folder_fds]
+    created = next(n for n, line in enumerate(calls) if "unsubscribes-pending.jsonl" in line and "O_CREAT" in line)
+    renamed = next(n for n, line in enumerate(calls) if "rename(" in line and "unsubscribes-pending.jsonl" in line)
+    assert any(created < n < renamed for n in synced_folder), "the folder is not synced after the spool is made"
+    unlinked = next(n for n, line in enumerate(calls) if "unlink(" in line and "unsubscribes-pending.jsonl" in line)
+    assert any(renamed < n < unlinked for n in synced_folder), "the folder is not synced after the spool is rewritten"
+    assert any(n > unlinked for n in synced_folder), "the folder is not synced after the spool is taken out"
+
+
+@pytest.mark.skipif(not PROC_LOCKS.exists(), reason="Linux lists who waits for a lock in /proc/locks")
+async def test_a_replay_waits_for_the_spool_and_writes_it_off_the_event_loop(tmp_path, unsubscribed):
+    """A replay runs before each email: its wait for the lock (another process appending) and its rewrite's syncs
+    stood the notifier's event loop still."""
+    spool = UnsubscribeSpool(tmp_path / "data")
+    spool.append(DESK)
+    loop_ran, replayed = await held_while(spool.path.parent / "unsubscribes-pending.lock", spool.replay(unsubscribed))
+    assert loop_ran, "the event loop stood still while the replay waited for the lock"
+    assert replayed == 1 and await unsubscribed.of("mail") == {DESK.address}

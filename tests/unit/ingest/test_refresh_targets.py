@@ -39,6 +39,10 @@ def test_a_page_that_only_redirects_names_its_target(html, expected):
     page("0; url=/news/new", "The minister said. " * 40),  # a whole article that also refreshes
     page("0; url=/news/new", equiv="content-type"),
     "<html><body><p>No refresh at all.</p></body></html>",
-], ids=["delay-too-long", "no-url", "empty-url", "to-itself", "no-delay", "much-text", "other-equiv", "none"])
+    page("0; url=http://[www.example.gov/news/new"),  # no address a browser goes to: it stays on the page
+    page("0; url=http://www.example.gov:99999/news/new"),
+    page("0; url=http://www.example.gov:80x/news/new"),
+], ids=["delay-too-long", "no-url", "empty-url", "to-itself", "no-delay", "much-text", "other-equiv", "none",
+        "unclosed-ipv6-host", "port-out-of-range", "port-not-a-number"])
 def test_a_page_of_its_own_is_not_a_redirect(html):
     assert refresh_target(html, url=URL) is None
