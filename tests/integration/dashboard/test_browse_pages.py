@@ -155,3 +155,21 @@ async def test_a_list_page_labels_every_field_and_keeps_its_headings_in_order(si
     assert fields and all(f'<label for="{f}">' in page for f in fields)
     levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+
+
+@pytest.mark.parametrize(("path", "heading"), [("/dashboard/releases?q=x", "Could not show the releases"),
+                                               ("/dashboard/deadlines?show=past", "Could not show the deadlines")])
+async def test_while_redis_is_frozen_a_list_page_is_the_dashboards_own_503_page(ledger_app, redis_server, frozen,
+                                                                                path, heading):
+    server, url = redis_server
+    base = await ledger_app(redis_url=url, http_redis_seconds=0.3)
+    with frozen(server):
+        status, headers, page = await _get(base + path)
+    assert (status, headers.get("Retry-After")) == (503, "5") and f"<h1>{heading}</h1>" in page
+
+
+@pytest.mark.parametrize("path", ["/dashboard/releases", "/dashboard/deadlines"])
+async def test_with_reads_closed_a_list_page_asks_to_sign_in_first(ledger_app, path):
+    base = await ledger_app(open_reads=False)
+    status, _, page = await _get(base + path)
+    assert status == 401 and "API token" in page and "<ol" not in page
