@@ -61,10 +61,18 @@ async def latest_chains(store: LedgerStore, cards: list[Card], *, limit: int) ->
 async def upcoming(store: LedgerStore, order: DueOrder, *, today: date, limit: int
                    ) -> list[tuple[date, Deadline | None, LedgerEntry]]:
     """The first ``limit`` dated deadlines from ``today``, soonest first: (day, deadline, entry)."""
-    items, _ = deadlines_in(order, CommitmentQuery(due_after=today, limit=limit))
+    due, _ = await deadlines_found(store, order, CommitmentQuery(due_after=today, limit=limit))
+    return due
+
+
+async def deadlines_found(store: LedgerStore, order: DueOrder, query: CommitmentQuery, *, latest_first: bool = False
+                          ) -> tuple[list[tuple[date, Deadline | None, LedgerEntry]], str | None]:
+    """One page of the dated deadlines ``query`` selects, as the ledger's ``GET /ledger/deadlines`` walks them
+    (``latest_first``: back from the window's end): (day, deadline, entry) each, and the next page's cursor."""
+    items, next_cursor = deadlines_in(order, query, latest_first=latest_first)
     entries = {e.key: e for e in await store.entries(list(dict.fromkeys(i.card.key for i in items)))}
     return [(date.fromordinal(i.due), deadline_due_on(entries[i.card.key], i.due), entries[i.card.key])
-            for i in items if i.card.key in entries]
+            for i in items if i.card.key in entries], next_cursor
 
 
 async def subscriptions_with_origin(store: SubscriptionStore) -> list[tuple[Subscription, str]]:

@@ -1,5 +1,6 @@
-"""The dashboard's routes: ``GET /``, one release's page, sign-in and the subscription forms (create, pause,
-resume, and resubscribe an address that unsubscribed).
+"""The dashboard's routes: ``GET /``, one release's page, the pages of every release and every deadline (searched
+and paged as the ledger's JSON reads are), sign-in and the subscription forms (create, pause, resume, and
+resubscribe an address that unsubscribed).
 
 Reads are open as the JSON reads are (``PLEDGEWATCH_OPEN_READS``); when they are closed, every page asks to
 sign in first. Changes need a session signed in with the API token, and each form carries its session's CSRF
@@ -33,6 +34,7 @@ from services.ingest.source_reads import read_sources
 from services.ledger.core.backtest import backtest
 from services.ledger.index import LedgerIndex
 from services.ledger.reading import release_summaries
+from services.ledger.release_search import SEARCHED_PER_PAGE, releases_page
 from services.ledger.store import LedgerStore
 from services.notifier.bounds import pause_end, pause_problem
 from services.notifier.reminders import REMIND_AT
@@ -43,16 +45,18 @@ from services.notifier.subscriptions import (Filter, SubscriptionError, field_er
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
+from .browse_forms import SHOWS, BrowseErrors, BrowseForm, browse_form, deadline_query_of, release_query_of
 from .deliveries import delivery_statuses
 from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, FormErrors, SubscriptionForm,
                     backtest_since)
 from .notices import notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
-from .reading import (chain_sizes, kept_unsubscribes_recorded, latest_attempts, latest_chains, releases_with_entries,
-                      subscriptions_with_origin, unsubscribed_from, upcoming)
+from .reading import (chain_sizes, deadlines_found, kept_unsubscribes_recorded, latest_attempts, latest_chains,
+                      releases_with_entries, subscriptions_with_origin, unsubscribed_from, upcoming)
 from .sessions import COOKIE, Session, Sessions
-from .views import day_label, failing_source_rows, quiet_source_rows, release_view, subscription_rows, timeline
+from .views import (day_label, failing_source_rows, quiet_source_rows, release_rows, release_view, subscription_rows,
+                    timeline)
 
 RECENT_RELEASES = 5
 SHOWN_PER_RELEASE = 12  # commitments of a release shown on the home page; its own page shows them all
@@ -176,6 +180,52 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         view = release_view(summary, entries, today=today, chain_sizes=chain_sizes(await p.index.cards()))
         return respond(request, visitor,
                        render("release.html.j2", **_common(visitor, api_token, open_reads), release=view))
+
+    def list_page(request: Request, visitor: Visitor, template: str, form: BrowseForm, *,
+                  errors: BrowseErrors | None = None, next_cursor: str | None = None, **context: Any) -> Response:
+        """A list page (all releases, all deadlines) with its search form; 400 with the form's errors."""
+        path = request.url.path
+        body = render(template, **_common(visitor, api_token, open_reads), path=path, form=form,
+                      errors=errors or BrowseErrors(), first_link=form.link(path),
+                      next_link=form.link(path, next_cursor) if next_cursor else None, **context)
+        return respond(request, visitor, body, 400 if errors else 200)
+
+    @when_redis_fails(lambda _: "Could not show the releases")
+    async def all_releases(request: Request) -> Response:
+        visitor = visitor_of(request)
+        if not may_read(visitor):
+            return sign_in_page(request, visitor, status=401)
+        form = browse_form(request.query_params)
+        try:
+            query = release_query_of(form)
+        except BrowseErrors as exc:
+            return list_page(request, visitor, "releases.html.j2", form, errors=exc, releases=[],
+                             stopped_early=False, searched=0, next_words="")
+        found = await releases_page(parts().ledger, query)
+        return list_page(request, visitor, "releases.html.j2", form, next_cursor=found.next_cursor,
+                         releases=release_rows(found.releases), stopped_early=found.stopped_early,
+                         searched=SEARCHED_PER_PAGE, next_words="older releases")
+
+    @when_redis_fails(lambda _: "Could not show the deadlines")
+    async def all_deadlines(request: Request) -> Response:
+        visitor = visitor_of(request)
+        if not may_read(visitor):
+            return sign_in_page(request, visitor, status=401)
+        today = clock().date()
+        form = browse_form(request.query_params)
+        common = {"shows": SHOWS, "today": day_label(today), "past": form.show == "past", "timeline": []}
+        try:
+            search = deadline_query_of(form, today=today)
+        except BrowseErrors as exc:
+            return list_page(request, visitor, "deadlines.html.j2", form, errors=exc, next_words="", **common)
+        due, next_cursor = [], None
+        if search.query is not None:
+            p = parts()
+            due, next_cursor = await deadlines_found(p.ledger, await p.index.due_order(), search.query,
+                                                     latest_first=search.latest_first)
+        return list_page(request, visitor, "deadlines.html.j2", form, next_cursor=next_cursor,
+                         next_words="earlier deadlines" if search.latest_first else "later deadlines",
+                         **{**common, "timeline": timeline(due, today=today)})
 
     async def sign_in_form(request: Request) -> Response:
         return sign_in_page(request, visitor_of(request), status=200)
@@ -370,6 +420,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     routes.add_api_route("/", home, methods=["GET"], **html)
     for path in ("/dashboard", "/dashboard/"):  # the pages below it are the dashboard's: so is its own path
         routes.add_api_route(path, to_home, methods=["GET"], **html)
+    routes.add_api_route("/dashboard/releases", all_releases, methods=["GET"], **html)  # before one release's
+    routes.add_api_route("/dashboard/deadlines", all_deadlines, methods=["GET"], **html)
     routes.add_api_route("/dashboard/releases/{release_id:path}", release, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in_form, methods=["GET"], **html)
     routes.add_api_route("/dashboard/sign-in", sign_in, methods=["POST"], **html)

@@ -105,6 +105,29 @@ def release_view(summary: ReleaseSummary, entries: list[LedgerEntry], *, today: 
         withdrawn=summary.withdrawn, withdrawn_notice=summary.withdrawn_notice)
 
 
+PASSED_LABEL = "passed: whether met is not known"  # it records what was promised, not what was done
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """A release in the list of them all: what it is, when, and how many commitments it holds."""
+
+    release_id: str
+    title: str
+    published: str | None
+    source: str | None
+    commitments: int
+    version: int
+    withdrawn: bool
+
+
+def release_rows(summaries: Iterable[ReleaseSummary]) -> list[ReleaseRow]:
+    return [ReleaseRow(release_id=s.release_id, title=" ".join((s.title or s.release_id).split()),
+                       published=day_label(s.published_at.astimezone(timezone.utc).date()) if s.published_at else None,
+                       source=s.source,
+                       commitments=s.commitments, version=s.version, withdrawn=s.withdrawn) for s in summaries]
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     due: str
@@ -124,13 +147,14 @@ class TimelineMonth:
 
 
 def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today: date) -> list[TimelineMonth]:
-    """Deadlines (already soonest first) grouped by the month they fall due in."""
+    """Deadlines (already in the order shown: soonest or latest first) grouped by the month they fall due in."""
     months: list[TimelineMonth] = []
     for day, deadline, entry in due:
         label = f"{day:%B %Y}"
         if not months or months[-1].month != label:
             months.append(TimelineMonth(label, []))
-        state = deadline_state(deadline, today=today).value if deadline is not None else "upcoming"
+        state = deadline_state(deadline, today=today).value if deadline is not None \
+            else "passed" if day < today else "upcoming"
         months[-1].items.append(TimelineItem(
             due=day_label(day), state=state, deadline=deadline.text if deadline else "",
             actor=entry.commitment.actor, text=" ".join(entry.commitment.text.split()),
@@ -139,6 +163,8 @@ def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today:
 
 
 def _soon_label(state: str, days: int) -> str:
+    if state == "passed":
+        return PASSED_LABEL
     if state != "due":
         return state
     return "due today" if days <= 0 else "due tomorrow" if days == 1 else f"due in {days} days"

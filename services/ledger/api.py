@@ -3,7 +3,8 @@
 GET /ledger/commitments: filtered by every subscription criterion, the deadline window, state and words,
     the latest first; GET /ledger/commitments/{key}: one, with its history and every announcement of it;
 GET /ledger/releases: the latest first, each saying whether it is withdrawn (``withdrawn=true|false`` selects by
-    it); GET /ledger/releases/{release_id}: its commitments with their spans;
+    it), searched by words of the title or source (``q``) and days of publication (``published_after``,
+    ``published_before``); GET /ledger/releases/{release_id}: its commitments with their spans;
 GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first, the same filters;
 GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders;
 POST /ledger/backtest: the alerts a filter would have sent since a time.
@@ -30,11 +31,12 @@ from services.notifier.subscriptions import Subscription
 from .core.backtest import backtest
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
-                           encode_cursor, parse_query, refuse_empty, selector)
+                           parse_query, refuse_empty, selector)
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
 from .reading import deadline_due_on, release_summaries
+from .release_search import release_query, releases_page
 from .store import LedgerStore
 
 Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
@@ -121,17 +123,20 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                        cursor: Annotated[str | None, Query(max_length=500)] = None,
                        withdrawn: Annotated[bool | None, Query(description=(
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
+                       q: Annotated[str | None, Query(max_length=200, description=(
+                           "Words of the title or the source (all of them)."))] = None,
+                       published_after: Annotated[date | None, Query(description=(
+                           "Published on or after this day (UTC)."))] = None,
+                       published_before: Annotated[date | None, Query(description=(
+                           "Published on or before this day (UTC)."))] = None,
                        ) -> Response:
         try:
-            after = (float(p[0]), p[1]) if cursor and (p := decode_cursor(cursor, 2)) else None
+            query = release_query(limit=limit, cursor=cursor, withdrawn=withdrawn, q=q,
+                                  published_after=published_after, published_before=published_before)
         except QueryError as exc:
-            raise field_error(422, "cursor", str(exc).partition(": ")[2]) from None
-        rows = await store().releases_after(after, limit=limit + 1, withdrawn=withdrawn)
-        shown = rows[:limit]
-        summaries = await release_summaries(store(), [release_id for release_id, _ in shown])
-        more = len(rows) > limit
-        return _json(ReleasePage(releases=summaries,
-                                 next_cursor=encode_cursor([shown[-1][1], shown[-1][0]]) if more else None))
+            raise _field_error(exc) from None
+        found = await releases_page(store(), query)
+        return _json(ReleasePage(releases=found.releases, next_cursor=found.next_cursor))
 
     async def release(release_id: Annotated[str, Path(max_length=500)]) -> Response:
         (record,) = await store().release_records([release_id])

@@ -10,7 +10,7 @@ import asyncio
 import re
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import aiohttp
 import pytest
@@ -24,7 +24,9 @@ from services.ingest.identity import content_hash
 from services.ingest.quiet_watch import QuietWatch
 from services.ingest.rhythm import QuietRules
 from services.ingest.state import publish_if_changed
+from services.ledger.store import LedgerStore
 from services.notifier.unsubscribe import UnsubscribeLinks
+from tests.unit.notifier.samples import dated, numbered_release, release
 
 from ..conftest import API_TOKEN
 
@@ -388,3 +390,71 @@ async def test_markup_in_a_release_runs_nothing_and_a_long_word_fits_a_phone(bro
         'https://example.org/a"><script>alert(3)</script>'
     widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+async def _tab_to(page, target) -> None:
+    """Presses Tab until ``target`` has the focus, then checks that its focus is seen."""
+    for _ in range(200):
+        if await target.evaluate("el => el === document.activeElement"):
+            assert await target.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+            return
+        await page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {target}")
+
+
+async def test_every_release_and_every_deadline_paged_and_searched_with_the_keyboard(browser, dashboard, settings):
+    """Before: the page showed the 5 latest releases and 30 deadlines, and nothing older."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    store = LedgerStore(client, settings.key)
+    try:
+        for n in range(30):  # older than the seed release: 33 releases in all, two pages
+            await store.apply(numbered_release(n, first=datetime(2016, 1, 1, tzinfo=timezone.utc)), now=PAGE_DAY)
+        for day in (3, 17):  # deadlines passed before the page's day
+            old = release(dated(f"c-old-{day}", date(2017, 6, day)), release_id=f"gov-uk/old-{day}",
+                          published_at=datetime(2017, 5, day, tzinfo=timezone.utc))
+            await store.apply(old.model_copy(update={"title": f"Due in June, {day}"}), now=PAGE_DAY)
+    finally:
+        await client.aclose()
+    page = await browser.new_page(viewport={"width": 360, "height": 740})
+    await page.goto(dashboard + "/")
+
+    await _tab_to(page, page.get_by_role("link", name="All releases"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", level=1, name="All releases").wait_for()
+    listed = page.locator("ol.browse > li > a")
+    first = await listed.all_inner_texts()
+    assert len(first) == 25 and first[:3] == [
+        "Press release: UK ramps up counterterror effort in Iraq as Daesh caliphate crumbles",  # the seed: the latest
+        "Due in June, 17", "Due in June, 3"]
+    await _tab_to(page, page.get_by_role("link", name="Next page: older releases"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", level=2, name="Releases, continued").wait_for()
+    second = await listed.all_inner_texts()
+    assert len(second) == 8 and not set(first) & set(second) and second[-1] == "Release 000 on borders"
+
+    await _tab_to(page, page.get_by_label("Words of the title or the source"))
+    await page.keyboard.type("borders")
+    await page.keyboard.press("Enter")  # a new search starts at the first page
+    await page.get_by_role("heading", level=2, name="Releases found").wait_for()
+    assert await listed.all_inner_texts() == ["Release 020 on borders", "Release 010 on borders",
+                                              "Release 000 on borders"]
+    widths = await page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]}px wide on a {widths[1]}px screen"
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+
+    await page.goto(dashboard + "/")
+    await _tab_to(page, page.get_by_role("link", name="All deadlines"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", level=2, name="Upcoming deadlines, the soonest first").wait_for()
+    await _tab_to(page, page.get_by_label("Show"))
+    await page.keyboard.press("ArrowDown")  # "Passed, the latest first"
+    await _tab_to(page, page.get_by_role("button", name="Search"))
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", level=2, name="Passed deadlines, the latest first").wait_for()
+    items = await page.locator("li.deadline-item").all_inner_texts()
+    assert [item.split("\n")[0].lower() for item in items] == [  # the state's tag is in capitals
+        "17 jun 2017 passed: whether met is not known", "3 jun 2017 passed: whether met is not known"]
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == []
+
+    await page.goto(dashboard + "/dashboard/deadlines?from=17/06/2017")
+    assert "From: '17/06/2017' is not a day" in await page.get_by_role("alert").inner_text()

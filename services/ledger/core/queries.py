@@ -122,22 +122,32 @@ def deadlines_page(cards: Iterable[Card], query: CommitmentQuery) -> tuple[list[
     return deadlines_in(due_order(cards), query)
 
 
-def deadlines_in(order: DueOrder, query: CommitmentQuery) -> tuple[list[DeadlineItem], str | None]:
+def deadlines_in(order: DueOrder, query: CommitmentQuery, *, latest_first: bool = False
+                 ) -> tuple[list[DeadlineItem], str | None]:
     """:func:`deadlines_page` over a :func:`due_order` kept from one query to the next: the walk starts at the
     window (or the cursor) and stops once the page is full, rather than reading every card. A query that
-    names no state gets the deadlines of live commitments only: a removed or withdrawn one is due for no one."""
+    names no state gets the deadlines of live commitments only: a removed or withdrawn one is due for no one.
+    ``latest_first``: the walk goes back from the window's end (or from before the cursor), to look back at
+    the deadlines passed."""
     if query.states is None:
         query = query.model_copy(update={"states": list(LIVE)})
     select = selector(query)
     low = query.due_after.toordinal() if query.due_after else -1
     high = query.due_before.toordinal() if query.due_before else 1 << 30
-    start = bisect.bisect_left(order, (low, ""), key=_place)
-    if query.cursor:
-        day, key = decode_cursor(query.cursor, 2)
-        start = max(start, bisect.bisect_right(order, (day, key), key=_place))
+    place = decode_cursor(query.cursor, 2) if query.cursor else None
+    if latest_first:
+        end = bisect.bisect_left(order, (high + 1, ""), key=_place)
+        if place is not None:
+            end = min(end, bisect.bisect_left(order, (place[0], place[1]), key=_place))
+        walk: Iterable[tuple[int, str, Card]] = (order[i] for i in range(end - 1, -1, -1))
+    else:
+        start = bisect.bisect_left(order, (low, ""), key=_place)
+        if place is not None:
+            start = max(start, bisect.bisect_right(order, (place[0], place[1]), key=_place))
+        walk = itertools.islice(order, start, None)
     page: list[DeadlineItem] = []
-    for day, _, card in itertools.islice(order, start, None):
-        if day > high or len(page) > query.limit:
+    for day, _, card in walk:
+        if not low <= day <= high or len(page) > query.limit:
             break
         if select(card):
             page.append(DeadlineItem(card, day))

@@ -139,20 +139,21 @@ def cards_and_query(draw):
     return cards, params
 
 
-@given(cards_and_query())
-def test_the_deadlines_walked_in_order_page_by_page_are_every_one_selected_once(drawn):
-    """The walk from the window's start (deadlines_in) against reading every card: the same deadlines, in
-    the same order, each once, across all the pages the cursors lead to."""
+@given(cards_and_query(), st.booleans())
+def test_the_deadlines_walked_in_order_page_by_page_are_every_one_selected_once(drawn, latest_first):
+    """The walk from the window's start (deadlines_in), or back from its end (latest_first), against reading
+    every card: the same deadlines, in the same order, each once, across all the pages the cursors lead to."""
     cards, params = drawn
     query = parse_query(params)
     low = query.due_after.toordinal() if query.due_after else 0
     high = query.due_before.toordinal() if query.due_before else 1 << 30
     only_ct = "counter_terrorism" in params
     expected = sorted((day, c.key) for c in cards for day in set(c.due)
-                      if low <= day <= high and (not only_ct or c.counter_terrorism))
+                      if low <= day <= high and (not only_ct or c.counter_terrorism))[::-1 if latest_first else 1]
     walked, cursor, order = [], None, due_order(cards)
     for _ in range(len(expected) + 2):
-        items, cursor = deadlines_in(order, parse_query({**params, **({"cursor": [cursor]} if cursor else {})}))
+        items, cursor = deadlines_in(order, parse_query({**params, **({"cursor": [cursor]} if cursor else {})}),
+                                     latest_first=latest_first)
         walked += [(i.due, i.card.key) for i in items]
         assert len(items) <= query.limit
         if cursor is None:

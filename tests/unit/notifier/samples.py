@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from schemas.classified import (Commitment, DateDeadline, Money, PeriodDeadline, ReleaseClassified,
@@ -56,6 +56,16 @@ def dated(cid: str, due: date, *, counter_terrorism: bool = True) -> Commitment:
     return Commitment(id=cid, text=f"The UK will deliver {cid} by {due:%B %Y}.", span=(0, 40), kind="pledge",
                       actor="UK", category="funding", counter_terrorism=counter_terrorism, confidence=0.9,
                       deadlines=[DateDeadline(due=due, text=f"by {due:%-d %B %Y}", span=(20, 40))])
+
+
+def numbered_release(n: int, *, first: datetime, published_at: datetime | None = None) -> ReleaseClassified:
+    """Release ``n`` of a long run of them: published a day after the one before from ``first`` (two share each
+    day from the 100th on, so that pages end between releases of one timestamp), titled "Release 007 on
+    funding" (on borders every tenth), with ``n % 3 + 1`` commitments due from 1 January 2027 plus ``n`` days."""
+    when = published_at or first + timedelta(days=min(n, 100 + (n - 100) // 2))
+    r = release(*[dated(f"c-{n}-{i}", date(2027, 1, 1) + timedelta(days=n)) for i in range(n % 3 + 1)],
+                release_id=f"gov-uk/r{n:03d}", published_at=when)
+    return r.model_copy(update={"title": f"Release {n:03d} on {'borders' if n % 10 == 0 else 'funding'}"})
 
 
 def plan_against(previous: Sequence[Commitment], sub: Subscription, r: ReleaseClassified, **kwargs: Any) -> Plan:

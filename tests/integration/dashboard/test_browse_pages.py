@@ -1,0 +1,175 @@
+"""The dashboard's pages of every release and every deadline, on the ledger's app, a real Redis holding 120
+releases and a real HTTP server: paged by their links without repeats or gaps while more arrive, searched by
+words and days, and a search that cannot be read answered 400 on the page, never 500."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+
+from services.common.service import build_app
+from services.dashboard.browse_forms import BAD_CURSOR
+from services.dashboard.service import LedgerWithDashboard
+from services.ledger.core.queries import encode_cursor
+from services.ledger.store import LedgerStore
+from tests.unit.notifier.samples import dated, numbered_release, release
+
+pytestmark = pytest.mark.integration
+
+FIRST = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
+TODAY = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)  # release n's deadlines fall due on 1 Jan 2027 + n days
+RELEASES = 120
+
+
+@pytest.fixture
+async def site(settings):
+    """(base URL of the ledger's app with the dashboard, its ledger store): 120 releases read."""
+    app = build_app([LedgerWithDashboard(settings, page_clock=lambda: TODAY)], settings, title="pledgewatch ledger")
+    await app.start()
+    client = aioredis.from_url(settings.redis_url)
+    store = LedgerStore(client, settings.key)
+    for n in range(RELEASES):
+        await store.apply(numbered_release(n, first=FIRST), now=TODAY)
+    yield f"http://127.0.0.1:{app.http.port}", store
+    await client.aclose()
+    await app.stop()
+
+
+async def _get(url: str) -> tuple[int, dict, str]:
+    async with aiohttp.ClientSession() as client, client.get(url, allow_redirects=False) as answer:
+        return answer.status, dict(answer.headers), await answer.text()
+
+
+def _next_link(page: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" rel="next">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _release_ids(page: str) -> list[str]:
+    listed = page.split('<ol class="browse">', 1)[1].split("</ol>", 1)[0] if '<ol class="browse">' in page else ""
+    return re.findall(r'href="/dashboard/releases/([^"]+)"', listed)
+
+
+def _deadlines(page: str) -> list[tuple[str, str]]:
+    """(day, release id) of each deadline listed."""
+    return re.findall(r'<time>([^<]+)</time>.*?href="/dashboard/releases/([^"]+)"', page, flags=re.S)
+
+
+def _expected_releases() -> list[str]:
+    placed = [(numbered_release(n, first=FIRST).published_at.timestamp(), f"gov-uk/r{n:03d}") for n in range(RELEASES)]
+    return [release_id for _, release_id in sorted(placed, reverse=True)]
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+async def test_every_release_once_the_latest_first_by_the_next_page_links_while_one_more_arrives(site):
+    base, store = site
+    seen, link, pages = [], "/dashboard/releases", []
+    while link:
+        status, headers, page = await _get(base + link)
+        assert status == 200 and "default-src 'none'" in headers["Content-Security-Policy"]
+        seen += _release_ids(page)
+        pages.append(page)
+        if len(pages) == 2:  # published after the first pages were read: it is on none of the later ones
+            await store.apply(numbered_release(RELEASES, first=FIRST, published_at=TODAY), now=TODAY)
+        link = _next_link(page)
+    assert seen == _expected_releases()
+    assert [len(_release_ids(p)) for p in pages] == [25, 25, 25, 25, 20]
+    assert "3 commitments" in pages[0].split("gov-uk/r119", 1)[1].split("</li>")[0]  # r119: 119 % 3 + 1
+    assert 'href="/dashboard/releases">First page</a>' in pages[1]
+
+
+async def test_releases_searched_by_words_and_days_each_linking_to_its_page(site):
+    base, _ = site
+    status, _, page = await _get(f"{base}/dashboard/releases?q=Borders&from=2026-01-01&to=2026-02-15&cursor=")
+    assert status == 200
+    assert _release_ids(page) == [f"gov-uk/r{n:03d}" for n in (40, 30, 20, 10, 0)]
+    assert 'value="Borders"' in page and 'value="2026-02-15"' in page  # the search shown as typed
+    status, _, one = await _get(f"{base}/dashboard/releases/gov-uk/r040")
+    assert status == 200 and "Release 040 on borders" in one
+
+
+async def test_past_deadlines_the_latest_first_and_upcoming_ones_page_without_repeats_or_gaps(site):
+    base, store = site
+    today = TODAY.date()
+    every = sorted(((date(2027, 1, 1) + timedelta(days=n), f"gov-uk/r{n:03d}")
+                    for n in range(RELEASES) for _ in range(n % 3 + 1)))
+    for show, expected in (("past", [d for d in every if d[0] < today][::-1]),
+                           ("upcoming", [d for d in every if d[0] >= today])):
+        seen, link, pages = [], f"/dashboard/deadlines?show={show}", 0
+        while link:
+            status, _, page = await _get(base + link)
+            assert status == 200, page
+            seen += _deadlines(page)
+            pages += 1
+            if pages == 1 and show == "upcoming":  # a deadline on a day already shown arrives: it shifts nothing
+                await store.apply(release(dated("c-late", today), release_id="gov-uk/late", published_at=TODAY),
+                                  now=TODAY)
+            link = _next_link(page)
+        assert seen == [(_day(d), r) for d, r in expected], show
+        assert pages == -(-len(expected) // 50)
+    status, _, page = await _get(f"{base}/dashboard/deadlines?show=past&q=release+058")
+    assert _deadlines(page) == [(_day(date(2027, 2, 28)), "gov-uk/r058")] * 2
+    assert "passed: whether met is not known" in page
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    pytest.param("/dashboard/releases?from=06/12/2026", "From: '06/12/2026' is not a day", id="malformed-day"),
+    pytest.param("/dashboard/releases?from=2026-03-01&to=2026-02-01", "the range ends before it starts",
+                 id="range-reversed"),
+    pytest.param("/dashboard/releases?cursor=not-a-cursor", BAD_CURSOR, id="cursor-not-given"),
+    pytest.param(f"/dashboard/releases?cursor={encode_cursor([float('nan'), 'gov-uk/r001'])}", BAD_CURSOR,
+                 id="cursor-redis-cannot-compare"),
+    pytest.param("/dashboard/deadlines?to=2027-13-01", "To: '2027-13-01' is not a day", id="deadlines-month-13"),
+    pytest.param("/dashboard/deadlines?show=everything", "Show: 'everything' is not a choice", id="show"),
+    pytest.param("/dashboard/deadlines?cursor=" + "A" * 600, BAD_CURSOR, id="cursor-too-long"),
+])
+async def test_a_search_that_cannot_be_read_is_a_400_page_saying_why(site, path, message):
+    base, _ = site
+    status, headers, page = await _get(base + path)
+    assert status == 400 and headers["Content-Type"].startswith("text/html"), page[:300]
+    assert message in html.unescape(page)
+    assert 'role="alert"' in page and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "<ol" not in page.split('id="found-title"')[1]  # no list beside the refusal
+
+
+async def test_the_home_page_links_to_every_release_and_every_deadline(site):
+    base, _ = site
+    _, _, page = await _get(base + "/")
+    assert '<a href="/dashboard/releases">All releases</a>' in page
+    assert '<a href="/dashboard/deadlines">All deadlines</a>' in page
+
+
+@pytest.mark.parametrize("path", ["/dashboard/releases", "/dashboard/deadlines?show=past"])
+async def test_a_list_page_labels_every_field_and_keeps_its_headings_in_order(site, path):
+    base, _ = site
+    _, _, page = await _get(base + path)
+    fields = re.findall(r'<(?:input|select) id="([^"]+)"', page)
+    assert fields and all(f'<label for="{f}">' in page for f in fields)
+    levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+
+
+@pytest.mark.parametrize(("path", "heading"), [("/dashboard/releases?q=x", "Could not show the releases"),
+                                               ("/dashboard/deadlines?show=past", "Could not show the deadlines")])
+async def test_while_redis_is_frozen_a_list_page_is_the_dashboards_own_503_page(ledger_app, redis_server, frozen,
+                                                                                path, heading):
+    server, url = redis_server
+    base = await ledger_app(redis_url=url, http_redis_seconds=0.3)
+    with frozen(server):
+        status, headers, page = await _get(base + path)
+    assert (status, headers.get("Retry-After")) == (503, "5") and f"<h1>{heading}</h1>" in page
+
+
+@pytest.mark.parametrize("path", ["/dashboard/releases", "/dashboard/deadlines"])
+async def test_with_reads_closed_a_list_page_asks_to_sign_in_first(ledger_app, path):
+    base = await ledger_app(open_reads=False)
+    status, _, page = await _get(base + path)
+    assert status == 401 and "API token" in page and "<ol" not in page

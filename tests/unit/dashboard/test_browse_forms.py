@@ -1,0 +1,118 @@
+"""The search forms of the releases and deadlines pages read into the ledger's own queries; what cannot be read
+named field by field; and the rows those pages show."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.dashboard.browse_forms import (BAD_CURSOR, BrowseErrors, BrowseForm, browse_form, deadline_query_of,
+                                             release_query_of)
+from services.dashboard.views import PASSED_LABEL, release_rows, timeline
+from services.ledger.core.entries import LedgerEntry
+from services.ledger.core.queries import encode_cursor
+from services.ledger.models import ReleaseSummary
+from tests.unit.notifier.samples import dated
+
+TODAY = date(2026, 12, 6)
+CURSOR = encode_cursor([1767258000.0, "gov-uk/r001"])
+
+
+def errors_of(read, **params) -> list[tuple[str, str]]:
+    with pytest.raises(BrowseErrors) as refused:
+        read(browse_form(params))
+    return refused.value.errors
+
+
+def test_fields_left_empty_are_not_given():
+    query = release_query_of(browse_form({"q": " ", "from": "", "to": "", "cursor": ""}))
+    assert (query.words, query.published_from, query.published_to, query.cursor) == ((), None, None, None)
+
+
+def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
+    query = release_query_of(browse_form({"q": "Iraq  FUNDING", "from": "2026-01-02", "to": "2026-01-05",
+                                          "cursor": CURSOR}))
+    assert query.words == ("iraq", "funding") and query.cursor == CURSOR
+    assert (query.published_from, query.published_to) == (date(2026, 1, 2), date(2026, 1, 5))
+
+
+@pytest.mark.parametrize(("params", "field", "words"), [
+    pytest.param({"from": "6/12/2026"}, "from", "'6/12/2026' is not a day: give it as YYYY-MM-DD", id="slashes"),
+    pytest.param({"to": "2026-02-30"}, "to", "'2026-02-30' is not a day", id="no-such-day"),
+    pytest.param({"from": "20261206"}, "from", "is not a day", id="basic-iso-format"),
+    pytest.param({"from": "2026-12-06", "to": "2026-12-01"}, "to", "the range ends before it starts",
+                 id="range-reversed"),
+    pytest.param({"q": "x" * 201}, "q", "at most 200 characters", id="too-many-words"),
+    pytest.param({"cursor": "nonsense"}, "cursor", BAD_CURSOR, id="cursor-not-given"),
+    pytest.param({"cursor": encode_cursor([float("nan"), "r"])}, "cursor", BAD_CURSOR, id="cursor-nan"),
+    pytest.param({"cursor": encode_cursor([1.0, "r" * 600])}, "cursor", BAD_CURSOR, id="cursor-too-long"),
+])
+def test_what_cannot_be_read_is_named_field_by_field(params, field, words):
+    errors = errors_of(release_query_of, **params)
+    assert [name for name, _ in errors] == [field] and words in errors[0][1]
+
+
+def test_every_field_at_fault_is_named_at_once():
+    errors = errors_of(lambda form: deadline_query_of(form, today=TODAY), **{"from": "soon", "to": "later",
+                                                                             "show": "all", "cursor": "x"})
+    assert [name for name, _ in errors] == ["from", "to", "show", "cursor"]
+
+
+@pytest.mark.parametrize(("params", "window", "latest_first"), [
+    pytest.param({}, (TODAY, None), False, id="upcoming-from-today"),
+    pytest.param({"from": "2020-01-01", "to": "2027-03-01"}, (TODAY, date(2027, 3, 1)), False,
+                 id="upcoming-never-before-today"),
+    pytest.param({"from": "2027-01-01"}, (date(2027, 1, 1), None), False, id="upcoming-from-a-later-day"),
+    pytest.param({"show": "past"}, (None, date(2026, 12, 5)), True, id="past-until-yesterday"),
+    pytest.param({"show": "past", "from": "2018-01-01", "to": "2019-06-30"}, (date(2018, 1, 1), date(2019, 6, 30)),
+                 True, id="past-within-a-range"),
+])
+def test_deadlines_are_upcoming_from_today_or_passed_the_latest_first(params, window, latest_first):
+    search = deadline_query_of(browse_form(params), today=TODAY)
+    assert (search.query.due_after, search.query.due_before) == window
+    assert search.latest_first is latest_first and search.query.states is None  # live ones, as the API's
+
+
+def test_a_range_of_past_days_holds_no_upcoming_deadline():
+    assert deadline_query_of(browse_form({"to": "2020-01-01"}), today=TODAY).query is None
+    assert deadline_query_of(browse_form({"show": "past", "from": "2027-01-01"}), today=TODAY).query is None
+
+
+def test_a_page_link_reads_back_as_the_same_search_at_the_next_place():
+    form = BrowseForm(q="Home Office & co", start="2026-01-01", end="2026-02-01", show="past")
+    link = form.link("/dashboard/deadlines", CURSOR)
+    assert urlsplit(link).path == "/dashboard/deadlines"
+    assert browse_form(dict(parse_qsl(urlsplit(link).query))) == BrowseForm(
+        q="Home Office & co", start="2026-01-01", end="2026-02-01", show="past", cursor=CURSOR)
+    assert BrowseForm().link("/dashboard/releases") == "/dashboard/releases"
+
+
+@given(st.dictionaries(st.sampled_from(["q", "from", "to", "show", "cursor", "other"]), st.text(max_size=600)))
+def test_any_parameters_are_a_query_or_our_own_refusal(params):
+    for read in (release_query_of, lambda form: deadline_query_of(form, today=TODAY)):
+        try:
+            read(browse_form(params))
+        except BrowseErrors as exc:
+            assert exc.errors
+
+
+def test_a_release_row_says_when_how_many_commitments_and_whether_it_was_withdrawn():
+    summary = ReleaseSummary(release_id="gov-uk/r1", version=2, title="UK\nramps up", source="seeds",
+                             published_at=datetime(2026, 1, 1, 23, 30, tzinfo=timezone.utc), commitments=3,
+                             withdrawn=True)
+    (row,) = release_rows([summary])
+    assert (row.title, row.published, row.commitments, row.withdrawn) == ("UK ramps up", "1 Jan 2026", 3, True)
+
+
+def test_a_passed_deadline_is_marked_passed_not_known_whether_met():
+    commitment = dated("c-old", date(2026, 1, 15))
+    entry = LedgerEntry.model_validate({
+        "key": "c-old", "release_id": "gov-uk/r1", "title": "t", "source": "seeds", "url": "https://www.gov.uk/x",
+        "published_at": "2026-01-01T00:00:00Z", "first_seen": "2026-01-01T00:00:00Z", "versions": [1],
+        "state": "active", "commitment": commitment.model_dump(mode="json")})
+    (month,) = timeline([(date(2026, 1, 15), commitment.deadlines[0], entry)], today=TODAY)
+    assert (month.month, month.items[0].state, month.items[0].label) == ("January 2026", "passed", PASSED_LABEL)
