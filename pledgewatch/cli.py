@@ -235,9 +235,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train_from_arguments
+    from .training import train
 
-    return train_from_arguments(args)
+    return train(args.dir, output=args.output, compare=args.compare, tune=args.tune, stability=args.stability,
+                 stability_validation=args.stability_validation, learning_curve=args.learning_curve)
 
 
 def _version() -> str:

@@ -22,15 +22,14 @@ def left_out(release_ids: list[str], n: int) -> list[str]:
     return [ids[index * len(ids) // n] for index in range(n)]
 
 
-def perturbed_runs(pairs: list, n: int, *, validation: bool = False, self_training=None) -> list[dict]:
+def perturbed_runs(pairs: list, n: int, *, validation: bool = False) -> list[dict]:
     """For each release of ``left_out``: the figures of the training made without it (the cuts, the
     cross-validated F1 and, with ``validation``, the validation split's aggregate F1)."""
     from .training import trained
 
     runs = []
     for rid in left_out([release.release_id for release, _ in pairs], n):
-        model, _, learned = trained([(release, label) for release, label in pairs if release.release_id != rid],
-                                    self_training)
+        model, _, learned = trained([(release, label) for release, label in pairs if release.release_id != rid])
         run = {"left out": rid, "threshold": model.threshold, "veto": model.veto,
                "terrorism cut": model.terrorism_cut if model.terrorism_cut is not None else -1.0,
                "CV commitments F1": learned["commitments"]["f1"], "CV deadlines F1": learned["deadlines"]["f1"]}
@@ -62,6 +61,6 @@ def format_spread(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def report_stability(pairs: list, n: int, *, validation: bool = False, self_training=None) -> int:
-    print(format_spread(perturbed_runs(pairs, n, validation=validation, self_training=self_training)))
+def report_stability(pairs: list, n: int, *, validation: bool = False) -> int:
+    print(format_spread(perturbed_runs(pairs, n, validation=validation)))
     return 0

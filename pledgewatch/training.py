@@ -48,7 +48,6 @@ from services.classifier.core.publishers import publisher
 from services.classifier.core.signals import CONTEXT_PREFIXES, LEXICAL_PREFIXES, YEAR_PREFIX, tied
 
 from .evaluation import LabelledSetError, _prf, figure, load_set, locate, overlap, score_release
-from .self_training import SelfTraining, UnlabelledSetError, load_pool, pseudo_labelled
 from .tree_weights import trees_as_interactions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,9 +77,6 @@ TREES, TREE_DEPTH, TREE_LEARNING_RATE, TREE_MIN_LEAF = 100, 2, 0.1, 5
 BAGS = 5
 
 Row = tuple[list[str], bool, bool, bool]
-# A proposal of an unlabelled release with the label a model gave it (``self_training``): its feature names, is
-# it a commitment, its weight in the fit of the commitment model.
-PseudoRow = tuple[list[str], bool, float]
 # The names the kind model leaves out (``_fit_one``); the tied ones begin the same way.
 _NOT_KIND = (*LEXICAL_PREFIXES, *CONTEXT_PREFIXES, YEAR_PREFIX)
 
@@ -123,18 +119,17 @@ def lexicon(rows_by_release: list[list[Row]], min_df: int = LEXICAL_MIN_DF) -> s
 
 
 def fit(by_release: list[list[Row]], groups: list[str], threshold: float = 0.5, veto: float = 0.0,
-        c_commitment: float = C_COMMITMENT, pseudo: list[list[PseudoRow]] = ()) -> DecisionModel:
+        c_commitment: float = C_COMMITMENT) -> DecisionModel:
     """The two logistic regressions and the trees correcting the first over the examples of each release
     (``by_release``, whose publishers are ``groups``), as plain weights, averaged over ``BAGS`` fits each
-    without one publisher-grouped fold; ``c_commitment``: the commitment model's C; ``pseudo``: pseudo-labelled
-    proposals of unlabelled releases, examples of the commitment model in every fit (``self_training``)."""
+    without one publisher-grouped fold; ``c_commitment``: the commitment model's C."""
     if BAGS > 1:
         bags = []
         for held_out in publisher_folds(dict(enumerate(groups)), BAGS):
             kept = [index for index in range(len(by_release)) if index not in held_out]
-            bags.append(_fit_one([by_release[i] for i in kept], [groups[i] for i in kept], c_commitment, pseudo))
+            bags.append(_fit_one([by_release[i] for i in kept], [groups[i] for i in kept], c_commitment))
         return _averaged(bags, threshold, veto)
-    return replace(_fit_one(by_release, groups, c_commitment, pseudo), threshold=threshold, veto=veto)
+    return replace(_fit_one(by_release, groups, c_commitment), threshold=threshold, veto=veto)
 
 
 def _averaged(models: list[DecisionModel], threshold: float, veto: float) -> DecisionModel:
@@ -164,32 +159,27 @@ def _averaged(models: list[DecisionModel], threshold: float, veto: float) -> Dec
                          mean_linear([model.kind for model in models]), threshold, veto, interactions)
 
 
-def _fit_one(by_release: list[list[Row]], groups: list[str], c_commitment: float,
-             pseudo: list[list[PseudoRow]] = ()) -> DecisionModel:
+def _fit_one(by_release: list[list[Row]], groups: list[str], c_commitment: float) -> DecisionModel:
     """One fit of ``fit``'s models, the cuts left to the caller; the lexical names kept are those of
-    ``lexicon(by_release + pseudo)``; the kind model and the trees learn from the labelled examples only."""
+    ``lexicon(by_release)``."""
     rows = [row for rows in by_release for row in rows]
-    commitment = _commitment_model(by_release, c_commitment, pseudo)
+    commitment = _commitment_model(by_release, c_commitment)
     positives = [r for r in rows if r[1]]
     # Pledge or demand from the general signals only: the words lifted the kind accuracy in cross-validation
     # but lowered it on the validation split (0.924 -> 0.904), so they stay out of this model, as do where
     # the clause stands (``signals.CONTEXT_PREFIXES``) and the years it names (``signals.YEAR_PREFIX``).
     kind = _linear([[name for name in r[0] if not name.startswith(_NOT_KIND)] for r in positives],
                    [r[2] for r in positives], C_KIND)
-    interactions = fit_interactions(by_release, groups, c_commitment, pseudo)
+    interactions = fit_interactions(by_release, groups, c_commitment)
     return DecisionModel(MODEL_VERSION, commitment, kind, 0.5, 0.0, interactions)
 
 
-def _commitment_model(by_release: list[list[Row]], c: float, pseudo: list[list[PseudoRow]] = ()) -> Linear:
-    """The commitment model over the examples of each release and the pseudo-labelled ones, with the words of
-    ``lexicon(by_release + pseudo)``."""
-    words = lexicon([*by_release, *pseudo])
+def _commitment_model(by_release: list[list[Row]], c: float) -> Linear:
+    """The commitment model over the examples of each release, with the words of ``lexicon(by_release)``."""
+    words = lexicon(by_release)
     rows = [row for rows in by_release for row in rows]
-    extra = [row for rows in pseudo for row in rows]
-    features = [[name for name in row[0] if name in words or not name.startswith(LEXICAL_PREFIXES)]
-                for row in [*rows, *extra]]
-    targets = [row[1] for row in rows] + [row[1] for row in extra]
-    return _linear(features, targets, c, [1.0] * len(rows) + [row[2] for row in extra] if extra else None)
+    return _linear([[name for name in row[0] if name in words or not name.startswith(LEXICAL_PREFIXES)]
+                    for row in rows], [row[1] for row in rows], c)
 
 
 def _sklearn() -> None:
@@ -200,29 +190,24 @@ def _sklearn() -> None:
         raise TrainingError("training needs scikit-learn: pip install -e '.[train]'") from None
 
 
-def _linear(features: list[list[str]], targets: list[bool], c: float, weights: list[float] | None = None) -> Linear:
-    """A logistic regression (L2, balanced classes) over the feature names of each example, each weighed by
-    ``weights`` when given (then fitted on a sparse matrix: the pseudo-labelled examples widen it)."""
+def _linear(features: list[list[str]], targets: list[bool], c: float) -> Linear:
+    """A logistic regression (L2, balanced classes) over the feature names of each example."""
     _sklearn()
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     if len(set(targets)) < 2:  # one class only: a constant model
         return Linear({}, 35.0 if targets and targets[0] else -35.0)
-    vectoriser = DictVectorizer(sparse=weights is not None)
+    vectoriser = DictVectorizer(sparse=False)
     matrix = vectoriser.fit_transform([{name: 1 for name in row} for row in features])
-    if weights is not None:  # liblinear takes 32-bit indices only
-        matrix = matrix.tocsr()
-        matrix.indices, matrix.indptr = matrix.indices.astype("int32"), matrix.indptr.astype("int32")
     regression = LogisticRegression(C=c, solver="liblinear", max_iter=1000, class_weight="balanced")
-    regression.fit(matrix, targets, sample_weight=weights)
+    regression.fit(matrix, targets)
     weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), regression.coef_[0])
                if abs(w) >= 1e-6}
     return Linear(dict(sorted(weights.items())), round(float(regression.intercept_[0]), 6))
 
 
-def fit_interactions(by_release: list[list[Row]], groups: list[str], c: float = C_COMMITMENT,
-                     pseudo: list[list[PseudoRow]] = ()) -> Interactions | None:
+def fit_interactions(by_release: list[list[Row]], groups: list[str], c: float = C_COMMITMENT) -> Interactions | None:
     """Boosted trees of depth two that correct the commitment model, fitted on the general signals of each
     example and the commitment model's probability for it, read out of publisher-grouped folds of
     ``by_release`` (the publishers: ``groups``), and written out as weights of single names and of pairs."""
@@ -232,7 +217,7 @@ def fit_interactions(by_release: list[list[Row]], groups: list[str], c: float = 
 
     linear = [0.0] * len(by_release)  # placeholder per release, replaced by each fold's probabilities
     for held_out in publisher_folds(dict(enumerate(groups)), FOLDS):
-        model = _commitment_model([rows for index, rows in enumerate(by_release) if index not in held_out], c, pseudo)
+        model = _commitment_model([rows for index, rows in enumerate(by_release) if index not in held_out], c)
         for index in held_out:
             linear[index] = [model.probability(set(row[0]), row[3]) for row in by_release[index]]
     features, targets = [], []
@@ -267,13 +252,11 @@ def publisher_folds(group_of: dict[str, str], k: int) -> list[set[str]]:
 
 
 def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITMENT,
-                   trained_on: Callable[[list[str]], list[str]] | None = None,
-                   self_training: SelfTraining | None = None
+                   trained_on: Callable[[list[str]], list[str]] | None = None
                    ) -> tuple[tuple[float, float, float | None], dict, dict]:
     """((threshold, veto, terrorism cut), rules-only figures, rules+model figures) over publisher-grouped
     folds, the commitment model fitted with ``c_commitment``; ``trained_on``: which of a fold's training
-    release ids its model is fitted on (all by default; ``pledgewatch train --learning-curve``);
-    ``self_training``: each fold's model self-trained on unlabelled releases (:mod:`.self_training`)."""
+    release ids its model is fitted on (all by default; ``pledgewatch train --learning-curve``)."""
     rows_of = {release.release_id: examples(release, label) for release, label in pairs}
     group_of = {release.release_id: publisher(release) for release, _ in pairs}
     ids = sorted(rows_of)
@@ -283,8 +266,7 @@ def cross_validate(pairs: list, k: int = FOLDS, c_commitment: float = C_COMMITME
         kept = [rid for rid in ids if rid not in held_out]
         if trained_on is not None:
             kept = trained_on(kept)
-        model = fitted([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment,
-                       self_training=self_training)
+        model = fit([rows_of[rid] for rid in kept], [group_of[rid] for rid in kept], c_commitment=c_commitment)
         fold_models.append((held_out, model))
         scored += [(model.commitment_probability(set(row[0]), row[3]), row[1], row[3]) for rid in held_out
                    for row in rows_of[rid]]
@@ -389,23 +371,12 @@ def tuned(pairs: list) -> tuple[float, tuple[tuple[float, float], dict, dict]]:
     return best
 
 
-def fitted(by_release: list[list[Row]], groups: list[str], threshold: float = 0.5, veto: float = 0.0,
-           c_commitment: float = C_COMMITMENT, self_training: SelfTraining | None = None) -> DecisionModel:
-    """``fit``, then, with ``self_training``, refitted with the unlabelled releases' proposals the model before
-    is confident about (``self_training.rounds`` times)."""
-    model = fit(by_release, groups, threshold, veto, c_commitment)
-    for _ in range(self_training.rounds if self_training else 0):
-        model = fit(by_release, groups, threshold, veto, c_commitment, pseudo_labelled(model, self_training))
-    return model
-
-
-def trained(pairs: list, self_training: SelfTraining | None = None) -> tuple[DecisionModel, dict, dict]:
+def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
     """(the model fitted on all of ``pairs`` with the cuts cross-validation chose, the cross-validated figures
     of the rules alone, those of rules plus model)."""
-    (threshold, veto, cut), rules, learned = cross_validate(pairs, self_training=self_training)
+    (threshold, veto, cut), rules, learned = cross_validate(pairs)
     by_release = [examples(release, label) for release, label in pairs]
-    model = fitted(by_release, [publisher(release) for release, _ in pairs], threshold, veto,
-                   self_training=self_training)
+    model = fit(by_release, [publisher(release) for release, _ in pairs], threshold, veto)
     return replace(model, terrorism_cut=cut), rules, learned
 
 
@@ -443,8 +414,7 @@ def write_model(model: DecisionModel, output: Path) -> None:
 
 def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
           tune: bool = False, stability: int = 0, stability_validation: bool = False,
-          learning_curve: bool = False, unlabelled: Path | None = None, pseudo_cuts: tuple[float, float] = (0.9, 0.1),
-          pseudo_weight: float = 1.0, pseudo_rounds: int = 1, pseudo_lexical_only: bool = False) -> int:
+          learning_curve: bool = False) -> int:
     """Fit the model on the set in ``directory`` and write it to ``output`` (or only measure: ``stability``,
     ``learning_curve``); 0 on success, 2 when the set does not read or cannot be fitted, 1 when the model
     could not be written."""
@@ -453,26 +423,20 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
         rows = check_trainable(directory, pairs)
         if not (stability or learning_curve) and not output.parent.is_dir():
             raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
-        self_training = None
-        if unlabelled is not None:
-            self_training = SelfTraining(load_pool(unlabelled), pseudo_cuts[0], pseudo_cuts[1], pseudo_weight,
-                                         pseudo_rounds, pseudo_lexical_only)
-            print(f"unlabelled: {len(self_training.pool)} releases, "
-                  f"{sum(len(rows) for rows in self_training.pool)} proposals")
         if tune:  # measured only: C_COMMITMENT changes by hand, once the validation split confirms the choice
             print(f"  best C {tuned(pairs)[0]:g}; fitted with C_COMMITMENT {C_COMMITMENT:g}")
         if stability:
             from .stability import report_stability
 
-            return report_stability(pairs, stability, validation=stability_validation, self_training=self_training)
+            return report_stability(pairs, stability, validation=stability_validation)
         if learning_curve:
             from .learning_curve import report_learning_curve
 
             return report_learning_curve(pairs)
         c = C_COMMITMENT
-        model, rules, learned = trained(pairs, self_training)
+        model, rules, learned = trained(pairs)
         threshold, veto, cut = model.threshold, model.veto, model.terrorism_cut
-    except (TrainingError, LabelledSetError, UnlabelledSetError) as exc:
+    except (TrainingError, LabelledSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -517,31 +481,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learning-curve", action="store_true",
                         help="write no model: the cross-validated F1 with each fold's model fitted on 50%%, 75%% "
                              "and all of its training releases (seven trainings): is labelling more worth it?")
-    parser.add_argument("--unlabelled", type=Path, default=None, metavar="DIR",
-                        help="self-train on the unlabelled release files in DIR (or DIR/releases)")
-    parser.add_argument("--pseudo-cuts", type=lambda text: tuple(float(x) for x in text.split(",")), default=(0.9, 0.1),
-                        metavar="HIGH,LOW", help="with --unlabelled: P(commitment) at or above HIGH is a pseudo "
-                                                 "commitment, at or below LOW a pseudo non-commitment")
-    parser.add_argument("--pseudo-weight", type=float, default=1.0, metavar="W",
-                        help="with --unlabelled: each pseudo-labelled example's weight in the fit")
-    parser.add_argument("--pseudo-rounds", type=int, default=1, metavar="N", help="with --unlabelled: refits")
-    parser.add_argument("--pseudo-lexical-only", action="store_true",
-                        help="with --unlabelled: pseudo-labelled examples keep only their words and word pairs")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pledgewatch train", description=__doc__.split("\n", 1)[0])
     add_arguments(parser)
-    return train_from_arguments(parser.parse_args(argv))
-
-
-def train_from_arguments(args: argparse.Namespace) -> int:
-    """``train`` with the options of ``add_arguments``."""
+    args = parser.parse_args(argv)
     return train(args.dir, output=args.output, compare=args.compare, tune=args.tune,
                  stability=args.stability, stability_validation=args.stability_validation,
-                 learning_curve=args.learning_curve, unlabelled=args.unlabelled, pseudo_cuts=args.pseudo_cuts,
-                 pseudo_weight=args.pseudo_weight, pseudo_rounds=args.pseudo_rounds,
-                 pseudo_lexical_only=args.pseudo_lexical_only)
+                 learning_curve=args.learning_curve)
 
 
 if __name__ == "__main__":
