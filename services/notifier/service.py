@@ -114,14 +114,16 @@ def _active(effective: list[Subscription], now: datetime) -> list[Subscription]:
     return [s for s in effective if s.paused_until is None or s.paused_until <= now]
 
 
-def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis: VersionBasis
-                  ) -> list[tuple[Subscription, Plan]]:
+def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis: VersionBasis,
+                  shared: Shared | None = None) -> list[tuple[Subscription, Plan]]:
     """What a later version of ``release`` plans for the ``paused`` subscriptions, told nothing of it: their
     reminders follow it (:func:`.planning.plan_paused`). A first version plans nothing for them. One whose
-    filter fails keeps its reminders as they were (the failure is reported when it is told of a release)."""
+    filter fails keeps its reminders as they were (the failure is reported when it is told of a release).
+    ``shared``: what planning the release for its active subscribers worked out, used again here."""
     if release.version <= 1 and not release.withdrawn:
         return []
-    planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis))
+    shared = shared if shared is not None else Shared()
+    planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis, shared=shared))
     return planned
 
 
@@ -453,7 +455,7 @@ class NotifierService:
                 read_sent, read_elapsed = record[2]
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
-            results = []
+            results, shareds = [], []
             for release, matched, unmatched, basis, raw, release_key in zip(
                     releases, matched_of, unmatched_of, bases, stored, release_keys):
                 commit.expect_value(release_key, raw)
@@ -480,11 +482,12 @@ class NotifierService:
                     commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),
                                ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
+                shareds.append(shared)
             index.write(commit, announced)
             active = _active(effective, now)
             paused = [s for s in effective if s not in active]
-            batch = [(release, plans + _paused_plans(paused, release, basis))
-                     for release, (plans, _, _), basis in zip(releases, results, bases)]
+            batch = [(release, plans + _paused_plans(paused, release, basis, shared))
+                     for release, (plans, _, _), basis, shared in zip(releases, results, bases, shareds)]
             reminders = agenda.plan(batch, now=now, read=planned_read) if agenda.covers(batch, planned_read) else None
             acked = reminders is not None and not reminders[1] and not any(
                 planned or unplanned for planned, unplanned in reminders[0]) and not any(
