@@ -30,11 +30,12 @@ from .outbox import DeliveryJob
 # ARGV[1]: the commit, JSON (see Commit); ARGV[2]: the alerts stream, ARGV[3]: its event field, ARGV[4]: the
 # outbox zset, ARGV[5]: job -> destination hash, ARGV[6]: the key prefix of jobs, ARGV[7]: feed length,
 # ARGV[8]: the index sets' bound, ARGV[9]: the key prefix of done marks, ARGV[10]: the key prefix of jobs'
-# events; then the documents, named in the commit by their place (1: ARGV[11]). Returns 0 (a read changed:
+# events, ARGV[11]: job -> its subscription's generation hash; then the documents, named in the commit by their
+# place (1: ARGV[12]). Returns 0 (a read changed:
 # nothing written) or {1, the ids of the jobs queued leased (handed to the committing worker)...}.
 _COMMIT = """
 local c = cjson.decode(ARGV[1])
-local docs = 10
+local docs = 11
 -- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
 -- answers joined
 local function call(command, key, list, first, last)
@@ -80,7 +81,11 @@ end
 -- when it is new here (not queued, not delivered); otherwise it is queued due (or left as it is) for a claim
 local answer = {1}
 for _, j in ipairs(c.jobs) do
-  redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX')
+  -- a job new here is marked with its subscription's generation (j[7]) as read when it was planned; one queued
+  -- already keeps its own
+  if redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX') and j[7] then
+    redis.call('HSET', ARGV[11], j[1], j[7])
+  end
   -- a job naming its alert's event: the event beside it, from the argument its stream entry was written from
   if j[6] then redis.call('SET', ARGV[10] .. j[1], ARGV[docs + j[6]], 'NX') end
   if j[5] and redis.call('EXISTS', ARGV[9] .. j[1]) == 0
@@ -126,7 +131,8 @@ class Commit:
     sizes: list[Any] = field(default_factory=list)
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
     # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
-    # offer), else false, its event's doc when the job names it (its alert's), else false]
+    # offer), else false, its event's doc when the job names it (its alert's), else false, its subscription's
+    # generation when known, else false]
     jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
     sets: list[Any] = field(default_factory=list)  # key, how many members, the members, ... (flat, as sizes)
@@ -169,11 +175,13 @@ class Commit:
     def job(self, job: DeliveryJob, *, due: float, event: int | None = None) -> None:
         """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count). ``event``: the
         document of its alert's event (:meth:`alert`), when that is the job's rendered event: the job is
-        queued naming it (:meth:`.DeliveryJob.json_naming_event`), the event written beside it once."""
+        queued naming it (:meth:`.DeliveryJob.json_naming_event`), the event written beside it once; its
+        subscription's generation (:attr:`.DeliveryJob.generation`, when known) beside it."""
         named = event is not None and job.event_json is not None
         document = job.json_naming_event() if named else job.model_dump_json()
+        generation = job.generation if job.generation is not None else False
         self.jobs.append([job.job_id, self._doc(document), job.destination, repr(due), False,
-                          event if named else False])
+                          event if named else False, generation])
         self.queued.append(job)
 
     def offer(self, job_ids: set[str], *, until: float) -> None:
@@ -209,10 +217,10 @@ class Commit:
 
 class AlertCommitter:
     def __init__(self, client: Any, *, alerts: str, event_field: str, outbox_zset: str, job_dests: str,
-                 job_prefix: str, done_prefix: str, event_prefix: str, common: int) -> None:
+                 job_prefix: str, done_prefix: str, event_prefix: str, common: int, job_generations: str) -> None:
         self._script = client.register_script(_COMMIT)
         self._head = [alerts, event_field, outbox_zset, job_dests, job_prefix, FEED_SIZE, common, done_prefix,
-                      event_prefix]
+                      event_prefix, job_generations]
 
     async def commit(self, commit: Commit) -> bool:
         """Write ``commit`` if what it read is still there: True, and the offered jobs queued leased in

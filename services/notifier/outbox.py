@@ -8,7 +8,12 @@ stream entry, and deleted with the job, so that no trimming of the alerts stream
 queued). Jobs are claimed by pushing
 their due time forward by a lease, so a worker that dies mid-send leaves its
 jobs to be retried when the lease ends. ``notifier:job-dest`` (hash: job id ->
-destination) lets a claim skip jobs whose destination has no free slot.
+destination) lets a claim skip jobs whose destination has no free slot. ``notifier:job-generation`` (hash: job
+id -> the generation of its subscription, :mod:`.store`, as read with the subscription its message was planned
+for) tells a job queued for a subscription deleted since, and made again, from one of the new subscription
+(:mod:`.presence`); kept beside the job, not in it, as earlier versions refuse a job with a field they do not
+know. A job without one (queued by an earlier version, or a digest, weekly message or reminder) is judged by
+when its message was made.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
 from redis.asyncio.client import Pipeline
 
 from schemas.alerts import Alert
@@ -41,11 +46,12 @@ DONE_TTL_SECONDS = 90 * 86400
 GIVEN_UP_TTL_SECONDS = 30 * 86400  # a job given up on, kept this long so that `pledgewatch dlq replay` can send it again
 
 _CLAIM = """
--- KEYS: outbox zset, job -> destination hash. ARGV: now, lease end, jobs wanted, free slots of an
--- idle destination, the key prefix of jobs, of done marks, of jobs' events, then (destination, free slots)
--- pairs for the busy ones. Claims due jobs in due order, skipping those whose destination has no free slot;
--- looks at most 2000 due jobs. A job already delivered (its done mark set) or gone is finished here,
--- never claimed. Returns (job id, destination, job JSON, its event kept apart or '') quadruples.
+-- KEYS: outbox zset, job -> destination hash, job -> its subscription's generation hash. ARGV: now, lease end,
+-- jobs wanted, free slots of an idle destination, the key prefix of jobs, of done marks, of jobs' events, then
+-- (destination, free slots) pairs for the busy ones. Claims due jobs in due order, skipping those whose
+-- destination has no free slot; looks at most 2000 due jobs. A job already delivered (its done mark set) or gone
+-- is finished here, never claimed. Returns (job id, destination, job JSON, its event kept apart or '', its
+-- subscription's generation or '') quintuples.
 local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
 local job_prefix, done_prefix, event_prefix = ARGV[5], ARGV[6], ARGV[7]
 for i = 8, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
@@ -66,9 +72,11 @@ while wanted > 0 and seen < 2000 do
         claimed[#claimed + 1] = d
         claimed[#claimed + 1] = job[1]
         claimed[#claimed + 1] = job[2] or ''
+        claimed[#claimed + 1] = redis.call('HGET', KEYS[3], id) or ''
       else
         redis.call('ZREM', KEYS[1], id)
         redis.call('HDEL', KEYS[2], id)
+        redis.call('HDEL', KEYS[3], id)
         redis.call('DEL', job_prefix .. id, event_prefix .. id)
         offset = offset - 1
       end
@@ -76,11 +84,12 @@ while wanted > 0 and seen < 2000 do
   end
   offset = offset + #due
 end
-for i = 1, #claimed, 4 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
+for i = 1, #claimed, 5 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
 return claimed
 """
 
-# KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream, its counts. ARGV: the key
+# KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream, its counts, job -> its
+# subscription's generation hash. ARGV: the key
 # prefix of jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL,
 # the key prefix of jobs' events, the dead letters' origin, then for each attempt: job id, delivered (1/0), final
 # (1/0), its delivery event, its dead letter ('' for none), the job to retry or keep, its event in it ('' for
@@ -97,6 +106,7 @@ for i = 9, #ARGV, 7 do
   if ARGV[i + 2] == '1' then
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', KEYS[2], id)
+    redis.call('HDEL', KEYS[6], id)
     redis.call('DEL', job_prefix .. id, event_prefix .. id)
     if ARGV[i + 4] ~= '' then
       add_letter(KEYS[4], KEYS[5], field, ARGV[i + 4], origin)
@@ -115,7 +125,8 @@ end
 
 _SEND_AGAIN = FORGET_LETTER + """
 -- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts,
--- the origins of its letters counted later, the stored subscriptions hash, the ids read from a subscriptions file.
+-- the origins of its letters counted later, the stored subscriptions hash, the ids read from a subscriptions file,
+-- job -> its subscription's generation hash (a job sent again has none: judged by when its message was made).
 -- ARGV: letter id, job JSON (attempts from zero), due, job id, destination, its subscription's id, the stored
 -- subscription's JSON read before (found to have the job's channel; '' for none). Gated on deleting the letter: of
 -- two replays of one letter, one queues the job. The letter kept: -1, its subscription is neither stored nor read
@@ -131,6 +142,7 @@ if forget_letter(KEYS[1], KEYS[6], KEYS[7], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
+redis.call('HDEL', KEYS[10], ARGV[4])
 redis.call('DEL', KEYS[2])
 return 1
 """
@@ -180,6 +192,18 @@ class DeliveryJob(BaseModel):
     # A webhook job's message as its CloudEvent in structured-mode JSON, rendered once when the job is made, so
     # that a send posts it as it is; None (other channels, jobs queued by earlier versions): rendered at the send.
     event_json: str | None = None
+    # The generation of its subscription when its message was planned (kept beside the job: ``job-generation``);
+    # None: not known (queued by an earlier version, or not an alert of a release)
+    _generation: int | None = PrivateAttr(default=None)
+
+    @property
+    def generation(self) -> int | None:
+        return self._generation
+
+    def planned_for(self, generation: int | None) -> DeliveryJob:
+        """This job, its subscription's generation as read with the subscription its message was planned for."""
+        self._generation = generation
+        return self
 
     @model_serializer(mode="wrap")
     def _without_replays_until_replayed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -252,11 +276,12 @@ class DeliveryJob(BaseModel):
 _ID_FIELD = {"alert": "alert_id", "digest": "digest_id", "due_this_week": "digest_id"}
 
 
-def _with_event(job: DeliveryJob, event: bytes) -> DeliveryJob:
-    """A claimed job with the event kept apart from it (``event``; empty: the job holds its own, or has none)."""
+def _claimed(job: DeliveryJob, event: bytes, generation: bytes) -> DeliveryJob:
+    """A claimed job with the event kept apart from it (``event``; empty: the job holds its own, or has none) and
+    its subscription's generation kept beside it (``generation``; empty: none kept)."""
     if event:
         job.event_json = event.decode()
-    return job
+    return job.planned_for(int(generation) if generation else None)
 
 
 def job_id(message: Message, channel_index: int, canonical_channel: str) -> str:
@@ -326,6 +351,7 @@ class Outbox:
         self._key = key  # name -> full key
         self.zset = key("notifier:outbox")
         self.dests = key("notifier:job-dest")
+        self.generations = key("notifier:job-generation")
         self._claim = client.register_script(_CLAIM)
         self._record = client.register_script(_RECORD)
         self._send_again = client.register_script(_SEND_AGAIN)
@@ -347,18 +373,18 @@ class Outbox:
 
     async def claim(self, *, now: float, lease: float, limit: int, idle_slots: int,
                     busy: dict[str, int] | None = None) -> list[tuple[str, str, DeliveryJob]]:
-        """Lease up to ``limit`` due jobs, as (job id, destination, job): at most ``idle_slots`` per
-        destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none when 0). Jobs
-        already delivered are finished, not claimed."""
+        """Lease up to ``limit`` due jobs, as (job id, destination, job, with the generation kept beside it): at
+        most ``idle_slots`` per destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none
+        when 0). Jobs already delivered are finished, not claimed."""
         if limit <= 0:
             return []
         pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
-        raw = await self._claim(keys=[self.zset, self.dests],
+        raw = await self._claim(keys=[self.zset, self.dests, self.generations],
                                 args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""),
                                       self.event_key(""), *pairs])
-        return [(as_text(raw[i]), as_text(raw[i + 1]), _with_event(DeliveryJob.model_validate_json(raw[i + 2]),
-                                                                    raw[i + 3]))
-                for i in range(0, len(raw), 4)]
+        return [(as_text(raw[i]), as_text(raw[i + 1]), _claimed(DeliveryJob.model_validate_json(raw[i + 2]),
+                                                                 raw[i + 3], raw[i + 4]))
+                for i in range(0, len(raw), 5)]
 
     async def renew(self, job_ids: list[str], *, until: float) -> None:
         if job_ids:
@@ -376,7 +402,8 @@ class Outbox:
                      a.dead_letter.to_json() if a.dead_letter is not None else "",
                      a.job.model_dump_json() if a.retry_at is not None or a.dead_letter is not None else "",
                      a.retry_at or ""]
-        await self._record(keys=[self.zset, self.dests, deliveries, dead_letters, counts_key(dead_letters)], args=args)
+        await self._record(keys=[self.zset, self.dests, deliveries, dead_letters, counts_key(dead_letters),
+                                 self.generations], args=args)
 
     def given_up_key(self, job_id: str) -> str:
         return self._key(f"notifier:given-up:{job_id}")
@@ -408,7 +435,7 @@ class Outbox:
             queued = await self._send_again(
                 keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
                       counts_key(dead_letters), counted_later_key(dead_letters), subscriptions,
-                      self._key("notifier:subscriptions:from-file")],
+                      self._key("notifier:subscriptions:from-file"), self.generations],
                 args=[letter_id, job.model_dump_json(), now, job_id, job.destination, job.subscription_id,
                       stored or ""])
             if queued != -2:  # -2: changed between the read and the script: read it again

@@ -224,16 +224,18 @@ def _writings(matched: Sequence[Commitment], firsts: Mapping[str, str]) -> dict[
     return {c.id: first if (first := firsts.get(c.id)) in ids else c.id for c in matched}
 
 
-def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis) -> Plan:
+def plan_paused(sub: Subscription, release: ReleaseClassified, basis: VersionBasis, *,
+                shared: Shared | None = None) -> Plan:
     """What a later version of ``release`` plans for ``sub``, paused: no alert; its reminders follow the ones planned
     before for what its filter still selects (a deadline moved moves them, a commitment gone or left out of the
     filter cancels them, a new one is not reminded; a commitment written twice is reminded as its first writing,
-    once); a withdrawn release cancels them all."""
+    once); a withdrawn release cancels them all. ``shared``: what planning ``release`` for its other subscribers
+    worked out (which writings repeat another: compared once per release, not per paused subscriber)."""
     if release.withdrawn:
         return Plan()
     previous_ids = {cid: was.id for cid, was in basis.changes.previous_of.items() if was.id != cid}
     matched = matching_commitments(sub.filter, release)
-    writing = _writings(matched, written_twice(release.commitments))
+    writing = _writings(matched, (shared or Shared()).written_twice(release))
     return Plan(matched=[c for c in matched if writing[c.id] == c.id], numbers=basis.numbering.numbers, paused=True,
                 previous_ids=previous_ids)
 

@@ -9,8 +9,11 @@ rotated, a recipient taken out) has its queued deliveries sent with the settings
 A job holds the channel it was made for (its spec, secrets with it): that is what binds it to the subscription as
 it was, in jobs of every version. A change of the subscription's filter, mode or pause is not a change of its
 channels. A subscription deleted and made again under its id, even with the very channel it had, is not sent what
-was queued for the one deleted: a job whose message (alert, digest, weekly message) was made before the
-subscription was made again is cancelled as the deleted one's (the store records when, ``made-again``).
+was queued for the one deleted: a job marked with the generation of the subscription it was planned for (an alert
+of a release: :mod:`.outbox`, ``job-generation``) is cancelled as the deleted one's when the subscription of its id
+is of a later generation now; a job without the mark (queued by an earlier version; a digest, weekly message or
+reminder) when its message was made before the subscription was made again (the store records when,
+``made-again``).
 
 A subscription is there when the file last read gives its id (the file's subscriptions are never stored in
 Redis), the subscriptions hash holds it, or it was read from a subscriptions file and not taken out of one since
@@ -35,9 +38,9 @@ CANCELLED = "cancelled: subscription deleted"
 CHANNEL_CHANGED = "cancelled: channel changed"
 
 Why = Literal["deleted", "changed"]
-# job id, subscription id, channel spec, its position, and when its message was made (unix seconds; None: unknown),
-# asked only of a job of a subscription made again
-Queued = tuple[str, str, dict[str, Any], int | None, Callable[[], float | None]]
+# job id, subscription id, channel spec, its position, when its message was made (unix seconds; None: unknown),
+# asked only of a job of a subscription made again, and its subscription's generation as planned (None: not marked)
+Queued = tuple[str, str, dict[str, Any], int | None, Callable[[], float | None], int | None]
 
 
 def cancellation(subscription_id: str, failure: str | None = None, why: Why = "deleted") -> str:
@@ -67,50 +70,59 @@ class SubscriptionPresence:
     def __init__(self, client: Any, stored_key: str, from_file_key: str,
                  file_subscriptions: Callable[[], Iterable[Subscription]], *,
                  looked_again: Callable[[], Iterable[Subscription]] | None = None,
-                 made_again_key: str | None = None) -> None:
+                 made_again_key: str | None = None, generations_key: str | None = None) -> None:
         """``stored_key``: the subscriptions hash; ``from_file_key``: the set of ids read from a file in any run;
         ``file_subscriptions()``: those of the file last read, without looking at the file again (it is watched
         elsewhere); ``looked_again()``: those of the file as it is now, asked only when a job would be
         cancelled or sent with other settings than it holds; ``made_again_key``: the hash of when each stored
-        subscription was made where one of its id had been (:class:`.store.SubscriptionStore`)."""
+        subscription was made where one of its id had been, ``generations_key``: the hash of each subscription
+        id's generation (both :class:`.store.SubscriptionStore`'s)."""
         self.client, self.stored_key, self.from_file_key = client, stored_key, from_file_key
         self.file_subscriptions, self.looked_again = file_subscriptions, looked_again
-        self.made_again_key = made_again_key
+        self.made_again_key, self.generations_key = made_again_key, generations_key
         self._parsed: dict[bytes, Subscription | None] = {}  # stored JSON -> its model (None: unreadable)
 
     async def judge(self, jobs: Iterable[Queued]) -> Judged:
         """Of ``jobs`` (job id, subscription id, channel spec, its position in the channel list it was made from:
-        None when unknown), those not to be sent and why, and those to be sent
-        on their subscription's channel as it is now, in one round trip (none when every subscription is the
-        file's)."""
+        None when unknown, when its message was made, the generation it was planned for: None when not marked),
+        those not to be sent and why, and those to be sent on their subscription's channel as it is now, in one
+        round trip (none when every subscription is the file's)."""
         jobs = list(jobs)
         in_file = {sub.id: sub for sub in self.file_subscriptions()}
         wanted = sorted({job[1] for job in jobs} - set(in_file))
+        marked = {job[1] for job in jobs if job[5] is not None} if self.generations_key is not None else set()
         subs: dict[str, Subscription | None] = dict(in_file)
         made_again: dict[str, float] = {}
+        generations: dict[str, int] = {}
         if wanted:
-            reads = self.client.pipeline(transaction=False)
+            reads = self.client.pipeline(transaction=True)  # the subscription and its generation as of one moment
             for sub_id in wanted:
                 reads.hget(self.stored_key, sub_id)
                 reads.sismember(self.from_file_key, sub_id)
                 if self.made_again_key is not None:
                     reads.hget(self.made_again_key, sub_id)
-            answers = await reads.execute()
-            width = 2 if self.made_again_key is None else 3
-            for n, sub_id in enumerate(wanted):
-                stored, from_file = answers[width * n], answers[width * n + 1]
+                if sub_id in marked:
+                    reads.hget(self.generations_key, sub_id)
+            answers = iter(await reads.execute())
+            for sub_id in wanted:
+                stored, from_file = next(answers), next(answers)
+                at = next(answers) if self.made_again_key is not None else None
+                generation = next(answers) if sub_id in marked else None
                 if stored is not None:
                     subs[sub_id] = self._stored(stored)
-                    if width == 3 and (at := answers[width * n + 2]) is not None:
+                    if at:
                         made_again[sub_id] = float(at)
+                    if sub_id in marked:  # one stored before generations were counted: 0, as its jobs were marked
+                        generations[sub_id] = int(generation or 0)
                 elif from_file:
                     subs[sub_id] = None  # read from a file this run was not given: its channels unknown here
-        judged = _judged(jobs, subs, made_again)
+        judged = _judged(jobs, subs, made_again, generations)
         doubtful = judged.cancelled.keys() | judged.current.keys()  # the others go out as queued
         if doubtful and self.looked_again is not None:
             now = {sub.id: sub for sub in self.looked_again()}
             judged = _judged([job for job in jobs if job[0] in doubtful], {**subs, **now},
-                             {k: v for k, v in made_again.items() if k not in now})
+                             {k: v for k, v in made_again.items() if k not in now},
+                             {k: v for k, v in generations.items() if k not in now})
         return judged
 
     def _stored(self, raw: bytes) -> Subscription | None:
@@ -127,12 +139,15 @@ class SubscriptionPresence:
 
 
 def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None],
-            made_again: dict[str, float] | None = None) -> Judged:
-    """What to do with ``jobs``, given ``subs`` (a subscription there with its channels unknown: None) and when
-    each of them made again was made (``made_again``): a job whose message was made before is the deleted one's."""
-    judged, made_again = Judged(), made_again or {}
-    for job_id, sub_id, spec, position, made_at in jobs:
-        if sub_id not in subs or _made_before(made_at, made_again.get(sub_id)):
+            made_again: dict[str, float] | None = None, generations: dict[str, int] | None = None) -> Judged:
+    """What to do with ``jobs``, given ``subs`` (a subscription there with its channels unknown: None), the
+    generation of each stored one now (``generations``: a job marked with an earlier one is the deleted one's) and
+    when each of them made again was made (``made_again``): a job not marked whose message was made before is the
+    deleted one's."""
+    judged, made_again, generations = Judged(), made_again or {}, generations or {}
+    for job_id, sub_id, spec, position, made_at, planned_for in jobs:
+        if sub_id not in subs or _deleted_since(planned_for, generations.get(sub_id), made_at,
+                                                made_again.get(sub_id)):
             judged.cancelled[job_id] = "deleted"
         elif (sub := subs[sub_id]) is not None:
             current = channel_now(sub, spec, position)
@@ -141,6 +156,16 @@ def _judged(jobs: Iterable[Queued], subs: dict[str, Subscription | None],
             elif current is not spec:
                 judged.current[job_id] = current
     return judged
+
+
+def _deleted_since(planned_for: int | None, generation: int | None, made_at: Callable[[], float | None],
+                   subscription_made: float | None) -> bool:
+    """Whether a job was queued for a subscription deleted since (its id's generation now is later than the one
+    the job was planned for); a job without that mark, or of a subscription whose generation was not read (the
+    file's), is judged by the time it was made (:func:`_made_before`)."""
+    if planned_for is not None and generation is not None:
+        return planned_for < generation
+    return _made_before(made_at, subscription_made)
 
 
 def _made_before(made_at: Callable[[], float | None], subscription_made: float | None) -> bool:

@@ -102,6 +102,7 @@ class Recorded(NamedTuple):
     """What :meth:`NotifierService._record_alerts` recorded, and what is left to do for the reminders."""
 
     effective: list[Subscription]
+    generations: dict[str, int]  # of the stored ones among them, read with them (see SubscriptionStore.stored_of)
     results: list[RunResult]
     planned_read: Records  # the planned-reminder records read with the subscribers' records
     batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]]  # for the agenda: (release, plans)
@@ -114,14 +115,16 @@ def _active(effective: list[Subscription], now: datetime) -> list[Subscription]:
     return [s for s in effective if s.paused_until is None or s.paused_until <= now]
 
 
-def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis: VersionBasis
-                  ) -> list[tuple[Subscription, Plan]]:
+def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis: VersionBasis,
+                  shared: Shared | None = None) -> list[tuple[Subscription, Plan]]:
     """What a later version of ``release`` plans for the ``paused`` subscriptions, told nothing of it: their
     reminders follow it (:func:`.planning.plan_paused`). A first version plans nothing for them. One whose
-    filter fails keeps its reminders as they were (the failure is reported when it is told of a release)."""
+    filter fails keeps its reminders as they were (the failure is reported when it is told of a release).
+    ``shared``: what planning the release for its active subscribers worked out, used again here."""
     if release.version <= 1 and not release.withdrawn:
         return []
-    planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis))
+    shared = shared if shared is not None else Shared()
+    planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis, shared=shared))
     return planned
 
 
@@ -254,7 +257,8 @@ class NotifierService:
                               targets=self.settings.target_policy,
                               presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
                                                             self.file.loaded, looked_again=self.file.now,
-                                                            made_again_key=self.store.made_again),
+                                                            made_again_key=self.store.made_again,
+                                                            generations_key=self.store.generations),
                               email_support=EmailSupport(self.unsubscribe_links,
                                                          self.unsubscribe_spool.replaying(unsubscribed), mailed.of, mailed.add,
                                                          unsubscribed.generation,
@@ -370,10 +374,12 @@ class NotifierService:
         assert self.agenda is not None
         queued = 0
         effective: list[Subscription] | None = None  # read with the first run's records, once a batch
+        generations: dict[str, int] = {}
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
-            recorded = await self._record_alerts(releases, effective, now=now, entries=[entry for _, entry in run])
-            effective = recorded.effective
+            recorded = await self._record_alerts(releases, effective, generations, now=now,
+                                                 entries=[entry for _, entry in run])
+            effective, generations = recorded.effective, recorded.generations
             subs = _active(effective, now)
             if not recorded.acked:
                 if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
@@ -393,10 +399,11 @@ class NotifierService:
                          sum(len(p.alerts) for _, p in plans), len(subs))
         ALERTS_QUEUED.inc(queued)
 
-    async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None, *,
-                             now: datetime, entries: list[Entry | None]) -> Recorded:
+    async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None,
+                             generations: dict[str, int], *, now: datetime, entries: list[Entry | None]) -> Recorded:
         """Plan and record the alerts of distinct releases, for each: (plans, jobs queued, quarantined); with the
-        effective subscriptions (``effective``, or read here when None) and the planned-reminder records the
+        effective subscriptions (``effective`` and the ``generations`` of the stored ones, or read here when None;
+        each job is marked with its subscription's generation) and the planned-reminder records the
         agenda will need (read with the subscribers' records: neither depends on the other); and what the agenda
         is to schedule and settle for the plans, worked out from those records before the alerts are written.
         When that is nothing (no reminder to schedule or cancel, no planned-reminder record to write, no
@@ -426,7 +433,8 @@ class NotifierService:
             pending, answers = await index.prepare_with(releases, first_reads)
             stored: list[bytes | None] = list(answers[-1])
             if effective is None:
-                effective = store.effective_of(answers[0])
+                stored_subs, generations = store.stored_of(answers[0])
+                effective = store.effective_of(stored_subs)
             if matching is None:
                 matching = _match(releases, _active(effective, now), streams.key)
             matched_of, unmatched_of, keys_of = matching
@@ -453,7 +461,7 @@ class NotifierService:
                 read_sent, read_elapsed = record[2]
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
-            results = []
+            results, shareds = [], []
             for release, matched, unmatched, basis, raw, release_key in zip(
                     releases, matched_of, unmatched_of, bases, stored, release_keys):
                 commit.expect_value(release_key, raw)
@@ -467,7 +475,7 @@ class NotifierService:
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
                     for alert in plan.alerts:
-                        queued += self._record_alert(commit, sub, alert, now=now)
+                        queued += self._record_alert(commit, sub, alert, now=now, generation=generations.get(sub.id))
                     if plan.sent:
                         commit.hset(sent_key, plan.sent)
                     if plan.elapsed:
@@ -480,11 +488,12 @@ class NotifierService:
                     commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),
                                ex=self.config.release_memory_seconds)
                 results.append((plans, queued, unmatched + unplanned))
+                shareds.append(shared)
             index.write(commit, announced)
             active = _active(effective, now)
             paused = [s for s in effective if s not in active]
-            batch = [(release, plans + _paused_plans(paused, release, basis))
-                     for release, (plans, _, _), basis in zip(releases, results, bases)]
+            batch = [(release, plans + _paused_plans(paused, release, basis, shared))
+                     for release, (plans, _, _), basis, shared in zip(releases, results, bases, shareds)]
             reminders = agenda.plan(batch, now=now, read=planned_read) if agenda.covers(batch, planned_read) else None
             acked = reminders is not None and not reminders[1] and not any(
                 planned or unplanned for planned, unplanned in reminders[0]) and not any(
@@ -494,7 +503,7 @@ class NotifierService:
                     if entry is not None:
                         commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._commit(commit):
-                return Recorded(effective, results, planned_read, batch, reminders, acked)
+                return Recorded(effective, generations, results, planned_read, batch, reminders, acked)
             # another handler told a subscriber meanwhile: look again
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
@@ -548,14 +557,15 @@ class NotifierService:
         return alert_effects(sub, alert, digest_key=streams.key(f"notifier:digest:{sub.id}"),
                              feed_key=feed_key(streams.key, sub.id))
 
-    def _record_alert(self, commit: Commit, sub: Subscription, alert: Alert, *, now: datetime) -> int:
+    def _record_alert(self, commit: Commit, sub: Subscription, alert: Alert, *, now: datetime,
+                      generation: int | None) -> int:
         """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
-        returns jobs queued."""
+        returns jobs queued. ``generation``: the subscription's, read with it (None: the file's)."""
         effects = self._alert_effects(sub, alert)
         # one event: stream, feed and the jobs that name it (a webhook's rendered event is the alert's)
         event = commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)
         for job in effects.jobs:
-            commit.job(job, due=now.timestamp(), event=event)
+            commit.job(job.planned_for(generation), due=now.timestamp(), event=event)
         return len(effects.jobs)
 
     async def _commit(self, commit: Commit) -> bool:
@@ -582,7 +592,8 @@ class NotifierService:
                                             outbox_zset=self.outbox.zset, job_dests=self.outbox.dests,
                                             job_prefix=self.outbox.job_key(""),
                                             done_prefix=self.outbox.done_key(""),
-                                            event_prefix=self.outbox.event_key(""), common=COMMON)
+                                            event_prefix=self.outbox.event_key(""), common=COMMON,
+                                            job_generations=self.outbox.generations)
         return self.committer
 
     def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]

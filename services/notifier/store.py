@@ -10,7 +10,8 @@ Creating or deleting a stored subscription counts up its id's generation (``<key
 deletes what is kept for that id (its feed, who unsubscribed), at once: a new subscription of a deleted
 one's id starts clean, and the unsubscribe links of the deleted one no longer work (:mod:`.unsubscribed`). A
 subscription made where one of its id was before records when (``<key>:made-again``): what was queued for the one
-before is not sent to it (:mod:`.presence`).
+before is not sent to it (:mod:`.presence`). The notifier reads the stored subscriptions with their generations at
+once, and marks the jobs of each with the generation it was planned for (:mod:`.outbox`).
 """
 
 from __future__ import annotations
@@ -173,6 +174,17 @@ return 1
 """
 
 
+# KEYS: the subscriptions hash, the generations hash. The stored subscriptions (id, JSON, ...) and the generation of
+# each (in their order; false: none counted, one stored before generations were): read at once, so that no
+# subscription is paired with the generation of one made again after it was read.
+_STORED_WITH_GENERATIONS = """
+local stored = redis.call('HGETALL', KEYS[1])
+local generations = {}
+for i = 1, #stored, 2 do generations[#generations + 1] = redis.call('HGET', KEYS[2], stored[i]) end
+return {stored, generations}
+"""
+
+
 # KEYS: the subscriptions hash, the generations hash, the made-again hash, then (ARGV[1] '1') the reminder store's
 # planned, due, subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``), then what
 # else is kept for it. ARGV: '1' or '' (no reminder keys), the moment of the change (unix seconds), then HSET and the
@@ -255,8 +267,19 @@ class SubscriptionStore:
         return self.parse_stored(await self.client.hgetall(self.key))
 
     def queue_stored(self, reads: Pipeline) -> None:
-        """Queue on ``reads`` the read of the stored subscriptions (to give :meth:`effective_of`)."""
-        reads.hgetall(self.key)
+        """Queue on ``reads`` the read of the stored subscriptions with their generations (to give
+        :meth:`stored_of`)."""
+        reads.eval(_STORED_WITH_GENERATIONS, 2, self.key, self.generations)
+
+    def stored_of(self, answer: list[list[bytes | None]]) -> tuple[dict[bytes, bytes], dict[str, int]]:
+        """The stored subscriptions (id -> JSON, to give :meth:`effective_of`) and the generation of each stored
+        one not defined in the file (a subscription stored before generations were counted: 0, as
+        :class:`.unsubscribed.Unsubscribed` reads it), from the answer of the read :meth:`queue_stored` queued."""
+        pairs, generations = answer
+        stored = {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
+        in_file = {sub.id for sub in self.file.current()}
+        return stored, {sub_id.decode(): int(generation or 0) for sub_id, generation in zip(stored, generations)
+                        if sub_id.decode() not in in_file}
 
     def parse_stored(self, raw: dict[bytes, bytes]) -> list[Subscription]:
         subs, parsed = [], {}

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 def _committer(client, p):
     return AlertCommitter(client, alerts=f"{p}alerts", event_field=EVENT_FIELD, outbox_zset=f"{p}outbox",
                           job_dests=f"{p}job-dest", job_prefix=f"{p}job:", done_prefix=f"{p}done:",
-                          event_prefix=f"{p}job-event:", common=2)
+                          event_prefix=f"{p}job-event:", common=2, job_generations=f"{p}job-generation")
 
 
 async def _commit_as_read(client, p) -> Commit:

@@ -27,7 +27,8 @@ def _outbox_and_committer(client, p):
     outbox = Outbox(client, lambda name: f"{p}{name}")
     return outbox, AlertCommitter(client, alerts=f"{p}alerts", event_field=EVENT_FIELD, outbox_zset=outbox.zset,
                                   job_dests=outbox.dests, job_prefix=outbox.job_key(""),
-                                  done_prefix=outbox.done_key(""), event_prefix=outbox.event_key(""), common=2)
+                                  done_prefix=outbox.done_key(""), event_prefix=outbox.event_key(""), common=2,
+                                  job_generations=outbox.generations)
 
 
 async def _commit_one(committer) -> None:

@@ -41,9 +41,11 @@ async def test_a_subscription_added_to_the_file_is_not_gone_to_a_process_that_ha
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN), ("j2", "newsroom", HOOK_SPEC, 0, UNKNOWN)])
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN, None),
+                                       ("j2", "newsroom", HOOK_SPEC, 0, UNKNOWN, None)])
         assert judged.cancelled == {}
-        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN), ("j3", "deleted", HOOK_SPEC, 0, UNKNOWN)])
+        judged = await presence.judge([("j1", "desk", HOOK_SPEC, 0, UNKNOWN, None),
+                                       ("j3", "deleted", HOOK_SPEC, 0, UNKNOWN, None)])
         assert judged.cancelled == {"j3": "deleted"}
     finally:
         await client.aclose()
@@ -69,7 +71,7 @@ async def test_a_secret_rotated_in_the_file_signs_what_was_queued_in_a_process_t
         presence = SubscriptionPresence(client, f"{key_prefix}notifier:subscriptions",
                                         f"{key_prefix}notifier:subscriptions:from-file", claiming.loaded,
                                         looked_again=claiming.now)
-        judged = await presence.judge([("queued-after", "desk", new, 0, UNKNOWN)])
+        judged = await presence.judge([("queued-after", "desk", new, 0, UNKNOWN, None)])
         assert judged.cancelled == {} and judged.current == {}  # sent as queued: with the new secret
     finally:
         await client.aclose()

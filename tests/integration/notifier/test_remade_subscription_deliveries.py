@@ -149,16 +149,22 @@ async def test_replaying_a_dead_letter_of_a_subscription_replaced_keeping_its_ch
     await wait_for(lambda: len(receiver.hits("busy")) == 2, what="the replayed delivery sent")
 
 
+@pytest.mark.parametrize("marked", [True, False], ids=["marked", "queued-by-an-earlier-version"])
 async def test_a_subscription_deleted_and_made_again_with_the_same_channel_is_not_sent_the_deleted_ones_delivery(
-        notifier, receiver, publish_classified):
+        notifier, receiver, publish_classified, marked):
     """What was queued for the deleted subscription is not the new one's, whatever its channel: made again before
     the retry (two seconds later), with the very channel and a filter selecting nothing of the release, it was
-    sent the deleted one's alert. Its own deliveries still go out."""
+    sent the deleted one's alert. Its own deliveries still go out. A job an earlier version queued has no
+    generation beside it: judged by when its message was made."""
     n = await notifier(config=fast_config(delivery_attempts=4, retry_base_seconds=2.0, retry_max_seconds=2.0),
                        http=True)
     await _only_desk(n, receiver.url("busy"))
     await publish_classified(n.service, release(BORDERS))
     await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+    outbox = n.service.outbox
+    assert await outbox.client.hlen(outbox.generations) == 1
+    if not marked:
+        await outbox.client.delete(outbox.generations)
 
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
     assert (await api_call(n, "POST", "/subscriptions", _desk(receiver.url("busy"))))[0] == 201
@@ -177,3 +183,33 @@ async def test_a_subscription_deleted_and_made_again_with_the_same_channel_is_no
 async def _two(pending):
     found = await pending
     return found if len(found) == 2 else None
+
+
+async def test_a_subscription_made_again_while_a_release_is_handled_is_sent_its_new_alert(
+        notifier, receiver, publish_classified, monkeypatch):
+    """Made again after the notifier took the release's time and before it read the subscriptions: the new
+    subscription's alert, stamped before it was made, was cancelled as the deleted one's ("cancelled:
+    subscription deleted"). What a job was planned for is the subscription as read, not a time."""
+    from services.notifier.announcement_index import AnnouncementIndex
+
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    await _only_desk(n, receiver.url("old"))
+    prepare_with, remade = AnnouncementIndex.prepare_with, []
+
+    async def made_again_first(index, releases, alongside):
+        if not remade:  # between the release's time and the read of the subscriptions
+            assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+            remade.append((await api_call(n, "POST", "/subscriptions", _desk(receiver.url("busy"))))[0])
+        return await prepare_with(index, releases, alongside)
+
+    monkeypatch.setattr(AnnouncementIndex, "prepare_with", made_again_first)
+    await publish_classified(n.service, release(BORDERS))
+    # its first attempt fails: the worker asks whether it is still the subscription's, and claims its retry
+    await wait_for(lambda: failed_attempts(n.service, "desk"), what="the first attempt failed")
+    assert remade == [201]
+    receiver.fixed.add("busy")
+
+    [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
+    assert final.outcome == "delivered" and final.attempt == 2, final.error
+    assert len(receiver.hits("busy")) == 2 and len(receiver.hits("old")) == 0
+    assert await n.service.outbox.client.hlen(n.service.outbox.generations) == 0  # kept only while it was queued

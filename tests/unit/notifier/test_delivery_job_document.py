@@ -39,3 +39,12 @@ def test_a_job_knows_its_channels_position_from_its_id_until_its_channel_is_repl
     assert [job.channel_position() for job in jobs] == [0, 1, 2]
     rotated = jobs[2].model_copy(update={"channel": {**jobs[2].channel, "secret": "s3"}})
     assert rotated.channel_position() is None
+
+
+def test_the_generation_a_job_was_planned_for_is_not_written_into_it():
+    """Kept beside the job (``notifier:job-generation``): a notifier rolled back to a version before it still reads
+    every job queued meanwhile (its decoder refuses a field it does not know)."""
+    marked = _job().planned_for(3)
+    assert marked.generation == 3
+    assert marked.model_dump_json() == _job().model_dump_json()
+    assert DeliveryJob.model_validate_json(marked.model_dump_json()).generation is None

@@ -72,3 +72,28 @@ def test_a_paused_subscription_follows_the_reminders_of_its_first_writing_only()
     r = release(FUNDING, RESTATED, version=2)
     plan = plan_paused(SUB, r, version_basis(LastVersion(commitments=[FUNDING, RESTATED]), r.commitments))
     assert [c.id for c in plan.matched] == [FUNDING.id]
+
+
+def test_which_writings_repeat_another_is_worked_out_once_per_release_not_per_paused_subscriber(monkeypatch):
+    """Before: every paused subscription compared the release's commitments again (quadratic in them, per
+    subscriber); now once for the release, shared with its active subscribers' plans too."""
+    from services.notifier import planning
+    from services.notifier.announcements import written_twice
+    from services.notifier.planning import Shared
+    from services.notifier.service import _paused_plans
+    from services.notifier.version_changes import LastVersion, version_basis
+
+    calls = []
+    monkeypatch.setattr(planning, "written_twice", lambda cs: calls.append(len(cs)) or written_twice(cs))
+    r = release(FUNDING, BORDERS, RESTATED, version=2)
+    basis = version_basis(LastVersion(commitments=[FUNDING, BORDERS, RESTATED]), r.commitments)
+    paused = [Subscription(id=f"paused-{n}", channels=["console"]) for n in range(3)]
+    alone = [plan for _, plan in _paused_plans(paused, r, basis)]
+    assert calls == [3]
+    assert [[c.id for c in plan.matched] for plan in alone] == [[FUNDING.id, BORDERS.id]] * 3
+
+    calls.clear()
+    shared = Shared()
+    plan_alerts(SUB, r, sent={}, elapsed_sent=set(), now=NOW, shared=shared)
+    together = [plan for _, plan in _paused_plans(paused, r, basis, shared)]
+    assert calls == [3] and together == alone
