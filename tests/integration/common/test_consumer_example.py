@@ -54,7 +54,8 @@ def test_an_entry_that_is_no_event_is_set_aside_and_the_events_after_it_handled(
         assert client.xpending(stream, "mine")["pending"] == 0
         no_event = b"no event: no __data__, or not JSON"
         assert [fields for _, fields in client.xrange(aside)] == [
-            {b"note": b"written by hand", b"__reason__": no_event}, {b"__data__": b"{not json", b"__reason__": no_event}]
+            {b"note": b"written by hand", b"__reason__": no_event},
+            {b"__data__": b"{not json", b"__reason__": no_event}]
     finally:
         client.close()
 
