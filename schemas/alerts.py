@@ -68,8 +68,9 @@ class Reannouncement(FrozenModel):
     commitment_id: str = Field(description="The commitment in this alert.")
     announcements: list[Announcement] = Field(description="Every announcement of it known, this one included, "
                                               "the earliest first.")
-    words: str = Field(description="In plain words.", examples=["announced 3 times: 29 Nov 2017, 14 Mar 2018, "
-                                                                 "2 Feb 2019"])
+    words: str = Field(description="In plain words: past 4 announcements, the first and the latest dates only.",
+                       examples=["announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019",
+                                 "announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018"])
 
 
 class Alert(FrozenModel):

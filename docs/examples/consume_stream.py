@@ -1,22 +1,28 @@
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import redis
 
+MAX_DELIVERIES = 3  # an event whose handling failed this many times is set aside, not read at every start forever
+
+log = logging.getLogger(__name__)
+
 
 def consume(client: redis.Redis, stream: str, group: str, consumer: str,
             handle: Callable[[dict[str, Any]], None], *, seen: str, aside: str | None = None,
-            block_ms: int = 5000, forever: bool = True) -> None:
+            max_deliveries: int = MAX_DELIVERIES, block_ms: int = 5000, forever: bool = True) -> None:
     """Read ``stream`` (e.g. ``"pledgewatch:alerts"``) in your own ``group``, at least once: ``handle(event)`` gets
     the parsed CloudEvent, each event id once, unless this process dies between ``handle`` and the transaction
     after it (then the event is handled again at the next start: let ``handle`` be idempotent, an upsert keyed by
     the id, where twice would matter). ``seen`` is a Redis set of the event ids handled, kept with the XACK in one
     transaction; it grows with every event (a dead letter may be replayed weeks later), so keep its ids as long as
-    you keep what they did. ``aside`` (``<seen>:aside`` unless given) is a Redis stream where an entry that is no
-    event (no ``__data__``, or not JSON) is copied as it is, with its XACK, instead of stopping every read at it.
-    ``consumer`` is this replica's name: the same after a restart. ``forever=False`` returns once nothing is left
-    to read."""
+    you keep what they did. ``aside`` (``<seen>:aside`` unless given) is a Redis stream where an entry is copied
+    as it is, with a ``__reason__`` field and its XACK, instead of stopping every read at it: one that is no event
+    (no ``__data__``, or not JSON), and one read ``max_deliveries`` times whose ``handle`` raised each time (an
+    earlier failure stops the consumer: restarted, it reads the entry again). ``consumer`` is this replica's name:
+    the same after a restart. ``forever=False`` returns once nothing is left to read."""
     aside = aside or f"{seen}:aside"
     try:
         client.xgroup_create(stream, group, id="0", mkstream=True)
@@ -34,17 +40,35 @@ def consume(client: redis.Redis, stream: str, group: str, consumer: str,
                 continue
             if not forever:
                 return
+        deliveries = _deliveries(client, stream, group, consumer, entries) if start == "0" else {}
         for entry_id, fields in entries:
             event = _event(fields) if fields else None  # no fields: deleted while pending
+            reason = None if event is not None or not fields else "no event: no __data__, or not JSON"
             if event is not None and not client.sismember(seen, event["id"]):
-                handle(event)  # a crash here reads it again, from the pending entries
+                try:
+                    handle(event)  # a crash here reads it again, from the pending entries
+                except Exception as exc:
+                    times = deliveries.get(entry_id, 1)
+                    if times < max_deliveries:
+                        raise
+                    reason = f"handling failed {times} times: {exc!r}"
+                    log.error("%s: entry %s (event %s) set aside in %s: %s", stream, entry_id.decode(),
+                              event["id"], aside, reason)
             with client.pipeline(transaction=True) as pipe:
-                if event is not None:
+                if reason is not None:
+                    pipe.xadd(aside, {**fields, "__reason__": reason})
+                elif event is not None:
                     pipe.sadd(seen, event["id"])
-                elif fields:
-                    pipe.xadd(aside, fields)
                 pipe.xack(stream, group, entry_id)
                 pipe.execute()
+
+
+def _deliveries(client: redis.Redis, stream: str, group: str, consumer: str,
+                entries: list[tuple[bytes, dict[bytes, bytes]]]) -> dict[bytes, int]:
+    """How many times each of ``entries``, pending for ``consumer``, was delivered, this read included."""
+    pending = client.xpending_range(stream, group, min=entries[0][0], max=entries[-1][0], count=len(entries),
+                                    consumername=consumer)
+    return {p["message_id"]: p["times_delivered"] for p in pending}
 
 
 def _event(fields: dict[bytes, bytes]) -> dict[str, Any] | None:

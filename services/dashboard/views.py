@@ -14,6 +14,7 @@ from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
+from services.notifier.announcements import times_announced
 from services.notifier.reminders import REMIND_AT, due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
 from services.notifier.templates import web_address
@@ -178,9 +179,6 @@ class Announcement:
     source: str
 
 
-DATES_IN_SUMMARY = 4  # a chain's heading names this many dates at most; more would not be read
-
-
 @dataclass(frozen=True)
 class ChainView:
     actor: str
@@ -190,13 +188,9 @@ class ChainView:
 
     @property
     def summary(self) -> str:
-        """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019``; past ``DATES_IN_SUMMARY`` dates, the first
-        and the latest: ``announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018`` (every date is in
-        the list under it)."""
-        times, first, latest = len(self.announcements), self.announcements[0], self.announcements[-1]
-        if times <= DATES_IN_SUMMARY:
-            return f"announced {times} times: " + ", ".join(a.day for a in self.announcements)
-        return f"announced {times} times, first on {first.day}, latest on {latest.day}"
+        """As an alert's words put it (:func:`times_announced`): past a few dates, the first and the latest
+        (every date is in the list under it)."""
+        return times_announced([a.day for a in self.announcements])
 
 
 def chain_view(chain: list[LedgerEntry]) -> ChainView:

@@ -24,6 +24,7 @@ from services.ledger.core.reannouncements import (Likeness, alike, commitment_wo
                                                    likely_candidates,
                                                    likeness)
 
+DATES_IN_WORDS = 4  # a re-announcement's words name this many dates at most; more would not be read
 MAX_CHAIN = 100  # announcements of one chain read and shown, at most: a chain this long says it already
 
 
@@ -189,8 +190,17 @@ def repeats_told(commitment_id: str, chain: Sequence[Announcement], told: Mappin
 
 
 def announced_words(chain: Sequence[Announcement]) -> str:
-    """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019`` (the dates in UTC)."""
-    return f"announced {len(chain)} times: {', '.join(_day(a.published_at) for a in chain)}"
+    """:func:`times_announced` of ``chain``'s dates (in UTC)."""
+    return times_announced([_day(a.published_at) for a in chain])
+
+
+def times_announced(days: Sequence[str]) -> str:
+    """``announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019``, one announcement a day of ``days`` (the
+    first first); past :data:`DATES_IN_WORDS`, the first and the latest: ``announced 52 times, first on
+    29 Nov 2017, latest on 21 Nov 2018``."""
+    if len(days) <= DATES_IN_WORDS:
+        return f"announced {len(days)} times: {', '.join(days)}"
+    return f"announced {len(days)} times, first on {days[0]}, latest on {days[-1]}"
 
 
 @lru_cache(maxsize=8192)  # a chain's dates are written again with each of its announcements, to each subscriber

@@ -10,6 +10,7 @@ from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
 
 from . import durations
+from .announcements import announced_words
 from .digest import Digest
 from .digest_summary import digest_summary, entry_words, summary_words
 from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
@@ -173,7 +174,9 @@ def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
                     if f.field == "commitment" and f.after is None)
     unmatched = tuple(f"{f.after} ({'; '.join(g.words for g in c.changes)})" for c in alert.changes
                       for f in c.changes if f.field == "filter" and f.before is not None)
-    repeats = {r.commitment_id: r.words for r in alert.reannounced}
+    # From the announcements, not ``words``: an alert decided before they were cut short (in a digest's buffer,
+    # say) has every date in its words.
+    repeats = {r.commitment_id: announced_words(r.announcements) for r in alert.reannounced}
     withdrawn, cancelled = _withdrawal_words(alert)
     partial = (f"Read only in part ({alert.unsupported_reason}): the release may hold commitments not listed here."
                if alert.unsupported_reason else None)

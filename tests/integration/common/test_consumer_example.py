@@ -52,7 +52,44 @@ def test_an_entry_that_is_no_event_is_set_aside_and_the_events_after_it_handled(
 
         assert handled == ["a-1"]
         assert client.xpending(stream, "mine")["pending"] == 0
-        assert [fields for _, fields in client.xrange(aside)] == [{b"note": b"written by hand"},
-                                                                   {b"__data__": b"{not json"}]
+        no_event = b"no event: no __data__, or not JSON"
+        assert [fields for _, fields in client.xrange(aside)] == [
+            {b"note": b"written by hand", b"__reason__": no_event},
+            {b"__data__": b"{not json", b"__reason__": no_event}]
+    finally:
+        client.close()
+
+
+def test_an_event_whose_handling_keeps_failing_is_set_aside_after_its_deliveries_and_the_next_handled(
+        docs_example, settings, caplog):
+    """Before: an event its handler failed on was read again at every start, forever, before any event after it."""
+    example = docs_example("consume_stream")
+    client = redis.Redis.from_url(settings.redis_url)
+    stream, seen, aside = f"{settings.prefix}alerts", f"{settings.prefix}mine:seen", f"{settings.prefix}mine:aside"
+    handled = []
+
+    def handle(event: dict) -> None:
+        if event["id"] == "a-1":
+            raise ValueError("no row for a-1")
+        handled.append(event["id"])
+
+    try:
+        for event_id in ["a-1", "a-2"]:
+            client.xadd(stream, {"__data__": json.dumps(_event(event_id))})
+        for _ in range(example.MAX_DELIVERIES - 1):  # each failure stops the consumer, restarted after it
+            with pytest.raises(ValueError, match="no row for a-1"):
+                example.consume(client, stream, "mine", "replica-1", handle, seen=seen, aside=aside, forever=False)
+        assert handled == [] and client.xlen(aside) == 0
+
+        example.consume(client, stream, "mine", "replica-1", handle, seen=seen, aside=aside, forever=False)
+
+        assert handled == ["a-2"]
+        assert client.xpending(stream, "mine")["pending"] == 0
+        [(_, fields)] = client.xrange(aside)
+        assert json.loads(fields[b"__data__"])["id"] == "a-1"
+        assert fields[b"__reason__"] == (f"handling failed {example.MAX_DELIVERIES} times: "
+                                         f"ValueError('no row for a-1')").encode()
+        assert "set aside" in caplog.text and "a-1" in caplog.text
+        assert not client.sismember(seen, "a-1")  # never handled: replayable from the aside stream
     finally:
         client.close()

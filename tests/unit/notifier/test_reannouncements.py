@@ -1,7 +1,10 @@
 """A commitment that announces again one the subscriber was told of: linked to its chain, and told as a
 re-announcement, never as new."""
 
-from datetime import date, datetime, timezone
+import json
+from datetime import date, datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.headerregistry import Address
 
 import pytest
 from hypothesis import given, strategies as st
@@ -11,7 +14,10 @@ from schemas.alerts import AlertKind, Announcement
 from schemas.classified import DateDeadline, Money
 from services.notifier.announcements import (Announced, Neighbours, announced_words, assign_chains,
                                              chain_announcements, read_announced, reannouncement, unindexed)
+from services.notifier.channels.webhook import WebhookSender
+from services.notifier.mail import build_email, mail_bytes
 from services.notifier.mail_html import render_alert_html
+from services.notifier.messages import chat_text
 from services.notifier.planning import lookup_ids, plan_alerts, release_ref, reminder_alert
 from services.notifier.reminders import reminder_id, reminder_jobs, reminder_slot, sibling_reminder_ids
 from services.notifier.rendering import render_text
@@ -88,6 +94,54 @@ CHAIN = _chain(("gov-uk/iraq-2017", FUNDING.id, PUBLISHED), ("ho/2018", AGAIN.id
 
 def test_announced_words_list_every_date():
     assert announced_words(CHAIN) == "announced 3 times: 29 Nov 2017, 14 Mar 2018, 2 Feb 2019"
+
+
+# Announced weekly from 29 Nov 2017, the 52nd on 21 Nov 2018: THIRD's
+LONG_CHAIN = _chain(*((f"ho/{n}", f"c-funding-{n}", PUBLISHED + timedelta(weeks=n)) for n in range(51)),
+                    ("fco/2018", THIRD.id, PUBLISHED + timedelta(weeks=51)))
+SHORT_WORDS = "announced 52 times, first on 29 Nov 2017, latest on 21 Nov 2018"
+
+
+def test_announced_words_past_four_dates_name_the_first_and_the_latest():
+    """Before: every date, up to 100 of them in one line."""
+    assert announced_words(LONG_CHAIN) == SHORT_WORDS
+    assert announced_words(LONG_CHAIN[:4]) == "announced 4 times: 29 Nov 2017, 6 Dec 2017, 13 Dec 2017, 20 Dec 2017"
+
+
+def _long_reannouncement():
+    third = release(THIRD, release_id="fco/2018", published_at=LONG_CHAIN[-1].published_at)
+    [alert] = plan_alerts(SUB, third, sent={"c-funding-0": "1:abc"}, elapsed_sent=set(), now=NOW,
+                          chains={THIRD.id: LONG_CHAIN}).alerts
+    return alert
+
+
+def _channel_texts(alert) -> dict[str, str]:
+    mail = message_from_bytes(mail_bytes(build_email(alert, sender=Address("pledgewatch", "alerts", "example.org"),
+                                                     recipient=Address("", "desk", "example.org"), now=NOW)),
+                              policy=policy.default)
+    return {"email plain": mail.get_body(("plain",)).get_content(),
+            "email html": mail.get_body(("html",)).get_content(), "chat": chat_text(alert)[1]}
+
+
+def test_a_long_re_announcement_is_told_in_short_in_every_channel_and_whole_in_its_fields():
+    alert = _long_reannouncement()
+    for channel, text in _channel_texts(alert).items():
+        assert SHORT_WORDS in text and "6 Dec 2017" not in text, channel
+    _, body = WebhookSender("http://127.0.0.1:9/hook", None, timeout=1).request(alert, now=0)
+    [repeat] = json.loads(body)["data"]["reannounced"]
+    assert repeat["words"] == SHORT_WORDS
+    assert [a["commitment_id"] for a in repeat["announcements"]] == [a.commitment_id for a in LONG_CHAIN]
+
+
+def test_an_alert_written_with_every_date_in_its_words_is_told_in_short():
+    """An alert decided before the words were cut short (in a digest's buffer, say) is rendered from its
+    announcements, as a new one is."""
+    alert = _long_reannouncement()
+    [repeat] = alert.reannounced
+    every_date = "announced 52 times: " + ", ".join(f"{a.published_at:%-d %b %Y}" for a in LONG_CHAIN)
+    old = alert.model_copy(update={"reannounced": [repeat.model_copy(update={"words": every_date})]})
+    for channel, text in _channel_texts(old).items():
+        assert SHORT_WORDS in text and "6 Dec 2017" not in text, channel
 
 
 def test_a_chain_read_from_the_index_gives_the_same_words_and_announcements_as_a_list():
