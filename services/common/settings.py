@@ -155,9 +155,10 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Host names, comma-separated, a read without the token may be asked under beside IP "
-                    "addresses, localhost, this machine's name and PLEDGEWATCH_HTTP_HOST (a dashboard or feed "
-                    "reached by a name through a proxy); *: any name. A read by another name is answered 421, so "
-                    "that a web page cannot point a name of its own at this server and read it (DNS rebinding).")
+                    "addresses, localhost, this machine's name, PLEDGEWATCH_HTTP_HOST and the hosts of "
+                    "PLEDGEWATCH_PUBLIC_URL and PLEDGEWATCH_DASHBOARD_URL (a dashboard or feed reached by a name "
+                    "through a proxy); *: any name. A read by another name is answered 421, so that a web page "
+                    "cannot point a name of its own at this server and read it (DNS rebinding).")
     wrong_token_limit: int = Field(
         default=DEFAULT_LIMIT, ge=0, le=1_000_000,
         description="Wrong API tokens one client address may send (to the API or the dashboard's sign-in) within "
