@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from services.common.dead_letter_cap import near_cap_text
 from services.common.dead_letter_counts import overcounted_text
@@ -14,19 +14,26 @@ from .dead_letters import brief_line
 
 
 def redacted(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``; the user name stays."""
+    """``url`` with its password (if any) replaced by ``***``, in the user part or in the query (``?password=``,
+    which redis-py reads too); the user name stays."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    netloc, query = parts.netloc, parts.query
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}:***@{host}"
+    if query:
+        query = "&".join(_hidden_if_password(pair) for pair in query.split("&"))
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def _hidden_if_password(pair: str) -> str:
+    name, equals, _ = pair.partition("=")
+    return f"{name}=***" if equals and unquote_plus(name) == "password" else pair
 
 
 def _redis_cli(url: str) -> str:
     """How to look inside with redis-cli: ``***`` instead of the password would be refused."""
-    if ":***@" in url:
+    if "***" in url:  # a password hidden by redacted()
         return "redis-cli -u <this URL with its password: pledgewatch status --show-secrets>"
     return f"redis-cli -u {url}"
 

@@ -4,7 +4,8 @@ Every request but a read (GET, HEAD, OPTIONS) needs ``Authorization: Bearer <tok
 it too when ``PLEDGEWATCH_OPEN_READS`` is false; ``/healthz`` never does, nor the dashboard's pages, which
 check a signed-in session themselves. The token is compared in
 constant time, and neither it nor what a client sent is ever logged or echoed. A client that has sent too many
-wrong tokens lately is answered 429 instead (:mod:`services.common.wrong_tokens`).
+wrong tokens lately is answered 429 instead (:mod:`services.common.wrong_tokens`). A request answered without
+the token must name this server in its Host header, or is answered 421 (:mod:`services.common.host_names`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import socket
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .host_names import HostNames, host_name
 from .http_middleware import CREDENTIAL_PREFIXES, HttpMiddleware, client_of
 from .wrong_tokens import WrongTokens
 
@@ -33,6 +37,8 @@ OPEN_PREFIXES = CREDENTIAL_PREFIXES  # a signed link in an email is its own cred
 # The dashboard's pages and forms are used from a browser, which sends no bearer token: they check a session
 # signed in with the token, and a CSRF token on every form, themselves (services/dashboard/routes.py).
 SELF_CHECKED_PATHS = frozenset({"/"})
+# Asked for by any name (a scraper in docker compose names the service): counts, no one's data (see host_refusal).
+ANY_HOST_PATHS = frozenset({"/metrics"})
 SELF_CHECKED_PREFIXES = ("/dashboard/",)
 MIN_TOKEN_LENGTH = 16
 REALM = "pledgewatch"
@@ -88,11 +94,16 @@ class ApiAuth:
     token: str | None = field(repr=False)
     open_reads: bool = True
     wrong_tokens: WrongTokens = field(default_factory=WrongTokens, compare=False, repr=False)
+    hosts: HostNames = field(default_factory=HostNames)  # what a request without the token may name (Host)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiAuth:
+        own = [settings.http_host, socket.gethostname(),
+               *(urlsplit(url).hostname or "" for url in (settings.notifier.public_url, settings.notifier.dashboard_url)
+                 if url)]
         return cls(settings.api_token_value, open_reads=settings.open_reads,
-                   wrong_tokens=WrongTokens(settings.wrong_token_limit, settings.wrong_token_window_seconds))
+                   wrong_tokens=WrongTokens(settings.wrong_token_limit, settings.wrong_token_window_seconds),
+                   hosts=HostNames.of([*own, *settings.allowed_hosts]))
 
     def check(self, method: str, path: str, authorization: str | None) -> Refusal | None:
         """None when the request may go on, else the :class:`Refusal`."""
@@ -103,9 +114,26 @@ class ApiAuth:
         presented = bearer_token(authorization)
         if presented is None:
             return Refusal(f"{method.upper()} needs an API token: send Authorization: Bearer <token>")
-        if not hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), self.token.encode()):
+        if not self._is_token(presented):
             return Refusal("the API token is not valid", error="invalid_token")
         return None
+
+    def _is_token(self, presented: str | None) -> bool:
+        """Whether ``presented`` is the API token, compared in constant time."""
+        return presented is not None and self.token is not None \
+            and hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), self.token.encode())
+
+    def host_refusal(self, path: str, authorization: str | None, host: str | None) -> str | None:
+        """Why a request naming ``host`` may not be answered, or None: one answered without the token (an open
+        read, a dashboard page) must name this server (:mod:`.host_names`); a health check, the metrics and an
+        unsubscribe link (its own credential) need not."""
+        if path in OPEN_PATHS or path in ANY_HOST_PATHS or path.startswith(OPEN_PREFIXES) or self.hosts.allows(host):
+            return None
+        if self._is_token(bearer_token(authorization)):
+            return None
+        return (f"this server does not answer to the name {host_name(host or '')!r} without the API token: a "
+                "web page could point a name of its own at it; if it is this server's name, add it to "
+                "PLEDGEWATCH_ALLOWED_HOSTS")
 
 
 def too_many_wrong_tokens(seconds: int) -> JSONResponse:
@@ -136,6 +164,11 @@ class Authenticate(HttpMiddleware):
             await too_many_wrong_tokens(wait)(scope, receive, send)
             return
         if refusal is None:
+            headers = Headers(scope=scope)
+            if misnamed := self.auth.host_refusal(path, headers.get("authorization"), headers.get("host")):
+                await JSONResponse({"errors": [{"field": "host", "message": misnamed}]},
+                                   status_code=421)(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         log.warning("refused %s %s from %s: %s", method, path, client, refusal.reason)

@@ -26,6 +26,7 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pledgewatch import __version__
@@ -101,6 +102,15 @@ class _HeadInTime(H11Protocol):
             self._head_deadline.cancel()
         super().connection_lost(exc)
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's 400 to a request it cannot parse, which closes the connection; a route the request's head
+        started is then told the client is gone. Otherwise its answer, sent after this one, raised in uvicorn's
+        send: an ERROR with a traceback, which any client could write to the log at will."""
+        super().send_400_response(msg)
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()  # a route waiting for the body reads that the client disconnected
+
     def _await_head(self) -> None:
         if self._head_deadline is not None:
             self._head_deadline.cancel()
@@ -159,6 +169,10 @@ class HttpServer:
             {"errors": [str(exc)]}, status_code=408, headers={"Connection": "close"}))
         self.app.add_exception_handler(RequestValidationError, _invalid_request)
         self.app.add_exception_handler(HTTPException, _http_error)
+        # a client gone before its body was in full (or whose body uvicorn could not parse): a client error, answered
+        # to no one but logged as one, not an ERROR with a traceback any client could write
+        self.app.add_exception_handler(ClientDisconnect, lambda _, exc: JSONResponse(
+            {"errors": ["body: the client left before sending it in full"]}, status_code=400))
         self.app.openapi = self._openapi  # type: ignore[method-assign]
         self.app.add_api_route("/healthz", self._health, methods=["GET"], response_model=HealthReport,
                                responses={503: {"model": HealthReport}}, summary="Health of each service")

@@ -27,6 +27,7 @@ from services.notifier.config import NotifierConfig
 from .auth import validate_token
 from .blank import none_if_blank
 from .errors import StartupError, bad_settings
+from .host_names import allowed_host_problem
 from .outbound import TargetPolicy
 from .worker_liveness import MISSED_BEATS, beat_limit
 from .wrong_tokens import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
@@ -151,6 +152,13 @@ class Settings(BaseSettings):
     api_token_file: Path | None = Field(
         default=None, description="A file holding the API token (e.g. a Docker secret); instead of api_token.")
     open_reads: bool = Field(default=True, description="false: reads of the HTTP APIs need the token too.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names, comma-separated, a read without the token may be asked under beside IP "
+                    "addresses, localhost, this machine's name, PLEDGEWATCH_HTTP_HOST and the hosts of "
+                    "PLEDGEWATCH_PUBLIC_URL and PLEDGEWATCH_DASHBOARD_URL (a dashboard or feed reached by a name "
+                    "through a proxy); *: any name. A read by another name is answered 421, so that a web page "
+                    "cannot point a name of its own at this server and read it (DNS rebinding).")
     wrong_token_limit: int = Field(
         default=DEFAULT_LIMIT, ge=0, le=1_000_000,
         description="Wrong API tokens one client address may send (to the API or the dashboard's sign-in) within "
@@ -248,11 +256,19 @@ class Settings(BaseSettings):
             TargetPolicy.parse(value)  # a malformed entry is a settings error naming it
         return value
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if problem := allowed_host_problem(entry):
+                raise ValueError(problem)
         return value
 
     @field_validator("trusted_proxies")

@@ -7,7 +7,8 @@ address, the link's generation: never the token) is appended to ``unsubscribes-p
 to disk (the file and its folder), and the link answers that it is done. Each line is recorded in Redis
 (:meth:`Unsubscribed.add`, which records nothing for a link of a subscription deleted or made again since) once
 Redis answers: before this notifier's next email reads who unsubscribed, before the operator's listing or undoing
-of one, and every few seconds (decision 0038). Recording twice is harmless, so a line is dropped only once recorded.
+of one, and every few seconds (decision 0038). A recipient waits there once, however often the link is pressed;
+recording twice is harmless, so a line is dropped only once recorded.
 
 Appends and the rewrite after a replay hold ``unsubscribes-pending.lock`` (``flock``: between threads, and
 between processes sharing the folder); the rewrite replaces the file, so an append opens it under the lock.
@@ -94,8 +95,12 @@ class UnsubscribeSpool:
             os.close(fd)  # and with it the lock
 
     def append(self, who: Recipient) -> None:
-        """Keep ``who``'s unsubscribe on disk (synced before returning); OSError when it cannot be written."""
+        """Keep ``who``'s unsubscribe on disk (synced before returning), once: a link pressed again while it waits
+        adds nothing, so that whoever holds a link cannot grow the file without end. OSError when it cannot be
+        written."""
         with self._locked():
+            if spool_line(who) in self._lines():
+                return
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 cut_short = os.lseek(fd, 0, os.SEEK_END) and os.pread(fd, 1, os.lseek(fd, -1, os.SEEK_END)) != b"\n"

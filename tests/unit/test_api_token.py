@@ -45,3 +45,15 @@ def test_a_damaged_stored_token_is_refused_naming_the_file(settings):
     token_path(settings).write_text("x\n")
     with pytest.raises(CommandError, match="api-token: the API token needs at least 16 characters.*delete it"):
         ensure_api_token(settings)
+
+
+def test_a_stored_token_others_could_read_is_made_owner_only(settings):
+    """One written by hand ("delete it to have a new one made", or a token of one's own put there) has the umask's
+    mode, 0644: every user of the machine could read the token every write needs."""
+    path = token_path(settings)
+    path.parent.mkdir(parents=True)
+    path.write_text("written-by-hand-0123456789\n")
+    path.chmod(0o644)
+    kept, generated = ensure_api_token(settings)
+    assert (kept.api_token_value, generated) == ("written-by-hand-0123456789", False)
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -19,3 +19,11 @@ def test_an_empty_password_file_is_refused_saying_what_to_do(tmp_path):
     (tmp_path / FILE_NAME).write_text("\n")
     with pytest.raises(CommandError, match="delete it"):
         redis_password(tmp_path)
+
+
+def test_a_stored_password_others_could_read_is_made_owner_only(tmp_path):
+    path = tmp_path / FILE_NAME
+    path.write_text("written-by-hand\n")
+    path.chmod(0o644)
+    assert redis_password(tmp_path) == "written-by-hand"
+    assert path.stat().st_mode & 0o777 == 0o600

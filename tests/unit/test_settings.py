@@ -139,6 +139,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,fd00::/8", "trusted_proxies",
      ["10.0.0.5", "172.16.0.0/12", "fd00::/8"]),
     ("PLEDGEWATCH_SECURE_COOKIES", "true", "secure_cookies", True),
+    ("PLEDGEWATCH_ALLOWED_HOSTS", "pledgewatch.example.org, *", "allowed_hosts", ["pledgewatch.example.org", "*"]),
     ("PLEDGEWATCH_FASTSTREAM_METRICS", "false", "faststream_metrics", False),
     ("PLEDGEWATCH_LOG_LEVEL", "DEBUG", "log_level", "DEBUG"),
     ("PLEDGEWATCH_SOURCES", "sources.yaml", "ingest.sources", Path("sources.yaml")),
@@ -440,6 +441,13 @@ def test_a_trusted_proxy_that_is_no_address_or_network_is_a_bad_setting_naming_i
         f"error: bad setting: PLEDGEWATCH_TRUSTED_PROXIES='10.0.0.5,{value}': {value!r} is not an IP address or "
         "network (e.g. 10.0.0.5, 172.16.0.0/12, fd00::/8) (fix the environment variable, or unset it for the "
         "default)")
+
+
+@pytest.mark.parametrize("value", ["https://pledgewatch.example.org", "pledgewatch.example.org:8443", "a b"])
+def test_an_allowed_host_that_is_no_name_is_a_bad_setting_naming_it(monkeypatch, value):
+    monkeypatch.setenv("PLEDGEWATCH_ALLOWED_HOSTS", value)
+    assert service_exit_message().startswith(f"error: bad setting: PLEDGEWATCH_ALLOWED_HOSTS={value!r}: "
+                                              f"{value!r} is not a host name")
 
 
 def test_no_proxy_is_trusted_and_cookies_are_secure_over_https_only_by_default(monkeypatch):

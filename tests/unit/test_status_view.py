@@ -10,6 +10,12 @@ from pledgewatch.status_view import redacted, render
     pytest.param("redis://:s3cret@cache:6380/1", "redis://:***@cache:6380/1", id="password-only"),
     pytest.param("rediss://app:s3cret@cache/0", "rediss://app:***@cache/0", id="user-and-password"),
     pytest.param("redis://app@cache/0", "redis://app@cache/0", id="user-only"),
+    # redis-py takes the password from the query too
+    pytest.param("redis://cache:6379/0?password=s3cret", "redis://cache:6379/0?password=***", id="query-password"),
+    pytest.param("rediss://cache/0?username=app&password=s3cret&socket_timeout=5",
+                 "rediss://cache/0?username=app&password=***&socket_timeout=5", id="query-password-among-others"),
+    pytest.param("redis://cache/0?pass%77ord=s3cret", "redis://cache/0?pass%77ord=***", id="query-name-escaped"),
+    pytest.param("redis://:s3cret@[::1]:6380/0", "redis://:***@[::1]:6380/0", id="ipv6-host"),
 ])
 def test_the_password_is_hidden(url, shown):
     assert redacted(url) == shown

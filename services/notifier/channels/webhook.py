@@ -21,6 +21,15 @@ from .content_modes import ContentMode, encode, encode_rendered
 from .signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 
+def client_error_text(exc: aiohttp.ClientError) -> str:
+    """What went wrong with a webhook's request, on one line and without its URL: aiohttp's text of an answer that
+    is not valid HTTP holds the whole URL, whose path and query may be the webhook's token, and a delivery's error
+    is shown wherever the subscription is (the dashboard, the deliveries stream)."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"{type(exc).__name__}: {' '.join(str(exc.message).split())}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 class WebhookSender:
     name = "webhook"
 
@@ -80,7 +89,7 @@ class WebhookSender:
                 return DeliveryResult.failed(str(exc.os_error), retryable=False)
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
         except aiohttp.ClientError as exc:
-            return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+            return DeliveryResult.failed(client_error_text(exc))
 
     async def _post(self, session: aiohttp.ClientSession, body: bytes, headers: dict[str, str],
                     timeout: aiohttp.ClientTimeout) -> DeliveryResult:

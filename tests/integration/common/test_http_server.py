@@ -5,6 +5,7 @@ import logging
 
 import aiohttp
 import pytest
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
@@ -62,6 +63,52 @@ async def served(settings):
 
 def _client_error_records(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name in ("uvicorn.error", "services.common.http")]
+
+
+@pytest.mark.parametrize("body", [b"zz\r\n\r\n", b"5\r\nabcde\r\nzz\r\n\r\n"], ids=["first-chunk", "second-chunk"])
+async def test_a_body_that_cannot_be_parsed_while_its_route_answers_is_no_error(served, caplog, body):
+    """uvicorn answers 400 itself and closes, while the route, started by the head, answers too: that answer
+    raised in uvicorn's send, an ERROR with a traceback that any client could have written to the log at will."""
+    caplog.set_level(logging.INFO)
+    reader, writer = await asyncio.open_connection("127.0.0.1", served)
+    writer.write(b"GET /thing HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+    await writer.drain()
+    assert (await reader.read()).startswith(b"HTTP/1.1 400 Bad Request")
+    writer.close()
+    await asyncio.sleep(0.2)  # the route's task ends after the connection
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "Invalid HTTP request received." in [r.getMessage() for r in _client_error_records(caplog)]
+
+
+@pytest.mark.parametrize(("framing", "body"), [
+    pytest.param("Transfer-Encoding: chunked", b'5\r\n{"a":\r\nzz\r\n\r\n', id="malformed-chunk"),
+    pytest.param("Content-Length: 100", b'{"a":', id="client-gone-mid-body"),
+])
+async def test_a_body_a_route_cannot_read_in_full_is_one_warning(settings, caplog, framing, body):
+    """The route reading it learns that the client is gone (Starlette's ClientDisconnect), which was an ERROR with
+    a traceback: a client closing its connection half-way through a body could write them at will."""
+    async def reading(request: Request) -> JSONResponse:
+        return JSONResponse({"length": len(await request.body())})
+
+    routes = Routes()
+    routes.add_api_route("/reading", reading, methods=["POST"])
+    server = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    server.add_routes(routes)
+    await server.start()
+    caplog.set_level(logging.INFO)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(f"POST /reading HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {settings.api_token_value}"
+                     f"\r\nContent-Type: application/json\r\n{framing}\r\n\r\n".encode() + body)
+        await writer.drain()
+        writer.write_eof()
+        await reader.read()
+        writer.close()
+        await asyncio.sleep(0.2)  # the route's task ends after the connection
+    finally:
+        await server.stop()
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "POST /reading: 400 for 127.0.0.1" in [r.getMessage() for r in _client_error_records(caplog)]
 
 
 @pytest.mark.parametrize("raw", [b"GET /thing HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
