@@ -64,8 +64,13 @@ async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remin
 async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: Mapping[str, str], *,
                            remind_at: time, now: datetime) -> int:
     """Move the reminders still ahead of ``now`` of each subscription whose zone (``zones``: by subscription id)
-    is not the one recorded for it to ``remind_at`` in its zone, then record it; returns how many moved."""
+    is not the one recorded for it to ``remind_at`` in its zone, then record it (UTC, the default, by no record);
+    returns how many moved. The record of a subscription no longer there is dropped: each move is worked out from
+    the zone alone, so the record only spares the work, and one missing costs a look at reminders already right."""
     recorded = {sub.decode(): zone.decode() for sub, zone in (await client.hgetall(key(ZONES))).items()}
+    gone = [sub_id for sub_id in recorded if sub_id not in zones]
+    if gone:
+        await client.hdel(key(ZONES), *gone)
     moved = 0
     for sub_id, zone in zones.items():
         if recorded.get(sub_id, DEFAULT_ZONE) == zone:
@@ -77,7 +82,10 @@ async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: M
             raws = await client.hmget(store.planned_key, chunk)
             batch = [(rid.encode(), raw) for rid, raw in zip(chunk, raws) if raw is not None]
             moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
-        await client.hset(key(ZONES), sub_id, zone)
+        if zone == DEFAULT_ZONE:
+            await client.hdel(key(ZONES), sub_id)
+        else:
+            await client.hset(key(ZONES), sub_id, zone)
         log.info("subscription %s: time zone %s (planned in %s); its reminders still ahead moved to it", sub_id,
                  zone, recorded.get(sub_id, DEFAULT_ZONE))
     return moved

@@ -117,3 +117,24 @@ async def test_the_cli_adds_and_updates_a_time_zone_and_names_the_field_it_refus
     refusal = "timezone: unknown time zone 'London'; expected an IANA name such as Europe/London"
     assert refusal in capsys.readouterr().err
     assert (await n.service.store.get("desk")).timezone == "Europe/London"
+
+
+async def test_the_zone_recorded_follows_the_subscription_and_goes_with_it(notifier, write_yaml):
+    path = _desk(write_yaml, "Australia/Sydney", ["P1D"])
+    n = await notifier(subscriptions=path)
+    streams = n.service.runtime.streams
+
+    async def recorded():
+        return {k.decode(): v.decode() for k, v in
+                (await streams.client.hgetall(streams.key("notifier:reminders:zones"))).items()}
+    await wait_for(lambda: _equal(recorded, {"desk": "Australia/Sydney"}), what="Sydney recorded")
+    _desk(write_yaml, "UTC", ["P1D"])
+    await wait_for(lambda: _equal(recorded, {}), what="UTC, the default, recorded by no record")
+    _desk(write_yaml, "Europe/London", ["P1D"])
+    await wait_for(lambda: _equal(recorded, {"desk": "Europe/London"}), what="London recorded")
+    write_yaml("subscriptions: [{id: other, channels: [console]}]")
+    await wait_for(lambda: _equal(recorded, {}), what="the record of a subscription gone dropped")
+
+
+async def _equal(read, expected) -> bool:
+    return await read() == expected
