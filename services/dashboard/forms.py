@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import available_timezones
 
 from schemas.classified import Category, Kind
 
@@ -32,6 +33,7 @@ class SubscriptionForm:
     sources: str = ""
     min_confidence: str = ""
     mode: str = "immediate"
+    timezone: str = ""  # an IANA name; empty: UTC
     secret: str = field(default="", repr=False)  # a webhook's signing key: sent as typed, never shown back
     secret_before: bool = False  # a secret was typed in an earlier submission of this form (it is not sent back)
 
@@ -59,7 +61,7 @@ class SubscriptionForm:
                    counter_terrorism=one("counter_terrorism") in ("on", "true", "1"),
                    categories=tuple(form.get("categories", [])), kinds=tuple(form.get("kinds", [])),
                    actors=one("actors"), keywords=one("keywords"), sources=one("sources"),
-                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"),
+                   min_confidence=one("min_confidence"), mode=one("mode", "immediate"), timezone=one("timezone"),
                    secret=(form.get("secret") or [""])[-1], secret_before=one("secret_before") == "1")
 
     def filter_data(self) -> dict[str, Any]:
@@ -88,7 +90,10 @@ class SubscriptionForm:
         if self.secret:  # on any channel: the API refuses it beside the field where it does not belong
             settings["secret"] = self.secret
         channel: Any = {self.channel: settings} if settings else self.channel
-        return {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
+        data = {"id": self.id, "filter": self.filter_data(), "channels": [channel], "mode": self.mode}
+        if self.timezone:
+            data["timezone"] = self.timezone
+        return data
 
 
 SECRET_DROPPED = ("the webhook secret typed before is not kept on the page: type it again to sign the POSTs, or "
@@ -106,14 +111,15 @@ def _number(text: str) -> float | str:
 # Where an error about a subscription's field is shown: the input it came from.
 _INPUT_OF = {"id": "id", "mode": "mode", "channels": "target", "channels.0.secret": "secret", "filter.counter_terrorism": "counter_terrorism",
              "filter.categories": "categories", "filter.kinds": "kinds", "filter.actors": "actors",
-             "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence"}
+             "filter.keywords": "keywords", "filter.sources": "sources", "filter.min_confidence": "min_confidence",
+             "timezone": "timezone"}
 
 
 # How the summary at the top names each input: as its label does, not by the API's field path.
 _LABEL_OF = {"id": "Subscription name", "channel": "Send alerts by", "target": "To", "secret": "Webhook secret",
              "counter_terrorism": "Counter-terrorism only", "categories": "Categories", "kinds": "Kinds",
              "actors": "Actors", "keywords": "Keywords", "sources": "Sources",
-             "min_confidence": "Minimum confidence", "mode": "When"}
+             "min_confidence": "Minimum confidence", "mode": "When", "timezone": "Time zone"}
 
 
 @dataclass(frozen=True)
@@ -157,5 +163,7 @@ def backtest_since(now: datetime) -> datetime:
     return now - timedelta(days=BACKTEST_DAYS)
 
 
+# Offered beside the time zone input (any IANA name is taken); the system's names, else those of tzdata.
+ZONE_CHOICES = sorted(available_timezones())
 CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ")) for c in Category]
 KIND_CHOICES = [(k.value, k.value) for k in Kind]

@@ -47,8 +47,8 @@ from services.notifier.unsubscribe_spool import UnsubscribeSpool
 from .access import Refused, Visitor, check_csrf, read_form, set_cookie, wait_words
 from .browse_forms import SHOWS, BrowseErrors, BrowseForm, browse_form, deadline_query_of, release_query_of
 from .deliveries import delivery_statuses
-from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, FormErrors, SubscriptionForm,
-                    backtest_since)
+from .forms import (CATEGORY_CHOICES, CHANNELS, KIND_CHOICES, SECRET_DROPPED, ZONE_CHOICES, FormErrors,
+                    SubscriptionForm, backtest_since)
 from .notices import notice_query, shown_notice
 from .outage_pages import Route, outage_message, page_when_redis_fails
 from .pages import SECURITY_HEADERS, render
@@ -445,4 +445,4 @@ def _common(visitor: Visitor, api_token: str | None, open_reads: bool) -> dict[s
     return {"signed_in": visitor.signed_in, "csrf": visitor.csrf, "can_sign_in": api_token is not None,
             "json_reads": open_reads,
             "channels": CHANNELS, "category_choices": CATEGORY_CHOICES, "kind_choices": KIND_CHOICES,
-            "failure": None, "sign_in_error": None}
+            "zone_choices": ZONE_CHOICES, "failure": None, "sign_in_error": None}

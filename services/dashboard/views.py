@@ -249,8 +249,10 @@ def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[s
         rows.append(SubscriptionRow(
             id=sub.id, origin=origin, filter=filter_summary(sub.filter), channels=channel_summary(sub), mode=sub.mode,
             paused_until=_utc_label(paused) if paused else None,
-            status=statuses.get(sub.id, DeliveryStatus()), reminders=reminders_label(sub.reminders, remind_at),
-            weekly=weekly_label(sub.due_this_week), unsubscribed=tuple(sorted(unsubscribed.get(sub.id, ())))))
+            status=statuses.get(sub.id, DeliveryStatus()),
+            reminders=reminders_label(sub.reminders, remind_at, sub.timezone),
+            weekly=weekly_label(sub.due_this_week, sub.timezone),
+            unsubscribed=tuple(sorted(unsubscribed.get(sub.id, ())))))
     return rows
 
 

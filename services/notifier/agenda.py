@@ -142,6 +142,7 @@ class ReminderAgenda:
                 """Its reminders of this version still ahead of ``when`` (None: all); for a paused subscription,
                 only those that follow what an earlier version planned."""
                 found = reminder_jobs(sub.id, sub.reminders, ref, matched[sub.id], now=when, remind_at=self.remind_at,
+                                      zone=sub.timezone,
                                       numbers=numbers[sub.id])
                 follow, current = paused.get(sub.id), currents[sub.id]
                 if follow is None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from schemas.alerts import Alert
 from schemas.digest import Digest
@@ -11,24 +12,31 @@ from schemas.digest import Digest
 __all__ = ["BufferReader", "Digest", "assemble_digest", "digest_due", "digest_moment_of_day", "last_digest_time"]
 
 
-def last_digest_time(at: time, *, now: datetime) -> datetime:
-    """The latest scheduled digest moment (``at`` UTC each day) not after ``now``."""
-    now = now.astimezone(timezone.utc)
-    today = datetime.combine(now.date(), at.replace(tzinfo=None), tzinfo=timezone.utc)
-    return today if today <= now else today - timedelta(days=1)
+def _moment(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """``at`` on ``day`` in ``zone``, in UTC. A time a change to summer time skips is read at the offset before
+    the change (an hour later by the clock), one a change back repeats at its first occurrence: once a day."""
+    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone).astimezone(timezone.utc)
 
 
-def digest_due(at: time, *, last_sent: datetime | None, now: datetime) -> datetime | None:
-    """The digest moment to send now, or None when the latest one was already sent."""
-    moment = last_digest_time(at, now=now)
+def last_digest_time(at: time, *, now: datetime, zone: str = "UTC") -> datetime:
+    """The latest scheduled digest moment (``at`` each day in ``zone``, an IANA name) not after ``now``; UTC."""
+    where = ZoneInfo(zone)
+    day = now.astimezone(where).date()
+    today = _moment(day, at, where)
+    return today if today <= now else _moment(day - timedelta(days=1), at, where)
+
+
+def digest_due(at: time, *, last_sent: datetime | None, now: datetime, zone: str = "UTC") -> datetime | None:
+    """The digest moment to send now (``at`` in ``zone``), or None when the latest one was already sent."""
+    moment = last_digest_time(at, now=now, zone=zone)
     return moment if last_sent is None or last_sent < moment else None
 
 
-def digest_moment_of_day(at: time, *, now: datetime) -> datetime:
-    """The digest moment (``at`` UTC) of ``now``'s day (UTC), come or not: once the recorded last digest has
-    reached it, what is buffered waits for the next day's digest."""
-    day = now.astimezone(timezone.utc).date()
-    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=timezone.utc)
+def digest_moment_of_day(at: time, *, now: datetime, zone: str = "UTC") -> datetime:
+    """The digest moment (``at`` in ``zone``; UTC) of ``now``'s day (in ``zone``), come or not: once the recorded
+    last digest has reached it, what is buffered waits for the next day's digest."""
+    where = ZoneInfo(zone)
+    return _moment(now.astimezone(where).date(), at, where)
 
 
 class BufferReader:

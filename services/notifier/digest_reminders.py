@@ -47,7 +47,7 @@ class LaterToday:
 
 
 def end_of_day(moment: datetime) -> datetime:
-    """Midnight after ``moment``'s day (in ``moment``'s zone: the digest moments are UTC)."""
+    """Midnight after ``moment``'s day, in ``moment``'s zone (a digest's: its subscription's)."""
     start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     return start + timedelta(days=1)
 
@@ -69,8 +69,10 @@ def before(reminders: Iterable[LaterToday], until: datetime) -> list[LaterToday]
 
 
 async def planned_later_today(store: ReminderStore, client: Any, *, now: datetime) -> dict[str, list[LaterToday]]:
-    """Every reminder due after ``now`` and before midnight, by subscriber."""
-    window = await client.zrangebyscore(store.due_key, f"({now.timestamp()}", f"({end_of_day(now).timestamp()}",
+    """Every reminder due after ``now`` and within a day (midnight is before then in every time zone; each
+    subscriber's digest takes those before its own, :func:`before`), by subscriber."""
+    until = now + timedelta(days=1)
+    window = await client.zrangebyscore(store.due_key, f"({now.timestamp()}", f"({until.timestamp()}",
                                         withscores=True)
     if not window:
         return {}

@@ -1,9 +1,9 @@
 """The weekly "falls due this week" message: when it is due, which seven days it covers, and what it says.
 Pure; time is an argument.
 
-A subscription's ``due_this_week`` names a weekday, a time and a time zone. The latest such moment not after
-now is its slot; the slot's ISO week is the message's idempotency key (one per subscriber and week), and the
-seven days from the slot's day, in that time zone, are the days it covers.
+A subscription's ``due_this_week`` names a weekday, a time and a time zone (unset: the subscription's). The
+latest such moment not after now is its slot; the slot's ISO week is the message's idempotency key (one per
+subscriber and week), and the seven days from the slot's day, in that time zone, are the days it covers.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ class WeekSlot:
         return f"{year:04d}-W{week:02d}"
 
     @property
+    def time_zone(self) -> str:
+        """The IANA name of the zone its moment and days are in."""
+        return str(self.at.tzinfo)
+
+    @property
     def first_day(self) -> date:
         return self.at.date()
 
@@ -43,11 +48,12 @@ class WeekSlot:
         return self.first_day + timedelta(days=DAYS - 1)
 
 
-def week_slot(option: WeeklyOption, *, now: datetime) -> WeekSlot:
-    """The latest moment ``option`` names (its weekday, at its time, in its time zone) not after ``now``
-    (aware). A time of day that a change to summer time skips is taken at the offset before the change (an hour
-    later by the clock); one that a change back repeats, at its first occurrence."""
-    zone = ZoneInfo(option.time_zone)
+def week_slot(option: WeeklyOption, *, now: datetime, subscription_zone: str = "UTC") -> WeekSlot:
+    """The latest moment ``option`` names (its weekday, at its time, in its time zone, else in
+    ``subscription_zone``, the subscription's) not after ``now`` (aware). A time of day that a change to summer
+    time skips is taken at the offset before the change (an hour later by the clock); one that a change back
+    repeats, at its first occurrence."""
+    zone = ZoneInfo(option.zone(subscription_zone))
     local = now.astimezone(zone)
     day = local.date() - timedelta(days=(local.weekday() - WEEKDAYS.index(option.weekday)) % DAYS)
     for candidate in (day, day - timedelta(days=DAYS)):
@@ -66,6 +72,6 @@ def assemble_due_week(subscription_id: str, option: WeeklyOption, slot: WeekSlot
     raw = f"{subscription_id}\x1f{slot.week}"
     return DueThisWeek(digest_id="week-" + hashlib.sha256(raw.encode()).hexdigest()[:24],
                        subscription_id=subscription_id, week=slot.week, first_day=slot.first_day,
-                       last_day=slot.last_day, time_zone=option.time_zone,
+                       last_day=slot.last_day, time_zone=option.zone(slot.time_zone),
                        deadlines=sorted(deadlines, key=lambda d: (d.due, d.commitment_key)), more=more,
                        created_at=now)

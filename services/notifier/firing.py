@@ -166,7 +166,8 @@ class ReminderFiring:
         digest subscriber's reminder is buffered unless, when it commits, the digest of its day is recorded as
         sent: buffered then, it would come in the next day's digest, after its day, so it is sent on its own.
         Decided in the commit's script, not here: the digest may be sent between this and the commit."""
-        alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None)
+        alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None,
+                                           zone=sub.timezone)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
                                       time=now, subject=due.release.release_id)
         slot = reminder_slot(due.subscription_id, chain.name, due.reminder.due, due.reminder.offset)

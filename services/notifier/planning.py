@@ -41,6 +41,7 @@ from .announcements import reannouncement, repeats_told, written_twice
 from .durations import canonical_duration
 from .matching import commitment_matches, matching_commitments
 from .reminders import is_elapsed, numbers_of
+from .zones import in_zone
 from .subscriptions import Subscription
 from .version_changes import (FIRST_VERSION, VersionBasis, commitment_change, matches_again, no_longer_matches,
                               restored)
@@ -348,13 +349,15 @@ def reminder_skip(sub: Subscription | None, due: ReminderDue, *, now: datetime) 
     return None
 
 
-def reminder_alert(due: ReminderDue, *, now: datetime, reannounced: Reannouncement | None = None
-                   ) -> tuple[Alert, ReminderDue]:
+def reminder_alert(due: ReminderDue, *, now: datetime, reannounced: Reannouncement | None = None,
+                   zone: str = "UTC") -> tuple[Alert, ReminderDue]:
     """The reminder alert for a reminder firing at ``now``, and the ``ReminderDue`` to publish. ``reannounced``
-    marks its commitment as announced again (its announcements and their dates), as an alert marks one."""
+    marks its commitment as announced again (its announcements and their dates), as an alert marks one. The
+    alert's ``created_at`` is written in ``zone`` (the subscription's, :func:`.zones.in_zone`): its day words
+    count from the subscriber's day."""
     alert = Alert(alert_id=alert_id(due.subscription_id, AlertKind.REMINDER, [due.reminder_id, str(due.reminder.due)]),
                   subscription_id=due.subscription_id, kind=AlertKind.REMINDER, release=due.release,
-                  commitments=[due.commitment], reminder=due.reminder, created_at=now,
+                  commitments=[due.commitment], reminder=due.reminder, created_at=in_zone(now, zone),
                   reannounced=[reannounced] if reannounced is not None else [])
     return alert, due.model_copy(update={"fired_at": now})
 

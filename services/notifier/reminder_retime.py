@@ -11,26 +11,36 @@ backoff), and only if it is still planned as read and not claimed (:meth:`Remind
 version's plan, made at the new time meanwhile, stands. One whose new time has passed fires at once. With it
 moves its time in its subscriber's record of its release (:mod:`.agenda`), which a later version cancels against.
 A reminder that fired at the old time is no longer planned: nothing fires it again.
+
+A subscription's time zone places its reminders as well (:func:`.reminders.fire_time`). ``notifier:reminders:zones``
+records, by subscription, the zone its planned reminders are at (none recorded: UTC, as all were before
+subscriptions had one); the leader, at each tick, moves those of a subscription whose zone is now another, as
+above (its own reminders only, found from its record of what each release planned), then records the zone.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
 from .reminder_records import PlannedRecord, Subject
 from .reminder_store import BULK, ReminderStore
-from .reminders import due_date, fire_time
+from .reminders import PlannedReminders, due_date, fire_time
 
 log = logging.getLogger(__name__)
 
 REMIND_AT = "notifier:reminders:remind-at"
+ZONES = "notifier:reminders:zones"
+DEFAULT_ZONE = "UTC"
 
 
-async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remind_at: time, now: datetime) -> int:
-    """Move every reminder still ahead of ``now`` to ``remind_at`` (UTC), unless the record says they are at it
-    already; returns how many moved."""
+async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remind_at: time, now: datetime,
+                           zones: Mapping[str, str] = {}) -> int:
+    """Move every reminder still ahead of ``now`` to ``remind_at`` in its subscription's zone (``zones``: by
+    subscription id; UTC when not there), unless the record says they are at it already; returns how many
+    moved."""
     wanted = remind_at.strftime("%H:%M")
     recorded = await client.get(key(REMIND_AT))
     if recorded is not None and recorded.decode() == wanted:
@@ -40,9 +50,9 @@ async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remin
     async for rid, raw in client.hscan_iter(store.planned_key, count=BULK):
         batch.append((rid, raw))
         if len(batch) >= BULK:
-            moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now)
+            moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
             batch = []
-    moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now)
+    moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
     await client.set(key(REMIND_AT), wanted)
     if recorded is None and not moved:
         return 0  # the first start (of this version): nothing was planned at another time
@@ -51,9 +61,54 @@ async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remin
     return moved
 
 
+async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: Mapping[str, str], *,
+                           remind_at: time, now: datetime) -> int:
+    """Move the reminders still ahead of ``now`` of each subscription whose zone (``zones``: by subscription id)
+    is not the one recorded for it to ``remind_at`` in its zone, then record it (UTC, the default, by no record);
+    returns how many moved. The record of a subscription no longer there is dropped: each move is worked out from
+    the zone alone, so the record only spares the work, and one missing costs a look at reminders already right."""
+    recorded = {sub.decode(): zone.decode() for sub, zone in (await client.hgetall(key(ZONES))).items()}
+    gone = [sub_id for sub_id in recorded if sub_id not in zones]
+    if gone:
+        await client.hdel(key(ZONES), *gone)
+    moved = 0
+    for sub_id, zone in zones.items():
+        if recorded.get(sub_id, DEFAULT_ZONE) == zone:
+            continue
+        ids = sorted(await _planned_ids(client, key(f"notifier:reminders:planned:{sub_id}")))
+        subjects: dict[str, Subject | None] = {}
+        for i in range(0, len(ids), BULK):
+            chunk = ids[i:i + BULK]
+            raws = await client.hmget(store.planned_key, chunk)
+            batch = [(rid.encode(), raw) for rid, raw in zip(chunk, raws) if raw is not None]
+            moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
+        if zone == DEFAULT_ZONE:
+            await client.hdel(key(ZONES), sub_id)
+        else:
+            await client.hset(key(ZONES), sub_id, zone)
+        log.info("subscription %s: time zone %s (planned in %s); its reminders still ahead moved to it", sub_id,
+                 zone, recorded.get(sub_id, DEFAULT_ZONE))
+    return moved
+
+
+async def _planned_ids(client: Any, agenda_key: str) -> set[str]:
+    """The ids of the reminders a subscriber's record (:mod:`.agenda`) says each release planned."""
+    ids: set[str] = set()
+    for raw in (await client.hgetall(agenda_key)).values():
+        try:
+            planned = PlannedReminders.from_json(raw)
+        except ValueError:  # unreadable: its reminders stay where they are
+            continue
+        if planned is not None:
+            ids.update(planned.jobs)
+    return ids
+
+
 async def _move(store: ReminderStore, client: Any, key: Any, batch: list[tuple[bytes, bytes]],
-                subjects: dict[str, Subject | None], *, remind_at: time, now: datetime) -> int:
-    """Move the reminders of ``batch`` (id, record) that are ahead of ``now`` and not at ``remind_at``."""
+                subjects: dict[str, Subject | None], *, remind_at: time, now: datetime,
+                zones: Mapping[str, str]) -> int:
+    """Move the reminders of ``batch`` (id, record) that are ahead of ``now`` and not at ``remind_at`` in their
+    subscription's zone."""
     records = [(rid.decode(), raw, PlannedRecord.from_json(raw)) for rid, raw in batch]
     records = [(rid, raw, r) for rid, raw, r in records if r is not None and r.attempt == 1]  # legacy: not here
     if not records:
@@ -68,7 +123,7 @@ async def _move(store: ReminderStore, client: Any, key: Any, batch: list[tuple[b
         subject = subjects.get(record.subject)
         if score is None or score <= now.timestamp() or subject is None:
             continue
-        at = _fire_time(subject, record, remind_at=remind_at)
+        at = _fire_time(subject, record, remind_at=remind_at, zone=zones.get(record.subscription_id, DEFAULT_ZONE))
         if at is None or at.timestamp() == score:
             continue
         moves.append((rid, raw, max(at, now), key(f"notifier:reminders:planned:{record.subscription_id}"),
@@ -83,9 +138,9 @@ def _subject(text: bytes | None) -> Subject | None:
         return None
 
 
-def _fire_time(subject: Subject, record: PlannedRecord, *, remind_at: time) -> datetime | None:
+def _fire_time(subject: Subject, record: PlannedRecord, *, remind_at: time, zone: str) -> datetime | None:
     try:
         due = due_date(subject.commitment.deadlines[record.deadline_index])
-        return None if due is None else fire_time(due, record.offset, remind_at=remind_at)
+        return None if due is None else fire_time(due, record.offset, remind_at=remind_at, zone=zone)
     except (IndexError, ValueError):
         return None

@@ -2,7 +2,11 @@
 
 A date deadline is due on its date, a period on its end; a response-time rule
 (hours after each piece of content) and a vague period have no calendar date.
-A reminder fires at ``remind_at`` (UTC) on the day ``offset`` before the due date.
+A reminder fires at ``remind_at`` in its subscription's time zone (UTC by default) on the local day ``offset``
+before the due date: days, weeks, months and years of an offset step back on that zone's calendar, its hours,
+minutes and seconds are elapsed time back from that moment. A time of day a change to summer time skips is taken
+at the offset before the change (an hour later by the clock), one a change back repeats at its first occurrence:
+either way it fires once.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from schemas.alerts import ReleaseRef, ReminderDue, ReminderInfo
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline
 
-from .durations import canonical_duration, parse_duration
+from .durations import Duration, canonical_duration, parse_duration
 
 REMIND_AT = time(9, 0, tzinfo=timezone.utc)
 
@@ -37,32 +42,43 @@ def due_date(deadline: Deadline) -> date | None:
     return None
 
 
-def is_elapsed(deadline: Deadline, *, now: datetime) -> bool:
-    """True when the deadline's due day is wholly past at ``now`` (UTC)."""
+def is_elapsed(deadline: Deadline, *, now: datetime, zone: tzinfo = timezone.utc) -> bool:
+    """True when the deadline's due day is wholly past at ``now``, by the days of ``zone`` (UTC by default)."""
     due = due_date(deadline)
-    return due is not None and due < now.astimezone(timezone.utc).date()
+    return due is not None and due < now.astimezone(zone).date()
 
 
 def plan_reminders(deadline: Deadline, offsets: list[str], *, now: datetime | None,
-                   remind_at: time = REMIND_AT) -> list[PlannedReminder]:
+                   remind_at: time = REMIND_AT, zone: str | None = None) -> list[PlannedReminder]:
     """Reminders still ahead of ``now`` for ``deadline``, one per offset, soonest first.
 
-    ``offsets`` are ISO 8601 durations before the due date (``P0D``: the day itself).
+    ``offsets`` are ISO 8601 durations before the due date (``P0D``: the day itself), fired at ``remind_at`` in
+    ``zone`` (an IANA name; None: ``remind_at``'s own zone, UTC when naive), see :func:`fire_time`.
     Offsets already past at ``now`` are dropped; an elapsed or dateless deadline gives none. ``now`` None: every
     offset of a dated deadline, whenever it falls.
     """
     due = due_date(deadline)
-    if due is None or (now is not None and is_elapsed(deadline, now=now)):
+    where = _zone(remind_at, zone)
+    if due is None or (now is not None and is_elapsed(deadline, now=now, zone=where)):
         return []
-    planned = [PlannedReminder(offset=o, due=due, fire_at=fire_time(due, o, remind_at=remind_at)) for o in offsets]
+    planned = [PlannedReminder(offset=o, due=due, fire_at=fire_time(due, o, remind_at=remind_at, zone=zone))
+               for o in offsets]
     return sorted((p for p in planned if now is None or p.fire_at > now), key=lambda p: p.fire_at)
 
 
-def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT) -> datetime:
-    """When the reminder ``offset`` (ISO 8601) before ``due`` fires: ``remind_at`` (aware; UTC when naive) on
-    the due day, less the offset."""
-    on_day = datetime.combine(due, remind_at.replace(tzinfo=None), tzinfo=remind_at.tzinfo or timezone.utc)
-    return parse_duration(offset).before(on_day)
+def fire_time(due: date, offset: str, *, remind_at: time = REMIND_AT, zone: str | None = None) -> datetime:
+    """When the reminder ``offset`` (ISO 8601) before ``due`` fires (UTC): ``remind_at`` in ``zone`` (an IANA
+    name; None: ``remind_at``'s own zone, UTC when naive) on the local day the offset's days (weeks, months,
+    years) name before ``due``, less the offset's hours, minutes and seconds. A local time skipped by a change to
+    summer time is read at the offset before the change, one repeated at its first occurrence."""
+    whole = parse_duration(offset)
+    days = Duration(whole.months, timedelta(days=whole.delta.days))
+    local = days.before(datetime.combine(due, remind_at.replace(tzinfo=None))).replace(tzinfo=_zone(remind_at, zone))
+    return local.astimezone(timezone.utc) - (whole.delta - days.delta)
+
+
+def _zone(remind_at: time, zone: str | None) -> tzinfo:
+    return ZoneInfo(zone) if zone is not None else remind_at.tzinfo or timezone.utc
 
 
 def reminder_id(subscription_id: str, commitment_id: str, deadline_number: int, offset: str) -> str:
@@ -154,17 +170,18 @@ def reminder_due(reminder_id: str, subscription_id: str, release: ReleaseRef, co
 
 
 def reminder_jobs(subscription_id: str, offsets: list[str], release: ReleaseRef, commitments: Iterable[Commitment],
-                  *, now: datetime | None, remind_at: time = REMIND_AT,
+                  *, now: datetime | None, remind_at: time = REMIND_AT, zone: str | None = None,
                   numbers: Mapping[str, Sequence[int]] = {}) -> list[ReminderJob]:
     """Every reminder still ahead of ``now`` (aware; None: whenever it falls) for ``commitments`` of ``release``,
-    for a subscriber reminded ``offsets`` before each due date. Elapsed and dateless deadlines give none.
+    for a subscriber reminded ``offsets`` before each due date at ``remind_at`` in ``zone`` (its time zone, see
+    :func:`fire_time`). Elapsed and dateless deadlines give none.
     ``numbers``: the deadlines' numbers that are not their places (:func:`numbers_of`), which name the reminders."""
     jobs: list[ReminderJob] = []
     if not offsets:  # no reminders: the deadlines are not even read (none can set the subscriber apart)
         return jobs
     for c in commitments:
         for i, (deadline, number) in enumerate(zip(c.deadlines, numbers_of(c, numbers))):
-            for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at):
+            for p in plan_reminders(deadline, offsets, now=now, remind_at=remind_at, zone=zone):
                 rid = reminder_id(subscription_id, c.id, number, p.offset)
                 written = written_reminder_id(subscription_id, c.id, number, p.offset)
                 jobs.append(ReminderJob(rid, p.fire_at, subscription_id, release, c, i, p.offset, written))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from schemas.alerts import Alert, AlertKind
 from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadline, ResponseTimeDeadline
@@ -150,7 +150,7 @@ def _days_off(due: date, today: date) -> tuple[str, str]:
 
 
 def due_words(due: date, *, today: date) -> str:
-    """How far off ``due`` is from ``today`` (both UTC days), with its weekday: ``falls due tomorrow, Sunday 6
+    """How far off ``due`` is from ``today`` (the subscriber's day), with its weekday: ``falls due tomorrow, Sunday 6
     December 2026``, ``falls due in 7 days, on …``, ``fell due yesterday, …`` (a reminder sent late)."""
     verb, when = _days_off(due, today)
     return f"{verb} {when}, {'on ' if ' ' in when else ''}{due:%A %-d %B %Y}"
@@ -158,7 +158,8 @@ def due_words(due: date, *, today: date) -> str:
 
 def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
     """``alert`` in plain words; a reminder counts the days to its due date from ``sent_on`` (the day a digest
-    holding it is sent), by default the day it was decided (UTC)."""
+    holding it is sent), by default the day it was decided, in the zone it is written in (its subscription's:
+    :func:`.zones.in_zone`)."""
     passed: dict[str, set[int]] = {}
     for key in alert.elapsed:  # "<commitment id>:<deadline index>"
         commitment_id, _, index = key.rpartition(":")
@@ -166,7 +167,7 @@ def alert_view(alert: Alert, *, sent_on: date | None = None) -> AlertView:
     mixed = headline(alert) == "New and changed commitments"
     reminder = None
     if alert.reminder is not None:
-        today = sent_on or alert.created_at.astimezone(timezone.utc).date()
+        today = sent_on or alert.created_at.date()
         reminder = f"The deadline {due_words(alert.reminder.due, today=today)}."
     said = {c.commitment_id: tuple(f.words for f in c.changes) for c in alert.changes
             if c.commitment_id in {c.id for c in alert.commitments}}
@@ -210,7 +211,7 @@ def headline(alert: Alert) -> str:
 
 def subject(alert: Alert) -> str:
     if alert.reminder is not None and alert.kind is AlertKind.REMINDER:
-        verb, when = _days_off(alert.reminder.due, alert.created_at.astimezone(timezone.utc).date())
+        verb, when = _days_off(alert.reminder.due, alert.created_at.date())  # its subscriber's day
         said = "Due" if verb == "falls due" else "Fell due"
         return f"[pledgewatch] {said} {when}, {alert.reminder.due:%A %-d %B %Y}: {title_line(alert.release.title)}"
     return f"[pledgewatch] {headline(alert)}: {title_line(alert.release.title)}"
@@ -262,12 +263,14 @@ def _alert_lines(alert: Alert, *, sent_on: date | None, release_page: ReleasePag
 
 
 def digest_day(digest: Digest) -> date:
-    """The day (UTC) a digest is sent: its reminders count the days to their due dates from it."""
-    return digest.until.astimezone(timezone.utc).date()
+    """The day a digest is sent, in the zone its moment is written in (its subscription's: :func:`.zones.in_zone`):
+    its reminders count the days to their due dates from it."""
+    return digest.until.date()
 
 
 def digest_headline(digest: Digest) -> str:
-    """``Daily digest, Saturday 5 December 2026: 3 alerts``: the day it is sent (UTC) and how many it holds."""
+    """``Daily digest, Saturday 5 December 2026: 3 alerts``: the day it is sent (:func:`digest_day`) and how many
+    it holds."""
     count = len(digest.alerts)
     return f"Daily digest, {digest_day(digest):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
 

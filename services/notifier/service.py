@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import Any, NamedTuple, TypeVar
 
 from faststream.redis import RedisBroker
@@ -64,7 +65,8 @@ from .record_reads import Lookup, RecordReader, Row, parse_records
 from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
-from .reminder_retime import retime_reminders
+from .reminder_retime import retime_reminders, rezone_reminders
+from .zones import in_zone
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
 from .scheduler import ReminderScheduler
@@ -626,7 +628,8 @@ class NotifierService:
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
         await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
                                        streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
-        await retime_reminders(self.reminders, streams.client, streams.key, remind_at=self.remind_at, now=self.clock())
+        await retime_reminders(self.reminders, streams.client, streams.key, remind_at=self.remind_at, now=self.clock(),
+                               zones=await self._zones())
         reclaimed = await self.reminders.reclaim(now=self.clock())
         if reclaimed:
             log.warning("%d reminder(s) were cut short while firing; firing them again", reclaimed)
@@ -659,11 +662,18 @@ class NotifierService:
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
         process that died before claiming, or a claim's lease ended)."""
-        assert self.scheduler is not None
+        assert self.scheduler is not None and self.reminders is not None
+        streams = self.runtime.streams
+        await rezone_reminders(self.reminders, streams.client, streams.key, await self._zones(),
+                               remind_at=self.remind_at, now=self.clock())
         self.scheduler.wakeup()
         await self._firing().fire_due()
         await self.send_digests()
         await self.send_due_this_week()
+
+    async def _zones(self) -> dict[str, str]:
+        """Each subscription's time zone, by id: where its reminders fall."""
+        return {sub.id: sub.timezone for sub in await self._store().effective()}
 
     async def send_due_this_week(self) -> int:
         """Queue every weekly "falls due this week" message due at ``clock()`` (see :mod:`.weekly`); returns how
@@ -684,17 +694,19 @@ class NotifierService:
             last_key = streams.key(f"notifier:digest-last:{sub.id}")
             raw_last = await streams.client.get(last_key)
             if raw_last is None:  # first look: the first digest goes out at the next digest time
-                await streams.client.set(last_key, last_digest_time(sub.digest_at, now=now).isoformat(), nx=True)
+                first = last_digest_time(sub.digest_at, now=now, zone=sub.timezone)
+                await streams.client.set(last_key, first.isoformat(), nx=True)
                 continue
             last = datetime.fromisoformat(raw_last.decode())
-            moment = digest_due(sub.digest_at, last_sent=last, now=now)
+            moment = digest_due(sub.digest_at, last_sent=last, now=now, zone=sub.timezone)
             if moment is None:
                 continue
             paused = bool(sub.paused_until and sub.paused_until > now)
             if not paused:
                 if later_today is None:
                     later_today = await self._later_today(now)
-                await self._remind_in_digest(before(later_today.get(sub.id, []), end_of_day(moment)), now=now)
+                day_end = end_of_day(moment.astimezone(ZoneInfo(sub.timezone)))  # the subscriber's midnight
+                await self._remind_in_digest(before(later_today.get(sub.id, []), day_end), now=now)
             if await self._send_digest(sub, last_key, since=last, moment=moment, paused=paused, now=now):
                 sent += 1
         if sent and self.worker is not None:
@@ -735,7 +747,7 @@ class NotifierService:
         """In one transaction: queue the digest of ``alerts`` (the buffer's first entries), trim them from the
         buffer, record the digest as sent. Returns whether a digest was queued, and what was buffered after
         ``alerts`` until the record (nothing when the buffer was watched)."""
-        digest = assemble_digest(sub.id, alerts, since=since, until=moment, now=now)
+        digest = assemble_digest(sub.id, alerts, since=since, until=in_zone(moment, sub.timezone), now=now)
         pipe.multi()
         if digest is not None and not paused:
             self._queue(pipe, sub, digest, now=now)
@@ -763,7 +775,7 @@ class NotifierService:
     def _digest_day(self, sub: Subscription, now: datetime) -> tuple[str, datetime]:
         """``sub``'s digest record and its digest moment of ``now``'s day (see :meth:`ReminderFiring._firing`)."""
         return (self.runtime.streams.key(f"notifier:digest-last:{sub.id}"),
-                digest_moment_of_day(sub.digest_at, now=now))
+                digest_moment_of_day(sub.digest_at, now=now, zone=sub.timezone))
 
     async def _later_today(self, now: datetime) -> dict[str, list[LaterToday]]:
         assert self.reminders is not None

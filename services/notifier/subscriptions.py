@@ -252,6 +252,9 @@ def channels_summary(public: Iterable[dict[str, Any] | str]) -> str:
     return "; ".join(out)
 
 
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(partial(_refused, time_zone_problem))]
+
+
 class DueThisWeek(_Strict):
     """Once a week, at ``at`` on ``weekday`` in ``time_zone``: one message listing the deadlines of the
     commitments the filter selects that fall due in the seven days from that day."""
@@ -259,8 +262,8 @@ class DueThisWeek(_Strict):
     weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = Field(
         default="monday", description="The day it is sent, the first of its seven days.")
     at: time = Field(default=time(8, 0), description="Time of day (HH:MM) in time_zone.")
-    time_zone: Annotated[str, AfterValidator(partial(_refused, time_zone_problem))] = Field(
-        default="UTC", max_length=64, description="IANA time zone name, e.g. Europe/London.")
+    time_zone: TimeZone | None = Field(
+        default=None, description="IANA time zone name, e.g. Europe/London; unset: the subscription's timezone.")
 
     @field_validator("weekday", mode="before")
     @classmethod
@@ -275,9 +278,15 @@ class DueThisWeek(_Strict):
         except ValueError:
             raise ValueError("expected a time of day as HH:MM (in time_zone), 00:00 to 23:59") from None
 
+    def zone(self, subscription_zone: str) -> str:
+        """The time zone its moments are in: its own, else its subscription's."""
+        return self.time_zone or subscription_zone
+
     @model_serializer(mode="wrap")
     def _hh_mm_out(self, handler: Any, info: Any) -> dict[str, Any]:
         data = handler(self)
+        if data.get("time_zone", ...) is None:
+            del data["time_zone"]  # the subscription's
         if info.mode == "json":
             data["at"] = self.at.strftime("%H:%M")
         return data
@@ -288,7 +297,11 @@ class Subscription(_Strict):
     filter: Filter = Field(default_factory=Filter)
     channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     mode: Literal["immediate", "digest"] = "immediate"
-    digest_at: time = Field(default=time(8, 0), description="UTC time of the daily digest (HH:MM).")
+    timezone: TimeZone = Field(
+        default="UTC", description="IANA time zone name, e.g. Australia/Sydney: the daily digest, the weekly "
+                                   "message and the reminders go out at their times in it, and an alert's day "
+                                   "words (due today, tomorrow) count its days.")
+    digest_at: time = Field(default=time(8, 0), description="Time of the daily digest (HH:MM) in timezone.")
     reminders: list[str] = Field(default_factory=lambda: list(DEFAULT_REMINDERS), max_length=MAX_REMINDERS,
                                  description="ISO 8601 durations (at most P5Y) before each due date; "
                                              "P0D is the day itself.")
@@ -299,7 +312,7 @@ class Subscription(_Strict):
                                   "already told is not sent at all (true: it is, marked as a re-announcement).")
     due_this_week: DueThisWeek | None = Field(
         default=None, description="A weekly message of the deadlines falling due in the coming seven days; "
-                                  "true for Mondays at 08:00 UTC.")
+                                  "true for Mondays at 08:00 in timezone.")
 
     @model_validator(mode="before")
     @classmethod
@@ -311,7 +324,7 @@ class Subscription(_Strict):
     @field_validator("due_this_week", mode="before")
     @classmethod
     def _on_or_off(cls, value: Any) -> Any:
-        """``true``: every default (Mondays, 08:00, UTC); ``false``: none."""
+        """``true``: every default (Mondays, 08:00, the subscription's timezone); ``false``: none."""
         if value is True:
             return {}
         return None if value is False else value
@@ -371,6 +384,8 @@ class Subscription(_Strict):
             del data["filter"]  # no filter: every commitment
         if data.get("due_this_week", ...) is None:
             del data["due_this_week"]  # off
+        if data.get("timezone") == "UTC":
+            del data["timezone"]  # the default: as written before subscriptions had a time zone
         if info.mode == "json":
             redact = not (info.context or {}).get("secrets", False)
             data["channels"] = [channel_public(c, redact=redact) for c in self.channels]

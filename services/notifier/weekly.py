@@ -51,7 +51,7 @@ class WeeklyDeadlines:
         for sub in subs:
             if sub.due_this_week is None:
                 continue
-            slot = week_slot(sub.due_this_week, now=now)
+            slot = week_slot(sub.due_this_week, now=now, subscription_zone=sub.timezone)
             if self._handled.get(sub.id, "") < slot.week:  # ISO weeks compare as text
                 sent += await self._handle(sub, slot, now=now)
         return sent

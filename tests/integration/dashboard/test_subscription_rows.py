@@ -178,3 +178,14 @@ async def test_the_dashboards_own_path_leads_to_the_dashboard(ledger_app, path):
             assert answer.status == 307 and answer.headers["Location"] == "/"
         async with client.get(base + path) as answer:
             assert answer.status == 200 and "text/html" in answer.headers["Content-Type"]
+
+
+async def test_the_forms_time_zone_is_saved_and_an_unknown_one_refused_beside_it(ledger_app):
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="console", timezone="Sydney")
+    assert status == 422 and 'value="Sydney"' in page
+    beside = re.search(r'<div id="timezone-error">(.*?)</div>', page, re.S).group(1)
+    assert "unknown time zone 'Sydney'; expected an IANA name such as Europe/London or UTC" in beside
+    assert '<option value="Australia/Sydney">' in page  # the zones offered
+    status, page = await _submit_signed_in(base, id="desk", channel="console", timezone="Australia/Sydney")
+    assert status == 200 and "at 09:00 Australia/Sydney" in page  # its row: reminders in its zone

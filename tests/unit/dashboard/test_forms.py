@@ -49,6 +49,20 @@ def test_each_refusal_is_placed_beside_its_input(fields, where):
     assert [input_of(e["field"]) for e in refused.value.errors] == [where]
 
 
+def test_a_time_zone_typed_is_the_subscriptions_and_none_typed_is_utc():
+    assert parse_subscription(read(id="x", channel="console", timezone=" Australia/Sydney ").subscription_data()
+                              ).timezone == "Australia/Sydney"
+    assert "timezone" not in read(id="x", channel="console").subscription_data()
+
+
+def test_an_unknown_time_zone_is_refused_beside_its_input():
+    with pytest.raises(SubscriptionError) as refused:
+        parse_subscription(read(id="x", channel="console", timezone="Sydney").subscription_data())
+    errors = FormErrors(refused.value.errors)
+    assert errors.at("timezone") == ["unknown time zone 'Sydney'; expected an IANA name such as Europe/London or UTC"]
+    assert errors.summary[0][0] == "Time zone"
+
+
 def test_an_empty_form_keeps_its_defaults():
     form = read()
     assert (form.channel, form.mode, form.counter_terrorism) == ("webhook", "immediate", False)

@@ -113,7 +113,8 @@ def test_a_filter_with_nothing_set_selects_every_commitment():
 
 def _home(**overrides):
     context = dict(signed_in=True, csrf="tok", can_sign_in=True, channels=("console",), category_choices=[],
-                   kind_choices=[], failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
+                   kind_choices=[], zone_choices=["Australia/Sydney", "UTC"],
+                   failure=None, sign_in_error=None, releases=[], timeline=[], chains=[],
                    subscriptions=[], notice=None, form=SubscriptionForm(), errors=FormErrors(), backtest=None, tried=False,
                    row_errors={}, row_notices={}, today="1 Dec 2017", pause_default="1 Dec 2017", json_reads=True)
     return render("home.html.j2", **{**context, **overrides})
@@ -133,6 +134,16 @@ def test_refusals_are_shown_beside_their_inputs_and_summed_up_at_the_top():
     page = _home(errors=errors, form=SubscriptionForm(id="bad id"))
     assert 'id="id-error"' in page and 'aria-describedby="target-error"' in page
     assert page.count('role="alert"') == 1 and 'value="bad id"' in page
+
+
+def test_the_time_zone_input_offers_the_zones_and_shows_its_refusal_beside_it():
+    errors = FormErrors([{"field": "timezone", "message": "unknown time zone 'Sydney'; expected an IANA name such "
+                                                          "as Europe/London or UTC"}])
+    page = _home(errors=errors, form=SubscriptionForm(id="desk", timezone="Sydney"))
+    assert '<label for="timezone">Time zone' in page and 'list="timezones"' in page
+    assert '<option value="Australia/Sydney">' in page and 'value="Sydney"' in page
+    assert 'id="timezone-error"' in page and 'aria-describedby="timezone-error timezone-help"' in page
+    assert "Time zone: unknown time zone &#39;Sydney&#39;" in page
 
 
 def test_every_form_carries_the_csrf_token():

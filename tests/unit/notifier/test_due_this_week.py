@@ -93,7 +93,7 @@ def test_the_text_groups_the_weeks_deadlines_by_day_in_every_channel():
 
 
 @pytest.mark.parametrize(("given", "expected"), [
-    pytest.param(True, {"weekday": "monday", "at": "08:00", "time_zone": "UTC"}, id="true-is-every-default"),
+    pytest.param(True, {"weekday": "monday", "at": "08:00"}, id="true-is-every-default"),
     pytest.param({"weekday": "Friday", "at": "17:00", "time_zone": "Europe/London"},
                  {"weekday": "friday", "at": "17:00", "time_zone": "Europe/London"}, id="given"),
     pytest.param(False, None, id="false-is-off"),
