@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from stat import S_ISREG
-from typing import Annotated, Callable
+from typing import Annotated, Callable, Final
 
 import yaml
 from urllib.parse import urlsplit
@@ -307,11 +307,19 @@ class NotAnObject(ValueError):
     """JSON that is no object, where a release was expected."""
 
 
+_A_RELEASE_IS: Final = 'a release is {"title": …, "published_at": …, "body": …}'
+
+
 def release_object(value: object) -> dict[str, object]:
     """``value``, a release file's or a posted body's JSON, if it is an object; else :class:`NotAnObject` saying
     what a release is (pydantic's "Input should be a valid dictionary" would not)."""
     if not isinstance(value, dict):
-        raise NotAnObject('not a JSON object; a release is {"title": …, "published_at": …, "body": …}')
+        raise NotAnObject(f"not a JSON object; {_A_RELEASE_IS}")
+    if "body" not in value and "base_path" in value and isinstance(value.get("details"), dict):
+        # Saved from GOV.UK's /api/content/<path>: the fields are there under other names.
+        raise NotAnObject(f"a GOV.UK Content API item, not a release: {_A_RELEASE_IS}: write its title, "
+                          "first_published_at and details.body (as text) under those names, or watch its page "
+                          "through a sources file, which reads such items")
     return value
 
 
