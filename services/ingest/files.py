@@ -29,6 +29,7 @@ from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
+from .errors import ContentError
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem
@@ -267,7 +268,7 @@ def _checked(path: Path, read: Callable[[], ReleasePublished]) -> ReleasePublish
         raise
     except ValidationError as exc:
         raise ReleaseFileError(f"{path}: {'; '.join(field_problems(exc))}") from None
-    except (ValueError, TypeError, RecursionError) as exc:
+    except (ValueError, TypeError, RecursionError, ContentError) as exc:  # ContentError: HTML nested too deep
         raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
     # the bounds ingest admits a release within, so `classify` refuses what `ingest` would
     problem = check_published_at(release.published_at, now=datetime.now(timezone.utc))

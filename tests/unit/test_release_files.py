@@ -228,3 +228,17 @@ def test_a_govuk_content_api_item_is_named_as_one_with_the_fields_to_write(tmp_p
         f"{path}: a GOV.UK Content API item, not a release: a release is {{\"title\": …, \"published_at\": …, "
         "\"body\": …}: write its title, first_published_at and details.body (as text) under those names, or "
         "watch its page through a sources file, which reads such items")
+
+
+def test_an_html_file_nested_too_deep_is_refused_naming_it(tmp_path):
+    """Before: `pledgewatch classify` said `unexpected ContentError: HTML nested deeper than 1000 elements …`
+    and asked for a bug report; it is the file's problem, said as any other."""
+    from services.ingest.html_text import MAX_HTML_DEPTH
+
+    path = tmp_path / "2026-01-01-nested.html"
+    depth = MAX_HTML_DEPTH + 1
+    path.write_text("<html><body><article>" + "<div>" * depth + "<p>The UK will invest £5m.</p>" + "</div>" * depth
+                    + "</article></body></html>")
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: HTML nested deeper than {MAX_HTML_DEPTH} elements: refused unread"
