@@ -182,6 +182,38 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+KINDS = ("pledge", "demand")
+DEADLINE_TYPES = ("date", "period", "response_time")
+
+
+def label_problem(label: dict) -> str | None:
+    """What keeps one release's label from being scored, as the end of an error line (" commitment 0: no
+    quote …"), or None: a misspelt kind or deadline type would be counted as the classifier's mistake."""
+    commitments = label.get("commitments", [])
+    if not isinstance(commitments, list):
+        return ": commitments is not a list"
+    for n, item in enumerate(commitments):
+        where = f" commitment {n}"
+        if not isinstance(item, dict):
+            return f"{where}: not an object"
+        if not isinstance(item.get("quote"), str) or not item["quote"].strip():
+            return f"{where}: no quote (the commitment's words, an exact substring of the body)"
+        if item.get("kind") not in KINDS:
+            return f"{where}: kind {item.get('kind')!r} is neither pledge nor demand"
+        money = item.get("money")
+        if money is not None and not (isinstance(money, dict) and isinstance(money.get("amount"), (int, float))
+                                      and isinstance(money.get("currency"), str)):
+            return f'{where}: money {money!r} is not null or {{"amount": …, "currency": "GBP"}}'
+        deadlines = item.get("deadlines", [])
+        if not isinstance(deadlines, list):
+            return f"{where}: deadlines is not a list"
+        for d, deadline in enumerate(deadlines):
+            kind = deadline.get("type") if isinstance(deadline, dict) else None
+            if kind not in DEADLINE_TYPES:
+                return f"{where} deadline {d}: type {kind!r} is not date, period or response_time"
+    return None
+
+
 def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple[ReleasePublished, dict]]:
     """Each labelled release of the set in ``directory`` with its label, in file name order. A
     ``LabelledSetError`` when it is no labelled set, a file of it does not read, a label has no release file,
@@ -213,6 +245,10 @@ def load_set(directory: Path, warn: Callable[[str], None] = _warn) -> list[tuple
         label = labels[key]
         if not isinstance(label, dict):  # null and [] too: a label given empty is no missing one
             raise LabelledSetError(f"{labels_path}: the label of {release.release_id} is not an object")
+        problem = label_problem(label)
+        if problem:
+            raise LabelledSetError(f"{labels_path}: {key}{problem} (`python tests/data/check_labels.py {directory}` "
+                                   "lists every problem of a set)")
         pairs.append((release, label))
     holes = sorted(set(labels) - names)
     if holes:

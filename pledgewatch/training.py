@@ -412,15 +412,31 @@ def write_model(model: DecisionModel, output: Path) -> None:
                               "the file is as it was") from None
 
 
-def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare: bool = False,
+def model_output(directory: Path, output: Path | None, *, writes: bool) -> Path:
+    """Where the model fitted on ``directory`` goes: ``output``, else the shipped model's file, which only a fit on
+    the training split may replace (a set of one's own would change what ``classify`` says under the same
+    classifier version); a ``TrainingError`` otherwise."""
+    if output is not None:
+        return output
+    if writes and Path(directory).resolve() != TRAINING_SET.resolve():
+        from services.classifier.core import CLASSIFIER_VERSION
+
+        raise TrainingError(f"{directory}: a set of your own: give --output FILE for its model (without it, the model "
+                            "the classifier ships would be replaced, and `pledgewatch classify` would report "
+                            f"{CLASSIFIER_VERSION} for other outputs)")
+    return MODEL_PATH
+
+
+def train(directory: Path = TRAINING_SET, *, output: Path | None = None, compare: bool = False,
           tune: bool = False, stability: int = 0, stability_validation: bool = False,
           learning_curve: bool = False) -> int:
-    """Fit the model on the set in ``directory`` and write it to ``output`` (or only measure: ``stability``,
-    ``learning_curve``); 0 on success, 2 when the set does not read or cannot be fitted, 1 when the model
+    """Fit the model on the set in ``directory`` and write it to ``output`` (:func:`model_output`; or only measure:
+    ``stability``, ``learning_curve``); 0 on success, 2 when the set does not read or cannot be fitted, 1 when the model
     could not be written."""
     try:
         pairs = load_set(directory)
         rows = check_trainable(directory, pairs)
+        output = model_output(directory, output, writes=not (stability or learning_curve))
         if not (stability or learning_curve) and not output.parent.is_dir():
             raise TrainingError(f"{output}: no folder {output.parent} to write the model in")
         if tune:  # measured only: C_COMMITMENT changes by hand, once the validation split confirms the choice
@@ -465,9 +481,11 @@ def train(directory: Path = TRAINING_SET, *, output: Path = MODEL_PATH, compare:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, nargs="?", default=TRAINING_SET, metavar="DIR",
-                        help="the training split: a folder with releases/ and labels.json (default: tests/data)")
-    parser.add_argument("--output", type=Path, default=MODEL_PATH, metavar="FILE",
-                        help="where the model's JSON goes (default: the model the classifier ships)")
+                        help="the training split, or a labelled set of your own: a folder with releases/ and "
+                             "labels.json (default: tests/data)")
+    parser.add_argument("--output", type=Path, default=None, metavar="FILE",
+                        help="where the model's JSON goes (default: the model the classifier ships; needed with a "
+                             "DIR of your own)")
     parser.add_argument("--compare", action="store_true", help="cross-validated rules only vs rules + model")
     parser.add_argument("--tune", action="store_true",
                         help="also print the cross-validated F1 of the commitment model with each regularisation "

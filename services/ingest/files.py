@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from stat import S_ISREG
-from typing import Annotated, Callable
+from typing import Annotated, Callable, Final
 
 import yaml
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
 from .admission import check_published_at
 from .calendar_days import impossible_day
+from .errors import ContentError
 from .html_text import html_published, html_title
 from .identity import content_hash, release_id_for
 from .links import clean_url, release_id_problem
@@ -267,7 +268,7 @@ def _checked(path: Path, read: Callable[[], ReleasePublished]) -> ReleasePublish
         raise
     except ValidationError as exc:
         raise ReleaseFileError(f"{path}: {'; '.join(field_problems(exc))}") from None
-    except (ValueError, TypeError, RecursionError) as exc:
+    except (ValueError, TypeError, RecursionError, ContentError) as exc:  # ContentError: HTML nested too deep
         raise ReleaseFileError(f"{path}: {_first_line(exc)}") from None
     # the bounds ingest admits a release within, so `classify` refuses what `ingest` would
     problem = check_published_at(release.published_at, now=datetime.now(timezone.utc))
@@ -307,11 +308,19 @@ class NotAnObject(ValueError):
     """JSON that is no object, where a release was expected."""
 
 
+_A_RELEASE_IS: Final = 'a release is {"title": …, "published_at": …, "body": …}'
+
+
 def release_object(value: object) -> dict[str, object]:
     """``value``, a release file's or a posted body's JSON, if it is an object; else :class:`NotAnObject` saying
     what a release is (pydantic's "Input should be a valid dictionary" would not)."""
     if not isinstance(value, dict):
-        raise NotAnObject('not a JSON object; a release is {"title": …, "published_at": …, "body": …}')
+        raise NotAnObject(f"not a JSON object; {_A_RELEASE_IS}")
+    if "body" not in value and "base_path" in value and isinstance(value.get("details"), dict):
+        # Saved from GOV.UK's /api/content/<path>: the fields are there under other names.
+        raise NotAnObject(f"a GOV.UK Content API item, not a release: {_A_RELEASE_IS}: write its title, "
+                          "first_published_at and details.body (as text) under those names, or watch its page "
+                          "through a sources file, which reads such items")
     return value
 
 

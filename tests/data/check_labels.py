@@ -79,7 +79,8 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
     problems = []
     missing = COMMITMENT_FIELDS - set(c)
     if missing:
-        problems.append(f"{where}: missing {sorted(missing)}")
+        problems.append(f"{where}: missing {sorted(missing)} (every field is written: money null and deadlines [] "
+                        "when it has none)")
     if c.get("quote") not in body:
         problems.append(f"{where}: quote not in body: {c.get('quote')!r}")
     if c.get("kind") not in KINDS:
@@ -100,17 +101,38 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
     return problems
 
 
+class Unreadable(Exception):
+    """A folder or file of the set that cannot be read at all: the one problem reported."""
+
+
+def read_object(path: Path, what: str) -> dict:
+    """The JSON object in ``path``; :class:`Unreadable` naming the file when there is none."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Unreadable(f"{path}: no such file") from None
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unreadable(f"{path}: {exc}") from None
+    if not isinstance(value, dict):
+        raise Unreadable(f"{path}: {what}")
+    return value
+
+
 def check(root: Path) -> tuple[list[str], dict]:
     """All releases and labels under root; returns the problems found and the counts."""
+    if not root.is_dir():
+        raise Unreadable(f"{root}: no such folder")
     problems: list[str] = []
-    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
+    labels = read_object(root / "labels.json", "not an object of labels keyed by release id")
     files = sorted((root / "releases").glob("*.json"))
     ids = {f.stem for f in files}
     for extra in sorted(set(labels) - ids):
         problems.append(f"{extra}: labelled but no release file")
     for unlabelled in sorted(ids - set(labels)):
         problems.append(f"{unlabelled}: release file but no labels")
-    others = (p.name for p in (root / "releases").iterdir() if p.suffix != ".json" and not p.name.startswith("."))
+    others = (p.name for p in (root / "releases").iterdir() if (root / "releases").is_dir() and p.suffix != ".json" and not p.name.startswith("."))
     for other in sorted(others):
         problems.append(f"releases/{other}: not a .json release file (pledgewatch eval and train do not read it)")
     if not set(labels) & ids:
@@ -118,12 +140,19 @@ def check(root: Path) -> tuple[list[str], dict]:
     stats: dict = {"groups": Counter(), "ct_releases": 0, "commitments": Counter(), "deadlines": Counter(),
                    "with_money": 0, "non_commitments": 0, "excerpts": 0}
     for f in files:
-        rel = json.loads(f.read_text(encoding="utf-8"))
         rid = f.stem
+        try:
+            rel = read_object(f, "not a JSON object")
+        except Unreadable as exc:
+            problems.append(str(exc))
+            continue
         if rel.get("id") != rid:
             problems.append(f"{rid}: id {rel.get('id')!r} does not match the file name")
         if not ID_PATTERN.match(rid):
-            problems.append(f"{rid}: id is not <group>-NN-slug or <group>-NNN-slug")
+            slug = "-".join(re.findall(r"[a-z0-9]+", rid.lower())[2:]) or "slug"
+            problems.append(f"{rid}: id is not <group>-NN-slug or <group>-NNN-slug (group ct, dm, nc or ng; 2 to 4 "
+                            f"digits; lowercase words joined by -: {rid.split('-')[0] if rid[:2] in GROUPS else 'ct'}"
+                            f"-01-{slug})")
         missing = RELEASE_FIELDS - set(rel)
         unknown = set(rel) - RELEASE_FIELDS - OPTIONAL_FIELDS
         if missing or unknown:
@@ -142,8 +171,10 @@ def check(root: Path) -> tuple[list[str], dict]:
         if label is None:
             continue
         if set(label) != LABEL_FIELDS:
-            problems.append(f"{rid}: label fields {sorted(label)}")
-        if label.get("text_complete") != rel.get("text_complete", True):
+            problems.append(f"{rid}: label fields: missing {sorted(LABEL_FIELDS - set(label))} unknown "
+                            f"{sorted(set(label) - LABEL_FIELDS)} (a label has is_counter_terrorism, text_complete, "
+                            "commitments and non_commitments)")
+        if "text_complete" in label and label["text_complete"] != rel.get("text_complete", True):
             problems.append(f"{rid}: text_complete differs between release and labels")
         group = rid.split("-", 1)[0]
         stats["groups"][group] += 1
@@ -153,7 +184,8 @@ def check(root: Path) -> tuple[list[str], dict]:
         if group == "ng" and commitments:
             problems.append(f"{rid}: a no-commitment release has commitments")
         if group != "ng" and not commitments:
-            problems.append(f"{rid}: no commitments labelled")
+            problems.append(f"{rid}: no commitments labelled (a ct-, dm- or nc- release has commitments; one with "
+                            "none is ng-)")
         if group in ("ct", "dm") and not label.get("is_counter_terrorism"):
             problems.append(f"{rid}: ct/dm release not marked counter-terrorism")
         if group == "nc" and label.get("is_counter_terrorism"):
@@ -180,7 +212,12 @@ def check(root: Path) -> tuple[list[str], dict]:
 
 def main(argv: list[str]) -> int:
     root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
-    problems, stats = check(root)
+    try:
+        problems, stats = check(root)
+    except Unreadable as exc:
+        print("PROBLEM", exc)
+        print("1 problem(s)")
+        return 1
     for p in problems:
         print("PROBLEM", p)
     total = sum(stats["groups"].values())

@@ -211,3 +211,34 @@ def test_every_release_file_of_the_training_corpus_is_one_ingest_takes():
     sources = {load_release(path).source for path in files}
     assert "g7 (via mofa.go.jp)" in sources
     assert [s for s in sources if release_source_problem(s)] == []
+
+
+def test_a_govuk_content_api_item_is_named_as_one_with_the_fields_to_write(tmp_path):
+    """Before: an item saved from GOV.UK's Content API (`/api/content/<path>`) was refused with `published_at:
+    Field required; body: Field required`, though it holds both, under other names."""
+    import json
+
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps({
+        "base_path": "/government/news/x", "content_id": "abc", "schema_name": "news_article", "title": "X",
+        "first_published_at": "2017-11-29T10:00:00.000+00:00", "details": {"body": "<p>The UK will invest £10m.</p>"}}))
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == (
+        f"{path}: a GOV.UK Content API item, not a release: a release is {{\"title\": …, \"published_at\": …, "
+        "\"body\": …}: write its title, first_published_at and details.body (as text) under those names, or "
+        "watch its page through a sources file, which reads such items")
+
+
+def test_an_html_file_nested_too_deep_is_refused_naming_it(tmp_path):
+    """Before: `pledgewatch classify` said `unexpected ContentError: HTML nested deeper than 1000 elements …`
+    and asked for a bug report; it is the file's problem, said as any other."""
+    from services.ingest.html_text import MAX_HTML_DEPTH
+
+    path = tmp_path / "2026-01-01-nested.html"
+    depth = MAX_HTML_DEPTH + 1
+    path.write_text("<html><body><article>" + "<div>" * depth + "<p>The UK will invest £5m.</p>" + "</div>" * depth
+                    + "</article></body></html>")
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: HTML nested deeper than {MAX_HTML_DEPTH} elements: refused unread"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import string
+from bisect import bisect_left
 from datetime import date
 from typing import Final
 
@@ -41,7 +42,8 @@ def build_commitment(release_id: str, body: str, sentence: Sentence, found: Foun
     deadlines = find_deadlines(text, published, start, folded=folded, low=low, year_starts=year_starts,
                                may_hold=may_hold_deadline)
     if deadlines and amounts:
-        deadlines = [d for d in deadlines if not _of_another_sum(d.span[0] - start, amounts, amount, text)]
+        starts = [found_amount.start for found_amount in amounts]
+        deadlines = [d for d in deadlines if not _of_another_sum(d.span[0] - start, amounts, starts, amount, text)]
     deadlines = _own_deadlines(deadlines)
     confidence = found.trigger.confidence + (0.05 if found.actor.agent else -0.05)
     return Commitment(
@@ -99,15 +101,16 @@ _TOTAL: Final = re.compile(r"\bpart\s+of\s+(?:an?|the|this|that|its|their|our)\b
 _SUM_REACH: Final = 120  # characters from a sum to a deadline written for it, with no other sum between
 
 
-def _of_another_sum(at: int, amounts: list[Amount], own: Amount | None, text: str) -> bool:
+def _of_another_sum(at: int, amounts: list[Amount], starts: list[int], own: Amount | None, text: str) -> bool:
     """Whether the deadline at ``at`` in ``text`` is written for another sum than the commitment's own (``own``):
     the nearest amount before it, with no punctuation between them, is an earlier sum ("in addition to the £70m
     already announced in 2024-25") or the total the commitment's sum is part of ("as part of its £30m package
-    over four years")."""
-    before = [amount for amount in amounts if amount.start < at]
+    over four years"). ``amounts`` are in order of their ``starts``: the nearest is found by bisection, as a
+    sentence may hold thousands of amounts and deadlines."""
+    before = bisect_left(starts, at)
     if not before:
         return False
-    nearest = before[-1]
+    nearest = amounts[before - 1]
     if own is not None and nearest.start == own.start or at - nearest.start > _SUM_REACH:
         return False
     if any(mark in text[nearest.match.end():at] for mark in ",;:()–—"):

@@ -230,3 +230,43 @@ def test_an_empty_label_is_read_as_one_not_left_out_as_missing(tmp_path, capsys,
         assert code == 0
     else:
         assert code == 2 and "the label of good is not an object" in err
+
+
+@pytest.mark.parametrize(("commitment", "problem"), [
+    ({"kind": "pledge"}, "commitment 0: no quote (the commitment's words, an exact substring of the body)"),
+    ({"quote": "The department will publish the guidance", "kind": "promise"},
+     "commitment 0: kind 'promise' is neither pledge nor demand"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge",
+      "deadlines": [{"type": "soon", "text": "by March 2019"}]},
+     "commitment 0 deadline 0: type 'soon' is not date, period or response_time"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge", "deadlines": {"type": "date"}},
+     "commitment 0: deadlines is not a list"),
+    ({"quote": "The department will publish the guidance", "kind": "pledge", "money": 5000000},
+     "commitment 0: money 5000000 is not null or {\"amount\": …, \"currency\": \"GBP\"}"),
+    ("The department will publish the guidance", "commitment 0: not an object"),
+])
+def test_a_label_that_cannot_be_scored_is_one_line_naming_it(tmp_path, capsys, commitment, problem):
+    """Before: a commitment without its quote ended `pledgewatch eval` in `unexpected KeyError: 'quote'`, and a
+    kind or deadline type misspelt was scored as the classifier's mistake."""
+    import json
+
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": [commitment]}}))
+    assert main(root) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: {root / 'labels.json'}: nc-01-x {problem} "
+                            f"(`python tests/data/check_labels.py {root}` lists every problem of a set)\n")
+
+
+def test_commitments_that_are_no_list_are_named(tmp_path, capsys):
+    import json
+
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": "none"}}))
+    assert main(root) == 2
+    assert f"labels.json: nc-01-x: commitments is not a list" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from pledgewatch import training
 from pledgewatch.stability import format_spread, left_out, spread
 from pledgewatch.training import MODEL_PATH, TRAINING_SET, publisher_folds, train
 from pledgewatch.tree_weights import trees_as_interactions
+from services.classifier.core import CLASSIFIER_VERSION
 
 pytest.importorskip("sklearn")
 
@@ -284,3 +285,19 @@ def test_an_f1_of_nothing_found_or_labelled_is_shown_as_none_not_a_crash():
     assert format_spread(runs).splitlines()[3].split() == ["CV", "deadlines", "F1", "n/a"]
     curve = format_curve([{"share": 1.0, "commitments": [0.7], "deadlines": [None]}])
     assert "0.700 (0.700-0.700)" in curve and "n/a" in curve
+
+
+def test_a_set_of_ones_own_without_output_is_refused_and_the_shipped_model_kept(tmp_path, capsys, monkeypatch):
+    """Before: `pledgewatch train DIR` on a set of one's own wrote its model over the one the classifier ships,
+    and `classify` went on reporting the shipped classifier version with other outputs."""
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted")
+
+    monkeypatch.setattr(training, "cross_validate", no_fit)
+    shipped = training.MODEL_PATH.read_bytes()
+    root = _small_set(tmp_path / "mine")
+    code, err = _train_command(capsys, root)
+    assert code == 2 and err == (
+        f"error: {root}: a set of your own: give --output FILE for its model (without it, the model the classifier "
+        f"ships would be replaced, and `pledgewatch classify` would report {CLASSIFIER_VERSION} for other outputs)\n")
+    assert training.MODEL_PATH.read_bytes() == shipped

@@ -1,0 +1,93 @@
+"""tests/data/check_labels.py on a newcomer's own labelled set: each problem says what to write."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "data" / "check_labels.py"
+
+
+def _check_labels():
+    spec = importlib.util.spec_from_file_location("check_labels", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BODY = "The department will publish the guidance by March 2019."
+
+
+def _set(root: Path, *, rid: str = "nc-01-guidance", label: dict | None = None) -> Path:
+    (root / "releases").mkdir(parents=True)
+    (root / "releases" / f"{rid}.json").write_text(json.dumps({
+        "id": rid, "url": "https://example.org/x", "title": "T", "published_at": "2018-01-10T00:00:00+00:00",
+        "source": "example.org", "body": BODY}))
+    (root / "labels.json").write_text(json.dumps({rid: label if label is not None else {
+        "is_counter_terrorism": False, "text_complete": True, "non_commitments": [],
+        "commitments": [{"quote": "The department will publish the guidance", "kind": "pledge", "actor": "department",
+                         "category": "other", "counter_terrorism": False, "money": None,
+                         "deadlines": [{"type": "date", "text": "by March 2019", "due": "2019-03-31"}]}]}}))
+    return root
+
+
+def _problems(capsys, root: Path) -> list[str]:
+    assert _check_labels().main(["check_labels.py", str(root)]) == 1
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("PROBLEM")]
+
+
+def test_a_consistent_set_is_ok(tmp_path, capsys):
+    assert _check_labels().main(["check_labels.py", str(_set(tmp_path / "set"))]) == 0
+    assert capsys.readouterr().out.endswith("OK\n")
+
+
+def test_label_fields_name_the_missing_and_the_unknown_ones(tmp_path, capsys):
+    """Before: `PROBLEM nc-01-guidance: label fields ['commitments', 'is_counter_terrorism', 'non_commitments']`
+    listed the fields written, leaving the reader to guess which one was missing, and a missing text_complete
+    was also said to "differ" from the release's."""
+    root = _set(tmp_path / "set", label={"is_counter_terrorism": False, "commitments": [], "non_commitments": [],
+                                         "comment": "x"})
+    assert _problems(capsys, root) == [
+        "PROBLEM nc-01-guidance: label fields: missing ['text_complete'] unknown ['comment'] "
+        "(a label has is_counter_terrorism, text_complete, commitments and non_commitments)",
+        "PROBLEM nc-01-guidance: no commitments labelled (a ct-, dm- or nc- release has commitments; "
+        "one with none is ng-)",
+    ]
+
+
+def test_an_id_out_of_pattern_is_shown_one_that_fits(tmp_path, capsys):
+    root = _set(tmp_path / "set", rid="ct-a-port-plan")
+    problems = _problems(capsys, root)
+    assert problems[0] == ("PROBLEM ct-a-port-plan: id is not <group>-NN-slug or <group>-NNN-slug "
+                           "(group ct, dm, nc or ng; 2 to 4 digits; lowercase words joined by -: "
+                           "ct-01-port-plan)")
+
+
+def test_a_commitment_field_left_out_says_how_to_write_none(tmp_path, capsys):
+    root = _set(tmp_path / "set")
+    labels = json.loads((root / "labels.json").read_text())
+    del labels["nc-01-guidance"]["commitments"][0]["money"]
+    (root / "labels.json").write_text(json.dumps(labels))
+    assert _problems(capsys, root) == [
+        "PROBLEM nc-01-guidance commitment 0: missing ['money'] (every field is written: money null and "
+        "deadlines [] when it has none)"]
+
+
+@pytest.mark.parametrize(("make", "problem"), [
+    (lambda root: None, "{root}: no such folder"),
+    (lambda root: (root / "releases").mkdir(parents=True), "{root}/labels.json: no such file"),
+    (lambda root: (_set(root), (root / "labels.json").write_text('{"nc-01-guidance": {')),
+     "{root}/labels.json: not JSON (line 1, column 21: Expecting property name enclosed in double quotes)"),
+    (lambda root: (_set(root), (root / "labels.json").write_text("[]")),
+     "{root}/labels.json: not an object of labels keyed by release id"),
+    (lambda root: (_set(root), (root / "releases" / "nc-01-guidance.json").write_text("[1]")),
+     "{root}/releases/nc-01-guidance.json: not a JSON object"),
+])
+def test_a_set_that_does_not_read_is_one_problem_not_a_traceback(tmp_path, capsys, make, problem):
+    """Before: a missing folder or labels.json, or a file that is not a JSON object, ended in a traceback."""
+    root = tmp_path / "set"
+    make(root)
+    assert _problems(capsys, root) == [f"PROBLEM {problem.format(root=root)}"]
