@@ -49,6 +49,14 @@ def subject_key(subject_json: str) -> str:
     return hashlib.sha256(subject_json.encode()).hexdigest()[:SUBJECT_KEY_CHARS]
 
 
+def read_subject(raw: bytes | None) -> Subject | None:
+    """The subject stored as ``raw``; None when there is none or it cannot be read (its reminder fails when fired)."""
+    try:
+        return Subject.from_json(raw) if raw else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class PlannedRecord:
     """One planned reminder: its subject's key, which deadline, how long before it, for whom, which attempt at

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from .announcement_index import AnnouncementIndex
-from .reminder_records import PlannedRecord, Subject
+from .reminder_records import PlannedRecord, Subject, read_subject
 from .reminder_store import BULK, ReminderStore
 from .reminders import due_date, reminder_slot, sibling_reminder_ids, written_reminder_slot
 
@@ -82,15 +82,8 @@ async def _with_subjects(store: ReminderStore, client: Any, records: list[Planne
                          ) -> list[tuple[PlannedRecord, Subject]]:
     """``records`` with their subjects; those whose subject cannot be read are left out (they fail when fired)."""
     keys = sorted({r.subject for r in records})
-    subjects = {k: _subject(raw) for k, raw in zip(keys, await client.hmget(store.subjects_key, keys))} if keys else {}
+    subjects = {k: read_subject(raw) for k, raw in zip(keys, await client.hmget(store.subjects_key, keys))} if keys else {}
     return [(r, subject) for r in records if (subject := subjects[r.subject]) is not None]
-
-
-def _subject(raw: bytes | None) -> Subject | None:
-    try:
-        return Subject.from_json(raw) if raw else None
-    except ValueError:
-        return None
 
 
 async def _mark(client: Any, earlier: list[tuple[str, list[str]]], *, value: str, ttl_seconds: int) -> int:

@@ -68,6 +68,7 @@ from .reminders import PlannedReminders, ReminderJob
 from .reminder_retime import retime_reminders, rezone_reminders
 from .zones import in_zone
 from .reminder_slots import mark_slots_fired_earlier
+from .reminder_writings import mark_second_writings_fired
 from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
@@ -628,6 +629,8 @@ class NotifierService:
         await migrate_legacy_reminders(self.reminders, streams.client, streams.key, now=self.clock())
         await mark_slots_fired_earlier(self.reminders, AnnouncementIndex(streams.client, streams.key), streams.client,
                                        streams.key, now=self.clock(), ttl_seconds=FIRED_TTL_SECONDS)
+        await mark_second_writings_fired(self.reminders, streams.client, streams.key, now=self.clock(),
+                                         ttl_seconds=FIRED_TTL_SECONDS)
         await retime_reminders(self.reminders, streams.client, streams.key, remind_at=self.remind_at, now=self.clock(),
                                zones=await self._zones())
         reclaimed = await self.reminders.reclaim(now=self.clock())

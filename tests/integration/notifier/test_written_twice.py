@@ -10,6 +10,8 @@ import pytest
 
 from samples import dated, release
 from schemas.classified import Money
+from services.notifier import planning
+from services.notifier.reminder_writings import WRITINGS, WRITINGS_VERSION
 
 from notifier_harness import fire_each_when_due, handled, scheduled, wait_for
 
@@ -51,3 +53,29 @@ async def test_a_commitment_written_twice_in_one_release_is_told_once_and_remind
     fired = await fire_each_when_due(n, now)  # either announcement's reminder: their slot is one
     assert sorted(offset for _, _, offset in fired) == ["P0D", "P1D", "P30D", "P7D"]
     assert {cid for cid, _, _ in fired} <= {"c-first", "c-again"}
+
+
+async def test_reminders_an_earlier_version_planned_for_both_writings_are_sent_once(
+        notifier, receiver, write_yaml, publish_classified):
+    """An earlier version told both writings and planned reminders for each: the first leader of this version takes
+    the second writing's for the first's again, and each reminder comes once. Before: each came twice."""
+    path = write_yaml(ONE_DESK.format(url=receiver.url("desk")))
+    before = await notifier(subscriptions=path, run_scheduler=False)
+    with pytest.MonkeyPatch.context() as as_the_earlier_version:
+        as_the_earlier_version.setattr(planning, "written_twice", lambda commitments: {})
+        restated = RESTATED.model_copy(update={"span": (50, 120)})  # the paragraph, after the summary
+        entry = await publish_classified(before.service, release(FIRST, restated))
+        await wait_for(lambda: handled(before.service, entry), what="the release handled")
+    assert len(await scheduled(before.service)) == 8
+    await before.stop()
+
+    now = [NOW]
+    after = await notifier(subscriptions=path, clock=lambda: now[0])
+    streams = after.service.runtime.streams
+
+    async def writings_marked():
+        return await streams.client.get(streams.key(WRITINGS)) == WRITINGS_VERSION.encode()
+    await wait_for(writings_marked, what="the first leader's look at reminders of commitments written twice")
+    fired = await fire_each_when_due(after, now)
+    assert sorted(offset for _, _, offset in fired) == ["P0D", "P1D", "P30D", "P7D"]
+    assert {cid for cid, _, _ in fired} == {"c-first"}
