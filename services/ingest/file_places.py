@@ -36,6 +36,12 @@ class FilePlace:
         """``seeds//2026/a.txt``: a label holds no ``//``, so ``a`` and ``b/c.txt`` is not ``a/b`` and ``c.txt``."""
         return f"{self.folder}//{self.inside}"
 
+    @classmethod
+    def parse(cls, text: str) -> FilePlace:
+        """The place ``str(place)`` wrote: the path inside holds no ``//``, so the last one ends the label."""
+        folder, _, inside = text.rpartition("//")
+        return cls(folder, inside)
+
     def release_id(self) -> str:
         """The release id of a file first published at this place."""
         return release_id_for(f"folder:{self}")
@@ -51,6 +57,15 @@ def file_place(path: Path, watched: Sequence[Path], given: Sequence[Path] = ()) 
         if inside is not None:
             return FilePlace(labels.get(_absolute(folder)) or _absolute(folder).name, inside)
     raise ValueError(f"{path} is in no folder")  # not reached: a file is in its own folder
+
+
+def holds_a_file(place: FilePlace, watched: Sequence[Path]) -> bool:
+    """Whether a file is at ``place`` in one of the ``watched`` folders now."""
+    folder = next((path for path, label in folder_labels(watched).items() if label == place.folder), None)
+    try:
+        return folder is not None and (folder / place.inside).is_file()
+    except OSError:  # no permission, a name too long: no file it can read
+        return False
 
 
 def _inside(path: Path, folder: Path) -> str | None:

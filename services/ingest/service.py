@@ -34,8 +34,8 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .file_places import FilePlace, file_place, folder_labels
-from .file_releases import file_release_id, record_content
+from .file_places import FilePlace, file_place, holds_a_file
+from .file_releases import file_release_id, record_read
 from .files import (NotAnObject, ReleaseFileError, ReleaseInput, named_by_its_path, parse_release, read_bytes,
                     release_object)
 from .folder import FolderScanner, distinct_folders, not_read_words
@@ -125,7 +125,6 @@ class IngestService:
                                      settle_ns=int(settings.settle_seconds * 1e9))
         # the folders a file is placed in (file_places): those watched, else, to a command, those of the settings
         self._watched = self.scanner.folders or distinct_folders(settings.watch)
-        self._watched_labels = set(folder_labels(self._watched).values())
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
@@ -231,11 +230,11 @@ class IngestService:
         try:
             if place is not None:
                 release = release.model_copy(update={"release_id": await file_release_id(
-                    self.runtime.streams, place, release, watched=self._watched_labels)})
+                    self.runtime.streams, place, release, holds=self._holds)})
             result = await publish_if_changed(self.runtime.streams, release, kind="file",
                                               own_id=False if place is not None else None)
             if place is not None:
-                await record_content(self.runtime.streams, place, release, result.version)
+                await record_read(self.runtime.streams, place, release, result.version)
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
@@ -248,6 +247,9 @@ class IngestService:
     def _place(self, release: ReleasePublished, path: Path, within: Sequence[Path]) -> FilePlace | None:
         """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
         return file_place(path, self._watched, within) if named_by_its_path(release, path) else None
+
+    def _holds(self, place: FilePlace) -> bool:
+        return holds_a_file(place, self._watched)
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's

@@ -238,3 +238,30 @@ async def test_a_file_named_by_its_place_takes_a_new_version_whatever_source_it_
     second = await service.ingest_file(write_settled(path, f"---\nsource: home-office\n---\n{CHANGED}"))
     assert first is not None and second is not None and (second.release_id, second.version) == (first.release_id, 2)
     assert [r.source for r in await published()] == ["press-office", "home-office"]
+
+
+async def test_a_file_moved_inside_its_watched_folder_keeps_its_release(tmp_path, watch, published):
+    seeds = tmp_path / "seeds"
+    path = write_settled(seeds / "2026-12-01-plan.txt", PLAN)
+    await watch(seeds)
+    (seeds / "2026").mkdir()
+    path.rename(seeds / "2026" / path.name)
+    await watch(seeds)
+    assert len(await published()) == 1
+
+
+async def test_a_folder_made_again_under_the_name_another_was_renamed_from_holds_releases_of_its_own(
+        tmp_path, watch, published):
+    """Its files are not versions of the renamed folder's, which would each publish the other's text again at
+    every start."""
+    seeds, inbox = tmp_path / "seeds", tmp_path / "inbox"
+    write_settled(seeds / "2026-12-01-plan.txt", PLAN)
+    await watch(seeds)
+    seeds.rename(inbox)
+    await watch(inbox)
+    write_settled(seeds / "2026-12-01-plan.txt", STATEMENT)
+    for _ in range(3):
+        await watch(inbox, seeds)
+    releases = await published()
+    assert [(r.title, r.version) for r in releases] == [("Border plan published", 1), ("Port statement", 1)]
+    assert releases[0].release_id != releases[1].release_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.ingest.file_places import FilePlace, file_place, folder_labels
+from services.ingest.file_places import FilePlace, file_place, folder_labels, holds_a_file
 
 
 def test_a_folder_is_labelled_by_its_name_wherever_it_is():
@@ -48,3 +48,20 @@ def test_a_place_names_one_release():
     seeds, inbox = FilePlace("seeds", "a.txt"), FilePlace("inbox", "a.txt")
     assert seeds.release_id() == FilePlace("seeds", "a.txt").release_id() != inbox.release_id()
     assert FilePlace("a", "b/c.txt").release_id() != FilePlace("a/b", "c.txt").release_id()
+
+
+def test_a_place_written_is_read_back_whatever_its_folder_and_path():
+    for place in (FilePlace("seeds", "2026/a b.txt"), FilePlace("a/inbox", "x.txt"), FilePlace("/inbox", "x.txt"),
+                  FilePlace("/", "x.txt")):
+        assert FilePlace.parse(str(place)) == place
+
+
+def test_a_place_holds_a_file_only_in_a_watched_folder_and_while_the_file_is_there(tmp_path):
+    seeds = tmp_path / "seeds"
+    (seeds / "2026").mkdir(parents=True)
+    (seeds / "2026" / "a.txt").write_text("x")
+    assert holds_a_file(FilePlace("seeds", "2026/a.txt"), [seeds])
+    assert not holds_a_file(FilePlace("seeds", "2026/b.txt"), [seeds])
+    assert not holds_a_file(FilePlace("seeds", "2026"), [seeds])  # a folder is no file
+    assert not holds_a_file(FilePlace("inbox", "2026/a.txt"), [seeds])
+    assert not holds_a_file(FilePlace("seeds", "2026/a.txt"), [])
