@@ -48,14 +48,14 @@ class FilePlace:
 
 
 def file_place(path: Path, watched: Sequence[Path], given: Sequence[Path] = ()) -> FilePlace:
-    """Where the file at ``path`` is: in the first of the ``watched`` folders holding it (named as
-    :func:`folder_labels` names them), else in the first folder ``given`` holding it, else in its own folder (named
-    by their names). A link inside the folder is placed where it leads, as it is the same release."""
-    labels = folder_labels(watched)
+    """Where the file at ``path`` is: in the first of the ``watched`` folders holding it, else in the first folder
+    ``given`` holding it, else in its own folder, each named as :func:`folder_labels` names it among the watched
+    folders (a folder of a watched one's name elsewhere is not that one). A link inside the folder is placed where
+    it leads, as it is the same release."""
     for folder in [*watched, *given, path.parent]:
         inside = _inside(path, folder)
         if inside is not None:
-            return FilePlace(labels.get(_absolute(folder)) or _absolute(folder).name, inside)
+            return FilePlace(folder_labels([*watched, folder])[_absolute(folder)], inside)
     raise ValueError(f"{path} is in no folder")  # not reached: a file is in its own folder
 
 

@@ -34,6 +34,15 @@ def write_settled(path: Path, text: str) -> Path:
     return path
 
 
+def pledgewatch_ingest(settings, *paths: Path) -> subprocess.CompletedProcess[str]:
+    """``pledgewatch ingest PATH...`` on this test's Redis and prefix, as an operator runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
+    env.update(REDIS_URL=settings.redis_url, PLEDGEWATCH_PREFIX=settings.prefix,
+               PLEDGEWATCH_HOME=str(settings.data_dir))
+    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", *map(str, paths)], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
 @pytest.fixture
 def watch(settings, ingest_settings):
     """``await watch(*folders)``: the ingest service watching ``folders`` until every file in them is read (the
@@ -158,14 +167,6 @@ async def test_a_file_given_to_pledgewatch_ingest_and_then_watched_is_one_releas
     assert sent is not None and [r.release_id for r in await published()] == [sent.release_id]
 
 
-def pledgewatch_ingest(settings, *paths: Path) -> subprocess.CompletedProcess[str]:
-    """``pledgewatch ingest PATH...`` on this test's Redis and prefix, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGEWATCH_") and k != "REDIS_URL"}
-    env.update(REDIS_URL=settings.redis_url, PLEDGEWATCH_PREFIX=settings.prefix, PLEDGEWATCH_HOME=str(settings.data_dir))
-    return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", *map(str, paths)], capture_output=True,
-                          text=True, env=env, timeout=60)
-
-
 async def test_a_folder_given_to_pledgewatch_ingest_places_its_files_as_watching_it_does(tmp_path, settings, watch,
                                                                                        published):
     folder = tmp_path / "press"
@@ -265,3 +266,20 @@ async def test_a_folder_made_again_under_the_name_another_was_renamed_from_holds
     releases = await published()
     assert [(r.title, r.version) for r in releases] == [("Border plan published", 1), ("Port statement", 1)]
     assert releases[0].release_id != releases[1].release_id
+
+
+async def test_a_file_sent_from_a_folder_named_as_a_watched_one_is_not_the_watched_files_release(
+        tmp_path, settings, ingest_settings, watch, published):
+    seeds = tmp_path / "srv" / "seeds"
+    write_settled(seeds / "2026-12-01-plan.txt", PLAN)
+    await watch(seeds)
+    command = IngestService(settings.model_copy(update={"watch": [seeds]}), watch=[], ingest=ingest_settings,
+                            sources=[])  # as `pledgewatch ingest` makes it, PLEDGEWATCH_WATCH naming the folder
+    await command.start()
+    try:
+        sent = await command.ingest_file(write_settled(tmp_path / "old" / "seeds" / "2026-12-01-plan.txt", STATEMENT))
+    finally:
+        await command.stop()
+    await watch(seeds)
+    assert [(r.title, r.version) for r in await published()] == [("Border plan published", 1), ("Port statement", 1)]
+    assert sent is not None and sent.release_id != (await published())[0].release_id

@@ -32,6 +32,12 @@ def test_a_file_outside_the_watched_folders_is_placed_in_the_folder_given_else_i
     assert str(file_place(path, [tmp_path / "press" / "2026"], [tmp_path / "press"])) == "2026//a.txt"  # watched
 
 
+def test_a_folder_of_a_watched_folders_name_elsewhere_is_not_that_folder():
+    assert str(file_place(Path("/home/me/old/seeds/a.txt"), [Path("/srv/seeds")])) == "old/seeds//a.txt"
+    assert str(file_place(Path("/home/me/old/seeds/a.txt"), [Path("/srv/seeds")], [Path("/home/me/old")])) == \
+        "old//seeds/a.txt"
+
+
 def test_a_link_inside_the_folder_is_placed_where_it_leads_and_a_folder_reached_by_a_link_by_the_links_name(
         tmp_path):
     disk = tmp_path / "disk1" / "releases"
