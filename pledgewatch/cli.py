@@ -166,9 +166,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 async def _ingest(settings: Settings, files: list[Path], published_at: datetime | None, *,
-                  one_file: bool) -> int:
+                  one_file: bool, folders: list[Path]) -> int:
     """``one_file``: one release file was named, which ``--published`` can date (a folder's or several it
-    cannot: a file left undated is told the ways of dating it in itself)."""
+    cannot: a file left undated is told the ways of dating it in itself); ``folders``: the folders given, whose
+    files are placed in them (their release named by the folder's name and their path inside it), as a watched
+    folder's are."""
     from services.common.command_counts import hand_over
     from services.ingest.files import NoPublicationDate
     from services.ingest.service import FilePublished, FileRefused, IngestService
@@ -178,7 +180,8 @@ async def _ingest(settings: Settings, files: list[Path], published_at: datetime 
     failed = 0
     try:
         for path in files:
-            result = await service.ingest_file(path, published_at=published_at)  # refused: dead-lettered
+            # refused: dead-lettered
+            result = await service.ingest_file(path, published_at=published_at, within=folders)
             shown = escape(str(path))  # a file's name may hold control characters
             if result is None:
                 failed += 1
@@ -223,8 +226,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
     with redis_source.told():
         one_file = len(args.paths) == 1 and not args.paths[0].is_dir()
-        status = asyncio.run(_ingest(for_a_command(settings), files, args.published, one_file=one_file)) \
-            if files else 0
+        folders = [path for path in args.paths if path.is_dir()]
+        status = asyncio.run(_ingest(for_a_command(settings), files, args.published, one_file=one_file,
+                                     folders=folders)) if files else 0
     return 1 if missing else status
 
 

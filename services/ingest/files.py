@@ -247,6 +247,13 @@ def parse_release(path: Path, raw: bytes, *, source: str = "folder",
     return _checked(path, lambda: read(path, text, url, source, published_at))
 
 
+def named_by_its_path(release: ReleasePublished, path: Path) -> bool:
+    """Whether ``release``, read from the file at ``path``, is named by the file's own address (it gives no url
+    and no id of its own): ingest names it by the file's place instead (:mod:`.file_places`)."""
+    url = path.resolve().as_uri()
+    return release.url == url and release.release_id == release_id_for(url)
+
+
 STDIN = Path("<stdin>")  # how a text read from standard input is named in what is said of it
 
 

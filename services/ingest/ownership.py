@@ -52,9 +52,10 @@ def named_by_id(release: ReleasePublished, kind: str) -> bool:
     return kind in _NAMING and release.release_id != release_id_for(release.url)
 
 
-def check_owner(release: ReleasePublished, kind: str, owner: Owner | None) -> None:
-    """Raise :class:`ReleaseOwned` when ``release``, named by id, would be a new version of ``owner``'s."""
-    if owner is None or not named_by_id(release, kind):
+def check_owner(release: ReleasePublished, kind: str, owner: Owner | None, *, own_id: bool | None = None) -> None:
+    """Raise :class:`ReleaseOwned` when ``release``, named by id, would be a new version of ``owner``'s. ``own_id``:
+    whether its sender named it (None: :func:`named_by_id` judges; a file named by its place did not)."""
+    if owner is None or not (named_by_id(release, kind) if own_id is None else own_id):
         return
     if owner.kind in (None, kind) and owner.source in (None, release.source):
         return

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 from faststream.redis import RedisBroker
 from pydantic import BaseModel, ValidationError
 
+from schemas import ReleasePublished
 from schemas.streams import DEAD_LETTERS
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response
@@ -32,8 +34,11 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
-from .folder import FolderScanner, not_read_words
+from .file_places import FilePlace, file_place, holds_a_file
+from .file_releases import file_release_id, record_read
+from .files import (NotAnObject, ReleaseFileError, ReleaseInput, named_by_its_path, parse_release, read_bytes,
+                    release_object)
+from .folder import FolderScanner, distinct_folders, not_read_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
 from .readers import Reader
@@ -118,6 +123,8 @@ class IngestService:
         self.runtime = Runtime(settings, source=SOURCE)
         self.scanner = FolderScanner(list(settings.watch if watch is None else watch),
                                      settle_ns=int(settings.settle_seconds * 1e9))
+        # the folders a file is placed in (file_places): those watched, else, to a command, those of the settings
+        self._watched = self.scanner.folders or distinct_folders(settings.watch)
         self.watcher = FolderWatcher(self.scanner, force_polling=settings.force_polling,
                                      poll_seconds=settings.poll_seconds)
         self._reported_skips: set[tuple[Path, str]] = set()
@@ -193,18 +200,22 @@ class IngestService:
     async def get_sources(self) -> SourcesAnswer:
         return SourcesAnswer(sources=await read_sources(self.runtime.streams, now=datetime.now(timezone.utc)))
 
-    async def ingest_file(self, path: Path, *, published_at: datetime | None = None
+    async def ingest_file(self, path: Path, *, published_at: datetime | None = None, within: Sequence[Path] = ()
                           ) -> FilePublished | FileRefused | None:
         """Publish one file if its content is new; a file that cannot be read or parsed, for
         whatever reason, is dead-lettered (:class:`FileRefused`); ``None``: the file was gone. Reading and
         parsing run off the event loop. The file is named by its absolute path, so a letter says which folder
-        it came from. ``published_at`` (aware): its publication time, over any the file gives."""
+        it came from; a release that gives no url or id of its own is named by the file's place, its folder's
+        name and its path inside it (:mod:`.file_places`): the watched folder holding it, else the first of
+        ``within`` (the folders a command was given), else its own. ``published_at`` (aware): its publication
+        time, over any the file gives."""
         path = path.absolute()
         raw: bytes | None = None
         try:
             raw = await asyncio.to_thread(read_bytes, path, max_bytes=self.settings.max_release_bytes)
             # its source checked as classify checks it
             release = await asyncio.to_thread(parse_release, path, raw, published_at=published_at)
+            place = await asyncio.to_thread(self._place, release, path, within)
         except FileNotFoundError:
             log.info("%s: gone before it was read", path)
             return None
@@ -217,7 +228,13 @@ class IngestService:
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason),
                                error=exc if isinstance(exc, ReleaseFileError) else None)
         try:
-            result = await publish_if_changed(self.runtime.streams, release, kind="file")
+            if place is not None:
+                release = release.model_copy(update={"release_id": await file_release_id(
+                    self.runtime.streams, place, release, holds=self._holds)})
+            result = await publish_if_changed(self.runtime.streams, release, kind="file",
+                                              own_id=False if place is not None else None)
+            if place is not None:
+                await record_read(self.runtime.streams, place, release, result.version)
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"
             return FileRefused(reason, again=not await self._dead_letter_file(path, raw, reason))
@@ -226,6 +243,13 @@ class IngestService:
         if published.letters_left:
             log.info("%s: published, %s", path, published.fixed_words())
         return published
+
+    def _place(self, release: ReleasePublished, path: Path, within: Sequence[Path]) -> FilePlace | None:
+        """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
+        return file_place(path, self._watched, within) if named_by_its_path(release, path) else None
+
+    def _holds(self, place: FilePlace) -> bool:
+        return holds_a_file(place, self._watched)
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's

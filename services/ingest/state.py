@@ -52,7 +52,7 @@ def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublish
 
 
 async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kind: SourceKind,
-                             dated: bool = True) -> IngestResult:
+                             dated: bool = True, own_id: bool | None = None) -> IngestResult:
     """Publish ``release`` (read from a source of ``kind``) as its next version unless its text (and
     withdrawal) is unchanged.
 
@@ -60,7 +60,8 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
     later version keeps the ``published_at`` of the version before it. Every release is
     first :func:`~services.ingest.admission.admit`-ted: control characters stripped, and
     :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds;
-    :class:`~services.ingest.ownership.ReleaseOwned` for a release named by id that another source owns.
+    :class:`~services.ingest.ownership.ReleaseOwned` for a release named by id that another source owns
+    (``own_id``: whether the sender named it, as :func:`~services.ingest.ownership.check_owner` takes it).
     """
     release = admit(release, now=wall_clock())
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
@@ -75,7 +76,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                  stored_url) = await pipe.hmget(key, "revision", "content_hash", "version", "published_at", "kind",
                                                 "source", "url")
                 try:
-                    check_owner(release, kind, recorded_owner(stored_kind, stored_source, stored_url))
+                    check_owner(release, kind, recorded_owner(stored_kind, stored_source, stored_url), own_id=own_id)
                 except ReleaseRefused:
                     await pipe.unwatch()
                     raise

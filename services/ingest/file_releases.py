@@ -1,0 +1,92 @@
+"""Which release a release file's place names, in Redis (docs/decisions/0047).
+
+A file is named by its place (:mod:`.file_places`), which a move of its folder keeps. What a place alone cannot
+carry over is kept beside it:
+
+- ``ingest:file-releases``: place -> release id, for a place whose file is a release named otherwise: a file
+  published when files were named by their absolute path keeps that release (recorded the first time it is read
+  where it was, so it keeps it after a move too); an unchanged file moved to a place of another name keeps its
+  release; a file at a place whose release another file holds has a release of its own.
+- ``ingest:file-contents``: a file's revision (its text and withdrawal) -> ``<release id> <version> <place>``, the
+  release, version and place it was last read as. A file at a new place holding the text of a release's latest
+  version is that release when no watched file is left at the place it was last read at (its folder renamed,
+  mounted under another name, or a file sent by ``pledgewatch ingest`` from elsewhere); with one there it is a
+  copy, a release of its own.
+- ``place`` in ``ingest:release:<id>``: the place the release's file was last read at. A release is one file's: a
+  file at another place named by it while a watched file is at that place (a folder renamed, then another made
+  under its old name) is a release of its own, rather than each file's text a version over the other's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas import ReleasePublished
+from services.common.streams import Streams, as_text
+
+from .file_places import FilePlace
+from .identity import release_id_for, revision_hash
+
+FILE_RELEASES = "ingest:file-releases"
+FILE_CONTENTS = "ingest:file-contents"
+
+Holds = Callable[[FilePlace], bool]  # whether a watched file is at the place now
+
+
+async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePublished, *, holds: Holds) -> str:
+    """The release id of ``release``, read from the file at ``place`` and named by the file's absolute path
+    (``release.release_id``, the id published for it before files were named by their place)."""
+    found = await _named(streams, place, release, holds)
+    holder = await streams.client.hget(_record(streams, found), "place")
+    if holder is None or as_text(holder) == str(place) or not holds(FilePlace.parse(as_text(holder))):
+        return found
+    own = release_id_for(f"folder:{place}#{found}")
+    await streams.client.hset(streams.key(FILE_RELEASES), str(place), own)
+    return own
+
+
+async def record_read(streams: Streams, place: FilePlace, release: ReleasePublished, version: int) -> None:
+    """``release`` (its id the one published) was read at ``place`` as ``version``, whether published or not."""
+    async with streams.client.pipeline(transaction=False) as pipe:
+        pipe.hset(streams.key(FILE_CONTENTS), _revision(release), f"{release.release_id} {version} {place}")
+        pipe.hset(_record(streams, release.release_id), "place", str(place))
+        await pipe.execute()
+
+
+async def _named(streams: Streams, place: FilePlace, release: ReleasePublished, holds: Holds) -> str:
+    """The release ``place`` names: recorded for it, else its own if published, else the one its file's absolute
+    path named, else the one moved here, else its own (new)."""
+    client, places = streams.client, streams.key(FILE_RELEASES)
+    kept = await client.hget(places, str(place))
+    if kept is not None:
+        return as_text(kept)
+    own = place.release_id()
+    if await client.exists(_record(streams, own)):
+        return own
+    by_path = await client.exists(_record(streams, release.release_id))
+    found = release.release_id if by_path else await _moved_here(streams, release, holds)
+    if found is None:
+        return own
+    await client.hset(places, str(place), found)
+    return found
+
+
+async def _moved_here(streams: Streams, release: ReleasePublished, holds: Holds) -> str | None:
+    """The release whose latest version has ``release``'s text, when no watched file is left where it was last
+    read."""
+    last = await streams.client.hget(streams.key(FILE_CONTENTS), _revision(release))
+    if last is None:
+        return None
+    release_id, version, place = as_text(last).split(" ", 2)
+    if holds(FilePlace.parse(place)):
+        return None  # a copy beside it
+    latest = await streams.client.hget(_record(streams, release_id), "version")
+    return release_id if latest is not None and as_text(latest) == version else None
+
+
+def _record(streams: Streams, release_id: str) -> str:
+    return streams.key(f"ingest:release:{release_id}")
+
+
+def _revision(release: ReleasePublished) -> str:
+    return revision_hash(release.content_hash, withdrawn=release.withdrawn, withdrawn_notice=release.withdrawn_notice)
