@@ -29,6 +29,7 @@ from .backfill_cli import add_backfill_arguments, backfill_options_given, run_ba
 from .evaluation import add_arguments as add_evaluation_arguments
 from .training import add_arguments as add_training_arguments
 from .ledger_cli import register as register_ledger
+from .model_option import add_model_argument, chosen_model
 from .status import add_arguments as add_status_arguments
 from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
@@ -145,6 +146,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.paths.count(STDIN_PATH) > 1:
         raise usage_error("pledgewatch classify: give - once (standard input is read once)")
     settings = load_settings()
+    model = chosen_model(args.model, settings).model
     files, failed = _release_files(args.paths)
     for path in files:
         try:
@@ -159,7 +161,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             failed += 1
             continue
         event = ReleaseClassifiedEvent.wrap(
-            classify(release), id=f"{release.release_id}/v{release.version}/classified",
+            classify(release, model=model), id=f"{release.release_id}/v{release.version}/classified",
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
         sys.stdout.write(event.to_json().decode() + "\n")  # as the classified stream carries it
     return 1 if failed else 0
@@ -235,7 +237,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import main as evaluate
 
-    return evaluate(args.dir, as_json=args.json, show_errors=args.errors, rules_only=args.rules_only)
+    if args.rules_only and args.model is not None:
+        raise usage_error("give --model or --rules-only, not both (the rules alone weigh no model)")
+    model = None if args.rules_only else chosen_model(args.model, load_settings())
+    return evaluate(args.dir, as_json=args.json, show_errors=args.errors, rules_only=args.rules_only,
+                    model=None if model is None or model.path is None else model)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -274,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="release files or folders of them (a path, or a file:// URL); - for a text on "
                                "standard input (UTF-8, read as a .txt file)")
     classify.add_argument("--published", type=published_option, metavar="DATE", help=PUBLISHED_HELP)
+    add_model_argument(classify, local_path)
     classify.set_defaults(func=cmd_classify)
 
     ingest = sub.add_parser("ingest", help="publish release files, or backfill from GOV.UK, to a running pledgewatch")
@@ -286,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="measure the classifier against a labelled set (default: both splits)")
     add_evaluation_arguments(evaluate)
+    add_model_argument(evaluate, local_path)
     evaluate.set_defaults(func=cmd_eval)
 
     training = sub.add_parser("train", help="fit the classifier's decision model on the training split")

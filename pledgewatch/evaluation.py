@@ -47,6 +47,7 @@ from pathlib import Path
 from schemas import Commitment, ReleaseClassified, ReleasePublished
 from services.classifier.core import classify
 from services.classifier.core.decision import DecisionModel
+from services.classifier.model_choice import ChosenModel
 from services.ingest.files import ReleaseFileError, load_release
 
 _ALIASES = {
@@ -422,40 +423,46 @@ def format_splits(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_splits(splits: dict[str, Path] = SPLITS) -> dict[str, dict]:
-    """Each split that exists, with the rules alone and with the model: ``{"training, rules + model": …}``."""
+def evaluate_splits(splits: dict[str, Path] = SPLITS, *, model: DecisionModel | None = None) -> dict[str, dict]:
+    """Each split that exists, with the rules alone and with the model (``model``, else the shipped one):
+    ``{"training, rules + model": …}``."""
     rows = {}
     for split, directory in splits.items():
         if not (directory / "labels.json").is_file():
             continue
         pairs = load_set(directory)
         for name, rules_only in (("rules only", True), ("rules + model", False)):
-            figures = evaluate(directory, rules_only=rules_only, pairs=pairs)
+            figures = evaluate(directory, rules_only=rules_only, model=model, pairs=pairs)
             figures.pop("errors")
             rows[f"{split}, {name}"] = figures
     return rows
 
 
 def main(dir_path: Path | str | None = None, *, as_json: bool = False, show_errors: bool = False,
-         rules_only: bool = False) -> int:
-    """Print the figures for ``dir_path`` (both splits when None); 0 on success, 2 when it is not a labelled
-    set (or labels no release, or labels one it lacks), one of its files does not read, or mistakes are asked
-    of a blind one."""
+         rules_only: bool = False, model: ChosenModel | None = None) -> int:
+    """Print the figures for ``dir_path`` (both splits when None), with ``model`` (named first) rather than the
+    shipped one; 0 on success, 2 when it is not a labelled set (or labels no release, or labels one it lacks), one
+    of its files does not read, or mistakes are asked of a blind one."""
     try:
-        return _report(dir_path, as_json=as_json, show_errors=show_errors, rules_only=rules_only)
+        return _report(dir_path, as_json=as_json, show_errors=show_errors, rules_only=rules_only, chosen=model)
     except LabelledSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
-def _report(dir_path: Path | str | None, *, as_json: bool, show_errors: bool, rules_only: bool) -> int:
+def _report(dir_path: Path | str | None, *, as_json: bool, show_errors: bool, rules_only: bool,
+            chosen: ChosenModel | None) -> int:
+    model = None if chosen is None else chosen.model
+    named = {} if chosen is None else {"model": chosen.record()}  # which model the figures are of
+    if chosen is not None and not as_json:
+        print(f"{chosen.described()}: classifier version {chosen.version}")
     if dir_path is None:
-        rows = evaluate_splits()
+        rows = evaluate_splits(model=model)
         # Mistakes only of the split that is not blind.
-        mistakes = evaluate(SPLITS["training"], rules_only=rules_only)["errors"] if show_errors else None
+        mistakes = evaluate(SPLITS["training"], rules_only=rules_only, model=model)["errors"] if show_errors else None
         if as_json:
             extra = {"training mistakes": mistakes} if mistakes is not None else {}
-            print(json.dumps(rows | extra, indent=2, ensure_ascii=False, default=str))
+            print(json.dumps(named | rows | extra, indent=2, ensure_ascii=False, default=str))
             return 0
         print(format_splits(rows))
         if mistakes is not None:
@@ -468,9 +475,9 @@ def _report(dir_path: Path | str | None, *, as_json: bool, show_errors: bool, ru
         print(f"error: {directory} is a blind set: only its aggregate figures are shown (leave out --errors)",
               file=sys.stderr)
         return 2
-    figures = evaluate(directory, rules_only=rules_only)
+    figures = evaluate(directory, rules_only=rules_only, model=model)
     if as_json:
-        print(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(named | figures, indent=2, ensure_ascii=False, default=str))
     else:
         print(format_report(figures, show_errors=show_errors))
     return 0

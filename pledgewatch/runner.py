@@ -174,6 +174,7 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
     from services.notifier.store import load_file
     from services.notifier.subscriptions import SubscriptionError
 
+    from .model_option import chosen_model
     from .subscriptions_cli import subscriptions_file_error
 
     for folder in settings.watch:
@@ -192,6 +193,8 @@ def _check_files(settings: Settings, sources: Path | None, watch_from: str | Non
             if subscriptions_option is None:  # from the environment, not --subscriptions: name the setting
                 error = CommandError(f"PLEDGEWATCH_SUBSCRIPTIONS: {error}", exit_code=error.exit_code)
             raise error from None
+    if settings.classifier_model is not None:
+        chosen_model(None, settings)  # PLEDGEWATCH_CLASSIFIER_MODEL's file, read and checked as the classifier will
     ingest = settings.ingest
     try:
         load_sources(ingest if sources is None else ingest.model_copy(update={"sources": sources}))

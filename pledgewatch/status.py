@@ -27,7 +27,7 @@ from services.common.worker_liveness import Expected, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
-from services.common.version_presence import live, mixed_versions, parse_presences
+from services.common.version_presence import live, mixed_models, mixed_versions, parse_presences
 from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
 
 from services.ingest.source_failures import failing_key, failing_source
@@ -255,10 +255,10 @@ def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, 
 
 
 def _versions(client: redis.Redis, settings: Settings, now: float) -> dict[str, Any]:
-    """The live processes' releases and key schemas (:mod:`services.common.versions`), and a warning for each
-    mix of them."""
+    """The live processes' releases and key schemas (:mod:`services.common.versions`) and the models their
+    classifiers run, and a warning for each mix of them."""
     running = live(parse_presences(client.hgetall(settings.key(VERSIONS_KEY))), now=now, live_seconds=LIVE_SECONDS)
-    return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running)}
+    return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running) + mixed_models(running)}
 
 
 def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 from services.common.dead_letter_cap import near_cap_text
 from services.common.dead_letter_counts import overcounted_text
 from services.common.held_back import held_back_text
+from services.common.version_presence import classifier_named
 
 from .dead_letters import brief_line
 
@@ -121,7 +122,15 @@ def versions_lines(versions: dict[str, Any]) -> list[str]:
         counts[key] = counts.get(key, 0) + 1
     releases = [f"{release} (key schema {schema}): {n} process{'es' if n > 1 else ''}"
                 for (release, schema), n in sorted(counts.items())] or ["none recorded"]
+    models: dict[tuple[str, str], int] = {}
+    for process in versions["live"]:
+        if process.get("classifier"):
+            named = (classifier_named(process["classifier"]), process["classifier"]["sha256"])
+            models[named] = models.get(named, 0) + 1
+    classifiers = [f"{named}, sha256:{digest}: {n} process{'es' if n > 1 else ''}"
+                   for (named, digest), n in sorted(models.items())]
     return [f"versions      {releases[0]}", *(f"              {line}" for line in releases[1:]),
+            *(f"{'classifier' if n == 0 else '':14}{line}" for n, line in enumerate(classifiers)),
             *(f"  WARNING: {warning}" for warning in versions["warnings"])]
 
 

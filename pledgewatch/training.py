@@ -43,7 +43,7 @@ from pathlib import Path
 from schemas import ReleasePublished
 from services.classifier.core import classify
 from services.classifier.core.classifier import proposals_of
-from services.classifier.core.decision import MODEL_FILE, DecisionModel, Interactions, Linear
+from services.classifier.core.decision import MODEL_FILE, MODEL_VERSION, DecisionModel, Interactions, Linear
 from services.classifier.core.publishers import publisher
 from services.classifier.core.signals import CONTEXT_PREFIXES, LEXICAL_PREFIXES, YEAR_PREFIX, tied
 
@@ -64,7 +64,6 @@ C_GRID = (0.2, 0.5, 1.0, 2.0, 4.0)
 # stronger pull towards zero carries over to unseen publishers (cross-validated kind 0.944 at 0.05, 0.949 at
 # 0.15, 0.946 at 0.3 and 0.5, 0.944 at 2.0).
 C_KIND = 0.15
-MODEL_VERSION = "decision-5"
 LEXICAL_MIN_DF = 2  # a word or word pair is a feature once this many training releases hold it
 # The trees that correct the commitment model (``fit_interactions``). Depth two gave the best grouped
 # cross-validation on the proposals (0.784; depth one 0.779, three 0.765, the linear model alone 0.767); a

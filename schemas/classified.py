@@ -101,7 +101,11 @@ class ReleaseClassified(FrozenModel):
 
     release_id: str
     version: int = Field(ge=1, le=MAX_INTEGER)
-    classifier_version: str
+    classifier_version: str = Field(
+        description="What read it: the shipped classifier as rules+model-<version>; with a decision model of one's "
+                    "own (PLEDGEWATCH_CLASSIFIER_MODEL), the rules' version and the start of the model file's "
+                    "SHA-256 (docs/decisions/0050).",
+        examples=["rules+model-0.12.4", "rules-0.12.4+model-sha256:1a2b3c4d5e6f"])
     url: str
     title: str
     published_at: AwareDatetime

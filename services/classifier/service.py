@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from datetime import datetime, timezone
+from typing import Any
 
 from faststream.redis import RedisBroker
 
@@ -14,10 +15,12 @@ from schemas.streams import CLASSIFIED, CLASSIFIER_GROUP, RELEASES
 from services.common.consumer import StreamConsumer
 from services.common.metrics import RELEASES_CLASSIFIED, count_commitments
 from services.common.service import Runtime, RuntimeService
+from services.common.errors import StartupError
 from services.common.settings import Settings
 from services.common.streams import Entry, OnceCommit
 
-from .core import CLASSIFIER_VERSION, build, classify
+from .core import build, classify
+from .model_choice import MODEL_SETTING, ChosenModel, ModelFileError, choose_model
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ class ClassifierService(RuntimeService):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.chosen = running_model(settings)  # the decision model it runs
         self.runtime = Runtime(settings, source=SOURCE)
         self.consumer = StreamConsumer(
             streams=lambda: self.runtime.streams, stream=settings.key(RELEASES), group=CLASSIFIER_GROUP,
@@ -47,15 +51,21 @@ class ClassifierService(RuntimeService):
         await streams.ensure_group(self.settings.key(RELEASES), CLASSIFIER_GROUP, self.settings.consumer)
         built = build()
         (log.warning if built == "compiled, older than its source" else log.info)(
-            "classifier %s, %s build", CLASSIFIER_VERSION, built)
+            "classifier %s, %s build, %s", self.chosen.version, built, self.chosen.described())
+
+    @property
+    def model_record(self) -> dict[str, Any]:
+        """Which model it runs, for this process's version record (``pledgewatch status``)."""
+        return self.chosen.record()
 
     async def _classify(self, release: ReleasePublished) -> ReleaseClassified:
         """Small releases (nearly all) are read in place; a big one in a worker thread, so the event loop
         (health checks, the other services of `pledgewatch run`) goes on, and within a time budget."""
+        model = self.chosen.model
         if len(release.body) <= INLINE_BODY_CHARS:
-            return classify(release)
-        return await asyncio.to_thread(classify, release, budget_seconds=self.settings.classify_budget_seconds,
-                                       clock=time.monotonic)
+            return classify(release, model=model)
+        return await asyncio.to_thread(classify, release, model=model,
+                                       budget_seconds=self.settings.classify_budget_seconds, clock=time.monotonic)
 
     async def on_release_published(self, event: CloudEvent, entry: Entry) -> None:
         """One release, delivered again (reclaimed) or left over from a failed batch: acknowledged alone if its
@@ -101,3 +111,12 @@ class ClassifierService(RuntimeService):
         if classified:
             RELEASES_CLASSIFIED.inc(classified)
             count_commitments(flagged_in_all, found - flagged_in_all)
+
+
+def running_model(settings: Settings) -> ChosenModel:
+    """The model ``PLEDGEWATCH_CLASSIFIER_MODEL`` names (else the shipped one); a ``StartupError`` naming the
+    setting when its file cannot be used."""
+    try:
+        return choose_model(settings.classifier_model)
+    except ModelFileError as exc:
+        raise StartupError(f"{MODEL_SETTING}: {exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from faststream import FastStream
 from faststream.redis import RedisBroker
@@ -138,7 +138,8 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                       redis_seconds=settings.http_redis_seconds)
     trimmer = StreamTrimmer(Runtime(settings, source="/pledgewatch/trimmer"))
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
-    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer)
+    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer,
+                            classifier=_classifier_of(services))
     heartbeats: list[Heartbeat] = []
 
     def failed(exc: StartupError) -> None:
@@ -221,6 +222,13 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     return app
 
 
+def _classifier_of(services: Sequence[Service]) -> dict[str, Any] | None:
+    """Which model the classifier among ``services`` runs (``ClassifierService.model_record``), for the process's
+    version record; None when none of them classifies."""
+    return next((record for service in services if (record := getattr(service, "model_record", None)) is not None),
+                None)
+
+
 async def _leave_groups(runtime: Runtime, settings: Settings, services: Sequence[Service]) -> None:
     """This process's consumer out of the groups its services read, where it holds nothing, once they have
     stopped: else each replica of a service started alone (a container recreated, scaled down) would stay
@@ -241,7 +249,8 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
     broker = make_broker(settings, registry=registry)
     attach_all(broker, services, settings)
     metrics_runtime = Runtime(settings, source="/pledgewatch/metrics")
-    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer)
+    version = VersionRecord(Runtime(settings, source="/pledgewatch/version"), settings.consumer,
+                            classifier=_classifier_of(services))
     shippers: list[MetricsShipper] = []
     heartbeats: list[Heartbeat] = []
 

@@ -143,6 +143,11 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=600,
         description="CPU seconds a big release may take to classify; past it, the commitments found so far "
                     "are published with the reason.")
+    classifier_model: Path | None = Field(
+        default=None,
+        description="The classifier's decision model: a file `pledgewatch train DIR --output FILE` wrote; the "
+                    "events it decides carry a classifier version naming it by its SHA-256. Unset: the model "
+                    "the classifier ships.")
     allow_private_targets: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="CIDRs or host names outbound requests (webhooks, chat) may reach although not public "
@@ -294,7 +299,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("redis_url", "api_token", "api_token_file", "subscriptions", "unsubscribe_spool_dir",
-                     mode="before")
+                     "classifier_model", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return none_if_blank(value)

@@ -3,7 +3,8 @@ records (pure: the records and the time in, judgements out; the records' I/O is 
 
 A record is ``{release, schema, pid, at}`` under the process's consumer name; ``at`` is the wall-clock time of its
 last write, and a record not written for ``live_seconds`` is a process gone (killed: one stopping cleanly takes its
-own out).
+own out). A process running the classifier adds ``classifier``: ``{version, model, sha256}``, the model it decides
+with (``model``: its file, null for the shipped one), so that replicas of one stream running different models show.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,9 +22,11 @@ class Presence:
     schema: int
     pid: int
     at: float  # epoch seconds of its last record
+    classifier: dict[str, Any] | None = None  # {version, model, sha256}: the model its classifier runs, if it runs one
 
     def text(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if k != "consumer"})
+        return json.dumps({k: v for k, v in asdict(self).items()
+                           if k != "consumer" and not (k == "classifier" and v is None)})
 
     def named(self) -> str:
         """``0.2.0 (key schema 2) as consumer host-41``."""
@@ -36,11 +40,31 @@ def parse_presences(fields: Mapping[str, str]) -> list[Presence]:
     for consumer, text in sorted(fields.items()):
         try:
             record = json.loads(text)
+            classifier = record.get("classifier")
             found.append(Presence(consumer, str(record["release"]), int(record["schema"]), int(record["pid"]),
-                                  float(record["at"])))
+                                  float(record["at"]), _classifier(classifier) if classifier is not None else None))
         except (ValueError, KeyError, TypeError):
             continue
     return found
+
+
+def _classifier(record: object) -> dict[str, Any]:
+    """A record's ``classifier``, its three fields as text (a ``TypeError`` when it is none)."""
+    if not isinstance(record, dict):
+        raise TypeError("classifier is not an object")
+    return {"version": str(record["version"]), "model": None if record.get("model") is None else str(record["model"]),
+            "sha256": str(record["sha256"])}
+
+
+def classifier_named(classifier: dict[str, Any]) -> str:
+    """``rules-0.12.4+model-sha256:1a2b3c4d5e6f (/srv/mine.json)``, or ``rules+model-0.12.4 (the shipped model)``."""
+    return f"{classifier['version']} ({classifier['model'] or 'the shipped model'})"
+
+
+def other_models(presences: Sequence[Presence], *, me: str, classifier: dict[str, Any]) -> list[Presence]:
+    """The processes other than consumer ``me`` whose classifier runs another model than ``classifier``'s."""
+    return [p for p in presences if p.consumer != me and p.classifier is not None
+            and p.classifier["sha256"] != classifier["sha256"]]
 
 
 def live(presences: Sequence[Presence], *, now: float, live_seconds: float) -> list[Presence]:
@@ -83,3 +107,18 @@ def mixed_versions(presences: Sequence[Presence]) -> list[str]:
             + ": stop those of the other version"]
     return [f"several releases run (key schema {schema}): {listed(releases)}: finish the upgrade, stop the old ones"
             for schema, releases in by_schema.items() if len(releases) > 1]
+
+
+def mixed_models(presences: Sequence[Presence]) -> list[str]:
+    """``status``'s warning when the live ``presences`` classify with more than one model (told apart by their
+    files' SHA-256, wherever each file is): the events of one stream then come from different models, as
+    replicas take its releases in turn."""
+    by_model: dict[str, tuple[str, list[str]]] = {}
+    for p in presences:
+        if p.classifier is not None:
+            by_model.setdefault(p.classifier["sha256"], (classifier_named(p.classifier), []))[1].append(p.consumer)
+    if len(by_model) < 2:
+        return []
+    listed = "; ".join(f"{named}: {', '.join(consumers)}" for named, consumers in sorted(by_model.values()))
+    return [f"classifiers run different models: {listed}: give every classifier the same "
+            "PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"]

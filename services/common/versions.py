@@ -28,8 +28,8 @@ from .outages import OutageNotices
 from .runtime import Runtime
 from .streams import as_text
 from .tasks import cancel_and_wait
-from .version_presence import (Presence, incompatible_text, live, other_releases, other_schemas,
-                               parse_presences)
+from .version_presence import (Presence, classifier_named, incompatible_text, live, other_models, other_releases,
+                               other_schemas, parse_presences)
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,12 @@ class VersionRecord:
     """This process's record, from :meth:`start` to :meth:`stop`, on a connection of its own."""
 
     def __init__(self, runtime: Runtime, consumer: str, *, release: str = __version__, schema: int = KEY_SCHEMA,
-                 every: float = RECORD_EVERY_SECONDS, live_seconds: float = LIVE_SECONDS) -> None:
+                 classifier: dict[str, Any] | None = None, every: float = RECORD_EVERY_SECONDS,
+                 live_seconds: float = LIVE_SECONDS) -> None:
         self.runtime, self.consumer, self.release, self.schema = runtime, consumer, release, schema
+        self.classifier = classifier  # the model this process's classifier runs (version_presence), if it runs one
         self.every, self.live_seconds = every, live_seconds
-        self._told: set[tuple[str, str, int]] = set()  # the others already warned of
+        self._told: set[tuple[str, str, str]] = set()  # the others already warned of, and of what
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -117,7 +119,7 @@ class VersionRecord:
             await pipe.execute()
 
     def _record(self, pipe: Pipeline) -> None:
-        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time())
+        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time(), self.classifier)
         pipe.hset(self._key, self.consumer, mine.text())
         pipe.expire(self._key, KEEP_SECONDS)
 
@@ -131,10 +133,19 @@ class VersionRecord:
             if self._told_of(other):
                 log.warning("pledgewatch %s runs beside %s (same key schema: a rolling upgrade?); stop the "
                             "processes of the old release once the new ones run", self.release, other.named())
+        if self.classifier is not None:
+            for other in other_models(others, me=self.consumer, classifier=self.classifier):
+                if self._told_of(other, model=True):
+                    log.warning("this classifier runs %s, beside one running %s as consumer %s: the events of one "
+                                "stream come from both; give every classifier the same PLEDGEWATCH_CLASSIFIER_MODEL",
+                                classifier_named(self.classifier), classifier_named(other.classifier or {}),
+                                other.consumer)
 
-    def _told_of(self, other: Presence) -> bool:
-        """Whether ``other`` is new to this process's warnings (and now told)."""
-        seen = (other.consumer, other.release, other.schema)
+    def _told_of(self, other: Presence, *, model: bool = False) -> bool:
+        """Whether ``other`` (its release and schema, or with ``model`` its classifier's model) is new to this
+        process's warnings (and now told)."""
+        seen = (other.consumer, other.release, str(other.schema)) if not model else \
+            (other.consumer, "model", (other.classifier or {}).get("sha256", ""))
         if seen in self._told:
             return False
         self._told.add(seen)

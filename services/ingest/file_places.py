@@ -1,7 +1,7 @@
 """Where a release file is, as its release is named (pure): its folder's name and its path inside that folder.
 
 A file's absolute path changes when its folder is moved, mounted at another path or reached through a link that
-now leads elsewhere; its place does not, so its release does not either (docs/decisions/0047).
+now leads elsewhere; its place does not, so its release does not either (docs/decisions/0049).
 """
 
 from __future__ import annotations

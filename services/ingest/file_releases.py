@@ -1,4 +1,4 @@
-"""Which release a release file's place names, in Redis (docs/decisions/0047).
+"""Which release a release file's place names, in Redis (docs/decisions/0049).
 
 A file is named by its place (:mod:`.file_places`), which a move of its folder keeps. What a place alone cannot
 carry over is kept beside it:

@@ -129,6 +129,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_DEAD_LETTERS_MAXLEN", "0", "dead_letters_maxlen", 0),
     ("PLEDGEWATCH_WEBHOOK_TIMEOUT", "3", "webhook_timeout", 3.0),
     ("PLEDGEWATCH_CLASSIFY_BUDGET_SECONDS", "2", "classify_budget_seconds", 2.0),
+    ("PLEDGEWATCH_CLASSIFIER_MODEL", "models/mine.json", "classifier_model", Path("models/mine.json")),
     ("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", "10.0.0.0/8, hooks.internal", "allow_private_targets",
      ["10.0.0.0/8", "hooks.internal"]),
     ("PLEDGEWATCH_API_TOKEN", "env-token-0123456789", "api_token_value", "env-token-0123456789"),

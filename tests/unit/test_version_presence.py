@@ -1,6 +1,7 @@
 import json
 
-from services.common.version_presence import Presence, live, other_releases, other_schemas, parse_presences
+from services.common.version_presence import (Presence, live, mixed_models, other_models, other_releases, other_schemas,
+                                               parse_presences)
 
 
 def _record(release="0.1.0", schema=1, at=100.0):
@@ -22,3 +23,28 @@ def test_another_schema_refuses_and_another_release_of_the_same_schema_is_an_upg
               Presence("b", "0.1.1", 1, 1, 0.0), Presence("c", "0.1.0", 1, 1, 0.0)]
     assert [p.consumer for p in other_schemas(others, me="me", schema=1)] == ["a"]
     assert [p.consumer for p in other_releases(others, me="me", release="0.1.0", schema=1)] == ["b"]
+
+
+def _classifier(sha256: str, model: str | None = "/srv/mine.json") -> dict:
+    return {"version": f"rules-0.12.4+model-sha256:{sha256[:12]}", "model": model, "sha256": sha256}
+
+
+def test_a_record_carries_the_model_its_classifier_runs_and_one_without_reads_as_before():
+    mine = Presence("a", "0.1.0", 1, 7, 100.0, _classifier("ab" * 32))
+    fields = {"a": mine.text(), "b": _record()}
+    assert parse_presences(fields) == [mine, Presence("b", "0.1.0", 1, 7, 100.0)]
+    assert "classifier" not in json.loads(Presence("b", "0.1.0", 1, 7, 100.0).text())
+
+
+def test_classifiers_running_different_models_are_warned_of_the_same_file_anywhere_is_one_model():
+    shipped = {"version": "rules+model-0.12.4", "model": None, "sha256": "cd" * 32}
+    same = [Presence("a", "0.1.0", 1, 7, 0.0, _classifier("ab" * 32)),
+            Presence("b", "0.1.0", 1, 7, 0.0, _classifier("ab" * 32, "/elsewhere/mine.json")),
+            Presence("notifier-only", "0.1.0", 1, 7, 0.0)]
+    assert mixed_models(same) == []
+    assert mixed_models([*same, Presence("c", "0.1.0", 1, 7, 0.0, shipped)]) == [
+        "classifiers run different models: rules+model-0.12.4 (the shipped model): c; "
+        "rules-0.12.4+model-sha256:abababababab (/srv/mine.json): a, b: give every classifier the same "
+        "PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"]
+    assert [p.consumer for p in other_models([*same, Presence("c", "0.1.0", 1, 7, 0.0, shipped)], me="a",
+                                             classifier=_classifier("ab" * 32))] == ["c"]

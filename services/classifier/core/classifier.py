@@ -13,7 +13,7 @@ from .aliases import acronyms
 from .commitments import Found
 from .context import borrow_deadlines
 from .cues import read_body
-from .decision import DecisionModel, shipped_model
+from .decision import DecisionModel, shipped_digest, shipped_model
 from .financial_context import in_financial_years
 from .folding import LoweredBody, starts_within
 from .money import dollar_of
@@ -28,6 +28,7 @@ from .triggers import Trigger
 from .unruled import read_unruled
 
 CLASSIFIER_VERSION: Final = "rules+model-0.12.4"
+RULES_VERSION: Final = CLASSIFIER_VERSION.rpartition("-")[2]  # the rules' own number, told apart from a model's
 MAX_COMMITMENTS: Final = 500  # a release holding more is not a press release; past it, reading stops
 _SUPPORTED: Final = ("en",)
 
@@ -43,13 +44,15 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     Bounded: at most ``MAX_COMMITMENTS`` are read, and with ``budget_seconds`` reading stops once that much
     ``clock`` time has passed; either way the commitments found so far are kept and ``unsupported_reason``
     says where and why reading stopped."""
+    model = None if rules_only else model or shipped_model()
+    version = classifier_version(model)
     copied: dict[str, Any] = {"release_id": release.release_id, "version": release.version, "url": release.url,
                               "title": release.title, "published_at": release.published_at, "source": release.source,
                               "locale": release.locale, "withdrawn": release.withdrawn,
                               "withdrawn_notice": release.withdrawn_notice}
     language = release.locale.split("-")[0].lower()
     if language not in _SUPPORTED:
-        return ReleaseClassified(**copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=False,
+        return ReleaseClassified(**copied, classifier_version=version, is_counter_terrorism=False,
                                  counter_terrorism_score=0.0,
                                  unsupported_reason=f"language {release.locale!r} is not supported")
     body, published = release.body, release.published_at.date()
@@ -68,7 +71,6 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     sentences = split_sentences(body)
     paragraph_ct: dict[str, bool] = {}
     dollar = "USD"  # what a bare "$" means: read with the acronyms
-    model = None if rules_only else model or shipped_model()
     deadline = None if budget_seconds is None else clock() + budget_seconds
     stopped = None
     near_terrorism = False  # a proposal the model weighs at or above its terrorism cut names terrorism
@@ -120,10 +122,21 @@ def classify(release: ReleasePublished, *, model: DecisionModel | None = None, r
     if score < THRESHOLD and (near_terrorism or any(c.counter_terrorism for c in commitments)):
         score = THRESHOLD
     return ReleaseClassified(
-        **copied, classifier_version=CLASSIFIER_VERSION, is_counter_terrorism=score >= THRESHOLD,
+        **copied, classifier_version=version, is_counter_terrorism=score >= THRESHOLD,
         counter_terrorism_score=score, evidence=evidence,  # type: ignore[arg-type]  # dicts, validated as Evidence
         commitments=commitments, unsupported_reason=stopped,
     )
+
+
+def classifier_version(model: DecisionModel | None) -> str:
+    """The classifier version of what ``model`` decides: ``CLASSIFIER_VERSION`` with the shipped model (a file
+    the same to the byte is the same model) or none (the rules alone), else the rules' version and the start of
+    the model file's SHA-256, ``rules-0.12.4+model-sha256:1a2b3c4d5e6f``: another model never passes for the
+    shipped one (docs/decisions/0050)."""
+    if model is None or model.digest is not None and model.digest == shipped_digest():
+        return CLASSIFIER_VERSION
+    named = f"sha256:{model.digest[:12]}" if model.digest is not None else "unsaved"
+    return f"rules-{RULES_VERSION}+model-{named}"
 
 
 def proposals_of(release: ReleasePublished) -> list[Proposal]:

@@ -13,6 +13,7 @@ no download; a feature the model never saw weighs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from bisect import bisect_left
@@ -25,6 +26,9 @@ from typing import Any, Final
 from schemas import Kind
 
 MODEL_FILE: Final = "decision.json"
+# The layout of a model file and the signals its weights are named by (its ``version``): what ``pledgewatch train``
+# writes, and the one model files are read in; a file of another would weigh names the signals no longer make.
+MODEL_VERSION: Final = "decision-5"
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,9 @@ class DecisionModel:
     # P(commitment) at or above which a proposal whose paragraph names terrorism makes its release about
     # terrorism, kept or not (None: only a commitment kept does)
     terrorism_cut: float | None = None
+    # The SHA-256 of the file it was read from, in hex (None: a model made in memory); it names the model in the
+    # classifier version of what it decides (``classifier.classifier_version``).
+    digest: str | None = field(default=None, compare=False)
 
     def commitment_probability(self, features: set[str], ruled: bool, tokens: list[str] | None = None) -> float:
         """P(commitment) for a proposal (``decide``'s arguments)."""
@@ -310,7 +317,8 @@ class DecisionModel:
         return probability, Kind.DEMAND if self.kind.probability(features, ruled, tokens) >= 0.5 else Kind.PLEDGE
 
     @classmethod
-    def from_dict(cls, data: dict) -> "DecisionModel":
+    def from_dict(cls, data: dict, digest: str | None = None) -> "DecisionModel":
+        """The model ``data`` (``to_dict``) holds; ``digest``: that of the file it was read from."""
         try:
             interactions = data.get("interactions")
             if interactions is not None:
@@ -321,8 +329,11 @@ class DecisionModel:
                        commitment=Linear(dict(data["commitment"]["weights"]), float(data["commitment"]["intercept"])),
                        kind=Linear(dict(data["kind"]["weights"]), float(data["kind"]["intercept"])),
                        interactions=interactions,
-                       terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                       terrorism_cut=None if data.get("terrorism_cut") is None else float(data["terrorism_cut"]),
+                       digest=digest)
+        except KeyError as exc:
+            raise ValueError(f"not a decision model: no {exc.args[0]!r} in it") from None
+        except (TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a decision model: {exc}") from None
 
     def to_dict(self) -> dict:
@@ -339,11 +350,21 @@ class DecisionModel:
 
 def load_model(path: Path | None = None) -> DecisionModel:
     """The model in ``path``, or the one shipped with the classifier."""
-    text = path.read_text(encoding="utf-8") if path else \
-        resources.files(__package__).joinpath("model", MODEL_FILE).read_text(encoding="utf-8")
-    return DecisionModel.from_dict(json.loads(text))
+    data = path.read_bytes() if path else _shipped_bytes()
+    return DecisionModel.from_dict(json.loads(data.decode("utf-8")), digest=hashlib.sha256(data).hexdigest())
+
+
+def _shipped_bytes() -> bytes:
+    return resources.files(__package__).joinpath("model", MODEL_FILE).read_bytes()
 
 
 @lru_cache(maxsize=1)
 def shipped_model() -> DecisionModel:
     return load_model()
+
+
+@lru_cache(maxsize=1)
+def shipped_digest() -> str:
+    """The SHA-256 of the shipped model's file, in hex: known without building the model (a process running
+    another model does not hold the shipped one too)."""
+    return hashlib.sha256(_shipped_bytes()).hexdigest()

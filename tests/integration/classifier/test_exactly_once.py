@@ -106,7 +106,7 @@ async def test_a_big_release_is_classified_off_the_event_loop_within_its_budget(
     classifier = ClassifierService(settings.model_copy(update={"classify_budget_seconds": 5}))
     loop, served_while_reading = asyncio.get_running_loop(), []
 
-    def classify_watched(release, *, budget_seconds=None, clock=time.monotonic):
+    def classify_watched(release, *, model=None, budget_seconds=None, clock=time.monotonic):
         looks = itertools.count()
 
         def clock_after_the_loop_served() -> float:
@@ -116,7 +116,7 @@ async def test_a_big_release_is_classified_off_the_event_loop_within_its_budget(
             loop.call_soon_threadsafe(served.set)
             served_while_reading.append(served.wait(30))
             return clock() + budget_seconds + 1
-        return classify(release, budget_seconds=budget_seconds, clock=clock_after_the_loop_served)
+        return classify(release, model=model, budget_seconds=budget_seconds, clock=clock_after_the_loop_served)
 
     monkeypatch.setattr(classifier_service, "classify", classify_watched)
     await classifier.start()

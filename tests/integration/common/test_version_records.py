@@ -125,3 +125,29 @@ async def test_of_two_processes_of_other_key_schemas_starting_at_once_one_is_ref
     finally:
         await mine.stop()
         await other.stop()
+
+
+async def test_a_classifier_records_its_model_and_is_warned_of_another_running_another(settings, caplog):
+    """Replicas of one stream running different models are told, not silent."""
+    import hashlib
+    from pathlib import Path
+
+    from services.classifier.core import CLASSIFIER_VERSION
+    from services.classifier.service import ClassifierService
+
+    other = VersionRecord(Runtime(settings, source="/other"), "replica-2", classifier={
+        "version": "rules-0.12.4+model-sha256:abababababab", "model": "/srv/mine.json", "sha256": "ab" * 32})
+    await other.start()
+    app = build_app([ClassifierService(settings)], settings, title="test")
+    try:
+        with caplog.at_level(logging.WARNING, logger="services.common.versions"):
+            await app.start()
+        mine = (await _recorded(settings))[settings.consumer]["classifier"]
+        shipped = Path(__file__).resolve().parents[3] / "services" / "classifier" / "core" / "model" / "decision.json"
+        assert mine == {"version": CLASSIFIER_VERSION, "model": None,
+                        "sha256": hashlib.sha256(shipped.read_bytes()).hexdigest()}
+        assert ("runs rules+model-" in caplog.text and "beside one running rules-0.12.4+model-sha256:abababababab "
+                "(/srv/mine.json) as consumer replica-2" in caplog.text), caplog.text
+    finally:
+        await app.stop()
+        await other.stop()

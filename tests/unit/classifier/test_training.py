@@ -301,3 +301,26 @@ def test_a_set_of_ones_own_without_output_is_refused_and_the_shipped_model_kept(
         f"error: {root}: a set of your own: give --output FILE for its model (without it, the model the classifier "
         f"ships would be replaced, and `pledgewatch classify` would report {CLASSIFIER_VERSION} for other outputs)\n")
     assert training.MODEL_PATH.read_bytes() == shipped
+
+
+def test_classify_model_runs_the_model_a_set_of_ones_own_trained(tmp_path, capsys):
+    """Before: the file `train DIR --output FILE` wrote could not be used: `classify` had no --model."""
+    import hashlib
+
+    from pledgewatch.cli import main
+
+    model = tmp_path / "mine.json"
+    assert train(_small_set(tmp_path / "set"), output=model) == 0
+    release = tmp_path / "release.json"
+    release.write_text(json.dumps({"id": "r1", "url": "https://un.org/r1", "title": "T", "source": "un.org",
+                                   "body": BODY, "published_at": "2018-01-10T00:00:00+00:00"}))
+    capsys.readouterr()
+    events = {}
+    for name, args in (("shipped", []), ("mine", ["--model", str(model)])):
+        assert main(["classify", str(release), *args]) == 0
+        events[name] = json.loads(capsys.readouterr().out)["data"]
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
+    assert events["mine"]["classifier_version"] == f"rules-{CLASSIFIER_VERSION.rpartition('-')[2]}+model-sha256:{digest[:12]}"
+    assert events["shipped"]["classifier_version"] == CLASSIFIER_VERSION
+    confidences = {name: [c["confidence"] for c in event["commitments"]] for name, event in events.items()}
+    assert confidences["mine"] != confidences["shipped"]
