@@ -32,8 +32,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from pledgewatch import __version__
 
 from .answer_bound import AnswerBound, RedisNotAsked, not_answering
-from .api import ApiError, Routes, component_schemas
+from .api import ApiError, Errors, Routes, component_schemas
 from .errors import readable_message
+from .openapi_answers import complete
 from .redis_refusals import redis_unavailable
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
@@ -262,8 +263,9 @@ class HttpServer:
                                    description="pledgewatch's HTTP API: releases in, subscriptions, the "
                                                "commitments ledger.")
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
-            schemas.update({k: v for k, v in component_schemas(self._body_models).items() if k not in schemas})
-            self.app.openapi_schema = document
+            schemas.update({k: v for k, v in component_schemas([*self._body_models, Errors]).items()
+                            if k not in schemas})
+            self.app.openapi_schema = complete(document)
         return self.app.openapi_schema
 
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
@@ -30,7 +31,7 @@ from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
 from .core.calendar_feed import deadlines_calendar
-from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
+from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            parse_query, refuse_empty, selector)
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
@@ -56,11 +57,21 @@ def _field_error(exc: QueryError) -> ApiError:
     return field_error(422, name, message)
 
 
-def no_empty_parameter(request: Request) -> None:
-    """Every parameter has a value: ``?limit=`` is refused in the same words as ``?category=``, before the
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    return {p.alias for p in dependant.query_params}.union(*(_query_names(d) for d in dependant.dependencies))
+
+
+def known_parameters_given(request: Request) -> None:
+    """Every parameter is one the route takes (a filter's own plural names too), and has a value: ``?page=2`` is
+    refused as ``/ledger/commitments`` refuses it, and ``?limit=`` in the same words as ``?category=``, before the
     parameters' types are checked (a route's own dependency runs first)."""
+    params = _parameters(request)
+    known = _query_names(request.scope["route"].dependant)
     try:
-        refuse_empty(_parameters(request))
+        if unknown := sorted(set(params) - known - set(LISTS.values())):
+            raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
+        refuse_empty(params)
     except QueryError as exc:
         raise _field_error(exc) from None
 
@@ -181,24 +192,24 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                    for a in shown if a.release_id in summaries]))
 
     routes = Routes(tags=["ledger"])
-    every_value_given = [Depends(no_empty_parameter)]
+    known_and_given = [Depends(known_parameters_given)]
     routes.add_api_route("/ledger/backtest", try_filter, methods=["POST"], response_model=BacktestAnswer,
                          responses=answers(400, 422), openapi_extra=routes.json_body(BacktestRequest),
                          summary="The alerts a filter would have sent since a time, before it is saved")
     routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Commitments the filters select, the latest first")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),
                          summary="One commitment, its history and every announcement of it")
     routes.add_api_route("/ledger/releases", releases, methods=["GET"], response_model=ReleasePage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Releases, the latest first")
     routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], response_model=ReleaseDetail,
                          responses=answers(404),
                          summary="One release's commitments, with their spans in its text")
     routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], response_model=DeadlinePage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Dated deadlines from today (or due_after), soonest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
