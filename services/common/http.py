@@ -305,5 +305,8 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return JSONResponse({"errors": [{"field": "request", "message": str(exc.detail)}]},
-                        status_code=exc.status_code, headers=exc.headers)
+    if exc.status_code == 404 and "route" not in request.scope:  # the router's: no route has this path
+        error = {"field": "path", "message": f"no route {request.url.path}: /openapi.json lists every route"}
+    else:
+        error = {"field": "request", "message": str(exc.detail)}
+    return JSONResponse({"errors": [error]}, status_code=exc.status_code, headers=exc.headers)

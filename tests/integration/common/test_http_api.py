@@ -86,9 +86,11 @@ async def test_a_body_past_the_bound_is_refused_with_a_json_413(server, api_head
 
 
 async def test_an_unknown_route_or_method_is_a_json_error(server, api_headers):
+    """Before: an unknown path was told only "Not Found", in the field "request"."""
     async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.get(f"{server}/nowhere") as resp:
-            assert (resp.status, await resp.json()) == (404, {"errors": [{"field": "request", "message": "Not Found"}]})
+            assert (resp.status, await resp.json()) == (404, {"errors": [{"field": "path", "message": (
+                "no route /nowhere: /openapi.json lists every route")}]})
         async with session.put(f"{server}/releases") as resp:
             assert resp.status == 405 and "POST" in resp.headers["Allow"]
 
