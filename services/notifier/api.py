@@ -59,6 +59,9 @@ class TestOutcome(BaseModel):
     channels: list[ChannelOutcome]
 
 
+NO_OBJECT = {"field": "subscription", "message": "expected a JSON object"}
+
+
 def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
     return errors_response(status, errors)
 
@@ -149,7 +152,9 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await _body(request)
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
+        if not isinstance(data, dict):
+            return _errors(422, [NO_OBJECT])
+        if isinstance(data.get("id"), str):
             writable(store, data["id"])  # the file's: no PUT replaces it either
             if await store.get(data["id"]):
                 return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
@@ -163,7 +168,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         data = await _body(request)
         if not isinstance(data, dict):
-            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+            return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
         old = await store.get(sub_id)
@@ -175,7 +180,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store, sub_id, sub = await find(sub_id)
         data = await _body(request)
         if not isinstance(data, dict):
-            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+            return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": "cannot be changed"}])
         merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}

@@ -139,3 +139,14 @@ async def test_a_pause_names_what_is_wrong_with_its_body(notifier):
                                                                              "message": "unknown field"}])):
         assert await api_call(n, "POST", pause, body) == (422, {"errors": errors}), body
     assert (await n.service.store.get("ct-desk")).paused_until is None
+
+
+async def test_a_body_that_is_no_object_is_told_alike_by_post_put_and_patch(notifier):
+    """Before: ``POST /subscriptions`` answered a list with "expected a mapping" (the subscriptions file's word),
+    ``PUT`` and ``PATCH`` with "expected a JSON object"."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    no_object = (422, {"errors": [{"field": "subscription", "message": "expected a JSON object"}]})
+    for method, path in (("POST", "/subscriptions"), ("PUT", "/subscriptions/ct-desk"),
+                         ("PATCH", "/subscriptions/ct-desk")):
+        assert await api_call(n, method, path, [HOOK]) == no_object, method
