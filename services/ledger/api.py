@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -23,6 +24,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from schemas.classified import Category, Kind
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import ApiError, Routes, answers, field_error
@@ -30,6 +32,7 @@ from services.common.errors import field_errors
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
+from .core.entries import EntryState
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            parse_query, refuse_empty, selector)
@@ -40,7 +43,17 @@ from .reading import deadline_due_on, release_summaries
 from .release_search import release_query, releases_page
 from .store import LedgerStore
 
-Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
+
+def _values(values: type[Enum]) -> str:
+    """The description of a list parameter of an enumeration's values, naming them (not an enum in the document:
+    ``a,b`` is one value of the query string, and two of the list)."""
+    return f"Repeat it, or separate values with commas: {', '.join(str(v.value) for v in values)}."
+
+
+Categories = Annotated[list[str] | None, Query(description=_values(Category))]
+Kinds = Annotated[list[str] | None, Query(description=_values(Kind))]
+States = Annotated[list[str] | None, Query(description=_values(EntryState))]
+
 CALENDAR = "text/calendar; charset=utf-8"
 BACKTEST_SHOWN = 100  # alerts listed in a backtest's answer (all are counted)
 
@@ -79,16 +92,17 @@ def known_parameters_given(request: Request) -> None:
 def ledger_query(
     request: Request,
     counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
-    category: Many = None, kind: Many = None, state: Many = None,
+    category: Categories = None, kind: Kinds = None, state: States = None,
     actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
     keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
     source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
     due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
     due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
-    q: Annotated[str | None, Query(description="Words of the commitment, its actor or its release's title.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description=(
+        "Words of the commitment, its actor or its release's title."))] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(description="``next_cursor`` of the page before.")] = None,
+    cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
 ) -> CommitmentQuery:
     """The query of the request's parameters. The parameters above document them and check their types;
     :func:`parse_query` reads them (repeats, commas, unknown names refused, the window checked)."""

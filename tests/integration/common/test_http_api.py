@@ -216,6 +216,7 @@ async def test_openapi_says_which_operations_need_the_token(server):
         if path == "/healthz" or path.startswith("/unsubscribe/"):
             assert operation["security"] == [], (method, path)
             assert "401" not in operation["responses"], (method, path)
+            assert path != "/healthz" or set(operation["responses"]) == {"200", "503"}
         elif method == "GET":  # open unless PLEDGEWATCH_OPEN_READS=false
             assert operation["security"] == [{}, {"bearerToken": []}], (method, path)
             assert {"401", "429"} <= set(operation["responses"]), (method, path)
@@ -295,3 +296,21 @@ async def test_an_unknown_query_parameter_of_the_releases_list_is_refused(server
             assert resp.status == 422
             assert await resp.json() == {"errors": [{"field": "page", "message": (
                 "not a query parameter (known: cursor, limit, published_after, published_before, q, withdrawn)")}]}
+
+
+async def test_the_ledger_lists_parameters_are_documented_with_the_bounds_and_values_served(server):
+    """Before: ``q`` and ``cursor`` of ``/ledger/commitments`` and ``/ledger/deadlines`` were documented without
+    the 200 and 500 characters past which they are refused, and ``category``, ``kind`` and ``state`` without the
+    values they take."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            paths = (await resp.json())["paths"]
+        async with session.get(f"{server}/ledger/commitments", params={"q": "a" * 201}) as resp:
+            assert (resp.status, (await resp.json())["errors"][0]["field"]) == (422, "q")
+    for path in ("/ledger/commitments", "/ledger/deadlines"):
+        parameters = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        assert parameters["q"]["schema"]["anyOf"][0]["maxLength"] == 200, path
+        assert parameters["cursor"]["schema"]["anyOf"][0]["maxLength"] == 500, path
+        assert "border_security" in parameters["category"]["description"], path
+        assert "demand" in parameters["kind"]["description"], path
+        assert "withdrawn" in parameters["state"]["description"], path
