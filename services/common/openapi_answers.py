@@ -3,18 +3,25 @@
 A route documents what it answers itself (its model, its 404, its 409). What the server's middleware and
 exception handlers answer for any route is added here, from the same rules they follow: the token
 (:func:`~services.common.auth.needs_token`), the name a read without it must be asked under
-(:meth:`~services.common.auth.ApiAuth.host_refusal`), a request body's bounds, Redis unavailable; and every
-error is the one ``Errors`` shape it is served in, never FastAPI's own ``HTTPValidationError``.
+(:meth:`~services.common.auth.ApiAuth.host_refusal`), a request body's bounds, Redis unavailable; every
+error is the one ``Errors`` shape it is served in, never FastAPI's own ``HTTPValidationError``; and a model
+FastAPI could document only as "an object" (its serializer returns a dict) is documented by its fields.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from .api import COMPONENTS
+from pydantic import BaseModel
+
+from .api import COMPONENTS, Errors, component_schemas
 from .auth import ANY_HOST_PATHS, OPEN_PATHS, OPEN_PREFIXES, needs_token
 
 SCHEME = "bearerToken"
+# What pydantic's serialization schema says of a model whose serializer returns a dict (one leaving unset fields
+# out): anything at all. Under the model's name, it stood for the bodies and answers of that model too.
+ANYTHING = {"additionalProperties": True, "type": "object"}
 ERRORS = {"application/json": {"schema": {"$ref": COMPONENTS + "Errors"}}}
 _FASTAPI_ERRORS = ("HTTPValidationError", "ValidationError")
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking again.",
@@ -38,11 +45,15 @@ SERVER_ANSWERS = {
 }
 
 
-def complete(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with its security scheme, each operation's ``security`` and the answers any route may give."""
+def complete(document: dict[str, Any], models: Sequence[type[BaseModel]]) -> dict[str, Any]:
+    """``document`` with its security scheme, each operation's ``security``, the answers any route may give, and
+    the schema of each of ``models`` (the bodies routes read themselves, and what they answer) it lacks."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_ERRORS:
         schemas.pop(name, None)
+    for name, schema in component_schemas([*models, Errors]).items():
+        if schemas.get(name, ANYTHING) == ANYTHING:
+            schemas[name] = schema
     document["components"]["securitySchemes"] = {SCHEME: {
         "type": "http", "scheme": "bearer",
         "description": "The API token (`PLEDGEWATCH_API_TOKEN`). Every write needs it; reads too when "

@@ -314,3 +314,19 @@ async def test_the_ledger_lists_parameters_are_documented_with_the_bounds_and_va
         assert "border_security" in parameters["category"]["description"], path
         assert "demand" in parameters["kind"]["description"], path
         assert "withdrawn" in parameters["state"]["description"], path
+
+
+async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(server):
+    """Before: ``Subscription``, ``ShownSubscription``, ``Filter`` and ``DueThisWeek`` were each documented as
+    ``{"type": "object", "additionalProperties": true}``, anything at all: their serialization schemas, which
+    pydantic cannot derive past the serializer that leaves out unset fields, took the names of the models
+    every body and answer of ``/subscriptions`` refers to."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            schemas = (await resp.json())["components"]["schemas"]
+    assert {"id", "filter", "channels", "mode", "reminders", "timezone"} <= set(schemas["Subscription"]["properties"])
+    assert schemas["Subscription"]["additionalProperties"] is False
+    assert {"origin", "overrides"} <= set(schemas["ShownSubscription"]["properties"])
+    assert {"counter_terrorism", "categories", "min_confidence"} <= set(schemas["Filter"]["properties"])
+    assert "properties" in schemas["DueThisWeek"]
+    assert [name for name, schema in schemas.items() if "properties" not in schema and "enum" not in schema] == []
