@@ -23,7 +23,7 @@ class FieldError(BaseModel):
 
 class Errors(BaseModel):
     """Every 4xx and 5xx answer: what was wrong, a field error each; the server's own answers for any route
-    (413 past the body limit, 500, 503 while Redis is away) one line of text each."""
+    (408 a body too slow, 413 past the body limit, 500, 503 while Redis is away) one line of text each."""
 
     errors: list[FieldError | str]
 
