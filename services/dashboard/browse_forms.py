@@ -9,7 +9,7 @@ YYYY-MM-DD, a range ending before it starts, a page link whose cursor this serve
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -21,6 +21,8 @@ RELEASES_PER_PAGE = 25
 DEADLINES_PER_PAGE = 50
 MAX_WORDS = 200  # characters of the search box, as the ledger's own ``q``
 MAX_CURSOR = 500  # longer than any cursor the ledger gives, as its JSON reads bound it
+MAX_BACK = 20  # pages a page's links know the way back through (each a cursor in the address)
+FIRST_PAGE = "first"  # the first page's place in the way back (it has no cursor; no cursor reads so)
 SHOWS = {"upcoming": "Upcoming, the soonest first", "past": "Passed, the latest first"}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 BAD_CURSOR = "This page link is not one the dashboard gave (its place in the list cannot be read): " \
@@ -36,13 +38,33 @@ class BrowseForm:
     end: str = ""  # its last day ("to")
     show: str = "upcoming"  # deadlines only: upcoming or past
     cursor: str = ""
+    back: str = ""  # the cursors the pages before this one were opened with, the latest last, "."-joined
 
-    def link(self, path: str, cursor: str | None = None) -> str:
-        """The address of this search on ``path``, at the page after ``cursor`` (None: the first page)."""
+    def link(self, path: str, cursor: str | None = None, back: Sequence[str] = ()) -> str:
+        """The address of this search on ``path``, at the page after ``cursor`` (None: the first page), whose
+        way back is ``back``."""
         fields = {"q": self.q, "from": self.start, "to": self.end,
-                  "show": self.show if self.show != "upcoming" else "", "cursor": cursor or ""}
+                  "show": self.show if self.show != "upcoming" else "", "cursor": cursor or "",
+                  "back": ".".join(back)}
         query = urlencode({name: value for name, value in fields.items() if value})
         return f"{path}?{query}" if query else path
+
+    @property
+    def pages_back(self) -> list[str]:
+        return self.back.split(".") if self.back else []
+
+    def next_link(self, path: str, cursor: str) -> str:
+        """The page after this one, at ``cursor``, knowing the way back to this one (and the
+        :data:`MAX_BACK` - 1 pages before it)."""
+        return self.link(path, cursor, [*self.pages_back, self.cursor or FIRST_PAGE][-MAX_BACK:])
+
+    def previous_link(self, path: str) -> str | None:
+        """The page before this one, opened again at the cursor it was opened with; None on the first page and
+        on one past the pages kept (:data:`MAX_BACK`)."""
+        back = self.pages_back
+        if not back:
+            return None
+        return self.link(path, None if back[-1] == FIRST_PAGE else back[-1], back[:-1])
 
     @property
     def filtered(self) -> bool:
@@ -65,7 +87,7 @@ def browse_form(params: Mapping[str, str]) -> BrowseForm:
         return (params.get(name) or "").strip()
 
     return BrowseForm(q=value("q"), start=value("from"), end=value("to"), show=value("show") or "upcoming",
-                      cursor=value("cursor"))
+                      cursor=value("cursor"), back=value("back"))
 
 
 def _days(form: BrowseForm, errors: BrowseErrors) -> tuple[date | None, date | None]:
@@ -93,14 +115,19 @@ def _words(form: BrowseForm, errors: BrowseErrors) -> None:
 
 
 def _cursor(form: BrowseForm, errors: BrowseErrors, read: Callable[[str], object]) -> None:
-    """The form's cursor, if any, read as the ledger reads it (``read``), so that no page is started with one
-    it would refuse."""
-    if not form.cursor:
-        return
+    """The form's cursor, if any, and those of its way back, read as the ledger reads them (``read``), so that no
+    page is started with one it would refuse, nor a link to one written. A way back is the dashboard's only
+    beside a cursor, at most :data:`MAX_BACK` long, starting at the first page when it reaches back that far."""
+    back = form.pages_back
     try:
-        if len(form.cursor) > MAX_CURSOR:
-            raise QueryError("cursor: too long")
-        read(form.cursor)
+        if len(back) > MAX_BACK or (back and not form.cursor):
+            raise QueryError("back: not one the dashboard gave")
+        for i, cursor in enumerate([*back, form.cursor] if form.cursor else []):
+            if i == 0 and cursor == FIRST_PAGE:
+                continue
+            if len(cursor) > MAX_CURSOR:
+                raise QueryError("cursor: too long")
+            read(cursor)
     except QueryError:
         errors.errors.append(("cursor", BAD_CURSOR))
 

@@ -187,7 +187,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         path = request.url.path
         body = render(template, **_common(visitor, api_token, open_reads), path=path, form=form,
                       errors=errors or BrowseErrors(), first_link=form.link(path),
-                      next_link=form.link(path, next_cursor) if next_cursor else None, **context)
+                      previous_link=form.previous_link(path),
+                      next_link=form.next_link(path, next_cursor) if next_cursor else None, **context)
         return respond(request, visitor, body, 400 if errors else 200)
 
     @when_redis_fails(lambda _: "Could not show the releases")

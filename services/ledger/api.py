@@ -5,7 +5,8 @@ GET /ledger/commitments: filtered by every subscription criterion, the deadline 
 GET /ledger/releases: the latest first, each saying whether it is withdrawn (``withdrawn=true|false`` selects by
     it), searched by words of the title or source (``q``) and days of publication (``published_after``,
     ``published_before``); GET /ledger/releases/{release_id}: its commitments with their spans;
-GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first, the same filters;
+GET /ledger/deadlines: dated deadlines from today (or ``due_after``), soonest first (``order=latest``: back from the
+    window's end), the same filters;
 GET /subscriptions/{id}/deadlines.ics: the deadlines that subscription's filter selects, with its reminders;
 POST /ledger/backtest: the alerts a filter would have sent since a time.
 Lists are pages of at most 200 (``limit``), the next one asked for with ``cursor``, as given in ``next_cursor``.
@@ -17,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.dependencies.models import Dependant
@@ -89,33 +90,44 @@ def known_parameters_given(request: Request) -> None:
         raise _field_error(exc) from None
 
 
-def ledger_query(
-    request: Request,
-    counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
-    category: Categories = None, kind: Kinds = None, state: States = None,
-    actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
-    keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
-    source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
-    min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
-    due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
-    due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
-    q: Annotated[str | None, Query(max_length=200, description=(
-        "Words of the commitment, its actor or its release's title."))] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
-) -> CommitmentQuery:
-    """The query of the request's parameters. The parameters above document them and check their types;
-    :func:`parse_query` reads them (repeats, commas, unknown names refused, the window checked)."""
-    try:
-        query = parse_query(_parameters(request))
-        if query.cursor is not None:
-            decode_cursor(query.cursor, 2)  # refused here, not halfway through a page
-        return query
-    except QueryError as exc:
-        raise _field_error(exc) from None
+class LedgerQuery:
+    """The query of a request's parameters; ``also``: those its route reads itself (``order`` of deadlines)."""
+
+    def __init__(self, *also: str) -> None:
+        self.also = also
+
+    def __call__(
+        self,
+        request: Request,
+        counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
+        category: Categories = None, kind: Kinds = None, state: States = None,
+        actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
+        keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
+        source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
+        min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
+        due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
+        due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
+        q: Annotated[str | None, Query(max_length=200, description=(
+            "Words of the commitment, its actor or its release's title."))] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
+    ) -> CommitmentQuery:
+        """The parameters above document them and check their types; :func:`parse_query` reads them (repeats,
+        commas, unknown names refused, the window checked)."""
+        try:
+            query = parse_query(_parameters(request), also=self.also)
+            if query.cursor is not None:
+                decode_cursor(query.cursor, 2)  # refused here, not halfway through a page
+            return query
+        except QueryError as exc:
+            raise _field_error(exc) from None
 
 
-Query_ = Annotated[CommitmentQuery, Depends(ledger_query)]
+Query_ = Annotated[CommitmentQuery, Depends(LedgerQuery())]
+DeadlineQuery = Annotated[CommitmentQuery, Depends(LedgerQuery("order"))]
+DeadlineOrder = Annotated[Literal["soonest", "latest"], Query(description=(
+    "soonest (the default): from the window's start (today, or due_after) on; latest: back from its end "
+    "(due_before, or the farthest deadline). Give the next page the same order as its cursor's page."))]
 
 
 def _json(answer: BaseModel) -> Response:
@@ -171,10 +183,14 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         summary = ReleaseSummary.of_record(release_id, record, entries[0] if entries else None)
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
-    async def deadlines(query: Query_) -> Response:
+    async def deadlines(query: DeadlineQuery, order: DeadlineOrder = "soonest") -> Response:
         if query.due_after is None:
-            query = query.model_copy(update={"due_after": clock().date()})
-        items, next_cursor = deadlines_in(await index().due_order(), query)
+            today = clock().date()
+            if query.due_before is not None and query.due_before < today:
+                raise field_error(422, "due_before", f"is before today ({today}), where the deadlines start unless "
+                                  "due_after is given: give due_after too (such as due_after=2000-01-01)")
+            query = query.model_copy(update={"due_after": today})
+        items, next_cursor = deadlines_in(await index().due_order(), query, latest_first=order == "latest")
         entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
         due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
                            commitment=entries[i.card.key]) for i in items if i.card.key in entries]
@@ -224,7 +240,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="One release's commitments, with their spans in its text")
     routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], response_model=DeadlinePage,
                          dependencies=known_and_given, responses=answers(422),
-                         summary="Dated deadlines from today (or due_after), soonest first")
+                         summary="Dated deadlines from today (or due_after), soonest first or the latest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
                                     **answers(404)},

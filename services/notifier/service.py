@@ -131,6 +131,15 @@ def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis:
     return planned
 
 
+def subscription_records(key: Callable[[str], str], sub_id: str) -> list[str]:
+    """The records the notifier keeps under a subscription's id: what it was told (``notifier:sent``, and the
+    deadlines already past when told, ``notifier:elapsed``), its digest's buffer and last time, and the release
+    versions it was set apart for (``notifier:quarantined``). Deleted with it, and when one of its id is made:
+    nothing else reads them."""
+    records = ("sent", "elapsed", "digest", "digest-last", "quarantined")
+    return [key(f"notifier:{record}:{sub_id}") for record in records]
+
+
 def _match(releases: list[ReleaseClassified], subs: list[Subscription], key: Callable[[str], str]) -> Matching:
     """What each of ``subs`` is told of in each release (those whose matching fails set apart), and the keys of
     each matched subscriber's records (``notifier:sent:<id>``, ``notifier:elapsed:<id>``)."""
@@ -209,7 +218,8 @@ class NotifierService:
                                        kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
                                                                 feed_since_key(streams.key, sub_id),
                                                                 week_key(streams, sub_id),
-                                                                unsubscribed_key(streams.key, sub_id)],
+                                                                unsubscribed_key(streams.key, sub_id),
+                                                                *subscription_records(streams.key, sub_id)],
                                        reminders=ReminderKeys.of(streams.key), clock=self.clock)
         if not self.replica:
             await tell_not_loaded(self.store)

@@ -181,12 +181,12 @@ def decode_cursor(cursor: str, size: int) -> list:  # type: ignore[type-arg]
     raise QueryError("cursor: not one this server gave (ask again without it)")
 
 
-def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
+def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> CommitmentQuery:
     """A query from URL parameters, each a list of its values (``?category=funding&category=training``; a
     value may also list several, comma-separated); a :class:`QueryError` naming the parameter when one is
-    wrong."""
+    wrong. ``also``: parameters the route reads itself (known, and left to it)."""
     singles = ("counter_terrorism", "min_confidence")
-    known = {*LISTS, *singles, "state", "due_after", "due_before", "q", "limit", "cursor"}
+    known = {*LISTS, *singles, "state", "due_after", "due_before", "q", "limit", "cursor", *also}
     unknown = sorted(set(params) - known - set(LISTS.values()))  # a filter's own names (keywords) are taken too
     if unknown:
         raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
@@ -194,6 +194,9 @@ def parse_query(params: dict[str, list[str]]) -> CommitmentQuery:
         twice = next(name for p, name in LISTS.items() if p in params and name in params)
         raise QueryError(f"{twice}: {problem}")
     refuse_empty(params)
+    for name in also:
+        if name in params:
+            _one(params, name)  # a route reads one value: a second is refused, not dropped
     flt: dict[str, object] = {name: _split(params[given]) for p, name in LISTS.items()
                               for given in (p, name) if given in params}
     flt.update({p: _one(params, p) for p in singles if p in params})

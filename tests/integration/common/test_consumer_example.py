@@ -93,3 +93,31 @@ def test_an_event_whose_handling_keeps_failing_is_set_aside_after_its_deliveries
         assert not client.sismember(seen, "a-1")  # never handled: replayable from the aside stream
     finally:
         client.close()
+
+
+def test_entries_a_replica_gone_for_good_left_pending_are_claimed_once_and_fresh_ones_left_to_their_owner(
+        docs_example, settings):
+    """Before: replica-1's entries stayed pending for it forever once it was gone; another name's never read them."""
+    consume = docs_example("consume_stream").consume
+    client = redis.Redis.from_url(settings.redis_url)
+    stream, seen = f"{settings.prefix}alerts", f"{settings.prefix}mine:seen"
+    try:
+        client.xgroup_create(stream, "mine", id="0", mkstream=True)
+        for event_id in ["a-1", "a-2", "a-1", "a-3", "a-4"]:  # a-1 again: a replayed dead letter, say
+            client.xadd(stream, {"__data__": json.dumps(_event(event_id))})
+        [(_, gone)] = client.xreadgroup("mine", "replica-1", {stream: ">"}, count=3)  # read, then gone for good
+        client.xclaim(stream, "mine", "replica-1", min_idle_time=0, message_ids=[i for i, _ in gone],
+                      idle=600_000)  # as if it had died ten minutes ago
+        [(_, [(busy, _)])] = client.xreadgroup("mine", "replica-3", {stream: ">"}, count=1)  # alive, handling a-3
+
+        handled = []
+        consume(client, stream, "mine", "replica-2", lambda event: handled.append(event["id"]), seen=seen,
+                forever=False)
+
+        assert handled == ["a-1", "a-2", "a-4"]
+        pending = client.xpending_range(stream, "mine", min="-", max="+", count=10)
+        assert [(p["message_id"], p["consumer"]) for p in pending] == [(busy, b"replica-3")]
+        consume(client, stream, "mine", "replica-2", handled.append, seen=seen, forever=False)  # a restart
+        assert handled == ["a-1", "a-2", "a-4"]
+    finally:
+        client.close()

@@ -50,6 +50,11 @@ def _next_link(page: str) -> str | None:
     return html.unescape(found.group(1)) if found else None
 
 
+def _previous_link(page: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" rel="prev">Previous page</a>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
 def _release_ids(page: str) -> list[str]:
     listed = page.split('<ol class="browse">', 1)[1].split("</ol>", 1)[0] if '<ol class="browse">' in page else ""
     return re.findall(r'href="/dashboard/releases/([^"]+)"', listed)
@@ -83,7 +88,48 @@ async def test_every_release_once_the_latest_first_by_the_next_page_links_while_
     assert seen == _expected_releases()
     assert [len(_release_ids(p)) for p in pages] == [25, 25, 25, 25, 20]
     assert "3 commitments" in pages[0].split("gov-uk/r119", 1)[1].split("</li>")[0]  # r119: 119 % 3 + 1
-    assert 'href="/dashboard/releases">First page</a>' in pages[1]
+    assert _previous_link(pages[1]) == "/dashboard/releases" and "First page" not in pages[1]  # the same page
+    assert 'href="/dashboard/releases">First page</a>' in pages[2]
+
+
+async def test_the_previous_page_links_go_back_through_the_pages_shown_and_paging_on_repeats_and_skips_nothing(site):
+    """Before: a page past the first linked to the next one and to the first, never to the one before it."""
+    base, store = site
+    forward, link = [], "/dashboard/releases"
+    while link:
+        _, _, page = await _get(base + link)
+        forward.append(_release_ids(page))
+        link, last = _next_link(page), page
+    backward, link, page = [], _previous_link(last), last
+    while link:
+        _, _, page = await _get(base + link)
+        backward.append(_release_ids(page))
+        if len(backward) == 2:  # one arrives, published among the releases of the page before this one
+            among = numbered_release(80, first=FIRST).published_at + timedelta(minutes=1)
+            await store.apply(numbered_release(RELEASES, first=FIRST, published_at=among), now=TODAY)
+        link = _previous_link(page)
+    assert backward[:2] == forward[-2::-1][:2]  # the pages shown, the latest page before first
+    assert backward[-1][0] == forward[0][0] and "First page" not in page and "Previous page" not in page
+    assert "gov-uk/r120" in [r for p in backward[2:] for r in p]  # arrived on a page before: shown there
+    seen, link = [], "/dashboard/releases"
+    while link:  # on from the first page again: every release once, the one arrived in its place
+        _, _, page = await _get(base + link)
+        seen += _release_ids(page)
+        link = _next_link(page)
+    assert seen == _expected_releases()[:39] + ["gov-uk/r120"] + _expected_releases()[39:]
+
+
+async def test_passed_deadlines_go_back_to_the_page_before_as_searched(site):
+    base, _ = site
+    pages, link = [], "/dashboard/deadlines?show=past&q=release"
+    while link and len(pages) < 3:
+        _, _, page = await _get(base + link)
+        pages.append(page)
+        link = _next_link(page)
+    previous = _previous_link(pages[2])
+    assert "show=past" in previous and "q=release" in previous
+    _, _, page = await _get(base + previous)
+    assert _deadlines(page) == _deadlines(pages[1]) and _previous_link(page) == _previous_link(pages[1])
 
 
 async def test_releases_searched_by_words_and_days_each_linking_to_its_page(site):
@@ -130,6 +176,9 @@ async def test_past_deadlines_the_latest_first_and_upcoming_ones_page_without_re
     pytest.param("/dashboard/deadlines?to=2027-13-01", "To: '2027-13-01' is not a day", id="deadlines-month-13"),
     pytest.param("/dashboard/deadlines?show=everything", "Show: 'everything' is not a choice", id="show"),
     pytest.param("/dashboard/deadlines?cursor=" + "A" * 600, BAD_CURSOR, id="cursor-too-long"),
+    pytest.param("/dashboard/releases?back=first", BAD_CURSOR, id="way-back-without-a-cursor"),
+    pytest.param(f"/dashboard/releases?cursor={encode_cursor([1.0, 'gov-uk/r001'])}&back=first.nonsense", BAD_CURSOR,
+                 id="way-back-not-given"),
 ])
 async def test_a_search_that_cannot_be_read_is_a_400_page_saying_why(site, path, message):
     base, _ = site

@@ -186,6 +186,58 @@ async def test_upcoming_deadlines_soonest_first_from_today(ledger):
     assert [d["commitment"]["key"] for d in page["deadlines"]] == ["c-soon"] and page["next_cursor"]
 
 
+async def test_deadlines_the_latest_first_page_by_their_cursor_without_repeats_or_gaps_while_more_arrive(ledger):
+    """Before: ``order`` was no query parameter (422): the deadlines came soonest first only."""
+    service, url = ledger
+    seen, cursor, pages = [], "", 0
+    while True:
+        status, page, _ = await _get(f"{url}/ledger/deadlines?order=latest&limit=1{cursor}")
+        assert status == 200, page
+        seen += [(d["due"], d["commitment"]["key"]) for d in page["deadlines"]]
+        pages += 1
+        if pages == 1:  # one on the day already shown (placed before the cursor) and one still ahead of it
+            await service.store.apply(release(dated("c-zzz", date(2020, 11, 29)), dated("c-mid", date(2018, 6, 1)),
+                                              release_id="gov-uk/late", published_at=LATER), now=NOW)
+        if page["next_cursor"] is None:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == [("2020-11-29", "c-funding"), ("2020-11-29", "c-again"), ("2019-06-01", "c-late"),
+                    ("2018-06-01", "c-mid"), ("2018-02-01", "c-soon")]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order=latest&due_after=2017-01-01&due_before=2019-12-31")
+    assert [(d["due"], d["commitment"]["key"]) for d in page["deadlines"]] == \
+        [("2019-06-01", "c-late"), ("2018-06-01", "c-mid"), ("2018-02-01", "c-soon")]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order=soonest&limit=2")
+    assert [d["commitment"]["key"] for d in page["deadlines"]] == ["c-soon", "c-mid"]
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    pytest.param("/ledger/deadlines?order=newest", "Input should be 'soonest' or 'latest'", id="not-an-order"),
+    pytest.param("/ledger/deadlines?order=", "no value: give one, or leave the parameter out", id="no-value"),
+    pytest.param("/ledger/deadlines?order=latest&order=soonest", "give it once", id="twice"),
+    pytest.param("/ledger/commitments?order=latest", "not a query parameter", id="commitments-take-none"),
+])
+async def test_an_order_of_deadlines_that_cannot_be_read_is_a_422_naming_it(ledger, path, message):
+    _, url = ledger
+    status, answer, _ = await _get(url + path)
+    assert status == 422, answer
+    (error,) = answer["errors"]
+    assert error["field"] == "order" and message in error["message"], error
+
+
+@pytest.mark.parametrize("order", ["soonest", "latest"])
+async def test_deadlines_before_today_asked_without_a_start_are_a_422_not_an_empty_page(ledger, order):
+    """Before: the window started today whatever ``due_before`` said, so the passed deadlines asked for were an
+    empty page, as if there were none."""
+    _, url = ledger
+    status, answer, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_before=2017-12-31")
+    assert status == 422, answer
+    assert answer["errors"] == [{"field": "due_before", "message": (
+        "is before today (2018-01-01), where the deadlines start unless due_after is given: give due_after too "
+        "(such as due_after=2000-01-01)")}]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_after=2000-01-01&due_before=2017-12-31")
+    assert (status, page) == (200, {"deadlines": [], "next_cursor": None})
+
+
 async def test_a_subscriptions_deadlines_as_a_calendar_with_its_reminders(ledger, api_headers):
     service, url = ledger
     from services.notifier.subscriptions import parse_subscription

@@ -11,7 +11,7 @@ import pytest
 
 from samples import dated, release
 
-from notifier_harness import api_call, desk_reminded_soon, fast_config, scheduled, wait_for
+from notifier_harness import api_call, desk_reminded_soon, fast_config, handled, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -112,3 +112,28 @@ async def test_the_workers_beside_a_run_leave_telling_of_file_subscriptions_not_
         await notifier(run_scheduler=False)  # the run's own process
         await notifier(run_scheduler=False, replica=True)  # a worker beside it
     assert len([r for r in caplog.records if "desk" in r.getMessage()]) == 1
+
+
+async def test_deleting_a_subscription_deletes_its_records_what_it_was_told_and_its_digest(
+        notifier, publish_classified):
+    """Each record of a subscription is named by its id; a deleted one's would be kept for ever, never read again
+    (one made again under its id starts anew, as its feed does)."""
+    n = await notifier(http=True, run_scheduler=False)
+    for sub_id in ("desk", "other"):
+        status, _ = await api_call(n, "POST", "/subscriptions", {"id": sub_id, "channels": ["console"],
+                                                                   "mode": "digest", "digest_at": "08:00"})
+        assert status == 201
+    past = datetime.now(timezone.utc).date() - timedelta(days=30)
+    entry = await publish_classified(n.service, release(dated("c-passed", past)))
+    await wait_for(lambda: handled(n.service, entry), what="the release handled")
+    await n.service.send_digests()  # the first look notes the time of each digest
+    streams = n.service.runtime.streams
+    records = ("notifier:sent:{}", "notifier:elapsed:{}", "notifier:digest:{}", "notifier:digest-last:{}",
+               "notifier:quarantined:{}")
+    await streams.client.hset(streams.key("notifier:quarantined:desk"), "gov-uk/iraq-2017/v1", "planning failed")
+    assert all([await streams.client.exists(streams.key(r.format("desk"))) for r in records])
+
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+
+    assert [r for r in records if await streams.client.exists(streams.key(r.format("desk")))] == []
+    assert all([await streams.client.exists(streams.key(r.format("other"))) for r in records[:4]])

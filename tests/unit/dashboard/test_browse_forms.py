@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.dashboard.browse_forms import (BAD_CURSOR, BrowseErrors, BrowseForm, browse_form, deadline_query_of,
-                                             release_query_of)
+from services.dashboard.browse_forms import (BAD_CURSOR, MAX_BACK, BrowseErrors, BrowseForm, browse_form,
+                                             deadline_query_of, release_query_of)
 from services.dashboard.views import PASSED_LABEL, release_rows, timeline
 from services.ledger.core.entries import LedgerEntry
 from services.ledger.core.queries import encode_cursor
@@ -91,7 +91,44 @@ def test_a_page_link_reads_back_as_the_same_search_at_the_next_place():
     assert BrowseForm().link("/dashboard/releases") == "/dashboard/releases"
 
 
-@given(st.dictionaries(st.sampled_from(["q", "from", "to", "show", "cursor", "other"]), st.text(max_size=600)))
+def _form_of(link: str) -> BrowseForm:
+    return browse_form(dict(parse_qsl(urlsplit(link).query)))
+
+
+def test_each_page_links_back_to_the_one_before_it_as_searched_and_the_second_to_the_first():
+    path = "/dashboard/deadlines"
+    first = BrowseForm(q="Home Office", show="past")
+    second = _form_of(first.next_link(path, CURSOR))
+    third = _form_of(second.next_link(path, encode_cursor([1767000000.0, "gov-uk/r009"])))
+    assert first.previous_link(path) is None
+    assert second.previous_link(path) == first.link(path) == "/dashboard/deadlines?q=Home+Office&show=past"
+    assert _form_of(third.previous_link(path)) == second
+    for form in (second, third):
+        deadline_query_of(form, today=TODAY)  # read as the dashboard gave it
+
+
+def test_the_way_back_is_kept_for_the_latest_pages_only_the_first_page_still_linked():
+    path, form = "/dashboard/releases", BrowseForm()
+    for n in range(MAX_BACK + 5):
+        form = _form_of(form.next_link(path, encode_cursor([1767000000.0 - n, f"gov-uk/r{n:03d}"])))
+        release_query_of(form)
+    steps = 0
+    while (link := form.previous_link(path)) is not None:
+        form, steps = _form_of(link), steps + 1
+    assert steps == MAX_BACK and form.cursor and form.link(path) == path  # no way further back but the first page
+
+
+@pytest.mark.parametrize("params", [
+    pytest.param({"back": "first"}, id="without-a-cursor"),
+    pytest.param({"cursor": CURSOR, "back": f"first.{CURSOR}.nonsense"}, id="a-cursor-not-given"),
+    pytest.param({"cursor": CURSOR, "back": f"{CURSOR}.first"}, id="first-not-first"),
+    pytest.param({"cursor": CURSOR, "back": ".".join([CURSOR] * (MAX_BACK + 1))}, id="too-long"),
+])
+def test_a_way_back_the_dashboard_did_not_give_is_refused_as_its_cursor(params):
+    assert errors_of(release_query_of, **params) == [("cursor", BAD_CURSOR)]
+
+
+@given(st.dictionaries(st.sampled_from(["q", "from", "to", "show", "cursor", "back", "other"]), st.text(max_size=600)))
 def test_any_parameters_are_a_query_or_our_own_refusal(params):
     for read in (release_query_of, lambda form: deadline_query_of(form, today=TODAY)):
         try:
