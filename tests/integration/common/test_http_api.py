@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import logging
 import socket
+from unittest.mock import ANY
 
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
 import pytest
-from unittest.mock import ANY
 from openapi_spec_validator import validate
 
 from services.common import http as http_module
@@ -184,6 +184,12 @@ async def test_a_health_check_that_hangs_is_reported_unhealthy_instead_of_hangin
         await http.stop()
 
 
+async def _document(server):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            return await resp.json()
+
+
 def _operations(document):
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
@@ -193,9 +199,7 @@ def _operations(document):
 async def test_every_error_is_documented_in_the_shape_it_is_served(server):
     """Before: FastAPI's own ``HTTPValidationError`` (``{"detail": [...]}``) documented the 422 of most routes,
     while every 422 is served as ``{"errors": [...]}``."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{server}/openapi.json") as resp:
-            document = await resp.json()
+    document = await _document(server)
     assert "HTTPValidationError" not in str(document)
     for path, method, operation in _operations(document):
         for status, answer in operation["responses"].items():
@@ -206,9 +210,7 @@ async def test_every_error_is_documented_in_the_shape_it_is_served(server):
 
 async def test_openapi_says_which_operations_need_the_token(server):
     """Before: no security scheme and no ``security`` anywhere; a write's 401 and 429 mostly undocumented."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{server}/openapi.json") as resp:
-            document = await resp.json()
+    document = await _document(server)
     validate(document)
     assert document["components"]["securitySchemes"] == {
         "bearerToken": {"type": "http", "scheme": "bearer", "description": ANY}}
@@ -230,9 +232,7 @@ async def test_openapi_says_which_operations_need_the_token(server):
 
 async def test_every_status_a_client_meets_is_documented_for_its_operation(server, api_headers):
     """Each answer of a few requests any client may send, against the operation /openapi.json gives for it."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{server}/openapi.json") as resp:
-            paths = (await resp.json())["paths"]
+    paths = (await _document(server))["paths"]
     sub = {"id": "doc-1", "channels": [{"console": {}}]}
     asked = [  # (method, the path as sent, its template, headers, body)
         ("POST", "/subscriptions", "/subscriptions", {}, sub),  # no token: 401
@@ -321,9 +321,7 @@ async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(ser
     ``{"type": "object", "additionalProperties": true}``, anything at all: their serialization schemas, which
     pydantic cannot derive past the serializer that leaves out unset fields, took the names of the models
     every body and answer of ``/subscriptions`` refers to."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{server}/openapi.json") as resp:
-            schemas = (await resp.json())["components"]["schemas"]
+    schemas = (await _document(server))["components"]["schemas"]
     assert {"id", "filter", "channels", "mode", "reminders", "timezone"} <= set(schemas["Subscription"]["properties"])
     assert schemas["Subscription"]["additionalProperties"] is False
     assert {"origin", "overrides"} <= set(schemas["ShownSubscription"]["properties"])
