@@ -6,6 +6,7 @@ itself; :meth:`Routes.json_body` still puts the body's pydantic model in the Ope
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,7 +23,7 @@ class FieldError(BaseModel):
 
 class Errors(BaseModel):
     """Every 4xx and 5xx answer: what was wrong, a field error each; the server's own answers for any route
-    (413 past the body limit, 500, 503 while Redis is away) one line of text each."""
+    (408 a body too slow, 413 past the body limit, 500, 503 while Redis is away) one line of text each."""
 
     errors: list[FieldError | str]
 
@@ -53,16 +54,23 @@ def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 class Routes(APIRouter):
-    """An APIRouter that remembers the models of the bodies its routes read themselves."""
+    """An APIRouter that remembers the models of the bodies its routes read themselves, and of their answers."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.body_models: list[type[BaseModel]] = []
+        self.answer_models: list[type[BaseModel]] = []
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().add_api_route(path, endpoint, **kwargs)
+        models = [kwargs.get("response_model"), *(a.get("model") for a in (kwargs.get("responses") or {}).values())]
+        self.answer_models += [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]
 
     def include(self, other: Routes) -> None:
-        """``other``'s routes, and the bodies they document, served here too."""
+        """``other``'s routes, and the bodies and answers they document, served here too."""
         self.include_router(other)
         self.body_models += other.body_models
+        self.answer_models += other.answer_models
 
     def json_body(self, model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
         """``openapi_extra`` documenting a JSON request body of ``model``."""

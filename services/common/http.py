@@ -32,8 +32,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from pledgewatch import __version__
 
 from .answer_bound import AnswerBound, RedisNotAsked, not_answering
-from .api import ApiError, Routes, component_schemas
+from .api import ApiError, Routes
 from .errors import readable_message
+from .openapi_answers import complete
 from .redis_refusals import redis_unavailable
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
@@ -176,7 +177,7 @@ class HttpServer:
         self.app.openapi = self._openapi  # type: ignore[method-assign]
         self.app.add_api_route("/healthz", self._health, methods=["GET"], response_model=HealthReport,
                                responses={503: {"model": HealthReport}}, summary="Health of each service")
-        self._body_models: list[type[BaseModel]] = []
+        self._models: list[type[BaseModel]] = []  # for the document: bodies routes read themselves, answers
         self._checks: dict[str, HealthCheck] = {}
         self._workers: WorkersReport | None = None
         self._server: uvicorn.Server | None = None
@@ -184,7 +185,7 @@ class HttpServer:
 
     def add_routes(self, routes: Routes) -> None:
         self.app.include_router(routes)
-        self._body_models += routes.body_models
+        self._models += routes.body_models + routes.answer_models
         self.app.openapi_schema = None
 
     def add_check(self, name: str, check: HealthCheck) -> None:
@@ -261,9 +262,7 @@ class HttpServer:
             document = get_openapi(title=self.app.title, version=self.app.version, routes=self.app.routes,
                                    description="pledgewatch's HTTP API: releases in, subscriptions, the "
                                                "commitments ledger.")
-            schemas = document.setdefault("components", {}).setdefault("schemas", {})
-            schemas.update({k: v for k, v in component_schemas(self._body_models).items() if k not in schemas})
-            self.app.openapi_schema = document
+            self.app.openapi_schema = complete(document, self._models)
         return self.app.openapi_schema
 
 
@@ -303,5 +302,8 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return JSONResponse({"errors": [{"field": "request", "message": str(exc.detail)}]},
-                        status_code=exc.status_code, headers=exc.headers)
+    if exc.status_code == 404 and "route" not in request.scope:  # the router's: no route has this path
+        error = {"field": "path", "message": f"no route {request.url.path}: /openapi.json lists every route"}
+    else:
+        error = {"field": "request", "message": str(exc.detail)}
+    return JSONResponse({"errors": [error]}, status_code=exc.status_code, headers=exc.headers)

@@ -54,8 +54,10 @@ class HeadAsGet(HttpMiddleware):
 
 class MethodsOfPath(HttpMiddleware):
     """Answers ``OPTIONS`` with 204 and an ``Allow`` header of every method the path takes (RFC 9110 9.3.7),
-    and makes a 405's ``Allow`` name them all. The router alone answers OPTIONS with 405, and names in a 405
-    only the methods of the first route of the path. An unknown path goes on to the router's 404."""
+    and a method it does not take with 405, the same header and a message naming them. The router alone
+    answers OPTIONS with 405, and names in a 405 only the methods of the first route of the path; and, outside
+    the token check, a method that cannot work is told so before a token is asked for. An unknown path goes on
+    to the router's 404."""
 
     def __init__(self, app: ASGIApp, router: Router) -> None:
         super().__init__(app)
@@ -71,18 +73,18 @@ class MethodsOfPath(HttpMiddleware):
         return methods | {"OPTIONS"} if methods else methods
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] == "OPTIONS" and (allowed := self.allowed(scope)):
-            await Response(status_code=204, headers={"Allow": ", ".join(sorted(allowed))})(scope, receive, send)
+        allowed = self.allowed(scope)
+        if not allowed or scope["method"] in allowed and scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
             return
-
-        async def allow_named_in_full(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 405:
-                allow = ", ".join(sorted(self.allowed(scope))).encode()
-                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"allow"]
-                message = {**message, "headers": [*headers, (b"allow", allow)]}
-            await send(message)
-
-        await self.app(scope, receive, allow_named_in_full)
+        allow = ", ".join(sorted(allowed))
+        if scope["method"] == "OPTIONS":
+            answer: Response = Response(status_code=204, headers={"Allow": allow})
+        else:
+            answer = JSONResponse({"errors": [{"field": "method", "message": (
+                f"{scope['path']} does not take {scope['method']}; it takes {allow}")}]},
+                status_code=405, headers={"Allow": allow})
+        await answer(scope, receive, send)
 
 
 class BodyTooSlow(Exception):

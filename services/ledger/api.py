@@ -17,12 +17,15 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from enum import Enum
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from schemas.classified import Category, Kind
 from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import ApiError, Routes, answers, field_error
@@ -30,8 +33,9 @@ from services.common.errors import field_errors
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
+from .core.entries import EntryState
 from .core.calendar_feed import deadlines_calendar
-from .core.queries import (MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
+from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            parse_query, refuse_empty, selector)
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
@@ -40,7 +44,17 @@ from .reading import deadline_due_on, release_summaries
 from .release_search import release_query, releases_page
 from .store import LedgerStore
 
-Many = Annotated[list[str] | None, Query(description="Repeat it, or separate values with commas.")]
+
+def _values(values: type[Enum]) -> str:
+    """The description of a list parameter of an enumeration's values, naming them (not an enum in the document:
+    ``a,b`` is one value of the query string, and two of the list)."""
+    return f"Repeat it, or separate values with commas: {', '.join(str(v.value) for v in values)}."
+
+
+Categories = Annotated[list[str] | None, Query(description=_values(Category))]
+Kinds = Annotated[list[str] | None, Query(description=_values(Kind))]
+States = Annotated[list[str] | None, Query(description=_values(EntryState))]
+
 CALENDAR = "text/calendar; charset=utf-8"
 BACKTEST_SHOWN = 100  # alerts listed in a backtest's answer (all are counted)
 
@@ -57,11 +71,21 @@ def _field_error(exc: QueryError) -> ApiError:
     return field_error(422, name, message)
 
 
-def no_empty_parameter(request: Request) -> None:
-    """Every parameter has a value: ``?limit=`` is refused in the same words as ``?category=``, before the
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    return {p.alias for p in dependant.query_params}.union(*(_query_names(d) for d in dependant.dependencies))
+
+
+def known_parameters_given(request: Request) -> None:
+    """Every parameter is one the route takes (a filter's own plural names too), and has a value: ``?page=2`` is
+    refused as ``/ledger/commitments`` refuses it, and ``?limit=`` in the same words as ``?category=``, before the
     parameters' types are checked (a route's own dependency runs first)."""
+    params = _parameters(request)
+    known = _query_names(request.scope["route"].dependant)
     try:
-        refuse_empty(_parameters(request))
+        if unknown := sorted(set(params) - known - set(LISTS.values())):
+            raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
+        refuse_empty(params)
     except QueryError as exc:
         raise _field_error(exc) from None
 
@@ -76,16 +100,17 @@ class LedgerQuery:
         self,
         request: Request,
         counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
-        category: Many = None, kind: Many = None, state: Many = None,
+        category: Categories = None, kind: Kinds = None, state: States = None,
         actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
         keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
         source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
         min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
         due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
         due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
-        q: Annotated[str | None, Query(description="Words of the commitment, its actor or its release's title.")] = None,
+        q: Annotated[str | None, Query(max_length=200, description=(
+            "Words of the commitment, its actor or its release's title."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-        cursor: Annotated[str | None, Query(description="``next_cursor`` of the page before.")] = None,
+        cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
         """The parameters above document them and check their types; :func:`parse_query` reads them (repeats,
         commas, unknown names refused, the window checked)."""
@@ -197,24 +222,24 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                    for a in shown if a.release_id in summaries]))
 
     routes = Routes(tags=["ledger"])
-    every_value_given = [Depends(no_empty_parameter)]
+    known_and_given = [Depends(known_parameters_given)]
     routes.add_api_route("/ledger/backtest", try_filter, methods=["POST"], response_model=BacktestAnswer,
                          responses=answers(400, 422), openapi_extra=routes.json_body(BacktestRequest),
                          summary="The alerts a filter would have sent since a time, before it is saved")
     routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Commitments the filters select, the latest first")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),
                          summary="One commitment, its history and every announcement of it")
     routes.add_api_route("/ledger/releases", releases, methods=["GET"], response_model=ReleasePage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Releases, the latest first")
     routes.add_api_route("/ledger/releases/{release_id:path}", release, methods=["GET"], response_model=ReleaseDetail,
                          responses=answers(404),
                          summary="One release's commitments, with their spans in its text")
     routes.add_api_route("/ledger/deadlines", deadlines, methods=["GET"], response_model=DeadlinePage,
-                         dependencies=every_value_given, responses=answers(422),
+                         dependencies=known_and_given, responses=answers(422),
                          summary="Dated deadlines from today (or due_after), soonest first or the latest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},

@@ -11,13 +11,14 @@ as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from fastapi import Path, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
@@ -46,6 +47,8 @@ class SubscriptionList(BaseModel):
 
 
 class PauseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     until: AwareDatetime | date = Field(description="A time with its zone, or a date alone: the start of that day, "
                                         "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
 
@@ -54,6 +57,9 @@ class TestOutcome(BaseModel):
     subscription: str
     delivered: bool  # through every channel
     channels: list[ChannelOutcome]
+
+
+NO_OBJECT = {"field": "subscription", "message": "expected a JSON object"}
 
 
 def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
@@ -116,7 +122,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         if owned := store.file_owns(sub_id):
             raise field_error(409, "id", owned)
 
-    async def save(store: SubscriptionStore, data: Any, *, status_new: int = 201, new_pause: bool = True,
+    async def save(store: SubscriptionStore, data: Any, *, new_pause: bool = True,
                    old: Subscription | None = None) -> JSONResponse:
         """Validate and store; ``new_pause``: the pause is new input, so it must not be in the past; ``old``:
         the stored version, whose channels are not judged again as new input."""
@@ -128,8 +134,10 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         if refused := refused_targets(sub, url_refusal, kept):
             return _errors(422, refused)
         writable(store, sub.id)
-        created = await store.put(sub)
-        return JSONResponse(_public(sub, "api"), status_code=status_new if created else 200)
+        if await store.put(sub):
+            return JSONResponse(_public(sub, "api"), status_code=201,
+                                headers={"Location": f"/subscriptions/{quote(sub.id, safe='')}"})
+        return JSONResponse(_public(sub, "api"))
 
     async def list_all() -> JSONResponse:
         store = get_store()
@@ -144,7 +152,9 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def create(request: Request) -> JSONResponse:
         store, data = get_store(), await _body(request)
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
+        if not isinstance(data, dict):
+            return _errors(422, [NO_OBJECT])
+        if isinstance(data.get("id"), str):
             writable(store, data["id"])  # the file's: no PUT replaces it either
             if await store.get(data["id"]):
                 return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
@@ -158,7 +168,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store = get_store()
         data = await _body(request)
         if not isinstance(data, dict):
-            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+            return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": f"does not match the URL ({sub_id!r})"}])
         old = await store.get(sub_id)
@@ -170,7 +180,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         store, sub_id, sub = await find(sub_id)
         data = await _body(request)
         if not isinstance(data, dict):
-            return _errors(422, [{"field": "subscription", "message": "expected a JSON object"}])
+            return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
             return _errors(422, [{"field": "id", "message": "cannot be changed"}])
         merged = {**json.loads(sub.stored()), **_keep_secrets(data, sub)}
@@ -185,8 +195,15 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
     async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
         data = await _body(request) if await request.body() else {}
+        if not isinstance(data, dict):
+            return _errors(422, [{"field": "body", "message": 'expected a JSON object, {"until": …}'}])
+        problems = [{"field": name, "message": "unknown field"} for name in data if name != "until"]
+        if not problems and "until" not in data:
+            problems = [{"field": "until", "message": "Field required"}]
+        if problems:
+            return _errors(422, problems)
         try:
-            when = pause_end(data.get("until") if isinstance(data, dict) else None)
+            when = pause_end(data["until"])
         except ValueError as exc:
             return _errors(422, [{"field": "until", "message": str(exc)}])
         problem = pause_problem(when, now=clock())
@@ -208,13 +225,16 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     routes = Routes(tags=["subscriptions"])
     one, shown = "/subscriptions/{id}", {"response_model": ShownSubscription}
+    created = {"description": "Created", "headers": {"Location": {
+        "description": "Its path: /subscriptions/{id}.", "schema": {"type": "string"}}}}
     routes.add_api_route("/subscriptions", list_all, methods=["GET"], response_model=SubscriptionList,
                          summary="Every subscription, the file's first")
     routes.add_api_route("/subscriptions", create, methods=["POST"], status_code=201, **shown,
-                         responses=answers(400, 409, 422), openapi_extra=routes.json_body(Subscription),
+                         responses={201: created, **answers(400, 409, 422)}, openapi_extra=routes.json_body(Subscription),
                          summary="Create a subscription")
     routes.add_api_route(one, show, methods=["GET"], **shown, responses=answers(404), summary="One subscription")
-    routes.add_api_route(one, replace, methods=["PUT"], **shown, responses=answers(400, 409, 422),
+    routes.add_api_route(one, replace, methods=["PUT"], **shown,
+                         responses={201: {"model": ShownSubscription, **created}, **answers(400, 409, 422)},
                          openapi_extra=routes.json_body(Subscription), summary="Create or replace a subscription")
     routes.add_api_route(one, patch, methods=["PATCH"], **shown, responses=answers(400, 404, 409, 422),
                          openapi_extra=routes.json_body(Subscription),

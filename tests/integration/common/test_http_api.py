@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+from unittest.mock import ANY
 
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
@@ -85,9 +86,11 @@ async def test_a_body_past_the_bound_is_refused_with_a_json_413(server, api_head
 
 
 async def test_an_unknown_route_or_method_is_a_json_error(server, api_headers):
+    """Before: an unknown path was told only "Not Found", in the field "request"."""
     async with aiohttp.ClientSession(headers=api_headers) as session:
         async with session.get(f"{server}/nowhere") as resp:
-            assert (resp.status, await resp.json()) == (404, {"errors": [{"field": "request", "message": "Not Found"}]})
+            assert (resp.status, await resp.json()) == (404, {"errors": [{"field": "path", "message": (
+                "no route /nowhere: /openapi.json lists every route")}]})
         async with session.put(f"{server}/releases") as resp:
             assert resp.status == 405 and "POST" in resp.headers["Allow"]
 
@@ -147,7 +150,7 @@ async def test_options_names_the_methods_of_a_path_and_404s_an_unknown_one(serve
         async with session.post(f"{server}/healthz") as resp:
             assert resp.status == 405
             assert resp.headers["Allow"] == "GET, HEAD, OPTIONS"
-            assert (await resp.json())["errors"][0]["message"] == "Method Not Allowed"
+            assert (await resp.json())["errors"][0]["message"] == "/healthz does not take POST; it takes GET, HEAD, OPTIONS"
         async with session.post(f"{server}/subscriptions/s-1") as resp:  # not only the first route's GET
             assert resp.status == 405
             assert resp.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
@@ -179,3 +182,149 @@ async def test_a_health_check_that_hangs_is_reported_unhealthy_instead_of_hangin
                     "frozen": f"no answer within {HEALTH_CHECK_SECONDS:g} s", "other": "ok"}}
     finally:
         await http.stop()
+
+
+async def _document(server):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            return await resp.json()
+
+
+def _operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path, method.upper(), operation
+
+
+async def test_every_error_is_documented_in_the_shape_it_is_served(server):
+    """Before: FastAPI's own ``HTTPValidationError`` (``{"detail": [...]}``) documented the 422 of most routes,
+    while every 422 is served as ``{"errors": [...]}``."""
+    document = await _document(server)
+    assert "HTTPValidationError" not in str(document)
+    for path, method, operation in _operations(document):
+        for status, answer in operation["responses"].items():
+            if status.startswith(("4", "5")) and path != "/healthz" and "application/json" in answer.get("content", {}):
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Errors"}, (method, path, status)
+
+
+async def test_openapi_says_which_operations_need_the_token(server):
+    """Before: no security scheme and no ``security`` anywhere; a write's 401 and 429 mostly undocumented."""
+    document = await _document(server)
+    validate(document)
+    assert document["components"]["securitySchemes"] == {
+        "bearerToken": {"type": "http", "scheme": "bearer", "description": ANY}}
+    for path, method, operation in _operations(document):
+        if path == "/healthz" or path.startswith("/unsubscribe/"):
+            assert operation["security"] == [], (method, path)
+            assert "401" not in operation["responses"], (method, path)
+            assert path != "/healthz" or set(operation["responses"]) == {"200", "503"}
+        elif method == "GET":  # open unless PLEDGEWATCH_OPEN_READS=false
+            assert operation["security"] == [{}, {"bearerToken": []}], (method, path)
+            assert {"401", "429"} <= set(operation["responses"]), (method, path)
+        else:
+            assert operation["security"] == [{"bearerToken": []}], (method, path)
+            assert {"401", "429"} <= set(operation["responses"]), (method, path)
+        assert "503" in operation["responses"], (method, path)
+        if "requestBody" in operation:
+            assert {"400", "408", "413"} <= set(operation["responses"]), (method, path)
+
+
+async def test_every_status_a_client_meets_is_documented_for_its_operation(server, api_headers):
+    """Each answer of a few requests any client may send, against the operation /openapi.json gives for it."""
+    paths = (await _document(server))["paths"]
+    sub = {"id": "doc-1", "channels": [{"console": {}}]}
+    asked = [  # (method, the path as sent, its template, headers, body)
+        ("POST", "/subscriptions", "/subscriptions", {}, sub),  # no token: 401
+        ("POST", "/subscriptions", "/subscriptions", api_headers, b"{x"),  # not JSON: 400
+        ("PUT", "/subscriptions/doc-2", "/subscriptions/{id}", api_headers, {**sub, "id": "doc-2"}),  # made: 201
+        ("PUT", "/subscriptions/doc-2", "/subscriptions/{id}", api_headers, {**sub, "id": "doc-2"}),  # replaced: 200
+        ("PUT", "/subscriptions/doc-3", "/subscriptions/{id}", api_headers, {"id": "doc-3", "mode": "x"}),  # 422
+        ("GET", "/subscriptions/nosuch", "/subscriptions/{id}", {"Host": "rebound.example"}, None),  # 421
+        ("GET", "/ledger/releases?limit=0", "/ledger/releases", {}, None),  # 422
+        ("POST", "/ledger/backtest", "/ledger/backtest", api_headers, b"[" * 40),  # too deep: 400
+        ("DELETE", "/subscriptions/nosuch", "/subscriptions/{id}", api_headers, None),  # 404
+    ]
+    async with aiohttp.ClientSession() as session:
+        for method, sent, template, headers, body in asked:
+            payload = {"data": body} if isinstance(body, bytes) else {"json": body} if body is not None else {}
+            async with session.request(method, f"{server}{sent}", headers=headers, **payload) as resp:
+                documented = paths[template][method.lower()]["responses"]
+                assert str(resp.status) in documented, (method, sent, resp.status, sorted(documented))
+
+
+async def test_a_subscription_created_says_where_it_is(server, api_headers):
+    """Before: ``201 Created`` with no ``Location``, from POST and from a PUT that made the subscription."""
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.post(f"{server}/subscriptions", json={"id": "loc-1", "channels": [{"console": {}}]}) as resp:
+            assert resp.status == 201
+            assert resp.headers["Location"] == "/subscriptions/loc-1"
+        async with session.get(f"{server}{resp.headers['Location']}") as resp:
+            assert (resp.status, (await resp.json())["id"]) == (200, "loc-1")
+        made = {"id": "loc-2", "channels": [{"console": {}}]}
+        async with session.put(f"{server}/subscriptions/loc-2", json=made) as resp:
+            assert resp.status == 201
+            assert resp.headers["Location"] == "/subscriptions/loc-2"
+        async with session.put(f"{server}/subscriptions/loc-2", json=made) as resp:  # replaced, not made
+            assert resp.status == 200 and "Location" not in resp.headers
+        async with session.get(f"{server}/openapi.json") as resp:
+            paths = (await resp.json())["paths"]
+    for method in ("post", "put"):
+        operation = paths["/subscriptions" if method == "post" else "/subscriptions/{id}"][method]
+        assert "Location" in operation["responses"]["201"]["headers"], method
+
+
+async def test_a_method_a_path_does_not_take_is_a_405_before_any_token_is_asked_for(server):
+    """Before: without a token, ``DELETE /releases`` was a 401 asking for one, and with it a 405: a client fixing
+    its token learnt only then that the method was wrong. The 405 said only "Method Not Allowed"."""
+    async with aiohttp.ClientSession() as anonymous:
+        for method, path, allowed in (("DELETE", "/releases", "OPTIONS, POST"),
+                                      ("POST", "/ledger/commitments", "GET, HEAD, OPTIONS"),
+                                      ("PUT", "/subscriptions", "GET, HEAD, OPTIONS, POST")):
+            async with anonymous.request(method, f"{server}{path}") as resp:
+                assert resp.status == 405, (method, path)
+                assert resp.headers["Allow"] == allowed
+                assert await resp.json() == {"errors": [{"field": "method", "message": (
+                    f"{path} does not take {method}; it takes {allowed}")}]}
+
+
+async def test_an_unknown_query_parameter_of_the_releases_list_is_refused(server):
+    """Before: ``/ledger/releases?page=2`` answered the first page, as if ``page`` were understood, where
+    ``/ledger/commitments`` and ``/ledger/deadlines`` refuse a parameter they do not know."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/ledger/releases?page=2") as resp:
+            assert resp.status == 422
+            assert await resp.json() == {"errors": [{"field": "page", "message": (
+                "not a query parameter (known: cursor, limit, published_after, published_before, q, withdrawn)")}]}
+
+
+async def test_the_ledger_lists_parameters_are_documented_with_the_bounds_and_values_served(server):
+    """Before: ``q`` and ``cursor`` of ``/ledger/commitments`` and ``/ledger/deadlines`` were documented without
+    the 200 and 500 characters past which they are refused, and ``category``, ``kind`` and ``state`` without the
+    values they take."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server}/openapi.json") as resp:
+            paths = (await resp.json())["paths"]
+        async with session.get(f"{server}/ledger/commitments", params={"q": "a" * 201}) as resp:
+            assert (resp.status, (await resp.json())["errors"][0]["field"]) == (422, "q")
+    for path in ("/ledger/commitments", "/ledger/deadlines"):
+        parameters = {p["name"]: p for p in paths[path]["get"]["parameters"]}
+        assert parameters["q"]["schema"]["anyOf"][0]["maxLength"] == 200, path
+        assert parameters["cursor"]["schema"]["anyOf"][0]["maxLength"] == 500, path
+        assert "border_security" in parameters["category"]["description"], path
+        assert "demand" in parameters["kind"]["description"], path
+        assert "withdrawn" in parameters["state"]["description"], path
+
+
+async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(server):
+    """Before: ``Subscription``, ``ShownSubscription``, ``Filter`` and ``DueThisWeek`` were each documented as
+    ``{"type": "object", "additionalProperties": true}``, anything at all: their serialization schemas, which
+    pydantic cannot derive past the serializer that leaves out unset fields, took the names of the models
+    every body and answer of ``/subscriptions`` refers to."""
+    schemas = (await _document(server))["components"]["schemas"]
+    assert {"id", "filter", "channels", "mode", "reminders", "timezone"} <= set(schemas["Subscription"]["properties"])
+    assert schemas["Subscription"]["additionalProperties"] is False
+    assert {"origin", "overrides"} <= set(schemas["ShownSubscription"]["properties"])
+    assert {"counter_terrorism", "categories", "min_confidence"} <= set(schemas["Filter"]["properties"])
+    assert "properties" in schemas["DueThisWeek"]
+    assert [name for name, schema in schemas.items() if "properties" not in schema and "enum" not in schema] == []

@@ -124,3 +124,29 @@ async def test_a_put_or_patch_takes_a_paused_until_as_a_pause_does(notifier, met
     assert (status, shown["errors"][0]["field"]) == (422, "paused_until"), shown
     assert shown["errors"][0]["message"].startswith("not a date or a time with a zone"), shown
     assert (await n.service.store.get("ct-desk")).paused_until == datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+async def test_a_pause_names_what_is_wrong_with_its_body(notifier):
+    """Before: a pause with no body, ``{}`` or a list was told "until: not a date or a time with a zone", and a
+    misspelled field beside ``until`` was ignored, where every other body names an unknown field."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    pause = "/subscriptions/ct-desk/pause"
+    for body, errors in ((None, [{"field": "until", "message": "Field required"}]),
+                         ({}, [{"field": "until", "message": "Field required"}]),
+                         ([1], [{"field": "body", "message": 'expected a JSON object, {"until": …}'}]),
+                         ({"until": "2030-01-01", "untill": "2031-01-01"}, [{"field": "untill",
+                                                                             "message": "unknown field"}])):
+        assert await api_call(n, "POST", pause, body) == (422, {"errors": errors}), body
+    assert (await n.service.store.get("ct-desk")).paused_until is None
+
+
+async def test_a_body_that_is_no_object_is_told_alike_by_post_put_and_patch(notifier):
+    """Before: ``POST /subscriptions`` answered a list with "expected a mapping" (the subscriptions file's word),
+    ``PUT`` and ``PATCH`` with "expected a JSON object"."""
+    n = await notifier(http=True)
+    assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 201
+    no_object = (422, {"errors": [{"field": "subscription", "message": "expected a JSON object"}]})
+    for method, path in (("POST", "/subscriptions"), ("PUT", "/subscriptions/ct-desk"),
+                         ("PATCH", "/subscriptions/ct-desk")):
+        assert await api_call(n, method, path, [HOOK]) == no_object, method

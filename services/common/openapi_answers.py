@@ -1,0 +1,85 @@
+"""The answers every route may give besides its own, written into the OpenAPI document in one place.
+
+A route documents what it answers itself (its model, its 404, its 409). What the server's middleware and
+exception handlers answer for any route is added here, from the same rules they follow: the token
+(:func:`~services.common.auth.needs_token`), the name a read without it must be asked under
+(:meth:`~services.common.auth.ApiAuth.host_refusal`), a request body's bounds, Redis unavailable; every
+error is the one ``Errors`` shape it is served in, never FastAPI's own ``HTTPValidationError``; and a model
+FastAPI could document only as "an object" (its serializer returns a dict) is documented by its fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from .api import COMPONENTS, Errors, component_schemas
+from .auth import ANY_HOST_PATHS, OPEN_PATHS, OPEN_PREFIXES, needs_token
+
+SCHEME = "bearerToken"
+# What pydantic's serialization schema says of a model whose serializer returns a dict (one leaving unset fields
+# out): anything at all. Under the model's name, it stood for the bodies and answers of that model too.
+ANYTHING = {"additionalProperties": True, "type": "object"}
+ERRORS = {"application/json": {"schema": {"$ref": COMPONENTS + "Errors"}}}
+_FASTAPI_ERRORS = ("HTTPValidationError", "ValidationError")
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking again.",
+                                "schema": {"type": "integer"}}}
+
+TOKEN_ANSWERS = {
+    "401": ("No API token, or a wrong one (with `WWW-Authenticate: Bearer`).", {}),
+    "429": ("Too many wrong API tokens from this address lately: refused until `Retry-After`.", _RETRY_AFTER),
+}
+HOST_ANSWER = {"421": ("Asked without the API token under a name that is not this server's "
+                       "(`PLEDGEWATCH_ALLOWED_HOSTS`).", {})}
+BODY_ANSWERS = {
+    "400": ("The body is not JSON, or is past the JSON bounds (nested deeper than 32 levels, an integer of "
+            "more than 19 digits).", {}),
+    "408": ("The body was not received in full within 60 s of the request's head.", {}),
+    "413": ("The body is over 4 MiB.", {}),
+}
+SERVER_ANSWERS = {
+    "500": ("Redis refused a command as wrong: a bug of the server's, logged; not worth a retry.", {}),
+    "503": ("Redis cannot be reached, cannot take the work for now, or did not answer in time.", _RETRY_AFTER),
+}
+
+
+def complete(document: dict[str, Any], models: Sequence[type[BaseModel]]) -> dict[str, Any]:
+    """``document`` with its security scheme, each operation's ``security``, the answers any route may give, and
+    the schema of each of ``models`` (the bodies routes read themselves, and what they answer) it lacks."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FASTAPI_ERRORS:
+        schemas.pop(name, None)
+    for name, schema in component_schemas([*models, Errors]).items():
+        if schemas.get(name, ANYTHING) == ANYTHING:
+            schemas[name] = schema
+    document["components"]["securitySchemes"] = {SCHEME: {
+        "type": "http", "scheme": "bearer",
+        "description": "The API token (`PLEDGEWATCH_API_TOKEN`). Every write needs it; reads too when "
+                       "`PLEDGEWATCH_OPEN_READS=false`."}}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            _complete_operation(path, method, operation)
+    return document
+
+
+def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+    always = needs_token(method, path, open_reads=True)
+    sometimes = needs_token(method, path, open_reads=False)
+    operation["security"] = [{SCHEME: []}] if always else [{}, {SCHEME: []}] if sometimes else []
+    answers = operation.setdefault("responses", {})
+    for answer in answers.values():
+        if "HTTPValidationError" in str(answer.get("content")):
+            answer["content"] = ERRORS
+    added = {} if path in OPEN_PATHS else dict(SERVER_ANSWERS)  # a health check answers its own 503, never a 500
+    if sometimes:
+        added |= TOKEN_ANSWERS
+    if not always and not (path in OPEN_PATHS or path in ANY_HOST_PATHS or path.startswith(OPEN_PREFIXES)):
+        added |= HOST_ANSWER
+    if "requestBody" in operation:
+        added |= BODY_ANSWERS
+    for status, (description, headers) in added.items():
+        answer = answers.setdefault(status, {"description": description, "content": ERRORS})
+        if headers:
+            answer.setdefault("headers", {}).update(headers)
