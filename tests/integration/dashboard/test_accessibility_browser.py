@@ -1,0 +1,86 @@
+"""The dashboard used with the keyboard, a screen reader's focus and a phone, in a real headless browser (Debian's
+chromium through Playwright) on the ledger's own app: where a refusal leaves the reader, and how the page holds
+the reader's own text size."""
+
+import pytest
+import redis.asyncio as aioredis
+
+from services.notifier.store import FileSubscriptions, SubscriptionStore
+from services.notifier.subscriptions import parse_subscription
+from tests.conftest import API_TOKEN
+
+pytestmark = pytest.mark.integration
+
+PHONE = {"width": 320, "height": 640}
+SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+FOCUSED = "() => document.activeElement.id"
+
+
+async def _signed_in_page(browser, base, **context):
+    page = await browser.new_page(**context)
+    await page.goto(base + "/dashboard/sign-in")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("status").filter(has_text="Signed in").wait_for()
+    return page
+
+
+async def test_a_refused_subscription_takes_the_focus_to_its_refusals_each_leading_to_its_input(browser, ledger_app):
+    """Before: the refused form came back with the focus nowhere (a screen reader started again at the top), and
+    the refusals summed up above the form named inputs without leading to them."""
+    page = await _signed_in_page(browser, await ledger_app(), viewport=PHONE)
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("bad name")
+    await form.get_by_label("Minimum confidence").fill("7")
+    await form.get_by_role("button", name="Save subscription").click()
+    summary = page.locator("#create")
+    await summary.wait_for()
+    assert await page.evaluate(FOCUSED) == "create"
+    assert await page.title() == "Error: Dashboard · pledgewatch"
+    await page.keyboard.press("Tab")  # from the summary, its first link: to the name
+    await page.keyboard.press("Enter")
+    assert await page.evaluate(FOCUSED) == "id"
+    assert await page.locator("#id").get_attribute("aria-describedby") == "id-error"
+    width, seen = await page.evaluate(SIDEWAYS)
+    assert width <= seen, f"the page is {width}px wide on a {seen}px screen"
+
+
+async def test_a_refused_pause_takes_the_focus_to_its_refusal_beside_the_day(browser, ledger_app, settings):
+    """Before: a pause refused (a day passed) showed the page from its top, the refusal far below on the row and
+    tied to no input."""
+    base = await ledger_app()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+        await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
+    finally:
+        await client.aclose()
+    page = await _signed_in_page(browser, base, viewport=PHONE)
+    await page.locator("#until-desk").fill("2001-01-01")
+    await page.get_by_role("button", name="Pause desk").click()
+    refusal = page.locator("#error-desk")
+    await refusal.wait_for()
+    assert await page.evaluate(FOCUSED) == "error-desk"
+    assert "is in the past" in await refusal.inner_text()
+    day = page.get_by_label("Pause until")
+    assert (await day.get_attribute("aria-invalid"), await day.get_attribute("aria-describedby")) == \
+        ("true", "error-desk")
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard/releases", "/dashboard/deadlines?from=1%20May", "/dashboard/sign-in",
+                                  "signed in: /"])
+async def test_text_follows_the_readers_own_size_and_still_fits_a_phone(browser, ledger_app, path):
+    """Before: the text was set in pixels, so a reader's larger default text size (the browser's font-size setting)
+    changed nothing on the page; and with it larger, the search's days made the list pages scroll sideways."""
+    base = await ledger_app()
+    if path.startswith("signed in: "):
+        page, path = await _signed_in_page(browser, base, viewport=PHONE), path.removeprefix("signed in: ")
+    else:
+        page = await browser.new_page(viewport=PHONE)
+    await page.goto(base + path)
+    await page.add_style_tag(content="html { font-size: 200% }")  # what a default text size of 32px does
+    sizes = await page.evaluate("""() => ['body', 'h1', 'label, p', 'input, button, a'].map(s => {
+      const el = document.querySelector(s); return el ? parseFloat(getComputedStyle(el).fontSize) : null; })""")
+    assert sizes[0] == 32 and all(size is None or size >= 28 for size in sizes), sizes
+    width, seen = await page.evaluate(SIDEWAYS)
+    assert width <= seen, f"the page is {width}px wide on a {seen}px screen with the text twice as large"
