@@ -3,11 +3,11 @@ chromium through Playwright) on the ledger's own app: where a refusal leaves the
 the reader's own text size."""
 
 import pytest
-import redis.asyncio as aioredis
 
-from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
 from tests.conftest import API_TOKEN
+
+from .conftest import subscription_store
 
 pytestmark = pytest.mark.integration
 
@@ -44,17 +44,20 @@ async def test_a_refused_subscription_takes_the_focus_to_its_refusals_each_leadi
     width, seen = await page.evaluate(SIDEWAYS)
     assert width <= seen, f"the page is {width}px wide on a {seen}px screen"
 
+    await form.get_by_label("Subscription name").fill("desk")
+    await form.get_by_label("Minimum confidence").fill("")
+    await form.get_by_role("button", name="Try it on the last 90 days").click()  # arrives at what it found
+    await page.locator("section.backtest").wait_for()
+    assert await page.evaluate("() => [document.activeElement.id, document.activeElement.className]") == \
+        ["create", "backtest"]
+
 
 async def test_a_refused_pause_takes_the_focus_to_its_refusal_beside_the_day(browser, ledger_app, settings):
     """Before: a pause refused (a day passed) showed the page from its top, the refusal far below on the row and
     tied to no input."""
     base = await ledger_app()
-    client = aioredis.Redis.from_url(settings.redis_url)
-    try:
-        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+    async with subscription_store(settings) as store:
         await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
-    finally:
-        await client.aclose()
     page = await _signed_in_page(browser, base, viewport=PHONE)
     await page.locator("#until-desk").fill("2001-01-01")
     await page.get_by_role("button", name="Pause desk").click()
@@ -84,3 +87,27 @@ async def test_text_follows_the_readers_own_size_and_still_fits_a_phone(browser,
     assert sizes[0] == 32 and all(size is None or size >= 28 for size in sizes), sizes
     width, seen = await page.evaluate(SIDEWAYS)
     assert width <= seen, f"the page is {width}px wide on a {seen}px screen with the text twice as large"
+
+
+async def test_categories_apart_in_the_list_are_chosen_with_tab_and_space_alone(browser, ledger_app, settings):
+    """Before: categories and kinds were multiple-choice lists, where choosing a second one without the mouse
+    takes Ctrl with the arrows and Ctrl+Space, and a plain arrow or Space drops the first."""
+    base = await ledger_app()
+    page = await _signed_in_page(browser, base, viewport=PHONE)
+    form = page.locator("form.create")
+    await form.get_by_label("Subscription name").fill("desk")
+    await form.get_by_label("Send alerts by").select_option("console")
+    wanted = {"funding", "training", "demand"}
+    for _ in range(60):  # from the name, on through the form, pressing Space on each one wanted
+        await page.keyboard.press("Tab")
+        label = await page.evaluate("() => [...(document.activeElement.labels || [])].map(l => l.innerText).join()")
+        if label in wanted:
+            await page.keyboard.press("Space")
+        if await page.evaluate("() => document.activeElement.value") == "create":
+            break
+    await page.keyboard.press("Enter")
+    await page.get_by_role("status").filter(has_text="Subscription ‘desk’ created.").wait_for()
+    async with subscription_store(settings) as store:
+        saved = await store.get("desk")
+    assert ([c.value for c in saved.filter.categories or []], [k.value for k in saved.filter.kinds or []]) == \
+        (["funding", "training"], ["demand"])

@@ -12,7 +12,7 @@ import redis.asyncio as aioredis
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
 from services.notifier.unsubscribed import Unsubscribed
-from .conftest import signed_in
+from .conftest import signed_in, subscription_store
 
 pytestmark = pytest.mark.integration
 
@@ -146,12 +146,8 @@ async def test_a_secret_typed_before_a_try_is_not_dropped_silently_by_the_save_a
                 "or press Save subscription again to save it without one") in page
         status, _ = await _submit(client, base, **_hidden_fields(page), action="create", secret=secret, **typed)
         assert status == 200  # saved, and the page it was redirected to
-    client = aioredis.Redis.from_url(settings.redis_url)
-    try:
-        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+    async with subscription_store(settings) as store:
         saved = await store.get("desk")
-    finally:
-        await client.aclose()
     assert saved.channels[0].secret == secret
 
 
