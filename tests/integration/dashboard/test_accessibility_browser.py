@@ -65,7 +65,7 @@ async def test_a_refused_pause_takes_the_focus_to_its_refusal_beside_the_day(bro
     await refusal.wait_for()
     assert await page.evaluate(FOCUSED) == "error-desk"
     assert "is in the past" in await refusal.inner_text()
-    day = page.get_by_label("Pause until")
+    day = page.get_by_label("Pause desk until")
     assert (await day.get_attribute("aria-invalid"), await day.get_attribute("aria-describedby")) == \
         ("true", "error-desk")
 

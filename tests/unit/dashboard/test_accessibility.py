@@ -102,3 +102,15 @@ def test_a_page_answering_a_refusal_says_so_in_its_title():
     assert _title(render("releases.html.j2", **listing, errors=BrowseErrors())) == "All releases · pledgewatch"
     refused = BrowseErrors([("from", "From: '17/06/2017' is not a day")])
     assert _title(render("releases.html.j2", **listing, errors=refused)) == "Error: All releases · pledgewatch"
+
+
+def test_no_two_inputs_share_a_name():
+    """Before: each row's day was labelled "Pause until (a day, UTC)", so a screen reader moving from input to
+    input heard the same name on every row, not which subscription it pauses."""
+    subs = [parse_subscription({"id": name, "channels": ["console"]}) for name in ("desk", "ops")]
+    page = _home(subscriptions=subscription_rows([(s, "api") for s in subs], {}, now=NOW),
+                 category_choices=CATEGORY_CHOICES, kind_choices=KIND_CHOICES)
+    labels = [re.sub(r"<[^>]+>|\s+", " ", text).strip()
+              for text in re.findall(r"<label for=\"[^\"]+\">(.*?)</label>", page, re.S)]
+    assert "Pause desk until (a day, UTC)" in labels
+    assert len(labels) == len(set(labels)), sorted(label for label in labels if labels.count(label) > 1)
