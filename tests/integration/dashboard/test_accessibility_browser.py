@@ -111,3 +111,27 @@ async def test_categories_apart_in_the_list_are_chosen_with_tab_and_space_alone(
         saved = await store.get("desk")
     assert ([c.value for c in saved.filter.categories or []], [k.value for k in saved.filter.kinds or []]) == \
         (["funding", "training"], ["demand"])
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard/releases", "/dashboard/deadlines"])
+async def test_every_stop_of_the_tab_order_shows_the_focus_ring_and_the_order_comes_round(browser, ledger_app,
+                                                                                         settings, path):
+    """Before: Tab into a day (the search's "from" and "to", a row's pause day) put the focus on its month, and
+    the field showed none of the page's focus ring."""
+    base = await ledger_app()
+    async with subscription_store(settings) as store:
+        await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
+    page = await _signed_in_page(browser, base, viewport=PHONE)
+    await page.goto(base + path)
+    stops = []
+    for _ in range(200):
+        await page.keyboard.press("Tab")
+        stop = await page.evaluate("""() => { const el = document.activeElement, style = getComputedStyle(el);
+          return [el.id || el.outerHTML.slice(0, 60), style.outlineStyle, style.outlineWidth]; }""")
+        if stop[0].startswith("<body") or stops and stop[0] == stops[0][0]:
+            break  # out of the page, back to the browser, or round again: no trap
+        stops.append(stop)
+    else:
+        pytest.fail(f"Tab went round {len(stops)} stops without leaving the page")
+    unseen = [(name, style, width) for name, style, width in stops if (style, width) != ("solid", "3px")]
+    assert len(stops) > 10 and unseen == [], unseen
