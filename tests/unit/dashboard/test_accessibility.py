@@ -114,3 +114,15 @@ def test_no_two_inputs_share_a_name():
               for text in re.findall(r"<label for=\"[^\"]+\">(.*?)</label>", page, re.S)]
     assert "Pause desk until (a day, UTC)" in labels
     assert len(labels) == len(set(labels)), sorted(label for label in labels if labels.count(label) > 1)
+
+
+def test_a_heading_within_a_section_is_below_the_sections_own():
+    """Before: the sign-in form under Subscriptions was headed h2, as if a section of its own beside it."""
+    page = _home(signed_in=False, subscriptions=_rows())
+    for section in re.findall(r'<section [^>]*aria-labelledby="([^"]+)"[^>]*>(.*?)</section>', page, re.S):
+        title, body = section
+        own = int(re.search(rf'<h([1-6]) id="{title}"', body).group(1))
+        others = [int(level) for level, element_id in re.findall(r'<h([1-6])(?: id="([^"]*)")?', body)
+                  if element_id != title]
+        assert all(level > own for level in others), (title, own, others)
+    assert '<h3 id="sign-in-title">Sign in</h3>' in page
