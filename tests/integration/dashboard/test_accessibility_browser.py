@@ -2,10 +2,15 @@
 chromium through Playwright) on the ledger's own app: where a refusal leaves the reader, and how the page holds
 the reader's own text size."""
 
-import pytest
+from datetime import datetime, timedelta, timezone
 
+import pytest
+import redis.asyncio as aioredis
+
+from services.ledger.store import LedgerStore
 from services.notifier.subscriptions import parse_subscription
 from tests.conftest import API_TOKEN
+from tests.unit.notifier.samples import dated, release
 
 from .conftest import subscription_store
 
@@ -135,3 +140,54 @@ async def test_every_stop_of_the_tab_order_shows_the_focus_ring_and_the_order_co
         pytest.fail(f"Tab went round {len(stops)} stops without leaving the page")
     unseen = [(name, style, width) for name, style, width in stops if (style, width) != ("solid", "3px")]
     assert len(stops) > 10 and unseen == [], unseen
+
+
+CONTRAST_FAILURES = """() => {
+  const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => {
+    for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length < 4 || c[3] > 0) return c; }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const r = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (r.width <= 1 || r.right < 0 || style.visibility === 'hidden') continue;  // hidden, or a skip link put away
+    const [a, b] = [luminance(rgb(style.color)), luminance(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+
+
+async def test_every_text_stands_out_from_its_background(browser, ledger_app, settings):
+    """Each text's colour against the background it sits on, from the computed styles, on the pages with the
+    most colours: marks, states (upcoming, due, passed), tags, notices and refusals."""
+    base = await ledger_app()
+    today = datetime.now(timezone.utc).date()
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        store = LedgerStore(client, settings.key)
+        await store.apply(release(), now=datetime.now(timezone.utc))
+        await store.apply(release(dated("c-soon", today + timedelta(days=3)), dated("c-later", today + timedelta(days=90)),
+                                  dated("c-gone", today - timedelta(days=30)), release_id="gov-uk/dated"),
+                          now=datetime.now(timezone.utc))
+    finally:
+        await client.aclose()
+    page = await browser.new_page(viewport=PHONE)
+    await page.goto(base + "/dashboard/sign-in")
+    await page.get_by_label("API token").fill("not-the-token-0123456789")
+    await page.get_by_role("button", name="Sign in").click()
+    failures = {"sign-in refused": await page.evaluate(CONTRAST_FAILURES)}
+    for path in ("/", "/dashboard/releases/gov-uk/iraq-2017", "/dashboard/deadlines", "/dashboard/deadlines?show=past",
+                 "/dashboard/releases?from=x"):
+        await page.goto(base + path)
+        failures[path] = await page.evaluate(CONTRAST_FAILURES)
+    page = await _signed_in_page(browser, base, viewport=PHONE)
+    await page.locator("form.create").get_by_role("button", name="Save subscription").click()
+    failures["subscription refused"] = await page.evaluate(CONTRAST_FAILURES)
+    assert {where: found for where, found in failures.items() if found} == {}
