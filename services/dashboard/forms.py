@@ -134,7 +134,17 @@ class FormErrors:
     @property
     def summary(self) -> list[tuple[str, str]]:
         """Each refusal as (the label of its input, the message); a field no input holds keeps its own name."""
-        return [(_LABEL_OF.get(input_of(e["field"]), e["field"]), _worded(e)) for e in self.all]
+        return [(label, message) for _, label, message in self.listed]
+
+    @property
+    def listed(self) -> list[tuple[str | None, str, str]]:
+        """Each refusal as (the id of its input, None when no input holds it; its label; the message), for the
+        summary to lead to the input."""
+        return [(name if name in _LABEL_OF else None, _LABEL_OF.get(name, e["field"]), _worded(e))
+                for e in self.all for name in [input_of(e["field"])]]
+
+    def __bool__(self) -> bool:
+        return bool(self.all)
 
 
 # The API's "unknown field" for what the form sends only where a channel does not take it: said as the form has it.
@@ -146,9 +156,6 @@ def _worded(error: dict[str, str]) -> str:
     if error["message"] == "unknown field":
         return _NOT_TAKEN.get(input_of(error["field"]), error["message"])
     return error["message"]
-
-    def __bool__(self) -> bool:
-        return bool(self.all)
 
 
 def input_of(error_field: str) -> str:

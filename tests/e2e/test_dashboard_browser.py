@@ -113,7 +113,7 @@ async def test_a_subscription_created_and_paused_through_the_page(browser, dashb
     status, created = await _json(dashboard, "/subscriptions/ct-browser")
     assert (status, created["filter"], created["channels"]) == (200, {"counter_terrorism": True}, ["console"])
 
-    await page.get_by_label("Pause until").and_(page.locator("#until-ct-browser")).fill("2018-01-15")
+    await page.get_by_label("Pause ct-browser until").fill("2018-01-15")
     await page.get_by_role("button", name="Pause ct-browser").click()
     assert "Subscription ‘ct-browser’ paused." in await page.get_by_role("status").first.inner_text()
     status, paused = await _json(dashboard, "/subscriptions/ct-browser")

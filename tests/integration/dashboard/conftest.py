@@ -2,12 +2,15 @@
 container runs it, on a real Redis and a real HTTP server on 127.0.0.1."""
 
 import re
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
 from services.common.service import build_app
 from services.dashboard.service import LedgerWithDashboard
+from services.notifier.store import FileSubscriptions, SubscriptionStore
 from tests.conftest import API_TOKEN
 
 
@@ -48,3 +51,13 @@ async def signed_in(client: aiohttp.ClientSession, base: str) -> str:
     async with client.post(base + "/dashboard/sign-in", data={"csrf": csrf, "token": API_TOKEN}) as answer:
         assert answer.status == 200
         return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
+
+
+@asynccontextmanager
+async def subscription_store(settings):
+    """The notifier's store of subscriptions, as the dashboard reads them, on the tests' Redis."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        yield SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+    finally:
+        await client.aclose()

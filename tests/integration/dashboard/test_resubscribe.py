@@ -90,7 +90,7 @@ async def test_a_signed_in_row_resubscribes_an_address_says_so_and_a_repeat_chan
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
         csrf = await signed_in(client, base)
         row = _row(await _get(client, base, "/"))
-        assert 'action="/dashboard/subscriptions/mail/resubscribe"' in row
+        assert 'action="/dashboard/subscriptions/mail/resubscribe#error-mail"' in row
         assert '<input type="hidden" name="address" value="desk@example.org">' in row
         assert ">Resubscribe desk@example.org to mail</button>" in row
 

@@ -12,7 +12,7 @@ import redis.asyncio as aioredis
 from services.notifier.store import FileSubscriptions, SubscriptionStore
 from services.notifier.subscriptions import parse_subscription
 from services.notifier.unsubscribed import Unsubscribed
-from .conftest import signed_in
+from .conftest import signed_in, subscription_store
 
 pytestmark = pytest.mark.integration
 
@@ -84,9 +84,9 @@ async def test_the_summary_of_refusals_names_the_fields_as_the_form_labels_them(
     base = await ledger_app()
     status, page = await _submit_signed_in(base, id="desk", channel="webhook", min_confidence="lots")
     assert status == 422
-    summary = re.search(r'<div class="error" role="alert">(.*?)</div>', page, re.S).group(1)
-    assert re.findall(r"<li>(.*?)</li>", summary) == ['Minimum confidence: expected a number, not "lots"',
-                                                     "To: Field required"]
+    summary = re.search(r'<div class="error" role="alert"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert re.findall(r'<li><a href="#[^"]+">(.*?)</a></li>', summary) == [
+        'Minimum confidence: expected a number, not "lots"', "To: Field required"]
 
 
 async def test_two_refusals_of_one_field_are_one_description_of_its_input(ledger_app):
@@ -146,12 +146,8 @@ async def test_a_secret_typed_before_a_try_is_not_dropped_silently_by_the_save_a
                 "or press Save subscription again to save it without one") in page
         status, _ = await _submit(client, base, **_hidden_fields(page), action="create", secret=secret, **typed)
         assert status == 200  # saved, and the page it was redirected to
-    client = aioredis.Redis.from_url(settings.redis_url)
-    try:
-        store = SubscriptionStore(client, key=settings.key("notifier:subscriptions"), file=FileSubscriptions(None))
+    async with subscription_store(settings) as store:
         saved = await store.get("desk")
-    finally:
-        await client.aclose()
     assert saved.channels[0].secret == secret
 
 
