@@ -29,6 +29,7 @@ from services.common.errors import failure_text
 from services.common.metrics import SOURCE_POLLS
 from services.common.outages import OutageNotices, redis_outage
 from services.common.retrying import RetryPolicy
+from services.common.shown_urls import shown_url, urls_shown_in
 from services.common.streams import Streams
 from services.common.tasks import cancel_and_wait
 
@@ -170,7 +171,7 @@ class SourcePoller:
                     name, link, reason)  # once, at the level of a refused file: the feed's to fix
         await self.streams.dead_letter_input(
             origin=f"feed:{name}", reason=reason, level=None,
-            payload={"source": name, "feed": self.config.url, "entry": key, "link": link})
+            payload={"source": name, "feed": shown_url(self.config.url), "entry": key, "link": link})
 
     def _log_duplicates(self, duplicates: list[Duplicate]) -> None:
         found = {(d.shared, d.entry.key) for d in duplicates}
@@ -308,7 +309,7 @@ class SourcePoller:
             asked = exc.retry_after if isinstance(exc, FetchError) else None
             delay = self.backoff.failed(name, clock, at_least=asked or 0.0)
             SOURCE_POLLS.labels(source=name, outcome="failed").inc()
-            log.warning("source %s failed (retry in %.0f s): %s", name, delay, exc)
+            log.warning("source %s failed (retry in %.0f s): %s", name, delay, urls_shown_in(str(exc)))
             await self._record_failure(exc.failure if isinstance(exc, FetchError) else str(exc), now)
             return None
         except Exception as exc:  # Redis down (told once), a bug (with its traceback): retried, never the end

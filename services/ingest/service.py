@@ -26,6 +26,7 @@ from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
 from services.common.service import Runtime
 from services.common.settings import Settings
+from services.common.shown_urls import shown_url
 from services.common.streams import as_text, printable_fields
 from services.common.tasks import cancel_and_wait
 
@@ -155,7 +156,7 @@ class IngestService:
             self.schedule = PollSchedule(self.pollers())
             self.schedule.start()
             for source in self.sources:
-                log.info("polling %s %s (%s) every %g s", source.type, source.name, source.url,
+                log.info("polling %s %s (%s) every %g s", source.type, source.name, shown_url(source.url),
                          source.interval or self.ingest.feed_interval)
         if self.quiet_watch is not None:
             await self.quiet_watch.start()  # with no source configured, it only clears the list of sources

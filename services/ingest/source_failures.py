@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
 ERROR_CHARS = 120  # the last error, as much of it as a status line shows
@@ -28,12 +29,13 @@ def brief_error(text: str) -> str:
 
 
 async def record_failure(streams: Streams, name: str, error: str, *, now: datetime) -> None:
-    """One more failed poll of source ``name`` at ``now`` (timezone-aware), ``error`` the reason."""
+    """One more failed poll of source ``name`` at ``now`` (timezone-aware), ``error`` the reason: kept with every
+    URL in it shown by its host alone, as it is read without the API token and a source's URL may carry a key."""
     key = streams.key(failing_key(name))
     async with streams.client.pipeline(transaction=True) as pipe:
         pipe.hsetnx(key, "since", now.timestamp())
         pipe.hincrby(key, "failures", 1)
-        pipe.hset(key, "error", brief_error(error))
+        pipe.hset(key, "error", brief_error(urls_shown_in(error)))
         await pipe.execute()
 
 

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError, ResponseError
 from schemas.probe import TestNotification
 from services.common.errors import failure_text
 
-from .redaction import destination, scrub
+from .redaction import scrub, sent_to
 from .subscriptions import Subscription
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
 
     async def one(spec: Any) -> ChannelOutcome:
         raw = spec.model_dump(mode="json")
-        where = destination(raw).partition(":")[2]
+        where = sent_to(raw)
         try:
             channel = build(spec)
             where = channel.destination

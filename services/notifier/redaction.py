@@ -7,25 +7,19 @@ tokens sit, are ``***``. Which URLs name a server is the plugin's own knowledge 
 any other (``slack://***``, ``discord://***``, a topic on ntfy's cloud, a URL Apprise does not read) keeps only
 its scheme, as the part after it is a token. Apprise's own privacy form (``url(privacy=True)``) is not used: it
 keeps a json URL's path and an ntfy topic, where tokens sit, and shows a token's first and last characters.
-A webhook URL keeps scheme, host, port and path; its user info, every query value (and any fragment) and
-every path segment that looks like a token (16 or more characters of letters, digits and ``-._~+=``, with both
-a letter and a digit: Make's, n8n's UUIDs, Discord's) become ``***``.
+A webhook URL is shown the same way (:func:`services.common.shown_urls.shown_url`): scheme, host and port, its
+user info and everything after the host ``***`` (``https://hooks.example.org/***``), as a short token in its path
+(Slack's ``/services/T000/B000/XXXX``) cannot be told from a word.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-HIDDEN = "***"
-# A path segment that is a secret rather than a name: long, of token characters, letters and digits mixed.
-_TOKEN_SEGMENT = re.compile(r"(?=[^/]*[A-Za-z])(?=[^/]*[0-9])[A-Za-z0-9\-._~+=]{16,}")
-
-
-def _path_without_tokens(path: str) -> str:
-    return "/".join(HIDDEN if _TOKEN_SEGMENT.fullmatch(segment) else segment for segment in path.split("/"))
+from services.common.shown_urls import HIDDEN, shown_url
 
 
 @lru_cache(maxsize=4096)  # each job's destination is worked out as it is queued, claimed and recorded
@@ -36,20 +30,7 @@ def redact_url(kind: str, url: str) -> str:
         return _redact_apprise_url(scheme.lower(), url)
     if kind != "webhook":
         return f"{scheme.lower() or '?'}://{HIDDEN}"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:  # a malformed port or host: show nothing but the scheme
-        return f"{scheme.lower() or '?'}://{HIDDEN}"
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = (f"{HIDDEN}@" if "@" in parts.netloc else "") + host + port
-    query = "&".join(f"{k}={HIDDEN}" for k, _ in parse_qsl(parts.query, keep_blank_values=True))
-    if parts.query and not query:
-        query = HIDDEN
-    path = _path_without_tokens(parts.path)
-    return urlunsplit((parts.scheme, netloc, path, query, HIDDEN if parts.fragment else ""))
+    return shown_url(url)
 
 
 def _redact_apprise_url(scheme: str, url: str) -> str:
@@ -57,18 +38,14 @@ def _redact_apprise_url(scheme: str, url: str) -> str:
     the URL's host as the server it sends to (and ``urlsplit`` reads the same host); else ``scheme://***``."""
     from .channels.apprise_hosts import apprise_host  # lazily: Apprise is slow to import
 
-    hidden = f"{scheme or '?'}://{HIDDEN}"
     host = apprise_host(url)
     try:
-        parts = urlsplit(url)
-        port = f":{parts.port}" if parts.port is not None else ""
+        shown_host = urlsplit(url).hostname
     except ValueError:
-        return hidden
-    if host is None or parts.hostname != host.strip("[]"):
-        return hidden
-    user = f"{HIDDEN}@" if "@" in parts.netloc else ""
-    rest = f"/{HIDDEN}" if parts.path.strip("/") or parts.query or parts.fragment else ""
-    return f"{scheme}://{user}{host}{port}{rest}"
+        shown_host = None
+    if host is None or shown_host != host.strip("[]"):
+        return f"{scheme or '?'}://{HIDDEN}"
+    return shown_url(url)
 
 
 def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:
@@ -82,9 +59,14 @@ def redact_channel(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def destination(spec: dict[str, Any]) -> str:
-    """Where a channel sends, secrets hidden, after its kind (``webhook:https://…``): the bucket that bounds sends
-    in flight."""
-    return f"{spec.get('type')}:{sent_to(spec)}"
+    """The bucket that bounds a channel's sends in flight, never shown: where it sends, secrets hidden, after its
+    kind (``webhook:https://…``). A webhook's is its whole URL, which shows no more than its host: a digest of the
+    URL tells apart the endpoints of one host (a hanging one holds only its own slots); it is kept only in Redis,
+    beside the job that holds the URL itself."""
+    where = f"{spec.get('type')}:{sent_to(spec)}"
+    if spec.get("type") == "webhook" and isinstance(spec.get("url"), str):
+        return f"{where}#{hashlib.sha256(spec['url'].encode()).hexdigest()[:16]}"
+    return where
 
 
 def sent_to(spec: dict[str, Any]) -> str:

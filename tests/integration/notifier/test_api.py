@@ -19,7 +19,7 @@ async def test_subscription_lifecycle_survives_a_restart(notifier):
 
     status, body = await api_call(n, "POST", "/subscriptions", HOOK)
     assert status == 201
-    assert body["channels"] == [{"webhook": {"url": "https://hooks.example.org/in", "secret": "***"}}]
+    assert body["channels"] == [{"webhook": {"url": "https://hooks.example.org/***", "secret": "***"}}]
     assert body["reminders"] == ["P30D", "P7D", "P1D", "P0D"] and body["mode"] == "immediate"
     assert (await api_call(n, "POST", "/subscriptions", HOOK))[0] == 409
 

@@ -530,17 +530,17 @@ async def test_list_and_validate_name_the_stored_subscription_a_files_overrides(
     said = capsys.readouterr()
     assert said.out == f"{path}: 1 valid subscription(s): bio\n"
     assert said.err == (f"warning: {path}: 'bio' would override the stored subscription 'bio' (webhook "
-                        "https://x.example/bio), which then receives nothing (rename one of them to keep both)\n")
+                        "https://x.example/***), which then receives nothing (rename one of them to keep both)\n")
 
     second = await notifier(http=True, subscriptions=path)
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", second.url, "list"]) == 0
     said = capsys.readouterr()
     assert said.out == "bio\tfile\timmediate\tconsole\nconsole\tapi\timmediate\tconsole\n"
     assert said.err == ("warning: 'bio' of the subscriptions file overrides the stored subscription 'bio' (webhook "
-                        "https://x.example/bio), which receives nothing (rename one of them to keep both)\n")
+                        "https://x.example/***), which receives nothing (rename one of them to keep both)\n")
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", second.url, "validate",
                                                        str(path)]) == 0
-    assert "'bio' overrides the stored subscription 'bio' (webhook https://x.example/bio)" in capsys.readouterr().err
+    assert "'bio' overrides the stored subscription 'bio' (webhook https://x.example/***)" in capsys.readouterr().err
 
 
 async def test_a_change_is_confirmed_on_stderr_and_stdout_keeps_the_yaml(notifier, write_yaml, capsys, monkeypatch,

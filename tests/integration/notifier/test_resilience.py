@@ -337,7 +337,38 @@ subscriptions:
     for secret in ("pa55word", "t0ken", "hmac-key"):
         assert secret not in shown
     assert sorted(d.destination for d in deliveries) == [
-        f"http://***@127.0.0.1:{receiver.port}/gone?token=***", f"json://127.0.0.1:{receiver.port}/***"]
+        f"http://***@127.0.0.1:{receiver.port}/***", f"json://127.0.0.1:{receiver.port}/***"]
+
+
+async def test_a_webhook_url_is_read_without_the_token_as_its_host_and_no_path(notifier, write_yaml):
+    """A Slack-style hook's tokens (`/services/T000/B000/XXXX`) and a short `/webhook/<token>` are too short to be
+    told from words: an open read shows the host, and the path as `***` (so does a read with the token)."""
+    path = write_yaml("""
+subscriptions:
+  - id: desk
+    channels:
+      - webhook: {url: "https://hooks.example.org/services/T000/B000/XXXX"}
+      - webhook: {url: "https://hooks.example.org/webhook/s3cr3t"}
+""")
+    n = await notifier(subscriptions=path, http=True)
+    for headers in ({}, n.api_headers):
+        async with aiohttp.ClientSession(headers=headers) as session:
+            async with session.get(f"{n.url}/subscriptions") as resp:
+                assert resp.status == 200, await resp.text()
+                api = await resp.json()
+        [desk] = [s for s in api["subscriptions"] if s["id"] == "desk"]
+        assert desk["channels"] == [{"webhook": {"url": "https://hooks.example.org/***"}}] * 2
+
+
+async def test_a_delivery_names_a_webhook_by_its_host_and_no_path(notifier, receiver, write_yaml,
+                                                                  publish_classified):
+    n = await notifier(subscriptions=write_yaml(_hook_yaml(receiver.url("gone"))), http=True)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: _events(n.service, DEAD_LETTERS), what="the 404 dead letter")
+    deliveries = await _events(n.service, DELIVERIES)
+    assert {d.destination for d in deliveries} == {f"http://127.0.0.1:{receiver.port}/***"}
+    letters = json.dumps([d.model_dump(mode="json") for d in await _events(n.service, DEAD_LETTERS)])
+    assert "/gone" not in letters and f"127.0.0.1:{receiver.port}/***" in letters, letters
 
 
 async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
@@ -347,7 +378,7 @@ async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
         body = {"id": "desk", "channels": [{"webhook": {"url": url}}]}
         async with session.post(f"{n.url}/subscriptions", json=body) as resp:
             shown = await resp.json()
-        assert shown["channels"] == [{"webhook": {"url": "https://***@hooks.example.org/in?token=***"}}]
+        assert shown["channels"] == [{"webhook": {"url": "https://***@hooks.example.org/***"}}]
         shown.pop("origin")
         async with session.put(f"{n.url}/subscriptions/desk", json={**shown, "mode": "digest"}) as resp:
             assert resp.status == 200, await resp.text()

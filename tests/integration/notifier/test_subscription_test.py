@@ -41,7 +41,7 @@ async def test_each_channel_gets_a_test_marked_as_such_and_reports_how_it_went(r
     out = capsys.readouterr().out
     port = receiver.port
     assert out.endswith("test notification for desk:\n"
-                        f"  webhook http://127.0.0.1:{port}/hook: delivered (HTTP 200 OK)\n"
+                        f"  webhook http://127.0.0.1:{port}/***: delivered (HTTP 200 OK)\n"
                         f"  email smtp://127.0.0.1:{smtp[0].port}: delivered (SMTP 250 OK)\n"
                         "  console stdout: delivered (written to the notifier's standard output)\n")
     assert "[TEST] This is a test notification for subscription 'desk'" in out  # the console channel's text
@@ -66,8 +66,8 @@ async def test_a_failing_channel_is_named_with_its_error_and_fails_the_command(r
 
     assert await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", running.url, "test", "desk"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == f"  webhook http://127.0.0.1:{receiver.port}/fail?token=***: failed: HTTP 500 Internal Server Error"
-    assert lines[2].endswith("/hook: delivered (HTTP 200 OK)")
+    assert lines[1] == f"  webhook http://127.0.0.1:{receiver.port}/***: failed: HTTP 500 Internal Server Error"
+    assert lines[2].endswith("/***: delivered (HTTP 200 OK)")
     assert len(receiver.hits("fail")) == 1  # sent once, not retried
 
 

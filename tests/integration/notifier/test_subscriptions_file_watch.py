@@ -50,13 +50,14 @@ async def test_a_file_subscription_overriding_a_stored_one_is_warned_of_at_start
     desk = "  - id: desk\n    channels: [console]\n"
     path = write_yaml("subscriptions:\n" + bio + desk, "subs.yaml")
     n = await notifier(config=fast_config(leader_ttl_seconds=15), subscriptions=path, http=True)
-    words = "overrides the stored subscription 'bio' (webhook http://127.0.0.1:9911/bio)"
+    words = "overrides the stored subscription 'bio' (webhook http://127.0.0.1:9911/***)"
     warned = [r for r in caplog.records if words in r.getMessage()]
     assert [r.levelno for r in warned] == [logging.WARNING], [r.getMessage() for r in caplog.records]
     assert str(path) in warned[0].getMessage()
     status, listed = await api_call(n, "GET", "/subscriptions")
     [shown] = [s for s in listed["subscriptions"] if s["id"] == "bio"]
-    assert shown["origin"] == "file" and shown["overrides"]["channels"] == stored["channels"]
+    assert shown["origin"] == "file" and shown["overrides"]["channels"] == [
+        {"webhook": {"url": "http://127.0.0.1:9911/***"}}]
 
     caplog.clear()
     await asyncio.sleep(1.1)

@@ -89,7 +89,7 @@ def test_yaml_sexagesimal_digest_time_is_read_as_a_time():
 
 def test_secrets_are_redacted_in_public_json_and_kept_in_stored_json():
     sub = Subscription(id="s", channels=[{"webhook": {"url": "https://x.example/h", "secret": "k"}}])
-    assert sub.model_dump(mode="json")["channels"] == [{"webhook": {"url": "https://x.example/h", "secret": "***"}}]
+    assert sub.model_dump(mode="json")["channels"] == [{"webhook": {"url": "https://x.example/***", "secret": "***"}}]
     assert Subscription.model_validate_json(sub.stored()) == sub
 
 
