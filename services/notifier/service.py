@@ -699,8 +699,7 @@ class NotifierService:
         steps taken and the releases done with."""
         retention, store = self._started(self.retention), self._store()
         await retention.backfill(now=self.clock())
-        ids = {sub.id for sub in await store.effective()} | set(await store.not_loaded_from_file())
-        return await retention.prune(ids, now=self.clock())
+        return await retention.prune(await store.ids_with_records(), now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""

@@ -204,3 +204,18 @@ async def test_a_record_that_cannot_be_read_does_not_stop_the_ticks(notifier, wr
     assert await retention.prune(["desk", "plain"], now=datetime.now(timezone.utc)) == (6, 2)
     assert await client.hlen(n.service.agenda.key("desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
+
+
+async def test_the_records_of_a_subscription_from_a_file_not_given_now_are_dropped_too(
+        notifier, write_yaml, publish_classified):
+    first = await _start(notifier, write_yaml)
+    await _handle(first, publish_classified, release(BORDERS, release_id="old"))
+    await first.stop()
+    clock = Clock()
+    second = await notifier(run_scheduler=False, clock=clock)  # the file not given: desk and plain not loaded
+    await _forget(second, "old")
+    clock.ahead = MEMORY + timedelta(days=1)
+
+    assert (await second.service.forget_old_releases())[1] == 1
+    assert await _told(second, "desk", ["c-borders"]) == [False]
+    assert await _told(second, "plain", ["c-borders"]) == [False]
