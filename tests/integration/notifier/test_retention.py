@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from samples import BORDERS, TRAINING, dated, release
-from schemas.classified import DateDeadline
 
 from notifier_harness import cancel_reminders, handled, wait_for
 
@@ -143,8 +142,8 @@ async def test_a_late_older_version_still_plans_nothing_again_within_the_memory(
         clock.ahead = ahead
         assert (await n.service.forget_old_releases())[1] == 0
     clock.ahead = timedelta(0)
-    late = first.model_copy(update={"commitments": [first.commitments[0].model_copy(
-        update={"deadlines": [DateDeadline(due=due, text="by then", span=(20, 40))]})]})
+    # with a commitment of its own: a reminder no mark of the dropped ones holds back, only the record's version
+    late = first.model_copy(update={"commitments": [*first.commitments, dated("c-late", due)]})
     await _handle(n, publish_classified, late)
 
     assert await store.planned() == {}
