@@ -12,7 +12,8 @@ happens in the script that writes the record, only if the record is still the on
 cancellations were worked out from (another handler may have recorded a newer version
 that plans them again), and never of a reminder a newer version planned (another handler
 may have planned it again and not yet recorded it): each reminder's record names the
-version that planned it (:mod:`.reminder_records`).
+version that planned it (:mod:`.reminder_records`). A release's record is dropped once the release is forgotten
+and none of its reminders is still planned (:mod:`.retention`).
 """
 
 from __future__ import annotations

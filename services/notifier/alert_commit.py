@@ -26,6 +26,7 @@ from services.common.streams import as_text
 
 from .feed import FEED_SIZE
 from .outbox import DeliveryJob
+from .retention import MERGE
 
 # ARGV[1]: the commit, JSON (see Commit); ARGV[2]: the alerts stream, ARGV[3]: its event field, ARGV[4]: the
 # outbox zset, ARGV[5]: job -> destination hash, ARGV[6]: the key prefix of jobs, ARGV[7]: feed length,
@@ -33,7 +34,7 @@ from .outbox import DeliveryJob
 # events, ARGV[11]: job -> its subscription's generation hash; then the documents, named in the commit by their
 # place (1: ARGV[12]). Returns 0 (a read changed:
 # nothing written) or {1, the ids of the jobs queued leased (handed to the committing worker)...}.
-_COMMIT = """
+_COMMIT = MERGE + """
 local c = cjson.decode(ARGV[1])
 local docs = 11
 -- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
@@ -114,6 +115,7 @@ for _, s in ipairs(c.capped) do
 end
 for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
+for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3]) end
 for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
 return answer
 """
@@ -139,6 +141,7 @@ class Commit:
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
+    merged: list[list[Any]] = field(default_factory=list)  # [hash key, field, [tokens]]: added to its JSON list
     acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
     docs: list[bytes | str] = field(default_factory=list)
     queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
@@ -209,6 +212,11 @@ class Commit:
 
     def set(self, key: str, value: str, *, ex: int) -> None:
         self.strings.append([key, self._doc(value), str(ex)])
+
+    def merge(self, key: str, field: str, tokens: list[str]) -> None:
+        """Add each of ``tokens`` not yet there to the JSON list in ``key``'s ``field``."""
+        if tokens:
+            self.merged.append([key, field, tokens])
 
     def ack(self, stream: str, group: str, entry_id: str) -> None:
         """Acknowledge an entry with the effects: only when nothing is left to do for it once they are written."""

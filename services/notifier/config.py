@@ -76,9 +76,8 @@ class NotifierConfig(BaseModel):
                                       description="Scheduler lock lifetime; renewed at a third.")
     release_memory_days: int = Field(
         default=730, ge=1, le=36_500,
-        description="How long a release's last version is kept, after it, to pair its next version against; "
-                    "an edit later than this pairs against nothing (an edit that changes a commitment's id reads "
-                    "as new).")
+        description="How long a release's last version is kept, after it, to pair its next version against, "
+                    "and each subscriber's records of it; an edit later than this is told as a new release.")
 
     @field_validator("smtp_username", "smtp_password", "public_url", "dashboard_url", "unsubscribe_secret",
                      "reminder_misfire_grace_seconds", mode="before")

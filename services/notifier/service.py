@@ -66,6 +66,7 @@ from .reminder_chains import ReminderChains
 from .reminder_migration import migrate_legacy_reminders
 from .reminders import PlannedReminders, ReminderJob
 from .reminder_retime import retime_reminders, rezone_reminders
+from .retention import Retention, release_tokens, remembered_keys
 from .zones import in_zone
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_writings import mark_second_writings_fired
@@ -201,6 +202,7 @@ class NotifierService:
         self.leader: LeaderLock | None = None
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
+        self.retention: Retention | None = None
         self.weekly: WeeklyDeadlines | None = None
         self.committer: AlertCommitter | None = None
         self.record_reader: RecordReader | None = None
@@ -248,6 +250,7 @@ class NotifierService:
         self.scheduler.start(self)
         self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
+        self.retention = Retention(streams.client, streams.key)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
                                      subscription=self._store().get, alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
@@ -432,6 +435,7 @@ class NotifierService:
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
+        remembered, remembered_ids = remembered_keys(streams.key)
         index = AnnouncementIndex(streams.client, streams.key)
         matching: Matching | None = None
         while True:
@@ -496,10 +500,14 @@ class NotifierService:
                     told, told_past, _ = record_of[sub.id]  # the run's later releases are planned as if read after
                     told.update(plan.sent)
                     told_past.update(plan.elapsed)
+                past = [member for _, plan in plans for member in plan.elapsed]
+                commit.merge(remembered_ids, release.release_id,
+                             release_tokens([c.id for c in release.commitments], past))
                 if stored_version(raw) < release.version:
                     numbering = basis.numbering
                     commit.set(release_key, last_version_record(release, numbering.numbers, numbering.removed),
                                ex=self.config.release_memory_seconds)
+                    commit.zadd(remembered, {release.release_id: now.timestamp() + self.config.release_memory_seconds})
                 results.append((plans, queued, unmatched + unplanned))
                 shareds.append(shared)
             index.write(commit, announced)
@@ -683,6 +691,15 @@ class NotifierService:
         await self._firing().fire_due()
         await self.send_digests()
         await self.send_due_this_week()
+        await self.forget_old_releases()
+
+    async def forget_old_releases(self) -> tuple[int, int]:
+        """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see
+        :mod:`.retention`), having first indexed some more of the records kept before that was done. Returns the
+        steps taken and the releases done with."""
+        retention, store = self._started(self.retention), self._store()
+        await retention.backfill(now=self.clock())
+        return await retention.prune(await store.ids_with_records(), now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""

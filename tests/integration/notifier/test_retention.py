@@ -1,0 +1,220 @@
+"""A subscriber's records of a release (what it was told, the deadlines told past, what the release planned for
+it) are dropped once the notifier has forgotten the release (its last version kept
+``PLEDGEWATCH_RELEASE_MEMORY_DAYS``), by the leader's tick, a bounded number of steps at a time; a planned-reminders
+record only once none of its reminders is planned. Real Redis and the notifier's own scripts; a release's memory
+ends as its TTL ends it, by deleting ``notifier:release:<id>``, and the notifier's clock is moved past it."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from samples import BORDERS, TRAINING, dated, release
+
+from notifier_harness import cancel_reminders, handled, wait_for
+
+pytestmark = pytest.mark.integration
+
+SUBSCRIPTIONS = """
+subscriptions:
+  - id: desk
+    reminders: [P30D]
+    channels: [console]
+  - id: plain
+    channels: [console]
+"""
+MEMORY = timedelta(days=730)  # the default PLEDGEWATCH_RELEASE_MEMORY_DAYS
+
+
+class Clock:
+    """Now, moved on by ``ahead``."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(timezone.utc) + self.ahead
+
+
+async def _start(notifier, write_yaml, clock=None):
+    return await notifier(subscriptions=write_yaml(SUBSCRIPTIONS), run_scheduler=False, clock=clock or Clock())
+
+
+async def _handle(n, publish_classified, *releases):
+    entry = None
+    for r in releases:
+        entry = await publish_classified(n.service, r)
+    await wait_for(lambda: handled(n.service, entry), what="the releases handled")
+
+
+def _key(n, name: str) -> str:
+    return n.service.runtime.streams.key(name)
+
+
+async def _told(n, sub_id: str, ids: list[str]) -> list[bool]:
+    client = n.service.runtime.streams.client
+    return [v is not None for v in await client.hmget(_key(n, f"notifier:sent:{sub_id}"), ids)]
+
+
+async def _forget(n, release_id: str) -> None:
+    """What the TTL of the release's last version does when the release memory ends."""
+    await n.service.runtime.streams.client.delete(_key(n, f"notifier:release:{release_id}"))
+
+
+def _ahead_of_the_due(days: int) -> date:
+    return datetime.now(timezone.utc).date() + timedelta(days=days)
+
+
+async def test_a_forgotten_releases_records_are_dropped_and_a_remembered_ones_kept(
+        notifier, write_yaml, publish_classified):
+    clock = Clock()
+    n = await _start(notifier, write_yaml, clock)
+    client = n.service.runtime.streams.client
+    past = dated("c-past", date(2018, 3, 31))  # already past when told: recorded in elapsed
+    old = release(past, BORDERS, release_id="old")
+    young = release(TRAINING, release_id="young")
+    await _handle(n, publish_classified, old, young)
+    assert await _told(n, "plain", ["c-past", "c-borders", "c-training"]) == [True, True, True]
+    assert await client.sismember(_key(n, "notifier:elapsed:plain"), "c-past:0")
+
+    await _forget(n, "old")
+    clock.ahead = MEMORY + timedelta(days=1)
+    _, dropped = await n.service.forget_old_releases()
+
+    assert dropped == 1
+    for sub_id in ("desk", "plain"):
+        assert await _told(n, sub_id, ["c-past", "c-borders", "c-training"]) == [False, False, True]
+        assert not await client.sismember(_key(n, f"notifier:elapsed:{sub_id}"), "c-past:0")
+    remembered = {m.decode(): s for m, s in await client.zrange(_key(n, "notifier:remembered"), 0, -1,
+                                                                  withscores=True)}
+    assert list(remembered) == ["young"]  # looked at again when its memory, renewed by Redis's clock, ends
+    assert remembered["young"] > (datetime.now(timezone.utc) + MEMORY - timedelta(minutes=1)).timestamp()
+    assert await client.hkeys(_key(n, "notifier:remembered:ids")) == [b"young"]
+
+
+async def test_a_younger_release_keeps_its_records(notifier, write_yaml, publish_classified):
+    clock = Clock()
+    n = await _start(notifier, write_yaml, clock)
+    await _handle(n, publish_classified, release(BORDERS, release_id="young"))
+    clock.ahead = MEMORY - timedelta(days=1)
+
+    assert await n.service.forget_old_releases() == (0, 0)
+    assert await _told(n, "plain", ["c-borders"]) == [True]
+
+
+async def test_a_record_with_a_reminder_still_planned_stays_until_none_is(notifier, write_yaml, publish_classified):
+    clock = Clock()
+    n = await _start(notifier, write_yaml, clock)
+    client, store, agenda = n.service.runtime.streams.client, n.service.reminders, n.service.agenda
+    await _handle(n, publish_classified, release(dated("c-ahead", _ahead_of_the_due(60)), release_id="ahead"))
+    planned = list(await store.planned())
+    assert planned
+
+    await _forget(n, "ahead")
+    clock.ahead = MEMORY + timedelta(days=1)
+    await n.service.forget_old_releases()
+
+    assert await _told(n, "desk", ["c-ahead"]) == [False]  # what it was told goes
+    assert json.loads(await client.hget(agenda.key("desk"), "ahead"))["version"] == 1  # its planned record stays
+    assert await client.zscore(_key(n, "notifier:remembered"), "ahead") is not None  # to be looked at again
+
+    await cancel_reminders(store, [(reminder_id, 2) for reminder_id in planned])  # none planned any more
+    clock.ahead += timedelta(days=1)
+    _, dropped = await n.service.forget_old_releases()
+
+    assert dropped == 1
+    assert await client.hget(agenda.key("desk"), "ahead") is None
+    assert await client.zscore(_key(n, "notifier:remembered"), "ahead") is None
+
+
+async def test_a_late_older_version_still_plans_nothing_again_within_the_memory(
+        notifier, write_yaml, publish_classified):
+    clock = Clock()
+    n = await _start(notifier, write_yaml, clock)
+    store, agenda, client = n.service.reminders, n.service.agenda, n.service.runtime.streams.client
+    due = _ahead_of_the_due(60)
+    first = release(dated("c-dated", due), release_id="edited")
+    undated = dated("c-dated", due).model_copy(update={"deadlines": []})
+    await _handle(n, publish_classified, first, release(undated, version=2, release_id="edited"))
+    assert await store.planned() == {}  # the second version dropped the first's reminder
+
+    for ahead in (timedelta(days=1), MEMORY + timedelta(days=1)):  # the release is remembered: nothing goes
+        clock.ahead = ahead
+        assert (await n.service.forget_old_releases())[1] == 0
+    clock.ahead = timedelta(0)
+    # with a commitment of its own: a reminder no mark of the dropped ones holds back, only the record's version
+    late = first.model_copy(update={"commitments": [*first.commitments, dated("c-late", due)]})
+    await _handle(n, publish_classified, late)
+
+    assert await store.planned() == {}
+    assert json.loads(await client.hget(agenda.key("desk"), "edited"))["version"] == 2
+
+
+async def test_a_backlog_is_dropped_a_bounded_number_of_steps_a_tick(notifier, write_yaml, publish_classified):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    releases = [release(BORDERS.model_copy(update={"id": f"c-{i}"}), release_id=f"r{i}") for i in range(12)]
+    await _handle(n, publish_classified, *releases)
+    for r in releases:
+        await _forget(n, r.release_id)
+    later = datetime.now(timezone.utc) + MEMORY + timedelta(days=1)
+
+    ticks, dropped = 0, 0
+    while dropped < len(releases):
+        steps, done = await retention.prune(["desk", "plain"], now=later, steps=5)
+        assert steps <= 5
+        ticks, dropped = ticks + 1, dropped + done
+        assert ticks <= 12
+
+    assert ticks >= 36 // 5  # at least a look at each release and a step for each of its two subscribers
+    assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
+    assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
+    assert await retention.prune(["desk", "plain"], now=later, steps=5) == (0, 0)
+
+
+async def test_records_written_before_the_index_are_indexed_then_dropped(notifier, write_yaml, publish_classified):
+    clock = Clock()
+    n = await _start(notifier, write_yaml, clock)
+    client = n.service.runtime.streams.client
+    await _handle(n, publish_classified, release(dated("c-past", date(2018, 3, 31)), release_id="before"),
+                  release(TRAINING, release_id="kept"))
+    # as an earlier release of pledgewatch left them: no index
+    await client.delete(_key(n, "notifier:remembered"), _key(n, "notifier:remembered:ids"))
+    await _forget(n, "before")
+    clock.ahead = MEMORY + timedelta(days=1)
+
+    _, dropped = await n.service.forget_old_releases()
+
+    assert dropped == 1
+    assert await _told(n, "plain", ["c-past", "c-training"]) == [False, True]
+    assert not await client.sismember(_key(n, "notifier:elapsed:plain"), "c-past:0")
+    assert await client.get(_key(n, "notifier:remembered:backfill")) == b"done"
+    assert await client.zscore(_key(n, "notifier:remembered"), "kept") is not None
+
+
+async def test_a_record_that_cannot_be_read_does_not_stop_the_ticks(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    await client.zadd(_key(n, "notifier:remembered"), {"by-hand": 0, "after": 1})
+    await client.hset(_key(n, "notifier:remembered:ids"), mapping={"by-hand": "not JSON", "after": '["c-after"]'})
+    await client.hset(n.service.agenda.key("desk"), mapping={"by-hand": "not JSON", "after": '{"version": 1}'})
+    await client.hset(_key(n, "notifier:sent:desk"), "c-after", "1:abc")
+
+    assert await retention.prune(["desk", "plain"], now=datetime.now(timezone.utc)) == (6, 2)
+    assert await client.hlen(n.service.agenda.key("desk")) == 0
+    assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
+
+
+async def test_the_records_of_a_subscription_from_a_file_not_given_now_are_dropped_too(
+        notifier, write_yaml, publish_classified):
+    first = await _start(notifier, write_yaml)
+    await _handle(first, publish_classified, release(BORDERS, release_id="old"))
+    await first.stop()
+    clock = Clock()
+    second = await notifier(run_scheduler=False, clock=clock)  # the file not given: desk and plain not loaded
+    await _forget(second, "old")
+    clock.ahead = MEMORY + timedelta(days=1)
+
+    assert (await second.service.forget_old_releases())[1] == 1
+    assert await _told(second, "desk", ["c-borders"]) == [False]
+    assert await _told(second, "plain", ["c-borders"]) == [False]
