@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from schemas import ReleasePublished
 
 from .identity import release_id_for
+from .release_urls import url_without_credentials
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,13 @@ def not_another_entrys(draft: Draft, entry_key: str, taken: frozenset[str]) -> D
     if draft.release.release_id not in taken:
         return draft
     return as_release(draft, release_id_for(f"{draft.release.url}#{entry_key}"))
+
+
+def without_credentials(draft: Draft, *, source_url: str) -> Draft:
+    """``draft`` of a release read from the source configured at ``source_url``, its url without the source's
+    credentials (:mod:`.release_urls`); its id, made from the address as fetched, kept, so that a release published
+    with the key before is the same release."""
+    url = url_without_credentials(draft.release.url, source_url=source_url)
+    if url == draft.release.url:
+        return draft
+    return Draft(draft.release.model_copy(update={"url": url}), dated=draft.dated)

@@ -37,12 +37,13 @@ from .admission import too_far_ahead, wall_clock
 from .backoff import Backoff
 from .config import SourceConfig
 from .errors import ContentError, FetchError, SourceError
-from .drafts import Draft, as_release, not_another_entrys
+from .drafts import Draft, as_release, not_another_entrys, without_credentials
 from .feed_duplicates import Duplicate, one_per_release
 from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
+from .release_urls import url_without_credentials
 from .source_failures import record_failure, record_success
 from .source_state import Seen, SourceState
 from .state import IngestResult, publish_if_changed, published_urls
@@ -135,6 +136,7 @@ class SourcePoller:
             raise ContentError(f"{entry.link}: cannot be read ({failure_text(exc)})") from exc
         if release_id is None and self.reader.way_in(entry, self.config.follow) != "govuk":
             draft = not_another_entrys(draft, entry.key, taken)
+        draft = without_credentials(draft, source_url=self.config.url)  # after its id is made from its url
         result = await publish_if_changed(self.streams, draft.release, kind="feed", dated=draft.dated)
         if entry.unread_dates and result.published:  # once: the entry is read again only when the feed changes it
             self._log_unread_dates(entry, draft, result.version, now)
@@ -211,15 +213,17 @@ class SourcePoller:
                                         seen: dict[str, Seen]) -> dict[str, Seen]:
         """Each unchanged entry of ``entries`` that was recorded before release ids were kept, with its release:
         the one its link names, when that was last published with the link (from the feed's text, or a page whose
-        canonical link it is), else none known. Looked for once, at the first poll that lists it."""
+        canonical link it is; with the source's key, or without), else none known. Looked for once, at the first
+        poll that lists it."""
         old = [e for e in entries if (before := seen.get(e.key)) is not None and before.recorded_before_ids
                and before.fingerprint == e.fingerprint]
         if not old:
             return {}
         ids = [release_id_for(e.link) for e in old]
         urls = await published_urls(self.streams, ids)
-        return {e.key: Seen(e.fingerprint, release_id if url == e.link else None)
-                for e, release_id, url in zip(old, ids, urls)}
+        links = [(e.link, url_without_credentials(e.link, source_url=self.config.url)) for e in old]
+        return {e.key: Seen(e.fingerprint, release_id if url in link else None)
+                for e, release_id, url, link in zip(old, ids, urls, links)}
 
     async def _poll_feed(self, now: datetime, clock: float) -> PollReport:
         name, url = self.config.name, self.config.url
@@ -284,6 +288,7 @@ class SourcePoller:
         if fetched is None:
             return PollReport(self.config.name, not_modified=True)
         draft = await self.reader.read_page(fetched, source=self.config.name, now=now)
+        draft = without_credentials(draft, source_url=self.config.url)
         result = await publish_if_changed(self.streams, draft.release, kind="page", dated=draft.dated)
         await self.state.save_validators(fetched.etag, fetched.last_modified)
         return PollReport(self.config.name, published=int(result.published), unchanged=int(not result.published))
