@@ -12,7 +12,7 @@ has no user info, and no query parameter that is a credential, which is one
 
 A filter the source URL carries (``organisations[]=home-office``, ``topic=borders``, a date, a page number) is no
 key by either test and stays. The rest of the url is kept as written. A key in a path stays: no rule can tell it
-from the page's address (docs/decisions/0052).
+from the page's address (docs/decisions/0053).
 """
 
 from __future__ import annotations
