@@ -42,7 +42,19 @@ def cpu_seconds(pid: int) -> float:
 
 def cpu_split(pid: int) -> tuple[float, float]:
     """User and system CPU of process ``pid`` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return _stat_cpu(Path(f"/proc/{pid}/stat"))
+
+
+def main_thread_time(pid: int) -> tuple[float, float]:
+    """Of the main thread of process ``pid`` (its event loop, for a service), so far: (seconds on a core, seconds
+    ready to run but waiting for one) (Linux /proc schedstat). The rest of its time it waited for something else:
+    an answer, the GIL, work."""
+    on_core, waiting = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[:2]
+    return int(on_core) / 1e9, int(waiting) / 1e9
+
+
+def _stat_cpu(stat: Path) -> tuple[float, float]:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
