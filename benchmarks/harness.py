@@ -42,7 +42,8 @@ def cpu_seconds(pid: int) -> float:
 
 def cpu_split(pid: int) -> tuple[float, float]:
     """User and system CPU of process ``pid`` so far (Linux /proc)."""
-    return _stat_cpu(Path(f"/proc/{pid}/stat"))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def main_thread_time(pid: int) -> tuple[float, float]:
@@ -51,11 +52,6 @@ def main_thread_time(pid: int) -> tuple[float, float]:
     an answer, the GIL, work."""
     on_core, waiting = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[:2]
     return int(on_core) / 1e9, int(waiting) / 1e9
-
-
-def _stat_cpu(stat: Path) -> tuple[float, float]:
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:

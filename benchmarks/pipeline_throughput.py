@@ -25,8 +25,11 @@ In the same run it measures the two ceilings:
 By default every copy after the first announces its commitments again (the re-announcement index's worst
 case); with ``--distinct`` each copy's actors are its own, so that almost nothing repeats.
 
-It prints releases/s for each stage, the ratio to each ceiling, the CPU each process spent per release, and
-the share of the services' CPU that is not the pure work (messaging, framework, Redis). Nothing is asserted.
+It prints releases/s for each stage, the ratio to each ceiling, the CPU each process (and each service's main
+thread, and this process: the backlog written, its polls, the receiver) spent per release, the share of the
+services' CPU that is not the pure work (messaging, framework, Redis), and, phase by phase, the cores each process
+kept busy, the machine's CPU other work took, the idle, and each main thread's time on a core, waiting for one,
+and waiting for something else. Nothing is asserted.
 """
 
 from __future__ import annotations
