@@ -46,6 +46,14 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
+def main_thread_time(pid: int) -> tuple[float, float]:
+    """Of the main thread of process ``pid`` (its event loop, for a service), so far: (seconds on a core, seconds
+    ready to run but waiting for one) (Linux /proc schedstat). The rest of its time it waited for something else:
+    an answer, the GIL, work."""
+    on_core, waiting = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[:2]
+    return int(on_core) / 1e9, int(waiting) / 1e9
+
+
 async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01) -> float:
     """Polls ``predicate`` until true; returns ``time.perf_counter()`` when it first was."""
     deadline = time.perf_counter() + timeout

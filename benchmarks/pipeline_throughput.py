@@ -25,8 +25,11 @@ In the same run it measures the two ceilings:
 By default every copy after the first announces its commitments again (the re-announcement index's worst
 case); with ``--distinct`` each copy's actors are its own, so that almost nothing repeats.
 
-It prints releases/s for each stage, the ratio to each ceiling, the CPU each process spent per release, and
-the share of the services' CPU that is not the pure work (messaging, framework, Redis). Nothing is asserted.
+It prints releases/s for each stage, the ratio to each ceiling, the CPU each process (and each service's main
+thread, and this process: the backlog written, its polls, the receiver) spent per release, the share of the
+services' CPU that is not the pure work (messaging, framework, Redis), and, phase by phase, the cores each process
+kept busy, the machine's CPU other work took, the idle, and each main thread's time on a core, waiting for one,
+and waiting for something else. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -54,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import cpu_seconds, cpu_split, serve, start_service, start_worker, wait_until  # noqa: E402
+from harness import cpu_seconds, cpu_split, main_thread_time, serve, start_service, start_worker, wait_until  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
 from services.classifier.core import classify  # noqa: E402
@@ -233,6 +237,64 @@ def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(CPU seconds spent, CPU seconds idle) of the whole machine so far, all cores (Linux /proc/stat)."""
+    fields = [int(f) / os.sysconf("SC_CLK_TCK") for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields[:8]) - idle, idle
+
+
+def cores_busy(procs: dict[str, subprocess.Popen[bytes]], redis_pid: int) -> dict[str, float]:
+    """CPU seconds so far of each process of the run and of this one (the backlog's writer, the polls and the
+    webhook receiver), and of the whole machine, busy and idle; of each service's main thread (its event loop) and
+    of Redis's, the seconds on a core and the seconds ready to run with no core free."""
+    busy, idle = machine_cpu()
+    pids = {name: p.pid for name, p in procs.items()} | {"redis": redis_pid}
+    loops = {name: main_thread_time(pid) for name, pid in pids.items()}
+    return ({name: cpu_seconds(pid) for name, pid in pids.items()} | {"benchmark": time.process_time()}
+            | {f"{name} loop": on_core for name, (on_core, _) in loops.items()}
+            | {f"{name} no core": waiting for name, (_, waiting) in loops.items()}
+            | {"machine": busy, "idle": idle})
+
+
+def print_phases(marks: list[tuple[str, float, dict[str, float]]]) -> None:
+    """For each phase of the run: the cores busy, by whom (the run's processes, the rest of the machine) and idle;
+    the share of the phase each main thread spent on a core, ready with no core free, and waiting (an answer from
+    Redis, the GIL, work)."""
+    print("\ncores busy by phase (CPU seconds / wall seconds; 'other work': the machine's CPU the run's processes did "
+          "not spend);\n  each main thread (a service's event loop, Redis's): share of the phase on a core / ready "
+          "with no core free / waiting")
+    for (_, at_before, before), (name, at, after) in zip(marks, marks[1:]):
+        wall = at - at_before
+        if wall <= 0:
+            continue
+        used = {key: (after[key] - before[key]) / wall for key in after}
+        processes = [key for key in used if key not in ("machine", "idle") and " " not in key]
+        ours = sum(used[key] for key in processes)
+        print(f"  {name:<22}{wall:6.2f} s: " + ", ".join(f"{key} {used[key]:.2f}" for key in processes)
+              + f"; other work {max(0.0, used['machine'] - ours):.2f}; idle {used['idle']:.2f}")
+        print(" " * 34 + "; ".join(
+            f"{key} {used[key + ' loop']:.2f} / {used[key + ' no core']:.2f} / "
+            f"{max(0.0, 1 - used[key + ' loop'] - used[key + ' no core']):.2f}"
+            for key in processes if key + " loop" in used))
+
+
+class Polls:
+    """The CPU this process spends polling Redis for the run's progress."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+
+    def timed(self, predicate: Callable[[], bool]) -> Callable[[], bool]:
+        def polled() -> bool:
+            start = time.thread_time()
+            try:
+                return predicate()
+            finally:
+                self.cpu += time.thread_time() - start
+        return polled
+
+
 def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
     """Whether ``group`` has read and acknowledged everything in ``stream``."""
     try:
@@ -301,16 +363,23 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
             usec_before = command_calls(client, "usec")
             spies = [profile_process(p.pid, profile / f"{name}.collapsed") for name, p in procs.items()] if profile else []
 
-            start = time.perf_counter()
+            marks = [("start", time.perf_counter(), cores_busy(procs, redis_pid))]
+            start = marks[0][1]
             feed_backlog(client, [payload for _, payload in batch])
             fed = time.perf_counter()
-            classified_at = await wait_until(lambda: client.xlen(PREFIX + CLASSIFIED) >= n, timeout=600,
+            marks.append(("backlog written", fed, cores_busy(procs, redis_pid)))
+            polls = Polls()
+            classified_at = await wait_until(polls.timed(lambda: client.xlen(PREFIX + CLASSIFIED) >= n), timeout=600,
                                              what="every release to be classified")
-            alerted_at = await wait_until(lambda: caught_up(client, PREFIX + CLASSIFIED, NOTIFIER_GROUP),
+            marks.append(("-> classified", classified_at, cores_busy(procs, redis_pid)))
+            alerted_at = await wait_until(polls.timed(lambda: caught_up(client, PREFIX + CLASSIFIED, NOTIFIER_GROUP)),
                                           timeout=600, what="every alert to be published")
+            marks.append(("-> alerts published", alerted_at, cores_busy(procs, redis_pid)))
             alerts = client.xlen(PREFIX + ALERTS)
-            await wait_until(lambda: receiver.count >= alerts, timeout=600, what="every alert to be delivered")
+            await wait_until(polls.timed(lambda: receiver.count >= alerts), timeout=600,
+                             what="every alert to be delivered")
             delivered_at = receiver.last
+            marks.append(("-> alerts delivered", time.perf_counter(), cores_busy(procs, redis_pid)))
             cpu_after = {name: cpu_seconds(p.pid) for name, p in procs.items()} | {"redis": cpu_seconds(redis_pid)}
             in_kernel = {name: cpu_split(pid)[1] - sys_before[name]
                          for name, pid in [(name, p.pid) for name, p in procs.items()] + [("redis", redis_pid)]}
@@ -348,17 +417,29 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
     print(f"  matching alone, one core{n / match_cpu if match_cpu else float('inf'):>42,.0f} releases/s")
     print("\nCPU per release (ms): " + ", ".join(f"{name} {1000 * s / n:.2f}" for name, s in sorted(cpu.items()))
           + f"; total {1000 * services_cpu / n:.2f}")
+    print("  of which each main thread (a service's event loop; the rest: a notifier's delivery thread, the threads "
+          "FastStream and redis-py start): " + ", ".join(
+              f"{name} {1000 * (marks[-1][2][name + ' loop'] - marks[0][2][name + ' loop']) / n:.2f}"
+              for name in sorted(procs)))
+    own = marks[-1][2]["benchmark"] - marks[0][2]["benchmark"]
+    written = marks[1][2]["benchmark"] - marks[0][2]["benchmark"]
+    print(f"  not counted above, this benchmark's own process on the same cores: {1000 * own / n:.2f} (the backlog "
+          f"written {1000 * written / n:.2f}, the polls for the run's progress {1000 * polls.cpu / n:.2f}, the "
+          f"webhook receiver and its loop {1000 * (own - written - polls.cpu) / n:.2f})")
     print("  of which in the kernel (system time): " + ", ".join(
         f"{name} {1000 * s / n:.2f}" for name, s in sorted(in_kernel.items())))
     print("peak RSS (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(peak_rss.items())))
     print("Redis commands per release: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in calls.most_common()) + f"; all {sum(calls.values()) / n:.1f}"
         " (those a script calls counted too)")
+    print(f"  reads of the streams in the run: {calls['xreadgroup']:,} XREADGROUP (a backlog read in full takes "
+          f"{-(-n // Settings.model_fields['read_count'].default)} a service), {calls['xautoclaim']:,} XAUTOCLAIM")
     print("Redis µs per release in commands: " + ", ".join(
         f"{name} {count / n:.1f}" for name, count in usec.most_common(12)) + " (a script's include those it calls)")
     print(f"Redis traffic per release: {moved['in'] / n / 1024:.1f} KB in, {moved['out'] / n / 1024:.1f} KB out")
     print(f"  the pure work (classify + match) {1000 * pure / n:.2f} ms; messaging, framework and Redis "
           f"{100 * (1 - pure / services_cpu):.0f} % of the services' CPU")
+    print_phases(marks)
 
 
 def main() -> None:
