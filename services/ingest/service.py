@@ -35,10 +35,9 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .file_places import FilePlace, file_place, holds_a_file
+from .file_places import FilePlace, holds_a_file, release_place
 from .file_releases import file_release_id, record_read
-from .files import (NotAnObject, ReleaseFileError, ReleaseInput, named_by_its_path, parse_release, read_bytes,
-                    release_object)
+from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
 from .folder import FolderScanner, distinct_folders, not_read_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
@@ -247,7 +246,7 @@ class IngestService:
 
     def _place(self, release: ReleasePublished, path: Path, within: Sequence[Path]) -> FilePlace | None:
         """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
-        return file_place(path, self._watched, within) if named_by_its_path(release, path) else None
+        return release_place(release, path, self._watched, within)
 
     def _holds(self, place: FilePlace) -> bool:
         return holds_a_file(place, self._watched)
