@@ -13,6 +13,8 @@ import pytest
 from samples import BORDERS, CONTENT, dated, release
 from schemas import ReleaseClassifiedEvent, decode_event
 from schemas.streams import ALERTS, DEAD_LETTER_COUNTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from services.dashboard.deliveries import delivery_statuses
+from services.dashboard.reading import latest_attempts
 from services.notifier.firing import ReminderFiring
 from services.notifier.reminder_store import CLAIMED
 from services.notifier.service import NotifierService
@@ -369,6 +371,31 @@ async def test_a_delivery_names_a_webhook_by_its_host_and_no_path(notifier, rece
     assert {d.destination for d in deliveries} == {f"http://127.0.0.1:{receiver.port}/***"}
     letters = json.dumps([d.model_dump(mode="json") for d in await _events(n.service, DEAD_LETTERS)])
     assert "/gone" not in letters and f"127.0.0.1:{receiver.port}/***" in letters, letters
+
+
+async def test_two_webhooks_of_one_host_are_two_deliveries_on_the_dashboard(notifier, receiver, write_yaml,
+                                                                            publish_classified):
+    """Both are shown as the host alone: the dashboard, which told one delivery from another by the shown
+    destination, counted one alert sent through both as one delivery."""
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels:
+      - webhook: {{url: "{receiver.url('hook')}"}}
+      - webhook: {{url: "{receiver.url('hook')}?channel=ops"}}
+""")
+    n = await notifier(subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="the alert through both webhooks")
+    streams = n.service.runtime.streams
+    await wait_for(lambda: _delivered(streams), what="both deliveries recorded")
+    attempts = await latest_attempts(streams.client, streams.key(DELIVERIES))
+    assert {a.destination for _, a in attempts} == {f"http://127.0.0.1:{receiver.port}/***"}
+    assert delivery_statuses(attempts)["desk"].delivered == 2
+
+
+async def _delivered(streams) -> bool:
+    return await streams.client.xlen(streams.key(DELIVERIES)) == 2
 
 
 async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
