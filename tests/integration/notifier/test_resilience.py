@@ -413,6 +413,49 @@ async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
     assert (stored.mode, stored.channels[0].url) == ("digest", url)
 
 
+
+SLACK_OPS = "https://hooks.example.org/services/T000/B000/XXXX"
+SLACK_DESK = "https://hooks.example.org/services/T000/B111/YYYY"
+
+
+async def _put_shown(n, body, change):
+    """``body`` saved, then sent back as the API shows it with ``change(shown channels)``: the PUT's answer."""
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.post(f"{n.url}/subscriptions", json=body) as resp:
+            assert resp.status == 201, await resp.text()
+            shown = await resp.json()
+        shown.pop("origin")
+        async with session.put(f"{n.url}/subscriptions/{body['id']}",
+                               json={**shown, "channels": change(shown["channels"])}) as resp:
+            return resp.status, await resp.json()
+
+
+async def test_a_webhook_sent_back_as_shown_after_a_channel_removed_before_it_keeps_its_real_url(notifier):
+    """Shown as its host, a webhook sent back in another place of the list (the email before it removed) was
+    saved as ``https://hooks.example.org/***``, to which every alert then went."""
+    n = await notifier(http=True)
+    body = {"id": "desk", "channels": [{"email": {"to": ["desk@example.org"]}}, {"webhook": {"url": SLACK_OPS}}]}
+    status, answer = await _put_shown(n, body, lambda channels: channels[1:])
+    assert status == 200, answer
+    stored = await n.service.store.get("desk")
+    assert [c.url for c in stored.channels] == [SLACK_OPS]
+
+
+async def test_one_of_two_webhooks_shown_alike_sent_back_alone_is_refused_not_taken_for_the_other(notifier):
+    """Both are shown as ``https://hooks.example.org/***``: sent back without the first, the second was saved as
+    the first's URL (the one at its place), and the webhook meant to stay was the one dropped."""
+    n = await notifier(http=True)
+    body = {"id": "desk", "channels": [{"webhook": {"url": SLACK_OPS}}, {"webhook": {"url": SLACK_DESK}}]}
+    status, answer = await _put_shown(n, body, lambda channels: channels[1:])
+    assert status == 422
+    assert answer["errors"][0]["field"] == "channels.0.url"
+    assert "whole URL" in answer["errors"][0]["message"]
+    stored = await n.service.store.get("desk")
+    assert [c.url for c in stored.channels] == [SLACK_OPS, SLACK_DESK]
+    status, answer = await _put_shown(n, {**body, "id": "ops"}, lambda channels: channels)  # as shown: each its own
+    assert status == 200, answer
+    assert [c.url for c in (await n.service.store.get("ops")).channels] == [SLACK_OPS, SLACK_DESK]
+
 # --- 9. one webhook timeout setting --------------------------------------------------------
 async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,
                                                                          publish_classified):
