@@ -82,8 +82,9 @@ def known_parameters_given(request: Request) -> None:
     parameters' types are checked (a route's own dependency runs first)."""
     params = _parameters(request)
     known = _query_names(request.scope["route"].dependant)
+    plurals = {LISTS[name] for name in known if name in LISTS}  # of the filters this route takes, not another's
     try:
-        if unknown := sorted(set(params) - known - set(LISTS.values())):
+        if unknown := sorted(set(params) - known - plurals):
             raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
         refuse_empty(params)
     except QueryError as exc:

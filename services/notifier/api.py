@@ -26,7 +26,7 @@ from services.common.api import Routes, answers, errors_response, field_error
 
 from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
-from .redaction import HIDDEN, redact_url
+from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
@@ -79,23 +79,13 @@ async def _body(request: Request) -> Any:
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
     """A channel sent back as shown (secret ``***``, URL redacted) keeps the stored secret and URL
-    of the same channel."""
+    of the channel it stands for (:mod:`.sent_back`); a 422 when that cannot be told."""
     if old is None or not isinstance(new.get("channels"), list):
         return new
-    stored = json.loads(old.stored())["channels"]
-    channels = []
-    for i, ch in enumerate(new["channels"]):
-        if isinstance(ch, dict) and len(ch) == 1 and i < len(stored) and isinstance(stored[i], dict):
-            (kind, params), = ch.items()
-            if isinstance(params, dict) and kind in stored[i]:
-                if params.get("secret") == HIDDEN:
-                    params = {**params, "secret": stored[i][kind].get("secret")}
-                url = stored[i][kind].get("url")
-                if isinstance(url, str) and params.get("url") == redact_url(kind, url) and params["url"] != url:
-                    params = {**params, "url": url}
-                ch = {kind: params}
-        channels.append(ch)
-    return {**new, "channels": channels}
+    try:
+        return {**new, "channels": kept_channels(new["channels"], json.loads(old.stored())["channels"])}
+    except SentBackError as exc:
+        raise field_error(422, exc.field, exc.message) from None
 
 
 def _utc_now() -> datetime:

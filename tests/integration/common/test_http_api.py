@@ -298,6 +298,18 @@ async def test_an_unknown_query_parameter_of_the_releases_list_is_refused(server
                 "not a query parameter (known: cursor, limit, published_after, published_before, q, withdrawn)")}]}
 
 
+async def test_the_plural_name_of_a_filter_the_releases_list_does_not_take_is_refused(server):
+    """``sources`` and ``categories`` are other names of ``source`` and ``category``, filters of the commitments
+    and deadlines: ``/ledger/releases``, which takes neither, answered them with every release, as if understood."""
+    async with aiohttp.ClientSession() as session:
+        for name in ("sources", "categories"):
+            async with session.get(f"{server}/ledger/releases?{name}=govuk-home-office") as resp:
+                assert resp.status == 422, name
+                assert (await resp.json())["errors"][0]["field"] == name
+        async with session.get(f"{server}/ledger/commitments?sources=govuk-home-office") as resp:
+            assert resp.status == 200, await resp.text()
+
+
 async def test_the_ledger_lists_parameters_are_documented_with_the_bounds_and_values_served(server):
     """Before: ``q`` and ``cursor`` of ``/ledger/commitments`` and ``/ledger/deadlines`` were documented without
     the 200 and 500 characters past which they are refused, and ``category``, ``kind`` and ``state`` without the
