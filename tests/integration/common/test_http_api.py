@@ -328,3 +328,28 @@ async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(ser
     assert {"counter_terrorism", "categories", "min_confidence"} <= set(schemas["Filter"]["properties"])
     assert "properties" in schemas["DueThisWeek"]
     assert [name for name, schema in schemas.items() if "properties" not in schema and "enum" not in schema] == []
+
+
+async def test_a_path_with_a_trailing_slash_is_a_404_naming_the_route_not_a_redirect(server, api_headers):
+    """Before: ``/subscriptions/`` and every other route's path with a slash added answered 307 with an absolute
+    ``Location: http://<Host>/subscriptions``: behind an HTTPS proxy not trusted for forwarded headers, a client
+    was pointed at plain HTTP (its token and body sent there again), and none of it was documented."""
+    behind_a_proxy = {**api_headers, "Host": "pledgewatch.example.org"}
+    async with aiohttp.ClientSession() as session:
+        for method, path, headers in (("GET", "/subscriptions/", behind_a_proxy),
+                                      ("POST", "/subscriptions/", behind_a_proxy),
+                                      ("PUT", "/subscriptions/s-1/", behind_a_proxy),
+                                      ("GET", "/ledger/commitments/?limit=1", {}),
+                                      ("POST", "/releases/", {}),  # told before any token is asked for, as a 405
+                                      ("HEAD", "/healthz/", {}),
+                                      ("OPTIONS", "/subscriptions//", {})):
+            async with session.request(method, f"{server}{path}", headers=headers, json={},
+                                       allow_redirects=False) as resp:
+                assert (resp.status, resp.headers.get("Location")) == (404, None), (method, path)
+                if method != "HEAD":
+                    route = path.partition("?")[0].rstrip("/")
+                    assert await resp.json() == {"errors": [{"field": "path", "message": (
+                        f"no route {path.partition('?')[0]}: the route is {route}, without the trailing slash")}]}
+        async with session.get(f"{server}/nowhere/") as resp:  # no route without the slash either
+            assert await resp.json() == {"errors": [{"field": "path", "message": (
+                "no route /nowhere/: /openapi.json lists every route")}]}
