@@ -77,7 +77,7 @@ class MethodsOfPath(HttpMiddleware):
     def slash_refusal(self, scope: Scope) -> Response | None:
         """404 naming the route, for a path no route takes that is a route's with a trailing slash added (the
         router's ``redirect_slashes`` is off: its 307 pointed at ``http://<Host>/…``, plain HTTP behind an HTTPS
-        proxy not trusted for forwarded headers, and a client following it sent its token and body again);
+        proxy not trusted for forwarded headers, where a client following it sent its body again);
         None for any other path."""
         path = scope["path"]
         route = path.rstrip("/")

@@ -333,7 +333,7 @@ async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(ser
 async def test_a_path_with_a_trailing_slash_is_a_404_naming_the_route_not_a_redirect(server, api_headers):
     """Before: ``/subscriptions/`` and every other route's path with a slash added answered 307 with an absolute
     ``Location: http://<Host>/subscriptions``: behind an HTTPS proxy not trusted for forwarded headers, a client
-    was pointed at plain HTTP (its token and body sent there again), and none of it was documented."""
+    was pointed at plain HTTP (its body sent there again, in clear), and none of it was documented."""
     behind_a_proxy = {**api_headers, "Host": "pledgewatch.example.org"}
     async with aiohttp.ClientSession() as session:
         for method, path, headers in (("GET", "/subscriptions/", behind_a_proxy),
