@@ -18,12 +18,13 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import ReleasePublished
 from schemas.streams import DEAD_LETTERS
-from schemas.json_bounds import JSONBoundsError, loads_bounded
+from schemas.json_bounds import JSONBoundsError
 from services.common.api import Routes, answers, errors_response
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
+from services.common.request_json import DuplicateKey, loads_request
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.shown_urls import shown_url
@@ -326,7 +327,7 @@ class IngestService:
                                                                          "limit"}])
         try:
             text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
-            fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
+            fields = ReleaseInput.model_validate(release_object(loads_request(text)))  # bounded, no key twice
             if fields.source is not None and (problem := release_source_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
             release = fields.to_release(source="http")  # ValueError: neither a url nor an id
@@ -337,6 +338,8 @@ class IngestService:
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": f"not JSON: {exc}"}], status=400)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=400)
+        except DuplicateKey as exc:
+            return await self._refuse_post(raw, [exc.error], status=422)
         except ValidationError as exc:
             return await self._refuse_post(raw, field_errors(exc, whole=WHOLE_BODY), status=422)
         except ReleaseRefused as exc:  # a field's value
