@@ -59,13 +59,21 @@ def file_place(path: Path, watched: Sequence[Path], given: Sequence[Path] = ()) 
     raise ValueError(f"{path} is in no folder")  # not reached: a file is in its own folder
 
 
-def holds_a_file(place: FilePlace, watched: Sequence[Path]) -> bool:
-    """Whether a file is at ``place`` in one of the ``watched`` folders now."""
-    folder = next((path for path, label in folder_labels(watched).items() if label == place.folder), None)
-    try:
-        return folder is not None and (folder / place.inside).is_file()
-    except OSError:  # no permission, a name too long: no file it can read
-        return False
+def holds_a_file(place: FilePlace, watched: Sequence[Path], given: Sequence[Path] = (), *,
+                 other_than: Path | None = None) -> bool:
+    """Whether a file other than ``other_than`` is at ``place`` now, in one of the ``watched`` folders or of those
+    ``given`` (to a command, a file's own folder), each named as :func:`file_place` names it: a copy read beside
+    its original in a folder given is no more its original than one in a watched folder."""
+    for folder in [*watched, *given]:
+        if folder_labels([*watched, folder])[_absolute(folder)] != place.folder:
+            continue
+        there = folder / place.inside
+        try:
+            if there.is_file() and not (other_than is not None and there.samefile(other_than)):
+                return True
+        except OSError:  # no permission, a name too long: no file it can read
+            continue
+    return False
 
 
 def _inside(path: Path, folder: Path) -> str | None:

@@ -283,3 +283,27 @@ async def test_a_file_sent_from_a_folder_named_as_a_watched_one_is_not_the_watch
     await watch(seeds)
     assert [(r.title, r.version) for r in await published()] == [("Border plan published", 1), ("Port statement", 1)]
     assert sent is not None and sent.release_id != (await published())[0].release_id
+
+
+async def test_a_copy_beside_its_original_in_a_folder_given_to_pledgewatch_ingest_is_a_release_of_its_own(
+        tmp_path, settings, published):
+    """As it is in a watched folder: were the copy taken for its original's release, each file's text would be
+    published over the other's at every run once one of them changed."""
+    folder = tmp_path / "drafts"
+    write_settled(folder / "2026-12-01-plan.txt", PLAN)
+    copy = write_settled(folder / "archive" / "2026-12-01-plan.txt", PLAN)
+    assert pledgewatch_ingest(settings, folder).returncode == 0
+    assert len({r.release_id for r in await published()}) == 2
+
+    write_settled(copy, CHANGED)
+    for _ in range(2):
+        assert pledgewatch_ingest(settings, folder).returncode == 0
+    assert [r.version for r in await published()] == [1, 1, 2]
+
+
+async def test_a_copy_beside_its_original_sent_by_pledgewatch_ingest_is_a_release_of_its_own(tmp_path, http_service,
+                                                                                             published):
+    service, _ = http_service
+    original = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan.txt", PLAN))
+    copy = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan-copy.txt", PLAN))
+    assert original is not None and copy is not None and copy.release_id != original.release_id

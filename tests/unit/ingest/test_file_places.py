@@ -71,3 +71,13 @@ def test_a_place_holds_a_file_only_in_a_watched_folder_and_while_the_file_is_the
     assert not holds_a_file(FilePlace("seeds", "2026"), [seeds])  # a folder is no file
     assert not holds_a_file(FilePlace("inbox", "2026/a.txt"), [seeds])
     assert not holds_a_file(FilePlace("seeds", "2026/a.txt"), [])
+
+
+def test_a_place_in_a_folder_given_is_named_as_a_file_there_is_placed_and_is_not_the_file_read(tmp_path):
+    seeds, drafts, other = tmp_path / "srv" / "seeds", tmp_path / "drafts", tmp_path / "old" / "seeds"
+    for folder in (seeds, drafts, other):
+        folder.mkdir(parents=True)
+        (folder / "a.txt").write_text("x")
+    assert holds_a_file(FilePlace("drafts", "a.txt"), [seeds], [drafts])
+    assert holds_a_file(FilePlace("old/seeds", "a.txt"), [seeds], [other])  # labelled apart from the watched one
+    assert not holds_a_file(FilePlace("seeds", "a.txt"), [], [other], other_than=other / "a.txt")
