@@ -19,6 +19,7 @@ carry over is kept beside it:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from schemas import ReleasePublished
@@ -30,7 +31,8 @@ from .identity import release_id_for, revision_hash
 FILE_RELEASES = "ingest:file-releases"
 FILE_CONTENTS = "ingest:file-contents"
 
-Holds = Callable[[FilePlace], bool]  # whether a watched file is at the place now
+# whether a watched file is at the place now: a look at a folder, so run off the event loop
+Holds = Callable[[FilePlace], bool]
 
 
 async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePublished, *, holds: Holds) -> str:
@@ -38,7 +40,8 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
     (``release.release_id``, the id published for it before files were named by their place)."""
     found = await _named(streams, place, release, holds)
     holder = await streams.client.hget(_record(streams, found), "place")
-    if holder is None or as_text(holder) == str(place) or not holds(FilePlace.parse(as_text(holder))):
+    if holder is None or as_text(holder) == str(place) or not await asyncio.to_thread(
+            holds, FilePlace.parse(as_text(holder))):
         return found
     own = release_id_for(f"folder:{place}#{found}")
     await streams.client.hset(streams.key(FILE_RELEASES), str(place), own)
@@ -78,7 +81,7 @@ async def _moved_here(streams: Streams, release: ReleasePublished, holds: Holds)
     if last is None:
         return None
     release_id, version, place = as_text(last).split(" ", 2)
-    if holds(FilePlace.parse(place)):
+    if await asyncio.to_thread(holds, FilePlace.parse(place)):
         return None  # a copy beside it
     latest = await streams.client.hget(_record(streams, release_id), "version")
     return release_id if latest is not None and as_text(latest) == version else None

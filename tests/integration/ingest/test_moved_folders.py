@@ -8,6 +8,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -307,3 +308,21 @@ async def test_a_copy_beside_its_original_sent_by_pledgewatch_ingest_is_a_releas
     original = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan.txt", PLAN))
     copy = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan-copy.txt", PLAN))
     assert original is not None and copy is not None and copy.release_id != original.release_id
+
+
+async def test_whether_a_file_is_left_at_a_place_is_looked_up_off_the_event_loop(tmp_path, http_service, monkeypatch):
+    """A look at a folder can hang (a network mount), and the loop is every service's in `pledgewatch run`."""
+    from services.ingest import service as ingest_service
+    loop_thread, looked = threading.get_ident(), []
+    real = ingest_service.holds_a_file
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        looked.append(threading.get_ident() != loop_thread)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_service, "holds_a_file", watched)
+    service, _ = http_service
+    await service.ingest_file(write_settled(tmp_path / "seeds" / "2026-12-01-plan.txt", PLAN))
+    (tmp_path / "seeds").rename(tmp_path / "inbox")
+    await service.ingest_file(tmp_path / "inbox" / "2026-12-01-plan.txt")
+    assert looked and all(looked)
