@@ -251,7 +251,7 @@ class IngestService:
     def _holds(self, path: Path, within: Sequence[Path]) -> Callable[[FilePlace], bool]:
         """Whether a file other than the one at ``path`` is at a place now: in a watched folder, one of ``within``
         or ``path``'s own folder, the folders ``path`` itself could be placed in."""
-        return lambda place: holds_a_file(place, self._watched, [*within, path.parent], other_than=path)
+        return lambda place: holds_a_file(place, self._watched, within, path.parent, other_than=path)
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's

@@ -326,3 +326,14 @@ async def test_whether_a_file_is_left_at_a_place_is_looked_up_off_the_event_loop
     (tmp_path / "seeds").rename(tmp_path / "inbox")
     await service.ingest_file(tmp_path / "inbox" / "2026-12-01-plan.txt")
     assert looked and all(looked)
+
+
+async def test_files_sent_from_two_folders_of_one_name_outside_the_watched_ones_are_releases_apart(
+        tmp_path, http_service, published):
+    """Nothing says one of those folders is the other moved: named by their own folder's name alone, the second
+    file was published as a version of the first, its commitments told as changes of the first's."""
+    service, _ = http_service
+    first = await service.ingest_file(write_settled(tmp_path / "alice" / "drafts" / "2026-12-01-plan.txt", PLAN))
+    second = await service.ingest_file(write_settled(tmp_path / "bob" / "drafts" / "2026-12-01-plan.txt", STATEMENT))
+    assert first is not None and second is not None and second.release_id != first.release_id
+    assert [r.version for r in await published()] == [1, 1]
