@@ -337,3 +337,23 @@ async def test_files_sent_from_two_folders_of_one_name_outside_the_watched_ones_
     second = await service.ingest_file(write_settled(tmp_path / "bob" / "drafts" / "2026-12-01-plan.txt", STATEMENT))
     assert first is not None and second is not None and second.release_id != first.release_id
     assert [r.version for r in await published()] == [1, 1]
+
+
+async def test_a_renamed_folder_holding_a_file_and_its_copy_publishes_neither_again(tmp_path, watch, published):
+    """Each keeps its own release: the text alone would give both the release of whichever was read last."""
+    seeds = tmp_path / "seeds"
+    write_settled(seeds / "2026-12-01-plan.txt", PLAN)
+    write_settled(seeds / "2026-12-01-plan-copy.txt", PLAN)
+    await watch(seeds)
+    first = {r.url.rsplit("/", 1)[1]: r.release_id for r in await published()}
+    assert len(set(first.values())) == 2
+
+    seeds.rename(tmp_path / "inbox")
+    await watch(tmp_path / "inbox")
+    assert len(await published()) == 2  # before: one of them published again as a new release
+
+    for name in first:
+        write_settled(tmp_path / "inbox" / name, CHANGED.replace("£7m", f"£{len(name)}m"))
+    await watch(tmp_path / "inbox")
+    assert {r.url.rsplit("/", 1)[1]: (r.release_id, r.version) for r in (await published())[2:]} == \
+        {name: (release_id, 2) for name, release_id in first.items()}
