@@ -84,8 +84,8 @@ async def _moved_here(streams: Streams, place: FilePlace, release: ReleasePublis
                                                         _contents_fields(release, place))), None)
     if last is None:
         return None
-    release_id, version, place = as_text(last).split(" ", 2)
-    if await asyncio.to_thread(holds, FilePlace.parse(place)):
+    release_id, version, read_at = as_text(last).split(" ", 2)
+    if await asyncio.to_thread(holds, FilePlace.parse(read_at)):
         return None  # a copy beside it
     latest = await streams.client.hget(_record(streams, release_id), "version")
     return release_id if latest is not None and as_text(latest) == version else None
