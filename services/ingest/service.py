@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -231,7 +231,7 @@ class IngestService:
         try:
             if place is not None:
                 release = release.model_copy(update={"release_id": await file_release_id(
-                    self.runtime.streams, place, release, holds=self._holds)})
+                    self.runtime.streams, place, release, holds=self._holds(path, within))})
             result = await publish_if_changed(self.runtime.streams, release, kind="file",
                                               own_id=False if place is not None else None)
             if place is not None:
@@ -249,8 +249,10 @@ class IngestService:
         """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
         return release_place(release, path, self._watched, within)
 
-    def _holds(self, place: FilePlace) -> bool:
-        return holds_a_file(place, self._watched)
+    def _holds(self, path: Path, within: Sequence[Path]) -> Callable[[FilePlace], bool]:
+        """Whether a file other than the one at ``path`` is at a place now: in a watched folder, one of ``within``
+        or ``path``'s own folder, the folders ``path`` itself could be placed in."""
+        return lambda place: holds_a_file(place, self._watched, within, path.parent, other_than=path)
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's

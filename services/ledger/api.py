@@ -185,12 +185,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: DeadlineQuery, order: DeadlineOrder = "soonest") -> Response:
-        if query.due_after is None:
-            today = clock().date()
-            if query.due_before is not None and query.due_before < today:
-                raise field_error(422, "due_before", f"is before today ({today}), where the deadlines start unless "
-                                  "due_after is given: give due_after too (such as due_after=2000-01-01)")
-            query = query.model_copy(update={"due_after": today})
+        today = clock().date()
+        if query.due_after is None and (query.due_before is None or query.due_before >= today):
+            query = query.model_copy(update={"due_after": today})  # a due_before passed looks back: from the first
         items, next_cursor = deadlines_in(await index().due_order(), query, latest_first=order == "latest")
         entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
         due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
