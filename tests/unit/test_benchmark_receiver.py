@@ -36,6 +36,17 @@ async def _exchange(url: str, data: bytes, *, answers: int = 1) -> bytes:
     return got
 
 
+async def _served(data: bytes, *, answers: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """What a receiver answers to ``data`` written at once on a new connection, and the POSTs it passed on."""
+    received = _Received()
+    receiver = LoopbackReceiver(received)
+    url = await receiver.start()
+    try:
+        return await _exchange(url, data, answers=answers), received.posts
+    finally:
+        await receiver.close()
+
+
 async def test_posts_over_one_kept_alive_connection_each_reach_the_callback_and_get_204():
     received = _Received()
     receiver = LoopbackReceiver(received)
@@ -74,42 +85,24 @@ async def test_a_chunked_body_arrives_whole():
 
 
 async def test_pipelined_requests_are_answered_in_order_on_the_same_connection():
-    received = _Received()
-    receiver = LoopbackReceiver(received)
-    url = await receiver.start()
     requests = (b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
                 b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
                 b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n")
-    try:
-        got = await _exchange(url, requests, answers=3)
-    finally:
-        await receiver.close()
+    got, posts = await _served(requests, answers=3)
     statuses = [line for line in got.split(b"\r\n") if line.startswith(b"HTTP/1.1 ")]
     assert statuses == [b"HTTP/1.1 204 No Content", b"HTTP/1.1 405 Method Not Allowed", b"HTTP/1.1 204 No Content"]
     assert b"Allow: POST" in got
-    assert received.posts == [(b"/a", b"one"), (b"/c", b"two")]
+    assert posts == [(b"/a", b"one"), (b"/c", b"two")]
 
 
 async def test_an_http_1_0_request_is_answered_and_its_connection_closed():
-    received = _Received()
-    receiver = LoopbackReceiver(received)
-    url = await receiver.start()
-    try:
-        got = await _exchange(url, b"POST /hook HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}", answers=2)
-    finally:
-        await receiver.close()
+    got, posts = await _served(b"POST /hook HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}", answers=2)
     assert got.startswith(b"HTTP/1.1 204 No Content\r\n") and b"Connection: close\r\n" in got
-    assert received.posts == [(b"/hook", b"{}")]
+    assert posts == [(b"/hook", b"{}")]
 
 
 async def test_what_is_not_http_is_answered_400_and_the_connection_closed():
-    received = _Received()
-    receiver = LoopbackReceiver(received)
-    url = await receiver.start()
-    try:
-        got = await _exchange(url, b"HELLO THERE\r\n\r\nPOST /hook HTTP/1.1\r\nContent-Length: 0\r\n\r\n", answers=2)
-    finally:
-        await receiver.close()
+    got, posts = await _served(b"HELLO THERE\r\n\r\nPOST /hook HTTP/1.1\r\nContent-Length: 0\r\n\r\n", answers=2)
     assert got.startswith(b"HTTP/1.1 400 Bad Request\r\n") and got.count(b"HTTP/1.1 ") == 1
     assert b"Connection: close\r\n" in got
-    assert received.posts == []
+    assert posts == []
