@@ -15,6 +15,7 @@ import sys
 from datetime import datetime, timezone
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -34,6 +35,9 @@ from .status import add_arguments as add_status_arguments
 from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
 from .dlq_cli import register as register_dlq
+
+if TYPE_CHECKING:
+    from schemas import ReleasePublished
 
 
 def local_path(text: str) -> Path:
@@ -142,12 +146,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from schemas import ReleaseClassifiedEvent
     from services.classifier.core import classify
     from services.ingest.files import NoPublicationDate, ReleaseFileError, load_release, parse_piped_text
+    from services.ingest.folder import distinct_folders
 
     if args.paths.count(STDIN_PATH) > 1:
         raise usage_error("pledgewatch classify: give - once (standard input is read once)")
     settings = load_settings()
     model = chosen_model(args.model, settings).model
     files, failed = _release_files(args.paths)
+    watched, given = distinct_folders(settings.watch), _folders_given(args.paths)
     for path in files:
         try:
             if isinstance(path, StandardInput):
@@ -155,6 +161,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 release = parse_piped_text(raw, published_at=args.published)
             else:
                 release = load_release(path, max_bytes=settings.max_release_bytes, published_at=args.published)
+                release = _named_as_ingest_names_it(release, path, watched, given)
         except ReleaseFileError as exc:
             print(f"error: {exc.or_given(PUBLISHED_HINT) if isinstance(exc, NoPublicationDate) else exc}",
                   file=sys.stderr)
@@ -165,6 +172,24 @@ def cmd_classify(args: argparse.Namespace) -> int:
             source="/pledgewatch/cli", time=datetime.now(timezone.utc), subject=release.release_id)
         sys.stdout.write(event.to_json().decode() + "\n")  # as the classified stream carries it
     return 1 if failed else 0
+
+
+def _folders_given(paths: Sequence[Path | StandardInput]) -> list[Path]:
+    """The folders among ``paths``: their files are placed in them (named by the folder's name and their path
+    inside it), as a watched folder's are."""
+    return [path for path in paths if isinstance(path, Path) and path.is_dir()]
+
+
+def _named_as_ingest_names_it(release: ReleasePublished, path: Path, watched: Sequence[Path],
+                              given: Sequence[Path]) -> ReleasePublished:
+    """``release``, read from ``path``, under the id `pledgewatch ingest` publishes a new file there under: one
+    that gives no url or id of its own is named by its place, in the first of ``watched`` (PLEDGEWATCH_WATCH's
+    folders) holding it, else of ``given``, else its own folder. Which id an earlier version or a move left it
+    only Redis knows."""
+    from services.ingest.file_places import release_place
+
+    place = release_place(release, path.absolute(), watched, given)
+    return release if place is None else release.model_copy(update={"release_id": place.release_id()})
 
 
 async def _ingest(settings: Settings, files: list[Path], published_at: datetime | None, *,
@@ -228,7 +253,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     setup_logging("CRITICAL")  # this command reports each file itself, one line each
     with redis_source.told():
         one_file = len(args.paths) == 1 and not args.paths[0].is_dir()
-        folders = [path for path in args.paths if path.is_dir()]
+        folders = _folders_given(args.paths)
         status = asyncio.run(_ingest(for_a_command(settings), files, args.published, one_file=one_file,
                                      folders=folders)) if files else 0
     return 1 if missing else status

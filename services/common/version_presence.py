@@ -10,7 +10,7 @@ with (``model``: its file, null for the shipped one), so that replicas of one st
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -120,5 +120,13 @@ def mixed_models(presences: Sequence[Presence]) -> list[str]:
     if len(by_model) < 2:
         return []
     listed = "; ".join(f"{named}: {', '.join(consumers)}" for named, consumers in sorted(by_model.values()))
-    return [f"classifiers run different models: {listed}: give every classifier the same "
-            "PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"]
+    return [f"classifiers run different models: {listed}: "
+            f"{models_cure(p.classifier for p in presences if p.classifier is not None)}"]
+
+
+def models_cure(classifiers: Iterable[dict[str, Any]]) -> str:
+    """What to do about classifiers running different models: each a shipped one, they are of different releases
+    (a rolling upgrade, to be finished); else give them one file."""
+    if all(c["model"] is None for c in classifiers):
+        return "each release ships its own: finish the upgrade, stop the old ones"
+    return "give every classifier the same PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"

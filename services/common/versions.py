@@ -28,8 +28,8 @@ from .outages import OutageNotices
 from .runtime import Runtime
 from .streams import as_text
 from .tasks import cancel_and_wait
-from .version_presence import (Presence, classifier_named, incompatible_text, live, other_models, other_releases,
-                               other_schemas, parse_presences)
+from .version_presence import (Presence, classifier_named, incompatible_text, live, models_cure, other_models,
+                               other_releases, other_schemas, parse_presences)
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +137,9 @@ class VersionRecord:
             for other in other_models(others, me=self.consumer, classifier=self.classifier):
                 if self._told_of(other, model=True):
                     log.warning("this classifier runs %s, beside one running %s as consumer %s: the events of one "
-                                "stream come from both; give every classifier the same PLEDGEWATCH_CLASSIFIER_MODEL",
-                                classifier_named(self.classifier), classifier_named(other.classifier or {}),
-                                other.consumer)
+                                "stream come from both; %s", classifier_named(self.classifier),
+                                classifier_named(other.classifier or {}), other.consumer,
+                                models_cure([self.classifier, other.classifier or {"model": None}]))
 
     def _told_of(self, other: Presence, *, model: bool = False) -> bool:
         """Whether ``other`` (its release and schema, or with ``model`` its classifier's model) is new to this

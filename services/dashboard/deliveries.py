@@ -47,18 +47,30 @@ def standing(attempt: DeliveryAttempt) -> str:
     return "partly delivered" if missed is not None and missed.reached > 0 else "dead-lettered"
 
 
-def delivery_statuses(attempts: Iterable[DeliveryAttempt]) -> dict[str, DeliveryStatus]:
-    """Each subscription's counts of deliveries by where they stand, and its latest attempt (by ``at``)."""
-    last: dict[tuple[str, str, str], DeliveryAttempt] = {}
-    for attempt in attempts:
-        one = (attempt.subscription_id, attempt.alert_id, attempt.destination)
+def delivery_of(event_id: str, attempt: DeliveryAttempt) -> tuple[str, ...]:
+    """The delivery an attempt belongs to: its job, which its event's id names (``<job>/<attempt>``, or
+    ``<job>/r<replays>/<attempt>`` once replayed). Not its ``destination``: two webhooks of one host are shown
+    alike (docs/decisions/0051), and one alert through both is two deliveries. An id of another form: its alert
+    and destination."""
+    job, slash, _ = event_id.partition("/")
+    return (attempt.subscription_id, job) if slash and job else (
+        attempt.subscription_id, attempt.alert_id, attempt.destination)
+
+
+def delivery_statuses(attempts: Iterable[tuple[str, DeliveryAttempt]]) -> dict[str, DeliveryStatus]:
+    """Each subscription's counts of deliveries by where they stand, and its latest attempt (by ``at``), from
+    its attempts, each after its event's id."""
+    last: dict[tuple[str, ...], DeliveryAttempt] = {}
+    for event_id, attempt in attempts:
+        one = delivery_of(event_id, attempt)
         held = last.get(one)
         if held is None or (attempt.at, attempt.attempt) >= (held.at, held.attempt):
             last[one] = attempt
     counts: dict[str, Counter[str]] = {}
     latest: dict[str, DeliveryAttempt] = {}
     missed: dict[str, set[str]] = {}
-    for (sub_id, _, _), attempt in last.items():
+    for attempt in last.values():
+        sub_id = attempt.subscription_id
         where = standing(attempt)
         counts.setdefault(sub_id, Counter())[where] += 1
         if where == "partly delivered" and (told := read(attempt.error)) is not None:

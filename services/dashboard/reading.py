@@ -104,9 +104,10 @@ async def unsubscribed_from(store: SubscriptionStore, key: Callable[[str], str],
     return await (await kept_unsubscribes_recorded(store, key, spool)).of_each([s.id for s, _ in subs])
 
 
-async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMPTS_READ) -> list[DeliveryAttempt]:
-    """The latest ``count`` delivery attempts on the ``deliveries`` stream (entries that do not read are
-    skipped: the stream is an audit, the dashboard only counts)."""
+async def latest_attempts(client: Redis, deliveries: str, *,
+                          count: int = ATTEMPTS_READ) -> list[tuple[str, DeliveryAttempt]]:
+    """The latest ``count`` delivery attempts on the ``deliveries`` stream, each after its event's id, which names
+    its delivery (entries that do not read are skipped: the stream is an audit, the dashboard only counts)."""
     attempts = []
     for _, fields in await client.xrevrange(deliveries, count=count):
         raw = fields.get(EVENT_FIELD.encode())
@@ -114,5 +115,5 @@ async def latest_attempts(client: Redis, deliveries: str, *, count: int = ATTEMP
             event = decode_event(raw or b"", expect=(AlertDeliveredEvent, AlertFailedEvent))
         except EventError:
             continue
-        attempts.append(event.data)
+        attempts.append((event.id, event.data))
     return attempts

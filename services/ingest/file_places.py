@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from schemas import ReleasePublished
+
+from .files import named_by_its_path
 from .identity import release_id_for
 
 
@@ -57,6 +60,13 @@ def file_place(path: Path, watched: Sequence[Path], given: Sequence[Path] = ()) 
         if inside is not None:
             return FilePlace(folder_labels([*watched, folder])[_absolute(folder)], inside)
     raise ValueError(f"{path} is in no folder")  # not reached: a file is in its own folder
+
+
+def release_place(release: ReleasePublished, path: Path, watched: Sequence[Path], given: Sequence[Path] = ()
+                  ) -> FilePlace | None:
+    """The place of the file at ``path`` (as :func:`file_place` finds it) when ``release``, read from it, is named
+    by it: it gives no url or id of its own. ``None`` when it does."""
+    return file_place(path, watched, given) if named_by_its_path(release, path) else None
 
 
 def holds_a_file(place: FilePlace, watched: Sequence[Path]) -> bool:

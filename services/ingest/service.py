@@ -18,12 +18,13 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import ReleasePublished
 from schemas.streams import DEAD_LETTERS
-from schemas.json_bounds import JSONBoundsError, loads_bounded
+from schemas.json_bounds import JSONBoundsError
 from services.common.api import Routes, answers, errors_response
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
+from services.common.request_json import DuplicateKey, loads_request
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.shown_urls import shown_url
@@ -35,10 +36,9 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
-from .file_places import FilePlace, file_place, holds_a_file
+from .file_places import FilePlace, holds_a_file, release_place
 from .file_releases import file_release_id, record_read
-from .files import (NotAnObject, ReleaseFileError, ReleaseInput, named_by_its_path, parse_release, read_bytes,
-                    release_object)
+from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
 from .folder import FolderScanner, distinct_folders, not_read_words
 from .polling import PollSchedule, SourcePoller
 from .quiet_watch import QuietWatch
@@ -247,7 +247,7 @@ class IngestService:
 
     def _place(self, release: ReleasePublished, path: Path, within: Sequence[Path]) -> FilePlace | None:
         """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
-        return file_place(path, self._watched, within) if named_by_its_path(release, path) else None
+        return release_place(release, path, self._watched, within)
 
     def _holds(self, place: FilePlace) -> bool:
         return holds_a_file(place, self._watched)
@@ -327,7 +327,7 @@ class IngestService:
                                                                          "limit"}])
         try:
             text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
-            fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
+            fields = ReleaseInput.model_validate(release_object(loads_request(text)))  # bounded, no key twice
             if fields.source is not None and (problem := release_source_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
             release = fields.to_release(source="http")  # ValueError: neither a url nor an id
@@ -338,6 +338,8 @@ class IngestService:
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": f"not JSON: {exc}"}], status=400)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=400)
+        except DuplicateKey as exc:
+            return await self._refuse_post(raw, [exc.error], status=422)
         except ValidationError as exc:
             return await self._refuse_post(raw, field_errors(exc, whole=WHOLE_BODY), status=422)
         except ReleaseRefused as exc:  # a field's value

@@ -26,10 +26,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from schemas.classified import Category, Kind
-from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import ApiError, Routes, answers, field_error
 from services.common.errors import field_errors
+from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
@@ -82,8 +82,9 @@ def known_parameters_given(request: Request) -> None:
     parameters' types are checked (a route's own dependency runs first)."""
     params = _parameters(request)
     known = _query_names(request.scope["route"].dependant)
+    plurals = {LISTS[name] for name in known if name in LISTS}  # of the filters this route takes, not another's
     try:
-        if unknown := sorted(set(params) - known - set(LISTS.values())):
+        if unknown := sorted(set(params) - known - plurals):
             raise QueryError(f"{unknown[0]}: not a query parameter (known: {', '.join(sorted(known))})")
         refuse_empty(params)
     except QueryError as exc:
@@ -208,9 +209,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
 
     async def try_filter(request: Request) -> Response:
         try:
-            asked = BacktestRequest.model_validate(loads_bounded(await request.body()))
-        except JSONBoundsError as exc:
-            raise field_error(400, "body", str(exc)) from None
+            asked = BacktestRequest.model_validate(await read_json_body(request))
         except ValidationError as exc:
             raise ApiError(422, field_errors(exc)) from None
         alerts = backtest(await index().cards(), asked.filter, since=asked.since)

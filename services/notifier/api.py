@@ -3,8 +3,8 @@
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
 POST /subscriptions/{id}/test: a test notification through its channels now, each channel's outcome in the answer.
-Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``; a body that is not JSON or is past the
-shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
+Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``, a key given twice in one object too; a body
+that is not JSON or is past the shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
 as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
 """
 
@@ -21,12 +21,12 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
-from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response, field_error
+from services.common.request_json import read_json_body
 
 from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
-from .redaction import HIDDEN, redact_url
+from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
 
@@ -70,32 +70,15 @@ def _public(sub: Subscription, origin: str) -> dict[str, Any]:
     return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
 
 
-async def _body(request: Request) -> Any:
-    try:
-        return loads_bounded(await request.body())
-    except JSONBoundsError as exc:
-        raise field_error(400, "body", str(exc)) from None
-
-
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
     """A channel sent back as shown (secret ``***``, URL redacted) keeps the stored secret and URL
-    of the same channel."""
+    of the channel it stands for (:mod:`.sent_back`); a 422 when that cannot be told."""
     if old is None or not isinstance(new.get("channels"), list):
         return new
-    stored = json.loads(old.stored())["channels"]
-    channels = []
-    for i, ch in enumerate(new["channels"]):
-        if isinstance(ch, dict) and len(ch) == 1 and i < len(stored) and isinstance(stored[i], dict):
-            (kind, params), = ch.items()
-            if isinstance(params, dict) and kind in stored[i]:
-                if params.get("secret") == HIDDEN:
-                    params = {**params, "secret": stored[i][kind].get("secret")}
-                url = stored[i][kind].get("url")
-                if isinstance(url, str) and params.get("url") == redact_url(kind, url) and params["url"] != url:
-                    params = {**params, "url": url}
-                ch = {kind: params}
-        channels.append(ch)
-    return {**new, "channels": channels}
+    try:
+        return {**new, "channels": kept_channels(new["channels"], json.loads(old.stored())["channels"])}
+    except SentBackError as exc:
+        raise field_error(422, exc.field, exc.message) from None
 
 
 def _utc_now() -> datetime:
@@ -151,7 +134,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return JSONResponse({"subscriptions": out})
 
     async def create(request: Request) -> JSONResponse:
-        store, data = get_store(), await _body(request)
+        store, data = get_store(), await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if isinstance(data.get("id"), str):
@@ -166,7 +149,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def replace(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store = get_store()
-        data = await _body(request)
+        data = await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
@@ -178,7 +161,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def patch(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
-        data = await _body(request)
+        data = await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
@@ -194,7 +177,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
-        data = await _body(request) if await request.body() else {}
+        data = await read_json_body(request) if await request.body() else {}
         if not isinstance(data, dict):
             return _errors(422, [{"field": "body", "message": 'expected a JSON object, {"until": …}'}])
         problems = [{"field": name, "message": "unknown field"} for name in data if name != "until"]

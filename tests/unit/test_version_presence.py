@@ -48,3 +48,13 @@ def test_classifiers_running_different_models_are_warned_of_the_same_file_anywhe
         "PLEDGEWATCH_CLASSIFIER_MODEL (the same file)"]
     assert [p.consumer for p in other_models([*same, Presence("c", "0.1.0", 1, 7, 0.0, shipped)], me="a",
                                              classifier=_classifier("ab" * 32))] == ["c"]
+
+
+def test_two_releases_shipping_different_models_are_told_to_finish_the_upgrade_not_to_set_a_model():
+    """A rolling upgrade to a release shipping a model fitted again: neither process is given a model file, and
+    setting one on both would not run the shipped one; they were told to set the same PLEDGEWATCH_CLASSIFIER_MODEL."""
+    old = Presence("a", "0.1.0", 1, 7, 0.0, {"version": "rules+model-0.12.4", "model": None, "sha256": "cd" * 32})
+    new = Presence("b", "0.2.0", 1, 7, 0.0, {"version": "rules+model-0.13.0", "model": None, "sha256": "ef" * 32})
+    [warning] = mixed_models([old, new])
+    assert "PLEDGEWATCH_CLASSIFIER_MODEL" not in warning
+    assert warning.endswith(": each release ships its own: finish the upgrade, stop the old ones")

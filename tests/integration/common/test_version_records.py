@@ -151,3 +151,22 @@ async def test_a_classifier_records_its_model_and_is_warned_of_another_running_a
     finally:
         await app.stop()
         await other.stop()
+
+
+async def test_a_classifier_beside_another_release_shipping_another_model_is_told_to_finish_the_upgrade(
+        settings, caplog):
+    """Neither runs a model file of its own: setting PLEDGEWATCH_CLASSIFIER_MODEL, as it was told, is not the cure."""
+    from services.classifier.service import ClassifierService
+
+    other = VersionRecord(Runtime(settings, source="/other"), "replica-2", release="0.0.9", classifier={
+        "version": "rules+model-0.12.3", "model": None, "sha256": "ab" * 32})
+    await other.start()
+    app = build_app([ClassifierService(settings)], settings, title="test")
+    try:
+        with caplog.at_level(logging.WARNING, logger="services.common.versions"):
+            await app.start()
+        [told] = [r.getMessage() for r in caplog.records if "beside one running rules+model-0.12.3" in r.getMessage()]
+        assert "PLEDGEWATCH_CLASSIFIER_MODEL" not in told and "each release ships its own" in told, told
+    finally:
+        await app.stop()
+        await other.stop()

@@ -126,11 +126,12 @@ async def test_a_parameter_given_no_value_is_a_422_naming_it_never_an_empty_page
 
 @pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
 async def test_a_window_that_ends_before_it_starts_is_told_without_pydantics_prefix(ledger, path):
-    """Before: "Value error, due_before is before due_after"."""
+    """Before: "Value error, due_before is before due_after"; then the field named again in the message, where
+    ``/ledger/releases`` says "is before published_after"."""
     _, url = ledger
     status, answer, _ = await _get(f"{url}{path}?due_after=2027-01-01&due_before=2026-01-01")
     assert status == 422
-    assert answer["errors"] == [{"field": "due_before", "message": "due_before is before due_after"}]
+    assert answer["errors"] == [{"field": "due_before", "message": "is before due_after"}]
 
 
 async def test_a_repeated_parameter_with_one_value_empty_is_a_422(ledger):

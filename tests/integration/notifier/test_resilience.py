@@ -13,6 +13,8 @@ import pytest
 from samples import BORDERS, CONTENT, dated, release
 from schemas import ReleaseClassifiedEvent, decode_event
 from schemas.streams import ALERTS, DEAD_LETTER_COUNTS, DEAD_LETTERS, DELIVERIES, EVENT_FIELD
+from services.dashboard.deliveries import delivery_statuses
+from services.dashboard.reading import latest_attempts
 from services.notifier.firing import ReminderFiring
 from services.notifier.reminder_store import CLAIMED
 from services.notifier.service import NotifierService
@@ -371,6 +373,31 @@ async def test_a_delivery_names_a_webhook_by_its_host_and_no_path(notifier, rece
     assert "/gone" not in letters and f"127.0.0.1:{receiver.port}/***" in letters, letters
 
 
+async def test_two_webhooks_of_one_host_are_two_deliveries_on_the_dashboard(notifier, receiver, write_yaml,
+                                                                            publish_classified):
+    """Both are shown as the host alone: the dashboard, which told one delivery from another by the shown
+    destination, counted one alert sent through both as one delivery."""
+    path = write_yaml(f"""
+subscriptions:
+  - id: desk
+    channels:
+      - webhook: {{url: "{receiver.url('hook')}"}}
+      - webhook: {{url: "{receiver.url('hook')}?channel=ops"}}
+""")
+    n = await notifier(subscriptions=path)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(receiver.hits("hook")) == 2, what="the alert through both webhooks")
+    streams = n.service.runtime.streams
+    await wait_for(lambda: _delivered(streams), what="both deliveries recorded")
+    attempts = await latest_attempts(streams.client, streams.key(DELIVERIES))
+    assert {a.destination for _, a in attempts} == {f"http://127.0.0.1:{receiver.port}/***"}
+    assert delivery_statuses(attempts)["desk"].delivered == 2
+
+
+async def _delivered(streams) -> bool:
+    return await streams.client.xlen(streams.key(DELIVERIES)) == 2
+
+
 async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
     n = await notifier(http=True)
     url = "https://ops:pa55word@hooks.example.org/in?token=t0ken"
@@ -385,6 +412,49 @@ async def test_a_subscription_sent_back_as_shown_keeps_its_real_url(notifier):
     stored = await n.service.store.get("desk")
     assert (stored.mode, stored.channels[0].url) == ("digest", url)
 
+
+
+SLACK_OPS = "https://hooks.example.org/services/T000/B000/XXXX"
+SLACK_DESK = "https://hooks.example.org/services/T000/B111/YYYY"
+
+
+async def _put_shown(n, body, change):
+    """``body`` saved, then sent back as the API shows it with ``change(shown channels)``: the PUT's answer."""
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.post(f"{n.url}/subscriptions", json=body) as resp:
+            assert resp.status == 201, await resp.text()
+            shown = await resp.json()
+        shown.pop("origin")
+        async with session.put(f"{n.url}/subscriptions/{body['id']}",
+                               json={**shown, "channels": change(shown["channels"])}) as resp:
+            return resp.status, await resp.json()
+
+
+async def test_a_webhook_sent_back_as_shown_after_a_channel_removed_before_it_keeps_its_real_url(notifier):
+    """Shown as its host, a webhook sent back in another place of the list (the email before it removed) was
+    saved as ``https://hooks.example.org/***``, to which every alert then went."""
+    n = await notifier(http=True)
+    body = {"id": "desk", "channels": [{"email": {"to": ["desk@example.org"]}}, {"webhook": {"url": SLACK_OPS}}]}
+    status, answer = await _put_shown(n, body, lambda channels: channels[1:])
+    assert status == 200, answer
+    stored = await n.service.store.get("desk")
+    assert [c.url for c in stored.channels] == [SLACK_OPS]
+
+
+async def test_one_of_two_webhooks_shown_alike_sent_back_alone_is_refused_not_taken_for_the_other(notifier):
+    """Both are shown as ``https://hooks.example.org/***``: sent back without the first, the second was saved as
+    the first's URL (the one at its place), and the webhook meant to stay was the one dropped."""
+    n = await notifier(http=True)
+    body = {"id": "desk", "channels": [{"webhook": {"url": SLACK_OPS}}, {"webhook": {"url": SLACK_DESK}}]}
+    status, answer = await _put_shown(n, body, lambda channels: channels[1:])
+    assert status == 422
+    assert answer["errors"][0]["field"] == "channels.0.url"
+    assert "whole URL" in answer["errors"][0]["message"]
+    stored = await n.service.store.get("desk")
+    assert [c.url for c in stored.channels] == [SLACK_OPS, SLACK_DESK]
+    status, answer = await _put_shown(n, {**body, "id": "ops"}, lambda channels: channels)  # as shown: each its own
+    assert status == 200, answer
+    assert [c.url for c in (await n.service.store.get("ops")).channels] == [SLACK_OPS, SLACK_DESK]
 
 # --- 9. one webhook timeout setting --------------------------------------------------------
 async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,

@@ -11,10 +11,13 @@ from services.notifier.channels.recipients_missed import read, told
 T0 = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
 
 
-def attempt(sub, alert, n, outcome, *, final=False, minutes=0, destination="https://hooks.example.org/x"):
-    return DeliveryAttempt(alert_id=alert, subscription_id=sub, channel="webhook", destination=destination,
-                           attempt=n, outcome=outcome, final=final or outcome == "delivered",
-                           at=T0 + timedelta(minutes=minutes))
+def attempt(sub, alert, n, outcome, *, final=False, minutes=0, destination="https://hooks.example.org/***",
+            job=None):
+    """An attempt after its event's id, ``<job>/<n>`` (the job by default one of each alert and destination)."""
+    return (f"{job or f'job-{sub}-{alert}-{destination}'}/{n}",
+            DeliveryAttempt(alert_id=alert, subscription_id=sub, channel="webhook", destination=destination,
+                            attempt=n, outcome=outcome, final=final or outcome == "delivered",
+                            at=T0 + timedelta(minutes=minutes)))
 
 
 def test_each_delivery_counts_once_by_its_last_attempt_whatever_the_order_read():
@@ -37,14 +40,36 @@ def test_one_alert_through_two_channels_is_two_deliveries():
     assert (statuses["desk"].delivered, statuses["desk"].retrying) == (1, 1)
 
 
+def test_one_alert_through_two_webhooks_shown_alike_is_two_deliveries():
+    """Two webhooks of one host are both shown as ``https://hooks.example.org/***``: their jobs tell them apart."""
+    statuses = delivery_statuses([attempt("desk", "a1", 1, "delivered", job="job-aa"),
+                                  attempt("desk", "a1", 1, "failed", job="job-bb", minutes=1)])
+    assert (statuses["desk"].delivered, statuses["desk"].retrying) == (1, 1)
+
+
+def test_a_replayed_round_is_the_same_delivery_by_its_latest_attempt():
+    first = attempt("desk", "a1", 5, "failed", final=True, job="job-aa")
+    replayed = ("job-aa/r1/1", attempt("desk", "a1", 1, "delivered", minutes=9)[1])
+    for read_in in ([replayed, first], [first, replayed]):
+        desk = delivery_statuses(read_in)["desk"]
+        assert (desk.delivered, desk.dead_lettered) == (1, 0)
+
+
+def test_an_event_id_naming_no_job_is_told_apart_by_its_alert_and_destination():
+    retried = [("a1-first", attempt("desk", "a1", 1, "failed")[1]),
+               ("a1-second", attempt("desk", "a1", 2, "delivered", minutes=1)[1])]
+    assert (delivery_statuses(retried)["desk"].delivered, delivery_statuses(retried)["desk"].retrying) == (1, 0)
+
+
 def test_no_attempt_no_status():
     assert delivery_statuses([]) == {}
     assert DeliveryStatus().last_at is None
 
 
 def mail(alert, error, *, final=True):
-    return DeliveryAttempt(alert_id=alert, subscription_id="ct-mail", channel="email", destination="smtp://mx:25",
-                           attempt=1, outcome="failed", final=final, error=error, at=T0)
+    return (f"job-{alert}/1", DeliveryAttempt(alert_id=alert, subscription_id="ct-mail", channel="email",
+                                              destination="smtp://mx:25", attempt=1, outcome="failed", final=final,
+                                              error=error, at=T0))
 
 
 def test_an_email_that_reached_some_recipients_is_partly_delivered_naming_the_refused():

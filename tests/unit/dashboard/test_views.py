@@ -99,7 +99,7 @@ def test_subscription_rows_say_what_each_selects_where_it_sends_and_how_its_deli
     lapsed = parse_subscription({"id": "old", "channels": ["console"], "paused_until": "2017-11-01T00:00:00Z"})
     delivered = DeliveryAttempt(alert_id="a", subscription_id="desk", channel="webhook", destination="x", attempt=1,
                                 outcome="delivered", final=True, at=NOW)
-    rows = subscription_rows([(webhook, "api"), (lapsed, "file")], delivery_statuses([delivered]), now=NOW)
+    rows = subscription_rows([(webhook, "api"), (lapsed, "file")], delivery_statuses([("job-1/1", delivered)]), now=NOW)
     assert rows[0].filter == "counter-terrorism; categories: funding"
     assert "pw" not in rows[0].channels and "abc" not in rows[0].channels
     assert rows[0].paused_until == "4 Dec 2017 09:00 UTC" and rows[0].status.delivered == 1
@@ -210,7 +210,7 @@ def test_a_partly_delivered_email_is_shown_as_such_with_the_address_it_did_not_r
     refused = DeliveryAttempt(alert_id="a", subscription_id="ct-mail", channel="email", destination="smtp://mx:25",
                               attempt=1, outcome="failed", final=True, at=NOW,
                               error="recipients refused: bounce@example.org (reached 1 of 2)")
-    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([refused]), now=NOW))
+    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([("job-1/1", refused)]), now=NOW))
     deliveries = " ".join(page.split('class="deliveries">')[1].split("</dd>")[0].split())
     assert deliveries == "0 delivered · 1 partly delivered (not to bounce@example.org) · 0 retrying · 0 dead-lettered"
     assert "partly delivered, 1 Dec 2017" in " ".join(page.split())
@@ -267,7 +267,7 @@ def test_the_last_attempt_is_dated_as_every_other_day_on_the_page():
     sub = parse_subscription({"id": "desk", "channels": ["console"]})
     sent = DeliveryAttempt(alert_id="a", subscription_id="desk", channel="console", destination="console", attempt=1,
                            outcome="delivered", final=True, at=datetime(2017, 12, 5, 13, 25, tzinfo=timezone.utc))
-    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([sent]), now=NOW,
+    page = _home(subscriptions=subscription_rows([(sub, "api")], delivery_statuses([("job-1/1", sent)]), now=NOW,
                                                  remind_at=time(9, 0, tzinfo=timezone.utc)))
     assert "5 Dec 2017 13:25 UTC" in page and "05 Dec" not in page
 

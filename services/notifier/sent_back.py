@@ -1,0 +1,81 @@
+"""Which stored channel a channel sent back as shown stands for. Pure.
+
+A read shows a URL by its host (``https://hooks.example.org/***``, docs/decisions/0051) and a ``secret`` as ``***``;
+a PUT or PATCH that sends a channel back so keeps what is stored. A shown URL names the one stored channel shown
+so, wherever it now stands in the list. Two webhooks of one host are shown alike: such a URL names the channel at
+its own place while the list's URLs stand as shown (another field changed), and is refused once the list was
+reordered, added to or cut, as which of them is meant cannot be told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .redaction import HIDDEN, redact_url
+
+
+@dataclass(frozen=True)
+class SentBackError(Exception):
+    """A URL sent back as shown that stands for more than one stored channel."""
+
+    field: str
+    message: str
+
+
+def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
+    """``sent`` with each URL and ``secret`` sent back as shown replaced by those of the channel of ``stored`` it
+    stands for (a ``***`` secret beside a new URL: the one at its place); a :class:`SentBackError` for a URL that
+    stands for several."""
+    unmoved = [_url(channel) for channel in sent] == [_shown(channel) for channel in stored]
+    kept = []
+    for i, channel in enumerate(sent):
+        if not (isinstance(channel, dict) and len(channel) == 1):
+            kept.append(channel)
+            continue
+        (kind, params), = channel.items()
+        if not isinstance(params, dict):
+            kept.append(channel)
+            continue
+        place = i if _has(stored, i, kind) else None
+        url = params.get("url")
+        if isinstance(url, str):
+            standing = [j for j, old in enumerate(stored) if (real := _url(old, kind)) is not None
+                        and real[1] != url and redact_url(kind, real[1]) == url]
+            if standing:
+                place = _one(standing, stored, kind, i, unmoved=unmoved, url=url)
+                params = {**params, "url": stored[place][kind]["url"]}
+        if params.get("secret") == HIDDEN and place is not None:
+            params = {**params, "secret": stored[place][kind].get("secret")}
+        kept.append({kind: params})
+    return kept
+
+
+def _one(standing: list[int], stored: list[Any], kind: str, i: int, *, unmoved: bool, url: str) -> int:
+    """Which of the stored channels at ``standing``, all shown as ``url``, the channel sent at ``i`` is."""
+    urls = {stored[j][kind]["url"] for j in standing}
+    if len(urls) == 1 or unmoved and i in standing:
+        return i if i in standing else standing[0]
+    raise SentBackError(f"channels.{i}.url", (
+        f"{url} is how {len(urls)} {kind} URLs of this subscription are shown, and the channels were moved, added "
+        "or removed: which one is meant cannot be told; give its whole URL"))
+
+
+def _has(stored: list[Any], i: int, kind: str) -> bool:
+    return i < len(stored) and isinstance(stored[i], dict) and isinstance(stored[i].get(kind), dict)
+
+
+def _url(channel: Any, kind: str | None = None) -> tuple[str, str] | None:
+    """``(kind, url)`` of a channel ``{kind: {"url": …}}`` (of ``kind`` when given), else None."""
+    if not (isinstance(channel, dict) and len(channel) == 1):
+        return None
+    (named, params), = channel.items()
+    if kind is not None and named != kind or not isinstance(params, dict) or not isinstance(params.get("url"), str):
+        return None
+    return named, params["url"]
+
+
+def _shown(channel: Any) -> tuple[str, str] | None:
+    """``(kind, url as shown)`` of a stored channel with a URL, else None."""
+    real = _url(channel)
+    return None if real is None else (real[0], redact_url(*real))

@@ -1,0 +1,42 @@
+"""A channel sent back as the API shows it keeps the URL and secret of the stored channel it stands for."""
+
+import pytest
+
+from services.notifier.sent_back import SentBackError, kept_channels
+
+OPS = "https://hooks.example.org/services/T000/B000/XXXX"
+DESK = "https://hooks.example.org/services/T000/B111/YYYY"
+SHOWN = "https://hooks.example.org/***"
+MAIL = {"email": {"to": ["desk@example.org"]}}
+
+
+def hook(url, secret=None):
+    return {"webhook": {"url": url, **({"secret": secret} if secret else {})}}
+
+
+def test_a_webhook_moved_in_the_list_keeps_its_url_and_secret():
+    assert kept_channels([hook(SHOWN, "***")], [MAIL, hook(OPS, "k3y")]) == [hook(OPS, "k3y")]
+
+
+def test_two_webhooks_shown_alike_keep_their_own_while_the_list_stands_as_shown():
+    stored = [hook(OPS, "ops-key"), hook(DESK, "desk-key")]
+    assert kept_channels([hook(SHOWN, "***"), hook(SHOWN, "***")], stored) == stored
+
+
+@pytest.mark.parametrize("sent", [
+    pytest.param([hook(SHOWN)], id="one removed"),
+    pytest.param([MAIL, hook(SHOWN), hook(SHOWN)], id="one added before them"),
+])
+def test_a_url_shown_alike_for_two_webhooks_is_refused_once_the_list_changed(sent):
+    with pytest.raises(SentBackError) as refused:
+        kept_channels(sent, [hook(OPS), hook(DESK)])
+    assert refused.value.field.endswith(".url") and "give its whole URL" in refused.value.message
+
+
+def test_a_new_url_keeps_the_secret_at_its_place_and_a_whole_url_is_taken_as_sent():
+    assert kept_channels([hook(DESK, "***")], [hook(OPS, "k3y")]) == [hook(DESK, "k3y")]
+    assert kept_channels([hook(OPS)], [hook(OPS, "k3y")]) == [hook(OPS)]
+
+
+def test_what_is_no_channel_is_left_for_the_subscription_to_refuse():
+    assert kept_channels(["webhook", {"webhook": "x"}, {}], [hook(OPS)]) == ["webhook", {"webhook": "x"}, {}]
