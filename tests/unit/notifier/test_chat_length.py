@@ -6,11 +6,16 @@ import asyncio
 import html
 import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
 from unittest import mock
 
+import pytest
+
 from chat_answers import OkAnswer
 from samples import BORDERS, release
+from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
 from services.notifier.channels.chat import AppriseSender
 from services.notifier.planning import plan_alerts
@@ -22,20 +27,22 @@ ALERT = plan_alerts(Subscription(id="desk", channels=[{"email": "desk@example.or
 LONG = "\n".join(f"- Pledge {n} by UK: the UK will fund the border programme <{n}> & more." for n in range(400))
 
 
-def _posted(url: str, *, release_page=None) -> list[dict]:
-    """What Apprise posts to the service of ``url`` for an alert whose text is LONG (requests is stubbed)."""
+def _posted(url: str, *, release_page=None, title: str = "New commitments: Port fund", text: str = LONG) -> list[dict]:
+    """What Apprise posts to the service of ``url`` for ALERT shown as ``title`` and ``text`` (requests stubbed;
+    ntfy's message sent as a file is kept as ``{"attachment": …}``)."""
     posted = []
 
     def post(target, *args, **kwargs):
         body = kwargs.get("data") or kwargs.get("json")
-        posted.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
+        if isinstance(body, (str, bytes)):
+            body = json.loads(body) if body[:1] in ("{", b"{") else {"attachment": body}  # ntfy's file
+        posted.append(body)
         return OkAnswer()
 
-    sender = AppriseSender(url, timeout=5, release_page=release_page)
-    with mock.patch.object(chat, "chat_text", return_value=("New commitments: Port fund", LONG)), \
+    with mock.patch.object(chat, "chat_text", return_value=(title, text)), \
             mock.patch("requests.post", post), \
             mock.patch("requests.request", lambda method, target, *a, **k: post(target, *a, **k)):
-        assert asyncio.run(sender.send(ALERT)).ok
+        assert asyncio.run(AppriseSender(url, timeout=5, release_page=release_page).send(ALERT)).ok
     return posted
 
 
@@ -61,3 +68,73 @@ def test_a_first_line_too_long_on_its_own_is_cut_in_the_middle_and_a_digest_says
     cut = cut_to("x" * 500 + "\nmore", 100, whole_at=None)
     assert len(cut) <= 100 and cut.startswith("xxx") and cut.endswith("cut short: too long for this service")
     assert cut_to("short", 100, whole_at=None) == "short"
+
+
+TEN_KB_TITLE = "New commitments: " + "Très long titre 😀 <b>& " * 450
+
+
+@pytest.mark.parametrize(("url", "shown", "most"), [
+    ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", lambda p: p["content"], 2000),
+    ("tgram://123456789:abcdefghijklmnopqrstuvwxyz_ABCDEFGHI/12345/",
+     lambda p: html.unescape(re.sub(r"</?b>", "", p["text"])), 4096),
+    ("ntfy://ntfy.sh/desk", lambda p: p["title"] + "\n" + p["message"], 200 + 1 + 4096),  # a title of its own
+    ("mmost://chat.example.org/abcdefghijklmnop", lambda p: p["text"], 4000),
+], ids=["discord", "telegram", "ntfy", "mattermost"])
+def test_a_ten_kilobyte_title_is_cut_and_the_alert_still_shows_its_commitments(url, shown, most):
+    """Before: the title alone filled the room the service takes, the text was cut to nothing, and Apprise sent
+    nothing ("No message body"): the alert was retried until it was a dead letter, never read."""
+    [payload] = _posted(url, title=TEN_KB_TITLE)
+    text = shown(payload)
+    assert len(text) <= most
+    assert "Pledge 0 by UK" in text and "cut short" in text
+    assert text.count("Très long titre") < 20  # the title cut, at a character, with an ellipsis
+    assert "\u2026" in text.split("Pledge 0")[0]
+
+
+def test_a_ten_kilobyte_title_reaches_a_json_receiver_cut_to_its_title_length(capture_server):
+    url, arrived = capture_server
+    _send_for_real(f"json://{url}", TEN_KB_TITLE)
+    [payload] = arrived
+    assert len(payload["title"]) <= 250 and payload["title"].endswith("\u2026")
+    assert payload["title"].startswith("New commitments: Très long titre 😀 <b>& ")  # text as text: no escaping
+    assert payload["message"] == LONG
+
+
+def test_an_ntfy_message_fits_ntfys_4096_bytes_multi_byte_characters_whole():
+    """ntfy takes a message of 4096 bytes as text; past that it makes it an attachment (``attachment.txt``),
+    or refuses it where attachments are off."""
+    [payload] = _posted("ntfy://ntfy.sh/desk", text=LONG.replace("&", "é😀"))
+    assert "attachment" not in payload
+    assert len(payload["message"].encode("utf-8")) <= 4096 and "é😀" in payload["message"]
+    assert payload["message"].splitlines()[-1].startswith("\u2026 cut short")
+
+
+class _Capture(BaseHTTPRequestHandler):
+    arrived: list
+
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        self.arrived.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def capture_server():
+    """A receiver on 127.0.0.1 keeping each JSON body posted to it: ("127.0.0.1:port/chat", the bodies)."""
+    handler = type("Handler", (_Capture,), {"arrived": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}/chat", handler.arrived
+    server.shutdown()
+    server.server_close()
+
+
+def _send_for_real(url: str, title: str, *, text: str = LONG) -> None:
+    """ALERT shown as ``title`` and ``text``, sent through Apprise to ``url`` on 127.0.0.1 (allowed)."""
+    sender = AppriseSender(url, timeout=10, targets=TargetPolicy.parse(["127.0.0.1/32"]))
+    with mock.patch.object(chat, "chat_text", return_value=(title, text)):
+        assert asyncio.run(sender.send(ALERT)).ok

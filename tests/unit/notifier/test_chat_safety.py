@@ -236,3 +236,35 @@ def test_a_web_address_with_a_user_part_is_a_link_to_the_host_it_goes_to(url, ad
     assert f"Read {link} today" in shown
     assert "s3cret" not in shown and "gov.uk" not in shown.replace("www.gov.uk", "")
     assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "\U0001f449" not in json.dumps(payload)
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+def test_the_link_of_a_message_cut_short_pings_nobody(url):
+    """Before: the line saying a message was cut named the release's own address as it was, unescaped, and a
+    release at ``https://evil.example/@everyone`` pinged the whole server (Apprise's Markdown mode for Discord
+    even added a line allowing ``@everyone``)."""
+    import asyncio
+    from samples import BORDERS, release
+    from services.notifier.planning import plan_alerts
+    from services.notifier.subscriptions import Subscription
+    hostile = release(BORDERS).model_copy(update={"url": "https://evil.example/@everyone_**now**"})
+    alert = plan_alerts(Subscription(id="desk", channels=[{"email": "desk@example.org"}]), hostile, sent={},
+                        elapsed_sent=set(), now=datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc)).alerts[0]
+    posted = []
+
+    def post(target, *args, **kwargs):
+        posted.append(json.loads(kwargs.get("data") or kwargs.get("json")))
+        return OkAnswer()
+
+    long_text = "\n".join(f"- Pledge {n} by UK: the UK will fund the border programme." for n in range(400))
+    with mock.patch.object(chat, "chat_text", return_value=("New commitments: Port fund", long_text)), \
+            mock.patch("requests.post", post):
+        assert asyncio.run(AppriseSender(url, timeout=5).send(alert)).ok
+    [payload] = posted
+    shown = (payload.get("content", "") + payload.get("text", "")
+             + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
+    assert "cut short" in shown
+    assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
+    assert "/@everyone" not in shown and "https://evil.example/%40everyone_" in shown
