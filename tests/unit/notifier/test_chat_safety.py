@@ -268,3 +268,27 @@ def test_the_link_of_a_message_cut_short_pings_nobody(url):
     assert "cut short" in shown
     assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
     assert "/@everyone" not in shown and "https://evil.example/%40everyone_" in shown
+
+
+@pytest.mark.parametrize("url", ["zulip://bot-name@example.zulipchat.com/abcdefghijklmnopqrstuvwxyzABCDEF/desk",
+                                 "rocket://abcdefghijklmnop/qrstuvwxyz@chat.example.org/#desk?mode=webhook"],
+                         ids=["zulip", "rocket.chat"])
+def test_a_release_pings_nobody_on_zulip_or_rocket_chat(url):
+    """Before: Zulip was sent the text as it was, and read ``@**all**`` as a mention of everyone in the stream and
+    ``[GOV.UK](https://evil.example/verify)`` as a link; Rocket.Chat (whose markup Apprise escapes) pinged the room
+    for ``@all`` and ``@here``."""
+    [payload] = _payloads(url, TEXT + " @all @**all** @**everyone** @_**stream**")
+    shown = json.dumps(payload, ensure_ascii=False).replace("\\\\", "\\")
+    assert not re.search(r"(?<![\w.])@(everyone|here|all|channel)\b", shown)
+    assert "@**" not in shown and "@_**" not in shown
+    assert "[GOV.UK](https://evil.example/verify)" not in shown
+    assert "@\u200ball" in shown and "press@\u200bgov" in shown  # as words
+
+
+def test_a_matrix_message_notifies_nobody_for_at_room_and_shows_its_words_unescaped():
+    """Before: ``@room`` in a release reached Matrix as it is, notifying the room when the sender may."""
+    from apprise import Apprise
+    from services.notifier.channels.chat_markup import kept_as_words
+    matrix = Apprise.instantiate("matrix://user:pass@matrix.example.org/#desk")
+    assert kept_as_words(matrix, "Tell @room: *now*, https://x.example/@room") == \
+        "Tell @\u200broom: *now*, https://x.example/%40room"
