@@ -40,7 +40,7 @@ from ..redaction import redact_url
 from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
-from .chat_length import body_room, cut_line, cut_to, title_room
+from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_markup import kept_as_words
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
@@ -424,8 +424,9 @@ NTFY_MESSAGE_BYTES = 4096
 def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tuple[str, str]:
     """``title`` and ``body`` cut to the lengths ``service`` (an Apprise plugin) takes, and kept as words there
     (:func:`kept_as_words`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
-    sends it: line breaks as CRLF, escaped for a Markdown service; the line saying where the whole of it is, a
-    release's own address when no dashboard is set, is escaped with the rest."""
+    sends it: line breaks as CRLF, escaped for a Markdown service, in UTF-16 units (as JavaScript counts; a
+    service counting characters gets a few fewer when there are emoji). The line saying where the whole of it is,
+    a release's own address when no dashboard is set, is escaped with the rest."""
     markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
 
     def shown(text: str) -> str:
@@ -435,13 +436,13 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
         text = shown(text)
         if markdown:
             text = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, text)
-        return len(text) + text.count("\n")
+        return utf16_length(text) + text.count("\n")
 
     title = shown(cut_line(title, title_room(title_max=service.title_maxlen, body_max=service.body_maxlen),
                            length=sent_length))
     if isinstance(service, NotifyNtfy):
         return title, shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
                                    length=lambda text: len(json.dumps(shown(text))) - 2))
-    room = body_room(body_max=service.body_maxlen, title=title, title_max=service.title_maxlen,
-                     title_in_body=service.overflow_amalgamate_title)
+    room = body_room(body_max=service.body_maxlen, title_length=utf16_length(title),
+                     title_max=service.title_maxlen, title_in_body=service.overflow_amalgamate_title)
     return title, shown(cut_to(body, room, whole_at=whole_at, length=sent_length))

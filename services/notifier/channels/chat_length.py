@@ -21,10 +21,17 @@ def title_room(*, title_max: int, body_max: int) -> int:
     return min(title_max if title_max > 0 else TITLE_MOST, body_max // 4)
 
 
-def body_room(*, body_max: int, title: str, title_max: int, title_in_body: bool) -> int:
+def body_room(*, body_max: int, title_length: int, title_max: int, title_in_body: bool) -> int:
     """The characters the body may have on a service taking ``body_max`` (``title_max`` for its title; a service
-    with no title, or one counting the title in the body, has it joined to the body, on a line of its own)."""
-    return max(0, body_max - (len(title) + 2 if title_max <= 0 or title_in_body else 0))
+    with no title, or one counting the title in the body, has it, ``title_length`` long, joined to the body, on a
+    line of its own)."""
+    return max(0, body_max - (title_length + 2 if title_max <= 0 or title_in_body else 0))
+
+
+def utf16_length(text: str) -> int:
+    """``text``'s length in UTF-16 code units, as JavaScript counts it: a character past U+FFFF (most emoji)
+    counts two. Never fewer than its characters: a limit kept in these is kept in characters too."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:

@@ -18,6 +18,7 @@ from samples import BORDERS, release
 from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
 from services.notifier.channels.chat import AppriseSender
+from services.notifier.digest import assemble_digest
 from services.notifier.planning import plan_alerts
 from services.notifier.subscriptions import Subscription
 
@@ -138,3 +139,34 @@ def _send_for_real(url: str, title: str, *, text: str = LONG) -> None:
     sender = AppriseSender(url, timeout=10, targets=TargetPolicy.parse(["127.0.0.1/32"]))
     with mock.patch.object(chat, "chat_text", return_value=(title, text)):
         assert asyncio.run(sender.send(ALERT)).ok
+
+
+def _sent_units(content: str) -> int:
+    """``content``'s length as Discord counts it: in UTF-16 units, a line break as two (CRLF, as Apprise sends)."""
+    content = content.replace("\r\n", "\n")
+    return len(content.encode("utf-16-le")) // 2 + content.count("\n")
+
+
+def test_a_message_of_emoji_fits_a_service_counting_utf16_units():
+    """Before: counted in code points, a text of emoji (two UTF-16 units each, as Discord's and Telegram's
+    JavaScript-like counts see them) went out at up to twice the 2000 Discord takes, and was refused."""
+    emoji = "\n".join(f"- Pledge {n} by UK: " + "\U0001f1ec\U0001f1e7\U0001f4b7" * 20 for n in range(400))
+    [payload] = _posted("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", text=emoji)
+    assert _sent_units(payload["content"]) <= 2000
+    assert "\U0001f1ec\U0001f1e7\U0001f4b7" in payload["content"] and "cut short" in payload["content"]
+
+
+def test_a_digest_of_many_hostile_releases_fits_discord_and_pings_nobody():
+    hostile = release(BORDERS).model_copy(update={"title": "@everyone [verify](https://evil.example) " * 40})
+    alert = plan_alerts(Subscription(id="desk", channels=[{"email": "desk@example.org"}]), hostile,
+                        sent={}, elapsed_sent=set(), now=NOW).alerts[0]
+    digest = assemble_digest("desk", [alert.model_copy(update={"alert_id": f"a-{n}"}) for n in range(300)],
+                             since=None, until=NOW, now=NOW)
+    posted = []
+    with mock.patch("requests.post", lambda target, *a, **k: posted.append(json.loads(k["data"])) or OkAnswer()):
+        sender = AppriseSender("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", timeout=5)
+        assert asyncio.run(sender.send(digest)).ok
+    [payload] = posted
+    assert _sent_units(payload["content"]) <= 2000
+    assert "cut short: too long for this service" in payload["content"]
+    assert not re.search(r"(?<![\w.])@everyone\b", payload["content"]) and "](https://evil" not in payload["content"]
