@@ -10,6 +10,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
 from unittest import mock
+from urllib.parse import parse_qs
+from xml.etree import ElementTree
 
 import pytest
 
@@ -110,11 +112,22 @@ def test_an_ntfy_message_fits_ntfys_4096_bytes_multi_byte_characters_whole():
     assert payload["message"].splitlines()[-1].startswith("\u2026 cut short")
 
 
+def _parsed(content_type: str, body: bytes) -> dict:
+    """The title and message of a json://, form:// or xml:// post."""
+    if "json" in content_type:
+        return json.loads(body)
+    if "xml" in content_type:
+        root = ElementTree.fromstring(body)
+        return {tag: next(e.text for e in root.iter() if e.tag.endswith(tag)) or "" for tag in ("Subject", "Message")}
+    return {key: values[0] for key, values in parse_qs(body.decode(), keep_blank_values=True).items()}
+
+
 class _Capture(BaseHTTPRequestHandler):
     arrived: list
 
     def do_POST(self):  # noqa: N802 - the stdlib's name
-        self.arrived.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+        self.arrived.append(_parsed(self.headers.get("Content-Type", ""),
+                                    self.rfile.read(int(self.headers.get("Content-Length", 0)))))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -170,3 +183,19 @@ def test_a_digest_of_many_hostile_releases_fits_discord_and_pings_nobody():
     assert _sent_units(payload["content"]) <= 2000
     assert "cut short: too long for this service" in payload["content"]
     assert not re.search(r"(?<![\w.])@everyone\b", payload["content"]) and "](https://evil" not in payload["content"]
+
+
+HOSTILE = ('@everyone <!channel> <@U123> <@&42> *bold* _it_ [x](http://evil.example) <a href="http://evil.example">y'
+           '</a> & é😀')
+
+
+@pytest.mark.parametrize(("scheme", "title_key", "text_key"), [
+    ("json", "title", "message"), ("form", "title", "message"), ("xml", "Subject", "Message")])
+def test_a_hostile_release_reaches_a_generic_receiver_word_for_word(capture_server, scheme, title_key, text_key):
+    """A receiver of json://, form:// or xml:// gets the text as text: nothing escaped, nothing added, nothing lost
+    (escaping is for the services that read markup, each as it reads it)."""
+    url, arrived = capture_server
+    _send_for_real(f"{scheme}://{url}", f"New commitments: {HOSTILE}", text=f"- Pledge by {HOSTILE}")
+    [payload] = arrived
+    assert payload[title_key] == f"New commitments: {HOSTILE}"
+    assert payload[text_key].replace("\r\n", "\n") == f"- Pledge by {HOSTILE}"
