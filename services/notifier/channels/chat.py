@@ -11,6 +11,7 @@ within its own timeout, and then fails, retryably, saying so.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import socket
@@ -30,6 +31,7 @@ import requests
 import requests.adapters
 import urllib3.connection
 from apprise.plugins.ntfy import NotifyNtfy
+from apprise.plugins.slack import NotifySlack
 
 from services.common.outbound import TargetPolicy, TargetRefused, socket_host, socket_literal
 
@@ -421,6 +423,19 @@ class AppriseSender:
 NTFY_MESSAGE_BYTES = 4096
 
 
+# Slack's blocks (``?blocks=yes``) take less than its message: a header of 150 characters and a section of 3000,
+# counted as sent, "<" as "&lt;"
+SLACK_BLOCK_LIMITS = (150, 3000)
+
+
+def _limits(service: Any) -> tuple[int, int]:
+    """(most of the title, most of the body) that ``service`` (an Apprise plugin) takes: Apprise's, but a Slack
+    message in blocks'."""
+    if isinstance(service, NotifySlack) and service.use_blocks:
+        return SLACK_BLOCK_LIMITS
+    return service.title_maxlen, service.body_maxlen
+
+
 def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tuple[str, str]:
     """``title`` and ``body`` cut to the lengths ``service`` (an Apprise plugin) takes, and kept as words there
     (:func:`kept_as_words`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
@@ -428,6 +443,7 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
     service counting characters gets a few fewer when there are emoji). The line saying where the whole of it is,
     a release's own address when no dashboard is set, is escaped with the rest."""
     markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
+    title_max, body_max = _limits(service)
 
     def shown(text: str) -> str:
         return kept_as_words(service, text)
@@ -436,13 +452,14 @@ def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tup
         text = shown(text)
         if markdown:
             text = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, text)
+        elif isinstance(service, NotifySlack):  # as Apprise escapes plain text for it
+            text = html.escape(text, quote=False)
         return utf16_length(text) + text.count("\n")
 
-    title = shown(cut_line(title, title_room(title_max=service.title_maxlen, body_max=service.body_maxlen),
-                           length=sent_length))
+    title = cut_line(title, title_room(title_max=title_max, body_max=body_max), length=sent_length)
     if isinstance(service, NotifyNtfy):
-        return title, shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
-                                   length=lambda text: len(json.dumps(shown(text))) - 2))
-    room = body_room(body_max=service.body_maxlen, title_length=utf16_length(title),
-                     title_max=service.title_maxlen, title_in_body=service.overflow_amalgamate_title)
-    return title, shown(cut_to(body, room, whole_at=whole_at, length=sent_length))
+        return shown(title), shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
+                                          length=lambda text: len(json.dumps(shown(text))) - 2))
+    room = body_room(body_max=body_max, title_length=sent_length(title), title_max=title_max,
+                     title_in_body=service.overflow_amalgamate_title)
+    return shown(title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))

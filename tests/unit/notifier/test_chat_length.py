@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from chat_answers import OkAnswer
+from chat_answers import OkAnswer, SlackHookAnswer
 from samples import BORDERS, release
 from services.common.outbound import TargetPolicy
 from services.notifier.channels import chat
@@ -30,7 +30,8 @@ ALERT = plan_alerts(Subscription(id="desk", channels=[{"email": "desk@example.or
 LONG = "\n".join(f"- Pledge {n} by UK: the UK will fund the border programme <{n}> & more." for n in range(400))
 
 
-def _posted(url: str, *, release_page=None, title: str = "New commitments: Port fund", text: str = LONG) -> list[dict]:
+def _posted(url: str, *, release_page=None, title: str = "New commitments: Port fund", text: str = LONG,
+            answer=OkAnswer) -> list[dict]:
     """What Apprise posts to the service of ``url`` for ALERT shown as ``title`` and ``text`` (requests stubbed;
     ntfy's message sent as a file is kept as ``{"attachment": …}``)."""
     posted = []
@@ -40,7 +41,7 @@ def _posted(url: str, *, release_page=None, title: str = "New commitments: Port 
         if isinstance(body, (str, bytes)):
             body = json.loads(body) if body[:1] in ("{", b"{") else {"attachment": body}  # ntfy's file
         posted.append(body)
-        return OkAnswer()
+        return answer()
 
     with mock.patch.object(chat, "chat_text", return_value=(title, text)), \
             mock.patch("requests.post", post), \
@@ -199,3 +200,14 @@ def test_a_hostile_release_reaches_a_generic_receiver_word_for_word(capture_serv
     [payload] = arrived
     assert payload[title_key] == f"New commitments: {HOSTILE}"
     assert payload[text_key].replace("\r\n", "\n") == f"- Pledge by {HOSTILE}"
+
+
+def test_a_slack_message_in_blocks_fits_a_header_and_a_section():
+    """Before: with ``?blocks=yes`` the title went into a header block (Slack takes 150 characters) and the text
+    into one section (3000), each as long as Apprise's 35000 for a message: Slack refused it (``invalid_blocks``)."""
+    [payload] = _posted("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#desk?blocks=yes", title=TEN_KB_TITLE,
+                        answer=SlackHookAnswer)
+    blocks = {block["type"]: block["text"]["text"] for block in payload["attachments"][0]["blocks"] if "text" in block}
+    assert len(blocks["header"]) <= 150 and blocks["header"].endswith("\u2026")
+    assert len(blocks["section"]) <= 3000  # as sent, "<" as "&lt;"
+    assert "Pledge 0 by UK" in blocks["section"] and "cut short" in blocks["section"]
