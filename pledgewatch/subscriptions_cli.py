@@ -26,7 +26,8 @@ import yaml
 
 from services.notifier.bounds import pause_until_problem
 from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
-                                             channels_summary, entry_errors, entry_prefix, file_entries, file_entry)
+                                             channels_summary, entry_errors, entry_prefix, file_entries, file_entry,
+                                             refused_targets)
 
 from .configuration import load_settings
 from .errors import RUNTIME, USAGE, CommandError, usage_error
@@ -403,9 +404,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     held = f"{len(subs)} valid subscription(s): {', '.join(s.id for s in subs)}" if subs else \
         "valid, no subscription in it"
     print(f"{args.file}: {held}")
-    for line in _overriding(args, [s.id for s in subs]):
+    for line in _refused(subs) + _overriding(args, [s.id for s in subs]):
         print(f"warning: {args.file}: {line}", file=sys.stderr)
     return 0
+
+
+def _refused(subs: list[Subscription]) -> list[str]:
+    """The webhook and Apprise URLs a run in this environment refuses at every send (an address not public and
+    not allowed by PLEDGEWATCH_ALLOW_PRIVATE_TARGETS), as the run warns of them at start: the file is valid,
+    as the setting may differ where it runs."""
+    url_refusal = load_settings().target_policy.url_refusal
+    return [f"subscription {sub.id!r}: {error['field']}: {error['message']}"
+            for sub in subs for error in refused_targets(sub, url_refusal)]
 
 
 RENAME = "rename one of them to keep both"

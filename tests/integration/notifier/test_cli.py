@@ -293,6 +293,22 @@ def test_validate_takes_the_file_of_one_subscription_add_takes(write_yaml, capsy
                                        "expected one of console, webhook, email, apprise (fix the file)\n")
 
 
+def test_validate_warns_of_a_webhook_every_send_would_refuse(write_yaml, capsys, monkeypatch):
+    """Before: `1 valid subscription(s): desk` alone, and a run in the same environment then dead-lettered
+    every alert to the webhook on this machine."""
+    path = write_yaml('id: desk\nchannels: [{webhook: {url: "http://127.0.0.1:9911/hook"}}]\n', "subs.yaml")
+    monkeypatch.delenv("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", raising=False)
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    said = capsys.readouterr()
+    assert said.out == f"{path}: 1 valid subscription(s): desk\n"
+    assert said.err == (f"warning: {path}: subscription 'desk': channels.0.url: refused: 127.0.0.1 is a loopback "
+                        "address; outbound requests go only to public addresses unless "
+                        "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS allows it\n")
+    monkeypatch.setenv("PLEDGEWATCH_ALLOW_PRIVATE_TARGETS", "127.0.0.0/8")
+    assert subscriptions_cli(["subscriptions", "validate", str(path)]) == 0
+    assert capsys.readouterr().err == ""
+
+
 async def test_listing_no_subscriptions_says_so_on_stderr_and_keeps_stdout_empty(notifier, capsys, monkeypatch,
                                                                                   settings):
     """Before: nothing at all, as if the command had not reached the notifier."""
