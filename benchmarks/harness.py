@@ -1,4 +1,5 @@
-"""What the pipeline benchmarks share: services as processes, waiting, a loopback HTTP receiver."""
+"""What the pipeline benchmarks share: services as processes, their CPU, waiting (the loopback webhook receiver is
+loopback_receiver.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 FASTSTREAM = str(Path(sys.executable).parent / "faststream")
@@ -62,11 +61,3 @@ async def wait_until(predicate, *, timeout: float, what: str, step: float = 0.01
             raise SystemExit(f"timed out waiting for {what}")
         await asyncio.sleep(step)
     return time.perf_counter()
-
-
-async def serve(runner: web.AppRunner) -> str:
-    """Start ``runner`` on a free loopback port; its base URL."""
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"

@@ -248,7 +248,7 @@ async def run(redis_url: str, prefix: str, steps: list[int], reminders: int, kee
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        await receiver.runner.cleanup()
+        await receiver.server.close()
         client.close()
 
 

@@ -37,13 +37,13 @@ from pathlib import Path
 
 import redis
 import redis.asyncio
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import cpu_seconds, serve, start_service, wait_until  # noqa: E402
+from harness import cpu_seconds, start_service, wait_until  # noqa: E402
+from loopback_receiver import LoopbackReceiver  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, RELEASES  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
@@ -74,18 +74,14 @@ class Receiver:
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
         self.arrived_wall: dict[str, float] = {}
-        self.app = web.Application()
-        self.app.router.add_post("/hook", self.hook)
-        self.runner = web.AppRunner(self.app, access_log=None)
+        self.server = LoopbackReceiver(self.hook)
 
-    async def hook(self, request: web.Request) -> web.Response:
-        alert = await request.json()
-        release_id = alert["data"]["release"]["release_id"]
+    def hook(self, path: bytes, body: bytes) -> None:
+        release_id = json.loads(body)["data"]["release"]["release_id"]
         self.arrived[release_id], self.arrived_wall[release_id] = time.perf_counter(), time.time()
-        return web.Response(status=204)
 
     async def start(self) -> str:
-        return await serve(self.runner) + "/hook"
+        return await self.server.start() + "/hook"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -242,7 +238,7 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
                 p.wait(timeout=15)
             client.close()
             await publisher.aclose()
-        await receiver.runner.cleanup()
+        await receiver.server.close()
     if plot_path is not None and rows:
         plot(rows, plot_path)
         print(f"plot: {plot_path}")

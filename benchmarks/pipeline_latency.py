@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiohttp import web
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from loopback_receiver import LoopbackReceiver  # noqa: E402
 from pledgewatch.runner import build_all  # noqa: E402
 from schemas.streams import CLASSIFIED  # noqa: E402
 from services.common.embedded_redis import EmbeddedRedis  # noqa: E402
@@ -31,19 +31,11 @@ from services.common.settings import Settings  # noqa: E402
 SEED = ROOT / "seeds" / "2017-11-29-uk-counterterror-iraq.txt"
 
 
-async def _receiver(received: dict[str, float]) -> tuple[web.AppRunner, str]:
-    async def hook(request: web.Request) -> web.Response:
-        alert = await request.json()
-        received[alert["data"]["release"]["url"]] = time.time()
-        return web.Response(status=204)
+def _receiver(received: dict[str, float]) -> LoopbackReceiver:
+    def hook(path: bytes, body: bytes) -> None:
+        received[json.loads(body)["data"]["release"]["url"]] = time.time()
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/hook"
+    return LoopbackReceiver(hook)
 
 
 def _summary(name: str, seconds: list[float]) -> str:
@@ -58,7 +50,8 @@ async def main(releases: int, poll: float) -> None:
         inbox = Path(tmp) / "inbox"
         inbox.mkdir()
         received: dict[str, float] = {}
-        runner, hook_url = await _receiver(received)
+        receiver = _receiver(received)
+        hook_url = await receiver.start() + "/hook"
         subscriptions = Path(tmp) / "subscriptions.yaml"
         subscriptions.write_text(
             "subscriptions:\n  - id: bench\n    filter: {counter_terrorism: true}\n    channels:\n"
@@ -86,7 +79,7 @@ async def main(releases: int, poll: float) -> None:
                 classified_at[event["data"]["url"]] = int(entry_id.split(b"-")[0]) / 1000
         finally:
             await app.stop()
-            await runner.cleanup()
+            await receiver.close()
     end_to_end = [received[u] - t for u, t in dropped.items() if u in received]
     notifier = [received[u] - classified_at[u] for u in received if u in classified_at]
     print(f"{releases} releases, folder watched (every {poll:g}s where it must poll), embedded Redis")

@@ -52,13 +52,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import redis
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import cpu_seconds, cpu_split, main_thread_time, serve, start_service, start_worker, wait_until  # noqa: E402
+from harness import cpu_seconds, cpu_split, main_thread_time, start_service, start_worker, wait_until  # noqa: E402
+from loopback_receiver import LoopbackReceiver  # noqa: E402
 from schemas import ReleasePublished, ReleasePublishedEvent  # noqa: E402
 from schemas.streams import ALERTS, CLASSIFIED, CLASSIFIER_GROUP, EVENT_FIELD, NOTIFIER_GROUP, RELEASES  # noqa: E402
 from services.classifier.core import classify  # noqa: E402
@@ -215,18 +215,14 @@ class Receiver:
 
     def __init__(self) -> None:
         self.count, self.last = 0, 0.0
-        self.app = web.Application()
-        self.app.router.add_post("/{path}", self.hook)
-        self.runner = web.AppRunner(self.app, access_log=None)
+        self.server = LoopbackReceiver(self.hook)
 
-    async def hook(self, request: web.Request) -> web.Response:
-        await request.read()
+    def hook(self, path: bytes, body: bytes) -> None:
         self.count += 1
         self.last = time.perf_counter()
-        return web.Response(status=204)
 
     async def start(self) -> str:
-        return await serve(self.runner)
+        return await self.server.start()
 
 
 def profile_process(pid: int, output: Path) -> subprocess.Popen[bytes]:
@@ -398,7 +394,7 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                 except subprocess.TimeoutExpired:
                     p.kill()
             client.close()
-        await receiver.runner.cleanup()
+        await receiver.server.close()
 
     cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
     services_cpu = sum(cpu.values())

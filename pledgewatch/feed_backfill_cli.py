@@ -58,6 +58,7 @@ def _feed(settings: Settings, name: str, sources_file: Path | None):  # -> Sourc
 async def _feed_backfill(settings: Settings, args: argparse.Namespace) -> int:
     from services.common.command_counts import hand_over
     from services.common.service import Runtime
+    from services.common.shown_urls import urls_shown_in
     from services.ingest.errors import SourceError
     from services.ingest.feed_backfill import FeedBackfill
     from services.ingest.fetch import Fetcher
@@ -78,12 +79,13 @@ async def _feed_backfill(settings: Settings, args: argparse.Namespace) -> int:
             report = await job.run(now=datetime.now(timezone.utc))
     except SourceError as exc:
         read = job.report.pages if job is not None else 0
-        raise CommandError(f"backfill {source.name}: {exc} (after {read} pages read and ingested); run the same "
-                           "command again: what was published is not published twice") from None
+        # The feed's pages are named as its URL is (docs/decisions/0051): by their host.
+        raise CommandError(f"backfill {source.name}: {urls_shown_in(str(exc))} (after {read} pages read and "
+                           "ingested); run the same command again: what was published is not published twice") from None
     finally:
         await hand_over(streams)  # what it published, counted at the system's /metrics
         await runtime.close()
-    stopped = f"; stopped: {report.stopped}" if report.stopped else ""
+    stopped = f"; stopped: {urls_shown_in(report.stopped)}" if report.stopped else ""
     print(f"backfill {source.name}: {report.pages} pages, {report.published} published, {report.unchanged} "
           f"unchanged, {report.failed} failed{stopped}")
     return 1 if report.failed else 0

@@ -155,7 +155,8 @@ class HttpServer:
         self.host, self.port = host, port
         self.redis_answers = AnswerBound(redis_seconds)
         self.trusted_proxies = list(trusted_proxies)
-        self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+        # no redirect to a path without its trailing slash: a 404 names it (MethodsOfPath)
+        self.app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None, redirect_slashes=False)
         self.app.state.wrong_tokens = auth.wrong_tokens
         self.app.add_middleware(HeadAsGet)  # innermost: the token check and the log see the method sent
         self.app.add_middleware(BodyLimit, limit=MAX_BODY, seconds=lambda: BODY_TIMEOUT_SECONDS)

@@ -1,5 +1,6 @@
-"""ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, the
-request body's size and time bounds, the bound on Redis's answers, and one log line per client error."""
+"""ASGI middleware of the HTTP server: HEAD answered as GET, OPTIONS and 405 naming every method of a path, a
+route's path with a trailing slash told so, the request body's size and time bounds, the bound on Redis's answers,
+and one log line per client error."""
 
 from __future__ import annotations
 
@@ -56,9 +57,10 @@ class MethodsOfPath(HttpMiddleware):
     """Answers ``OPTIONS`` with 204 and an ``Allow`` header of every method the path takes (RFC 9110 9.3.7),
     and a method it does not take with 405, the same header and a message naming them. The router alone
     answers OPTIONS with 405, and names in a 405 only the methods of the first route of the path; and, outside
-    the token check, a method that cannot work is told so before a token is asked for. An unknown path goes on
-    to the router's 404. A request some route takes as sent goes straight on: the methods of its path are
-    looked for only when none does, not on every request."""
+    the token check, a method that cannot work is told so before a token is asked for. A route's path with a
+    trailing slash is answered 404 naming the route (:meth:`slash_refusal`); any other unknown path goes on to the
+    router's 404. A request some route takes as sent goes straight on: the methods of its path are looked for
+    only when none does, not on every request."""
 
     def __init__(self, app: ASGIApp, router: Router) -> None:
         super().__init__(app)
@@ -82,11 +84,26 @@ class MethodsOfPath(HttpMiddleware):
             methods.add("HEAD")
         return methods | {"OPTIONS"} if methods else methods
 
+    def slash_refusal(self, scope: Scope) -> Response | None:
+        """404 naming the route, for a path no route takes that is a route's with a trailing slash added (the
+        router's ``redirect_slashes`` is off: its 307 pointed at ``http://<Host>/…``, plain HTTP behind an HTTPS
+        proxy not trusted for forwarded headers, where a client following it sent its body again);
+        None for any other path."""
+        path = scope["path"]
+        route = path.rstrip("/")
+        if route == path or not route or not self.allowed({**scope, "path": route}):
+            return None
+        return JSONResponse({"errors": [{"field": "path", "message": (
+            f"no route {path}: the route is {route}, without the trailing slash")}]}, status_code=404)
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.routed(scope):
             await self.app(scope, receive, send)
             return
         allowed = self.allowed(scope)
+        if not allowed and (refusal := self.slash_refusal(scope)) is not None:
+            await refusal(scope, receive, send)
+            return
         if not allowed:  # no route of this path: the router's 404
             await self.app(scope, receive, send)
             return

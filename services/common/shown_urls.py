@@ -3,12 +3,16 @@
 A secret can sit anywhere after a URL's host: its user info, a query value (``?api_key=…``), a fragment, or a
 path segment (Slack's ``/services/T000/B000/XXXX``, ``/webhook/<token>``, a private feed's ``/feeds/<token>.rss``),
 and a short token cannot be told from a word. So a URL is shown as its scheme, host and port, which say where it
-points, with ``***@`` for its user info and ``/***`` for anything after the host.
+points, with ``***@`` for its user info and ``/***`` for anything after the host. A text naming URLs (an error
+message) can show each of them another way too: a feed entry's link as its release's url is published, without its
+source's key (:func:`services.ingest.release_urls.url_without_credentials`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 HIDDEN = "***"
@@ -45,12 +49,12 @@ def is_shown_form(url: str) -> bool:
     return netloc == HIDDEN or netloc.startswith(f"{HIDDEN}@") or bool(slash) and path == HIDDEN
 
 
-def urls_shown_in(text: str) -> str:
-    """``text`` with every http(s) URL in it as :func:`shown_url` shows it."""
-    return _URL_IN_TEXT.sub(_shown_match, text)
+def urls_shown_in(text: str, shown: Callable[[str], str] = shown_url) -> str:
+    """``text`` with every http(s) URL in it as ``shown`` shows it (:func:`shown_url` unless told)."""
+    return _URL_IN_TEXT.sub(partial(_shown_match, shown=shown), text)
 
 
-def _shown_match(match: re.Match[str]) -> str:
+def _shown_match(match: re.Match[str], *, shown: Callable[[str], str]) -> str:
     url = match.group(0)
     trail = len(url) - len(url.rstrip(_TRAILING))
-    return shown_url(url[:len(url) - trail]) + url[len(url) - trail:]
+    return shown(url[:len(url) - trail]) + url[len(url) - trail:]

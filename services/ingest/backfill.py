@@ -12,15 +12,18 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from tenacity import RetryCallState
 
 from services.common.retrying import RetryPolicy
+from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
 from .errors import FetchError, SourceError
 from .polling import gather_limited
 from .readers import Reader, decode_json
+from .release_urls import url_without_credentials
 from .search import SearchQuery, parse_search_page
 from .source_state import BackfillCursor
 from .state import publish_if_changed
@@ -65,9 +68,13 @@ class Backfill:
         self.report = BackfillReport()
         self.position = 0  # the offset of the first result not yet read
 
+    def _keyless(self, text: str) -> str:
+        """``text`` with each web address in it without a key PLEDGEWATCH_GOVUK_URL carries (:mod:`.release_urls`)."""
+        return urls_shown_in(text, partial(url_without_credentials, source_url=self.reader.govuk_url))
+
     def stopped_text(self, failure: SourceError) -> str:
         """What stopped the backfill, how far it got and what to do, in one line (``failure``: what ``run`` raised)."""
-        what = failure.failure if isinstance(failure, FetchError) else str(failure)
+        what = failure.failure if isinstance(failure, FetchError) else self._keyless(str(failure))
         later = ""
         if self._waits_too_long(failure):
             what += (f" and asks for no request for {_asked(failure):.0f} s, longer than a backfill waits "
@@ -101,7 +108,7 @@ class Backfill:
         failed = []
         for path, result in zip(paths, results):
             if isinstance(result, SourceError):
-                log.warning("backfill %s: %s failed: %s", self.source, path, result)
+                log.warning("backfill %s: %s failed: %s", self.source, path, self._keyless(str(result)))
                 failed.append(path)
             elif isinstance(result, BaseException):
                 raise result
@@ -118,7 +125,7 @@ class Backfill:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
-            what = exc.failure if isinstance(exc, FetchError) else exc
+            what = exc.failure if isinstance(exc, FetchError) else self._keyless(str(exc))
             asked = ", as its Retry-After asks" if exc is not None and _asked(exc) == delay else ""
             log.warning("backfill %s: page at %d failed (retry in %.0f s%s): %s", self.source, start, delay, asked,
                         what)

@@ -52,13 +52,14 @@ class FilePlace:
 
 def file_place(path: Path, watched: Sequence[Path], given: Sequence[Path] = ()) -> FilePlace:
     """Where the file at ``path`` is: in the first of the ``watched`` folders holding it, else in the first folder
-    ``given`` holding it, else in its own folder, each named as :func:`folder_labels` names it among the watched
-    folders (a folder of a watched one's name elsewhere is not that one). A link inside the folder is placed where
-    it leads, as it is the same release."""
-    for folder in [*watched, *given, path.parent]:
+    ``given`` holding it, each named as :func:`folder_labels` names it among the watched folders (a folder of a
+    watched one's name elsewhere is not that one), else in its own folder, named by its absolute path (two folders
+    of one name that no one named are not taken for one folder moved). A link inside the folder is placed where it
+    leads, as it is the same release."""
+    for folder, label in _named_folders(watched, given, path.parent):
         inside = _inside(path, folder)
         if inside is not None:
-            return FilePlace(folder_labels([*watched, folder])[_absolute(folder)], inside)
+            return FilePlace(label, inside)
     raise ValueError(f"{path} is in no folder")  # not reached: a file is in its own folder
 
 
@@ -69,13 +70,29 @@ def release_place(release: ReleasePublished, path: Path, watched: Sequence[Path]
     return file_place(path, watched, given) if named_by_its_path(release, path) else None
 
 
-def holds_a_file(place: FilePlace, watched: Sequence[Path]) -> bool:
-    """Whether a file is at ``place`` in one of the ``watched`` folders now."""
-    folder = next((path for path, label in folder_labels(watched).items() if label == place.folder), None)
-    try:
-        return folder is not None and (folder / place.inside).is_file()
-    except OSError:  # no permission, a name too long: no file it can read
-        return False
+def holds_a_file(place: FilePlace, watched: Sequence[Path], given: Sequence[Path] = (), own: Path | None = None, *,
+                 other_than: Path | None = None) -> bool:
+    """Whether a file other than ``other_than`` is at ``place`` now, in one of the ``watched`` folders, of those
+    ``given`` (to a command) or in the ``own`` folder of the file read, each named as :func:`file_place` names it:
+    a copy read beside its original in a folder given is no more its original than one in a watched folder."""
+    for folder, label in _named_folders(watched, given, own):
+        if label != place.folder:
+            continue
+        there = folder / place.inside
+        try:
+            if there.is_file() and not (other_than is not None and there.samefile(other_than)):
+                return True
+        except OSError:  # no permission, a name too long: no file it can read
+            continue
+    return False
+
+
+def _named_folders(watched: Sequence[Path], given: Sequence[Path], own: Path | None) -> list[tuple[Path, str]]:
+    """Each folder a file may be placed in, with its label, in the order :func:`file_place` tries them."""
+    labels = folder_labels(watched)
+    named = [(folder, labels[_absolute(folder)]) for folder in watched]
+    named += [(folder, folder_labels([*watched, folder])[_absolute(folder)]) for folder in given]
+    return named + ([(own, _absolute(own).as_posix())] if own is not None else [])
 
 
 def _inside(path: Path, folder: Path) -> str | None:

@@ -7,8 +7,9 @@ carry over is kept beside it:
   published when files were named by their absolute path keeps that release (recorded the first time it is read
   where it was, so it keeps it after a move too); an unchanged file moved to a place of another name keeps its
   release; a file at a place whose release another file holds has a release of its own.
-- ``ingest:file-contents``: a file's revision (its text and withdrawal) -> ``<release id> <version> <place>``, the
-  release, version and place it was last read as. A file at a new place holding the text of a release's latest
+- ``ingest:file-contents``: a file's revision (its text and withdrawal), and its revision at its path inside its
+  folder (``<revision> <path inside>``) -> ``<release id> <version> <place>``, the release, version and place it
+  was last read as. A file at a new place holding the text of a release's latest
   version is that release when no watched file is left at the place it was last read at (its folder renamed,
   mounted under another name, or a file sent by ``pledgewatch ingest`` from elsewhere); with one there it is a
   copy, a release of its own.
@@ -19,6 +20,7 @@ carry over is kept beside it:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from schemas import ReleasePublished
@@ -30,7 +32,8 @@ from .identity import release_id_for, revision_hash
 FILE_RELEASES = "ingest:file-releases"
 FILE_CONTENTS = "ingest:file-contents"
 
-Holds = Callable[[FilePlace], bool]  # whether a watched file is at the place now
+# whether a watched file is at the place now: a look at a folder, so run off the event loop
+Holds = Callable[[FilePlace], bool]
 
 
 async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePublished, *, holds: Holds) -> str:
@@ -38,7 +41,8 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
     (``release.release_id``, the id published for it before files were named by their place)."""
     found = await _named(streams, place, release, holds)
     holder = await streams.client.hget(_record(streams, found), "place")
-    if holder is None or as_text(holder) == str(place) or not holds(FilePlace.parse(as_text(holder))):
+    if holder is None or as_text(holder) == str(place) or not await asyncio.to_thread(
+            holds, FilePlace.parse(as_text(holder))):
         return found
     own = release_id_for(f"folder:{place}#{found}")
     await streams.client.hset(streams.key(FILE_RELEASES), str(place), own)
@@ -48,7 +52,8 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
 async def record_read(streams: Streams, place: FilePlace, release: ReleasePublished, version: int) -> None:
     """``release`` (its id the one published) was read at ``place`` as ``version``, whether published or not."""
     async with streams.client.pipeline(transaction=False) as pipe:
-        pipe.hset(streams.key(FILE_CONTENTS), _revision(release), f"{release.release_id} {version} {place}")
+        read = f"{release.release_id} {version} {place}"
+        pipe.hset(streams.key(FILE_CONTENTS), mapping=dict.fromkeys(_contents_fields(release, place), read))
         pipe.hset(_record(streams, release.release_id), "place", str(place))
         await pipe.execute()
 
@@ -64,21 +69,23 @@ async def _named(streams: Streams, place: FilePlace, release: ReleasePublished, 
     if await client.exists(_record(streams, own)):
         return own
     by_path = await client.exists(_record(streams, release.release_id))
-    found = release.release_id if by_path else await _moved_here(streams, release, holds)
+    found = release.release_id if by_path else await _moved_here(streams, place, release, holds)
     if found is None:
         return own
     await client.hset(places, str(place), found)
     return found
 
 
-async def _moved_here(streams: Streams, release: ReleasePublished, holds: Holds) -> str | None:
+async def _moved_here(streams: Streams, place: FilePlace, release: ReleasePublished, holds: Holds) -> str | None:
     """The release whose latest version has ``release``'s text, when no watched file is left where it was last
-    read."""
-    last = await streams.client.hget(streams.key(FILE_CONTENTS), _revision(release))
+    read: the one last read with that text at the same path inside its folder, else any last read with it (a
+    folder renamed with a file and its copy in it: each file keeps its own release, not the last read's)."""
+    last = next(filter(None, await streams.client.hmget(streams.key(FILE_CONTENTS),
+                                                        _contents_fields(release, place))), None)
     if last is None:
         return None
-    release_id, version, place = as_text(last).split(" ", 2)
-    if holds(FilePlace.parse(place)):
+    release_id, version, read_at = as_text(last).split(" ", 2)
+    if await asyncio.to_thread(holds, FilePlace.parse(read_at)):
         return None  # a copy beside it
     latest = await streams.client.hget(_record(streams, release_id), "version")
     return release_id if latest is not None and as_text(latest) == version else None
@@ -86,6 +93,13 @@ async def _moved_here(streams: Streams, release: ReleasePublished, holds: Holds)
 
 def _record(streams: Streams, release_id: str) -> str:
     return streams.key(f"ingest:release:{release_id}")
+
+
+def _contents_fields(release: ReleasePublished, place: FilePlace) -> list[str]:
+    """The fields of ``ingest:file-contents`` a read of ``release`` at ``place`` is kept under: its text at its path
+    inside its folder, and its text alone."""
+    revision = _revision(release)
+    return [f"{revision} {place.inside}", revision]
 
 
 def _revision(release: ReleasePublished) -> str:

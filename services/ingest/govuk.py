@@ -20,6 +20,7 @@ from .drafts import Draft
 from .errors import ContentError
 from .html_text import html_to_text
 from .identity import content_hash, release_id_for
+from .release_urls import url_without_credentials
 
 
 class _Loose(BaseModel):
@@ -109,7 +110,8 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
     The body is ``details.body`` as plain text, else (an item with no body text)
     the description, never both: the description summarises the body. A
     withdrawn item is marked withdrawn with the notice as text. Dated by
-    ``first_published_at``; else (not ``dated``) ``public_updated_at``.
+    ``first_published_at``; else (not ``dated``) ``public_updated_at``. Its url holds no key ``govuk_url`` carries
+    (its id, from the page's address as fetched, does: docs/decisions/0053).
     """
     where = url or "content item"
     try:
@@ -125,9 +127,10 @@ def release_from_item(data: object, *, source: str, govuk_url: str, url: str = "
     if not body:
         raise ContentError(f"{where}: item has no description or body text")
     notice = item.withdrawn_notice
+    page = url_without_credentials(govuk_url + item.base_path, source_url=govuk_url)
     release = ReleasePublished(
         release_id=release_id_for_item(item.content_id, item.base_path, item.locale, govuk_url=govuk_url),
-        version=1, url=govuk_url + item.base_path, title=item.title.strip(), published_at=published,
+        version=1, url=page, title=item.title.strip(), published_at=published,
         source=source, body=body, content_hash=content_hash(item.title, body), locale=item.locale,
         document_type=item.document_type, organisations=[org.title for org in item.links.organisations],
         withdrawn=notice is not None,

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -109,6 +110,12 @@ class SourcePoller:
         for outcome in ("ok", "failed"):  # exported at 0 from the start
             SOURCE_POLLS.labels(source=config.name, outcome=outcome)
 
+    def _keyless(self, text: str) -> str:
+        """``text`` (an entry's link or key, or what went wrong naming links) with each web address in it as a
+        release's url is published: without the source's key (:mod:`.release_urls`), the rest of it kept to find
+        the entry by."""
+        return urls_shown_in(text, partial(url_without_credentials, source_url=self.config.url))
+
     async def poll(self, *, now: datetime, clock: float) -> PollReport:
         """One poll; raises :class:`SourceError` when the source itself cannot be read."""
         if self.config.type == "page":
@@ -150,7 +157,7 @@ class SourcePoller:
             which = "the first version's (kept)"
         else:
             which = f"the poll time, {when}" if draft.release.published_at == now else f"an update time, {when}"
-        log.warning("source %s: entry %s: %s; published_at is %s", self.config.name, entry.link,
+        log.warning("source %s: entry %s: %s; published_at is %s", self.config.name, self._keyless(entry.link),
                     unread_dates_text(entry), which)
 
     async def _feed_text_instead(self, entry: FeedEntry, failure: FetchError, now: datetime, *, why: str) -> Draft:
@@ -164,11 +171,14 @@ class SourcePoller:
             raise ContentError(f"{failure}; the feed entry's own text cannot be read either "
                                f"({failure_text(exc)})") from exc
         log.warning("source %s: entry %s: %s (%s); published from the feed's own text instead",
-                    self.config.name, entry.link, failure, why)
+                    self.config.name, self._keyless(entry.link), self._keyless(str(failure)), why)
         return draft
 
     async def _refuse(self, key: str, link: str, reason: str) -> None:
+        """Dead-letter an entry, naming it without the source's key: it is never re-sent from the letter, but read
+        again (with the key the source's URL holds) when the feed changes it."""
         name = self.config.name
+        key, link, reason = self._keyless(key), self._keyless(link), self._keyless(reason)
         log.warning("source %s: entry %s refused (dead-lettered; read again when it changes): %s",
                     name, link, reason)  # once, at the level of a refused file: the feed's to fix
         await self.streams.dead_letter_input(
@@ -180,8 +190,8 @@ class SourcePoller:
         for duplicate in duplicates:
             if (duplicate.shared, duplicate.entry.key) not in self._duplicates:
                 log.warning("source %s: feed lists %s more than once; read only the one updated last (else the "
-                            "last in the feed), not entry %s (%s)", self.config.name, duplicate.shared,
-                            duplicate.entry.key, duplicate.entry.link)
+                            "last in the feed), not entry %s (%s)", self.config.name, self._keyless(duplicate.shared),
+                            self._keyless(duplicate.entry.key), self._keyless(duplicate.entry.link))
         self._duplicates = found
 
     def _dated_ahead(self, entries: list[FeedEntry]) -> set[str]:
@@ -196,7 +206,7 @@ class SourcePoller:
                 ahead.add(entry.key)
                 if entry.key not in self._ahead:
                     log.warning("source %s: entry %s is dated %s, more than a day ahead: it waits until then",
-                                self.config.name, entry.link, when.isoformat())
+                                self.config.name, self._keyless(entry.link), when.isoformat())
         self._ahead = ahead
         return ahead
 
@@ -266,7 +276,8 @@ class SourcePoller:
             if isinstance(result, FetchError):
                 failed += 1
                 delay = self.entry_backoff.failed(entry.key, clock, at_least=result.retry_after or 0.0)
-                log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, entry.link, delay, result)
+                log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, self._keyless(entry.link), delay,
+                            self._keyless(str(result)))
             elif isinstance(result, SourceError):
                 await self._refuse(entry.key, entry.link, str(result))
                 self.entry_backoff.succeeded(entry.key)

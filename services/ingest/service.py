@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,12 +18,13 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import ReleasePublished
 from schemas.streams import DEAD_LETTERS
-from schemas.json_bounds import JSONBoundsError, loads_bounded
+from schemas.json_bounds import JSONBoundsError
 from services.common.api import Routes, answers, errors_response
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
+from services.common.request_json import DuplicateKey, loads_request
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.shown_urls import shown_url
@@ -230,7 +231,7 @@ class IngestService:
         try:
             if place is not None:
                 release = release.model_copy(update={"release_id": await file_release_id(
-                    self.runtime.streams, place, release, holds=self._holds)})
+                    self.runtime.streams, place, release, holds=self._holds(path, within))})
             result = await publish_if_changed(self.runtime.streams, release, kind="file",
                                               own_id=False if place is not None else None)
             if place is not None:
@@ -248,8 +249,10 @@ class IngestService:
         """The place of the file at ``path`` when ``release`` is named by it (it gives no url or id of its own)."""
         return release_place(release, path, self._watched, within)
 
-    def _holds(self, place: FilePlace) -> bool:
-        return holds_a_file(place, self._watched)
+    def _holds(self, path: Path, within: Sequence[Path]) -> Callable[[FilePlace], bool]:
+        """Whether a file other than the one at ``path`` is at a place now: in a watched folder, one of ``within``
+        or ``path``'s own folder, the folders ``path`` itself could be placed in."""
+        return lambda place: holds_a_file(place, self._watched, within, path.parent, other_than=path)
 
     async def _forget_refusal(self, path: Path) -> tuple[str, ...]:
         """``path`` is published: refused again if it breaks. Its dead letters stay on the stream (the operator's
@@ -326,7 +329,7 @@ class IngestService:
                                                                          "limit"}])
         try:
             text = decode_bytes(raw)  # UTF-8, or the UTF-16 or UTF-32 a byte-order mark names
-            fields = ReleaseInput.model_validate(release_object(loads_bounded(text)))  # bounded depth, integer size
+            fields = ReleaseInput.model_validate(release_object(loads_request(text)))  # bounded, no key twice
             if fields.source is not None and (problem := release_source_problem(fields.source)):
                 raise ReleaseRefused(problem, field="source")
             release = fields.to_release(source="http")  # ValueError: neither a url nor an id
@@ -337,6 +340,8 @@ class IngestService:
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": f"not JSON: {exc}"}], status=400)
         except JSONBoundsError as exc:  # the body is not JSON, or past the bounds: no field to name
             return await self._refuse_post(raw, [{"field": WHOLE_BODY, "message": str(exc)}], status=400)
+        except DuplicateKey as exc:
+            return await self._refuse_post(raw, [exc.error], status=422)
         except ValidationError as exc:
             return await self._refuse_post(raw, field_errors(exc, whole=WHOLE_BODY), status=422)
         except ReleaseRefused as exc:  # a field's value

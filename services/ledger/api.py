@@ -26,10 +26,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from schemas.classified import Category, Kind
-from schemas.json_bounds import JSONBoundsError, loads_bounded
 
 from services.common.api import ApiError, Routes, answers, field_error
 from services.common.errors import field_errors
+from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
@@ -185,12 +185,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         return _json(ReleaseDetail(**summary.model_dump(), entries=entries))
 
     async def deadlines(query: DeadlineQuery, order: DeadlineOrder = "soonest") -> Response:
-        if query.due_after is None:
-            today = clock().date()
-            if query.due_before is not None and query.due_before < today:
-                raise field_error(422, "due_before", f"is before today ({today}), where the deadlines start unless "
-                                  "due_after is given: give due_after too (such as due_after=2000-01-01)")
-            query = query.model_copy(update={"due_after": today})
+        today = clock().date()
+        if query.due_after is None and (query.due_before is None or query.due_before >= today):
+            query = query.model_copy(update={"due_after": today})  # a due_before passed looks back: from the first
         items, next_cursor = deadlines_in(await index().due_order(), query, latest_first=order == "latest")
         entries = {e.key: e for e in await store().entries(list(dict.fromkeys(i.card.key for i in items)))}
         due = [DueDeadline(due=date.fromordinal(i.due), deadline=deadline_due_on(entries[i.card.key], i.due),
@@ -209,9 +206,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
 
     async def try_filter(request: Request) -> Response:
         try:
-            asked = BacktestRequest.model_validate(loads_bounded(await request.body()))
-        except JSONBoundsError as exc:
-            raise field_error(400, "body", str(exc)) from None
+            asked = BacktestRequest.model_validate(await read_json_body(request))
         except ValidationError as exc:
             raise ApiError(422, field_errors(exc)) from None
         alerts = backtest(await index().cards(), asked.filter, since=asked.since)

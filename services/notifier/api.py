@@ -3,8 +3,8 @@
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
 POST /subscriptions/{id}/test: a test notification through its channels now, each channel's outcome in the answer.
-Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``; a body that is not JSON or is past the
-shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
+Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``, a key given twice in one object too; a body
+that is not JSON or is past the shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
 as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
 """
 
@@ -21,8 +21,8 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
-from schemas.json_bounds import JSONBoundsError, loads_bounded
 from services.common.api import Routes, answers, errors_response, field_error
+from services.common.request_json import read_json_body
 
 from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
@@ -68,13 +68,6 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JSONResponse:
 
 def _public(sub: Subscription, origin: str) -> dict[str, Any]:
     return {**sub.model_dump(mode="json", exclude_none=True), "origin": origin}
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return loads_bounded(await request.body())
-    except JSONBoundsError as exc:
-        raise field_error(400, "body", str(exc)) from None
 
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
@@ -143,7 +136,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return JSONResponse({"subscriptions": out})
 
     async def create(request: Request) -> JSONResponse:
-        store, data = get_store(), await _body(request)
+        store, data = get_store(), await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if isinstance(data.get("id"), str):
@@ -158,7 +151,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def replace(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store = get_store()
-        data = await _body(request)
+        data = await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
@@ -170,7 +163,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def patch(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
-        data = await _body(request)
+        data = await read_json_body(request)
         if not isinstance(data, dict):
             return _errors(422, [NO_OBJECT])
         if data.get("id", sub_id) != sub_id:
@@ -186,7 +179,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
 
     async def pause(request: Request, sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)
-        data = await _body(request) if await request.body() else {}
+        data = await read_json_body(request) if await request.body() else {}
         if not isinstance(data, dict):
             return _errors(422, [{"field": "body", "message": 'expected a JSON object, {"until": …}'}])
         problems = [{"field": name, "message": "unknown field"} for name in data if name != "until"]

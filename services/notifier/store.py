@@ -186,30 +186,33 @@ return {stored, generations}
 """
 
 
-# KEYS: the subscriptions hash, the generations hash, the made-again hash, then (ARGV[1] '1') the reminder store's
-# planned, due, subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``), then what
-# else is kept for it. ARGV: '1' or '' (no reminder keys), the moment of the change (unix seconds), then HSET and the
-# subscription's id and JSON (a put: returns 1 when it was created, 0 when replaced), or HDEL and its id (a delete:
-# returns 1 when there was one). A subscription created or deleted counts up its id's generation, cancels the
-# reminders its agenda lists and drops what was kept for that id; one created where one of its id was before
-# (a generation past the first) records when, in the made-again hash.
+# KEYS: the subscriptions hash, the generations hash, the made-again hash, the set of ids read from a file, then
+# (ARGV[1] '1') the reminder store's planned, due, subjects and refs and the subscription's agenda
+# (``notifier:reminders:planned:<id>``), then what else is kept for it. ARGV: '1' or '' (no reminder keys), the
+# moment of the change (unix seconds), then HSET and the subscription's id and JSON (a put: returns 1 when it was
+# created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A subscription created or
+# deleted counts up its id's generation, cancels the reminders its agenda lists and drops what was kept for that id;
+# one created where one of its id was before (a generation past the first) records when, in the made-again hash.
+# An id a subscriptions file gave (and no edit of it took out) keeps its reminders and records: they are the file's
+# subscription's, which a run given the file has again.
 _CHANGE = HELPERS + """
 local changed = redis.call(ARGV[3], KEYS[1], unpack(ARGV, 4))
 if changed == 1 then
   local generation = redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
   if ARGV[3] == 'HSET' and generation > 1 then redis.call('HSET', KEYS[3], ARGV[4], ARGV[2]) end
-  local kept = 4
+  if redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 1 then return changed end
+  local kept = 5
   if ARGV[1] == '1' then
-    kept = 8
-    for _, raw in ipairs(redis.call('HVALS', KEYS[8])) do
+    kept = 9
+    for _, raw in ipairs(redis.call('HVALS', KEYS[9])) do
       local ok, plan = pcall(cjson.decode, raw)
       if ok and type(plan) == 'table' and type(plan.jobs) == 'table' then
         for id in pairs(plan.jobs) do
-          local record = redis.call('HGET', KEYS[4], id)
+          local record = redis.call('HGET', KEYS[5], id)
           local subject = subject_of(record)
-          if subject then unref(KEYS[7], KEYS[6], subject) end
-          redis.call('HDEL', KEYS[4], id)
-          redis.call('ZREM', KEYS[5], id)
+          if subject then unref(KEYS[8], KEYS[7], subject) end
+          redis.call('HDEL', KEYS[5], id)
+          redis.call('ZREM', KEYS[6], id)
         end
       end
     end
@@ -230,7 +233,7 @@ class SubscriptionStore:
                  reminders: ReminderKeys | None = None, clock: Callable[[], datetime] = _now) -> None:
         """``kept_for(id)``: the keys kept for a subscription (its feed), deleted with it (and when one of that
         id is created); ``reminders``: where its planned reminders are, cancelled with it (and when one of that id
-        is created) in the same script; ``clock``: the time the messages are stamped with, which records when a
+        is created) in the same script; neither for an id a subscriptions file gives (see :data:`_CHANGE`); ``clock``: the time the messages are stamped with, which records when a
         subscription is made again (see :mod:`.presence`)."""
         self.client, self.key, self.file, self.kept_for, self.reminders = client, key, file, kept_for, reminders
         self.clock = clock
@@ -340,7 +343,7 @@ class SubscriptionStore:
     async def _changed(self, sub_id: str, command: str, *data: str) -> bool:
         reminders = self.reminders
         planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
-        return bool(await self._change(keys=[self.key, self.generations, self.made_again, *planned,
+        return bool(await self._change(keys=[self.key, self.generations, self.made_again, self.from_file, *planned,
                                              *self.kept_for(sub_id)],
                                        args=["1" if planned else "", repr(self.clock().timestamp()), command, sub_id,
                                              *data]))

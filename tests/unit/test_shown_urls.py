@@ -33,3 +33,9 @@ def test_every_url_in_a_text_is_shown_so_and_the_text_around_it_kept():
             "'https://cdn.example/next?sig=abc'.")
     assert urls_shown_in(text) == ("http://***@127.0.0.1:8080/***: more than 5 redirects, last to "
                                    "'https://cdn.example/***'.")
+
+
+def test_the_urls_in_a_text_can_be_shown_another_way():
+    text = "http://u:pa55@127.0.0.1:8080/press/a?lang=en&api_key=K3Y: HTTP 500 (after 8 tries)."
+    shown = urls_shown_in(text, lambda url: url.partition("?")[0])
+    assert shown == "http://u:pa55@127.0.0.1:8080/press/a: HTTP 500 (after 8 tries)."

@@ -52,7 +52,7 @@ class CommitmentQuery(BaseModel):
     def _window(cls, value: date | None, info) -> date | None:  # type: ignore[no-untyped-def]
         after = info.data.get("due_after")
         if value is not None and after is not None and value < after:
-            raise ValueError("due_before is before due_after")
+            raise ValueError("is before due_after")
         return value
 
 

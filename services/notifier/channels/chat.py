@@ -11,6 +11,8 @@ within its own timeout, and then fails, retryably, saying so.
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import re
 import socket
 import sys
@@ -28,6 +30,8 @@ from urllib.parse import urlsplit
 import requests
 import requests.adapters
 import urllib3.connection
+from apprise.plugins.ntfy import NotifyNtfy
+from apprise.plugins.slack import NotifySlack
 
 from services.common.outbound import TargetPolicy, TargetRefused, socket_host, socket_literal
 
@@ -38,7 +42,7 @@ from ..redaction import redact_url
 from ..release_pages import ReleasePage
 from .apprise_hosts import apprise
 from .base import DeliveryResult
-from .chat_length import body_room, cut_to
+from .chat_length import body_room, cut_line, cut_to, title_room, utf16_length
 from .chat_markup import kept_as_words
 from .socks_proxies import SOCKSConnection, missing_pysocks, resolved_here, socks
 
@@ -370,8 +374,7 @@ class AppriseSender:
         if several := _several_services(notifier):  # a subscription stored before such URLs were refused
             return DeliveryResult.failed(several, retryable=False)
         service = next(iter(notifier))
-        title, body = kept_as_words(service, title), kept_as_words(service, body)
-        body = _fitted(service, title, body, whole_at=self._whole_at(message))
+        title, body = _fitted(service, title, body, whole_at=self._whole_at(message))
         deadline = time.monotonic() + self.timeout
         if not await _take_thread(deadline):
             return DeliveryResult.failed(f"timed out after {self.timeout:g}s waiting for a thread: all "
@@ -414,16 +417,49 @@ class AppriseSender:
         return self.release_page(message.release.release_id) if self.release_page else message.release.url
 
 
-def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> str:
-    """``body`` cut to the length ``service`` (an Apprise plugin) takes, counted as Apprise sends it: line breaks
-    as CRLF, and plain text escaped for a Markdown service."""
-    room = body_room(body_max=service.body_maxlen, title=title, title_max=service.title_maxlen,
-                     title_in_body=service.overflow_amalgamate_title)
+# ntfy shows a message of up to 4096 bytes as text (past that, as a file, or not at all where attachments are
+# off), and Apprise sends its JSON as a file past 8000 characters, counting ``\uXXXX`` escapes: a message is
+# counted as that JSON escapes it, which is never fewer than its UTF-8 bytes.
+NTFY_MESSAGE_BYTES = 4096
+
+
+# Slack's blocks (``?blocks=yes``) take less than its message: a header of 150 characters and a section of 3000,
+# counted as sent, "<" as "&lt;"
+SLACK_BLOCK_LIMITS = (150, 3000)
+
+
+def _limits(service: Any) -> tuple[int, int]:
+    """(most of the title, most of the body) that ``service`` (an Apprise plugin) takes: Apprise's, but a Slack
+    message in blocks'."""
+    if isinstance(service, NotifySlack) and service.use_blocks:
+        return SLACK_BLOCK_LIMITS
+    return service.title_maxlen, service.body_maxlen
+
+
+def _fitted(service: Any, title: str, body: str, *, whole_at: str | None) -> tuple[str, str]:
+    """``title`` and ``body`` cut to the lengths ``service`` (an Apprise plugin) takes, and kept as words there
+    (:func:`kept_as_words`). Each is cut before it is escaped, so never inside an escape, and counted as Apprise
+    sends it: line breaks as CRLF, escaped for a Markdown service, in UTF-16 units (as JavaScript counts; a
+    service counting characters gets a few fewer when there are emoji). The line saying where the whole of it is,
+    a release's own address when no dashboard is set, is escaped with the rest."""
     markdown = service.resolve_format(apprise.NotifyFormat.TEXT) == apprise.NotifyFormat.MARKDOWN
+    title_max, body_max = _limits(service)
+
+    def shown(text: str) -> str:
+        return kept_as_words(service, text)
 
     def sent_length(text: str) -> int:
+        text = shown(text)
         if markdown:
             text = apprise.conversion.convert_between(apprise.NotifyFormat.TEXT, apprise.NotifyFormat.MARKDOWN, text)
-        return len(text) + text.count("\n")
+        elif isinstance(service, NotifySlack):  # as Apprise escapes plain text for it
+            text = html.escape(text, quote=False)
+        return utf16_length(text) + text.count("\n")
 
-    return cut_to(body, room, whole_at=whole_at, length=sent_length)
+    title = cut_line(title, title_room(title_max=title_max, body_max=body_max), length=sent_length)
+    if isinstance(service, NotifyNtfy):
+        return shown(title), shown(cut_to(body, NTFY_MESSAGE_BYTES, whole_at=whole_at,
+                                          length=lambda text: len(json.dumps(shown(text))) - 2))
+    room = body_room(body_max=body_max, title_length=sent_length(title), title_max=title_max,
+                     title_in_body=service.overflow_amalgamate_title)
+    return shown(title), shown(cut_to(body, room, whole_at=whole_at, length=sent_length))

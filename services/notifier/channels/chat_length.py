@@ -10,11 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# The characters a title may have on a service with no bound of its own for it (it shows it in the body): a
+# release's title is the message's, and a 10 KB one would leave the body no room.
+TITLE_MOST = 250
 
-def body_room(*, body_max: int, title: str, title_max: int, title_in_body: bool) -> int:
+
+def title_room(*, title_max: int, body_max: int) -> int:
+    """The characters a title may have: the service's bound for it, else :data:`TITLE_MOST`, and never more
+    than a quarter of the body's (``body_max``), which is the message."""
+    return min(title_max if title_max > 0 else TITLE_MOST, body_max // 4)
+
+
+def body_room(*, body_max: int, title_length: int, title_max: int, title_in_body: bool) -> int:
     """The characters the body may have on a service taking ``body_max`` (``title_max`` for its title; a service
-    with no title, or one counting the title in the body, has it joined to the body, on a line of its own)."""
-    return max(0, body_max - (len(title) + 2 if title_max <= 0 or title_in_body else 0))
+    with no title, or one counting the title in the body, has it, ``title_length`` long, joined to the body, on a
+    line of its own)."""
+    return max(0, body_max - (title_length + 2 if title_max <= 0 or title_in_body else 0))
+
+
+def utf16_length(text: str) -> int:
+    """``text``'s length in UTF-16 code units, as JavaScript counts it: a character past U+FFFF (most emoji)
+    counts two. Never fewer than its characters: a limit kept in these is kept in characters too."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
@@ -24,6 +41,15 @@ def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if fits(middle) else (low, middle - 1)
     return low
+
+
+def cut_line(line: str, room: int, *, length: Callable[[str], int] = len) -> str:
+    """``line`` when it fits in ``room`` (as ``length`` counts it); else as many of its first characters as fit,
+    then an ellipsis ("" when not even that fits). It is cut at a character (a code point), never inside one."""
+    if length(line) <= room:
+        return line
+    chars = _most_that_fit(len(line), lambda n: length(f"{line[:n]}\u2026") <= room)
+    return f"{line[:chars]}\u2026" if chars else ""
 
 
 def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str], int] = len) -> str:
@@ -38,5 +64,5 @@ def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str]
     kept = _most_that_fit(len(lines), lambda n: length("\n".join([*lines[:n], note])) <= room)
     if kept:
         return "\n".join([*lines[:kept], note])
-    chars = _most_that_fit(len(lines[0]), lambda n: length(f"{lines[0][:n]}\u2026\n{note}") <= room)
-    return f"{lines[0][:chars]}\u2026\n{note}" if chars else note[:room]
+    first = cut_line(lines[0], room, length=lambda cut: length(f"{cut}\n{note}"))
+    return f"{first}\n{note}" if first else note[:room]

@@ -1,9 +1,12 @@
 """A release's words kept as words on the chat services that read Markdown and mentions in plain text. Pure.
 
-Apprise sends plain text to Discord (and Guilded, built on it) and Mattermost as it is, and they read it as
+Apprise sends plain text to Discord (and Guilded, built on it), Mattermost and Zulip as it is, and they read it as
 Markdown (``[GOV.UK](https://…)`` a link, ``**…**`` bold) and ping whomever ``@everyone``, ``@here``,
-``@channel`` or ``<@id>`` names; in its Markdown mode for Discord, Apprise itself adds a line pinging each
-``@name`` of the text. For these services the text is escaped as Apprise escapes
+``@channel``, ``<@id>`` or Zulip's ``@**all**`` names; in its Markdown mode for Discord, Apprise itself adds a
+line pinging each ``@name`` of the text. Rocket.Chat, whose Markdown Apprise escapes, pings the room for ``@all``
+and ``@here``, and Matrix, sent plain text, notifies the room for ``@room`` (from a sender allowed to), so their
+``@`` are kept from mentions too (Matrix's text is not escaped: it is shown as it is). For these services the
+text is escaped as Apprise escapes
 text for a Markdown service (unless Apprise does, in that mode), web addresses apart, which stay links; and
 each ``@`` is followed by a zero-width space, which no service reads as a mention, or, in a web address's path,
 query or fragment and in a ``mailto:`` address, is written ``%40``, which keeps the link whole (RFC 3986 and 6068
@@ -23,9 +26,14 @@ from urllib.parse import urlsplit
 from apprise import NotifyFormat
 from apprise.conversion import convert_between
 from apprise.plugins.discord import NotifyDiscord
+from apprise.plugins.matrix import NotifyMatrix
 from apprise.plugins.mattermost import NotifyMattermost
+from apprise.plugins.rocketchat import NotifyRocketChat
+from apprise.plugins.zulip import NotifyZulip
 
-_READS_MARKUP_IN_TEXT = (NotifyDiscord, NotifyMattermost)  # Guilded's plugin is Discord's
+# Guilded's plugin is Discord's; Rocket.Chat's text Apprise escapes as Markdown itself
+_READS_MARKUP_IN_TEXT = (NotifyDiscord, NotifyMattermost, NotifyZulip, NotifyRocketChat)
+_READS_MENTIONS_IN_TEXT = (*_READS_MARKUP_IN_TEXT, NotifyMatrix)
 _WEB_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+")
 
 
@@ -60,9 +68,11 @@ def _address(address: str, *, escape: bool) -> str:
 
 def kept_as_words(service: Any, text: str) -> str:
     """``text`` as ``service`` (an Apprise plugin) shows it word for word: as it is for most services."""
-    if not isinstance(service, _READS_MARKUP_IN_TEXT):
+    if not isinstance(service, _READS_MENTIONS_IN_TEXT):
         return text
-    escape = service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.TEXT  # sent as it is: escaped here
+    # sent as it is to a service reading Markdown: escaped here
+    escape = (isinstance(service, _READS_MARKUP_IN_TEXT)
+              and service.resolve_format(NotifyFormat.TEXT) == NotifyFormat.TEXT)
     parts, start = [], 0
     for address in _WEB_ADDRESS.finditer(text):
         # A zero-width space would end the link at the "@"; "%40" is the same address, and no mention

@@ -340,3 +340,65 @@ async def test_a_subscriptions_body_and_answer_are_documented_field_by_field(ser
     assert {"counter_terrorism", "categories", "min_confidence"} <= set(schemas["Filter"]["properties"])
     assert "properties" in schemas["DueThisWeek"]
     assert [name for name, schema in schemas.items() if "properties" not in schema and "enum" not in schema] == []
+
+
+async def test_a_path_with_a_trailing_slash_is_a_404_naming_the_route_not_a_redirect(server, api_headers):
+    """Before: ``/subscriptions/`` and every other route's path with a slash added answered 307 with an absolute
+    ``Location: http://<Host>/subscriptions``: behind an HTTPS proxy not trusted for forwarded headers, a client
+    was pointed at plain HTTP (its body sent there again, in clear), and none of it was documented."""
+    behind_a_proxy = {**api_headers, "Host": "pledgewatch.example.org"}
+    async with aiohttp.ClientSession() as session:
+        for method, path, headers in (("GET", "/subscriptions/", behind_a_proxy),
+                                      ("POST", "/subscriptions/", behind_a_proxy),
+                                      ("PUT", "/subscriptions/s-1/", behind_a_proxy),
+                                      ("GET", "/ledger/commitments/?limit=1", {}),
+                                      ("POST", "/releases/", {}),  # told before any token is asked for, as a 405
+                                      ("HEAD", "/healthz/", {}),
+                                      ("OPTIONS", "/subscriptions//", {})):
+            async with session.request(method, f"{server}{path}", headers=headers, json={},
+                                       allow_redirects=False) as resp:
+                assert (resp.status, resp.headers.get("Location")) == (404, None), (method, path)
+                if method != "HEAD":
+                    route = path.partition("?")[0].rstrip("/")
+                    assert await resp.json() == {"errors": [{"field": "path", "message": (
+                        f"no route {path.partition('?')[0]}: the route is {route}, without the trailing slash")}]}
+        async with session.get(f"{server}/nowhere/") as resp:  # no route without the slash either
+            assert await resp.json() == {"errors": [{"field": "path", "message": (
+                "no route /nowhere/: /openapi.json lists every route")}]}
+
+
+TWICE = "given twice in one object: give each key once"
+
+
+async def test_a_json_body_with_a_key_given_twice_is_refused_naming_the_key_and_where(server, api_headers):
+    """Before: ``{"id": "a", "id": "b"}`` was read as its last value, silently, by every route taking a JSON body
+    (the YAML subscriptions file refuses a key given twice); what a client meant could not be told."""
+    sub = '{"id": "dup-1", "channels": [{"console": {}}]}'
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.put(f"{server}/subscriptions/dup-1", data=sub) as resp:
+            assert resp.status == 201
+            before = await resp.json()
+        release = ('{"url": "https://www.gov.uk/x", "title": "A", "published_at": "2023-03-14T09:30:00+00:00", '
+                   '"body": "The UK will invest £24m.", "title": "B"}')
+        for method, path, body, field in (
+                ("POST", "/subscriptions", '{"id": "a", "channels": [{"console": {}}], "id": "b"}', "id"),
+                ("PUT", "/subscriptions/dup-1", '{"id": "dup-1", "channels": [{"webhook": {"url": '
+                 '"https://hooks.example.org/a", "secret": "s", "url": "https://hooks.example.org/b"}}]}',
+                 "channels.0.webhook.url"),
+                ("PATCH", "/subscriptions/dup-1", '{"mode": "digest", "filter": {"keywords": ["a"], '
+                 '"counter_terrorism": true, "keywords": ["b"]}}', "filter.keywords"),
+                ("POST", "/subscriptions/dup-1/pause", '{"until": "2099-01-01", "until": "2099-02-01"}', "until"),
+                ("POST", "/releases", release, "title"),
+                ("POST", "/ledger/backtest", '{"since": "2026-01-01T00:00:00Z", "filter": {}, '
+                 '"since": "2020-01-01T00:00:00Z"}', "since"),
+                ("POST", "/subscriptions", '{"id": "esc", "\\u0069d": "b"}', "id"),  # the same key, escaped
+        ):
+            async with session.request(method, f"{server}{path}", data=body.encode()) as resp:
+                key = field.rpartition(".")[2]
+                assert (resp.status, await resp.json()) == (422, {"errors": [{"field": field, "message": (
+                    f"key {key!r} {TWICE}")}]}), (method, path)
+        async with session.get(f"{server}/subscriptions/dup-1") as resp:  # nothing of the refused bodies taken
+            assert await resp.json() == before
+        async with session.post(f"{server}/subscriptions", data=b'{"id": "same", "channels": [{"console": {}}], '
+                                b'"filter": {"keywords": ["id: a", "id: a"]}}') as resp:  # a value twice is no key
+            assert resp.status == 201, await resp.text()

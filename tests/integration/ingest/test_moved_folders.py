@@ -8,6 +8,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -283,3 +284,76 @@ async def test_a_file_sent_from_a_folder_named_as_a_watched_one_is_not_the_watch
     await watch(seeds)
     assert [(r.title, r.version) for r in await published()] == [("Border plan published", 1), ("Port statement", 1)]
     assert sent is not None and sent.release_id != (await published())[0].release_id
+
+
+async def test_a_copy_beside_its_original_in_a_folder_given_to_pledgewatch_ingest_is_a_release_of_its_own(
+        tmp_path, settings, published):
+    """As it is in a watched folder: were the copy taken for its original's release, each file's text would be
+    published over the other's at every run once one of them changed."""
+    folder = tmp_path / "drafts"
+    write_settled(folder / "2026-12-01-plan.txt", PLAN)
+    copy = write_settled(folder / "archive" / "2026-12-01-plan.txt", PLAN)
+    assert pledgewatch_ingest(settings, folder).returncode == 0
+    assert len({r.release_id for r in await published()}) == 2
+
+    write_settled(copy, CHANGED)
+    for _ in range(2):
+        assert pledgewatch_ingest(settings, folder).returncode == 0
+    assert [r.version for r in await published()] == [1, 1, 2]
+
+
+async def test_a_copy_beside_its_original_sent_by_pledgewatch_ingest_is_a_release_of_its_own(tmp_path, http_service,
+                                                                                             published):
+    service, _ = http_service
+    original = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan.txt", PLAN))
+    copy = await service.ingest_file(write_settled(tmp_path / "drafts" / "2026-12-01-plan-copy.txt", PLAN))
+    assert original is not None and copy is not None and copy.release_id != original.release_id
+
+
+async def test_whether_a_file_is_left_at_a_place_is_looked_up_off_the_event_loop(tmp_path, http_service, monkeypatch):
+    """A look at a folder can hang (a network mount), and the loop is every service's in `pledgewatch run`."""
+    from services.ingest import service as ingest_service
+    loop_thread, looked = threading.get_ident(), []
+    real = ingest_service.holds_a_file
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        looked.append(threading.get_ident() != loop_thread)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_service, "holds_a_file", watched)
+    service, _ = http_service
+    await service.ingest_file(write_settled(tmp_path / "seeds" / "2026-12-01-plan.txt", PLAN))
+    (tmp_path / "seeds").rename(tmp_path / "inbox")
+    await service.ingest_file(tmp_path / "inbox" / "2026-12-01-plan.txt")
+    assert looked and all(looked)
+
+
+async def test_files_sent_from_two_folders_of_one_name_outside_the_watched_ones_are_releases_apart(
+        tmp_path, http_service, published):
+    """Nothing says one of those folders is the other moved: named by their own folder's name alone, the second
+    file was published as a version of the first, its commitments told as changes of the first's."""
+    service, _ = http_service
+    first = await service.ingest_file(write_settled(tmp_path / "alice" / "drafts" / "2026-12-01-plan.txt", PLAN))
+    second = await service.ingest_file(write_settled(tmp_path / "bob" / "drafts" / "2026-12-01-plan.txt", STATEMENT))
+    assert first is not None and second is not None and second.release_id != first.release_id
+    assert [r.version for r in await published()] == [1, 1]
+
+
+async def test_a_renamed_folder_holding_a_file_and_its_copy_publishes_neither_again(tmp_path, watch, published):
+    """Each keeps its own release: the text alone would give both the release of whichever was read last."""
+    seeds = tmp_path / "seeds"
+    write_settled(seeds / "2026-12-01-plan.txt", PLAN)
+    write_settled(seeds / "2026-12-01-plan-copy.txt", PLAN)
+    await watch(seeds)
+    first = {r.url.rsplit("/", 1)[1]: r.release_id for r in await published()}
+    assert len(set(first.values())) == 2
+
+    seeds.rename(tmp_path / "inbox")
+    await watch(tmp_path / "inbox")
+    assert len(await published()) == 2  # before: one of them published again as a new release
+
+    for name in first:
+        write_settled(tmp_path / "inbox" / name, CHANGED.replace("£7m", f"£{len(name)}m"))
+    await watch(tmp_path / "inbox")
+    assert {r.url.rsplit("/", 1)[1]: (r.release_id, r.version) for r in (await published())[2:]} == \
+        {name: (release_id, 2) for name, release_id in first.items()}

@@ -46,6 +46,20 @@ async def test_bad_url_or_date_is_refused_with_a_reason_and_dead_lettered(http_s
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 1
 
 
+async def test_a_key_given_twice_is_refused_and_dead_lettered_not_read_as_its_last_value(http_service, streams,
+                                                                                      published, api_headers):
+    """Before: ``"url"`` given twice published the release under the second, the first dropped without a word."""
+    _, url = http_service
+    body = json.dumps(RELEASE)[:-1] + ', "url": "https://www.gov.uk/government/news/y"}'
+    async with aiohttp.ClientSession(headers=api_headers) as session:
+        async with session.post(url, data=body.encode()) as resp:
+            assert (resp.status, await resp.json()) == (422, {"errors": [{"field": "url", "message": (
+                "key 'url' given twice in one object: give each key once")}]})
+    assert await published() == []
+    [(_, letter)] = await streams.client.xrange(streams.key(DEAD_LETTERS))  # the body kept, with the reason
+    assert b"key 'url' given twice" in b"".join(letter.values()) and b"news/y" in b"".join(letter.values())
+
+
 @pytest.mark.parametrize("when", ["1900-01-01T00:00:00+00:00", SOON, "2023-03-14T09:30:00-05:00"])
 async def test_dates_within_the_bounds_are_taken(http_service, published, when, api_headers):
     _, url = http_service

@@ -126,11 +126,12 @@ async def test_a_parameter_given_no_value_is_a_422_naming_it_never_an_empty_page
 
 @pytest.mark.parametrize("path", ["/ledger/commitments", "/ledger/deadlines"])
 async def test_a_window_that_ends_before_it_starts_is_told_without_pydantics_prefix(ledger, path):
-    """Before: "Value error, due_before is before due_after"."""
+    """Before: "Value error, due_before is before due_after"; then the field named again in the message, where
+    ``/ledger/releases`` says "is before published_after"."""
     _, url = ledger
     status, answer, _ = await _get(f"{url}{path}?due_after=2027-01-01&due_before=2026-01-01")
     assert status == 422
-    assert answer["errors"] == [{"field": "due_before", "message": "due_before is before due_after"}]
+    assert answer["errors"] == [{"field": "due_before", "message": "is before due_after"}]
 
 
 async def test_a_repeated_parameter_with_one_value_empty_is_a_422(ledger):
@@ -224,17 +225,20 @@ async def test_an_order_of_deadlines_that_cannot_be_read_is_a_422_naming_it(ledg
     assert error["field"] == "order" and message in error["message"], error
 
 
-@pytest.mark.parametrize("order", ["soonest", "latest"])
-async def test_deadlines_before_today_asked_without_a_start_are_a_422_not_an_empty_page(ledger, order):
-    """Before: the window started today whatever ``due_before`` said, so the passed deadlines asked for were an
-    empty page, as if there were none."""
-    _, url = ledger
-    status, answer, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_before=2017-12-31")
-    assert status == 422, answer
-    assert answer["errors"] == [{"field": "due_before", "message": (
-        "is before today (2018-01-01), where the deadlines start unless due_after is given: give due_after too "
-        "(such as due_after=2000-01-01)")}]
-    status, page, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_after=2000-01-01&due_before=2017-12-31")
+@pytest.mark.parametrize(("order", "keys"), [("soonest", ["c-older", "c-old"]), ("latest", ["c-old", "c-older"])])
+async def test_deadlines_before_today_asked_without_a_start_are_every_one_up_to_that_day(ledger, order, keys):
+    """The window starts today unless ``due_before`` looks back: then it starts at the first deadline, as the
+    dashboard's passed deadlines do. Before: the window started today whatever ``due_before`` said (an empty page,
+    as if there were none), then a 422 asking for a ``due_after`` of some day long ago."""
+    service, url = ledger
+    await service.store.apply(release(dated("c-old", date(2017, 6, 1)), dated("c-older", date(2016, 3, 1)),
+                                      release_id="gov-uk/old", published_at=PUBLISHED), now=NOW)
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_before=2017-12-31")
+    assert status == 200, page
+    assert [d["commitment"]["key"] for d in page["deadlines"]] == keys
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_after=2017-01-01&due_before=2017-12-31")
+    assert [d["commitment"]["key"] for d in page["deadlines"]] == ["c-old"]
+    status, page, _ = await _get(f"{url}/ledger/deadlines?order={order}&due_before=2018-01-01")  # today: from today
     assert (status, page) == (200, {"deadlines": [], "next_cursor": None})
 
 

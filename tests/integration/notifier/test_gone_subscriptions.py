@@ -137,3 +137,29 @@ async def test_deleting_a_subscription_deletes_its_records_what_it_was_told_and_
 
     assert [r for r in records if await streams.client.exists(streams.key(r.format("desk")))] == []
     assert all([await streams.client.exists(streams.key(r.format("other"))) for r in records[:4]])
+
+
+async def test_a_subscription_stored_under_the_id_of_one_a_file_gave_leaves_the_file_ones_records(
+        notifier, write_yaml, publish_classified):
+    """A run not given the file lets one of that id be made and deleted (nothing owns the id then); the records are
+    the file's subscription's too, by its id: deleted, the run given the file again would tell it anew what it was
+    told and lose its digest's buffer."""
+    path = write_yaml("subscriptions: [{id: desk, channels: [console], mode: digest, digest_at: '08:00'}]")
+    first = await notifier(subscriptions=path, run_scheduler=False)
+    entry = await publish_classified(first.service, release(
+        dated("c-passed", datetime.now(timezone.utc).date() - timedelta(days=30)),
+        dated("c-ahead", datetime.now(timezone.utc).date() + timedelta(days=60))))
+    await wait_for(lambda: handled(first.service, entry), what="the release handled")
+    await wait_for(lambda: _agenda(first.service, "desk"), what="its reminders planned")
+    await first.service.send_digests()
+    streams = first.service.runtime.streams
+    records = [streams.key(f"notifier:{r}:desk") for r in ("sent", "elapsed", "digest", "digest-last")]
+    assert all([await streams.client.exists(r) for r in records])
+    await first.stop()
+
+    second = await notifier(http=True, run_scheduler=False)  # the file not given
+    assert (await api_call(second, "POST", "/subscriptions", {"id": "desk", "channels": ["console"]}))[0] == 201
+    assert (await api_call(second, "DELETE", "/subscriptions/desk"))[0] == 204
+    client = second.service.runtime.streams.client
+    assert [r for r in records if not await client.exists(r)] == []
+    assert await _agenda(second.service, "desk") == 1

@@ -27,13 +27,13 @@ def test_a_folder_written_two_ways_is_one_folder(tmp_path, monkeypatch):
 
 def test_a_file_outside_the_watched_folders_is_placed_in_the_folder_given_else_in_its_own(tmp_path):
     path = tmp_path / "press" / "2026" / "a.txt"
-    assert str(file_place(path, [tmp_path / "seeds"])) == "2026//a.txt"
+    assert str(file_place(path, [tmp_path / "seeds"])) == f"{tmp_path}/press/2026//a.txt"  # no one named it
     assert str(file_place(path, [tmp_path / "seeds"], [tmp_path / "press"])) == "press//2026/a.txt"
     assert str(file_place(path, [tmp_path / "press" / "2026"], [tmp_path / "press"])) == "2026//a.txt"  # watched
 
 
 def test_a_folder_of_a_watched_folders_name_elsewhere_is_not_that_folder():
-    assert str(file_place(Path("/home/me/old/seeds/a.txt"), [Path("/srv/seeds")])) == "old/seeds//a.txt"
+    assert str(file_place(Path("/home/me/old/seeds/a.txt"), [Path("/srv/seeds")])) == "/home/me/old/seeds//a.txt"
     assert str(file_place(Path("/home/me/old/seeds/a.txt"), [Path("/srv/seeds")], [Path("/home/me/old")])) == \
         "old//seeds/a.txt"
 
@@ -71,3 +71,15 @@ def test_a_place_holds_a_file_only_in_a_watched_folder_and_while_the_file_is_the
     assert not holds_a_file(FilePlace("seeds", "2026"), [seeds])  # a folder is no file
     assert not holds_a_file(FilePlace("inbox", "2026/a.txt"), [seeds])
     assert not holds_a_file(FilePlace("seeds", "2026/a.txt"), [])
+
+
+def test_a_place_in_a_folder_given_is_named_as_a_file_there_is_placed_and_is_not_the_file_read(tmp_path):
+    seeds, drafts, other = tmp_path / "srv" / "seeds", tmp_path / "drafts", tmp_path / "old" / "seeds"
+    for folder in (seeds, drafts, other):
+        folder.mkdir(parents=True)
+        (folder / "a.txt").write_text("x")
+    assert holds_a_file(FilePlace("drafts", "a.txt"), [seeds], [drafts])
+    assert holds_a_file(FilePlace("old/seeds", "a.txt"), [seeds], [other])  # labelled apart from the watched one
+    assert not holds_a_file(FilePlace("seeds", "a.txt"), [], [other], other_than=other / "a.txt")
+    assert holds_a_file(FilePlace(str(drafts), "a.txt"), [seeds], [], drafts)  # its own: by its absolute path
+    assert not holds_a_file(FilePlace("drafts", "a.txt"), [seeds], [], drafts)

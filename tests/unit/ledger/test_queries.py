@@ -99,7 +99,7 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"category": ["weather"]}, "category: Input should be"),
     ({"limit": ["1000"]}, "limit: Input should be less than or equal to 200"),
     ({"limit": ["1", "2"]}, "limit: give it once"),
-    ({"due_after": ["2018-02-01"], "due_before": ["2018-01-01"]}, "due_before: due_before is before due_after$"),
+    ({"due_after": ["2018-02-01"], "due_before": ["2018-01-01"]}, "due_before: is before due_after$"),
     ({"due_after": ["tomorrow"]}, "due_after: Input should be a valid date"),
     ({"state": ["lost"]}, "state: Input should be"),
     ({"cursor": ["not-a-cursor"]}, "cursor: not one this server gave"),

@@ -9,3 +9,9 @@ class OkAnswer:
 
     def json(self):
         return {"ok": True}
+
+
+class SlackHookAnswer(OkAnswer):
+    """What a Slack incoming webhook answers to a post it takes."""
+    content = b"ok"
+    text = "ok"

@@ -236,3 +236,59 @@ def test_a_web_address_with_a_user_part_is_a_link_to_the_host_it_goes_to(url, ad
     assert f"Read {link} today" in shown
     assert "s3cret" not in shown and "gov.uk" not in shown.replace("www.gov.uk", "")
     assert not re.search(r"(?<![\w.])@(everyone|here)\b", shown) and "\U0001f449" not in json.dumps(payload)
+
+
+@pytest.mark.parametrize("url", ["discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+                                 "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js?format=markdown",
+                                 "mmost://chat.example.org/abcdefghijklmnop"])
+def test_the_link_of_a_message_cut_short_pings_nobody(url):
+    """Before: the line saying a message was cut named the release's own address as it was, unescaped, and a
+    release at ``https://evil.example/@everyone`` pinged the whole server (Apprise's Markdown mode for Discord
+    even added a line allowing ``@everyone``)."""
+    import asyncio
+    from samples import BORDERS, release
+    from services.notifier.planning import plan_alerts
+    from services.notifier.subscriptions import Subscription
+    hostile = release(BORDERS).model_copy(update={"url": "https://evil.example/@everyone_**now**"})
+    alert = plan_alerts(Subscription(id="desk", channels=[{"email": "desk@example.org"}]), hostile, sent={},
+                        elapsed_sent=set(), now=datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc)).alerts[0]
+    posted = []
+
+    def post(target, *args, **kwargs):
+        posted.append(json.loads(kwargs.get("data") or kwargs.get("json")))
+        return OkAnswer()
+
+    long_text = "\n".join(f"- Pledge {n} by UK: the UK will fund the border programme." for n in range(400))
+    with mock.patch.object(chat, "chat_text", return_value=("New commitments: Port fund", long_text)), \
+            mock.patch("requests.post", post):
+        assert asyncio.run(AppriseSender(url, timeout=5).send(alert)).ok
+    [payload] = posted
+    shown = (payload.get("content", "") + payload.get("text", "")
+             + json.dumps(payload.get("embeds", []), ensure_ascii=False)).replace("\\", "")
+    assert "cut short" in shown
+    assert "allow_mentions" not in payload and "\U0001f449" not in json.dumps(payload)  # Apprise's ping line
+    assert "/@everyone" not in shown and "https://evil.example/%40everyone_" in shown
+
+
+@pytest.mark.parametrize("url", ["zulip://bot-name@example.zulipchat.com/abcdefghijklmnopqrstuvwxyzABCDEF/desk",
+                                 "rocket://abcdefghijklmnop/qrstuvwxyz@chat.example.org/#desk?mode=webhook"],
+                         ids=["zulip", "rocket.chat"])
+def test_a_release_pings_nobody_on_zulip_or_rocket_chat(url):
+    """Before: Zulip was sent the text as it was, and read ``@**all**`` as a mention of everyone in the stream and
+    ``[GOV.UK](https://evil.example/verify)`` as a link; Rocket.Chat (whose markup Apprise escapes) pinged the room
+    for ``@all`` and ``@here``."""
+    [payload] = _payloads(url, TEXT + " @all @**all** @**everyone** @_**stream**")
+    shown = json.dumps(payload, ensure_ascii=False).replace("\\\\", "\\")
+    assert not re.search(r"(?<![\w.])@(everyone|here|all|channel)\b", shown)
+    assert "@**" not in shown and "@_**" not in shown
+    assert "[GOV.UK](https://evil.example/verify)" not in shown
+    assert "@\u200ball" in shown and "press@\u200bgov" in shown  # as words
+
+
+def test_a_matrix_message_notifies_nobody_for_at_room_and_shows_its_words_unescaped():
+    """Before: ``@room`` in a release reached Matrix as it is, notifying the room when the sender may."""
+    from apprise import Apprise
+    from services.notifier.channels.chat_markup import kept_as_words
+    matrix = Apprise.instantiate("matrix://user:pass@matrix.example.org/#desk")
+    assert kept_as_words(matrix, "Tell @room: *now*, https://x.example/@room") == \
+        "Tell @\u200broom: *now*, https://x.example/%40room"
