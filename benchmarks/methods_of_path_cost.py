@@ -86,7 +86,6 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         router = served_router(Path(data_dir))
-    print(f"{len(router.routes)} routes")
     middleware = MethodsOfPath(nothing, router=router)
     for method, path in REQUESTS:
         bare, measured = (asyncio.run(per_request(app, method, path, requests=args.requests, repeats=args.repeats))
