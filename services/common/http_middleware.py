@@ -59,17 +59,27 @@ class MethodsOfPath(HttpMiddleware):
     answers OPTIONS with 405, and names in a 405 only the methods of the first route of the path; and, outside
     the token check, a method that cannot work is told so before a token is asked for. A route's path with a
     trailing slash is answered 404 naming the route (:meth:`slash_refusal`); any other unknown path goes on to the
-    router's 404."""
+    router's 404. A request some route takes as sent goes straight on: the methods of its path are looked for
+    only when none does, not on every request."""
 
     def __init__(self, app: ASGIApp, router: Router) -> None:
         super().__init__(app)
         self.router = router
 
+    def takes(self, scope: Scope, method: str) -> bool:
+        """Whether some route takes ``method`` at the path of ``scope``, tried as the router would route it (the
+        routes of an included router are matched through it), in order, up to the first that does."""
+        sent = {**scope, "method": method}  # matching writes into the scope it is given
+        return any(route.matches(sent)[0] is Match.FULL for route in self.router.routes)
+
+    def routed(self, scope: Scope) -> bool:
+        """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path)."""
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        return method in ROUTED_METHODS and self.takes(scope, method)
+
     def allowed(self, scope: Scope) -> set[str]:
-        """The methods some route takes at the path of ``scope`` (the routes of an included router are matched
-        through it, so each method is tried as the router would route it)."""
-        methods = {method for method in ROUTED_METHODS
-                   if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in self.router.routes)}
+        """The methods some route takes at the path of ``scope``."""
+        methods = {method for method in ROUTED_METHODS if self.takes(scope, method)}
         if "GET" in methods:
             methods.add("HEAD")
         return methods | {"OPTIONS"} if methods else methods
@@ -87,11 +97,14 @@ class MethodsOfPath(HttpMiddleware):
             f"no route {path}: the route is {route}, without the trailing slash")}]}, status_code=404)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.routed(scope):
+            await self.app(scope, receive, send)
+            return
         allowed = self.allowed(scope)
         if not allowed and (refusal := self.slash_refusal(scope)) is not None:
             await refusal(scope, receive, send)
             return
-        if not allowed or scope["method"] in allowed and scope["method"] != "OPTIONS":
+        if not allowed:  # no route of this path: the router's 404
             await self.app(scope, receive, send)
             return
         allow = ", ".join(sorted(allowed))

@@ -40,6 +40,15 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{rest}"
 
 
+def is_shown_form(url: str) -> bool:
+    """Whether ``url`` is in a form a URL is shown in with a part of it hidden (:func:`shown_url`): its user info
+    ``***@``, everything after the host ``/***``, or all after the scheme ``***``: not a whole URL."""
+    if "://" not in url:
+        return False
+    netloc, slash, path = url.split("://", 1)[1].partition("/")
+    return netloc == HIDDEN or netloc.startswith(f"{HIDDEN}@") or bool(slash) and path == HIDDEN
+
+
 def urls_shown_in(text: str, shown: Callable[[str], str] = shown_url) -> str:
     """``text`` with every http(s) URL in it as ``shown`` shows it (:func:`shown_url` unless told)."""
     return _URL_IN_TEXT.sub(partial(_shown_match, shown=shown), text)

@@ -39,6 +39,7 @@ from services.ledger.store import LedgerStore
 from services.notifier.bounds import pause_end, pause_problem
 from services.notifier.reminders import REMIND_AT
 from services.notifier.resubscribe import Resubscription, resubscribe
+from services.notifier.sent_back import SentBackError, kept_channels
 from services.notifier.store import SubscriptionStore
 from services.notifier.subscriptions import (Filter, SubscriptionError, field_errors, parse_subscription,
                                               refused_targets)
@@ -292,7 +293,11 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
             return await home_page(request, visitor, status=422, form=form,
                                    errors=FormErrors([{"field": "channels.0.secret", "message": SECRET_DROPPED}]))
         try:
+            kept_channels(form.subscription_data()["channels"], [])  # a URL copied from a row, as it is shown
             sub = parse_subscription(form.subscription_data(), now=now)
+        except SentBackError as exc:
+            return await home_page(request, visitor, status=422, form=form,
+                                   errors=FormErrors([{"field": exc.field, "message": exc.message}]))
         except SubscriptionError as exc:
             return await home_page(request, visitor, status=422, form=form, errors=FormErrors(exc.errors))
         if refused := refused_targets(sub, url_refusal):  # as the subscriptions API refuses it

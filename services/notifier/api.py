@@ -72,11 +72,13 @@ def _public(sub: Subscription, origin: str) -> dict[str, Any]:
 
 def _keep_secrets(new: dict[str, Any], old: Subscription | None) -> dict[str, Any]:
     """A channel sent back as shown (secret ``***``, URL redacted) keeps the stored secret and URL
-    of the channel it stands for (:mod:`.sent_back`); a 422 when that cannot be told."""
-    if old is None or not isinstance(new.get("channels"), list):
+    of the channel it stands for (:mod:`.sent_back`); a 422 when that cannot be told, or when a URL in a shown
+    form stands for none (``old`` None: nothing is stored)."""
+    if not isinstance(new.get("channels"), list):
         return new
+    stored = json.loads(old.stored())["channels"] if old is not None else []
     try:
-        return {**new, "channels": kept_channels(new["channels"], json.loads(old.stored())["channels"])}
+        return {**new, "channels": kept_channels(new["channels"], stored)}
     except SentBackError as exc:
         raise field_error(422, exc.field, exc.message) from None
 
@@ -141,7 +143,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
             writable(store, data["id"])  # the file's: no PUT replaces it either
             if await store.get(data["id"]):
                 return _errors(409, [{"field": "id", "message": f"{data['id']!r} already exists; use PUT to replace"}])
-        return await save(store, data)
+        return await save(store, _keep_secrets(data, None))
 
     async def show(sub_id: SubscriptionId) -> JSONResponse:
         store, sub_id, sub = await find(sub_id)

@@ -4,13 +4,16 @@ A read shows a URL by its host (``https://hooks.example.org/***``, docs/decision
 a PUT or PATCH that sends a channel back so keeps what is stored. A shown URL names the one stored channel shown
 so, wherever it now stands in the list. Two webhooks of one host are shown alike: such a URL names the channel at
 its own place while the list's URLs stand as shown (another field changed), and is refused once the list was
-reordered, added to or cut, as which of them is meant cannot be told.
+reordered, added to or cut, as which of them is meant cannot be told. A URL in a shown form that stands for no
+stored channel is refused too: saved as written, every alert would go to ``https://hooks.example.org/***``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from services.common.shown_urls import is_shown_form
 
 from .redaction import HIDDEN, redact_url
 
@@ -26,7 +29,7 @@ class SentBackError(Exception):
 def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
     """``sent`` with each URL and ``secret`` sent back as shown replaced by those of the channel of ``stored`` it
     stands for (a ``***`` secret beside a new URL: the one at its place); a :class:`SentBackError` for a URL that
-    stands for several."""
+    stands for several, or for none while shown (``stored`` empty: a subscription made)."""
     unmoved = [_url(channel) for channel in sent] == [_shown(channel) for channel in stored]
     kept = []
     for i, channel in enumerate(sent):
@@ -45,6 +48,10 @@ def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
             if standing:
                 place = _one(standing, stored, kind, i, unmoved=unmoved, url=url)
                 params = {**params, "url": stored[place][kind]["url"]}
+            elif is_shown_form(url) and url not in {real[1] for old in stored if (real := _url(old, kind))}:
+                raise SentBackError(f"channels.{i}.url", (
+                    f"{url} is a URL as shown, part of it hidden, and no {kind} channel of this subscription is shown "
+                    "so: give its whole URL"))
         if params.get("secret") == HIDDEN and place is not None:
             params = {**params, "secret": stored[place][kind].get("secret")}
         kept.append({kind: params})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.common.shown_urls import shown_url, urls_shown_in
+from services.common.shown_urls import is_shown_form, shown_url, urls_shown_in
 
 
 @pytest.mark.parametrize("url, shown", [
@@ -15,6 +15,17 @@ from services.common.shown_urls import shown_url, urls_shown_in
 ], ids=["query", "user-info-and-port", "path-and-fragment", "no-path", "ipv6", "bad-port"])
 def test_a_url_is_shown_as_its_host(url, shown):
     assert shown_url(url) == shown
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://api.example/***", True), ("https://***@api.example:8443/***", True), ("https://***@api.example", True),
+    ("slack://***", True), ("https://api.example", False), ("https://api.example/in", False),
+    ("https://api.example/a/***", False), ("https://api.example/***?x=1", False), ("https://user@api.example", False),
+    ("not a url /***", False),
+])
+def test_a_url_in_a_shown_form_is_told_from_a_whole_one(url, shown):
+    assert is_shown_form(url) is shown
+    assert is_shown_form(shown_url("https://u:p@api.example/in?k=1"))
 
 
 def test_every_url_in_a_text_is_shown_so_and_the_text_around_it_kept():

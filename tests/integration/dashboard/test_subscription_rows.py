@@ -185,3 +185,13 @@ async def test_the_forms_time_zone_is_saved_and_an_unknown_one_refused_beside_it
     assert '<option value="Australia/Sydney">' in page  # the zones offered
     status, page = await _submit_signed_in(base, id="desk", channel="console", timezone="Australia/Sydney")
     assert status == 200 and "at 09:00 Australia/Sydney" in page  # its row: reminders in its zone
+
+
+async def test_a_webhook_url_as_shown_typed_in_the_form_is_refused_beside_it(ledger_app):
+    """Before: a URL copied from a subscription's row (``https://hooks.example.org/***``) was saved as typed, and
+    every alert then went to it."""
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="webhook", target="https://hooks.example.org/***")
+    assert status == 422
+    beside = re.search(r'<div id="target-error">(.*?)</div>', page, re.S).group(1)
+    assert "give its whole URL" in beside

@@ -456,6 +456,30 @@ async def test_one_of_two_webhooks_shown_alike_sent_back_alone_is_refused_not_ta
     assert status == 200, answer
     assert [c.url for c in (await n.service.store.get("ops")).channels] == [SLACK_OPS, SLACK_DESK]
 
+@pytest.mark.parametrize("shown", ["https://hooks.example.org/***", "https://***@hooks.example.org/***",
+                                   "https://***@hooks.example.org", "json://***@hooks.example.org:8080/***"])
+async def test_a_url_as_shown_that_stands_for_no_stored_channel_is_refused_not_saved(notifier, shown):
+    """A URL as a read shows it, sent where no stored channel is shown so (a PUT that makes the subscription, a POST,
+    a PUT whose stored webhook is of another host), was saved as written: every alert then went to
+    ``https://hooks.example.org/***``."""
+    n = await notifier(http=True)
+    kind = "apprise" if shown.startswith("json:") else "webhook"
+    other = {"id": "ops", "channels": [{"webhook": {"url": "https://elsewhere.example.org/in"}}]}
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.put(f"{n.url}/subscriptions/ops", json=other) as resp:
+            assert resp.status == 201, await resp.text()
+        for method, path, sub_id in (("PUT", "/subscriptions/desk", "desk"), ("POST", "/subscriptions", "desk"),
+                                     ("PUT", "/subscriptions/ops", "ops")):
+            body = {"id": sub_id, "channels": [{"console": {}}, {kind: {"url": shown}}]}
+            async with session.request(method, f"{n.url}{path}", json=body) as resp:
+                assert resp.status == 422, (method, path, await resp.text())
+                (error,) = (await resp.json())["errors"]
+            assert error["field"] == "channels.1.url"
+            assert "whole URL" in error["message"] and shown in error["message"]
+    assert await n.service.store.get("desk") is None
+    assert [c.url for c in (await n.service.store.get("ops")).channels] == ["https://elsewhere.example.org/in"]
+
+
 # --- 9. one webhook timeout setting --------------------------------------------------------
 async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,
                                                                          publish_classified):

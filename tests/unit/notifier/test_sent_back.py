@@ -40,3 +40,17 @@ def test_a_new_url_keeps_the_secret_at_its_place_and_a_whole_url_is_taken_as_sen
 
 def test_what_is_no_channel_is_left_for_the_subscription_to_refuse():
     assert kept_channels(["webhook", {"webhook": "x"}, {}], [hook(OPS)]) == ["webhook", {"webhook": "x"}, {}]
+
+
+@pytest.mark.parametrize("stored", [
+    pytest.param([], id="none stored"), pytest.param([hook("https://elsewhere.example.org/in")], id="another host stored"),
+])
+def test_a_url_as_shown_standing_for_no_stored_channel_is_refused(stored):
+    with pytest.raises(SentBackError) as refused:
+        kept_channels([MAIL, hook(SHOWN)], stored)
+    assert refused.value.field == "channels.1.url" and "give its whole URL" in refused.value.message
+
+
+def test_a_url_in_a_shown_form_stored_as_it_is_is_kept():
+    """One saved before shown forms were refused: its subscription can still be changed in its other fields."""
+    assert kept_channels([hook(SHOWN)], [hook(SHOWN)]) == [hook(SHOWN)]
