@@ -6,7 +6,7 @@ model. A set holding a ``BLIND`` file is measured in aggregate only: its per-ite
 printed, so that whoever tunes the classifier cannot tune on it.
 
 DIR holds ``releases/*.json`` (release files) and ``labels.json`` (labels keyed by
-release id, following LABELING.md). A label whose release file is missing (a set with
+release id, following the labelling rules of tests/data/README.md). A label whose release file is missing (a set with
 holes cannot be measured honestly), or a set with no labelled release, is an error; a
 release file with no label, and a file in ``releases/`` that is not ``.json``, are left
 out and named in a warning (``tests/data/check_labels.py`` calls each a problem).

@@ -1,8 +1,10 @@
 """Check the labelled development set: files, fields and labels agree.
 
-Run from anywhere: ``python tests/data/check_labels.py [DIR]`` (DIR defaults to
-this folder). Exits non-zero and lists every problem if any check fails;
-otherwise prints the counts of the set, by group of the mix (the id prefix:
+Run from anywhere with the Python pledgewatch is installed in: ``.venv/bin/python
+tests/data/check_labels.py [DIR]`` (DIR defaults to this folder). Each release file is
+read as ``pledgewatch eval`` and ``classify`` read it (a ``published_at`` of a date alone
+is 00:00 UTC; a time needs its zone). Exits non-zero and lists every problem if any check
+fails; otherwise prints the counts of the set, by group of the mix (the id prefix:
 ct- counter-terrorism pledges, dm- demands, nc- other commitments, ng- none).
 """
 
@@ -12,8 +14,16 @@ import json
 import re
 import sys
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+try:
+    from services.ingest.files import ReleaseFileError, load_release  # noqa: E402
+except ImportError as missing:  # not the Python pledgewatch is installed in
+    sys.exit(f"check_labels.py reads release files as pledgewatch does and needs its packages ({missing}): run it "
+             f"with the Python pledgewatch is installed in, .venv/bin/python {' '.join(sys.argv)}")
 
 RELEASE_FIELDS = {"id", "url", "title", "published_at", "source", "body"}
 OPTIONAL_FIELDS = {"text_complete", "publisher", "retrieved_from", "note"}
@@ -157,12 +167,11 @@ def check(root: Path) -> tuple[list[str], dict]:
         unknown = set(rel) - RELEASE_FIELDS - OPTIONAL_FIELDS
         if missing or unknown:
             problems.append(f"{rid}: missing {sorted(missing)} unknown {sorted(unknown)}")
-        try:
-            published = datetime.fromisoformat(rel["published_at"])
-            if published.tzinfo is None:
-                problems.append(f"{rid}: published_at has no time zone")
-        except (KeyError, ValueError):
-            problems.append(f"{rid}: bad published_at {rel.get('published_at')!r}")
+        try:  # as pledgewatch eval reads it: the day its deadlines resolve against is the classifier's
+            published = load_release(f).published_at
+        except ReleaseFileError as exc:
+            if not missing:  # a field left out is named above
+                problems.append(str(exc))
             continue
         body = rel.get("body", "")
         if "\n\n\n" in body or body != body.strip():

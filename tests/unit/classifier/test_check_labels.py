@@ -91,3 +91,29 @@ def test_a_set_that_does_not_read_is_one_problem_not_a_traceback(tmp_path, capsy
     root = tmp_path / "set"
     make(root)
     assert _problems(capsys, root) == [f"PROBLEM {problem.format(root=root)}"]
+
+
+def _published(root: Path, value: str) -> Path:
+    release = root / "releases" / "nc-01-guidance.json"
+    release.write_text(json.dumps({**json.loads(release.read_text()), "published_at": value}))
+    return root
+
+
+@pytest.mark.parametrize("value", ["2018-01-10", "2018-01-10T09:30:00+01:00", "2018-01-10T09:30:00Z"])
+def test_published_at_is_read_as_the_release_format_reads_it(tmp_path, capsys, value):
+    """Before: a date alone, which a release file takes (00:00 UTC), was `published_at has no time zone`."""
+    root = _published(_set(tmp_path / "set"), value)
+    assert _check_labels().main(["check_labels.py", str(root)]) == 0
+    assert capsys.readouterr().out.endswith("OK\n")
+
+
+def test_a_date_alone_dates_the_deadlines_as_the_classifier_does(tmp_path, capsys):
+    root = _published(_set(tmp_path / "set"), "2019-04-01")
+    assert _problems(capsys, root) == ["PROBLEM nc-01-guidance commitment 0 deadline 0: due date before publication"]
+
+
+def test_a_time_without_its_zone_is_refused_as_eval_refuses_it_saying_what_to_write(tmp_path, capsys):
+    root = _published(_set(tmp_path / "set"), "2018-01-10T09:30:00")
+    assert _problems(capsys, root) == [
+        f"PROBLEM {root}/releases/nc-01-guidance.json: published_at: '2018-01-10T09:30:00' is a time without its "
+        "zone; write it with one (2018-01-10T09:30:00+00:00, or Z for UTC), or the date alone"]
