@@ -165,12 +165,26 @@ class LabelledSetError(ValueError):
     """A labelled set's file that cannot be read; the message names it and says why."""
 
 
+def is_labelled_set(directory: Path) -> bool:
+    return (directory / "labels.json").is_file() and (directory / "releases").is_dir()
+
+
+def inside_a_set(path: Path) -> str | None:
+    """The end of an error line for ``path``, a file or folder inside a labelled set (its ``labels.json``,
+    ``releases/`` or a release file), naming the set's folder to give instead; None when it is in none."""
+    around = next((folder for folder in list(path.parents)[:2] if is_labelled_set(folder)), None)
+    if around is None:
+        return None
+    return f": not a labelled set; give the folder holding releases/ and labels.json: {around}"
+
+
 def check_folder(directory: Path) -> None:
     """A ``LabelledSetError`` unless ``directory`` holds ``releases/`` and ``labels.json``."""
     if not directory.exists():
         raise LabelledSetError(f"{directory}: no such folder")
-    if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
-        raise LabelledSetError(f"{directory}: needs releases/ and labels.json (a labelled set)")
+    if not is_labelled_set(directory):
+        instead = inside_a_set(directory) or ": needs releases/ and labels.json (a labelled set)"
+        raise LabelledSetError(f"{directory}{instead}")
 
 
 def _names(names: list[str], most: int = 5) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 try:
+    from pledgewatch.evaluation import inside_a_set, is_labelled_set  # noqa: E402
     from services.ingest.files import ReleaseFileError, load_release  # noqa: E402
 except ImportError as missing:  # not the Python pledgewatch is installed in
     sys.exit(f"check_labels.py reads release files as pledgewatch does and needs its packages ({missing}): run it "
@@ -132,6 +133,9 @@ def read_object(path: Path, what: str) -> dict:
 
 def check(root: Path) -> tuple[list[str], dict]:
     """All releases and labels under root; returns the problems found and the counts."""
+    instead = None if is_labelled_set(root) else inside_a_set(root)
+    if instead:
+        raise Unreadable(f"{root}{instead}")
     if not root.is_dir():
         raise Unreadable(f"{root}: no such folder")
     problems: list[str] = []

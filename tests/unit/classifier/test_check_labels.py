@@ -117,3 +117,12 @@ def test_a_time_without_its_zone_is_refused_as_eval_refuses_it_saying_what_to_wr
     assert _problems(capsys, root) == [
         f"PROBLEM {root}/releases/nc-01-guidance.json: published_at: '2018-01-10T09:30:00' is a time without its "
         "zone; write it with one (2018-01-10T09:30:00+00:00, or Z for UTC), or the date alone"]
+
+
+@pytest.mark.parametrize("inside", ["labels.json", "releases", "releases/nc-01-guidance.json"])
+def test_a_path_inside_the_set_is_told_the_sets_folder(tmp_path, capsys, inside):
+    """Before: `PROBLEM …/set/labels.json: no such folder`, of a file that is there, and `PROBLEM
+    …/set/releases/labels.json: no such file`."""
+    root = _set(tmp_path / "set")
+    assert _problems(capsys, root / inside) == [
+        f"PROBLEM {root / inside}: not a labelled set; give the folder holding releases/ and labels.json: {root}"]

@@ -270,3 +270,14 @@ def test_commitments_that_are_no_list_are_named(tmp_path, capsys):
     (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": "none"}}))
     assert main(root) == 2
     assert f"labels.json: nc-01-x: commitments is not a list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("inside", ["labels.json", "releases"])
+def test_a_path_inside_a_labelled_set_is_told_the_sets_folder(tmp_path, capsys, inside):
+    """Before: `…/set/labels.json: needs releases/ and labels.json (a labelled set)`, which it had."""
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    assert main(root / inside) == 2
+    assert capsys.readouterr().err == (f"error: {root / inside}: not a labelled set; give the folder holding "
+                                       f"releases/ and labels.json: {root}\n")
