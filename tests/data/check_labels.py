@@ -65,12 +65,12 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
         if not _iso_date(d.get("due")):
             problems.append(f"{where}: bad due date {d.get('due')!r}")
         elif date.fromisoformat(d["due"]) < published:
-            problems.append(f"{where}: due date before publication")
+            problems.append(f"{where}: due date {d['due']} before publication ({published})")
     elif kind == "period":
         if not _iso_date(d.get("start")):
             problems.append(f"{where}: bad period start {d.get('start')!r}")
         elif str(d.get("text", "")).lower().startswith(RELATIVE_FROM_PUBLICATION) and d["start"] != published.isoformat():
-            problems.append(f"{where}: relative period does not start on the publication date")
+            problems.append(f"{where}: relative period starts {d['start']}, not on the publication date ({published})")
         if d.get("end") is None:
             if d.get("vague") is not True:
                 problems.append(f"{where}: open period must be marked vague")

@@ -109,7 +109,22 @@ def test_published_at_is_read_as_the_release_format_reads_it(tmp_path, capsys, v
 
 def test_a_date_alone_dates_the_deadlines_as_the_classifier_does(tmp_path, capsys):
     root = _published(_set(tmp_path / "set"), "2019-04-01")
-    assert _problems(capsys, root) == ["PROBLEM nc-01-guidance commitment 0 deadline 0: due date before publication"]
+    assert _problems(capsys, root) == ["PROBLEM nc-01-guidance commitment 0 deadline 0: due date 2019-03-31 before "
+                                       "publication (2019-04-01)"]
+
+
+def test_a_relative_period_is_told_the_publication_day_in_the_releases_own_zone(tmp_path, capsys):
+    """Before: `relative period does not start on the publication date`, naming neither: 23:30 at UTC-5 is the
+    10th there, the 11th in UTC, and the classifier resolves against the 10th."""
+    root = _published(_set(tmp_path / "set"), "2018-01-10T23:30:00-05:00")
+    labels = json.loads((root / "labels.json").read_text())
+    labels["nc-01-guidance"]["commitments"][0]["deadlines"] = [
+        {"type": "period", "text": "by March 2019", "start": "2018-01-11", "end": "2019-03-31"}]
+    (root / "labels.json").write_text(json.dumps(labels).replace("by March 2019", "over the next year"))
+    release = root / "releases" / "nc-01-guidance.json"
+    release.write_text(release.read_text().replace("by March 2019", "over the next year"))
+    assert _problems(capsys, root) == ["PROBLEM nc-01-guidance commitment 0 deadline 0: relative period starts "
+                                       "2018-01-11, not on the publication date (2018-01-10)"]
 
 
 def test_a_time_without_its_zone_is_refused_as_eval_refuses_it_saying_what_to_write(tmp_path, capsys):
