@@ -204,6 +204,8 @@ DEADLINE_TYPES = ("date", "period", "response_time")
 def label_problem(label: dict) -> str | None:
     """What keeps one release's label from being scored, as the end of an error line (" commitment 0: no
     quote …"), or None: a misspelt kind or deadline type would be counted as the classifier's mistake."""
+    if not isinstance(label.get("is_counter_terrorism", False), bool):
+        return f": is_counter_terrorism {label['is_counter_terrorism']!r} is not true or false"
     commitments = label.get("commitments", [])
     if not isinstance(commitments, list):
         return ": commitments is not a list"
@@ -215,6 +217,8 @@ def label_problem(label: dict) -> str | None:
             return f"{where}: no quote (the commitment's words, an exact substring of the body)"
         if item.get("kind") not in KINDS:
             return f"{where}: kind {item.get('kind')!r} is neither pledge nor demand"
+        if not isinstance(item.get("counter_terrorism", False), bool):
+            return f"{where}: counter_terrorism {item['counter_terrorism']!r} is not true or false"
         money = item.get("money")
         if money is not None and not (isinstance(money, dict) and isinstance(money.get("amount"), (int, float))
                                       and isinstance(money.get("currency"), str)):

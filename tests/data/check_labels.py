@@ -31,10 +31,10 @@ OPTIONAL_FIELDS = {"text_complete", "publisher", "retrieved_from", "note"}
 LABEL_FIELDS = {"is_counter_terrorism", "text_complete", "commitments", "non_commitments"}
 COMMITMENT_FIELDS = {"quote", "kind", "actor", "category", "counter_terrorism", "money", "deadlines"}
 KINDS = {"pledge", "demand"}
-CATEGORIES = {
+CATEGORIES = (  # in the order the labelling rules list them
     "funding", "capability_building", "border_security", "online_content", "training",
     "legislation", "sanctions", "prevention", "international_cooperation", "other",
-}
+)
 GROUPS = {"ct": "counter-terrorism pledges", "dm": "demands", "nc": "other commitments", "ng": "no commitments"}
 ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2,4}-[a-z0-9]+(-[a-z0-9]+)*$")
 DURATION = re.compile(r"^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$")
@@ -63,7 +63,7 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
     kind = d.get("type")
     if kind == "date":
         if not _iso_date(d.get("due")):
-            problems.append(f"{where}: bad due date {d.get('due')!r}")
+            problems.append(f"{where}: bad due date {d.get('due')!r} (write YYYY-MM-DD)")
         elif date.fromisoformat(d["due"]) < published:
             problems.append(f"{where}: due date {d['due']} before publication ({published})")
     elif kind == "period":
@@ -79,7 +79,7 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
     elif kind == "response_time":
         for key in ("min", "max"):
             if not DURATION.match(str(d.get(key))) or d.get(key) in ("P", "PT") or str(d.get(key)).endswith("T"):
-                problems.append(f"{where}: bad duration {key}={d.get(key)!r}")
+                problems.append(f"{where}: bad duration {key}={d.get(key)!r} (an ISO 8601 duration: PT1H, P2D, PT90M)")
     else:
         problems.append(f"{where}: unknown deadline type {kind!r}")
     return problems
@@ -97,7 +97,7 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
     if c.get("kind") not in KINDS:
         problems.append(f"{where}: bad kind {c.get('kind')!r}")
     if c.get("category") not in CATEGORIES:
-        problems.append(f"{where}: bad category {c.get('category')!r}")
+        problems.append(f"{where}: bad category {c.get('category')!r} (one of {', '.join(CATEGORIES)})")
     if not isinstance(c.get("counter_terrorism"), bool):
         problems.append(f"{where}: counter_terrorism must be true or false")
     money = c.get("money")
@@ -106,7 +106,8 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
         or not isinstance(money["amount"], (int, float))
         or not re.fullmatch(r"[A-Z]{3}", str(money["currency"]))
     ):
-        problems.append(f"{where}: bad money {money!r}")
+        problems.append(f'{where}: bad money {money!r} (write null, or {{"amount": 12000000, "currency": "GBP"}}: a '
+                        'number and a three-letter ISO 4217 code)')
     for n, d in enumerate(c.get("deadlines", [])):
         problems += check_deadline(f"{where} deadline {n}", d, body, published)
     return problems
@@ -199,9 +200,11 @@ def check(root: Path) -> tuple[list[str], dict]:
         if group != "ng" and not commitments:
             problems.append(f"{rid}: no commitments labelled (a ct-, dm- or nc- release has commitments; one with "
                             "none is ng-)")
-        if group in ("ct", "dm") and not label.get("is_counter_terrorism"):
+        if not isinstance(label.get("is_counter_terrorism"), bool):
+            problems.append(f"{rid}: is_counter_terrorism must be true or false")
+        elif group in ("ct", "dm") and not label["is_counter_terrorism"]:
             problems.append(f"{rid}: ct/dm release not marked counter-terrorism")
-        if group == "nc" and label.get("is_counter_terrorism"):
+        elif group == "nc" and label["is_counter_terrorism"]:
             problems.append(f"{rid}: nc release marked counter-terrorism")
         if group == "dm" and not any(c.get("kind") == "demand" for c in commitments) and rid != "dm-06-nz-christchurch-call-adopted-2019":
             problems.append(f"{rid}: demand release without a demand")

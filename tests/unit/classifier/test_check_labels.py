@@ -141,3 +141,29 @@ def test_a_path_inside_the_set_is_told_the_sets_folder(tmp_path, capsys, inside)
     root = _set(tmp_path / "set")
     assert _problems(capsys, root / inside) == [
         f"PROBLEM {root / inside}: not a labelled set; give the folder holding releases/ and labels.json: {root}"]
+
+
+def test_a_value_of_the_wrong_form_is_told_how_to_write_it(tmp_path, capsys):
+    """Before: `bad category 'security'`, `bad money {'amount': '12m', 'currency': '£'}`, `bad due date
+    '31/12/2019'`, `bad duration min='1 hour'`, none saying what to write; and an `is_counter_terrorism` of
+    "no" passed, read as true by eval."""
+    root = _set(tmp_path / "set")
+    labels = json.loads((root / "labels.json").read_text())
+    label = labels["nc-01-guidance"]
+    label["is_counter_terrorism"] = "no"
+    commitment = label["commitments"][0]
+    commitment.update(category="security", money={"amount": "12m", "currency": "£"})
+    commitment["deadlines"] = [{"type": "date", "text": "by March 2019", "due": "31/03/2019"},
+                               {"type": "response_time", "text": "by March 2019", "min": "1 hour", "max": "PT1H"}]
+    (root / "labels.json").write_text(json.dumps(labels))
+    assert _problems(capsys, root) == [
+        "PROBLEM nc-01-guidance: is_counter_terrorism must be true or false",
+        "PROBLEM nc-01-guidance commitment 0: bad category 'security' (one of funding, capability_building, "
+        "border_security, online_content, training, legislation, sanctions, prevention, international_cooperation, "
+        "other)",
+        "PROBLEM nc-01-guidance commitment 0: bad money {'amount': '12m', 'currency': '£'} (write null, or "
+        '{"amount": 12000000, "currency": "GBP"}: a number and a three-letter ISO 4217 code)',
+        "PROBLEM nc-01-guidance commitment 0 deadline 0: bad due date '31/03/2019' (write YYYY-MM-DD)",
+        "PROBLEM nc-01-guidance commitment 0 deadline 1: bad duration min='1 hour' (an ISO 8601 duration: PT1H, "
+        "P2D, PT90M)",
+    ]
