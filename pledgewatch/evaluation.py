@@ -6,7 +6,7 @@ model. A set holding a ``BLIND`` file is measured in aggregate only: its per-ite
 printed, so that whoever tunes the classifier cannot tune on it.
 
 DIR holds ``releases/*.json`` (release files) and ``labels.json`` (labels keyed by
-release id, following LABELING.md). A label whose release file is missing (a set with
+release id, following the labelling rules of tests/data/README.md). A label whose release file is missing (a set with
 holes cannot be measured honestly), or a set with no labelled release, is an error; a
 release file with no label, and a file in ``releases/`` that is not ``.json``, are left
 out and named in a warning (``tests/data/check_labels.py`` calls each a problem).
@@ -165,12 +165,26 @@ class LabelledSetError(ValueError):
     """A labelled set's file that cannot be read; the message names it and says why."""
 
 
+def is_labelled_set(directory: Path) -> bool:
+    return (directory / "labels.json").is_file() and (directory / "releases").is_dir()
+
+
+def inside_a_set(path: Path) -> str | None:
+    """The end of an error line for ``path``, a file or folder inside a labelled set (its ``labels.json``,
+    ``releases/`` or a release file), naming the set's folder to give instead; None when it is in none."""
+    around = next((folder for folder in list(path.parents)[:2] if is_labelled_set(folder)), None)
+    if around is None:
+        return None
+    return f": not a labelled set; give the folder holding releases/ and labels.json: {around}"
+
+
 def check_folder(directory: Path) -> None:
     """A ``LabelledSetError`` unless ``directory`` holds ``releases/`` and ``labels.json``."""
     if not directory.exists():
         raise LabelledSetError(f"{directory}: no such folder")
-    if not (directory / "labels.json").is_file() or not (directory / "releases").is_dir():
-        raise LabelledSetError(f"{directory}: needs releases/ and labels.json (a labelled set)")
+    if not is_labelled_set(directory):
+        instead = inside_a_set(directory) or ": needs releases/ and labels.json (a labelled set)"
+        raise LabelledSetError(f"{directory}{instead}")
 
 
 def _names(names: list[str], most: int = 5) -> str:
@@ -190,6 +204,8 @@ DEADLINE_TYPES = ("date", "period", "response_time")
 def label_problem(label: dict) -> str | None:
     """What keeps one release's label from being scored, as the end of an error line (" commitment 0: no
     quote …"), or None: a misspelt kind or deadline type would be counted as the classifier's mistake."""
+    if not isinstance(label.get("is_counter_terrorism", False), bool):
+        return f": is_counter_terrorism {label['is_counter_terrorism']!r} is not true or false"
     commitments = label.get("commitments", [])
     if not isinstance(commitments, list):
         return ": commitments is not a list"
@@ -201,6 +217,8 @@ def label_problem(label: dict) -> str | None:
             return f"{where}: no quote (the commitment's words, an exact substring of the body)"
         if item.get("kind") not in KINDS:
             return f"{where}: kind {item.get('kind')!r} is neither pledge nor demand"
+        if not isinstance(item.get("counter_terrorism", False), bool):
+            return f"{where}: counter_terrorism {item['counter_terrorism']!r} is not true or false"
         money = item.get("money")
         if money is not None and not (isinstance(money, dict) and isinstance(money.get("amount"), (int, float))
                                       and isinstance(money.get("currency"), str)):

@@ -382,12 +382,16 @@ def trained(pairs: list) -> tuple[DecisionModel, dict, dict]:
 def check_trainable(directory: Path, pairs: list) -> list[Row]:
     """The examples of ``pairs`` (the set read from ``directory``), or a ``TrainingError`` when the set is too
     small to fit (the module docstring)."""
-    publishers = {publisher(release) for release, _ in pairs}
+    publishers = Counter(publisher(release) for release, _ in pairs)
     if len(publishers) < FOLDS:
+        most_first = sorted(publishers.items(), key=lambda item: (-item[1], item[0]))
+        counts = ", ".join(f"{name}: {n}" for name, n in most_first)
         raise TrainingError(
             f"{directory}: {len(pairs)} labelled release{'s' if len(pairs) != 1 else ''} from {len(publishers)} "
-            f"publisher{'s' if len(publishers) != 1 else ''}; training needs releases of at least {FOLDS} "
-            f"publishers (its cross-validation holds each publisher out in one of {FOLDS} folds)")
+            f"publisher{'s' if len(publishers) != 1 else ''} ({counts}); training needs releases of at least {FOLDS} "
+            f"publishers (its cross-validation holds each publisher out in one of {FOLDS} folds). A release's "
+            "publisher is the one the classifier reads from its source, url and text, not its publisher field: a "
+            "site it does not know counts as UK government")
     rows = [row for release, label in pairs for row in examples(release, label)]
     if not any(row[1] for row in rows):
         raise TrainingError(f"{directory}: no labelled commitment that a proposal of the rules covers: nothing "

@@ -117,6 +117,9 @@ def _iso_text(value: object) -> object:
                          "or a date alone (2023-03-14: 00:00 UTC)")
     if _DAY_ALONE.fullmatch(value):
         return f"{value.strip()}T00:00:00+00:00"
+    when = _read_when(value)
+    if isinstance(when, datetime) and when.tzinfo is None:
+        raise ValueError(_without_zone(repr(value), when))
     return value
 
 
@@ -461,8 +464,7 @@ def _front_matter_date(path: Path, match: re.Match[str] | None, meta: dict[str, 
     if when is None:
         raise ReleaseFileError(f"{where} is not a date; write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
     if isinstance(when, datetime) and when.tzinfo is None:
-        raise ReleaseFileError(f"{where} is a time without its zone; write it with one ({when.isoformat()}+00:00, "
-                               "or Z for UTC), or the date alone")
+        raise ReleaseFileError(_without_zone(where, when))
     return _parse_when(when)
 
 
@@ -526,6 +528,12 @@ def _read_when(value: object) -> datetime | date | None:
         return None
 
 
+def _without_zone(written: str, when: datetime) -> str:
+    """What to write instead of ``when``, a time without its zone (it says no moment), ``written`` as given."""
+    return (f"{written} is a time without its zone; write it with one ({when.isoformat()}+00:00, or Z for UTC), "
+            "or the date alone")
+
+
 def _parse_when(value: object) -> datetime | None:
     """A date or datetime (str or YAML-parsed) as an aware datetime; date-only is midnight UTC, and so is a time
     without its zone (a web page's ``article:published_time``; front matter refuses one first)."""
@@ -546,8 +554,7 @@ def publication_time(text: str) -> datetime:
     if when is None:
         raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+01:00 with a time)")
     if isinstance(when, datetime) and when.tzinfo is None:
-        raise ValueError(f"{text!r} is a time without its zone; write it with one ({when.isoformat()}+00:00, or Z "
-                         "for UTC), or the date alone")
+        raise ValueError(_without_zone(repr(text), when))
     return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day, tzinfo=timezone.utc)
 
 

@@ -1,8 +1,10 @@
 """Check the labelled development set: files, fields and labels agree.
 
-Run from anywhere: ``python tests/data/check_labels.py [DIR]`` (DIR defaults to
-this folder). Exits non-zero and lists every problem if any check fails;
-otherwise prints the counts of the set, by group of the mix (the id prefix:
+Run from anywhere with the Python pledgewatch is installed in: ``.venv/bin/python
+tests/data/check_labels.py [DIR]`` (DIR defaults to this folder). Each release file is
+read as ``pledgewatch eval`` and ``classify`` read it (a ``published_at`` of a date alone
+is 00:00 UTC; a time needs its zone). Exits non-zero and lists every problem if any check
+fails; otherwise prints the counts of the set, by group of the mix (the id prefix:
 ct- counter-terrorism pledges, dm- demands, nc- other commitments, ng- none).
 """
 
@@ -12,18 +14,27 @@ import json
 import re
 import sys
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+try:
+    from pledgewatch.evaluation import inside_a_set, is_labelled_set  # noqa: E402
+    from services.ingest.files import ReleaseFileError, load_release  # noqa: E402
+except ImportError as missing:  # not the Python pledgewatch is installed in
+    sys.exit(f"check_labels.py reads release files as pledgewatch does and needs its packages ({missing}): run it "
+             f"with the Python pledgewatch is installed in, .venv/bin/python {' '.join(sys.argv)}")
 
 RELEASE_FIELDS = {"id", "url", "title", "published_at", "source", "body"}
 OPTIONAL_FIELDS = {"text_complete", "publisher", "retrieved_from", "note"}
 LABEL_FIELDS = {"is_counter_terrorism", "text_complete", "commitments", "non_commitments"}
 COMMITMENT_FIELDS = {"quote", "kind", "actor", "category", "counter_terrorism", "money", "deadlines"}
 KINDS = {"pledge", "demand"}
-CATEGORIES = {
+CATEGORIES = (  # in the order the labelling rules list them
     "funding", "capability_building", "border_security", "online_content", "training",
     "legislation", "sanctions", "prevention", "international_cooperation", "other",
-}
+)
 GROUPS = {"ct": "counter-terrorism pledges", "dm": "demands", "nc": "other commitments", "ng": "no commitments"}
 ID_PATTERN = re.compile(r"^(ct|dm|nc|ng)-\d{2,4}-[a-z0-9]+(-[a-z0-9]+)*$")
 DURATION = re.compile(r"^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$")
@@ -52,14 +63,14 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
     kind = d.get("type")
     if kind == "date":
         if not _iso_date(d.get("due")):
-            problems.append(f"{where}: bad due date {d.get('due')!r}")
+            problems.append(f"{where}: bad due date {d.get('due')!r} (write YYYY-MM-DD)")
         elif date.fromisoformat(d["due"]) < published:
-            problems.append(f"{where}: due date before publication")
+            problems.append(f"{where}: due date {d['due']} before publication ({published})")
     elif kind == "period":
         if not _iso_date(d.get("start")):
             problems.append(f"{where}: bad period start {d.get('start')!r}")
         elif str(d.get("text", "")).lower().startswith(RELATIVE_FROM_PUBLICATION) and d["start"] != published.isoformat():
-            problems.append(f"{where}: relative period does not start on the publication date")
+            problems.append(f"{where}: relative period starts {d['start']}, not on the publication date ({published})")
         if d.get("end") is None:
             if d.get("vague") is not True:
                 problems.append(f"{where}: open period must be marked vague")
@@ -68,7 +79,7 @@ def check_deadline(where: str, d: dict, body: str, published: date) -> list[str]
     elif kind == "response_time":
         for key in ("min", "max"):
             if not DURATION.match(str(d.get(key))) or d.get(key) in ("P", "PT") or str(d.get(key)).endswith("T"):
-                problems.append(f"{where}: bad duration {key}={d.get(key)!r}")
+                problems.append(f"{where}: bad duration {key}={d.get(key)!r} (an ISO 8601 duration: PT1H, P2D, PT90M)")
     else:
         problems.append(f"{where}: unknown deadline type {kind!r}")
     return problems
@@ -86,7 +97,7 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
     if c.get("kind") not in KINDS:
         problems.append(f"{where}: bad kind {c.get('kind')!r}")
     if c.get("category") not in CATEGORIES:
-        problems.append(f"{where}: bad category {c.get('category')!r}")
+        problems.append(f"{where}: bad category {c.get('category')!r} (one of {', '.join(CATEGORIES)})")
     if not isinstance(c.get("counter_terrorism"), bool):
         problems.append(f"{where}: counter_terrorism must be true or false")
     money = c.get("money")
@@ -95,7 +106,8 @@ def check_commitment(where: str, c: dict, body: str, published: date) -> list[st
         or not isinstance(money["amount"], (int, float))
         or not re.fullmatch(r"[A-Z]{3}", str(money["currency"]))
     ):
-        problems.append(f"{where}: bad money {money!r}")
+        problems.append(f'{where}: bad money {money!r} (write null, or {{"amount": 12000000, "currency": "GBP"}}: a '
+                        'number and a three-letter ISO 4217 code)')
     for n, d in enumerate(c.get("deadlines", [])):
         problems += check_deadline(f"{where} deadline {n}", d, body, published)
     return problems
@@ -122,6 +134,9 @@ def read_object(path: Path, what: str) -> dict:
 
 def check(root: Path) -> tuple[list[str], dict]:
     """All releases and labels under root; returns the problems found and the counts."""
+    instead = None if is_labelled_set(root) else inside_a_set(root)
+    if instead:
+        raise Unreadable(f"{root}{instead}")
     if not root.is_dir():
         raise Unreadable(f"{root}: no such folder")
     problems: list[str] = []
@@ -157,12 +172,11 @@ def check(root: Path) -> tuple[list[str], dict]:
         unknown = set(rel) - RELEASE_FIELDS - OPTIONAL_FIELDS
         if missing or unknown:
             problems.append(f"{rid}: missing {sorted(missing)} unknown {sorted(unknown)}")
-        try:
-            published = datetime.fromisoformat(rel["published_at"])
-            if published.tzinfo is None:
-                problems.append(f"{rid}: published_at has no time zone")
-        except (KeyError, ValueError):
-            problems.append(f"{rid}: bad published_at {rel.get('published_at')!r}")
+        try:  # as pledgewatch eval reads it: the day its deadlines resolve against is the classifier's
+            published = load_release(f).published_at
+        except ReleaseFileError as exc:
+            if not missing:  # a field left out is named above
+                problems.append(str(exc))
             continue
         body = rel.get("body", "")
         if "\n\n\n" in body or body != body.strip():
@@ -186,9 +200,11 @@ def check(root: Path) -> tuple[list[str], dict]:
         if group != "ng" and not commitments:
             problems.append(f"{rid}: no commitments labelled (a ct-, dm- or nc- release has commitments; one with "
                             "none is ng-)")
-        if group in ("ct", "dm") and not label.get("is_counter_terrorism"):
+        if not isinstance(label.get("is_counter_terrorism"), bool):
+            problems.append(f"{rid}: is_counter_terrorism must be true or false")
+        elif group in ("ct", "dm") and not label["is_counter_terrorism"]:
             problems.append(f"{rid}: ct/dm release not marked counter-terrorism")
-        if group == "nc" and label.get("is_counter_terrorism"):
+        elif group == "nc" and label["is_counter_terrorism"]:
             problems.append(f"{rid}: nc release marked counter-terrorism")
         if group == "dm" and not any(c.get("kind") == "demand" for c in commitments) and rid != "dm-06-nz-christchurch-call-adopted-2019":
             problems.append(f"{rid}: demand release without a demand")

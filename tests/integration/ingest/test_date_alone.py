@@ -40,3 +40,12 @@ def test_a_json_files_time_without_zone_or_other_date_is_still_refused(tmp_path,
     (tmp_path / "r.json").write_text(json.dumps({**RELEASE, "published_at": value}))
     with pytest.raises(ReleaseFileError, match="published_at"):
         load_release(tmp_path / "r.json")
+
+
+def test_a_json_files_time_without_zone_says_what_to_write_as_front_matter_does(tmp_path):
+    """Before: `published_at: Input should have timezone info`, which did not say what to write."""
+    (tmp_path / "r.json").write_text(json.dumps({**RELEASE, "published_at": "2026-12-06T10:00:00"}))
+    with pytest.raises(ReleaseFileError) as refused:
+        load_release(tmp_path / "r.json")
+    assert str(refused.value) == (f"{tmp_path}/r.json: published_at: '2026-12-06T10:00:00' is a time without its zone; "
+                                  "write it with one (2026-12-06T10:00:00+00:00, or Z for UTC), or the date alone")

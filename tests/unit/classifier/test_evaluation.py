@@ -270,3 +270,32 @@ def test_commitments_that_are_no_list_are_named(tmp_path, capsys):
     (root / "labels.json").write_text(json.dumps({"nc-01-x": {"commitments": "none"}}))
     assert main(root) == 2
     assert f"labels.json: nc-01-x: commitments is not a list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("inside", ["labels.json", "releases"])
+def test_a_path_inside_a_labelled_set_is_told_the_sets_folder(tmp_path, capsys, inside):
+    """Before: `…/set/labels.json: needs releases/ and labels.json (a labelled set)`, which it had."""
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    assert main(root / inside) == 2
+    assert capsys.readouterr().err == (f"error: {root / inside}: not a labelled set; give the folder holding "
+                                       f"releases/ and labels.json: {root}\n")
+
+
+@pytest.mark.parametrize(("label", "problem"), [
+    ({"is_counter_terrorism": "no", "commitments": []}, ": is_counter_terrorism 'no' is not true or false"),
+    ({"commitments": [{"quote": "The department will publish the guidance", "kind": "pledge",
+                       "counter_terrorism": "yes"}]},
+     " commitment 0: counter_terrorism 'yes' is not true or false"),
+])
+def test_a_flag_that_is_not_true_or_false_is_refused_not_read_as_true(tmp_path, capsys, label, problem):
+    """Before: "no" was scored as true, the classifier's right answer counted as its mistake."""
+    import json
+
+    from pledgewatch.evaluation import main
+
+    root = _labelled_set(tmp_path / "set", blind=False)
+    (root / "labels.json").write_text(json.dumps({"nc-01-x": label}))
+    assert main(root) == 2
+    assert capsys.readouterr().err.startswith(f"error: {root / 'labels.json'}: nc-01-x{problem} (")

@@ -253,6 +253,19 @@ def test_a_set_too_small_to_fit_is_refused_before_anything_is_fitted(tmp_path, c
     assert err.count("\n") == 1 and not model.exists()
 
 
+def test_too_few_publishers_are_named_as_the_classifier_reads_them(tmp_path, capsys):
+    """Before: "10 labelled releases from 1 publisher" for releases of five sites, none named: the five bodies
+    the releases' publisher fields name were no help, since the sites the classifier does not know all read as
+    UK government."""
+    root = _small_set(tmp_path / "set", ("osce.int", "coe.int", "interpol.int", "un.org", "canada.ca"))
+    code, err = _train_command(capsys, root, "--output", tmp_path / "decision.json")
+    assert code == 2 and err == (
+        f"error: {root}: 10 labelled releases from 3 publishers (UK government: 6, Government of Canada: 2, United "
+        "Nations: 2); training needs releases of at least 5 publishers (its cross-validation holds each publisher "
+        "out in one of 5 folds). A release's publisher is the one the classifier reads from its source, url and "
+        "text, not its publisher field: a site it does not know counts as UK government\n"), err
+
+
 def test_a_small_set_trains_and_a_write_that_fails_part_way_leaves_the_model_as_it_was(tmp_path, capsys,
                                                                                            monkeypatch):
     import errno
