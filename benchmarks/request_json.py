@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schemas.json_bounds import loads_bounded  # noqa: E402
-from services.common.request_json import loads_request  # noqa: E402
+from services.common.json_keys import loads_request  # noqa: E402
 
 SUBSCRIPTION = {"id": "desk", "filter": {"counter_terrorism": True, "keywords": ["port", "aviation"]},
                 "channels": [{"webhook": {"url": "https://hooks.example.org/in", "secret": "s3cret"}},

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Match, Router
+from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .answer_bound import AnswerBound
@@ -70,7 +70,7 @@ class MethodsOfPath(HttpMiddleware):
         """Whether some route takes ``method`` at the path of ``scope``, tried as the router would route it (the
         routes of an included router are matched through it), in order, up to the first that does."""
         sent = {**scope, "method": method}  # matching writes into the scope it is given
-        return any(route.matches(sent)[0] is Match.FULL for route in self.router.routes)
+        return any(_takes(route, sent) for route in self.router.routes)
 
     def routed(self, scope: Scope) -> bool:
         """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path)."""
@@ -78,7 +78,9 @@ class MethodsOfPath(HttpMiddleware):
         return method in ROUTED_METHODS and self.takes(scope, method)
 
     def allowed(self, scope: Scope) -> set[str]:
-        """The methods some route takes at the path of ``scope``."""
+        """The methods some route takes at the path of ``scope``. A route whose path part is matched by nothing
+        (``/ledger/releases/``: an empty release id) does not take it: that is its list's path with a trailing
+        slash."""
         methods = {method for method in ROUTED_METHODS if self.takes(scope, method)}
         if "GET" in methods:
             methods.add("HEAD")
@@ -115,6 +117,19 @@ class MethodsOfPath(HttpMiddleware):
                 f"{scope['path']} does not take {scope['method']}; it takes {allow}")}]},
                 status_code=405, headers={"Allow": allow})
         await answer(scope, receive, send)
+
+
+def _takes(route: BaseRoute, scope: Scope) -> bool:
+    """Whether ``route`` takes ``scope``: not when it (or each route of an included router that matches, which
+    FastAPI matches through the router without their path parts) does so with a path part matched by nothing."""
+    match, child = route.matches(scope)
+    if match is not Match.FULL:
+        return False
+    included = getattr(route, "original_router", None)
+    if included is None:
+        return "" not in child.get("path_params", {}).values()
+    inner = [each for each in included.routes if each.matches(scope)[0] is Match.FULL]
+    return not inner or any(_takes(each, scope) for each in inner)  # none: matched past them (a prefix)
 
 
 class BodyTooSlow(Exception):

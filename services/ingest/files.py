@@ -3,7 +3,8 @@
 Every problem is a :class:`ReleaseFileError` with a one-line reason naming
 the file: empty, too large, unreadable, not UTF-8 (nor the UTF-16 or UTF-32 its
 byte-order mark names), no publication date (or one before 1900 or after tomorrow,
-as ingest admits), bad front matter (an impossible date too), bad JSON fields.
+as ingest admits), bad front matter (an impossible date too), bad JSON fields (or a
+key given twice in one object).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from urllib.parse import urlsplit
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ReleasePublished
-from schemas.json_bounds import loads_bounded
 from services.common.encodings import NotText, decode_bytes
 from services.common.errors import field_problems
+from services.common.json_keys import loads_request
 from services.common.yaml_lines import UniqueKeyLoader, yaml_error_line
 
 from .admission import check_published_at
@@ -335,7 +336,7 @@ def release_object(value: object) -> dict[str, object]:
 
 
 def _from_json(path: Path, text: str, url: str, source: str, published_at: datetime | None) -> ReleasePublished:
-    fields = release_object(loads_bounded(text))  # JSONBoundsError, "not JSON: …", is the file's problem
+    fields = release_object(loads_request(text))  # "not JSON: …", a key given twice: the file's problem
     release = ReleaseInput.model_validate(
         fields if published_at is None else {"published_at": published_at.isoformat(), **fields}
     ).to_release(default_url=url, source=source)

@@ -24,7 +24,7 @@ from services.common.encodings import NotText, decode_bytes
 from services.common.errors import failure_text, field_errors
 from services.common.metrics import ScrapeCollector
 from services.common.outages import OutageNotices
-from services.common.request_json import DuplicateKey, loads_request
+from services.common.json_keys import DuplicateKey, loads_request
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.shown_urls import shown_url

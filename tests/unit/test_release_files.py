@@ -159,6 +159,22 @@ def test_a_json_file_that_is_json_but_not_an_object_says_so(tmp_path):
         load_release(path)
 
 
+@pytest.mark.parametrize(("content", "where", "key"), [
+    pytest.param('{"title": "A", "published_at": "2020-01-01", "body": "B", "title": "C"}', "title", "title",
+                 id="a-field"),
+    pytest.param('{"title": "A", "published_at": "2020-01-01", "body": "B", "note": {"by": "x", "\\u0062y": "y"}}',
+                 "note.by", "by", id="escaped-in-an-ignored-object"),
+])
+def test_a_json_file_giving_a_key_twice_is_refused_naming_the_key_and_where(tmp_path, content, where, key):
+    """Before: ``{"title": "a", "title": "b"}`` was read as its last value without a word, where a POSTed body
+    giving a key twice is refused."""
+    path = tmp_path / "twice.json"
+    path.write_text(content)
+    with pytest.raises(ReleaseFileError) as caught:
+        load_release(path)
+    assert str(caught.value) == f"{path}: {where}: key {key!r} given twice in one object: give each key once"
+
+
 def test_oversized_file_is_rejected(tmp_path):
     path = tmp_path / "2020-01-01-big.txt"
     path.write_text("Title\n" + "x" * 200)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schemas.json_bounds import JSONBoundsError, loads_bounded
-from services.common.request_json import DuplicateKey, loads_request
+from services.common.json_keys import DuplicateKey, loads_request
 
 
 @pytest.mark.parametrize(("raw", "where", "key"), [

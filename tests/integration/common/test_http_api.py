@@ -354,6 +354,7 @@ async def test_a_path_with_a_trailing_slash_is_a_404_naming_the_route_not_a_redi
                                       ("GET", "/ledger/commitments/?limit=1", {}),
                                       ("POST", "/releases/", {}),  # told before any token is asked for, as a 405
                                       ("HEAD", "/healthz/", {}),
+                                      ("GET", "/ledger/releases/", {}),  # no empty release id
                                       ("OPTIONS", "/subscriptions//", {})):
             async with session.request(method, f"{server}{path}", headers=headers, json={},
                                        allow_redirects=False) as resp:
@@ -362,6 +363,8 @@ async def test_a_path_with_a_trailing_slash_is_a_404_naming_the_route_not_a_redi
                     route = path.partition("?")[0].rstrip("/")
                     assert await resp.json() == {"errors": [{"field": "path", "message": (
                         f"no route {path.partition('?')[0]}: the route is {route}, without the trailing slash")}]}
+        async with session.get(f"{server}/ledger/releases/gov-uk/x/") as resp:  # a slash within a value: its route's
+            assert (await resp.json())["errors"][0]["field"] == "release_id"
         async with session.get(f"{server}/nowhere/") as resp:  # no route without the slash either
             assert await resp.json() == {"errors": [{"field": "path", "message": (
                 "no route /nowhere/: /openapi.json lists every route")}]}
