@@ -81,7 +81,7 @@ def test_html_release_drops_scripts_and_keeps_paragraphs(tmp_path):
                      "2026-13-01, is not a real date (there is no month 13)", id="impossible-name-month"),
         pytest.param("r.json", b'{"title": "T", "body": "B"}', "published_at: Field required", id="json-missing"),
         pytest.param("r.json", b'{"title": "T", "body": "B", "published_at": "2020-01-01T00:00:00"}',
-                     "timezone", id="json-naive-time"),
+                     "is a time without its zone", id="json-naive-time"),
         pytest.param("r.pdf", b"%PDF", "unsupported file type", id="pdf"),
         pytest.param("r.md", b"---\ndate: 2017-02-30\n---\nT\nB",
                          ":2: bad front matter: day is out of range for month: '2017-02-30' is not a real date",
