@@ -40,7 +40,7 @@ from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
 from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath,
-                              RedisAnswersBounded, logged_path, too_large)
+                              RedisAnswersBounded, logged_path, router_takes, too_large)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ SHUTDOWN_GRACE_SECONDS = 5
 HEALTH_CHECK_SECONDS = 2.0
 HEAD_TIMEOUT_SECONDS = 10.0  # a request's line and headers must have arrived this long after connecting or the last answer
 BODY_TIMEOUT_SECONDS = 60.0  # a request body must have arrived in full this long after its head
+_NAMED_PATHS = (("dashboard", "/"), ("health", "/healthz"), ("metrics", "/metrics"))
 
 
 async def _bounded(check: HealthCheck, seconds: float) -> str:
@@ -230,8 +231,13 @@ class HttpServer:
                 await self._task  # raises what stopped it
                 raise RuntimeError(f"HTTP server on {self.host}:{self.port} stopped while starting")
             await asyncio.sleep(0.005)
-        log.info("HTTP on http://%s:%d (health: /healthz, metrics: /metrics, API: /openapi.json)",
-                 self.host, self.port)
+        log.info("HTTP on http://%s:%d (%s)", self.host, self.port, self._served())
+
+    def _served(self) -> str:
+        """What the start-up line names: each of the dashboard, health and metrics that is served, and the API."""
+        served = [f"{name}: {path}" for name, path in _NAMED_PATHS
+                  if router_takes(self.app.router, {"type": "http", "path": path, "root_path": ""}, "GET")]
+        return ", ".join([*served, "API: /openapi.json"])
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:

@@ -67,10 +67,8 @@ class MethodsOfPath(HttpMiddleware):
         self.router = router
 
     def takes(self, scope: Scope, method: str) -> bool:
-        """Whether some route takes ``method`` at the path of ``scope``, tried as the router would route it (the
-        routes of an included router are matched through it), in order, up to the first that does."""
-        sent = {**scope, "method": method}  # matching writes into the scope it is given
-        return any(_takes(route, sent) for route in self.router.routes)
+        """Whether some route takes ``method`` at the path of ``scope`` (:func:`router_takes`)."""
+        return router_takes(self.router, scope, method)
 
     def routed(self, scope: Scope) -> bool:
         """Whether some route takes the request of ``scope`` as sent (a ``HEAD`` as the ``GET`` of its path)."""
@@ -185,6 +183,14 @@ class BodyLimit(HttpMiddleware):
 
 # Paths whose rest is a credential: a signed unsubscribe link in an email (whoever holds it can use it).
 CREDENTIAL_PREFIXES = ("/unsubscribe/",)
+
+
+def router_takes(router: Router, scope: Scope, method: str) -> bool:
+    """Whether some route of ``router`` takes ``method`` at the path of ``scope``, tried as the router would route
+    it (the routes of an included router are matched through it), in order, up to the first that does; a route
+    whose path part is matched by nothing does not take it (:func:`_takes`)."""
+    sent = {**scope, "method": method}  # matching writes into the scope it is given
+    return any(_takes(route, sent) for route in router.routes)
 
 
 def logged_path(path: str) -> str:

@@ -5,7 +5,8 @@ a PUT or PATCH that sends a channel back so keeps what is stored. A shown URL na
 so, wherever it now stands in the list. Two webhooks of one host are shown alike: such a URL names the channel at
 its own place while the list's URLs stand as shown (another field changed), and is refused once the list was
 reordered, added to or cut, as which of them is meant cannot be told. A URL in a shown form that stands for no
-stored channel is refused too: saved as written, every alert would go to ``https://hooks.example.org/***``.
+stored channel is refused too: saved as written, every alert would go to ``https://hooks.example.org/***``; so is
+a ``secret`` ``***`` beside no stored secret, which would sign every alert with ``***``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class SentBackError(Exception):
 def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
     """``sent`` with each URL and ``secret`` sent back as shown replaced by those of the channel of ``stored`` it
     stands for (a ``***`` secret beside a new URL: the one at its place); a :class:`SentBackError` for a URL that
-    stands for several, or for none while shown (``stored`` empty: a subscription made)."""
+    stands for several, or for none while shown (``stored`` empty: a subscription made), or for a ``***`` secret
+    beside no stored one."""
     unmoved = [_url(channel) for channel in sent] == [_shown(channel) for channel in stored]
     kept = []
     for i, channel in enumerate(sent):
@@ -49,13 +51,27 @@ def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
                 place = _one(standing, stored, kind, i, unmoved=unmoved, url=url)
                 params = {**params, "url": stored[place][kind]["url"]}
             elif is_shown_form(url) and url not in {real[1] for old in stored if (real := _url(old, kind))}:
-                raise SentBackError(f"channels.{i}.url", (
-                    f"{url} is a URL as shown, part of it hidden, and no {kind} channel of this subscription is shown "
-                    "so: give its whole URL"))
-        if params.get("secret") == HIDDEN and place is not None:
-            params = {**params, "secret": stored[place][kind].get("secret")}
+                raise SentBackError(f"channels.{i}.url", shown_url_message(url, kind))
+        if params.get("secret") == HIDDEN:
+            secret = stored[place][kind].get("secret") if place is not None else None
+            if secret is None:
+                raise SentBackError(f"channels.{i}.secret", shown_secret_message())
+            params = {**params, "secret": secret}
         kept.append({kind: params})
     return kept
+
+
+def shown_url_message(url: str, kind: str, *, stored: bool = True) -> str:
+    """Why ``url``, in a shown form, is refused where no stored channel stands behind it (``stored`` False: none
+    can, as in a subscriptions file)."""
+    where = f", and no {kind} channel of this subscription is shown so" if stored else ""
+    return f"{url} is a URL as shown, part of it hidden{where}: give its whole URL"
+
+
+def shown_secret_message(*, stored: bool = True) -> str:
+    """Why a secret ``***`` is refused where no stored secret stands behind it (``stored`` False: none can)."""
+    where = ", and no secret of this subscription's channel is stored for it to keep" if stored else ""
+    return f"{HIDDEN} is a secret as shown, hidden{where}: give the secret itself, or leave it out to send unsigned"
 
 
 def _one(standing: list[int], stored: list[Any], kind: str, i: int, *, unmoved: bool, url: str) -> int:

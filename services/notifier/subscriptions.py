@@ -19,6 +19,7 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
+from services.common.shown_urls import HIDDEN, is_shown_form
 from services.common.url_hosts import sendable_url_problem
 
 from .addresses import mailbox, parse_address
@@ -26,6 +27,7 @@ from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, 
                      pause_end, pause_problem, time_of_day, time_zone_problem)
 from .durations import duration_words, parse_duration
 from .redaction import redact_channel
+from .sent_back import shown_secret_message, shown_url_message
 
 DEFAULT_REMINDERS = ("P30D", "P7D", "P1D", "P0D")
 SUBSCRIPTION_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -575,10 +577,28 @@ def parse_file_document(doc: Any, *, older: Callable[[list[dict[str, str]]], Non
             older(exc.errors)
             sub = taken
         errors.extend(wrong)
+        if shown := shown_parts(sub, where=where):
+            errors.extend(shown)
+            continue
         subs.append(sub)
     if errors:
         raise SubscriptionError(errors)
     return subs
+
+
+def shown_parts(sub: Subscription, *, where: str = "") -> list[dict[str, str]]:
+    """An error for each channel URL or ``secret`` of a file's subscription written as a read shows it, part of it
+    hidden (copied from `pledgewatch subscriptions show`): a file has no stored channel for it to stand for, and
+    every alert would go to ``https://hooks.example.org/***`` or be signed with ``***``."""
+    errors = []
+    for i, channel in enumerate(sub.channels):
+        url, secret = getattr(channel, "url", None), getattr(channel, "secret", None)
+        if isinstance(url, str) and is_shown_form(url):
+            errors.append({"field": f"{where}channels.{i}.url",
+                           "message": shown_url_message(url, channel.type, stored=False)})
+        if secret == HIDDEN:
+            errors.append({"field": f"{where}channels.{i}.secret", "message": shown_secret_message(stored=False)})
+    return errors
 
 
 def _as_written_before(item: dict[str, Any], *, where: str) -> Subscription | None:

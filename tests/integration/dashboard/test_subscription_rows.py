@@ -195,3 +195,14 @@ async def test_a_webhook_url_as_shown_typed_in_the_form_is_refused_beside_it(led
     assert status == 422
     beside = re.search(r'<div id="target-error">(.*?)</div>', page, re.S).group(1)
     assert "give its whole URL" in beside
+
+
+async def test_a_webhook_secret_as_shown_typed_in_the_form_is_refused_beside_it(ledger_app):
+    """Before: ``***`` typed as the secret (as a subscription's row shows one) was saved as the secret, and every
+    POST was signed with it."""
+    base = await ledger_app()
+    status, page = await _submit_signed_in(base, id="desk", channel="webhook", target="https://hooks.example.org/in",
+                                           secret="***")
+    assert status == 422
+    beside = re.search(r'<div id="secret-error">(.*?)</div>', page, re.S).group(1)
+    assert "give the secret itself" in beside

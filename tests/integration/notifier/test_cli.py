@@ -618,3 +618,22 @@ def test_validate_of_a_valid_file_is_valid_whatever_answers_at_the_notifiers_add
         server.server_close()
     said = capsys.readouterr()
     assert (said.out, said.err) == (f"{path}: 1 valid subscription(s): desk\n", "")
+
+
+@pytest.mark.parametrize(("channel", "field", "words"), [
+    pytest.param('{webhook: {url: "https://hooks.example.org/***"}}', "url", "give its whole URL", id="url-path"),
+    pytest.param('{webhook: {url: "https://***@hooks.example.org"}}', "url", "give its whole URL", id="url-user"),
+    pytest.param('{apprise: "json://***@hooks.example.org:8080/***"}', "url", "give its whole URL", id="apprise"),
+    pytest.param('{webhook: {url: "https://hooks.example.org/in", secret: "***"}}', "secret",
+                 "give the secret itself", id="secret"),
+])
+def test_every_reader_refuses_a_channel_copied_as_shown(channel, field, words, write_yaml):
+    """Before: a URL or secret copied as `subscriptions show` shows it was valid, and every alert then went to
+    ``https://hooks.example.org/***`` or was signed with ``***``."""
+    path = write_yaml(f"subscriptions:\n  - {{id: desk, channels: [console, {channel}]}}\n", "subs.yaml")
+    said = _every_reader(path)
+    start = f"{path}: subscriptions.0 ('desk'): channels.1.{field}: "
+    assert said["validate"].startswith(f"1 error: {start}") and words in said["validate"], said
+    assert said["validate"].endswith(" (fix the file)\n")
+    assert said["backtest"] == said["validate"]
+    assert said["run"].startswith(start) and words in said["run"] and said["run"].endswith(RUN_HINT)

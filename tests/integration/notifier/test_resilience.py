@@ -480,6 +480,22 @@ async def test_a_url_as_shown_that_stands_for_no_stored_channel_is_refused_not_s
     assert [c.url for c in (await n.service.store.get("ops")).channels] == ["https://elsewhere.example.org/in"]
 
 
+
+async def test_a_secret_as_shown_with_no_stored_secret_is_refused_not_saved(notifier):
+    """Before: a new webhook sent with ``secret: "***"`` (a secret as a read shows it) was saved with the secret
+    ``***``, and every POST was signed with it."""
+    n = await notifier(http=True)
+    body = {"id": "desk", "channels": [{"console": {}}, {"webhook": {"url": "https://hooks.example.org/in",
+                                                                     "secret": "***"}}]}
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        for method, path in (("PUT", "/subscriptions/desk"), ("POST", "/subscriptions")):
+            async with session.request(method, f"{n.url}{path}", json=body) as resp:
+                assert resp.status == 422, (method, path, await resp.text())
+                (error,) = (await resp.json())["errors"]
+            assert error["field"] == "channels.1.secret" and "give the secret itself" in error["message"]
+    assert await n.service.store.get("desk") is None
+
+
 # --- 9. one webhook timeout setting --------------------------------------------------------
 async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,
                                                                          publish_classified):

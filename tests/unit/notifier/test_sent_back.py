@@ -54,3 +54,15 @@ def test_a_url_as_shown_standing_for_no_stored_channel_is_refused(stored):
 def test_a_url_in_a_shown_form_stored_as_it_is_is_kept():
     """One saved before shown forms were refused: its subscription can still be changed in its other fields."""
     assert kept_channels([hook(SHOWN)], [hook(SHOWN)]) == [hook(SHOWN)]
+
+
+@pytest.mark.parametrize(("sent", "stored"), [
+    pytest.param([MAIL, hook(DESK, "***")], [], id="none stored"),
+    pytest.param([MAIL, hook(DESK, "***")], [MAIL, hook(OPS)], id="one stored without a secret"),
+    pytest.param([MAIL, hook(SHOWN, "***")], [MAIL, hook(OPS)], id="its url as shown"),
+])
+def test_a_secret_as_shown_standing_for_no_stored_secret_is_refused(sent, stored):
+    """Before: saved as the literal secret ``***`` (or dropped), and every signature was made with it."""
+    with pytest.raises(SentBackError) as refused:
+        kept_channels(sent, stored)
+    assert refused.value.field == "channels.1.secret" and "give the secret itself" in refused.value.message
