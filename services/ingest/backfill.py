@@ -74,7 +74,7 @@ class Backfill:
 
     def stopped_text(self, failure: SourceError) -> str:
         """What stopped the backfill, how far it got and what to do, in one line (``failure``: what ``run`` raised)."""
-        what = failure.failure if isinstance(failure, FetchError) else self._keyless(str(failure))
+        what = self._keyless(failure.failure if isinstance(failure, FetchError) else str(failure))
         later = ""
         if self._waits_too_long(failure):
             what += (f" and asks for no request for {_asked(failure):.0f} s, longer than a backfill waits "
@@ -125,7 +125,7 @@ class Backfill:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
-            what = exc.failure if isinstance(exc, FetchError) else self._keyless(str(exc))
+            what = self._keyless(exc.failure if isinstance(exc, FetchError) else str(exc))
             asked = ", as its Retry-After asks" if exc is not None and _asked(exc) == delay else ""
             log.warning("backfill %s: page at %d failed (retry in %.0f s%s): %s", self.source, start, delay, asked,
                         what)

@@ -157,3 +157,17 @@ async def test_a_key_in_the_govuk_url_reaches_no_release_url_nor_what_a_backfill
     assert f"{govuk.base}/api/search.json?" in words, words
     said = json.dumps([urls, caplog.text, words])
     assert [secret for secret in SECRETS if secret in said] == [], said
+
+
+async def test_a_backfill_stopped_by_endless_redirects_names_the_govuk_url_without_its_key(govuk, fetcher, streams,
+                                                                                          caplog):
+    keyed = govuk.base.replace("//", "//reader:pa55word@")
+    govuk.put("/api/search.json", b"", status=302, headers={"Location": "/api/search.json"})
+    job = Backfill(streams, Reader(fetcher, govuk_url=keyed), SearchQuery(page_size=40), source="s",
+                   page_retries=1)
+    with caplog.at_level(logging.WARNING, logger="services.ingest"), pytest.raises(SourceError) as stopped:
+        await job.run()
+    words = job.stopped_text(stopped.value)
+    assert "redirects" in words and f"{govuk.base}/api/search.json" in words, words
+    said = json.dumps([caplog.text, words])
+    assert [secret for secret in SECRETS if secret in said] == [], said
