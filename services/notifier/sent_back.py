@@ -35,13 +35,10 @@ def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
     unmoved = [_url(channel) for channel in sent] == [_shown(channel) for channel in stored]
     kept = []
     for i, channel in enumerate(sent):
-        if not (isinstance(channel, dict) and len(channel) == 1):
+        if (parts := _parts(channel)) is None:
             kept.append(channel)
             continue
-        (kind, params), = channel.items()
-        if not isinstance(params, dict):
-            kept.append(channel)
-            continue
+        kind, params = parts
         place = i if _has(stored, i, kind) else None
         url = params.get("url")
         if isinstance(url, str):
@@ -57,7 +54,7 @@ def kept_channels(sent: list[Any], stored: list[Any]) -> list[Any]:
             if secret is None:
                 raise SentBackError(f"channels.{i}.secret", shown_secret_message())
             params = {**params, "secret": secret}
-        kept.append({kind: params})
+        kept.append({"type": kind, **params} if isinstance(channel.get("type"), str) else {kind: params})
     return kept
 
 
@@ -89,13 +86,25 @@ def _has(stored: list[Any], i: int, kind: str) -> bool:
 
 
 def _url(channel: Any, kind: str | None = None) -> tuple[str, str] | None:
-    """``(kind, url)`` of a channel ``{kind: {"url": …}}`` (of ``kind`` when given), else None."""
-    if not (isinstance(channel, dict) and len(channel) == 1):
+    """``(kind, url)`` of a channel with a URL (of ``kind`` when given), else None."""
+    if (parts := _parts(channel)) is None:
         return None
-    (named, params), = channel.items()
-    if kind is not None and named != kind or not isinstance(params, dict) or not isinstance(params.get("url"), str):
+    named, params = parts
+    if kind is not None and named != kind or not isinstance(params.get("url"), str):
         return None
     return named, params["url"]
+
+
+def _parts(channel: Any) -> tuple[str, dict[str, Any]] | None:
+    """``(kind, params)`` of a channel written ``{kind: {…}}`` or ``{type: kind, …}`` (both forms a subscription
+    takes), else None."""
+    if not isinstance(channel, dict):
+        return None
+    if isinstance(channel.get("type"), str):
+        return channel["type"], {key: value for key, value in channel.items() if key != "type"}
+    if len(channel) == 1 and isinstance(params := next(iter(channel.values())), dict):
+        return next(iter(channel)), params
+    return None
 
 
 def _shown(channel: Any) -> tuple[str, str] | None:

@@ -496,6 +496,27 @@ async def test_a_secret_as_shown_with_no_stored_secret_is_refused_not_saved(noti
     assert await n.service.store.get("desk") is None
 
 
+async def test_a_channel_written_with_its_type_beside_its_fields_is_read_as_sent_back_too(notifier):
+    """Before: ``{type: webhook, url: …}``, a form a subscription takes, was not looked at: a URL and secret as shown
+    were saved as written, and a PUT of a channel as read in that form replaced the stored URL and secret."""
+    n = await notifier(http=True)
+    stored = {"id": "ops", "channels": [{"webhook": {"url": "https://hooks.example.org/in", "secret": "k3y"}}]}
+    async with aiohttp.ClientSession(headers=n.api_headers) as session:
+        async with session.put(f"{n.url}/subscriptions/ops", json=stored) as resp:
+            assert resp.status == 201, await resp.text()
+        sent_back = {"id": "ops", "channels": [{"type": "webhook", "url": "https://hooks.example.org/***",
+                                                "secret": "***"}]}
+        async with session.put(f"{n.url}/subscriptions/ops", json=sent_back) as resp:
+            assert resp.status == 200, await resp.text()
+        new = {"id": "desk", "channels": [{"type": "webhook", "url": "https://hooks.example.org/***"}]}
+        async with session.post(f"{n.url}/subscriptions", json=new) as resp:
+            assert resp.status == 422, await resp.text()
+            assert [e["field"] for e in (await resp.json())["errors"]] == ["channels.0.url"]
+    (kept,) = (await n.service.store.get("ops")).channels
+    assert (kept.url, kept.secret) == ("https://hooks.example.org/in", "k3y")
+    assert await n.service.store.get("desk") is None
+
+
 # --- 9. one webhook timeout setting --------------------------------------------------------
 async def test_the_common_webhook_timeout_setting_bounds_a_webhook_post(notifier, receiver, write_yaml,
                                                                          publish_classified):

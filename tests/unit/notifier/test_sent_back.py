@@ -66,3 +66,19 @@ def test_a_secret_as_shown_standing_for_no_stored_secret_is_refused(sent, stored
     with pytest.raises(SentBackError) as refused:
         kept_channels(sent, stored)
     assert refused.value.field == "channels.1.secret" and "give the secret itself" in refused.value.message
+
+
+def flat(url, secret=None):
+    """A channel as ``{type: webhook, url: …}``, the other form a subscription takes."""
+    return {"type": "webhook", "url": url, **({"secret": secret} if secret else {})}
+
+
+def test_a_channel_written_with_its_type_beside_its_fields_is_read_as_sent_back_too():
+    """Before: only ``{webhook: {url: …}}`` was looked at; ``{type: webhook, url: …}``, which a subscription takes
+    as well, was saved as written: every alert went to ``https://hooks.example.org/***``, signed with ``***``."""
+    assert kept_channels([flat(SHOWN, "***")], [MAIL, hook(OPS, "k3y")]) == [flat(OPS, "k3y")]
+    assert kept_channels([MAIL, flat(DESK)], [hook(OPS)]) == [MAIL, flat(DESK)]
+    for sent, field in (([MAIL, flat(SHOWN)], "channels.1.url"), ([MAIL, flat(DESK, "***")], "channels.1.secret")):
+        with pytest.raises(SentBackError) as refused:
+            kept_channels(sent, [])
+        assert refused.value.field == field
