@@ -119,3 +119,14 @@ async def test_an_entry_recorded_before_release_ids_were_kept_learns_its_release
     assert (await source.poll(now=NOW, clock=2)).published == 1
     assert [(r.release_id, r.version, r.url) for r in await published()] == [
         (release_id_for(old), 1, f"{base}/press/a"), (release_id_for(old), 2, f"{base}/news/stadium-security")]
+
+
+async def test_a_page_source_filtered_by_a_taxon_is_published_with_its_filters(govuk, reader, streams, published):
+    query = ("keywords=visa2026&level_one_taxon=e2ca2f1a-0ff3-43ce-b813-16645ff27904"
+             "&organisations%5B%5D=home-office&order=updated-newest")
+    govuk.put(f"/search/all?{query}", PAGE, content_type="text/html")
+    page = f"{site(govuk)}/search/all?{query}"
+    source = SourcePoller(SourceConfig(name="taxon", type="page", url=page, interval=1), reader=reader,
+                          streams=streams, interval=1, max_backoff=8)
+    assert (await source.poll(now=NOW, clock=0)).published == 1
+    assert [release.url for release in await published()] == [page]
