@@ -12,26 +12,30 @@ what keeps an older version, handled late, from planning again what a newer one 
                                    the ids of its versions' commitments (fields of ``sent``) and the past deadlines
                                    recorded told (members of ``elapsed``)
     notifier:remembered:pruning    the release being dropped over several ticks: JSON [release id, the last
-                                   subscription done, the latest time a reminder of it kept is due (0: none)]
+                                   subscription done, the latest time a reminder of it kept is due (0: none), the
+                                   subscription part done (its ids removed in order), how many of them were]
     notifier:remembered:backfill   how far records written before these keys were are indexed (an HSCAN cursor of
                                    ``notifier:announced``), then ``done``
 
 One entry per release, not per subscriber: the alerts' script writes it with the release's last version
-(:meth:`.alert_commit.Commit.remember`), no round trip of its own. The leader's tick drops what is due, a bounded
-number of (release, subscription) steps at a time, from where the last tick stopped (:meth:`Retention.prune`); a
-release found remembered again (a later version) is looked at again when its memory ends.
+(:meth:`.alert_commit.Commit.remember`), no round trip of its own. The leader's tick looks first whether anything is
+due (or part done), and reads the subscriptions only then; it drops what is due a bounded amount of work at a time,
+counted by the ids removed, so a release of thousands of ids is dropped over several ticks, from where the last tick
+stopped (:meth:`Retention.prune`); a release found remembered again (a later version) is looked at again when its
+memory ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from .reminder_store import DUE, PLANNED
 
 REMEMBERED = "notifier:remembered"
-PRUNE_STEPS = 500  # (release, subscription) steps a tick: a few milliseconds of Redis's time
+PRUNE_BUDGET = 2000  # work a tick: releases and subscriptions looked at, ids removed from a subscription's records
+MIN_PRUNE_BUDGET = 3  # a release, a subscription and one of its ids: what a tick must be allowed to go on
 BACKFILL_COUNT = 200  # records of notifier:announced indexed a tick (each a JSON decode in Redis)
 RECHECK_SECONDS = 3600  # after the latest reminder kept is due: when a release's kept records are looked at again
 UNBOUNDED_RECHECK_SECONDS = 86_400  # a release's last version kept without a TTL (set by hand): looked at daily
@@ -53,29 +57,33 @@ end
 """
 
 # KEYS: the zset, the ids hash, the progress key, the reminder store's planned hash and due zset. ARGV: now, the
-# steps allowed, the key prefix, then the subscription ids, sorted. Returns {steps taken, releases dropped}.
+# work allowed, the key prefix, the recheck of a kept release, that of one kept without an end, then the
+# subscription ids, sorted. Work is counted as a release looked at, a subscription looked at, an id removed from a
+# subscription's records: a release with thousands of ids is dropped over several ticks, part of a subscription's
+# ids at a time. Returns {work done, releases dropped}.
 _PRUNE = """
 local now, budget, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local steps, dropped = 0, 0
-local function each(command, key, list)
-  for from = 1, #list, 1000 do redis.call(command, key, unpack(list, from, math.min(from + 999, #list))) end
+local work, dropped = 0, 0
+local function each(command, key, list, from, to)
+  for at = from, to, 1000 do redis.call(command, key, unpack(list, at, math.min(at + 999, to))) end
 end
 -- a value that cannot be read (written by hand) is taken as nothing, rather than stopping every tick on it
 local function decoded(raw)
   local ok, value = pcall(cjson.decode, raw or '{}')
   return ok and type(value) == 'table' and value or {}
 end
-while steps < budget do
-  local raw, release, after, hold = redis.call('GET', KEYS[3]), nil, '', 0
+while work < budget do
+  local raw, release, after, hold, within, removed = redis.call('GET', KEYS[3]), nil, '', 0, '', 0
   local p = decoded(raw)
   if type(p[1]) == 'string' then
     release, after, hold = p[1], tostring(p[2] or ''), tonumber(p[3]) or 0
+    within, removed = tostring(p[4] or ''), tonumber(p[5]) or 0
   else
     local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
     if #due == 0 then break end
     release = due[1]
   end
-  steps = steps + 1
+  work = work + 1
   local ttl = redis.call('PTTL', prefix .. 'notifier:release:' .. release)
   if ttl ~= -2 then  -- remembered again (a later version handled), or kept without an end
     redis.call('ZADD', KEYS[1], ttl > 0 and now + ttl / 1000 or now + tonumber(ARGV[5]), release)
@@ -89,11 +97,18 @@ while steps < budget do
     end
     for i = first, #ARGV do
       local sub = ARGV[i]
-      if steps >= budget then done = false; break end
-      if #ids > 0 then
-        each('HDEL', prefix .. 'notifier:sent:' .. sub, ids)
-        each('SREM', prefix .. 'notifier:elapsed:' .. sub, ids)
+      -- the ids already removed count only for the subscription they were removed from
+      local from = (sub == within) and removed or 0
+      local allowed = budget - work - 1
+      if work >= budget or (allowed < 1 and from < #ids) then done = false; break end
+      work = work + 1
+      local to = math.min(#ids, from + allowed)
+      if to > from then
+        each('HDEL', prefix .. 'notifier:sent:' .. sub, ids, from + 1, to)
+        each('SREM', prefix .. 'notifier:elapsed:' .. sub, ids, from + 1, to)
+        work = work + to - from
       end
+      if to < #ids then within, removed, done = sub, to, false; break end
       local agenda = prefix .. 'notifier:reminders:planned:' .. sub
       local record = redis.call('HGET', agenda, release)
       if record then
@@ -106,10 +121,10 @@ while steps < budget do
         end
         if kept > 0 then hold = math.max(hold, kept) else redis.call('HDEL', agenda, release) end
       end
-      after, steps = sub, steps + 1
+      after, within, removed = sub, '', 0
     end
     if not done then
-      redis.call('SET', KEYS[3], cjson.encode({release, after, hold}))
+      redis.call('SET', KEYS[3], cjson.encode({release, after, hold, within, removed}))
     else
       redis.call('DEL', KEYS[3])
       if hold > 0 then
@@ -122,7 +137,7 @@ while steps < budget do
     end
   end
 end
-return {steps, dropped}
+return {work, dropped}
 """
 
 # KEYS: notifier:announced, the zset, the ids hash, the backfill cursor. ARGV: now, how many records to read, the
@@ -183,16 +198,31 @@ class Retention:
         self._prune = client.register_script(_PRUNE)
         self._backfill = client.register_script(_BACKFILL)
 
-    async def prune(self, subscription_ids: Iterable[str], *, now: datetime, steps: int = PRUNE_STEPS
-                    ) -> tuple[int, int]:
-        """Drop, for each of ``subscription_ids`` (those that may hold records: the stored ones, the file's, those
-        read from a file in an earlier run and not loaded now), its records of the releases forgotten by ``now``, at most ``steps`` (release, subscription)
-        steps; a release's planned-reminders record only once none of its reminders is planned (looked at again
-        after the latest of them is due). Returns the steps taken and the releases done with."""
-        args = [repr(now.timestamp()), steps, self.prefix, RECHECK_SECONDS, UNBOUNDED_RECHECK_SECONDS,
-                *sorted(set(subscription_ids))]
-        taken, dropped = await self._prune(keys=[self.remembered, self.ids, self.progress, *self._reminders], args=args)
-        return int(taken), int(dropped)
+    async def prune(self, subscription_ids: Callable[[], Awaitable[Iterable[str]]], *, now: datetime,
+                    budget: int = PRUNE_BUDGET) -> tuple[int, int]:
+        """Drop, for each of the ids ``subscription_ids`` reads (those that may hold records: the stored ones, the
+        file's, those read from a file in an earlier run and not loaded now), its records of the releases forgotten
+        by ``now``, at most ``budget`` work (releases and subscriptions looked at, ids removed from a
+        subscription's records); a release's planned-reminders record only once none of its reminders is planned
+        (looked at again after the latest of them is due). The subscriptions are read only when a release is due
+        or one was left part done. Returns the work done and the releases done with."""
+        if budget < MIN_PRUNE_BUDGET:
+            raise ValueError(f"a prune budget of {budget}: give at least {MIN_PRUNE_BUDGET} (a release, a "
+                             "subscription and one of its ids)")
+        if not await self._anything_to_do(now):
+            return 0, 0
+        args = [repr(now.timestamp()), budget, self.prefix, RECHECK_SECONDS, UNBOUNDED_RECHECK_SECONDS,
+                *sorted(set(await subscription_ids()))]
+        work, dropped = await self._prune(keys=[self.remembered, self.ids, self.progress, *self._reminders], args=args)
+        return int(work), int(dropped)
+
+    async def _anything_to_do(self, now: datetime) -> bool:
+        """Whether a release is being dropped (part done by an earlier tick) or one is due by ``now``."""
+        async with self.client.pipeline(transaction=False) as reads:
+            reads.exists(self.progress)
+            reads.zrangebyscore(self.remembered, "-inf", repr(now.timestamp()), start=0, num=1)
+            in_progress, due = await reads.execute()
+        return bool(in_progress or due)
 
     async def backfill(self, *, now: datetime, count: int = BACKFILL_COUNT) -> int:
         """Index the next ``count`` commitments the notifier handled before the index was kept (from

@@ -696,10 +696,10 @@ class NotifierService:
     async def forget_old_releases(self) -> tuple[int, int]:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see
         :mod:`.retention`), having first indexed some more of the records kept before that was done. Returns the
-        steps taken and the releases done with."""
+        work done and the releases done with."""
         retention, store = self._started(self.retention), self._store()
         await retention.backfill(now=self.clock())
-        return await retention.prune(await store.ids_with_records(), now=self.clock())
+        return await retention.prune(store.ids_with_records, now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""

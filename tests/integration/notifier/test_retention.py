@@ -61,6 +61,10 @@ async def _forget(n, release_id: str) -> None:
     await n.service.runtime.streams.client.delete(_key(n, f"notifier:release:{release_id}"))
 
 
+async def _desk_and_plain() -> list[str]:
+    return ["desk", "plain"]
+
+
 def _ahead_of_the_due(days: int) -> date:
     return datetime.now(timezone.utc).date() + timedelta(days=days)
 
@@ -161,15 +165,15 @@ async def test_a_backlog_is_dropped_a_bounded_number_of_steps_a_tick(notifier, w
 
     ticks, dropped = 0, 0
     while dropped < len(releases):
-        steps, done = await retention.prune(["desk", "plain"], now=later, steps=5)
-        assert steps <= 5
+        work, done = await retention.prune(_desk_and_plain, now=later, budget=5)
+        assert work <= 5
         ticks, dropped = ticks + 1, dropped + done
         assert ticks <= 12
 
     assert ticks >= 36 // 5  # at least a look at each release and a step for each of its two subscribers
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
-    assert await retention.prune(["desk", "plain"], now=later, steps=5) == (0, 0)
+    assert await retention.prune(_desk_and_plain, now=later, budget=5) == (0, 0)
 
 
 async def test_records_written_before_the_index_are_indexed_then_dropped(notifier, write_yaml, publish_classified):
@@ -200,7 +204,7 @@ async def test_a_record_that_cannot_be_read_does_not_stop_the_ticks(notifier, wr
     await client.hset(n.service.agenda.key("desk"), mapping={"by-hand": "not JSON", "after": '{"version": 1}'})
     await client.hset(_key(n, "notifier:sent:desk"), "c-after", "1:abc")
 
-    assert await retention.prune(["desk", "plain"], now=datetime.now(timezone.utc)) == (6, 2)
+    assert await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc)) == (8, 2)
     assert await client.hlen(n.service.agenda.key("desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
 
@@ -218,3 +222,49 @@ async def test_the_records_of_a_subscription_from_a_file_not_given_now_are_dropp
     assert (await second.service.forget_old_releases())[1] == 1
     assert await _told(second, "desk", ["c-borders"]) == [False]
     assert await _told(second, "plain", ["c-borders"]) == [False]
+
+
+async def test_a_tick_with_nothing_due_reads_no_subscriptions(notifier, write_yaml, publish_classified):
+    n = await _start(notifier, write_yaml)
+    retention = n.service.retention
+    await _handle(n, publish_classified, release(BORDERS, release_id="young"))
+    reads = []
+
+    async def subscriptions() -> list[str]:
+        reads.append(1)
+        return ["desk", "plain"]
+
+    assert await retention.prune(subscriptions, now=datetime.now(timezone.utc)) == (0, 0)
+    assert reads == []
+
+
+async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_within_the_budget(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    ids = [f"c-{i}" for i in range(3000)]
+    await client.zadd(_key(n, "notifier:remembered"), {"edited": 0})
+    await client.hset(_key(n, "notifier:remembered:ids"), "edited", json.dumps(ids))
+    for sub_id in ("desk", "plain"):
+        await client.hset(_key(n, f"notifier:sent:{sub_id}"), mapping={i: "1:abc" for i in ids})
+        await client.sadd(_key(n, f"notifier:elapsed:{sub_id}"), *ids)
+
+    ticks, dropped = 0, 0
+    while not dropped:
+        work, dropped = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+        assert work <= 500
+        ticks += 1
+        assert ticks <= 20
+        if not dropped:
+            assert await client.hlen(_key(n, "notifier:sent:plain")) > 0
+
+    assert ticks >= 2 * 3000 // 500
+    for sub_id in ("desk", "plain"):
+        assert await client.hlen(_key(n, f"notifier:sent:{sub_id}")) == 0
+        assert await client.scard(_key(n, f"notifier:elapsed:{sub_id}")) == 0
+
+
+async def test_a_budget_too_small_to_go_on_is_refused(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+
+    with pytest.raises(ValueError, match="a prune budget of 2: give at least 3"):
+        await n.service.retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=2)
