@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from .tasks import cancel_and_wait
+
 Step = Callable[[], Awaitable[None]]
 
 
@@ -35,8 +37,7 @@ class StartSteps:
     async def stop(self) -> None:
         self.stopping = True
         if self._step is not None:
-            self._step.cancel()
-            await asyncio.wait([self._step])
+            await cancel_and_wait([self._step], what="the start")
         elif self._broker_starting is not None and self._starter not in (None, asyncio.current_task()):
             # till the broker has started (then stopped with the rest), or its start failed
             started = asyncio.ensure_future(self._broker_starting.wait())
@@ -44,18 +45,18 @@ class StartSteps:
             started.cancel()
 
     async def _run(self, step: Step) -> None:
-        if self.stopping:
+        if not self.stopping:
+            task = self._step = asyncio.ensure_future(step())
+            try:
+                await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not (self.stopping and task.cancelled()) or (current is not None and current.cancelling()):
+                    raise
+            finally:
+                self._step = None
+        if self.stopping:  # since the step, or before it: the stop undoes what has started, and nothing more starts
             await _until_cancelled()
-        task = self._step = asyncio.ensure_future(step())
-        try:
-            await task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if self.stopping and task.cancelled() and not (current is not None and current.cancelling()):
-                await _until_cancelled()
-            raise
-        finally:
-            self._step = None
 
 
 async def _until_cancelled() -> None:
