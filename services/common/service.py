@@ -28,6 +28,7 @@ from .publishers import declare_publishers
 from .runtime import Runtime
 from .settings import Settings
 from .specification import ContractAsyncAPI
+from .start_steps import StartSteps, Step
 from .stream_metrics import StreamCollector
 from .trimming import StreamTrimmer
 from .versions import VersionRecord
@@ -147,7 +148,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             raise exc
         on_startup_error(exc)
 
-    async def on_startup() -> None:
+    async def start() -> None:
         try:
             await version.start()  # before any service joins a group: not beside another key schema
         except StartupError as exc:
@@ -187,7 +188,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
 
             http.add_metrics(exported, refresh)
 
-    async def after_startup() -> None:
+    async def started() -> None:
         await http.start()
         for service in services:
             await service.started()
@@ -196,11 +197,11 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             heartbeat.start()
         freeze_startup_heap()
 
-    async def on_shutdown() -> None:
+    async def stopping() -> None:
         log.info("%s stopping", title)
         await http.stop()
 
-    async def after_shutdown() -> None:
+    async def stopped() -> None:
         for heartbeat in heartbeats:
             await heartbeat.stop()
         await trimmer.stop()
@@ -215,11 +216,29 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
                          title=title, version=__version__, prefix=settings.prefix,
                          webhooks=any(service.name == "notifier" for service in services)),
                      logger=logging.getLogger(FASTSTREAM_LOGGER),
-                     on_startup=[on_startup], after_startup=[after_startup],
-                     on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
+                     **_hooks(start, started, stopping, stopped))
     app.http = http  # type: ignore[attr-defined]  # tests and the CLI read the bound port
     app.services = list(services)  # type: ignore[attr-defined]
     return app
+
+
+def _hooks(start: Step, started: Step, stopping: Step, stopped: Step) -> dict[str, list[Step]]:
+    """FastStream's hooks of an app: its start (before the broker, after it) cancelled by its stop where under
+    way, and left undone after it (:class:`~.start_steps.StartSteps`)."""
+    steps = StartSteps()
+
+    async def on_startup() -> None:
+        await steps.before_broker(start)
+
+    async def after_startup() -> None:
+        await steps.after_broker(started)
+
+    async def on_shutdown() -> None:
+        await steps.stop()
+        await stopping()
+
+    return {"on_startup": [on_startup], "after_startup": [after_startup], "on_shutdown": [on_shutdown],
+            "after_shutdown": [stopped]}
 
 
 def _classifier_of(services: Sequence[Service]) -> dict[str, Any] | None:
@@ -254,7 +273,7 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
     shippers: list[MetricsShipper] = []
     heartbeats: list[Heartbeat] = []
 
-    async def on_startup() -> None:
+    async def start() -> None:
         try:
             await version.start()  # before any service joins a group: not beside another key schema
         except StartupError as exc:
@@ -279,7 +298,7 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
                 shippers.append(MetricsShipper(registry, opened, *worker))
                 heartbeats.append(Heartbeat(opened, *worker, every=settings.heartbeat_seconds))
 
-    async def after_startup() -> None:
+    async def started() -> None:
         for service in services:
             await service.started()
         for shipper in shippers:
@@ -287,10 +306,10 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
         for heartbeat in heartbeats:
             heartbeat.start()
 
-    async def on_shutdown() -> None:
+    async def stopping() -> None:
         log.info("%s stopping", title)
 
-    async def after_shutdown() -> None:
+    async def stopped() -> None:
         for heartbeat in heartbeats:
             await heartbeat.stop()
         for shipper in shippers:
@@ -301,7 +320,6 @@ def _consuming_app(services: Sequence[Service], settings: Settings, *, title: st
         await version.stop()
         log.info("%s stopped", title)
 
-    app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), on_startup=[on_startup],
-                     after_startup=[after_startup], on_shutdown=[on_shutdown], after_shutdown=[after_shutdown])
+    app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER), **_hooks(start, started, stopping, stopped))
     app.services = list(services)  # type: ignore[attr-defined]
     return app
