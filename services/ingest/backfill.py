@@ -12,18 +12,16 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from tenacity import RetryCallState
 
 from services.common.retrying import RetryPolicy
-from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
 from .errors import FetchError, SourceError
 from .polling import gather_limited
 from .readers import Reader, decode_json
-from .release_urls import url_without_credentials
+from .release_urls import text_without_credentials
 from .search import SearchQuery, parse_search_page
 from .source_state import BackfillCursor
 from .state import publish_if_changed
@@ -70,7 +68,7 @@ class Backfill:
 
     def _keyless(self, text: str) -> str:
         """``text`` with each web address in it without a key PLEDGEWATCH_GOVUK_URL carries (:mod:`.release_urls`)."""
-        return urls_shown_in(text, partial(url_without_credentials, source_url=self.reader.govuk_url))
+        return text_without_credentials(text, source_url=self.reader.govuk_url)
 
     def stopped_text(self, failure: SourceError) -> str:
         """What stopped the backfill, how far it got and what to do, in one line (``failure``: what ``run`` raised)."""

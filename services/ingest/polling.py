@@ -20,7 +20,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -44,7 +43,7 @@ from .feeds import FeedEntry, RefusedEntry, parse_feed, unread_dates_text
 from .identity import release_id_for
 from .off_loop import read_off_loop
 from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
-from .release_urls import url_without_credentials
+from .release_urls import text_without_credentials, url_without_credentials
 from .source_failures import record_failure, record_success
 from .source_state import Seen, SourceState
 from .state import IngestResult, publish_if_changed, published_urls
@@ -114,7 +113,7 @@ class SourcePoller:
         """``text`` (an entry's link or key, or what went wrong naming links) with each web address in it as a
         release's url is published: without the source's key (:mod:`.release_urls`), the rest of it kept to find
         the entry by."""
-        return urls_shown_in(text, partial(url_without_credentials, source_url=self.config.url))
+        return text_without_credentials(text, source_url=self.config.url)
 
     async def poll(self, *, now: datetime, clock: float) -> PollReport:
         """One poll; raises :class:`SourceError` when the source itself cannot be read."""

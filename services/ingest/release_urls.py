@@ -23,7 +23,10 @@ it from the page's address (docs/decisions/0053).
 from __future__ import annotations
 
 import re
+from functools import partial
 from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
+
+from services.common.shown_urls import urls_shown_in
 
 CREDENTIAL_NAMES = (  # as words, matched anywhere in a name's words: google_api_key, oauth_access_token
     ("api", "key"), ("apikey",), ("api", "token"), ("apitoken",), ("access", "token"), ("accesstoken",),
@@ -83,6 +86,12 @@ def url_without_credentials(url: str, *, source_url: str) -> str:
     if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
         return url
     return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+
+
+def text_without_credentials(text: str, *, source_url: str) -> str:
+    """``text`` (an entry's link, what went wrong naming links) with each web address in it as a release's url is
+    published: without the key of the source configured at ``source_url``, the rest kept to find it by."""
+    return urls_shown_in(text, partial(url_without_credentials, source_url=source_url))
 
 
 def _without_credentials(query: str, keys: frozenset[str]) -> str:
