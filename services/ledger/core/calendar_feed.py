@@ -21,6 +21,7 @@ from urllib.parse import quote
 import icalendar
 
 from services.common.errors import failure_text
+from services.common.graphemes import longest_start
 from services.notifier.durations import parse_duration
 from services.notifier.reminders import due_date
 
@@ -97,4 +98,8 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "\u2026"
+    """``text``, or its first characters and an ellipsis, :data:`SUMMARY_CHARS` code points at most, cut between
+    characters as a reader sees them."""
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return longest_start(text, lambda cut: len(cut) < SUMMARY_CHARS).rstrip() + "\u2026"

@@ -165,3 +165,13 @@ def test_an_events_text_drops_bidi_overrides_and_keeps_right_to_left_letters():
     summary, description = str(event["summary"]), str(event["description"])
     assert summary.startswith(f"UK: {arabic} will report.") and description.startswith(f"{arabic} will report.")
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", summary + description)
+
+
+def test_a_long_title_is_cut_between_characters_as_a_reader_sees_them():
+    """Before: cut at the 119th code point, a flag was left a lone letter symbol before the ellipsis."""
+    for before in ("", "x"):
+        flagged = dated("c-flags", date(2018, 3, 31)).model_copy(update={"text": before + "\U0001f1ec\U0001f1e7" * 80})
+        [event] = parse([entry(flagged)]).walk("VEVENT")
+        summary = str(event["summary"])
+        flags = summary.removeprefix(f"UK: {before}").removesuffix("\u2026")
+        assert summary.endswith("\u2026") and len(flags) % 2 == 0 and set(flags) == {"\U0001f1ec", "\U0001f1e7"}
