@@ -8,6 +8,7 @@ man, a bare colour swatch or a letter without its accent.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 import regex
@@ -19,8 +20,5 @@ def longest_start(text: str, fits: Callable[[str], bool]) -> str:
     """The longest run of ``text``'s first grapheme clusters for which ``fits`` holds (``fits`` holding for every
     run up to some length); "" when not even the first cluster fits."""
     ends = [match.end() for match in _CLUSTER.finditer(text)]
-    low, high = 0, len(ends)
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if fits(text[:ends[middle - 1]]) else (low, middle - 1)
-    return text[:ends[low - 1]] if low else ""
+    too_long = bisect_left(range(len(ends)), True, key=lambda cluster: not fits(text[:ends[cluster]]))
+    return text[:ends[too_long - 1]] if too_long else ""
