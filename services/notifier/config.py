@@ -9,7 +9,7 @@ import re
 from datetime import time, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from services.common.blank import none_if_blank
 from services.common.retrying import RetryPolicy
@@ -108,6 +108,21 @@ class NotifierConfig(BaseModel):
     def _time_of_day(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise ValueError("not a time of day: give HH:MM in UTC, 00:00 to 23:59")
+        return value
+
+    @field_validator("smtp_tls")
+    @classmethod
+    def _one_kind_of_tls(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("smtp_starttls"):
+            raise ValueError("give PLEDGEWATCH_SMTP_TLS (implicit TLS, port 465) or PLEDGEWATCH_SMTP_STARTTLS "
+                             "(an upgrade, port 587 or 25), not both")
+        return value
+
+    @field_validator("smtp_password")
+    @classmethod
+    def _password_with_user_name(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and info.data.get("smtp_username") is None:
+            raise ValueError("set without PLEDGEWATCH_SMTP_USERNAME: the password would never be sent")
         return value
 
     @field_validator("smtp_from")
