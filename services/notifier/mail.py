@@ -83,6 +83,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
     mail["X-Pledgewatch-Alert-Id"] = message_id(message)
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
+    mail["Precedence"] = "bulk"  # the same, to responders that read only this (vacation programs)
+    mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # and to Exchange; not All, which would stop bounces too
     if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -73,3 +73,13 @@ async def test_display_names_of_recipient_and_sender_are_used(notifier, smtp, wr
     (to,), (sender,) = mail["To"].addresses, mail["From"].addresses
     assert (to.display_name, to.addr_spec) == ("Doe, Jane", "jane@example.org")
     assert (sender.display_name, sender.addr_spec) == ("Pledgewatch Alerts", "alerts@pledgewatch.test")
+
+
+async def test_no_out_of_office_or_vacation_reply_is_asked_for_by_any_header_a_responder_reads(
+        notifier, smtp, write_yaml, publish_classified):
+    """RFC 3834's Auto-Submitted is not read by every responder: Exchange and Outlook read
+    X-Auto-Response-Suppress, and vacation programs (and Gmail's) a Precedence of bulk."""
+    _, (_, mail, _) = await _one_mail(notifier, smtp, write_yaml, publish_classified)
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Precedence"] == "bulk"
+    assert mail["X-Auto-Response-Suppress"] == "OOF, AutoReply"  # not All: bounces (NDR) still come back
