@@ -30,3 +30,4 @@ class Channel(Protocol):
     destination: str  # where it goes, secrets removed (audit events, concurrency key)
 
     async def send(self, message: Message) -> DeliveryResult: ...
+

@@ -24,6 +24,11 @@ from .base import DeliveryResult
 from .recipients_missed import told
 
 
+# SMTP exchanges of one send, each given PLEDGEWATCH_SMTP_TIMEOUT: the greeting, EHLO, STARTTLS and EHLO again,
+# AUTH (a method or two) and QUIT; then MAIL, RCPT, DATA, the message and an RSET after a refusal, per recipient
+SETUP_EXCHANGES, RECIPIENT_EXCHANGES = 8, 5
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -65,6 +70,8 @@ class EmailSender:
         self.config, self.clock, self.support = config, clock, support
         self.sender = parse_address(config.smtp_from, dotted_domain=False)
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"
+        # a slow relay answering each exchange in time gets to mail everyone: no send cut mid-message, mailed again
+        self.time_limit = config.smtp_timeout * (SETUP_EXCHANGES + RECIPIENT_EXCHANGES * len(self.to))
 
     async def send(self, message: Message) -> DeliveryResult:
         """Mail ``message`` to each recipient who has not unsubscribed; the result names those who have."""
