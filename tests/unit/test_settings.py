@@ -176,6 +176,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_SMTP_PASSWORD", "hunter2", "notifier.smtp_password", "hunter2"),
     ("PLEDGEWATCH_SMTP_FROM", "pw@example.org", "notifier.smtp_from", "pw@example.org"),
     ("PLEDGEWATCH_SMTP_TIMEOUT", "4", "notifier.smtp_timeout", 4.0),
+    ("PLEDGEWATCH_SMTP_HELO_NAME", "alerts.example.org", "notifier.smtp_helo_name", "alerts.example.org"),
     ("PLEDGEWATCH_APPRISE_TIMEOUT", "5", "notifier.apprise_timeout", 5.0),
     ("PLEDGEWATCH_REMINDER_TIME", "07:30", "notifier.reminder_time", "07:30"),
     ("PLEDGEWATCH_REMINDER_MISFIRE_GRACE_SECONDS", "600", "notifier.reminder_misfire_grace_seconds", 600.0),
@@ -552,3 +553,19 @@ def test_an_smtp_password_without_a_user_name_is_a_bad_setting_not_shown(monkeyp
     line = bad_settings(refused.value)
     assert line.startswith("bad setting: PLEDGEWATCH_SMTP_PASSWORD: set without PLEDGEWATCH_SMTP_USERNAME"), line
     assert "hunter2" not in line
+
+
+@pytest.mark.parametrize("value", ["3f2a1b9c0d4e", "mail example.org", "http://mail.example.org", "[not-an-address]"])
+def test_an_ehlo_name_that_is_no_fully_qualified_name_or_address_is_a_bad_setting(monkeypatch, value):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        f"bad setting: PLEDGEWATCH_SMTP_HELO_NAME={value!r}: not a fully qualified host name (mail.example.org) "
+        "nor an address literal ([192.0.2.1])")
+
+
+@pytest.mark.parametrize("value", ["alerts.example.org", "[192.0.2.1]", "[IPv6:2001:db8::1]"])
+def test_an_ehlo_name_is_a_fully_qualified_name_or_an_address_literal(monkeypatch, value):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    assert Settings().notifier.smtp_helo_name == value

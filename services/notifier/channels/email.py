@@ -91,7 +91,7 @@ class EmailSender:
             return DeliveryResult.delivered()
         client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
                                  password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
-                                 timeout=c.smtp_timeout)
+                                 timeout=c.smtp_timeout, local_hostname=c.smtp_helo_name)
         generation = await support.generation(message.subscription_id) if support.links else 0
         pages = release_pages(support.dashboard)
         refused: list[str] = []
