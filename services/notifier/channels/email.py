@@ -97,6 +97,7 @@ class EmailSender:
         refused: list[str] = []
         deferred: list[str] = []
         reply = answer = ""
+        sender_refused: aiosmtplib.SMTPSenderRefused | None = None
         try:
             async with client:
                 for recipient in recipients:
@@ -111,6 +112,9 @@ class EmailSender:
                         (deferred if transient else refused).append(address)
                         answer = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
                         continue
+                    except aiosmtplib.SMTPSenderRefused as exc:  # the From (or the login) refused: so for every one
+                        sender_refused = exc
+                        break
                     except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
                         (deferred if exc.code < 500 else refused).append(address)
                         answer = f"{exc.code} {exc.message}"
@@ -118,6 +122,10 @@ class EmailSender:
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+        if sender_refused is not None:  # what to fix is the From address or the login, not a recipient
+            said = " ".join(f"{sender_refused.code} {sender_refused.message}".split())
+            return DeliveryResult.failed(f"sender refused: {self.sender.addr_spec}; the server answered {said}",
+                                         retryable=sender_refused.code < 500)
         reached = len(wanted) - len(refused) - len(deferred)
         missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer)
         if deferred:  # a retry mails only these (and the refused, once more)

@@ -151,3 +151,39 @@ async def test_a_dead_letter_names_both_the_deferred_and_the_refused_recipients(
         assert inbox.messages == [["desk@example.org"]]
     finally:
         controller.stop()
+
+
+class RefusingSenderInbox:
+    """Refuses the sender at MAIL FROM with ``answer`` (a From the login may not use, say), counting each MAIL."""
+
+    def __init__(self, answer: str):
+        self.answer, self.mails = answer, 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        return self.answer
+
+
+@pytest.mark.parametrize(("answer", "attempts"), [("553 5.7.1 sender not owned by user", 1),
+                                                  ("451 4.7.1 sending rate exceeded", 2)], ids=["for-good", "for-now"])
+async def test_a_refused_sender_is_told_as_the_sender_once_not_as_every_recipient(notifier, write_yaml,
+                                                                                  publish_classified, answer,
+                                                                                  attempts):
+    """Before: MAIL FROM was sent again for each recipient and the dead letter read "recipients refused: gone@…,
+    desk@… (reached 0 of 2)", pointing at the recipients where the From address (or the login) is what to fix."""
+    inbox = RefusingSenderInbox(answer)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"],
+                                delivery_attempts=2)
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
+        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
+        assert (f"sender refused: alerts@pledgewatch.test; the server answered {answer}".encode()
+                in fields[EVENT_FIELD.encode()]), fields
+        assert f"attempt {attempts} of".encode() in fields[EVENT_FIELD.encode()]
+        assert inbox.mails == attempts
+    finally:
+        controller.stop()
