@@ -29,6 +29,16 @@ from .recipients_missed import told
 SETUP_EXCHANGES, RECIPIENT_EXCHANGES = 8, 5
 
 
+CLOSING = 421  # RFC 5321 4.2.2: the server is closing the session (aiosmtplib closes it after one at MAIL or RCPT)
+
+
+def _refusal(exc: aiosmtplib.SMTPRecipientsRefused | aiosmtplib.SMTPResponseException) -> tuple[list[int], str]:
+    """The reply codes of a refusal of one message, and the server's answer as told on the audit event."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return [r.code for r in exc.recipients], "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
+    return [exc.code], f"{exc.code} {exc.message}"
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -100,24 +110,23 @@ class EmailSender:
         sender_refused: aiosmtplib.SMTPSenderRefused | None = None
         try:
             async with client:
-                for recipient in recipients:
+                for number, recipient in enumerate(recipients):
                     address = recipient.addr_spec
                     url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
                                        release_page=pages)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
-                    except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
-                        transient = any(r.code < 500 for r in exc.recipients)
-                        (deferred if transient else refused).append(address)
-                        answer = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-                        continue
-                    except aiosmtplib.SMTPSenderRefused as exc:  # the From (or the login) refused: so for every one
-                        sender_refused = exc
-                        break
-                    except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
-                        (deferred if exc.code < 500 else refused).append(address)
-                        answer = f"{exc.code} {exc.message}"
+                    except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+                        codes, answer = _refusal(exc)
+                        if CLOSING in codes:  # the server ends the session: everyone left is for a later attempt
+                            deferred.extend(r.addr_spec for r in recipients[number:])
+                            break
+                        if isinstance(exc, aiosmtplib.SMTPSenderRefused):  # the From (or the login): so for every one
+                            sender_refused = exc
+                            break
+                        # 4xx (greylisting, a full mailbox): later; 5xx (no such mailbox, a policy at DATA): never
+                        (deferred if min(codes) < 500 else refused).append(address)
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:

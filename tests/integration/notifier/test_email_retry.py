@@ -187,3 +187,56 @@ async def test_a_refused_sender_is_told_as_the_sender_once_not_as_every_recipien
         assert inbox.mails == attempts
     finally:
         controller.stop()
+
+
+class OneMessageASessionInbox:
+    """Takes one message a connection, answering the next one "421 … try again later" (a relay's limit of
+    messages per session) at ``at``: MAIL, RCPT or DATA."""
+
+    CLOSING = "421 4.7.0 too many messages in this session, try again later"
+
+    def __init__(self, at: str):
+        self.at, self.messages, self._taken = at, [], set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.at == "MAIL" and id(session) in self._taken:
+            return self.CLOSING
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.at == "RCPT" and id(session) in self._taken:
+            return self.CLOSING
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if id(session) in self._taken:
+            return self.CLOSING
+        self._taken.add(id(session))
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+@pytest.mark.parametrize("at", ["MAIL", "RCPT", "DATA"])
+async def test_a_relay_closing_the_session_defers_the_rest_with_its_answer_and_the_retries_mail_them(
+        notifier, write_yaml, publish_classified, at):
+    """Before: after a 421 at MAIL or RCPT (the client then closes the connection) the next recipients were tried
+    on no connection and the attempt failed as "SMTPServerDisconnected: Server not connected", the relay's reason
+    lost (at MAIL, once the sender refusal was told, as a sender refused)."""
+    inbox = OneMessageASessionInbox(at)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    everyone = ["a@example.org", "b@example.org", "c@example.org"]
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, everyone)
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: len(inbox.messages) == 3, what="every recipient mailed")
+        await n.service.worker.drain()
+        first = (await streams.client.xrange(streams.key("deliveries")))[0][1][EVENT_FIELD.encode()]
+        assert (b"recipients deferred: b@example.org, c@example.org (reached 1 of 3); the server answered 421 4.7.0 "
+                b"too many messages in this session, try again later" in first), first
+        assert sorted(inbox.messages) == [[a] for a in everyone]
+    finally:
+        controller.stop()
