@@ -240,3 +240,36 @@ async def test_a_relay_closing_the_session_defers_the_rest_with_its_answer_and_t
         assert sorted(inbox.messages) == [[a] for a in everyone]
     finally:
         controller.stop()
+
+
+class DroppingInbox:
+    """Takes the first message of each connection, then drops the connection at the next DATA without answering
+    (a relay restarting, a proxy timing out)."""
+
+    def __init__(self):
+        self.messages: list[list[str]] = []
+        self._taken: set[int] = set()
+
+    async def handle_DATA(self, server, session, envelope):
+        if id(session) in self._taken:
+            server.transport.close()
+            return "250 OK"  # never read: the connection is gone
+        self._taken.add(id(session))
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+async def test_a_relay_dropping_the_connection_loses_no_recipient_and_mails_none_twice(notifier, write_yaml,
+                                                                                      publish_classified):
+    inbox = DroppingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    everyone = ["a@example.org", "b@example.org", "c@example.org"]
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, everyone)
+        await publish_classified(n.service, release(BORDERS))
+        await wait_for(lambda: len(inbox.messages) == 3, what="every recipient mailed")
+        await n.service.worker.drain()
+        assert sorted(inbox.messages) == [[a] for a in everyone]
+    finally:
+        controller.stop()
