@@ -19,7 +19,6 @@ from schemas.probe import TestNotification
 from services.common.errors import failure_text
 
 from .redaction import scrub, sent_to
-from .send_bounds import send_bound
 from .subscriptions import Subscription
 
 if TYPE_CHECKING:
@@ -72,13 +71,13 @@ async def send_test(sub: Subscription, build: Callable[[Any], Channel], *, now: 
 
     async def one(spec: Any) -> ChannelOutcome:
         raw = spec.model_dump(mode="json")
-        where, bound = sent_to(raw), timeout
+        where = sent_to(raw)
         try:
             channel = build(spec)
-            where, bound = channel.destination, send_bound(channel, timeout)
-            result = await asyncio.wait_for(channel.send(message), timeout=bound)
+            where = channel.destination
+            result = await asyncio.wait_for(channel.send(message), timeout=timeout)
         except asyncio.TimeoutError:
-            return ChannelOutcome(spec.type, where, False, error=f"timed out after {bound:g}s")
+            return ChannelOutcome(spec.type, where, False, error=f"timed out after {timeout:g}s")
         except RedisError as exc:  # what the channel reads first (who unsubscribed), not the service it sends to
             how = "refused a command" if isinstance(exc, ResponseError) else "did not answer"
             return ChannelOutcome(spec.type, where, False, error=f"{NOT_TRIED}Redis {how} ({failure_text(exc)})")
