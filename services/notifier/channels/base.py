@@ -30,4 +30,3 @@ class Channel(Protocol):
     destination: str  # where it goes, secrets removed (audit events, concurrency key)
 
     async def send(self, message: Message) -> DeliveryResult: ...
-

@@ -27,8 +27,6 @@ from .recipients_missed import told
 # SMTP exchanges of one send, each given PLEDGEWATCH_SMTP_TIMEOUT: the greeting, EHLO, STARTTLS and EHLO again,
 # AUTH (a method or two) and QUIT; then MAIL, RCPT, DATA, the message and an RSET after a refusal, per recipient
 SETUP_EXCHANGES, RECIPIENT_EXCHANGES = 8, 5
-
-
 CLOSING = 421  # RFC 5321 4.2.2: the server is closing the session (aiosmtplib closes it after one at MAIL or RCPT)
 
 
