@@ -29,7 +29,7 @@ SWEEP_CURSOR = f"{FILE_CONTENTS}:sweep"
 SWEEP_COUNT = 200  # fields looked at a page (each an HGET of its release's version)
 SWEEP_RETRY_SECONDS = 10.0  # after Redis failed a page
 
-# a list of fields kept in a record's NAMED_FIELDS; one unreadable (written by hand) names none
+# the fields a record's contents_fields names; a list that cannot be read (written by hand) names none
 _NAMED = """
 local function named(record)
   local raw = redis.call('HGET', record, 'contents_fields')
