@@ -1,7 +1,7 @@
 """What release files edited again and again keep in ``ingest:file-contents``, for this checkout and an earlier
 revision side by side, and what the sweep of fields an earlier version wrote costs (decision 0056).
 
-    .venv/bin/python benchmarks/file_contents_growth.py [--before main] [--files 20] [--edits 50] [--sweep 300000]
+    .venv/bin/python benchmarks/file_contents_growth.py [--before 3ae85bda] [--files 20] [--edits 50] [--sweep 300000]
 
 - **growth**: ``--files`` release files in one folder, each published and then edited ``--edits`` times, every
   text read through ``IngestService.ingest_file`` (as the watch reads it); then the fields and bytes
@@ -114,7 +114,8 @@ def _child(root: str, files: int, edits: int) -> dict[str, float]:
 def main() -> None:
     sys.path.insert(0, str(HERE))  # this checkout's code for the sweep, whatever is installed
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default="main", help="the revision to compare with (default: main)")
+    parser.add_argument("--before", default="3ae85bda",
+                        help="the revision to compare with (default: 3ae85bda, the last before decision 0056)")
     parser.add_argument("--files", type=int, default=20, help="release files in the folder")
     parser.add_argument("--edits", type=int, default=50, help="edits of each, after its first text")
     parser.add_argument("--sweep", type=int, default=300_000, help="fields an earlier version wrote, to sweep")
