@@ -2,7 +2,8 @@
 
 ``GET /unsubscribe/{token}`` shows a form and changes nothing (mail scanners and link previews fetch
 every link in a message); ``POST /unsubscribe/{token}`` unsubscribes (the RFC 8058 one-click POST, or
-that form). The signed token is the only credential: these two need no API token. For the operator,
+that form); with a slash added to the link, each answers as without it (docs/decisions/0057). The signed token
+is the only credential: these need no API token. For the operator,
 ``GET /subscriptions/{id}/unsubscribed`` lists who unsubscribed and ``DELETE
 /subscriptions/{id}/unsubscribed/{address}`` undoes one (with the API token, as every write). While Redis
 cannot take a link's work, an unsubscribe is kept in the data folder (:mod:`.unsubscribe_spool`) and answered as
@@ -170,6 +171,10 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
                          summary="The unsubscribe page of a link in an email (changes nothing)")
     routes.add_api_route("/unsubscribe/{token}", unsubscribe, methods=["POST"], **page,
                          summary="Unsubscribe that recipient (RFC 8058 one-click, or the page's form)")
+    # A person's link with a slash added (by a mail client, or by hand) is the same page, whose form posts back to
+    # the address shown: no JSON 404 for a person, no redirect (docs/decisions/0057)
+    routes.add_api_route("/unsubscribe/{token}/", confirm, methods=["GET"], **page, include_in_schema=False)
+    routes.add_api_route("/unsubscribe/{token}/", unsubscribe, methods=["POST"], **page, include_in_schema=False)
     routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
                          responses=answers(404), summary="Who unsubscribed from a subscription")
     routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,

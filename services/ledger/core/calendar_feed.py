@@ -4,7 +4,7 @@ One all-day event per dated deadline or period end, its UID made of the ledger k
 (its place when first seen, carried across versions: :mod:`.deadline_refs`), so a calendar app that polls the
 feed updates an event when a new version moves the date, and drops it (``STATUS:CANCELLED``) when the
 commitment is removed or its release withdrawn. One alarm per reminder offset, at the moment pledgewatch itself
-would send that reminder.
+would send that reminder: the reminder time in the subscription's time zone (decision 0046), written in UTC.
 
 One stored entry never breaks the feed: a release URL that is no URI (whitespace or a control character in it,
 as a feed entry's Atom id could give before ingest refused such) is left out of its event, and an entry whose
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 import icalendar
 
 from services.common.errors import failure_text
-from services.notifier.durations import parse_duration
-from services.notifier.reminders import due_date
+from services.common.graphemes import longest_start
+from services.notifier.reminders import due_date, fire_time
 
 from .entries import EntryState, LedgerEntry
 
@@ -39,9 +39,10 @@ log = logging.getLogger(__name__)
 
 
 def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[str], remind_at: time,
-                       now: datetime) -> bytes:
+                       now: datetime, zone: str | None = None) -> bytes:
     """The iCalendar document of the dated deadlines of ``entries``; ``offsets`` (ISO 8601 durations before
-    the due day) and ``remind_at`` (an aware time of day) place the alarms; ``now`` stamps the events."""
+    the due day), ``remind_at`` (an aware time of day) and ``zone`` (the subscription's IANA time zone; None:
+    ``remind_at``'s own) place the alarms, as the reminders are placed; ``now`` stamps the events."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -53,14 +54,16 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
             if day is None:
                 continue
             try:
-                calendar.add_component(_event(entry, index, day, deadline.text, offsets, remind_at, now))
+                alarms = [fire_time(day, offset, remind_at=remind_at, zone=zone) for offset in offsets]
+                calendar.add_component(_event(entry, index, day, deadline.text, alarms, now))
             except Exception as exc:  # one stored entry must not cost the subscriber the whole feed
                 log.error("calendar %s: deadline %d of %s left out: %s", name, index, entry.key, failure_text(exc))
     return calendar.to_ical()
 
 
-def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: list[str],  # type: ignore[no-untyped-def]
-           remind_at: time, now: datetime) -> icalendar.Event:
+def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms: list[datetime],
+           now: datetime) -> icalendar.Event:
+    """``alarms``: the moments (UTC) an alarm goes off, the reminders' own."""
     c = entry.commitment
     text = " ".join(c.text.split())
     event = icalendar.Event()
@@ -84,17 +87,19 @@ def _event(entry: LedgerEntry, index: int, day, deadline_text: str, offsets: lis
     live = entry.state in (EntryState.ACTIVE, EntryState.CHANGED)
     event.add("status", "CONFIRMED" if live else "CANCELLED")
     if live:
-        on_day = datetime.combine(day, remind_at.replace(tzinfo=None), tzinfo=remind_at.tzinfo)
-        for offset in offsets:
+        for moment in alarms:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", _short(f"Due {day:%-d %b %Y}: {headline}"))
             # an absolute trigger must say so (its default type is DURATION) and be in UTC (RFC 5545 3.8.6.3)
-            alarm.add("trigger", parse_duration(offset).before(on_day).astimezone(timezone.utc),
-                      parameters={"VALUE": "DATE-TIME"})
+            alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
             event.add_component(alarm)
     return event
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "\u2026"
+    """``text``, or its first characters and an ellipsis, :data:`SUMMARY_CHARS` code points at most, cut between
+    characters as a reader sees them."""
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return longest_start(text, lambda cut: len(cut) < SUMMARY_CHARS).rstrip() + "\u2026"

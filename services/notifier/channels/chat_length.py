@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.common.graphemes import longest_start
+
 # The characters a title may have on a service with no bound of its own for it (it shows it in the body): a
 # release's title is the message's, and a 10 KB one would leave the body no room.
 TITLE_MOST = 250
@@ -45,11 +47,12 @@ def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
 
 def cut_line(line: str, room: int, *, length: Callable[[str], int] = len) -> str:
     """``line`` when it fits in ``room`` (as ``length`` counts it); else as many of its first characters as fit,
-    then an ellipsis ("" when not even that fits). It is cut at a character (a code point), never inside one."""
+    then an ellipsis ("" when not even that fits). It is cut between characters as a reader sees them (grapheme
+    clusters: a flag, an emoji with its skin tone, a letter with its accents), never inside one."""
     if length(line) <= room:
         return line
-    chars = _most_that_fit(len(line), lambda n: length(f"{line[:n]}\u2026") <= room)
-    return f"{line[:chars]}\u2026" if chars else ""
+    kept = longest_start(line, lambda cut: length(f"{cut}\u2026") <= room)
+    return f"{kept}\u2026" if kept else ""
 
 
 def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str], int] = len) -> str:
@@ -65,4 +68,4 @@ def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str]
     if kept:
         return "\n".join([*lines[:kept], note])
     first = cut_line(lines[0], room, length=lambda cut: length(f"{cut}\n{note}"))
-    return f"{first}\n{note}" if first else note[:room]
+    return f"{first}\n{note}" if first else longest_start(note, lambda cut: len(cut) <= room)

@@ -260,6 +260,22 @@ async def test_a_subscriptions_deadlines_as_a_calendar_with_its_reminders(ledger
     assert (await _get(f"{url}/subscriptions/nobody/deadlines.ics"))[0] == 404
 
 
+async def test_a_subscriptions_calendar_alarms_are_at_its_reminders_moments_in_its_time_zone(ledger):
+    """Before: at 08:30 UTC (the reminder time), 19:30 the evening before the due day in Sydney, while its reminders
+    came at 08:30 there."""
+    service, url = ledger
+    from services.notifier.subscriptions import parse_subscription
+    await service.subscriptions.put(parse_subscription(
+        {"id": "sydney", "channels": [{"console": {}}], "filter": {"categories": ["funding"]},
+         "reminders": ["P7D", "P0D"], "timezone": "Australia/Sydney"}))
+    status, text, _ = await _get(f"{url}/subscriptions/sydney/deadlines.ics")
+    assert status == 200, text
+    [soon] = [e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["uid"]) == "c-soon-0@pledgewatch"]
+    assert soon.decoded("dtstart") == date(2018, 2, 1)
+    assert [a.decoded("trigger") for a in soon.walk("VALARM")] == [  # 08:30 AEDT (UTC+11)
+        datetime(2018, 1, 24, 21, 30, tzinfo=timezone.utc), datetime(2018, 1, 31, 21, 30, tzinfo=timezone.utc)]
+
+
 async def test_reads_need_the_token_when_open_reads_is_off(settings, api_headers):
     settings = settings.model_copy(update={"open_reads": False})
     service = LedgerService(settings, clock=lambda: NOW)

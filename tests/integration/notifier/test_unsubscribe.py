@@ -92,6 +92,28 @@ async def test_get_shows_a_confirm_form_and_unsubscribes_nobody(notifier, smtp, 
     assert [rcpts for rcpts, _ in inbox.messages] == [["desk@example.org"]]
 
 
+async def test_a_link_opened_with_a_trailing_slash_is_the_unsubscribe_page_and_its_button_unsubscribes(
+        notifier, smtp, write_yaml, publish_classified):
+    """Before: a mail client or a person adding a slash to the link got the API's JSON 404 ("no route …: the
+    route is …, without the trailing slash"), a page of code to the person wanting to unsubscribe."""
+    n = await _mail_desk(notifier, smtp, write_yaml, to=("desk@example.org",))
+    _, inbox = smtp
+    await _deliver(n, inbox, publish_classified, BORDERS, "r1", 1)
+    (_, desk), = inbox.messages
+    slashed = _local(n, _link(desk)) + "/"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(slashed, allow_redirects=False) as resp:
+            page = await resp.text()
+            assert (resp.status, resp.content_type, resp.headers.get("Location")) == (200, "text/html", None)
+            assert '<form method="post"' in page and "desk@example.org" in page
+            assert resp.headers["Cache-Control"] == "no-store" and "X-Robots-Tag" in resp.headers
+    status, kind, page = await _request("POST", slashed, data=ONE_CLICK)  # the form posts to the address shown
+    assert (status, kind) == (200, "text/html") and "unsubscribed" in page
+    assert await api_call(n, "GET", "/subscriptions/mail/unsubscribed") == (200, {"unsubscribed": ["desk@example.org"]})
+    status, kind, page = await _request("GET", _local(n, _link(desk))[:-3] + "xyz/")  # a link cut short
+    assert (status, kind) == (404, "text/html") and "not valid" in page
+
+
 @pytest.mark.parametrize("tamper", [
     lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
     lambda token: token.split(".")[0] + ".",

@@ -165,3 +165,35 @@ def test_an_events_text_drops_bidi_overrides_and_keeps_right_to_left_letters():
     summary, description = str(event["summary"]), str(event["description"])
     assert summary.startswith(f"UK: {arabic} will report.") and description.startswith(f"{arabic} will report.")
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", summary + description)
+
+
+def test_a_long_title_is_cut_between_characters_as_a_reader_sees_them():
+    """Before: cut at the 119th code point, a flag was left a lone letter symbol before the ellipsis."""
+    for before in ("", "x"):
+        flagged = dated("c-flags", date(2018, 3, 31)).model_copy(update={"text": before + "\U0001f1ec\U0001f1e7" * 80})
+        [event] = parse([entry(flagged)]).walk("VEVENT")
+        summary = str(event["summary"])
+        flags = summary.removeprefix(f"UK: {before}").removesuffix("\u2026")
+        assert summary.endswith("\u2026") and len(flags) % 2 == 0 and set(flags) == {"\U0001f1ec", "\U0001f1e7"}
+
+
+def test_alarms_are_at_the_moments_the_subscribers_reminders_go_out_in_its_time_zone():
+    """Before: at the reminder time in UTC whatever the subscription's zone, so a desk in New York had its "on the
+    day" alarm at 05:00 while its reminder came at 09:00, and one in Sydney the evening before its due day."""
+    from services.notifier.reminders import fire_time
+    offsets = ["P7D", "PT2H", "P0D"]
+    for zone, due, expected in (
+            ("America/New_York", date(2018, 3, 12), [datetime(2018, 3, 5, 14, tzinfo=timezone.utc),  # EST
+                                                     datetime(2018, 3, 12, 11, tzinfo=timezone.utc),  # EDT
+                                                     datetime(2018, 3, 12, 13, tzinfo=timezone.utc)]),
+            ("Australia/Sydney", date(2018, 2, 1), [datetime(2018, 1, 24, 22, tzinfo=timezone.utc),
+                                                    datetime(2018, 1, 31, 20, tzinfo=timezone.utc),
+                                                    datetime(2018, 1, 31, 22, tzinfo=timezone.utc)])):
+        feed = deadlines_calendar([entry(dated("c-zoned", due))], name="x", offsets=offsets,
+                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW, zone=zone)
+        [event] = icalendar.Calendar.from_ical(feed).walk("VEVENT")
+        triggers = [alarm.decoded("trigger") for alarm in event.walk("VALARM")]
+        assert triggers == expected
+        assert triggers == [fire_time(due, offset, remind_at=time(9, tzinfo=timezone.utc), zone=zone)
+                            for offset in offsets]
+        assert event.decoded("dtstart") == due  # the due day itself stays a date: the same day in every zone

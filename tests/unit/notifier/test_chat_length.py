@@ -211,3 +211,36 @@ def test_a_slack_message_in_blocks_fits_a_header_and_a_section():
     assert len(blocks["header"]) <= 150 and blocks["header"].endswith("\u2026")
     assert len(blocks["section"]) <= 3000  # as sent, "<" as "&lt;"
     assert "Pledge 0 by UK" in blocks["section"] and "cut short" in blocks["section"]
+
+
+# Each a single character as a reader sees it (a grapheme cluster), of several code points
+CLUSTERS = {"flag": "\U0001f1ec\U0001f1e7", "family": "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",
+            "skin tone": "\U0001f44d\U0001f3fd", "combining marks": "e\u0301\u0323",
+            "keycap": "1\ufe0f\u20e3", "hangul syllable of jamo": "\u1100\u1161\u11a8"}
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS.values(), ids=CLUSTERS.keys())
+def test_a_line_is_cut_between_characters_as_a_reader_sees_them_never_inside_one(cluster):
+    """Before: cut at a code point, a flag became a lone letter symbol, a family a man, a skin tone a bare
+    modifier, an accented letter lost its accent: the message ended in a broken character."""
+    from services.notifier.channels.chat_length import cut_line
+    line = "Pledge: " + cluster * 40
+    for room in range(len("Pledge: ") + 1, len(line)):
+        cut = cut_line(line, room)
+        assert cut.endswith("\u2026") and len(cut) <= room
+        assert cut[:-1] == "Pledge: " + cluster * ((len(cut) - 1 - len("Pledge: ")) // len(cluster))
+
+
+FLAGS = "\U0001f1ec\U0001f1e7\U0001f1fa\U0001f1e6"
+
+
+@pytest.mark.parametrize(("url", "title_of"), [
+    ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", lambda p: p["content"]),
+    ("tgram://123456789:abcdefghijklmnopqrstuvwxyz_ABCDEFGHI/12345/", lambda p: p["text"]),
+    ("ntfy://ntfy.sh/desk", lambda p: p["title"]),
+], ids=["discord", "telegram", "ntfy"])
+@pytest.mark.parametrize("before", ["", "x", "xx", "xxx"])
+def test_a_long_title_of_flags_reaches_the_service_cut_between_flags(url, title_of, before):
+    [payload] = _posted(url, title=f"New commitments: {before}" + FLAGS * 600)
+    flags = title_of(payload).split("\u2026")[0].split(f"New commitments: {before}")[1]
+    assert flags and flags == (FLAGS * 600)[:len(flags)] and len(flags) % 2 == 0  # whole flags only

@@ -1,0 +1,24 @@
+"""Text cut where a reader sees one character end and the next begin: between grapheme clusters (Unicode UAX #29),
+never inside one. Pure.
+
+A flag is two code points, a family of four people seven, a thumbs-up with a skin tone two, an accented letter
+may be a letter and its combining marks: cut between their code points, a text ends in a lone letter symbol, a
+man, a bare colour swatch or a letter without its accent.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+
+import regex
+
+_CLUSTER = regex.compile(r"\X")
+
+
+def longest_start(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest run of ``text``'s first grapheme clusters for which ``fits`` holds (``fits`` holding for every
+    run up to some length); "" when not even the first cluster fits."""
+    ends = [match.end() for match in _CLUSTER.finditer(text)]
+    too_long = bisect_left(range(len(ends)), True, key=lambda cluster: not fits(text[:ends[cluster]]))
+    return text[:ends[too_long - 1]] if too_long else ""
