@@ -10,7 +10,7 @@ from samples import BORDERS, release
 from schemas.streams import EVENT_FIELD
 from services.common.embedded_redis import free_port
 
-from notifier_harness import start_mailing, wait_for
+from notifier_harness import smtp_server, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -218,6 +218,20 @@ class OneMessageASessionInbox:
         return "250 OK"
 
 
+EVERYONE = ["a@example.org", "b@example.org", "c@example.org"]
+
+
+async def _mail_everyone(notifier, write_yaml, publish_classified, port: int, inbox):
+    """A notifier mailing an alert to EVERYONE through the server on ``port``, once ``inbox`` holds a message for
+    each of them, each once; the notifier."""
+    n = await start_mailing(notifier, write_yaml, port, EVERYONE)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(inbox.messages) == len(EVERYONE), what="every recipient mailed")
+    await n.service.worker.drain()
+    assert sorted(inbox.messages) == [[a] for a in EVERYONE]
+    return n
+
+
 @pytest.mark.parametrize("at", ["MAIL", "RCPT", "DATA"])
 async def test_a_relay_closing_the_session_defers_the_rest_with_its_answer_and_the_retries_mail_them(
         notifier, write_yaml, publish_classified, at):
@@ -225,21 +239,12 @@ async def test_a_relay_closing_the_session_defers_the_rest_with_its_answer_and_t
     on no connection and the attempt failed as "SMTPServerDisconnected: Server not connected", the relay's reason
     lost (at MAIL, once the sender refusal was told, as a sender refused)."""
     inbox = OneMessageASessionInbox(at)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    everyone = ["a@example.org", "b@example.org", "c@example.org"]
-    try:
-        n = await start_mailing(notifier, write_yaml, controller.port, everyone)
-        await publish_classified(n.service, release(BORDERS))
-        streams = n.service.runtime.streams
-        await wait_for(lambda: len(inbox.messages) == 3, what="every recipient mailed")
-        await n.service.worker.drain()
-        first = (await streams.client.xrange(streams.key("deliveries")))[0][1][EVENT_FIELD.encode()]
-        assert (b"recipients deferred: b@example.org, c@example.org (reached 1 of 3); the server answered 421 4.7.0 "
-                b"too many messages in this session, try again later" in first), first
-        assert sorted(inbox.messages) == [[a] for a in everyone]
-    finally:
-        controller.stop()
+    with smtp_server(inbox) as controller:
+        n = await _mail_everyone(notifier, write_yaml, publish_classified, controller.port, inbox)
+    streams = n.service.runtime.streams
+    first = (await streams.client.xrange(streams.key("deliveries")))[0][1][EVENT_FIELD.encode()]
+    assert (b"recipients deferred: b@example.org, c@example.org (reached 1 of 3); the server answered 421 4.7.0 "
+            b"too many messages in this session, try again later" in first), first
 
 
 class DroppingInbox:
@@ -262,14 +267,5 @@ class DroppingInbox:
 async def test_a_relay_dropping_the_connection_loses_no_recipient_and_mails_none_twice(notifier, write_yaml,
                                                                                       publish_classified):
     inbox = DroppingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    everyone = ["a@example.org", "b@example.org", "c@example.org"]
-    try:
-        n = await start_mailing(notifier, write_yaml, controller.port, everyone)
-        await publish_classified(n.service, release(BORDERS))
-        await wait_for(lambda: len(inbox.messages) == 3, what="every recipient mailed")
-        await n.service.worker.drain()
-        assert sorted(inbox.messages) == [[a] for a in everyone]
-    finally:
-        controller.stop()
+    with smtp_server(inbox) as controller:
+        await _mail_everyone(notifier, write_yaml, publish_classified, controller.port, inbox)
