@@ -1,14 +1,18 @@
 """Email addresses, with or without a display name (``"Jane Doe" <jane@example.org>``). Pure.
 
 Parsed by the standard library's RFC 5322 header parser; anything it flags, and anything that could
-end a header (CR, LF and other control characters), is refused with the reason.
+end a header (CR, LF and other control characters, also in an encoded word of the display name) or reorder
+it (a bidi embedding, override or isolate), is refused with the reason.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from email.headerregistry import Address
 from email.policy import default
+
+from services.common.bidi import without_scoped_controls
 
 MAX_ADDRESS = 254  # RFC 5321: the longest forward path, less its angle brackets
 MAX_LOCAL_PART = 64
@@ -41,6 +45,10 @@ def _problem(text: str, *, dotted_domain: bool) -> Address | str:
     if len(header.groups) != 1 or header.groups[0].display_name is not None:
         return "expected one address, not a list or a group"
     address = header.addresses[0]
+    if any(unicodedata.category(ch) == "Cc" for ch in address.display_name):
+        return "the display name holds a control character (an encoded word's, say)"
+    if without_scoped_controls(address.display_name) != address.display_name:
+        return "the display name holds a bidi embedding, override or isolate, which would reorder the header"
     if not address.username or not address.domain:
         return "expected name@domain"
     if not address.addr_spec.isascii():

@@ -1,0 +1,30 @@
+"""The name the notifier gives its SMTP relay in EHLO (RFC 5321 4.1.1.1): a fully qualified host name or an
+address literal. Pure."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_FULLY_QUALIFIED = re.compile(rf"{_LABEL}(\.{_LABEL})+\.?")
+
+
+def helo_name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be given in EHLO; None when it can (``mail.example.org``, ``[192.0.2.1]``,
+    ``[IPv6:2001:db8::1]``)."""
+    if len(value) <= 255 and (_FULLY_QUALIFIED.fullmatch(value) or _address_literal(value)):
+        return None
+    return "not a fully qualified host name (mail.example.org) nor an address literal ([192.0.2.1])"
+
+
+def _address_literal(value: str) -> bool:
+    if not (value.startswith("[") and value.endswith("]")):
+        return False
+    inner = value[1:-1]
+    six = inner[:5].lower() == "ipv6:"
+    try:
+        address = ipaddress.ip_address(inner[5:] if six else inner)
+    except ValueError:
+        return False
+    return address.version == (6 if six else 4)
