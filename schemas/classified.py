@@ -106,7 +106,8 @@ class ReleaseClassified(FrozenModel):
                     "own (PLEDGEWATCH_CLASSIFIER_MODEL), the rules' version and the start of the model file's "
                     "SHA-256 (docs/decisions/0050).",
         examples=["rules+model-0.12.4", "rules-0.12.4+model-sha256:1a2b3c4d5e6f"])
-    url: str
+    url: str = Field(description="release.published's url: not always a web address (urn:pledgewatch:<id> for a "
+                                 "release given without one).")
     title: str
     published_at: AwareDatetime
     source: str
