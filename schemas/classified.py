@@ -14,7 +14,8 @@ from .json_bounds import MAX_INTEGER
 Offset = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 Span = Annotated[
     tuple[Offset, Offset],
-    Field(description="[start, end) character offsets into the release body."),
+    Field(description=("[start, end) offsets into the release body, in Unicode code points (not UTF-16 units, "
+                       "as JavaScript and Java index a string, nor bytes).")),
 ]
 IsoDuration = Annotated[
     str,
