@@ -26,7 +26,9 @@ class ReleasePublished(FrozenModel):
                                   "classify - read): not every release has a page to link to."),
                      examples=["https://www.gov.uk/government/news/border-security-fund", "urn:pledgewatch:post-1"])
     title: str
-    published_at: AwareDatetime = Field(description="Publication time; deadlines resolve against it.")
+    published_at: AwareDatetime = Field(description=("Publication time; deadlines resolve against it. A release "
+                                                     "dated by a day alone is at 00:00:00 UTC of that day: "
+                                                     "pledgewatch's messages read exactly that as a date alone."))
     source: str = Field(description=("Where the release comes from: the name of the configured source, or the source "
                                      "a release file or POST gives, as written (one line of 1 to 200 characters)."),
                         examples=["folder", "govuk-home-office", "canada.ca (via newswire.ca)"])
