@@ -29,14 +29,19 @@ SWEEP_CURSOR = f"{FILE_CONTENTS}:sweep"
 SWEEP_COUNT = 200  # fields looked at a page (each an HGET of its release's version)
 SWEEP_RETRY_SECONDS = 10.0  # after Redis failed a page
 
-# the fields a record's contents_fields names; a list that cannot be read (written by hand) names none
+# the fields a record's contents_fields names; a list that cannot be read (written by hand) names none, and an
+# item of it that is no field name (a number, null, a list) is none
 _NAMED = """
 local function named(record)
   local raw = redis.call('HGET', record, 'contents_fields')
   if not raw then return {} end
   local ok, list = pcall(cjson.decode, raw)
-  if ok and type(list) == 'table' then return list end
-  return {}
+  local fields = {}
+  if not ok or type(list) ~= 'table' then return fields end
+  for _, field in ipairs(list) do
+    if type(field) == 'string' then fields[#fields + 1] = field end
+  end
+  return fields
 end
 """
 

@@ -210,13 +210,15 @@ async def test_the_sweep_waits_out_a_redis_outage_saying_nothing_the_other_loops
     assert not [r for r in caplog.records if r.name == file_contents.__name__ and r.levelno >= logging.WARNING]
 
 
+@pytest.mark.parametrize("unreadable", ["[not json", '[true, {"a": 1}, null]'])
 async def test_a_record_naming_its_fields_unreadably_still_takes_the_files_next_text(tmp_path, http_service, streams,
-                                                                                     published):
+                                                                                     published, unreadable):
+    """Before, for a list of other than field names: the script failed at each read, the file never recorded."""
     service, _ = http_service
     seeds = tmp_path / "seeds"
     first = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", PLAN), within=[seeds])
     assert first is not None
-    await streams.client.hset(streams.key(f"ingest:release:{first.release_id}"), "contents_fields", "[not json")
+    await streams.client.hset(streams.key(f"ingest:release:{first.release_id}"), "contents_fields", unreadable)
     changed = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", CHANGED), within=[seeds])
     assert changed is not None and (changed.release_id, changed.version) == (first.release_id, 2)
     assert f"{first.release_id} 2 seeds//2026-12-01-plan.txt" in (await contents(streams)).values()
