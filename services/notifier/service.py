@@ -435,7 +435,7 @@ class NotifierService:
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
-        remembered, remembered_ids = remembered_keys(streams.key)
+        remembered, remembered_ids, remembered_pages = remembered_keys(streams.key)
         index = AnnouncementIndex(streams.client, streams.key)
         matching: Matching | None = None
         while True:
@@ -501,7 +501,7 @@ class NotifierService:
                     told.update(plan.sent)
                     told_past.update(plan.elapsed)
                 past = [member for _, plan in plans for member in plan.elapsed]
-                commit.merge(remembered_ids, release.release_id,
+                commit.merge(remembered_ids, remembered_pages, release.release_id,
                              release_tokens([c.id for c in release.commitments], past))
                 if stored_version(raw) < release.version:
                     numbering = basis.numbering
