@@ -478,6 +478,10 @@ class NotifierService:
                 read_sent, read_elapsed = record[2]
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
+            # a subscription deleted (and made again) since it was read: planned again for what is there now
+            commit.expect_fields(store.generations, {sub_id: str(generations[sub_id]).encode()
+                                                     if generations[sub_id] else None
+                                                     for sub_id in record_of if sub_id in generations})
             results, shareds = [], []
             for release, matched, unmatched, basis, raw, release_key in zip(
                     releases, matched_of, unmatched_of, bases, stored, release_keys):
@@ -525,7 +529,8 @@ class NotifierService:
                         commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._commit(commit):
                 return Recorded(effective, generations, results, planned_read, batch, reminders, acked)
-            # another handler told a subscriber meanwhile: look again
+            # another handler told a subscriber meanwhile, or a subscription changed: look again, at them too
+            effective, matching = None, None
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
                                   quarantined: list[Quarantined]) -> None:
