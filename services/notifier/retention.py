@@ -14,30 +14,33 @@ what keeps an older version, handled late, from planning again what a newer one 
     notifier:remembered:pages      hash: '<n> <release id>' -> JSON list: the next pages of those ids (n: 1, 2, ...),
                                    for a release of more
     notifier:remembered:pruning    the release being dropped over several ticks: JSON [release id, the last
-                                   subscription done, the latest time a reminder of it kept is due (0: none), the
-                                   subscription part done (its ids removed in order), how many of them were, the
-                                   page of ids being gone over]
+                                   subscription done in the batch, the latest time a reminder of it kept is due (0:
+                                   none), the subscription part done (its ids removed in order), how many of them
+                                   were, the page of ids being gone over, the subscriptions read (1: the stored ones,
+                                   2: those read from a file), the cursor the batch was read from]
     notifier:remembered:backfill   how far records written before these keys were are indexed (an HSCAN cursor of
                                    ``notifier:announced``), then ``done``
 
 One entry per release, not per subscriber: the alerts' script writes it with the release's last version
 (:meth:`.alert_commit.Commit.merge`), no round trip of its own. The leader's tick looks first whether anything is
-due (or part done), and reads the subscriptions only then; it drops what is due a bounded amount of work at a time,
-counted by the ids decoded and removed, so a release of thousands of ids is dropped over several ticks, a page of its
-ids at a time, from where the last tick stopped (:meth:`Retention.prune`): a tick decodes the pages it goes over, not
-the release's whole list. A release found remembered again (a later version) is looked at again when its memory
-ends.
+due (or part done), and runs the prune only then; it drops what is due a bounded amount of work at a time, counted by
+the ids decoded and removed and the subscriptions looked at, so a release of thousands of ids, or told to thousands
+of subscribers, is dropped over several ticks, a page of its ids and a batch of the subscriptions at a time, from
+where the last tick stopped (:meth:`Retention.prune`): a tick decodes the pages and reads the subscriptions it goes
+over, not the release's whole list nor every subscription. A release found remembered again (a later version) is
+looked at again when its memory ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from .reminder_store import DUE, PLANNED
 
 REMEMBERED = "notifier:remembered"
+SUBSCRIPTIONS = "notifier:subscriptions"  # the stored ones (:mod:`.store`), and beside it the ids read from a file
 PAGE_IDS = 100  # ids a page of a release's list holds: what a tick decodes at once
 PRUNE_BUDGET = 2000  # work a tick: releases and subscriptions looked at, ids decoded and removed
 MIN_PRUNE_BUDGET = PAGE_IDS + 3  # a release, a page of its ids, a subscription and one id: what a tick must go on
@@ -92,16 +95,19 @@ local function merge(key, pages, release, tokens)
 end
 """.replace("PAGE_IDS", str(PAGE_IDS))
 
-# KEYS: the zset, the ids hash, the progress key, the reminder store's planned hash and due zset, the pages hash.
-# ARGV: now, the work allowed, the key prefix, the recheck of a kept release, that of one kept without an end, then
-# the subscription ids, sorted. Work is counted as a release looked at, a subscription looked at, an id decoded, an
-# id removed from a subscription's records, a page dropped. A release is gone over a page of its ids at a time, each
-# page for every subscription (decoded once a tick), part of a subscription's ids at a time when the budget ends
-# there; a page is begun only with room for it, an id removed and a subscription. Returns {work done, releases
-# dropped}.
+# KEYS: the zset, the ids hash, the progress key, the reminder store's planned hash and due zset, the pages hash, the
+# stored subscriptions (hash), the ids read from a subscriptions file in any run (set). ARGV: now, the work allowed,
+# the key prefix, the recheck of a kept release, that of one kept without an end. Work is counted as a release looked
+# at, a batch of subscriptions read, a subscription looked at, an id decoded, an id removed from a subscription's
+# records, a page dropped. A release is gone over a page of its ids at a time, each page for every subscription that
+# may hold records (the stored ones, then the file's: read by their cursors a batch at a time, never all at once),
+# part of a subscription's ids at a time when the budget ends there; a page is begun only with room for it, an id
+# removed and a subscription. Returns {work done, releases dropped}.
 _PRUNE = MERGE + """
 local now, budget, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local work, dropped, anyone = 0, 0, #ARGV >= 6
+local work, dropped = 0, 0
+local anyone = redis.call('HLEN', KEYS[7]) + redis.call('SCARD', KEYS[8]) > 0
+local scans = {{'HSCAN', KEYS[7], 2}, {'SSCAN', KEYS[8], 1}}  -- a hash's fields come with their values
 local function each(command, key, list, from, to)
   for at = from, to, 1000 do redis.call(command, key, unpack(list, at, math.min(at + 999, to))) end
 end
@@ -117,12 +123,14 @@ local function forget_ids(release)
   while redis.call('HDEL', KEYS[6], page_field(n, release)) == 1 do work, n = work + 1, n + 1 end
 end
 while work == 0 or budget - work >= PAGE + 3 do
-  local raw, release, after, hold, within, removed, at = redis.call('GET', KEYS[3]), nil, '', 0, '', 0, 0
+  local raw, release, hold = redis.call('GET', KEYS[3]), nil, 0
+  local after, within, removed, at, source, cursor = '', '', 0, 0, 1, '0'
   local p = decoded(raw)
   if type(p[1]) == 'string' then
     release, hold = p[1], tonumber(p[3]) or 0
-    if p[6] ~= nil then  -- left without a page by an earlier release of pledgewatch: gone over again from the start
+    if p[8] ~= nil then  -- left otherwise by an earlier release of pledgewatch: gone over again from the start
       after, within, removed, at = tostring(p[2] or ''), tostring(p[4] or ''), tonumber(p[5]) or 0, tonumber(p[6]) or 0
+      source, cursor = tonumber(p[7]) or 1, tostring(p[8])
     end
   else
     local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
@@ -135,7 +143,7 @@ while work == 0 or budget - work >= PAGE + 3 do
     redis.call('ZADD', KEYS[1], ttl > 0 and now + ttl / 1000 or now + tonumber(ARGV[5]), release)
     redis.call('DEL', KEYS[3])
   else
-    local ids, done, first = {}, true, 6
+    local ids, done = {}, true
     if anyone then  -- with no subscription to go over, nothing is decoded
       ids = page(KEYS[2], KEYS[6], release, at) or {}
       work = work + #ids
@@ -143,45 +151,59 @@ while work == 0 or budget - work >= PAGE + 3 do
         lay(KEYS[2], KEYS[6], release, ids, 0)
         ids = {unpack(ids, 1, PAGE)}
       end
+    else
+      source = #scans + 1
     end
-    -- on from the subscription after the last done; from the first again when that one is gone (what is done
-    -- again does nothing). Found by equality: Lua orders strings by the server's locale, not as they were sorted
-    for i = 6, #ARGV do
-      if ARGV[i] == after then first = i + 1; break end
-    end
-    for i = first, #ARGV do
-      local sub = ARGV[i]
-      -- the ids already removed count only for the subscription they were removed from
-      local from = (sub == within) and removed or 0
-      local allowed = budget - work - 1
-      if work >= budget or (allowed < 1 and from < #ids) then done = false; break end
+    while done and source <= #scans do
+      if work >= budget then done = false; break end
+      local command, key, step = unpack(scans[source])
+      local batch = math.max(1, math.min(100, math.floor((budget - work) / (#ids + 1))))
+      local scan = redis.call(command, key, cursor, 'COUNT', batch)
+      local items, first = scan[2], 1
       work = work + 1
-      local to = math.min(#ids, from + allowed)
-      if to > from then
-        each('HDEL', prefix .. 'notifier:sent:' .. sub, ids, from + 1, to)
-        each('SREM', prefix .. 'notifier:elapsed:' .. sub, ids, from + 1, to)
-        work = work + to - from
+      -- on from the subscription after the last done in this batch; from the batch's first again when it is not
+      -- there (what is done again does nothing)
+      for i = 1, #items, step do
+        if items[i] == after then first = i + step; break end
       end
-      if to < #ids then within, removed, done = sub, to, false; break end
-      local agenda = prefix .. 'notifier:reminders:planned:' .. sub
-      local record = at == 0 and redis.call('HGET', agenda, release)  -- looked at with the first page
-      if record then
-        local kept = 0  -- the latest time one of its reminders still planned is due
-        local jobs = decoded(record).jobs
-        for rid, _ in pairs(type(jobs) == 'table' and jobs or {}) do
-          if redis.call('HEXISTS', KEYS[4], rid) == 1 then
-            kept = math.max(kept, now, tonumber(redis.call('ZSCORE', KEYS[5], rid)) or now)
-          end
+      for i = first, #items, step do
+        local sub = items[i]
+        -- the ids already removed count only for the subscription they were removed from
+        local from = (sub == within) and removed or 0
+        local allowed = budget - work - 1
+        if work >= budget or (allowed < 1 and from < #ids) then done = false; break end
+        work = work + 1
+        local to = math.min(#ids, from + allowed)
+        if to > from then
+          each('HDEL', prefix .. 'notifier:sent:' .. sub, ids, from + 1, to)
+          each('SREM', prefix .. 'notifier:elapsed:' .. sub, ids, from + 1, to)
+          work = work + to - from
         end
-        if kept > 0 then hold = math.max(hold, kept) else redis.call('HDEL', agenda, release) end
+        if to < #ids then within, removed, done = sub, to, false; break end
+        local agenda = prefix .. 'notifier:reminders:planned:' .. sub
+        local record = at == 0 and redis.call('HGET', agenda, release)  -- looked at with the first page
+        if record then
+          local kept = 0  -- the latest time one of its reminders still planned is due
+          local jobs = decoded(record).jobs
+          for rid, _ in pairs(type(jobs) == 'table' and jobs or {}) do
+            if redis.call('HEXISTS', KEYS[4], rid) == 1 then
+              kept = math.max(kept, now, tonumber(redis.call('ZSCORE', KEYS[5], rid)) or now)
+            end
+          end
+          if kept > 0 then hold = math.max(hold, kept) else redis.call('HDEL', agenda, release) end
+        end
+        after, within, removed = sub, '', 0
       end
-      after, within, removed = sub, '', 0
+      if done then  -- the batch done: the next, from the next source once this one's cursor is back at 0
+        cursor, after = scan[1], ''
+        if cursor == '0' then source = source + 1 end
+      end
     end
     if done and anyone and redis.call('HEXISTS', KEYS[6], page_field(at + 1, release)) == 1 then
-      at, after, done = at + 1, '', false  -- this page done for every subscription: the next
+      at, after, source, cursor, done = at + 1, '', 1, '0', false  -- this page done for every subscription: the next
     end
     if not done then
-      redis.call('SET', KEYS[3], cjson.encode({release, after, hold, within, removed, at}))
+      redis.call('SET', KEYS[3], cjson.encode({release, after, hold, within, removed, at, source, cursor}))
     else
       redis.call('DEL', KEYS[3])
       forget_ids(release)  -- gone from every subscription's records: a release kept is looked at for its reminders
@@ -261,26 +283,25 @@ class Retention:
         self.progress, self.cursor = key(f"{REMEMBERED}:pruning"), key(f"{REMEMBERED}:backfill")
         self.announced = key("notifier:announced")
         self._reminders = [key(PLANNED), key(DUE)]
+        self._subscriptions = [key(SUBSCRIPTIONS), key(f"{SUBSCRIPTIONS}:from-file")]
         self._prune = client.register_script(_PRUNE)
         self._backfill = client.register_script(_BACKFILL)
         self._index = client.register_script(_INDEX)
 
-    async def prune(self, subscription_ids: Callable[[], Awaitable[Iterable[str]]], *, now: datetime,
-                    budget: int = PRUNE_BUDGET) -> tuple[int, int]:
-        """Drop, for each of the ids ``subscription_ids`` reads (those that may hold records: the stored ones, the
-        file's, those read from a file in an earlier run and not loaded now), its records of the releases forgotten
-        by ``now``, at most ``budget`` work (releases and subscriptions looked at, ids removed from a
-        subscription's records); a release's planned-reminders record only once none of its reminders is planned
-        (looked at again after the latest of them is due). The subscriptions are read only when a release is due
-        or one was left part done. Returns the work done and the releases done with."""
+    async def prune(self, *, now: datetime, budget: int = PRUNE_BUDGET) -> tuple[int, int]:
+        """Drop, for each subscription that may hold records (the stored ones, and those read from a
+        subscriptions file in any run: the file's now, and those not loaded now), its records of the releases
+        forgotten by ``now``, at most ``budget`` work (releases looked at, batches of subscriptions read,
+        subscriptions looked at, ids decoded and removed); a release's planned-reminders record only once none of
+        its reminders is planned (looked at again after the latest of them is due). Nothing is read but whether
+        anything is due when nothing is. Returns the work done and the releases done with."""
         if budget < MIN_PRUNE_BUDGET:
             raise ValueError(f"a prune budget of {budget}: give at least {MIN_PRUNE_BUDGET} (a release, a page of "
                              f"its ids ({PAGE_IDS}), a subscription and one id)")
         if not await self._anything_to_do(now):
             return 0, 0
-        args = [repr(now.timestamp()), budget, self.prefix, RECHECK_SECONDS, UNBOUNDED_RECHECK_SECONDS,
-                *sorted(set(await subscription_ids()))]
-        keys = [self.remembered, self.ids, self.progress, *self._reminders, self.pages]
+        args = [repr(now.timestamp()), budget, self.prefix, RECHECK_SECONDS, UNBOUNDED_RECHECK_SECONDS]
+        keys = [self.remembered, self.ids, self.progress, *self._reminders, self.pages, *self._subscriptions]
         work, dropped = await self._prune(keys=keys, args=args)
         return int(work), int(dropped)
 

@@ -702,9 +702,9 @@ class NotifierService:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see
         :mod:`.retention`), having first indexed some more of the records kept before that was done. Returns the
         work done and the releases done with."""
-        retention, store = self._started(self.retention), self._store()
+        retention = self._started(self.retention)
         await retention.backfill(now=self.clock())
-        return await retention.prune(store.ids_with_records, now=self.clock())
+        return await retention.prune(now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""

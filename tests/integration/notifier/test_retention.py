@@ -63,10 +63,6 @@ async def _forget(n, release_id: str) -> None:
     await n.service.runtime.streams.client.delete(_key(n, f"notifier:release:{release_id}"))
 
 
-async def _desk_and_plain() -> list[str]:
-    return ["desk", "plain"]
-
-
 def _ahead_of_the_due(days: int) -> date:
     return datetime.now(timezone.utc).date() + timedelta(days=days)
 
@@ -171,7 +167,7 @@ async def test_a_backlog_is_dropped_a_bounded_number_of_steps_a_tick(notifier, w
 
     ticks, dropped = 0, 0
     while dropped < 60:
-        work, done = await retention.prune(_desk_and_plain, now=later, budget=MIN_PRUNE_BUDGET)
+        work, done = await retention.prune(now=later, budget=MIN_PRUNE_BUDGET)
         assert work <= MIN_PRUNE_BUDGET
         ticks, dropped = ticks + 1, dropped + done
         assert ticks <= 60
@@ -179,7 +175,7 @@ async def test_a_backlog_is_dropped_a_bounded_number_of_steps_a_tick(notifier, w
     assert ticks >= 60 * 6 // MIN_PRUNE_BUDGET  # a look, an id decoded, two subscribers and an id removed from each
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
-    assert await retention.prune(_desk_and_plain, now=later, budget=MIN_PRUNE_BUDGET) == (0, 0)
+    assert await retention.prune(now=later, budget=MIN_PRUNE_BUDGET) == (0, 0)
 
 
 async def test_records_written_before_the_index_are_indexed_then_dropped(notifier, write_yaml, publish_classified):
@@ -210,8 +206,9 @@ async def test_a_record_that_cannot_be_read_does_not_stop_the_ticks(notifier, wr
     await client.hset(n.service.agenda.key("desk"), mapping={"by-hand": "not JSON", "after": '{"version": 1}'})
     await client.hset(_key(n, "notifier:sent:desk"), "c-after", "1:abc")
 
-    # looks at two releases and at two subscribers each, one id decoded and removed from each of the two
-    assert await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc)) == (9, 2)
+    # looks at two releases, each: two batches of subscriptions read (the stored ones, none; the file's), its two
+    # subscribers; one id decoded and removed from each of the two
+    assert await retention.prune(now=datetime.now(timezone.utc)) == (13, 2)
     assert await client.hlen(n.service.agenda.key("desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
 
@@ -231,18 +228,20 @@ async def test_the_records_of_a_subscription_from_a_file_not_given_now_are_dropp
     assert await _told(second, "plain", ["c-borders"]) == [False]
 
 
-async def test_a_tick_with_nothing_due_reads_no_subscriptions(notifier, write_yaml, publish_classified):
+async def test_a_tick_with_nothing_due_runs_no_script(notifier, write_yaml, publish_classified):
     n = await _start(notifier, write_yaml)
     retention = n.service.retention
     await _handle(n, publish_classified, release(BORDERS, release_id="young"))
-    reads = []
+    runs = []
+    script = retention._prune
 
-    async def subscriptions() -> list[str]:
-        reads.append(1)
-        return ["desk", "plain"]
+    async def counted(**kwargs):
+        runs.append(1)
+        return await script(**kwargs)
 
-    assert await retention.prune(subscriptions, now=datetime.now(timezone.utc)) == (0, 0)
-    assert reads == []
+    retention._prune = counted
+    assert await retention.prune(now=datetime.now(timezone.utc)) == (0, 0)
+    assert runs == []
 
 
 async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_within_the_budget(notifier, write_yaml):
@@ -257,7 +256,7 @@ async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_wit
 
     ticks, dropped = 0, 0
     while not dropped:
-        work, dropped = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
         assert work <= 500
         ticks += 1
         assert ticks <= 30  # each id decoded once and removed twice: 9,000 steps, and a page again a tick
@@ -274,7 +273,7 @@ async def test_a_budget_too_small_to_go_on_is_refused(notifier, write_yaml):
     n = await _start(notifier, write_yaml)
 
     with pytest.raises(ValueError, match="a prune budget of 2: give at least 103"):
-        await n.service.retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=2)
+        await n.service.retention.prune(now=datetime.now(timezone.utc), budget=2)
 
 
 async def test_a_tick_decodes_no_more_of_a_releases_ids_than_its_budget(notifier, write_yaml):
@@ -290,7 +289,7 @@ async def test_a_tick_decodes_no_more_of_a_releases_ids_than_its_budget(notifier
 
     ticks, dropped, total = 0, 0, 0
     while not dropped:
-        work, dropped = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
         assert work <= 500
         ticks, total = ticks + 1, total + work
         assert ticks <= 40
@@ -312,13 +311,62 @@ async def test_a_list_of_ids_kept_before_pages_is_laid_in_pages_once(notifier, w
     # part done by the earlier release: gone over again from its first subscription
     await client.set(_key(n, "notifier:remembered:pruning"), json.dumps(["before", "desk", 0, "plain", 500]))
 
-    first, _ = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+    first, _ = await retention.prune(now=datetime.now(timezone.utc), budget=500)
     assert first > 1000  # the whole list decoded, once
     assert len(json.loads(await client.hget(_key(n, "notifier:remembered:ids"), "before"))) == PAGE_IDS
     dropped = 0
     while not dropped:
-        work, dropped = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
         assert work <= 500
 
     assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
     assert await client.hlen(_key(n, "notifier:remembered:pages")) == 0
+
+
+async def _bytes_through(client) -> int:
+    stats = await client.info("stats")
+    return int(stats["total_net_input_bytes"]) + int(stats["total_net_output_bytes"])
+
+
+async def test_what_a_tick_reads_and_sends_does_not_grow_with_the_subscriptions(notifier, write_yaml):
+    """Every id that may hold records was read and sent to the script each tick a release was due: 5,000
+    subscriptions cost a tick some 100 KB through the connection whatever its budget."""
+    n = await _start(notifier, write_yaml)
+    client = n.service.runtime.streams.client
+    many = [f"subscription-{i:05}" for i in range(5000)]
+    await client.sadd(_key(n, "notifier:subscriptions:from-file"), *many)  # read from a file in an earlier run
+    await client.zadd(_key(n, "notifier:remembered"), {"old": 0})
+    await n.service.retention.index("old", ["c-old"])
+
+    before = await _bytes_through(client)
+    work, _ = await n.service.forget_old_releases()
+    through = await _bytes_through(client) - before
+
+    assert work > 100  # a few hundred subscriptions looked at
+    assert through < 10_000, through
+
+
+async def test_the_records_of_many_subscriptions_are_dropped_a_batch_of_them_at_a_time(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    stored, from_file = [f"stored-{i:03}" for i in range(60)], [f"file-{i:03}" for i in range(60)]
+    # a small hash is read whole whatever the batch asked; a set this large, about the batch
+    await client.hset(_key(n, "notifier:subscriptions"), mapping={sub_id: "{}" for sub_id in stored})
+    await client.sadd(_key(n, "notifier:subscriptions:from-file"), *from_file)
+    ids = [f"c-{i}" for i in range(150)]  # two pages
+    await retention.index("old", ids)
+    await client.zadd(_key(n, "notifier:remembered"), {"old": 0})
+    for sub_id in (*stored, *from_file):
+        await client.hset(_key(n, f"notifier:sent:{sub_id}"), mapping={i: "1:abc" for i in ids})
+
+    ticks, dropped = 0, 0
+    while not dropped:
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=300)
+        assert work <= 300
+        ticks += 1
+        assert ticks <= 200
+
+    assert ticks >= 120 * 150 // 300
+    for sub_id in (*stored, *from_file):
+        assert await client.hlen(_key(n, f"notifier:sent:{sub_id}")) == 0, sub_id
+    assert await client.get(_key(n, "notifier:remembered:pruning")) is None
