@@ -115,7 +115,7 @@ for _, s in ipairs(c.capped) do
 end
 for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
-for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3]) end
+for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3], m[4]) end
 for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
 return answer
 """
@@ -141,7 +141,7 @@ class Commit:
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
-    merged: list[list[Any]] = field(default_factory=list)  # [hash key, field, [tokens]]: added to its JSON list
+    merged: list[list[Any]] = field(default_factory=list)  # [hash key, pages hash key, field, [tokens]] (.retention)
     acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
     docs: list[bytes | str] = field(default_factory=list)
     queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
@@ -213,10 +213,11 @@ class Commit:
     def set(self, key: str, value: str, *, ex: int) -> None:
         self.strings.append([key, self._doc(value), str(ex)])
 
-    def merge(self, key: str, field: str, tokens: list[str]) -> None:
-        """Add each of ``tokens`` not yet there to the JSON list in ``key``'s ``field``."""
+    def merge(self, key: str, pages: str, field: str, tokens: list[str]) -> None:
+        """Add each of ``tokens`` not yet there to the list kept in pages under ``field`` (page 0 in ``key``, the
+        others in ``pages``: :mod:`.retention`)."""
         if tokens:
-            self.merged.append([key, field, tokens])
+            self.merged.append([key, pages, field, tokens])
 
     def ack(self, stream: str, group: str, entry_id: str) -> None:
         """Acknowledge an entry with the effects: only when nothing is left to do for it once they are written."""

@@ -435,7 +435,7 @@ class NotifierService:
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
-        remembered, remembered_ids = remembered_keys(streams.key)
+        remembered, remembered_ids, remembered_pages = remembered_keys(streams.key)
         index = AnnouncementIndex(streams.client, streams.key)
         matching: Matching | None = None
         while True:
@@ -478,6 +478,10 @@ class NotifierService:
                 read_sent, read_elapsed = record[2]
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
+            # a subscription deleted (and made again) since it was read: planned again for what is there now
+            commit.expect_fields(store.generations, {sub_id: str(generations[sub_id]).encode()
+                                                     if generations[sub_id] else None
+                                                     for sub_id in record_of if sub_id in generations})
             results, shareds = [], []
             for release, matched, unmatched, basis, raw, release_key in zip(
                     releases, matched_of, unmatched_of, bases, stored, release_keys):
@@ -501,7 +505,7 @@ class NotifierService:
                     told.update(plan.sent)
                     told_past.update(plan.elapsed)
                 past = [member for _, plan in plans for member in plan.elapsed]
-                commit.merge(remembered_ids, release.release_id,
+                commit.merge(remembered_ids, remembered_pages, release.release_id,
                              release_tokens([c.id for c in release.commitments], past))
                 if stored_version(raw) < release.version:
                     numbering = basis.numbering
@@ -525,7 +529,8 @@ class NotifierService:
                         commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._commit(commit):
                 return Recorded(effective, generations, results, planned_read, batch, reminders, acked)
-            # another handler told a subscriber meanwhile: look again
+            # another handler told a subscriber meanwhile, or a subscription changed: look again, at them too
+            effective, matching = None, None
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
                                   quarantined: list[Quarantined]) -> None:
@@ -697,9 +702,9 @@ class NotifierService:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see
         :mod:`.retention`), having first indexed some more of the records kept before that was done. Returns the
         work done and the releases done with."""
-        retention, store = self._started(self.retention), self._store()
+        retention = self._started(self.retention)
         await retention.backfill(now=self.clock())
-        return await retention.prune(store.ids_with_records, now=self.clock())
+        return await retention.prune(now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""
