@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 
 from schemas.streams import ALERTS, CLASSIFIED, DEFAULT_PREFIX, RELEASES
 
@@ -21,7 +20,7 @@ from test_separate_services import _alive, _backlog  # noqa: E402
 pytestmark = pytest.mark.e2e
 
 FASTSTREAM = str(Path(sys.executable).parent / "faststream")
-SEND_SECONDS = 0.02  # the receiver's answer takes this long: sends are under way whenever the process is killed
+RECEIVER_SECONDS = 0.02  # each answer takes this long: sends are under way whenever the process is killed
 OUTBOX = "notifier:outbox"
 
 
@@ -31,32 +30,15 @@ async def _start(app: str, env: dict[str, str], log: Path) -> asyncio.subprocess
             FASTSTREAM, "run", f"services.{app}.app:app", env=env, stdout=out, stderr=asyncio.subprocess.STDOUT)
 
 
-@pytest.fixture
-async def slow_receiver():
-    """``(url, alert ids in the order they arrived)``: a webhook answering 204 after :data:`SEND_SECONDS`."""
-    ids: list[str] = []
-
-    async def hook(request: web.Request) -> web.Response:
-        await request.read()
-        await asyncio.sleep(SEND_SECONDS)
-        ids.append(request.headers["X-Pledgewatch-Alert-Id"])
-        return web.Response(status=204)
-
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/hook", ids
-    await runner.cleanup()
-
-
 async def _until(predicate, *, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not await predicate():
         assert time.monotonic() < deadline, f"{what} not within {timeout} s"
         await asyncio.sleep(0.05)
+
+
+def _alert_ids(posts: list[dict]) -> set[str]:
+    return {post["headers"]["X-Pledgewatch-Alert-Id"] for post in posts}
 
 
 def _env(tmp_path: Path, url: str, **more: str) -> dict[str, str]:
@@ -70,11 +52,11 @@ def _env(tmp_path: Path, url: str, **more: str) -> dict[str, str]:
 
 
 async def test_a_delivery_process_killed_while_it_sends_loses_nothing(tmp_path, redis_url, key_prefix,
-                                                                      slow_receiver):
+                                                                      receiver):
     """300 releases; the notifier sends none; the delivery process is killed (SIGKILL) with sends under way and
     another started: every alert arrives, each published once; an alert sent twice is one whose send the kill
     cut short (its lease ended unrecorded), and nothing is left queued."""
-    url, ids = slow_receiver
+    url, posts = receiver
     env = _env(tmp_path, url, REDIS_URL=redis_url, PLEDGEWATCH_PREFIX=key_prefix,
                PLEDGEWATCH_API_TOKEN="delivery-process-token-0123456789", PLEDGEWATCH_DELIVERY_LEASE_SECONDS="2")
     names = ["classifier", "notifier", "delivery"]
@@ -90,24 +72,24 @@ async def test_a_delivery_process_killed_while_it_sends_loses_nothing(tmp_path, 
         await _backlog(client, f"{key_prefix}{RELEASES}", n)
 
         async def some_sent() -> bool:
-            return len(ids) >= 50
+            return len(posts) >= 50
 
         await _until(some_sent, timeout=60, what="some alerts sent")
         procs["delivery"].kill()
         await procs["delivery"].wait()
-        killed_at = len(ids)
+        killed_at = len(posts)
         assert killed_at < n, "every alert was sent before the kill"
         procs["delivery-2"] = await _start("delivery", {**env, "PLEDGEWATCH_CONSUMER": "delivery-2"},
                                            tmp_path / "delivery-2.log")
 
         async def all_sent() -> bool:
-            return len(set(ids)) >= n and await client.zcard(f"{key_prefix}{OUTBOX}") == 0
+            return len(_alert_ids(posts)) >= n and await client.zcard(f"{key_prefix}{OUTBOX}") == 0
 
         await _until(all_sent, timeout=90, what="every alert sent and nothing left queued")
         await asyncio.sleep(1.0)  # a duplicate would arrive now
-        assert len(set(ids)) == n
+        assert len(_alert_ids(posts)) == n
         # at most the jobs in flight (64): sent, or sent and not yet recorded, when the kill came
-        assert len(ids) - n <= 64, "more alerts sent twice than the jobs the kill could find in flight"
+        assert len(posts) - n <= 64, "more alerts sent twice than the jobs the kill could find in flight"
         assert await client.xlen(f"{key_prefix}{CLASSIFIED}") == n
         assert await client.xlen(f"{key_prefix}{ALERTS}") == n
         assert " alert(s) for " in (tmp_path / "notifier.log").read_text()
@@ -120,10 +102,10 @@ async def test_a_delivery_process_killed_while_it_sends_loses_nothing(tmp_path, 
             await asyncio.wait_for(proc.wait(), timeout=20)
 
 
-async def test_run_sends_from_a_delivery_process_of_its_own(tmp_path, slow_receiver):
+async def test_run_sends_from_a_delivery_process_of_its_own(tmp_path, receiver):
     """`pledgewatch run` with PLEDGEWATCH_DELIVERY_PROCESS: a second process sends; each alert arrives once;
     Ctrl+C stops both."""
-    url, ids = slow_receiver
+    url, posts = receiver
     (tmp_path / "inbox").mkdir()
     data = tmp_path / "data"
     env = _env(tmp_path, url, PLEDGEWATCH_HOME=str(data))
@@ -147,11 +129,11 @@ async def test_run_sends_from_a_delivery_process_of_its_own(tmp_path, slow_recei
             await _backlog(client, f"{DEFAULT_PREFIX}{RELEASES}", n)
 
             async def all_sent() -> bool:
-                return len(ids) >= n
+                return len(posts) >= n
 
             await _until(all_sent, timeout=90, what="every alert sent")
             await asyncio.sleep(1.0)  # a duplicate would arrive now
-            assert len(ids) == n and len(set(ids)) == n
+            assert len(posts) == n and len(_alert_ids(posts)) == n
             assert await client.xlen(f"{DEFAULT_PREFIX}{ALERTS}") == n
         finally:
             await client.aclose()
