@@ -117,6 +117,8 @@ for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
 for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3], m[4]) end
 for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
+-- the delivery processes woken (PLEDGEWATCH_DELIVERY_PROCESS): a stream of one entry each reads blocking
+if c.bell and #c.jobs > 0 then redis.call('XADD', c.bell, 'MAXLEN', '1', '*', 'n', #c.jobs) end
 return answer
 """
 
@@ -143,6 +145,9 @@ class Commit:
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
     merged: list[list[Any]] = field(default_factory=list)  # [hash key, pages hash key, field, [tokens]] (.retention)
     acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
+    # the delivery processes' bell (:mod:`.delivery_bell`), rung when jobs are queued; false: the worker is this
+    # process's own, handed or woken here
+    bell: str | bool = False
     docs: list[bytes | str] = field(default_factory=list)
     queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
     handed: set[str] = field(default_factory=set)  # once written: the offered jobs it queued leased
