@@ -39,6 +39,10 @@ class NotifierConfig(BaseModel):
     delivery_thread: bool = Field(
         default=True, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
                                   "a read of many releases does not hold the sends; false: on the consumer's loop.")
+    delivery_process: bool = Field(
+        default=False, description="Send from delivery processes of their own (`pledgewatch run` starts one; "
+                                   "`faststream run services.delivery.app:app` alone), woken through Redis: the "
+                                   "notifier queues every delivery and sends none.")
     smtp_host: str = Field(default="localhost", description="SMTP server for email channels.")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")

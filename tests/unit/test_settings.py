@@ -168,6 +168,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_DELIVERY_POLL_SECONDS", "0.5", "notifier.delivery_poll_seconds", 0.5),
     ("PLEDGEWATCH_DELIVERY_LEASE_SECONDS", "30", "notifier.delivery_lease_seconds", 30.0),
     ("PLEDGEWATCH_DELIVERY_THREAD", "false", "notifier.delivery_thread", False),
+    ("PLEDGEWATCH_DELIVERY_PROCESS", "true", "notifier.delivery_process", True),
     ("PLEDGEWATCH_SMTP_HOST", "mail.example", "notifier.smtp_host", "mail.example"),
     ("PLEDGEWATCH_SMTP_PORT", "2525", "notifier.smtp_port", 2525),
     ("PLEDGEWATCH_SMTP_STARTTLS", "true", "notifier.smtp_starttls", True),
