@@ -29,25 +29,30 @@ SWEEP_CURSOR = f"{FILE_CONTENTS}:sweep"
 SWEEP_COUNT = 200  # fields looked at a page (each an HGET of its release's version)
 SWEEP_RETRY_SECONDS = 10.0  # after Redis failed a page
 
-# the fields a record's contents_fields names; a list that cannot be read (written by hand) names none
+# the fields a record's contents_fields names; a list that cannot be read (written by hand) names none, and an
+# item of it that is no field name (a number, null, a list) is none
 _NAMED = """
 local function named(record)
   local raw = redis.call('HGET', record, 'contents_fields')
   if not raw then return {} end
   local ok, list = pcall(cjson.decode, raw)
-  if ok and type(list) == 'table' then return list end
-  return {}
+  local fields = {}
+  if not ok or type(list) ~= 'table' then return fields end
+  for _, field in ipairs(list) do
+    if type(field) == 'string' then fields[#fields + 1] = field end
+  end
+  return fields
 end
 """
 
 # KEYS: FILE_CONTENTS, the release's record. ARGV: the release id, the version read, the place read at, then the
-# fields of the read. The record's place is the read's; the fields are written unless the release has a later
-# version already.
+# fields of the read. The record's place and fields become the read's, unless the release has a later version
+# already: that version's read named the file's place since.
 _RECORD = _NAMED + """
 local release, version = ARGV[1], ARGV[2]
-redis.call('HSET', KEYS[2], 'place', ARGV[3])
 local latest = redis.call('HGET', KEYS[2], 'version')
 if latest and tonumber(latest) > tonumber(version) then return 0 end
+redis.call('HSET', KEYS[2], 'place', ARGV[3])
 local fields, new = {}, {}
 for i = 4, #ARGV do fields[#fields + 1] = ARGV[i]; new[ARGV[i]] = true end
 local mine = release .. ' '
@@ -104,7 +109,8 @@ def contents_fields(revision: str, place: FilePlace) -> list[str]:
 
 async def record_contents(streams: Streams, release_id: str, version: int, place: FilePlace, revision: str) -> None:
     """``release_id`` was read at ``place`` as ``version``, its text and withdrawal ``revision``: its record keeps
-    the place, and the fields of its read before go for this read's (none written when it has a later version)."""
+    the place, and the fields of its read before go for this read's (nothing written when it has a later
+    version)."""
     record = streams.client.register_script(_RECORD)
     await record(keys=[streams.key(FILE_CONTENTS), release_record(streams, release_id)],
                  args=[release_id, version, str(place), *contents_fields(revision, place)])

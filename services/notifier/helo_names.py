@@ -7,7 +7,8 @@ import ipaddress
 import re
 
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_FULLY_QUALIFIED = re.compile(rf"{_LABEL}(\.{_LABEL})+\.?")
+# RFC 5321's Domain has no trailing dot, and a host name's last label is never all digits (RFC 1123 2.1)
+_FULLY_QUALIFIED = re.compile(rf"({_LABEL}\.)+(?![0-9]+$){_LABEL}")
 
 
 def helo_name_problem(value: str) -> str | None:
@@ -15,6 +16,9 @@ def helo_name_problem(value: str) -> str | None:
     ``[IPv6:2001:db8::1]``)."""
     if len(value) <= 255 and (_FULLY_QUALIFIED.fullmatch(value) or _address_literal(value)):
         return None
+    literal = _literal_of(value)
+    if literal is not None:
+        return f"an address is given in EHLO as an address literal: {literal}"
     return "not a fully qualified host name (mail.example.org) nor an address literal ([192.0.2.1])"
 
 
@@ -28,3 +32,12 @@ def _address_literal(value: str) -> bool:
     except ValueError:
         return False
     return address.version == (6 if six else 4)
+
+
+def _literal_of(value: str) -> str | None:
+    """The address literal of a bare address (``192.0.2.1``: ``[192.0.2.1]``), None for anything else."""
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return f"[{value}]" if address.version == 4 else f"[IPv6:{value}]"

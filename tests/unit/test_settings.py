@@ -556,7 +556,8 @@ def test_an_smtp_password_without_a_user_name_is_a_bad_setting_not_shown(monkeyp
     assert "hunter2" not in line
 
 
-@pytest.mark.parametrize("value", ["3f2a1b9c0d4e", "mail example.org", "http://mail.example.org", "[not-an-address]"])
+@pytest.mark.parametrize("value", ["3f2a1b9c0d4e", "mail example.org", "http://mail.example.org", "[not-an-address]",
+                                   "mail.example.org.", "mail.example.123"])
 def test_an_ehlo_name_that_is_no_fully_qualified_name_or_address_is_a_bad_setting(monkeypatch, value):
     monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
     with pytest.raises(ValidationError) as refused:
@@ -564,6 +565,18 @@ def test_an_ehlo_name_that_is_no_fully_qualified_name_or_address_is_a_bad_settin
     assert bad_settings(refused.value).startswith(
         f"bad setting: PLEDGEWATCH_SMTP_HELO_NAME={value!r}: not a fully qualified host name (mail.example.org) "
         "nor an address literal ([192.0.2.1])")
+
+
+@pytest.mark.parametrize(("value", "literal"), [("192.0.2.1", "[192.0.2.1]"), ("2001:db8::1", "[IPv6:2001:db8::1]")])
+def test_an_ehlo_name_that_is_a_bare_address_is_a_bad_setting_naming_its_literal(monkeypatch, value, literal):
+    """Before: 192.0.2.1 passed as a host name of four labels, and was given so in EHLO (RFC 5321 4.1.3: an
+    address is given in brackets)."""
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        f"bad setting: PLEDGEWATCH_SMTP_HELO_NAME={value!r}: an address is given in EHLO as an address literal: "
+        f"{literal}")
 
 
 @pytest.mark.parametrize("value", ["alerts.example.org", "[192.0.2.1]", "[IPv6:2001:db8::1]"])

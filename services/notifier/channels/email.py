@@ -14,7 +14,7 @@ from email.headerregistry import Address
 
 import aiosmtplib
 
-from ..addresses import parse_address
+from ..addresses import parse_address, sendable_address
 from ..config import NotifierConfig
 from ..mail import build_email, mail_bytes
 from ..messages import Message, message_id
@@ -74,7 +74,7 @@ class EmailSender:
 
     def __init__(self, to: list[str], config: NotifierConfig, *, support: EmailSupport = EmailSupport(),
                  clock: Callable[[], datetime] = _utc_now) -> None:
-        self.to = [parse_address(t) for t in to]
+        self.to = [sendable_address(t) for t in to]
         self.config, self.clock, self.support = config, clock, support
         self.sender = parse_address(config.smtp_from, dotted_domain=False)
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"

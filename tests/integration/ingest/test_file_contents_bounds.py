@@ -100,20 +100,39 @@ async def test_a_copy_keeps_its_release_when_its_original_has_moved_on_and_their
     assert len(await contents(streams)) == 4
 
 
-async def test_a_read_overtaken_by_a_later_version_writes_nothing_and_drops_nothing(tmp_path, streams):
-    """Another replica that read the file before its edit records that read last: the later version's fields stay,
-    and no field of a version already gone is written."""
-    place = FilePlace("seeds", "2026-12-01-plan.txt")
+async def _published_then_edited(tmp_path, streams, place: FilePlace):
+    """The file at ``place`` published, then its edit: both releases, named by ``place``."""
     path = write_settled(tmp_path / "seeds" / "2026-12-01-plan.txt", PLAN)
     before = parse_release(path, path.read_bytes()).model_copy(update={"release_id": place.release_id()})
     after = parse_release(path, write_settled(path, CHANGED).read_bytes()).model_copy(
         update={"release_id": place.release_id()})
     await publish_if_changed(streams, before, kind="file", own_id=False)
     await publish_if_changed(streams, after, kind="file", own_id=False)
+    return before, after
+
+
+async def test_a_read_overtaken_by_a_later_version_writes_nothing_and_drops_nothing(tmp_path, streams):
+    """Another replica that read the file before its edit records that read last: the later version's fields stay,
+    and no field of a version already gone is written."""
+    place = FilePlace("seeds", "2026-12-01-plan.txt")
+    before, after = await _published_then_edited(tmp_path, streams, place)
     await record_read(streams, place, after, 2)
     latest = await contents(streams)
     await record_read(streams, place, before, 1)  # the other replica's, late
     assert await contents(streams) == latest
+
+
+async def test_a_read_overtaken_by_a_later_version_at_another_place_leaves_the_later_reads_place(tmp_path, streams):
+    """The file moved and edited: the replica that read it at its old place before the edit, recording that read
+    last, leaves the record naming the place of the later version's read, with its fields. Before: the old place,
+    so that a file made there later took the release."""
+    old, new = FilePlace("seeds", "2026-12-01-plan.txt"), FilePlace("seeds", "2026/2026-12-01-plan.txt")
+    before, after = await _published_then_edited(tmp_path, streams, old)
+    await record_read(streams, new, after, 2)
+    await record_read(streams, old, before, 1)  # the other replica's, late
+    record = streams.key(f"ingest:release:{old.release_id()}")
+    assert (await streams.client.hget(record, "place")).decode() == str(new)
+    assert set((await contents(streams)).values()) == {f"{old.release_id()} 2 {new}"}
 
 
 async def test_fields_an_earlier_version_wrote_are_swept_in_pages_and_the_current_ones_dropped_with_the_next_text(
@@ -193,13 +212,15 @@ async def test_the_sweep_waits_out_a_redis_outage_saying_nothing_the_other_loops
     assert not [r for r in caplog.records if r.name == file_contents.__name__ and r.levelno >= logging.WARNING]
 
 
+@pytest.mark.parametrize("unreadable", ["[not json", '[true, {"a": 1}, null]'])
 async def test_a_record_naming_its_fields_unreadably_still_takes_the_files_next_text(tmp_path, http_service, streams,
-                                                                                     published):
+                                                                                     published, unreadable):
+    """Before, for a list of other than field names: the script failed at each read, the file never recorded."""
     service, _ = http_service
     seeds = tmp_path / "seeds"
     first = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", PLAN), within=[seeds])
     assert first is not None
-    await streams.client.hset(streams.key(f"ingest:release:{first.release_id}"), "contents_fields", "[not json")
+    await streams.client.hset(streams.key(f"ingest:release:{first.release_id}"), "contents_fields", unreadable)
     changed = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", CHANGED), within=[seeds])
     assert changed is not None and (changed.release_id, changed.version) == (first.release_id, 2)
     assert f"{first.release_id} 2 seeds//2026-12-01-plan.txt" in (await contents(streams)).values()

@@ -1,6 +1,6 @@
 """The HTML part of an email in a reader's dark mode (Apple Mail, iOS Mail, Outlook for Mac follow the message's
 own `prefers-color-scheme` styles when it says it supports dark), in a real headless browser: a dark page whose
-every text, links and the grey lines included, keeps a contrast of at least 4.5:1 (WCAG AA), as in light mode.
+every text, links and the grey notes included, keeps a contrast of at least 4.5:1 (WCAG AA), as in light mode.
 
 Without chromium these tests skip, as the phone-width tests do."""
 
