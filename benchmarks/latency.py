@@ -187,7 +187,8 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool, distinct: bool) -> None:
+async def run(rates: list[float], seconds: float, plot_path: Path | None, show_stages: bool, distinct: bool,
+              delivery_process: bool = False) -> None:
     receiver = Receiver()
     hook = await receiver.start()
     rows = []
@@ -199,8 +200,11 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
         env = {**os.environ, "REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": PREFIX, "PLEDGEWATCH_LOG_LEVEL": "WARNING",
                "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
                "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONPATH": str(ROOT), "PLEDGEWATCH_API_TOKEN": "x" * 32}
+        kinds = ("classifier", "notifier", *(("delivery",) if delivery_process else ()))
+        if delivery_process:
+            env["PLEDGEWATCH_DELIVERY_PROCESS"] = "true"
         procs = [start_service(kind, {**env, "PLEDGEWATCH_CONSUMER": kind}, Path(tmp) / f"{kind}.log")
-                 for kind in ("classifier", "notifier")]
+                 for kind in kinds]
         try:
             def ready() -> bool:
                 try:
@@ -210,11 +214,11 @@ async def run(rates: list[float], seconds: float, plot_path: Path | None, show_s
             await wait_until(ready, timeout=60, what="the services to start", step=0.2)
             await offer(client, publisher, receiver, 20, 1, first=0, distinct=distinct)  # warm-up: connections, imports, caches
             first = 100
-            pids = {kind: p.pid for kind, p in zip(("classifier", "notifier"), procs)}
+            pids = {kind: p.pid for kind, p in zip(kinds, procs)}
             pids["redis"] = int(client.info("server")["process_id"])
             pids["benchmark"] = os.getpid()  # the load generator and the webhook receiver
             print(f"{'offered/s':>10}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-                  "   CPU ms per release: classifier / notifier / Redis / benchmark")
+                  f"   CPU ms per release: {' / '.join(name if name != 'redis' else 'Redis' for name in pids)}")
             for rate in rates:
                 row = await offer(client, publisher, receiver, rate, seconds, first, distinct, pids)
                 first += row["n"]
@@ -251,8 +255,11 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG; needs matplotlib)")
     parser.add_argument("--stages", action="store_true", help="print each stage's p50 and p99 too")
     parser.add_argument("--distinct", action="store_true", help="each release's commitments its own (no re-announcements)")
+    parser.add_argument("--delivery-process", action="store_true",
+                        help="the notifier sends nothing: a delivery process of its own sends (PLEDGEWATCH_DELIVERY_PROCESS)")
     args = parser.parse_args()
-    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages, args.distinct))
+    asyncio.run(run([float(r) for r in args.rates.split(",")], args.seconds, args.plot, args.stages, args.distinct,
+                    args.delivery_process))
 
 
 if __name__ == "__main__":

@@ -303,12 +303,15 @@ def caught_up(client: redis.Redis, stream: str, group: str) -> bool:
 
 
 async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *, size: int = 1,
-              subscriber_sets: int = 1, reminders: int = 0, workers: int = 0, distinct: bool = False) -> None:
+              subscriber_sets: int = 1, reminders: int = 0, workers: int = 0, distinct: bool = False,
+              delivery_process: bool = False) -> None:
     base = corpus()
     batch = events(n, base, size=size, recent=reminders > 0, distinct=distinct)
     size_mb = sum(len(r.body.encode()) for r, _ in batch) / 1e6
     processes = (f"{workers} worker process(es) (classifier, notifier and ledger in each)" if workers else
                  f"{classifiers} classifier and {notifiers} notifier process(es)")
+    if delivery_process:
+        processes += " and a delivery process"
     copies = "each copy distinct" if distinct else "each copy after the first announcing them again"
     print(f"{n} releases ({size_mb:.1f} MB of body text; {len(base)} cycled, {copies}), {processes}, "
           f"{4 * subscriber_sets} subscribers with {reminders} reminder(s) each, {os.cpu_count()} CPUs")
@@ -326,14 +329,19 @@ async def run(n: int, classifiers: int, notifiers: int, profile: Path | None, *,
                "PLEDGEWATCH_SUBSCRIPTIONS": str(subscriptions), "PLEDGEWATCH_ALLOW_PRIVATE_TARGETS": "127.0.0.0/8",
                "PLEDGEWATCH_HTTP_PORT": "0", "PYTHONPATH": str(ROOT),
                "PLEDGEWATCH_API_TOKEN": secrets.token_urlsafe(32)}
+        if delivery_process:
+            env["PLEDGEWATCH_DELIVERY_PROCESS"] = "true"
         procs = {}
+        if delivery_process:
+            procs["delivery-0"] = start_service("delivery", {**env, "PLEDGEWATCH_CONSUMER": "delivery-0"},
+                                                Path(tmp) / "delivery-0.log")
         for kind, count in (("classifier", classifiers), ("notifier", notifiers)):
             for i in range(0 if workers else count):
                 procs[f"{kind}-{i}"] = start_service(kind, {**env, "PLEDGEWATCH_CONSUMER": f"{kind}-{i}"},
                                                      Path(tmp) / f"{kind}-{i}.log")
         settings = Settings(redis_url=redis_url, prefix=PREFIX, log_level="WARNING", subscriptions=subscriptions,
                             allow_private_targets=["127.0.0.0/8"], http_port=0, api_token=env["PLEDGEWATCH_API_TOKEN"],
-                            workers=max(workers, 1))
+                            workers=max(workers, 1), notifier={"delivery_process": delivery_process})
         for i in range(workers):
             procs[f"worker-{i}"] = start_worker(settings.model_copy(update={"consumer": f"worker-{i}"}), i + 1,
                                                 Path(tmp) / f"worker-{i}.log")
@@ -455,10 +463,12 @@ def main() -> None:
     parser.add_argument("--distinct", action="store_true",
                         help="each copy of a cycled release with actors of its own, so that it announces again "
                              "nothing (by default every copy after the first is a re-announcement)")
+    parser.add_argument("--delivery-process", action="store_true",
+                        help="the notifiers send nothing: a delivery process of its own sends (PLEDGEWATCH_DELIVERY_PROCESS)")
     args = parser.parse_args()
     asyncio.run(run(args.releases, args.classifiers, args.notifiers, args.profile, size=args.size,
                     subscriber_sets=args.subscriber_sets, reminders=args.reminders, workers=args.workers,
-                    distinct=args.distinct))
+                    distinct=args.distinct, delivery_process=args.delivery_process))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from .redis_source import RedisSource
 from .runlock import AlreadyLocked, RunLock
 from .runstate import clear_run_state, read_run_state, write_run_state
 from .stop_signals import LoopStop, keep_stopping, stop_requested
-from .workers import Workers
+from .workers import Workers, run_processes
 
 log = logging.getLogger("pledgewatch")
 
@@ -46,7 +46,7 @@ def build_all(settings: Settings, *, sources: Path | None = None) -> FastStream:
         ingest_settings = ingest_settings.model_copy(update={"sources": sources})
     services = [IngestService(settings, ingest=ingest_settings), ClassifierService(settings),
                 NotifierService(settings), LedgerWithDashboard(settings)]
-    return build_app(services, settings, title="pledgewatch")
+    return build_app(services, settings, title="pledgewatch", processes=run_processes(settings))
 
 
 async def _tidy_groups(settings: Settings, *, starting: bool, embedded: bool) -> None:
@@ -123,8 +123,9 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         record(workers.pids, workers.started_times)
         if token_notice:
             print(token_notice, flush=True)  # printed, never logged: it may hold the token
-        log.info("pledgewatch running%s; Ctrl+C to stop",
-                 f", {settings.workers} workers" if settings.workers > 1 else "")
+        log.info("pledgewatch running%s%s; Ctrl+C to stop",
+                 f", {settings.workers} workers" if settings.workers > 1 else "",
+                 ", sending from a delivery process" if settings.notifier.delivery_process else "")
     lost = None
     try:
         await runner

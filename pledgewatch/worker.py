@@ -1,4 +1,5 @@
-"""One extra worker of ``pledgewatch run --workers N`` (``python -m pledgewatch.worker``, started by the run).
+"""One extra worker of ``pledgewatch run --workers N`` (``python -m pledgewatch.worker``, started by the run), or
+with ``--delivery`` the run's delivery process (``PLEDGEWATCH_DELIVERY_PROCESS``).
 
 It reads the run's settings (already checked, with the run's Redis, API token and subscriptions), its
 number and the run's consumer name from its standard input, runs the classifier, the notifier and the
@@ -39,17 +40,30 @@ def build_worker(settings: Settings, run_consumer: str, number: int) -> FastStre
                      serve_http=False, worker=(run_consumer, number))
 
 
+def build_delivery(settings: Settings, run_consumer: str, number: int) -> FastStream:
+    """The run's delivery process (``PLEDGEWATCH_DELIVERY_PROCESS``): the delivery worker alone, no HTTP; its
+    counters go to the run's ``/metrics``."""
+    from services.notifier.delivery_service import DeliveryService
+
+    return build_app([DeliveryService(settings)], settings, title="pledgewatch delivery",
+                     on_startup_error=exit_with_one_line, serve_http=False, worker=(run_consumer, number))
+
+
 def main(argv: Sequence[str] = ()) -> int:
-    run_pid = _arguments().parse_args(argv).run_pid
-    if run_pid is not None:
-        end_with_parent(run_pid, name="pledgewatch worker")
+    arguments = _arguments().parse_args(argv)
+    if arguments.run_pid is not None:
+        end_with_parent(arguments.run_pid, name="pledgewatch worker")
     settings, number, run_consumer = pickle.load(sys.stdin.buffer)  # written by the run that started this process
     setup_logging(settings.log_level, settings.log_format, worker=number)
-    app = build_worker(settings, run_consumer, number)
+    build = build_delivery if arguments.delivery else build_worker
+    app = build(settings, run_consumer, number)
 
     @app.after_startup
     async def reading() -> None:
-        log.info("worker %d reading as consumer %s: classifier, notifier, ledger", number, settings.consumer)
+        if arguments.delivery:
+            log.info("process %d sending the outbox's deliveries", number)
+        else:
+            log.info("worker %d reading as consumer %s: classifier, notifier, ledger", number, settings.consumer)
 
     try:
         asyncio.run(app.run())
@@ -61,6 +75,8 @@ def main(argv: Sequence[str] = ()) -> int:
 def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pledgewatch.worker", description=__doc__.split("\n")[0])
     parser.add_argument("--run-pid", type=int, help="the run that starts this worker: it ends when that run does")
+    parser.add_argument("--delivery", action="store_true", help="run the delivery worker alone (the run's delivery "
+                                                                 "process, PLEDGEWATCH_DELIVERY_PROCESS)")
     return parser
 
 

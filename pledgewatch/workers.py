@@ -11,7 +11,8 @@ holds) before it stops Redis. A worker also gets SIGTERM if the run dies, even b
 for it at its start, :mod:`services.common.parent_death`), and one that exits while
 the run goes on is started again, after a pause that grows while it keeps failing at once. One whose heartbeat
 has been silent past ``PLEDGEWATCH_WORKER_HANG_SECONDS`` is hung: the run kills it, and so starts it again
-(:mod:`.hung_workers`).
+(:mod:`.hung_workers`). With ``PLEDGEWATCH_DELIVERY_PROCESS`` one more process, numbered N+1, sends the outbox's
+deliveries (the delivery worker alone), watched, stopped and started again as the workers are.
 """
 
 from __future__ import annotations
@@ -42,11 +43,22 @@ log = logging.getLogger("pledgewatch")
 
 WORKER_MODULE = "pledgewatch.worker"
 RUN_PID_OPTION = "--run-pid"  # the worker's parent: one whose parent is another has lost its run, and exits
+DELIVERY_OPTION = "--delivery"  # the run's delivery process (PLEDGEWATCH_DELIVERY_PROCESS): the delivery worker alone
 STOP_SECONDS = 20.0  # a worker finishing its batch and closing its connections; then SIGKILL
 WATCH_SECONDS = 1.0
 FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 60.0
 STEADY_SECONDS = 60.0  # a worker that ran this long before it exited is started again at once
 READ_BEATS_SECONDS = 2.0  # a Redis slower than this to answer is taken for unreadable: no worker is killed
+
+
+def run_processes(settings: Settings) -> int:
+    """The run's processes: its workers, and its delivery process with ``PLEDGEWATCH_DELIVERY_PROCESS``."""
+    return settings.workers + (1 if settings.notifier.delivery_process else 0)
+
+
+def delivers(settings: Settings, number: int) -> bool:
+    """Whether process ``number`` of the run is its delivery process (numbered after the workers)."""
+    return number > settings.workers
 
 
 def worker_consumer(consumer: str, number: int) -> str:
@@ -125,20 +137,24 @@ class Workers:
             by_pid[found.pid].process.kill()
 
     def start(self) -> None:
-        for number in range(2, self.settings.workers + 1):
+        for number in range(2, run_processes(self.settings) + 1):
             self._workers.append(_Worker(number, self._spawn(number)))
-        if self._workers:
-            if len(self._workers) == 1:
+        if self.settings.notifier.delivery_process:
+            log.info("delivery process started (pid %d)", self._workers[-1].process.pid)
+        if self.settings.workers > 1:
+            if self.settings.workers == 2:
                 log.info("worker 2 started (pid %d)", self.pids[0])
             else:
-                log.info("workers 2-%d started (pids %s)", self.settings.workers, ", ".join(map(str, self.pids)))
+                log.info("workers 2-%d started (pids %s)", self.settings.workers,
+                         ", ".join(str(pid) for pid in self.pids[:self.settings.workers - 1]))
 
     def _spawn(self, number: int) -> subprocess.Popen[bytes]:
         settings = self.settings.model_copy(update={"consumer": worker_consumer(self.settings.consumer, number)})
         # No preexec_fn (unsafe in a process with threads): the worker asks to die with this process itself
         # (services.common.parent_death). The kernel takes the thread that starts it for its parent: this is
         # called on the event loop's thread, which lives as long as the run.
-        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, RUN_PID_OPTION, str(os.getpid())],
+        role = [DELIVERY_OPTION] if delivers(self.settings, number) else []
+        process = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, RUN_PID_OPTION, str(os.getpid()), *role],
                                    stdin=subprocess.PIPE, start_new_session=True)
         assert process.stdin is not None
         with process.stdin:

@@ -25,7 +25,8 @@ class ReleaseRef(FrozenModel):
     release_id: str
     version: int = Field(ge=1, le=MAX_INTEGER)
     title: str
-    url: str
+    url: str = Field(description="release.published's url: not always a web address (urn:pledgewatch:<id> for a "
+                                 "release given without one).")
     published_at: AwareDatetime
     source: str
 

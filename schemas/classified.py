@@ -14,7 +14,8 @@ from .json_bounds import MAX_INTEGER
 Offset = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 Span = Annotated[
     tuple[Offset, Offset],
-    Field(description="[start, end) character offsets into the release body."),
+    Field(description=("[start, end) offsets into the release body, in Unicode code points (not UTF-16 units, "
+                       "as JavaScript and Java index a string, nor bytes).")),
 ]
 IsoDuration = Annotated[
     str,
@@ -106,7 +107,8 @@ class ReleaseClassified(FrozenModel):
                     "own (PLEDGEWATCH_CLASSIFIER_MODEL), the rules' version and the start of the model file's "
                     "SHA-256 (docs/decisions/0050).",
         examples=["rules+model-0.12.4", "rules-0.12.4+model-sha256:1a2b3c4d5e6f"])
-    url: str
+    url: str = Field(description="release.published's url: not always a web address (urn:pledgewatch:<id> for a "
+                                 "release given without one).")
     title: str
     published_at: AwareDatetime
     source: str

@@ -18,7 +18,9 @@ class Digest(FrozenModel):
 
     digest_id: str = Field(min_length=1, description="Stable: the same subscription and digest time give the same id.")
     subscription_id: str
-    since: AwareDatetime | None = Field(description="End of the previous digest; None for the first.")
+    since: AwareDatetime | None = Field(description=("The previous digest's until; for a subscription's first, "
+                                                     "the digest time before the notifier first saw it (written "
+                                                     "so: null is only read)."))
     until: AwareDatetime = Field(description="The digest time this digest is for.")
     alerts: list[Alert] = Field(description="The alerts since the previous digest, oldest first.")
     created_at: AwareDatetime

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -136,7 +136,7 @@ class CloudEvent(BaseModel, Generic[DataT]):
             source=source,
             type=cls.TYPE,
             dataschema=cls.data_schema(),
-            time=time,
+            time=time.astimezone(timezone.utc),  # the contract's UTC, whatever zone the data writes its times in
             subject=subject,
             data=data,
         )

@@ -20,9 +20,15 @@ class ReleasePublished(FrozenModel):
         examples=["rel-3f9a1c2b7d4e5f60"],
     )
     version: int = Field(ge=1, le=MAX_INTEGER, description="1 for the first content seen, +1 on each change.")
-    url: str = Field(description="Canonical URL (file:// for folder sources).")
+    url: str = Field(description=("Canonical URL: the release's web address (http or https), file:// of a watched "
+                                  "file, or, for a release given without one, urn:pledgewatch:<id> (POST /releases "
+                                  "or a .json file naming it by id) or urn:pledgewatch:stdin-<hex> (a text pledgewatch "
+                                  "classify - read): not every release has a page to link to."),
+                     examples=["https://www.gov.uk/government/news/border-security-fund", "urn:pledgewatch:post-1"])
     title: str
-    published_at: AwareDatetime = Field(description="Publication time; deadlines resolve against it.")
+    published_at: AwareDatetime = Field(description=("Publication time; deadlines resolve against it. A release "
+                                                     "dated by a day alone is at 00:00:00 UTC of that day: "
+                                                     "pledgewatch's messages read exactly that as a date alone."))
     source: str = Field(description=("Where the release comes from: the name of the configured source, or the source "
                                      "a release file or POST gives, as written (one line of 1 to 200 characters)."),
                         examples=["folder", "govuk-home-office", "canada.ca (via newswire.ca)"])

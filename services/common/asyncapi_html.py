@@ -51,8 +51,8 @@ def type_of(schema: dict[str, Any]) -> str:
         return "one of " + ", ".join(f"<code>{escape(json.dumps(v))}</code>" for v in schema["enum"])
     kind = schema.get("type", "any")
     if kind == "array":
-        if "prefixItems" in schema:
-            return "[" + ", ".join(type_of(item) for item in schema["prefixItems"]) + "]"
+        if isinstance(schema.get("items"), list):  # a tuple, in draft 07's words
+            return "[" + ", ".join(type_of(item) for item in schema["items"]) + "]"
         return "list of " + type_of(schema.get("items", {}))
     if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
         return "map of string to " + type_of(schema["additionalProperties"])

@@ -116,7 +116,7 @@ def _has_write_routes(services: Sequence[Service]) -> bool:
 
 def build_app(services: Sequence[Service], settings: Settings, *, title: str,
               on_startup_error: Callable[[StartupError], None] | None = None, serve_http: bool = True,
-              worker: tuple[str, int] | None = None) -> FastStream:
+              worker: tuple[str, int] | None = None, processes: int | None = None) -> FastStream:
     """One FastStream app running ``services`` on one broker and one HTTP port.
 
     Exits with a one-line reason when a service has a write API and no API token is configured.
@@ -124,7 +124,9 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
     ``on_startup_error`` when given. ``GET /metrics`` serves the process's counters and the streams' values.
     ``serve_http=False``: the services' consumers and background work only, for a replica beside a process
     that serves the API, the metrics and the streams' trimming (``pledgewatch run --workers``); such a
-    ``worker`` (the run's consumer name, its number) writes its counters for the run's ``/metrics``."""
+    ``worker`` (the run's consumer name, its number) writes its counters for the run's ``/metrics``.
+    ``processes``: the run's processes, this one among them (default ``PLEDGEWATCH_WORKERS``); with more than one,
+    this one serves their counters and judges their heartbeats."""
     if not serve_http:
         return _consuming_app(services, settings, title=title, on_startup_error=on_startup_error, worker=worker)
     if settings.api_token_value is None and _has_write_routes(services):
@@ -174,7 +176,7 @@ def build_app(services: Sequence[Service], settings: Settings, *, title: str,
             for collector in collectors:
                 registry.register(collector)  # type: ignore[arg-type]  # a collector by its collect()
             exported: CollectorRegistry | RunMetrics = registry
-            if settings.workers > 1:
+            if (processes or settings.workers) > 1:
                 exported = app.run_metrics = RunMetrics(registry, streams.streams, settings.consumer)  # type: ignore[attr-defined]
                 await exported.clear()
                 collectors.append(exported)

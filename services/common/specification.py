@@ -83,6 +83,23 @@ def _asyncapi_discriminators(node: Any) -> None:
             _asyncapi_discriminators(value)
 
 
+def _draft_07_tuples(node: Any) -> None:
+    """pydantic writes a tuple with 2020-12's ``prefixItems``, which an AsyncAPI schema (draft 07 and more) does not
+    know, and a tool would skip with what it constrains: in draft 07 a tuple is ``items`` as a list, and what may
+    follow it ``additionalItems``."""
+    if isinstance(node, dict):
+        if isinstance(node.get("prefixItems"), list):
+            rest = node.pop("items", None)
+            node["items"] = node.pop("prefixItems")
+            if rest is not None:
+                node["additionalItems"] = rest
+        for value in node.values():
+            _draft_07_tuples(value)
+    elif isinstance(node, list):
+        for value in node:
+            _draft_07_tuples(value)
+
+
 def add_webhooks(doc: dict[str, Any]) -> None:
     """The notifier's webhook POSTs: an alert, a digest, a week's deadlines or a test, to each subscriber's URL."""
     events = (AlertEvent, DigestEvent, DueThisWeekEvent, TestNotificationEvent)
@@ -133,6 +150,7 @@ def complete(doc: dict[str, Any], *, prefix: str, webhooks: bool) -> dict[str, A
     if webhooks:
         add_webhooks(doc)
     _asyncapi_discriminators(schemas)
+    _draft_07_tuples(schemas)
     # FastStream lists endpoints in no fixed order; sorted, the document changes only when the contract does.
     for section in (doc, doc["components"]):
         for name in ("channels", "operations", "messages", "schemas"):

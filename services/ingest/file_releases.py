@@ -9,10 +9,10 @@ carry over is kept beside it:
   release; a file at a place whose release another file holds has a release of its own.
 - ``ingest:file-contents``: a file's revision (its text and withdrawal), and its revision at its path inside its
   folder (``<revision> <path inside>``) -> ``<release id> <version> <place>``, the release, version and place it
-  was last read as. A file at a new place holding the text of a release's latest
-  version is that release when no watched file is left at the place it was last read at (its folder renamed,
-  mounted under another name, or a file sent by ``pledgewatch ingest`` from elsewhere); with one there it is a
-  copy, a release of its own.
+  was last read as, kept for its release's latest read alone (:mod:`.file_contents`). A file at a new place
+  holding the text of a release's latest version is that release when no watched file is left at the place it was
+  last read at (its folder renamed, mounted under another name, or a file sent by ``pledgewatch ingest`` from
+  elsewhere); with one there it is a copy, a release of its own.
 - ``place`` in ``ingest:release:<id>``: the place the release's file was last read at. A release is one file's: a
   file at another place named by it while a watched file is at that place (a folder renamed, then another made
   under its old name) is a release of its own, rather than each file's text a version over the other's.
@@ -26,11 +26,11 @@ from collections.abc import Callable
 from schemas import ReleasePublished
 from services.common.streams import Streams, as_text
 
+from .file_contents import FILE_CONTENTS, contents_fields, record_contents, release_record
 from .file_places import FilePlace
 from .identity import release_id_for, revision_hash
 
 FILE_RELEASES = "ingest:file-releases"
-FILE_CONTENTS = "ingest:file-contents"
 
 # whether a watched file is at the place now: a look at a folder, so run off the event loop
 Holds = Callable[[FilePlace], bool]
@@ -40,7 +40,7 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
     """The release id of ``release``, read from the file at ``place`` and named by the file's absolute path
     (``release.release_id``, the id published for it before files were named by their place)."""
     found = await _named(streams, place, release, holds)
-    holder = await streams.client.hget(_record(streams, found), "place")
+    holder = await streams.client.hget(release_record(streams, found), "place")
     if holder is None or as_text(holder) == str(place) or not await asyncio.to_thread(
             holds, FilePlace.parse(as_text(holder))):
         return found
@@ -51,11 +51,7 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
 
 async def record_read(streams: Streams, place: FilePlace, release: ReleasePublished, version: int) -> None:
     """``release`` (its id the one published) was read at ``place`` as ``version``, whether published or not."""
-    async with streams.client.pipeline(transaction=False) as pipe:
-        read = f"{release.release_id} {version} {place}"
-        pipe.hset(streams.key(FILE_CONTENTS), mapping=dict.fromkeys(_contents_fields(release, place), read))
-        pipe.hset(_record(streams, release.release_id), "place", str(place))
-        await pipe.execute()
+    await record_contents(streams, release.release_id, version, place, _revision(release))
 
 
 async def _named(streams: Streams, place: FilePlace, release: ReleasePublished, holds: Holds) -> str:
@@ -66,9 +62,9 @@ async def _named(streams: Streams, place: FilePlace, release: ReleasePublished, 
     if kept is not None:
         return as_text(kept)
     own = place.release_id()
-    if await client.exists(_record(streams, own)):
+    if await client.exists(release_record(streams, own)):
         return own
-    by_path = await client.exists(_record(streams, release.release_id))
+    by_path = await client.exists(release_record(streams, release.release_id))
     found = release.release_id if by_path else await _moved_here(streams, place, release, holds)
     if found is None:
         return own
@@ -81,25 +77,14 @@ async def _moved_here(streams: Streams, place: FilePlace, release: ReleasePublis
     read: the one last read with that text at the same path inside its folder, else any last read with it (a
     folder renamed with a file and its copy in it: each file keeps its own release, not the last read's)."""
     last = next(filter(None, await streams.client.hmget(streams.key(FILE_CONTENTS),
-                                                        _contents_fields(release, place))), None)
+                                                        contents_fields(_revision(release), place))), None)
     if last is None:
         return None
     release_id, version, read_at = as_text(last).split(" ", 2)
     if await asyncio.to_thread(holds, FilePlace.parse(read_at)):
         return None  # a copy beside it
-    latest = await streams.client.hget(_record(streams, release_id), "version")
+    latest = await streams.client.hget(release_record(streams, release_id), "version")
     return release_id if latest is not None and as_text(latest) == version else None
-
-
-def _record(streams: Streams, release_id: str) -> str:
-    return streams.key(f"ingest:release:{release_id}")
-
-
-def _contents_fields(release: ReleasePublished, place: FilePlace) -> list[str]:
-    """The fields of ``ingest:file-contents`` a read of ``release`` at ``place`` is kept under: its text at its path
-    inside its folder, and its text alone."""
-    revision = _revision(release)
-    return [f"{revision} {place.inside}", revision]
 
 
 def _revision(release: ReleasePublished) -> str:

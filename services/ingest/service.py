@@ -36,6 +36,7 @@ from .ownership import ReleaseOwned
 from .config import SourceConfig, load_sources
 from .settings import IngestSettings
 from .fetch import Fetcher
+from .file_contents import sweep_until_done
 from .file_places import FilePlace, holds_a_file, release_place
 from .file_releases import file_release_id, record_read
 from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
@@ -135,6 +136,7 @@ class IngestService:
         self.schedule: PollSchedule | None = None
         self.quiet_watch: QuietWatch | None = None
         self._task: asyncio.Task[None] | None = None
+        self._sweep: asyncio.Task[None] | None = None
 
     def attach(self, broker: RedisBroker) -> None:
         pass  # ingest reads no stream
@@ -146,6 +148,8 @@ class IngestService:
                                       check_interval=self.ingest.quiet_check_interval)
 
     async def started(self) -> None:
+        # the fields of file texts an earlier version kept for ever; `pledgewatch ingest` leaves them to the run
+        self._sweep = asyncio.create_task(sweep_until_done(self.runtime.streams), name="ingest-file-contents-sweep")
         if self.scanner.folders:
             log.info("watching %s", ", ".join(str(f) for f in self.scanner.folders))
             for folder in self.scanner.folders:  # `pledgewatch run` refuses these; a service started alone waits
@@ -179,6 +183,8 @@ class IngestService:
         if self._task is not None:
             self.watcher.stop()
             await cancel_and_wait([self._task], what="ingest's folder watch")
+        if self._sweep is not None:
+            await cancel_and_wait([self._sweep], what="ingest's sweep of earlier file texts")
         await self.fetcher.close()
         await self.runtime.close()
 

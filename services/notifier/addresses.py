@@ -1,14 +1,19 @@
 """Email addresses, with or without a display name (``"Jane Doe" <jane@example.org>``). Pure.
 
 Parsed by the standard library's RFC 5322 header parser; anything it flags, and anything that could
-end a header (CR, LF and other control characters), is refused with the reason.
+end a header (CR, LF and other control characters, also in an encoded word of the display name) or reorder
+it (a bidi embedding, override or isolate), is refused with the reason. An address stored before the display
+name's checks is mailed under its display name without them (:func:`sendable_address`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from email.headerregistry import Address
 from email.policy import default
+
+from services.common.bidi import without_scoped_controls
 
 MAX_ADDRESS = 254  # RFC 5321: the longest forward path, less its angle brackets
 MAX_LOCAL_PART = 64
@@ -20,13 +25,24 @@ def parse_address(text: str, *, dotted_domain: bool = True) -> Address:
     """One mailbox from ``text`` (``jane@example.org``, ``Jane Doe <jane@example.org>``,
     ``"Doe, Jane" <jane@example.org>``); ``dotted_domain``: the domain must hold a dot (``localhost``
     is refused). Raises ValueError: ``not an email address: '<text>' (<why>)``."""
-    problem = _problem(text, dotted_domain=dotted_domain)
+    problem = _problem(text, dotted_domain=dotted_domain, plain_name=False)
     if isinstance(problem, str):
         raise ValueError(f"not an email address: {text[:80]!r} ({problem})")
     return problem
 
 
-def _problem(text: str, *, dotted_domain: bool) -> Address | str:
+def sendable_address(text: str) -> Address:
+    """The mailbox ``text`` names as it is mailed: as :func:`parse_address` reads it, but a display name holding a
+    control character or a bidi embedding, override or isolate (an address stored before these were refused) is
+    taken without them, so that it ends no header and reorders none. Raises ValueError as :func:`parse_address`
+    for anything else."""
+    problem = _problem(text, dotted_domain=True, plain_name=True)
+    if isinstance(problem, str):
+        raise ValueError(f"not an email address: {text[:80]!r} ({problem})")
+    return problem
+
+
+def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | str:
     """The address, or why ``text`` is not one."""
     if len(text) > MAX_TEXT:
         return f"longer than {MAX_TEXT} characters"
@@ -41,6 +57,12 @@ def _problem(text: str, *, dotted_domain: bool) -> Address | str:
     if len(header.groups) != 1 or header.groups[0].display_name is not None:
         return "expected one address, not a list or a group"
     address = header.addresses[0]
+    name_problem = _display_name_problem(address.display_name)
+    if name_problem and not plain_name:
+        return name_problem
+    if name_problem:
+        address = Address(display_name=_plain(address.display_name), username=address.username,
+                          domain=address.domain)
     if not address.username or not address.domain:
         return "expected name@domain"
     if not address.addr_spec.isascii():
@@ -52,8 +74,22 @@ def _problem(text: str, *, dotted_domain: bool) -> Address | str:
     return address
 
 
+def _display_name_problem(name: str) -> str | None:
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return "the display name holds a control character (an encoded word's, say)"
+    if without_scoped_controls(name) != name:
+        return "the display name holds a bidi embedding, override or isolate, which would reorder the header"
+    return None
+
+
+def _plain(name: str) -> str:
+    """``name`` without bidi embeddings, overrides and isolates, each run of controls and spaces one space."""
+    kept = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in without_scoped_controls(name))
+    return " ".join(kept.split())
+
+
 def mailbox(text: str) -> str:
     """The mailbox ``text`` names, one key whatever its display name or case: the addr-spec, lower-cased
     (domains are case-insensitive, and most servers read local parts so too). Raises ValueError as
-    :func:`parse_address`."""
-    return parse_address(text).addr_spec.lower()
+    :func:`sendable_address`."""
+    return sendable_address(text).addr_spec.lower()

@@ -115,8 +115,10 @@ for _, s in ipairs(c.capped) do
 end
 for _, z in ipairs(c.sorted) do call('ZADD', z[1], z[2]) end
 for _, v in ipairs(c.strings) do redis.call('SET', v[1], ARGV[docs + v[2]], 'EX', v[3]) end
-for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3]) end
+for _, m in ipairs(c.merged) do merge(m[1], m[2], m[3], m[4]) end
 for _, a in ipairs(c.acks) do redis.call('XACK', a[1], a[2], a[3]) end
+-- the delivery processes woken (PLEDGEWATCH_DELIVERY_PROCESS): a stream of one entry each reads blocking
+if c.bell and #c.jobs > 0 then redis.call('XADD', c.bell, 'MAXLEN', '1', '*', 'n', #c.jobs) end
 return answer
 """
 
@@ -141,8 +143,11 @@ class Commit:
     capped: list[list[Any]] = field(default_factory=list)  # [key, members]: added while the set is not too large
     sorted: list[list[Any]] = field(default_factory=list)  # [key, [score (text), member, ...]]
     strings: list[list[Any]] = field(default_factory=list)  # [key, value doc, seconds to live (text)]
-    merged: list[list[Any]] = field(default_factory=list)  # [hash key, field, [tokens]]: added to its JSON list
+    merged: list[list[Any]] = field(default_factory=list)  # [hash key, pages hash key, field, [tokens]] (.retention)
     acks: list[list[str]] = field(default_factory=list)  # [stream, group, entry id]: XACKed with the effects
+    # the delivery processes' bell (:mod:`.delivery_bell`), rung when jobs are queued; false: the worker is this
+    # process's own, handed or woken here
+    bell: str | bool = False
     docs: list[bytes | str] = field(default_factory=list)
     queued: list[DeliveryJob] = field(default_factory=list)  # the jobs, in ``jobs``' order
     handed: set[str] = field(default_factory=set)  # once written: the offered jobs it queued leased
@@ -213,10 +218,11 @@ class Commit:
     def set(self, key: str, value: str, *, ex: int) -> None:
         self.strings.append([key, self._doc(value), str(ex)])
 
-    def merge(self, key: str, field: str, tokens: list[str]) -> None:
-        """Add each of ``tokens`` not yet there to the JSON list in ``key``'s ``field``."""
+    def merge(self, key: str, pages: str, field: str, tokens: list[str]) -> None:
+        """Add each of ``tokens`` not yet there to the list kept in pages under ``field`` (page 0 in ``key``, the
+        others in ``pages``: :mod:`.retention`)."""
         if tokens:
-            self.merged.append([key, field, tokens])
+            self.merged.append([key, pages, field, tokens])
 
     def ack(self, stream: str, group: str, entry_id: str) -> None:
         """Acknowledge an entry with the effects: only when nothing is left to do for it once they are written."""

@@ -9,7 +9,7 @@ import re
 from datetime import time, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from services.common.blank import none_if_blank
 from services.common.retrying import RetryPolicy
@@ -17,6 +17,7 @@ from services.common.url_hosts import port_zero_problem
 
 from .addresses import parse_address
 from .bounds import http_url_problem
+from .helo_names import helo_name_problem
 
 
 MIN_SECRET_LENGTH = 16
@@ -38,6 +39,10 @@ class NotifierConfig(BaseModel):
     delivery_thread: bool = Field(
         default=True, description="Send on an event loop of its own, in a thread of the notifier's process, so that "
                                   "a read of many releases does not hold the sends; false: on the consumer's loop.")
+    delivery_process: bool = Field(
+        default=False, description="Send from delivery processes of their own (`pledgewatch run` starts one; "
+                                   "`faststream run services.delivery.app:app` alone), woken through Redis: the "
+                                   "notifier queues every delivery and sends none.")
     smtp_host: str = Field(default="localhost", description="SMTP server for email channels.")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
@@ -48,6 +53,9 @@ class NotifierConfig(BaseModel):
                            description='From address of alert emails: alerts@example.org or '
                                        '"pledgewatch" <alerts@example.org>.')
     smtp_timeout: float = Field(default=10.0, gt=0)
+    smtp_helo_name: str | None = Field(
+        default=None, description="The name given to the SMTP server in EHLO: a fully qualified host name or an "
+                                  "address literal; unset: this machine's fully qualified name.")
     public_url: str | None = Field(
         default=None, max_length=400,  # a link with a token still fits on one header line (998)
         description="The notifier's HTTP API as recipients reach it, for the unsubscribe links in "
@@ -79,7 +87,7 @@ class NotifierConfig(BaseModel):
         description="How long a release's last version is kept, after it, to pair its next version against, "
                     "and each subscriber's records of it; an edit later than this is told as a new release.")
 
-    @field_validator("smtp_username", "smtp_password", "public_url", "dashboard_url", "unsubscribe_secret",
+    @field_validator("smtp_username", "smtp_password", "smtp_helo_name", "public_url", "dashboard_url", "unsubscribe_secret",
                      "reminder_misfire_grace_seconds", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -108,6 +116,29 @@ class NotifierConfig(BaseModel):
     def _time_of_day(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise ValueError("not a time of day: give HH:MM in UTC, 00:00 to 23:59")
+        return value
+
+    @field_validator("smtp_tls")
+    @classmethod
+    def _one_kind_of_tls(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("smtp_starttls"):
+            raise ValueError("give PLEDGEWATCH_SMTP_TLS (implicit TLS, port 465) or PLEDGEWATCH_SMTP_STARTTLS "
+                             "(an upgrade, port 587 or 25), not both")
+        return value
+
+    @field_validator("smtp_password")
+    @classmethod
+    def _password_with_user_name(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and info.data.get("smtp_username") is None:
+            raise ValueError("set without PLEDGEWATCH_SMTP_USERNAME: the password would never be sent")
+        return value
+
+    @field_validator("smtp_helo_name")
+    @classmethod
+    def _helo_name(cls, value: str | None) -> str | None:
+        problem = helo_name_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("smtp_from")

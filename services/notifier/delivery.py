@@ -54,6 +54,7 @@ from .messages import SOURCE
 from .outbox import Attempt, DeliveryJob, Outbox
 from .presence import Judged, SubscriptionPresence, Why, cancellation
 from .redaction import scrub, sent_to
+from .send_bounds import send_bound
 from .subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -403,7 +404,7 @@ class DeliveryWorker:
 
     async def _send(self, channel: Channel, job: DeliveryJob) -> DeliveryResult:
         # A second, outer timeout: a channel whose own timeout fails to fire cannot hang its slot.
-        outer = self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout
+        outer = send_bound(channel, self.webhook_timeout + self.config.smtp_timeout + self.config.apprise_timeout)
         try:
             async with asyncio.timeout(outer):  # in this task: wait_for would start one more per send
                 return await self._sending(channel, job)

@@ -21,6 +21,7 @@ from .release_pages import ReleasePage
 
 
 MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
+ENCODED_WORD_START = "=?"  # RFC 2047: readers decode an encoded word wherever it stands in a Subject
 _AS_IS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})  # URLs: never folded, never encoded
 
 
@@ -33,14 +34,15 @@ class _MailPolicy(EmailPolicy):
     length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
     decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
     A Subject that is not ASCII is encoded whole, spaces inside the encoded words: CPython may fold at a
-    space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡").
+    space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡"). So is one holding
+    ``=?``, which a reader would take for the start of an encoded word of its own and decode.
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
-        if name.lower() == "subject" and not value.isascii():
+        if name.lower() == "subject" and (not value.isascii() or ENCODED_WORD_START in value):
             encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep)
             return f"{name}: {encoded}{self.linesep}".encode("ascii")
         folded = super().fold_binary(name, value)
@@ -67,6 +69,16 @@ def one_line(text: str) -> str:
     return " ".join(without_scoped_controls(kept).split())
 
 
+def as_written(text: str) -> str:
+    """``text`` as a header value that is read back as it is. The header parser decodes the encoded words in a
+    value it is given, so one in a release's title (``=?utf-8?q?a=0D=0ABcc:_x@evil.org?=``) would bring back the
+    line breaks, controls and bidi overrides :func:`one_line` drops: such a text is given encoded whole, and the
+    parser decodes it to ``text``."""
+    if ENCODED_WORD_START not in text:
+        return text
+    return Header(text, "utf-8").encode(linesep=" ")
+
+
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
                 unsubscribe_url: str | None = None, release_page: ReleasePage | None = None) -> EmailMessage:
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
@@ -76,13 +88,15 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
-    mail["Subject"] = one_line(subject)
+    mail["Subject"] = as_written(one_line(subject))
     mail["From"] = sender
     mail["To"] = recipient
     mail["Date"] = now
     mail["Message-ID"] = mail_message_id(message, recipient, domain=sender.domain or "localhost")
     mail["X-Pledgewatch-Alert-Id"] = message_id(message)
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
+    mail["Precedence"] = "bulk"  # the same, to responders that read only this (vacation programs)
+    mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # and to Exchange; not All, which would stop bounces too
     if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

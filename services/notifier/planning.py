@@ -200,7 +200,10 @@ def plan_alerts(sub: Subscription, release: ReleaseClassified, *, sent: Mapping[
     newly = [key for c in told
              for key in _newly_elapsed(c, pairing.previous_of.get(c.id), numbers, elapsed_sent, now=now)]
     passed = [shown for shown, _ in newly if shown is not None]
-    parts = [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
+    # The version too: a subscription made again under its id, its records gone, is told a later version's
+    # commitments as new, and that alert is another than the one the deleted subscription was told.
+    parts = [f"{release.release_id}/v{release.version}"]
+    parts += [f"{c.id}:{records[c.id]}" if c.id in changed else c.id for c in told]
     parts += [f"removed:{r.previous_id}:{release.version}" for r in removed]
     parts += [f"unmatched:{r.commitment_id}:{release.version}" for r in unmatched]
     alert = Alert(alert_id=alert_id(sub.id, kind, parts), subscription_id=sub.id, kind=kind,

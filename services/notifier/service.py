@@ -29,6 +29,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.errors import failure_text
 from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
 from services.common.pipelined_scripts import run_pipeline
@@ -47,13 +48,14 @@ from .channels.email import EmailSupport
 from .channels.socks_proxies import socks_proxy_problem
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
+from .delivery_bell import BELL, ring
+from .delivery_parts import delivery_worker, subscription_store
 from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
 from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today, reminders_left
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
 from .leader import LeaderLock
-from .mailed import Mailed
 from .matching import matching_commitments
 from .messages import SOURCE, Message
 from .outbox import Outbox, jobs_for
@@ -70,18 +72,17 @@ from .retention import Retention, release_tokens, remembered_keys
 from .zones import in_zone
 from .reminder_slots import mark_slots_fired_earlier
 from .reminder_writings import mark_second_writings_fired
-from .reminder_store import FIRED_TTL_SECONDS, ReminderKeys, ReminderStore
+from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .scheduler import ReminderScheduler
 from .send_loop import SendLoop
 from .file_ids import note_edit, tell_not_loaded, tell_overridden
-from .presence import SubscriptionPresence
 from .store import FileSubscriptions, SubscriptionStore
 from .subscriptions import Subscription, refused_targets
 from .unsubscribe import dashboard_base, unsubscribe_links
 from .unsubscribe_spool import UnsubscribeSpool
-from .unsubscribed import Unsubscribed, unsubscribed_key
+from .unsubscribed import Unsubscribed
 from .version_changes import VersionBasis, version_basis
-from .weekly import WeeklyDeadlines, week_key
+from .weekly import WeeklyDeadlines
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +131,6 @@ def _paused_plans(paused: list[Subscription], release: ReleaseClassified, basis:
     shared = shared if shared is not None else Shared()
     planned, _ = isolate(paused, "planning reminders", lambda s: plan_paused(s, release, basis, shared=shared))
     return planned
-
-
-def subscription_records(key: Callable[[str], str], sub_id: str) -> list[str]:
-    """The records the notifier keeps under a subscription's id: what it was told (``notifier:sent``, and the
-    deadlines already past when told, ``notifier:elapsed``), its digest's buffer and last time, and the release
-    versions it was set apart for (``notifier:quarantined``). Deleted with it, and when one of its id is made:
-    nothing else reads them."""
-    records = ("sent", "elapsed", "digest", "digest-last", "quarantined")
-    return [key(f"notifier:{record}:{sub_id}") for record in records]
 
 
 def _match(releases: list[ReleaseClassified], subs: list[Subscription], key: Callable[[str], str]) -> Matching:
@@ -197,6 +189,8 @@ class NotifierService:
         self.outbox: Outbox | None = None
         self.worker: DeliveryWorker | None = None
         self.send_loop: SendLoop | None = None  # the worker's own loop and thread (PLEDGEWATCH_DELIVERY_THREAD)
+        self.bell: str | None = None  # with PLEDGEWATCH_DELIVERY_PROCESS: the delivery processes' (no worker here)
+        self._rings: set[asyncio.Task[None]] = set()
         self.scheduler: ReminderScheduler | None = None
         self.reminders: ReminderStore | None = None
         self.leader: LeaderLock | None = None
@@ -216,13 +210,7 @@ class NotifierService:
     async def start(self) -> None:
         streams = await self.runtime.open()
         await streams.ensure_group(self.settings.key(CLASSIFIED), NOTIFIER_GROUP, self.settings.consumer)
-        self.store = SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=self.file,
-                                       kept_for=lambda sub_id: [feed_key(streams.key, sub_id),
-                                                                feed_since_key(streams.key, sub_id),
-                                                                week_key(streams, sub_id),
-                                                                unsubscribed_key(streams.key, sub_id),
-                                                                *subscription_records(streams.key, sub_id)],
-                                       reminders=ReminderKeys.of(streams.key), clock=self.clock)
+        self.store = subscription_store(streams, self.file, self.clock)
         if not self.replica:
             await tell_not_loaded(self.store)
             self._overridden = await tell_overridden(self.store)
@@ -241,7 +229,9 @@ class NotifierService:
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
-        if self.config.delivery_thread:
+        if self.config.delivery_process:  # sent by delivery processes of their own, woken by the bell
+            self.bell = streams.key(BELL)
+        elif self.config.delivery_thread:
             self.send_loop = SendLoop(self.settings, self._delivery_worker)
             self.worker = await self.send_loop.start()
         else:
@@ -264,26 +254,14 @@ class NotifierService:
         """The delivery worker on ``streams`` (the outbox and the unsubscribed records made on them when not
         given: its own Redis connection, on a loop of its own)."""
         assert self.store is not None
-        if outbox is None:
-            outbox = Outbox(streams.client, streams.key)
-        if unsubscribed is None:
-            unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
-        mailed = Mailed(streams.client, streams.key)
-        return DeliveryWorker(streams, outbox, self.config, webhook_timeout=self.settings.webhook_timeout,
-                              targets=self.settings.target_policy,
-                              presence=SubscriptionPresence(streams.client, self.store.key, self.store.from_file,
-                                                            self.file.loaded, looked_again=self.file.now,
-                                                            made_again_key=self.store.made_again,
-                                                            generations_key=self.store.generations),
-                              email_support=EmailSupport(self.unsubscribe_links,
-                                                         self.unsubscribe_spool.replaying(unsubscribed), mailed.of, mailed.add,
-                                                         unsubscribed.generation,
-                                                         dashboard_base(self.config, self.settings)))
+        return delivery_worker(self.settings, self.config, streams, self.store, self.file, self.unsubscribe_spool,
+                               outbox=outbox, unsubscribed=unsubscribed)
 
     async def started(self) -> None:
-        assert self.worker is not None and self.leader is not None
-        sending = self.send_loop.run() if self.send_loop is not None else self.worker.run()
-        self._tasks.append(asyncio.create_task(sending, name="notifier-delivery"))
+        assert self.leader is not None
+        if self.worker is not None:
+            sending = self.send_loop.run() if self.send_loop is not None else self.worker.run()
+            self._tasks.append(asyncio.create_task(sending, name="notifier-delivery"))
         if self.file.path is not None:
             self._tasks.append(asyncio.create_task(self._watch_file(), name="notifier-subscriptions-file"))
         self._tasks.append(asyncio.create_task(self._replay_unsubscribes(), name="notifier-unsubscribes-kept"))
@@ -297,7 +275,7 @@ class NotifierService:
             await self.send_loop.stop()
         elif self.worker is not None:
             await self.worker.stop()
-        await cancel_and_wait(self._tasks, what="the notifier's tasks")
+        await cancel_and_wait([*self._tasks, *self._rings], what="the notifier's tasks")
         self._tasks.clear()
         if self.scheduler is not None:
             self.scheduler.shutdown()
@@ -363,8 +341,19 @@ class NotifierService:
         await self.runtime.ping()
 
     def _wake_worker(self) -> None:
+        """Jobs were queued: this process's worker claims them now, or the delivery processes are woken."""
         if self.worker is not None:
             self.worker.wake()
+        elif self.bell is not None:
+            task = asyncio.create_task(self._ring(self.bell))
+            self._rings.add(task)
+            task.add_done_callback(self._rings.discard)
+
+    async def _ring(self, bell: str) -> None:
+        try:
+            await ring(self.runtime.streams.client, bell)
+        except RedisError as exc:  # the jobs are queued due: the delivery processes' next poll claims them
+            log.warning("the delivery processes could not be woken: %s", failure_text(exc))
 
     def _store(self) -> SubscriptionStore:
         return self._started(self.store)
@@ -435,7 +424,7 @@ class NotifierService:
         streams, store, agenda = self.runtime.streams, self._store(), self._started(self.agenda)
         reader = self._record_reader()
         release_keys = [streams.key(f"notifier:release:{r.release_id}") for r in releases]
-        remembered, remembered_ids = remembered_keys(streams.key)
+        remembered, remembered_ids, remembered_pages = remembered_keys(streams.key)
         index = AnnouncementIndex(streams.client, streams.key)
         matching: Matching | None = None
         while True:
@@ -478,6 +467,10 @@ class NotifierService:
                 read_sent, read_elapsed = record[2]
                 commit.expect_fields(sent_key, read_sent)
                 commit.expect_members(elapsed_key, read_elapsed)
+            # a subscription deleted (and made again) since it was read: planned again for what is there now
+            commit.expect_fields(store.generations, {sub_id: str(generations[sub_id]).encode()
+                                                     if generations[sub_id] else None
+                                                     for sub_id in record_of if sub_id in generations})
             results, shareds = [], []
             for release, matched, unmatched, basis, raw, release_key in zip(
                     releases, matched_of, unmatched_of, bases, stored, release_keys):
@@ -501,7 +494,7 @@ class NotifierService:
                     told.update(plan.sent)
                     told_past.update(plan.elapsed)
                 past = [member for _, plan in plans for member in plan.elapsed]
-                commit.merge(remembered_ids, release.release_id,
+                commit.merge(remembered_ids, remembered_pages, release.release_id,
                              release_tokens([c.id for c in release.commitments], past))
                 if stored_version(raw) < release.version:
                     numbering = basis.numbering
@@ -525,7 +518,8 @@ class NotifierService:
                         commit.ack(entry.stream, entry.group, entry.entry_id)
             if await self._commit(commit):
                 return Recorded(effective, generations, results, planned_read, batch, reminders, acked)
-            # another handler told a subscriber meanwhile: look again
+            # another handler told a subscriber meanwhile, or a subscription changed: look again, at them too
+            effective, matching = None, None
 
     async def _report_quarantined(self, release: ReleaseClassified, entry: Entry | None,
                                   quarantined: list[Quarantined]) -> None:
@@ -595,6 +589,7 @@ class NotifierService:
         the reminders are settled; the others are queued due, and the worker woken to claim them."""
         worker = self.worker
         if worker is None or not commit.queued:
+            commit.bell = self.bell or False
             return await self._committer().commit(commit)
         offered, until = worker.offer(commit.queued)
         commit.offer(offered, until=until)
@@ -697,9 +692,9 @@ class NotifierService:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see
         :mod:`.retention`), having first indexed some more of the records kept before that was done. Returns the
         work done and the releases done with."""
-        retention, store = self._started(self.retention), self._store()
+        retention = self._started(self.retention)
         await retention.backfill(now=self.clock())
-        return await retention.prune(store.ids_with_records, now=self.clock())
+        return await retention.prune(now=self.clock())
 
     async def _zones(self) -> dict[str, str]:
         """Each subscription's time zone, by id: where its reminders fall."""
@@ -709,8 +704,8 @@ class NotifierService:
         """Queue every weekly "falls due this week" message due at ``clock()`` (see :mod:`.weekly`); returns how
         many were queued."""
         sent = await self._started(self.weekly).send_due(await self._store().effective(), now=self.clock())
-        if sent and self.worker is not None:
-            self.worker.wake()
+        if sent:
+            self._wake_worker()
         return sent
 
     async def send_digests(self) -> int:
@@ -739,8 +734,8 @@ class NotifierService:
                 await self._remind_in_digest(before(later_today.get(sub.id, []), day_end), now=now)
             if await self._send_digest(sub, last_key, since=last, moment=moment, paused=paused, now=now):
                 sent += 1
-        if sent and self.worker is not None:
-            self.worker.wake()
+        if sent:
+            self._wake_worker()
         return sent
 
     async def _send_digest(self, sub: Subscription, last_key: str, *, since: datetime, moment: datetime,

@@ -28,7 +28,6 @@ from redis.asyncio.client import Pipeline
 import yaml
 
 from services.common.encodings import NotText, decode_bytes
-from services.common.streams import as_text
 from services.common.yaml_lines import yaml_error_line
 
 from .reminder_scripts import HELPERS
@@ -266,15 +265,6 @@ class SubscriptionStore:
         from the file nor from Redis, sorted: they receive nothing, and their records are kept."""
         remembered = {member.decode() for member in await self.client.smembers(self.from_file)}
         return sorted(remembered - {sub.id for sub in await self.effective()})
-
-    async def ids_with_records(self) -> set[str]:
-        """Every id the notifier may keep records under: the file's, the stored ones (readable or not) and those
-        read from a file in an earlier run (:meth:`remember_file_ids`)."""
-        async with self.client.pipeline(transaction=False) as reads:
-            reads.hkeys(self.key)
-            reads.smembers(self.from_file)
-            stored, from_file = await reads.execute()
-        return {sub.id for sub in self.file.current()} | {as_text(i) for i in (*stored, *from_file)}
 
     async def stored(self) -> list[Subscription]:
         return self.parse_stored(await self.client.hgetall(self.key))

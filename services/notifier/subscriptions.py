@@ -22,7 +22,7 @@ from services.common.errors import readable_message
 from services.common.shown_urls import HIDDEN, is_shown_form
 from services.common.url_hosts import sendable_url_problem
 
-from .addresses import mailbox, parse_address
+from .addresses import mailbox, parse_address, sendable_address
 from .bounds import (MAX_CHANNELS, MAX_ITEMS, MAX_REMINDERS, MAX_TEXT, MAX_URL, http_url_problem,
                      pause_end, pause_problem, time_of_day, time_zone_problem)
 from .durations import duration_words, parse_duration
@@ -35,8 +35,13 @@ SUBSCRIPTION_ID_WORDS = "a letter or digit, then letters, digits, '.', '_' or '-
 Entry = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
-def _email_address(text: str) -> str:
-    parse_address(text)
+def _email_address(text: str, info: ValidationInfo) -> str:
+    """Refused when given; one stored before its display name was checked is read back, and kept when its
+    subscription is paused, resumed or changed otherwise (it is mailed under its display name made plain)."""
+    if info.context is None or text in _addresses(info.context.get("kept", [])):
+        sendable_address(text)
+    else:
+        parse_address(text)
     return text  # kept as written; parsed again where it is sent
 
 
@@ -401,6 +406,10 @@ class Subscription(_Strict):
 
 def _emails(channels: list[Channel]) -> list[Channel]:
     return [channel for channel in channels if isinstance(channel, EmailChannel)]
+
+
+def _addresses(channels: Sequence[Channel]) -> set[str]:
+    return {text for channel in channels if isinstance(channel, EmailChannel) for text in channel.to}
 
 
 def _webhook_urls(channels: Sequence[Channel]) -> set[str]:

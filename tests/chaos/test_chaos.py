@@ -4,7 +4,9 @@ fired once. Separate processes (`faststream run`), two classifier replicas, a Re
 
 Sizes (defaults: CI's): PLEDGEWATCH_CHAOS_RELEASES=200, PLEDGEWATCH_CHAOS_KILLS=3 (per process),
 PLEDGEWATCH_CHAOS_SECONDS (the window, default max(40, 10 x kills)), PLEDGEWATCH_CHAOS_REMINDER_RELEASES=10,
-PLEDGEWATCH_CHAOS_REMINDER_OFFSETS=5, PLEDGEWATCH_CHAOS_SEED (printed, to replay a run's schedule). The full run:
+PLEDGEWATCH_CHAOS_REMINDER_OFFSETS=5, PLEDGEWATCH_CHAOS_SEED (printed, to replay a run's schedule);
+PLEDGEWATCH_CHAOS_DELIVERY_PROCESS=1: the notifier sends nothing, a delivery process of its own does (and is
+killed as the others are). The full run:
 
     PLEDGEWATCH_CHAOS_RELEASES=1000 PLEDGEWATCH_CHAOS_KILLS=10 .venv/bin/python -m pytest tests/chaos -s
 """
@@ -35,6 +37,8 @@ from services.notifier.reminder_store import PLANNED  # noqa: E402
 
 SIZE = ChaosSize.from_env()
 DRAIN_SECONDS = 60 + SIZE.releases * 0.06
+DELIVERY_PROCESS = os.environ.get("PLEDGEWATCH_CHAOS_DELIVERY_PROCESS", "") not in ("", "0")
+SENDERS = ("notifier", "redis", "delivery")  # a kill of one of these may cut a send short: it is sent again
 LEASE_SECONDS = 4.0  # the outbox lease: a killed notifier's claimed sends are retried after it
 
 pytestmark = pytest.mark.chaos
@@ -56,6 +60,7 @@ def _service_env(redis_url: str, prefix: str, inbox: Path, subscriptions: Path) 
         "PLEDGEWATCH_LEADER_TTL_SECONDS": "1.5", "PLEDGEWATCH_REMINDER_TIME": "00:00",
         "PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS": "0.5", "PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS": "2",
         "PLEDGEWATCH_API_TOKEN": TOKEN, "PLEDGEWATCH_LOG_LEVEL": "INFO",
+        "PLEDGEWATCH_DELIVERY_PROCESS": "true" if DELIVERY_PROCESS else "false",
     })
     return env
 
@@ -92,7 +97,7 @@ async def test_kills_of_every_process_and_of_redis_lose_and_duplicate_nothing(tm
         env = _service_env(server.url, prefix, inbox, subscriptions)
         ingest_port = free_port()
         for name, app in [("ingest", "ingest"), ("classifier-1", "classifier"), ("classifier-2", "classifier"),
-                          ("notifier", "notifier")]:
+                          ("notifier", "notifier"), *([("delivery", "delivery")] if DELIVERY_PROCESS else [])]:
             procs.append(ServiceProcess(name, app, {
                 **env, "PLEDGEWATCH_CONSUMER": name,
                 "PLEDGEWATCH_HTTP_PORT": str(ingest_port) if app == "ingest" else "0"}, logs))
@@ -156,11 +161,11 @@ async def test_kills_of_every_process_and_of_redis_lose_and_duplicate_nothing(tm
 
     resends = result.resends()
     unexplained = {a: times for a, times in resends.items()
-                   if not timeline.any_between(min(times) - 0.05, max(times), ("notifier", "redis"))}
+                   if not timeline.any_between(min(times) - 0.05, max(times), SENDERS)}
     # A process that ended on its own (one started while Redis was down exits at once) was started again.
     exits = {p.name: [_reason(e) for e in p.exits] for p in procs if p.exits}
     figures = (
-        f"chaos (seed {SIZE.seed}): {SIZE.releases} releases (+{SIZE.reminder_releases} with reminders), "
+        f"chaos (seed {SIZE.seed}{', a delivery process' if DELIVERY_PROCESS else ''}): {SIZE.releases} releases (+{SIZE.reminder_releases} with reminders), "
         f"kills {', '.join(f'{p.name} {p.kills}' for p in procs)}, Redis restarts "
         f"{sum(1 for _, w in timeline.faults if w == 'redis') // 2}, exits on their own {exits or 0}\n"
         f"  published {len(result.published)}/{fed} (lost {result.lost_releases}, duplicates "

@@ -1,5 +1,6 @@
 """End-to-end fixtures: a real webhook receiver on 127.0.0.1."""
 
+import asyncio
 import time
 
 import pytest
@@ -7,12 +8,17 @@ from aiohttp import web
 
 
 @pytest.fixture
-async def receiver():
-    """``(url, posts)``: a real webhook receiver on 127.0.0.1 recording each POST."""
+async def receiver(request):
+    """``(url, posts)``: a real webhook receiver on 127.0.0.1 recording each POST; it answers after the test
+    module's ``RECEIVER_SECONDS`` (none by default)."""
     posts = []
+    answer_after = getattr(request.module, "RECEIVER_SECONDS", 0.0)
 
     async def hook(request: web.Request) -> web.Response:
-        posts.append({"headers": dict(request.headers), "body": await request.read(), "at": time.monotonic()})
+        body = await request.read()
+        if answer_after:
+            await asyncio.sleep(answer_after)
+        posts.append({"headers": dict(request.headers), "body": body, "at": time.monotonic()})
         return web.Response(status=204)
 
     app = web.Application()

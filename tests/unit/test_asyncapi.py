@@ -118,3 +118,33 @@ def test_the_groups_a_run_tidies_are_those_its_services_read(document):
     read = {(redis["channel"].removeprefix(DEFAULT_PREFIX), redis["groupName"])
             for redis in bindings if redis.get("method") == "xreadgroup"}
     assert read == {(stream, group) for stream, names in GROUPS.items() for group in names}
+
+
+# Keywords of JSON Schema drafts after 07: an AsyncAPI 3.0 payload schema (its default schemaFormat, a superset of
+# draft 07) does not know them, so a tool reading the document skips each one and what it constrains.
+_AFTER_DRAFT_07 = {"prefixItems", "$defs", "dependentRequired", "dependentSchemas", "unevaluatedProperties",
+                   "unevaluatedItems", "$anchor", "$dynamicRef", "$dynamicAnchor", "minContains", "maxContains"}
+
+
+def _keywords(node, inside_properties=False):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not inside_properties:
+                yield key
+            yield from _keywords(value, inside_properties=key == "properties" and not inside_properties)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _keywords(value)
+
+
+def test_the_payload_schemas_use_only_draft_07_keywords(document):
+    assert set(_keywords(document["components"]["schemas"], inside_properties=True)) & _AFTER_DRAFT_07 == set()
+
+
+def test_a_span_is_two_offsets_to_a_tool_reading_the_document_as_draft_07(document):
+    # Before: a span was written with 2020-12's prefixItems, which a draft-07 reader skips: any two values passed.
+    evidence = {"allOf": [{"$ref": "#/components/schemas/Evidence"}], "components": document["components"]}
+    validator = Draft7Validator(evidence)
+    assert validator.is_valid({"term": "Daesh", "span": [186, 191]})
+    assert not validator.is_valid({"term": "Daesh", "span": ["186", "191"]})
+    assert not validator.is_valid({"term": "Daesh", "span": [186, 191, 200]})

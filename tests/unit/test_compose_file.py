@@ -26,7 +26,7 @@ def test_redis_keeps_its_data_in_an_append_only_file_on_a_volume(compose):
     assert "healthcheck" in redis
 
 
-SERVICES = ["ingest", "classifier", "ledger", "notifier"]
+SERVICES = ["ingest", "classifier", "ledger", "notifier", "delivery"]
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -36,6 +36,13 @@ def test_each_service_is_its_own_healthchecked_faststream_app(compose, name):
     assert "healthcheck" in service
     assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert "container_name" not in service  # a fixed name would forbid --scale
+
+
+def test_the_delivery_process_starts_only_with_its_profile_and_publishes_no_port(compose):
+    """It sends only for notifiers given PLEDGEWATCH_DELIVERY_PROCESS (in .env, read by both): not by default."""
+    delivery = compose["services"]["delivery"]
+    assert delivery["profiles"] == ["delivery-process"]
+    assert "ports" not in delivery
 
 
 def test_classifier_publishes_no_host_port_so_it_scales(compose):
@@ -133,7 +140,9 @@ def test_the_notifiers_unsubscribe_links_point_at_its_published_port_unless_env_
 
 
 SPOOL_VARIABLE = "PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR"
-KEEPERS = ["notifier", "ledger"]  # the notifier keeps unsubscribes Redis cannot take; the dashboard replays them
+# the notifier keeps unsubscribes Redis cannot take (its emails, sent by a delivery process, read them); the
+# dashboard replays them
+KEEPERS = ["notifier", "ledger", "delivery"]
 
 
 def _mount_of(service: dict, folder: str) -> tuple[str, bool]:

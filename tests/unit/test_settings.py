@@ -168,6 +168,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_DELIVERY_POLL_SECONDS", "0.5", "notifier.delivery_poll_seconds", 0.5),
     ("PLEDGEWATCH_DELIVERY_LEASE_SECONDS", "30", "notifier.delivery_lease_seconds", 30.0),
     ("PLEDGEWATCH_DELIVERY_THREAD", "false", "notifier.delivery_thread", False),
+    ("PLEDGEWATCH_DELIVERY_PROCESS", "true", "notifier.delivery_process", True),
     ("PLEDGEWATCH_SMTP_HOST", "mail.example", "notifier.smtp_host", "mail.example"),
     ("PLEDGEWATCH_SMTP_PORT", "2525", "notifier.smtp_port", 2525),
     ("PLEDGEWATCH_SMTP_STARTTLS", "true", "notifier.smtp_starttls", True),
@@ -176,6 +177,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_SMTP_PASSWORD", "hunter2", "notifier.smtp_password", "hunter2"),
     ("PLEDGEWATCH_SMTP_FROM", "pw@example.org", "notifier.smtp_from", "pw@example.org"),
     ("PLEDGEWATCH_SMTP_TIMEOUT", "4", "notifier.smtp_timeout", 4.0),
+    ("PLEDGEWATCH_SMTP_HELO_NAME", "alerts.example.org", "notifier.smtp_helo_name", "alerts.example.org"),
     ("PLEDGEWATCH_APPRISE_TIMEOUT", "5", "notifier.apprise_timeout", 5.0),
     ("PLEDGEWATCH_REMINDER_TIME", "07:30", "notifier.reminder_time", "07:30"),
     ("PLEDGEWATCH_REMINDER_MISFIRE_GRACE_SECONDS", "600", "notifier.reminder_misfire_grace_seconds", 600.0),
@@ -196,6 +198,10 @@ NOT_IN_THE_TABLE = {"PLEDGEWATCH_REDIS_URL", "PLEDGEWATCH_API_TOKEN_FILE", "PLED
                     "PLEDGEWATCH_DATA_DIR"}  # the data folder's older name: the table has PLEDGEWATCH_HOME
 
 
+NEEDS = {"PLEDGEWATCH_SMTP_PASSWORD": {"PLEDGEWATCH_SMTP_USERNAME": "alerts"}}  # refused without them
+EXCLUDED_BY = {"PLEDGEWATCH_SMTP_TLS": "PLEDGEWATCH_SMTP_STARTTLS"}  # never both: each is read alone above
+
+
 def _attribute(settings: Settings, path: str) -> object:
     value: object = settings
     for part in path.split("."):
@@ -206,16 +212,19 @@ def _attribute(settings: Settings, path: str) -> object:
 @pytest.mark.parametrize(("variable", "value", "attribute", "expected"), EVERY_VARIABLE,
                          ids=[row[0] for row in EVERY_VARIABLE])
 def test_every_variable_keeps_its_name_and_meaning(monkeypatch, variable, value, attribute, expected):
+    for needed, its_value in NEEDS.get(variable, {}).items():
+        monkeypatch.setenv(needed, its_value)
     monkeypatch.setenv(variable, value)
     assert _attribute(Settings(), attribute) == expected
 
 
 def test_all_variables_together_are_read_in_one_go(monkeypatch):
-    for variable, value, _, _ in EVERY_VARIABLE:
+    together = [row for row in EVERY_VARIABLE if row[0] not in EXCLUDED_BY]
+    for variable, value, _, _ in together:
         monkeypatch.setenv(variable, value)
     settings = Settings()
-    assert [_attribute(settings, attribute) for _, _, attribute, _ in EVERY_VARIABLE] == [
-        expected for _, _, _, expected in EVERY_VARIABLE]
+    assert [_attribute(settings, attribute) for _, _, attribute, _ in together] == [
+        expected for _, _, _, expected in together]
 
 
 def test_the_table_names_every_setting_of_every_section():
@@ -256,6 +265,7 @@ def test_folders_are_watched_by_notification_unless_polling_is_forced(monkeypatc
 
 
 def test_the_smtp_password_is_never_shown(monkeypatch):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_USERNAME", "alerts")
     monkeypatch.setenv("PLEDGEWATCH_SMTP_PASSWORD", "hunter2")
     settings = Settings()
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
@@ -521,3 +531,55 @@ def test_a_relative_spool_folder_is_taken_from_the_current_folder_once(monkeypat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PLEDGEWATCH_UNSUBSCRIBE_SPOOL_DIR", "spool")
     assert Settings().unsubscribe_spool_folder == tmp_path / "spool"
+
+
+def test_starttls_and_implicit_tls_together_are_a_bad_setting_naming_both(monkeypatch):
+    """Before: accepted, then every email failed with aiosmtplib's "The start_tls and use_tls options are not
+    compatible", retried until a dead letter."""
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_STARTTLS", "true")
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_TLS", "true")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        "bad setting: PLEDGEWATCH_SMTP_TLS='true': give PLEDGEWATCH_SMTP_TLS (implicit TLS, port 465) or "
+        "PLEDGEWATCH_SMTP_STARTTLS (an upgrade, port 587 or 25), not both")
+
+
+def test_an_smtp_password_without_a_user_name_is_a_bad_setting_not_shown(monkeypatch):
+    """Before: the password was never sent, and the relay refused every email as unauthenticated."""
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_PASSWORD", "hunter2")
+    monkeypatch.delenv("PLEDGEWATCH_SMTP_USERNAME", raising=False)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    line = bad_settings(refused.value)
+    assert line.startswith("bad setting: PLEDGEWATCH_SMTP_PASSWORD: set without PLEDGEWATCH_SMTP_USERNAME"), line
+    assert "hunter2" not in line
+
+
+@pytest.mark.parametrize("value", ["3f2a1b9c0d4e", "mail example.org", "http://mail.example.org", "[not-an-address]",
+                                   "mail.example.org.", "mail.example.123"])
+def test_an_ehlo_name_that_is_no_fully_qualified_name_or_address_is_a_bad_setting(monkeypatch, value):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        f"bad setting: PLEDGEWATCH_SMTP_HELO_NAME={value!r}: not a fully qualified host name (mail.example.org) "
+        "nor an address literal ([192.0.2.1])")
+
+
+@pytest.mark.parametrize(("value", "literal"), [("192.0.2.1", "[192.0.2.1]"), ("2001:db8::1", "[IPv6:2001:db8::1]")])
+def test_an_ehlo_name_that_is_a_bare_address_is_a_bad_setting_naming_its_literal(monkeypatch, value, literal):
+    """Before: 192.0.2.1 passed as a host name of four labels, and was given so in EHLO (RFC 5321 4.1.3: an
+    address is given in brackets)."""
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert bad_settings(refused.value).startswith(
+        f"bad setting: PLEDGEWATCH_SMTP_HELO_NAME={value!r}: an address is given in EHLO as an address literal: "
+        f"{literal}")
+
+
+@pytest.mark.parametrize("value", ["alerts.example.org", "[192.0.2.1]", "[IPv6:2001:db8::1]"])
+def test_an_ehlo_name_is_a_fully_qualified_name_or_an_address_literal(monkeypatch, value):
+    monkeypatch.setenv("PLEDGEWATCH_SMTP_HELO_NAME", value)
+    assert Settings().notifier.smtp_helo_name == value

@@ -1,6 +1,7 @@
 """`pledgewatch run --workers N`: the number checked, the workers named, started again, shown and logged."""
 
 import asyncio
+import io
 import json
 import logging
 
@@ -216,3 +217,26 @@ def test_a_worker_s_notifier_is_a_replica_of_the_run_s(monkeypatch):
 ], ids=["started by the run", "reparented after the run died"])
 def test_a_worker_knows_its_run_is_gone_when_its_parent_is_another(parent, says):
     assert parent_gone_text(4970, parent) == says
+
+
+@pytest.mark.parametrize(("workers", "delivery_process", "roles"), [
+    (1, False, {}),
+    (1, True, {2: ["--delivery"]}),
+    (3, True, {2: [], 3: [], 4: ["--delivery"]}),
+], ids=["one process", "a delivery process", "two more workers and a delivery process"])
+def test_the_run_starts_a_delivery_process_after_its_workers_when_the_setting_asks(monkeypatch, workers,
+                                                                                    delivery_process, roles):
+    from pledgewatch import workers as workers_module
+
+    started: dict[int, list[str]] = {}
+
+    class Popen:
+        def __init__(self, argv, **kwargs):
+            started[len(started) + 2] = argv[argv.index(workers_module.RUN_PID_OPTION) + 2:]
+            self.pid, self.stdin = 1000 + len(started), io.BytesIO()  # the run's settings written to it
+
+    monkeypatch.setattr(workers_module.subprocess, "Popen", Popen)
+    settings = Settings(workers=workers, notifier={"delivery_process": delivery_process})
+    workers_module.Workers(settings).start()
+    assert started == roles
+    assert workers_module.run_processes(settings) == workers + delivery_process

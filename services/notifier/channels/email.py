@@ -14,7 +14,7 @@ from email.headerregistry import Address
 
 import aiosmtplib
 
-from ..addresses import parse_address
+from ..addresses import parse_address, sendable_address
 from ..config import NotifierConfig
 from ..mail import build_email, mail_bytes
 from ..messages import Message, message_id
@@ -22,6 +22,19 @@ from ..release_pages import release_pages
 from ..unsubscribe import UnsubscribeLinks
 from .base import DeliveryResult
 from .recipients_missed import told
+
+
+# SMTP exchanges of one send, each given PLEDGEWATCH_SMTP_TIMEOUT: the greeting, EHLO, STARTTLS and EHLO again,
+# AUTH (a method or two) and QUIT; then MAIL, RCPT, DATA, the message and an RSET after a refusal, per recipient
+SETUP_EXCHANGES, RECIPIENT_EXCHANGES = 8, 5
+CLOSING = 421  # RFC 5321 4.2.2: the server is closing the session (aiosmtplib closes it after one at MAIL or RCPT)
+
+
+def _refusal(exc: aiosmtplib.SMTPRecipientsRefused | aiosmtplib.SMTPResponseException) -> tuple[list[int], str]:
+    """The reply codes of a refusal of one message, and the server's answer as told on the audit event."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return [r.code for r in exc.recipients], "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
+    return [exc.code], f"{exc.code} {exc.message}"
 
 
 def _utc_now() -> datetime:
@@ -61,10 +74,12 @@ class EmailSender:
 
     def __init__(self, to: list[str], config: NotifierConfig, *, support: EmailSupport = EmailSupport(),
                  clock: Callable[[], datetime] = _utc_now) -> None:
-        self.to = [parse_address(t) for t in to]
+        self.to = [sendable_address(t) for t in to]
         self.config, self.clock, self.support = config, clock, support
         self.sender = parse_address(config.smtp_from, dotted_domain=False)
         self.destination = f"smtp://{config.smtp_host}:{config.smtp_port}"
+        # a slow relay answering each exchange in time gets to mail everyone: no send cut mid-message, mailed again
+        self.time_limit = config.smtp_timeout * (SETUP_EXCHANGES + RECIPIENT_EXCHANGES * len(self.to))
 
     async def send(self, message: Message) -> DeliveryResult:
         """Mail ``message`` to each recipient who has not unsubscribed; the result names those who have."""
@@ -84,33 +99,40 @@ class EmailSender:
             return DeliveryResult.delivered()
         client = aiosmtplib.SMTP(hostname=c.smtp_host, port=c.smtp_port, username=c.smtp_username,
                                  password=c.smtp_password.get_secret_value() if c.smtp_password else None, start_tls=c.smtp_starttls, use_tls=c.smtp_tls,
-                                 timeout=c.smtp_timeout)
+                                 timeout=c.smtp_timeout, local_hostname=c.smtp_helo_name)
         generation = await support.generation(message.subscription_id) if support.links else 0
         pages = release_pages(support.dashboard)
         refused: list[str] = []
         deferred: list[str] = []
         reply = answer = ""
+        sender_refused: aiosmtplib.SMTPSenderRefused | None = None
         try:
             async with client:
-                for recipient in recipients:
+                for number, recipient in enumerate(recipients):
                     address = recipient.addr_spec
                     url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
                                        release_page=pages)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
-                    except aiosmtplib.SMTPRecipientsRefused as exc:  # 4xx (greylisting): later; 5xx: never
-                        transient = any(r.code < 500 for r in exc.recipients)
-                        (deferred if transient else refused).append(address)
-                        answer = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-                        continue
-                    except aiosmtplib.SMTPResponseException as exc:  # this message refused (at DATA, say)
-                        (deferred if exc.code < 500 else refused).append(address)
-                        answer = f"{exc.code} {exc.message}"
+                    except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+                        codes, answer = _refusal(exc)
+                        if CLOSING in codes:  # the server ends the session: everyone left is for a later attempt
+                            deferred.extend(r.addr_spec for r in recipients[number:])
+                            break
+                        if isinstance(exc, aiosmtplib.SMTPSenderRefused):  # the From (or the login): so for every one
+                            sender_refused = exc
+                            break
+                        # 4xx (greylisting, a full mailbox): later; 5xx (no such mailbox, a policy at DATA): never
+                        (deferred if min(codes) < 500 else refused).append(address)
                         continue
                     await support.mark_mailed(mid, address)
         except (aiosmtplib.SMTPException, OSError) as exc:
             return DeliveryResult.failed(f"{type(exc).__name__}: {exc}")
+        if sender_refused is not None:  # what to fix is the From address or the login, not a recipient
+            said = " ".join(f"{sender_refused.code} {sender_refused.message}".split())
+            return DeliveryResult.failed(f"sender refused: {self.sender.addr_spec}; the server answered {said}",
+                                         retryable=sender_refused.code < 500)
         reached = len(wanted) - len(refused) - len(deferred)
         missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer)
         if deferred:  # a retry mails only these (and the refused, once more)

@@ -1,6 +1,7 @@
 """Stream trimming keeps streams near their cap and never drops an unread entry."""
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,19 @@ async def test_dead_letters_without_a_cap_are_never_trimmed(trimmer):
     assert await trimmer.trim_once() == 0
     streams = trimmer.runtime.streams
     assert await streams.client.xlen(streams.key(DEAD_LETTERS)) == 60
+
+
+async def test_a_group_of_ones_own_on_dead_letters_does_not_keep_them_past_their_cap_and_the_contract_says_so(
+        trimmer):
+    """Before: docs/CONTRACTS.md said the dead letters were trimmed "(as above)", only of what every group had read,
+    so a consumer reading them in a group of its own counted on a letter waiting for it; past their cap the oldest
+    go whether or not a group has read them (their cap bounds Redis's memory), as a replayed or dropped one does."""
+    streams = trimmer.runtime.streams
+    await streams.ensure_group(streams.key(DEAD_LETTERS), "audit")  # has read nothing
+    ids = await _letters(trimmer, 45)
+    assert await trimmer.trim_once() == 5
+    assert [entry_id for entry_id, _ in await streams.client.xrange(streams.key(DEAD_LETTERS))] == ids[5:]
+    contracts = " ".join((Path(__file__).parents[3] / "docs" / "CONTRACTS.md").read_text(encoding="utf-8").split())
+    trimming = contracts[contracts.index("- **Trimming.**"):contracts.index("- **Versions.**")]
+    assert "(as above)" not in trimming
+    assert "whether or not your group has read it" in trimming

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,26 @@ async def http_service(settings: Settings, ingest_settings: IngestSettings):
     yield service, f"http://127.0.0.1:{server.port}/releases"
     await server.stop()
     await service.stop()
+
+
+@pytest.fixture
+def watch(settings, ingest_settings):
+    """``await watch(*folders)``: the ingest service watching ``folders`` until every file in them is read (the
+    walk at its start), then stopped, as one `pledgewatch run` after another would."""
+
+    async def run(*folders: Path) -> None:
+        service = IngestService(settings, watch=list(folders), ingest=ingest_settings, sources=[])
+        await service.start()
+        await service.started()
+        try:
+            await asyncio.wait_for(_walked(service), timeout=10)
+            await asyncio.sleep(0.3)  # the files of that walk ingested
+        finally:
+            await service.stop()
+
+    return run
+
+
+async def _walked(service: IngestService) -> None:
+    while not service.scanner.seen:
+        await asyncio.sleep(0.05)

@@ -4,12 +4,10 @@ published while a file was named by its absolute path are kept. Real folders, th
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -18,21 +16,13 @@ from services.ingest.files import parse_release
 from services.ingest.identity import release_id_for
 from services.ingest.service import IngestService
 from services.ingest.state import publish_if_changed
+from tests.integration.ingest.settled_files import write_settled
 
 pytestmark = pytest.mark.integration
 
 PLAN = "Border plan published\nThe UK will invest £5m in border checks by 1 March 2027.\n"
 CHANGED = "Border plan published\nThe UK will invest £7m in border checks by 1 March 2027.\n"
 STATEMENT = "Port statement\nThe Home Office will invest £24m in port security by 31 March 2027.\n"
-
-
-def write_settled(path: Path, text: str) -> Path:
-    """Write ``path`` with an mtime in the past, so the watcher does not wait for it to settle."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    past = time.time() - 5
-    os.utime(path, (past, past))
-    return path
 
 
 def pledgewatch_ingest(settings, *paths: Path) -> subprocess.CompletedProcess[str]:
@@ -42,29 +32,6 @@ def pledgewatch_ingest(settings, *paths: Path) -> subprocess.CompletedProcess[st
                PLEDGEWATCH_HOME=str(settings.data_dir))
     return subprocess.run([sys.executable, "-m", "pledgewatch.cli", "ingest", *map(str, paths)], capture_output=True,
                           text=True, env=env, timeout=60)
-
-
-@pytest.fixture
-def watch(settings, ingest_settings):
-    """``await watch(*folders)``: the ingest service watching ``folders`` until every file in them is read (the
-    walk at its start), then stopped, as one `pledgewatch run` after another would."""
-
-    async def run(*folders: Path) -> None:
-        service = IngestService(settings, watch=list(folders), ingest=ingest_settings, sources=[])
-        await service.start()
-        await service.started()
-        try:
-            await asyncio.wait_for(_walked(service), timeout=10)
-            await asyncio.sleep(0.3)  # the files of that walk ingested
-        finally:
-            await service.stop()
-
-    return run
-
-
-async def _walked(service: IngestService) -> None:
-    while not service.scanner.seen:
-        await asyncio.sleep(0.05)
 
 
 async def test_a_watched_folder_moved_elsewhere_publishes_nothing_again(tmp_path, watch, published):

@@ -245,9 +245,10 @@ class Receiver:
 
 
 @contextmanager
-def smtp_server(handler):
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 answering with ``handler``, while in the block: its controller."""
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+def smtp_server(handler, **smtp):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 answering with ``handler``, while in the block: its controller;
+    ``smtp``: its settings (``tls_context``, ``authenticator``, …)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **smtp)
     controller.start()
     try:
         yield controller

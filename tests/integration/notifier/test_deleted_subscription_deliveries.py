@@ -5,6 +5,7 @@ subscriptions file, its queued and retrying deliveries are not sent again: each 
 Before: the retries went on after the delete and ended as a dead letter of a subscription that no longer
 existed, whose replay posted to the deleted endpoint again."""
 
+import json
 import logging
 
 import pytest
@@ -111,6 +112,31 @@ async def test_a_subscription_deleted_and_made_again_under_its_id_gets_its_new_d
     [final] = await wait_for(lambda: final_attempts(n.service, "desk"), what="the delivery finished")
     assert final.outcome == "delivered"
     assert len(receiver.hits("hook")) == 1
+
+
+async def test_a_subscription_made_again_is_sent_a_later_version_telling_what_the_deleted_one_was_told(
+        notifier, receiver, publish_classified):
+    # Before: the alert of version 2 to the subscription made again had the id of the deleted one's alert of
+    # version 1 (the same subscriber, kind and commitments), so its delivery job had the id of one already
+    # delivered and was finished unsent: on the alerts stream, never on the webhook nor on deliveries.
+    n = await notifier(config=fast_config(**SLOW_RETRIES), http=True)
+    sub = await _only_desk(n, receiver.url("hook"))
+    await publish_classified(n.service, release(FUNDING))
+    await wait_for(lambda: final_attempts(n.service, "desk"), what="version 1 delivered")
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert (await api_call(n, "POST", "/subscriptions", sub))[0] == 201
+
+    await publish_classified(n.service, release(FUNDING, version=2))
+
+    await wait_for(lambda: _has(final_attempts(n.service, "desk"), 2), what="version 2 delivered")
+    bodies = [json.loads(body) for _, _, body, _ in receiver.hits("hook")]
+    assert [b["data"]["release"]["version"] for b in bodies] == [1, 2]
+    assert bodies[0]["id"] != bodies[1]["id"]
+
+
+async def _has(awaitable, count):
+    found = await awaitable
+    return found if len(found) >= count else None
 
 
 async def test_replaying_a_dead_letter_of_a_deleted_subscription_is_refused_and_the_letter_kept(

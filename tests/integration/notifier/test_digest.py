@@ -101,3 +101,24 @@ async def _sent_digests(n, receiver, count):
     await wait_for(lambda: len(receiver.hits("hook")) >= count, what=f"{count} digest(s)")
     await n.service.worker.drain()
     return [json.loads(body)["data"] for _, _, body, _ in receiver.hits("hook")]
+
+
+async def test_a_first_digests_since_is_the_digest_time_before_the_subscription_was_seen_as_its_schema_says(
+        notifier, receiver, write_yaml, publish_classified):
+    # Before: the schema said since was "None for the first" digest; a consumer waiting for a null to tell the
+    # first digest waited for ever, since it is the digest time before the notifier first saw the subscription.
+    from schemas.digest import Digest
+
+    now = [datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)]
+    n = await notifier(subscriptions=_morning_digest(write_yaml, receiver), clock=lambda: now[0],
+                       run_scheduler=False)
+    assert await n.service.send_digests() == 0  # first look
+    await publish_classified(n.service, release(BORDERS, release_id="r1"))
+    streams = n.service.runtime.streams
+    await wait_for(lambda: _is(streams.client.llen(streams.key("notifier:digest:morning")), 1), what="buffered")
+    now[0] += timedelta(hours=1, minutes=5)
+    assert await n.service.send_digests() == 1
+    (_, _, body, _), = await wait_for(lambda: receiver.hits("hook"), what="digest POST")
+    assert json.loads(body)["data"]["since"] == "2026-03-01T08:00:00Z"
+    description = Digest.model_fields["since"].description or ""
+    assert "None for the first" not in description and "first saw" in description

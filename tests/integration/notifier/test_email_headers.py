@@ -8,7 +8,7 @@ import pytest
 
 from samples import BORDERS, release
 
-from notifier_harness import start_mailing, wait_for
+from notifier_harness import Inbox, smtp_server, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -73,3 +73,37 @@ async def test_display_names_of_recipient_and_sender_are_used(notifier, smtp, wr
     (to,), (sender,) = mail["To"].addresses, mail["From"].addresses
     assert (to.display_name, to.addr_spec) == ("Doe, Jane", "jane@example.org")
     assert (sender.display_name, sender.addr_spec) == ("Pledgewatch Alerts", "alerts@pledgewatch.test")
+
+
+async def test_no_out_of_office_or_vacation_reply_is_asked_for_by_any_header_a_responder_reads(
+        notifier, smtp, write_yaml, publish_classified):
+    """RFC 3834's Auto-Submitted is not read by every responder: Exchange and Outlook read
+    X-Auto-Response-Suppress, and vacation programs (and Gmail's) a Precedence of bulk."""
+    _, (_, mail, _) = await _one_mail(notifier, smtp, write_yaml, publish_classified)
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Precedence"] == "bulk"
+    assert mail["X-Auto-Response-Suppress"] == "OOF, AutoReply"  # not All: bounces (NDR) still come back
+
+
+class _Greeted(Inbox):
+    """An :class:`Inbox` that also keeps the name each client gave in its EHLO."""
+
+    def __init__(self):
+        super().__init__()
+        self.greetings: list[str] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings.append(hostname)
+        session.host_name = hostname
+        return responses
+
+
+async def test_the_ehlo_name_is_the_one_set_for_a_relay_that_wants_a_fully_qualified_one(notifier, write_yaml,
+                                                                                      publish_classified):
+    """In a container the machine's name is its id (``3f2a1b9c0d4e``), which a relay refusing a name that is not
+    fully qualified (Postfix's ``reject_non_fqdn_helo_hostname``) answers 504 to every attempt."""
+    inbox = _Greeted()
+    with smtp_server(inbox) as controller:
+        await _one_mail(notifier, (controller, inbox), write_yaml, publish_classified,
+                        smtp_helo_name="alerts.pledgewatch.test")
+    assert inbox.greetings == ["alerts.pledgewatch.test"]

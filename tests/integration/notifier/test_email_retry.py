@@ -10,7 +10,7 @@ from samples import BORDERS, release
 from schemas.streams import EVENT_FIELD
 from services.common.embedded_redis import free_port
 
-from notifier_harness import start_mailing, wait_for
+from notifier_harness import smtp_server, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -151,3 +151,121 @@ async def test_a_dead_letter_names_both_the_deferred_and_the_refused_recipients(
         assert inbox.messages == [["desk@example.org"]]
     finally:
         controller.stop()
+
+
+class RefusingSenderInbox:
+    """Refuses the sender at MAIL FROM with ``answer`` (a From the login may not use, say), counting each MAIL."""
+
+    def __init__(self, answer: str):
+        self.answer, self.mails = answer, 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        return self.answer
+
+
+@pytest.mark.parametrize(("answer", "attempts"), [("553 5.7.1 sender not owned by user", 1),
+                                                  ("451 4.7.1 sending rate exceeded", 2)], ids=["for-good", "for-now"])
+async def test_a_refused_sender_is_told_as_the_sender_once_not_as_every_recipient(notifier, write_yaml,
+                                                                                  publish_classified, answer,
+                                                                                  attempts):
+    """Before: MAIL FROM was sent again for each recipient and the dead letter read "recipients refused: gone@…,
+    desk@… (reached 0 of 2)", pointing at the recipients where the From address (or the login) is what to fix."""
+    inbox = RefusingSenderInbox(answer)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"],
+                                delivery_attempts=2)
+        await publish_classified(n.service, release(BORDERS))
+        streams = n.service.runtime.streams
+        await wait_for(lambda: streams.client.xlen(streams.key("dead-letters")), what="a dead letter")
+        (_, fields), = await streams.client.xrange(streams.key("dead-letters"))
+        assert (f"sender refused: alerts@pledgewatch.test; the server answered {answer}".encode()
+                in fields[EVENT_FIELD.encode()]), fields
+        assert f"attempt {attempts} of".encode() in fields[EVENT_FIELD.encode()]
+        assert inbox.mails == attempts
+    finally:
+        controller.stop()
+
+
+class OneMessageASessionInbox:
+    """Takes one message a connection, answering the next one "421 … try again later" (a relay's limit of
+    messages per session) at ``at``: MAIL, RCPT or DATA."""
+
+    CLOSING = "421 4.7.0 too many messages in this session, try again later"
+
+    def __init__(self, at: str):
+        self.at, self.messages, self._taken = at, [], set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.at == "MAIL" and id(session) in self._taken:
+            return self.CLOSING
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.at == "RCPT" and id(session) in self._taken:
+            return self.CLOSING
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if id(session) in self._taken:
+            return self.CLOSING
+        self._taken.add(id(session))
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+EVERYONE = ["a@example.org", "b@example.org", "c@example.org"]
+
+
+async def _mail_everyone(notifier, write_yaml, publish_classified, port: int, inbox):
+    """A notifier mailing an alert to EVERYONE through the server on ``port``, once ``inbox`` holds a message for
+    each of them, each once; the notifier."""
+    n = await start_mailing(notifier, write_yaml, port, EVERYONE)
+    await publish_classified(n.service, release(BORDERS))
+    await wait_for(lambda: len(inbox.messages) == len(EVERYONE), what="every recipient mailed")
+    await n.service.worker.drain()
+    assert sorted(inbox.messages) == [[a] for a in EVERYONE]
+    return n
+
+
+@pytest.mark.parametrize("at", ["MAIL", "RCPT", "DATA"])
+async def test_a_relay_closing_the_session_defers_the_rest_with_its_answer_and_the_retries_mail_them(
+        notifier, write_yaml, publish_classified, at):
+    """Before: after a 421 at MAIL or RCPT (the client then closes the connection) the next recipients were tried
+    on no connection and the attempt failed as "SMTPServerDisconnected: Server not connected", the relay's reason
+    lost (at MAIL, once the sender refusal was told, as a sender refused)."""
+    inbox = OneMessageASessionInbox(at)
+    with smtp_server(inbox) as controller:
+        n = await _mail_everyone(notifier, write_yaml, publish_classified, controller.port, inbox)
+    streams = n.service.runtime.streams
+    first = (await streams.client.xrange(streams.key("deliveries")))[0][1][EVENT_FIELD.encode()]
+    assert (b"recipients deferred: b@example.org, c@example.org (reached 1 of 3); the server answered 421 4.7.0 "
+            b"too many messages in this session, try again later" in first), first
+
+
+class DroppingInbox:
+    """Takes the first message of each connection, then drops the connection at the next DATA without answering
+    (a relay restarting, a proxy timing out)."""
+
+    def __init__(self):
+        self.messages: list[list[str]] = []
+        self._taken: set[int] = set()
+
+    async def handle_DATA(self, server, session, envelope):
+        if id(session) in self._taken:
+            server.transport.close()
+            return "250 OK"  # never read: the connection is gone
+        self._taken.add(id(session))
+        self.messages.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+async def test_a_relay_dropping_the_connection_loses_no_recipient_and_mails_none_twice(notifier, write_yaml,
+                                                                                      publish_classified):
+    inbox = DroppingInbox()
+    with smtp_server(inbox) as controller:
+        await _mail_everyone(notifier, write_yaml, publish_classified, controller.port, inbox)

@@ -13,6 +13,8 @@ from samples import BORDERS, TRAINING, dated, release
 
 from notifier_harness import cancel_reminders, handled, wait_for
 
+from services.notifier.retention import MIN_PRUNE_BUDGET, PAGE_IDS
+
 pytestmark = pytest.mark.integration
 
 SUBSCRIPTIONS = """
@@ -59,10 +61,6 @@ async def _told(n, sub_id: str, ids: list[str]) -> list[bool]:
 async def _forget(n, release_id: str) -> None:
     """What the TTL of the release's last version does when the release memory ends."""
     await n.service.runtime.streams.client.delete(_key(n, f"notifier:release:{release_id}"))
-
-
-async def _desk_and_plain() -> list[str]:
-    return ["desk", "plain"]
 
 
 def _ahead_of_the_due(days: int) -> date:
@@ -161,19 +159,23 @@ async def test_a_backlog_is_dropped_a_bounded_number_of_steps_a_tick(notifier, w
     await _handle(n, publish_classified, *releases)
     for r in releases:
         await _forget(n, r.release_id)
+    for i in range(12, 60):  # besides, records as many releases left, of one commitment each
+        await retention.index(f"r{i}", [f"c-{i}"])
+        await client.zadd(_key(n, "notifier:remembered"), {f"r{i}": 0})
+        await client.hset(_key(n, "notifier:sent:desk"), f"c-{i}", "1:abc")
     later = datetime.now(timezone.utc) + MEMORY + timedelta(days=1)
 
     ticks, dropped = 0, 0
-    while dropped < len(releases):
-        work, done = await retention.prune(_desk_and_plain, now=later, budget=5)
-        assert work <= 5
+    while dropped < 60:
+        work, done = await retention.prune(now=later, budget=MIN_PRUNE_BUDGET)
+        assert work <= MIN_PRUNE_BUDGET
         ticks, dropped = ticks + 1, dropped + done
-        assert ticks <= 12
+        assert ticks <= 60
 
-    assert ticks >= 36 // 5  # at least a look at each release and a step for each of its two subscribers
+    assert ticks >= 60 * 6 // MIN_PRUNE_BUDGET  # a look, an id decoded, two subscribers and an id removed from each
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
-    assert await retention.prune(_desk_and_plain, now=later, budget=5) == (0, 0)
+    assert await retention.prune(now=later, budget=MIN_PRUNE_BUDGET) == (0, 0)
 
 
 async def test_records_written_before_the_index_are_indexed_then_dropped(notifier, write_yaml, publish_classified):
@@ -204,7 +206,9 @@ async def test_a_record_that_cannot_be_read_does_not_stop_the_ticks(notifier, wr
     await client.hset(n.service.agenda.key("desk"), mapping={"by-hand": "not JSON", "after": '{"version": 1}'})
     await client.hset(_key(n, "notifier:sent:desk"), "c-after", "1:abc")
 
-    assert await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc)) == (8, 2)
+    # looks at two releases, each: two batches of subscriptions read (the stored ones, none; the file's), its two
+    # subscribers; one id decoded and removed from each of the two
+    assert await retention.prune(now=datetime.now(timezone.utc)) == (13, 2)
     assert await client.hlen(n.service.agenda.key("desk")) == 0
     assert await client.hlen(_key(n, "notifier:sent:desk")) == 0
 
@@ -224,18 +228,20 @@ async def test_the_records_of_a_subscription_from_a_file_not_given_now_are_dropp
     assert await _told(second, "plain", ["c-borders"]) == [False]
 
 
-async def test_a_tick_with_nothing_due_reads_no_subscriptions(notifier, write_yaml, publish_classified):
+async def test_a_tick_with_nothing_due_runs_no_script(notifier, write_yaml, publish_classified):
     n = await _start(notifier, write_yaml)
     retention = n.service.retention
     await _handle(n, publish_classified, release(BORDERS, release_id="young"))
-    reads = []
+    runs = []
+    script = retention._prune
 
-    async def subscriptions() -> list[str]:
-        reads.append(1)
-        return ["desk", "plain"]
+    async def counted(**kwargs):
+        runs.append(1)
+        return await script(**kwargs)
 
-    assert await retention.prune(subscriptions, now=datetime.now(timezone.utc)) == (0, 0)
-    assert reads == []
+    retention._prune = counted
+    assert await retention.prune(now=datetime.now(timezone.utc)) == (0, 0)
+    assert runs == []
 
 
 async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_within_the_budget(notifier, write_yaml):
@@ -243,17 +249,17 @@ async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_wit
     client, retention = n.service.runtime.streams.client, n.service.retention
     ids = [f"c-{i}" for i in range(3000)]
     await client.zadd(_key(n, "notifier:remembered"), {"edited": 0})
-    await client.hset(_key(n, "notifier:remembered:ids"), "edited", json.dumps(ids))
+    await retention.index("edited", ids)
     for sub_id in ("desk", "plain"):
         await client.hset(_key(n, f"notifier:sent:{sub_id}"), mapping={i: "1:abc" for i in ids})
         await client.sadd(_key(n, f"notifier:elapsed:{sub_id}"), *ids)
 
     ticks, dropped = 0, 0
     while not dropped:
-        work, dropped = await retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=500)
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
         assert work <= 500
         ticks += 1
-        assert ticks <= 20
+        assert ticks <= 30  # each id decoded once and removed twice: 9,000 steps, and a page again a tick
         if not dropped:
             assert await client.hlen(_key(n, "notifier:sent:plain")) > 0
 
@@ -266,5 +272,101 @@ async def test_a_release_with_thousands_of_ids_is_dropped_over_several_ticks_wit
 async def test_a_budget_too_small_to_go_on_is_refused(notifier, write_yaml):
     n = await _start(notifier, write_yaml)
 
-    with pytest.raises(ValueError, match="a prune budget of 2: give at least 3"):
-        await n.service.retention.prune(_desk_and_plain, now=datetime.now(timezone.utc), budget=2)
+    with pytest.raises(ValueError, match="a prune budget of 2: give at least 103"):
+        await n.service.retention.prune(now=datetime.now(timezone.utc), budget=2)
+
+
+async def test_a_tick_decodes_no_more_of_a_releases_ids_than_its_budget(notifier, write_yaml):
+    """Each id a tick decodes of a release's list counts in its work as each id removed does: a release of thousands
+    of ids, told to two subscribers, is dropped in about as many ticks as the ids removed and decoded once need."""
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    ids = [f"c-{i}" for i in range(3000)]
+    await retention.index("edited", ids)
+    await client.zadd(_key(n, "notifier:remembered"), {"edited": 0})
+    for sub_id in ("desk", "plain"):
+        await client.hset(_key(n, f"notifier:sent:{sub_id}"), mapping={i: "1:abc" for i in ids})
+
+    ticks, dropped, total = 0, 0, 0
+    while not dropped:
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
+        assert work <= 500
+        ticks, total = ticks + 1, total + work
+        assert ticks <= 40
+
+    # each id removed twice and decoded once, besides a look and a page decoded again where a tick goes on
+    assert total <= 3 * 3000 + ticks * (PAGE_IDS + 3)
+    for sub_id in ("desk", "plain"):
+        assert await client.hlen(_key(n, f"notifier:sent:{sub_id}")) == 0
+    assert await client.hlen(_key(n, "notifier:remembered:ids")) == 0
+
+
+async def test_a_list_of_ids_kept_before_pages_is_laid_in_pages_once(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    ids = [f"c-{i}" for i in range(1000)]
+    await client.zadd(_key(n, "notifier:remembered"), {"before": 0})
+    await client.hset(_key(n, "notifier:remembered:ids"), "before", json.dumps(ids))  # one list, as kept before
+    await client.hset(_key(n, "notifier:sent:plain"), mapping={i: "1:abc" for i in ids})
+    # part done by the earlier release: gone over again from its first subscription
+    await client.set(_key(n, "notifier:remembered:pruning"), json.dumps(["before", "desk", 0, "plain", 500]))
+
+    first, _ = await retention.prune(now=datetime.now(timezone.utc), budget=500)
+    assert first > 1000  # the whole list decoded, once
+    assert len(json.loads(await client.hget(_key(n, "notifier:remembered:ids"), "before"))) == PAGE_IDS
+    dropped = 0
+    while not dropped:
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=500)
+        assert work <= 500
+
+    assert await client.hlen(_key(n, "notifier:sent:plain")) == 0
+    assert await client.hlen(_key(n, "notifier:remembered:pages")) == 0
+
+
+async def _bytes_through(client) -> int:
+    stats = await client.info("stats")
+    return int(stats["total_net_input_bytes"]) + int(stats["total_net_output_bytes"])
+
+
+async def test_what_a_tick_reads_and_sends_does_not_grow_with_the_subscriptions(notifier, write_yaml):
+    """Every id that may hold records was read and sent to the script each tick a release was due: 5,000
+    subscriptions cost a tick some 100 KB through the connection whatever its budget."""
+    n = await _start(notifier, write_yaml)
+    client = n.service.runtime.streams.client
+    many = [f"subscription-{i:05}" for i in range(5000)]
+    await client.sadd(_key(n, "notifier:subscriptions:from-file"), *many)  # read from a file in an earlier run
+    await client.zadd(_key(n, "notifier:remembered"), {"old": 0})
+    await n.service.retention.index("old", ["c-old"])
+
+    before = await _bytes_through(client)
+    work, _ = await n.service.forget_old_releases()
+    through = await _bytes_through(client) - before
+
+    assert work > 100  # a few hundred subscriptions looked at
+    assert through < 10_000, through
+
+
+async def test_the_records_of_many_subscriptions_are_dropped_a_batch_of_them_at_a_time(notifier, write_yaml):
+    n = await _start(notifier, write_yaml)
+    client, retention = n.service.runtime.streams.client, n.service.retention
+    stored, from_file = [f"stored-{i:03}" for i in range(60)], [f"file-{i:03}" for i in range(60)]
+    # a small hash is read whole whatever the batch asked; a set this large, about the batch
+    await client.hset(_key(n, "notifier:subscriptions"), mapping={sub_id: "{}" for sub_id in stored})
+    await client.sadd(_key(n, "notifier:subscriptions:from-file"), *from_file)
+    ids = [f"c-{i}" for i in range(150)]  # two pages
+    await retention.index("old", ids)
+    await client.zadd(_key(n, "notifier:remembered"), {"old": 0})
+    for sub_id in (*stored, *from_file):
+        await client.hset(_key(n, f"notifier:sent:{sub_id}"), mapping={i: "1:abc" for i in ids})
+
+    ticks, dropped = 0, 0
+    while not dropped:
+        work, dropped = await retention.prune(now=datetime.now(timezone.utc), budget=300)
+        assert work <= 300
+        ticks += 1
+        assert ticks <= 200
+
+    assert ticks >= 120 * 150 // 300
+    for sub_id in (*stored, *from_file):
+        assert await client.hlen(_key(n, f"notifier:sent:{sub_id}")) == 0, sub_id
+    assert await client.get(_key(n, "notifier:remembered:pruning")) is None

@@ -130,3 +130,18 @@ def test_a_commitment_keeps_a_deadline_written_twice_once(make_release):
     body = "The Home Office will train 300 more firearms officers by March 2018, that is by 31 March 2018."
     [commitment] = classify(make_release(body)).commitments
     assert [deadline.text for deadline in commitment.deadlines] == ["by March 2018"]
+
+
+def test_a_span_counts_code_points_as_its_schema_says(make_release):
+    # Before: the schema said "character offsets", which a consumer in JavaScript or Java reads as UTF-16 units:
+    # past a character outside the BMP (an emoji, a flag) its slice of the body missed the words.
+    from schemas.classified import Commitment
+
+    body = "\U0001F1EC\U0001F1E7 The UK will invest £24m by 31 March 2027 to counter terrorist travel through ports."
+    [commitment] = classify(make_release(body)).commitments
+    start, end = commitment.money.span
+    assert body[start:end] == "£24m"  # Python's str indices: code points
+    utf16 = body.encode("utf-16-le")
+    assert utf16[2 * start:2 * end].decode("utf-16-le") != "£24m"
+    span = Commitment.model_json_schema()["properties"]["span"]
+    assert "code points" in span["description"] and "UTF-16" in span["description"]

@@ -68,3 +68,14 @@ def test_withdrawal_and_its_notice_make_a_new_revision_but_whitespace_does_not()
     assert withdrawn != text
     assert withdrawn != revision_hash(text, withdrawn=True, withdrawn_notice="Replaced by X.")
     assert withdrawn == revision_hash(text, withdrawn=True, withdrawn_notice=" Replaced. ")
+
+
+def test_a_release_restored_or_its_notice_changed_is_a_new_version_and_ingest_md_says_so():
+    # Before: docs/INGEST.md said a new version came "only when it changes, or when the release is withdrawn",
+    # while a changed notice, and the release published again without its withdrawal, each make one too.
+    text = content_hash("T", "The UK will act.")
+    withdrawn = revision_hash(text, withdrawn=True, withdrawn_notice="Replaced.")
+    assert revision_hash(text) != withdrawn  # restored: a new version, its text unchanged
+    ingest = " ".join((Path(__file__).parents[3] / "docs" / "INGEST.md").read_text(encoding="utf-8").split())
+    said = ingest[ingest.index("A new version is published only when"):][:400]
+    assert "notice changes" in said and "without the withdrawal" in said

@@ -36,8 +36,12 @@ def test_address_with_or_without_a_display_name_is_accepted(text, display_name, 
     ("jane@example.org\nBcc: everyone@example.org", "line break"),
     ("x" * 65 + "@example.org", "longer than"),
     ("a@", "expected name@domain"),
+    ("\u202eJane Doe <jane@example.org>", "bidi embedding, override or isolate"),
+    ("=?utf-8?b?4oCu?= Jane <jane@example.org>", "bidi embedding, override or isolate"),
+    ("=?utf-8?q?Jane=C2=85?= <jane@example.org>", "control character"),  # NEL, a C1 control
 ], ids=["no-domain", "unclosed-angle", "unquoted-comma", "two-addresses", "group", "single-label-domain",
-        "ip-literal", "non-ascii-domain", "crlf-injection", "lf-injection", "long-local-part", "empty-domain"])
+        "ip-literal", "non-ascii-domain", "crlf-injection", "lf-injection", "long-local-part", "empty-domain",
+        "bidi-override-in-name", "bidi-override-in-an-encoded-word", "control-in-an-encoded-word"])
 def test_malformed_address_is_refused_with_the_reason(text, reason):
     with pytest.raises(ValueError, match=reason.replace("[", r"\[")):
         parse_address(text)

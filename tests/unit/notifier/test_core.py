@@ -88,6 +88,17 @@ def test_alert_ids_are_stable_and_spans_do_not_count_as_changes():
     assert fingerprint(BORDERS) == fingerprint(BORDERS.model_copy(update={"span": (9, 99), "confidence": 0.1}))
 
 
+def test_an_alert_about_another_version_has_another_id_though_it_tells_the_same_commitments():
+    # Before: an alert's id was its subscriber, kind and commitments. A subscription made again under its id has no
+    # records, so a later version of a release told it the very commitments the deleted one had been told, under
+    # the id of that alert: a consumer dropping duplicates by id dropped it, and the notifier itself took its
+    # delivery for one already made (its job id is the alert's) and sent nothing.
+    first = plan_alerts(_sub(), release(FUNDING, BORDERS), sent={}, elapsed_sent=set(), now=NOW)
+    made_again = plan_alerts(_sub(), release(FUNDING, BORDERS, version=2), sent={}, elapsed_sent=set(), now=NOW)
+    assert [a.kind for a in (*first.alerts, *made_again.alerts)] == [AlertKind.NEW, AlertKind.NEW]
+    assert first.alerts[0].alert_id != made_again.alerts[0].alert_id
+
+
 @pytest.mark.parametrize("deadline, offsets, expected", [
     (DateDeadline(due=date(2026, 3, 31), text="by the end of March", span=SPAN), ["P30D", "P7D", "P1D", "P0D"],
      ["2026-03-01T09:00", "2026-03-24T09:00", "2026-03-30T09:00", "2026-03-31T09:00"]),

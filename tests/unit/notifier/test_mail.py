@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from email import policy
 from email.headerregistry import Address
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ def _sent(title: str) -> tuple[bytes, email.message.EmailMessage]:
 
 @example(title="00\x80\x80\x80\x80\U00010000\U00010000 \x80 \x80")  # C1 controls beside spaces
 @example(title="00000\r000\xa1\U00010000\U00010000 \xa1")  # a space between two encoded words
+@example(title="=?utf-8?q?a=0D=0AX:_1?= \xa1 =?")  # what a reader would decode, beside text that is not ASCII
 @settings(max_examples=300)
 @given(st.text(max_size=300))
 def test_any_title_gives_a_subject_read_back_as_one_line_without_a_leading_space(title):
@@ -57,3 +59,22 @@ def test_the_longest_unsubscribe_link_is_sent_as_it_is_on_one_line():
     line = f"List-Unsubscribe: <{longest}>"
     assert len(line) <= 998 and f"\r\n{line}\r\n".encode() in mail_bytes(mail)
     assert NotifierConfig(public_url=base).public_url == base
+
+
+@pytest.mark.parametrize("title", [
+    "Hi =?utf-8?q?a=0D=0ABcc:_x@evil.org?= there",  # a line break: a header of the release's own
+    "Statement =?utf-8?b?4oCu?=reversed",  # U+202E RIGHT-TO-LEFT OVERRIDE
+    "=?iso-8859-1?q?=85?= next line",  # a C1 control (NEL)
+    "Über =?utf-8?q?=C3=A9t=C3=A9?= plans",  # beside text that is not ASCII
+    "Encoded words look like =?charset?q?text?=",
+], ids=["crlf", "bidi", "c1", "non-ascii", "plain"])
+def test_a_title_that_looks_like_an_encoded_word_is_read_back_as_written_adding_no_header(title):
+    """RFC 2047 readers decode an encoded word wherever it is in a Subject. Before: one in a release's title was
+    decoded as the header was set, so a title could add a header (``Bcc: x@evil.org`` on a line of its own) and
+    the line breaks, C1 controls and bidi overrides :func:`one_line` drops."""
+    raw, mail = _sent(title)
+    assert mail["Subject"] == f"[pledgewatch] New commitments: {title}"
+    assert [name for name, _ in mail.items()] == [
+        "Subject", "From", "To", "Date", "Message-ID", "X-Pledgewatch-Alert-Id", "Auto-Submitted", "Precedence",
+        "X-Auto-Response-Suppress", "MIME-Version", "Content-Type"]
+    assert b"\r\nBcc:" not in raw

@@ -105,3 +105,16 @@ def test_a_digest_is_of_its_subscribers_day():
     moment = last_digest_time(time(8, 0), now=datetime(2027, 3, 9, 21, 30, tzinfo=UTC), zone="Australia/Sydney")
     digest = assemble_digest("desk", [alert], since=None, until=in_zone(moment, "Australia/Sydney"), now=moment)
     assert digest is not None and digest_day(digest) == date(2027, 3, 10)
+
+
+def test_a_reminder_alerts_event_time_is_utc_its_created_at_in_the_subscribers_zone():
+    # Before: the CloudEvent's time was created_at as written, "2027-03-10T09:00:00+11:00", where the contract
+    # says UTC; a consumer ordering events by time as text put it after events of later instants.
+    import json
+
+    from services.notifier.messages import alert_event
+
+    alert, _ = _fired_reminder(datetime(2027, 3, 9, 22, 0, tzinfo=UTC), "Australia/Sydney")
+    event = json.loads(alert_event(alert).to_json())
+    assert event["time"] == "2027-03-09T22:00:00Z"
+    assert event["data"]["created_at"] == "2027-03-10T09:00:00+11:00"  # the renderers' day (decision 0046)
