@@ -27,9 +27,9 @@ def not_loaded_text(ids: list[str], path: Path | None) -> str:
     if path is not None:
         return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not in {path}: "
                 f"they are taken as deleted, and their records and planned reminders are deleted in "
-                f"{LEFT_FILE_GRACE_SECONDS // 60} minutes unless the file given names them again by then. The file "
-                "must be given to every run: `pledgewatch run --subscriptions FILE`, or set "
-                "PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+                f"{LEFT_FILE_GRACE_SECONDS // 60} minutes unless by then the file given names them again or they "
+                "are stored through the API. The file must be given to every run: `pledgewatch run --subscriptions "
+                "FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
     return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not loaded: this run "
             "was given no subscriptions file, so they receive nothing (their records and planned reminders are "
             "kept; a reminder falling due meanwhile is dropped). The file must be given to every run: "
