@@ -4,7 +4,9 @@ The file's subscriptions are loaded from the file at every run, never stored: a 
 ``--subscriptions``, no ``PLEDGEWATCH_SUBSCRIPTIONS``) has none of them, and they receive nothing. Their ids
 are remembered (``<prefix>notifier:subscriptions:from-file``) so that such a run says so at start, naming them;
 their records (feed, planned reminders) are kept for the run that is given the file again. A file given that
-leaves some out was edited or replaced while the notifier was down: that is told once, and they are forgotten.
+leaves some out (an edit took them out, or it was replaced while the notifier was down) deleted them: that is told
+once, they are forgotten, and what is kept for them is dropped a while later
+(:meth:`.store.SubscriptionStore.drop_left_file`), unless a file given names them again or they are stored.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .store import SubscriptionStore
+from .store import LEFT_FILE_GRACE_SECONDS, SubscriptionStore
 from .subscriptions import Subscription, channel_public, channels_summary
 
 log = logging.getLogger(__name__)
@@ -22,22 +24,28 @@ def not_loaded_text(ids: list[str], path: Path | None) -> str:
     """The warning for ``ids``, read from a subscriptions file in an earlier run and not loaded by a run given
     the file ``path`` (None: none)."""
     names = ", ".join(ids)
-    why = "this run was given no subscriptions file" if path is None else f"they are not in {path}"
-    return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not loaded: {why}, "
-            "so they receive nothing (their records and planned reminders are kept; a reminder falling due "
-            "meanwhile is dropped). The file must be given to every run: `pledgewatch run --subscriptions FILE`, "
-            "or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+    if path is not None:
+        return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not in {path}: "
+                f"they are taken as deleted, and their records and planned reminders are deleted in "
+                f"{LEFT_FILE_GRACE_SECONDS // 60} minutes unless by then the file given names them again or they "
+                "are stored through the API. The file must be given to every run: `pledgewatch run --subscriptions "
+                "FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
+    return (f"subscription(s) {names}, read from a subscriptions file in an earlier run, are not loaded: this run "
+            "was given no subscriptions file, so they receive nothing (their records and planned reminders are "
+            "kept; a reminder falling due meanwhile is dropped). The file must be given to every run: "
+            "`pledgewatch run --subscriptions FILE`, or set PLEDGEWATCH_SUBSCRIPTIONS=FILE")
 
 
 async def tell_not_loaded(store: SubscriptionStore) -> None:
     """At start: warn of the subscriptions a file gave in an earlier run that are not loaded now (told at every
-    start without a file; once when the file given leaves them out, and then forgotten), and remember the ids
-    of the file given now."""
+    start without a file; once when the file given leaves them out), forget those the file given leaves out (one
+    stored through the API under such an id too: the file's is no more), and remember the ids of the file given
+    now."""
     path = store.file.path
     if missing := await store.not_loaded_from_file():
         log.warning("%s", not_loaded_text(missing, path))
-        if path is not None:
-            await store.forget_file_ids(missing)
+    if path is not None:
+        await store.forget_file_ids(await store.not_in_file())
     await store.remember_file_ids(sub.id for sub in store.file.current())
 
 

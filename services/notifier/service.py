@@ -687,6 +687,7 @@ class NotifierService:
         await self.send_digests()
         await self.send_due_this_week()
         await self.forget_old_releases()
+        await self._store().drop_left_file(now=self.clock())
 
     async def forget_old_releases(self) -> tuple[int, int]:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see

@@ -185,41 +185,68 @@ return {stored, generations}
 """
 
 
-# KEYS: the subscriptions hash, the generations hash, the made-again hash, the set of ids read from a file, then
-# (ARGV[1] '1') the reminder store's planned, due, subjects and refs and the subscription's agenda
-# (``notifier:reminders:planned:<id>``), then what else is kept for it. ARGV: '1' or '' (no reminder keys), the
-# moment of the change (unix seconds), then HSET and the subscription's id and JSON (a put: returns 1 when it was
-# created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A subscription created or
-# deleted counts up its id's generation, cancels the reminders its agenda lists and drops what was kept for that id;
-# one created where one of its id was before (a generation past the first) records when, in the made-again hash.
-# An id a subscriptions file gave (and no edit of it took out) keeps its reminders and records: they are the file's
-# subscription's, which a run given the file has again.
-_CHANGE = HELPERS + """
-local changed = redis.call(ARGV[3], KEYS[1], unpack(ARGV, 4))
-if changed == 1 then
-  local generation = redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-  if ARGV[3] == 'HSET' and generation > 1 then redis.call('HSET', KEYS[3], ARGV[4], ARGV[2]) end
-  if redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 1 then return changed end
-  local kept = 5
-  if ARGV[1] == '1' then
-    kept = 9
-    for _, raw in ipairs(redis.call('HVALS', KEYS[9])) do
+# Drops what is kept for a subscription: cancels the reminders its agenda lists and deletes the keys from KEYS[kept]
+# on (its agenda among them). KEYS[r .. r + 4] (r: nil when there are none): the reminder store's planned, due,
+# subjects and refs and the subscription's agenda (``notifier:reminders:planned:<id>``).
+_DROP_KEPT = HELPERS + """
+local function drop_kept(r, kept)
+  if r then
+    for _, raw in ipairs(redis.call('HVALS', KEYS[r + 4])) do
       local ok, plan = pcall(cjson.decode, raw)
       if ok and type(plan) == 'table' and type(plan.jobs) == 'table' then
         for id in pairs(plan.jobs) do
-          local record = redis.call('HGET', KEYS[5], id)
+          local record = redis.call('HGET', KEYS[r], id)
           local subject = subject_of(record)
-          if subject then unref(KEYS[8], KEYS[7], subject) end
-          redis.call('HDEL', KEYS[5], id)
-          redis.call('ZREM', KEYS[6], id)
+          if subject then unref(KEYS[r + 3], KEYS[r + 2], subject) end
+          redis.call('HDEL', KEYS[r], id)
+          redis.call('ZREM', KEYS[r + 1], id)
         end
       end
     end
   end
   if #KEYS >= kept then redis.call('DEL', unpack(KEYS, kept)) end
 end
+"""
+
+
+# KEYS: the subscriptions hash, the generations hash, the made-again hash, the set of ids read from a file, the ids a
+# file given left out (zset), then (ARGV[1] '1') the reminder store's planned, due, subjects and refs and the
+# subscription's agenda (``notifier:reminders:planned:<id>``), then what else is kept for it. ARGV: '1' or '' (no
+# reminder keys), the moment of the change (unix seconds), then HSET and the subscription's id and JSON (a put:
+# returns 1 when it was created, 0 when replaced), or HDEL and its id (a delete: returns 1 when there was one). A
+# subscription created or deleted counts up its id's generation, cancels the reminders its agenda lists and drops
+# what was kept for that id; one created where one of its id was before (a generation past the first) records when,
+# in the made-again hash.
+# An id a subscriptions file gave (and no edit of it took out) keeps its reminders and records: they are the file's
+# subscription's, which a run given the file has again. So does one a file given left out whose records are not
+# dropped yet (:data:`LEFT_FILE_GRACE_SECONDS`): a subscription moved from the file to the API.
+_CHANGE = _DROP_KEPT + """
+local changed = redis.call(ARGV[3], KEYS[1], unpack(ARGV, 4))
+if changed == 1 then
+  local generation = redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+  if ARGV[3] == 'HSET' and generation > 1 then redis.call('HSET', KEYS[3], ARGV[4], ARGV[2]) end
+  if redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 1 or redis.call('ZSCORE', KEYS[5], ARGV[4]) then return changed end
+  if ARGV[1] == '1' then drop_kept(6, 10) else drop_kept(nil, 6) end
+end
 return changed
 """
+
+
+# KEYS: the subscriptions hash, the set of ids read from a file, the ids a file given left out (zset), then as
+# _CHANGE's from its sixth. ARGV: '1' or '' (no reminder keys), the subscription's id. An id a file given left out is
+# a subscription deleted, unless a file given names it again (a run given one that does wrote it back) or one of its
+# id is stored (moved from the file to the API): checked here, at once with the drop, so that a run writing it back
+# meanwhile keeps its records. Returns 1 when what was kept for it was dropped.
+_DROP_LEFT_FILE = _DROP_KEPT + """
+redis.call('ZREM', KEYS[3], ARGV[2])
+if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 1 or redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 0 end
+if ARGV[1] == '1' then drop_kept(4, 8) else drop_kept(nil, 4) end
+return 1
+"""
+
+
+LEFT_FILE_GRACE_SECONDS = 600  # after a file given left a subscription out: what is kept for it is dropped
+LEFT_FILE_BATCH = 100  # subscriptions a file left out dropped at a time
 
 
 def _now() -> datetime:
@@ -239,7 +266,9 @@ class SubscriptionStore:
         self.generations = f"{key}:generations"
         self.made_again = f"{key}:made-again"  # hash: id -> when a subscription was last made where one had been
         self.from_file = f"{key}:from-file"  # set: the ids of every subscription read from a file, in any run
+        self.left_file = f"{key}:left-file"  # zset: id -> when a file given left it out (taken out of it)
         self._change = client.register_script(_CHANGE)
+        self._drop_left_file = client.register_script(_DROP_LEFT_FILE)
         self._parsed: dict[bytes, Subscription] = {}  # stored JSON -> its model: parsed once, not per release
 
     async def store_console_once(self) -> bool:
@@ -257,14 +286,47 @@ class SubscriptionStore:
             await self.client.sadd(self.from_file, *ids)
 
     async def forget_file_ids(self, ids: Iterable[str]) -> None:
+        """Forget that ``ids`` were read from a subscriptions file: a file given leaves them out. What is kept for
+        them is dropped :data:`LEFT_FILE_GRACE_SECONDS` on (:meth:`drop_left_file`)."""
         if ids := list(ids):
-            await self.client.srem(self.from_file, *ids)
+            now = self.clock().timestamp()
+            async with self.client.pipeline(transaction=True) as writes:
+                writes.srem(self.from_file, *ids)
+                writes.zadd(self.left_file, dict.fromkeys(ids, now))
+                await writes.execute()
 
     async def not_loaded_from_file(self) -> list[str]:
         """The ids once read from a subscriptions file (:meth:`remember_file_ids`) that are loaded now neither
-        from the file nor from Redis, sorted: they receive nothing, and their records are kept."""
-        remembered = {member.decode() for member in await self.client.smembers(self.from_file)}
-        return sorted(remembered - {sub.id for sub in await self.effective()})
+        from the file nor from Redis, sorted: they receive nothing."""
+        return sorted(await self._remembered_file_ids() - {sub.id for sub in await self.effective()})
+
+    async def not_in_file(self) -> list[str]:
+        """The ids once read from a subscriptions file that the file given now leaves out (stored ones too), sorted."""
+        return sorted(await self._remembered_file_ids() - {sub.id for sub in self.file.current()})
+
+    async def _remembered_file_ids(self) -> set[str]:
+        return {member.decode() for member in await self.client.smembers(self.from_file)}
+
+    async def drop_left_file(self, *, now: datetime, count: int = LEFT_FILE_BATCH) -> int:
+        """Drop what is kept for up to ``count`` subscriptions a file given left out at least
+        :data:`LEFT_FILE_GRACE_SECONDS` before ``now``, as a delete does (a run still handling a release for one,
+        from the file as it read it before, has written by then), unless a file given names it again or one of its
+        id is stored. Returns how many were dropped."""
+        due = await self.client.zrangebyscore(self.left_file, "-inf", repr(now.timestamp() - LEFT_FILE_GRACE_SECONDS),
+                                              start=0, num=count)
+        dropped = 0
+        for sub_id in (member.decode() for member in due):
+            flag, kept = self._kept_keys(sub_id)
+            dropped += int(await self._drop_left_file(keys=[self.key, self.from_file, self.left_file, *kept],
+                                                      args=[flag, sub_id]))
+        return dropped
+
+    def _kept_keys(self, sub_id: str) -> tuple[str, list[str]]:
+        """What a delete of ``sub_id`` drops, as its script takes it: '1' when the reminder store's keys and its
+        agenda come first (else ''), and the keys."""
+        reminders = self.reminders
+        planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
+        return "1" if planned else "", [*planned, *self.kept_for(sub_id)]
 
     async def stored(self) -> list[Subscription]:
         return self.parse_stored(await self.client.hgetall(self.key))
@@ -331,9 +393,7 @@ class SubscriptionStore:
         return await self._changed(sub_id, "HDEL")
 
     async def _changed(self, sub_id: str, command: str, *data: str) -> bool:
-        reminders = self.reminders
-        planned = [*reminders.planned, reminders.agenda(sub_id)] if reminders is not None else []
-        return bool(await self._change(keys=[self.key, self.generations, self.made_again, self.from_file, *planned,
-                                             *self.kept_for(sub_id)],
-                                       args=["1" if planned else "", repr(self.clock().timestamp()), command, sub_id,
-                                             *data]))
+        flag, kept = self._kept_keys(sub_id)
+        return bool(await self._change(keys=[self.key, self.generations, self.made_again, self.from_file,
+                                             self.left_file, *kept],
+                                       args=[flag, repr(self.clock().timestamp()), command, sub_id, *data]))
