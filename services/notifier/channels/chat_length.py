@@ -69,4 +69,4 @@ def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str]
     if kept:
         return "\n".join([*lines[:kept], note])
     first = cut_line(lines[0], room, length=lambda cut: length(f"{cut}\n{note}"))
-    return f"{first}\n{note}" if first else longest_start(note, lambda cut: len(cut) <= room)
+    return f"{first}\n{note}" if first else longest_start(note, lambda cut: length(cut) <= room)

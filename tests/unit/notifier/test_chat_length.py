@@ -252,3 +252,14 @@ def test_a_title_whose_first_character_is_longer_than_the_room_is_cut_inside_it_
     overgrown = "Z" + "\u0336" * 400
     cut = cut_line(overgrown + " pledge", 250)
     assert cut == overgrown[:249] + "\u2026"
+
+
+@pytest.mark.parametrize("length", [lambda text: len(text.encode()), lambda text: len(json.dumps(text)) - 2],
+                         ids=["utf-8 bytes", "json escaped"])
+def test_a_room_too_small_for_the_note_saying_it_was_cut_gets_the_note_cut_as_the_service_counts(length):
+    """Before: the note was cut counting code points, so its ellipsis (three bytes, six characters escaped) took
+    it past the room."""
+    from services.notifier.channels.chat_length import cut_to
+    for room in range(1, 30):
+        cut = cut_to("Pledge " * 20, room, whole_at=None, length=length)
+        assert length(cut) <= room and cut == "\u2026 cut short: too long for this service"[:len(cut)]
