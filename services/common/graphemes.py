@@ -26,3 +26,12 @@ def longest_start(text: str, fits: Callable[[str], bool]) -> str:
         return text[:ends[too_long - 1]]
     first = ends[0] if ends else 0
     return text[:bisect_left(range(1, first + 1), True, key=lambda length: not fits(text[:length]))]
+
+
+def shortened(text: str, most: int) -> str:
+    """``text`` when it has ``most`` code points at most; else its first grapheme clusters and an ellipsis, as
+    many as make ``most``."""
+    if len(text) <= most:
+        return text
+    # where clusters end before the cut does not depend on what follows it: a long text is not read whole
+    return longest_start(text[:most], lambda cut: len(cut) < most) + "\u2026"

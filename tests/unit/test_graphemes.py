@@ -18,3 +18,10 @@ def test_a_first_cluster_longer_than_the_room_is_cut_between_its_code_points_rat
 def test_nothing_when_not_even_one_code_point_fits():
     assert longest_start(OVERGROWN, lambda cut: len(cut) <= 0) == ""
     assert longest_start("", lambda cut: True) == ""
+
+
+def test_a_text_is_shortened_to_whole_clusters_and_an_ellipsis():
+    from services.common.graphemes import shortened
+    assert shortened("abc", 3) == "abc"
+    assert shortened("a\U0001f1ec\U0001f1e7b", 3) == "a\u2026"
+    assert shortened(OVERGROWN, 5) == OVERGROWN[:4] + "\u2026"
