@@ -18,7 +18,7 @@ import asyncio
 import logging
 
 from services.common.outages import redis_outage
-from services.common.streams import Streams
+from services.common.streams import Streams, as_text
 
 from .file_places import FilePlace
 
@@ -47,11 +47,13 @@ end
 
 # KEYS: FILE_CONTENTS, the release's record. ARGV: the release id, the version read, the place read at, then the
 # fields of the read. The record's place and fields become the read's, unless the release has a later version
-# already: that version's read named the file's place since.
+# already: that version's read named the file's place since. A version that is no number (written by hand) names
+# none; it is returned, to be told, else 1 (recorded) or 0 (overtaken).
 _RECORD = _NAMED + """
 local release, version = ARGV[1], ARGV[2]
 local latest = redis.call('HGET', KEYS[2], 'version')
-if latest and tonumber(latest) > tonumber(version) then return 0 end
+local unreadable = latest and not string.match(latest, '^%d+$') and latest
+if latest and not unreadable and tonumber(latest) > tonumber(version) then return 0 end
 redis.call('HSET', KEYS[2], 'place', ARGV[3])
 local fields, new = {}, {}
 for i = 4, #ARGV do fields[#fields + 1] = ARGV[i]; new[ARGV[i]] = true end
@@ -65,7 +67,7 @@ end
 local value = mine .. version .. ' ' .. ARGV[3]
 for _, field in ipairs(fields) do redis.call('HSET', KEYS[1], field, value) end
 redis.call('HSET', KEYS[2], 'contents_fields', cjson.encode(fields))
-return 1
+return unreadable or 1
 """
 
 # KEYS: FILE_CONTENTS, SWEEP_CURSOR. ARGV: the fields to look at, the prefix of a release's record key. Returns the
@@ -111,9 +113,12 @@ async def record_contents(streams: Streams, release_id: str, version: int, place
     """``release_id`` was read at ``place`` as ``version``, its text and withdrawal ``revision``: its record keeps
     the place, and the fields of its read before go for this read's (nothing written when it has a later
     version)."""
-    record = streams.client.register_script(_RECORD)
-    await record(keys=[streams.key(FILE_CONTENTS), release_record(streams, release_id)],
-                 args=[release_id, version, str(place), *contents_fields(revision, place)])
+    record, key = streams.client.register_script(_RECORD), release_record(streams, release_id)
+    recorded = await record(keys=[streams.key(FILE_CONTENTS), key],
+                            args=[release_id, version, str(place), *contents_fields(revision, place)])
+    if isinstance(recorded, bytes):  # its version unreadable: taken as none, so that the file is followed still
+        log.error("%s: its version %r is no number (written by hand?); the read of v%d at %s recorded over it",
+                  key, as_text(recorded), version, place)
 
 
 async def sweep_earlier_fields(streams: Streams, *, count: int = SWEEP_COUNT) -> int:

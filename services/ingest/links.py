@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from services.common.graphemes import shortened
+
 RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 RELEASE_ID_WORDS = "letters, digits, '.', '_' or '-', starting with a letter or digit; at most 200"
 
@@ -31,7 +33,7 @@ def url_problem(url: str) -> str | None:
     if not url:
         return "the release has no url (empty or only whitespace)"
     if not _SCHEME.match(url):
-        return f"url {url[:200]!r} has no scheme (such as https:)"
+        return f"url {shortened(url, 200)!r} has no scheme (such as https:)"
     return None
 
 
@@ -39,5 +41,4 @@ def release_id_problem(release_id: str) -> str | None:
     """Why ``release_id`` cannot name a release, or ``None``."""
     if RELEASE_ID.fullmatch(release_id):
         return None
-    shown = release_id if len(release_id) <= 80 else release_id[:80] + "…"
-    return f"release id {shown!r} is not {RELEASE_ID_WORDS} characters"
+    return f"release id {shortened(release_id, 81)!r} is not {RELEASE_ID_WORDS} characters"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from services.common.graphemes import shortened
 from services.common.shown_urls import urls_shown_in
 from services.common.streams import Streams
 
@@ -23,9 +24,8 @@ def failing_key(name: str) -> str:
 
 
 def brief_error(text: str) -> str:
-    """``text`` on one line, cut to :data:`ERROR_CHARS`."""
-    line = " ".join(text.split())
-    return line if len(line) <= ERROR_CHARS else line[:ERROR_CHARS - 1] + "…"
+    """``text`` on one line, cut to :data:`ERROR_CHARS` between characters as a reader sees them."""
+    return shortened(" ".join(text.split()), ERROR_CHARS)
 
 
 async def record_failure(streams: Streams, name: str, error: str, *, now: datetime) -> None:

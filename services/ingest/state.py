@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 SOURCE = "/pledgewatch/ingest"
 
 
+class UnreadableRecord(RuntimeError):
+    """A release's record holds what ingest never writes (edited by hand): its release waits until it is set
+    right, rather than being published under a version guessed."""
+
+
 @dataclass(frozen=True)
 class IngestResult:
     release_id: str
@@ -44,6 +49,17 @@ async def published_urls(streams: Streams, release_ids: list[str]) -> list[str |
             pipe.hget(streams.key(f"ingest:release:{release_id}"), "url")
         urls = await pipe.execute()
     return [url.decode() if url is not None else None for url in urls]
+
+
+def stored_version_number(raw: bytes | None, key: str) -> int:
+    """The version a release's record (``key``) holds, 0 for none; :class:`UnreadableRecord` for one that is no
+    number (digits alone, as ingest writes it: ``3_000`` or ``-1`` is no version of its)."""
+    if raw is None:
+        return 0
+    if raw.isdigit():  # bytes: ASCII digits alone
+        return int(raw)
+    raise UnreadableRecord(f"{key}: its version {raw.decode(errors='replace')!r} is no number (edited by hand?); "
+                           "its release is not published until it is set to the release's latest version")
 
 
 def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublishedEvent:
@@ -80,7 +96,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                 except ReleaseRefused:
                     await pipe.unwatch()
                     raise
-                version = int(stored_version or 0)
+                version = stored_version_number(stored_version, key)
                 stored = stored_revision or stored_hash
                 if stored is not None and stored.decode() == revision:
                     await pipe.unwatch()

@@ -48,7 +48,8 @@ def _most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
 def cut_line(line: str, room: int, *, length: Callable[[str], int] = len) -> str:
     """``line`` when it fits in ``room`` (as ``length`` counts it); else as many of its first characters as fit,
     then an ellipsis ("" when not even that fits). It is cut between characters as a reader sees them (grapheme
-    clusters: a flag, an emoji with its skin tone, a letter with its accents), never inside one."""
+    clusters: a flag, an emoji with its skin tone, a letter with its accents), never inside one, but for a first
+    one too long alone (a letter under hundreds of combining marks), cut between its code points."""
     if length(line) <= room:
         return line
     kept = longest_start(line, lambda cut: length(f"{cut}\u2026") <= room)
@@ -68,4 +69,4 @@ def cut_to(body: str, room: int, *, whole_at: str | None, length: Callable[[str]
     if kept:
         return "\n".join([*lines[:kept], note])
     first = cut_line(lines[0], room, length=lambda cut: length(f"{cut}\n{note}"))
-    return f"{first}\n{note}" if first else longest_start(note, lambda cut: len(cut) <= room)
+    return f"{first}\n{note}" if first else longest_start(note, lambda cut: length(cut) <= room)

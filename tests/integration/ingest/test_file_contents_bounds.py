@@ -224,3 +224,18 @@ async def test_a_record_naming_its_fields_unreadably_still_takes_the_files_next_
     changed = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", CHANGED), within=[seeds])
     assert changed is not None and (changed.release_id, changed.version) == (first.release_id, 2)
     assert f"{first.release_id} 2 seeds//2026-12-01-plan.txt" in (await contents(streams)).values()
+
+
+@pytest.mark.parametrize("unreadable", ["not a number", "3_000", ""])
+async def test_a_record_whose_version_cannot_be_read_still_takes_the_read_and_says_which_record(tmp_path, streams,
+                                                                                             caplog, unreadable):
+    """Before: the script failed comparing nothing with a number, the read never recorded."""
+    place = FilePlace("seeds", "2026-12-01-plan.txt")
+    before, after = await _published_then_edited(tmp_path, streams, place)
+    record = streams.key(f"ingest:release:{place.release_id()}")
+    await streams.client.hset(record, "version", unreadable)
+    caplog.set_level(logging.ERROR, logger=file_contents.__name__)
+    await record_read(streams, place, after, 2)
+    assert set((await contents(streams)).values()) == {f"{place.release_id()} 2 {place}"}
+    (told,) = [r.getMessage() for r in caplog.records if r.name == file_contents.__name__]
+    assert record in told and repr(unreadable) in told

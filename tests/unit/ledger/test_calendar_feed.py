@@ -197,3 +197,10 @@ def test_alarms_are_at_the_moments_the_subscribers_reminders_go_out_in_its_time_
         assert triggers == [fire_time(due, offset, remind_at=time(9, tzinfo=timezone.utc), zone=zone)
                             for offset in offsets]
         assert event.decoded("dtstart") == due  # the due day itself stays a date: the same day in every zone
+
+
+def test_a_title_whose_first_character_is_longer_than_the_room_is_cut_inside_it_not_to_an_ellipsis_alone():
+    overgrown = "U" + "\u0336" * 300  # one character as a reader sees it, of 301 code points
+    odd = dated("c-odd", date(2018, 3, 31)).model_copy(update={"actor": overgrown})
+    [event] = parse([entry(odd)]).walk("VEVENT")
+    assert str(event["summary"]) == overgrown[:119] + "\u2026"

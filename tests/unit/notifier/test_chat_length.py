@@ -244,3 +244,22 @@ def test_a_long_title_of_flags_reaches_the_service_cut_between_flags(url, title_
     [payload] = _posted(url, title=f"New commitments: {before}" + FLAGS * 600)
     flags = title_of(payload).split("\u2026")[0].split(f"New commitments: {before}")[1]
     assert flags and flags == (FLAGS * 600)[:len(flags)] and len(flags) % 2 == 0  # whole flags only
+
+
+def test_a_title_whose_first_character_is_longer_than_the_room_is_cut_inside_it_never_to_nothing():
+    """Before: a letter under hundreds of combining marks, longer alone than the room, left the title empty."""
+    from services.notifier.channels.chat_length import cut_line
+    overgrown = "Z" + "\u0336" * 400
+    cut = cut_line(overgrown + " pledge", 250)
+    assert cut == overgrown[:249] + "\u2026"
+
+
+@pytest.mark.parametrize("length", [lambda text: len(text.encode()), lambda text: len(json.dumps(text)) - 2],
+                         ids=["utf-8 bytes", "json escaped"])
+def test_a_room_too_small_for_the_note_saying_it_was_cut_gets_the_note_cut_as_the_service_counts(length):
+    """Before: the note was cut counting code points, so its ellipsis (three bytes, six characters escaped) took
+    it past the room."""
+    from services.notifier.channels.chat_length import cut_to
+    for room in range(1, 30):
+        cut = cut_to("Pledge " * 20, room, whole_at=None, length=length)
+        assert length(cut) <= room and cut == "\u2026 cut short: too long for this service"[:len(cut)]
