@@ -106,7 +106,9 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
         answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
-        if visitor.new and sessions:
+        # a form posted without the cookie comes from another site (the browser keeps the cookie from it): a
+        # new cookie would replace the session the browser holds
+        if visitor.new and sessions and request.method in ("GET", "HEAD"):
             set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
