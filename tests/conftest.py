@@ -16,7 +16,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,6 +77,22 @@ def _awaiting(coro: object) -> list[str]:
             lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
         coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None) or getattr(coro, "ag_await", None)
     return lines
+
+
+@asynccontextmanager
+async def served(app: object) -> AsyncIterator[int]:
+    """The port of ``app`` (an aiohttp ``web.Application``) served on 127.0.0.1 for the block."""
+    from aiohttp import web
+
+    assert isinstance(app, web.Application)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture(autouse=True)

@@ -54,8 +54,10 @@ async def read_form(request: Request) -> dict[str, list[str]]:
 def set_cookie(answer: Response, request: Request, value: str, *, always_secure: bool) -> None:
     """The session cookie: Secure when ``always_secure`` (``PLEDGEWATCH_SECURE_COOKIES``) or the request came
     over HTTPS, to this server or to a trusted proxy saying so (``PLEDGEWATCH_TRUSTED_PROXIES``: uvicorn then
-    gives the request the scheme of its ``X-Forwarded-Proto``)."""
-    answer.set_cookie(COOKIE, value, httponly=True, samesite="strict", path="/",
+    gives the request the scheme of its ``X-Forwarded-Proto``). SameSite=Lax, not Strict: a link from another
+    site to the dashboard carries it, where under Strict the visitor arrived as a new one and the new cookie of
+    the answer signed them out (decision 0063); no change is a GET, and every form carries its CSRF token."""
+    answer.set_cookie(COOKIE, value, httponly=True, samesite="lax", path="/",
                       secure=always_secure or request.url.scheme == "https")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -56,6 +56,7 @@ from .pages import SECURITY_HEADERS, render
 from .reading import (chain_sizes, deadlines_found, kept_unsubscribes_recorded, latest_attempts, latest_chains,
                       releases_with_entries, subscriptions_with_origin, unsubscribed_from, upcoming)
 from .sessions import COOKIE, Session, Sessions
+from .signed_out import SignedOutSessions
 from .views import (day_label, failing_source_rows, quiet_source_rows, release_rows, release_view, subscription_rows,
                     timeline)
 
@@ -77,6 +78,7 @@ class DashboardParts:
     subscriptions: SubscriptionStore
     deliveries: str  # the deliveries stream's key
     streams: Streams  # for what ingest keeps of the polled sources
+    signed_out: SignedOutSessions
     unsubscribe_spool: UnsubscribeSpool | None = None  # the notifier's, in the folder both are given
 
 
@@ -87,6 +89,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     sessions = Sessions.from_api_token(api_token) if api_token else None
 
     def visitor_of(request: Request) -> Visitor:
+        """The visitor as their cookie says, not asking Redis whether they signed out since (for a page saying
+        Redis is unavailable, which changes nothing); :func:`current_visitor` asks."""
         now = clock()
         session = sessions.read(request.cookies.get(COOKIE)) if sessions else None
         new = session is None
@@ -94,9 +98,17 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         return Visitor(session, new, bool(sessions) and session.signed_in(now),
                        sessions.csrf(session) if sessions else "")
 
+    async def current_visitor(request: Request) -> Visitor:
+        claimed = visitor_of(request)
+        if claimed.signed_in and await parts().signed_out.ended(claimed.session):
+            return replace(claimed, signed_in=False)
+        return claimed
+
     def respond(request: Request, visitor: Visitor, body: str, status: int = 200) -> HTMLResponse:
         answer = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
-        if visitor.new and sessions:
+        # a form posted without the cookie comes from another site (the browser keeps the cookie from it): a
+        # new cookie would replace the session the browser holds
+        if visitor.new and sessions and request.method in ("GET", "HEAD"):
             set_cookie(answer, request, sessions.cookie(visitor.session), always_secure=secure_cookies)
         return answer
 
@@ -143,10 +155,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                                                 "sign_in_error": error}), status)
 
     def unavailable(request: Request, heading: str, exc: RedisError, then: str | None) -> Response:
-        visitor = visitor_of(request)
-        body = render("unavailable.html.j2", **_common(visitor, api_token, open_reads), heading=heading,
+        claimed = visitor_of(request)
+        body = render("unavailable.html.j2", **_common(claimed, api_token, open_reads), heading=heading,
                       message=outage_message(exc, then))
-        answer = respond(request, visitor, body, 503)
+        answer = respond(request, claimed, body, 503)
         answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return answer
 
@@ -161,14 +173,14 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     @when_redis_fails(lambda _: "Could not show the dashboard")
     async def home(request: Request) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401, error=None)
         return await home_page(request, visitor)
 
     @when_redis_fails(lambda request: f"Could not show release {request.path_params.get('release_id', '')}")
     async def release(request: Request, release_id: str) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401)
         p, today = parts(), clock().date()
@@ -194,7 +206,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     @when_redis_fails(lambda _: "Could not show the releases")
     async def all_releases(request: Request) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401)
         form = browse_form(request.query_params)
@@ -210,7 +222,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     @when_redis_fails(lambda _: "Could not show the deadlines")
     async def all_deadlines(request: Request) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         if not may_read(visitor):
             return sign_in_page(request, visitor, status=401)
         today = clock().date()
@@ -229,11 +241,13 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                          next_words="earlier deadlines" if search.latest_first else "later deadlines",
                          **{**common, "timeline": timeline(due, today=today)})
 
+    @when_redis_fails(lambda _: "Could not show the sign-in page")
     async def sign_in_form(request: Request) -> Response:
-        return sign_in_page(request, visitor_of(request), status=200)
+        return sign_in_page(request, await current_visitor(request), status=200)
 
+    @when_redis_fails(lambda _: "Could not sign in")
     async def sign_in(request: Request) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         wrong_tokens: WrongTokens = request.app.state.wrong_tokens  # the API's token check counts into it too
         client = client_of(request.scope)
 
@@ -264,16 +278,18 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
 
     @when_redis_fails(lambda _: "Could not sign out")
     async def sign_out(request: Request) -> Response:
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         try:
             check_csrf(sessions, visitor, await read_form(request))
         except Refused as exc:
             return await home_page(request, visitor, status=exc.status, failure=exc.message)
+        await parts().signed_out.end(visitor.session, clock())
         return redirect(Sessions.new(), "signed-out", request=request)
 
     async def guarded(request: Request) -> tuple[Visitor, dict[str, list[str]]]:
         """The visitor and the form of a change: refused without a signed-in session and its CSRF token."""
-        visitor, form = visitor_of(request), await read_form(request)
+        form = request.state.form = await read_form(request)  # read first: an outage page may name what it holds
+        visitor = await current_visitor(request)
         check_csrf(sessions, visitor, form)
         if not visitor.signed_in:
             raise Refused(401, "Sign in with the API token to change subscriptions.")
@@ -285,7 +301,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         try:
             visitor, raw = await guarded(request)
         except Refused as exc:
-            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
+            return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         form, p, now = SubscriptionForm.read(raw), parts(), clock()
         if (raw.get("action") or [""])[-1] == "backtest":
             return await try_filter(request, visitor, form, p, now)
@@ -335,7 +351,7 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         try:
             visitor, raw = await guarded(request)
         except Refused as exc:
-            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
+            return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
         p = parts()
         sub = await p.subscriptions.get(sub_id)
         problem = None
@@ -377,17 +393,20 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def resume(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         return await change(request, sub_id, lambda _: None, "resumed")
 
-    @when_redis_fails(lambda request: f"Could not resubscribe to {subscription_of(request)}",
-                           "resubscribing twice does no harm")
+    def resubscribe_heading(request: Request) -> str:
+        address = address_of(getattr(request.state, "form", {}))
+        return f"Could not resubscribe {address}" if address else f"Could not resubscribe to {subscription_of(request)}"
+
+    @when_redis_fails(resubscribe_heading, "resubscribing twice does no harm")
     async def resubscribe_address(request: Request, sub_id: str = Path(alias="id", max_length=64)) -> Response:
         """Undo an address's unsubscribe, as ``pledgewatch subscriptions resubscribe`` does (one function does
         both); a repeat finds nothing to undo and says so."""
         try:
             visitor, raw = await guarded(request)
         except Refused as exc:
-            return await home_page(request, visitor_of(request), status=exc.status, failure=exc.message)
-        address = (raw.get("address") or [""])[-1].strip().lower()
-        if not address or "@" not in address or len(address) > MAX_ADDRESS:
+            return await home_page(request, await current_visitor(request), status=exc.status, failure=exc.message)
+        address = address_of(raw)
+        if not address:
             return await home_page(request, visitor, status=422, row_errors={
                 sub_id: "Name the email address to resubscribe, as this subscription lists it."})
         p = parts()
@@ -408,9 +427,10 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
     async def to_home() -> Response:
         return RedirectResponse("/", status_code=307, headers=SECURITY_HEADERS)
 
+    @when_redis_fails(lambda _: "Could not show this page")
     async def no_page(request: Request) -> Response:
         """Any other address under /dashboard: the dashboard's own page saying so, not the API's JSON."""
-        visitor = visitor_of(request)
+        visitor = await current_visitor(request)
         body = render("not_found.html.j2", **_common(visitor, api_token, open_reads),
                       message="The dashboard has no page at this address.")
         return respond(request, visitor, body, 404)
@@ -443,6 +463,12 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
         routes.add_api_route(form_path, back_to_form(section), methods=["GET"], **html)
     routes.add_api_route("/dashboard/{rest:path}", no_page, methods=["GET"], **html)  # last: after every page
     return routes
+
+
+def address_of(form: dict[str, list[str]]) -> str:
+    """The email address a resubscribe form names, lowercased; "" for none that could be one."""
+    address = (form.get("address") or [""])[-1].strip().lower()
+    return address if "@" in address and len(address) <= MAX_ADDRESS else ""
 
 
 def _common(visitor: Visitor, api_token: str | None, open_reads: bool) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from services.ledger.service import LedgerService
 from services.notifier.unsubscribe_spool import UnsubscribeSpool
 
 from .routes import DashboardParts, dashboard_routes
+from .signed_out import SignedOutSessions
 
 
 class LedgerWithDashboard(LedgerService):
@@ -31,6 +32,7 @@ class LedgerWithDashboard(LedgerService):
             raise RuntimeError("dashboard: the ledger has not started")
         return DashboardParts(self.store, self.index, self.subscriptions,
                               deliveries=self.settings.key(DELIVERIES), streams=self.runtime.streams,
+                              signed_out=SignedOutSessions(self.runtime.streams.client, self.settings.key),
                               unsubscribe_spool=UnsubscribeSpool(self.settings.unsubscribe_spool_folder))
 
     def routes(self) -> Routes:

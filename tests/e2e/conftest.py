@@ -6,6 +6,8 @@ import time
 import pytest
 from aiohttp import web
 
+from tests.conftest import served
+
 
 @pytest.fixture
 async def receiver(request):
@@ -23,13 +25,8 @@ async def receiver(request):
 
     app = web.Application()
     app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/hook", posts
-    await runner.cleanup()
+    async with served(app) as port:
+        yield f"http://127.0.0.1:{port}/hook", posts
 
 
 @pytest.fixture

@@ -53,6 +53,16 @@ async def signed_in(client: aiohttp.ClientSession, base: str) -> str:
         return re.search(r'name="csrf" value="([^"]+)"', await answer.text()).group(1)
 
 
+async def signed_in_page(browser, base: str, **context):
+    """A page of ``browser`` (a new context of its own, made with ``context``) signed in to the dashboard."""
+    page = await browser.new_page(**context)
+    await page.goto(base + "/dashboard/sign-in")
+    await page.get_by_label("API token").fill(API_TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("status").filter(has_text="Signed in").wait_for()
+    return page
+
+
 @asynccontextmanager
 async def subscription_store(settings):
     """The notifier's store of subscriptions, as the dashboard reads them, on the tests' Redis."""

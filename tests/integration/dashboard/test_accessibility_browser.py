@@ -9,10 +9,9 @@ import redis.asyncio as aioredis
 
 from services.ledger.store import LedgerStore
 from services.notifier.subscriptions import parse_subscription
-from tests.conftest import API_TOKEN
 from tests.unit.notifier.samples import dated, release
 
-from .conftest import subscription_store
+from .conftest import signed_in_page, subscription_store
 
 pytestmark = pytest.mark.integration
 
@@ -21,19 +20,10 @@ SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElemen
 FOCUSED = "() => document.activeElement.id"
 
 
-async def _signed_in_page(browser, base, **context):
-    page = await browser.new_page(**context)
-    await page.goto(base + "/dashboard/sign-in")
-    await page.get_by_label("API token").fill(API_TOKEN)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.get_by_role("status").filter(has_text="Signed in").wait_for()
-    return page
-
-
 async def test_a_refused_subscription_takes_the_focus_to_its_refusals_each_leading_to_its_input(browser, ledger_app):
     """Before: the refused form came back with the focus nowhere (a screen reader started again at the top), and
     the refusals summed up above the form named inputs without leading to them."""
-    page = await _signed_in_page(browser, await ledger_app(), viewport=PHONE)
+    page = await signed_in_page(browser, await ledger_app(), viewport=PHONE)
     form = page.locator("form.create")
     await form.get_by_label("Subscription name").fill("bad name")
     await form.get_by_label("Minimum confidence").fill("7")
@@ -63,7 +53,7 @@ async def test_a_refused_pause_takes_the_focus_to_its_refusal_beside_the_day(bro
     base = await ledger_app()
     async with subscription_store(settings) as store:
         await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
-    page = await _signed_in_page(browser, base, viewport=PHONE)
+    page = await signed_in_page(browser, base, viewport=PHONE)
     await page.locator("#until-desk").fill("2001-01-01")
     await page.get_by_role("button", name="Pause desk").click()
     refusal = page.locator("#error-desk")
@@ -82,7 +72,7 @@ async def test_text_follows_the_readers_own_size_and_still_fits_a_phone(browser,
     changed nothing on the page; and with it larger, the search's days made the list pages scroll sideways."""
     base = await ledger_app()
     if path.startswith("signed in: "):
-        page, path = await _signed_in_page(browser, base, viewport=PHONE), path.removeprefix("signed in: ")
+        page, path = await signed_in_page(browser, base, viewport=PHONE), path.removeprefix("signed in: ")
     else:
         page = await browser.new_page(viewport=PHONE)
     await page.goto(base + path)
@@ -98,7 +88,7 @@ async def test_categories_apart_in_the_list_are_chosen_with_tab_and_space_alone(
     """Before: categories and kinds were multiple-choice lists, where choosing a second one without the mouse
     takes Ctrl with the arrows and Ctrl+Space, and a plain arrow or Space drops the first."""
     base = await ledger_app()
-    page = await _signed_in_page(browser, base, viewport=PHONE)
+    page = await signed_in_page(browser, base, viewport=PHONE)
     form = page.locator("form.create")
     await form.get_by_label("Subscription name").fill("desk")
     await form.get_by_label("Send alerts by").select_option("console")
@@ -126,7 +116,7 @@ async def test_every_stop_of_the_tab_order_shows_the_focus_ring_and_the_order_co
     base = await ledger_app()
     async with subscription_store(settings) as store:
         await store.put(parse_subscription({"id": "desk", "channels": ["console"]}))
-    page = await _signed_in_page(browser, base, viewport=PHONE)
+    page = await signed_in_page(browser, base, viewport=PHONE)
     await page.goto(base + path)
     stops = []
     for _ in range(200):
@@ -187,7 +177,7 @@ async def test_every_text_stands_out_from_its_background(browser, ledger_app, se
                  "/dashboard/releases?from=x"):
         await page.goto(base + path)
         failures[path] = await page.evaluate(CONTRAST_FAILURES)
-    page = await _signed_in_page(browser, base, viewport=PHONE)
+    page = await signed_in_page(browser, base, viewport=PHONE)
     await page.locator("form.create").get_by_role("button", name="Save subscription").click()
     failures["subscription refused"] = await page.evaluate(CONTRAST_FAILURES)
     assert {where: found for where, found in failures.items() if found} == {}

@@ -24,7 +24,7 @@ async def _cookies(base: str, headers: dict[str, str]):
             assert answer.status == 303, await answer.text()
             signed_in = answer.cookies["pledgewatch_session"]
     for morsel in (first, signed_in):
-        assert morsel["httponly"] and morsel["samesite"].lower() == "strict"
+        assert morsel["httponly"] and morsel["samesite"].lower() == "lax"
     return first, signed_in
 
 
