@@ -109,7 +109,8 @@ class LedgerQuery:
         due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
         due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
         q: Annotated[str | None, Query(max_length=200, description=(
-            "Words of the commitment, its actor or its release's title."))] = None,
+            "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
+            'a phrase in double quotes: its words together.'))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -162,7 +163,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                        withdrawn: Annotated[bool | None, Query(description=(
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
-                           "Words of the title or the source (all of them)."))] = None,
+                           "Words of the title or the source (all of them), without case or accents; a phrase in "
+                           'double quotes: its words together.'))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,
                        published_before: Annotated[date | None, Query(description=(
