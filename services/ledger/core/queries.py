@@ -24,7 +24,7 @@ from services.notifier.subscriptions import Filter, spelled_twice
 
 from .cards import Card
 from .entries import LIVE, EntryState
-from .search_text import has_terms, search_terms
+from .search_text import search_terms
 
 MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
@@ -92,7 +92,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (actors is None or any(a in card.actor for a in actors))
             and (f.keywords is None or has_keyword(f.keywords, card.text))
             and (f.sources is None or source_matches(f.sources, card.source))
-            and (terms is None or has_terms(terms, card.searchable))
+            and (terms is None or all(term in card.searchable for term in terms))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 
