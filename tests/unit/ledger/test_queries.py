@@ -182,3 +182,17 @@ def test_free_text_is_found_whatever_the_accents_and_case():
         assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == ["accented", "decomposed"]
     german = [replace(BASE, key="strasse", text="the Straße will be closed".lower())]
     assert [c.key for c in commitments_page(german, parse_query({"q": ["STRASSE"]})).items] == ["strasse"]
+
+
+@pytest.mark.parametrize("q", ['"counter terrorism"', "counter-terrorism", '"2026-27 budget"', "2026–27"])
+def test_free_text_reads_a_hyphen_or_a_dash_as_a_space(q):
+    """Before: the phrase ``"counter terrorism"`` missed "counter-terrorism", and ``2026-27`` typed with a
+    hyphen missed "2026–27" written with an en dash."""
+    cards = [replace(BASE, key="hyphen", text="counter-terrorism funding in the 2026–27 budget")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == ["hyphen"]
+
+
+def test_a_word_with_a_hyphen_is_looked_for_as_the_phrase_of_its_parts():
+    cards = [replace(BASE, key="together", text="counter-terrorism funding"),
+             replace(BASE, key="apart", text="counter fraud and terrorism funding")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": ["Counter-Terrorism"]})).items] == ["together"]
