@@ -61,6 +61,8 @@ def _keys(page: dict) -> list[str]:
     pytest.param("?actor=communications", ["c-content"], id="actor"),
     pytest.param("?keyword=biometric", ["c-borders"], id="keyword"),
     pytest.param("?q=iraq+forces", ["c-again"], id="free-text"),
+    pytest.param("?q=%E2%80%9CIRAQ%E2%80%99S+counter+terrorism%E2%80%9D", ["c-again", "c-funding"],
+                 id="free-text-phrase"),  # curly quotes and apostrophe, a hyphen read as a space
     pytest.param("?due_after=2018-01-15&due_before=2018-03-01", ["c-soon"], id="due-window"),
     pytest.param("?min_confidence=0.85", ["c-again", "c-late", "c-soon", "c-content", "c-funding"], id="confidence"),
     pytest.param("?state=removed", [], id="state"),
