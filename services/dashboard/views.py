@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
+from urllib.parse import quote
 
 from schemas.classified import Deadline
 from services.common.durations import gap_label
@@ -43,6 +44,7 @@ class DeadlineView:
 @dataclass(frozen=True)
 class CommitmentView:
     key: str
+    link: str  # its place on its release's page, to cite it by (:func:`commitment_link`)
     pieces: list[Piece]
     kind: str
     actor: str
@@ -79,13 +81,18 @@ def deadline_view(deadline: Deadline, *, today: date) -> DeadlineView:
     return DeadlineView(deadline.text, day_label(day) if day else None, deadline_state(deadline, today=today).value)
 
 
+def commitment_link(entry: LedgerEntry) -> str:
+    """The address of ``entry`` on its release's page: by its ledger key, which every version keeps."""
+    return f"/dashboard/releases/{quote(entry.release_id, safe='/')}#c-{quote(entry.key, safe='')}"
+
+
 def commitment_view(entry: LedgerEntry, *, today: date, announced: int = 1) -> CommitmentView:
     c = entry.commitment
     deadlines = [deadline_view(d, today=today) for d in c.deadlines]
     if entry.state in (EntryState.REMOVED, EntryState.WITHDRAWN):  # its deadlines are due for no one
         deadlines = [replace(d, state="cancelled") for d in deadlines]
     return CommitmentView(
-        key=entry.key, pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
+        key=entry.key, link=commitment_link(entry), pieces=highlighted(c), kind=c.kind.value, actor=c.actor, category=category_label(c.category.value),
         counter_terrorism=c.counter_terrorism, money=c.money.text if c.money else None,
         deadlines=deadlines, state=entry.state.value, announced=announced,
         changes=[f"version {h.version}: " + ("; ".join(change.words() for change in h.changes) or "withdrawn")
@@ -138,6 +145,7 @@ class TimelineItem:
     text: str
     release_id: str
     title: str
+    link: str  # the commitment on its release's page (:func:`commitment_link`)
     label: str = ""  # what the page says of it: "due today", "due tomorrow", "due in 5 days", "upcoming"
 
 
@@ -159,7 +167,7 @@ def timeline(due: Iterable[tuple[date, Deadline | None, LedgerEntry]], *, today:
         months[-1].items.append(TimelineItem(
             due=day_label(day), state=state, deadline=deadline.text if deadline else "",
             actor=entry.commitment.actor, text=" ".join(entry.commitment.text.split()),
-            release_id=entry.release_id, title=entry.title, label=_soon_label(state, (day - today).days)))
+            release_id=entry.release_id, title=entry.title, link=commitment_link(entry), label=_soon_label(state, (day - today).days)))
     return months
 
 

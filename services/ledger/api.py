@@ -15,6 +15,7 @@ Lists are pages of at most 200 (``limit``), the next one asked for with ``cursor
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from enum import Enum
@@ -33,6 +34,7 @@ from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
+from .core.commitments_csv import commitments_csv
 from .core.entries import EntryState
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
@@ -56,6 +58,7 @@ Kinds = Annotated[list[str] | None, Query(description=_values(Kind))]
 States = Annotated[list[str] | None, Query(description=_values(EntryState))]
 
 CALENDAR = "text/calendar; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
 BACKTEST_SHOWN = 100  # alerts listed in a backtest's answer (all are counted)
 
 
@@ -109,7 +112,8 @@ class LedgerQuery:
         due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,
         due_before: Annotated[date | None, Query(description="A deadline falls due on or before this day.")] = None,
         q: Annotated[str | None, Query(max_length=200, description=(
-            "Words of the commitment, its actor or its release's title."))] = None,
+            "Words of the commitment, its actor or its release's title (all of them), without case or accents; "
+            'a phrase in double quotes: its words together.'))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=500, description="``next_cursor`` of the page before.")] = None,
     ) -> CommitmentQuery:
@@ -131,6 +135,12 @@ DeadlineOrder = Annotated[Literal["soonest", "latest"], Query(description=(
     "(due_before, or the farthest deadline). Give the next page the same order as its cursor's page."))]
 
 
+def _with_cursor(request: Request, cursor: str) -> str:
+    """The path and query of ``request`` asking for the page after ``cursor`` (its other parameters as given)."""
+    params = [(name, value) for name, value in request.query_params.multi_items() if name != "cursor"]
+    return f"{request.url.path}?{urlencode([*params, ('cursor', cursor)])}"
+
+
 def _json(answer: BaseModel) -> Response:
     """``answer`` written once by pydantic (a returned model would be validated again and written twice)."""
     return Response(answer.model_dump_json(), media_type="application/json")
@@ -149,6 +159,14 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         body = b'{"commitments":[%s],"next_cursor":%s}' % (b",".join(raws), json.dumps(page.next_cursor).encode())
         return Response(body, media_type="application/json")
 
+    async def commitments_as_csv(request: Request, query: Query_) -> Response:
+        page = commitments_page(await index().cards(), query)
+        entries = await store().entries([c.key for c in page.items])
+        headers = {"Content-Disposition": 'attachment; filename="commitments.csv"'}
+        if page.next_cursor is not None:
+            headers["Link"] = f'<{_with_cursor(request, page.next_cursor)}>; rel="next"'
+        return Response(commitments_csv(entries), media_type=CSV, headers=headers)
+
     async def commitment(key: Annotated[str, Path(max_length=200, description=(
             "Its ledger key, or any id it has had (alerts carry its current one)."))]) -> Response:
         entry = await store().entry_by_id(key)
@@ -162,7 +180,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                        withdrawn: Annotated[bool | None, Query(description=(
                            "true: only the withdrawn releases; false: only those not withdrawn."))] = None,
                        q: Annotated[str | None, Query(max_length=200, description=(
-                           "Words of the title or the source (all of them)."))] = None,
+                           "Words of the title or the source (all of them), without case or accents; a phrase in "
+                           'double quotes: its words together.'))] = None,
                        published_after: Annotated[date | None, Query(description=(
                            "Published on or after this day (UTC)."))] = None,
                        published_before: Annotated[date | None, Query(description=(
@@ -225,6 +244,10 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
     routes.add_api_route("/ledger/commitments", commitments, methods=["GET"], response_model=CommitmentPage,
                          dependencies=known_and_given, responses=answers(422),
                          summary="Commitments the filters select, the latest first")
+    routes.add_api_route("/ledger/commitments.csv", commitments_as_csv, methods=["GET"], response_class=Response,
+                         dependencies=known_and_given, responses={
+                             200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **answers(422)},
+                         summary="The same page of commitments as CSV, for a spreadsheet; the next in its Link header")
     routes.add_api_route("/ledger/commitments/{key}", commitment, methods=["GET"], response_model=CommitmentDetail,
                          responses=answers(404),
                          summary="One commitment, its history and every announcement of it")

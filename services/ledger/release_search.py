@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from .core.queries import QueryError, decode_cursor, encode_cursor
+from .core.search_text import folded, has_terms, search_terms
 from .models import ReleaseSummary
 from .reading import release_summaries
 from .store import LedgerStore
@@ -29,7 +30,7 @@ class ReleaseQuery:
     limit: int = 20
     cursor: str | None = None
     withdrawn: bool | None = None  # True: withdrawn ones only; False: those not withdrawn
-    words: tuple[str, ...] = ()  # each in the title or the source, without case
+    words: tuple[str, ...] = ()  # each word or quoted phrase in the title or the source (:func:`search_terms`)
     published_from: date | None = None  # UTC days, both included
     published_to: date | None = None
 
@@ -41,11 +42,6 @@ class ReleasesFound:
     stopped_early: bool = False  # the search read SEARCHED_PER_PAGE releases before the page was full
 
 
-def search_words(text: str | None) -> tuple[str, ...]:
-    """The words of a search box, without case (``"  Iraq  UK "`` -> ``("iraq", "uk")``)."""
-    return tuple((text or "").casefold().split())
-
-
 def release_query(*, limit: int = 20, cursor: str | None = None, withdrawn: bool | None = None,
                   q: str | None = None, published_after: date | None = None,
                   published_before: date | None = None) -> ReleaseQuery:
@@ -55,7 +51,7 @@ def release_query(*, limit: int = 20, cursor: str | None = None, withdrawn: bool
         cursor_place(cursor)
     if published_after and published_before and published_before < published_after:
         raise QueryError("published_before: is before published_after")
-    return ReleaseQuery(limit=limit, cursor=cursor or None, withdrawn=withdrawn, words=search_words(q),
+    return ReleaseQuery(limit=limit, cursor=cursor or None, withdrawn=withdrawn, words=search_terms(q),
                         published_from=published_after, published_to=published_before)
 
 
@@ -69,9 +65,8 @@ def cursor_place(cursor: str) -> Place:
 
 
 def matches(summary: ReleaseSummary, words: tuple[str, ...]) -> bool:
-    """Whether every word is in the release's title or source (without case)."""
-    searched = f"{summary.title or ''}\n{summary.source or ''}".casefold()
-    return all(word in searched for word in words)
+    """Whether every word and phrase is in the release's title or source (without case or accents)."""
+    return has_terms(words, f"{folded(summary.title or '')}\n{folded(summary.source or '')}")
 
 
 def window(query: ReleaseQuery) -> tuple[Place | None, float]:

@@ -10,6 +10,7 @@ from functools import cached_property
 from services.notifier.reminders import due_date
 
 from .entries import LedgerEntry
+from .search_text import folded
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ class Card:
 
     @cached_property
     def searchable(self) -> str:
-        """What free text is looked for in: the actor, the text and the release's title."""
-        return f"{self.actor}\n{self.text}\n{self.title}"
+        """What free text is looked for in: the actor, the text and the release's title, each :func:`folded` (a
+        phrase is not found across two of them)."""
+        return "\n".join(folded(part) for part in (self.actor, self.text, self.title))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

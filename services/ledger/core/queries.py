@@ -24,6 +24,7 @@ from services.notifier.subscriptions import Filter, spelled_twice
 
 from .cards import Card
 from .entries import LIVE, EntryState
+from .search_text import search_terms
 
 MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
@@ -43,7 +44,9 @@ class CommitmentQuery(BaseModel):
     due_after: date | None = Field(default=None, description="A deadline falls due on or after this day.")
     due_before: date | None = Field(default=None, description="A deadline falls due on or before this day.")
     q: str | None = Field(default=None, min_length=1, max_length=200,
-                          description="Words in the commitment, its actor or its release's title.")
+                          description=(
+                              "Words in the commitment, its actor or its release's title, without case or accents; "
+                              'a phrase in double quotes: its words together.'))
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
     cursor: str | None = Field(default=None, max_length=500)
 
@@ -76,7 +79,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     kinds = None if f.kinds is None else {k.value for k in f.kinds}
     actors = None if f.actors is None else [a.strip().lower() for a in f.actors]
     states = None if query.states is None else {s.value for s in query.states}
-    words = None if query.q is None else query.q.lower().split()
+    terms = None if query.q is None else search_terms(query.q)
     windowed = query.due_after is not None or query.due_before is not None
 
     def select(card: Card) -> bool:
@@ -89,7 +92,7 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (actors is None or any(a in card.actor for a in actors))
             and (f.keywords is None or has_keyword(f.keywords, card.text))
             and (f.sources is None or source_matches(f.sources, card.source))
-            and (words is None or all(word in card.searchable for word in words))
+            and (terms is None or all(term in card.searchable for term in terms))
             and (not windowed or bool(_due_in_window(query, card)))
         )
 

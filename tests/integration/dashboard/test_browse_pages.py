@@ -62,7 +62,7 @@ def _release_ids(page: str) -> list[str]:
 
 def _deadlines(page: str) -> list[tuple[str, str]]:
     """(day, release id) of each deadline listed."""
-    return re.findall(r'<time>([^<]+)</time>.*?href="/dashboard/releases/([^"]+)"', page, flags=re.S)
+    return re.findall(r'<time>([^<]+)</time>.*?href="/dashboard/releases/([^"#]+)[^"]*"', page, flags=re.S)
 
 
 def _expected_releases() -> list[str]:

@@ -3,6 +3,8 @@ announcements, releases with their spans, upcoming deadlines, and a subscription
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timedelta, timezone
 
 import aiohttp
@@ -61,6 +63,8 @@ def _keys(page: dict) -> list[str]:
     pytest.param("?actor=communications", ["c-content"], id="actor"),
     pytest.param("?keyword=biometric", ["c-borders"], id="keyword"),
     pytest.param("?q=iraq+forces", ["c-again"], id="free-text"),
+    pytest.param("?q=%E2%80%9CIRAQ%E2%80%99S+counter+terrorism%E2%80%9D", ["c-again", "c-funding"],
+                 id="free-text-phrase"),  # curly quotes and apostrophe, a hyphen read as a space
     pytest.param("?due_after=2018-01-15&due_before=2018-03-01", ["c-soon"], id="due-window"),
     pytest.param("?min_confidence=0.85", ["c-again", "c-late", "c-soon", "c-content", "c-funding"], id="confidence"),
     pytest.param("?state=removed", [], id="state"),
@@ -84,6 +88,26 @@ async def test_pages_follow_the_cursor_without_repeats_or_gaps(ledger):
             break
         cursor = f"&cursor={page['next_cursor']}"
     assert seen == ["c-again", "c-late", "c-soon", "c-borders", "c-content", "c-funding", "c-training"]
+
+
+async def test_the_same_pages_as_csv_each_linking_to_the_next_by_its_link_header(ledger):
+    """A spreadsheet's export: the rows of the JSON page, the same filters, the next page in ``Link``."""
+    _, url = ledger
+    seen, path = [], "/ledger/commitments.csv?counter_terrorism=true&limit=2"
+    while path:
+        status, text, headers = await _get(url + path)
+        assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8", text
+        assert 'filename="commitments.csv"' in headers["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        assert len(rows) <= 2 and all(row["counter_terrorism"] == "true" for row in rows)
+        seen += [row["key"] for row in rows]
+        link = headers.get("Link")
+        path = link[1:link.index(">")] if link else None
+        assert path is None or ("counter_terrorism=true" in path and "limit=2" in path)
+    status, page, _ = await _get(f"{url}/ledger/commitments?counter_terrorism=true")
+    assert seen == _keys(page) and len(seen) > 2
+    status, error, _ = await _get(f"{url}/ledger/commitments.csv?category=nope")
+    assert status == 422 and error["errors"][0]["field"] == "category"
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [

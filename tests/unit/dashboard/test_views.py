@@ -389,3 +389,22 @@ def test_the_release_page_links_the_release_only_at_a_web_address_as_emails_do()
     page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, json_reads=True,
                   release=replace(view, url="https://www.gov.uk/x"))
     assert '<a href="https://www.gov.uk/x">the release</a>' in page
+
+
+def test_a_deadline_links_to_its_commitment_on_its_releases_page():
+    """Before: to the release's page alone, where a release of many commitments left the reader to find which
+    one the deadline was of; the commitment's place (``#c-<key>``) is the one it keeps across versions."""
+    (month,) = timeline([(date(2017, 12, 20), FUNDING.deadlines[0], entry(FUNDING, release_id="gov-uk/iraq"))],
+                        today=TODAY)
+    page = render("_deadline_months.html.j2", timeline=[month], none_words="")
+    assert f'href="/dashboard/releases/gov-uk/iraq#c-{FUNDING.id}"' in page
+
+
+def test_each_commitment_on_a_releases_page_has_a_link_to_cite_it_by():
+    """Before: the commitment's place had an id but no link to it, so a reader could not copy a link to one."""
+    view = release_view(ReleaseSummary(release_id="r1", version=1, title="UK ramps up", url="https://www.gov.uk/x",
+                                       source="gov-uk", published_at=PUBLISHED, commitments=1),
+                        [entry(FUNDING)], today=TODAY)
+    page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
+    assert f'<li class="commitment" id="c-{FUNDING.id}">' in page
+    assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page

@@ -159,3 +159,40 @@ def test_the_deadlines_walked_in_order_page_by_page_are_every_one_selected_once(
         if cursor is None:
             break
     assert walked == expected
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ('"invest £10m"', ["a"]),  # a quoted phrase: its words together, the quotes no part of them
+    ('"£10m invest"', []),  # the phrase in that order only
+    ("“invest £10m”", ["a"]),  # curly quotes too
+    ("IRAQ’S", ["a"]),  # a curly apostrophe is the text's straight one
+    ("irak", []),
+])
+def test_free_text_reads_quoted_phrases_and_curly_apostrophes(q, expected):
+    """Before: ``"invest £10m"`` looked for the word ``"invest`` with its quote, and found nothing."""
+    assert keys({"q": [q]}) == expected
+
+
+def test_free_text_is_found_whatever_the_accents_and_case():
+    """Before: ``Sinn Fein`` missed "Sinn Féin", and a text whose é was written as e and a combining accent
+    missed ``Féin`` typed on a keyboard."""
+    cards = [replace(BASE, key="accented", actor="sinn féin", text="sinn féin will publish a plan"),
+             replace(BASE, key="decomposed", text="sinn fe\u0301in will publish a plan")]
+    for q in ("Sinn Fein", "SINN FÉIN", "\"sinn féin\""):
+        assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == ["accented", "decomposed"]
+    german = [replace(BASE, key="strasse", text="the Straße will be closed".lower())]
+    assert [c.key for c in commitments_page(german, parse_query({"q": ["STRASSE"]})).items] == ["strasse"]
+
+
+@pytest.mark.parametrize("q", ['"counter terrorism"', "counter-terrorism", '"2026-27 budget"', "2026–27"])
+def test_free_text_reads_a_hyphen_or_a_dash_as_a_space(q):
+    """Before: the phrase ``"counter terrorism"`` missed "counter-terrorism", and ``2026-27`` typed with a
+    hyphen missed "2026–27" written with an en dash."""
+    cards = [replace(BASE, key="hyphen", text="counter-terrorism funding in the 2026–27 budget")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": [q]})).items] == ["hyphen"]
+
+
+def test_a_word_with_a_hyphen_is_looked_for_as_the_phrase_of_its_parts():
+    cards = [replace(BASE, key="together", text="counter-terrorism funding"),
+             replace(BASE, key="apart", text="counter fraud and terrorism funding")]
+    assert [c.key for c in commitments_page(cards, parse_query({"q": ["Counter-Terrorism"]})).items] == ["together"]

@@ -1,0 +1,50 @@
+"""The ledger's commitments as CSV: one row each, what a spreadsheet needs, nothing it would run."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from services.ledger.core.commitments_csv import COLUMNS, commitments_csv
+from services.ledger.core.entries import EntryState, LedgerEntry
+from tests.unit.notifier.samples import CONTENT, FUNDING, PUBLISHED
+
+
+def entry(commitment, **changes):
+    fields = dict(key=commitment.id, release_id="gov-uk/iraq", title="UK ramps up, “again”", url="https://www.gov.uk/x",
+                  source="gov-uk", published_at=PUBLISHED, first_seen=PUBLISHED, versions=[1, 2],
+                  state=EntryState.CHANGED, commitment=commitment)
+    return LedgerEntry(**{**fields, **changes})
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")  # spreadsheets read it as UTF-8 by it: "£" stays "£"
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_one_row_a_commitment_with_its_money_deadlines_and_release():
+    (row,) = rows(commitments_csv([entry(FUNDING)]))
+    assert list(row) == list(COLUMNS)
+    assert row["key"] == "c-funding" and row["state"] == "changed" and row["versions"] == "1;2"
+    assert (row["money"], row["amount"], row["currency"]) == ("£10m", "10000000", "GBP")
+    assert row["deadlines"] == "over the next three years (2020-11-29)"
+    assert row["release_title"] == "UK ramps up, “again”" and row["release_id"] == "gov-uk/iraq"
+    assert row["text"] == FUNDING.text and row["published_at"] == PUBLISHED.isoformat()
+
+
+def test_a_commitment_without_money_or_a_date_leaves_those_cells_empty():
+    (row,) = rows(commitments_csv([entry(CONTENT)]))
+    assert (row["money"], row["amount"], row["currency"]) == ("", "", "")
+    assert row["deadlines"] == "within one to two hours of release"
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
+    sneaky = FUNDING.model_copy(update={"actor": "=HYPERLINK(\"http://x\")", "text": "-£5m cut\nfrom the budget"})
+    (row,) = rows(commitments_csv([entry(sneaky, title="@SUM(A1)")]))
+    assert row["actor"] == "'=HYPERLINK(\"http://x\")" and row["release_title"] == "'@SUM(A1)"
+    assert row["text"] == "'-£5m cut\nfrom the budget"  # a line break kept, inside its quoted cell
+
+
+def test_none_is_the_header_alone():
+    assert rows(commitments_csv([])) == []
+    assert commitments_csv([]).splitlines()[0] == "\ufeff" + ",".join(COLUMNS)

@@ -1,0 +1,26 @@
+"""Which releases a search's words select: case, accents, curly quotes and quoted phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.ledger.models import ReleaseSummary
+from services.ledger.release_search import matches, release_query
+
+RELEASE = ReleaseSummary(release_id="r1", version=1, title="Minister’s statement on Sinn Féin’s  policing plan",
+                         source="gov-uk", commitments=1)
+
+
+@pytest.mark.parametrize(("q", "found"), [
+    ("SINN FEIN", True),
+    ("minister's", True),
+    ('"policing plan"', True),  # a quoted phrase, the title's two spaces one
+    ("“Sinn Féin’s policing”", True),
+    ('"plan policing"', False),
+    ("gov-uk statement", True),  # the source counts
+    ("irish", False),
+])
+def test_a_release_search_reads_words_and_phrases_without_case_accents_or_curly_quotes(q, found):
+    """Before: ``"policing plan"`` looked for the word ``"policing`` with its quote, ``minister's`` missed the
+    curly apostrophe of "Minister’s", and ``Sinn Fein`` missed "Sinn Féin"."""
+    assert matches(RELEASE, release_query(q=q).words) is found
