@@ -153,3 +153,25 @@ async def test_a_subscription_an_edit_takes_out_of_the_file_has_its_records_dele
     clock.at += timedelta(hours=1)
     await wait_for(lambda: _gone(running.service, "desk"), what="desk's records deleted")
     assert await _kept(running.service, "other") == ["sent", "elapsed", "reminders:planned"]
+
+
+async def test_a_subscription_an_earlier_version_saw_leave_the_file_keeps_its_records_until_its_id_is_stored(
+        notifier, write_yaml, publish_classified):
+    """Upgrading: a run of an earlier version given a file leaving it out only forgot it (``:from-file``) and noted
+    nothing in ``:left-file``, so this version does not delete its records; storing one of its id through the API
+    (then deleting it) does, as for any id with no subscription."""
+    path = write_yaml(BOTH)
+    await _told_of_a_release(notifier, publish_classified, path)
+    path.write_text(OTHER_ONLY)
+    clock = Clock()
+    upgraded = await notifier(config=fast_config(), subscriptions=path, clock=clock, http=True)
+    streams = upgraded.service.runtime.streams
+    await streams.client.srem(streams.key("notifier:subscriptions:from-file"), "desk")
+    await streams.client.delete(streams.key("notifier:subscriptions:left-file"))  # as the earlier version left it
+    clock.at += timedelta(hours=1)
+    assert await upgraded.service.store.drop_left_file(now=clock()) == 0
+
+    assert await _kept(upgraded.service, "desk") == list(RECORDS)
+    assert (await api_call(upgraded, "POST", "/subscriptions", {"id": "desk", "channels": ["console"]}))[0] == 201
+    assert (await api_call(upgraded, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert await _gone(upgraded.service, "desk")
