@@ -106,7 +106,7 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
         lines.append(f"  WARNING: {overcounted_text(dead['overcounted'])}")
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     if status.get("deliveries") is not None:
-        lines += ["", deliveries_line(status["deliveries"])]
+        lines += ["", deliveries_line(status["deliveries"]), *delivery_processes_lines(status["deliveries"])]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
     if status.get("sources"):
@@ -147,6 +147,18 @@ def deliveries_line(deliveries: dict[str, Any]) -> str:
     parts = [f"{due} due, the oldest for {_waited(deliveries['oldest_due_seconds'])}"] if due else []
     parts += [f"{queued - due} not due yet (waiting for a retry, or being sent)"] if queued > due else []
     return f"deliveries    {queued} queued" + (f": {'; '.join(parts)}" if parts else "")
+
+
+def delivery_processes_lines(deliveries: dict[str, Any]) -> list[str]:
+    """``delivery processes  1 live: host-7`` when delivery processes send, and the warning of deliveries that
+    wait with none live."""
+    processes = deliveries.get("delivery_processes")
+    if processes is None:
+        return []
+    names = processes["live"]
+    lines = [f"delivery processes  {len(names)} live: {', '.join(names)}" if names else
+             "delivery processes  none live"]
+    return lines + ([f"  WARNING: {processes['warning']}"] if processes.get("warning") else [])
 
 
 def _waited(seconds: int) -> str:

@@ -27,6 +27,17 @@ class OutboxFigures:
         return cls(queued, due, round(now - oldest_due_at) if due and oldest_due_at is not None else None)
 
 
+async def read_figures(streams: Streams, *, now: float) -> OutboxFigures:
+    """The outbox's figures at ``now`` (epoch seconds): three reads."""
+    key = streams.key(OUTBOX)
+    async with streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
+        pipe.zcard(key)
+        pipe.zcount(key, "-inf", now)
+        pipe.zrange(key, 0, 0, withscores=True)
+        queued, due, oldest = await pipe.execute()
+    return OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+
+
 class OutboxCollector:
     """A Prometheus collector of the outbox as last read (:meth:`refresh` before each scrape)."""
 
@@ -35,13 +46,7 @@ class OutboxCollector:
         self.figures = OutboxFigures(0, 0, None)
 
     async def refresh(self) -> None:
-        now, key = self.clock(), self.streams.key(OUTBOX)
-        async with self.streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
-            pipe.zcard(key)
-            pipe.zcount(key, "-inf", now)
-            pipe.zrange(key, 0, 0, withscores=True)
-            queued, due, oldest = await pipe.execute()
-        self.figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+        self.figures = await read_figures(self.streams, now=self.clock())
 
     def collect(self) -> Iterator[Metric]:
         queued = GaugeMetricFamily(
