@@ -12,6 +12,9 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from services.common.streams import Streams
 
+from .delivery_beats import read_beats
+from .delivery_presence import KEY as DELIVERY_BEATS, live
+
 OUTBOX = "notifier:outbox"  # under the prefix (:mod:`.outbox`)
 
 
@@ -41,12 +44,20 @@ async def read_figures(streams: Streams, *, now: float) -> OutboxFigures:
 class OutboxCollector:
     """A Prometheus collector of the outbox as last read (:meth:`refresh` before each scrape)."""
 
-    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time) -> None:
-        self.streams, self.clock = streams, clock
+    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time,
+                 delivery_beat_limit: float | None = None) -> None:
+        """``delivery_beat_limit``: with delivery processes (``PLEDGEWATCH_DELIVERY_PROCESS``), how old a delivery
+        process's last heartbeat may be for it to be counted live; None: the notifier sends, nothing to count."""
+        self.streams, self.clock, self.delivery_beat_limit = streams, clock, delivery_beat_limit
         self.figures = OutboxFigures(0, 0, None)
+        self.delivery_processes = 0
 
     async def refresh(self) -> None:
-        self.figures = await read_figures(self.streams, now=self.clock())
+        now = self.clock()
+        self.figures = await read_figures(self.streams, now=now)
+        if self.delivery_beat_limit is not None:
+            beats = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
+            self.delivery_processes = len(live(beats, now=now, limit=self.delivery_beat_limit))
 
     def collect(self) -> Iterator[Metric]:
         queued = GaugeMetricFamily(
@@ -60,6 +71,12 @@ class OutboxCollector:
             "is due).")
         oldest.add_metric([], self.figures.oldest_due_seconds or 0)
         yield from (queued, oldest)
+        if self.delivery_beat_limit is not None:
+            processes = GaugeMetricFamily(
+                "pledgewatch_delivery_processes_live", "Delivery processes (PLEDGEWATCH_DELIVERY_PROCESS) whose "
+                "heartbeat is recent: at 0 while deliveries are due, none is sent.")
+            processes.add_metric([], self.delivery_processes)
+            yield processes
 
     def describe(self) -> Iterator[Metric]:
         return iter(())

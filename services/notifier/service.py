@@ -37,6 +37,7 @@ from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
 from services.common.tasks import cancel_and_wait
+from services.common.worker_liveness import beat_limit
 
 from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
@@ -330,7 +331,8 @@ class NotifierService:
         return outcomes
 
     def collectors(self) -> list[ScrapeCollector]:
-        return [OutboxCollector(self.runtime.streams)]
+        limit = beat_limit(self.settings.heartbeat_seconds) if self.config.delivery_process else None
+        return [OutboxCollector(self.runtime.streams, delivery_beat_limit=limit)]
 
     async def ping(self) -> None:
         """Healthy: Redis answers, every background task (delivery, leader) still runs and the delivery worker's
