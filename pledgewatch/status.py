@@ -129,10 +129,12 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
 
 
 def _workers(state: dict[str, Any]) -> list[dict[str, Any]]:
-    """The run's processes (``pledgewatch run --workers``): number, pid, whether it runs; the first one
-    also runs ingest and the HTTP API."""
+    """The run's processes (``pledgewatch run --workers``): number, pid, whether it runs, whether it is the run's
+    delivery process (``PLEDGEWATCH_DELIVERY_PROCESS``); the first one also runs ingest and the HTTP API."""
     pids = [pid for pid in state.get("workers") or [state["pid"]] if isinstance(pid, int)]
-    return [{"number": number, "pid": pid, "running": is_alive(pid)} for number, pid in enumerate(pids, start=1)]
+    delivery = state.get("delivery")
+    return [{"number": number, "pid": pid, "running": is_alive(pid), "delivery": number == delivery}
+            for number, pid in enumerate(pids, start=1)]
 
 
 def started_times(state: dict[str, Any], count: int) -> list[float | None]:
@@ -171,7 +173,7 @@ def _judged(workers: list[dict[str, Any]], started: list[float | None], redis_ur
         beats = parse_beats(client.hgetall(key))
     finally:
         client.close()
-    expected = [Expected(w["number"], w["pid"], at, None if w["running"] else "is not running")
+    expected = [Expected(w["number"], w["pid"], at, None if w["running"] else "is not running", w["delivery"])
                 for w, at in zip(workers, started)]
     judged = judge(expected, beats, now=time.time(), heartbeat_seconds=every)
     return [{**worker, **health.model_dump(exclude={"number", "pid"})} for worker, health in zip(workers, judged)]

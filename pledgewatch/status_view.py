@@ -48,8 +48,8 @@ def _api_line(api: dict[str, Any] | None) -> str:
 
 def _workers_lines(workers: list[dict[str, Any]]) -> list[str]:
     if not any("state" in w for w in workers):  # no heartbeats to judge them by: whether each pid runs
-        pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") +
-                         (" (ingest, api)" if i == 0 else "") for i, w in enumerate(workers))
+        pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") + _role(w)
+                         for w in workers)
         return [f"workers   {len(workers)}: pid {pids}"]
     return [f"workers   {len(workers)}", *(_worker_line(w) for w in workers)]
 
@@ -60,7 +60,12 @@ def _worker_line(worker: dict[str, Any]) -> str:
     last = f"last heartbeat {beat[11:19]} UTC" if isinstance(beat, str) else "no heartbeat yet"
     state = (f"STOPPED: {worker.get('reason')}" if worker.get("state") == "stopped"
              else f"{worker.get('state')}, {last}")
-    return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + (" (ingest, api)" if worker["number"] == 1 else "")
+    return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + _role(worker)
+
+
+def _role(worker: dict[str, Any]) -> str:
+    """What a process of the run does beside the consumer groups' work, or instead of it."""
+    return " (ingest, api)" if worker["number"] == 1 else " (delivery)" if worker.get("delivery") else ""
 
 
 def _held_back_lines(status: dict[str, Any], now: datetime) -> list[str]:
