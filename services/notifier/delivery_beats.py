@@ -11,7 +11,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from services.common.outages import UNREACHABLE, OutageNotices
+from services.common.heartbeats import beat_every
 from services.common.streams import Streams, as_text
 from services.common.tasks import cancel_and_wait
 
@@ -50,17 +50,7 @@ class DeliveryBeat:
             log.warning("could not take the heartbeat of delivery process %s out: %s", self.consumer, exc)
 
     async def _every_while(self) -> None:
-        outage = OutageNotices("writing the delivery process's heartbeat")
-        while True:
-            try:
-                await self.beat()
-            except UNREACHABLE as exc:
-                outage.failed(exc)
-            except RedisError as exc:
-                log.warning("could not write the delivery process's heartbeat: %s", exc)
-            else:
-                outage.recovered()
-            await asyncio.sleep(self.every)
+        await beat_every(self.beat, self.every, whose=f"delivery process {self.consumer}")
 
 
 async def read_beats(client: Any, key: str) -> dict[str, float]:

@@ -9,9 +9,7 @@ import logging
 import pytest
 
 from samples import BORDERS, release
-from services.common.service import make_broker
 from services.notifier.delivery_presence import KEY, parse_beats
-from services.notifier.delivery_service import DeliveryService
 
 from notifier_harness import fast_config, wait_for
 
@@ -23,23 +21,6 @@ NOBODY_SENDS = "no delivery process has written a heartbeat"
 @pytest.fixture
 def settings(settings):
     return settings.model_copy(update={"heartbeat_seconds": 0.05})  # a delivery process missed within 0.2 s
-
-
-@pytest.fixture
-async def delivery():
-    started = []
-
-    async def start(running) -> DeliveryService:
-        service = DeliveryService(running.service.settings.model_copy(update={"notifier": running.service.config}))
-        service.attach(make_broker(running.service.settings))
-        await service.start()
-        await service.started()
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        await service.stop()
 
 
 def _logged(caplog, text: str, level: int) -> bool:
