@@ -35,7 +35,8 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
     (for what a command advises when it does not answer), the key prefix, the dead letters' cap, the consumer
     name and the heartbeats' interval (for ``status``), and ``workers``: the pids of
     the run's processes, this one first, then its extra workers (``pledgewatch run --workers``), with ``started``:
-    when each of them was last started (seconds since the epoch, in the same order)."""
+    when each of them was last started (seconds since the epoch, in the same order), and ``delivery``: the number
+    of its delivery process, last of them (``PLEDGEWATCH_DELIVERY_PROCESS``), when it has one."""
     path = run_state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside it, then put in its place: a reader (`status`, the next run) sees the old file or the new one,
@@ -50,6 +51,7 @@ def write_run_state(settings: Settings, *, http_url: str, workers: list[int] | N
                               "dead_letters_maxlen": settings.dead_letters_maxlen, "http_url": http_url,
                               "consumer": settings.consumer, "heartbeat_seconds": settings.heartbeat_seconds,
                               "workers": [os.getpid(), *(workers or [])],
+                              **({"delivery": len(workers or []) + 1} if settings.notifier.delivery_process else {}),
                               **({"started": started} if started is not None else {})}))
     os.replace(written, path)
     return path

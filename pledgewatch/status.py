@@ -23,7 +23,7 @@ from services.common.dead_letter_cap import near_cap
 from services.common.dead_letter_counts import by_origin, counts_key, overcounted
 from services.common.heartbeats import hash_name
 from services.common.held_back import by_group, count_older_limit, first_entry_range, oldest_needed, since_iso, to_count
-from services.common.worker_liveness import Expected, judge, parse_beats
+from services.common.worker_liveness import Expected, beat_limit, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
 from services.common.streams import parse_stream_id
@@ -32,6 +32,8 @@ from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
 
 from services.ingest.source_failures import failing_key, failing_source
 from services.ingest.source_rhythm import REGISTRY
+from services.notifier.delivery_presence import (KEY as DELIVERY_BEATS, live as live_processes,
+                                                  parse_beats as parse_delivery_beats, unsent_text)
 from services.notifier.outbox_metrics import OutboxFigures
 
 from .configuration import load_settings
@@ -69,7 +71,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         health = pool.submit(_health, state["http_url"]) if state and state.get("http_url") else None
         try:
-            status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings), stream_cap(state, settings))
+            status |= _redis_status(redis_url, settings, dead_letter_cap(state, settings), stream_cap(state, settings),
+                                    heartbeat_seconds(state, settings) if state else settings.heartbeat_seconds)
             if state and (beats_key := _beats_key(state, settings)):
                 workers = status["run"]["workers"]
                 status["run"]["workers"] = _judged(workers, started_times(state, len(workers)), redis_url,
@@ -87,6 +90,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         raise failure
     healthy = status["api"] is None or status["api"]["status"] == "ok"
     healthy = healthy and not any(w.get("state") == "stopped" for w in (status["run"] or {}).get("workers", []))
+    healthy = healthy and not ((status["deliveries"] or {}).get("delivery_processes") or {}).get("warning")
     return 0 if healthy else 1
 
 
@@ -107,16 +111,17 @@ def _run_cap(state: dict[str, Any] | None, name: str, own: int) -> int:
     return cap if isinstance(cap, int) and not isinstance(cap, bool) else own
 
 
-def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> dict[str, Any]:
-    """The streams (length, groups, lag, entries held back past ``streams_cap``) and the dead letters (with
-    ``cap``, and whether they are near it), read from Redis."""
+def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, every: float) -> dict[str, Any]:
+    """The streams (length, groups, lag, entries held back past ``streams_cap``), the dead letters (with
+    ``cap``, and whether they are near it) and the deliveries (with the delivery processes beating every
+    ``every`` seconds), read from Redis."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                                   socket_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
     try:
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
-                "deliveries": _deliveries(client, settings.key(OUTBOX), time.time()),
+                "deliveries": _deliveries(client, settings, every, time.time()),
                 "sources": _failing_sources(client, settings),
                 "versions": _versions(client, settings, time.time())}
     finally:
@@ -124,10 +129,12 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int) -> 
 
 
 def _workers(state: dict[str, Any]) -> list[dict[str, Any]]:
-    """The run's processes (``pledgewatch run --workers``): number, pid, whether it runs; the first one
-    also runs ingest and the HTTP API."""
+    """The run's processes (``pledgewatch run --workers``): number, pid, whether it runs, whether it is the run's
+    delivery process (``PLEDGEWATCH_DELIVERY_PROCESS``); the first one also runs ingest and the HTTP API."""
     pids = [pid for pid in state.get("workers") or [state["pid"]] if isinstance(pid, int)]
-    return [{"number": number, "pid": pid, "running": is_alive(pid)} for number, pid in enumerate(pids, start=1)]
+    delivery = state.get("delivery")
+    return [{"number": number, "pid": pid, "running": is_alive(pid), "delivery": number == delivery}
+            for number, pid in enumerate(pids, start=1)]
 
 
 def started_times(state: dict[str, Any], count: int) -> list[float | None]:
@@ -166,7 +173,7 @@ def _judged(workers: list[dict[str, Any]], started: list[float | None], redis_ur
         beats = parse_beats(client.hgetall(key))
     finally:
         client.close()
-    expected = [Expected(w["number"], w["pid"], at, None if w["running"] else "is not running")
+    expected = [Expected(w["number"], w["pid"], at, None if w["running"] else "is not running", w["delivery"])
                 for w, at in zip(workers, started)]
     judged = judge(expected, beats, now=time.time(), heartbeat_seconds=every)
     return [{**worker, **health.model_dump(exclude={"number", "pid"})} for worker, health in zip(workers, judged)]
@@ -261,13 +268,29 @@ def _versions(client: redis.Redis, settings: Settings, now: float) -> dict[str, 
     return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running) + mixed_models(running)}
 
 
-def _deliveries(client: redis.Redis, key: str, now: float) -> dict[str, Any]:
+def _deliveries(client: redis.Redis, settings: Settings, every: float, now: float) -> dict[str, Any]:
     """The notifier's outbox (job -> when due; a job being sent is due when its lease ends): how many jobs it
     holds, how many are due (waiting for the notifier or a free slot of their endpoint: a backlog when it grows),
-    and how long the oldest of those has waited."""
+    and how long the oldest of those has waited; and the delivery processes (``delivery_processes``) when they
+    send (this command's PLEDGEWATCH_DELIVERY_PROCESS, or a delivery process's heartbeat found), else None."""
+    key = settings.key(OUTBOX)
     with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
         pipe.zcard(key)
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
-        queued, due, oldest = pipe.execute()
-    return asdict(OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now))
+        pipe.hgetall(settings.key(DELIVERY_BEATS))
+        queued, due, oldest, beats = pipe.execute()
+    figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+    return {**asdict(figures), "delivery_processes": _delivery_processes(
+        figures, parse_delivery_beats(beats), expected=settings.notifier.delivery_process, every=every, now=now)}
+
+
+def _delivery_processes(figures: OutboxFigures, beats: dict[str, float], *, expected: bool, every: float,
+                        now: float) -> dict[str, Any] | None:
+    """The delivery processes live (by consumer name), and the warning of deliveries waiting with none live."""
+    if not expected and not beats:
+        return None
+    limit = beat_limit(every)
+    running = live_processes(beats, now=now, limit=limit)
+    return {"live": running, "warning": unsent_text(figures.due, figures.oldest_due_seconds, len(running),
+                                                    limit=limit)}

@@ -48,8 +48,8 @@ def _api_line(api: dict[str, Any] | None) -> str:
 
 def _workers_lines(workers: list[dict[str, Any]]) -> list[str]:
     if not any("state" in w for w in workers):  # no heartbeats to judge them by: whether each pid runs
-        pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") +
-                         (" (ingest, api)" if i == 0 else "") for i, w in enumerate(workers))
+        pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") + _role(w)
+                         for w in workers)
         return [f"workers   {len(workers)}: pid {pids}"]
     return [f"workers   {len(workers)}", *(_worker_line(w) for w in workers)]
 
@@ -60,7 +60,12 @@ def _worker_line(worker: dict[str, Any]) -> str:
     last = f"last heartbeat {beat[11:19]} UTC" if isinstance(beat, str) else "no heartbeat yet"
     state = (f"STOPPED: {worker.get('reason')}" if worker.get("state") == "stopped"
              else f"{worker.get('state')}, {last}")
-    return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + (" (ingest, api)" if worker["number"] == 1 else "")
+    return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + _role(worker)
+
+
+def _role(worker: dict[str, Any]) -> str:
+    """What a process of the run does beside the consumer groups' work, or instead of it."""
+    return " (ingest, api)" if worker["number"] == 1 else " (delivery)" if worker.get("delivery") else ""
 
 
 def _held_back_lines(status: dict[str, Any], now: datetime) -> list[str]:
@@ -106,7 +111,7 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
         lines.append(f"  WARNING: {overcounted_text(dead['overcounted'])}")
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     if status.get("deliveries") is not None:
-        lines += ["", deliveries_line(status["deliveries"])]
+        lines += ["", deliveries_line(status["deliveries"]), *delivery_processes_lines(status["deliveries"])]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
     if status.get("sources"):
@@ -147,6 +152,18 @@ def deliveries_line(deliveries: dict[str, Any]) -> str:
     parts = [f"{due} due, the oldest for {_waited(deliveries['oldest_due_seconds'])}"] if due else []
     parts += [f"{queued - due} not due yet (waiting for a retry, or being sent)"] if queued > due else []
     return f"deliveries    {queued} queued" + (f": {'; '.join(parts)}" if parts else "")
+
+
+def delivery_processes_lines(deliveries: dict[str, Any]) -> list[str]:
+    """``delivery processes  1 live: host-7`` when delivery processes send, and the warning of deliveries that
+    wait with none live."""
+    processes = deliveries.get("delivery_processes")
+    if processes is None:
+        return []
+    names = processes["live"]
+    lines = [f"delivery processes  {len(names)} live: {', '.join(names)}" if names else
+             "delivery processes  none live"]
+    return lines + ([f"  WARNING: {processes['warning']}"] if processes.get("warning") else [])
 
 
 def _waited(seconds: int) -> str:

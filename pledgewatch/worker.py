@@ -54,14 +54,15 @@ def main(argv: Sequence[str] = ()) -> int:
     if arguments.run_pid is not None:
         end_with_parent(arguments.run_pid, name="pledgewatch worker")
     settings, number, run_consumer = pickle.load(sys.stdin.buffer)  # written by the run that started this process
-    setup_logging(settings.log_level, settings.log_format, worker=number)
+    setup_logging(settings.log_level, settings.log_format, worker=number,
+                  worker_name="delivery" if arguments.delivery else None)
     build = build_delivery if arguments.delivery else build_worker
     app = build(settings, run_consumer, number)
 
     @app.after_startup
     async def reading() -> None:
         if arguments.delivery:
-            log.info("process %d sending the outbox's deliveries", number)
+            log.info("delivery process sending the outbox's deliveries as consumer %s", settings.consumer)
         else:
             log.info("worker %d reading as consumer %s: classifier, notifier, ledger", number, settings.consumer)
 

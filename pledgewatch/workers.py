@@ -61,6 +61,11 @@ def delivers(settings: Settings, number: int) -> bool:
     return number > settings.workers
 
 
+def process_name(settings: Settings, number: int) -> str:
+    """How the run's logs name process ``number``: ``worker 2``, or ``delivery process``."""
+    return "delivery process" if delivers(settings, number) else f"worker {number}"
+
+
 def worker_consumer(consumer: str, number: int) -> str:
     """The consumer name of worker ``number`` in every group: the run's, numbered (worker 1 keeps it)."""
     return consumer if number == 1 else f"{consumer}-w{number}"
@@ -108,7 +113,8 @@ class Workers:
         exited, and is not started again yet, with how it ended."""
         return [Expected(1, os.getpid(), self._run_started),
                 *(Expected(worker.number, worker.process.pid, worker.started,
-                           None if (code := worker.process.poll()) is None else exit_text(code))
+                           None if (code := worker.process.poll()) is None else exit_text(code),
+                           delivers(self.settings, worker.number))
                   for worker in self._workers)]
 
     async def health(self, beats: Beats) -> list[WorkerHealth]:
@@ -131,8 +137,8 @@ class Workers:
         for found in hung:
             silence = (f"no heartbeat since {clock_text(found.last_beat)}" if found.last_beat is not None
                        else "no heartbeat since it was started")
-            log.warning("worker %d (pid %d) hung: %s (%s ago), past PLEDGEWATCH_WORKER_HANG_SECONDS=%g; killing it "
-                        "to start it again", found.number, found.pid, silence, duration_text(found.silent_seconds),
+            log.warning("%s (pid %d) hung: %s (%s ago), past PLEDGEWATCH_WORKER_HANG_SECONDS=%g; killing it "
+                        "to start it again", process_name(self.settings, found.number), found.pid, silence, duration_text(found.silent_seconds),
                         self.settings.worker_hang_seconds)
             by_pid[found.pid].process.kill()
 
@@ -185,8 +191,8 @@ class Workers:
                 ran = now - worker.started
                 worker.pause = next_pause(worker.pause, ran)
                 worker.restart_at = now + worker.pause
-                log.error("worker %d (pid %d) %s after %.0f s; starting it again%s",
-                          worker.number, worker.process.pid, exit_text(code), ran,
+                log.error("%s (pid %d) %s after %.0f s; starting it again%s",
+                          process_name(self.settings, worker.number), worker.process.pid, exit_text(code), ran,
                           f" in {worker.pause:.0f} s" if worker.pause else "")
             if now < worker.restart_at:
                 continue
@@ -195,8 +201,8 @@ class Workers:
             except OSError as exc:  # no process or descriptor to spare, say: tried again, as a failed start is
                 worker.pause = next_pause(worker.pause, 0.0)
                 worker.restart_at = now + worker.pause
-                log.error("worker %d could not be started again (%s); trying again in %.0f s", worker.number,
-                          exc, worker.pause)
+                log.error("%s could not be started again (%s); trying again in %.0f s",
+                          process_name(self.settings, worker.number), exc, worker.pause)
                 continue
             worker.process, worker.started, worker.restart_at = process, now, None
             worker.started_at = time.time()
@@ -212,8 +218,8 @@ class Workers:
             try:
                 worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                log.warning("worker %d (pid %d) did not stop within %.0f s: killed", worker.number,
-                            worker.process.pid, STOP_SECONDS)
+                log.warning("%s (pid %d) did not stop within %.0f s: killed",
+                            process_name(self.settings, worker.number), worker.process.pid, STOP_SECONDS)
                 worker.process.kill()
                 worker.process.wait()
         self._workers.clear()

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
@@ -60,17 +61,23 @@ class Heartbeat:
             self._task = None
 
     async def _every_while(self) -> None:
-        outage = OutageNotices(f"writing the heartbeat of worker {self.number}")
-        while True:
-            try:
-                await self.beat()
-            except UNREACHABLE as exc:
-                outage.failed(exc)
-            except RedisError as exc:
-                log.warning("could not write the heartbeat of worker %d: %s", self.number, exc)
-            else:
-                outage.recovered()
-            await asyncio.sleep(self.every)
+        await beat_every(self.beat, self.every, whose=f"worker {self.number}")
+
+
+async def beat_every(beat: Callable[[], Awaitable[None]], every: float, *, whose: str) -> None:
+    """``beat()`` every ``every`` seconds until cancelled; a Redis away told as an outage, another failure logged,
+    and the next beat tried all the same."""
+    outage = OutageNotices(f"writing the heartbeat of {whose}")
+    while True:
+        try:
+            await beat()
+        except UNREACHABLE as exc:
+            outage.failed(exc)
+        except RedisError as exc:
+            log.warning("could not write the heartbeat of %s: %s", whose, exc)
+        else:
+            outage.recovered()
+        await asyncio.sleep(every)
 
 
 class Beats:

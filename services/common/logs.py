@@ -67,27 +67,31 @@ class JsonFormatter(logging.Formatter):
 
 
 class WorkerLabel(logging.Filter):
-    """Marks each record with the number of the worker process that wrote it (``pledgewatch run --workers``),
-    so that the lines of several processes sharing one terminal tell who did what."""
+    """Marks each record with the process of the run that wrote it (``pledgewatch run --workers``): its number, or
+    the ``name`` of a process that is no numbered worker (``delivery``), so that the lines of several processes
+    sharing one terminal tell who did what."""
 
-    def __init__(self, worker: int) -> None:
+    def __init__(self, worker: int, *, name: str | None = None) -> None:
         super().__init__()
-        self.worker = worker
+        self.worker: int | str = name if name is not None else worker
+        self.label = name if name is not None else f"worker {worker}"
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.worker = self.worker
+        record.worker_label = self.label
         return True
 
 
 def formatter(fmt: str, *, worker: int | None = None) -> logging.Formatter:
     """The formatter for ``PLEDGEWATCH_LOG_FORMAT`` (``text`` or ``json``); with ``worker``, each record
-    names its worker (``[worker 2]``, or a ``worker`` field)."""
+    names its process, as :class:`WorkerLabel` marks it (``[worker 2]``, ``[delivery]``, or a ``worker`` field)."""
     if fmt == "json":
         return JsonFormatter()
-    return OneLineFormatter(FORMAT if worker is None else FORMAT.replace("%(name)s", "[worker %(worker)s] %(name)s"))
+    return OneLineFormatter(FORMAT if worker is None else FORMAT.replace("%(name)s", "[%(worker_label)s] %(name)s"))
 
 
-def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None = None) -> None:
+def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None = None,
+                  worker_name: str | None = None) -> None:
     root = logging.getLogger()
     ours = [h for h in root.handlers if getattr(h, "_pledgewatch", False)]
     if not ours:
@@ -101,7 +105,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", *, worker: int | None 
         for label in [f for f in handler.filters if isinstance(f, WorkerLabel)]:
             handler.removeFilter(label)
         if worker is not None:
-            handler.addFilter(WorkerLabel(worker))
+            handler.addFilter(WorkerLabel(worker, name=worker_name))
     root.setLevel(level.upper())
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

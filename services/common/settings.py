@@ -120,7 +120,8 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=3600,
         description="With more than one worker: how often each process of `pledgewatch run` writes its "
                     "heartbeat to Redis; one silent for 4 of these is reported stopped by `/healthz` and "
-                    "`pledgewatch status`.")
+                    "`pledgewatch status`. Delivery processes (`PLEDGEWATCH_DELIVERY_PROCESS`) beat as often; "
+                    "with none beating within 4, the notifier and `pledgewatch status` warn of deliveries due.")
     worker_hang_seconds: float = Field(
         default=DEFAULT_HANG_SECONDS, ge=0, le=86_400,
         description="With more than one worker: `pledgewatch run` kills a worker (2..N) whose heartbeat has been "

@@ -42,13 +42,14 @@ class SeenBeat:
 @dataclass(frozen=True)
 class Expected:
     """A process the run should have: its number, its pid, when it was started (on the clock the judgement's
-    ``now`` is read on; None when not known) and how it ended when the run knows it has
-    (``"was killed by signal 9"``)."""
+    ``now`` is read on; None when not known), how it ended when the run knows it has
+    (``"was killed by signal 9"``), and whether it is the run's delivery process (``PLEDGEWATCH_DELIVERY_PROCESS``)."""
 
     number: int
     pid: int
     started: float | None = None
     ended: str | None = None
+    delivery: bool = False
 
 
 class WorkerHealth(BaseModel):
@@ -59,6 +60,12 @@ class WorkerHealth(BaseModel):
                                               "null before its first.")
     reason: str | None = Field(default=None, description="Why a stopped process is taken for stopped, and since "
                                                          "when.")
+    delivery: bool = Field(default=False, description="The run's delivery process (PLEDGEWATCH_DELIVERY_PROCESS), "
+                                                      "which sends the outbox's deliveries and reads no stream.")
+
+    def named(self) -> str:
+        """``worker 2``, or ``delivery process``."""
+        return "delivery process" if self.delivery else f"worker {self.number}"
 
 
 def beat_limit(heartbeat_seconds: float) -> float:
@@ -114,7 +121,7 @@ def as_seen(processes: Iterable[Expected], seen: Mapping[int, SeenBeat], *, now:
         return wall_now - (now - at)
 
     expected = [Expected(process.number, process.pid, None if process.started is None else on_wall(process.started),
-                         process.ended) for process in processes]
+                         process.ended, process.delivery) for process in processes]
     beats = {process.number: Beat(process.pid, on_wall(last.at), last.beat.count) for process in processes
              if (last := seen.get(process.pid)) is not None}
     return expected, beats
@@ -160,12 +167,13 @@ def judge(expected: Iterable[Expected], beats: Mapping[int, Beat], *, now: float
                 reason = (f"no heartbeat since it was started at {clock_text(process.started)} "
                           f"({duration_text(now - process.started)} ago): stopped or hung")
         report.append(WorkerHealth(number=process.number, pid=process.pid, state=state,
-                                   last_beat=iso(last) if last is not None else None, reason=reason))
+                                   last_beat=iso(last) if last is not None else None, reason=reason,
+                                   delivery=process.delivery))
     return report
 
 
 def stopped_text(report: Iterable[WorkerHealth]) -> str | None:
     """One line naming every stopped process, or None when none is."""
-    reasons = [f"worker {worker.number} (pid {worker.pid}): {worker.reason}" for worker in report
+    reasons = [f"{worker.named()} (pid {worker.pid}): {worker.reason}" for worker in report
                if worker.state == "stopped"]
     return "; ".join(reasons) or None

@@ -4,7 +4,9 @@ The notifier then sends nothing: its commits queue every job due and ring the be
 this service's worker claims them as soon as it rings, polling as before for retries and for jobs whose lease
 ran out. Every guarantee of the outbox holds as with a worker in the notifier's process: a job is sent by one
 claim at a time, marked done by the first write after its send, and one left by a process killed mid-send is
-claimed again when its lease ends. Several delivery processes share the jobs through their claims.
+claimed again when its lease ends. Several delivery processes share the jobs through their claims. Each writes a
+heartbeat (:mod:`.delivery_beats`), by which the notifier's leader and ``pledgewatch status`` tell deliveries
+queued with no delivery process to send them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from services.common.settings import Settings
 from services.common.tasks import STOP_PATIENCE_SECONDS, cancel_and_wait, patience_left
 
 from .delivery import DeliveryWorker
+from .delivery_beats import DeliveryBeat
 from .delivery_bell import BELL, BellListener
 from .delivery_parts import delivery_worker, subscription_store
 from .messages import SOURCE
@@ -40,6 +43,7 @@ class DeliveryService:
         self.file = FileSubscriptions(settings.subscriptions, report=False)  # the notifier tells of the file
         self.worker: DeliveryWorker | None = None
         self.bell: BellListener | None = None
+        self.heartbeat: DeliveryBeat | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     def attach(self, broker: RedisBroker) -> None:
@@ -52,15 +56,20 @@ class DeliveryService:
                                       UnsubscribeSpool(self.settings.unsubscribe_spool_folder))
         self.bell = BellListener(streams.client, streams.key(BELL), self.worker.wake)
         await self.bell.mark()
+        self.heartbeat = DeliveryBeat(streams, self.settings.consumer, every=self.settings.heartbeat_seconds)
 
     async def started(self) -> None:
         assert self.worker is not None and self.bell is not None
         self._tasks += [asyncio.create_task(self.worker.run(), name="delivery-worker"),
                         asyncio.create_task(self.bell.listen(), name="delivery-bell")]
+        if self.heartbeat is not None:
+            self.heartbeat.start()
 
     async def stop(self) -> None:
         """The sends under way cancelled (their jobs claimed again when their leases end), the records written."""
         deadline = asyncio.get_running_loop().time() + STOP_PATIENCE_SECONDS
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
         if self.worker is not None:
             await self.worker.stop()
         await cancel_and_wait(self._tasks, what="the delivery process's tasks", patience=patience_left(deadline))

@@ -12,6 +12,9 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from services.common.streams import Streams
 
+from .delivery_beats import read_beats
+from .delivery_presence import KEY as DELIVERY_BEATS, live
+
 OUTBOX = "notifier:outbox"  # under the prefix (:mod:`.outbox`)
 
 
@@ -27,21 +30,34 @@ class OutboxFigures:
         return cls(queued, due, round(now - oldest_due_at) if due and oldest_due_at is not None else None)
 
 
+async def read_figures(streams: Streams, *, now: float) -> OutboxFigures:
+    """The outbox's figures at ``now`` (epoch seconds): three reads."""
+    key = streams.key(OUTBOX)
+    async with streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
+        pipe.zcard(key)
+        pipe.zcount(key, "-inf", now)
+        pipe.zrange(key, 0, 0, withscores=True)
+        queued, due, oldest = await pipe.execute()
+    return OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+
+
 class OutboxCollector:
     """A Prometheus collector of the outbox as last read (:meth:`refresh` before each scrape)."""
 
-    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time) -> None:
-        self.streams, self.clock = streams, clock
+    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time,
+                 delivery_beat_limit: float | None = None) -> None:
+        """``delivery_beat_limit``: with delivery processes (``PLEDGEWATCH_DELIVERY_PROCESS``), how old a delivery
+        process's last heartbeat may be for it to be counted live; None: the notifier sends, nothing to count."""
+        self.streams, self.clock, self.delivery_beat_limit = streams, clock, delivery_beat_limit
         self.figures = OutboxFigures(0, 0, None)
+        self.delivery_processes = 0
 
     async def refresh(self) -> None:
-        now, key = self.clock(), self.streams.key(OUTBOX)
-        async with self.streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
-            pipe.zcard(key)
-            pipe.zcount(key, "-inf", now)
-            pipe.zrange(key, 0, 0, withscores=True)
-            queued, due, oldest = await pipe.execute()
-        self.figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
+        now = self.clock()
+        self.figures = await read_figures(self.streams, now=now)
+        if self.delivery_beat_limit is not None:
+            beats = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
+            self.delivery_processes = len(live(beats, now=now, limit=self.delivery_beat_limit))
 
     def collect(self) -> Iterator[Metric]:
         queued = GaugeMetricFamily(
@@ -55,6 +71,12 @@ class OutboxCollector:
             "is due).")
         oldest.add_metric([], self.figures.oldest_due_seconds or 0)
         yield from (queued, oldest)
+        if self.delivery_beat_limit is not None:
+            processes = GaugeMetricFamily(
+                "pledgewatch_delivery_processes_live", "Delivery processes (PLEDGEWATCH_DELIVERY_PROCESS) whose "
+                "heartbeat is recent: at 0 while deliveries are due, none is sent.")
+            processes.add_metric([], self.delivery_processes)
+            yield processes
 
     def describe(self) -> Iterator[Metric]:
         return iter(())

@@ -37,6 +37,7 @@ from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
 from services.common.tasks import cancel_and_wait
+from services.common.worker_liveness import beat_limit
 
 from .agenda import Records, ReminderAgenda
 from .alert_commit import AlertCommitter, Commit
@@ -55,6 +56,7 @@ from .digest_reminders import LaterToday, before, bring_forward, end_of_day, pla
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
+from .delivery_watch import DeliveryWatch
 from .leader import LeaderLock
 from .matching import matching_commitments
 from .messages import SOURCE, Message
@@ -194,6 +196,7 @@ class NotifierService:
         self.scheduler: ReminderScheduler | None = None
         self.reminders: ReminderStore | None = None
         self.leader: LeaderLock | None = None
+        self.delivery_watch: DeliveryWatch | None = None  # with PLEDGEWATCH_DELIVERY_PROCESS: a delivery process runs?
         self.firing: ReminderFiring | None = None
         self.agenda: ReminderAgenda | None = None
         self.retention: Retention | None = None
@@ -231,6 +234,7 @@ class NotifierService:
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
         if self.config.delivery_process:  # sent by delivery processes of their own, woken by the bell
             self.bell = streams.key(BELL)
+            self.delivery_watch = DeliveryWatch(streams, heartbeat_seconds=self.settings.heartbeat_seconds)
         elif self.config.delivery_thread:
             self.send_loop = SendLoop(self.settings, self._delivery_worker)
             self.worker = await self.send_loop.start()
@@ -327,7 +331,8 @@ class NotifierService:
         return outcomes
 
     def collectors(self) -> list[ScrapeCollector]:
-        return [OutboxCollector(self.runtime.streams)]
+        limit = beat_limit(self.settings.heartbeat_seconds) if self.config.delivery_process else None
+        return [OutboxCollector(self.runtime.streams, delivery_beat_limit=limit)]
 
     async def ping(self) -> None:
         """Healthy: Redis answers, every background task (delivery, leader) still runs and the delivery worker's
@@ -677,7 +682,8 @@ class NotifierService:
 
     async def _leader_tick(self) -> None:
         """Besides digests, daily and weekly: fire what is due and has no job left to fire it (its job ran in a
-        process that died before claiming, or a claim's lease ended)."""
+        process that died before claiming, or a claim's lease ended); with delivery processes, warn of deliveries
+        waiting while none runs."""
         assert self.scheduler is not None and self.reminders is not None
         streams = self.runtime.streams
         await rezone_reminders(self.reminders, streams.client, streams.key, await self._zones(),
@@ -688,6 +694,8 @@ class NotifierService:
         await self.send_due_this_week()
         await self.forget_old_releases()
         await self._store().drop_left_file(now=self.clock())
+        if self.delivery_watch is not None:
+            await self.delivery_watch.tick()
 
     async def forget_old_releases(self) -> tuple[int, int]:
         """Drop a bounded number of the subscribers' records of releases the notifier has forgotten (see

@@ -100,3 +100,30 @@ def test_status_lists_each_worker_with_its_last_heartbeat_and_why_a_stopped_one_
         "workers   2",
         "   1  pid 100      alive, last heartbeat 07:31:58 UTC (ingest, api)",
         "   2  pid 200      STOPPED: no heartbeat since 07:31:18 UTC (42 s ago): stopped or hung"]
+
+
+def test_the_run_s_delivery_process_stopped_is_named_so():
+    """Before: `worker 3 (pid 300): …` in /healthz and `status`, a numbered worker, though it runs none of their
+    services."""
+    report = _judged(Expected(2, 200), Expected(3, 300, ended="was killed by signal 9", delivery=True), beats={})
+    assert [w.delivery for w in report] == [False, True]
+    assert stopped_text(report) == "delivery process (pid 300): was killed by signal 9"
+
+
+async def test_the_run_judges_its_delivery_process_as_its_delivery_process():
+    from pledgewatch.workers import Workers, _Worker
+    from services.common.settings import Settings
+
+    class Process:
+        pid = 300
+
+        def poll(self):
+            return None
+
+    class NoBeats:
+        async def read(self):
+            return {}
+
+    run = Workers(Settings(workers=2, notifier={"delivery_process": True}))
+    run._workers = [_Worker(2, Process()), _Worker(3, Process())]
+    assert [w.delivery for w in await run.health(NoBeats())] == [False, False, True]

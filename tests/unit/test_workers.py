@@ -240,3 +240,40 @@ def test_the_run_starts_a_delivery_process_after_its_workers_when_the_setting_as
     workers_module.Workers(settings).start()
     assert started == roles
     assert workers_module.run_processes(settings) == workers + delivery_process
+
+
+async def test_the_run_names_its_delivery_process_so_when_it_exits(monkeypatch, caplog):
+    """Before: `worker 2 (pid 200) exited with status 1 …`, a numbered worker, though it runs no worker's services."""
+    workers_module, clock = _on_a_clock_of_its_own(monkeypatch, until=1)
+    run = workers_module.Workers(Settings(workers=1, notifier={"delivery_process": True}))
+    monkeypatch.setattr(run, "_spawn", lambda number: _Process(1000 + number))
+    run._workers = [workers_module._Worker(2, _Process(200, 1), started=-3600.0)]
+    with caplog.at_level(logging.ERROR, logger="pledgewatch"), pytest.raises(asyncio.CancelledError):
+        await run.watch()
+    assert "delivery process (pid 200) exited with status 1 after 3601 s; starting it again" in caplog.text
+    assert "worker 2" not in caplog.text
+
+
+def test_the_delivery_process_s_log_lines_name_it():
+    from services.common.logs import formatter
+
+    record = logging.LogRecord("services.notifier.delivery", logging.INFO, __file__, 1, "sent %s", ("a-1",), None)
+    WorkerLabel(3, name="delivery").filter(record)
+    assert formatter("text", worker=3).format(record).endswith(" INFO [delivery] services.notifier.delivery: sent a-1")
+    assert json.loads(formatter("json", worker=3).format(record))["worker"] == "delivery"
+
+
+def test_status_names_the_run_s_delivery_process():
+    workers = [{"number": 1, "pid": 42, "running": True}, {"number": 2, "pid": 43, "running": True, "delivery": True}]
+    assert render(_status(workers)).splitlines()[1] == "workers   2: pid 42 (ingest, api), 43 (delivery)"
+    workers = [{**w, "state": "alive", "last_beat": "2026-12-07T07:31:40Z"} for w in workers]
+    assert render(_status(workers)).splitlines()[3] == ("   2  pid 43       alive, last heartbeat 07:31:40 UTC "
+                                                        "(delivery)")
+
+
+def test_status_reads_which_process_delivers_from_run_json():
+    from pledgewatch.status import _workers
+
+    found = _workers({"pid": 42, "workers": [42, 43], "delivery": 2})
+    assert [w.get("delivery", False) for w in found] == [False, True]
+    assert not any(w.get("delivery") for w in _workers({"pid": 42, "workers": [42, 43]}))  # an older run.json

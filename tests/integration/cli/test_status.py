@@ -317,3 +317,49 @@ def test_status_shows_the_versions_live_and_warns_of_a_mix(redis_url, key_prefix
     assert status["versions"]["warnings"] == [
         "processes of different key schemas share this Redis and prefix: schema 1: 0.1.0 (old-1), 0.2.0 (new-1, "
         "new-2); schema 2: 0.9.0 (other-1): stop those of the other version"]
+
+
+def test_status_warns_of_deliveries_due_with_no_delivery_process_live(redis_url, key_prefix, tmp_path):
+    """Before: with PLEDGEWATCH_DELIVERY_PROCESS=true and no delivery process started, alerts were queued for ever
+    and `status` showed only the outbox growing, exiting 0."""
+    import time
+
+    from services.notifier.delivery_presence import KEY, beat_text
+
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home"),
+           "PLEDGEWATCH_DELIVERY_PROCESS": "true"}
+    now = time.time()
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.zadd(f"{key_prefix}notifier:outbox", {"job-a": now - 600})
+        client.hset(f"{key_prefix}{KEY}", "delivery-gone", beat_text(4242, now - 3600))  # crashed an hour ago
+
+        result = _pledgewatch("status", "--json", env=env)
+        assert result.returncode == 1, result.stderr
+        processes = json.loads(result.stdout)["deliveries"]["delivery_processes"]
+        assert processes["live"] == []
+        assert processes["warning"].startswith("1 delivery due, the oldest for 10 min, and no delivery process has "
+                                               "written a heartbeat within 20 s")
+        text = _pledgewatch("status", env=env).stdout
+        assert "\ndelivery processes  none live\n  WARNING: 1 delivery due, the oldest for 10 min" in text
+
+        client.hset(f"{key_prefix}{KEY}", "delivery-1", beat_text(4243, time.time()))
+        result = _pledgewatch("status", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "\ndelivery processes  1 live: delivery-1\n" in result.stdout and "WARNING" not in result.stdout
+    finally:
+        client.close()
+
+
+def test_status_says_nothing_of_delivery_processes_when_the_notifier_sends(redis_url, key_prefix, tmp_path):
+    import time
+
+    env = {"REDIS_URL": redis_url, "PLEDGEWATCH_PREFIX": key_prefix, "PLEDGEWATCH_HOME": str(tmp_path / "home")}
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.zadd(f"{key_prefix}notifier:outbox", {"job-a": time.time() - 600})
+    finally:
+        client.close()
+    result = _pledgewatch("status", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["deliveries"]["delivery_processes"] is None

@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "notifier"))  # samp
 from notifier_harness import Inbox, Receiver, Running, fast_config, smtp_server  # noqa: E402
 from schemas import ReleaseClassifiedEvent  # noqa: E402
 from schemas.streams import CLASSIFIED, EVENT_FIELD  # noqa: E402
+from services.common.service import make_broker  # noqa: E402
+from services.notifier.delivery_service import DeliveryService  # noqa: E402
 from services.notifier.service import NotifierService  # noqa: E402
 
 
@@ -83,3 +85,21 @@ async def redis_client(redis_url):
     client = aioredis.Redis.from_url(redis_url)
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+async def delivery():
+    """``await delivery(notifier_running)``: a delivery service with the notifier's settings, stopped afterwards."""
+    started = []
+
+    async def start(running) -> DeliveryService:
+        service = DeliveryService(running.service.settings.model_copy(update={"notifier": running.service.config}))
+        service.attach(make_broker(running.service.settings))
+        await service.start()
+        await service.started()
+        started.append(service)
+        return service
+
+    yield start
+    for service in reversed(started):
+        await service.stop()

@@ -9,32 +9,12 @@ import json
 import pytest
 
 from samples import BORDERS, dated, release
-from services.common.service import make_broker
-from services.notifier.delivery_service import DeliveryService
 
 from notifier_harness import delivery_attempts, desk_reminded_soon, fast_config, handled, wait_for
 
 pytestmark = pytest.mark.integration
 
 SLOW_POLL = dict(delivery_process=True, delivery_poll_seconds=60)  # a send in time is one woken by the bell
-
-
-@pytest.fixture
-async def delivery(settings):
-    """``await delivery(notifier_running)``: a delivery service with the notifier's settings, stopped afterwards."""
-    started = []
-
-    async def start(running) -> DeliveryService:
-        service = DeliveryService(running.service.settings.model_copy(update={"notifier": running.service.config}))
-        service.attach(make_broker(running.service.settings))
-        await service.start()
-        await service.started()
-        started.append(service)
-        return service
-
-    yield start
-    for service in reversed(started):
-        await service.stop()
 
 
 def _desk(write_yaml, url: str):  # type: ignore[no-untyped-def]

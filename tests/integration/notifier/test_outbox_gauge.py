@@ -44,3 +44,26 @@ async def test_a_delivery_waiting_for_its_retry_is_counted_queued_until_it_is_gi
 
     samples = await wait_for(retry_waiting, what="the retry queued")
     assert (samples[DUE], samples[OLDEST]) == (0, 0)
+
+
+LIVE = ("pledgewatch_delivery_processes_live", ())
+
+
+async def test_a_notifier_that_sends_nothing_counts_the_delivery_processes_live(notifier):
+    """Before: with PLEDGEWATCH_DELIVERY_PROCESS=true and no delivery process, `/metrics` showed the outbox grow
+    and nothing of why; now a rule can fire on deliveries due while no delivery process is live."""
+    import time
+
+    from services.notifier.delivery_presence import KEY, beat_text
+
+    n = await notifier(config=fast_config(delivery_process=True))
+    assert (await _scrape(n.service))[LIVE] == 0
+    streams = n.service.runtime.streams
+    await streams.client.hset(streams.key(KEY), mapping={"gone": beat_text(1, time.time() - 3600),
+                                                         "live": beat_text(2, time.time())})
+    assert (await _scrape(n.service))[LIVE] == 1
+
+
+async def test_a_notifier_that_sends_exports_no_count_of_delivery_processes(notifier):
+    n = await notifier()
+    assert LIVE not in await _scrape(n.service)

@@ -1,0 +1,59 @@
+"""The delivery processes' heartbeats in Redis (:mod:`.delivery_presence` judges them): each writes its own while it
+runs and takes it out when it stops; the notifier's leader and ``pledgewatch status`` read them all."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from services.common.heartbeats import beat_every
+from services.common.streams import Streams, as_text
+from services.common.tasks import cancel_and_wait
+
+from .delivery_presence import KEY, beat_text, parse_beats
+
+log = logging.getLogger(__name__)
+
+KEEP_SECONDS = 3600  # the hash goes an hour after the last beat of any delivery process
+
+
+class DeliveryBeat:
+    """One delivery process's heartbeat, under its consumer name, every ``every`` seconds from :meth:`start`."""
+
+    def __init__(self, streams: Streams, consumer: str, *, every: float) -> None:
+        self.client, self.key, self.consumer, self.every = streams.client, streams.key(KEY), consumer, every
+        self._task: asyncio.Task[None] | None = None
+
+    async def beat(self) -> None:
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(self.key, self.consumer, beat_text(os.getpid(), time.time()))
+            pipe.expire(self.key, KEEP_SECONDS)
+            await pipe.execute()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._every_while(), name="delivery-heartbeat")
+
+    async def stop(self) -> None:
+        """No longer beating, and its beat taken out: a delivery process stopped is not taken for live."""
+        if self._task is None:
+            return
+        await cancel_and_wait([self._task], what="the delivery process's heartbeat")
+        self._task = None
+        try:
+            await self.client.hdel(self.key, self.consumer)
+        except (RedisError, OSError) as exc:  # taken for gone once it is old
+            log.warning("could not take the heartbeat of delivery process %s out: %s", self.consumer, exc)
+
+    async def _every_while(self) -> None:
+        await beat_every(self.beat, self.every, whose=f"delivery process {self.consumer}")
+
+
+async def read_beats(client: Any, key: str) -> dict[str, float]:
+    """Each delivery process's last beat (consumer -> epoch seconds) in the hash at ``key``."""
+    fields = await client.hgetall(key)
+    return parse_beats({as_text(k): as_text(v) for k, v in fields.items()})

@@ -1,0 +1,35 @@
+"""The notifier's leader, when delivery processes send (``PLEDGEWATCH_DELIVERY_PROCESS``): at each tick, a warning in
+its log while deliveries wait due and no delivery process is live (:mod:`.delivery_presence`)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from services.common.streams import Streams
+from services.common.worker_liveness import beat_limit
+
+from .delivery_beats import read_beats
+from .delivery_presence import KEY, UnsentWatch, live, unsent_text
+from .outbox_metrics import read_figures
+
+log = logging.getLogger("services.notifier.service")  # beside the notifier's other words on its deliveries
+
+
+class DeliveryWatch:
+    def __init__(self, streams: Streams, *, heartbeat_seconds: float,
+                 wall: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.streams, self.limit = streams, beat_limit(heartbeat_seconds)
+        self.wall, self.monotonic = wall, monotonic
+        self._watch = UnsentWatch()
+
+    async def tick(self) -> None:
+        now = self.wall()
+        figures = await read_figures(self.streams, now=now)
+        beats = await read_beats(self.streams.client, self.streams.key(KEY)) if figures.due else {}
+        text = unsent_text(figures.due, figures.oldest_due_seconds, len(live(beats, now=now, limit=self.limit)),
+                           limit=self.limit)
+        if (said := self._watch.note(text, now=self.monotonic())) is not None:
+            level, message = said
+            log.log(logging.WARNING if level == "warning" else logging.INFO, "%s", message)
