@@ -153,3 +153,22 @@ async def test_a_subscription_an_edit_takes_out_of_the_file_has_its_records_dele
     clock.at += timedelta(hours=1)
     await wait_for(lambda: _gone(running.service, "desk"), what="desk's records deleted")
     assert await _kept(running.service, "other") == ["sent", "elapsed", "reminders:planned"]
+
+
+async def test_a_subscription_the_leaders_own_file_names_keeps_its_records(notifier, write_yaml, publish_classified):
+    """Another process given a file without it (a copy not yet updated, on another host) takes it as deleted; the
+    leader, whose file names it and which alerts it, keeps its records and remembers it as the file's again."""
+    path = write_yaml(BOTH)
+    await _told_of_a_release(notifier, publish_classified, path)
+    clock = Clock()
+    leader = await notifier(config=fast_config(), subscriptions=path, clock=clock)
+    other_copy = write_yaml(OTHER_ONLY, name="other-host.yaml")
+    stale = await notifier(subscriptions=other_copy, run_scheduler=False)
+    assert await _left_file(leader.service) == 1
+    await stale.stop()
+    clock.at += timedelta(hours=1)
+
+    await wait_for(lambda: _nothing_left(leader.service), what="desk looked at")
+    assert await _kept(leader.service, "desk") == list(RECORDS)
+    streams = leader.service.runtime.streams
+    assert await streams.client.sismember(streams.key("notifier:subscriptions:from-file"), "desk")
