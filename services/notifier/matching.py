@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from schemas.classified import Commitment, ReleaseClassified
+from services.common.text_folding import folded
 
 from .subscriptions import Filter
 
@@ -15,12 +16,37 @@ def source_matches(patterns: list[str], source: str) -> bool:
 
 
 def has_keyword(keywords: list[str], text: str) -> bool:
-    return any(_keyword(k).search(text) for k in keywords)
+    """Whether one of ``keywords`` is a whole word or phrase of ``text``, both compared :func:`folded`:
+    ``Sinn Fein`` is found in "Sinn Féin", ``counter-terrorism`` in "counter\u2011terrorism"."""
+    return has_folded_keyword(keywords, _folded(text))
+
+
+def has_folded_keyword(keywords: list[str], searched: str) -> bool:
+    """:func:`has_keyword` in ``searched``, a text already :func:`folded`."""
+    return any((pattern := _keyword(k)) is not None and pattern.search(searched) is not None for k in keywords)
 
 
 @lru_cache(maxsize=4096)  # a filter's keywords are tried on every commitment of every release
-def _keyword(keyword: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(keyword.strip())}(?!\w)", re.IGNORECASE)
+def _keyword(keyword: str) -> re.Pattern[str] | None:
+    """None for a keyword that folds to nothing (only dashes or accents): it is in no text."""
+    words = _folded(keyword)
+    return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)") if words else None
+
+
+def names_actor(actors: list[str], actor: str) -> bool:
+    """Whether one of ``actors`` is a part of the name ``actor``, both compared :func:`folded`: ``sinn fein``
+    names "Sinn Féin"."""
+    return names_folded_actor(actors, _folded(actor))
+
+
+def names_folded_actor(actors: list[str], named: str) -> bool:
+    """:func:`names_actor` for a name already :func:`folded`."""
+    return any((part := _folded(a)) != "" and part in named for a in actors)
+
+
+# Each subscriber with keywords or actors tries them on the same commitments: each text is folded once. The
+# same cache folds a filter's entries, as few and as often tried.
+_folded = lru_cache(maxsize=4096)(folded)
 
 
 FUNDING = "funding"
@@ -41,7 +67,7 @@ def commitment_matches(flt: Filter, commitment: Commitment, *, source: str) -> b
         return False
     if flt.kinds is not None and commitment.kind not in flt.kinds:
         return False
-    if flt.actors is not None and not any(a.strip().lower() in commitment.actor.lower() for a in flt.actors):
+    if flt.actors is not None and not names_actor(flt.actors, commitment.actor):
         return False
     if flt.keywords is not None and not has_keyword(flt.keywords, commitment.text):
         return False

@@ -112,9 +112,10 @@ class Filter(_Strict):
                                               validation_alias=_either("categories"))
     kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("kinds"))
     actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("actors"),
-                                       description="Case-insensitive; a part of the actor's name.")
+                                       description="A part of the actor's name, without case or accents.")
     keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("keywords"),
-                                         description="Case-insensitive words in the commitment text.")
+                                         description="Whole words of the commitment text, without case or accents; "
+                                                     "a hyphen or dash as a space.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("sources"),
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)

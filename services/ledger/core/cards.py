@@ -10,7 +10,7 @@ from functools import cached_property
 from services.notifier.reminders import due_date
 
 from .entries import LedgerEntry
-from .search_text import folded
+from services.common.text_folding import folded
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ class Card:
         """What free text is looked for in: the actor, the text and the release's title, each :func:`folded` (a
         phrase is not found across two of them)."""
         return "\n".join(folded(part) for part in (self.actor, self.text, self.title))
+
+    @property
+    def folded_actor(self) -> str:
+        """The actor :func:`folded`, read from :attr:`searchable` (kept once per card)."""
+        return self.searchable.split("\n", 1)[0]
+
+    @property
+    def folded_text(self) -> str:
+        """The text :func:`folded`, read from :attr:`searchable` (kept once per card)."""
+        return self.searchable.split("\n", 2)[1]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

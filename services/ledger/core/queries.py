@@ -19,7 +19,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.common.errors import readable_message
-from services.notifier.matching import has_keyword, in_categories, source_matches
+from services.notifier.matching import has_folded_keyword, in_categories, names_folded_actor, source_matches
 from services.notifier.subscriptions import Filter, spelled_twice
 
 from .cards import Card
@@ -77,7 +77,6 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     f = query.filter
     categories = None if f.categories is None else {c.value for c in f.categories}
     kinds = None if f.kinds is None else {k.value for k in f.kinds}
-    actors = None if f.actors is None else [a.strip().lower() for a in f.actors]
     states = None if query.states is None else {s.value for s in query.states}
     terms = None if query.q is None else search_terms(query.q)
     windowed = query.due_after is not None or query.due_before is not None
@@ -89,8 +88,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (kinds is None or card.kind in kinds)
             and card.confidence >= f.min_confidence
             and (states is None or card.state in states)
-            and (actors is None or any(a in card.actor for a in actors))
-            and (f.keywords is None or has_keyword(f.keywords, card.text))
+            and (f.actors is None or names_folded_actor(f.actors, card.folded_actor))
+            and (f.keywords is None or has_folded_keyword(f.keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
             and (terms is None or all(term in card.searchable for term in terms))
             and (not windowed or bool(_due_in_window(query, card)))

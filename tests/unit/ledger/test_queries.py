@@ -196,3 +196,20 @@ def test_a_word_with_a_hyphen_is_looked_for_as_the_phrase_of_its_parts():
     cards = [replace(BASE, key="together", text="counter-terrorism funding"),
              replace(BASE, key="apart", text="counter fraud and terrorism funding")]
     assert [c.key for c in commitments_page(cards, parse_query({"q": ["Counter-Terrorism"]})).items] == ["together"]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"keyword": ["Sinn Fein"]}, ["accented", "decomposed"]),
+    ({"keyword": ["counter-terrorism"]}, ["accented", "decomposed"]),
+    ({"keyword": ["Minister's"]}, ["accented"]),
+    ({"keyword": ["terror"]}, []),  # still whole words
+    ({"actor": ["SINN FEIN"]}, ["accented", "decomposed"]),
+    ({"actor": ["-"]}, []),  # folded to nothing: selects nothing, not every card
+])
+def test_the_keyword_and_actor_filters_fold_as_free_text_does(params, expected):
+    """Before: ``keyword=Sinn Fein`` and ``actor=sinn fein`` missed "Sinn Féin", ``counter-terrorism`` missed
+    a non-breaking hyphen and ``Minister's`` a curly apostrophe."""
+    cards = [replace(BASE, key="accented", actor="sinn féin",
+                     text="sinn féin will publish the minister’s counter\u2011terrorism plan"),
+             replace(BASE, key="decomposed", actor="sinn fe\u0301in", text="sinn fe\u0301in funds counter-terrorism")]
+    assert [c.key for c in commitments_page(cards, parse_query(params)).items] == expected
