@@ -18,17 +18,22 @@ def source_matches(patterns: list[str], source: str) -> bool:
 def has_keyword(keywords: list[str], text: str) -> bool:
     """Whether one of ``keywords`` is a whole word or phrase of ``text``, both compared :func:`folded`:
     ``Sinn Fein`` is found in "Sinn Féin", ``counter-terrorism`` in "counter\u2011terrorism"."""
-    return has_folded_keyword(keywords, _folded(text))
+    return has_folded_keyword(keyword_patterns(keywords), _folded(text))
 
 
-def has_folded_keyword(keywords: list[str], searched: str) -> bool:
-    """:func:`has_keyword` in ``searched``, a text already :func:`folded`."""
-    return any((pattern := _keyword(k)) is not None and pattern.search(searched) is not None for k in keywords)
+def keyword_patterns(keywords: list[str]) -> list[re.Pattern[str]]:
+    """What :func:`has_folded_keyword` looks for: each keyword :func:`folded`, as a whole word or phrase; one
+    that folds to nothing (only dashes or accents) is in no text."""
+    return [pattern for pattern in map(_keyword, keywords) if pattern is not None]
+
+
+def has_folded_keyword(patterns: list[re.Pattern[str]], searched: str) -> bool:
+    """Whether one of :func:`keyword_patterns` is in ``searched``, a text already :func:`folded`."""
+    return any(pattern.search(searched) is not None for pattern in patterns)
 
 
 @lru_cache(maxsize=4096)  # a filter's keywords are tried on every commitment of every release
 def _keyword(keyword: str) -> re.Pattern[str] | None:
-    """None for a keyword that folds to nothing (only dashes or accents): it is in no text."""
     words = _folded(keyword)
     return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)") if words else None
 
@@ -36,12 +41,18 @@ def _keyword(keyword: str) -> re.Pattern[str] | None:
 def names_actor(actors: list[str], actor: str) -> bool:
     """Whether one of ``actors`` is a part of the name ``actor``, both compared :func:`folded`: ``sinn fein``
     names "Sinn Féin"."""
-    return names_folded_actor(actors, _folded(actor))
+    return names_folded_actor(actor_parts(actors), _folded(actor))
 
 
-def names_folded_actor(actors: list[str], named: str) -> bool:
-    """:func:`names_actor` for a name already :func:`folded`."""
-    return any((part := _folded(a)) != "" and part in named for a in actors)
+def actor_parts(actors: list[str]) -> list[str]:
+    """What :func:`names_folded_actor` looks for: each of ``actors`` :func:`folded`; one that folds to nothing
+    (only dashes or accents) names no actor, where as an empty part it would name every one."""
+    return [part for part in map(_folded, actors) if part]
+
+
+def names_folded_actor(parts: list[str], named: str) -> bool:
+    """Whether one of :func:`actor_parts` is in ``named``, a name already :func:`folded`."""
+    return any(part in named for part in parts)
 
 
 # Each subscriber with keywords or actors tries them on the same commitments: each text is folded once. The

@@ -19,7 +19,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.common.errors import readable_message
-from services.notifier.matching import has_folded_keyword, in_categories, names_folded_actor, source_matches
+from services.notifier.matching import (actor_parts, has_folded_keyword, in_categories, keyword_patterns,
+                                        names_folded_actor, source_matches)
 from services.notifier.subscriptions import Filter, spelled_twice
 
 from .cards import Card
@@ -77,6 +78,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     f = query.filter
     categories = None if f.categories is None else {c.value for c in f.categories}
     kinds = None if f.kinds is None else {k.value for k in f.kinds}
+    actors = None if f.actors is None else actor_parts(f.actors)
+    keywords = None if f.keywords is None else keyword_patterns(f.keywords)
     states = None if query.states is None else {s.value for s in query.states}
     terms = None if query.q is None else search_terms(query.q)
     windowed = query.due_after is not None or query.due_before is not None
@@ -88,8 +91,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (kinds is None or card.kind in kinds)
             and card.confidence >= f.min_confidence
             and (states is None or card.state in states)
-            and (f.actors is None or names_folded_actor(f.actors, card.folded_actor))
-            and (f.keywords is None or has_folded_keyword(f.keywords, card.folded_text))
+            and (actors is None or names_folded_actor(actors, card.folded_actor))
+            and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
             and (terms is None or all(term in card.searchable for term in terms))
             and (not windowed or bool(_due_in_window(query, card)))
