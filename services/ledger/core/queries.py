@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from services.common.errors import readable_message
 from services.notifier.matching import (actor_parts, has_folded_keyword, in_categories, keyword_patterns,
                                         names_folded_actor, source_matches)
-from services.notifier.subscriptions import Filter, spelled_twice
+from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_for_nothing, spelled_twice
 
 from .cards import Card
 from .entries import LIVE, EntryState
@@ -199,6 +199,7 @@ def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> 
         twice = next(name for p, name in LISTS.items() if p in params and name in params)
         raise QueryError(f"{twice}: {problem}")
     refuse_empty(params)
+    refuse_nothing_to_look_for(params)
     for name in also:
         if name in params:
             _one(params, name)  # a route reads one value: a second is refused, not dropped
@@ -225,6 +226,15 @@ def refuse_empty(params: dict[str, list[str]]) -> None:
         several = name in LISTS or name in LISTS.values() or name == "state"
         if any(not any(part.strip() for part in (value.split(",") if several else [value])) for value in values):
             raise QueryError(f"{name}: no value: give one, or leave the parameter out")
+
+
+def refuse_nothing_to_look_for(params: dict[str, list[str]]) -> None:
+    """A :class:`QueryError` naming the first actor or keyword that is only dashes or accents (``?actor=-``):
+    matched folded, it would select nothing."""
+    for name in ("actor", "actors", "keyword", "keywords"):
+        for part in _split(params.get(name, [])):
+            if looks_for_nothing(part):
+                raise QueryError(f"{name}: {part!r} {NOTHING_TO_LOOK_FOR}")
 
 
 def _split(values: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ import pytest
 
 from samples import FUNDING, release
 from services.notifier.matching import matching_commitments
-from services.notifier.subscriptions import Filter
+from services.notifier.subscriptions import Filter, Subscription, SubscriptionError, parse_subscription
 
 FEIN = FUNDING.model_copy(update={
     "id": "c-fein", "actor": "Sinn Féin",
@@ -51,3 +51,17 @@ def test_an_actor_is_found_whatever_its_accents_or_case(actor):
 def test_an_entry_of_only_dashes_or_accents_selects_nothing(entry):
     """Folded, it is empty: it selects nothing, not every commitment."""
     assert selected(keywords=[entry]) == [] and selected(actors=[entry]) == []
+
+
+@pytest.mark.parametrize("criterion", ["actors", "keywords"])
+def test_an_entry_of_only_dashes_or_accents_is_refused_when_given(criterion):
+    """Before: ``actors: ["-"]`` was taken, and selected every actor with a hyphen; folded, it looks for nothing."""
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription({"id": "s", "channels": ["console"], "filter": {criterion: ["UK", "\u2013"]}})
+    assert [(e["field"], e["message"]) for e in info.value.errors] == [
+        (f"filter.{criterion}", "entry 2 ('\u2013') is only dashes or accents: it would select nothing")]
+
+
+def test_a_stored_entry_of_only_dashes_is_read_back_and_selects_nothing():
+    stored = Subscription.model_validate_json('{"id": "s", "channels": ["console"], "filter": {"actors": ["-"]}}')
+    assert matching_commitments(stored.filter, release(FEIN)) == []
