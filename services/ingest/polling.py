@@ -46,7 +46,7 @@ from .readers import FEED_ACCEPT, HTML_ACCEPT, Reader, read_entry
 from .release_urls import text_without_credentials, url_without_credentials
 from .source_failures import record_failure, record_success
 from .source_state import Seen, SourceState
-from .state import IngestResult, publish_if_changed, published_urls
+from .state import IngestResult, UnreadableRecord, publish_if_changed, published_urls
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -277,6 +277,11 @@ class SourcePoller:
                 delay = self.entry_backoff.failed(entry.key, clock, at_least=result.retry_after or 0.0)
                 log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, self._keyless(entry.link), delay,
                             self._keyless(str(result)))
+            elif isinstance(result, UnreadableRecord):  # its record edited by hand: it waits alone (decision 0068)
+                failed += 1
+                delay = self.entry_backoff.failed(entry.key, clock)
+                log.error("source %s: entry %s waits (tried again in %.0f s): %s", name, self._keyless(entry.link),
+                          delay, result)
             elif isinstance(result, SourceError):
                 await self._refuse(entry.key, entry.link, str(result))
                 self.entry_backoff.succeeded(entry.key)

@@ -105,8 +105,10 @@ class LedgerQuery:
         request: Request,
         counter_terrorism: Annotated[bool | None, Query(description="true: counter-terrorism ones only.")] = None,
         category: Categories = None, kind: Kinds = None, state: States = None,
-        actor: Annotated[list[str] | None, Query(description="Words of the actor (any of them).")] = None,
-        keyword: Annotated[list[str] | None, Query(description="A word or phrase of the text (any of them).")] = None,
+        actor: Annotated[list[str] | None, Query(description=(
+            "Words of the actor (any of them), without case or accents."))] = None,
+        keyword: Annotated[list[str] | None, Query(description=(
+            "A word or phrase of the text (any of them), without case or accents."))] = None,
         source: Annotated[list[str] | None, Query(description="Source names; a trailing * matches a prefix.")] = None,
         min_confidence: Annotated[float | None, Query(ge=0, le=1, allow_inf_nan=False)] = None,
         due_after: Annotated[date | None, Query(description="A deadline falls due on or after this day.")] = None,

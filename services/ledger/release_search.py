@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from services.common.text_folding import folded
+
 from .core.queries import QueryError, decode_cursor, encode_cursor
-from .core.search_text import folded, has_terms, search_terms
+from .core.search_text import has_terms, search_terms
 from .models import ReleaseSummary
 from .reading import release_summaries
 from .store import LedgerStore

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from schemas.classified import Commitment, ReleaseClassified
+from services.common.text_folding import folded
 
 from .subscriptions import Filter
 
@@ -15,12 +16,48 @@ def source_matches(patterns: list[str], source: str) -> bool:
 
 
 def has_keyword(keywords: list[str], text: str) -> bool:
-    return any(_keyword(k).search(text) for k in keywords)
+    """Whether one of ``keywords`` is a whole word or phrase of ``text``, both compared :func:`folded`:
+    ``Sinn Fein`` is found in "Sinn Féin", ``counter-terrorism`` in "counter\u2011terrorism"."""
+    return has_folded_keyword(keyword_patterns(keywords), _folded(text))
+
+
+def keyword_patterns(keywords: list[str]) -> list[re.Pattern[str]]:
+    """What :func:`has_folded_keyword` looks for: each keyword :func:`folded`, as a whole word or phrase; one
+    that folds to nothing (only dashes or accents) is in no text."""
+    return [pattern for pattern in map(_keyword, keywords) if pattern is not None]
+
+
+def has_folded_keyword(patterns: list[re.Pattern[str]], searched: str) -> bool:
+    """Whether one of :func:`keyword_patterns` is in ``searched``, a text already :func:`folded`."""
+    return any(pattern.search(searched) is not None for pattern in patterns)
 
 
 @lru_cache(maxsize=4096)  # a filter's keywords are tried on every commitment of every release
-def _keyword(keyword: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(keyword.strip())}(?!\w)", re.IGNORECASE)
+def _keyword(keyword: str) -> re.Pattern[str] | None:
+    words = _folded(keyword)
+    return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)") if words else None
+
+
+def names_actor(actors: list[str], actor: str) -> bool:
+    """Whether one of ``actors`` is a part of the name ``actor``, both compared :func:`folded`: ``sinn fein``
+    names "Sinn Féin"."""
+    return names_folded_actor(actor_parts(actors), _folded(actor))
+
+
+def actor_parts(actors: list[str]) -> list[str]:
+    """What :func:`names_folded_actor` looks for: each of ``actors`` :func:`folded`; one that folds to nothing
+    (only dashes or accents) names no actor, where as an empty part it would name every one."""
+    return [part for part in map(_folded, actors) if part]
+
+
+def names_folded_actor(parts: list[str], named: str) -> bool:
+    """Whether one of :func:`actor_parts` is in ``named``, a name already :func:`folded`."""
+    return any(part in named for part in parts)
+
+
+# Each subscriber with keywords or actors tries them on the same commitments: each text is folded once. The
+# same cache folds a filter's entries, as few and as often tried.
+_folded = lru_cache(maxsize=4096)(folded)
 
 
 FUNDING = "funding"
@@ -41,7 +78,7 @@ def commitment_matches(flt: Filter, commitment: Commitment, *, source: str) -> b
         return False
     if flt.kinds is not None and commitment.kind not in flt.kinds:
         return False
-    if flt.actors is not None and not any(a.strip().lower() in commitment.actor.lower() for a in flt.actors):
+    if flt.actors is not None and not names_actor(flt.actors, commitment.actor):
         return False
     if flt.keywords is not None and not has_keyword(flt.keywords, commitment.text):
         return False

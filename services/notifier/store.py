@@ -233,12 +233,15 @@ return changed
 
 
 # KEYS: the subscriptions hash, the set of ids read from a file, the ids a file given left out (zset), then as
-# _CHANGE's from its sixth. ARGV: '1' or '' (no reminder keys), the subscription's id. An id a file given left out is
-# a subscription deleted, unless a file given names it again (a run given one that does wrote it back) or one of its
-# id is stored (moved from the file to the API): checked here, at once with the drop, so that a run writing it back
-# meanwhile keeps its records. Returns 1 when what was kept for it was dropped.
+# _CHANGE's from its sixth. ARGV: '1' or '' (no reminder keys), the subscription's id, '1' when the file of the
+# process dropping names it (else ''). An id a file given left out is a subscription deleted, unless a file given
+# names it again (a run given one that does wrote it back, or the dropping process's own: another process's copy of
+# the file left it out, and it is remembered again) or one of its id is stored (moved from the file to the API):
+# checked here, at once with the drop, so that a run writing it back meanwhile keeps its records. Returns 1 when what
+# was kept for it was dropped.
 _DROP_LEFT_FILE = _DROP_KEPT + """
 redis.call('ZREM', KEYS[3], ARGV[2])
+if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[2]); return 0 end
 if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 1 or redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 0 end
 if ARGV[1] == '1' then drop_kept(4, 8) else drop_kept(nil, 4) end
 return 1
@@ -310,15 +313,17 @@ class SubscriptionStore:
     async def drop_left_file(self, *, now: datetime, count: int = LEFT_FILE_BATCH) -> int:
         """Drop what is kept for up to ``count`` subscriptions a file given left out at least
         :data:`LEFT_FILE_GRACE_SECONDS` before ``now``, as a delete does (a run still handling a release for one,
-        from the file as it read it before, has written by then), unless a file given names it again or one of its
-        id is stored. Returns how many were dropped."""
+        from the file as it read it before, has written by then), unless a file given names it again (this
+        process's among them: another's copy of the file left it out) or one of its id is stored. Returns how many
+        were dropped."""
         due = await self.client.zrangebyscore(self.left_file, "-inf", repr(now.timestamp() - LEFT_FILE_GRACE_SECONDS),
                                               start=0, num=count)
+        named = {sub.id for sub in self.file.current()} if due else set()  # this process alerts them
         dropped = 0
         for sub_id in (member.decode() for member in due):
             flag, kept = self._kept_keys(sub_id)
             dropped += int(await self._drop_left_file(keys=[self.key, self.from_file, self.left_file, *kept],
-                                                      args=[flag, sub_id]))
+                                                      args=[flag, sub_id, "1" if sub_id in named else ""]))
         return dropped
 
     def _kept_keys(self, sub_id: str) -> tuple[str, list[str]]:

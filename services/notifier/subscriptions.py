@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, AliasChoices, AwareDatetime, BaseModel, Be
 from schemas.classified import Category, Kind
 from services.common.errors import readable_message
 from services.common.shown_urls import HIDDEN, is_shown_form
+from services.common.text_folding import folded
 from services.common.url_hosts import sendable_url_problem
 
 from .addresses import mailbox, parse_address, sendable_address
@@ -103,6 +104,15 @@ def spelled_twice(names: Any) -> str | None:
     return None
 
 
+NOTHING_TO_LOOK_FOR = "is only dashes or accents: it would select nothing"
+
+
+def looks_for_nothing(entry: str) -> bool:
+    """Whether ``entry``, an actor or a keyword, folds to nothing (:func:`folded`): matched folded, it selects
+    no commitment."""
+    return folded(entry) == ""
+
+
 class Filter(_Strict):
     """Every given criterion must hold (AND); within a list any value matches (OR). Each list criterion is also
     taken by its singular name (``keyword``), as the ledger's query names it; it is written out by its own."""
@@ -112,9 +122,10 @@ class Filter(_Strict):
                                               validation_alias=_either("categories"))
     kinds: list[Kind] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("kinds"))
     actors: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("actors"),
-                                       description="Case-insensitive; a part of the actor's name.")
+                                       description="A part of the actor's name, without case or accents.")
     keywords: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("keywords"),
-                                         description="Case-insensitive words in the commitment text.")
+                                         description="Whole words of the commitment text, without case or accents; "
+                                                     "a hyphen or dash as a space.")
     sources: list[Entry] | None = Field(default=None, max_length=MAX_ITEMS, validation_alias=_either("sources"),
                                         description="Release sources (exact, or a prefix ending in '*').")
     min_confidence: GivenNumber = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
@@ -139,6 +150,17 @@ class Filter(_Strict):
     def _no_blank(cls, values: list[str] | None) -> list[str] | None:
         if values is not None and any(not v.strip() for v in values):
             raise ValueError("entries must not be blank")
+        return values
+
+    @field_validator("actors", "keywords")
+    @classmethod
+    def _something_to_look_for(cls, values: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        """Refused when given; one stored before this check is read back, and selects nothing."""
+        if values is None or info.context is None:
+            return values
+        for place, value in enumerate(values, 1):
+            if looks_for_nothing(value):
+                raise ValueError(f"entry {place} ({value!r}) {NOTHING_TO_LOOK_FOR}")
         return values
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final, NamedTuple
 
@@ -177,15 +178,20 @@ def amounts_in(text: str, *, folded: str | None = None) -> list[Amount]:
 
 
 def _amounts(text: str, folded: str | None):
-    """(match, currency table, number) for each match of ``_matches`` whose number parses."""
+    """(match, currency table, number) for each match of ``_matches`` whose number parses to an amount a float
+    holds (hundreds of digits are infinity, which an event cannot carry: JSON writes it null)."""
     for match, table in _matches(text, folded):
         value = parse_number(match["num"])
-        if value is not None:
+        if value is not None and math.isfinite(value * _scale(match)):
             yield match, table, value
 
 
+def _scale(match: re.Match[str]) -> float:
+    return _SCALE.get((match["scale"] or "").lower(), 1.0)
+
+
 def _money(text: str, match: re.Match[str], table: dict[str, str], value: float, offset: int, dollar: str) -> Money:
-    scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+    scale = _scale(match)
     symbol = match["cur"].strip().lower()
     currency = dollar if symbol in ("$", "dollar") else table[symbol]
     start, end = match.span()

@@ -10,7 +10,7 @@ from functools import cached_property
 from services.notifier.reminders import due_date
 
 from .entries import LedgerEntry
-from .search_text import folded
+from services.common.text_folding import folded
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,18 @@ class Card:
     def searchable(self) -> str:
         """What free text is looked for in: the actor, the text and the release's title, each :func:`folded` (a
         phrase is not found across two of them)."""
-        return "\n".join(folded(part) for part in (self.actor, self.text, self.title))
+        return "\n".join((self.folded_actor, folded(self.text), folded(self.title)))
+
+    @cached_property
+    def folded_actor(self) -> str:
+        """The actor :func:`folded`: what an actor filter looks in (kept, being short; tried on every card)."""
+        return folded(self.actor)
+
+    @property
+    def folded_text(self) -> str:
+        """The text :func:`folded`, read from :attr:`searchable` (kept once per card)."""
+        searchable = self.searchable
+        return searchable[searchable.index("\n") + 1:searchable.rindex("\n")]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

@@ -19,8 +19,9 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.common.errors import readable_message
-from services.notifier.matching import has_keyword, in_categories, source_matches
-from services.notifier.subscriptions import Filter, spelled_twice
+from services.notifier.matching import (actor_parts, has_folded_keyword, in_categories, keyword_patterns,
+                                        names_folded_actor, source_matches)
+from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_for_nothing, spelled_twice
 
 from .cards import Card
 from .entries import LIVE, EntryState
@@ -77,7 +78,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
     f = query.filter
     categories = None if f.categories is None else {c.value for c in f.categories}
     kinds = None if f.kinds is None else {k.value for k in f.kinds}
-    actors = None if f.actors is None else [a.strip().lower() for a in f.actors]
+    actors = None if f.actors is None else actor_parts(f.actors)
+    keywords = None if f.keywords is None else keyword_patterns(f.keywords)
     states = None if query.states is None else {s.value for s in query.states}
     terms = None if query.q is None else search_terms(query.q)
     windowed = query.due_after is not None or query.due_before is not None
@@ -89,8 +91,8 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
             and (kinds is None or card.kind in kinds)
             and card.confidence >= f.min_confidence
             and (states is None or card.state in states)
-            and (actors is None or any(a in card.actor for a in actors))
-            and (f.keywords is None or has_keyword(f.keywords, card.text))
+            and (actors is None or names_folded_actor(actors, card.folded_actor))
+            and (keywords is None or has_folded_keyword(keywords, card.folded_text))
             and (f.sources is None or source_matches(f.sources, card.source))
             and (terms is None or all(term in card.searchable for term in terms))
             and (not windowed or bool(_due_in_window(query, card)))
@@ -197,6 +199,7 @@ def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> 
         twice = next(name for p, name in LISTS.items() if p in params and name in params)
         raise QueryError(f"{twice}: {problem}")
     refuse_empty(params)
+    refuse_nothing_to_look_for(params)
     for name in also:
         if name in params:
             _one(params, name)  # a route reads one value: a second is refused, not dropped
@@ -223,6 +226,15 @@ def refuse_empty(params: dict[str, list[str]]) -> None:
         several = name in LISTS or name in LISTS.values() or name == "state"
         if any(not any(part.strip() for part in (value.split(",") if several else [value])) for value in values):
             raise QueryError(f"{name}: no value: give one, or leave the parameter out")
+
+
+def refuse_nothing_to_look_for(params: dict[str, list[str]]) -> None:
+    """A :class:`QueryError` naming the first actor or keyword that is only dashes or accents (``?actor=-``):
+    matched folded, it would select nothing."""
+    for name in ("actor", "actors", "keyword", "keywords"):
+        for part in _split(params.get(name, [])):
+            if looks_for_nothing(part):
+                raise QueryError(f"{name}: {part!r} {NOTHING_TO_LOOK_FOR}")
 
 
 def _split(values: list[str]) -> list[str]:

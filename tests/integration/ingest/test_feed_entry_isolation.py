@@ -89,3 +89,37 @@ async def test_an_entry_failing_while_read_is_refused_alone(govuk, reader, strea
     assert "RecursionError" in letter.reason
     await streams.client.delete(streams.key("ingest:source:ministry:lease"))
     assert (await source.run(now=NOW, clock=1)).not_modified
+
+
+async def test_an_entry_whose_release_record_is_unreadable_waits_alone(govuk, reader, streams, published, caplog):
+    """A release record edited by hand (its version no number, decision 0068) holds its release, not its feed: the
+    other entries are published and seen, the source is not backed off, and the entry goes through once the record
+    is set right. Before: the whole poll failed at every try, the source backed off (up to PLEDGEWATCH_MAX_BACKOFF)
+    and every new entry of the feed waited with it."""
+    govuk.put("/press.atom", atom(bad_entry("<published>2023-05-01T08:00:00Z</published>")), "application/atom+xml",
+              etag='"v1"')
+    source = feed_poller(govuk, reader, streams)
+    assert (await source.run(now=NOW, clock=0)).published == 1
+    [record] = [key async for key in streams.client.scan_iter(match=streams.key("ingest:release:*"))
+                if b":source:" not in key]
+    await streams.client.hset(record, "version", "seven")
+    changed = bad_entry("<published>2023-05-01T08:00:00Z</published>").replace("Text.", "Other text.")
+    govuk.put("/press.atom", atom(changed, GOOD), "application/atom+xml", etag='"v2"')
+    await streams.client.delete(streams.key("ingest:source:ministry:lease"))
+
+    with caplog.at_level(logging.ERROR):
+        report = await source.run(now=NOW, clock=1)
+
+    assert report is not None, caplog.text  # the poll did not fail
+    assert (report.published, report.failed, report.rejected) == (1, 1, 0)
+    assert [r.title for r in await published()] == ["Broken", "Ports plan"]
+    assert source.backoff.ready("ministry", 2)
+    assert any(record.decode() in r.getMessage() and "'seven'" in r.getMessage() for r in caplog.records
+               if r.levelno == logging.ERROR), caplog.text
+    assert await dead_letters(streams) == []  # the server's state is at fault, not the entry
+
+    await streams.client.hset(record, "version", 1)
+    await streams.client.delete(streams.key("ingest:source:ministry:lease"))
+    report = await source.run(now=NOW, clock=1000)
+    assert report is not None and report.published == 1
+    assert [(r.title, r.version) for r in await published()][-1] == ("Broken", 2)

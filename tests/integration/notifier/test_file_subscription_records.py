@@ -175,3 +175,22 @@ async def test_a_subscription_an_earlier_version_saw_leave_the_file_keeps_its_re
     assert (await api_call(upgraded, "POST", "/subscriptions", {"id": "desk", "channels": ["console"]}))[0] == 201
     assert (await api_call(upgraded, "DELETE", "/subscriptions/desk"))[0] == 204
     assert await _gone(upgraded.service, "desk")
+
+
+async def test_a_subscription_the_leaders_own_file_names_keeps_its_records(notifier, write_yaml, publish_classified):
+    """Another process given a file without it (a copy not yet updated, on another host) takes it as deleted; the
+    leader, whose file names it and which alerts it, keeps its records and remembers it as the file's again."""
+    path = write_yaml(BOTH)
+    await _told_of_a_release(notifier, publish_classified, path)
+    clock = Clock()
+    leader = await notifier(config=fast_config(), subscriptions=path, clock=clock)
+    other_copy = write_yaml(OTHER_ONLY, name="other-host.yaml")
+    stale = await notifier(subscriptions=other_copy, run_scheduler=False)
+    assert await _left_file(leader.service) == 1
+    await stale.stop()
+    clock.at += timedelta(hours=1)
+
+    await wait_for(lambda: _nothing_left(leader.service), what="desk looked at")
+    assert await _kept(leader.service, "desk") == list(RECORDS)
+    streams = leader.service.runtime.streams
+    assert await streams.client.sismember(streams.key("notifier:subscriptions:from-file"), "desk")

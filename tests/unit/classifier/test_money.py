@@ -53,3 +53,20 @@ def test_text_without_money_has_none():
 def test_a_commitment_carries_the_total_it_pledges(make_release, body, amount):
     [commitment] = classify(make_release(body)).commitments
     assert commitment.money is not None and commitment.money.amount == amount
+
+
+@pytest.mark.parametrize("digits", [400, 300])  # past a float alone; a float, past one times "billion"
+def test_an_amount_past_what_a_number_holds_is_no_money_and_the_release_stays_readable(digits):
+    """Before: its amount was infinity, which an event writes as null: the release's classified event could not be
+    read by any consumer, its commitments lost to the notifier and the ledger."""
+    from datetime import datetime, timezone
+
+    from schemas import ReleaseClassified, ReleasePublished
+
+    sentence = f"The government will invest £{'9' * digits} billion in schools by 2030."
+    assert find_money(sentence) == []
+    release = ReleasePublished(release_id="huge", version=1, title="Schools", url="https://www.gov.uk/huge",
+                               source="gov-uk", published_at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+                               body=sentence, content_hash="sha256:" + "0" * 64)
+    classified = classify(release)
+    assert ReleaseClassified.model_validate_json(classified.model_dump_json()) == classified

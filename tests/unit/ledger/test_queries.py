@@ -105,6 +105,8 @@ def test_deadlines_leave_out_a_commitment_no_longer_made_unless_its_state_is_ask
     ({"cursor": ["not-a-cursor"]}, "cursor: not one this server gave"),
     ({"category": [""]}, "category: no value: give one, or leave the parameter out"),
     ({"actor": ["UK", " "]}, "actor: no value"),
+    ({"actor": ["UK,-"]}, "actor: '-' is only dashes or accents: it would select nothing"),
+    ({"keyword": ["\u2014"]}, "keyword: '\u2014' is only dashes or accents: it would select nothing"),
     ({"kind": [", ,"]}, "kind: no value"),
     ({"state": [","]}, "state: no value"),
     ({"q": [" "]}, "q: no value"),
@@ -196,3 +198,19 @@ def test_a_word_with_a_hyphen_is_looked_for_as_the_phrase_of_its_parts():
     cards = [replace(BASE, key="together", text="counter-terrorism funding"),
              replace(BASE, key="apart", text="counter fraud and terrorism funding")]
     assert [c.key for c in commitments_page(cards, parse_query({"q": ["Counter-Terrorism"]})).items] == ["together"]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"keyword": ["Sinn Fein"]}, ["accented", "decomposed"]),
+    ({"keyword": ["counter-terrorism"]}, ["accented", "decomposed"]),
+    ({"keyword": ["Minister's"]}, ["accented"]),
+    ({"keyword": ["terror"]}, []),  # still whole words
+    ({"actor": ["SINN FEIN"]}, ["accented", "decomposed"]),
+])
+def test_the_keyword_and_actor_filters_fold_as_free_text_does(params, expected):
+    """Before: ``keyword=Sinn Fein`` and ``actor=sinn fein`` missed "Sinn Féin", ``counter-terrorism`` missed
+    a non-breaking hyphen and ``Minister's`` a curly apostrophe."""
+    cards = [replace(BASE, key="accented", actor="sinn féin",
+                     text="sinn féin will publish the minister’s counter\u2011terrorism plan"),
+             replace(BASE, key="decomposed", actor="sinn fe\u0301in", text="sinn fe\u0301in funds counter-terrorism")]
+    assert [c.key for c in commitments_page(cards, parse_query(params)).items] == expected
