@@ -15,8 +15,11 @@ COLUMNS = ("key", "state", "published_at", "release_id", "release_title", "relea
            "category", "counter_terrorism", "confidence", "money", "amount", "currency", "deadlines", "versions",
            "text")
 # A spreadsheet runs a cell starting with one of these as a formula (``=HYPERLINK(…)`` in a release's words would
-# be a link it follows): such a cell is written as text, behind an apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# be a link it follows), even behind whitespace, which some trim as they read a cell: such a cell is written as
+# text, behind an apostrophe. So is one starting with a tab, a carriage return or a NUL (OWASP's CSV injection
+# guidance, ASVS 1.2.10), which a spreadsheet may drop or read as a cell's end before what follows.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r", "\x00")
 # Spreadsheets read a file as UTF-8 by this mark, and "£" or "é" as two other characters without it.
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -50,6 +53,6 @@ def _deadline(deadline: Deadline) -> str:
 
 
 def _as_text(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    if isinstance(cell, str) and (cell.startswith(CONTROL_STARTS) or cell.lstrip().startswith(FORMULA_STARTS)):
         return "'" + cell
     return "true" if cell is True else "false" if cell is False else cell

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from services.ledger.core.commitments_csv import COLUMNS, commitments_csv
 from services.ledger.core.entries import EntryState, LedgerEntry
 from tests.unit.notifier.samples import CONTENT, FUNDING, PUBLISHED
@@ -48,3 +50,20 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
 def test_none_is_the_header_alone():
     assert rows(commitments_csv([])) == []
     assert commitments_csv([]).splitlines()[0] == "\ufeff" + ",".join(COLUMNS)
+
+
+@pytest.mark.parametrize("words", [
+    pytest.param("\t=1+1", id="tab"), pytest.param("\r=1+1", id="carriage-return"),
+    pytest.param(" =HYPERLINK(\"http://x\")", id="space-equals"), pytest.param("  +1+1", id="spaces-plus"),
+    pytest.param("\n-1+1", id="line-feed-minus"), pytest.param("\u00a0@SUM(A1)", id="no-break-space-at"),
+    pytest.param(" \t =1+1", id="mixed-whitespace"), pytest.param("\x00=1+1", id="null"),
+])
+def test_a_formula_behind_whitespace_or_a_control_is_written_as_text(words):
+    (row,) = rows(commitments_csv([entry(FUNDING.model_copy(update={"actor": words}))]))
+    assert row["actor"] == "'" + words
+
+
+@pytest.mark.parametrize("words", ["  the Home Office", "a-b", "x = y", "UK +3", "email@example.org"])
+def test_a_cell_that_only_holds_such_a_character_later_is_written_as_it_is(words):
+    (row,) = rows(commitments_csv([entry(FUNDING.model_copy(update={"actor": words}))]))
+    assert row["actor"] == words
