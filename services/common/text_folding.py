@@ -32,7 +32,8 @@ def folded(text: str) -> str:
     "Sinn Féin’s  PLAN" -> "sinn fein's plan", "Straße" -> "strasse"."""
     if text.isascii():  # no accent, no curly quote, no dash but the hyphen: most text, in a fraction of the time
         return " ".join(text.replace("-", " ").lower().split())
-    decomposed = unicodedata.normalize("NFKD", _TYPOGRAPHY.sub(_as_typed, text))
+    # Decomposed first: a fullwidth or small hyphen ("－", "﹣") decomposes into the hyphen it is read as.
+    decomposed = _TYPOGRAPHY.sub(_as_typed, unicodedata.normalize("NFKD", text))
     return " ".join(_MARKS.sub("", decomposed).casefold().split())
 
 

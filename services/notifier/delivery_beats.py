@@ -15,7 +15,7 @@ from services.common.heartbeats import beat_every
 from services.common.streams import Streams, as_text
 from services.common.tasks import cancel_and_wait
 
-from .delivery_presence import KEY, beat_text, parse_beats
+from .delivery_presence import KEY, beat_text, gone, parse_beats
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +57,17 @@ async def read_beats(client: Any, key: str) -> dict[str, float]:
     """Each delivery process's last beat (consumer -> epoch seconds) in the hash at ``key``."""
     fields = await client.hgetall(key)
     return parse_beats({as_text(k): as_text(v) for k, v in fields.items()})
+
+
+async def forget_gone(client: Any, key: str, *, now: float, limit: float) -> list[str]:
+    """Take out of the hash at ``key`` the heartbeats older than ``limit`` seconds at ``now`` (delivery processes
+    killed, which could not take theirs out); returns their consumer names. A process beating meanwhile under one of
+    those names writes its beat again within a heartbeat. Redis failing, they are left, and a warning logged."""
+    try:
+        names = gone(await read_beats(client, key), now=now, limit=limit)
+        if names:
+            await client.hdel(key, *names)
+    except (RedisError, OSError) as exc:
+        log.warning("could not take out the heartbeats of delivery processes gone: %s", exc)
+        return []
+    return names

@@ -42,6 +42,12 @@ def live(beats: Mapping[str, float], *, now: float, limit: float) -> list[str]:
     return sorted(consumer for consumer, at in beats.items() if now - at <= limit)
 
 
+def gone(beats: Mapping[str, float], *, now: float, limit: float) -> list[str]:
+    """The delivery processes (consumer names) whose last beat is older than ``limit`` seconds at ``now``."""
+    running = set(live(beats, now=now, limit=limit))
+    return sorted(consumer for consumer in beats if consumer not in running)
+
+
 def unsent_text(due: int, oldest_due_seconds: int | None, live_processes: int, *, limit: float) -> str | None:
     """What an operator is told when ``due`` deliveries, the oldest due for ``oldest_due_seconds``, wait and no
     delivery process is live (none beat within ``limit`` seconds); None while one is, or none has waited longer

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -56,6 +57,8 @@ from .digest_reminders import LaterToday, before, bring_forward, end_of_day, pla
 from .feed import feed_events, feed_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
+from .delivery_beats import forget_gone
+from .delivery_presence import KEY as DELIVERY_BEATS
 from .delivery_watch import DeliveryWatch
 from .leader import LeaderLock
 from .matching import matching_commitments
@@ -232,6 +235,9 @@ class NotifierService:
         self.outbox = Outbox(streams.client, streams.key)
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
+        if not self.config.delivery_process:  # it sends: a killed one's old heartbeat would have `status` warn
+            await forget_gone(streams.client, streams.key(DELIVERY_BEATS), now=time.time(),
+                              limit=beat_limit(self.settings.heartbeat_seconds))
         if self.config.delivery_process:  # sent by delivery processes of their own, woken by the bell
             self.bell = streams.key(BELL)
             self.delivery_watch = DeliveryWatch(streams, heartbeat_seconds=self.settings.heartbeat_seconds)

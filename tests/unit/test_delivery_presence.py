@@ -1,6 +1,6 @@
 """Whether a delivery process runs, judged from its heartbeats, and what the notifier's leader logs of it."""
 
-from services.notifier.delivery_presence import UnsentWatch, beat_text, live, parse_beats, unsent_text
+from services.notifier.delivery_presence import UnsentWatch, beat_text, gone, live, parse_beats, unsent_text
 
 
 def test_beats_are_read_back_and_a_field_that_does_not_parse_is_left_out():
@@ -11,6 +11,7 @@ def test_beats_are_read_back_and_a_field_that_does_not_parse_is_left_out():
 def test_a_delivery_process_silent_past_the_limit_is_not_live():
     beats = {"recent": 980.0, "old": 900.0}
     assert live(beats, now=1000.0, limit=20.0) == ["recent"]
+    assert gone(beats, now=1000.0, limit=20.0) == ["old"]
 
 
 def test_deliveries_due_past_the_limit_with_no_delivery_process_live_are_told_with_how_to_start_one():

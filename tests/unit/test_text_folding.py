@@ -16,7 +16,7 @@ _TYPOGRAPHY = "\u2018\u2019\u201b\u02bc\u2032\u201c\u201d\u201e\u201f\u00ab\u00b
 
 
 def plainly_folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).translate(_DASHES))
+    decomposed = unicodedata.normalize("NFKD", text).translate(_QUOTES).translate(_DASHES)
     return " ".join(_MARKS.sub("", decomposed).casefold().split())
 
 
@@ -35,3 +35,12 @@ def test_examples():
     assert folded("Straße") == "strasse"
     assert folded("counter\u2011terrorism 2026–27") == "counter terrorism 2026 27"
     assert folded("Counter-Terrorism 2026-27") == "counter terrorism 2026 27"
+
+
+def test_a_dash_written_as_a_compatibility_form_is_a_space_too():
+    """A fullwidth or small hyphen, or a vertical dash, decomposes into a hyphen or a dash: it is folded as one.
+    Before, the dashes were read before the decomposition, and "counter－terrorism" folded to "counter-terrorism",
+    which ``counter-terrorism`` (folded "counter terrorism") did not find; a fold is also the same folded again."""
+    assert folded("counter\uff0dterrorism") == folded("counter\ufe63terrorism") == "counter terrorism"
+    assert folded("2026\ufe582027") == "2026 2027"
+    assert folded(folded("a\uff0db")) == folded("a\uff0db")

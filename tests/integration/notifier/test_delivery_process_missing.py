@@ -5,11 +5,12 @@ writes its heartbeat, and takes it out when it stops. Real Redis."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
 from samples import BORDERS, release
-from services.notifier.delivery_presence import KEY, parse_beats
+from services.notifier.delivery_presence import KEY, beat_text, parse_beats
 
 from notifier_harness import fast_config, wait_for
 
@@ -62,3 +63,16 @@ async def test_a_delivery_process_writes_its_heartbeat_and_takes_it_out_when_it_
 
 async def _has(beats, consumer: str) -> bool:
     return consumer in await beats
+
+
+async def test_a_notifier_that_sends_takes_out_the_heartbeats_of_delivery_processes_gone(notifier, redis_client,
+                                                                                          settings):
+    """A delivery process killed leaves its heartbeat for an hour; with the setting then turned off, as the warning
+    advises, the notifier sends: ``pledgewatch status`` run without the setting took the old heartbeat for delivery
+    processes expected, and warned (exit 1) of deliveries nobody sends while the notifier sent them."""
+    key = settings.key(KEY)
+    await redis_client.hset(key, mapping={"killed": beat_text(41, time.time() - 600),
+                                          "running": beat_text(42, time.time() + 60)})
+    await notifier(config=fast_config(delivery_process=False))
+    assert set(parse_beats({k.decode(): v.decode() for k, v in (await redis_client.hgetall(key)).items()})) == {
+        "running"}

@@ -65,3 +65,13 @@ def test_an_entry_of_only_dashes_or_accents_is_refused_when_given(criterion):
 def test_a_stored_entry_of_only_dashes_is_read_back_and_selects_nothing():
     stored = Subscription.model_validate_json('{"id": "s", "channels": ["console"], "filter": {"actors": ["-"]}}')
     assert matching_commitments(stored.filter, release(FEIN)) == []
+
+
+def test_a_keyword_finds_words_joined_by_a_fullwidth_hyphen():
+    wide = FUNDING.model_copy(update={"id": "c-wide", "text": "A counter\uff0dterrorism unit will be funded."})
+    assert [c.id for c in matching_commitments(Filter(keywords=["counter-terrorism"]), release(wide))] == ["c-wide"]
+
+
+def test_an_entry_of_only_a_fullwidth_hyphen_is_refused_when_given():
+    with pytest.raises(SubscriptionError):
+        parse_subscription({"id": "s", "channels": ["console"], "filter": {"keywords": ["\uff0d"]}})
