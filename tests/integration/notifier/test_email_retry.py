@@ -4,13 +4,12 @@ import email
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from samples import BORDERS, release
 from schemas.streams import EVENT_FIELD
 from services.common.embedded_redis import free_port
 
-from notifier_harness import smtp_server, start_mailing, wait_for
+from notifier_harness import SmtpController, smtp_server, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +44,7 @@ class FlakyInbox:
 @pytest.fixture(params=[False, True], ids=["deferred-at-data", "greylisted-at-rcpt"])
 def flaky_smtp(request):
     inbox = FlakyInbox("ops@example.org", at_rcpt=request.param)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = SmtpController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -103,7 +102,7 @@ async def test_a_refused_recipient_is_dead_lettered_at_once_and_the_others_are_m
     """Refused for good at RCPT, or its message refused at DATA: the recipients after it are mailed all the same.
     The dead letter says what the server answered (a mailbox unknown, a policy, a full disk), not only who."""
     inbox = refusing("gone@example.org")
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = SmtpController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"])
@@ -137,7 +136,7 @@ async def test_a_dead_letter_names_both_the_deferred_and_the_refused_recipients(
     """Out of attempts with one recipient deferred and another refused: the error names both, so the dashboard
     lists every address the email did not reach."""
     inbox = RefusingAndDeferringInbox("gone@example.org", "slow@example.org")
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = SmtpController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         n = await start_mailing(notifier, write_yaml, controller.port,
@@ -172,7 +171,7 @@ async def test_a_refused_sender_is_told_as_the_sender_once_not_as_every_recipien
     """Before: MAIL FROM was sent again for each recipient and the dead letter read "recipients refused: gone@…,
     desk@… (reached 0 of 2)", pointing at the recipients where the From address (or the login) is what to fix."""
     inbox = RefusingSenderInbox(answer)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = SmtpController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         n = await start_mailing(notifier, write_yaml, controller.port, ["gone@example.org", "desk@example.org"],

@@ -4,13 +4,12 @@ mailed, once, in one attempt, however many there are."""
 import asyncio
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from samples import BORDERS, release
 from schemas.streams import EVENT_FIELD
 from services.common.embedded_redis import free_port
 
-from notifier_harness import start_mailing, wait_for
+from notifier_harness import SmtpController, start_mailing, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +33,7 @@ async def test_a_slow_relay_mails_every_recipient_once_in_one_attempt(notifier, 
     added up) whatever its number of recipients: the attempt "timed out", and the recipient whose message the relay
     was taking then was mailed again by the retry."""
     inbox = SlowInbox(pause=1.0)  # within smtp_timeout (2 s), six of them past the sum of the timeouts (5 s)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = SmtpController(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         n = await start_mailing(notifier, write_yaml, controller.port, RECIPIENTS)
