@@ -56,7 +56,7 @@ def set_cookie(answer: Response, request: Request, value: str, *, always_secure:
     over HTTPS, to this server or to a trusted proxy saying so (``PLEDGEWATCH_TRUSTED_PROXIES``: uvicorn then
     gives the request the scheme of its ``X-Forwarded-Proto``). SameSite=Lax, not Strict: a link from another
     site to the dashboard carries it, where under Strict the visitor arrived as a new one and the new cookie of
-    the answer signed them out (decision 0063); no change is a GET, and every form carries its CSRF token."""
+    the answer signed them out (decision 0061); no change is a GET, and every form carries its CSRF token."""
     answer.set_cookie(COOKIE, value, httponly=True, samesite="lax", path="/",
                       secure=always_secure or request.url.scheme == "https")
 

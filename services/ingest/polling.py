@@ -277,7 +277,7 @@ class SourcePoller:
                 delay = self.entry_backoff.failed(entry.key, clock, at_least=result.retry_after or 0.0)
                 log.warning("source %s: entry %s failed (retry in %.0f s): %s", name, self._keyless(entry.link), delay,
                             self._keyless(str(result)))
-            elif isinstance(result, UnreadableRecord):  # its record edited by hand: it waits alone (decision 0068)
+            elif isinstance(result, UnreadableRecord):  # its record edited by hand: it waits alone (decision 0064)
                 failed += 1
                 delay = self.entry_backoff.failed(entry.key, clock)
                 log.error("source %s: entry %s waits (tried again in %.0f s): %s", name, self._keyless(entry.link),

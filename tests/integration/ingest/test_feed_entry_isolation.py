@@ -92,7 +92,7 @@ async def test_an_entry_failing_while_read_is_refused_alone(govuk, reader, strea
 
 
 async def test_an_entry_whose_release_record_is_unreadable_waits_alone(govuk, reader, streams, published, caplog):
-    """A release record edited by hand (its version no number, decision 0068) holds its release, not its feed: the
+    """A release record edited by hand (its version no number, decision 0064) holds its release, not its feed: the
     other entries are published and seen, the source is not backed off, and the entry goes through once the record
     is set right. Before: the whole poll failed at every try, the source backed off (up to PLEDGEWATCH_MAX_BACKOFF)
     and every new entry of the feed waited with it."""
