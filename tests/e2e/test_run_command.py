@@ -176,7 +176,7 @@ def test_a_second_run_is_refused_and_the_first_is_found_from_another_folder(tmp_
         assert _wait(lambda: _caught_up(_pledgewatch_in("status", "--json", env=env, cwd=other_folder)))
         status = json.loads(_pledgewatch_in("status", "--json", env=env, cwd=other_folder).stdout)
         assert status["run"] == {"pid": first.pid, "api": state["http_url"],
-                                 "workers": [{"number": 1, "pid": first.pid, "running": True}]}
+                                 "workers": [{"number": 1, "pid": first.pid, "running": True, "delivery": False}]}
         assert status["api"]["status"] == "ok"
         assert set(status["api"]["checks"]) == {"ingest", "classifier", "notifier", "ledger"}
         assert status["redis_url"] == redacted(state["redis_url"])  # the embedded Redis's password as ***
