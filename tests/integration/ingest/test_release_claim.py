@@ -118,3 +118,29 @@ async def test_a_file_published_by_a_process_killed_before_its_read_was_recorded
     seeds.rename(tmp_path / "inbox")
     await watch(tmp_path / "inbox")
     assert [(r.release_id, r.version) for r in await published()] == before
+
+
+async def test_a_moved_file_claimed_by_a_process_killed_before_publishing_keeps_its_release(
+        tmp_path, http_service, watch, streams, published, monkeypatch):
+    """The claim of a moved file's release (its place recorded in ``ingest:file-releases``) written, the process
+    killed before the version's transaction: read again, the file is that release, and its edit its next version."""
+    from services.ingest import service as ingest_service
+
+    service, _ = http_service
+    seeds, inbox = tmp_path / "seeds", tmp_path / "inbox"
+    first = await service.ingest_file(write_settled(seeds / "2026-12-01-plan.txt", PLAN), within=[seeds])
+    seeds.rename(inbox)
+    real = ingest_service.publish_if_changed
+
+    async def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    monkeypatch.setattr(ingest_service, "publish_if_changed", killed)
+    with pytest.raises(Killed):
+        await service.ingest_file(inbox / "2026-12-01-plan.txt", within=[inbox])
+    assert await streams.client.hlen(streams.key("ingest:file-releases")) == 1  # the claim's write, done
+    monkeypatch.setattr(ingest_service, "publish_if_changed", real)
+    await watch(inbox)
+    write_settled(inbox / "2026-12-01-plan.txt", CHANGED)
+    await watch(inbox)
+    assert [(r.release_id, r.version) for r in await published()] == [(first.release_id, 1), (first.release_id, 2)]
