@@ -57,9 +57,9 @@ async def record_read(streams: Streams, place: FilePlace, release: ReleasePublis
 
 
 def read_recorder(streams: Streams, place: FilePlace, release: ReleasePublished) -> Callable[[Pipeline, int], None]:
-    """What records ``release``'s read at ``place`` in the transaction that publishes it (given the version), so
-    that a process killed just after never leaves a version published with the read that named it unrecorded: the
-    file, found later under another folder name, would not be known for that release's and be published again."""
+    """What records ``release``'s read at ``place`` in the transaction that publishes it (given the version): a
+    process killed between the two left the version published and the read unrecorded, so the file, found later
+    under another folder name, was not known as that release's and was published again as a new release."""
     return lambda pipe, version: queue_contents(pipe, streams, release.release_id, version, place,
                                                 _revision(release))
 
