@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from redis.asyncio.client import Pipeline
+
 from services.common.outages import redis_outage
 from services.common.streams import Streams, as_text
 
@@ -119,6 +121,13 @@ async def record_contents(streams: Streams, release_id: str, version: int, place
     if isinstance(recorded, bytes):  # its version unreadable: taken as none, so that the file is followed still
         log.error("%s: its version %r is no number (written by hand?); the read of v%d at %s recorded over it",
                   key, as_text(recorded), version, place)
+
+
+def queue_contents(pipe: Pipeline, streams: Streams, release_id: str, version: int, place: FilePlace,
+                   revision: str) -> None:
+    """Queue on ``pipe``, inside the transaction that publishes ``version``, what :func:`record_contents` writes."""
+    pipe.eval(_RECORD, 2, streams.key(FILE_CONTENTS), release_record(streams, release_id),
+              release_id, version, str(place), *contents_fields(revision, place))
 
 
 async def sweep_earlier_fields(streams: Streams, *, count: int = SWEEP_COUNT) -> int:

@@ -23,10 +23,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from redis.asyncio.client import Pipeline
+
 from schemas import ReleasePublished
 from services.common.streams import Streams, as_text
 
-from .file_contents import FILE_CONTENTS, contents_fields, record_contents, release_record
+from .file_contents import FILE_CONTENTS, contents_fields, queue_contents, record_contents, release_record
 from .file_places import FilePlace
 from .identity import release_id_for, revision_hash
 
@@ -50,8 +52,16 @@ async def file_release_id(streams: Streams, place: FilePlace, release: ReleasePu
 
 
 async def record_read(streams: Streams, place: FilePlace, release: ReleasePublished, version: int) -> None:
-    """``release`` (its id the one published) was read at ``place`` as ``version``, whether published or not."""
+    """``release`` (its id the one published) was read at ``place`` as ``version``, its text unchanged."""
     await record_contents(streams, release.release_id, version, place, _revision(release))
+
+
+def read_recorder(streams: Streams, place: FilePlace, release: ReleasePublished) -> Callable[[Pipeline, int], None]:
+    """What records ``release``'s read at ``place`` in the transaction that publishes it (given the version): a
+    process killed between the two left the version published and the read unrecorded, so the file, found later
+    under another folder name, was not known as that release's and was published again as a new release."""
+    return lambda pipe, version: queue_contents(pipe, streams, release.release_id, version, place,
+                                                _revision(release))
 
 
 async def _named(streams: Streams, place: FilePlace, release: ReleasePublished, holds: Holds) -> str:

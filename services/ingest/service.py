@@ -38,7 +38,7 @@ from .settings import IngestSettings
 from .fetch import Fetcher
 from .file_contents import sweep_until_done
 from .file_places import FilePlace, holds_a_file, release_place
-from .file_releases import file_release_id, record_read
+from .file_releases import file_release_id, read_recorder, record_read
 from .files import NotAnObject, ReleaseFileError, ReleaseInput, parse_release, read_bytes, release_object
 from .folder import FolderScanner, distinct_folders, not_read_words
 from .polling import PollSchedule, SourcePoller
@@ -238,9 +238,10 @@ class IngestService:
             if place is not None:
                 release = release.model_copy(update={"release_id": await file_release_id(
                     self.runtime.streams, place, release, holds=self._holds(path, within))})
-            result = await publish_if_changed(self.runtime.streams, release, kind="file",
-                                              own_id=False if place is not None else None)
-            if place is not None:
+            result = await publish_if_changed(
+                self.runtime.streams, release, kind="file", own_id=False if place is not None else None,
+                also=read_recorder(self.runtime.streams, place, release) if place is not None else None)
+            if place is not None and not result.published:  # a version published has its read recorded with it
                 await record_read(self.runtime.streams, place, release, result.version)
         except ReleaseRefused as exc:  # a date out of bounds, a bad url or id, another source's id: the file's fault
             reason = f"{path}: {exc}"

@@ -10,9 +10,11 @@ first-publication date (see :class:`~services.ingest.drafts.Draft`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from schemas import ReleasePublished, ReleasePublishedEvent
@@ -68,7 +70,8 @@ def release_event(release: ReleasePublished, *, now: datetime) -> ReleasePublish
 
 
 async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kind: SourceKind,
-                             dated: bool = True, own_id: bool | None = None) -> IngestResult:
+                             dated: bool = True, own_id: bool | None = None,
+                             also: Callable[[Pipeline, int], None] | None = None) -> IngestResult:
     """Publish ``release`` (read from a source of ``kind``) as its next version unless its text (and
     withdrawal) is unchanged.
 
@@ -78,6 +81,7 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
     :class:`~services.ingest.admission.ReleaseRefused` raised for a ``published_at`` out of bounds;
     :class:`~services.ingest.ownership.ReleaseOwned` for a release named by id that another source owns
     (``own_id``: whether the sender named it, as :func:`~services.ingest.ownership.check_owner` takes it).
+    ``also`` queues more writes in the transaction that publishes, given the version published.
     """
     release = admit(release, now=wall_clock())
     revision = revision_hash(release.content_hash, withdrawn=release.withdrawn,
@@ -116,6 +120,8 @@ async def publish_if_changed(streams: Streams, release: ReleasePublished, *, kin
                 streams.add(pipe, stream, event)
                 if moment is not None:
                     record_release(pipe, streams, release.source, f"{release.release_id}/v{version + 1}", moment)
+                if also is not None:
+                    also(pipe, version + 1)
                 await pipe.execute()
                 RELEASES_PUBLISHED.labels(source_kind=kind).inc()
                 log.info("published %s v%d (%s)", release.release_id, version + 1, release.url)
