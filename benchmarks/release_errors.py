@@ -36,9 +36,11 @@ def _bucket(n: int) -> str:
 BUCKETS = ("0", "1", "2", "3-5", "6-10", "11+")
 
 
-def out_of_fold_models(pairs: list) -> tuple[list, list]:
-    """(each proposal's out-of-fold (P(commitment), truth, the rules read it, release id, signals), each fold's
-    (held-out release ids, model fitted without them)), as ``training.cross_validate`` fits them."""
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--dump", type=Path, help="write each proposal's out-of-fold reading here (JSON lines)")
+    args = parser.parse_args()
+    pairs = load_set(training.TRAINING_SET)
     rows_of = {release.release_id: training.examples(release, label) for release, label in pairs}
     group_of = {release.release_id: publisher(release) for release, _ in pairs}
     ids = sorted(rows_of)
@@ -49,16 +51,6 @@ def out_of_fold_models(pairs: list) -> tuple[list, list]:
         fold_models.append((held_out, model))
         scored += [(model.commitment_probability(set(row[0]), row[3]), row[1], row[3], rid, row[0])
                    for rid in sorted(held_out) for row in rows_of[rid]]
-    return scored, fold_models
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--dump", type=Path, help="write each proposal's out-of-fold reading here (JSON lines)")
-    args = parser.parse_args()
-    pairs = load_set(training.TRAINING_SET)
-    group_of = {release.release_id: publisher(release) for release, _ in pairs}
-    scored, fold_models = out_of_fold_models(pairs)
     threshold, veto = training._best_thresholds([item[:3] for item in scored])
     print(f"cuts: threshold {threshold:.2f}, veto {veto:.2f}")
     if args.dump:
