@@ -138,10 +138,11 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
 
 
 def versions_lines(versions: dict[str, Any]) -> list[str]:
-    """``versions      0.1.0 (key schema 1): 2 processes``, one line a release, then a warning for each mix."""
+    """``versions      0.1.0 (commit 3c4b5078c66b) (key schema 1): 2 processes``, one line a build, then a warning
+    for each mix."""
     counts: dict[tuple[str, int], int] = {}
     for process in versions["live"]:
-        key = (process["release"], process["schema"])
+        key = (build_named(process["release"], process.get("commit") or UNKNOWN), process["schema"])
         counts[key] = counts.get(key, 0) + 1
     releases = [f"{release} (key schema {schema}): {n} process{'es' if n > 1 else ''}"
                 for (release, schema), n in sorted(counts.items())] or ["none recorded"]
