@@ -19,7 +19,8 @@ def _checkout(folder: Path) -> str:
     _git(folder, "init", "-q")
     (folder / "a.txt").write_text("a\n")
     _git(folder, "add", "a.txt")
-    _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "a")
+    _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "commit", "-q",
+         "-m", "a")
     return _git(folder, "rev-parse", "--short=12", "HEAD")
 
 
