@@ -24,6 +24,7 @@ from services.common.settings import Settings
 from services.ingest.service import IngestService
 
 from .api_token import announcement, ensure_api_token
+from .build_info import this_build
 from .errors import CommandError, usage_error
 from .redis_password import redis_password
 from .redis_source import RedisSource
@@ -123,7 +124,7 @@ async def _serve(settings: Settings, sources: Path | None, token_notice: str | N
         record(workers.pids, workers.started_times)
         if token_notice:
             print(token_notice, flush=True)  # printed, never logged: it may hold the token
-        log.info("pledgewatch running%s%s; Ctrl+C to stop",
+        log.info("pledgewatch %s running%s%s; Ctrl+C to stop", this_build().named(),
                  f", {settings.workers} workers" if settings.workers > 1 else "",
                  ", sending from a delivery process" if settings.notifier.delivery_process else "")
     lost = None

@@ -26,6 +26,7 @@ from services.common.held_back import by_group, count_older_limit, first_entry_r
 from services.common.worker_liveness import Expected, beat_limit, judge, parse_beats
 from services.common.settings import Settings
 from services.common.stream_stats import lag_range, lag_text, reported_lag
+from services.common.redis_clock import time_seconds
 from services.common.streams import parse_stream_id
 from services.common.version_presence import live, mixed_models, mixed_versions, parse_presences
 from services.common.versions import KEY as VERSIONS_KEY, LIVE_SECONDS
@@ -279,10 +280,12 @@ def _deliveries(client: redis.Redis, settings: Settings, every: float, now: floa
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
         pipe.hgetall(settings.key(DELIVERY_BEATS))
-        queued, due, oldest, beats = pipe.execute()
+        pipe.time()  # the heartbeats' clock: Redis's, whatever this host's reads
+        queued, due, oldest, beats, redis_now = pipe.execute()
     figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
     return {**asdict(figures), "delivery_processes": _delivery_processes(
-        figures, parse_delivery_beats(beats), expected=settings.notifier.delivery_process, every=every, now=now)}
+        figures, parse_delivery_beats(beats), expected=settings.notifier.delivery_process, every=every,
+        now=time_seconds(redis_now))}
 
 
 def _delivery_processes(figures: OutboxFigures, beats: dict[str, float], *, expected: bool, every: float,

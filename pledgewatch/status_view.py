@@ -11,6 +11,7 @@ from services.common.dead_letter_counts import overcounted_text
 from services.common.held_back import held_back_text
 from services.common.version_presence import classifier_named
 
+from .build_info import UNKNOWN, build_named
 from .dead_letters import brief_line
 
 
@@ -51,7 +52,8 @@ def _workers_lines(workers: list[dict[str, Any]]) -> list[str]:
         pids = ", ".join(f"{w['pid']}" + ("" if w["running"] else " (not running)") + _role(w)
                          for w in workers)
         return [f"workers   {len(workers)}: pid {pids}"]
-    return [f"workers   {len(workers)}", *(_worker_line(w) for w in workers)]
+    return [f"workers   {len(workers)}", *(_worker_line(w) for w in workers),
+            *(f"  WARNING: {warning}" for warning in [mixed_worker_builds(workers)] if warning)]
 
 
 def _worker_line(worker: dict[str, Any]) -> str:
@@ -60,7 +62,23 @@ def _worker_line(worker: dict[str, Any]) -> str:
     last = f"last heartbeat {beat[11:19]} UTC" if isinstance(beat, str) else "no heartbeat yet"
     state = (f"STOPPED: {worker.get('reason')}" if worker.get("state") == "stopped"
              else f"{worker.get('state')}, {last}")
+    if worker.get("release"):
+        state += f", {build_named(worker['release'], worker.get('commit') or UNKNOWN)}"
     return f"  {worker['number']:>2}  pid {worker['pid']:<8} {state}" + _role(worker)
+
+
+def mixed_worker_builds(workers: list[dict[str, Any]]) -> str | None:
+    """A warning when the run's processes run different builds (a worker started again after the checkout moved
+    on), as their heartbeats say."""
+    by_build: dict[str, list[str]] = {}
+    for w in workers:
+        if w.get("release"):
+            by_build.setdefault(build_named(w["release"], w.get("commit") or UNKNOWN), []).append(str(w["number"]))
+    if len(by_build) < 2:
+        return None
+    listed = ", ".join(f"{build} ({', '.join(numbers)})" for build, numbers in sorted(by_build.items()))
+    return (f"the run's processes run different builds: {listed}: stop the run and start it again, for all of "
+            "them to run one")
 
 
 def _role(worker: dict[str, Any]) -> str:
@@ -120,10 +138,11 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
 
 
 def versions_lines(versions: dict[str, Any]) -> list[str]:
-    """``versions      0.1.0 (key schema 1): 2 processes``, one line a release, then a warning for each mix."""
+    """``versions      0.1.0 (commit 3c4b5078c66b) (key schema 1): 2 processes``, one line a build, then a warning
+    for each mix."""
     counts: dict[tuple[str, int], int] = {}
     for process in versions["live"]:
-        key = (process["release"], process["schema"])
+        key = (build_named(process["release"], process.get("commit") or UNKNOWN), process["schema"])
         counts[key] = counts.get(key, 0) + 1
     releases = [f"{release} (key schema {schema}): {n} process{'es' if n > 1 else ''}"
                 for (release, schema), n in sorted(counts.items())] or ["none recorded"]

@@ -1,8 +1,8 @@
 """The heartbeats of ``pledgewatch run --workers N``: each process says, through Redis, that it still runs.
 
-Every process of the run (worker 1, the run's own, and workers 2..N) writes its pid, the time and how many
-beats it has written to its field
-(its number) of one hash of the run, ``workers:beats:<the run's consumer name>``, every
+Every process of the run (worker 1, the run's own, and workers 2..N) writes its pid, the time, its build (release
+and commit: a worker started again after the checkout moved on runs another) and how many beats it has written to
+its field (its number) of one hash of the run, ``workers:beats:<the run's consumer name>``, every
 ``PLEDGEWATCH_HEARTBEAT_SECONDS``, from its event loop: a process killed, crashed or hung (its loop held, or
 stopped with SIGSTOP) stops writing. The run's ``/healthz`` and ``pledgewatch status`` read the hash and judge
 each process (:mod:`.worker_liveness`). The run clears the hash when it starts; it goes an hour after the last
@@ -19,6 +19,8 @@ import time
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
+
+from pledgewatch.build_info import this_build
 
 from .outages import UNREACHABLE, OutageNotices
 from .streams import Streams, as_text
@@ -44,11 +46,13 @@ class Heartbeat:
         self.key = streams.key(hash_name(run_consumer))
         self._task: asyncio.Task[None] | None = None
         self._count = 0
+        self.build = this_build()
 
     async def beat(self) -> None:
         self._count += 1
         async with self.streams.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.key, str(self.number), beat_text(Beat(pid=os.getpid(), at=time.time(), count=self._count)))
+            pipe.hset(self.key, str(self.number), beat_text(Beat(pid=os.getpid(), at=time.time(), count=self._count,
+                                                                 release=self.build.release, commit=self.build.commit)))
             pipe.expire(self.key, KEEP_SECONDS)
             await pipe.execute()
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal, Protocol, get_args, runtime_checkable
 
-from prometheus_client import CollectorRegistry, Counter, disable_created_metrics
+from prometheus_client import CollectorRegistry, Counter, Info, disable_created_metrics
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+
+from pledgewatch.build_info import this_build
 
 # A counter's *_created series (its creation time) only doubles what the scrape says: not exported.
 disable_created_metrics()
@@ -53,6 +55,10 @@ SOURCE_POLLS = Counter(
     "pledgewatch_source_polls", "Polls of each configured source (feed or page), by outcome (ok, failed): a "
     "source that fails every poll never publishes, so it is never judged quiet either.", ["source", "outcome"],
     registry=None)
+
+# pledgewatch_build_info{version, commit} 1, the Prometheus convention: joined on, it tells a scrape's replica's build
+BUILD = Info("pledgewatch_build", "The build this process runs: its release, and the git commit of its checkout "
+             "(unknown outside one).", registry=None)
 
 # Every bounded label value exported from the start (at 0): a rate over a series that appears late is wrong.
 for _kind in get_args(SourceKind):
@@ -108,6 +114,8 @@ class Measured(Protocol):
 def registry_with(*collectors: Collector) -> CollectorRegistry:
     """A registry of the process's counters and ``collectors``: one per HTTP app."""
     registry = CollectorRegistry(auto_describe=True)
-    for collector in (*PROCESS_COUNTERS, *collectors):
+    build = this_build()
+    BUILD.info({"version": build.release, "commit": build.commit})
+    for collector in (*PROCESS_COUNTERS, BUILD, *collectors):
         registry.register(collector)
     return registry

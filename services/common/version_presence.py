@@ -1,9 +1,10 @@
 """Which releases and key schemas of pledgewatch are live on one Redis and prefix, judged from the processes'
 records (pure: the records and the time in, judgements out; the records' I/O is :mod:`.versions`).
 
-A record is ``{release, schema, pid, at}`` under the process's consumer name; ``at`` is the wall-clock time of its
-last write, and a record not written for ``live_seconds`` is a process gone (killed: one stopping cleanly takes its
-own out). A process running the classifier adds ``classifier``: ``{version, model, sha256}``, the model it decides
+A record is ``{release, commit, schema, pid, at}`` under the process's consumer name; ``commit`` is its build's
+(:mod:`pledgewatch.build_info`; missing from an earlier version's record: unknown). ``at`` is the wall-clock time of
+its last write, and a record not written for ``live_seconds`` is a process gone (killed: one stopping cleanly takes
+its own out). A process running the classifier adds ``classifier``: ``{version, model, sha256}``, the model it decides
 with (``model``: its file, null for the shipped one), so that replicas of one stream running different models show.
 """
 
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pledgewatch.build_info import UNKNOWN, build_named
+
 
 @dataclass(frozen=True)
 class Presence:
@@ -23,14 +26,19 @@ class Presence:
     pid: int
     at: float  # epoch seconds of its last record
     classifier: dict[str, Any] | None = None  # {version, model, sha256}: the model its classifier runs, if it runs one
+    commit: str = UNKNOWN  # the git commit of its build (pledgewatch.build_info)
 
     def text(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items()
                            if k != "consumer" and not (k == "classifier" and v is None)})
 
+    def build(self) -> str:
+        """``0.2.0 (commit 3c4b5078c66b)``, or ``0.2.0`` when its commit is unknown."""
+        return build_named(self.release, self.commit)
+
     def named(self) -> str:
-        """``0.2.0 (key schema 2) as consumer host-41``."""
-        return f"{self.release} (key schema {self.schema}) as consumer {self.consumer}"
+        """``0.2.0 (commit 3c4b5078c66b) (key schema 2) as consumer host-41``."""
+        return f"{self.build()} (key schema {self.schema}) as consumer {self.consumer}"
 
 
 def parse_presences(fields: Mapping[str, str]) -> list[Presence]:
@@ -42,7 +50,8 @@ def parse_presences(fields: Mapping[str, str]) -> list[Presence]:
             record = json.loads(text)
             classifier = record.get("classifier")
             found.append(Presence(consumer, str(record["release"]), int(record["schema"]), int(record["pid"]),
-                                  float(record["at"]), _classifier(classifier) if classifier is not None else None))
+                                  float(record["at"]), _classifier(classifier) if classifier is not None else None,
+                                  str(record.get("commit", UNKNOWN))))
         except (ValueError, KeyError, TypeError):
             continue
     return found
@@ -77,9 +86,12 @@ def other_schemas(presences: Sequence[Presence], *, me: str, schema: int) -> lis
     return [p for p in presences if p.consumer != me and p.schema != schema]
 
 
-def other_releases(presences: Sequence[Presence], *, me: str, release: str, schema: int) -> list[Presence]:
-    """The processes other than consumer ``me`` of the same key schema and another release: a rolling upgrade."""
-    return [p for p in presences if p.consumer != me and p.schema == schema and p.release != release]
+def other_releases(presences: Sequence[Presence], *, me: str, release: str, schema: int,
+                   commit: str = UNKNOWN) -> list[Presence]:
+    """The processes other than consumer ``me`` of the same key schema and another build (release, or commit of
+    the same release): a rolling upgrade."""
+    return [p for p in presences
+            if p.consumer != me and p.schema == schema and (p.release, p.commit) != (release, commit)]
 
 
 def incompatible_text(others: Sequence[Presence], *, release: str, schema: int, live_seconds: float) -> str:
@@ -92,11 +104,12 @@ def incompatible_text(others: Sequence[Presence], *, release: str, schema: int, 
 
 def mixed_versions(presences: Sequence[Presence]) -> list[str]:
     """``status``'s warnings of the live ``presences``: more than one key schema (an error: the services refuse
-    to start so, but an earlier version does not check), or more than one release of one schema (a rolling
-    upgrade, to be finished)."""
+    to start so, but an earlier version does not check), or more than one build of one schema (a rolling
+    upgrade, to be finished): releases, or commits of one release."""
     by_schema: dict[int, dict[str, list[str]]] = {}
     for p in presences:
-        by_schema.setdefault(p.schema, {}).setdefault(p.release, []).append(p.consumer)
+        by_schema.setdefault(p.schema, {}).setdefault(p.build(), []).append(p.consumer)
+    releases_of = {schema: {p.release for p in presences if p.schema == schema} for schema in by_schema}
 
     def listed(releases: Mapping[str, list[str]]) -> str:
         return ", ".join(f"{release} ({', '.join(consumers)})" for release, consumers in sorted(releases.items()))
@@ -105,8 +118,9 @@ def mixed_versions(presences: Sequence[Presence]) -> list[str]:
         return ["processes of different key schemas share this Redis and prefix: " + "; ".join(
             f"schema {schema}: {listed(releases)}" for schema, releases in sorted(by_schema.items()))
             + ": stop those of the other version"]
-    return [f"several releases run (key schema {schema}): {listed(releases)}: finish the upgrade, stop the old ones"
-            for schema, releases in by_schema.items() if len(releases) > 1]
+    return [f"several {'releases' if len(releases_of[schema]) > 1 else 'builds'} run (key schema {schema}): "
+            f"{listed(builds)}: finish the upgrade, stop the old ones"
+            for schema, builds in by_schema.items() if len(builds) > 1]
 
 
 def mixed_models(presences: Sequence[Presence]) -> list[str]:

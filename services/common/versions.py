@@ -20,7 +20,7 @@ from typing import Any
 from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError, WatchError
 
-from pledgewatch import __version__
+from pledgewatch.build_info import UNKNOWN, Build, this_build
 from schemas.streams import KEY_SCHEMA
 
 from .errors import StartupError
@@ -47,10 +47,13 @@ class AnotherKeySchema(StartupError):
 class VersionRecord:
     """This process's record, from :meth:`start` to :meth:`stop`, on a connection of its own."""
 
-    def __init__(self, runtime: Runtime, consumer: str, *, release: str = __version__, schema: int = KEY_SCHEMA,
+    def __init__(self, runtime: Runtime, consumer: str, *, release: str | None = None, schema: int = KEY_SCHEMA,
                  classifier: dict[str, Any] | None = None, every: float = RECORD_EVERY_SECONDS,
-                 live_seconds: float = LIVE_SECONDS) -> None:
-        self.runtime, self.consumer, self.release, self.schema = runtime, consumer, release, schema
+                 live_seconds: float = LIVE_SECONDS, build: Build | None = None) -> None:
+        """``build``: this process's (:func:`~pledgewatch.build_info.this_build`); ``release``: a build of that
+        release, of an unknown commit, in its place."""
+        self.build = Build(release, UNKNOWN) if release is not None else build or this_build()
+        self.runtime, self.consumer, self.release, self.schema = runtime, consumer, self.build.release, schema
         self.classifier = classifier  # the model this process's classifier runs (version_presence), if it runs one
         self.every, self.live_seconds = every, live_seconds
         self._told: set[tuple[str, str, str]] = set()  # the others already warned of, and of what
@@ -59,6 +62,7 @@ class VersionRecord:
     async def start(self) -> None:
         """Raises :class:`AnotherKeySchema` when a live process of another key schema shares the prefix; else
         records this one, warns of another release live, and keeps recording."""
+        log.info("pledgewatch %s starting as consumer %s", self.build.named(), self.consumer)
         await self.runtime.open()
         try:
             others = await self._checked_and_recorded()
@@ -94,8 +98,8 @@ class VersionRecord:
                     others = await self.live_others(pipe)
                     refused = other_schemas(others, me=self.consumer, schema=self.schema)
                     if refused:
-                        raise AnotherKeySchema(incompatible_text(refused, release=self.release, schema=self.schema,
-                                                                 live_seconds=self.live_seconds))
+                        raise AnotherKeySchema(incompatible_text(refused, release=self.build.named(),
+                                                                 schema=self.schema, live_seconds=self.live_seconds))
                     pipe.multi()
                     self._record(pipe)
                     await pipe.execute()
@@ -119,7 +123,8 @@ class VersionRecord:
             await pipe.execute()
 
     def _record(self, pipe: Pipeline) -> None:
-        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time(), self.classifier)
+        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time(), self.classifier,
+                        self.build.commit)
         pipe.hset(self._key, self.consumer, mine.text())
         pipe.expire(self._key, KEEP_SECONDS)
 
@@ -127,12 +132,13 @@ class VersionRecord:
         for other in other_schemas(others, me=self.consumer, schema=self.schema):
             if self._told_of(other):
                 log.error("pledgewatch %s (key schema %d) runs beside %s on the same Redis and prefix: their keys "
-                          "and events differ; stop the processes of one version", self.release, self.schema,
+                          "and events differ; stop the processes of one version", self.build.named(), self.schema,
                           other.named())
-        for other in other_releases(others, me=self.consumer, release=self.release, schema=self.schema):
+        for other in other_releases(others, me=self.consumer, release=self.release, schema=self.schema,
+                                    commit=self.build.commit):
             if self._told_of(other):
                 log.warning("pledgewatch %s runs beside %s (same key schema: a rolling upgrade?); stop the "
-                            "processes of the old release once the new ones run", self.release, other.named())
+                            "processes of the old build once the new ones run", self.build.named(), other.named())
         if self.classifier is not None:
             for other in other_models(others, me=self.consumer, classifier=self.classifier):
                 if self._told_of(other, model=True):
@@ -144,7 +150,7 @@ class VersionRecord:
     def _told_of(self, other: Presence, *, model: bool = False) -> bool:
         """Whether ``other`` (its release and schema, or with ``model`` its classifier's model) is new to this
         process's warnings (and now told)."""
-        seen = (other.consumer, other.release, str(other.schema)) if not model else \
+        seen = (other.consumer, other.build(), str(other.schema)) if not model else \
             (other.consumer, "model", (other.classifier or {}).get("sha256", ""))
         if seen in self._told:
             return False

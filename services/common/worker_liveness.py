@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -29,6 +29,8 @@ class Beat:
     pid: int
     at: float  # seconds since the epoch, on the writing process's clock
     count: int = 0  # the process's beats so far: two of its beats differ whatever its clock did
+    release: str | None = None  # the process's build (pledgewatch.build_info); None from an earlier version
+    commit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class WorkerHealth(BaseModel):
                                                          "when.")
     delivery: bool = Field(default=False, description="The run's delivery process (PLEDGEWATCH_DELIVERY_PROCESS), "
                                                       "which sends the outbox's deliveries and reads no stream.")
+    release: str | None = Field(default=None, description="The pledgewatch release this process runs, as its last "
+                                                          "heartbeat says; null before its first.")
+    commit: str | None = Field(default=None, description="The git commit of its build (`unknown` outside a git "
+                                                         "checkout), as its last heartbeat says; null before its "
+                                                         "first.")
 
     def named(self) -> str:
         """``worker 2``, or ``delivery process``."""
@@ -79,7 +86,8 @@ def start_grace(heartbeat_seconds: float) -> float:
 
 
 def beat_text(beat: Beat) -> str:
-    return json.dumps({"pid": beat.pid, "at": beat.at, "count": beat.count})
+    return json.dumps({"pid": beat.pid, "at": beat.at, "count": beat.count, "release": beat.release,
+                       "commit": beat.commit})
 
 
 def parse_beats(fields: Mapping[str, str]) -> dict[int, Beat]:
@@ -88,10 +96,16 @@ def parse_beats(fields: Mapping[str, str]) -> dict[int, Beat]:
     for number, text in fields.items():
         try:
             value = json.loads(text)
-            beats[int(number)] = Beat(pid=int(value["pid"]), at=float(value["at"]), count=int(value.get("count", 0)))
+            beats[int(number)] = Beat(pid=int(value["pid"]), at=float(value["at"]), count=int(value.get("count", 0)),
+                                      release=_text_or_none(value.get("release")),
+                                      commit=_text_or_none(value.get("commit")))
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return beats
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def note_beats(seen: Mapping[int, SeenBeat], processes: Iterable[Expected], beats: Mapping[int, Beat], *,
@@ -122,7 +136,7 @@ def as_seen(processes: Iterable[Expected], seen: Mapping[int, SeenBeat], *, now:
 
     expected = [Expected(process.number, process.pid, None if process.started is None else on_wall(process.started),
                          process.ended, process.delivery) for process in processes]
-    beats = {process.number: Beat(process.pid, on_wall(last.at), last.beat.count) for process in processes
+    beats = {process.number: replace(last.beat, pid=process.pid, at=on_wall(last.at)) for process in processes
              if (last := seen.get(process.pid)) is not None}
     return expected, beats
 
@@ -152,7 +166,8 @@ def judge(expected: Iterable[Expected], beats: Mapping[int, Beat], *, now: float
     report = []
     for process in expected:
         beat = beats.get(process.number)
-        last = beat.at if beat is not None and beat.pid == process.pid else None
+        own = beat if beat is not None and beat.pid == process.pid else None
+        last = own.at if own is not None else None
         state, reason = "alive", None
         if process.ended is not None:
             state = "stopped"
@@ -168,7 +183,8 @@ def judge(expected: Iterable[Expected], beats: Mapping[int, Beat], *, now: float
                           f"({duration_text(now - process.started)} ago): stopped or hung")
         report.append(WorkerHealth(number=process.number, pid=process.pid, state=state,
                                    last_beat=iso(last) if last is not None else None, reason=reason,
-                                   delivery=process.delivery))
+                                   delivery=process.delivery, release=own.release if own else None,
+                                   commit=own.commit if own else None))
     return report
 
 

@@ -5,8 +5,8 @@ hash of the run every :data:`SHIP_SECONDS` and when it stops, under a field of i
 (``<number>:<pid>``); the run adds every field to its own values at each scrape. A worker started again
 gets a new field and the old one stays: a counter's total never falls while the run lasts (a killed worker
 loses only what it counted since its last write). Gauges say what is true now, so only live processes'
-gauges are added. The run clears the hash when it starts: a new run starts its counters at zero, as one
-process does.
+gauges are added; an info (``pledgewatch_build_info``) is 1 for each build a live process runs. The run clears
+the hash when it starts: a new run starts its counters at zero, as one process does.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class _Family:
     def add(self, samples: Iterable[tuple[str, dict[str, str], float]]) -> None:
         for name, labels, value in samples:
             key = (name, tuple(sorted(labels.items())))
-            self.values[key] = self.values.get(key, 0.0) + value
+            self.values[key] = value if self.type == "info" else self.values.get(key, 0.0) + value
 
     def metric(self) -> Metric:
         metric = Metric(self.name, self.help, self.type)
@@ -77,7 +77,7 @@ class _Family:
 
 
 def merged(own: Iterable[Metric], shipped: dict[str, str], live: Collection[int]) -> Iterator[Metric]:
-    """``own`` families with every shipped snapshot's samples added (a gauge's only from ``live`` pids);
+    """``own`` families with every shipped snapshot's samples added (a gauge's or an info's only from ``live`` pids);
     a family only the workers have is added as it is. A snapshot that does not parse is left out."""
     families: dict[str, _Family] = {}
     for metric in own:
@@ -87,7 +87,7 @@ def merged(own: Iterable[Metric], shipped: dict[str, str], live: Collection[int]
         try:
             shipped_families = json.loads(text)
             for shipped_family in shipped_families:
-                if shipped_family["type"] == "gauge" and field_pid(name) not in live:
+                if shipped_family["type"] in ("gauge", "info") and field_pid(name) not in live:
                     continue
                 family = families.setdefault(shipped_family["name"], _Family(
                     shipped_family["name"], shipped_family["type"], shipped_family["help"]))

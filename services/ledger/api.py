@@ -222,7 +222,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         select = selector(CommitmentQuery(filter=sub.filter))
         keys = sorted(c.key for c in await index().cards() if c.due and select(c))
         body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
-                                  offsets=sub.reminders, remind_at=remind_at, now=clock(), zone=sub.timezone)
+                                  offsets=sub.reminders, remind_at=remind_at, zone=sub.timezone)
         return Response(body, media_type=CALENDAR)
 
     async def try_filter(request: Request) -> Response:

@@ -1,17 +1,19 @@
 """The delivery processes' heartbeats in Redis (:mod:`.delivery_presence` judges them): each writes its own while it
-runs and takes it out when it stops; the notifier's leader and ``pledgewatch status`` read them all."""
+runs and takes it out when it stops; the notifier's leader and ``pledgewatch status`` read them all. Each beat's
+time is Redis's clock as it was written, and is judged against Redis's clock as it is read
+(:mod:`services.common.redis_clock`): the hosts' wall clocks, which may differ, play no part."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-import time
 from typing import Any
 
 from redis.exceptions import RedisError
 
 from services.common.heartbeats import beat_every
+from services.common.redis_clock import redis_now, time_seconds
 from services.common.streams import Streams, as_text
 from services.common.tasks import cancel_and_wait
 
@@ -30,8 +32,9 @@ class DeliveryBeat:
         self._task: asyncio.Task[None] | None = None
 
     async def beat(self) -> None:
+        at = await redis_now(self.client)
         async with self.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.key, self.consumer, beat_text(os.getpid(), time.time()))
+            pipe.hset(self.key, self.consumer, beat_text(os.getpid(), at))
             pipe.expire(self.key, KEEP_SECONDS)
             await pipe.execute()
 
@@ -53,18 +56,24 @@ class DeliveryBeat:
         await beat_every(self.beat, self.every, whose=f"delivery process {self.consumer}")
 
 
-async def read_beats(client: Any, key: str) -> dict[str, float]:
-    """Each delivery process's last beat (consumer -> epoch seconds) in the hash at ``key``."""
-    fields = await client.hgetall(key)
-    return parse_beats({as_text(k): as_text(v) for k, v in fields.items()})
+async def read_beats(client: Any, key: str) -> tuple[dict[str, float], float]:
+    """Each delivery process's last beat (consumer -> epoch seconds on Redis's clock) in the hash at ``key``, and
+    Redis's clock as they were read: the ``now`` to judge them at."""
+    async with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even reads
+        pipe.hgetall(key)
+        pipe.time()
+        fields, now = await pipe.execute()
+    return parse_beats({as_text(k): as_text(v) for k, v in fields.items()}), time_seconds(now)
 
 
-async def forget_gone(client: Any, key: str, *, now: float, limit: float) -> list[str]:
-    """Take out of the hash at ``key`` the heartbeats older than ``limit`` seconds at ``now`` (delivery processes
-    killed, which could not take theirs out); returns their consumer names. A process beating meanwhile under one of
-    those names writes its beat again within a heartbeat. Redis failing, they are left, and a warning logged."""
+async def forget_gone(client: Any, key: str, *, limit: float) -> list[str]:
+    """Take out of the hash at ``key`` the heartbeats older than ``limit`` seconds on Redis's clock (delivery
+    processes killed, which could not take theirs out); returns their consumer names. A process beating meanwhile
+    under one of those names writes its beat again within a heartbeat. Redis failing, they are left, and a warning
+    logged."""
     try:
-        names = gone(await read_beats(client, key), now=now, limit=limit)
+        beats, now = await read_beats(client, key)
+        names = gone(beats, now=now, limit=limit)
         if names:
             await client.hdel(key, *names)
     except (RedisError, OSError) as exc:

@@ -1,7 +1,8 @@
 """Whether a delivery process runs, for notifiers that send nothing (``PLEDGEWATCH_DELIVERY_PROCESS``; pure: the
 records and the time in, judgements out; the records' I/O is :mod:`.delivery_beats`).
 
-Each delivery process writes ``{pid, at}`` (``at``: its wall clock) under its consumer name in one hash every
+Each delivery process writes ``{pid, at}`` (``at``: Redis's clock, which all hosts share; an earlier version wrote
+its host's) under its consumer name in one hash every
 ``PLEDGEWATCH_HEARTBEAT_SECONDS``; one silent for :data:`~services.common.worker_liveness.MISSED_BEATS` of them is
 gone. Deliveries due for longer than that while none is live are queued for ever unless one is started: the
 notifier's leader says so in its log (:class:`UnsentWatch`), ``pledgewatch status`` beside the outbox.

@@ -27,9 +27,11 @@ class DeliveryWatch:
     async def tick(self) -> None:
         now = self.wall()
         figures = await read_figures(self.streams, now=now)
-        beats = await read_beats(self.streams.client, self.streams.key(KEY)) if figures.due else {}
-        text = unsent_text(figures.due, figures.oldest_due_seconds, len(live(beats, now=now, limit=self.limit)),
-                           limit=self.limit)
+        running = 0
+        if figures.due:  # judged on Redis's clock: the delivery processes' hosts may read another time than this one
+            beats, redis_now = await read_beats(self.streams.client, self.streams.key(KEY))
+            running = len(live(beats, now=redis_now, limit=self.limit))
+        text = unsent_text(figures.due, figures.oldest_due_seconds, running, limit=self.limit)
         if (said := self._watch.note(text, now=self.monotonic())) is not None:
             level, message = said
             log.log(logging.WARNING if level == "warning" else logging.INFO, "%s", message)

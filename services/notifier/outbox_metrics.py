@@ -56,8 +56,8 @@ class OutboxCollector:
         now = self.clock()
         self.figures = await read_figures(self.streams, now=now)
         if self.delivery_beat_limit is not None:
-            beats = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
-            self.delivery_processes = len(live(beats, now=now, limit=self.delivery_beat_limit))
+            beats, redis_now = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
+            self.delivery_processes = len(live(beats, now=redis_now, limit=self.delivery_beat_limit))
 
     def collect(self) -> Iterator[Metric]:
         queued = GaugeMetricFamily(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -236,7 +235,7 @@ class NotifierService:
         self.weekly = WeeklyDeadlines(streams, self.outbox)
         self.unsubscribed = Unsubscribed(streams.client, streams.key, self.store.generations)
         if not self.config.delivery_process:  # it sends: a killed one's old heartbeat would have `status` warn
-            await forget_gone(streams.client, streams.key(DELIVERY_BEATS), now=time.time(),
+            await forget_gone(streams.client, streams.key(DELIVERY_BEATS),
                               limit=beat_limit(self.settings.heartbeat_seconds))
         if self.config.delivery_process:  # sent by delivery processes of their own, woken by the bell
             self.bell = streams.key(BELL)

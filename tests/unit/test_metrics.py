@@ -3,6 +3,7 @@
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from pledgewatch.build_info import this_build
 from services.common.metrics import count_cancelled, count_delivery, registry_with
 
 
@@ -50,3 +51,9 @@ def test_a_cancelled_delivery_counts_once_as_cancelled_never_as_given_up():
     assert after[series("cancelled")] == before[series("cancelled")] + 2
     assert after[series("failed")] == before[series("failed")] + 1
     assert after[given_up] == before[given_up]
+
+
+def test_the_build_is_a_gauge_of_one_labelled_by_release_and_commit():
+    build = this_build()
+    assert _samples(registry_with())[("pledgewatch_build_info", (("commit", build.commit),
+                                                                ("version", build.release)))] == 1

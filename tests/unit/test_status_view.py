@@ -126,3 +126,12 @@ def test_status_names_the_model_each_classifier_runs_under_the_versions():
         f"classifier    rules+model-0.12.4 (the shipped model), sha256:{'cd' * 32}: 1 process",
         f"              rules-0.12.4+model-sha256:abababababab (/srv/mine.json), sha256:{'ab' * 32}: 2 processes",
         "  WARNING: classifiers run different models: …"]
+
+
+def test_status_lists_builds_of_one_release_apart_under_the_versions():
+    live = [{"consumer": c, "release": "0.1.0", "schema": 1, "pid": 7, "at": 0.0, "classifier": None, "commit": commit}
+            for c, commit in (("a", "3c4b5078c66b"), ("b", "3c4b5078c66b"), ("c", "5683ee44a1b2"), ("d", "unknown"))]
+    assert versions_lines({"live": live, "warnings": []}) == [
+        "versions      0.1.0 (key schema 1): 1 process",
+        "              0.1.0 (commit 3c4b5078c66b) (key schema 1): 2 processes",
+        "              0.1.0 (commit 5683ee44a1b2) (key schema 1): 1 process"]

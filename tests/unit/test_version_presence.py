@@ -1,7 +1,7 @@
 import json
 
-from services.common.version_presence import (Presence, live, mixed_models, other_models, other_releases, other_schemas,
-                                               parse_presences)
+from services.common.version_presence import (Presence, live, mixed_models, mixed_versions, other_models,
+                                               other_releases, other_schemas, parse_presences)
 
 
 def _record(release="0.1.0", schema=1, at=100.0):
@@ -58,3 +58,22 @@ def test_two_releases_shipping_different_models_are_told_to_finish_the_upgrade_n
     [warning] = mixed_models([old, new])
     assert "PLEDGEWATCH_CLASSIFIER_MODEL" not in warning
     assert warning.endswith(": each release ships its own: finish the upgrade, stop the old ones")
+
+
+def test_a_record_carries_its_build_commit_and_one_without_is_of_an_unknown_commit():
+    mine = Presence("a", "0.1.0", 1, 7, 100.0, commit="3c4b5078c66b")
+    assert json.loads(mine.text())["commit"] == "3c4b5078c66b"
+    assert parse_presences({"a": mine.text(), "b": _record()}) == [mine, Presence("b", "0.1.0", 1, 7, 100.0)]
+    assert Presence("b", "0.1.0", 1, 7, 100.0).commit == "unknown"
+    assert mine.named() == "0.1.0 (commit 3c4b5078c66b) (key schema 1) as consumer a"
+
+
+def test_replicas_of_one_release_built_from_different_commits_are_warned_of_and_told_apart():
+    old, new = "3c4b5078c66b", "5683ee44a1b2"
+    same = [Presence("a", "0.1.0", 1, 7, 0.0, commit=old), Presence("b", "0.1.0", 1, 7, 0.0, commit=old)]
+    assert mixed_versions(same) == []
+    assert mixed_versions([*same, Presence("c", "0.1.0", 1, 7, 0.0, commit=new)]) == [
+        "several builds run (key schema 1): 0.1.0 (commit 3c4b5078c66b) (a, b), 0.1.0 (commit 5683ee44a1b2) (c): "
+        "finish the upgrade, stop the old ones"]
+    assert [p.consumer for p in other_releases([*same, Presence("c", "0.1.0", 1, 7, 0.0, commit=new)], me="a",
+                                               release="0.1.0", schema=1, commit=old)] == ["c"]

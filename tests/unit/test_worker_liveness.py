@@ -127,3 +127,22 @@ async def test_the_run_judges_its_delivery_process_as_its_delivery_process():
     run = Workers(Settings(workers=2, notifier={"delivery_process": True}))
     run._workers = [_Worker(2, Process()), _Worker(3, Process())]
     assert [w.delivery for w in await run.health(NoBeats())] == [False, False, True]
+
+
+def test_a_beat_carries_its_process_s_build_and_status_warns_when_the_run_s_processes_differ():
+    """A worker the run started again after the checkout moved on runs another commit than the run's own process."""
+    old, new = Beat(100, NOW - 2, 3, "0.1.0", "3c4b5078c66b"), Beat(200, NOW - 1, 1, "0.1.0", "5683ee44a1b2")
+    assert parse_beats({"1": beat_text(old), "2": beat_text(new)}) == {1: old, 2: new}
+    report = _judged(Expected(1, 100), Expected(2, 200), beats={1: old, 2: new})
+    assert [(w.release, w.commit) for w in report] == [("0.1.0", "3c4b5078c66b"), ("0.1.0", "5683ee44a1b2")]
+    workers = [{"number": w.number, "pid": w.pid, "running": True, **w.model_dump(exclude={"number", "pid"})}
+               for w in report]
+    assert render(_status(workers)).splitlines()[1:5] == [
+        "workers   2",
+        "   1  pid 100      alive, last heartbeat 07:31:58 UTC, 0.1.0 (commit 3c4b5078c66b) (ingest, api)",
+        "   2  pid 200      alive, last heartbeat 07:31:59 UTC, 0.1.0 (commit 5683ee44a1b2)",
+        "  WARNING: the run's processes run different builds: 0.1.0 (commit 3c4b5078c66b) (1), 0.1.0 (commit "
+        "5683ee44a1b2) (2): stop the run and start it again, for all of them to run one"]
+    mono = 500.0
+    expected, seen = as_seen([Expected(1, 100)], {100: SeenBeat(old, mono - 1)}, now=mono, wall_now=NOW)
+    assert (seen[1].release, seen[1].commit) == ("0.1.0", "3c4b5078c66b")

@@ -1,7 +1,7 @@
 """Summing workers' counters into the run's /metrics: counters and histograms add up, a gauge only from a
 running worker, a broken snapshot is left out rather than breaking the scrape."""
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.common.worker_metrics import field_name, merged, snapshot
@@ -49,3 +49,18 @@ def test_a_family_only_a_worker_has_is_added_and_a_broken_snapshot_is_left_out(c
     values = _values(_Merged(own, shipped, live={7, 8, 9}))
     assert values[("mine_total", ())] == 1 and values[("done_total", (("kind", "a"),))] == 2
     assert sum("left out" in r.getMessage() for r in caplog.records) == 2
+
+
+def _built(commit: str) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    Info("build", "The build.", registry=registry).info({"version": "0.1.0", "commit": commit})
+    return registry
+
+
+def test_the_run_s_build_info_names_each_build_its_live_processes_run_once_at_one():
+    """A worker started again after the checkout moved on shows as a second build; a stopped one's goes."""
+    shipped = {field_name(2, 200): snapshot(_built("aaa")), field_name(3, 300): snapshot(_built("bbb")),
+               field_name(4, 400): snapshot(_built("ccc"))}
+    values = _values(_Merged(_built("aaa"), shipped, {100, 200, 300}))
+    assert {labels: value for (name, labels), value in values.items() if name == "build_info"} == {
+        (("commit", "aaa"), ("version", "0.1.0")): 1.0, (("commit", "bbb"), ("version", "0.1.0")): 1.0}

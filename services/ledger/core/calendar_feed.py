@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import quote
 
 import icalendar
@@ -39,10 +39,11 @@ log = logging.getLogger(__name__)
 
 
 def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[str], remind_at: time,
-                       now: datetime, zone: str | None = None) -> bytes:
+                       zone: str | None = None) -> bytes:
     """The iCalendar document of the dated deadlines of ``entries``; ``offsets`` (ISO 8601 durations before
     the due day), ``remind_at`` (an aware time of day) and ``zone`` (the subscription's IANA time zone; None:
-    ``remind_at``'s own) place the alarms, as the reminders are placed; ``now`` stamps the events."""
+    ``remind_at``'s own) place the alarms, as the reminders are placed. Each event is stamped (DTSTAMP) with when
+    its entry was last revised: the same document for the same entries, whenever it is asked for."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -55,20 +56,19 @@ def deadlines_calendar(entries: list[LedgerEntry], *, name: str, offsets: list[s
                 continue
             try:
                 alarms = [fire_time(day, offset, remind_at=remind_at, zone=zone) for offset in offsets]
-                calendar.add_component(_event(entry, index, day, deadline.text, alarms, now))
+                calendar.add_component(_event(entry, index, day, deadline.text, alarms))
             except Exception as exc:  # one stored entry must not cost the subscriber the whole feed
                 log.error("calendar %s: deadline %d of %s left out: %s", name, index, entry.key, failure_text(exc))
     return calendar.to_ical()
 
 
-def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms: list[datetime],
-           now: datetime) -> icalendar.Event:
+def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms: list[datetime]) -> icalendar.Event:
     """``alarms``: the moments (UTC) an alarm goes off, the reminders' own."""
     c = entry.commitment
     text = " ".join(c.text.split())
     event = icalendar.Event()
     event.add("uid", f"{entry.key}-{index}@{UID_DOMAIN}")
-    event.add("dtstamp", now)
+    event.add("dtstamp", (entry.revised_at or entry.first_seen).astimezone(timezone.utc))  # in UTC, RFC 5545 asks
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds

@@ -51,6 +51,9 @@ class LedgerEntry(BaseModel):
     source: str
     published_at: AwareDatetime  # of the release version that first held it
     first_seen: AwareDatetime  # when the ledger first read it
+    revised_at: AwareDatetime | None = Field(default=None, description=(
+        "When the ledger last wrote it for a version of its release (its calendar event's DTSTAMP). Null in an "
+        "entry stored before this was kept: `first_seen` stands for it."))
     versions: list[int]  # the release versions that hold it
     state: EntryState
     commitment: Commitment  # as its latest version states it
@@ -81,12 +84,14 @@ class VersionUpdate:
 def apply_version(held: list[LedgerEntry], release: ReleaseClassified, *, last_version: int | None,
                   now: AwareDatetime) -> VersionUpdate:
     """The ledger update for ``release``, given the entries ``held`` for its release and the last version
-    of it read (None for none); ``now`` stamps entries first seen."""
+    of it read (None for none); ``now`` stamps entries first seen, and every entry written as revised."""
     version = release.version
     if last_version is not None and version <= last_version:
         return VersionUpdate(version=version, stale=True)
-    update = _withdrawn(held, version) if release.withdrawn else _commitments(held, release, now=now)
-    return _as_released(update, held, release)
+    update = _as_released(_withdrawn(held, version) if release.withdrawn else _commitments(held, release, now=now),
+                          held, release)
+    update.entries[:] = [entry.model_copy(update={"revised_at": now}) for entry in update.entries]
+    return update
 
 
 def _as_released(update: VersionUpdate, held: list[LedgerEntry], release: ReleaseClassified) -> VersionUpdate:

@@ -10,6 +10,7 @@ import time
 import aiohttp
 import pytest
 
+from pledgewatch.build_info import this_build
 from services.common.auth import ApiAuth
 from services.common.heartbeats import Beats, Heartbeat
 from services.common.http import HttpServer
@@ -111,3 +112,16 @@ async def test_a_process_alone_reports_no_workers(settings):
         assert await _healthz(http.port) == (200, {"status": "ok", "checks": {"ledger": "ok"}})
     finally:
         await http.stop()
+
+
+async def test_a_heartbeat_carries_the_build_of_its_process(settings):
+    runtime = Runtime(settings, source="/test")
+    streams = await runtime.open()
+    try:
+        beats = Beats(streams, settings.consumer)
+        await beats.clear()
+        await Heartbeat(streams, settings.consumer, 2, every=EVERY).beat()
+        beat = (await beats.read())[2]
+        assert (beat.release, beat.commit) == (this_build().release, this_build().commit)
+    finally:
+        await runtime.close()

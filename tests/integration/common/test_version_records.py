@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from pledgewatch.build_info import this_build
 from schemas.streams import KEY_SCHEMA
 from services.common.runtime import Runtime
 from services.common.service import build_app
@@ -170,3 +171,15 @@ async def test_a_classifier_beside_another_release_shipping_another_model_is_tol
     finally:
         await app.stop()
         await other.stop()
+
+
+async def test_a_process_records_and_logs_its_build_at_start(settings, caplog):
+    app = build_app([], settings, title="test")
+    with caplog.at_level(logging.INFO, logger="services.common.versions"):
+        await app.start()
+    try:
+        record = (await _recorded(settings))[settings.consumer]
+        assert (record["release"], record["commit"]) == (this_build().release, this_build().commit)
+        assert f"pledgewatch {this_build().named()} starting as consumer {settings.consumer}" in caplog.text
+    finally:
+        await app.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from datetime import date, datetime, timedelta, timezone
 
 import aiohttp
@@ -514,3 +515,27 @@ async def test_a_stored_url_with_a_line_break_never_breaks_a_calendar_feed(ledge
     assert status == 200, text
     events = {str(e["uid"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
     assert "url" not in events["c-harbours-0@pledgewatch"] and "c-soon-0@pledgewatch" in events
+
+
+async def test_an_unchanged_entry_keeps_its_calendar_dtstamp_from_one_request_to_the_next(settings):
+    """Before: DTSTAMP was the time of each request, so that every event looked revised at every poll."""
+    minutes = itertools.count()
+    service = LedgerService(settings, clock=lambda: NOW + timedelta(minutes=next(minutes)))
+    await service.start()
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
+    http.add_routes(service.routes())
+    await http.start()
+    try:
+        stored = NOW - timedelta(days=2)
+        await service.store.apply(release(dated("c-soon", date(2018, 2, 1))), now=stored)
+        from services.notifier.subscriptions import parse_subscription
+        await service.subscriptions.put(parse_subscription({"id": "desk", "channels": [{"console": {}}]}))
+        stamps = []
+        for _ in range(2):
+            status, text, _ = await _get(f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics")
+            assert status == 200, text
+            stamps.append([e.decoded("dtstamp") for e in icalendar.Calendar.from_ical(text).walk("VEVENT")])
+        assert stamps == [[stored], [stored]]
+    finally:
+        await http.stop()
+        await service.stop()

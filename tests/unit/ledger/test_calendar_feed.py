@@ -16,15 +16,15 @@ from tests.unit.notifier.samples import CONTENT, FUNDING, PUBLISHED, dated
 NOW = datetime(2018, 1, 1, 12, tzinfo=timezone.utc)
 
 
-def entry(commitment, *, state=EntryState.ACTIVE, versions=(1,)):
+def entry(commitment, *, state=EntryState.ACTIVE, versions=(1,), revised_at=None):
     return LedgerEntry(key=commitment.id, release_id="r", title="UK ramps up", url="https://www.gov.uk/x", source="s",
                        published_at=PUBLISHED, first_seen=NOW, versions=list(versions), state=state,
-                       commitment=commitment)
+                       commitment=commitment, revised_at=revised_at)
 
 
 def parse(entries, offsets=("P7D", "P0D")):
     document = deadlines_calendar(entries, name="ct-desk deadlines", offsets=list(offsets),
-                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+                                  remind_at=time(9, tzinfo=timezone.utc))
     return icalendar.Calendar.from_ical(document)
 
 
@@ -53,7 +53,7 @@ def test_a_removed_commitment_is_cancelled_under_the_same_uid_with_a_higher_sequ
 
 def test_the_document_is_valid_icalendar_text():
     document = deadlines_calendar([entry(dated("c-report", date(2018, 3, 31)))], name="x", offsets=["P1D"],
-                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+                                  remind_at=time(9, tzinfo=timezone.utc))
     assert document.startswith(b"BEGIN:VCALENDAR\r\n") and document.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in document.split(b"\r\n"))  # folded, as RFC 5545 asks
 
@@ -61,7 +61,7 @@ def test_the_document_is_valid_icalendar_text():
 def test_an_alarm_at_a_moment_is_an_absolute_trigger_in_utc_as_rfc_5545_asks():
     # RFC 5545 3.8.6.3: a TRIGGER's default type is DURATION; a moment needs VALUE=DATE-TIME and UTC
     document = deadlines_calendar([entry(dated("c-summer", date(2018, 6, 30)))], name="x", offsets=["P1D", "P0D"],
-                                  remind_at=time(9, tzinfo=ZoneInfo("Europe/London")), now=NOW)
+                                  remind_at=time(9, tzinfo=ZoneInfo("Europe/London")))
     lines = [line for line in document.split(b"\r\n") if line.startswith(b"TRIGGER")]
     assert lines == [b"TRIGGER;VALUE=DATE-TIME:20180629T080000Z", b"TRIGGER;VALUE=DATE-TIME:20180630T080000Z"]
     [event] = icalendar.Calendar.from_ical(document).walk("VEVENT")
@@ -85,8 +85,7 @@ def test_a_stored_url_that_is_no_uri_is_left_out_of_its_event_and_logged_never_a
 def test_no_control_character_of_a_stored_release_reaches_the_feed():
     odd = LedgerEntry(**{**entry(dated("c-odd", date(2018, 4, 30))).model_dump(), "url": "urn:a b\x00",
                          "title": "Title\x07 with a bell"})
-    feed = deadlines_calendar([odd], name="ct-desk deadlines", offsets=["P0D"], remind_at=time(9, tzinfo=timezone.utc),
-                              now=NOW)
+    feed = deadlines_calendar([odd], name="ct-desk deadlines", offsets=["P0D"], remind_at=time(9, tzinfo=timezone.utc))
     assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed)
 
 
@@ -94,7 +93,7 @@ def test_no_control_character_of_a_stored_commitment_reaches_its_alarm_nor_of_a_
     odd = dated("c-odd", date(2018, 4, 30))
     odd = odd.model_copy(update={"actor": "UK\x00", "text": "A bell\x07 rings. " + odd.text})
     feed = deadlines_calendar([entry(odd)], name="ct-desk\x07 deadlines", offsets=["P0D"],
-                              remind_at=time(9, tzinfo=timezone.utc), now=NOW)
+                              remind_at=time(9, tzinfo=timezone.utc))
     assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed)
     [alarm] = icalendar.Calendar.from_ical(feed).walk("VALARM")
     assert str(alarm["description"]).startswith("Due 30 Apr 2018: UK: A bell rings.")
@@ -125,7 +124,7 @@ def test_a_calendar_apps_strict_parser_reads_the_whole_feed_alarms_and_all():
     entries = [entry(odd), entry(FUNDING), entry(CONTENT),
                entry(dated("c-gone", date(2018, 4, 30)), state=EntryState.REMOVED, versions=(1, 2))]
     feed = deadlines_calendar(entries, name="ct-desk deadlines", offsets=["P7D", "PT12H", "P0D"],
-                              remind_at=time(9, tzinfo=ZoneInfo("Europe/London")), now=NOW)
+                              remind_at=time(9, tzinfo=ZoneInfo("Europe/London")))
     calendar = IcsCalendarStream.calendar_from_ics(feed.decode())
     events = {event.uid: event for event in calendar.events}
     assert list(events) == ["c-odd-0@pledgewatch", "c-funding-0@pledgewatch", "c-gone-0@pledgewatch"]
@@ -190,7 +189,7 @@ def test_alarms_are_at_the_moments_the_subscribers_reminders_go_out_in_its_time_
                                                     datetime(2018, 1, 31, 20, tzinfo=timezone.utc),
                                                     datetime(2018, 1, 31, 22, tzinfo=timezone.utc)])):
         feed = deadlines_calendar([entry(dated("c-zoned", due))], name="x", offsets=offsets,
-                                  remind_at=time(9, tzinfo=timezone.utc), now=NOW, zone=zone)
+                                  remind_at=time(9, tzinfo=timezone.utc), zone=zone)
         [event] = icalendar.Calendar.from_ical(feed).walk("VEVENT")
         triggers = [alarm.decoded("trigger") for alarm in event.walk("VALARM")]
         assert triggers == expected
@@ -204,3 +203,14 @@ def test_a_title_whose_first_character_is_longer_than_the_room_is_cut_inside_it_
     odd = dated("c-odd", date(2018, 3, 31)).model_copy(update={"actor": overgrown})
     [event] = parse([entry(odd)]).walk("VEVENT")
     assert str(event["summary"]) == overgrown[:119] + "\u2026"
+
+
+def test_an_events_dtstamp_is_when_its_entry_was_last_revised_never_when_the_feed_was_asked_for():
+    """Before: the time of each request, so that every poll made every event look revised (RFC 5545 3.8.7.2: without
+    a METHOD, when the information was last revised in the calendar store)."""
+    revised = datetime(2018, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+    stored = [entry(dated("c-report", date(2018, 3, 31)), versions=(1, 2), revised_at=revised),
+              entry(dated("c-older", date(2018, 4, 30)))]  # stored before entries kept when they were revised
+    assert [event.decoded("dtstamp") for event in parse(stored).walk("VEVENT")] == [revised, NOW]
+    assert deadlines_calendar(stored, name="x", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc)) == \
+        deadlines_calendar(stored, name="x", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from schemas.classified import Money
 from services.ledger.core.entries import EntryState, apply_version
@@ -85,3 +85,17 @@ def test_a_withdrawn_release_published_again_restores_its_entries_with_their_his
     assert (funding.state, funding.versions, funding.first_seen) == (EntryState.CHANGED, [1, 3], NOW)
     assert funding.commitment.id == "c-funding-8m" and [h.version for h in funding.history] == [2, 3]
     assert held["c-borders"].state is EntryState.REMOVED and [h.version for h in held["c-borders"].history] == [2, 3]
+
+
+def test_every_entry_a_version_writes_is_stamped_revised_then_and_one_it_leaves_keeps_its_stamp():
+    """The time a calendar feed gives as its event's DTSTAMP (RFC 5545: when the entry was last revised)."""
+    later, latest = NOW + timedelta(days=3), NOW + timedelta(days=9)
+    first = apply_version([], release(FUNDING, BORDERS), last_version=None, now=NOW)
+    assert {e.key: e.revised_at for e in first.entries} == {"c-funding": NOW, "c-borders": NOW}
+    second = apply_version(first.entries, release(FUNDING_8M, version=2), last_version=1, now=later)
+    assert {e.key: (e.first_seen, e.revised_at) for e in second.entries} == {
+        "c-funding": (NOW, later), "c-borders": (NOW, later)}  # edited; removed
+    withdrawn = release(FUNDING, version=3).model_copy(update={"withdrawn": True, "commitments": []})
+    third = apply_version(second.entries, withdrawn, last_version=2, now=latest)
+    assert {e.key: e.revised_at for e in third.entries} == {"c-funding": latest, "c-borders": latest}
+    assert apply_version(third.entries, release(FUNDING), last_version=3, now=latest + timedelta(days=1)).stale

@@ -1,0 +1,80 @@
+"""A delivery process's liveness is judged on Redis's clock, which every host reads alike: one on a host whose
+wall clock is behind is live, and a reader (the notifier's leader, its `/metrics`, `pledgewatch status`, a
+notifier taking out the heartbeats of those gone) on a host whose clock is ahead does not take it for gone.
+Before: each host's wall clock, so that ten minutes of skew either way told a live delivery process dead."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+import redis
+
+from pledgewatch.status import _deliveries
+from services.common.runtime import Runtime
+from services.notifier import delivery_beats
+from services.notifier.delivery_beats import DeliveryBeat, forget_gone
+from services.notifier.delivery_presence import KEY
+from services.notifier.delivery_watch import DeliveryWatch
+from services.notifier.outbox_metrics import OUTBOX, OutboxCollector
+
+pytestmark = pytest.mark.integration
+
+EVERY = 5.0  # a beat every 5 s: gone past 20 s without one
+SKEW = 600.0  # the hosts' clocks ten minutes apart
+
+
+class _SkewedTime:
+    """The ``time`` module of a host whose wall clock is ``by`` seconds off."""
+
+    def __init__(self, by: float) -> None:
+        self.by = by
+
+    def time(self) -> float:
+        return time.time() + self.by
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
+@pytest.fixture
+async def beat_behind(settings, monkeypatch):
+    """A delivery process that has just beaten from a host whose wall clock is ten minutes behind; its streams."""
+    monkeypatch.setattr(delivery_beats, "time", _SkewedTime(-SKEW), raising=False)
+    runtime = Runtime(settings, source="/test")
+    streams = await runtime.open()
+    await DeliveryBeat(streams, "slow-host", every=EVERY).beat()
+    await streams.client.zadd(streams.key(OUTBOX), {"job-a": time.time() - 600})  # due ten minutes
+    yield streams
+    await runtime.close()
+
+
+async def test_the_metrics_of_a_reader_whose_clock_is_ahead_count_a_delivery_process_whose_clock_is_behind(
+        beat_behind):
+    collector = OutboxCollector(beat_behind, clock=lambda: time.time() + SKEW, delivery_beat_limit=4 * EVERY)
+    await collector.refresh()
+    assert collector.delivery_processes == 1
+
+
+async def test_the_leader_whose_clock_is_ahead_does_not_warn_of_a_delivery_process_whose_clock_is_behind(
+        beat_behind, caplog):
+    watch = DeliveryWatch(beat_behind, heartbeat_seconds=EVERY, wall=lambda: time.time() + SKEW)
+    with caplog.at_level(logging.WARNING, logger="services.notifier.service"):
+        await watch.tick()
+    assert "no delivery process has written a heartbeat" not in caplog.text
+
+
+async def test_a_notifier_whose_clock_is_ahead_leaves_the_heartbeat_of_a_delivery_process_live(beat_behind):
+    key = beat_behind.key(KEY)
+    assert await forget_gone(beat_behind.client, key, limit=4 * EVERY) == []
+    assert await beat_behind.client.hexists(key, "slow-host")
+
+
+async def test_status_on_a_host_whose_clock_is_ahead_sees_the_delivery_process_live(beat_behind, settings):
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        deliveries = _deliveries(client, settings, EVERY, time.time() + SKEW)
+    finally:
+        client.close()
+    assert deliveries["delivery_processes"] == {"live": ["slow-host"], "warning": None}
