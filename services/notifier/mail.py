@@ -15,6 +15,7 @@ from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 from services.common.bidi import without_scoped_controls
 
+from .list_ids import list_id
 from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
 from .release_pages import ReleasePage
@@ -22,7 +23,7 @@ from .release_pages import ReleasePage
 
 MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
 ENCODED_WORD_START = "=?"  # RFC 2047: readers decode an encoded word wherever it stands in a Subject
-_AS_IS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})  # URLs: never folded, never encoded
+_AS_IS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})  # never folded, never encoded
 
 
 class _MailPolicy(EmailPolicy):
@@ -32,7 +33,8 @@ class _MailPolicy(EmailPolicy):
     right after the colon (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value
     starting with a space. Here the first line is joined back (a line of at most 78 + the name's
     length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
-    decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
+    decodes inside ``List-Unsubscribe``'s URL (nor in ``List-Id``'s): those headers are written as they are, on one
+    line.
     A Subject that is not ASCII is encoded whole, spaces inside the encoded words: CPython may fold at a
     space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡"). So is one holding
     ``=?``, which a reader would take for the start of an encoded word of its own and decode.
@@ -97,7 +99,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
     mail["Precedence"] = "bulk"  # the same, to responders that read only this (vacation programs)
     mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # and to Exchange; not All, which would stop bounces too
-    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
+    mail["List-Id"] = list_id(message.subscription_id, sender.domain or "localhost")  # RFC 2919: what filters key on
+    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit): leaves that list
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
