@@ -53,6 +53,8 @@ class _MailPolicy(EmailPolicy):
 
 
 MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected
+# RFC 6532: the headers' addresses in UTF-8 as they are, for a message sent with SMTPUTF8 (RFC 6531)
+MAIL_POLICY_UTF8 = MAIL_POLICY.clone(utf8=True)
 
 
 def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str:
@@ -116,6 +118,13 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     return mail
 
 
-def mail_bytes(mail: EmailMessage) -> bytes:
-    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`)."""
-    return mail.as_bytes(policy=MAIL_POLICY)
+def needs_smtputf8(address: Address) -> bool:
+    """True for an address whose local part is not ASCII (its domain is an A-label: :mod:`.addresses`), which only
+    a server offering SMTPUTF8 takes."""
+    return not address.addr_spec.isascii()
+
+
+def mail_bytes(mail: EmailMessage, *, utf8: bool = False) -> bytes:
+    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`); ``utf8``: addresses in the
+    headers in UTF-8 (:data:`MAIL_POLICY_UTF8`), for a message sent with SMTPUTF8."""
+    return mail.as_bytes(policy=MAIL_POLICY_UTF8 if utf8 else MAIL_POLICY)
