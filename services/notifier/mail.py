@@ -15,6 +15,8 @@ from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 from services.common.bidi import without_scoped_controls
 
+from .digest import Digest
+from .digest_cut import most_shown
 from .list_ids import list_id
 from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
@@ -23,6 +25,11 @@ from .release_pages import ReleasePage
 
 MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
 ENCODED_WORD_START = "=?"  # RFC 2047: readers decode an encoded word wherever it stands in a Subject
+GMAIL_CLIPS_PAST = 102 * 1024  # Gmail shows a message's HTML past about 102 KB only behind "[Message clipped]"
+# A digest's HTML part as sent (transfer-encoded, its few headers with it: more than Gmail counts) is kept to this,
+# room left for what a relay adds (a footer, rewritten links); past it, its first commitments are listed and it
+# ends naming where the rest are (:mod:`.digest_cut`). Clipped, a digest would hide its end, the unsubscribe link.
+DIGEST_HTML_BOUND = 90_000
 _AS_IS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})  # never folded, never encoded
 
 
@@ -88,7 +95,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
     linking the page of each release an alert or digest tells of (``release_page``: release id -> its address)
     and ending with ``unsubscribe_url`` when there is one."""
-    subject, text = message_text(message, release_page=release_page)
+    shown = _digest_shown(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+    subject, text = message_text(message, release_page=release_page, shown=shown)
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
@@ -113,9 +121,29 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     elif isinstance(message, Alert):
         html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     else:
-        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page, shown=shown)
     mail.add_alternative(html, subtype="html")
     return mail
+
+
+def _digest_shown(message: Message, *, unsubscribe_url: str | None, release_page: ReleasePage | None) -> int | None:
+    """How many commitments a digest's email lists so that its HTML part is at most :data:`DIGEST_HTML_BOUND`
+    (None: all; any other message: all)."""
+    if not isinstance(message, Digest):
+        return None
+
+    def size(shown: int | None) -> int:
+        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page, shown=shown)
+        return len(html_part_bytes(html))
+
+    return most_shown(sum(len(a.commitments) for a in message.alerts), size, DIGEST_HTML_BOUND)
+
+
+def html_part_bytes(html: str) -> bytes:
+    """``html`` as the HTML part of a message is sent: its headers and its transfer-encoded body."""
+    part = EmailMessage(policy=MAIL_POLICY)
+    part.set_content(html, subtype="html")
+    return part.as_bytes(policy=MAIL_POLICY)
 
 
 def needs_smtputf8(address: Address) -> bool:
