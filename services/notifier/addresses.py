@@ -91,20 +91,22 @@ def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | s
     return Address(display_name=address.display_name, username=local_part, domain=domain)
 
 
-def _local_part_problem(local_part: str) -> str | None:
-    if any(unicodedata.category(ch) == "Cc" for ch in local_part):
-        return "the address holds a control character"
-    if without_scoped_controls(local_part) != local_part:
-        return "the address holds a bidi embedding, override or isolate, which would reorder the header"
+def _unsafe(text: str, what: str, *, control_note: str = "") -> str | None:
+    """Why ``text`` (``what``: "the address", "the display name") cannot be in a header: a control character (which
+    could end it) or a bidi embedding, override or isolate (which would reorder it); None when it can."""
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        return f"{what} holds a control character{control_note}"
+    if without_scoped_controls(text) != text:
+        return f"{what} holds a bidi embedding, override or isolate, which would reorder the header"
     return None
+
+
+def _local_part_problem(local_part: str) -> str | None:
+    return _unsafe(local_part, "the address")
 
 
 def _display_name_problem(name: str) -> str | None:
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        return "the display name holds a control character (an encoded word's, say)"
-    if without_scoped_controls(name) != name:
-        return "the display name holds a bidi embedding, override or isolate, which would reorder the header"
-    return None
+    return _unsafe(name, "the display name", control_note=" (an encoded word's, say)")
 
 
 def _plain(name: str) -> str:
