@@ -117,6 +117,6 @@ def _plain(name: str) -> str:
 
 def mailbox(text: str) -> str:
     """The mailbox ``text`` names, one key whatever its display name or case: the addr-spec, lower-cased
-    (domains are case-insensitive, and most servers read local parts so too), its domain an A-label. Raises ValueError as
-    :func:`sendable_address`."""
+    (domains are case-insensitive, and most servers read local parts so too), its domain an A-label. Raises
+    ValueError as :func:`sendable_address`."""
     return sendable_address(text).addr_spec.lower()

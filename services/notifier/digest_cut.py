@@ -45,8 +45,8 @@ class DigestCut:
         """``25 more commitments, of 2 releases, are not listed here``."""
         more = sum(n.count for n in self.not_listed)
         releases = len({n.release_id for n in self.not_listed})
-        return (f"{more} more commitment{'' if more == 1 else 's'}, of {releases} release{'' if releases == 1 else 's'}, "
-                f"{'is' if more == 1 else 'are'} not listed here")
+        return (f"{more} more commitment{'' if more == 1 else 's'}, of {releases} "
+                f"release{'' if releases == 1 else 's'}, {'is' if more == 1 else 'are'} not listed here")
 
 
 REASON = ("so that this email is not clipped by mail clients that show only the start of a long message "
@@ -73,7 +73,8 @@ def cut_digest(digest: Digest, shown: int | None, release_page: ReleasePage | No
             continue
         if not rest and left:  # the section the cut falls in: its first commitments, then the rest named
             listed.append(alert.model_copy(update={"commitments": alert.commitments[:left]}))
-        rest.append(NotListed(number, alert.release.release_id, title_line(alert.release.title), count - (left if not rest else 0),
+        left_out = count - (left if not rest else 0)
+        rest.append(NotListed(number, alert.release.release_id, title_line(alert.release.title), left_out,
                               where(alert, release_page)))
         left = 0
     return DigestCut(tuple(listed), tuple(rest))
