@@ -95,7 +95,7 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
     linking the page of each release an alert or digest tells of (``release_page``: release id -> its address)
     and ending with ``unsubscribe_url`` when there is one."""
-    shown = _digest_shown(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+    shown, digest_html = _digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     subject, text = message_text(message, release_page=release_page, shown=shown)
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
@@ -121,22 +121,26 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     elif isinstance(message, Alert):
         html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     else:
-        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page, shown=shown)
+        html = digest_html
     mail.add_alternative(html, subtype="html")
     return mail
 
 
-def _digest_shown(message: Message, *, unsubscribe_url: str | None, release_page: ReleasePage | None) -> int | None:
-    """How many commitments a digest's email lists so that its HTML part is at most :data:`DIGEST_HTML_BOUND`
-    (None: all; any other message: all)."""
+def _digest_html(message: Message, *, unsubscribe_url: str | None,
+                 release_page: ReleasePage | None) -> tuple[int | None, str]:
+    """For a digest, how many commitments its email lists so that its HTML part is at most
+    :data:`DIGEST_HTML_BOUND` (None: all), and that HTML; for any other message (None, "")."""
     if not isinstance(message, Digest):
-        return None
+        return None, ""
+    rendered: dict[int | None, str] = {}
 
     def size(shown: int | None) -> int:
-        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page, shown=shown)
-        return len(html_part_bytes(html))
+        rendered[shown] = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page,
+                                             shown=shown)
+        return len(html_part_bytes(rendered[shown]))
 
-    return most_shown(sum(len(a.commitments) for a in message.alerts), size, DIGEST_HTML_BOUND)
+    shown = most_shown(sum(len(a.commitments) for a in message.alerts), size, DIGEST_HTML_BOUND)
+    return shown, rendered[shown]
 
 
 def html_part_bytes(html: str) -> bytes:
