@@ -4,18 +4,25 @@ Parsed by the standard library's RFC 5322 header parser; anything it flags, and 
 end a header (CR, LF and other control characters, also in an encoded word of the display name) or reorder
 it (a bidi embedding, override or isolate), is refused with the reason. An address stored before the display
 name's checks is mailed under its display name without them (:func:`sendable_address`).
+
+An internationalised address is taken (RFC 6531, RFC 6532): a local part that is not ASCII (``josé@example.org``),
+composed (NFC), mailed with SMTPUTF8 (:mod:`.channels.email`); a domain that is not ASCII as its IDNA 2008 A-label
+(``bücher.example`` -> ``xn--bcher-kva.example``), which every server takes.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address
 from email.policy import default
 
+import idna
+
 from services.common.bidi import without_scoped_controls
 
-MAX_ADDRESS = 254  # RFC 5321: the longest forward path, less its angle brackets
+MAX_ADDRESS = 254  # RFC 5321: the longest forward path, less its angle brackets; bytes (RFC 6531 3.3)
 MAX_LOCAL_PART = 64
 MAX_TEXT = 320  # an address with a display name, as written
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -52,8 +59,9 @@ def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | s
         header = default.header_factory("to", text)
     except Exception:  # the parser raises IndexError and others on some malformed input
         return "expected name@domain"
-    if header.defects:
-        return str(header.defects[0])
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]  # RFC 6531 allows it
+    if defects:
+        return str(defects[0])
     if len(header.groups) != 1 or header.groups[0].display_name is not None:
         return "expected one address, not a list or a group"
     address = header.addresses[0]
@@ -65,21 +73,40 @@ def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | s
                           domain=address.domain)
     if not address.username or not address.domain:
         return "expected name@domain"
-    if not address.addr_spec.isascii():
-        return "the address (not its display name) must be ASCII: write the domain in its xn-- form"
-    if len(address.addr_spec) > MAX_ADDRESS or len(address.username) > MAX_LOCAL_PART:
-        return f"longer than {MAX_ADDRESS} characters, or over {MAX_LOCAL_PART} before the @"
     if address.domain.startswith("[") or (dotted_domain and "." not in address.domain.strip(".")):
         return f"{address.domain!r} is not a mail domain (e.g. example.org)"
-    return address
+    local_part, domain = unicodedata.normalize("NFC", address.username), address.domain
+    local_problem = _local_part_problem(local_part)
+    if local_problem:
+        return local_problem
+    if not domain.isascii():
+        try:
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            return f"{domain!r} is not a mail domain ({exc})"
+    if len(f"{local_part}@{domain}".encode()) > MAX_ADDRESS or len(local_part.encode()) > MAX_LOCAL_PART:
+        return f"longer than {MAX_ADDRESS} bytes, or over {MAX_LOCAL_PART} bytes before the @"
+    if (local_part, domain) == (address.username, address.domain):
+        return address
+    return Address(display_name=address.display_name, username=local_part, domain=domain)
+
+
+def _unsafe(text: str, what: str, *, control_note: str = "") -> str | None:
+    """Why ``text`` (``what``: "the address", "the display name") cannot be in a header: a control character (which
+    could end it) or a bidi embedding, override or isolate (which would reorder it); None when it can."""
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        return f"{what} holds a control character{control_note}"
+    if without_scoped_controls(text) != text:
+        return f"{what} holds a bidi embedding, override or isolate, which would reorder the header"
+    return None
+
+
+def _local_part_problem(local_part: str) -> str | None:
+    return _unsafe(local_part, "the address")
 
 
 def _display_name_problem(name: str) -> str | None:
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        return "the display name holds a control character (an encoded word's, say)"
-    if without_scoped_controls(name) != name:
-        return "the display name holds a bidi embedding, override or isolate, which would reorder the header"
-    return None
+    return _unsafe(name, "the display name", control_note=" (an encoded word's, say)")
 
 
 def _plain(name: str) -> str:
@@ -90,6 +117,6 @@ def _plain(name: str) -> str:
 
 def mailbox(text: str) -> str:
     """The mailbox ``text`` names, one key whatever its display name or case: the addr-spec, lower-cased
-    (domains are case-insensitive, and most servers read local parts so too). Raises ValueError as
-    :func:`sendable_address`."""
+    (domains are case-insensitive, and most servers read local parts so too), its domain an A-label. Raises
+    ValueError as :func:`sendable_address`."""
     return sendable_address(text).addr_spec.lower()

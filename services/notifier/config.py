@@ -144,7 +144,9 @@ class NotifierConfig(BaseModel):
     @field_validator("smtp_from")
     @classmethod
     def _from_address(cls, value: str) -> str:
-        parse_address(value, dotted_domain=False)
+        if not parse_address(value, dotted_domain=False).username.isascii():  # a domain is sent as its A-label
+            raise ValueError(f"{value[:80]!r}: the From address must be ASCII before the @: every message would "
+                             "need SMTPUTF8, and a server without it could take none")
         return value
 
     @property

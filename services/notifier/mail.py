@@ -15,6 +15,9 @@ from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 from services.common.bidi import without_scoped_controls
 
+from .digest import Digest
+from .digest_cut import most_shown
+from .list_ids import list_id
 from .mail_html import render_alert_html, render_digest_html, render_due_week_html, render_test_html
 from .messages import Message, message_id, message_text
 from .release_pages import ReleasePage
@@ -22,7 +25,12 @@ from .release_pages import ReleasePage
 
 MAX_LINE = 998  # RFC 5322 2.1.1: no line longer, CRLF aside
 ENCODED_WORD_START = "=?"  # RFC 2047: readers decode an encoded word wherever it stands in a Subject
-_AS_IS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})  # URLs: never folded, never encoded
+GMAIL_CLIPS_PAST = 102 * 1024  # Gmail shows a message's HTML past about 102 KB only behind "[Message clipped]"
+# A digest's HTML part as sent (transfer-encoded, its few headers with it: more than Gmail counts) is kept to this,
+# room left for what a relay adds (a footer, rewritten links); past it, its first commitments are listed and it
+# ends naming where the rest are (:mod:`.digest_cut`). Clipped, a digest would hide its end, the unsubscribe link.
+DIGEST_HTML_BOUND = 90_000
+_AS_IS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})  # never folded, never encoded
 
 
 class _MailPolicy(EmailPolicy):
@@ -32,7 +40,8 @@ class _MailPolicy(EmailPolicy):
     right after the colon (``Subject:\\r\\n [pledgewatch] …``); a reader that unfolds then sees a value
     starting with a space. Here the first line is joined back (a line of at most 78 + the name's
     length). And a word longer than a line is turned into RFC 2047 encoded words, which no client
-    decodes inside ``List-Unsubscribe``'s URL: those headers are written as they are, on one line.
+    decodes inside ``List-Unsubscribe``'s URL (nor in ``List-Id``'s): those headers are written as they are, on one
+    line.
     A Subject that is not ASCII is encoded whole, spaces inside the encoded words: CPython may fold at a
     space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡"). So is one holding
     ``=?``, which a reader would take for the start of an encoded word of its own and decode.
@@ -51,6 +60,8 @@ class _MailPolicy(EmailPolicy):
 
 
 MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected
+# RFC 6532: the headers' addresses in UTF-8 as they are, for a message sent with SMTPUTF8 (RFC 6531)
+MAIL_POLICY_UTF8 = MAIL_POLICY.clone(utf8=True)
 
 
 def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str:
@@ -84,7 +95,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
     linking the page of each release an alert or digest tells of (``release_page``: release id -> its address)
     and ending with ``unsubscribe_url`` when there is one."""
-    subject, text = message_text(message, release_page=release_page)
+    shown, digest_html = _digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+    subject, text = message_text(message, release_page=release_page, shown=shown)
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
     mail = EmailMessage(policy=MAIL_POLICY)
@@ -97,7 +109,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation or out-of-office replies, please
     mail["Precedence"] = "bulk"  # the same, to responders that read only this (vacation programs)
     mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # and to Exchange; not All, which would stop bounces too
-    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit)
+    mail["List-Id"] = list_id(message.subscription_id, sender.domain or "localhost")  # RFC 2919: what filters key on
+    if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit): leaves that list
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
@@ -108,11 +121,42 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     elif isinstance(message, Alert):
         html = render_alert_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
     else:
-        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+        html = digest_html
     mail.add_alternative(html, subtype="html")
     return mail
 
 
-def mail_bytes(mail: EmailMessage) -> bytes:
-    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`)."""
-    return mail.as_bytes(policy=MAIL_POLICY)
+def _digest_html(message: Message, *, unsubscribe_url: str | None,
+                 release_page: ReleasePage | None) -> tuple[int | None, str]:
+    """For a digest, how many commitments its email lists so that its HTML part is at most
+    :data:`DIGEST_HTML_BOUND` (None: all), and that HTML; for any other message (None, "")."""
+    if not isinstance(message, Digest):
+        return None, ""
+    rendered: dict[int | None, str] = {}
+
+    def size(shown: int | None) -> int:
+        rendered[shown] = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page,
+                                             shown=shown)
+        return len(html_part_bytes(rendered[shown]))
+
+    shown = most_shown(sum(len(a.commitments) for a in message.alerts), size, DIGEST_HTML_BOUND)
+    return shown, rendered[shown]
+
+
+def html_part_bytes(html: str) -> bytes:
+    """``html`` as the HTML part of a message is sent: its headers and its transfer-encoded body."""
+    part = EmailMessage(policy=MAIL_POLICY)
+    part.set_content(html, subtype="html")
+    return part.as_bytes(policy=MAIL_POLICY)
+
+
+def needs_smtputf8(address: Address) -> bool:
+    """True for an address whose local part is not ASCII (its domain is an A-label: :mod:`.addresses`), which only
+    a server offering SMTPUTF8 takes."""
+    return not address.addr_spec.isascii()
+
+
+def mail_bytes(mail: EmailMessage, *, utf8: bool = False) -> bytes:
+    """The message as sent (CRLF line ends, headers folded by :data:`MAIL_POLICY`); ``utf8``: addresses in the
+    headers in UTF-8 (:data:`MAIL_POLICY_UTF8`), for a message sent with SMTPUTF8."""
+    return mail.as_bytes(policy=MAIL_POLICY_UTF8 if utf8 else MAIL_POLICY)

@@ -7,6 +7,7 @@ from schemas.due_week import DueThisWeek
 from schemas.probe import TestNotification
 
 from .digest import Digest
+from .digest_cut import REASON, cut_digest, where
 from .due_week_rendering import due_week_view
 from .probe import test_subject, test_text
 from .digest_summary import digest_summary, entry_words, summary_words
@@ -25,18 +26,24 @@ def render_alert_html(alert: Alert, *, unsubscribe_url: str | None, release_page
                   release_page_words=RELEASE_PAGE_WORDS)
 
 
-def render_digest_html(digest: Digest, *, unsubscribe_url: str | None, release_page: ReleasePage | None = None) -> str:
+def render_digest_html(digest: Digest, *, unsubscribe_url: str | None, release_page: ReleasePage | None = None,
+                       shown: int | None = None) -> str:
     """The digest as an HTML document: a summary whose titles link to their sections (counter-terrorism
-    first), then one section per alert, oldest first, each linking its release's page when there is one."""
+    first), then one section per alert, oldest first, each linking its release's page when there is one.
+    ``shown``: only the first commitments listed, then how many more and each release's page
+    (:mod:`.digest_cut`); a summary entry whose section is left out links that page instead."""
     summary = digest_summary(digest)
+    cut = cut_digest(digest, shown, release_page)
     sections = [(f"release-{number}", alert_view(a, sent_on=digest_day(digest)),
                  release_page(a.release.release_id) if release_page else None)
-                for number, a in enumerate(digest.alerts, start=1)]
-    entries = [(f"release-{e.number}", e.title, headline(digest.alerts[e.number - 1]), entry_words(e))
+                for number, a in enumerate(cut.alerts, start=1)]
+    entries = [(f"#release-{e.number}" if e.number in cut.listed else where(digest.alerts[e.number - 1], release_page),
+                e.title, headline(digest.alerts[e.number - 1]), entry_words(e))
                for e in summary.entries]
     return render("digest.html.j2", sections=sections, summary=summary_words(summary), entries=entries,
                   subscription_id=digest.subscription_id, unsubscribe_url=unsubscribe_url,
-                  title=digest_headline(digest), release_page_words=RELEASE_PAGE_WORDS)
+                  title=digest_headline(digest), release_page_words=RELEASE_PAGE_WORDS,
+                  not_listed=cut.not_listed, not_listed_words=f"{cut.words()}, {REASON}" if cut.not_listed else None)
 
 
 def render_test_html(message: TestNotification, *, unsubscribe_url: str | None) -> str:

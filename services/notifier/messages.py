@@ -55,15 +55,17 @@ def message_json(message: Message) -> bytes:
 
 
 def message_text(message: Message, *, release_page: ReleasePage | None = None,
-                 underline: bool = True) -> tuple[str, str]:
+                 underline: bool = True, shown: int | None = None) -> tuple[str, str]:
     """(subject, plain text); an alert or digest links each release's page when ``release_page`` is given.
     ``underline=False``: headings without setext underlines, for chat services, which show them as they are.
+    ``shown``: a digest listing only its first commitments (:mod:`.digest_cut`).
     No bidi embedding, override or isolate from a release is kept: plain text cannot isolate one."""
-    subject, text = _message_text(message, release_page=release_page, underline=underline)
+    subject, text = _message_text(message, release_page=release_page, underline=underline, shown=shown)
     return without_scoped_controls(subject), without_scoped_controls(text)
 
 
-def _message_text(message: Message, *, release_page: ReleasePage | None, underline: bool) -> tuple[str, str]:
+def _message_text(message: Message, *, release_page: ReleasePage | None, underline: bool,
+                  shown: int | None) -> tuple[str, str]:
     if isinstance(message, Alert):
         return subject(message), render_text(message, release_page=release_page, underline=underline)
     if isinstance(message, TestNotification):
@@ -71,7 +73,7 @@ def _message_text(message: Message, *, release_page: ReleasePage | None, underli
     if isinstance(message, DueThisWeek):
         return render_due_week_subject(message), render_due_week_text(message, underline=underline)
     return render_digest_subject(message), render_digest_text(message, release_page=release_page,
-                                                              underline=underline)
+                                                              underline=underline, shown=shown)
 
 
 def chat_text(message: Message, *, release_page: ReleasePage | None = None) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from schemas.classified import Commitment, DateDeadline, Deadline, PeriodDeadlin
 from . import durations
 from .announcements import announced_words
 from .digest import Digest
+from .digest_cut import REASON, cut_digest
 from .digest_summary import digest_summary, entry_words, summary_words
 from .release_pages import RELEASE_PAGE_WORDS, ReleasePage
 from .reminders import due_date
@@ -275,16 +276,22 @@ def digest_headline(digest: Digest) -> str:
     return f"Daily digest, {digest_day(digest):%A %-d %B %Y}: {count} alert{'' if count == 1 else 's'}"
 
 
-def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = None, underline: bool = True) -> str:
+def render_digest_text(digest: Digest, *, release_page: ReleasePage | None = None, underline: bool = True,
+                       shown: int | None = None) -> str:
     """The digest: a summary (how many releases and commitments, then each section's title, counter-terrorism
-    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end."""
+    first), each alert as :func:`render_text` writes it but for the subscription, named once at the end. ``shown``:
+    only the first commitments listed, then how many more and each release's page (:mod:`.digest_cut`)."""
     head = digest_headline(digest)
     summary = digest_summary(digest)
+    cut = cut_digest(digest, shown, release_page)
     lines = [head, *(("#" * len(head),) if underline else ()), f"{summary_words(summary)}:"]
     lines += [f"- {e.title} ({headline(digest.alerts[e.number - 1])}): {entry_words(e)}" for e in summary.entries]
-    for alert in digest.alerts:
+    for alert in cut.alerts:
         lines += ["", *_alert_lines(alert, sent_on=digest_day(digest), release_page=release_page,
                                     underline=underline)]
+    if cut.not_listed:
+        lines += ["", f"{cut.words()}, {REASON}"]
+        lines += [f"- {n.title} ({n.count} not listed): {n.page}" for n in cut.not_listed]
     return "\n".join([*lines, "", sent_for(digest.subscription_id)]) + "\n"
 
 

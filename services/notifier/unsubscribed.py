@@ -17,6 +17,8 @@ from typing import Any
 
 from services.common.streams import as_text
 
+from .addresses import mailbox
+
 # KEYS: the generations hash, the set. ARGV: the subscription id, the link's generation, the address.
 # -1: the link is of another generation; else whether the address was added. One script, so that a
 # subscription deleted (or created again) since the link was checked gets nothing recorded.
@@ -24,6 +26,15 @@ _ADD_IF_CURRENT = """
 if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') ~= tonumber(ARGV[2]) then return -1 end
 return redis.call('SADD', KEYS[2], ARGV[3])
 """
+
+
+def _recorded(address: str) -> str:
+    """``address`` as an unsubscribe records it: the mailbox, lower-cased (:func:`.addresses.mailbox`); one that
+    does not parse (recorded before addresses were checked as they are now) as it is, lower-cased."""
+    try:
+        return mailbox(address)
+    except ValueError:
+        return address.lower()
 
 
 def unsubscribed_key(key: Callable[[str], str], subscription_id: str) -> str:
@@ -52,8 +63,9 @@ class Unsubscribed:
         return None if added == -1 else bool(added)
 
     async def remove(self, subscription_id: str, address: str) -> bool:
-        """Undo an unsubscribe; True when there was one."""
-        return bool(await self.client.srem(self.key(subscription_id), address.lower()))
+        """Undo an unsubscribe; True when there was one. ``address`` is read as the mailbox it names (a domain
+        written as its A-label or not, a local part composed or not), as its link recorded it."""
+        return bool(await self.client.srem(self.key(subscription_id), _recorded(address)))
 
     async def of(self, subscription_id: str) -> set[str]:
         return {as_text(m) for m in await self.client.smembers(self.key(subscription_id))}

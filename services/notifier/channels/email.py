@@ -16,7 +16,7 @@ import aiosmtplib
 
 from ..addresses import parse_address, sendable_address
 from ..config import NotifierConfig
-from ..mail import build_email, mail_bytes
+from ..mail import build_email, mail_bytes, needs_smtputf8
 from ..messages import Message, message_id
 from ..release_pages import release_pages
 from ..unsubscribe import UnsubscribeLinks
@@ -28,6 +28,8 @@ from .recipients_missed import told
 # AUTH (a method or two) and QUIT; then MAIL, RCPT, DATA, the message and an RSET after a refusal, per recipient
 SETUP_EXCHANGES, RECIPIENT_EXCHANGES = 8, 5
 CLOSING = 421  # RFC 5321 4.2.2: the server is closing the session (aiosmtplib closes it after one at MAIL or RCPT)
+SMTPUTF8 = "SMTPUTF8"  # RFC 6531: the MAIL parameter of a message whose addresses are not all ASCII
+NO_SMTPUTF8 = "the server does not offer SMTPUTF8 (RFC 6531), which an address not in ASCII before the @ needs"
 
 
 def _refusal(exc: aiosmtplib.SMTPRecipientsRefused | aiosmtplib.SMTPResponseException) -> tuple[list[int], str]:
@@ -104,6 +106,7 @@ class EmailSender:
         pages = release_pages(support.dashboard)
         refused: list[str] = []
         deferred: list[str] = []
+        reasons: list[str] = []  # why an address was refused without asking the server
         reply = answer = ""
         sender_refused: aiosmtplib.SMTPSenderRefused | None = None
         try:
@@ -113,8 +116,16 @@ class EmailSender:
                     url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
                                        release_page=pages)
+                    utf8 = needs_smtputf8(recipient)
                     try:
-                        _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail))
+                        _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail, utf8=utf8),
+                                                         mail_options=[SMTPUTF8] if utf8 else None)
+                    except aiosmtplib.SMTPNotSupported:  # raised after EHLO, before MAIL: nothing of it was sent
+                        if not utf8:
+                            raise
+                        refused.append(address)  # for good: a server does not learn SMTPUTF8 between two attempts
+                        reasons.append(f"{address}: {NO_SMTPUTF8}")
+                        continue
                     except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
                         codes, answer = _refusal(exc)
                         if CLOSING in codes:  # the server ends the session: everyone left is for a later attempt
@@ -134,7 +145,8 @@ class EmailSender:
             return DeliveryResult.failed(f"sender refused: {self.sender.addr_spec}; the server answered {said}",
                                          retryable=sender_refused.code < 500)
         reached = len(wanted) - len(refused) - len(deferred)
-        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer)
+        missed = told(deferred=deferred, refused=refused, reached=reached, total=len(wanted), answer=answer,
+                      reasons=reasons)
         if deferred:  # a retry mails only these (and the refused, once more)
             return DeliveryResult.failed(missed)
         if refused:  # retrying cannot help; the others got theirs

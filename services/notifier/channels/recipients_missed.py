@@ -5,12 +5,14 @@ delivered, naming the addresses it did not reach. Pure."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # "recipients deferred: a; refused: b (reached 1 of 3); the server answered 550 5.1.1 no such mailbox";
-# either part may be alone, and the server's answer missing (an error written before it was told)
+# either part may be alone, and the server's answer missing (an error written before it was told); then why an
+# address was refused without asking the server, when it was ("…; josé@example.org: the server does not offer …")
 _TOLD = re.compile(r"recipients (?:deferred: (?P<deferred>[^;]+?))?(?:; )?(?:refused: (?P<refused>.+?))?"
-                   r" \(reached (?P<reached>\d+) of (?P<total>\d+)\)(?:; the server answered .*)?", re.S)
+                   r" \(reached (?P<reached>\d+) of (?P<total>\d+)\)(?:; .*)?", re.S)
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,15 @@ class RecipientsMissed:
     total: int
 
 
-def told(*, deferred: list[str], refused: list[str], reached: int, total: int, answer: str = "") -> str:
+def told(*, deferred: list[str], refused: list[str], reached: int, total: int, answer: str = "",
+         reasons: Sequence[str] = ()) -> str:
     """Who was missed, how many were reached, and ``answer``, the server's last refusal (``550 5.1.1 no such
-    mailbox``), when there is one: what to fix is often in it (a mailbox unknown, a policy, a full disk)."""
+    mailbox``), when there is one: what to fix is often in it (a mailbox unknown, a policy, a full disk); then
+    ``reasons``, why each address refused without the server's answer was."""
     parts = [f"{how}: {', '.join(addresses)}" for how, addresses in (("deferred", deferred), ("refused", refused))
              if addresses]
     said = f"; the server answered {' '.join(answer.split())}" if answer.strip() else ""
-    return f"recipients {'; '.join(parts)} (reached {reached} of {total}){said}"
+    return f"recipients {'; '.join(parts)} (reached {reached} of {total}){said}{''.join(f'; {r}' for r in reasons)}"
 
 
 def read(error: str | None) -> RecipientsMissed | None:

@@ -107,3 +107,13 @@ async def test_the_ehlo_name_is_the_one_set_for_a_relay_that_wants_a_fully_quali
         await _one_mail(notifier, (controller, inbox), write_yaml, publish_classified,
                         smtp_helo_name="alerts.pledgewatch.test")
     assert inbox.greetings == ["alerts.pledgewatch.test"]
+
+
+async def test_the_list_id_names_the_subscription_the_unsubscribe_link_leaves(notifier, smtp, write_yaml,
+                                                                             publish_classified):
+    """RFC 2919's List-Id is what filters and clients group a list's mail by; the List-Unsubscribe beside it
+    (RFC 2369, RFC 8058) leaves that list, the subscription "mail", and nothing else."""
+    _, (_, mail, raw) = await _one_mail(notifier, smtp, write_yaml, publish_classified)
+    assert _raw_header(raw, "List-Id") == ' "pledgewatch subscription mail" <mail.pledgewatch.pledgewatch.test>'
+    assert mail["List-Unsubscribe"].startswith("<http") and "/unsubscribe/" in mail["List-Unsubscribe"]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

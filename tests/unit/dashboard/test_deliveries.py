@@ -107,3 +107,12 @@ def test_an_email_missed_with_the_servers_answer_is_read_back_the_same():
     missed = read(error)
     assert missed is not None
     assert (missed.how, missed.addresses, missed.reached) == ("refused", ("gone@example.org",), 0)
+
+
+def test_an_email_refused_for_want_of_smtputf8_is_read_back_naming_the_address():
+    error = told(deferred=[], refused=["jos\u00e9@example.org"], reached=1, total=2,
+                 reasons=["jos\u00e9@example.org: the server does not offer SMTPUTF8 (RFC 6531), which an address not "
+                          "in ASCII before the @ needs"])
+    missed = read(error)
+    assert missed is not None
+    assert (missed.how, missed.addresses, missed.reached, missed.total) == ("refused", ("jos\u00e9@example.org",), 1, 2)

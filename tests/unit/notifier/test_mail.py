@@ -76,5 +76,5 @@ def test_a_title_that_looks_like_an_encoded_word_is_read_back_as_written_adding_
     assert mail["Subject"] == f"[pledgewatch] New commitments: {title}"
     assert [name for name, _ in mail.items()] == [
         "Subject", "From", "To", "Date", "Message-ID", "X-Pledgewatch-Alert-Id", "Auto-Submitted", "Precedence",
-        "X-Auto-Response-Suppress", "MIME-Version", "Content-Type"]
+        "X-Auto-Response-Suppress", "List-Id", "MIME-Version", "Content-Type"]
     assert b"\r\nBcc:" not in raw
