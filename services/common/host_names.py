@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 ANY = "*"
-_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+_NAME = re.compile(rf"{_LABEL}(\.{_LABEL})*")
+
+
+def is_host_name(name: str) -> bool:
+    """Whether ``name`` is a host name as written: labels of ASCII letters, digits and hyphens, none at either end,
+    joined by dots (``example.org``, ``localhost``; no final dot)."""
+    return _NAME.fullmatch(name) is not None
 
 
 def host_name(header: str) -> str:
@@ -30,7 +37,7 @@ def host_name(header: str) -> str:
 
 def allowed_host_problem(entry: str) -> str | None:
     """Why ``entry`` cannot be a name of ``PLEDGEWATCH_ALLOWED_HOSTS``; None when it can."""
-    if entry == ANY or _NAME.fullmatch(entry.lower().rstrip(".")):
+    if entry == ANY or is_host_name(entry.lower().rstrip(".")):
         return None
     return f"{entry!r} is not a host name (e.g. pledgewatch.example.org; no scheme, port or path) nor {ANY}"
 

@@ -4,22 +4,26 @@ address literal. Pure."""
 from __future__ import annotations
 
 import ipaddress
-import re
 
-_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-# RFC 5321's Domain has no trailing dot, and a host name's last label is never all digits (RFC 1123 2.1)
-_FULLY_QUALIFIED = re.compile(rf"({_LABEL}\.)+(?![0-9]+$){_LABEL}")
+from services.common.host_names import is_host_name
 
 
 def helo_name_problem(value: str) -> str | None:
     """Why ``value`` cannot be given in EHLO; None when it can (``mail.example.org``, ``[192.0.2.1]``,
     ``[IPv6:2001:db8::1]``)."""
-    if len(value) <= 255 and (_FULLY_QUALIFIED.fullmatch(value) or _address_literal(value)):
+    if len(value) <= 255 and (_fully_qualified(value) or _address_literal(value)):
         return None
     literal = _literal_of(value)
     if literal is not None:
         return f"an address is given in EHLO as an address literal: {literal}"
     return "not a fully qualified host name (mail.example.org) nor an address literal ([192.0.2.1])"
+
+
+def _fully_qualified(value: str) -> bool:
+    # RFC 5321's Domain has no trailing dot, a label is at most 63 characters (RFC 1035 2.3.4), and a host name's
+    # last label is never all digits (RFC 1123 2.1)
+    labels = value.split(".")
+    return is_host_name(value) and len(labels) > 1 and max(map(len, labels)) <= 63 and not labels[-1].isdigit()
 
 
 def _address_literal(value: str) -> bool:

@@ -27,7 +27,6 @@ _LOOK_BACK, _LOOK_AHEAD = 5, 1
 _WORD_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz'-\x01")
 _TO_SPACES: Final = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
 _NOT_FIRST: Final = "'-\x01"  # what a run may hold before its first letter
-_A: Final = ord("a")  # every letter of a run is at or after it, every character of _NOT_FIRST before it
 
 
 def _low_content(low: str) -> list[str]:
@@ -44,12 +43,9 @@ def _words(low: str) -> list[str]:
     runs = (low if ascii_only else low.replace("’", "\x01")).encode().translate(_TO_SPACES).decode().split()
     words = []
     for run in runs:
-        if len(run) < 3:
-            continue
-        # a run that begins with a letter is its own match (compiled, ``str.lstrip`` is a Python method call)
-        word = run if ord(run[0]) >= _A else run.lstrip(_NOT_FIRST)
+        word = run.lstrip(_NOT_FIRST)
         if len(word) >= 3:
-            words.append(word if ascii_only or "\x01" not in word else word.replace("\x01", "’"))
+            words.append(word if ascii_only else word.replace("\x01", "’"))
     return words
 
 

@@ -54,12 +54,6 @@ class LoweredBody:
         return self._folded[start:end] if self._sliced else fold(self.body[start:end])
 
 
-def is_ascii_letter(code: int) -> bool:
-    """Whether the code point ``code`` is an ASCII letter, "a"-"z" or "A"-"Z": read by the compiled core as two
-    comparisons, where ``str.isalpha`` is a Python method call."""
-    return 97 <= code <= 122 or 65 <= code <= 90
-
-
 def any_in(folded: str, words: tuple[str, ...]) -> bool:
     """Does ``folded`` hold one of ``words`` (lowercase)? A cheap test before a regex that needs one."""
     for word in words:  # a plain loop: any() over a generator costs more than the tests themselves

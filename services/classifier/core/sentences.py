@@ -15,8 +15,6 @@ import re
 from functools import partial
 from typing import Final, NamedTuple
 
-from .folding import is_ascii_letter
-
 # A line from its first non-space character; group 1 leaves out the spaces it ends with.
 _PARAGRAPH: Final = re.compile(r"(\S(?:[^\n]*\S)?)[^\S\n]*")
 _CONTINUES: Final = re.compile(r"(?:,|;|\b(?:and|or|including))\s*$")
@@ -113,8 +111,7 @@ def _add_trimmed(spans: list[tuple[int, int]], body: str, begin: int, end: int, 
     """Add ``body[begin:end]`` (which ends in no space) to ``spans`` without the spaces and bullet it
     starts with, unless nothing is left. The space after a bullet may run on to ``line_end``: a line "- "
     holds no sentence."""
-    # no space, bullet or digit: nothing to cut (an ASCII letter told by its code point, without a method call)
-    if not is_ascii_letter(ord(body[begin])) and not body[begin].isalpha():
+    if not body[begin].isalpha():  # no space, bullet or digit: nothing to cut
         lead = _LEAD.match(body, begin, line_end)
         assert lead is not None  # the pattern matches the empty string
         begin = lead.end()

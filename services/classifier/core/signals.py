@@ -21,7 +21,7 @@ from typing import Any, Final, NamedTuple
 
 from .commitments import Found
 from .deadlines import has_digit, may_hold_deadline
-from .folding import is_ascii_letter, matches_at, word_starts
+from .folding import matches_at, word_starts
 from .money import has_money
 
 # Words and word pairs that are a signal (the value is the feature name); words are read lowercased, with
@@ -156,8 +156,9 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
             names.add("rule:named_party")
     words = _words(low)
     _read_words(words, names)
-    word = first_word(text)
-    if word is not None:
+    first = _FIRST_WORD.match(text)
+    if first is not None:
+        word = first.group(1)
         lower = word.lower()
         names.add("first:pronoun" if lower in _PRONOUNS else "first:determiner" if lower in _DETERMINERS
                   else "first:we" if lower in ("we", "i", "our") else "first:capital" if word[0].isupper()
@@ -177,33 +178,14 @@ def read_signals(text: str, found: Found | None, *, alone: bool, first_paragraph
         names.add("alone")
     if first_paragraph:
         names.add("first_paragraph")
-    stripped = text.rstrip()
-    if stripped.endswith("?"):
+    if text.rstrip().endswith("?"):
         names.add("question")
-    if text[:1] in "\"“‘'" or stripped[-1:] in "\"”’":
+    if text[:1] in "\"“‘'" or text.rstrip()[-1:] in "\"”’":
         names.add("quoted")
     count = len(words)
     names.add("length:short" if count < 12 else "length:long" if count > 45 else "length:medium")
     # built by tuple.__new__, as a NamedTuple's own __new__ is a Python frame (see ``triggers._new_cues``)
     return tuple.__new__(Signals, (names, lexical_tokens(words) if digit else words))
-
-
-def first_word(text: str) -> str | None:
-    """``_FIRST_WORD.match(text).group(1)``, None without a match: the first run of ASCII letters, past what is
-    not a letter. Read by code point while the text is ASCII (compiled, a C loop, where the regex is a method call
-    and its group another); past ASCII, "\\W" and "\\d" are Unicode's, so the regex reads it."""
-    size = len(text)
-    for index in range(size):
-        code = ord(text[index])
-        if code > _ASCII_END:
-            match = _FIRST_WORD.match(text)
-            return match.group(1) if match is not None else None
-        if is_ascii_letter(code):
-            end = index + 1
-            while end < size and is_ascii_letter(ord(text[end])):
-                end += 1
-            return text[index:end]
-    return None
 
 
 # The years a clause names against the year its release was published: "In 2024, $274.5 million was disbursed"
@@ -243,25 +225,7 @@ def lexical(words: list[str]) -> set[str]:
 
 def lexical_tokens(words: list[str]) -> list[str]:
     """``words`` as ``lexical`` reads them: a word holding a digit becomes "0"."""
-    return [lexical_token(word) for word in words]
-
-
-def lexical_token(word: str) -> str:
-    """"0" when ``word`` holds a digit (``\\d``: any decimal digit), else ``word``. Read by code point until a
-    character beyond ASCII (compiled, a C loop), where ``str.isalpha`` and a regex search are each a Python method
-    call for every word: most words are ASCII, and there a digit is "0"-"9"."""
-    for index in range(len(word)):
-        code = ord(word[index])
-        if code > _ASCII_END:
-            return word if word.isalpha() or not _DIGIT.search(word) else "0"
-        if _ZERO <= code <= _NINE:
-            return "0"
-    return word
-
-
-_ASCII_END: Final = 127
-_ZERO: Final = ord("0")
-_NINE: Final = ord("9")
+    return [word if word.isalpha() or not _DIGIT.search(word) else "0" for word in words]
 
 
 def _lexical_names(tokens: list[str]) -> set[str]:

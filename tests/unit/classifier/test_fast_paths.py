@@ -368,32 +368,3 @@ def test_a_currency_named_as_the_regex_finds_it(labelled_sentences):
     for text in texts:
         if not money._has_symbol(text):
             assert money._currency_named(text) == (money._ANY_FOLDED.search(text) is not None), text
-
-
-def test_a_lexical_token_read_as_the_regex_reads_it(labelled_sentences):
-    """``signals.lexical_token``: a word holding a digit (``\\d``, any decimal digit) is "0", without a regex
-    search of each ASCII word that is not all letters."""
-    words = [word for text in labelled_sentences for word in signals._words(text.lower())]
-    pieces = ["a", "z", "0", "9", "5", "'", "’", "٣", "²", "é", "x", "_"]
-    rnd = random.Random(37)
-    words += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6))) for _ in range(20000)]
-    for word in words:
-        expected = word if word.isalpha() or not re.search(r"\d", word) else "0"
-        assert signals.lexical_token(word) == expected, word
-
-
-def test_a_clauses_first_word_read_as_the_regex_reads_it(labelled_sentences):
-    """``signals.first_word`` is the group ``_FIRST_WORD`` matches at the start, read by code point over ASCII."""
-    pieces = ["a", "Z", "we", "The", "0", "9", "_", " ", "\n", "\"", "“", "‘", "-", "(", "é", "É", "²", "٣", "ſ", "İ",
-              "’", "x1", "\t"]
-    rnd = random.Random(41)
-    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8))) for _ in range(20000)]
-    for text in labelled_sentences + texts:
-        match = signals._FIRST_WORD.match(text)
-        assert signals.first_word(text) == (match.group(1) if match else None), text
-
-
-def test_an_ascii_letter_told_by_its_code_point():
-    from services.classifier.core.folding import is_ascii_letter
-    for code in range(0x3000):
-        assert is_ascii_letter(code) == (code < 128 and chr(code).isalpha()), hex(code)
