@@ -27,7 +27,7 @@ Every write is one Lua script per thousand reminders, so scheduling and firing a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -114,13 +114,15 @@ class Firing:
 
 
 class ReminderStore:
-    def __init__(self, client: Any, key: Any, scheduler: ReminderScheduler) -> None:
-        self.client, self.scheduler = client, scheduler
+    def __init__(self, client: Any, key: Any, scheduler: ReminderScheduler, *, generations: str) -> None:
+        """``generations``: the hash of each stored subscription's generation (:mod:`.store`), compared with the
+        one a reminder is planned for when it is written."""
+        self.client, self.scheduler, self.generations_key = client, scheduler, generations
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
         self.fired_by_prefix = key(FIRED_BY)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
-        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs]
+        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations]
         self._keys = {"apply": self.planning_keys,
                       "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
@@ -131,10 +133,13 @@ class ReminderStore:
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
 
     # --- planning ---------------------------------------------------------------------------
-    async def apply(self, schedule: list[ReminderJob]) -> None:
+    async def apply(self, schedule: list[ReminderJob], generations: Mapping[str, int] | None = None) -> None:
         """Plan (or move) every reminder of ``schedule``, a thousand per script. Planning a reminder again
         replaces it (same id): a moved date moves it. A reminder a newer version planned is not replaced.
+        ``generations``: of the stored subscriptions among its subscribers, as read when they were planned for
+        (none: the file's); a reminder of one deleted or made again since is not written (see :meth:`plan`).
         Reminders are dropped by the agenda's settling script, which writes the record that drops them."""
+        generations = generations or {}
         subjects: dict[tuple[int, int], tuple[str, str]] = {}  # built once per release and commitment object
         entries = []
         for job in schedule:
@@ -144,13 +149,16 @@ class ReminderStore:
                 subjects[ident] = (subject_key(text), text)
             key, text = subjects[ident]
             entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id,
-                                                           version=job.release.version), job.fire_at, text))
+                                                           version=job.release.version,
+                                                           generation=generations.get(job.subscription_id)),
+                            job.fire_at, text))
         await self.plan(entries)
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs
-        for their seconds, except over a record a newer version planned, or one it planned that has fired since;
-        then let a running scheduler look at its jobs again."""
+        for their seconds, except over a record a newer version planned, or one it planned that has fired since,
+        and a record for a generation of its subscription other than the one stored now (see
+        :class:`.PlannedRecord`); then let a running scheduler look at its jobs again."""
         for i in range(0, len(entries), BULK):
             chunk = entries[i:i + BULK]
             subjects = {record.subject: text for _, record, _, text in chunk}
@@ -164,7 +172,8 @@ class ReminderStore:
                 number[job[0]] = n
                 args += job
             for rid, record, at, _ in chunk:
-                args += [rid, record.to_json(), record.subject, at.timestamp(), number[second_job_id(at.timestamp())]]
+                args += [rid, record.to_json(), record.subject, at.timestamp(), number[second_job_id(at.timestamp())],
+                         record.subscription_id, "" if record.generation is None else record.generation]
             await self._apply(keys=self._keys["apply"], args=args)
         if entries:
             self.scheduler.wakeup()
@@ -257,6 +266,13 @@ class ReminderStore:
         return int(await self._reclaim(keys=self._keys["retry"], args=[now.timestamp(), count, *job]))
 
     # --- reading ----------------------------------------------------------------------------
+    async def generations(self, sub_ids: Iterable[str]) -> dict[str, int]:
+        """The generation of each of the stored subscriptions ``sub_ids`` now (0 when none is counted)."""
+        ids = sorted(set(sub_ids))
+        if not ids:
+            return {}
+        return {sub_id: int(g or 0) for sub_id, g in zip(ids, await self.client.hmget(self.generations_key, ids))}
+
     async def scheduled(self) -> list[tuple[str, datetime]]:
         """Every reminder planned and not fired, with when it fires next (UTC), soonest first."""
         return [(as_text(rid), datetime.fromtimestamp(at, timezone.utc))
