@@ -39,23 +39,27 @@ from .subscriptions import Subscription
 Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
 Generations = Mapping[str, int]  # stored subscription id -> its generation, as read with it
 
-# KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``, the subscriptions' generations
-# last). ARGV: the prefix of what cancelled reminders leave and its TTL (see ``cancel`` in
-# :mod:`.reminder_scripts`), how many generations to compare, records to compare, reminders to cancel, records to
-# write; for each generation its subscription's id, the generation read, how many reminders were planned for it and
-# their ids; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
+# KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``: the subscriptions' generations, then
+# the zones their reminders are recorded at, last). ARGV: the prefix of what cancelled reminders leave and its TTL
+# (see ``cancel`` in :mod:`.reminder_scripts`), how many generations to compare, zones planned in, records to
+# compare, reminders to cancel, records to write; for each generation its subscription's id, the generation read,
+# how many reminders were planned for it and their ids; for each zone a subscription's id and the time zone its
+# reminders were planned in; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
 # each reminder to cancel its id and the release version cancelling it; for each to write its key, release id and
 # record; then the entries to XACK (stream, group, id). If a subscription was deleted (or made again) since it was
 # read, nothing is written, and its reminders planned for another generation than its own now (planned before the
 # delete, which cancels only those its agenda lists: not yet these) are taken out: returns -1 (the run is planned
 # again, for the subscriptions there now). Else cancels, writes and acknowledges only if every record is still as
-# read (what to cancel was worked out from them): returns 1, else 0. A reminder a newer version planned is not
+# read (what to cancel was worked out from them): returns 1, else 0. Writing, it records the zone of a subscription
+# planned in another zone than the one recorded as not known (''): planned from the subscription read before its
+# zone changed, after the leader's tick had read what to move, its reminders are moved at the next tick
+# (:mod:`.reminder_retime`). A reminder a newer version planned is not
 # cancelled: that version's handler may have planned it again after these records were read, and will settle
 # against the record written here.
 _SETTLE = HELPERS + """
 local gone, ttl = ARGV[1], ARGV[2]
-local generations, checks = tonumber(ARGV[3]), tonumber(ARGV[4])
-local cancels, writes, at = tonumber(ARGV[5]), tonumber(ARGV[6]), 7
+local generations, zones, checks = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cancels, writes, at = tonumber(ARGV[6]), tonumber(ARGV[7]), 8
 local changed = false
 for _ = 1, generations do
   local sub, count = ARGV[at], tonumber(ARGV[at + 2])
@@ -75,6 +79,8 @@ for _ = 1, generations do
   at = at + 3 + count
 end
 if changed then return -1 end
+local planned_in = at
+at = at + 2 * zones
 for _ = 1, checks do
   local now = redis.call('HGET', ARGV[at], ARGV[at + 1])
   if ARGV[at + 2] == '1' then
@@ -91,6 +97,11 @@ end
 for _ = 1, writes do
   redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
   at = at + 3
+end
+for z = planned_in, planned_in + 2 * zones - 1, 2 do
+  if (redis.call('HGET', KEYS[8], ARGV[z]) or 'UTC') ~= ARGV[z + 1] then  -- none recorded: UTC
+    redis.call('HSET', KEYS[8], ARGV[z], '')
+  end
 end
 while at <= #ARGV do
   redis.call('XACK', ARGV[at], ARGV[at + 1], ARGV[at + 2])
@@ -220,7 +231,8 @@ class ReminderAgenda:
         return parse
 
     async def settle(self, batch: list[tuple[ReleaseClassified, list[tuple[str, PlannedReminders]], Entry | None]],
-                     *, now: datetime, read: Records | None = None, generations: Generations | None = None) -> bool:
+                     *, now: datetime, read: Records | None = None, generations: Generations | None = None,
+                     zones: Mapping[str, str] | None = None) -> bool:
         """For each (release, planned, entry): cancel the reminders no longer planned (see
         :func:`settle_reminders`), record what is, and XACK the entry. The records are those ``read`` before
         (by :meth:`schedule`'s caller), or read here; one script cancels, writes and acknowledges if each is
@@ -228,7 +240,8 @@ class ReminderAgenda:
         meanwhile, and what a record read before it would cancel may be planned by it). ``generations``: of the
         stored subscriptions the batch was planned for, as read with them: if one was deleted (or made again)
         since, nothing is written and False returned: the batch is to be planned again, for the subscriptions
-        there now (what was planned for the one deleted would be recorded under its id)."""
+        there now (what was planned for the one deleted would be recorded under its id). ``zones``: the time zone
+        each subscriber's reminders were planned in (see :data:`_SETTLE`)."""
         generations = generations or {}
         of_sub: dict[str, list[str]] = {sub_id: [] for sub_id in generations}
         for _, planned, _ in batch:
@@ -236,6 +249,8 @@ class ReminderAgenda:
                 of_sub.get(sub_id, []).extend(mine.jobs)
         compared = [x for sub_id, generation in generations.items()
                     for x in (sub_id, generation, len(of_sub[sub_id]), *of_sub[sub_id])]
+        written = {sub_id for _, planned, _ in batch for sub_id, _ in planned}
+        planned_in = {sub_id: zone for sub_id, zone in (zones or {}).items() if sub_id in written}
         lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
         if read is None or any(lookup not in read for lookup in lookups):
             read = dict(zip(lookups, await self._records(lookups)))
@@ -255,7 +270,8 @@ class ReminderAgenda:
             counts = [len(lookups), len(cancel), len(writes)]
             if not any(counts) and not acks:
                 return True
-            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, len(generations), *counts, *compared, *checks,
+            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, len(generations), len(planned_in), *counts,
+                    *compared, *(x for pair in planned_in.items() for x in pair), *checks,
                     *(x for c in cancel for x in c), *(x for w in writes for x in w), *acks]
             settled = await self._settle_script(keys=self.store.planning_keys, args=args)
             if settled:

@@ -52,6 +52,9 @@ SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
 FIRED_BY = "notifier:reminders:fired-by:"
+# subscription id -> the time zone its planned reminders are at (none: UTC; '': not known, see reminder_retime)
+ZONES = "notifier:reminders:zones"
+DEFAULT_ZONE = "UTC"
 # How long a fired mark stops its slot firing again, and a finished or dropped reminder's version stops an older
 # one planning it again (from records read before; nothing bounds how long a paused handler holds a read)
 FIRED_TTL_SECONDS = 400 * 86400
@@ -122,7 +125,9 @@ class ReminderStore:
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
         self.fired_by_prefix = key(FIRED_BY)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
-        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations]
+        self.zones_key = key(ZONES)
+        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations,
+                              self.zones_key]
         self._keys = {"apply": self.planning_keys,
                       "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],

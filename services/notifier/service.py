@@ -413,11 +413,13 @@ class NotifierService:
         """Schedule and settle the reminders of ``recorded``'s run, acknowledging its entries; False, with nothing
         settled nor acknowledged, when a stored subscription it planned for was deleted (or made again) since it
         was read: the run is to be planned again (its reminders are compared with the generation they were
-        planned for, as its alerts were)."""
+        planned for, as its alerts were). Each subscriber's reminders are settled with the zone they were planned
+        in (see :meth:`.ReminderAgenda.settle`)."""
         agenda = self._started(self.agenda)
         releases = [release for release, _ in recorded.batch]
         generations = {sub.id: recorded.generations[sub.id] for _, plans in recorded.batch for sub, _ in plans
                        if sub.id in recorded.generations}
+        zones = {sub.id: sub.timezone for _, plans in recorded.batch for sub, _ in plans}
         if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
             scheduled = await agenda.schedule(recorded.batch, now=now, read=recorded.planned_read,
                                               generations=generations)
@@ -429,7 +431,7 @@ class NotifierService:
                 await self._report_quarantined(release, entry, quarantined + unplanned)
         return await agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
                                     in zip(releases, run, scheduled)], now=now, read=recorded.planned_read,
-                                   generations=generations)
+                                   generations=generations, zones=zones)
 
     async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None,
                              generations: dict[str, int], *, now: datetime, entries: list[Entry | None]) -> Recorded:

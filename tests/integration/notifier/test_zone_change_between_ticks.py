@@ -3,6 +3,7 @@ planned in the old zone: the next tick moves each reminder still ahead to the ne
 in the digest of its day in the new zone (or alone, for an immediate subscriber), none twice and none skipped; a
 reminder that fell due in the old zone before the tick fired then, and is not sent again at the new zone's time."""
 
+import asyncio
 import json
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from samples import dated, release
+from services.notifier import reminder_retime
 
 from notifier_harness import fast_config, wait_for
 
@@ -117,3 +119,69 @@ async def test_a_reminder_due_in_the_old_zone_before_the_tick_fires_then_and_not
     assert p0d_at >= _at(DUE, 9, "America/New_York")  # moved to the new zone's moment, not at 09:00 UTC
     assert p0d_at.astimezone(ZoneInfo("America/New_York")).date() == DUE
     assert await n.service.reminders.scheduled() == []
+
+
+async def test_reminders_planned_in_the_old_zone_and_written_after_the_tick_moved_the_zone_are_moved_at_the_next(
+        notifier, receiver, write_yaml, publish_classified):
+    """A release planned from the subscription read before its zone changed, its reminders written after the tick
+    that recorded the new zone (decision 0046's window). Before, the record said they were in the new zone: no
+    later tick moved them, and they fired at the old zone's moments."""
+    now = [datetime(2026, 3, 1, 7, 0, tzinfo=timezone.utc)]
+    n = await _started(notifier, write_yaml, receiver, now, zone="UTC", mode="immediate")
+    agenda, apply = n.service.agenda, n.service.agenda.apply
+    changed = []
+
+    async def zone_changed_meanwhile(*args, **kwargs):
+        if not changed:
+            changed.append(True)
+            _change_zone(n, write_yaml, receiver, "Asia/Tokyo", "immediate")
+            await n.service._leader_tick()  # records the new zone: nothing of desk's is planned yet
+        return await apply(*args, **kwargs)
+
+    agenda.apply = zone_changed_meanwhile
+    await _announced(n, publish_classified)
+    assert changed
+    assert set((await n.service.reminders.scheduled())) and all(
+        at.hour == 9 for _, at in await n.service.reminders.scheduled())  # planned in UTC, the zone read
+
+    await n.service._leader_tick()
+    tokyo = sorted(_at(day, 9, "Asia/Tokyo") for day in (DUE - timedelta(days=1), DUE))
+    assert sorted(at for _, at in await n.service.reminders.scheduled()) == tokyo
+
+
+async def test_reminders_settled_in_the_old_zone_while_the_tick_moves_the_others_are_moved_at_the_next(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """The same, the reminders settled while the tick moves the subscription's others: after it read what to move,
+    before it recorded the zone. Its record is not taken for the zone they are at."""
+    now = [datetime(2026, 3, 1, 7, 0, tzinfo=timezone.utc)]
+    n = await _started(notifier, write_yaml, receiver, now, zone="UTC", mode="immediate")
+    agenda, settle = n.service.agenda, n.service.agenda.settle
+    reading, read_done = asyncio.Event(), asyncio.Event()
+    planned_ids = reminder_retime._planned_ids
+
+    async def pausing(*args):
+        ids = await planned_ids(*args)
+        reading.set()
+        await read_done.wait()
+        return ids
+
+    async def settled_during_the_tick(*args, **kwargs):
+        _change_zone(n, write_yaml, receiver, "Asia/Tokyo", "immediate")
+        monkeypatch.setattr(reminder_retime, "_planned_ids", pausing)
+        tick = asyncio.create_task(n.service._leader_tick())
+        await reading.wait()  # the tick has read what to move: nothing of this release yet
+        done = await settle(*args, **kwargs)
+        read_done.set()
+        await tick
+        monkeypatch.setattr(reminder_retime, "_planned_ids", planned_ids)
+        agenda.settle = settle
+        return done
+
+    agenda.settle = settled_during_the_tick
+    await _announced(n, publish_classified)
+    await wait_for(lambda: agenda.settle is settle, what="the release settled during the tick")
+    assert all(at.hour == 9 for _, at in await n.service.reminders.scheduled())  # in UTC, the zone read
+
+    await n.service._leader_tick()
+    tokyo = sorted(_at(day, 9, "Asia/Tokyo") for day in (DUE - timedelta(days=1), DUE))
+    assert sorted(at for _, at in await n.service.reminders.scheduled()) == tokyo
