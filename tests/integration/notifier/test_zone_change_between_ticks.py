@@ -21,15 +21,9 @@ DUE = date(2026, 3, 10)
 
 
 def _desk(write_yaml, url: str, zone: str, mode: str = "digest"):
-    return write_yaml(f"""
-subscriptions:
-  - id: desk
-    mode: {mode}
-    digest_at: "08:00"
-    timezone: {zone}
-    reminders: [P1D, P0D]
-    channels: [{{webhook: {{url: "{url}"}}}}]
-""")
+    desk = {"id": "desk", "mode": mode, "digest_at": "08:00", "timezone": zone, "reminders": ["P1D", "P0D"],
+            "channels": [{"webhook": {"url": url}}]}
+    return write_yaml(json.dumps({"subscriptions": [desk]}))  # JSON is YAML
 
 
 def _at(day: date, hour: int, zone: str) -> datetime:
