@@ -41,21 +41,20 @@ Generations = Mapping[str, int]  # stored subscription id -> its generation, as 
 
 # KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``: the subscriptions' generations, then
 # the zones their reminders are recorded at, last). ARGV: the prefix of what cancelled reminders leave and its TTL
-# (see ``cancel`` in :mod:`.reminder_scripts`), how many generations to compare, zones planned in, records to
-# compare, reminders to cancel, records to write; for each generation its subscription's id, the generation read,
-# how many reminders were planned for it and their ids; for each zone a subscription's id and the time zone its
-# reminders were planned in; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
+# (see ``cancel`` in :mod:`.reminder_scripts`), how many generations to compare, zones planned in, records to compare,
+# reminders to cancel, records to write; for each generation its subscription's id, the generation read, how many
+# reminders were planned for it and their ids; for each zone a subscription's id and the time zone its reminders were
+# planned in; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
 # each reminder to cancel its id and the release version cancelling it; for each to write its key, release id and
 # record; then the entries to XACK (stream, group, id). If a subscription was deleted (or made again) since it was
 # read, nothing is written, and its reminders planned for another generation than its own now (planned before the
 # delete, which cancels only those its agenda lists: not yet these) are taken out: returns -1 (the run is planned
-# again, for the subscriptions there now). Else cancels, writes and acknowledges only if every record is still as
-# read (what to cancel was worked out from them): returns 1, else 0. Writing, it records the zone of a subscription
-# planned in another zone than the one recorded as not known (''): planned from the subscription read before its
-# zone changed, after the leader's tick had read what to move, its reminders are moved at the next tick
-# (:mod:`.reminder_retime`). A reminder a newer version planned is not
-# cancelled: that version's handler may have planned it again after these records were read, and will settle
-# against the record written here.
+# again, for the subscriptions there now). Else cancels, writes and acknowledges only if every record is still as read
+# (what to cancel was worked out from them): returns 1, else 0. Writing, it records the zone of a subscription planned
+# in another zone than the one recorded as not known (''): planned from the subscription read before its zone changed,
+# after the leader's tick had read what to move, its reminders are moved at the next tick (:mod:`.reminder_retime`). A
+# reminder a newer version planned is not cancelled: that version's handler may have planned it again after these
+# records were read, and will settle against the record written here.
 _SETTLE = HELPERS + """
 local gone, ttl = ARGV[1], ARGV[2]
 local generations, zones, checks = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])

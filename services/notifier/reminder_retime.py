@@ -96,8 +96,9 @@ async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: M
             batch = [(rid.encode(), raw) for rid, raw in zip(chunk, raws) if raw is not None]
             moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
         await client.eval(_RECORD_ZONE, 1, key(ZONES), sub_id, MOVING, "" if zone == DEFAULT_ZONE else zone)
+        was = recorded.get(sub_id, DEFAULT_ZONE)
         log.info("subscription %s: time zone %s (planned in %s); its reminders still ahead moved to it", sub_id,
-                 zone, recorded.get(sub_id, DEFAULT_ZONE) if recorded.get(sub_id) not in ("", MOVING) else "another zone")
+                 zone, was if was not in ("", MOVING) else "another zone")
     return moved
 
 

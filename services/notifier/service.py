@@ -248,7 +248,8 @@ class NotifierService:
             self.worker = self._delivery_worker(streams, self.outbox, self.unsubscribed)
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
-        self.reminders = ReminderStore(streams.client, streams.key, self.scheduler, generations=self._store().generations)
+        self.reminders = ReminderStore(streams.client, streams.key, self.scheduler,
+                                       generations=self._store().generations)
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.retention = Retention(streams.client, streams.key)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
