@@ -42,14 +42,13 @@ Generations = Mapping[str, int]  # stored subscription id -> its generation, as 
 # KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``: the subscriptions' generations, then
 # the zones their reminders are recorded at, last). ARGV: the prefix of what cancelled reminders leave and its TTL
 # (see ``cancel`` in :mod:`.reminder_scripts`), how many generations to compare, zones planned in, records to compare,
-# reminders to cancel, records to write; for each generation its subscription's id, the generation read, how many
-# reminders were planned for it and their ids; for each zone a subscription's id and the time zone its reminders were
+# reminders to cancel, records to write; for each generation its subscription's id and the generation read; for each
+# zone a subscription's id and the time zone its reminders were
 # planned in; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
 # each reminder to cancel its id and the release version cancelling it; for each to write its key, release id and
 # record; then the entries to XACK (stream, group, id). If a subscription was deleted (or made again) since it was
-# read, nothing is written, and its reminders planned for another generation than its own now (planned before the
-# delete, which cancels only those its agenda lists: not yet these) are taken out: returns -1 (the run is planned
-# again, for the subscriptions there now). Else cancels, writes and acknowledges only if every record is still as read
+# read, nothing is written: returns -1 (the run is planned again, for the subscriptions there now; the reminders
+# written for the one deleted are taken out: ``ReminderStore.unplan_stale``). Else cancels, writes and acknowledges only if every record is still as read
 # (what to cancel was worked out from them): returns 1, else 0. Writing, it records the zone of a subscription planned
 # in another zone than the one recorded as not known (''): planned from the subscription read before its zone changed,
 # after the leader's tick had read what to move, its reminders are moved at the next tick (:mod:`.reminder_retime`). A
@@ -59,25 +58,10 @@ _SETTLE = HELPERS + """
 local gone, ttl = ARGV[1], ARGV[2]
 local generations, zones, checks = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local cancels, writes, at = tonumber(ARGV[6]), tonumber(ARGV[7]), 8
-local changed = false
 for _ = 1, generations do
-  local sub, count = ARGV[at], tonumber(ARGV[at + 2])
-  if not of_generation(KEYS[7], sub, ARGV[at + 1]) then
-    changed = true
-    local now = redis.call('HGET', KEYS[7], sub) or '0'
-    for j = at + 3, at + 2 + count do
-      local record = redis.call('HGET', KEYS[1], ARGV[j])
-      local g = record and string.match(record, ',"g":(%d+),"v":%d+}$')
-      if g and g ~= now then
-        redis.call('HDEL', KEYS[1], ARGV[j])
-        redis.call('ZREM', KEYS[2], ARGV[j])
-        unref(KEYS[4], KEYS[3], subject_of(record))
-      end
-    end
-  end
-  at = at + 3 + count
+  if not of_generation(KEYS[7], ARGV[at], ARGV[at + 1]) then return -1 end
+  at = at + 2
 end
-if changed then return -1 end
 local planned_in = at
 at = at + 2 * zones
 for _ = 1, checks do
@@ -239,15 +223,11 @@ class ReminderAgenda:
         meanwhile, and what a record read before it would cancel may be planned by it). ``generations``: of the
         stored subscriptions the batch was planned for, as read with them: if one was deleted (or made again)
         since, nothing is written and False returned: the batch is to be planned again, for the subscriptions
-        there now (what was planned for the one deleted would be recorded under its id). ``zones``: the time zone
-        each subscriber's reminders were planned in (see :data:`_SETTLE`)."""
+        there now (what was planned for the one deleted would be recorded under its id), and the reminders
+        written for it are taken out (the delete cancelled only those its agenda listed: not yet these).
+        ``zones``: the time zone each subscriber's reminders were planned in (see :data:`_SETTLE`)."""
         generations = generations or {}
-        of_sub: dict[str, list[str]] = {sub_id: [] for sub_id in generations}
-        for _, planned, _ in batch:
-            for sub_id, mine in planned:
-                of_sub.get(sub_id, []).extend(mine.jobs)
-        compared = [x for sub_id, generation in generations.items()
-                    for x in (sub_id, generation, len(of_sub[sub_id]), *of_sub[sub_id])]
+        compared = [x for pair in generations.items() for x in pair]
         written = {sub_id for _, planned, _ in batch for sub_id, _ in planned}
         planned_in = {sub_id: zone for sub_id, zone in (zones or {}).items() if sub_id in written}
         lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
@@ -269,10 +249,13 @@ class ReminderAgenda:
             counts = [len(lookups), len(cancel), len(writes)]
             if not any(counts) and not acks:
                 return True
-            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, len(generations), len(planned_in), *counts,
+            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, len(compared) // 2, len(planned_in), *counts,
                     *compared, *(x for pair in planned_in.items() for x in pair), *checks,
                     *(x for c in cancel for x in c), *(x for w in writes for x in w), *acks]
             settled = await self._settle_script(keys=self.store.planning_keys, args=args)
+            if settled < 0:
+                await self.store.unplan_stale({sub_id: list(mine.jobs) for _, planned, _ in batch
+                                               for sub_id, mine in planned if sub_id in generations})
             if settled:
                 return settled > 0
             read = dict(zip(lookups, await self._records(lookups)))

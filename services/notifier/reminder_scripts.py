@@ -124,6 +124,29 @@ for j = i, #ARGV, 7 do
 end
 """
 
+# KEYS: planned, due, subjects, refs, the subscriptions' generations. ARGV: for each subscription its id, how many
+# reminder ids follow, and those ids. Each of them still planned under a generation of that subscription other than
+# its own now (the record's "g", just before its version) is taken out: planned for one deleted since, and not
+# recorded in its agenda, whose delete cancels what it lists. Returns how many.
+UNPLAN_STALE = HELPERS + """
+local i, count = 1, 0
+while i <= #ARGV do
+  local now = redis.call('HGET', KEYS[5], ARGV[i]) or '0'
+  for j = i + 2, i + 1 + tonumber(ARGV[i + 1]) do
+    local record = redis.call('HGET', KEYS[1], ARGV[j])
+    local g = record and string.match(record, ',"g":(%d+),"v":%d+}$')
+    if g and g ~= now then
+      redis.call('HDEL', KEYS[1], ARGV[j])
+      redis.call('ZREM', KEYS[2], ARGV[j])
+      unref(KEYS[4], KEYS[3], subject_of(record))
+      count = count + 1
+    end
+  end
+  i = i + 2 + tonumber(ARGV[i + 1])
+end
+return count
+"""
+
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without
 # claiming them), most to take. Returns {{reminder id, due time, record}..., {subject key, subject JSON}...}.
 CLAIM = HELPERS + """

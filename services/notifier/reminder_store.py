@@ -41,7 +41,7 @@ from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
-from .reminder_scripts import APPLY, CLAIM, FAIL, FIRE, RECLAIM, RETIME
+from .reminder_scripts import APPLY, CLAIM, FAIL, FIRE, RECLAIM, RETIME, UNPLAN_STALE
 from .reminders import ReminderJob
 from .scheduler import ReminderScheduler, second_job_id
 
@@ -136,6 +136,7 @@ class ReminderStore:
         self._claim, self._fail = client.register_script(CLAIM), client.register_script(FAIL)
         self._reclaim = client.register_script(RECLAIM)
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
+        self._unplan_stale = client.register_script(UNPLAN_STALE)
 
     # --- planning ---------------------------------------------------------------------------
     async def apply(self, schedule: list[ReminderJob], generations: Mapping[str, int] | None = None) -> None:
@@ -182,6 +183,15 @@ class ReminderStore:
             await self._apply(keys=self._keys["apply"], args=args)
         if entries:
             self.scheduler.wakeup()
+
+    async def unplan_stale(self, planned: Mapping[str, list[str]]) -> int:
+        """Take out each of the reminders ``planned`` (by subscription id, their ids) still planned for another
+        generation of its subscription than the one stored now: written for one deleted (or made again) since, and
+        recorded in no agenda, which its delete would have cancelled them from. Returns how many."""
+        args: list[Any] = [x for sub_id, ids in planned.items() if ids for x in (sub_id, len(ids), *ids)]
+        if not args:
+            return 0
+        return int(await self._unplan_stale(keys=[*self.planning_keys[:4], self.generations_key], args=args))
 
     def _job_args(self, times: Iterable[float]) -> tuple[int, list[Any]]:
         jobs = self.scheduler.second_jobs(times)
