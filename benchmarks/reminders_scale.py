@@ -145,7 +145,8 @@ async def run(reminders: int, batch: int, at_once: int) -> None:
         scheduler = ReminderScheduler(redis_url, PREFIX)
         scheduler.start(None)  # paused, as every notifier replica runs it: it writes to the store, fires nothing
         aclient = aioredis.Redis.from_url(redis_url)
-        store = ReminderStore(aclient, lambda name: f"{PREFIX}{name}", scheduler)
+        store = ReminderStore(aclient, lambda name: f"{PREFIX}{name}", scheduler,
+                              generations=f"{PREFIX}notifier:subscriptions:generations")
         client = redis.Redis.from_url(redis_url)
         keys = [scheduler.jobs_key, scheduler.run_times_key, store.planned_key, store.due_key, store.subjects_key,
                 store.refs_key]

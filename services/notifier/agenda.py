@@ -18,7 +18,7 @@ and none of its reminders is still planned (:mod:`.retention`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from datetime import datetime, time
 from typing import Any
@@ -37,18 +37,33 @@ from .reminder_store import FIRED_TTL_SECONDS, ReminderStore
 from .subscriptions import Subscription
 
 Records = dict[tuple[str, str], "bytes | None"]  # (key, release id) -> the planned-reminders record read
+Generations = Mapping[str, int]  # stored subscription id -> its generation, as read with it
 
-# KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``). ARGV: the prefix of what
-# cancelled reminders leave and its TTL (see ``cancel`` in :mod:`.reminder_scripts`), how many records to compare,
-# reminders to cancel, records to write; for each to compare its key, release id, 1/0 (one was read, or none) and
-# the record read; for each reminder to cancel its id and the release version cancelling it; for each to write its key,
-# release id and record; then the entries to XACK (stream, group, id). Cancels, writes and acknowledges only
-# if every record is still as read (what to cancel was worked out from them): returns 1, else 0. A reminder a
-# newer version planned is not cancelled: that version's handler may have planned it again after these records
-# were read, and will settle against the record written here.
+# KEYS: those of the reminder store's planning (``ReminderStore.planning_keys``: the subscriptions' generations, then
+# the zones their reminders are recorded at, last). ARGV: the prefix of what cancelled reminders leave and its TTL
+# (see ``cancel`` in :mod:`.reminder_scripts`), how many generations to compare, zones planned in, records to compare,
+# reminders to cancel, records to write; for each generation its subscription's id and the generation read; for each
+# zone a subscription's id and the time zone its reminders were
+# planned in; for each record to compare its key, release id, 1/0 (one was read, or none) and the record read; for
+# each reminder to cancel its id and the release version cancelling it; for each to write its key, release id and
+# record; then the entries to XACK (stream, group, id). If a subscription was deleted (or made again) since it was
+# read, nothing is written: returns -1 (the run is planned again, for the subscriptions there now; the reminders
+# written for the one deleted are taken out: ``ReminderStore.unplan_stale``). Else cancels, writes and acknowledges only if every record is still as read
+# (what to cancel was worked out from them): returns 1, else 0. Writing, it records the zone of a subscription planned
+# in another zone than the one recorded as not known (''): planned from the subscription read before its zone changed,
+# after the leader's tick had read what to move, its reminders are moved at the next tick (:mod:`.reminder_retime`). A
+# reminder a newer version planned is not cancelled: that version's handler may have planned it again after these
+# records were read, and will settle against the record written here.
 _SETTLE = HELPERS + """
 local gone, ttl = ARGV[1], ARGV[2]
-local checks, cancels, writes, at = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), 6
+local generations, zones, checks = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cancels, writes, at = tonumber(ARGV[6]), tonumber(ARGV[7]), 8
+for _ = 1, generations do
+  if not of_generation(KEYS[7], ARGV[at], ARGV[at + 1]) then return -1 end
+  at = at + 2
+end
+local planned_in = at
+at = at + 2 * zones
 for _ = 1, checks do
   local now = redis.call('HGET', ARGV[at], ARGV[at + 1])
   if ARGV[at + 2] == '1' then
@@ -65,6 +80,11 @@ end
 for _ = 1, writes do
   redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
   at = at + 3
+end
+for z = planned_in, planned_in + 2 * zones - 1, 2 do
+  if (redis.call('HGET', KEYS[8], ARGV[z]) or 'UTC') ~= ARGV[z + 1] then  -- none recorded: UTC
+    redis.call('HSET', KEYS[8], ARGV[z], '')
+  end
 end
 while at <= #ARGV do
   redis.call('XACK', ARGV[at], ARGV[at + 1], ARGV[at + 2])
@@ -95,19 +115,19 @@ class ReminderAgenda:
                 if _may_plan(sub, release)]
 
     async def schedule(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]], *,
-                       now: datetime, read: Records | None = None
+                       now: datetime, read: Records | None = None, generations: Generations | None = None
                        ) -> list[tuple[list[tuple[str, PlannedReminders]], list[Quarantined]]]:
         """For each (release, plans) of distinct releases: schedule the reminders of this version for each
         subscriber whose record is of an older version (none: already done, or this version is stale).
         Returns, per release, what was planned and the subscribers whose reminders could not be planned
         (quarantined; the others are scheduled). The records are those ``read`` beforehand (of
         :meth:`lookups`), or else read here in one round trip; then one call to the store (:meth:`plan`, then
-        :meth:`apply`)."""
+        :meth:`apply`, with ``generations``)."""
         if read is None or not self.covers(batch, read):
             lookups = self._lookups(batch)
             read = dict(zip(lookups, await self._records(lookups)))
         results, jobs = self.plan(batch, now=now, read=read)
-        await self.apply(jobs)
+        await self.apply(jobs, generations)
         return results
 
     def _lookups(self, batch: list[tuple[ReleaseClassified, list[tuple[Subscription, Plan]]]]) -> list[tuple[str, str]]:
@@ -161,10 +181,12 @@ class ReminderAgenda:
             results.append((planned, quarantined))
         return results, jobs
 
-    async def apply(self, jobs: list[ReminderJob]) -> None:
-        """Schedule the reminder ``jobs`` :meth:`plan` gave, in one call to the store."""
+    async def apply(self, jobs: list[ReminderJob], generations: Generations | None = None) -> None:
+        """Schedule the reminder ``jobs`` :meth:`plan` gave, in one call to the store. ``generations``: of the
+        stored subscriptions planned for, as read with them: a reminder of one deleted or made again since is not
+        written (:meth:`settle` then says so)."""
         if jobs:
-            await self.store.apply(jobs)
+            await self.store.apply(jobs, generations)
 
     async def _records(self, lookups: list[tuple[str, str]]) -> list[bytes | None]:
         """The planned-reminders record of each (key, release id), in one round trip."""
@@ -192,12 +214,22 @@ class ReminderAgenda:
         return parse
 
     async def settle(self, batch: list[tuple[ReleaseClassified, list[tuple[str, PlannedReminders]], Entry | None]],
-                     *, now: datetime, read: Records | None = None) -> None:
+                     *, now: datetime, read: Records | None = None, generations: Generations | None = None,
+                     zones: Mapping[str, str] | None = None) -> bool:
         """For each (release, planned, entry): cancel the reminders no longer planned (see
         :func:`settle_reminders`), record what is, and XACK the entry. The records are those ``read`` before
         (by :meth:`schedule`'s caller), or read here; one script cancels, writes and acknowledges if each is
         still as read, else they are read again and settled again (another version of the release was planned
-        meanwhile, and what a record read before it would cancel may be planned by it)."""
+        meanwhile, and what a record read before it would cancel may be planned by it). ``generations``: of the
+        stored subscriptions the batch was planned for, as read with them: if one was deleted (or made again)
+        since, nothing is written and False returned: the batch is to be planned again, for the subscriptions
+        there now (what was planned for the one deleted would be recorded under its id), and the reminders
+        written for it are taken out (the delete cancelled only those its agenda listed: not yet these).
+        ``zones``: the time zone each subscriber's reminders were planned in (see :data:`_SETTLE`)."""
+        generations = generations or {}
+        compared = [x for pair in generations.items() for x in pair]
+        written = {sub_id for _, planned, _ in batch for sub_id, _ in planned}
+        planned_in = {sub_id: zone for sub_id, zone in (zones or {}).items() if sub_id in written}
         lookups = [(self.key(sub_id), release.release_id) for release, planned, _ in batch for sub_id, _ in planned]
         if read is None or any(lookup not in read for lookup in lookups):
             read = dict(zip(lookups, await self._records(lookups)))
@@ -216,11 +248,16 @@ class ReminderAgenda:
             checks = [x for lookup in lookups for x in (*lookup, *_as_read(read[lookup]))]
             counts = [len(lookups), len(cancel), len(writes)]
             if not any(counts) and not acks:
-                return
-            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, *counts, *checks,
+                return True
+            args = [self.store.fired_by_prefix, FIRED_TTL_SECONDS, len(compared) // 2, len(planned_in), *counts,
+                    *compared, *(x for pair in planned_in.items() for x in pair), *checks,
                     *(x for c in cancel for x in c), *(x for w in writes for x in w), *acks]
-            if await self._settle_script(keys=self.store.planning_keys, args=args):
-                return
+            settled = await self._settle_script(keys=self.store.planning_keys, args=args)
+            if settled < 0:
+                await self.store.unplan_stale({sub_id: list(mine.jobs) for _, planned, _ in batch
+                                               for sub_id, mine in planned if sub_id in generations})
+            if settled:
+                return settled > 0
             read = dict(zip(lookups, await self._records(lookups)))
 
 

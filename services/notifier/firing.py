@@ -118,6 +118,8 @@ class ReminderFiring:
     async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
         """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
+        generations = await self.store.generations(c.record.subscription_id for c in claimed
+                                                   if c.record.generation is not None)
         chains = await self.chains((c.record.subscription_id, c.subject.commitment.id)
                                    for c in claimed if c.subject is not None)
         prepared = Prepared()
@@ -127,7 +129,7 @@ class ReminderFiring:
                     raise LookupError(f"its subject {c.record.subject} is missing")
                 due = c.record.due(c.reminder_id, c.subject, fired_at=now)
                 sub = subs[c.record.subscription_id]
-                skip = self._skip(sub, due, c, now=now)
+                skip = self._skip(sub, due, c, now=now, generation=generations.get(c.record.subscription_id))
                 if sub is None or skip is not None:
                     log.info("reminder %s dropped: %s", c.reminder_id, skip)
                     prepared.dropped.append(c)
@@ -153,10 +155,17 @@ class ReminderFiring:
             self.wake()
         return sent
 
-    def _skip(self, sub: Subscription | None, due: ReminderDue, claimed: Claimed, *, now: datetime) -> str | None:
+    def _skip(self, sub: Subscription | None, due: ReminderDue, claimed: Claimed, *, now: datetime,
+              generation: int | None) -> str | None:
+        """Why ``claimed`` is not sent now, or None; ``generation``: its stored subscription's now (read for a
+        reminder planned for a generation)."""
         grace = self.config.reminder_misfire_grace_seconds
         if grace is not None and now.timestamp() - claimed.due_at > grace:
             return f"missed by more than {grace:g}s (due {datetime.fromtimestamp(claimed.due_at, now.tzinfo)})"
+        planned_for = claimed.record.generation
+        if sub is not None and planned_for is not None and generation != planned_for:
+            # left by a handler that stopped before recording it, the subscription deleted and made again meanwhile
+            return f"planned for a subscription {sub.id!r} deleted since (one of its id made again)"
         return reminder_skip(sub, due, now=now)
 
     def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: ReminderChain,

@@ -4,8 +4,9 @@ A commitment reminded to many subscribers at many offsets is stored once per rel
 *subject* (the release reference and the commitment, JSON) under a key hashed from its content, so the
 same content always has the same key and two contents never share one. Each reminder's record holds
 only ids and the version that planned it: ``{"s": subject key, "d": deadline index, "o": offset, "u":
-subscription id, "a": attempt, "v": release version}`` (compact JSON, subject key first and version last, so a
-Lua script reads each with one pattern). When it fires is not in the record but in the due index beside it.
+subscription id, "a": attempt, "g": the subscription's generation, "v": release version}`` (compact JSON, subject
+key first and version last, so a Lua script reads each with one pattern; ``g`` only for a stored subscription, see
+:mod:`.store`). When it fires is not in the record but in the due index beside it.
 Records written before they carried ``v`` are read as they are: their version is their subject's release's.
 
 Records written by earlier versions held the whole ``reminder.due`` payload
@@ -62,7 +63,10 @@ class PlannedRecord:
     """One planned reminder: its subject's key, which deadline, how long before it, for whom, which attempt at
     firing it comes next (1 until a firing fails), and the release version that planned it (None in a record
     written before records carried it: its subject's release version). A version older than the one that
-    planned a reminder neither plans it again nor cancels it (:mod:`.reminder_scripts`)."""
+    planned a reminder neither plans it again nor cancels it (:mod:`.reminder_scripts`). ``generation``: that of the
+    stored subscription it was planned for (None: one of the subscriptions file, or a record written before records
+    carried it); a subscription of another generation under its id (the one planned for deleted, and one made again)
+    is not reminded by it."""
 
     subject: str
     deadline_index: int
@@ -70,10 +74,13 @@ class PlannedRecord:
     subscription_id: str
     attempt: int = 1
     version: int | None = None
+    generation: int | None = None
 
     def to_json(self) -> str:
         fields = {"s": self.subject, "d": self.deadline_index, "o": self.offset, "u": self.subscription_id,
                   "a": self.attempt}
+        if self.generation is not None:
+            fields["g"] = self.generation
         if self.version is not None:
             fields["v"] = self.version
         return json.dumps(fields, separators=(",", ":"))
@@ -85,7 +92,8 @@ class PlannedRecord:
         if "s" not in data:
             return None
         version = int(data["v"]) if "v" in data else None
-        return cls(str(data["s"]), int(data["d"]), str(data["o"]), str(data["u"]), int(data["a"]), version)
+        generation = int(data["g"]) if "g" in data else None
+        return cls(str(data["s"]), int(data["d"]), str(data["o"]), str(data["u"]), int(data["a"]), version, generation)
 
     def retried(self) -> "PlannedRecord":
         return replace(self, attempt=self.attempt + 1)

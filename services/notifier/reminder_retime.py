@@ -15,7 +15,9 @@ A reminder that fired at the old time is no longer planned: nothing fires it aga
 A subscription's time zone places its reminders as well (:func:`.reminders.fire_time`). ``notifier:reminders:zones``
 records, by subscription, the zone its planned reminders are at (none recorded: UTC, as all were before
 subscriptions had one); the leader, at each tick, moves those of a subscription whose zone is now another, as
-above (its own reminders only, found from its record of what each release planned), then records the zone.
+above (its own reminders only, found from its record of what each release planned), then records the zone. A
+release planned from the subscription read before its zone changed may write its reminders after the tick recorded
+the new one: their script then records the zone as not known (``''``), so that the next tick moves them too.
 """
 
 from __future__ import annotations
@@ -26,14 +28,23 @@ from datetime import datetime, time
 from typing import Any
 
 from .reminder_records import PlannedRecord, Subject
-from .reminder_store import BULK, ReminderStore
+from .reminder_store import BULK, DEFAULT_ZONE, ZONES, ReminderStore
 from .reminders import PlannedReminders, due_date, fire_time
 
 log = logging.getLogger(__name__)
 
+# Recorded for a subscription while its reminders are being moved: a leader that dies midway leaves it, so the next
+# tick moves them again; a release that settles reminders in another zone meanwhile records the zone unknown ('').
+MOVING = "moving"
+# KEYS: the zones. ARGV: the subscription id, the mark its move began with, its zone ('' for UTC: none recorded).
+# Recorded only if the mark is still there: else reminders settled meanwhile are to be moved at the next tick.
+_RECORD_ZONE = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+"""
+
 REMIND_AT = "notifier:reminders:remind-at"
-ZONES = "notifier:reminders:zones"
-DEFAULT_ZONE = "UTC"
 
 
 async def retime_reminders(store: ReminderStore, client: Any, key: Any, *, remind_at: time, now: datetime,
@@ -75,6 +86,8 @@ async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: M
     for sub_id, zone in zones.items():
         if recorded.get(sub_id, DEFAULT_ZONE) == zone:
             continue
+        # moving, before what to move is read: reminders settled after that read, in another zone, mark it unknown
+        await client.hset(key(ZONES), sub_id, MOVING)
         ids = sorted(await _planned_ids(client, key(f"notifier:reminders:planned:{sub_id}")))
         subjects: dict[str, Subject | None] = {}
         for i in range(0, len(ids), BULK):
@@ -82,12 +95,10 @@ async def rezone_reminders(store: ReminderStore, client: Any, key: Any, zones: M
             raws = await client.hmget(store.planned_key, chunk)
             batch = [(rid.encode(), raw) for rid, raw in zip(chunk, raws) if raw is not None]
             moved += await _move(store, client, key, batch, subjects, remind_at=remind_at, now=now, zones=zones)
-        if zone == DEFAULT_ZONE:
-            await client.hdel(key(ZONES), sub_id)
-        else:
-            await client.hset(key(ZONES), sub_id, zone)
+        await client.eval(_RECORD_ZONE, 1, key(ZONES), sub_id, MOVING, "" if zone == DEFAULT_ZONE else zone)
+        was = recorded.get(sub_id, DEFAULT_ZONE)
         log.info("subscription %s: time zone %s (planned in %s); its reminders still ahead moved to it", sub_id,
-                 zone, recorded.get(sub_id, DEFAULT_ZONE))
+                 zone, was if was not in ("", MOVING) else "another zone")
     return moved
 
 

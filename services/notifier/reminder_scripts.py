@@ -71,6 +71,15 @@ local function cancel(id, by, gone, ttl)
   redis.call('HDEL', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
 end
+-- Whether the stored subscription `sub` is still of generation `g` (as a number's digits; '' for one of the
+-- subscriptions file, or planned before generations were compared: always), read once a script from the
+-- generations hash `hash` (a field absent is generation 0: stored before generations were counted).
+local generations_read = {}
+local function of_generation(hash, sub, g)
+  if g == '' then return true end
+  if generations_read[sub] == nil then generations_read[sub] = redis.call('HGET', hash, sub) or '0' end
+  return generations_read[sub] == g
+end
 local function add_job(jobs, run_times, at)
   redis.call('HSET', jobs, ARGV[at], ARGV[at + 1])
   redis.call('ZADD', run_times, ARGV[at + 2], ARGV[at])
@@ -81,9 +90,11 @@ local function add_jobs(jobs, run_times, first, count)
 end
 """
 
-# KEYS: planned, due, subjects, refs, APScheduler jobs, run times. ARGV: the prefix of what fired reminders
-# leave (see bury), subject count S, job count J, S (key, JSON) pairs, J (job id, pickled state, run time)
-# triples, then (reminder id, record, subject key, fire time, its job's number among the J) quints. A record
+# KEYS: planned, due, subjects, refs, APScheduler jobs, run times, the subscriptions' generations. ARGV: the prefix
+# of what fired reminders leave (see bury), subject count S, job count J, S (key, JSON) pairs, J (job id, pickled
+# state, run time) triples, then (reminder id, record, subject key, fire time, its job's number among the J,
+# subscription id, its generation as planned for or '') septuples. A record planned for a subscription deleted (or
+# made again) since its plan was read is not written: the plan is made again for what is there now. A record
 # planned by a newer release version than the new one's stays as it is, and so does one such a version planned
 # that has fired since (a handler of an older version that read its records before); a subject is written with
 # the first record that refers to it, a job with the first record due at its second. A record replacing one of
@@ -93,11 +104,11 @@ local gone, texts, i = ARGV[1], {}, 4
 for _ = 1, tonumber(ARGV[2]) do texts[ARGV[i]] = ARGV[i + 1]; i = i + 2 end
 local first_job, added = i, {}
 i = i + 3 * tonumber(ARGV[3])
-for j = i, #ARGV, 5 do
+for j = i, #ARGV, 7 do
   local id, record, subject = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local old = redis.call('HGET', KEYS[1], id)
   local newest = old and planned_by(old) or redis.call('GET', gone .. id)
-  if not (newest and older(planned_by(record), newest)) then
+  if of_generation(KEYS[7], ARGV[j + 5], ARGV[j + 6]) and not (newest and older(planned_by(record), newest)) then
     if texts[subject] then redis.call('HSETNX', KEYS[3], subject, texts[subject]); texts[subject] = nil end
     local was = subject_of(old)
     if old and not was then redis.call('HDEL', KEYS[5], id); redis.call('ZREM', KEYS[6], id) end
@@ -111,6 +122,29 @@ for j = i, #ARGV, 5 do
     if not added[job] then add_job(KEYS[5], KEYS[6], job); added[job] = true end
   end
 end
+"""
+
+# KEYS: planned, due, subjects, refs, the subscriptions' generations. ARGV: for each subscription its id, how many
+# reminder ids follow, and those ids. Each of them still planned under a generation of that subscription other than
+# its own now (the record's "g", just before its version) is taken out: planned for one deleted since, and not
+# recorded in its agenda, whose delete cancels what it lists. Returns how many.
+UNPLAN_STALE = HELPERS + """
+local i, count = 1, 0
+while i <= #ARGV do
+  local now = redis.call('HGET', KEYS[5], ARGV[i]) or '0'
+  for j = i + 2, i + 1 + tonumber(ARGV[i + 1]) do
+    local record = redis.call('HGET', KEYS[1], ARGV[j])
+    local g = record and string.match(record, ',"g":(%d+),"v":%d+}$')
+    if g and g ~= now then
+      redis.call('HDEL', KEYS[1], ARGV[j])
+      redis.call('ZREM', KEYS[2], ARGV[j])
+      unref(KEYS[4], KEYS[3], subject_of(record))
+      count = count + 1
+    end
+  end
+  i = i + 2 + tonumber(ARGV[i + 1])
+end
+return count
 """
 
 # KEYS: due, planned, subjects, claimed. ARGV: due by (unix seconds), lease end ('' to read them without

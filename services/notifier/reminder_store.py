@@ -27,7 +27,7 @@ Every write is one Lua script per thousand reminders, so scheduling and firing a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -41,7 +41,7 @@ from .alert_effects import AlertEffects
 from .feed import FEED_SIZE
 from .outbox import Outbox
 from .reminder_records import PlannedRecord, Subject, subject_key
-from .reminder_scripts import APPLY, CLAIM, FAIL, FIRE, RECLAIM, RETIME
+from .reminder_scripts import APPLY, CLAIM, FAIL, FIRE, RECLAIM, RETIME, UNPLAN_STALE
 from .reminders import ReminderJob
 from .scheduler import ReminderScheduler, second_job_id
 
@@ -52,6 +52,9 @@ SUBJECTS = "notifier:reminders:subjects"
 SUBJECT_REFS = "notifier:reminders:subject-refs"
 CLAIMED = "notifier:reminders:claimed"
 FIRED_BY = "notifier:reminders:fired-by:"
+# subscription id -> the time zone its planned reminders are at (none: UTC; '': not known, see reminder_retime)
+ZONES = "notifier:reminders:zones"
+DEFAULT_ZONE = "UTC"
 # How long a fired mark stops its slot firing again, and a finished or dropped reminder's version stops an older
 # one planning it again (from records read before; nothing bounds how long a paused handler holds a read)
 FIRED_TTL_SECONDS = 400 * 86400
@@ -114,13 +117,17 @@ class Firing:
 
 
 class ReminderStore:
-    def __init__(self, client: Any, key: Any, scheduler: ReminderScheduler) -> None:
-        self.client, self.scheduler = client, scheduler
+    def __init__(self, client: Any, key: Any, scheduler: ReminderScheduler, *, generations: str) -> None:
+        """``generations``: the hash of each stored subscription's generation (:mod:`.store`), compared with the
+        one a reminder is planned for when it is written."""
+        self.client, self.scheduler, self.generations_key = client, scheduler, generations
         self.planned_key, self.due_key = key(PLANNED), key(DUE)
         self.subjects_key, self.refs_key, self.claimed_key = key(SUBJECTS), key(SUBJECT_REFS), key(CLAIMED)
         self.fired_by_prefix = key(FIRED_BY)
         jobs = [scheduler.jobs_key, scheduler.run_times_key]
-        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs]
+        self.zones_key = key(ZONES)
+        self.planning_keys = [self.planned_key, self.due_key, self.subjects_key, self.refs_key, *jobs, generations,
+                              self.zones_key]
         self._keys = {"apply": self.planning_keys,
                       "claim": [self.due_key, self.planned_key, self.subjects_key, self.claimed_key],
                       "finish": [self.planned_key, self.due_key, self.subjects_key, self.refs_key, self.claimed_key],
@@ -129,12 +136,16 @@ class ReminderStore:
         self._claim, self._fail = client.register_script(CLAIM), client.register_script(FAIL)
         self._reclaim = client.register_script(RECLAIM)
         self._fire, self._retime = client.register_script(FIRE), client.register_script(RETIME)
+        self._unplan_stale = client.register_script(UNPLAN_STALE)
 
     # --- planning ---------------------------------------------------------------------------
-    async def apply(self, schedule: list[ReminderJob]) -> None:
+    async def apply(self, schedule: list[ReminderJob], generations: Mapping[str, int] | None = None) -> None:
         """Plan (or move) every reminder of ``schedule``, a thousand per script. Planning a reminder again
         replaces it (same id): a moved date moves it. A reminder a newer version planned is not replaced.
+        ``generations``: of the stored subscriptions among its subscribers, as read when they were planned for
+        (none: the file's); a reminder of one deleted or made again since is not written (see :meth:`plan`).
         Reminders are dropped by the agenda's settling script, which writes the record that drops them."""
+        generations = generations or {}
         subjects: dict[tuple[int, int], tuple[str, str]] = {}  # built once per release and commitment object
         entries = []
         for job in schedule:
@@ -144,13 +155,16 @@ class ReminderStore:
                 subjects[ident] = (subject_key(text), text)
             key, text = subjects[ident]
             entries.append((job.reminder_id, PlannedRecord(key, job.deadline_index, job.offset, job.subscription_id,
-                                                           version=job.release.version), job.fire_at, text))
+                                                           version=job.release.version,
+                                                           generation=generations.get(job.subscription_id)),
+                            job.fire_at, text))
         await self.plan(entries)
 
     async def plan(self, entries: list[tuple[str, PlannedRecord, datetime, str]]) -> None:
         """Write (reminder id, record, fire time, subject JSON) entries, a thousand per script, with the jobs
-        for their seconds, except over a record a newer version planned, or one it planned that has fired since;
-        then let a running scheduler look at its jobs again."""
+        for their seconds, except over a record a newer version planned, or one it planned that has fired since,
+        and a record for a generation of its subscription other than the one stored now (see
+        :class:`.PlannedRecord`); then let a running scheduler look at its jobs again."""
         for i in range(0, len(entries), BULK):
             chunk = entries[i:i + BULK]
             subjects = {record.subject: text for _, record, _, text in chunk}
@@ -164,10 +178,20 @@ class ReminderStore:
                 number[job[0]] = n
                 args += job
             for rid, record, at, _ in chunk:
-                args += [rid, record.to_json(), record.subject, at.timestamp(), number[second_job_id(at.timestamp())]]
+                args += [rid, record.to_json(), record.subject, at.timestamp(), number[second_job_id(at.timestamp())],
+                         record.subscription_id, "" if record.generation is None else record.generation]
             await self._apply(keys=self._keys["apply"], args=args)
         if entries:
             self.scheduler.wakeup()
+
+    async def unplan_stale(self, planned: Mapping[str, list[str]]) -> int:
+        """Take out each of the reminders ``planned`` (by subscription id, their ids) still planned for another
+        generation of its subscription than the one stored now: written for one deleted (or made again) since, and
+        recorded in no agenda, which its delete would have cancelled them from. Returns how many."""
+        args: list[Any] = [x for sub_id, ids in planned.items() if ids for x in (sub_id, len(ids), *ids)]
+        if not args:
+            return 0
+        return int(await self._unplan_stale(keys=[*self.planning_keys[:4], self.generations_key], args=args))
 
     def _job_args(self, times: Iterable[float]) -> tuple[int, list[Any]]:
         jobs = self.scheduler.second_jobs(times)
@@ -257,6 +281,13 @@ class ReminderStore:
         return int(await self._reclaim(keys=self._keys["retry"], args=[now.timestamp(), count, *job]))
 
     # --- reading ----------------------------------------------------------------------------
+    async def generations(self, sub_ids: Iterable[str]) -> dict[str, int]:
+        """The generation of each of the stored subscriptions ``sub_ids`` now (0 when none is counted)."""
+        ids = sorted(set(sub_ids))
+        if not ids:
+            return {}
+        return {sub_id: int(g or 0) for sub_id, g in zip(ids, await self.client.hmget(self.generations_key, ids))}
+
     async def scheduled(self) -> list[tuple[str, datetime]]:
         """Every reminder planned and not fired, with when it fires next (UTC), soonest first."""
         return [(as_text(rid), datetime.fromtimestamp(at, timezone.utc))

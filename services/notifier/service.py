@@ -247,7 +247,8 @@ class NotifierService:
             self.worker = self._delivery_worker(streams, self.outbox, self.unsubscribed)
         self.scheduler = ReminderScheduler(self.settings.require_redis_url(), self.settings.prefix)
         self.scheduler.start(self)
-        self.reminders = ReminderStore(streams.client, streams.key, self.scheduler)
+        self.reminders = ReminderStore(streams.client, streams.key, self.scheduler,
+                                       generations=self._store().generations)
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.retention = Retention(streams.client, streams.key)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
@@ -392,27 +393,45 @@ class NotifierService:
         generations: dict[str, int] = {}
         for run in distinct_releases(items):
             releases: list[ReleaseClassified] = [event.data for event, _ in run]
-            recorded = await self._record_alerts(releases, effective, generations, now=now,
-                                                 entries=[entry for _, entry in run])
-            effective, generations = recorded.effective, recorded.generations
+            while True:
+                recorded = await self._record_alerts(releases, effective, generations, now=now,
+                                                     entries=[entry for _, entry in run])
+                effective, generations = recorded.effective, recorded.generations
+                queued += sum(count for _, count, _ in recorded.results)
+                if recorded.acked or await self._record_reminders(recorded, run, now=now):
+                    break
+                # a subscription deleted (or made again) since its alerts were written: planned again, as it is now
+                effective = None
             subs = _active(effective, now)
-            if not recorded.acked:
-                if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
-                    scheduled = await self.agenda.schedule(recorded.batch, now=now, read=recorded.planned_read)
-                else:
-                    scheduled, jobs = recorded.reminders
-                    await self.agenda.apply(jobs)
-                for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded.results,
-                                                                                    scheduled):
-                    if quarantined or unplanned:
-                        await self._report_quarantined(release, entry, quarantined + unplanned)
-                await self.agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
-                                          in zip(releases, run, scheduled)], now=now, read=recorded.planned_read)
-            for release, (plans, count, _) in zip(releases, recorded.results):
-                queued += count
+            for release, (plans, _, _) in zip(releases, recorded.results):
                 log.info("%s v%d: %d alert(s) for %d subscription(s)", release.release_id, release.version,
                          sum(len(p.alerts) for _, p in plans), len(subs))
         ALERTS_QUEUED.inc(queued)
+
+    async def _record_reminders(self, recorded: Recorded, run: list[tuple[CloudEvent, Entry | None]], *,
+                                now: datetime) -> bool:
+        """Schedule and settle the reminders of ``recorded``'s run, acknowledging its entries; False, with nothing
+        settled nor acknowledged, when a stored subscription it planned for was deleted (or made again) since it
+        was read: the run is to be planned again (its reminders are compared with the generation they were
+        planned for, as its alerts were). Each subscriber's reminders are settled with the zone they were planned
+        in (see :meth:`.ReminderAgenda.settle`)."""
+        agenda = self._started(self.agenda)
+        releases = [release for release, _ in recorded.batch]
+        generations = {sub.id: recorded.generations[sub.id] for _, plans in recorded.batch for sub, _ in plans
+                       if sub.id in recorded.generations}
+        zones = {sub.id: sub.timezone for _, plans in recorded.batch for sub, _ in plans}
+        if recorded.reminders is None:  # records not read beforehand (none are missed): read and plan
+            scheduled = await agenda.schedule(recorded.batch, now=now, read=recorded.planned_read,
+                                              generations=generations)
+        else:
+            scheduled, jobs = recorded.reminders
+            await agenda.apply(jobs, generations)
+        for release, (_, entry), (_, _, quarantined), (_, unplanned) in zip(releases, run, recorded.results, scheduled):
+            if quarantined or unplanned:
+                await self._report_quarantined(release, entry, quarantined + unplanned)
+        return await agenda.settle([(release, planned, entry) for release, (_, entry), (planned, _)
+                                    in zip(releases, run, scheduled)], now=now, read=recorded.planned_read,
+                                   generations=generations, zones=zones)
 
     async def _record_alerts(self, releases: list[ReleaseClassified], effective: list[Subscription] | None,
                              generations: dict[str, int], *, now: datetime, entries: list[Entry | None]) -> Recorded:

@@ -20,11 +20,14 @@ IDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size
 
 @given(subject=st.text(alphabet="0123456789abcdef", min_size=24, max_size=24), index=st.integers(0, 50),
        offset=st.sampled_from(["P1D", "P30D", "PT3600S", "P0D"]), sub=IDS, attempt=st.integers(1, 20),
-       version=st.one_of(st.none(), st.integers(1, 2**63 - 1)))
-def test_a_planned_record_round_trips(subject, index, offset, sub, attempt, version):
-    record = PlannedRecord(subject, index, offset, sub, attempt, version)
+       version=st.one_of(st.none(), st.integers(1, 2**63 - 1)), generation=st.one_of(st.none(), st.integers(0, 2**40)))
+def test_a_planned_record_round_trips(subject, index, offset, sub, attempt, version, generation):
+    record = PlannedRecord(subject, index, offset, sub, attempt, version, generation)
     assert PlannedRecord.from_json(record.to_json()) == record
-    assert PlannedRecord.from_json(record.retried().to_json()).version == version
+    again = PlannedRecord.from_json(record.retried().to_json())
+    assert (again.version, again.generation) == (version, generation)
+    if version is not None and generation is not None:  # where the settling script looks for the generation
+        assert record.to_json().endswith(f',"g":{generation},"v":{version}}}')
     assert not is_legacy(record.to_json())
     assert record.to_json().startswith(f'{{"s":"{subject}"')  # where the Lua scripts look for the subject
     if version is not None:  # and for the version that planned it
