@@ -37,7 +37,16 @@ def _redis_cli(url: str) -> str:
     """How to look inside with redis-cli: ``***`` instead of the password would be refused."""
     if "***" in url:  # a password hidden by redacted()
         return "redis-cli -u <this URL with its password: pledgewatch status --show-secrets>"
-    return f"redis-cli -u {url}"
+    return f"redis-cli -u {_with_default_user(url)}"
+
+
+def _with_default_user(url: str) -> str:
+    """``redis://:pw@h`` as ``redis://default:pw@h``: redis-cli 6.0 to 7.0 sends the empty user name of the first
+    (``AUTH "" pw``), refused as WRONGPASS; a password alone is the ``default`` user's."""
+    parts = urlsplit(url)
+    if parts.password is None or parts.username:
+        return url
+    return urlunsplit(parts._replace(netloc="default" + parts.netloc))
 
 
 def _api_line(api: dict[str, Any] | None) -> str:

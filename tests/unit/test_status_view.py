@@ -135,3 +135,18 @@ def test_status_lists_builds_of_one_release_apart_under_the_versions():
         "versions      0.1.0 (key schema 1): 1 process",
         "              0.1.0 (commit 3c4b5078c66b) (key schema 1): 2 processes",
         "              0.1.0 (commit 5683ee44a1b2) (key schema 1): 1 process"]
+
+
+@pytest.mark.parametrize(("url", "hint"), [
+    # redis-cli 6.0 to 7.0 (Debian 12's 7.0.15) sends `AUTH "" <password>` for an empty user name and is refused
+    # (WRONGPASS); the user every Redis 6+ password belongs to is `default`
+    pytest.param("redis://:s3cret@127.0.0.1:5000/0", "redis-cli -u redis://default:s3cret@127.0.0.1:5000/0",
+                 id="password-only"),
+    pytest.param("rediss://app:s3cret@cache/0", "redis-cli -u rediss://app:s3cret@cache/0", id="user-and-password"),
+    pytest.param("redis://127.0.0.1:6379/0", "redis-cli -u redis://127.0.0.1:6379/0", id="no-password"),
+    pytest.param("redis://:s3cret@[::1]:6380/0", "redis-cli -u redis://default:s3cret@[::1]:6380/0", id="ipv6-host"),
+])
+def test_the_redis_cli_hint_names_the_default_user_of_a_password_alone(url, hint):
+    status = {"data_folder": "/d", "run": {"pid": 42}, "redis_url": url, "api": None,
+              "streams": None, "dead_letters": None}
+    assert f"redis     {url}  the run's ({hint})" in render(status).splitlines()
