@@ -3,11 +3,11 @@
 The hash ``versions`` (under the prefix) maps each live process's consumer name to its record
 (:mod:`.version_presence`), written at start and every :data:`RECORD_EVERY_SECONDS`, taken out when the process
 stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. Records are stamped and judged on
-Redis's clock (:mod:`.redis_clock`), which processes on several hosts share whatever their wall clocks say. At start a process refuses to run
-beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``: :class:`AnotherKeySchema`, one line) and
-warns of one of another release of the same schema (a rolling upgrade), reading and recording in one transaction
-(of two of other schemas starting at once, one runs); while it runs it warns, once each, of any
-it then finds. ``pledgewatch status`` shows them. See docs/decisions/0042 and 0076.
+Redis's clock (:mod:`.redis_clock`), which processes on several hosts share whatever their wall clocks say. At
+start a process refuses to run beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``:
+:class:`AnotherKeySchema`, one line) and warns of one of another release of the same schema (a rolling upgrade),
+reading and recording in one transaction (of two of other schemas starting at once, one runs); while it runs it
+warns, once each, of any it then finds. ``pledgewatch status`` shows them. See docs/decisions/0042 and 0076.
 """
 
 from __future__ import annotations
