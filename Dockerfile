@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for every pledgewatch service (the compose file picks the app each container runs), for
 # linux/amd64 and linux/arm64:
-#   docker buildx build --platform linux/amd64,linux/arm64 -t pledgewatch:local .
+#   docker buildx build --build-arg PLEDGEWATCH_COMMIT=$(git describe --always --dirty --abbrev=12 --exclude='*') \
+#     --platform linux/amd64,linux/arm64 -t pledgewatch:local .
+# PLEDGEWATCH_COMMIT names the commit built (the image has no .git to read it from); without it, `unknown`.
 # Dependencies come from uv.lock only (`uv sync --frozen`): no resolution at build time, and every
 # dependency of the image has a wheel for both platforms. Only the classifier's core is compiled, by mypyc
 # (setup.py) with the build stage's gcc; the final image needs no compiler. The `embedded` extra
@@ -42,11 +44,16 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/pledgewatch --create-home p
 COPY --from=build /opt/pledgewatch /opt/pledgewatch
 WORKDIR /app
 COPY seeds ./seeds
+# Last but the settings: a build of another commit makes only the layers from here on again.
+ARG PLEDGEWATCH_COMMIT=unknown
 ENV PATH=/opt/pledgewatch/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PLEDGEWATCH_COMMIT=${PLEDGEWATCH_COMMIT} \
     PLEDGEWATCH_HOME=/var/lib/pledgewatch \
     PLEDGEWATCH_HTTP_HOST=0.0.0.0 \
     PLEDGEWATCH_HTTP_PORT=8080
+# A PLEDGEWATCH_COMMIT naming no commit fails the build here, rather than every container at its start.
+RUN python -c "from pledgewatch.build_info import this_build; print('pledgewatch', this_build().named())"
 USER pledgewatch
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

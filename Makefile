@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # elsewhere `pledgewatch run` uses a redis-server on PATH.
 EXTRAS ?= dev,embedded
 
-.PHONY: run status test schemas asyncapi lock clean
+.PHONY: run status test schemas asyncapi lock image clean
 
 # setup.py compiles the classifier's core in place (mypyc): an edit to it rebuilds on the next make.
 $(BIN)/.installed: pyproject.toml setup.py $(wildcard services/classifier/core/*.py)
@@ -33,6 +33,9 @@ asyncapi: $(BIN)/.installed  ## regenerate docs/asyncapi.{json,yaml,html} from t
 
 lock: $(BIN)/.installed  ## refresh uv.lock (the image installs from it) after a change to the dependencies
 	$(BIN)/uv lock
+
+image:  ## build the container image (pledgewatch:local) with docker compose, named by this checkout's commit
+	PLEDGEWATCH_COMMIT=$$(git describe --always --dirty --abbrev=12 --exclude='*') docker compose build $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pledgewatch .pytest_cache build services/classifier/core/*.so

@@ -1,23 +1,33 @@
 """Which build of pledgewatch this process runs: its release (``pledgewatch.__version__``, the version pyproject
 builds) and, when it runs from a git checkout, that checkout's commit, read once at start. Both are shown where
 processes are told apart: ``pledgewatch status``, ``pledgewatch_build_info`` at ``/metrics``, the version records
-and heartbeats, each process's start line. Outside a checkout (an installed wheel, a container image) the commit
-is ``unknown`` and the release alone names the build.
+and heartbeats, each process's start line. A container image, which has no ``.git``, is given the commit it was
+built from in ``PLEDGEWATCH_COMMIT`` (the Dockerfile's build argument), read first. Outside a checkout and given
+none (an installed wheel, an image built without it) the commit is ``unknown`` and the release alone names the build.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from services.common.errors import StartupError
 
 from . import __version__
 
 UNKNOWN = "unknown"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout's top folder when run from one
 GIT_SECONDS = 5.0
+SHOWN_DIGITS = 12  # as `git describe --abbrev=12` shows a checkout's
+_COMMIT = re.compile(r"([0-9a-f]{7,64})(-dirty)?")  # 64: a repository of SHA-256 object names
+
+
+class BadCommit(StartupError):
+    """``PLEDGEWATCH_COMMIT`` names no git commit."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,20 @@ def git_commit(root: Path) -> str:
         return UNKNOWN
 
 
+def commit_from(value: str) -> str | None:
+    """The commit a value of ``PLEDGEWATCH_COMMIT`` names, shown as a checkout's is (12 hex digits, ``-dirty``
+    kept); None when it names none (blank, or ``unknown``: an image built without it). Raises :class:`BadCommit`
+    for a value that is no commit."""
+    text = value.strip().lower()
+    if text in ("", UNKNOWN):
+        return None
+    named = _COMMIT.fullmatch(text)
+    if named is None:
+        raise BadCommit(f"PLEDGEWATCH_COMMIT={value!r} names no git commit: give the commit the build is of, 7 to 64 "
+                        "hex digits (`git rev-parse HEAD`), with -dirty when its files were edited, or unset it")
+    return named[1][:SHOWN_DIGITS] + (named[2] or "")
+
+
 def _git(root: Path, *args: str) -> str:
     # GIT_OPTIONAL_LOCKS=0: `describe --dirty` then leaves the index as it is, never locking it under a running git
     done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=GIT_SECONDS,
@@ -55,4 +79,6 @@ def _git(root: Path, *args: str) -> str:
 
 @functools.cache
 def this_build() -> Build:
-    return Build(__version__, git_commit(PROJECT_ROOT))
+    """This process's build: the commit ``PLEDGEWATCH_COMMIT`` names, else its checkout's."""
+    given = commit_from(os.environ.get("PLEDGEWATCH_COMMIT", ""))
+    return Build(__version__, given if given is not None else git_commit(PROJECT_ROOT))

@@ -124,7 +124,7 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
                 "deliveries": _deliveries(client, settings, every, time.time()),
                 "sources": _failing_sources(client, settings),
-                "versions": _versions(client, settings, time.time())}
+                "versions": _versions(client, settings)}
     finally:
         client.close()
 
@@ -262,10 +262,14 @@ def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, 
     return [failing for name, fields in zip(names, kept) if (failing := failing_source(name, fields))]
 
 
-def _versions(client: redis.Redis, settings: Settings, now: float) -> dict[str, Any]:
+def _versions(client: redis.Redis, settings: Settings) -> dict[str, Any]:
     """The live processes' releases and key schemas (:mod:`services.common.versions`) and the models their
     classifiers run, and a warning for each mix of them."""
-    running = live(parse_presences(client.hgetall(settings.key(VERSIONS_KEY))), now=now, live_seconds=LIVE_SECONDS)
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        pipe.hgetall(settings.key(VERSIONS_KEY))
+        pipe.time()  # the records' clock: Redis's, whatever this host's reads
+        records, redis_now = pipe.execute()
+    running = live(parse_presences(records), now=time_seconds(redis_now), live_seconds=LIVE_SECONDS)
     return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running) + mixed_models(running)}
 
 

@@ -2,10 +2,11 @@
 records (pure: the records and the time in, judgements out; the records' I/O is :mod:`.versions`).
 
 A record is ``{release, commit, schema, pid, at}`` under the process's consumer name; ``commit`` is its build's
-(:mod:`pledgewatch.build_info`; missing from an earlier version's record: unknown). ``at`` is the wall-clock time of
-its last write, and a record not written for ``live_seconds`` is a process gone (killed: one stopping cleanly takes
-its own out). A process running the classifier adds ``classifier``: ``{version, model, sha256}``, the model it decides
-with (``model``: its file, null for the shipped one), so that replicas of one stream running different models show.
+(:mod:`pledgewatch.build_info`; missing from an earlier version's record: unknown). ``at`` is the time of its last
+write on Redis's clock (an earlier version's: its host's wall clock), and a record not written for ``live_seconds``
+is a process gone (killed: one stopping cleanly takes its own out). A process running the classifier adds
+``classifier``: ``{version, model, sha256}``, the model it decides with (``model``: its file, null for the shipped
+one), so that replicas of one stream running different models show.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Presence:
     release: str
     schema: int
     pid: int
-    at: float  # epoch seconds of its last record
+    at: float  # epoch seconds of its last record, on Redis's clock
     classifier: dict[str, Any] | None = None  # {version, model, sha256}: the model its classifier runs, if it runs one
     commit: str = UNKNOWN  # the git commit of its build (pledgewatch.build_info)
 

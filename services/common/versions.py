@@ -2,11 +2,12 @@
 
 The hash ``versions`` (under the prefix) maps each live process's consumer name to its record
 (:mod:`.version_presence`), written at start and every :data:`RECORD_EVERY_SECONDS`, taken out when the process
-stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. At start a process refuses to run
-beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``: :class:`AnotherKeySchema`, one line) and
-warns of one of another release of the same schema (a rolling upgrade), reading and recording in one transaction
-(of two of other schemas starting at once, one runs); while it runs it warns, once each, of any
-it then finds. ``pledgewatch status`` shows them. See docs/decisions/0040.
+stops cleanly; a record older than :data:`LIVE_SECONDS` is a process killed. Records are stamped and judged on
+Redis's clock (:mod:`.redis_clock`), which processes on several hosts share whatever their wall clocks say. At
+start a process refuses to run beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``:
+:class:`AnotherKeySchema`, one line) and warns of one of another release of the same schema (a rolling upgrade),
+reading and recording in one transaction (of two of other schemas starting at once, one runs); while it runs it
+warns, once each, of any it then finds. ``pledgewatch status`` shows them. See docs/decisions/0042 and 0076.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from typing import Any
 
 from redis.asyncio.client import Pipeline
@@ -25,6 +25,7 @@ from schemas.streams import KEY_SCHEMA
 
 from .errors import StartupError
 from .outages import OutageNotices
+from .redis_clock import redis_now
 from .runtime import Runtime
 from .streams import as_text
 from .tasks import cancel_and_wait
@@ -96,12 +97,13 @@ class VersionRecord:
                 try:
                     await pipe.watch(self._key)
                     others = await self.live_others(pipe)
+                    at = await redis_now(pipe)
                     refused = other_schemas(others, me=self.consumer, schema=self.schema)
                     if refused:
                         raise AnotherKeySchema(incompatible_text(refused, release=self.build.named(),
                                                                  schema=self.schema, live_seconds=self.live_seconds))
                     pipe.multi()
-                    self._record(pipe)
+                    self._record(pipe, at)
                     await pipe.execute()
                     return others
                 except WatchError:
@@ -111,19 +113,22 @@ class VersionRecord:
 
     async def live_others(self, client: Any = None) -> list[Presence]:
         """The records of the other live processes, read on ``client`` (a watching pipeline), else this record's
-        connection."""
-        fields = await (client if client is not None else self.runtime.streams.client).hgetall(self._key)
+        connection, and judged at Redis's clock as it reads after them."""
+        client = client if client is not None else self.runtime.streams.client
+        fields = await client.hgetall(self._key)
         presences = parse_presences({as_text(k): as_text(v) for k, v in fields.items()})
-        return [p for p in live(presences, now=time.time(), live_seconds=self.live_seconds)
+        return [p for p in live(presences, now=await redis_now(client), live_seconds=self.live_seconds)
                 if p.consumer != self.consumer]
 
     async def record(self) -> None:
+        at = await redis_now(self.runtime.streams.client)
         async with self.runtime.streams.client.pipeline(transaction=False) as pipe:
-            self._record(pipe)
+            self._record(pipe, at)
             await pipe.execute()
 
-    def _record(self, pipe: Pipeline) -> None:
-        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), time.time(), self.classifier,
+    def _record(self, pipe: Pipeline, at: float) -> None:
+        """This process's record, stamped ``at`` (epoch seconds on Redis's clock)."""
+        mine = Presence(self.consumer, self.release, self.schema, os.getpid(), at, self.classifier,
                         self.build.commit)
         pipe.hset(self._key, self.consumer, mine.text())
         pipe.expire(self._key, KEEP_SECONDS)

@@ -1,11 +1,14 @@
 """Which build a process runs: its release, and the git commit of its checkout when it runs from one."""
 
+import re
 import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from pledgewatch import __version__
-from pledgewatch.build_info import UNKNOWN, Build, git_commit, this_build
+from pledgewatch.build_info import PROJECT_ROOT, UNKNOWN, BadCommit, Build, git_commit, this_build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,3 +51,40 @@ def test_a_folder_of_no_checkout_or_inside_anothers_is_unknown(tmp_path):
 def test_a_build_is_named_by_its_release_and_commit_and_by_its_release_alone_when_the_commit_is_unknown():
     assert Build("0.1.0", "3c4b5078c66b").named() == "0.1.0 (commit 3c4b5078c66b)"
     assert Build("0.1.0", UNKNOWN).named() == "0.1.0"
+
+
+@pytest.fixture
+def build_read_again(monkeypatch):
+    """``this_build`` read afresh in the test (PLEDGEWATCH_COMMIT as it sets it), and afresh after it."""
+    monkeypatch.delenv("PLEDGEWATCH_COMMIT", raising=False)
+    this_build.cache_clear()
+    yield
+    this_build.cache_clear()
+
+
+@pytest.mark.parametrize(("given", "named"), [
+    ("3C4B5078C66B0123456789ABCDEF0123456789AB", "3c4b5078c66b"),  # `git rev-parse HEAD`, shortened as git's
+    ("3c4b5078c66b-dirty", "3c4b5078c66b-dirty"),
+    ("  3c4b507\n", "3c4b507"),
+])
+def test_the_commit_an_image_was_built_from_wins_over_git(build_read_again, monkeypatch, given, named):
+    """A container image has no .git: its build passes the commit in PLEDGEWATCH_COMMIT (the Dockerfile's
+    build argument of that name). Before: every image of a release was named by the release alone."""
+    monkeypatch.setenv("PLEDGEWATCH_COMMIT", given)
+    assert this_build() == Build(__version__, named)
+
+
+@pytest.mark.parametrize("given", ["", "unknown", " UNKNOWN "])
+def test_a_commit_left_unknown_is_read_from_the_checkout(build_read_again, monkeypatch, given):
+    """The image's default when built without the argument; a checkout's own commit is read as before."""
+    monkeypatch.setenv("PLEDGEWATCH_COMMIT", given)
+    assert this_build().commit == git_commit(PROJECT_ROOT)
+
+
+@pytest.mark.parametrize("given", ["main", "v0.1.0", "3c4b50", "3c4b5078c66b-modified", "3c4b5078 c66b",
+                                   "3c4b5078c66b" + "0" * 53])
+def test_a_commit_that_is_no_git_commit_is_refused_in_one_line_naming_it(build_read_again, monkeypatch, given):
+    monkeypatch.setenv("PLEDGEWATCH_COMMIT", given)
+    with pytest.raises(BadCommit, match=re.escape(f"PLEDGEWATCH_COMMIT={given!r} names no git commit")) as raised:
+        this_build()
+    assert "\n" not in str(raised.value) and "git rev-parse" in str(raised.value)

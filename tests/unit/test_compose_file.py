@@ -181,3 +181,11 @@ def test_the_image_makes_the_spool_folder_its_users_own_so_the_new_volume_is(com
     made = re.findall(r"install -d -o (\S+) -g (\S+) -m (\S+) (\S+)", final_stage)
     assert (user, user, "0700", folder) in made, made
     assert re.search(rf"^RUN useradd [^\n]* {user}( \\)?$", final_stage, flags=re.M)  # the user made there
+
+
+def test_the_image_is_built_with_the_commit_the_environment_gives_or_unknown(compose):
+    """The image has no .git: the commit it is built from reaches it as a build argument (the Makefile's `image`
+    passes this checkout's), and a build given none says `unknown`, as before."""
+    (builder,) = [service for service in _pledgewatch_services(compose).values() if "build" in service]
+    assert builder["build"]["context"] == "."
+    assert builder["build"]["args"] == {"PLEDGEWATCH_COMMIT": "${PLEDGEWATCH_COMMIT:-unknown}"}

@@ -287,3 +287,39 @@ def test_the_image_healthcheck_asks_the_port_the_settings_give(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_image_names_the_commit_it_was_built_from_and_refuses_a_bad_one_when_built():
+    """The build argument PLEDGEWATCH_COMMIT, `unknown` when not given, is the final image's environment, which
+    pledgewatch.build_info reads first; the build itself reads it, so a value naming no commit fails the build."""
+    final_stage = _dockerfile().split("\nFROM ")[-1]
+    assert re.search(r"^ARG PLEDGEWATCH_COMMIT=unknown$", final_stage, flags=re.M)
+    assert re.search(r"^ENV (.*\\\n)*\s*PLEDGEWATCH_COMMIT=\$\{PLEDGEWATCH_COMMIT\}", final_stage, flags=re.M)
+    assert final_stage.index("ARG PLEDGEWATCH_COMMIT") > final_stage.index("COPY --from=build")  # cache kept
+    checks = [command for command in re.findall(r"^RUN (.*)$", final_stage, flags=re.M) if "this_build()" in command]
+    assert checks, "the build does not read the commit it names"
+
+
+def _checkout(folder: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+    folder.mkdir()
+    git("init", "-q")
+    (folder / "a.txt").write_text("a\n")
+    git("add", "a.txt")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "a")
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_commit_the_makefile_builds_the_image_with_is_the_one_a_checkout_names(tmp_path, edited):
+    """`make image` and docs/INSTALL.md's buildx line pass the same commit as the checkout itself would show."""
+    from pledgewatch.build_info import commit_from, git_commit
+
+    [command] = set(re.findall(r"PLEDGEWATCH_COMMIT=\$\$\((git [^)]*)\)", (ROOT / "Makefile").read_text()))
+    assert f"PLEDGEWATCH_COMMIT=$({command})" in (ROOT / "docs" / "INSTALL.md").read_text(encoding="utf-8")
+    _checkout(tmp_path / "src")
+    if edited:
+        (tmp_path / "src" / "a.txt").write_text("b\n")
+    named = subprocess.run(["bash", "-c", command], cwd=tmp_path / "src", capture_output=True, text=True,
+                           check=True).stdout
+    assert commit_from(named) == git_commit(tmp_path / "src") != "unknown"

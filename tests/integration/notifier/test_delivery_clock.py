@@ -18,6 +18,7 @@ from services.notifier.delivery_beats import DeliveryBeat, forget_gone
 from services.notifier.delivery_presence import KEY
 from services.notifier.delivery_watch import DeliveryWatch
 from services.notifier.outbox_metrics import OUTBOX, OutboxCollector
+from tests.integration.skewed_time import SkewedTime
 
 pytestmark = pytest.mark.integration
 
@@ -25,23 +26,10 @@ EVERY = 5.0  # a beat every 5 s: gone past 20 s without one
 SKEW = 600.0  # the hosts' clocks ten minutes apart
 
 
-class _SkewedTime:
-    """The ``time`` module of a host whose wall clock is ``by`` seconds off."""
-
-    def __init__(self, by: float) -> None:
-        self.by = by
-
-    def time(self) -> float:
-        return time.time() + self.by
-
-    def __getattr__(self, name: str):
-        return getattr(time, name)
-
-
 @pytest.fixture
 async def beat_behind(settings, monkeypatch):
     """A delivery process that has just beaten from a host whose wall clock is ten minutes behind; its streams."""
-    monkeypatch.setattr(delivery_beats, "time", _SkewedTime(-SKEW), raising=False)
+    monkeypatch.setattr(delivery_beats, "time", SkewedTime(-SKEW), raising=False)
     runtime = Runtime(settings, source="/test")
     streams = await runtime.open()
     await DeliveryBeat(streams, "slow-host", every=EVERY).beat()
