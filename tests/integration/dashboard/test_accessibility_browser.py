@@ -181,3 +181,17 @@ async def test_every_text_stands_out_from_its_background(browser, ledger_app, se
     await page.locator("form.create").get_by_role("button", name="Save subscription").click()
     failures["subscription refused"] = await page.evaluate(CONTRAST_FAILURES)
     assert {where: found for where, found in failures.items() if found} == {}
+
+
+async def test_the_sign_in_form_gives_the_browser_no_complaint(browser, ledger_app):
+    """Before: Chromium reported the sign-in form ("Password forms should have (optionally hidden) username fields
+    for accessibility"): with no username field a password manager cannot tell what the saved token is for."""
+    base = await ledger_app()
+    page = await browser.new_page()
+    said: list[str] = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+    await page.goto(base + "/dashboard/sign-in")
+    await page.get_by_label("API token").wait_for()
+    await page.evaluate("() => new Promise(requestAnimationFrame)")
+    assert said == []
+    assert await page.locator("form.sign-in input[autocomplete=username]").get_attribute("value")
