@@ -9,6 +9,7 @@ none (an installed wheel, an image built without it) the commit is ``unknown`` a
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import subprocess
@@ -19,6 +20,8 @@ from services.common.errors import StartupError
 
 from . import __version__
 
+log = logging.getLogger(__name__)
+
 UNKNOWN = "unknown"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout's top folder when run from one
 GIT_SECONDS = 5.0
@@ -28,6 +31,14 @@ _COMMIT = re.compile(r"([0-9a-f]{7,64})(-dirty)?")  # 64: a repository of SHA-25
 
 class BadCommit(StartupError):
     """``PLEDGEWATCH_COMMIT`` names no git commit."""
+
+# What git reads a repository from before its folder (`git rev-parse --local-env-vars`): inherited from a git hook
+# or from another checkout's command, they would have it name another repository's commit.
+_REPOSITORY_VARIABLES = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR"})
 
 
 @dataclass(frozen=True)
@@ -45,15 +56,25 @@ def build_named(release: str, commit: str) -> str:
 
 
 def git_commit(root: Path) -> str:
-    """The commit of the git checkout whose top folder is ``root``; UNKNOWN when ``root`` is no checkout's top (a
-    package installed in a virtualenv inside some other checkout is not that one's), or git is absent or refuses."""
-    try:
-        top = _git(root, "rev-parse", "--show-toplevel")
-        if Path(top).resolve() != root.resolve():
-            return UNKNOWN
-        return _git(root, "describe", "--always", "--dirty", "--abbrev=12", "--exclude=*")
-    except (OSError, subprocess.SubprocessError):
+    """The commit of the git checkout whose top folder is ``root``; UNKNOWN, running no git, when ``root`` holds no
+    ``.git`` (an installed package; one in a virtualenv inside some other checkout is not that one's), and UNKNOWN,
+    said in the log with git's reason, when git is absent, fails or takes longer than :data:`GIT_SECONDS`.
+
+    Git is pointed at ``root``'s repository rather than left to look for one, so a checkout owned by another user
+    (a deploy user's, run by a service's) is read: git refuses to look in such a folder (``safe.directory``) lest it
+    run that user's hooks and settings, yet this process already runs that user's code from it."""
+    if not (root / ".git").exists():
         return UNKNOWN
+    try:
+        return _git(root, "describe", "--always", "--dirty", "--abbrev=12", "--exclude=*")
+    except subprocess.CalledProcessError as exc:
+        reason = next(iter((exc.stderr or "").strip().splitlines()), f"git exited with {exc.returncode}")
+    except subprocess.TimeoutExpired:
+        reason = f"git took more than {GIT_SECONDS:g} s"
+    except OSError as exc:
+        reason = f"git cannot run: {exc}"
+    log.info("the git commit of %s is unknown: %s", root, reason)
+    return UNKNOWN
 
 
 def commit_from(value: str) -> str | None:
@@ -72,8 +93,10 @@ def commit_from(value: str) -> str | None:
 
 def _git(root: Path, *args: str) -> str:
     # GIT_OPTIONAL_LOCKS=0: `describe --dirty` then leaves the index as it is, never locking it under a running git
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=GIT_SECONDS,
-                          check=True, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
+    done = subprocess.run(["git", f"--git-dir={root / '.git'}", f"--work-tree={root}", *args], capture_output=True,
+                          stdin=subprocess.DEVNULL, text=True, timeout=GIT_SECONDS, check=True,
+                          env={**env, "GIT_OPTIONAL_LOCKS": "0"})
     return done.stdout.strip()
 
 

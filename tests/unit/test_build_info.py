@@ -1,5 +1,7 @@
 """Which build a process runs: its release, and the git commit of its checkout when it runs from one."""
 
+import logging
+import os
 import re
 import subprocess
 import tomllib
@@ -17,10 +19,10 @@ def _git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _checkout(folder: Path) -> str:
+def _checkout(folder: Path, text: str = "a\n") -> str:
     folder.mkdir()
     _git(folder, "init", "-q")
-    (folder / "a.txt").write_text("a\n")
+    (folder / "a.txt").write_text(text)
     _git(folder, "add", "a.txt")
     _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false", "commit", "-q",
          "-m", "a")
@@ -46,6 +48,45 @@ def test_a_folder_of_no_checkout_or_inside_anothers_is_unknown(tmp_path):
     _checkout(tmp_path / "project")
     (tmp_path / "project" / "venv").mkdir()
     assert git_commit(tmp_path / "project" / "venv") == UNKNOWN
+
+
+def test_a_checkout_is_named_by_its_own_commit_whatever_repository_the_environment_names(tmp_path, monkeypatch):
+    """A process started from a git hook, or beside another checkout's commands, inherits GIT_DIR and the like."""
+    head = _checkout(tmp_path / "src")
+    _checkout(tmp_path / "other", "another text\n")
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "other" / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(tmp_path / "other" / ".git" / "index"))
+    assert git_commit(tmp_path / "src") == head
+
+
+def test_a_checkout_owned_by_another_user_is_named_by_its_commit(tmp_path, monkeypatch):
+    """A deploy user's checkout run by a service's user: git refuses to look for a repository in a folder of
+    another owner (safe.directory), yet the process already runs that owner's code from it."""
+    head = _checkout(tmp_path / "src")
+    if os.geteuid() == 0:
+        for folder, _, files in os.walk(tmp_path / "src"):
+            for name in [folder, *(os.path.join(folder, f) for f in files)]:
+                os.lchown(name, 65534, 65534)
+    else:
+        monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own switch for what it would refuse
+    assert git_commit(tmp_path / "src") == head
+
+
+def test_why_a_checkouts_commit_is_unknown_is_logged(tmp_path, caplog):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / ".git").write_text("gitdir: /nowhere\n")
+    with caplog.at_level(logging.INFO, logger="pledgewatch.build_info"):
+        assert git_commit(tmp_path / "src") == UNKNOWN
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the git commit of {tmp_path / 'src'} is unknown: fatal: not a git repository: /nowhere"]
+
+
+def test_a_folder_of_no_checkout_runs_no_git(tmp_path, monkeypatch):
+    """An installed package (a wheel, a container image) spends nothing on git at each start."""
+    monkeypatch.setenv("GIT_TRACE", str(tmp_path / "trace"))
+    (tmp_path / "plain").mkdir()
+    assert git_commit(tmp_path / "plain") == UNKNOWN
+    assert not (tmp_path / "trace").exists()
 
 
 def test_a_build_is_named_by_its_release_and_commit_and_by_its_release_alone_when_the_commit_is_unknown():
