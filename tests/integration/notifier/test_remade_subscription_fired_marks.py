@@ -31,7 +31,9 @@ async def _handled(n, publish_classified, released) -> None:
     await wait_for(lambda: handled(n.service, entry), what="the release handled")
 
 
-async def test_a_day_the_deleted_one_was_reminded_of_is_reminded_to_the_one_made_again(notifier, publish_classified):
+async def _reminded_once(notifier, publish_classified):
+    """``desk`` told of a release and sent its "the day before" reminder: the notifier, its clock (at that
+    reminder's time), the commitment and what the reminder said."""
     now = [datetime.now(timezone.utc)]
     n = await notifier(http=True, run_scheduler=False, clock=lambda: now[0])
     await only_subscription(n, DESK)
@@ -39,6 +41,11 @@ async def test_a_day_the_deleted_one_was_reminded_of_is_reminded_to_the_one_made
     await _handled(n, publish_classified, release(commitment))
     reminded = (FUNDING.id, due.isoformat(), "P1D")
     assert await fire_each_when_due(n, now) == [reminded]
+    return n, now, commitment, reminded
+
+
+async def test_a_day_the_deleted_one_was_reminded_of_is_reminded_to_the_one_made_again(notifier, publish_classified):
+    n, now, commitment, reminded = await _reminded_once(notifier, publish_classified)
 
     assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
     assert (await api_call(n, "POST", "/subscriptions", LATER))[0] == 201
@@ -50,13 +57,7 @@ async def test_a_day_the_deleted_one_was_reminded_of_is_reminded_to_the_one_made
 
 async def test_a_day_reminded_is_not_reminded_again_to_the_same_subscription(notifier, publish_classified):
     """The other side: a subscription not made again is still reminded of a day once, whichever version plans it."""
-    now = [datetime.now(timezone.utc)]
-    n = await notifier(http=True, run_scheduler=False, clock=lambda: now[0])
-    await only_subscription(n, DESK)
-    commitment, due = _commitment()
-    await _handled(n, publish_classified, release(commitment))
-    reminded = (FUNDING.id, due.isoformat(), "P1D")
-    assert await fire_each_when_due(n, now) == [reminded]
+    n, now, commitment, reminded = await _reminded_once(notifier, publish_classified)
 
     assert (await api_call(n, "PUT", "/subscriptions/desk", LATER))[0] in (200, 204)
     await _handled(n, publish_classified, release(commitment, version=2))
