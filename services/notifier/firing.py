@@ -7,7 +7,8 @@ The leader fires what is due a chunk at a time (:data:`CHUNK`): one script claim
 delivery worker is woken. The slot (:func:`~.reminders.reminder_slot`) is the subscriber, the commitment's
 re-announcement chain, the due date and the offset: reminders planned from two announcements of one commitment
 for one day (two releases, each with its own plan) share it, so the subscriber is reminded once. Earlier
-versions marked each reminder by its id (``notifier:reminded:<id>:<due>``); that mark stops it too.
+versions marked each reminder by its id (``notifier:reminded:<id>:<due>``); that mark stops it too. A subscription
+made again under its id has marks of its own (:func:`~.reminders.fired_mark`).
 A second's scheduler job runs a little before it (:data:`~.scheduler.LEAD_SECONDS`): its reminders are
 read and everything they write is built then, as of the second, so that when it comes firing is only the
 scripts that record them (:meth:`ReminderFiring.fire_second`).
@@ -41,7 +42,7 @@ from .planning import reminder_alert, reminder_skip
 from .reminder_records import from_legacy, from_payload, is_legacy
 from .reminder_chains import ReminderChain
 from .reminder_store import FIRED_TTL_SECONDS, Claimed, Firing, ReminderStore
-from .reminders import reminder_slot
+from .reminders import fired_mark, reminder_slot
 from .scheduler import LEAD_SECONDS
 from .subscriptions import Subscription
 
@@ -184,7 +185,7 @@ class ReminderFiring:
         if effects.digest is not None and self.digest_day is not None:
             alone = jobs_for(sub, alert, event_json=effects.event_json)  # as an immediate subscriber's
             effects, digest_day = replace(effects, jobs=alone), self.digest_day(sub, now)
-        return Firing.of(c, fired_key=self.streams.key(f"notifier:reminded:{slot}"),
+        return Firing.of(c, fired_key=self.streams.key(fired_mark(slot, c.record.generation)),
                          earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
                          event=event.to_json(), effects=effects, digest_day=digest_day)
 

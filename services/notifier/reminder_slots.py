@@ -20,7 +20,7 @@ from typing import Any
 from .announcement_index import AnnouncementIndex
 from .reminder_records import PlannedRecord, Subject, read_subject
 from .reminder_store import BULK, ReminderStore
-from .reminders import due_date, reminder_slot, sibling_reminder_ids, written_reminder_slot
+from .reminders import due_date, fired_mark, reminder_slot, sibling_reminder_ids, written_reminder_slot
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ async def _earlier(planned: list[tuple[PlannedRecord, Subject]], index: Announce
             slot = reminder_slot(record.subscription_id, name, due, record.offset)
             written = written_reminder_slot(record.subscription_id, name, due, record.offset)
             marks = [key(f"notifier:reminded:{i}:{due}") for i in ids]
-            earlier.append((key(f"notifier:reminded:{slot}"),
+            earlier.append((key(fired_mark(slot, record.generation)),
                             marks if written == slot else [*marks, key(f"notifier:reminded:{written}")]))
     return earlier
 

@@ -107,6 +107,16 @@ def reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> s
     return written_reminder_slot(subscription_id, chain, due, canonical_duration(offset))
 
 
+def fired_mark(slot: str, generation: int | None) -> str:
+    """The mark (unprefixed key) a firing of ``slot`` sets, for a subscription of stored ``generation`` (None: one
+    of the subscriptions file, or a reminder planned before reminders carried it). A subscription made again
+    under its id (a generation past 1: each create and delete counts one) has marks of its own, so that what the
+    deleted one was reminded of does not stop its reminders; one never deleted keeps the marks of the slot alone,
+    as they were written before generations named them."""
+    suffix = f":g{generation}" if generation is not None and generation > 1 else ""
+    return f"notifier:reminded:{slot}{suffix}"
+
+
 def written_reminder_slot(subscription_id: str, chain: str, due: date, offset: str) -> str:
     """The slot earlier versions gave a reminder: from its offset's text as written (the same as
     :func:`reminder_slot` for one written in days, ``P7D``; another for ``P1W``). Their fired marks name it."""

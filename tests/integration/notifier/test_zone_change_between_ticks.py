@@ -179,3 +179,32 @@ async def test_reminders_settled_in_the_old_zone_while_the_tick_moves_the_others
     await n.service._leader_tick()
     tokyo = sorted(_at(day, 9, "Asia/Tokyo") for day in (DUE - timedelta(days=1), DUE))
     assert sorted(at for _, at in await n.service.reminders.scheduled()) == tokyo
+
+
+async def test_a_tick_that_dies_moving_a_subscription_leaves_it_to_the_next_which_moves_and_records_it(
+        notifier, receiver, write_yaml, publish_classified, monkeypatch):
+    """The mark a tick sets before it reads what to move (``moving``) outlives a tick that dies: the next moves the
+    subscription's reminders and records its zone, and the one after finds nothing to do."""
+    now = [datetime(2026, 3, 1, 7, 0, tzinfo=timezone.utc)]
+    n = await _started(notifier, write_yaml, receiver, now, zone="UTC", mode="immediate")
+    await _announced(n, publish_classified)
+    _change_zone(n, write_yaml, receiver, "Asia/Tokyo", "immediate")
+
+    async def dying(*args):
+        raise ConnectionError("the leader stopped")
+    monkeypatch.setattr(reminder_retime, "_planned_ids", dying)
+    with pytest.raises(ConnectionError):
+        await reminder_retime.rezone_reminders(n.service.reminders, n.service.runtime.streams.client,
+                                               n.service.runtime.streams.key, {"desk": "Asia/Tokyo"},
+                                               remind_at=time(9, 0), now=now[0])
+    zones = n.service.reminders.zones_key
+    client = n.service.runtime.streams.client
+    assert await client.hget(zones, "desk") == reminder_retime.MOVING.encode()
+    monkeypatch.undo()
+
+    await n.service._leader_tick()
+    tokyo = sorted(_at(day, 9, "Asia/Tokyo") for day in (DUE - timedelta(days=1), DUE))
+    assert sorted(at for _, at in await n.service.reminders.scheduled()) == tokyo
+    assert await client.hget(zones, "desk") == b"Asia/Tokyo"
+    assert await reminder_retime.rezone_reminders(n.service.reminders, client, n.service.runtime.streams.key,
+                                                  {"desk": "Asia/Tokyo"}, remind_at=time(9, 0), now=now[0]) == 0
