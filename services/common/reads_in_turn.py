@@ -24,7 +24,7 @@ class ReadsInTurn:
     def __init__(self, name: str) -> None:
         self.name = name
         self._last: asyncio.Task[None] | None = None
-        self._held: set[asyncio.Task[None]] = set()
+        self._held: set[asyncio.Task[Any]] = set()
 
     async def hand(self, work: Work) -> None:
         """``work(turn)`` in a task of its own, which awaits ``turn`` (the read handed before it handled) before
