@@ -262,12 +262,16 @@ async def test_a_batch_that_fails_is_handled_entry_by_entry_and_only_the_failing
         assert one_by_one == ["rel-1", "rel-2"]
         (letter,) = await _dead_letters(streams)
         assert letter.reason.startswith("not JSON")
-        (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
-        fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
-        assert b"rel-bad" in fields[EVENT_FIELD.encode()]
+        assert b"rel-bad" in await _the_one_pending_event(client, stream)
     finally:
         await broker.stop()
         await client.aclose()
+
+
+async def _the_one_pending_event(client, stream):
+    (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
+    fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
+    return fields[EVENT_FIELD.encode()]
 
 
 async def test_a_read_reaches_its_handler_without_a_hop_to_a_worker_thread(harness):
@@ -582,9 +586,7 @@ async def test_with_read_ahead_a_failing_read_leaves_its_failing_entry_pending_a
             return (await client.xpending(stream, GROUP))["pending"] == 1 and len(one_by_one) == 4
         await _wait_for(settled)
         assert one_by_one == ["rel-1", "rel-2", "rel-3", "rel-4"]
-        (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
-        fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
-        assert b"rel-bad" in fields[EVENT_FIELD.encode()]
+        assert b"rel-bad" in await _the_one_pending_event(client, stream)
     finally:
         await broker.stop()
         await client.aclose()
