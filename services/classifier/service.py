@@ -40,7 +40,8 @@ class ClassifierService(RuntimeService):
             streams=lambda: self.runtime.streams, stream=settings.key(RELEASES), group=CLASSIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleasePublishedEvent,), handler=self.on_release_published,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count,
-            read_linger_ms=settings.read_linger_ms, batch_handler=self.on_releases_published,
+            read_linger_ms=settings.read_linger_ms, read_ahead=settings.read_ahead,
+            batch_handler=self.on_releases_published,
         )
 
     def attach(self, broker: RedisBroker) -> None:

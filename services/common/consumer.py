@@ -11,7 +11,9 @@ default), while they come at least two to it the next read waits that long after
 hold several (:mod:`.read_linger`). While a read is being handled, its entries not yet acknowledged are claimed
 again by the consumer handling them every third of the idle time (XCLAIM JUSTID: their idle time starts
 again, their delivery count does not grow), so a live consumer slower than ``claim_idle_ms`` on a read keeps
-it; only for :data:`KEEP_READ_IDLE_TIMES` idle times, so a read whose handling hangs is still reclaimed.
+it; only for :data:`KEEP_READ_IDLE_TIMES` idle times, so a read whose handling hangs is still reclaimed. With
+``read_ahead`` (off by default), the next read is read and decoded while one is handled, and handled after it
+(:mod:`.reads_in_turn`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .errors import failure_text
 from .redis_refusals import redis_unavailable
 from .outages import OutageNotices, keep_reading
 from .read_linger import ReadLinger
+from .reads_in_turn import ReadsInTurn
 from .streams import Entry, Streams, as_text, parse_stream_id
 
 log = logging.getLogger(__name__)
@@ -120,16 +123,17 @@ class StreamConsumer:
     def __init__(self, *, streams: Callable[[], Streams], stream: str, group: str, consumer: str,
                  expect: tuple[type[CloudEvent[Any]], ...], handler: Handler,
                  claim_idle_ms: int, max_deliveries: int, read_count: int = 64, read_linger_ms: float = 0,
-                 batch_handler: BatchHandler | None = None) -> None:
+                 batch_handler: BatchHandler | None = None, read_ahead: bool = False) -> None:
         """``batch_handler``, when given, takes each read's decoded entries at once (one round of Redis
         writes for all); if it raises, the entries are handled one by one by ``handler``, so one that fails
-        is left pending alone."""
+        is left pending alone. ``read_ahead``: the next read read and decoded while one is handled."""
         self._streams = streams
         self.stream, self.group, self.consumer = stream, group, consumer
         self.expect, self.handler, self.batch_handler = expect, handler, batch_handler
         self.claim_idle_ms, self.max_deliveries = claim_idle_ms, max_deliveries
         self.read_count = read_count
         self._linger = ReadLinger(read_linger_ms, read_count) if read_linger_ms > 0 else None
+        self._in_turn = ReadsInTurn(f"{group} handles a read of {stream}") if read_ahead else None
         # A pass's entries follow one another within a round trip; its end is a quiet spell of a reclaim poll.
         self._reclaims = ReclaimNotice(stream, group, quiet_seconds=max(reclaim_poll_ms(claim_idle_ms), 500) / 1000)
 
@@ -148,6 +152,9 @@ class StreamConsumer:
             entries = _entries(read, self.group)
             if self._linger is not None:
                 self._linger.returned([entry.entry_id for entry in entries])
+            if self._in_turn is not None:
+                await self._in_turn.hand(lambda turn: self._consume_in_turn(entries, turn))
+                return
             async with self._kept(entries):
                 await self._consume_batch(entries)
 
@@ -175,6 +182,21 @@ class StreamConsumer:
                 self._reclaims.tell()
 
         reclaiming.stop = stop_and_tell  # type: ignore[method-assign]
+        if self._in_turn is not None:
+            self._stop_in_turn(reading, self._in_turn)
+
+    @staticmethod
+    def _stop_in_turn(reading: Any, in_turn: ReadsInTurn) -> None:
+        """The reads held are stopped with the subscriber that read them."""
+        stop = reading.stop
+
+        async def stop_and_end_reads() -> None:
+            try:
+                await stop()
+            finally:
+                await in_turn.stop()
+
+        reading.stop = stop_and_end_reads
 
     @staticmethod
     def _pace(reading: Any, linger: ReadLinger) -> None:
@@ -231,6 +253,17 @@ class StreamConsumer:
             except Exception as exc:  # Redis away: the read's own commands fail and say so
                 log.debug("%s: keeping its read of %s failed: %s", self.group, stream, failure_text(exc))
 
+    async def _consume_in_turn(self, entries: list[Entry], turn: Awaitable[None]) -> None:
+        """A read's entries decoded (each bad one dead-lettered alone) at once; handled once ``turn`` comes."""
+        async with self._kept(entries):
+            decoded = await self._decoded(entries)
+            await turn
+            if self.batch_handler is None:
+                for event, entry in decoded:
+                    await self._handle(event, entry)
+            else:
+                await self._handle_batch(self.batch_handler, decoded)
+
     async def _consume_batch(self, entries: list[Entry]) -> None:
         """A read's entries: each bad one dead-lettered alone; the rest to the batch handler, or one by one.
         If Redis fails mid-way, what is not committed stays pending and is reclaimed."""
@@ -238,11 +271,16 @@ class StreamConsumer:
             for entry in entries:
                 await self._consume(entry, reclaimed=False)
             return
-        decoded = [(event, entry) for entry in entries if (event := await self._decode(entry)) is not None]
+        await self._handle_batch(self.batch_handler, await self._decoded(entries))
+
+    async def _decoded(self, entries: list[Entry]) -> list[tuple[CloudEvent[Any], Entry]]:
+        return [(event, entry) for entry in entries if (event := await self._decode(entry)) is not None]
+
+    async def _handle_batch(self, batch_handler: BatchHandler, decoded: list[tuple[CloudEvent[Any], Entry]]) -> None:
         if not decoded:
             return
         try:
-            await self.batch_handler(decoded)
+            await batch_handler(decoded)
         except Exception:
             log.warning("%s: a batch of %d failed; handling its entries one by one", self.group, len(decoded),
                         exc_info=True)

@@ -134,6 +134,10 @@ class Settings(BaseSettings):
         description="While entries come at least two to this many ms, a consumer starts its next read no "
                     "sooner than this long after its last began, so that reads hold several; entries further "
                     "apart, and the rest of a backlog, are read at once (0: always at once).")
+    read_ahead: bool = Field(
+        default=False,
+        description="A consumer reads and decodes its next read while Redis runs the scripts of the one it "
+                    "handles; reads are still handled in order, one at a time, each acknowledged once committed.")
     stream_maxlen: int = Field(default=100_000, gt=0, description="Approximate cap on each stream.")
     dead_letters_maxlen: int = Field(
         default=1_000_000, ge=0,

@@ -62,7 +62,7 @@ class LedgerService(RuntimeService):
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=LEDGER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries, read_count=settings.read_count,
-            read_linger_ms=settings.read_linger_ms)
+            read_linger_ms=settings.read_linger_ms, read_ahead=settings.read_ahead)
 
     def attach(self, broker: RedisBroker) -> None:
         self.consumer.attach(broker, title="ledger:release.classified")

@@ -183,7 +183,7 @@ class NotifierService:
             streams=lambda: self.runtime.streams, stream=settings.key(CLASSIFIED), group=NOTIFIER_GROUP,
             consumer=settings.consumer, expect=(ReleaseClassifiedEvent,), handler=self.on_release_classified,
             claim_idle_ms=settings.claim_idle_ms, max_deliveries=settings.max_deliveries,
-            read_count=settings.read_count, read_linger_ms=settings.read_linger_ms,
+            read_count=settings.read_count, read_linger_ms=settings.read_linger_ms, read_ahead=settings.read_ahead,
             batch_handler=self.on_classified_batch)
         self.store: SubscriptionStore | None = None
         self._overridden: frozenset[str] = frozenset()  # the stored subscriptions the file overrides, warned of

@@ -6,7 +6,8 @@ Sizes (defaults: CI's): PLEDGEWATCH_CHAOS_RELEASES=200, PLEDGEWATCH_CHAOS_KILLS=
 PLEDGEWATCH_CHAOS_SECONDS (the window, default max(40, 10 x kills)), PLEDGEWATCH_CHAOS_REMINDER_RELEASES=10,
 PLEDGEWATCH_CHAOS_REMINDER_OFFSETS=5, PLEDGEWATCH_CHAOS_SEED (printed, to replay a run's schedule);
 PLEDGEWATCH_CHAOS_DELIVERY_PROCESS=1: the notifier sends nothing, a delivery process of its own does (and is
-killed as the others are). The full run:
+killed as the others are); PLEDGEWATCH_CHAOS_READ_AHEAD=1: every consumer reads its next read while it handles one
+(PLEDGEWATCH_READ_AHEAD). The full run:
 
     PLEDGEWATCH_CHAOS_RELEASES=1000 PLEDGEWATCH_CHAOS_KILLS=10 .venv/bin/python -m pytest tests/chaos -s
 """
@@ -38,6 +39,7 @@ from services.notifier.reminder_store import PLANNED  # noqa: E402
 SIZE = ChaosSize.from_env()
 DRAIN_SECONDS = 60 + SIZE.releases * 0.06
 DELIVERY_PROCESS = os.environ.get("PLEDGEWATCH_CHAOS_DELIVERY_PROCESS", "") not in ("", "0")
+READ_AHEAD = os.environ.get("PLEDGEWATCH_CHAOS_READ_AHEAD", "") not in ("", "0")
 SENDERS = ("notifier", "redis", "delivery")  # a kill of one of these may cut a send short: it is sent again
 LEASE_SECONDS = 4.0  # the outbox lease: a killed notifier's claimed sends are retried after it
 
@@ -61,6 +63,7 @@ def _service_env(redis_url: str, prefix: str, inbox: Path, subscriptions: Path) 
         "PLEDGEWATCH_REMINDER_RETRY_BASE_SECONDS": "0.5", "PLEDGEWATCH_REMINDER_RETRY_MAX_SECONDS": "2",
         "PLEDGEWATCH_API_TOKEN": TOKEN, "PLEDGEWATCH_LOG_LEVEL": "INFO",
         "PLEDGEWATCH_DELIVERY_PROCESS": "true" if DELIVERY_PROCESS else "false",
+        "PLEDGEWATCH_READ_AHEAD": "true" if READ_AHEAD else "false",
     })
     return env
 

@@ -122,6 +122,7 @@ EVERY_VARIABLE = [
     ("PLEDGEWATCH_REDIS_MAX_CONNECTIONS", "20", "redis_max_connections", 20),
     ("PLEDGEWATCH_READ_COUNT", "4", "read_count", 4),
     ("PLEDGEWATCH_READ_LINGER_MS", "2.5", "read_linger_ms", 2.5),
+    ("PLEDGEWATCH_READ_AHEAD", "true", "read_ahead", True),
     ("PLEDGEWATCH_WORKERS", "2", "workers", 2),
     ("PLEDGEWATCH_HEARTBEAT_SECONDS", "0.5", "heartbeat_seconds", 0.5),
     ("PLEDGEWATCH_WORKER_HANG_SECONDS", "30", "worker_hang_seconds", 30.0),

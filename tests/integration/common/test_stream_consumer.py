@@ -262,12 +262,16 @@ async def test_a_batch_that_fails_is_handled_entry_by_entry_and_only_the_failing
         assert one_by_one == ["rel-1", "rel-2"]
         (letter,) = await _dead_letters(streams)
         assert letter.reason.startswith("not JSON")
-        (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
-        fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
-        assert b"rel-bad" in fields[EVENT_FIELD.encode()]
+        assert b"rel-bad" in await _the_one_pending_event(client, stream)
     finally:
         await broker.stop()
         await client.aclose()
+
+
+async def _the_one_pending_event(client, stream):
+    (pending,) = await client.xpending_range(stream, GROUP, min="-", max="+", count=10)
+    fields = (await client.xrange(stream, pending["message_id"], pending["message_id"]))[0][1]
+    return fields[EVENT_FIELD.encode()]
 
 
 async def test_a_read_reaches_its_handler_without_a_hop_to_a_worker_thread(harness):
@@ -482,3 +486,140 @@ async def test_a_live_consumer_slower_than_the_claim_idle_time_keeps_its_read_an
 
     await _read_to_the_end(settings, client, streams, stream, last, handler, claim_idle_ms=500)
     assert sorted(handled) == [f"rel-{n}" for n in range(8)]  # each once, none reclaimed mid-read
+
+
+def _read_ahead_consumer(settings, streams, stream, *, batch_handler=None, handler=_nothing_to_do, read_count=2):
+    broker = RedisBroker(settings.redis_url, message_format=CloudEventJSONFormat)
+    StreamConsumer(streams=lambda: streams, stream=stream, group=GROUP, consumer="c1",
+                   expect=(ReleasePublishedEvent,), handler=handler, batch_handler=batch_handler,
+                   claim_idle_ms=60_000, max_deliveries=settings.max_deliveries, read_count=read_count,
+                   read_ahead=True).attach(broker, title="test")
+    return broker
+
+
+async def _pending_of(client, stream, consumer="c1"):
+    return {c["name"].decode(): c["pending"] for c in await client.xinfo_consumers(stream, GROUP)}.get(consumer, 0)
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batch-handler", "entry-handler"])
+async def test_with_read_ahead_the_next_read_is_taken_while_one_is_handled_and_reads_are_handled_in_turn(
+        settings, batched):
+    """PLEDGEWATCH_READ_AHEAD: while a read is handled, the next is read (its entries pending for the consumer)
+    and decoded (a bad entry of it dead-lettered), but handled only once the one before is: in stream order,
+    one at a time, no third read taken meanwhile."""
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    released, handled, running = asyncio.Event(), [], []
+
+    async def handle(release_ids, entries):
+        running.append(1)
+        assert len(running) == 1, "two reads handled at once"
+        if not handled:
+            await released.wait()
+        handled.extend(release_ids)
+        for entry in entries:
+            await streams.commit(entry)
+        running.pop()
+
+    async def handle_batch(items):
+        await handle([event.data.release_id for event, _ in items], [entry for _, entry in items])
+
+    async def handle_one(event, entry):
+        await handle([event.data.release_id], [entry])
+
+    for n in range(3):
+        await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+    await client.xadd(stream, {EVENT_FIELD: b"\xff not an event"})
+    for n in range(3, 6):
+        await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+    broker = _read_ahead_consumer(settings, streams, stream, batch_handler=handle_batch if batched else None,
+                                  handler=handle_one)
+    await broker.start()
+    try:
+        async def next_read_taken_and_decoded():  # the first read (2 entries) held, and the next
+            return await _pending_of(client, stream) == 3 and len(await _dead_letters(streams)) == 1
+
+        await _wait_for(next_read_taken_and_decoded)
+        await asyncio.sleep(0.3)
+        assert handled == [] and await _pending_of(client, stream) == 3  # the third read waits for the first
+        released.set()
+        await _wait_for(lambda: _true(len(handled) == 6))
+        await _wait_for(lambda: _none_pending(client, stream))
+        assert handled == [f"rel-{n}" for n in range(6)]
+    finally:
+        await broker.stop()
+        await client.aclose()
+
+
+async def _none_pending(client, stream):
+    return (await client.xpending(stream, GROUP))["pending"] == 0
+
+
+async def test_with_read_ahead_a_failing_read_leaves_its_failing_entry_pending_alone_and_later_reads_go_on(settings):
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    one_by_one = []
+
+    async def handle_batch(items):
+        if any(event.data.release_id == "rel-bad" for event, _ in items):
+            raise RuntimeError("one of them cannot be handled")
+        for event, entry in items:
+            one_by_one.append(event.data.release_id)
+            await streams.commit(entry)
+
+    async def handle_one(event, entry):
+        if event.data.release_id == "rel-bad":
+            raise RuntimeError("cannot handle rel-bad")
+        one_by_one.append(event.data.release_id)
+        await streams.commit(entry)
+
+    for release_id in ("rel-1", "rel-bad", "rel-2", "rel-3", "rel-4"):
+        await client.xadd(stream, {EVENT_FIELD: _release_json(release_id)})
+    broker = _read_ahead_consumer(settings, streams, stream, batch_handler=handle_batch, handler=handle_one)
+    await broker.start()
+    try:
+        async def settled():
+            return (await client.xpending(stream, GROUP))["pending"] == 1 and len(one_by_one) == 4
+        await _wait_for(settled)
+        assert one_by_one == ["rel-1", "rel-2", "rel-3", "rel-4"]
+        assert b"rel-bad" in await _the_one_pending_event(client, stream)
+    finally:
+        await broker.stop()
+        await client.aclose()
+
+
+async def test_with_read_ahead_a_consumer_stopped_mid_read_ends_the_reads_it_holds_and_leaves_them_pending(settings):
+    client = aioredis.Redis.from_url(settings.redis_url)
+    streams = Streams(client, prefix=settings.prefix, maxlen=1000, source="/test")
+    stream = streams.key(RELEASES)
+    await streams.ensure_group(stream, GROUP)
+    started, ended = asyncio.Event(), []
+
+    async def handle_batch(items):
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            ended.append(len(items))
+
+    for n in range(4):
+        await client.xadd(stream, {EVENT_FIELD: _release_json(f"rel-{n}")})
+    broker = _read_ahead_consumer(settings, streams, stream, batch_handler=handle_batch)
+    await broker.start()
+    try:
+        await asyncio.wait_for(started.wait(), 10)
+        await _wait_for(lambda: _four_pending(client, stream))
+        await broker.stop()
+        assert ended == [2]  # the read handled was cancelled; the one waiting its turn never handled
+        assert not [t for t in asyncio.all_tasks() if "handles a read" in t.get_name()]
+        assert (await client.xpending(stream, GROUP))["pending"] == 4
+    finally:
+        await client.aclose()
+
+
+async def _four_pending(client, stream):
+    return await _pending_of(client, stream) == 4
