@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.notifier.reminder_listing import MAX_LIMIT
 
+from .whole_numbers import whole_number
+
 TEXT_CHARS = 60  # of a commitment's sentence, on its reminder's line
 
 
 def limit_count(text: str) -> int:
     """A ``--limit`` argument: how many reminders to list, 1 to :data:`MAX_LIMIT`."""
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number; give how many to list, "
-                                         f"1 to {MAX_LIMIT}") from None
-    if not 1 <= count <= MAX_LIMIT:
-        raise argparse.ArgumentTypeError(f"{count}: give how many to list, 1 to {MAX_LIMIT}")
-    return count
+    return whole_number(text, wanted="how many to list", most=MAX_LIMIT)
 
 
 def _when(iso: str, zone: str) -> str:
