@@ -38,8 +38,9 @@ def reminder_line(reminder: dict[str, Any], zone: str) -> str:
         what = "its commitment cannot be read (it fails when it goes out, and is retried)"
         return f"  {_when(reminder['fires_at'], zone)}  {offset} deadline {reminder['deadline_index'] + 1}: {what}"
     due = f"{date.fromisoformat(reminder['due']):%-d %b %Y}" if reminder.get("due") else "?"
+    dropped = f"  NOT SENT unless changed: {reminder['dropped']}" if reminder.get("dropped") else ""
     return (f"  {_when(reminder['fires_at'], zone)}  {offset} {due}  {commitment['id']} "
-            f"\"{_shortened(commitment['text'])}\"  ({release['release_id']} v{release['version']})")
+            f"\"{_shortened(commitment['text'])}\"  ({release['release_id']} v{release['version']}){dropped}")
 
 
 def reminders_lines(body: dict[str, Any], *, limit: int) -> list[str]:

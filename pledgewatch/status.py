@@ -37,7 +37,6 @@ from services.ingest.source_rhythm import REGISTRY
 from services.notifier.delivery_presence import (KEY as DELIVERY_BEATS, live as live_processes,
                                                   parse_beats as parse_delivery_beats, unsent_text)
 from services.notifier.outbox_metrics import OutboxFigures
-from services.notifier.reminder_store import DUE as REMINDERS_DUE
 
 from .configuration import load_settings
 from .dead_letters import OUTBOX, brief, read_letter
@@ -259,7 +258,9 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
 def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any]:
     """How many reminders are planned and not fired (the notifier's due index), and when the next goes out (UTC; a
     reminder being fired is due again when its lease ends). The ``reminders`` stream holds those fired."""
-    key = settings.key(REMINDERS_DUE)
+    from services.notifier.reminder_store import DUE  # its scheduler's imports only when Redis is read
+
+    key = settings.key(DUE)
     with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
         pipe.zcard(key)
         pipe.zrange(key, 0, 0, withscores=True)

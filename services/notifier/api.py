@@ -65,6 +65,9 @@ class ListedReminder(BaseModel):
     commitment: dict[str, str] | None = Field(description="id, actor and text of the commitment reminded of.")
     release: dict[str, Any] | None = Field(description="release_id, version, title and url of the release version "
                                                        "that planned it.")
+    dropped: str | None = Field(description="Why it would be dropped rather than sent at its time, as the subscription "
+                                            "stands now (paused then, its offset taken out, its filter no longer "
+                                            "selecting the commitment); null: it is sent.")
 
 
 class ReminderList(BaseModel):

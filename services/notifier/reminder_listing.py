@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 
+from .planning import reminder_skip
 from .reminder_records import PlannedRecord, Subject, from_legacy, read_subject
 from .reminders import PlannedReminders, due_date
+from .subscriptions import Subscription
 
 if TYPE_CHECKING:
     from .reminder_store import ReminderStore
@@ -69,46 +71,50 @@ def still_planned(sub_id: str, generation: int | None, ids: list[str], raws: lis
     return found
 
 
-def shown(found: Found, subject: Subject | None, zone: str) -> dict[str, Any]:
-    """One reminder as the API answers it: when it goes out (UTC and in ``zone``), for which deadline of which
-    commitment of which release, and its offset. ``subject`` None: its commitment cannot be read (it fails when
-    it fires, and is retried)."""
-    record = found.record
+def shown(found: Found, subject: Subject | None, sub: Subscription) -> dict[str, Any]:
+    """One reminder as the API answers it: when it goes out (UTC and in ``sub``'s zone), for which deadline of which
+    commitment of which release, its offset, and why it would be dropped rather than sent at its time as ``sub``
+    stands now (the notifier's own test when it falls due; None: sent). ``subject`` None: its commitment cannot be
+    read (it fails when it fires, and is retried)."""
+    record, zone = found.record, sub.timezone or "UTC"
     entry: dict[str, Any] = {"reminder_id": found.reminder_id, "fires_at": found.fires_at.isoformat(),
                              "fires_at_local": found.fires_at.astimezone(ZoneInfo(zone)).isoformat(),
                              "offset": record.offset, "deadline_index": record.deadline_index}
     if subject is None:
-        return {**entry, "due": None, "commitment": None, "release": None}
+        return {**entry, "due": None, "commitment": None, "release": None, "dropped": None}
     deadlines = subject.commitment.deadlines
     due: date | None = due_date(deadlines[record.deadline_index]) if record.deadline_index < len(deadlines) else None
+    dropped = reminder_skip(sub, record.due(found.reminder_id, subject, fired_at=found.fires_at),
+                            now=found.fires_at) if due is not None else None
     release = subject.release
     return {**entry, "due": due.isoformat() if due else None,
             "commitment": {"id": subject.commitment.id, "actor": subject.commitment.actor,
                            "text": subject.commitment.text},
             "release": {"release_id": release.release_id, "version": release.version, "title": release.title,
-                        "url": release.url}}
+                        "url": release.url},
+            "dropped": dropped}
 
 
-def listing(sub_id: str, zone: str, found: list[Found], subjects: Mapping[str, Subject | None],
+def listing(sub: Subscription, found: list[Found], subjects: Mapping[str, Subject | None],
             limit: int) -> dict[str, Any]:
     """The answer: how many are planned, the first ``limit`` of ``found`` (sorted) and how many more there are."""
     first = found[:limit]
-    return {"subscription": sub_id, "timezone": zone, "planned": len(found), "more": len(found) - len(first),
-            "reminders": [shown(f, subjects.get(f.record.subject), zone) for f in first]}
+    return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": len(found),
+            "more": len(found) - len(first), "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in first]}
 
 
 def soonest(found: list[Found]) -> list[Found]:
     return sorted(found, key=lambda f: (f.fires_at, f.reminder_id))
 
 
-async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub_id: str, *,
-                            zone: str | None, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """The reminders planned for subscription ``sub_id`` (whose agenda is ``agenda_key``; ``zone`` its time zone,
-    None: UTC), soonest first, the first ``limit`` in full (see :func:`listing`)."""
+async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub: Subscription, *,
+                            limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """The reminders planned for subscription ``sub`` (whose agenda is ``agenda_key``), soonest first, the first
+    ``limit`` in full (see :func:`listing`)."""
     ids: set[str] = set()
     async for _, raw in client.hscan_iter(agenda_key, count=PAGE):
         ids |= agenda_ids([raw])
-    generation = (await store.generations([sub_id])).get(sub_id) or None
+    generation = (await store.generations([sub.id])).get(sub.id) or None
     found: list[Found] = []
     ordered = sorted(ids)
     for i in range(0, len(ordered), PAGE):
@@ -118,8 +124,8 @@ async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str
             for rid in page:
                 reads.zscore(store.due_key, rid)
             raws, *scores = await reads.execute()
-        found += still_planned(sub_id, generation, page, raws, scores)
+        found += still_planned(sub.id, generation, page, raws, scores)
     found = soonest(found)
     keys = sorted({f.record.subject for f in found[:limit]})
     subjects = dict(zip(keys, map(read_subject, await client.hmget(store.subjects_key, keys)))) if keys else {}
-    return listing(sub_id, zone or "UTC", found, subjects, limit)
+    return listing(sub, found, subjects, limit)

@@ -325,7 +325,7 @@ class NotifierService:
 
         agenda = self._started(self.agenda)
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
-                                       sub.id, zone=sub.timezone, limit=limit)
+                                       sub, limit=limit)
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""

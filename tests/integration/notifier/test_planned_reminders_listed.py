@@ -137,3 +137,21 @@ async def test_status_counts_the_reminders_planned_and_when_the_next_goes_out(
     assert [s["length"] for s in status["streams"] if s["name"] == "reminders"] == [0]  # none fired yet
     assert await asyncio.to_thread(subscriptions_cli, ["status"]) == 0
     assert f"reminders     4 planned, the next {first:%Y-%m-%d %H:%M} UTC (in " in capsys.readouterr().out
+
+
+async def test_a_stored_subscription_paused_over_a_reminder_lists_it_as_dropped_at_its_time(
+        notifier, publish_classified):
+    n = await notifier(config=fast_config(reminder_time="09:00"), http=True)
+    await wait_for(lambda: n.service.leader.is_leader, what="the leader")
+    desk = {"id": "desk", "channels": ["console"], "reminders": ["P7D", "P1D"]}
+    assert (await api_call(n, "POST", "/subscriptions", desk))[0] == 201
+    due = datetime.now(timezone.utc).date() + timedelta(days=30)
+    await publish_classified(n.service, release(dated("c-soon", due)))
+    body = await wait_for(lambda: _listed(n, "desk"), what="two reminders listed")
+    assert ([r["dropped"] for r in body["reminders"]], body["timezone"]) == ([None, None], "UTC")
+
+    until = datetime.combine(due - timedelta(days=3), time(0, 0), tzinfo=timezone.utc)  # over the first only
+    assert (await api_call(n, "POST", "/subscriptions/desk/pause", {"until": until.isoformat()}))[0] == 200
+    body = await _listed(n, "desk")
+    assert [r["dropped"] for r in body["reminders"]] == [f"desk paused until {until.isoformat()}", None]
+    assert body["reminders"][0]["fires_at_local"] == body["reminders"][0]["fires_at"]  # UTC: the same moment

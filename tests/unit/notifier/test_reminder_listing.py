@@ -8,8 +8,10 @@ from services.notifier.planning import release_ref
 from services.notifier.reminder_listing import Found, agenda_ids, listing, soonest, still_planned
 from services.notifier.reminder_records import PlannedRecord, Subject, subject_key
 from services.notifier.reminders import PlannedReminders
+from services.notifier.subscriptions import Subscription
 
 AT = datetime(2027, 3, 9, 22, 0, tzinfo=timezone.utc)  # 09:00 on 10 March in Sydney
+SYDNEY = Subscription(id="desk", channels=["console"], timezone="Australia/Sydney", reminders=["P1D"])
 
 
 def _record(sub="desk", generation=None, subject="s" * 24):
@@ -38,7 +40,7 @@ def test_a_listing_shows_the_first_few_soonest_first_in_the_subscriptions_zone_a
     key = subject_key(subject.to_json())
     later = Found("rem-later", datetime(2027, 3, 10, 22, 0, tzinfo=timezone.utc), _record(subject=key))
     first = Found("rem-first", AT, _record(subject=key))
-    answer = listing("desk", "Australia/Sydney", soonest([later, first]), {key: subject}, limit=1)
+    answer = listing(SYDNEY, soonest([later, first]), {key: subject}, limit=1)
     assert (answer["planned"], answer["more"], answer["timezone"]) == (2, 1, "Australia/Sydney")
     [shown] = answer["reminders"]
     assert shown == {"reminder_id": "rem-first", "fires_at": "2027-03-09T22:00:00+00:00",
@@ -47,11 +49,26 @@ def test_a_listing_shows_the_first_few_soonest_first_in_the_subscriptions_zone_a
                      "commitment": {"id": "c-ports", "actor": "UK", "text": commitment.text},
                      "release": {"release_id": "gov-uk/iraq-2017", "version": 1,
                                  "title": "UK ramps up counterterror effort in Iraq",
-                                 "url": "https://www.gov.uk/government/news/iraq"}}
+                                 "url": "https://www.gov.uk/government/news/iraq"},
+                     "dropped": None}
+
+
+def test_a_reminder_the_subscription_would_drop_as_it_stands_says_why():
+    commitment = dated("c-ports", date(2027, 3, 11))
+    subject = Subject(release_ref(release(commitment)), commitment)
+    found = [Found("rem-first", AT, _record(subject=subject_key(subject.to_json())))]
+    paused = SYDNEY.model_copy(update={"paused_until": datetime(2027, 3, 10, tzinfo=timezone.utc)})
+    [shown] = listing(paused, found, {found[0].record.subject: subject}, limit=20)["reminders"]
+    assert shown["dropped"] == "desk paused until 2027-03-10T00:00:00+00:00"
+    no_offset = SYDNEY.model_copy(update={"reminders": ["P7D"]})
+    [shown] = listing(no_offset, found, {found[0].record.subject: subject}, limit=20)["reminders"]
+    assert shown["dropped"] == "subscription gone or offset removed"
 
 
 def test_a_reminder_whose_subject_cannot_be_read_is_listed_as_such():
-    answer = listing("desk", "UTC", [Found("rem-x", AT, _record())], {}, limit=20)
+    in_utc = SYDNEY.model_copy(update={"timezone": None})
+    answer = listing(in_utc, [Found("rem-x", AT, _record())], {}, limit=20)
+    assert answer["timezone"] == "UTC"
     [shown] = answer["reminders"]
-    assert (shown["commitment"], shown["release"], shown["due"], shown["fires_at_local"]) == \
-        (None, None, None, "2027-03-09T22:00:00+00:00")
+    assert (shown["commitment"], shown["release"], shown["due"], shown["fires_at_local"], shown["dropped"]) == \
+        (None, None, None, "2027-03-09T22:00:00+00:00", None)
