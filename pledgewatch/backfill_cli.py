@@ -22,36 +22,26 @@ from services.common.settings import Settings
 
 from .configuration import load_settings
 from .errors import CommandError, usage_error
+from .whole_numbers import whole_number
 
 DEFAULT_SOURCE = "govuk-backfill"
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000  # the most results the GOV.UK Search API gives in one page
 
 
-def _whole_number(text: str, *, wanted: str, most: int | None = None) -> int:
-    limits = f"1 to {most}" if most else "1 or more"
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number; give {wanted}, {limits}") from None
-    if number < 1 or (most is not None and number > most):
-        raise argparse.ArgumentTypeError(f"{number}: give {wanted}, {limits}")
-    return number
-
-
 def page_size(text: str) -> int:
     """A ``--page-size`` argument: results per search page."""
-    return _whole_number(text, wanted="how many results per search page", most=MAX_PAGE_SIZE)
+    return whole_number(text, wanted="how many results per search page", most=MAX_PAGE_SIZE)
 
 
 def max_pages(text: str) -> int:
     """A ``--max-pages`` argument: the most pages of a feed read."""
-    return _whole_number(text, wanted="how many pages of the feed to read at most")
+    return whole_number(text, wanted="how many pages of the feed to read at most")
 
 
 def concurrency(text: str) -> int:
     """A ``--concurrency`` argument: items fetched at once."""
-    return _whole_number(text, wanted="how many items to fetch at once")
+    return whole_number(text, wanted="how many items to fetch at once")
 
 
 def publication_day(text: str) -> date:

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from datetime import datetime, timezone
 from typing import Any
 
 import redis
@@ -66,6 +67,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "streams": None,
         "dead_letters": None,
         "deliveries": None,
+        "reminders": None,
         "sources": None,
         "versions": None,
     }
@@ -123,6 +125,7 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
                 "deliveries": _deliveries(client, settings, every, time.time()),
+                "reminders": _planned_reminders(client, settings),
                 "sources": _failing_sources(client, settings),
                 "versions": _versions(client, settings)}
     finally:
@@ -250,6 +253,20 @@ def _dead_letters(client: redis.Redis, key: str, prefix: str) -> dict[str, Any]:
     return {"total": total, "by_origin": by_origin(counted, total), **({"overcounted": excess} if excess else {}),
             "newest": [brief(read_letter(entry_id, {k.encode(): v.encode() for k, v in fields.items()}), prefix)
                        for entry_id, fields in newest]}
+
+
+def _planned_reminders(client: redis.Redis, settings: Settings) -> dict[str, Any]:
+    """How many reminders are planned and not fired (the notifier's due index), and when the next goes out (UTC; a
+    reminder being fired is due again when its lease ends). The ``reminders`` stream holds those fired."""
+    from services.notifier.reminder_store import DUE  # its scheduler's imports only when Redis is read
+
+    key = settings.key(DUE)
+    with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
+        pipe.zcard(key)
+        pipe.zrange(key, 0, 0, withscores=True)
+        planned, first = pipe.execute()
+    return {"planned": planned,
+            "next_at": datetime.fromtimestamp(first[0][1], timezone.utc).isoformat() if first else None}
 
 
 def _failing_sources(client: redis.Redis, settings: Settings) -> list[dict[str, Any]]:

@@ -139,6 +139,8 @@ def render(status: dict[str, Any], now: datetime | None = None) -> str:
     lines += [brief_line(letter) for letter in dead.get("newest", [])]
     if status.get("deliveries") is not None:
         lines += ["", deliveries_line(status["deliveries"]), *delivery_processes_lines(status["deliveries"])]
+    if status.get("reminders") is not None:
+        lines += [reminders_line(status["reminders"], now or datetime.now(timezone.utc))]
     if status.get("versions") is not None:
         lines += ["", *versions_lines(status["versions"])]
     if status.get("sources"):
@@ -172,6 +174,24 @@ def failing_source_line(source: dict[str, Any]) -> str:
     since = source["since"].replace("T", " ")[:16]
     polls = "1 poll" if source["failures"] == 1 else f"{source['failures']} polls in a row"
     return f"  WARNING: source {source['name']} failing since {since} UTC, {polls}; last: {source['error']}"
+
+
+def reminders_line(reminders: dict[str, Any], now: datetime) -> str:
+    """``reminders     2 planned, the next 2026-12-09 09:00 UTC (in 2 days); …`` beside the stream of those fired."""
+    planned, next_at = reminders["planned"], reminders.get("next_at")
+    fired = "the reminders stream above counts those sent"
+    if not planned or next_at is None:
+        return f"reminders     none planned ({fired})"
+    at = datetime.fromisoformat(next_at)
+    return (f"reminders     {planned} planned, the next {at:%Y-%m-%d %H:%M} UTC ({_ahead(at, now)}); {fired} "
+            "(`pledgewatch subscriptions reminders ID` lists a subscription's)")
+
+
+def _ahead(at: datetime, now: datetime) -> str:
+    seconds = int((at - now).total_seconds())
+    if seconds <= 0:
+        return "due now"
+    return f"in {_waited(seconds)}" if seconds < 2 * 86400 else f"in {seconds // 86400} days"
 
 
 def deliveries_line(deliveries: dict[str, Any]) -> str:

@@ -25,12 +25,14 @@ from typing import Any
 import yaml
 
 from services.notifier.bounds import pause_until_problem
+from services.notifier.reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
                                              channels_summary, entry_errors, entry_prefix, file_entries, file_entry,
                                              refused_targets)
 
 from .configuration import load_settings
 from .errors import RUNTIME, USAGE, CommandError, usage_error
+from .reminders_view import limit_count
 from .runstate import not_running, read_run_state
 
 NO_TOKEN_HINT = ("the API token is sent from PLEDGEWATCH_API_TOKEN or PLEDGEWATCH_API_TOKEN_FILE, "
@@ -356,6 +358,18 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0 if body["delivered"] else 1
 
 
+def cmd_reminders(args: argparse.Namespace) -> int:
+    """The reminders planned for one subscription, soonest first (``--json``: the API's answer)."""
+    from .reminders_view import reminders_lines
+
+    status, body = _request(args, "GET", _one(args.id, f"/reminders?limit={args.limit}"))
+    if status >= 400:
+        return _report(status, body)
+    print(json.dumps(body, indent=2, ensure_ascii=False) if args.json else
+          "\n".join(reminders_lines(body, limit=args.limit)))
+    return 0
+
+
 def backtest_since(text: str, *, now: datetime) -> datetime:
     """``--since``: ``90d``, ``12w``, an ISO 8601 duration (``P3M``) back from ``now``, or a date (UTC)."""
     from services.notifier.durations import parse_duration
@@ -467,7 +481,7 @@ ID_HELP = "the subscription's id (`pledgewatch subscriptions list` shows them)"
 
 def register(subparsers: Any) -> None:
     """Add ``subscriptions`` and its commands to the ``pledgewatch`` parser."""
-    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, resubscribe, delete, test, backtest and validate subscriptions")
+    parser = subparsers.add_parser("subscriptions", help="list, show, add, update, pause, resume, resubscribe, delete, test, backtest and validate subscriptions, and list their planned reminders")
     parser.add_argument("--url", help="notifier API (default: $PLEDGEWATCH_NOTIFIER_URL or the running pledgewatch)")
     sub = parser.add_subparsers(dest="subscriptions_command", required=True)
     p = sub.add_parser("list", help="every subscription: id, origin (file/api), mode, channels")
@@ -502,6 +516,12 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("test", help="send a test notification through its channels now and print each result")
     p.add_argument("id", metavar="ID", help=ID_HELP)
     p.set_defaults(func=cmd_test)
+    p = sub.add_parser("reminders", help="the reminders planned for one and not sent yet, soonest first")
+    p.add_argument("id", metavar="ID", help=ID_HELP)
+    p.add_argument("--limit", type=limit_count, default=DEFAULT_LIMIT, metavar="N",
+                   help=f"how many to list (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT}); the rest are counted")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON, for scripts")
+    p.set_defaults(func=cmd_reminders)
     p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")
     p.add_argument("file", metavar="FILE", help="YAML subscriptions file, or the file add takes")
     p.add_argument("--since", default="90d", metavar="WHEN",

@@ -3,6 +3,7 @@
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
 POST /subscriptions/{id}/test: a test notification through its channels now, each channel's outcome in the answer.
+GET /subscriptions/{id}/reminders?limit=N: the reminders planned for it and not fired yet, soonest first.
 Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``, a key given twice in one object too; a body
 that is not JSON or is past the shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
 as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
 from typing import Any, Literal
 
-from fastapi import Path, Request, Response
+from fastapi import Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
@@ -26,6 +27,7 @@ from services.common.request_json import read_json_body
 
 from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
+from .reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from .sent_back import SentBackError, kept_channels
 from .store import SubscriptionStore
 from .subscriptions import Subscription, SubscriptionError, parse_subscription, refused_targets
@@ -51,6 +53,29 @@ class PauseRequest(BaseModel):
 
     until: AwareDatetime | date = Field(description="A time with its zone, or a date alone: the start of that day, "
                                         "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
+
+
+class ListedReminder(BaseModel):
+    reminder_id: str
+    fires_at: AwareDatetime = Field(description="When it goes out, UTC.")
+    fires_at_local: AwareDatetime = Field(description="The same moment in the subscription's time zone.")
+    offset: str = Field(description="How long before the due date (ISO 8601); P0D on the day.")
+    deadline_index: int = Field(description="Which of the commitment's deadlines.")
+    due: date | None = Field(description="The deadline's due date (null: its commitment cannot be read).")
+    commitment: dict[str, str] | None = Field(description="id, actor and text of the commitment reminded of.")
+    release: dict[str, Any] | None = Field(description="release_id, version, title and url of the release version "
+                                                       "that planned it.")
+    dropped: str | None = Field(description="Why it would be dropped rather than sent at its time, as the subscription "
+                                            "stands now (paused then, its offset taken out, its filter no longer "
+                                            "selecting the commitment); null: it is sent.")
+
+
+class ReminderList(BaseModel):
+    subscription: str
+    timezone: str = Field(description="The subscription's time zone, in which fires_at_local is given.")
+    planned: int = Field(description="How many reminders are planned for it, in all.")
+    more: int = Field(description="How many of them are not listed (past the limit).")
+    reminders: list[ListedReminder]
 
 
 class TestOutcome(BaseModel):
@@ -91,11 +116,13 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                         clock: Callable[[], datetime] = _utc_now,
                         send_test: Callable[[Subscription], Awaitable[list[ChannelOutcome]]] | None = None,
                         url_refusal: Callable[[str], str | None] = lambda url: None,
+                        reminders: Callable[[Subscription, int], Awaitable[dict[str, Any]]] | None = None,
                         ) -> Routes:
     """The routes; ``send_test`` sends a test notification through a subscription's channels (the
     notifier's own channels and settings), for ``POST /subscriptions/{id}/test``; ``url_refusal(url)`` says
     why a webhook's or a self-hosted Apprise service's URL would be refused at every send (an IP literal outside
-    the outbound policy)."""
+    the outbound policy); ``reminders(sub, limit)`` lists the reminders planned for a subscription
+    (:mod:`.reminder_listing`), for ``GET /subscriptions/{id}/reminders``."""
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
         sub = await store.get(sub_id)
@@ -208,6 +235,14 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
         return JSONResponse({"subscription": sub_id, "delivered": all(o.delivered for o in outcomes),
                              "channels": [o.public() for o in outcomes]})
 
+    async def planned(sub_id: SubscriptionId, limit: Annotated[int, Query(
+            ge=1, le=MAX_LIMIT, description=f"How many to list, soonest first (at most {MAX_LIMIT}).")] = DEFAULT_LIMIT
+                      ) -> JSONResponse:
+        _, sub_id, sub = await find(sub_id)
+        if reminders is None:
+            return _errors(501, [{"field": "id", "message": "this server cannot list planned reminders"}])
+        return JSONResponse(await reminders(sub, limit))
+
     routes = Routes(tags=["subscriptions"])
     one, shown = "/subscriptions/{id}", {"response_model": ShownSubscription}
     created = {"description": "Created", "headers": {"Location": {
@@ -232,4 +267,7 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                          summary="Resume")
     routes.add_api_route(one + "/test", test, methods=["POST"], response_model=TestOutcome,
                          responses=answers(404, 501), summary="Send a test notification through its channels now")
+    routes.add_api_route(one + "/reminders", planned, methods=["GET"], response_model=ReminderList,
+                         responses=answers(404, 422, 501),
+                         summary="The reminders planned for it and not fired yet, soonest first")
     return routes

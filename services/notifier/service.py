@@ -302,7 +302,8 @@ class NotifierService:
         from .unsubscribe_api import unsubscribe_routes
 
         routes = subscription_routes(lambda: self._store(), clock=self.clock, send_test=self.send_test,
-                                     url_refusal=self.settings.target_policy.url_refusal)
+                                     url_refusal=self.settings.target_policy.url_refusal,
+                                     reminders=self.planned_reminders)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url, since=self._feed_since,
                                    dashboard_url=self.config.dashboard_url))
@@ -317,6 +318,14 @@ class NotifierService:
     async def _feed_since(self, sub_id: str) -> datetime:
         streams = self.runtime.streams
         return await feed_since(streams.client, feed_since_key(streams.key, sub_id), now=self.clock())
+
+    async def planned_reminders(self, sub: Subscription, limit: int) -> dict[str, Any]:
+        """The reminders planned for ``sub`` and not fired, soonest first, the first ``limit`` in full."""
+        from .reminder_listing import planned_reminders
+
+        agenda = self._started(self.agenda)
+        return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
+                                       sub, limit=limit)
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""

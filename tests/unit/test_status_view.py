@@ -1,8 +1,10 @@
 """The text of `pledgewatch status`, and the Redis URL with its password hidden."""
 
+from datetime import datetime, timezone
+
 import pytest
 
-from pledgewatch.status_view import redacted, render, versions_lines
+from pledgewatch.status_view import redacted, reminders_line, render, versions_lines
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -150,3 +152,26 @@ def test_the_redis_cli_hint_names_the_default_user_of_a_password_alone(url, hint
     status = {"data_folder": "/d", "run": {"pid": 42}, "redis_url": url, "api": None,
               "streams": None, "dead_letters": None}
     assert f"redis     {url}  the run's ({hint})" in render(status).splitlines()
+
+
+def test_planned_reminders_are_counted_beside_the_stream_of_those_fired():
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+    line = reminders_line({"planned": 3, "next_at": "2026-12-09T09:00:00+00:00"}, now)
+    assert line.startswith("reminders     3 planned, the next 2026-12-09 09:00 UTC (in 2 days); "
+                           "the reminders stream above counts those sent")
+    assert "pledgewatch subscriptions reminders ID" in line
+    assert reminders_line({"planned": 1, "next_at": "2026-12-07T10:30:00+00:00"}, now).startswith(
+        "reminders     1 planned, the next 2026-12-07 10:30 UTC (in 90 min);")
+    assert reminders_line({"planned": 0, "next_at": None}, now) == \
+        "reminders     none planned (the reminders stream above counts those sent)"
+
+
+def test_status_shows_the_planned_reminders_after_the_deliveries():
+    status = {"data_folder": "/d", "run": None, "redis_url": "redis://127.0.0.1:6379/0", "api": None,
+              "streams": [{"name": "reminders", "length": 0, "groups": []}],
+              "dead_letters": {"total": 0, "by_origin": {}},
+              "deliveries": {"queued": 0, "due": 0, "oldest_due_seconds": 0, "delivery_processes": None},
+              "reminders": {"planned": 2, "next_at": "2026-12-08T09:00:00+00:00"}}
+    lines = render(status, now=datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)).splitlines()
+    assert lines[lines.index("deliveries    0 queued") + 1].startswith(
+        "reminders     2 planned, the next 2026-12-08 09:00 UTC (in 24 h);")

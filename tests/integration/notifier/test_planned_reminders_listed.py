@@ -1,0 +1,157 @@
+"""The reminders planned for a subscription can be seen: listed by the API (``GET /subscriptions/{id}/reminders``)
+and by ``pledgewatch subscriptions reminders ID``, soonest first, in the subscription's zone, a few at a time with
+the rest counted; counted by ``pledgewatch status`` beside the stream of those fired. Planned by the notifier itself
+from a classified release, as a user's are."""
+
+import asyncio
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+
+from samples import dated, release
+
+from notifier_harness import api_call, desk_reminded_soon, fast_config, scheduled, subscriptions_cli, wait_for
+
+pytestmark = pytest.mark.integration
+
+SYDNEY = "Australia/Sydney"
+
+
+def _local(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(SYDNEY)).astimezone(timezone.utc)
+
+
+async def _four_planned(notifier, write_yaml, publish_classified, **kw):
+    """A running notifier whose subscription "desk" (in Sydney, reminded 7 days and 1 day before) has four reminders
+    planned, for two commitments; and the two due dates."""
+    soon, later = (datetime.now(timezone.utc).date() + timedelta(days=d) for d in (60, 90))
+    path = write_yaml(f"subscriptions: [{{id: desk, timezone: {SYDNEY}, reminders: [P7D, P1D], channels: [console]}}]")
+    n = await notifier(config=fast_config(reminder_time="09:00"), subscriptions=path, http=True, **kw)
+    await wait_for(lambda: n.service.leader.is_leader, what="the leader")
+    await publish_classified(n.service, release(dated("c-later", later), dated("c-soon", soon)))
+
+    async def four():
+        return len(await scheduled(n.service)) == 4 and await _listed(n, "desk")
+    await wait_for(four, what="four reminders planned and recorded")
+    return n, soon, later
+
+
+async def _listed(n, sub_id: str, query: str = "") -> dict | None:
+    status, body = await api_call(n, "GET", f"/subscriptions/{sub_id}/reminders{query}")
+    assert status == 200, body
+    return body if body["planned"] else None
+
+
+async def test_the_api_lists_the_reminders_planned_soonest_first_in_the_subscriptions_zone(
+        notifier, write_yaml, publish_classified):
+    n, soon, later = await _four_planned(notifier, write_yaml, publish_classified)
+    body = await _listed(n, "desk")
+    assert (body["subscription"], body["timezone"], body["planned"], body["more"]) == ("desk", SYDNEY, 4, 0)
+    expected = [(_local(soon - timedelta(days=7)), "P7D", "c-soon", soon), (_local(soon - timedelta(days=1)), "P1D",
+                "c-soon", soon), (_local(later - timedelta(days=7)), "P7D", "c-later", later),
+                (_local(later - timedelta(days=1)), "P1D", "c-later", later)]
+    assert [(datetime.fromisoformat(r["fires_at"]), r["offset"], r["commitment"]["id"], date.fromisoformat(r["due"]))
+            for r in body["reminders"]] == expected
+    planned = await scheduled(n.service)
+    assert {r["reminder_id"]: datetime.fromisoformat(r["fires_at"]) for r in body["reminders"]} == planned
+    first = body["reminders"][0]
+    assert first["fires_at_local"].startswith(f"{soon - timedelta(days=7)}T09:00:00+1")  # 09:00 in Sydney
+    assert (first["release"]["release_id"], first["release"]["version"]) == ("gov-uk/iraq-2017", 1)
+
+    page = await _listed(n, "desk", "?limit=1")
+    assert (page["planned"], page["more"], [r["offset"] for r in page["reminders"]]) == (4, 3, ["P7D"])
+
+
+async def test_the_api_refuses_an_unknown_subscription_and_a_bad_limit_and_needs_the_token_as_reads_do(
+        notifier, write_yaml, publish_classified):
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified, open_reads=False)
+    assert await api_call(n, "GET", "/subscriptions/nobody/reminders") == \
+        (404, {"errors": [{"field": "id", "message": "no subscription 'nobody'"}]})
+    status, body = await api_call(n, "GET", "/subscriptions/desk/reminders?limit=0")
+    assert status == 422 and body["errors"][0]["field"] == "limit"
+    async with aiohttp.ClientSession() as session:  # no token
+        async with session.get(f"{n.url}/subscriptions/desk/reminders") as resp:
+            assert resp.status == 401
+
+
+async def test_a_reminder_sent_is_no_longer_listed(notifier, receiver, write_yaml, publish_classified):
+    soon = desk_reminded_soon(write_yaml, receiver.url("hook"), seconds=2.0)
+    n = await notifier(config=fast_config(reminder_time="00:00"), subscriptions=soon.path, http=True)
+    await wait_for(lambda: n.service.leader.is_leader, what="the leader")
+    await publish_classified(n.service, release(dated("c-soon", soon.due)))
+    body = await wait_for(lambda: _listed(n, "desk"), what="the reminder listed")
+    assert (body["planned"], body["reminders"][0]["offset"]) == (1, soon.offset)
+
+    def sent():
+        return [h for h in receiver.hits("hook") if json.loads(h[2])["data"]["kind"] == "reminder"]
+    await wait_for(sent, what="the reminder sent", timeout=8)
+    await wait_for(lambda: _gone(n), what="the reminder no longer listed")
+    agenda = n.service.runtime.streams.key("notifier:reminders:planned:desk")
+    assert await n.service.runtime.streams.client.hlen(agenda) == 1  # its release's record still names it
+
+
+async def _gone(n) -> bool:
+    status, body = await api_call(n, "GET", "/subscriptions/desk/reminders")
+    return status == 200 and body["planned"] == 0 and body["reminders"] == []
+
+
+async def test_the_cli_lists_them_as_text_and_json_and_refuses_an_unknown_id(
+        notifier, write_yaml, publish_classified, capsys, monkeypatch, settings):
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n, soon, later = await _four_planned(notifier, write_yaml, publish_classified)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    capsys.readouterr()
+    assert await run("reminders", "desk", "--limit", "2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    week_before = _local(soon - timedelta(days=7))
+    assert lines[0] == f"desk: 4 reminders planned, times in {SYDNEY}"
+    assert lines[1].startswith(f"  {week_before.astimezone(ZoneInfo(SYDNEY)):%Y-%m-%d} 09:00 AE")
+    assert f"({week_before:%Y-%m-%d %H:%M} UTC)  P7D before {soon:%-d %b %Y}  c-soon \"The UK" in lines[1]
+    assert lines[1].endswith("(gov-uk/iraq-2017 v1)")
+    assert lines[3] == "  … and 2 more (--limit 4 lists them)"
+
+    assert await run("reminders", "desk", "--json") == 0
+    body = json.loads(capsys.readouterr().out)
+    assert (body["planned"], len(body["reminders"]), body["more"]) == (4, 4, 0)
+
+    assert await run("reminders", "nobody") == 1
+    assert capsys.readouterr().err.strip() == ("error: id: no subscription 'nobody' "
+                                               "(`pledgewatch subscriptions list` names every subscription)")
+    assert await run("reminders", "no/such") == 2
+
+
+async def test_status_counts_the_reminders_planned_and_when_the_next_goes_out(
+        notifier, write_yaml, publish_classified, capsys, monkeypatch, settings, tmp_path):
+    n, soon, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    for name, value in {"REDIS_URL": settings.redis_url, "PLEDGEWATCH_PREFIX": settings.prefix,
+                        "PLEDGEWATCH_HOME": str(tmp_path / "home")}.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    assert await asyncio.to_thread(subscriptions_cli, ["status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    first = _local(soon - timedelta(days=7))
+    assert status["reminders"] == {"planned": 4, "next_at": first.isoformat()}
+    assert [s["length"] for s in status["streams"] if s["name"] == "reminders"] == [0]  # none fired yet
+    assert await asyncio.to_thread(subscriptions_cli, ["status"]) == 0
+    assert f"reminders     4 planned, the next {first:%Y-%m-%d %H:%M} UTC (in " in capsys.readouterr().out
+
+
+async def test_a_stored_subscription_paused_over_a_reminder_lists_it_as_dropped_at_its_time(
+        notifier, publish_classified):
+    n = await notifier(config=fast_config(reminder_time="09:00"), http=True)
+    await wait_for(lambda: n.service.leader.is_leader, what="the leader")
+    desk = {"id": "desk", "channels": ["console"], "reminders": ["P7D", "P1D"]}
+    assert (await api_call(n, "POST", "/subscriptions", desk))[0] == 201
+    due = datetime.now(timezone.utc).date() + timedelta(days=30)
+    await publish_classified(n.service, release(dated("c-soon", due)))
+    body = await wait_for(lambda: _listed(n, "desk"), what="two reminders listed")
+    assert ([r["dropped"] for r in body["reminders"]], body["timezone"]) == ([None, None], "UTC")
+
+    until = datetime.combine(due - timedelta(days=3), time(0, 0), tzinfo=timezone.utc)  # over the first only
+    assert (await api_call(n, "POST", "/subscriptions/desk/pause", {"until": until.isoformat()}))[0] == 200
+    body = await _listed(n, "desk")
+    assert [r["dropped"] for r in body["reminders"]] == [f"desk paused until {until.isoformat()}", None]
+    assert body["reminders"][0]["fires_at_local"] == body["reminders"][0]["fires_at"]  # UTC: the same moment
