@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.headerregistry import Address
@@ -64,6 +66,14 @@ MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected
 MAIL_POLICY_UTF8 = MAIL_POLICY.clone(utf8=True)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """How many of a digest's commitments its emails list (None: all), measured once for all its recipients
+    (:func:`digest_listing`)."""
+
+    shown: int | None
+
+
 def mail_message_id(message: Message, recipient: Address, *, domain: str) -> str:
     """``<alert id>.<recipient hash>@<domain>``: the same for every retry of one alert to one recipient,
     so a mail client drops a copy sent again after a partial failure."""
@@ -91,11 +101,14 @@ def as_written(text: str) -> str:
 
 
 def build_email(message: Message, *, sender: Address, recipient: Address, now: datetime,
-                unsubscribe_url: str | None = None, release_page: ReleasePage | None = None) -> EmailMessage:
+                unsubscribe_url: str | None = None, release_page: ReleasePage | None = None,
+                listed: Listing | None = None) -> EmailMessage:
     """The MIME message for one recipient, dated ``now`` (aware): plain text with an HTML alternative, both
     linking the page of each release an alert or digest tells of (``release_page``: release id -> its address)
-    and ending with ``unsubscribe_url`` when there is one."""
-    shown, digest_html = _digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page)
+    and ending with ``unsubscribe_url`` when there is one. ``listed``: a digest's :func:`digest_listing`, rendered
+    once (measured again should this recipient's HTML pass the bound); None: measured for this recipient."""
+    shown, digest_html = _digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page,
+                                      listed=listed)
     subject, text = message_text(message, release_page=release_page, shown=shown)
     if unsubscribe_url is not None:
         text += f"\n-- \nTo stop these emails: {unsubscribe_url}\n"
@@ -126,12 +139,28 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     return mail
 
 
-def _digest_html(message: Message, *, unsubscribe_url: str | None,
-                 release_page: ReleasePage | None) -> tuple[int | None, str]:
+def digest_listing(message: Message, *, unsubscribe_urls: Iterable[str | None],
+                   release_page: ReleasePage | None) -> Listing | None:
+    """For a digest, how many commitments the emails to recipients of ``unsubscribe_urls`` list, measured once
+    with the longest link (the rest of the message is the same for each recipient); None for another message."""
+    if not isinstance(message, Digest):
+        return None
+    longest = max(unsubscribe_urls, key=lambda url: len(url or ""), default=None)
+    return Listing(_digest_html(message, unsubscribe_url=longest, release_page=release_page, listed=None)[0])
+
+
+def _digest_html(message: Message, *, unsubscribe_url: str | None, release_page: ReleasePage | None,
+                 listed: Listing | None) -> tuple[int | None, str]:
     """For a digest, how many commitments its email lists so that its HTML part is at most
-    :data:`DIGEST_HTML_BOUND` (None: all), and that HTML; for any other message (None, "")."""
+    :data:`DIGEST_HTML_BOUND` (None: all), and that HTML; for any other message (None, ""). ``listed``: try that
+    many first."""
     if not isinstance(message, Digest):
         return None, ""
+    if listed is not None:
+        html = render_digest_html(message, unsubscribe_url=unsubscribe_url, release_page=release_page,
+                                  shown=listed.shown)
+        if len(html_part_bytes(html)) <= DIGEST_HTML_BOUND:
+            return listed.shown, html
     rendered: dict[int | None, str] = {}
 
     def size(shown: int | None) -> int:

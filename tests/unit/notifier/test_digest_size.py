@@ -156,3 +156,33 @@ def test_a_section_without_commitments_is_never_named_as_one_with_commitments_no
     cut = cut_digest(digest.model_copy(update={"alerts": [*digest.alerts[:2], empty]}), 4, _page)
     assert [(n.number, n.count) for n in cut.not_listed] == [(2, 4)]
     assert cut.words() == "4 more commitments, of 1 release, are not listed here"
+
+
+def test_a_listing_measured_once_serves_each_recipient_with_one_render_and_keeps_each_under_the_bound(monkeypatch):
+    """The size is measured for the longest unsubscribe link; each recipient's message is then rendered once, and
+    lists the same commitments."""
+    from services.notifier import mail
+    from services.notifier.mail import digest_listing
+
+    renders = []
+    real = mail.render_digest_html
+
+    def counted(*args, **kwargs):
+        renders.append(kwargs.get("shown"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mail, "render_digest_html", counted)
+    digest = _digest(5, 25)
+    links = [f"{UNSUBSCRIBE}/{'x' * n}" for n in (0, 300, 40)]
+    listed = digest_listing(digest, unsubscribe_urls=links, release_page=_page)
+    measured = len(renders)
+    shown = []
+    for n, link in enumerate(links):
+        raw = mail_bytes(build_email(digest, sender=Address("", "alerts", "example.org"),
+                                     recipient=Address("", f"desk{n}", "example.org"), now=NOW, unsubscribe_url=link,
+                                     release_page=_page, listed=listed))
+        part = email.message_from_bytes(raw, policy=policy.default).get_body(("html",))
+        assert len(part.as_bytes()) <= DIGEST_HTML_BOUND
+        shown.append(_listed(part.get_content()))
+    assert len(renders) - measured == len(links)  # one each
+    assert shown[0] == shown[1] == shown[2] and 60 <= len(shown[0]) < 125
