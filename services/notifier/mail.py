@@ -33,6 +33,8 @@ GMAIL_CLIPS_PAST = 102 * 1024  # Gmail shows a message's HTML past about 102 KB 
 # ends naming where the rest are (:mod:`.digest_cut`). Clipped, a digest would hide its end, the unsubscribe link.
 DIGEST_HTML_BOUND = 90_000
 _AS_IS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})  # never folded, never encoded
+_MAILBOXES = frozenset({"from", "to"})  # folded here at their spaces: CPython's folding drops a display name's quotes
+FOLD_AT = 78  # RFC 5322 2.1.1: a line should be no longer
 
 
 class _MailPolicy(EmailPolicy):
@@ -47,18 +49,38 @@ class _MailPolicy(EmailPolicy):
     A Subject that is not ASCII is encoded whole, spaces inside the encoded words: CPython may fold at a
     space between two encoded words, which readers then drop ("𐀀 ¡" read back as "𐀀¡"). So is one holding
     ``=?``, which a reader would take for the start of an encoded word of its own and decode.
+    And CPython folds a long ``From`` or ``To`` by taking its display name apart, its quotes dropped: a comma in the
+    name (``"Doe, Jane …" <jane@…>``) then splits it into two addresses, and ``<…>`` in it adds one. Such a header,
+    when it is written as it is (ASCII, or UTF-8 in a message sent with SMTPUTF8), is folded here at its spaces,
+    which unfolds to the same header; else (a name not ASCII, without SMTPUTF8) CPython's encoded words keep it whole.
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
+        if name.lower() in _MAILBOXES and (self.utf8 or line.isascii()):
+            folded_line = _folded_at_spaces(line)
+            if all(len(part.encode()) <= MAX_LINE for part in folded_line):
+                return (self.linesep.join(folded_line) + self.linesep).encode()
         if name.lower() == "subject" and (not value.isascii() or ENCODED_WORD_START in value):
             encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep)
             return f"{name}: {encoded}{self.linesep}".encode("ascii")
         folded = super().fold_binary(name, value)
         early = f"{name}:{self.linesep} ".encode()
         return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded
+
+
+def _folded_at_spaces(line: str) -> list[str]:
+    """``line`` as lines of at most :data:`FOLD_AT` characters where its words allow, each after the first starting
+    with the space it was folded at (joined by CRLF, they unfold to ``line``)."""
+    lines = [""]
+    for n, word in enumerate(line.split(" ")):
+        if n > 1 and len(lines[-1]) + 1 + len(word) > FOLD_AT and lines[-1].strip():  # never after the name
+            lines.append(" " + word)
+        else:
+            lines[-1] += (" " if n else "") + word
+    return lines
 
 
 MAIL_POLICY = _MailPolicy(linesep="\r\n")  # email.policy.SMTP, corrected

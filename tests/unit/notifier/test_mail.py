@@ -78,3 +78,23 @@ def test_a_title_that_looks_like_an_encoded_word_is_read_back_as_written_adding_
         "Subject", "From", "To", "Date", "Message-ID", "X-Pledgewatch-Alert-Id", "Auto-Submitted", "Precedence",
         "X-Auto-Response-Suppress", "List-Id", "MIME-Version", "Content-Type"]
     assert b"\r\nBcc:" not in raw
+
+
+@pytest.mark.parametrize("name", [
+    "Doe, Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane",
+    "Ma\u00eetre d'h\u00f4tel, Fran\u00e7ois-Xavier de la Tour du Pin Chambly de La Charce-Montpellier",
+    'Jane <evil@attacker.example>, and "a long name" padding padding padding padding padding',
+    "x" * 10 + ' "q" (c) \\ \u00e9' + " y" * 40,
+    "Doe, Jos\u00e9",
+], ids=["long-ascii-with-comma", "long-non-ascii-with-comma", "an-address-in-the-name", "quotes-and-comment", "short"])
+@pytest.mark.parametrize("local", ["jos\u00e9", "jose"])
+def test_a_recipients_display_name_is_read_back_as_one_mailbox_however_long_with_smtputf8_or_without(name, local):
+    """Folded, the name keeps its quotes: a comma in it cannot split the To header into two addresses."""
+    recipient = Address(name, local, "example.org")
+    utf8 = not recipient.addr_spec.isascii()
+    raw = mail_bytes(build_email(ALERT, sender=Address("pledgewatch", "alerts", "example.org"), recipient=recipient,
+                                 now=NOW), utf8=utf8)
+    mail = email.message_from_string(raw.decode("utf-8" if utf8 else "ascii"), policy=policy.default)
+    (to,) = mail["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, recipient.addr_spec)
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
