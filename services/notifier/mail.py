@@ -53,12 +53,17 @@ class _MailPolicy(EmailPolicy):
     name (``"Doe, Jane …" <jane@…>``) then splits it into two addresses, and ``<…>`` in it adds one. Such a header,
     when it is written as it is (ASCII, or UTF-8 in a message sent with SMTPUTF8), is folded here at its spaces,
     which unfolds to the same header; else (a name not ASCII, without SMTPUTF8) CPython's encoded words keep it whole.
+    A display name holding ``=?`` is encoded whole, as such a Subject is: CPython decoded its encoded words again
+    as it wrote them, so that a name read from ``=?utf-8?b?…?=`` as ``=?utf-8?q?a=0D=0ABcc:_x@evil.org?=`` put a
+    line break and a header of its own in the message.
     """
 
     def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
+        if name.lower() in _MAILBOXES:
+            line = f"{name}: {_mailboxes_as_written(value)}"
         if name.lower() in _MAILBOXES and (self.utf8 or line.isascii()):
             folded_line = _folded_at_spaces(line)
             if all(len(part.encode()) <= MAX_LINE for part in folded_line):
@@ -69,6 +74,13 @@ class _MailPolicy(EmailPolicy):
         folded = super().fold_binary(name, value)
         early = f"{name}:{self.linesep} ".encode()
         return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded
+
+
+def _mailboxes_as_written(value: str) -> str:
+    """The mailboxes of an address header's ``value`` as written: each display name that holds ``=?`` as encoded
+    words that decode to it (:func:`as_written`), quoted (a name with a comma, say) otherwise."""
+    return ", ".join(f"{as_written(a.display_name)} <{a.addr_spec}>" if ENCODED_WORD_START in a.display_name else str(a)
+                     for a in getattr(value, "addresses", ())) or str(value)
 
 
 def _folded_at_spaces(line: str) -> list[str]:

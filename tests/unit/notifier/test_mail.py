@@ -98,3 +98,24 @@ def test_a_recipients_display_name_is_read_back_as_one_mailbox_however_long_with
     (to,) = mail["To"].addresses
     assert (to.display_name, to.addr_spec) == (name, recipient.addr_spec)
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+@pytest.mark.parametrize("name", [
+    "=?utf-8?q?Jane=0D=0ABcc:_evil@attacker.example?=",  # what a reader would decode to a line break and a header
+    "=?utf-8?q?a=0D=0AX?=",
+    "Jos\u00e9 =?utf-8?q?=0D=0A?= Garc\u00eda",
+], ids=["bcc-in-a-quoted-name", "plain-name", "beside-text-not-ascii"])
+@pytest.mark.parametrize("local", ["jos\u00e9", "jose"])
+def test_a_display_name_holding_an_encoded_word_is_sent_so_that_it_reads_back_as_written_and_adds_no_header(name,
+                                                                                                           local):
+    """Such a name (an encoded word in an address as given, decoded once) was written on the wire decoded again: a
+    line break, and a header of the name's choosing, in the message."""
+    recipient = Address(name, local, "example.org")
+    utf8 = not recipient.addr_spec.isascii()
+    raw = mail_bytes(build_email(ALERT, sender=Address("pledgewatch", "alerts", "example.org"), recipient=recipient,
+                                 now=NOW), utf8=utf8)
+    head = raw.split(b"\r\n\r\n")[0]
+    assert not any(line.startswith((b"Bcc", b"X ")) for line in head.split(b"\r\n"))
+    mail = email.message_from_string(raw.decode("utf-8" if utf8 else "ascii"), policy=policy.default)
+    (to,) = mail["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, recipient.addr_spec)
