@@ -52,7 +52,8 @@ class _MailPolicy(EmailPolicy):
     And CPython folds a long ``From`` or ``To`` by taking its display name apart, its quotes dropped: a comma in the
     name (``"Doe, Jane …" <jane@…>``) then splits it into two addresses, and ``<…>`` in it adds one. Such a header,
     when it is written as it is (ASCII, or UTF-8 in a message sent with SMTPUTF8), is folded here at its spaces,
-    which unfolds to the same header; else (a name not ASCII, without SMTPUTF8) CPython's encoded words keep it whole.
+    which unfolds to the same header; else CPython's encoded words keep it whole: a name not ASCII without SMTPUTF8
+    (CPython's), or with SMTPUTF8 one holding a word too long for a line (ours).
     A display name holding ``=?`` is encoded whole, as such a Subject is: CPython decoded its encoded words again
     as it wrote them, so that a name read from ``=?utf-8?b?…?=`` as ``=?utf-8?q?a=0D=0ABcc:_x@evil.org?=`` put a
     line break and a header of its own in the message.
@@ -62,11 +63,10 @@ class _MailPolicy(EmailPolicy):
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
-        if name.lower() in _MAILBOXES:
-            line = f"{name}: {_mailboxes_as_written(value)}"
-        if name.lower() in _MAILBOXES and (self.utf8 or line.isascii()):
+        for encoded in ((False, True) if self.utf8 else (False,)) if name.lower() in _MAILBOXES else ():
+            line = f"{name}: {_mailboxes_as_written(value, encoded=encoded)}"
             folded_line = _folded_at_spaces(line)
-            if all(len(part.encode()) <= MAX_LINE for part in folded_line):
+            if (self.utf8 or line.isascii()) and all(len(part.encode()) <= MAX_LINE for part in folded_line):
                 return (self.linesep.join(folded_line) + self.linesep).encode()
         if name.lower() == "subject" and (not value.isascii() or ENCODED_WORD_START in value):
             encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep)
@@ -76,11 +76,16 @@ class _MailPolicy(EmailPolicy):
         return f"{name}: ".encode() + folded[len(early):] if folded.startswith(early) else folded
 
 
-def _mailboxes_as_written(value: str) -> str:
-    """The mailboxes of an address header's ``value`` as written: each display name that holds ``=?`` as encoded
-    words that decode to it (:func:`as_written`), quoted (a name with a comma, say) otherwise."""
-    return ", ".join(f"{as_written(a.display_name)} <{a.addr_spec}>" if ENCODED_WORD_START in a.display_name else str(a)
-                     for a in getattr(value, "addresses", ())) or str(value)
+def _mailboxes_as_written(value: str, *, encoded: bool) -> str:
+    """The mailboxes of an address header's ``value`` as written: each display name that holds ``=?`` (and with
+    ``encoded``, each not ASCII) as encoded words that decode to it, else quoted where it needs it (a comma, say)."""
+    def written(a: Address) -> str:
+        name = a.display_name
+        if ENCODED_WORD_START in name or (encoded and not name.isascii()):
+            return f"{Header(name, 'utf-8').encode(linesep=' ')} <{a.addr_spec}>"
+        return str(a)
+
+    return ", ".join(written(a) for a in getattr(value, "addresses", ())) or str(value)
 
 
 def _folded_at_spaces(line: str) -> list[str]:
