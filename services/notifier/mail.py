@@ -63,11 +63,12 @@ class _MailPolicy(EmailPolicy):
         line = f"{name}: {value}"
         if name.lower() in _AS_IS and line.isascii() and len(line) <= MAX_LINE:
             return (line + self.linesep).encode("ascii")
-        for encoded in ((False, True) if self.utf8 else (False,)) if name.lower() in _MAILBOXES else ():
-            line = f"{name}: {_mailboxes_as_written(value, encoded=encoded)}"
-            folded_line = _folded_at_spaces(line)
-            if (self.utf8 or line.isascii()) and all(len(part.encode()) <= MAX_LINE for part in folded_line):
-                return (self.linesep.join(folded_line) + self.linesep).encode()
+        if name.lower() in _MAILBOXES:
+            for in_words in (False, True) if self.utf8 else (False,):
+                written = f"{name}: {_mailboxes_as_written(value, encoded=in_words)}"
+                lines = _folded_at_spaces(written)
+                if (self.utf8 or written.isascii()) and all(len(part.encode()) <= MAX_LINE for part in lines):
+                    return (self.linesep.join(lines) + self.linesep).encode()
         if name.lower() == "subject" and (not value.isascii() or ENCODED_WORD_START in value):
             encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep)
             return f"{name}: {encoded}{self.linesep}".encode("ascii")
