@@ -123,4 +123,7 @@ def test_a_display_name_holding_an_encoded_word_is_sent_so_that_it_reads_back_as
     assert not any(line.startswith((b"Bcc", b"X ")) for line in head.split(b"\r\n"))
     mail = email.message_from_string(raw.decode("utf-8" if utf8 else "ascii"), policy=policy.default)
     (to,) = mail["To"].addresses
-    assert (to.display_name, to.addr_spec) == (name, recipient.addr_spec)
+    # Sent as encoded words, more than one once Apprise (imported by chat channels) has made utf-8's Q encoding the
+    # default: CPython's reader keeps the space between two of them in a name, which RFC 2047 6.2 has readers drop.
+    assert ("".join(to.display_name.split()), to.addr_spec) == ("".join(name.split()), recipient.addr_spec)
+    assert "\r" not in to.display_name and "\n" not in to.display_name
