@@ -2,9 +2,9 @@
 Pure.
 
 An email's HTML past a size is clipped by Gmail (:data:`.mail.DIGEST_HTML_BOUND`), its end hidden. A digest that
-would be is sent with its first commitments in full, in the digest's order, and ends naming the releases it does not
-list all of, each with how many it leaves out and the page that has them all (the release's on the dashboard, else the
-release's own address): nothing is left out without a word.
+would be is sent with its first commitments in full (counter-terrorism ones first, as its summary ranks them), and
+ends naming the releases it does not list all of, each with how many it leaves out and the page that has them all
+(the release's on the dashboard, else the release's own address): nothing is left out without a word.
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ class NotListed:
 
 @dataclass(frozen=True)
 class DigestCut:
-    alerts: tuple[Alert, ...]  # the sections listed, the last one's commitments perhaps cut short
+    alerts: tuple[Alert, ...]  # the sections listed, in the digest's order, a section's commitments perhaps not all
+    numbers: tuple[int, ...]  # the number of each section listed (1 for the digest's first): its anchor
     not_listed: tuple[NotListed, ...]  # in the digest's order
 
     @property
     def listed(self) -> frozenset[int]:
         """The numbers of the sections the message has (anchors to link to)."""
-        return frozenset(range(1, len(self.alerts) + 1))
+        return frozenset(self.numbers)
 
     def words(self) -> str:
         """``25 more commitments, of 2 releases, are not listed here``."""
@@ -59,25 +60,27 @@ def where(alert: Alert, release_page: ReleasePage | None) -> str:
 
 
 def cut_digest(digest: Digest, shown: int | None, release_page: ReleasePage | None) -> DigestCut:
-    """``digest`` listing its first ``shown`` commitments (None: all of them); the sections past them are left out."""
+    """``digest`` listing ``shown`` of its commitments (None: all of them): its counter-terrorism ones first, then
+    the others, each in the digest's order, as its summary ranks them. A section is listed with the commitments it
+    keeps, in its own order; one keeping none is left out, but one that never had any (a withdrawal, say) is listed:
+    it leaves nothing out."""
+    numbered = list(enumerate(digest.alerts, start=1))
     if shown is None:
-        return DigestCut(tuple(digest.alerts), ())
-    listed: list[Alert] = []
+        return DigestCut(tuple(digest.alerts), tuple(n for n, _ in numbered), ())
+    ranked = sorted(((not c.counter_terrorism, number, i) for number, a in numbered
+                     for i, c in enumerate(a.commitments)))
+    kept = {(number, i) for _, number, i in ranked[:shown]}
+    listed: list[tuple[int, Alert]] = []
     rest: list[NotListed] = []
-    left = shown
-    for number, alert in enumerate(digest.alerts, start=1):
-        count = len(alert.commitments)
-        if not rest and left >= count and (left or count):  # whole (a section of none is whole while some are left)
-            listed.append(alert)
-            left -= count
-            continue
-        if not rest and left:  # the section the cut falls in: its first commitments, then the rest named
-            listed.append(alert.model_copy(update={"commitments": alert.commitments[:left]}))
-        left_out = count - (left if not rest else 0)
-        rest.append(NotListed(number, alert.release.release_id, title_line(alert.release.title), left_out,
-                              where(alert, release_page)))
-        left = 0
-    return DigestCut(tuple(listed), tuple(rest))
+    for number, alert in numbered:
+        commitments = [c for i, c in enumerate(alert.commitments) if (number, i) in kept]
+        if commitments or not alert.commitments:
+            whole = len(commitments) == len(alert.commitments)
+            listed.append((number, alert if whole else alert.model_copy(update={"commitments": commitments})))
+        if len(commitments) < len(alert.commitments):
+            rest.append(NotListed(number, alert.release.release_id, title_line(alert.release.title),
+                                  len(alert.commitments) - len(commitments), where(alert, release_page)))
+    return DigestCut(tuple(a for _, a in listed), tuple(n for n, _ in listed), tuple(rest))
 
 
 def most_shown(total: int, size: Callable[[int | None], int], bound: int) -> int | None:

@@ -36,7 +36,7 @@ def render_digest_html(digest: Digest, *, unsubscribe_url: str | None, release_p
     cut = cut_digest(digest, shown, release_page)
     sections = [(f"release-{number}", alert_view(a, sent_on=digest_day(digest)),
                  release_page(a.release.release_id) if release_page else None)
-                for number, a in enumerate(cut.alerts, start=1)]
+                for number, a in zip(cut.numbers, cut.alerts)]
     entries = [(f"#release-{e.number}" if e.number in cut.listed else where(digest.alerts[e.number - 1], release_page),
                 e.title, headline(digest.alerts[e.number - 1]), entry_words(e))
                for e in summary.entries]

@@ -16,7 +16,7 @@ import aiosmtplib
 
 from ..addresses import parse_address, sendable_address
 from ..config import NotifierConfig
-from ..mail import build_email, mail_bytes, needs_smtputf8
+from ..mail import build_email, digest_listing, mail_bytes, needs_smtputf8
 from ..messages import Message, message_id
 from ..release_pages import release_pages
 from ..unsubscribe import UnsubscribeLinks
@@ -104,6 +104,9 @@ class EmailSender:
                                  timeout=c.smtp_timeout, local_hostname=c.smtp_helo_name)
         generation = await support.generation(message.subscription_id) if support.links else 0
         pages = release_pages(support.dashboard)
+        urls = [support.links.url(message.subscription_id, r.addr_spec, generation) if support.links else None
+                for r in recipients]
+        listed = digest_listing(message, unsubscribe_urls=urls, release_page=pages)  # a digest measured once
         refused: list[str] = []
         deferred: list[str] = []
         reasons: list[str] = []  # why an address was refused without asking the server
@@ -111,11 +114,10 @@ class EmailSender:
         sender_refused: aiosmtplib.SMTPSenderRefused | None = None
         try:
             async with client:
-                for number, recipient in enumerate(recipients):
+                for number, (recipient, url) in enumerate(zip(recipients, urls)):
                     address = recipient.addr_spec
-                    url = support.links.url(message.subscription_id, address, generation) if support.links else None
                     mail = build_email(message, sender=self.sender, recipient=recipient, now=now, unsubscribe_url=url,
-                                       release_page=pages)
+                                       release_page=pages, listed=listed)
                     utf8 = needs_smtputf8(recipient)
                     try:
                         _, reply = await client.sendmail(self.sender.addr_spec, [address], mail_bytes(mail, utf8=utf8),

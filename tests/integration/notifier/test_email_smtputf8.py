@@ -66,3 +66,19 @@ async def test_a_server_without_smtputf8_refuses_the_address_for_good_with_the_r
             "which an address not in ASCII before the @ needs") in letter
     assert [rcpts for rcpts, _ in inbox.messages] == [["desk@example.org"]]
     assert len(await failed_attempts(n.service, "mail")) == 1
+
+
+async def test_a_long_display_name_with_a_comma_reaches_the_server_as_one_mailbox_with_smtputf8(
+        notifier, write_yaml, publish_classified):
+    """The raw DATA, folded: the name keeps its quotes, so its comma does not make two addresses of it."""
+    name = "Ma\u00eetre H\u00f4tel, Fran\u00e7ois-Xavier de la Tour du Pin Chambly de La Charce-Montpellier"
+    inbox = Inbox()
+    with smtp_server(inbox, enable_SMTPUTF8=True) as controller:
+        n = await start_mailing(notifier, write_yaml, controller.port, [f'"{name}" <{JOSE}>'])
+        await publish_classified(n.service, release(BORDERS))
+        await wait_for(lambda: inbox.received, what="an email")
+        await n.service.worker.drain()
+    (_, _, raw), = inbox.received
+    mail = email.message_from_string(raw.decode("utf-8"), policy=policy.default)
+    (to,) = mail["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, JOSE)

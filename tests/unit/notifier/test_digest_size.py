@@ -119,3 +119,70 @@ def test_a_cut_inside_a_section_lists_its_first_commitments_and_names_the_rest_o
                                                                     (3, 4, _page("gov-uk/r2"))]
     assert cut.words() == "6 more commitments, of 2 releases, are not listed here"
     assert cut_digest(_digest(3, 4), None, _page).not_listed == ()
+
+
+def _digest_ct_last(releases: int, each: int):
+    """:func:`_digest`, the counter-terrorism commitments only in its last section."""
+    digest = _digest(releases, each)
+    alerts = [a.model_copy(update={"commitments": [c.model_copy(update={"counter_terrorism": n == releases - 1})
+                                                   for c in a.commitments]})
+              for n, a in enumerate(digest.alerts)]
+    return digest.model_copy(update={"alerts": alerts})
+
+
+def test_a_cut_digest_lists_its_counter_terrorism_commitments_first_whichever_section_holds_them():
+    """The summary ranks counter-terrorism first; the cut leaves out the others before any of them."""
+    _, html, text = _sent(_digest_ct_last(5, 25))
+    for part_text in (html, text):
+        shown = _listed(part_text)
+        assert 60 <= len(shown) < 125
+        assert {f"4.{i}" for i in range(25)} <= set(shown)  # every counter-terrorism one
+        assert shown == sorted(shown, key=lambda s: tuple(map(int, s.split("."))))  # each in the digest's order
+    assert _listed(html) == _listed(text)
+
+
+def test_sections_listed_past_a_skipped_one_keep_the_anchors_their_summary_entries_link():
+    _, html, _ = _sent(_digest_ct_last(5, 25))
+    anchors = set(re.findall(r'id="(release-\d+)"', html))
+    assert "release-5" in anchors  # the counter-terrorism section, the digest's fifth
+    assert all(target in anchors for target in re.findall(r'href="#(release-\d+)"', html))
+
+
+def test_a_section_without_commitments_is_never_named_as_one_with_commitments_not_listed():
+    from services.notifier.digest_cut import cut_digest
+
+    digest = _digest(3, 4)
+    empty = digest.alerts[2].model_copy(update={"commitments": []})
+    cut = cut_digest(digest.model_copy(update={"alerts": [*digest.alerts[:2], empty]}), 4, _page)
+    assert [(n.number, n.count) for n in cut.not_listed] == [(2, 4)]
+    assert cut.words() == "4 more commitments, of 1 release, are not listed here"
+
+
+def test_a_listing_measured_once_serves_each_recipient_with_one_render_and_keeps_each_under_the_bound(monkeypatch):
+    """The size is measured for the longest unsubscribe link; each recipient's message is then rendered once, and
+    lists the same commitments."""
+    from services.notifier import mail
+    from services.notifier.mail import digest_listing
+
+    renders = []
+    real = mail.render_digest_html
+
+    def counted(*args, **kwargs):
+        renders.append(kwargs.get("shown"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mail, "render_digest_html", counted)
+    digest = _digest(5, 25)
+    links = [f"{UNSUBSCRIBE}/{'x' * n}" for n in (0, 300, 40)]
+    listed = digest_listing(digest, unsubscribe_urls=links, release_page=_page)
+    measured = len(renders)
+    shown = []
+    for n, link in enumerate(links):
+        raw = mail_bytes(build_email(digest, sender=Address("", "alerts", "example.org"),
+                                     recipient=Address("", f"desk{n}", "example.org"), now=NOW, unsubscribe_url=link,
+                                     release_page=_page, listed=listed))
+        part = email.message_from_bytes(raw, policy=policy.default).get_body(("html",))
+        assert len(part.as_bytes()) <= DIGEST_HTML_BOUND
+        shown.append(_listed(part.get_content()))
+    assert len(renders) - measured == len(links)  # one each
+    assert shown[0] == shown[1] == shown[2] and 60 <= len(shown[0]) < 125

@@ -78,3 +78,52 @@ def test_a_title_that_looks_like_an_encoded_word_is_read_back_as_written_adding_
         "Subject", "From", "To", "Date", "Message-ID", "X-Pledgewatch-Alert-Id", "Auto-Submitted", "Precedence",
         "X-Auto-Response-Suppress", "List-Id", "MIME-Version", "Content-Type"]
     assert b"\r\nBcc:" not in raw
+
+
+@pytest.mark.parametrize("name", [
+    "Doe, Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane Jane",
+    "Ma\u00eetre d'h\u00f4tel, Fran\u00e7ois-Xavier de la Tour du Pin Chambly de La Charce-Montpellier",
+    'Jane <evil@attacker.example>, and "a long name" padding padding padding padding padding',
+    "x" * 10 + ' "q" (c) \\ \u00e9' + " y" * 40,
+    "Doe, Jos\u00e9",
+    "\U00010348" * 250 + ", x",  # a word of 1,000 bytes in UTF-8: no line of it is short enough
+], ids=["long-ascii-with-comma", "long-non-ascii-with-comma", "an-address-in-the-name", "quotes-and-comment", "short",
+        "a-word-longer-than-a-line"])
+@pytest.mark.parametrize("local", ["jos\u00e9", "jose"])
+def test_a_recipients_display_name_is_read_back_as_one_mailbox_however_long_with_smtputf8_or_without(name, local):
+    """Folded, the name keeps its quotes: a comma in it cannot split the To header into two addresses."""
+    recipient = Address(name, local, "example.org")
+    utf8 = not recipient.addr_spec.isascii()
+    raw = mail_bytes(build_email(ALERT, sender=Address("pledgewatch", "alerts", "example.org"), recipient=recipient,
+                                 now=NOW), utf8=utf8)
+    mail = email.message_from_string(raw.decode("utf-8" if utf8 else "ascii"), policy=policy.default)
+    (to,) = mail["To"].addresses
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    if len(name.encode()) > 998:  # sent as encoded words, between which CPython's reader keeps a space (RFC 2047 6.2)
+        assert ("".join(to.display_name.split()), to.addr_spec) == ("".join(name.split()), recipient.addr_spec)
+    else:
+        assert (to.display_name, to.addr_spec) == (name, recipient.addr_spec)
+
+
+@pytest.mark.parametrize("name", [
+    "=?utf-8?q?Jane=0D=0ABcc:_evil@attacker.example?=",  # what a reader would decode to a line break and a header
+    "=?utf-8?q?a=0D=0AX?=",
+    "Jos\u00e9 =?utf-8?q?=0D=0A?= Garc\u00eda",
+], ids=["bcc-in-a-quoted-name", "plain-name", "beside-text-not-ascii"])
+@pytest.mark.parametrize("local", ["jos\u00e9", "jose"])
+def test_a_display_name_holding_an_encoded_word_is_sent_so_that_it_reads_back_as_written_and_adds_no_header(name,
+                                                                                                           local):
+    """Such a name (an encoded word in an address as given, decoded once) was written on the wire decoded again: a
+    line break, and a header of the name's choosing, in the message."""
+    recipient = Address(name, local, "example.org")
+    utf8 = not recipient.addr_spec.isascii()
+    raw = mail_bytes(build_email(ALERT, sender=Address("pledgewatch", "alerts", "example.org"), recipient=recipient,
+                                 now=NOW), utf8=utf8)
+    head = raw.split(b"\r\n\r\n")[0]
+    assert not any(line.startswith((b"Bcc", b"X ")) for line in head.split(b"\r\n"))
+    mail = email.message_from_string(raw.decode("utf-8" if utf8 else "ascii"), policy=policy.default)
+    (to,) = mail["To"].addresses
+    # Sent as encoded words, more than one once Apprise (imported by chat channels) has made utf-8's Q encoding the
+    # default: CPython's reader keeps the space between two of them in a name, which RFC 2047 6.2 has readers drop.
+    assert ("".join(to.display_name.split()), to.addr_spec) == ("".join(name.split()), recipient.addr_spec)
+    assert "\r" not in to.display_name and "\n" not in to.display_name
