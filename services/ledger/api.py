@@ -29,7 +29,9 @@ from pydantic import BaseModel, ValidationError
 from schemas.classified import Category, Kind
 
 from services.common.api import ApiError, Routes, answers, field_error
+from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
 from services.common.errors import field_errors
+from services.common.representation_times import first_served
 from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
@@ -215,7 +217,8 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            commitment=entries[i.card.key]) for i in items if i.card.key in entries]
         return _json(DeadlinePage(deadlines=due, next_cursor=next_cursor))
 
-    async def calendar(sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
+    async def calendar(request: Request,
+                       sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
         sub = await subscription(sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
@@ -223,7 +226,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         keys = sorted(c.key for c in await index().cards() if c.due and select(c))
         body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
                                   offsets=sub.reminders, remind_at=remind_at, zone=sub.timezone)
-        return Response(body, media_type=CALENDAR)
+        tag = strong_etag(body)
+        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag, now=clock())
+        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR)
 
     async def try_filter(request: Request) -> Response:
         try:
@@ -264,6 +269,6 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="Dated deadlines from today (or due_after), soonest first or the latest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-                                    **answers(404)},
+                                    **CONDITIONAL_ANSWERS, **answers(404, 412)},
                          summary="The deadlines a subscription selects, as an iCalendar feed (RFC 5545)")
     return routes

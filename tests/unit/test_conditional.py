@@ -1,0 +1,81 @@
+"""A feed's conditional reads (RFC 9110 13): entity tags compared weakly for If-None-Match and strongly for
+If-Match, ``*``, the dates' three forms, and the order in which the preconditions are evaluated (13.2.2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from services.common.conditional import (NOT_MODIFIED, PRECONDITION_FAILED, Validators, entity_tags, http_date,
+                                         parse_http_date, precondition, strong_etag)
+
+TAG = '"abc"'
+MODIFIED = datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
+AT, BEFORE, AFTER = "Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:36 GMT", "Sun, 06 Nov 1994 08:49:38 GMT"
+
+
+def outcome(validators: Validators = Validators(TAG, MODIFIED), **headers: str | list[str]) -> int | None:
+    given = {name.replace("_", "-"): [v] if isinstance(v, str) else v for name, v in headers.items()}
+    return precondition(lambda name: given.get(name, []), validators)
+
+
+@pytest.mark.parametrize(("header", "answer"), [
+    pytest.param('"abc"', NOT_MODIFIED, id="same"),
+    pytest.param('W/"abc"', NOT_MODIFIED, id="weak-form-of-the-same"),
+    pytest.param('"x", "abc"', NOT_MODIFIED, id="one-of-many"),
+    pytest.param(["\"x\"", "\"abc\""], NOT_MODIFIED, id="one-of-two-headers"),
+    pytest.param("*", NOT_MODIFIED, id="any"),
+    pytest.param('"abd"', None, id="other"),
+    pytest.param("abc", None, id="unquoted"),
+    pytest.param('"a,b", "abc"', NOT_MODIFIED, id="a-comma-inside-a-tag"),
+])
+def test_if_none_match_is_compared_weakly_and_star_is_any(header, answer):
+    assert outcome(if_none_match=header) == answer
+
+
+@pytest.mark.parametrize(("header", "answer"), [
+    pytest.param('"abc"', None, id="same"),
+    pytest.param('W/"abc"', PRECONDITION_FAILED, id="weak-never-matches"),
+    pytest.param("*", None, id="any"),
+    pytest.param('"abd"', PRECONDITION_FAILED, id="other"),
+])
+def test_if_match_is_compared_strongly(header, answer):
+    assert outcome(if_match=header) == answer
+
+
+@pytest.mark.parametrize(("header", "answer"), [
+    pytest.param(AT, NOT_MODIFIED, id="same-second"),
+    pytest.param(AFTER, NOT_MODIFIED, id="later"),
+    pytest.param(BEFORE, None, id="earlier"),
+    pytest.param("Sunday, 06-Nov-94 08:49:37 GMT", NOT_MODIFIED, id="rfc-850"),
+    pytest.param("Sun Nov  6 08:49:37 1994", NOT_MODIFIED, id="asctime"),
+    pytest.param("yesterday", None, id="no-date-ignored"),
+    pytest.param("Sun, 06 Nov 1994 09:49:37 +0100", None, id="not-gmt-ignored"),
+    pytest.param([AT, AT], None, id="twice-ignored"),
+])
+def test_if_modified_since_takes_the_three_date_forms_and_ignores_anything_else(header, answer):
+    assert outcome(if_modified_since=header) == answer
+
+
+def test_if_none_match_wins_over_if_modified_since():
+    assert outcome(if_none_match='"other"', if_modified_since=AFTER) is None
+    assert outcome(if_none_match=TAG, if_modified_since=BEFORE) == NOT_MODIFIED
+
+
+def test_a_failed_if_match_is_412_before_anything_else_and_if_unmodified_since_only_without_it():
+    assert outcome(if_match='"other"', if_none_match=TAG) == PRECONDITION_FAILED
+    assert outcome(if_unmodified_since=BEFORE) == PRECONDITION_FAILED
+    assert outcome(if_unmodified_since=AT) is None
+    assert outcome(if_match=TAG, if_unmodified_since=BEFORE) is None  # ignored beside If-Match
+
+
+def test_without_a_known_time_the_dates_are_ignored():
+    assert outcome(Validators(TAG), if_modified_since=AFTER) is None
+    assert outcome(Validators(TAG), if_unmodified_since=BEFORE) is None
+
+
+def test_tags_dates_and_the_etag_of_a_body():
+    assert entity_tags('W/"a", "b"') == [(True, '"a"'), (False, '"b"')] and entity_tags(" * ") is None
+    assert http_date(MODIFIED.replace(microsecond=5)) == AT and parse_http_date([AT]) == MODIFIED
+    assert strong_etag(b"a") == strong_etag(b"a") != strong_etag(b"b") and strong_etag(b"a").startswith('"')
