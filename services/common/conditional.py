@@ -94,9 +94,10 @@ def precondition(header: Callable[[str], list[str]], validators: Validators) -> 
 
 
 def conditional_answer(header: Callable[[str], list[str]], body: bytes, validators: Validators, *,
-                       media_type: str, cache_control: str = PRIVATE_FEED) -> Response:
+                       media_type: str, now: datetime, cache_control: str = PRIVATE_FEED) -> Response:
     """``body`` with its validators, or 304 with no body (the validators and caching named again, RFC 9110
-    15.4.5), or 412 naming the precondition that failed."""
+    15.4.5), or 412 naming the precondition that failed. ``Last-Modified`` is never after ``now``, the answer's
+    ``Date`` (8.8.2.1); the preconditions are judged by the time itself."""
     headers = {"ETag": validators.etag, "Cache-Control": cache_control}
     outcome = precondition(header, validators)
     if outcome == NOT_MODIFIED:
@@ -105,5 +106,5 @@ def conditional_answer(header: Callable[[str], list[str]], body: bytes, validato
         field = "if-match" if header("if-match") else "if-unmodified-since"
         raise field_error(PRECONDITION_FAILED, field, "the feed is no longer the one named: read it again")
     if validators.last_modified is not None:
-        headers["Last-Modified"] = http_date(validators.last_modified)
+        headers["Last-Modified"] = http_date(min(validators.last_modified, now))
     return Response(body, media_type=media_type, headers=headers)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -227,8 +227,9 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
                                   offsets=sub.reminders, remind_at=remind_at, zone=sub.timezone)
         tag = strong_etag(body)
-        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag, now=clock())
-        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR)
+        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
+        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,
+                                  now=datetime.now(timezone.utc))  # the Date the server writes, not the ledger's clock
 
     async def try_filter(request: Request) -> Response:
         try:

@@ -8,7 +8,7 @@ nothing new was sent (:mod:`services.common.conditional`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -49,7 +49,8 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                            empty_since=await since(sub.id))
         tag = strong_etag(body)
         validators = Validators(tag, await served(sub.id, tag))
-        return conditional_answer(request.headers.getlist, body, validators, media_type=MEDIA_TYPE)
+        return conditional_answer(request.headers.getlist, body, validators, media_type=MEDIA_TYPE,
+                                  now=datetime.now(timezone.utc))  # the Date the server writes
 
     routes = Routes(tags=["subscriptions"])
     routes.add_api_route("/subscriptions/{id}/alerts.atom", alerts, methods=["GET"], response_class=Response,

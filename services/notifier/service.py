@@ -321,7 +321,7 @@ class NotifierService:
 
     async def _feed_served(self, sub_id: str, tag: str) -> datetime:
         streams = self.runtime.streams
-        return await first_served(streams.client, feed_served_key(streams.key, sub_id), tag, now=self.clock())
+        return await first_served(streams.client, feed_served_key(streams.key, sub_id), tag)
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""

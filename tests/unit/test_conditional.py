@@ -79,3 +79,19 @@ def test_tags_dates_and_the_etag_of_a_body():
     assert entity_tags('W/"a", "b"') == [(True, '"a"'), (False, '"b"')] and entity_tags(" * ") is None
     assert http_date(MODIFIED.replace(microsecond=5)) == AT and parse_http_date([AT]) == MODIFIED
     assert strong_etag(b"a") == strong_etag(b"a") != strong_etag(b"b") and strong_etag(b"a").startswith('"')
+
+
+def test_last_modified_is_never_after_the_answers_date_and_a_304_sends_only_the_validators_and_caching():
+    from datetime import timedelta
+
+    from services.common.conditional import conditional_answer
+    ahead = Validators(TAG, MODIFIED + timedelta(seconds=1))  # Redis's clock a second ahead of this host's
+    answer = conditional_answer(lambda name: [], b"x", ahead, media_type="text/calendar", now=MODIFIED)
+    assert (answer.status_code, answer.headers["last-modified"]) == (200, AT)
+    # and judged by the time itself: an answer one second later than what the client holds is no 304
+    assert conditional_answer(lambda name: [AT] if name == "if-modified-since" else [], b"x", ahead,
+                              media_type="text/calendar", now=MODIFIED).status_code == 200
+    held = conditional_answer(lambda name: [TAG] if name == "if-none-match" else [], b"x", ahead,
+                              media_type="text/calendar", now=MODIFIED)
+    assert (held.status_code, held.body, dict(held.headers)) == (
+        NOT_MODIFIED, b"", {"etag": TAG, "cache-control": "private, no-cache"})
