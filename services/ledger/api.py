@@ -37,10 +37,11 @@ from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
 from .core.commitments_csv import commitments_csv
-from .core.entries import EntryState
+from .core.entries import EntryState, LedgerEntry
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            parse_query, refuse_empty, selector)
+from .calendar_memo import CalendarMemo
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
@@ -155,6 +156,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                   clock: Callable[[], datetime]) -> Routes:
     """The routes over ``store`` (whole entries) and ``index`` (the cards every query is answered from);
     ``subscription`` finds a subscription by id, ``remind_at`` is when on a day reminders go out."""
+    made = CalendarMemo()
 
     async def commitments(query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
@@ -224,8 +226,10 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         select = selector(CommitmentQuery(filter=sub.filter))
         keys = sorted(c.key for c in await index().cards() if c.due and select(c))
-        body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
-                                  offsets=sub.reminders, remind_at=remind_at, zone=sub.timezone)
+        raws, name = await store().raw_entries(keys), f"pledgewatch: {sub.id}"
+        body = made.calendar(raws, [name, sub.reminders, remind_at, sub.timezone], lambda: deadlines_calendar(
+            [LedgerEntry.model_validate_json(raw) for raw in raws], name=name, offsets=sub.reminders,
+            remind_at=remind_at, zone=sub.timezone))
         tag = strong_etag(body)
         since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
         return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,
