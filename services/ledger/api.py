@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -29,16 +29,19 @@ from pydantic import BaseModel, ValidationError
 from schemas.classified import Category, Kind
 
 from services.common.api import ApiError, Routes, answers, field_error
+from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
 from services.common.errors import field_errors
+from services.common.representation_times import first_served
 from services.common.request_json import read_json_body
 from services.notifier.subscriptions import Subscription
 
 from .core.backtest import backtest
 from .core.commitments_csv import commitments_csv
-from .core.entries import EntryState
+from .core.entries import EntryState, LedgerEntry
 from .core.calendar_feed import deadlines_calendar
 from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
                            parse_query, refuse_empty, selector)
+from .calendar_memo import CalendarMemo
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
                      ReleaseSummary)
@@ -153,6 +156,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                   clock: Callable[[], datetime]) -> Routes:
     """The routes over ``store`` (whole entries) and ``index`` (the cards every query is answered from);
     ``subscription`` finds a subscription by id, ``remind_at`` is when on a day reminders go out."""
+    made = CalendarMemo()
 
     async def commitments(query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
@@ -215,15 +219,21 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                            commitment=entries[i.card.key]) for i in items if i.card.key in entries]
         return _json(DeadlinePage(deadlines=due, next_cursor=next_cursor))
 
-    async def calendar(sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
+    async def calendar(request: Request,
+                       sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
         sub = await subscription(sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
         select = selector(CommitmentQuery(filter=sub.filter))
         keys = sorted(c.key for c in await index().cards() if c.due and select(c))
-        body = deadlines_calendar(await store().entries(keys), name=f"pledgewatch: {sub.id}",
-                                  offsets=sub.reminders, remind_at=remind_at, zone=sub.timezone)
-        return Response(body, media_type=CALENDAR)
+        raws, name = await store().raw_entries(keys), f"pledgewatch: {sub.id}"
+        body = made.calendar(raws, [name, sub.reminders, remind_at, sub.timezone], lambda: deadlines_calendar(
+            [LedgerEntry.model_validate_json(raw) for raw in raws], name=name, offsets=sub.reminders,
+            remind_at=remind_at, zone=sub.timezone))
+        tag = strong_etag(body)
+        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
+        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,
+                                  now=datetime.now(timezone.utc))  # the Date the server writes, not the ledger's clock
 
     async def try_filter(request: Request) -> Response:
         try:
@@ -264,6 +274,6 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                          summary="Dated deadlines from today (or due_after), soonest first or the latest first")
     routes.add_api_route("/subscriptions/{id}/deadlines.ics", calendar, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
-                                    **answers(404)},
+                                    **CONDITIONAL_ANSWERS, **answers(404, 412)},
                          summary="The deadlines a subscription selects, as an iCalendar feed (RFC 5545)")
     return routes

@@ -12,7 +12,7 @@ from services.common.streams import Streams
 from .channels.email import EmailSupport
 from .config import NotifierConfig
 from .delivery import DeliveryWorker
-from .feed import feed_key, feed_since_key
+from .feed import feed_key, feed_served_key, feed_since_key
 from .mailed import Mailed
 from .outbox import Outbox
 from .presence import SubscriptionPresence
@@ -36,6 +36,7 @@ def subscription_records(key: Callable[[str], str], sub_id: str) -> list[str]:
 def subscription_store(streams: Streams, file: FileSubscriptions, clock: Callable[[], datetime]) -> SubscriptionStore:
     return SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=file,
                              kept_for=lambda sub_id: [feed_key(streams.key, sub_id), feed_since_key(streams.key, sub_id),
+                                                      feed_served_key(streams.key, sub_id),
                                                       week_key(streams, sub_id), unsubscribed_key(streams.key, sub_id),
                                                       *subscription_records(streams.key, sub_id)],
                              reminders=ReminderKeys.of(streams.key), clock=clock)

@@ -29,6 +29,11 @@ def feed_key(key: Callable[[str], str], subscription_id: str) -> str:
     return key(f"notifier:feed:{subscription_id}")
 
 
+def feed_served_key(key: Callable[[str], str], subscription_id: str) -> str:
+    """The feed's answer last served, and since when (:mod:`services.common.representation_times`)."""
+    return key(f"notifier:feed-served:{subscription_id}")
+
+
 def feed_since_key(key: Callable[[str], str], subscription_id: str) -> str:
     return key(f"notifier:feed-since:{subscription_id}")
 

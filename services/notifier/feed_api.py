@@ -1,51 +1,42 @@
 """``GET /subscriptions/{id}/alerts.atom``: what a subscription was sent, as an Atom feed, served by the notifier.
 
 Open to reads like the subscription's calendar feed (``deadlines.ics``): a feed reader sends no token. It
-answers a conditional GET (``If-None-Match`` with the ETag it was given) with 304 while nothing new was sent.
+answers a conditional GET (``If-None-Match`` with the ETag it was given, or ``If-Modified-Since``) with 304 while
+nothing new was sent (:mod:`services.common.conditional`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Header, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 from typing_extensions import Annotated
 
 from schemas.envelope import CloudEvent
 from services.common.api import Routes, answers, field_error
+from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
 
 from .atom import MEDIA_TYPE, alerts_feed
 from .release_pages import release_pages
 from .subscriptions import Subscription
 
 
-def etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """Whether ``If-None-Match`` names ``tag`` (weak comparison, RFC 9110 13.1.2), or is ``*``."""
-    if if_none_match is None:
-        return False
-    names = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return "*" in names or tag in names
-
-
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                 events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
-                since: Callable[[str], Awaitable[datetime]], dashboard_url: str | None = None) -> Routes:
+                since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[datetime]],
+                dashboard_url: str | None = None) -> Routes:
     """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
-    feed was first read (its ``updated`` while it is empty); links are made under ``public_url``
+    feed was first read (its ``updated`` while it is empty), ``served(id, etag)`` when that answer was first
+    served (its ``Last-Modified``: :mod:`services.common.representation_times`); links are made under ``public_url``
     (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to; a release's dashboard page under
     ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose) when it is set."""
 
-    async def alerts(request: Request, sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")],
-                     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
+    async def alerts(request: Request,
+                     sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
         sub = await subscription(sub_id)
         if sub is None:
             raise field_error(404, "id", f"no subscription {sub_id!r}")
@@ -56,17 +47,15 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                            self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
                            release_page=release_pages(dashboard),
                            empty_since=await since(sub.id))
-        tag = etag(body)
-        headers = {"ETag": tag, "Cache-Control": "no-cache"}  # kept, but asked again each time: 304 is cheap
-        if matches(if_none_match, tag):
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type=MEDIA_TYPE, headers=headers)
+        tag = strong_etag(body)
+        validators = Validators(tag, await served(sub.id, tag))
+        return conditional_answer(request.headers.getlist, body, validators, media_type=MEDIA_TYPE,
+                                  now=datetime.now(timezone.utc))  # the Date the server writes
 
     routes = Routes(tags=["subscriptions"])
     routes.add_api_route("/subscriptions/{id}/alerts.atom", alerts, methods=["GET"], response_class=Response,
                          responses={200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-                                    304: {"description": "Not modified: nothing new since the ETag given"},
-                                    **answers(404)},
+                                    **CONDITIONAL_ANSWERS, **answers(404, 412)},
                          summary="What a subscription was sent, newest first, as an Atom feed (RFC 4287); "
                                  "the latest 100")
     return routes

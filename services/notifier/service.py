@@ -33,6 +33,7 @@ from services.common.errors import failure_text
 from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
 from services.common.pipelined_scripts import run_pipeline
+from services.common.representation_times import first_served
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
@@ -53,7 +54,7 @@ from .delivery_bell import BELL, ring
 from .delivery_parts import delivery_worker, subscription_store
 from .digest import BufferReader, assemble_digest, digest_due, digest_moment_of_day, last_digest_time
 from .digest_reminders import LaterToday, before, bring_forward, end_of_day, planned_later_today, reminders_left
-from .feed import feed_events, feed_key, feed_since, feed_since_key
+from .feed import feed_events, feed_key, feed_served_key, feed_since, feed_since_key
 from .firing import ReminderFiring
 from .last_version import last_version_record, previous_version, stored_version
 from .delivery_beats import forget_gone
@@ -306,7 +307,7 @@ class NotifierService:
                                      reminders=self.planned_reminders)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url, since=self._feed_since,
-                                   dashboard_url=self.config.dashboard_url))
+                                   served=self._feed_served, dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
                                           lambda sub_id: self._store().get(sub_id), self.unsubscribe_spool))
         return routes
@@ -326,6 +327,10 @@ class NotifierService:
         agenda = self._started(self.agenda)
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
                                        sub, limit=limit)
+
+    async def _feed_served(self, sub_id: str, tag: str) -> datetime:
+        streams = self.runtime.streams
+        return await first_served(streams.client, feed_served_key(streams.key, sub_id), tag)
 
     async def send_test(self, sub: Subscription) -> list[ChannelOutcome]:
         """A test notification through each channel of ``sub``, now, with this notifier's settings."""

@@ -71,7 +71,7 @@ def _event(entry: LedgerEntry, index: int, day: date, deadline_text: str, alarms
     event.add("dtstamp", (entry.revised_at or entry.first_seen).astimezone(timezone.utc))  # in UTC, RFC 5545 asks
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("sequence", len(entry.versions) - 1)  # a later version supersedes what a calendar holds
+    event.add("sequence", entry.calendar_sequence())  # a revision supersedes what a calendar holds
     # a commitment's several deadlines are several events: their titles name which one each is
     actor = f"{c.actor} ({deadline_text})" if len(c.deadlines) > 1 else c.actor
     headline = _CONTROL.sub("", f"{actor}: {text}")  # RFC 5545 admits no control character but the line break

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from schemas.classified import Commitment, ReleaseClassified
 
 from .changes import FieldChange, field_changes
+from .calendar_view import shown
 from .deadline_refs import carried_numbers
 from .versions import pair_versions
 
@@ -52,8 +53,12 @@ class LedgerEntry(BaseModel):
     published_at: AwareDatetime  # of the release version that first held it
     first_seen: AwareDatetime  # when the ledger first read it
     revised_at: AwareDatetime | None = Field(default=None, description=(
-        "When the ledger last wrote it for a version of its release (its calendar event's DTSTAMP). Null in an "
-        "entry stored before this was kept: `first_seen` stands for it."))
+        "When a version of its release last changed what its calendar events show (their DTSTAMP): the text, "
+        "actor, category, the deadlines' words and days, the release's title and URL, whether it is still made. "
+        "Null in an entry stored before and not revised since: `first_seen` stands for it."))
+    sequence: int | None = Field(default=None, description=(
+        "Its calendar events' SEQUENCE: 0 when first seen, one more at each revision (`revised_at`). Null in an "
+        "entry stored before: its versions less one, as calendars were given it."))
     versions: list[int]  # the release versions that hold it
     state: EntryState
     commitment: Commitment  # as its latest version states it
@@ -63,6 +68,9 @@ class LedgerEntry(BaseModel):
         "The number of each deadline of `commitment`, in order, when they are not their places: a later version wrote "
         "a deadline before another or dropped one, and each kept the number it had (what its calendar event's UID "
         "ends with). Empty: numbered by place."), examples=[[1, 0]])
+
+    def calendar_sequence(self) -> int:
+        return self.sequence if self.sequence is not None else len(self.versions) - 1
 
     def numbers(self) -> list[int]:
         """The number of each deadline of its commitment, in order: what names its calendar event."""
@@ -84,14 +92,28 @@ class VersionUpdate:
 def apply_version(held: list[LedgerEntry], release: ReleaseClassified, *, last_version: int | None,
                   now: AwareDatetime) -> VersionUpdate:
     """The ledger update for ``release``, given the entries ``held`` for its release and the last version
-    of it read (None for none); ``now`` stamps entries first seen, and every entry written as revised."""
+    of it read (None for none); ``now`` stamps entries first seen, and those whose calendar events it changes as
+    revised."""
     version = release.version
     if last_version is not None and version <= last_version:
         return VersionUpdate(version=version, stale=True)
     update = _as_released(_withdrawn(held, version) if release.withdrawn else _commitments(held, release, now=now),
                           held, release)
-    update.entries[:] = [entry.model_copy(update={"revised_at": now}) for entry in update.entries]
+    before = {entry.key: entry for entry in held}
+    update.entries[:] = [_revised(before.get(entry.key), entry, now) for entry in update.entries]
     return update
+
+
+def _revised(before: LedgerEntry | None, after: LedgerEntry, now: AwareDatetime) -> LedgerEntry:
+    """``after`` stamped revised ``now``, its sequence one more, when its calendar events show something else than
+    ``before``'s (RFC 5545: SEQUENCE never goes down); else with ``before``'s stamp and sequence, however many
+    versions hold it now, so a calendar app polling the feed sees no revision nobody made."""
+    if before is None:
+        return after.model_copy(update={"revised_at": now, "sequence": 0})
+    sequence = before.calendar_sequence()
+    if shown(before) == shown(after):
+        return after.model_copy(update={"revised_at": before.revised_at, "sequence": sequence})
+    return after.model_copy(update={"revised_at": now, "sequence": sequence + 1})
 
 
 def _as_released(update: VersionUpdate, held: list[LedgerEntry], release: ReleaseClassified) -> VersionUpdate:

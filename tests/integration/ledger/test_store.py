@@ -152,3 +152,25 @@ async def test_a_rebuild_gives_each_deadline_the_number_live_handling_gave_it(st
     assert (live[2]["state"], live[2]["versions"], len(live[1])) == ("changed", [1, 2, 4, 5, 6, 8], 2)
     await rebuild(store.client, store.key)
     assert await numbered() == live
+
+
+async def test_a_rebuild_never_gives_a_calendar_event_a_lower_sequence_than_calendars_were_given(store):
+    """An entry stored before ``sequence`` was kept showed its versions less one; counted again by revisions
+    alone, a rebuild would lower it (RFC 5545: SEQUENCE never goes down), as a stream trimmed since would."""
+    import json
+
+    from schemas import ReleaseClassifiedEvent
+    from schemas.streams import CLASSIFIED, EVENT_FIELD
+    from services.ledger.rebuild import rebuild
+
+    for r in (release(FUNDING), release(FUNDING, version=2), release(FUNDING, version=3)):
+        await store.apply(r, now=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
+    assert (await store.entry("c-funding")).calendar_sequence() == 0
+    stored = (await store.entry("c-funding")).model_dump(mode="json")
+    del stored["sequence"], stored["revised_at"]  # as an earlier ledger wrote it: SEQUENCE 2 in every calendar
+    await store.client.set(store.key("ledger:entry:c-funding"), json.dumps(stored))
+    assert (await store.entry("c-funding")).calendar_sequence() == 2
+    await rebuild(store.client, store.key)
+    assert (await store.entry("c-funding")).calendar_sequence() == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import aiohttp
 import feedparser
@@ -129,6 +130,29 @@ async def test_an_empty_feed_was_updated_when_it_was_first_read_and_stays_so(not
         async with session.post(f"{n.url}/subscriptions", json={"id": "console", "channels": ["console"]}) as resp:
             assert resp.status == 201
     assert feedparser.parse((await _get(feed_url))[1]).feed.updated == "2026-12-05T10:00:00Z"
+
+
+async def test_the_feed_says_when_it_last_changed_and_answers_if_modified_since_and_if_match_by_it(
+        notifier, publish_classified):
+    now = [datetime(2026, 12, 4, 9, 30, 15, 500, tzinfo=timezone.utc)]
+    n = await notifier(http=True, clock=lambda: now[0])
+    feed_url = f"{n.url}/subscriptions/console/alerts.atom"
+    status, _, headers = await _get(feed_url)
+    assert (status, headers["Cache-Control"]) == (200, "private, no-cache")  # one subscriber's: no shared cache
+    assert parsedate_to_datetime(headers["Last-Modified"]) <= parsedate_to_datetime(headers["Date"])
+    now[0] = datetime(2026, 12, 4, 10, 0, tzinfo=timezone.utc)
+    status, body, again = await _get(feed_url, {"If-Modified-Since": headers["Last-Modified"]})
+    assert (status, body, again["ETag"], again["Cache-Control"]) == (304, b"", headers["ETag"], "private, no-cache")
+    assert (await _get(feed_url, {"If-None-Match": f'W/{headers["ETag"]}'}))[0] == 304  # compared weakly
+    assert (await _get(feed_url, {"If-None-Match": "*"}))[0] == 304
+
+    entry = await publish_classified(n.service, release(BORDERS, release_id="r1"))
+    await wait_for(lambda: handled(n.service, entry), what="r1 handled")
+    status, _, changed = await _get(feed_url, {"If-Modified-Since": headers["Last-Modified"]})  # a later second
+    assert status == 200 and changed["ETag"] != headers["ETag"]
+    assert parsedate_to_datetime(changed["Last-Modified"]) >= parsedate_to_datetime(headers["Last-Modified"])
+    assert (await _get(feed_url, {"If-Match": headers["ETag"]}))[0] == 412  # compared strongly, and no longer it
+    assert (await _get(feed_url, {"If-Match": changed["ETag"]}))[0] == 200
 
 
 async def test_deleting_a_subscription_drops_its_feed(notifier, publish_classified):

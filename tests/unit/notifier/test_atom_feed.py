@@ -11,7 +11,6 @@ from hypothesis import given, strategies as st
 from schemas.due_week import DueDeadline
 from services.notifier.atom import alerts_feed, stable_id
 from services.notifier.due_week import assemble_due_week, week_slot
-from services.notifier.feed_api import etag, matches
 from services.notifier.messages import alert_event, message_event
 from services.notifier.planning import plan_alerts
 from services.notifier.rendering import render_text
@@ -111,19 +110,3 @@ def test_markup_in_a_release_is_text_not_markup():
     parsed = feedparser.parse(_feed(_alert(BORDERS, title="<script>alert(1)</script> & co")))
     assert parsed.entries[0].title == "New commitments: <script>alert(1)</script> & co"
     assert b"<script>" not in _feed(_alert(BORDERS, title="<script>alert(1)</script> & co"))
-
-
-@pytest.mark.parametrize(("header", "hit"), [
-    pytest.param(None, False, id="none"),
-    pytest.param('"abc"', True, id="same"),
-    pytest.param('W/"abc"', True, id="weak"),
-    pytest.param('"x", "abc"', True, id="one-of-many"),
-    pytest.param("*", True, id="any"),
-    pytest.param('"abd"', False, id="other"),
-])
-def test_if_none_match_is_compared_weakly(header, hit):
-    assert matches(header, '"abc"') is hit
-
-
-def test_the_etag_follows_the_body():
-    assert etag(b"a") == etag(b"a") != etag(b"b")
