@@ -159,7 +159,7 @@ def test_characters_a_uri_may_not_hold_are_percent_encoded_in_the_url_as_a_brows
 def test_an_events_text_drops_bidi_overrides_and_keeps_right_to_left_letters():
     arabic = "\u062a\u0639\u0647\u062f\u200f"
     commitment = dated("c-report", date(2018, 3, 31))
-    commitment = commitment.model_copy(update={"actor": f"UK\u202e", "text": f"{arabic} will \u2067report."})
+    commitment = commitment.model_copy(update={"actor": "UK\u202e", "text": f"{arabic} will \u2067report."})
     [event] = parse([entry(commitment)]).walk("VEVENT")
     summary, description = str(event["summary"]), str(event["description"])
     assert summary.startswith(f"UK: {arabic} will report.") and description.startswith(f"{arabic} will report.")
