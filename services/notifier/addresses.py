@@ -76,9 +76,9 @@ def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | s
     if address.domain.startswith("[") or (dotted_domain and "." not in address.domain.strip(".")):
         return f"{address.domain!r} is not a mail domain (e.g. example.org)"
     local_part, domain = unicodedata.normalize("NFC", address.username), address.domain
-    local_problem = _local_part_problem(local_part)
-    if local_problem:
-        return local_problem
+    shown_problem = _unseen_character(local_part) or _unseen_character(domain)
+    if shown_problem:
+        return shown_problem
     if not domain.isascii():
         try:
             domain = idna.encode(domain, uts46=True).decode("ascii")
@@ -101,8 +101,27 @@ def _unsafe(text: str, what: str, *, control_note: str = "") -> str | None:
     return None
 
 
-def _local_part_problem(local_part: str) -> str | None:
-    return _unsafe(local_part, "the address")
+def _unseen_character(part: str) -> str | None:
+    """Why ``part`` of an addr-spec (its local part, its domain as written) would not read as what it is: a character
+    that is no letter, digit, punctuation or symbol (a control, a format character such as U+200B ZERO WIDTH SPACE or
+    a bidi control, a space other than ASCII's, a line or paragraph separator, private use, unassigned) or a combining
+    mark first, named with its code point. RFC 6532 takes any UTF-8; these are the characters the email-validator
+    package refuses as unsafe: an address holding one looks like another, or breaks the line it is shown on."""
+    for position, ch in enumerate(part):
+        category = unicodedata.category(ch)
+        if category[0] in "LNPS" or ch == " " or (category[0] == "M" and position > 0):
+            continue  # an ASCII space only in a quoted local part: the parser refuses it elsewhere
+        named = f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
+        if category == "Cc":
+            kind = "a control character"
+        elif without_scoped_controls(ch) != ch:
+            kind = "a bidi embedding, override or isolate, which would reorder the header"
+        elif category[0] == "M":
+            kind = "a combining mark first, which would join what comes before the address"
+        else:
+            kind = "a character shown as nothing or as a space or a line break, so the address would look like another"
+        return f"the address holds {named}, {kind}"
+    return None
 
 
 def _display_name_problem(name: str) -> str | None:
