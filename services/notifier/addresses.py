@@ -139,3 +139,24 @@ def mailbox(text: str) -> str:
     (domains are case-insensitive, and most servers read local parts so too), its domain an A-label. Raises
     ValueError as :func:`sendable_address`."""
     return sendable_address(text).addr_spec.lower()
+
+
+def unseen_character_in(address: str) -> str | None:
+    """Why ``address`` (an addr-spec, as a resubscribe names it) holds a character :func:`parse_address` refuses as
+    unseen (a zero width space, a separator, a control), naming it; None when it holds none. Only this is asked of an
+    address looked up in a record: one recorded before addresses were checked as they are now is still found."""
+    local_part, _, domain = address.rpartition("@")
+    return _unseen_character(unicodedata.normalize("NFC", local_part)) or _unseen_character(domain)
+
+
+def shown_mailbox(key: str) -> str:
+    """A mailbox key (:func:`mailbox`: ``jane@xn--bcher-kva.example``) as people read it, its domain in Unicode
+    (``jane@bücher.example``), as a channel shows the address written; the A-label stays for the wire and keys. A key
+    whose domain is no IDNA name (recorded before addresses were checked) is shown as it is."""
+    local_part, at, domain = key.rpartition("@")
+    if not at or "xn--" not in domain:
+        return key
+    try:
+        return f"{local_part}@{idna.decode(domain)}"
+    except idna.IDNAError:
+        return key

@@ -209,6 +209,19 @@ async def test_a_resubscribe_without_an_address_is_refused_on_its_row(ledger_app
     assert await _unsubscribed(settings.redis_url, settings.key) == {"desk@example.org"}
 
 
+
+async def test_a_resubscribe_of_an_address_holding_an_invisible_character_names_it_on_its_row(ledger_app, settings):
+    """Before: it was looked up, not found, and answered "not unsubscribed", which a look at the row contradicted."""
+    base = await ledger_app()
+    await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        csrf = await signed_in(client, base)
+        status, _, page = await _resubscribe(client, base, csrf=csrf, address="de\u200bsk@example.org")
+    assert status == 422
+    assert "<strong>Error:</strong> not an email address: " in _row(page)
+    assert "U+200B ZERO WIDTH SPACE" in _row(page)
+    assert await _unsubscribed(settings.redis_url, settings.key) == {"desk@example.org"}
+
 async def test_a_subscription_from_the_file_is_resubscribed_too(ledger_app, settings, tmp_path):
     """Who unsubscribed is kept apart from the subscription, so a file's subscription is undone as well."""
     listed = tmp_path / "subscriptions.yaml"
