@@ -7,7 +7,9 @@ name's checks is mailed under its display name without them (:func:`sendable_add
 
 An internationalised address is taken (RFC 6531, RFC 6532): a local part that is not ASCII (``josé@example.org``),
 composed (NFC), mailed with SMTPUTF8 (:mod:`.channels.email`); a domain that is not ASCII as its IDNA 2008 A-label
-(``bücher.example`` -> ``xn--bcher-kva.example``), which every server takes.
+(``bücher.example`` -> ``xn--bcher-kva.example``), which every server takes. A character shown as nothing, as a
+space or as a line break (U+200B, U+00A0, U+2028, a bidi mark, …) is refused in either part, named by its code point:
+the address would look like another. People are shown the domain in Unicode (:func:`shown_mailbox`).
 """
 
 from __future__ import annotations
