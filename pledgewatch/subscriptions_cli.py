@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from services.notifier.addresses import shown_mailbox
 from services.notifier.bounds import pause_until_problem
 from services.notifier.reminder_listing import DEFAULT_LIMIT, MAX_LIMIT
 from services.notifier.subscriptions import (SUBSCRIPTION_ID, SUBSCRIPTION_ID_WORDS, Subscription, SubscriptionError,
@@ -220,7 +221,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     gone_status, gone = _request(args, "GET", _one(args.id, "/unsubscribed"))
     addresses = gone.get("unsubscribed") if gone_status == 200 and isinstance(gone, dict) else None
     if addresses:  # a comment, so that what is printed is still the subscription's YAML
-        print(f"# unsubscribed by their email link, so not sent to: {', '.join(addresses)} "
+        shown = ", ".join(shown_mailbox(str(address)) for address in addresses)
+        print(f"# unsubscribed by their email link, so not sent to: {shown} "
               f"(undo: `pledgewatch subscriptions resubscribe {args.id} ADDRESS`)")
     return 0
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pydantic import AwareDatetime
 
 from schemas.alerts import DeliveryAttempt
+from services.notifier.addresses import shown_mailbox
 from services.notifier.channels.recipients_missed import read
 
 
@@ -74,7 +75,7 @@ def delivery_statuses(attempts: Iterable[tuple[str, DeliveryAttempt]]) -> dict[s
         where = standing(attempt)
         counts.setdefault(sub_id, Counter())[where] += 1
         if where == "partly delivered" and (told := read(attempt.error)) is not None:
-            missed.setdefault(sub_id, set()).update(told.addresses)
+            missed.setdefault(sub_id, set()).update(shown_mailbox(address) for address in told.addresses)
         if sub_id not in latest or attempt.at > latest[sub_id].at:
             latest[sub_id] = attempt
     return {sub_id: DeliveryStatus(delivered=t["delivered"], retrying=t["retrying"],

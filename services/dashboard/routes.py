@@ -418,6 +418,8 @@ def dashboard_routes(parts: Callable[[], DashboardParts], *, api_token: str | No
                 raise
             log_redis_unavailable(request, exc)
             return unavailable(request, f"Could not resubscribe {address}", exc, "resubscribing twice does no harm")
+        except ValueError as exc:  # an address no subscription can hold (U+200B, …), named
+            return await home_page(request, visitor, status=422, row_errors={sub_id: str(exc)})
         if done is Resubscription.NO_SUBSCRIPTION:
             return await home_page(request, visitor, status=404,
                                    failure=f"No subscription ‘{sub_id}’ (deleted?): nothing was resubscribed.")

@@ -15,6 +15,7 @@ from services.ledger.core.deadline_states import deadline_state
 from services.ledger.core.entries import EntryState, LedgerEntry
 from services.ingest.source_reads import SourceView
 from services.ledger.models import ReleaseSummary
+from services.notifier.addresses import shown_mailbox
 from services.notifier.announcements import times_announced
 from services.notifier.reminders import REMIND_AT, due_date
 from services.notifier.subscriptions import Filter, Subscription, channel_public, channels_summary
@@ -260,7 +261,7 @@ def subscription_rows(subs: Iterable[tuple[Subscription, str]], statuses: dict[s
             status=statuses.get(sub.id, DeliveryStatus()),
             reminders=reminders_label(sub.reminders, remind_at, sub.timezone),
             weekly=weekly_label(sub.due_this_week, sub.timezone),
-            unsubscribed=tuple(sorted(unsubscribed.get(sub.id, ())))))
+            unsubscribed=tuple(sorted(shown_mailbox(key) for key in unsubscribed.get(sub.id, ())))))
     return rows
 
 

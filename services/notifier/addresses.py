@@ -7,7 +7,9 @@ name's checks is mailed under its display name without them (:func:`sendable_add
 
 An internationalised address is taken (RFC 6531, RFC 6532): a local part that is not ASCII (``josé@example.org``),
 composed (NFC), mailed with SMTPUTF8 (:mod:`.channels.email`); a domain that is not ASCII as its IDNA 2008 A-label
-(``bücher.example`` -> ``xn--bcher-kva.example``), which every server takes.
+(``bücher.example`` -> ``xn--bcher-kva.example``), which every server takes. A character shown as nothing, as a
+space or as a line break (U+200B, U+00A0, U+2028, a bidi mark, …) is refused in either part, named by its code point:
+the address would look like another. People are shown the domain in Unicode (:func:`shown_mailbox`).
 """
 
 from __future__ import annotations
@@ -76,9 +78,9 @@ def _problem(text: str, *, dotted_domain: bool, plain_name: bool) -> Address | s
     if address.domain.startswith("[") or (dotted_domain and "." not in address.domain.strip(".")):
         return f"{address.domain!r} is not a mail domain (e.g. example.org)"
     local_part, domain = unicodedata.normalize("NFC", address.username), address.domain
-    local_problem = _local_part_problem(local_part)
-    if local_problem:
-        return local_problem
+    shown_problem = _unseen_character(local_part) or _unseen_character(domain)
+    if shown_problem:
+        return shown_problem
     if not domain.isascii():
         try:
             domain = idna.encode(domain, uts46=True).decode("ascii")
@@ -101,8 +103,27 @@ def _unsafe(text: str, what: str, *, control_note: str = "") -> str | None:
     return None
 
 
-def _local_part_problem(local_part: str) -> str | None:
-    return _unsafe(local_part, "the address")
+def _unseen_character(part: str) -> str | None:
+    """Why ``part`` of an addr-spec (its local part, its domain as written) would not read as what it is: a character
+    that is no letter, digit, punctuation or symbol (a control, a format character such as U+200B ZERO WIDTH SPACE or
+    a bidi control, a space other than ASCII's, a line or paragraph separator, private use, unassigned) or a combining
+    mark first, named with its code point. RFC 6532 takes any UTF-8; these are the characters the email-validator
+    package refuses as unsafe: an address holding one looks like another, or breaks the line it is shown on."""
+    for position, ch in enumerate(part):
+        category = unicodedata.category(ch)
+        if category[0] in "LNPS" or ch == " " or (category[0] == "M" and position > 0):
+            continue  # an ASCII space only in a quoted local part: the parser refuses it elsewhere
+        named = f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
+        if category == "Cc":
+            kind = "a control character"
+        elif without_scoped_controls(ch) != ch:
+            kind = "a bidi embedding, override or isolate, which would reorder the header"
+        elif category[0] == "M":
+            kind = "a combining mark first, which would join what comes before the address"
+        else:
+            kind = "a character shown as nothing or as a space or a line break, so the address would look like another"
+        return f"the address holds {named}, {kind}"
+    return None
 
 
 def _display_name_problem(name: str) -> str | None:
@@ -120,3 +141,24 @@ def mailbox(text: str) -> str:
     (domains are case-insensitive, and most servers read local parts so too), its domain an A-label. Raises
     ValueError as :func:`sendable_address`."""
     return sendable_address(text).addr_spec.lower()
+
+
+def unseen_character_in(address: str) -> str | None:
+    """Why ``address`` (an addr-spec, as a resubscribe names it) holds a character :func:`parse_address` refuses as
+    unseen (a zero width space, a separator, a control), naming it; None when it holds none. Only this is asked of an
+    address looked up in a record: one recorded before addresses were checked as they are now is still found."""
+    local_part, _, domain = address.rpartition("@")
+    return _unseen_character(unicodedata.normalize("NFC", local_part)) or _unseen_character(domain)
+
+
+def shown_mailbox(key: str) -> str:
+    """A mailbox key (:func:`mailbox`: ``jane@xn--bcher-kva.example``) as people read it, its domain in Unicode
+    (``jane@bücher.example``), as a channel shows the address written; the A-label stays for the wire and keys. A key
+    whose domain is no IDNA name (recorded before addresses were checked) is shown as it is."""
+    local_part, at, domain = key.rpartition("@")
+    if not at or "xn--" not in domain:
+        return key
+    try:
+        return f"{local_part}@{idna.decode(domain)}"
+    except idna.IDNAError:
+        return key

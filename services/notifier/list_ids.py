@@ -28,13 +28,23 @@ def list_label(subscription_id: str) -> str:
 def list_id(subscription_id: str, sender_domain: str) -> str:
     """The ``List-Id`` header's value: ``"pledgewatch subscription desk" <desk.pledgewatch.example.org>``. A sender
     at ``localhost`` gives RFC 2919's namespace of lists nobody registers (``desk.pledgewatch.localhost``). An
-    identifier over RFC 2919's 255 characters (a long id under a long domain) has the id's hash as its label."""
-    namespace = f"{NAMESPACE_LABEL}.{sender_domain.lower().strip('.')}"
+    identifier over RFC 2919's 255 characters (a long id under a long domain) has the id's hash as its label; under a
+    From domain too long for that (over 235 characters), the hash goes under the domain alone, as much of it as fits:
+    the domain is never cut, so the identifier stays a dot-atom under a name the operator owns."""
+    domain = sender_domain.lower().strip(".")
+    namespace = f"{NAMESPACE_LABEL}.{domain}"
     identifier = f"{list_label(subscription_id)}.{namespace}"
     if len(identifier) > MAX_LIST_ID:
-        identifier = f"s{_hash(subscription_id)}.{namespace}"[:MAX_LIST_ID].rstrip(".")
+        hashed = f"s{_hash(subscription_id)}"
+        if len(hashed) + 1 + len(namespace) <= MAX_LIST_ID:
+            identifier = f"{hashed}.{namespace}"
+        else:
+            room = MAX_LIST_ID - 1 - len(domain)
+            if room < 1:
+                raise ValueError(f"the From domain is longer than a domain can be ({len(domain)} characters)")
+            identifier = f"{(hashed if room >= len(hashed) else _hash(subscription_id, 64))[:room]}.{domain}"
     return f'"{NAMESPACE_LABEL} subscription {subscription_id}" <{identifier}>'
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+def _hash(text: str, length: int = 8) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]

@@ -157,7 +157,10 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
 
     async def undo(sub_id: SubscriptionId, address: str) -> Response:
         await replayed()
-        done = await resubscribe(find_subscription, get_unsubscribed(), sub_id, address)
+        try:
+            done = await resubscribe(find_subscription, get_unsubscribed(), sub_id, address)
+        except ValueError as exc:
+            return errors_response(422, [{"field": "address", "message": str(exc)}])
         if done is Resubscription.NO_SUBSCRIPTION:
             raise unknown(sub_id)
         if done is Resubscription.NOT_UNSUBSCRIBED:
@@ -178,6 +181,6 @@ def unsubscribe_routes(links: UnsubscribeLinks | None, get_unsubscribed: Callabl
     routes.add_api_route("/subscriptions/{id}/unsubscribed", listing, methods=["GET"], response_model=Unsubscribers,
                          responses=answers(404), summary="Who unsubscribed from a subscription")
     routes.add_api_route("/subscriptions/{id}/unsubscribed/{address}", undo, methods=["DELETE"], status_code=204,
-                         response_class=Response, responses=answers(404),
+                         response_class=Response, responses=answers(404, 422),
                          summary="Undo one recipient's unsubscribe")
     return routes

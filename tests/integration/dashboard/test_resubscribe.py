@@ -197,15 +197,21 @@ async def test_a_resubscribe_for_a_subscription_deleted_since_says_it_is_gone(le
     assert 'id="sub-mail"' not in page
 
 
-async def test_a_resubscribe_without_an_address_is_refused_on_its_row(ledger_app, settings):
+@pytest.mark.parametrize("address, error", [
+    (" ", "Name the email address to resubscribe, as this subscription lists it."),
+    # Before: looked up, not found, and answered "not unsubscribed", which a look at the row contradicted.
+    ("de\u200bsk@example.org", "not an email address: 'de\\u200bsk@example.org' (the address holds U+200B ZERO WIDTH "
+                               "SPACE, a character shown as nothing or as a space or a line break"),
+], ids=["no-address", "an-invisible-character"])
+async def test_a_resubscribe_without_an_address_or_with_a_character_no_address_may_hold_is_refused_on_its_row(
+        ledger_app, settings, address, error):
     base = await ledger_app()
     await _unsubscribe(settings.redis_url, settings.key, "desk@example.org")
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
         csrf = await signed_in(client, base)
-        status, _, page = await _resubscribe(client, base, csrf=csrf, address=" ")
+        status, _, page = await _resubscribe(client, base, csrf=csrf, address=address)
     assert status == 422
-    assert ('<strong>Error:</strong> Name the email address to resubscribe, as this subscription lists it.'
-            in _row(page))
+    assert f"<strong>Error:</strong> {error}" in _row(page)
     assert await _unsubscribed(settings.redis_url, settings.key) == {"desk@example.org"}
 
 

@@ -490,6 +490,25 @@ async def test_show_names_who_unsubscribed_and_resubscribe_undoes_it(notifier, w
     assert "no subscription 'nobody'" in capsys.readouterr().err
 
 
+
+async def test_show_names_an_unsubscribed_domain_as_written_and_resubscribe_names_an_invisible_character(
+        notifier, write_yaml, capsys, monkeypatch, settings):
+    """The record keys the mailbox by its A-label; `show` printed it so (`jane@xn--bcher-kva.example`) beside a
+    channel reading `jane@bücher.example`. An address holding U+200B was looked up and not found, unexplained."""
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n = await notifier(http=True)
+    run = lambda *argv: asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, *argv])  # noqa: E731
+    path = write_yaml("id: mail\nchannels: [{email: {to: [jane@b\u00fccher.example]}}]\n", "mail.yaml")
+    assert await run("add", str(path)) == 0
+    unsubscribed = n.service.unsubscribed
+    assert await unsubscribed.add("mail", "jane@xn--bcher-kva.example", await unsubscribed.generation("mail"))
+    capsys.readouterr()
+    assert await run("show", "mail") == 0
+    assert "so not sent to: jane@b\u00fccher.example (undo" in capsys.readouterr().out
+    assert await run("resubscribe", "mail", "jane@b\u00fc\u200bcher.example") == 1
+    assert "U+200B ZERO WIDTH SPACE" in capsys.readouterr().err
+    assert await unsubscribed.of("mail") == {"jane@xn--bcher-kva.example"}
+
 async def test_cli_add_locked_out_for_wrong_tokens_blames_the_token_not_the_file(notifier, write_yaml, capsys,
                                                                                  monkeypatch):
     n = await notifier(http=True)

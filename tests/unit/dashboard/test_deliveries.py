@@ -86,6 +86,11 @@ def test_an_email_that_reached_some_recipients_is_partly_delivered_naming_the_re
     assert mail_status.not_reached == ("bounce@example.org",)
 
 
+
+def test_a_recipient_not_reached_is_named_with_its_domain_in_unicode_as_its_channel_names_it():
+    statuses = delivery_statuses([mail("a1", "recipients refused: jane@xn--bcher-kva.example (reached 1 of 2)")])
+    assert statuses["ct-mail"].not_reached == ("jane@b\u00fccher.example",)
+
 def test_an_email_still_to_be_retried_for_a_deferred_recipient_is_retrying():
     statuses = delivery_statuses([mail("a1", "recipients deferred: grey@example.org (reached 2 of 3)", final=False)])
     assert (statuses["ct-mail"].partly_delivered, statuses["ct-mail"].retrying) == (0, 1)

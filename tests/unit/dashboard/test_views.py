@@ -408,3 +408,14 @@ def test_each_commitment_on_a_releases_page_has_a_link_to_cite_it_by():
     page = render("release.html.j2", signed_in=True, csrf="tok", can_sign_in=True, release=view, json_reads=True)
     assert f'<li class="commitment" id="c-{FUNDING.id}">' in page
     assert f'href="/dashboard/releases/r1#c-{FUNDING.id}"' in page
+
+
+def test_an_unsubscribed_address_is_shown_in_the_form_its_channel_shows_not_as_its_a_label():
+    """The record keys the mailbox by its A-label, as it was mailed; a person reads the domain as it was written."""
+    sub = parse_subscription({"id": "desk", "channels": [{"email": {"to": ["jane@b\u00fccher.example"]}}]})
+    rows = subscription_rows([(sub, "api")], {}, now=NOW,
+                             unsubscribed={"desk": {"jane@xn--bcher-kva.example", "jos\u00e9@xn--fsqu00a.xn--4rr70v"}})
+    assert rows[0].unsubscribed == ("jane@b\u00fccher.example", "jos\u00e9@\u4f8b\u5b50.\u5e7f\u544a")
+    assert "b\u00fccher.example" in rows[0].channels
+    page = _home(subscriptions=rows, backtest=None, signed_in=True)
+    assert "xn--" not in page

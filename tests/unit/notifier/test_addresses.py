@@ -106,3 +106,50 @@ def test_the_from_setting_must_be_ascii_before_the_at():
     with pytest.raises(ValidationError, match="ASCII before the @"):
         NotifierConfig(smtp_from="jos\u00e9@example.org")
     assert NotifierConfig(smtp_from="alerts@b\u00fccher.example").smtp_from == "alerts@b\u00fccher.example"
+
+
+@pytest.mark.parametrize("text, named", [
+    ("jo\u200bse@example.org", "U+200B ZERO WIDTH SPACE"),
+    ("jo\u00a0se@example.org", "U+00A0 NO-BREAK SPACE"),
+    ('"jo\u00a0se"@example.org', "U+00A0 NO-BREAK SPACE"),  # quoted: still not an ASCII space
+    ("jo\u2028se@example.org", "U+2028 LINE SEPARATOR"),
+    ("jo\u2029se@example.org", "U+2029 PARAGRAPH SEPARATOR"),
+    ("jo\u3000se@example.org", "U+3000 IDEOGRAPHIC SPACE"),
+    ("jo\u00adse@example.org", "U+00AD SOFT HYPHEN"),
+    ("jo\u2060se@example.org", "U+2060 WORD JOINER"),
+    ("jo\ufeffse@example.org", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ("jo\u200ese@example.org", "U+200E LEFT-TO-RIGHT MARK"),
+    ("jo\u202ese@example.org", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("jo\u0085se@example.org", "U+0085"),  # a C1 control: no name
+    ("jo\ue000se@example.org", "U+E000"),  # private use
+    ("jo\u0378se@example.org", "U+0378"),  # unassigned
+    ("\u0301jose@example.org", "U+0301 COMBINING ACUTE ACCENT"),  # would combine with what comes before
+    ("jane@b\u00fc\u200bcher.example", "U+200B ZERO WIDTH SPACE"),  # IDNA's mapping would drop it unseen
+    ("jane@b\u00fc\u00adcher.example", "U+00AD SOFT HYPHEN"),
+], ids=["zero-width-space", "no-break-space", "no-break-space-quoted", "line-separator", "paragraph-separator",
+        "ideographic-space", "soft-hyphen", "word-joiner", "bom", "lrm", "rlo", "c1-control", "private-use",
+        "unassigned", "leading-combining-mark", "zero-width-space-in-domain", "soft-hyphen-in-domain"])
+def test_an_address_holding_an_invisible_character_or_a_separator_is_refused_naming_it(text, named):
+    """Such an address looks like another one, or breaks the line it is shown on (RFC 6532 section 3.1 takes
+    any UTF-8; these are the characters the email-validator package refuses too)."""
+    with pytest.raises(ValueError, match=named.replace("+", r"\+")):
+        parse_address(text)
+
+
+@pytest.mark.parametrize("text", ["jos\u00e9@example.org", "jo\u0301se@example.org", '"jo se"@example.org',
+                                  "\u0627\u0644\u0628\u0631\u064a\u062f@example.org", "\u0939\u093f\u0928@example.org"],
+                         ids=["accented", "combining-after-a-letter", "quoted-ascii-space", "arabic", "devanagari"])
+def test_letters_marks_and_a_quoted_ascii_space_are_still_taken(text):
+    parse_address(text)
+
+
+def test_the_from_setting_refuses_an_invisible_character_naming_it():
+    with pytest.raises(ValidationError, match=r"U\+200B ZERO WIDTH SPACE"):
+        NotifierConfig(smtp_from="alerts@b\u00fc\u200bcher.example")
+
+
+def test_a_subscription_refuses_an_invisible_character_naming_it():
+    with pytest.raises(SubscriptionError) as info:
+        parse_subscription({"id": "s", "channels": [{"email": {"to": ["jo\u200bse@example.org"]}}]})
+    assert info.value.errors[0]["field"] == "channels.0.to.0"
+    assert "U+200B ZERO WIDTH SPACE" in info.value.errors[0]["message"]

@@ -81,3 +81,16 @@ def test_the_longest_subscription_id_under_the_longest_domain_fits_rfc_2919s_bou
     domain = ".".join(["d" * 63] * 3) + ".org"
     identifier = _identifier(list_id("s" * 64, domain))
     assert len(identifier) <= MAX_LIST_ID and DOT_ATOM.fullmatch(identifier)
+
+
+@pytest.mark.parametrize("domain_length", [235, 240, 246, 248, 252])
+def test_a_list_id_under_a_long_from_domain_keeps_the_domain_whole_and_tells_subscriptions_apart(domain_length):
+    """Cutting the identifier at 255 characters cut into the domain: a name the operator does not own, or a label
+    ending in a dot or a hyphen. The subscription's label is what gives way."""
+    domain = ".".join(["d" * 62] * 4)[:domain_length - 4].rstrip(".") + ".org"
+    first, second = _identifier(list_id("desk", domain)), _identifier(list_id("board", domain))
+    for identifier in (first, second):
+        assert len(identifier) <= MAX_LIST_ID and DOT_ATOM.fullmatch(identifier)
+        label, _, namespace = identifier.partition(".")
+        assert label and namespace.removeprefix("pledgewatch.") == domain
+    assert first != second
