@@ -63,13 +63,14 @@ class VersionRecord:
     async def start(self) -> None:
         """Raises :class:`AnotherKeySchema` when a live process of another key schema shares the prefix; else
         records this one, warns of another release live, and keeps recording."""
-        log.info("pledgewatch %s starting as consumer %s", self.build.named(), self.consumer)
         await self.runtime.open()
         try:
             others = await self._checked_and_recorded()
         except BaseException:
             await self.runtime.close()
             raise
+        # once Redis has answered: a process that cannot start says so in its error's one line alone
+        log.info("pledgewatch %s starting as consumer %s", self.build.named(), self.consumer)
         self._warn_of(others)
         self._task = asyncio.create_task(self._every_while(), name="version-record")
 
