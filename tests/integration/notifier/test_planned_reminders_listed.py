@@ -155,3 +155,49 @@ async def test_a_stored_subscription_paused_over_a_reminder_lists_it_as_dropped_
     body = await _listed(n, "desk")
     assert [r["dropped"] for r in body["reminders"]] == [f"desk paused until {until.isoformat()}", None]
     assert body["reminders"][0]["fires_at_local"] == body["reminders"][0]["fires_at"]  # UTC: the same moment
+
+
+async def test_the_answer_is_as_the_openapi_document_describes_it(notifier, write_yaml, publish_classified):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    status, document = await api_call(n, "GET", "/openapi.json")
+    assert status == 200
+    operation = document["paths"]["/subscriptions/{id}/reminders"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
+    validator = Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry,
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    body = await _listed(n, "desk")
+    assert [e.message for e in validator.iter_errors(body)] == []
+    listed = document["components"]["schemas"]["ListedReminder"]
+    assert set(listed["required"]) == set(body["reminders"][0])  # every field it answers is documented, and given
+    schemas = document["components"]["schemas"]
+    for field in ("commitment", "release"):  # their fields are named, as the other answers' are
+        [ref] = [s["$ref"] for s in listed["properties"][field]["anyOf"] if "$ref" in s]
+        described = schemas[ref.rsplit("/", 1)[1]]
+        assert set(described["required"]) == set(body["reminders"][0][field])
+        assert described.get("additionalProperties") is False
+
+
+async def test_the_cli_lists_them_on_a_terminal_that_is_not_utf8(
+        notifier, write_yaml, publish_classified, monkeypatch, settings):
+    import io
+    import sys
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    for argv in (["--limit", "1"], ["--json"]):
+        out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+        monkeypatch.setattr(sys, "stdout", out)
+        code = await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "reminders", "desk", *argv])
+        out.flush()
+        text = out.buffer.getvalue().decode("ascii")
+        monkeypatch.undo()
+        assert code == 0, text
+        if argv == ["--json"]:
+            assert json.loads(text)["planned"] == 4
+        else:
+            assert text.splitlines()[-1] == "  ... and 3 more (--limit 4 lists them)"
