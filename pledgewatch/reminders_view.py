@@ -53,6 +53,13 @@ def reminders_lines(body: dict[str, Any], *, limit: int) -> list[str]:
     lines = [f"{sub}: {planned} reminder{'s' if planned != 1 else ''} planned{where}"]
     lines += [reminder_line(r, zone) for r in body["reminders"]]
     if body["more"]:
-        lines.append(f"  … and {body['more']} more (--limit {min(limit + body['more'], MAX_LIMIT)} lists "
-                     f"{'them' if limit + body['more'] <= MAX_LIMIT else 'more'})")
+        lines.append(f"  … and {body['more']} more ({_more_hint(limit, body['more'])})")
     return lines
+
+
+def _more_hint(limit: int, more: int) -> str:
+    if limit + more <= MAX_LIMIT:
+        return f"--limit {limit + more} lists them"
+    if limit < MAX_LIMIT:
+        return f"--limit {MAX_LIMIT} lists the first {MAX_LIMIT}"
+    return f"{MAX_LIMIT} at most are listed: the later ones are listed as those before them are sent"
