@@ -201,3 +201,40 @@ async def test_the_cli_lists_them_on_a_terminal_that_is_not_utf8(
             assert json.loads(text)["planned"] == 4
         else:
             assert text.splitlines()[-1] == "  ... and 3 more (--limit 4 lists them)"
+
+
+async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_time(redis_url, key_prefix):
+    import redis.asyncio as aioredis
+
+    from services.notifier.planning import release_ref
+    from services.notifier.reminder_listing import PAGE, planned_reminders
+    from services.notifier.reminder_store import ReminderStore
+    from services.notifier.reminders import PlannedReminders, reminder_jobs
+    from services.notifier.scheduler import ReminderScheduler
+    from services.notifier.subscriptions import Subscription
+
+    due = datetime.now(timezone.utc).date() + timedelta(days=60)
+    count = 2 * PAGE + 500
+    commitments = [dated(f"c-{i:05d}", due) for i in range(count)]
+    jobs = reminder_jobs("desk", ["P1D"], release_ref(release(*commitments)), commitments,
+                         now=datetime.now(timezone.utc))
+    scheduler = ReminderScheduler(redis_url, key_prefix)
+    scheduler.start(None)  # paused: it keeps the jobs, fires none
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        store = ReminderStore(client, lambda name: key_prefix + name, scheduler,
+                              generations=f"{key_prefix}notifier:subscriptions:generations")
+        await store.apply(jobs)
+        agenda = f"{key_prefix}notifier:reminders:planned:desk"
+        await client.hset(agenda, "gov-uk/iraq-2017", PlannedReminders.of(1, jobs).to_json())
+        before = await client.info("commandstats")
+        body = await planned_reminders(client, store, agenda,
+                                       Subscription(id="desk", channels=["console"], reminders=["P1D"]), limit=5)
+        after = await client.info("commandstats")
+    finally:
+        await client.aclose()
+        scheduler.shutdown()
+    assert (body["planned"], body["more"], len(body["reminders"])) == (count, count - 5, 5)
+    calls = {name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"] for name in after}
+    assert calls.get("cmdstat_zscore", 0) == 0
+    assert sum(calls.values()) <= 4 * (count // PAGE + 1) + 4  # a few commands a page, however many reminders
