@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.common.logs import escape
 from services.notifier.reminder_listing import MAX_LIMIT
 
 from .whole_numbers import whole_number
@@ -51,7 +52,7 @@ def reminders_lines(body: dict[str, Any], *, limit: int) -> list[str]:
                 "ahead, at the offsets of its `reminders`)"]
     where = "" if zone == "UTC" else f", times in {zone}"
     lines = [f"{sub}: {planned} reminder{'s' if planned != 1 else ''} planned{where}"]
-    lines += [reminder_line(r, zone) for r in body["reminders"]]
+    lines += [escape(reminder_line(r, zone)) for r in body["reminders"]]  # a release's text: no escape sequences
     if body["more"]:
         lines.append(f"  … and {body['more']} more ({_more_hint(limit, body['more'])})")
     return lines

@@ -361,15 +361,14 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     """The reminders planned for one subscription, soonest first (``--json``: the API's answer)."""
     from .reminders_view import reminders_lines
-    from .terminal_text import can_show, terminal_text
+    from .terminal_text import terminal_json, terminal_text
 
     status, body = _request(args, "GET", _one(args.id, f"/reminders?limit={args.limit}"))
     if status >= 400:
         return _report(status, body)
     encoding = getattr(sys.stdout, "encoding", None)
-    if args.json:  # escaped as \uXXXX where the terminal cannot show a character: the same JSON
-        text = json.dumps(body, indent=2, ensure_ascii=False)
-        print(text if can_show(text, encoding) else json.dumps(body, indent=2))
+    if args.json:
+        print(terminal_json(body, encoding))
     else:
         print(terminal_text("\n".join(reminders_lines(body, limit=args.limit)), encoding))
     return 0
