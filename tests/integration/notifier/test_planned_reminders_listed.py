@@ -238,3 +238,15 @@ async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_t
     calls = {name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"] for name in after}
     assert calls.get("cmdstat_zscore", 0) == 0
     assert sum(calls.values()) <= 4 * (count // PAGE + 1) + 4  # a few commands a page, however many reminders
+
+
+async def test_with_reads_open_it_is_read_without_the_token_exactly_as_the_subscription_itself(
+        notifier, write_yaml, publish_classified):
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)  # reads open
+    async with aiohttp.ClientSession() as session:  # no token
+        for host, expected in (("127.0.0.1", 200), ("rebound.example", 421)):
+            statuses = []
+            for path in ("/subscriptions/desk", "/subscriptions/desk/reminders"):
+                async with session.get(n.url + path, headers={"Host": host}) as resp:
+                    statuses.append(resp.status)
+            assert statuses == [expected, expected], host
