@@ -62,7 +62,7 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
 def _one(sub_id: str, action: str = "") -> str:
     """The API path of subscription ``sub_id`` (and its ``action``); an id the API could never hold is a usage
     error here, as it is, not cut short in the URL at a "?" or "#" (and so taken for another subscription)."""
-    if not re.match(SUBSCRIPTION_ID, sub_id):
+    if not re.fullmatch(SUBSCRIPTION_ID, sub_id):  # "$" alone would let a line break end it
         raise usage_error(f"{sub_id!r} is no subscription id: {SUBSCRIPTION_ID_WORDS}")
     return f"/subscriptions/{sub_id}{action}"
 
