@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.common.logs import escape
 from services.notifier.reminder_listing import MAX_LIMIT
 
 from .whole_numbers import whole_number
@@ -51,8 +52,15 @@ def reminders_lines(body: dict[str, Any], *, limit: int) -> list[str]:
                 "ahead, at the offsets of its `reminders`)"]
     where = "" if zone == "UTC" else f", times in {zone}"
     lines = [f"{sub}: {planned} reminder{'s' if planned != 1 else ''} planned{where}"]
-    lines += [reminder_line(r, zone) for r in body["reminders"]]
+    lines += [escape(reminder_line(r, zone)) for r in body["reminders"]]  # a release's text: no escape sequences
     if body["more"]:
-        lines.append(f"  … and {body['more']} more (--limit {min(limit + body['more'], MAX_LIMIT)} lists "
-                     f"{'them' if limit + body['more'] <= MAX_LIMIT else 'more'})")
+        lines.append(f"  … and {body['more']} more ({_more_hint(limit, body['more'])})")
     return lines
+
+
+def _more_hint(limit: int, more: int) -> str:
+    if limit + more <= MAX_LIMIT:
+        return f"--limit {limit + more} lists them"
+    if limit < MAX_LIMIT:
+        return f"--limit {MAX_LIMIT} lists the first {MAX_LIMIT}"
+    return f"{MAX_LIMIT} at most are listed: the later ones are listed as those before them are sent"

@@ -63,7 +63,7 @@ def _target(args: argparse.Namespace) -> tuple[str, str | None]:
 def _one(sub_id: str, action: str = "") -> str:
     """The API path of subscription ``sub_id`` (and its ``action``); an id the API could never hold is a usage
     error here, as it is, not cut short in the URL at a "?" or "#" (and so taken for another subscription)."""
-    if not re.match(SUBSCRIPTION_ID, sub_id):
+    if not re.fullmatch(SUBSCRIPTION_ID, sub_id):  # "$" alone would let a line break end it
         raise usage_error(f"{sub_id!r} is no subscription id: {SUBSCRIPTION_ID_WORDS}")
     return f"/subscriptions/{sub_id}{action}"
 
@@ -363,12 +363,16 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     """The reminders planned for one subscription, soonest first (``--json``: the API's answer)."""
     from .reminders_view import reminders_lines
+    from .terminal_text import terminal_json, terminal_text
 
     status, body = _request(args, "GET", _one(args.id, f"/reminders?limit={args.limit}"))
     if status >= 400:
         return _report(status, body)
-    print(json.dumps(body, indent=2, ensure_ascii=False) if args.json else
-          "\n".join(reminders_lines(body, limit=args.limit)))
+    encoding = getattr(sys.stdout, "encoding", None)
+    if args.json:
+        print(terminal_json(body, encoding))
+    else:
+        print(terminal_text("\n".join(reminders_lines(body, limit=args.limit)), encoding))
     return 0
 
 

@@ -16,7 +16,7 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 # What json.dumps leaves as it is (it escapes only C0), as JSON escapes.
-_JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+JSON_UNESCAPED = {code: f"\\u{code:04x}" for code in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
 # Their routine chatter (startup banners, each job added, each notification sent, each request served)
 # would drown what the services say.
 NOISY_LOGGERS = ("pledgewatch.faststream", "apscheduler", "apprise", "uvicorn", "watchfiles")
@@ -63,7 +63,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False).translate(_JSON_UNESCAPED)
+        return json.dumps(entry, ensure_ascii=False).translate(JSON_UNESCAPED)
 
 
 class WorkerLabel(logging.Filter):

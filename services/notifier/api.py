@@ -55,6 +55,23 @@ class PauseRequest(BaseModel):
                                         "00:00 UTC.", examples=["2026-02-01T09:00:00Z", "2026-02-01"])
 
 
+class ListedCommitment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    actor: str = Field(description="Who must act.")
+    text: str = Field(description="The sentence or clause.")
+
+
+class ListedRelease(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    release_id: str
+    version: int = Field(description="The version of the release that planned the reminder.")
+    title: str
+    url: str
+
+
 class ListedReminder(BaseModel):
     reminder_id: str
     fires_at: AwareDatetime = Field(description="When it goes out, UTC.")
@@ -62,9 +79,9 @@ class ListedReminder(BaseModel):
     offset: str = Field(description="How long before the due date (ISO 8601); P0D on the day.")
     deadline_index: int = Field(description="Which of the commitment's deadlines.")
     due: date | None = Field(description="The deadline's due date (null: its commitment cannot be read).")
-    commitment: dict[str, str] | None = Field(description="id, actor and text of the commitment reminded of.")
-    release: dict[str, Any] | None = Field(description="release_id, version, title and url of the release version "
-                                                       "that planned it.")
+    commitment: ListedCommitment | None = Field(description="The commitment reminded of (null: it cannot be read).")
+    release: ListedRelease | None = Field(description="The release version that planned it (null: its commitment "
+                                                      "cannot be read).")
     dropped: str | None = Field(description="Why it would be dropped rather than sent at its time, as the subscription "
                                             "stands now (paused then, its offset taken out, its filter no longer "
                                             "selecting the commitment); null: it is sent.")

@@ -121,9 +121,8 @@ async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str
         page = ordered[i:i + PAGE]
         async with client.pipeline(transaction=False) as reads:
             reads.hmget(store.planned_key, page)
-            for rid in page:
-                reads.zscore(store.due_key, rid)
-            raws, *scores = await reads.execute()
+            reads.zmscore(store.due_key, page)
+            raws, scores = await reads.execute()
         found += still_planned(sub.id, generation, page, raws, scores)
     found = soonest(found)
     keys = sorted({f.record.subject for f in found[:limit]})

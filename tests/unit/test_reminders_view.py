@@ -44,3 +44,22 @@ def test_a_reminder_that_would_be_dropped_at_its_time_says_why():
     body = {"subscription": "desk", "timezone": "UTC", "planned": 1, "more": 0, "reminders": [paused]}
     assert reminders_lines(body, limit=20)[1].endswith(
         "(gov-uk/iraq-2017 v2)  NOT SENT unless changed: desk paused until 2027-04-01T00:00:00+00:00")
+
+
+def test_past_the_most_that_can_be_listed_the_hint_does_not_offer_the_limit_already_given():
+    body = {"subscription": "desk", "timezone": "UTC", "planned": 1500, "more": 500, "reminders": [REMINDER]}
+    assert reminders_lines(body, limit=1000)[-1] == (
+        "  … and 500 more (1000 at most are listed: the later ones are listed as those before them are sent)")
+    assert reminders_lines(body, limit=600)[-1] == "  … and 500 more (--limit 1000 lists the first 1000)"
+
+
+def test_what_a_release_wrote_cannot_send_escape_sequences_to_the_terminal():
+    forged = {**REMINDER, "commitment": {**REMINDER["commitment"], "text": "ports\x9b2J by \x1b]0;owned\x07 March",
+                                         "id": "c-\x1b[31m"},
+              "release": {**REMINDER["release"], "release_id": "feed/\x9b1m"}, "dropped": "desk's filter no longer "
+              "selects c-\x1b[31m"}
+    line = reminders_lines({"subscription": "desk", "timezone": "UTC", "planned": 1, "more": 0,
+                            "reminders": [forged]}, limit=20)[1]
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in line)
+    assert '"ports\\x9b2J by \\x1b]0;owned\\x07 March"' in line and "(feed/\\x9b1m v2)" in line
+    assert line.endswith("selects c-\\x1b[31m")

@@ -155,3 +155,98 @@ async def test_a_stored_subscription_paused_over_a_reminder_lists_it_as_dropped_
     body = await _listed(n, "desk")
     assert [r["dropped"] for r in body["reminders"]] == [f"desk paused until {until.isoformat()}", None]
     assert body["reminders"][0]["fires_at_local"] == body["reminders"][0]["fires_at"]  # UTC: the same moment
+
+
+async def test_the_answer_is_as_the_openapi_document_describes_it(notifier, write_yaml, publish_classified):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    status, document = await api_call(n, "GET", "/openapi.json")
+    assert status == 200
+    operation = document["paths"]["/subscriptions/{id}/reminders"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    registry = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(document))
+    validator = Draft202012Validator({"$ref": "urn:openapi" + schema["$ref"]}, registry=registry,
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    body = await _listed(n, "desk")
+    assert [e.message for e in validator.iter_errors(body)] == []
+    listed = document["components"]["schemas"]["ListedReminder"]
+    assert set(listed["required"]) == set(body["reminders"][0])  # every field it answers is documented, and given
+    schemas = document["components"]["schemas"]
+    for field in ("commitment", "release"):  # their fields are named, as the other answers' are
+        [ref] = [s["$ref"] for s in listed["properties"][field]["anyOf"] if "$ref" in s]
+        described = schemas[ref.rsplit("/", 1)[1]]
+        assert set(described["required"]) == set(body["reminders"][0][field])
+        assert described.get("additionalProperties") is False
+
+
+async def test_the_cli_lists_them_on_a_terminal_that_is_not_utf8(
+        notifier, write_yaml, publish_classified, monkeypatch, settings):
+    import io
+    import sys
+
+    monkeypatch.setenv("PLEDGEWATCH_API_TOKEN", settings.api_token_value)
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    for argv in (["--limit", "1"], ["--json"]):
+        out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+        monkeypatch.setattr(sys, "stdout", out)
+        code = await asyncio.to_thread(subscriptions_cli, ["subscriptions", "--url", n.url, "reminders", "desk", *argv])
+        out.flush()
+        text = out.buffer.getvalue().decode("ascii")
+        monkeypatch.undo()
+        assert code == 0, text
+        if argv == ["--json"]:
+            assert json.loads(text)["planned"] == 4
+        else:
+            assert text.splitlines()[-1] == "  ... and 3 more (--limit 4 lists them)"
+
+
+async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_time(redis_url, key_prefix):
+    import redis.asyncio as aioredis
+
+    from services.notifier.planning import release_ref
+    from services.notifier.reminder_listing import PAGE, planned_reminders
+    from services.notifier.reminder_store import ReminderStore
+    from services.notifier.reminders import PlannedReminders, reminder_jobs
+    from services.notifier.scheduler import ReminderScheduler
+    from services.notifier.subscriptions import Subscription
+
+    due = datetime.now(timezone.utc).date() + timedelta(days=60)
+    count = 2 * PAGE + 500
+    commitments = [dated(f"c-{i:05d}", due) for i in range(count)]
+    jobs = reminder_jobs("desk", ["P1D"], release_ref(release(*commitments)), commitments,
+                         now=datetime.now(timezone.utc))
+    scheduler = ReminderScheduler(redis_url, key_prefix)
+    scheduler.start(None)  # paused: it keeps the jobs, fires none
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        store = ReminderStore(client, lambda name: key_prefix + name, scheduler,
+                              generations=f"{key_prefix}notifier:subscriptions:generations")
+        await store.apply(jobs)
+        agenda = f"{key_prefix}notifier:reminders:planned:desk"
+        await client.hset(agenda, "gov-uk/iraq-2017", PlannedReminders.of(1, jobs).to_json())
+        before = await client.info("commandstats")
+        body = await planned_reminders(client, store, agenda,
+                                       Subscription(id="desk", channels=["console"], reminders=["P1D"]), limit=5)
+        after = await client.info("commandstats")
+    finally:
+        await client.aclose()
+        scheduler.shutdown()
+    assert (body["planned"], body["more"], len(body["reminders"])) == (count, count - 5, 5)
+    calls = {name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"] for name in after}
+    assert calls.get("cmdstat_zscore", 0) == 0
+    assert sum(calls.values()) <= 4 * (count // PAGE + 1) + 4  # a few commands a page, however many reminders
+
+
+async def test_with_reads_open_it_is_read_without_the_token_exactly_as_the_subscription_itself(
+        notifier, write_yaml, publish_classified):
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)  # reads open
+    async with aiohttp.ClientSession() as session:  # no token
+        for host, expected in (("127.0.0.1", 200), ("rebound.example", 421)):
+            statuses = []
+            for path in ("/subscriptions/desk", "/subscriptions/desk/reminders"):
+                async with session.get(n.url + path, headers={"Host": host}) as resp:
+                    statuses.append(resp.status)
+            assert statuses == [expected, expected], host
