@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from samples import FUNDING, release
+from samples import FUNDING, FUNDING_AGAIN, release
 from schemas.classified import DateDeadline
 from services.notifier.reminders import fire_time
 
-from notifier_harness import fire_each_when_due, handled, only_subscription, scheduled, wait_for
+from notifier_harness import api_call, fire_each_when_due, handled, only_subscription, scheduled, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -22,18 +22,28 @@ FILE_OTHER_OFFSETS = ("subscriptions:\n  - {id: desk, channels: [console], remin
                       "timezone: Australia/Sydney}\n")
 FILE_ONE_OFFSET_SHARED = ("subscriptions:\n  - {id: desk, channels: [console], reminders: [P7D, P1D], "
                           "timezone: Australia/Sydney}\n")
+FILE_SHARED_DAY = "subscriptions:\n  - {id: desk, channels: [console], reminders: [P7D]}\n"
+MARCH_2018 = datetime(2018, 3, 14, 9, 0, tzinfo=timezone.utc)
+
+
+def _by(commitment, due):
+    """``commitment`` with one date deadline, ``due``."""
+    return commitment.model_copy(update={"deadlines": [DateDeadline(due=due, text=f"by {due:%-d %B %Y}",
+                                                                    span=(0, 10))]})
+
+
+async def _handled(n, publish_classified, released) -> None:
+    entry = await publish_classified(n.service, released)
+    await wait_for(lambda: handled(n.service, entry), what="the release handled")
 
 
 async def _stored_desk_planned(notifier, publish_classified):
     """A run without a file: the stored 'desk' told of a release with a deadline 60 days ahead, its reminders
     planned by the notifier (P30D and P7D, in UTC); stopped. Returns the due date."""
     due = datetime.now(timezone.utc).date() + timedelta(days=60)
-    commitment = FUNDING.model_copy(update={"deadlines": [DateDeadline(due=due, text=f"by {due:%-d %B %Y}",
-                                                                       span=(0, 10))]})
     first = await notifier(http=True, run_scheduler=False)
     await only_subscription(first, STORED)
-    entry = await publish_classified(first.service, release(commitment))
-    await wait_for(lambda: handled(first.service, entry), what="the release handled")
+    await _handled(first, publish_classified, release(_by(FUNDING, due)))
     planned = [json.loads(raw) for raw in (await first.service.reminders.planned()).values()]
     assert sorted((r["u"], r["o"]) for r in planned) == [("desk", "P30D"), ("desk", "P7D")]
     await first.stop()
@@ -65,3 +75,32 @@ async def test_an_offset_both_have_is_sent_once_in_the_files_zone(notifier, publ
     assert sorted((await scheduled(second.service)).values()) == [  # both moved, P7D to the file's moment
         fire_time(due, offset, remind_at=remind_at, zone="Australia/Sydney") for offset in ("P30D", "P7D")]
     assert await fire_each_when_due(second, now) == [(FUNDING.id, due.isoformat(), "P7D")]  # once, P30D dropped
+
+
+async def test_a_day_planned_for_a_stored_one_made_again_and_for_the_files_is_sent_once(
+        notifier, publish_classified, write_yaml):
+    """Two announcements of one commitment plan one slot: the first for the stored 'desk' (made again, a generation
+    past the first, whose fired marks are its own), the second, once the file defines 'desk', for the file's. Both
+    fire to the file's 'desk', which is reminded of the day once.
+
+    Before: each fired under its own mark (the stored generation's, and the slot's alone), so the day was reminded
+    twice."""
+    due = datetime.now(timezone.utc).date() + timedelta(days=60)
+    first = await notifier(http=True, run_scheduler=False)
+    await only_subscription(first, {"id": "desk", "channels": ["console"], "reminders": ["P7D"]})
+    assert (await api_call(first, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert (await api_call(first, "POST", "/subscriptions", {"id": "desk", "channels": ["console"],
+                                                              "reminders": ["P7D"]}))[0] == 201
+    await _handled(first, publish_classified, release(_by(FUNDING, due), release_id="gov-uk/iraq-2017"))
+    [planned] = [json.loads(raw) for raw in (await first.service.reminders.planned()).values()]
+    assert planned["g"] > 1
+    await first.stop()
+
+    now = [datetime.now(timezone.utc)]
+    second = await notifier(subscriptions=write_yaml(FILE_SHARED_DAY), run_scheduler=False, clock=lambda: now[0])
+    await _handled(second, publish_classified, release(_by(FUNDING_AGAIN, due), release_id="ho/2018",
+                                                       published_at=MARCH_2018))
+    assert len(await second.service.reminders.planned()) == 2  # one slot, planned by each announcement
+
+    fired = await fire_each_when_due(second, now)
+    assert [(due_date, offset) for _, due_date, offset in fired] == [(due.isoformat(), "P7D")]
