@@ -66,6 +66,7 @@ LEASE_SECONDS = 60.0  # a claim not finished by then is fired again (its leader 
 class ReminderFiring:
     def __init__(self, streams: Streams, store: ReminderStore, config: NotifierConfig, *,
                  clock: Callable[[], datetime], subscription: Callable[[str], Awaitable[Subscription | None]],
+                 in_file: Callable[[str], bool],
                  alert_effects: Callable[[Subscription, Alert], AlertEffects], outbox: Outbox,
                  wake: Callable[[], None],
                  chains: Callable[[Iterable[tuple[str, str]]], Awaitable[dict[tuple[str, str], ReminderChain]]],
@@ -73,6 +74,7 @@ class ReminderFiring:
                  ) -> None:
         self.streams, self.store, self.config, self.clock = streams, store, config, clock
         self.subscription, self.alert_effects, self.outbox, self.wake = subscription, alert_effects, outbox, wake
+        self.in_file = in_file  # whether the subscriptions file defines an id (its subscription is the one used)
         self.chains = chains  # (subscription id, commitment id) reminded -> its re-announcement chain
         # a digest subscriber's digest record and the digest moment of a day: a reminder firing once that day's
         # digest is recorded as sent is sent alone (decided by the commit's script, see :meth:`_firing`)
@@ -119,6 +121,7 @@ class ReminderFiring:
     async def _prepare(self, claimed: list[Claimed], *, now: datetime) -> Prepared:
         """What firing ``claimed`` at ``now`` writes, reminder by reminder: sent, dropped, or failed (alone)."""
         subs = {sub_id: await self.subscription(sub_id) for sub_id in {c.record.subscription_id for c in claimed}}
+        from_file = {sub_id for sub_id in subs if self.in_file(sub_id)}
         generations = await self.store.generations(c.record.subscription_id for c in claimed
                                                    if c.record.generation is not None)
         chains = await self.chains((c.record.subscription_id, c.subject.commitment.id)
@@ -136,7 +139,8 @@ class ReminderFiring:
                     prepared.dropped.append(c)
                 else:
                     chain = chains[(c.record.subscription_id, due.commitment.id)]
-                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now))
+                    prepared.sending.append(self._firing(c, sub, due, chain=chain, now=now,
+                                                         from_file=sub.id in from_file))
             except Exception as exc:  # this reminder alone fails
                 prepared.failed.append((c, failure_text(exc)))
         return prepared
@@ -170,12 +174,15 @@ class ReminderFiring:
         return reminder_skip(sub, due, now=now)
 
     def _firing(self, c: Claimed, sub: Subscription, due: ReminderDue, *, chain: ReminderChain,
-                now: datetime) -> Firing:
+                now: datetime, from_file: bool = False) -> Firing:
         """What firing ``c`` (of a commitment of ``chain``) writes: its slot's fired mark, its ``reminder.due``
         event and its alert's effects (the alert marked re-announced, unless the subscription opts out). A
         digest subscriber's reminder is buffered unless, when it commits, the digest of its day is recorded as
         sent: buffered then, it would come in the next day's digest, after its day, so it is sent on its own.
-        Decided in the commit's script, not here: the digest may be sent between this and the commit."""
+        Decided in the commit's script, not here: the digest may be sent between this and the commit.
+        ``from_file``: ``sub`` is the subscriptions file's, which has no generation: its mark is the slot's alone,
+        also for a reminder planned for the stored one of its id, so that the file's subscription, reminded of a
+        slot through that reminder and through one planned for itself, is reminded once."""
         alert, event_data = reminder_alert(due, now=now, reannounced=chain.reannounced if sub.reannouncements else None,
                                            zone=sub.timezone)
         event = ReminderDueEvent.wrap(event_data, id=f"{due.reminder_id}/{due.reminder.due}", source=SOURCE,
@@ -185,7 +192,8 @@ class ReminderFiring:
         if effects.digest is not None and self.digest_day is not None:
             alone = jobs_for(sub, alert, event_json=effects.event_json)  # as an immediate subscriber's
             effects, digest_day = replace(effects, jobs=alone), self.digest_day(sub, now)
-        return Firing.of(c, fired_key=self.streams.key(fired_mark(slot, c.record.generation)),
+        generation = None if from_file else c.record.generation
+        return Firing.of(c, fired_key=self.streams.key(fired_mark(slot, generation)),
                          earlier_key=self.streams.key(f"notifier:reminded:{due.reminder_id}:{due.reminder.due}"),
                          event=event.to_json(), effects=effects, digest_day=digest_day)
 

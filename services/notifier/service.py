@@ -253,7 +253,8 @@ class NotifierService:
         self.agenda = ReminderAgenda(streams, self.reminders, remind_at=self.remind_at)
         self.retention = Retention(streams.client, streams.key)
         self.firing = ReminderFiring(streams, self.reminders, self.config, clock=self.clock,
-                                     subscription=self._store().get, alert_effects=self._alert_effects,
+                                     subscription=self._store().get, in_file=self._store().in_file,
+                                     alert_effects=self._alert_effects,
                                      outbox=self.outbox, wake=self._wake_worker,
                                      chains=ReminderChains(streams.client, streams.key).read,
                                      digest_day=self._digest_day)
