@@ -5,6 +5,8 @@ once a version changes an event, and the same ETag after a version that changes 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
@@ -27,9 +29,9 @@ MOVED = SOON.model_copy(update={"deadlines": [DateDeadline(due=date(2018, 3, 1),
                                                            span=(20, 40))]})
 
 
-@pytest.fixture
-async def calendar(settings):
-    now = [NOW]
+@asynccontextmanager
+async def _served(settings, now: list[datetime]) -> AsyncIterator[tuple[LedgerService, str]]:
+    """A ledger service over HTTP holding SOON, and the calendar URL of its subscription "desk"."""
     service = LedgerService(settings, clock=lambda: now[0])
     await service.start()
     http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
@@ -37,9 +39,18 @@ async def calendar(settings):
     await http.start()
     await service.store.apply(release(SOON), now=NOW)
     await service.subscriptions.put(parse_subscription({"id": "desk", "channels": [{"console": {}}]}))
-    yield service, f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics", now
-    await http.stop()
-    await service.stop()
+    try:
+        yield service, f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics"
+    finally:
+        await http.stop()
+        await service.stop()
+
+
+@pytest.fixture
+async def calendar(settings):
+    now = [NOW]
+    async with _served(settings, now) as (service, url):
+        yield service, url, now
 
 
 async def _ask(url: str, method: str = "GET", **headers: str) -> tuple[int, bytes, CIMultiDict[str]]:
@@ -102,16 +113,8 @@ async def test_an_unknown_subscription_is_404_whatever_its_preconditions(calenda
 @pytest.fixture
 async def calendar_of_own_redis(redis_server, settings):
     _, redis_url = redis_server
-    service = LedgerService(settings.model_copy(update={"redis_url": redis_url}), clock=lambda: NOW)
-    await service.start()
-    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
-    http.add_routes(service.routes())
-    await http.start()
-    await service.store.apply(release(SOON), now=NOW)
-    await service.subscriptions.put(parse_subscription({"id": "desk", "channels": [{"console": {}}]}))
-    yield service, f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics"
-    await http.stop()
-    await service.stop()
+    async with _served(settings.model_copy(update={"redis_url": redis_url}), [NOW]) as served:
+        yield served
 
 
 async def test_a_redis_refusing_writes_still_serves_the_calendar_with_its_etag_alone(calendar_of_own_redis):
