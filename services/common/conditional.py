@@ -26,8 +26,9 @@ PRIVATE_FEED = "private, no-cache"
 CONDITIONAL_ANSWERS = {NOT_MODIFIED: {"description": (
     "Not modified: the feed is still the one If-None-Match names (or, without it, the same since If-Modified-Since)"
     "; no body")}}
-# entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 8.8.3)
-_ENTITY_TAG = re.compile(r'\s*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
+# entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 8.8.3); the empty
+# members before it skipped, as a recipient of a list must (5.6.1.2: ', "a"' is the list of "a")
+_ENTITY_TAG = re.compile(r'[\s,]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from redis.exceptions import ResponseError
+
+from .redis_refusals import redis_unavailable
+
 KEPT_SECONDS = 30 * 24 * 3600
 
 # KEYS: the feed's record. ARGV: the tag served now, seconds to keep the record. Returns its moment (epoch seconds).
@@ -30,7 +34,14 @@ return since
 """
 
 
-async def first_served(client: Any, key: str, tag: str) -> datetime:
-    """The moment ``tag`` was first served in a row at ``key`` (now, if it is new there), to the second."""
-    since = await client.eval(_SERVED, 1, key, tag, KEPT_SECONDS)
+async def first_served(client: Any, key: str, tag: str) -> datetime | None:
+    """The moment ``tag`` was first served in a row at ``key`` (now, if it is new there), to the second; None
+    while Redis refuses the write (full, read-only, its disk failing): a feed it can still be read from is then
+    answered with its ``ETag`` alone, rather than not at all."""
+    try:
+        since = await client.eval(_SERVED, 1, key, tag, KEPT_SECONDS)
+    except ResponseError as exc:
+        if redis_unavailable(exc):
+            return None
+        raise
     return datetime.fromtimestamp(int(since), timezone.utc)

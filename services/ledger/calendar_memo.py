@@ -14,25 +14,36 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 
-KEPT = 64  # calendars kept: a few MB at most (160 kB for 200 events)
+KEPT = 64  # calendars kept (160 kB for 200 events)
+# and bytes kept: a subscription selecting the whole ledger has a calendar of MBs (about 800 bytes an event), and
+# 64 of those would hold a process's memory at hundreds of MB
+KEPT_BYTES = 32 * 1024 * 1024
 
 
 class CalendarMemo:
-    def __init__(self, size: int = KEPT) -> None:
-        self.size = size
+    def __init__(self, size: int = KEPT, budget: int = KEPT_BYTES) -> None:
+        self.size, self.budget = size, budget
         self._made: OrderedDict[bytes, bytes] = OrderedDict()
+        self._bytes = 0
+
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     def calendar(self, raws: list[bytes], settings: list[object], make: Callable[[], bytes]) -> bytes:
         """The calendar of the stored entries ``raws`` under ``settings`` (everything else it is made from, each
-        written by ``repr``): made by ``make`` unless the same was made last time."""
+        written by ``repr``): made by ``make`` unless the same was made last time. The latest are kept, up to
+        :data:`KEPT` of them and :data:`KEPT_BYTES`; one larger than that alone is made at every poll."""
         digest = hashlib.sha256(json.dumps([repr(s) for s in settings]).encode())
         for raw in raws:  # stored JSON holds no NUL byte: the entries cannot run into one another
             digest.update(b"\0" + raw)
         inputs = digest.digest()
-        if (body := self._made.get(inputs)) is None:
-            body = make()
-        self._made[inputs] = body
-        self._made.move_to_end(inputs)
-        while len(self._made) > self.size:
-            self._made.popitem(last=False)
+        if (body := self._made.get(inputs)) is not None:
+            self._made.move_to_end(inputs)
+            return body
+        body = make()
+        if len(body) <= self.budget:
+            self._made[inputs] = body
+            self._bytes += len(body)
+            while len(self._made) > self.size or self._bytes > self.budget:
+                self._bytes -= len(self._made.popitem(last=False)[1])
         return body

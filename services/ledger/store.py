@@ -17,6 +17,8 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:ids                    hash: every id a commitment has had -> its ledger key (see ids.py)
     ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
     ledger-rebuilding             set while `pledgewatch ledger rebuild` runs: other writers wait
+    ledger-sequence-floors        hash: ledger entry key -> its SEQUENCE before a rebuild, until one ends (rebuild.py)
+    ledger:calendar-served:<id>   hash: the calendar's tag last served and since when (Last-Modified), 30 days unread
 """
 
 from __future__ import annotations

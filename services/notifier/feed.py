@@ -40,7 +40,10 @@ def feed_since_key(key: Callable[[str], str], subscription_id: str) -> str:
 
 async def feed_since(client: Any, since_key: str, *, now: datetime) -> datetime:
     """When the feed at ``since_key`` was first read: ``now`` on the first read (recorded then), so an empty
-    feed is the same document on every read, and says when it began rather than nothing."""
+    feed is the same document on every read, and says when it began rather than nothing. Written only when it is
+    not yet: a feed read before is read while Redis refuses writes (full, read-only)."""
+    if (stored := await client.get(since_key)) is not None:
+        return datetime.fromisoformat(as_text(stored))
     async with client.pipeline(transaction=True) as pipe:
         pipe.set(since_key, now.astimezone(timezone.utc).isoformat(), nx=True)
         pipe.get(since_key)

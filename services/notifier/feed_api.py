@@ -27,7 +27,7 @@ from .subscriptions import Subscription
 
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                 events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
-                since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[datetime]],
+                since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[datetime | None]],
                 dashboard_url: str | None = None) -> Routes:
     """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
     feed was first read (its ``updated`` while it is empty), ``served(id, etag)`` when that answer was first

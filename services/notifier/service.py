@@ -329,7 +329,7 @@ class NotifierService:
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
                                        sub, limit=limit)
 
-    async def _feed_served(self, sub_id: str, tag: str) -> datetime:
+    async def _feed_served(self, sub_id: str, tag: str) -> datetime | None:
         streams = self.runtime.streams
         return await first_served(streams.client, feed_served_key(streams.key, sub_id), tag)
 

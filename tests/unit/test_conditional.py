@@ -29,9 +29,12 @@ def outcome(validators: Validators = Validators(TAG, MODIFIED), **headers: str |
     pytest.param("if_none_match", '"abd"', None, id="other"),
     pytest.param("if_none_match", "abc", None, id="unquoted"),
     pytest.param("if_none_match", '"a,b", "abc"', NOT_MODIFIED, id="a-comma-inside-a-tag"),
+    pytest.param("if_none_match", '"x", , "abc"', NOT_MODIFIED, id="an-empty-member"),
+    pytest.param("if_none_match", ', "abc",', NOT_MODIFIED, id="empty-members-at-either-end"),
     pytest.param("if_match", '"abc"', None, id="if-match-same"),
     pytest.param("if_match", 'W/"abc"', PRECONDITION_FAILED, id="if-match-weak-never-matches"),
     pytest.param("if_match", "*", None, id="if-match-any"),
+    pytest.param("if_match", ',"abc"', None, id="if-match-after-an-empty-member"),
     pytest.param("if_match", '"abd"', PRECONDITION_FAILED, id="if-match-other"),
 ])
 def test_if_none_match_is_compared_weakly_if_match_strongly_and_star_is_any(field, header, answer):

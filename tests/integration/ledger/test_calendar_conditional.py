@@ -5,6 +5,8 @@ once a version changes an event, and the same ETag after a version that changes 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
@@ -27,9 +29,9 @@ MOVED = SOON.model_copy(update={"deadlines": [DateDeadline(due=date(2018, 3, 1),
                                                            span=(20, 40))]})
 
 
-@pytest.fixture
-async def calendar(settings):
-    now = [NOW]
+@asynccontextmanager
+async def _served(settings, now: list[datetime]) -> AsyncIterator[tuple[LedgerService, str]]:
+    """A ledger service over HTTP holding SOON, and the calendar URL of its subscription "desk"."""
     service = LedgerService(settings, clock=lambda: now[0])
     await service.start()
     http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(settings))
@@ -37,9 +39,18 @@ async def calendar(settings):
     await http.start()
     await service.store.apply(release(SOON), now=NOW)
     await service.subscriptions.put(parse_subscription({"id": "desk", "channels": [{"console": {}}]}))
-    yield service, f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics", now
-    await http.stop()
-    await service.stop()
+    try:
+        yield service, f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics"
+    finally:
+        await http.stop()
+        await service.stop()
+
+
+@pytest.fixture
+async def calendar(settings):
+    now = [NOW]
+    async with _served(settings, now) as (service, url):
+        yield service, url, now
 
 
 async def _ask(url: str, method: str = "GET", **headers: str) -> tuple[int, bytes, CIMultiDict[str]]:
@@ -97,3 +108,30 @@ async def test_an_if_match_that_no_longer_holds_is_412_a_weak_tag_never_holds(ca
 async def test_an_unknown_subscription_is_404_whatever_its_preconditions(calendar):
     _, url, _ = calendar
     assert (await _ask(url.replace("desk", "nobody"), If_None_Match="*"))[0] == 404
+
+
+@pytest.fixture
+async def calendar_of_own_redis(redis_server, settings):
+    _, redis_url = redis_server
+    async with _served(settings.model_copy(update={"redis_url": redis_url}), [NOW]) as served:
+        yield served
+
+
+async def test_a_redis_refusing_writes_still_serves_the_calendar_with_its_etag_alone(calendar_of_own_redis):
+    """Reading a calendar writes when it was first served; a Redis at its maxmemory refuses that write, and the
+    calendar, which it can still read, was answered 503. It is answered in full with no Last-Modified, and 304 for
+    its ETag."""
+    service, url = calendar_of_own_redis
+    status, _, headers = await _ask(url)
+    assert status == 200 and "Last-Modified" in headers
+    await service.store.apply(release(MOVED, version=2), now=NOW)  # a new calendar, a new moment to write
+    client = service.store.client
+    await client.config_set("maxmemory", 1)  # noeviction, the default policy
+    try:
+        status, body, full = await _ask(url, If_None_Match=headers["ETag"])
+        assert (status, "Last-Modified" in full) == (200, False)
+        assert b"DTSTART;VALUE=DATE:20180301" in body and full["ETag"] != headers["ETag"]
+        assert (await _ask(url, If_None_Match=full["ETag"]))[0] == 304
+    finally:
+        await client.config_set("maxmemory", 0)
+    assert "Last-Modified" in (await _ask(url))[2]

@@ -174,3 +174,31 @@ async def test_a_rebuild_never_gives_a_calendar_event_a_lower_sequence_than_cale
     assert (await store.entry("c-funding")).calendar_sequence() == 2
     await rebuild(store.client, store.key)
     assert (await store.entry("c-funding")).calendar_sequence() == 2
+
+
+async def test_a_rebuild_that_died_after_dropping_the_ledger_keeps_the_sequences_at_the_next(store, monkeypatch):
+    """The sequences read before the ledger is dropped outlive a rebuild that dies: run again, it does not count
+    them from what the first left behind (a ledger it rebuilt in part, its sequences lowered)."""
+    import json
+
+    from schemas import ReleaseClassifiedEvent
+    from schemas.streams import CLASSIFIED, EVENT_FIELD
+    from services.ledger import rebuild as rebuilding
+
+    for r in (release(FUNDING), release(FUNDING, version=2), release(FUNDING, version=3), release(BORDERS)):
+        await store.apply(r, now=NOW)
+        event = ReleaseClassifiedEvent.wrap(r, id=f"{r.release_id}/v{r.version}", source="/test", time=NOW)
+        await store.client.xadd(store.key(CLASSIFIED), {EVENT_FIELD: event.to_json()})
+    stored = (await store.entry("c-funding")).model_dump(mode="json")
+    del stored["sequence"], stored["revised_at"]  # as an earlier ledger wrote it: SEQUENCE 2 in every calendar
+    await store.client.set(store.key("ledger:entry:c-funding"), json.dumps(stored))
+
+    def dies(_counts):
+        raise RuntimeError("the rebuild's process was stopped")
+
+    monkeypatch.setattr(rebuilding, "PAGE", 1)
+    with pytest.raises(RuntimeError):
+        await rebuilding.rebuild(store.client, store.key, progress=dies)
+    assert (await store.entry("c-funding")).calendar_sequence() == 0  # rebuilt in part: counted from the stream
+    await rebuilding.rebuild(store.client, store.key)
+    assert (await store.entry("c-funding")).calendar_sequence() == 2

@@ -182,3 +182,21 @@ async def test_the_feed_keeps_the_newest_entries_only(notifier):
             await pipe.execute()
     events = await feed_events(streams.client, key)
     assert [e.id for e in events] == [a.alert_id for a in reversed(alerts)][:FEED_SIZE]
+
+
+async def test_a_feed_read_before_is_read_while_redis_refuses_writes(redis_server):
+    """When a feed was first read is written once; read again while Redis is at its maxmemory, it wrote it again
+    (a refused SET NX) and the feed was answered 503."""
+    import redis.asyncio as aioredis
+
+    from services.notifier.feed import feed_since
+
+    client = aioredis.Redis.from_url(redis_server[1])
+    first = datetime(2018, 1, 1, tzinfo=timezone.utc)
+    try:
+        assert await feed_since(client, "notifier:feed-since:desk", now=first) == first
+        await client.config_set("maxmemory", 1)  # noeviction, the default policy
+        assert await feed_since(client, "notifier:feed-since:desk", now=datetime.now(timezone.utc)) == first
+    finally:
+        await client.config_set("maxmemory", 0)
+        await client.aclose()
