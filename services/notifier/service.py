@@ -29,6 +29,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.cpu_work import CpuWork
 from services.common.errors import failure_text
 from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
@@ -177,6 +178,7 @@ class NotifierService:
         self.replica = replica
         self.config = config if config is not None else settings.notifier
         self.clock = clock
+        self.cpu = CpuWork()  # the listing of a subscription's reminders, parsed in worker threads
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)
         self.file = FileSubscriptions(settings.subscriptions)
@@ -327,7 +329,7 @@ class NotifierService:
 
         agenda = self._started(self.agenda)
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
-                                       sub, limit=limit)
+                                       sub, self.cpu, limit=limit)
 
     async def _feed_served(self, sub_id: str, tag: str) -> datetime | None:
         streams = self.runtime.streams
