@@ -178,7 +178,7 @@ class NotifierService:
         self.replica = replica
         self.config = config if config is not None else settings.notifier
         self.clock = clock
-        self.cpu = CpuWork()  # the listing of a subscription's reminders, parsed in worker threads
+        self.cpu = CpuWork()  # reads of many records (reminders listed, the alerts feed) made in worker threads
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)
         self.file = FileSubscriptions(settings.subscriptions)
@@ -310,7 +310,8 @@ class NotifierService:
                                      reminders=self.planned_reminders)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url, since=self._feed_since,
-                                   served=self._feed_served, dashboard_url=self.config.dashboard_url))
+                                   served=self._feed_served, cpu=self.cpu,
+                                   dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
                                           lambda sub_id: self._store().get(sub_id), self.unsubscribe_spool))
         return routes
