@@ -204,23 +204,16 @@ async def test_a_feed_read_before_is_read_while_redis_refuses_writes(redis_serve
 
 async def test_the_feed_is_written_off_the_event_loop_which_answers_health_meanwhile(notifier, write_yaml, monkeypatch):
     import asyncio
-    import threading
 
     from services.notifier import feed_api
+    from tests.integration.held_work import Held
 
-    entered, go, answered = threading.Event(), threading.Event(), []
-    write = feed_api.alerts_feed
-
-    def held(*args, **kwargs):
-        entered.set()
-        answered.append(go.wait(10))  # on the event loop it would wait in vain: the loop could not set it
-        return write(*args, **kwargs)
-
+    held = Held(feed_api.alerts_feed)
     monkeypatch.setattr(feed_api, "alerts_feed", held)
     n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"), http=True)
     feed = asyncio.create_task(_get(f"{n.url}/subscriptions/desk/alerts.atom"))
-    await asyncio.to_thread(entered.wait, 10)
-    health, _, _ = await _get(f"{n.url}/healthz")
-    go.set()
+    await held.started()
+    health, _, _ = await _get(f"{n.url}/healthz")  # answered while the feed is being written
+    held.let_go()
     status, body, _ = await feed
-    assert answered == [True] and (health, status) == (200, 200) and b"<feed" in body
+    assert held.let_go_in_time == [True] and (health, status) == (200, 200) and b"<feed" in body

@@ -5,7 +5,6 @@ from a classified release, as a user's are."""
 
 import asyncio
 import json
-import threading
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -260,24 +259,18 @@ async def test_a_long_agenda_is_parsed_off_the_event_loop_which_answers_meanwhil
         redis_url, key_prefix, monkeypatch):
     from services.common.cpu_work import CpuWork
     from services.notifier import reminder_listing
+    from tests.integration.held_work import Held
 
-    entered, go, answered = threading.Event(), threading.Event(), []
-    parse = reminder_listing.still_planned
-
-    def held(*args, **kwargs):
-        entered.set()
-        answered.append(go.wait(10))  # on the event loop it would wait in vain: the loop could not set it
-        return parse(*args, **kwargs)
-
+    held = Held(reminder_listing.still_planned)
     monkeypatch.setattr(reminder_listing, "still_planned", held)
     async with _long_agenda(redis_url, key_prefix, 50) as (client, store, agenda):
         listed = asyncio.create_task(reminder_listing.planned_reminders(client, store, agenda, _desk(), CpuWork(),
                                                                         limit=5))
-        await asyncio.to_thread(entered.wait, 10)
+        await held.started()
         assert await client.ping()  # the loop goes on: another read answered while the page is parsed
-        go.set()
+        held.let_go()
         body = await listed
-    assert answered == [True] and body["planned"] == 50
+    assert held.let_go_in_time == [True] and body["planned"] == 50
 
 
 async def test_with_reads_open_it_is_read_without_the_token_exactly_as_the_subscription_itself(
