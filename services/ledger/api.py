@@ -30,6 +30,7 @@ from schemas.classified import Category, Kind
 
 from services.common.api import ApiError, Routes, answers, field_error
 from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
+from services.common.cpu_work import CpuWork
 from services.common.errors import field_errors
 from services.common.representation_times import first_served
 from services.common.request_json import read_json_body
@@ -146,6 +147,12 @@ def _with_cursor(request: Request, cursor: str) -> str:
     return f"{request.url.path}?{urlencode([*params, ('cursor', cursor)])}"
 
 
+def _calendar_of(raws: list[bytes], *, name: str, offsets: list[str], remind_at: time, zone: str | None) -> bytes:
+    """The calendar of the stored entries ``raws``: parsed and made in a worker thread (seconds for thousands)."""
+    return deadlines_calendar([LedgerEntry.model_validate_json(raw) for raw in raws], name=name, offsets=offsets,
+                              remind_at=remind_at, zone=zone)
+
+
 def _json(answer: BaseModel) -> Response:
     """``answer`` written once by pydantic (a returned model would be validated again and written twice)."""
     return Response(answer.model_dump_json(), media_type="application/json")
@@ -156,7 +163,7 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                   clock: Callable[[], datetime]) -> Routes:
     """The routes over ``store`` (whole entries) and ``index`` (the cards every query is answered from);
     ``subscription`` finds a subscription by id, ``remind_at`` is when on a day reminders go out."""
-    made = CalendarMemo()
+    made, cpu = CalendarMemo(), CpuWork()
 
     async def commitments(query: Query_) -> Response:
         page = commitments_page(await index().cards(), query)
@@ -227,9 +234,11 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
         select = selector(CommitmentQuery(filter=sub.filter))
         keys = sorted(c.key for c in await index().cards() if c.due and select(c))
         raws, name = await store().raw_entries(keys), f"pledgewatch: {sub.id}"
-        body = made.calendar(raws, [name, sub.reminders, remind_at, sub.timezone], lambda: deadlines_calendar(
-            [LedgerEntry.model_validate_json(raw) for raw in raws], name=name, offsets=sub.reminders,
-            remind_at=remind_at, zone=sub.timezone))
+        inputs = made.inputs(raws, [name, sub.reminders, remind_at, sub.timezone])
+        if (body := made.made(inputs)) is None:
+            body = await cpu.run(_calendar_of, raws, name=name, offsets=sub.reminders, remind_at=remind_at,
+                                 zone=sub.timezone)
+            made.keep(inputs, body)
         tag = strong_etag(body)
         since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
         return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,

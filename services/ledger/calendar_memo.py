@@ -33,17 +33,29 @@ class CalendarMemo:
         """The calendar of the stored entries ``raws`` under ``settings`` (everything else it is made from, each
         written by ``repr``): made by ``make`` unless the same was made last time. The latest are kept, up to
         :data:`KEPT` of them and :data:`KEPT_BYTES`; one larger than that alone is made at every poll."""
+        inputs = self.inputs(raws, settings)
+        if (body := self.made(inputs)) is None:
+            body = make()
+            self.keep(inputs, body)
+        return body
+
+    @staticmethod
+    def inputs(raws: list[bytes], settings: list[object]) -> bytes:
+        """What a calendar is made from, as a digest: the key of :meth:`made` and :meth:`keep`."""
         digest = hashlib.sha256(json.dumps([repr(s) for s in settings]).encode())
         for raw in raws:  # stored JSON holds no NUL byte: the entries cannot run into one another
             digest.update(b"\0" + raw)
-        inputs = digest.digest()
+        return digest.digest()
+
+    def made(self, inputs: bytes) -> bytes | None:
+        """The calendar made last from ``inputs``, if it is still kept."""
         if (body := self._made.get(inputs)) is not None:
             self._made.move_to_end(inputs)
-            return body
-        body = make()
+        return body
+
+    def keep(self, inputs: bytes, body: bytes) -> None:
         if len(body) <= self.budget:
             self._made[inputs] = body
             self._bytes += len(body)
             while len(self._made) > self.size or self._bytes > self.budget:
                 self._bytes -= len(self._made.popitem(last=False)[1])
-        return body

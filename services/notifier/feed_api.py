@@ -19,6 +19,7 @@ from typing_extensions import Annotated
 from schemas.envelope import CloudEvent
 from services.common.api import Routes, answers, field_error
 from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
+from services.common.cpu_work import CpuWork
 
 from .atom import MEDIA_TYPE, alerts_feed
 from .release_pages import release_pages
@@ -28,12 +29,13 @@ from .subscriptions import Subscription
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                 events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
                 since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[datetime | None]],
-                dashboard_url: str | None = None) -> Routes:
+                cpu: CpuWork, dashboard_url: str | None = None) -> Routes:
     """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
     feed was first read (its ``updated`` while it is empty), ``served(id, etag)`` when that answer was first
     served (its ``Last-Modified``: :mod:`services.common.representation_times`); links are made under ``public_url``
     (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to; a release's dashboard page under
-    ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose) when it is set."""
+    ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose) when it is set. The
+    feed is written by ``cpu`` in a worker thread: a hundred alerts of many commitments take a few hundred ms."""
 
     async def alerts(request: Request,
                      sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
@@ -43,10 +45,10 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
         base = (public_url or str(request.base_url)).rstrip("/")
         dashboard = (dashboard_url or base).rstrip("/")
         sent = await events(sub.id)
-        body = alerts_feed(sent, subscription_id=sub.id,
-                           self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
-                           release_page=release_pages(dashboard),
-                           empty_since=await since(sub.id))
+        empty_since = await since(sub.id)
+        body = await cpu.run(alerts_feed, sent, subscription_id=sub.id,
+                             self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
+                             release_page=release_pages(dashboard), empty_since=empty_since)
         tag = strong_etag(body)
         validators = Validators(tag, await served(sub.id, tag))
         return conditional_answer(request.headers.getlist, body, validators, media_type=MEDIA_TYPE,

@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from services.common.cpu_work import CpuWork
 
 from .planning import reminder_skip
 from .reminder_records import PlannedRecord, Subject, from_legacy, read_subject
@@ -107,24 +108,23 @@ def soonest(found: list[Found]) -> list[Found]:
     return sorted(found, key=lambda f: (f.fires_at, f.reminder_id))
 
 
-async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub: Subscription, *,
-                            limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub: Subscription, cpu: CpuWork,
+                            *, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """The reminders planned for subscription ``sub`` (whose agenda is ``agenda_key``), soonest first, the first
-    ``limit`` in full (see :func:`listing`)."""
-    ids: set[str] = set()
-    async for _, raw in client.hscan_iter(agenda_key, count=PAGE):
-        ids |= agenda_ids([raw])
+    ``limit`` in full (see :func:`listing`). Redis is read on the event loop; the records are parsed and sorted by
+    ``cpu`` in a worker thread (seconds of CPU for 100,000 reminders)."""
+    agenda = [raw async for _, raw in client.hscan_iter(agenda_key, count=PAGE)]
+    ordered = await cpu.run(lambda: sorted(agenda_ids(agenda)))
     generation = (await store.generations([sub.id])).get(sub.id) or None
     found: list[Found] = []
-    ordered = sorted(ids)
     for i in range(0, len(ordered), PAGE):
         page = ordered[i:i + PAGE]
         async with client.pipeline(transaction=False) as reads:
             reads.hmget(store.planned_key, page)
             reads.zmscore(store.due_key, page)
             raws, scores = await reads.execute()
-        found += still_planned(sub.id, generation, page, raws, scores)
-    found = soonest(found)
+        found += await cpu.run(still_planned, sub.id, generation, page, raws, scores)
+    found = await cpu.run(soonest, found)
     keys = sorted({f.record.subject for f in found[:limit]})
     subjects = dict(zip(keys, map(read_subject, await client.hmget(store.subjects_key, keys)))) if keys else {}
     return listing(sub, found, subjects, limit)

@@ -29,6 +29,7 @@ from schemas.classified import Commitment, ReleaseClassified
 from schemas.streams import ALERTS, CLASSIFIED, EVENT_FIELD, NOTIFIER_GROUP
 from services.common.api import Routes
 from services.common.consumer import StreamConsumer
+from services.common.cpu_work import CpuWork
 from services.common.errors import failure_text
 from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
@@ -177,6 +178,7 @@ class NotifierService:
         self.replica = replica
         self.config = config if config is not None else settings.notifier
         self.clock = clock
+        self.cpu = CpuWork()  # reads of many records (reminders listed, the alerts feed) made in worker threads
         self.run_scheduler = run_scheduler
         self.runtime = Runtime(settings, source=SOURCE)
         self.file = FileSubscriptions(settings.subscriptions)
@@ -308,7 +310,8 @@ class NotifierService:
                                      reminders=self.planned_reminders)
         routes.include(feed_routes(lambda sub_id: self._store().get(sub_id), self._feed,
                                    public_url=self.config.public_url, since=self._feed_since,
-                                   served=self._feed_served, dashboard_url=self.config.dashboard_url))
+                                   served=self._feed_served, cpu=self.cpu,
+                                   dashboard_url=self.config.dashboard_url))
         routes.include(unsubscribe_routes(self.unsubscribe_links, lambda: self._started(self.unsubscribed),
                                           lambda sub_id: self._store().get(sub_id), self.unsubscribe_spool))
         return routes
@@ -327,7 +330,7 @@ class NotifierService:
 
         agenda = self._started(self.agenda)
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
-                                       sub, limit=limit)
+                                       sub, self.cpu, limit=limit)
 
     async def _feed_served(self, sub_id: str, tag: str) -> datetime | None:
         streams = self.runtime.streams

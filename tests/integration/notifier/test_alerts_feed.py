@@ -200,3 +200,20 @@ async def test_a_feed_read_before_is_read_while_redis_refuses_writes(redis_serve
     finally:
         await client.config_set("maxmemory", 0)
         await client.aclose()
+
+
+async def test_the_feed_is_written_off_the_event_loop_which_answers_health_meanwhile(notifier, write_yaml, monkeypatch):
+    import asyncio
+
+    from services.notifier import feed_api
+    from tests.integration.held_work import Held
+
+    held = Held(feed_api.alerts_feed)
+    monkeypatch.setattr(feed_api, "alerts_feed", held)
+    n = await notifier(subscriptions=write_yaml("subscriptions: [{id: desk, channels: [console]}]"), http=True)
+    feed = asyncio.create_task(_get(f"{n.url}/subscriptions/desk/alerts.atom"))
+    await held.started()
+    health, _, _ = await _get(f"{n.url}/healthz")  # answered while the feed is being written
+    held.let_go()
+    status, body, _ = await feed
+    assert held.let_go_in_time == [True] and (health, status) == (200, 200) and b"<feed" in body

@@ -5,6 +5,7 @@ from a classified release, as a user's are."""
 
 import asyncio
 import json
+from contextlib import asynccontextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -203,18 +204,18 @@ async def test_the_cli_lists_them_on_a_terminal_that_is_not_utf8(
             assert text.splitlines()[-1] == "  ... and 3 more (--limit 4 lists them)"
 
 
-async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_time(redis_url, key_prefix):
+@asynccontextmanager
+async def _long_agenda(redis_url, key_prefix, count: int):
+    """A Redis client, a reminder store and the agenda key of subscription "desk", with ``count`` reminders planned
+    for it (one release's, a day before); no scheduler fires them."""
     import redis.asyncio as aioredis
 
     from services.notifier.planning import release_ref
-    from services.notifier.reminder_listing import PAGE, planned_reminders
     from services.notifier.reminder_store import ReminderStore
     from services.notifier.reminders import PlannedReminders, reminder_jobs
     from services.notifier.scheduler import ReminderScheduler
-    from services.notifier.subscriptions import Subscription
 
     due = datetime.now(timezone.utc).date() + timedelta(days=60)
-    count = 2 * PAGE + 500
     commitments = [dated(f"c-{i:05d}", due) for i in range(count)]
     jobs = reminder_jobs("desk", ["P1D"], release_ref(release(*commitments)), commitments,
                          now=datetime.now(timezone.utc))
@@ -227,17 +228,49 @@ async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_t
         await store.apply(jobs)
         agenda = f"{key_prefix}notifier:reminders:planned:desk"
         await client.hset(agenda, "gov-uk/iraq-2017", PlannedReminders.of(1, jobs).to_json())
-        before = await client.info("commandstats")
-        body = await planned_reminders(client, store, agenda,
-                                       Subscription(id="desk", channels=["console"], reminders=["P1D"]), limit=5)
-        after = await client.info("commandstats")
+        yield client, store, agenda
     finally:
         await client.aclose()
         scheduler.shutdown()
+
+
+def _desk():
+    from services.notifier.subscriptions import Subscription
+
+    return Subscription(id="desk", channels=["console"], reminders=["P1D"])
+
+
+async def test_a_long_agenda_is_looked_up_a_page_at_a_time_not_a_reminder_at_a_time(redis_url, key_prefix):
+    from services.common.cpu_work import CpuWork
+    from services.notifier.reminder_listing import PAGE, planned_reminders
+
+    count = 2 * PAGE + 500
+    async with _long_agenda(redis_url, key_prefix, count) as (client, store, agenda):
+        before = await client.info("commandstats")
+        body = await planned_reminders(client, store, agenda, _desk(), CpuWork(), limit=5)
+        after = await client.info("commandstats")
     assert (body["planned"], body["more"], len(body["reminders"])) == (count, count - 5, 5)
     calls = {name: after[name]["calls"] - before.get(name, {"calls": 0})["calls"] for name in after}
     assert calls.get("cmdstat_zscore", 0) == 0
     assert sum(calls.values()) <= 4 * (count // PAGE + 1) + 4  # a few commands a page, however many reminders
+
+
+async def test_a_long_agenda_is_parsed_off_the_event_loop_which_answers_meanwhile(
+        redis_url, key_prefix, monkeypatch):
+    from services.common.cpu_work import CpuWork
+    from services.notifier import reminder_listing
+    from tests.integration.held_work import Held
+
+    held = Held(reminder_listing.still_planned)
+    monkeypatch.setattr(reminder_listing, "still_planned", held)
+    async with _long_agenda(redis_url, key_prefix, 50) as (client, store, agenda):
+        listed = asyncio.create_task(reminder_listing.planned_reminders(client, store, agenda, _desk(), CpuWork(),
+                                                                        limit=5))
+        await held.started()
+        assert await client.ping()  # the loop goes on: another read answered while the page is parsed
+        held.let_go()
+        body = await listed
+    assert held.let_go_in_time == [True] and body["planned"] == 50
 
 
 async def test_with_reads_open_it_is_read_without_the_token_exactly_as_the_subscription_itself(
