@@ -71,3 +71,8 @@ def test_classify_prints_the_same_events_on_a_terminal_that_is_not_utf8(system, 
     assert narrow.isascii() if encoding == "ascii" else "—" not in narrow
     assert [json.loads(line)["data"] for line in narrow.splitlines()] == [json.loads(line)["data"] for line in
                                                                           wide.splitlines()]
+
+
+def test_help_is_shown_on_an_ascii_terminal():
+    text = _pledgewatch("dlq", "list", "--help", env={}, encoding="ascii")
+    assert "..." in text and text.isascii()
