@@ -35,6 +35,7 @@ from .status import add_arguments as add_status_arguments
 from .status import cmd_status
 from .subscriptions_cli import register as register_subscriptions
 from .dlq_cli import register as register_dlq
+from .terminal_text import JSON, PLAIN, fit_output
 
 if TYPE_CHECKING:
     from schemas import ReleasePublished
@@ -366,9 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         argv = [arg for arg in argv[:options_end] if arg != "--debug"] + argv[options_end:]
     command = None
+    fit_output(sys.stdout, PLAIN)  # a terminal that is not UTF-8: `...` and `?` for what it cannot show
+    fit_output(sys.stderr, "backslashreplace")  # as Python's own, whatever PYTHONIOENCODING asks: a name kept whole
     try:
         args = build_parser().parse_args(argv)
         command = getattr(args, OneLineParser.COMMAND, None)
+        if getattr(args, "json", False) or args.func is cmd_classify:
+            fit_output(sys.stdout, JSON)  # every character past ASCII of JSON is in a string: \uXXXX there
         if args.func is not cmd_run:  # `run` takes them itself
             stop_signals.release()
         if args.func in (cmd_run, cmd_classify, cmd_eval, cmd_train):

@@ -30,3 +30,32 @@ def test_json_for_a_terminal_escapes_what_could_drive_it_and_what_it_cannot_show
         assert not any(ord(c) < 0x20 and c not in "\n " or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in text)
         assert json.loads(text) == value and can_show(text, encoding)
     assert "“ports”" in terminal_json(value, "utf-8")  # shown as it is where the terminal can
+
+
+def test_a_stream_that_is_not_utf8_writes_text_as_terminal_text_and_json_as_its_escapes():
+    import io
+    import json
+
+    from pledgewatch.terminal_text import JSON, PLAIN, fit_output
+
+    for errors, written in ((PLAIN, "cut short... caf? - ?\n"), (JSON, '"cut short\\u2026 caf\\u00e9 \\u2014 \\ud83d\\ude00"\n')):
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding="ascii")
+        fit_output(stream, errors)
+        print(json.dumps("cut short… café — 😀", ensure_ascii=False) if errors == JSON else "cut short… café — 😀",
+              file=stream, flush=True)
+        assert raw.getvalue().decode("ascii") == written
+    assert json.loads(written) == "cut short… café — 😀"
+
+
+def test_a_utf8_stream_is_left_as_it_is():
+    import io
+
+    from pledgewatch.terminal_text import PLAIN, fit_output
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    fit_output(stream, PLAIN)
+    assert stream.errors == "strict"
+    print("cut short… 😀", file=stream, flush=True)
+    assert raw.getvalue() == "cut short… 😀\n".encode()
