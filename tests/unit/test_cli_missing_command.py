@@ -7,7 +7,7 @@ from pledgewatch.cli import main
 CASES = {
     "pledgewatch": ([], "run, classify, ingest, eval, train, status, subscriptions, dlq or ledger"),
     "subscriptions": (["subscriptions"], "list, show, add, update, pause, resume, resubscribe, delete, test, "
-                                         "backtest or validate"),
+                                         "reminders, backtest or validate"),
     "dlq": (["dlq"], "list, show, replay, drop or recount"),
     "ledger": (["ledger"], "rebuild"),
 }
