@@ -3,7 +3,7 @@
 A feed is made from many records (a subscription's filter and settings, its entries, the server's own version),
 so no one stored time says when its answer last changed. What is kept instead, under one key per feed, is the
 entity tag last served and the moment it was first served, on Redis's clock (the one every replica shares,
-decision 0076): the same tag keeps its moment; another tag takes now, and always a later second than the tag
+decision 0074): the same tag keeps its moment; another tag takes now, and always a later second than the tag
 before it, so that ``If-Modified-Since`` naming any earlier answer is never answered 304 (HTTP dates are to the
 second: two answers within one second would otherwise share one). A key not read for :data:`KEPT_SECONDS`
 lapses; the next read starts it again.

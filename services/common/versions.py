@@ -7,7 +7,7 @@ Redis's clock (:mod:`.redis_clock`), which processes on several hosts share what
 start a process refuses to run beside a live one of another key schema (``schemas.streams.KEY_SCHEMA``:
 :class:`AnotherKeySchema`, one line) and warns of one of another release of the same schema (a rolling upgrade),
 reading and recording in one transaction (of two of other schemas starting at once, one runs); while it runs it
-warns, once each, of any it then finds. ``pledgewatch status`` shows them. See docs/decisions/0042 and 0076.
+warns, once each, of any it then finds. ``pledgewatch status`` shows them. See docs/decisions/0042 and 0074.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A subscription is the list a recipient joins and leaves (its ``List-Unsubscribe`` link leaves that subscription and
 no other), so each has its own identifier, ``<subscription>.pledgewatch.<the From domain>``: the same on every
-alert, reminder, digest and weekly message of it, and on every attempt. Why: decision 0069.
+alert, reminder, digest and weekly message of it, and on every attempt. Why: decision 0068.
 """
 
 from __future__ import annotations

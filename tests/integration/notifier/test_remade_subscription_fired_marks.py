@@ -1,5 +1,5 @@
 """A subscription deleted and made again under its id starts clean: what the deleted one was reminded of (its
-slots' fired marks, ``notifier:reminded:<slot>``) does not stop the new one's reminders (decision 0071).
+slots' fired marks, ``notifier:reminded:<slot>``) does not stop the new one's reminders (decision 0070).
 
 Before: the marks were kept 400 days under the id, so the new subscription's "on the day" reminder of a deadline
 the deleted one had been reminded of that day was taken for one sent already, and never sent."""

@@ -1,5 +1,5 @@
 """A slot's fired mark: named by the slot alone for a subscription never made again (as every mark written before
-generations named them), by its generation too for one made again under its id (decision 0071)."""
+generations named them), by its generation too for one made again under its id (decision 0070)."""
 
 from datetime import date
 
