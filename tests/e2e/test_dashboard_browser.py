@@ -259,7 +259,7 @@ ACCESSIBILITY_PROBLEMS = """() => {
   const h1s = document.querySelectorAll("h1").length;
   if (h1s !== 1) problems.push(`${h1s} h1 elements`);
   for (const el of document.querySelectorAll("input, select, textarea")) {
-    if (el.type === "hidden") continue;
+    if (el.type === "hidden" || el.hidden) continue;  // neither shown nor announced
     if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) problems.push(`unlabelled ${el.outerHTML}`);
   }
   if (!document.querySelector("main")) problems.push("no main landmark");
