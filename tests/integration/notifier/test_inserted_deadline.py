@@ -159,7 +159,7 @@ async def test_the_calendar_event_of_a_deadline_keeps_its_uid_when_another_is_wr
     (entry,) = await store.entries(["c-two"])
 
     events = icalendar.Calendar.from_ical(deadlines_calendar(
-        [entry], name="desk", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc), now=now)).walk("VEVENT")
+        [entry], name="desk", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc))).walk("VEVENT")
     assert sorted((e.decoded("dtstart"), str(e["uid"])) for e in events) == [
         (date(2026, 10, 1), "c-two-1@pledgewatch"), (date(2026, 10, 25), "c-two-0@pledgewatch")]
     assert [(e.key, e.commitment.deadlines[i].due) for e, i in await store.deadlines_between(

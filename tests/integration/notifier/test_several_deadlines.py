@@ -80,8 +80,7 @@ subscriptions:
         ("2026-11-10", "c-two"), ("2026-11-13", "c-two")]
 
     (entry,) = await store.entries(["c-two"])
-    calendar = deadlines_calendar([entry], name="desk", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc),
-                                  now=SUNDAY)
+    calendar = deadlines_calendar([entry], name="desk", offsets=["P1D"], remind_at=time(9, tzinfo=timezone.utc))
     events = icalendar.Calendar.from_ical(calendar).walk("VEVENT")
     assert sorted((str(e["uid"]), e.decoded("dtstart")) for e in events) == [
         ("c-two-0@pledgewatch", date(2026, 11, 10)), ("c-two-1@pledgewatch", date(2026, 11, 13))]
