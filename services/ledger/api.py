@@ -240,9 +240,10 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                                  zone=sub.timezone)
             made.keep(inputs, body)
         tag = strong_etag(body)
-        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
-        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,
-                                  now=datetime.now(timezone.utc))  # the Date the server writes, not the ledger's clock
+        first = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
+        return conditional_answer(request.headers.getlist, body, Validators(tag, first.since if first else None),
+                                  media_type=CALENDAR, now=datetime.now(timezone.utc),  # the Date the server writes,
+                                  judged_at=first.now if first else None)  # not the ledger's clock
 
     async def try_filter(request: Request) -> Response:
         try:
