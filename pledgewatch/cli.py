@@ -15,7 +15,7 @@ import sys
 from datetime import datetime, timezone
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -277,16 +277,25 @@ def cmd_train(args: argparse.Namespace) -> int:
                  stability_validation=args.stability_validation, learning_curve=args.learning_curve)
 
 
-def _version() -> str:
-    from services.classifier.core import CLASSIFIER_VERSION
+class _Version(argparse.Action):
+    """``--version``: the build as the log, ``/metrics`` and ``status`` name it (release and git commit), and the
+    classifier; read when asked for only, as reading the commit runs git."""
 
-    from . import __version__
-    return f"pledgewatch {__version__} (classifier {CLASSIFIER_VERSION})"
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0,
+                         help="show the build (release and git commit) and classifier versions, and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from services.classifier.core import CLASSIFIER_VERSION
+
+        from .build_info import this_build
+        print(f"pledgewatch {this_build().named()} (classifier {CLASSIFIER_VERSION})")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="pledgewatch", description=__doc__)
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an error (anywhere on the command line)")
     sub = parser.add_subparsers(dest="command", required=True)

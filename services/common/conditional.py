@@ -74,9 +74,12 @@ def parse_http_date(values: list[str]) -> datetime | None:
     return moment if value.endswith(" GMT") else None
 
 
-def precondition(header: Callable[[str], list[str]], validators: Validators) -> int | None:
+def precondition(header: Callable[[str], list[str]], validators: Validators, *, now: datetime) -> int | None:
     """What the preconditions of a GET (or HEAD) make of a representation with ``validators``, evaluated in RFC
-    9110 13.2.2's order: 412, 304, or None to answer it in full. ``header(name)``: every value of that header."""
+    9110 13.2.2's order: 412, 304, or None to answer it in full. ``header(name)``: every value of that header;
+    ``now``: the server's time, on the clock ``last_modified`` is on. An ``If-Modified-Since`` later than ``now``
+    is invalid and ignored (13.1.3): a client whose clock is ahead, sending its own time, would be answered 304
+    to every change until then."""
     if if_match := header("if-match"):
         tags = entity_tags(",".join(if_match))
         if tags is not None and not any(not weak and tag == validators.etag for weak, tag in tags):  # strong
@@ -89,18 +92,20 @@ def precondition(header: Callable[[str], list[str]], validators: Validators) -> 
         if tags is None or any(tag == validators.etag for _, tag in tags):  # weak comparison
             return NOT_MODIFIED
     elif validators.last_modified is not None and (since := parse_http_date(header("if-modified-since"))):
-        if validators.last_modified <= since:
+        if validators.last_modified <= since <= now:
             return NOT_MODIFIED
     return None
 
 
 def conditional_answer(header: Callable[[str], list[str]], body: bytes, validators: Validators, *,
-                       media_type: str, now: datetime, cache_control: str = PRIVATE_FEED) -> Response:
+                       media_type: str, now: datetime, judged_at: datetime | None = None,
+                       cache_control: str = PRIVATE_FEED) -> Response:
     """``body`` with its validators, or 304 with no body (the validators and caching named again, RFC 9110
     15.4.5), or 412 naming the precondition that failed. ``Last-Modified`` is never after ``now``, the answer's
-    ``Date`` (8.8.2.1); the preconditions are judged by the time itself."""
+    ``Date`` (8.8.2.1); the preconditions are judged by the time itself, and by ``judged_at``, now on the clock
+    that time was read on (Redis's: ``now`` without it)."""
     headers = {"ETag": validators.etag, "Cache-Control": cache_control}
-    outcome = precondition(header, validators)
+    outcome = precondition(header, validators, now=judged_at or now)
     if outcome == NOT_MODIFIED:
         return Response(status_code=NOT_MODIFIED, headers=headers)
     if outcome == PRECONDITION_FAILED:

@@ -108,8 +108,10 @@ class _HeadInTime(H11Protocol):
         """uvicorn's 400 to a request it cannot parse, which closes the connection; a route the request's head
         started is then told the client is gone. Otherwise its answer, sent after this one, raised in uvicorn's
         send: an ERROR with a traceback, which any client could write to the log at will. The 400 itself is
-        uvicorn's, without ``nosniff``: its h11 protocol leaves out even the headers of ``Config(headers=...)``, and
-        writing it here would copy uvicorn's own; it is a fixed text/plain sentence, nothing of the request's."""
+        uvicorn's, without ``nosniff``: its h11 protocol leaves out even the headers of ``Config(headers=...)`` (and
+        ``Date``), and writing it here would copy uvicorn's own; it is a fixed text/plain sentence, nothing of the
+        request's. uvicorn's httptools protocol sends those headers on its 400, but httptools is no dependency of
+        pledgewatch (the benchmarks' only), and the head deadline here is kept on h11's connection."""
         super().send_400_response(msg)
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True

@@ -48,7 +48,7 @@ from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentD
                      ReleaseSummary)
 from .reading import deadline_due_on, release_summaries
 from .release_search import release_query, releases_page
-from .store import LedgerStore
+from .store import LedgerStore, calendar_served_key
 
 
 def _values(values: type[Enum]) -> str:
@@ -240,9 +240,10 @@ def ledger_routes(store: Callable[[], LedgerStore], index: Callable[[], LedgerIn
                                  zone=sub.timezone)
             made.keep(inputs, body)
         tag = strong_etag(body)
-        since = await first_served(store().client, store().key(f"ledger:calendar-served:{sub.id}"), tag)
-        return conditional_answer(request.headers.getlist, body, Validators(tag, since), media_type=CALENDAR,
-                                  now=datetime.now(timezone.utc))  # the Date the server writes, not the ledger's clock
+        first = await first_served(store().client, calendar_served_key(store().key, sub.id), tag)
+        return conditional_answer(request.headers.getlist, body, Validators(tag, first.since if first else None),
+                                  media_type=CALENDAR, now=datetime.now(timezone.utc),  # the Date the server writes,
+                                  judged_at=first.now if first else None)  # not the ledger's clock
 
     async def try_filter(request: Request) -> Response:
         try:

@@ -18,7 +18,8 @@ watched on the release's record, together with the XACK of the event that carrie
     ledger:epoch                  a token, new whenever the ledger is dropped: readers then read it all
     ledger-rebuilding             set while `pledgewatch ledger rebuild` runs: other writers wait
     ledger-sequence-floors        hash: ledger entry key -> its SEQUENCE before a rebuild, until one ends (rebuild.py)
-    ledger:calendar-served:<id>   hash: the calendar's tag last served and since when (Last-Modified), 30 days unread
+    ledger:calendar-served:<id>   hash: the calendar's tag last served and since when (Last-Modified), 30 days unread;
+                                  dropped with the subscription (:func:`calendar_served_key`)
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ return seq
 
 
 REBUILDING = "ledger-rebuilding"  # outside "ledger:*", which a rebuild drops
+
+
+def calendar_served_key(key: Callable[[str], str], subscription_id: str) -> str:
+    """A subscription's calendar answer last served, and since when (:mod:`services.common.representation_times`):
+    the notifier deletes it with the subscription, as it does the alerts feed's."""
+    return key(f"ledger:calendar-served:{subscription_id}")
 
 
 class LedgerPaused(RuntimeError):

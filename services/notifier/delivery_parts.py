@@ -8,6 +8,7 @@ from datetime import datetime
 
 from services.common.settings import Settings
 from services.common.streams import Streams
+from services.ledger.store import calendar_served_key
 
 from .channels.email import EmailSupport
 from .config import NotifierConfig
@@ -37,6 +38,7 @@ def subscription_store(streams: Streams, file: FileSubscriptions, clock: Callabl
     return SubscriptionStore(streams.client, key=streams.key("notifier:subscriptions"), file=file,
                              kept_for=lambda sub_id: [feed_key(streams.key, sub_id), feed_since_key(streams.key, sub_id),
                                                       feed_served_key(streams.key, sub_id),
+                                                      calendar_served_key(streams.key, sub_id),
                                                       week_key(streams, sub_id), unsubscribed_key(streams.key, sub_id),
                                                       *subscription_records(streams.key, sub_id)],
                              reminders=ReminderKeys.of(streams.key), clock=clock)

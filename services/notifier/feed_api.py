@@ -20,6 +20,7 @@ from schemas.envelope import CloudEvent
 from services.common.api import Routes, answers, field_error
 from services.common.conditional import CONDITIONAL_ANSWERS, Validators, conditional_answer, strong_etag
 from services.common.cpu_work import CpuWork
+from services.common.representation_times import Served
 
 from .atom import MEDIA_TYPE, alerts_feed
 from .release_pages import release_pages
@@ -28,14 +29,15 @@ from .subscriptions import Subscription
 
 def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                 events: Callable[[str], Awaitable[list[CloudEvent[Any]]]], *, public_url: str | None,
-                since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[datetime | None]],
+                since: Callable[[str], Awaitable[datetime]], served: Callable[[str, str], Awaitable[Served | None]],
                 cpu: CpuWork, dashboard_url: str | None = None) -> Routes:
     """The feed of each subscription: ``events(id)`` are what it was sent, newest first, ``since(id)`` when its
     feed was first read (its ``updated`` while it is empty), ``served(id, etag)`` when that answer was first
-    served (its ``Last-Modified``: :mod:`services.common.representation_times`); links are made under ``public_url``
-    (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to; a release's dashboard page under
-    ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose) when it is set. The
-    feed is written by ``cpu`` in a worker thread: a hundred alerts of many commitments take a few hundred ms."""
+    served (its ``Last-Modified``) and Redis's time (:mod:`services.common.representation_times`); links are made
+    under ``public_url`` (``PLEDGEWATCH_PUBLIC_URL``), else under the address the request came to; a release's
+    dashboard page under ``dashboard_url`` (``PLEDGEWATCH_DASHBOARD_URL``: the ledger's container under compose)
+    when it is set. The feed is written by ``cpu`` in a worker thread: a hundred alerts of many commitments take a
+    few hundred ms."""
 
     async def alerts(request: Request,
                      sub_id: Annotated[str, Path(alias="id", description="The subscription's id.")]) -> Response:
@@ -50,9 +52,10 @@ def feed_routes(subscription: Callable[[str], Awaitable[Subscription | None]],
                              self_url=f"{base}/subscriptions/{quote(sub.id)}/alerts.atom",
                              release_page=release_pages(dashboard), empty_since=empty_since)
         tag = strong_etag(body)
-        validators = Validators(tag, await served(sub.id, tag))
-        return conditional_answer(request.headers.getlist, body, validators, media_type=MEDIA_TYPE,
-                                  now=datetime.now(timezone.utc))  # the Date the server writes
+        first = await served(sub.id, tag)
+        return conditional_answer(request.headers.getlist, body, Validators(tag, first.since if first else None),
+                                  media_type=MEDIA_TYPE, now=datetime.now(timezone.utc),  # the Date the server writes
+                                  judged_at=first.now if first else None)
 
     routes = Routes(tags=["subscriptions"])
     routes.add_api_route("/subscriptions/{id}/alerts.atom", alerts, methods=["GET"], response_class=Response,

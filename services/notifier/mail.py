@@ -165,7 +165,8 @@ def build_email(message: Message, *, sender: Address, recipient: Address, now: d
     mail["List-Id"] = list_id(message.subscription_id, sender.domain or "localhost")  # RFC 2919: what filters key on
     if unsubscribe_url is not None:  # RFC 2369 and RFC 8058 (one click: a POST, no page to visit): leaves that list
         mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if unsubscribe_url.lower().startswith("https:"):  # one click only over HTTPS (RFC 8058 3.1)
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
     if isinstance(message, TestNotification):
         html = render_test_html(message, unsubscribe_url=unsubscribe_url)

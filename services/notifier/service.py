@@ -34,7 +34,7 @@ from services.common.errors import failure_text
 from services.common.http import RETRY_AFTER_SECONDS
 from services.common.metrics import ALERTS_QUEUED, ScrapeCollector
 from services.common.pipelined_scripts import run_pipeline
-from services.common.representation_times import first_served
+from services.common.representation_times import Served, first_served
 from services.common.service import Runtime
 from services.common.settings import Settings
 from services.common.streams import Entry, Streams
@@ -332,7 +332,7 @@ class NotifierService:
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
                                        sub, self.cpu, limit=limit)
 
-    async def _feed_served(self, sub_id: str, tag: str) -> datetime | None:
+    async def _feed_served(self, sub_id: str, tag: str) -> Served | None:
         streams = self.runtime.streams
         return await first_served(streams.client, feed_served_key(streams.key, sub_id), tag)
 

@@ -13,11 +13,13 @@ from services.common.conditional import (NOT_MODIFIED, PRECONDITION_FAILED, Vali
 TAG = '"abc"'
 MODIFIED = datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
 AT, BEFORE, AFTER = "Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:36 GMT", "Sun, 06 Nov 1994 08:49:38 GMT"
+LATER = datetime(1994, 11, 7, tzinfo=timezone.utc)  # the server's clock, past every date given
 
 
-def outcome(validators: Validators = Validators(TAG, MODIFIED), **headers: str | list[str]) -> int | None:
+def outcome(validators: Validators = Validators(TAG, MODIFIED), *, now: datetime = LATER,
+            **headers: str | list[str]) -> int | None:
     given = {name.replace("_", "-"): [v] if isinstance(v, str) else v for name, v in headers.items()}
-    return precondition(lambda name: given.get(name, []), validators)
+    return precondition(lambda name: given.get(name, []), validators, now=now)
 
 
 @pytest.mark.parametrize(("field", "header", "answer"), [
@@ -92,3 +94,17 @@ def test_last_modified_is_never_after_the_answers_date_and_a_304_sends_only_the_
                               media_type="text/calendar", now=MODIFIED)
     assert (held.status_code, held.body, dict(held.headers)) == (
         NOT_MODIFIED, b"", {"etag": TAG, "cache-control": "private, no-cache"})
+
+
+def test_an_if_modified_since_later_than_now_is_ignored():
+    """RFC 9110 13.1.3: a date later than the server's clock is invalid. Answered 304, a client whose clock is
+    ahead (sending its own time rather than the Last-Modified it was given) was told of no change until then."""
+    from datetime import timedelta
+
+    from services.common.conditional import conditional_answer
+    answer = conditional_answer(lambda name: [AFTER] if name == "if-modified-since" else [], b"x",
+                                Validators(TAG, MODIFIED), media_type="text/calendar", now=MODIFIED)
+    assert answer.status_code == 200
+    assert outcome(if_modified_since=AFTER, now=MODIFIED) is None
+    assert outcome(if_modified_since=AT, now=MODIFIED) == NOT_MODIFIED  # the second of now is no later
+    assert outcome(if_modified_since=AFTER, now=MODIFIED + timedelta(seconds=1)) == NOT_MODIFIED

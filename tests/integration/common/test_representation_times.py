@@ -18,10 +18,10 @@ async def test_an_answer_keeps_its_moment_and_another_takes_a_later_second(redis
     key = f"{key_prefix}feed-served:desk"
     try:
         before = datetime.now(timezone.utc).replace(microsecond=0)
-        first = await first_served(client, key, '"a"')
-        assert before <= first <= datetime.now(timezone.utc)
-        assert await first_served(client, key, '"a"') == first
-        moments = [first] + [await first_served(client, key, tag) for tag in ('"b"', '"a"', '"c"')]
+        first, now = await first_served(client, key, '"a"')
+        assert before <= first <= now <= datetime.now(timezone.utc)  # Redis's clock, this host's too here
+        assert (await first_served(client, key, '"a"')).since == first
+        moments = [first] + [(await first_served(client, key, tag)).since for tag in ('"b"', '"a"', '"c"')]
         assert moments == sorted(set(moments))  # each a later second, never one gone back to
         assert 0 < await client.ttl(key) <= KEPT_SECONDS
     finally:

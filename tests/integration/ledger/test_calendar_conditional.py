@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 import aiohttp
 import pytest
@@ -93,6 +93,17 @@ async def test_a_calendar_polled_again_is_304_with_no_body_until_a_version_chang
     # within the same second too: the answer after a change is always a later second than the one before it
     assert (await _ask(url, If_Modified_Since=headers["Last-Modified"]))[0] == 200
     assert (await _ask(url, If_None_Match=moved["ETag"]))[0] == 304
+
+
+async def test_an_if_modified_since_later_than_redis_clock_is_ignored(calendar):
+    """A calendar app whose clock is a day ahead sending its own time: a date later than the server's clock is
+    invalid (RFC 9110 13.1.3), and answered 304 it was shown no moved deadline until that day."""
+    _, url, _ = calendar
+    status, _, headers = await _ask(url)
+    assert status == 200
+    ahead = format_datetime(datetime.now(timezone.utc) + timedelta(days=1), usegmt=True)
+    assert (await _ask(url, If_Modified_Since=ahead))[0] == 200
+    assert (await _ask(url, If_Modified_Since=headers["Last-Modified"]))[0] == 304
 
 
 async def test_an_if_match_that_no_longer_holds_is_412_a_weak_tag_never_holds(calendar):

@@ -4,8 +4,8 @@ other channels tell it, with ETags for conditional GETs; gone with the subscript
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 
 import aiohttp
 import feedparser
@@ -153,6 +153,18 @@ async def test_the_feed_says_when_it_last_changed_and_answers_if_modified_since_
     assert parsedate_to_datetime(changed["Last-Modified"]) >= parsedate_to_datetime(headers["Last-Modified"])
     assert (await _get(feed_url, {"If-Match": headers["ETag"]}))[0] == 412  # compared strongly, and no longer it
     assert (await _get(feed_url, {"If-Match": changed["ETag"]}))[0] == 200
+
+
+async def test_an_if_modified_since_later_than_redis_clock_is_ignored(notifier):
+    """A feed reader whose clock is a day ahead sending its own time: a date later than the server's clock is
+    invalid (RFC 9110 13.1.3), and answered 304 it was told of nothing sent until that day."""
+    n = await notifier(http=True)
+    feed_url = f"{n.url}/subscriptions/console/alerts.atom"
+    status, _, headers = await _get(feed_url)
+    assert status == 200
+    ahead = format_datetime(datetime.now(timezone.utc) + timedelta(days=1), usegmt=True)
+    assert (await _get(feed_url, {"If-Modified-Since": ahead}))[0] == 200
+    assert (await _get(feed_url, {"If-Modified-Since": headers["Last-Modified"]}))[0] == 304
 
 
 async def test_deleting_a_subscription_drops_its_feed(notifier, publish_classified):

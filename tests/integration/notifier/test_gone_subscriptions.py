@@ -7,9 +7,13 @@ import json
 import logging
 from datetime import datetime, timedelta, timezone
 
+import aiohttp
 import pytest
 
 from samples import dated, release
+from services.common.auth import ApiAuth
+from services.common.http import HttpServer
+from services.ledger.service import LedgerService
 
 from notifier_harness import api_call, desk_reminded_soon, fast_config, handled, scheduled, wait_for
 
@@ -137,6 +141,35 @@ async def test_deleting_a_subscription_deletes_its_records_what_it_was_told_and_
 
     assert [r for r in records if await streams.client.exists(streams.key(r.format("desk")))] == []
     assert all([await streams.client.exists(streams.key(r.format("other"))) for r in records[:4]])
+
+
+async def test_a_deleted_subscription_leaves_no_key_named_by_its_id(notifier):
+    """Its calendar's record of when its answer was first served (``ledger:calendar-served:<id>``, written by the
+    ledger) was kept for 30 days after it, and taken up by one made again under its id."""
+    n = await notifier(http=True, run_scheduler=False)
+    assert (await api_call(n, "POST", "/subscriptions", {"id": "desk", "channels": ["console"]}))[0] == 201
+    ledger = LedgerService(n.service.settings)
+    await ledger.start()
+    http = HttpServer("127.0.0.1", 0, auth=ApiAuth.from_settings(n.service.settings))
+    http.add_routes(ledger.routes())
+    await http.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            for url in (f"http://127.0.0.1:{http.port}/subscriptions/desk/deadlines.ics",
+                        f"{n.url}/subscriptions/desk/alerts.atom"):
+                async with session.get(url) as resp:
+                    assert resp.status == 200 and "Last-Modified" in resp.headers, url
+    finally:
+        await http.stop()
+        await ledger.stop()
+    streams = n.service.runtime.streams
+
+    async def named() -> list[bytes]:
+        return sorted([key async for key in streams.client.scan_iter(match=streams.key("*:desk"))])
+
+    assert await named()  # the feeds' records, among others
+    assert (await api_call(n, "DELETE", "/subscriptions/desk"))[0] == 204
+    assert await named() == []
 
 
 async def test_a_subscription_stored_under_the_id_of_one_a_file_gave_leaves_the_file_ones_records(

@@ -52,6 +52,16 @@ def test_list_unsubscribe_leaves_the_list_named_beside_it():
     assert b"\r\nList-Id: \"pledgewatch subscription desk\" <desk.pledgewatch.example.org>\r\n" in raw
 
 
+def test_a_plain_http_unsubscribe_link_is_offered_without_one_click():
+    """RFC 8058 3.1: one click (the List-Unsubscribe-Post header) needs an HTTPS URI; a server whose public
+    address is plain http offers the link alone, which a mail client opens as a page."""
+    _, mail = _mail(_alert(), url="http://alerts.example.org/unsubscribe/t0k3n")
+    assert mail["List-Unsubscribe"] == "<http://alerts.example.org/unsubscribe/t0k3n>"
+    assert mail["List-Unsubscribe-Post"] is None
+    assert _mail(_alert(), url="HTTPS://alerts.example.org/unsubscribe/t0k3n")[1]["List-Unsubscribe-Post"] == (
+        "List-Unsubscribe=One-Click")  # a scheme is case-insensitive (RFC 3986 3.1)
+
+
 def test_a_message_without_an_unsubscribe_link_still_names_its_list():
     _, mail = _mail(_alert(), url=None)
     assert mail["List-Unsubscribe"] is None and mail["List-Id"].endswith("<desk.pledgewatch.example.org>")
