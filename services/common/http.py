@@ -39,8 +39,8 @@ from .redis_refusals import redis_unavailable
 from .auth import ApiAuth, Authenticate
 from .bounded_wait import NoAnswer, within
 from .worker_liveness import WorkerHealth, stopped_text
-from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, HeadAsGet, MethodsOfPath, NoSniff,
-                              RedisAnswersBounded, logged_path, router_takes, too_large)
+from .http_middleware import (BodyLimit, BodyTooLarge, BodyTooSlow, ClientErrorLog, DatedWhenSent, HeadAsGet,
+                              MethodsOfPath, NoSniff, RedisAnswersBounded, logged_path, router_takes, too_large)
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +223,10 @@ class HttpServer:
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]  # port 0 picks a free port
         # uvicorn's own INFO lines (started, shutting down, each request) are noise beside ours. NoSniff is around the
-        # app's own middleware, so that the 500 of an unexpected error is marked too.
-        config = uvicorn.Config(NoSniff(self.app), log_config=None, log_level=logging.WARNING, access_log=False,
+        # app's own middleware, so that the 500 of an unexpected error is marked too; and so is DatedWhenSent, whose
+        # Date takes the place of uvicorn's.
+        config = uvicorn.Config(DatedWhenSent(NoSniff(self.app)), log_config=None, log_level=logging.WARNING,
+                                access_log=False, date_header=False,
                                 lifespan="off", http=_HeadInTime,
                                 proxy_headers=bool(self.trusted_proxies),
                                 forwarded_allow_ips=self.trusted_proxies, server_header=False,
