@@ -533,7 +533,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("id", metavar="ID", help=ID_HELP)
     how_many = p.add_mutually_exclusive_group()
     how_many.add_argument("--limit", type=limit_count, default=DEFAULT_LIMIT, metavar="N",
-                          help=f"how many to list (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT}); the rest are counted")
+                          help=f"how many to list (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT}); the rest are "
+                               "counted")
     how_many.add_argument("--all", action="store_true",
                           help=f"every one, asked for {MAX_LIMIT} at a time (each page those planned after the last "
                                "one listed, as planned then)")

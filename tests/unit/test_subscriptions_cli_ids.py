@@ -44,7 +44,8 @@ def test_reminders_all_follows_next_cursor_to_the_last_page_a_thousand_at_a_time
     body = json.loads(capsys.readouterr().out)
     assert [r["reminder_id"] for r in body["reminders"]] == ["rem-1", "rem-2", "rem-3"]
     assert (body["more"], body["next_cursor"]) == (0, None)
-    assert asked == ["/subscriptions/desk/reminders?limit=1000", "/subscriptions/desk/reminders?limit=1000&cursor=Wy%2B%2F"]
+    assert asked == ["/subscriptions/desk/reminders?limit=1000",
+                     "/subscriptions/desk/reminders?limit=1000&cursor=Wy%2B%2F"]  # the cursor quoted
     assert main(["subscriptions", "reminders", "desk", "--all"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "desk: 3 reminders planned" and len(lines) == 4  # every one, none left to count
