@@ -59,8 +59,11 @@ def reminders_lines(body: dict[str, Any], *, limit: int) -> list[str]:
 
 
 def _more_hint(limit: int, more: int) -> str:
-    if limit + more <= MAX_LIMIT:
-        return f"--limit {limit + more} lists them"
-    if limit < MAX_LIMIT:
-        return f"--limit {MAX_LIMIT} lists the first {MAX_LIMIT}"
-    return f"{MAX_LIMIT} at most are listed: the later ones are listed as those before them are sent"
+    return f"--limit {limit + more} lists them" if limit + more <= MAX_LIMIT else "--all lists them all"
+
+
+def joined(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answers of the pages of one listing (the first, then each one's ``next_cursor`` followed to the last) as
+    one answer: every reminder listed, in order; how many are planned as the last page counted them."""
+    last = pages[-1]
+    return {**last, "more": 0, "next_cursor": None, "reminders": [r for page in pages for r in page["reminders"]]}

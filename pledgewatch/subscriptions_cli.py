@@ -361,13 +361,20 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    """The reminders planned for one subscription, soonest first (``--json``: the API's answer)."""
-    from .reminders_view import reminders_lines
+    """The reminders planned for one subscription, soonest first (``--json``: the API's answer); ``--all``: every
+    one, a page of :data:`MAX_LIMIT` at a time, following each page's ``next_cursor``, as one answer."""
+    from .reminders_view import joined, reminders_lines
     from .terminal_text import terminal_json, terminal_text
 
-    status, body = _request(args, "GET", _one(args.id, f"/reminders?limit={args.limit}"))
-    if status >= 400:
-        return _report(status, body)
+    limit = MAX_LIMIT if args.all else args.limit
+    pages: list[dict[str, Any]] = []
+    while not pages or (args.all and pages[-1].get("next_cursor")):
+        cursor = f"&cursor={quote(pages[-1]['next_cursor'], safe='')}" if pages else ""
+        status, body = _request(args, "GET", _one(args.id, f"/reminders?limit={limit}{cursor}"))
+        if status >= 400:
+            return _report(status, body)
+        pages.append(body)
+    body = joined(pages) if args.all else pages[0]
     encoding = getattr(sys.stdout, "encoding", None)
     if args.json:
         print(terminal_json(body, encoding))
@@ -524,8 +531,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_test)
     p = sub.add_parser("reminders", help="the reminders planned for one and not sent yet, soonest first")
     p.add_argument("id", metavar="ID", help=ID_HELP)
-    p.add_argument("--limit", type=limit_count, default=DEFAULT_LIMIT, metavar="N",
-                   help=f"how many to list (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT}); the rest are counted")
+    how_many = p.add_mutually_exclusive_group()
+    how_many.add_argument("--limit", type=limit_count, default=DEFAULT_LIMIT, metavar="N",
+                          help=f"how many to list (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT}); the rest are "
+                               "counted")
+    how_many.add_argument("--all", action="store_true",
+                          help=f"every one, asked for {MAX_LIMIT} at a time (each page those planned after the last "
+                               "one listed, as planned then)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON, for scripts")
     p.set_defaults(func=cmd_reminders)
     p = sub.add_parser("backtest", help="the alerts each subscription of a file would have sent (from the ledger)")

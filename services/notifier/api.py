@@ -3,7 +3,8 @@
 GET/POST /subscriptions; GET/PUT/PATCH/DELETE /subscriptions/{id};
 POST /subscriptions/{id}/pause {"until": ISO time}; POST /subscriptions/{id}/resume;
 POST /subscriptions/{id}/test: a test notification through its channels now, each channel's outcome in the answer.
-GET /subscriptions/{id}/reminders?limit=N: the reminders planned for it and not fired yet, soonest first.
+GET /subscriptions/{id}/reminders?limit=N&cursor=C: the reminders planned for it and not fired yet, soonest first, a
+page at a time (``cursor``: the ``next_cursor`` of the page before, as the ledger's lists page).
 Bad input: 422 ``{"errors": [{"field": ..., "message": ...}]}``, a key given twice in one object too; a body
 that is not JSON or is past the shared JSON bounds (:mod:`schemas.json_bounds`): 400. A new pause must not be in the past. Secrets are shown
 as ``***`` and URLs redacted; a PATCH or PUT that sends them back as shown keeps the stored values.
@@ -24,6 +25,7 @@ from typing_extensions import Annotated
 
 from services.common.api import Routes, answers, errors_response, field_error
 from services.common.request_json import read_json_body
+from services.ledger.core.queries import QueryError
 
 from .bounds import pause_end, pause_problem
 from .probe import ChannelOutcome
@@ -91,8 +93,9 @@ class ReminderList(BaseModel):
     subscription: str
     timezone: str = Field(description="The subscription's time zone, in which fires_at_local is given.")
     planned: int = Field(description="How many reminders are planned for it, in all.")
-    more: int = Field(description="How many of them are not listed (past the limit).")
+    more: int = Field(description="How many of them are planned after those listed.")
     reminders: list[ListedReminder]
+    next_cursor: str | None = Field(description="Ask again with cursor=this for the next page; null: no more.")
 
 
 class TestOutcome(BaseModel):
@@ -133,13 +136,13 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                         clock: Callable[[], datetime] = _utc_now,
                         send_test: Callable[[Subscription], Awaitable[list[ChannelOutcome]]] | None = None,
                         url_refusal: Callable[[str], str | None] = lambda url: None,
-                        reminders: Callable[[Subscription, int], Awaitable[dict[str, Any]]] | None = None,
+                        reminders: Callable[[Subscription, int, str | None], Awaitable[dict[str, Any]]] | None = None,
                         ) -> Routes:
     """The routes; ``send_test`` sends a test notification through a subscription's channels (the
     notifier's own channels and settings), for ``POST /subscriptions/{id}/test``; ``url_refusal(url)`` says
     why a webhook's or a self-hosted Apprise service's URL would be refused at every send (an IP literal outside
-    the outbound policy); ``reminders(sub, limit)`` lists the reminders planned for a subscription
-    (:mod:`.reminder_listing`), for ``GET /subscriptions/{id}/reminders``."""
+    the outbound policy); ``reminders(sub, limit, cursor)`` lists a page of the reminders planned for a
+    subscription (:mod:`.reminder_listing`), for ``GET /subscriptions/{id}/reminders``."""
     async def find(sub_id: str) -> tuple[SubscriptionStore, str, Subscription]:
         store = get_store()
         sub = await store.get(sub_id)
@@ -253,12 +256,18 @@ def subscription_routes(get_store: Callable[[], SubscriptionStore],
                              "channels": [o.public() for o in outcomes]})
 
     async def planned(sub_id: SubscriptionId, limit: Annotated[int, Query(
-            ge=1, le=MAX_LIMIT, description=f"How many to list, soonest first (at most {MAX_LIMIT}).")] = DEFAULT_LIMIT
+            ge=1, le=MAX_LIMIT, description=f"How many to list, soonest first (at most {MAX_LIMIT}).")] = DEFAULT_LIMIT,
+                      cursor: Annotated[str | None, Query(max_length=500, description=(
+                          "``next_cursor`` of the page before: those planned after its last, as planned now."))] = None
                       ) -> JSONResponse:
         _, sub_id, sub = await find(sub_id)
         if reminders is None:
             return _errors(501, [{"field": "id", "message": "this server cannot list planned reminders"}])
-        return JSONResponse(await reminders(sub, limit))
+        try:
+            return JSONResponse(await reminders(sub, limit, cursor))
+        except QueryError as exc:  # a cursor this server did not give
+            name, _, message = str(exc).partition(": ")
+            return _errors(422, [{"field": name, "message": message}])
 
     routes = Routes(tags=["subscriptions"])
     one, shown = "/subscriptions/{id}", {"response_model": ShownSubscription}

@@ -6,10 +6,17 @@ release by release; it is read a page at a time (HSCAN), and each page's reminde
 records and the due index a thousand at a time. A reminder the agenda still names but that fired (or was
 cancelled, or planned for a subscription of its id deleted since) has no record of this subscription's generation
 left, and is not listed. Only the reminders shown have their subject (commitment and release) read.
+
+A page ends with ``next_cursor``, as the ledger's lists do (:mod:`services.ledger.core.queries`): the place (when it
+goes out, reminder id) of the last reminder shown, opaque. The next page lists those after that place, soonest
+first, as they are planned when it is asked for: one sent meanwhile is not listed, one planned meanwhile is if it
+goes out after the place, and one whose time moved meanwhile is listed at its new place (once more if it moved from
+before the place to after it, not at all if from after to before).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -17,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from services.common.cpu_work import CpuWork
+from services.ledger.core.queries import QueryError, decode_cursor, encode_cursor
 
 from .planning import reminder_skip
 from .reminder_records import PlannedRecord, Subject, from_legacy, read_subject
@@ -96,35 +104,63 @@ def shown(found: Found, subject: Subject | None, sub: Subscription) -> dict[str,
             "dropped": dropped}
 
 
-def listing(sub: Subscription, found: list[Found], subjects: Mapping[str, Subject | None],
-            limit: int) -> dict[str, Any]:
-    """The answer: how many are planned, the first ``limit`` of ``found`` (sorted) and how many more there are."""
-    first = found[:limit]
-    return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": len(found),
-            "more": len(found) - len(first), "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in first]}
+Place = tuple[datetime, str]  # when a reminder goes out (UTC), its id: the order of the listing
 
 
-def soonest(found: list[Found]) -> list[Found]:
-    return sorted(found, key=lambda f: (f.fires_at, f.reminder_id))
+@dataclass(frozen=True)
+class Page:
+    """The reminders of one page, soonest first, and how many are planned after them."""
+
+    found: list[Found]
+    more: int
+
+
+def place_of(cursor: str) -> Place:
+    """The place a ``next_cursor`` names. Raises QueryError (``cursor: ...``) for one this server did not give."""
+    at, reminder_id = decode_cursor(cursor, 2)
+    try:
+        return datetime.fromtimestamp(at, timezone.utc), reminder_id
+    except (OverflowError, OSError, ValueError):
+        raise QueryError("cursor: not one this server gave (ask again without it)") from None
+
+
+def page_of(found: Iterable[Found], limit: int, after: Place | None = None) -> Page:
+    """The first ``limit`` of ``found`` after the place ``after`` (None: from the first), soonest first (ties by
+    id), and how many more there are after them."""
+    rest = [f for f in found if after is None or (f.fires_at, f.reminder_id) > after]
+    first = heapq.nsmallest(limit, rest, key=lambda f: (f.fires_at, f.reminder_id))
+    return Page(first, len(rest) - len(first))
+
+
+def listing(sub: Subscription, planned: int, page: Page, subjects: Mapping[str, Subject | None]) -> dict[str, Any]:
+    """The answer: how many are planned in all, the reminders of ``page`` in full, how many more there are after
+    them and the cursor of the page after (None: no more)."""
+    last = page.found[-1] if page.found else None
+    cursor = encode_cursor([last.fires_at.timestamp(), last.reminder_id]) if last is not None and page.more else None
+    return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": planned, "more": page.more,
+            "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in page.found], "next_cursor": cursor}
 
 
 async def planned_reminders(client: Any, store: "ReminderStore", agenda_key: str, sub: Subscription, cpu: CpuWork,
-                            *, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+                            *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
     """The reminders planned for subscription ``sub`` (whose agenda is ``agenda_key``), soonest first, the first
-    ``limit`` in full (see :func:`listing`). Redis is read on the event loop; the records are parsed and sorted by
-    ``cpu`` in a worker thread (seconds of CPU for 100,000 reminders)."""
+    ``limit`` after ``cursor`` (a ``next_cursor``; None: from the first) in full (see :func:`listing`). Redis is read
+    on the event loop; the records are parsed and the page picked by ``cpu`` in a worker thread (seconds of CPU for
+    100,000 reminders: every page reads them all, to count them). Raises QueryError for a cursor this server did not
+    give, before reading anything."""
+    after = place_of(cursor) if cursor is not None else None
     agenda = [raw async for _, raw in client.hscan_iter(agenda_key, count=PAGE)]
     ordered = await cpu.run(lambda: sorted(agenda_ids(agenda)))
     generation = (await store.generations([sub.id])).get(sub.id) or None
     found: list[Found] = []
     for i in range(0, len(ordered), PAGE):
-        page = ordered[i:i + PAGE]
+        ids = ordered[i:i + PAGE]
         async with client.pipeline(transaction=False) as reads:
-            reads.hmget(store.planned_key, page)
-            reads.zmscore(store.due_key, page)
+            reads.hmget(store.planned_key, ids)
+            reads.zmscore(store.due_key, ids)
             raws, scores = await reads.execute()
-        found += await cpu.run(still_planned, sub.id, generation, page, raws, scores)
-    found = await cpu.run(soonest, found)
-    keys = sorted({f.record.subject for f in found[:limit]})
+        found += await cpu.run(still_planned, sub.id, generation, ids, raws, scores)
+    page = await cpu.run(page_of, found, limit, after)
+    keys = sorted({f.record.subject for f in page.found})
     subjects = dict(zip(keys, map(read_subject, await client.hmget(store.subjects_key, keys)))) if keys else {}
-    return listing(sub, found, subjects, limit)
+    return listing(sub, len(found), page, subjects)

@@ -324,13 +324,14 @@ class NotifierService:
         streams = self.runtime.streams
         return await feed_since(streams.client, feed_since_key(streams.key, sub_id), now=self.clock())
 
-    async def planned_reminders(self, sub: Subscription, limit: int) -> dict[str, Any]:
-        """The reminders planned for ``sub`` and not fired, soonest first, the first ``limit`` in full."""
+    async def planned_reminders(self, sub: Subscription, limit: int, cursor: str | None = None) -> dict[str, Any]:
+        """The reminders planned for ``sub`` and not fired, soonest first, the first ``limit`` after ``cursor`` (a
+        page's ``next_cursor``) in full."""
         from .reminder_listing import planned_reminders
 
         agenda = self._started(self.agenda)
         return await planned_reminders(self.runtime.streams.client, self._started(self.reminders), agenda.key(sub.id),
-                                       sub, self.cpu, limit=limit)
+                                       sub, self.cpu, limit=limit, cursor=cursor)
 
     async def _feed_served(self, sub_id: str, tag: str) -> Served | None:
         streams = self.runtime.streams

@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from pledgewatch.reminders_view import limit_count, reminders_lines
+from pledgewatch.reminders_view import joined, limit_count, reminders_lines
 
 REMINDER: dict = {"reminder_id": "rem-1", "fires_at": "2027-03-09T22:00:00+00:00",
             "fires_at_local": "2027-03-10T09:00:00+11:00", "offset": "P1D", "deadline_index": 0, "due": "2027-03-11",
@@ -46,11 +46,20 @@ def test_a_reminder_that_would_be_dropped_at_its_time_says_why():
         "(gov-uk/iraq-2017 v2)  NOT SENT unless changed: desk paused until 2027-04-01T00:00:00+00:00")
 
 
-def test_past_the_most_that_can_be_listed_the_hint_does_not_offer_the_limit_already_given():
+def test_past_the_most_one_page_lists_the_hint_offers_all_of_them():
     body = {"subscription": "desk", "timezone": "UTC", "planned": 1500, "more": 500, "reminders": [REMINDER]}
-    assert reminders_lines(body, limit=1000)[-1] == (
-        "  … and 500 more (1000 at most are listed: the later ones are listed as those before them are sent)")
-    assert reminders_lines(body, limit=600)[-1] == "  … and 500 more (--limit 1000 lists the first 1000)"
+    assert reminders_lines(body, limit=1000)[-1] == "  … and 500 more (--all lists them all)"
+    assert reminders_lines(body, limit=600)[-1] == "  … and 500 more (--all lists them all)"
+    assert reminders_lines(body, limit=500)[-1] == "  … and 500 more (--limit 1000 lists them)"
+
+
+def test_the_pages_of_one_listing_are_one_answer_counted_as_the_last_page_counts():
+    page = {"subscription": "desk", "timezone": "UTC", "planned": 3, "more": 1, "next_cursor": "Wz"}
+    pages = [{**page, "reminders": [REMINDER, {**REMINDER, "reminder_id": "rem-2"}]},
+             {**page, "planned": 4, "more": 0, "next_cursor": None, "reminders": [{**REMINDER, "reminder_id": "rem-3"}]}]
+    answer = joined(pages)
+    assert (answer["planned"], answer["more"], answer["next_cursor"]) == (4, 0, None)
+    assert [r["reminder_id"] for r in answer["reminders"]] == ["rem-1", "rem-2", "rem-3"]
 
 
 def test_what_a_release_wrote_cannot_send_escape_sequences_to_the_terminal():

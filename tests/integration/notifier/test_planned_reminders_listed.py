@@ -204,21 +204,28 @@ async def test_the_cli_lists_them_on_a_terminal_that_is_not_utf8(
             assert text.splitlines()[-1] == "  ... and 3 more (--limit 4 lists them)"
 
 
+def _desk_jobs(names: list[str], first_due: date):
+    """Reminders of subscription "desk", a day before the deadline of commitment ``c-<name>`` for each name, the
+    deadlines a day apart from ``first_due`` in a cycle of 97 days (many reminders share a time)."""
+    from services.notifier.planning import release_ref
+    from services.notifier.reminders import reminder_jobs
+
+    commitments = [dated(f"c-{name}", first_due + timedelta(days=i % 97)) for i, name in enumerate(names)]
+    return reminder_jobs("desk", ["P1D"], release_ref(release(*commitments)), commitments,
+                         now=datetime.now(timezone.utc))
+
+
 @asynccontextmanager
 async def _long_agenda(redis_url, key_prefix, count: int):
     """A Redis client, a reminder store and the agenda key of subscription "desk", with ``count`` reminders planned
-    for it (one release's, a day before); no scheduler fires them."""
+    for it (one release's, a day before deadlines from 60 days on); no scheduler fires them."""
     import redis.asyncio as aioredis
 
-    from services.notifier.planning import release_ref
     from services.notifier.reminder_store import ReminderStore
-    from services.notifier.reminders import PlannedReminders, reminder_jobs
+    from services.notifier.reminders import PlannedReminders
     from services.notifier.scheduler import ReminderScheduler
 
-    due = datetime.now(timezone.utc).date() + timedelta(days=60)
-    commitments = [dated(f"c-{i:05d}", due) for i in range(count)]
-    jobs = reminder_jobs("desk", ["P1D"], release_ref(release(*commitments)), commitments,
-                         now=datetime.now(timezone.utc))
+    jobs = _desk_jobs([f"{i:05d}" for i in range(count)], datetime.now(timezone.utc).date() + timedelta(days=60))
     scheduler = ReminderScheduler(redis_url, key_prefix)
     scheduler.start(None)  # paused: it keeps the jobs, fires none
     client = aioredis.Redis.from_url(redis_url)
@@ -283,3 +290,93 @@ async def test_with_reads_open_it_is_read_without_the_token_exactly_as_the_subsc
                 async with session.get(n.url + path, headers={"Host": host}) as resp:
                     statuses.append(resp.status)
             assert statuses == [expected, expected], host
+
+
+async def _pages(client, store, agenda, *, limit: int, between=None) -> list[dict]:
+    """Every page of desk's reminders, following ``next_cursor`` from the first; ``between(n)`` runs after page n."""
+    from services.common.cpu_work import CpuWork
+    from services.notifier.reminder_listing import planned_reminders
+
+    pages, cursor, cpu = [], None, CpuWork()
+    while True:
+        pages.append(await planned_reminders(client, store, agenda, _desk(), cpu, limit=limit, cursor=cursor))
+        cursor = pages[-1]["next_cursor"]
+        if cursor is None:
+            return pages
+        if between is not None:
+            await between(len(pages))
+
+
+def _places(pages: list[dict]) -> list[tuple[datetime, str]]:
+    return [(datetime.fromisoformat(r["fires_at"]), r["reminder_id"]) for page in pages for r in page["reminders"]]
+
+
+async def test_following_next_cursor_lists_each_of_2500_planned_reminders_once_soonest_first(redis_url, key_prefix):
+    async with _long_agenda(redis_url, key_prefix, 2500) as (client, store, agenda):
+        planned = sorted((at, rid) for rid, at in await store.scheduled())
+        pages = await _pages(client, store, agenda, limit=1000)
+    assert _places(pages) == planned and len(planned) == 2500
+    assert [(p["planned"], p["more"], len(p["reminders"])) for p in pages] == \
+        [(2500, 1500, 1000), (2500, 500, 1000), (2500, 0, 500)]
+    assert [p["next_cursor"] is None for p in pages] == [False, False, True]
+
+
+async def test_between_pages_one_sent_is_not_listed_one_planned_after_the_cursor_is_and_none_is_listed_twice(
+        redis_url, key_prefix):
+    from services.notifier.reminders import PlannedReminders
+
+    async with _long_agenda(redis_url, key_prefix, 2500) as (client, store, agenda):
+        planned = sorted((at, rid) for rid, at in await store.scheduled())
+        first_due = planned[0][0].date() + timedelta(days=1)
+        sent = [planned[10][1], planned[1500][1]]  # one shown on the first page, one not yet shown
+        added = {}
+
+        async def meanwhile(page: int) -> None:
+            if page != 1:
+                return
+            await client.zrem(store.due_key, *sent)  # as a firing finishes them
+            await client.hdel(store.planned_key, *sent)
+            before, after = (_desk_jobs([name], day) for name, day in (
+                ("before", first_due), ("after", first_due + timedelta(days=500))))
+            await store.apply(before + after)
+            await client.hset(agenda, "another", PlannedReminders.of(1, before + after).to_json())
+            added.update({"before": (before[0].fire_at, before[0].reminder_id),
+                          "after": (after[0].fire_at, after[0].reminder_id)})
+
+        pages = await _pages(client, store, agenda, limit=1000, between=meanwhile)
+    listed = _places(pages)
+    expected = [p for p in planned if p[1] != sent[1]] + [added["after"]]  # the first page as it was, then the rest
+    assert listed == expected and len(set(listed)) == len(listed)
+    assert added["before"] not in listed  # planned before the place reached: on the next first page
+    assert [(p["planned"], p["more"]) for p in pages] == [(2500, 1500), (2500, 500), (2500, 0)]
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "W10", "WzEsMl0", "WyJ4IiwicmVtIl0", "WzFlKzMwMCwicmVtIl0"],
+                         ids=["not-base64-json", "empty-list", "two-numbers", "time-not-a-number", "time-out-of-range"])
+async def test_a_cursor_this_server_did_not_give_is_refused_as_the_ledgers_lists_refuse_one(
+        redis_url, key_prefix, cursor):
+    from services.common.cpu_work import CpuWork
+    from services.ledger.core.queries import QueryError
+    from services.notifier.reminder_listing import planned_reminders
+
+    async with _long_agenda(redis_url, key_prefix, 3) as (client, store, agenda):
+        with pytest.raises(QueryError, match="^cursor: not one this server gave"):
+            await planned_reminders(client, store, agenda, _desk(), CpuWork(), limit=5, cursor=cursor)
+
+
+async def test_the_api_gives_next_cursor_and_refuses_a_bad_cursor_naming_it(notifier, write_yaml, publish_classified):
+    n, _, _ = await _four_planned(notifier, write_yaml, publish_classified)
+    whole = await _listed(n, "desk")
+    assert whole["next_cursor"] is None
+    seen, query = [], "?limit=3"
+    while True:
+        page = await _listed(n, "desk", query)
+        seen += page["reminders"]
+        if page["next_cursor"] is None:
+            break
+        query = f"?limit=3&cursor={page['next_cursor']}"
+    assert seen == whole["reminders"] and query != "?limit=3"
+    assert await api_call(n, "GET", "/subscriptions/desk/reminders?cursor=nonsense") == \
+        (422, {"errors": [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]})
+    status, body = await api_call(n, "GET", "/subscriptions/desk/reminders?cursor=" + "x" * 501)
+    assert status == 422 and body["errors"][0]["field"] == "cursor"

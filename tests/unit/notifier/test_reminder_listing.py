@@ -5,7 +5,10 @@ from datetime import date, datetime, timezone
 
 from samples import dated, release
 from services.notifier.planning import release_ref
-from services.notifier.reminder_listing import Found, agenda_ids, listing, soonest, still_planned
+import pytest
+
+from services.ledger.core.queries import QueryError, encode_cursor
+from services.notifier.reminder_listing import Found, Page, agenda_ids, listing, page_of, place_of, still_planned
 from services.notifier.reminder_records import PlannedRecord, Subject, subject_key
 from services.notifier.reminders import PlannedReminders
 from services.notifier.subscriptions import Subscription
@@ -40,8 +43,9 @@ def test_a_listing_shows_the_first_few_soonest_first_in_the_subscriptions_zone_a
     key = subject_key(subject.to_json())
     later = Found("rem-later", datetime(2027, 3, 10, 22, 0, tzinfo=timezone.utc), _record(subject=key))
     first = Found("rem-first", AT, _record(subject=key))
-    answer = listing(SYDNEY, soonest([later, first]), {key: subject}, limit=1)
+    answer = listing(SYDNEY, 2, page_of([later, first], 1), {key: subject})
     assert (answer["planned"], answer["more"], answer["timezone"]) == (2, 1, "Australia/Sydney")
+    assert place_of(answer["next_cursor"]) == (AT, "rem-first")
     [shown] = answer["reminders"]
     assert shown == {"reminder_id": "rem-first", "fires_at": "2027-03-09T22:00:00+00:00",
                      "fires_at_local": "2027-03-10T09:00:00+11:00", "offset": "P1D", "deadline_index": 0,
@@ -58,17 +62,54 @@ def test_a_reminder_the_subscription_would_drop_as_it_stands_says_why():
     subject = Subject(release_ref(release(commitment)), commitment)
     found = [Found("rem-first", AT, _record(subject=subject_key(subject.to_json())))]
     paused = SYDNEY.model_copy(update={"paused_until": datetime(2027, 3, 10, tzinfo=timezone.utc)})
-    [shown] = listing(paused, found, {found[0].record.subject: subject}, limit=20)["reminders"]
+    [shown] = listing(paused, 1, Page(found, 0), {found[0].record.subject: subject})["reminders"]
     assert shown["dropped"] == "desk paused until 2027-03-10T00:00:00+00:00"
     no_offset = SYDNEY.model_copy(update={"reminders": ["P7D"]})
-    [shown] = listing(no_offset, found, {found[0].record.subject: subject}, limit=20)["reminders"]
+    [shown] = listing(no_offset, 1, Page(found, 0), {found[0].record.subject: subject})["reminders"]
     assert shown["dropped"] == "subscription gone or offset removed"
 
 
 def test_a_reminder_whose_subject_cannot_be_read_is_listed_as_such():
     in_utc = SYDNEY.model_copy(update={"timezone": None})
-    answer = listing(in_utc, [Found("rem-x", AT, _record())], {}, limit=20)
-    assert answer["timezone"] == "UTC"
+    answer = listing(in_utc, 1, page_of([Found("rem-x", AT, _record())], 20), {})
+    assert (answer["timezone"], answer["more"], answer["next_cursor"]) == ("UTC", 0, None)
     [shown] = answer["reminders"]
     assert (shown["commitment"], shown["release"], shown["due"], shown["fires_at_local"], shown["dropped"]) == \
         (None, None, None, "2027-03-09T22:00:00+00:00", None)
+
+
+def _found(*places: tuple[int, str]) -> list[Found]:
+    return [Found(rid, datetime.fromtimestamp(AT.timestamp() + seconds, timezone.utc), _record())
+            for seconds, rid in places]
+
+
+def test_a_page_after_a_place_holds_those_after_it_soonest_then_by_id_and_counts_the_rest():
+    found = _found((60, "rem-b"), (0, "rem-z"), (60, "rem-a"), (120, "rem-c"), (0, "rem-y"))
+    first = page_of(found, 2)
+    assert ([f.reminder_id for f in first.found], first.more) == (["rem-y", "rem-z"], 3)
+    after = (first.found[-1].fires_at, first.found[-1].reminder_id)
+    second = page_of(found, 2, after)
+    assert ([f.reminder_id for f in second.found], second.more) == (["rem-a", "rem-b"], 1)
+    between = (found[0].fires_at, "rem-aa")  # a place no reminder holds (the one there sent since): those after it
+    assert [f.reminder_id for f in page_of(found, 5, between).found] == ["rem-b", "rem-c"]
+
+
+def test_following_next_cursor_lists_each_once_even_at_one_time_to_the_microsecond():
+    found = _found(*((0, f"rem-{i:02d}") for i in range(7))) + _found((0.000001, "rem-00"), (1e-6, "rem-99"))
+    listed, cursor = [], None
+    while True:
+        answer = listing(SYDNEY, len(found), page_of(found, 2, place_of(cursor) if cursor else None), {})
+        listed += [(r["fires_at"], r["reminder_id"]) for r in answer["reminders"]]
+        if (cursor := answer["next_cursor"]) is None:
+            break
+    expected = sorted((f.fires_at, f.reminder_id) for f in found)
+    assert listed == [(at.isoformat(), rid) for at, rid in expected]
+
+
+@pytest.mark.parametrize("cursor", ["", "nonsense", "W10", "WzEsMl0", "WyJ4IiwicmVtIl0", "WzFlKzMwMCwicmVtIl0",
+                                    encode_cursor([-1e20, "rem"])],
+                         ids=["empty", "not-base64-json", "empty-list", "two-numbers", "time-not-a-number",
+                              "time-past-the-last-year", "time-before-the-first-year"])
+def test_a_cursor_this_server_did_not_give_is_refused_naming_the_cursor(cursor):
+    with pytest.raises(QueryError, match=r"^cursor: not one this server gave \(ask again without it\)$"):
+        place_of(cursor)
