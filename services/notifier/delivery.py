@@ -171,9 +171,10 @@ class DeliveryWorker:
              lease_until: float) -> None:
         """After the commit of ``jobs`` (``offered`` to it): ``handed``, those it queued leased (their leases ending
         no earlier than ``lease_until``, on the monotonic clock, as :meth:`offer` said; None: nothing written), are
-        sent; the other offered slots are freed; and the worker claims now when a job was queued due (not offered, or queued already). A handed job left unsent (the
-        worker stopping, or killed first) is claimed when its lease ends, as a claimed one would be. From another
-        thread than the worker's own, done on the worker's loop (the offered slots held until then)."""
+        sent; the other offered slots are freed; and the worker claims now when a job was queued due (not offered,
+        or queued already). A handed job left unsent (the worker stopping, or killed first) is claimed when its
+        lease ends, as a claimed one would be. From another thread than the worker's own, done on the worker's
+        loop (the offered slots held until then)."""
         if self._elsewhere():
             self._cross(self._take, jobs, offered, handed, lease_until)
         else:

@@ -142,8 +142,9 @@ _SEND_AGAIN = REDIS_AT + FORGET_LETTER + """
 -- job -> its subscription's generation hash (a job sent again has none: judged by when its message was made).
 -- ARGV: letter id, job JSON (attempts from zero), job id, destination, its subscription's id, the stored
 -- subscription's JSON read before (found to have the job's channel; '' for none). Due at Redis's now. Gated on
--- deleting the letter: of two replays of one letter, one queues the job. The letter kept: -1, its subscription is neither stored nor read
--- from a file any more (deleted); -2, the stored subscription is not the one read before (changed meanwhile).
+-- deleting the letter: of two replays of one letter, one queues the job. The letter kept: -1, its subscription is
+-- neither stored nor read from a file any more (deleted); -2, the stored subscription is not the one read before
+-- (changed meanwhile).
 local stored = redis.call('HGET', KEYS[8], ARGV[5])
 if not stored then
   if ARGV[6] ~= '' then return -2 end
@@ -424,14 +425,14 @@ class Outbox:
     async def send_again(self, dead_letters: str, letter_id: str,
                          job_id: str) -> bool | None | SubscriptionDeleted | ChannelChanged:
         """Queue a job given up on again, due at Redis's now, with its attempts from zero and one more replay, and
-        delete its dead letter ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
-        again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
+        delete its dead letter ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is
+        gone (sent again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
         :class:`SubscriptionDeleted` (the letter kept) when its subscription is neither stored nor read from a
-        subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter
-        kept) when the stored subscription of its id no longer sends where the job was to go; queued on the
-        subscription's channel as it is now when that sends to the same place with other settings (a secret
-        rotated, a recipient taken out). A subscription read from a file, whose channels this process does not know,
-        has its letters queued as they were (the worker judges them when it claims them)."""
+        subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter kept)
+        when the stored subscription of its id no longer sends where the job was to go; queued on the subscription's
+        channel as it is now when that sends to the same place with other settings (a secret rotated, a recipient taken
+        out). A subscription read from a file, whose channels this process does not know, has its letters queued as they
+        were (the worker judges them when it claims them)."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None

@@ -176,18 +176,17 @@ end
 return {claimed, subjects}
 """
 
-# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
-# ARGV: the fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job
-# key prefix, the feeds' size, the prefix of what finished reminders leave (see bury),
-# then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
-# finished), the mark an earlier version set for it ('' for none), reminder.due event, alert event, digest buffer
-# key and alert JSON ('' '' for none), the subscriber's digest record (notifier:digest-last) and the digest moment
-# of the firing's day (ISO 8601, UTC; '' '' for none), the subscriber's feed key ('' for none), job count, then
-# (job id, job JSON, destination) for each job, due at Redis's now. Each reminder still planned as claimed whose slot was not fired
-# before (its fired key unset, nor the earlier mark) sets it, publishes its events, records its alert in the feed
-# (as feed.record_in_feed) and buffers its digest entry, or, with none or once its day's digest is recorded as
-# sent (decided here, atomically with the digest's own record), queues its jobs (as Outbox.enqueue); every one
-# is finished. Returns 1 or 0 per reminder: fired now or not.
+# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination. ARGV: the
+# fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job key prefix, the
+# feeds' size, the prefix of what finished reminders leave (see bury), then for each reminder: its id, claimed record,
+# fired key (its slot's mark; '' for one dropped: only finished), the mark an earlier version set for it ('' for
+# none), reminder.due event, alert event, digest buffer key and alert JSON ('' '' for none), the subscriber's digest
+# record (notifier:digest-last) and the digest moment of the firing's day (ISO 8601, UTC; '' '' for none), the
+# subscriber's feed key ('' for none), job count, then (job id, job JSON, destination) for each job, due at Redis's
+# now. Each reminder still planned as claimed whose slot was not fired before (its fired key unset, nor the earlier
+# mark) sets it, publishes its events, records its alert in the feed (as feed.record_in_feed) and buffers its digest
+# entry, or, with none or once its day's digest is recorded as sent (decided here, atomically with the digest's own
+# record), queues its jobs (as Outbox.enqueue); every one is finished. Returns 1 or 0 per reminder: fired now or not.
 FIRE = REDIS_AT + HELPERS + """
 -- An ISO 8601 UTC moment as the number YYYYMMDDhhmmss (compared as numbers: Lua compares strings by locale)
 local function stamp(iso) return tonumber((string.gsub(string.sub(iso, 1, 19), '%D', ''))) end

@@ -31,8 +31,9 @@ LEASE = 1.0  # shorter than the skew: a host a minute ahead sees it ended at onc
 
 
 def _job() -> DeliveryJob:
-    return DeliveryJob(job_id="job-1", subscription_id="desk", channel={"type": "webhook", "url": "https://example.org/h"},
-                       kind="alert", message={"alert_id": "a1"})
+    return DeliveryJob(job_id="job-1", subscription_id="desk",
+                       channel={"type": "webhook", "url": "https://example.org/h"}, kind="alert",
+                       message={"alert_id": "a1"})
 
 
 class Sends:
