@@ -11,7 +11,6 @@ or later, finds the mark and deletes that letter instead of publishing the entry
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,7 +257,7 @@ class DeadLetterQueue:
         letter)."""
         prefix = outbox.removesuffix(OUTBOX)
         queued = await Outbox(self.client, key=lambda name: prefix + name).send_again(
-            self.key, letter_id, job_id, now=time.time())
+            self.key, letter_id, job_id)
         if queued is None:
             return Replayed(letter_id, outbox, kept=True, problem=(
                 f"cannot be replayed: its delivery job is no longer kept (jobs given up on are kept "

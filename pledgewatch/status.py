@@ -124,7 +124,7 @@ def _redis_status(redis_url: str, settings: Any, cap: int, streams_cap: int, eve
         dead = _dead_letters(client, settings.key(DEAD_LETTERS), settings.prefix)
         return {"streams": [_stream(client, settings.key(name), name, streams_cap) for name in ALL],
                 "dead_letters": {**dead, "cap": cap, "near_cap": near_cap(dead["total"], cap)},
-                "deliveries": _deliveries(client, settings, every, time.time()),
+                "deliveries": _deliveries(client, settings, every),
                 "reminders": _planned_reminders(client, settings),
                 "sources": _failing_sources(client, settings),
                 "versions": _versions(client, settings)}
@@ -290,23 +290,24 @@ def _versions(client: redis.Redis, settings: Settings) -> dict[str, Any]:
     return {"live": [asdict(p) for p in running], "warnings": mixed_versions(running) + mixed_models(running)}
 
 
-def _deliveries(client: redis.Redis, settings: Settings, every: float, now: float) -> dict[str, Any]:
+def _deliveries(client: redis.Redis, settings: Settings, every: float) -> dict[str, Any]:
     """The notifier's outbox (job -> when due; a job being sent is due when its lease ends): how many jobs it
     holds, how many are due (waiting for the notifier or a free slot of their endpoint: a backlog when it grows),
     and how long the oldest of those has waited; and the delivery processes (``delivery_processes``) when they
-    send (this command's PLEDGEWATCH_DELIVERY_PROCESS, or a delivery process's heartbeat found), else None."""
+    send (this command's PLEDGEWATCH_DELIVERY_PROCESS, or a delivery process's heartbeat found), else None. All
+    judged at Redis's now (``TIME``, read first), the clock the due times and the heartbeats are written on,
+    whatever this host's reads."""
     key = settings.key(OUTBOX)
+    now = time_seconds(client.time())
     with client.pipeline(transaction=False) as pipe:  # no MULTI: a Redis at its maxmemory refuses even its reads
         pipe.zcard(key)
         pipe.zcount(key, "-inf", now)
         pipe.zrange(key, 0, 0, withscores=True)
         pipe.hgetall(settings.key(DELIVERY_BEATS))
-        pipe.time()  # the heartbeats' clock: Redis's, whatever this host's reads
-        queued, due, oldest, beats, redis_now = pipe.execute()
+        queued, due, oldest, beats = pipe.execute()
     figures = OutboxFigures.of(queued, due, oldest[0][1] if oldest else None, now)
     return {**asdict(figures), "delivery_processes": _delivery_processes(
-        figures, parse_delivery_beats(beats), expected=settings.notifier.delivery_process, every=every,
-        now=time_seconds(redis_now))}
+        figures, parse_delivery_beats(beats), expected=settings.notifier.delivery_process, every=every, now=now)}
 
 
 def _delivery_processes(figures: OutboxFigures, beats: dict[str, float], *, expected: bool, every: float,

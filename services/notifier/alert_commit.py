@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from services.common.redis_clock import REDIS_AT
 from services.common.streams import as_text
 
 from .feed import FEED_SIZE
@@ -34,7 +35,7 @@ from .retention import MERGE
 # events, ARGV[11]: job -> its subscription's generation hash; then the documents, named in the commit by their
 # place (1: ARGV[12]). Returns 0 (a read changed:
 # nothing written) or {1, the ids of the jobs queued leased (handed to the committing worker)...}.
-_COMMIT = MERGE + """
+_COMMIT = REDIS_AT + MERGE + """
 local c = cjson.decode(ARGV[1])
 local docs = 11
 -- command(key, ...list) in slices (unpack stops at a few thousand values; a slice of pairs stays pairs), the
@@ -78,22 +79,23 @@ for _, a in ipairs(c.alerts) do
   redis.call('LTRIM', a[2], 0, feed_last)
   if a[3] then redis.call('RPUSH', a[3], ARGV[docs + a[4]]) end
 end
--- a job offered to the committing worker (j[5]: its lease's end) is queued leased, as a claim would leave it,
--- when it is new here (not queued, not delivered); otherwise it is queued due (or left as it is) for a claim
-local answer = {1}
+-- a job offered to the committing worker (j[4]: its lease, seconds) is queued leased, as a claim would leave it,
+-- when it is new here (not queued, not delivered); otherwise it is queued due (or left as it is) for a claim. Due
+-- and lease times are Redis's clock, which every claim compares them with.
+local answer, due_now = {1}, redis_at(0)
 for _, j in ipairs(c.jobs) do
-  -- a job new here is marked with its subscription's generation (j[7]) as read when it was planned; one queued
+  -- a job new here is marked with its subscription's generation (j[6]) as read when it was planned; one queued
   -- already keeps its own
-  if redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX') and j[7] then
-    redis.call('HSET', ARGV[11], j[1], j[7])
+  if redis.call('SET', ARGV[6] .. j[1], ARGV[docs + j[2]], 'NX') and j[6] then
+    redis.call('HSET', ARGV[11], j[1], j[6])
   end
   -- a job naming its alert's event: the event beside it, from the argument its stream entry was written from
-  if j[6] then redis.call('SET', ARGV[10] .. j[1], ARGV[docs + j[6]], 'NX') end
-  if j[5] and redis.call('EXISTS', ARGV[9] .. j[1]) == 0
-      and redis.call('ZADD', ARGV[4], 'NX', j[5], j[1]) == 1 then
+  if j[5] then redis.call('SET', ARGV[10] .. j[1], ARGV[docs + j[5]], 'NX') end
+  if j[4] and redis.call('EXISTS', ARGV[9] .. j[1]) == 0
+      and redis.call('ZADD', ARGV[4], 'NX', redis_at(j[4]), j[1]) == 1 then
     answer[#answer + 1] = j[1]
   else
-    redis.call('ZADD', ARGV[4], 'NX', j[4], j[1])
+    redis.call('ZADD', ARGV[4], 'NX', due_now, j[1])
   end
   redis.call('HSETNX', ARGV[5], j[1], j[3])
 end
@@ -134,9 +136,9 @@ class Commit:
     # in a list costs the script's JSON decoding a table)
     sizes: list[Any] = field(default_factory=list)
     alerts: list[list[Any]] = field(default_factory=list)  # [event doc, feed key, digest key or false, alert doc]
-    # [job id, job doc, destination, due (text), lease's end (text) when offered to the committing worker (see
-    # offer), else false, its event's doc when the job names it (its alert's), else false, its subscription's
-    # generation when known, else false]
+    # [job id, job doc, destination, its lease (seconds, text) when offered to the committing worker (see offer),
+    # else false, its event's doc when the job names it (its alert's), else false, its subscription's generation
+    # when known, else false]; due at Redis's now, leased from it
     jobs: list[list[Any]] = field(default_factory=list)
     hashes: list[list[Any]] = field(default_factory=list)  # [key, [field, value or doc, ...], values are docs]
     sets: list[Any] = field(default_factory=list)  # key, how many members, the members, ... (flat, as sizes)
@@ -180,25 +182,26 @@ class Commit:
         self.alerts.append([event_doc, feed, *buffered])
         return event_doc
 
-    def job(self, job: DeliveryJob, *, due: float, event: int | None = None) -> None:
-        """Queue ``job`` (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count). ``event``: the
+    def job(self, job: DeliveryJob, *, event: int | None = None) -> None:
+        """Queue ``job`` due at Redis's now (as :meth:`.Outbox.enqueue`: one already queued keeps its attempt count
+        and due time). ``event``: the
         document of its alert's event (:meth:`alert`), when that is the job's rendered event: the job is
         queued naming it (:meth:`.DeliveryJob.json_naming_event`), the event written beside it once; its
         subscription's generation (:attr:`.DeliveryJob.generation`, when known) beside it."""
         named = event is not None and job.event_json is not None
         document = job.json_naming_event() if named else job.model_dump_json()
         generation = job.generation if job.generation is not None else False
-        self.jobs.append([job.job_id, self._doc(document), job.destination, repr(due), False,
-                          event if named else False, generation])
+        self.jobs.append([job.job_id, self._doc(document), job.destination, False, event if named else False,
+                          generation])
         self.queued.append(job)
 
-    def offer(self, job_ids: set[str], *, until: float) -> None:
-        """Queue these jobs leased until ``until``, as a claim leaves them, when they are new here (neither
-        queued nor delivered): the committing worker sends them; once written, they are named in
+    def offer(self, job_ids: set[str], *, lease: float) -> None:
+        """Queue these jobs leased for ``lease`` seconds from Redis's now, as a claim leaves them, when they are new
+        here (neither queued nor delivered): the committing worker sends them; once written, they are named in
         :attr:`handed`."""
         for j in self.jobs:
             if j[0] in job_ids:
-                j[4] = repr(until)
+                j[3] = repr(lease)
 
     def hset(self, key: str, mapping: dict[str, str], *, documents: bool = False) -> None:
         """``documents``: the values are large (JSON records), passed beside the commit rather than in it."""

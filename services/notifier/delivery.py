@@ -84,16 +84,21 @@ class DeliveryWorker:
                  clock: Callable[[], float] = time.time,
                  targets: TargetPolicy | None = None, email_support: EmailSupport | None = None,
                  presence: SubscriptionPresence | None = None) -> None:
-        """``presence``: whether a job's subscription is still there (None: not asked, every job is sent)."""
+        """``presence``: whether a job's subscription is still there (None: not asked, every job is sent).
+        ``clock``: this host's wall clock, for the times its attempts are stamped with; leases and due times are
+        Redis's clock, which every host shares (:class:`.Outbox`)."""
         self.streams, self.outbox, self.config = streams, outbox, config
         self.presence = presence
         self.email_support = email_support
         self.webhook_timeout = webhook_timeout
         self.targets = targets
         self.clock = clock
+        self.ticks: Callable[[], float] = time.monotonic  # when to renew the leases in flight (see _leased)
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._inflight: dict[str, asyncio.Task[None]] = {}
-        self._leased: dict[str, float] = {}  # job in flight -> when its lease ends (unix seconds)
+        # job in flight -> when its lease ends at the earliest, on this process's monotonic clock: the lease itself is
+        # on Redis's clock (the scripts read TIME), begun after the moment noted here
+        self._leased: dict[str, float] = {}
         self._busy: dict[str, int] = {}  # destination -> claimed jobs not finished (bounded by its slots)
         self._left_behind = True  # the last claim took as many jobs as there was room for: more may be due
         self._capped: set[str] = set()  # destinations the last claim gave all the slots it could: more may be due
@@ -141,8 +146,9 @@ class DeliveryWorker:
 
     def offer(self, jobs: list[DeliveryJob]) -> tuple[set[str], float]:
         """Of the jobs a commit is about to queue, those this worker will send as soon as it is written (one
-        slot of their destination free, room in flight), and when their lease is to end: each holds its slot
-        until :meth:`take`, so claims meanwhile leave it."""
+        slot of their destination free, room in flight), and when their lease ends at the earliest, on this
+        process's monotonic clock (the commit leases them ``delivery_lease_seconds`` from Redis's now, after
+        this): each holds its slot until :meth:`take`, so claims meanwhile leave it."""
         offered: set[str] = set()
         with self._lock:
             if self._stopping:  # read under the lock: a stop asked from another thread is seen at once
@@ -159,15 +165,16 @@ class DeliveryWorker:
                 offered.add(job.job_id)
                 room -= 1
             self._offered += len(offered)
-        return offered, self.clock() + self.config.delivery_lease_seconds
+        return offered, self.ticks() + self.config.delivery_lease_seconds
 
     def take(self, jobs: list[DeliveryJob], offered: set[str], handed: set[str] | None, *,
              lease_until: float) -> None:
-        """After the commit of ``jobs`` (``offered`` to it): ``handed``, those it queued leased until
-        ``lease_until`` (None: nothing written), are sent; the other offered slots are freed; and the worker
-        claims now when a job was queued due (not offered, or queued already). A handed job left unsent (the
-        worker stopping, or killed first) is claimed when its lease ends, as a claimed one would be. From another
-        thread than the worker's own, done on the worker's loop (the offered slots held until then)."""
+        """After the commit of ``jobs`` (``offered`` to it): ``handed``, those it queued leased (their leases ending
+        no earlier than ``lease_until``, on the monotonic clock, as :meth:`offer` said; None: nothing written), are
+        sent; the other offered slots are freed; and the worker claims now when a job was queued due (not offered,
+        or queued already). A handed job left unsent (the worker stopping, or killed first) is claimed when its
+        lease ends, as a claimed one would be. From another thread than the worker's own, done on the worker's
+        loop (the offered slots held until then)."""
         if self._elsewhere():
             self._cross(self._take, jobs, offered, handed, lease_until)
         else:
@@ -226,14 +233,18 @@ class DeliveryWorker:
         if self._elsewhere():
             await self._over_there(self.poll_once())
             return
-        now = self.clock()
+        started = self.ticks()  # the leases written by this poll begin after it
         lease = self.config.delivery_lease_seconds
-        await self._renew(now=now, lease=lease)
+        renew = self._ending(started, lease)
         slots = self.config.destination_concurrency
         with self._lock:
             busy = {d: slots - n for d, n in self._busy.items()}
             free = self.config.delivery_max_inflight - len(self._inflight) - self._offered
-        claimed = await self.outbox.claim(now=now, lease=lease, limit=free, idle_slots=slots, busy=busy)
+        # one script: the leases in flight renewed, due jobs claimed, on Redis's clock
+        claimed = await self.outbox.claim(lease=lease, limit=free, idle_slots=slots, busy=busy, renew=renew)
+        for j in renew:
+            if j in self._inflight:
+                self._leased[j] = started + lease
         judged = await self._judge([job for _, _, job in claimed]) if claimed else Judged()
         self._left_behind = len(claimed) >= free
         taken: dict[str, int] = {}
@@ -250,23 +261,19 @@ class DeliveryWorker:
                     job.channel = current  # the same place, its settings (a secret, the recipients) changed since
                 task = asyncio.create_task(self._deliver(job, dest, gone=judged.cancelled.get(job_id)))
                 self._inflight[job_id] = task
-                self._leased[job_id] = now + lease
+                self._leased[job_id] = started + lease
                 task.add_done_callback(lambda _t, j=job_id: self._done(j))
         if any(self._busy.get(d, 0) < slots for d in self._capped):
             # a send (a handed job's: no claim had capped its destination) ended while this claim was under way,
             # its slot freed when the destination was not yet known to be capped: claim again for it
             self._wake.set()
 
-    async def _renew(self, *, now: float, lease: float) -> None:
-        """Extend the leases of the jobs in flight that are past half their lease (or would run out before the
-        poll after next): a poll does not write to Redis for jobs claimed moments ago, and no lease in flight
-        runs out while polls keep coming."""
+    def _ending(self, now: float, lease: float) -> list[str]:
+        """The jobs in flight whose leases to extend at ``now`` (monotonic): those past half their lease (or that
+        would run out before the poll after next), so that a poll does not write to Redis for jobs claimed moments
+        ago, and no lease in flight runs out while polls keep coming."""
         soon = max(lease / 2, 2 * self.config.delivery_poll_seconds)
-        ending = [j for j in self._inflight if self._leased.get(j, now) - now <= soon]
-        await self.outbox.renew(ending, until=now + lease)
-        for j in ending:
-            if j in self._inflight:
-                self._leased[j] = now + lease
+        return [j for j in self._inflight if self._leased.get(j, now) - now <= soon]
 
     def _done(self, job_id: str) -> None:
         if self._inflight.pop(job_id, None) is not None and self._left_behind:
@@ -437,7 +444,7 @@ class DeliveryWorker:
         cls = AlertDeliveredEvent if result.ok else AlertFailedEvent
         event = cls.wrap(attempt, id=job.attempt_id, source=SOURCE, time=attempt.at,
                          subject=job.subscription_id)
-        letter, retry_at = None, None
+        letter, retry_in = None, None
         if final and not result.ok:
             reason = (f"{attempt.channel} {attempt.destination}: {result.error} "
                       f"(attempt {job.attempts} of {self.config.delivery_attempts}"
@@ -447,14 +454,13 @@ class DeliveryWorker:
                                                     group="notifier", deliveries=job.attempts, replays=job.replays)
             log.error("dead letter: %s: %s: %s", job.subscription_id, job.message_id, reason)
         elif not final:
-            delay = self.config.delivery_retry.delay(job.attempts)
-            retry_at = now + delay
+            retry_in = delay = self.config.delivery_retry.delay(job.attempts)  # from Redis's now, when recorded
             log.warning("%s: %s: %s %s failed (%s); attempt %d again in %.1fs", job.subscription_id,
                         job.message_id, attempt.channel, attempt.destination, result.error, job.attempts + 1,
                         delay)
         # Written with the other attempts finishing now, in one script: for a delivered job, the first write
         # after its send (its done mark); a crash from there on never sends it again.
-        await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_at))
+        await self._records.submit(Attempt(job, result.ok, final, event, letter, retry_in))
 
     async def _write_attempts(self, attempts: list[Attempt]) -> None:
         await self.outbox.record(attempts, deliveries=self.streams.key(DELIVERIES),

@@ -19,14 +19,13 @@ log = logging.getLogger("services.notifier.service")  # beside the notifier's ot
 
 class DeliveryWatch:
     def __init__(self, streams: Streams, *, heartbeat_seconds: float,
-                 wall: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.streams, self.limit = streams, beat_limit(heartbeat_seconds)
-        self.wall, self.monotonic = wall, monotonic
+        self.monotonic = monotonic
         self._watch = UnsentWatch()
 
     async def tick(self) -> None:
-        now = self.wall()
-        figures = await read_figures(self.streams, now=now)
+        figures = await read_figures(self.streams)  # on Redis's clock, as the due times are
         running = 0
         if figures.due:  # judged on Redis's clock: the delivery processes' hosts may read another time than this one
             beats, redis_now = await read_beats(self.streams.client, self.streams.key(KEY))

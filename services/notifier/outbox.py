@@ -32,6 +32,7 @@ from schemas.due_week import DueThisWeek
 from schemas.envelope import CloudEvent
 from schemas.streams import EVENT_FIELD
 from services.common.dead_letter_counts import ADD_LETTER, FORGET_LETTER, counted_later_key, counts_key
+from services.common.redis_clock import REDIS_AT
 from services.common.stream_stats import origin_of
 from services.common.streams import as_text
 
@@ -45,19 +46,23 @@ from .subscriptions import Subscription, channel_public
 DONE_TTL_SECONDS = 90 * 86400
 GIVEN_UP_TTL_SECONDS = 30 * 86400  # a job given up on, kept this long so that `pledgewatch dlq replay` can send it again
 
-_CLAIM = """
--- KEYS: outbox zset, job -> destination hash, job -> its subscription's generation hash. ARGV: now, lease end,
--- jobs wanted, free slots of an idle destination, the key prefix of jobs, of done marks, of jobs' events, then
--- (destination, free slots) pairs for the busy ones. Claims due jobs in due order, skipping those whose
--- destination has no free slot; looks at most 2000 due jobs. A job already delivered (its done mark set) or gone
--- is finished here, never claimed. Returns (job id, destination, job JSON, its event kept apart or '', its
--- subscription's generation or '') quintuples.
-local free, wanted, idle = {}, tonumber(ARGV[3]), tonumber(ARGV[4])
-local job_prefix, done_prefix, event_prefix = ARGV[5], ARGV[6], ARGV[7]
-for i = 8, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
+_CLAIM = REDIS_AT + """
+-- KEYS: outbox zset, job -> destination hash, job -> its subscription's generation hash. ARGV: the lease
+-- (seconds), jobs wanted, free slots of an idle destination, the key prefix of jobs, of done marks, of jobs'
+-- events, how many jobs in flight to renew, their ids, then (destination, free slots) pairs for the busy ones.
+-- Leases and due times are on Redis's clock: the jobs in flight named (those still queued) are leased a lease from
+-- its now, then due jobs are claimed in due order, skipping those whose destination has no free slot; looks at
+-- most 2000 due jobs. A job already delivered (its done mark set) or gone is finished here, never claimed. Returns
+-- (job id, destination, job JSON, its event kept apart or '', its subscription's generation or '') quintuples.
+local now, lease_end = redis_at(0), redis_at(ARGV[1])
+local free, wanted, idle = {}, tonumber(ARGV[2]), tonumber(ARGV[3])
+local job_prefix, done_prefix, event_prefix = ARGV[4], ARGV[5], ARGV[6]
+local renewed = 7 + tonumber(ARGV[7])
+for i = 8, renewed do redis.call('ZADD', KEYS[1], 'XX', lease_end, ARGV[i]) end
+for i = renewed + 1, #ARGV, 2 do free[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local claimed, offset, seen = {}, 0, 0
 while wanted > 0 and seen < 2000 do
-  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', offset, 200)
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', offset, 200)
   if #due == 0 then break end
   seen = seen + #due
   local dests = redis.call('HMGET', KEYS[2], unpack(due))
@@ -84,8 +89,16 @@ while wanted > 0 and seen < 2000 do
   end
   offset = offset + #due
 end
-for i = 1, #claimed, 5 do redis.call('ZADD', KEYS[1], ARGV[2], claimed[i]) end
+for i = 1, #claimed, 5 do redis.call('ZADD', KEYS[1], lease_end, claimed[i]) end
 return claimed
+"""
+
+# KEYS: the job, outbox zset, job -> destination hash. ARGV: job JSON, job id, destination. A job already queued
+# keeps what it has (its attempt count, its due time); a new one is due at Redis's now.
+_ENQUEUE = REDIS_AT + """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+redis.call('ZADD', KEYS[2], 'NX', redis_at(0), ARGV[2])
+redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[3])
 """
 
 # KEYS: outbox zset, job -> destination hash, deliveries stream, dead-letter stream, its counts, job -> its
@@ -93,10 +106,10 @@ return claimed
 # prefix of jobs, of done marks, the done marks' TTL, the event field, the key prefix of given-up jobs, their TTL,
 # the key prefix of jobs' events, the dead letters' origin, then for each attempt: job id, delivered (1/0), final
 # (1/0), its delivery event, its dead letter ('' for none), the job to retry or keep, its event in it ('' for
-# none), and when.
+# none), and in how many seconds it is due again (from Redis's now).
 # Records each attempt as DeliveryWorker does one by one: done mark first, audit event, then the job finished,
 # dead-lettered or rescheduled.
-_RECORD = ADD_LETTER + """
+_RECORD = REDIS_AT + ADD_LETTER + """
 local job_prefix, done_prefix, ttl, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local given_up_prefix, given_up_ttl, event_prefix, origin = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 for i = 9, #ARGV, 7 do
@@ -117,32 +130,33 @@ for i = 9, #ARGV, 7 do
     -- the job to retry holds its event again: one document, as jobs of other channels are
     redis.call('SET', job_prefix .. id, ARGV[i + 5])
     redis.call('DEL', event_prefix .. id)
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[i + 6], id)
+    redis.call('ZADD', KEYS[1], 'XX', redis_at(ARGV[i + 6]), id)
   end
 end
 """
 
 
-_SEND_AGAIN = FORGET_LETTER + """
+_SEND_AGAIN = REDIS_AT + FORGET_LETTER + """
 -- KEYS: dead letters, the given-up job, the job, outbox zset, job -> destination hash, the dead letters' counts,
 -- the origins of its letters counted later, the stored subscriptions hash, the ids read from a subscriptions file,
 -- job -> its subscription's generation hash (a job sent again has none: judged by when its message was made).
--- ARGV: letter id, job JSON (attempts from zero), due, job id, destination, its subscription's id, the stored
--- subscription's JSON read before (found to have the job's channel; '' for none). Gated on deleting the letter: of
--- two replays of one letter, one queues the job. The letter kept: -1, its subscription is neither stored nor read
--- from a file any more (deleted); -2, the stored subscription is not the one read before (changed meanwhile).
-local stored = redis.call('HGET', KEYS[8], ARGV[6])
+-- ARGV: letter id, job JSON (attempts from zero), job id, destination, its subscription's id, the stored
+-- subscription's JSON read before (found to have the job's channel; '' for none). Due at Redis's now. Gated on
+-- deleting the letter: of two replays of one letter, one queues the job. The letter kept: -1, its subscription is
+-- neither stored nor read from a file any more (deleted); -2, the stored subscription is not the one read before
+-- (changed meanwhile).
+local stored = redis.call('HGET', KEYS[8], ARGV[5])
 if not stored then
-  if ARGV[7] ~= '' then return -2 end
-  if redis.call('SISMEMBER', KEYS[9], ARGV[6]) == 0 then return -1 end
-elseif stored ~= ARGV[7] then
+  if ARGV[6] ~= '' then return -2 end
+  if redis.call('SISMEMBER', KEYS[9], ARGV[5]) == 0 then return -1 end
+elseif stored ~= ARGV[6] then
   return -2
 end
 if forget_letter(KEYS[1], KEYS[6], KEYS[7], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
-redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
-redis.call('HDEL', KEYS[10], ARGV[4])
+redis.call('ZADD', KEYS[4], redis_at(0), ARGV[3])
+redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
+redis.call('HDEL', KEYS[10], ARGV[3])
 redis.call('DEL', KEYS[2])
 return 1
 """
@@ -167,14 +181,15 @@ class ChannelChanged:
 @dataclass(frozen=True)
 class Attempt:
     """One delivery attempt to record: the job (its attempt count already raised), whether it was delivered
-    and is final, its audit event, and its dead letter (final failures) or when it is tried again."""
+    and is final, its audit event, and its dead letter (final failures) or in how many seconds it is tried again (from
+    Redis's now, when the attempt is recorded)."""
 
     job: DeliveryJob
     delivered: bool
     final: bool
     event: CloudEvent
     dead_letter: CloudEvent | None = None
-    retry_at: float | None = None
+    retry_in: float | None = None
 
 
 class DeliveryJob(BaseModel):
@@ -365,30 +380,29 @@ class Outbox:
     def event_key(self, job_id: str) -> str:
         return self._key(f"notifier:job-event:{job_id}")
 
-    def enqueue(self, pipe: Pipeline, job: DeliveryJob, *, due: float) -> None:
-        """Add ``job`` inside a transaction; a job already queued keeps its attempt count."""
-        pipe.set(self.job_key(job.job_id), job.model_dump_json(), nx=True)
-        pipe.zadd(self.zset, {job.job_id: due}, nx=True)
-        pipe.hsetnx(self.dests, job.job_id, job.destination)
+    def enqueue(self, pipe: Pipeline, job: DeliveryJob) -> None:
+        """Add ``job`` inside a transaction, due at Redis's now; a job already queued keeps its attempt count and
+        its due time. The script is sent whole (EVAL): a transaction asks nothing first."""
+        pipe.eval(_ENQUEUE, 3, self.job_key(job.job_id), self.zset, self.dests, job.model_dump_json(), job.job_id,
+                  job.destination)
 
-    async def claim(self, *, now: float, lease: float, limit: int, idle_slots: int,
-                    busy: dict[str, int] | None = None) -> list[tuple[str, str, DeliveryJob]]:
-        """Lease up to ``limit`` due jobs, as (job id, destination, job, with the generation kept beside it): at
-        most ``idle_slots`` per destination, and ``busy[d]`` for a destination ``d`` with sends in flight (none
-        when 0). Jobs already delivered are finished, not claimed."""
-        if limit <= 0:
+    async def claim(self, *, lease: float, limit: int, idle_slots: int, busy: dict[str, int] | None = None,
+                    renew: list[str] | None = None) -> list[tuple[str, str, DeliveryJob]]:
+        """Lease up to ``limit`` due jobs for ``lease`` seconds, as (job id, destination, job, with the generation
+        kept beside it): at most ``idle_slots`` per destination, and ``busy[d]`` for a destination ``d`` with sends
+        in flight (none when 0). Jobs already delivered are finished, not claimed. ``renew``: jobs in flight whose
+        leases are extended to ``lease`` seconds first, in the same script. Due and lease times are Redis's clock
+        (``TIME`` in the script), whatever this host's says."""
+        renew = renew or []
+        if limit <= 0 and not renew:
             return []
         pairs = [v for d, free in (busy or {}).items() for v in (d, max(0, free))]
         raw = await self._claim(keys=[self.zset, self.dests, self.generations],
-                                args=[now, now + lease, limit, idle_slots, self.job_key(""), self.done_key(""),
-                                      self.event_key(""), *pairs])
+                                args=[lease, max(0, limit), idle_slots, self.job_key(""), self.done_key(""),
+                                      self.event_key(""), len(renew), *renew, *pairs])
         return [(as_text(raw[i]), as_text(raw[i + 1]), _claimed(DeliveryJob.model_validate_json(raw[i + 2]),
                                                                  raw[i + 3], raw[i + 4]))
                 for i in range(0, len(raw), 5)]
-
-    async def renew(self, job_ids: list[str], *, until: float) -> None:
-        if job_ids:
-            await self.client.zadd(self.zset, {j: until for j in job_ids}, xx=True)
 
     async def record(self, attempts: list[Attempt], *, deliveries: str, dead_letters: str) -> None:
         """Record delivery attempts in one script: for each, the done mark when delivered (once set, the job
@@ -400,25 +414,25 @@ class Outbox:
         for a in attempts:
             args += [a.job.job_id, int(a.delivered), int(a.final), a.event.to_json(),
                      a.dead_letter.to_json() if a.dead_letter is not None else "",
-                     a.job.model_dump_json() if a.retry_at is not None or a.dead_letter is not None else "",
-                     a.retry_at or ""]
+                     a.job.model_dump_json() if a.retry_in is not None or a.dead_letter is not None else "",
+                     a.retry_in if a.retry_in is not None else ""]
         await self._record(keys=[self.zset, self.dests, deliveries, dead_letters, counts_key(dead_letters),
                                  self.generations], args=args)
 
     def given_up_key(self, job_id: str) -> str:
         return self._key(f"notifier:given-up:{job_id}")
 
-    async def send_again(self, dead_letters: str, letter_id: str, job_id: str, *,
-                         now: float) -> bool | None | SubscriptionDeleted | ChannelChanged:
-        """Queue a job given up on again, with its attempts from zero and one more replay, and delete its dead letter
-        ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is gone (sent
-        again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
+    async def send_again(self, dead_letters: str, letter_id: str,
+                         job_id: str) -> bool | None | SubscriptionDeleted | ChannelChanged:
+        """Queue a job given up on again, due at Redis's now, with its attempts from zero and one more replay, and
+        delete its dead letter ``letter_id`` on ``dead_letters``, atomically: True when queued; False when the letter is
+        gone (sent again or dropped meanwhile); None when the job is no longer kept (past ``GIVEN_UP_TTL_SECONDS``);
         :class:`SubscriptionDeleted` (the letter kept) when its subscription is neither stored nor read from a
-        subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter
-        kept) when the stored subscription of its id no longer sends where the job was to go; queued on the
-        subscription's channel as it is now when that sends to the same place with other settings (a secret
-        rotated, a recipient taken out). A subscription read from a file, whose channels this process does not know,
-        has its letters queued as they were (the worker judges them when it claims them)."""
+        subscriptions file (``notifier:subscriptions:from-file``) any more; :class:`ChannelChanged` (the letter kept)
+        when the stored subscription of its id no longer sends where the job was to go; queued on the subscription's
+        channel as it is now when that sends to the same place with other settings (a secret rotated, a recipient taken
+        out). A subscription read from a file, whose channels this process does not know, has its letters queued as they
+        were (the worker judges them when it claims them)."""
         raw = await self.client.get(self.given_up_key(job_id))
         if raw is None:
             return None
@@ -436,7 +450,7 @@ class Outbox:
                 keys=[dead_letters, self.given_up_key(job_id), self.job_key(job_id), self.zset, self.dests,
                       counts_key(dead_letters), counted_later_key(dead_letters), subscriptions,
                       self._key("notifier:subscriptions:from-file"), self.generations],
-                args=[letter_id, job.model_dump_json(), now, job_id, job.destination, job.subscription_id,
+                args=[letter_id, job.model_dump_json(), job_id, job.destination, job.subscription_id,
                       stored or ""])
             if queued != -2:  # -2: changed between the read and the script: read it again
                 break

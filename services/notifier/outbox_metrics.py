@@ -1,15 +1,16 @@
 """The notifier's outbox at scrape time: how many deliveries are queued, due or waiting, and how long the oldest due
 one has waited. Three reads of the outbox's sorted set (job -> when due), whatever its size: no label per channel,
-which would mean reading every job."""
+which would mean reading every job. Due times are on Redis's clock (the scripts that write them read ``TIME``), so
+they are judged at Redis's now, read first, whatever this host's clock says."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from services.common.redis_clock import redis_now
 from services.common.streams import Streams
 
 from .delivery_beats import read_beats
@@ -30,9 +31,10 @@ class OutboxFigures:
         return cls(queued, due, round(now - oldest_due_at) if due and oldest_due_at is not None else None)
 
 
-async def read_figures(streams: Streams, *, now: float) -> OutboxFigures:
-    """The outbox's figures at ``now`` (epoch seconds): three reads."""
+async def read_figures(streams: Streams) -> OutboxFigures:
+    """The outbox's figures at Redis's now: ``TIME``, then three reads."""
     key = streams.key(OUTBOX)
+    now = await redis_now(streams.client)
     async with streams.client.pipeline(transaction=False) as pipe:  # no MULTI: refused at maxmemory
         pipe.zcard(key)
         pipe.zcount(key, "-inf", now)
@@ -44,17 +46,15 @@ async def read_figures(streams: Streams, *, now: float) -> OutboxFigures:
 class OutboxCollector:
     """A Prometheus collector of the outbox as last read (:meth:`refresh` before each scrape)."""
 
-    def __init__(self, streams: Streams, *, clock: Callable[[], float] = time.time,
-                 delivery_beat_limit: float | None = None) -> None:
+    def __init__(self, streams: Streams, *, delivery_beat_limit: float | None = None) -> None:
         """``delivery_beat_limit``: with delivery processes (``PLEDGEWATCH_DELIVERY_PROCESS``), how old a delivery
         process's last heartbeat may be for it to be counted live; None: the notifier sends, nothing to count."""
-        self.streams, self.clock, self.delivery_beat_limit = streams, clock, delivery_beat_limit
+        self.streams, self.delivery_beat_limit = streams, delivery_beat_limit
         self.figures = OutboxFigures(0, 0, None)
         self.delivery_processes = 0
 
     async def refresh(self) -> None:
-        now = self.clock()
-        self.figures = await read_figures(self.streams, now=now)
+        self.figures = await read_figures(self.streams)
         if self.delivery_beat_limit is not None:
             beats, redis_now = await read_beats(self.streams.client, self.streams.key(DELIVERY_BEATS))
             self.delivery_processes = len(live(beats, now=redis_now, limit=self.delivery_beat_limit))

@@ -2,6 +2,7 @@
 chunk being fired) in one call, atomically. Keys and arguments are described above each."""
 
 from services.common.dead_letter_counts import ADD_LETTER
+from services.common.redis_clock import REDIS_AT
 
 HELPERS = """
 local function subject_of(record) return record and string.match(record, '^{"s":"([^"]+)"') end
@@ -175,19 +176,18 @@ end
 return {claimed, subjects}
 """
 
-# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination.
-# ARGV: the fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job
-# key prefix, when the jobs are due, the feeds' size, the prefix of what finished reminders leave (see bury),
-# then for each reminder: its id, claimed record, fired key (its slot's mark; '' for one dropped: only
-# finished), the mark an earlier version set for it ('' for none), reminder.due event, alert event, digest buffer
-# key and alert JSON ('' '' for none), the subscriber's digest record (notifier:digest-last) and the digest moment
-# of the firing's day (ISO 8601, UTC; '' '' for none), the subscriber's feed key ('' for none), job count, then
-# (job id, job JSON, destination) for each job. Each reminder still planned as claimed whose slot was not fired
-# before (its fired key unset, nor the earlier mark) sets it, publishes its events, records its alert in the feed
-# (as feed.record_in_feed) and buffers its digest entry, or, with none or once its day's digest is recorded as
-# sent (decided here, atomically with the digest's own record), queues its jobs (as Outbox.enqueue); every one
-# is finished. Returns 1 or 0 per reminder: fired now or not.
-FIRE = HELPERS + """
+# KEYS: planned, due, subjects, refs, claimed, reminders stream, alerts stream, outbox, job -> destination. ARGV: the
+# fired mark's value and TTL (also that of what a finished reminder leaves), the event field, the job key prefix, the
+# feeds' size, the prefix of what finished reminders leave (see bury), then for each reminder: its id, claimed record,
+# fired key (its slot's mark; '' for one dropped: only finished), the mark an earlier version set for it ('' for
+# none), reminder.due event, alert event, digest buffer key and alert JSON ('' '' for none), the subscriber's digest
+# record (notifier:digest-last) and the digest moment of the firing's day (ISO 8601, UTC; '' '' for none), the
+# subscriber's feed key ('' for none), job count, then (job id, job JSON, destination) for each job, due at Redis's
+# now. Each reminder still planned as claimed whose slot was not fired before (its fired key unset, nor the earlier
+# mark) sets it, publishes its events, records its alert in the feed (as feed.record_in_feed) and buffers its digest
+# entry, or, with none or once its day's digest is recorded as sent (decided here, atomically with the digest's own
+# record), queues its jobs (as Outbox.enqueue); every one is finished. Returns 1 or 0 per reminder: fired now or not.
+FIRE = REDIS_AT + HELPERS + """
 -- An ISO 8601 UTC moment as the number YYYYMMDDhhmmss (compared as numbers: Lua compares strings by locale)
 local function stamp(iso) return tonumber((string.gsub(string.sub(iso, 1, 19), '%D', ''))) end
 local function digest_went(last_key, moment)
@@ -195,8 +195,9 @@ local function digest_went(last_key, moment)
   local last = redis.call('GET', last_key)
   return last and stamp(last) >= stamp(moment)
 end
-local value, ttl, field, job_prefix, at, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local gone, fired, i = ARGV[7], {}, 8
+local value, ttl, field, job_prefix, feed_size = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local at = redis_at(0)
+local gone, fired, i = ARGV[6], {}, 7
 while i <= #ARGV do
   local id, record, key, earlier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local jobs = tonumber(ARGV[i + 11])

@@ -244,10 +244,10 @@ class ReminderStore:
                    at: datetime, ttl_seconds: int) -> list[bool]:
         """In one script: each of ``firings`` whose slot was not fired before (nor itself, by an earlier version)
         is marked fired (``at``, for ``ttl_seconds``), its events published (on ``streams``: reminders, alerts),
-        its alert recorded in its subscriber's feed and its jobs queued in ``outbox`` (or its digest entry
-        buffered); all of them and ``dropped`` are finished, each leaving the version that planned it for
+        its alert recorded in its subscriber's feed and its jobs queued in ``outbox``, due at Redis's now (or its
+        digest entry buffered); all of them and ``dropped`` are finished, each leaving the version that planned it for
         ``ttl_seconds`` too (see :meth:`plan`). Returns, per firing, whether it fired now."""
-        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), at.timestamp(), FEED_SIZE,
+        args: list[Any] = [at.isoformat(), ttl_seconds, EVENT_FIELD, outbox.job_key(""), FEED_SIZE,
                            self.fired_by_prefix]
         for f in firings:
             args += f.args

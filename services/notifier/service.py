@@ -533,7 +533,7 @@ class NotifierService:
                 for sub, plan in plans:
                     sent_key, elapsed_key = keys_of[sub.id]
                     for alert in plan.alerts:
-                        queued += self._record_alert(commit, sub, alert, now=now, generation=generations.get(sub.id))
+                        queued += self._record_alert(commit, sub, alert, generation=generations.get(sub.id))
                     if plan.sent:
                         commit.hset(sent_key, plan.sent)
                     if plan.elapsed:
@@ -620,15 +620,14 @@ class NotifierService:
         return alert_effects(sub, alert, digest_key=streams.key(f"notifier:digest:{sub.id}"),
                              feed_key=feed_key(streams.key, sub.id))
 
-    def _record_alert(self, commit: Commit, sub: Subscription, alert: Alert, *, now: datetime,
-                      generation: int | None) -> int:
+    def _record_alert(self, commit: Commit, sub: Subscription, alert: Alert, *, generation: int | None) -> int:
         """Publish ``alert``, record it in the subscriber's feed, and queue it (immediate) or buffer it (digest);
         returns jobs queued. ``generation``: the subscription's, read with it (None: the file's)."""
         effects = self._alert_effects(sub, alert)
         # one event: stream, feed and the jobs that name it (a webhook's rendered event is the alert's)
         event = commit.alert(effects.event_json, feed=effects.feed, digest=effects.digest)
         for job in effects.jobs:
-            commit.job(job.planned_for(generation), due=now.timestamp(), event=event)
+            commit.job(job.planned_for(generation), event=event)
         return len(effects.jobs)
 
     async def _commit(self, commit: Commit) -> bool:
@@ -640,7 +639,7 @@ class NotifierService:
             commit.bell = self.bell or False
             return await self._committer().commit(commit)
         offered, until = worker.offer(commit.queued)
-        commit.offer(offered, until=until)
+        commit.offer(offered, lease=worker.config.delivery_lease_seconds)
         written = False
         try:
             written = await self._committer().commit(commit)
@@ -660,11 +659,11 @@ class NotifierService:
                                             job_generations=self.outbox.generations)
         return self.committer
 
-    def _queue(self, pipe, sub: Subscription, message: Message, *, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    def _queue(self, pipe, sub: Subscription, message: Message) -> int:  # type: ignore[no-untyped-def]
         assert self.outbox is not None
         jobs = jobs_for(sub, message)
         for job in jobs:
-            self.outbox.enqueue(pipe, job, due=now.timestamp())
+            self.outbox.enqueue(pipe, job)
         return len(jobs)
 
     # --- reminders ------------------------------------------------------------------------
@@ -815,7 +814,7 @@ class NotifierService:
             sent, since_read = await self._commit_digest(pipe, sub, buffer_key, last_key, alerts, since=since,
                                                          moment=moment, paused=paused, now=now)
         if not paused:
-            await self._send_alone(sub, buffer_key, reminders_left(since_read), now=now)
+            await self._send_alone(sub, buffer_key, reminders_left(since_read))
         return sent
 
     async def _commit_digest(self, pipe: Pipeline, sub: Subscription, buffer_key: str, last_key: str,
@@ -827,15 +826,14 @@ class NotifierService:
         digest = assemble_digest(sub.id, alerts, since=since, until=in_zone(moment, sub.timezone), now=now)
         pipe.multi()
         if digest is not None and not paused:
-            self._queue(pipe, sub, digest, now=now)
+            self._queue(pipe, sub, digest)
         pipe.lrange(buffer_key, len(alerts), -1)
         pipe.ltrim(buffer_key, len(alerts), -1)
         pipe.set(last_key, moment.isoformat())
         since_read = (await pipe.execute())[-3]
         return digest is not None and not paused, since_read
 
-    async def _send_alone(self, sub: Subscription, buffer_key: str, reminders: list[tuple[bytes, Alert]], *,
-                          now: datetime) -> None:
+    async def _send_alone(self, sub: Subscription, buffer_key: str, reminders: list[tuple[bytes, Alert]]) -> None:
         """Queue ``reminders`` (buffered after the last read of ``sub``'s digest, and so left for the next day's:
         after their day) on their own, as a firing after that digest does, each taken out of the buffer in the
         same transaction. No firing buffers one after the digest's record: it reads that record."""
@@ -843,7 +841,7 @@ class NotifierService:
             return
         async with self.runtime.streams.client.pipeline(transaction=True) as pipe:
             for raw, alert in reminders:
-                self._queue(pipe, sub, alert, now=now)
+                self._queue(pipe, sub, alert)
                 pipe.lrem(buffer_key, 1, raw)
             await pipe.execute()
         log.info("subscription %s: %d reminder(s) buffered after its digest's last read sent on their own",

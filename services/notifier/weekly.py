@@ -73,7 +73,7 @@ class WeeklyDeadlines:
                     pipe.set(key, slot.week)
                     if message is not None:
                         for job in jobs_for(sub, message):
-                            self.outbox.enqueue(pipe, job, due=now.timestamp())
+                            self.outbox.enqueue(pipe, job)
                         record_in_feed(pipe, feed_key(self.streams.key, sub.id), message_json(message))
                     await pipe.execute()
                 except WatchError:

@@ -4,6 +4,7 @@ what the plan did not read does not stop it."""
 import pytest
 
 from schemas.streams import EVENT_FIELD
+from services.common.redis_clock import redis_now
 from services.notifier.alert_commit import AlertCommitter, Commit
 from services.notifier.outbox import DeliveryJob
 
@@ -29,7 +30,7 @@ async def _commit_as_read(client, p) -> Commit:
     commit.expect_value(f"{p}release", await client.get(f"{p}release"))
     commit.expect_sizes({f"{p}index": await client.scard(f"{p}index")})
     commit.alert(b'{"id": "a1"}', feed=f"{p}feed", digest=None)
-    commit.job(CONSOLE_JOB, due=1_700_000_000.123456)
+    commit.job(CONSOLE_JOB)
     commit.hset(f"{p}sent", {"c-new": "1:abc"})
     commit.hset(f"{p}announced", {"c-new": '{"chain": "c-told"}'}, documents=True)
     commit.sadd(f"{p}index", ["c-new"], capped=True)
@@ -50,11 +51,13 @@ async def test_a_commit_whose_reads_still_hold_writes_every_effect(redis_client,
     commit = await _commit_as_read(client, p)
     await client.hset(f"{p}sent", "c-other", "1:000")  # another release's commitment: not read by this run
 
+    before = await redis_now(client)
     assert await _committer(client, p).commit(commit) is True
+    after = await redis_now(client)
     assert [f[EVENT_FIELD.encode()] for _, f in await client.xrange(f"{p}alerts")] == [b'{"id": "a1"}']
     assert await client.lrange(f"{p}feed", 0, -1) == [b'{"id": "a1"}']
     assert DeliveryJob.model_validate_json(await client.get(f"{p}job:j1")).job_id == "j1"
-    assert await client.zscore(f"{p}outbox", "j1") == 1_700_000_000.123456
+    assert before <= await client.zscore(f"{p}outbox", "j1") <= after  # due at Redis's now
     assert await client.hget(f"{p}job-dest", "j1") == CONSOLE_JOB.destination.encode()
     assert await client.hget(f"{p}sent", "c-new") == b"1:abc"
     assert await client.hget(f"{p}announced", "c-new") == b'{"chain": "c-told"}'
@@ -136,11 +139,15 @@ async def test_offered_jobs_are_queued_leased_only_when_new_and_undelivered(redi
     await client.set(f"{p}done:delivered", "1")  # sent already: queued due, for the claim to finish it
     commit = Commit()
     for job in jobs:
-        commit.job(job, due=100.0)
-    commit.offer({"new", "queued", "delivered"}, until=160.5)
+        commit.job(job)
+    commit.offer({"new", "queued", "delivered"}, lease=60.5)
+    before = await redis_now(client)
     assert await _committer(client, p).commit(commit) is True
+    after = await redis_now(client)
     assert commit.handed == {"new"}
-    assert dict(await client.zrange(f"{p}outbox", 0, -1, withscores=True)) == {
-        b"new": 160.5, b"queued": 5.0, b"delivered": 100.0, b"not-offered": 100.0}
+    scores = dict(await client.zrange(f"{p}outbox", 0, -1, withscores=True))
+    assert scores[b"queued"] == 5.0
+    assert before + 60.5 <= scores[b"new"] <= after + 60.5  # leased from Redis's now
+    assert all(before <= scores[j] <= after for j in (b"delivered", b"not-offered"))  # due at Redis's now
     assert await client.hget(f"{p}job-dest", "new") == CONSOLE_JOB.destination.encode()
     assert DeliveryJob.model_validate_json(await client.get(f"{p}job:new")) == jobs[0]

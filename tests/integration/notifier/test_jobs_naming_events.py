@@ -34,7 +34,7 @@ def _outbox_and_committer(client, p):
 async def _commit_one(committer) -> None:
     commit = Commit()
     event = commit.alert(EVENT, feed="feed", digest=None)
-    commit.job(WEBHOOK_JOB, due=100.0, event=event)
+    commit.job(WEBHOOK_JOB, event=event)
     assert await committer.commit(commit) is True
 
 
@@ -45,7 +45,7 @@ async def test_a_webhook_job_names_its_alert_s_event_which_is_written_once_besid
     queued = await redis_client.get(outbox.job_key("j1"))
     assert EVENT not in queued and "event_json" not in json.loads(queued)  # no second copy, escaped
     assert await redis_client.get(outbox.event_key("j1")) == EVENT
-    [(job_id, _, job)] = await outbox.claim(now=200.0, lease=5.0, limit=10, idle_slots=2)
+    [(job_id, _, job)] = await outbox.claim(lease=5.0, limit=10, idle_slots=2)
     assert job_id == "j1" and job == WEBHOOK_JOB  # the job as it was made, its event with it
 
 
@@ -57,7 +57,7 @@ async def test_a_job_whose_alert_entry_was_trimmed_is_claimed_whole_by_another_n
     await redis_client.xtrim(f"{key_prefix}alerts", maxlen=0)
 
     restarted = Outbox(redis_client, lambda name: f"{key_prefix}{name}")
-    [(_, _, job)] = await restarted.claim(now=200.0, lease=5.0, limit=10, idle_slots=2)
+    [(_, _, job)] = await restarted.claim(lease=5.0, limit=10, idle_slots=2)
     assert job.event_json == EVENT.decode()
 
 
@@ -65,7 +65,7 @@ async def test_a_job_whose_alert_entry_was_trimmed_is_claimed_whole_by_another_n
 async def test_a_finished_job_leaves_neither_its_document_nor_its_event(redis_client, key_prefix, outcome):
     outbox, committer = _outbox_and_committer(redis_client, key_prefix)
     await _commit_one(committer)
-    [(_, _, job)] = await outbox.claim(now=200.0, lease=5.0, limit=10, idle_slots=2)
+    [(_, _, job)] = await outbox.claim(lease=5.0, limit=10, idle_slots=2)
     job.attempts = 1
     audit = _event()
     await outbox.record([Attempt(job, delivered=outcome == "delivered", final=True, event=audit,
@@ -81,13 +81,13 @@ async def test_a_finished_job_leaves_neither_its_document_nor_its_event(redis_cl
 async def test_a_job_to_retry_holds_its_event_again(redis_client, key_prefix):
     outbox, committer = _outbox_and_committer(redis_client, key_prefix)
     await _commit_one(committer)
-    [(_, _, job)] = await outbox.claim(now=200.0, lease=5.0, limit=10, idle_slots=2)
+    [(_, _, job)] = await outbox.claim(lease=5.0, limit=10, idle_slots=2)
     job.attempts = 1
-    await outbox.record([Attempt(job, delivered=False, final=False, event=_event(), retry_at=210.0)],
+    await outbox.record([Attempt(job, delivered=False, final=False, event=_event(), retry_in=0.0)],
                         deliveries=f"{key_prefix}deliveries", dead_letters=f"{key_prefix}dead")
 
     assert not await redis_client.exists(outbox.event_key("j1"))
-    [(_, _, again)] = await outbox.claim(now=220.0, lease=5.0, limit=10, idle_slots=2)
+    [(_, _, again)] = await outbox.claim(lease=5.0, limit=10, idle_slots=2)
     assert again.event_json == EVENT.decode() and again.attempts == 1
 
 
