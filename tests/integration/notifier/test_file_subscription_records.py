@@ -15,7 +15,9 @@ from notifier_harness import api_call, fast_config, handled, wait_for
 pytestmark = pytest.mark.integration
 
 RECORDS = ("sent", "elapsed", "digest", "digest-last", "reminders:planned")
-BOTH = ("subscriptions:\n  - {id: desk, channels: [console], mode: digest, digest_at: '08:00'}\n"
+# desk's digest is due half a day away, so that the hour a test moves its clock on never reaches it
+DIGEST_AT = (datetime.now(timezone.utc) + timedelta(hours=12)).strftime("%H:%M")
+BOTH = ("subscriptions:\n  - {id: desk, channels: [console], mode: digest, digest_at: '" + DIGEST_AT + "'}\n"
         "  - {id: other, channels: [console]}\n")
 OTHER_ONLY = "subscriptions:\n  - {id: other, channels: [console]}\n"
 
