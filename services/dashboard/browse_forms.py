@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from services.ledger.core.queries import CommitmentQuery, QueryError, decode_cursor
+from services.ledger.core.cursors import decode_cursor
+from services.ledger.core.queries import CommitmentQuery, QueryError
 from services.ledger.release_search import ReleaseQuery, cursor_place, release_query
 
 RELEASES_PER_PAGE = 25
@@ -158,7 +159,7 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
     _words(form, errors)
     if form.show not in SHOWS:
         errors.errors.append(("show", f"Show: {form.show[:40]!r} is not a choice (upcoming or past)."))
-    _cursor(form, errors, lambda cursor: decode_cursor(cursor, 2))
+    _cursor(form, errors, lambda cursor: decode_cursor(cursor, "deadlines"))
     if errors.errors:
         raise errors
     past = form.show == "past"
