@@ -95,6 +95,32 @@ async def test_every_release_once_the_latest_first_by_the_next_page_links_while_
     assert 'href="/dashboard/releases">First page</a>' in pages[2]
 
 
+def _first_number(page: str) -> int:
+    """The number the page's list of releases shows for its first release."""
+    opening = re.search(r'<ol class="browse"([^>]*)>', page).group(1)
+    found = re.search(r'start="(\d+)"', opening)
+    return int(found.group(1)) if found else 1
+
+
+async def test_each_page_of_releases_numbers_its_releases_on_from_the_page_before(site):
+    """Before: every page numbered its releases from 1."""
+    base, _ = site
+    pages, link = [], "/dashboard/releases"
+    while link:
+        _, _, page = await _get(base + link)
+        pages.append(page)
+        link = _next_link(page)
+    assert [_first_number(p) for p in pages] == [1, 26, 51, 76, 101]
+    assert 'start=' not in pages[0].split('<ol class="browse"', 1)[1].split(">", 1)[0]
+    numbers = []
+    link = _previous_link(pages[-1])
+    while link:  # back, each page numbered as it was going forward
+        _, _, page = await _get(base + link)
+        numbers.append(_first_number(page))
+        link = _previous_link(page)
+    assert numbers == [76, 51, 26, 1]
+
+
 async def test_the_previous_page_links_go_back_through_the_pages_shown_and_paging_on_repeats_and_skips_nothing(site):
     """Before: a page past the first linked to the next one and to the first, never to the one before it."""
     base, store = site

@@ -153,3 +153,22 @@ def test_a_passed_deadline_is_marked_passed_not_known_whether_met():
         "state": "active", "commitment": commitment.model_dump(mode="json")})
     (month,) = timeline([(date(2026, 1, 15), commitment.deadlines[0], entry)], today=TODAY)
     assert (month.month, month.items[0].state, month.items[0].label) == ("January 2026", "passed", PASSED_LABEL)
+
+
+def test_a_page_numbers_its_first_item_on_from_the_items_shown_before_it_and_back_as_it_was():
+    path, first = "/dashboard/releases", BrowseForm()
+    second = _form_of(first.numbered(first.next_link(path, CURSOR), 25))
+    third = _form_of(second.numbered(second.next_link(path, encode_cursor("releases", 1.0, "r")), 7))  # stopped early
+    assert (first.first_number, second.first_number, third.first_number) == (1, 26, 33)
+    assert _form_of(third.previous_link(path)) == second and _form_of(second.previous_link(path)) == first
+    release_query_of(third)
+
+
+@pytest.mark.parametrize("number", ["", "0", "-3", "1e3", "٣", "1" * 10, "5 6"])
+def test_a_page_number_no_page_link_gives_numbers_the_page_from_1(number):
+    assert browse_form({"cursor": CURSOR, "n": number}).first_number == 1
+
+
+def test_a_way_back_numbered_as_the_dashboard_never_numbers_is_refused():
+    assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~0") == [("cursor", BAD_CURSOR)]
+    assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~x") == [("cursor", BAD_CURSOR)]
