@@ -86,10 +86,10 @@ async def main(count: int, limit: int) -> None:
             cpu_s, wall, body = await timed(page())
             print(f"{count:,} planned, first page of {limit}: CPU {cpu_s:.3f} s, wall {wall:.3f} s")
             if paged:  # the page after the middle reminder, with the cursor a page ending there would give
-                from services.ledger.core.queries import encode_cursor
+                from services.ledger.core.cursors import encode_cursor
 
                 rid, at = (await store.scheduled())[count // 2]
-                cpu_s, wall, body = await timed(page(encode_cursor([at.timestamp(), rid])))
+                cpu_s, wall, body = await timed(page(encode_cursor("reminders", at.timestamp(), rid)))
                 print(f"{count:,} planned, a page of {limit} from the middle (by its cursor): CPU {cpu_s:.3f} s, "
                       f"wall {wall:.3f} s; {body['more']:,} more after it")
         finally:

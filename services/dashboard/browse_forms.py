@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from services.ledger.core.queries import CommitmentQuery, QueryError, decode_cursor
+from services.ledger.core.cursors import decode_cursor
+from services.ledger.core.queries import CommitmentQuery, QueryError
 from services.ledger.release_search import ReleaseQuery, cursor_place, release_query
 
 RELEASES_PER_PAGE = 25
@@ -25,6 +26,7 @@ MAX_BACK = 20  # pages a page's links know the way back through (each a cursor i
 FIRST_PAGE = "first"  # the first page's place in the way back (it has no cursor; no cursor reads so)
 SHOWS = {"upcoming": "Upcoming, the soonest first", "past": "Passed, the latest first"}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[1-9]\d{0,8}")  # of a page's first item ("n"), and after "~" in a way back's place
 BAD_CURSOR = "This page link is not one the dashboard gave (its place in the list cannot be read): " \
              "start again from the first page."
 
@@ -39,13 +41,14 @@ class BrowseForm:
     show: str = "upcoming"  # deadlines only: upcoming or past
     cursor: str = ""
     back: str = ""  # the cursors the pages before this one were opened with, the latest last, "."-joined
+    number: str = ""  # the number of this page's first item ("n"), past the first page
 
-    def link(self, path: str, cursor: str | None = None, back: Sequence[str] = ()) -> str:
+    def link(self, path: str, cursor: str | None = None, back: Sequence[str] = (), number: int = 1) -> str:
         """The address of this search on ``path``, at the page after ``cursor`` (None: the first page), whose
-        way back is ``back``."""
+        way back is ``back`` and whose first item is numbered ``number``."""
         fields = {"q": self.q, "from": self.start, "to": self.end,
                   "show": self.show if self.show != "upcoming" else "", "cursor": cursor or "",
-                  "back": ".".join(back)}
+                  "back": ".".join(back), "n": str(number) if cursor and number > 1 else ""}
         query = urlencode({name: value for name, value in fields.items() if value})
         return f"{path}?{query}" if query else path
 
@@ -53,18 +56,32 @@ class BrowseForm:
     def pages_back(self) -> list[str]:
         return self.back.split(".") if self.back else []
 
+    @property
+    def first_number(self) -> int:
+        """The number of this page's first item: 1 on the first page, else as its address says (1 when it says
+        nothing, as a page link given before pages were numbered on)."""
+        return int(self.number) if self.cursor and _NUMBER.fullmatch(self.number) else 1
+
     def next_link(self, path: str, cursor: str) -> str:
         """The page after this one, at ``cursor``, knowing the way back to this one (and the
-        :data:`MAX_BACK` - 1 pages before it)."""
-        return self.link(path, cursor, [*self.pages_back, self.cursor or FIRST_PAGE][-MAX_BACK:])
+        :data:`MAX_BACK` - 1 pages before it), each place with the number of its page's first item."""
+        here = FIRST_PAGE if not self.cursor else \
+            f"{self.cursor}~{self.first_number}" if self.first_number > 1 else self.cursor
+        return self.link(path, cursor, [*self.pages_back, here][-MAX_BACK:])
+
+    def numbered(self, next_link: str, shown: int) -> str:
+        """``next_link`` (:meth:`next_link`'s) numbering the next page on from this one, which shows ``shown``
+        items."""
+        return f"{next_link}&{urlencode({'n': self.first_number + shown})}"
 
     def previous_link(self, path: str) -> str | None:
-        """The page before this one, opened again at the cursor it was opened with; None on the first page and
-        on one past the pages kept (:data:`MAX_BACK`)."""
+        """The page before this one, opened again at the cursor it was opened with and numbered as it was; None
+        on the first page and on one past the pages kept (:data:`MAX_BACK`)."""
         back = self.pages_back
         if not back:
             return None
-        return self.link(path, None if back[-1] == FIRST_PAGE else back[-1], back[:-1])
+        cursor, number = _place(back[-1])
+        return self.link(path, None if cursor == FIRST_PAGE else cursor, back[:-1], number)
 
     @property
     def filtered(self) -> bool:
@@ -87,7 +104,16 @@ def browse_form(params: Mapping[str, str]) -> BrowseForm:
         return (params.get(name) or "").strip()
 
     return BrowseForm(q=value("q"), start=value("from"), end=value("to"), show=value("show") or "upcoming",
-                      cursor=value("cursor"), back=value("back"))
+                      cursor=value("cursor"), back=value("back"), number=value("n"))
+
+
+def _place(entry: str) -> tuple[str, int]:
+    """The cursor and first item's number of a place of the way back (``cursor~number``; the number 1 when not
+    written); a :class:`QueryError` for a number the dashboard did not write."""
+    cursor, _, number = entry.partition("~")
+    if number and not _NUMBER.fullmatch(number):
+        raise QueryError("back: not one the dashboard gave")
+    return cursor, int(number or 1)
 
 
 def _days(form: BrowseForm, errors: BrowseErrors) -> tuple[date | None, date | None]:
@@ -122,7 +148,8 @@ def _cursor(form: BrowseForm, errors: BrowseErrors, read: Callable[[str], object
     try:
         if len(back) > MAX_BACK or (back and not form.cursor):
             raise QueryError("back: not one the dashboard gave")
-        for i, cursor in enumerate([*back, form.cursor] if form.cursor else []):
+        for i, entry in enumerate([*back, form.cursor] if form.cursor else []):
+            cursor = _place(entry)[0] if i < len(back) else entry
             if i == 0 and cursor == FIRST_PAGE:
                 continue
             if len(cursor) > MAX_CURSOR:
@@ -158,7 +185,7 @@ def deadline_query_of(form: BrowseForm, *, today: date, limit: int = DEADLINES_P
     _words(form, errors)
     if form.show not in SHOWS:
         errors.errors.append(("show", f"Show: {form.show[:40]!r} is not a choice (upcoming or past)."))
-    _cursor(form, errors, lambda cursor: decode_cursor(cursor, 2))
+    _cursor(form, errors, lambda cursor: decode_cursor(cursor, "deadlines"))
     if errors.errors:
         raise errors
     past = form.show == "past"

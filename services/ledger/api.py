@@ -40,8 +40,9 @@ from .core.backtest import backtest
 from .core.commitments_csv import commitments_csv
 from .core.entries import EntryState, LedgerEntry
 from .core.calendar_feed import deadlines_calendar
-from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, decode_cursor,
-                           parse_query, refuse_empty, selector)
+from .core.cursors import Listed, decode_cursor
+from .core.queries import (LISTS, MAX_PAGE, CommitmentQuery, QueryError, commitments_page, deadlines_in, parse_query,
+                           refuse_empty, selector)
 from .calendar_memo import CalendarMemo
 from .index import LedgerIndex
 from .models import (BacktestAlert, BacktestAnswer, BacktestRequest, CommitmentDetail, CommitmentPage, DeadlinePage, DueDeadline, ReleaseDetail, ReleasePage,
@@ -99,10 +100,11 @@ def known_parameters_given(request: Request) -> None:
 
 
 class LedgerQuery:
-    """The query of a request's parameters; ``also``: those its route reads itself (``order`` of deadlines)."""
+    """The query of a request's parameters, for the list ``listed`` (whose cursors it takes); ``also``: those its
+    route reads itself (``order`` of deadlines)."""
 
-    def __init__(self, *also: str) -> None:
-        self.also = also
+    def __init__(self, listed: Listed, *also: str) -> None:
+        self.listed, self.also = listed, also
 
     def __call__(
         self,
@@ -128,14 +130,14 @@ class LedgerQuery:
         try:
             query = parse_query(_parameters(request), also=self.also)
             if query.cursor is not None:
-                decode_cursor(query.cursor, 2)  # refused here, not halfway through a page
+                decode_cursor(query.cursor, self.listed)  # refused here, not halfway through a page
             return query
         except QueryError as exc:
             raise _field_error(exc) from None
 
 
-Query_ = Annotated[CommitmentQuery, Depends(LedgerQuery())]
-DeadlineQuery = Annotated[CommitmentQuery, Depends(LedgerQuery("order"))]
+Query_ = Annotated[CommitmentQuery, Depends(LedgerQuery("commitments"))]
+DeadlineQuery = Annotated[CommitmentQuery, Depends(LedgerQuery("deadlines", "order"))]
 DeadlineOrder = Annotated[Literal["soonest", "latest"], Query(description=(
     "soonest (the default): from the window's start (today, or due_after) on; latest: back from its end "
     "(due_before, or the farthest deadline). Give the next page the same order as its cursor's page."))]

@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.text_folding import folded
 
-from .core.queries import QueryError, decode_cursor, encode_cursor
+from .core.cursors import decode_cursor, encode_cursor
+from .core.queries import QueryError
 from .core.search_text import has_terms, search_terms
 from .models import ReleaseSummary
 from .reading import release_summaries
@@ -59,11 +60,8 @@ def release_query(*, limit: int = 20, cursor: str | None = None, withdrawn: bool
 
 def cursor_place(cursor: str) -> Place:
     """The place a release cursor names; a :class:`QueryError` (``cursor: …``) for anything this server did not
-    give, a timestamp Redis could not compare (NaN) included."""
-    stamp, release_id = decode_cursor(cursor, 2)
-    if isinstance(stamp, bool) or not math.isfinite(stamp):
-        raise QueryError("cursor: not one this server gave (ask again without it)")
-    return float(stamp), release_id
+    give for the releases, a timestamp Redis could not compare (NaN) included."""
+    return decode_cursor(cursor, "releases")
 
 
 def matches(summary: ReleaseSummary, words: tuple[str, ...]) -> bool:
@@ -114,4 +112,4 @@ async def releases_page(store: LedgerStore, query: ReleaseQuery) -> ReleasesFoun
 
 
 def _cursor(place: Place) -> str:
-    return encode_cursor([place[0], place[1]])
+    return encode_cursor("releases", place[0], place[1])

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from services.common.cpu_work import CpuWork
-from services.ledger.core.queries import QueryError, decode_cursor, encode_cursor
+from services.ledger.core.cursors import QueryError, decode_cursor, encode_cursor
 
 from .planning import reminder_skip
 from .reminder_records import PlannedRecord, Subject, from_legacy, read_subject
@@ -117,11 +117,8 @@ class Page:
 
 def place_of(cursor: str) -> Place:
     """The place a ``next_cursor`` names. Raises QueryError (``cursor: ...``) for one this server did not give."""
-    at, reminder_id = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromtimestamp(at, timezone.utc), reminder_id
-    except (OverflowError, OSError, ValueError):
-        raise QueryError("cursor: not one this server gave (ask again without it)") from None
+    at, reminder_id = decode_cursor(cursor, "reminders")
+    return datetime.fromtimestamp(at, timezone.utc), reminder_id
 
 
 def page_of(found: Iterable[Found], limit: int, after: Place | None = None) -> Page:
@@ -136,7 +133,7 @@ def listing(sub: Subscription, planned: int, page: Page, subjects: Mapping[str, 
     """The answer: how many are planned in all, the reminders of ``page`` in full, how many more there are after
     them and the cursor of the page after (None: no more)."""
     last = page.found[-1] if page.found else None
-    cursor = encode_cursor([last.fires_at.timestamp(), last.reminder_id]) if last is not None and page.more else None
+    cursor = encode_cursor("reminders", last.fires_at.timestamp(), last.reminder_id) if last is not None and page.more else None
     return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": planned, "more": page.more,
             "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in page.found], "next_cursor": cursor}
 

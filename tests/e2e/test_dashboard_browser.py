@@ -432,6 +432,7 @@ async def test_every_release_and_every_deadline_paged_and_searched_with_the_keyb
     await page.get_by_role("heading", level=2, name="Releases, continued").wait_for()
     second = await listed.all_inner_texts()
     assert len(second) == 8 and not set(first) & set(second) and second[-1] == "Release 000 on borders"
+    assert await page.locator("ol.browse").evaluate("ol => ol.start") == 26  # numbered on from the first page
     await _tab_to(page, page.get_by_role("link", name="Previous page"))
     await page.keyboard.press("Enter")
     await page.get_by_role("heading", level=2, name="Releases").wait_for()

@@ -7,11 +7,9 @@ of the last item shown, so a page stays right while commitments are added before
 
 from __future__ import annotations
 
-import base64
 import bisect
 import heapq
 import itertools
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +22,7 @@ from services.notifier.matching import (actor_parts, has_folded_keyword, in_cate
 from services.notifier.subscriptions import NOTHING_TO_LOOK_FOR, Filter, looks_for_nothing, spelled_twice
 
 from .cards import Card
+from .cursors import QueryError, decode_cursor, encode_cursor
 from .entries import LIVE, EntryState
 from .search_text import search_terms
 
@@ -31,10 +30,6 @@ MAX_PAGE = 200
 # The parameters that take several values, repeated or comma-separated, and the filter field each fills (also
 # taken by that name: ``keywords=schools`` as ``keyword=schools``).
 LISTS = {"category": "categories", "kind": "kinds", "actor": "actors", "keyword": "keywords", "source": "sources"}
-
-
-class QueryError(ValueError):
-    """A query that cannot be run, with the reason."""
 
 
 class CommitmentQuery(BaseModel):
@@ -103,14 +98,15 @@ def selector(query: CommitmentQuery) -> Callable[[Card], bool]:
 
 def commitments_page(cards: Iterable[Card], query: CommitmentQuery) -> Page:
     """The commitments ``query`` selects, the most recently published first, one page after its cursor."""
-    after = decode_cursor(query.cursor, 2) if query.cursor else None
+    after = decode_cursor(query.cursor, "commitments") if query.cursor else None
     place = None if after is None else (-after[0], after[1])
     select = selector(query)
     chosen = (c for c in cards if (place is None or (-c.published, c.key) > place) and select(c))
     page = heapq.nsmallest(query.limit + 1, chosen, key=lambda c: (-c.published, c.key))
     more = len(page) > query.limit
     page = page[:query.limit]
-    return Page(items=page, next_cursor=encode_cursor([page[-1].published, page[-1].key]) if more else None)
+    last = page[-1] if more else None
+    return Page(items=page, next_cursor=encode_cursor("commitments", last.published, last.key) if last else None)
 
 
 DueOrder = list[tuple[int, str, Card]]  # (ordinal day, card key, card) for each dated deadline, soonest first
@@ -139,7 +135,7 @@ def deadlines_in(order: DueOrder, query: CommitmentQuery, *, latest_first: bool 
     select = selector(query)
     low = query.due_after.toordinal() if query.due_after else -1
     high = query.due_before.toordinal() if query.due_before else 1 << 30
-    place = decode_cursor(query.cursor, 2) if query.cursor else None
+    place = decode_cursor(query.cursor, "deadlines") if query.cursor else None
     if latest_first:
         end = bisect.bisect_left(order, (high + 1, ""), key=_place)
         if place is not None:
@@ -158,7 +154,7 @@ def deadlines_in(order: DueOrder, query: CommitmentQuery, *, latest_first: bool 
             page.append(DeadlineItem(card, day))
     more = len(page) > query.limit
     page = page[:query.limit]
-    return page, encode_cursor([page[-1].due, page[-1].card.key]) if more else None
+    return page, encode_cursor("deadlines", page[-1].due, page[-1].card.key) if more else None
 
 
 def _place(entry: tuple[int, str, Card]) -> tuple[int, str]:
@@ -169,21 +165,6 @@ def _due_in_window(query: CommitmentQuery, card: Card) -> list[int]:
     low = query.due_after.toordinal() if query.due_after else -1
     high = query.due_before.toordinal() if query.due_before else 1 << 30
     return [day for day in card.due if low <= day <= high]
-
-
-def encode_cursor(place: list) -> str:  # type: ignore[type-arg]
-    return base64.urlsafe_b64encode(json.dumps(place, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, size: int) -> list:  # type: ignore[type-arg]
-    try:
-        place = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(place, list) and len(place) == size and isinstance(place[1], str) \
-                and isinstance(place[0], (int, float)):
-            return place
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise QueryError("cursor: not one this server gave (ask again without it)")
 
 
 def parse_query(params: dict[str, list[str]], *, also: tuple[str, ...] = ()) -> CommitmentQuery:

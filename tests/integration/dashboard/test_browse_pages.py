@@ -4,7 +4,9 @@ words and days, and a search that cannot be read answered 400 on the page, never
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -15,7 +17,7 @@ import redis.asyncio as aioredis
 from services.common.service import build_app
 from services.dashboard.browse_forms import BAD_CURSOR
 from services.dashboard.service import LedgerWithDashboard
-from services.ledger.core.queries import encode_cursor
+from services.ledger.core.cursors import decode_cursor, encode_cursor
 from services.ledger.store import LedgerStore
 from tests.unit.notifier.samples import dated, numbered_release, release
 
@@ -56,7 +58,8 @@ def _previous_link(page: str) -> str | None:
 
 
 def _release_ids(page: str) -> list[str]:
-    listed = page.split('<ol class="browse">', 1)[1].split("</ol>", 1)[0] if '<ol class="browse">' in page else ""
+    listed = re.split(r'<ol class="browse"[^>]*>', page, maxsplit=1)[1].split("</ol>", 1)[0] \
+        if '<ol class="browse"' in page else ""
     return re.findall(r'href="/dashboard/releases/([^"]+)"', listed)
 
 
@@ -90,6 +93,32 @@ async def test_every_release_once_the_latest_first_by_the_next_page_links_while_
     assert "3 commitments" in pages[0].split("gov-uk/r119", 1)[1].split("</li>")[0]  # r119: 119 % 3 + 1
     assert _previous_link(pages[1]) == "/dashboard/releases" and "First page" not in pages[1]  # the same page
     assert 'href="/dashboard/releases">First page</a>' in pages[2]
+
+
+def _first_number(page: str) -> int:
+    """The number the page's list of releases shows for its first release."""
+    opening = re.search(r'<ol class="browse"([^>]*)>', page).group(1)
+    found = re.search(r'start="(\d+)"', opening)
+    return int(found.group(1)) if found else 1
+
+
+async def test_each_page_of_releases_numbers_its_releases_on_from_the_page_before(site):
+    """Before: every page numbered its releases from 1."""
+    base, _ = site
+    pages, link = [], "/dashboard/releases"
+    while link:
+        _, _, page = await _get(base + link)
+        pages.append(page)
+        link = _next_link(page)
+    assert [_first_number(p) for p in pages] == [1, 26, 51, 76, 101]
+    assert 'start=' not in pages[0].split('<ol class="browse"', 1)[1].split(">", 1)[0]
+    numbers = []
+    link = _previous_link(pages[-1])
+    while link:  # back, each page numbered as it was going forward
+        _, _, page = await _get(base + link)
+        numbers.append(_first_number(page))
+        link = _previous_link(page)
+    assert numbers == [76, 51, 26, 1]
 
 
 async def test_the_previous_page_links_go_back_through_the_pages_shown_and_paging_on_repeats_and_skips_nothing(site):
@@ -171,13 +200,13 @@ async def test_past_deadlines_the_latest_first_and_upcoming_ones_page_without_re
     pytest.param("/dashboard/releases?from=2026-03-01&to=2026-02-01", "the range ends before it starts",
                  id="range-reversed"),
     pytest.param("/dashboard/releases?cursor=not-a-cursor", BAD_CURSOR, id="cursor-not-given"),
-    pytest.param(f"/dashboard/releases?cursor={encode_cursor([float('nan'), 'gov-uk/r001'])}", BAD_CURSOR,
+    pytest.param(f"/dashboard/releases?cursor={encode_cursor('releases', float('nan'), 'gov-uk/r001')}", BAD_CURSOR,
                  id="cursor-redis-cannot-compare"),
     pytest.param("/dashboard/deadlines?to=2027-13-01", "To: '2027-13-01' is not a day", id="deadlines-month-13"),
     pytest.param("/dashboard/deadlines?show=everything", "Show: 'everything' is not a choice", id="show"),
     pytest.param("/dashboard/deadlines?cursor=" + "A" * 600, BAD_CURSOR, id="cursor-too-long"),
     pytest.param("/dashboard/releases?back=first", BAD_CURSOR, id="way-back-without-a-cursor"),
-    pytest.param(f"/dashboard/releases?cursor={encode_cursor([1.0, 'gov-uk/r001'])}&back=first.nonsense", BAD_CURSOR,
+    pytest.param(f"/dashboard/releases?cursor={encode_cursor('releases', 1.0, 'gov-uk/r001')}&back=first.nonsense", BAD_CURSOR,
                  id="way-back-not-given"),
 ])
 async def test_a_search_that_cannot_be_read_is_a_400_page_saying_why(site, path, message):
@@ -187,6 +216,54 @@ async def test_a_search_that_cannot_be_read_is_a_400_page_saying_why(site, path,
     assert message in html.unescape(page)
     assert 'role="alert"' in page and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "<ol" not in page.split('id="found-title"')[1]  # no list beside the refusal
+
+
+def _cursor_of(link: str) -> str:
+    return re.search(r"[?&]cursor=([^&]+)", link).group(1)
+
+
+def _hand_made(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+async def test_a_page_link_of_the_other_list_is_a_400_page_not_an_empty_list(site):
+    """Before: a cursor of the passed deadlines opened the releases page as "No release read yet.", and one of the
+    releases the deadlines page as "No dated deadline falls due from today on.", both 200."""
+    base, _ = site
+    _, _, deadlines = await _get(f"{base}/dashboard/deadlines?show=past")
+    _, _, releases = await _get(f"{base}/dashboard/releases")
+    for path in (f"/dashboard/releases?cursor={_cursor_of(_next_link(deadlines))}",
+                 f"/dashboard/deadlines?cursor={_cursor_of(_next_link(releases))}",
+                 f"/dashboard/deadlines?show=past&cursor={_cursor_of(_next_link(releases))}"):
+        status, _, page = await _get(base + path)
+        assert status == 400 and BAD_CURSOR in html.unescape(page), path
+
+
+@pytest.mark.parametrize("path", [
+    *("/dashboard/deadlines?cursor=" + _hand_made(f'[{n},"x"]') for n in ("NaN", "1e400", "true", "-5", "1.5")),
+    *("/dashboard/releases?cursor=" + _hand_made(f'[{n},"x"]') for n in ("-5", "Infinity", "false")),
+    "/dashboard/releases?cursor=" + _hand_made('[1767258000.0,"c-0123456789abcdef"]'),  # a commitments cursor
+], ids=["deadlines-nan", "deadlines-1e400", "deadlines-true", "deadlines-negative", "deadlines-float",
+        "releases-int", "releases-infinity", "releases-false", "releases-commitments-cursor"])
+async def test_a_hand_made_page_link_is_a_400_page(site, path):
+    base, _ = site
+    status, _, page = await _get(base + path)
+    assert status == 400 and BAD_CURSOR in html.unescape(page), page[:300]
+
+
+@pytest.mark.parametrize(("path", "listed"), [("/dashboard/releases", "releases"),
+                                             ("/dashboard/deadlines?show=past", "deadlines")])
+async def test_page_links_given_before_cursors_named_their_list_still_open_their_page(site, path, listed):
+    """A link in a browser from before: its cursor the untagged [place, id] of the same place."""
+    base, _ = site
+    _, _, first = await _get(base + path)
+    next_link = _next_link(first)
+    _, _, second = await _get(base + next_link)
+    cursor = _cursor_of(next_link)
+    old = _hand_made(json.dumps(list(decode_cursor(cursor, listed)), separators=(",", ":")))
+    status, _, again = await _get(base + next_link.replace(cursor, old))
+    assert status == 200 and _release_ids(again) + _deadlines(again) == _release_ids(second) + _deadlines(second)
+    assert _release_ids(second) or _deadlines(second)
 
 
 async def test_the_home_page_links_to_every_release_and_every_deadline(site):

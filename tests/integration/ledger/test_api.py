@@ -539,3 +539,18 @@ async def test_an_unchanged_entry_keeps_its_calendar_dtstamp_from_one_request_to
     finally:
         await http.stop()
         await service.stop()
+
+
+async def test_a_cursor_of_one_list_is_a_422_on_another(ledger):
+    """Before: every list's cursor was an untagged [number, id], and each list paged from the other's place."""
+    _, url = ledger
+    cursors = {}
+    for path in ("commitments", "releases", "deadlines?order=latest&due_before=2030-01-01"):
+        status, page, _ = await _get(f"{url}/ledger/{path}{'&' if '?' in path else '?'}limit=1")
+        assert status == 200 and page["next_cursor"], page
+        cursors[path.split("?")[0]] = page["next_cursor"]
+    for given, cursor in cursors.items():
+        for other in set(cursors) - {given}:
+            status, answer, _ = await _get(f"{url}/ledger/{other}?cursor={cursor}")
+            assert (status, answer["errors"]) == \
+                (422, [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]), other

@@ -10,7 +10,7 @@ import pytest
 
 from services.common.auth import ApiAuth
 from services.common.http import HttpServer
-from services.ledger.core.queries import encode_cursor
+from services.ledger.core.cursors import encode_cursor
 from services.ledger.release_search import ReleaseQuery, releases_page
 from services.ledger.service import LedgerService
 from tests.unit.notifier.samples import numbered_release
@@ -98,7 +98,7 @@ async def test_a_search_reading_too_many_releases_stops_with_a_cursor_where_it_s
 async def test_a_cursor_with_a_timestamp_redis_cannot_compare_is_a_422(ledger):
     """Before: NaN went to Redis as a score, which refused it, and the answer was a 500."""
     _, url = ledger
-    status, answer = await _get(f"{url}/ledger/releases?cursor={encode_cursor([float('nan'), 'gov-uk/r001'])}")
+    status, answer = await _get(f"{url}/ledger/releases?cursor={encode_cursor('releases', float('nan'), 'gov-uk/r001')}")
     assert status == 422, answer
     assert answer["errors"] == [{"field": "cursor", "message": "not one this server gave (ask again without it)"}]
 

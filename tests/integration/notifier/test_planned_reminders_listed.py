@@ -351,8 +351,11 @@ async def test_between_pages_one_sent_is_not_listed_one_planned_after_the_cursor
     assert [(p["planned"], p["more"]) for p in pages] == [(2500, 1500), (2500, 500), (2500, 0)]
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "W10", "WzEsMl0", "WyJ4IiwicmVtIl0", "WzFlKzMwMCwicmVtIl0"],
-                         ids=["not-base64-json", "empty-list", "two-numbers", "time-not-a-number", "time-out-of-range"])
+@pytest.mark.parametrize("cursor", ["nonsense", "W10", "WzEsMl0", "WyJ4IiwicmVtIl0", "WzFlKzMwMCwicmVtIl0",
+                                    "WyJyZWxlYXNlcyIsMTc2NzI1ODAwMC4wLCJyZW0iXQ", "WyJkZWFkbGluZXMiLDczOTU4NywicmVtIl0",
+                                    "WzE3NjcyNTgwMDAuMCwicmVtIl0"],
+                         ids=["not-base64-json", "empty-list", "two-numbers", "time-not-a-number", "time-out-of-range",
+                              "a-ledger-releases-cursor", "a-ledger-deadlines-cursor", "untagged-from-before"])
 async def test_a_cursor_this_server_did_not_give_is_refused_as_the_ledgers_lists_refuse_one(
         redis_url, key_prefix, cursor):
     from services.common.cpu_work import CpuWork

@@ -14,12 +14,12 @@ from services.dashboard.browse_forms import (BAD_CURSOR, MAX_BACK, BrowseErrors,
                                              deadline_query_of, release_query_of)
 from services.dashboard.views import PASSED_LABEL, release_rows, timeline
 from services.ledger.core.entries import LedgerEntry
-from services.ledger.core.queries import encode_cursor
+from services.ledger.core.cursors import encode_cursor
 from services.ledger.models import ReleaseSummary
 from tests.unit.notifier.samples import dated
 
 TODAY = date(2026, 12, 6)
-CURSOR = encode_cursor([1767258000.0, "gov-uk/r001"])
+CURSOR = encode_cursor("releases", 1767258000.0, "gov-uk/r001")
 
 
 def errors_of(read, **params) -> list[tuple[str, str]]:
@@ -48,8 +48,8 @@ def test_a_release_search_is_the_ledgers_query_of_its_words_days_and_place():
                  id="range-reversed"),
     pytest.param({"q": "x" * 201}, "q", "at most 200 characters", id="too-many-words"),
     pytest.param({"cursor": "nonsense"}, "cursor", BAD_CURSOR, id="cursor-not-given"),
-    pytest.param({"cursor": encode_cursor([float("nan"), "r"])}, "cursor", BAD_CURSOR, id="cursor-nan"),
-    pytest.param({"cursor": encode_cursor([1.0, "r" * 600])}, "cursor", BAD_CURSOR, id="cursor-too-long"),
+    pytest.param({"cursor": encode_cursor("releases", float("nan"), "r")}, "cursor", BAD_CURSOR, id="cursor-nan"),
+    pytest.param({"cursor": encode_cursor("releases", 1.0, "r" * 600)}, "cursor", BAD_CURSOR, id="cursor-too-long"),
 ])
 def test_what_cannot_be_read_is_named_field_by_field(params, field, words):
     errors = errors_of(release_query_of, **params)
@@ -98,8 +98,8 @@ def _form_of(link: str) -> BrowseForm:
 def test_each_page_links_back_to_the_one_before_it_as_searched_and_the_second_to_the_first():
     path = "/dashboard/deadlines"
     first = BrowseForm(q="Home Office", show="past")
-    second = _form_of(first.next_link(path, CURSOR))
-    third = _form_of(second.next_link(path, encode_cursor([1767000000.0, "gov-uk/r009"])))
+    second = _form_of(first.next_link(path, encode_cursor("deadlines", 739_500, "c-1")))
+    third = _form_of(second.next_link(path, encode_cursor("deadlines", 739_400, "c-9")))
     assert first.previous_link(path) is None
     assert second.previous_link(path) == first.link(path) == "/dashboard/deadlines?q=Home+Office&show=past"
     assert _form_of(third.previous_link(path)) == second
@@ -110,7 +110,7 @@ def test_each_page_links_back_to_the_one_before_it_as_searched_and_the_second_to
 def test_the_way_back_is_kept_for_the_latest_pages_only_the_first_page_still_linked():
     path, form = "/dashboard/releases", BrowseForm()
     for n in range(MAX_BACK + 5):
-        form = _form_of(form.next_link(path, encode_cursor([1767000000.0 - n, f"gov-uk/r{n:03d}"])))
+        form = _form_of(form.next_link(path, encode_cursor("releases", 1767000000.0 - n, f"gov-uk/r{n:03d}")))
         release_query_of(form)
     steps = 0
     while (link := form.previous_link(path)) is not None:
@@ -153,3 +153,22 @@ def test_a_passed_deadline_is_marked_passed_not_known_whether_met():
         "state": "active", "commitment": commitment.model_dump(mode="json")})
     (month,) = timeline([(date(2026, 1, 15), commitment.deadlines[0], entry)], today=TODAY)
     assert (month.month, month.items[0].state, month.items[0].label) == ("January 2026", "passed", PASSED_LABEL)
+
+
+def test_a_page_numbers_its_first_item_on_from_the_items_shown_before_it_and_back_as_it_was():
+    path, first = "/dashboard/releases", BrowseForm()
+    second = _form_of(first.numbered(first.next_link(path, CURSOR), 25))
+    third = _form_of(second.numbered(second.next_link(path, encode_cursor("releases", 1.0, "r")), 7))  # stopped early
+    assert (first.first_number, second.first_number, third.first_number) == (1, 26, 33)
+    assert _form_of(third.previous_link(path)) == second and _form_of(second.previous_link(path)) == first
+    release_query_of(third)
+
+
+@pytest.mark.parametrize("number", ["", "0", "-3", "1e3", "٣", "1" * 10, "5 6"])
+def test_a_page_number_no_page_link_gives_numbers_the_page_from_1(number):
+    assert browse_form({"cursor": CURSOR, "n": number}).first_number == 1
+
+
+def test_a_way_back_numbered_as_the_dashboard_never_numbers_is_refused():
+    assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~0") == [("cursor", BAD_CURSOR)]
+    assert errors_of(release_query_of, cursor=CURSOR, back=f"first.{CURSOR}~x") == [("cursor", BAD_CURSOR)]

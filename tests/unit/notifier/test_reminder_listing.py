@@ -7,7 +7,7 @@ from samples import dated, release
 from services.notifier.planning import release_ref
 import pytest
 
-from services.ledger.core.queries import QueryError, encode_cursor
+from services.ledger.core.cursors import QueryError, encode_cursor
 from services.notifier.reminder_listing import Found, Page, agenda_ids, listing, page_of, place_of, still_planned
 from services.notifier.reminder_records import PlannedRecord, Subject, subject_key
 from services.notifier.reminders import PlannedReminders
@@ -107,7 +107,7 @@ def test_following_next_cursor_lists_each_once_even_at_one_time_to_the_microseco
 
 
 @pytest.mark.parametrize("cursor", ["", "nonsense", "W10", "WzEsMl0", "WyJ4IiwicmVtIl0", "WzFlKzMwMCwicmVtIl0",
-                                    encode_cursor([-1e20, "rem"])],
+                                    encode_cursor("reminders", -1e20, "rem")],
                          ids=["empty", "not-base64-json", "empty-list", "two-numbers", "time-not-a-number",
                               "time-past-the-last-year", "time-before-the-first-year"])
 def test_a_cursor_this_server_did_not_give_is_refused_naming_the_cursor(cursor):
