@@ -133,7 +133,9 @@ def listing(sub: Subscription, planned: int, page: Page, subjects: Mapping[str, 
     """The answer: how many are planned in all, the reminders of ``page`` in full, how many more there are after
     them and the cursor of the page after (None: no more)."""
     last = page.found[-1] if page.found else None
-    cursor = encode_cursor("reminders", last.fires_at.timestamp(), last.reminder_id) if last is not None and page.more else None
+    cursor = None
+    if last is not None and page.more:
+        cursor = encode_cursor("reminders", last.fires_at.timestamp(), last.reminder_id)
     return {"subscription": sub.id, "timezone": sub.timezone or "UTC", "planned": planned, "more": page.more,
             "reminders": [shown(f, subjects.get(f.record.subject), sub) for f in page.found], "next_cursor": cursor}
 
